@@ -1,0 +1,185 @@
+"""The ``climann`` command line: parse options, call the pipeline, map errors to exit codes.
+
+Exit codes: 0 success; 2 a user error (one line on stderr, no traceback); 1 an unexpected
+failure. No logic lives here that a notebook would also need.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from climann._version import __version__
+from climann.errors import ClimannError
+
+app = typer.Typer(
+    help="Train a transparent NumPy neural network on gridded climate NetCDF data.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"climann: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def reports_errors(command: Command) -> Command:
+    """Turn a :class:`ClimannError` into one line on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ClimannError as error:
+            _fail(str(error), 2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"climann {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Train a transparent NumPy neural network on gridded climate NetCDF data."""
+
+
+@app.command("sample-data")
+@reports_errors
+def sample_data(
+    path: Annotated[Path, typer.Argument(help="NetCDF file to write.")] = Path("data/sample.nc"),
+    years: Annotated[int, typer.Option(help="Number of years of monthly data.")] = 20,
+    resolution: Annotated[float, typer.Option(help="Grid spacing in degrees (must divide 180).")] = 5.0,
+    start_year: Annotated[int, typer.Option(help="First year of the time axis.")] = 1980,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic continents, clouds and noise.")] = 0,
+) -> None:
+    """Write the deterministic synthetic sample dataset (CF-1.8 NetCDF4, noleap calendar).
+
+    Example: climann sample-data data/sample.nc --years 20 --resolution 5
+    """
+    from climann.data.sample import write_sample_dataset
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ClimannError(f"cannot create directory {path.parent}: {error.strerror}") from None
+    started = time.perf_counter()
+    written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
+    size = written.stat().st_size / 2**20
+    typer.echo(f"wrote {written} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
+
+
+def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
+    started = time.perf_counter()
+
+    def on_epoch(epoch: int, history: Any) -> None:
+        val = f"  val_loss {history.val_loss[-1]:.5f}" if history.val_loss else ""
+        elapsed = time.perf_counter() - started
+        typer.echo(f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}  ({elapsed:.1f} s)", err=True)
+
+    return on_epoch
+
+
+def _print_summary(result: Any) -> None:
+    metrics = result.metrics
+    units = metrics["units"]
+    typer.echo(f"\n{metrics['target']} ({units}): MSE in ({units})², MAE and RMSE in {units}")
+    typer.echo(f"{'split':<6} {'period':<12} {'n':>9} {'MSE':>10} {'MAE':>8} {'RMSE':>8} {'linear MSE':>11}")
+    for split, scores in metrics["splits"].items():
+        model, linear = scores["model"], scores["linear"]
+        typer.echo(
+            f"{split:<6} {metrics['split_periods'][split]:<12} {metrics['n_samples'][split]:>9} "
+            f"{model['mse']:>10.4f} {model['mae']:>8.4f} {model['rmse']:>8.4f} {linear['mse']:>11.4f}"
+        )
+    typer.echo(f"\nrun directory: {result.run_dir}")
+    for figure in result.figures:
+        typer.echo(f"figure: {figure}")
+
+
+@app.command()
+@reports_errors
+def train(
+    config: Annotated[Path | None, typer.Option(help="TOML configuration file; flags override its keys.")] = None,
+    data: Annotated[list[str] | None, typer.Option(help="NetCDF file or glob (repeatable).")] = None,
+    target: Annotated[str | None, typer.Option(help="Variable to predict.")] = None,
+    predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables (may be empty).")] = None,
+    features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory [default: runs/<config name> or runs/default].")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Passes over the training data.")] = None,
+    hidden: Annotated[str | None, typer.Option(help="Hidden layer widths, e.g. 64,64.")] = None,
+    activation: Annotated[str | None, typer.Option(help="Hidden activation, e.g. relu, tanh.")] = None,
+    learning_rate: Annotated[float | None, typer.Option(help="Gradient-descent step size λ.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Samples per mini-batch.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of initialisation and shuffling.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
+    quiet: Annotated[bool, typer.Option(help="Do not print per-epoch progress.")] = False,
+) -> None:
+    """Train the network and write a run directory (config, model, metrics, predictions, figures).
+
+    Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
+    """
+    from climann.config import build_config, load_config_file, merge_settings
+    from climann.pipeline import run_training
+
+    settings = load_config_file(config) if config else {}
+    overrides = {
+        "data": {"paths": data or None, "target": target, "predictors": predictors, "features": features},
+        "model": {"hidden": hidden, "activation": activation},
+        "training": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed},
+    }
+    resolved = build_config(merge_settings(settings, overrides))
+    run_dir = out or Path("runs") / (config.stem if config else "default")
+    result = run_training(
+        resolved,
+        run_dir=run_dir,
+        overwrite=overwrite,
+        command_line=shlex.join(["climann", *sys.argv[1:]]),
+        on_epoch=None if quiet else _progress_printer(resolved.training.epochs),
+    )
+    _print_summary(result)
+
+
+def main() -> None:
+    """Console-script entry point: usage errors as one line with exit code 2.
+
+    Typer may vendor its own copy of click, so click's exceptions are recognised by what
+    they carry (``exit_code`` and ``format_message``), not by class.
+    """
+    try:
+        code = app(standalone_mode=False)
+    except Exception as error:  # noqa: BLE001 — the last line of defence: one line each
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            typer.echo(f"climann: error: {error.format_message()}", err=True)
+            code = error.exit_code
+        elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt
+            typer.echo("climann: interrupted", err=True)
+            code = 130
+        elif os.environ.get("CLIMANN_DEBUG"):
+            raise
+        else:
+            typer.echo(
+                f"climann: unexpected error: {type(error).__name__}: {error} "
+                "(set CLIMANN_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            code = 1
+    sys.exit(code or 0)

@@ -1,0 +1,330 @@
+"""The run configuration: schema, defaults and validation, in one place.
+
+A run is configured by a TOML file with sections ``[data]``, ``[model]`` and ``[training]``
+whose keys are the fields of the dataclasses below, plus command-line overrides. Everything
+is validated here, once, before any data are read: unknown keys (with the closest valid
+name), wrong types and out-of-range values raise :class:`~climann.errors.ClimannError`.
+
+Example
+-------
+>>> config = build_config({"training": {"epochs": 5}})
+>>> config.training.epochs
+5
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from climann.errors import ClimannError
+
+DEFAULT_SAMPLE_PATH = "data/sample.nc"
+
+#: Features derived from coordinates, and the columns each one adds.
+DERIVED_FEATURES: dict[str, tuple[str, ...]] = {
+    "lat": ("lat",),
+    "lon": ("lon_sin", "lon_cos"),
+    "season": ("season_sin", "season_cos"),
+    "year": ("year",),
+}
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where the data are and what to learn from them.
+
+    Attributes
+    ----------
+    paths : tuple of str
+        NetCDF files or glob patterns, relative to the working directory.
+    target : str
+        Name of the variable to predict.
+    predictors : tuple of str
+        Names of the variables used as input features (may be empty).
+    features : tuple of str
+        Features derived from coordinates: any of ``lat``, ``lon``, ``season``, ``year``.
+    split_fractions : tuple of float
+        Fractions of the years (train, val, test), taken as contiguous blocks in that order.
+    """
+
+    paths: tuple[str, ...] = (DEFAULT_SAMPLE_PATH,)
+    target: str = "tas"
+    predictors: tuple[str, ...] = ("rsdt", "orog", "sftlf", "clt")
+    features: tuple[str, ...] = ("lat", "season")
+    split_fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The network's architecture.
+
+    Attributes
+    ----------
+    hidden : tuple of int
+        Widths of the hidden layers (empty: a linear model).
+    activation : str
+        Activation of the hidden layers.
+    output_activation : str
+        Activation of the output layer.
+    init : str
+        Weight initialisation scheme.
+    dtype : str
+        Floating-point type of weights and computations: ``float32`` or ``float64``.
+    """
+
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "relu"
+    output_activation: str = "identity"
+    init: str = "he"
+    dtype: str = "float32"
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How the network is trained.
+
+    Attributes
+    ----------
+    epochs : int
+        Passes over the training samples.
+    learning_rate : float
+        Step size λ of the gradient-descent update w ← w − λ ∂J/∂w.
+    batch_size : int
+        Samples per mini-batch.
+    seed : int
+        Seed of the weight initialisation and the per-epoch shuffling.
+    optimizer : str
+        ``adam`` or ``sgd`` (plain gradient descent).
+    loss : str
+        Training loss: ``mse`` (J = 1/(2m) Σ(ŷ−y)²), ``mae`` or ``huber``.
+    """
+
+    epochs: int = 15
+    learning_rate: float = 1e-3
+    batch_size: int = 256
+    seed: int = 0
+    optimizer: str = "adam"
+    loss: str = "mse"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """The whole configuration of one run."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+
+
+SECTIONS: dict[str, type] = {"data": DataConfig, "model": ModelConfig, "training": TrainingConfig}
+
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("model", "dtype"): ("float32", "float64"),
+    ("training", "optimizer"): ("adam", "sgd"),
+    ("training", "loss"): ("mse", "mae", "huber"),
+}
+
+
+def load_config_file(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Read a TOML configuration file into a plain nested dictionary.
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    dict
+        ``{section: {key: value}}`` exactly as written (not yet validated).
+
+    Raises
+    ------
+    ClimannError
+        If the file is missing, unreadable or not valid TOML.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except FileNotFoundError:
+        raise ClimannError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ClimannError(f"config file {path} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise ClimannError(f"cannot read config file {path}: {error.strerror}") from None
+
+
+def merge_settings(base: dict, overrides: dict) -> dict:
+    """Return ``base`` with the section keys of ``overrides`` replacing its own.
+
+    Values of ``None`` in ``overrides`` mean "not given" and are skipped.
+    """
+    merged = {section: dict(values) for section, values in base.items()}
+    for section, values in overrides.items():
+        for key, value in values.items():
+            if value is not None:
+                merged.setdefault(section, {})[key] = value
+    return merged
+
+
+def build_config(settings: dict[str, Any]) -> RunConfig:
+    """Validate a nested settings dictionary and build the frozen configuration.
+
+    Parameters
+    ----------
+    settings : dict
+        ``{section: {key: value}}``; missing keys take their defaults.
+
+    Returns
+    -------
+    RunConfig
+
+    Raises
+    ------
+    ClimannError
+        For an unknown section or key (naming the closest valid one), a value of the wrong
+        type, or a value out of range.
+    """
+    _reject_unknown(settings.keys(), SECTIONS, "section")
+    sections = {}
+    for name, schema in SECTIONS.items():
+        values = settings.get(name, {})
+        if not isinstance(values, dict):
+            raise ClimannError(f"[{name}] must be a table of keys, got {values!r}")
+        sections[name] = _build_section(name, schema, values)
+    config = RunConfig(**sections)
+    _check_ranges(config)
+    return config
+
+
+def _reject_unknown(keys: Any, valid: Any, what: str, section: str | None = None) -> None:
+    for key in keys:
+        if key not in valid:
+            where = f"[{section}] " if section else ""
+            close = difflib.get_close_matches(key, list(valid), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ClimannError(
+                f"unknown {what} {where}'{key}'; valid: {', '.join(valid)}{hint}"
+            )
+
+
+def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(schema)}
+    _reject_unknown(values.keys(), fields, "key", section=name)
+    hints = typing.get_type_hints(schema)
+    converted = {
+        key: _convert(value, hints[key], f"[{name}] {key}") for key, value in values.items()
+    }
+    return schema(**converted)
+
+
+def _convert(value: Any, annotation: Any, where: str) -> Any:
+    """Check one value against its annotated type; return it in canonical form."""
+    if typing.get_origin(annotation) is tuple:
+        item_type = typing.get_args(annotation)[0]
+        if isinstance(value, str):  # the command line's comma-separated form: "64,64"
+            value = [_parse_word(part.strip(), item_type, where) for part in value.split(",")]
+            value = [item for item in value if item != ""]
+        if not isinstance(value, (list, tuple)):
+            raise ClimannError(f"{where} must be a list, got {value!r}")
+        return tuple(_convert(item, item_type, where) for item in value)
+    if annotation is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    expected = annotation if isinstance(annotation, type) else object
+    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+        raise ClimannError(
+            f"{where} must be of type {expected.__name__}, got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _parse_word(word: str, item_type: type, where: str) -> Any:
+    if item_type is str or word == "":
+        return word
+    try:
+        return item_type(word)
+    except ValueError:
+        raise ClimannError(f"{where}: '{word}' is not a valid {item_type.__name__}") from None
+
+
+def _check_ranges(config: RunConfig) -> None:
+    data, model, training = config.data, config.model, config.training
+    for (section, key), choices in _CHOICES.items():
+        value = getattr(getattr(config, section), key)
+        if value not in choices:
+            raise ClimannError(f"[{section}] {key} = '{value}' is not one of: {', '.join(choices)}")
+    if not data.paths:
+        raise ClimannError("[data] paths is empty: give at least one NetCDF file or glob")
+    if not data.target:
+        raise ClimannError("[data] target is empty: name the variable to predict")
+    _reject_unknown(data.features, DERIVED_FEATURES, "feature", section="data")
+    if not data.predictors and not data.features:
+        raise ClimannError("no inputs: give at least one of [data] predictors or features")
+    if data.target in data.predictors:
+        raise ClimannError(f"the target '{data.target}' is also listed as a predictor")
+    _check_split(data.split_fractions)
+    if any(width < 1 for width in model.hidden):
+        raise ClimannError(f"[model] hidden widths must be ≥ 1, got {list(model.hidden)}")
+    if training.epochs < 1:
+        raise ClimannError(f"[training] epochs must be ≥ 1, got {training.epochs}")
+    if training.batch_size < 1:
+        raise ClimannError(f"[training] batch_size must be ≥ 1, got {training.batch_size}")
+    if not (math.isfinite(training.learning_rate) and training.learning_rate > 0):
+        raise ClimannError(
+            f"[training] learning_rate must be a positive number, got {training.learning_rate}"
+        )
+
+
+def _check_split(fractions: tuple[float, ...]) -> None:
+    if len(fractions) != 3 or any(not (0 < f < 1) for f in fractions):
+        raise ClimannError(
+            "[data] split_fractions must be three fractions in (0, 1) for train, val, test; "
+            f"got {list(fractions)}"
+        )
+    if not math.isclose(sum(fractions), 1.0, abs_tol=1e-6):
+        raise ClimannError(f"[data] split_fractions must add up to 1, got {sum(fractions):g}")
+
+
+def config_to_dict(config: RunConfig) -> dict[str, dict[str, Any]]:
+    """The configuration as ``{section: {key: value}}`` with lists for tuples."""
+    return {
+        name: {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in dataclasses.asdict(getattr(config, name)).items()
+        }
+        for name in SECTIONS
+    }
+
+
+def config_to_toml(config: RunConfig) -> str:
+    """Serialise the configuration as TOML that :func:`load_config_file` reads back.
+
+    The schema holds only strings, integers, floats and flat lists of them, so a small
+    writer suffices (the standard library reads TOML but does not write it).
+    """
+    lines = ["# climann resolved configuration: `climann train --config <this file>` reruns it."]
+    for section, values in config_to_dict(config).items():
+        lines += ["", f"[{section}]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    # JSON string escapes are valid TOML basic-string escapes.
+    return json.dumps(value, ensure_ascii=False)
+

@@ -1,0 +1,80 @@
+"""Features derived from coordinates: latitude, longitude, season and year.
+
+Each function maps coordinate values to feature columns. Periodic quantities (longitude,
+the season) are encoded as (sin, cos) so that 359° and 1°, or 31 December and 1 January,
+are neighbours for the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cftime
+import numpy as np
+
+
+def longitude_sin_cos(longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Encode longitude on the circle: (sin λ, cos λ).
+
+    Parameters
+    ----------
+    longitude : ndarray, shape (n_lon,)
+        Degrees east, in either the 0…360 or the −180…180 convention (same result).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        sin λ and cos λ, each of shape (n_lon,).
+    """
+    radians = np.deg2rad(np.asarray(longitude, dtype=np.float64))
+    return np.sin(radians), np.cos(radians)
+
+
+def days_in_year(year: int, calendar: str) -> int:
+    """Length of ``year`` in days in ``calendar`` (360 in ``360_day``, 366 in a leap year…)."""
+    start = cftime.datetime(year, 1, 1, calendar=calendar)
+    end = cftime.datetime(year + 1, 1, 1, calendar=calendar)
+    return (end - start).days
+
+
+def year_fraction(times: Sequence[cftime.datetime]) -> np.ndarray:
+    """Fraction of its year elapsed at each time, calendar-aware.
+
+    f = (day_of_year − 1 + hour/24 + minute/1440) / days_in_year, so 1 January 00:00 is 0
+    and a ``360_day`` year has 360 days.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, length n_time
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+        Values in [0, 1).
+    """
+    lengths: dict[int, int] = {}
+    fractions = np.empty(len(times), dtype=np.float64)
+    for index, time in enumerate(times):
+        if time.year not in lengths:
+            lengths[time.year] = days_in_year(time.year, time.calendar)
+        elapsed = time.dayofyr - 1 + time.hour / 24 + time.minute / 1440
+        fractions[index] = elapsed / lengths[time.year]
+    return fractions
+
+
+def season_sin_cos(times: Sequence[cftime.datetime]) -> tuple[np.ndarray, np.ndarray]:
+    """Encode the time of year on the circle: (sin 2πf, cos 2πf) with f from :func:`year_fraction`.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Each of shape (n_time,).
+    """
+    angle = 2 * np.pi * year_fraction(times)
+    return np.sin(angle), np.cos(angle)
+
+
+def decimal_year(times: Sequence[cftime.datetime]) -> np.ndarray:
+    """The year as a decimal number, year + f (for trends), shape (n_time,)."""
+    years = np.array([time.year for time in times], dtype=np.float64)
+    return years + year_fraction(times)

@@ -1,0 +1,87 @@
+"""The grid a set of samples came from, and how to put per-sample values back on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Coordinate:
+    """One coordinate axis as plain data: its name, values and CF attributes."""
+
+    name: str
+    values: np.ndarray
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GridLayout:
+    """Everything needed to turn a vector of per-sample values back into a gridded field.
+
+    Samples are numbered by their position in the canonical (time, latitude, longitude)
+    array: ``flat_index = (t * n_lat + i) * n_lon + j``.
+
+    Attributes
+    ----------
+    time, latitude, longitude : Coordinate
+        The axes, with values in the input's order (e.g. latitude north-to-south).
+    time_units, calendar : str
+        The input's time encoding, to write times back exactly.
+    file_dims : tuple of str
+        The target's dimension order in the input file.
+    target_name : str
+        The target variable.
+    target_attrs : dict
+        Its attributes (``units``, ``standard_name``, ``long_name``, …), no encoding.
+    source_files : tuple of str
+        The input files.
+    """
+
+    time: Coordinate
+    latitude: Coordinate
+    longitude: Coordinate
+    time_units: str
+    calendar: str
+    file_dims: tuple[str, ...]
+    target_name: str
+    target_attrs: dict
+    source_files: tuple[str, ...] = ()
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(n_time, n_lat, n_lon)."""
+        return (len(self.time.values), len(self.latitude.values), len(self.longitude.values))
+
+    @property
+    def n_cells(self) -> int:
+        """Grid cells per time step, n_lat · n_lon."""
+        return self.shape[1] * self.shape[2]
+
+    @property
+    def target_units(self) -> str:
+        """The target's units ('' when the file gives none)."""
+        return str(self.target_attrs.get("units", ""))
+
+    def time_index(self, flat_index: np.ndarray) -> np.ndarray:
+        """Time step of each sample, shape (n,)."""
+        return flat_index // self.n_cells
+
+    def to_grid(self, values: np.ndarray, flat_index: np.ndarray) -> np.ndarray:
+        """Scatter per-sample values onto the canonical grid, NaN where there is no sample.
+
+        Parameters
+        ----------
+        values : ndarray, shape (n,)
+            One value per sample.
+        flat_index : ndarray of int, shape (n,)
+            Each sample's position, as in the class description.
+
+        Returns
+        -------
+        ndarray, shape (n_time, n_lat, n_lon)
+        """
+        grid = np.full(int(np.prod(self.shape)), np.nan, dtype=np.result_type(values, np.float32))
+        grid[flat_index] = values
+        return grid.reshape(self.shape)

@@ -1,0 +1,1 @@
+"""climann.evaluation"""

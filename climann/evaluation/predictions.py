@@ -1,0 +1,99 @@
+"""``predictions.nc``: truth, prediction and error on the input's grid, as CF-1.8 NetCDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann._version import __version__
+from climann.atomic import atomic_path
+from climann.data.layout import GridLayout
+
+_FILL_VALUE = np.float32(1e20)
+_CF_ATTRIBUTES = ("units", "standard_name", "long_name")
+
+
+def _coordinate(layout_coordinate) -> xr.Variable:
+    return xr.Variable(layout_coordinate.name, layout_coordinate.values, layout_coordinate.attrs)
+
+
+def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
+    """A (time, lat, lon) grid as a DataArray in the input file's dimension order."""
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+    array = xr.DataArray(grid.astype(np.float32), dims=dims, attrs=attrs)
+    return array.transpose(*layout.file_dims)
+
+
+def predictions_dataset(
+    layout: GridLayout,
+    truth: np.ndarray,
+    predicted: np.ndarray,
+    split_labels: Sequence[str],
+    *,
+    history: str = "",
+) -> xr.Dataset:
+    """Build the predictions dataset.
+
+    Parameters
+    ----------
+    layout : GridLayout
+        The input's grid and target metadata.
+    truth, predicted : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where there is no sample.
+    split_labels : sequence of str, length n_time
+        ``"train"``, ``"val"``, ``"test"`` or ``""`` for each time step.
+    history : str
+        The command line that made the file.
+
+    Returns
+    -------
+    xarray.Dataset
+        Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``.
+    """
+    name = layout.target_name
+    kept = {key: layout.target_attrs[key] for key in _CF_ATTRIBUTES if key in layout.target_attrs}
+    long_name = kept.get("long_name", name)
+    units = {"units": kept["units"]} if "units" in kept else {}
+    data_vars = {
+        name: _field(layout, truth, kept),
+        f"{name}_pred": _field(layout, predicted, {**units, "long_name": f"{long_name} predicted by climann"}),
+        f"{name}_error": _field(
+            layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
+        ),
+        "split": xr.DataArray(
+            np.asarray(split_labels, dtype=str).astype(object), dims=layout.time.name,
+            attrs={"long_name": "data split of each time step (train, val, test; empty: unused)"},
+        ),
+    }
+    coords = {c.name: _coordinate(c) for c in (layout.time, layout.latitude, layout.longitude)}
+    attrs = {
+        "Conventions": "CF-1.8",
+        "title": f"climann predictions of {name}",
+        "source": f"climann {__version__}",
+        "history": history,
+        "input_files": ", ".join(Path(f).name for f in layout.source_files),
+    }
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout) -> Path:
+    """Write ``dataset`` to ``path`` atomically, times encoded with the input's units and calendar.
+
+    No encoding is copied from the input files: every variable gets float32 with a
+    ``_FillValue`` of 1e20, and coordinates none.
+    """
+    encoding: dict[str, dict] = {
+        str(name): {"dtype": "float32", "_FillValue": _FILL_VALUE}
+        for name, variable in dataset.data_vars.items()
+        if variable.dtype.kind == "f"
+    }
+    encoding[layout.time.name] = {"units": layout.time_units, "calendar": layout.calendar, "dtype": "float64"}
+    for coordinate in (layout.latitude.name, layout.longitude.name):
+        encoding[coordinate] = {"_FillValue": None}
+    path = Path(path)
+    with atomic_path(path) as temporary:
+        dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding)
+    return path

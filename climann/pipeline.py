@@ -1,0 +1,325 @@
+"""One run: configuration → data → model → evaluation → run directory.
+
+The run directory is built under a temporary name next to its final place and renamed
+when every file is written, so a failed or interrupted run leaves no half-written run
+behind. Notebooks and the CLI call the same functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from climann._version import __version__
+from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
+from climann.data.open import expand_paths, open_dataset
+from climann.data.sample import write_sample_dataset
+from climann.data.samples import PointwiseSamples, build_pointwise_samples
+from climann.data.scaling import Standardizer
+from climann.data.splits import SPLIT_NAMES, TimeSplit, split_time_blocks
+from climann.errors import ClimannError
+from climann.evaluation.baselines import LinearRegression
+from climann.evaluation.figures import plot_truth_prediction_error
+from climann.evaluation.metrics import score
+from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.model import History, Network, train
+
+RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run produced.
+
+    Attributes
+    ----------
+    run_dir : Path
+    metrics : dict
+        The content of ``metrics.json``.
+    figures : list of Path
+    history : History
+    config : RunConfig
+        The resolved configuration (absolute input paths).
+    """
+
+    run_dir: Path
+    metrics: dict
+    figures: list[Path]
+    history: History
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Samples split into blocks and standardised, ready for the network."""
+
+    samples: PointwiseSamples
+    split: TimeSplit
+    sample_masks: dict[str, np.ndarray]
+    input_scaler: Standardizer
+    target_scaler: Standardizer
+    scaled_inputs: np.ndarray
+    scaled_target: np.ndarray
+
+
+def ensure_sample_data(config: RunConfig) -> None:
+    """Generate the sample dataset when the configuration uses it and it is missing."""
+    if config.data.paths == (DEFAULT_SAMPLE_PATH,) and not Path(DEFAULT_SAMPLE_PATH).exists():
+        Path(DEFAULT_SAMPLE_PATH).parent.mkdir(parents=True, exist_ok=True)
+        write_sample_dataset(DEFAULT_SAMPLE_PATH)
+
+
+def resolve_inputs(config: RunConfig) -> RunConfig:
+    """The configuration with its path patterns expanded to absolute file paths."""
+    files = expand_paths(config.data.paths)
+    data = dataclasses.replace(config.data, paths=tuple(str(f) for f in files))
+    return dataclasses.replace(config, data=data)
+
+
+def prepare_data(config: RunConfig) -> PreparedData:
+    """Open the files, build pointwise samples, split them in time and standardise.
+
+    The scalers are fit on the training block only. ``config.data.paths`` must already be
+    resolved (see :func:`resolve_inputs`).
+
+    Raises
+    ------
+    ClimannError
+        For any problem with the data (see the data layer), or a block without samples.
+    """
+    files = [Path(p) for p in config.data.paths]
+    dataset = open_dataset(files)
+    samples = build_pointwise_samples(
+        dataset,
+        target=config.data.target,
+        predictors=config.data.predictors,
+        features=config.data.features,
+        source_files=[str(f) for f in files],
+    )
+    years = np.array([t.year for t in samples.layout.time.values])
+    split = split_time_blocks(years, config.data.split_fractions)
+    sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
+    for name, mask in sample_masks.items():
+        if not mask.any():
+            raise ClimannError(
+                f"the {name} block ({split.descriptions[name]}) has no sample with "
+                f"'{config.data.target}' and every feature present"
+            )
+    train_mask = sample_masks["train"]
+    input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)
+    target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,))
+    dtype = config.model.dtype
+    return PreparedData(
+        samples=samples,
+        split=split,
+        sample_masks=sample_masks,
+        input_scaler=input_scaler,
+        target_scaler=target_scaler,
+        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
+        scaled_target=target_scaler.transform(samples.target, dtype),
+    )
+
+
+def fit_network(
+    config: RunConfig, data: PreparedData, *, on_epoch: Callable[[int, History], None] | None = None
+) -> tuple[Network, History]:
+    """Build the network of ``config.model`` and train it on the training block,
+    validating on the validation block after every epoch."""
+    train_mask, val_mask = data.sample_masks["train"], data.sample_masks["val"]
+    network = Network(
+        [data.scaled_inputs.shape[1], *config.model.hidden, 1],
+        activation=config.model.activation,
+        output_activation=config.model.output_activation,
+        init=config.model.init,
+        seed=config.training.seed,
+        dtype=config.model.dtype,
+    )
+    history = train(
+        network,
+        data.scaled_inputs[train_mask],
+        data.scaled_target[train_mask],
+        epochs=config.training.epochs,
+        batch_size=config.training.batch_size,
+        optimizer=config.training.optimizer,
+        learning_rate=config.training.learning_rate,
+        loss=config.training.loss,
+        seed=config.training.seed,
+        validation=(data.scaled_inputs[val_mask], data.scaled_target[val_mask]),
+        callbacks=(on_epoch,) if on_epoch else (),
+    )
+    return network, history
+
+
+def evaluate(data: PreparedData, network: Network) -> tuple[dict, np.ndarray]:
+    """Score the network and the linear baseline on every block.
+
+    Returns
+    -------
+    metrics : dict
+        The ``metrics.json`` content.
+    predicted : ndarray, shape (n_samples,)
+        The network's predictions in the target's units.
+    """
+    samples = data.samples
+    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))[:, 0]
+    train_mask = data.sample_masks["train"]
+    linear = LinearRegression.fit(data.scaled_inputs[train_mask], samples.target[train_mask])
+    linear_predicted = linear.predict(data.scaled_inputs)[:, 0]
+    truth = samples.target[:, 0]
+    splits = {
+        name: {
+            "model": score(predicted[mask], truth[mask]),
+            "linear": score(linear_predicted[mask], truth[mask]),
+        }
+        for name, mask in data.sample_masks.items()
+    }
+    metrics = {
+        "target": samples.layout.target_name,
+        "units": samples.layout.target_units,
+        "splits": splits,
+        "n_samples": {name: int(mask.sum()) for name, mask in data.sample_masks.items()},
+        "n_dropped": samples.n_dropped,
+        "split_periods": dict(data.split.descriptions),
+    }
+    return metrics, predicted
+
+
+def _history_csv(history: History) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["epoch", "train_loss", "val_loss"])
+    for epoch, train_loss in enumerate(history.train_loss, start=1):
+        val_loss = history.val_loss[epoch - 1] if epoch <= len(history.val_loss) else ""
+        writer.writerow([epoch, repr(float(train_loss)), repr(float(val_loss)) if val_loss != "" else ""])
+    return buffer.getvalue()
+
+
+def _model_metadata(config: RunConfig, data: PreparedData) -> dict:
+    layout = data.samples.layout
+    return {
+        "features": list(data.samples.feature_names),
+        "targets": [layout.target_name],
+        "target_units": [layout.target_units],
+        "input_scaling": data.input_scaler.to_dict(),
+        "target_scaling": data.target_scaler.to_dict(),
+        "loss": config.training.loss,
+        "config": json.loads(json.dumps(dataclasses.asdict(config))),
+    }
+
+
+def _figure_time_index(data: PreparedData) -> int:
+    """The middle time step of the test block."""
+    test_steps = np.flatnonzero(data.split.time_masks["test"])
+    return int(test_steps[len(test_steps) // 2])
+
+
+def write_run_files(
+    staging: Path, config: RunConfig, data: PreparedData, network: Network,
+    history: History, metrics: dict, predicted: np.ndarray, command_line: str,
+) -> list[Path]:
+    """Write every file of the run-directory contract into ``staging``; return the figures."""
+    samples, layout = data.samples, data.samples.layout
+    (staging / "config.toml").write_text(config_to_toml(config))
+    network.save(staging / "model.npz", metadata=_model_metadata(config, data))
+    (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    (staging / "history.csv").write_text(_history_csv(history))
+    truth_grid = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    predicted_grid = layout.to_grid(predicted.astype(np.float32), samples.flat_index)
+    dataset = predictions_dataset(layout, truth_grid, predicted_grid, data.split.labels(), history=command_line)
+    write_predictions(dataset, staging / "predictions.nc", layout)
+    (staging / "figures").mkdir()
+    figure = plot_truth_prediction_error(
+        layout, truth_grid, predicted_grid, time_index=_figure_time_index(data), split="test",
+        path=staging / "figures" / "map_test.png",
+    )
+    return [figure]
+
+
+def check_run_directory(run_dir: Path, overwrite: bool) -> None:
+    """Refuse a run directory that would lose data: a file, or a non-empty directory
+    unless ``overwrite``."""
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ClimannError(f"--out {run_dir} exists and is not a directory")
+    if run_dir.is_dir() and any(run_dir.iterdir()) and not overwrite:
+        raise ClimannError(
+            f"run directory {run_dir} is not empty; choose another --out or pass --overwrite"
+        )
+
+
+def _staging_directory(run_dir: Path) -> Path:
+    try:
+        run_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.", suffix=".partial", dir=run_dir.parent))
+    except OSError as error:
+        raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
+
+
+def _publish(staging: Path, run_dir: Path) -> None:
+    """Move the finished staging directory to ``run_dir``, replacing an old run."""
+    old = None
+    if run_dir.exists():
+        old = run_dir.with_name(f".{run_dir.name}.old-{os.getpid()}")
+        os.replace(run_dir, old)
+    os.replace(staging, run_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_training(
+    config: RunConfig,
+    *,
+    run_dir: str | Path,
+    overwrite: bool = False,
+    command_line: str = "",
+    on_epoch: Callable[[int, History], None] | None = None,
+) -> RunResult:
+    """Train and evaluate one run and write its run directory.
+
+    Parameters
+    ----------
+    config : RunConfig
+        A validated configuration (see :func:`climann.config.build_config`).
+    run_dir : str or Path
+        Where the run directory goes; refused if not empty unless ``overwrite``.
+    overwrite : bool
+        Replace an existing run directory (only once the new run is complete).
+    command_line : str
+        Recorded as the ``history`` of ``predictions.nc``.
+    on_epoch : callable, optional
+        Called as ``on_epoch(epoch, history)`` after each epoch (progress display).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ClimannError
+        For any user-caused problem; nothing is left in ``run_dir`` then.
+    """
+    run_dir = Path(run_dir)
+    check_run_directory(run_dir, overwrite)
+    ensure_sample_data(config)
+    config = resolve_inputs(config)
+    data = prepare_data(config)
+    network, history = fit_network(config, data, on_epoch=on_epoch)
+    metrics, predicted = evaluate(data, network)
+    staging = _staging_directory(run_dir)
+    try:
+        figures = write_run_files(staging, config, data, network, history, metrics, predicted, command_line)
+        _publish(staging, run_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    figures = [run_dir / figure.relative_to(staging) for figure in figures]
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=history, config=config)
+

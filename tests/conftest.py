@@ -1,0 +1,79 @@
+"""Shared fixtures: tiny NetCDF files written with the conventions under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+
+def monthly_times(n_years: int, calendar: str, start_year: int = 2000) -> list:
+    """Mid-month dates (day 15) for ``n_years`` years."""
+    return [
+        cftime.datetime(start_year + year, month, 15, calendar=calendar)
+        for year in range(n_years)
+        for month in range(1, 13)
+    ]
+
+
+def grid_dataset(
+    *,
+    n_years: int = 3,
+    n_lat: int = 4,
+    n_lon: int = 6,
+    calendar: str = "noleap",
+    lat_descending: bool = False,
+    lon_start: float = 0.0,
+    names: tuple[str, str, str] = ("time", "lat", "lon"),
+    seed: int = 0,
+) -> xr.Dataset:
+    """A small dataset where ``tas`` is a known function of ``pred`` and latitude.
+
+    tas = 250 + 10 * pred + 0.5 * lat (K), pred ~ U(0, 1) seeded; ``static`` is a (lat, lon)
+    field; ``landonly`` is NaN in the first longitude column.
+    """
+    rng = np.random.default_rng(seed)
+    time_name, lat_name, lon_name = names
+    times = monthly_times(n_years, calendar)
+    spacing = 180 / n_lat
+    lat = np.linspace(-90 + spacing / 2, 90 - spacing / 2, n_lat)
+    if lat_descending:
+        lat = lat[::-1]
+    lon = lon_start + (np.arange(n_lon) + 0.5) * (360 / n_lon)
+    pred = rng.uniform(0, 1, (len(times), n_lat, n_lon)).astype(np.float32)
+    tas = (250 + 10 * pred + 0.5 * lat[None, :, None]).astype(np.float32)
+    static = rng.uniform(0, 100, (n_lat, n_lon)).astype(np.float32)
+    landonly = rng.uniform(0, 1, (len(times), n_lat, n_lon)).astype(np.float32)
+    landonly[:, :, 0] = np.nan
+    dims = (time_name, lat_name, lon_name)
+    dataset = xr.Dataset(
+        {
+            "tas": (dims, tas, {"units": "K", "standard_name": "air_temperature", "long_name": "Near-Surface Air Temperature"}),
+            "pred": (dims, pred, {"units": "1", "long_name": "a predictor"}),
+            "static": (dims[1:], static, {"units": "m", "long_name": "a static field"}),
+            "landonly": (dims, landonly, {"units": "1", "long_name": "NaN in the first column"}),
+        },
+        coords={
+            time_name: (time_name, times, {"standard_name": "time", "axis": "T"}),
+            lat_name: (lat_name, lat, {"standard_name": "latitude", "units": "degrees_north", "axis": "Y"}),
+            lon_name: (lon_name, lon, {"standard_name": "longitude", "units": "degrees_east", "axis": "X"}),
+        },
+        attrs={"Conventions": "CF-1.8"},
+    )
+    dataset[time_name].encoding.update({"units": "days since 2000-01-01", "calendar": calendar})
+    return dataset
+
+
+@pytest.fixture
+def write_grid(tmp_path: Path):
+    """Factory: ``write_grid(name="x.nc", **grid_dataset_options) -> Path``."""
+
+    def write(name: str = "grid.nc", **options) -> Path:
+        path = tmp_path / name
+        grid_dataset(**options).to_netcdf(path)
+        return path
+
+    return write

@@ -1,0 +1,45 @@
+import cftime
+import numpy as np
+import pytest
+
+from climann.data.features import days_in_year, decimal_year, longitude_sin_cos, season_sin_cos, year_fraction
+
+
+@pytest.mark.parametrize(
+    ("calendar", "year", "expected"),
+    [
+        pytest.param("noleap", 2000, 365, id="noleap"),
+        pytest.param("360_day", 2001, 360, id="360_day"),
+        pytest.param("all_leap", 2001, 366, id="all_leap"),
+        pytest.param("standard", 2000, 366, id="standard-leap"),
+        pytest.param("standard", 1900, 365, id="gregorian-1900"),
+        pytest.param("julian", 1900, 366, id="julian-1900"),
+    ],
+)
+def test_days_in_year_follows_the_calendar(calendar, year, expected):
+    assert days_in_year(year, calendar) == expected
+
+
+def test_year_fraction_of_a_360_day_calendar():
+    times = [cftime.datetime(2001, 1, 1, calendar="360_day"), cftime.datetime(2001, 7, 1, 12, calendar="360_day")]
+    # 1 July in a 360_day year is day 181: (180 + 0.5) / 360
+    np.testing.assert_allclose(year_fraction(times), [0.0, 180.5 / 360])
+
+
+def test_season_is_a_point_on_the_unit_circle_and_continuous_across_new_year():
+    times = [cftime.datetime(2000, 12, 31, calendar="noleap"), cftime.datetime(2001, 1, 1, calendar="noleap")]
+    sine, cosine = season_sin_cos(times)
+    np.testing.assert_allclose(sine**2 + cosine**2, 1.0)
+    assert np.hypot(sine[1] - sine[0], cosine[1] - cosine[0]) < 2 * np.pi / 365 * 1.01
+
+
+def test_decimal_year():
+    times = [cftime.datetime(1990, 7, 2, 12, calendar="noleap")]  # day 183 of 365, noon
+    np.testing.assert_allclose(decimal_year(times), [1990 + 182.5 / 365])
+
+
+def test_longitude_encoding_is_the_same_in_both_conventions():
+    sine_360, cosine_360 = longitude_sin_cos(np.array([350.0, 10.0, 180.0]))
+    sine_180, cosine_180 = longitude_sin_cos(np.array([-10.0, 10.0, -180.0]))
+    np.testing.assert_allclose(sine_360, sine_180, atol=1e-12)
+    np.testing.assert_allclose(cosine_360, cosine_180, atol=1e-12)

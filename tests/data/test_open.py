@@ -1,0 +1,49 @@
+import pytest
+
+from climann.data.open import expand_paths, open_dataset
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
+    for year in (2001, 2000):
+        grid_dataset().to_netcdf(tmp_path / f"tas_{year}.nc")
+    (tmp_path / "notes.txt").write_text("not data")
+    expected = [tmp_path / "tas_2000.nc", tmp_path / "tas_2001.nc"]
+    assert expand_paths([str(tmp_path / "tas_*.nc")]) == expected
+    assert expand_paths([tmp_path]) == expected
+    assert expand_paths([tmp_path / "tas_2001.nc", str(tmp_path / "*.nc")]) == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "pattern", [pytest.param("missing.nc", id="file"), pytest.param("missing_*.nc", id="glob")]
+)
+def test_nothing_matching_is_a_clear_error(tmp_path, pattern):
+    with pytest.raises(ClimannError, match="no file matches"):
+        expand_paths([str(tmp_path / pattern)])
+
+
+def test_open_is_lazy_and_decodes_calendar_with_cftime(write_grid):
+    dataset = open_dataset([write_grid(calendar="360_day")])
+    assert dataset["tas"].chunks is not None  # dask-backed: nothing read yet
+    assert dataset["time"].values[0].calendar == "360_day"
+
+
+def test_many_files_combine_along_time(tmp_path):
+    full = grid_dataset(n_years=4)
+    for index, year_slice in enumerate((slice(0, 24), slice(24, 48))):
+        full.isel(time=year_slice).to_netcdf(tmp_path / f"part{index}.nc")
+    combined = open_dataset(expand_paths([str(tmp_path / "part*.nc")]))
+    assert combined.sizes["time"] == 48
+    assert (combined["tas"].values == full["tas"].values).all()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [pytest.param(b"this is not netcdf", id="text"), pytest.param(b"\x89HDF\r\n\x1a\n\x00\x00", id="truncated-hdf5")],
+)
+def test_a_file_that_is_not_netcdf_is_a_clear_error(tmp_path, content):
+    path = tmp_path / "bad.nc"
+    path.write_bytes(content)
+    with pytest.raises(ClimannError, match="cannot open bad.nc as NetCDF"):
+        open_dataset([path])

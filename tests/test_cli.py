@@ -1,0 +1,80 @@
+"""The command line: exit codes, one-line errors, and a real `climann train`."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from climann import __version__
+from climann.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tiny_sample(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "tiny.nc"
+    result = runner.invoke(app, ["sample-data", str(path), "--years", "3", "--resolution", "30"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def run_console_script(*arguments, cwd=None):
+    code = "from climann.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version_and_help():
+    assert runner.invoke(app, ["--version"]).output.strip() == f"climann {__version__}"
+    help_text = runner.invoke(app, ["--help"]).output
+    assert "train" in help_text and "sample-data" in help_text
+
+
+def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(
+        app, ["train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "2", "--hidden", "8", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["splits"]) == {"train", "val", "test"}
+    assert f"figure: {out / 'figures' / 'map_test.png'}" in result.output
+    assert "hidden = [8]" in (out / "config.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["--data", "/nonexistent/file.nc"], "no file matches '/nonexistent/file.nc'", id="missing-file"),
+        pytest.param(["--target", "tass"], "variable 'tass' not in tiny.nc; available: .*did you mean 'tas'", id="missing-variable"),
+        pytest.param(["--config", "/nonexistent/climann.toml"], "config file not found", id="missing-config"),
+        pytest.param(["--epochs", "0"], "epochs must be ≥ 1", id="bad-value"),
+        pytest.param(["--activation", "relux"], "relux", id="bad-activation"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(tiny_sample, tmp_path, arguments, message):
+    if "--data" not in arguments:
+        arguments = ["--data", str(tiny_sample), *arguments]
+    result = run_console_script("train", "--out", str(tmp_path / "run"), "--quiet", *arguments)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("climann: error: ")
+    assert re.search(message, lines[0]), lines[0]
+    assert not (tmp_path / "run").exists()
+
+
+def test_an_unknown_option_is_a_one_line_usage_error():
+    result = run_console_script("train", "--epoks", "3")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: No such option: --epoks")
+
+
+def test_sample_data_bad_arguments_exit_2(tmp_path):
+    result = run_console_script("sample-data", str(tmp_path / "x.nc"), "--resolution", "7")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.nc").exists()

@@ -1,0 +1,67 @@
+import tomllib
+
+import pytest
+
+from climann.config import RunConfig, build_config, config_to_toml, load_config_file, merge_settings
+from climann.errors import ClimannError
+
+
+def test_defaults_round_trip_through_toml():
+    config = build_config({})
+    assert config == RunConfig()
+    assert build_config(tomllib.loads(config_to_toml(config))) == config
+
+
+def test_every_setting_round_trips(tmp_path):
+    settings = {
+        "data": {"paths": ["a.nc", "b*.nc"], "target": "pr", "predictors": [], "features": ["year"],
+                 "split_fractions": [0.6, 0.2, 0.2]},
+        "model": {"hidden": [8], "activation": "tanh", "dtype": "float64"},
+        "training": {"epochs": 2, "learning_rate": 0.5, "batch_size": 3, "seed": 7, "optimizer": "sgd", "loss": "mae"},
+    }
+    config = build_config(settings)
+    path = tmp_path / "config.toml"
+    path.write_text(config_to_toml(config))
+    assert build_config(load_config_file(path)) == config
+    assert config.data.predictors == () and config.model.hidden == (8,)
+
+
+def test_command_line_overrides_win_and_none_means_not_given():
+    merged = merge_settings({"training": {"epochs": 3, "seed": 1}}, {"training": {"epochs": 9, "seed": None}})
+    assert build_config(merged).training == build_config({"training": {"epochs": 9, "seed": 1}}).training
+
+
+def test_comma_separated_lists_from_the_command_line():
+    config = build_config({"model": {"hidden": "32, 16"}, "data": {"predictors": ""}})
+    assert config.model.hidden == (32, 16) and config.data.predictors == ()
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        pytest.param({"trainig": {}}, "unknown section 'trainig'.*did you mean 'training'", id="section"),
+        pytest.param({"training": {"epohcs": 3}}, r"unknown key \[training\] 'epohcs'.*did you mean 'epochs'", id="key"),
+        pytest.param({"training": {"epochs": "3"}}, r"\[training\] epochs must be of type int", id="type"),
+        pytest.param({"training": {"epochs": True}}, r"\[training\] epochs must be of type int", id="bool-not-int"),
+        pytest.param({"training": {"epochs": 0}}, r"epochs must be ≥ 1", id="epochs-range"),
+        pytest.param({"training": {"learning_rate": -1}}, "learning_rate must be a positive", id="lr-range"),
+        pytest.param({"training": {"optimizer": "adagrad"}}, "optimizer = 'adagrad' is not one of", id="choice"),
+        pytest.param({"model": {"hidden": "64,x"}}, "'x' is not a valid int", id="hidden-word"),
+        pytest.param({"data": {"features": ["sesaon"]}}, "did you mean 'season'", id="feature"),
+        pytest.param({"data": {"split_fractions": [0.5, 0.5, 0.2]}}, "must add up to 1", id="split-sum"),
+        pytest.param({"data": {"predictors": ["tas"]}}, "also listed as a predictor", id="target-as-predictor"),
+        pytest.param({"data": {"predictors": [], "features": []}}, "no inputs", id="no-inputs"),
+    ],
+)
+def test_bad_settings_name_the_key(settings, message):
+    with pytest.raises(ClimannError, match=message):
+        build_config(settings)
+
+
+def test_config_file_errors(tmp_path):
+    with pytest.raises(ClimannError, match="config file not found"):
+        load_config_file(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[training\nepochs = 3")
+    with pytest.raises(ClimannError, match="not valid TOML"):
+        load_config_file(bad)

@@ -1,0 +1,96 @@
+"""The whole path on a tiny generated dataset: files written, re-opened and checked."""
+
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.config import build_config, load_config_file
+from climann.data.sample import write_sample_dataset
+from climann.errors import ClimannError
+from climann.model import Network
+from climann.pipeline import RUN_FILES, prepare_data, run_training
+
+TINY_TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}
+
+
+@pytest.fixture(scope="module")
+def tiny_sample(tmp_path_factory):
+    return write_sample_dataset(tmp_path_factory.mktemp("data") / "tiny.nc", years=4, resolution=15.0, seed=3)
+
+
+@pytest.fixture(scope="module")
+def finished_run(tiny_sample, tmp_path_factory):
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [16]}, "training": TINY_TRAINING})
+    run_dir = tmp_path_factory.mktemp("runs") / "tiny"
+    return run_training(config, run_dir=run_dir, command_line="climann train --test")
+
+
+def test_run_directory_holds_every_contract_file(finished_run):
+    names = {path.name for path in finished_run.run_dir.iterdir()}
+    assert set(RUN_FILES) | {"figures"} == names
+    assert (finished_run.run_dir / "figures" / "map_test.png").stat().st_size > 10_000
+    assert not list(finished_run.run_dir.parent.glob(".*partial"))
+
+
+def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(finished_run):
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    assert metrics["target"] == "tas" and metrics["units"] == "K"
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        for split in ("train", "val", "test"):
+            block = predictions.where(predictions["split"] == split, drop=True)
+            truth, predicted = block["tas"].values, block["tas_pred"].values
+            present = np.isfinite(truth)
+            mse = np.mean((predicted[present].astype(np.float64) - truth[present]) ** 2)
+            scores = metrics["splits"][split]["model"]
+            assert scores["mse"] == pytest.approx(mse, rel=1e-5)
+            assert scores["rmse"] == pytest.approx(np.sqrt(mse), rel=1e-5)
+            assert present.sum() == metrics["n_samples"][split]
+            assert set(metrics["splits"][split]) == {"model", "linear"}
+
+
+def test_history_records_the_training_loss_per_epoch(finished_run):
+    lines = (finished_run.run_dir / "history.csv").read_text().splitlines()
+    assert lines[0] == "epoch,train_loss,val_loss"
+    rows = [line.split(",") for line in lines[1:]]
+    assert [int(row[0]) for row in rows] == [1, 2, 3]
+    assert [float(row[1]) for row in rows] == pytest.approx(finished_run.history.train_loss)
+    assert float(rows[-1][1]) < float(rows[0][1])
+
+
+def test_model_file_reproduces_the_predictions(finished_run):
+    network = Network.load(finished_run.run_dir / "model.npz")
+    meta = network.metadata
+    assert meta["features"] == ["rsdt", "orog", "sftlf", "clt", "lat", "season_sin", "season_cos"]
+    assert meta["target_units"] == ["K"]
+    data = prepare_data(finished_run.config)
+    inputs = (data.samples.inputs - np.array(meta["input_scaling"]["mean"])) / meta["input_scaling"]["std"]
+    scaled = network.predict(inputs.astype(np.float32))[:, 0]
+    predicted = scaled * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        on_grid = predictions["tas_pred"].transpose("time", "lat", "lon").values.reshape(-1)
+    np.testing.assert_allclose(on_grid[data.samples.flat_index], predicted, rtol=1e-5)
+
+
+def test_resolved_config_reruns_to_identical_weights(finished_run, tmp_path):
+    saved = build_config(load_config_file(finished_run.run_dir / "config.toml"))
+    assert saved == finished_run.config
+    rerun = run_training(saved, run_dir=tmp_path / "again")
+    first = Network.load(finished_run.run_dir / "model.npz")
+    second = Network.load(rerun.run_dir / "model.npz")
+    for a, b in zip(first.weights + first.biases, second.weights + second.biases):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_non_empty_run_directory_is_refused_unless_overwrite(finished_run, tiny_sample):
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "training": {"epochs": 1}})
+    with pytest.raises(ClimannError, match="not empty.*--overwrite"):
+        run_training(config, run_dir=finished_run.run_dir)
+
+
+def test_a_failed_run_leaves_nothing_behind(tiny_sample, tmp_path):
+    config = build_config({"data": {"paths": [str(tiny_sample)], "target": "nope"}})
+    with pytest.raises(ClimannError, match="variable 'nope'"):
+        run_training(config, run_dir=tmp_path / "runs" / "bad")
+    assert not (tmp_path / "runs").exists()
