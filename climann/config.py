@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from climann.errors import ClimannError
+from climann.model.activations import get_activation
+from climann.model.initializers import get_initializer
 
 DEFAULT_SAMPLE_PATH = "data/sample.nc"
 
@@ -272,6 +274,7 @@ def _check_ranges(config: RunConfig) -> None:
     if data.target in data.predictors:
         raise ClimannError(f"the target '{data.target}' is also listed as a predictor")
     _check_split(data.split_fractions)
+    _check_model_names(model)
     if any(width < 1 for width in model.hidden):
         raise ClimannError(f"[model] hidden widths must be ≥ 1, got {list(model.hidden)}")
     if training.epochs < 1:
@@ -282,6 +285,21 @@ def _check_ranges(config: RunConfig) -> None:
         raise ClimannError(
             f"[training] learning_rate must be a positive number, got {training.learning_rate}"
         )
+
+
+def _check_model_names(model: ModelConfig) -> None:
+    """Check names against the model layer's own tables, so that a typo fails before any
+    data are read."""
+    checks = {
+        "activation": get_activation,
+        "output_activation": get_activation,
+        "init": get_initializer,
+    }
+    for key, lookup in checks.items():
+        try:
+            lookup(getattr(model, key))
+        except ClimannError as error:
+            raise ClimannError(f"[model] {key}: {error}") from None
 
 
 def _check_split(fractions: tuple[float, ...]) -> None:

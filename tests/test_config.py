@@ -51,6 +51,8 @@ def test_comma_separated_lists_from_the_command_line():
         pytest.param({"data": {"split_fractions": [0.5, 0.5, 0.2]}}, "must add up to 1", id="split-sum"),
         pytest.param({"data": {"predictors": ["tas"]}}, "also listed as a predictor", id="target-as-predictor"),
         pytest.param({"data": {"predictors": [], "features": []}}, "no inputs", id="no-inputs"),
+        pytest.param({"model": {"activation": "relux"}}, r"\[model\] activation: unknown activation 'relux'.*did you mean 'relu'", id="activation"),
+        pytest.param({"model": {"init": "glorott"}}, r"\[model\] init: unknown initializer", id="init"),
     ],
 )
 def test_bad_settings_name_the_key(settings, message):
