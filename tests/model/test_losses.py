@@ -1,0 +1,170 @@
+"""Tests for climann/model/losses.py."""
+
+import numpy as np
+import pytest
+
+from climann.errors import ClimannError
+from climann.model.losses import (
+    Huber,
+    check_sample_weight,
+    get_loss,
+    sample_scale,
+    weighted_mean,
+)
+
+# Two samples, three outputs: residuals a = ŷ − y = [[1, 2, 3], [0, 0, -1]].
+PREDICTIONS = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+TARGETS = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+RESIDUALS = PREDICTIONS - TARGETS
+WEIGHTS = np.array([3.0, 1.0])
+
+# By hand (m = 2 samples, k = 3 outputs):
+#   mse   = (1 + 4 + 9 + 0 + 0 + 1) / (2·2·3)                   = 15/12
+#   mse_w = (3·(1 + 4 + 9) + 1·(1)) / (2·3·(3 + 1))             = 43/24
+#   mae   = (1 + 2 + 3 + 0 + 0 + 1) / (2·3)                     = 7/6
+#   mae_w = (3·6 + 1·1) / (3·4)                                 = 19/12
+#   huber (δ = 1): ℓ = ½, 1.5, 2.5, 0, 0, ½  → sum 5, /6        = 5/6
+#   huber_w = (3·(½ + 1.5 + 2.5) + 1·½) / (3·4)                 = 14/12
+HAND_VALUES = {
+    ("mse", False): 15 / 12,
+    ("mse", True): 43 / 24,
+    ("mae", False): 7 / 6,
+    ("mae", True): 19 / 12,
+    ("huber", False): 5 / 6,
+    ("huber", True): 14 / 12,
+}
+
+
+@pytest.mark.parametrize(
+    "name, weighted",
+    [
+        pytest.param(name, weighted, id=f"{name}-{'weighted' if weighted else 'plain'}")
+        for name, weighted in HAND_VALUES
+    ],
+)
+def test_value_by_hand(name, weighted):
+    value = get_loss(name).value(PREDICTIONS, TARGETS, WEIGHTS if weighted else None)
+    assert value == pytest.approx(HAND_VALUES[(name, weighted)], rel=1e-15)
+
+
+def test_mse_gradient_is_divided_by_samples_and_outputs():
+    # (ŷ − y)/(m·k) with m·k = 6: not /m (= 2), the factor-k error of scikit-learn #8349.
+    gradient = get_loss("mse").gradient(PREDICTIONS, TARGETS)
+    np.testing.assert_allclose(gradient, RESIDUALS / 6, rtol=1e-15)
+
+
+def test_weighted_mse_gradient_by_hand():
+    # w_i (ŷ − y)/(k Σw) = w_i a / 12
+    gradient = get_loss("mse").gradient(PREDICTIONS, TARGETS, WEIGHTS)
+    np.testing.assert_allclose(gradient, WEIGHTS[:, None] * RESIDUALS / 12, rtol=1e-15)
+
+
+def test_mae_subgradient_is_zero_at_zero_residual():
+    gradient = get_loss("mae").gradient(PREDICTIONS, TARGETS)
+    np.testing.assert_array_equal(gradient, np.array([[1, 1, 1], [0, 0, -1]]) / 6)
+
+
+def test_huber_with_other_delta_by_hand():
+    # δ = 2: ℓ = ½, 2, 2(3 − 1) = 4, 0, 0, ½ → 7/6
+    assert Huber(delta=2.0).value(PREDICTIONS, TARGETS) == pytest.approx(7 / 6, rel=1e-15)
+    np.testing.assert_allclose(
+        Huber(delta=2.0).gradient(PREDICTIONS, TARGETS), np.clip(RESIDUALS, -2, 2) / 6, rtol=1e-15
+    )
+
+
+def _residuals_away_from_kinks(shape, rng):
+    """Residual sizes in [0.2, 0.8] or [1.2, 2], random signs: clear of the kinks at 0 and δ = 1."""
+    sizes = np.where(
+        rng.random(shape) < 0.5, rng.uniform(0.2, 0.8, shape), rng.uniform(1.2, 2.0, shape)
+    )
+    return sizes * rng.choice([-1.0, 1.0], shape)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in ("mse", "mae", "huber")])
+@pytest.mark.parametrize(
+    "weighted", [pytest.param(False, id="plain"), pytest.param(True, id="weighted")]
+)
+@pytest.mark.parametrize("n_outputs", [pytest.param(1, id="k1"), pytest.param(3, id="k3")])
+def test_gradient_matches_central_differences(name, weighted, n_outputs):
+    rng = np.random.default_rng(7)
+    targets = rng.normal(size=(5, n_outputs))
+    predictions = targets + _residuals_away_from_kinks(targets.shape, rng)
+    weights = rng.uniform(0.1, 2.0, size=5) if weighted else None
+    loss = get_loss(name)
+    step = 1e-6
+    numeric = np.empty_like(predictions)
+    for index in np.ndindex(predictions.shape):
+        plus, minus = predictions.copy(), predictions.copy()
+        plus[index] += step
+        minus[index] -= step
+        numeric[index] = (
+            loss.value(plus, targets, weights) - loss.value(minus, targets, weights)
+        ) / (2 * step)
+    np.testing.assert_allclose(
+        loss.gradient(predictions, targets, weights), numeric, rtol=1e-6, atol=1e-10
+    )
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in ("mse", "mae", "huber")])
+def test_integer_weights_equal_repeated_samples(name):
+    rng = np.random.default_rng(3)
+    predictions, targets = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
+    counts = np.array([1, 3, 0, 2])
+    repeated = np.repeat(np.arange(4), counts)
+    loss = get_loss(name)
+    weighted = loss.value(predictions, targets, counts.astype(float))
+    assert weighted == pytest.approx(
+        loss.value(predictions[repeated], targets[repeated]), rel=1e-13
+    )
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in ("mse", "mae", "huber")])
+def test_float32_gradient_stays_float32(name):
+    predictions, targets = PREDICTIONS.astype(np.float32), TARGETS.astype(np.float32)
+    assert get_loss(name).gradient(predictions, targets, WEIGHTS).dtype == np.float32
+    assert get_loss(name).gradient(predictions, targets).dtype == np.float32
+
+
+def test_weighted_mean_on_a_3x4_grid_by_hand():
+    values = np.arange(12.0).reshape(3, 4)  # row sums 6, 22, 38
+    weights = np.array([1.0, 0.0, 3.0])
+    assert weighted_mean(values, weights) == pytest.approx((1 * 6 + 3 * 38) / (4 * 4), rel=1e-15)
+    assert weighted_mean(values) == pytest.approx(66 / 12, rel=1e-15)
+
+
+def test_sample_scale_sums_to_one_over_outputs():
+    scale = sample_scale(np.array([1.0, 2.0, 5.0]), n_samples=3, n_outputs=4, dtype=np.float64)
+    assert scale.shape == (3, 1)
+    np.testing.assert_allclose(scale[:, 0], np.array([1, 2, 5]) / 32, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        pytest.param(np.ones(3), r"shape \(4,\)", id="wrong-length"),
+        pytest.param(np.ones((4, 1)), r"shape \(4,\)", id="2-d"),
+        pytest.param(np.array([1.0, -1.0, 1.0, 1.0]), "non-negative", id="negative"),
+        pytest.param(np.array([1.0, np.nan, 1.0, 1.0]), "finite", id="nan"),
+        pytest.param(np.zeros(4), "sums to zero", id="all-zero"),
+    ],
+)
+def test_bad_sample_weight(weights, message):
+    with pytest.raises(ClimannError, match=message):
+        check_sample_weight(weights, n_samples=4)
+
+
+def test_huber_delta_must_be_positive():
+    with pytest.raises(ClimannError, match="delta"):
+        Huber(delta=0.0)
+
+
+def test_get_loss_passes_loss_objects_through():
+    huber = Huber(delta=0.5)
+    assert get_loss(huber) is huber
+
+
+def test_unknown_loss_lists_valid_names():
+    with pytest.raises(
+        ClimannError, match=r"unknown loss 'mes'; valid names: huber, mae, mse; did you mean 'mse'"
+    ):
+        get_loss("mes")
