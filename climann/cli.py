@@ -76,7 +76,7 @@ def sample_data(
 
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
-    from climann.data.sample import write_sample_dataset
+    from climann.data.sample_data import write_sample_dataset
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,8 @@ import numpy as np
 from climann._version import __version__
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
 from climann.data.open import expand_paths, open_dataset
-from climann.data.sample import write_sample_dataset
-from climann.data.samples import PointwiseSamples, build_pointwise_samples
+from climann.data.sample_data import write_sample_dataset
+from climann.data.pointwise import PointwiseSamples, build_pointwise_samples
 from climann.data.scaling import Standardizer
 from climann.data.splits import SPLIT_NAMES, TimeSplit, split_time_blocks
 from climann.errors import ClimannError

@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from climann.config import build_config, load_config_file
-from climann.data.sample import write_sample_dataset
+from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.model import Network
 from climann.pipeline import RUN_FILES, prepare_data, run_training

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.samples import build_pointwise_samples, data_variable_names
+from climann.data.pointwise import build_pointwise_samples, data_variable_names
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 

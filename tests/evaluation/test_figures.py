@@ -2,7 +2,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from climann.data.samples import build_pointwise_samples
+from climann.data.pointwise import build_pointwise_samples
 from climann.evaluation.figures import _cell_edges, plot_truth_prediction_error, symmetric_limit
 from tests.conftest import grid_dataset
 

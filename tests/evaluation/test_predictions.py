@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.samples import build_pointwise_samples
+from climann.data.pointwise import build_pointwise_samples
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from tests.conftest import grid_dataset
 
