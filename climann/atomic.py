@@ -1,20 +1,45 @@
-"""Write files so that they are complete or absent: to a temporary name, then rename."""
+"""Write files so that they are complete or absent: to a temporary name, then rename.
+
+Every file climann writes (model files, the sample dataset, run-directory files) goes
+through :func:`atomic_path`, so a crash or a full disk never leaves a half-written file
+under the final name, and an older file there survives a failed write.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from climann.errors import ClimannError
+
+
+def _create_temporary(path: Path) -> Path:
+    """An empty, uniquely named hidden file beside ``path``; its mode follows the umask
+    (like any new file: unlike ``tempfile.mkstemp``'s private 0600)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    return temporary
+
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success rename it to ``path``.
+def atomic_path(path: str | os.PathLike, *, what: str = "file") -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; when the block succeeds, rename it to ``path``.
 
-    The temporary file lives in the same directory (so the rename is atomic) and is removed
-    if the block raises: a crash never leaves a half-written file under the final name.
+    Parameters
+    ----------
+    path : str or path-like
+        The final file name.
+    what : str
+        What is written, for error messages ("model file", "sample dataset", …).
+
+    Raises
+    ------
+    ClimannError
+        If the file cannot be created or written (missing directory, permissions, full
+        disk); the temporary file is removed and an existing file at ``path`` is untouched.
 
     Example
     -------
@@ -22,11 +47,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     ...     temporary.write_text("complete")
     """
     path = Path(path)
-    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(descriptor)
-    temporary = Path(name)
+    temporary = None
     try:
+        temporary = _create_temporary(path)
         yield temporary
         os.replace(temporary, path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ClimannError(f"cannot write {what} {path}: {reason}") from None
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from climann._version import __version__
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
 from climann.data.open import expand_paths, open_dataset
 from climann.data.sample_data import write_sample_dataset

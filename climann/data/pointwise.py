@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.config import DERIVED_FEATURES
 from climann.data.coords import find_coordinate
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import Coordinate, GridLayout

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numbers
 import os
-import secrets
 from pathlib import Path
 
 import netCDF4
@@ -37,6 +36,7 @@ from climann.data.sample_physics import (
     synthetic_surface,
     year_fields,
 )
+from climann.atomic import atomic_path
 from climann.errors import ClimannError
 
 _MAX_YEARS = 10_000
@@ -202,17 +202,6 @@ def _write_contents(dataset: netCDF4.Dataset, *, years: int, resolution: float,
             dataset[name][steps] = _as_stored(fields[name])
 
 
-def _create_temporary(target: Path) -> Path:
-    """Create an empty, uniquely named hidden file beside ``target`` (mode from the umask)."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    except OSError as error:
-        raise ClimannError(f"cannot write to {target.parent}: {error.strerror}; "
-                           "choose a writable directory") from error
-    return temporary
-
-
 def write_sample_dataset(path: str | os.PathLike, *, years: int = 20, resolution: float = 5.0,
                          start_year: int = 1980, seed: int = 0) -> Path:
     """Write the synthetic CF-1.8 monthly sample file that ``make demo`` trains on.
@@ -247,16 +236,8 @@ def write_sample_dataset(path: str | os.PathLike, *, years: int = 20, resolution
     """
     target = _validate(path, years=years, resolution=resolution, start_year=start_year,
                        seed=seed)
-    temporary = _create_temporary(target)
-    try:
+    with atomic_path(target, what="sample dataset") as temporary:
         with netCDF4.Dataset(temporary, "w", format="NETCDF4") as dataset:
             _write_contents(dataset, years=years, resolution=float(resolution),
                             start_year=start_year, seed=seed)
-        os.replace(temporary, target)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ClimannError(f"could not write {target}: {error}; check free disk space "
-                               "and permissions") from error
-        raise
     return target

@@ -10,14 +10,17 @@ import xarray as xr
 
 from climann._version import __version__
 from climann.atomic import atomic_path
-from climann.data.layout import GridLayout
+from climann.data.layout import Coordinate, GridLayout
 
 _FILL_VALUE = np.float32(1e20)
 _CF_ATTRIBUTES = ("units", "standard_name", "long_name")
 
 
-def _coordinate(layout_coordinate) -> xr.Variable:
-    return xr.Variable(layout_coordinate.name, layout_coordinate.values, layout_coordinate.attrs)
+def _coordinate(coordinate: Coordinate) -> xr.Variable:
+    """The coordinate with its CF attributes, less ``bounds``: the bounds variables of the
+    input are not copied, and a dangling reference would break CF."""
+    attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds"}
+    return xr.Variable(coordinate.name, coordinate.values, attrs)
 
 
 def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
@@ -90,7 +93,9 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind == "f"
     }
-    encoding[layout.time.name] = {"units": layout.time_units, "calendar": layout.calendar, "dtype": "float64"}
+    encoding[layout.time.name] = {
+        "units": layout.time_units, "calendar": layout.calendar, "dtype": "float64", "_FillValue": None,
+    }
     for coordinate in (layout.latitude.name, layout.longitude.name):
         encoding[coordinate] = {"_FillValue": None}
     path = Path(path)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from os import PathLike
@@ -26,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from climann._version import __version__
+from climann.atomic import atomic_path
 from climann.errors import ClimannError
 
 __all__ = ["FORMAT_VERSION", "ModelRecord", "read_model", "write_model"]
@@ -104,29 +104,12 @@ def write_model(path: str | PathLike, record: ModelRecord) -> None:
 
 def _savez_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:
     """``np.savez`` to a temporary file next to ``path``, fsync, then rename it to ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
-        )
-    except OSError as error:
-        raise ClimannError(
-            f"cannot write model file {path}: {error.strerror} ({directory})"
-        ) from None
-    try:
+    with atomic_path(path, what="model file") as temporary:
         # A file handle, not a name: np.savez would append ".npz" to a name.
-        with os.fdopen(descriptor, "wb") as handle:
+        with open(temporary, "wb") as handle:
             np.savez(handle, **arrays)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes 0o600; model files are meant to be shared
-        os.replace(temporary, path)
-    except BaseException as error:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise ClimannError(f"cannot write model file {path}: {error.strerror}") from None
-        raise
 
 
 def _parse_header(text: str, path: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from tests.conftest import grid_dataset
 )
 def test_predictions_file_round_trip(tmp_path, options):
     source = grid_dataset(**options)
+    source["lat"].attrs["bounds"] = "lat_bnds"
     source["tas"].encoding.update({"dtype": "int16", "scale_factor": 0.01, "add_offset": 250.0})
     samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
     layout = samples.layout
@@ -43,4 +44,7 @@ def test_predictions_file_round_trip(tmp_path, options):
     with netCDF4.Dataset(path) as raw:  # the input's packing must not leak into the output
         assert raw["tas"].dtype == np.float32
         assert not hasattr(raw["tas"], "scale_factor")
+        for coordinate in ("time", "lat", "lon"):  # CF: no fill values on coordinates
+            assert "_FillValue" not in raw[coordinate].ncattrs()
+        assert "bounds" not in raw["lat"].ncattrs()  # lat_bnds is not in this file
     assert [p.name for p in tmp_path.iterdir()] == ["predictions.nc"]  # no temporary left

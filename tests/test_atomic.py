@@ -1,0 +1,37 @@
+import os
+import stat
+
+import pytest
+
+from climann.atomic import atomic_path
+from climann.errors import ClimannError
+
+
+def test_file_appears_complete_with_the_usual_permissions(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "out.txt") as temporary:
+            temporary.write_text("complete")
+            assert not (tmp_path / "out.txt").exists()  # nothing under the final name yet
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "out.txt").read_text() == "complete"
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == 0o644
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError, match="crash"):
+        with atomic_path(target) as temporary:
+            temporary.write_text("half")
+            raise RuntimeError("crash")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_an_unwritable_place_is_a_clear_error(tmp_path):
+    with pytest.raises(ClimannError, match="cannot write report .*missing.*No such file"):
+        with atomic_path(tmp_path / "missing" / "out.txt", what="report"):
+            pass
