@@ -1,60 +1,108 @@
 """Find the time, latitude and longitude coordinates of a dataset through CF attributes.
 
 Files call their coordinates ``lat``, ``latitude``, ``nav_lat``, ``y``, … . CF says what
-they *are* through ``standard_name``, ``units`` and ``axis``; those attributes are tried
-first, the usual names last. The conventions are kept as a data table apart from the logic.
+they *are* through ``standard_name``, ``units`` and ``axis``; cf_xarray reads those
+attributes (its criteria tables), and its ``guess_coord_axis`` guesses from the names and
+the values' type when a file has no attributes. What is specific to climann is kept here as
+data tables: which cf_xarray keys mean each kind of coordinate, and which axes are distances
+(a projected grid) rather than angles.
 """
 
 from __future__ import annotations
 
+import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import xarray as xr
 
 from climann.errors import ClimannError
 
-#: What identifies each coordinate, strongest evidence first.
-COORDINATE_CONVENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "time": {
-        "standard_name": ("time",),
-        "units_contain": (" since ",),
-        "axis": ("T",),
-        "names": ("time", "t", "Time", "TIME", "valid_time"),
-    },
-    "latitude": {
-        "standard_name": ("latitude", "grid_latitude"),
-        "units_contain": ("degrees_north", "degree_north", "degree_N", "degrees_N", "degreeN"),
-        "axis": ("Y",),
-        "names": ("lat", "latitude", "nav_lat", "y", "Latitude", "LAT", "LATITUDE"),
-    },
-    "longitude": {
-        "standard_name": ("longitude", "grid_longitude"),
-        "units_contain": ("degrees_east", "degree_east", "degree_E", "degrees_E", "degreeE"),
-        "axis": ("X",),
-        "names": ("lon", "longitude", "nav_lon", "x", "Longitude", "LON", "LONGITUDE"),
-    },
+#: For each kind: the cf_xarray coordinate key (standard_name, units, …), then its axis key
+#: (``axis`` attribute, rotated-pole ``grid_latitude``, …), strongest evidence first.
+CF_KEYS: dict[str, tuple[str, str]] = {
+    "time": ("time", "T"),
+    "latitude": ("latitude", "Y"),
+    "longitude": ("longitude", "X"),
 }
 
+#: Examples of names cf_xarray's guess recognises, quoted when nothing is found.
+GUESSED_NAMES: dict[str, tuple[str, ...]] = {
+    "time": ("time", "t", "valid_time"),
+    "latitude": ("lat", "latitude", "nav_lat", "y"),
+    "longitude": ("lon", "longitude", "nav_lon", "x"),
+}
 
-def _matches(variable: xr.DataArray, convention: dict[str, tuple[str, ...]], test: str) -> bool:
-    attrs = variable.attrs
-    if test == "standard_name":
-        return attrs.get("standard_name") in convention["standard_name"]
-    if test == "units":
-        units = str(attrs.get("units", variable.encoding.get("units", "")))
-        return any(token in units for token in convention["units_contain"])
-    if test == "axis":
-        return attrs.get("axis") in convention["axis"]
-    return variable.name in convention["names"]
+#: Axes of a rotated-pole grid: regular in rotated degrees, so usable as a 1-D grid axis.
+ROTATED_POLE_NAMES: dict[str, str] = {"latitude": "grid_latitude", "longitude": "grid_longitude"}
+
+#: An X or Y axis with one of these standard names or units is a distance on a map
+#: projection, not a latitude or longitude.
+PROJECTED_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
+DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
+
+
+def _is_projected(variable: xr.DataArray) -> bool:
+    return (
+        variable.attrs.get("standard_name") in PROJECTED_STANDARD_NAMES
+        or str(variable.attrs.get("units", "")).strip() in DISTANCE_UNITS
+    )
+
+
+def _curvilinear_error(dataset: xr.Dataset, kind: str, names: list[str]) -> ClimannError:
+    shapes = ", ".join(f"{name} {tuple(map(str, dataset[name].dims))}" for name in names)
+    return ClimannError(
+        f"the {kind} coordinate is not 1-D ({shapes}): a curvilinear or projected grid, which "
+        "climann does not handle; regrid to a regular latitude-longitude grid first "
+        "(e.g. cdo remapbil or xESMF)"
+    )
+
+
+def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
+    """The one candidate, or among several the one with a CF standard_name."""
+    if len(names) > 1:
+        named = [name for name in names if "standard_name" in dataset[name].attrs]
+        names = named if len(named) == 1 else names
+    if len(names) > 1:
+        raise ClimannError(
+            f"several coordinates look like {kind} ({', '.join(names)}); "
+            "give the right one a CF standard_name"
+        )
+    return names[0]
+
+
+def _choose(dataset: xr.Dataset, kind: str) -> str | None:
+    """The 1-D coordinate of ``kind`` found by cf_xarray's criteria, or None."""
+    coordinate_key, axis_key = CF_KEYS[kind]
+    by_attributes = [str(n) for n in dataset.cf.coordinates.get(coordinate_key, [])]
+    by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
+    if kind != "time":
+        by_axis = [name for name in by_axis if not _is_projected(dataset[name])]
+        if by_attributes and all(dataset[name].ndim > 1 for name in by_attributes):
+            # 2-D latitudes: only a rotated-pole axis still makes a regular grid.
+            rotated = ROTATED_POLE_NAMES[kind]
+            by_axis = [n for n in by_axis if dataset[n].attrs.get("standard_name") == rotated]
+            if not any(dataset[name].ndim == 1 for name in by_axis):
+                raise _curvilinear_error(dataset, kind, by_attributes)
+    for names in (by_attributes, by_axis):
+        one_dimensional = [name for name in names if dataset[name].ndim == 1]
+        if one_dimensional:
+            return _single(dataset, kind, one_dimensional)
+    return None
 
 
 def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     """Name of the 1-D coordinate of ``kind`` (``time``, ``latitude`` or ``longitude``).
 
+    The coordinate is found through cf_xarray: first by ``standard_name``, ``units`` (e.g.
+    ``degrees_north``) or ``_CoordinateAxisType``, then by ``axis`` (``Y``) or a rotated-pole
+    ``grid_latitude``; a file without such attributes falls back to
+    ``dataset.cf.guess_coord_axis()`` (names like ``lat``, ``nav_lat``, ``y``; times by their
+    decoded type, since decoding moves a time's ``units`` into its encoding).
+
     Parameters
     ----------
     dataset : xarray.Dataset
-        An opened dataset (times decoded: a time's ``units`` then live in its encoding).
+        An opened dataset (not modified).
     kind : str
-        One of the keys of :data:`COORDINATE_CONVENTIONS`.
+        One of the keys of :data:`CF_KEYS`.
 
     Returns
     -------
@@ -64,21 +112,22 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     Raises
     ------
     ClimannError
-        If no coordinate, or several equally good ones, match.
+        If no 1-D coordinate matches, several equally good ones do, or latitude and
+        longitude are 2-D (a curvilinear grid).
+
+    Examples
+    --------
+    >>> dataset = xr.Dataset(coords={"nav_lat": ("nav_lat", [-45.0, 45.0])})
+    >>> find_coordinate(dataset, "latitude")
+    'nav_lat'
     """
-    convention = COORDINATE_CONVENTIONS[kind]
-    candidates = [dataset[name] for name in dataset.coords if dataset[name].ndim == 1]
-    for test in ("standard_name", "units", "axis", "names"):
-        found = [c.name for c in candidates if _matches(c, convention, test)]
-        if len(found) == 1:
-            return str(found[0])
-        if len(found) > 1:
-            raise ClimannError(
-                f"several coordinates look like {kind} ({', '.join(map(str, found))}); "
-                "give the right one a CF standard_name"
-            )
-    raise ClimannError(
-        f"no {kind} coordinate found (looked for standard_name, units, axis and the names "
-        f"{', '.join(convention['names'][:4])}); coordinates present: "
-        f"{', '.join(map(str, dataset.coords)) or 'none'}"
-    )
+    found = _choose(dataset, kind)
+    if found is None:
+        found = _choose(dataset.cf.guess_coord_axis(), kind)
+    if found is None:
+        raise ClimannError(
+            f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then "
+            f"guessed from names like {', '.join(GUESSED_NAMES[kind])}); coordinates present: "
+            f"{', '.join(map(str, dataset.coords)) or 'none'}"
+        )
+    return found

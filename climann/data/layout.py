@@ -37,6 +37,8 @@ class GridLayout:
         Its attributes (``units``, ``standard_name``, ``long_name``, …), no encoding.
     source_files : tuple of str
         The input files.
+    latitude_bounds, longitude_bounds : ndarray, shape (n, 2), optional
+        Cell edges in degrees, when the input has CF bounds.
     """
 
     time: Coordinate
@@ -48,6 +50,8 @@ class GridLayout:
     target_name: str
     target_attrs: dict
     source_files: tuple[str, ...] = ()
+    latitude_bounds: np.ndarray | None = None
+    longitude_bounds: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -85,3 +89,23 @@ class GridLayout:
         grid = np.full(int(np.prod(self.shape)), np.nan, dtype=np.result_type(values, np.float32))
         grid[flat_index] = values
         return grid.reshape(self.shape)
+
+    def cell_area_weights(self) -> np.ndarray:
+        """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.
+
+        On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
+        ∝ (sin φ₂ − sin φ₁)(λ₂ − λ₁). Without bounds, the area is taken ∝ cos φ at the centre
+        (exact in the limit of small regular cells). Mean 1 keeps a weighted loss on the
+        same scale as an unweighted one.
+        """
+        if self.latitude_bounds is not None:
+            edges = np.deg2rad(self.latitude_bounds)
+            by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+        else:
+            by_latitude = np.clip(np.cos(np.deg2rad(np.asarray(self.latitude.values, np.float64))), 0, None)
+        if self.longitude_bounds is not None:
+            by_longitude = np.abs(self.longitude_bounds[:, 1] - self.longitude_bounds[:, 0])
+        else:
+            by_longitude = np.ones(len(self.longitude.values))
+        area = np.outer(by_latitude, by_longitude)
+        return area / area.mean()

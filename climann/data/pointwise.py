@@ -7,17 +7,16 @@ missing feature are dropped and counted.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import GridLayout
+from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
 
@@ -53,82 +52,6 @@ class PointwiseSamples:
         return self.layout.time_index(self.flat_index)
 
 
-def data_variable_names(dataset: xr.Dataset) -> list[str]:
-    """Names of the data variables that can be features: bounds variables excluded."""
-    bounds = {
-        str(variable.attrs[key])
-        for variable in dataset.variables.values()
-        for key in ("bounds", "climatology")
-        if key in variable.attrs
-    }
-    return [str(name) for name in dataset.data_vars if name not in bounds]
-
-
-def require_variable(dataset: xr.Dataset, name: str, where: str = "the data") -> xr.DataArray:
-    """Return variable ``name`` or raise an error listing the available ones.
-
-    Raises
-    ------
-    ClimannError
-        "variable 'tass' not in sample.nc; available: tas, rsdt; did you mean 'tas'?"
-    """
-    available = data_variable_names(dataset)
-    if name in available:
-        return dataset[name]
-    close = difflib.get_close_matches(name, available, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise ClimannError(
-        f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
-    )
-
-
-def _on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: bool) -> xr.DataArray:
-    """Drop size-1 extra dimensions and order the rest as (time, lat, lon)."""
-    extra = [dim for dim in variable.dims if dim not in grid_dims]
-    variable = variable.squeeze([dim for dim in extra if variable.sizes[dim] == 1], drop=True)
-    extra = [dim for dim in variable.dims if dim not in grid_dims]
-    if extra:
-        sizes = ", ".join(f"{dim} ({variable.sizes[dim]} values)" for dim in extra)
-        raise ClimannError(
-            f"variable '{variable.name}' has extra dimensions {sizes}; select one value of each"
-        )
-    time_dim, lat_dim, lon_dim = grid_dims
-    required = (lat_dim, lon_dim, time_dim) if needs_time else (lat_dim, lon_dim)
-    missing = [dim for dim in required if dim not in variable.dims]
-    if missing:
-        raise ClimannError(
-            f"variable '{variable.name}' lacks dimension(s) {', '.join(missing)}: "
-            f"its dims are {variable.dims}"
-        )
-    return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
-
-
-def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
-    """Describe the target's grid: coordinates, time encoding, attributes and dim order."""
-    names = {kind: find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")}
-    time = dataset[names["time"]]
-    values = time.values
-    if len(values) and not hasattr(values[0], "calendar"):
-        raise ClimannError(f"time coordinate '{time.name}' could not be decoded to dates")
-    calendar = time.encoding.get("calendar", values[0].calendar if len(values) else "standard")
-    units = time.encoding.get("units", f"days since {values[0].year:04d}-01-01" if len(values) else "")
-
-    def coordinate(name: str) -> Coordinate:
-        return Coordinate(name, dataset[name].values, dict(dataset[name].attrs))
-
-    return GridLayout(
-        time=coordinate(names["time"]),
-        latitude=coordinate(names["latitude"]),
-        longitude=coordinate(names["longitude"]),
-        time_units=str(units),
-        calendar=str(calendar),
-        file_dims=tuple(str(d) for d in dataset[target].dims if d in names.values()),
-        target_name=target,
-        target_attrs={k: v for k, v in dataset[target].attrs.items()},
-        source_files=tuple(str(f) for f in source_files),
-    )
-
-
 def _derived_columns(layout: GridLayout, features: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
     """Derived feature columns by name: (the axis they vary along, values along it)."""
     columns: dict[str, tuple[str, np.ndarray]] = {}
@@ -158,17 +81,220 @@ def _broadcastable(values: np.ndarray, axis: str, shape: tuple[int, int, int]) -
     return values.reshape(view_shape)
 
 
-def _gather(values: np.ndarray, axis: str, flat_index: np.ndarray, layout: GridLayout) -> np.ndarray:
+def _gather(values: np.ndarray, axis: str, flat_index: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
     """Pick each sample's value from an array that varies along ``axis`` only."""
-    n_lon = layout.shape[2]
+    n_cells, n_lon = shape[1] * shape[2], shape[2]
     position = {
         "grid": flat_index,  # (time, lat, lon)
-        "cell": flat_index % layout.n_cells,  # (lat, lon): static fields
-        "time": flat_index // layout.n_cells,
-        "lat": (flat_index % layout.n_cells) // n_lon,
+        "cell": flat_index % n_cells,  # (lat, lon): static fields
+        "time": flat_index // n_cells,
+        "lat": (flat_index % n_cells) // n_lon,
         "lon": flat_index % n_lon,
     }[axis]
     return values.reshape(-1)[position]
+
+
+def area_weighted_mean(fields: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Σ w x / Σ w over the cells where x is present, for each time step.
+
+    Parameters
+    ----------
+    fields : ndarray, shape (n_time, n_lat, n_lon)
+    weights : ndarray, shape (n_lat, n_lon)
+        Cell areas (any scale).
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+    """
+    present = np.isfinite(fields)
+    weighted = np.where(present, fields, 0.0) * weights
+    return weighted.sum(axis=(1, 2)) / (present * weights).sum(axis=(1, 2))
+
+
+def _shifted(values: np.ndarray, *, start: int, first: int, lag: int, n_steps: int) -> np.ndarray:
+    """Values at t − ``lag`` for t in [start, start + n_steps), from an array that begins at
+    time step ``first``; NaN where t − lag < 0 (no earlier data)."""
+    out = np.full((n_steps,) + values.shape[1:], np.nan, dtype=values.dtype)
+    times = np.arange(start, start + n_steps)
+    have = times - lag >= 0
+    out[have] = values[times[have] - lag - first]
+    return out
+
+
+class PointwiseSource:
+    """Pointwise samples read lazily, a block of time steps at a time.
+
+    Each grid cell at each time step is one sample: the features at that cell (predictor
+    values, lagged values, area-weighted means, derived coordinates) map to the target's
+    value there. Nothing is read until :meth:`read`; memory is that of one block.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Opened with :func:`climann.data.open.open_dataset` (and subset).
+    target : str
+        Variable to predict; dims (time, lat, lon) in any order, plus size-1 extra dims.
+    predictors : sequence of str
+        Variables on the same grid: (time, lat, lon) or static (lat, lon).
+    features : sequence of str
+        Derived features, keys of :data:`climann.config.DERIVED_FEATURES`.
+    lags : mapping of str to sequence of int
+        ``{"tas": [1, 12]}`` adds the columns ``tas_lag1`` and ``tas_lag12``: the value
+        at the same cell k time steps earlier (the target may be lagged).
+    global_means : sequence of str
+        Variables whose area-weighted mean over the grid at each time step is a feature
+        (``<name>_global_mean``; pattern-scaling style).
+    sample_fraction : float
+        Keep each sample with this probability (seeded, per time step), for huge datasets.
+    seed : int
+        Seed of ``sample_fraction``.
+    source_files : sequence of str
+        Recorded in the layout.
+
+    Raises
+    ------
+    ClimannError
+        Missing variables or coordinates, unselected extra dimensions, or a variable that
+        is not on the target's grid.
+    """
+
+    def __init__(
+        self,
+        dataset: xr.Dataset,
+        *,
+        target: str,
+        predictors: Sequence[str],
+        features: Sequence[str],
+        lags: Mapping[str, Sequence[int]] | None = None,
+        global_means: Sequence[str] = (),
+        sample_fraction: float = 1.0,
+        seed: int = 0,
+        source_files: Sequence[str] = (),
+    ) -> None:
+        where = ", ".join(Path(f).name for f in source_files) or "the data"
+        lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
+        names = dict.fromkeys((target, *predictors, *lags, *global_means))
+        variables = {name: require_variable(dataset, name, where) for name in names}
+        self.layout = grid_layout(dataset, target, source_files)
+        self._time_dim = self.layout.time.name
+        grid_dims = (self._time_dim, self.layout.latitude.name, self.layout.longitude.name)
+        self._on_grid = {
+            name: on_grid(variable, grid_dims, needs_time=(name == target or name in lags))
+            for name, variable in variables.items()
+        }
+        self._columns = self._plan_columns(target, predictors, features, lags, global_means)
+        self._max_lag = max((k for steps in lags.values() for k in steps), default=0)
+        self._target, self._where = target, where
+        self._sample_fraction, self._seed = sample_fraction, seed
+        self._area = self.layout.cell_area_weights()
+
+    def _plan_columns(self, target, predictors, features, lags, global_means) -> dict[str, tuple]:
+        """Each feature column: (kind, axis, variable, lag) or (kind, axis, values)."""
+        columns: dict[str, tuple] = {}
+        for name in predictors:
+            axis = "grid" if self._on_grid[name].ndim == 3 else "cell"
+            columns[name] = ("variable", axis, name, 0)
+        for name, steps in lags.items():
+            for lag in steps:
+                columns[f"{name}_lag{lag}"] = ("variable", "grid", name, lag)
+        for name in global_means:
+            columns[f"{name}_global_mean"] = ("global_mean", "time", name, 0)
+        for name, (axis, values) in _derived_columns(self.layout, features).items():
+            columns[name] = ("derived", axis, values)
+        return columns
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Names of the feature columns, in order."""
+        return tuple(self._columns)
+
+    @property
+    def n_time(self) -> int:
+        """Number of time steps."""
+        return self.layout.shape[0]
+
+    def time_blocks(self, *, max_bytes: int = 256 * 2**20) -> list[tuple[int, int]]:
+        """Consecutive (start, stop) ranges of time steps whose data take ≲ ``max_bytes``."""
+        per_step = self.layout.n_cells * 4 * (len(self._on_grid) + len(self._columns) + 1)
+        steps = max(1, int(max_bytes // max(per_step, 1)))
+        return [(start, min(start + steps, self.n_time)) for start in range(0, self.n_time, steps)]
+
+    def _load(self, start: int, stop: int) -> tuple[int, dict[str, np.ndarray]]:
+        """Read the block's variables (and the lag margin before it) in one dask compute."""
+        first = max(0, start - self._max_lag)
+        block = xr.Dataset(self._on_grid).isel({self._time_dim: slice(first, stop)})
+        loaded = block.astype(np.float32).load()
+        return first, {name: loaded[name].values for name in self._on_grid}
+
+    def _column_values(self, spec: tuple, arrays: dict, start: int, first: int, n_steps: int) -> tuple[str, np.ndarray]:
+        kind, axis = spec[0], spec[1]
+        if kind == "derived":
+            values = spec[2]
+            return axis, values[start : start + n_steps] if axis == "time" else values
+        name, lag = spec[2], spec[3]
+        values = arrays[name]
+        if kind == "global_mean":
+            fields = values[start - first :] if values.ndim == 3 else np.broadcast_to(values, (n_steps, *values.shape))
+            return axis, area_weighted_mean(fields, self._area)
+        if axis == "cell":
+            return axis, values
+        return axis, _shifted(values, start=start, first=first, lag=lag, n_steps=n_steps)
+
+    def _subsample(self, valid: np.ndarray, start: int) -> np.ndarray:
+        """Keep each valid sample with probability ``sample_fraction``; one seeded stream
+        per time step, so the choice does not depend on how time is split into blocks."""
+        if self._sample_fraction >= 1.0:
+            return valid
+        for step in range(valid.shape[0]):
+            draws = np.random.default_rng([self._seed, start + step]).random(valid.shape[1:])
+            valid[step] &= draws < self._sample_fraction
+        return valid
+
+    def read(self, start: int, stop: int) -> PointwiseSamples:
+        """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start."""
+        first, arrays = self._load(start, stop)
+        n_steps = stop - start
+        shape = (n_steps, *self.layout.shape[1:])
+        target_values = arrays[self._target][start - first :]
+        columns = [self._column_values(spec, arrays, start, first, n_steps) for spec in self._columns.values()]
+        valid = np.isfinite(target_values)
+        for axis, values in columns:
+            valid &= np.isfinite(_broadcastable(values, axis, shape))
+        n_missing = int(valid.size - valid.sum())
+        local_index = np.flatnonzero(self._subsample(valid, start))
+        inputs = np.empty((local_index.size, len(columns)), dtype=np.float32)
+        for column, (axis, values) in enumerate(columns):
+            inputs[:, column] = _gather(values, axis, local_index, shape)
+        return PointwiseSamples(
+            inputs=inputs,
+            target=target_values.reshape(-1)[local_index].reshape(-1, 1),
+            flat_index=(local_index + start * self.layout.n_cells).astype(np.int64),
+            feature_names=self.feature_names,
+            layout=self.layout,
+            n_dropped=n_missing,
+        )
+
+    def read_all(self) -> PointwiseSamples:
+        """Every sample, read block by block and concatenated.
+
+        Raises
+        ------
+        ClimannError
+            If no sample has the target and every feature present.
+        """
+        parts = [self.read(start, stop) for start, stop in self.time_blocks()]
+        samples = PointwiseSamples(
+            inputs=np.concatenate([p.inputs for p in parts]),
+            target=np.concatenate([p.target for p in parts]),
+            flat_index=np.concatenate([p.flat_index for p in parts]),
+            feature_names=self.feature_names,
+            layout=self.layout,
+            n_dropped=sum(p.n_dropped for p in parts),
+        )
+        if samples.flat_index.size == 0:
+            raise ClimannError(f"no sample has '{self._target}' and every feature present in {self._where}")
+        return samples
 
 
 def build_pointwise_samples(
@@ -178,63 +304,15 @@ def build_pointwise_samples(
     predictors: Sequence[str],
     features: Sequence[str],
     source_files: Sequence[str] = (),
+    **options: object,
 ) -> PointwiseSamples:
-    """Build pointwise samples from a (lazy) dataset.
-
-    This is the batch boundary: the target and predictors are read here, once.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        Opened with :func:`climann.data.open.open_dataset`.
-    target : str
-        Variable to predict; dims (time, lat, lon) in any order, plus size-1 extra dims.
-    predictors : sequence of str
-        Variables on the same grid: (time, lat, lon) or static (lat, lon).
-    features : sequence of str
-        Derived features, keys of :data:`climann.config.DERIVED_FEATURES`.
-    source_files : sequence of str
-        Recorded in the layout.
+    """All pointwise samples of ``dataset`` in memory (see :class:`PointwiseSource`).
 
     Returns
     -------
     PointwiseSamples
-
-    Raises
-    ------
-    ClimannError
-        Missing variables or coordinates, unselected extra dimensions, predictors on
-        another grid, or no sample left with every value present.
     """
-    where = ", ".join(Path(f).name for f in source_files) or "the data"
-    variables = {name: require_variable(dataset, name, where) for name in (target, *predictors)}
-    layout = grid_layout(dataset, target, source_files)
-    grid_dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    on_grid = {
-        name: _on_grid(variable, grid_dims, needs_time=(name == target))
-        for name, variable in variables.items()
-    }
-    loaded = xr.Dataset(on_grid).astype(np.float32).load()  # one read of everything needed
-    columns = {
-        name: ("grid" if loaded[name].ndim == 3 else "cell", loaded[name].values)
-        for name in predictors
-    }
-    columns.update(_derived_columns(layout, features))
-    target_values = loaded[target].values
-    valid = np.isfinite(target_values)
-    for axis, values in columns.values():
-        valid &= np.isfinite(_broadcastable(values, axis, layout.shape))
-    flat_index = np.flatnonzero(valid)
-    if flat_index.size == 0:
-        raise ClimannError(f"no sample has '{target}' and every feature present in {where}")
-    inputs = np.empty((flat_index.size, len(columns)), dtype=np.float32)
-    for column, (axis, values) in enumerate(columns.values()):
-        inputs[:, column] = _gather(values, axis, flat_index, layout)
-    return PointwiseSamples(
-        inputs=inputs,
-        target=target_values.reshape(-1)[flat_index].reshape(-1, 1),
-        flat_index=flat_index.astype(np.int64),
-        feature_names=tuple(columns),
-        layout=layout,
-        n_dropped=int(valid.size - flat_index.size),
+    source = PointwiseSource(
+        dataset, target=target, predictors=predictors, features=features, source_files=source_files, **options
     )
+    return source.read_all()

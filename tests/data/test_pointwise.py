@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.pointwise import build_pointwise_samples, data_variable_names
+from climann.data.pointwise import PointwiseSource, build_pointwise_samples
+from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
@@ -64,10 +65,10 @@ def test_size_one_extra_dimension_is_squeezed():
     assert samples.inputs.shape[0] == dataset["pred"].size
 
 
-def test_unselected_extra_dimension_is_named_with_its_size():
+def test_unselected_extra_dimension_is_named_with_its_values():
     dataset = grid_dataset()
     dataset["pred"] = dataset["pred"].expand_dims(plev=[85000.0, 50000.0], axis=1)
-    with pytest.raises(ClimannError, match=r"'pred' has extra dimensions plev \(2 values\)"):
+    with pytest.raises(ClimannError, match=r"'pred' has extra dimension plev \(2 values: 85000, 50000\).*--select plev="):
         build(dataset)
 
 
@@ -89,3 +90,47 @@ def test_a_target_that_is_all_missing_is_a_clear_error():
     dataset["tas"] = xr.full_like(dataset["tas"], np.nan)
     with pytest.raises(ClimannError, match="no sample has 'tas'"):
         build(dataset)
+
+
+def test_reading_in_blocks_equals_reading_at_once():
+    dataset = grid_dataset(n_years=3)
+    source = PointwiseSource(dataset, target="tas", predictors=("landonly", "static"), features=("season",),
+                             lags={"pred": (1, 2)})
+    whole = source.read(0, source.n_time)
+    parts = [source.read(start, min(start + 5, source.n_time)) for start in range(0, source.n_time, 5)]
+    np.testing.assert_array_equal(np.concatenate([p.inputs for p in parts]), whole.inputs)
+    np.testing.assert_array_equal(np.concatenate([p.flat_index for p in parts]), whole.flat_index)
+    assert sum(p.n_dropped for p in parts) == whole.n_dropped
+
+
+def test_lagged_values_come_from_k_steps_earlier_and_the_first_steps_are_dropped():
+    dataset = grid_dataset()
+    samples = build(dataset, predictors=(), features=("lat",), lags={"pred": (2,), "tas": (1,)})
+    assert samples.feature_names == ("pred_lag2", "tas_lag1", "lat")
+    t, i, j = np.unravel_index(samples.flat_index, samples.layout.shape)
+    assert t.min() == 2  # no value two steps before the first two
+    np.testing.assert_array_equal(samples.inputs[:, 0], dataset["pred"].values[t - 2, i, j])
+    np.testing.assert_array_equal(samples.inputs[:, 1], dataset["tas"].values[t - 1, i, j])
+    assert samples.n_dropped == 2 * samples.layout.n_cells
+
+
+def test_global_mean_feature_is_the_area_weighted_mean_of_each_time_step():
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    samples = build(dataset, predictors=(), features=(), global_means=("landonly",))
+    weights = np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 4))
+    t = samples.time_index
+    field = dataset["landonly"].values  # NaN in the first longitude column: skipped
+    present = np.isfinite(field)
+    hand = np.nansum(field * weights, axis=(1, 2)) / (present * weights).sum(axis=(1, 2))
+    np.testing.assert_allclose(samples.inputs[:, 0], hand[t], rtol=1e-6)
+
+
+def test_sample_fraction_is_seeded_and_independent_of_blocks():
+    dataset = grid_dataset(n_years=2)
+    source = PointwiseSource(dataset, target="tas", predictors=("pred",), features=(), sample_fraction=0.3, seed=5)
+    whole = source.read(0, source.n_time).flat_index
+    halves = np.concatenate([source.read(0, 7).flat_index, source.read(7, source.n_time).flat_index])
+    np.testing.assert_array_equal(whole, halves)
+    assert 0.2 < whole.size / dataset["tas"].size < 0.4
+    other = PointwiseSource(dataset, target="tas", predictors=("pred",), features=(), sample_fraction=0.3, seed=6)
+    assert not np.array_equal(other.read(0, other.n_time).flat_index, whole)

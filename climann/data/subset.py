@@ -1,0 +1,162 @@
+"""Subsetting a lazy dataset: extra-dimension values, region box, time range, months, strides.
+
+Every selection keeps the input's coordinate order and longitude convention, and stays lazy
+(index selections on dask arrays). An empty selection is a user error that says what the
+data do cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+import cftime
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.errors import ClimannError
+
+#: Meteorological seasons as calendar months; DJF spans the year boundary.
+SEASON_MONTHS: dict[str, tuple[int, ...]] = {
+    "DJF": (12, 1, 2),
+    "MAM": (3, 4, 5),
+    "JJA": (6, 7, 8),
+    "SON": (9, 10, 11),
+}
+
+
+def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Dataset:
+    """Pick one value of extra dimensions by coordinate value, e.g. ``{"plev": 85000}``.
+
+    Raises
+    ------
+    ClimannError
+        If the dimension does not exist or the value is not one of its coordinate values.
+    """
+    for dim, value in selection.items():
+        if dim not in dataset.dims:
+            raise ClimannError(
+                f"cannot select {dim}={value}: no dimension '{dim}'; dimensions: {', '.join(map(str, dataset.dims))}"
+            )
+        try:
+            dataset = dataset.sel({dim: value})
+        except (KeyError, TypeError, ValueError):
+            values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
+            shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+            raise ClimannError(f"{dim}={value} is not a value of '{dim}'; its values: {shown}") from None
+    return dataset
+
+
+def longitude_in_box(longitude: np.ndarray, west: float, east: float) -> np.ndarray:
+    """Which longitudes lie in the box from ``west`` eastward to ``east`` (degrees).
+
+    Works in either convention (0…360 or −180…180, for the data and for the box) and for
+    boxes that cross the prime meridian or the dateline (``west > east``, e.g. 350 → 10 or
+    170 → −170): λ is inside when (λ − west) mod 360 ≤ (east − west) mod 360.
+    """
+    width = (east - west) % 360
+    if width == 0 and east != west:
+        width = 360.0
+    return (np.asarray(longitude, np.float64) - west) % 360 <= width
+
+
+def select_region(
+    dataset: xr.Dataset, box: Sequence[float]
+) -> xr.Dataset:
+    """Keep the cells inside ``box = (south, north, west, east)`` in degrees.
+
+    Raises
+    ------
+    ClimannError
+        If no cell is inside; the message gives the grid's extent.
+    """
+    south, north, west, east = box
+    lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
+    latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
+    lat_keep = np.flatnonzero((latitude >= min(south, north)) & (latitude <= max(south, north)))
+    lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
+    if lat_keep.size == 0 or lon_keep.size == 0:
+        raise ClimannError(
+            f"region {list(box)} (south, north, west, east) contains no grid cell; the grid spans "
+            f"latitude {latitude.min():g}…{latitude.max():g} and longitude {longitude.min():g}…{longitude.max():g}"
+        )
+    return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
+
+
+def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:
+    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as the first instant of that period, or (``end``)
+    the first instant after it, in ``calendar``."""
+    try:
+        parts = [int(part) for part in str(text).split("-")]
+        if not 1 <= len(parts) <= 3:
+            raise ValueError
+        year, month, day = (parts + [1, 1])[:3]
+        start = cftime.datetime(year, month, day, calendar=calendar)
+    except ValueError:
+        raise ClimannError(f"time_range value '{text}' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'") from None
+    if not end:
+        return start
+    if len(parts) == 1:
+        return cftime.datetime(year + 1, 1, 1, calendar=calendar)
+    if len(parts) == 2:
+        return cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar)
+    return start + timedelta(days=1)
+
+
+def _time_values(dataset: xr.Dataset) -> tuple[str, np.ndarray, str]:
+    name = find_coordinate(dataset, "time")
+    values = dataset[name].values
+    calendar = values[0].calendar if len(values) and hasattr(values[0], "calendar") else "standard"
+    return name, values, calendar
+
+
+def select_time(
+    dataset: xr.Dataset,
+    *,
+    time_range: Sequence[str] = (),
+    months: Sequence[int] = (),
+    time_stride: int = 1,
+) -> xr.Dataset:
+    """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
+    'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them.
+
+    Raises
+    ------
+    ClimannError
+        If no time step is left; the message gives the data's time span.
+    """
+    name, values, calendar = _time_values(dataset)
+    keep = np.ones(len(values), dtype=bool)
+    if time_range:
+        first = _parse_date(time_range[0], calendar, end=False)
+        after_last = _parse_date(time_range[1], calendar, end=True)
+        keep &= np.array([first <= value < after_last for value in values], dtype=bool)
+    if months:
+        keep &= np.isin([value.month for value in values], list(months))
+    chosen = np.flatnonzero(keep)[::time_stride]
+    if chosen.size == 0:
+        span = f"{values[0].strftime('%Y-%m-%d')} to {values[-1].strftime('%Y-%m-%d')}" if len(values) else "nothing"
+        raise ClimannError(
+            f"the time selection (time_range {list(time_range)}, months {list(months)}) is empty; "
+            f"the data cover {span}"
+        )
+    return dataset.isel({name: chosen})
+
+
+def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:
+    """Keep every ``stride``-th latitude and longitude (a coarser grid for quick runs)."""
+    if stride == 1:
+        return dataset
+    lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
+    return dataset.isel({lat_name: slice(None, None, stride), lon_name: slice(None, None, stride)})
+
+
+def season_months(seasons: Sequence[str]) -> tuple[int, ...]:
+    """Calendar months of named seasons, e.g. ``("DJF",) → (12, 1, 2)``."""
+    months: list[int] = []
+    for season in seasons:
+        if season.upper() not in SEASON_MONTHS:
+            raise ClimannError(f"unknown season '{season}'; valid: {', '.join(SEASON_MONTHS)}")
+        months += SEASON_MONTHS[season.upper()]
+    return tuple(months)

@@ -1,0 +1,127 @@
+"""Variables of an opened dataset: which are data, finding them by name, putting them on the grid.
+
+Bounds and grid-mapping variables are metadata, never features. A variable is brought onto
+the canonical (time, latitude, longitude) order, with size-1 extra dimensions dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.layout import Coordinate, GridLayout
+from climann.errors import ClimannError
+
+
+def data_variable_names(dataset: xr.Dataset) -> list[str]:
+    """Names of the data variables that can be features: bounds and grid-mapping variables
+    (named by other variables' ``bounds``, ``climatology`` or ``grid_mapping`` attributes)
+    excluded."""
+    metadata = set()
+    for variable in dataset.variables.values():
+        for key in ("bounds", "climatology", "grid_mapping"):
+            if key in variable.attrs:
+                # grid_mapping may be "crs" or the extended form "crs: lat lon"
+                metadata.add(str(variable.attrs[key]).split(":")[0].strip())
+    return [str(name) for name in dataset.data_vars if name not in metadata]
+
+
+def require_variable(dataset: xr.Dataset, name: str, where: str = "the data") -> xr.DataArray:
+    """Return variable ``name`` or raise an error listing the available ones.
+
+    Raises
+    ------
+    ClimannError
+        "variable 'tass' not in sample.nc; available: tas, rsdt; did you mean 'tas'?"
+    """
+    available = data_variable_names(dataset)
+    if name in available:
+        return dataset[name]
+    close = difflib.get_close_matches(name, available, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ClimannError(
+        f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
+    )
+
+
+def _describe_values(variable: xr.DataArray, dim: str) -> str:
+    values = variable[dim].values if dim in variable.coords else np.arange(variable.sizes[dim])
+    shown = ", ".join(f"{value:g}" if np.issubdtype(np.asarray(value).dtype, np.number) else str(value)
+                      for value in values[:6])
+    return f"{dim} ({len(values)} values: {shown}{', …' if len(values) > 6 else ''})"
+
+
+def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: bool) -> xr.DataArray:
+    """The variable with size-1 extra dimensions dropped, in (time, lat, lon) order.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+    grid_dims : (time, lat, lon) dimension names
+    needs_time : bool
+        Whether a static (lat, lon) field is refused.
+
+    Raises
+    ------
+    ClimannError
+        For an extra dimension with several values (naming it and its values, to be chosen
+        with ``select``), or a missing grid dimension.
+    """
+    extra = [dim for dim in variable.dims if dim not in grid_dims]
+    variable = variable.squeeze([dim for dim in extra if variable.sizes[dim] == 1], drop=True)
+    extra = [dim for dim in variable.dims if dim not in grid_dims]
+    if extra:
+        described = "; ".join(_describe_values(variable, dim) for dim in extra)
+        raise ClimannError(
+            f"variable '{variable.name}' has extra dimension {described}; choose one value "
+            f"with [data] select or --select {extra[0]}=VALUE"
+        )
+    time_dim, lat_dim, lon_dim = grid_dims
+    required = (lat_dim, lon_dim, time_dim) if needs_time else (lat_dim, lon_dim)
+    missing = [dim for dim in required if dim not in variable.dims]
+    if missing:
+        raise ClimannError(
+            f"variable '{variable.name}' is not on the grid ({', '.join(grid_dims)}): it lacks "
+            f"{', '.join(missing)} (its dims are {', '.join(map(str, variable.dims))})"
+        )
+    return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
+
+
+def _bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
+    """The (n, 2) bounds of coordinate ``name`` when the file has them (CF ``bounds``)."""
+    bounds_name = dataset[name].attrs.get("bounds")
+    if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2:
+        return np.asarray(dataset[bounds_name].values, dtype=np.float64)
+    return None
+
+
+def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
+    """Describe the target's grid: coordinates, time encoding, attributes and dim order."""
+    names = {kind: find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")}
+    time = dataset[names["time"]]
+    values = time.values
+    if len(values) and not hasattr(values[0], "calendar"):
+        raise ClimannError(f"time coordinate '{time.name}' could not be decoded to dates")
+    calendar = time.encoding.get("calendar", values[0].calendar if len(values) else "standard")
+    units = time.encoding.get("units", f"days since {values[0].year:04d}-01-01" if len(values) else "")
+
+    def coordinate(name: str) -> Coordinate:
+        return Coordinate(name, dataset[name].values, dict(dataset[name].attrs))
+
+    return GridLayout(
+        time=coordinate(names["time"]),
+        latitude=coordinate(names["latitude"]),
+        longitude=coordinate(names["longitude"]),
+        latitude_bounds=_bounds(dataset, names["latitude"]),
+        longitude_bounds=_bounds(dataset, names["longitude"]),
+        time_units=str(units),
+        calendar=str(calendar),
+        file_dims=tuple(str(d) for d in dataset[target].dims if d in names.values()),
+        target_name=target,
+        target_attrs={k: v for k, v in dataset[target].attrs.items()},
+        source_files=tuple(str(f) for f in source_files),
+    )

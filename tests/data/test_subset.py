@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from climann.data.subset import (
+    longitude_in_box,
+    season_months,
+    select_grid_stride,
+    select_region,
+    select_time,
+    select_values,
+)
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+@pytest.mark.parametrize(
+    ("longitudes", "west", "east", "expected"),
+    [
+        pytest.param([350.0, 5.0, 20.0, 180.0], 340.0, 10.0, [True, True, False, False], id="prime-meridian-0-360"),
+        pytest.param([-10.0, 5.0, 20.0, 180.0], -20.0, 10.0, [True, True, False, False], id="prime-meridian-180"),
+        pytest.param([-10.0, 5.0, 20.0, 180.0], 340.0, 10.0, [True, True, False, False], id="box-0-360-data-180"),
+        pytest.param([175.0, -175.0, 0.0, 170.0], 170.0, -170.0, [True, True, False, True], id="dateline"),
+        pytest.param([175.0, 185.0, 0.0, 160.0], 170.0, 190.0, [True, True, False, False], id="dateline-0-360"),
+        pytest.param([0.0, 90.0, 359.0], 0.0, 360.0, [True, True, True], id="whole-globe"),
+    ],
+)
+def test_longitude_box_in_either_convention(longitudes, west, east, expected):
+    assert list(longitude_in_box(np.array(longitudes), west, east)) == expected
+
+
+@pytest.mark.parametrize(
+    "options", [pytest.param({}, id="0-360"), pytest.param({"lon_start": -180.0, "lat_descending": True}, id="180-descending")]
+)
+def test_region_keeps_the_input_order_and_convention(options):
+    dataset = grid_dataset(n_lat=6, n_lon=12, **options)  # lat ±75, ±45, ±15; lon every 30°
+    region = select_region(dataset, (-50.0, 50.0, -40.0, 40.0))
+    lon = region["lon"].values
+    assert set(np.round(region["lat"].values)) == {-45.0, -15.0, 15.0, 45.0}
+    assert np.all(np.diff(region["lat"].values) < 0) == bool(options.get("lat_descending"))
+    # the box −40…40 holds the centres 15° and 345° (= −15°), written as in the input, in its order
+    expected = [15.0, 345.0] if "lon_start" not in options else [-15.0, 15.0]
+    np.testing.assert_allclose(lon, expected)
+
+
+def test_an_empty_region_says_what_the_grid_covers():
+    with pytest.raises(ClimannError, match="contains no grid cell; the grid spans latitude"):
+        select_region(grid_dataset(n_lat=4), (10.0, 20.0, 0.0, 360.0))
+
+
+def test_time_range_is_inclusive_and_calendar_aware():
+    dataset = grid_dataset(n_years=3, calendar="360_day")  # 2000–2002
+    chosen = select_time(dataset, time_range=("2001", "2001-06"))
+    assert [t.strftime("%Y-%m") for t in chosen["time"].values[[0, -1]]] == ["2001-01", "2001-06"]
+    assert chosen.sizes["time"] == 6
+
+
+def test_djf_spans_the_year_boundary_and_stride_thins():
+    dataset = grid_dataset(n_years=2)
+    winter = select_time(dataset, months=season_months(["DJF"]))
+    assert [t.month for t in winter["time"].values] == [1, 2, 12, 1, 2, 12]
+    assert select_time(dataset, time_stride=3).sizes["time"] == 8
+
+
+def test_an_empty_time_selection_says_what_the_data_cover():
+    with pytest.raises(ClimannError, match="is empty; the data cover 2000-01-15 to 2002-12-15"):
+        select_time(grid_dataset(n_years=3), time_range=("1990", "1995"))
+
+
+def test_select_by_coordinate_value_and_errors():
+    dataset = grid_dataset()
+    dataset["pred"] = dataset["pred"].expand_dims(plev=[85000.0, 50000.0], axis=1)
+    chosen = select_values(dataset, {"plev": 50000.0})
+    np.testing.assert_array_equal(chosen["pred"].values, dataset["pred"].values[:, 1])
+    with pytest.raises(ClimannError, match="plev=70000.0 is not a value of 'plev'; its values: 85000.0, 50000.0"):
+        select_values(dataset, {"plev": 70000.0})
+    with pytest.raises(ClimannError, match="no dimension 'member'"):
+        select_values(dataset, {"member": 1})
+
+
+def test_grid_stride_and_season_names():
+    assert select_grid_stride(grid_dataset(n_lat=6, n_lon=12), 2).sizes == {"time": 36, "lat": 3, "lon": 6}
+    with pytest.raises(ClimannError, match="unknown season 'DFJ'"):
+        season_months(["DFJ"])
