@@ -19,6 +19,7 @@ import difflib
 import json
 import math
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,28 @@ class DataConfig:
         Features derived from coordinates: any of ``lat``, ``lon``, ``season``, ``year``.
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
+    split_years : dict of str to (first, last)
+        Explicit year ranges ``{"train": [1980, 1993], "val": [...], "test": [...]}``,
+        instead of ``split_fractions``.
+    split_gap_years : int
+        Years left out between consecutive blocks, against autocorrelation leakage.
+    select : dict
+        One value of each extra dimension, by coordinate value: ``{"plev": 85000}``.
+    region : tuple of float
+        ``(south, north, west, east)`` in degrees, any longitude convention; ``west > east``
+        crosses the dateline or prime meridian. Empty: the whole grid.
+    time_range : tuple of str
+        ``(first, last)`` dates ``YYYY[-MM[-DD]]``, inclusive. Empty: all times.
+    months, seasons : tuple
+        Keep only these calendar months (1–12) and/or seasons (DJF, MAM, JJA, SON).
+    time_stride, grid_stride : int
+        Keep every n-th time step / every n-th latitude and longitude.
+    sample_fraction : float
+        Keep a seeded random fraction of the pointwise samples (huge datasets).
+    lags : dict of str to tuple of int
+        ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features.
+    global_means : tuple of str
+        Variables whose area-weighted mean over the grid is a feature (pattern scaling).
     """
 
     paths: tuple[str, ...] = (DEFAULT_SAMPLE_PATH,)
@@ -62,6 +85,18 @@ class DataConfig:
     predictors: tuple[str, ...] = ("rsdt", "orog", "sftlf", "clt")
     features: tuple[str, ...] = ("lat", "season")
     split_fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
+    split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    split_gap_years: int = 0
+    select: dict[str, float | str] = field(default_factory=dict)
+    region: tuple[float, ...] = ()
+    time_range: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()
+    seasons: tuple[str, ...] = ()
+    time_stride: int = 1
+    grid_stride: int = 1
+    sample_fraction: float = 1.0
+    lags: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    global_means: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,9 +264,36 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
     return schema(**converted)
 
 
+def _split_assignment(text: str, where: str) -> tuple[str, str]:
+    """The command line's ``key=value`` form of one dictionary entry."""
+    key, sign, value = text.partition("=")
+    if not sign or not key.strip():
+        raise ClimannError(f"{where}: '{text}' is not of the form KEY=VALUE")
+    return key.strip(), value.strip()
+
+
 def _convert(value: Any, annotation: Any, where: str) -> Any:
     """Check one value against its annotated type; return it in canonical form."""
-    if typing.get_origin(annotation) is tuple:
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        for member in typing.get_args(annotation):
+            try:
+                word = _parse_word(value, member, where) if isinstance(value, str) else value
+                return _convert(word, member, where)
+            except ClimannError:
+                continue
+        names = " or ".join(member.__name__ for member in typing.get_args(annotation))
+        raise ClimannError(f"{where} must be {names}, got {value!r}")
+    if origin is dict:
+        value_type = typing.get_args(annotation)[1]
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, (list, tuple)):  # the command line's KEY=VALUE form
+            value = dict(_split_assignment(item, where) for item in value if str(item).strip())
+        if not isinstance(value, dict):
+            raise ClimannError(f"{where} must be a table {{key = value}}, got {value!r}")
+        return {str(key): _convert(item, value_type, f"{where}.{key}") for key, item in value.items()}
+    if origin is tuple:
         item_type = typing.get_args(annotation)[0]
         if isinstance(value, str):  # the command line's comma-separated form: "64,64"
             value = [_parse_word(part.strip(), item_type, where) for part in value.split(",")]
@@ -274,6 +336,7 @@ def _check_ranges(config: RunConfig) -> None:
     if data.target in data.predictors:
         raise ClimannError(f"the target '{data.target}' is also listed as a predictor")
     _check_split(data.split_fractions)
+    _check_data_selection(data)
     _check_model_names(model)
     if any(width < 1 for width in model.hidden):
         raise ClimannError(f"[model] hidden widths must be ≥ 1, got {list(model.hidden)}")
@@ -302,6 +365,38 @@ def _check_model_names(model: ModelConfig) -> None:
             raise ClimannError(f"[model] {key}: {error}") from None
 
 
+def _check_data_selection(data: DataConfig) -> None:
+    """Ranges of the subsetting, feature and split options of ``[data]``."""
+    problems = []
+    if data.region and (len(data.region) != 4 or any(abs(lat) > 90 for lat in data.region[:2])):
+        problems.append(f"region must be [south, north, west, east] with |latitude| ≤ 90, got {list(data.region)}")
+    if data.time_range and len(data.time_range) != 2:
+        problems.append(f"time_range must be [first, last], got {list(data.time_range)}")
+    if any(not 1 <= month <= 12 for month in data.months):
+        problems.append(f"months must be 1–12, got {list(data.months)}")
+    bad_seasons = [s for s in data.seasons if s.upper() not in ("DJF", "MAM", "JJA", "SON")]
+    if bad_seasons:
+        problems.append(f"seasons must be DJF, MAM, JJA or SON, got {bad_seasons}")
+    if data.time_stride < 1 or data.grid_stride < 1:
+        problems.append("time_stride and grid_stride must be ≥ 1")
+    if not 0 < data.sample_fraction <= 1:
+        problems.append(f"sample_fraction must be in (0, 1], got {data.sample_fraction}")
+    if any(lag < 1 for steps in data.lags.values() for lag in steps):
+        problems.append(f"lags must be ≥ 1 time step, got {data.lags}")
+    if data.split_gap_years < 0:
+        problems.append(f"split_gap_years must be ≥ 0, got {data.split_gap_years}")
+    if data.split_years:
+        if set(data.split_years) != {"train", "val", "test"} or any(
+            len(r) != 2 or r[0] > r[1] for r in data.split_years.values()
+        ):
+            problems.append(
+                "split_years must be {train = [first, last], val = [first, last], test = [first, last]}, "
+                f"got {data.split_years}"
+            )
+    if problems:
+        raise ClimannError(f"[data] {problems[0]}")
+
+
 def _check_split(fractions: tuple[float, ...]) -> None:
     if len(fractions) != 3 or any(not (0 < f < 1) for f in fractions):
         raise ClimannError(
@@ -316,11 +411,19 @@ def config_to_dict(config: RunConfig) -> dict[str, dict[str, Any]]:
     """The configuration as ``{section: {key: value}}`` with lists for tuples."""
     return {
         name: {
-            key: list(value) if isinstance(value, tuple) else value
-            for key, value in dataclasses.asdict(getattr(config, name)).items()
+            key: _plain(value) for key, value in dataclasses.asdict(getattr(config, name)).items()
         }
         for name in SECTIONS
     }
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, recursively (the form TOML and JSON write)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def config_to_toml(config: RunConfig) -> str:
@@ -337,7 +440,10 @@ def config_to_toml(config: RunConfig) -> str:
 
 
 def _toml_value(value: Any) -> str:
-    if isinstance(value, list):
+    if isinstance(value, dict):
+        entries = ", ".join(f"{json.dumps(str(key))} = {_toml_value(item)}" for key, item in value.items())
+        return "{" + entries + "}"
+    if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
 from climann.data.open import expand_paths, open_dataset
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.sample_data import write_sample_dataset
-from climann.data.pointwise import PointwiseSamples, build_pointwise_samples
 from climann.data.scaling import Standardizer
-from climann.data.splits import SPLIT_NAMES, TimeSplit, split_time_blocks
+from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_year_ranges, split_time_blocks
+from climann.data.subset import subset_dataset
 from climann.errors import ClimannError
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.figures import plot_truth_prediction_error
@@ -85,8 +87,47 @@ def resolve_inputs(config: RunConfig) -> RunConfig:
     return dataclasses.replace(config, data=data)
 
 
+def open_selected(config: RunConfig) -> xr.Dataset:
+    """The configured files, opened lazily and subset as ``[data]`` says."""
+    data = config.data
+    return subset_dataset(
+        open_dataset([Path(p) for p in data.paths]),
+        select=data.select,
+        region=data.region,
+        time_range=data.time_range,
+        months=data.months,
+        seasons=data.seasons,
+        time_stride=data.time_stride,
+        grid_stride=data.grid_stride,
+    )
+
+
+def pointwise_source(config: RunConfig, dataset: xr.Dataset) -> PointwiseSource:
+    """The lazy sample source of ``config.data`` on an opened (and subset) dataset."""
+    data = config.data
+    return PointwiseSource(
+        dataset,
+        target=data.target,
+        predictors=data.predictors,
+        features=data.features,
+        lags=data.lags,
+        global_means=data.global_means,
+        sample_fraction=data.sample_fraction,
+        seed=config.training.seed,
+        source_files=list(data.paths),
+    )
+
+
+def split_for(config: RunConfig, samples: PointwiseSamples) -> TimeSplit:
+    """The configured train/val/test blocks over the samples' time axis."""
+    years = np.array([t.year for t in samples.layout.time.values])
+    if config.data.split_years:
+        return split_by_year_ranges(years, config.data.split_years)
+    return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
+
+
 def prepare_data(config: RunConfig) -> PreparedData:
-    """Open the files, build pointwise samples, split them in time and standardise.
+    """Open the files, subset them, build pointwise samples, split them in time, standardise.
 
     The scalers are fit on the training block only. ``config.data.paths`` must already be
     resolved (see :func:`resolve_inputs`).
@@ -96,17 +137,8 @@ def prepare_data(config: RunConfig) -> PreparedData:
     ClimannError
         For any problem with the data (see the data layer), or a block without samples.
     """
-    files = [Path(p) for p in config.data.paths]
-    dataset = open_dataset(files)
-    samples = build_pointwise_samples(
-        dataset,
-        target=config.data.target,
-        predictors=config.data.predictors,
-        features=config.data.features,
-        source_files=[str(f) for f in files],
-    )
-    years = np.array([t.year for t in samples.layout.time.values])
-    split = split_time_blocks(years, config.data.split_fractions)
+    samples = pointwise_source(config, open_selected(config)).read_all()
+    split = split_for(config, samples)
     sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
     for name, mask in sample_masks.items():
         if not mask.any():
@@ -127,6 +159,14 @@ def prepare_data(config: RunConfig) -> PreparedData:
         scaled_inputs=input_scaler.transform(samples.inputs, dtype),
         scaled_target=target_scaler.transform(samples.target, dtype),
     )
+
+
+def record_split(config: RunConfig, split: TimeSplit) -> RunConfig:
+    """The configuration with the split written as the year ranges actually used, so that
+    the run directory's ``config.toml`` says (and reproduces) which years were which."""
+    if split.year_ranges is None:
+        return config
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, split_years=split.year_ranges))
 
 
 def fit_network(
@@ -311,6 +351,7 @@ def run_training(
     ensure_sample_data(config)
     config = resolve_inputs(config)
     data = prepare_data(config)
+    config = record_split(config, data.split)
     network, history = fit_network(config, data, on_epoch=on_epoch)
     metrics, predicted = evaluate(data, network)
     staging = _staging_directory(run_dir)

@@ -7,7 +7,7 @@ period unseen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,10 +27,13 @@ class TimeSplit:
         ``{"train": …, "val": …, "test": …}``.
     descriptions : dict of str to str
         Human-readable extent of each block, e.g. ``"1980–1993"``.
+    year_ranges : dict of str to (first, last), optional
+        The blocks as inclusive year ranges, when they are made of whole years.
     """
 
     time_masks: dict[str, np.ndarray]
     descriptions: dict[str, str]
+    year_ranges: dict[str, tuple[int, int]] | None = None
 
     def labels(self) -> np.ndarray:
         """The block name of each time step ('' for none), shape (n_time,)."""
@@ -47,11 +50,12 @@ def _block_sizes(n_units: int, fractions: Sequence[float]) -> list[int]:
     return [n_units - sum(sizes), *sizes]
 
 
-def split_time_blocks(years: np.ndarray, fractions: Sequence[float]) -> TimeSplit:
+def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_years: int = 0) -> TimeSplit:
     """Assign each time step to train, val or test as consecutive blocks of years.
 
-    With at least three distinct years the blocks are made of whole years (first the
-    training years, then validation, then test); with fewer, of consecutive time steps.
+    With at least three distinct years (after the gaps) the blocks are made of whole years
+    (first the training years, then validation, then test), ``gap_years`` unused years
+    between consecutive blocks; with fewer, of consecutive time steps.
 
     Parameters
     ----------
@@ -59,6 +63,8 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float]) -> TimeSpli
         Calendar year of each time step, in time order.
     fractions : sequence of 3 floats
         Fractions for train, val and test, adding up to 1.
+    gap_years : int
+        Years left out between train and val and between val and test.
 
     Returns
     -------
@@ -71,19 +77,49 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float]) -> TimeSpli
     """
     years = np.asarray(years)
     distinct = np.unique(years)
-    by_year = distinct.size >= len(SPLIT_NAMES)
+    usable = distinct.size - 2 * gap_years
+    by_year = usable >= len(SPLIT_NAMES)
+    if not by_year and gap_years:
+        raise ClimannError(
+            f"the data cover {distinct.size} years: too few for three blocks with {gap_years}-year gaps"
+        )
     units = distinct if by_year else np.arange(years.size)
-    sizes = _block_sizes(units.size, fractions)
+    sizes = _block_sizes(usable if by_year else units.size, fractions)
     if min(sizes) < 1:
         raise ClimannError(
             f"the data cover {years.size} time steps ({distinct.size} years): too few to split "
             f"into train, val and test blocks with fractions {list(fractions)}"
         )
-    masks, descriptions, start = {}, {}, 0
+    ranges, start = {}, 0
     for name, size in zip(SPLIT_NAMES, sizes):
         chosen = units[start : start + size]
-        start += size
-        masks[name] = np.isin(years, chosen) if by_year else np.isin(np.arange(years.size), chosen)
-        first, last = (chosen[0], chosen[-1])
-        descriptions[name] = f"{first}–{last}" if by_year else f"time steps {first}–{last}"
-    return TimeSplit(time_masks=masks, descriptions=descriptions)
+        ranges[name] = (chosen[0], chosen[-1])
+        start += size + (gap_years if by_year else 0)
+    if by_year:
+        return split_by_year_ranges(years, ranges)
+    masks = {name: (np.arange(years.size) >= first) & (np.arange(years.size) <= last) for name, (first, last) in ranges.items()}
+    return TimeSplit(masks, {name: f"time steps {first}–{last}" for name, (first, last) in ranges.items()})
+
+
+def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]]) -> TimeSplit:
+    """Blocks given as inclusive year ranges, ``{"train": (1980, 1993), "val": …, "test": …}``.
+
+    Raises
+    ------
+    ClimannError
+        If a block has no time step in the data, or two blocks overlap.
+    """
+    years = np.asarray(years)
+    masks, descriptions = {}, {}
+    for name in SPLIT_NAMES:
+        first, last = ranges[name]
+        masks[name] = (years >= first) & (years <= last)
+        descriptions[name] = f"{first}–{last}"
+        if not masks[name].any():
+            raise ClimannError(
+                f"the {name} block {first}–{last} has no time step; the data cover {years.min()}–{years.max()}"
+            )
+    if (sum(mask.astype(int) for mask in masks.values()) > 1).any():
+        raise ClimannError(f"the split blocks overlap: {descriptions}")
+    year_ranges = {name: (int(ranges[name][0]), int(ranges[name][1])) for name in SPLIT_NAMES}
+    return TimeSplit(time_masks=masks, descriptions=descriptions, year_ranges=year_ranges)

@@ -160,3 +160,28 @@ def season_months(seasons: Sequence[str]) -> tuple[int, ...]:
             raise ClimannError(f"unknown season '{season}'; valid: {', '.join(SEASON_MONTHS)}")
         months += SEASON_MONTHS[season.upper()]
     return tuple(months)
+
+
+def subset_dataset(
+    dataset: xr.Dataset,
+    *,
+    select: Mapping[str, object] | None = None,
+    region: Sequence[float] = (),
+    time_range: Sequence[str] = (),
+    months: Sequence[int] = (),
+    seasons: Sequence[str] = (),
+    time_stride: int = 1,
+    grid_stride: int = 1,
+) -> xr.Dataset:
+    """Apply every selection, in this order: extra-dimension values, region, time, grid stride.
+
+    Each argument left at its default selects everything; see the functions above.
+    """
+    if select:
+        dataset = select_values(dataset, select)
+    if region:
+        dataset = select_region(dataset, region)
+    chosen_months = tuple(months) + season_months(seasons)
+    if time_range or chosen_months or time_stride > 1:
+        dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride)
+    return select_grid_stride(dataset, grid_stride)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from climann.data.splits import split_time_blocks
+from climann.data.splits import split_by_year_ranges, split_time_blocks
 from climann.errors import ClimannError
 
 
@@ -34,3 +34,32 @@ def test_fewer_than_three_years_split_by_time_steps():
 def test_too_few_time_steps_is_a_clear_error():
     with pytest.raises(ClimannError, match="too few to split"):
         split_time_blocks(np.array([2000, 2000]), (0.7, 0.15, 0.15))
+
+
+def test_gap_years_are_left_out_between_blocks():
+    years = np.repeat(np.arange(1980, 2000), 12)
+    split = split_time_blocks(years, (0.6, 0.2, 0.2), gap_years=1)
+    # 20 years − 2 gap years = 18 usable: val and test round(0.2 × 18) = 4 each, train the other 10
+    assert split.descriptions == {"train": "1980–1989", "val": "1991–1994", "test": "1996–1999"}
+    train, val, test = (set(years[split.time_masks[n]]) for n in ("train", "val", "test"))
+    assert max(train) + 2 == min(val) and max(val) + 2 == min(test)
+    assert not split.labels()[years == max(train) + 1].any()
+
+
+def test_explicit_year_ranges():
+    years = np.repeat(np.arange(1980, 2000), 12)
+    split = split_by_year_ranges(years, {"train": (1980, 1989), "val": (1992, 1994), "test": (1995, 1999)})
+    assert int(split.time_masks["train"].sum()) == 120 and int(split.time_masks["val"].sum()) == 36
+    assert split.labels()[12 * 10] == ""  # 1990 is in no block
+
+
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        pytest.param({"train": (1980, 1989), "val": (2001, 2002), "test": (1995, 1999)}, "val block 2001–2002 has no time step", id="empty"),
+        pytest.param({"train": (1980, 1990), "val": (1990, 1994), "test": (1995, 1999)}, "overlap", id="overlap"),
+    ],
+)
+def test_bad_year_ranges(ranges, message):
+    with pytest.raises(ClimannError, match=message):
+        split_by_year_ranges(np.repeat(np.arange(1980, 2000), 12), ranges)
