@@ -123,6 +123,17 @@ def train(
     target: Annotated[str | None, typer.Option(help="Variable to predict.")] = None,
     predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables (may be empty).")] = None,
     features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, e.g. plev=85000 (repeatable).")] = None,
+    region: Annotated[str | None, typer.Option(help="Region box south,north,west,east in degrees (west > east crosses the dateline).")] = None,
+    time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD]], inclusive.")] = None,
+    months: Annotated[str | None, typer.Option(help="Calendar months to keep, e.g. 12,1,2.")] = None,
+    seasons: Annotated[str | None, typer.Option(help="Seasons to keep: DJF,MAM,JJA,SON.")] = None,
+    time_stride: Annotated[int | None, typer.Option(help="Keep every n-th time step.")] = None,
+    grid_stride: Annotated[int | None, typer.Option(help="Keep every n-th latitude and longitude.")] = None,
+    sample_fraction: Annotated[float | None, typer.Option(help="Seeded random fraction of samples to keep.")] = None,
+    lags: Annotated[list[str] | None, typer.Option(help="Lagged features VAR=K,K (time steps), e.g. tas=1,12 (repeatable).")] = None,
+    global_means: Annotated[str | None, typer.Option(help="Variables whose area-weighted global mean is a feature.")] = None,
+    split_gap_years: Annotated[int | None, typer.Option(help="Years left out between train, val and test.")] = None,
     out: Annotated[Path | None, typer.Option(help="Run directory [default: runs/<config name> or runs/default].")] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the training data.")] = None,
     hidden: Annotated[str | None, typer.Option(help="Hidden layer widths, e.g. 64,64.")] = None,
@@ -142,7 +153,13 @@ def train(
 
     settings = load_config_file(config) if config else {}
     overrides = {
-        "data": {"paths": data or None, "target": target, "predictors": predictors, "features": features},
+        "data": {
+            "paths": data or None, "target": target, "predictors": predictors, "features": features,
+            "select": select or None, "region": region, "time_range": time_range, "months": months,
+            "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
+            "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
+            "split_gap_years": split_gap_years,
+        },
         "model": {"hidden": hidden, "activation": activation},
         "training": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed},
     }

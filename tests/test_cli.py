@@ -78,3 +78,40 @@ def test_sample_data_bad_arguments_exit_2(tmp_path):
     result = run_console_script("sample-data", str(tmp_path / "x.nc"), "--resolution", "7")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.nc").exists()
+
+
+def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(app, [
+        "train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
+        "--region", "-60,60,300,60", "--seasons", "DJF,JJA", "--lags", "tas=1", "--global-means", "rsdt",
+        "--select", "height=2", "--sample-fraction", "0.5",
+    ])
+    assert result.exit_code == 0, result.output
+    config = (out / "config.toml").read_text()
+    for line in ('region = [-60.0, 60.0, 300.0, 60.0]', 'seasons = ["DJF", "JJA"]', 'lags = {"tas" = [1]}',
+                 'global_means = ["rsdt"]', 'select = {"height" = 2.0}', "sample_fraction = 0.5",
+                 'split_years = {"train" = '):
+        assert line in config, line
+    import xarray as xr
+    with xr.open_dataset(out / "predictions.nc") as predictions:
+        months = {t.month for t in predictions["time"].values}
+        assert months == {12, 1, 2, 6, 7, 8}
+        assert predictions["lat"].values.max() <= 60 and predictions["lat"].values.min() >= -60
+    assert set(json.loads((out / "metrics.json").read_text())["n_samples"]) == {"train", "val", "test"}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["--region", "70,80,0,10"], "contains no grid cell", id="empty-region"),
+        pytest.param(["--time-range", "1900,1901"], "time selection .* is empty", id="empty-time"),
+        pytest.param(["--select", "plev=850"], "no dimension 'plev'", id="select-missing-dim"),
+        pytest.param(["--lags", "tas"], "not of the form KEY=VALUE", id="lags-form"),
+    ],
+)
+def test_bad_data_options_exit_2(tiny_sample, tmp_path, arguments, message):
+    result = run_console_script("train", "--data", str(tiny_sample), "--out", str(tmp_path / "run"), "--quiet", *arguments)
+    assert result.returncode == 2, result.stderr
+    assert re.search(message, result.stderr) and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()

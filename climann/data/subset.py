@@ -35,6 +35,10 @@ def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Da
         If the dimension does not exist or the value is not one of its coordinate values.
     """
     for dim, value in selection.items():
+        if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
+            if dataset[dim].values.item() != value:
+                raise ClimannError(f"{dim} is {dataset[dim].values.item()} in these data, not {value}")
+            continue
         if dim not in dataset.dims:
             raise ClimannError(
                 f"cannot select {dim}={value}: no dimension '{dim}'; dimensions: {', '.join(map(str, dataset.dims))}"

@@ -47,3 +47,23 @@ def test_a_file_that_is_not_netcdf_is_a_clear_error(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(ClimannError, match="cannot open bad.nc as NetCDF"):
         open_dataset([path])
+
+
+def test_an_unknown_calendar_is_named(tmp_path):
+    import netCDF4
+
+    path = tmp_path / "martian.nc"
+    with netCDF4.Dataset(path, "w") as raw:
+        raw.createDimension("time", 2)
+        time = raw.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 2000-01-01", "martian"
+        time[:] = [0, 1]
+    with pytest.raises(ClimannError, match="'time' in martian.nc uses calendar 'martian'.*known: standard"):
+        open_dataset([path])
+
+
+def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    grid_dataset(n_lat=6)[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    with pytest.raises(ClimannError, match=r"different grids: pred.nc \(pred\) on lat 6 values.*tas.nc \(tas\) on lat 4 values"):
+        open_dataset(expand_paths([tmp_path]))

@@ -75,6 +75,10 @@ def test_select_by_coordinate_value_and_errors():
         select_values(dataset, {"plev": 70000.0})
     with pytest.raises(ClimannError, match="no dimension 'member'"):
         select_values(dataset, {"member": 1})
+    with_height = dataset.assign_coords(height=2.0)  # a scalar coordinate, as in CMIP files
+    assert select_values(with_height, {"height": 2.0}).identical(with_height)
+    with pytest.raises(ClimannError, match="height is 2.0 in these data, not 10.0"):
+        select_values(with_height, {"height": 10.0})
 
 
 def test_grid_stride_and_season_names():
