@@ -115,6 +115,20 @@ def _print_summary(result: Any) -> None:
         typer.echo(f"figure: {figure}")
 
 
+def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:
+    """``["ssp585*.nc:air_temperature=tas_ssp585"]`` → ``{"ssp585*.nc": {"air_temperature": "tas_ssp585"}}``."""
+    if not rules:
+        return None
+    parsed: dict[str, dict[str, str]] = {}
+    for rule in rules:
+        pattern, _, assignment = rule.rpartition(":")
+        old, sign, new = assignment.partition("=")
+        if not (pattern and sign and old and new):
+            raise ClimannError(f"--rename '{rule}' is not of the form GLOB:OLD=NEW")
+        parsed.setdefault(pattern, {})[old] = new
+    return parsed
+
+
 @app.command()
 @reports_errors
 def train(
@@ -134,6 +148,7 @@ def train(
     lags: Annotated[list[str] | None, typer.Option(help="Lagged features VAR=K,K (time steps), e.g. tas=1,12 (repeatable).")] = None,
     global_means: Annotated[str | None, typer.Option(help="Variables whose area-weighted global mean is a feature.")] = None,
     split_gap_years: Annotated[int | None, typer.Option(help="Years left out between train, val and test.")] = None,
+    rename: Annotated[list[str] | None, typer.Option(help="Rename in matching files: 'GLOB:OLD=NEW' (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option(help="Run directory [default: runs/<config name> or runs/default].")] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the training data.")] = None,
     hidden: Annotated[str | None, typer.Option(help="Hidden layer widths, e.g. 64,64.")] = None,
@@ -158,7 +173,7 @@ def train(
             "select": select or None, "region": region, "time_range": time_range, "months": months,
             "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
             "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
-            "split_gap_years": split_gap_years,
+            "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
         },
         "model": {"hidden": hidden, "activation": activation},
         "training": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed},

@@ -78,6 +78,9 @@ class DataConfig:
         ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features.
     global_means : tuple of str
         Variables whose area-weighted mean over the grid is a feature (pattern scaling).
+    rename : dict of str to dict
+        ``{"*ssp585*" = {air_temperature = "tas_ssp585"}}``: rename variables in the files
+        matching a glob, when several files use one name for different fields.
     """
 
     paths: tuple[str, ...] = (DEFAULT_SAMPLE_PATH,)
@@ -97,6 +100,7 @@ class DataConfig:
     sample_fraction: float = 1.0
     lags: dict[str, tuple[int, ...]] = field(default_factory=dict)
     global_means: tuple[str, ...] = ()
+    rename: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

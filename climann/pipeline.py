@@ -91,7 +91,7 @@ def open_selected(config: RunConfig) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says."""
     data = config.data
     return subset_dataset(
-        open_dataset([Path(p) for p in data.paths]),
+        open_dataset([Path(p) for p in data.paths], rename=data.rename),
         select=data.select,
         region=data.region,
         time_range=data.time_range,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import glob
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import xarray as xr
@@ -53,28 +54,8 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def open_dataset(files: Sequence[Path]) -> xr.Dataset:
-    """Open one or many NetCDF files as one lazy dataset.
-
-    Times are decoded to ``cftime`` objects whatever the calendar, so that ``noleap`` or
-    ``360_day`` dates survive unchanged; several files are combined along their coordinates
-    (e.g. one file per year).
-
-    Parameters
-    ----------
-    files : sequence of Path
-        Existing NetCDF3 or NetCDF4 files, e.g. from :func:`expand_paths`.
-
-    Returns
-    -------
-    xarray.Dataset
-        Dask-backed: nothing is read but the coordinates.
-
-    Raises
-    ------
-    ClimannError
-        If a file is not NetCDF, is truncated, or the files do not combine.
-    """
+def _open_group(files: Sequence[Path]) -> xr.Dataset:
+    """Open files that together hold one set of variables (e.g. one file per year)."""
     time_coder = xr.coders.CFDatetimeCoder(use_cftime=True)
     try:
         if len(files) == 1:
@@ -92,12 +73,77 @@ def open_dataset(files: Sequence[Path]) -> xr.Dataset:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
 
+def _rename_groups(
+    files: Sequence[Path], rename: Mapping[str, Mapping[str, str]]
+) -> list[tuple[list[Path], Mapping[str, str]]]:
+    """Files grouped by the first rename rule whose pattern matches their name or path."""
+    groups: dict[str | None, list[Path]] = {}
+    for path in files:
+        rule = next((p for p in rename if fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(str(path), p)), None)
+        groups.setdefault(rule, []).append(path)
+    unused = [pattern for pattern in rename if pattern not in groups]
+    if unused:
+        raise ClimannError(f"rename pattern '{unused[0]}' matches none of the files")
+    return [(group, rename.get(rule, {}) if rule else {}) for rule, group in groups.items()]
+
+
+def _renamed(dataset: xr.Dataset, mapping: Mapping[str, str], files: Sequence[Path]) -> xr.Dataset:
+    missing = [old for old in mapping if old not in dataset.variables]
+    if missing:
+        raise ClimannError(
+            f"rename: '{missing[0]}' is not in {files[0].name}; its variables: {', '.join(map(str, dataset.data_vars))}"
+        )
+    return dataset.rename(dict(mapping))
+
+
+def open_dataset(
+    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None
+) -> xr.Dataset:
+    """Open one or many NetCDF files as one lazy dataset.
+
+    Times are decoded to ``cftime`` objects whatever the calendar, so that ``noleap`` or
+    ``360_day`` dates survive unchanged; several files are combined along their coordinates
+    (e.g. one file per year, or one file per variable on the same grid).
+
+    Parameters
+    ----------
+    files : sequence of Path
+        Existing NetCDF3 or NetCDF4 files, e.g. from :func:`expand_paths`.
+    rename : mapping of glob pattern to {old name: new name}, optional
+        Variables to rename in the files matching each pattern (by file name or path), e.g.
+        ``{"*ssp585*": {"air_temperature": "tas_ssp585"}}`` when two files use one name for
+        different fields. Each group of files is opened on its own, then all are merged.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dask-backed: nothing is read but the coordinates.
+
+    Raises
+    ------
+    ClimannError
+        If a file is not NetCDF, is truncated, the files do not combine (different grids,
+        the same variable twice), or a rename does not apply.
+    """
+    groups = _rename_groups(files, rename or {})
+    datasets = [_renamed(_open_group(group), mapping, group) for group, mapping in groups]
+    if len(datasets) == 1:
+        return datasets[0]
+    try:
+        return xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
+    except (ValueError, xr.MergeError) as error:
+        raise ClimannError(_explain_open_failure(files, error)) from None
+
+
 def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     """One line saying why the files could not be opened together, as precisely as possible."""
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     if "calendar" in reason:
         return _calendar_message(files) or f"cannot decode the times of {names}: {reason}"
+    duplicated = _duplicated_variable_message(files)
+    if duplicated:
+        return duplicated
     if "align" in reason and len(files) > 1:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
     return f"cannot open {names} as NetCDF: {reason}"
@@ -149,3 +195,19 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
         f"the files are on different grids: {described}. Regridding is out of scope: put them "
         "on one grid first (e.g. cdo remapbil or xESMF)"
     )
+
+
+def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
+    """When two files hold the same variable at the same times (two scenarios?), say so."""
+    seen: dict[tuple[str, object], str] = {}
+    for path, dataset in _raw_datasets(files):
+        times = tuple(dataset["time"].values[:3].tolist()) if "time" in dataset.variables else ()
+        for name in dataset.data_vars:
+            key = (str(name), times)
+            if key in seen and not str(name).endswith("bnds"):
+                return (
+                    f"'{name}' is in both {seen[key]} and {path.name} at the same times (two scenarios?); "
+                    f"give one a new name with [data] rename = {{\"{path.name}\" = {{{name} = \"{name}_2\"}}}}"
+                )
+            seen[key] = path.name
+    return None

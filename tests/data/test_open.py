@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from climann.data.open import expand_paths, open_dataset
@@ -67,3 +68,31 @@ def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
     grid_dataset(n_lat=6)[["pred"]].to_netcdf(tmp_path / "pred.nc")
     with pytest.raises(ClimannError, match=r"different grids: pred.nc \(pred\) on lat 6 values.*tas.nc \(tas\) on lat 4 values"):
         open_dataset(expand_paths([tmp_path]))
+
+
+def test_two_files_with_the_same_field_name_need_a_rename(tmp_path):
+    grid_dataset(seed=1)[["tas"]].rename(tas="air_temperature").to_netcdf(tmp_path / "ssp126.nc")
+    grid_dataset(seed=2)[["tas"]].rename(tas="air_temperature").to_netcdf(tmp_path / "ssp585.nc")
+    files = expand_paths([tmp_path])
+    with pytest.raises(ClimannError, match="'air_temperature' is in both ssp126.nc and ssp585.nc at the same times.*rename"):
+        open_dataset(files)
+    merged = open_dataset(files, rename={"*585*": {"air_temperature": "tas_ssp585"}})
+    assert set(merged.data_vars) == {"air_temperature", "tas_ssp585"}
+    np.testing.assert_array_equal(merged["tas_ssp585"].values, grid_dataset(seed=2)["tas"].values)
+
+
+def test_variables_from_separate_files_on_one_grid_combine(tmp_path):
+    full = grid_dataset()
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    full[["pred", "static"]].to_netcdf(tmp_path / "pred.nc")
+    combined = open_dataset(expand_paths([tmp_path]))
+    np.testing.assert_array_equal(combined["static"].values, full["static"].values)
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+
+
+def test_a_rename_that_does_not_apply_is_an_error(tmp_path):
+    grid_dataset().to_netcdf(tmp_path / "a.nc")
+    with pytest.raises(ClimannError, match=r"rename pattern 'b\*\.nc' matches none"):
+        open_dataset([tmp_path / "a.nc"], rename={"b*.nc": {"tas": "x"}})
+    with pytest.raises(ClimannError, match="rename: 'air' is not in a.nc"):
+        open_dataset([tmp_path / "a.nc"], rename={"a.nc": {"air": "x"}})
