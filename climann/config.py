@@ -78,6 +78,11 @@ class DataConfig:
         ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features.
     global_means : tuple of str
         Variables whose area-weighted mean over the grid is a feature (pattern scaling).
+    mode : str
+        ``pointwise`` (each cell at each time is a sample) or ``field`` (each time step is
+        a sample; the whole target map is the output vector, emulator style).
+    field_inputs : str
+        In field mode, each predictor as its area-weighted ``mean`` or ``flatten``-ed cells.
     rename : dict of str to dict
         ``{"*ssp585*" = {air_temperature = "tas_ssp585"}}``: rename variables in the files
         matching a glob, when several files use one name for different fields.
@@ -101,6 +106,8 @@ class DataConfig:
     lags: dict[str, tuple[int, ...]] = field(default_factory=dict)
     global_means: tuple[str, ...] = ()
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
+    mode: str = "pointwise"
+    field_inputs: str = "mean"
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,8 @@ class RunConfig:
 SECTIONS: dict[str, type] = {"data": DataConfig, "model": ModelConfig, "training": TrainingConfig}
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("data", "mode"): ("pointwise", "field"),
+    ("data", "field_inputs"): ("mean", "flatten"),
     ("model", "dtype"): ("float32", "float64"),
     ("training", "optimizer"): ("adam", "sgd"),
     ("training", "loss"): ("mse", "mae", "huber"),
@@ -397,6 +406,8 @@ def _check_data_selection(data: DataConfig) -> None:
                 "split_years must be {train = [first, last], val = [first, last], test = [first, last]}, "
                 f"got {data.split_years}"
             )
+    if data.mode == "field" and (data.lags or data.sample_fraction < 1):
+        problems.append("lags and sample_fraction apply to mode = \"pointwise\" only")
     if problems:
         raise ClimannError(f"[data] {problems[0]}")
 

@@ -22,6 +22,8 @@ import numpy as np
 import xarray as xr
 
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
+from climann.data.field import FieldSamples, build_field_samples
+from climann.data.layout import GridLayout
 from climann.data.open import expand_paths, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.sample_data import write_sample_dataset
@@ -62,15 +64,37 @@ class RunResult:
 
 @dataclass(frozen=True)
 class PreparedData:
-    """Samples split into blocks and standardised, ready for the network."""
+    """Samples split into blocks and standardised, ready for the network.
 
-    samples: PointwiseSamples
+    Attributes
+    ----------
+    samples : PointwiseSamples or FieldSamples
+    split : TimeSplit
+    sample_masks : dict of str to ndarray of bool, shape (n_samples,)
+        Which samples belong to each block.
+    input_scaler, target_scaler : Standardizer
+    scaled_inputs : ndarray, shape (n_samples, n_features)
+    scaled_target : ndarray, shape (n_samples, n_outputs)
+        Zero where the target is missing (masked).
+    target_mask : ndarray of bool, shape (n_samples, n_outputs), or None
+        Where the target is present (field mode); None when it always is.
+    """
+
+    samples: PointwiseSamples | FieldSamples
     split: TimeSplit
     sample_masks: dict[str, np.ndarray]
     input_scaler: Standardizer
     target_scaler: Standardizer
     scaled_inputs: np.ndarray
     scaled_target: np.ndarray
+    target_mask: np.ndarray | None = None
+
+    @property
+    def present(self) -> np.ndarray:
+        """Where the target is present, shape (n_samples, n_outputs)."""
+        if self.target_mask is None:
+            return np.ones(self.scaled_target.shape, dtype=bool)
+        return self.target_mask
 
 
 def ensure_sample_data(config: RunConfig) -> None:
@@ -118,16 +142,38 @@ def pointwise_source(config: RunConfig, dataset: xr.Dataset) -> PointwiseSource:
     )
 
 
-def split_for(config: RunConfig, samples: PointwiseSamples) -> TimeSplit:
-    """The configured train/val/test blocks over the samples' time axis."""
-    years = np.array([t.year for t in samples.layout.time.values])
+def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
+    """The configured train/val/test blocks over the layout's time axis."""
+    years = np.array([t.year for t in layout.time.values])
     if config.data.split_years:
         return split_by_year_ranges(years, config.data.split_years)
     return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
 
 
+def build_samples(config: RunConfig) -> PointwiseSamples | FieldSamples:
+    """The samples of ``config.data``: pointwise or field mode."""
+    dataset = open_selected(config)
+    data = config.data
+    if data.mode == "field":
+        return build_field_samples(
+            dataset, target=data.target, predictors=data.predictors, features=data.features,
+            field_inputs=data.field_inputs, global_means=data.global_means, source_files=list(data.paths),
+        )
+    return pointwise_source(config, dataset).read_all()
+
+
+def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
+    """One mean and standard deviation for every output (a map's cells), NaN skipped:
+    scaling each cell on its own would blow up nearly constant cells."""
+    mean, std = float(np.nanmean(values, dtype=np.float64)), float(np.nanstd(values, dtype=np.float64))
+    if not std > 0:
+        raise ClimannError(f"the target '{name}' does not vary over the training block")
+    n_outputs = values.shape[1]
+    return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
+
+
 def prepare_data(config: RunConfig) -> PreparedData:
-    """Open the files, subset them, build pointwise samples, split them in time, standardise.
+    """Open the files, subset them, build samples, split them in time, standardise.
 
     The scalers are fit on the training block only. ``config.data.paths`` must already be
     resolved (see :func:`resolve_inputs`).
@@ -137,8 +183,8 @@ def prepare_data(config: RunConfig) -> PreparedData:
     ClimannError
         For any problem with the data (see the data layer), or a block without samples.
     """
-    samples = pointwise_source(config, open_selected(config)).read_all()
-    split = split_for(config, samples)
+    samples = build_samples(config)
+    split = split_for(config, samples.layout)
     sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
     for name, mask in sample_masks.items():
         if not mask.any():
@@ -146,10 +192,15 @@ def prepare_data(config: RunConfig) -> PreparedData:
                 f"the {name} block ({split.descriptions[name]}) has no sample with "
                 f"'{config.data.target}' and every feature present"
             )
-    train_mask = sample_masks["train"]
+    train_mask, dtype = sample_masks["train"], config.model.dtype
     input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)
-    target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,))
-    dtype = config.model.dtype
+    if isinstance(samples, FieldSamples):
+        target_scaler = _pooled_scaler(samples.target[train_mask], config.data.target)
+        scaled_target = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
+        target_mask = samples.mask
+    else:
+        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,))
+        scaled_target, target_mask = target_scaler.transform(samples.target, dtype), None
     return PreparedData(
         samples=samples,
         split=split,
@@ -157,7 +208,8 @@ def prepare_data(config: RunConfig) -> PreparedData:
         input_scaler=input_scaler,
         target_scaler=target_scaler,
         scaled_inputs=input_scaler.transform(samples.inputs, dtype),
-        scaled_target=target_scaler.transform(samples.target, dtype),
+        scaled_target=scaled_target,
+        target_mask=target_mask,
     )
 
 
@@ -176,57 +228,77 @@ def fit_network(
     validating on the validation block after every epoch."""
     train_mask, val_mask = data.sample_masks["train"], data.sample_masks["val"]
     network = Network(
-        [data.scaled_inputs.shape[1], *config.model.hidden, 1],
+        [data.scaled_inputs.shape[1], *config.model.hidden, data.scaled_target.shape[1]],
         activation=config.model.activation,
         output_activation=config.model.output_activation,
         init=config.model.init,
         seed=config.training.seed,
         dtype=config.model.dtype,
     )
+    masks = {}
+    if data.target_mask is not None:
+        masks = {"mask": data.target_mask[train_mask]}
+        validation = (data.scaled_inputs[val_mask], data.scaled_target[val_mask], None, data.target_mask[val_mask])
+    else:
+        validation = (data.scaled_inputs[val_mask], data.scaled_target[val_mask])
     history = train(
         network,
         data.scaled_inputs[train_mask],
         data.scaled_target[train_mask],
+        **masks,
         epochs=config.training.epochs,
         batch_size=config.training.batch_size,
         optimizer=config.training.optimizer,
         learning_rate=config.training.learning_rate,
         loss=config.training.loss,
         seed=config.training.seed,
-        validation=(data.scaled_inputs[val_mask], data.scaled_target[val_mask]),
+        validation=validation,
         callbacks=(on_epoch,) if on_epoch else (),
     )
     return network, history
 
 
+def fit_linear_baseline(data: PreparedData) -> np.ndarray:
+    """Least squares on the network's features, fitted on the training block; its
+    predictions for every sample in the target's units, shape (n_samples, n_outputs).
+
+    Missing target values (field mode) are filled with the training mean for the fit only;
+    the scores skip them like the network's.
+    """
+    train_mask = data.sample_masks["train"]
+    target = np.where(data.present, data.samples.target, np.nan)[train_mask]
+    filled = np.where(np.isfinite(target), target, np.nanmean(target, axis=0, keepdims=True))
+    filled = np.nan_to_num(filled, nan=float(np.nanmean(target)))
+    return LinearRegression.fit(data.scaled_inputs[train_mask], filled).predict(data.scaled_inputs)
+
+
 def evaluate(data: PreparedData, network: Network) -> tuple[dict, np.ndarray]:
-    """Score the network and the linear baseline on every block.
+    """Score the network and the linear baseline on every block, over present targets.
 
     Returns
     -------
     metrics : dict
         The ``metrics.json`` content.
-    predicted : ndarray, shape (n_samples,)
+    predicted : ndarray, shape (n_samples, n_outputs)
         The network's predictions in the target's units.
     """
-    samples = data.samples
-    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))[:, 0]
-    train_mask = data.sample_masks["train"]
-    linear = LinearRegression.fit(data.scaled_inputs[train_mask], samples.target[train_mask])
-    linear_predicted = linear.predict(data.scaled_inputs)[:, 0]
-    truth = samples.target[:, 0]
-    splits = {
-        name: {
-            "model": score(predicted[mask], truth[mask]),
-            "linear": score(linear_predicted[mask], truth[mask]),
+    samples, present = data.samples, data.present
+    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
+    linear_predicted = fit_linear_baseline(data)
+    truth = samples.target
+    splits = {}
+    for name, rows in data.sample_masks.items():
+        chosen = present & rows[:, None]
+        splits[name] = {
+            "model": score(predicted[chosen], truth[chosen]),
+            "linear": score(linear_predicted[chosen], truth[chosen]),
         }
-        for name, mask in data.sample_masks.items()
-    }
     metrics = {
         "target": samples.layout.target_name,
         "units": samples.layout.target_units,
+        "mode": "field" if isinstance(samples, FieldSamples) else "pointwise",
         "splits": splits,
-        "n_samples": {name: int(mask.sum()) for name, mask in data.sample_masks.items()},
+        "n_samples": {name: int(rows.sum()) for name, rows in data.sample_masks.items()},
         "n_dropped": samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
@@ -272,8 +344,9 @@ def write_run_files(
     network.save(staging / "model.npz", metadata=_model_metadata(config, data))
     (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(_history_csv(history))
-    truth_grid = layout.to_grid(samples.target[:, 0], samples.flat_index)
-    predicted_grid = layout.to_grid(predicted.astype(np.float32), samples.flat_index)
+    present = data.present
+    truth_grid = layout.to_grid(samples.target[present], samples.flat_index)
+    predicted_grid = layout.to_grid(predicted[present].astype(np.float32), samples.flat_index)
     dataset = predictions_dataset(layout, truth_grid, predicted_grid, data.split.labels(), history=command_line)
     write_predictions(dataset, staging / "predictions.nc", layout)
     (staging / "figures").mkdir()

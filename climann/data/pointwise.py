@@ -52,7 +52,7 @@ class PointwiseSamples:
         return self.layout.time_index(self.flat_index)
 
 
-def _derived_columns(layout: GridLayout, features: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
+def derived_columns(layout: GridLayout, features: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
     """Derived feature columns by name: (the axis they vary along, values along it)."""
     columns: dict[str, tuple[str, np.ndarray]] = {}
     if "lat" in features:
@@ -200,7 +200,7 @@ class PointwiseSource:
                 columns[f"{name}_lag{lag}"] = ("variable", "grid", name, lag)
         for name in global_means:
             columns[f"{name}_global_mean"] = ("global_mean", "time", name, 0)
-        for name, (axis, values) in _derived_columns(self.layout, features).items():
+        for name, (axis, values) in derived_columns(self.layout, features).items():
             columns[name] = ("derived", axis, values)
         return columns
 
