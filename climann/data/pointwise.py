@@ -108,8 +108,10 @@ def area_weighted_mean(fields: np.ndarray, weights: np.ndarray) -> np.ndarray:
     ndarray, shape (n_time,)
     """
     present = np.isfinite(fields)
-    weighted = np.where(present, fields, 0.0) * weights
-    return weighted.sum(axis=(1, 2)) / (present * weights).sum(axis=(1, 2))
+    weighted = (np.where(present, fields, 0.0) * weights).sum(axis=(1, 2))
+    total = (present * weights).sum(axis=(1, 2))
+    # NaN for a time step with no value at all
+    return np.divide(weighted, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
 def _shifted(values: np.ndarray, *, start: int, first: int, lag: int, n_steps: int) -> np.ndarray:
