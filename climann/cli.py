@@ -88,6 +88,20 @@ def sample_data(
     typer.echo(f"wrote {written} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
 
 
+@app.command()
+@reports_errors
+def info(
+    paths: Annotated[list[str], typer.Argument(help="NetCDF files, globs or directories.")],
+) -> None:
+    """Show what climann sees in NetCDF files: variables, grid, time axis, and a config to start from.
+
+    Example: climann info data/sample.nc
+    """
+    from climann.data.info import describe
+
+    typer.echo(describe(paths))
+
+
 def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
     started = time.perf_counter()
 

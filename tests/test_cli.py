@@ -115,3 +115,11 @@ def test_bad_data_options_exit_2(tiny_sample, tmp_path, arguments, message):
     assert result.returncode == 2, result.stderr
     assert re.search(message, result.stderr) and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
+
+
+def test_info_describes_a_file_and_its_errors_exit_2(tiny_sample):
+    result = runner.invoke(app, ["info", str(tiny_sample)])
+    assert result.exit_code == 0, result.output
+    assert "tas" in result.output and "calendar noleap" in result.output and "[data]" in result.output
+    missing = run_console_script("info", "/nonexistent/*.nc")
+    assert missing.returncode == 2 and missing.stderr.strip() == "climann: error: no file matches '/nonexistent/*.nc'"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -57,6 +58,14 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
 def _open_group(files: Sequence[Path]) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year)."""
     time_coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with warnings.catch_warnings():
+        # Packed files often give both _FillValue and missing_value; xarray masks both and
+        # says so in a warning that would only alarm users.
+        warnings.filterwarnings("ignore", message=".*multiple fill values.*")
+        return _open_files(files, time_coder)
+
+
+def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     try:
         if len(files) == 1:
             return xr.open_dataset(files[0], chunks={}, decode_times=time_coder)

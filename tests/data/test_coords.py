@@ -3,6 +3,7 @@ import pytest
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
@@ -36,4 +37,105 @@ def test_two_equally_good_candidates_are_refused():
     attrs = {"standard_name": "latitude"}
     dataset = xr.Dataset(coords={"lat1": ("a", [0.0], attrs), "lat2": ("b", [1.0], attrs)})
     with pytest.raises(ClimannError, match="several coordinates look like latitude"):
+        find_coordinate(dataset, "latitude")
+
+
+def _without_coordinate_attributes(names):
+    dataset = grid_dataset(names=names)
+    for name in dataset.coords:
+        dataset[name].attrs = {}
+    return dataset
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        pytest.param(("time", "lat", "lon"), id="lat-lon"),
+        pytest.param(("t", "latitude", "longitude"), id="latitude-longitude"),
+        pytest.param(("time_counter", "nav_lat", "nav_lon"), id="nemo-names"),
+        pytest.param(("time", "Latitude", "Longitude"), id="capitalised"),
+        pytest.param(("date", "y", "x"), id="y-x"),
+    ],
+)
+def test_coordinates_without_attributes_are_guessed_after_decoding(tmp_path, names):
+    # Written and reopened: the time's units move into its encoding, so the time is found
+    # by its decoded (cftime) values, whatever its name ("date" matches no name pattern).
+    path = tmp_path / "bare.nc"
+    _without_coordinate_attributes(names).to_netcdf(path)
+    dataset = open_dataset([path])
+    assert not any(dataset[name].attrs for name in names)
+    assert [find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")] == list(names)
+
+
+def test_guessing_does_not_modify_the_dataset():
+    dataset = _without_coordinate_attributes(("time", "nav_lat", "nav_lon"))
+    assert find_coordinate(dataset, "latitude") == "nav_lat"
+    assert dataset["nav_lat"].attrs == {}
+
+
+@pytest.mark.parametrize(
+    ("kind", "attrs"),
+    [
+        pytest.param("latitude", {"units": "degrees_N"}, id="latitude-degrees_N"),
+        pytest.param("longitude", {"units": "degree_east"}, id="longitude-degree_east"),
+        pytest.param("latitude", {"axis": "Y"}, id="latitude-axis"),
+        pytest.param("time", {"axis": "T"}, id="time-axis"),
+    ],
+)
+def test_one_attribute_identifies_a_coordinate_with_any_name(kind, attrs):
+    dataset = xr.Dataset(coords={"dim_1": ("dim_1", [0.0, 1.0], attrs), "other": ("other", [0.0])})
+    assert find_coordinate(dataset, kind) == "dim_1"
+
+
+def test_standard_name_wins_over_units_alone():
+    dataset = xr.Dataset(
+        coords={
+            "clat": ("c", [0.0, 1.0], {"units": "degrees_north"}),
+            "lat": ("lat", [0.0, 1.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        }
+    )
+    assert find_coordinate(dataset, "latitude") == "lat"
+
+
+def _rotated_pole_dataset():
+    rlat, rlon = np.array([-1.0, 0.0, 1.0]), np.array([-2.0, 0.0, 2.0, 4.0])
+    true_lat = 40.0 + rlat[:, None] + 0.1 * rlon[None, :]
+    return xr.Dataset(
+        coords={
+            "rlat": ("rlat", rlat, {"standard_name": "grid_latitude", "units": "degrees", "axis": "Y"}),
+            "rlon": ("rlon", rlon, {"standard_name": "grid_longitude", "units": "degrees", "axis": "X"}),
+            "lat": (("rlat", "rlon"), true_lat, {"standard_name": "latitude", "units": "degrees_north"}),
+            "lon": (("rlat", "rlon"), 10.0 + 0 * true_lat, {"standard_name": "longitude", "units": "degrees_east"}),
+        }
+    )
+
+
+def test_rotated_pole_axes_are_the_grid_when_latitude_is_2d():
+    dataset = _rotated_pole_dataset()
+    assert (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")) == ("rlat", "rlon")
+
+
+@pytest.mark.parametrize(
+    "xy_attrs",
+    [
+        pytest.param({"standard_name": "projection_y_coordinate", "units": "m", "axis": "Y"}, id="projection-attrs"),
+        pytest.param({"units": "km", "axis": "Y"}, id="axis-in-km"),
+        pytest.param({}, id="no-attributes"),
+    ],
+)
+def test_curvilinear_latitude_is_a_clear_error_not_a_projected_axis(xy_attrs):
+    y = np.array([0.0, 1000.0, 2000.0])
+    dataset = xr.Dataset(
+        coords={
+            "y": ("y", y, xy_attrs),
+            "lat": (("y", "x"), np.zeros((3, 2)), {"standard_name": "latitude", "units": "degrees_north"}),
+        }
+    )
+    with pytest.raises(ClimannError, match=r"latitude coordinate is not 1-D \(lat \('y', 'x'\)\).*regrid"):
+        find_coordinate(dataset, "latitude")
+
+
+def test_projected_axis_alone_is_not_a_latitude():
+    dataset = xr.Dataset(coords={"y": ("y", [0.0, 1000.0], {"units": "m", "axis": "Y"})})
+    with pytest.raises(ClimannError, match="no latitude coordinate found.*coordinates present: y"):
         find_coordinate(dataset, "latitude")

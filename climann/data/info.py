@@ -1,0 +1,313 @@
+"""What climann sees in NetCDF files: a plain-text report and a config to start from.
+
+:func:`describe` backs ``climann info PATH...``: the files, the data variables (units,
+dimensions, missing values), the grid and its conventions, the time axis and its calendar,
+extra dimensions to ``select``, and a ``[data]`` TOML snippet naming the variables found.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.open import expand_paths, open_dataset
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+#: Time steps named by their number of calendar months.
+MONTH_STEP_NAMES: dict[int, str] = {1: "monthly", 3: "seasonal (every 3 months)", 12: "yearly"}
+
+
+def describe(paths: Sequence[str]) -> str:
+    """A plain-text report of what climann sees in NetCDF files, for a terminal.
+
+    Reads every data variable once (in one dask computation) to count missing values.
+
+    Parameters
+    ----------
+    paths : sequence of str
+        Files, glob patterns or directories, as in ``[data] paths``.
+
+    Returns
+    -------
+    str
+        Sections for the files, variables, grid, time axis and extra dimensions, then a
+        ``[data]`` TOML snippet (target, predictors, features) to start a config from.
+
+    Raises
+    ------
+    ClimannError
+        If a pattern matches nothing or a file cannot be opened as NetCDF.
+    """
+    files = expand_paths(paths)
+    dataset = open_dataset(files)
+    try:
+        names = data_variable_names(dataset)
+        grid, problems = _find_grid(dataset)
+        sections = [
+            _files_section(files),
+            _variables_section(dataset, names),
+            _grid_section(dataset, grid, problems),
+            _time_section(dataset, grid, problems),
+            _extra_dimensions_section(dataset, names, grid),
+            _config_section(paths, dataset, names, grid),
+        ]
+    finally:
+        dataset.close()
+    return "\n\n".join(sections) + "\n"
+
+
+def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float]:
+    """Fraction of missing values (NaN after decoding ``_FillValue``/``missing_value``) of each
+    variable, all computed in one pass over the data.
+
+    Returns
+    -------
+    dict of str to float
+        Values in [0, 1]; 0 for an empty variable.
+    """
+    fractions = dask.compute(*[dataset[name].isnull().mean().data for name in names])
+    return {name: float(np.nan_to_num(value)) for name, value in zip(names, fractions)}
+
+
+def time_step_name(times: Sequence) -> str:
+    """Name of the step between consecutive dates: "monthly", "daily", "6-hourly", "5 days"…
+
+    Calendar months are recognised whatever their length (so 30-day steps in ``360_day`` are
+    monthly); otherwise the step is an equal number of days or hours, or "irregular".
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, length n_time
+    """
+    if len(times) < 2:
+        return "a single time step"
+    days = np.array([(later - earlier).total_seconds() / 86400 for earlier, later in zip(times[:-1], times[1:])])
+    month_steps = np.unique(np.diff([time.year * 12 + time.month for time in times]))
+    if len(month_steps) == 1 and month_steps[0] >= 1 and days.min() >= 27 * month_steps[0]:
+        months = int(month_steps[0])
+        return MONTH_STEP_NAMES.get(months, f"every {months} months")
+    if not np.allclose(days, days[0], rtol=1e-6):
+        return f"irregular ({days.min():g} to {days.max():g} days)"
+    if days[0] == 1:
+        return "daily"
+    if days[0] < 1:
+        hours = days[0] * 24
+        return "hourly" if hours == 1 else f"{hours:g}-hourly"
+    return f"{days[0]:g} days"
+
+
+def _find_grid(dataset: xr.Dataset) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of the time, latitude and longitude found, and why the others were not."""
+    grid, problems = {}, {}
+    for kind in ("time", "latitude", "longitude"):
+        try:
+            grid[kind] = find_coordinate(dataset, kind)
+        except ClimannError as error:
+            problems[kind] = str(error)
+    return grid, problems
+
+
+def _size_text(size: int) -> str:
+    """Bytes as "12.3 KiB", "1.0 MiB" or "2.5 GiB"."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size / 2**10:.1f} KiB"
+
+
+def _files_section(files: Sequence[Path]) -> str:
+    sizes = [path.stat().st_size for path in files]
+    lines = [f"Files: {len(files)}, {_size_text(sum(sizes))} in all"]
+    lines += [f"  {path.name}  ({_size_text(size)})" for path, size in list(zip(files, sizes))[:10]]
+    if len(files) > 10:
+        lines.append(f"  … and {len(files) - 10} more")
+    return "\n".join(lines)
+
+
+def _dims_text(variable: xr.DataArray) -> str:
+    return "(" + ", ".join(f"{dim}: {size}" for dim, size in variable.sizes.items()) + ")"
+
+
+def _percent(fraction: float) -> str:
+    if fraction == 0 or fraction >= 0.001:
+        return f"{100 * fraction:.1f}%".replace(".0%", "%")
+    return "<0.1%"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as lines with aligned columns, indented by two spaces."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
+    left_out = [str(name) for name in dataset.data_vars if name not in names]
+    header = f"Variables: {len(names)}"
+    if left_out:
+        header += f" (bounds and grid-mapping variables left out: {', '.join(left_out)})"
+    if not names:
+        return header + "\n  none"
+    missing = missing_fractions(dataset, names)
+    rows = [["name", "units", "dimensions", "missing", "long_name"]] + [
+        [
+            name,
+            str(dataset[name].attrs.get("units", "-")),
+            _dims_text(dataset[name]),
+            _percent(missing[name]),
+            str(dataset[name].attrs.get("long_name", "")),
+        ]
+        for name in names
+    ]
+    return "\n".join([header, *_table(rows)])
+
+
+def _spacing_text(values: np.ndarray) -> str:
+    steps = np.abs(np.diff(values))
+    if steps.size == 0:
+        return "one value"
+    if np.allclose(steps, steps[0], rtol=1e-3, atol=1e-6):
+        return f"regular, every {steps[0]:g}°"
+    return f"irregular, {steps.min():g}° to {steps.max():g}° apart"
+
+
+def _latitude_text(values: np.ndarray) -> str:
+    steps = np.diff(values)
+    if steps.size and (steps > 0).all():
+        order = "ascending (south-to-north)"
+    elif steps.size and (steps < 0).all():
+        order = "descending (north-to-south)"
+    else:
+        order = "unordered" if steps.size else "a single latitude"
+    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(values)}"
+
+
+def longitude_convention(values: np.ndarray) -> str:
+    """"0…360" or "−180…180", by where the longitudes lie (either, within 0…180)."""
+    if values.min() < 0:
+        return "−180…180"
+    return "0…360" if values.max() > 180 else "0…180 (either convention)"
+
+
+def _longitude_text(values: np.ndarray) -> str:
+    spacing = _spacing_text(values)
+    covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(values[1] - values[0]), 360)
+    return (
+        f"{len(values)} values, {values.min():g} to {values.max():g}, "
+        f"{longitude_convention(values)} convention, {spacing}{', global' if covers_globe else ''}"
+    )
+
+
+def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
+    lines = ["Grid:"]
+    for kind, describe_values in (("latitude", _latitude_text), ("longitude", _longitude_text)):
+        if kind in grid:
+            values = np.asarray(dataset[grid[kind]].values, dtype=np.float64)
+            lines.append(f"  {kind:<9} '{grid[kind]}': {describe_values(values)}")
+        else:
+            lines.append(f"  {kind:<9} {problems[kind]}")
+    scalars = [name for name in dataset.coords if dataset[name].ndim == 0]
+    if scalars:
+        values = [f"{name} = {dataset[name].values}{_units_suffix(dataset[name])}" for name in scalars]
+        lines.append(f"  {'scalar':<9} {', '.join(values)}")
+    return "\n".join(lines)
+
+
+def _units_suffix(variable: xr.DataArray) -> str:
+    return f" {variable.attrs['units']}" if "units" in variable.attrs else ""
+
+
+def _date_text(time) -> str:
+    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
+    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+
+
+def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
+    if "time" not in grid:
+        return f"Time: {problems['time']}"
+    time = dataset[grid["time"]]
+    values = time.values
+    if len(values) == 0 or not hasattr(values[0], "calendar"):
+        units = time.encoding.get("units", time.attrs.get("units", "no units"))
+        return f"Time '{time.name}': {len(values)} values not decoded to dates ({units})"
+    calendar = time.encoding.get("calendar", values[0].calendar)
+    return (
+        f"Time '{time.name}': {_date_text(values[0])} to {_date_text(values[-1])}, "
+        f"{time_step_name(values)}, {len(values)} steps, calendar {calendar}"
+    )
+
+
+def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
+    """The values of dimension ``dim`` as text, and the first one (to put in ``select``)."""
+    values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
+    shown = ", ".join(f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8])
+    first = values[0].item() if isinstance(values[0], np.generic) else values[0]
+    return shown + (", …" if len(values) > 8 else ""), first
+
+
+def extra_dimensions(dataset: xr.Dataset, names: Sequence[str], grid: dict[str, str]) -> dict[str, list[str]]:
+    """Dimensions other than time, latitude and longitude, each with the variables that have it."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        for dim in dataset[name].dims:
+            if dim not in grid.values():
+                found.setdefault(str(dim), []).append(name)
+    return found
+
+
+def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> str:
+    extra = extra_dimensions(dataset, names, grid)
+    if not extra:
+        return "Extra dimensions: none"
+    lines = ["Extra dimensions:"]
+    for dim, variables in extra.items():
+        shown, first = _values_text(dataset, dim)
+        size = dataset.sizes[dim]
+        where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
+        if size == 1:
+            lines.append(f"  {dim}: {where}; dropped automatically")
+        else:
+            lines.append(f"  {dim}: {where}; choose one with select = {{{dim} = {_toml(first)}}}")
+    return "\n".join(lines)
+
+
+def _toml(value: object) -> str:
+    """A value as TOML: strings quoted and escaped, floats with a decimal point, lists."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _config_section(paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> str:
+    horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
+    on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
+    varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
+    target = (varying or on_grid or names or [""])[0]
+    lines = [
+        "# A config to start from (save as climann.toml, run: climann train --config climann.toml)",
+        "[data]",
+        f"paths = {_toml([str(path) for path in paths])}",
+        f"target = {_toml(target)}",
+        f"predictors = {_toml([name for name in on_grid if name != target])}",
+        'features = ["lat", "season"]',
+    ]
+    off_grid = [name for name in names if name not in on_grid]
+    if off_grid:
+        lines.append(f"# not on the latitude-longitude grid, so not predictors: {', '.join(off_grid)}")
+    several = [dim for dim in extra_dimensions(dataset, names, grid) if dataset.sizes[dim] > 1]
+    if several:
+        choices = ", ".join(f"{dim} = {_toml(_values_text(dataset, dim)[1])}" for dim in several)
+        lines.append(f"# select = {{{choices}}}")
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+import tomllib
+
+import cftime
+import dask
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.info import describe, longitude_convention, time_step_name
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+def _config(report: str) -> dict:
+    """The TOML snippet at the end of the report, parsed."""
+    return tomllib.loads(report[report.index("[data]"):])
+
+
+def _line(report: str, start: str) -> str:
+    return next(line for line in report.splitlines() if line.strip().startswith(start))
+
+
+def test_report_on_a_grid_file(write_grid):
+    path = write_grid(n_years=3, n_lat=4, n_lon=6, calendar="noleap")
+    report = describe([str(path)])
+    assert report.startswith(f"Files: 1, {path.stat().st_size / 2**10:.1f} KiB in all\n  grid.nc")
+    assert _line(report, "tas").split()[:2] == ["tas", "K"]
+    assert "(time: 36, lat: 4, lon: 6)" in _line(report, "tas")
+    assert "(lat: 4, lon: 6)" in _line(report, "static")
+    # landonly is NaN in the first of 6 longitude columns: 1/6 missing
+    assert " 16.7% " in _line(report, "landonly") and " 0% " in _line(report, "pred")
+    assert "4 values, -67.5 to 67.5, ascending (south-to-north), regular, every 45°" in report
+    assert "6 values, 30 to 330, 0…360 convention, regular, every 60°, global" in report
+    assert "Time 'time': 2000-01-15 to 2002-12-15, monthly, 36 steps, calendar noleap" in report
+    assert "Extra dimensions: none" in report
+
+
+def test_report_names_descending_latitude_and_signed_longitude(write_grid):
+    report = describe([str(write_grid(lat_descending=True, lon_start=-180.0))])
+    assert "67.5 to -67.5, descending (north-to-south)" in report
+    assert "-150 to 150, −180…180 convention" in report
+
+
+def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
+    dataset = grid_dataset()
+    dataset = dataset[["static", "tas", "pred", "landonly"]]  # a static field first
+    path = tmp_path / "ordered.nc"
+    dataset.to_netcdf(path)
+    config = _config(describe([str(path)]))["data"]
+    assert config == {
+        "paths": [str(path)],
+        "target": "tas",
+        "predictors": ["static", "pred", "landonly"],
+        "features": ["lat", "season"],
+    }
+
+
+def _with_metadata_and_levels() -> xr.Dataset:
+    dataset = grid_dataset()
+    dataset["lat_bnds"] = (("lat", "bnds"), np.zeros((4, 2)))
+    dataset["lat"].attrs["bounds"] = "lat_bnds"
+    dataset["crs"] = xr.DataArray(np.int32(0), attrs={"grid_mapping_name": "latitude_longitude"})
+    dataset["tas"].attrs["grid_mapping"] = "crs"
+    dataset["ta"] = dataset["tas"].expand_dims(plev=[85000.0, 50000.0], axis=1)
+    dataset["uas"] = dataset["pred"].expand_dims(height=[10.0], axis=1)
+    dataset["co2"] = ("time", np.linspace(380, 390, dataset.sizes["time"]))
+    return dataset
+
+
+def test_metadata_variables_are_left_out_and_extra_dimensions_explained(tmp_path):
+    path = tmp_path / "levels.nc"
+    _with_metadata_and_levels().to_netcdf(path)
+    report = describe([str(path)])
+    assert "left out: lat_bnds, crs" in report
+    assert not any(line.split()[0] in ("crs", "lat_bnds") for line in report.splitlines() if line.startswith("  "))
+    assert "plev: 2 values (85000, 50000) on ta; choose one with select = {plev = 85000.0}" in report
+    assert "height: 1 value (10) on uas; dropped automatically" in report
+    assert "# select = {plev = 85000.0}" in report
+    assert "# not on the latitude-longitude grid, so not predictors: co2" in report
+    config = _config(report)["data"]
+    assert config["target"] == "tas" and "select" not in config
+    assert config["predictors"] == ["pred", "static", "landonly", "ta", "uas"]
+
+
+def test_missing_fractions_are_read_in_one_computation(write_grid):
+    path = write_grid()
+    computations = []
+
+    def counting_scheduler(graph, keys, **kwargs):
+        computations.append(keys)
+        return dask.get(graph, keys, **kwargs)
+
+    with dask.config.set(scheduler=counting_scheduler):
+        describe([str(path)])
+    assert len(computations) == 1
+
+
+def test_netcdf3_classic_file_and_several_files(tmp_path):
+    full = grid_dataset(n_years=2, calendar="360_day")
+    for index, part in enumerate((slice(0, 12), slice(12, 24))):
+        full.isel(time=part).to_netcdf(tmp_path / f"part{index}.nc", format="NETCDF3_CLASSIC")
+    report = describe([str(tmp_path / "part*.nc")])
+    assert report.startswith("Files: 2,") and "part0.nc" in report and "part1.nc" in report
+    assert "2000-01-15 to 2001-12-15, monthly, 24 steps, calendar 360_day" in report
+
+
+def test_a_file_without_time_is_still_described(tmp_path):
+    path = tmp_path / "static.nc"
+    grid_dataset()[["static"]].to_netcdf(path)
+    report = describe([str(path)])
+    assert "Time: no time coordinate found" in report
+    assert _config(report)["data"]["target"] == "static"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [pytest.param(None, id="missing-file"), pytest.param(b"not netcdf", id="not-netcdf")],
+)
+def test_errors_are_climann_errors(tmp_path, content):
+    path = tmp_path / "bad.nc"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ClimannError, match="bad.nc"):
+        describe([str(path)])
+
+
+def _dates(calendar: str, *steps: tuple) -> list:
+    return [cftime.datetime(*step, calendar=calendar) for step in steps]
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        pytest.param(_dates("noleap", (2000, 1, 15), (2000, 2, 15), (2000, 3, 15)), "monthly", id="monthly"),
+        pytest.param(_dates("360_day", (2000, 1, 1), (2000, 2, 1), (2000, 3, 1)), "monthly", id="monthly-360_day"),
+        pytest.param(_dates("standard", (2000, 1, 31), (2000, 2, 1), (2000, 2, 2)), "daily", id="daily"),
+        pytest.param(_dates("standard", (2000, 1, 1, 18), (2000, 1, 2, 0), (2000, 1, 2, 6)), "6-hourly", id="6-hourly"),
+        pytest.param(_dates("standard", (2000, 1, 30), (2000, 2, 4), (2000, 2, 9)), "5 days", id="pentads"),
+        pytest.param(_dates("standard", (2000, 7, 1), (2001, 7, 1), (2002, 7, 1)), "yearly", id="yearly"),
+        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 4)), "irregular (1 to 2 days)", id="irregular"),
+        pytest.param(_dates("standard", (2000, 1, 1)), "a single time step", id="single"),
+    ],
+)
+def test_time_step_names(times, expected):
+    assert time_step_name(times) == expected
+
+
+@pytest.mark.parametrize(
+    ("longitude", "expected"),
+    [
+        pytest.param([0.0, 90.0, 270.0], "0…360", id="0-360"),
+        pytest.param([-180.0, 0.0, 90.0], "−180…180", id="signed"),
+        pytest.param([10.0, 20.0], "0…180 (either convention)", id="ambiguous"),
+    ],
+)
+def test_longitude_convention(longitude, expected):
+    assert longitude_convention(np.array(longitude)) == expected
