@@ -78,6 +78,9 @@ class DataConfig:
         ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features.
     global_means : tuple of str
         Variables whose area-weighted mean over the grid is a feature (pattern scaling).
+    anomalies : tuple of str
+        Variables whose anomaly (value minus the training years' mean for its calendar
+        month, at that cell) is a feature: ``<name>_anomaly``.
     mode : str
         ``pointwise`` (each cell at each time is a sample) or ``field`` (each time step is
         a sample; the whole target map is the output vector, emulator style).
@@ -105,6 +108,7 @@ class DataConfig:
     sample_fraction: float = 1.0
     lags: dict[str, tuple[int, ...]] = field(default_factory=dict)
     global_means: tuple[str, ...] = ()
+    anomalies: tuple[str, ...] = ()
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
     mode: str = "pointwise"
     field_inputs: str = "mean"
@@ -406,8 +410,8 @@ def _check_data_selection(data: DataConfig) -> None:
                 "split_years must be {train = [first, last], val = [first, last], test = [first, last]}, "
                 f"got {data.split_years}"
             )
-    if data.mode == "field" and (data.lags or data.sample_fraction < 1):
-        problems.append("lags and sample_fraction apply to mode = \"pointwise\" only")
+    if data.mode == "field" and (data.lags or data.anomalies or data.sample_fraction < 1):
+        problems.append("lags, anomalies and sample_fraction apply to mode = \"pointwise\" only")
     if problems:
         raise ClimannError(f"[data] {problems[0]}")
 

@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
+from climann.data.climatology import monthly_climatology
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
 from climann.data.open import expand_paths, open_dataset
@@ -30,6 +31,7 @@ from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_year_ranges, split_time_blocks
 from climann.data.subset import subset_dataset
+from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.figures import plot_truth_prediction_error
@@ -126,9 +128,20 @@ def open_selected(config: RunConfig) -> xr.Dataset:
     )
 
 
-def pointwise_source(config: RunConfig, dataset: xr.Dataset) -> PointwiseSource:
-    """The lazy sample source of ``config.data`` on an opened (and subset) dataset."""
+def pointwise_source(config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None) -> PointwiseSource:
+    """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
+
+    Anomaly features need the split: their climatology is that of the training years.
+    """
     data = config.data
+    climatologies = {}
+    if data.anomalies:
+        layout = grid_layout(dataset, data.target, list(data.paths))
+        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+        train_steps = (split or split_for(config, layout)).time_masks["train"]
+        for name in data.anomalies:
+            field = on_grid(require_variable(dataset, name), dims, needs_time=True)
+            climatologies[name] = monthly_climatology(field, train_steps)
     return PointwiseSource(
         dataset,
         target=data.target,
@@ -136,6 +149,7 @@ def pointwise_source(config: RunConfig, dataset: xr.Dataset) -> PointwiseSource:
         features=data.features,
         lags=data.lags,
         global_means=data.global_means,
+        anomalies=climatologies,
         sample_fraction=data.sample_fraction,
         seed=config.training.seed,
         source_files=list(data.paths),

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout
 from climann.data.variables import grid_layout, on_grid, require_variable
@@ -147,6 +148,9 @@ class PointwiseSource:
     global_means : sequence of str
         Variables whose area-weighted mean over the grid at each time step is a feature
         (``<name>_global_mean``; pattern-scaling style).
+    anomalies : mapping of str to ndarray, shape (12, n_lat, n_lon)
+        ``{name: climatology}``: adds ``<name>_anomaly``, the value minus the climatology
+        of its calendar month (see :func:`climann.data.climatology.monthly_climatology`).
     sample_fraction : float
         Keep each sample with this probability (seeded, per time step), for huge datasets.
     seed : int
@@ -173,10 +177,12 @@ class PointwiseSource:
         sample_fraction: float = 1.0,
         seed: int = 0,
         source_files: Sequence[str] = (),
+        anomalies: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
-        names = dict.fromkeys((target, *predictors, *lags, *global_means))
+        anomalies = dict(anomalies or {})
+        names = dict.fromkeys((target, *predictors, *lags, *global_means, *anomalies))
         variables = {name: require_variable(dataset, name, where) for name in names}
         self.layout = grid_layout(dataset, target, source_files)
         self._time_dim = self.layout.time.name
@@ -185,6 +191,8 @@ class PointwiseSource:
             name: on_grid(variable, grid_dims, needs_time=(name == target or name in lags))
             for name, variable in variables.items()
         }
+        self._climatologies = anomalies
+        self._months = month_of_each_step(self.layout.time.values)
         self._columns = self._plan_columns(target, predictors, features, lags, global_means)
         self._max_lag = max((k for steps in lags.values() for k in steps), default=0)
         self._target, self._where = target, where
@@ -202,6 +210,8 @@ class PointwiseSource:
                 columns[f"{name}_lag{lag}"] = ("variable", "grid", name, lag)
         for name in global_means:
             columns[f"{name}_global_mean"] = ("global_mean", "time", name, 0)
+        for name in self._climatologies:
+            columns[f"{name}_anomaly"] = ("anomaly", "grid", name, 0)
         for name, (axis, values) in derived_columns(self.layout, features).items():
             columns[name] = ("derived", axis, values)
         return columns
@@ -241,7 +251,10 @@ class PointwiseSource:
             return axis, area_weighted_mean(fields, self._area)
         if axis == "cell":
             return axis, values
-        return axis, _shifted(values, start=start, first=first, lag=lag, n_steps=n_steps)
+        shifted = _shifted(values, start=start, first=first, lag=lag, n_steps=n_steps)
+        if kind == "anomaly":  # x − clim[month(t)], the climatology of the training years
+            return axis, shifted - self._climatologies[name][self._months[start : start + n_steps] - 1]
+        return axis, shifted
 
     def _subsample(self, valid: np.ndarray, start: int) -> np.ndarray:
         """Keep each valid sample with probability ``sample_fraction``; one seeded stream

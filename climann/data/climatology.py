@@ -1,0 +1,36 @@
+"""Monthly climatologies over a block of years, for anomalies (and the climatology baseline)."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+
+def month_of_each_step(times: np.ndarray) -> np.ndarray:
+    """Calendar month (1–12) of each time step, shape (n_time,)."""
+    return np.array([time.month for time in times], dtype=np.int64)
+
+
+def monthly_climatology(field: xr.DataArray, time_mask: np.ndarray) -> np.ndarray:
+    """Mean of ``field`` for each calendar month over the chosen time steps, NaN skipped.
+
+    clim[m] = mean over {t : month(t) = m, time_mask[t]} of x_t; NaN for a month with no
+    chosen step. Computed with dask in one pass; only the result is held in memory.
+
+    Parameters
+    ----------
+    field : xarray.DataArray, dims (time, lat, lon)
+    time_mask : ndarray of bool, shape (n_time,)
+        E.g. the training block, so the climatology never sees validation or test years.
+
+    Returns
+    -------
+    ndarray, shape (12, n_lat, n_lon), float32
+    """
+    time_dim = field.dims[0]
+    chosen = field.isel({time_dim: np.flatnonzero(time_mask)})
+    months = xr.DataArray(month_of_each_step(chosen[time_dim].values), dims=time_dim)
+    means = chosen.astype(np.float32).groupby(months.rename("month")).mean(time_dim, skipna=True).compute()
+    result = np.full((12, *field.shape[1:]), np.nan, dtype=np.float32)
+    result[means["month"].values - 1] = means.values
+    return result
