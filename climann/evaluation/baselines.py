@@ -40,3 +40,67 @@ class LinearRegression:
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """ŷ = X W + b, shape (n_samples, n_outputs), float64."""
         return np.asarray(inputs, np.float64) @ self.weights + self.bias
+
+
+def _season_keys(times: np.ndarray) -> np.ndarray:
+    """The climatology's key of each time step: the calendar month for monthly or coarser
+    data, the day of year for finer (daily) data."""
+    if len(times) > 1 and (times[1] - times[0]).days < 28:
+        return np.array([time.dayofyr for time in times])
+    return np.array([time.month for time in times])
+
+
+def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:
+    """Predict each value by the training years' mean at that cell for that time of year.
+
+    ŷ[t, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = key(t) }, key the
+    calendar month (or the day of year for daily data); NaN where no training value exists.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where missing.
+    times : ndarray of cftime.datetime, shape (n_time,)
+    train_steps : ndarray of bool, shape (n_time,)
+
+    Returns
+    -------
+    ndarray, shape (n_time, n_lat, n_lon)
+    """
+    keys = _season_keys(times)
+    predicted = np.full(truth.shape, np.nan, dtype=np.float64)
+    for key in np.unique(keys):
+        chosen = train_steps & (keys == key)
+        if chosen.any():
+            predicted[keys == key] = _nanmean(truth[chosen])
+    return predicted
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
+    """Mean over the first axis skipping NaN, NaN (without a warning) where all are NaN."""
+    present = np.isfinite(values)
+    total = np.where(present, values, 0).sum(axis=0)
+    count = present.sum(axis=0)
+    return np.divide(total, count, out=np.full(total.shape, np.nan), where=count > 0)
+
+
+def is_regular(times: np.ndarray) -> bool:
+    """Whether consecutive time steps are evenly spaced (monthly counts as even), so that
+    "the previous step" means the same lag everywhere."""
+    if len(times) < 3:
+        return False
+    steps = np.array([(later - earlier).total_seconds() for earlier, later in zip(times[:-1], times[1:])])
+    return bool(np.all(np.abs(steps / np.median(steps) - 1) < 0.12))
+
+
+def persistence_prediction(truth: np.ndarray, *, lag: int = 1) -> np.ndarray:
+    """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
+
+    Returns
+    -------
+    ndarray, shape (n_time, n_lat, n_lon)
+        NaN for the first ``lag`` steps.
+    """
+    predicted = np.full(truth.shape, np.nan, dtype=np.float64)
+    predicted[lag:] = truth[:-lag]
+    return predicted
