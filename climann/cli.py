@@ -114,19 +114,15 @@ def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
 
 
 def _print_summary(result: Any) -> None:
-    metrics = result.metrics
-    units = metrics["units"]
-    typer.echo(f"\n{metrics['target']} ({units}): MSE in ({units})², MAE and RMSE in {units}")
-    typer.echo(f"{'split':<6} {'period':<12} {'n':>9} {'MSE':>10} {'MAE':>8} {'RMSE':>8} {'linear MSE':>11}")
-    for split, scores in metrics["splits"].items():
-        model, linear = scores["model"], scores["linear"]
-        typer.echo(
-            f"{split:<6} {metrics['split_periods'][split]:<12} {metrics['n_samples'][split]:>9} "
-            f"{model['mse']:>10.4f} {model['mae']:>8.4f} {model['rmse']:>8.4f} {linear['mse']:>11.4f}"
-        )
-    typer.echo(f"\nrun directory: {result.run_dir}")
+    from rich.console import Console
+
+    from climann.evaluation.report import metrics_table
+
+    console = Console(width=max(Console().width, 110))
+    console.print(metrics_table(result.metrics))
+    console.print(f"run directory: {result.run_dir}", highlight=False)
     for figure in result.figures:
-        typer.echo(f"figure: {figure}")
+        console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
 
 
 def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:

@@ -33,13 +33,19 @@ from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_year_ranges, sp
 from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
-from climann.evaluation.baselines import LinearRegression
+from climann.evaluation.baselines import (
+    LinearRegression,
+    climatology_prediction,
+    is_regular,
+    persistence_prediction,
+)
 from climann.evaluation.figures import plot_truth_prediction_error
-from climann.evaluation.metrics import score
+from climann.evaluation.report import report_markdown
+from climann.evaluation.scores import score_blocks
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.model import History, Network, train
 
-RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc")
+RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md")
 
 
 @dataclass(frozen=True)
@@ -286,37 +292,75 @@ def fit_linear_baseline(data: PreparedData) -> np.ndarray:
     return LinearRegression.fit(data.scaled_inputs[train_mask], filled).predict(data.scaled_inputs)
 
 
-def evaluate(data: PreparedData, network: Network) -> tuple[dict, np.ndarray]:
-    """Score the network and the linear baseline on every block, over present targets.
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the evaluation computed, on the grid.
+
+    Attributes
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+    predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
+        ``"model"`` and the baselines (``"linear"``, ``"climatology"``, ``"persistence"``
+        when the time axis is regular), NaN where a value is missing.
+    """
+
+    metrics: dict
+    truth: np.ndarray
+    predictions: dict[str, np.ndarray]
+
+
+def gridded_predictions(
+    data: PreparedData, network: Network, *, persistence: bool = True
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The truth and every prediction (the network's and the baselines') on the grid.
+
+    Persistence (the value one step earlier) is included when asked and the time axis is
+    regular (a selection of months leaves gaps where "one step earlier" changes meaning).
+    """
+    samples, layout, present = data.samples, data.samples.layout, data.present
+    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
+
+    def on_grid(values: np.ndarray) -> np.ndarray:
+        return layout.to_grid(np.asarray(values)[present].astype(np.float64), samples.flat_index)
+
+    truth = on_grid(samples.target)
+    predictions = {
+        "model": on_grid(predicted),
+        "climatology": climatology_prediction(truth, layout.time.values, data.split.time_masks["train"]),
+        "linear": on_grid(fit_linear_baseline(data)),
+    }
+    if persistence and is_regular(layout.time.values):
+        predictions["persistence"] = persistence_prediction(truth)
+    return truth, predictions
+
+
+def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
+    """Score the network and the baselines on every block: area-weighted, on the same cells.
 
     Returns
     -------
-    metrics : dict
-        The ``metrics.json`` content.
-    predicted : ndarray, shape (n_samples, n_outputs)
-        The network's predictions in the target's units.
+    Evaluation
     """
-    samples, present = data.samples, data.present
-    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
-    linear_predicted = fit_linear_baseline(data)
-    truth = samples.target
-    splits = {}
-    for name, rows in data.sample_masks.items():
-        chosen = present & rows[:, None]
-        splits[name] = {
-            "model": score(predicted[chosen], truth[chosen]),
-            "linear": score(linear_predicted[chosen], truth[chosen]),
-        }
+    layout = data.samples.layout
+    # With a sample fraction the previous step is mostly not sampled: no persistence then.
+    truth, predictions = gridded_predictions(data, network, persistence=config.data.sample_fraction == 1)
+    splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
+    scored = np.isfinite(truth)
+    for values in predictions.values():
+        scored &= np.isfinite(values)
     metrics = {
-        "target": samples.layout.target_name,
-        "units": samples.layout.target_units,
-        "mode": "field" if isinstance(samples, FieldSamples) else "pointwise",
+        "target": layout.target_name,
+        "units": layout.target_units,
+        "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
+        "area_weighted": True,
         "splits": splits,
-        "n_samples": {name: int(rows.sum()) for name, rows in data.sample_masks.items()},
-        "n_dropped": samples.n_dropped,
+        "n_samples": {name: int(scored[steps].sum()) for name, steps in data.split.time_masks.items()},
+        "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
-    return metrics, predicted
+    return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
 
 
 def _history_csv(history: History) -> str:
@@ -350,25 +394,28 @@ def _figure_time_index(data: PreparedData) -> int:
 
 def write_run_files(
     staging: Path, config: RunConfig, data: PreparedData, network: Network,
-    history: History, metrics: dict, predicted: np.ndarray, command_line: str,
+    history: History, evaluation: Evaluation, command_line: str,
 ) -> list[Path]:
     """Write every file of the run-directory contract into ``staging``; return the figures."""
-    samples, layout = data.samples, data.samples.layout
+    layout = data.samples.layout
     (staging / "config.toml").write_text(config_to_toml(config))
     network.save(staging / "model.npz", metadata=_model_metadata(config, data))
-    (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    (staging / "metrics.json").write_text(json.dumps(evaluation.metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(_history_csv(history))
-    present = data.present
-    truth_grid = layout.to_grid(samples.target[present], samples.flat_index)
-    predicted_grid = layout.to_grid(predicted[present].astype(np.float32), samples.flat_index)
-    dataset = predictions_dataset(layout, truth_grid, predicted_grid, data.split.labels(), history=command_line)
+    predicted = evaluation.predictions["model"]
+    baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
+    dataset = predictions_dataset(
+        layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
+    )
     write_predictions(dataset, staging / "predictions.nc", layout)
     (staging / "figures").mkdir()
     figure = plot_truth_prediction_error(
-        layout, truth_grid, predicted_grid, time_index=_figure_time_index(data), split="test",
+        layout, evaluation.truth, predicted, time_index=_figure_time_index(data), split="test",
         path=staging / "figures" / "map_test.png",
     )
-    return [figure]
+    figures = [figure]
+    (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
+    return figures
 
 
 def check_run_directory(run_dir: Path, overwrite: bool) -> None:
@@ -440,13 +487,13 @@ def run_training(
     data = prepare_data(config)
     config = record_split(config, data.split)
     network, history = fit_network(config, data, on_epoch=on_epoch)
-    metrics, predicted = evaluate(data, network)
+    evaluation = evaluate(config, data, network)
     staging = _staging_directory(run_dir)
     try:
-        figures = write_run_files(staging, config, data, network, history, metrics, predicted, command_line)
+        figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
         _publish(staging, run_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
-    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=history, config=config)
+    return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
 

@@ -36,18 +36,31 @@ def test_run_directory_holds_every_contract_file(finished_run):
 
 def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(finished_run):
     metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
-    assert metrics["target"] == "tas" and metrics["units"] == "K"
+    assert metrics["target"] == "tas" and metrics["units"] == "K" and metrics["area_weighted"] is True
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band_area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))  # exact area of each latitude band
     with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        names = ["tas_pred", "tas_linear", "tas_climatology", "tas_persistence"]
+        assert all(name in predictions for name in names)
         for split in ("train", "val", "test"):
             block = predictions.where(predictions["split"] == split, drop=True)
-            truth, predicted = block["tas"].values, block["tas_pred"].values
+            truth = block["tas"].values.astype(np.float64)
             present = np.isfinite(truth)
-            mse = np.mean((predicted[present].astype(np.float64) - truth[present]) ** 2)
-            scores = metrics["splits"][split]["model"]
-            assert scores["mse"] == pytest.approx(mse, rel=1e-5)
-            assert scores["rmse"] == pytest.approx(np.sqrt(mse), rel=1e-5)
+            for name in names:
+                present &= np.isfinite(block[name].values)
+            weights = np.broadcast_to(band_area[None, :, None], truth.shape)[present]
+            for name, key in zip(names, ("model", "linear", "climatology", "persistence")):
+                error = block[name].values[present] - truth[present]
+                mse = np.sum(weights * error**2) / np.sum(weights)
+                scores = metrics["splits"][split][key]
+                assert scores["mse"] == pytest.approx(mse, rel=1e-5), (split, key)
+                assert scores["bias"] == pytest.approx(np.sum(weights * error) / np.sum(weights), rel=1e-4, abs=1e-6)
             assert present.sum() == metrics["n_samples"][split]
-            assert set(metrics["splits"][split]) == {"model", "linear"}
+            climatology_mse = metrics["splits"][split]["climatology"]["mse"]
+            assert metrics["splits"][split]["model"]["skill_vs_climatology"] == pytest.approx(
+                1 - metrics["splits"][split]["model"]["mse"] / climatology_mse
+            )
 
 
 def test_history_records_the_training_loss_per_epoch(finished_run):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ def predictions_dataset(
     split_labels: Sequence[str],
     *,
     history: str = "",
+    baselines: Mapping[str, np.ndarray] | None = None,
 ) -> xr.Dataset:
     """Build the predictions dataset.
 
@@ -50,6 +51,8 @@ def predictions_dataset(
         ``"train"``, ``"val"``, ``"test"`` or ``""`` for each time step.
     history : str
         The command line that made the file.
+    baselines : mapping of str to ndarray, shape (n_time, n_lat, n_lon), optional
+        Baseline predictions, written as ``<target>_<name>`` (e.g. ``tas_climatology``).
 
     Returns
     -------
@@ -66,6 +69,10 @@ def predictions_dataset(
         f"{name}_error": _field(
             layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
         ),
+        **{
+            f"{name}_{baseline}": _field(layout, grid, {**units, "long_name": f"{long_name} predicted by the {baseline} baseline"})
+            for baseline, grid in (baselines or {}).items()
+        },
         "split": xr.DataArray(
             np.asarray(split_labels, dtype=str).astype(object), dims=layout.time.name,
             attrs={"long_name": "data split of each time step (train, val, test; empty: unused)"},
