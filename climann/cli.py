@@ -102,6 +102,28 @@ def info(
     typer.echo(describe(paths))
 
 
+@app.command()
+@reports_errors
+def predict(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
+    data: Annotated[list[str], typer.Option(help="NetCDF file or glob with the model's predictors (repeatable).")],
+    out: Annotated[Path, typer.Option(help="The predictions NetCDF file to write.")],
+) -> None:
+    """Predict with a trained run on new files; the run's scaling is applied unchanged.
+
+    Example: climann predict runs/demo --data other_scenario.nc --out predictions_other.nc
+    """
+    from climann.predict import predict_files
+
+    result = predict_files(run_dir, data, out)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
+    if result.scores:
+        scores = ", ".join(f"{key} {value:.4g}" for key, value in result.scores.items())
+        typer.echo(f"area-weighted scores against the target in the data: {scores}")
+
+
 def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
     started = time.perf_counter()
 

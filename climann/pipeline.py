@@ -134,7 +134,9 @@ def open_selected(config: RunConfig) -> xr.Dataset:
     )
 
 
-def pointwise_source(config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None) -> PointwiseSource:
+def pointwise_source(
+    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None, *, require_target: bool = True
+) -> PointwiseSource:
     """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
 
     Anomaly features need the split: their climatology is that of the training years.
@@ -159,6 +161,7 @@ def pointwise_source(config: RunConfig, dataset: xr.Dataset, split: TimeSplit | 
         sample_fraction=data.sample_fraction,
         seed=config.training.seed,
         source_files=list(data.paths),
+        require_target=require_target,
     )
 
 
@@ -382,7 +385,18 @@ def _model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         "loss": config.training.loss,
+        "grid": grid_summary(layout),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
+    }
+
+
+def grid_summary(layout: GridLayout) -> dict:
+    """Size and extent of a grid, to tell later whether new data are on the same grid."""
+    latitude, longitude = np.asarray(layout.latitude.values), np.asarray(layout.longitude.values)
+    return {
+        "n_lat": int(latitude.size), "n_lon": int(longitude.size),
+        "lat_range": [float(latitude.min()), float(latitude.max())],
+        "lon_range": [float(longitude.min()), float(longitude.max())],
     }
 
 

@@ -153,6 +153,9 @@ class PointwiseSource:
         of its calendar month (see :func:`climann.data.climatology.monthly_climatology`).
     sample_fraction : float
         Keep each sample with this probability (seeded, per time step), for huge datasets.
+    require_target : bool
+        Drop samples whose target is missing (training, scoring); False for prediction,
+        where the target may be absent (NaN) and only the features must be present.
     seed : int
         Seed of ``sample_fraction``.
     source_files : sequence of str
@@ -178,6 +181,7 @@ class PointwiseSource:
         seed: int = 0,
         source_files: Sequence[str] = (),
         anomalies: Mapping[str, np.ndarray] | None = None,
+        require_target: bool = True,
     ) -> None:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
@@ -195,7 +199,7 @@ class PointwiseSource:
         self._months = month_of_each_step(self.layout.time.values)
         self._columns = self._plan_columns(target, predictors, features, lags, global_means)
         self._max_lag = max((k for steps in lags.values() for k in steps), default=0)
-        self._target, self._where = target, where
+        self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._area = self.layout.cell_area_weights()
 
@@ -273,7 +277,8 @@ class PointwiseSource:
         shape = (n_steps, *self.layout.shape[1:])
         target_values = arrays[self._target][start - first :]
         columns = [self._column_values(spec, arrays, start, first, n_steps) for spec in self._columns.values()]
-        valid = np.isfinite(target_values)
+        # Without a required target (prediction on new data) a sample needs only its features.
+        valid = np.isfinite(target_values) if self._require_target else np.ones(shape, dtype=bool)
         for axis, values in columns:
             valid &= np.isfinite(_broadcastable(values, axis, shape))
         n_missing = int(valid.size - valid.sum())

@@ -1,0 +1,181 @@
+"""Apply a trained run to new data: ``climann predict RUN_DIR --data … --out FILE.nc``.
+
+The run's own configuration says how samples are built (predictors, derived features,
+selection); the model file carries the standardisation fitted on the run's training block,
+which is applied unchanged — never refitted on the new data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.config import RunConfig, build_config, load_config_file
+from climann.data.open import expand_paths
+from climann.data.pointwise import PointwiseSamples
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.metrics import score
+from climann.model import Network
+
+#: Unambiguous conversions to the model's units: (data units, model units) → (scale, offset).
+UNIT_CONVERSIONS: dict[tuple[str, str], tuple[float, float]] = {
+    ("degC", "K"): (1.0, 273.15),
+    ("Celsius", "K"): (1.0, 273.15),
+    ("K", "degC"): (1.0, -273.15),
+    ("mm day-1", "kg m-2 s-1"): (1 / 86400, 0.0),
+    ("kg m-2 s-1", "mm day-1"): (86400.0, 0.0),
+}
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    """A finished run's configuration and network (with its scaling in ``metadata``)."""
+
+    config: RunConfig
+    network: Network
+
+    @property
+    def target_units(self) -> str:
+        return str(self.network.metadata.get("target_units", [""])[0])
+
+
+@dataclass(frozen=True)
+class PredictionResult:
+    """What :func:`predict_files` wrote and found."""
+
+    path: Path
+    n_samples: int
+    scores: dict | None
+    notes: list[str]
+
+
+def load_run(run_dir: str | Path) -> TrainedRun:
+    """Read ``config.toml`` and ``model.npz`` of a run directory.
+
+    Raises
+    ------
+    ClimannError
+        If the directory is not a finished run.
+    """
+    run_dir = Path(run_dir)
+    missing = [name for name in ("config.toml", "model.npz") if not (run_dir / name).is_file()]
+    if missing:
+        raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
+    return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), Network.load(run_dir / "model.npz"))
+
+
+def _convert_units(dataset: xr.Dataset, target: str, model_units: str, notes: list[str]) -> xr.Dataset:
+    """The target in the model's units: unchanged, converted when unambiguous, else an error."""
+    if target not in dataset:
+        return dataset
+    units = str(dataset[target].attrs.get("units", ""))
+    if units == model_units or not units or not model_units:
+        return dataset
+    if (units, model_units) not in UNIT_CONVERSIONS:
+        raise ClimannError(
+            f"'{target}' is in {units} in the new data but the model predicts {model_units}; "
+            "convert the data first"
+        )
+    scale, offset = UNIT_CONVERSIONS[(units, model_units)]
+    notes.append(f"converted '{target}' from {units} to {model_units} (x·{scale:g} + {offset:g})")
+    converted = dataset[target] * scale + offset
+    return dataset.assign({target: converted.assign_attrs({**dataset[target].attrs, "units": model_units})})
+
+
+def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
+    """When the new data lack the target, a NaN field on the predictors' grid stands in
+    (predictions need only the features)."""
+    target = run.config.data.target
+    if target in dataset:
+        return dataset
+    time_varying = [name for name in run.config.data.predictors if name in dataset and dataset[name].ndim >= 3]
+    if not time_varying:
+        raise ClimannError(
+            f"the new data have neither the target '{target}' nor a time-varying predictor to take the grid from"
+        )
+    template = dataset[time_varying[0]]
+    placeholder = xr.full_like(template, np.nan, dtype=np.float32).assign_attrs(
+        {"units": run.target_units, "long_name": target}
+    )
+    return dataset.assign({target: placeholder})
+
+
+def _check_features(samples: PointwiseSamples, run: TrainedRun, dataset: xr.Dataset) -> None:
+    expected = list(run.network.metadata.get("features", []))
+    if list(samples.feature_names) != expected:
+        missing = [name for name in expected if name not in samples.feature_names]
+        available = ", ".join(data_variable_names(dataset))
+        raise ClimannError(
+            f"the new data do not give the model's features: missing {', '.join(missing) or 'none'} "
+            f"(the model needs {', '.join(expected)}); variables available: {available}"
+        )
+
+
+def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -> PredictionResult:
+    """Predict the run's target on new files and write a predictions NetCDF file.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A finished run directory (``config.toml``, ``model.npz``).
+    data_paths : list of str
+        Files, globs or directories with the model's predictors (and, optionally, the target).
+    out : str or Path
+        The NetCDF file to write: ``<target>_pred`` on the new data's grid, plus
+        ``<target>`` and ``<target>_error`` when the target is in the data.
+
+    Returns
+    -------
+    PredictionResult
+        With area-weighted scores when the target was present.
+
+    Raises
+    ------
+    ClimannError
+        Not a run, missing files or features, units that differ without an unambiguous
+        conversion, field-mode runs (not yet supported here).
+    """
+    from climann.pipeline import grid_summary, open_selected, pointwise_source
+
+    run = load_run(run_dir)
+    if run.config.data.mode != "pointwise":
+        raise ClimannError("climann predict supports pointwise runs; this run is in field mode")
+    if run.config.data.anomalies:
+        raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
+    files = expand_paths(data_paths)
+    config = dataclasses.replace(run.config, data=dataclasses.replace(run.config.data, paths=tuple(map(str, files))))
+    notes: list[str] = []
+    dataset = open_selected(config)
+    had_target = config.data.target in dataset
+    dataset = _with_placeholder_target(_convert_units(dataset, config.data.target, run.target_units, notes), run)
+    samples = pointwise_source(config, dataset, require_target=False).read_all()
+    _check_features(samples, run, dataset)
+    trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(samples.layout)
+    if trained_grid and trained_grid != new_grid:
+        notes.append(
+            f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']} → "
+            f"{new_grid['n_lat']}×{new_grid['n_lon']}); a pointwise model predicts each cell from its own features"
+        )
+    meta = run.network.metadata
+    inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
+    scaled = run.network.predict(inputs.astype(run.network.dtype))
+    predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+    predicted_grid = layout.to_grid(predicted, samples.flat_index)
+    scores = None
+    if had_target:
+        area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
+        scores = score(predicted_grid.reshape(-1), truth.reshape(-1), area.reshape(-1))
+    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0],
+                                 history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+    if not had_target:
+        output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
+    write_predictions(output.drop_vars("split"), Path(out), layout)
+    return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
