@@ -124,6 +124,27 @@ def predict(
         typer.echo(f"area-weighted scores against the target in the data: {scores}")
 
 
+@app.command()
+@reports_errors
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
+    data: Annotated[list[str] | None, typer.Option(help="Score on other files (e.g. another scenario) instead.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
+) -> None:
+    """Re-score a trained run on its own data, or score it on another dataset.
+
+    Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
+    """
+    from rich.console import Console
+
+    from climann.evaluation.report import metrics_table
+    from climann.predict import evaluate_run
+
+    metrics = evaluate_run(run_dir, data, out)
+    Console(width=max(Console().width, 110)).print(metrics_table(metrics))
+    typer.echo(f"written to {out or run_dir}")
+
+
 def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
     started = time.perf_counter()
 

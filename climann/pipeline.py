@@ -314,6 +314,14 @@ class Evaluation:
     predictions: dict[str, np.ndarray]
 
 
+def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.ndarray]:
+    """The truth and the network's predictions (in the target's units) on the grid."""
+    samples, layout, present = data.samples, data.samples.layout, data.present
+    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
+    truth = layout.to_grid(samples.target[present].astype(np.float64), samples.flat_index)
+    return truth, layout.to_grid(predicted[present], samples.flat_index)
+
+
 def gridded_predictions(
     data: PreparedData, network: Network, *, persistence: bool = True
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -322,17 +330,13 @@ def gridded_predictions(
     Persistence (the value one step earlier) is included when asked and the time axis is
     regular (a selection of months leaves gaps where "one step earlier" changes meaning).
     """
-    samples, layout, present = data.samples, data.samples.layout, data.present
-    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
-
-    def on_grid(values: np.ndarray) -> np.ndarray:
-        return layout.to_grid(np.asarray(values)[present].astype(np.float64), samples.flat_index)
-
-    truth = on_grid(samples.target)
+    layout, present = data.samples.layout, data.present
+    truth, model = model_on_grid(data, network)
+    linear = fit_linear_baseline(data)
     predictions = {
-        "model": on_grid(predicted),
+        "model": model,
         "climatology": climatology_prediction(truth, layout.time.values, data.split.time_masks["train"]),
-        "linear": on_grid(fit_linear_baseline(data)),
+        "linear": layout.to_grid(linear[present], data.samples.flat_index),
     }
     if persistence and is_regular(layout.time.values):
         predictions["persistence"] = persistence_prediction(truth)

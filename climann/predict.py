@@ -179,3 +179,108 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
     write_predictions(output.drop_vars("split"), Path(out), layout)
     return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
+
+
+def _prepared_with_saved_scaling(config: RunConfig, run: TrainedRun, *, whole_period: bool):
+    """Samples of ``config.data``, split as configured (or as one block ``all``), scaled
+    with the scaling saved in the model file."""
+    from climann.data.scaling import Standardizer
+    from climann.data.splits import TimeSplit
+    from climann.pipeline import PreparedData, build_samples, split_for
+
+    samples = build_samples(config)
+    if whole_period:
+        everything = np.ones(samples.layout.shape[0], dtype=bool)
+        years = [t.year for t in samples.layout.time.values]
+        split = TimeSplit({"all": everything}, {"all": f"{min(years)}–{max(years)}"})
+    else:
+        split = split_for(config, samples.layout)
+    meta = run.network.metadata
+
+    def saved(key: str) -> Standardizer:
+        scaling = meta[key]
+        return Standardizer(np.array(scaling["mean"]), np.array(scaling["std"]), tuple(scaling["names"]))
+
+    input_scaler, target_scaler = saved("input_scaling"), saved("target_scaling")
+    dtype = run.network.dtype
+    return PreparedData(
+        samples=samples,
+        split=split,
+        sample_masks={name: mask[samples.time_index] for name, mask in split.time_masks.items()},
+        input_scaler=input_scaler,
+        target_scaler=target_scaler,
+        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
+        scaled_target=target_scaler.transform(samples.target, dtype),
+    )
+
+
+def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None) -> dict:
+    """Re-score a trained run on its own data, or score it on another dataset.
+
+    On its own data (no ``data_paths``) the blocks and baselines are those of training.
+    On other data (e.g. another scenario) the whole period is one block ``all``, scored for
+    the network and the persistence baseline; the linear and climatology baselines need the
+    training data and are left out. Writes ``metrics.json``, ``predictions.nc`` and
+    ``report.md`` into ``out`` (default: the run directory itself for its own data).
+
+    Returns
+    -------
+    dict
+        The metrics written.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`predict_files`, or ``--out`` missing for other data.
+    """
+    from climann.evaluation.baselines import is_regular, persistence_prediction
+    from climann.evaluation.report import report_markdown
+    from climann.evaluation.scores import score_blocks
+    from climann.pipeline import evaluate, model_on_grid
+
+    run = load_run(run_dir)
+    other = bool(data_paths)
+    if other and out is None:
+        raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
+    if run.config.data.mode != "pointwise" and other:
+        raise ClimannError("climann evaluate --data supports pointwise runs; this run is in field mode")
+    config = run.config
+    if other:
+        files = tuple(map(str, expand_paths(data_paths)))
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files))
+    data = _prepared_with_saved_scaling(config, run, whole_period=other)
+    if other:
+        truth, model = model_on_grid(data, run.network)
+        predictions = {"model": model}
+        if is_regular(data.samples.layout.time.values):
+            predictions["persistence"] = persistence_prediction(truth)
+        layout = data.samples.layout
+        metrics = {
+            "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
+            "area_weighted": True, "data": list(files),
+            "splits": score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks),
+            "n_samples": {"all": int(np.isfinite(truth).sum())}, "n_dropped": data.samples.n_dropped,
+            "split_periods": dict(data.split.descriptions),
+        }
+    else:
+        evaluation = evaluate(config, data, run.network)
+        metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
+    destination = Path(out) if out else Path(run_dir)
+    destination.mkdir(parents=True, exist_ok=True)
+    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
+    (destination / "report.md").write_text(report_markdown(metrics, [], destination))
+    return metrics
+
+
+def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
+    import json
+
+    from climann.atomic import atomic_path
+
+    layout = data.samples.layout
+    baselines = {name: grid for name, grid in predictions.items() if name != "model"}
+    labels = data.split.labels()
+    output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
+    write_predictions(output, destination / "predictions.nc", layout)
+    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
+        temporary.write_text(json.dumps(metrics, indent=2) + "\n")

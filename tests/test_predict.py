@@ -74,3 +74,37 @@ def test_bad_prediction_inputs(trained, tmp_path, change, message):
 def test_not_a_run_directory(tmp_path):
     with pytest.raises(ClimannError, match="not a finished climann run: config.toml, model.npz missing"):
         predict_files(tmp_path, ["x.nc"], tmp_path / "out.nc")
+
+
+def test_evaluate_on_its_own_data_reproduces_the_training_scores(trained, tmp_path):
+    import json
+
+    from climann.predict import evaluate_run
+
+    _, _, run_dir = trained
+    original = json.loads((run_dir / "metrics.json").read_text())
+    rescored = evaluate_run(run_dir, out=tmp_path / "again")
+    for split in ("train", "val", "test"):
+        for name in ("model", "linear", "climatology", "persistence"):
+            assert rescored["splits"][split][name]["mse"] == pytest.approx(original["splits"][split][name]["mse"], rel=1e-6)
+    assert (tmp_path / "again" / "predictions.nc").exists() and (tmp_path / "again" / "report.md").exists()
+
+
+def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "other")  # the same file, as "other data"
+    assert set(metrics["splits"]) == {"all"} and set(metrics["splits"]["all"]) == {"model", "persistence"}
+    with xr.open_dataset(sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
+        present = np.isfinite(truth) & np.isfinite(predicted)
+        present[0] = False  # persistence has no value at the first step: nobody is scored there
+        weights = np.broadcast_to(band[None, :, None], truth.shape)[present]
+        hand = np.sum(weights * (predicted[present] - truth[present]) ** 2) / weights.sum()
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+    with pytest.raises(ClimannError, match="needs --out DIR"):
+        evaluate_run(run_dir, [str(sample)])
