@@ -145,6 +145,22 @@ def evaluate(
     typer.echo(f"written to {out or run_dir}")
 
 
+@app.command()
+@reports_errors
+def plot(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
+    dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
+) -> None:
+    """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining.
+
+    Example: climann plot runs/demo
+    """
+    from climann.evaluation.figures import redraw_figures
+
+    for figure in redraw_figures(run_dir, dpi=dpi):
+        typer.echo(f"figure: {figure}")
+
+
 def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
     started = time.perf_counter()
 

@@ -39,7 +39,7 @@ from climann.evaluation.baselines import (
     is_regular,
     persistence_prediction,
 )
-from climann.evaluation.figures import plot_truth_prediction_error
+from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import score_blocks
 from climann.evaluation.predictions import predictions_dataset, write_predictions
@@ -404,12 +404,6 @@ def grid_summary(layout: GridLayout) -> dict:
     }
 
 
-def _figure_time_index(data: PreparedData) -> int:
-    """The middle time step of the test block."""
-    test_steps = np.flatnonzero(data.split.time_masks["test"])
-    return int(test_steps[len(test_steps) // 2])
-
-
 def write_run_files(
     staging: Path, config: RunConfig, data: PreparedData, network: Network,
     history: History, evaluation: Evaluation, command_line: str,
@@ -426,12 +420,10 @@ def write_run_files(
         layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
     )
     write_predictions(dataset, staging / "predictions.nc", layout)
-    (staging / "figures").mkdir()
-    figure = plot_truth_prediction_error(
-        layout, evaluation.truth, predicted, time_index=_figure_time_index(data), split="test",
-        path=staging / "figures" / "map_test.png",
+    figures = draw_figures(
+        layout, evaluation.truth, evaluation.predictions, data.split.labels(),
+        history.train_loss, history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
     )
-    figures = [figure]
     (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
     return figures
 

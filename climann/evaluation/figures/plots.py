@@ -1,0 +1,208 @@
+"""Diagnostics that are not maps: learning curves, predicted versus observed, area-mean series."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from climann.data.features import decimal_year
+from climann.evaluation.figures.style import (
+    BLOCK_COLORS,
+    SERIES_STYLES,
+    _cell_edges,
+    _period,
+    _save,
+    _with_units,
+)
+
+
+def plot_learning_curves(
+    train_loss: Sequence[float],
+    val_loss: Sequence[float],
+    *,
+    loss_name: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """Training and validation loss J after each epoch, on a log scale.
+
+    Parameters
+    ----------
+    train_loss, val_loss : sequence of float
+        One value per epoch (epoch 1 first); NaN or a shorter ``val_loss`` where there is
+        no validation loss.
+    loss_name : str
+        The loss function (``mse``, ``mae``, …), named in the title.
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    marked = max(len(train_loss), len(val_loss)) <= 60  # markers on a short run only, else a blur
+    for label, losses, marker in (("training", train_loss, "o"), ("validation", val_loss, "s")):
+        values = np.asarray(losses, dtype=np.float64)
+        values = np.where(values > 0, values, np.nan)  # a log axis shows positive values only
+        if np.isfinite(values).any():  # a missing epoch leaves a gap in the line
+            axis.plot(np.arange(1, values.size + 1), values, marker=marker if marked else None,
+                      markersize=3.5, label=label)
+    val = np.asarray(val_loss, dtype=np.float64)
+    if np.isfinite(val).any():
+        best = int(np.nanargmin(val))
+        axis.plot(best + 1, val[best], "*", color="black", markersize=11, zorder=5,
+                  label=f"lowest validation loss (epoch {best + 1})")
+    axis.set_yscale("log")
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_xlabel("epoch")
+    axis.set_ylabel(f"loss J ({loss_name}, standardised target)")
+    axis.set_title(f"Learning curves: loss J ({loss_name}) of the standardised target per epoch")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    return _save(figure, path, dpi)
+
+
+def plot_predicted_vs_observed(
+    predicted: np.ndarray,
+    truth: np.ndarray,
+    *,
+    units: str,
+    name: str,
+    split: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """Density of (observed, predicted) pairs on hexagons with log counts, and the 1:1 line.
+
+    Parameters
+    ----------
+    predicted, truth : ndarray, same shape (any)
+        NaN where missing; pairs with a NaN are left out.
+    units, name : str
+        The variable's units and name, for the axes.
+    split : str
+        The block the values come from, for the title.
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    predicted, truth = np.ravel(predicted), np.ravel(truth)
+    both = np.isfinite(predicted) & np.isfinite(truth)
+    x, y = truth[both], predicted[both]
+    # the same range on both axes, covering every pair, so the 1:1 line is the diagonal
+    low, high = (float(min(x.min(), y.min())), float(max(x.max(), y.max()))) if x.size else (0.0, 1.0)
+    pad = 0.03 * (high - low) if high > low else 0.5
+    low, high = low - pad, high + pad
+    figure, axis = plt.subplots(figsize=(6.2, 5.4), layout="constrained")
+    if x.size:
+        cells = axis.hexbin(x, y, gridsize=90, bins="log", mincnt=1, cmap="viridis", extent=(low, high, low, high))
+        figure.colorbar(cells, ax=axis, label="samples per hexagon (log scale)")
+    axis.plot([low, high], [low, high], "--", color="tab:red", linewidth=1.2, label="1:1 line")
+    axis.set_xlim(low, high)
+    axis.set_ylim(low, high)
+    axis.set_aspect("equal")
+    axis.set_xlabel(_with_units(f"observed {name}", units))
+    axis.set_ylabel(_with_units(f"predicted {name}", units))
+    axis.set_title(f"{name}: predicted versus observed, {split} split\n({x.size:,} samples)")
+    axis.legend(loc="upper left")
+    axis.grid(True, alpha=0.3)
+    return _save(figure, path, dpi)
+
+
+def _as_numbers(times: Sequence) -> np.ndarray:
+    """Times as decimal years (cftime dates, any calendar), or unchanged if already numbers."""
+    values = np.asarray(times)
+    return values.astype(np.float64) if values.dtype.kind in "iuf" else decimal_year(list(values))
+
+
+def label_runs(labels: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Consecutive runs of equal labels, as (label, first index, last index + 1).
+
+    Example
+    -------
+    >>> label_runs(["train", "train", "val", "test", "test"])
+    [('train', 0, 2), ('val', 2, 3), ('test', 3, 5)]
+    """
+    runs: list[tuple[str, int, int]] = []
+    for index, label in enumerate(labels):
+        if runs and runs[-1][0] == label:
+            runs[-1] = (label, runs[-1][1], index + 1)
+        else:
+            runs.append((label, index, index + 1))
+    return runs
+
+
+def _shade_blocks(axes: Sequence[plt.Axes], years: np.ndarray, split_labels: Sequence[str]) -> None:
+    """Shade the validation and test blocks, from half a step before to half a step after."""
+    edges = _cell_edges(years) if years.size else years
+    labelled: set[str] = set()
+    for label, first, stop in label_runs(list(split_labels)):
+        if label not in BLOCK_COLORS:
+            continue
+        for axis in axes:
+            axis.axvspan(edges[first], edges[stop], color=BLOCK_COLORS[label], alpha=0.12, linewidth=0,
+                         label=None if label in labelled or axis is not axes[0] else f"{label} block")
+        labelled.add(label)
+
+
+def plot_area_mean_series(
+    times: Sequence,
+    series: Mapping[str, np.ndarray],
+    *,
+    units: str,
+    name: str,
+    split_labels: Sequence[str],
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """Area-weighted mean over time of the truth, the model and the baselines, with the
+    difference of each prediction from the truth below.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime (or decimal years), length n_time
+    series : mapping of str to ndarray, shape (n_time,)
+        ``"truth"`` and ``"model"`` plus any baselines (``"linear"``, ``"climatology"``, …).
+    units, name : str
+        The variable's units and name.
+    split_labels : sequence of str, length n_time
+        ``"train"``, ``"val"``, ``"test"`` or ``""``; the val and test blocks are shaded.
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    years = _as_numbers(times)
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.2), sharex=True, height_ratios=(2.2, 1),
+                                         layout="constrained")
+    extra = iter(f"C{index}" for index in range(4, 10))
+    truth = np.asarray(series["truth"]) if "truth" in series else None
+    for label, values in series.items():
+        style = SERIES_STYLES.get(label) or {"color": next(extra, "gray"), "linewidth": 0.9}
+        top.plot(years, values, label=label, **style)
+        if label != "truth" and truth is not None:
+            bottom.plot(years, np.asarray(values) - truth, **style)
+    bottom.axhline(0.0, color="black", linewidth=0.8)
+    _shade_blocks((top, bottom), years, split_labels)
+    top.set_ylabel(_with_units(f"area-mean {name}", units))
+    bottom.set_ylabel(_with_units("prediction − truth", units))
+    bottom.set_xlabel("year")
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    top.set_title(f"{name}: area-weighted mean over the grid, {_period(years)}: truth, model and baselines")
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    for axis in (top, bottom):
+        axis.grid(True, alpha=0.3)
+    return _save(figure, path, dpi)
+
+
+

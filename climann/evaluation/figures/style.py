@@ -1,0 +1,91 @@
+"""Shared style of climann's figures: colours, limits, file names, saving."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # non-interactive: figures are files, also on machines without a display
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from climann.atomic import atomic_path  # noqa: E402
+
+
+#: File names of the figures in a run's ``figures/`` folder (``map_test.png`` is in the
+#: run-directory contract).
+FIGURE_FILES = {
+    "map": "map_test.png",
+    "mean_map": "map_test_mean.png",
+    "error_maps": "error_maps_test.png",
+    "learning_curves": "learning_curves.png",
+    "predicted_vs_observed": "predicted_vs_observed_test.png",
+    "area_mean_series": "area_mean_series.png",
+}
+
+VALUE_COLORMAP, ERROR_COLORMAP, RMSE_COLORMAP = "viridis", "RdBu_r", "magma_r"
+NO_DATA_COLOR = "0.72"  # grey, apart from the near-white zero of the diverging scale
+#: Line styles of the area-mean series; other baselines take the next default colours.
+SERIES_STYLES = {
+    "truth": {"color": "black", "linewidth": 1.8, "zorder": 4},
+    "model": {"color": "tab:red", "linewidth": 1.3, "zorder": 3},
+    "linear": {"color": "tab:blue", "linewidth": 0.9, "alpha": 0.85},
+    "climatology": {"color": "tab:green", "linewidth": 0.9, "alpha": 0.85},
+    "persistence": {"color": "tab:orange", "linewidth": 0.9, "alpha": 0.85},
+}
+BLOCK_COLORS = {"val": "tab:olive", "test": "tab:purple"}
+
+
+def symmetric_limit(values: np.ndarray) -> float:
+    """Largest |value| ignoring NaN (the 99.5th percentile, so one outlier does not wash
+    out the map); the limits of a zero-centred diverging colour scale are ±this."""
+    finite = np.abs(values[np.isfinite(values)])
+    limit = float(np.percentile(finite, 99.5)) if finite.size else 0.0
+    return limit if limit > 0 else 1.0
+
+
+def value_limits(*fields: np.ndarray) -> tuple[float, float]:
+    """Common colour limits of several fields: their 0.5th and 99.5th percentiles, NaN ignored."""
+    values = np.concatenate([np.ravel(field)[np.isfinite(np.ravel(field))] for field in fields])
+    if not values.size:
+        return 0.0, 1.0
+    low, high = (float(v) for v in np.percentile(values, [0.5, 99.5]))
+    return (low, high) if high > low else (low - 0.5, low + 0.5)
+
+
+def _cell_edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges from (possibly descending) centres, for pcolormesh: shape (n + 1,)."""
+    centres = np.asarray(centres, dtype=np.float64)
+    if centres.size == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    middle = (centres[:-1] + centres[1:]) / 2
+    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
+
+
+def _with_units(text: str, units: str) -> str:
+    return f"{text} ({units})" if units else text
+
+
+def _period(years: Sequence[float]) -> str:
+    """'1997–1999' (or '1997'): the first and last years of some (decimal) years."""
+    years = np.asarray(years, dtype=np.float64)
+    years = years[np.isfinite(years)]
+    if not years.size:
+        return "no time steps"
+    first, last = int(np.floor(years.min())), int(np.floor(years.max()))
+    return f"{first}" if first == last else f"{first}–{last}"
+
+
+def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
+    """Write ``figure`` to ``path`` as PNG, atomically, and close it."""
+    path = Path(path)
+    try:
+        with atomic_path(path, what="figure") as temporary:
+            figure.savefig(temporary, dpi=dpi, format="png")
+    finally:
+        plt.close(figure)
+    return path
+
