@@ -1,8 +1,13 @@
-"""Standardisation: z = (x − μ) / σ per column, with μ and σ from the training block only."""
+"""Standardisation: z = (x − μ) / σ per column, with μ and σ from the training block only.
+
+μ and σ come either from one array in memory (:meth:`Standardizer.fit`) or from a stream
+of blocks (:meth:`Standardizer.fit_streaming`), merged with the parallel algorithm of
+Chan, Golub & LeVeque (1979) so that data larger than memory give the same numbers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,13 +47,39 @@ class Standardizer:
         """
         mean = values.mean(axis=0, dtype=np.float64)
         std = values.std(axis=0, dtype=np.float64)
-        constant = [name for name, sigma in zip(names, std) if not sigma > 0]
-        if constant:
-            raise ClimannError(
-                f"feature(s) {', '.join(constant)} do not vary over the training block; "
-                "remove them from the predictors/features"
-            )
+        _refuse_constant(std, names)
         return cls(mean=mean, std=std, names=tuple(names))
+
+    @classmethod
+    def fit_streaming(cls, blocks: Iterable[np.ndarray], names: Sequence[str]) -> Standardizer:
+        """Fit μ and σ (population, ddof 0) from blocks of samples, one block in memory at a time.
+
+        Equal to :meth:`fit` on the concatenated blocks up to rounding (≈ 1e-12 relative):
+        see :class:`RunningMoments` for the merge.
+
+        Parameters
+        ----------
+        blocks : iterable of ndarray, each shape (n_block, n_columns)
+            Training samples only, e.g. ``source.read(start, stop).inputs`` for each block
+            of the training split. Empty blocks are allowed.
+        names : sequence of str, length n_columns
+
+        Raises
+        ------
+        ClimannError
+            If a block has the wrong number of columns, there is no sample at all, or a
+            column does not vary (σ = 0).
+
+        Examples
+        --------
+        >>> blocks = (np.array([[1.0], [3.0]]), np.array([[5.0]]))
+        >>> Standardizer.fit_streaming(blocks, ["a"]).mean
+        array([3.])
+        """
+        moments = RunningMoments(len(names))
+        for block in blocks:
+            moments.update(block)
+        return moments.standardizer(names)
 
     def transform(self, values: np.ndarray, dtype: str = "float32") -> np.ndarray:
         """z = (x − μ) / σ, shape (n_samples, n_columns), in ``dtype``."""
@@ -61,3 +92,87 @@ class Standardizer:
     def to_dict(self) -> dict:
         """JSON-serialisable form, for the model file's metadata."""
         return {"names": list(self.names), "mean": self.mean.tolist(), "std": self.std.tolist()}
+
+
+def _refuse_constant(std: np.ndarray, names: Sequence[str]) -> None:
+    """Raise, naming them, if some columns have σ = 0 (or NaN)."""
+    constant = [name for name, sigma in zip(names, std) if not sigma > 0]
+    if constant:
+        raise ClimannError(
+            f"feature(s) {', '.join(constant)} do not vary over the training block; "
+            "remove them from the predictors/features"
+        )
+
+
+class RunningMoments:
+    """Count, mean and sum of squared deviations of each column, updated block by block.
+
+    For two sets A and B with counts n, means x̄ and M2 = Σ (x − x̄)², the union has
+    (Chan, Golub & LeVeque 1979)::
+
+        n  = n_A + n_B
+        δ  = x̄_B − x̄_A
+        x̄  = x̄_A + δ n_B / n
+        M2 = M2_A + M2_B + δ² n_A n_B / n
+
+    and σ² = M2 / n. Each block's own x̄ and M2 are computed directly (two passes over the
+    block, in float64), which avoids the cancellation of Σx² − n x̄².
+
+    Parameters
+    ----------
+    n_columns : int
+
+    Examples
+    --------
+    >>> moments = RunningMoments(1)
+    >>> moments.update(np.array([[1.0], [2.0]])); moments.update(np.array([[3.0]]))
+    >>> moments.count, moments.mean, moments.m2
+    (3, array([2.]), array([2.]))
+    """
+
+    #: Rows per sub-block: bounds the float64 temporaries to ≈ n_columns × 8 MiB.
+    ROWS_PER_PASS = 2**20
+
+    def __init__(self, n_columns: int) -> None:
+        self.count = 0
+        self.mean = np.zeros(n_columns)
+        self.m2 = np.zeros(n_columns)
+
+    def update(self, values: np.ndarray) -> None:
+        """Add the samples of ``values``, shape (n, n_columns)."""
+        values = np.asarray(values)
+        if values.ndim != 2 or values.shape[1] != self.mean.size:
+            raise ClimannError(
+                f"a block of shape {values.shape} does not have the {self.mean.size} columns expected"
+            )
+        for first in range(0, values.shape[0], self.ROWS_PER_PASS):
+            self._merge(values[first : first + self.ROWS_PER_PASS])
+
+    def _merge(self, values: np.ndarray) -> None:
+        n_block = values.shape[0]
+        if n_block == 0:
+            return
+        block_mean = values.mean(axis=0, dtype=np.float64)
+        block_m2 = np.square(values - block_mean).sum(axis=0)
+        n_total = self.count + n_block
+        delta = block_mean - self.mean
+        self.mean = self.mean + delta * (n_block / n_total)
+        self.m2 = self.m2 + block_m2 + delta**2 * (self.count * n_block / n_total)
+        self.count = n_total
+
+    def standardizer(self, names: Sequence[str]) -> Standardizer:
+        """The :class:`Standardizer` of the samples seen so far.
+
+        Raises
+        ------
+        ClimannError
+            If no sample was seen, or a column does not vary.
+        """
+        if self.count == 0:
+            raise ClimannError(
+                f"no training sample to fit the scaling of {', '.join(names)} on; "
+                "check the split and the missing values"
+            )
+        std = np.sqrt(self.m2 / self.count)
+        _refuse_constant(std, names)
+        return Standardizer(mean=self.mean.copy(), std=std, names=tuple(names))

@@ -1,7 +1,10 @@
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from climann.data.scaling import Standardizer
+from climann.data.scaling import RunningMoments, Standardizer
 from climann.errors import ClimannError
 
 
@@ -20,3 +23,86 @@ def test_zero_variance_feature_is_named():
     values = np.array([[1.0, 5.0], [2.0, 5.0]])
     with pytest.raises(ClimannError, match="feature\\(s\\) flat do not vary"):
         Standardizer.fit(values, ["ok", "flat"])
+
+
+# --- streaming fit ------------------------------------------------------------------------------
+def split_rows(values: np.ndarray, cuts) -> list[np.ndarray]:
+    return np.split(values, cuts)
+
+
+@pytest.mark.parametrize(
+    "cuts",
+    [
+        pytest.param([], id="one-block"),
+        pytest.param([1, 2, 3], id="single-rows-first"),
+        pytest.param([0, 0, 500, 500, 999], id="with-empty-blocks"),
+        pytest.param(list(range(10, 1000, 10)), id="many-small-blocks"),
+    ],
+)
+def test_streaming_fit_equals_fit_on_the_concatenation(cuts):
+    rng = np.random.default_rng(0)
+    values = (rng.normal(size=(1000, 3)) * [1.0, 1e-3, 50.0] + [0.0, 7.0, 280.0]).astype(np.float32)
+    streamed = Standardizer.fit_streaming(split_rows(values, cuts), ["a", "b", "c"])
+    whole = Standardizer.fit(values, ["a", "b", "c"])
+    np.testing.assert_allclose(streamed.mean, whole.mean, rtol=1e-12)
+    np.testing.assert_allclose(streamed.std, whole.std, rtol=1e-12)
+    assert streamed.names == ("a", "b", "c")
+
+
+def test_streaming_fit_is_stable_for_a_large_offset():
+    """1e9 + noise of σ ≈ 0.6: Σx² − n x̄² loses every digit of σ² in float64; the exact
+    answer comes from integer arithmetic on the same values, scaled by 2⁻²⁰. The means of
+    the 7 blocks are only known to ≈ 1e-7 (float64 near 1e9), which bounds the accuracy."""
+    rng = np.random.default_rng(1)
+    integers = rng.integers(-(2**20), 2**20, size=3000)
+    values = (1e9 + integers / 2**20)[:, None]  # exact in float64
+    streamed = Standardizer.fit_streaming(np.array_split(values, 7), ["x"])
+    n = integers.size
+    exact_variance = (n * (integers**2).sum() - integers.sum() ** 2) / n**2 / 2**40
+    naive = (values**2).mean() - values.mean() ** 2
+    assert abs(naive - exact_variance) > 0.1 * exact_variance  # the test can tell
+    np.testing.assert_allclose(streamed.std[0] ** 2, exact_variance, rtol=1e-7)
+    np.testing.assert_allclose(streamed.mean[0] - 1e9, integers.mean() / 2**20, atol=1e-6)
+
+
+def test_streaming_fit_names_constant_features_across_blocks():
+    blocks = [np.array([[1.0, 5.0], [2.0, 5.0]]), np.array([[3.0, 5.0]])]
+    with pytest.raises(ClimannError, match="feature\\(s\\) flat do not vary"):
+        Standardizer.fit_streaming(blocks, ["ok", "flat"])
+
+
+@pytest.mark.parametrize(
+    "blocks, message",
+    [
+        pytest.param([], "no training sample", id="no-block"),
+        pytest.param([np.empty((0, 2))], "no training sample", id="only-empty-blocks"),
+        pytest.param([np.ones((3, 3))], "does not have the 2 columns", id="wrong-columns"),
+    ],
+)
+def test_streaming_fit_refuses_unusable_blocks(blocks, message):
+    with pytest.raises(ClimannError, match=message):
+        Standardizer.fit_streaming(iter(blocks), ["a", "b"])
+
+
+def test_running_moments_split_large_blocks(monkeypatch):
+    """Blocks above ROWS_PER_PASS rows are merged in parts, with the same result."""
+    monkeypatch.setattr(RunningMoments, "ROWS_PER_PASS", 7)
+    values = np.random.default_rng(2).normal(size=(100, 2))
+    moments = RunningMoments(2)
+    moments.update(values)
+    np.testing.assert_allclose(moments.mean, values.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(moments.m2, ((values - values.mean(axis=0)) ** 2).sum(axis=0), rtol=1e-12)
+    assert moments.count == 100
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    values=arrays(np.float64, st.tuples(st.integers(2, 60), st.just(2)), elements=st.floats(-1e6, 1e6)),
+    cuts=st.lists(st.integers(0, 60), max_size=6),
+)
+def test_streaming_fit_matches_fit_for_any_blocks(values, cuts):
+    assume((values.std(axis=0) > 1e-3 * (1 + np.abs(values).max())).all())
+    streamed = Standardizer.fit_streaming(split_rows(values, sorted(cuts)), ["a", "b"])
+    whole = Standardizer.fit(values, ["a", "b"])
+    np.testing.assert_allclose(streamed.mean, whole.mean, rtol=1e-9, atol=1e-9 * np.abs(values).max())
+    np.testing.assert_allclose(streamed.std, whole.std, rtol=1e-9)
