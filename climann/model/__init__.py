@@ -1,12 +1,43 @@
 """climann.model: a feedforward neural network in plain NumPy.
 
 One module per concern: ``activations`` (σ and σ'), ``losses`` (J and ∂J/∂ŷ),
-``initializers``, ``network`` (forward pass and backpropagation), ``optimizers``,
-``training`` (the loop), ``gradcheck`` (finite differences) and ``files`` (model files).
+``initializers``, ``parameters`` (one flat vector for all weights and biases),
+``backprop`` (forward pass and backpropagation), ``network`` (the Network),
+``optimizers``, ``regularization`` (L2 penalty, gradient clipping), ``schedules``
+(learning rate per epoch), ``stopping`` (early stopping), ``batches`` (mini-batches from
+arrays or a stream), ``training`` (the loop), ``gradcheck`` (finite differences) and
+``files`` (model files).
 """
 
 from climann.model.gradcheck import finite_difference_gradients, relative_error
 from climann.model.network import Network
+from climann.model.optimizers import Adam, AdamW, GradientDescent, Momentum, Nesterov, RMSProp
+from climann.model.schedules import (
+    Constant,
+    CosineDecay,
+    ExponentialDecay,
+    ReduceOnPlateau,
+    StepDecay,
+)
+from climann.model.stopping import EarlyStopping
 from climann.model.training import History, train
 
-__all__ = ["History", "Network", "finite_difference_gradients", "relative_error", "train"]
+__all__ = [
+    "Adam",
+    "AdamW",
+    "Constant",
+    "CosineDecay",
+    "EarlyStopping",
+    "ExponentialDecay",
+    "GradientDescent",
+    "History",
+    "Momentum",
+    "Nesterov",
+    "Network",
+    "RMSProp",
+    "ReduceOnPlateau",
+    "StepDecay",
+    "finite_difference_gradients",
+    "relative_error",
+    "train",
+]

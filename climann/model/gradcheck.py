@@ -7,6 +7,8 @@ evaluations per parameter: meant for tests and small networks, not for training.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from climann.model.losses import Loss
@@ -16,22 +18,19 @@ __all__ = ["finite_difference_gradients", "relative_error"]
 
 
 def _partial_derivatives(
-    network: Network,
-    parameter: np.ndarray,
-    X: np.ndarray,
-    y: np.ndarray,
-    loss: str | Loss,
-    sample_weight: np.ndarray | None,
-    epsilon: float,
+    objective: Callable[[], float], parameter: np.ndarray, epsilon: float
 ) -> np.ndarray:
-    """``(J(w + ε) − J(w − ε)) / (2ε)`` for every entry ``w`` of ``parameter`` (restored after)."""
+    """``(J(w + ε) − J(w − ε)) / (2ε)`` for every entry ``w`` of ``parameter`` (restored after).
+
+    ``objective()`` evaluates ``J`` with the parameters as they are at the time of the call.
+    """
     derivatives = np.empty_like(parameter)
     for index in np.ndindex(parameter.shape):
         original = parameter[index]
         parameter[index] = original + epsilon
-        loss_plus = network.loss(X, y, loss=loss, sample_weight=sample_weight)
+        loss_plus = objective()
         parameter[index] = original - epsilon
-        loss_minus = network.loss(X, y, loss=loss, sample_weight=sample_weight)
+        loss_minus = objective()
         parameter[index] = original
         derivatives[index] = (loss_plus - loss_minus) / (2 * epsilon)
     return derivatives
@@ -44,6 +43,8 @@ def finite_difference_gradients(
     *,
     loss: str | Loss = "mse",
     sample_weight: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
+    l2: float = 0.0,
     epsilon: float = 1e-6,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients of the loss by central differences, in float64.
@@ -56,6 +57,10 @@ def finite_difference_gradients(
     y : array_like, shape (m, n_out)
     loss : str or Loss, default "mse"
     sample_weight : array_like, shape (m,), optional
+    mask : array_like of bool, shape (m, n_out), optional
+        True where ``y`` is observed.
+    l2 : float, default 0
+        Differentiates ``J + (l2/2)·Σ‖W‖²`` instead of ``J``.
     epsilon : float, default 1e-6
         Step ``ε``.
 
@@ -74,10 +79,14 @@ def finite_difference_gradients(
     """
     network64 = network.astype("float64")
     X64, y64 = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+    def objective() -> float:
+        return network64.loss(X64, y64, loss=loss, sample_weight=sample_weight, mask=mask, l2=l2)
+
     return [
         (
-            _partial_derivatives(network64, weights, X64, y64, loss, sample_weight, epsilon),
-            _partial_derivatives(network64, biases, X64, y64, loss, sample_weight, epsilon),
+            _partial_derivatives(objective, weights, epsilon),
+            _partial_derivatives(objective, biases, epsilon),
         )
         for weights, biases in zip(network64.weights, network64.biases, strict=True)
     ]

@@ -1,16 +1,20 @@
-"""Loss functions J(ŷ, y) and their gradients ∂J/∂ŷ, with optional per-sample weights.
+"""Loss functions J(ŷ, y) and their gradients ∂J/∂ŷ, with optional weights and masks.
 
 Every loss here is the (weighted) mean over samples AND outputs of a pointwise loss
 ``ℓ(a)`` of the residual ``a = ŷ − y``::
 
-    J = Σ_i c_i Σ_j ℓ(a_ij)        ∂J/∂ŷ_ij = c_i ℓ'(a_ij)
-    c_i = 1 / (m·k)                without weights
-    c_i = w_i / (k·Σ_l w_l)        with weights w : (m,)
+    J = Σ_ij c_ij ℓ(a_ij)              ∂J/∂ŷ_ij = c_ij ℓ'(a_ij)
+    c_ij = 1 / (m·k)                   without weights or mask
+    c_ij = w_i m_ij / Σ_ij w_i m_ij    with weights w : (m,) and/or a mask m : (m, k)
 
-for ``m`` samples and ``k`` outputs. With ``ℓ(a) = ½a²`` this is the lesson's
-``J = 1/(2m) Σ(ŷ − y)²`` (divided also by ``k``). The factor ``c_i`` lives in one place,
-:func:`sample_scale`, so value and gradient cannot disagree (scikit-learn's multi-output
-gradient is off by a factor ``k``, its issue #8349).
+for ``m`` samples and ``k`` outputs; a missing ``w`` counts as 1, a missing mask as all
+True. With ``ℓ(a) = ½a²`` this is the lesson's ``J = 1/(2m) Σ(ŷ − y)²`` (divided also by
+``k``). The factor ``c_ij`` lives in one place, :func:`sample_scale`, so value and gradient
+cannot disagree (scikit-learn's multi-output gradient is off by a factor ``k``, its issue
+#8349).
+
+A mask marks observed targets (True) and missing ones (False): a missing target adds
+nothing to ``J`` or to its gradient, may hold NaN, and does not count in the mean.
 """
 
 from __future__ import annotations
@@ -29,9 +33,13 @@ __all__ = [
     "Loss",
     "MeanAbsoluteError",
     "MeanSquaredError",
+    "check_mask",
     "check_sample_weight",
     "get_loss",
+    "masked_residual",
     "sample_scale",
+    "scaled_sum",
+    "total_weight",
     "weighted_mean",
     "weighted_mean_gradient",
 ]
@@ -71,13 +79,82 @@ def check_sample_weight(sample_weight: np.ndarray | None, *, n_samples: int) -> 
     return weights
 
 
-def sample_scale(
-    sample_weight: np.ndarray | None, *, n_samples: int, n_outputs: int, dtype: np.dtype
-) -> np.ndarray:
-    """Each sample's share ``c_i`` of a mean over samples and outputs.
+def check_mask(mask: np.ndarray | None, *, shape: tuple[int, int]) -> np.ndarray | None:
+    """Check a mask of observed targets: boolean, shape (m, k) like ``y``.
 
-    ``c_i = 1/(m·k)`` without weights, ``c_i = w_i/(k·Σ_l w_l)`` with weights, so that the
-    mean of ``E : (m, k)`` is ``Σ_i c_i Σ_j E_ij``.
+    Parameters
+    ----------
+    mask : array_like of bool, shape (m, k), or None
+        True where the target is observed, False where it is missing.
+    shape : (int, int)
+        The targets' shape.
+
+    Returns
+    -------
+    ndarray of bool, shape (m, k), or None
+
+    Raises
+    ------
+    ClimannError
+        If the mask is not boolean or has another shape than the targets.
+    """
+    if mask is None:
+        return None
+    observed = np.asarray(mask)
+    if observed.dtype != np.bool_:
+        raise ClimannError(
+            f"mask must be boolean (True = observed target), got dtype {observed.dtype}; "
+            "use mask.astype(bool)"
+        )
+    if observed.shape != tuple(shape):
+        raise ClimannError(
+            f"mask must have the shape of y, {tuple(shape)}; got shape {observed.shape}"
+        )
+    return observed
+
+
+def total_weight(
+    sample_weight: np.ndarray | None, mask: np.ndarray | None, *, shape: tuple[int, int]
+) -> float:
+    """``Σ_ij w_i m_ij``: the (weighted) number of observed targets, the mean's denominator.
+
+    Parameters
+    ----------
+    sample_weight : ndarray, shape (m,), or None
+        None counts every sample once.
+    mask : ndarray of bool, shape (m, k), or None
+        None counts every target as observed.
+    shape : (int, int)
+        ``(m, k)``.
+
+    Returns
+    -------
+    float
+    """
+    n_samples, n_outputs = shape
+    if mask is None:
+        return float(
+            n_samples * n_outputs if sample_weight is None else n_outputs * sample_weight.sum()
+        )
+    observed_per_sample = np.count_nonzero(mask, axis=1)
+    if sample_weight is None:
+        return float(observed_per_sample.sum())
+    return float(sample_weight @ observed_per_sample)
+
+
+def sample_scale(
+    sample_weight: np.ndarray | None,
+    *,
+    n_samples: int,
+    n_outputs: int,
+    dtype: np.dtype,
+    mask: np.ndarray | None = None,
+) -> float | np.ndarray:
+    """Each target's share ``c_ij`` of a mean over samples and outputs.
+
+    ``c_ij = w_i m_ij / Σ_ij w_i m_ij`` (see :func:`total_weight`), so that the mean of
+    ``E : (m, k)`` is ``Σ_ij c_ij E_ij``. Without a mask every ``m_ij`` is 1 and ``c`` is
+    one column, ``w_i/(k·Σ_l w_l)``; without weights or mask every ``c_ij`` is ``1/(m·k)``.
 
     Parameters
     ----------
@@ -86,47 +163,72 @@ def sample_scale(
         ``m`` and ``k``.
     dtype : numpy dtype
         Dtype of the result (the predictions' dtype).
+    mask : ndarray of bool, shape (m, k), or None
 
     Returns
     -------
-    ndarray, shape (m, 1)
-        A column, so that it broadcasts over the outputs.
+    float or ndarray
+        The float ``1/(m·k)`` without weights or mask; else an array of shape (m, 1)
+        (weights only: it broadcasts over the outputs) or (m, k) (with a mask).
     """
-    if sample_weight is None:
-        return np.full((n_samples, 1), 1 / (n_samples * n_outputs), dtype=dtype)
-    weights = np.asarray(sample_weight, dtype=np.float64)
+    if sample_weight is None and mask is None:
+        return 1 / (n_samples * n_outputs)
     # Normalise in float64: Σw over many float32 weights would lose digits.
-    return (weights / (n_outputs * weights.sum())).astype(dtype)[:, np.newaxis]
+    total = total_weight(sample_weight, mask, shape=(n_samples, n_outputs))
+    if sample_weight is None:
+        weights = np.ones((n_samples, 1))
+    else:
+        weights = np.asarray(sample_weight, dtype=np.float64)[:, np.newaxis]
+    if mask is not None:
+        weights = weights * mask
+    return (weights / total).astype(dtype, copy=False)
 
 
-def weighted_mean(pointwise: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
-    """Mean over samples and outputs, ``J = Σ_i c_i Σ_j E_ij`` (see :func:`sample_scale`).
+def scaled_sum(values: np.ndarray, scale: float | np.ndarray) -> float:
+    """``Σ_ij c_ij E_ij`` for ``values = E : (m, k)``, ``scale = c`` from :func:`sample_scale`."""
+    if isinstance(scale, float):
+        return scale * float(values.sum())
+    return float((values * scale).sum())
+
+
+def weighted_mean(
+    pointwise: np.ndarray, sample_weight: np.ndarray | None = None, mask: np.ndarray | None = None
+) -> float:
+    """Mean over samples and outputs, ``J = Σ_ij c_ij E_ij`` (see :func:`sample_scale`).
 
     Parameters
     ----------
     pointwise : ndarray, shape (m, k)
-        ``E_ij``, e.g. the pointwise losses.
+        ``E_ij``, e.g. the pointwise losses; ignored (even if NaN) where ``mask`` is False.
     sample_weight : ndarray, shape (m,), or None
+    mask : ndarray of bool, shape (m, k), or None
 
     Returns
     -------
     float
     """
     n_samples, n_outputs = pointwise.shape
-    scale = sample_scale(sample_weight, n_samples=n_samples, n_outputs=n_outputs, dtype=np.float64)
-    return float(pointwise.sum(axis=1, dtype=np.float64) @ scale[:, 0])
+    scale = sample_scale(
+        sample_weight, n_samples=n_samples, n_outputs=n_outputs, dtype=pointwise.dtype, mask=mask
+    )
+    if mask is not None:
+        pointwise = np.where(mask, pointwise, 0)
+    return scaled_sum(pointwise, scale)
 
 
 def weighted_mean_gradient(
-    pointwise_derivative: np.ndarray, sample_weight: np.ndarray | None = None
+    pointwise_derivative: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Gradient of :func:`weighted_mean`, ``∂J/∂ŷ_ij = c_i ℓ'(a_ij)``; scales in place.
+    """Gradient of :func:`weighted_mean`, ``∂J/∂E_ij = c_ij ℓ'(a_ij)``; scales in place.
 
     Parameters
     ----------
     pointwise_derivative : ndarray, shape (m, k)
-        ``ℓ'(a_ij)``; overwritten with the result.
+        ``ℓ'(a_ij)``, finite everywhere; overwritten with the result.
     sample_weight : ndarray, shape (m,), or None
+    mask : ndarray of bool, shape (m, k), or None
 
     Returns
     -------
@@ -134,47 +236,103 @@ def weighted_mean_gradient(
     """
     n_samples, n_outputs = pointwise_derivative.shape
     scale = sample_scale(
-        sample_weight, n_samples=n_samples, n_outputs=n_outputs, dtype=pointwise_derivative.dtype
+        sample_weight,
+        n_samples=n_samples,
+        n_outputs=n_outputs,
+        dtype=pointwise_derivative.dtype,
+        mask=mask,
     )
     return np.multiply(pointwise_derivative, scale, out=pointwise_derivative)
+
+
+def masked_residual(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+    mask: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """The residual ``a = ŷ − y``, set to 0 where the target is missing (it may be NaN there).
+
+    Parameters
+    ----------
+    predictions, targets : ndarray, shape (m, k)
+    mask : ndarray of bool, shape (m, k), or None
+    out : ndarray, shape (m, k), optional
+        Where to write the residual.
+
+    Returns
+    -------
+    ndarray, shape (m, k), the predictions' dtype
+    """
+    residual = np.subtract(predictions, targets, out=out)
+    if mask is not None:
+        np.copyto(residual, 0, where=~mask)
+    return residual
 
 
 class Loss:
     """A mean of a pointwise loss ``ℓ(a)`` of the residual ``a = ŷ − y``.
 
-    Subclasses define ``pointwise(a)`` and ``pointwise_derivative(a)``; averaging, weights
-    and shapes are handled here once.
+    Subclasses define ``pointwise(a)`` and ``pointwise_derivative(a)``; averaging, weights,
+    masks and shapes are handled here once.
     """
 
     name: ClassVar[str]
 
     def pointwise(self, residual: np.ndarray) -> np.ndarray:
-        """``ℓ(a)`` elementwise; ``residual : (m, k)``."""
+        """``ℓ(a)`` elementwise, a new array; ``residual : (m, k)``."""
         raise NotImplementedError
 
-    def pointwise_derivative(self, residual: np.ndarray) -> np.ndarray:
-        """``ℓ'(a)`` elementwise, a new array; ``residual : (m, k)``."""
+    def pointwise_derivative(
+        self, residual: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``ℓ'(a)`` elementwise; into ``out`` if given (``out`` may be ``residual``)."""
         raise NotImplementedError
 
     def value(
-        self, predictions: np.ndarray, targets: np.ndarray, sample_weight: np.ndarray | None = None
+        self,
+        predictions: np.ndarray,
+        targets: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
     ) -> float:
-        """``J = Σ_i c_i Σ_j ℓ(ŷ_ij − y_ij)``; ``predictions, targets : (m, k)``."""
-        return weighted_mean(self.pointwise(predictions - targets), sample_weight)
+        """``J = Σ_ij c_ij ℓ(ŷ_ij − y_ij)``; ``predictions, targets : (m, k)``."""
+        residual = masked_residual(predictions, targets, mask)
+        return weighted_mean(self.pointwise(residual), sample_weight, mask)
 
     def gradient(
-        self, predictions: np.ndarray, targets: np.ndarray, sample_weight: np.ndarray | None = None
+        self,
+        predictions: np.ndarray,
+        targets: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
     ) -> np.ndarray:
         """``∂J/∂ŷ : (m, k)``, same dtype as ``predictions``."""
-        return self.value_and_gradient(predictions, targets, sample_weight)[1]
+        return self.value_and_gradient(predictions, targets, sample_weight, mask)[1]
 
     def value_and_gradient(
-        self, predictions: np.ndarray, targets: np.ndarray, sample_weight: np.ndarray | None = None
+        self,
+        predictions: np.ndarray,
+        targets: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        *,
+        out: np.ndarray | None = None,
     ) -> tuple[float, np.ndarray]:
-        """``(J, ∂J/∂ŷ)`` from one residual ``a = ŷ − y``; ``predictions, targets : (m, k)``."""
-        residual = predictions - targets
-        loss = weighted_mean(self.pointwise(residual), sample_weight)
-        return loss, weighted_mean_gradient(self.pointwise_derivative(residual), sample_weight)
+        """``(J, ∂J/∂ŷ)`` from one residual ``a = ŷ − y``; ``predictions, targets : (m, k)``.
+
+        ``J = Σ c ℓ(a)`` and ``∂J/∂ŷ = c ℓ'(a)``, with ``c`` computed once, as in
+        :func:`weighted_mean` and :func:`weighted_mean_gradient`. ``out`` (shape (m, k),
+        the predictions' dtype) receives the gradient if given.
+        """
+        residual = masked_residual(predictions, targets, mask, out=out)
+        n_samples, n_outputs = residual.shape
+        scale = sample_scale(
+            sample_weight, n_samples=n_samples, n_outputs=n_outputs, dtype=residual.dtype, mask=mask
+        )
+        loss = scaled_sum(self.pointwise(residual), scale)
+        derivative = self.pointwise_derivative(residual, out=residual)
+        return loss, np.multiply(derivative, scale, out=derivative)
 
 
 @dataclass(frozen=True)
@@ -186,8 +344,14 @@ class MeanSquaredError(Loss):
     def pointwise(self, residual: np.ndarray) -> np.ndarray:
         return 0.5 * residual * residual
 
-    def pointwise_derivative(self, residual: np.ndarray) -> np.ndarray:
-        return residual.copy()
+    def pointwise_derivative(
+        self, residual: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        if out is None:
+            return residual.copy()
+        if out is not residual:  # ℓ'(a) = a: in place there is nothing to do
+            np.copyto(out, residual)
+        return out
 
 
 @dataclass(frozen=True)
@@ -199,8 +363,10 @@ class MeanAbsoluteError(Loss):
     def pointwise(self, residual: np.ndarray) -> np.ndarray:
         return np.abs(residual)
 
-    def pointwise_derivative(self, residual: np.ndarray) -> np.ndarray:
-        return np.sign(residual)
+    def pointwise_derivative(
+        self, residual: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        return np.sign(residual, out=out)
 
 
 @dataclass(frozen=True)
@@ -220,8 +386,10 @@ class Huber(Loss):
             size <= self.delta, 0.5 * residual * residual, self.delta * (size - 0.5 * self.delta)
         )
 
-    def pointwise_derivative(self, residual: np.ndarray) -> np.ndarray:
-        return np.clip(residual, -self.delta, self.delta)
+    def pointwise_derivative(
+        self, residual: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        return np.clip(residual, -self.delta, self.delta, out=out)
 
 
 LOSSES: dict[str, Loss] = {

@@ -1,13 +1,15 @@
-"""A feedforward network: forward pass, loss, and gradients by backpropagation.
+"""A feedforward network: its parameters, predictions, loss and gradients, and model files.
 
-Samples are rows: ``X : (m, n_in)``. A layer computes ``Z = A_prev @ W + b`` and
-``A = σ(Z)`` with ``W : (n_in, n_out)``, ``b : (n_out,)``; this is the lesson's
-``Z = σ(WᵀX + b)`` transposed, with ``X`` holding one sample per column there.
+The formulas of the forward pass and of backpropagation are in
+:mod:`climann.model.backprop`; this module holds the :class:`Network` that owns the
+parameters. They live in one flat vector (see :mod:`climann.model.parameters`); the
+network's ``weights[l]`` and ``biases[l]`` are views into it.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Sequence
 from os import PathLike
 
@@ -15,133 +17,35 @@ import numpy as np
 
 from climann.errors import ClimannError
 from climann.model.activations import Activation, get_activation
+from climann.model.backprop import (
+    BatchBuffers,
+    affine,
+    backward,
+    forward,
+    layer_delta,
+    layer_gradients,
+)
 from climann.model.files import ModelRecord, read_model, write_model
 from climann.model.initializers import get_initializer
-from climann.model.losses import Loss, check_sample_weight, get_loss
+from climann.model.losses import Loss, check_mask, check_sample_weight, get_loss, total_weight
+from climann.model.parameters import LayerArrays, count_parameters, layer_views
+from climann.model.regularization import add_l2_gradient, check_l2, l2_penalty
 
+# The backprop functions are re-exported: ``from climann.model.network import forward``.
 __all__ = [
+    "BatchBuffers",
     "Network",
     "affine",
     "backward",
     "check_inputs",
+    "check_observed",
     "check_targets",
     "forward",
+    "layer_delta",
     "layer_gradients",
 ]
 
 DTYPES = ("float32", "float64")
-
-
-def affine(inputs: np.ndarray, weights: np.ndarray, biases: np.ndarray) -> np.ndarray:
-    """Pre-activation of a layer, ``Z = A_prev @ W + b`` (the lesson's ``WᵀX + b``).
-
-    Parameters
-    ----------
-    inputs : ndarray, shape (m, n_in)
-        ``A_prev``, the previous layer's activations (or ``X``).
-    weights : ndarray, shape (n_in, n_out)
-    biases : ndarray, shape (n_out,)
-
-    Returns
-    -------
-    ndarray, shape (m, n_out)
-    """
-    pre_activation = inputs @ weights
-    pre_activation += biases
-    return pre_activation
-
-
-def forward(
-    inputs: np.ndarray,
-    weights: Sequence[np.ndarray],
-    biases: Sequence[np.ndarray],
-    activations: Sequence[Activation],
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Forward pass, ``Z_l = A_(l−1) @ W_l + b_l``, ``A_l = σ_l(Z_l)``, ``A_0 = X``.
-
-    Parameters
-    ----------
-    inputs : ndarray, shape (m, n_in)
-        ``X``.
-    weights, biases : sequences of ndarray, shapes (n_(l−1), n_l) and (n_l,)
-    activations : sequence of Activation, one per layer (the last is the output's)
-
-    Returns
-    -------
-    pre_activations : list of ndarray, shapes (m, n_l)
-        ``Z_1 … Z_L``.
-    layer_outputs : list of ndarray, shapes (m, n_l)
-        ``A_0 = X, A_1 … A_L = ŷ``; one longer than ``pre_activations``.
-
-    Raises
-    ------
-    TypeError
-        If a layer changed the dtype (a float32 network must stay float32).
-    """
-    pre_activations: list[np.ndarray] = []
-    layer_outputs = [inputs]
-    for layer_weights, layer_biases, activation in zip(weights, biases, activations, strict=True):
-        pre_activation = affine(layer_outputs[-1], layer_weights, layer_biases)
-        pre_activations.append(pre_activation)
-        layer_outputs.append(activation.value(pre_activation))
-    if layer_outputs[-1].dtype != inputs.dtype:
-        raise TypeError(f"forward pass turned {inputs.dtype} into {layer_outputs[-1].dtype}")
-    return pre_activations, layer_outputs
-
-
-def layer_gradients(delta: np.ndarray, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Gradients of one layer's parameters, ``dW = A_prevᵀ δ`` and ``db = Σ_rows δ``.
-
-    Parameters
-    ----------
-    delta : ndarray, shape (m, n_out)
-        ``δ = ∂J/∂Z`` for this layer.
-    inputs : ndarray, shape (m, n_in)
-        ``A_prev``.
-
-    Returns
-    -------
-    dW : ndarray, shape (n_in, n_out)
-    db : ndarray, shape (n_out,)
-    """
-    return inputs.T @ delta, delta.sum(axis=0)
-
-
-def backward(
-    output_gradient: np.ndarray,
-    pre_activations: Sequence[np.ndarray],
-    layer_outputs: Sequence[np.ndarray],
-    weights: Sequence[np.ndarray],
-    activations: Sequence[Activation],
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Backpropagation: the gradient of the loss for every weight and bias.
-
-    ``δ_L = ∂J/∂ŷ ⊙ σ_L'(Z_L)``; for each layer ``dW_l = A_(l−1)ᵀ δ_l``,
-    ``db_l = Σ_rows δ_l`` and ``δ_(l−1) = (δ_l W_lᵀ) ⊙ σ_(l−1)'(Z_(l−1))``.
-
-    Parameters
-    ----------
-    output_gradient : ndarray, shape (m, n_L)
-        ``∂J/∂ŷ``; overwritten.
-    pre_activations, layer_outputs : as returned by :func:`forward`
-    weights : sequence of ndarray, shapes (n_(l−1), n_l)
-    activations : sequence of Activation, one per layer
-
-    Returns
-    -------
-    list of (dW, db), one per layer, shapes as ``weights[l]`` and ``biases[l]``
-    """
-    gradients: list[tuple[np.ndarray, np.ndarray]] = []  # filled from the last layer back
-    gradient_wrt_activation = output_gradient  # ∂J/∂A_l, starting with ∂J/∂ŷ
-    for layer in reversed(range(len(weights))):
-        z, a = pre_activations[layer], layer_outputs[layer + 1]
-        derivative = activations[layer].derivative(z, a)
-        delta = np.multiply(gradient_wrt_activation, derivative, out=gradient_wrt_activation)
-        gradients.append(layer_gradients(delta, layer_outputs[layer]))
-        if layer > 0:  # ∂J/∂X is never needed
-            gradient_wrt_activation = delta @ weights[layer].T
-    gradients.reverse()
-    return gradients
 
 
 def _as_float_array(name: str, values: object, dtype: np.dtype) -> np.ndarray:
@@ -221,6 +125,17 @@ def _hidden_activations(activation: str | Sequence[str], n_hidden: int) -> list[
     return [get_activation(name) for name in names]
 
 
+def check_observed(
+    targets: np.ndarray, sample_weight: np.ndarray | None, mask: np.ndarray | None
+) -> None:
+    """Raise unless some target is observed (mask True) in a sample of positive weight."""
+    if mask is not None and total_weight(sample_weight, mask, shape=targets.shape) == 0:
+        raise ClimannError(
+            "no target is observed: the mask is False everywhere (or only where the sample "
+            "weight is 0); at least one target must be observed"
+        )
+
+
 class Network:
     """A feedforward neural network ``ŷ = σ_L(… σ_1(X @ W_1 + b_1) … @ W_L + b_L)``.
 
@@ -230,7 +145,8 @@ class Network:
         ``[n_in, n_hidden_1, …, n_out]``; at least two entries.
     activation : str or sequence of str, default "relu"
         Activation of the hidden layers: one name for all, or one name per hidden layer
-        (see :data:`climann.model.activations.ACTIVATIONS`).
+        (see :data:`climann.model.activations.ACTIVATIONS`); a parameter goes in the name,
+        e.g. ``"leaky_relu(0.2)"``.
     output_activation : str, default "identity"
         Activation of the output layer; ``"identity"`` for regression.
     init : str, default "he"
@@ -244,8 +160,17 @@ class Network:
     Attributes
     ----------
     layer_sizes : list of int
-    weights : list of ndarray, shapes (layer_sizes[l], layer_sizes[l + 1])
-    biases : list of ndarray, shapes (layer_sizes[l + 1],)
+    weights : sequence of ndarray, shapes (layer_sizes[l], layer_sizes[l + 1])
+        Views into :attr:`parameter_vector`. Assignments copy into them, so
+        ``net.weights[0] = W``, ``net.weights[0] -= step`` and ``net.weights[0][...] = W``
+        all change the network; a view never gets replaced by another array.
+    biases : sequence of ndarray, shapes (layer_sizes[l + 1],)
+        Views into :attr:`parameter_vector`, like ``weights``.
+    parameter_vector : ndarray, shape (n_parameters,)
+        All parameters in one flat vector: every weight matrix (row by row), then every
+        bias vector (see :mod:`climann.model.parameters`).
+    n_weights : int
+        How many leading entries of ``parameter_vector`` are weights.
     activations : list of Activation
         One per hidden layer.
     output_activation : Activation
@@ -280,13 +205,51 @@ class Network:
         self.activations = _hidden_activations(activation, len(self.layer_sizes) - 2)
         self.output_activation = get_activation(output_activation)
         initializer = get_initializer(init)
+        self._allocate_parameters(np.zeros(count_parameters(self.layer_sizes)[1], self.dtype))
         rng = np.random.default_rng(seed)
-        fans = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True))
-        self.weights = [
-            initializer(n_in=n_in, n_out=n_out, rng=rng, dtype=self.dtype) for n_in, n_out in fans
-        ]
-        self.biases = [np.zeros(n_out, dtype=self.dtype) for _, n_out in fans]
+        for weights in self.weights:
+            n_in, n_out = weights.shape
+            weights[...] = initializer(n_in=n_in, n_out=n_out, rng=rng, dtype=self.dtype)
         self.metadata: dict = {}
+
+    def _allocate_parameters(self, vector: np.ndarray) -> None:
+        """Take ``vector`` as the parameter vector and make the per-layer views into it."""
+        self._parameter_vector = vector
+        self._weight_views, self._bias_views = layer_views(vector, self.layer_sizes)
+        self._weights = LayerArrays(self._weight_views, kind="weights")
+        self._biases = LayerArrays(self._bias_views, kind="biases")
+
+    @property
+    def parameter_vector(self) -> np.ndarray:
+        """All parameters in one flat vector, weights first (see climann.model.parameters)."""
+        return self._parameter_vector
+
+    @property
+    def weights(self) -> LayerArrays:
+        """``W_l : (n_(l−1), n_l)``, views into :attr:`parameter_vector`.
+
+        Assigning copies into them: ``net.weights[0] = W``, ``net.weights[0] -= step`` and
+        ``net.weights = [W_1, W_2]`` all change the parameter vector.
+        """
+        return self._weights
+
+    @weights.setter
+    def weights(self, arrays: Sequence[np.ndarray]) -> None:
+        self._weights.assign(arrays)
+
+    @property
+    def biases(self) -> LayerArrays:
+        """``b_l : (n_l,)``, views into :attr:`parameter_vector`; assigned like :attr:`weights`."""
+        return self._biases
+
+    @biases.setter
+    def biases(self, arrays: Sequence[np.ndarray]) -> None:
+        self._biases.assign(arrays)
+
+    @property
+    def n_weights(self) -> int:
+        """How many leading entries of :attr:`parameter_vector` are weights (not biases)."""
+        return count_parameters(self.layer_sizes)[0]
 
     @property
     def n_inputs(self) -> int:
@@ -304,8 +267,19 @@ class Network:
         return [*self.activations, self.output_activation]
 
     def parameters(self) -> list[np.ndarray]:
-        """The parameter arrays themselves (not copies): ``[W_1, b_1, W_2, b_2, …]``."""
+        """The parameter arrays themselves (views, not copies): ``[W_1, b_1, W_2, b_2, …]``."""
         return [array for pair in zip(self.weights, self.biases, strict=True) for array in pair]
+
+    def __getstate__(self) -> dict:
+        # The views cannot be pickled as views: keep the vector, rebuild the views on load.
+        state = self.__dict__.copy()
+        for views in ("_weights", "_biases", "_weight_views", "_bias_views"):
+            del state[views]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._allocate_parameters(self._parameter_vector)
 
     def predict(self, X: np.ndarray, *, batch_size: int = 65536) -> np.ndarray:
         """Predictions ``ŷ``, computed ``batch_size`` rows at a time to bound memory.
@@ -343,6 +317,16 @@ class Network:
             predictions[start : start + batch_size] = layer_outputs[-1]
         return predictions
 
+    def _check_loss_arguments(
+        self, n_samples: int, y: object, sample_weight: object, mask: object
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Targets, sample weights and mask checked against ``n_samples`` and the network."""
+        targets = check_targets(y, n_samples=n_samples, n_outputs=self.n_outputs, dtype=self.dtype)
+        weights = check_sample_weight(sample_weight, n_samples=n_samples)
+        observed = check_mask(mask, shape=targets.shape)
+        check_observed(targets, weights, observed)
+        return targets, weights, observed
+
     def loss(
         self,
         X: np.ndarray,
@@ -350,6 +334,8 @@ class Network:
         *,
         loss: str | Loss = "mse",
         sample_weight: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        l2: float = 0.0,
         batch_size: int = 65536,
     ) -> float:
         """The loss ``J(ŷ, y)`` of the predictions (made in batches) on ``X``.
@@ -358,8 +344,13 @@ class Network:
         ----------
         X : array_like, shape (m, n_in)
         y : array_like, shape (m, n_out)
+            May be NaN where ``mask`` is False.
         loss : str or Loss, default "mse"
         sample_weight : array_like, shape (m,), optional
+        mask : array_like of bool, shape (m, n_out), optional
+            True where ``y`` is observed; missing targets add nothing to the loss.
+        l2 : float, default 0
+            Adds the penalty ``(l2/2)·Σ‖W‖²`` on the weights (not the biases).
         batch_size : int, default 65536
             Rows per batch of :meth:`predict`.
 
@@ -368,11 +359,12 @@ class Network:
         float
         """
         predictions = self.predict(X, batch_size=batch_size)
-        targets = check_targets(
-            y, n_samples=predictions.shape[0], n_outputs=self.n_outputs, dtype=self.dtype
+        targets, weights, observed = self._check_loss_arguments(
+            predictions.shape[0], y, sample_weight, mask
         )
-        weights = check_sample_weight(sample_weight, n_samples=predictions.shape[0])
-        return get_loss(loss).value(predictions, targets, weights)
+        value = get_loss(loss).value(predictions, targets, weights, observed)
+        l2 = check_l2(l2)
+        return value + l2_penalty(self.parameter_vector[: self.n_weights], l2) if l2 else value
 
     def loss_and_gradients(
         self,
@@ -381,6 +373,8 @@ class Network:
         *,
         loss: str | Loss = "mse",
         sample_weight: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        l2: float = 0.0,
     ) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
         """The loss on ``(X, y)`` and its gradient for every weight and bias (backpropagation).
 
@@ -388,44 +382,116 @@ class Network:
         ----------
         X : array_like, shape (m, n_in)
         y : array_like, shape (m, n_out)
-            Always 2-D, also for one output.
+            Always 2-D, also for one output; may be NaN where ``mask`` is False.
         loss : str or Loss, default "mse"
             See :mod:`climann.model.losses`.
         sample_weight : array_like, shape (m,), optional
+        mask : array_like of bool, shape (m, n_out), optional
+            True where ``y`` is observed; missing targets add nothing to the loss or its
+            gradient, and the mean is over the observed targets.
+        l2 : float, default 0
+            Adds ``(l2/2)·Σ‖W‖²`` to the loss and ``l2·W`` to the weight gradients.
 
         Returns
         -------
         loss : float
         gradients : list of (dW, db)
-            ``∂J/∂W_l`` and ``∂J/∂b_l``, shapes and dtype as ``weights[l]`` and ``biases[l]``.
+            ``∂J/∂W_l`` and ``∂J/∂b_l``, shapes and dtype as ``weights[l]`` and ``biases[l]``;
+            new arrays, not overwritten by later calls.
 
         Raises
         ------
         ClimannError
-            If shapes disagree with each other or with the network, or the weights are invalid.
+            If shapes disagree with each other or with the network, the weights or mask
+            are invalid, or no target is observed.
         """
         inputs = check_inputs(X, n_inputs=self.n_inputs, dtype=self.dtype)
-        targets = check_targets(
-            y, n_samples=inputs.shape[0], n_outputs=self.n_outputs, dtype=self.dtype
+        targets, weights, observed = self._check_loss_arguments(
+            inputs.shape[0], y, sample_weight, mask
         )
-        weights = check_sample_weight(sample_weight, n_samples=inputs.shape[0])
+        l2 = check_l2(l2)
+        gradient_vector = np.empty_like(self.parameter_vector)
+        dW, db = layer_views(gradient_vector, self.layer_sizes)
+        gradients = list(zip(dW, db, strict=True))
+        value = self.loss_and_gradient_into(
+            inputs,
+            targets,
+            gradients,
+            loss=get_loss(loss),
+            sample_weight=weights,
+            mask=observed,
+            buffers=BatchBuffers.allocate(self.layer_sizes, inputs.shape[0], self.dtype),
+        )
+        if l2:
+            n_weights = self.n_weights
+            weights_only = self.parameter_vector[:n_weights]
+            value += l2_penalty(weights_only, l2)
+            add_l2_gradient(
+                gradient_vector[:n_weights], weights_only, l2, np.empty_like(weights_only)
+            )
+        return value, gradients
+
+    def loss_and_gradient_into(
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        gradients: Sequence[tuple[np.ndarray, np.ndarray]],
+        *,
+        loss: Loss,
+        sample_weight: np.ndarray | None,
+        mask: np.ndarray | None,
+        buffers: BatchBuffers,
+    ) -> float:
+        """The training loop's fast path: ``J`` returned, ``∂J/∂W_l``, ``∂J/∂b_l`` written.
+
+        Forward pass, loss and backpropagation for one batch whose arrays are already
+        checked (shapes, dtype, weights, mask), reusing ``buffers``.
+
+        Parameters
+        ----------
+        inputs : ndarray, shape (m, n_in), the network's dtype
+        targets : ndarray, shape (m, n_out), the network's dtype
+        gradients : sequence of (dW, db)
+            Arrays shaped like ``weights[l]`` and ``biases[l]`` that receive the gradients;
+            typically views into one flat gradient vector (see
+            :func:`climann.model.parameters.layer_views`).
+        loss : Loss
+        sample_weight : ndarray, shape (m,), or None
+        mask : ndarray of bool, shape (m, n_out), or None
+        buffers : BatchBuffers
+            For ``m`` rows.
+
+        Returns
+        -------
+        float
+            ``J`` on the batch (no penalty).
+        """
         activations = self.layer_activations
-        pre_activations, layer_outputs = forward(inputs, self.weights, self.biases, activations)
-        loss_value, output_gradient = get_loss(loss).value_and_gradient(
-            layer_outputs[-1], targets, weights
+        # The plain tuples of views: a little faster to index than ``self.weights``.
+        pre_activations, layer_outputs = forward(
+            inputs, self._weight_views, self._bias_views, activations, buffers
         )
-        gradients = backward(
-            output_gradient, pre_activations, layer_outputs, self.weights, activations
+        value, output_gradient = loss.value_and_gradient(
+            layer_outputs[-1], targets, sample_weight, mask, out=buffers.gradients[-1]
         )
-        return loss_value, gradients
+        backward(
+            output_gradient,
+            pre_activations,
+            layer_outputs,
+            self._weight_views,
+            activations,
+            gradients=gradients,
+            buffers=buffers,
+        )
+        return value
 
     def astype(self, dtype: str | np.dtype) -> Network:
         """A copy of the network with parameters cast to ``dtype`` (e.g. for a gradient check)."""
         return Network.from_parameters(
-            [w.astype(dtype) for w in self.weights],
-            [b.astype(dtype) for b in self.biases],
-            activation=[a.name for a in self.activations],
-            output_activation=self.output_activation.name,
+            self.weights,
+            self.biases,
+            activation=[a.spec for a in self.activations],
+            output_activation=self.output_activation.spec,
             dtype=dtype,
             metadata=self.metadata,
         )
@@ -479,8 +545,8 @@ class Network:
                     f"layer {layer}: weights {np.shape(w)} and biases {np.shape(b)} do not fit "
                     f"layer sizes {layer_sizes}; expected {expected_w} and {expected_b}"
                 )
-            network.weights[layer] = np.array(w, dtype=network.dtype)
-            network.biases[layer] = np.array(b, dtype=network.dtype)
+            network.weights[layer] = w
+            network.biases[layer] = b
         network.metadata = copy.deepcopy(metadata) if metadata is not None else {}
         return network
 
@@ -501,11 +567,11 @@ class Network:
         """
         record = ModelRecord(
             layer_sizes=self.layer_sizes,
-            activations=[a.name for a in self.activations],
-            output_activation=self.output_activation.name,
+            activations=[a.spec for a in self.activations],
+            output_activation=self.output_activation.spec,
             dtype=self.dtype.name,
-            weights=self.weights,
-            biases=self.biases,
+            weights=list(self.weights),
+            biases=list(self.biases),
             user_metadata=self.metadata if metadata is None else metadata,
         )
         write_model(path, record)
@@ -520,18 +586,21 @@ class Network:
             If the file is missing, not a climann model file, or inconsistent.
         """
         record = read_model(path)
-        return cls.from_parameters(
-            record.weights,
-            record.biases,
-            activation=record.activations,
-            output_activation=record.output_activation,
-            dtype=record.dtype,
-            metadata=record.user_metadata,
-        )
+        try:
+            return cls.from_parameters(
+                record.weights,
+                record.biases,
+                activation=record.activations,
+                output_activation=record.output_activation,
+                dtype=record.dtype,
+                metadata=record.user_metadata,
+            )
+        except ClimannError as error:  # e.g. an activation this climann version does not know
+            raise ClimannError(f"{os.fspath(path)}: {error}") from None
 
     def __repr__(self) -> str:
-        names = [a.name for a in self.activations]
+        names = [a.spec for a in self.activations]
         return (
             f"Network({self.layer_sizes}, activation={names}, "
-            f"output_activation={self.output_activation.name!r}, dtype={self.dtype.name!r})"
+            f"output_activation={self.output_activation.spec!r}, dtype={self.dtype.name!r})"
         )

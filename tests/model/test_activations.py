@@ -128,3 +128,58 @@ def test_unknown_name_lists_valid_names_and_closest():
 def test_non_string_name_is_an_error():
     with pytest.raises(ClimannError, match="valid names"):
         get_activation(3)
+
+
+@pytest.mark.parametrize(
+    "name, attribute, value, spec",
+    [
+        pytest.param("leaky_relu(0.2)", "slope", 0.2, "leaky_relu(0.2)", id="leaky"),
+        pytest.param(" Leaky_ReLU( 0.3 ) ", "slope", 0.3, "leaky_relu(0.3)", id="spaces-case"),
+        pytest.param("elu(2)", "alpha", 2.0, "elu(2.0)", id="elu"),
+        pytest.param("leaky_relu(0.01)", "slope", 0.01, "leaky_relu", id="default-slope"),
+        pytest.param("elu", "alpha", 1.0, "elu", id="default-alpha"),
+    ],
+)
+def test_parameter_in_the_name(name, attribute, value, spec):
+    activation = get_activation(name)
+    assert getattr(activation, attribute) == value
+    assert activation.spec == spec
+    assert get_activation(activation.spec) == activation  # the spec rebuilds it
+
+
+def test_parameter_in_the_name_is_used():
+    z = np.array([-2.0, 3.0])
+    np.testing.assert_array_equal(get_activation("leaky_relu(0.2)").value(z), [-0.4, 3.0])
+    np.testing.assert_allclose(
+        get_activation("elu(0.5)").value(z), [0.5 * (math.exp(-2) - 1), 3.0], rtol=1e-15
+    )
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        pytest.param("relu(0.2)", "'relu' takes no parameter", id="no-parameter"),
+        pytest.param("leaky_relu(abc)", "parameter must be a number", id="not-a-number"),
+        pytest.param("leaky_relu()", "parameter must be a number", id="empty"),
+        pytest.param("leaky_relu(nan)", "slope must be a finite number >= 0", id="nan"),
+        pytest.param("leaky_relu(-0.1)", "slope must be a finite number >= 0", id="negative"),
+        pytest.param("elu(0)", "alpha must be a finite number > 0", id="elu-zero"),
+        pytest.param("lekay_relu(0.2)", "did you mean 'leaky_relu'", id="unknown"),
+    ],
+)
+def test_bad_parameter_in_the_name(name, message):
+    with pytest.raises(ClimannError, match=message):
+        get_activation(name)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in CANONICAL])
+def test_out_gives_the_same_values(name):
+    activation = get_activation(name)
+    value = activation.value(Z)
+    derivative = activation.derivative(Z, value)
+    out_value, out_derivative = np.empty_like(Z), np.empty_like(Z)
+    value_into = activation.value(Z, out=out_value)
+    np.testing.assert_array_equal(value_into, value)
+    assert name == "identity" or value_into is out_value  # identity returns z itself
+    assert activation.derivative(Z, value, out=out_derivative) is out_derivative
+    np.testing.assert_array_equal(out_derivative, derivative)

@@ -213,3 +213,44 @@ def test_bad_files_raise_one_line_errors(tmp_path, make_bad_file, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ClimannError, match=r"model file .*nowhere.npz not found"):
         Network.load(tmp_path / "nowhere.npz")
+
+
+def test_activation_parameters_round_trip(tmp_path):
+    network = Network(
+        [3, 4, 4, 1],
+        activation=["leaky_relu(0.2)", "elu(0.5)"],
+        output_activation="leaky_relu(0.3)",
+    )
+    path = tmp_path / "model.npz"
+    network.save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        header = json.loads(str(archive["metadata"]))
+    assert header["activations"] == ["leaky_relu(0.2)", "elu(0.5)"]
+    assert header["output_activation"] == "leaky_relu(0.3)"
+    loaded = Network.load(path)
+    assert [a.spec for a in loaded.activations] == ["leaky_relu(0.2)", "elu(0.5)"]
+    assert loaded.activations[0].slope == 0.2 and loaded.output_activation.slope == 0.3
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    np.testing.assert_array_equal(loaded.predict(X), network.predict(X))
+
+
+def _bad_activation(good, path):
+    arrays = _arrays_of(good)
+    header = json.loads(str(arrays["metadata"]))
+    header["activations"] = ["tanh", "leaky_relu(-1)"]
+    arrays["metadata"] = np.array(json.dumps(header))
+    _write_arrays(path, arrays)
+
+
+def test_bad_activation_in_a_file_names_the_file(tmp_path):
+    good, bad = tmp_path / "good.npz", tmp_path / "bad.npz"
+    _network().save(good)
+    _bad_activation(good, bad)
+    with pytest.raises(ClimannError, match=r"bad\.npz: leaky_relu slope must be"):
+        Network.load(bad)
+
+
+def test_loaded_parameters_are_views_into_one_vector(tmp_path):
+    _network().save(tmp_path / "model.npz")
+    loaded = Network.load(tmp_path / "model.npz")
+    assert all(np.shares_memory(p, loaded.parameter_vector) for p in loaded.parameters())

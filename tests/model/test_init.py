@@ -11,8 +11,20 @@ FORBIDDEN = ("xarray", "dask", "netCDF4", "matplotlib", "climann.data", "climann
 
 def test_public_api():
     assert sorted(climann.model.__all__) == [
+        "Adam",
+        "AdamW",
+        "Constant",
+        "CosineDecay",
+        "EarlyStopping",
+        "ExponentialDecay",
+        "GradientDescent",
         "History",
+        "Momentum",
+        "Nesterov",
         "Network",
+        "RMSProp",
+        "ReduceOnPlateau",
+        "StepDecay",
         "finite_difference_gradients",
         "relative_error",
         "train",

@@ -6,9 +6,11 @@ import pytest
 from climann.errors import ClimannError
 from climann.model.losses import (
     Huber,
+    check_mask,
     check_sample_weight,
     get_loss,
     sample_scale,
+    total_weight,
     weighted_mean,
 )
 
@@ -168,3 +170,106 @@ def test_unknown_loss_lists_valid_names():
         ClimannError, match=r"unknown loss 'mes'; valid names: huber, mae, mse; did you mean 'mse'"
     ):
         get_loss("mes")
+
+
+# The same two samples with a mask: the targets (0, 2) and (1, 0) are missing (NaN).
+MASK = np.array([[True, True, False], [False, True, True]])
+MASKED_TARGETS = np.where(MASK, TARGETS, np.nan)
+# Observed residuals: 1, 2 (sample 0) and 0, -1 (sample 1).
+#   mse    = (1 + 4 + 0 + 1) / (2·4)                       = 6/8
+#   mse_w  = (3·(1 + 4) + 1·(0 + 1)) / (2·(3·2 + 1·2))     = 16/16
+#   mae    = (1 + 2 + 0 + 1) / 4                           = 1
+#   mae_w  = (3·3 + 1·1) / 8                               = 10/8
+#   huber  = (½ + 1.5 + 0 + ½) / 4                         = 2.5/4
+#   huber_w = (3·2 + 1·½) / 8                              = 6.5/8
+MASKED_HAND_VALUES = {
+    ("mse", False): 6 / 8,
+    ("mse", True): 16 / 16,
+    ("mae", False): 1.0,
+    ("mae", True): 10 / 8,
+    ("huber", False): 2.5 / 4,
+    ("huber", True): 6.5 / 8,
+}
+
+
+@pytest.mark.parametrize(
+    "name, weighted",
+    [
+        pytest.param(name, weighted, id=f"{name}-{'weighted' if weighted else 'plain'}")
+        for name, weighted in MASKED_HAND_VALUES
+    ],
+)
+def test_masked_value_by_hand(name, weighted):
+    loss = get_loss(name)
+    weights = WEIGHTS if weighted else None
+    value = loss.value(PREDICTIONS, MASKED_TARGETS, weights, MASK)
+    assert value == pytest.approx(MASKED_HAND_VALUES[(name, weighted)], rel=1e-15)
+    assert loss.value_and_gradient(PREDICTIONS, MASKED_TARGETS, weights, MASK)[0] == value
+
+
+def test_masked_mse_gradient_by_hand():
+    # w_i m_ij a_ij / Σ w m, with Σ w m = 3·2 + 1·2 = 8; zero (not NaN) where missing.
+    gradient = get_loss("mse").gradient(PREDICTIONS, MASKED_TARGETS, WEIGHTS, MASK)
+    expected = np.array([[3 * 1, 3 * 2, 0], [0, 1 * 0, 1 * -1]]) / 8
+    np.testing.assert_allclose(gradient, expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in ("mse", "mae", "huber")])
+@pytest.mark.parametrize(
+    "weighted", [pytest.param(False, id="plain"), pytest.param(True, id="weighted")]
+)
+def test_masked_gradient_matches_central_differences(name, weighted):
+    rng = np.random.default_rng(8)
+    targets = rng.normal(size=(6, 3))
+    predictions = targets + _residuals_away_from_kinks(targets.shape, rng)
+    mask = rng.random(targets.shape) < 0.6
+    targets[~mask] = np.nan
+    weights = rng.uniform(0.1, 2.0, size=6) if weighted else None
+    loss = get_loss(name)
+    step = 1e-6
+    numeric = np.empty_like(predictions)
+    for index in np.ndindex(predictions.shape):
+        plus, minus = predictions.copy(), predictions.copy()
+        plus[index] += step
+        minus[index] -= step
+        numeric[index] = (
+            loss.value(plus, targets, weights, mask) - loss.value(minus, targets, weights, mask)
+        ) / (2 * step)
+    np.testing.assert_allclose(
+        loss.gradient(predictions, targets, weights, mask), numeric, rtol=1e-6, atol=1e-10
+    )
+
+
+def test_all_true_mask_changes_nothing():
+    for name in ("mse", "mae", "huber"):
+        loss = get_loss(name)
+        full = np.ones(PREDICTIONS.shape, dtype=bool)
+        assert loss.value(PREDICTIONS, TARGETS, WEIGHTS, full) == pytest.approx(
+            loss.value(PREDICTIONS, TARGETS, WEIGHTS), rel=1e-15
+        )
+
+
+def test_weighted_mean_with_a_mask_on_a_3x4_grid_by_hand():
+    values = np.arange(12.0).reshape(3, 4)
+    values[1, 2] = np.nan  # missing: ignored
+    mask = np.ones((3, 4), dtype=bool)
+    mask[1, 2] = mask[2, 0] = False
+    weights = np.array([1.0, 2.0, 3.0])
+    # Σ w m E = 1·(0+1+2+3) + 2·(4+5+7) + 3·(9+10+11) = 6 + 32 + 90; Σ w m = 4 + 6 + 9
+    assert weighted_mean(values, weights, mask) == pytest.approx(128 / 19, rel=1e-15)
+    assert total_weight(weights, mask, shape=(3, 4)) == 19
+    assert total_weight(None, mask, shape=(3, 4)) == 10
+    assert total_weight(weights, None, shape=(3, 4)) == 24
+    assert total_weight(None, None, shape=(3, 4)) == 12
+
+
+@pytest.mark.parametrize(
+    "mask, message",
+    [
+        pytest.param(np.ones((2, 3)), "must be boolean", id="float"),
+        pytest.param(np.ones((3, 2), dtype=bool), r"shape of y, \(2, 3\)", id="shape"),
+    ],
+)
+def test_bad_mask(mask, message):
+    with pytest.raises(ClimannError, match=message):
+        check_mask(mask, shape=(2, 3))

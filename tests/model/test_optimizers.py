@@ -1,16 +1,26 @@
-"""Tests for climann/model/optimizers.py."""
+"""Tests for climann/model/optimizers.py: each update against independent NumPy formulas."""
 
 import numpy as np
 import pytest
 
 from climann.errors import ClimannError
-from climann.model.optimizers import Adam, GradientDescent, get_optimizer
+from climann.model.optimizers import (
+    Adam,
+    AdamW,
+    GradientDescent,
+    Momentum,
+    Nesterov,
+    RMSProp,
+    get_optimizer,
+)
+
+N_WEIGHTS = 6  # the flat test vectors: 6 "weights", then 2 "biases"
 
 
-def _parameters_and_gradients(dtype, seed=0):
+def _parameters_and_gradients(dtype, seed=0, n_steps=1):
     rng = np.random.default_rng(seed)
-    parameters = [rng.normal(size=(3, 2)).astype(dtype), rng.normal(size=2).astype(dtype)]
-    gradients = [rng.normal(size=(3, 2)).astype(dtype), rng.normal(size=2).astype(dtype)]
+    parameters = rng.normal(size=8).astype(dtype)
+    gradients = [rng.normal(size=8).astype(dtype) for _ in range(n_steps)]
     return parameters, gradients
 
 
@@ -19,75 +29,173 @@ def _parameters_and_gradients(dtype, seed=0):
     "dtype", [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 )
 def test_gradient_descent_is_exactly_w_minus_rate_times_gradient(name, dtype):
-    parameters, gradients = _parameters_and_gradients(dtype)
-    expected = [p - 0.1 * g for p, g in zip(parameters, gradients, strict=True)]
-    identities = [id(p) for p in parameters]
-    get_optimizer(name, learning_rate=0.1).step(parameters, gradients)
-    for parameter, want in zip(parameters, expected, strict=True):
-        assert parameter.dtype == dtype
-        np.testing.assert_array_equal(parameter, want)
-    assert [id(p) for p in parameters] == identities  # updated in place
+    parameters, (gradients,) = _parameters_and_gradients(dtype)
+    expected = parameters - 0.1 * gradients
+    view = parameters[:N_WEIGHTS]  # a view, as the network's weights are
+    get_optimizer(name, learning_rate=0.1).step(parameters, gradients, n_weights=N_WEIGHTS)
+    assert parameters.dtype == dtype
+    np.testing.assert_array_equal(parameters, expected)
+    np.testing.assert_array_equal(view, expected[:N_WEIGHTS])  # updated in place
 
 
-def _adam_reference(parameter, gradients, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
-    """Adam written out as in Kingma & Ba (2015), Algorithm 1, without in-place tricks."""
-    m = np.zeros_like(parameter)
-    v = np.zeros_like(parameter)
+# Independent references: the textbook formulas, one step at a time, without in-place tricks.
+
+
+def _momentum_reference(w, gradients, learning_rate, momentum):
+    v = np.zeros_like(w)
+    for g in gradients:
+        v = momentum * v + g
+        w = w - learning_rate * v
+    return w
+
+
+def _nesterov_reference(w, gradients, learning_rate, momentum):
+    v = np.zeros_like(w)
+    for g in gradients:
+        v = momentum * v + g
+        w = w - learning_rate * (g + momentum * v)
+    return w
+
+
+def _rmsprop_reference(w, gradients, learning_rate, rho, epsilon):
+    s = np.zeros_like(w)
+    for g in gradients:
+        s = rho * s + (1 - rho) * g**2
+        w = w - learning_rate * g / (np.sqrt(s) + epsilon)
+    return w
+
+
+def _adam_reference(w, gradients, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, decay=0.0):
+    """Adam as in Kingma & Ba (2015), Algorithm 1; with ``decay``, AdamW's decoupled weight
+    decay of the first N_WEIGHTS entries first (PyTorch's order)."""
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
     for t, g in enumerate(gradients, start=1):
+        w = w.copy()
+        w[:N_WEIGHTS] = w[:N_WEIGHTS] - learning_rate * decay * w[:N_WEIGHTS]
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g**2
         m_hat = m / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
-        parameter = parameter - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
-    return parameter
+        w = w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
+    return w
 
 
-def test_adam_matches_the_paper_algorithm():
-    rng = np.random.default_rng(1)
-    start = rng.normal(size=(4, 3))
-    gradients = [rng.normal(size=(4, 3)) for _ in range(5)]
-    parameter = start.copy()
-    adam = Adam(learning_rate=0.01)
+REFERENCES = [
+    pytest.param(
+        Momentum(learning_rate=0.05, momentum=0.8),
+        lambda w, gs: _momentum_reference(w, gs, 0.05, 0.8),
+        id="momentum",
+    ),
+    pytest.param(
+        Nesterov(learning_rate=0.05, momentum=0.7),
+        lambda w, gs: _nesterov_reference(w, gs, 0.05, 0.7),
+        id="nesterov",
+    ),
+    pytest.param(
+        RMSProp(learning_rate=0.01, rho=0.8, epsilon=1e-6),
+        lambda w, gs: _rmsprop_reference(w, gs, 0.01, 0.8, 1e-6),
+        id="rmsprop",
+    ),
+    pytest.param(Adam(learning_rate=0.01), lambda w, gs: _adam_reference(w, gs, 0.01), id="adam"),
+    pytest.param(
+        Adam(learning_rate=0.02, beta1=0.8, beta2=0.99, epsilon=1e-4),
+        lambda w, gs: _adam_reference(w, gs, 0.02, 0.8, 0.99, 1e-4),
+        id="adam-settings",
+    ),
+    pytest.param(
+        AdamW(learning_rate=0.01, weight_decay=0.1),
+        lambda w, gs: _adam_reference(w, gs, 0.01, decay=0.1),
+        id="adamw",
+    ),
+]
+
+
+@pytest.mark.parametrize("optimizer, reference", REFERENCES)
+def test_first_steps_match_the_reference_formulas(optimizer, reference):
+    start, gradients = _parameters_and_gradients(np.float64, seed=1, n_steps=4)
+    parameters = start.copy()
     for gradient in gradients:
-        adam.step([parameter], [gradient])
-    np.testing.assert_allclose(
-        parameter, _adam_reference(start, gradients, 0.01), rtol=1e-13, atol=1e-15
-    )
-    assert adam.n_steps == 5
+        optimizer.step(parameters, gradient, n_weights=N_WEIGHTS)
+    np.testing.assert_allclose(parameters, reference(start, gradients), rtol=1e-13, atol=1e-15)
+    assert getattr(optimizer, "n_steps", 4) == 4  # Adam's step count t
+
+
+def test_momentum_zero_is_gradient_descent():
+    start, gradients = _parameters_and_gradients(np.float64, seed=3, n_steps=3)
+    with_momentum, plain = start.copy(), start.copy()
+    momentum, descent = Momentum(learning_rate=0.1, momentum=0.0), GradientDescent(0.1)
+    for gradient in gradients:
+        momentum.step(with_momentum, gradient)
+        descent.step(plain, gradient)
+    np.testing.assert_array_equal(with_momentum, plain)
 
 
 def test_adam_first_step_moves_each_weight_by_the_learning_rate():
     # With bias correction, m̂/√v̂ = g/|g| at t = 1: every weight moves by ≈ λ against its gradient.
-    parameters, gradients = _parameters_and_gradients(np.float64, seed=2)
-    before = [p.copy() for p in parameters]
+    parameters, (gradients,) = _parameters_and_gradients(np.float64, seed=2)
+    before = parameters.copy()
     Adam(learning_rate=0.05).step(parameters, gradients)
-    for p, b, g in zip(parameters, before, gradients, strict=True):
-        np.testing.assert_allclose(p - b, -0.05 * np.sign(g), rtol=1e-6)
+    np.testing.assert_allclose(parameters - before, -0.05 * np.sign(gradients), rtol=1e-6)
 
 
-def test_adam_keeps_float32_and_reuses_its_state():
-    parameters, gradients = _parameters_and_gradients(np.float32)
-    adam = Adam(learning_rate=0.01)
-    adam.step(parameters, gradients)
-    state_ids = [(id(s.first_moment), id(s.second_moment), id(s.scratch)) for s in adam.states]
-    adam.step(parameters, gradients)
-    assert [
-        (id(s.first_moment), id(s.second_moment), id(s.scratch)) for s in adam.states
-    ] == state_ids
-    assert all(p.dtype == np.float32 for p in parameters)
-    assert all(
-        s.first_moment.dtype == np.float32 and s.second_moment.dtype == np.float32
-        for s in adam.states
+def test_adamw_decays_weights_and_not_biases():
+    # A zero gradient leaves Adam's part at zero (m = 0): only the decay moves anything.
+    parameters, _ = _parameters_and_gradients(np.float64, seed=4)
+    before = parameters.copy()
+    AdamW(learning_rate=0.1, weight_decay=0.5).step(
+        parameters, np.zeros_like(parameters), n_weights=N_WEIGHTS
     )
+    np.testing.assert_allclose(parameters[:N_WEIGHTS], before[:N_WEIGHTS] * (1 - 0.1 * 0.5))
+    np.testing.assert_array_equal(parameters[N_WEIGHTS:], before[N_WEIGHTS:])
 
 
-def test_get_optimizer_returns_fresh_optimizers():
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        pytest.param(Momentum(), id="momentum"),
+        pytest.param(RMSProp(), id="rmsprop"),
+        pytest.param(Adam(), id="adam"),
+    ],
+)
+def test_state_is_float32_and_reused(optimizer):
+    parameters, (gradients,) = _parameters_and_gradients(np.float32)
+    optimizer.step(parameters, gradients)
+    state = {
+        name: value for name, value in vars(optimizer).items() if isinstance(value, np.ndarray)
+    }
+    identities = {name: id(value) for name, value in state.items()}
+    optimizer.step(parameters, gradients)
+    assert {name: id(getattr(optimizer, name)) for name in state} == identities
+    assert all(value.dtype == np.float32 and value.shape == (8,) for value in state.values())
+    assert parameters.dtype == np.float32
+
+
+def test_fresh_copy_has_the_settings_and_no_state():
+    adam = Adam(learning_rate=0.01, beta1=0.8)
+    parameters, (gradients,) = _parameters_and_gradients(np.float64)
+    adam.step(parameters, gradients)
+    fresh = adam.fresh()
+    assert (fresh.learning_rate, fresh.beta1, fresh.n_steps) == (0.01, 0.8, 0)
+    assert fresh.first_moment.size == 0 and adam.n_steps == 1
+
+
+def test_get_optimizer_by_name_and_by_object():
     assert isinstance(get_optimizer("SGD", learning_rate=0.1), GradientDescent)
     first, second = (
         get_optimizer("adam", learning_rate=0.1),
         get_optimizer("adam", learning_rate=0.1),
     )
     assert isinstance(first, Adam) and first is not second and first.learning_rate == 0.1
+    assert get_optimizer("momentum").learning_rate == 1e-3  # every optimizer's default
+    configured = Momentum(learning_rate=0.02, momentum=0.5)
+    copy = get_optimizer(configured)
+    assert copy == configured and copy is not configured
+
+
+def test_learning_rate_given_twice_is_an_error():
+    with pytest.raises(ClimannError, match="set it in the object only"):
+        get_optimizer(Momentum(learning_rate=0.02), learning_rate=0.1)
 
 
 @pytest.mark.parametrize(
@@ -99,15 +207,41 @@ def test_get_optimizer_returns_fresh_optimizers():
         pytest.param("0.1", id="string"),
     ],
 )
-@pytest.mark.parametrize("name", [pytest.param("sgd", id="sgd"), pytest.param("adam", id="adam")])
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, id=n) for n in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")],
+)
 def test_invalid_learning_rate(name, learning_rate):
     with pytest.raises(ClimannError, match="learning_rate must be a positive"):
         get_optimizer(name, learning_rate=learning_rate)
 
 
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        pytest.param(lambda: Momentum(momentum=1.0), "0 <= momentum < 1", id="momentum"),
+        pytest.param(lambda: Nesterov(momentum=-0.1), "0 <= momentum < 1", id="nesterov"),
+        pytest.param(lambda: RMSProp(rho=1.5), "0 <= rho < 1", id="rho"),
+        pytest.param(lambda: RMSProp(epsilon=0.0), "epsilon > 0", id="rmsprop-epsilon"),
+        pytest.param(lambda: Adam(beta1=1.0), "0 <= beta1 < 1", id="beta1"),
+        pytest.param(lambda: Adam(beta2=-1.0), "0 <= beta2 < 1", id="beta2"),
+        pytest.param(lambda: AdamW(weight_decay=-0.1), "weight_decay >= 0", id="decay"),
+    ],
+)
+def test_invalid_settings(make, message):
+    with pytest.raises(ClimannError, match=message):
+        make()
+
+
 def test_unknown_optimizer_lists_valid_names():
     with pytest.raises(
         ClimannError,
-        match=r"unknown optimizer 'adma'; valid names: adam, gd, sgd; did you mean 'adam'",
+        match=r"unknown optimizer 'adma'; valid names: adam, adamw, gd, momentum, nesterov, "
+        r"rmsprop, sgd; did you mean 'adam'",
     ):
         get_optimizer("adma", learning_rate=0.1)
+
+
+def test_not_a_name_or_optimizer():
+    with pytest.raises(ClimannError, match="optimizer must be a name"):
+        get_optimizer(3)
