@@ -227,6 +227,13 @@ def train(
     learning_rate: Annotated[float | None, typer.Option(help="Gradient-descent step size λ.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Samples per mini-batch.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of initialisation and shuffling.")] = None,
+    optimizer: Annotated[str | None, typer.Option(help="sgd, momentum, nesterov, rmsprop, adam or adamw.")] = None,
+    loss: Annotated[str | None, typer.Option(help="Training loss: mse, mae or huber.")] = None,
+    schedule: Annotated[str | None, typer.Option(help="Learning-rate schedule: constant, step, exponential, cosine, reduce_on_plateau.")] = None,
+    early_stopping_patience: Annotated[int | None, typer.Option(help="Stop after N epochs without a better validation loss (0: off).")] = None,
+    l2: Annotated[float | None, typer.Option(help="L2 penalty on the weights.")] = None,
+    area_weighted: Annotated[bool | None, typer.Option("--area-weighted/--no-area-weighted", help="Weight the loss by cell area.")] = None,
+    set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
     quiet: Annotated[bool, typer.Option(help="Do not print per-epoch progress.")] = False,
 ) -> None:
@@ -234,7 +241,7 @@ def train(
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
-    from climann.config import build_config, load_config_file, merge_settings
+    from climann.config import build_config, load_config_file, merge_settings, parse_assignments
     from climann.pipeline import run_training
 
     settings = load_config_file(config) if config else {}
@@ -248,8 +255,13 @@ def train(
             "anomalies": anomalies, "mode": mode,
         },
         "model": {"hidden": hidden, "activation": activation},
-        "training": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed},
+        "training": {
+            "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
+            "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
+            "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
+        },
     }
+    settings = merge_settings(settings, parse_assignments(set_values or []))
     resolved = build_config(merge_settings(settings, overrides))
     run_dir = out or Path("runs") / (config.stem if config else "default")
     result = run_training(

@@ -28,6 +28,9 @@ from typing import Any
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
+from climann.model.losses import LOSSES
+from climann.model.optimizers import OPTIMIZERS
+from climann.model.schedules import SCHEDULES
 
 DEFAULT_SAMPLE_PATH = "data/sample.nc"
 
@@ -154,9 +157,39 @@ class TrainingConfig:
     seed : int
         Seed of the weight initialisation and the per-epoch shuffling.
     optimizer : str
-        ``adam`` or ``sgd`` (plain gradient descent).
+        ``sgd`` (plain gradient descent w ← w − λ ∂J/∂w), ``momentum``, ``nesterov``,
+        ``rmsprop``, ``adam`` or ``adamw``.
     loss : str
         Training loss: ``mse`` (J = 1/(2m) Σ(ŷ−y)²), ``mae`` or ``huber``.
+    momentum : float
+        μ of ``momentum`` and ``nesterov``.
+    weight_decay : float
+        Decoupled weight decay of ``adamw`` (weights only, not biases).
+    l2 : float
+        L2 penalty (l2/2)·Σ‖W‖² on the weights, independent of the batch size.
+    clip_norm : float
+        Clip the global gradient norm to this value; 0 turns clipping off.
+    schedule : str
+        Learning rate per epoch: ``constant``, ``step``, ``exponential``, ``cosine`` or
+        ``reduce_on_plateau``.
+    decay_factor : float
+        γ of ``step`` and ``exponential``; the factor of ``reduce_on_plateau``.
+    decay_every : int
+        Epochs between the decays of ``step``.
+    schedule_patience : int
+        Epochs without improvement before ``reduce_on_plateau`` reduces the rate.
+    min_learning_rate : float
+        Floor of ``cosine`` and ``reduce_on_plateau``.
+    early_stopping_patience : int
+        Stop after this many epochs without a better validation loss and restore the best
+        weights; 0 turns early stopping off.
+    min_delta : float
+        The improvement that counts for early stopping.
+    huber_delta : float
+        δ of the Huber loss.
+    area_weighted : bool
+        Weight each sample's loss by its cell's area (pointwise mode), so that the many
+        small polar cells do not dominate training.
     """
 
     epochs: int = 15
@@ -165,6 +198,19 @@ class TrainingConfig:
     seed: int = 0
     optimizer: str = "adam"
     loss: str = "mse"
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    l2: float = 0.0
+    clip_norm: float = 0.0
+    schedule: str = "constant"
+    decay_factor: float = 0.5
+    decay_every: int = 10
+    schedule_patience: int = 3
+    min_learning_rate: float = 0.0
+    early_stopping_patience: int = 0
+    min_delta: float = 0.0
+    huber_delta: float = 1.0
+    area_weighted: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,8 +228,9 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "mode"): ("pointwise", "field"),
     ("data", "field_inputs"): ("mean", "flatten"),
     ("model", "dtype"): ("float32", "float64"),
-    ("training", "optimizer"): ("adam", "sgd"),
-    ("training", "loss"): ("mse", "mae", "huber"),
+    ("training", "optimizer"): tuple(OPTIMIZERS),
+    ("training", "loss"): tuple(LOSSES),
+    ("training", "schedule"): tuple(SCHEDULES),
 }
 
 
@@ -228,6 +275,31 @@ def merge_settings(base: dict, overrides: dict) -> dict:
             if value is not None:
                 merged.setdefault(section, {})[key] = value
     return merged
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, dict[str, Any]]:
+    """``["training.momentum=0.8", "data.region=[-30, 30, 0, 360]"]`` → nested settings.
+
+    Values are read as TOML values (numbers, booleans, lists, inline tables, quoted
+    strings); anything else is taken as a plain string.
+
+    Raises
+    ------
+    ClimannError
+        For an assignment that is not ``SECTION.KEY=VALUE``.
+    """
+    settings: dict[str, dict[str, Any]] = {}
+    for assignment in assignments:
+        name, sign, text = assignment.partition("=")
+        section, dot, key = name.strip().partition(".")
+        if not (sign and dot and section and key):
+            raise ClimannError(f"--set '{assignment}' is not of the form SECTION.KEY=VALUE")
+        try:
+            value = tomllib.loads(f"value = {text.strip()}")["value"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        settings.setdefault(section, {})[key.strip()] = value
+    return settings
 
 
 def build_config(settings: dict[str, Any]) -> RunConfig:
@@ -361,6 +433,9 @@ def _check_ranges(config: RunConfig) -> None:
         raise ClimannError(f"[training] epochs must be ≥ 1, got {training.epochs}")
     if training.batch_size < 1:
         raise ClimannError(f"[training] batch_size must be ≥ 1, got {training.batch_size}")
+    _check_training_options(training)
+    if data.mode == "field" and training.area_weighted:
+        raise ClimannError("[training] area_weighted applies to mode = \"pointwise\" (field outputs are whole maps)")
     if not (math.isfinite(training.learning_rate) and training.learning_rate > 0):
         raise ClimannError(
             f"[training] learning_rate must be a positive number, got {training.learning_rate}"
@@ -414,6 +489,22 @@ def _check_data_selection(data: DataConfig) -> None:
         problems.append("lags, anomalies and sample_fraction apply to mode = \"pointwise\" only")
     if problems:
         raise ClimannError(f"[data] {problems[0]}")
+
+
+def _check_training_options(training: TrainingConfig) -> None:
+    """Ranges of the optimizer, regularisation, schedule and early-stopping settings."""
+    non_negative = ("weight_decay", "l2", "clip_norm", "min_learning_rate", "min_delta", "early_stopping_patience")
+    for key in non_negative:
+        if not getattr(training, key) >= 0:
+            raise ClimannError(f"[training] {key} must be ≥ 0, got {getattr(training, key)}")
+    if not 0 <= training.momentum < 1:
+        raise ClimannError(f"[training] momentum must be in [0, 1), got {training.momentum}")
+    if not 0 < training.decay_factor <= 1:
+        raise ClimannError(f"[training] decay_factor must be in (0, 1], got {training.decay_factor}")
+    if training.decay_every < 1 or training.schedule_patience < 1:
+        raise ClimannError("[training] decay_every and schedule_patience must be ≥ 1")
+    if not training.huber_delta > 0:
+        raise ClimannError(f"[training] huber_delta must be > 0, got {training.huber_delta}")
 
 
 def _check_split(fractions: tuple[float, ...]) -> None:

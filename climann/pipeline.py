@@ -43,7 +43,19 @@ from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import score_blocks
 from climann.evaluation.predictions import predictions_dataset, write_predictions
-from climann.model import History, Network, train
+from climann.model import (
+    Constant,
+    CosineDecay,
+    EarlyStopping,
+    ExponentialDecay,
+    History,
+    Network,
+    ReduceOnPlateau,
+    StepDecay,
+    train,
+)
+from climann.model.losses import Huber
+from climann.model.optimizers import OPTIMIZERS
 
 RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md")
 
@@ -244,6 +256,47 @@ def record_split(config: RunConfig, split: TimeSplit) -> RunConfig:
     return dataclasses.replace(config, data=dataclasses.replace(config.data, split_years=split.year_ranges))
 
 
+def training_options(config: RunConfig) -> dict:
+    """The ``[training]`` settings as the model layer's objects and keywords for :func:`train`."""
+    training = config.training
+    optimizer_options = {
+        "momentum": {"momentum": training.momentum},
+        "nesterov": {"momentum": training.momentum},
+        "adamw": {"weight_decay": training.weight_decay},
+    }.get(training.optimizer, {})
+    schedules = {
+        "constant": Constant,
+        "step": lambda: StepDecay(step_size=training.decay_every, gamma=training.decay_factor),
+        "exponential": lambda: ExponentialDecay(gamma=training.decay_factor),
+        "cosine": lambda: CosineDecay(min_learning_rate=training.min_learning_rate),
+        "reduce_on_plateau": lambda: ReduceOnPlateau(
+            factor=training.decay_factor, patience=training.schedule_patience,
+            min_learning_rate=training.min_learning_rate,
+        ),
+    }
+    schedules["plateau"] = schedules["reduce_on_plateau"]
+    return {
+        "optimizer": OPTIMIZERS[training.optimizer](learning_rate=training.learning_rate, **optimizer_options),
+        "loss": Huber(delta=training.huber_delta) if training.loss == "huber" else training.loss,
+        "schedule": schedules[training.schedule](),
+        "early_stopping": (
+            EarlyStopping(patience=training.early_stopping_patience, min_delta=training.min_delta)
+            if training.early_stopping_patience else None
+        ),
+        "l2": training.l2,
+        "clip_norm": training.clip_norm or None,
+        "epochs": training.epochs,
+        "batch_size": training.batch_size,
+        "seed": training.seed,
+    }
+
+
+def sample_area_weights(data: PreparedData) -> np.ndarray:
+    """Each pointwise sample's cell area (mean 1), shape (n_samples,)."""
+    layout = data.samples.layout
+    return layout.cell_area_weights().reshape(-1)[data.samples.flat_index % layout.n_cells]
+
+
 def fit_network(
     config: RunConfig, data: PreparedData, *, on_epoch: Callable[[int, History], None] | None = None
 ) -> tuple[Network, History]:
@@ -258,25 +311,22 @@ def fit_network(
         seed=config.training.seed,
         dtype=config.model.dtype,
     )
-    masks = {}
-    if data.target_mask is not None:
-        masks = {"mask": data.target_mask[train_mask]}
-        validation = (data.scaled_inputs[val_mask], data.scaled_target[val_mask], None, data.target_mask[val_mask])
-    else:
-        validation = (data.scaled_inputs[val_mask], data.scaled_target[val_mask])
+    weights = sample_area_weights(data) if config.training.area_weighted else None
+    masks = None if data.target_mask is None else data.target_mask
     history = train(
         network,
         data.scaled_inputs[train_mask],
         data.scaled_target[train_mask],
-        **masks,
-        epochs=config.training.epochs,
-        batch_size=config.training.batch_size,
-        optimizer=config.training.optimizer,
-        learning_rate=config.training.learning_rate,
-        loss=config.training.loss,
-        seed=config.training.seed,
-        validation=validation,
+        sample_weight=None if weights is None else weights[train_mask],
+        mask=None if masks is None else masks[train_mask],
+        validation=(
+            data.scaled_inputs[val_mask],
+            data.scaled_target[val_mask],
+            None if weights is None else weights[val_mask],
+            None if masks is None else masks[val_mask],
+        ),
         callbacks=(on_epoch,) if on_epoch else (),
+        **training_options(config),
     )
     return network, history
 
@@ -371,12 +421,14 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
 
 
 def _history_csv(history: History) -> str:
+    """``epoch,train_loss,val_loss,learning_rate``, one row per epoch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["epoch", "train_loss", "val_loss"])
-    for epoch, train_loss in enumerate(history.train_loss, start=1):
-        val_loss = history.val_loss[epoch - 1] if epoch <= len(history.val_loss) else ""
-        writer.writerow([epoch, repr(float(train_loss)), repr(float(val_loss)) if val_loss != "" else ""])
+    writer.writerow(["epoch", "train_loss", "val_loss", "learning_rate"])
+    for index, train_loss in enumerate(history.train_loss):
+        val_loss = repr(float(history.val_loss[index])) if index < len(history.val_loss) else ""
+        rate = repr(float(history.learning_rate[index])) if index < len(history.learning_rate) else ""
+        writer.writerow([index + 1, repr(float(train_loss)), val_loss, rate])
     return buffer.getvalue()
 
 

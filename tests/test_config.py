@@ -67,3 +67,17 @@ def test_config_file_errors(tmp_path):
     bad.write_text("[training\nepochs = 3")
     with pytest.raises(ClimannError, match="not valid TOML"):
         load_config_file(bad)
+
+
+def test_set_assignments_reach_any_key():
+    from climann.config import parse_assignments
+
+    settings = parse_assignments(["training.momentum=0.8", "data.region=[-30, 30, 0, 360]",
+                                  "model.activation=tanh", "training.area_weighted=true", 'data.select={plev = 85000}'])
+    config = build_config(settings)
+    assert config.training.momentum == 0.8 and config.model.activation == "tanh" and config.training.area_weighted
+    assert config.data.region == (-30.0, 30.0, 0.0, 360.0) and config.data.select == {"plev": 85000.0}
+    with pytest.raises(ClimannError, match="not of the form SECTION.KEY=VALUE"):
+        parse_assignments(["momentum=0.8"])
+    with pytest.raises(ClimannError, match=r"unknown key \[training\] 'momentun'.*did you mean 'momentum'"):
+        build_config(parse_assignments(["training.momentun=0.8"]))

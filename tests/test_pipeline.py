@@ -65,7 +65,7 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
 
 def test_history_records_the_training_loss_per_epoch(finished_run):
     lines = (finished_run.run_dir / "history.csv").read_text().splitlines()
-    assert lines[0] == "epoch,train_loss,val_loss"
+    assert lines[0] == "epoch,train_loss,val_loss,learning_rate"  # the contract's three columns first
     rows = [line.split(",") for line in lines[1:]]
     assert [int(row[0]) for row in rows] == [1, 2, 3]
     assert [float(row[1]) for row in rows] == pytest.approx(finished_run.history.train_loss)
@@ -107,3 +107,59 @@ def test_a_failed_run_leaves_nothing_behind(tiny_sample, tmp_path):
     with pytest.raises(ClimannError, match="variable 'nope'"):
         run_training(config, run_dir=tmp_path / "runs" / "bad")
     assert not (tmp_path / "runs").exists()
+
+
+def test_training_options_reach_the_model(tiny_sample, tmp_path):
+    config = build_config({
+        "data": {"paths": [str(tiny_sample)]},
+        "model": {"hidden": [8], "activation": "leaky_relu(0.2)"},
+        "training": {"epochs": 5, "optimizer": "momentum", "learning_rate": 0.01, "schedule": "step",
+                     "decay_every": 2, "decay_factor": 0.5, "loss": "huber", "huber_delta": 0.5,
+                     "l2": 1e-4, "clip_norm": 5.0, "area_weighted": True},
+    })
+    run = run_training(config, run_dir=tmp_path / "options")
+    rows = [line.split(",") for line in (run.run_dir / "history.csv").read_text().splitlines()[1:]]
+    assert [float(row[3]) for row in rows] == pytest.approx([0.01, 0.01, 0.005, 0.005, 0.0025])
+    assert Network.load(run.run_dir / "model.npz").metadata["loss"] == "huber"
+    assert 'activation = "leaky_relu(0.2)"' in (run.run_dir / "config.toml").read_text()
+
+
+def test_early_stopping_restores_the_best_validation_weights(tiny_sample, tmp_path):
+    config = build_config({
+        "data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [8]},
+        "training": {"epochs": 30, "learning_rate": 0.05, "early_stopping_patience": 2},
+    })
+    run = run_training(config, run_dir=tmp_path / "early")
+    history = run.history
+    assert history.stopped_epoch is not None and len(history.val_loss) < 30
+    network = Network.load(run.run_dir / "model.npz")
+    data = prepare_data(run.config)
+    val = data.sample_masks["val"]
+    restored = network.loss(data.scaled_inputs[val], data.scaled_target[val], loss="mse")
+    assert restored == pytest.approx(min(history.val_loss), rel=1e-4)
+
+
+def test_field_mode_end_to_end(tiny_sample, tmp_path):
+    config = build_config({
+        "data": {"paths": [str(tiny_sample)], "mode": "field", "predictors": ["rsdt", "clt"],
+                 "features": ["season"], "global_means": ["clt"]},
+        "model": {"hidden": [16]}, "training": {"epochs": 100, "batch_size": 8, "learning_rate": 3e-3},
+    })
+    run = run_training(config, run_dir=tmp_path / "field")
+    metrics = run.metrics
+    assert metrics["mode"] == "field"
+    network = Network.load(run.run_dir / "model.npz")
+    n_lat, n_lon = 12, 24  # the 15° tiny sample
+    assert network.layer_sizes[-1] == n_lat * n_lon
+    assert metrics["n_samples"]["test"] > 0
+    assert run.history.train_loss[-1] < 0.2 * run.history.train_loss[0]  # it learns
+    with xr.open_dataset(tiny_sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        test = predictions.where(predictions["split"] == "test", drop=True)
+        truth, predicted = test["tas"].values, test["tas_pred"].values
+        assert np.isfinite(predicted).all()  # a whole map for every test month
+        weights = np.broadcast_to(band[None, :, None], truth.shape)
+        hand = np.sum(weights * (predicted - truth) ** 2) / weights.sum()
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
