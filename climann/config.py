@@ -89,6 +89,9 @@ class DataConfig:
         a sample; the whole target map is the output vector, emulator style).
     field_inputs : str
         In field mode, each predictor as its area-weighted ``mean`` or ``flatten``-ed cells.
+    in_memory_limit_gb : float
+        Pointwise samples larger than this are streamed from disk in chunks while training
+        (memory bounded by a few chunks), and evaluated on every k-th time step that fits.
     rename : dict of str to dict
         ``{"*ssp585*" = {air_temperature = "tas_ssp585"}}``: rename variables in the files
         matching a glob, when several files use one name for different fields.
@@ -115,6 +118,7 @@ class DataConfig:
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
     mode: str = "pointwise"
     field_inputs: str = "mean"
+    in_memory_limit_gb: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -471,6 +475,8 @@ def _check_data_selection(data: DataConfig) -> None:
         problems.append(f"seasons must be DJF, MAM, JJA or SON, got {bad_seasons}")
     if data.time_stride < 1 or data.grid_stride < 1:
         problems.append("time_stride and grid_stride must be ≥ 1")
+    if not data.in_memory_limit_gb > 0:
+        problems.append(f"in_memory_limit_gb must be > 0, got {data.in_memory_limit_gb}")
     if not 0 < data.sample_fraction <= 1:
         problems.append(f"sample_fraction must be in (0, 1], got {data.sample_fraction}")
     if any(lag < 1 for steps in data.lags.values() for lag in steps):

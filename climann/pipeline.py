@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -22,6 +23,13 @@ import numpy as np
 import xarray as xr
 
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
+from climann.data.batches import (
+    STREAM_BLOCK_BYTES,
+    BatchStream,
+    blocks_in_split,
+    estimated_bytes,
+    fit_standardizers,
+)
 from climann.data.climatology import monthly_climatology
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
@@ -246,6 +254,73 @@ def prepare_data(config: RunConfig) -> PreparedData:
         scaled_target=scaled_target,
         target_mask=target_mask,
     )
+
+
+def prepared_with_scalers(
+    config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False
+) -> PreparedData:
+    """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
+    given scalers — those of a trained model, never refitted on these data."""
+    samples = build_samples(config)
+    if whole_period:
+        years = [t.year for t in samples.layout.time.values]
+        split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+    else:
+        split = split_for(config, samples.layout)
+    dtype = config.model.dtype
+    return PreparedData(
+        samples=samples,
+        split=split,
+        sample_masks={name: mask[samples.time_index] for name, mask in split.time_masks.items()},
+        input_scaler=input_scaler,
+        target_scaler=target_scaler,
+        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
+        scaled_target=target_scaler.transform(samples.target, dtype),
+    )
+
+
+def streaming_source(config: RunConfig) -> PointwiseSource | None:
+    """The sample source when the selected data exceed ``[data] in_memory_limit_gb``
+    (pointwise mode), else None: the data are then read into memory."""
+    if config.data.mode != "pointwise":
+        return None
+    source = pointwise_source(config, open_selected(config))
+    return source if estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30 else None
+
+
+def fit_network_streaming(
+    config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None
+) -> tuple[Network, History, TimeSplit, Standardizer, Standardizer]:
+    """Train on mini-batches streamed from dask chunks: memory bounded by a few chunks.
+
+    The scalers are fitted in one streaming pass over the training block; validation is a
+    stream over the validation block.
+    """
+    split = split_for(config, source.layout)
+    blocks = source.time_blocks(max_bytes=STREAM_BLOCK_BYTES)
+    train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
+    input_scaler, target_scaler = fit_standardizers(source, train_blocks)
+    training = config.training
+
+    def stream(chosen: list[tuple[int, int]], seed: int) -> BatchStream:
+        return BatchStream(
+            source, chosen, input_scaler=input_scaler, target_scaler=target_scaler,
+            batch_size=training.batch_size, rng=np.random.default_rng(seed),
+            dtype=config.model.dtype, area_weighted=training.area_weighted,
+        )
+
+    network = Network(
+        [len(source.feature_names), *config.model.hidden, 1], activation=config.model.activation,
+        output_activation=config.model.output_activation, init=config.model.init, seed=training.seed,
+        dtype=config.model.dtype,
+    )
+    options = training_options(config)
+    history = train(
+        network, stream(train_blocks, training.seed), validation=stream(val_blocks, training.seed + 1),
+        callbacks=(on_epoch,) if on_epoch else (),
+        **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
+    )
+    return network, history, split, input_scaler, target_scaler
 
 
 def record_split(config: RunConfig, split: TimeSplit) -> RunConfig:
@@ -546,10 +621,20 @@ def run_training(
     check_run_directory(run_dir, overwrite)
     ensure_sample_data(config)
     config = resolve_inputs(config)
-    data = prepare_data(config)
-    config = record_split(config, data.split)
-    network, history = fit_network(config, data, on_epoch=on_epoch)
-    evaluation = evaluate(config, data, network)
+    source = streaming_source(config)
+    if source is None:
+        data = prepare_data(config)
+        config = record_split(config, data.split)
+        network, history = fit_network(config, data, on_epoch=on_epoch)
+        evaluation = evaluate(config, data, network)
+    else:
+        network, history, split, input_scaler, target_scaler = fit_network_streaming(config, source, on_epoch=on_epoch)
+        config = record_split(config, split)
+        stride = math.ceil(estimated_bytes(source) / (config.data.in_memory_limit_gb * 2**30))
+        subset = dataclasses.replace(config.data, time_stride=config.data.time_stride * stride)
+        data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
+        evaluation = evaluate(config, data, network)
+        evaluation.metrics["evaluated_every_nth_time_step"] = stride
     staging = _staging_directory(run_dir)
     try:
         figures = write_run_files(staging, config, data, network, history, evaluation, command_line)

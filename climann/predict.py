@@ -181,37 +181,16 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
     return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
 
 
-def _prepared_with_saved_scaling(config: RunConfig, run: TrainedRun, *, whole_period: bool):
-    """Samples of ``config.data``, split as configured (or as one block ``all``), scaled
-    with the scaling saved in the model file."""
+def _saved_scalers(run: TrainedRun):
+    """The input and target scalers stored in the model file."""
     from climann.data.scaling import Standardizer
-    from climann.data.splits import TimeSplit
-    from climann.pipeline import PreparedData, build_samples, split_for
 
-    samples = build_samples(config)
-    if whole_period:
-        everything = np.ones(samples.layout.shape[0], dtype=bool)
-        years = [t.year for t in samples.layout.time.values]
-        split = TimeSplit({"all": everything}, {"all": f"{min(years)}–{max(years)}"})
-    else:
-        split = split_for(config, samples.layout)
     meta = run.network.metadata
 
     def saved(key: str) -> Standardizer:
-        scaling = meta[key]
-        return Standardizer(np.array(scaling["mean"]), np.array(scaling["std"]), tuple(scaling["names"]))
+        return Standardizer(np.array(meta[key]["mean"]), np.array(meta[key]["std"]), tuple(meta[key]["names"]))
 
-    input_scaler, target_scaler = saved("input_scaling"), saved("target_scaling")
-    dtype = run.network.dtype
-    return PreparedData(
-        samples=samples,
-        split=split,
-        sample_masks={name: mask[samples.time_index] for name, mask in split.time_masks.items()},
-        input_scaler=input_scaler,
-        target_scaler=target_scaler,
-        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
-        scaled_target=target_scaler.transform(samples.target, dtype),
-    )
+    return saved("input_scaling"), saved("target_scaling")
 
 
 def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None) -> dict:
@@ -236,7 +215,7 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     from climann.evaluation.baselines import is_regular, persistence_prediction
     from climann.evaluation.report import report_markdown
     from climann.evaluation.scores import score_blocks
-    from climann.pipeline import evaluate, model_on_grid
+    from climann.pipeline import evaluate, model_on_grid, prepared_with_scalers
 
     run = load_run(run_dir)
     other = bool(data_paths)
@@ -248,7 +227,7 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files))
-    data = _prepared_with_saved_scaling(config, run, whole_period=other)
+    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other)
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}

@@ -163,3 +163,19 @@ def test_field_mode_end_to_end(tiny_sample, tmp_path):
         weights = np.broadcast_to(band[None, :, None], truth.shape)
         hand = np.sum(weights * (predicted - truth) ** 2) / weights.sum()
     assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+
+
+def test_data_beyond_the_memory_limit_are_streamed(tiny_sample, tmp_path):
+    settings = {"data": {"paths": [str(tiny_sample)], "in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
+                "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}}
+    streamed = run_training(build_config(settings), run_dir=tmp_path / "streamed")
+    metrics = streamed.metrics
+    stride = metrics["evaluated_every_nth_time_step"]
+    assert stride > 1
+    assert streamed.history.train_loss[-1] < streamed.history.train_loss[0]
+    with xr.open_dataset(streamed.run_dir / "predictions.nc") as predictions:
+        assert predictions.sizes["time"] == len(range(0, 48, stride))  # 4 years of months, every k-th
+    again = run_training(build_config(settings), run_dir=tmp_path / "again")  # same seed: same weights
+    first, second = (Network.load(run.run_dir / "model.npz") for run in (streamed, again))
+    for a, b in zip(first.weights, second.weights):
+        np.testing.assert_array_equal(a, b)
