@@ -6,13 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample.nc
 
-.PHONY: demo test bench data clean help
+.PHONY: demo test bench bench-large data clean help
 
 help:
 	@echo "make demo   install, generate $(SAMPLE), train into runs/demo/"
 	@echo "make test   install with [dev] and run the whole test suite"
 	@echo "make data   generate $(SAMPLE)"
-	@echo "make bench  run the benchmarks in benchmarks/"
+	@echo "make bench  run the benchmarks in benchmarks/ (make bench-large: the > 8 GB streaming run)"
 	@echo "make clean  remove runs/, generated data and caches (keeps .venv)"
 
 $(BIN)/python:
@@ -45,6 +45,11 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_data.py --years 80
+
+# The memory target: stream a generated file larger than 8 GB (≈ 9 GB of disk, a few minutes).
+bench-large: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/bench_data.py --years 700
 
 clean:
 	rm -rf runs/ $(SAMPLE) .pytest_cache .hypothesis
