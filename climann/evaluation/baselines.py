@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from climann.evaluation.metrics import nanmean_over_time
+
 
 @dataclass(frozen=True)
 class LinearRegression:
@@ -72,16 +74,8 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     for key in np.unique(keys):
         chosen = train_steps & (keys == key)
         if chosen.any():
-            predicted[keys == key] = _nanmean(truth[chosen])
+            predicted[keys == key] = nanmean_over_time(truth[chosen])
     return predicted
-
-
-def _nanmean(values: np.ndarray) -> np.ndarray:
-    """Mean over the first axis skipping NaN, NaN (without a warning) where all are NaN."""
-    present = np.isfinite(values)
-    total = np.where(present, values, 0).sum(axis=0)
-    count = present.sum(axis=0)
-    return np.divide(total, count, out=np.full(total.shape, np.nan), where=count > 0)
 
 
 def is_regular(times: np.ndarray) -> bool:

@@ -40,6 +40,23 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray | None = None) -> floa
     return float((weights * values).sum() / weights.sum()) if weights.sum() > 0 else float("nan")
 
 
+def nanmean_over_time(values: np.ndarray) -> np.ndarray:
+    """Mean over the first (time) axis of the present values, NaN where there is none.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n_time, ...)
+
+    Returns
+    -------
+    ndarray, shape (...)
+    """
+    present = np.isfinite(values)
+    count = present.sum(axis=0)
+    total = np.where(present, values, 0.0).sum(axis=0, dtype=np.float64)
+    return np.divide(total, count, out=np.full(count.shape, np.nan), where=count > 0)
+
+
 def mean_squared_error(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray | None = None) -> float:
     """MSE = Σ w (ŷ − y)² / Σ w."""
     predicted, truth, weights = _present(predicted, truth, weights)

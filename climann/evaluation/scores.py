@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
-from climann.evaluation.metrics import score, skill_score
+from climann.evaluation.metrics import nanmean_over_time, score, skill_score
 
 
 def score_blocks(
@@ -58,14 +58,11 @@ def score_blocks(
 def cell_scores(predicted: np.ndarray, truth: np.ndarray) -> dict[str, np.ndarray]:
     """Per grid cell over time: RMSE, MAE and bias maps, each shape (n_lat, n_lon); NaN skipped."""
     error = np.asarray(predicted, np.float64) - truth
-    present = np.isfinite(error)
-    count = present.sum(axis=0)
-    filled = np.where(present, error, 0.0)
-
-    def mean(values: np.ndarray) -> np.ndarray:
-        return np.divide(values.sum(axis=0), count, out=np.full(count.shape, np.nan), where=count > 0)
-
-    return {"rmse": np.sqrt(mean(filled**2)), "mae": mean(np.abs(filled)), "bias": mean(filled)}
+    return {
+        "rmse": np.sqrt(nanmean_over_time(error**2)),
+        "mae": nanmean_over_time(np.abs(error)),
+        "bias": nanmean_over_time(error),
+    }
 
 
 def area_mean_series(grid: np.ndarray, area: np.ndarray) -> np.ndarray:

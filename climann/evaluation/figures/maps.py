@@ -12,6 +12,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
+from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.scores import cell_scores
 from climann.evaluation.figures.style import (
     ERROR_COLORMAP,
@@ -144,15 +145,6 @@ def plot_truth_prediction_error(
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
 
 
-def _time_mean(grid: np.ndarray, time_steps: np.ndarray) -> np.ndarray:
-    """Mean over the chosen time steps of each cell's present values, NaN where none."""
-    chosen = grid[time_steps]
-    present = np.isfinite(chosen)
-    count = present.sum(axis=0)
-    total = np.where(present, chosen, 0.0).sum(axis=0, dtype=np.float64)
-    return np.divide(total, count, out=np.full(count.shape, np.nan), where=count > 0)
-
-
 def plot_mean_truth_prediction_error(
     layout: GridLayout,
     truth: np.ndarray,
@@ -184,8 +176,8 @@ def plot_mean_truth_prediction_error(
     Path
     """
     both = np.isfinite(truth) & np.isfinite(predicted)
-    truth_mean = _time_mean(np.where(both, truth, np.nan), time_steps)
-    predicted_mean = _time_mean(np.where(both, predicted, np.nan), time_steps)
+    truth_mean = nanmean_over_time(np.where(both, truth, np.nan)[time_steps])
+    predicted_mean = nanmean_over_time(np.where(both, predicted, np.nan)[time_steps])
     panels = _truth_prediction_error_panels(layout, truth_mean, predicted_mean)
     period = _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}, mean over {period}, {split} split: truth, prediction and error"
