@@ -193,16 +193,15 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
 
 
-def build_samples(config: RunConfig) -> PointwiseSamples | FieldSamples:
-    """The samples of ``config.data``: pointwise or field mode."""
-    dataset = open_selected(config)
+def build_samples(config: RunConfig, source: PointwiseSource | None = None) -> PointwiseSamples | FieldSamples:
+    """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode."""
     data = config.data
     if data.mode == "field":
         return build_field_samples(
-            dataset, target=data.target, predictors=data.predictors, features=data.features,
+            open_selected(config), target=data.target, predictors=data.predictors, features=data.features,
             field_inputs=data.field_inputs, global_means=data.global_means, source_files=list(data.paths),
         )
-    return pointwise_source(config, dataset).read_all()
+    return (source or pointwise_source(config, open_selected(config))).read_all()
 
 
 def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
@@ -215,7 +214,7 @@ def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
     return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
 
 
-def prepare_data(config: RunConfig) -> PreparedData:
+def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:
     """Open the files, subset them, build samples, split them in time, standardise.
 
     The scalers are fit on the training block only. ``config.data.paths`` must already be
@@ -226,7 +225,7 @@ def prepare_data(config: RunConfig) -> PreparedData:
     ClimannError
         For any problem with the data (see the data layer), or a block without samples.
     """
-    samples = build_samples(config)
+    samples = build_samples(config, source)
     split = split_for(config, samples.layout)
     sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
     for name, mask in sample_masks.items():
@@ -279,13 +278,13 @@ def prepared_with_scalers(
     )
 
 
-def streaming_source(config: RunConfig) -> PointwiseSource | None:
-    """The sample source when the selected data exceed ``[data] in_memory_limit_gb``
-    (pointwise mode), else None: the data are then read into memory."""
+def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:
+    """The pointwise sample source (None in field mode) and whether it must be streamed:
+    its samples exceed ``[data] in_memory_limit_gb``."""
     if config.data.mode != "pointwise":
-        return None
+        return None, False
     source = pointwise_source(config, open_selected(config))
-    return source if estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30 else None
+    return source, estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
 
 
 def fit_network_streaming(
@@ -621,9 +620,9 @@ def run_training(
     check_run_directory(run_dir, overwrite)
     ensure_sample_data(config)
     config = resolve_inputs(config)
-    source = streaming_source(config)
-    if source is None:
-        data = prepare_data(config)
+    source, streamed = sample_source(config)
+    if not streamed:
+        data = prepare_data(config, source)
         config = record_split(config, data.split)
         network, history = fit_network(config, data, on_epoch=on_epoch)
         evaluation = evaluate(config, data, network)
