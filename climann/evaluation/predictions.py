@@ -63,14 +63,16 @@ def predictions_dataset(
     kept = {key: layout.target_attrs[key] for key in _CF_ATTRIBUTES if key in layout.target_attrs}
     long_name = kept.get("long_name", name)
     units = {"units": kept["units"]} if "units" in kept else {}
+    # predictions are the same physical quantity as the truth; an error (a difference) is not
+    same_quantity = {**units, **({"standard_name": kept["standard_name"]} if "standard_name" in kept else {})}
     data_vars = {
         name: _field(layout, truth, kept),
-        f"{name}_pred": _field(layout, predicted, {**units, "long_name": f"{long_name} predicted by climann"}),
+        f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name} predicted by climann"}),
         f"{name}_error": _field(
             layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
         ),
         **{
-            f"{name}_{baseline}": _field(layout, grid, {**units, "long_name": f"{long_name} predicted by the {baseline} baseline"})
+            f"{name}_{baseline}": _field(layout, grid, {**same_quantity, "long_name": f"{long_name} predicted by the {baseline} baseline"})
             for baseline, grid in (baselines or {}).items()
         },
         "split": xr.DataArray(

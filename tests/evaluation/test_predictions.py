@@ -37,6 +37,8 @@ def test_predictions_file_round_trip(tmp_path, options):
         np.testing.assert_allclose(reopened["tas_error"].values[0, 1], 0.5, rtol=1e-5)
         assert np.isnan(reopened["tas_pred"].values[0, 0, 0])
         assert reopened["tas_pred"].attrs["units"] == "K"
+        assert reopened["tas_pred"].attrs["standard_name"] == "air_temperature"
+        assert "standard_name" not in reopened["tas_error"].attrs
         assert reopened["tas"].attrs["standard_name"] == "air_temperature"
         assert list(reopened["split"].values[[0, 12, 35]]) == ["train", "val", "test"]
         assert reopened.attrs["Conventions"] == "CF-1.8"
