@@ -1,6 +1,7 @@
 """One run: configuration → data → model → evaluation → run directory.
 
-The run directory is built under a temporary name next to its final place and renamed
+The data are prepared by :mod:`climann.preparation` (in memory, or as a source streamed while
+training); this module trains, evaluates against the baselines and writes. The run directory is built under a temporary name next to its final place and renamed
 when every file is written, so a failed or interrupted run leaves no half-written run
 behind. Notebooks and the CLI call the same functions.
 """
@@ -20,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import xarray as xr
 
-from climann.config import DEFAULT_SAMPLE_PATH, RunConfig, config_to_toml
+from climann.config import RunConfig, config_to_toml
 from climann.data.batches import (
     STREAM_BLOCK_BYTES,
     BatchStream,
@@ -30,16 +30,11 @@ from climann.data.batches import (
     estimated_bytes,
     fit_standardizers,
 )
-from climann.data.climatology import monthly_climatology
-from climann.data.field import FieldSamples, build_field_samples
+from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
-from climann.data.open import expand_paths, open_dataset
-from climann.data.pointwise import PointwiseSamples, PointwiseSource
-from climann.data.sample_data import write_sample_dataset
+from climann.data.pointwise import PointwiseSource
 from climann.data.scaling import Standardizer
-from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_year_ranges, split_time_blocks
-from climann.data.subset import subset_dataset
-from climann.data.variables import grid_layout, on_grid, require_variable
+from climann.data.splits import TimeSplit
 from climann.errors import ClimannError
 from climann.evaluation.baselines import (
     LinearRegression,
@@ -64,6 +59,16 @@ from climann.model import (
 )
 from climann.model.losses import Huber
 from climann.model.optimizers import OPTIMIZERS
+from climann.preparation import (
+    PreparedData,
+    ensure_sample_data,
+    prepare_data,
+    prepared_with_scalers,
+    record_split,
+    resolve_inputs,
+    sample_source,
+    split_for,
+)
 
 RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md")
 
@@ -88,203 +93,6 @@ class RunResult:
     figures: list[Path]
     history: History
     config: RunConfig
-
-
-@dataclass(frozen=True)
-class PreparedData:
-    """Samples split into blocks and standardised, ready for the network.
-
-    Attributes
-    ----------
-    samples : PointwiseSamples or FieldSamples
-    split : TimeSplit
-    sample_masks : dict of str to ndarray of bool, shape (n_samples,)
-        Which samples belong to each block.
-    input_scaler, target_scaler : Standardizer
-    scaled_inputs : ndarray, shape (n_samples, n_features)
-    scaled_target : ndarray, shape (n_samples, n_outputs)
-        Zero where the target is missing (masked).
-    target_mask : ndarray of bool, shape (n_samples, n_outputs), or None
-        Where the target is present (field mode); None when it always is.
-    """
-
-    samples: PointwiseSamples | FieldSamples
-    split: TimeSplit
-    sample_masks: dict[str, np.ndarray]
-    input_scaler: Standardizer
-    target_scaler: Standardizer
-    scaled_inputs: np.ndarray
-    scaled_target: np.ndarray
-    target_mask: np.ndarray | None = None
-
-    @property
-    def present(self) -> np.ndarray:
-        """Where the target is present, shape (n_samples, n_outputs)."""
-        if self.target_mask is None:
-            return np.ones(self.scaled_target.shape, dtype=bool)
-        return self.target_mask
-
-
-def ensure_sample_data(config: RunConfig) -> None:
-    """Generate the sample dataset when the configuration uses it and it is missing."""
-    if config.data.paths == (DEFAULT_SAMPLE_PATH,) and not Path(DEFAULT_SAMPLE_PATH).exists():
-        Path(DEFAULT_SAMPLE_PATH).parent.mkdir(parents=True, exist_ok=True)
-        write_sample_dataset(DEFAULT_SAMPLE_PATH)
-
-
-def resolve_inputs(config: RunConfig) -> RunConfig:
-    """The configuration with its path patterns expanded to absolute file paths."""
-    files = expand_paths(config.data.paths)
-    data = dataclasses.replace(config.data, paths=tuple(str(f) for f in files))
-    return dataclasses.replace(config, data=data)
-
-
-def open_selected(config: RunConfig) -> xr.Dataset:
-    """The configured files, opened lazily and subset as ``[data]`` says."""
-    data = config.data
-    return subset_dataset(
-        open_dataset([Path(p) for p in data.paths], rename=data.rename),
-        select=data.select,
-        region=data.region,
-        time_range=data.time_range,
-        months=data.months,
-        seasons=data.seasons,
-        time_stride=data.time_stride,
-        grid_stride=data.grid_stride,
-    )
-
-
-def pointwise_source(
-    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None, *, require_target: bool = True
-) -> PointwiseSource:
-    """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
-
-    Anomaly features need the split: their climatology is that of the training years.
-    """
-    data = config.data
-    climatologies = {}
-    if data.anomalies:
-        layout = grid_layout(dataset, data.target, list(data.paths))
-        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-        train_steps = (split or split_for(config, layout)).time_masks["train"]
-        for name in data.anomalies:
-            field = on_grid(require_variable(dataset, name), dims, needs_time=True)
-            climatologies[name] = monthly_climatology(field, train_steps)
-    return PointwiseSource(
-        dataset,
-        target=data.target,
-        predictors=data.predictors,
-        features=data.features,
-        lags=data.lags,
-        global_means=data.global_means,
-        anomalies=climatologies,
-        sample_fraction=data.sample_fraction,
-        seed=config.training.seed,
-        source_files=list(data.paths),
-        require_target=require_target,
-    )
-
-
-def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
-    """The configured train/val/test blocks over the layout's time axis."""
-    years = np.array([t.year for t in layout.time.values])
-    if config.data.split_years:
-        return split_by_year_ranges(years, config.data.split_years)
-    return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
-
-
-def build_samples(config: RunConfig, source: PointwiseSource | None = None) -> PointwiseSamples | FieldSamples:
-    """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode."""
-    data = config.data
-    if data.mode == "field":
-        return build_field_samples(
-            open_selected(config), target=data.target, predictors=data.predictors, features=data.features,
-            field_inputs=data.field_inputs, global_means=data.global_means, source_files=list(data.paths),
-        )
-    return (source or pointwise_source(config, open_selected(config))).read_all()
-
-
-def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
-    """One mean and standard deviation for every output (a map's cells), NaN skipped:
-    scaling each cell on its own would blow up nearly constant cells."""
-    mean, std = float(np.nanmean(values, dtype=np.float64)), float(np.nanstd(values, dtype=np.float64))
-    if not std > 0:
-        raise ClimannError(f"the target '{name}' does not vary over the training block")
-    n_outputs = values.shape[1]
-    return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
-
-
-def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:
-    """Open the files, subset them, build samples, split them in time, standardise.
-
-    The scalers are fit on the training block only. ``config.data.paths`` must already be
-    resolved (see :func:`resolve_inputs`).
-
-    Raises
-    ------
-    ClimannError
-        For any problem with the data (see the data layer), or a block without samples.
-    """
-    samples = build_samples(config, source)
-    split = split_for(config, samples.layout)
-    sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
-    for name, mask in sample_masks.items():
-        if not mask.any():
-            raise ClimannError(
-                f"the {name} block ({split.descriptions[name]}) has no sample with "
-                f"'{config.data.target}' and every feature present"
-            )
-    train_mask, dtype = sample_masks["train"], config.model.dtype
-    input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)
-    if isinstance(samples, FieldSamples):
-        target_scaler = _pooled_scaler(samples.target[train_mask], config.data.target)
-        scaled_target = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
-        target_mask = samples.mask
-    else:
-        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,))
-        scaled_target, target_mask = target_scaler.transform(samples.target, dtype), None
-    return PreparedData(
-        samples=samples,
-        split=split,
-        sample_masks=sample_masks,
-        input_scaler=input_scaler,
-        target_scaler=target_scaler,
-        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
-        scaled_target=scaled_target,
-        target_mask=target_mask,
-    )
-
-
-def prepared_with_scalers(
-    config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False
-) -> PreparedData:
-    """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
-    given scalers — those of a trained model, never refitted on these data."""
-    samples = build_samples(config)
-    if whole_period:
-        years = [t.year for t in samples.layout.time.values]
-        split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
-    else:
-        split = split_for(config, samples.layout)
-    dtype = config.model.dtype
-    return PreparedData(
-        samples=samples,
-        split=split,
-        sample_masks={name: mask[samples.time_index] for name, mask in split.time_masks.items()},
-        input_scaler=input_scaler,
-        target_scaler=target_scaler,
-        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
-        scaled_target=target_scaler.transform(samples.target, dtype),
-    )
-
-
-def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:
-    """The pointwise sample source (None in field mode) and whether it must be streamed:
-    its samples exceed ``[data] in_memory_limit_gb``."""
-    if config.data.mode != "pointwise":
-        return None, False
-    source = pointwise_source(config, open_selected(config))
-    return source, estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
 
 
 def fit_network_streaming(
@@ -320,14 +128,6 @@ def fit_network_streaming(
         **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
     )
     return network, history, split, input_scaler, target_scaler
-
-
-def record_split(config: RunConfig, split: TimeSplit) -> RunConfig:
-    """The configuration with the split written as the year ranges actually used, so that
-    the run directory's ``config.toml`` says (and reproduces) which years were which."""
-    if split.year_ranges is None:
-        return config
-    return dataclasses.replace(config, data=dataclasses.replace(config.data, split_years=split.year_ranges))
 
 
 def training_options(config: RunConfig) -> dict:

@@ -141,7 +141,8 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
         Not a run, missing files or features, units that differ without an unambiguous
         conversion, field-mode runs (not yet supported here).
     """
-    from climann.pipeline import grid_summary, open_selected, pointwise_source
+    from climann.pipeline import grid_summary
+    from climann.preparation import open_selected, pointwise_source
 
     run = load_run(run_dir)
     if run.config.data.mode != "pointwise":
@@ -215,7 +216,8 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     from climann.evaluation.baselines import is_regular, persistence_prediction
     from climann.evaluation.report import report_markdown
     from climann.evaluation.scores import score_blocks
-    from climann.pipeline import evaluate, model_on_grid, prepared_with_scalers
+    from climann.pipeline import evaluate, model_on_grid
+    from climann.preparation import prepared_with_scalers
 
     run = load_run(run_dir)
     other = bool(data_paths)
