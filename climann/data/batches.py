@@ -1,4 +1,4 @@
-"""Shuffled mini-batches for the training loop, streamed from disk or taken from memory.
+"""Shuffled mini-batches for the training loop, streamed from disk.
 
 A :class:`BatchStream` reads a :class:`~climann.data.pointwise.PointwiseSource` one block of
 time steps (a "chunk") at a time, so its memory does not grow with the dataset. Each epoch:
@@ -10,9 +10,9 @@ time steps (a "chunk") at a time, so its memory does not grow with the dataset. 
    chunk arrives, about one chunk's worth of samples is drawn at random from the buffer and
    handed out as mini-batches ``(X, y, w)``.
 
-Data that fit in memory take the simpler :class:`InMemoryBatches` (one permutation of all
-samples per epoch); :func:`in_memory_or_stream` chooses by :func:`estimated_bytes`. Both are
-re-iterable: each ``iter()`` is one epoch.
+A stream is re-iterable: each ``iter()`` is one epoch. Data that fit in memory (by
+:func:`estimated_bytes`, against ``[data] in_memory_limit_gb``) are read at once and trained
+on as arrays instead (:mod:`climann.preparation`).
 """
 
 from __future__ import annotations
@@ -30,17 +30,11 @@ from climann.errors import ClimannError
 __all__ = [
     "Batch",
     "BatchStream",
-    "DEFAULT_IN_MEMORY_BYTES",
-    "InMemoryBatches",
     "STREAM_BLOCK_BYTES",
     "blocks_in_split",
     "estimated_bytes",
     "fit_standardizers",
-    "in_memory_or_stream",
 ]
-
-#: Below this :func:`estimated_bytes`, :func:`in_memory_or_stream` reads everything at once.
-DEFAULT_IN_MEMORY_BYTES = 2 * 2**30
 
 #: ``max_bytes`` to cut a source's time blocks with for streaming. Measured on 1° monthly
 #: data with 7 features, buffer_blocks=4: peak RSS 0.63 GB with 16 MiB blocks, 1.1 GB with
@@ -373,100 +367,3 @@ class BatchStream:
                 del drawn
         yield from _batches_of(buffer.drain(), self.batch_size, n_features, self.area_weighted)
         self._counted = n_samples
-
-
-class InMemoryBatches:
-    """Shuffled mini-batches of samples in memory; each ``iter()`` is one epoch.
-
-    Each epoch gathers the samples in a fresh random order into a buffer allocated once and
-    yields consecutive views of it: a batch is valid until the next epoch starts (copy it to
-    keep it longer). Build it with :meth:`from_arrays` or :func:`in_memory_or_stream`.
-
-    Parameters
-    ----------
-    table : ndarray, shape (n_samples, n_features + 1) or (n_samples, n_features + 2)
-        Standardised samples, one per row: the inputs, the target, then the weight when
-        ``weighted``. Used as it is (no copy).
-    n_features : int
-    weighted : bool
-    batch_size : int
-    rng : numpy.random.Generator or int
-        Source of the shuffling; epoch k is the same for the same seed.
-    """
-
-    def __init__(self, table: np.ndarray, *, n_features: int, weighted: bool, batch_size: int,
-                 rng: np.random.Generator | int) -> None:
-        _check_batching(batch_size, 1, table.dtype)
-        self._table, self._n_features, self._weighted = table, n_features, weighted
-        self.batch_size = int(batch_size)
-        self._rng = np.random.default_rng(rng)
-        self._shuffled: np.ndarray | None = None
-
-    @classmethod
-    def from_arrays(cls, inputs: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None, *,
-                    batch_size: int, rng: np.random.Generator | int) -> InMemoryBatches:
-        """Batches of standardised arrays ``X : (n, n_features)``, ``y : (n, 1)``,
-        ``w : (n,)`` or None (copied into one table of ``inputs.dtype``)."""
-        columns = [inputs, target] if weight is None else [inputs, target, weight[:, None]]
-        table = np.concatenate(columns, axis=1, dtype=inputs.dtype)
-        return cls(table, n_features=inputs.shape[1], weighted=weight is not None, batch_size=batch_size, rng=rng)
-
-    @property
-    def data(self) -> Batch:
-        """All samples, in their original order, as views (X, y, w)."""
-        return _as_batch(self._table, self._n_features, self._weighted)
-
-    def count_samples(self) -> int:
-        """Samples per epoch."""
-        return self._table.shape[0]
-
-    def __iter__(self) -> Iterator[Batch]:
-        rng = self._rng.spawn(1)[0]
-        if self._shuffled is None:
-            self._shuffled = np.empty_like(self._table)
-        np.take(self._table, rng.permutation(self.count_samples()), axis=0, out=self._shuffled, mode="clip")
-        return _batches_of(self._shuffled, self.batch_size, self._n_features, self._weighted)
-
-
-def in_memory_or_stream(
-    source: PointwiseSource,
-    blocks: Sequence[tuple[int, int]],
-    *,
-    input_scaler: Standardizer,
-    target_scaler: Standardizer,
-    batch_size: int,
-    rng: np.random.Generator | int,
-    buffer_blocks: int = 4,
-    dtype: str = "float32",
-    area_weighted: bool = False,
-    max_bytes: int = DEFAULT_IN_MEMORY_BYTES,
-) -> InMemoryBatches | BatchStream:
-    """The training batches of ``blocks``: read into memory when :func:`estimated_bytes` of
-    ``blocks`` is at most ``max_bytes``, streamed otherwise.
-
-    Parameters are those of :class:`BatchStream`; ``max_bytes`` is the limit.
-
-    Returns
-    -------
-    InMemoryBatches or BatchStream
-        Both re-iterable, yielding :class:`Batch` ``(X, y, w)``.
-    """
-    stream = BatchStream(
-        source, blocks, input_scaler=input_scaler, target_scaler=target_scaler, batch_size=batch_size,
-        rng=rng, buffer_blocks=buffer_blocks, dtype=dtype, area_weighted=area_weighted,
-    )
-    if estimated_bytes(source, stream.blocks) > max_bytes:
-        return stream
-    return InMemoryBatches(_read_all(stream), n_features=len(source.feature_names), weighted=area_weighted,
-                           batch_size=batch_size, rng=rng)
-
-
-def _read_all(stream: BatchStream) -> np.ndarray:
-    """Every chunk of ``stream`` in time order, standardised, as one table."""
-    width = len(stream.source.feature_names) + 1 + stream.area_weighted
-    table = np.empty((stream.max_samples, width), stream.dtype)
-    n_samples = 0
-    for chunk in _prefetched(stream._read, stream.blocks):
-        table[n_samples : n_samples + chunk.shape[0]] = chunk
-        n_samples += chunk.shape[0]
-    return table[:n_samples]

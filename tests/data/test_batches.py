@@ -10,11 +10,9 @@ from hypothesis import strategies as st
 
 from climann.data.batches import (
     BatchStream,
-    InMemoryBatches,
     blocks_in_split,
     estimated_bytes,
     fit_standardizers,
-    in_memory_or_stream,
 )
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
@@ -271,37 +269,6 @@ def test_the_buffer_mixes_the_chunks_it_holds(buffer_blocks):
     stream = counting_stream(chunks=8, chunk_size=10, batch_size=8, buffer_blocks=buffer_blocks)
     first = next(iter(stream)).inputs[:, 0]
     assert len(np.unique(first // 10)) >= 3
-
-
-# --- memory or stream ---------------------------------------------------------------------------------
-def test_in_memory_path_gives_the_same_samples(source, train_blocks):
-    xs, ys = fit_standardizers(source, train_blocks)
-    options = {"input_scaler": xs, "target_scaler": ys, "batch_size": 7, "rng": 0, "area_weighted": True}
-    in_memory = in_memory_or_stream(source, train_blocks, **options)
-    streamed = in_memory_or_stream(source, train_blocks, max_bytes=100, **options)
-    assert isinstance(in_memory, InMemoryBatches) and isinstance(streamed, BatchStream)
-    first, second = copied(in_memory), copied(in_memory)
-    np.testing.assert_array_equal(rows(first), rows(streamed))
-    assert not np.array_equal(first[0][0], second[0][0])
-    assert [b[0].shape[0] for b in first] == [7] * 80
-
-
-@pytest.mark.parametrize("with_weight", [pytest.param(True, id="weighted"), pytest.param(False, id="unweighted")])
-def test_in_memory_batches_from_arrays(with_weight):
-    rng = np.random.default_rng(0)
-    inputs, target = rng.normal(size=(50, 3)).astype(np.float32), rng.normal(size=(50, 1)).astype(np.float32)
-    weight = rng.uniform(size=50).astype(np.float32) if with_weight else None
-    batches = InMemoryBatches.from_arrays(inputs, target, weight, batch_size=8, rng=1)
-    first, second = copied(batches), copied(batches)
-    assert [b[0].shape[0] for b in first] == [8] * 6 + [2]
-    expected = np.column_stack([inputs, target] + ([weight] if with_weight else []))
-    for epoch in (first, second):
-        got = np.concatenate([np.column_stack([X, y] + ([w] if with_weight else [])) for X, y, w in epoch])
-        np.testing.assert_array_equal(got[np.lexsort(got.T[::-1])], expected[np.lexsort(expected.T[::-1])])
-    assert not np.array_equal(first[0][0], second[0][0])
-    assert all((w is None) != with_weight for X, y, w in first)
-    again = copied(InMemoryBatches.from_arrays(inputs, target, weight, batch_size=8, rng=1))
-    np.testing.assert_array_equal(np.concatenate([b[0] for b in again]), np.concatenate([b[0] for b in first]))
 
 
 def test_streaming_fit_equals_the_in_memory_fit(source, train_blocks):
