@@ -64,6 +64,10 @@ class DataConfig:
         instead of ``split_fractions``.
     split_gap_years : int
         Years left out between consecutive blocks, against autocorrelation leakage.
+    split_files : dict of str to list of str
+        Split by dataset instead of by years: ``{train = ["*historical*.nc"], val =
+        ["*ssp245*.nc"], test = ["*ssp585*.nc"]}``; each block is read from its own files
+        (plus ``paths``, e.g. static fields shared by all blocks), periods may overlap.
     select : dict
         One value of each extra dimension, by coordinate value: ``{"plev": 85000}``.
     region : tuple of float
@@ -80,7 +84,12 @@ class DataConfig:
     lags : dict of str to tuple of int
         ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features.
     global_means : tuple of str
-        Variables whose area-weighted mean over the grid is a feature (pattern scaling).
+        Variables whose area-weighted mean over the files' whole grid (not only the selected
+        ``region``) is a feature, ``<name>_global_mean`` (pattern scaling).
+    regional_means : dict of str to list of float
+        ``{tos = [-5, 5, 190, 240]}``: the variable's area-weighted mean over a box
+        ``[south, north, west, east]`` (several boxes: 4 more numbers each) is a feature,
+        ``<name>_mean_5S-5N_190E-240E``; the box may lie outside the selected ``region``.
     anomalies : tuple of str
         Variables whose anomaly (value minus the training years' mean for its calendar
         month, at that cell) is a feature: ``<name>_anomaly``.
@@ -104,6 +113,7 @@ class DataConfig:
     split_fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
+    split_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
     select: dict[str, float | str] = field(default_factory=dict)
     region: tuple[float, ...] = ()
     time_range: tuple[str, ...] = ()
@@ -114,6 +124,7 @@ class DataConfig:
     sample_fraction: float = 1.0
     lags: dict[str, tuple[int, ...]] = field(default_factory=dict)
     global_means: tuple[str, ...] = ()
+    regional_means: dict[str, tuple[float, ...]] = field(default_factory=dict)
     anomalies: tuple[str, ...] = ()
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
     mode: str = "pointwise"
@@ -325,6 +336,10 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
         type, or a value out of range.
     """
     _reject_unknown(settings.keys(), SECTIONS, "section")
+    data = settings.get("data")
+    if isinstance(data, dict) and data.get("split_files") and "paths" not in data:
+        # With a split by dataset every file may belong to a block: no default sample path.
+        settings = {**settings, "data": {**data, "paths": []}}
     sections = {}
     for name, schema in SECTIONS.items():
         values = settings.get(name, {})
@@ -419,7 +434,7 @@ def _check_ranges(config: RunConfig) -> None:
         value = getattr(getattr(config, section), key)
         if value not in choices:
             raise ClimannError(f"[{section}] {key} = '{value}' is not one of: {', '.join(choices)}")
-    if not data.paths:
+    if not data.paths and not data.split_files:
         raise ClimannError("[data] paths is empty: give at least one NetCDF file or glob")
     if not data.target:
         raise ClimannError("[data] target is empty: name the variable to predict")
@@ -491,10 +506,31 @@ def _check_data_selection(data: DataConfig) -> None:
                 "split_years must be {train = [first, last], val = [first, last], test = [first, last]}, "
                 f"got {data.split_years}"
             )
+    problems += _split_files_problems(data)
+    for name, values in data.regional_means.items():
+        if not values or len(values) % 4 or any(abs(lat) > 90 for i, lat in enumerate(values) if i % 4 < 2):
+            problems.append(
+                f"regional_means.{name} must be [south, north, west, east] (|latitude| ≤ 90), "
+                f"or several such boxes one after another; got {list(values)}"
+            )
     if data.mode == "field" and (data.lags or data.anomalies or data.sample_fraction < 1):
         problems.append("lags, anomalies and sample_fraction apply to mode = \"pointwise\" only")
     if problems:
         raise ClimannError(f"[data] {problems[0]}")
+
+
+def _split_files_problems(data: DataConfig) -> list[str]:
+    """What is wrong with a split by dataset, if one is configured."""
+    if not data.split_files:
+        return []
+    if set(data.split_files) != {"train", "val", "test"} or not all(data.split_files.values()):
+        return [
+            'split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}, '
+            f"got {data.split_files}"
+        ]
+    if data.split_years or data.split_gap_years:
+        return ["split_files splits by dataset: leave split_years and split_gap_years unset"]
+    return []
 
 
 def _check_training_options(training: TrainingConfig) -> None:

@@ -150,7 +150,7 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
     if run.config.data.anomalies:
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
-    config = dataclasses.replace(run.config, data=dataclasses.replace(run.config.data, paths=tuple(map(str, files))))
+    config = dataclasses.replace(run.config, data=dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={}))
     notes: list[str] = []
     dataset = open_selected(config)
     had_target = config.data.target in dataset
@@ -228,7 +228,7 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     config = run.config
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files))
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other)
     if other:
         truth, model = model_on_grid(data, run.network)

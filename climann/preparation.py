@@ -15,15 +15,16 @@ import numpy as np
 import xarray as xr
 
 from climann.config import DEFAULT_SAMPLE_PATH, RunConfig
+from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
-from climann.data.open import expand_paths, open_dataset
+from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
-from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_year_ranges, split_time_blocks
+from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
 from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -71,25 +72,52 @@ def ensure_sample_data(config: RunConfig) -> None:
 
 
 def resolve_inputs(config: RunConfig) -> RunConfig:
-    """The configuration with its path patterns expanded to absolute file paths."""
-    files = expand_paths(config.data.paths)
-    data = dataclasses.replace(config.data, paths=tuple(str(f) for f in files))
+    """The configuration with its path patterns (and those of ``split_files``) expanded to
+    absolute file paths."""
+    def absolute(patterns: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(str(f) for f in expand_paths(patterns))
+
+    blocks = {name: absolute(patterns) for name, patterns in config.data.split_files.items()}
+    data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks)
     return dataclasses.replace(config, data=data)
 
 
-def open_selected(config: RunConfig) -> xr.Dataset:
-    """The configured files, opened lazily and subset as ``[data]`` says."""
+def _open_subset(config: RunConfig, files: tuple[str, ...]) -> xr.Dataset:
+    """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
+    (over the whole grid or their own boxes, not only the selected region) attached as
+    variables ``<name>_global_mean`` and ``<name>_mean_<box>``."""
     data = config.data
-    return subset_dataset(
-        open_dataset([Path(p) for p in data.paths], rename=data.rename),
+    whole_grid = subset_dataset(
+        open_dataset([Path(p) for p in files], rename=data.rename),
         select=data.select,
-        region=data.region,
         time_range=data.time_range,
         months=data.months,
         seasons=data.seasons,
         time_stride=data.time_stride,
-        grid_stride=data.grid_stride,
     )
+    where = ", ".join(Path(f).name for f in files)
+    series = area_mean_features(
+        whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
+    )
+    selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
+    clashes = [name for name in series if name in selected.variables]
+    if clashes:
+        raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
+    return selected.assign(series)
+
+
+def open_selected(config: RunConfig) -> xr.Dataset:
+    """The configured files, opened lazily and subset as ``[data]`` says.
+
+    With ``split_files`` each block's files (plus ``paths``) are opened and subset on their
+    own and concatenated along time in the order train, val, test; the coordinate
+    :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
+    """
+    data = config.data
+    if not data.split_files:
+        return _open_subset(config, data.paths)
+    parts = [_open_subset(config, (*data.paths, *data.split_files[name])) for name in SPLIT_NAMES]
+    return concat_blocks(parts, SPLIT_NAMES)
 
 
 def pointwise_source(
@@ -114,7 +142,7 @@ def pointwise_source(
         predictors=data.predictors,
         features=data.features,
         lags=data.lags,
-        global_means=data.global_means,
+        area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
         anomalies=climatologies,
         sample_fraction=data.sample_fraction,
         seed=config.training.seed,
@@ -125,6 +153,8 @@ def pointwise_source(
 
 def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     """The configured train/val/test blocks over the layout's time axis."""
+    if layout.time_blocks:
+        return split_by_blocks(layout.time_blocks, [t.year for t in layout.time.values])
     years = np.array([t.year for t in layout.time.values])
     if config.data.split_years:
         return split_by_year_ranges(years, config.data.split_years)
@@ -135,9 +165,11 @@ def build_samples(config: RunConfig, source: PointwiseSource | None = None) -> P
     """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode."""
     data = config.data
     if data.mode == "field":
+        dataset = open_selected(config)
         return build_field_samples(
-            open_selected(config), target=data.target, predictors=data.predictors, features=data.features,
-            field_inputs=data.field_inputs, global_means=data.global_means, source_files=list(data.paths),
+            dataset, target=data.target, predictors=data.predictors, features=data.features,
+            field_inputs=data.field_inputs, source_files=list(data.paths),
+            area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
         )
     return (source or pointwise_source(config, open_selected(config))).read_all()
 

@@ -93,13 +93,13 @@ def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
     result = runner.invoke(app, [
         "train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
         "--region", "-60,60,300,60", "--seasons", "DJF,JJA", "--lags", "tas=1", "--global-means", "rsdt",
-        "--select", "height=2", "--sample-fraction", "0.5",
+        "--select", "height=2", "--sample-fraction", "0.5", "--regional-means", "clt=-30,30,150,-150",
     ])
     assert result.exit_code == 0, result.output
     config = (out / "config.toml").read_text()
     for line in ('region = [-60.0, 60.0, 300.0, 60.0]', 'seasons = ["DJF", "JJA"]', 'lags = {"tas" = [1]}',
                  'global_means = ["rsdt"]', 'select = {"height" = 2.0}', "sample_fraction = 0.5",
-                 'split_years = {"train" = '):
+                 'split_years = {"train" = ', 'regional_means = {"clt" = [-30.0, 30.0, 150.0, -150.0]}'):
         assert line in config, line
     import xarray as xr
     with xr.open_dataset(out / "predictions.nc") as predictions:
@@ -107,6 +107,21 @@ def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
         assert months == {12, 1, 2, 6, 7, 8}
         assert predictions["lat"].values.max() <= 60 and predictions["lat"].values.min() >= -60
     assert set(json.loads((out / "metrics.json").read_text())["n_samples"]) == {"train", "val", "test"}
+    from climann.model import Network
+    features = Network.load(out / "model.npz").metadata["features"]
+    assert {"rsdt_global_mean", "clt_mean_30S-30N_150E-150W"} <= set(features)
+
+
+def test_split_files_option_trains_on_one_file_and_tests_on_another(tiny_sample, tmp_path):
+    out = tmp_path / "by-dataset"
+    result = runner.invoke(app, [
+        "train", "--split-files", f"train={tiny_sample}", "--split-files", f"val={tiny_sample}",
+        "--split-files", f"test={tiny_sample}", "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
+    ])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["split_periods"]["test"].endswith("(test files)")
+    assert metrics["n_samples"]["train"] == metrics["n_samples"]["test"]  # the same file in each block
 
 
 @pytest.mark.parametrize(
@@ -116,6 +131,10 @@ def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
         pytest.param(["--time-range", "1900,1901"], "time selection .* is empty", id="empty-time"),
         pytest.param(["--select", "plev=850"], "no dimension 'plev'", id="select-missing-dim"),
         pytest.param(["--lags", "tas"], "not of the form KEY=VALUE", id="lags-form"),
+        pytest.param(["--regional-means", "tas=0,10,20"], r"regional_means.tas must be \[south", id="regional-box"),
+        pytest.param(["--split-files", "train=x.nc"], "split_files must give files for each block", id="split-files-blocks"),
+        pytest.param(["--split-files", "train=/nonexistent/*.nc", "--split-files", "val=a.nc", "--split-files", "test=b.nc"],
+                     "no file matches '/nonexistent/", id="split-files-no-match"),
     ],
 )
 def test_bad_data_options_exit_2(tiny_sample, tmp_path, arguments, message):

@@ -9,13 +9,14 @@ left out of the inputs; time steps with any other missing input are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from climann.data.area_means import area_mean_features
 from climann.data.layout import GridLayout
 from climann.data.pointwise import area_weighted_mean, derived_columns
 from climann.data.variables import grid_layout, on_grid, require_variable
@@ -78,6 +79,7 @@ def build_field_samples(
     field_inputs: str = "mean",
     global_means: Sequence[str] = (),
     source_files: Sequence[str] = (),
+    area_means: Mapping[str, xr.DataArray] | None = None,
 ) -> FieldSamples:
     """Build field samples from a (lazy) dataset; reads the target and predictors once.
 
@@ -95,8 +97,11 @@ def build_field_samples(
         Each predictor as its area-weighted mean (one feature) or as its cells (one
         feature per cell).
     global_means : sequence of str
-        Further variables given as their area-weighted mean.
+        Further variables given as their area-weighted mean over this dataset's grid.
     source_files : sequence of str
+    area_means : mapping of str to xarray.DataArray, optional
+        Further input columns by name: lazy series on this dataset's time axis (e.g. global
+        or regional means over a larger grid, see :mod:`climann.data.area_means`).
 
     Raises
     ------
@@ -111,7 +116,7 @@ def build_field_samples(
         raise ClimannError(f"feature(s) {', '.join(spatial)} vary across the map, not in time; field mode cannot use them")
     layout = grid_layout(dataset, target, source_files)
     grid_dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    names = dict.fromkeys((target, *predictors, *global_means))
+    names = dict.fromkeys((target, *predictors))
     fields = {name: on_grid(require_variable(dataset, name, where), grid_dims, needs_time=False) for name in names}
     static = [name for name, field in fields.items() if layout.time.name not in field.dims]
     if static:
@@ -119,13 +124,14 @@ def build_field_samples(
             f"'{static[0]}' is a static (lat, lon) field: in field mode each sample is a time step, "
             "so it is the same for every sample and adds nothing; remove it"
         )
-    loaded = xr.Dataset(fields).astype(np.float32).load()
+    series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
+    loaded = xr.Dataset({**fields, **series}).astype(np.float32).load()
     area = layout.cell_area_weights()
     columns: dict[str, np.ndarray] = {}
     for name in predictors:
         columns.update(_predictor_columns(name, loaded[name].values, area, field_inputs))
-    for name in global_means:
-        columns[f"{name}_global_mean"] = area_weighted_mean(loaded[name].values, area)
+    for name in series:
+        columns[name] = loaded[name].values
     for name, (_, values) in derived_columns(layout, features).items():
         columns[name] = values
     inputs = np.stack(list(columns.values()), axis=1).astype(np.float32) if columns else np.empty((layout.shape[0], 0), np.float32)

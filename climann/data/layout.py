@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+#: A coordinate along time naming the split block of each step when the blocks come from
+#: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
+SPLIT_BLOCK_COORDINATE = "climann_split_block"
+
+
 @dataclass(frozen=True)
 class Coordinate:
     """One coordinate axis as plain data: its name, values and CF attributes."""
@@ -39,6 +44,10 @@ class GridLayout:
         The input files.
     latitude_bounds, longitude_bounds : ndarray, shape (n, 2), optional
         Cell edges in degrees, when the input has CF bounds.
+    time_blocks : tuple of str
+        With a split by dataset, the block (``train``, ``val``, ``test``) each time step was
+        read for; the time axis is then the blocks' axes one after another and may repeat
+        dates (two scenarios over the same years). Empty otherwise.
     """
 
     time: Coordinate
@@ -52,6 +61,7 @@ class GridLayout:
     source_files: tuple[str, ...] = ()
     latitude_bounds: np.ndarray | None = None
     longitude_bounds: np.ndarray | None = None
+    time_blocks: tuple[str, ...] = ()
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -109,3 +119,16 @@ class GridLayout:
             by_longitude = np.ones(len(self.longitude.values))
         area = np.outer(by_latitude, by_longitude)
         return area / area.mean()
+
+
+def segment_starts(time_blocks: tuple[str, ...], n_time: int) -> np.ndarray:
+    """For each time step, the index of the first step of its contiguous block, shape (n_time,).
+
+    Without blocks the whole axis is one segment (all zeros): "k steps earlier" never
+    crosses from one dataset's time axis into another's.
+    """
+    if not time_blocks:
+        return np.zeros(n_time, dtype=np.int64)
+    labels = np.asarray(time_blocks)
+    new_segment = np.concatenate([[True], labels[1:] != labels[:-1]])
+    return np.maximum.accumulate(np.where(new_segment, np.arange(n_time), 0))

@@ -12,6 +12,7 @@ import dask
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.errors import ClimannError
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -144,6 +145,39 @@ def open_dataset(
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
     return _with_bounds_in_memory(merged)
+
+
+def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Dataset:
+    """Datasets of the split blocks (e.g. one scenario each) one after another along time.
+
+    Time-varying variables are concatenated; static fields and bounds are taken from the
+    first block. The coordinate :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` names the
+    block of each step, since dates may repeat (two scenarios over the same years).
+
+    Raises
+    ------
+    ClimannError
+        If the blocks are on different grids or lack a variable of the first block.
+    """
+    time_name = find_coordinate(parts[0], "time")
+    grids = {_grid_summary(part) for part in parts}
+    if len(grids) > 1:
+        raise ClimannError(
+            f"the split blocks are on different grids ({' / '.join(sorted(grids))}); put them on one grid first"
+        )
+    for name, part in zip(names[1:], parts[1:]):
+        missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
+        if missing:
+            raise ClimannError(f"the {name} block's files lack '{missing[0]}', which the {names[0]} block has")
+    labels = [label for name, part in zip(names, parts) for label in [name] * part.sizes[time_name]]
+    try:
+        combined = xr.concat(
+            list(parts), dim=time_name, data_vars="minimal", coords="minimal", compat="override",
+            join="override", combine_attrs="drop_conflicts",
+        )
+    except (ValueError, xr.MergeError) as error:
+        raise ClimannError(f"the split blocks do not combine along {time_name}: {error}") from None
+    return combined.assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 
 def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
-from climann.data.layout import GridLayout
+from climann.data.layout import GridLayout, segment_starts
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -104,12 +105,15 @@ def area_weighted_mean(fields: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.divide(weighted, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
-def _shifted(values: np.ndarray, *, start: int, first: int, lag: int, n_steps: int) -> np.ndarray:
+def _shifted(
+    values: np.ndarray, *, start: int, first: int, lag: int, n_steps: int, earliest: np.ndarray | None = None
+) -> np.ndarray:
     """Values at t − ``lag`` for t in [start, start + n_steps), from an array that begins at
-    time step ``first``; NaN where t − lag < 0 (no earlier data)."""
+    time step ``first``; NaN where t − lag is before ``earliest[t]`` (default 0): no earlier
+    data, or earlier data from another dataset (see :func:`~climann.data.layout.segment_starts`)."""
     out = np.full((n_steps,) + values.shape[1:], np.nan, dtype=values.dtype)
     times = np.arange(start, start + n_steps)
-    have = times - lag >= 0
+    have = times - lag >= (0 if earliest is None else earliest[times])
     out[have] = values[times[have] - lag - first]
     return out
 
@@ -135,8 +139,12 @@ class PointwiseSource:
         ``{"tas": [1, 12]}`` adds the columns ``tas_lag1`` and ``tas_lag12``: the value
         at the same cell k time steps earlier (the target may be lagged).
     global_means : sequence of str
-        Variables whose area-weighted mean over the grid at each time step is a feature
-        (``<name>_global_mean``; pattern-scaling style).
+        Variables whose area-weighted mean over this dataset's grid at each time step is a
+        feature (``<name>_global_mean``; pattern-scaling style).
+    area_means : mapping of str to xarray.DataArray, optional
+        Further feature columns that vary in time only, by name: lazy series on this
+        dataset's time axis (e.g. global or regional means over a larger grid than the one
+        selected, from :func:`climann.data.area_means.area_mean_features`).
     anomalies : mapping of str to ndarray, shape (12, n_lat, n_lon)
         ``{name: climatology}``: adds ``<name>_anomaly``, the value minus the climatology
         of its calendar month (see :func:`climann.data.climatology.monthly_climatology`).
@@ -171,11 +179,12 @@ class PointwiseSource:
         source_files: Sequence[str] = (),
         anomalies: Mapping[str, np.ndarray] | None = None,
         require_target: bool = True,
+        area_means: Mapping[str, xr.DataArray] | None = None,
     ) -> None:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
         anomalies = dict(anomalies or {})
-        names = dict.fromkeys((target, *predictors, *lags, *global_means, *anomalies))
+        names = dict.fromkeys((target, *predictors, *lags, *anomalies))
         variables = {name: require_variable(dataset, name, where) for name in names}
         self.layout = grid_layout(dataset, target, source_files)
         self._time_dim = self.layout.time.name
@@ -184,15 +193,16 @@ class PointwiseSource:
             name: on_grid(variable, grid_dims, needs_time=(name == target or name in lags))
             for name, variable in variables.items()
         }
+        self._series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
         self._climatologies = anomalies
         self._months = month_of_each_step(self.layout.time.values)
-        self._columns = self._plan_columns(target, predictors, features, lags, global_means)
+        self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
+        self._columns = self._plan_columns(target, predictors, features, lags)
         self._max_lag = max((k for steps in lags.values() for k in steps), default=0)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
-        self._area = self.layout.cell_area_weights()
 
-    def _plan_columns(self, target, predictors, features, lags, global_means) -> dict[str, tuple]:
+    def _plan_columns(self, target, predictors, features, lags) -> dict[str, tuple]:
         """Each feature column: (kind, axis, variable, lag) or (kind, axis, values)."""
         columns: dict[str, tuple] = {}
         for name in predictors:
@@ -201,8 +211,8 @@ class PointwiseSource:
         for name, steps in lags.items():
             for lag in steps:
                 columns[f"{name}_lag{lag}"] = ("variable", "grid", name, lag)
-        for name in global_means:
-            columns[f"{name}_global_mean"] = ("global_mean", "time", name, 0)
+        for name in self._series:
+            columns[name] = ("series", "time", name, 0)
         for name in self._climatologies:
             columns[f"{name}_anomaly"] = ("anomaly", "grid", name, 0)
         for name, (axis, values) in derived_columns(self.layout, features).items():
@@ -228,9 +238,9 @@ class PointwiseSource:
     def _load(self, start: int, stop: int) -> tuple[int, dict[str, np.ndarray]]:
         """Read the block's variables (and the lag margin before it) in one dask compute."""
         first = max(0, start - self._max_lag)
-        block = xr.Dataset(self._on_grid).isel({self._time_dim: slice(first, stop)})
+        block = xr.Dataset({**self._on_grid, **self._series}).isel({self._time_dim: slice(first, stop)})
         loaded = block.astype(np.float32).load()
-        return first, {name: loaded[name].values for name in self._on_grid}
+        return first, {name: loaded[name].values for name in (*self._on_grid, *self._series)}
 
     def _column_values(self, spec: tuple, arrays: dict, start: int, first: int, n_steps: int) -> tuple[str, np.ndarray]:
         kind, axis = spec[0], spec[1]
@@ -239,12 +249,11 @@ class PointwiseSource:
             return axis, values[start : start + n_steps] if axis == "time" else values
         name, lag = spec[2], spec[3]
         values = arrays[name]
-        if kind == "global_mean":
-            fields = values[start - first :] if values.ndim == 3 else np.broadcast_to(values, (n_steps, *values.shape))
-            return axis, area_weighted_mean(fields, self._area)
+        if kind == "series":
+            return axis, values[start - first :]
         if axis == "cell":
             return axis, values
-        shifted = _shifted(values, start=start, first=first, lag=lag, n_steps=n_steps)
+        shifted = _shifted(values, start=start, first=first, lag=lag, n_steps=n_steps, earliest=self._segment_starts)
         if kind == "anomaly":  # x − clim[month(t)], the climatology of the training years
             return axis, shifted - self._climatologies[name][self._months[start : start + n_steps] - 1]
         return axis, shifted

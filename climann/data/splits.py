@@ -123,3 +123,28 @@ def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]])
         raise ClimannError(f"the split blocks overlap: {descriptions}")
     year_ranges = {name: (int(ranges[name][0]), int(ranges[name][1])) for name in SPLIT_NAMES}
     return TimeSplit(time_masks=masks, descriptions=descriptions, year_ranges=year_ranges)
+
+
+def split_by_blocks(time_blocks: Sequence[str], years: Sequence[int]) -> TimeSplit:
+    """Blocks read from different files (a split by dataset): each time step's block is given.
+
+    Parameters
+    ----------
+    time_blocks : sequence of str, length n_time
+        ``"train"``, ``"val"`` or ``"test"`` for each step.
+    years : sequence of int, length n_time
+        The year of each step, for the descriptions.
+
+    Raises
+    ------
+    ClimannError
+        If a block has no time step (e.g. its files hold no step in the selected period).
+    """
+    labels, years = np.asarray(time_blocks), np.asarray(years)
+    masks, descriptions = {}, {}
+    for name in SPLIT_NAMES:
+        masks[name] = labels == name
+        if not masks[name].any():
+            raise ClimannError(f"the {name} block's files have no time step in the selected period")
+        descriptions[name] = f"{years[masks[name]].min()}–{years[masks[name]].max()} ({name} files)"
+    return TimeSplit(time_masks=masks, descriptions=descriptions)

@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.errors import ClimannError
 
 
@@ -124,4 +124,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         target_name=target,
         target_attrs={k: v for k, v in dataset[target].attrs.items()},
         source_files=tuple(str(f) for f in source_files),
+        time_blocks=(
+            tuple(str(label) for label in dataset[SPLIT_BLOCK_COORDINATE].values)
+            if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
+        ),
     )

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import Coordinate, GridLayout, segment_starts
 
 
 def layout(latitudes, *, latitude_bounds=None, longitudes=(0.0, 90.0, 180.0, 270.0)):
@@ -31,3 +31,9 @@ def test_to_grid_puts_values_back_and_fills_nan():
     grid = layout([-60.0, 0.0, 60.0]).to_grid(np.array([1.0, 2.0]), np.array([0, 23]))
     assert grid.shape == (2, 3, 4) and grid[0, 0, 0] == 1.0 and grid[1, 2, 3] == 2.0
     assert np.isnan(grid).sum() == 22
+
+
+def test_segment_starts_mark_the_first_step_of_each_contiguous_block():
+    labels = ("train", "train", "train", "val", "val", "test", "test", "test")
+    np.testing.assert_array_equal(segment_starts(labels, 8), [0, 0, 0, 3, 3, 5, 5, 5])
+    np.testing.assert_array_equal(segment_starts((), 3), [0, 0, 0])

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from climann.data.open import expand_paths, open_dataset
+from climann.data.layout import SPLIT_BLOCK_COORDINATE
+from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
@@ -96,3 +97,27 @@ def test_a_rename_that_does_not_apply_is_an_error(tmp_path):
         open_dataset([tmp_path / "a.nc"], rename={"b*.nc": {"tas": "x"}})
     with pytest.raises(ClimannError, match="rename: 'air' is not in a.nc"):
         open_dataset([tmp_path / "a.nc"], rename={"a.nc": {"air": "x"}})
+
+
+# --- blocks of a split by dataset -----------------------------------------------------------
+def test_blocks_are_concatenated_along_time_with_their_labels(write_grid):
+    parts = [open_dataset([write_grid(f"{name}.nc", n_years=years, seed=seed)])
+             for name, years, seed in (("a", 2, 0), ("b", 1, 1), ("c", 1, 2))]
+    combined = concat_blocks(parts, ("train", "val", "test"))
+    assert combined.sizes["time"] == 48
+    labels = combined[SPLIT_BLOCK_COORDINATE].values
+    assert list(labels[[0, 23, 24, 35, 36, 47]]) == ["train", "train", "val", "val", "test", "test"]
+    np.testing.assert_array_equal(combined["pred"].values[24:36], parts[1]["pred"].values)
+    np.testing.assert_array_equal(combined["static"].values, parts[0]["static"].values)  # static: from the first
+    # the dates repeat (each file covers 2000…): kept as they are
+    assert combined["time"].values[24] == combined["time"].values[0]
+
+
+def test_blocks_on_different_grids_or_without_a_variable_are_refused(write_grid):
+    first = open_dataset([write_grid("a.nc")])
+    other_grid = open_dataset([write_grid("b.nc", n_lat=6)])
+    with pytest.raises(ClimannError, match="split blocks are on different grids"):
+        concat_blocks([first, other_grid, first], ("train", "val", "test"))
+    fewer = first.drop_vars("pred")
+    with pytest.raises(ClimannError, match="val block's files lack 'pred'"):
+        concat_blocks([first, fewer, first], ("train", "val", "test"))

@@ -134,3 +134,18 @@ def test_sample_fraction_is_seeded_and_independent_of_blocks():
     assert 0.2 < whole.size / dataset["tas"].size < 0.4
     other = PointwiseSource(dataset, target="tas", predictors=("pred",), features=(), sample_fraction=0.3, seed=6)
     assert not np.array_equal(other.read(0, other.n_time).flat_index, whole)
+
+
+def test_lags_do_not_reach_into_another_dataset_block():
+    from climann.data.layout import SPLIT_BLOCK_COORDINATE
+    from climann.data.open import concat_blocks
+
+    parts = [grid_dataset(n_years=1, seed=seed) for seed in (0, 1, 2)]
+    combined = concat_blocks(parts, ("train", "val", "test"))
+    assert SPLIT_BLOCK_COORDINATE in combined.coords
+    samples = build(combined, predictors=(), features=(), lags={"pred": (1,)})
+    t, i, j = np.unravel_index(samples.flat_index, samples.layout.shape)
+    # the first step of each 12-month block has no step before it in its own file
+    assert not np.isin(t, [0, 12, 24]).any()
+    assert set(np.unique(t)) == set(range(36)) - {0, 12, 24}
+    np.testing.assert_array_equal(samples.inputs[:, 0], combined["pred"].values[t - 1, i, j])

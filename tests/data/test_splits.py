@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from climann.data.splits import split_by_year_ranges, split_time_blocks
+from climann.data.splits import split_by_blocks, split_by_year_ranges, split_time_blocks
 from climann.errors import ClimannError
 
 
@@ -63,3 +63,18 @@ def test_explicit_year_ranges():
 def test_bad_year_ranges(ranges, message):
     with pytest.raises(ClimannError, match=message):
         split_by_year_ranges(np.repeat(np.arange(1980, 2000), 12), ranges)
+
+
+# --- split by dataset -----------------------------------------------------------------------
+def test_blocks_by_dataset_follow_the_labels_and_describe_their_years():
+    labels = ["train"] * 4 + ["val"] * 2 + ["test"] * 2
+    years = [2000, 2000, 2001, 2001, 2000, 2000, 2000, 2001]
+    split = split_by_blocks(labels, years)
+    np.testing.assert_array_equal(split.time_masks["val"], [0, 0, 0, 0, 1, 1, 0, 0])
+    assert split.descriptions["test"] == "2000–2001 (test files)"
+    assert split.year_ranges is None  # the years overlap: the blocks are the files, not years
+
+
+def test_a_block_without_steps_is_refused():
+    with pytest.raises(ClimannError, match="val block's files have no time step"):
+        split_by_blocks(["train", "test"], [2000, 2001])

@@ -1,0 +1,100 @@
+"""Area-weighted global and regional means as features: checked against hand-computed sums."""
+
+from __future__ import annotations
+
+import dask
+import numpy as np
+import pytest
+
+from climann.data.area_means import (
+    area_mean_features,
+    area_mean_names,
+    area_mean_series,
+    region_label,
+    regional_boxes,
+)
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+def hand_mean(dataset, name, lat_keep, lon_keep):
+    """Σ cos φ · x / Σ cos φ over present cells of the chosen rows and columns."""
+    field = dataset[name].values[:, lat_keep][:, :, lon_keep].astype(np.float64)
+    weights = np.cos(np.deg2rad(dataset["lat"].values[lat_keep]))[:, None] * np.ones(lon_keep.sum())
+    present = np.isfinite(field)
+    return np.nansum(field * weights, axis=(1, 2)) / (present * weights).sum(axis=(1, 2))
+
+
+def test_global_mean_is_the_cos_latitude_weighted_mean_skipping_missing_cells():
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    series = area_mean_series(dataset, "landonly").values
+    hand = hand_mean(dataset, "landonly", np.ones(3, bool), np.ones(4, bool))
+    np.testing.assert_allclose(series, hand, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("lon_start", "box"),
+    [
+        pytest.param(0.0, (-90, 90, 300, 60), id="0-360-box-across-prime-meridian"),
+        pytest.param(-180.0, (-90, 90, -60, 60), id="pm180-box-across-prime-meridian"),
+        pytest.param(-180.0, (-90, 90, 120, -120), id="pm180-box-across-dateline"),
+        pytest.param(0.0, (0, 90, 120, 240), id="0-360-northern-box"),
+    ],
+)
+def test_regional_mean_covers_exactly_the_cells_in_the_box(lon_start, box):
+    dataset = grid_dataset(n_lat=4, n_lon=6, lon_start=lon_start)
+    lat, lon = dataset["lat"].values, dataset["lon"].values
+    south, north, west, east = box
+    lat_keep = (lat >= south) & (lat <= north)
+    lon_keep = (lon - west) % 360 <= (east - west) % 360
+    assert 0 < lon_keep.sum() < lon.size
+    series = area_mean_series(dataset, "pred", region=box).values
+    np.testing.assert_allclose(series, hand_mean(dataset, "pred", lat_keep, lon_keep), rtol=1e-6)
+
+
+def test_cell_bounds_give_the_weights_when_present():
+    dataset = grid_dataset(n_lat=2, n_lon=2)
+    # unequal cells: the southern row spans -90..-10, the northern -10..90
+    dataset["lat"].attrs["bounds"] = "lat_bnds"
+    dataset["lat_bnds"] = (("lat", "nv"), np.array([[-90.0, -10.0], [-10.0, 90.0]]))
+    weights = np.abs(np.sin(np.deg2rad([-10.0, 90.0])) - np.sin(np.deg2rad([-90.0, -10.0])))
+    field = dataset["pred"].values.astype(np.float64)
+    hand = (field * weights[None, :, None]).sum(axis=(1, 2)) / (2 * weights.sum())
+    np.testing.assert_allclose(area_mean_series(dataset, "pred").values, hand, rtol=1e-6)
+
+
+def test_series_stay_lazy_until_computed(write_grid):
+    path = write_grid("lazy.nc")
+
+    def raising(graph, keys, **kwargs):
+        raise AssertionError("dask computed before the batch boundary")
+
+    with dask.config.set(scheduler=raising):
+        features = area_mean_features(open_dataset([path]), global_means=("pred",), regional_means={"pred": (0, 90, 0, 180)})
+    assert list(features) == ["pred_global_mean", "pred_mean_0N-90N_0E-180E"]
+    assert all(series.chunks is not None for series in features.values())
+
+
+def test_names_match_the_features_and_the_label_reads_like_a_box():
+    assert region_label((-5, 5, 190, 240)) == "5S-5N_190E-240E"
+    assert region_label((-30.5, 0, -170, 170)) == "30.5S-0N_170W-170E"
+    names = area_mean_names(("tas",), {"pred": (-5, 5, 190, 240, 0, 90, 0, 360)})
+    assert names == ["tas_global_mean", "pred_mean_5S-5N_190E-240E", "pred_mean_0N-90N_0E-360E"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [pytest.param((), id="empty"), pytest.param((0, 10, 20), id="three"), pytest.param((0, 95, 0, 10), id="latitude")],
+)
+def test_bad_boxes_are_refused(values):
+    with pytest.raises(ClimannError, match="regional_means.tos"):
+        regional_boxes(values, "tos")
+
+
+def test_a_box_without_cells_and_a_static_variable_are_refused():
+    dataset = grid_dataset(n_lat=2, n_lon=4)
+    with pytest.raises(ClimannError, match="contains no grid cell"):
+        area_mean_series(dataset, "pred", region=(10, 20, 0, 1))
+    with pytest.raises(ClimannError, match="lacks time"):
+        area_mean_series(dataset, "static")
