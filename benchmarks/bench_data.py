@@ -11,6 +11,10 @@ fresh processes, so that each one's peak memory is its own:
   iterated for one epoch over every block, each batch consumed (``X.sum()``). The scalers are
   fit beforehand by a streaming fit over the first ``--fit-blocks`` blocks (timed apart).
 
+A third process times the stages (``measure_stages``): the dask/xarray read alone, and the
+read plus the feature table; the remainder of the pipeline's time is standardising,
+shuffling and batching.
+
 Both read the same bytes, so the ratio of MB/s is the ratio of times. Peak memory is the
 resident set of the pipeline process (``ru_maxrss``, and ``VmRSS`` sampled while streaming).
 The file is read from the page cache in both (it has just been written or read): this measures
@@ -66,6 +70,30 @@ def measure_raw(path: Path, steps: int) -> dict:
         n_cells = dataset.dimensions["lat"].size * dataset.dimensions["lon"].size
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "bytes": n_bytes, "samples": n_time * n_cells}
+
+
+def measure_stages(path: Path, block_mb: float) -> dict:
+    """Where the pipeline's time goes, block by block without the background thread:
+    the dask/xarray read of the variables alone, then ``PointwiseSource.read`` (the read plus
+    the feature table and the missing-value mask). The rest of the pipeline's time is
+    standardising, shuffling and batching."""
+    import numpy as np
+    import xarray as xr
+
+    from climann.data.open import open_dataset
+    from climann.data.pointwise import PointwiseSource
+
+    dataset = open_dataset([path])
+    source = PointwiseSource(dataset, target=TARGET, predictors=PREDICTORS, features=FEATURES)
+    blocks = source.time_blocks(max_bytes=int(block_mb * 2**20))
+    started = time.perf_counter()
+    for start, stop in blocks:
+        xr.Dataset({name: dataset[name] for name in TIME_VARYING}).isel(time=slice(start, stop)).astype(np.float32).load()
+    read_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for start, stop in blocks:
+        source.read(start, stop)
+    return {"dask_read_seconds": read_seconds, "samples_seconds": time.perf_counter() - started}
 
 
 class PeakRss:
@@ -154,11 +182,13 @@ def ensure_file(path: Path, *, years: int, resolution: float) -> bool:
 def measure_size(path: Path, args: argparse.Namespace) -> dict:
     steps = steps_per_block(path, args.block_mb)
     raw, pipeline = in_child("raw", path, args), in_child("pipeline", path, args)
-    return {"file_bytes": path.stat().st_size, "steps": steps, "raw": raw, "pipeline": pipeline}
+    stages = in_child("stages", path, args)
+    return {"file_bytes": path.stat().st_size, "steps": steps, "raw": raw, "pipeline": pipeline, "stages": stages}
 
 
 HEADER = (f"{'file GB':>8} {'block steps':>11} {'raw MB/s':>9} {'pipe MB/s':>9} {'pipe samples/s':>14} "
-          f"{'ratio':>6} {'epoch s':>8} {'fit s':>6} {'peak RSS MB':>11} {'ru_maxrss MB':>12}")
+          f"{'ratio':>6} {'epoch s':>8} {'fit s':>6} {'peak RSS MB':>11} {'ru_maxrss MB':>12} "
+          f"{'raw s':>6} {'dask read s':>11} {'samples s':>9}")
 
 
 def row(result: dict) -> str:
@@ -168,7 +198,8 @@ def row(result: dict) -> str:
     return (f"{result['file_bytes'] / 1e9:8.2f} {pipeline['steps_per_block']:11d} {raw_rate:9.0f} {pipe_rate:9.1f} "
             f"{pipeline['samples'] / pipeline['seconds']:14.3g} {pipe_rate / raw_rate:6.1%} "
             f"{pipeline['seconds']:8.1f} {pipeline['fit_seconds']:6.1f} {pipeline['rss_peak_streaming'] / MB:11.0f} "
-            f"{pipeline['ru_maxrss'] / MB:12.0f}")
+            f"{pipeline['ru_maxrss'] / MB:12.0f} {raw['seconds']:6.2f} {result['stages']['dask_read_seconds']:11.2f} "
+            f"{result['stages']['samples_seconds']:9.2f}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -183,7 +214,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--buffer-blocks", type=int, default=4)
     parser.add_argument("--fit-blocks", type=int, default=2, help="blocks the streaming scaler fit reads")
-    parser.add_argument("--phase", choices=("raw", "pipeline"), help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=("raw", "pipeline", "stages"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.path is not None and len(args.years) > 1:
         parser.error("--path takes one --years value")
@@ -194,6 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.phase == "raw":
         print(json.dumps(measure_raw(args.path, steps_per_block(args.path, args.block_mb))))
+        return
+    if args.phase == "stages":
+        print(json.dumps(measure_stages(args.path, args.block_mb)))
         return
     if args.phase == "pipeline":
         print(json.dumps(measure_pipeline(args.path, block_mb=args.block_mb, batch_size=args.batch_size,
