@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample.nc
 
-.PHONY: demo test bench bench-large data clean help
+.PHONY: demo test notebooks bench bench-large data clean help
 
 help:
 	@echo "make demo   install, generate $(SAMPLE), train into runs/demo/"
 	@echo "make test   install with [dev] and run the whole test suite"
+	@echo "make notebooks  run every notebook in notebooks/ (executed copies in runs/notebooks/)"
 	@echo "make data   generate $(SAMPLE)"
 	@echo "make bench  run the benchmarks in benchmarks/ (make bench-large: the > 8 GB streaming run)"
 	@echo "make clean  remove runs/, generated data and caches (keeps .venv)"
@@ -42,6 +43,10 @@ demo: $(VENV)/.installed $(SAMPLE)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
+
+# Executed copies with outputs go to runs/notebooks/; notebooks/ stays without outputs.
+notebooks: $(VENV)/.installed-dev
+	$(BIN)/python notebooks/execute.py --out runs/notebooks
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_model.py

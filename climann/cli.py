@@ -148,16 +148,28 @@ def evaluate(
 @app.command()
 @reports_errors
 def plot(
-    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
+    run_dir: Annotated[str, typer.Argument(help="A finished run directory, or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
+    out: Annotated[Path | None, typer.Option(help="With 'lesson': the folder for the lesson's figures (created if missing).")] = None,
 ) -> None:
-    """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining.
+    """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining;
+    or draw the lesson's figures (activations, gradient descent, learning rates, a loss surface).
 
-    Example: climann plot runs/demo
+    \b
+    Examples: climann plot runs/demo
+              climann plot lesson --out lesson_figures
     """
-    from climann.evaluation.figures import redraw_figures
+    from climann.evaluation.figures import draw_lesson_figures, redraw_figures
 
-    for figure in redraw_figures(run_dir, dpi=dpi):
+    if run_dir == "lesson":
+        if out is None:
+            raise ClimannError("climann plot lesson needs --out DIR, the folder for the lesson's figures")
+        figures = draw_lesson_figures(out, dpi=dpi)
+    elif out is not None:
+        raise ClimannError("--out is only for 'climann plot lesson'; a run's figures are redrawn into RUN_DIR/figures")
+    else:
+        figures = redraw_figures(Path(run_dir), dpi=dpi)
+    for figure in figures:
         typer.echo(f"figure: {figure}")
 
 

@@ -150,3 +150,35 @@ def test_info_describes_a_file_and_its_errors_exit_2(tiny_sample):
     assert "tas" in result.output and "calendar noleap" in result.output and "[data]" in result.output
     missing = run_console_script("info", "/nonexistent/*.nc")
     assert missing.returncode == 2 and missing.stderr.strip() == "climann: error: no file matches '/nonexistent/*.nc'"
+
+
+def test_plot_lesson_writes_the_lesson_figures(tmp_path):
+    out = tmp_path / "lesson"
+    result = runner.invoke(app, ["plot", "lesson", "--out", str(out), "--dpi", "30"])
+    assert result.exit_code == 0, result.output
+    names = ["activations.png", "gradient_descent.png", "learning_rates.png", "loss_surface.png"]
+    assert result.output.splitlines() == [f"figure: {out / name}" for name in names]
+    assert sorted(p.name for p in out.iterdir()) == names
+
+
+def test_plot_help_shows_both_uses():
+    help_text = runner.invoke(app, ["plot", "--help"]).output
+    assert "climann plot runs/demo" in help_text and "climann plot lesson --out" in help_text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["lesson"], "climann plot lesson needs --out DIR", id="lesson-without-out"),
+        pytest.param(["lesson", "--out", "a_file.txt"], "a_file.txt exists and is not a directory", id="out-is-a-file"),
+        pytest.param(["some_run", "--out", "figures"], "--out is only for 'climann plot lesson'", id="out-with-a-run"),
+        pytest.param(["./lesson"], "lesson/predictions.nc not found", id="a-run-directory-named-lesson"),
+    ],
+)
+def test_plot_errors_exit_2_with_one_line(tmp_path, arguments, message):
+    (tmp_path / "a_file.txt").write_text("not a folder")
+    result = run_console_script("plot", *arguments, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file.txt"]

@@ -8,7 +8,7 @@ atomically and returns its path; :func:`draw_figures` draws them all for a run a
 :func:`redraw_figures` again from a run directory.
 
 Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other diagnostics),
-``runs`` (all the figures of a run).
+``runs`` (all the figures of a run), ``lesson`` (the lesson's figures, ``climann plot lesson``).
 """
 
 from climann.evaluation.figures.style import FIGURE_FILES, symmetric_limit, value_limits
@@ -24,10 +24,13 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
 )
 from climann.evaluation.figures.runs import draw_figures, layout_from_predictions, redraw_figures
+from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
 
 __all__ = [
     "FIGURE_FILES",
+    "LESSON_FIGURE_FILES",
     "draw_figures",
+    "draw_lesson_figures",
     "label_runs",
     "layout_from_predictions",
     "plot_area_mean_series",
