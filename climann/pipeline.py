@@ -16,13 +16,13 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from climann.config import RunConfig, config_to_toml
+from climann.config import BASELINES, RunConfig, config_to_toml
 from climann.data.batches import (
     STREAM_BLOCK_BYTES,
     BatchStream,
@@ -247,22 +247,21 @@ def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.
 
 
 def gridded_predictions(
-    data: PreparedData, network: Network, *, persistence: bool = True
+    data: PreparedData, network: Network, *, persistence: bool = True, baselines: Sequence[str] = BASELINES
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The truth and every prediction (the network's and the baselines') on the grid.
+    """The truth and every prediction (the network's and the ``baselines``') on the grid.
 
     Persistence (the value one step earlier) is included when asked and the time axis is
     regular (a selection of months leaves gaps where "one step earlier" changes meaning).
     """
     layout, present = data.samples.layout, data.present
     truth, model = model_on_grid(data, network)
-    linear = fit_linear_baseline(data)
-    predictions = {
-        "model": model,
-        "climatology": climatology_prediction(truth, layout.time.values, data.split.time_masks["train"]),
-        "linear": layout.to_grid(linear[present], data.samples.flat_index),
-    }
-    if persistence and is_regular(layout.time.values):
+    predictions = {"model": model}
+    if "climatology" in baselines:
+        predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"])
+    if "linear" in baselines:
+        predictions["linear"] = layout.to_grid(fit_linear_baseline(data)[present], data.samples.flat_index)
+    if persistence and "persistence" in baselines and is_regular(layout.time.values):
         predictions["persistence"] = persistence_prediction(truth)
     return truth, predictions
 
@@ -276,7 +275,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     """
     layout = data.samples.layout
     # With a sample fraction the previous step is mostly not sampled: no persistence then.
-    truth, predictions = gridded_predictions(data, network, persistence=config.data.sample_fraction == 1)
+    truth, predictions = gridded_predictions(
+        data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
+    )
     splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
     scored = np.isfinite(truth)
     for values in predictions.values():
@@ -346,10 +347,13 @@ def write_run_files(
         layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
     )
     write_predictions(dataset, staging / "predictions.nc", layout)
-    figures = draw_figures(
-        layout, evaluation.truth, evaluation.predictions, data.split.labels(),
-        history.train_loss, history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
-    )
+    figures = []
+    if config.evaluation.figures:
+        figures = draw_figures(
+            layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
+            history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
+            dpi=config.evaluation.dpi,
+        )
     (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
     return figures
 
