@@ -274,6 +274,48 @@ def train(
     _print_summary(result)
 
 
+config_app = typer.Typer(
+    help="Write a commented configuration template, or print a resolved configuration.",
+    rich_markup_mode=None,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("init")
+@reports_errors
+def config_init(
+    path: Annotated[Path, typer.Argument(help="TOML file to write ('-': print it).")] = Path("climann.toml"),
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write a TOML template listing every key with its default and what it means.
+
+    Example: climann config init experiments/mine.toml
+    """
+    from climann.config_template import config_template, write_config_template
+
+    if str(path) == "-":
+        typer.echo(config_template(), nl=False)
+        return
+    typer.echo(f"wrote {write_config_template(path, overwrite=overwrite)}")
+
+
+@config_app.command("show")
+@reports_errors
+def config_show(
+    path: Annotated[Path | None, typer.Argument(help="TOML configuration file [default: the defaults].")] = None,
+    set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
+) -> None:
+    """Validate a configuration and print it resolved: every key, defaults filled in, --set applied.
+
+    Example: climann config show experiments/pointwise-tas.toml --set training.epochs=5
+    """
+    from climann.config import build_config, config_to_toml, load_config_file, merge_settings, parse_assignments
+
+    settings = load_config_file(path) if path else {}
+    resolved = build_config(merge_settings(settings, parse_assignments(set_values or [])))
+    typer.echo(config_to_toml(resolved), nl=False)
+
+
 def main() -> None:
     """Console-script entry point: usage errors as one line with exit code 2.
 
