@@ -1,9 +1,10 @@
 """One run: configuration → data → model → evaluation → run directory.
 
 The data are prepared by :mod:`climann.preparation` (in memory, or as a source streamed while
-training); this module trains, evaluates against the baselines and writes. The run directory is built under a temporary name next to its final place and renamed
-when every file is written, so a failed or interrupted run leaves no half-written run
-behind. Notebooks and the CLI call the same functions.
+training); this module trains, evaluates against the baselines and writes. The run
+directory is built under a temporary name next to its final place and renamed when every
+file is written, so a failed or interrupted run leaves no half-written run behind. Notebooks
+and the CLI call the same functions.
 """
 
 from __future__ import annotations

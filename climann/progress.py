@@ -185,11 +185,10 @@ class RichDisplay:
         losses = f"train_loss {history.train_loss[-1]:.5f}"
         if history.val_loss:
             losses += f"  val_loss {history.val_loss[-1]:.5f}"
-        self.progress.update(self._epochs_task, completed=epoch, count=f"{epoch}/{plan['epochs']} epochs", detail=losses)
-        self.progress.reset(
-            self._batch_task, total=plan["batches"], description=f"epoch {min(epoch + 1, plan['epochs'])}/{plan['epochs']}",
-            count="", detail="",
-        )
+        epochs = plan["epochs"]
+        self.progress.update(self._epochs_task, completed=epoch, count=f"{epoch}/{epochs} epochs", detail=losses)
+        following = f"epoch {min(epoch + 1, epochs)}/{epochs}"
+        self.progress.reset(self._batch_task, total=plan["batches"], description=following, count="", detail="")
         self._epoch_started, self._next_update = time.perf_counter(), 0.0
 
     def end_training(self) -> None:
@@ -247,7 +246,7 @@ def terminal_display(verbosity: int = NORMAL, *, console: Console | None = None)
         return
     console = console or Console(stderr=True)
     terminal = console.is_terminal and not console.is_dumb_terminal
-    display: PlainDisplay | RichDisplay = RichDisplay(console, verbosity=verbosity) if terminal else PlainDisplay(verbosity=verbosity)
+    display = RichDisplay(console, verbosity=verbosity) if terminal else PlainDisplay(verbosity=verbosity)
     logger = logging.getLogger(LOGGER_NAME)
     handler, level = _DisplayHandler(display), logger.level
     # DEBUG on a terminal: the per-block reading records drive a bar.

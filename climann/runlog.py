@@ -92,9 +92,9 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
         n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or "1",
         layout.shape[1], layout.shape[2], layout.shape[0], len(names), ", ".join(names),
     )
-    blocks = ", ".join(
-        f"{name} {int(mask.sum())} ({data.split.descriptions.get(name, '')})" for name, mask in data.sample_masks.items()
-    )
+    periods = data.split.descriptions
+    blocks = ", ".join(f"{name} {int(mask.sum())} ({periods.get(name, '')})"
+                       for name, mask in data.sample_masks.items())
     size = data.scaled_inputs.nbytes + data.scaled_target.nbytes
     run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)
 

@@ -217,7 +217,8 @@ def fit_standardizers(
     for done, samples in enumerate(_prefetched(source.read, blocks), start=1):
         inputs.update(samples.inputs)
         target.update(samples.target)
-        _log.debug("scaled block %d/%d", done, len(blocks), extra={"progress": ("fitting the scaling", done, len(blocks))})
+        progress = ("fitting the scaling", done, len(blocks))
+        _log.debug("scaled block %d/%d", done, len(blocks), extra={"progress": progress})
     return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,))
 
 

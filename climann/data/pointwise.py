@@ -19,9 +19,9 @@ from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout
 from climann.data.variables import grid_layout, on_grid, require_variable
+from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
-from climann.errors import ClimannError
 
 
 @dataclass(frozen=True)
@@ -305,7 +305,8 @@ class PointwiseSource:
         for done, (start, stop) in enumerate(blocks, start=1):
             parts.append(self.read(start, stop))
             # One record per block, for progress bars (see climann.runlog).
-            _log.debug("read block %d/%d", done, len(blocks), extra={"progress": ("reading samples", done, len(blocks))})
+            progress = ("reading samples", done, len(blocks))
+            _log.debug("read block %d/%d", done, len(blocks), extra={"progress": progress})
         samples = PointwiseSamples(
             inputs=np.concatenate([p.inputs for p in parts]),
             target=np.concatenate([p.target for p in parts]),
