@@ -45,9 +45,9 @@ $(SAMPLE): | $(VENV)/.installed
 
 data: $(SAMPLE)
 
-demo: runs/demo/metrics.json
+demo: runs/demo/model.npz
 
-runs/demo/metrics.json: $(SAMPLE) $(VENV)/.installed
+runs/demo/model.npz: $(SAMPLE) $(VENV)/.installed
 	$(BIN)/climann train --data $(SAMPLE) --out runs/demo --overwrite
 
 test: $(VENV)/.installed-dev
@@ -57,7 +57,8 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check climann tests benchmarks
 
 # Runs are files with real prerequisites: `make train` retrains only when the config, a data
-# file it names or the installed package is newer than the run's metrics.json.
+# file it names or the installed package is newer than the run's model.npz (which only
+# training writes: `climann evaluate` rewrites metrics.json).
 # The [data] paths of a TOML config (the sample when it names none); globs are expanded.
 config_paths = $(shell $(PYTHON) -c 'import sys, tomllib; print(*tomllib.load(open(sys.argv[1], "rb")).get("data", {}).get("paths", ["$(SAMPLE)"]))' $(1))
 is_glob = $(or $(findstring *,$(1)),$(findstring ?,$(1)),$(findstring [,$(1)))
@@ -68,9 +69,9 @@ train:
 	@echo "usage: make train CONFIG=experiments/NAME.toml  (trains into runs/NAME/)" >&2; exit 2
 else
 TRAIN_RUN := runs/$(basename $(notdir $(CONFIG)))
-train: $(TRAIN_RUN)/metrics.json
+train: $(TRAIN_RUN)/model.npz
 
-$(TRAIN_RUN)/metrics.json: $(CONFIG) $(call config_data,$(CONFIG)) $(VENV)/.installed
+$(TRAIN_RUN)/model.npz: $(CONFIG) $(call config_data,$(CONFIG)) $(VENV)/.installed
 	$(BIN)/climann train --config $(CONFIG) --out $(TRAIN_RUN) --overwrite
 endif
 
