@@ -62,10 +62,8 @@ from climann.model import (
     train,
 )
 from climann.model.losses import Huber
-from climann.model.training import BatchCallback
 from climann.model.optimizers import OPTIMIZERS
-from climann.provenance import run_provenance
-from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
+from climann.model.training import BatchCallback
 from climann.preparation import (
     PreparedData,
     ensure_sample_data,
@@ -76,6 +74,8 @@ from climann.preparation import (
     sample_source,
     split_for,
 )
+from climann.provenance import run_provenance
+from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
 
 if TYPE_CHECKING:
     from climann.progress import TrainingProgress
@@ -450,10 +450,11 @@ def _train_evaluate_write(
 ) -> RunResult:
     """The body of :func:`run_training`, its phases logged into ``run_log``."""
     phases = PhaseTimer()
-    phases.begin("preparing data")
+    phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
     config = resolve_inputs(config)
     provenance = run_provenance(config.data.paths, command_line=command_line)
+    phases.begin("preparing data")
     source, streamed = sample_source(config)
     callbacks = _Callbacks([EpochLogger(config.training.epochs), on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)

@@ -112,11 +112,12 @@ class RichDisplay:
 
     def __init__(self, console: Console, *, verbosity: int = NORMAL, min_interval: float = 0.2) -> None:
         self.verbosity, self.min_interval = verbosity, min_interval
+        # Anything else written to stderr (warnings) goes above the bars; stdout may be a file.
         self.progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=28),
             TextColumn("{task.fields[count]}"), TimeElapsedColumn(), _RemainingColumn(),
             TextColumn("{task.fields[detail]}"),
-            console=console, transient=True, refresh_per_second=5, redirect_stdout=False, redirect_stderr=False,
+            console=console, transient=True, refresh_per_second=5, redirect_stdout=False, redirect_stderr=True,
         )
         self.progress.start()
         self._phase = self.progress.add_task("", total=None, count="", detail="", visible=False)
@@ -134,7 +135,8 @@ class RichDisplay:
         if progress is not None:
             self._show_reading(*progress)
         elif getattr(record, "phase", None):
-            self.progress.update(self._phase, description=record.phase, visible=self._batch_task is None)
+            # reset: the spinner's clock counts this phase only
+            self.progress.reset(self._phase, description=record.phase, visible=self._batch_task is None)
         elif getattr(record, "phase_done", None):
             self.progress.update(self._phase, visible=False)
         if shown(record, self.verbosity):

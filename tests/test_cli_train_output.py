@@ -38,7 +38,7 @@ def test_verbose_adds_the_data_summary_and_phase_timings(tiny_sample, tmp_path):
     result = train(tiny_sample, tmp_path / "run", "--verbose")
     err = result.stderr
     assert "samples: train " in err and "features: rsdt, orog, sftlf, clt, lat, season_sin, season_cos" in err
-    for phase in ("preparing data", "training", "evaluating", "writing the run directory"):
+    for phase in ("recording the inputs", "preparing data", "training", "evaluating", "writing the run directory"):
         assert f"{phase} …" in err and f"{phase}: " in err
     log = (tmp_path / "run" / "train.log").read_text()
     assert "samples: train " in log and log.count("epoch ") == 2

@@ -226,7 +226,7 @@ def test_train_log_records_phases_summary_and_every_epoch(finished_run):
     assert [m.split()[1] for m in epochs] == ["1/3", "2/3", "3/3"]
     history = finished_run.history
     assert f"train_loss {history.train_loss[-1]:.5f}  val_loss {history.val_loss[-1]:.5f}" in epochs[-1]
-    for phase in ("preparing data", "training", "evaluating", "writing the run directory"):
+    for phase in ("recording the inputs", "preparing data", "training", "evaluating", "writing the run directory"):
         assert f"{phase} …" in messages and any(m.startswith(f"{phase}: ") and m.endswith(" s") for m in messages)
     assert any(m.startswith("samples: train ") for m in messages)
 
