@@ -159,16 +159,17 @@ class RichDisplay:
         self.progress.update(self._phase, visible=False)
         self._epochs_task = self.progress.add_task("training", total=epochs, count=f"0/{epochs} epochs", detail="")
         self._batch_task = self.progress.add_task(f"epoch 1/{epochs}", total=batches_per_epoch, count="", detail="")
-        self._epoch_started = time.perf_counter()
 
     def on_batch(self, epoch: int, index: int, loss: float) -> None:
         self._index = index
         now = time.perf_counter()
+        if index == 1:  # the rate's clock starts here: a stream reads, and fits scalers, before
+            self._epoch_started = now
         if now < self._next_update:
             return
         self._next_update = now + self.min_interval
         plan = self._plan
-        samples = index * plan["batch_size"]
+        samples = (index - 1) * plan["batch_size"]
         if plan["samples"]:
             samples = min(samples, plan["samples"])
         rate = samples / max(now - self._epoch_started, 1e-9)
@@ -191,7 +192,7 @@ class RichDisplay:
         self.progress.update(self._epochs_task, completed=epoch, count=f"{epoch}/{epochs} epochs", detail=losses)
         following = f"epoch {min(epoch + 1, epochs)}/{epochs}"
         self.progress.reset(self._batch_task, total=plan["batches"], description=following, count="", detail="")
-        self._epoch_started, self._next_update = time.perf_counter(), 0.0
+        self._next_update = 0.0
 
     def end_training(self) -> None:
         for task in (self._batch_task, self._epochs_task):

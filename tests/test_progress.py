@@ -144,3 +144,16 @@ def test_quiet_display_is_none_and_attaches_nothing():
     with terminal_display(QUIET) as display:
         assert display is None and logger.handlers == handlers
         run_logger.info("not shown")
+
+
+def test_samples_per_second_count_from_the_first_batch(monkeypatch):
+    clock = iter([10.0, 12.0])  # batch 1 (the clock starts), then batch 5
+    monkeypatch.setattr("climann.progress.time.perf_counter", lambda: next(clock))
+    display = RichDisplay(terminal_console(), min_interval=0.0)
+    try:
+        display.start_training(epochs=1, batch_size=10, batches_per_epoch=8, samples_per_epoch=75)
+        display.on_batch(1, 1, 0.5)
+        display.on_batch(1, 5, 0.5)
+        assert task_named(display, "epoch 1/1").fields["detail"].startswith("20 samples/s")  # 4 batches × 10 in 2 s
+    finally:
+        display.close()
