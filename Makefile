@@ -6,14 +6,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample.nc
 
-.PHONY: demo test notebooks bench bench-large data clean help
+.PHONY: demo test notebooks bench bench-large data clean help train evaluate figures lint
 
 help:
 	@echo "make demo   install, generate $(SAMPLE), train into runs/demo/"
 	@echo "make test   install with [dev] and run the whole test suite"
 	@echo "make notebooks  run every notebook in notebooks/ (executed copies in runs/notebooks/)"
 	@echo "make data   generate $(SAMPLE)"
+	@echo "make train CONFIG=experiments/NAME.toml   train into runs/NAME/ (again only if the config or its data changed)"
+	@echo "make evaluate RUN=runs/NAME               re-score a run (only if its model or config changed)"
+	@echo "make figures RUN=runs/NAME                redraw a run's figures (only if its predictions changed)"
 	@echo "make bench  run the benchmarks in benchmarks/ (make bench-large: the > 8 GB streaming run)"
+	@echo "make lint   check the code with ruff"
 	@echo "make clean  remove runs/, generated data and caches (keeps .venv)"
 
 $(BIN)/python:
@@ -25,20 +29,26 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The extras install climann too; its stamp is touched only when it is out of date, so that
+# installing [dev] does not make the runs below look stale.
+MARK_INSTALLED = test $(VENV)/.installed -nt pyproject.toml || touch $(VENV)/.installed
+
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $@ $(VENV)/.installed
+	touch $@ && $(MARK_INSTALLED)
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	touch $@ $(VENV)/.installed
+	touch $@ && $(MARK_INSTALLED)
 
 $(SAMPLE): | $(VENV)/.installed
 	$(BIN)/climann sample-data $(SAMPLE)
 
 data: $(SAMPLE)
 
-demo: $(VENV)/.installed $(SAMPLE)
+demo: runs/demo/model.npz
+
+runs/demo/model.npz: $(SAMPLE) $(VENV)/.installed
 	$(BIN)/climann train --data $(SAMPLE) --out runs/demo --overwrite
 
 test: $(VENV)/.installed-dev
@@ -47,6 +57,45 @@ test: $(VENV)/.installed-dev
 # Executed copies with outputs go to runs/notebooks/; notebooks/ stays without outputs.
 notebooks: $(VENV)/.installed-dev
 	$(BIN)/python notebooks/execute.py --out runs/notebooks
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check climann tests benchmarks
+
+# Runs are files with real prerequisites: `make train` retrains only when the config, a data
+# file it names or the installed package is newer than the run's model.npz (which only
+# training writes: `climann evaluate` rewrites metrics.json).
+# The [data] paths and split_files of a TOML config (the sample when it names none); globs are expanded.
+config_paths = $(shell $(PYTHON) -c 'import sys, tomllib; d = tomllib.load(open(sys.argv[1], "rb")).get("data", {}); blocks = d.get("split_files", {}); print(*d.get("paths", [] if blocks else ["$(SAMPLE)"]), *[p for files in blocks.values() for p in files])' $(1))
+is_glob = $(or $(findstring *,$(1)),$(findstring ?,$(1)),$(findstring [,$(1)))
+config_data = $(foreach path,$(call config_paths,$(1)),$(if $(call is_glob,$(path)),$(wildcard $(path)),$(path)))
+
+ifeq ($(CONFIG),)
+train:
+	@echo "usage: make train CONFIG=experiments/NAME.toml  (trains into runs/NAME/)" >&2; exit 2
+else
+TRAIN_RUN := runs/$(basename $(notdir $(CONFIG)))
+train: $(TRAIN_RUN)/model.npz
+
+$(TRAIN_RUN)/model.npz: $(CONFIG) $(call config_data,$(CONFIG)) $(VENV)/.installed
+	$(BIN)/climann train --config $(CONFIG) --out $(TRAIN_RUN) --overwrite
+endif
+
+ifeq ($(RUN),)
+evaluate figures:
+	@echo "usage: make $@ RUN=runs/NAME" >&2; exit 2
+else
+# report.md is the last file `climann evaluate` (and `climann train`) writes.
+evaluate: $(RUN)/report.md
+
+$(RUN)/report.md: $(RUN)/model.npz $(RUN)/config.toml $(VENV)/.installed
+	$(BIN)/climann evaluate $(RUN)
+
+# area_mean_series.png is the last figure drawn.
+figures: $(RUN)/figures/area_mean_series.png
+
+$(RUN)/figures/area_mean_series.png: $(RUN)/predictions.nc $(RUN)/history.csv $(VENV)/.installed
+	$(BIN)/climann plot $(RUN)
+endif
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_model.py

@@ -102,9 +102,10 @@ def main() -> None:
     rng = np.random.default_rng(0)
     inputs, target = make_job(20_000 if arguments.quick else N_SAMPLES, rng)
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    print(f"{len(inputs)} samples × {N_FEATURES} features, hidden {HIDDEN}, ReLU, Adam(1e-3), float32, {EPOCHS} epochs; "
-          f"OPENBLAS_NUM_THREADS={threads}; best of {arguments.repeats}")
-    print(f"{'batch':>6} {'climann/s':>11} {'sklearn/s':>11} {'ratio':>6} {'loss climann':>13} {'loss sklearn':>13} {'matmul %':>9}")
+    print(f"{len(inputs)} samples × {N_FEATURES} features, hidden {HIDDEN}, ReLU, Adam(1e-3), float32, "
+          f"{EPOCHS} epochs; OPENBLAS_NUM_THREADS={threads}; best of {arguments.repeats}")
+    print(f"{'batch':>6} {'climann/s':>11} {'sklearn/s':>11} {'ratio':>6} {'loss climann':>13} {'loss sklearn':>13} "
+          f"{'matmul %':>9}")
     for batch_size in (32, 256, 1024):
         rate, loss = best_of(arguments.repeats, lambda: time_climann(inputs, target, batch_size))
         reference = None

@@ -173,17 +173,6 @@ def plot(
         typer.echo(f"figure: {figure}")
 
 
-def _progress_printer(epochs: int) -> Callable[[int, Any], None]:
-    started = time.perf_counter()
-
-    def on_epoch(epoch: int, history: Any) -> None:
-        val = f"  val_loss {history.val_loss[-1]:.5f}" if history.val_loss else ""
-        elapsed = time.perf_counter() - started
-        typer.echo(f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}  ({elapsed:.1f} s)", err=True)
-
-    return on_epoch
-
-
 def _print_summary(result: Any) -> None:
     from rich.console import Console
 
@@ -249,14 +238,23 @@ def train(
     area_weighted: Annotated[bool | None, typer.Option("--area-weighted/--no-area-weighted", help="Weight the loss by cell area.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
-    quiet: Annotated[bool, typer.Option(help="Do not print per-epoch progress.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the data summary and each phase with its time.")] = False,
 ) -> None:
     """Train the network and write a run directory (config, model, metrics, predictions, figures).
+
+    Progress goes to stderr: bars on a terminal, else one line per epoch. The run directory
+    also gets train.log (phases, data summary, epochs) and provenance.json (command line,
+    versions, input checksums, git commit).
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
     from climann.config import build_config, load_config_file, merge_settings, parse_assignments
     from climann.pipeline import run_training
+    from climann.progress import NORMAL, QUIET, VERBOSE, terminal_display
+
+    if quiet and verbose:
+        raise ClimannError("--quiet and --verbose exclude each other")
 
     settings = load_config_file(config) if config else {}
     overrides = {
@@ -279,14 +277,60 @@ def train(
     settings = merge_settings(settings, parse_assignments(set_values or []))
     resolved = build_config(merge_settings(settings, overrides))
     run_dir = out or Path("runs") / (config.stem if config else "default")
-    result = run_training(
-        resolved,
-        run_dir=run_dir,
-        overwrite=overwrite,
-        command_line=shlex.join(["climann", *sys.argv[1:]]),
-        on_epoch=None if quiet else _progress_printer(resolved.training.epochs),
-    )
-    _print_summary(result)
+    with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL) as progress:
+        result = run_training(
+            resolved,
+            run_dir=run_dir,
+            overwrite=overwrite,
+            command_line=shlex.join(["climann", *sys.argv[1:]]),
+            progress=progress,
+        )
+    if quiet:
+        typer.echo(f"run directory: {result.run_dir}")
+    else:
+        _print_summary(result)
+
+
+config_app = typer.Typer(
+    help="Write a commented configuration template, or print a resolved configuration.",
+    rich_markup_mode=None,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("init")
+@reports_errors
+def config_init(
+    path: Annotated[Path, typer.Argument(help="TOML file to write ('-': print it).")] = Path("climann.toml"),
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write a TOML template listing every key with its default and what it means.
+
+    Example: climann config init experiments/mine.toml
+    """
+    from climann.config_template import config_template, write_config_template
+
+    if str(path) == "-":
+        typer.echo(config_template(), nl=False)
+        return
+    typer.echo(f"wrote {write_config_template(path, overwrite=overwrite)}")
+
+
+@config_app.command("show")
+@reports_errors
+def config_show(
+    path: Annotated[Path | None, typer.Argument(help="TOML configuration file [default: the defaults].")] = None,
+    set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
+) -> None:
+    """Validate a configuration and print it resolved: every key, defaults filled in, --set applied.
+
+    Example: climann config show experiments/pointwise-tas.toml --set training.epochs=5
+    """
+    from climann.config import build_config, config_to_toml, load_config_file, merge_settings, parse_assignments
+
+    settings = load_config_file(path) if path else {}
+    resolved = build_config(merge_settings(settings, parse_assignments(set_values or [])))
+    typer.echo(config_to_toml(resolved), nl=False)
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """The run configuration: schema, defaults and validation, in one place.
 
-A run is configured by a TOML file with sections ``[data]``, ``[model]`` and ``[training]``
-whose keys are the fields of the dataclasses below, plus command-line overrides. Everything
+A run is configured by a TOML file with sections ``[data]``, ``[model]``, ``[training]`` and
+``[evaluation]`` whose keys are the fields of the dataclasses below, plus command-line overrides. Everything
 is validated here, once, before any data are read: unknown keys (with the closest valid
 name), wrong types and out-of-range values raise :class:`~climann.errors.ClimannError`.
 
@@ -228,16 +228,45 @@ class TrainingConfig:
     area_weighted: bool = False
 
 
+#: The baselines the network is compared with (see :mod:`climann.evaluation.baselines`).
+BASELINES = ("climatology", "persistence", "linear")
+
+
+@dataclass(frozen=True)
+class EvaluationConfig:
+    """What a run scores and draws after training.
+
+    Attributes
+    ----------
+    baselines : tuple of str
+        Baselines scored beside the network: any of ``climatology``, ``persistence``,
+        ``linear``. Every model is scored on the samples where all of them are present, and
+        ``skill_vs_climatology`` needs ``climatology``.
+    figures : bool
+        Draw the figures into ``figures/`` (``climann plot`` draws them later otherwise).
+    dpi : int
+        Resolution of the figures in dots per inch.
+    """
+
+    baselines: tuple[str, ...] = BASELINES
+    figures: bool = True
+    dpi: int = 150
+
+
 @dataclass(frozen=True)
 class RunConfig:
-    """The whole configuration of one run."""
+    """The whole configuration of one run: one attribute per section."""
 
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
+    evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
 
 
-SECTIONS: dict[str, type] = {"data": DataConfig, "model": ModelConfig, "training": TrainingConfig}
+#: Section name → its dataclass, in file order: the fields of :class:`RunConfig`.
+SECTIONS: dict[str, type] = {
+    section.name: typing.get_type_hints(RunConfig)[section.name] for section in dataclasses.fields(RunConfig)
+}
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "mode"): ("pointwise", "field"),
@@ -453,6 +482,7 @@ def _check_ranges(config: RunConfig) -> None:
     if training.batch_size < 1:
         raise ClimannError(f"[training] batch_size must be ≥ 1, got {training.batch_size}")
     _check_training_options(training)
+    _check_evaluation(config.evaluation)
     if data.mode == "field" and training.area_weighted:
         raise ClimannError("[training] area_weighted applies to mode = \"pointwise\" (field outputs are whole maps)")
     if not (math.isfinite(training.learning_rate) and training.learning_rate > 0):
@@ -547,6 +577,14 @@ def _check_training_options(training: TrainingConfig) -> None:
         raise ClimannError("[training] decay_every and schedule_patience must be ≥ 1")
     if not training.huber_delta > 0:
         raise ClimannError(f"[training] huber_delta must be > 0, got {training.huber_delta}")
+
+
+def _check_evaluation(evaluation: EvaluationConfig) -> None:
+    _reject_unknown(evaluation.baselines, BASELINES, "baseline", section="evaluation")
+    if len(set(evaluation.baselines)) != len(evaluation.baselines):
+        raise ClimannError(f"[evaluation] baselines lists a baseline twice: {list(evaluation.baselines)}")
+    if not 10 <= evaluation.dpi <= 1200:
+        raise ClimannError(f"[evaluation] dpi must be in 10–1200, got {evaluation.dpi}")
 
 
 def _check_split(fractions: tuple[float, ...]) -> None:

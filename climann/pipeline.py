@@ -1,13 +1,15 @@
 """One run: configuration → data → model → evaluation → run directory.
 
 The data are prepared by :mod:`climann.preparation` (in memory, or as a source streamed while
-training); this module trains, evaluates against the baselines and writes. The run directory is built under a temporary name next to its final place and renamed
-when every file is written, so a failed or interrupted run leaves no half-written run
-behind. Notebooks and the CLI call the same functions.
+training); this module trains, evaluates against the baselines and writes. The run
+directory is built under a temporary name next to its final place and renamed when every
+file is written, so a failed or interrupted run leaves no half-written run behind. Notebooks
+and the CLI call the same functions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
@@ -16,13 +18,15 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.config import RunConfig, config_to_toml
+from climann._version import __version__
+from climann.config import BASELINES, RunConfig, config_to_toml
 from climann.data.batches import (
     STREAM_BLOCK_BYTES,
     BatchStream,
@@ -59,6 +63,7 @@ from climann.model import (
 )
 from climann.model.losses import Huber
 from climann.model.optimizers import OPTIMIZERS
+from climann.model.training import BatchCallback
 from climann.preparation import (
     PreparedData,
     ensure_sample_data,
@@ -69,8 +74,14 @@ from climann.preparation import (
     sample_source,
     split_for,
 )
+from climann.provenance import run_provenance
+from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
 
-RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md")
+if TYPE_CHECKING:
+    from climann.progress import TrainingProgress
+
+RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
+             "provenance.json", "train.log")
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,8 @@ class RunResult:
 
 
 def fit_network_streaming(
-    config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None
+    config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None,
+    on_batch: BatchCallback | None = None,
 ) -> tuple[Network, History, TimeSplit, Standardizer, Standardizer]:
     """Train on mini-batches streamed from dask chunks: memory bounded by a few chunks.
 
@@ -124,7 +136,7 @@ def fit_network_streaming(
     options = training_options(config)
     history = train(
         network, stream(train_blocks, training.seed), validation=stream(val_blocks, training.seed + 1),
-        callbacks=(on_epoch,) if on_epoch else (),
+        callbacks=(on_epoch,) if on_epoch else (), batch_callbacks=(on_batch,) if on_batch else (),
         **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
     )
     return network, history, split, input_scaler, target_scaler
@@ -172,7 +184,8 @@ def sample_area_weights(data: PreparedData) -> np.ndarray:
 
 
 def fit_network(
-    config: RunConfig, data: PreparedData, *, on_epoch: Callable[[int, History], None] | None = None
+    config: RunConfig, data: PreparedData, *, on_epoch: Callable[[int, History], None] | None = None,
+    on_batch: BatchCallback | None = None,
 ) -> tuple[Network, History]:
     """Build the network of ``config.model`` and train it on the training block,
     validating on the validation block after every epoch."""
@@ -200,6 +213,7 @@ def fit_network(
             None if masks is None else masks[val_mask],
         ),
         callbacks=(on_epoch,) if on_epoch else (),
+        batch_callbacks=(on_batch,) if on_batch else (),
         **training_options(config),
     )
     return network, history
@@ -247,22 +261,21 @@ def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.
 
 
 def gridded_predictions(
-    data: PreparedData, network: Network, *, persistence: bool = True
+    data: PreparedData, network: Network, *, persistence: bool = True, baselines: Sequence[str] = BASELINES
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The truth and every prediction (the network's and the baselines') on the grid.
+    """The truth and every prediction (the network's and the ``baselines``') on the grid.
 
     Persistence (the value one step earlier) is included when asked and the time axis is
     regular (a selection of months leaves gaps where "one step earlier" changes meaning).
     """
     layout, present = data.samples.layout, data.present
     truth, model = model_on_grid(data, network)
-    linear = fit_linear_baseline(data)
-    predictions = {
-        "model": model,
-        "climatology": climatology_prediction(truth, layout.time.values, data.split.time_masks["train"]),
-        "linear": layout.to_grid(linear[present], data.samples.flat_index),
-    }
-    if persistence and is_regular(layout.time.values):
+    predictions = {"model": model}
+    if "climatology" in baselines:
+        predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"])
+    if "linear" in baselines:
+        predictions["linear"] = layout.to_grid(fit_linear_baseline(data)[present], data.samples.flat_index)
+    if persistence and "persistence" in baselines and is_regular(layout.time.values):
         predictions["persistence"] = persistence_prediction(truth)
     return truth, predictions
 
@@ -276,7 +289,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     """
     layout = data.samples.layout
     # With a sample fraction the previous step is mostly not sampled: no persistence then.
-    truth, predictions = gridded_predictions(data, network, persistence=config.data.sample_fraction == 1)
+    truth, predictions = gridded_predictions(
+        data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
+    )
     splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
     scored = np.isfinite(truth)
     for values in predictions.values():
@@ -346,10 +361,13 @@ def write_run_files(
         layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
     )
     write_predictions(dataset, staging / "predictions.nc", layout)
-    figures = draw_figures(
-        layout, evaluation.truth, evaluation.predictions, data.split.labels(),
-        history.train_loss, history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
-    )
+    figures = []
+    if config.evaluation.figures:
+        figures = draw_figures(
+            layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
+            history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
+            dpi=config.evaluation.dpi,
+        )
     (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
     return figures
 
@@ -391,6 +409,7 @@ def run_training(
     overwrite: bool = False,
     command_line: str = "",
     on_epoch: Callable[[int, History], None] | None = None,
+    progress: TrainingProgress | None = None,
 ) -> RunResult:
     """Train and evaluate one run and write its run directory.
 
@@ -403,9 +422,11 @@ def run_training(
     overwrite : bool
         Replace an existing run directory (only once the new run is complete).
     command_line : str
-        Recorded as the ``history`` of ``predictions.nc``.
+        Recorded as the ``history`` of ``predictions.nc`` and in ``provenance.json``.
     on_epoch : callable, optional
         Called as ``on_epoch(epoch, history)`` after each epoch (progress display).
+    progress : TrainingProgress, optional
+        A progress display (see :mod:`climann.progress`), told about every batch and epoch.
 
     Returns
     -------
@@ -418,28 +439,91 @@ def run_training(
     """
     run_dir = Path(run_dir)
     check_run_directory(run_dir, overwrite)
+    with capture_run_log() as run_log:
+        run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
+        return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log)
+
+
+def _train_evaluate_write(
+    config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
+    progress: TrainingProgress | None, run_log: RunLogCollector,
+) -> RunResult:
+    """The body of :func:`run_training`, its phases logged into ``run_log``."""
+    phases = PhaseTimer()
+    phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
     config = resolve_inputs(config)
+    provenance = run_provenance(config.data.paths, command_line=command_line)
+    phases.begin("preparing data")
     source, streamed = sample_source(config)
+    callbacks = _Callbacks([EpochLogger(config.training.epochs), on_epoch, progress and progress.on_epoch],
+                           progress.on_batch if progress else None)
     if not streamed:
         data = prepare_data(config, source)
         config = record_split(config, data.split)
-        network, history = fit_network(config, data, on_epoch=on_epoch)
+        log_data_summary(data, n_files=len(config.data.paths))
+        phases.begin("training")
+        with _training_progress(progress, config, int(data.sample_masks["train"].sum())):
+            network, history = fit_network(config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch)
+        phases.begin("evaluating")
         evaluation = evaluate(config, data, network)
     else:
-        network, history, split, input_scaler, target_scaler = fit_network_streaming(config, source, on_epoch=on_epoch)
+        run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
+                        estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
+        phases.begin("training (streamed)")
+        with _training_progress(progress, config, None):
+            network, history, split, input_scaler, target_scaler = fit_network_streaming(
+                config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch
+            )
         config = record_split(config, split)
+        phases.begin("evaluating")
         stride = math.ceil(estimated_bytes(source) / (config.data.in_memory_limit_gb * 2**30))
         subset = dataclasses.replace(config.data, time_stride=config.data.time_stride * stride)
         data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
         evaluation = evaluate(config, data, network)
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
+        run_logger.info("evaluated on every %d-th time step", stride)
+    phases.begin("writing the run directory")
     staging = _staging_directory(run_dir)
     try:
         figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
+        (staging / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+        phases.end()
+        (staging / "train.log").write_text(run_log.text())
         _publish(staging, run_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
 
+
+@dataclass(frozen=True)
+class _Callbacks:
+    """The epoch callbacks of a run (None entries skipped) as one, and its batch callback."""
+
+    epoch_callbacks: list
+    on_batch: BatchCallback | None
+
+    def on_epoch(self, epoch: int, history: History) -> None:
+        for callback in self.epoch_callbacks:
+            if callback is not None:
+                callback(epoch, history)
+
+
+@contextlib.contextmanager
+def _training_progress(progress: TrainingProgress | None, config: RunConfig, n_train: int | None) -> Iterator[None]:
+    """Log the shape of training and show it on ``progress`` while the block trains
+    (batches per epoch unknown when streamed)."""
+    training = config.training
+    batches = None if n_train is None else math.ceil(n_train / training.batch_size)
+    run_logger.info("%d epochs × %s batches of %d samples%s", training.epochs, batches or "?", training.batch_size,
+                    f" ({n_train} per epoch)" if n_train else " (streamed: counted in the first epoch)")
+    if progress is None:
+        yield
+        return
+    progress.start_training(epochs=training.epochs, batch_size=training.batch_size,
+                            batches_per_epoch=batches, samples_per_epoch=n_train)
+    try:
+        yield
+    finally:
+        progress.end_training()

@@ -233,7 +233,7 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
-        if is_regular(data.samples.layout.time.values):
+        if "persistence" in config.evaluation.baselines and is_regular(data.samples.layout.time.values):
             predictions["persistence"] = persistence_prediction(truth)
         layout = data.samples.layout
         metrics = {

@@ -81,3 +81,24 @@ def test_set_assignments_reach_any_key():
         parse_assignments(["momentum=0.8"])
     with pytest.raises(ClimannError, match=r"unknown key \[training\] 'momentun'.*did you mean 'momentum'"):
         build_config(parse_assignments(["training.momentun=0.8"]))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        pytest.param({"evaluation": {"baselines": ["linaer"]}}, r"unknown baseline \[evaluation\] 'linaer'.*did you mean 'linear'", id="baseline-name"),
+        pytest.param({"evaluation": {"baselines": ["linear", "linear"]}}, "lists a baseline twice", id="baseline-twice"),
+        pytest.param({"evaluation": {"dpi": 5}}, r"\[evaluation\] dpi must be in", id="dpi-range"),
+        pytest.param({"evaluation": {"figures": "yes"}}, r"\[evaluation\] figures must be of type bool", id="figures-type"),
+        pytest.param({"evaluation": {"figure": True}}, r"unknown key \[evaluation\] 'figure'.*did you mean 'figures'", id="evaluation-key"),
+    ],
+)
+def test_bad_evaluation_settings_name_the_key(settings, message):
+    with pytest.raises(ClimannError, match=message):
+        build_config(settings)
+
+
+def test_evaluation_defaults_are_every_baseline_with_figures():
+    evaluation = build_config({}).evaluation
+    assert evaluation.baselines == ("climatology", "persistence", "linear")
+    assert evaluation.figures is True and evaluation.dpi == 150

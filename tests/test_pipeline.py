@@ -1,11 +1,13 @@
 """The whole path on a tiny generated dataset: files written, re-opened and checked."""
 
+import hashlib
 import json
 
 import numpy as np
 import pytest
 import xarray as xr
 
+import climann
 from climann.config import build_config, load_config_file
 from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
@@ -179,3 +181,62 @@ def test_data_beyond_the_memory_limit_are_streamed(tiny_sample, tmp_path):
     first, second = (Network.load(run.run_dir / "model.npz") for run in (streamed, again))
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_array_equal(a, b)
+
+
+def _png_width(path):
+    """Width in pixels from a PNG's IHDR chunk."""
+    return int.from_bytes(path.read_bytes()[16:20], "big")
+
+
+def test_default_evaluation_scores_every_baseline(finished_run):
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    assert list(metrics["splits"]["test"]) == ["model", "climatology", "linear", "persistence"]
+
+
+@pytest.mark.parametrize(
+    ("evaluation", "expected_models", "figures"),
+    [
+        pytest.param({"baselines": ["linear"], "dpi": 30}, ["model", "linear"], True, id="linear-only-low-dpi"),
+        pytest.param({"baselines": [], "figures": False}, ["model"], False, id="no-baselines-no-figures"),
+    ],
+)
+def test_evaluation_settings_choose_baselines_and_figures(finished_run, tiny_sample, tmp_path, evaluation,
+                                                          expected_models, figures):
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [16]},
+                           "training": TINY_TRAINING, "evaluation": evaluation})
+    run = run_training(config, run_dir=tmp_path / "run")
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert list(metrics["splits"]["test"]) == expected_models
+    assert "skill_vs_climatology" not in metrics["splits"]["test"]["model"]
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        assert {f"tas_{name}" for name in expected_models[1:]} == {
+            name for name in predictions.data_vars if name.startswith("tas_") and name not in ("tas_pred", "tas_error")
+        }
+    assert (run.run_dir / "figures").is_dir() == figures
+    if figures:
+        default_width = _png_width(finished_run.run_dir / "figures" / "map_test.png")
+        assert _png_width(run.run_dir / "figures" / "map_test.png") == pytest.approx(default_width * 30 / 150, rel=0.05)
+
+
+def test_train_log_records_phases_summary_and_every_epoch(finished_run):
+    lines = (finished_run.run_dir / "train.log").read_text().splitlines()
+    messages = [line.split(" ", 1)[1] for line in lines]
+    assert messages[0] == f"climann {climann.__version__}: climann train --test"
+    epochs = [m for m in messages if m.startswith("epoch ")]
+    assert [m.split()[1] for m in epochs] == ["1/3", "2/3", "3/3"]
+    history = finished_run.history
+    assert f"train_loss {history.train_loss[-1]:.5f}  val_loss {history.val_loss[-1]:.5f}" in epochs[-1]
+    for phase in ("recording the inputs", "preparing data", "training", "evaluating", "writing the run directory"):
+        assert f"{phase} …" in messages and any(m.startswith(f"{phase}: ") and m.endswith(" s") for m in messages)
+    assert any(m.startswith("samples: train ") for m in messages)
+
+
+def test_provenance_records_inputs_versions_and_command(finished_run, tiny_sample):
+    record = json.loads((finished_run.run_dir / "provenance.json").read_text())
+    assert record["command_line"] == "climann train --test"
+    assert record["climann_version"] == climann.__version__
+    assert record["packages"]["numpy"] == np.__version__
+    assert record["inputs"] == [{
+        "path": str(tiny_sample.resolve()), "size": tiny_sample.stat().st_size,
+        "sha256": hashlib.sha256(tiny_sample.read_bytes()).hexdigest(),
+    }]

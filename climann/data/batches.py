@@ -17,6 +17,7 @@ on as arrays instead (:mod:`climann.preparation`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
@@ -26,6 +27,8 @@ import numpy as np
 from climann.data.pointwise import PointwiseSource
 from climann.data.scaling import RunningMoments, Standardizer
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "Batch",
@@ -211,9 +214,11 @@ def fit_standardizers(
     """
     blocks = _check_blocks(source, blocks)
     inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
-    for samples in _prefetched(source.read, blocks):
+    for done, samples in enumerate(_prefetched(source.read, blocks), start=1):
         inputs.update(samples.inputs)
         target.update(samples.target)
+        progress = ("fitting the scaling", done, len(blocks))
+        _log.debug("scaled block %d/%d", done, len(blocks), extra={"progress": progress})
     return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,))
 
 

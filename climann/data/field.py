@@ -113,7 +113,9 @@ def build_field_samples(
         raise ClimannError(f"field_inputs '{field_inputs}' is not one of {', '.join(FIELD_INPUTS)}")
     spatial = [name for name in features if name in ("lat", "lon")]
     if spatial:
-        raise ClimannError(f"feature(s) {', '.join(spatial)} vary across the map, not in time; field mode cannot use them")
+        raise ClimannError(
+            f"feature(s) {', '.join(spatial)} vary across the map, not in time; field mode cannot use them"
+        )
     layout = grid_layout(dataset, target, source_files)
     grid_dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     names = dict.fromkeys((target, *predictors))
@@ -134,7 +136,10 @@ def build_field_samples(
         columns[name] = loaded[name].values
     for name, (_, values) in derived_columns(layout, features).items():
         columns[name] = values
-    inputs = np.stack(list(columns.values()), axis=1).astype(np.float32) if columns else np.empty((layout.shape[0], 0), np.float32)
+    inputs = (
+        np.stack(list(columns.values()), axis=1).astype(np.float32) if columns
+        else np.empty((layout.shape[0], 0), np.float32)
+    )
     target_maps = loaded[target].values.reshape(layout.shape[0], -1)
     keep = np.isfinite(inputs).all(axis=1) & np.isfinite(target_maps).any(axis=1)
     if not keep.any():

@@ -7,6 +7,7 @@ missing feature are dropped and counted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from climann.data.features import decimal_year, longitude_sin_cos, season_sin_co
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,12 @@ class PointwiseSource:
         ClimannError
             If no sample has the target and every feature present.
         """
-        parts = [self.read(start, stop) for start, stop in self.time_blocks()]
+        blocks, parts = self.time_blocks(), []
+        for done, (start, stop) in enumerate(blocks, start=1):
+            parts.append(self.read(start, stop))
+            # One record per block, for progress bars (see climann.runlog).
+            progress = ("reading samples", done, len(blocks))
+            _log.debug("read block %d/%d", done, len(blocks), extra={"progress": progress})
         samples = PointwiseSamples(
             inputs=np.concatenate([p.inputs for p in parts]),
             target=np.concatenate([p.target for p in parts]),

@@ -97,7 +97,8 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
         start += size + (gap_years if by_year else 0)
     if by_year:
         return split_by_year_ranges(years, ranges)
-    masks = {name: (np.arange(years.size) >= first) & (np.arange(years.size) <= last) for name, (first, last) in ranges.items()}
+    steps = np.arange(years.size)
+    masks = {name: (steps >= first) & (steps <= last) for name, (first, last) in ranges.items()}
     return TimeSplit(masks, {name: f"time steps {first}–{last}" for name, (first, last) in ranges.items()})
 
 

@@ -43,7 +43,9 @@ POLE_LATITUDE = -90.0
 LINE_STYLE = {"colors": "0.15", "linewidths": 0.6, "zorder": 3}
 
 
-def read_gshhs(data_path: str | Path, meta_path: str | Path, *, levels: Sequence[int] = COAST_LEVELS) -> list[np.ndarray]:
+def read_gshhs(
+    data_path: str | Path, meta_path: str | Path, *, levels: Sequence[int] = COAST_LEVELS
+) -> list[np.ndarray]:
     """The polygons of the chosen GSHHS levels, as stored (closed, longitudes −180…180).
 
     Parameters

@@ -72,7 +72,9 @@ def predictions_dataset(
             layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
         ),
         **{
-            f"{name}_{baseline}": _field(layout, grid, {**same_quantity, "long_name": f"{long_name} predicted by the {baseline} baseline"})
+            f"{name}_{baseline}": _field(
+                layout, grid, {**same_quantity, "long_name": f"{long_name} predicted by the {baseline} baseline"}
+            )
             for baseline, grid in (baselines or {}).items()
         },
         "split": xr.DataArray(

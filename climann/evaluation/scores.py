@@ -47,7 +47,9 @@ def score_blocks(
         chosen = common[steps]
         weights = np.broadcast_to(area, chosen.shape)[chosen]
         block_truth = truth[steps][chosen]
-        results[block] = {name: score(values[steps][chosen], block_truth, weights) for name, values in predictions.items()}
+        results[block] = {
+            name: score(values[steps][chosen], block_truth, weights) for name, values in predictions.items()
+        }
         if "climatology" in predictions:
             reference = results[block]["climatology"]["mse"]
             for scores in results[block].values():

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from rich.console import Console
 

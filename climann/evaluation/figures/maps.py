@@ -90,7 +90,9 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     return _save(figure, path, dpi)
 
 
-def _truth_prediction_error_panels(layout: GridLayout, truth_map: np.ndarray, predicted_map: np.ndarray) -> list[MapPanel]:
+def _truth_prediction_error_panels(
+    layout: GridLayout, truth_map: np.ndarray, predicted_map: np.ndarray
+) -> list[MapPanel]:
     """Truth and prediction on one colour scale, error (prediction − truth) zero-centred."""
     name, units = layout.target_name, layout.target_units
     low, high = value_limits(truth_map, predicted_map)

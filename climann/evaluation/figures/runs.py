@@ -102,8 +102,8 @@ def draw_figures(
         paths.append(plot_learning_curves(history_train, history_val, loss_name=loss_name,
                                           path=directory / FIGURE_FILES["learning_curves"], dpi=dpi))
     paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
-                                       name=name, split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
-                                       dpi=dpi))
+                                       name=name, split_labels=labels,
+                                       path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
     return paths
 
 

@@ -1,0 +1,79 @@
+"""`climann config init` and `climann config show`, and the examples in every command's help."""
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.config import RunConfig, build_config, load_config_file
+from climann.config_template import config_template
+
+runner = CliRunner()
+
+COMMANDS = [["train"], ["evaluate"], ["predict"], ["plot"], ["info"], ["sample-data"], ["config", "init"], ["config", "show"]]
+
+
+def run_console_script(*arguments):
+    code = "from climann.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("command", [pytest.param(c, id=" ".join(c)) for c in COMMANDS])
+def test_every_command_shows_an_example_in_its_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Example: climann {' '.join(command)}" in " ".join(result.output.split())
+
+
+def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "mine.toml"
+    result = runner.invoke(app, ["config", "init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == config_template()
+    assert build_config(load_config_file(path)) == RunConfig()
+    path.write_text("[training]\nepochs = 3\n")
+    refused = run_console_script("config", "init", str(path))
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == f"climann: error: {path} exists; choose another file or pass --overwrite"
+    assert path.read_text() == "[training]\nepochs = 3\n"
+    replaced = runner.invoke(app, ["config", "init", str(path), "--overwrite"])
+    assert replaced.exit_code == 0 and path.read_text() == config_template()
+
+
+def test_init_dash_prints_the_template():
+    result = runner.invoke(app, ["config", "init", "-"])
+    assert result.exit_code == 0 and result.output == config_template()
+
+
+def test_show_prints_the_resolved_config_with_overrides(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[training]\nepochs = 3\n[evaluation]\nbaselines = ["linear"]\n')
+    result = runner.invoke(app, ["config", "show", str(path), "--set", "model.hidden=[8]"])
+    assert result.exit_code == 0, result.output
+    shown = build_config(tomllib.loads(result.output))
+    assert shown.training.epochs == 3 and shown.model.hidden == (8,) and shown.evaluation.baselines == ("linear",)
+    assert shown.training.batch_size == RunConfig().training.batch_size  # defaults filled in
+    assert build_config(tomllib.loads(runner.invoke(app, ["config", "show"]).output)) == RunConfig()
+
+
+@pytest.mark.parametrize(
+    ("contents", "message"),
+    [
+        pytest.param("[training]\nepoks = 3\n", r"unknown key \[training\] 'epoks'.*did you mean 'epochs'", id="unknown-key"),
+        pytest.param("[training]\nepochs = \"3\"\n", r"\[training\] epochs must be of type int", id="wrong-type"),
+        pytest.param("[evaluation]\ndpi = 0\n", r"\[evaluation\] dpi must be in", id="out-of-range"),
+        pytest.param("[training\n", "not valid TOML", id="not-toml"),
+    ],
+)
+def test_show_refuses_a_bad_config_in_one_line(tmp_path, contents, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(contents)
+    result = run_console_script("config", "show", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ")
+    assert re.search(message, lines[0]), lines[0]

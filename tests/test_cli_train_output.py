@@ -1,0 +1,69 @@
+"""What `climann train` prints with --quiet, by default and with --verbose, and that a run's
+saved config.toml reruns to bit-identical weights from the command line."""
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.model import Network
+
+runner = CliRunner()
+FAST = ["--epochs", "2", "--hidden", "4", "--set", "evaluation.figures=false"]
+
+
+@pytest.fixture(scope="module")
+def tiny_sample(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "tiny.nc"
+    result = runner.invoke(app, ["sample-data", str(path), "--years", "3", "--resolution", "30"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def train(tiny_sample, out, *options):
+    result = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(out), *FAST, *options])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_default_output_is_one_line_per_epoch_then_the_scores(tiny_sample, tmp_path):
+    result = train(tiny_sample, tmp_path / "run")
+    lines = result.stderr.splitlines()
+    assert [line.split()[:2] for line in lines] == [["epoch", "1/2"], ["epoch", "2/2"]]
+    assert "train_loss" in lines[0] and "val_loss" in lines[0]
+    assert "climatology" in result.stdout and f"run directory: {tmp_path / 'run'}" in result.stdout
+
+
+def test_verbose_adds_the_data_summary_and_phase_timings(tiny_sample, tmp_path):
+    result = train(tiny_sample, tmp_path / "run", "--verbose")
+    err = result.stderr
+    assert "samples: train " in err and "features: rsdt, orog, sftlf, clt, lat, season_sin, season_cos" in err
+    for phase in ("recording the inputs", "preparing data", "training", "evaluating", "writing the run directory"):
+        assert f"{phase} …" in err and f"{phase}: " in err
+    log = (tmp_path / "run" / "train.log").read_text()
+    assert "samples: train " in log and log.count("epoch ") == 2
+
+
+def test_quiet_prints_only_the_run_directory(tiny_sample, tmp_path):
+    result = train(tiny_sample, tmp_path / "run", "--quiet")
+    assert result.stderr == "" and result.stdout == f"run directory: {tmp_path / 'run'}\n"
+    assert (tmp_path / "run" / "train.log").read_text().count("epoch ") == 2  # the log is complete anyway
+
+
+def test_quiet_and_verbose_exclude_each_other(tiny_sample, tmp_path):
+    result = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(tmp_path / "run"), "-q", "-v"])
+    assert result.exit_code == 2 and "--quiet and --verbose exclude each other" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_saved_config_reruns_to_bit_identical_weights(tiny_sample, tmp_path):
+    first = tmp_path / "first"
+    train(tiny_sample, first, "--quiet", "--seed", "3", "--set", "training.optimizer='momentum'")
+    again = tmp_path / "again"
+    result = runner.invoke(app, ["train", "--config", str(first / "config.toml"), "--out", str(again), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (again / "config.toml").read_text() == (first / "config.toml").read_text()
+    a, b = Network.load(first / "model.npz"), Network.load(again / "model.npz")
+    assert len(a.weights) == 2
+    for left, right in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
+        np.testing.assert_array_equal(left, right)

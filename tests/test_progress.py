@@ -1,0 +1,159 @@
+"""Progress displays: plain lines off a terminal, throttled rich bars on one."""
+
+import io
+import logging
+
+import pytest
+from rich.console import Console
+
+from climann.model import History
+from climann.progress import NORMAL, QUIET, VERBOSE, PlainDisplay, RichDisplay, shown, terminal_display
+from climann.runlog import PhaseTimer, epoch_logger, run_logger
+
+
+def record(name="climann.run", level=logging.INFO, message="m", **extra):
+    entry = logging.LogRecord(name, level, __file__, 1, message, (), None)
+    entry.__dict__.update(extra)
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        pytest.param(record("climann.run.epoch"), {QUIET: False, NORMAL: True, VERBOSE: True}, id="epoch-line"),
+        pytest.param(record(), {QUIET: False, NORMAL: False, VERBOSE: True}, id="phase-or-summary"),
+        pytest.param(record(level=logging.WARNING), {QUIET: False, NORMAL: True, VERBOSE: True}, id="warning"),
+        pytest.param(record(level=logging.ERROR), {QUIET: True, NORMAL: True, VERBOSE: True}, id="error"),
+        pytest.param(record(level=logging.DEBUG, progress=("reading", 1, 2)), {QUIET: False, NORMAL: False, VERBOSE: False},
+                     id="progress-record"),
+    ],
+)
+def test_which_records_are_shown_at_each_verbosity(entry, expected):
+    assert {verbosity: shown(entry, verbosity) for verbosity in expected} == expected
+
+
+def history_after(epoch):
+    return History(train_loss=[0.5 / k for k in range(1, epoch + 1)], val_loss=[0.6 / k for k in range(1, epoch + 1)])
+
+
+def terminal_console():
+    return Console(file=io.StringIO(), force_terminal=True, width=140, color_system=None)
+
+
+def task_named(display, prefix):
+    return next(task for task in display.progress.tasks if task.description.startswith(prefix))
+
+
+def test_rich_display_shows_batches_epochs_and_rate():
+    display = RichDisplay(terminal_console(), min_interval=0.0)
+    try:
+        display.start_training(epochs=2, batch_size=10, batches_per_epoch=4, samples_per_epoch=35)
+        for index in range(1, 5):
+            display.on_batch(1, index, 0.25)
+        batches = task_named(display, "epoch 1/2")
+        assert batches.completed == 4 and batches.total == 4
+        assert batches.fields["count"] == "batch 4/4"
+        assert "samples/s" in batches.fields["detail"] and "batch loss 0.25" in batches.fields["detail"]
+        assert task_named(display, "training").completed == pytest.approx(1.0)
+        display.on_epoch(1, history_after(1))
+        epochs = task_named(display, "training")
+        assert epochs.completed == 1 and epochs.fields["count"] == "1/2 epochs"
+        assert epochs.fields["detail"] == "train_loss 0.50000  val_loss 0.60000"
+        assert task_named(display, "epoch 2/2").completed == 0  # the batch bar starts again
+        display.end_training()
+        assert not [task for task in display.progress.tasks if task.visible]
+    finally:
+        display.close()
+
+
+def test_rich_display_updates_at_most_every_min_interval():
+    display = RichDisplay(terminal_console(), min_interval=3600.0)
+    try:
+        display.start_training(epochs=1, batch_size=10, batches_per_epoch=100, samples_per_epoch=1000)
+        for index in range(1, 101):
+            display.on_batch(1, index, 0.1)
+        assert task_named(display, "epoch 1/1").completed == 1  # only the first batch was drawn
+    finally:
+        display.close()
+
+
+def test_streamed_batches_per_epoch_are_learned_in_the_first_epoch():
+    display = RichDisplay(terminal_console(), min_interval=0.0)
+    try:
+        display.start_training(epochs=2, batch_size=10, batches_per_epoch=None, samples_per_epoch=None)
+        for index in range(1, 8):
+            display.on_batch(1, index, 0.1)
+        assert task_named(display, "epoch 1/2").total is None
+        assert task_named(display, "epoch 1/2").fields["count"] == "batch 7/?"
+        display.on_epoch(1, history_after(1))
+        assert task_named(display, "epoch 2/2").total == 7
+    finally:
+        display.close()
+
+
+def test_rich_display_prints_log_lines_above_the_bars_and_reads_blocks():
+    console = terminal_console()
+    display = RichDisplay(console, verbosity=NORMAL)
+    try:
+        display.show(record("climann.run.epoch", message="epoch   1/2  train_loss 0.5"))
+        display.show(record(message="a phase detail"))  # shown with --verbose only
+        display.show(record(level=logging.DEBUG, progress=("reading samples", 1, 3)))
+        reading = task_named(display, "reading samples")
+        assert reading.completed == 1 and reading.fields["count"] == "1/3 blocks"
+        display.show(record(level=logging.DEBUG, progress=("reading samples", 3, 3)))
+        assert not [task for task in display.progress.tasks if task.description == "reading samples"]
+    finally:
+        display.close()
+    output = console.file.getvalue()
+    assert "epoch   1/2  train_loss 0.5" in output and "a phase detail" not in output
+
+
+def test_plain_display_prints_epoch_lines_to_stderr(capsys):
+    display = PlainDisplay(verbosity=NORMAL)
+    display.show(record("climann.run.epoch", message="epoch   1/1  train_loss 0.5"))
+    display.show(record(message="preparing data …"))
+    display.on_batch(1, 1, 0.5)  # nothing per batch
+    assert capsys.readouterr().err == "epoch   1/1  train_loss 0.5\n"
+
+
+@pytest.mark.parametrize(
+    ("console", "kind"),
+    [
+        pytest.param(Console(file=io.StringIO()), PlainDisplay, id="not-a-terminal"),
+        pytest.param(terminal_console(), RichDisplay, id="terminal"),
+    ],
+)
+def test_terminal_display_chooses_by_console_and_detaches(console, kind, capsys):
+    logger = logging.getLogger("climann")
+    handlers, level = list(logger.handlers), logger.level
+    with terminal_display(VERBOSE, console=console) as display:
+        assert isinstance(display, kind)
+        phases = PhaseTimer()
+        phases.begin("preparing data")
+        epoch_logger.info("epoch   1/1  train_loss 0.5")
+        phases.end()
+    assert logger.handlers == handlers and logger.level == level
+    printed = capsys.readouterr().err if kind is PlainDisplay else console.file.getvalue()
+    assert "preparing data …" in printed and "epoch   1/1  train_loss 0.5" in printed
+    assert "preparing data: 0.0 s" in printed
+
+
+def test_quiet_display_is_none_and_attaches_nothing():
+    logger = logging.getLogger("climann")
+    handlers = list(logger.handlers)
+    with terminal_display(QUIET) as display:
+        assert display is None and logger.handlers == handlers
+        run_logger.info("not shown")
+
+
+def test_samples_per_second_count_from_the_first_batch(monkeypatch):
+    clock = iter([10.0, 12.0])  # batch 1 (the clock starts), then batch 5
+    monkeypatch.setattr("climann.progress.time.perf_counter", lambda: next(clock))
+    display = RichDisplay(terminal_console(), min_interval=0.0)
+    try:
+        display.start_training(epochs=1, batch_size=10, batches_per_epoch=8, samples_per_epoch=75)
+        display.on_batch(1, 1, 0.5)
+        display.on_batch(1, 5, 0.5)
+        assert task_named(display, "epoch 1/1").fields["detail"].startswith("20 samples/s")  # 4 batches × 10 in 2 s
+    finally:
+        display.close()
