@@ -88,7 +88,8 @@ def measure_stages(path: Path, block_mb: float) -> dict:
     blocks = source.time_blocks(max_bytes=int(block_mb * 2**20))
     started = time.perf_counter()
     for start, stop in blocks:
-        xr.Dataset({name: dataset[name] for name in TIME_VARYING}).isel(time=slice(start, stop)).astype(np.float32).load()
+        block = xr.Dataset({name: dataset[name] for name in TIME_VARYING}).isel(time=slice(start, stop))
+        block.astype(np.float32).load()
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
     for start, stop in blocks:

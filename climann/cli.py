@@ -156,8 +156,8 @@ def plot(
     or draw the lesson's figures (activations, gradient descent, learning rates, a loss surface).
 
     \b
-    Examples: climann plot runs/demo
-              climann plot lesson --out lesson_figures
+    Example: climann plot runs/demo
+    Example: climann plot lesson --out lesson_figures
     """
     from climann.evaluation.figures import draw_lesson_figures, redraw_figures
 

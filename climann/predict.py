@@ -150,7 +150,8 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
     if run.config.data.anomalies:
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
-    config = dataclasses.replace(run.config, data=dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={}))
+    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={})
+    config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
     dataset = open_selected(config)
     had_target = config.data.target in dataset

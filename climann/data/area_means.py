@@ -41,7 +41,8 @@ def regional_boxes(values: Sequence[float], name: str) -> list[tuple[float, floa
     """
     if not values or len(values) % 4:
         raise ClimannError(
-            f"[data] regional_means.{name} must be [south, north, west, east] (or several boxes of four), got {list(values)}"
+            f"[data] regional_means.{name} must be [south, north, west, east] (or several boxes of four), "
+            f"got {list(values)}"
         )
     boxes = [tuple(float(v) for v in values[i : i + 4]) for i in range(0, len(values), 4)]
     for box in boxes:

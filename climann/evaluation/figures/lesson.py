@@ -335,7 +335,8 @@ def loss_surface_figure(rates: dict[str, float] | None = None, *, n_steps: int =
         axis.plot(shown[:, 0], shown[:, 1], "-o", color=RATE_COLORS.get(label), markersize=3, linewidth=1.2,
                   label=f"λ = {rate:g} ({label}): J = {path[-1, 2]:.3g} after {n_steps} steps{left}")
     (best_w, best_b), *_ = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)
-    axis.plot(best_w, best_b, "*", color="gold", markeredgecolor="black", markersize=16, label="minimum (least squares)")
+    axis.plot(best_w, best_b, "*", color="gold", markeredgecolor="black", markersize=16,
+              label="minimum (least squares)")
     axis.set_xlim(weights.min(), weights.max())
     axis.set_ylim(biases.min(), biases.max())
     axis.set_xlabel("weight w")
