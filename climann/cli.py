@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from climann._version import __version__
-from climann.errors import ClimannError
+from climann.errors import ClimannError, Interrupted
 
 app = typer.Typer(
     help="Train a transparent NumPy neural network on gridded climate NetCDF data.",
@@ -44,6 +44,9 @@ def reports_errors(command: Command) -> Command:
             return command(*args, **kwargs)
         except ClimannError as error:
             _fail(str(error), 2)
+        except Interrupted as error:
+            typer.echo(f"climann: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -235,16 +238,21 @@ def train(
     area_weighted: Annotated[bool | None, typer.Option("--area-weighted/--no-area-weighted", help="Weight the loss by cell area.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
+    resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
+    checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     quiet: Annotated[bool, typer.Option(help="Do not print per-epoch progress.")] = False,
 ) -> None:
     """Train the network and write a run directory (config, model, metrics, predictions, figures).
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
+    from climann.checkpoints import recorded_settings
     from climann.config import build_config, load_config_file, merge_settings, parse_assignments
     from climann.pipeline import run_training
 
-    settings = load_config_file(config) if config else {}
+    if resume and out and out.resolve() != resume.resolve():
+        raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
+    settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
     overrides = {
         "data": {
             "paths": data or None, "target": target, "predictors": predictors, "features": features,
@@ -259,17 +267,19 @@ def train(
             "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
             "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
             "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
+            "checkpoint_every": checkpoint_every,
         },
     }
     settings = merge_settings(settings, parse_assignments(set_values or []))
     resolved = build_config(merge_settings(settings, overrides))
-    run_dir = out or Path("runs") / (config.stem if config else "default")
+    run_dir = resume or out or Path("runs") / (config.stem if config else "default")
     result = run_training(
         resolved,
         run_dir=run_dir,
         overwrite=overwrite,
         command_line=shlex.join(["climann", *sys.argv[1:]]),
         on_epoch=None if quiet else _progress_printer(resolved.training.epochs),
+        resume=resume is not None,
     )
     _print_summary(result)
 
