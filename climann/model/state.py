@@ -136,7 +136,9 @@ def _header(state: TrainingState, metadata: dict) -> str:
         "epoch_weight_sum": float(state.epoch_weight_sum),
         "optimizer_kind": state.optimizer_kind,
         "optimizer_scalars": {
-            name: value for name, value in state.optimizer.items() if not isinstance(value, np.ndarray)
+            name: value
+            for name, value in state.optimizer.items()
+            if not isinstance(value, np.ndarray)
         },
         "optimizer_vectors": sorted(
             name for name, value in state.optimizer.items() if isinstance(value, np.ndarray)
@@ -198,7 +200,9 @@ def _read_arrays(path: str) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise ClimannError(f"{path} is not a readable climann training checkpoint: {error}") from None
+        raise ClimannError(
+            f"{path} is not a readable climann training checkpoint: {error}"
+        ) from None
 
 
 def _parse_header(arrays: dict[str, np.ndarray], path: str) -> dict[str, Any]:
@@ -212,7 +216,8 @@ def _parse_header(arrays: dict[str, np.ndarray], path: str) -> dict[str, Any]:
     if header.get("format_version") != STATE_FORMAT_VERSION:
         raise ClimannError(
             f"{path} has checkpoint format_version {header.get('format_version')!r}; climann "
-            f"{__version__} reads version {STATE_FORMAT_VERSION}; use the climann version that wrote it"
+            f"{__version__} reads version {STATE_FORMAT_VERSION}; "
+            "use the climann version that wrote it"
         )
     return header
 
@@ -240,7 +245,8 @@ def load_state(path: str | PathLike) -> tuple[TrainingState, dict]:
     header = _parse_header(arrays, path)
     try:
         optimizer: dict[str, Any] = dict(header["optimizer_scalars"])
-        optimizer.update({name: arrays[f"optimizer.{name}"] for name in header["optimizer_vectors"]})
+        for name in header["optimizer_vectors"]:
+            optimizer[name] = arrays[f"optimizer.{name}"]
         best = dict(header["best"])
         best["loss"] = float("inf") if best["loss"] is None else best["loss"]
         best["saved"] = arrays["best_weights"] if best["epoch"] is not None else None
@@ -252,6 +258,8 @@ def load_state(path: str | PathLike) -> tuple[TrainingState, dict]:
             epoch_weight_sum=header["epoch_weight_sum"],
         )
     except (KeyError, TypeError) as error:
-        raise ClimannError(f"{path}: the training checkpoint is incomplete ({error}); it is corrupt") from None
-    return state, header["user"]
+        raise ClimannError(
+            f"{path}: the training checkpoint is incomplete ({error}); it is corrupt"
+        ) from None
+    return state, header.get("user", {})
 

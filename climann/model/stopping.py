@@ -129,6 +129,7 @@ class BestWeights:
                     f"this network needs {self.saved.shape} {self.saved.dtype}"
                 )
             np.copyto(self.saved, saved)
+        epoch, count = state["epoch"], state["epochs_without_improvement"]
         self.loss = float(state["loss"])  # type: ignore[arg-type]
-        self.epoch = None if state["epoch"] is None else int(state["epoch"])  # type: ignore[call-overload]
-        self.epochs_without_improvement = int(state["epochs_without_improvement"])  # type: ignore[call-overload]
+        self.epoch = None if epoch is None else int(epoch)  # type: ignore[call-overload]
+        self.epochs_without_improvement = int(count)  # type: ignore[call-overload]

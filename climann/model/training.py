@@ -4,7 +4,9 @@ For each batch, backpropagation gives the gradient of the loss ``∂J/∂θ`` fo
 parameter, written into one preallocated flat vector; an optional L2 penalty adds
 ``l2·W``, an optional clip limits the gradient's norm, and the optimizer moves all
 parameters at once. Between epochs, a schedule sets the learning rate, the best weights
-so far are kept, and early stopping may end the run.
+so far are kept, and early stopping may end the run. A :class:`TrainingState` taken
+between batches (``on_checkpoint``, ``stop``) continues the run bit-identically
+(``initial_state``).
 """
 
 from __future__ import annotations
@@ -98,7 +100,9 @@ class TrainingDiverged(ClimannError):
         or from the end of that epoch).
     """
 
-    def __init__(self, message: str, *, epoch: int, learning_rate: float, best_epoch: int | None) -> None:
+    def __init__(
+        self, message: str, *, epoch: int, learning_rate: float, best_epoch: int | None
+    ) -> None:
         super().__init__(message)
         self.epoch, self.learning_rate, self.best_epoch = epoch, learning_rate, best_epoch
 
@@ -245,12 +249,18 @@ def _check_settings(
     stop: StopRequest | None = None,
     initial_state: TrainingState | None = None,
 ) -> None:
-    for label, value, low in (("epochs", epochs, 1), ("batch_size", batch_size, 1), ("checkpoint_every", checkpoint_every, 0)):
+    counts = (("epochs", epochs, 1), ("batch_size", batch_size, 1))
+    for label, value, low in (*counts, ("checkpoint_every", checkpoint_every, 0)):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
             raise ClimannError(f"{label} must be an integer >= {low}; got {value!r}")
     if on_checkpoint is not None and not callable(on_checkpoint):
-        raise ClimannError(f"on_checkpoint must be a callable on_checkpoint(state); got {on_checkpoint!r}")
-    for label, value, kind in (("stop", stop, StopRequest), ("initial_state", initial_state, TrainingState)):
+        raise ClimannError(
+            f"on_checkpoint must be a callable on_checkpoint(state); got {on_checkpoint!r}"
+        )
+    for label, value, kind in (
+        ("stop", stop, StopRequest),
+        ("initial_state", initial_state, TrainingState),
+    ):
         if value is not None and not isinstance(value, kind):
             raise ClimannError(f"{label} must be a {kind.__name__} or None; got {value!r}")
     for label, group, form in (
@@ -525,7 +535,9 @@ def train(
         on_checkpoint=on_checkpoint,
         stop=stop,
     )
-    first_epoch, progress = (1, _Progress()) if initial_state is None else loop.restore(initial_state)
+    first_epoch, progress = (1, _Progress())
+    if initial_state is not None:
+        first_epoch, progress = loop.restore(initial_state)
     try:
         loop.run(first_epoch, progress)
     except _Diverged as diverged:
@@ -567,7 +579,11 @@ class _Loop:
         batch_stop = self.stop if self.n_samples is not None else None
         for epoch in range(first_epoch, self.epochs + 1):
             rate = _checked_learning_rate(
-                self.schedule, epoch, initial=self.initial_rate, epochs=self.epochs, losses=list(monitored)
+                self.schedule,
+                epoch,
+                initial=self.initial_rate,
+                epochs=self.epochs,
+                losses=list(monitored),
             )
             stepper.optimizer.learning_rate = rate
             history.learning_rate.append(rate)
@@ -597,7 +613,8 @@ class _Loop:
                 break
 
     def _end_of_epoch(self, epoch: int) -> bool:
-        """Early stopping, checkpoints and stop requests after ``epoch``; True if it was the last."""
+        """Early stopping, checkpoints and stop requests after ``epoch``; True if it was
+        the last."""
         finished = epoch == self.epochs
         if (
             self.early_stopping is not None
@@ -670,8 +687,11 @@ class _Loop:
                 f"the network's {parameters.shape} {parameters.dtype}"
             )
         if state.optimizer_kind != type(optimizer).__name__:
-            problems.append(f"it was taken with {state.optimizer_kind}, not {type(optimizer).__name__}")
-        if (state.n_samples, state.batch_size) != (self.n_samples, self.batch_size) and self.n_samples is not None:
+            problems.append(
+                f"it was taken with {state.optimizer_kind}, not {type(optimizer).__name__}"
+            )
+        same_data = (state.n_samples, state.batch_size) == (self.n_samples, self.batch_size)
+        if self.n_samples is not None and not same_data:
             problems.append(
                 f"it was taken with {state.n_samples} training samples in batches of "
                 f"{state.batch_size}, not {self.n_samples} in batches of {self.batch_size}"
@@ -679,7 +699,9 @@ class _Loop:
         if state.batch and self.n_samples is None:
             problems.append("it was taken inside an epoch, which a stream of batches cannot resume")
         if state.epoch > self.epochs or len(state.history.train_loss) != state.epoch:
-            problems.append(f"it is after epoch {state.epoch}, and this run has {self.epochs} epochs")
+            problems.append(
+                f"it is after epoch {state.epoch}, and this run has {self.epochs} epochs"
+            )
         if problems:
             raise ClimannError(f"initial_state does not continue this run: {'; '.join(problems)}")
 
@@ -690,7 +712,9 @@ class _Loop:
         kept = (
             f"epoch {self.best.epoch}, the best so far"
             if self.best.restore(network.parameter_vector)
-            else ("the end of that epoch" if len(history.train_loss) == epoch else "before that step")
+            else (
+                "the end of that epoch" if len(history.train_loss) == epoch else "before that step"
+            )
         )
         return TrainingDiverged(
             f"training diverged in epoch {epoch} with learning_rate={rate:g} "
