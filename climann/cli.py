@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from climann._version import __version__
-from climann.errors import ClimannError
+from climann.errors import ClimannError, Interrupted
 
 app = typer.Typer(
     help="Train a transparent NumPy neural network on gridded climate NetCDF data.",
@@ -44,6 +44,9 @@ def reports_errors(command: Command) -> Command:
             return command(*args, **kwargs)
         except ClimannError as error:
             _fail(str(error), 2)
+        except Interrupted as error:
+            typer.echo(f"climann: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -238,6 +241,8 @@ def train(
     area_weighted: Annotated[bool | None, typer.Option("--area-weighted/--no-area-weighted", help="Weight the loss by cell area.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
+    resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
+    checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the data summary and each phase with its time.")] = False,
 ) -> None:
@@ -249,6 +254,7 @@ def train(
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
+    from climann.checkpoints import recorded_settings
     from climann.config import build_config, load_config_file, merge_settings, parse_assignments
     from climann.pipeline import run_training
     from climann.progress import NORMAL, QUIET, VERBOSE, terminal_display
@@ -256,7 +262,9 @@ def train(
     if quiet and verbose:
         raise ClimannError("--quiet and --verbose exclude each other")
 
-    settings = load_config_file(config) if config else {}
+    if resume and out and out.resolve() != resume.resolve():
+        raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
+    settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
     overrides = {
         "data": {
             "paths": data or None, "target": target, "predictors": predictors, "features": features,
@@ -272,11 +280,12 @@ def train(
             "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
             "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
             "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
+            "checkpoint_every": checkpoint_every,
         },
     }
     settings = merge_settings(settings, parse_assignments(set_values or []))
     resolved = build_config(merge_settings(settings, overrides))
-    run_dir = out or Path("runs") / (config.stem if config else "default")
+    run_dir = resume or out or Path("runs") / (config.stem if config else "default")
     with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL) as progress:
         result = run_training(
             resolved,
@@ -284,6 +293,7 @@ def train(
             overwrite=overwrite,
             command_line=shlex.join(["climann", *sys.argv[1:]]),
             progress=progress,
+            resume=resume is not None,
         )
     if quiet:
         typer.echo(f"run directory: {result.run_dir}")

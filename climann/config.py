@@ -205,6 +205,9 @@ class TrainingConfig:
     area_weighted : bool
         Weight each sample's loss by its cell's area (pointwise mode), so that the many
         small polar cells do not dominate training.
+    checkpoint_every : int
+        Save a checkpoint (``RUN_DIR/checkpoint.npz``) every this many epochs, for
+        ``climann train --resume``; 0: only when interrupted (SIGINT, SIGTERM).
     """
 
     epochs: int = 15
@@ -226,6 +229,7 @@ class TrainingConfig:
     min_delta: float = 0.0
     huber_delta: float = 1.0
     area_weighted: bool = False
+    checkpoint_every: int = 1
 
 
 #: The baselines the network is compared with (see :mod:`climann.evaluation.baselines`).
@@ -565,7 +569,10 @@ def _split_files_problems(data: DataConfig) -> list[str]:
 
 def _check_training_options(training: TrainingConfig) -> None:
     """Ranges of the optimizer, regularisation, schedule and early-stopping settings."""
-    non_negative = ("weight_decay", "l2", "clip_norm", "min_learning_rate", "min_delta", "early_stopping_patience")
+    non_negative = (
+        "weight_decay", "l2", "clip_norm", "min_learning_rate", "min_delta", "early_stopping_patience",
+        "checkpoint_every",
+    )
     for key in non_negative:
         if not getattr(training, key) >= 0:
             raise ClimannError(f"[training] {key} must be ≥ 0, got {getattr(training, key)}")

@@ -21,11 +21,13 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from climann._version import __version__
+from climann.checkpoints import Checkpointing, data_fingerprint, refuse_unfinished_run, training_hooks
 from climann.config import BASELINES, RunConfig, config_to_toml
 from climann.data.batches import (
     STREAM_BLOCK_BYTES,
@@ -108,12 +110,13 @@ class RunResult:
 
 def fit_network_streaming(
     config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None,
-    on_batch: BatchCallback | None = None,
+    on_batch: BatchCallback | None = None, checkpointing: Checkpointing | None = None,
 ) -> tuple[Network, History, TimeSplit, Standardizer, Standardizer]:
     """Train on mini-batches streamed from dask chunks: memory bounded by a few chunks.
 
     The scalers are fitted in one streaming pass over the training block; validation is a
-    stream over the validation block.
+    stream over the validation block. ``checkpointing`` (see :mod:`climann.checkpoints`)
+    writes checkpoints and continues a resumed run.
     """
     split = split_for(config, source.layout)
     blocks = source.time_blocks(max_bytes=STREAM_BLOCK_BYTES)
@@ -134,11 +137,22 @@ def fit_network_streaming(
         dtype=config.model.dtype,
     )
     options = training_options(config)
-    history = train(
-        network, stream(train_blocks, training.seed), validation=stream(val_blocks, training.seed + 1),
-        callbacks=(on_epoch,) if on_epoch else (), batch_callbacks=(on_batch,) if on_batch else (),
-        **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
+    training_stream, validation_stream = stream(train_blocks, training.seed), stream(val_blocks, training.seed + 1)
+    if checkpointing is not None:
+        checkpointing.skip_trained_epochs(training_stream, validation_stream)
+    # The source stands in for the samples: it has their feature_names and layout.
+    described = SimpleNamespace(samples=source, input_scaler=input_scaler, target_scaler=target_scaler)
+    keywords, guard = training_hooks(
+        checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
+        model_metadata=lambda: _model_metadata(config, described),  # type: ignore[arg-type]
     )
+    with guard:
+        history = train(
+            network, training_stream, validation=validation_stream,
+            callbacks=(on_epoch,) if on_epoch else (), batch_callbacks=(on_batch,) if on_batch else (),
+            **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
+            **keywords,
+        )
     return network, history, split, input_scaler, target_scaler
 
 
@@ -185,10 +199,11 @@ def sample_area_weights(data: PreparedData) -> np.ndarray:
 
 def fit_network(
     config: RunConfig, data: PreparedData, *, on_epoch: Callable[[int, History], None] | None = None,
-    on_batch: BatchCallback | None = None,
+    on_batch: BatchCallback | None = None, checkpointing: Checkpointing | None = None,
 ) -> tuple[Network, History]:
     """Build the network of ``config.model`` and train it on the training block,
-    validating on the validation block after every epoch."""
+    validating on the validation block after every epoch. ``checkpointing`` (see
+    :mod:`climann.checkpoints`) writes checkpoints and continues a resumed run."""
     train_mask, val_mask = data.sample_masks["train"], data.sample_masks["val"]
     network = Network(
         [data.scaled_inputs.shape[1], *config.model.hidden, data.scaled_target.shape[1]],
@@ -200,22 +215,28 @@ def fit_network(
     )
     weights = sample_area_weights(data) if config.training.area_weighted else None
     masks = None if data.target_mask is None else data.target_mask
-    history = train(
-        network,
-        data.scaled_inputs[train_mask],
-        data.scaled_target[train_mask],
-        sample_weight=None if weights is None else weights[train_mask],
-        mask=None if masks is None else masks[train_mask],
-        validation=(
-            data.scaled_inputs[val_mask],
-            data.scaled_target[val_mask],
-            None if weights is None else weights[val_mask],
-            None if masks is None else masks[val_mask],
-        ),
-        callbacks=(on_epoch,) if on_epoch else (),
-        batch_callbacks=(on_batch,) if on_batch else (),
-        **training_options(config),
+    keywords, guard = training_hooks(
+        checkpointing, network, fingerprint=lambda: data_fingerprint(data.input_scaler, data.target_scaler),
+        model_metadata=lambda: _model_metadata(config, data),
     )
+    with guard:
+        history = train(
+            network,
+            data.scaled_inputs[train_mask],
+            data.scaled_target[train_mask],
+            sample_weight=None if weights is None else weights[train_mask],
+            mask=None if masks is None else masks[train_mask],
+            validation=(
+                data.scaled_inputs[val_mask],
+                data.scaled_target[val_mask],
+                None if weights is None else weights[val_mask],
+                None if masks is None else masks[val_mask],
+            ),
+            callbacks=(on_epoch,) if on_epoch else (),
+            batch_callbacks=(on_batch,) if on_batch else (),
+            **training_options(config),
+            **keywords,
+        )
     return network, history
 
 
@@ -410,8 +431,12 @@ def run_training(
     command_line: str = "",
     on_epoch: Callable[[int, History], None] | None = None,
     progress: TrainingProgress | None = None,
+    resume: bool = False,
 ) -> RunResult:
     """Train and evaluate one run and write its run directory.
+
+    While training, ``run_dir/checkpoint.npz`` is kept up to date (see
+    :mod:`climann.checkpoints`); the run's files appear only when all are written.
 
     Parameters
     ----------
@@ -427,6 +452,9 @@ def run_training(
         Called as ``on_epoch(epoch, history)`` after each epoch (progress display).
     progress : TrainingProgress, optional
         A progress display (see :mod:`climann.progress`), told about every batch and epoch.
+    resume : bool
+        Continue the unfinished run in ``run_dir`` from its checkpoint; ``config`` must be
+        the one recorded there (up to ``checkpoint_every``).
 
     Returns
     -------
@@ -435,24 +463,30 @@ def run_training(
     Raises
     ------
     ClimannError
-        For any user-caused problem; nothing is left in ``run_dir`` then.
+        For any user-caused problem; nothing but a checkpoint (or, after divergence, the
+        best weights in ``best_model.npz``) is left in ``run_dir`` then.
+    Interrupted
+        On SIGINT or SIGTERM while training, after writing the checkpoint.
     """
     run_dir = Path(run_dir)
-    check_run_directory(run_dir, overwrite)
+    if not resume:
+        refuse_unfinished_run(run_dir, overwrite)
+        check_run_directory(run_dir, overwrite)
     with capture_run_log() as run_log:
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
-        return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log)
+        return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
 
 
 def _train_evaluate_write(
     config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
-    progress: TrainingProgress | None, run_log: RunLogCollector,
+    progress: TrainingProgress | None, run_log: RunLogCollector, resume: bool,
 ) -> RunResult:
     """The body of :func:`run_training`, its phases logged into ``run_log``."""
     phases = PhaseTimer()
     phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
     config = resolve_inputs(config)
+    checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     provenance = run_provenance(config.data.paths, command_line=command_line)
     phases.begin("preparing data")
     source, streamed = sample_source(config)
@@ -464,32 +498,37 @@ def _train_evaluate_write(
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
         with _training_progress(progress, config, int(data.sample_masks["train"].sum())):
-            network, history = fit_network(config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch)
+            network, history = fit_network(
+                config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
+            )
         phases.begin("evaluating")
-        evaluation = evaluate(config, data, network)
+        with checkpointing.after_training():
+            evaluation = evaluate(config, data, network)
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         phases.begin("training (streamed)")
         with _training_progress(progress, config, None):
             network, history, split, input_scaler, target_scaler = fit_network_streaming(
-                config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch
+                config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
         config = record_split(config, split)
         phases.begin("evaluating")
         stride = math.ceil(estimated_bytes(source) / (config.data.in_memory_limit_gb * 2**30))
         subset = dataclasses.replace(config.data, time_stride=config.data.time_stride * stride)
-        data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
-        evaluation = evaluate(config, data, network)
+        with checkpointing.after_training():
+            data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
+            evaluation = evaluate(config, data, network)
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
         run_logger.info("evaluated on every %d-th time step", stride)
     phases.begin("writing the run directory")
     staging = _staging_directory(run_dir)
     try:
-        figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
-        (staging / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
-        phases.end()
-        (staging / "train.log").write_text(run_log.text())
+        with checkpointing.after_training():
+            figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
+            (staging / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+            phases.end()
+            (staging / "train.log").write_text(run_log.text())
         _publish(staging, run_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -250,7 +250,10 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     destination = Path(out) if out else Path(run_dir)
     destination.mkdir(parents=True, exist_ok=True)
     _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
-    (destination / "report.md").write_text(report_markdown(metrics, [], destination))
+    from climann.atomic import atomic_path
+
+    with atomic_path(destination / "report.md", what="report") as temporary:
+        temporary.write_text(report_markdown(metrics, [], destination))
     return metrics
 
 

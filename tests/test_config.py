@@ -46,6 +46,7 @@ def test_comma_separated_lists_from_the_command_line():
         pytest.param({"training": {"epochs": 0}}, r"epochs must be ≥ 1", id="epochs-range"),
         pytest.param({"training": {"learning_rate": -1}}, "learning_rate must be a positive", id="lr-range"),
         pytest.param({"training": {"optimizer": "adagrad"}}, "optimizer = 'adagrad' is not one of", id="choice"),
+        pytest.param({"training": {"checkpoint_every": -1}}, r"checkpoint_every must be ≥ 0", id="checkpoint-every"),
         pytest.param({"model": {"hidden": "64,x"}}, "'x' is not a valid int", id="hidden-word"),
         pytest.param({"data": {"features": ["sesaon"]}}, "did you mean 'season'", id="feature"),
         pytest.param({"data": {"split_fractions": [0.5, 0.5, 0.2]}}, "must add up to 1", id="split-sum"),

@@ -352,6 +352,20 @@ class BatchStream:
             self._counted = sum(chunk.target.shape[0] for chunk in _prefetched(self.source.read, self.blocks))
         return self._counted
 
+    def skip_epochs(self, n_epochs: int) -> None:
+        """Leave out the next ``n_epochs`` epochs without reading anything: on a new stream,
+        the next ``iter()`` gives the batches of epoch ``n_epochs + 1`` (to continue an
+        interrupted training run where its checkpoint was taken).
+
+        Raises
+        ------
+        ClimannError
+            If ``n_epochs`` is not an integer >= 0.
+        """
+        if not isinstance(n_epochs, int | np.integer) or isinstance(n_epochs, bool) or n_epochs < 0:
+            raise ClimannError(f"n_epochs must be an integer >= 0; got {n_epochs!r}")
+        self._rng.spawn(int(n_epochs))  # the child generators of the skipped epochs
+
     def __iter__(self) -> Iterator[Batch]:
         # Each epoch gets its own child generator: its batches do not depend on how much of
         # the previous epoch was consumed.

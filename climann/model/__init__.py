@@ -5,8 +5,8 @@ One module per concern: ``activations`` (σ and σ'), ``losses`` (J and ∂J/∂
 ``backprop`` (forward pass and backpropagation), ``network`` (the Network),
 ``optimizers``, ``regularization`` (L2 penalty, gradient clipping), ``schedules``
 (learning rate per epoch), ``stopping`` (early stopping), ``batches`` (mini-batches from
-arrays or a stream), ``training`` (the loop), ``gradcheck`` (finite differences) and
-``files`` (model files).
+arrays or a stream), ``training`` (the loop), ``state`` (what continues an interrupted
+run, and its file), ``gradcheck`` (finite differences) and ``files`` (model files).
 """
 
 from climann.model.gradcheck import finite_difference_gradients, relative_error
@@ -19,8 +19,15 @@ from climann.model.schedules import (
     ReduceOnPlateau,
     StepDecay,
 )
+from climann.model.state import TrainingState, load_state, save_state
 from climann.model.stopping import EarlyStopping
-from climann.model.training import History, train
+from climann.model.training import (
+    History,
+    StopRequest,
+    TrainingDiverged,
+    TrainingInterrupted,
+    train,
+)
 
 __all__ = [
     "Adam",
@@ -37,7 +44,13 @@ __all__ = [
     "RMSProp",
     "ReduceOnPlateau",
     "StepDecay",
+    "StopRequest",
+    "TrainingDiverged",
+    "TrainingInterrupted",
+    "TrainingState",
     "finite_difference_gradients",
+    "load_state",
     "relative_error",
+    "save_state",
     "train",
 ]

@@ -97,8 +97,13 @@ class ShuffledBatches:
         self.data, self.batch_size, self.rng = data, batch_size, rng
         self.shuffled = Batch(*(None if array is None else np.empty_like(array) for array in data))
 
-    def epoch(self) -> Iterator[Batch]:
-        """Shuffle once, then yield contiguous slices (views) of the shuffled copy."""
+    def epoch(self, skip: int = 0) -> Iterator[Batch]:
+        """Shuffle once, then yield contiguous slices (views) of the shuffled copy.
+
+        ``skip`` leaves out the first batches of the epoch: the rest of an epoch that was
+        interrupted after ``skip`` batches, with the generator set back to its state at
+        the start of that epoch (the same permutation is drawn again).
+        """
         permutation = self.rng.permutation(self.data.inputs.shape[0])
         for array, shuffled in zip(self.data, self.shuffled, strict=True):
             if array is not None:
@@ -106,7 +111,7 @@ class ShuffledBatches:
                 # mode="raise" would gather through an extra temporary buffer.
                 np.take(array, permutation, axis=0, out=shuffled, mode="clip")
         inputs, targets, sample_weight, mask = self.shuffled
-        for start in range(0, inputs.shape[0], self.batch_size):
+        for start in range(skip * self.batch_size, inputs.shape[0], self.batch_size):
             rows = slice(start, start + self.batch_size)
             yield Batch(
                 inputs[rows],

@@ -61,6 +61,10 @@ class Optimizer(Protocol):
 
     def fresh(self) -> Optimizer: ...
 
+    def state_dict(self) -> dict[str, np.ndarray | int]: ...
+
+    def load_state_dict(self, state: dict[str, np.ndarray | int]) -> None: ...
+
 
 def _check_learning_rate(learning_rate: float) -> None:
     is_number = isinstance(
@@ -109,6 +113,54 @@ class _Base:
     def fresh(self: Self) -> Self:
         """A copy with the same settings and no state (no velocity, no moments, step 0)."""
         return dataclasses.replace(self)
+
+    def state_dict(self) -> dict[str, np.ndarray | int]:
+        """The optimizer's state, to continue training later: copies of its state vectors
+        (empty before the first step) and its step count, if it keeps one.
+
+        The settings (learning rate, momentum, …) are not state: they come with the object,
+        and a schedule sets the learning rate anew each epoch. The ``scratch`` buffer is
+        overwritten before it is read at every step, so it is not state either.
+
+        Returns
+        -------
+        dict
+            ``{name: ndarray}`` for each state vector, plus ``{"n_steps": int}`` for Adam.
+        """
+        state: dict[str, np.ndarray | int] = {
+            name: getattr(self, name).copy() for name in self.state_names if name != "scratch"
+        }
+        if hasattr(self, "n_steps"):
+            state["n_steps"] = int(self.n_steps)
+        return state
+
+    def load_state_dict(self, state: dict[str, np.ndarray | int]) -> None:
+        """Continue from ``state`` (from :meth:`state_dict` of an optimizer of this kind).
+
+        Raises
+        ------
+        ClimannError
+            If an entry is missing or extra, or the state vectors differ in shape or dtype.
+        """
+        expected = self.state_dict()
+        if set(state) != set(expected):
+            raise ClimannError(
+                f"{type(self).__name__} state needs entries {sorted(expected)}; got {sorted(state)}"
+            )
+        vectors = [np.array(state[name]) for name in self.state_names if name != "scratch"]
+        if len({(vector.shape, vector.dtype) for vector in vectors}) > 1 or any(
+            vector.ndim != 1 for vector in vectors
+        ):
+            raise ClimannError(
+                f"{type(self).__name__} state vectors must be 1-D of one length and dtype; got "
+                + ", ".join(f"{vector.shape} {vector.dtype}" for vector in vectors)
+            )
+        for name, vector in zip((n for n in self.state_names if n != "scratch"), vectors):
+            setattr(self, name, vector)
+        # A scratch buffer of the state's shape tells _start that the state is in place.
+        self.scratch = np.zeros_like(vectors[0]) if vectors else np.empty(0)
+        if "n_steps" in state:
+            self.n_steps = int(state["n_steps"])
 
     def _start(self, parameters: np.ndarray) -> None:
         """At the first step: every state vector zeros, as long as ``parameters``."""

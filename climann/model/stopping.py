@@ -101,3 +101,35 @@ class BestWeights:
             return False
         np.copyto(parameters, self.saved)
         return True
+
+    def state_dict(self) -> dict[str, object]:
+        """What :meth:`load_state_dict` needs to continue: the best loss, its epoch, the
+        count of epochs without improvement and (once there is one) a copy of the best weights."""
+        return {
+            "loss": self.loss,
+            "epoch": self.epoch,
+            "epochs_without_improvement": self.epochs_without_improvement,
+            "saved": self.saved.copy() if self.epoch is not None else None,
+        }
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        """Continue from ``state`` (from :meth:`state_dict`).
+
+        Raises
+        ------
+        ClimannError
+            If the saved weights do not match this network's parameter vector.
+        """
+        saved = state["saved"]
+        if saved is not None:
+            saved = np.asarray(saved)
+            if saved.shape != self.saved.shape or saved.dtype != self.saved.dtype:
+                raise ClimannError(
+                    f"the saved best weights have shape {saved.shape} and dtype {saved.dtype}; "
+                    f"this network needs {self.saved.shape} {self.saved.dtype}"
+                )
+            np.copyto(self.saved, saved)
+        epoch, count = state["epoch"], state["epochs_without_improvement"]
+        self.loss = float(state["loss"])  # type: ignore[arg-type]
+        self.epoch = None if epoch is None else int(epoch)  # type: ignore[call-overload]
+        self.epochs_without_improvement = int(count)  # type: ignore[call-overload]

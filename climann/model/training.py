@@ -4,7 +4,9 @@ For each batch, backpropagation gives the gradient of the loss ``∂J/∂θ`` fo
 parameter, written into one preallocated flat vector; an optional L2 penalty adds
 ``l2·W``, an optional clip limits the gradient's norm, and the optimizer moves all
 parameters at once. Between epochs, a schedule sets the learning rate, the best weights
-so far are kept, and early stopping may end the run.
+so far are kept, and early stopping may end the run. A :class:`TrainingState` taken
+between batches (``on_checkpoint``, ``stop``) continues the run bit-identically
+(``initial_state``).
 """
 
 from __future__ import annotations
@@ -34,39 +36,19 @@ from climann.model.regularization import (
     clip_by_global_norm,
 )
 from climann.model.schedules import Schedule, get_schedule
+from climann.model.state import History, TrainingState
 from climann.model.stopping import BestWeights, EarlyStopping
 
-__all__ = ["BatchCallback", "Callback", "History", "train"]
-
-
-@dataclass
-class History:
-    """What happened in a training run, one entry per completed epoch.
-
-    Attributes
-    ----------
-    train_loss : list of float
-        Mean of the epoch's batch losses, each weighted by its (weighted) number of observed
-        targets; the weights change during the epoch, so this is the loss *while* training,
-        not the loss of the final weights. It is the data loss ``J`` only, without the L2
-        penalty, so that it compares with ``val_loss``.
-    val_loss : list of float
-        Loss ``J`` on the validation set with the weights at the end of each epoch (no
-        penalty either); empty without a validation set.
-    learning_rate : list of float
-        The learning rate used in each epoch (see :mod:`climann.model.schedules`).
-    best_epoch : int or None
-        The epoch (from 1) with the lowest validation loss (training loss without a
-        validation set).
-    stopped_epoch : int or None
-        The epoch after which early stopping ended the run; None if it ran all epochs.
-    """
-
-    train_loss: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    learning_rate: list[float] = field(default_factory=list)
-    best_epoch: int | None = None
-    stopped_epoch: int | None = None
+__all__ = [
+    "BatchCallback",
+    "Callback",
+    "History",
+    "StopRequest",
+    "TrainingDiverged",
+    "TrainingInterrupted",
+    "TrainingState",
+    "train",
+]
 
 
 Callback = Callable[[int, History], object]
@@ -77,12 +59,78 @@ BatchCallback = Callable[[int, int, float], object]
 count from 1, ``batch_loss`` is the data loss ``J`` of that batch before the step."""
 
 
+CheckpointCallback = Callable[[TrainingState], object]
+"""``on_checkpoint(state)``, called with a :class:`TrainingState` to save (see :func:`train`)."""
+
+
+@dataclass
+class StopRequest:
+    """Set ``requested`` (e.g. from a signal handler) to stop :func:`train` cleanly.
+
+    Training then stops after the current batch (after the current epoch when the batches
+    come from a stream, whose position inside an epoch cannot be restored), hands the
+    :class:`TrainingState` to ``on_checkpoint`` and raises :class:`TrainingInterrupted`.
+    The loop reads the flag once per batch: setting it is all a handler needs to do.
+    """
+
+    requested: bool = False
+
+
+class TrainingInterrupted(Exception):
+    """:func:`train` stopped on a :class:`StopRequest`; ``state`` continues the run
+    (``train(..., initial_state=error.state)``)."""
+
+    def __init__(self, state: TrainingState) -> None:
+        super().__init__(f"training stopped {state.describe()}")
+        self.state = state
+
+
+class TrainingDiverged(ClimannError):
+    """Training diverged (a non-finite loss, gradient or weight).
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch in which it happened.
+    learning_rate : float
+        That epoch's learning rate.
+    best_epoch : int or None
+        The epoch whose weights the network holds now (lowest monitored loss), or None
+        if no epoch had finished (the network holds the weights from before the bad step,
+        or from the end of that epoch).
+    """
+
+    def __init__(
+        self, message: str, *, epoch: int, learning_rate: float, best_epoch: int | None
+    ) -> None:
+        super().__init__(message)
+        self.epoch, self.learning_rate, self.best_epoch = epoch, learning_rate, best_epoch
+
+
 class _Diverged(Exception):
     """Raised inside the loop on a non-finite loss or weight; ``train`` reports it."""
 
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
         self.problem = problem
+
+
+@dataclass
+class _Progress:
+    """How far the loop got inside an epoch: batches done, and the sums of their weighted
+    losses and weights (the epoch's mean loss is their ratio)."""
+
+    batch: int = 0
+    loss_sum: float = 0.0
+    weight_sum: float = 0.0
+
+
+class _Stopped(Exception):
+    """Raised inside an epoch when a :class:`StopRequest` is found set."""
+
+    def __init__(self, progress: _Progress) -> None:
+        super().__init__(f"stopped after batch {progress.batch}")
+        self.progress = progress
 
 
 @dataclass
@@ -160,13 +208,17 @@ def _run_epoch(
     batch_callbacks: Sequence[BatchCallback],
     *,
     epoch: int,
+    progress: _Progress,
+    stop: StopRequest | None,
 ) -> float:
     """One pass over ``batches``; returns the mean batch loss, weighted as in :class:`History`.
 
-    A batch without an observed target of positive weight has nothing to learn: skipped.
+    ``progress`` is where an interrupted epoch continues (``batches`` then holds the batches
+    after ``progress.batch``). A batch without an observed target of positive weight has
+    nothing to learn: skipped. Raises :class:`_Stopped` after a batch if ``stop.requested``.
     """
-    loss_sum, weight_sum = 0.0, 0.0
-    for index, batch in enumerate(batches, start=1):
+    loss_sum, weight_sum = progress.loss_sum, progress.weight_sum
+    for index, batch in enumerate(batches, start=progress.batch + 1):
         batch_weight = total_weight(batch.sample_weight, batch.mask, shape=batch.targets.shape)
         if batch_weight == 0:
             continue
@@ -175,6 +227,8 @@ def _run_epoch(
         weight_sum += batch_weight
         for callback in batch_callbacks:
             callback(epoch, index, loss_value)
+        if stop is not None and stop.requested:
+            raise _Stopped(_Progress(index, float(loss_sum), float(weight_sum)))
     if weight_sum == 0:
         raise ClimannError(
             f"epoch {epoch} had no batch with an observed target of positive weight "
@@ -190,10 +244,25 @@ def _check_settings(
     callbacks: Sequence[Callback],
     batch_callbacks: Sequence[BatchCallback],
     early_stopping: EarlyStopping | None,
+    checkpoint_every: int = 0,
+    on_checkpoint: CheckpointCallback | None = None,
+    stop: StopRequest | None = None,
+    initial_state: TrainingState | None = None,
 ) -> None:
-    for label, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
-            raise ClimannError(f"{label} must be an integer >= 1; got {value!r}")
+    counts = (("epochs", epochs, 1), ("batch_size", batch_size, 1))
+    for label, value, low in (*counts, ("checkpoint_every", checkpoint_every, 0)):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
+            raise ClimannError(f"{label} must be an integer >= {low}; got {value!r}")
+    if on_checkpoint is not None and not callable(on_checkpoint):
+        raise ClimannError(
+            f"on_checkpoint must be a callable on_checkpoint(state); got {on_checkpoint!r}"
+        )
+    for label, value, kind in (
+        ("stop", stop, StopRequest),
+        ("initial_state", initial_state, TrainingState),
+    ):
+        if value is not None and not isinstance(value, kind):
+            raise ClimannError(f"{label} must be a {kind.__name__} or None; got {value!r}")
     for label, group, form in (
         ("callbacks", callbacks, "callback(epoch, history)"),
         ("batch_callbacks", batch_callbacks, "callback(epoch, batch_index, batch_loss)"),
@@ -218,13 +287,15 @@ def _training_source(
     epochs: int,
     batch_size: int,
     rng: np.random.Generator,
-) -> Callable[[], Iterable[Batch]]:
-    """A function that returns one epoch's batches: shuffled arrays, or a pass over a stream."""
+) -> tuple[Callable[[int], Iterable[Batch]], int | None]:
+    """A function ``batches(skip)`` that returns one epoch's batches after the first ``skip``
+    (shuffled arrays, or a pass over a stream, which cannot skip); and the number of training
+    samples (None for a stream)."""
     if y is not None:
         data = check_batch(network, X, y, sample_weight, mask, name="training")
         if total_weight(data.sample_weight, data.mask, shape=data.targets.shape) == 0:
             raise ClimannError("no training target is observed with a positive sample weight")
-        return ShuffledBatches(data, batch_size=batch_size, rng=rng).epoch
+        return ShuffledBatches(data, batch_size=batch_size, rng=rng).epoch, data.inputs.shape[0]
     if isinstance(X, np.ndarray):
         raise ClimannError(
             "y is missing: call train(network, X, y, ...) with arrays, or pass an iterable "
@@ -236,7 +307,7 @@ def _training_source(
             "(X, y, w) or (X, y, w, mask), not sample_weight=/mask="
         )
     batches = check_stream(X, epochs=epochs)
-    return lambda: stream_batches(network, batches, name="training")
+    return lambda skip: stream_batches(network, batches, name="training"), None
 
 
 def _validation_source(
@@ -308,6 +379,10 @@ def train(
     early_stopping: EarlyStopping | None = None,
     callbacks: Sequence[Callback] = (),
     batch_callbacks: Sequence[BatchCallback] = (),
+    checkpoint_every: int = 0,
+    on_checkpoint: CheckpointCallback | None = None,
+    stop: StopRequest | None = None,
+    initial_state: TrainingState | None = None,
 ) -> History:
     """Train ``network`` in place by mini-batch gradient descent.
 
@@ -369,6 +444,22 @@ def train(
     batch_callbacks : sequence of callable, optional
         Each called as ``callback(epoch, batch_index, batch_loss)`` after every step; keep
         them cheap, they run in the hot loop.
+    checkpoint_every : int, default 0
+        With ``on_checkpoint``: hand it the :class:`TrainingState` after every
+        ``checkpoint_every``-th epoch and after the last one (early stopping included);
+        0 only when ``stop`` is requested.
+    on_checkpoint : callable, optional
+        ``on_checkpoint(state)``, e.g. ``lambda state: save_state(path, state)``; the state
+        is a copy, the callable may keep it.
+    stop : StopRequest, optional
+        A flag that a signal handler may set: training then stops after the current batch
+        (after the current epoch with a stream), calls ``on_checkpoint`` and raises
+        :class:`TrainingInterrupted`.
+    initial_state : TrainingState, optional
+        Continue where that state was taken (see :mod:`climann.model.state`); with the same
+        network architecture, data and settings the run ends with weights bit-identical to
+        an uninterrupted one. With a stream, the stream must continue at the state's epoch
+        (e.g. :meth:`climann.data.batches.BatchStream.skip_epochs`).
 
     Returns
     -------
@@ -378,10 +469,15 @@ def train(
     Raises
     ------
     ClimannError
-        For invalid settings or data (shapes, NaN values, weights, masks), and when training
-        diverges (a non-finite loss, gradient or weight): the message names the epoch and
-        learning rate, and the network keeps the best weights so far (lowest validation,
-        else training, loss), or the weights from before the bad step in the first epoch.
+        For invalid settings or data (shapes, NaN values, weights, masks), or an
+        ``initial_state`` that does not fit this network, optimizer or data.
+    TrainingDiverged
+        A :class:`ClimannError`, when training diverges (a non-finite loss, gradient or
+        weight): the message names the epoch and learning rate, and the network keeps the
+        best weights so far (lowest validation, else training, loss), or the weights from
+        before the bad step in the first epoch.
+    TrainingInterrupted
+        When ``stop`` was requested; its ``state`` continues the run.
 
     Examples
     --------
@@ -397,6 +493,10 @@ def train(
         callbacks=callbacks,
         batch_callbacks=batch_callbacks,
         early_stopping=early_stopping,
+        checkpoint_every=checkpoint_every,
+        on_checkpoint=on_checkpoint,
+        stop=stop,
+        initial_state=initial_state,
     )
     stepper = _Stepper(
         network,
@@ -405,7 +505,8 @@ def train(
         check_l2(l2),
         check_clip_norm(clip_norm),
     )
-    training_batches = _training_source(
+    rng = np.random.default_rng(seed)
+    training_batches, n_samples = _training_source(
         network,
         X,
         y,
@@ -413,84 +514,211 @@ def train(
         mask=mask,
         epochs=epochs,
         batch_size=batch_size,
-        rng=np.random.default_rng(seed),
+        rng=rng,
     )
-    validation_batches = _validation_source(network, validation, epochs=epochs)
-    history = History()
-    best = BestWeights(network.parameter_vector)
+    loop = _Loop(
+        stepper,
+        training_batches,
+        _validation_source(network, validation, epochs=epochs),
+        History(),
+        BestWeights(network.parameter_vector),
+        rng=rng,
+        schedule=get_schedule(schedule),
+        initial_rate=stepper.optimizer.learning_rate,
+        epochs=epochs,
+        batch_size=batch_size,
+        n_samples=n_samples,
+        early_stopping=early_stopping,
+        callbacks=callbacks,
+        batch_callbacks=batch_callbacks,
+        checkpoint_every=checkpoint_every if on_checkpoint is not None else 0,
+        on_checkpoint=on_checkpoint,
+        stop=stop,
+    )
+    first_epoch, progress = (1, _Progress())
+    if initial_state is not None:
+        first_epoch, progress = loop.restore(initial_state)
     try:
-        _epochs(
-            stepper,
-            training_batches,
-            validation_batches,
-            history,
-            best,
-            schedule=get_schedule(schedule),
-            epochs=epochs,
-            early_stopping=early_stopping,
-            callbacks=callbacks,
-            batch_callbacks=batch_callbacks,
-        )
+        loop.run(first_epoch, progress)
     except _Diverged as diverged:
-        epoch, rate = len(history.learning_rate), stepper.optimizer.learning_rate
+        raise loop.diverged(diverged.problem) from None
+    if early_stopping is not None:
+        loop.best.restore(network.parameter_vector)
+    return loop.history
+
+
+@dataclass
+class _Loop:
+    """The epoch loop of :func:`train`, with everything it carries from batch to batch."""
+
+    stepper: _Stepper
+    training_batches: Callable[[int], Iterable[Batch]]
+    validation_batches: Callable[[], Iterable[Batch]] | None
+    history: History
+    best: BestWeights
+    rng: np.random.Generator
+    schedule: Schedule
+    initial_rate: float
+    epochs: int
+    batch_size: int
+    n_samples: int | None
+    early_stopping: EarlyStopping | None
+    callbacks: Sequence[Callback]
+    batch_callbacks: Sequence[BatchCallback]
+    checkpoint_every: int
+    on_checkpoint: CheckpointCallback | None
+    stop: StopRequest | None
+
+    def run(self, first_epoch: int, progress: _Progress) -> None:
+        """Epochs ``first_epoch … epochs``, the first continuing from ``progress``."""
+        stepper, history = self.stepper, self.history
+        network = stepper.network
+        monitored = history.val_loss if self.validation_batches is not None else history.train_loss
+        min_delta = 0.0 if self.early_stopping is None else self.early_stopping.min_delta
+        # A stream cannot resume inside an epoch: it stops at the epoch's end instead.
+        batch_stop = self.stop if self.n_samples is not None else None
+        for epoch in range(first_epoch, self.epochs + 1):
+            rate = _checked_learning_rate(
+                self.schedule,
+                epoch,
+                initial=self.initial_rate,
+                epochs=self.epochs,
+                losses=list(monitored),
+            )
+            stepper.optimizer.learning_rate = rate
+            history.learning_rate.append(rate)
+            rng_state = self.rng.bit_generator.state  # before this epoch's permutation
+            # Overflow is expected when training diverges; it is detected explicitly and
+            # reported as one ClimannError instead of a stream of RuntimeWarnings.
+            with np.errstate(over="ignore", invalid="ignore"):
+                try:
+                    train_loss = _run_epoch(
+                        stepper, self.training_batches(progress.batch), self.batch_callbacks,
+                        epoch=epoch, progress=progress, stop=batch_stop,
+                    )
+                except _Stopped as stopped:
+                    self._interrupt(self.capture(epoch - 1, stopped.progress, rng_state))
+                history.train_loss.append(train_loss)
+                if self.validation_batches is not None:
+                    value = _validation_loss(network, self.validation_batches(), stepper.loss)
+                    if not math.isfinite(value):
+                        raise _Diverged(f"the validation loss became {value}")
+                    history.val_loss.append(value)
+            progress = _Progress()
+            self.best.observe(epoch, monitored[-1], network.parameter_vector, min_delta=min_delta)
+            history.best_epoch = self.best.epoch
+            for callback in self.callbacks:
+                callback(epoch, history)
+            if self._end_of_epoch(epoch):
+                break
+
+    def _end_of_epoch(self, epoch: int) -> bool:
+        """Early stopping, checkpoints and stop requests after ``epoch``; True if it was
+        the last."""
+        finished = epoch == self.epochs
+        if (
+            self.early_stopping is not None
+            and self.best.epochs_without_improvement >= self.early_stopping.patience
+        ):
+            self.history.stopped_epoch = epoch
+            finished = True
+        stop_now = self.stop is not None and self.stop.requested
+        due = self.checkpoint_every and (finished or epoch % self.checkpoint_every == 0)
+        if stop_now or due:
+            state = self.capture(epoch, _Progress(), self.rng.bit_generator.state)
+            if stop_now:
+                self._interrupt(state)
+            self.on_checkpoint(state)  # type: ignore[misc]
+        return finished
+
+    def _interrupt(self, state: TrainingState) -> None:
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(state)
+        raise TrainingInterrupted(state)
+
+    def capture(self, epoch: int, progress: _Progress, rng_state: dict) -> TrainingState:
+        """The state after ``epoch`` finished epochs and ``progress`` into the next (copies)."""
+        history = self.history
+        return TrainingState(
+            epoch=epoch,
+            batch=progress.batch,
+            parameters=self.stepper.network.parameter_vector.copy(),
+            optimizer_kind=type(self.stepper.optimizer).__name__,
+            optimizer=self.stepper.optimizer.state_dict(),
+            rng=rng_state,
+            history=History(
+                train_loss=history.train_loss[:epoch],
+                val_loss=history.val_loss[:epoch],
+                learning_rate=history.learning_rate[:epoch],
+                best_epoch=history.best_epoch,
+                stopped_epoch=history.stopped_epoch,
+            ),
+            best=self.best.state_dict(),
+            batch_size=self.batch_size,
+            n_samples=self.n_samples,
+            epoch_loss_sum=progress.loss_sum,
+            epoch_weight_sum=progress.weight_sum,
+        )
+
+    def restore(self, state: TrainingState) -> tuple[int, _Progress]:
+        """Continue from ``state``: returns the first epoch to run and the progress into it."""
+        self._check_state(state)
+        network, optimizer = self.stepper.network, self.stepper.optimizer
+        np.copyto(network.parameter_vector, state.parameters)
+        optimizer.load_state_dict(state.optimizer)
+        self.rng.bit_generator.state = state.rng
+        self.best.load_state_dict(state.best)
+        saved = state.history
+        self.history.train_loss[:] = saved.train_loss
+        self.history.val_loss[:] = saved.val_loss
+        self.history.learning_rate[:] = saved.learning_rate
+        self.history.best_epoch, self.history.stopped_epoch = saved.best_epoch, saved.stopped_epoch
+        if saved.stopped_epoch is not None:
+            return self.epochs + 1, _Progress()
+        return state.epoch + 1, _Progress(state.batch, state.epoch_loss_sum, state.epoch_weight_sum)
+
+    def _check_state(self, state: TrainingState) -> None:
+        """Raise unless ``state`` can continue this run."""
+        parameters, optimizer = self.stepper.network.parameter_vector, self.stepper.optimizer
+        problems = []
+        if state.parameters.shape != parameters.shape or state.parameters.dtype != parameters.dtype:
+            problems.append(
+                f"its parameters are {state.parameters.shape} {state.parameters.dtype}, "
+                f"the network's {parameters.shape} {parameters.dtype}"
+            )
+        if state.optimizer_kind != type(optimizer).__name__:
+            problems.append(
+                f"it was taken with {state.optimizer_kind}, not {type(optimizer).__name__}"
+            )
+        same_data = (state.n_samples, state.batch_size) == (self.n_samples, self.batch_size)
+        if self.n_samples is not None and not same_data:
+            problems.append(
+                f"it was taken with {state.n_samples} training samples in batches of "
+                f"{state.batch_size}, not {self.n_samples} in batches of {self.batch_size}"
+            )
+        if state.batch and self.n_samples is None:
+            problems.append("it was taken inside an epoch, which a stream of batches cannot resume")
+        if state.epoch > self.epochs or len(state.history.train_loss) != state.epoch:
+            problems.append(
+                f"it is after epoch {state.epoch}, and this run has {self.epochs} epochs"
+            )
+        if problems:
+            raise ClimannError(f"initial_state does not continue this run: {'; '.join(problems)}")
+
+    def diverged(self, problem: str) -> TrainingDiverged:
+        """The error to raise, with the network set back to the best weights so far."""
+        history, network = self.history, self.stepper.network
+        epoch, rate = len(history.learning_rate), self.stepper.optimizer.learning_rate
         kept = (
-            f"epoch {best.epoch}, the best so far"
-            if best.restore(network.parameter_vector)
+            f"epoch {self.best.epoch}, the best so far"
+            if self.best.restore(network.parameter_vector)
             else (
                 "the end of that epoch" if len(history.train_loss) == epoch else "before that step"
             )
         )
-        raise ClimannError(
+        return TrainingDiverged(
             f"training diverged in epoch {epoch} with learning_rate={rate:g} "
-            f"({diverged.problem}); the network keeps its weights from {kept}; "
-            f"try a smaller learning rate, e.g. {rate / 10:g}"
-        ) from None
-    if early_stopping is not None:
-        best.restore(network.parameter_vector)
-    return history
-
-
-def _epochs(
-    stepper: _Stepper,
-    training_batches: Callable[[], Iterable[Batch]],
-    validation_batches: Callable[[], Iterable[Batch]] | None,
-    history: History,
-    best: BestWeights,
-    *,
-    schedule: Schedule,
-    epochs: int,
-    early_stopping: EarlyStopping | None,
-    callbacks: Sequence[Callback],
-    batch_callbacks: Sequence[BatchCallback],
-) -> None:
-    """The epoch loop of :func:`train`; fills ``history`` and ``best``."""
-    network, initial_rate = stepper.network, stepper.optimizer.learning_rate
-    monitored = history.val_loss if validation_batches is not None else history.train_loss
-    min_delta = 0.0 if early_stopping is None else early_stopping.min_delta
-    for epoch in range(1, epochs + 1):
-        rate = _checked_learning_rate(
-            schedule, epoch, initial=initial_rate, epochs=epochs, losses=list(monitored)
+            f"({problem}); the network keeps its weights from {kept}; "
+            f"try a smaller learning rate, e.g. {rate / 10:g}",
+            epoch=epoch, learning_rate=rate, best_epoch=self.best.epoch,
         )
-        stepper.optimizer.learning_rate = rate
-        history.learning_rate.append(rate)
-        # Overflow is expected when training diverges; it is detected explicitly and
-        # reported as one ClimannError instead of a stream of RuntimeWarnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            history.train_loss.append(
-                _run_epoch(stepper, training_batches(), batch_callbacks, epoch=epoch)
-            )
-            if validation_batches is not None:
-                value = _validation_loss(network, validation_batches(), stepper.loss)
-                if not math.isfinite(value):
-                    raise _Diverged(f"the validation loss became {value}")
-                history.val_loss.append(value)
-        best.observe(epoch, monitored[-1], network.parameter_vector, min_delta=min_delta)
-        history.best_epoch = best.epoch
-        for callback in callbacks:
-            callback(epoch, history)
-        if (
-            early_stopping is not None
-            and best.epochs_without_improvement >= early_stopping.patience
-        ):
-            history.stopped_epoch = epoch
-            break

@@ -178,6 +178,22 @@ def test_an_abandoned_epoch_does_not_change_the_next(source, train_blocks):
     assert not any(t.name.startswith("climann-read") and t.is_alive() for t in threading.enumerate())
 
 
+@pytest.mark.parametrize("skipped", [pytest.param(0, id="none"), pytest.param(1, id="one"), pytest.param(2, id="two")])
+def test_skipping_epochs_gives_the_batches_of_the_following_epoch(source, train_blocks, skipped):
+    # A resumed training run: a new stream, positioned after the epochs already trained.
+    whole = stream_of(source, train_blocks, rng=6)
+    epochs = [copied(whole) for _ in range(skipped + 1)]
+    resumed = stream_of(source, train_blocks, rng=6)
+    resumed.skip_epochs(skipped)
+    for expected, batch in zip(epochs[-1], resumed, strict=True):
+        np.testing.assert_array_equal(batch.inputs, expected[0])
+
+
+def test_skipping_a_negative_number_of_epochs_is_refused(source, train_blocks):
+    with pytest.raises(ClimannError, match="n_epochs must be an integer >= 0"):
+        stream_of(source, train_blocks).skip_epochs(-1)
+
+
 def test_reading_errors_reach_the_consumer(source, train_blocks, monkeypatch):
     stream = stream_of(source, train_blocks)
 

@@ -68,3 +68,15 @@ def test_stream_batch_forms():
     batches = list(stream_batches(network, items, name="training"))
     assert [b.sample_weight is None for b in batches] == [True, True, False]
     assert batches[2].mask is not None and batches[0].inputs.dtype == np.float32
+
+
+@pytest.mark.parametrize("skip", [pytest.param(1, id="one"), pytest.param(2, id="two"), pytest.param(3, id="all")])
+def test_an_epoch_can_skip_its_first_batches_with_the_same_permutation(skip):
+    network = Network([2, 1], activation=[])
+    X = np.arange(20.0).reshape(10, 2)
+    data = check_batch(network, X, X[:, :1], name="test")
+    whole = list(ShuffledBatches(data, batch_size=4, rng=np.random.default_rng(3)).epoch())
+    rest = list(ShuffledBatches(data, batch_size=4, rng=np.random.default_rng(3)).epoch(skip))
+    assert len(rest) == 3 - skip
+    for expected, batch in zip(whole[skip:], rest, strict=True):
+        np.testing.assert_array_equal(batch.inputs, expected.inputs)

@@ -25,8 +25,14 @@ def test_public_api():
         "RMSProp",
         "ReduceOnPlateau",
         "StepDecay",
+        "StopRequest",
+        "TrainingDiverged",
+        "TrainingInterrupted",
+        "TrainingState",
         "finite_difference_gradients",
+        "load_state",
         "relative_error",
+        "save_state",
         "train",
     ]
     assert all(hasattr(climann.model, name) for name in climann.model.__all__)

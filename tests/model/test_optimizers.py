@@ -245,3 +245,50 @@ def test_unknown_optimizer_lists_valid_names():
 def test_not_a_name_or_optimizer():
     with pytest.raises(ClimannError, match="optimizer must be a name"):
         get_optimizer(3)
+
+
+@pytest.mark.parametrize("optimizer, reference", REFERENCES)
+@pytest.mark.parametrize("steps_before", [pytest.param(0, id="fresh"), pytest.param(2, id="after-2-steps")])
+def test_a_saved_state_continues_bit_identically(optimizer, reference, steps_before):
+    start, gradients = _parameters_and_gradients(np.float32, seed=4, n_steps=5)
+    uninterrupted, parameters = start.copy(), start.copy()
+    whole = optimizer.fresh()
+    for gradient in gradients:
+        whole.step(uninterrupted, gradient, n_weights=N_WEIGHTS)
+    first = optimizer.fresh()
+    for gradient in gradients[:steps_before]:
+        first.step(parameters, gradient, n_weights=N_WEIGHTS)
+    state = first.state_dict()
+    assert "scratch" not in state
+    first.step(parameters * 0, gradients[0] * 0 + 1)  # the saved state is a copy: unaffected
+    second = optimizer.fresh()
+    second.load_state_dict(state)
+    for gradient in gradients[steps_before:]:
+        second.step(parameters, gradient, n_weights=N_WEIGHTS)
+    assert np.array_equal(parameters, uninterrupted)
+
+
+def test_state_dict_holds_the_state_vectors_and_adams_step_count():
+    adam = Adam()
+    parameters, (gradients,) = _parameters_and_gradients(np.float64)
+    adam.step(parameters, gradients)
+    state = adam.state_dict()
+    assert sorted(state) == ["first_moment", "n_steps", "second_moment"] and state["n_steps"] == 1
+    np.testing.assert_array_equal(state["first_moment"], gradients * (1 - adam.beta1))
+    assert sorted(Momentum().state_dict()) == ["velocity"] and GradientDescent().state_dict() == {}
+
+
+@pytest.mark.parametrize(
+    "optimizer, state, message",
+    [
+        pytest.param(Adam(), {"first_moment": np.zeros(3)}, "needs entries", id="missing"),
+        pytest.param(Momentum(), {"velocity": np.zeros(3), "n_steps": 1}, "needs entries", id="extra"),
+        pytest.param(
+            Adam(), {"first_moment": np.zeros(3), "second_moment": np.zeros(4), "n_steps": 1},
+            "one length", id="lengths",
+        ),
+    ],
+)
+def test_a_state_of_another_kind_is_refused(optimizer, state, message):
+    with pytest.raises(ClimannError, match=message):
+        optimizer.load_state_dict(state)

@@ -32,3 +32,25 @@ def test_best_weights_keep_the_lowest_loss_and_count_epochs_without_improvement(
 def test_invalid_early_stopping(kwargs, message):
     with pytest.raises(ClimannError, match=message):
         EarlyStopping(**kwargs)
+
+
+def test_best_weights_continue_from_their_state():
+    parameters = np.zeros(3)
+    best, continued = BestWeights(parameters), BestWeights(parameters)
+    for epoch, loss in enumerate([3.0, 2.0, 2.5], start=1):
+        parameters[:] = epoch
+        best.observe(epoch, loss, parameters, min_delta=0.0)
+    state = best.state_dict()
+    parameters[:] = 9  # the state holds a copy of the best weights
+    best.saved[:] = -1
+    continued.load_state_dict(state)
+    assert (continued.epoch, continued.loss, continued.epochs_without_improvement) == (2, 2.0, 1)
+    assert continued.restore(parameters)
+    np.testing.assert_array_equal(parameters, [2.0, 2.0, 2.0])
+
+
+def test_best_weights_state_before_the_first_epoch_and_of_another_network():
+    empty = BestWeights(np.zeros(3)).state_dict()
+    assert empty == {"loss": np.inf, "epoch": None, "epochs_without_improvement": 0, "saved": None}
+    with pytest.raises(ClimannError, match="this network needs"):
+        BestWeights(np.zeros(4)).load_state_dict({**empty, "epoch": 1, "loss": 1.0, "saved": np.zeros(3)})

@@ -14,6 +14,11 @@ from climann.model import (
     Network,
     ReduceOnPlateau,
     StepDecay,
+    StopRequest,
+    TrainingDiverged,
+    TrainingInterrupted,
+    load_state,
+    save_state,
     train,
 )
 
@@ -767,3 +772,178 @@ def test_same_settings_give_bit_identical_weights_with_every_feature():
     (first, history), (again, history_again) = trained(), trained()
     assert np.array_equal(first, again)
     assert history == history_again
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints: stopping, continuing from a TrainingState, bit-identical weights
+# ---------------------------------------------------------------------------------------------
+RESUME_SETTINGS = {
+    "adam-step": {"optimizer": "adam", "learning_rate": 0.01, "schedule": StepDecay(step_size=2, gamma=0.5)},
+    "momentum-plateau": {
+        "optimizer": Momentum(learning_rate=0.02, momentum=0.8),
+        "schedule": ReduceOnPlateau(patience=1, factor=0.5),
+    },
+    "sgd-l2-clip": {"optimizer": "sgd", "learning_rate": 0.05, "l2": 1e-3, "clip_norm": 1.0},
+}
+
+
+def _resume_problem():
+    """203 samples in batches of 16: 13 batches per epoch, the last one short."""
+    X, y = _small_problem(n_samples=203, seed=2)
+    return X, y, _small_problem(n_samples=40, seed=3)
+
+
+def _train_for_resume(settings, **kwargs):
+    X, y, validation = _resume_problem()
+    network = Network([2, 8, 1], activation="tanh", seed=1)
+    history = train(
+        network, X, y, epochs=6, batch_size=16, seed=5, validation=validation,
+        early_stopping=EarlyStopping(patience=4), **RESUME_SETTINGS[settings], **kwargs,
+    )
+    return network, history
+
+
+def _stopped_state(settings, epoch, batch):
+    """The state of a run stopped in ``epoch`` after ``batch`` (None: at the epoch's end)."""
+    stop = StopRequest()
+
+    def at_batch(current_epoch, current_batch, loss):
+        stop.requested |= (current_epoch, current_batch) == (epoch, batch)
+
+    def at_epoch(current_epoch, history):
+        stop.requested |= batch is None and current_epoch == epoch
+
+    saved = []
+    with pytest.raises(TrainingInterrupted) as interrupted:
+        _train_for_resume(settings, stop=stop, batch_callbacks=[at_batch], callbacks=[at_epoch],
+                          on_checkpoint=saved.append)
+    assert saved == [interrupted.value.state]
+    return interrupted.value.state
+
+
+@pytest.mark.parametrize("settings", [pytest.param(name, id=name) for name in RESUME_SETTINGS])
+@pytest.mark.parametrize(
+    "epoch, batch",
+    [
+        pytest.param(3, None, id="end-of-epoch-3"),
+        pytest.param(3, 5, id="epoch-3-batch-5"),
+        pytest.param(2, 13, id="after-the-last-batch"),
+        pytest.param(1, 1, id="first-batch"),
+    ],
+)
+def test_a_stopped_run_continues_to_bit_identical_weights(tmp_path, settings, epoch, batch):
+    reference, reference_history = _train_for_resume(settings)
+    state = _stopped_state(settings, epoch, batch)
+    save_state(tmp_path / "state.npz", state)
+    loaded, _ = load_state(tmp_path / "state.npz")
+    network, history = _train_for_resume(settings, initial_state=loaded)
+    assert np.array_equal(network.parameter_vector, reference.parameter_vector)
+    assert history == reference_history
+
+
+@pytest.mark.parametrize("settings", [pytest.param(name, id=name) for name in RESUME_SETTINGS])
+def test_any_periodic_checkpoint_continues_to_bit_identical_weights(settings):
+    # What a run killed with SIGKILL leaves: the last periodic checkpoint.
+    saved = []
+    reference, reference_history = _train_for_resume(settings, checkpoint_every=2, on_checkpoint=saved.append)
+    assert [state.epoch for state in saved] == [2, 4, 6]
+    for state in saved:
+        network, history = _train_for_resume(settings, initial_state=state)
+        assert np.array_equal(network.parameter_vector, reference.parameter_vector)
+        assert history == reference_history
+
+
+def test_checkpoints_come_every_n_epochs_and_after_the_last():
+    X, y = _small_problem()
+    for every, expected in ((1, [1, 2, 3, 4, 5]), (2, [2, 4, 5]), (5, [5]), (0, [])):
+        saved = []
+        train(Network([2, 1]), X, y, epochs=5, checkpoint_every=every, on_checkpoint=saved.append)
+        assert [state.epoch for state in saved] == expected
+
+
+def test_early_stopping_checkpoints_its_last_epoch_and_a_finished_state_trains_no_more():
+    X, y = _small_problem()
+    saved = []
+    network = Network([2, 4, 1], seed=0)
+    history = train(network, X, y, epochs=50, learning_rate=1.0, optimizer="sgd",
+                    early_stopping=EarlyStopping(patience=1, min_delta=10.0),
+                    checkpoint_every=100, on_checkpoint=saved.append)
+    assert history.stopped_epoch == 2 and [state.epoch for state in saved] == [2]
+    resumed = Network([2, 4, 1], seed=7)
+    again = train(resumed, X, y, epochs=50, learning_rate=1.0, optimizer="sgd",
+                  early_stopping=EarlyStopping(patience=1, min_delta=10.0), initial_state=saved[0])
+    assert again == history
+    assert np.array_equal(resumed.parameter_vector, network.parameter_vector)  # the best weights
+
+
+def test_a_stream_stops_at_the_end_of_the_epoch():
+    X, y = _small_problem(n_samples=40)
+    batches = [(X[i : i + 10], y[i : i + 10]) for i in range(0, 40, 10)]
+    stop = StopRequest()
+
+    def request(epoch, batch, loss):
+        stop.requested = True
+
+    with pytest.raises(TrainingInterrupted) as interrupted:
+        train(Network([2, 1]), batches, epochs=3, stop=stop, batch_callbacks=[request])
+    state = interrupted.value.state
+    assert (state.epoch, state.batch, state.n_samples) == (1, 0, None)
+    reference = Network([2, 1])
+    train(reference, batches, epochs=3)
+    resumed = Network([2, 1])
+    train(resumed, batches, epochs=3, initial_state=state)
+    assert np.array_equal(resumed.parameter_vector, reference.parameter_vector)
+
+
+def _state_of(**kwargs):
+    X, y = _small_problem(n_samples=40)
+    stop = StopRequest(requested=True)
+    options = {"epochs": 2, "batch_size": 8, "stop": stop} | kwargs
+    with pytest.raises(TrainingInterrupted) as interrupted:
+        train(Network([2, 3, 1]), X, y, **options)
+    return interrupted.value.state
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        pytest.param(lambda X, y, s: train(Network([2, 4, 1]), X, y, epochs=2, batch_size=8,
+                                           initial_state=s), "parameters are", id="architecture"),
+        pytest.param(lambda X, y, s: train(Network([2, 3, 1]), X, y, epochs=2, batch_size=8,
+                                           optimizer="sgd", initial_state=s), "taken with Adam", id="optimizer"),
+        pytest.param(lambda X, y, s: train(Network([2, 3, 1]), X, y, epochs=2, batch_size=4,
+                                           initial_state=s), "in batches of 8", id="batch-size"),
+        pytest.param(lambda X, y, s: train(Network([2, 3, 1]), X[:30], y[:30], epochs=2, batch_size=8,
+                                           initial_state=s), "40 training samples", id="data"),
+        pytest.param(lambda X, y, s: train(Network([2, 3, 1]), [(X, y)], epochs=2, initial_state=s),
+                     "inside an epoch", id="stream"),
+        pytest.param(lambda X, y, s: train(Network([2, 3, 1]), X, y, epochs=2, batch_size=8,
+                                           initial_state="state"), "TrainingState or None", id="type"),
+    ],
+)
+def test_a_state_that_does_not_continue_this_run_is_refused(call, message):
+    X, y = _small_problem(n_samples=40)
+    with pytest.raises(ClimannError, match=message):
+        call(X, y, _state_of())
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        pytest.param({"checkpoint_every": -1}, "checkpoint_every must be an integer >= 0", id="every"),
+        pytest.param({"on_checkpoint": "file.npz"}, "on_checkpoint must be a callable", id="callback"),
+        pytest.param({"stop": True}, "stop must be a StopRequest", id="stop"),
+    ],
+)
+def test_invalid_checkpoint_settings(kwargs, message):
+    X, y = _small_problem()
+    with pytest.raises(ClimannError, match=message):
+        train(Network([2, 1]), X, y, epochs=1, **kwargs)
+
+
+def test_divergence_is_a_training_diverged_error_with_its_epoch_and_rate():
+    X, y = _small_problem()
+    with pytest.raises(TrainingDiverged) as diverged:
+        train(Network([2, 16, 1], seed=0), X, y, epochs=3, batch_size=4, optimizer="sgd", learning_rate=1e10)
+    assert (diverged.value.epoch, diverged.value.learning_rate, diverged.value.best_epoch) == (1, 1e10, None)
+    assert isinstance(diverged.value, ClimannError)
