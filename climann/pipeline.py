@@ -420,6 +420,10 @@ def run_training(
     check_run_directory(run_dir, overwrite)
     ensure_sample_data(config)
     config = resolve_inputs(config)
+    if config.compute.scheduler or config.compute.workers:  # on a dask cluster: climann.compute
+        from climann.compute.run import run_distributed
+
+        return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=on_epoch)
     source, streamed = sample_source(config)
     if not streamed:
         data = prepare_data(config, source)

@@ -1,0 +1,267 @@
+"""One run on a dask cluster: ``climann train --workers N`` or ``--scheduler ADDRESS``.
+
+The same run directory as :func:`climann.pipeline.run_training` writes in one process, with
+the data kept on the workers throughout:
+
+1. the client opens the files lazily (metadata only), builds the sample source, the split
+   and the chunks (:func:`~climann.compute.chunks.chunk_blocks`);
+2. the workers fit the standardisation on the training chunks (moments merged on the
+   client), then read, standardise and persist the training and validation chunks;
+3. data-parallel training (:mod:`climann.compute.training`);
+4. the persisted chunks are released; the workers fit the baselines and evaluate every chunk
+   (:mod:`climann.compute.evaluation`), writing ``predictions.nc`` chunk by chunk and
+   returning only the score sums;
+5. the figures are drawn from ``predictions.nc`` (every k-th time step when the grids would
+   exceed ``[data] in_memory_limit_gb``; k is then recorded in ``metrics.json`` as
+   ``figures_every_nth_time_step``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xarray as xr
+
+from climann.compute.chunks import chunk_blocks, fit_scalers, persist_samples
+from climann.compute.cluster import cluster_client
+from climann.compute.evaluation import ChunkEvaluation, ScoreSums, fit_baselines, metrics_from_sums
+from climann.compute.prediction import chunked_grids, write_dataset
+from climann.compute.training import train_distributed
+from climann.config import RunConfig, config_to_toml
+from climann.data.batches import blocks_in_split
+from climann.data.layout import Coordinate, GridLayout
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.scaling import Standardizer
+from climann.data.splits import TimeSplit
+from climann.errors import ClimannError
+from climann.evaluation.baselines import is_regular, season_keys
+from climann.evaluation.figures import draw_figures
+from climann.evaluation.predictions import predictions_dataset
+from climann.evaluation.report import report_markdown
+from climann.model import History, Network
+from climann.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from climann.pipeline import RunResult
+
+__all__ = ["evaluate_distributed", "run_distributed", "train_on_cluster"]
+
+
+@dataclass(frozen=True)
+class TrainedOnCluster:
+    """What :func:`train_on_cluster` returns."""
+
+    network: Network
+    history: History
+    input_scaler: Standardizer
+    target_scaler: Standardizer
+
+
+def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> ClimannError:
+    return ClimannError(
+        f"the {name} block ({split.descriptions[name]}) has no sample with "
+        f"'{config.data.target}' and every feature present"
+    )
+
+
+def train_on_cluster(
+    client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
+    *, on_epoch: Callable[[int, History], None] | None = None,
+) -> TrainedOnCluster:
+    """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
+
+    Raises
+    ------
+    ClimannError
+        If the training or validation block has no sample, or training diverges.
+    """
+    from climann.pipeline import training_options
+
+    train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
+    input_scaler, target_scaler = fit_scalers(client, source, train_blocks)
+    persisted = {
+        name: persist_samples(client, source, chosen, input_scaler=input_scaler, target_scaler=target_scaler,
+                              dtype=config.model.dtype, area_weighted=config.training.area_weighted)
+        for name, chosen in (("train", train_blocks), ("val", val_blocks))
+    }
+    try:
+        for name, samples in persisted.items():
+            if samples.n_samples == 0:
+                raise _empty_block_error(config, split, name)
+        network = Network(
+            [len(source.feature_names), *config.model.hidden, 1], activation=config.model.activation,
+            output_activation=config.model.output_activation, init=config.model.init, seed=config.training.seed,
+            dtype=config.model.dtype,
+        )
+        options = training_options(config)
+        history = train_distributed(
+            client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
+            seed=options.pop("seed"), loss=options.pop("loss"), callbacks=(on_epoch,) if on_epoch else (), **options,
+        )
+    finally:
+        for samples in persisted.values():
+            samples.release()
+    return TrainedOnCluster(network, history, input_scaler, target_scaler)
+
+
+def evaluate_distributed(
+    client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
+    network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
+    history: str, baselines: bool = True,
+) -> tuple[dict, ScoreSums]:
+    """Step 4: baselines, scores and the predictions file chunk by chunk.
+
+    Parameters
+    ----------
+    baselines : bool
+        Fit and score the linear and climatology baselines on the training block (False:
+        the network and persistence only, e.g. for another dataset scored as one block).
+
+    Returns
+    -------
+    metrics : dict
+        The content of ``metrics.json``.
+    total : ScoreSums
+        The summed chunks (counts of samples per block among them).
+
+    Raises
+    ------
+    ClimannError
+        If a block has no sample.
+    """
+    layout = source.layout
+    options: dict = {}
+    models: tuple[str, ...] = ("model",)
+    if baselines:
+        keys, season_index = np.unique(season_keys(layout.time.values), return_inverse=True)
+        linear, climatology = fit_baselines(
+            client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
+            dtype=config.model.dtype, season_index=season_index, n_seasons=len(keys),
+        )
+        options = {"linear": linear, "climatology": climatology, "season_index": season_index}
+        models += ("climatology", "linear")
+    if config.data.sample_fraction == 1 and is_regular(layout.time.values):
+        models += ("persistence",)
+    names = list(split.time_masks)
+    block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
+    for index, name in enumerate(names):
+        block_of_step[split.time_masks[name]] = index
+    context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
+                              shift=float(target_scaler.mean[0]), **options)
+    grids, sums = chunked_grids(context, blocks)
+    dataset = predictions_dataset(layout, grids["truth"], grids["model"], split.labels(), history=history,
+                                  baselines={name: grids[name] for name in models[1:]})
+    (total,) = write_dataset(dataset, predictions_path, layout, also=[sums])
+    for index, name in enumerate(names):
+        if total.samples[index] == 0:
+            raise _empty_block_error(config, split, name)
+    splits, n_samples = metrics_from_sums(total, names, models)
+    metrics = {
+        "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
+        "splits": splits, "n_samples": n_samples, "n_dropped": int(total.n_dropped),
+        "split_periods": dict(split.descriptions),
+    }
+    return metrics, total
+
+
+def _figure_steps(split: TimeSplit, n_time: int, stride: int) -> np.ndarray:
+    """Every ``stride``-th time step, and the test block's middle step if none of it is among them."""
+    steps = np.arange(0, n_time, stride)
+    test = np.flatnonzero(split.time_masks.get("test", np.zeros(n_time, dtype=bool)))
+    if test.size and not np.isin(steps, test).any():
+        steps = np.union1d(steps, test[len(test) // 2 : len(test) // 2 + 1])
+    return steps
+
+
+def figures_from_file(
+    predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, *, loss_name: str,
+    limit_gb: float, directory: Path,
+) -> tuple[list[Path], int]:
+    """Step 5: the run's figures from its predictions file, read every k-th time step so that
+    the grids stay under ``limit_gb``; returns the figures and k."""
+    with xr.open_dataset(predictions_path, decode_times=False) as dataset:
+        target = layout.target_name
+        names = [str(name) for name in dataset.data_vars if str(name).startswith(target) and str(name) != f"{target}_error"]
+        per_step = layout.n_cells * 8 * len(names)
+        stride = max(1, math.ceil(layout.shape[0] * per_step / (limit_gb * 2**30)))
+        steps = _figure_steps(split, layout.shape[0], stride)
+        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+        subset = dataset.isel({layout.time.name: steps})
+        grid = lambda name: subset[name].transpose(*dims).values.astype(np.float64)  # noqa: E731
+        truth = grid(target)
+        predictions = {"model": grid(f"{target}_pred")}
+        predictions.update({name[len(target) + 1 :]: grid(name) for name in names if name not in (target, f"{target}_pred")})
+    time = Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
+    figures = draw_figures(dataclasses.replace(layout, time=time), truth, predictions, split.labels()[steps],
+                           history.train_loss, history.val_loss, loss_name=loss_name, directory=directory)
+    return figures, stride
+
+
+def _metadata_only(source: PointwiseSource, split: TimeSplit, trained: TrainedOnCluster) -> PreparedData:
+    """The prepared data's description for the model file's metadata, without samples (they
+    stayed on the workers): feature names, layout, split and scalers."""
+    n_features = len(source.feature_names)
+    empty = PointwiseSamples(
+        inputs=np.empty((0, n_features), np.float32), target=np.empty((0, 1), np.float32),
+        flat_index=np.empty(0, np.int64), feature_names=source.feature_names, layout=source.layout, n_dropped=0,
+    )
+    return PreparedData(
+        samples=empty, split=split, sample_masks={}, input_scaler=trained.input_scaler,
+        target_scaler=trained.target_scaler, scaled_inputs=empty.inputs, scaled_target=empty.target,
+    )
+
+
+def run_distributed(
+    config: RunConfig, *, run_dir: Path, command_line: str = "",
+    on_epoch: Callable[[int, History], None] | None = None,
+) -> RunResult:
+    """:func:`climann.pipeline.run_training` on the cluster of ``config.compute``.
+
+    ``config.data.paths`` must be resolved and the run directory checked (``run_training``
+    does both before it hands over).
+
+    Raises
+    ------
+    ClimannError
+        As ``run_training``; also when the scheduler cannot be reached.
+    """
+    from climann.pipeline import RunResult, _history_csv, _model_metadata, _publish, _staging_directory
+
+    with cluster_client(config.compute) as client:
+        source = pointwise_source(config, open_selected(config))
+        split = split_for(config, source.layout)
+        config = record_split(config, split)
+        blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+        trained = train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch)
+        staging = _staging_directory(run_dir)
+        try:
+            metrics, _ = evaluate_distributed(
+                client, config, source, split, blocks, trained.network, trained.input_scaler, trained.target_scaler,
+                staging / "predictions.nc", history=command_line,
+            )
+            figures, stride = figures_from_file(
+                staging / "predictions.nc", source.layout, split, trained.history, loss_name=config.training.loss,
+                limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures",
+            )
+            if stride > 1:
+                metrics["figures_every_nth_time_step"] = stride
+            (staging / "config.toml").write_text(config_to_toml(config))
+            trained.network.save(staging / "model.npz", metadata=_model_metadata(config, _metadata_only(source, split, trained)))
+            (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+            (staging / "history.csv").write_text(_history_csv(trained.history))
+            (staging / "report.md").write_text(report_markdown(metrics, figures, staging))
+            _publish(staging, run_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    figures = [run_dir / figure.relative_to(staging) for figure in figures]
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained.history, config=config)
