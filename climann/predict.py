@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from climann.compute.cluster import uses_cluster
-from climann.compute.prediction import is_zarr
+from climann.compute.prediction import is_zarr, require_zarr
 from climann.config import ComputeConfig, RunConfig, build_config, load_config_file
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
@@ -154,6 +154,7 @@ def predict_files(
     from climann.preparation import open_selected, pointwise_source
 
     run = load_run(run_dir)
+    require_zarr(out)
     if run.config.data.mode != "pointwise":
         raise ClimannError("climann predict supports pointwise runs; this run is in field mode")
     if run.config.data.anomalies:
@@ -332,10 +333,11 @@ def _evaluate_on_cluster(
         else:
             split = split_for(config, source.layout)
         destination.mkdir(parents=True, exist_ok=True)
-        metrics, total = evaluate_distributed(
+        evaluated = evaluate_distributed(
             client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history, baselines=not other,
         )
+    metrics, total = evaluated.metrics, evaluated.total
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,

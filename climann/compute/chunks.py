@@ -16,6 +16,7 @@ of :func:`scatter_arrays`, which came from the client.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,9 +54,25 @@ def chunk_blocks(source: PointwiseSource, *, chunk_mb: float) -> list[tuple[int,
     return [(start, min(start + steps, source.n_time)) for start in range(0, source.n_time, steps)]
 
 
+#: HDF5 chunk cache of each variable of the NetCDF4 files a worker opens. netCDF-C's default
+#: (64 MiB per variable) fills up as a worker reads a file block after block: 250 MB for the
+#: sample file's four time-varying variables, memory that dask cannot spill (a worker with a
+#: 0.5 GiB limit then pauses for good). 8 MiB holds a 1° file chunk; reading is as fast.
+WORKER_CHUNK_CACHE = 8 * 2**20
+
+
+@functools.cache
+def _limit_chunk_cache() -> None:
+    import netCDF4
+
+    netCDF4.set_chunk_cache(WORKER_CHUNK_CACHE)
+
+
 def read_samples(source: PointwiseSource, start: int, stop: int) -> PointwiseSamples:
     """``source.read(start, stop)`` computed by the calling thread itself (inside a dask task:
-    the worker reads the files, it does not hand the reading back to the cluster)."""
+    the worker reads the files, it does not hand the reading back to the cluster), with the
+    NetCDF chunk cache of the files it opens limited to :data:`WORKER_CHUNK_CACHE`."""
+    _limit_chunk_cache()
     return source.read(start, stop, scheduler="synchronous")
 
 
@@ -178,14 +195,19 @@ def persist_samples(
     -------
     ChunkedSamples
     """
+    from climann.compute.cluster import shared_value
+
     dtype = np.dtype(dtype)
     weights = source.layout.cell_area_weights().ravel() if area_weighted else None
-    shared = dask.delayed(source, traverse=False)
-    tables = [
-        dask.delayed(_table, pure=True)(shared, start, stop, input_scaler, target_scaler, dtype, weights)
-        for start, stop in blocks
+    shared = shared_value(client, source)
+    # Chunk k on worker k mod n: each worker holds (and computes on) an equal share. The
+    # restriction is loose: a lost worker's chunks are recomputed on the others.
+    workers = sorted(client.scheduler_info()["workers"])
+    futures = [
+        client.submit(_table, shared, start, stop, input_scaler, target_scaler, dtype, weights, pure=False,
+                      workers=[workers[index % len(workers)]], allow_other_workers=True)
+        for index, (start, stop) in enumerate(blocks)
     ]
-    futures = client.compute(tables)
     rows = client.gather(client.map(_rows, futures, pure=False))
     return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
 

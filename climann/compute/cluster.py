@@ -22,7 +22,7 @@ from climann.errors import ClimannError
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["FAN_IN", "cluster_client", "connect", "ordered_sum", "shared_value", "uses_cluster"]
+__all__ = ["FAN_IN", "cluster_client", "connect", "ordered_sum", "ordered_sum_delayed", "shared_value", "uses_cluster"]
 
 #: Partial sums per reduction task: a step's chunk sums are added on the workers in a tree of
 #: this fan-in, so that the client receives a few arrays instead of one per chunk.
@@ -108,6 +108,25 @@ def _sum_in_order(*parts: Any) -> Any:
     return functools.reduce(operator.add, parts)
 
 
+def _tree(parts: list, add: Any, fan_in: int) -> Any:
+    """Add consecutive groups of ``fan_in`` with ``add(*group)``, level after level."""
+    if not parts:
+        raise ClimannError("nothing to sum: no chunk")
+    while len(parts) > 1:
+        groups = [parts[first : first + fan_in] for first in range(0, len(parts), fan_in)]
+        parts = [group[0] if len(group) == 1 else add(*group) for group in groups]
+    return parts[0]
+
+
+def ordered_sum_delayed(parts: Sequence[Any], *, fan_in: int = FAN_IN) -> Any:
+    """:func:`ordered_sum` as one lazy graph over ``dask.delayed`` values: computed as one
+    collection, dask adds partial sums as soon as their parts are ready, so that the parts
+    do not pile up in the workers' memory."""
+    import dask
+
+    return _tree(list(parts), dask.delayed(_sum_in_order, pure=True), fan_in)
+
+
 def ordered_sum(client: Client, futures: Sequence[Future], *, fan_in: int = FAN_IN) -> Future:
     """The sum of the futures' values, ``v_0 + v_1 + …``, computed on the workers.
 
@@ -120,13 +139,7 @@ def ordered_sum(client: Client, futures: Sequence[Future], *, fan_in: int = FAN_
     ClimannError
         If ``futures`` is empty.
     """
-    level = list(futures)
-    if not level:
-        raise ClimannError("nothing to sum: no chunk")
-    while len(level) > 1:
-        groups = [level[first : first + fan_in] for first in range(0, len(level), fan_in)]
-        level = [group[0] if len(group) == 1 else client.submit(_sum_in_order, *group, pure=False) for group in groups]
-    return level[0]
+    return _tree(list(futures), lambda *group: client.submit(_sum_in_order, *group, pure=False), fan_in)
 
 
 def _value(value: Any) -> Any:

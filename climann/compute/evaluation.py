@@ -19,7 +19,8 @@ Nothing of the size of the data reaches the client. Two passes over the files:
 
    from which MSE = Σwe²/Σw, MAE, bias, R² = 1 − MSE / var_w(y) and the weighted correlation
    follow exactly as :mod:`climann.evaluation.metrics` defines them. The chunk's grids become
-   the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed.
+   the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
+   their area-weighted means per time step (the area-mean series figure) come back whole.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import dask
 import numpy as np
 
 from climann.compute.chunks import read_samples
-from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weighted_mean
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.metrics import METRICS, skill_score
@@ -39,6 +40,7 @@ from climann.model import Network
 
 __all__ = [
     "BaselineSums",
+    "area_means",
     "ChunkEvaluation",
     "ScoreSums",
     "evaluate_chunk",
@@ -70,33 +72,38 @@ class BaselineSums:
         ``AᵀA`` with ``A = [X 1]`` (standardised features and a column of ones).
     moment : ndarray, shape (n_features + 1, 1)
         ``Aᵀy`` (the target in its units).
-    season_total, season_count : ndarray, shape (n_seasons, n_lat, n_lon)
-        Sum and count of the target per season key (calendar month or day of year) and cell.
+    seasons : dict of int to (ndarray, ndarray), each shape (n_lat, n_lon)
+        For each season key (index of the calendar month or day of year) seen so far, the
+        sum and the count of the target at each cell. Only the seasons a chunk covers: a
+        chunk's sums stay as small as its data.
     """
 
     normal: np.ndarray
     moment: np.ndarray
-    season_total: np.ndarray
-    season_count: np.ndarray
+    seasons: dict[int, tuple[np.ndarray, np.ndarray]]
 
     def __add__(self, other: BaselineSums) -> BaselineSums:
-        return BaselineSums(self.normal + other.normal, self.moment + other.moment,
-                            self.season_total + other.season_total, self.season_count + other.season_count)
+        seasons = dict(self.seasons)
+        for key, (total, count) in other.seasons.items():
+            seasons[key] = (seasons[key][0] + total, seasons[key][1] + count) if key in seasons else (total, count)
+        return BaselineSums(self.normal + other.normal, self.moment + other.moment, seasons)
 
     def linear(self) -> LinearRegression:
         """Least squares from the normal equations ``AᵀA θ = Aᵀy``."""
         solution, *_ = np.linalg.lstsq(self.normal, self.moment, rcond=None)
         return LinearRegression(weights=solution[:-1], bias=solution[-1])
 
-    def climatology(self) -> np.ndarray:
+    def climatology(self, n_seasons: int, shape: tuple[int, int]) -> np.ndarray:
         """Mean per season key and cell, shape (n_seasons, n_lat, n_lon); NaN without data."""
-        return np.divide(self.season_total, self.season_count, out=np.full(self.season_total.shape, np.nan),
-                         where=self.season_count > 0)
+        means = np.full((n_seasons, *shape), np.nan)
+        for key, (total, count) in self.seasons.items():
+            np.divide(total, count, out=means[key], where=count > 0)
+        return means
 
 
 def _baseline_sums(
     source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, dtype: np.dtype,
-    season_index: np.ndarray, n_seasons: int,
+    season_index: np.ndarray,
 ) -> BaselineSums:
     samples = read_samples(source, start, stop)
     design = np.hstack([input_scaler.transform(samples.inputs, dtype).astype(np.float64),
@@ -104,11 +111,12 @@ def _baseline_sums(
     target = samples.target.astype(np.float64)
     truth = local_grid(target[:, 0], samples, start, stop)
     present = np.isfinite(truth)
-    total = np.zeros((n_seasons, *truth.shape[1:]))
-    count = np.zeros((n_seasons, *truth.shape[1:]))
-    np.add.at(total, season_index[start:stop], np.where(present, truth, 0.0))
-    np.add.at(count, season_index[start:stop], present)
-    return BaselineSums(design.T @ design, design.T @ target, total, count)
+    steps = season_index[start:stop]
+    seasons = {
+        int(key): (np.where(present, truth, 0.0)[steps == key].sum(axis=0), present[steps == key].sum(axis=0))
+        for key in np.unique(steps)
+    }
+    return BaselineSums(design.T @ design, design.T @ target, seasons)
 
 
 def fit_baselines(
@@ -133,13 +141,13 @@ def fit_baselines(
     linear : LinearRegression
     climatology : ndarray, shape (n_seasons, n_lat, n_lon)
     """
-    from climann.compute.cluster import ordered_sum
+    from climann.compute.cluster import ordered_sum_delayed
 
     shared = dask.delayed(source, traverse=False)
-    tasks = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index, n_seasons)
+    parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index)
              for start, stop in train_blocks]
-    total = ordered_sum(client, client.compute(tasks)).result()
-    return total.linear(), total.climatology()
+    total = client.compute(ordered_sum_delayed(parts)).result()
+    return total.linear(), total.climatology(n_seasons, source.layout.shape[1:])
 
 
 # --- pass 2: scores and grids -----------------------------------------------------------------------
@@ -299,14 +307,26 @@ def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
     return local_grid(samples.target[:, 0].astype(np.float64), samples, start - 1, start)
 
 
-def evaluate_chunk(context: ChunkEvaluation, start: int, stop: int) -> tuple[dict[str, np.ndarray], ScoreSums]:
-    """Pass 2 on one chunk: the grids of truth and every prediction, and their score sums.
+def area_means(grids: dict[str, np.ndarray], area: np.ndarray) -> dict[str, np.ndarray]:
+    """The area-weighted mean of each time step of every grid, over the cells where the truth
+    and the network's prediction are both present (the run's area-mean series figure)."""
+    common = np.isfinite(grids["truth"]) & np.isfinite(grids["model"])
+    return {name: area_weighted_mean(np.where(common, grid, np.nan), area) for name, grid in grids.items()}
+
+
+def evaluate_chunk(
+    context: ChunkEvaluation, start: int, stop: int
+) -> tuple[dict[str, np.ndarray], ScoreSums, dict[str, np.ndarray]]:
+    """Pass 2 on one chunk: the grids of truth and every prediction, their score sums, and
+    their area means.
 
     Returns
     -------
     grids : dict of str to ndarray, shape (stop − start, n_lat, n_lon)
         ``"truth"`` and each of ``context.models``, float64, NaN where missing.
     sums : ScoreSums
+    series : dict of str to ndarray, shape (stop − start,)
+        :func:`area_means` of the grids.
     """
     samples = read_samples(context.source, start, stop)
     scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
@@ -320,10 +340,10 @@ def evaluate_chunk(context: ChunkEvaluation, start: int, stop: int) -> tuple[dic
             grids[name] = local_grid(context.linear.predict(scaled)[:, 0], samples, start, stop)
         elif name == "persistence":
             grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
-    blocks = context.block_of_step[start:stop]
-    sums, scored = score_sums(truth, [grids[name] for name in context.models], context.source.layout.cell_area_weights(),
-                              blocks, context.n_blocks, shift=context.shift)
+    blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
+    sums, scored = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,
+                              shift=context.shift)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped)
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped), area_means(grids, area)

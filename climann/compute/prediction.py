@@ -28,14 +28,23 @@ import xarray as xr
 from climann.atomic import atomic_directory, atomic_path
 from climann.compute.evaluation import ChunkEvaluation, ScoreSums, evaluate_chunk, scores_from_sums
 from climann.data.layout import GridLayout
+from climann.errors import ClimannError
 from climann.evaluation.predictions import prediction_encoding, predictions_dataset
 
-__all__ = ["chunked_grids", "is_zarr", "predict_chunked", "write_dataset"]
+__all__ = ["chunked_grids", "is_zarr", "predict_chunked", "require_zarr", "write_dataset"]
 
 
 def is_zarr(path: str | Path) -> bool:
     """Whether ``path`` names a Zarr store (it ends in ``.zarr``)."""
     return Path(path).suffix == ".zarr"
+
+
+def require_zarr(path: str | Path) -> None:
+    """Raise a ClimannError, before any work, if ``path`` is a Zarr store and zarr is missing."""
+    import importlib.util
+
+    if is_zarr(path) and importlib.util.find_spec("zarr") is None:
+        raise ClimannError(f"writing the Zarr store {path} needs the zarr package: pip install 'climann[zarr]'")
 
 
 def _sum_in_order(*parts: ScoreSums) -> ScoreSums:
@@ -44,8 +53,9 @@ def _sum_in_order(*parts: ScoreSums) -> ScoreSums:
 
 def chunked_grids(
     context: ChunkEvaluation, blocks: Sequence[tuple[int, int]]
-) -> tuple[dict[str, Any], Any]:
-    """Lazy grids of truth and predictions, one block per chunk, and their summed scores.
+) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+    """Lazy grids of truth and predictions, one block per chunk, their summed scores and their
+    area means.
 
     Parameters
     ----------
@@ -60,20 +70,31 @@ def chunked_grids(
     sums : dask.delayed.Delayed
         The chunks' :class:`ScoreSums` added up in time order; computed with the grids, each
         chunk is read and predicted once.
+    series : dict of str to dask.array.Array, shape (n_time,)
+        The area-weighted mean of each grid at each time step
+        (:func:`~climann.compute.evaluation.area_means`).
     """
     import dask.array as da
 
     shared = dask.delayed(context, traverse=False)
-    results = [dask.delayed(evaluate_chunk, nout=2, pure=True)(shared, start, stop) for start, stop in blocks]
+    results = [dask.delayed(evaluate_chunk, nout=3, pure=True)(shared, start, stop) for start, stop in blocks]
     n_lat, n_lon = context.source.layout.shape[1:]
+    names = ("truth", *context.models)
     grids = {
         name: da.concatenate([
             da.from_delayed(chunk_grids[name], shape=(stop - start, n_lat, n_lon), dtype=np.float64)
-            for (chunk_grids, _), (start, stop) in zip(results, blocks, strict=True)
+            for (chunk_grids, _, _), (start, stop) in zip(results, blocks, strict=True)
         ])
-        for name in ("truth", *context.models)
+        for name in names
     }
-    return grids, dask.delayed(_sum_in_order)(*[sums for _, sums in results])
+    series = {
+        name: da.concatenate([
+            da.from_delayed(chunk_series[name], shape=(stop - start,), dtype=np.float64)
+            for (_, _, chunk_series), (start, stop) in zip(results, blocks, strict=True)
+        ])
+        for name in names
+    }
+    return grids, dask.delayed(_sum_in_order)(*[sums for _, sums, _ in results]), series
 
 
 def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, also: Sequence[Any] = ()) -> list:
@@ -100,6 +121,7 @@ def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, 
     ClimannError
         If the file cannot be written.
     """
+    require_zarr(path)
     encoding = prediction_encoding(dataset, layout)
     path = Path(path)
     if is_zarr(path):
@@ -138,7 +160,7 @@ def predict_chunked(
         Area-weighted scores against the target, when the data have it.
     """
     layout = context.source.layout
-    grids, sums = chunked_grids(context, blocks)
+    grids, sums, _ = chunked_grids(context, blocks)
     output = predictions_dataset(layout, grids["truth"], grids["model"], [""] * layout.shape[0], history=history)
     if not had_target:
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])

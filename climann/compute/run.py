@@ -11,9 +11,10 @@ the data kept on the workers throughout:
 4. the persisted chunks are released; the workers fit the baselines and evaluate every chunk
    (:mod:`climann.compute.evaluation`), writing ``predictions.nc`` chunk by chunk and
    returning only the score sums;
-5. the figures are drawn from ``predictions.nc`` (every k-th time step when the grids would
-   exceed ``[data] in_memory_limit_gb``; k is then recorded in ``metrics.json`` as
-   ``figures_every_nth_time_step``).
+5. the figures: the test block's maps, error maps and density from ``predictions.nc`` (every
+   n-th year of the block when its grids would exceed ``[data] in_memory_limit_gb``; n is
+   then recorded in ``metrics.json`` as ``figures_every_nth_test_year``), the area-mean series
+   from the area means of every time step computed with the scores.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys
-from climann.evaluation.figures import draw_figures
+from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
 from climann.evaluation.predictions import predictions_dataset
 from climann.evaluation.report import report_markdown
 from climann.model import History, Network
@@ -65,6 +66,25 @@ class TrainedOnCluster:
     history: History
     input_scaler: Standardizer
     target_scaler: Standardizer
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """What :func:`evaluate_distributed` returns.
+
+    Attributes
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    total : ScoreSums
+        The summed chunks (counts of samples per block among them).
+    area_means : dict of str to ndarray, shape (n_time,)
+        Area-weighted mean of the truth and of each prediction at each time step.
+    """
+
+    metrics: dict
+    total: ScoreSums
+    area_means: dict[str, np.ndarray]
 
 
 def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> ClimannError:
@@ -118,7 +138,7 @@ def evaluate_distributed(
     client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
     history: str, baselines: bool = True,
-) -> tuple[dict, ScoreSums]:
+) -> Evaluated:
     """Step 4: baselines, scores and the predictions file chunk by chunk.
 
     Parameters
@@ -129,10 +149,7 @@ def evaluate_distributed(
 
     Returns
     -------
-    metrics : dict
-        The content of ``metrics.json``.
-    total : ScoreSums
-        The summed chunks (counts of samples per block among them).
+    Evaluated
 
     Raises
     ------
@@ -158,10 +175,10 @@ def evaluate_distributed(
         block_of_step[split.time_masks[name]] = index
     context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
                               shift=float(target_scaler.mean[0]), **options)
-    grids, sums = chunked_grids(context, blocks)
+    grids, sums, series = chunked_grids(context, blocks)
     dataset = predictions_dataset(layout, grids["truth"], grids["model"], split.labels(), history=history,
                                   baselines={name: grids[name] for name in models[1:]})
-    (total,) = write_dataset(dataset, predictions_path, layout, also=[sums])
+    total, area_means = write_dataset(dataset, predictions_path, layout, also=[sums, series])
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise _empty_block_error(config, split, name)
@@ -171,40 +188,53 @@ def evaluate_distributed(
         "splits": splits, "n_samples": n_samples, "n_dropped": int(total.n_dropped),
         "split_periods": dict(split.descriptions),
     }
-    return metrics, total
+    return Evaluated(metrics, total, area_means)
 
 
-def _figure_steps(split: TimeSplit, n_time: int, stride: int) -> np.ndarray:
-    """Every ``stride``-th time step, and the test block's middle step if none of it is among them."""
-    steps = np.arange(0, n_time, stride)
-    test = np.flatnonzero(split.time_masks.get("test", np.zeros(n_time, dtype=bool)))
-    if test.size and not np.isin(steps, test).any():
-        steps = np.union1d(steps, test[len(test) // 2 : len(test) // 2 + 1])
-    return steps
+def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb: float) -> tuple[np.ndarray, int]:
+    """The test block's time steps for the figures, and n: every n-th year of the block, so
+    that ``n_grids`` float64 grids of them stay under ``limit_gb`` (whole years: a subsample
+    of months would alias the seasonal cycle)."""
+    steps = np.flatnonzero(split.time_masks["test"])
+    years = np.array([time.year for time in np.asarray(layout.time.values)[steps]])
+    size = steps.size * layout.n_cells * 8 * n_grids
+    every = max(1, math.ceil(size / (limit_gb * 2**30)))
+    chosen = (years - years[0]) % every == 0
+    return steps[chosen], every
 
 
 def figures_from_file(
-    predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, *, loss_name: str,
-    limit_gb: float, directory: Path,
+    predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
+    *, loss_name: str, limit_gb: float, directory: Path,
 ) -> tuple[list[Path], int]:
-    """Step 5: the run's figures from its predictions file, read every k-th time step so that
-    the grids stay under ``limit_gb``; returns the figures and k."""
+    """Step 5: the run's figures. The test block's maps, error maps and density are drawn from
+    the predictions file (every n-th year of the block when its grids would exceed
+    ``limit_gb``); the area-mean series from ``area_means``, over every time step.
+
+    Returns
+    -------
+    figures : list of Path
+    every : int
+        n, the test years' stride (1: all of them).
+    """
     with xr.open_dataset(predictions_path, decode_times=False) as dataset:
         target = layout.target_name
-        names = [str(name) for name in dataset.data_vars if str(name).startswith(target) and str(name) != f"{target}_error"]
-        per_step = layout.n_cells * 8 * len(names)
-        stride = max(1, math.ceil(layout.shape[0] * per_step / (limit_gb * 2**30)))
-        steps = _figure_steps(split, layout.shape[0], stride)
+        names = {f"{target}_pred": "model", target: "truth"}
+        names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})
+        steps, every = _test_years(split, layout, n_grids=len(names), limit_gb=limit_gb)
         dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
         subset = dataset.isel({layout.time.name: steps})
-        grid = lambda name: subset[name].transpose(*dims).values.astype(np.float64)  # noqa: E731
-        truth = grid(target)
-        predictions = {"model": grid(f"{target}_pred")}
-        predictions.update({name[len(target) + 1 :]: grid(name) for name in names if name not in (target, f"{target}_pred")})
-    time = Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
-    figures = draw_figures(dataclasses.replace(layout, time=time), truth, predictions, split.labels()[steps],
-                           history.train_loss, history.val_loss, loss_name=loss_name, directory=directory)
-    return figures, stride
+        grids = {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
+    truth = grids.pop("truth")
+    test_layout = dataclasses.replace(
+        layout, time=Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
+    )
+    figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
+                           history.val_loss, loss_name=loss_name, directory=directory)
+    # draw_figures drew the series of the test steps it was given: redrawn over every step.
+    series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
+                                   split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"])
+    return [path for path in figures if path != series] + [series], every
 
 
 def _metadata_only(source: PointwiseSource, split: TimeSplit, trained: TrainedOnCluster) -> PreparedData:
@@ -245,16 +275,17 @@ def run_distributed(
         trained = train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch)
         staging = _staging_directory(run_dir)
         try:
-            metrics, _ = evaluate_distributed(
+            evaluated = evaluate_distributed(
                 client, config, source, split, blocks, trained.network, trained.input_scaler, trained.target_scaler,
                 staging / "predictions.nc", history=command_line,
             )
-            figures, stride = figures_from_file(
-                staging / "predictions.nc", source.layout, split, trained.history, loss_name=config.training.loss,
-                limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures",
+            metrics = evaluated.metrics
+            figures, every = figures_from_file(
+                staging / "predictions.nc", source.layout, split, trained.history, evaluated.area_means,
+                loss_name=config.training.loss, limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures",
             )
-            if stride > 1:
-                metrics["figures_every_nth_time_step"] = stride
+            if every > 1:
+                metrics["figures_every_nth_test_year"] = every
             (staging / "config.toml").write_text(config_to_toml(config))
             trained.network.save(staging / "model.npz", metadata=_model_metadata(config, _metadata_only(source, split, trained)))
             (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")

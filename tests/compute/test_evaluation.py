@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from climann.compute.chunks import chunk_blocks
-from climann.compute.evaluation import ScoreSums, fit_baselines, metrics_from_sums, score_sums, scores_from_sums
+from climann.compute.evaluation import (
+    ScoreSums,
+    area_means,
+    fit_baselines,
+    metrics_from_sums,
+    score_sums,
+    scores_from_sums,
+)
 from climann.data.batches import blocks_in_split
 from climann.evaluation.baselines import LinearRegression, climatology_prediction, season_keys
 from climann.evaluation.metrics import score
@@ -70,3 +77,14 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     truth = source.layout.to_grid(data.samples.target[:, 0].astype(np.float64), data.samples.flat_index)
     in_memory = climatology_prediction(truth, source.layout.time.values, data.split.time_masks["train"])
     np.testing.assert_allclose(climatology[season_index], in_memory, rtol=1e-12)
+
+
+def test_area_means_are_taken_over_the_cells_where_truth_and_model_are_present():
+    truth = np.array([[[1.0, 2.0], [3.0, np.nan]], [[5.0, 6.0], [7.0, 8.0]]])
+    model = np.array([[[1.5, np.nan], [3.0, 4.0]], [[5.0, 6.0], [7.0, 9.0]]])
+    area = np.array([[1.0, 1.0], [2.0, 2.0]])
+    means = area_means({"truth": truth, "model": model, "climatology": np.full_like(truth, 10.0)}, area)
+    # step 0: only cells (0, 0) and (1, 0) have both, weights 1 and 2
+    np.testing.assert_allclose(means["truth"], [(1 + 2 * 3) / 3, (5 + 6 + 14 + 16) / 6])
+    np.testing.assert_allclose(means["model"], [(1.5 + 6) / 3, (5 + 6 + 14 + 18) / 6])
+    np.testing.assert_allclose(means["climatology"], [10.0, 10.0])

@@ -83,3 +83,15 @@ def test_evaluation_on_the_cluster_equals_the_evaluation_in_memory(trained, tiny
         for name, scores in models.items():
             assert on_cluster["splits"][block][name] == pytest.approx(scores, rel=1e-6, abs=1e-9), (block, name)
     _assert_same_files(tmp_path / "cluster" / "predictions.nc", tmp_path / "in_memory" / "predictions.nc")
+
+
+def test_a_zarr_store_without_zarr_installed_is_one_error(trained, tiny_file, tmp_path, monkeypatch):
+    import importlib.util
+
+    from climann.errors import ClimannError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == "zarr" else real(name, *args))
+    with pytest.raises(ClimannError, match=r"needs the zarr package: pip install 'climann\[zarr\]'"):
+        predict_files(trained, [str(tiny_file)], tmp_path / "out.zarr")
+    assert not (tmp_path / "out.zarr").exists()

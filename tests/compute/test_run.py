@@ -23,7 +23,7 @@ def runs(tiny_file, cluster, tmp_path_factory):
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD}
     single = run_training(build_config(settings), run_dir=folder / "single")
     settings["compute"] = {"scheduler": cluster.scheduler_address}
-    settings["data"]["in_memory_limit_gb"] = 1e-4  # ≈ 100 kB: the figures read every k-th time step
+    settings["data"]["in_memory_limit_gb"] = 1e-4  # ≈ 100 kB: the figures read every n-th test year
     distributed = run_training(build_config(settings), run_dir=folder / "distributed", command_line="climann train")
     return single, distributed
 
@@ -33,7 +33,7 @@ def test_a_run_on_the_cluster_writes_every_contract_file(runs):
     assert {path.name for path in distributed.run_dir.iterdir()} == set(RUN_FILES) | {"figures"}
     assert len(distributed.figures) == 6 and all(path.stat().st_size > 10_000 for path in distributed.figures)
     assert not list(distributed.run_dir.parent.glob(".*partial"))
-    assert distributed.metrics["figures_every_nth_time_step"] > 1
+    assert distributed.metrics["figures_every_nth_test_year"] > 1
 
 
 def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
@@ -41,7 +41,7 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
     np.testing.assert_allclose(distributed.history.val_loss, single.history.val_loss, rtol=1e-5)
     expected = single.metrics
-    assert set(distributed.metrics) - set(expected) == {"figures_every_nth_time_step"}
+    assert set(distributed.metrics) - set(expected) == {"figures_every_nth_test_year"}
     for key in ("target", "units", "mode", "area_weighted", "n_samples", "n_dropped", "split_periods"):
         assert distributed.metrics[key] == expected[key], key
     for block, models in expected["splits"].items():
