@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import shutil
 import statistics
@@ -54,11 +53,11 @@ def ensure_file(path: Path, *, years: int, resolution: float) -> None:
 
 
 def local_cluster(n_workers: int, memory_limit_gb: float = 0.0):
-    from distributed import LocalCluster
+    """The cluster ``climann train --workers N`` starts (:func:`climann.compute.cluster.local_cluster`)."""
+    from climann.compute.cluster import local_cluster as climann_cluster
+    from climann.config import ComputeConfig
 
-    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                        memory_limit=f"{memory_limit_gb}GiB" if memory_limit_gb else "auto",
-                        silence_logs=logging.ERROR)
+    return climann_cluster(ComputeConfig(workers=n_workers, memory_limit_gb=memory_limit_gb))
 
 
 def _peak_rss() -> int:

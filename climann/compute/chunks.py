@@ -201,11 +201,12 @@ def persist_samples(
     weights = source.layout.cell_area_weights().ravel() if area_weighted else None
     shared = shared_value(client, source)
     # Chunk k on worker k mod n: each worker holds (and computes on) an equal share. The
-    # restriction is loose: a lost worker's chunks are recomputed on the others.
+    # restriction is loose: a lost worker's chunks are recomputed on the others. (No worker
+    # yet, e.g. an HPC cluster whose jobs are queued: dask places the chunks as workers come.)
     workers = sorted(client.scheduler_info()["workers"])
     futures = [
         client.submit(_table, shared, start, stop, input_scaler, target_scaler, dtype, weights, pure=False,
-                      workers=[workers[index % len(workers)]], allow_other_workers=True)
+                      workers=[workers[index % len(workers)]] if workers else None, allow_other_workers=True)
         for index, (start, stop) in enumerate(blocks)
     ]
     rows = client.gather(client.map(_rows, futures, pure=False))

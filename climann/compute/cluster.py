@@ -22,7 +22,17 @@ from climann.errors import ClimannError
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["FAN_IN", "cluster_client", "connect", "ordered_sum", "ordered_sum_delayed", "shared_value", "uses_cluster"]
+__all__ = [
+    "FAN_IN",
+    "LOCAL_WORKER_MEMORY",
+    "cluster_client",
+    "connect",
+    "local_cluster",
+    "ordered_sum",
+    "ordered_sum_delayed",
+    "shared_value",
+    "uses_cluster",
+]
 
 #: Partial sums per reduction task: a step's chunk sums are added on the workers in a tree of
 #: this fan-in, so that the client receives a few arrays instead of one per chunk.
@@ -72,8 +82,7 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
     Parameters
     ----------
     compute : ComputeConfig
-        ``scheduler`` (connect) or ``workers`` (start a ``LocalCluster`` of that many worker
-        processes, ``threads_per_worker`` threads and ``memory_limit_gb`` each).
+        ``scheduler`` (connect) or ``workers`` (start :func:`local_cluster`).
 
     Yields
     ------
@@ -94,14 +103,33 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         finally:
             client.close()
         return
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    with local_cluster(compute) as cluster, Client(cluster, set_as_default=True) as client:
+        yield client
+
+
+#: Memory fractions of the workers of a local cluster: keep data in memory up to 50 % of the
+#: memory limit and spill beyond 60 % of it in process memory (dask's defaults: 60 % and
+#: 70 %), leaving room for the chunk a task is reading next to the data kept. Measured with
+#: ``benchmarks/bench_scale.py``: a 0.5 GiB worker's peak from 455 to 422 MiB.
+LOCAL_WORKER_MEMORY = {"distributed.worker.memory.target": 0.5, "distributed.worker.memory.spill": 0.6}
+
+
+def local_cluster(compute: ComputeConfig) -> Any:
+    """A ``LocalCluster`` of ``compute.workers`` processes with ``compute.threads_per_worker``
+    threads and ``compute.memory_limit_gb`` each (0: dask's default share of the machine's
+    memory), the spill fractions of :data:`LOCAL_WORKER_MEMORY`, a dashboard on a free port
+    (when bokeh is installed) and only errors logged."""
+    import dask
+    from distributed import LocalCluster
 
     memory = f"{compute.memory_limit_gb}GiB" if compute.memory_limit_gb else "auto"
-    with LocalCluster(
-        n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
-        memory_limit=memory, dashboard_address=":0", silence_logs=logging.ERROR,
-    ) as cluster, Client(cluster, set_as_default=True) as client:
-        yield client
+    with dask.config.set(LOCAL_WORKER_MEMORY):  # read by the workers as they start
+        return LocalCluster(
+            n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
+            memory_limit=memory, dashboard_address=":0", silence_logs=logging.ERROR,
+        )
 
 
 def _sum_in_order(*parts: Any) -> Any:

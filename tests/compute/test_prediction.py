@@ -95,3 +95,22 @@ def test_a_zarr_store_without_zarr_installed_is_one_error(trained, tiny_file, tm
     with pytest.raises(ClimannError, match=r"needs the zarr package: pip install 'climann\[zarr\]'"):
         predict_files(trained, [str(tiny_file)], tmp_path / "out.zarr")
     assert not (tmp_path / "out.zarr").exists()
+
+
+def test_predict_and_evaluate_on_a_cluster_from_the_command_line(trained, tiny_file, cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["predict", str(trained), "--data", str(tiny_file), "--out", str(tmp_path / "p.zarr"),
+                                 "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and (tmp_path / "p.zarr" / "tas_pred").is_dir()
+    result = runner.invoke(app, ["evaluate", str(trained), "--out", str(tmp_path / "again"),
+                                 "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "again" / "metrics.json").is_file()
+    result = runner.invoke(app, ["predict", str(trained), "--data", str(tiny_file), "--out", str(tmp_path / "x.nc"),
+                                 "--workers", "-1"])
+    assert result.exit_code == 2 and "workers must be ≥ 0" in result.output
