@@ -407,6 +407,9 @@ def run_training(
     on_epoch : callable, optional
         Called as ``on_epoch(epoch, history)`` after each epoch (progress display).
 
+    With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
+    (:func:`climann.compute.run.run_distributed`): the same run directory.
+
     Returns
     -------
     RunResult

@@ -1,5 +1,6 @@
 """Tests for climann/compute/training.py: data-parallel training equals training in one process."""
 
+import dataclasses
 import logging
 import os
 import signal
@@ -13,7 +14,7 @@ from climann.compute.training import chunks_per_step, distributed_sums, epoch_pl
 from climann.data.batches import blocks_in_split
 from climann.model import Network
 from climann.pipeline import fit_network
-from climann.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs, split_for
+from climann.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs
 
 FULL_BATCH = 10**9
 
@@ -65,9 +66,8 @@ def test_the_distributed_full_batch_gradient_equals_the_single_process_gradient(
 )
 def test_a_short_distributed_run_reaches_the_single_process_loss(client, prepared, training):
     config, source, data = prepared
-    settings = {"epochs": 4, "batch_size": FULL_BATCH, **training}
-    config = config.__class__(data=config.data, model=config.model,
-                              training=config.training.__class__(**{**config.training.__dict__, **settings}))
+    config = dataclasses.replace(config, training=dataclasses.replace(
+        config.training, epochs=4, batch_size=FULL_BATCH, **training))
     network, history = fit_network(config, data)
     blocks = chunk_blocks(source, chunk_mb=32)
     trained = train_on_cluster(client, config, source, data.split, blocks)
