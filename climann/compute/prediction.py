@@ -14,8 +14,6 @@ filesystem the workers share with the client (as on an HPC cluster).
 
 from __future__ import annotations
 
-import functools
-import operator
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +24,8 @@ import numpy as np
 import xarray as xr
 
 from climann.atomic import atomic_directory, atomic_path
-from climann.compute.evaluation import ChunkEvaluation, ScoreSums, evaluate_chunk, scores_from_sums
+from climann.compute.cluster import ordered_sum_delayed
+from climann.compute.evaluation import ChunkEvaluation, evaluate_chunk, scores_from_sums
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.predictions import prediction_encoding, predictions_dataset
@@ -45,10 +44,6 @@ def require_zarr(path: str | Path) -> None:
 
     if is_zarr(path) and importlib.util.find_spec("zarr") is None:
         raise ClimannError(f"writing the Zarr store {path} needs the zarr package: pip install 'climann[zarr]'")
-
-
-def _sum_in_order(*parts: ScoreSums) -> ScoreSums:
-    return functools.reduce(operator.add, parts)
 
 
 def chunked_grids(
@@ -94,7 +89,7 @@ def chunked_grids(
         ])
         for name in names
     }
-    return grids, dask.delayed(_sum_in_order)(*[sums for _, sums, _ in results]), series
+    return grids, ordered_sum_delayed([sums for _, sums, _ in results]), series
 
 
 def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, also: Sequence[Any] = ()) -> list:
