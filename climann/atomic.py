@@ -58,3 +58,37 @@ def atomic_path(path: str | os.PathLike, *, what: str = "file") -> Iterator[Path
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Iterator[Path]:
+    """Like :func:`atomic_path` for a directory (e.g. a Zarr store): yield an empty temporary
+    directory next to ``path``; when the block succeeds, it replaces ``path``.
+
+    An existing directory at ``path`` is moved aside, the new one renamed into place, and
+    the old one removed; a failed block leaves ``path`` as it was.
+
+    Raises
+    ------
+    ClimannError
+        If the directory cannot be created or written, or ``path`` is a file.
+    """
+    import shutil
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ClimannError(f"cannot write {what} {path}: a file of that name exists")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.mkdir()
+        yield temporary
+        old = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
+        if path.exists():
+            os.replace(path, old)
+        os.replace(temporary, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ClimannError(f"cannot write {what} {path}: {reason}") from None
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)

@@ -15,7 +15,9 @@ directory holding ``checkpoint.npz`` is therefore an unfinished run; ``climann t
 RUN_DIR`` continues it, with the recorded configuration, and ends with weights bit-identical
 to those of a run that was never interrupted (same machine, same data). Resuming refuses a
 configuration that differs from the recorded one (naming the keys; only ``checkpoint_every``
-may change) and data whose fingerprint differs.
+and the cluster's size and address may change) and data whose fingerprint differs. Runs on a
+dask cluster checkpoint between epochs and resume on any cluster (``--workers`` or
+``--scheduler``), not in one process: their mini-batches are whole chunks.
 
 A run that diverges (a non-finite loss) keeps its best weights in ``RUN_DIR/best_model.npz``
 (a model file like ``model.npz``, which ``climann.model.Network.load`` reads) and drops its
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from climann.compute.cluster import uses_cluster
 from climann.config import RunConfig, build_config, config_to_dict, config_to_toml
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
@@ -65,7 +68,14 @@ BEST_MODEL_NAME = "best_model.npz"
 
 #: Keys that may differ between a checkpoint and the run that resumes it: they do not
 #: change what is computed.
-MAY_DIFFER = {("training", "checkpoint_every")}
+MAY_DIFFER = {
+    ("training", "checkpoint_every"),
+    ("compute", "threads_per_worker"), ("compute", "memory_limit_gb"), ("compute", "connect_timeout"),
+}
+
+#: Keys that may differ when both runs compute on a dask cluster: the same chunks give the
+#: same sums on any cluster (an HPC job that resumes gets a new scheduler address).
+MAY_DIFFER_ON_CLUSTERS = {("compute", "workers"), ("compute", "scheduler")}
 
 
 def data_fingerprint(input_scaler: Standardizer, target_scaler: Standardizer) -> str:
@@ -84,13 +94,17 @@ def data_fingerprint(input_scaler: Standardizer, target_scaler: Standardizer) ->
 
 def config_differences(config: RunConfig, recorded: RunConfig) -> list[str]:
     """The keys whose values differ, as ``"[training] epochs = 30 here, 20 in the checkpoint"``
-    (keys in :data:`MAY_DIFFER` left out)."""
+    (keys in :data:`MAY_DIFFER` left out, and those in :data:`MAY_DIFFER_ON_CLUSTERS` when
+    both configurations compute on a dask cluster)."""
     given, saved = config_to_dict(config), config_to_dict(recorded)
+    may_differ = MAY_DIFFER | (
+        MAY_DIFFER_ON_CLUSTERS if uses_cluster(config.compute) and uses_cluster(recorded.compute) else set()
+    )
     differences = []
     for section, values in given.items():
         for key, value in values.items():
             before = saved.get(section, {}).get(key)
-            if (section, key) not in MAY_DIFFER and value != before:
+            if (section, key) not in may_differ and value != before:
                 differences.append(
                     f"[{section}] {key} = {json.dumps(value)} here, {json.dumps(before)} in the checkpoint"
                 )

@@ -105,12 +105,38 @@ def info(
     typer.echo(describe(paths))
 
 
+WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
+SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask cluster of this scheduler, e.g. tcp://host:8786.")]
+
+
+def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
+    """``--workers``/``--scheduler`` as a validated ``[compute]`` section."""
+    from climann.config import build_config
+
+    return build_config({"compute": {key: value for key, value in (("workers", workers), ("scheduler", scheduler))
+                                     if value is not None}}).compute
+
+
+def _cluster_overrides(workers: int | None, scheduler: str | None) -> dict:
+    """``--workers`` replaces a scheduler of the config file (or checkpoint), ``--scheduler``
+    its workers; both together are refused."""
+    if workers is not None and scheduler is not None:
+        raise ClimannError("give either --workers (a local cluster) or --scheduler (an existing one), not both")
+    if workers is not None:
+        return {"workers": workers, "scheduler": ""}
+    if scheduler is not None:
+        return {"scheduler": scheduler, "workers": 0}
+    return {}
+
+
 @app.command()
 @reports_errors
 def predict(
     run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
     data: Annotated[list[str], typer.Option(help="NetCDF file or glob with the model's predictors (repeatable).")],
-    out: Annotated[Path, typer.Option(help="The predictions NetCDF file to write.")],
+    out: Annotated[Path, typer.Option(help="The predictions file to write: NetCDF, or Zarr when it ends in .zarr.")],
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
 
@@ -118,7 +144,7 @@ def predict(
     """
     from climann.predict import predict_files
 
-    result = predict_files(run_dir, data, out)
+    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
@@ -133,6 +159,8 @@ def evaluate(
     run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
     data: Annotated[list[str] | None, typer.Option(help="Score on other files (e.g. another scenario) instead.")] = None,
     out: Annotated[Path | None, typer.Option(help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -143,7 +171,7 @@ def evaluate(
     from climann.evaluation.report import metrics_table
     from climann.predict import evaluate_run
 
-    metrics = evaluate_run(run_dir, data, out)
+    metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     Console(width=max(Console().width, 110)).print(metrics_table(metrics))
     typer.echo(f"written to {out or run_dir}")
 
@@ -239,6 +267,8 @@ def train(
     early_stopping_patience: Annotated[int | None, typer.Option(help="Stop after N epochs without a better validation loss (0: off).")] = None,
     l2: Annotated[float | None, typer.Option(help="L2 penalty on the weights.")] = None,
     area_weighted: Annotated[bool | None, typer.Option("--area-weighted/--no-area-weighted", help="Weight the loss by cell area.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Train on a local dask cluster of N worker processes.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Train on the dask cluster of this scheduler, e.g. tcp://host:8786.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
     resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
@@ -282,6 +312,7 @@ def train(
             "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
             "checkpoint_every": checkpoint_every,
         },
+        "compute": _cluster_overrides(workers, scheduler),
     }
     settings = merge_settings(settings, parse_assignments(set_values or []))
     resolved = build_config(merge_settings(settings, overrides))

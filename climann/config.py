@@ -1,8 +1,9 @@
 """The run configuration: schema, defaults and validation, in one place.
 
-A run is configured by a TOML file with sections ``[data]``, ``[model]``, ``[training]`` and
-``[evaluation]`` whose keys are the fields of the dataclasses below, plus command-line overrides. Everything
-is validated here, once, before any data are read: unknown keys (with the closest valid
+A run is configured by a TOML file with sections ``[data]``, ``[model]``, ``[training]``,
+``[evaluation]`` and ``[compute]`` whose keys are the fields of the dataclasses below, plus
+command-line overrides. Everything is validated here, once, before any data are read: unknown
+keys (with the closest valid
 name), wrong types and out-of-range values raise :class:`~climann.errors.ClimannError`.
 
 Example
@@ -258,6 +259,35 @@ class EvaluationConfig:
 
 
 @dataclass(frozen=True)
+class ComputeConfig:
+    """Where the computation runs: in this process (the default) or on a dask cluster.
+
+    Attributes
+    ----------
+    scheduler : str
+        Address of a running dask scheduler, e.g. ``tcp://host:8786``: train on its cluster.
+    workers : int
+        Start a local cluster of this many worker processes (0: no cluster).
+    threads_per_worker : int
+        Threads of each local worker process.
+    memory_limit_gb : float
+        Memory of each local worker; beyond it dask spills chunks to disk (0: dask's
+        default, the machine's memory shared among the workers).
+    chunk_mb : float
+        Largest chunk (a block of time steps) that one task reads and holds, in MiB.
+    connect_timeout : float
+        Seconds to wait for the scheduler before giving up.
+    """
+
+    scheduler: str = ""
+    workers: int = 0
+    threads_per_worker: int = 1
+    memory_limit_gb: float = 0.0
+    chunk_mb: float = 32.0
+    connect_timeout: float = 10.0
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """The whole configuration of one run: one attribute per section."""
 
@@ -265,6 +295,7 @@ class RunConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
+    compute: ComputeConfig = field(default_factory=ComputeConfig)
 
 
 #: Section name → its dataclass, in file order: the fields of :class:`RunConfig`.
@@ -493,6 +524,22 @@ def _check_ranges(config: RunConfig) -> None:
         raise ClimannError(
             f"[training] learning_rate must be a positive number, got {training.learning_rate}"
         )
+    _check_compute(config.compute, data)
+
+
+def _check_compute(compute: ComputeConfig, data: DataConfig) -> None:
+    """Ranges of ``[compute]``; a cluster needs pointwise samples."""
+    if compute.scheduler and compute.workers:
+        raise ClimannError("[compute] give either scheduler (an existing cluster) or workers (a local one), not both")
+    if compute.workers < 0 or compute.threads_per_worker < 1:
+        raise ClimannError("[compute] workers must be ≥ 0 and threads_per_worker ≥ 1")
+    for key in ("chunk_mb", "connect_timeout"):
+        if not getattr(compute, key) > 0:
+            raise ClimannError(f"[compute] {key} must be > 0, got {getattr(compute, key)}")
+    if not compute.memory_limit_gb >= 0:
+        raise ClimannError(f"[compute] memory_limit_gb must be ≥ 0, got {compute.memory_limit_gb}")
+    if (compute.scheduler or compute.workers) and data.mode != "pointwise":
+        raise ClimannError('[compute] a dask cluster (scheduler or workers) needs [data] mode = "pointwise"')
 
 
 def _check_model_names(model: ModelConfig) -> None:

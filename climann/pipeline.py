@@ -28,6 +28,7 @@ import numpy as np
 
 from climann._version import __version__
 from climann.checkpoints import Checkpointing, data_fingerprint, refuse_unfinished_run, training_hooks
+from climann.compute.cluster import uses_cluster
 from climann.config import BASELINES, RunConfig, config_to_toml
 from climann.data.batches import (
     STREAM_BLOCK_BYTES,
@@ -144,7 +145,7 @@ def fit_network_streaming(
     described = SimpleNamespace(samples=source, input_scaler=input_scaler, target_scaler=target_scaler)
     keywords, guard = training_hooks(
         checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
-        model_metadata=lambda: _model_metadata(config, described),  # type: ignore[arg-type]
+        model_metadata=lambda: model_metadata(config, described),  # type: ignore[arg-type]
     )
     with guard:
         history = train(
@@ -217,7 +218,7 @@ def fit_network(
     masks = None if data.target_mask is None else data.target_mask
     keywords, guard = training_hooks(
         checkpointing, network, fingerprint=lambda: data_fingerprint(data.input_scaler, data.target_scaler),
-        model_metadata=lambda: _model_metadata(config, data),
+        model_metadata=lambda: model_metadata(config, data),
     )
     with guard:
         history = train(
@@ -330,7 +331,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
 
 
-def _history_csv(history: History) -> str:
+def history_csv(history: History) -> str:
     """``epoch,train_loss,val_loss,learning_rate``, one row per epoch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -342,7 +343,9 @@ def _history_csv(history: History) -> str:
     return buffer.getvalue()
 
 
-def _model_metadata(config: RunConfig, data: PreparedData) -> dict:
+def model_metadata(config: RunConfig, data: PreparedData) -> dict:
+    """The metadata saved with the weights in ``model.npz``: features, target, scalers, loss,
+    grid and the whole configuration (what ``predict`` needs to use the model again)."""
     layout = data.samples.layout
     return {
         "features": list(data.samples.feature_names),
@@ -373,9 +376,9 @@ def write_run_files(
     """Write every file of the run-directory contract into ``staging``; return the figures."""
     layout = data.samples.layout
     (staging / "config.toml").write_text(config_to_toml(config))
-    network.save(staging / "model.npz", metadata=_model_metadata(config, data))
+    network.save(staging / "model.npz", metadata=model_metadata(config, data))
     (staging / "metrics.json").write_text(json.dumps(evaluation.metrics, indent=2) + "\n")
-    (staging / "history.csv").write_text(_history_csv(history))
+    (staging / "history.csv").write_text(history_csv(history))
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
     dataset = predictions_dataset(
@@ -404,7 +407,14 @@ def check_run_directory(run_dir: Path, overwrite: bool) -> None:
         )
 
 
-def _staging_directory(run_dir: Path) -> Path:
+def staging_directory(run_dir: Path) -> Path:
+    """A new empty directory beside ``run_dir`` (hidden, ``.partial``) to build a run in.
+
+    Raises
+    ------
+    ClimannError
+        If it cannot be created.
+    """
     try:
         run_dir.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.", suffix=".partial", dir=run_dir.parent))
@@ -412,7 +422,7 @@ def _staging_directory(run_dir: Path) -> Path:
         raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
 
 
-def _publish(staging: Path, run_dir: Path) -> None:
+def publish_run(staging: Path, run_dir: Path) -> None:
     """Move the finished staging directory to ``run_dir``, replacing an old run."""
     old = None
     if run_dir.exists():
@@ -456,6 +466,9 @@ def run_training(
         Continue the unfinished run in ``run_dir`` from its checkpoint; ``config`` must be
         the one recorded there (up to ``checkpoint_every``).
 
+    With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
+    (:func:`climann.compute.run.run_distributed`): the same run directory.
+
     Returns
     -------
     RunResult
@@ -487,11 +500,17 @@ def _train_evaluate_write(
     ensure_sample_data(config)
     config = resolve_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
-    provenance = run_provenance(config.data.paths, command_line=command_line)
-    phases.begin("preparing data")
-    source, streamed = sample_source(config)
+    records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
     callbacks = _Callbacks([EpochLogger(config.training.epochs), on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
+    if uses_cluster(config.compute):  # on a dask cluster: climann.compute
+        from climann.compute.run import run_distributed
+
+        with _training_progress(progress, config, None, log=False):
+            return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
+                                   checkpointing=checkpointing, records=records)
+    phases.begin("preparing data")
+    source, streamed = sample_source(config)
     if not streamed:
         data = prepare_data(config, source)
         config = record_split(config, data.split)
@@ -522,18 +541,41 @@ def _train_evaluate_write(
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
         run_logger.info("evaluated on every %d-th time step", stride)
     phases.begin("writing the run directory")
-    staging = _staging_directory(run_dir)
+    staging = staging_directory(run_dir)
     try:
         with checkpointing.after_training():
             figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
-            (staging / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
-            phases.end()
-            (staging / "train.log").write_text(run_log.text())
-        _publish(staging, run_dir)
+            records.write(staging)
+        publish_run(staging, run_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
+
+
+@dataclass(frozen=True)
+class RunRecords:
+    """What a run records besides its results: ``provenance.json`` and ``train.log``.
+
+    Attributes
+    ----------
+    provenance : dict
+        From :func:`climann.provenance.run_provenance`.
+    run_log : RunLogCollector
+        The run's log so far.
+    phases : PhaseTimer
+        Times the run's phases into the log; :meth:`write` ends the last one.
+    """
+
+    provenance: dict
+    run_log: RunLogCollector
+    phases: PhaseTimer
+
+    def write(self, staging: Path) -> None:
+        """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
+        (staging / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
+        self.phases.end()
+        (staging / "train.log").write_text(self.run_log.text())
 
 
 @dataclass(frozen=True)
@@ -550,13 +592,16 @@ class _Callbacks:
 
 
 @contextlib.contextmanager
-def _training_progress(progress: TrainingProgress | None, config: RunConfig, n_train: int | None) -> Iterator[None]:
-    """Log the shape of training and show it on ``progress`` while the block trains
-    (batches per epoch unknown when streamed)."""
+def _training_progress(
+    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, *, log: bool = True
+) -> Iterator[None]:
+    """Log the shape of training (unless not ``log``) and show it on ``progress`` while the
+    block trains (batches per epoch unknown when streamed or on a cluster)."""
     training = config.training
     batches = None if n_train is None else math.ceil(n_train / training.batch_size)
-    run_logger.info("%d epochs × %s batches of %d samples%s", training.epochs, batches or "?", training.batch_size,
-                    f" ({n_train} per epoch)" if n_train else " (streamed: counted in the first epoch)")
+    if log:
+        run_logger.info("%d epochs × %s batches of %d samples%s", training.epochs, batches or "?", training.batch_size,
+                        f" ({n_train} per epoch)" if n_train else " (streamed: counted in the first epoch)")
     if progress is None:
         yield
         return

@@ -8,15 +8,17 @@ which is applied unchanged — never refitted on the new data.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from climann.config import RunConfig, build_config, load_config_file
+from climann.compute.cluster import uses_cluster
+from climann.compute.prediction import is_zarr, require_zarr
+from climann.config import ComputeConfig, RunConfig, build_config, load_config_file
 from climann.data.open import expand_paths
-from climann.data.pointwise import PointwiseSamples
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.predictions import predictions_dataset, write_predictions
@@ -106,10 +108,10 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
     return dataset.assign({target: placeholder})
 
 
-def _check_features(samples: PointwiseSamples, run: TrainedRun, dataset: xr.Dataset) -> None:
+def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr.Dataset) -> None:
     expected = list(run.network.metadata.get("features", []))
-    if list(samples.feature_names) != expected:
-        missing = [name for name in expected if name not in samples.feature_names]
+    if list(feature_names) != expected:
+        missing = [name for name in expected if name not in feature_names]
         available = ", ".join(data_variable_names(dataset))
         raise ClimannError(
             f"the new data do not give the model's features: missing {', '.join(missing) or 'none'} "
@@ -117,7 +119,9 @@ def _check_features(samples: PointwiseSamples, run: TrainedRun, dataset: xr.Data
         )
 
 
-def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -> PredictionResult:
+def predict_files(
+    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None
+) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
     Parameters
@@ -128,7 +132,12 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
         Files, globs or directories with the model's predictors (and, optionally, the target).
     out : str or Path
         The NetCDF file to write: ``<target>_pred`` on the new data's grid, plus
-        ``<target>`` and ``<target>_error`` when the target is in the data.
+        ``<target>`` and ``<target>_error`` when the target is in the data. A path ending in
+        ``.zarr`` writes a Zarr store instead (needs the ``zarr`` package).
+    compute : ComputeConfig, optional
+        A dask cluster (``scheduler`` or ``workers``) to predict on. With a cluster or a Zarr
+        output, the predictions are computed and written chunk by chunk (never the whole
+        output in memory); otherwise in memory, at once.
 
     Returns
     -------
@@ -145,6 +154,7 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
     from climann.preparation import open_selected, pointwise_source
 
     run = load_run(run_dir)
+    require_zarr(out)
     if run.config.data.mode != "pointwise":
         raise ClimannError("climann predict supports pointwise runs; this run is in field mode")
     if run.config.data.anomalies:
@@ -156,14 +166,20 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
     dataset = open_selected(config)
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(_convert_units(dataset, config.data.target, run.target_units, notes), run)
-    samples = pointwise_source(config, dataset, require_target=False).read_all()
-    _check_features(samples, run, dataset)
-    trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(samples.layout)
+    source = pointwise_source(config, dataset, require_target=False)
+    _check_features(source.feature_names, run, dataset)
+    trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     if trained_grid and trained_grid != new_grid:
         notes.append(
             f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']} → "
             f"{new_grid['n_lat']}×{new_grid['n_lon']}); a pointwise model predicts each cell from its own features"
         )
+    history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
+    compute = compute or ComputeConfig()
+    if uses_cluster(compute) or is_zarr(out):
+        n_samples, scores = _predict_chunked(run, source, Path(out), compute, history=history, had_target=had_target)
+        return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes)
+    samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
     scaled = run.network.predict(inputs.astype(run.network.dtype))
@@ -175,12 +191,32 @@ def predict_files(run_dir: str | Path, data_paths: list[str], out: str | Path) -
     if had_target:
         area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
         scores = score(predicted_grid.reshape(-1), truth.reshape(-1), area.reshape(-1))
-    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0],
-                                 history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history)
     if not had_target:
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
     write_predictions(output.drop_vars("split"), Path(out), layout)
     return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
+
+
+def _predict_chunked(
+    run: TrainedRun, source, out: Path, compute: ComputeConfig, *, history: str, had_target: bool
+) -> tuple[int, dict | None]:
+    """The predictions file chunk by chunk, on the cluster of ``compute`` or in local threads."""
+    from climann.compute.chunks import chunk_blocks
+    from climann.compute.cluster import cluster_client
+    from climann.compute.evaluation import ChunkEvaluation
+    from climann.compute.prediction import predict_chunked
+
+    input_scaler, target_scaler = _saved_scalers(run)
+    context = ChunkEvaluation(
+        source, run.network, input_scaler, target_scaler, ("model",),
+        block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
+    )
+    blocks = chunk_blocks(source, chunk_mb=compute.chunk_mb)
+    if not uses_cluster(compute):
+        return predict_chunked(context, blocks, out, history=history, had_target=had_target)
+    with cluster_client(compute):
+        return predict_chunked(context, blocks, out, history=history, had_target=had_target)
 
 
 def _saved_scalers(run: TrainedRun):
@@ -195,7 +231,10 @@ def _saved_scalers(run: TrainedRun):
     return saved("input_scaling"), saved("target_scaling")
 
 
-def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None) -> dict:
+def evaluate_run(
+    run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
+    compute: ComputeConfig | None = None,
+) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
     On its own data (no ``data_paths``) the blocks and baselines are those of training.
@@ -203,6 +242,8 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     the network and the persistence baseline; the linear and climatology baselines need the
     training data and are left out. Writes ``metrics.json``, ``predictions.nc`` and
     ``report.md`` into ``out`` (default: the run directory itself for its own data).
+    With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
+    chunk by chunk on the workers (:mod:`climann.compute`); pointwise runs only.
 
     Returns
     -------
@@ -230,6 +271,9 @@ def evaluate_run(run_dir: str | Path, data_paths: list[str] | None = None, out: 
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
+    if compute is not None and uses_cluster(compute):
+        return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
+                                    history=f"climann evaluate {run_dir}")
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other)
     if other:
         truth, model = model_on_grid(data, run.network)
@@ -269,3 +313,44 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
     write_predictions(output, destination / "predictions.nc", layout)
     with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
         temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+
+
+def _evaluate_on_cluster(
+    run: TrainedRun, config: RunConfig, compute: ComputeConfig, destination: Path, *, other: bool, history: str
+) -> dict:
+    """:func:`evaluate_run` chunk by chunk on a dask cluster."""
+    from climann.atomic import atomic_path
+    from climann.compute.chunks import chunk_blocks
+    from climann.compute.cluster import cluster_client
+    from climann.compute.run import evaluate_distributed
+    from climann.data.splits import TimeSplit
+    from climann.evaluation.report import report_markdown
+    from climann.preparation import open_selected, pointwise_source, split_for
+
+    if config.data.mode != "pointwise":
+        raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
+    with cluster_client(compute) as client:
+        source = pointwise_source(config, open_selected(config))
+        if other:
+            years = [time.year for time in source.layout.time.values]
+            split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+        else:
+            split = split_for(config, source.layout)
+        destination.mkdir(parents=True, exist_ok=True)
+        evaluated = evaluate_distributed(
+            client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
+            *_saved_scalers(run), destination / "predictions.nc", history=history,
+            baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
+        )
+    metrics, total = evaluated.metrics, evaluated.total
+    if other:
+        metrics = {
+            "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
+            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": {"all": int(total.samples[0])},
+            "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
+        }
+    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
+        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    with atomic_path(destination / "report.md", what="report") as temporary:
+        temporary.write_text(report_markdown(metrics, [], destination))
+    return metrics

@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from climann.atomic import atomic_path
+from climann.atomic import atomic_directory, atomic_path
 from climann.errors import ClimannError
 
 
@@ -34,4 +34,24 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
 def test_an_unwritable_place_is_a_clear_error(tmp_path):
     with pytest.raises(ClimannError, match="cannot write report .*missing.*No such file"):
         with atomic_path(tmp_path / "missing" / "out.txt", what="report"):
+            pass
+
+
+def test_a_directory_is_replaced_only_when_complete(tmp_path):
+    target = tmp_path / "store.zarr"
+    target.mkdir()
+    (target / "old").write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_directory(target) as temporary:
+            (temporary / "new").write_text("half")
+            raise RuntimeError("interrupted")
+    assert [path.name for path in tmp_path.iterdir()] == ["store.zarr"]
+    assert (target / "old").read_text() == "old"
+    with atomic_directory(target) as temporary:
+        (temporary / "new").write_text("complete")
+    assert [path.name for path in target.iterdir()] == ["new"]
+    assert [path.name for path in tmp_path.iterdir()] == ["store.zarr"]
+    (tmp_path / "file.zarr").write_text("a file")
+    with pytest.raises(ClimannError, match="a file of that name exists"):
+        with atomic_directory(tmp_path / "file.zarr"):
             pass

@@ -103,3 +103,26 @@ def test_evaluation_defaults_are_every_baseline_with_figures():
     evaluation = build_config({}).evaluation
     assert evaluation.baselines == ("climatology", "persistence", "linear")
     assert evaluation.figures is True and evaluation.dpi == 150
+
+
+@pytest.mark.parametrize(
+    ("compute", "message"),
+    [
+        pytest.param({"scheduler": "tcp://h:8786", "workers": 2}, "either scheduler .* or workers", id="both"),
+        pytest.param({"workers": -1}, "workers must be ≥ 0", id="workers"),
+        pytest.param({"threads_per_worker": 0}, "threads_per_worker ≥ 1", id="threads"),
+        pytest.param({"chunk_mb": 0}, "chunk_mb must be > 0", id="chunk"),
+        pytest.param({"memory_limit_gb": -1.0}, "memory_limit_gb must be ≥ 0", id="memory"),
+        pytest.param({"wokers": 2}, r"unknown key \[compute\] 'wokers'.*did you mean 'workers'", id="typo"),
+    ],
+)
+def test_bad_compute_settings_name_the_key(compute, message):
+    with pytest.raises(ClimannError, match=message):
+        build_config({"compute": compute})
+
+
+def test_a_cluster_needs_pointwise_samples_and_the_default_is_one_process():
+    assert build_config({}).compute.workers == 0 and build_config({}).compute.scheduler == ""
+    assert build_config({"compute": {"workers": 2}}).compute.workers == 2
+    with pytest.raises(ClimannError, match=r"needs \[data\] mode = \"pointwise\""):
+        build_config({"compute": {"workers": 2}, "data": {"mode": "field"}})

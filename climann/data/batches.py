@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from climann.data.pointwise import PointwiseSource
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import RunningMoments, Standardizer
 from climann.errors import ClimannError
 
@@ -37,6 +37,7 @@ __all__ = [
     "blocks_in_split",
     "estimated_bytes",
     "fit_standardizers",
+    "standardised_table",
 ]
 
 #: ``max_bytes`` to cut a source's time blocks with for streaming. Measured on 1° monthly
@@ -140,6 +141,26 @@ def _standardise_into(out: np.ndarray, scaler: Standardizer, values: np.ndarray)
         out[rows] = scaler.transform(values[rows], out.dtype)
 
 
+def standardised_table(
+    samples: PointwiseSamples,
+    input_scaler: Standardizer,
+    target_scaler: Standardizer,
+    *,
+    dtype: np.dtype,
+    cell_weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Samples as one table, shape (n, n_features + 1 [+ 1]): the standardised inputs, the
+    standardised target and, when ``cell_weights`` (shape (n_cells,)) is given, each
+    sample's cell weight."""
+    n_features = samples.inputs.shape[1]
+    table = np.empty((samples.target.shape[0], n_features + 1 + (cell_weights is not None)), dtype)
+    _standardise_into(table[:, :n_features], input_scaler, samples.inputs)
+    _standardise_into(table[:, n_features : n_features + 1], target_scaler, samples.target)
+    if cell_weights is not None:
+        np.take(cell_weights.astype(dtype, copy=False), samples.flat_index % cell_weights.size, out=table[:, -1])
+    return table
+
+
 def _chunk_reader(
     source: PointwiseSource,
     input_scaler: Standardizer,
@@ -150,16 +171,11 @@ def _chunk_reader(
 ) -> Callable[[int, int], np.ndarray]:
     """A function reading time steps [start, stop) as one standardised table."""
     cell_weights = source.layout.cell_area_weights().ravel().astype(dtype) if area_weighted else None
-    n_cells, n_features = source.layout.n_cells, len(source.feature_names)
 
     def read(start: int, stop: int) -> np.ndarray:
-        samples = source.read(start, stop)
-        table = np.empty((samples.target.shape[0], n_features + 1 + area_weighted), dtype)
-        _standardise_into(table[:, :n_features], input_scaler, samples.inputs)
-        _standardise_into(table[:, n_features : n_features + 1], target_scaler, samples.target)
-        if cell_weights is not None:
-            np.take(cell_weights, samples.flat_index % n_cells, out=table[:, -1])
-        return table
+        return standardised_table(
+            source.read(start, stop), input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights
+        )
 
     return read
 

@@ -238,11 +238,11 @@ class PointwiseSource:
         steps = max(1, int(max_bytes // max(per_step, 1)))
         return [(start, min(start + steps, self.n_time)) for start in range(0, self.n_time, steps)]
 
-    def _load(self, start: int, stop: int) -> tuple[int, dict[str, np.ndarray]]:
+    def _load(self, start: int, stop: int, scheduler: str | None = None) -> tuple[int, dict[str, np.ndarray]]:
         """Read the block's variables (and the lag margin before it) in one dask compute."""
         first = max(0, start - self._max_lag)
         block = xr.Dataset({**self._on_grid, **self._series}).isel({self._time_dim: slice(first, stop)})
-        loaded = block.astype(np.float32).load()
+        loaded = block.astype(np.float32).load(**({"scheduler": scheduler} if scheduler else {}))
         return first, {name: loaded[name].values for name in (*self._on_grid, *self._series)}
 
     def _column_values(self, spec: tuple, arrays: dict, start: int, first: int, n_steps: int) -> tuple[str, np.ndarray]:
@@ -271,13 +271,15 @@ class PointwiseSource:
             valid[step] &= draws < self._sample_fraction
         return valid
 
-    def read(self, start: int, stop: int) -> PointwiseSamples:
+    def read(self, start: int, stop: int, *, scheduler: str | None = None) -> PointwiseSamples:
         """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start.
 
         Each feature column is broadcast into one (time, lat, lon, feature) table — no index
         arithmetic per sample — and the table is compressed once by the validity mask.
+        ``scheduler`` is the dask scheduler that reads the files (default: the current one;
+        ``"synchronous"`` inside a task on a cluster worker, so that the worker reads itself).
         """
-        first, arrays = self._load(start, stop)
+        first, arrays = self._load(start, stop, scheduler)
         n_steps = stop - start
         shape = (n_steps, *self.layout.shape[1:])
         target_values = arrays[self._target][start - first :]

@@ -153,12 +153,28 @@ class RunningMoments:
         if n_block == 0:
             return
         block_mean = values.mean(axis=0, dtype=np.float64)
-        block_m2 = np.square(values - block_mean).sum(axis=0)
+        self._combine(n_block, block_mean, np.square(values - block_mean).sum(axis=0))
+
+    def _combine(self, n_block: int, block_mean: np.ndarray, block_m2: np.ndarray) -> None:
+        """Chan's merge of another set's count, mean and M2 into these."""
+        if n_block == 0:
+            return
         n_total = self.count + n_block
         delta = block_mean - self.mean
         self.mean = self.mean + delta * (n_block / n_total)
         self.m2 = self.m2 + block_m2 + delta**2 * (self.count * n_block / n_total)
         self.count = n_total
+
+    def merge(self, other: RunningMoments) -> RunningMoments:
+        """Add the samples summarised by ``other`` (e.g. another chunk's moments); returns self.
+
+        Moments computed on separate chunks (on separate machines) and merged in a fixed
+        order give the same numbers however the chunks were distributed.
+        """
+        if other.mean.size != self.mean.size:
+            raise ClimannError(f"cannot merge moments of {other.mean.size} columns into {self.mean.size}")
+        self._combine(other.count, other.mean, other.m2)
+        return self
 
     def standardizer(self, names: Sequence[str]) -> Standardizer:
         """The :class:`Standardizer` of the samples seen so far.

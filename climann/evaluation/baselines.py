@@ -44,7 +44,7 @@ class LinearRegression:
         return np.asarray(inputs, np.float64) @ self.weights + self.bias
 
 
-def _season_keys(times: np.ndarray) -> np.ndarray:
+def season_keys(times: np.ndarray) -> np.ndarray:
     """The climatology's key of each time step: the calendar month for monthly or coarser
     data, the day of year for finer (daily) data."""
     if len(times) > 1 and (times[1] - times[0]).days < 28:
@@ -69,7 +69,7 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     -------
     ndarray, shape (n_time, n_lat, n_lon)
     """
-    keys = _season_keys(times)
+    keys = season_keys(times)
     predicted = np.full(truth.shape, np.nan, dtype=np.float64)
     for key in np.unique(keys):
         chosen = train_steps & (keys == key)

@@ -99,6 +99,15 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
     No encoding is copied from the input files: every variable gets float32 with a
     ``_FillValue`` of 1e20, and coordinates none.
     """
+    path = Path(path)
+    with atomic_path(path) as temporary:
+        dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout))
+    return path
+
+
+def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, dict]:
+    """The encoding :func:`write_predictions` writes with: float32 variables with a
+    ``_FillValue`` of 1e20, times in the input's units and calendar, coordinates unfilled."""
     encoding: dict[str, dict] = {
         str(name): {"dtype": "float32", "_FillValue": _FILL_VALUE}
         for name, variable in dataset.data_vars.items()
@@ -109,7 +118,4 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
     }
     for coordinate in (layout.latitude.name, layout.longitude.name):
         encoding[coordinate] = {"_FillValue": None}
-    path = Path(path)
-    with atomic_path(path) as temporary:
-        dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding)
-    return path
+    return encoding

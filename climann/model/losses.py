@@ -39,6 +39,7 @@ __all__ = [
     "masked_residual",
     "sample_scale",
     "scaled_sum",
+    "sum_scale",
     "total_weight",
     "weighted_mean",
     "weighted_mean_gradient",
@@ -182,6 +183,37 @@ def sample_scale(
     if mask is not None:
         weights = weights * mask
     return (weights / total).astype(dtype, copy=False)
+
+
+def sum_scale(
+    sample_weight: np.ndarray | None, mask: np.ndarray | None, *, n_samples: int, dtype: np.dtype
+) -> float | np.ndarray:
+    """Each target's weight ``w_i m_ij`` in a *sum* over targets (not divided by ``Σ w m``).
+
+    For data split into chunks: ``J = Σ_chunks S / Σ_chunks W`` with ``S = Σ_ij w_i m_ij ℓ(a_ij)``
+    and ``W`` = :func:`total_weight`, which is exactly :func:`sample_scale`'s mean.
+
+    Parameters
+    ----------
+    sample_weight : ndarray, shape (m,), or None
+    mask : ndarray of bool, shape (m, k), or None
+    n_samples : int
+    dtype : numpy dtype
+
+    Returns
+    -------
+    float or ndarray
+        ``1.0`` without weights or mask; else shape (m, 1) (weights only) or (m, k).
+    """
+    if sample_weight is None and mask is None:
+        return 1.0
+    if sample_weight is None:
+        weights = np.ones((n_samples, 1))
+    else:
+        weights = np.asarray(sample_weight, dtype=np.float64)[:, np.newaxis]
+    if mask is not None:
+        weights = weights * mask
+    return weights.astype(dtype, copy=False)
 
 
 def scaled_sum(values: np.ndarray, scale: float | np.ndarray) -> float:
@@ -332,6 +364,34 @@ class Loss:
         )
         loss = scaled_sum(self.pointwise(residual), scale)
         derivative = self.pointwise_derivative(residual, out=residual)
+        return loss, np.multiply(derivative, scale, out=derivative)
+
+    def sum_and_gradient(
+        self,
+        predictions: np.ndarray,
+        targets: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        *,
+        out: np.ndarray | None = None,
+    ) -> tuple[float, np.ndarray]:
+        """The loss as a sum, ``S = Σ_ij w_i m_ij ℓ(a_ij)``, and ``∂S/∂ŷ = w_i m_ij ℓ'(a_ij)``.
+
+        :meth:`value_and_gradient` divided by nothing: ``J = S / W`` with ``W`` =
+        :func:`total_weight`. Sums of chunks add up, so the loss and gradient of data split
+        into chunks are ``Σ S / Σ W`` and ``Σ ∂S/∂ŷ / Σ W`` (data-parallel training). ``S`` is
+        accumulated in float64; ``out`` (shape (m, k), the predictions' dtype) receives the
+        gradient if given.
+        """
+        residual = masked_residual(predictions, targets, mask, out=out)
+        scale = sum_scale(sample_weight, mask, n_samples=residual.shape[0], dtype=residual.dtype)
+        pointwise = self.pointwise(residual)
+        if not isinstance(scale, float):
+            pointwise *= scale
+        loss = float(pointwise.sum(dtype=np.float64))
+        derivative = self.pointwise_derivative(residual, out=residual)
+        if isinstance(scale, float):
+            return loss, derivative
         return loss, np.multiply(derivative, scale, out=derivative)
 
 

@@ -106,3 +106,22 @@ def test_streaming_fit_matches_fit_for_any_blocks(values, cuts):
     whole = Standardizer.fit(values, ["a", "b"])
     np.testing.assert_allclose(streamed.mean, whole.mean, rtol=1e-9, atol=1e-9 * np.abs(values).max())
     np.testing.assert_allclose(streamed.std, whole.std, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "cuts", [pytest.param([0, 500, 1000], id="halves"), pytest.param([0, 1, 1, 700, 1000], id="uneven-with-empty")]
+)
+def test_merged_moments_of_chunks_equal_the_fit_on_all_samples(cuts):
+    values = np.random.default_rng(5).normal(280.0, 12.0, size=(1000, 3))
+    merged = RunningMoments(3)
+    for start, stop in zip(cuts[:-1], cuts[1:]):
+        chunk = RunningMoments(3)
+        chunk.update(values[start:stop])
+        merged.merge(chunk)
+    fitted = Standardizer.fit(values, ["a", "b", "c"])
+    scaler = merged.standardizer(["a", "b", "c"])
+    assert merged.count == 1000
+    np.testing.assert_allclose(scaler.mean, fitted.mean, rtol=1e-13)
+    np.testing.assert_allclose(scaler.std, fitted.std, rtol=1e-12)
+    with pytest.raises(ClimannError, match="cannot merge"):
+        merged.merge(RunningMoments(2))

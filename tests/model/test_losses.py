@@ -273,3 +273,19 @@ def test_weighted_mean_with_a_mask_on_a_3x4_grid_by_hand():
 def test_bad_mask(mask, message):
     with pytest.raises(ClimannError, match=message):
         check_mask(mask, shape=(2, 3))
+
+
+@pytest.mark.parametrize("loss", [pytest.param(get_loss("mse"), id="mse"), pytest.param(get_loss("mae"), id="mae"),
+                                  pytest.param(Huber(delta=0.5), id="huber")])
+@pytest.mark.parametrize("weighted, masked", [pytest.param(False, False, id="plain"), pytest.param(True, False, id="weights"),
+                                              pytest.param(True, True, id="weights-and-mask")])
+def test_the_sum_form_divided_by_the_total_weight_is_the_mean_form(loss, weighted, masked):
+    rng = np.random.default_rng(2)
+    predictions, targets = rng.normal(size=(30, 3)), rng.normal(size=(30, 3))
+    weights = rng.uniform(0.1, 2.0, 30) if weighted else None
+    mask = rng.uniform(size=(30, 3)) > 0.4 if masked else None
+    total, gradient = loss.sum_and_gradient(predictions, targets, weights, mask)
+    mean, mean_gradient = loss.value_and_gradient(predictions, targets, weights, mask)
+    weight = total_weight(weights, mask, shape=(30, 3))
+    assert total / weight == pytest.approx(mean, rel=1e-12)
+    np.testing.assert_allclose(gradient / weight, mean_gradient, rtol=1e-12)

@@ -1,0 +1,349 @@
+"""Evaluation chunk by chunk on the workers: baselines, scores from weighted sums, prediction grids.
+
+Nothing of the size of the data reaches the client. Two passes over the files:
+
+1. **Baselines** (training block's chunks): each chunk gives the normal equations of least
+   squares on the standardised features, ``AᵀA`` and ``Aᵀy`` with ``A = [X 1]``, and, per
+   cell and calendar month (day of year for daily data), the sum and count of the target over
+   its training steps. Added up in chunk order, they give the ``linear`` baseline
+   (``AᵀA θ = Aᵀy``, the least-squares fit of the in-memory path) and the ``climatology``
+   (sum / count per month and cell).
+2. **Scores and grids** (all chunks): each chunk predicts its samples with the network and the
+   baselines, puts truth and predictions on its part of the grid (``persistence``: the value
+   one step earlier, the chunk read with one extra time step before it), and sums, per block
+   (train, val, test) and model, over the cells where the truth and every prediction are
+   present, with cell-area weights w (e = ŷ − y, values shifted by a constant c, the
+   training mean of the target, so that the sums of squares keep their digits)::
+
+       Σw  Σw·e  Σw·e²  Σw·|e|  Σw·y'  Σw·y'²  Σw·ŷ'  Σw·ŷ'²  Σw·ŷ'y'     (y' = y − c, ŷ' = ŷ − c)
+
+   from which MSE = Σwe²/Σw, MAE, bias, R² = 1 − MSE / var_w(y) and the weighted correlation
+   follow exactly as :mod:`climann.evaluation.metrics` defines them. The chunk's grids become
+   the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
+   their area-weighted means per time step (the area-mean series figure) come back whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dask
+import numpy as np
+
+from climann.compute.chunks import read_samples
+from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weighted_mean
+from climann.data.scaling import Standardizer
+from climann.evaluation.baselines import LinearRegression
+from climann.evaluation.metrics import METRICS, skill_score
+from climann.model import Network
+
+__all__ = [
+    "BaselineSums",
+    "area_means",
+    "ChunkEvaluation",
+    "ScoreSums",
+    "evaluate_chunk",
+    "fit_baselines",
+    "local_grid",
+    "metrics_from_sums",
+]
+
+SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "w_pred", "w_pred2", "w_pred_truth")
+
+
+def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
+    """Per-sample values on the chunk's part of the grid, shape (stop − start, n_lat, n_lon),
+    float64, NaN where there is no sample (the chunk's piece of ``layout.to_grid``)."""
+    n_time, n_lat, n_lon = samples.layout.shape
+    grid = np.full((stop - start) * n_lat * n_lon, np.nan)
+    grid[samples.flat_index - start * n_lat * n_lon] = values
+    return grid.reshape(stop - start, n_lat, n_lon)
+
+
+# --- pass 1: baselines ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BaselineSums:
+    """What the baselines need from the training block, as sums that add over chunks.
+
+    Attributes
+    ----------
+    normal : ndarray, shape (n_features + 1, n_features + 1)
+        ``AᵀA`` with ``A = [X 1]`` (standardised features and a column of ones).
+    moment : ndarray, shape (n_features + 1, 1)
+        ``Aᵀy`` (the target in its units).
+    seasons : dict of int to (ndarray, ndarray), each shape (n_lat, n_lon)
+        For each season key (index of the calendar month or day of year) seen so far, the
+        sum and the count of the target at each cell. Only the seasons a chunk covers: a
+        chunk's sums stay as small as its data.
+    """
+
+    normal: np.ndarray
+    moment: np.ndarray
+    seasons: dict[int, tuple[np.ndarray, np.ndarray]]
+
+    def __add__(self, other: BaselineSums) -> BaselineSums:
+        seasons = dict(self.seasons)
+        for key, (total, count) in other.seasons.items():
+            seasons[key] = (seasons[key][0] + total, seasons[key][1] + count) if key in seasons else (total, count)
+        return BaselineSums(self.normal + other.normal, self.moment + other.moment, seasons)
+
+    def linear(self) -> LinearRegression:
+        """Least squares from the normal equations ``AᵀA θ = Aᵀy``."""
+        solution, *_ = np.linalg.lstsq(self.normal, self.moment, rcond=None)
+        return LinearRegression(weights=solution[:-1], bias=solution[-1])
+
+    def climatology(self, n_seasons: int, shape: tuple[int, int]) -> np.ndarray:
+        """Mean per season key and cell, shape (n_seasons, n_lat, n_lon); NaN without data."""
+        means = np.full((n_seasons, *shape), np.nan)
+        for key, (total, count) in self.seasons.items():
+            np.divide(total, count, out=means[key], where=count > 0)
+        return means
+
+
+def _baseline_sums(
+    source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, dtype: np.dtype,
+    season_index: np.ndarray,
+) -> BaselineSums:
+    samples = read_samples(source, start, stop)
+    design = np.hstack([input_scaler.transform(samples.inputs, dtype).astype(np.float64),
+                        np.ones((samples.inputs.shape[0], 1))])
+    target = samples.target.astype(np.float64)
+    truth = local_grid(target[:, 0], samples, start, stop)
+    present = np.isfinite(truth)
+    steps = season_index[start:stop]
+    seasons = {
+        int(key): (np.where(present, truth, 0.0)[steps == key].sum(axis=0), present[steps == key].sum(axis=0))
+        for key in np.unique(steps)
+    }
+    return BaselineSums(design.T @ design, design.T @ target, seasons)
+
+
+def fit_baselines(
+    client, source: PointwiseSource, train_blocks: Sequence[tuple[int, int]], input_scaler: Standardizer, *,
+    dtype: str | np.dtype, season_index: np.ndarray, n_seasons: int,
+) -> tuple[LinearRegression, np.ndarray]:
+    """The linear and climatology baselines from the training block's chunks (pass 1).
+
+    Parameters
+    ----------
+    client : distributed.Client
+    source : PointwiseSource
+    train_blocks : sequence of (start, stop)
+    input_scaler : Standardizer
+    dtype : the network's dtype (the features are standardised in it, as for the network)
+    season_index : ndarray of int, shape (n_time,)
+        Each time step's season (0 … n_seasons − 1).
+    n_seasons : int
+
+    Returns
+    -------
+    linear : LinearRegression
+    climatology : ndarray, shape (n_seasons, n_lat, n_lon)
+    """
+    from climann.compute.cluster import ordered_sum_delayed
+
+    shared = dask.delayed(source, traverse=False)
+    parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index)
+             for start, stop in train_blocks]
+    total = client.compute(ordered_sum_delayed(parts)).result()
+    return total.linear(), total.climatology(n_seasons, source.layout.shape[1:])
+
+
+# --- pass 2: scores and grids -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScoreSums:
+    """Weighted sums per block and model (see the module's description), and counts.
+
+    Attributes
+    ----------
+    sums : ndarray, shape (n_blocks, n_models, 9)
+        In the order of :data:`SUM_NAMES`.
+    scored : ndarray of int, shape (n_blocks,)
+        Values scored: truth and every prediction present.
+    samples : ndarray of int, shape (n_blocks,)
+        Samples (target and every feature present).
+    n_dropped : int
+        Grid points without target or some feature.
+    """
+
+    sums: np.ndarray
+    scored: np.ndarray
+    samples: np.ndarray
+    n_dropped: int
+
+    def __add__(self, other: ScoreSums) -> ScoreSums:
+        return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
+                         self.n_dropped + other.n_dropped)
+
+
+def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
+    """The nine sums of each prediction against ``truth`` (1-D arrays of the scored values)."""
+    truth = truth - shift
+    rows = []
+    for predicted in predictions:
+        predicted = predicted - shift
+        error = predicted - truth
+        rows.append([weights.sum(), weights @ error, weights @ error**2, weights @ np.abs(error), weights @ truth,
+                     weights @ truth**2, weights @ predicted, weights @ predicted**2, weights @ (predicted * truth)])
+    return np.array(rows, dtype=np.float64).reshape(len(predictions), len(SUM_NAMES))
+
+
+def score_sums(
+    truth: np.ndarray, predictions: Sequence[np.ndarray], area: np.ndarray, block_of_step: np.ndarray, n_blocks: int,
+    *, shift: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sums per block and model over the values where the truth and every prediction are present.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_steps, n_lat, n_lon)
+    predictions : sequence of ndarray, same shape
+    area : ndarray, shape (n_lat, n_lon)
+    block_of_step : ndarray of int, shape (n_steps,)
+        Block of each time step, −1 for none.
+    n_blocks : int
+    shift : float
+        Subtracted from truth and predictions before the sums (it cancels in every score).
+
+    Returns
+    -------
+    sums : ndarray, shape (n_blocks, n_models, 9)
+    scored : ndarray of int, shape (n_blocks,)
+    """
+    common = np.isfinite(truth)
+    for predicted in predictions:
+        common &= np.isfinite(predicted)
+    sums = np.zeros((n_blocks, len(predictions), len(SUM_NAMES)))
+    scored = np.zeros(n_blocks, dtype=np.int64)
+    weights = np.broadcast_to(area, truth.shape)
+    for block in range(n_blocks):
+        chosen = common & (block_of_step == block)[:, None, None]
+        scored[block] = np.count_nonzero(chosen)
+        if scored[block]:
+            sums[block] = _block_sums(truth[chosen], [p[chosen] for p in predictions], weights[chosen], shift)
+    return sums, scored
+
+
+def scores_from_sums(sums: np.ndarray) -> dict[str, float]:
+    """``{"mse", "mae", "rmse", "bias", "r2", "corr"}`` from the nine sums (:data:`SUM_NAMES`)."""
+    named = dict(zip(SUM_NAMES, sums, strict=True))
+    total = named["w"]
+    if not total > 0:
+        return dict.fromkeys(METRICS, float("nan"))
+    mean = {key: named[key] / total for key in SUM_NAMES[1:]}
+    spread_truth = mean["w_truth2"] - mean["w_truth"] ** 2
+    spread_pred = mean["w_pred2"] - mean["w_pred"] ** 2
+    covariance = mean["w_pred_truth"] - mean["w_pred"] * mean["w_truth"]
+    mse = mean["w_error2"]
+    spread = np.sqrt(max(spread_pred, 0.0) * max(spread_truth, 0.0))
+    return {
+        "mse": float(mse),
+        "mae": float(mean["w_abs_error"]),
+        "rmse": float(np.sqrt(mse)),
+        "bias": float(mean["w_error"]),
+        "r2": float(1 - mse / spread_truth) if spread_truth > 0 else float("nan"),
+        "corr": float(covariance / spread) if spread > 0 else float("nan"),
+    }
+
+
+def metrics_from_sums(
+    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
+) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, int]]:
+    """The ``splits`` and ``n_samples`` entries of ``metrics.json`` (as
+    :func:`climann.evaluation.scores.score_blocks` gives them) from the summed chunks."""
+    splits: dict[str, dict[str, dict[str, float]]] = {}
+    for block, name in enumerate(block_names):
+        splits[name] = {model: scores_from_sums(total.sums[block, index]) for index, model in enumerate(model_names)}
+        if "climatology" in splits[name]:
+            reference = splits[name]["climatology"]["mse"]
+            for scores in splits[name].values():
+                scores["skill_vs_climatology"] = skill_score(scores["mse"], reference)
+    return splits, {name: int(total.scored[block]) for block, name in enumerate(block_names)}
+
+
+@dataclass(frozen=True)
+class ChunkEvaluation:
+    """Everything pass 2 needs besides the chunk's time steps; sent to the workers once.
+
+    Attributes
+    ----------
+    source : PointwiseSource
+    network : Network
+    input_scaler, target_scaler : Standardizer
+        The trained model's.
+    models : tuple of str
+        Which predictions to make, in order: ``model`` and any of ``climatology`` (needs
+        ``climatology`` and ``season_index``), ``linear`` (needs ``linear``) and ``persistence``.
+    block_of_step : ndarray of int, shape (n_time,)
+        Block of each time step (index into the block names), −1 for none.
+    n_blocks : int
+    shift : float
+        See :func:`score_sums`.
+    linear : LinearRegression or None
+    climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
+    season_index : ndarray of int, shape (n_time,), or None
+    """
+
+    source: PointwiseSource
+    network: Network
+    input_scaler: Standardizer
+    target_scaler: Standardizer
+    models: tuple[str, ...]
+    block_of_step: np.ndarray
+    n_blocks: int
+    shift: float = 0.0
+    linear: LinearRegression | None = None
+    climatology: np.ndarray | None = None
+    season_index: np.ndarray | None = None
+
+
+def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
+    """The truth at step ``start − 1`` (NaN before the first step): persistence's overlap."""
+    n_lat, n_lon = context.source.layout.shape[1:]
+    if start == 0:
+        return np.full((1, n_lat, n_lon), np.nan)
+    samples = read_samples(context.source, start - 1, start)
+    return local_grid(samples.target[:, 0].astype(np.float64), samples, start - 1, start)
+
+
+def area_means(grids: dict[str, np.ndarray], area: np.ndarray) -> dict[str, np.ndarray]:
+    """The area-weighted mean of each time step of every grid, over the cells where the truth
+    and the network's prediction are both present (the run's area-mean series figure)."""
+    common = np.isfinite(grids["truth"]) & np.isfinite(grids["model"])
+    return {name: area_weighted_mean(np.where(common, grid, np.nan), area) for name, grid in grids.items()}
+
+
+def evaluate_chunk(
+    context: ChunkEvaluation, start: int, stop: int
+) -> tuple[dict[str, np.ndarray], ScoreSums, dict[str, np.ndarray]]:
+    """Pass 2 on one chunk: the grids of truth and every prediction, their score sums, and
+    their area means.
+
+    Returns
+    -------
+    grids : dict of str to ndarray, shape (stop − start, n_lat, n_lon)
+        ``"truth"`` and each of ``context.models``, float64, NaN where missing.
+    sums : ScoreSums
+    series : dict of str to ndarray, shape (stop − start,)
+        :func:`area_means` of the grids.
+    """
+    samples = read_samples(context.source, start, stop)
+    scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
+    predicted = context.target_scaler.inverse_transform(context.network.predict(scaled))
+    truth = local_grid(samples.target[:, 0].astype(np.float64), samples, start, stop)
+    grids = {"truth": truth, "model": local_grid(predicted[:, 0], samples, start, stop)}
+    for name in context.models[1:]:
+        if name == "climatology":
+            grids[name] = context.climatology[context.season_index[start:stop]]
+        elif name == "linear":
+            grids[name] = local_grid(context.linear.predict(scaled)[:, 0], samples, start, stop)
+        elif name == "persistence":
+            grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
+    blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
+    sums, scored = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,
+                              shift=context.shift)
+    step_of_sample = samples.layout.time_index(samples.flat_index) - start
+    in_block = blocks[step_of_sample]
+    counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped), area_means(grids, area)

@@ -1,0 +1,90 @@
+"""Tests for climann/compute/evaluation.py: scores from chunk sums, baselines from the workers."""
+
+import numpy as np
+import pytest
+
+from climann.compute.chunks import chunk_blocks
+from climann.compute.evaluation import (
+    ScoreSums,
+    area_means,
+    fit_baselines,
+    metrics_from_sums,
+    score_sums,
+    scores_from_sums,
+)
+from climann.data.batches import blocks_in_split
+from climann.evaluation.baselines import LinearRegression, climatology_prediction, season_keys
+from climann.evaluation.metrics import score
+from climann.evaluation.scores import score_blocks
+from climann.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs
+
+
+@pytest.mark.parametrize("shift", [pytest.param(0.0, id="unshifted"), pytest.param(285.0, id="shifted")])
+def test_scores_from_the_nine_sums_equal_the_metrics(shift):
+    rng = np.random.default_rng(0)
+    truth = 280 + 10 * rng.normal(size=500)
+    predicted = truth + rng.normal(0.5, 2.0, size=500)
+    weights = rng.uniform(0.1, 1.0, size=500)
+    sums, scored = score_sums(truth[:, None, None], [predicted[:, None, None]], np.ones((1, 1)),
+                              np.zeros(500, dtype=int), 1, shift=shift)
+    assert scored[0] == 500
+    unweighted = scores_from_sums(sums[0, 0])
+    expected = score(predicted, truth)
+    assert unweighted == pytest.approx(expected, rel=1e-9)
+    sums, _ = score_sums(truth.reshape(1, 1, -1), [predicted.reshape(1, 1, -1)], weights.reshape(1, -1),
+                         np.zeros(1, dtype=int), 1, shift=shift)
+    assert scores_from_sums(sums[0, 0]) == pytest.approx(score(predicted, truth, weights), rel=1e-9)
+
+
+def test_chunk_sums_added_up_give_the_scores_of_the_whole_grid():
+    rng = np.random.default_rng(1)
+    truth = 280 + rng.normal(size=(10, 3, 4))
+    truth[2, 1, 1] = np.nan
+    predictions = {"model": truth + rng.normal(size=truth.shape), "climatology": truth + 0.5,
+                   "persistence": np.concatenate([np.full((1, 3, 4), np.nan), truth[:-1]])}
+    area = rng.uniform(0.5, 1.5, size=(3, 4))
+    masks = {"train": np.arange(10) < 6, "val": (np.arange(10) >= 6) & (np.arange(10) < 8), "test": np.arange(10) >= 8}
+    block_of_step = np.select(list(masks.values()), [0, 1, 2], default=-1)
+    names = list(predictions)
+    parts = []
+    for start, stop in ((0, 3), (3, 7), (7, 10)):
+        sums, scored = score_sums(truth[start:stop], [p[start:stop] for p in predictions.values()], area,
+                                  block_of_step[start:stop], 3, shift=280.0)
+        parts.append(ScoreSums(sums, scored, np.zeros(3, dtype=int), 0))
+    total = parts[0] + parts[1] + parts[2]
+    splits, n_samples = metrics_from_sums(total, list(masks), names)
+    expected = score_blocks(predictions, truth, area, masks)
+    for block in masks:
+        for name in names:
+            assert splits[block][name] == pytest.approx(expected[block][name], rel=1e-9, abs=1e-12), (block, name)
+    # train: 6 steps × 12 cells, less step 0 (no persistence) and the missing value at step 2
+    # (and so persistence at step 3)
+    assert n_samples == {"train": 6 * 12 - 12 - 2, "val": 24, "test": 24}
+
+
+def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, tiny_config):
+    config = resolve_inputs(tiny_config)
+    source = pointwise_source(config, open_selected(config))
+    data = prepare_data(config, source)
+    train = data.sample_masks["train"]
+    keys, season_index = np.unique(season_keys(source.layout.time.values), return_inverse=True)
+    blocks = blocks_in_split(chunk_blocks(source, chunk_mb=32), data.split.time_masks["train"])
+    linear, climatology = fit_baselines(client, source, blocks, data.input_scaler, dtype="float32",
+                                        season_index=season_index, n_seasons=len(keys))
+    expected = LinearRegression.fit(data.scaled_inputs[train], data.samples.target[train])
+    np.testing.assert_allclose(linear.weights, expected.weights, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(linear.bias, expected.bias, rtol=1e-9)
+    truth = source.layout.to_grid(data.samples.target[:, 0].astype(np.float64), data.samples.flat_index)
+    in_memory = climatology_prediction(truth, source.layout.time.values, data.split.time_masks["train"])
+    np.testing.assert_allclose(climatology[season_index], in_memory, rtol=1e-12)
+
+
+def test_area_means_are_taken_over_the_cells_where_truth_and_model_are_present():
+    truth = np.array([[[1.0, 2.0], [3.0, np.nan]], [[5.0, 6.0], [7.0, 8.0]]])
+    model = np.array([[[1.5, np.nan], [3.0, 4.0]], [[5.0, 6.0], [7.0, 9.0]]])
+    area = np.array([[1.0, 1.0], [2.0, 2.0]])
+    means = area_means({"truth": truth, "model": model, "climatology": np.full_like(truth, 10.0)}, area)
+    # step 0: only cells (0, 0) and (1, 0) have both, weights 1 and 2
+    np.testing.assert_allclose(means["truth"], [(1 + 2 * 3) / 3, (5 + 6 + 14 + 16) / 6])
+    np.testing.assert_allclose(means["model"], [(1.5 + 6) / 3, (5 + 6 + 14 + 18) / 6])
+    np.testing.assert_allclose(means["climatology"], [10.0, 10.0])

@@ -1,0 +1,116 @@
+"""Tests for climann/compute/prediction.py: predictions written chunk by chunk equal those in memory."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.config import ComputeConfig, build_config
+from climann.pipeline import run_training
+from climann.predict import evaluate_run, predict_files
+
+TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_file, tmp_path_factory):
+    config = build_config({"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": {"epochs": 2}})
+    return run_training(config, run_dir=tmp_path_factory.mktemp("prediction") / "run").run_dir
+
+
+def _assert_same_files(chunked_path, in_memory_path, *, engine=None):
+    with xr.open_dataset(chunked_path, decode_times=TIME, engine=engine) as chunked, \
+            xr.open_dataset(in_memory_path, decode_times=TIME) as in_memory:
+        assert sorted(chunked.data_vars) == sorted(in_memory.data_vars)
+        assert {**chunked.attrs, "history": ""} == {**in_memory.attrs, "history": ""}
+        for name, variable in in_memory.variables.items():
+            assert chunked[name].dims == variable.dims and chunked[name].attrs == variable.attrs, name
+            if variable.dtype.kind == "f":
+                np.testing.assert_array_equal(np.isnan(chunked[name].values), np.isnan(variable.values))
+                # to float32 rounding of values near 300 K (an ulp is 3e-5): the in-memory path
+                # rounds its prediction to float32 before taking the error, this one after
+                np.testing.assert_allclose(chunked[name].values, variable.values, rtol=2e-6, atol=6e-5, err_msg=name)
+            else:
+                np.testing.assert_array_equal(chunked[name].values, variable.values)
+        assert chunked["time"].encoding["calendar"] == in_memory["time"].encoding["calendar"]
+        assert chunked["time"].encoding["units"] == in_memory["time"].encoding["units"]
+
+
+@pytest.mark.parametrize(
+    ("compute", "name"),
+    [pytest.param("cluster", "chunked.nc", id="netcdf-on-the-cluster"),
+     pytest.param(None, "chunked.zarr", id="zarr-in-local-threads"),
+     pytest.param("cluster", "chunked.zarr", id="zarr-on-the-cluster")],
+)
+def test_predictions_written_chunk_wise_equal_the_in_memory_ones(trained, tiny_file, cluster, tmp_path, compute, name):
+    settings = ComputeConfig(scheduler=cluster.scheduler_address) if compute else None
+    in_memory = predict_files(trained, [str(tiny_file)], tmp_path / "in_memory.nc")
+    chunked = predict_files(trained, [str(tiny_file)], tmp_path / name, compute=settings)
+    assert chunked.n_samples == in_memory.n_samples
+    # The in-memory path unscales in float32, the chunk-wise one in float64 (as training's evaluation).
+    assert chunked.scores == pytest.approx(in_memory.scores, rel=1e-5, abs=1e-5)
+    _assert_same_files(chunked.path, in_memory.path, engine="zarr" if name.endswith(".zarr") else None)
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no temporary left
+
+
+def test_a_zarr_store_is_replaced_whole(trained, tiny_file, tmp_path):
+    store = tmp_path / "out.zarr"
+    store.mkdir()
+    (store / "stale").write_text("from an older store")
+    predict_files(trained, [str(tiny_file)], store)
+    assert not (store / "stale").exists() and (store / "tas_pred").is_dir()
+
+
+def test_chunk_wise_predictions_without_the_target(trained, tiny_file, cluster, tmp_path):
+    with xr.open_dataset(tiny_file) as source:
+        source.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    result = predict_files(trained, [str(tmp_path / "no_target.nc")], tmp_path / "out.nc",
+                           compute=ComputeConfig(scheduler=cluster.scheduler_address))
+    with xr.open_dataset(result.path) as predictions:
+        assert "tas_pred" in predictions and "tas" not in predictions and "tas_error" not in predictions
+        assert np.isfinite(predictions["tas_pred"].values).all()
+    assert result.scores is None
+
+
+@pytest.mark.parametrize("other_data", [pytest.param(False, id="own-data"), pytest.param(True, id="other-data")])
+def test_evaluation_on_the_cluster_equals_the_evaluation_in_memory(trained, tiny_file, cluster, tmp_path, other_data):
+    data = [str(tiny_file)] if other_data else None
+    in_memory = evaluate_run(trained, data, tmp_path / "in_memory")
+    on_cluster = evaluate_run(trained, data, tmp_path / "cluster", compute=ComputeConfig(scheduler=cluster.scheduler_address))
+    assert list(on_cluster) == list(in_memory)
+    assert on_cluster["n_samples"] == in_memory["n_samples"] and on_cluster["n_dropped"] == in_memory["n_dropped"]
+    for block, models in in_memory["splits"].items():
+        assert list(on_cluster["splits"][block]) == list(models)
+        for name, scores in models.items():
+            assert on_cluster["splits"][block][name] == pytest.approx(scores, rel=1e-6, abs=1e-9), (block, name)
+    _assert_same_files(tmp_path / "cluster" / "predictions.nc", tmp_path / "in_memory" / "predictions.nc")
+
+
+def test_a_zarr_store_without_zarr_installed_is_one_error(trained, tiny_file, tmp_path, monkeypatch):
+    import importlib.util
+
+    from climann.errors import ClimannError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == "zarr" else real(name, *args))
+    with pytest.raises(ClimannError, match=r"needs the zarr package: pip install 'climann\[zarr\]'"):
+        predict_files(trained, [str(tiny_file)], tmp_path / "out.zarr")
+    assert not (tmp_path / "out.zarr").exists()
+
+
+def test_predict_and_evaluate_on_a_cluster_from_the_command_line(trained, tiny_file, cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["predict", str(trained), "--data", str(tiny_file), "--out", str(tmp_path / "p.zarr"),
+                                 "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and (tmp_path / "p.zarr" / "tas_pred").is_dir()
+    result = runner.invoke(app, ["evaluate", str(trained), "--out", str(tmp_path / "again"),
+                                 "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "again" / "metrics.json").is_file()
+    result = runner.invoke(app, ["predict", str(trained), "--data", str(tiny_file), "--out", str(tmp_path / "x.nc"),
+                                 "--workers", "-1"])
+    assert result.exit_code == 2 and "workers must be ≥ 0" in result.output
