@@ -1,5 +1,11 @@
-"""One local dask cluster of 2 worker processes for all compute tests (starting one costs seconds)."""
+"""One local dask cluster of 2 worker processes for all compute tests (starting one costs seconds).
 
+It is shut down after the last compute test, and the garbage it left collected then: xarray
+closes forgotten netCDF files in finalisers, and HDF5 must not run in two threads at once
+(the cluster's client keeps threads of its own in this process).
+"""
+
+import gc
 import logging
 
 import pytest
@@ -8,16 +14,17 @@ from climann.config import build_config
 from climann.data.sample_data import write_sample_dataset
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as local:
         yield local
+    gc.collect()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def client(cluster):
     from distributed import Client
 
