@@ -43,6 +43,7 @@ from climann.model import History, Network
 from climann.model.losses import Loss
 from climann.model.sum_training import StepFunction, train_from_sums
 from climann.model.sums import ChunkSums, chunk_sums
+from climann.runlog import run_logger
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -129,6 +130,24 @@ def epoch_plan(
     return plan
 
 
+def _log_steps(n_samples: int, *, n_chunks: int, per_step: int, batch_size: int) -> None:
+    """Log how an epoch is cut into steps; warn when steps of whole chunks are far larger than
+    ``batch_size`` (fewer, larger steps than in one process: the same settings learn less)."""
+    steps = max(1, math.ceil(n_chunks / per_step))
+    per_step_samples = n_samples / steps
+    if per_step >= n_chunks:
+        run_logger.info("full batch: 1 step per epoch over all %d training samples (%d chunks)", n_samples, n_chunks)
+    elif per_step_samples > 4 * batch_size:
+        run_logger.warning(
+            "on a cluster a step covers whole chunks: %d per step, ≈ %d samples (batch_size %d), %d steps per "
+            "epoch; fewer, larger steps than in one process, so raise learning_rate or epochs, or lower "
+            "[compute] chunk_mb", per_step, per_step_samples, batch_size, steps,
+        )
+    else:
+        run_logger.info("mini-batch: %d chunks per step (≈ %d samples), %d steps per epoch", per_step,
+                        per_step_samples, steps)
+
+
 def train_distributed(
     client: Client,
     network: Network,
@@ -168,6 +187,7 @@ def train_distributed(
     architecture = shared_value(client, network)
     chunks = [index for index, rows in enumerate(train_samples.rows) if rows > 0]
     per_step = chunks_per_step(batch_size, train_samples) if batch_size < train_samples.n_samples else len(chunks)
+    _log_steps(train_samples.n_samples, n_chunks=len(chunks), per_step=per_step, batch_size=batch_size)
     rng = np.random.default_rng(seed)
     plan = epoch_plan(chunks, per_step=per_step, rng=rng)
 

@@ -137,3 +137,26 @@ def test_a_worker_lost_mid_training_is_recomputed_and_training_continues(client,
     assert len(interrupted.history.train_loss) == config.training.epochs
     np.testing.assert_allclose(interrupted.network.parameter_vector, uninterrupted.network.parameter_vector,
                                rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "level", "message"),
+    [
+        pytest.param(10, logging.WARNING, "a step covers whole chunks: 1 per step, ≈ 100 samples (batch_size 10), "
+                     "8 steps per epoch", id="chunks-far-larger-than-the-batch"),
+        pytest.param(200, logging.INFO, "mini-batch: 2 chunks per step (≈ 200 samples), 4 steps per epoch",
+                     id="chunks-near-the-batch"),
+        pytest.param(FULL_BATCH, logging.INFO, "full batch: 1 step per epoch over all 800 training samples (8 chunks)",
+                     id="full-batch"),
+    ],
+)
+def test_the_steps_of_an_epoch_are_logged_and_steps_far_larger_than_the_batch_warned(
+    client, caplog, batch_size, level, message
+):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(800, 3)), rng.normal(size=(800, 1))
+    samples = scatter_arrays(client, X, y, n_chunks=8)
+    with caplog.at_level(logging.INFO, logger="climann.run"):
+        train_distributed(client, Network([3, 2, 1], seed=0), samples, batch_size=batch_size, epochs=1)
+    logged = [(record.levelno, record.getMessage()) for record in caplog.records if "per epoch" in record.getMessage()]
+    assert len(logged) == 1 and logged[0][0] == level and message in logged[0][1]
