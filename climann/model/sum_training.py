@@ -16,7 +16,6 @@ or a sample of them) is the caller's choice.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +24,9 @@ import numpy as np
 
 from climann.errors import ClimannError
 from climann.model.network import Network
+from climann.model.losses import get_loss
 from climann.model.optimizers import Optimizer, get_optimizer
-from climann.model.regularization import add_l2_gradient, check_clip_norm, check_l2, clip_by_global_norm
+from climann.model.regularization import check_clip_norm, check_l2
 from climann.model.schedules import Schedule, get_schedule
 from climann.model.stopping import BestWeights, EarlyStopping
 from climann.model.sums import ChunkSums
@@ -38,6 +38,11 @@ from climann.model.training import (
     StopRequest,
     TrainingDiverged,
     TrainingInterrupted,
+    Diverged,
+    Stepper,
+    capture_state,
+    restore_state,
+    state_problems,
 )
 
 __all__ = ["StepFunction", "train_from_sums"]
@@ -46,37 +51,14 @@ StepFunction = Callable[[np.ndarray], ChunkSums]
 """``step(parameters) -> ChunkSums``: the sums of one step's data at ``parameters``."""
 
 
-class _Diverged(Exception):
-    """A non-finite loss or weight; :func:`train_from_sums` reports it."""
+class _SumStepper(Stepper):
+    """One optimizer step from given sums (the update itself is :meth:`Stepper.update`)."""
 
-
-class _SumStepper:
-    """One optimizer step from given sums; the vectors it needs are allocated once."""
-
-    def __init__(self, network: Network, optimizer: Optimizer, l2: float, clip_norm: float | None) -> None:
-        self.network, self.optimizer, self.l2, self.clip_norm = network, optimizer, l2, clip_norm
-        self.gradient = np.zeros_like(network.parameter_vector)
-        self.backup = np.empty_like(self.gradient)
-        self.scratch = np.empty(network.n_weights, dtype=self.gradient.dtype)
-
-    def step(self, sums: ChunkSums) -> float:
-        """``∂J/∂θ = G / W`` (+ L2, clipped), one optimizer update; returns ``J = S / W``."""
+    def step(self, sums: ChunkSums) -> float:  # type: ignore[override]
+        """``∂J/∂θ = G / W``, then the penalty, clipping and update; returns ``J = S / W``."""
         loss_value = sums.mean_loss()
-        if not math.isfinite(loss_value):
-            raise _Diverged(f"the loss became {loss_value}")
-        parameters, n_weights = self.network.parameter_vector, self.network.n_weights
         sums.mean_gradient(out=self.gradient)
-        if self.l2:
-            add_l2_gradient(self.gradient[:n_weights], parameters[:n_weights], self.l2, self.scratch)
-        if self.clip_norm is not None:
-            clip_by_global_norm(self.gradient, self.clip_norm)
-        np.copyto(self.backup, parameters)
-        self.optimizer.step(parameters, self.gradient, n_weights=n_weights)
-        # One sum instead of an isfinite per parameter: it is inf or NaN if any weight is.
-        if not math.isfinite(np.add.reduce(parameters)):
-            np.copyto(parameters, self.backup)
-            raise _Diverged("a weight or gradient became inf or NaN")
-        return loss_value
+        return self.update(loss_value)
 
 
 def _run_epoch(stepper: _SumStepper, steps: Iterable[StepFunction]) -> float:
@@ -154,7 +136,7 @@ class _SumLoop:
                     self.validation(network.parameter_vector.copy()).mean_loss())
             if value is not None:
                 if not math.isfinite(value):
-                    raise _Diverged(f"the validation loss became {value}")
+                    raise Diverged(f"the validation loss became {value}")
                 history.val_loss.append(value)
             self.best.observe(epoch, self.monitored[-1], network.parameter_vector, min_delta=min_delta)
             history.best_epoch = self.best.epoch
@@ -181,41 +163,19 @@ class _SumLoop:
 
     def capture(self, epoch: int) -> TrainingState:
         """The state after ``epoch`` finished epochs (copies); between epochs only."""
-        stepper, history = self.stepper, self.history
-        return TrainingState(
-            epoch=epoch, batch=0, parameters=stepper.network.parameter_vector.copy(),
-            optimizer_kind=type(stepper.optimizer).__name__, optimizer=stepper.optimizer.state_dict(),
-            rng=self.rng.bit_generator.state if self.rng is not None else {},
-            history=dataclasses.replace(history, train_loss=list(history.train_loss), val_loss=list(history.val_loss),
-                                        learning_rate=list(history.learning_rate)),
-            best=self.best.state_dict(), batch_size=0, n_samples=None,
-        )
+        rng_state = self.rng.bit_generator.state if self.rng is not None else {}
+        return capture_state(self.stepper, self.history, self.best, epoch=epoch, rng_state=rng_state, batch_size=0,
+                             n_samples=None)
 
     def restore(self, state: TrainingState) -> int:
         """Continue from ``state``; returns the first epoch to run."""
-        parameters, optimizer = self.stepper.network.parameter_vector, self.stepper.optimizer
-        problems = []
-        if state.parameters.shape != parameters.shape or state.parameters.dtype != parameters.dtype:
-            problems.append(f"its parameters are {state.parameters.shape} {state.parameters.dtype}, "
-                            f"the network's {parameters.shape} {parameters.dtype}")
-        if state.optimizer_kind != type(optimizer).__name__:
-            problems.append(f"it was taken with {state.optimizer_kind}, not {type(optimizer).__name__}")
+        problems = state_problems(state, self.stepper, self.epochs)
         if state.batch:
             problems.append("it was taken inside an epoch; training from sums resumes at epoch boundaries")
-        if state.epoch > self.epochs or len(state.history.train_loss) != state.epoch:
-            problems.append(f"it is after epoch {state.epoch}, and this run has {self.epochs} epochs")
         if problems:
             raise ClimannError(f"initial_state does not continue this run: {'; '.join(problems)}")
-        np.copyto(parameters, state.parameters)
-        optimizer.load_state_dict(state.optimizer)
-        if self.rng is not None and state.rng:
-            self.rng.bit_generator.state = state.rng
-        self.best.load_state_dict(state.best)
-        saved = state.history
-        self.history.train_loss[:], self.history.val_loss[:] = saved.train_loss, saved.val_loss
-        self.history.learning_rate[:] = saved.learning_rate
-        self.history.best_epoch, self.history.stopped_epoch = saved.best_epoch, saved.stopped_epoch
-        return self.epochs + 1 if saved.stopped_epoch is not None else state.epoch + 1
+        restore_state(state, self.stepper, self.history, self.best, self.rng)
+        return self.epochs + 1 if state.history.stopped_epoch is not None else state.epoch + 1
 
     def diverged(self, problem: str) -> TrainingDiverged:
         """The error to raise, with the network set back to the best weights so far."""
@@ -288,14 +248,15 @@ def train_from_sums(
         When ``stop`` was requested; its ``state`` continues the run.
     """
     _check_settings(epochs, callbacks, early_stopping, checkpoint_every, stop, initial_state)
-    stepper = _SumStepper(network, get_optimizer(optimizer, learning_rate=learning_rate), check_l2(l2),
-                          check_clip_norm(clip_norm))
+    # The loss is computed where the data are (the sums); the stepper only updates.
+    stepper = _SumStepper(network, get_optimizer(optimizer, learning_rate=learning_rate), get_loss("mse"),
+                          check_l2(l2), check_clip_norm(clip_norm))
     loop = _SumLoop(stepper, epoch_steps, validation, get_schedule(schedule), epochs, early_stopping, callbacks,
                     rng, checkpoint_every, on_checkpoint, stop)
     first_epoch = 1 if initial_state is None else loop.restore(initial_state)
     try:
         loop.run(first_epoch)
-    except _Diverged as diverged:
+    except Diverged as diverged:
         raise loop.diverged(str(diverged)) from None
     if early_stopping is not None:
         loop.best.restore(network.parameter_vector)

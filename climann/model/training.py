@@ -107,8 +107,9 @@ class TrainingDiverged(ClimannError):
         self.epoch, self.learning_rate, self.best_epoch = epoch, learning_rate, best_epoch
 
 
-class _Diverged(Exception):
-    """Raised inside the loop on a non-finite loss or weight; ``train`` reports it."""
+class Diverged(Exception):
+    """Raised inside a training loop on a non-finite loss or weight (:meth:`Stepper.update`);
+    ``train`` and ``train_from_sums`` report it as :class:`TrainingDiverged`."""
 
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
@@ -134,7 +135,7 @@ class _Stopped(Exception):
 
 
 @dataclass
-class _Stepper:
+class Stepper:
     """Everything one optimizer step needs, allocated once per training run.
 
     ``gradient`` is the flat vector of ``∂J/∂θ`` (laid out like the parameters),
@@ -174,8 +175,6 @@ class _Stepper:
 
     def step(self, batch: Batch) -> float:
         """Gradient of the batch loss, penalty, clipping, one optimizer step; returns ``J``."""
-        parameters = self.network.parameter_vector
-        n_weights = self.scratch.shape[0]
         loss_value = self.network.loss_and_gradient_into(
             batch.inputs,
             batch.targets,
@@ -185,8 +184,20 @@ class _Stepper:
             mask=batch.mask,
             buffers=self.buffers_for(batch.inputs.shape[0]),
         )
+        return self.update(loss_value)
+
+    def update(self, loss_value: float) -> float:
+        """From ``gradient`` = ``∂J/∂θ``: the L2 penalty, clipping and one optimizer step,
+        ``w ← w − λ ∂J/∂w``, undone if a weight became non-finite; returns ``loss_value``.
+
+        Raises
+        ------
+        Diverged
+            If ``loss_value`` or a weight is not finite.
+        """
         if not math.isfinite(loss_value):
-            raise _Diverged(f"the loss became {loss_value}")
+            raise Diverged(f"the loss became {loss_value}")
+        parameters, n_weights = self.network.parameter_vector, self.scratch.shape[0]
         if self.l2:
             add_l2_gradient(
                 self.gradient[:n_weights], parameters[:n_weights], self.l2, self.scratch
@@ -198,12 +209,12 @@ class _Stepper:
         # One sum instead of an isfinite per parameter: it is inf or NaN if any weight is.
         if not math.isfinite(np.add.reduce(parameters)):
             np.copyto(parameters, self.backup)
-            raise _Diverged("a weight or gradient became inf or NaN")
+            raise Diverged("a weight or gradient became inf or NaN")
         return loss_value
 
 
 def _run_epoch(
-    stepper: _Stepper,
+    stepper: Stepper,
     batches: Iterable[Batch],
     batch_callbacks: Sequence[BatchCallback],
     *,
@@ -498,7 +509,7 @@ def train(
         stop=stop,
         initial_state=initial_state,
     )
-    stepper = _Stepper(
+    stepper = Stepper(
         network,
         get_optimizer(optimizer, learning_rate=learning_rate),
         get_loss(loss),
@@ -540,18 +551,79 @@ def train(
         first_epoch, progress = loop.restore(initial_state)
     try:
         loop.run(first_epoch, progress)
-    except _Diverged as diverged:
+    except Diverged as diverged:
         raise loop.diverged(diverged.problem) from None
     if early_stopping is not None:
         loop.best.restore(network.parameter_vector)
     return loop.history
 
 
+def capture_state(
+    stepper: Stepper, history: History, best: BestWeights, *, epoch: int, rng_state: dict, batch_size: int,
+    n_samples: int | None, batch: int = 0, loss_sum: float = 0.0, weight_sum: float = 0.0,
+) -> TrainingState:
+    """The :class:`TrainingState` of a training loop after ``epoch`` finished epochs and
+    ``batch`` batches into the next (copies of everything; the history cut to ``epoch``)."""
+    return TrainingState(
+        epoch=epoch,
+        batch=batch,
+        parameters=stepper.network.parameter_vector.copy(),
+        optimizer_kind=type(stepper.optimizer).__name__,
+        optimizer=stepper.optimizer.state_dict(),
+        rng=rng_state,
+        history=History(
+            train_loss=history.train_loss[:epoch],
+            val_loss=history.val_loss[:epoch],
+            learning_rate=history.learning_rate[:epoch],
+            best_epoch=history.best_epoch,
+            stopped_epoch=history.stopped_epoch,
+        ),
+        best=best.state_dict(),
+        batch_size=batch_size,
+        n_samples=n_samples,
+        epoch_loss_sum=loss_sum,
+        epoch_weight_sum=weight_sum,
+    )
+
+
+def state_problems(state: TrainingState, stepper: Stepper, epochs: int) -> list[str]:
+    """Why ``state`` cannot continue a run of this network, optimizer and ``epochs`` (empty
+    if it can, as far as these go)."""
+    parameters, optimizer = stepper.network.parameter_vector, stepper.optimizer
+    problems = []
+    if state.parameters.shape != parameters.shape or state.parameters.dtype != parameters.dtype:
+        problems.append(
+            f"its parameters are {state.parameters.shape} {state.parameters.dtype}, "
+            f"the network's {parameters.shape} {parameters.dtype}"
+        )
+    if state.optimizer_kind != type(optimizer).__name__:
+        problems.append(f"it was taken with {state.optimizer_kind}, not {type(optimizer).__name__}")
+    if state.epoch > epochs or len(state.history.train_loss) != state.epoch:
+        problems.append(f"it is after epoch {state.epoch}, and this run has {epochs} epochs")
+    return problems
+
+
+def restore_state(
+    state: TrainingState, stepper: Stepper, history: History, best: BestWeights, rng: np.random.Generator | None
+) -> None:
+    """Load ``state`` into a training loop's parameters, optimizer, generator (if any, and
+    recorded), best weights and history, in place."""
+    np.copyto(stepper.network.parameter_vector, state.parameters)
+    stepper.optimizer.load_state_dict(state.optimizer)
+    if rng is not None and state.rng:
+        rng.bit_generator.state = state.rng
+    best.load_state_dict(state.best)
+    saved = state.history
+    history.train_loss[:], history.val_loss[:] = saved.train_loss, saved.val_loss
+    history.learning_rate[:] = saved.learning_rate
+    history.best_epoch, history.stopped_epoch = saved.best_epoch, saved.stopped_epoch
+
+
 @dataclass
 class _Loop:
     """The epoch loop of :func:`train`, with everything it carries from batch to batch."""
 
-    stepper: _Stepper
+    stepper: Stepper
     training_batches: Callable[[int], Iterable[Batch]]
     validation_batches: Callable[[], Iterable[Batch]] | None
     history: History
@@ -602,7 +674,7 @@ class _Loop:
                 if self.validation_batches is not None:
                     value = _validation_loss(network, self.validation_batches(), stepper.loss)
                     if not math.isfinite(value):
-                        raise _Diverged(f"the validation loss became {value}")
+                        raise Diverged(f"the validation loss became {value}")
                     history.val_loss.append(value)
             progress = _Progress()
             self.best.observe(epoch, monitored[-1], network.parameter_vector, min_delta=min_delta)
@@ -638,58 +710,15 @@ class _Loop:
 
     def capture(self, epoch: int, progress: _Progress, rng_state: dict) -> TrainingState:
         """The state after ``epoch`` finished epochs and ``progress`` into the next (copies)."""
-        history = self.history
-        return TrainingState(
-            epoch=epoch,
-            batch=progress.batch,
-            parameters=self.stepper.network.parameter_vector.copy(),
-            optimizer_kind=type(self.stepper.optimizer).__name__,
-            optimizer=self.stepper.optimizer.state_dict(),
-            rng=rng_state,
-            history=History(
-                train_loss=history.train_loss[:epoch],
-                val_loss=history.val_loss[:epoch],
-                learning_rate=history.learning_rate[:epoch],
-                best_epoch=history.best_epoch,
-                stopped_epoch=history.stopped_epoch,
-            ),
-            best=self.best.state_dict(),
-            batch_size=self.batch_size,
-            n_samples=self.n_samples,
-            epoch_loss_sum=progress.loss_sum,
-            epoch_weight_sum=progress.weight_sum,
+        return capture_state(
+            self.stepper, self.history, self.best, epoch=epoch, rng_state=rng_state, batch_size=self.batch_size,
+            n_samples=self.n_samples, batch=progress.batch, loss_sum=progress.loss_sum,
+            weight_sum=progress.weight_sum,
         )
 
     def restore(self, state: TrainingState) -> tuple[int, _Progress]:
         """Continue from ``state``: returns the first epoch to run and the progress into it."""
-        self._check_state(state)
-        network, optimizer = self.stepper.network, self.stepper.optimizer
-        np.copyto(network.parameter_vector, state.parameters)
-        optimizer.load_state_dict(state.optimizer)
-        self.rng.bit_generator.state = state.rng
-        self.best.load_state_dict(state.best)
-        saved = state.history
-        self.history.train_loss[:] = saved.train_loss
-        self.history.val_loss[:] = saved.val_loss
-        self.history.learning_rate[:] = saved.learning_rate
-        self.history.best_epoch, self.history.stopped_epoch = saved.best_epoch, saved.stopped_epoch
-        if saved.stopped_epoch is not None:
-            return self.epochs + 1, _Progress()
-        return state.epoch + 1, _Progress(state.batch, state.epoch_loss_sum, state.epoch_weight_sum)
-
-    def _check_state(self, state: TrainingState) -> None:
-        """Raise unless ``state`` can continue this run."""
-        parameters, optimizer = self.stepper.network.parameter_vector, self.stepper.optimizer
-        problems = []
-        if state.parameters.shape != parameters.shape or state.parameters.dtype != parameters.dtype:
-            problems.append(
-                f"its parameters are {state.parameters.shape} {state.parameters.dtype}, "
-                f"the network's {parameters.shape} {parameters.dtype}"
-            )
-        if state.optimizer_kind != type(optimizer).__name__:
-            problems.append(
-                f"it was taken with {state.optimizer_kind}, not {type(optimizer).__name__}"
-            )
+        problems = state_problems(state, self.stepper, self.epochs)
         same_data = (state.n_samples, state.batch_size) == (self.n_samples, self.batch_size)
         if self.n_samples is not None and not same_data:
             problems.append(
@@ -698,12 +727,12 @@ class _Loop:
             )
         if state.batch and self.n_samples is None:
             problems.append("it was taken inside an epoch, which a stream of batches cannot resume")
-        if state.epoch > self.epochs or len(state.history.train_loss) != state.epoch:
-            problems.append(
-                f"it is after epoch {state.epoch}, and this run has {self.epochs} epochs"
-            )
         if problems:
             raise ClimannError(f"initial_state does not continue this run: {'; '.join(problems)}")
+        restore_state(state, self.stepper, self.history, self.best, self.rng)
+        if state.history.stopped_epoch is not None:
+            return self.epochs + 1, _Progress()
+        return state.epoch + 1, _Progress(state.batch, state.epoch_loss_sum, state.epoch_weight_sum)
 
     def diverged(self, problem: str) -> TrainingDiverged:
         """The error to raise, with the network set back to the best weights so far."""
