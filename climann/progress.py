@@ -61,6 +61,13 @@ class TrainingProgress(Protocol):
         """Training has ended (finished, stopped early, or failed)."""
 
 
+def display_line(record: logging.LogRecord) -> str:
+    """The line a display prints for ``record``: its message, after ``climann: warning: ``
+    for a warning (which tells the user something to act on)."""
+    message = record.getMessage()
+    return f"climann: warning: {message}" if record.levelno >= logging.WARNING else message
+
+
 def shown(record: logging.LogRecord, verbosity: int) -> bool:
     """Whether a log record is printed at this verbosity: warnings always, the per-epoch
     lines from :data:`NORMAL`, everything else (phases, data summary) with :data:`VERBOSE`;
@@ -81,7 +88,7 @@ class PlainDisplay:
 
     def show(self, record: logging.LogRecord) -> None:
         if shown(record, self.verbosity):
-            print(record.getMessage(), file=sys.stderr, flush=True)
+            print(display_line(record), file=sys.stderr, flush=True)
 
     def start_training(self, **plan: Any) -> None:
         pass
@@ -140,7 +147,7 @@ class RichDisplay:
         elif getattr(record, "phase_done", None):
             self.progress.update(self._phase, visible=False)
         if shown(record, self.verbosity):
-            self.progress.console.print(record.getMessage(), markup=False, highlight=False, soft_wrap=True)
+            self.progress.console.print(display_line(record), markup=False, highlight=False, soft_wrap=True)
 
     def _show_reading(self, what: str, done: int, total: int) -> None:
         if self._reading is None:

@@ -157,3 +157,17 @@ def test_samples_per_second_count_from_the_first_batch(monkeypatch):
         assert task_named(display, "epoch 1/1").fields["detail"].startswith("20 samples/s")  # 4 batches × 10 in 2 s
     finally:
         display.close()
+
+
+def test_warnings_are_printed_as_warnings_by_both_displays(capsys):
+    warning = record(level=logging.WARNING, message="steps are large")
+    PlainDisplay(verbosity=NORMAL).show(warning)
+    PlainDisplay(verbosity=NORMAL).show(record("climann.run.epoch", message="epoch   1/2"))
+    assert capsys.readouterr().err == "climann: warning: steps are large\nepoch   1/2\n"
+    console = terminal_console()
+    display = RichDisplay(console, verbosity=NORMAL)
+    try:
+        display.show(warning)
+    finally:
+        display.close()
+    assert "climann: warning: steps are large" in console.file.getvalue()
