@@ -154,3 +154,35 @@ def test_a_cluster_checkpoint_is_not_resumed_in_one_process(tiny_file, cluster, 
     result = runner.invoke(app, ["train", "--resume", str(tmp_path / "run"), "--workers", "0"])
     assert result.exit_code == 2
     assert "[compute] scheduler = \"\" here, \"tcp://" in result.output
+
+
+@pytest.fixture(scope="module")
+def scenario_files(tmp_path_factory):
+    """Three 'scenarios' of the sample over the same 3 years (different weather, seeds 4–6)."""
+    from climann.data.sample_data import write_sample_dataset
+
+    folder = tmp_path_factory.mktemp("scenarios")
+    return {name: write_sample_dataset(folder / f"{name}.nc", years=3, resolution=15.0, seed=seed)
+            for seed, name in enumerate(("historical", "ssp245", "ssp585"), start=4)}
+
+
+def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(scenario_files, cluster, tmp_path):
+    """Features of the data layer that reach the workers: blocks from their own files, area
+    means over the whole grid, lags that stay inside a block; full-batch gradient descent."""
+    data = {"split_files": {block: [str(scenario_files[name])] for block, name in
+                            (("train", "historical"), ("val", "ssp245"), ("test", "ssp585"))},
+            "global_means": ["rsdt"], "regional_means": {"clt": [-30, 30, 0, 360]}, "lags": {"tas": [1]}}
+    settings = {"data": data, "model": {"hidden": [8]}, "training": FULL_BATCH_GD, "evaluation": {"figures": False}}
+    single = run_training(build_config(settings), run_dir=tmp_path / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.05}
+    distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
+    features = Network.load(distributed.run_dir / "model.npz").metadata["features"]
+    assert features == Network.load(single.run_dir / "model.npz").metadata["features"]
+    assert {"tas_lag1", "rsdt_global_mean", "clt_mean_30S-30N_0E-360E"} <= set(features)
+    np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
+    assert distributed.metrics["n_samples"] == single.metrics["n_samples"]
+    assert distributed.metrics["split_periods"] == single.metrics["split_periods"]
+    for block, models in single.metrics["splits"].items():
+        assert list(distributed.metrics["splits"][block]) == list(models)
+        for name, scores in models.items():
+            assert distributed.metrics["splits"][block][name] == pytest.approx(scores, rel=1e-4, abs=1e-5), (block, name)
