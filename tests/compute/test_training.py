@@ -62,7 +62,8 @@ def test_the_distributed_full_batch_gradient_equals_the_single_process_gradient(
 
 @pytest.mark.parametrize(
     "training", [pytest.param({"optimizer": "sgd", "learning_rate": 0.1}, id="gradient-descent"),
-                 pytest.param({"optimizer": "adam", "learning_rate": 0.01, "l2": 1e-4}, id="adam-l2")]
+                 pytest.param({"optimizer": "adam", "learning_rate": 0.01, "l2": 1e-4}, id="adam-l2"),
+                 pytest.param({"optimizer": "sgd", "learning_rate": 0.1, "area_weighted": True}, id="area-weighted-loss")]
 )
 def test_a_short_distributed_run_reaches_the_single_process_loss(client, prepared, training):
     config, source, data = prepared
