@@ -134,10 +134,9 @@ def train_on_cluster(
             output_activation=config.model.output_activation, init=config.model.init, seed=config.training.seed,
             dtype=config.model.dtype,
         )
-        trained = TrainedOnCluster(network, History(), input_scaler, target_scaler)
         hooks, guarded = training_hooks(
             checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
-            model_metadata=lambda: model_metadata(config, _metadata_only(source, split, trained)),
+            model_metadata=lambda: model_metadata(config, _metadata_only(source, split, input_scaler, target_scaler)),
         )
         options = training_options(config)
         with guarded:
@@ -149,7 +148,7 @@ def train_on_cluster(
     finally:
         for samples in persisted.values():
             samples.release()
-    return dataclasses.replace(trained, history=history)
+    return TrainedOnCluster(network, history, input_scaler, target_scaler)
 
 
 def evaluate_distributed(
@@ -261,7 +260,9 @@ def figures_from_file(
     return [path for path in figures if path != series] + [series], every
 
 
-def _metadata_only(source: PointwiseSource, split: TimeSplit, trained: TrainedOnCluster) -> PreparedData:
+def _metadata_only(
+    source: PointwiseSource, split: TimeSplit, input_scaler: Standardizer, target_scaler: Standardizer
+) -> PreparedData:
     """The prepared data's description for the model file's metadata, without samples (they
     stayed on the workers): feature names, layout, split and scalers."""
     n_features = len(source.feature_names)
@@ -270,8 +271,8 @@ def _metadata_only(source: PointwiseSource, split: TimeSplit, trained: TrainedOn
         flat_index=np.empty(0, np.int64), feature_names=source.feature_names, layout=source.layout, n_dropped=0,
     )
     return PreparedData(
-        samples=empty, split=split, sample_masks={}, input_scaler=trained.input_scaler,
-        target_scaler=trained.target_scaler, scaled_inputs=empty.inputs, scaled_target=empty.target,
+        samples=empty, split=split, sample_masks={}, input_scaler=input_scaler, target_scaler=target_scaler,
+        scaled_inputs=empty.inputs, scaled_target=empty.target,
     )
 
 
@@ -328,7 +329,8 @@ def run_distributed(
                         metrics["figures_every_nth_test_year"] = every
                 (staging / "config.toml").write_text(config_to_toml(config))
                 trained.network.save(staging / "model.npz",
-                                     metadata=model_metadata(config, _metadata_only(source, split, trained)))
+                                     metadata=model_metadata(config, _metadata_only(
+                                         source, split, trained.input_scaler, trained.target_scaler)))
                 (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
                 (staging / "history.csv").write_text(history_csv(trained.history))
                 (staging / "report.md").write_text(report_markdown(metrics, figures, staging))

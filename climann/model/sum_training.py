@@ -41,6 +41,7 @@ from climann.model.training import (
     Diverged,
     Stepper,
     capture_state,
+    check_training_settings,
     restore_state,
     state_problems,
 )
@@ -75,24 +76,6 @@ def _run_epoch(stepper: _SumStepper, steps: Iterable[StepFunction]) -> float:
     if weight_sum == 0:
         raise ClimannError("an epoch had no step with an observed target of positive weight")
     return loss_sum / weight_sum
-
-
-def _check_settings(
-    epochs: int, callbacks: Sequence[Callback], early_stopping: EarlyStopping | None, checkpoint_every: int,
-    stop: StopRequest | None, initial_state: TrainingState | None,
-) -> None:
-    if not isinstance(epochs, int | np.integer) or isinstance(epochs, bool) or epochs < 1:
-        raise ClimannError(f"epochs must be an integer >= 1; got {epochs!r}")
-    if any(not callable(callback) for callback in callbacks):
-        raise ClimannError("callbacks must be callables callback(epoch, history)")
-    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
-        raise ClimannError(f"early_stopping must be EarlyStopping(...) or None; got {early_stopping!r}")
-    if not isinstance(checkpoint_every, int | np.integer) or checkpoint_every < 0:
-        raise ClimannError(f"checkpoint_every must be an integer >= 0; got {checkpoint_every!r}")
-    if stop is not None and not isinstance(stop, StopRequest):
-        raise ClimannError(f"stop must be a StopRequest or None; got {stop!r}")
-    if initial_state is not None and not isinstance(initial_state, TrainingState):
-        raise ClimannError(f"initial_state must be a TrainingState or None; got {initial_state!r}")
 
 
 @dataclass
@@ -247,7 +230,9 @@ def train_from_sums(
     TrainingInterrupted
         When ``stop`` was requested; its ``state`` continues the run.
     """
-    _check_settings(epochs, callbacks, early_stopping, checkpoint_every, stop, initial_state)
+    check_training_settings(epochs=epochs, batch_size=1, callbacks=callbacks, batch_callbacks=(),
+                            early_stopping=early_stopping, checkpoint_every=checkpoint_every, stop=stop,
+                            initial_state=initial_state)
     # The loss is computed where the data are (the sums); the stepper only updates.
     stepper = _SumStepper(network, get_optimizer(optimizer, learning_rate=learning_rate), get_loss("mse"),
                           check_l2(l2), check_clip_norm(clip_norm))

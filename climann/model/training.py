@@ -248,7 +248,7 @@ def _run_epoch(
     return loss_sum / weight_sum
 
 
-def _check_settings(
+def check_training_settings(
     *,
     epochs: int,
     batch_size: int,
@@ -260,6 +260,8 @@ def _check_settings(
     stop: StopRequest | None = None,
     initial_state: TrainingState | None = None,
 ) -> None:
+    """Refuse settings of a training loop (:func:`train`, ``train_from_sums``) that are not
+    of the expected kind, each with a one-line :class:`ClimannError` naming it."""
     counts = (("epochs", epochs, 1), ("batch_size", batch_size, 1))
     for label, value, low in (*counts, ("checkpoint_every", checkpoint_every, 0)):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
@@ -498,7 +500,7 @@ def train(
     >>> len(history.train_loss)
     3
     """
-    _check_settings(
+    check_training_settings(
         epochs=epochs,
         batch_size=batch_size,
         callbacks=callbacks,
