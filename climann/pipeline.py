@@ -43,6 +43,7 @@ from climann.data.pointwise import PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.errors import ClimannError
+from climann.jsonfile import dumps
 from climann.evaluation.baselines import (
     LinearRegression,
     climatology_prediction,
@@ -377,7 +378,7 @@ def write_run_files(
     layout = data.samples.layout
     (staging / "config.toml").write_text(config_to_toml(config))
     network.save(staging / "model.npz", metadata=model_metadata(config, data))
-    (staging / "metrics.json").write_text(json.dumps(evaluation.metrics, indent=2) + "\n")
+    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
@@ -573,7 +574,7 @@ class RunRecords:
 
     def write(self, staging: Path) -> None:
         """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
-        (staging / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
+        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
         self.phases.end()
         (staging / "train.log").write_text(self.run_log.text())
 

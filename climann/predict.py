@@ -8,7 +8,6 @@ which is applied unchanged — never refitted on the new data.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from climann.config import ComputeConfig, RunConfig, build_config, load_config_f
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+from climann.jsonfile import write_json
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
 from climann.model import Network
@@ -302,17 +302,12 @@ def evaluate_run(
 
 
 def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
-    import json
-
-    from climann.atomic import atomic_path
-
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
     write_predictions(output, destination / "predictions.nc", layout)
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(destination / "metrics.json", metrics, what="metrics file")
 
 
 def _evaluate_on_cluster(
@@ -349,8 +344,7 @@ def _evaluate_on_cluster(
             "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": {"all": int(total.samples[0])},
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
         }
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(destination / "metrics.json", metrics, what="metrics file")
     with atomic_path(destination / "report.md", what="report") as temporary:
         temporary.write_text(report_markdown(metrics, [], destination))
     return metrics

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import math
 import shutil
 from collections.abc import Callable, Sequence
@@ -45,6 +44,7 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.errors import ClimannError
+from climann.jsonfile import dumps
 from climann.evaluation.baselines import is_regular, season_keys
 from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
 from climann.evaluation.predictions import predictions_dataset
@@ -331,7 +331,7 @@ def run_distributed(
                 trained.network.save(staging / "model.npz",
                                      metadata=model_metadata(config, _metadata_only(
                                          source, split, trained.input_scaler, trained.target_scaler)))
-                (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+                (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
                 (staging / "history.csv").write_text(history_csv(trained.history))
                 (staging / "report.md").write_text(report_markdown(metrics, figures, staging))
                 if records is not None:
