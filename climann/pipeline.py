@@ -49,10 +49,11 @@ from climann.evaluation.baselines import (
     climatology_prediction,
     is_regular,
     persistence_prediction,
+    season_name,
 )
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
-from climann.evaluation.scores import score_blocks
+from climann.evaluation.scores import note_lines, scored_blocks_metrics
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.model import (
     Constant,
@@ -315,21 +316,34 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     truth, predictions = gridded_predictions(
         data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
     )
-    splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
-    scored = np.isfinite(truth)
-    for values in predictions.values():
-        scored &= np.isfinite(values)
+    left_out = {}
+    if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
+        left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                   season=season_name(layout.time.values), left_out=left_out)
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,
         "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
         "area_weighted": True,
-        "splits": splits,
-        "n_samples": {name: int(scored[steps].sum()) for name, steps in data.split.time_masks.items()},
+        **scored,
         "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
+
+
+def persistence_left_out_reason(sample_fraction: float) -> str:
+    """Why persistence was not computed at all: a sample fraction, or an irregular time axis."""
+    if sample_fraction < 1:
+        return f"with sample_fraction = {sample_fraction:g} the previous time step is mostly not sampled"
+    return "the time steps are not evenly spaced (gaps, or dates repeated across split_files)"
+
+
+def warn_about_notes(metrics: dict) -> None:
+    """Log each note of ``metrics`` (baselines left out or partly scored) as a warning."""
+    for line in note_lines(metrics.get("notes", [])):
+        run_logger.warning(line)
 
 
 def history_csv(history: History) -> str:
@@ -524,6 +538,7 @@ def _train_evaluate_write(
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
+        warn_about_notes(evaluation.metrics)
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
@@ -540,6 +555,7 @@ def _train_evaluate_write(
             data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
             evaluation = evaluate(config, data, network)
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
+        warn_about_notes(evaluation.metrics)
         run_logger.info("evaluated on every %d-th time step", stride)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)

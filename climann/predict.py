@@ -255,10 +255,10 @@ def evaluate_run(
     ClimannError
         As :func:`predict_files`, or ``--out`` missing for other data.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction
+    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
     from climann.evaluation.report import report_markdown
-    from climann.evaluation.scores import score_blocks
-    from climann.pipeline import evaluate, model_on_grid
+    from climann.evaluation.scores import scored_blocks_metrics
+    from climann.pipeline import evaluate, model_on_grid, persistence_left_out_reason
     from climann.preparation import prepared_with_scalers
 
     run = load_run(run_dir)
@@ -278,14 +278,18 @@ def evaluate_run(
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
-        if "persistence" in config.evaluation.baselines and is_regular(data.samples.layout.time.values):
-            predictions["persistence"] = persistence_prediction(truth)
         layout = data.samples.layout
+        left_out = {}
+        if "persistence" in config.evaluation.baselines:
+            if is_regular(layout.time.values):
+                predictions["persistence"] = persistence_prediction(truth)
+            else:
+                left_out["persistence"] = persistence_left_out_reason(1.0)
+        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                       season=season_name(layout.time.values), left_out=left_out)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files),
-            "splits": score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks),
-            "n_samples": {"all": int(np.isfinite(truth).sum())}, "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **scored, "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
         }
     else:
