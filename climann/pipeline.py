@@ -43,7 +43,6 @@ from climann.data.pointwise import PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.errors import ClimannError
-from climann.jsonfile import dumps
 from climann.evaluation.baselines import (
     LinearRegression,
     climatology_prediction,
@@ -53,8 +52,9 @@ from climann.evaluation.baselines import (
 )
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
-from climann.evaluation.scores import note_lines, scored_blocks_metrics
+from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.jsonfile import dumps
 from climann.model import (
     Constant,
     CosineDecay,
@@ -80,7 +80,15 @@ from climann.preparation import (
     split_for,
 )
 from climann.provenance import run_provenance
-from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
+from climann.runlog import (
+    EpochLogger,
+    PhaseTimer,
+    RunLogCollector,
+    capture_run_log,
+    log_data_summary,
+    run_logger,
+    warn_about_notes,
+)
 
 if TYPE_CHECKING:
     from climann.progress import TrainingProgress
@@ -332,18 +340,6 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     }
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
 
-
-def persistence_left_out_reason(sample_fraction: float) -> str:
-    """Why persistence was not computed at all: a sample fraction, or an irregular time axis."""
-    if sample_fraction < 1:
-        return f"with sample_fraction = {sample_fraction:g} the previous time step is mostly not sampled"
-    return "the time steps are not evenly spaced (gaps, or dates repeated across split_files)"
-
-
-def warn_about_notes(metrics: dict) -> None:
-    """Log each note of ``metrics`` (baselines left out or partly scored) as a warning."""
-    for line in note_lines(metrics.get("notes", [])):
-        run_logger.warning(line)
 
 
 def history_csv(history: History) -> str:

@@ -20,9 +20,9 @@ from climann.config import ComputeConfig, RunConfig, build_config, load_config_f
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.jsonfile import write_json
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
+from climann.jsonfile import write_json
 from climann.model import Network
 
 #: Unambiguous conversions to the model's units: (data units, model units) → (scale, offset).
@@ -257,8 +257,8 @@ def evaluate_run(
     """
     from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
     from climann.evaluation.report import report_markdown
-    from climann.evaluation.scores import scored_blocks_metrics
-    from climann.pipeline import evaluate, model_on_grid, persistence_left_out_reason
+    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
+    from climann.pipeline import evaluate, model_on_grid
     from climann.preparation import prepared_with_scalers
 
     run = load_run(run_dir)
@@ -341,11 +341,12 @@ def _evaluate_on_cluster(
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
         )
-    metrics, total = evaluated.metrics, evaluated.total
+    metrics = evaluated.metrics
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
-            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": {"all": int(total.samples[0])},
+            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
+            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
         }
     write_json(destination / "metrics.json", metrics, what="metrics file")

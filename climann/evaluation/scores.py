@@ -91,13 +91,17 @@ def _matched_skill(predicted: np.ndarray, reference: np.ndarray, truth: np.ndarr
                        mean_squared_error(reference[where], truth[where], weights[where]))
 
 
-def unexplained_gaps(predictions: Mapping[str, np.ndarray], truth: np.ndarray) -> dict[str, np.ndarray]:
+def unexplained_gaps(
+    predictions: Mapping[str, np.ndarray], truth: np.ndarray, *, first_step: bool = True
+) -> dict[str, np.ndarray]:
     """Where each prediction lacks a value the network has, bool arrays of the truth's shape,
-    except at the very first time step (persistence has no step before it, as expected)."""
+    except at the series' very first time step (persistence has no step before it, as
+    expected), which is the arrays' first step when ``first_step``."""
     cells = scored_cells(predictions, truth)
     gaps = {name: cells["model"] & ~mask for name, mask in cells.items()}
-    for mask in gaps.values():
-        mask[:1] = False
+    if first_step:
+        for mask in gaps.values():
+            mask[:1] = False
     return gaps
 
 
@@ -135,6 +139,13 @@ def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) ->
     network's values scored in each block."""
     return [{"split": block, "model": name, "n_samples": 0, "of": int(count), "reason": reason}
             for block, count in network_counts.items()]
+
+
+def persistence_left_out_reason(sample_fraction: float) -> str:
+    """Why persistence was not computed at all: a sample fraction, or an irregular time axis."""
+    if sample_fraction < 1:
+        return f"with sample_fraction = {sample_fraction:g} the previous time step is mostly not sampled"
+    return "the time steps are not evenly spaced (gaps, or dates repeated across split_files)"
 
 
 def note_text(note: Mapping) -> str:

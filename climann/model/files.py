@@ -26,8 +26,8 @@ import numpy as np
 
 from climann._version import __version__
 from climann.atomic import atomic_path
-from climann.jsonfile import dumps
 from climann.errors import ClimannError
+from climann.jsonfile import dumps
 
 __all__ = ["FORMAT_VERSION", "ModelRecord", "read_model", "write_model"]
 
