@@ -54,7 +54,7 @@ from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import predictions_dataset, write_predictions
-from climann.jsonfile import dumps
+from climann.jsonfile import dumps, finite_or_none
 from climann.model import (
     Constant,
     CosineDecay,
@@ -334,7 +334,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
         "units": layout.target_units,
         "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
         "area_weighted": True,
-        **scored,
+        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }

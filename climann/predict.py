@@ -22,7 +22,7 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
-from climann.jsonfile import write_json
+from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
 
 #: Unambiguous conversions to the model's units: (data units, model units) → (scale, offset).
@@ -289,7 +289,7 @@ def evaluate_run(
                                        season=season_name(layout.time.values), left_out=left_out)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files), **scored, "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
         }
     else:

@@ -60,7 +60,7 @@ from climann.evaluation.scores import (
     left_out_notes,
     persistence_left_out_reason,
 )
-from climann.jsonfile import dumps
+from climann.jsonfile import dumps, finite_or_none
 from climann.model import History, Network
 from climann.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
 from climann.runlog import PhaseTimer, run_logger, warn_about_notes
@@ -223,7 +223,7 @@ def evaluate_distributed(
         notes += left_out_notes("persistence", n_samples, persistence_left_out_reason(config.data.sample_fraction))
     metrics = {
         "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
-        "splits": splits, "n_samples": n_samples, **({"notes": notes} if notes else {}),
+        "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
         "n_dropped": int(total.n_dropped), "split_periods": dict(split.descriptions),
     }
     return Evaluated(metrics, total, area_means)
