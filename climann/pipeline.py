@@ -341,7 +341,6 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
 
 
-
 def history_csv(history: History) -> str:
     """``epoch,train_loss,val_loss,learning_rate``, one row per epoch."""
     buffer = io.StringIO()
