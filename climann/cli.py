@@ -169,9 +169,12 @@ def evaluate(
     from rich.console import Console
 
     from climann.evaluation.report import metrics_table
+    from climann.evaluation.scores import note_lines
     from climann.predict import evaluate_run
 
     metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    for line in note_lines(metrics.get("notes", [])):
+        typer.echo(f"climann: warning: {line}", err=True)
     Console(width=max(Console().width, 110)).print(metrics_table(metrics))
     typer.echo(f"written to {out or run_dir}")
 
