@@ -35,11 +35,20 @@ run_logger = logging.getLogger("climann.run")
 epoch_logger = logging.getLogger("climann.run.epoch")
 
 
-def epoch_line(epoch: int, epochs: int, history: History, elapsed: float) -> str:
-    """``epoch   3/15  train_loss 0.12345  val_loss 0.13456  (4.2 s)``: one epoch's losses and
-    the time since training began."""
+def duration_text(seconds: float) -> str:
+    """A duration as people read it: ``4.2 s`` under a minute, else ``h:mm:ss`` (as the bars show)."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def epoch_line(epoch: int, epochs: int, history: History, seconds: float, elapsed: float) -> str:
+    """``epoch   3/15  train_loss 0.12345  val_loss 0.13456  in 1.4 s (4.2 s elapsed)``: one
+    epoch's losses, how long that epoch took and the time since training began."""
     val = f"  val_loss {history.val_loss[-1]:.5f}" if history.val_loss else ""
-    return f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}  ({elapsed:.1f} s)"
+    return (f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}"
+            f"  in {duration_text(seconds)} ({duration_text(elapsed)} elapsed)")
 
 
 class EpochLogger:
@@ -47,10 +56,12 @@ class EpochLogger:
 
     def __init__(self, epochs: int) -> None:
         self.epochs = epochs
-        self.started = time.perf_counter()
+        self.started = self.last = time.perf_counter()
 
     def __call__(self, epoch: int, history: History) -> None:
-        epoch_logger.info(epoch_line(epoch, self.epochs, history, time.perf_counter() - self.started))
+        now = time.perf_counter()
+        epoch_logger.info(epoch_line(epoch, self.epochs, history, now - self.last, now - self.started))
+        self.last = now
 
 
 class PhaseTimer:
