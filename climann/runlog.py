@@ -52,10 +52,18 @@ def epoch_line(epoch: int, epochs: int, history: History, seconds: float, elapse
 
 
 class EpochLogger:
-    """An epoch callback for :func:`climann.model.train` that logs :func:`epoch_line`."""
+    """An epoch callback for :func:`climann.model.train` that logs :func:`epoch_line`.
+
+    Its clock starts when it is made, and again at :meth:`start` (when training begins, after
+    the data are prepared): the first epoch's time is its own, not that of reading the data.
+    """
 
     def __init__(self, epochs: int) -> None:
         self.epochs = epochs
+        self.start()
+
+    def start(self) -> None:
+        """Training begins now."""
         self.started = self.last = time.perf_counter()
 
     def __call__(self, epoch: int, history: History) -> None:
