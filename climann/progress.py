@@ -139,7 +139,8 @@ class RichDisplay:
             console=console, transient=True, refresh_per_second=5, redirect_stdout=False, redirect_stderr=True,
         )
         # With a status, the spinner turns from the start (before the first phase begins).
-        self._phase = self._add_task(status or "", total=None, visible=bool(status))
+        # The phase row is its spinner and clock: a bar without an end would read as a full one.
+        self._phase = self._add_task(status or "", total=None, visible=bool(status), bar=False)
         self.progress.start()
         self._reading: Any = None
         self._epochs_task: Any = None
@@ -149,8 +150,10 @@ class RichDisplay:
         self._next_update = 0.0
         self._epoch_started = 0.0
 
-    def _add_task(self, description: str, *, total: float | None, count: str = "", visible: bool = True) -> Any:
-        return self.progress.add_task(description, total=total, count=count, rate="", loss="", visible=visible)
+    def _add_task(
+        self, description: str, *, total: float | None, count: str = "", visible: bool = True, bar: bool = True
+    ) -> Any:
+        return self.progress.add_task(description, total=total, count=count, rate="", loss="", visible=visible, bar=bar)
 
     # log records -------------------------------------------------------------------------
     def show(self, record: logging.LogRecord) -> None:
@@ -252,7 +255,7 @@ class FittingProgress(Progress):
     """
 
     def __init__(self, **options: Any) -> None:
-        self.bar = BarColumn(bar_width=MAX_BAR)
+        self.bar = _Bar(bar_width=MAX_BAR)
         self.named_columns: dict[str, ProgressColumn] = {
             "spinner": SpinnerColumn(), "description": TextColumn("{task.description}"), "bar": self.bar,
             "count": TextColumn("{task.fields[count]}"), "elapsed": TimeElapsedColumn(), "eta": _RemainingColumn(),
@@ -265,11 +268,14 @@ class FittingProgress(Progress):
         widths = {name: max((Measurement.get(self.console, self.console.options, column(task)).maximum
                              for task in rows), default=0)
                   for name, column in self.named_columns.items() if column is not self.bar}
-        kept = [name for name in self.named_columns if name == "bar" or widths[name] > 0]
+        widths["bar"] = 1 if any(task.fields.get("bar", True) for task in rows) else 0
+        kept = [name for name in self.named_columns if widths[name] > 0]
         leave_out = iter(DROP_ORDER)
         while True:
             # one cell between neighbouring columns
             room = self.console.width - sum(widths[name] + 1 for name in kept if name != "bar")
+            if "bar" not in kept:
+                break
             dropped = next((name for name in leave_out if name in kept), None) if room < MIN_BAR else None
             if dropped is None:
                 break
@@ -286,6 +292,13 @@ class FittingProgress(Progress):
         for task in rows:
             table.add_row(*(column(task) for column in columns))
         return table
+
+
+class _Bar(BarColumn):
+    """The bar, drawn only for tasks with the field ``bar`` true (not for the phase spinner)."""
+
+    def render(self, task: Any) -> Any:
+        return super().render(task) if task.fields.get("bar", True) else Text("")
 
 
 class _DisplayHandler(logging.Handler):

@@ -241,13 +241,16 @@ def test_phase_and_reading_rows_fit_the_terminal(width):
     finally:
         display.close()
     assert len(rows) == 2 and all(cell_len(row) <= width for row in rows), rows
+    phase, reading = rows
+    assert "━" not in phase and re.search(r"\d:\d\d:\d\d$", phase.rstrip())  # a spinner and its clock: no endless bar
+    assert "━" in reading
 
 
 def test_a_status_spinner_turns_from_the_start_until_the_first_phase():
     display = RichDisplay(terminal_console(), status="starting")
     try:
         assert [task.description for task in display.progress.tasks if task.visible] == ["starting"]
-        assert "starting" in rendered_rows(display, 80)[0]
+        assert re.fullmatch(r". starting 0:00:0\d", rendered_rows(display, 80)[0].rstrip())
         display.show(record(message="preparing data …", phase="preparing data"))
         assert [task.description for task in display.progress.tasks if task.visible] == ["preparing data"]
     finally:
