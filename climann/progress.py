@@ -250,14 +250,16 @@ class FittingProgress(Progress):
     time, ETA, samples/s and the latest batch loss (task fields ``count``, ``rate``, ``loss``).
     On each redraw the bar gets the width the other columns leave (at most :data:`MAX_BAR`);
     while that is under :data:`MIN_BAR` the columns of :data:`DROP_ORDER` are left out one by
-    one. Columns empty in every visible row take no room. Text that still does not fit (a
-    terminal narrower than ~40 cells) is cut with an ellipsis rather than wrapped.
+    one, and then the description gives up cells while the bar is very short. Columns empty in every visible row take no
+    room. Text that still does not fit (a terminal narrower than ~40 cells) is cut with an
+    ellipsis rather than wrapped.
     """
 
     def __init__(self, **options: Any) -> None:
-        self.bar = _Bar(bar_width=MAX_BAR)
+        self.bar, self.description = _Bar(bar_width=MAX_BAR), TextColumn("{task.description}")
+        self.description_width: int | None = None
         self.named_columns: dict[str, ProgressColumn] = {
-            "spinner": SpinnerColumn(), "description": TextColumn("{task.description}"), "bar": self.bar,
+            "spinner": SpinnerColumn(), "description": self.description, "bar": self.bar,
             "count": TextColumn("{task.fields[count]}"), "elapsed": TimeElapsedColumn(), "eta": _RemainingColumn(),
             "rate": TextColumn("{task.fields[rate]}"), "loss": TextColumn("{task.fields[loss]}"),
         }
@@ -280,6 +282,10 @@ class FittingProgress(Progress):
             if dropped is None:
                 break
             kept.remove(dropped)
+        # Still too narrow: the description gives up cells (cut with an ellipsis) while the bar
+        # would be under 8 cells, down to 8 cells itself.
+        self.description_width = max(8, widths["description"] - max(0, 8 - room)) if "bar" in kept else None
+        room += widths["description"] - (self.description_width or widths["description"])
         self.bar.bar_width = max(1, min(MAX_BAR, room))
         return [self.named_columns[name] for name in kept]
 
@@ -288,7 +294,9 @@ class FittingProgress(Progress):
         if not rows:  # also while rich builds its display, before self.console exists
             return Table.grid()
         columns = self.fitted_columns(rows)
-        table = Table.grid(*(Column(no_wrap=True, overflow="ellipsis") for _ in columns), padding=(0, 1))
+        table = Table.grid(*(Column(no_wrap=True, overflow="ellipsis",
+                                    max_width=self.description_width if column is self.description else None)
+                             for column in columns), padding=(0, 1))
         for task in rows:
             table.add_row(*(column(task) for column in columns))
         return table
