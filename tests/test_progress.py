@@ -236,7 +236,7 @@ def test_phase_and_reading_rows_fit_the_terminal(width):
     display = RichDisplay(console, verbosity=NORMAL)
     try:
         display.show(record(message="writing the run directory …", phase="writing the run directory"))
-        display.show(record(level=logging.DEBUG, progress=("reading samples", 12, 345)))
+        display.show(record(level=logging.DEBUG, progress=("reading samples", 120, 345)))
         rows = rendered_rows(display, width)
     finally:
         display.close()
