@@ -511,12 +511,13 @@ def _train_evaluate_write(
     config = resolve_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
-    callbacks = _Callbacks([EpochLogger(config.training.epochs), on_epoch, progress and progress.on_epoch],
+    epoch_log = EpochLogger(config.training.epochs)
+    callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
     if uses_cluster(config.compute):  # on a dask cluster: climann.compute
         from climann.compute.run import run_distributed
 
-        with _training_progress(progress, config, None, log=False):
+        with _training_progress(progress, config, None, epoch_log, log=False):
             return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
                                    checkpointing=checkpointing, records=records)
     phases.begin("preparing data")
@@ -526,7 +527,7 @@ def _train_evaluate_write(
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
-        with _training_progress(progress, config, int(data.sample_masks["train"].sum())):
+        with _training_progress(progress, config, int(data.sample_masks["train"].sum()), epoch_log):
             network, history = fit_network(
                 config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
@@ -538,7 +539,7 @@ def _train_evaluate_write(
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         phases.begin("training (streamed)")
-        with _training_progress(progress, config, None):
+        with _training_progress(progress, config, None, epoch_log):
             network, history, split, input_scaler, target_scaler = fit_network_streaming(
                 config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
@@ -605,10 +606,13 @@ class _Callbacks:
 
 @contextlib.contextmanager
 def _training_progress(
-    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, *, log: bool = True
+    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, epoch_log: EpochLogger, *,
+    log: bool = True,
 ) -> Iterator[None]:
-    """Log the shape of training (unless not ``log``) and show it on ``progress`` while the
-    block trains (batches per epoch unknown when streamed or on a cluster)."""
+    """Log the shape of training (unless not ``log``), start the clock of the epoch lines and
+    show training on ``progress`` while the block trains (batches per epoch unknown when
+    streamed or on a cluster)."""
+    epoch_log.start()
     training = config.training
     batches = None if n_train is None else math.ceil(n_train / training.batch_size)
     if log:
