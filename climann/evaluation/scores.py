@@ -3,7 +3,7 @@
 The network is scored wherever the truth and its prediction are both present. Each baseline
 is scored on those of the network's values where it is defined too: a baseline can be
 undefined there (the climatology of a day of year the training years never saw; persistence
-after a gap in the time axis), and it never takes a value from the network's scores. A
+after a gap in the time axis), and that never removes a value from the network's scores. A
 baseline defined on none of a block's values is left out of that block; one defined on part
 of them is scored there with its own ``n_samples``; both get a note (:func:`baseline_notes`).
 The skill against climatology compares the two on the values where both are defined.
