@@ -168,9 +168,13 @@ def evaluate(
 
     Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
     """
-    from climann.predict import evaluate_run
+    from climann.progress import NORMAL, terminal_display
 
-    metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
+    with terminal_display(NORMAL, status="evaluating"):
+        from climann.predict import evaluate_run
+
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     _print_metrics(metrics, wide=wide)
     typer.echo(f"written to {out or run_dir}")
 
