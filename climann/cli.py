@@ -172,9 +172,12 @@ def evaluate(
 
     # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
     with terminal_display(NORMAL, status="evaluating"):
+        from climann.evaluation.scores import note_lines
         from climann.predict import evaluate_run
 
         metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    for line in note_lines(metrics.get("notes", [])):
+        typer.echo(f"climann: warning: {line}", err=True)
     _print_metrics(metrics, wide=wide)
     typer.echo(f"written to {out or run_dir}")
 

@@ -48,11 +48,13 @@ from climann.evaluation.baselines import (
     climatology_prediction,
     is_regular,
     persistence_prediction,
+    season_name,
 )
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
-from climann.evaluation.scores import score_blocks
+from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.jsonfile import dumps, finite_or_none
 from climann.model import (
     Constant,
     CosineDecay,
@@ -78,7 +80,15 @@ from climann.preparation import (
     split_for,
 )
 from climann.provenance import run_provenance
-from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
+from climann.runlog import (
+    EpochLogger,
+    PhaseTimer,
+    RunLogCollector,
+    capture_run_log,
+    log_data_summary,
+    run_logger,
+    warn_about_notes,
+)
 
 if TYPE_CHECKING:
     from climann.progress import TrainingProgress
@@ -314,17 +324,17 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     truth, predictions = gridded_predictions(
         data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
     )
-    splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
-    scored = np.isfinite(truth)
-    for values in predictions.values():
-        scored &= np.isfinite(values)
+    left_out = {}
+    if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
+        left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                   season=season_name(layout.time.values), left_out=left_out)
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,
         "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
         "area_weighted": True,
-        "splits": splits,
-        "n_samples": {name: int(scored[steps].sum()) for name, steps in data.split.time_masks.items()},
+        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
@@ -377,7 +387,7 @@ def write_run_files(
     layout = data.samples.layout
     (staging / "config.toml").write_text(config_to_toml(config))
     network.save(staging / "model.npz", metadata=model_metadata(config, data))
-    (staging / "metrics.json").write_text(json.dumps(evaluation.metrics, indent=2) + "\n")
+    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
@@ -524,6 +534,7 @@ def _train_evaluate_write(
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
+        warn_about_notes(evaluation.metrics)
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
@@ -540,6 +551,7 @@ def _train_evaluate_write(
             data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
             evaluation = evaluate(config, data, network)
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
+        warn_about_notes(evaluation.metrics)
         run_logger.info("evaluated on every %d-th time step", stride)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
@@ -574,7 +586,7 @@ class RunRecords:
 
     def write(self, staging: Path) -> None:
         """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
-        (staging / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
+        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
         self.phases.end()
         (staging / "train.log").write_text(self.run_log.text())
 

@@ -118,6 +118,16 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
     run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)
 
 
+def warn_about_notes(metrics: dict) -> None:
+    """Log each note of ``metrics`` (a baseline left out of a block or scored on part of it,
+    see :func:`climann.evaluation.scores.note_lines`) as a warning: on the terminal as
+    ``climann: warning: …`` and in ``train.log``."""
+    from climann.evaluation.scores import note_lines
+
+    for line in note_lines(metrics.get("notes", [])):
+        run_logger.warning(line)
+
+
 class RunLogCollector(logging.Handler):
     """Keeps a run's log records as timestamped lines (progress records left out)."""
 
