@@ -230,7 +230,7 @@ def _print_metrics(metrics: dict, *, wide: bool) -> Any:
 
 def _print_summary(result: Any, *, wide: bool) -> None:
     console = _print_metrics(result.metrics, wide=wide)
-    console.print(f"run directory: {result.run_dir}", highlight=False)
+    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)  # a path is never cut
     for figure in result.figures:
         console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
 
