@@ -168,10 +168,14 @@ def evaluate(
 
     Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
     """
-    from climann.evaluation.scores import note_lines
-    from climann.predict import evaluate_run
+    from climann.progress import NORMAL, terminal_display
 
-    metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
+    with terminal_display(NORMAL, status="evaluating"):
+        from climann.evaluation.scores import note_lines
+        from climann.predict import evaluate_run
+
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     for line in note_lines(metrics.get("notes", [])):
         typer.echo(f"climann: warning: {line}", err=True)
     _print_metrics(metrics, wide=wide)
@@ -226,7 +230,7 @@ def _print_metrics(metrics: dict, *, wide: bool) -> Any:
 
 def _print_summary(result: Any, *, wide: bool) -> None:
     console = _print_metrics(result.metrics, wide=wide)
-    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)
+    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)  # a path is never cut
     for figure in result.figures:
         console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
 

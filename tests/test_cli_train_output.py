@@ -1,6 +1,10 @@
 """What `climann train` prints with --quiet, by default and with --verbose, and that a run's
 saved config.toml reruns to bit-identical weights from the command line."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from rich.cells import cell_len
@@ -87,3 +91,35 @@ def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, 
     assert [cell.strip() for cell in wide_table[1].strip("┃").split("┃")] == [
         "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "skill"]
     assert len(wide_table) == len(table) and max(cell_len(line) for line in wide_table) > 80
+
+
+SPINNER_PROBE = """
+import os, sys
+import climann.progress as progress
+
+def probe(self, *args, **kwargs):
+    heavy = [name for name in ("xarray", "dask", "matplotlib", "climann.pipeline") if name in sys.modules]
+    print(f"{kwargs.get('status')}: {','.join(heavy) or 'none'}", flush=True)
+    os._exit(0)
+
+progress.RichDisplay.__init__ = probe
+from climann.cli import main
+sys.argv = ["climann", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["train", "--epochs", "1"], id="train"),
+        pytest.param(["evaluate", "runs/nosuch"], id="evaluate"),
+    ],
+)
+def test_the_spinner_turns_before_the_heavy_modules_are_imported(command, tmp_path):
+    """The first line within a fraction of a second: on a terminal the spinner is drawn
+    before xarray, dask, matplotlib and the pipeline are imported (seconds)."""
+    env = {**os.environ, "TTY_COMPATIBLE": "1"}  # rich then draws as on a terminal
+    result = subprocess.run([sys.executable, "-c", SPINNER_PROBE, *command], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)
+    assert result.stdout.split(": ")[1].strip() == "none", result.stdout + result.stderr
