@@ -1,7 +1,7 @@
 """The ``climann`` command line: parse options, call the pipeline, map errors to exit codes.
 
 Exit codes: 0 success; 2 a user error (one line on stderr, no traceback); 1 an unexpected
-failure. No logic lives here that a notebook would also need.
+failure; 128 + the signal's number when stopped by a signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM). No logic lives here that a notebook would also need.
 """
 
 from __future__ import annotations
@@ -378,10 +378,18 @@ def main() -> None:
     """Console-script entry point: usage errors as one line with exit code 2.
 
     Typer may vendor its own copy of click, so click's exceptions are recognised by what
-    they carry (``exit_code`` and ``format_message``), not by class.
+    they carry (``exit_code`` and ``format_message``), not by class. SIGTERM and SIGHUP
+    end any command through its ``finally`` blocks (no temporary file left), with exit
+    code 128 + the signal's number.
     """
+    from climann.interrupts import Terminated, signals_raise
+
     try:
-        code = app(standalone_mode=False)
+        with signals_raise():
+            code = app(standalone_mode=False)
+    except Terminated as stopped:
+        typer.echo(f"climann: interrupted by {stopped}", err=True)
+        code = 128 + stopped.number
     except Exception as error:  # noqa: BLE001 — the last line of defence: one line each
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             typer.echo(f"climann: error: {error.format_message()}", err=True)
