@@ -278,6 +278,7 @@ def publish_run(staging: Path, run_dir: Path) -> None:
             with contextlib.suppress(OSError):
                 (run_dir / FIGURES).rmdir()  # only if nothing else is in it
         _replace_entries(staging, run_dir, {*RUN_FILES, *CHECKPOINT_FILES})
+        staging.rmdir()
 
 
 def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = ()) -> None:
@@ -293,7 +294,42 @@ def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Seq
     resolved = path.resolve()
     if any(resolved == Path(given).resolve() for given in inputs):
         raise ClimannError(f"{path} is an input of this command; write the {what} to another file")
-    if path.is_dir() and path.suffix != ".zarr":
+    is_store = any((path / name).exists() for name in (".zgroup", "zarr.json", ".zmetadata"))
+    if path.is_dir() and not (path.suffix == ".zarr" and (is_store or not any(path.iterdir()))):
         raise ClimannError(f"{path} is a directory; give a file name for the {what}")
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
+
+
+def prepare_output_folder(
+    folder: str | Path, names: Iterable[str], *, overwrite: bool, option: str = "--out",
+    inputs: Sequence[str | Path] = (),
+) -> Path:
+    """Before writing the files ``names`` into ``folder`` (created if missing): refuse a
+    file, an input of the command among them always, and existing files of those names
+    unless ``overwrite``. Nothing else in ``folder`` is touched.
+
+    Raises
+    ------
+    ClimannError
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ClimannError(f"{option} {folder} exists and is not a directory; give a directory")
+    inputs = {Path(given).resolve() for given in inputs}
+    clash = [name for name in names if (folder / name).resolve() in inputs]
+    if clash:
+        raise ClimannError(
+            f"{option} {folder} would replace the input file {folder / clash[0]}; give another directory"
+        )
+    existing = [name for name in names if (folder / name).exists()]
+    if existing and not overwrite:
+        raise ClimannError(
+            f"{option} {folder} already holds {_few(existing)}; choose another directory "
+            "or pass --overwrite to replace them"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None
+    return folder
