@@ -270,7 +270,7 @@ def evaluate_run(
         those files without ``overwrite``.
     """
     from climann.evaluation.baselines import is_regular, persistence_prediction
-    from climann.evaluation.report import report_markdown
+    from climann.evaluation.report import write_report
     from climann.evaluation.scores import score_blocks
     from climann.pipeline import evaluate, model_on_grid
     from climann.preparation import prepared_with_scalers
@@ -309,10 +309,7 @@ def evaluate_run(
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
     destination = Path(out) if out else Path(run_dir)
     _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
-    from climann.atomic import atomic_path
-
-    with atomic_path(destination / "report.md", what="report") as temporary:
-        temporary.write_text(report_markdown(metrics, [], destination))
+    write_report(destination, metrics)
     return metrics
 
 
@@ -339,7 +336,7 @@ def _evaluate_on_cluster(
     from climann.compute.cluster import cluster_client
     from climann.compute.run import evaluate_distributed
     from climann.data.splits import TimeSplit
-    from climann.evaluation.report import report_markdown
+    from climann.evaluation.report import write_report
     from climann.preparation import open_selected, pointwise_source, split_for
 
     if config.data.mode != "pointwise":
@@ -365,6 +362,5 @@ def _evaluate_on_cluster(
         }
     with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
         temporary.write_text(json.dumps(metrics, indent=2) + "\n")
-    with atomic_path(destination / "report.md", what="report") as temporary:
-        temporary.write_text(report_markdown(metrics, [], destination))
+    write_report(destination, metrics)
     return metrics
