@@ -375,3 +375,34 @@ def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_pa
     assert not (run_dir / CHECKPOINT_NAME).exists() and (run_dir / "figures" / "map_test.png").is_file()
     if moment == "training":
         _assert_same_weights(run_dir, request.getfixturevalue("e2e_reference"))
+
+
+# --- signals outside training, nohup -----------------------------------------------------------------
+def test_a_hangup_while_reading_data_stops_at_once_leaving_nothing(tiny_sample, tmp_path, monkeypatch):
+    def hang_up(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGHUP did not stop the run")
+
+    monkeypatch.setattr("climann.pipeline.prepare_data", hang_up)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGHUP, signal.SIGTERM)}
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path / "runs" / "run")
+    assert interrupted.value.exit_code == 129
+    assert str(interrupted.value) == "interrupted by SIGHUP; no checkpoint was written yet; start the run again"
+    assert not (tmp_path / "runs").exists()
+    assert {number: signal.getsignal(number) for number in handlers} == handlers
+
+
+def test_an_ignored_hangup_stays_ignored_while_training(tmp_path):
+    from climann.checkpoints import Checkpointing
+
+    checkpointing = Checkpointing.start(build_config({}), tmp_path / "run")
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with checkpointing._signals_stop_training():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
