@@ -1,7 +1,7 @@
 """The ``climann`` command line: parse options, call the pipeline, map errors to exit codes.
 
 Exit codes: 0 success; 2 a user error (one line on stderr, no traceback); 1 an unexpected
-failure. No logic lives here that a notebook would also need.
+failure; 128 + the signal's number when stopped by a signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM). No logic lives here that a notebook would also need.
 """
 
 from __future__ import annotations
@@ -74,13 +74,16 @@ def sample_data(
     resolution: Annotated[float, typer.Option(help="Grid spacing in degrees (must divide 180).")] = 5.0,
     start_year: Annotated[int, typer.Option(help="First year of the time axis.")] = 1980,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic continents, clouds and noise.")] = 0,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write the deterministic synthetic sample dataset (CF-1.8 NetCDF4, noleap calendar).
 
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
     from climann.data.sample_data import write_sample_dataset
+    from climann.outputs import refuse_existing
 
+    refuse_existing(path, overwrite=overwrite, what="sample dataset")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -138,6 +141,7 @@ def predict(
     out: Annotated[Path, typer.Option(help="The predictions file to write: NetCDF, or Zarr when it ends in .zarr.")],
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
 
@@ -145,7 +149,7 @@ def predict(
     """
     from climann.predict import predict_files
 
-    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
@@ -163,6 +167,7 @@ def evaluate(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     wide: WideOption = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace those files in an existing --out directory.")] = False,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -175,7 +180,7 @@ def evaluate(
         from climann.evaluation.scores import note_lines
         from climann.predict import evaluate_run
 
-        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite)
     for line in note_lines(metrics.get("notes", [])):
         typer.echo(f"climann: warning: {line}", err=True)
     _print_metrics(metrics, wide=wide)
@@ -188,6 +193,7 @@ def plot(
     run_dir: Annotated[str, typer.Argument(help="A finished run directory, or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
     out: Annotated[Path | None, typer.Option(help="With 'lesson': the folder for the lesson's figures (created if missing).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="With 'lesson': replace figures of the same names in --out.")] = False,
 ) -> None:
     """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining;
     or draw the lesson's figures (activations, gradient descent, learning rates, a loss surface).
@@ -196,11 +202,15 @@ def plot(
     Example: climann plot runs/demo
     Example: climann plot lesson --out lesson_figures
     """
-    from climann.evaluation.figures import draw_lesson_figures, redraw_figures
+    from climann.evaluation.figures import LESSON_FIGURE_FILES, draw_lesson_figures, redraw_figures
+    from climann.outputs import prepare_output_folder
 
     if run_dir == "lesson":
         if out is None:
             raise ClimannError("climann plot lesson needs --out DIR, the folder for the lesson's figures")
+        if dpi < 1:
+            raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
+        prepare_output_folder(out, LESSON_FIGURE_FILES.values(), overwrite=overwrite)
         figures = draw_lesson_figures(out, dpi=dpi)
     elif out is not None:
         raise ClimannError("--out is only for 'climann plot lesson'; a run's figures are redrawn into RUN_DIR/figures")
@@ -289,7 +299,7 @@ def train(
     workers: Annotated[int | None, typer.Option(help="Train on a local dask cluster of N worker processes.")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Train on the dask cluster of this scheduler, e.g. tcp://host:8786.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace the climann run in --out (only its own files; anything else there is refused).")] = False,
     resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
@@ -400,10 +410,18 @@ def main() -> None:
     """Console-script entry point: usage errors as one line with exit code 2.
 
     Typer may vendor its own copy of click, so click's exceptions are recognised by what
-    they carry (``exit_code`` and ``format_message``), not by class.
+    they carry (``exit_code`` and ``format_message``), not by class. SIGTERM and SIGHUP
+    end any command through its ``finally`` blocks (no temporary file left), with exit
+    code 128 + the signal's number.
     """
+    from climann.interrupts import Terminated, signals_raise
+
     try:
-        code = app(standalone_mode=False)
+        with signals_raise():
+            code = app(standalone_mode=False)
+    except Terminated as stopped:
+        typer.echo(f"climann: interrupted by {stopped}", err=True)
+        code = 128 + stopped.number
     except Exception as error:  # noqa: BLE001 — the last line of defence: one line each
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             typer.echo(f"climann: error: {error.format_message()}", err=True)

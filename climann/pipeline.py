@@ -15,9 +15,7 @@ import dataclasses
 import io
 import json
 import math
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann._version import __version__
-from climann.checkpoints import Checkpointing, data_fingerprint, refuse_unfinished_run, training_hooks
+from climann.checkpoints import Checkpointing, data_fingerprint, interrupted, training_hooks
 from climann.compute.cluster import uses_cluster
 from climann.config import BASELINES, RunConfig, config_to_toml
 from climann.data.batches import (
@@ -68,7 +66,9 @@ from climann.model import (
 )
 from climann.model.losses import Huber
 from climann.model.optimizers import OPTIMIZERS
+from climann.interrupts import Terminated, signal_number, signals_raise
 from climann.model.training import BatchCallback
+from climann.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
 from climann.preparation import (
     PreparedData,
     ensure_sample_data,
@@ -93,8 +93,6 @@ from climann.runlog import (
 if TYPE_CHECKING:
     from climann.progress import TrainingProgress
 
-RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
-             "provenance.json", "train.log")
 
 
 @dataclass(frozen=True)
@@ -406,43 +404,6 @@ def write_run_files(
     return figures
 
 
-def check_run_directory(run_dir: Path, overwrite: bool) -> None:
-    """Refuse a run directory that would lose data: a file, or a non-empty directory
-    unless ``overwrite``."""
-    if run_dir.exists() and not run_dir.is_dir():
-        raise ClimannError(f"--out {run_dir} exists and is not a directory")
-    if run_dir.is_dir() and any(run_dir.iterdir()) and not overwrite:
-        raise ClimannError(
-            f"run directory {run_dir} is not empty; choose another --out or pass --overwrite"
-        )
-
-
-def staging_directory(run_dir: Path) -> Path:
-    """A new empty directory beside ``run_dir`` (hidden, ``.partial``) to build a run in.
-
-    Raises
-    ------
-    ClimannError
-        If it cannot be created.
-    """
-    try:
-        run_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.", suffix=".partial", dir=run_dir.parent))
-    except OSError as error:
-        raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
-
-
-def publish_run(staging: Path, run_dir: Path) -> None:
-    """Move the finished staging directory to ``run_dir``, replacing an old run."""
-    old = None
-    if run_dir.exists():
-        old = run_dir.with_name(f".{run_dir.name}.old-{os.getpid()}")
-        os.replace(run_dir, old)
-    os.replace(staging, run_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def run_training(
     config: RunConfig,
     *,
@@ -489,15 +450,18 @@ def run_training(
         For any user-caused problem; nothing but a checkpoint (or, after divergence, the
         best weights in ``best_model.npz``) is left in ``run_dir`` then.
     Interrupted
-        On SIGINT or SIGTERM while training, after writing the checkpoint.
+        On SIGINT, SIGTERM or SIGHUP: while training after writing the checkpoint, at other
+        moments at once (what was being written removed; the checkpoint, if any, kept).
     """
     run_dir = Path(run_dir)
     if not resume:
-        refuse_unfinished_run(run_dir, overwrite)
-        check_run_directory(run_dir, overwrite)
-    with capture_run_log() as run_log:
+        check_run_directory(run_dir, overwrite, inputs=input_files(config))
+    with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
-        return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
+        try:
+            return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
+        except (KeyboardInterrupt, Terminated) as stopped:  # outside training: staging and temporaries are gone
+            raise interrupted(run_dir, signal_number(stopped)) from None
 
 
 def _train_evaluate_write(
@@ -564,6 +528,21 @@ def _train_evaluate_write(
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
+
+
+def input_files(config: RunConfig) -> list[str]:
+    """The input files of ``config`` that exist now (patterns expanded), to keep them out
+    of the run directory; missing ones are reported later, where they are read."""
+    from climann.data.open import expand_paths
+
+    patterns = [*config.data.paths, *(p for group in config.data.split_files.values() for p in group)]
+    found = []
+    for pattern in patterns:
+        try:
+            found += [str(path) for path in expand_paths([pattern])]
+        except ClimannError:
+            continue
+    return found
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def train_on_cluster(
     """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
 
     With ``checkpointing`` (see :mod:`climann.checkpoints`), the run's checkpoint is written
-    between epochs and on SIGINT/SIGTERM (after the current epoch), and a resumed run
+    between epochs and on SIGINT/SIGTERM/SIGHUP (after the current epoch), and a resumed run
     continues from it.
 
     Raises
@@ -126,7 +126,7 @@ def train_on_cluster(
         checkpoint's, or training diverges (the best weights are then kept in
         ``best_model.npz`` with ``checkpointing``).
     Interrupted
-        On SIGINT or SIGTERM, after writing the checkpoint.
+        On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
     from climann.pipeline import model_metadata, training_options
 
@@ -308,7 +308,7 @@ def run_distributed(
     ClimannError
         As ``run_training``; also when the scheduler cannot be reached.
     Interrupted
-        On SIGINT or SIGTERM while training, after writing the checkpoint.
+        On SIGINT, SIGTERM or SIGHUP while training, after writing the checkpoint.
     """
     from climann.pipeline import RunResult, history_csv, model_metadata, publish_run, staging_directory
 

@@ -1,8 +1,15 @@
-"""The metrics as a table for the terminal (rich) and as ``report.md`` for the run directory."""
+"""The metrics as a table for the terminal (rich) and as ``report.md`` for the run directory.
+
+``report.md`` links its figures relative to its own folder (``figures/map_test.png``), so the
+links hold wherever the folder is moved; ``climann evaluate`` and ``climann plot`` write it
+again with the figures that are there (:func:`write_report`).
+"""
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -125,13 +132,47 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> str:
 
 
 def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> str:
-    """``report.md``: the metrics table and the figures, linked relative to the run directory."""
+    """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
+    (the folder of ``report.md``; figures given relative to the working directory, like
+    ``run_dir``, or absolute)."""
     header = ["split", "period", "model", *(label for _, label in COLUMNS)]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics), ""]
     for figure in figures:
-        relative = Path(figure).relative_to(run_dir) if Path(figure).is_absolute() else Path(figure)
+        relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
     return "\n".join(lines)
+
+
+def figures_in(folder: str | Path) -> list[Path]:
+    """The run figures in ``folder/figures`` (in the order a run draws them)."""
+    from climann.evaluation.figures.style import FIGURE_FILES
+
+    figures = Path(folder) / "figures"
+    return [figures / name for name in FIGURE_FILES.values() if (figures / name).is_file()]
+
+
+def write_report(folder: str | Path, metrics: dict | None = None) -> Path | None:
+    """Write ``folder/report.md`` (atomically) from ``metrics`` (default: ``folder/metrics.json``)
+    with links to the figures in ``folder/figures``.
+
+    Returns
+    -------
+    Path or None
+        The report, or None when there are no metrics to report (no readable ``metrics.json``).
+    """
+    from climann.atomic import atomic_path
+
+    folder = Path(folder)
+    if metrics is None:
+        try:
+            metrics = json.loads((folder / "metrics.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(metrics, dict) or not {"target", "units", "splits"} <= metrics.keys():
+            return None
+    with atomic_path(folder / "report.md", what="report") as temporary:
+        temporary.write_text(report_markdown(metrics, figures_in(folder), folder))
+    return folder / "report.md"

@@ -1,11 +1,11 @@
-
 import io
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from climann.evaluation.report import COLUMNS, COMPACT_PRIORITY, metrics_table, report_markdown
+from climann.evaluation.report import COLUMNS, COMPACT_PRIORITY, metrics_table, report_markdown, write_report
 
 METRICS = {
     "target": "tas", "units": "K", "area_weighted": True, "n_samples": {"test": 10}, "n_dropped": 2,
@@ -98,3 +98,23 @@ def test_a_new_score_is_shown_when_it_fits_and_named_when_it_does_not(monkeypatc
 def test_wide_table_has_every_column():
     lines = rendered(metrics_table(WIDE_METRICS), 200)
     assert header_of(lines) == ["split", "period", "model", *(label for _, label in COLUMNS)]
+def test_figures_given_relative_to_the_working_directory_link_relative_to_the_report(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    staging = Path("runs") / ".demo.123.abcdefgh.partial"  # as the pipeline builds a run: a relative path
+    markdown = report_markdown(METRICS, [staging / "figures" / "map_test.png"], staging)
+    assert "![map test](figures/map_test.png)" in markdown
+    assert "partial" not in markdown
+
+
+def test_write_report_links_the_figures_that_are_there(tmp_path):
+    import json
+
+    (tmp_path / "metrics.json").write_text(json.dumps(METRICS))
+    (tmp_path / "figures").mkdir()
+    for name in ("learning_curves.png", "map_test.png", "my_own.png"):
+        (tmp_path / "figures" / name).write_bytes(b"png")
+    assert write_report(tmp_path) == tmp_path / "report.md"
+    links = [line for line in (tmp_path / "report.md").read_text().splitlines() if line.startswith("![")]
+    assert links == ["![map test](figures/map_test.png)", "![learning curves](figures/learning_curves.png)"]
+    assert write_report(tmp_path / "elsewhere") is None  # no metrics there
+    assert not (tmp_path / "elsewhere").exists()
