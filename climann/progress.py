@@ -166,7 +166,8 @@ class RichDisplay:
         elif getattr(record, "phase_done", None):
             self.progress.update(self._phase, visible=False)
         if shown(record, self.verbosity):
-            self.progress.console.print(display_line(record), markup=False, highlight=False, soft_wrap=True)
+            # wrapped between words at the terminal's width (a long data summary, a warning)
+            self.progress.console.print(display_line(record), markup=False, highlight=False)
 
     def _show_reading(self, what: str, done: int, total: int) -> None:
         if self._reading is None:

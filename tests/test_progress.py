@@ -256,3 +256,16 @@ def test_a_status_spinner_turns_from_the_start_until_the_first_phase():
         assert [task.description for task in display.progress.tasks if task.visible] == ["preparing data"]
     finally:
         display.close()
+
+
+def test_long_log_lines_wrap_between_words_at_the_terminal_width():
+    console = Console(file=io.StringIO(), width=40, force_terminal=True, record=True, color_system=None)
+    display = RichDisplay(console, verbosity=VERBOSE)
+    try:
+        display.show(record(message="data: 1 file, pointwise mode, target tas (K), 36×72 grid; 7 features: rsdt, orog"))
+    finally:
+        display.close()
+    lines = [line.rstrip() for line in console.export_text().splitlines() if line.strip()]
+    words = "data: 1 file, pointwise mode, target tas (K), 36×72 grid; 7 features: rsdt, orog".split()
+    assert len(lines) > 1 and all(cell_len(line) <= 40 for line in lines)
+    assert [word for line in lines for word in line.split()] == words  # no word cut in two
