@@ -143,8 +143,10 @@ def predict(
     Example: climann predict runs/demo --data other_scenario.nc --out predictions_other.nc
     """
     from climann.predict import predict_files
+    from climann.progress import warnings_on_stderr
 
-    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    with warnings_on_stderr():
+        result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
@@ -170,8 +172,10 @@ def evaluate(
 
     from climann.evaluation.report import metrics_table
     from climann.predict import evaluate_run
+    from climann.progress import warnings_on_stderr
 
-    metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    with warnings_on_stderr():
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     Console(width=max(Console().width, 110)).print(metrics_table(metrics))
     typer.echo(f"written to {out or run_dir}")
 
