@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from climann.errors import ClimannError
+
 #: Attributes that define the valid values; dropped once applied (they would be wrong in
 #: another unit or packing, e.g. when copied to an output file).
 VALID_RANGE_ATTRIBUTES = ("valid_range", "valid_min", "valid_max")
@@ -34,14 +36,14 @@ def _unpacked_type(encoding: dict) -> np.dtype | None:
 
 
 def _unpacked(limit: np.ndarray, encoding: dict, dtype: np.dtype) -> np.ndarray:
-    """Packed limits unpacked as xarray unpacks the data: in ``dtype``, times
-    ``scale_factor``, plus ``add_offset``."""
-    values = np.asarray(limit).astype(dtype)
+    """Packed limits unpacked exactly as xarray unpacks the data (the same operations in
+    the same order and type: in ``dtype``, times ``scale_factor``, plus ``add_offset``)."""
+    values = np.array(limit).astype(dtype)
     if "scale_factor" in encoding:
-        values = values * np.asarray(encoding["scale_factor"]).astype(dtype)
+        values *= encoding["scale_factor"]
     if "add_offset" in encoding:
-        values = values + np.asarray(encoding["add_offset"]).astype(dtype)
-    return values.astype(dtype)
+        values += encoding["add_offset"]
+    return values
 
 
 def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
@@ -60,22 +62,21 @@ def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
     """
     attrs = variable.attrs
     if "valid_range" in attrs and np.asarray(attrs["valid_range"]).size == 2:
-        low, high = np.asarray(attrs["valid_range"])
+        given = list(np.asarray(attrs["valid_range"]).reshape(2))
     elif "valid_min" in attrs or "valid_max" in attrs:
-        low = np.asarray(attrs.get("valid_min", -np.inf))
-        high = np.asarray(attrs.get("valid_max", np.inf))
+        given = [attrs.get("valid_min"), attrs.get("valid_max")]
     else:
         return None
-    unpacked_type = _unpacked_type(variable.encoding)
-    limits = []
-    for limit, infinite in ((np.asarray(low), -np.inf), (np.asarray(high), np.inf)):
-        if not np.isfinite(limit.astype(np.float64)):
-            limits.append(infinite)
-        elif unpacked_type is None or limit.dtype == unpacked_type != variable.encoding.get("dtype"):
-            limits.append(float(limit))
-        else:
-            limits.append(float(_unpacked(limit, variable.encoding, variable.dtype)))
-    return min(limits), max(limits)  # a negative scale_factor swaps the ends
+    encoding, unpacked_type = variable.encoding, _unpacked_type(variable.encoding)
+    present = [np.asarray(limit) for limit in given if limit is not None]
+    in_unpacked_units = unpacked_type is None or all(
+        limit.dtype == unpacked_type != encoding.get("dtype") for limit in present
+    )
+    ends = np.array([-np.inf if given[0] is None else float(given[0]), np.inf if given[1] is None else float(given[1])])
+    if not in_unpacked_units:
+        ends = _unpacked(ends, encoding, variable.dtype)
+    low, high = np.sort(ends.astype(np.float64))  # a negative scale_factor swaps the ends
+    return float(low), float(high)
 
 
 def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
@@ -93,11 +94,24 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
+
+    Raises
+    ------
+    ClimannError
+        If a valid-range attribute is not numeric.
     """
     masked = {}
     for name, variable in dataset.data_vars.items():
-        limits = valid_limits(variable)
-        if limits is None or not np.issubdtype(variable.dtype, np.number):
+        if not np.issubdtype(variable.dtype, np.number):
+            continue
+        try:
+            limits = valid_limits(variable)
+        except (TypeError, ValueError):
+            given = {key: variable.attrs[key] for key in VALID_RANGE_ATTRIBUTES if key in variable.attrs}
+            raise ClimannError(
+                f"'{name}' has valid-range attributes that are not numbers ({given}); correct them in the file"
+            ) from None
+        if limits is None:
             continue
         low, high = limits
         attrs = {key: value for key, value in variable.attrs.items() if key not in VALID_RANGE_ATTRIBUTES}
