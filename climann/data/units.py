@@ -174,7 +174,8 @@ def convert_variable(
     -------
     xarray.DataArray
         Unchanged when either side has no units (with a warning: nothing can be checked)
-        or when both are the same unit; else ``scale · values + offset`` with ``units = to``.
+        or when both are the same string; relabelled ``to`` when both are the same unit
+        spelled otherwise; else ``scale · values + offset`` with ``units = to``.
 
     Raises
     ------
@@ -188,6 +189,8 @@ def convert_variable(
         missing, other = (where, f"{reference} has '{to}'") if _present(to) else (reference, f"{where} has '{units}'")
         _log.warning("'%s' has no units in %s (%s): its units are not checked", name, missing, other)
         return variable
+    if str(units).strip() == str(to).strip():
+        return variable  # identical strings: nothing to convert, even if the registry cannot read them
     found = conversion(str(units), to, variable=name, attrs=variable.attrs)
     if found is None:
         raise ClimannError(

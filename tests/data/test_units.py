@@ -110,6 +110,13 @@ def test_the_same_unit_spelled_otherwise_is_relabelled_without_a_warning(caplog)
     assert same.attrs["units"] == "degC" and caplog.text == ""
 
 
+def test_identical_units_strings_are_left_alone_even_when_unreadable(caplog):
+    values = np.array([35.0], np.float32)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        kept = convert_variable(_celsius(values, "PSS-78 x"), "PSS-78 x", name="so", where="a", reference="b")
+    assert kept.attrs["units"] == "PSS-78 x" and caplog.text == ""
+
+
 def test_units_that_do_not_convert_are_refused_naming_the_variable_and_both_units():
     with pytest.raises(ClimannError, match="'ts' is in 'm' in new.nc but in 'K' in the model's training data") as error:
         convert_variable(_celsius(np.zeros(2), "m"), "K", name="ts", where="new.nc", reference="the model's training data")
