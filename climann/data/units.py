@@ -82,6 +82,7 @@ def parse_units(text: str, *, variable: str):
         (``degrees K``-like spellings that cannot be read safely).
     """
     import pint
+    import pint.util
     from cf_xarray.units import units
 
     try:
@@ -91,8 +92,8 @@ def parse_units(text: str, *, variable: str):
             f"cannot read the units '{text}' of '{variable}': expected UDUNITS units such as K, degC, hPa, "
             "kg m-2 s-1; correct the units attribute of the file"
         ) from None
-    temperature = "[temperature]" in unit.dimensionality
-    if temperature and len(unit._units) > 1 and any(units.Unit(part).dimensionless for part in unit._units):
+    parts = dict(pint.util.to_units_container(unit))
+    if "[temperature]" in unit.dimensionality and len(parts) > 1 and any(units.Unit(p).dimensionless for p in parts):
         raise ClimannError(
             f"the units '{text}' of '{variable}' mix an angle or a number with a temperature; "
             "correct the units attribute of the file (e.g. K or degC)"
