@@ -107,6 +107,7 @@ def info(
 
 WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
 SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask cluster of this scheduler, e.g. tcp://host:8786.")]
+WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
 
 
 def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
@@ -163,20 +164,21 @@ def evaluate(
     out: Annotated[Path | None, typer.Option(help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
     Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
     """
-    from rich.console import Console
-
-    from climann.evaluation.report import metrics_table
+    from climann.evaluation.scores import note_lines
     from climann.predict import evaluate_run
     from climann.progress import warnings_on_stderr
 
     with warnings_on_stderr():
         metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
-    Console(width=max(Console().width, 110)).print(metrics_table(metrics))
+    for line in note_lines(metrics.get("notes", [])):
+        typer.echo(f"climann: warning: {line}", err=True)
+    _print_metrics(metrics, wide=wide)
     typer.echo(f"written to {out or run_dir}")
 
 
@@ -208,13 +210,26 @@ def plot(
         typer.echo(f"figure: {figure}")
 
 
-def _print_summary(result: Any) -> None:
+def _print_metrics(metrics: dict, *, wide: bool) -> Any:
+    """The results table on stdout: the key scores in the terminal's width, or with ``wide``
+    every column (wider than the terminal if need be); returns the console."""
     from rich.console import Console
 
     from climann.evaluation.report import metrics_table
 
-    console = Console(width=max(Console().width, 110))
-    console.print(metrics_table(result.metrics))
+    console = Console()
+    if wide:
+        table = metrics_table(metrics)
+        needed = console.measure(table, options=console.options.update_width(10_000)).maximum
+        console = Console(width=max(console.width, needed))
+    else:
+        table = metrics_table(metrics, width=console.width)
+    console.print(table)
+    return console
+
+
+def _print_summary(result: Any, *, wide: bool) -> None:
+    console = _print_metrics(result.metrics, wide=wide)
     console.print(f"run directory: {result.run_dir}", highlight=False)
     for figure in result.figures:
         console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
@@ -279,6 +294,7 @@ def train(
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the data summary and each phase with its time.")] = False,
+    wide: WideOption = False,
 ) -> None:
     """Train the network and write a run directory (config, model, metrics, predictions, figures).
 
@@ -288,9 +304,6 @@ def train(
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
-    from climann.checkpoints import recorded_settings
-    from climann.config import build_config, load_config_file, merge_settings, parse_assignments
-    from climann.pipeline import run_training
     from climann.progress import NORMAL, QUIET, VERBOSE, terminal_display
 
     if quiet and verbose:
@@ -298,30 +311,35 @@ def train(
 
     if resume and out and out.resolve() != resume.resolve():
         raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
-    settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
-    overrides = {
-        "data": {
-            "paths": data or None, "target": target, "predictors": predictors, "features": features,
-            "select": select or None, "region": region, "time_range": time_range, "months": months,
-            "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
-            "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
-            "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
-            "regional_means": regional_means or None, "split_files": split_files or None,
-            "anomalies": anomalies, "mode": mode,
-        },
-        "model": {"hidden": hidden, "activation": activation},
-        "training": {
-            "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
-            "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
-            "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
-            "checkpoint_every": checkpoint_every,
-        },
-        "compute": _cluster_overrides(workers, scheduler),
-    }
-    settings = merge_settings(settings, parse_assignments(set_values or []))
-    resolved = build_config(merge_settings(settings, overrides))
-    run_dir = resume or out or Path("runs") / (config.stem if config else "default")
-    with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL) as progress:
+    # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
+    with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
+        from climann.checkpoints import recorded_settings
+        from climann.config import build_config, load_config_file, merge_settings, parse_assignments
+        from climann.pipeline import run_training
+
+        settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
+        overrides = {
+            "data": {
+                "paths": data or None, "target": target, "predictors": predictors, "features": features,
+                "select": select or None, "region": region, "time_range": time_range, "months": months,
+                "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
+                "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
+                "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
+                "regional_means": regional_means or None, "split_files": split_files or None,
+                "anomalies": anomalies, "mode": mode,
+            },
+            "model": {"hidden": hidden, "activation": activation},
+            "training": {
+                "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
+                "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
+                "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
+                "checkpoint_every": checkpoint_every,
+            },
+            "compute": _cluster_overrides(workers, scheduler),
+        }
+        settings = merge_settings(settings, parse_assignments(set_values or []))
+        resolved = build_config(merge_settings(settings, overrides))
+        run_dir = resume or out or Path("runs") / (config.stem if config else "default")
         result = run_training(
             resolved,
             run_dir=run_dir,
@@ -333,7 +351,7 @@ def train(
     if quiet:
         typer.echo(f"run directory: {result.run_dir}")
     else:
-        _print_summary(result)
+        _print_summary(result, wide=wide)
 
 
 config_app = typer.Typer(

@@ -48,11 +48,13 @@ from climann.evaluation.baselines import (
     climatology_prediction,
     is_regular,
     persistence_prediction,
+    season_name,
 )
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
-from climann.evaluation.scores import score_blocks
+from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.jsonfile import dumps, finite_or_none
 from climann.model import (
     Constant,
     CosineDecay,
@@ -78,7 +80,15 @@ from climann.preparation import (
     split_for,
 )
 from climann.provenance import run_provenance
-from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
+from climann.runlog import (
+    EpochLogger,
+    PhaseTimer,
+    RunLogCollector,
+    capture_run_log,
+    log_data_summary,
+    run_logger,
+    warn_about_notes,
+)
 
 if TYPE_CHECKING:
     from climann.progress import TrainingProgress
@@ -314,17 +324,17 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     truth, predictions = gridded_predictions(
         data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
     )
-    splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
-    scored = np.isfinite(truth)
-    for values in predictions.values():
-        scored &= np.isfinite(values)
+    left_out = {}
+    if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
+        left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                   season=season_name(layout.time.values), left_out=left_out)
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,
         "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
         "area_weighted": True,
-        "splits": splits,
-        "n_samples": {name: int(scored[steps].sum()) for name, steps in data.split.time_masks.items()},
+        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
@@ -388,7 +398,7 @@ def write_run_files(
     layout = data.samples.layout
     (staging / "config.toml").write_text(config_to_toml(config))
     network.save(staging / "model.npz", metadata=model_metadata(config, data))
-    (staging / "metrics.json").write_text(json.dumps(evaluation.metrics, indent=2) + "\n")
+    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
@@ -512,12 +522,13 @@ def _train_evaluate_write(
     config = resolve_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
-    callbacks = _Callbacks([EpochLogger(config.training.epochs), on_epoch, progress and progress.on_epoch],
+    epoch_log = EpochLogger(config.training.epochs)
+    callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
     if uses_cluster(config.compute):  # on a dask cluster: climann.compute
         from climann.compute.run import run_distributed
 
-        with _training_progress(progress, config, None, log=False):
+        with _training_progress(progress, config, None, epoch_log, log=False):
             return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
                                    checkpointing=checkpointing, records=records)
     phases.begin("preparing data")
@@ -527,18 +538,19 @@ def _train_evaluate_write(
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
-        with _training_progress(progress, config, int(data.sample_masks["train"].sum())):
+        with _training_progress(progress, config, int(data.sample_masks["train"].sum()), epoch_log):
             network, history = fit_network(
                 config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
+        warn_about_notes(evaluation.metrics)
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         phases.begin("training (streamed)")
-        with _training_progress(progress, config, None):
+        with _training_progress(progress, config, None, epoch_log):
             network, history, split, input_scaler, target_scaler = fit_network_streaming(
                 config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
@@ -550,6 +562,7 @@ def _train_evaluate_write(
             data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
             evaluation = evaluate(config, data, network)
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
+        warn_about_notes(evaluation.metrics)
         run_logger.info("evaluated on every %d-th time step", stride)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
@@ -584,7 +597,7 @@ class RunRecords:
 
     def write(self, staging: Path) -> None:
         """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
-        (staging / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
+        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
         self.phases.end()
         (staging / "train.log").write_text(self.run_log.text())
 
@@ -604,10 +617,13 @@ class _Callbacks:
 
 @contextlib.contextmanager
 def _training_progress(
-    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, *, log: bool = True
+    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, epoch_log: EpochLogger, *,
+    log: bool = True,
 ) -> Iterator[None]:
-    """Log the shape of training (unless not ``log``) and show it on ``progress`` while the
-    block trains (batches per epoch unknown when streamed or on a cluster)."""
+    """Log the shape of training (unless not ``log``), start the clock of the epoch lines and
+    show training on ``progress`` while the block trains (batches per epoch unknown when
+    streamed or on a cluster)."""
+    epoch_log.start()
     training = config.training
     batches = None if n_train is None else math.ceil(n_train / training.batch_size)
     if log:

@@ -8,7 +8,6 @@ which is applied unchanged — never refitted on the new data.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
+from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
 
 _log = logging.getLogger(__name__)
@@ -246,9 +246,9 @@ def evaluate_run(
     ClimannError
         As :func:`predict_files`, or ``--out`` missing for other data.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction
+    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
     from climann.evaluation.report import report_markdown
-    from climann.evaluation.scores import score_blocks
+    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
     from climann.pipeline import evaluate, model_on_grid
     from climann.preparation import prepared_with_scalers
 
@@ -270,14 +270,18 @@ def evaluate_run(
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
-        if "persistence" in config.evaluation.baselines and is_regular(data.samples.layout.time.values):
-            predictions["persistence"] = persistence_prediction(truth)
         layout = data.samples.layout
+        left_out = {}
+        if "persistence" in config.evaluation.baselines:
+            if is_regular(layout.time.values):
+                predictions["persistence"] = persistence_prediction(truth)
+            else:
+                left_out["persistence"] = persistence_left_out_reason(1.0)
+        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                       season=season_name(layout.time.values), left_out=left_out)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files),
-            "splits": score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks),
-            "n_samples": {"all": int(np.isfinite(truth).sum())}, "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
         }
     else:
@@ -294,17 +298,12 @@ def evaluate_run(
 
 
 def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
-    import json
-
-    from climann.atomic import atomic_path
-
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
     write_predictions(output, destination / "predictions.nc", layout)
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(destination / "metrics.json", metrics, what="metrics file")
 
 
 def _evaluate_on_cluster(
@@ -334,15 +333,15 @@ def _evaluate_on_cluster(
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
         )
-    metrics, total = evaluated.metrics, evaluated.total
+    metrics = evaluated.metrics
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
-            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": {"all": int(total.samples[0])},
+            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
+            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
         }
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(destination / "metrics.json", metrics, what="metrics file")
     with atomic_path(destination / "report.md", what="report") as temporary:
         temporary.write_text(report_markdown(metrics, [], destination))
     return metrics

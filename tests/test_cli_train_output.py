@@ -3,6 +3,7 @@ saved config.toml reruns to bit-identical weights from the command line."""
 
 import numpy as np
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from climann.cli import app
@@ -67,3 +68,22 @@ def test_the_saved_config_reruns_to_bit_identical_weights(tiny_sample, tmp_path)
     assert len(a.weights) == 2
     for left, right in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(left, right)
+
+
+def table_lines(output):
+    return [line for line in output.splitlines() if line[:1] in ("┏", "┃", "┡", "│", "├", "└")]
+
+
+def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = train(tiny_sample, tmp_path / "run")
+    table = table_lines(result.stdout)
+    assert len(table) == 3 + 12 + 2 + 1 and max(cell_len(line) for line in table) <= 80  # borders, header, 3 splits × 4 models: no row wrapped
+    header = table[1]
+    assert "RMSE" in header and "skill" in header and "period" not in header
+    wide = runner.invoke(app, ["evaluate", str(tmp_path / "run"), "--wide"])
+    assert wide.exit_code == 0, wide.output
+    wide_table = table_lines(wide.stdout)
+    assert [cell.strip() for cell in wide_table[1].strip("┃").split("┃")] == [
+        "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "skill"]
+    assert len(wide_table) == len(table) and max(cell_len(line) for line in wide_table) > 80

@@ -48,21 +48,23 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
         for split in ("train", "val", "test"):
             block = predictions.where(predictions["split"] == split, drop=True)
             truth = block["tas"].values.astype(np.float64)
-            present = np.isfinite(truth)
-            for name in names:
-                present &= np.isfinite(block[name].values)
-            weights = np.broadcast_to(band_area[None, :, None], truth.shape)[present]
+            network = np.isfinite(truth) & np.isfinite(block["tas_pred"].values)
+            area = np.broadcast_to(band_area[None, :, None], truth.shape)
             for name, key in zip(names, ("model", "linear", "climatology", "persistence")):
+                present = network & np.isfinite(block[name].values)  # each model where it is defined
+                weights = area[present]
                 error = block[name].values[present] - truth[present]
                 mse = np.sum(weights * error**2) / np.sum(weights)
                 scores = metrics["splits"][split][key]
                 assert scores["mse"] == pytest.approx(mse, rel=1e-5), (split, key)
                 assert scores["bias"] == pytest.approx(np.sum(weights * error) / np.sum(weights), rel=1e-4, abs=1e-6)
-            assert present.sum() == metrics["n_samples"][split]
+                assert scores["n_samples"] == present.sum()
+            assert network.sum() == metrics["n_samples"][split]
             climatology_mse = metrics["splits"][split]["climatology"]["mse"]
             assert metrics["splits"][split]["model"]["skill_vs_climatology"] == pytest.approx(
                 1 - metrics["splits"][split]["model"]["mse"] / climatology_mse
             )
+    assert "notes" not in metrics  # persistence lacks only the first step, which needs no note
 
 
 def test_history_records_the_training_loss_per_epoch(finished_run):
