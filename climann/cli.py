@@ -148,8 +148,10 @@ def predict(
     Example: climann predict runs/demo --data other_scenario.nc --out predictions_other.nc
     """
     from climann.predict import predict_files
+    from climann.progress import warnings_on_stderr
 
-    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite)
+    with warnings_on_stderr():
+        result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} samples)")

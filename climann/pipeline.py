@@ -359,12 +359,23 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "features": list(data.samples.feature_names),
         "targets": [layout.target_name],
         "target_units": [layout.target_units],
+        "units": input_units(config, data.samples.feature_names, layout),
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
+
+
+def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
+    """The units ('' for none) of the target and of every variable the features are made
+    of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
+    ``predict`` checks new data against."""
+    data = config.data
+    names = [data.target, *feature_names, *data.predictors, *data.lags, *data.global_means, *data.regional_means,
+             *data.anomalies]
+    return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
 
 
 def grid_summary(layout: GridLayout) -> dict:

@@ -8,6 +8,7 @@ which is applied unchanged — never refitted on the new data.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +27,7 @@ from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
 from climann.outputs import EVALUATION_FILES, prepare_output_folder, refuse_existing
 
-#: Unambiguous conversions to the model's units: (data units, model units) → (scale, offset).
-UNIT_CONVERSIONS: dict[tuple[str, str], tuple[float, float]] = {
-    ("degC", "K"): (1.0, 273.15),
-    ("Celsius", "K"): (1.0, 273.15),
-    ("K", "degC"): (1.0, -273.15),
-    ("mm day-1", "kg m-2 s-1"): (1 / 86400, 0.0),
-    ("kg m-2 s-1", "mm day-1"): (86400.0, 0.0),
-}
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +40,19 @@ class TrainedRun:
     @property
     def target_units(self) -> str:
         return str(self.network.metadata.get("target_units", [""])[0])
+
+    def input_units(self) -> dict[str, str]:
+        """The units of the target and of the variables the features are made of, as
+        recorded at training; new data are converted to them. A model file written before
+        they were recorded gives only the target's, with a warning."""
+        recorded = self.network.metadata.get("units")
+        if recorded is not None:
+            return {str(name): str(units) for name, units in recorded.items()}
+        _log.warning(
+            "this run's model.npz predates the record of the predictors' units: only the target's units are checked "
+            "(retrain to check them all)"
+        )
+        return {self.config.data.target: self.target_units} if self.target_units else {}
 
 
 @dataclass(frozen=True)
@@ -75,24 +82,6 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     if missing:
         raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
     return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), Network.load(run_dir / "model.npz"))
-
-
-def _convert_units(dataset: xr.Dataset, target: str, model_units: str, notes: list[str]) -> xr.Dataset:
-    """The target in the model's units: unchanged, converted when unambiguous, else an error."""
-    if target not in dataset:
-        return dataset
-    units = str(dataset[target].attrs.get("units", ""))
-    if units == model_units or not units or not model_units:
-        return dataset
-    if (units, model_units) not in UNIT_CONVERSIONS:
-        raise ClimannError(
-            f"'{target}' is in {units} in the new data but the model predicts {model_units}; "
-            "convert the data first"
-        )
-    scale, offset = UNIT_CONVERSIONS[(units, model_units)]
-    notes.append(f"converted '{target}' from {units} to {model_units} (x·{scale:g} + {offset:g})")
-    converted = dataset[target] * scale + offset
-    return dataset.assign({target: converted.assign_attrs({**dataset[target].attrs, "units": model_units})})
 
 
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
@@ -155,9 +144,9 @@ def predict_files(
     Raises
     ------
     ClimannError
-        Not a run, missing files or features, units that differ without an unambiguous
-        conversion, field-mode runs (not yet supported here); ``out`` an input file, a
-        directory, or an existing file without ``overwrite``.
+        Not a run, missing files or features, units that do not convert to the model's
+        (:mod:`climann.data.units`), field-mode runs (not yet supported here); ``out`` an
+        input file, a directory, or an existing file without ``overwrite``.
     """
     from climann.pipeline import grid_summary
     from climann.preparation import open_selected, pointwise_source
@@ -173,9 +162,11 @@ def predict_files(
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={})
     config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
-    dataset = open_selected(config)
+    # Every variable in the model's units (converted with a warning, or refused): the
+    # predictions and the target in the output are then in the model's training units.
+    dataset = open_selected(config, units=run.input_units())
     had_target = config.data.target in dataset
-    dataset = _with_placeholder_target(_convert_units(dataset, config.data.target, run.target_units, notes), run)
+    dataset = _with_placeholder_target(dataset, run)
     source = pointwise_source(config, dataset, require_target=False)
     _check_features(source.feature_names, run, dataset)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
@@ -290,7 +281,8 @@ def evaluate_run(
     if compute is not None and uses_cluster(compute):
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
-    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other)
+    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
+                                 units=run.input_units() if other else None)
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
@@ -340,7 +332,7 @@ def _evaluate_on_cluster(
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
     with cluster_client(compute) as client:
-        source = pointwise_source(config, open_selected(config))
+        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None))
         if other:
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})

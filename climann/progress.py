@@ -372,3 +372,17 @@ def terminal_display(
 def batches_per_epoch(n_samples: int, batch_size: int) -> int:
     """Mini-batches in one pass over ``n_samples`` samples: ⌈n_samples / batch_size⌉."""
     return math.ceil(n_samples / batch_size)
+
+
+@contextlib.contextmanager
+def warnings_on_stderr() -> Iterator[None]:
+    """Print the ``climann`` log's warnings (only) on stderr as ``climann: warning: …`` while
+    the block runs: for the commands without a training display (``predict``, ``evaluate``)."""
+    logger = logging.getLogger(LOGGER_NAME)
+    handler = _DisplayHandler(PlainDisplay(verbosity=NORMAL))
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)

@@ -48,6 +48,9 @@ class GridLayout:
         With a split by dataset, the block (``train``, ``val``, ``test``) each time step was
         read for; the time axis is then the blocks' axes one after another and may repeat
         dates (two scenarios over the same years). Empty otherwise.
+    variable_units : dict of str to str
+        The ``units`` attribute of each data variable of the input ('' when it has none),
+        recorded in the model file so that new data can be checked against it.
     """
 
     time: Coordinate
@@ -62,6 +65,7 @@ class GridLayout:
     latitude_bounds: np.ndarray | None = None
     longitude_bounds: np.ndarray | None = None
     time_blocks: tuple[str, ...] = ()
+    variable_units: dict = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -14,6 +14,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
+from climann.data.masking import mask_invalid
 from climann.errors import ClimannError
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -69,11 +70,14 @@ def _open_group(files: Sequence[Path]) -> xr.Dataset:
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+    # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
+    # masks only _FillValue and missing_value); see climann.data.masking.
     try:
         if len(files) == 1:
-            return xr.open_dataset(files[0], chunks={}, decode_times=time_coder)
+            return mask_invalid(xr.open_dataset(files[0], chunks={}, decode_times=time_coder))
         return xr.open_mfdataset(
             files,
+            preprocess=mask_invalid,
             combine="by_coords",
             data_vars="minimal",
             coords="minimal",
