@@ -303,11 +303,12 @@ def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Seq
 
 def prepare_output_folder(
     folder: str | Path, names: Iterable[str], *, overwrite: bool, option: str = "--out",
-    inputs: Sequence[str | Path] = (),
+    inputs: Sequence[str | Path] = (), create: bool = True,
 ) -> Path:
-    """Before writing the files ``names`` into ``folder`` (created if missing): refuse a
-    file, an input of the command among them always, and existing files of those names
-    unless ``overwrite``. Nothing else in ``folder`` is touched.
+    """Before writing the files ``names`` into ``folder`` (created if missing, unless not
+    ``create``: a command that may still fail checks first and creates it when it writes):
+    refuse a file, an input of the command among them always, and existing files of those
+    names unless ``overwrite``. Nothing else in ``folder`` is touched.
 
     Raises
     ------
@@ -328,8 +329,20 @@ def prepare_output_folder(
             f"{option} {folder} already holds {_few(existing)}; choose another directory "
             "or pass --overwrite to replace them"
         )
+    if create:
+        create_folder(folder)
+    return folder
+
+
+def create_folder(folder: Path) -> None:
+    """``mkdir -p folder``.
+
+    Raises
+    ------
+    ClimannError
+        If it cannot be created.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None
-    return folder

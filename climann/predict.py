@@ -25,7 +25,7 @@ from climann.evaluation.predictions import predictions_dataset, write_prediction
 from climann.evaluation.metrics import score
 from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
-from climann.outputs import EVALUATION_FILES, prepare_output_folder, refuse_existing
+from climann.outputs import EVALUATION_FILES, create_folder, prepare_output_folder, refuse_existing
 
 _log = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def evaluate_run(
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
-        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths)
+        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
@@ -313,6 +313,7 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
+    create_folder(destination)
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
     write_predictions(output, destination / "predictions.nc", layout)
     write_json(destination / "metrics.json", metrics, what="metrics file")
@@ -338,6 +339,7 @@ def _evaluate_on_cluster(
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
         else:
             split = split_for(config, source.layout)
+        create_folder(destination)
         evaluated = evaluate_distributed(
             client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
