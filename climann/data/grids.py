@@ -164,6 +164,23 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     return _from_mapping(dataset, dims, mapping)
 
 
+def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:
+    """The (row, column) dimensions, the geographic grid (None on a regular grid) and the
+    grid mapping (None without one) of a dataset whose variables share one grid.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`geographic_grid`, or when the variables refer to several grid mappings.
+    """
+    dims = (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
+    names = grid_mapping_names(dataset)
+    if len(names) > 1:
+        raise ClimannError(f"the variables refer to several grid mappings ({', '.join(names)}); keep one")
+    mapping = Coordinate(names[0], np.array(0, np.int32), dict(dataset[names[0]].attrs)) if names else None
+    return dims, geographic_grid(dataset, dims, mapping), mapping
+
+
 def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, np.ndarray] | None:
     """The (row, column) dimensions and the true latitude and longitude of every cell, each
     shape (n_rows, n_columns), of a curvilinear, rotated-pole or projected grid; None for a
@@ -172,14 +189,9 @@ def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, 
     Raises
     ------
     ClimannError
-        As :func:`geographic_grid`, or when the variables refer to several grid mappings.
+        As :func:`horizontal_grid`.
     """
-    dims = (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
-    mappings = grid_mapping_names(dataset)
-    if len(mappings) > 1:
-        raise ClimannError(f"the variables refer to several grid mappings ({', '.join(mappings)}); keep one")
-    mapping = Coordinate(mappings[0], np.array(0), dict(dataset[mappings[0]].attrs)) if mappings else None
-    grid = geographic_grid(dataset, dims, mapping)
+    dims, grid, _ = horizontal_grid(dataset)
     if grid is None:
         return None
     return dims, np.asarray(grid.latitude.values), np.asarray(grid.longitude.values)

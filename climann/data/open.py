@@ -203,13 +203,18 @@ def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Datas
 
 
 def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
-    """Read the coordinates' bounds variables now, like the coordinates themselves: they are
-    small metadata (cell edges), and the data variables stay lazy. Read deliberately with
-    dask's synchronous scheduler, so that it is not counted as a data computation."""
+    """Read the coordinates' bounds variables (and 2-D latitude and longitude) now, like the
+    coordinates themselves: they are small metadata (cell edges), and the data variables stay
+    lazy. Read deliberately with dask's synchronous scheduler, so that it is not counted as a
+    data computation."""
     names = [
         str(variable.attrs["bounds"]) for variable in dataset.coords.values()
         if str(variable.attrs.get("bounds")) in dataset.variables
     ]
+    try:  # the 2-D latitude and longitude of a curvilinear grid are such metadata too
+        names += list(two_dimensional_coordinates(dataset) or ())
+    except ClimannError:
+        pass  # refused with its message where the grid is used
     if not names:
         return dataset
     with dask.config.set(scheduler="synchronous"):
