@@ -68,7 +68,8 @@ class GridLayout:
     source_files : tuple of str
         The input files.
     latitude_bounds, longitude_bounds : ndarray, shape (n, 2), optional
-        Cell edges in degrees, when the input has CF bounds.
+        Cell edges in degrees, when the input has CF bounds (of the rotated axes on a
+        rotated-pole grid).
     time_blocks : tuple of str
         With a split by dataset, the block (``train``, ``val``, ``test``) each time step was
         read for; the time axis is then the blocks' axes one after another and may repeat
@@ -100,6 +101,17 @@ class GridLayout:
     geographic: GeographicGrid | None = None
     grid_mapping: Coordinate | None = None
     index_dims: tuple[str, ...] = ()
+
+    @property
+    def is_rotated_pole(self) -> bool:
+        """Whether the rows and columns are the rotated latitude and longitude (degrees) of a
+        ``rotated_latitude_longitude`` grid mapping."""
+        return (
+            self.grid_mapping is not None
+            and self.grid_mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude"
+            and self.latitude.attrs.get("standard_name") == "grid_latitude"
+            and self.longitude.attrs.get("standard_name") == "grid_longitude"
+        )
 
     @property
     def is_curvilinear(self) -> bool:
@@ -164,11 +176,13 @@ class GridLayout:
         On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
         ∝ (sin φ₂ − sin φ₁)(λ₂ − λ₁). Without bounds, the area is taken ∝ cos φ at the centre
         (exact in the limit of small regular cells). Mean 1 keeps a weighted loss on the
-        same scale as an unweighted one. On a curvilinear grid the areas come from the 2-D
+        same scale as an unweighted one. On a rotated-pole grid the same formulas apply to the
+        rotated latitude and longitude (exact: the rotation keeps areas). On another curvilinear
+        or projected grid the areas come from the 2-D
         cell corners when the file has them (:func:`~climann.data.geometry.polygon_areas`),
         else from the centres and their spacing (:func:`~climann.data.geometry.centre_spacing_areas`).
         """
-        if self.geographic is not None:
+        if self.geographic is not None and not self.is_rotated_pole:
             area = self._curvilinear_cell_areas()
             return area / area.mean()
         if self.latitude_bounds is not None:
