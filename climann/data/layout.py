@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from climann.data.geometry import centre_spacing_areas, polygon_areas
+from climann.data.geometry import centre_spacing_areas, polygon_areas, wrapped_difference
 
 #: A coordinate along time naming the split block of each step when the blocks come from
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
@@ -191,7 +191,8 @@ class GridLayout:
         else:
             by_latitude = np.clip(np.cos(np.deg2rad(np.asarray(self.latitude.values, np.float64))), 0, None)
         if self.longitude_bounds is not None:
-            by_longitude = np.abs(self.longitude_bounds[:, 1] - self.longitude_bounds[:, 0])
+            # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
+            by_longitude = np.abs(wrapped_difference(self.longitude_bounds[:, 1], self.longitude_bounds[:, 0]))
         else:
             by_longitude = np.ones(len(self.longitude.values))
         area = np.outer(by_latitude, by_longitude)
