@@ -159,7 +159,8 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     axis.set_xlim(np.nanmin(grid.longitude), np.nanmax(grid.longitude))
     axis.set_ylim(np.nanmin(grid.latitude), np.nanmax(grid.latitude))  # north up, whatever the file's order
     draw_coastlines(axis, grid.longitude, grid.latitude)
-    axis.xaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(grid.longitude))))
+    # labels like "150°W" are wide: fewer of them along longitude
+    axis.xaxis.set_major_locator(MultipleLocator(_degree_step(1.6 * np.ptp(grid.longitude))))
     axis.yaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(grid.latitude))))
     axis.xaxis.set_major_formatter(FuncFormatter(_longitude_label))
     axis.yaxis.set_major_formatter(FuncFormatter(_latitude_label))
