@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import xarray as xr
+from cf_xarray.criteria import coordinate_criteria
 
 from climann.errors import ClimannError
 
@@ -198,3 +199,22 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
             f"{', '.join(map(str, dataset.coords)) or 'none'}"
         )
     return found
+
+
+def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with 2-D data variables that are latitudes or longitudes by CF
+    ``standard_name`` or ``units`` (``nav_lat`` in ``degrees_north``…) made coordinates: files
+    that do not name them in a ``coordinates`` attribute still have them, and they are never
+    features."""
+    names = []
+    for name, variable in dataset.data_vars.items():
+        if variable.ndim != 2:
+            continue
+        for kind in ("latitude", "longitude"):
+            criteria = coordinate_criteria[kind]
+            if variable.attrs.get("standard_name") in criteria["standard_name"] or str(
+                variable.attrs.get("units", "")
+            ) in criteria["units"]:
+                names.append(name)
+                break
+    return dataset.set_coords(names) if names else dataset

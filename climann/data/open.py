@@ -12,7 +12,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate, two_dimensional_coordinates
+from climann.data.coords import find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.errors import ClimannError
 
@@ -73,11 +73,11 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) ->
         if len(files) == 1:
             return xr.open_dataset(files[0], chunks={}, decode_times=time_coder)
         with xr.open_dataset(files[0], decode_times=False) as first:
-            reference = grid_coordinates(first)
+            reference = grid_coordinates(with_2d_coordinates(first))
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            return on_reference_grid(dataset, reference, labels=labels)
+            return on_reference_grid(with_2d_coordinates(dataset), reference, labels=labels)
 
         return xr.open_mfdataset(
             files,
@@ -148,7 +148,7 @@ def open_dataset(
         the same variable twice), or a rename does not apply.
     """
     groups = _rename_groups(files, rename or {})
-    datasets = [_renamed(_open_group(group), mapping, group) for group, mapping in groups]
+    datasets = [with_2d_coordinates(_renamed(_open_group(group), mapping, group)) for group, mapping in groups]
     if len(datasets) == 1:
         return _with_bounds_in_memory(datasets[0])
     reference = grid_coordinates(datasets[0])

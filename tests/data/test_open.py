@@ -174,3 +174,22 @@ def test_split_blocks_combine_within_the_tolerance_and_name_a_real_difference(wr
     moved = first.assign_coords(lon=first["lon"] + 1.0)
     with pytest.raises(ClimannError, match=r"lon differs by up to 1° between the train block and the val block"):
         concat_blocks([first, moved, first], ("train", "val", "test"))
+
+
+def test_2d_latitude_and_longitude_without_a_coordinates_attribute_become_coordinates(tmp_path):
+    import xarray as xr
+
+    dataset = xr.Dataset(
+        {"tos": (("time", "y", "x"), np.ones((2, 2, 3))),
+         "nav_lat": (("y", "x"), np.array([[0.0, 1, 2], [10, 11, 12]]), {"units": "degrees_north"}),
+         "nav_lon": (("y", "x"), np.array([[0.0, 10, 20], [1, 11, 21]]), {"standard_name": "longitude"})},
+        coords={"time": ("time", [0.0, 31.0], {"units": "days since 2000-01-01", "calendar": "noleap"})},
+    )
+    dataset.to_netcdf(tmp_path / "a.nc")
+    opened = open_dataset([tmp_path / "a.nc"])
+    assert {"nav_lat", "nav_lon"} <= set(opened.coords) and list(opened.data_vars) == ["tos"]
+    # and on several files, whose 2-D coordinates are compared like 1-D ones
+    later = dataset.assign_coords(time=dataset["time"] + 62)
+    later.assign(nav_lat=later["nav_lat"] + 0.5).to_netcdf(tmp_path / "b.nc")
+    with pytest.raises(ClimannError, match=r"nav_lat differs by up to 0\.5° between a\.nc and b\.nc"):
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
