@@ -8,7 +8,7 @@ which is applied unchanged — never refitted on the new data.
 from __future__ import annotations
 
 import dataclasses
-import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,16 +23,11 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
+from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
+from climann.outputs import EVALUATION_FILES, prepare_output_folder, refuse_existing
 
-#: Unambiguous conversions to the model's units: (data units, model units) → (scale, offset).
-UNIT_CONVERSIONS: dict[tuple[str, str], tuple[float, float]] = {
-    ("degC", "K"): (1.0, 273.15),
-    ("Celsius", "K"): (1.0, 273.15),
-    ("K", "degC"): (1.0, -273.15),
-    ("mm day-1", "kg m-2 s-1"): (1 / 86400, 0.0),
-    ("kg m-2 s-1", "mm day-1"): (86400.0, 0.0),
-}
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +40,19 @@ class TrainedRun:
     @property
     def target_units(self) -> str:
         return str(self.network.metadata.get("target_units", [""])[0])
+
+    def input_units(self) -> dict[str, str]:
+        """The units of the target and of the variables the features are made of, as
+        recorded at training; new data are converted to them. A model file written before
+        they were recorded gives only the target's, with a warning."""
+        recorded = self.network.metadata.get("units")
+        if recorded is not None:
+            return {str(name): str(units) for name, units in recorded.items()}
+        _log.warning(
+            "this run's model.npz predates the record of the predictors' units: only the target's units are checked "
+            "(retrain to check them all)"
+        )
+        return {self.config.data.target: self.target_units} if self.target_units else {}
 
 
 @dataclass(frozen=True)
@@ -66,28 +74,14 @@ def load_run(run_dir: str | Path) -> TrainedRun:
         If the directory is not a finished run.
     """
     run_dir = Path(run_dir)
+    if not run_dir.exists():
+        raise ClimannError(f"run directory {run_dir} does not exist; give a directory written by climann train")
+    if not run_dir.is_dir():
+        raise ClimannError(f"{run_dir} is a file, not a run directory; give a directory written by climann train")
     missing = [name for name in ("config.toml", "model.npz") if not (run_dir / name).is_file()]
     if missing:
         raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
     return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), Network.load(run_dir / "model.npz"))
-
-
-def _convert_units(dataset: xr.Dataset, target: str, model_units: str, notes: list[str]) -> xr.Dataset:
-    """The target in the model's units: unchanged, converted when unambiguous, else an error."""
-    if target not in dataset:
-        return dataset
-    units = str(dataset[target].attrs.get("units", ""))
-    if units == model_units or not units or not model_units:
-        return dataset
-    if (units, model_units) not in UNIT_CONVERSIONS:
-        raise ClimannError(
-            f"'{target}' is in {units} in the new data but the model predicts {model_units}; "
-            "convert the data first"
-        )
-    scale, offset = UNIT_CONVERSIONS[(units, model_units)]
-    notes.append(f"converted '{target}' from {units} to {model_units} (x·{scale:g} + {offset:g})")
-    converted = dataset[target] * scale + offset
-    return dataset.assign({target: converted.assign_attrs({**dataset[target].attrs, "units": model_units})})
 
 
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
@@ -120,7 +114,8 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 
 
 def predict_files(
-    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None
+    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
+    overwrite: bool = False,
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -138,6 +133,8 @@ def predict_files(
         A dask cluster (``scheduler`` or ``workers``) to predict on. With a cluster or a Zarr
         output, the predictions are computed and written chunk by chunk (never the whole
         output in memory); otherwise in memory, at once.
+    overwrite : bool
+        Replace an existing ``out`` (never one of the input files).
 
     Returns
     -------
@@ -147,8 +144,9 @@ def predict_files(
     Raises
     ------
     ClimannError
-        Not a run, missing files or features, units that differ without an unambiguous
-        conversion, field-mode runs (not yet supported here).
+        Not a run, missing files or features, units that do not convert to the model's
+        (:mod:`climann.data.units`), field-mode runs (not yet supported here); ``out`` an
+        input file, a directory, or an existing file without ``overwrite``.
     """
     from climann.pipeline import grid_summary
     from climann.preparation import open_selected, pointwise_source
@@ -160,12 +158,15 @@ def predict_files(
     if run.config.data.anomalies:
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
+    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={})
     config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
-    dataset = open_selected(config)
+    # Every variable in the model's units (converted with a warning, or refused): the
+    # predictions and the target in the output are then in the model's training units.
+    dataset = open_selected(config, units=run.input_units())
     had_target = config.data.target in dataset
-    dataset = _with_placeholder_target(_convert_units(dataset, config.data.target, run.target_units, notes), run)
+    dataset = _with_placeholder_target(dataset, run)
     source = pointwise_source(config, dataset, require_target=False)
     _check_features(source.feature_names, run, dataset)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
@@ -233,7 +234,7 @@ def _saved_scalers(run: TrainedRun):
 
 def evaluate_run(
     run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
-    compute: ComputeConfig | None = None,
+    compute: ComputeConfig | None = None, overwrite: bool = False,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -245,6 +246,9 @@ def evaluate_run(
     With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
     chunk by chunk on the workers (:mod:`climann.compute`); pointwise runs only.
 
+    An ``out`` other than the run directory is refused when it already holds one of those
+    files, unless ``overwrite``; an input file is never replaced.
+
     Returns
     -------
     dict
@@ -253,11 +257,12 @@ def evaluate_run(
     Raises
     ------
     ClimannError
-        As :func:`predict_files`, or ``--out`` missing for other data.
+        As :func:`predict_files`, or ``--out`` missing for other data, a file, or holding
+        those files without ``overwrite``.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction
-    from climann.evaluation.report import report_markdown
-    from climann.evaluation.scores import score_blocks
+    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
+    from climann.evaluation.report import write_report
+    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
     from climann.pipeline import evaluate, model_on_grid
     from climann.preparation import prepared_with_scalers
 
@@ -271,86 +276,81 @@ def evaluate_run(
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
+    if out is not None and Path(out).resolve() != Path(run_dir).resolve():
+        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths)
     if compute is not None and uses_cluster(compute):
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
-    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other)
+    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
+                                 units=run.input_units() if other else None)
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
-        if "persistence" in config.evaluation.baselines and is_regular(data.samples.layout.time.values):
-            predictions["persistence"] = persistence_prediction(truth)
         layout = data.samples.layout
+        left_out = {}
+        if "persistence" in config.evaluation.baselines:
+            if is_regular(layout.time.values):
+                predictions["persistence"] = persistence_prediction(truth)
+            else:
+                left_out["persistence"] = persistence_left_out_reason(1.0)
+        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                       season=season_name(layout.time.values), left_out=left_out)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files),
-            "splits": score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks),
-            "n_samples": {"all": int(np.isfinite(truth).sum())}, "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
         }
     else:
         evaluation = evaluate(config, data, run.network)
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
     destination = Path(out) if out else Path(run_dir)
-    destination.mkdir(parents=True, exist_ok=True)
     _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
-    from climann.atomic import atomic_path
-
-    with atomic_path(destination / "report.md", what="report") as temporary:
-        temporary.write_text(report_markdown(metrics, [], destination))
+    write_report(destination, metrics)
     return metrics
 
 
 def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
-    import json
-
-    from climann.atomic import atomic_path
-
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
     write_predictions(output, destination / "predictions.nc", layout)
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(destination / "metrics.json", metrics, what="metrics file")
 
 
 def _evaluate_on_cluster(
     run: TrainedRun, config: RunConfig, compute: ComputeConfig, destination: Path, *, other: bool, history: str
 ) -> dict:
     """:func:`evaluate_run` chunk by chunk on a dask cluster."""
-    from climann.atomic import atomic_path
     from climann.compute.chunks import chunk_blocks
     from climann.compute.cluster import cluster_client
     from climann.compute.run import evaluate_distributed
     from climann.data.splits import TimeSplit
-    from climann.evaluation.report import report_markdown
+    from climann.evaluation.report import write_report
     from climann.preparation import open_selected, pointwise_source, split_for
 
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
     with cluster_client(compute) as client:
-        source = pointwise_source(config, open_selected(config))
+        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None))
         if other:
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
         else:
             split = split_for(config, source.layout)
-        destination.mkdir(parents=True, exist_ok=True)
         evaluated = evaluate_distributed(
             client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
         )
-    metrics, total = evaluated.metrics, evaluated.total
+    metrics = evaluated.metrics
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
-            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": {"all": int(total.samples[0])},
+            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
+            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
         }
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
-    with atomic_path(destination / "report.md", what="report") as temporary:
-        temporary.write_text(report_markdown(metrics, [], destination))
+    write_json(destination / "metrics.json", metrics, what="metrics file")
+    write_report(destination, metrics)
     return metrics

@@ -8,6 +8,7 @@ Everything here turns ``[data]`` into arrays (or a lazy source for streaming); t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
 from climann.data.subset import subset_dataset
-from climann.data.variables import grid_layout, on_grid, require_variable
+from climann.data.units import convert_dataset, variable_units
+from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
 @dataclass(frozen=True)
@@ -82,20 +84,29 @@ def resolve_inputs(config: RunConfig) -> RunConfig:
     return dataclasses.replace(config, data=data)
 
 
-def _open_subset(config: RunConfig, files: tuple[str, ...]) -> xr.Dataset:
+def _open_subset(
+    config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = ""
+) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
-    variables ``<name>_global_mean`` and ``<name>_mean_<box>``."""
+    variables ``<name>_global_mean`` and ``<name>_mean_<box>``. Variables named in ``units``
+    are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
+    ``reference`` says where the units come from, for its messages)."""
     data = config.data
+    where = ", ".join(Path(f).name for f in files)
+    opened = open_dataset([Path(p) for p in files], rename=data.rename)
+    if units:
+        names = [Path(f).name for f in files]
+        described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
+        opened = convert_dataset(opened, units, where=described, reference=reference)
     whole_grid = subset_dataset(
-        open_dataset([Path(p) for p in files], rename=data.rename),
+        opened,
         select=data.select,
         time_range=data.time_range,
         months=data.months,
         seasons=data.seasons,
         time_stride=data.time_stride,
     )
-    where = ", ".join(Path(f).name for f in files)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
@@ -106,17 +117,38 @@ def _open_subset(config: RunConfig, files: tuple[str, ...]) -> xr.Dataset:
     return selected.assign(series)
 
 
-def open_selected(config: RunConfig) -> xr.Dataset:
+def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
     With ``split_files`` each block's files (plus ``paths``) are opened and subset on their
     own and concatenated along time in the order train, val, test; the coordinate
     :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
+    A variable whose units differ from those of the train block is converted to them (or
+    refused when not convertible).
+
+    Parameters
+    ----------
+    config : RunConfig
+    units : mapping of variable name to units string, optional
+        The units a trained model expects (from its model file): variables in other units
+        are converted to them, with a warning, or refused when not convertible.
+
+    Raises
+    ------
+    ClimannError
+        From the data layer, or units that do not convert.
     """
     data = config.data
+    model = "the model's training data"
     if not data.split_files:
-        return _open_subset(config, data.paths)
-    parts = [_open_subset(config, (*data.paths, *data.split_files[name])) for name in SPLIT_NAMES]
+        return _open_subset(config, data.paths, units, reference=model)
+    first = _open_subset(config, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model)
+    first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
+    parts = [first] + [
+        _open_subset(config, (*data.paths, *data.split_files[name]), first_units,
+                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model)
+        for name in SPLIT_NAMES[1:]
+    ]
     return concat_blocks(parts, SPLIT_NAMES)
 
 
@@ -161,17 +193,20 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
 
 
-def build_samples(config: RunConfig, source: PointwiseSource | None = None) -> PointwiseSamples | FieldSamples:
-    """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode."""
+def build_samples(
+    config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None
+) -> PointwiseSamples | FieldSamples:
+    """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode;
+    ``units`` as in :func:`open_selected`."""
     data = config.data
     if data.mode == "field":
-        dataset = open_selected(config)
+        dataset = open_selected(config, units=units)
         return build_field_samples(
             dataset, target=data.target, predictors=data.predictors, features=data.features,
             field_inputs=data.field_inputs, source_files=list(data.paths),
             area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
         )
-    return (source or pointwise_source(config, open_selected(config))).read_all()
+    return (source or pointwise_source(config, open_selected(config, units=units))).read_all()
 
 
 def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
@@ -211,7 +246,7 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
         scaled_target = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
         target_mask = samples.mask
     else:
-        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,))
+        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,), role="target")
         scaled_target, target_mask = target_scaler.transform(samples.target, dtype), None
     return PreparedData(
         samples=samples,
@@ -226,11 +261,13 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
 
 
 def prepared_with_scalers(
-    config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False
+    config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
+    units: Mapping[str, str] | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
-    given scalers — those of a trained model, never refitted on these data."""
-    samples = build_samples(config)
+    given scalers — those of a trained model, never refitted on these data — and with the
+    variables in the model's ``units`` (see :func:`open_selected`)."""
+    samples = build_samples(config, units=units)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
         split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})

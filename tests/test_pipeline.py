@@ -48,21 +48,23 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
         for split in ("train", "val", "test"):
             block = predictions.where(predictions["split"] == split, drop=True)
             truth = block["tas"].values.astype(np.float64)
-            present = np.isfinite(truth)
-            for name in names:
-                present &= np.isfinite(block[name].values)
-            weights = np.broadcast_to(band_area[None, :, None], truth.shape)[present]
+            network = np.isfinite(truth) & np.isfinite(block["tas_pred"].values)
+            area = np.broadcast_to(band_area[None, :, None], truth.shape)
             for name, key in zip(names, ("model", "linear", "climatology", "persistence")):
+                present = network & np.isfinite(block[name].values)  # each model where it is defined
+                weights = area[present]
                 error = block[name].values[present] - truth[present]
                 mse = np.sum(weights * error**2) / np.sum(weights)
                 scores = metrics["splits"][split][key]
                 assert scores["mse"] == pytest.approx(mse, rel=1e-5), (split, key)
                 assert scores["bias"] == pytest.approx(np.sum(weights * error) / np.sum(weights), rel=1e-4, abs=1e-6)
-            assert present.sum() == metrics["n_samples"][split]
+                assert scores["n_samples"] == present.sum()
+            assert network.sum() == metrics["n_samples"][split]
             climatology_mse = metrics["splits"][split]["climatology"]["mse"]
             assert metrics["splits"][split]["model"]["skill_vs_climatology"] == pytest.approx(
                 1 - metrics["splits"][split]["model"]["mse"] / climatology_mse
             )
+    assert "notes" not in metrics  # persistence lacks only the first step, which needs no note
 
 
 def test_history_records_the_training_loss_per_epoch(finished_run):
@@ -240,3 +242,97 @@ def test_provenance_records_inputs_versions_and_command(finished_run, tiny_sampl
         "path": str(tiny_sample.resolve()), "size": tiny_sample.stat().st_size,
         "sha256": hashlib.sha256(tiny_sample.read_bytes()).hexdigest(),
     }]
+
+
+def test_overwrite_replaces_only_the_runs_own_files_with_the_umasks_modes(finished_run, tiny_sample, tmp_path):
+    import os
+    import shutil
+
+    run_dir = tmp_path / "runs" / "tiny"
+    shutil.copytree(finished_run.run_dir, run_dir)
+    (run_dir / "ssp585").mkdir()  # climann evaluate --out runs/tiny/ssp585
+    (run_dir / "ssp585" / "metrics.json").write_text("{}")
+    (run_dir / "best_model.npz").write_bytes(b"an older diverged run's weights")
+    old_model = (run_dir / "model.npz").read_bytes()
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]},
+                           "training": {**TINY_TRAINING, "epochs": 1}, "evaluation": {"figures": False}})
+    previous = os.umask(0o022)
+    try:
+        run_training(config, run_dir=run_dir, overwrite=True)
+    finally:
+        os.umask(previous)
+    assert (run_dir / "model.npz").read_bytes() != old_model
+    assert Network.load(run_dir / "model.npz").layer_sizes[1] == 4
+    assert (run_dir / "ssp585" / "metrics.json").read_text() == "{}"
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted({*RUN_FILES, "ssp585"})  # no old figures
+    assert run_dir.stat().st_mode & 0o777 == 0o755 and (run_dir / "model.npz").stat().st_mode & 0o777 == 0o644
+    assert sorted(path.name for path in run_dir.parent.iterdir()) == ["tiny"]
+
+
+def test_a_new_run_directory_has_the_umasks_mode(finished_run):
+    assert finished_run.run_dir.stat().st_mode & 0o777 == 0o777 & ~_umask()
+    assert "![map test](figures/map_test.png)" in (finished_run.run_dir / "report.md").read_text()
+
+
+def _umask():
+    from climann.outputs import current_umask
+
+    return current_umask()
+
+
+def test_model_file_records_the_units_of_the_target_and_every_predictor(finished_run, tiny_sample):
+    meta = Network.load(finished_run.run_dir / "model.npz").metadata
+    with xr.open_dataset(tiny_sample) as source:
+        expected = {name: source[name].attrs["units"] for name in ("tas", "rsdt", "orog", "sftlf", "clt")}
+    assert meta["units"] == expected
+
+
+def _write_packed_sst(path, land):
+    """The valid_range case: packed int16 SST whose land is flagged only by -32768, outside
+    valid_range = [-300, 4000] (packed units); _FillValue -32767 is never used."""
+    import netCDF4
+
+    lat, lon, n = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0]), np.arange(0.0, 360.0, 45.0), 48
+    months = np.arange(n) % 12
+    rng = np.random.default_rng(5)
+    sst = (28 - 0.4 * np.abs(lat)[None, :, None]
+           + 3 * np.cos(2 * np.pi * months / 12)[:, None, None] * np.sign(lat)[None, :, None]
+           + rng.normal(0, 0.2, (n, lat.size, lon.size)))
+    packed = np.round(sst / 0.01).astype("i2")
+    packed[:, land] = -32768
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", n), ("lat", lat.size), ("lon", lon.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 1990-01-01", "365_day"
+        time[:] = 15 + 365 * (np.arange(n) // 12) + np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])[months]
+        nc.createVariable("lat", "f4", ("lat",))[:] = lat
+        nc.variables["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f4", ("lon",))[:] = lon
+        nc.variables["lon"].units = "degrees_east"
+        tos = nc.createVariable("tos", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
+        tos.set_auto_maskandscale(False)
+        tos.scale_factor, tos.add_offset = 0.01, 0.0
+        tos.valid_range = np.array([-300, 4000], dtype="i2")
+        tos.units = "degC"
+        tos[:] = packed
+    return path
+
+
+def test_values_outside_valid_range_are_missing_in_training_and_predictions(tmp_path):
+    land = np.zeros((6, 8), bool)
+    land[1:3, 2:4] = True
+    land[4, 6] = True
+    path = _write_packed_sst(tmp_path / "tos_valid_range.nc", land)
+    config = build_config({
+        "data": {"paths": [str(path)], "target": "tos", "predictors": [], "features": ["lat", "season"]},
+        "model": {"hidden": [4]}, "training": TINY_TRAINING, "evaluation": {"figures": False},
+    })
+    result = run_training(config, run_dir=tmp_path / "run")
+    with xr.open_dataset(result.run_dir / "predictions.nc") as predictions:
+        truth = predictions["tos"].transpose("time", "lat", "lon").values
+        predicted = predictions["tos_pred"].transpose("time", "lat", "lon").values
+    assert np.isnan(truth[:, land]).all() and np.isnan(predicted[:, land]).all()
+    assert np.isfinite(truth[:, ~land]).all() and np.isfinite(predicted[:, ~land]).all()
+    assert np.nanmin(truth) > -3.0  # no -327.68 °C land value trained on
+    assert "valid_range" not in predictions["tos"].attrs

@@ -1,5 +1,7 @@
 """`climann predict`: a trained run applied to new files."""
 
+import logging
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -42,14 +44,15 @@ def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     assert result.scores is None
 
 
-def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path):
+def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path, caplog):
     _, _, run_dir = trained
     other = write_sample_dataset(tmp_path / "coarse.nc", years=2, resolution=30.0, seed=4)
     with xr.open_dataset(other) as source:
         celsius = source.assign(tas=(source["tas"] - 273.15).assign_attrs({**source["tas"].attrs, "units": "degC"}))
         celsius.to_netcdf(tmp_path / "celsius.nc")
-    result = predict_files(run_dir, [str(tmp_path / "celsius.nc")], tmp_path / "out.nc")
-    assert any("converted 'tas' from degC to K" in note for note in result.notes)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / "celsius.nc")], tmp_path / "out.nc")
+    assert "'tas' in celsius.nc converted from degC to K" in caplog.text
     assert any("grid differs from the training grid (12×24 → 6×12)" in note for note in result.notes)
     with xr.open_dataset(result.path) as predictions:
         assert float(predictions["tas"].mean()) > 200  # in K
@@ -59,7 +62,7 @@ def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path):
     ("change", "message"),
     [
         pytest.param(lambda d: d.drop_vars("clt"), "variable 'clt' not in changed.nc; available: tas, rsdt", id="missing-feature"),
-        pytest.param(lambda d: d.assign(tas=d["tas"].assign_attrs(units="furlongs")), "in furlongs .* the model predicts K", id="units"),
+        pytest.param(lambda d: d.assign(tas=d["tas"].assign_attrs(units="furlongs")), "'tas' is in 'furlongs' in changed.nc but in 'K' in the model's training data", id="units"),
     ],
 )
 def test_bad_prediction_inputs(trained, tmp_path, change, message):
@@ -101,10 +104,149 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
     band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
     with xr.open_dataset(run_dir / "predictions.nc") as predictions:
         truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
-        present = np.isfinite(truth) & np.isfinite(predicted)
-        present[0] = False  # persistence has no value at the first step: nobody is scored there
+        present = np.isfinite(truth) & np.isfinite(predicted)  # the network: every value it predicts
         weights = np.broadcast_to(band[None, :, None], truth.shape)[present]
         hand = np.sum(weights * (predicted[present] - truth[present]) ** 2) / weights.sum()
     assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+    assert metrics["n_samples"] == {"all": present.sum()} and metrics["splits"]["all"]["model"]["n_samples"] == present.sum()
+    # persistence has no value at the first step (nothing before it): scored on the others
+    assert metrics["splits"]["all"]["persistence"]["n_samples"] == present[1:].sum()
+    assert "notes" not in metrics
     with pytest.raises(ClimannError, match="needs --out DIR"):
         evaluate_run(run_dir, [str(sample)])
+
+
+# The units_celsius case: one temperature field written in K and in Celsius as real
+# products spell it; a model trained on the K file must predict the same from any of them.
+UNITS_LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
+UNITS_LON = np.arange(0.0, 360.0, 45.0)
+
+
+def _write_temperatures(path, tas_units, ts_units, *, drop_ts_units=False):
+    """tas (target) and ts (predictor), each in K or shifted by -273.15 when in Celsius."""
+    import cftime
+
+    rng = np.random.default_rng(17)
+    n = 48
+    months = np.arange(n) % 12
+    ts = (287 - 0.4 * np.abs(UNITS_LAT)[None, :, None]
+          + 6 * np.cos(2 * np.pi * months / 12)[:, None, None] * np.sign(UNITS_LAT)[None, :, None]
+          + rng.normal(0, 1.0, (n, UNITS_LAT.size, UNITS_LON.size)))
+    tas = ts - 2.0 + 0.02 * (ts - 280) ** 2 + rng.normal(0, 0.1, ts.shape)
+    shift = {"K": 0.0}
+
+    def field(values, units, *, with_units=True):
+        return (("time", "lat", "lon"), (values - shift.get(units, 273.15)).astype(np.float32),
+                {"units": units} if with_units else {})
+
+    times = [cftime.DatetimeNoLeap(2000 + i // 12, i % 12 + 1, 15) for i in range(n)]
+    dataset = xr.Dataset(
+        {"tas": field(tas, tas_units), "ts": field(ts, ts_units, with_units=not drop_ts_units)},
+        coords={"time": times, "lat": ("lat", UNITS_LAT, {"units": "degrees_north"}),
+                "lon": ("lon", UNITS_LON, {"units": "degrees_east"})},
+    )
+    dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained_in_kelvin(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("units")
+    train = _write_temperatures(folder / "train_K.nc", "K", "K")
+    config = build_config({
+        "data": {"paths": [str(train)], "target": "tas", "predictors": ["ts"], "features": ["lat", "season"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=folder / "run").run_dir
+    reference = predict_files(run_dir, [str(train)], folder / "reference.nc").path
+    with xr.open_dataset(reference) as predictions:
+        return folder, run_dir, predictions.load()
+
+
+@pytest.mark.parametrize(
+    ("tas_units", "ts_units", "converted"),
+    [
+        pytest.param("degC", "K", ["tas"], id="tas-degC"),
+        pytest.param("degree_Celsius", "K", ["tas"], id="tas-degree_Celsius"),
+        pytest.param("degrees C", "K", ["tas"], id="tas-degrees-C"),
+        pytest.param("K", "degC", ["ts"], id="predictor-degC"),
+        pytest.param("Celsius", "Celsius", ["tas", "ts"], id="eobs-Celsius"),
+    ],
+)
+def test_temperatures_in_celsius_predict_as_in_kelvin(trained_in_kelvin, tmp_path, caplog, tas_units, ts_units, converted):
+    folder, run_dir, reference = trained_in_kelvin
+    path = _write_temperatures(tmp_path / "new.nc", tas_units, ts_units)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(path)], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as predictions:
+        # the predictor's conversion costs float32 rounding of values near 300 (~3e-5 K)
+        np.testing.assert_allclose(predictions["tas_pred"].values, reference["tas_pred"].values, rtol=0, atol=1e-4)
+        np.testing.assert_allclose(predictions["tas"].values, reference["tas"].values, rtol=0, atol=1e-4)
+        assert predictions["tas_pred"].attrs["units"] == "K" and predictions["tas"].attrs["units"] == "K"
+    units = {"tas": tas_units, "ts": ts_units}
+    for name in converted:
+        assert f"'{name}' in new.nc converted from {units[name]} to K" in caplog.text
+
+
+def test_evaluate_on_other_data_converts_their_units(trained_in_kelvin, tmp_path):
+    from climann.predict import evaluate_run
+
+    folder, run_dir, _ = trained_in_kelvin
+    kelvin = evaluate_run(run_dir, [str(folder / "train_K.nc")], tmp_path / "kelvin")
+    celsius = evaluate_run(run_dir, [str(_write_temperatures(tmp_path / "c.nc", "degC", "degC"))], tmp_path / "celsius")
+    assert celsius["splits"]["all"]["model"]["mse"] == pytest.approx(kelvin["splits"]["all"]["model"]["mse"], rel=1e-4)
+
+
+def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in_kelvin, tmp_path):
+    import subprocess
+    import sys
+
+    _, run_dir, _ = trained_in_kelvin
+    path = _write_temperatures(tmp_path / "metres.nc", "K", "m")
+    code = "from climann.cli import main; main()"
+    for command in (["predict", str(run_dir), "--data", str(path), "--out", str(tmp_path / "out.nc")],
+                    ["evaluate", str(run_dir), "--data", str(path), "--out", str(tmp_path / "scores")]):
+        result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            "climann: error: 'ts' is in 'm' in metres.nc but in 'K' in the model's training data, and 'm' does not "
+            "convert to 'K'; give 'ts' in K (or a convertible unit) or check that it is the same quantity"
+        ]
+    assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
+
+
+def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path):
+    import subprocess
+    import sys
+
+    _, run_dir, reference = trained_in_kelvin
+    path = _write_temperatures(tmp_path / "bare.nc", "K", "K", drop_ts_units=True)
+    code = "from climann.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code, "predict", str(run_dir), "--data", str(path), "--out",
+                             str(tmp_path / "out.nc")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert ("climann: warning: 'ts' has no units in bare.nc (the model's training data has 'K'): its units are not "
+            "checked") in result.stderr.splitlines()
+    with xr.open_dataset(tmp_path / "out.nc") as predictions:
+        np.testing.assert_array_equal(predictions["tas_pred"].values, reference["tas_pred"].values)
+
+
+def test_a_model_file_without_recorded_units_still_predicts_with_a_warning(trained_in_kelvin, tmp_path, caplog):
+    import shutil
+
+    from climann.model import Network
+
+    folder, run_dir, reference = trained_in_kelvin
+    old_run = tmp_path / "old_run"
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    old_metadata = {key: value for key, value in network.metadata.items() if key != "units"}
+    (old_run / "model.npz").unlink()
+    network.save(old_run / "model.npz", metadata=old_metadata)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(old_run, [str(_write_temperatures(tmp_path / "c.nc", "degC", "K"))], tmp_path / "out.nc")
+    assert "predates the record of the predictors' units" in caplog.text
+    assert "'tas' in c.nc converted from degC to K" in caplog.text  # the target's units were recorded before
+    with xr.open_dataset(result.path) as predictions:
+        np.testing.assert_allclose(predictions["tas_pred"].values, reference["tas_pred"].values, rtol=0, atol=1e-4)

@@ -107,3 +107,30 @@ def test_a_block_outside_the_selected_period_is_refused(write_grid, scenarios):
     config = dataclasses.replace(config, data=dataclasses.replace(config.data, split_files=blocks))
     with pytest.raises(ClimannError, match="2001"):
         prepare_data(config)
+
+
+def _rewrite_tas(path, units, shift):
+    with xr.open_dataset(path) as source:
+        dataset = source.load()
+    dataset["tas"] = (dataset["tas"] - shift).assign_attrs({**dataset["tas"].attrs, "units": units})
+    dataset.to_netcdf(path)
+
+
+def test_a_block_in_other_units_is_converted_to_the_training_blocks_units(scenarios, caplog):
+    import logging
+
+    _rewrite_tas(scenarios["ssp2"], "degC", 273.15)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(resolve_inputs(split_config(scenarios)))
+    assert "'tas' in ssp2_2000-2002.nc converted from degC to K, the units of the train block" in caplog.text
+    val = data.sample_masks["val"]
+    expected = grid_dataset(seed=1)["tas"].values.reshape(-1)  # the val block's field, in K
+    np.testing.assert_allclose(data.samples.target[val, 0], expected[data.samples.flat_index[val] % expected.size],
+                               rtol=0, atol=1e-4)
+    assert data.samples.layout.target_units == "K"
+
+
+def test_a_block_in_units_that_do_not_convert_is_refused(scenarios):
+    _rewrite_tas(scenarios["ssp5"], "m", 0.0)
+    with pytest.raises(ClimannError, match="'tas' is in 'm' in ssp5_2000-2002.nc but in 'K' in the train block"):
+        prepare_data(resolve_inputs(split_config(scenarios)))

@@ -66,8 +66,9 @@ def describe(paths: Sequence[str]) -> str:
 
 
 def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float]:
-    """Fraction of missing values (NaN after decoding ``_FillValue``/``missing_value``) of each
-    variable, all computed in one pass over the data.
+    """Fraction of missing values of each variable (NaN after decoding ``_FillValue``,
+    ``missing_value`` and the valid range, see :mod:`climann.data.masking`), all computed in
+    one pass over the data.
 
     Returns
     -------

@@ -84,6 +84,9 @@ class GridLayout:
     index_dims : tuple of str
         Row or column dimensions without a coordinate variable in the file (their values
         are 0, 1, …); they are not written back as coordinates.
+    variable_units : dict of str to str
+        The ``units`` attribute of each data variable of the input ('' when it has none),
+        recorded in the model file so that new data can be checked against it.
     """
 
     time: Coordinate
@@ -132,6 +135,7 @@ class GridLayout:
             indexing="ij",
         )
         return latitude, longitude
+    variable_units: dict = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
+from climann.data.masking import mask_invalid
 from climann.errors import ClimannError
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -69,15 +71,17 @@ def _open_group(files: Sequence[Path]) -> xr.Dataset:
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+    # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
+    # masks only _FillValue and missing_value); see climann.data.masking.
     try:
         if len(files) == 1:
-            return xr.open_dataset(files[0], chunks={}, decode_times=time_coder)
+            return mask_invalid(xr.open_dataset(files[0], chunks={}, decode_times=time_coder))
         with xr.open_dataset(files[0], decode_times=False) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            return on_reference_grid(with_2d_coordinates(dataset), reference, labels=labels)
+            return on_reference_grid(with_2d_coordinates(mask_invalid(dataset)), reference, labels=labels)
 
         return xr.open_mfdataset(
             files,
@@ -232,7 +236,27 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
         return duplicated
     if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
+    unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
+    if unreadable is not None:
+        return f"{unreadable} is not a readable NetCDF file (truncated or another format)"
     return f"cannot open {names} as NetCDF: {reason}"
+
+
+# What the backends say of a file that is not NetCDF (or GRIB) or is cut short.
+_UNREADABLE = re.compile(r"did not find a match in any of xarray|HDF error|NetCDF: |not a valid NetCDF|"
+                         r"file format|is not a valid|unexpected end|truncated", re.IGNORECASE)
+
+
+def _unreadable_file(files: Sequence[Path]) -> Path | None:
+    """The first of ``files`` that does not open on its own (the only one, if one)."""
+    if len(files) == 1:
+        return files[0]
+    for path in files:
+        try:
+            xr.open_dataset(path, decode_times=False, chunks={}).close()
+        except Exception:  # noqa: BLE001 — any failure makes it the unreadable one
+            return path
+    return None
 
 
 def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:

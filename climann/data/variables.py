@@ -15,6 +15,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
+from climann.data.units import variable_units
 from climann.errors import ClimannError
 
 
@@ -137,4 +138,5 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
             tuple(str(label) for label in dataset[SPLIT_BLOCK_COORDINATE].values)
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
         ),
+        variable_units=variable_units(dataset, data_variable_names(dataset)),
     )

@@ -62,3 +62,23 @@ def test_arrays_from_memory_are_split_into_chunks(client):
     assert chunked.rows == [4, 3, 3] and chunked.weighted
     np.testing.assert_array_equal(client.compute(chunked.as_array()).result(), np.hstack([X, y, np.ones((10, 1))]))
     chunked.release()
+
+
+def test_workers_read_the_files_with_values_outside_the_valid_range_masked(client, tmp_path):
+    """The workers open the files themselves (from the source's description): they must see
+    the same masked values as this process."""
+    from climann.compute.chunks import read_samples
+    from climann.config import build_config
+    from tests.test_pipeline import _write_packed_sst
+
+    land = np.zeros((6, 8), bool)
+    land[1:3, 2:4] = True
+    path = _write_packed_sst(tmp_path / "tos.nc", land)
+    config = resolve_inputs(build_config({"data": {"paths": [str(path)], "target": "tos", "predictors": [],
+                                                   "features": ["lat"]}}))
+    source = pointwise_source(config, open_selected(config))
+    here = read_samples(source, 0, source.n_time)
+    there = client.submit(read_samples, source, 0, source.n_time, pure=False).result()
+    assert there.flat_index.size == here.flat_index.size == source.n_time * (land.size - land.sum())
+    np.testing.assert_array_equal(there.target, here.target)
+    assert there.target.min() > -3.0

@@ -1,0 +1,121 @@
+"""CF valid ranges: values outside ``valid_min``, ``valid_max`` or ``valid_range`` are missing.
+
+xarray masks ``_FillValue`` and ``missing_value`` when it opens a file but leaves the valid
+range alone (pydata/xarray#8359), so a product that flags land only by a value outside its
+``valid_range`` would be read as data. The rules applied here (CF-1.8 §2.5.1 and §8.1, the
+NetCDF User Guide's attribute conventions):
+
+- a value below ``valid_min`` or above ``valid_max`` is missing; ``valid_range = [min, max]``
+  gives both (and wins when both forms are present, as the NUG says they must not be);
+- for packed data (``scale_factor`` / ``add_offset``) the limits are in the packed (stored)
+  units and are checked before unpacking — unless their type is that of ``scale_factor`` /
+  ``add_offset`` (the unpacked type) rather than the stored type, in which case they are in
+  unpacked units (NUG; netCDF-Java reads them the same way).
+
+Checking a packed value ``p`` against packed limits equals checking the unpacked value
+``p · scale_factor + add_offset`` against the limits unpacked with the same arithmetic (the
+map is monotonic), so the mask is applied to the values xarray decoded, lazily.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from climann.errors import ClimannError
+
+#: Attributes that define the valid values; dropped once applied (they would be wrong in
+#: another unit or packing, e.g. when copied to an output file).
+VALID_RANGE_ATTRIBUTES = ("valid_range", "valid_min", "valid_max")
+
+
+def _unpacked_type(encoding: dict) -> np.dtype | None:
+    """The type of ``scale_factor``/``add_offset`` (the unpacked type), None if not packed."""
+    packing = [encoding[key] for key in ("scale_factor", "add_offset") if key in encoding]
+    return np.result_type(*[np.asarray(value).dtype for value in packing]) if packing else None
+
+
+def _unpacked(limit: np.ndarray, encoding: dict, dtype: np.dtype) -> np.ndarray:
+    """Packed limits unpacked exactly as xarray unpacks the data (the same operations in
+    the same order and type: in ``dtype``, times ``scale_factor``, plus ``add_offset``)."""
+    values = np.array(limit).astype(dtype)
+    if "scale_factor" in encoding:
+        values *= encoding["scale_factor"]
+    if "add_offset" in encoding:
+        values += encoding["add_offset"]
+    return values
+
+
+def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
+    """The valid minimum and maximum of a decoded variable, in its decoded (unpacked) units.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened by xarray (``mask_and_scale``): packing in ``encoding``, the valid range
+        still in ``attrs``.
+
+    Returns
+    -------
+    (float, float) or None
+        ``-inf`` or ``inf`` for a side without a limit; None when no limit is given.
+    """
+    attrs = variable.attrs
+    if "valid_range" in attrs and np.asarray(attrs["valid_range"]).size == 2:
+        given = list(np.asarray(attrs["valid_range"]).reshape(2))
+    elif "valid_min" in attrs or "valid_max" in attrs:
+        given = [attrs.get("valid_min"), attrs.get("valid_max")]
+    else:
+        return None
+    encoding, unpacked_type = variable.encoding, _unpacked_type(variable.encoding)
+    present = [np.asarray(limit) for limit in given if limit is not None]
+    in_unpacked_units = unpacked_type is None or all(
+        limit.dtype == unpacked_type != encoding.get("dtype") for limit in present
+    )
+    ends = np.array([-np.inf if given[0] is None else float(given[0]), np.inf if given[1] is None else float(given[1])])
+    if not in_unpacked_units:
+        ends = _unpacked(ends, encoding, variable.dtype)
+    low, high = np.sort(ends.astype(np.float64))  # a negative scale_factor swaps the ends
+    return float(low), float(high)
+
+
+def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with values outside each data variable's valid range set to NaN.
+
+    Lazy: dask-backed variables stay dask-backed. Coordinates are left as they are. The
+    valid-range attributes of the masked variables are dropped (see
+    :data:`VALID_RANGE_ATTRIBUTES`); a variable without them is returned unchanged.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened by xarray (each variable's ``encoding`` is that file's packing).
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    ClimannError
+        If a valid-range attribute is not numeric.
+    """
+    masked = {}
+    for name, variable in dataset.data_vars.items():
+        if not np.issubdtype(variable.dtype, np.number):
+            continue
+        try:
+            limits = valid_limits(variable)
+        except (TypeError, ValueError):
+            given = {key: variable.attrs[key] for key in VALID_RANGE_ATTRIBUTES if key in variable.attrs}
+            raise ClimannError(
+                f"'{name}' has valid-range attributes that are not numbers ({given}); correct them in the file"
+            ) from None
+        if limits is None:
+            continue
+        low, high = limits
+        attrs = {key: value for key, value in variable.attrs.items() if key not in VALID_RANGE_ATTRIBUTES}
+        kept = variable.where((variable >= low) & (variable <= high))
+        kept.attrs, kept.encoding = attrs, dict(variable.encoding)
+        masked[name] = kept
+    return dataset.assign(masked) if masked else dataset

@@ -1,0 +1,225 @@
+"""Units of variables: read with pint and cf_xarray's UDUNITS registry, converted when convertible.
+
+The units strings are those of the files' ``units`` attributes (UDUNITS syntax: ``K``,
+``degC``, ``degree_Celsius``, ``hPa``, ``kg m-2 s-1``, ``mm day-1``, ``%``, ``1``). Every
+conversion the registry knows is affine, ``new = scale · old + offset`` (an offset only
+for temperatures on the Celsius or Fahrenheit scales), so a conversion is two numbers and
+stays lazy on dask-backed data.
+
+Two additions to the registry, both documented where they act:
+
+- :func:`normalised_units` rewrites a few spellings of temperature scales that real files
+  use but the registry misreads: ``degrees C`` and ``deg C`` would parse as *angle degrees
+  times a Celsius interval* (a factor π/180), ``degrees_C`` and ``Kelvin`` not at all.
+- A length (rate) and a mass per area (rate) — ``mm day-1`` and ``kg m-2 s-1`` — differ by
+  a density. For water quantities (precipitation, rain, snowfall, evaporation, runoff,
+  CF's ``lwe_`` names) they are converted with the density of liquid water,
+  :data:`WATER_DENSITY`, and the note says so; for anything else (e.g. snow depth against
+  snow water equivalent, where the density is not that of water) they are refused.
+
+Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
+(https://cf-xarray.readthedocs.io/en/latest/units.html), pint.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import xarray as xr
+
+from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+#: Liquid water density (kg m-3) used to turn a water depth into a mass per area.
+WATER_DENSITY = 1000.0
+
+#: "degrees C", "deg_C", "Degrees Celsius", "degree K", "Kelvin", … (any case): the scale.
+_TEMPERATURE_SPELLING = re.compile(
+    r"(?:deg(?:ree)?s?[\s_]*)?(?P<scale>celsius|centigrade|kelvin|fahrenheit)|deg(?:ree)?s?[\s_]*(?P<letter>[ckf])",
+    re.IGNORECASE,
+)
+_TEMPERATURE_SCALES = {
+    "celsius": "degC", "centigrade": "degC", "c": "degC",
+    "kelvin": "K", "k": "K",
+    "fahrenheit": "degF", "f": "degF",
+}
+
+#: Names of water quantities (standard_name, long_name or variable name) whose depth and
+#: mass per area convert with :data:`WATER_DENSITY`.
+_WATER_QUANTITY = re.compile(r"precip|rain|snowfall|lwe_|evapo|runoff", re.IGNORECASE)
+_WATER_VARIABLE_NAMES = {"pr", "prc", "prsn", "tp", "rr", "evspsbl", "mrro"}
+
+
+def normalised_units(text: str) -> str:
+    """The units string with a spelling of a temperature scale the registry misreads
+    (``degrees C``, ``deg C``, ``degrees_C``, ``Degrees Celsius``, ``degree K``, ``Kelvin``)
+    rewritten as ``degC``, ``K`` or ``degF``; other strings stripped of surrounding blanks.
+
+    Examples
+    --------
+    >>> normalised_units("degrees C"), normalised_units("K")
+    ('degC', 'K')
+    """
+    stripped = str(text).strip()
+    match = _TEMPERATURE_SPELLING.fullmatch(stripped)
+    if match:
+        return _TEMPERATURE_SCALES[(match.group("scale") or match.group("letter")).lower()]
+    return stripped
+
+
+def parse_units(text: str, *, variable: str):
+    """The pint unit of a units string (cf_xarray's UDUNITS registry, after
+    :func:`normalised_units`).
+
+    Raises
+    ------
+    ClimannError
+        If the string is not UDUNITS syntax, or mixes angle degrees with a temperature
+        (``degrees K``-like spellings that cannot be read safely).
+    """
+    import pint
+    import pint.util
+    from cf_xarray.units import units
+
+    try:
+        unit = units.Unit(normalised_units(text))
+    except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        raise ClimannError(
+            f"cannot read the units '{text}' of '{variable}': expected UDUNITS units such as K, degC, hPa, "
+            "kg m-2 s-1; correct the units attribute of the file"
+        ) from None
+    parts = dict(pint.util.to_units_container(unit))
+    if "[temperature]" in unit.dimensionality and len(parts) > 1 and any(units.Unit(p).dimensionless for p in parts):
+        raise ClimannError(
+            f"the units '{text}' of '{variable}' mix an angle or a number with a temperature; "
+            "correct the units attribute of the file (e.g. K or degC)"
+        )
+    return unit
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """``new = scale · old + offset``; ``assumption`` says what else the conversion needed."""
+
+    scale: float
+    offset: float
+    assumption: str = ""
+
+    @property
+    def is_identity(self) -> bool:
+        return self.scale == 1.0 and self.offset == 0.0
+
+
+def is_water_quantity(name: str, attrs: Mapping) -> bool:
+    """Whether a variable is a water amount or flux (precipitation, evaporation, runoff …),
+    judged by its name, ``standard_name`` or ``long_name``."""
+    described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(described))
+
+
+def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = None) -> Conversion | None:
+    """How to convert values of ``variable`` from ``units`` to ``to``; None if not convertible.
+
+    Affine: ``offset`` is the value 0 in ``units`` expressed in ``to`` and ``scale`` the
+    change of one unit, both computed by pint. Depth and mass per area of a water quantity
+    (see :func:`is_water_quantity`) convert with :data:`WATER_DENSITY`.
+
+    Raises
+    ------
+    ClimannError
+        If a units string cannot be read (:func:`parse_units`).
+    """
+    from cf_xarray.units import units as registry
+
+    source, destination = parse_units(units, variable=variable), parse_units(to, variable=variable)
+    if source.is_compatible_with(destination):
+        offset = float(registry.Quantity(0.0, source).to(destination).magnitude)
+        scale = float(registry.Quantity(1.0, source).to(destination).magnitude) - offset
+        return Conversion(scale, offset)
+    if not is_water_quantity(variable, attrs or {}):
+        return None
+    density = registry.Quantity(WATER_DENSITY, "kg m-3")
+    assumption = f"with the density of liquid water, {WATER_DENSITY:g} kg m-3"
+    for converted in (registry.Quantity(1.0, source) * density, registry.Quantity(1.0, source) / density):
+        if converted.is_compatible_with(destination):
+            return Conversion(float(converted.to(destination).magnitude), 0.0, assumption)
+    return None
+
+
+def _present(units: object) -> bool:
+    return units is not None and str(units).strip() != ""
+
+
+def convert_variable(
+    variable: xr.DataArray, to: str, *, name: str, where: str, reference: str
+) -> xr.DataArray:
+    """The variable in units ``to`` (lazily), with a warning when converted.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        Its ``units`` attribute is the units it is in.
+    to : str
+        The units wanted ('' when the reference has none).
+    name : str
+        The variable's name, for the messages.
+    where, reference : str
+        Where the variable comes from (``"new.nc"``) and where ``to`` comes from (``"the
+        model's training data"``), for the messages.
+
+    Returns
+    -------
+    xarray.DataArray
+        Unchanged when either side has no units (with a warning: nothing can be checked)
+        or when both are the same string; relabelled ``to`` when both are the same unit
+        spelled otherwise; else ``scale · values + offset`` with ``units = to``.
+
+    Raises
+    ------
+    ClimannError
+        If the units are not convertible (naming the variable and both units) or unreadable.
+    """
+    units = variable.attrs.get("units")
+    if not _present(units) and not _present(to):
+        return variable
+    if not _present(units) or not _present(to):
+        missing, other = (where, f"{reference} has '{to}'") if _present(to) else (reference, f"{where} has '{units}'")
+        _log.warning("'%s' has no units in %s (%s): its units are not checked", name, missing, other)
+        return variable
+    if str(units).strip() == str(to).strip():
+        return variable  # identical strings: nothing to convert, even if the registry cannot read them
+    found = conversion(str(units), to, variable=name, attrs=variable.attrs)
+    if found is None:
+        raise ClimannError(
+            f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
+            f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
+        )
+    relabelled = {**variable.attrs, "units": to}
+    if found.is_identity:
+        return variable.assign_attrs(relabelled)
+    converted = variable * found.scale + found.offset
+    if variable.dtype.kind == "f":
+        converted = converted.astype(variable.dtype)
+    extra = f", {found.assumption}" if found.assumption else ""
+    _log.warning("'%s' in %s converted from %s to %s, the units of %s%s", name, where, units, to, reference, extra)
+    converted.attrs, converted.encoding = relabelled, dict(variable.encoding)
+    return converted
+
+
+def convert_dataset(dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str) -> xr.Dataset:
+    """The dataset with each variable named in ``units`` (and present) in those units,
+    as :func:`convert_variable` does."""
+    converted = {
+        name: convert_variable(dataset[name], to, name=name, where=where, reference=reference)
+        for name, to in units.items() if name in dataset.data_vars
+    }
+    return dataset.assign(converted) if converted else dataset
+
+
+def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
+    """Each named variable's ``units`` attribute ('' when it has none)."""
+    return {name: str(dataset[name].attrs.get("units", "")).strip() for name in names if name in dataset.variables}

@@ -1,0 +1,147 @@
+"""CF valid ranges applied where files are opened (climann/data/masking.py via open_dataset)."""
+
+from __future__ import annotations
+
+import dask
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.info import describe, missing_fractions
+from climann.data.masking import VALID_RANGE_ATTRIBUTES
+from climann.data.open import open_dataset
+
+LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
+LON = np.arange(0.0, 360.0, 45.0)
+N_TIME = 24
+
+
+def _land() -> np.ndarray:
+    land = np.zeros((LAT.size, LON.size), bool)
+    land[1:3, 2:4] = True
+    land[4, 6] = True
+    return land
+
+
+def _write(path, values, dtype, attrs, *, fill_value=None, time_offset=0):
+    """A (time, lat, lon) variable ``v`` written exactly as given (no automatic packing or
+    masking), with the attributes in ``attrs`` (scale_factor, valid_range, …)."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", values.shape[0])
+        nc.createDimension("lat", LAT.size)
+        nc.createDimension("lon", LON.size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 2000-01-01", "noleap"
+        time[:] = 15 + 30 * (np.arange(values.shape[0]) + time_offset)
+        nc.createVariable("lat", "f8", ("lat",))[:] = LAT
+        nc.variables["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f8", ("lon",))[:] = LON
+        nc.variables["lon"].units = "degrees_east"
+        variable = nc.createVariable("v", dtype, ("time", "lat", "lon"), fill_value=fill_value)
+        variable.set_auto_maskandscale(False)
+        for key, value in attrs.items():
+            variable.setncattr(key, value)
+        variable.units = "degC"
+        variable[:] = values
+    return path
+
+
+@pytest.fixture
+def packed_sst(tmp_path):
+    """The valid_range case: packed int16 SST, valid_range [-300, 4000] in packed units,
+    _FillValue -32767 unused, land flagged by -32768 (outside the range only)."""
+    rng = np.random.default_rng(5)
+    packed = rng.integers(-300, 4001, (N_TIME, LAT.size, LON.size)).astype("i2")
+    packed[0, 0, 0], packed[1, 0, 1] = -300, 4000  # the ends of the range are valid
+    packed[:, _land()] = -32768
+    attrs = {"scale_factor": 0.01, "add_offset": 0.0, "valid_range": np.array([-300, 4000], "i2")}
+    return _write(tmp_path / "sst.nc", packed, "i2", attrs, fill_value=np.int16(-32767)), packed
+
+
+def test_values_outside_a_packed_valid_range_are_missing(packed_sst):
+    path, packed = packed_sst
+    tos = open_dataset([path])["v"]
+    expected = np.where((packed >= -300) & (packed <= 4000), packed * 0.01, np.nan)
+    np.testing.assert_array_equal(tos.values, expected)
+    assert np.isnan(tos.values[:, _land()]).all() and np.isfinite(tos.values[:, ~_land()]).all()
+    assert not set(VALID_RANGE_ATTRIBUTES) & set(tos.attrs)  # packed limits would be wrong on unpacked data
+
+
+def test_masking_is_lazy(packed_sst):
+    def raising(graph, keys, **kwargs):
+        raise AssertionError("dask computed while opening")
+
+    with dask.config.set(scheduler=raising):
+        dataset = open_dataset([packed_sst[0]])
+    assert dataset["v"].chunks is not None
+
+
+def test_info_reports_the_missing_fraction_after_masking(packed_sst):
+    path, _ = packed_sst
+    fraction = _land().sum() / _land().size
+    assert missing_fractions(open_dataset([path]), ["v"])["v"] == pytest.approx(fraction)
+    row = next(line for line in describe([str(path)]).splitlines() if line.strip().startswith("v "))
+    assert f"{100 * fraction:.1f}%" in row
+
+
+@pytest.mark.parametrize(
+    ("attrs", "low", "high"),
+    [
+        pytest.param({"valid_min": np.float32(-2.0), "valid_max": np.float32(30.0)}, -2.0, 30.0, id="min-and-max"),
+        pytest.param({"valid_min": np.float32(0.0)}, 0.0, np.inf, id="min-only"),
+        pytest.param({"valid_max": np.float32(10.0)}, -np.inf, 10.0, id="max-only"),
+        pytest.param({"valid_range": np.array([-1.0, 5.0], "f4")}, -1.0, 5.0, id="range"),
+    ],
+)
+def test_unpacked_float_data_with_valid_limits(tmp_path, attrs, low, high):
+    values = np.random.default_rng(1).uniform(-10, 40, (N_TIME, LAT.size, LON.size)).astype("f4")
+    path = _write(tmp_path / "float.nc", values, "f4", attrs)
+    opened = open_dataset([path])["v"].values
+    np.testing.assert_array_equal(opened, np.where((values >= low) & (values <= high), values, np.nan))
+
+
+def test_a_valid_range_of_the_unpacked_type_is_in_unpacked_units(tmp_path):
+    """NUG: a valid_range of the type of scale_factor (not of the stored data) applies to
+    the unpacked values."""
+    packed = np.arange(N_TIME * LAT.size * LON.size).reshape(N_TIME, LAT.size, LON.size).astype("i2") - 500
+    attrs = {"scale_factor": np.float32(0.1), "add_offset": np.float32(5.0), "valid_range": np.array([0.0, 40.0], "f4")}
+    path = _write(tmp_path / "packed_float_range.nc", packed, "i2", attrs)
+    unpacked = packed.astype("f4") * np.float32(0.1) + np.float32(5.0)
+    opened = open_dataset([path])["v"].values
+    np.testing.assert_array_equal(opened, np.where((unpacked >= 0) & (unpacked <= 40), unpacked, np.nan))
+    assert np.isnan(opened).any() and np.isfinite(opened).any()
+
+
+def test_a_negative_scale_factor_swaps_the_ends(tmp_path):
+    packed = np.arange(-60, 60).reshape(1, 1, 120).repeat(N_TIME, 0)[:, :, : LON.size].repeat(LAT.size, 1)
+    packed = packed.astype("i2")
+    path = _write(tmp_path / "negative.nc", packed, "i2", {"scale_factor": -0.5, "valid_min": np.int16(-58)})
+    opened = open_dataset([path])["v"].values
+    np.testing.assert_array_equal(opened, np.where(packed >= -58, packed * -0.5, np.nan))
+
+
+def test_each_file_is_masked_with_its_own_packing(tmp_path):
+    """Two files of one variable packed differently: each file's limits unpack with its own
+    scale_factor."""
+    first = np.full((12, LAT.size, LON.size), 100, "i2")
+    first[:, 0, 0] = 1000  # outside [0, 500] packed
+    second = np.full((12, LAT.size, LON.size), 100, "i2")
+    second[:, 0, 1] = -1
+    _write(tmp_path / "a.nc", first, "i2", {"scale_factor": 0.1, "valid_range": np.array([0, 500], "i2")})
+    _write(tmp_path / "b.nc", second, "i2", {"scale_factor": 0.01, "valid_range": np.array([0, 500], "i2")},
+           time_offset=12)
+    opened = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])["v"].values
+    assert np.isnan(opened[:12, 0, 0]).all() and np.isnan(opened[12:, 0, 1]).all()
+    assert np.isnan(opened).sum() == 24
+    np.testing.assert_allclose(opened[:12, 1, 1], 10.0)
+    np.testing.assert_allclose(opened[12:, 1, 1], 1.0)
+
+
+def test_a_file_without_valid_limits_is_unchanged(tmp_path):
+    values = np.random.default_rng(2).normal(0, 1000, (N_TIME, LAT.size, LON.size)).astype("f4")
+    values[0, 0, 0] = -999.0
+    path = _write(tmp_path / "plain.nc", values, "f4", {"missing_value": np.float32(-999.0)})
+    ours = open_dataset([path])["v"]
+    with xr.open_dataset(path) as plain:
+        xr.testing.assert_identical(ours.load(), plain["v"].load())

@@ -1,0 +1,142 @@
+"""Units read with pint and cf_xarray's UDUNITS registry (climann/data/units.py)."""
+
+from __future__ import annotations
+
+import logging
+
+import dask
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.units import WATER_DENSITY, conversion, convert_dataset, convert_variable, normalised_units, parse_units
+from climann.errors import ClimannError
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        pytest.param("degrees C", "degC", id="degrees-C"),
+        pytest.param("deg C", "degC", id="deg-C"),
+        pytest.param("degrees_C", "degC", id="degrees_C"),
+        pytest.param("Degrees Celsius", "degC", id="Degrees-Celsius"),
+        pytest.param("degree K", "K", id="degree-K"),
+        pytest.param("Kelvin", "K", id="Kelvin"),
+        pytest.param("degrees F", "degF", id="degrees-F"),
+        pytest.param(" K ", "K", id="blanks"),
+        pytest.param("degrees_north", "degrees_north", id="not-a-temperature"),
+        pytest.param("kg m-2 s-1", "kg m-2 s-1", id="unchanged"),
+    ],
+)
+def test_normalised_spellings(spelling, expected):
+    assert normalised_units(spelling) == expected
+
+
+# Independent values: 0 °C = 273.15 K (SI definition), 1 hPa = 100 Pa, 1 % = 0.01,
+# 0 °F = -160/9 °C and a Fahrenheit degree is 5/9 of a Celsius one,
+# 1 kg m-2 s-1 of water = 1 mm s-1 = 86400 mm day-1.
+@pytest.mark.parametrize(
+    ("units", "to", "scale", "offset"),
+    [
+        pytest.param("degC", "K", 1.0, 273.15, id="degC-K"),
+        pytest.param("K", "degC", 1.0, -273.15, id="K-degC"),
+        pytest.param("degree_Celsius", "K", 1.0, 273.15, id="degree_Celsius"),
+        pytest.param("Celsius", "K", 1.0, 273.15, id="Celsius"),
+        pytest.param("degrees C", "K", 1.0, 273.15, id="degrees-C"),
+        pytest.param("degrees_Celsius", "K", 1.0, 273.15, id="degrees_Celsius"),
+        pytest.param("degF", "degC", 5 / 9, -160 / 9, id="degF"),
+        pytest.param("hPa", "Pa", 100.0, 0.0, id="hPa-Pa"),
+        pytest.param("Pa", "hPa", 0.01, 0.0, id="Pa-hPa"),
+        pytest.param("%", "1", 0.01, 0.0, id="percent"),
+        pytest.param("1", "dimensionless", 1.0, 0.0, id="dimensionless"),
+        pytest.param("kg m-2 s-1", "mm day-1", 86400.0, 0.0, id="flux-to-rate"),
+        pytest.param("mm day-1", "kg m-2 s-1", 1 / 86400, 0.0, id="rate-to-flux"),
+        pytest.param("m", "kg m-2", 1000.0, 0.0, id="depth-to-mass"),
+    ],
+)
+def test_conversions_of_a_precipitation_like_variable(units, to, scale, offset):
+    found = conversion(units, to, variable="pr", attrs={"standard_name": "precipitation_flux"})
+    assert found.scale == pytest.approx(scale, rel=1e-12)
+    assert found.offset == pytest.approx(offset, rel=1e-12, abs=1e-12)
+
+
+def test_water_density_only_for_water_quantities():
+    """A depth and a mass per area differ by a density: that of water only for water."""
+    assert "density of liquid water" in conversion("mm", "kg m-2", variable="rr", attrs={}).assumption
+    snow = {"standard_name": "surface_snow_thickness"}
+    assert conversion("m", "kg m-2", variable="snd", attrs=snow) is None
+    assert conversion("kg m-2 s-1", "mm day-1", variable="x", attrs={"long_name": "total precipitation"}).scale \
+        == pytest.approx(86400.0 * 1000 / WATER_DENSITY)
+    assert conversion("m", "K", variable="pr", attrs={}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("furlongs per fortnight per", "cannot read the units 'furlongs per fortnight per' of 'x'", id="syntax"),
+        pytest.param("degrees kelvin s-1", "mix an angle or a number with a temperature", id="angle-times-temperature"),
+        pytest.param("% K", "mix an angle or a number with a temperature", id="number-times-temperature"),
+    ],
+)
+def test_unreadable_units_are_refused(text, message):
+    with pytest.raises(ClimannError, match=message):
+        parse_units(text, variable="x")
+
+
+def _celsius(values: np.ndarray, units: str | None) -> xr.DataArray:
+    attrs = {} if units is None else {"units": units}
+    return xr.DataArray(values.astype(np.float32), dims=("time",), attrs=attrs).chunk()
+
+
+def test_a_conversion_is_lazy_exact_and_warned(caplog):
+    values = np.array([-40.0, 0.0, 21.5], np.float32)
+
+    def raising(graph, keys, **kwargs):
+        raise AssertionError("dask computed while converting")
+
+    with caplog.at_level(logging.WARNING, logger="climann"), dask.config.set(scheduler=raising):
+        converted = convert_variable(_celsius(values, "degC"), "K", name="tas", where="new.nc", reference="the model")
+    assert converted.chunks is not None and converted.dtype == np.float32
+    assert converted.attrs["units"] == "K"
+    np.testing.assert_allclose(converted.values, values.astype(np.float64) + 273.15, rtol=1e-7)
+    assert "'tas' in new.nc converted from degC to K" in caplog.text
+
+
+def test_the_same_unit_spelled_otherwise_is_relabelled_without_a_warning(caplog):
+    values = np.array([1.0, 2.0], np.float32)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        same = convert_variable(_celsius(values, "degree_Celsius"), "degC", name="tas", where="a", reference="b")
+    np.testing.assert_array_equal(same.values, values)
+    assert same.attrs["units"] == "degC" and caplog.text == ""
+
+
+def test_identical_units_strings_are_left_alone_even_when_unreadable(caplog):
+    values = np.array([35.0], np.float32)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        kept = convert_variable(_celsius(values, "PSS-78 x"), "PSS-78 x", name="so", where="a", reference="b")
+    assert kept.attrs["units"] == "PSS-78 x" and caplog.text == ""
+
+
+def test_units_that_do_not_convert_are_refused_naming_the_variable_and_both_units():
+    with pytest.raises(ClimannError, match="'ts' is in 'm' in new.nc but in 'K' in the model's training data") as error:
+        convert_variable(_celsius(np.zeros(2), "m"), "K", name="ts", where="new.nc", reference="the model's training data")
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("units", "to", "missing"),
+    [pytest.param(None, "K", "new.nc", id="data"), pytest.param("K", "", "the model", id="reference")],
+)
+def test_missing_units_are_a_warning_and_leave_the_values(caplog, units, to, missing):
+    values = np.array([280.0, 281.0], np.float32)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        kept = convert_variable(_celsius(values, units), to, name="tas", where="new.nc", reference="the model")
+    np.testing.assert_array_equal(kept.values, values)
+    assert f"'tas' has no units in {missing}" in caplog.text
+
+
+def test_convert_dataset_converts_the_named_variables_present():
+    dataset = xr.Dataset({"tas": _celsius(np.array([0.0]), "degC"), "ps": _celsius(np.array([1000.0]), "hPa")})
+    converted = convert_dataset(dataset, {"tas": "K", "ps": "Pa", "absent": "m"}, where="f.nc", reference="r")
+    assert converted["tas"].values[0] == pytest.approx(273.15) and converted["ps"].values[0] == pytest.approx(1e5)
+    assert converted["tas"].attrs["units"] == "K" and "absent" not in converted
