@@ -379,10 +379,11 @@ def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLay
 
 
 def grid_summary(layout: GridLayout) -> dict:
-    """Size and extent of a grid, to tell later whether new data are on the same grid."""
-    latitude, longitude = np.asarray(layout.latitude.values), np.asarray(layout.longitude.values)
+    """Size and geographic extent of a grid (true latitudes and longitudes, also on a
+    curvilinear grid), to tell later whether new data are on the same grid."""
+    latitude, longitude = layout.geographic_coordinates()
     return {
-        "n_lat": int(latitude.size), "n_lon": int(longitude.size),
+        "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
         "lat_range": [float(latitude.min()), float(latitude.max())],
         "lon_range": [float(longitude.min()), float(longitude.max())],
     }

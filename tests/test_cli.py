@@ -182,3 +182,42 @@ def test_plot_errors_exit_2_with_one_line(tmp_path, arguments, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file.txt"]
+
+
+# --- curvilinear and rotated-pole grids -------------------------------------------------------------
+def test_a_curvilinear_ocean_file_trains_end_to_end(tmp_path):
+    """The shared curvilinear case: y/x index dims with 2-D nav_lat/nav_lon."""
+    import netCDF4
+    import numpy as np
+
+    from tests.grid_files import curvilinear_coordinates, write_curvilinear
+
+    data, out = write_curvilinear(tmp_path / "tos.nc"), tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(data), "--target", "tos", "--predictors", "", "--features",
+                                 "lat,season", "--epochs", "2", "--hidden", "4", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(out / "predictions.nc") as raw:
+        assert raw["tos_pred"].dimensions == ("time", "y", "x")
+        assert set(raw["tos_pred"].coordinates.split()) == {"nav_lat", "nav_lon"}
+        np.testing.assert_allclose(raw["nav_lat"][:], curvilinear_coordinates()[0])
+        assert np.isfinite(raw["tos_pred"][:]).all()
+    assert len(list((out / "figures").glob("*.png"))) == 6
+
+
+def test_a_rotated_file_with_a_region_trains_on_the_cells_inside_only(tmp_path):
+    import netCDF4
+    import numpy as np
+
+    from tests.grid_files import write_rotated
+
+    data, out = write_rotated(tmp_path / "rotated.nc", n_time=36), tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(data), "--target", "tas", "--predictors", "", "--features",
+                                 "lat,lon,season", "--region", "45,55,0,20", "--epochs", "2", "--hidden", "4",
+                                 "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(out / "predictions.nc") as raw:
+        lat, lon, predicted = raw["lat"][:], raw["lon"][:], raw["tas_pred"][:].filled(np.nan)
+        inside = (lat >= 45) & (lat <= 55) & (lon >= 0) & (lon <= 20)
+        assert 0 < inside.sum() < inside.size
+        assert (np.isfinite(predicted) == inside[None]).all()
+        assert raw["tas_pred"].grid_mapping == "rotated_pole" and "rotated_pole" in raw.variables

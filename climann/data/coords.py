@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import xarray as xr
+from cf_xarray.criteria import coordinate_criteria
 
 from climann.errors import ClimannError
 
@@ -30,7 +31,7 @@ GUESSED_NAMES: dict[str, tuple[str, ...]] = {
     "longitude": ("lon", "longitude", "nav_lon", "x"),
 }
 
-#: Axes of a rotated-pole grid: regular in rotated degrees, so usable as a 1-D grid axis.
+#: Axes of a rotated-pole grid: regular in rotated degrees, a grid axis but not a latitude.
 ROTATED_POLE_NAMES: dict[str, str] = {"latitude": "grid_latitude", "longitude": "grid_longitude"}
 
 #: An X or Y axis with one of these standard names or units is a distance on a map
@@ -43,15 +44,6 @@ def _is_projected(variable: xr.DataArray) -> bool:
     return (
         variable.attrs.get("standard_name") in PROJECTED_STANDARD_NAMES
         or str(variable.attrs.get("units", "")).strip() in DISTANCE_UNITS
-    )
-
-
-def _curvilinear_error(dataset: xr.Dataset, kind: str, names: list[str]) -> ClimannError:
-    shapes = ", ".join(f"{name} {tuple(map(str, dataset[name].dims))}" for name in names)
-    return ClimannError(
-        f"the {kind} coordinate is not 1-D ({shapes}): a curvilinear or projected grid, which "
-        "climann does not handle; regrid to a regular latitude-longitude grid first "
-        "(e.g. cdo remapbil or xESMF)"
     )
 
 
@@ -68,19 +60,18 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
     return names[0]
 
 
+def is_grid_axis(variable: xr.DataArray) -> bool:
+    """Whether a 1-D coordinate is a rotated-pole or projected axis: regular on the map, not a latitude."""
+    return _is_projected(variable) or variable.attrs.get("standard_name") in ROTATED_POLE_NAMES.values()
+
+
 def _choose(dataset: xr.Dataset, kind: str) -> str | None:
-    """The 1-D coordinate of ``kind`` found by cf_xarray's criteria, or None."""
+    """The 1-D geographic coordinate of ``kind`` found by cf_xarray's criteria, or None."""
     coordinate_key, axis_key = CF_KEYS[kind]
     by_attributes = [str(n) for n in dataset.cf.coordinates.get(coordinate_key, [])]
     by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
     if kind != "time":
-        by_axis = [name for name in by_axis if not _is_projected(dataset[name])]
-        if by_attributes and all(dataset[name].ndim > 1 for name in by_attributes):
-            # 2-D latitudes: only a rotated-pole axis still makes a regular grid.
-            rotated = ROTATED_POLE_NAMES[kind]
-            by_axis = [n for n in by_axis if dataset[n].attrs.get("standard_name") == rotated]
-            if not any(dataset[name].ndim == 1 for name in by_axis):
-                raise _curvilinear_error(dataset, kind, by_attributes)
+        by_axis = [name for name in by_axis if not is_grid_axis(dataset[name])]
     for names in (by_attributes, by_axis):
         one_dimensional = [name for name in names if dataset[name].ndim == 1]
         if one_dimensional:
@@ -88,8 +79,79 @@ def _choose(dataset: xr.Dataset, kind: str) -> str | None:
     return None
 
 
+def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
+    """Names of the 2-D latitude and longitude (auxiliary coordinates of a curvilinear or
+    rotated-pole grid, found by CF ``standard_name``/``units``), or None when there are none.
+
+    Raises
+    ------
+    ClimannError
+        If only one of them is 2-D, or they lie on different dimensions.
+    """
+    found = {}
+    for kind in ("latitude", "longitude"):
+        names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2]
+        if names:
+            found[kind] = _single(dataset, kind, names)
+    if not found:
+        return None
+    if len(found) == 1 or dataset[found["latitude"]].dims != dataset[found["longitude"]].dims:
+        shapes = ", ".join(f"{name} {tuple(map(str, dataset[name].dims))}" for name in found.values())
+        raise ClimannError(
+            f"the 2-D latitude and longitude do not match ({shapes}): a curvilinear grid needs both, "
+            "on the same two dimensions"
+        )
+    return found["latitude"], found["longitude"]
+
+
+def grid_mapping_names(dataset: xr.Dataset) -> list[str]:
+    """The grid-mapping variables the data variables refer to (CF ``grid_mapping``, also in
+    its extended form ``"crs: x y"``) that are in ``dataset``, in order of first mention."""
+    names: dict[str, None] = {}
+    for variable in dataset.data_vars.values():
+        if "grid_mapping" in variable.attrs:
+            names[str(variable.attrs["grid_mapping"]).split(":")[0].strip()] = None
+    return [name for name in names if name in dataset.variables]
+
+
+def is_geographic_mapping(variable: xr.DataArray) -> bool:
+    """Whether a grid-mapping variable maps plain latitude and longitude (``latitude_longitude``)."""
+    return variable.attrs.get("grid_mapping_name") == "latitude_longitude"
+
+
+def _mapped_axis(dataset: xr.Dataset, kind: str) -> str | None:
+    """The 1-D rotated-pole or projected axis of ``kind`` (row axis for latitude, column axis
+    for longitude), or None. It is only a grid axis when a grid mapping says where it lies."""
+    axis_key = CF_KEYS[kind][1]
+    names = [str(n) for n in dataset.cf.axes.get(axis_key, []) if dataset[n].ndim == 1]
+    names += [
+        str(name) for name, variable in dataset.coords.items()
+        if variable.ndim == 1 and variable.attrs.get("standard_name") in (
+            ROTATED_POLE_NAMES[kind], PROJECTED_STANDARD_NAMES[0 if kind == "longitude" else 1]
+        )
+    ]
+    names = list(dict.fromkeys(name for name in names if is_grid_axis(dataset[name])))
+    if not names:
+        return None
+    mappings = [name for name in grid_mapping_names(dataset) if not is_geographic_mapping(dataset[name])]
+    if not mappings:
+        raise ClimannError(
+            f"'{names[0]}' is a rotated-pole or projected {kind} axis, but the file has neither 2-D "
+            "latitude/longitude coordinates nor a grid mapping saying where it lies; add either "
+            "(e.g. with cdo setgrid) or regrid to a latitude-longitude grid"
+        )
+    return _single(dataset, kind, names)
+
+
 def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     """Name of the 1-D coordinate of ``kind`` (``time``, ``latitude`` or ``longitude``).
+
+    On a curvilinear or rotated-pole grid (2-D latitude and longitude, see
+    :func:`two_dimensional_coordinates`) "latitude" and "longitude" are the grid's row and
+    column dimensions, the first and second dimension of the 2-D latitude (``rlat``/``rlon``,
+    or index-only ``y``/``x``); with a grid mapping and no 2-D coordinates they are its 1-D
+    rotated or projected axes (``axis`` Y and X). Their geographic position is then found by
+    :func:`climann.data.grids.geographic_grid`, never taken from these axes.
 
     The coordinate is found through cf_xarray: first by ``standard_name``, ``units`` (e.g.
     ``degrees_north``) or ``_CoordinateAxisType``, then by ``axis`` (``Y``) or a rotated-pole
@@ -112,8 +174,8 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     Raises
     ------
     ClimannError
-        If no 1-D coordinate matches, several equally good ones do, or latitude and
-        longitude are 2-D (a curvilinear grid).
+        If no 1-D coordinate matches, several equally good ones do, or the axes are rotated
+        or projected and nothing says where they lie.
 
     Examples
     --------
@@ -121,7 +183,13 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     >>> find_coordinate(dataset, "latitude")
     'nav_lat'
     """
+    if kind != "time":
+        two_dimensional = two_dimensional_coordinates(dataset)
+        if two_dimensional is not None:
+            return str(dataset[two_dimensional[0]].dims[0 if kind == "latitude" else 1])
     found = _choose(dataset, kind)
+    if found is None and kind != "time":
+        found = _mapped_axis(dataset, kind)
     if found is None:
         found = _choose(dataset.cf.guess_coord_axis(), kind)
     if found is None:
@@ -131,3 +199,22 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
             f"{', '.join(map(str, dataset.coords)) or 'none'}"
         )
     return found
+
+
+def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with 2-D data variables that are latitudes or longitudes by CF
+    ``standard_name`` or ``units`` (``nav_lat`` in ``degrees_north``…) made coordinates: files
+    that do not name them in a ``coordinates`` attribute still have them, and they are never
+    features."""
+    names = []
+    for name, variable in dataset.data_vars.items():
+        if variable.ndim != 2:
+            continue
+        for kind in ("latitude", "longitude"):
+            criteria = coordinate_criteria[kind]
+            if variable.attrs.get("standard_name") in criteria["standard_name"] or str(
+                variable.attrs.get("units", "")
+            ) in criteria["units"]:
+                names.append(name)
+                break
+    return dataset.set_coords(names) if names else dataset

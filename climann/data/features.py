@@ -18,13 +18,14 @@ def longitude_sin_cos(longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    longitude : ndarray, shape (n_lon,)
-        Degrees east, in either the 0…360 or the −180…180 convention (same result).
+    longitude : ndarray, shape (n_lon,) or (n_lat, n_lon)
+        Degrees east, in either the 0…360 or the −180…180 convention (same result); 2-D on
+        a curvilinear grid.
 
     Returns
     -------
     (ndarray, ndarray)
-        sin λ and cos λ, each of shape (n_lon,).
+        sin λ and cos λ, each of the shape of ``longitude``.
     """
     radians = np.deg2rad(np.asarray(longitude, dtype=np.float64))
     return np.sin(radians), np.cos(radians)

@@ -16,6 +16,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.grids import horizontal_grid
+from climann.data.layout import Coordinate
 from climann.data.open import expand_paths, open_dataset
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -205,9 +207,76 @@ def _longitude_text(values: np.ndarray) -> str:
     )
 
 
+def _grid_kind(mapping: Coordinate | None) -> str:
+    """"rotated-pole grid (…, north pole at 39.25°N, 198°E)", "projected grid (…)" or "curvilinear grid"."""
+    if mapping is None:
+        return "curvilinear grid (2-D latitude and longitude)"
+    name = mapping.attrs.get("grid_mapping_name", "unnamed")
+    if name == "rotated_latitude_longitude":
+        pole_lat = float(mapping.attrs.get("grid_north_pole_latitude", np.nan))
+        pole_lon = float(mapping.attrs.get("grid_north_pole_longitude", np.nan))
+        return (
+            f"rotated-pole grid ('{mapping.name}', {name}; north pole at "
+            f"{_latitude_label(pole_lat)}, {_longitude_label(pole_lon)})"
+        )
+    return f"projected grid ('{mapping.name}', {name})"
+
+
+def _latitude_label(value: float) -> str:
+    return f"{abs(value):g}°{'S' if value < 0 else 'N'}"
+
+
+def _longitude_label(value: float) -> str:
+    wrapped = (value + 180.0) % 360.0 - 180.0
+    return f"{abs(wrapped):g}°{'W' if wrapped < 0 else 'E'}"
+
+
+def _axis_text(dataset: xr.Dataset, dim: str) -> str:
+    if dim not in dataset.coords:
+        return f"'{dim}': {dataset.sizes[dim]} values, index only"
+    values = np.asarray(dataset[dim].values, np.float64)
+    kind = dataset[dim].attrs.get("standard_name", "no standard_name")
+    units = dataset[dim].attrs.get("units", "no units")
+    return f"'{dim}': {values.size} values, {values[0]:g} to {values[-1]:g} {units} ({kind})"
+
+
+def _curvilinear_lines(dataset: xr.Dataset) -> list[str] | None:
+    """The grid section's lines for a curvilinear, rotated-pole or projected grid; None for a
+    regular one. Its geographic extent is that of the true latitudes and longitudes."""
+    try:
+        dims, geographic, mapping = horizontal_grid(dataset)
+    except ClimannError as error:
+        return [f"  {error}"]
+    if geographic is None:
+        return None
+    latitude, longitude = np.asarray(geographic.latitude.values), np.asarray(geographic.longitude.values)
+    in_file = geographic.latitude.name in dataset.variables
+    source = "in the file" if in_file else "computed from the grid mapping with pyproj"
+    if geographic.latitude_bounds is None:
+        bounds = "no cell corners (areas from the spacing of the centres)"
+    elif in_file:
+        bounds = f"cell corners '{geographic.latitude_bounds.name}', '{geographic.longitude_bounds.name}'"
+    else:
+        bounds = "cell corners computed from the rows' and columns' edges"
+    return [
+        f"  {_grid_kind(mapping)}; rows and columns are not latitude and longitude",
+        f"  rows      {_axis_text(dataset, dims[0])}",
+        f"  columns   {_axis_text(dataset, dims[1])}",
+        f"  latitude  '{geographic.latitude.name}' (2-D, {source}): {np.nanmin(latitude):.4g} to "
+        f"{np.nanmax(latitude):.4g} degrees north",
+        f"  longitude '{geographic.longitude.name}' (2-D, {source}): {np.nanmin(longitude):.4g} to "
+        f"{np.nanmax(longitude):.4g} degrees east, {longitude_convention(longitude)} convention",
+        f"  {bounds}",
+    ]
+
+
 def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
     lines = ["Grid:"]
+    curvilinear = _curvilinear_lines(dataset)
     for kind, describe_values in (("latitude", _latitude_text), ("longitude", _longitude_text)):
+        if curvilinear is not None:
+            lines += curvilinear
+            break
         if kind in grid:
             values = np.asarray(dataset[grid[kind]].values, dtype=np.float64)
             lines.append(f"  {kind:<9} '{grid[kind]}': {describe_values(values)}")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from climann.data.geometry import centre_spacing_areas, polygon_areas, wrapped_difference
 
 #: A coordinate along time naming the split block of each step when the blocks come from
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
@@ -19,6 +20,30 @@ class Coordinate:
     name: str
     values: np.ndarray
     attrs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GeographicGrid:
+    """The true latitude and longitude of every cell of a curvilinear, rotated-pole or
+    projected grid, whose row and column axes are not latitude and longitude.
+
+    Attributes
+    ----------
+    latitude, longitude : Coordinate
+        Values of shape (n_rows, n_columns), degrees north and east, with the file's name
+        (``lat``, ``nav_lat``, …) and attributes; computed from the grid mapping with pyproj
+        when the file has none (see :func:`climann.data.grids.geographic_grid`).
+    latitude_bounds, longitude_bounds : Coordinate, optional
+        Cell corners, values of shape (n_rows, n_columns, n_vertices), in degrees.
+    vertex_dim : str
+        The name of the bounds' vertex dimension.
+    """
+
+    latitude: Coordinate
+    longitude: Coordinate
+    latitude_bounds: Coordinate | None = None
+    longitude_bounds: Coordinate | None = None
+    vertex_dim: str = "nv"
 
 
 @dataclass(frozen=True)
@@ -43,11 +68,22 @@ class GridLayout:
     source_files : tuple of str
         The input files.
     latitude_bounds, longitude_bounds : ndarray, shape (n, 2), optional
-        Cell edges in degrees, when the input has CF bounds.
+        Cell edges in degrees, when the input has CF bounds (of the rotated axes on a
+        rotated-pole grid).
     time_blocks : tuple of str
         With a split by dataset, the block (``train``, ``val``, ``test``) each time step was
         read for; the time axis is then the blocks' axes one after another and may repeat
         dates (two scenarios over the same years). Empty otherwise.
+    geographic : GeographicGrid, optional
+        On a curvilinear, rotated-pole or projected grid, the true latitude and longitude of
+        each cell; ``latitude`` and ``longitude`` are then the grid's row and column axes
+        (e.g. ``rlat``/``rlon``, projection ``y``/``x``, or index-only ``y``/``x``). None
+        on a regular latitude-longitude grid.
+    grid_mapping : Coordinate, optional
+        The grid-mapping variable (name, attributes; a scalar value) the target refers to.
+    index_dims : tuple of str
+        Row or column dimensions without a coordinate variable in the file (their values
+        are 0, 1, …); they are not written back as coordinates.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable of the input ('' when it has none),
         recorded in the model file so that new data can be checked against it.
@@ -65,6 +101,40 @@ class GridLayout:
     latitude_bounds: np.ndarray | None = None
     longitude_bounds: np.ndarray | None = None
     time_blocks: tuple[str, ...] = ()
+    geographic: GeographicGrid | None = None
+    grid_mapping: Coordinate | None = None
+    index_dims: tuple[str, ...] = ()
+
+    @property
+    def is_rotated_pole(self) -> bool:
+        """Whether the rows and columns are the rotated latitude and longitude (degrees) of a
+        ``rotated_latitude_longitude`` grid mapping."""
+        return (
+            self.grid_mapping is not None
+            and self.grid_mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude"
+            and self.latitude.attrs.get("standard_name") == "grid_latitude"
+            and self.longitude.attrs.get("standard_name") == "grid_longitude"
+        )
+
+    @property
+    def is_curvilinear(self) -> bool:
+        """Whether the rows and columns are not latitude and longitude (see ``geographic``)."""
+        return self.geographic is not None
+
+    def geographic_coordinates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Latitude and longitude of every cell in degrees, each shape (n_lat, n_lon).
+
+        The 2-D coordinates of a curvilinear grid, or the 1-D axes of a regular grid spread
+        over the cells.
+        """
+        if self.geographic is not None:
+            return (np.asarray(self.geographic.latitude.values, np.float64),
+                    np.asarray(self.geographic.longitude.values, np.float64))
+        latitude, longitude = np.meshgrid(
+            np.asarray(self.latitude.values, np.float64), np.asarray(self.longitude.values, np.float64),
+            indexing="ij",
+        )
+        return latitude, longitude
     variable_units: dict = field(default_factory=dict)
 
     @property
@@ -110,19 +180,34 @@ class GridLayout:
         On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
         ∝ (sin φ₂ − sin φ₁)(λ₂ − λ₁). Without bounds, the area is taken ∝ cos φ at the centre
         (exact in the limit of small regular cells). Mean 1 keeps a weighted loss on the
-        same scale as an unweighted one.
+        same scale as an unweighted one. On a rotated-pole grid the same formulas apply to the
+        rotated latitude and longitude (exact: the rotation keeps areas). On another curvilinear
+        or projected grid the areas come from the 2-D
+        cell corners when the file has them (:func:`~climann.data.geometry.polygon_areas`),
+        else from the centres and their spacing (:func:`~climann.data.geometry.centre_spacing_areas`).
         """
+        if self.geographic is not None and not self.is_rotated_pole:
+            area = self._curvilinear_cell_areas()
+            return area / area.mean()
         if self.latitude_bounds is not None:
             edges = np.deg2rad(self.latitude_bounds)
             by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
         else:
             by_latitude = np.clip(np.cos(np.deg2rad(np.asarray(self.latitude.values, np.float64))), 0, None)
         if self.longitude_bounds is not None:
-            by_longitude = np.abs(self.longitude_bounds[:, 1] - self.longitude_bounds[:, 0])
+            # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
+            by_longitude = np.abs(wrapped_difference(self.longitude_bounds[:, 1], self.longitude_bounds[:, 0]))
         else:
             by_longitude = np.ones(len(self.longitude.values))
         area = np.outer(by_latitude, by_longitude)
         return area / area.mean()
+
+    def _curvilinear_cell_areas(self) -> np.ndarray:
+        """Cell areas (unit sphere) of a curvilinear grid, shape (n_lat, n_lon)."""
+        grid = self.geographic
+        if grid.latitude_bounds is not None and grid.longitude_bounds is not None:
+            return polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
+        return centre_spacing_areas(*self.geographic_coordinates())
 
 
 def segment_starts(time_blocks: tuple[str, ...], n_time: int) -> np.ndarray:

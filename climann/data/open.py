@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import dask
+import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.errors import ClimannError
@@ -75,9 +76,16 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) ->
     try:
         if len(files) == 1:
             return mask_invalid(xr.open_dataset(files[0], chunks={}, decode_times=time_coder))
+        with xr.open_dataset(files[0], decode_times=False) as first:
+            reference = grid_coordinates(with_2d_coordinates(first))
+
+        def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
+            labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
+            return on_reference_grid(with_2d_coordinates(mask_invalid(dataset)), reference, labels=labels)
+
         return xr.open_mfdataset(
             files,
-            preprocess=mask_invalid,
+            preprocess=on_first_grid,
             combine="by_coords",
             data_vars="minimal",
             coords="minimal",
@@ -119,7 +127,9 @@ def open_dataset(
 
     Times are decoded to ``cftime`` objects whatever the calendar, so that ``noleap`` or
     ``360_day`` dates survive unchanged; several files are combined along their coordinates
-    (e.g. one file per year, or one file per variable on the same grid).
+    (e.g. one file per year, or one file per variable on the same grid). Grid coordinates
+    that agree within :data:`GRID_TOLERANCE` of the grid spacing are one grid: the first
+    file's values are used.
 
     Parameters
     ----------
@@ -142,9 +152,14 @@ def open_dataset(
         the same variable twice), or a rename does not apply.
     """
     groups = _rename_groups(files, rename or {})
-    datasets = [_renamed(_open_group(group), mapping, group) for group, mapping in groups]
+    datasets = [with_2d_coordinates(_renamed(_open_group(group), mapping, group)) for group, mapping in groups]
     if len(datasets) == 1:
         return _with_bounds_in_memory(datasets[0])
+    reference = grid_coordinates(datasets[0])
+    datasets = [datasets[0], *(
+        on_reference_grid(dataset, reference, labels=(groups[0][0][0].name, group[0].name))
+        for dataset, (group, _) in zip(datasets[1:], groups[1:])
+    )]
     try:
         merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
     except (ValueError, xr.MergeError) as error:
@@ -159,17 +174,23 @@ def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Datas
     first block. The coordinate :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` names the
     block of each step, since dates may repeat (two scenarios over the same years).
 
+    Grid coordinates that agree within :data:`GRID_TOLERANCE` of the grid spacing are one
+    grid, the first block's values used.
+
     Raises
     ------
     ClimannError
-        If the blocks are on different grids or lack a variable of the first block.
+        If the blocks are on different grids (naming the largest difference) or lack a
+        variable of the first block.
     """
     time_name = find_coordinate(parts[0], "time")
-    grids = {_grid_summary(part) for part in parts}
-    if len(grids) > 1:
-        raise ClimannError(
-            f"the split blocks are on different grids ({' / '.join(sorted(grids))}); put them on one grid first"
-        )
+    reference = grid_coordinates(parts[0])
+    pairs = [(f"the {names[0]} block", f"the {name} block") for name in names[1:]]
+    for part, pair in zip(parts[1:], pairs):
+        mismatch = grid_mismatch(reference, grid_coordinates(part), labels=pair)
+        if mismatch:
+            raise ClimannError(_different_grids("split blocks", mismatch))
+    parts = [parts[0], *(on_reference_grid(part, reference, labels=pair) for part, pair in zip(parts[1:], pairs))]
     for name, part in zip(names[1:], parts[1:]):
         missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
         if missing:
@@ -186,13 +207,18 @@ def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Datas
 
 
 def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
-    """Read the coordinates' bounds variables now, like the coordinates themselves: they are
-    small metadata (cell edges), and the data variables stay lazy. Read deliberately with
-    dask's synchronous scheduler, so that it is not counted as a data computation."""
+    """Read the coordinates' bounds variables (and 2-D latitude and longitude) now, like the
+    coordinates themselves: they are small metadata (cell edges), and the data variables stay
+    lazy. Read deliberately with dask's synchronous scheduler, so that it is not counted as a
+    data computation."""
     names = [
         str(variable.attrs["bounds"]) for variable in dataset.coords.values()
         if str(variable.attrs.get("bounds")) in dataset.variables
     ]
+    try:  # the 2-D latitude and longitude of a curvilinear grid are such metadata too
+        names += list(two_dimensional_coordinates(dataset) or ())
+    except ClimannError:
+        pass  # refused with its message where the grid is used
     if not names:
         return dataset
     with dask.config.set(scheduler="synchronous"):
@@ -208,7 +234,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
-    if "align" in reason and len(files) > 1:
+    if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
@@ -256,28 +282,24 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
     return None
 
 
-def _grid_summary(dataset: xr.Dataset) -> str:
-    parts = []
-    for kind in ("latitude", "longitude"):
-        try:
-            values = dataset[find_coordinate(dataset, kind)].values
-        except ClimannError:
-            continue
-        parts.append(f"{kind[:3]} {values.size} values {values.min():g}…{values.max():g}")
-    return ", ".join(parts) or "no lat/lon"
-
-
 def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
-    grids: dict[str, list[str]] = {}
-    for path, dataset in _raw_datasets(files):
-        variables = ", ".join(map(str, list(dataset.data_vars)[:4]))
-        grids.setdefault(_grid_summary(dataset), []).append(f"{path.name} ({variables})")
-    if len(grids) < 2:
+    """The first file whose grid differs from the first file's, with the largest difference."""
+    opened = _raw_datasets(files)
+    if len(opened) < 2:
         return None
-    described = "; ".join(f"{' and '.join(names)} on {grid}" for grid, names in grids.items())
+    first_path, first = opened[0]
+    reference = grid_coordinates(first)
+    for path, dataset in opened[1:]:
+        mismatch = grid_mismatch(reference, grid_coordinates(dataset), labels=(first_path.name, path.name))
+        if mismatch:
+            return _different_grids("files", mismatch)
+    return None
+
+
+def _different_grids(what: str, mismatch: str) -> str:
     return (
-        f"the files are on different grids: {described}. Regridding is out of scope: put them "
-        "on one grid first (e.g. cdo remapbil or xESMF)"
+        f"the {what} are on different grids: {mismatch}. Regridding is out of scope: put them on one grid "
+        "first (e.g. cdo remapbil or xESMF)"
     )
 
 
@@ -295,3 +317,94 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
                 )
             seen[key] = path.name
     return None
+
+
+#: Grid coordinates that differ by at most this fraction of the grid spacing are one grid
+#: (float rounding when a file was written, e.g. 4e-6° on a 2° grid).
+GRID_TOLERANCE = 1e-3
+
+
+def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:
+    """The horizontal coordinates that define a dataset's grid, by name: its 1-D row and column
+    axes (latitude and longitude, or rotated/projected axes) and any 2-D latitude and longitude.
+    Read into memory (small) with dask's synchronous scheduler."""
+    names = []
+    for kind in ("latitude", "longitude"):
+        try:
+            names.append(find_coordinate(dataset, kind))
+        except ClimannError:
+            continue
+    try:
+        names += list(two_dimensional_coordinates(dataset) or ())
+    except ClimannError:
+        pass
+    with dask.config.set(scheduler="synchronous"):
+        return {name: dataset[name].load() for name in names if name in dataset.coords}
+
+
+def _spacing(values: np.ndarray) -> float:
+    """The grid spacing: the smallest non-zero step between neighbouring values along any axis
+    (0 for a single value)."""
+    steps = [np.abs(np.diff(values, axis=axis)).ravel() for axis in range(values.ndim) if values.shape[axis] > 1]
+    steps = np.concatenate(steps) if steps else np.empty(0)
+    steps = steps[np.isfinite(steps) & (steps > 0)]
+    return float(steps.min()) if steps.size else 0.0
+
+
+def _units_text(variable: xr.DataArray) -> str:
+    units = str(variable.attrs.get("units", ""))
+    return "°" if units.startswith("degree") or units in ("", "degrees") else f" {units}"
+
+
+def grid_mismatch(
+    reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *, labels: tuple[str, str] = ("one", "another")
+) -> str | None:
+    """What makes ``other``'s grid differ from ``reference``'s beyond the tolerance, or None.
+
+    Two coordinates of the same name are one when they have the same shape and every value
+    differs by at most :data:`GRID_TOLERANCE` times the reference's spacing. Otherwise the
+    message names the coordinate and its largest difference (e.g. "lat differs by up to
+    0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
+    """
+    for name, values in reference.items():
+        if name not in other:
+            continue
+        if other[name].shape != values.shape:
+            return f"{name} has {values.size} values in {labels[0]} and {other[name].size} in {labels[1]}"
+        difference = np.abs(np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64))
+        largest = float(np.nanmax(difference)) if difference.size else 0.0
+        tolerance = GRID_TOLERANCE * _spacing(np.asarray(values.values, np.float64))
+        if largest > tolerance:
+            units = _units_text(values)
+            return (
+                f"{name} differs by up to {largest:.6g}{units} between {labels[0]} and {labels[1]} (more than "
+                f"{GRID_TOLERANCE:g} of the grid spacing, {tolerance:.3g}{units})"
+            )
+    return None
+
+
+def on_reference_grid(
+    dataset: xr.Dataset, reference: dict[str, xr.DataArray], *, labels: tuple[str, str]
+) -> xr.Dataset:
+    """``dataset`` with its grid coordinates replaced by the reference's of the same size, which
+    they match within the tolerance (see :func:`grid_mismatch`): files written with float rounding
+    combine exactly, with the first file's values.
+
+    Raises
+    ------
+    ClimannError
+        If a grid coordinate differs by more, naming it, the largest difference and ``labels``.
+    """
+    own = grid_coordinates(dataset)
+    # Other sizes may be tiles of one grid, to be combined along latitude or longitude; if
+    # they do not combine, the combination fails and _grid_mismatch_message says why.
+    same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
+    mismatch = grid_mismatch(same_size, own, labels=labels)
+    if mismatch:
+        raise ClimannError(_different_grids("files", mismatch))
+    replaced = {
+        name: (values.dims, values.values, own[name].attrs)
+        for name, values in reference.items()
+        if name in own and own[name].dims == values.dims and not np.array_equal(own[name].values, values.values)
+    }
+    return dataset.assign_coords(replaced) if replaced else dataset

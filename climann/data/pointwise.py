@@ -58,13 +58,21 @@ class PointwiseSamples:
 
 
 def derived_columns(layout: GridLayout, features: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
-    """Derived feature columns by name: (the axis they vary along, values along it)."""
+    """Derived feature columns by name: (the axis they vary along, values along it).
+
+    ``lat`` and ``lon`` are the true geographic coordinates: on a curvilinear or rotated-pole
+    grid they vary over the cells (axis ``"cell"``, shape (n_lat, n_lon)), else along one axis.
+    """
     columns: dict[str, tuple[str, np.ndarray]] = {}
+    geographic = layout.geographic_coordinates() if layout.is_curvilinear else None
     if "lat" in features:
-        columns["lat"] = ("lat", np.asarray(layout.latitude.values, dtype=np.float64))
+        columns["lat"] = (
+            ("cell", geographic[0]) if geographic else ("lat", np.asarray(layout.latitude.values, dtype=np.float64))
+        )
     if "lon" in features:
-        lon_sin, lon_cos = longitude_sin_cos(layout.longitude.values)
-        columns["lon_sin"], columns["lon_cos"] = ("lon", lon_sin), ("lon", lon_cos)
+        lon_sin, lon_cos = longitude_sin_cos(geographic[1] if geographic else layout.longitude.values)
+        axis = "cell" if geographic else "lon"
+        columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
     if "season" in features:
         season_sin, season_cos = season_sin_cos(layout.time.values)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)

@@ -15,6 +15,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.grids import cell_coordinates
+from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
 #: Meteorological seasons as calendar months; DJF spans the year boundary.
@@ -70,6 +72,11 @@ def select_region(
 ) -> xr.Dataset:
     """Keep the cells inside ``box = (south, north, west, east)`` in degrees.
 
+    On a regular grid the latitudes and longitudes inside are selected. On a curvilinear,
+    rotated-pole or projected grid the box is a mask by each cell's true latitude and
+    longitude: the rows and columns around the cells inside are kept, and the data
+    variables are missing (NaN) at the cells outside, so they are never sampled.
+
     Raises
     ------
     ClimannError
@@ -80,6 +87,9 @@ def select_region(
     if south > north:
         raise ClimannError(f"region {list(box)}: south {south:g} is north of north {north:g}; "
                            "give [south, north, west, east]")
+    curvilinear = cell_coordinates(dataset)
+    if curvilinear is not None:
+        return _mask_region(dataset, box, *curvilinear)
     lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
     latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
     lat_keep = np.flatnonzero((latitude >= south) & (latitude <= north))
@@ -90,6 +100,27 @@ def select_region(
             f"latitude {latitude.min():g}…{latitude.max():g} and longitude {longitude.min():g}…{longitude.max():g}"
         )
     return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
+
+
+def _mask_region(
+    dataset: xr.Dataset, box: Sequence[float], dims: tuple[str, str], latitude: np.ndarray, longitude: np.ndarray
+) -> xr.Dataset:
+    """The rectangle of rows and columns around the cells whose geographic latitude and
+    longitude are in ``box``, with the data variables masked outside them (lazily)."""
+    south, north, west, east = box
+    inside = (latitude >= min(south, north)) & (latitude <= max(south, north)) & longitude_in_box(longitude, west, east)
+    if not inside.any():
+        raise ClimannError(
+            f"region {list(box)} (south, north, west, east) contains no grid cell; the grid's cells lie at "
+            f"latitude {np.nanmin(latitude):g}…{np.nanmax(latitude):g} and longitude "
+            f"{np.nanmin(longitude):g}…{np.nanmax(longitude):g}"
+        )
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    rectangle = {dims[0]: slice(rows[0], rows[-1] + 1), dims[1]: slice(columns[0], columns[-1] + 1)}
+    cut = dataset.isel(rectangle)
+    mask = xr.DataArray(inside[rectangle[dims[0]], rectangle[dims[1]]], dims=dims)
+    masked = {name: cut[name].where(mask) for name in data_variable_names(cut) if set(dims) <= set(cut[name].dims)}
+    return cut.assign(masked)
 
 
 def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:

@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
 from climann.errors import ClimannError
@@ -101,7 +102,9 @@ def _bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
 
 
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
-    """Describe the target's grid: coordinates, time encoding, attributes and dim order."""
+    """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
+    curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
+    cell (:func:`climann.data.grids.geographic_grid`) and the grid mapping."""
     names = {kind: find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")}
     time = dataset[names["time"]]
     values = time.values
@@ -113,12 +116,18 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     def coordinate(name: str) -> Coordinate:
         return Coordinate(name, dataset[name].values, dict(dataset[name].attrs))
 
+    mapping = grid_mapping_of(dataset, target)
+    rows_and_columns = (names["latitude"], names["longitude"])
+    geographic = geographic_grid(dataset, rows_and_columns, mapping)
     return GridLayout(
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
         longitude=coordinate(names["longitude"]),
         latitude_bounds=_bounds(dataset, names["latitude"]),
         longitude_bounds=_bounds(dataset, names["longitude"]),
+        geographic=geographic,
+        grid_mapping=mapping,
+        index_dims=tuple(name for name in rows_and_columns if name not in dataset.coords),
         time_units=str(units),
         calendar=str(calendar),
         file_dims=tuple(str(d) for d in dataset[target].dims if d in names.values()),

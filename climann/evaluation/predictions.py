@@ -24,10 +24,32 @@ def _coordinate(coordinate: Coordinate) -> xr.Variable:
 
 
 def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
-    """A (time, lat, lon) grid as a DataArray in the input file's dimension order."""
+    """A (time, lat, lon) grid as a DataArray in the input file's dimension order, referring
+    to the grid mapping when the input has one."""
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    array = xr.DataArray(grid.astype(np.float32), dims=dims, attrs=attrs)
+    mapping = {"grid_mapping": layout.grid_mapping.name} if layout.grid_mapping is not None else {}
+    array = xr.DataArray(grid.astype(np.float32), dims=dims, attrs={**attrs, **mapping})
     return array.transpose(*layout.file_dims)
+
+
+def _grid_variables(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Variable]]:
+    """Coordinates and metadata variables of the horizontal grid: the row and column axes
+    (unless index-only), on a curvilinear grid the 2-D latitude and longitude with their
+    cell bounds, and the grid-mapping variable."""
+    coords = {c.name: _coordinate(c) for c in (layout.latitude, layout.longitude) if c.name not in layout.index_dims}
+    metadata: dict[str, xr.Variable] = {}
+    grid, dims = layout.geographic, (layout.latitude.name, layout.longitude.name)
+    if grid is not None:
+        with_bounds = grid.latitude_bounds is not None and grid.longitude_bounds is not None
+        for coordinate, bounds in ((grid.latitude, grid.latitude_bounds), (grid.longitude, grid.longitude_bounds)):
+            attrs = dict(coordinate.attrs)
+            if with_bounds:
+                attrs["bounds"] = bounds.name
+                metadata[bounds.name] = xr.Variable((*dims, grid.vertex_dim), bounds.values, bounds.attrs)
+            coords[coordinate.name] = xr.Variable(dims, coordinate.values, attrs)
+    if layout.grid_mapping is not None:
+        metadata[layout.grid_mapping.name] = xr.Variable((), np.int32(0), layout.grid_mapping.attrs)
+    return coords, metadata
 
 
 def predictions_dataset(
@@ -57,9 +79,13 @@ def predictions_dataset(
     Returns
     -------
     xarray.Dataset
-        Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``.
+        Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``;
+        on a curvilinear, rotated-pole or projected grid also the 2-D latitude and longitude
+        (coordinates, with their cell bounds) and the grid-mapping variable, which the
+        fields name in their ``coordinates`` and ``grid_mapping`` attributes.
     """
     name = layout.target_name
+    grid_coords, grid_metadata = _grid_variables(layout)
     kept = {key: layout.target_attrs[key] for key in _CF_ATTRIBUTES if key in layout.target_attrs}
     long_name = kept.get("long_name", name)
     units = {"units": kept["units"]} if "units" in kept else {}
@@ -77,12 +103,13 @@ def predictions_dataset(
             )
             for baseline, grid in (baselines or {}).items()
         },
+        **grid_metadata,
         "split": xr.DataArray(
             np.asarray(split_labels, dtype=str).astype(object), dims=layout.time.name,
             attrs={"long_name": "data split of each time step (train, val, test; empty: unused)"},
         ),
     }
-    coords = {c.name: _coordinate(c) for c in (layout.time, layout.latitude, layout.longitude)}
+    coords = {layout.time.name: _coordinate(layout.time), **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
         "title": f"climann predictions of {name}",
@@ -117,5 +144,11 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         "units": layout.time_units, "calendar": layout.calendar, "dtype": "float64", "_FillValue": None,
     }
     for coordinate in (layout.latitude.name, layout.longitude.name):
-        encoding[coordinate] = {"_FillValue": None}
+        if coordinate in dataset.variables:
+            encoding[coordinate] = {"_FillValue": None}
+    grid = layout.geographic
+    if grid is not None:
+        for coordinate in (grid.latitude, grid.longitude, grid.latitude_bounds, grid.longitude_bounds):
+            if coordinate is not None and coordinate.name in dataset.variables:
+                encoding[coordinate.name] = {"dtype": "float64", "_FillValue": None}
     return encoding

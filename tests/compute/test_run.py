@@ -186,3 +186,28 @@ def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(sc
         assert list(distributed.metrics["splits"][block]) == list(models)
         for name, scores in models.items():
             assert distributed.metrics["splits"][block][name] == pytest.approx(scores, rel=1e-4, abs=1e-5), (block, name)
+
+
+def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cluster, tmp_path):
+    """The workers get the layout's geographic coordinates and area weights: the same
+    full-batch run on the cluster follows the one-process run, area-weighted loss included."""
+    from tests.grid_files import write_rotated
+
+    data = {"paths": [str(write_rotated(tmp_path / "rotated.nc", with_latlon=False, n_time=36))], "target": "tas",
+            "predictors": [], "features": ["lat", "lon", "season"], "region": [40, 60, -10, 30], "global_means": ["tas"]}
+    training = {**FULL_BATCH_GD, "area_weighted": True}
+    settings = {"data": data, "model": {"hidden": [4]}, "training": training, "evaluation": {"figures": False}}
+    single = run_training(build_config(settings), run_dir=tmp_path / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address}
+    distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
+    np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
+    assert distributed.metrics["n_samples"] == single.metrics["n_samples"]
+    for block, models in single.metrics["splits"].items():
+        for name, scores in models.items():
+            assert distributed.metrics["splits"][block][name] == pytest.approx(
+                scores, rel=1e-4, abs=1e-5, nan_ok=True), (block, name)
+    with xr.open_dataset(single.run_dir / "predictions.nc") as one, \
+            xr.open_dataset(distributed.run_dir / "predictions.nc") as other:
+        np.testing.assert_array_equal(other["lat"].values, one["lat"].values)
+        assert other["tas_pred"].attrs["grid_mapping"] == "rotated_pole" and "rotated_pole" in other
+        np.testing.assert_allclose(other["tas_pred"].values, one["tas_pred"].values, atol=1e-3)

@@ -98,3 +98,19 @@ def test_a_box_without_cells_and_a_static_variable_are_refused():
         area_mean_series(dataset, "pred", region=(10, 20, 0, 1))
     with pytest.raises(ClimannError, match="lacks time"):
         area_mean_series(dataset, "static")
+
+
+def test_regional_mean_on_a_rotated_grid_uses_the_geographic_box_and_the_true_areas(tmp_path):
+    from climann.data.open import open_dataset
+    from tests.grid_files import RLAT, RLON, rotated_to_geographic, write_rotated
+
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=False)])
+    series = area_mean_series(dataset, "tas", region=(45.0, 60.0, 5.0, 40.0)).values
+    lat, lon = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    inside = (lat >= 45) & (lat <= 60) & (lon >= 5) & (lon <= 40)
+    weights = np.cos(np.deg2rad(RLAT))[:, None] * inside  # rotated cells: area ∝ cos(rotated latitude)
+    values = dataset["tas"].values
+    hand = (values * weights).sum(axis=(1, 2)) / weights.sum()
+    np.testing.assert_allclose(series, hand, rtol=1e-6)
+    unweighted = values[:, inside].mean(axis=1)
+    assert np.abs(hand - unweighted).max() > 1e-4  # the weights matter here

@@ -366,3 +366,16 @@ def test_a_file_with_bounds_is_opened_without_computing_data(tmp_path):
     path = write_sample_dataset(tmp_path / "bounds.nc", years=1, resolution=30)
     with dask.config.set(scheduler=raising_scheduler):
         PointwiseSource(open_dataset([Path(path)]), target="tas", predictors=("rsdt",), features=("lat",))
+
+
+@pytest.mark.parametrize("with_latlon", [pytest.param(True, id="2d-latlon"), pytest.param(False, id="mapping-only")])
+def test_a_rotated_grid_with_a_region_is_opened_and_planned_without_computing_data(tmp_path, with_latlon):
+    """2-D coordinates are read at open time like coordinates; the region mask stays lazy."""
+    from climann.data.subset import select_region
+    from tests.grid_files import write_rotated
+
+    path = write_rotated(tmp_path / "rotated.nc", with_latlon=with_latlon)
+    with dask.config.set(scheduler=raising_scheduler):
+        dataset = select_region(open_dataset([path]), (45.0, 55.0, 0.0, 20.0))
+        source = PointwiseSource(dataset, target="tas", predictors=(), features=("lat", "lon"))
+        assert source.layout.is_curvilinear and source.layout.cell_area_weights().shape == source.layout.shape[1:]

@@ -123,19 +123,52 @@ def test_rotated_pole_axes_are_the_grid_when_latitude_is_2d():
         pytest.param({}, id="no-attributes"),
     ],
 )
-def test_curvilinear_latitude_is_a_clear_error_not_a_projected_axis(xy_attrs):
+def test_curvilinear_grid_rows_and_columns_are_the_dims_of_its_2d_latitude(xy_attrs):
+    """1-D projected y/x (or bare y) with 2-D lat/lon: rows and columns are lat's dims."""
     y = np.array([0.0, 1000.0, 2000.0])
+    geographic = {"standard_name": "latitude", "units": "degrees_north"}
     dataset = xr.Dataset(
         coords={
             "y": ("y", y, xy_attrs),
-            "lat": (("y", "x"), np.zeros((3, 2)), {"standard_name": "latitude", "units": "degrees_north"}),
+            "lat": (("y", "x"), np.zeros((3, 2)), geographic),
+            "lon": (("y", "x"), np.zeros((3, 2)), {"standard_name": "longitude", "units": "degrees_east"}),
         }
     )
-    with pytest.raises(ClimannError, match=r"latitude coordinate is not 1-D \(lat \('y', 'x'\)\).*regrid"):
+    assert (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")) == ("y", "x")
+
+
+def test_2d_latitude_without_a_matching_longitude_is_refused():
+    dataset = xr.Dataset(
+        coords={"lat": (("y", "x"), np.zeros((3, 2)), {"standard_name": "latitude", "units": "degrees_north"})}
+    )
+    with pytest.raises(ClimannError, match=r"2-D latitude and longitude do not match \(lat \('y', 'x'\)\)"):
         find_coordinate(dataset, "latitude")
 
 
-def test_projected_axis_alone_is_not_a_latitude():
-    dataset = xr.Dataset(coords={"y": ("y", [0.0, 1000.0], {"units": "m", "axis": "Y"})})
-    with pytest.raises(ClimannError, match="no latitude coordinate found.*coordinates present: y"):
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        pytest.param({"units": "m", "axis": "Y"}, id="projected"),
+        pytest.param({"standard_name": "grid_latitude", "units": "degrees", "axis": "Y"}, id="rotated"),
+    ],
+)
+def test_a_grid_axis_without_grid_mapping_or_2d_coordinates_is_refused_not_taken_as_latitude(attrs):
+    """Rotated degrees are not latitudes: without a grid mapping their position is unknown."""
+    dataset = xr.Dataset(coords={"y": ("y", [0.0, 1.0], attrs)})
+    with pytest.raises(ClimannError, match="'y' is a rotated-pole or projected latitude axis.*grid mapping"):
         find_coordinate(dataset, "latitude")
+
+
+def test_a_grid_axis_with_a_grid_mapping_is_the_row_axis():
+    dataset = xr.Dataset(
+        {
+            "tas": (("rlat", "rlon"), np.zeros((2, 3)), {"grid_mapping": "rotated_pole"}),
+            "rotated_pole": ((), 0, {"grid_mapping_name": "rotated_latitude_longitude",
+                                     "grid_north_pole_latitude": 39.25, "grid_north_pole_longitude": 198.0}),
+        },
+        coords={
+            "rlat": ("rlat", [0.0, 1.0], {"standard_name": "grid_latitude", "units": "degrees"}),
+            "rlon": ("rlon", [0.0, 1.0, 2.0], {"standard_name": "grid_longitude", "units": "degrees"}),
+        },
+    )
+    assert (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")) == ("rlat", "rlon")

@@ -48,3 +48,23 @@ def test_field_mode_errors(options, message):
     settings = {"target": "tas", "predictors": ("pred",), "features": ()} | options
     with pytest.raises(ClimannError, match=message):
         build_field_samples(grid_dataset(), **settings)
+
+
+def test_field_mode_on_a_rotated_grid_region_masks_outside_cells_and_weights_by_rotated_areas(tmp_path):
+    """Field mode works on rotated-pole grids as in pointwise mode: the region's outside cells
+    are masked outputs, and a predictor's mean is weighted by the true cell areas."""
+    from climann.data.open import open_dataset
+    from climann.data.subset import select_region
+    from tests.grid_files import write_rotated
+
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=True)])
+    region = select_region(dataset, (45.0, 55.0, 0.0, 20.0))
+    region = region.assign(pred=region["tas"] * 2)
+    samples = build_field_samples(region, target="tas", predictors=("pred",), features=("season",))
+    lat, lon = region["lat"].values, region["lon"].values
+    inside = (lat >= 45) & (lat <= 55) & (lon >= 0) & (lon <= 20)
+    assert (samples.mask == inside.reshape(1, -1)).all() and not inside.all()
+    rows = np.deg2rad(region["rlat"].values)
+    weights = np.cos(rows)[:, None] * inside  # rotated-pole cells: area ∝ cos(rotated latitude), evenly spaced
+    hand = np.nansum(region["pred"].values * weights, axis=(1, 2)) / weights.sum()
+    np.testing.assert_allclose(samples.inputs[:, 0], hand, rtol=1e-5)

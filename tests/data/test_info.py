@@ -155,3 +155,38 @@ def test_time_step_names(times, expected):
 )
 def test_longitude_convention(longitude, expected):
     assert longitude_convention(np.array(longitude)) == expected
+
+
+# --- curvilinear and rotated-pole grids -------------------------------------------------------------
+def test_a_rotated_pole_grid_is_described_with_its_pole_and_geographic_extent(tmp_path):
+    from tests.grid_files import RLAT, RLON, rotated_to_geographic, write_rotated
+
+    report = describe([str(write_rotated(tmp_path / "rotated.nc"))])
+    lat, lon = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    assert "rotated-pole grid ('rotated_pole', rotated_latitude_longitude; north pole at 39.25°N, 162°W)" in report
+    assert "rows      'rlat': 5 values, -10 to 7.6 degrees (grid_latitude)" in report
+    assert f"latitude  'lat' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in report
+    assert f"longitude 'lon' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east" in report
+    assert "select" not in report
+
+
+def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(tmp_path):
+    from tests.grid_files import curvilinear_coordinates, write_curvilinear
+
+    report = describe([str(write_curvilinear(tmp_path / "tos.nc"))])
+    lat, lon = curvilinear_coordinates()
+    assert "curvilinear grid (2-D latitude and longitude)" in report
+    assert "rows      'y': 5 values, index only" in report and "columns   'x': 6 values, index only" in report
+    assert f"'nav_lat' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in report
+    assert f"'nav_lon' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east, 0…360" in report
+    assert "Extra dimensions: none" in report and "select" not in report
+    assert _config(report)["data"]["target"] == "tos"
+
+
+def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
+    from tests.grid_files import write_lambert
+
+    report = describe([str(write_lambert(tmp_path / "lambert.nc"))])
+    assert "projected grid ('crs', lambert_conformal_conic)" in report
+    assert "latitude  'lat' (2-D, computed from the grid mapping with pyproj)" in report
+    assert "cell corners computed from the rows' and columns' edges" in report

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from climann.data.layout import Coordinate, GridLayout, segment_starts
+from climann.data.layout import Coordinate, GeographicGrid, GridLayout, segment_starts
 
 
 def layout(latitudes, *, latitude_bounds=None, longitudes=(0.0, 90.0, 180.0, 270.0)):
@@ -37,3 +37,90 @@ def test_segment_starts_mark_the_first_step_of_each_contiguous_block():
     labels = ("train", "train", "train", "val", "val", "test", "test", "test")
     np.testing.assert_array_equal(segment_starts(labels, 8), [0, 0, 0, 3, 3, 5, 5, 5])
     np.testing.assert_array_equal(segment_starts((), 3), [0, 0, 0])
+
+
+# --- curvilinear grids --------------------------------------------------------------------------
+def _as_curvilinear(regular: GridLayout, *, with_bounds: bool) -> GridLayout:
+    """The same regular grid described as a curvilinear one: 2-D lat/lon on index dims,
+    with 4-vertex corners from the 1-D bounds when asked."""
+    lat, lon = regular.latitude.values, regular.longitude.values
+    lat2d, lon2d = np.meshgrid(lat, lon, indexing="ij")
+    lat_bounds = lon_bounds = None
+    if with_bounds:
+        (south, north), (west, east) = regular.latitude_bounds.T, regular.longitude_bounds.T
+        lat_bounds = Coordinate("lat_bnds", np.stack(np.broadcast_arrays(
+            south[:, None], south[:, None], north[:, None], north[:, None]), axis=-1) + 0 * lon2d[..., None])
+        lon_bounds = Coordinate("lon_bnds", np.stack(np.broadcast_arrays(
+            west[None, :], east[None, :], east[None, :], west[None, :]), axis=-1) + 0 * lat2d[..., None])
+    geographic = GeographicGrid(Coordinate("nav_lat", lat2d), Coordinate("nav_lon", lon2d), lat_bounds, lon_bounds)
+    return GridLayout(
+        time=regular.time, latitude=Coordinate("y", np.arange(lat.size)), longitude=Coordinate("x", np.arange(lon.size)),
+        time_units=regular.time_units, calendar=regular.calendar, file_dims=("time", "y", "x"),
+        target_name="tas", target_attrs={}, geographic=geographic, index_dims=("y", "x"),
+    )
+
+
+def _regular_with_bounds(edges_lat, edges_lon):
+    """A regular layout from its cell edges; longitudes wrapped to −180…180 (the edges may cross the dateline)."""
+    wrap = lambda values: (np.asarray(values, float) + 180) % 360 - 180  # noqa: E731
+    lat = (np.asarray(edges_lat[:-1]) + edges_lat[1:]) / 2
+    lon = wrap((np.asarray(edges_lon[:-1]) + edges_lon[1:]) / 2)
+    return GridLayout(
+        time=Coordinate("time", np.arange(2)), latitude=Coordinate("lat", lat), longitude=Coordinate("lon", lon),
+        time_units="days since 2000-01-01", calendar="noleap", file_dims=("time", "lat", "lon"), target_name="tas",
+        target_attrs={}, latitude_bounds=np.column_stack([edges_lat[:-1], edges_lat[1:]]),
+        longitude_bounds=np.column_stack([wrap(edges_lon[:-1]), wrap(edges_lon[1:])]),
+    )
+
+
+def test_a_regular_grid_written_as_2d_with_corners_has_the_1d_area_weights():
+    """Uneven cells, one across the dateline: the 1-D and the 2-D description give the band
+    areas (sin φ₂ − sin φ₁)(λ₂ − λ₁) computed by hand."""
+    edges_lat, edges_lon = np.array([-80.0, -30.0, 0.0, 10.0, 70.0]), np.array([150.0, 170.0, 190.0, 230.0])
+    regular = _regular_with_bounds(edges_lat, edges_lon)
+    hand = np.outer(np.diff(np.sin(np.deg2rad(edges_lat))), np.diff(edges_lon))
+    np.testing.assert_allclose(regular.cell_area_weights(), hand / hand.mean(), rtol=1e-12)
+    curvilinear = _as_curvilinear(regular, with_bounds=True)
+    np.testing.assert_allclose(curvilinear.cell_area_weights(), hand / hand.mean(), rtol=1e-12)
+
+
+def test_a_regular_grid_written_as_2d_without_corners_has_the_cos_latitude_weights():
+    regular = layout([-60.0, -20.0, 20.0, 60.0], longitudes=(170.0, 175.0, -180.0, -175.0))
+    curvilinear = _as_curvilinear(regular, with_bounds=False)
+    np.testing.assert_allclose(curvilinear.cell_area_weights(), regular.cell_area_weights(), rtol=1e-12)
+
+
+def test_curvilinear_area_weights_follow_the_cell_sizes():
+    """Cells twice as wide in longitude weigh twice as much (same latitude band)."""
+    regular = _regular_with_bounds(np.array([0.0, 10.0]), np.array([0.0, 10.0, 30.0, 40.0]))
+    weights = _as_curvilinear(regular, with_bounds=True).cell_area_weights()
+    assert weights[0, 1] == pytest.approx(2 * weights[0, 0]) and weights[0, 2] == pytest.approx(weights[0, 0])
+
+
+def test_geographic_coordinates_of_regular_and_curvilinear_layouts():
+    regular = layout([-60.0, 0.0, 60.0])
+    latitude, longitude = regular.geographic_coordinates()
+    assert latitude.shape == (3, 4) and (latitude[:, 1] == [-60.0, 0.0, 60.0]).all() and (longitude[2] == [0, 90, 180, 270]).all()
+    curvilinear = _as_curvilinear(regular, with_bounds=False)
+    np.testing.assert_array_equal(curvilinear.geographic_coordinates()[0], latitude)
+    assert curvilinear.is_curvilinear and not regular.is_curvilinear
+
+
+def test_rotated_pole_weights_are_the_band_areas_of_the_rotated_latitudes():
+    """The rotation keeps areas: a rotated-pole cell's area is that of its rotated box."""
+    from tests.grid_files import POLE_LATITUDE, POLE_LONGITUDE, RLAT, RLON, rotated_to_geographic
+
+    lat2d, lon2d = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    rotated = GridLayout(
+        time=Coordinate("time", np.arange(2)), latitude=Coordinate("rlat", RLAT, {"standard_name": "grid_latitude"}),
+        longitude=Coordinate("rlon", RLON, {"standard_name": "grid_longitude"}), time_units="days since 2000-01-01",
+        calendar="noleap", file_dims=("time", "rlat", "rlon"), target_name="tas", target_attrs={},
+        geographic=GeographicGrid(Coordinate("lat", lat2d), Coordinate("lon", lon2d)),
+        grid_mapping=Coordinate("rotated_pole", np.array(0), {
+            "grid_mapping_name": "rotated_latitude_longitude", "grid_north_pole_latitude": POLE_LATITUDE,
+            "grid_north_pole_longitude": POLE_LONGITUDE}),
+    )
+    edges = np.deg2rad(np.concatenate([RLAT - 2.2, RLAT[-1:] + 2.2]))
+    band = np.diff(np.sin(edges))
+    np.testing.assert_allclose(rotated.cell_area_weights(), np.repeat((band / band.mean())[:, None], RLON.size, 1),
+                               rtol=1e-12)

@@ -67,7 +67,7 @@ def test_an_unknown_calendar_is_named(tmp_path):
 def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
     grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
     grid_dataset(n_lat=6)[["pred"]].to_netcdf(tmp_path / "pred.nc")
-    with pytest.raises(ClimannError, match=r"different grids: pred.nc \(pred\) on lat 6 values.*tas.nc \(tas\) on lat 4 values"):
+    with pytest.raises(ClimannError, match=r"different grids: lat has 6 values in pred.nc and 4 in tas.nc"):
         open_dataset(expand_paths([tmp_path]))
 
 
@@ -121,3 +121,75 @@ def test_blocks_on_different_grids_or_without_a_variable_are_refused(write_grid)
     fewer = first.drop_vars("pred")
     with pytest.raises(ClimannError, match="val block's files lack 'pred'"):
         concat_blocks([first, fewer, first], ("train", "val", "test"))
+
+
+# --- grid tolerance -----------------------------------------------------------------------------
+def _two_years_apart(tmp_path, shift_second):
+    """Two yearly files of one grid; the second's latitudes moved by ``shift_second`` degrees."""
+    full = grid_dataset(n_years=2)
+    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
+    second = second.assign_coords(lat=second["lat"] + shift_second)
+    first.to_netcdf(tmp_path / "a.nc")
+    second.to_netcdf(tmp_path / "b.nc")
+    return full, [tmp_path / "a.nc", tmp_path / "b.nc"]
+
+
+def test_files_whose_coordinates_differ_by_float_rounding_are_one_grid_with_the_first_files_values(tmp_path):
+    full, files = _two_years_apart(tmp_path, 4e-6)
+    combined = open_dataset(files)
+    assert combined.sizes["lat"] == full.sizes["lat"] and combined.sizes["time"] == 24
+    np.testing.assert_array_equal(combined["lat"].values, full["lat"].values)  # the first file's, exactly
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+
+
+def test_a_real_grid_mismatch_names_the_coordinate_and_its_largest_difference(tmp_path):
+    full, files = _two_years_apart(tmp_path, 0.5)
+    spacing = float(np.abs(np.diff(full["lat"].values)).min())
+    with pytest.raises(ClimannError, match=r"different grids: lat differs by up to 0\.5° between a\.nc and b\.nc") as error:
+        open_dataset(files)
+    assert f"{1e-3 * spacing:.3g}°" in str(error.value)
+
+
+@pytest.mark.parametrize("shift, combines", [pytest.param(4e-6, True, id="rounding"), pytest.param(0.3, False, id="real")])
+def test_variables_in_separate_files_combine_within_the_grid_tolerance(tmp_path, shift, combines):
+    dataset = grid_dataset()
+    dataset[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    moved = dataset[["pred"]].assign_coords(lon=dataset["lon"] + shift)
+    moved.to_netcdf(tmp_path / "pred.nc")
+    files = expand_paths([tmp_path])
+    if not combines:
+        with pytest.raises(ClimannError, match=r"lon differs by up to 0\.3° between pred\.nc and tas\.nc"):
+            open_dataset(files)
+        return
+    combined = open_dataset(files)
+    np.testing.assert_array_equal(combined["lon"].values, moved["lon"].values)  # pred.nc comes first
+    np.testing.assert_array_equal(combined["tas"].values, dataset["tas"].values)
+
+
+def test_split_blocks_combine_within_the_tolerance_and_name_a_real_difference(write_grid):
+    first = open_dataset([write_grid("a.nc")])
+    rounded = first.assign_coords(lat=first["lat"] + 4e-6)
+    combined = concat_blocks([first, rounded, first], ("train", "val", "test"))
+    np.testing.assert_array_equal(combined["lat"].values, first["lat"].values)
+    moved = first.assign_coords(lon=first["lon"] + 1.0)
+    with pytest.raises(ClimannError, match=r"lon differs by up to 1° between the train block and the val block"):
+        concat_blocks([first, moved, first], ("train", "val", "test"))
+
+
+def test_2d_latitude_and_longitude_without_a_coordinates_attribute_become_coordinates(tmp_path):
+    import xarray as xr
+
+    dataset = xr.Dataset(
+        {"tos": (("time", "y", "x"), np.ones((2, 2, 3))),
+         "nav_lat": (("y", "x"), np.array([[0.0, 1, 2], [10, 11, 12]]), {"units": "degrees_north"}),
+         "nav_lon": (("y", "x"), np.array([[0.0, 10, 20], [1, 11, 21]]), {"standard_name": "longitude"})},
+        coords={"time": ("time", [0.0, 31.0], {"units": "days since 2000-01-01", "calendar": "noleap"})},
+    )
+    dataset.to_netcdf(tmp_path / "a.nc")
+    opened = open_dataset([tmp_path / "a.nc"])
+    assert {"nav_lat", "nav_lon"} <= set(opened.coords) and list(opened.data_vars) == ["tos"]
+    # and on several files, whose 2-D coordinates are compared like 1-D ones
+    later = dataset.assign_coords(time=dataset["time"] + 62)
+    later.assign(nav_lat=later["nav_lat"] + 0.5).to_netcdf(tmp_path / "b.nc")
+    with pytest.raises(ClimannError, match=r"nav_lat differs by up to 0\.5° between a\.nc and b\.nc"):
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])

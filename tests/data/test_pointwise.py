@@ -149,3 +149,34 @@ def test_lags_do_not_reach_into_another_dataset_block():
     assert not np.isin(t, [0, 12, 24]).any()
     assert set(np.unique(t)) == set(range(36)) - {0, 12, 24}
     np.testing.assert_array_equal(samples.inputs[:, 0], combined["pred"].values[t - 1, i, j])
+
+
+# --- curvilinear and rotated-pole grids -----------------------------------------------------------
+@pytest.mark.parametrize("with_latlon", [pytest.param(True, id="2d-latlon"), pytest.param(False, id="mapping-only")])
+def test_the_lat_feature_of_a_rotated_grid_is_the_geographic_latitude(tmp_path, with_latlon):
+    from climann.data.open import open_dataset
+    from tests.grid_files import RLAT, RLON, rotated_to_geographic, write_rotated
+
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=with_latlon)])
+    samples = build_pointwise_samples(dataset, target="tas", predictors=(), features=("lat", "lon"))
+    n_time, n_rows, n_columns = samples.layout.shape
+    _, row, column = np.unravel_index(samples.flat_index, (n_time, n_rows, n_columns))
+    true_lat, true_lon = rotated_to_geographic(RLAT[row], RLON[column])
+    columns = {name: samples.inputs[:, k] for k, name in enumerate(samples.feature_names)}
+    np.testing.assert_allclose(columns["lat"], true_lat, atol=1e-4)  # float32 features
+    np.testing.assert_allclose(columns["lon_sin"], np.sin(np.deg2rad(true_lon)), atol=1e-6)
+    np.testing.assert_allclose(columns["lon_cos"], np.cos(np.deg2rad(true_lon)), atol=1e-6)
+    assert np.abs(columns["lat"] - RLAT[row]).min() > 30  # not the rotated latitude
+    assert samples.layout.shape == (24, RLAT.size, RLON.size) and samples.flat_index.size == 24 * RLAT.size * RLON.size
+
+
+def test_the_lat_feature_of_a_curvilinear_grid_varies_over_its_cells(tmp_path):
+    from climann.data.open import open_dataset
+    from tests.grid_files import curvilinear_coordinates, write_curvilinear
+
+    dataset = open_dataset([write_curvilinear(tmp_path / "tos.nc")])
+    samples = build_pointwise_samples(dataset, target="tos", predictors=(), features=("lat",))
+    n_time, n_y, n_x = samples.layout.shape
+    _, row, column = np.unravel_index(samples.flat_index, (n_time, n_y, n_x))
+    np.testing.assert_allclose(samples.inputs[:, 0], curvilinear_coordinates()[0][row, column], atol=1e-4)
+    np.testing.assert_allclose(samples.target[:, 0], dataset["tos"].values.reshape(-1), rtol=1e-6)

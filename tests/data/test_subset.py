@@ -85,3 +85,49 @@ def test_grid_stride_and_season_names():
     assert select_grid_stride(grid_dataset(n_lat=6, n_lon=12), 2).sizes == {"time": 36, "lat": 3, "lon": 6}
     with pytest.raises(ClimannError, match="unknown season 'DFJ'"):
         season_months(["DFJ"])
+
+
+# --- regions on curvilinear and rotated-pole grids -------------------------------------------------
+@pytest.mark.parametrize(
+    "box",
+    [
+        pytest.param((45.0, 55.0, 0.0, 20.0), id="central-europe"),
+        pytest.param((40.0, 60.0, 350.0, 10.0), id="across-greenwich-0-360"),
+        pytest.param((50.0, 90.0, -180.0, 180.0), id="north-of-50"),
+    ],
+)
+def test_a_region_on_a_rotated_grid_masks_exactly_the_cells_inside_by_geographic_coordinates(tmp_path, box):
+    from climann.data.open import open_dataset
+    from tests.grid_files import RLAT, RLON, rotated_to_geographic, write_rotated
+
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=False)])
+    region = select_region(dataset, box)
+    south, north, west, east = box
+    lat, lon = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    # longitudes counted eastward from the box's western edge: inside when not beyond its eastern edge
+    window_east = east if east > west else east + 360
+    inside = (lat >= south) & (lat <= north) & (west + (lon - west) % 360 <= window_east)
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    np.testing.assert_array_equal(region["rlat"].values, RLAT[rows[0] : rows[-1] + 1])  # the rectangle around them
+    np.testing.assert_array_equal(region["rlon"].values, RLON[columns[0] : columns[-1] + 1])
+    present = region["tas"].notnull().values  # (time, rlat, rlon)
+    expected = inside[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+    assert (present == expected[None]).all() and 0 < expected.sum() < inside.size
+    assert region["tas"].chunks is not None  # still lazy
+
+
+def test_a_region_across_the_dateline_on_a_curvilinear_grid(tmp_path):
+    import xarray as xr
+
+    lat2d = np.array([[10.0, 11.0, 12.0], [20.0, 21.0, 22.0]])
+    lon2d = np.array([[165.0, 175.0, -175.0], [168.0, 178.0, -172.0]])
+    dataset = xr.Dataset(
+        {"tos": (("time", "j", "i"), np.ones((2, 2, 3)))},
+        coords={"nav_lat": (("j", "i"), lat2d, {"standard_name": "latitude"}),
+                "nav_lon": (("j", "i"), lon2d, {"standard_name": "longitude"})},
+    )
+    region = select_region(dataset, (0.0, 30.0, 170.0, -170.0))
+    assert region.sizes == {"time": 2, "j": 2, "i": 2}
+    np.testing.assert_array_equal(region["tos"].notnull().values[0], [[True, True], [True, True]])
+    with pytest.raises(ClimannError, match=r"contains no grid cell; the grid's cells lie at latitude 10…22"):
+        select_region(dataset, (-30.0, -20.0, 0.0, 360.0))

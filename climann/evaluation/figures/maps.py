@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator, MultipleLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
@@ -39,28 +39,135 @@ class MapPanel(NamedTuple):
     label: str  # the colorbar's, with units
 
 
+class MapGrid(NamedTuple):
+    """Where each cell of a layout is drawn: the corners of every cell in degrees."""
+
+    longitude: np.ndarray  # (n_lat + 1, n_lon + 1), continuous (no jump of 360°)
+    latitude: np.ndarray  # (n_lat + 1, n_lon + 1)
+    columns: np.ndarray  # order in which the layout's columns are drawn, (n_lon,)
+    hidden: np.ndarray  # (n_lat, n_lon) True for cells across the map's seam, not drawn
+
+
 def _degree_step(extent: float) -> float:
     """A tick spacing in degrees that gives at most about 7 ticks."""
     return next((step for step in (1, 2, 5, 10, 15, 30, 45, 60, 90) if extent / step <= 7), 90)
 
 
+def continuous_longitudes(longitude: np.ndarray) -> np.ndarray:
+    """The longitudes of a regular grid shifted by whole turns so that the cells lie in one
+    piece on the map.
+
+    A regional grid is put in the window that starts just east of the widest gap between
+    its longitudes: a box across the dateline (170°…−170°, or 150°…210° in a 0…360 file)
+    becomes 170…190 or 150…210, not two strips at the edges of a world map; a window east
+    of 180° is moved back by 360° (so −10…10, not 350…370). A grid without a gap much wider
+    than its steps (a global one) keeps its values.
+
+    Parameters
+    ----------
+    longitude : ndarray, shape (n_lon,)
+        Degrees east.
+
+    Returns
+    -------
+    ndarray, shape (n_lon,)
+    """
+    longitude = np.asarray(longitude, np.float64)
+    distinct = np.unique(np.round(longitude[np.isfinite(longitude)] % 360.0, 9))
+    if distinct.size < 2:
+        return longitude
+    gaps = np.diff(np.concatenate([distinct, distinct[:1] + 360.0]))
+    widest = int(np.argmax(gaps))
+    if gaps[widest] <= 2 * np.median(gaps):
+        return longitude  # no real gap: a global grid, in the file's own convention
+    start = distinct[(widest + 1) % distinct.size] - 1e-6  # below the rounding of ``distinct``
+    shifted = start + (longitude - start) % 360.0
+    return shifted - 360.0 if np.nanmin(shifted) >= 180.0 else shifted
+
+
+def unwrapped_longitudes(longitude: np.ndarray) -> np.ndarray:
+    """The 2-D longitudes of a curvilinear grid without jumps of 360° between neighbouring
+    cells: unwrapped along each row, rows shifted by whole turns to follow the first column,
+    then moved by whole turns so that the smallest lies in [−180, 180).
+
+    Parameters
+    ----------
+    longitude : ndarray, shape (n_rows, n_columns)
+        Degrees east.
+
+    Returns
+    -------
+    ndarray, shape (n_rows, n_columns)
+    """
+    along_rows = np.unwrap(np.asarray(longitude, np.float64), period=360.0, axis=1)
+    first_column = along_rows[:, 0]
+    along_rows += (np.unwrap(first_column, period=360.0) - first_column)[:, None]
+    return along_rows - 360.0 * np.floor((np.nanmin(along_rows) + 180.0) / 360.0)
+
+
+def _corners(centres: np.ndarray) -> np.ndarray:
+    """Cell corners of a 2-D array of centres, shape (n + 1, m + 1): midway between
+    neighbouring centres, and as far beyond the outer centres as the neighbouring step."""
+    along_rows = np.apply_along_axis(_cell_edges, 0, centres)
+    return np.apply_along_axis(_cell_edges, 1, along_rows)
+
+
+def map_grid(layout: GridLayout) -> MapGrid:
+    """The cells of ``layout`` as drawn: corners in geographic degrees.
+
+    A regular grid's columns are sorted by (continuous) longitude and its edges lie midway
+    between centres. A curvilinear, rotated-pole or projected grid is drawn on its true 2-D
+    latitude and (unwrapped) longitude, corners midway between neighbouring centres; a cell whose
+    corners are more than 180° of longitude apart straddles the map's seam and is hidden.
+    """
+    if not layout.is_curvilinear:
+        longitude = continuous_longitudes(layout.longitude.values)
+        columns = np.argsort(longitude, kind="stable")
+        lon_edges, lat_edges = _cell_edges(longitude[columns]), _cell_edges(layout.latitude.values)
+        corner_lat, corner_lon = np.meshgrid(lat_edges, lon_edges, indexing="ij")
+        hidden = np.zeros(layout.shape[1:], dtype=bool)
+        return MapGrid(corner_lon, corner_lat, columns, hidden)
+    latitude, longitude = layout.geographic_coordinates()
+    corner_lon, corner_lat = _corners(unwrapped_longitudes(longitude)), _corners(latitude)
+    quads = np.stack([corner_lon[:-1, :-1], corner_lon[:-1, 1:], corner_lon[1:, 1:], corner_lon[1:, :-1]])
+    hidden = np.ptp(quads, axis=0) > 180.0
+    return MapGrid(corner_lon, corner_lat, np.arange(layout.shape[2]), hidden)
+
+
+def _longitude_label(value: float, _position: object = None) -> str:
+    """A longitude tick as people write it: 30°W, 0°, 150°E, 180° (any number of turns)."""
+    wrapped = (value + 180.0) % 360.0 - 180.0
+    if np.isclose(abs(wrapped), 180.0) or np.isclose(wrapped, 0.0):
+        return f"{abs(wrapped):g}°"
+    return f"{abs(wrapped):g}°{'W' if wrapped < 0 else 'E'}"
+
+
+def _latitude_label(value: float, _position: object = None) -> str:
+    """A latitude tick: 30°S, 0°, 45°N."""
+    return "0°" if np.isclose(value, 0.0) else f"{abs(value):g}°{'S' if value < 0 else 'N'}"
+
+
 def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: MapPanel) -> None:
     """One map on ``axis``: cells, coastlines, degree axes, a colorbar below it."""
-    lon_edges, lat_edges = _cell_edges(layout.longitude.values), _cell_edges(layout.latitude.values)
+    grid = map_grid(layout)
+    field = np.where(grid.hidden, np.nan, panel.field)[:, grid.columns]
     axis.set_facecolor(NO_DATA_COLOR)
     mesh = axis.pcolormesh(
-        lon_edges, lat_edges, np.ma.masked_invalid(panel.field), shading="flat",
+        grid.longitude, grid.latitude, np.ma.masked_invalid(field), shading="flat",
         cmap=panel.cmap, vmin=panel.vmin, vmax=panel.vmax,
     )
-    axis.set_xlim(lon_edges.min(), lon_edges.max())
-    axis.set_ylim(lat_edges.min(), lat_edges.max())  # north up, whatever the file's order
-    draw_coastlines(axis, lon_edges, lat_edges)
-    axis.xaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(lon_edges))))
-    axis.yaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(lat_edges))))
+    axis.set_xlim(np.nanmin(grid.longitude), np.nanmax(grid.longitude))
+    axis.set_ylim(np.nanmin(grid.latitude), np.nanmax(grid.latitude))  # north up, whatever the file's order
+    draw_coastlines(axis, grid.longitude, grid.latitude)
+    # labels like "150°W" are wide: fewer of them along longitude
+    axis.xaxis.set_major_locator(MultipleLocator(_degree_step(1.6 * np.ptp(grid.longitude))))
+    axis.yaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(grid.latitude))))
+    axis.xaxis.set_major_formatter(FuncFormatter(_longitude_label))
+    axis.yaxis.set_major_formatter(FuncFormatter(_latitude_label))
     axis.set_aspect("equal")
     axis.set_title(panel.title)
-    axis.set_xlabel("longitude (°E)")
-    axis.set_ylabel("latitude (°N)")
+    axis.set_xlabel("longitude")
+    axis.set_ylabel("latitude")
     extend = "both" if panel.vmin < 0 < panel.vmax else "max" if panel.vmin == 0 else "neither"
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
                                label=panel.label, extend=extend)
@@ -71,7 +178,8 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
     """Inches for a row of maps: each map about 2.3 in high and as wide as its aspect asks,
     plus room for the latitude axis (beside) and titles and colorbar (above and below), so
     colorbars are as wide as their maps and titles clear of each other, globally and regionally."""
-    lon_extent, lat_extent = (np.ptp(_cell_edges(c.values)) for c in (layout.longitude, layout.latitude))
+    grid = map_grid(layout)
+    lon_extent, lat_extent = np.ptp(grid.longitude), np.ptp(grid.latitude)
     ratio = lon_extent / lat_extent if lat_extent > 0 else 1.0
     width = float(np.clip(2.3 * ratio, 2.2, 6.0))
     height = float(np.clip(width / ratio, 1.2, 5.0))

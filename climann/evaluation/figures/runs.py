@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.report import write_report
@@ -123,7 +124,8 @@ def _target_name(dataset: xr.Dataset, path: Path) -> str:
 
 
 def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
-    """The grid of a predictions dataset, enough to draw its figures (no bounds, no files).
+    """The grid of a predictions dataset, enough to draw its figures (no 1-D bounds, no
+    files); on a curvilinear grid with its 2-D latitude and longitude.
 
     Parameters
     ----------
@@ -143,8 +145,11 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         Coordinate(name, dataset[name].values, dict(dataset[name].attrs)) for name in names
     )
     encoding = dataset[time_name].encoding
+    mapping = grid_mapping_of(dataset, target)
     return GridLayout(
         time=time, latitude=latitude, longitude=longitude,
+        geographic=geographic_grid(dataset, names[1:], mapping), grid_mapping=mapping,
+        index_dims=tuple(name for name in names[1:] if name not in dataset.coords),
         time_units=str(encoding.get("units", "")), calendar=str(encoding.get("calendar", "standard")),
         file_dims=tuple(str(dim) for dim in dataset[target].dims),
         target_name=target, target_attrs=dict(dataset[target].attrs),

@@ -1,0 +1,197 @@
+"""Where the cells of a curvilinear, rotated-pole or projected grid lie on the Earth.
+
+Such grids have row and column axes that are not latitude and longitude: rotated degrees
+(``rlat``/``rlon`` with a ``rotated_latitude_longitude`` grid mapping), distances on a map
+projection (``x``/``y`` in metres with, e.g., a ``lambert_conformal_conic`` grid mapping) or
+bare indices (``y``/``x`` of an ocean model). The true latitude and longitude of each cell
+are the file's 2-D auxiliary coordinates (CF ``coordinates``), or, when it has none,
+computed from its grid mapping with pyproj (``pyproj.CRS.from_cf``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
+import xarray as xr
+
+from climann.data.coords import find_coordinate, grid_mapping_names, is_grid_axis, two_dimensional_coordinates
+from climann.data.layout import Coordinate, GeographicGrid
+from climann.errors import ClimannError
+
+#: Units of projected axes, as a factor to metres (what ``pyproj.CRS.from_cf`` expects).
+METRES_PER_UNIT: dict[str, float] = {
+    "m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0,
+    "km": 1000.0, "kilometre": 1000.0, "kilometres": 1000.0, "kilometer": 1000.0, "kilometers": 1000.0,
+}
+
+
+def grid_mapping_of(dataset: xr.Dataset, target: str) -> Coordinate | None:
+    """The grid-mapping variable of ``target`` (its CF ``grid_mapping``), else the one the
+    data variables share, as name and attributes (value 0); None without one.
+
+    Raises
+    ------
+    ClimannError
+        If the data variables refer to several grid mappings and the target to none.
+    """
+    own = str(dataset[target].attrs.get("grid_mapping", "")).split(":")[0].strip()
+    names = [own] if own in dataset.variables else grid_mapping_names(dataset)
+    if len(names) > 1:
+        raise ClimannError(
+            f"the variables refer to several grid mappings ({', '.join(names)}) and '{target}' to none; "
+            f"give '{target}' a grid_mapping attribute"
+        )
+    if not names:
+        return None
+    return Coordinate(names[0], np.array(0, dtype=np.int32), dict(dataset[names[0]].attrs))
+
+
+def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str]) -> GeographicGrid:
+    """The 2-D latitude and longitude of the file, with their corner bounds when given."""
+    coordinates, bounds, vertex_dim = [], [], "nv"
+    for name in names:
+        variable = dataset[name].transpose(*dims)
+        coordinates.append(Coordinate(name, np.asarray(variable.values, np.float64), dict(variable.attrs)))
+        bounds_name = variable.attrs.get("bounds")
+        if bounds_name in dataset.variables and dataset[bounds_name].ndim == 3:
+            vertex_dim = next(str(d) for d in dataset[bounds_name].dims if d not in dims)
+            values = dataset[bounds_name].transpose(*dims, vertex_dim).values
+            bounds.append(Coordinate(str(bounds_name), np.asarray(values, np.float64),
+                                     dict(dataset[bounds_name].attrs)))
+    if len(bounds) < 2:
+        coordinates = [Coordinate(c.name, c.values, {k: v for k, v in c.attrs.items() if k != "bounds"})
+                       for c in coordinates]
+        bounds = [None, None]
+    return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+def _axis_edges(dataset: xr.Dataset, name: str) -> np.ndarray:
+    """Cell edges along a 1-D axis, shape (n + 1,): from its CF bounds, else midway between
+    centres (and as far beyond the ends as the neighbouring step)."""
+    centres = np.asarray(dataset[name].values, np.float64)
+    bounds_name = dataset[name].attrs.get("bounds")
+    if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2:
+        bounds = np.asarray(dataset[bounds_name].values, np.float64)
+        return np.concatenate([bounds[:, 0], bounds[-1:, 1]])
+    if centres.size == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    middle = (centres[:-1] + centres[1:]) / 2
+    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
+
+
+def _axis_scale(variable: xr.DataArray, mapping: Coordinate) -> float:
+    """Factor from the axis's units to what pyproj expects: 1 for degrees, metres for projections."""
+    if mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude":
+        return 1.0
+    units = str(variable.attrs.get("units", "m")).strip()
+    if units not in METRES_PER_UNIT:
+        raise ClimannError(
+            f"projected axis '{variable.name}' has units '{units}'; expected a length ({', '.join(METRES_PER_UNIT)})"
+        )
+    return METRES_PER_UNIT[units]
+
+
+def _transformer(mapping: Coordinate):
+    """A pyproj transformer from the grid mapping's coordinates to longitude, latitude (EPSG:4326)."""
+    try:
+        crs = pyproj.CRS.from_cf(dict(mapping.attrs))
+    except (pyproj.exceptions.CRSError, KeyError, ValueError) as error:
+        raise ClimannError(
+            f"cannot read grid mapping '{mapping.name}' "
+            f"({mapping.attrs.get('grid_mapping_name', 'no grid_mapping_name')}): {error}"
+        ) from None
+    return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+
+def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> GeographicGrid:
+    """2-D latitude, longitude and cell corners computed from the 1-D axes and the grid mapping."""
+    transformer = _transformer(mapping)
+    scales = [_axis_scale(dataset[dim], mapping) for dim in dims]
+    rows, columns = (np.asarray(dataset[dim].values, np.float64) * scale for dim, scale in zip(dims, scales))
+    row_edges, column_edges = (_axis_edges(dataset, dim) * scale for dim, scale in zip(dims, scales))
+    row_grid, column_grid = np.meshgrid(rows, columns, indexing="ij")
+    longitude, latitude = transformer.transform(column_grid, row_grid)
+    corner_rows, corner_columns = np.meshgrid(row_edges, column_edges, indexing="ij")
+    corner_lon, corner_lat = transformer.transform(corner_columns, corner_rows)
+    # CF vertex order, anticlockwise in index space: (i, j), (i, j+1), (i+1, j+1), (i+1, j)
+
+    def vertices(corners: np.ndarray) -> np.ndarray:
+        return np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=-1)
+
+    latitude_attrs = {"standard_name": "latitude", "long_name": "latitude", "units": "degrees_north",
+                      "bounds": "lat_bnds"}
+    longitude_attrs = {"standard_name": "longitude", "long_name": "longitude", "units": "degrees_east",
+                       "bounds": "lon_bnds"}
+    free = lambda name: name if name not in dataset.variables else f"{name}_climann"  # noqa: E731
+    return GeographicGrid(
+        latitude=Coordinate(free("lat"), np.asarray(latitude), latitude_attrs),
+        longitude=Coordinate(free("lon"), np.asarray(longitude), longitude_attrs),
+        latitude_bounds=Coordinate(free("lat_bnds"), vertices(np.asarray(corner_lat)), {}),
+        longitude_bounds=Coordinate(free("lon_bnds"), vertices(np.asarray(corner_lon)), {}),
+        vertex_dim="nv",
+    )
+
+
+def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None) -> GeographicGrid | None:
+    """The true latitude and longitude of each cell when the grid is not a regular
+    latitude-longitude one; None when it is.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    dims : (row, column) dimension names
+        As found by :func:`climann.data.coords.find_coordinate` for latitude and longitude.
+    mapping : Coordinate or None
+        The target's grid mapping (:func:`grid_mapping_of`).
+
+    Returns
+    -------
+    GeographicGrid or None
+        The file's 2-D coordinates (and their bounds), or, for 1-D rotated or projected
+        axes with a grid mapping and no 2-D coordinates, values computed with pyproj
+        (cell corners from the axes' bounds, or midway between centres).
+
+    Raises
+    ------
+    ClimannError
+        If pyproj cannot read the grid mapping or a projected axis has no length units.
+    """
+    names = two_dimensional_coordinates(dataset)
+    if names is not None:
+        return _from_file(dataset, names, dims)
+    if mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
+        return None  # a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
+    return _from_mapping(dataset, dims, mapping)
+
+
+def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:
+    """The (row, column) dimensions, the geographic grid (None on a regular grid) and the
+    grid mapping (None without one) of a dataset whose variables share one grid.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`geographic_grid`, or when the variables refer to several grid mappings.
+    """
+    dims = (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
+    names = grid_mapping_names(dataset)
+    if len(names) > 1:
+        raise ClimannError(f"the variables refer to several grid mappings ({', '.join(names)}); keep one")
+    mapping = Coordinate(names[0], np.array(0, np.int32), dict(dataset[names[0]].attrs)) if names else None
+    return dims, geographic_grid(dataset, dims, mapping), mapping
+
+
+def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, np.ndarray] | None:
+    """The (row, column) dimensions and the true latitude and longitude of every cell, each
+    shape (n_rows, n_columns), of a curvilinear, rotated-pole or projected grid; None for a
+    regular latitude-longitude grid (whose 1-D axes are the geographic coordinates).
+
+    Raises
+    ------
+    ClimannError
+        As :func:`horizontal_grid`.
+    """
+    dims, grid, _ = horizontal_grid(dataset)
+    if grid is None:
+        return None
+    return dims, np.asarray(grid.latitude.values), np.asarray(grid.longitude.values)

@@ -1,0 +1,94 @@
+"""Tests for climann/data/grids.py: geographic coordinates of curvilinear, rotated and projected grids."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.grids import cell_coordinates, geographic_grid, grid_mapping_of, horizontal_grid
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.grid_files import LAMBERT, RLAT, RLON, rotated_to_geographic, write_lambert, write_rotated
+
+
+def test_the_2d_latitude_and_longitude_of_the_file_are_used_as_they_are(tmp_path):
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc")])
+    dims, grid, mapping = horizontal_grid(dataset)
+    assert dims == ("rlat", "rlon") and mapping.name == "rotated_pole"
+    np.testing.assert_array_equal(grid.latitude.values, dataset["lat"].values)
+    np.testing.assert_array_equal(grid.longitude.values, dataset["lon"].values)
+    assert grid.latitude.name == "lat" and grid.latitude.attrs["units"] == "degrees_north"
+
+
+def test_a_rotated_grid_without_latitude_and_longitude_gets_them_from_its_grid_mapping(tmp_path):
+    """pyproj's result against the rotation written out by hand."""
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=False)])
+    (rows, columns), latitude, longitude = cell_coordinates(dataset)
+    expected_lat, expected_lon = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    assert (rows, columns) == ("rlat", "rlon")
+    np.testing.assert_allclose(latitude, expected_lat, atol=1e-9)
+    np.testing.assert_allclose((longitude - expected_lon + 180) % 360 - 180, 0, atol=1e-9)
+    assert not np.allclose(latitude, RLAT[:, None])  # not the rotated degrees
+
+
+def test_computed_cell_corners_surround_each_centre(tmp_path):
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=False)])
+    grid = geographic_grid(dataset, ("rlat", "rlon"), grid_mapping_of(dataset, "tas"))
+    corners = grid.latitude_bounds.values
+    assert corners.shape == (RLAT.size, RLON.size, 4)
+    assert (corners.min(axis=-1) < grid.latitude.values).all() and (corners.max(axis=-1) > grid.latitude.values).all()
+    # the first corner of a cell is the rotated point (rlat − 2.2, rlon − 2.2)
+    expected = rotated_to_geographic(RLAT[0] - 2.2, RLON[0] - 2.2)[0]
+    assert corners[0, 0, 0] == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("units", [pytest.param("km", id="km"), pytest.param("m", id="metres")])
+def test_a_projected_grid_with_only_a_grid_mapping_is_located_by_pyproj(tmp_path, units):
+    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc", units=units)])
+    (rows, columns), latitude, longitude = cell_coordinates(dataset)
+    assert (rows, columns) == ("y", "x") and latitude.shape == (5, 6)
+    # columns at x = ±50 km lie symmetrically about the central meridian
+    assert latitude[2, 2] == pytest.approx(latitude[2, 3], abs=1e-9)
+    assert longitude[2, 2] - 10.0 == pytest.approx(10.0 - longitude[2, 3], abs=1e-9)
+    # the projection's origin (x = y = 0) is at its origin latitude and central meridian
+    origin = xr.Dataset(coords={"y": ("y", [0.0], dataset["y"].attrs), "x": ("x", [0.0], dataset["x"].attrs)})
+    origin = origin.assign(crs=((), 0, LAMBERT), tas=(("y", "x"), [[0.0]], {"grid_mapping": "crs"}))
+    _, origin_lat, origin_lon = cell_coordinates(origin)
+    assert origin_lat[0, 0] == pytest.approx(50.0, abs=1e-9) and origin_lon[0, 0] == pytest.approx(10.0, abs=1e-9)
+    assert (np.diff(latitude, axis=0) > 0).all()  # y grows northward
+
+
+def test_km_and_metres_give_the_same_places(tmp_path):
+    in_km = cell_coordinates(open_dataset([write_lambert(tmp_path / "km.nc", units="km")]))
+    in_m = cell_coordinates(open_dataset([write_lambert(tmp_path / "m.nc", units="m")]))
+    np.testing.assert_allclose(in_km[1], in_m[1], atol=1e-9)
+    np.testing.assert_allclose(in_km[2], in_m[2], atol=1e-9)
+
+
+def test_a_projected_axis_in_unknown_units_is_refused(tmp_path):
+    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
+    dataset["x"].attrs["units"] = "furlong"
+    with pytest.raises(ClimannError, match="projected axis 'x' has units 'furlong'; expected a length"):
+        cell_coordinates(dataset)
+
+
+def test_a_grid_mapping_pyproj_cannot_read_is_named(tmp_path):
+    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
+    dataset["crs"].attrs = {"grid_mapping_name": "no_such_projection"}
+    with pytest.raises(ClimannError, match="cannot read grid mapping 'crs' \\(no_such_projection\\)"):
+        cell_coordinates(dataset)
+
+
+def test_several_grid_mappings_without_one_for_the_target_are_refused(tmp_path):
+    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
+    dataset = dataset.assign(
+        other=dataset["tas"].assign_attrs(grid_mapping="crs2"), crs2=((), 0, LAMBERT),
+        plain=dataset["tas"].drop_attrs(),
+    )
+    assert grid_mapping_of(dataset, "tas").name == "crs"
+    with pytest.raises(ClimannError, match="several grid mappings \\(crs, crs2\\) and 'plain' to none"):
+        grid_mapping_of(dataset, "plain")
+
+
+def test_a_regular_grid_has_no_geographic_grid(write_grid):
+    dataset = open_dataset([write_grid()])
+    assert cell_coordinates(dataset) is None

@@ -1,0 +1,88 @@
+"""Tests for climann/evaluation/figures/maps.py: maps on the true latitude and longitude."""
+
+import cftime
+import numpy as np
+import pytest
+
+from climann.data.layout import Coordinate, GeographicGrid, GridLayout
+from climann.evaluation.figures import maps
+from climann.evaluation.figures.maps import (
+    _latitude_label,
+    _longitude_label,
+    continuous_longitudes,
+    map_grid,
+    plot_truth_prediction_error,
+    unwrapped_longitudes,
+)
+from tests.grid_files import RLAT, RLON, rotated_to_geographic
+
+
+def _layout(latitude, longitude, geographic=None, dims=("lat", "lon")):
+    return GridLayout(
+        time=Coordinate("time", np.array([cftime.datetime(2000, 1, 16, calendar="noleap")])), latitude=Coordinate(dims[0], np.asarray(latitude, float)),
+        longitude=Coordinate(dims[1], np.asarray(longitude, float)), time_units="days since 2000-01-01",
+        calendar="noleap", file_dims=("time", *dims), target_name="tas", target_attrs={"units": "K"},
+        geographic=geographic,
+    )
+
+
+def _drawn_limits(monkeypatch, layout, tmp_path):
+    """The x and y limits of the first map drawn for ``layout``."""
+    limits = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        limits.append((figure.axes[0].get_xlim(), figure.axes[0].get_ylim()))
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    field = np.arange(np.prod(layout.shape), dtype=float).reshape(layout.shape)
+    plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    return limits[0]
+
+
+@pytest.mark.parametrize(
+    ("longitude", "expected"),
+    [
+        pytest.param([-175.0, -170.0, 170.0, 175.0], [185.0, 190.0, 170.0, 175.0], id="dateline-180"),
+        pytest.param([150.0, 180.0, 210.0], [150.0, 180.0, 210.0], id="dateline-0-360"),
+        pytest.param([0.0, 5.0, 350.0, 355.0], [0.0, 5.0, -10.0, -5.0], id="greenwich-0-360"),
+        pytest.param(np.arange(-180.0, 180.0, 30.0), np.arange(-180.0, 180.0, 30.0), id="global-kept"),
+    ],
+)
+def test_continuous_longitudes_put_a_region_in_one_piece(longitude, expected):
+    np.testing.assert_allclose(continuous_longitudes(np.array(longitude)), expected)
+
+
+def test_a_region_across_the_dateline_is_drawn_as_the_box_it_is(monkeypatch, tmp_path):
+    """Cells at 165°, 175°, −175°, −165° (file order: −175 first) span 160…200 on the map,
+    not the whole globe."""
+    layout = _layout([0.0, 5.0], [-175.0, -165.0, 165.0, 175.0])
+    grid = map_grid(layout)
+    np.testing.assert_array_equal(grid.columns, [2, 3, 0, 1])  # drawn west to east
+    np.testing.assert_allclose(grid.longitude[0], [160.0, 170.0, 180.0, 190.0, 200.0])
+    (west, east), _ = _drawn_limits(monkeypatch, layout, tmp_path)
+    assert (west, east) == pytest.approx((160.0, 200.0))
+    assert _longitude_label(185.0) == "175°W" and _longitude_label(180.0) == "180°" and _longitude_label(-30) == "30°W"
+    assert _latitude_label(-45.0) == "45°S" and _latitude_label(0.0) == "0°"
+
+
+def test_a_rotated_grid_is_drawn_on_its_geographic_coordinates(monkeypatch, tmp_path):
+    lat2d, lon2d = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    geographic = GeographicGrid(Coordinate("lat", lat2d), Coordinate("lon", lon2d))
+    layout = _layout(RLAT, RLON, geographic, dims=("rlat", "rlon"))
+    grid = map_grid(layout)
+    assert grid.longitude.shape == (RLAT.size + 1, RLON.size + 1) and not grid.hidden.any()
+    # each centre lies within the box of its four corners
+    for corners, centres in ((grid.latitude, lat2d), (grid.longitude, lon2d)):
+        quads = np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]])
+        assert (quads.min(axis=0) < centres).all() and (centres < quads.max(axis=0)).all()
+    (west, east), (south, north) = _drawn_limits(monkeypatch, layout, tmp_path)
+    assert south < lat2d.min() < lat2d.max() < north < 65 and 30 < south  # geographic, not the rotated −10…8
+    assert west < lon2d.min() < lon2d.max() < east < 45
+
+
+def test_curvilinear_longitudes_across_the_dateline_are_unwrapped_along_the_grid():
+    longitude = np.array([[170.0, 180.0, -170.0], [172.0, -178.0, -168.0]])
+    np.testing.assert_allclose(unwrapped_longitudes(longitude), [[170, 180, 190], [172, 182, 192]])
+    np.testing.assert_allclose(unwrapped_longitudes(longitude + 360), [[170, 180, 190], [172, 182, 192]])

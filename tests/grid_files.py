@@ -1,0 +1,123 @@
+"""Tiny NetCDF files on curvilinear, rotated-pole and projected grids, for tests.
+
+The geographic coordinates of the rotated-pole grid come from the rotation written out by
+hand (as in the shared ``cordex_rotated`` case), independently of pyproj, which climann uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import netCDF4
+import numpy as np
+
+POLE_LATITUDE, POLE_LONGITUDE = 39.25, 198.0  # EURO-CORDEX's rotated north pole
+RLAT = np.arange(-10.0, 12.0, 4.4)  # 5 rows
+RLON = np.arange(-12.0, 14.0, 4.4)  # 6 columns
+
+
+def rotated_to_geographic(rlat: np.ndarray, rlon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Geographic latitude and longitude of rotated coordinates (CF rotated_latitude_longitude):
+    rotate about y by −(90° − pole latitude), then about z by the pole longitude − 180°."""
+    phi, lam = np.deg2rad(rlat), np.deg2rad(rlon)
+    x, y, z = np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)
+    theta = -(np.pi / 2 - np.deg2rad(POLE_LATITUDE))
+    x2 = np.cos(theta) * x + np.sin(theta) * z
+    z2 = -np.sin(theta) * x + np.cos(theta) * z
+    turn = np.deg2rad(POLE_LONGITUDE - 180.0)
+    x3 = np.cos(turn) * x2 - np.sin(turn) * y
+    y3 = np.sin(turn) * x2 + np.cos(turn) * y
+    return np.rad2deg(np.arcsin(z2)), np.rad2deg(np.arctan2(y3, x3))
+
+
+def _time(nc: netCDF4.Dataset, n_time: int) -> None:
+    nc.createDimension("time", None)
+    variable = nc.createVariable("time", "f8", ("time",))
+    variable.units, variable.calendar, variable.standard_name = "days since 1971-01-01", "360_day", "time"
+    variable[:] = 15 + 30 * np.arange(n_time)
+
+
+def _field(n_time: int, latitude: np.ndarray, seed: int) -> np.ndarray:
+    """A temperature that depends on the true latitude and the season, plus a little noise."""
+    months = np.arange(n_time) % 12
+    season = 8 * np.cos(2 * np.pi * (months - 6) / 12)[:, None, None]
+    noise = np.random.default_rng(seed).normal(0, 0.3, (n_time, *latitude.shape))
+    return 288 - 0.6 * (latitude - 45)[None] + season + noise
+
+
+def write_rotated(path: Path, *, with_latlon: bool = True, n_time: int = 24, seed: int = 0) -> Path:
+    """A EURO-CORDEX-like file: 1-D rlat/rlon, optional 2-D lat/lon, a ``rotated_pole`` mapping."""
+    latitude, longitude = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    with netCDF4.Dataset(path, "w") as nc:
+        _time(nc, n_time)
+        nc.createDimension("rlat", RLAT.size)
+        nc.createDimension("rlon", RLON.size)
+        for name, values, standard_name in (("rlat", RLAT, "grid_latitude"), ("rlon", RLON, "grid_longitude")):
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.standard_name, variable.units, variable.axis = standard_name, "degrees", name[1].upper()
+            variable[:] = values
+        if with_latlon:
+            for name, values, units in (("lat", latitude, "degrees_north"), ("lon", longitude, "degrees_east")):
+                variable = nc.createVariable(name, "f8", ("rlat", "rlon"))
+                variable.standard_name, variable.units = {"lat": "latitude", "lon": "longitude"}[name], units
+                variable[:] = values
+        mapping = nc.createVariable("rotated_pole", "c")
+        mapping.grid_mapping_name = "rotated_latitude_longitude"
+        mapping.grid_north_pole_latitude, mapping.grid_north_pole_longitude = POLE_LATITUDE, POLE_LONGITUDE
+        tas = nc.createVariable("tas", "f4", ("time", "rlat", "rlon"))
+        tas.standard_name, tas.units, tas.grid_mapping = "air_temperature", "K", "rotated_pole"
+        if with_latlon:
+            tas.coordinates = "lat lon"
+        tas[:] = _field(n_time, latitude, seed)
+    return path
+
+
+def curvilinear_coordinates(n_y: int = 5, n_x: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """A distorted ocean-like grid: 2-D latitude and longitude on index dims (y, x)."""
+    j, i = np.meshgrid(np.arange(n_y), np.arange(n_x), indexing="ij")
+    return -60 + 30 * j + 3 * np.sin(i), 20 + 60 * i + 5 * j
+
+
+def write_curvilinear(path: Path, *, n_time: int = 24, seed: int = 1) -> Path:
+    """An ocean-model file (NEMO-like): dims y, x without coordinate variables, 2-D nav_lat/nav_lon."""
+    latitude, longitude = curvilinear_coordinates()
+    with netCDF4.Dataset(path, "w") as nc:
+        _time(nc, n_time)
+        nc.createDimension("y", latitude.shape[0])
+        nc.createDimension("x", latitude.shape[1])
+        for name, values, standard_name, units in (
+            ("nav_lat", latitude, "latitude", "degrees_north"), ("nav_lon", longitude, "longitude", "degrees_east")
+        ):
+            variable = nc.createVariable(name, "f8", ("y", "x"))
+            variable.standard_name, variable.units = standard_name, units
+            variable[:] = values
+        tos = nc.createVariable("tos", "f4", ("time", "y", "x"))
+        tos.standard_name, tos.units, tos.coordinates = "sea_surface_temperature", "degC", "nav_lat nav_lon"
+        tos[:] = _field(n_time, latitude, seed) - 273.15
+    return path
+
+
+#: A Lambert conformal conic grid mapping centred on (50°N, 10°E).
+LAMBERT = {
+    "grid_mapping_name": "lambert_conformal_conic", "standard_parallel": [35.0, 65.0],
+    "longitude_of_central_meridian": 10.0, "latitude_of_projection_origin": 50.0,
+}
+
+
+def write_lambert(path: Path, *, units: str = "km", n_time: int = 24) -> Path:
+    """A projected file with only a grid mapping: 1-D x/y (``units``), no latitude or longitude."""
+    scale = {"km": 1.0, "m": 1000.0}[units]
+    x, y = np.arange(-250.0, 260.0, 100.0) * scale, np.arange(-200.0, 210.0, 100.0) * scale  # 6 × 5 cells
+    with netCDF4.Dataset(path, "w") as nc:
+        _time(nc, n_time)
+        for name, values in (("y", y), ("x", x)):
+            nc.createDimension(name, values.size)
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.standard_name, variable.units = f"projection_{name}_coordinate", units
+            variable[:] = values
+        crs = nc.createVariable("crs", "i4")
+        crs.setncatts(LAMBERT)
+        tas = nc.createVariable("tas", "f4", ("time", "y", "x"))
+        tas.units, tas.grid_mapping = "K", "crs"
+        tas[:] = 280 + np.random.default_rng(2).normal(0, 1, (n_time, y.size, x.size))
+    return path
