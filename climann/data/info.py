@@ -327,13 +327,12 @@ def _config_section(paths: Sequence[str], dataset: xr.Dataset, names: list[str],
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose."""
     target, off_grid = _target_choice(dataset, names, grid)
     selection = _target_selection(dataset, target, grid) if target else {}
+    if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
+        return "# No config to start from: no time-varying variable on the latitude-longitude grid to predict"
     try:
-        if "time" not in grid or grid["time"] not in dataset[target].dims:
-            raise ClimannError(f"no time-varying variable on the latitude-longitude grid to predict (target '{target}')")
         chosen = default_inputs(select_values(dataset, selection), target)
-    except (ClimannError, KeyError) as error:
-        reason = str(error) if isinstance(error, ClimannError) else "no data variable"
-        return f"# No config to start from: {reason}"
+    except ClimannError as error:
+        return f"# No config to start from: {error}"
     lines = [
         "# A config that trains as it is (save it: climann info PATH > my.toml;",
         "# train: climann train --config my.toml). Predictors: every other variable on the",
