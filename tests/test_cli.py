@@ -182,3 +182,89 @@ def test_plot_errors_exit_2_with_one_line(tmp_path, arguments, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file.txt"]
+
+
+def _small_file(path, *, names, yearly=False, n_years=6):
+    """A small file: each name a field on a 4 × 6 grid (``orog`` static), monthly or yearly."""
+    import cftime
+    import numpy as np
+    import xarray as xr
+
+    times = [cftime.datetime(2000 + year, 7 if yearly else month, 2, calendar="noleap")
+             for year in range(n_years) for month in ((7,) if yearly else range(1, 13))]
+    rng = np.random.default_rng(0)
+    lat = np.array([-60.0, -20.0, 20.0, 60.0])
+    variables = {}
+    for name in names:
+        if name == "orog":
+            variables[name] = (("lat", "lon"), rng.uniform(0, 3000, (4, 6)), {"units": "m"})
+        else:
+            values = 280 + 0.1 * lat[None, :, None] + rng.normal(size=(len(times), 4, 6))
+            variables[name] = (("time", "lat", "lon"), values.astype("float32"), {"units": "K"})
+    xr.Dataset(variables, coords={
+        "time": ("time", times, {"standard_name": "time"}),
+        "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+        "lon": ("lon", np.arange(6) * 60.0, {"standard_name": "longitude", "units": "degrees_east"}),
+    }).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def own_files(tmp_path_factory):
+    """Files as users bring them: the sample at 10° (mrso land-only), yearly means, one variable."""
+    folder = tmp_path_factory.mktemp("own")
+    sample = folder / "sample10.nc"
+    assert runner.invoke(app, ["sample-data", str(sample), "--years", "3", "--resolution", "10"]).exit_code == 0
+    return {
+        "sample-like": (sample, ["rsdt", "orog", "sftlf", "clt"], ["lat", "season"]),
+        "yearly": (_small_file(folder / "yearly.nc", names=["tas", "pr", "orog"], yearly=True), ["pr", "orog"], ["lat"]),
+        "one-variable": (_small_file(folder / "tas_only.nc", names=["tas"], n_years=3), [], ["lat", "season"]),
+    }
+
+
+@pytest.mark.parametrize("case", ["sample-like", "yearly", "one-variable"])
+def test_the_config_info_prints_trains_as_it_is(own_files, tmp_path, case):
+    import tomllib
+
+    path, predictors, features = own_files[case]
+    info = runner.invoke(app, ["info", str(path)])  # stdout is not a terminal, as in `climann info FILE > my.toml`
+    assert info.exit_code == 0, info.output
+    config_file = tmp_path / "my.toml"
+    config_file.write_text(info.stdout)
+    data = tomllib.loads(info.stdout)["data"]  # the whole output is TOML
+    assert (data["target"], data["predictors"], data["features"]) == ("tas", predictors, features)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--config", str(config_file), "--out", str(out), "--epochs", "1",
+                                 "--hidden", "4", "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert (recorded["predictors"], recorded["features"]) == (predictors, features)
+
+
+def test_train_without_inputs_chooses_them_warns_and_records_them(own_files, tmp_path):
+    import tomllib
+
+    path, predictors, features = own_files["sample-like"]
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(path), "--out", str(out), "--epochs", "1", "--hidden", "4",
+                                 "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    warning = "climann: warning: left out of the default predictors: mrso ("
+    assert [line for line in result.stderr.splitlines() if line.startswith(warning)], result.stderr
+    assert "left out of the default predictors: mrso" in (out / "train.log").read_text()
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert (recorded["predictors"], recorded["features"]) == (predictors, features)
+    predicted = runner.invoke(app, ["predict", str(out), "--data", str(path), "--out", str(tmp_path / "p.nc")])
+    assert predicted.exit_code == 0, predicted.output
+
+
+def test_an_empty_predictors_option_means_none(own_files, tmp_path):
+    import tomllib
+
+    path, _, _ = own_files["sample-like"]
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(path), "--predictors", "", "--out", str(out), "--epochs", "1",
+                                 "--hidden", "4", "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert (recorded["predictors"], recorded["features"]) == ([], ["lat", "season"])
