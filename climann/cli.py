@@ -6,12 +6,14 @@ failure. No logic lives here that a notebook would also need.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import shlex
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -49,6 +51,27 @@ def reports_errors(command: Command) -> Command:
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+class _WarningLines(logging.Handler):
+    """climann's warnings as ``climann: warning: …`` lines on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"climann: warning: {record.getMessage()}", err=True)
+
+
+@contextlib.contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """Show the ``climann`` logger's warnings while a command without a progress display runs."""
+    logger, handler = logging.getLogger("climann"), _WarningLines()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 def _show_version(value: bool) -> None:
@@ -105,7 +128,9 @@ def info(
     """
     from climann.data.info import describe
 
-    typer.echo(describe(paths))
+    with _warnings_on_stderr():
+        report = describe(paths)
+    typer.echo(report, nl=False)
 
 
 WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
@@ -147,7 +172,8 @@ def predict(
     """
     from climann.predict import predict_files
 
-    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    with _warnings_on_stderr():
+        result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
@@ -174,7 +200,8 @@ def evaluate(
     from climann.evaluation.report import metrics_table
     from climann.predict import evaluate_run
 
-    metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
+    with _warnings_on_stderr():
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler))
     Console(width=max(Console().width, 110)).print(metrics_table(metrics))
     typer.echo(f"written to {out or run_dir}")
 

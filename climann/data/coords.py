@@ -11,6 +11,7 @@ data tables: which cf_xarray keys mean each kind of coordinate, and which axes a
 from __future__ import annotations
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
+import numpy as np
 import xarray as xr
 
 from climann.errors import ClimannError
@@ -37,6 +38,47 @@ ROTATED_POLE_NAMES: dict[str, str] = {"latitude": "grid_latitude", "longitude": 
 #: projection, not a latitude or longitude.
 PROJECTED_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
 DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
+
+
+#: Names that say what a 1-D coordinate is when it has no CF attributes at all, the range its
+#: values must lie in, and the attributes it is then given. A time coordinate is recognised
+#: by its CF units (decoded to dates), so it is not among them.
+BARE_NAMES: dict[str, str] = {"lat": "latitude", "latitude": "latitude", "lon": "longitude", "longitude": "longitude"}
+BARE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longitude": (-360.0, 360.0)}
+BARE_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "latitude": {"standard_name": "latitude", "units": "degrees_north"},
+    "longitude": {"standard_name": "longitude", "units": "degrees_east"},
+}
+
+#: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
+_IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
+
+
+def recognise_bare_coordinates(dataset: xr.Dataset) -> tuple[xr.Dataset, dict[str, str]]:
+    """Give 1-D coordinates named ``lat``/``latitude``/``lon``/``longitude`` (any case) that
+    have none of the identifying attributes, and whose values lie in degrees' range, their CF
+    ``standard_name`` and ``units``.
+
+    Returns
+    -------
+    dataset : xarray.Dataset
+        A copy with the attributes added (``dataset`` itself when none is recognised).
+    recognised : dict of str to str
+        Coordinate name → the kind it was taken as, for a note to the user.
+    """
+    recognised = {}
+    for name in dataset.coords:
+        variable, kind = dataset[name], BARE_NAMES.get(str(name).lower())
+        if kind is None or variable.dims != (name,) or any(key in variable.attrs for key in _IDENTIFYING_ATTRIBUTES):
+            continue
+        low, high = BARE_RANGES[kind]
+        values = np.asarray(variable.values)
+        if np.issubdtype(values.dtype, np.number) and values.size and low <= values.min() and values.max() <= high:
+            recognised[str(name)] = kind
+    if not recognised:
+        return dataset, {}
+    attributes = {name: dataset[name].assign_attrs(BARE_ATTRIBUTES[kind]) for name, kind in recognised.items()}
+    return dataset.assign_coords(attributes), recognised
 
 
 def _is_projected(variable: xr.DataArray) -> bool:
