@@ -108,7 +108,7 @@ def _open_group(files: Sequence[Path]) -> xr.Dataset:
         # Packed files often give both _FillValue and missing_value; xarray masks both and
         # says so in a warning that would only alarm users.
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
-        return _open_files(files, time_coder)
+        return _with_bare_coordinates(_open_files(files, time_coder), files)
 
 
 def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -194,7 +194,7 @@ def open_dataset(
         the same variable twice), or a rename does not apply.
     """
     groups = _rename_groups(files, rename or {})
-    datasets = [_renamed(_with_bare_coordinates(_open_group(group), group), mapping, group) for group, mapping in groups]
+    datasets = [_renamed(_open_group(group), mapping, group) for group, mapping in groups]
     if len(datasets) == 1:
         return _with_bounds_in_memory(datasets[0])
     try:
