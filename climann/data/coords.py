@@ -40,31 +40,27 @@ PROJECTED_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate"
 DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
 
 
-#: Names that say what a 1-D coordinate is when it has no CF attributes at all, the range its
-#: values must lie in, and the attributes it is then given. A time coordinate is recognised
-#: by its CF units (decoded to dates), so it is not among them.
+#: Names that say what a 1-D coordinate is when it has no CF attributes at all, and the range
+#: its values must lie in. A time coordinate is recognised by its CF units (decoded to dates),
+#: so it is not among them.
 BARE_NAMES: dict[str, str] = {"lat": "latitude", "latitude": "latitude", "lon": "longitude", "longitude": "longitude"}
 BARE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longitude": (-360.0, 360.0)}
-BARE_ATTRIBUTES: dict[str, dict[str, str]] = {
-    "latitude": {"standard_name": "latitude", "units": "degrees_north"},
-    "longitude": {"standard_name": "longitude", "units": "degrees_east"},
-}
 
 #: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
 _IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
 
 
-def recognise_bare_coordinates(dataset: xr.Dataset) -> tuple[xr.Dataset, dict[str, str]]:
-    """Give 1-D coordinates named ``lat``/``latitude``/``lon``/``longitude`` (any case) that
-    have none of the identifying attributes, and whose values lie in degrees' range, their CF
-    ``standard_name`` and ``units``.
+def bare_coordinates(dataset: xr.Dataset) -> dict[str, str]:
+    """The 1-D coordinates known only by their name: ``lat``/``latitude``/``lon``/``longitude``
+    (any case) with none of the identifying attributes and values in degrees' range.
+
+    :func:`find_coordinate` finds them by name (cf_xarray's guess); this says which they
+    are, for a note to the user that the file does not say so itself.
 
     Returns
     -------
-    dataset : xarray.Dataset
-        A copy with the attributes added (``dataset`` itself when none is recognised).
-    recognised : dict of str to str
-        Coordinate name → the kind it was taken as, for a note to the user.
+    dict of str to str
+        Coordinate name → the kind it is taken as (``latitude`` or ``longitude``).
     """
     recognised = {}
     for name in dataset.coords:
@@ -75,10 +71,7 @@ def recognise_bare_coordinates(dataset: xr.Dataset) -> tuple[xr.Dataset, dict[st
         values = np.asarray(variable.values)
         if np.issubdtype(values.dtype, np.number) and values.size and low <= values.min() and values.max() <= high:
             recognised[str(name)] = kind
-    if not recognised:
-        return dataset, {}
-    attributes = {name: dataset[name].assign_attrs(BARE_ATTRIBUTES[kind]) for name, kind in recognised.items()}
-    return dataset.assign_coords(attributes), recognised
+    return recognised
 
 
 def _is_projected(variable: xr.DataArray) -> bool:

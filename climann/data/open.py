@@ -18,7 +18,7 @@ from pathlib import Path
 import dask
 import xarray as xr
 
-from climann.data.coords import find_coordinate, recognise_bare_coordinates
+from climann.data.coords import bare_coordinates, find_coordinate
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.errors import ClimannError
 
@@ -124,7 +124,10 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
     # cfgrib would write an index file beside the input: never write next to a user's file.
     options = {"backend_kwargs": {"indexpath": ""}} if engine == "cfgrib" else {}
-    dataset = xr.open_dataset(path, engine=engine, chunks={}, decode_times=time_coder, **options)
+    with warnings.catch_warnings():
+        # Most local stores have no consolidated metadata; reading without is right, not alarming.
+        warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
+        dataset = xr.open_dataset(path, engine=engine, chunks={}, decode_times=time_coder, **options)
     return _grib_valid_times(dataset) if engine == "cfgrib" else dataset
 
 
@@ -210,9 +213,9 @@ _NOTED_BARE: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
 
 
 def _with_bare_coordinates(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
-    """Coordinates without CF attributes but named like one (lat, longitude, time…) given
-    their attributes, with a warning naming them (once per files and names)."""
-    dataset, recognised = recognise_bare_coordinates(dataset)
+    """The dataset, after a warning naming its coordinates without CF attributes that are
+    taken for latitude or longitude by their name (once per files and names)."""
+    recognised = bare_coordinates(dataset)
     key = (tuple(str(path) for path in files), tuple(recognised))
     if recognised and key not in _NOTED_BARE:
         _NOTED_BARE.add(key)
