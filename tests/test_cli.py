@@ -268,3 +268,23 @@ def test_an_empty_predictors_option_means_none(own_files, tmp_path):
     assert result.exit_code == 0, result.output
     recorded = tomllib.loads((out / "config.toml").read_text())["data"]
     assert (recorded["predictors"], recorded["features"]) == ([], ["lat", "season"])
+
+
+def test_info_notes_coordinates_known_only_by_their_names(tmp_path):
+    import tomllib
+
+    import xarray as xr
+
+    path = _small_file(tmp_path / "bare.nc", names=["tas", "pr"], n_years=3)
+    with xr.open_dataset(path) as opened:
+        bare = opened.load()
+    for name in ("lat", "lon"):
+        bare[name].attrs.clear()
+    bare.to_netcdf(tmp_path / "bare2.nc")
+    result = runner.invoke(app, ["info", str(tmp_path / "bare2.nc")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "climann: warning: bare2.nc: coordinates without CF attributes recognised by name: 'lat' as latitude, "
+        "'lon' as longitude; add standard_name and units to the file to say so"
+    ]
+    assert tomllib.loads(result.stdout)["data"]["predictors"] == ["pr"]
