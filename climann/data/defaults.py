@@ -92,6 +92,7 @@ def default_inputs(
     *,
     predictors: Sequence[str] | None = None,
     features: Sequence[str] | None = None,
+    where: str = "the data",
 ) -> DefaultInputs:
     """The run's predictors and derived features, those given as ``None`` chosen from the data.
 
@@ -104,6 +105,8 @@ def default_inputs(
         The variable to predict.
     predictors, features : sequence of str or None
         As given by the user; ``None``: not given, chosen here (an empty sequence stays empty).
+    where : str
+        The files' names, for messages.
 
     Returns
     -------
@@ -115,7 +118,7 @@ def default_inputs(
         If the target or a grid coordinate is missing, or nothing is left to learn from
         (no predictor and no varying feature).
     """
-    require_variable(dataset, target)
+    require_variable(dataset, target, where)
     chosen = _default_predictors(dataset, target) if predictors is None else DefaultInputs(tuple(predictors), ())
     features = default_features(dataset) if features is None else tuple(features)
     if not chosen.predictors and not features:
