@@ -99,13 +99,19 @@ def sample_data(
 def info(
     paths: Annotated[list[str], typer.Argument(help="NetCDF files, globs or directories.")],
 ) -> None:
-    """Show what climann sees in NetCDF files: variables, grid, time axis, and a config to start from.
+    """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
+    [data] config that trains as it is, with the inputs train would choose.
 
+    \b
     Example: climann info data/sample.nc
+    Example: climann info my_data/ > my.toml && climann train --config my.toml
     """
     from climann.data.info import describe
+    from climann.progress import warnings_on_stderr
 
-    typer.echo(describe(paths))
+    with warnings_on_stderr():
+        report = describe(paths)
+    typer.echo(report, nl=False)
 
 
 WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
@@ -267,8 +273,8 @@ def train(
     config: Annotated[Path | None, typer.Option(help="TOML configuration file; flags override its keys.")] = None,
     data: Annotated[list[str] | None, typer.Option(help="NetCDF file or glob (repeatable).")] = None,
     target: Annotated[str | None, typer.Option(help="Variable to predict.")] = None,
-    predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables (may be empty).")] = None,
-    features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year.")] = None,
+    predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables; '' for none; auto (the default): every other variable on the target's grid but mostly missing ones.")] = None,
+    features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year; '' for none; auto (the default): lat, plus season when the time step is shorter than a year.")] = None,
     select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, e.g. plev=85000 (repeatable).")] = None,
     region: Annotated[str | None, typer.Option(help="Region box south,north,west,east in degrees (west > east crosses the dateline).")] = None,
     time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD]], inclusive.")] = None,

@@ -35,6 +35,10 @@ from climann.model.schedules import SCHEDULES
 
 DEFAULT_SAMPLE_PATH = "data/sample.nc"
 
+#: How a configuration file or ``--predictors``/``--features`` says "not given: choose from the
+#: data" (``None`` in :class:`DataConfig`); an empty list means none.
+AUTO = "auto"
+
 #: Features derived from coordinates, and the columns each one adds.
 DERIVED_FEATURES: dict[str, tuple[str, ...]] = {
     "lat": ("lat",),
@@ -54,10 +58,16 @@ class DataConfig:
         NetCDF files or glob patterns, relative to the working directory.
     target : str
         Name of the variable to predict.
-    predictors : tuple of str
-        Names of the variables used as input features (may be empty).
-    features : tuple of str
+    predictors : tuple of str or None
+        Names of the variables used as input features (may be empty). "auto" (None, the
+        default): every other variable on the target's grid, time-varying or static, except
+        those missing on more than half of the cells where the target is present (named in a
+        warning) or with several values of an extra dimension; chosen from the data when the
+        run starts and written into the run's config.toml.
+    features : tuple of str or None
         Features derived from coordinates: any of ``lat``, ``lon``, ``season``, ``year``.
+        "auto" (None, the default): ``lat``, plus ``season`` when the time axis is finer than
+        a year.
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -109,8 +119,8 @@ class DataConfig:
 
     paths: tuple[str, ...] = (DEFAULT_SAMPLE_PATH,)
     target: str = "tas"
-    predictors: tuple[str, ...] = ("rsdt", "orog", "sftlf", "clt")
-    features: tuple[str, ...] = ("lat", "season")
+    predictors: tuple[str, ...] | None = None
+    features: tuple[str, ...] | None = None
     split_fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
@@ -453,6 +463,13 @@ def _split_assignment(text: str, where: str) -> tuple[str, str]:
 def _convert(value: Any, annotation: Any, where: str) -> Any:
     """Check one value against its annotated type; return it in canonical form."""
     origin = typing.get_origin(annotation)
+    arguments = typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union) and type(None) in arguments:
+        # "not given" (None) is written "auto" in files and on the command line
+        if value is None or value == AUTO:
+            return None
+        (annotation,) = [member for member in arguments if member is not type(None)]
+        return _convert(value, annotation, where)
     if origin in (types.UnionType, typing.Union):
         for member in typing.get_args(annotation):
             try:
@@ -509,10 +526,10 @@ def _check_ranges(config: RunConfig) -> None:
         raise ClimannError("[data] paths is empty: give at least one NetCDF file or glob")
     if not data.target:
         raise ClimannError("[data] target is empty: name the variable to predict")
-    _reject_unknown(data.features, DERIVED_FEATURES, "feature", section="data")
-    if not data.predictors and not data.features:
+    _reject_unknown(data.features or (), DERIVED_FEATURES, "feature", section="data")
+    if data.predictors == () and data.features == ():
         raise ClimannError("no inputs: give at least one of [data] predictors or features")
-    if data.target in data.predictors:
+    if data.target in (data.predictors or ()):
         raise ClimannError(f"the target '{data.target}' is also listed as a predictor")
     _check_split(data.split_fractions)
     _check_data_selection(data)
@@ -666,10 +683,12 @@ def _check_split(fractions: tuple[float, ...]) -> None:
 
 
 def config_to_dict(config: RunConfig) -> dict[str, dict[str, Any]]:
-    """The configuration as ``{section: {key: value}}`` with lists for tuples."""
+    """The configuration as ``{section: {key: value}}`` with lists for tuples and
+    :data:`AUTO` for "not given" (None)."""
     return {
         name: {
-            key: _plain(value) for key, value in dataclasses.asdict(getattr(config, name)).items()
+            key: AUTO if value is None else _plain(value)
+            for key, value in dataclasses.asdict(getattr(config, name)).items()
         }
         for name in SECTIONS
     }

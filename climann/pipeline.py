@@ -75,6 +75,7 @@ from climann.preparation import (
     prepare_data,
     prepared_with_scalers,
     record_split,
+    resolve_default_inputs,
     resolve_inputs,
     sample_source,
     split_for,
@@ -485,6 +486,9 @@ def _train_evaluate_write(
     phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
     config = resolve_inputs(config)
+    # Chosen once, before the checkpoint and config.toml record the configuration: a rerun,
+    # a resume, predict and evaluate use the same inputs.
+    config = resolve_default_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
     epoch_log = EpochLogger(config.training.epochs)

@@ -19,6 +19,7 @@ from climann.config import DEFAULT_SAMPLE_PATH, RunConfig
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
+from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
 from climann.data.open import concat_blocks, expand_paths, open_dataset
@@ -30,6 +31,7 @@ from climann.data.subset import subset_dataset
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
+from climann.runlog import run_logger
 
 @dataclass(frozen=True)
 class PreparedData:
@@ -82,6 +84,50 @@ def resolve_inputs(config: RunConfig) -> RunConfig:
     blocks = {name: absolute(patterns) for name, patterns in config.data.split_files.items()}
     data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks)
     return dataclasses.replace(config, data=data)
+
+
+def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None) -> RunConfig:
+    """The configuration with the predictors and derived features it does not give ("auto",
+    None) chosen from the data (see :mod:`climann.data.defaults`).
+
+    Variables left out of the default predictors (mostly missing where the target is
+    present, or with several values of an extra dimension) are named in a warning on the
+    ``climann.run`` logger (the terminal and ``train.log``); the choice itself is logged.
+
+    Parameters
+    ----------
+    config : RunConfig
+        With resolved paths (see :func:`resolve_inputs`).
+    dataset : xarray.Dataset, optional
+        The data as :func:`open_selected` opens them; opened here when not given (and only
+        when something is to be chosen).
+
+    Returns
+    -------
+    RunConfig
+        ``config`` itself when it gives both; else a copy with both given.
+
+    Raises
+    ------
+    ClimannError
+        If the target is missing or nothing is left to learn from.
+    """
+    data = config.data
+    if data.predictors is not None and data.features is not None:
+        return config
+    chosen = default_inputs(
+        open_selected(config) if dataset is None else dataset, data.target,
+        predictors=data.predictors, features=data.features,
+        where=", ".join(Path(f).name for f in data.paths) or "the data",
+    )
+    for note in chosen.notes(data.target):
+        run_logger.warning(note)
+    run_logger.info(
+        "inputs chosen from the data: predictors %s; features %s",
+        ", ".join(chosen.predictors) or "none", ", ".join(chosen.features) or "none",
+    )
+    return dataclasses.replace(config, data=dataclasses.replace(data, predictors=chosen.predictors,
+                                                                features=chosen.features))
 
 
 def _open_subset(
@@ -158,8 +204,10 @@ def pointwise_source(
     """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
 
     Anomaly features need the split: their climatology is that of the training years.
+    Predictors or features not given are chosen from ``dataset`` first
+    (:func:`resolve_default_inputs`).
     """
-    data = config.data
+    data = resolve_default_inputs(config, dataset).data
     climatologies = {}
     if data.anomalies:
         layout = grid_layout(dataset, data.target, list(data.paths))
@@ -201,6 +249,7 @@ def build_samples(
     data = config.data
     if data.mode == "field":
         dataset = open_selected(config, units=units)
+        data = resolve_default_inputs(config, dataset).data
         return build_field_samples(
             dataset, target=data.target, predictors=data.predictors, features=data.features,
             field_inputs=data.field_inputs, source_files=list(data.paths),

@@ -39,12 +39,21 @@ FALLBACK_PACKAGES = ("numpy", "xarray", "netCDF4", "cftime", "dask", "distribute
                      "cf_xarray", "rich")
 
 
+def _store_files(path: Path) -> list[Path]:
+    """The files of an input: itself, or every file inside a directory store (Zarr), sorted."""
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
 def sha256_of(path: str | Path) -> str:
-    """The SHA-256 checksum of a file as hex, read in chunks of :data:`CHUNK_BYTES`."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(CHUNK_BYTES):
-            digest.update(chunk)
+    """The SHA-256 checksum of a file as hex, read in chunks of :data:`CHUNK_BYTES`; of a
+    directory store (Zarr), over each of its files' relative path and content, in order."""
+    digest, path = hashlib.sha256(), Path(path)
+    for file in _store_files(path):
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with open(file, "rb") as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -59,12 +68,14 @@ def file_record(path: str | Path) -> dict:
     """
     path = Path(path).resolve()
     try:
-        status = path.stat()
-        record: dict = {"path": str(path), "size": status.st_size}
-        if status.st_size < HASH_LIMIT_BYTES:
+        statuses = [file.stat() for file in _store_files(path)]  # a Zarr store: all its files
+        size = sum(status.st_size for status in statuses)
+        record: dict = {"path": str(path), "size": size}
+        if size < HASH_LIMIT_BYTES:
             record["sha256"] = sha256_of(path)
         else:
-            record["mtime"] = datetime.datetime.fromtimestamp(status.st_mtime, datetime.UTC).isoformat()
+            latest = max(status.st_mtime for status in statuses)
+            record["mtime"] = datetime.datetime.fromtimestamp(latest, datetime.UTC).isoformat()
     except OSError as error:
         raise ClimannError(f"cannot read input file {path}: {error.strerror}") from None
     return record

@@ -221,3 +221,109 @@ def test_a_rotated_file_with_a_region_trains_on_the_cells_inside_only(tmp_path):
         assert 0 < inside.sum() < inside.size
         assert (np.isfinite(predicted) == inside[None]).all()
         assert raw["tas_pred"].grid_mapping == "rotated_pole" and "rotated_pole" in raw.variables
+
+
+def _small_file(path, *, names, yearly=False, n_years=6):
+    """A small file: each name a field on a 4 × 6 grid (``orog`` static), monthly or yearly."""
+    import cftime
+    import numpy as np
+    import xarray as xr
+
+    times = [cftime.datetime(2000 + year, 7 if yearly else month, 2, calendar="noleap")
+             for year in range(n_years) for month in ((7,) if yearly else range(1, 13))]
+    rng = np.random.default_rng(0)
+    lat = np.array([-60.0, -20.0, 20.0, 60.0])
+    variables = {}
+    for name in names:
+        if name == "orog":
+            variables[name] = (("lat", "lon"), rng.uniform(0, 3000, (4, 6)), {"units": "m"})
+        else:
+            values = 280 + 0.1 * lat[None, :, None] + rng.normal(size=(len(times), 4, 6))
+            variables[name] = (("time", "lat", "lon"), values.astype("float32"), {"units": "K"})
+    xr.Dataset(variables, coords={
+        "time": ("time", times, {"standard_name": "time"}),
+        "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+        "lon": ("lon", np.arange(6) * 60.0, {"standard_name": "longitude", "units": "degrees_east"}),
+    }).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def own_files(tmp_path_factory):
+    """Files as users bring them: the sample at 10° (mrso land-only), yearly means, one variable."""
+    folder = tmp_path_factory.mktemp("own")
+    sample = folder / "sample10.nc"
+    assert runner.invoke(app, ["sample-data", str(sample), "--years", "3", "--resolution", "10"]).exit_code == 0
+    return {
+        "sample-like": (sample, ["rsdt", "orog", "sftlf", "clt"], ["lat", "season"]),
+        "yearly": (_small_file(folder / "yearly.nc", names=["tas", "pr", "orog"], yearly=True), ["pr", "orog"], ["lat"]),
+        "one-variable": (_small_file(folder / "tas_only.nc", names=["tas"], n_years=3), [], ["lat", "season"]),
+    }
+
+
+@pytest.mark.parametrize("case", ["sample-like", "yearly", "one-variable"])
+def test_the_config_info_prints_trains_as_it_is(own_files, tmp_path, case):
+    import tomllib
+
+    path, predictors, features = own_files[case]
+    info = runner.invoke(app, ["info", str(path)])  # stdout is not a terminal, as in `climann info FILE > my.toml`
+    assert info.exit_code == 0, info.output
+    config_file = tmp_path / "my.toml"
+    config_file.write_text(info.stdout)
+    data = tomllib.loads(info.stdout)["data"]  # the whole output is TOML
+    assert (data["target"], data["predictors"], data["features"]) == ("tas", predictors, features)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--config", str(config_file), "--out", str(out), "--epochs", "1",
+                                 "--hidden", "4", "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert (recorded["predictors"], recorded["features"]) == (predictors, features)
+
+
+def test_train_without_inputs_chooses_them_warns_and_records_them(own_files, tmp_path):
+    import tomllib
+
+    path, predictors, features = own_files["sample-like"]
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(path), "--out", str(out), "--epochs", "1", "--hidden", "4",
+                                 "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    warning = "climann: warning: left out of the default predictors: mrso ("
+    assert [line for line in result.stderr.splitlines() if line.startswith(warning)], result.stderr
+    assert "left out of the default predictors: mrso" in (out / "train.log").read_text()
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert (recorded["predictors"], recorded["features"]) == (predictors, features)
+    predicted = runner.invoke(app, ["predict", str(out), "--data", str(path), "--out", str(tmp_path / "p.nc")])
+    assert predicted.exit_code == 0, predicted.output
+
+
+def test_an_empty_predictors_option_means_none(own_files, tmp_path):
+    import tomllib
+
+    path, _, _ = own_files["sample-like"]
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(path), "--predictors", "", "--out", str(out), "--epochs", "1",
+                                 "--hidden", "4", "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert (recorded["predictors"], recorded["features"]) == ([], ["lat", "season"])
+
+
+def test_info_notes_coordinates_known_only_by_their_names(tmp_path):
+    import tomllib
+
+    import xarray as xr
+
+    path = _small_file(tmp_path / "bare.nc", names=["tas", "pr"], n_years=3)
+    with xr.open_dataset(path) as opened:
+        bare = opened.load()
+    for name in ("lat", "lon"):
+        bare[name].attrs.clear()
+    bare.to_netcdf(tmp_path / "bare2.nc")
+    result = runner.invoke(app, ["info", str(tmp_path / "bare2.nc")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "climann: warning: bare2.nc: coordinates without CF attributes recognised by name: 'lat' as latitude, "
+        "'lon' as longitude; add standard_name and units to the file to say so"
+    ]
+    assert tomllib.loads(result.stdout)["data"]["predictors"] == ["pr"]

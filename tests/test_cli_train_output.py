@@ -42,7 +42,9 @@ def test_default_output_is_one_line_per_epoch_then_the_scores(tiny_sample, tmp_p
 def test_verbose_adds_the_data_summary_and_phase_timings(tiny_sample, tmp_path):
     result = train(tiny_sample, tmp_path / "run", "--verbose")
     err = result.stderr
-    assert "samples: train " in err and "features: rsdt, orog, sftlf, clt, lat, season_sin, season_cos" in err
+    # at 30° the synthetic soil moisture covers more than half of the cells: a default predictor
+    assert "inputs chosen from the data: predictors rsdt, orog, sftlf, clt, mrso; features lat, season" in err
+    assert "samples: train " in err and "features: rsdt, orog, sftlf, clt, mrso, lat, season_sin, season_cos" in err
     for phase in ("recording the inputs", "preparing data", "training", "evaluating", "writing the run directory"):
         assert f"{phase} …" in err and f"{phase}: " in err
     log = (tmp_path / "run" / "train.log").read_text()

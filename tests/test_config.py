@@ -37,6 +37,38 @@ def test_comma_separated_lists_from_the_command_line():
 
 
 @pytest.mark.parametrize(
+    ("given", "predictors", "features"),
+    [
+        pytest.param({}, None, None, id="not-given"),
+        pytest.param({"predictors": "auto", "features": "auto"}, None, None, id="auto"),
+        pytest.param({"predictors": "", "features": "lat"}, (), ("lat",), id="empty-on-the-command-line"),
+        pytest.param({"predictors": [], "features": ["year"]}, (), ("year",), id="empty-list"),
+        pytest.param({"predictors": "rsdt,orog", "features": ""}, ("rsdt", "orog"), (), id="command-line-lists"),
+    ],
+)
+def test_inputs_not_given_are_none_and_an_empty_list_stays_empty(given, predictors, features):
+    data = build_config({"data": given}).data
+    assert (data.predictors, data.features) == (predictors, features)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({}, id="auto"),
+        pytest.param({"predictors": [], "features": ["lat"]}, id="empty"),
+        pytest.param({"predictors": ["rsdt"]}, id="list-and-auto"),
+    ],
+)
+def test_auto_is_written_and_read_back_distinct_from_empty(data):
+    config = build_config({"data": data})
+    text = config_to_toml(config)
+    assert build_config(tomllib.loads(text)) == config
+    written = tomllib.loads(text)["data"]
+    for key in ("predictors", "features"):
+        assert written[key] == (list(data[key]) if key in data else "auto")
+
+
+@pytest.mark.parametrize(
     ("settings", "message"),
     [
         pytest.param({"trainig": {}}, "unknown section 'trainig'.*did you mean 'training'", id="section"),

@@ -44,6 +44,27 @@ def test_a_file_over_the_limit_is_recorded_by_size_and_mtime(data_file, monkeypa
     assert datetime.datetime.fromisoformat(file_record(data_file)["mtime"]).timestamp() == 1_700_000_000
 
 
+def test_a_directory_store_is_recorded_over_all_its_files(tmp_path, monkeypatch):
+    store = tmp_path / "fields.zarr"
+    (store / "tas" / "c").mkdir(parents=True)
+    contents = {"zarr.json": b'{"node_type": "group"}', "tas/zarr.json": b"{}", "tas/c/0": b"\x00\x01" * 50}
+    for name, content in contents.items():
+        (store / name).write_bytes(content)
+    expected = hashlib.sha256()
+    for name in sorted(contents):  # relative path then content, in path order
+        expected.update(name.encode() + b"\0" + contents[name])
+    record = file_record(store)
+    assert record == {"path": str(store.resolve()), "size": sum(map(len, contents.values())),
+                      "sha256": expected.hexdigest()}
+    (store / "tas" / "c" / "0").write_bytes(b"\x00\x02" * 50)  # one chunk changed: another checksum
+    assert file_record(store)["sha256"] != record["sha256"]
+    monkeypatch.setattr(provenance, "HASH_LIMIT_BYTES", 10)
+    os.utime(store / "tas" / "zarr.json", (0, 1_700_000_000))
+    os.utime(store / "zarr.json", (0, 1_600_000_000))
+    os.utime(store / "tas" / "c" / "0", (0, 1_500_000_000))
+    assert file_record(store)["mtime"] == "2023-11-14T22:13:20+00:00"  # the latest of its files
+
+
 def test_an_unreadable_input_is_a_user_error(tmp_path):
     with pytest.raises(ClimannError, match="cannot read input file"):
         file_record(tmp_path / "missing.nc")

@@ -255,7 +255,7 @@ def figures_from_file(
     every : int
         n, the test years' stride (1: all of them).
     """
-    with xr.open_dataset(predictions_path, decode_times=False) as dataset:
+    with xr.open_dataset(predictions_path, engine="netcdf4", decode_times=False) as dataset:
         target = layout.target_name
         names = {f"{target}_pred": "model", target: "truth"}
         names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})

@@ -11,6 +11,7 @@ data tables: which cf_xarray keys mean each kind of coordinate, and which axes a
 from __future__ import annotations
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
+import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
@@ -38,6 +39,40 @@ ROTATED_POLE_NAMES: dict[str, str] = {"latitude": "grid_latitude", "longitude": 
 #: projection, not a latitude or longitude.
 PROJECTED_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
 DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
+
+
+#: Names that say what a 1-D coordinate is when it has no CF attributes at all, and the range
+#: its values must lie in. A time coordinate is recognised by its CF units (decoded to dates),
+#: so it is not among them.
+BARE_NAMES: dict[str, str] = {"lat": "latitude", "latitude": "latitude", "lon": "longitude", "longitude": "longitude"}
+BARE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longitude": (-360.0, 360.0)}
+
+#: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
+_IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
+
+
+def bare_coordinates(dataset: xr.Dataset) -> dict[str, str]:
+    """The 1-D coordinates known only by their name: ``lat``/``latitude``/``lon``/``longitude``
+    (any case) with none of the identifying attributes and values in degrees' range.
+
+    :func:`find_coordinate` finds them by name (cf_xarray's guess); this says which they
+    are, for a note to the user that the file does not say so itself.
+
+    Returns
+    -------
+    dict of str to str
+        Coordinate name → the kind it is taken as (``latitude`` or ``longitude``).
+    """
+    recognised = {}
+    for name in dataset.coords:
+        variable, kind = dataset[name], BARE_NAMES.get(str(name).lower())
+        if kind is None or variable.dims != (name,) or any(key in variable.attrs for key in _IDENTIFYING_ATTRIBUTES):
+            continue
+        low, high = BARE_RANGES[kind]
+        values = np.asarray(variable.values)
+        if np.issubdtype(values.dtype, np.number) and values.size and low <= values.min() and values.max() <= high:
+            recognised[str(name)] = kind
+    return recognised
 
 
 def _is_projected(variable: xr.DataArray) -> bool:

@@ -1,8 +1,11 @@
-"""What climann sees in NetCDF files: a plain-text report and a config to start from.
+"""What climann sees in NetCDF files: a report as TOML comments, then a config that trains.
 
 :func:`describe` backs ``climann info PATH...``: the files, the data variables (units,
 dimensions, missing values), the grid and its conventions, the time axis and its calendar,
-extra dimensions to ``select``, and a ``[data]`` TOML snippet naming the variables found.
+extra dimensions to ``select``, each line a TOML comment (``# …``); then a ``[data]`` section
+with the inputs :mod:`climann.data.defaults` chooses, the same as ``climann train`` chooses
+when they are not given. The whole output is valid TOML, so ``climann info FILE > my.toml``
+then ``climann train --config my.toml`` trains as it is.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.defaults import default_inputs
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.open import expand_paths, open_dataset
+from climann.data.subset import select_values
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -27,9 +32,11 @@ MONTH_STEP_NAMES: dict[int, str] = {1: "monthly", 3: "seasonal (every 3 months)"
 
 
 def describe(paths: Sequence[str]) -> str:
-    """A plain-text report of what climann sees in NetCDF files, for a terminal.
+    """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
-    Reads every data variable once (in one dask computation) to count missing values.
+    Reads every data variable once (in one dask computation) to count missing values, and
+    a few time steps of the target and its candidate predictors (a second one) to choose
+    the default predictors.
 
     Parameters
     ----------
@@ -39,8 +46,10 @@ def describe(paths: Sequence[str]) -> str:
     Returns
     -------
     str
-        Sections for the files, variables, grid, time axis and extra dimensions, then a
-        ``[data]`` TOML snippet (target, predictors, features) to start a config from.
+        Valid TOML: sections for the files, variables, grid, time axis and extra dimensions
+        as comments, then a ``[data]`` table (paths, target, predictors, features and, for a
+        target with levels, ``select``) that ``climann train --config`` trains as it is;
+        when no such config exists (no time axis, no grid), the reason as a comment.
 
     Raises
     ------
@@ -58,11 +67,16 @@ def describe(paths: Sequence[str]) -> str:
             _grid_section(dataset, grid, problems),
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
-            _config_section(paths, dataset, names, grid),
         ]
+        config = _config_section(paths, dataset, names, grid)
     finally:
         dataset.close()
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join([*map(_commented, sections), config]) + "\n"
+
+
+def _commented(text: str) -> str:
+    """Each line of ``text`` as a TOML comment."""
+    return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
 
 
 def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float]:
@@ -154,7 +168,7 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     left_out = [str(name) for name in dataset.data_vars if name not in names]
     header = f"Variables: {len(names)}"
     if left_out:
-        header += f" (bounds and grid-mapping variables left out: {', '.join(left_out)})"
+        header += f" (bounds, grid-mapping and other metadata variables left out: {', '.join(left_out)})"
     if not names:
         return header + "\n  none"
     missing = missing_fractions(dataset, names)
@@ -360,24 +374,49 @@ def _toml(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _config_section(paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> str:
+def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> tuple[str, list[str]]:
+    """The variable to suggest as target — the first time-varying one on the grid, one without
+    an extra dimension of several values if there is one — and the variables off the grid."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
-    target = (varying or on_grid or names or [""])[0]
+    extra = extra_dimensions(dataset, names, grid)
+    several = {name for dim, variables in extra.items() if dataset.sizes[dim] > 1 for name in variables}
+    plain = [name for name in varying if name not in several]
+    target = (plain or varying or on_grid or names or [""])[0]
+    return target, [name for name in names if name not in on_grid]
+
+
+def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) -> dict[str, object]:
+    """The first value of each extra dimension of the target with several values."""
+    extra = extra_dimensions(dataset, [target], grid)
+    return {dim: _values_text(dataset, dim)[1] for dim in extra if dataset.sizes[dim] > 1}
+
+
+def _config_section(paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> str:
+    """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose."""
+    target, off_grid = _target_choice(dataset, names, grid)
+    selection = _target_selection(dataset, target, grid) if target else {}
+    if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
+        return "# No config to start from: no time-varying variable on the latitude-longitude grid to predict"
+    try:
+        chosen = default_inputs(select_values(dataset, selection), target)
+    except ClimannError as error:
+        return f"# No config to start from: {error}"
     lines = [
-        "# A config to start from (save as climann.toml, run: climann train --config climann.toml)",
+        "# A config that trains as it is (save it: climann info PATH > my.toml;",
+        "# train: climann train --config my.toml). Predictors: every other variable on the",
+        "# target's grid; features: lat, plus season when the time axis is finer than a year.",
         "[data]",
         f"paths = {_toml([str(path) for path in paths])}",
         f"target = {_toml(target)}",
-        f"predictors = {_toml([name for name in on_grid if name != target])}",
-        'features = ["lat", "season"]',
+        f"predictors = {_toml(list(chosen.predictors))}",
+        f"features = {_toml(list(chosen.features))}",
     ]
-    off_grid = [name for name in names if name not in on_grid]
+    if selection:
+        choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
+        lines += [f"select = {{{choices}}}", "# select: the first value of each; change it to the one you want"]
+    lines += [f"# {note}" for note in chosen.notes(target)]
     if off_grid:
         lines.append(f"# not on the latitude-longitude grid, so not predictors: {', '.join(off_grid)}")
-    several = [dim for dim in extra_dimensions(dataset, names, grid) if dataset.sizes[dim] > 1]
-    if several:
-        choices = ", ".join(f"{dim} = {_toml(_values_text(dataset, dim)[1])}" for dim in several)
-        lines.append(f"# select = {{{choices}}}")
     return "\n".join(lines)

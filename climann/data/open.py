@@ -1,9 +1,16 @@
-"""Open gridded NetCDF files lazily (dask-backed) from paths, globs or directories."""
+"""Open gridded NetCDF files lazily (dask-backed) from paths, globs or directories.
+
+Besides NetCDF: local Zarr stores (a directory ending ``.zarr``; the ``zarr`` extra) and
+GRIB files (``.grib``, ``.grb``, ``.grib2``, ``.grb2``; read through cfgrib, the ``grib``
+extra, imported only when a GRIB file is opened).
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import glob
+import importlib
+import logging
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -13,7 +20,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate, two_dimensional_coordinates, with_2d_coordinates
+from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.errors import ClimannError
@@ -25,6 +32,43 @@ KNOWN_CALENDARS = (
 )
 
 _GLOB_CHARACTERS = set("*?[")
+
+#: File name endings of GRIB files, read through cfgrib.
+GRIB_SUFFIXES = (".grib", ".grb", ".grib2", ".grb2")
+
+#: A directory with this ending is a Zarr store (one input), not a folder of files.
+ZARR_SUFFIX = ".zarr"
+
+#: The optional package each non-NetCDF engine needs, and the extra that installs it.
+_ENGINE_EXTRAS: dict[str, tuple[str, str]] = {"zarr": ("zarr", "zarr"), "cfgrib": ("cfgrib", "grib")}
+
+_log = logging.getLogger(__name__)
+
+
+def input_engine(path: Path) -> str:
+    """The xarray engine that reads ``path``: ``zarr`` for a ``.zarr`` store, ``cfgrib`` for
+    a GRIB file, else ``netcdf4`` (NetCDF3 and NetCDF4).
+
+    Always named explicitly: when xarray guesses, it imports every installed backend, cfgrib
+    among them, whose eccodes crashes the interpreter at exit beside pyproj.
+
+    Raises
+    ------
+    ClimannError
+        If the engine's optional package is not installed, with the ``pip install`` line.
+    """
+    suffix = Path(path).suffix.lower()
+    engine = "zarr" if suffix == ZARR_SUFFIX else "cfgrib" if suffix in GRIB_SUFFIXES else "netcdf4"
+    if engine in _ENGINE_EXTRAS:
+        module, extra = _ENGINE_EXTRAS[engine]
+        try:
+            importlib.import_module(module)
+        except (ImportError, RuntimeError, OSError):  # eccodes raises RuntimeError without its library
+            kind = "GRIB files" if engine == "cfgrib" else "Zarr stores"
+            raise ClimannError(
+                f"reading {kind} ({Path(path).name}) needs the optional {module}: pip install 'climann[{extra}]'"
+            ) from None
+    return engine
 
 
 def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
@@ -50,7 +94,7 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
         text = str(pattern)
         if _GLOB_CHARACTERS & set(text):
             matched = [Path(p) for p in sorted(glob.glob(text))]
-        elif Path(text).is_dir():
+        elif Path(text).is_dir() and Path(text).suffix.lower() != ZARR_SUFFIX:
             matched = sorted(Path(text).glob("*.nc"))
         else:
             matched = [Path(text)] if Path(text).exists() else []
@@ -67,33 +111,49 @@ def _open_group(files: Sequence[Path]) -> xr.Dataset:
         # Packed files often give both _FillValue and missing_value; xarray masks both and
         # says so in a warning that would only alarm users.
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
-        return _open_files(files, time_coder)
+        return _with_bare_coordinates(_open_files(files, time_coder), files)
+
+
+def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
+    """A cfgrib dataset on the valid time: cfgrib's ``time`` is the forecast reference time
+    and ``valid_time`` (reference + step) the time the fields are valid at; with one step
+    per reference time, ``valid_time`` becomes the ``time`` axis."""
+    if "valid_time" in dataset.coords and dataset["valid_time"].dims == ("time",):
+        dataset = dataset.swap_dims({"time": "valid_time"}).drop_vars("time").rename({"valid_time": "time"})
+    return dataset
+
+
+def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+    engine = input_engine(path)
+    # cfgrib would write an index file beside the input: never write next to a user's file.
+    options = {"backend_kwargs": {"indexpath": ""}} if engine == "cfgrib" else {}
+    with warnings.catch_warnings():
+        # Most local stores have no consolidated metadata; reading without is right, not alarming.
+        warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
+        dataset = xr.open_dataset(path, engine=engine, chunks={}, decode_times=time_coder, **options)
+    return _grib_valid_times(dataset) if engine == "cfgrib" else dataset
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+    engines = {input_engine(path) for path in files}
+    combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact"}
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
     # masks only _FillValue and missing_value); see climann.data.masking.
     try:
         if len(files) == 1:
-            return mask_invalid(xr.open_dataset(files[0], chunks={}, decode_times=time_coder))
-        with xr.open_dataset(files[0], decode_times=False) as first:
+            return mask_invalid(_open_one(files[0], time_coder))
+        with _open_one(files[0], time_coder) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
             return on_reference_grid(with_2d_coordinates(mask_invalid(dataset)), reference, labels=labels)
 
-        return xr.open_mfdataset(
-            files,
-            preprocess=on_first_grid,
-            combine="by_coords",
-            data_vars="minimal",
-            coords="minimal",
-            compat="override",
-            join="exact",
-            decode_times=time_coder,
-        )
-    except (OSError, ValueError, TypeError, KeyError) as error:
+        if engines == {"netcdf4"}:
+            return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",
+                                     decode_times=time_coder, **combine)
+        return xr.combine_by_coords([on_first_grid(_open_one(path, time_coder)) for path in files], **combine)
+    except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
 
@@ -165,6 +225,26 @@ def open_dataset(
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
     return _with_bounds_in_memory(merged)
+
+
+#: Coordinates already noted as recognised by name, so that a run opening its files twice
+#: says it once: (file names, coordinate names).
+_NOTED_BARE: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+
+
+def _with_bare_coordinates(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
+    """The dataset, after a warning naming its coordinates without CF attributes that are
+    taken for latitude or longitude by their name (once per files and names)."""
+    recognised = bare_coordinates(dataset)
+    key = (tuple(str(path) for path in files), tuple(recognised))
+    if recognised and key not in _NOTED_BARE:
+        _NOTED_BARE.add(key)
+        names = ", ".join(f"'{name}' as {kind}" for name, kind in recognised.items())
+        _log.warning(
+            "%s: coordinates without CF attributes recognised by name: %s; add standard_name and units to "
+            "the file to say so", ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else ""), names,
+        )
+    return dataset
 
 
 def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Dataset:
@@ -253,7 +333,7 @@ def _unreadable_file(files: Sequence[Path]) -> Path | None:
         return files[0]
     for path in files:
         try:
-            xr.open_dataset(path, decode_times=False, chunks={}).close()
+            xr.open_dataset(path, engine=input_engine(path), decode_times=False, chunks={}).close()
         except Exception:  # noqa: BLE001 — any failure makes it the unreadable one
             return path
     return None
@@ -264,8 +344,8 @@ def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:
     opened = []
     for path in files:
         try:
-            opened.append((path, xr.open_dataset(path, decode_times=False, chunks={})))
-        except (OSError, ValueError):
+            opened.append((path, xr.open_dataset(path, engine=input_engine(path), decode_times=False, chunks={})))
+        except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
     return opened
 

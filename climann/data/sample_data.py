@@ -43,22 +43,23 @@ _MAX_YEARS = 10_000
 
 # --- CF metadata, kept as a table apart from the physics ---------------------------------
 _AREA_TIME_MEAN = "area: time: mean"
+# In file order, which is the order of the default predictors (rsdt, orog, sftlf, clt).
 VARIABLES: dict[str, dict[str, str]] = {
     "tas": {"units": "K", "standard_name": "air_temperature",
             "long_name": "Near-Surface Air Temperature", "cell_methods": _AREA_TIME_MEAN,
             "coordinates": "height"},
     "rsdt": {"units": "W m-2", "standard_name": "toa_incoming_shortwave_flux",
              "long_name": "TOA Incident Shortwave Radiation", "cell_methods": _AREA_TIME_MEAN},
-    "clt": {"units": "%", "standard_name": "cloud_area_fraction",
-            "long_name": "Total Cloud Cover Percentage", "cell_methods": _AREA_TIME_MEAN},
-    "mrso": {"units": "kg m-2", "standard_name": "mass_content_of_water_in_soil",
-             "long_name": "Total Soil Moisture Content",
-             "cell_methods": "area: mean where land time: mean"},
     "orog": {"units": "m", "standard_name": "surface_altitude",
              "long_name": "Surface Altitude", "cell_methods": "area: mean"},
     "sftlf": {"units": "%", "standard_name": "land_area_fraction",
               "long_name": "Percentage of the Grid Cell Occupied by Land (Including Lakes)",
               "cell_methods": "area: mean"},
+    "clt": {"units": "%", "standard_name": "cloud_area_fraction",
+            "long_name": "Total Cloud Cover Percentage", "cell_methods": _AREA_TIME_MEAN},
+    "mrso": {"units": "kg m-2", "standard_name": "mass_content_of_water_in_soil",
+             "long_name": "Total Soil Moisture Content",
+             "cell_methods": "area: mean where land time: mean"},
 }
 STATIC_VARIABLES = ("orog", "sftlf")
 TIME_VARYING_VARIABLES = ("tas", "rsdt", "clt", "mrso")

@@ -21,14 +21,18 @@ from climann.errors import ClimannError
 
 def data_variable_names(dataset: xr.Dataset) -> list[str]:
     """Names of the data variables that can be features: bounds and grid-mapping variables
-    (named by other variables' ``bounds``, ``climatology`` or ``grid_mapping`` attributes)
-    excluded."""
+    (named by other variables' ``bounds``, ``climatology`` or ``grid_mapping`` attributes),
+    auxiliary coordinates (named by a ``coordinates`` attribute, when xarray left them data
+    variables) and cell measures (``cell_measures = "area: areacella"``) excluded."""
     metadata = set()
     for variable in dataset.variables.values():
         for key in ("bounds", "climatology", "grid_mapping"):
             if key in variable.attrs:
                 # grid_mapping may be "crs" or the extended form "crs: lat lon"
                 metadata.add(str(variable.attrs[key]).split(":")[0].strip())
+        for source in (variable.attrs, variable.encoding):
+            metadata.update(str(source.get("coordinates", "")).split())
+        metadata.update(str(variable.attrs.get("cell_measures", "")).split()[1::2])
     return [str(name) for name in dataset.data_vars if name not in metadata]
 
 

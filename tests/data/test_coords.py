@@ -1,8 +1,10 @@
+import logging
+
 import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import bare_coordinates, find_coordinate
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -172,3 +174,49 @@ def test_a_grid_axis_with_a_grid_mapping_is_the_row_axis():
         },
     )
     assert (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")) == ("rlat", "rlon")
+
+
+def _bare(lat_name="lat", lon_name="lon", lat=(-45.0, 45.0), attrs=None):
+    return xr.Dataset(
+        {"tas": ((lat_name, lon_name), np.zeros((2, 3)))},
+        coords={lat_name: (lat_name, list(lat), attrs or {}), lon_name: (lon_name, [0.0, 120.0, 240.0])},
+    )
+
+
+@pytest.mark.parametrize(
+    ("lat_name", "lon_name"),
+    [pytest.param("lat", "lon", id="lat-lon"), pytest.param("latitude", "longitude", id="latitude-longitude"),
+     pytest.param("Lat", "LON", id="any-case")],
+)
+def test_bare_coordinates_named_lat_and_lon_are_recognised(lat_name, lon_name):
+    dataset = _bare(lat_name, lon_name)
+    assert bare_coordinates(dataset) == {lat_name: "latitude", lon_name: "longitude"}
+    assert (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")) == (lat_name, lon_name)
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [
+        pytest.param(_bare(attrs={"units": "degrees_north"}), id="has-units"),
+        pytest.param(_bare(lat=(-100.0, 45.0)), id="not-degrees"),
+        pytest.param(_bare("y", "x"), id="other-names"),
+    ],
+)
+def test_coordinates_with_attributes_out_of_range_or_otherwise_named_are_not_bare(dataset):
+    assert list(dataset.coords)[0] not in bare_coordinates(dataset)
+
+
+def test_opening_bare_coordinates_warns_once_naming_them(tmp_path, caplog):
+    path = tmp_path / "bare.nc"
+    grid = grid_dataset()
+    for name in ("lat", "lon"):
+        grid[name].attrs.clear()
+    grid.to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path])
+        open_dataset([path])
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert warnings == [
+        "bare.nc: coordinates without CF attributes recognised by name: 'lat' as latitude, 'lon' as longitude; "
+        "add standard_name and units to the file to say so"
+    ]

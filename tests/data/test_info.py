@@ -12,18 +12,25 @@ from tests.conftest import grid_dataset
 
 
 def _config(report: str) -> dict:
-    """The TOML snippet at the end of the report, parsed."""
-    return tomllib.loads(report[report.index("[data]"):])
+    """The whole report parsed as TOML: the summary is comments, the config its only table."""
+    return tomllib.loads(report)
+
+
+def _summary(report: str) -> str:
+    """The report's summary, the TOML comment marks taken off."""
+    lines = report[: report.index("# A config")].splitlines() if "# A config" in report else report.splitlines()
+    assert all(line.startswith("#") for line in lines if line), "every summary line is a TOML comment"
+    return "\n".join(line[2:] for line in lines)
 
 
 def _line(report: str, start: str) -> str:
-    return next(line for line in report.splitlines() if line.strip().startswith(start))
+    return next(line for line in _summary(report).splitlines() if line.strip().startswith(start))
 
 
 def test_report_on_a_grid_file(write_grid):
     path = write_grid(n_years=3, n_lat=4, n_lon=6, calendar="noleap")
     report = describe([str(path)])
-    assert report.startswith(f"Files: 1, {path.stat().st_size / 2**10:.1f} KiB in all\n  grid.nc")
+    assert _summary(report).startswith(f"Files: 1, {path.stat().st_size / 2**10:.1f} KiB in all\n  grid.nc")
     assert _line(report, "tas").split()[:2] == ["tas", "K"]
     assert "(time: 36, lat: 4, lon: 6)" in _line(report, "tas")
     assert "(lat: 4, lon: 6)" in _line(report, "static")
@@ -71,15 +78,25 @@ def test_metadata_variables_are_left_out_and_extra_dimensions_explained(tmp_path
     path = tmp_path / "levels.nc"
     _with_metadata_and_levels().to_netcdf(path)
     report = describe([str(path)])
-    assert "left out: lat_bnds, crs" in report
-    assert not any(line.split()[0] in ("crs", "lat_bnds") for line in report.splitlines() if line.startswith("  "))
-    assert "plev: 2 values (85000, 50000) on ta; choose one with select = {plev = 85000.0}" in report
-    assert "height: 1 value (10) on uas; dropped automatically" in report
-    assert "# select = {plev = 85000.0}" in report
+    summary = _summary(report)
+    assert "left out: lat_bnds, crs" in summary
+    assert not any(line.split()[0] in ("crs", "lat_bnds") for line in summary.splitlines() if line.startswith("  "))
+    assert "plev: 2 values (85000, 50000) on ta; choose one with select = {plev = 85000.0}" in summary
+    assert "height: 1 value (10) on uas; dropped automatically" in summary
     assert "# not on the latitude-longitude grid, so not predictors: co2" in report
     config = _config(report)["data"]
     assert config["target"] == "tas" and "select" not in config
-    assert config["predictors"] == ["pred", "static", "landonly", "ta", "uas"]
+    # ta has two levels: it cannot be a feature until one is selected, so it is left out, with a note
+    assert config["predictors"] == ["pred", "static", "landonly", "uas"]
+    assert "left out of the default predictors: ta (plev)" in report
+
+
+def test_a_target_with_levels_gets_a_select_of_its_first_level(tmp_path):
+    path = tmp_path / "levels.nc"
+    _with_metadata_and_levels()[["ta", "static"]].to_netcdf(path)
+    config = _config(describe([str(path)]))["data"]
+    assert config["target"] == "ta" and config["select"] == {"plev": 85000.0}
+    assert config["predictors"] == ["static"]
 
 
 def test_missing_fractions_are_read_in_one_computation(write_grid):
@@ -92,14 +109,15 @@ def test_missing_fractions_are_read_in_one_computation(write_grid):
 
     with dask.config.set(scheduler=counting_scheduler):
         describe([str(path)])
-    assert len(computations) == 1
+    # one for the table's missing fractions, one for the default predictors' (a few steps)
+    assert len(computations) == 2
 
 
 def test_netcdf3_classic_file_and_several_files(tmp_path):
     full = grid_dataset(n_years=2, calendar="360_day")
     for index, part in enumerate((slice(0, 12), slice(12, 24))):
         full.isel(time=part).to_netcdf(tmp_path / f"part{index}.nc", format="NETCDF3_CLASSIC")
-    report = describe([str(tmp_path / "part*.nc")])
+    report = _summary(describe([str(tmp_path / "part*.nc")]))
     assert report.startswith("Files: 2,") and "part0.nc" in report and "part1.nc" in report
     assert "2000-01-15 to 2001-12-15, monthly, 24 steps, calendar 360_day" in report
 
@@ -108,8 +126,10 @@ def test_a_file_without_time_is_still_described(tmp_path):
     path = tmp_path / "static.nc"
     grid_dataset()[["static"]].to_netcdf(path)
     report = describe([str(path)])
-    assert "Time: no time coordinate found" in report
-    assert _config(report)["data"]["target"] == "static"
+    assert "Time: no time coordinate found" in _summary(report)
+    # nothing to train on without a time axis: no config is suggested, and the reason is given
+    assert _config(report) == {}
+    assert report.rstrip().splitlines()[-1].startswith("# No config to start from: no time-varying variable")
 
 
 @pytest.mark.parametrize(

@@ -193,3 +193,97 @@ def test_2d_latitude_and_longitude_without_a_coordinates_attribute_become_coordi
     later.assign(nav_lat=later["nav_lat"] + 0.5).to_netcdf(tmp_path / "b.nc")
     with pytest.raises(ClimannError, match=r"nav_lat differs by up to 0\.5° between a\.nc and b\.nc"):
         open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+
+
+def test_a_zarr_store_is_one_input_read_like_netcdf(tmp_path):
+    pytest.importorskip("zarr")
+    dataset = grid_dataset(calendar="360_day")
+    dataset.to_zarr(tmp_path / "grid.zarr", mode="w", consolidated=False)
+    dataset.to_netcdf(tmp_path / "grid.nc")
+    assert expand_paths([tmp_path / "grid.zarr"]) == [tmp_path / "grid.zarr"]  # a store, not a folder
+    assert expand_paths([tmp_path]) == [tmp_path / "grid.nc"]  # a folder: its NetCDF files
+    opened = open_dataset([tmp_path / "grid.zarr"])
+    assert opened["tas"].chunks is not None
+    assert opened["time"].values[0].calendar == "360_day"
+    np.testing.assert_array_equal(opened["tas"].values, dataset["tas"].values)
+
+
+def test_a_zarr_store_and_a_netcdf_file_combine(tmp_path):
+    pytest.importorskip("zarr")
+    dataset = grid_dataset()
+    dataset[["tas", "pred"]].to_zarr(tmp_path / "fields.zarr", mode="w", consolidated=False)
+    dataset[["static"]].to_netcdf(tmp_path / "static.nc")
+    combined = open_dataset([tmp_path / "fields.zarr", tmp_path / "static.nc"])
+    assert {"tas", "pred", "static"} <= set(combined.data_vars)
+    np.testing.assert_array_equal(combined["static"].values, dataset["static"].values)
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [pytest.param("era5.grib", "grib", id="grib"), pytest.param("era5.grb2", "grib", id="grb2"),
+     pytest.param("fields.zarr", "zarr", id="zarr")],
+)
+def test_an_input_whose_reader_is_not_installed_says_how_to_install_it(tmp_path, monkeypatch, name, extra):
+    import importlib
+
+    real_import = importlib.import_module
+
+    def without_optional(module, *args):
+        if module in ("cfgrib", "zarr"):
+            raise ImportError(f"No module named '{module}'")
+        return real_import(module, *args)
+
+    monkeypatch.setattr(importlib, "import_module", without_optional)
+    path = tmp_path / name
+    path.write_bytes(b"GRIB") if name.endswith(("grib", "grb2")) else path.mkdir()
+    with pytest.raises(ClimannError, match=f"needs the optional .*: pip install 'climann\\[{extra}\\]'$"):
+        open_dataset([path])
+
+
+# cfgrib (eccodes) and pyproj in one interpreter crash it at exit: GRIB is read in a subprocess.
+GRIB_SCRIPT = """
+import json, sys
+import numpy as np
+import eccodes
+from climann.data.open import open_dataset, expand_paths
+
+path, lat, lon = sys.argv[1], np.array([60.0, 30.0, 0.0, -30.0, -60.0]), np.arange(0, 360, 60.0)
+fields = 280 + np.random.default_rng(0).normal(size=(24, 5, 6))
+dates = [20000000 + 10000 * year + 100 * month + 1 for year in range(2) for month in range(1, 13)]
+with open(path, "wb") as out:
+    for date, values in zip(dates, fields):
+        message = eccodes.codes_grib_new_from_samples("regular_ll_sfc_grib2")
+        eccodes.codes_set_key_vals(message, {
+            "Ni": 6, "Nj": 5, "latitudeOfFirstGridPointInDegrees": 60.0, "latitudeOfLastGridPointInDegrees": -60.0,
+            "longitudeOfFirstGridPointInDegrees": 0.0, "longitudeOfLastGridPointInDegrees": 300.0,
+            "iDirectionIncrementInDegrees": 60.0, "jDirectionIncrementInDegrees": 30.0,
+            "dataDate": date, "dataTime": 0})
+        eccodes.codes_set(message, "shortName", "2t")
+        eccodes.codes_set_values(message, values.ravel())
+        eccodes.codes_write(message, out)
+        eccodes.codes_release(message)
+dataset = open_dataset(expand_paths([path]))
+print(json.dumps({
+    "dims": list(dataset["t2m"].dims),
+    "error": float(np.abs(dataset["t2m"].values - fields).max()),
+    "dates": [str(time)[:10] for time in dataset["time"].values],
+    "lat": dataset["latitude"].values.tolist(),
+}))
+"""
+
+
+def test_a_grib_file_is_read_on_its_valid_times_without_writing_beside_it(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("eccodes")  # the module only: cfgrib is imported in the subprocess
+    path = tmp_path / "era5.grib"
+    result = subprocess.run([sys.executable, "-c", GRIB_SCRIPT, str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    read = json.loads(result.stdout.strip().splitlines()[-1])
+    assert read["dims"] == ["time", "latitude", "longitude"]
+    assert read["error"] < 0.01  # GRIB packs the values (16 bits over a range of ~8 K)
+    assert read["dates"][:2] == ["2000-01-01", "2000-02-01"] and len(read["dates"]) == 24
+    assert read["lat"] == [60.0, 30.0, 0.0, -30.0, -60.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["era5.grib"]  # no cfgrib index file left beside it

@@ -112,7 +112,7 @@ def draw_figures(
 def _open_predictions(path: Path) -> xr.Dataset:
     if not path.is_file():
         raise ClimannError(f"{path} not found: give a run directory written by `climann train`")
-    return xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    return xr.open_dataset(path, engine="netcdf4", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
 
 
 def _target_name(dataset: xr.Dataset, path: Path) -> str:

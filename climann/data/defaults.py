@@ -1,0 +1,221 @@
+"""Inputs chosen from the data when a run does not name them: the user's own file trains as it is.
+
+When ``[data] predictors`` is not given, the predictors are every other data variable on the
+target's horizontal grid, time-varying or static, in the file's order. Left out are:
+
+- metadata: bounds, grid-mapping, auxiliary-coordinate and cell-measure variables
+  (:func:`~climann.data.variables.data_variable_names`), and non-numeric variables;
+- variables not on the grid (a global-mean series, a station list);
+- variables with an extra dimension of several values (``plev``): one value must be chosen
+  with ``select`` before they can be features;
+- variables missing on more than half of the samples where the target is present (a
+  land-only soil moisture for a global temperature): they would drop most samples.
+
+When ``[data] features`` is not given, the derived features are ``lat`` (when the grid has
+more than one latitude) plus ``season`` when the time axis is finer than a year (some
+calendar year has more than one step: monthly, daily…, but not yearly means, nor the
+Januaries of a monthly file).
+
+Example
+-------
+>>> chosen = default_inputs(dataset, "tas")  # doctest: +SKIP
+>>> chosen.predictors, chosen.features  # doctest: +SKIP
+(('rsdt', 'orog', 'sftlf', 'clt'), ('lat', 'season'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.variables import data_variable_names, require_variable
+from climann.errors import ClimannError
+
+#: A variable missing on more than this fraction of the samples where the target is present
+#: is not a default predictor.
+MAX_MISSING_FRACTION = 0.5
+
+#: The missing fractions are counted on at most this many time steps, evenly spaced over the
+#: axis (first and last included): a look at the data, not a second pass over all of it.
+CHECKED_TIME_STEPS = 24
+
+
+@dataclass(frozen=True)
+class DefaultInputs:
+    """The inputs of a run, with those not given chosen from the data.
+
+    Attributes
+    ----------
+    predictors : tuple of str
+    features : tuple of str
+    mostly_missing : dict of str to float
+        Variables left out of the default predictors because they are missing on more than
+        :data:`MAX_MISSING_FRACTION` of the samples where the target is present → that fraction.
+    several_values : dict of str to str
+        Variables left out because of an extra dimension with several values → its name.
+    off_grid : tuple of str
+        Data variables not on the target's horizontal grid (never predictors by default).
+    """
+
+    predictors: tuple[str, ...]
+    features: tuple[str, ...]
+    mostly_missing: dict[str, float] = field(default_factory=dict)
+    several_values: dict[str, str] = field(default_factory=dict)
+    off_grid: tuple[str, ...] = ()
+
+    def notes(self, target: str) -> list[str]:
+        """What was left out of the default predictors and how to use it anyway, one line each."""
+        notes = []
+        if self.mostly_missing:
+            shown = ", ".join(f"{name} ({100 * fraction:.0f}%)" for name, fraction in self.mostly_missing.items())
+            notes.append(
+                f"left out of the default predictors: {shown}, missing on more than half of the cells where "
+                f"'{target}' is present; name them in [data] predictors (--predictors) to use them anyway"
+            )
+        if self.several_values:
+            shown = ", ".join(f"{name} ({dim})" for name, dim in self.several_values.items())
+            notes.append(
+                f"left out of the default predictors: {shown}, with several values of an extra dimension; "
+                "choose one with [data] select (--select DIM=VALUE) to use them"
+            )
+        return notes
+
+
+def default_inputs(
+    dataset: xr.Dataset,
+    target: str,
+    *,
+    predictors: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
+    where: str = "the data",
+) -> DefaultInputs:
+    """The run's predictors and derived features, those given as ``None`` chosen from the data.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The opened (and subset) data, lazy; only a few time steps are read, and only when
+        the predictors are chosen.
+    target : str
+        The variable to predict.
+    predictors, features : sequence of str or None
+        As given by the user; ``None``: not given, chosen here (an empty sequence stays empty).
+    where : str
+        The files' names, for messages.
+
+    Returns
+    -------
+    DefaultInputs
+
+    Raises
+    ------
+    ClimannError
+        If the target or a grid coordinate is missing, or nothing is left to learn from
+        (no predictor and no varying feature).
+    """
+    require_variable(dataset, target, where)
+    chosen = _default_predictors(dataset, target) if predictors is None else DefaultInputs(tuple(predictors), ())
+    features = default_features(dataset) if features is None else tuple(features)
+    if not chosen.predictors and not features:
+        raise ClimannError(
+            f"no inputs: no other variable on the grid of '{target}' to use as a predictor and no derived "
+            "feature that varies; give [data] predictors or features (e.g. --features year)"
+        )
+    return DefaultInputs(chosen.predictors, features, chosen.mostly_missing, chosen.several_values, chosen.off_grid)
+
+
+def default_features(dataset: xr.Dataset) -> tuple[str, ...]:
+    """``lat`` when there are several latitudes, plus ``season`` when the time axis is finer
+    than a year (see :func:`finer_than_yearly`)."""
+    latitude = dataset[find_coordinate(dataset, "latitude")].values
+    features = ["lat"] if np.unique(latitude).size > 1 else []
+    if finer_than_yearly(dataset[find_coordinate(dataset, "time")].values):
+        features.append("season")
+    return tuple(features)
+
+
+def finer_than_yearly(times: Sequence) -> bool:
+    """Whether some calendar year has more than one time step: then the time of year varies
+    (monthly, daily…), else (yearly means, one month of each year) ``season`` is constant.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, length n_time
+    """
+    if len(times) < 2 or not hasattr(times[0], "year"):
+        return False
+    return len({time.year for time in times}) < len(times)
+
+
+def _default_predictors(dataset: xr.Dataset, target: str) -> DefaultInputs:
+    """Every other numeric data variable on the target's grid, the left-out ones by reason."""
+    time_dim = find_coordinate(dataset, "time")
+    horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
+    horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
+    candidates, several_values, off_grid = [], {}, []
+    for name in data_variable_names(dataset):
+        variable = dataset[name]
+        if name == target or not (np.issubdtype(variable.dtype, np.number) or variable.dtype == bool):
+            continue
+        if not horizontal <= set(variable.dims):
+            off_grid.append(name)
+            continue
+        extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
+        if extra:
+            several_values[name] = str(extra[0])
+        else:
+            candidates.append(name)
+    fractions = missing_where_target_present(dataset, target, candidates, time_dim=time_dim)
+    mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
+    return DefaultInputs(
+        predictors=tuple(name for name in candidates if name not in mostly_missing),
+        features=(),
+        mostly_missing=mostly_missing,
+        several_values=several_values,
+        off_grid=tuple(off_grid),
+    )
+
+
+def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
+    """The variable without its size-1 dimensions other than ``keep``."""
+    return variable.squeeze([dim for dim in variable.dims if dim not in keep and variable.sizes[dim] == 1], drop=True)
+
+
+def missing_where_target_present(
+    dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str
+) -> dict[str, float]:
+    """Fraction of the samples (cell and time step) where the target is present that each
+    variable lacks, counted on at most :data:`CHECKED_TIME_STEPS` evenly spaced time steps,
+    all in one computation.
+
+    A static (lat, lon) variable counts at every step; a variable missing where the target
+    is missing too costs nothing. 0 for every variable when the target is never present.
+
+    Returns
+    -------
+    dict of str to float
+        Values in [0, 1].
+    """
+    if not names:
+        return {}
+    keep = {time_dim, *dataset[target].dims}
+    steps = {}
+    if time_dim in dataset[target].dims and dataset.sizes[time_dim] > CHECKED_TIME_STEPS:
+        chosen = np.linspace(0, dataset.sizes[time_dim] - 1, CHECKED_TIME_STEPS).round().astype(int)
+        steps = {time_dim: np.unique(chosen)}
+
+    def checked(name: str) -> xr.DataArray:
+        variable = _squeezed(dataset[name], keep)
+        return variable.isel({dim: index for dim, index in steps.items() if dim in variable.dims})
+
+    present = checked(target).notnull()
+    counts = dask.compute(present.sum().data, *[(present & checked(name).isnull()).sum().data for name in names])
+    n_present = int(counts[0])
+    if n_present == 0:
+        return dict.fromkeys(names, 0.0)
+    return {name: int(count) / n_present for name, count in zip(names, counts[1:])}

@@ -1,0 +1,191 @@
+"""Default inputs chosen from the data: the predictors and features a run does not name."""
+
+import cftime
+import dask
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.defaults import (
+    CHECKED_TIME_STEPS,
+    default_features,
+    default_inputs,
+    finer_than_yearly,
+    missing_where_target_present,
+)
+from climann.data.open import open_dataset
+from climann.data.sample_data import write_sample_dataset
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "sample.nc"
+    write_sample_dataset(path, years=1, resolution=10.0)  # the demo is at 5°: mrso is land-only there too
+    return open_dataset([path])
+
+
+def test_the_sample_gives_the_demo_inputs_and_leaves_out_land_only_soil_moisture(sample):
+    chosen = default_inputs(sample, "tas")
+    assert chosen.predictors == ("rsdt", "orog", "sftlf", "clt")
+    assert chosen.features == ("lat", "season")
+    # independent count: among the samples where tas is present, those where mrso is missing
+    tas, mrso = sample["tas"].values, sample["mrso"].values
+    expected = np.isnan(mrso)[~np.isnan(tas)].mean()
+    assert expected > 0.5
+    assert chosen.mostly_missing == {"mrso": pytest.approx(expected)}
+    (note,) = chosen.notes("tas")
+    assert "mrso" in note and "[data] predictors" in note
+
+
+def test_given_inputs_are_kept_as_given(sample):
+    chosen = default_inputs(sample, "tas", predictors=(), features=("year",))
+    assert (chosen.predictors, chosen.features) == ((), ("year",))
+    chosen = default_inputs(sample, "tas", predictors=("mrso",))
+    assert chosen.predictors == ("mrso",) and chosen.mostly_missing == {}
+    assert chosen.features == ("lat", "season")
+
+
+def _dataset_with(**variables) -> xr.Dataset:
+    """grid_dataset's tas (3 years monthly, 4 × 6) with other variables given as arrays."""
+    dataset = grid_dataset()[["tas"]]
+    for name, (dims, values) in variables.items():
+        dataset[name] = (dims, values)
+    return dataset
+
+
+def _missing_on(fraction_of_columns: float) -> np.ndarray:
+    """A (36, 4, 6) field missing on the first columns: that fraction of the cells."""
+    values = np.ones((36, 4, 6), dtype=np.float32)
+    values[:, :, : round(6 * fraction_of_columns)] = np.nan
+    return values
+
+
+@pytest.mark.parametrize(
+    ("fraction", "kept"),
+    [
+        pytest.param(1 / 3, True, id="a-third"),
+        pytest.param(1 / 2, True, id="exactly-half"),
+        pytest.param(2 / 3, False, id="two-thirds"),
+    ],
+)
+def test_variables_missing_on_more_than_half_of_the_target_cells_are_left_out(fraction, kept):
+    dataset = _dataset_with(partial=(("time", "lat", "lon"), _missing_on(fraction)))
+    chosen = default_inputs(dataset, "tas")
+    assert ("partial" in chosen.predictors) is kept
+    assert ("partial" in chosen.mostly_missing) is not kept
+
+
+def test_missing_is_counted_only_where_the_target_is_present():
+    dataset = _dataset_with(partial=(("time", "lat", "lon"), _missing_on(2 / 3)))
+    dataset["tas"] = dataset["tas"].where(dataset["partial"].notnull())  # the target over "land" only
+    assert default_inputs(dataset, "tas").predictors == ("partial",)
+
+
+def test_a_static_field_counts_at_every_time_step():
+    dataset = _dataset_with(static=(("lat", "lon"), _missing_on(2 / 3)[0]), pred=(("time", "lat", "lon"), _missing_on(0)))
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == ("pred",) and chosen.mostly_missing == {"static": pytest.approx(2 / 3)}
+
+
+def test_metadata_off_grid_text_and_level_variables_are_not_predictors():
+    dataset = _dataset_with(
+        pred=(("time", "lat", "lon"), _missing_on(0)),
+        co2=(("time",), np.linspace(380, 390, 36)),
+        label=(("lat", "lon"), np.full((4, 6), "a")),
+        ta=(("time", "plev", "lat", "lon"), np.ones((36, 2, 4, 6))),
+        uas=(("time", "height", "lat", "lon"), np.ones((36, 1, 4, 6))),
+        areacella=(("lat", "lon"), np.ones((4, 6))),
+        lat_bnds=(("lat", "bnds"), np.zeros((4, 2))),
+    )
+    dataset["tas"].attrs["cell_measures"] = "area: areacella"
+    dataset["lat"].attrs["bounds"] = "lat_bnds"
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == ("pred", "uas")
+    assert chosen.several_values == {"ta": "plev"}
+    assert chosen.off_grid == ("co2",)
+    assert any("ta (plev)" in note and "select" in note for note in chosen.notes("tas"))
+
+
+def test_auxiliary_coordinates_left_as_data_variables_are_metadata():
+    dataset = _dataset_with(height2d=(("lat", "lon"), np.ones((4, 6))), pred=(("lat", "lon"), np.ones((4, 6))))
+    dataset["tas"].encoding["coordinates"] = "height2d"
+    assert data_variable_names(dataset) == ["tas", "pred"]
+    dataset["tas"].encoding.clear()
+    dataset["tas"].attrs["coordinates"] = "height2d"
+    assert data_variable_names(dataset) == ["tas", "pred"]
+
+
+def _yearly(n_years: int, n_lat: int = 4) -> xr.Dataset:
+    times = [cftime.datetime(2000 + year, 7, 2, calendar="standard") for year in range(n_years)]
+    latitude = np.linspace(-60, 60, n_lat) if n_lat > 1 else np.array([45.0])
+    return xr.Dataset(
+        {"tas": (("time", "lat", "lon"), np.random.default_rng(0).normal(size=(n_years, n_lat, 3)))},
+        coords={
+            "time": ("time", times, {"standard_name": "time"}),
+            "lat": ("lat", latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+            "lon": ("lon", [0.0, 120.0, 240.0], {"standard_name": "longitude", "units": "degrees_east"}),
+        },
+    )
+
+
+def test_a_yearly_file_gets_lat_only_and_a_single_variable_features_only():
+    chosen = default_inputs(_yearly(5), "tas")
+    assert (chosen.predictors, chosen.features) == ((), ("lat",))
+
+
+def test_nothing_to_learn_from_is_refused_in_one_line():
+    with pytest.raises(ClimannError, match="no inputs: .*'tas'.*give \\[data\\] predictors or features"):
+        default_inputs(_yearly(5, n_lat=1), "tas")
+
+
+def test_a_missing_target_names_the_available_variables(sample):
+    with pytest.raises(ClimannError, match="variable 'tass' not in .*did you mean 'tas'"):
+        default_inputs(sample, "tass")
+
+
+def _times(calendar: str, *dates: tuple) -> list:
+    return [cftime.datetime(*date, calendar=calendar) for date in dates]
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        pytest.param(_times("noleap", (2000, 1, 15), (2000, 2, 15)), True, id="monthly"),
+        pytest.param(_times("360_day", (2000, 12, 30), (2001, 1, 1), (2001, 1, 2)), True, id="daily-360_day"),
+        pytest.param(_times("standard", (2000, 7, 2), (2001, 7, 2), (2002, 7, 2)), False, id="yearly"),
+        pytest.param(_times("standard", (2000, 1, 15), (2001, 1, 15)), False, id="januaries-of-a-monthly-file"),
+        pytest.param(_times("standard", (2000, 1, 1), (2002, 1, 1), (2002, 7, 1)), True, id="irregular"),
+        pytest.param(_times("standard", (2000, 1, 1)), False, id="single-step"),
+    ],
+)
+def test_finer_than_yearly(times, expected):
+    assert finer_than_yearly(times) is expected
+
+
+def test_the_features_follow_the_selected_time_axis():
+    dataset = grid_dataset()
+    assert default_features(dataset) == ("lat", "season")
+    assert default_features(dataset.isel(time=slice(0, None, 12))) == ("lat",)
+
+
+def test_missing_fractions_read_a_few_time_steps_in_one_computation():
+    n_time = 4 * CHECKED_TIME_STEPS
+    dataset = _yearly(n_time).chunk({"time": 10})
+    partial = np.ones((n_time, 4, 3))
+    partial[: n_time // 2] = np.nan  # missing in the first half of the period
+    dataset["partial"] = (("time", "lat", "lon"), partial)
+    dataset = dataset.chunk({"time": 10})
+    computations = []
+
+    def counting_scheduler(graph, keys, **kwargs):
+        computations.append(keys)
+        return dask.get(graph, keys, **kwargs)
+
+    with dask.config.set(scheduler=counting_scheduler):
+        fractions = missing_where_target_present(dataset, "tas", ["partial"], time_dim="time")
+    assert len(computations) == 1
+    steps = np.unique(np.linspace(0, n_time - 1, CHECKED_TIME_STEPS).round().astype(int))
+    assert fractions["partial"] == pytest.approx(np.mean(steps < n_time // 2))
