@@ -47,8 +47,15 @@ def test_many_files_combine_along_time(tmp_path):
 def test_a_file_that_is_not_netcdf_is_a_clear_error(tmp_path, content):
     path = tmp_path / "bad.nc"
     path.write_bytes(content)
-    with pytest.raises(ClimannError, match="cannot open bad.nc as NetCDF"):
+    with pytest.raises(ClimannError, match=r"^.*/bad.nc is not a readable NetCDF file \(truncated or another format\)$"):
         open_dataset([path])
+
+
+def test_the_unreadable_file_among_several_is_named(tmp_path):
+    grid_dataset().to_netcdf(tmp_path / "good.nc")
+    (tmp_path / "bad.nc").write_bytes(b"this is not netcdf")
+    with pytest.raises(ClimannError, match=r"bad.nc is not a readable NetCDF file \(truncated or another format\)$"):
+        open_dataset([tmp_path / "good.nc", tmp_path / "bad.nc"])
 
 
 def test_an_unknown_calendar_is_named(tmp_path):
