@@ -298,7 +298,7 @@ def gridded_predictions(
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data)[present], data.samples.flat_index)
     if persistence and "persistence" in baselines and is_regular(layout.time.values):
-        predictions["persistence"] = persistence_prediction(truth)
+        predictions["persistence"] = persistence_prediction(truth, layout.time.values)
     return truth, predictions
 
 

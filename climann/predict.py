@@ -279,7 +279,7 @@ def evaluate_run(
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
         if "persistence" in config.evaluation.baselines and is_regular(data.samples.layout.time.values):
-            predictions["persistence"] = persistence_prediction(truth)
+            predictions["persistence"] = persistence_prediction(truth, data.samples.layout.time.values)
         layout = data.samples.layout
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,

@@ -44,6 +44,7 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
+from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys
 from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
@@ -189,8 +190,13 @@ def evaluate_distributed(
         options.update({"linear": linear} if "linear" in fitted else {})
         options.update({"climatology": climatology} if "climatology" in fitted else {})
         models += fitted
-    if "persistence" in baselines and config.data.sample_fraction == 1 and is_regular(layout.time.values):
+    previous = previous_steps(layout.time.values) if is_regular(layout.time.values) else None
+    if "persistence" in baselines and config.data.sample_fraction == 1 and previous is not None:
         models += ("persistence",)
+        options["previous"] = previous
+        if int((previous[1:] < 0).sum()):
+            run_logger.warning("persistence is missing at %d time steps after gaps in the time axis",
+                            int((previous[1:] < 0).sum()))
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):

@@ -137,7 +137,11 @@ def _dates(calendar: str, *steps: tuple) -> list:
         pytest.param(_dates("standard", (2000, 1, 1, 18), (2000, 1, 2, 0), (2000, 1, 2, 6)), "6-hourly", id="6-hourly"),
         pytest.param(_dates("standard", (2000, 1, 30), (2000, 2, 4), (2000, 2, 9)), "5 days", id="pentads"),
         pytest.param(_dates("standard", (2000, 7, 1), (2001, 7, 1), (2002, 7, 1)), "yearly", id="yearly"),
-        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 4)), "irregular (1 to 2 days)", id="irregular"),
+        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 4)), "daily", id="daily-with-gap"),
+        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 3, 12)), "irregular (1 to 1.5 days)",
+                     id="irregular"),
+        pytest.param(_dates("standard", (1582, 9, 15), (1582, 10, 15), (1582, 11, 15)), "monthly", id="monthly-1582"),
+        pytest.param(_dates("julian", (2000, 1, 1), (2000, 3, 1), (2000, 4, 1)), "monthly", id="monthly-with-gap"),
         pytest.param(_dates("standard", (2000, 1, 1)), "a single time step", id="single"),
     ],
 )
