@@ -120,7 +120,8 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 
 
 def predict_files(
-    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None
+    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
+    overlap: str | None = None,
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -138,6 +139,8 @@ def predict_files(
         A dask cluster (``scheduler`` or ``workers``) to predict on. With a cluster or a Zarr
         output, the predictions are computed and written chunk by chunk (never the whole
         output in memory); otherwise in memory, at once.
+    overlap : {"error", "first", "last"}, optional
+        Times held twice in the new files (``[data] overlap``); default: the run's setting.
 
     Returns
     -------
@@ -160,7 +163,8 @@ def predict_files(
     if run.config.data.anomalies:
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
-    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={})
+    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
+                               overlap=overlap or run.config.data.overlap)
     config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
     dataset = open_selected(config)
@@ -233,7 +237,7 @@ def _saved_scalers(run: TrainedRun):
 
 def evaluate_run(
     run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
-    compute: ComputeConfig | None = None,
+    compute: ComputeConfig | None = None, overlap: str | None = None,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -244,6 +248,7 @@ def evaluate_run(
     ``report.md`` into ``out`` (default: the run directory itself for its own data).
     With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
     chunk by chunk on the workers (:mod:`climann.compute`); pointwise runs only.
+    ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
 
     Returns
     -------
@@ -268,6 +273,8 @@ def evaluate_run(
     if run.config.data.mode != "pointwise" and other:
         raise ClimannError("climann evaluate --data supports pointwise runs; this run is in field mode")
     config = run.config
+    if overlap:
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))

@@ -88,7 +88,7 @@ def _open_subset(config: RunConfig, files: tuple[str, ...]) -> xr.Dataset:
     variables ``<name>_global_mean`` and ``<name>_mean_<box>``."""
     data = config.data
     whole_grid = subset_dataset(
-        open_dataset([Path(p) for p in files], rename=data.rename),
+        open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap),
         select=data.select,
         time_range=data.time_range,
         months=data.months,

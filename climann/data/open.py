@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import glob
 import warnings
 from collections.abc import Mapping, Sequence
@@ -13,6 +14,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
+from climann.data.time_overlap import keep_times, time_steps_to_keep
 from climann.errors import ClimannError
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -57,22 +59,26 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _open_group(files: Sequence[Path]) -> xr.Dataset:
+def _open_group(files: Sequence[Path], overlap: str = "error") -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year)."""
     time_coder = xr.coders.CFDatetimeCoder(use_cftime=True)
     with warnings.catch_warnings():
         # Packed files often give both _FillValue and missing_value; xarray masks both and
         # says so in a warning that would only alarm users.
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
-        return _open_files(files, time_coder)
+        return _open_files(files, time_coder, overlap)
 
 
-def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
+    # Repeated and overlapping times are found (and resolved as ``overlap`` says) from the
+    # files' time coordinates before they are combined; see climann.data.time_overlap.
+    keep = functools.partial(keep_times, time_steps_to_keep(files, time_coder, overlap=overlap))
     try:
         if len(files) == 1:
-            return xr.open_dataset(files[0], chunks={}, decode_times=time_coder)
+            return keep(xr.open_dataset(files[0], chunks={}, decode_times=time_coder))
         return xr.open_mfdataset(
             files,
+            preprocess=keep,
             combine="by_coords",
             data_vars="minimal",
             coords="minimal",
@@ -108,7 +114,7 @@ def _renamed(dataset: xr.Dataset, mapping: Mapping[str, str], files: Sequence[Pa
 
 
 def open_dataset(
-    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None
+    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error"
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -124,6 +130,11 @@ def open_dataset(
         Variables to rename in the files matching each pattern (by file name or path), e.g.
         ``{"*ssp585*": {"air_temperature": "tas_ssp585"}}`` when two files use one name for
         different fields. Each group of files is opened on its own, then all are merged.
+    overlap : {"error", "first", "last"}
+        What to do with times that two files of one variable both hold, or that one file
+        holds twice: refuse naming the files and dates, or keep the values of the earlier
+        (``first``) or later (``last``) file, or of the first or last repeat in a file
+        (see :mod:`climann.data.time_overlap`). Nothing is read but the time coordinates.
 
     Returns
     -------
@@ -134,10 +145,11 @@ def open_dataset(
     ------
     ClimannError
         If a file is not NetCDF, is truncated, the files do not combine (different grids,
-        the same variable twice), or a rename does not apply.
+        the same variable twice), files overlap in time or repeat times (with ``overlap``
+        "error"), or a rename does not apply.
     """
     groups = _rename_groups(files, rename or {})
-    datasets = [_renamed(_open_group(group), mapping, group) for group, mapping in groups]
+    datasets = [_renamed(_open_group(group, overlap), mapping, group) for group, mapping in groups]
     if len(datasets) == 1:
         return _with_bounds_in_memory(datasets[0])
     try:
