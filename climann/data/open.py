@@ -15,6 +15,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.time_overlap import keep_times, time_steps_to_keep
+from climann.data.time_units import ExactCalendarCoder, months_since_message
 from climann.errors import ClimannError
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -61,7 +62,7 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
 
 def _open_group(files: Sequence[Path], overlap: str = "error") -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year)."""
-    time_coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
         # Packed files often give both _FillValue and missing_value; xarray masks both and
         # says so in a warning that would only alarm users.
@@ -211,7 +212,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     if "calendar" in reason:
-        return _calendar_message(files) or f"cannot decode the times of {names}: {reason}"
+        return _calendar_message(files) or _time_units_message(files) or f"cannot decode the times of {names}: {reason}"
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
@@ -236,10 +237,24 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
         for name, variable in dataset.variables.items():
             calendar = variable.attrs.get("calendar")
             if calendar and str(calendar).lower() not in KNOWN_CALENDARS:
+                # IRI Data Library files say '360' for CF's 360_day; not guessed, but named
+                hint = (f"; if it means 30-day months, CF's name is '360_day': "
+                        f"`ncatted -a calendar,{name},o,c,360_day {path.name} fixed.nc`") if str(calendar) == "360" else ""
                 return (
                     f"'{name}' in {path.name} uses calendar '{calendar}', which is not a CF calendar; "
-                    f"known: {', '.join(KNOWN_CALENDARS)}"
+                    f"known: {', '.join(KNOWN_CALENDARS)}{hint}"
                 )
+    return None
+
+
+def _time_units_message(files: Sequence[Path]) -> str | None:
+    """For time units in calendar months or years where they are not exact: why, and the fix."""
+    for path, dataset in _raw_datasets(files):
+        for name, variable in dataset.variables.items():
+            units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
+            message = isinstance(units, str) and months_since_message(str(name), units, calendar, path.name)
+            if message:
+                return message
     return None
 
 
