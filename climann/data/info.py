@@ -17,6 +17,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.open import expand_paths, open_dataset
+from climann.data.time_units import time_units_problem
 from climann.data.time_axis import MONTH_STEP_NAMES, time_step_positions  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -234,8 +235,7 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     time = dataset[grid["time"]]
     values = time.values
     if len(values) == 0 or not hasattr(values[0], "calendar"):
-        units = time.encoding.get("units", time.attrs.get("units", "no units"))
-        return f"Time '{time.name}': {len(values)} values not decoded to dates ({units})"
+        return f"Time '{time.name}': {len(values)} values not decoded to dates: {time_units_problem(dict(time.attrs))}"
     calendar = time.encoding.get("calendar", values[0].calendar)
     return (
         f"Time '{time.name}': {_date_text(values[0])} to {_date_text(values[-1])}, "

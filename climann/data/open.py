@@ -238,8 +238,8 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
             calendar = variable.attrs.get("calendar")
             if calendar and str(calendar).lower() not in KNOWN_CALENDARS:
                 # IRI Data Library files say '360' for CF's 360_day; not guessed, but named
-                hint = (f"; if it means 30-day months, CF's name is '360_day': "
-                        f"`ncatted -a calendar,{name},o,c,360_day {path.name} fixed.nc`") if str(calendar) == "360" else ""
+                fix = f"`ncatted -a calendar,{name},o,c,360_day {path.name} fixed.nc`"
+                hint = f"; if it means 30-day months, CF's name is '360_day': {fix}" if str(calendar) == "360" else ""
                 return (
                     f"'{name}' in {path.name} uses calendar '{calendar}', which is not a CF calendar; "
                     f"known: {', '.join(KNOWN_CALENDARS)}{hint}"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import gcd
 
 import cftime
 import numpy as np

@@ -65,11 +65,14 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         return super().decode(xr.Variable(variable.dims, values, attrs, variable.encoding), name)
 
 
-def undecoded_time_message(name: str, attrs: dict, where: str) -> str:
-    """One line for a time coordinate that is not dates: no CF units, or units not of time."""
+def time_units_problem(attrs: dict) -> str:
+    """Why a time coordinate is not dates (no CF units, or units not of time since a date),
+    and what CF expects."""
     units = attrs.get("units")
     found = f"its units are '{units}'" if units else "it has no units"
-    return (
-        f"time coordinate '{name}' in {where} could not be read as dates: {found}; CF expects "
-        f"units = 'days since 1970-01-01' (any unit since a reference date) and a calendar attribute"
-    )
+    return f"{found}; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar"
+
+
+def undecoded_time_message(name: str, attrs: dict, where: str) -> str:
+    """One line for a time coordinate that could not be read as dates."""
+    return f"time coordinate '{name}' in {where} could not be read as dates: {time_units_problem(attrs)}"
