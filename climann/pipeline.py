@@ -52,7 +52,7 @@ from climann.evaluation.baselines import (
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import score_blocks
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.model import (
     Constant,
     CosineDecay,
@@ -513,6 +513,7 @@ def _train_evaluate_write(
     source, streamed = sample_source(config)
     if not streamed:
         data = prepare_data(config, source)
+        check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
@@ -526,6 +527,7 @@ def _train_evaluate_write(
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
         phases.begin("training (streamed)")
         with _training_progress(progress, config, None):
             network, history, split, input_scaler, target_scaler = fit_network_streaming(

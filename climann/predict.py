@@ -21,7 +21,7 @@ from climann.config import ComputeConfig, RunConfig, build_config, load_config_f
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
 from climann.model import Network
 
@@ -179,6 +179,8 @@ def predict_files(
             f"{new_grid['n_lat']}×{new_grid['n_lon']}); a pointwise model predicts each cell from its own features"
         )
     history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
+    if not is_zarr(out):  # fail now, not after the predictions are computed
+        check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
     if uses_cluster(compute) or is_zarr(out):
         n_samples, scores = _predict_chunked(run, source, Path(out), compute, history=history, had_target=had_target)

@@ -48,7 +48,7 @@ from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys
 from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
-from climann.evaluation.predictions import predictions_dataset
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.report import report_markdown
 from climann.model import History, Network
 from climann.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
@@ -306,6 +306,7 @@ def run_distributed(
     with cluster_client(config.compute) as client:
         _begin(phases, "preparing data (on the cluster)")
         source = pointwise_source(config, open_selected(config))
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
         split = split_for(config, source.layout)
         config = record_split(config, split)
         blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
