@@ -109,10 +109,14 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes) -> ClimannError:
 
 
 def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
-    """Trim (or refuse) the files of one variable whose periods overlap; ``infos`` sorted by start."""
+    """Trim (or refuse) the files of one variable whose periods overlap; ``infos`` sorted by start.
+
+    Files with the very same times are left alone: more likely two fields under one name (two
+    scenarios) than an overlap, which the combined opening names, suggesting ``rename``."""
     pairs = [
         (a, b) for i, a in enumerate(infos) for b in infos[i + 1 :]
         if a.variables & b.variables and len(a.keep) and len(b.keep) and b.kept[0] <= a.kept[-1]
+        and not np.array_equal(a.kept, b.kept)
     ]
     if pairs and overlap == "error":
         raise _overlap_error(*pairs[0])
