@@ -190,13 +190,14 @@ def evaluate_distributed(
         options.update({"linear": linear} if "linear" in fitted else {})
         options.update({"climatology": climatology} if "climatology" in fitted else {})
         models += fitted
+    # the previous step by time (None without a nominal step): missing after gaps
     previous = previous_steps(layout.time.values) if is_regular(layout.time.values) else None
     if "persistence" in baselines and config.data.sample_fraction == 1 and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
-        if int((previous[1:] < 0).sum()):
-            run_logger.warning("persistence is missing at %d time steps after gaps in the time axis",
-                            int((previous[1:] < 0).sum()))
+        n_after_gaps = int((previous[1:] < 0).sum())
+        if n_after_gaps:
+            run_logger.warning("persistence is missing at %d time steps after gaps in the time axis", n_after_gaps)
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
