@@ -50,3 +50,23 @@ def test_predictions_file_round_trip(tmp_path, options):
             assert "_FillValue" not in raw[coordinate].ncattrs()
         assert "bounds" not in raw["lat"].ncattrs()  # lat_bnds is not in this file
     assert [p.name for p in tmp_path.iterdir()] == ["predictions.nc"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        pytest.param({"time_units": "months since 2000-01-01"}, "units 'months since 2000-01-01'", id="months-since"),
+        pytest.param({"time_units": "days since 2000-01-01", "calendar": "martian"}, "calendar 'martian'",
+                     id="unknown-calendar"),
+    ],
+)
+def test_an_output_encoding_that_cannot_be_written_is_refused_up_front(change, named):
+    import dataclasses
+
+    from climann.errors import ClimannError
+    from climann.evaluation.predictions import check_predictions_encodable
+
+    layout = build_pointwise_samples(grid_dataset(), target="tas", predictors=("pred",), features=()).layout
+    check_predictions_encodable(layout, ["persistence"])  # the input's own encoding is writable
+    with pytest.raises(ClimannError, match=f"predictions.nc could not be written .*{named}"):
+        check_predictions_encodable(dataclasses.replace(layout, **change), ["persistence"])
