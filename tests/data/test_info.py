@@ -159,3 +159,10 @@ def test_time_step_names(times, expected):
 )
 def test_longitude_convention(longitude, expected):
     assert longitude_convention(np.array(longitude)) == expected
+
+
+def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path):
+    path = tmp_path / "gappy.nc"
+    grid_dataset(n_years=4).isel(time=[k for k in range(48) if k not in (15, 16, 17)]).to_netcdf(path)
+    time_line = next(line for line in describe([str(path)]).splitlines() if line.startswith("Time "))
+    assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
