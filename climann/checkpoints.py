@@ -4,10 +4,13 @@ While a run trains, ``RUN_DIR/checkpoint.npz`` holds its training state
 (:mod:`climann.model.state`: parameters, optimizer state, shuffling generator, best weights,
 history, position inside an epoch), the run's resolved configuration and a fingerprint of its
 training data. It is written atomically (complete or absent) after every ``[training]
-checkpoint_every`` epochs, after the last epoch, and when SIGINT (Ctrl-C) or SIGTERM arrives:
-the run then stops after the current batch (after the current epoch with streamed data),
-writes the checkpoint and exits with 130 or 143. SIGKILL cannot be caught: the last periodic
-checkpoint is what is left.
+checkpoint_every`` epochs, after the last epoch, and when SIGINT (Ctrl-C), SIGTERM or SIGHUP
+(a closed terminal) arrives: the run then stops after the current batch (after the current
+epoch with streamed data), writes the checkpoint and exits with 130, 143 or 129. A signal
+at another moment (reading data, evaluating, drawing figures) stops the run at once, with
+what it was writing removed (:mod:`climann.interrupts`). SIGKILL cannot be caught: the last
+periodic checkpoint is what is left, and the next run there (or ``--resume``) removes the
+hidden temporaries that the killed one left (:func:`climann.outputs.remove_leftovers`).
 
 The run's own files still appear only when complete: the pipeline builds them under a
 temporary name and renames that over ``RUN_DIR``, which also removes the checkpoint. A run
@@ -42,6 +45,7 @@ from climann.compute.cluster import uses_cluster
 from climann.config import RunConfig, build_config, config_to_dict, config_to_toml
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
+from climann.interrupts import STOP_SIGNALS, Terminated, signal_number
 from climann.model import (
     Network,
     StopRequest,
@@ -59,6 +63,7 @@ __all__ = [
     "config_differences",
     "data_fingerprint",
     "recorded_settings",
+    "interrupted",
     "refuse_unfinished_run",
     "training_hooks",
 ]
@@ -147,9 +152,10 @@ def recorded_settings(run_dir: str | Path) -> dict:
 
 
 def _remove_temporaries(run_dir: Path) -> None:
-    """Temporary checkpoint files that a killed run left (see :mod:`climann.atomic`)."""
-    for leftover in run_dir.glob(f".{CHECKPOINT_NAME}.*.tmp") if run_dir.is_dir() else ():
-        leftover.unlink(missing_ok=True)
+    """Temporary files and staging directories that a killed run left (see :mod:`climann.outputs`)."""
+    from climann.outputs import remove_leftovers
+
+    remove_leftovers(run_dir)
 
 
 def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:
@@ -267,7 +273,7 @@ class Checkpointing:
 
     @contextlib.contextmanager
     def guard(self, network: Network, model_metadata: Callable[[], dict]) -> Iterator[None]:
-        """Around :func:`climann.model.train`: SIGINT and SIGTERM stop training with a
+        """Around :func:`climann.model.train`: SIGINT, SIGTERM and SIGHUP stop training with a
         checkpoint (:class:`~climann.errors.Interrupted`); divergence keeps the best weights."""
         with self._signals_stop_training():
             try:
@@ -279,21 +285,17 @@ class Checkpointing:
 
     @contextlib.contextmanager
     def after_training(self) -> Iterator[None]:
-        """Around the evaluation: Ctrl-C there says that the training is checkpointed."""
+        """Around the evaluation: a signal there says that the training is checkpointed."""
         try:
             yield
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Terminated) as stopped:
             if not self.path.is_file():
                 raise
-            raise self._interrupted("while evaluating (the training is checkpointed)", signal.SIGINT) from None
+            raise self._interrupted("while evaluating (the training is checkpointed)",
+                                    signal_number(stopped)) from None
 
     def _interrupted(self, where: str, number: int | None = None) -> Interrupted:
-        number = number or self.signal_number or signal.SIGINT
-        return Interrupted(
-            f"interrupted by {signal.Signals(number).name} {where}; "
-            f"resume with: climann train --resume {shlex.quote(str(self.run_dir))}",
-            exit_code=128 + number,
-        )
+        return interrupted(self.run_dir, number or self.signal_number or signal.SIGINT, where)
 
     def _keep_best(
         self, network: Network, diverged: TrainingDiverged, model_metadata: Callable[[], dict]
@@ -309,9 +311,9 @@ class Checkpointing:
 
     @contextlib.contextmanager
     def _signals_stop_training(self) -> Iterator[None]:
-        """SIGINT and SIGTERM set :attr:`stop` (the loop then stops after the current batch);
-        a second signal acts as without this handler. Only in the main thread, where Python
-        runs signal handlers."""
+        """SIGINT, SIGTERM and SIGHUP set :attr:`stop` (the loop then stops after the current
+        batch); a second signal acts as without this handler. Only in the main thread, where
+        Python runs signal handlers; an ignored signal (``nohup``) stays ignored."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return
@@ -325,7 +327,9 @@ class Checkpointing:
             os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (streamed "
                         b"data: epoch); send the signal again to stop at once\n")
 
-        for number in (signal.SIGINT, signal.SIGTERM):
+        for number in STOP_SIGNALS:
+            if signal.getsignal(number) == signal.SIG_IGN:
+                continue
             handler = signal.signal(number, handle)
             previous[number] = signal.SIG_DFL if handler is None else handler
         try:
@@ -333,6 +337,17 @@ class Checkpointing:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def interrupted(run_dir: Path, number: int, where: str = "") -> Interrupted:
+    """The :class:`~climann.errors.Interrupted` of a run in ``run_dir`` stopped by signal
+    ``number``: how to resume it when it has a checkpoint, else that nothing was kept."""
+    where = f" {where}" if where else ""
+    if (Path(run_dir) / CHECKPOINT_NAME).is_file():
+        advice = f"resume with: climann train --resume {shlex.quote(str(run_dir))}"
+    else:
+        advice = "no checkpoint was written yet; start the run again"
+    return Interrupted(f"interrupted by {signal.Signals(number).name}{where}; {advice}", exit_code=128 + number)
 
 
 def training_hooks(

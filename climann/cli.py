@@ -1,7 +1,7 @@
 """The ``climann`` command line: parse options, call the pipeline, map errors to exit codes.
 
 Exit codes: 0 success; 2 a user error (one line on stderr, no traceback); 1 an unexpected
-failure. No logic lives here that a notebook would also need.
+failure; 128 + the signal's number when stopped by a signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM). No logic lives here that a notebook would also need.
 """
 
 from __future__ import annotations
@@ -74,13 +74,16 @@ def sample_data(
     resolution: Annotated[float, typer.Option(help="Grid spacing in degrees (must divide 180).")] = 5.0,
     start_year: Annotated[int, typer.Option(help="First year of the time axis.")] = 1980,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic continents, clouds and noise.")] = 0,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write the deterministic synthetic sample dataset (CF-1.8 NetCDF4, noleap calendar).
 
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
     from climann.data.sample_data import write_sample_dataset
+    from climann.outputs import refuse_existing
 
+    refuse_existing(path, overwrite=overwrite, what="sample dataset")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -107,6 +110,7 @@ def info(
 
 WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
 SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask cluster of this scheduler, e.g. tcp://host:8786.")]
+WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
 OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
 
 
@@ -145,6 +149,7 @@ def predict(
     out: Annotated[Path, typer.Option(help="The predictions file to write: NetCDF, or Zarr when it ends in .zarr.")],
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
     overlap: OverlapOption = None,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
@@ -153,7 +158,7 @@ def predict(
     """
     from climann.predict import predict_files
 
-    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler),
+    result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
                            overlap=_overlap_setting(overlap))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
@@ -171,20 +176,26 @@ def evaluate(
     out: Annotated[Path | None, typer.Option(help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    wide: WideOption = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace those files in an existing --out directory.")] = False,
     overlap: OverlapOption = None,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
     Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
     """
-    from rich.console import Console
+    from climann.progress import NORMAL, terminal_display
 
-    from climann.evaluation.report import metrics_table
-    from climann.predict import evaluate_run
+    # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
+    with terminal_display(NORMAL, status="evaluating"):
+        from climann.evaluation.scores import note_lines
+        from climann.predict import evaluate_run
 
-    metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
-                           overlap=_overlap_setting(overlap))
-    Console(width=max(Console().width, 110)).print(metrics_table(metrics))
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
+                               overlap=_overlap_setting(overlap))
+    for line in note_lines(metrics.get("notes", [])):
+        typer.echo(f"climann: warning: {line}", err=True)
+    _print_metrics(metrics, wide=wide)
     typer.echo(f"written to {out or run_dir}")
 
 
@@ -194,6 +205,7 @@ def plot(
     run_dir: Annotated[str, typer.Argument(help="A finished run directory, or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
     out: Annotated[Path | None, typer.Option(help="With 'lesson': the folder for the lesson's figures (created if missing).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="With 'lesson': replace figures of the same names in --out.")] = False,
 ) -> None:
     """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining;
     or draw the lesson's figures (activations, gradient descent, learning rates, a loss surface).
@@ -202,11 +214,15 @@ def plot(
     Example: climann plot runs/demo
     Example: climann plot lesson --out lesson_figures
     """
-    from climann.evaluation.figures import draw_lesson_figures, redraw_figures
+    from climann.evaluation.figures import LESSON_FIGURE_FILES, draw_lesson_figures, redraw_figures
+    from climann.outputs import prepare_output_folder
 
     if run_dir == "lesson":
         if out is None:
             raise ClimannError("climann plot lesson needs --out DIR, the folder for the lesson's figures")
+        if dpi < 1:
+            raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
+        prepare_output_folder(out, LESSON_FIGURE_FILES.values(), overwrite=overwrite)
         figures = draw_lesson_figures(out, dpi=dpi)
     elif out is not None:
         raise ClimannError("--out is only for 'climann plot lesson'; a run's figures are redrawn into RUN_DIR/figures")
@@ -216,14 +232,27 @@ def plot(
         typer.echo(f"figure: {figure}")
 
 
-def _print_summary(result: Any) -> None:
+def _print_metrics(metrics: dict, *, wide: bool) -> Any:
+    """The results table on stdout: the key scores in the terminal's width, or with ``wide``
+    every column (wider than the terminal if need be); returns the console."""
     from rich.console import Console
 
     from climann.evaluation.report import metrics_table
 
-    console = Console(width=max(Console().width, 110))
-    console.print(metrics_table(result.metrics))
-    console.print(f"run directory: {result.run_dir}", highlight=False)
+    console = Console()
+    if wide:
+        table = metrics_table(metrics)
+        needed = console.measure(table, options=console.options.update_width(10_000)).maximum
+        console = Console(width=max(console.width, needed))
+    else:
+        table = metrics_table(metrics, width=console.width)
+    console.print(table)
+    return console
+
+
+def _print_summary(result: Any, *, wide: bool) -> None:
+    console = _print_metrics(result.metrics, wide=wide)
+    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)  # a path is never cut
     for figure in result.figures:
         console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
 
@@ -283,11 +312,12 @@ def train(
     workers: Annotated[int | None, typer.Option(help="Train on a local dask cluster of N worker processes.")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Train on the dask cluster of this scheduler, e.g. tcp://host:8786.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty run directory.")] = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace the climann run in --out (only its own files; anything else there is refused).")] = False,
     resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the data summary and each phase with its time.")] = False,
+    wide: WideOption = False,
 ) -> None:
     """Train the network and write a run directory (config, model, metrics, predictions, figures).
 
@@ -297,9 +327,6 @@ def train(
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
-    from climann.checkpoints import recorded_settings
-    from climann.config import build_config, load_config_file, merge_settings, parse_assignments
-    from climann.pipeline import run_training
     from climann.progress import NORMAL, QUIET, VERBOSE, terminal_display
 
     if quiet and verbose:
@@ -307,30 +334,35 @@ def train(
 
     if resume and out and out.resolve() != resume.resolve():
         raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
-    settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
-    overrides = {
-        "data": {
-            "paths": data or None, "target": target, "predictors": predictors, "features": features,
-            "select": select or None, "region": region, "time_range": time_range, "months": months,
-            "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
-            "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
-            "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
-            "regional_means": regional_means or None, "split_files": split_files or None,
-            "anomalies": anomalies, "mode": mode, "overlap": overlap,
-        },
-        "model": {"hidden": hidden, "activation": activation},
-        "training": {
-            "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
-            "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
-            "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
-            "checkpoint_every": checkpoint_every,
-        },
-        "compute": _cluster_overrides(workers, scheduler),
-    }
-    settings = merge_settings(settings, parse_assignments(set_values or []))
-    resolved = build_config(merge_settings(settings, overrides))
-    run_dir = resume or out or Path("runs") / (config.stem if config else "default")
-    with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL) as progress:
+    # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
+    with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
+        from climann.checkpoints import recorded_settings
+        from climann.config import build_config, load_config_file, merge_settings, parse_assignments
+        from climann.pipeline import run_training
+
+        settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
+        overrides = {
+            "data": {
+                "paths": data or None, "target": target, "predictors": predictors, "features": features,
+                "select": select or None, "region": region, "time_range": time_range, "months": months,
+                "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
+                "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
+                "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
+                "regional_means": regional_means or None, "split_files": split_files or None,
+                "anomalies": anomalies, "mode": mode, "overlap": overlap,
+            },
+            "model": {"hidden": hidden, "activation": activation},
+            "training": {
+                "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
+                "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
+                "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
+                "checkpoint_every": checkpoint_every,
+            },
+            "compute": _cluster_overrides(workers, scheduler),
+        }
+        settings = merge_settings(settings, parse_assignments(set_values or []))
+        resolved = build_config(merge_settings(settings, overrides))
+        run_dir = resume or out or Path("runs") / (config.stem if config else "default")
         result = run_training(
             resolved,
             run_dir=run_dir,
@@ -342,7 +374,7 @@ def train(
     if quiet:
         typer.echo(f"run directory: {result.run_dir}")
     else:
-        _print_summary(result)
+        _print_summary(result, wide=wide)
 
 
 config_app = typer.Typer(
@@ -391,10 +423,18 @@ def main() -> None:
     """Console-script entry point: usage errors as one line with exit code 2.
 
     Typer may vendor its own copy of click, so click's exceptions are recognised by what
-    they carry (``exit_code`` and ``format_message``), not by class.
+    they carry (``exit_code`` and ``format_message``), not by class. SIGTERM and SIGHUP
+    end any command through its ``finally`` blocks (no temporary file left), with exit
+    code 128 + the signal's number.
     """
+    from climann.interrupts import Terminated, signals_raise
+
     try:
-        code = app(standalone_mode=False)
+        with signals_raise():
+            code = app(standalone_mode=False)
+    except Terminated as stopped:
+        typer.echo(f"climann: interrupted by {stopped}", err=True)
+        code = 128 + stopped.number
     except Exception as error:  # noqa: BLE001 — the last line of defence: one line each
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             typer.echo(f"climann: error: {error.format_message()}", err=True)

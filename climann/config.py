@@ -424,6 +424,12 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
     return config
 
 
+def _did_you_mean(word: str, valid: Any) -> str:
+    """``"; did you mean 'adam'?"`` for the closest of ``valid`` names, or ``""``."""
+    close = difflib.get_close_matches(word, list(valid), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def _reject_unknown(keys: Any, valid: Any, what: str, section: str | None = None) -> None:
     for key in keys:
         if key not in valid:
@@ -519,7 +525,8 @@ def _check_ranges(config: RunConfig) -> None:
     for (section, key), choices in _CHOICES.items():
         value = getattr(getattr(config, section), key)
         if value not in choices:
-            raise ClimannError(f"[{section}] {key} = '{value}' is not one of: {', '.join(choices)}")
+            raise ClimannError(f"[{section}] {key} = '{value}' is not one of: {', '.join(choices)}"
+                               f"{_did_you_mean(str(value), choices)}")
     if not data.paths and not data.split_files:
         raise ClimannError("[data] paths is empty: give at least one NetCDF file or glob")
     if not data.target:
@@ -582,8 +589,14 @@ def _check_model_names(model: ModelConfig) -> None:
 def _check_data_selection(data: DataConfig) -> None:
     """Ranges of the subsetting, feature and split options of ``[data]``."""
     problems = []
-    if data.region and (len(data.region) != 4 or any(abs(lat) > 90 for lat in data.region[:2])):
+    if data.region and len(data.region) != 4:
+        problems.append(f"region needs 4 numbers, south, north, west, east; got {len(data.region)}: "
+                        f"{list(data.region)}")
+    elif data.region and any(abs(lat) > 90 for lat in data.region[:2]):
         problems.append(f"region must be [south, north, west, east] with |latitude| ≤ 90, got {list(data.region)}")
+    elif data.region and data.region[0] > data.region[1]:
+        problems.append(f"region: south {data.region[0]:g} is north of north {data.region[1]:g}; "
+                        "give south first: [south, north, west, east]")
     if data.time_range and len(data.time_range) != 2:
         problems.append(f"time_range must be [first, last], got {list(data.time_range)}")
     if any(not 1 <= month <= 12 for month in data.months):
@@ -611,9 +624,10 @@ def _check_data_selection(data: DataConfig) -> None:
             )
     problems += _split_files_problems(data)
     for name, values in data.regional_means.items():
-        if not values or len(values) % 4 or any(abs(lat) > 90 for i, lat in enumerate(values) if i % 4 < 2):
+        if (not values or len(values) % 4 or any(abs(lat) > 90 for i, lat in enumerate(values) if i % 4 < 2)
+                or any(values[i] > values[i + 1] for i in range(0, len(values) - 1, 4))):
             problems.append(
-                f"regional_means.{name} must be [south, north, west, east] (|latitude| ≤ 90), "
+                f"regional_means.{name} must be [south, north, west, east] (|latitude| ≤ 90, south ≤ north), "
                 f"or several such boxes one after another; got {list(values)}"
             )
     if data.mode == "field" and (data.lags or data.anomalies or data.sample_fraction < 1):

@@ -11,11 +11,11 @@ class ClimannError(Exception):
 
 
 class Interrupted(Exception):
-    """A run stopped on request (SIGINT, SIGTERM) after saving what continues it.
+    """A run stopped on request (SIGINT, SIGTERM, SIGHUP) after saving what continues it.
 
     Not an error: the CLI prints the message (which says how to continue) as one line and
     exits with ``exit_code``, 128 + the signal's number as shells report it (130 for
-    SIGINT, 143 for SIGTERM).
+    SIGINT, 143 for SIGTERM, 129 for SIGHUP).
     """
 
     def __init__(self, message: str, *, exit_code: int) -> None:

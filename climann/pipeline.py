@@ -15,9 +15,7 @@ import dataclasses
 import io
 import json
 import math
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann._version import __version__
-from climann.checkpoints import Checkpointing, data_fingerprint, refuse_unfinished_run, training_hooks
+from climann.checkpoints import Checkpointing, data_fingerprint, interrupted, training_hooks
 from climann.compute.cluster import uses_cluster
 from climann.config import BASELINES, RunConfig, config_to_toml
 from climann.data.batches import (
@@ -48,11 +46,13 @@ from climann.evaluation.baselines import (
     climatology_prediction,
     is_regular,
     persistence_prediction,
+    season_name,
 )
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
-from climann.evaluation.scores import score_blocks
+from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
+from climann.jsonfile import dumps, finite_or_none
 from climann.model import (
     Constant,
     CosineDecay,
@@ -66,7 +66,9 @@ from climann.model import (
 )
 from climann.model.losses import Huber
 from climann.model.optimizers import OPTIMIZERS
+from climann.interrupts import Terminated, signal_number, signals_raise
 from climann.model.training import BatchCallback
+from climann.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
 from climann.preparation import (
     PreparedData,
     ensure_sample_data,
@@ -78,13 +80,19 @@ from climann.preparation import (
     split_for,
 )
 from climann.provenance import run_provenance
-from climann.runlog import EpochLogger, PhaseTimer, RunLogCollector, capture_run_log, log_data_summary, run_logger
+from climann.runlog import (
+    EpochLogger,
+    PhaseTimer,
+    RunLogCollector,
+    capture_run_log,
+    log_data_summary,
+    run_logger,
+    warn_about_notes,
+)
 
 if TYPE_CHECKING:
     from climann.progress import TrainingProgress
 
-RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
-             "provenance.json", "train.log")
 
 
 @dataclass(frozen=True)
@@ -314,17 +322,17 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     truth, predictions = gridded_predictions(
         data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
     )
-    splits = score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks)
-    scored = np.isfinite(truth)
-    for values in predictions.values():
-        scored &= np.isfinite(values)
+    left_out = {}
+    if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
+        left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                   season=season_name(layout.time.values), left_out=left_out)
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,
         "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
         "area_weighted": True,
-        "splits": splits,
-        "n_samples": {name: int(scored[steps].sum()) for name, steps in data.split.time_masks.items()},
+        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
@@ -377,7 +385,7 @@ def write_run_files(
     layout = data.samples.layout
     (staging / "config.toml").write_text(config_to_toml(config))
     network.save(staging / "model.npz", metadata=model_metadata(config, data))
-    (staging / "metrics.json").write_text(json.dumps(evaluation.metrics, indent=2) + "\n")
+    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
@@ -394,43 +402,6 @@ def write_run_files(
         )
     (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
     return figures
-
-
-def check_run_directory(run_dir: Path, overwrite: bool) -> None:
-    """Refuse a run directory that would lose data: a file, or a non-empty directory
-    unless ``overwrite``."""
-    if run_dir.exists() and not run_dir.is_dir():
-        raise ClimannError(f"--out {run_dir} exists and is not a directory")
-    if run_dir.is_dir() and any(run_dir.iterdir()) and not overwrite:
-        raise ClimannError(
-            f"run directory {run_dir} is not empty; choose another --out or pass --overwrite"
-        )
-
-
-def staging_directory(run_dir: Path) -> Path:
-    """A new empty directory beside ``run_dir`` (hidden, ``.partial``) to build a run in.
-
-    Raises
-    ------
-    ClimannError
-        If it cannot be created.
-    """
-    try:
-        run_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.", suffix=".partial", dir=run_dir.parent))
-    except OSError as error:
-        raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
-
-
-def publish_run(staging: Path, run_dir: Path) -> None:
-    """Move the finished staging directory to ``run_dir``, replacing an old run."""
-    old = None
-    if run_dir.exists():
-        old = run_dir.with_name(f".{run_dir.name}.old-{os.getpid()}")
-        os.replace(run_dir, old)
-    os.replace(staging, run_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def run_training(
@@ -479,15 +450,18 @@ def run_training(
         For any user-caused problem; nothing but a checkpoint (or, after divergence, the
         best weights in ``best_model.npz``) is left in ``run_dir`` then.
     Interrupted
-        On SIGINT or SIGTERM while training, after writing the checkpoint.
+        On SIGINT, SIGTERM or SIGHUP: while training after writing the checkpoint, at other
+        moments at once (what was being written removed; the checkpoint, if any, kept).
     """
     run_dir = Path(run_dir)
     if not resume:
-        refuse_unfinished_run(run_dir, overwrite)
-        check_run_directory(run_dir, overwrite)
-    with capture_run_log() as run_log:
+        check_run_directory(run_dir, overwrite, inputs=input_files(config))
+    with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
-        return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
+        try:
+            return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
+        except (KeyboardInterrupt, Terminated) as stopped:  # outside training: staging and temporaries are gone
+            raise interrupted(run_dir, signal_number(stopped)) from None
 
 
 def _train_evaluate_write(
@@ -501,12 +475,13 @@ def _train_evaluate_write(
     config = resolve_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
-    callbacks = _Callbacks([EpochLogger(config.training.epochs), on_epoch, progress and progress.on_epoch],
+    epoch_log = EpochLogger(config.training.epochs)
+    callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
     if uses_cluster(config.compute):  # on a dask cluster: climann.compute
         from climann.compute.run import run_distributed
 
-        with _training_progress(progress, config, None, log=False):
+        with _training_progress(progress, config, None, epoch_log, log=False):
             return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
                                    checkpointing=checkpointing, records=records)
     phases.begin("preparing data")
@@ -517,19 +492,20 @@ def _train_evaluate_write(
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
-        with _training_progress(progress, config, int(data.sample_masks["train"].sum())):
+        with _training_progress(progress, config, int(data.sample_masks["train"].sum()), epoch_log):
             network, history = fit_network(
                 config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
+        warn_about_notes(evaluation.metrics)
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         check_predictions_encodable(source.layout, config.evaluation.baselines)
         phases.begin("training (streamed)")
-        with _training_progress(progress, config, None):
+        with _training_progress(progress, config, None, epoch_log):
             network, history, split, input_scaler, target_scaler = fit_network_streaming(
                 config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
@@ -541,6 +517,7 @@ def _train_evaluate_write(
             data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
             evaluation = evaluate(config, data, network)
         evaluation.metrics["evaluated_every_nth_time_step"] = stride
+        warn_about_notes(evaluation.metrics)
         run_logger.info("evaluated on every %d-th time step", stride)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
@@ -553,6 +530,21 @@ def _train_evaluate_write(
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
+
+
+def input_files(config: RunConfig) -> list[str]:
+    """The input files of ``config`` that exist now (patterns expanded), to keep them out
+    of the run directory; missing ones are reported later, where they are read."""
+    from climann.data.open import expand_paths
+
+    patterns = [*config.data.paths, *(p for group in config.data.split_files.values() for p in group)]
+    found = []
+    for pattern in patterns:
+        try:
+            found += [str(path) for path in expand_paths([pattern])]
+        except ClimannError:
+            continue
+    return found
 
 
 @dataclass(frozen=True)
@@ -575,7 +567,7 @@ class RunRecords:
 
     def write(self, staging: Path) -> None:
         """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
-        (staging / "provenance.json").write_text(json.dumps(self.provenance, indent=2) + "\n")
+        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
         self.phases.end()
         (staging / "train.log").write_text(self.run_log.text())
 
@@ -595,10 +587,13 @@ class _Callbacks:
 
 @contextlib.contextmanager
 def _training_progress(
-    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, *, log: bool = True
+    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, epoch_log: EpochLogger, *,
+    log: bool = True,
 ) -> Iterator[None]:
-    """Log the shape of training (unless not ``log``) and show it on ``progress`` while the
-    block trains (batches per epoch unknown when streamed or on a cluster)."""
+    """Log the shape of training (unless not ``log``), start the clock of the epoch lines and
+    show training on ``progress`` while the block trains (batches per epoch unknown when
+    streamed or on a cluster)."""
+    epoch_log.start()
     training = config.training
     batches = None if n_train is None else math.ceil(n_train / training.batch_size)
     if log:

@@ -8,7 +8,6 @@ which is applied unchanged — never refitted on the new data.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,9 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
+from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
+from climann.outputs import EVALUATION_FILES, prepare_output_folder, refuse_existing
 
 #: Unambiguous conversions to the model's units: (data units, model units) → (scale, offset).
 UNIT_CONVERSIONS: dict[tuple[str, str], tuple[float, float]] = {
@@ -66,6 +67,10 @@ def load_run(run_dir: str | Path) -> TrainedRun:
         If the directory is not a finished run.
     """
     run_dir = Path(run_dir)
+    if not run_dir.exists():
+        raise ClimannError(f"run directory {run_dir} does not exist; give a directory written by climann train")
+    if not run_dir.is_dir():
+        raise ClimannError(f"{run_dir} is a file, not a run directory; give a directory written by climann train")
     missing = [name for name in ("config.toml", "model.npz") if not (run_dir / name).is_file()]
     if missing:
         raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
@@ -121,6 +126,7 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 
 def predict_files(
     run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
+    overwrite: bool = False,
     overlap: str | None = None,
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
@@ -139,6 +145,8 @@ def predict_files(
         A dask cluster (``scheduler`` or ``workers``) to predict on. With a cluster or a Zarr
         output, the predictions are computed and written chunk by chunk (never the whole
         output in memory); otherwise in memory, at once.
+    overwrite : bool
+        Replace an existing ``out`` (never one of the input files).
     overlap : {"error", "first", "last"}, optional
         Times held twice in the new files (``[data] overlap``); default: the run's setting.
 
@@ -151,7 +159,8 @@ def predict_files(
     ------
     ClimannError
         Not a run, missing files or features, units that differ without an unambiguous
-        conversion, field-mode runs (not yet supported here).
+        conversion, field-mode runs (not yet supported here); ``out`` an input file, a
+        directory, or an existing file without ``overwrite``.
     """
     from climann.pipeline import grid_summary
     from climann.preparation import open_selected, pointwise_source
@@ -163,6 +172,7 @@ def predict_files(
     if run.config.data.anomalies:
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
+    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
                                overlap=overlap or run.config.data.overlap)
     config = dataclasses.replace(run.config, data=data)
@@ -239,7 +249,7 @@ def _saved_scalers(run: TrainedRun):
 
 def evaluate_run(
     run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
-    compute: ComputeConfig | None = None, overlap: str | None = None,
+    compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -252,6 +262,9 @@ def evaluate_run(
     chunk by chunk on the workers (:mod:`climann.compute`); pointwise runs only.
     ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
 
+    An ``out`` other than the run directory is refused when it already holds one of those
+    files, unless ``overwrite``; an input file is never replaced.
+
     Returns
     -------
     dict
@@ -260,11 +273,12 @@ def evaluate_run(
     Raises
     ------
     ClimannError
-        As :func:`predict_files`, or ``--out`` missing for other data.
+        As :func:`predict_files`, or ``--out`` missing for other data, a file, or holding
+        those files without ``overwrite``.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction
-    from climann.evaluation.report import report_markdown
-    from climann.evaluation.scores import score_blocks
+    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
+    from climann.evaluation.report import write_report
+    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
     from climann.pipeline import evaluate, model_on_grid
     from climann.preparation import prepared_with_scalers
 
@@ -280,6 +294,8 @@ def evaluate_run(
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
+    if out is not None and Path(out).resolve() != Path(run_dir).resolve():
+        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths)
     if compute is not None and uses_cluster(compute):
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
@@ -287,53 +303,47 @@ def evaluate_run(
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
-        if "persistence" in config.evaluation.baselines and is_regular(data.samples.layout.time.values):
-            predictions["persistence"] = persistence_prediction(truth, data.samples.layout.time.values)
         layout = data.samples.layout
+        left_out = {}
+        if "persistence" in config.evaluation.baselines:
+            if is_regular(layout.time.values):
+                predictions["persistence"] = persistence_prediction(truth, layout.time.values)
+            else:
+                left_out["persistence"] = persistence_left_out_reason(1.0)
+        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                       season=season_name(layout.time.values), left_out=left_out)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files),
-            "splits": score_blocks(predictions, truth, layout.cell_area_weights(), data.split.time_masks),
-            "n_samples": {"all": int(np.isfinite(truth).sum())}, "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
         }
     else:
         evaluation = evaluate(config, data, run.network)
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
     destination = Path(out) if out else Path(run_dir)
-    destination.mkdir(parents=True, exist_ok=True)
     _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
-    from climann.atomic import atomic_path
-
-    with atomic_path(destination / "report.md", what="report") as temporary:
-        temporary.write_text(report_markdown(metrics, [], destination))
+    write_report(destination, metrics)
     return metrics
 
 
 def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
-    import json
-
-    from climann.atomic import atomic_path
-
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
     write_predictions(output, destination / "predictions.nc", layout)
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json(destination / "metrics.json", metrics, what="metrics file")
 
 
 def _evaluate_on_cluster(
     run: TrainedRun, config: RunConfig, compute: ComputeConfig, destination: Path, *, other: bool, history: str
 ) -> dict:
     """:func:`evaluate_run` chunk by chunk on a dask cluster."""
-    from climann.atomic import atomic_path
     from climann.compute.chunks import chunk_blocks
     from climann.compute.cluster import cluster_client
     from climann.compute.run import evaluate_distributed
     from climann.data.splits import TimeSplit
-    from climann.evaluation.report import report_markdown
+    from climann.evaluation.report import write_report
     from climann.preparation import open_selected, pointwise_source, split_for
 
     if config.data.mode != "pointwise":
@@ -345,21 +355,19 @@ def _evaluate_on_cluster(
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
         else:
             split = split_for(config, source.layout)
-        destination.mkdir(parents=True, exist_ok=True)
         evaluated = evaluate_distributed(
             client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
         )
-    metrics, total = evaluated.metrics, evaluated.total
+    metrics = evaluated.metrics
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
-            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": {"all": int(total.samples[0])},
+            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
+            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
         }
-    with atomic_path(destination / "metrics.json", what="metrics file") as temporary:
-        temporary.write_text(json.dumps(metrics, indent=2) + "\n")
-    with atomic_path(destination / "report.md", what="report") as temporary:
-        temporary.write_text(report_markdown(metrics, [], destination))
+    write_json(destination / "metrics.json", metrics, what="metrics file")
+    write_report(destination, metrics)
     return metrics

@@ -211,7 +211,7 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
         scaled_target = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
         target_mask = samples.mask
     else:
-        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,))
+        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,), role="target")
         scaled_target, target_mask = target_scaler.transform(samples.target, dtype), None
     return PreparedData(
         samples=samples,

@@ -5,7 +5,9 @@ Two displays, chosen by :func:`terminal_display`:
 - on a terminal, :class:`RichDisplay`: a spinner with the current phase, a bar while the
   samples are read (per block of time steps), and while training a bar over the epochs
   (with the ETA of the whole run) and one over the current epoch's batches (batch k/n,
-  samples/s, the latest batch loss, ETA); one line per epoch is printed above the bars;
+  samples/s, the latest batch loss, ETA); one line per epoch is printed above the bars.
+  No row ever wraps: on a narrow terminal the least wanted columns are left out (the batch
+  loss, then the elapsed time, the rate, the counts) so that the bar keeps its room;
 - elsewhere (pipes, files, CI, tests), :class:`PlainDisplay`: one line per epoch, as in
   ``train.log``.
 
@@ -31,7 +33,18 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.measure import Measurement
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Column, Table
 from rich.text import Text
 
 from climann.runlog import LOGGER_NAME
@@ -117,17 +130,18 @@ class RichDisplay:
         Seconds between two updates of the batch bar.
     """
 
-    def __init__(self, console: Console, *, verbosity: int = NORMAL, min_interval: float = 0.2) -> None:
+    def __init__(
+        self, console: Console, *, verbosity: int = NORMAL, min_interval: float = 0.2, status: str | None = None
+    ) -> None:
         self.verbosity, self.min_interval = verbosity, min_interval
         # Anything else written to stderr (warnings) goes above the bars; stdout may be a file.
-        self.progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=28),
-            TextColumn("{task.fields[count]}"), TimeElapsedColumn(), _RemainingColumn(),
-            TextColumn("{task.fields[detail]}"),
+        self.progress = FittingProgress(
             console=console, transient=True, refresh_per_second=5, redirect_stdout=False, redirect_stderr=True,
         )
+        # With a status, the spinner turns from the start (before the first phase begins).
+        # The phase row is its spinner and clock: a bar without an end would read as a full one.
+        self._phase = self._add_task(status or "", total=None, visible=bool(status), bar=False)
         self.progress.start()
-        self._phase = self.progress.add_task("", total=None, count="", detail="", visible=False)
         self._reading: Any = None
         self._epochs_task: Any = None
         self._batch_task: Any = None
@@ -135,6 +149,11 @@ class RichDisplay:
         self._index = 0
         self._next_update = 0.0
         self._epoch_started = 0.0
+
+    def _add_task(
+        self, description: str, *, total: float | None, count: str = "", visible: bool = True, bar: bool = True
+    ) -> Any:
+        return self.progress.add_task(description, total=total, count=count, rate="", loss="", visible=visible, bar=bar)
 
     # log records -------------------------------------------------------------------------
     def show(self, record: logging.LogRecord) -> None:
@@ -151,7 +170,7 @@ class RichDisplay:
 
     def _show_reading(self, what: str, done: int, total: int) -> None:
         if self._reading is None:
-            self._reading = self.progress.add_task(what, total=total, count="", detail="")
+            self._reading = self._add_task(what, total=total)
         self.progress.update(self._reading, completed=done, total=total, count=f"{done}/{total} blocks")
         if done >= total:
             self.progress.remove_task(self._reading)
@@ -164,8 +183,8 @@ class RichDisplay:
         self._plan = {"epochs": epochs, "batch_size": batch_size, "batches": batches_per_epoch,
                       "samples": samples_per_epoch}
         self.progress.update(self._phase, visible=False)
-        self._epochs_task = self.progress.add_task("training", total=epochs, count=f"0/{epochs} epochs", detail="")
-        self._batch_task = self.progress.add_task(f"epoch 1/{epochs}", total=batches_per_epoch, count="", detail="")
+        self._epochs_task = self._add_task("training", total=epochs, count=f"0/{epochs} epochs")
+        self._batch_task = self._add_task(f"epoch 1/{epochs}", total=batches_per_epoch)
 
     def on_batch(self, epoch: int, index: int, loss: float) -> None:
         self._index = index
@@ -183,7 +202,7 @@ class RichDisplay:
         total = plan["batches"]
         self.progress.update(
             self._batch_task, completed=index, count=f"batch {index}/{total or '?'}",
-            detail=f"{rate:,.0f} samples/s  batch loss {loss:.4g}",
+            rate=f"{rate:,.0f} samples/s", loss=f"batch loss {loss:.4g}",
         )
         if total:
             self.progress.update(self._epochs_task, completed=epoch - 1 + min(index / total, 1.0))
@@ -192,13 +211,11 @@ class RichDisplay:
         plan = self._plan
         if not plan["batches"]:  # streamed: now known from the first epoch
             plan["batches"] = self._index
-        losses = f"train_loss {history.train_loss[-1]:.5f}"
-        if history.val_loss:
-            losses += f"  val_loss {history.val_loss[-1]:.5f}"
         epochs = plan["epochs"]
-        self.progress.update(self._epochs_task, completed=epoch, count=f"{epoch}/{epochs} epochs", detail=losses)
+        # The losses are in the epoch line printed above the bars: not repeated here.
+        self.progress.update(self._epochs_task, completed=epoch, count=f"{epoch}/{epochs} epochs")
         following = f"epoch {min(epoch + 1, epochs)}/{epochs}"
-        self.progress.reset(self._batch_task, total=plan["batches"], description=following, count="", detail="")
+        self.progress.reset(self._batch_task, total=plan["batches"], description=following, count="", rate="", loss="")
         self._next_update = 0.0
 
     def end_training(self) -> None:
@@ -220,6 +237,78 @@ class _RemainingColumn(TimeRemainingColumn):
         return Text("eta ") + super().render(task)
 
 
+#: The bar's width in cells: it takes what the other columns leave, within these bounds.
+MIN_BAR, MAX_BAR = 15, 40
+#: The columns left out, in this order, while the bar would be narrower than MIN_BAR.
+DROP_ORDER = ("loss", "elapsed", "rate", "count")
+
+
+class FittingProgress(Progress):
+    """Rich progress rows that fit the console's width and never wrap.
+
+    The columns: spinner, description, bar, count (``batch 3/40``, ``2/15 epochs``), elapsed
+    time, ETA, samples/s and the latest batch loss (task fields ``count``, ``rate``, ``loss``).
+    On each redraw the bar gets the width the other columns leave (at most :data:`MAX_BAR`);
+    while that is under :data:`MIN_BAR` the columns of :data:`DROP_ORDER` are left out one by
+    one, and then the description gives up cells while the bar is very short. Columns empty in every visible row take no
+    room. Text that still does not fit (a terminal narrower than ~40 cells) is cut with an
+    ellipsis rather than wrapped.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self.bar, self.description = _Bar(bar_width=MAX_BAR), TextColumn("{task.description}")
+        self.description_width: int | None = None
+        self.named_columns: dict[str, ProgressColumn] = {
+            "spinner": SpinnerColumn(), "description": self.description, "bar": self.bar,
+            "count": TextColumn("{task.fields[count]}"), "elapsed": TimeElapsedColumn(), "eta": _RemainingColumn(),
+            "rate": TextColumn("{task.fields[rate]}"), "loss": TextColumn("{task.fields[loss]}"),
+        }
+        super().__init__(*self.named_columns.values(), **options)
+
+    def fitted_columns(self, rows: list[Task]) -> list[ProgressColumn]:
+        """The columns to draw ``rows`` with, the bar's width set to fit the console."""
+        widths = {name: max((Measurement.get(self.console, self.console.options, column(task)).maximum
+                             for task in rows), default=0)
+                  for name, column in self.named_columns.items() if column is not self.bar}
+        widths["bar"] = 1 if any(task.fields.get("bar", True) for task in rows) else 0
+        kept = [name for name in self.named_columns if widths[name] > 0]
+        leave_out = iter(DROP_ORDER)
+        while True:
+            # one cell between neighbouring columns
+            room = self.console.width - sum(widths[name] + 1 for name in kept if name != "bar")
+            if "bar" not in kept:
+                break
+            dropped = next((name for name in leave_out if name in kept), None) if room < MIN_BAR else None
+            if dropped is None:
+                break
+            kept.remove(dropped)
+        # Still too narrow: the description gives up cells (cut with an ellipsis) while the bar
+        # would be under 8 cells, down to 8 cells itself.
+        self.description_width = max(8, widths["description"] - max(0, 8 - room)) if "bar" in kept else None
+        room += widths["description"] - (self.description_width or widths["description"])
+        self.bar.bar_width = max(1, min(MAX_BAR, room))
+        return [self.named_columns[name] for name in kept]
+
+    def make_tasks_table(self, tasks: Any) -> Table:
+        rows = [task for task in tasks if task.visible]
+        if not rows:  # also while rich builds its display, before self.console exists
+            return Table.grid()
+        columns = self.fitted_columns(rows)
+        table = Table.grid(*(Column(no_wrap=True, overflow="ellipsis",
+                                    max_width=self.description_width if column is self.description else None)
+                             for column in columns), padding=(0, 1))
+        for task in rows:
+            table.add_row(*(column(task) for column in columns))
+        return table
+
+
+class _Bar(BarColumn):
+    """The bar, drawn only for tasks with the field ``bar`` true (not for the phase spinner)."""
+
+    def render(self, task: Any) -> Any:
+        return super().render(task) if task.fields.get("bar", True) else Text("")
+
+
 class _DisplayHandler(logging.Handler):
     """Hands the ``climann`` log records to a display."""
 
@@ -235,7 +324,9 @@ class _DisplayHandler(logging.Handler):
 
 
 @contextlib.contextmanager
-def terminal_display(verbosity: int = NORMAL, *, console: Console | None = None) -> Iterator[TrainingProgress | None]:
+def terminal_display(
+    verbosity: int = NORMAL, *, console: Console | None = None, status: str | None = None
+) -> Iterator[TrainingProgress | None]:
     """Show a run's progress on stderr while the block runs.
 
     Parameters
@@ -245,6 +336,9 @@ def terminal_display(verbosity: int = NORMAL, *, console: Console | None = None)
         terminal); VERBOSE also the phases with their timings and the data summary.
     console : rich.console.Console, optional
         Where to draw [default: stderr]; bars only if it is a terminal.
+    status : str, optional
+        On a terminal, a spinner with this text shown at once, until the first phase begins
+        (the command line shows it before importing the heavy modules).
 
     Yields
     ------
@@ -256,7 +350,9 @@ def terminal_display(verbosity: int = NORMAL, *, console: Console | None = None)
         return
     console = console or Console(stderr=True)
     terminal = console.is_terminal and not console.is_dumb_terminal
-    display = RichDisplay(console, verbosity=verbosity) if terminal else PlainDisplay(verbosity=verbosity)
+    display: PlainDisplay | RichDisplay = (
+        RichDisplay(console, verbosity=verbosity, status=status) if terminal else PlainDisplay(verbosity=verbosity)
+    )
     logger = logging.getLogger(LOGGER_NAME)
     handler, level = _DisplayHandler(display), logger.level
     # DEBUG on a terminal: the per-block reading records drive a bar.

@@ -35,22 +35,41 @@ run_logger = logging.getLogger("climann.run")
 epoch_logger = logging.getLogger("climann.run.epoch")
 
 
-def epoch_line(epoch: int, epochs: int, history: History, elapsed: float) -> str:
-    """``epoch   3/15  train_loss 0.12345  val_loss 0.13456  (4.2 s)``: one epoch's losses and
-    the time since training began."""
+def duration_text(seconds: float) -> str:
+    """A duration as people read it: ``4.2 s`` under a minute, else ``h:mm:ss`` (as the bars show)."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def epoch_line(epoch: int, epochs: int, history: History, seconds: float, elapsed: float) -> str:
+    """``epoch   3/15  train_loss 0.12345  val_loss 0.13456  in 1.4 s (4.2 s elapsed)``: one
+    epoch's losses, how long that epoch took and the time since training began."""
     val = f"  val_loss {history.val_loss[-1]:.5f}" if history.val_loss else ""
-    return f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}  ({elapsed:.1f} s)"
+    return (f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}"
+            f"  in {duration_text(seconds)} ({duration_text(elapsed)} elapsed)")
 
 
 class EpochLogger:
-    """An epoch callback for :func:`climann.model.train` that logs :func:`epoch_line`."""
+    """An epoch callback for :func:`climann.model.train` that logs :func:`epoch_line`.
+
+    Its clock starts when it is made, and again at :meth:`start` (when training begins, after
+    the data are prepared): the first epoch's time is its own, not that of reading the data.
+    """
 
     def __init__(self, epochs: int) -> None:
         self.epochs = epochs
-        self.started = time.perf_counter()
+        self.start()
+
+    def start(self) -> None:
+        """Training begins now."""
+        self.started = self.last = time.perf_counter()
 
     def __call__(self, epoch: int, history: History) -> None:
-        epoch_logger.info(epoch_line(epoch, self.epochs, history, time.perf_counter() - self.started))
+        now = time.perf_counter()
+        epoch_logger.info(epoch_line(epoch, self.epochs, history, now - self.last, now - self.started))
+        self.last = now
 
 
 class PhaseTimer:
@@ -97,6 +116,16 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
                        for name, mask in data.sample_masks.items())
     size = data.scaled_inputs.nbytes + data.scaled_target.nbytes
     run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)
+
+
+def warn_about_notes(metrics: dict) -> None:
+    """Log each note of ``metrics`` (a baseline left out of a block or scored on part of it,
+    see :func:`climann.evaluation.scores.note_lines`) as a warning: on the terminal as
+    ``climann: warning: …`` and in ``train.log``."""
+    from climann.evaluation.scores import note_lines
+
+    for line in note_lines(metrics.get("notes", [])):
+        run_logger.warning(line)
 
 
 class RunLogCollector(logging.Handler):

@@ -72,6 +72,13 @@ def _zero_variance(tmp_path):
     return ["--data", str(tmp_path / "flat.nc")]
 
 
+def _constant_target(tmp_path):
+    dataset = grid_dataset()
+    dataset["tas"][:] = 273.5
+    dataset.to_netcdf(tmp_path / "flat_target.nc")
+    return ["--data", str(tmp_path / "flat_target.nc")]
+
+
 def _empty_split_block(tmp_path):
     grid_dataset(n_years=5).to_netcdf(tmp_path / "five.nc")
     config = tmp_path / "split.toml"
@@ -88,8 +95,10 @@ def _sample_file(tmp_path):
     ("make_arguments", "extra", "message"),
     [
         pytest.param(lambda p: ["--data", str(p / "none_*.nc")], [], "no file matches", id="no-file"),
-        pytest.param(_not_netcdf, [], "cannot open bad.nc as NetCDF", id="not-netcdf"),
-        pytest.param(_truncated, [], "cannot open cut.nc as NetCDF", id="truncated"),
+        pytest.param(_not_netcdf, [], "bad.nc is not a readable NetCDF file \\(truncated or another format\\)$",
+                     id="not-netcdf"),
+        pytest.param(_truncated, [], "cut.nc is not a readable NetCDF file \\(truncated or another format\\)$",
+                     id="truncated"),
         pytest.param(_sample_file, ["--target", "tsa"], "variable 'tsa' not in five.nc; available: .*did you mean 'tas'", id="missing-variable"),
         pytest.param(_target_nan_in_training_block, [], "the train block \\(2000–2002\\) has no sample", id="target-nan-in-train"),
         pytest.param(_different_grids, [], "different grids", id="different-grids"),
@@ -102,6 +111,8 @@ def _sample_file(tmp_path):
         pytest.param(_overlapping_files, [], "hist.nc and ssp.nc overlap in time \\(2001-07-15 … 2001-12-15, 6 time "
                      "steps in both", id="overlapping-files"),
         pytest.param(_zero_variance, [], "feature\\(s\\) pred do not vary", id="zero-variance"),
+        pytest.param(_constant_target, [], "the target tas does not vary over the training block \\(every value is "
+                     "273.5\\); there is nothing to learn", id="constant-target"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_no_run_directory(tmp_path, make_arguments, extra, message):

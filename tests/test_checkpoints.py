@@ -1,7 +1,7 @@
 """Tests for climann/checkpoints.py: interrupting a run and resuming it bit-identically.
 
-The end-to-end tests run ``climann train`` in a subprocess, send SIGINT, SIGTERM or SIGKILL
-once its first checkpoint exists, then ``climann train --resume`` and compare the final
+The end-to-end tests run ``climann train`` in a subprocess, send SIGINT, SIGTERM, SIGHUP or
+SIGKILL once its first checkpoint exists (or while it draws its figures), then ``climann train --resume`` and compare the final
 weights with those of an uninterrupted run. The others call the pipeline in this process.
 """
 
@@ -321,3 +321,88 @@ def test_a_killed_training_resumes_bit_identically(tiny_sample, tmp_path, e2e_re
     assert resumed.returncode == 0, resumed.stderr
     _assert_same_weights(run_dir, e2e_reference)
     assert (run_dir / "history.csv").read_text() == (e2e_reference / "history.csv").read_text()
+
+
+def _start_and_signal_when(command, ready, number):
+    """Start ``command``; once ``ready()`` is true, send it signal ``number``; wait."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert process.poll() is None, "the run ended before the moment to signal it"
+    process.send_signal(number)
+    output, errors = process.communicate(timeout=120)
+    return process.returncode, errors
+
+
+def _drawing_figures(run_dir):
+    """True once the run builds its directory and has begun drawing figures."""
+    return lambda: any(run_dir.parent.glob(f".{run_dir.name}.*.partial/figures"))
+
+
+@pytest.mark.parametrize(
+    "number, code, moment",
+    [
+        pytest.param(signal.SIGHUP, 129, "training", id="SIGHUP-training"),
+        pytest.param(signal.SIGTERM, 143, "figures", id="SIGTERM-figures"),
+        pytest.param(signal.SIGKILL, -signal.SIGKILL, "figures", id="SIGKILL-figures"),
+    ],
+)
+def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_path, request, number, code, moment):
+    """SIGHUP (a closed terminal) while training; SIGTERM and SIGKILL while drawing figures
+    (after a short training: the weights are compared only when interrupted in training)."""
+    run_dir = tmp_path / "runs" / "run"
+    settings = E2E if moment == "training" else ["--epochs", "2", "--hidden", "4", "--quiet"]
+    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *settings]
+    ready = (lambda: (run_dir / CHECKPOINT_NAME).exists()) if moment == "training" else _drawing_figures(run_dir)
+    returncode, errors = _start_and_signal_when(command, ready, number)
+    assert returncode == code, errors
+    leftovers = sorted(p.name for p in run_dir.parent.iterdir() if p.name.startswith("."))
+    if number == signal.SIGKILL:
+        assert leftovers and all(name.endswith(".partial") for name in leftovers)  # what the next run cleans
+    else:
+        name = signal.Signals(number).name
+        assert errors.splitlines()[-1].startswith(f"climann: interrupted by {name}")
+        assert errors.splitlines()[-1].endswith(f"resume with: climann train --resume {run_dir}")
+        assert leftovers == []  # no staging directory
+    assert [p.name for p in run_dir.iterdir()] == [CHECKPOINT_NAME]  # no run file, no hidden temporary
+    resumed = subprocess.run([*CLIMANN, "train", "--resume", str(run_dir)], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    warnings = [line for line in resumed.stderr.splitlines() if line.startswith("climann: warning: removed")]
+    assert len(warnings) == (1 if number == signal.SIGKILL else 0), resumed.stderr
+    assert sorted(p.name for p in run_dir.parent.iterdir()) == ["run"]
+    assert not [p for p in run_dir.rglob(".*")]
+    assert not (run_dir / CHECKPOINT_NAME).exists() and (run_dir / "figures" / "map_test.png").is_file()
+    if moment == "training":
+        _assert_same_weights(run_dir, request.getfixturevalue("e2e_reference"))
+
+
+# --- signals outside training, nohup -----------------------------------------------------------------
+def test_a_hangup_while_reading_data_stops_at_once_leaving_nothing(tiny_sample, tmp_path, monkeypatch):
+    def hang_up(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGHUP did not stop the run")
+
+    monkeypatch.setattr("climann.pipeline.prepare_data", hang_up)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGHUP, signal.SIGTERM)}
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path / "runs" / "run")
+    assert interrupted.value.exit_code == 129
+    assert str(interrupted.value) == "interrupted by SIGHUP; no checkpoint was written yet; start the run again"
+    assert not (tmp_path / "runs").exists()
+    assert {number: signal.getsignal(number) for number in handlers} == handlers
+
+
+def test_an_ignored_hangup_stays_ignored_while_training(tmp_path):
+    from climann.checkpoints import Checkpointing
+
+    checkpointing = Checkpointing.start(build_config({}), tmp_path / "run")
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with checkpointing._signals_stop_training():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)

@@ -1,8 +1,13 @@
 """What `climann train` prints with --quiet, by default and with --verbose, and that a run's
 saved config.toml reruns to bit-identical weights from the command line."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from climann.cli import app
@@ -67,3 +72,54 @@ def test_the_saved_config_reruns_to_bit_identical_weights(tiny_sample, tmp_path)
     assert len(a.weights) == 2
     for left, right in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(left, right)
+
+
+def table_lines(output):
+    return [line for line in output.splitlines() if line[:1] in ("┏", "┃", "┡", "│", "├", "└")]
+
+
+def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = train(tiny_sample, tmp_path / "run")
+    table = table_lines(result.stdout)
+    assert len(table) == 3 + 12 + 2 + 1 and max(cell_len(line) for line in table) <= 80  # borders, header, 3 splits × 4 models: no row wrapped
+    header = table[1]
+    assert "RMSE" in header and "skill" in header and "period" not in header
+    wide = runner.invoke(app, ["evaluate", str(tmp_path / "run"), "--wide"])
+    assert wide.exit_code == 0, wide.output
+    wide_table = table_lines(wide.stdout)
+    assert [cell.strip() for cell in wide_table[1].strip("┃").split("┃")] == [
+        "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "skill"]
+    assert len(wide_table) == len(table) and max(cell_len(line) for line in wide_table) > 80
+
+
+SPINNER_PROBE = """
+import os, sys
+import climann.progress as progress
+
+def probe(self, *args, **kwargs):
+    heavy = [name for name in ("xarray", "dask", "matplotlib", "climann.pipeline") if name in sys.modules]
+    print(f"{kwargs.get('status')}: {','.join(heavy) or 'none'}", flush=True)
+    os._exit(0)
+
+progress.RichDisplay.__init__ = probe
+from climann.cli import main
+sys.argv = ["climann", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["train", "--epochs", "1"], id="train"),
+        pytest.param(["evaluate", "runs/nosuch"], id="evaluate"),
+    ],
+)
+def test_the_spinner_turns_before_the_heavy_modules_are_imported(command, tmp_path):
+    """The first line within a fraction of a second: on a terminal the spinner is drawn
+    before xarray, dask, matplotlib and the pipeline are imported (seconds)."""
+    env = {**os.environ, "TTY_COMPATIBLE": "1"}  # rich then draws as on a terminal
+    result = subprocess.run([sys.executable, "-c", SPINNER_PROBE, *command], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)
+    assert result.stdout.split(": ")[1].strip() == "none", result.stdout + result.stderr

@@ -48,21 +48,23 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
         for split in ("train", "val", "test"):
             block = predictions.where(predictions["split"] == split, drop=True)
             truth = block["tas"].values.astype(np.float64)
-            present = np.isfinite(truth)
-            for name in names:
-                present &= np.isfinite(block[name].values)
-            weights = np.broadcast_to(band_area[None, :, None], truth.shape)[present]
+            network = np.isfinite(truth) & np.isfinite(block["tas_pred"].values)
+            area = np.broadcast_to(band_area[None, :, None], truth.shape)
             for name, key in zip(names, ("model", "linear", "climatology", "persistence")):
+                present = network & np.isfinite(block[name].values)  # each model where it is defined
+                weights = area[present]
                 error = block[name].values[present] - truth[present]
                 mse = np.sum(weights * error**2) / np.sum(weights)
                 scores = metrics["splits"][split][key]
                 assert scores["mse"] == pytest.approx(mse, rel=1e-5), (split, key)
                 assert scores["bias"] == pytest.approx(np.sum(weights * error) / np.sum(weights), rel=1e-4, abs=1e-6)
-            assert present.sum() == metrics["n_samples"][split]
+                assert scores["n_samples"] == present.sum()
+            assert network.sum() == metrics["n_samples"][split]
             climatology_mse = metrics["splits"][split]["climatology"]["mse"]
             assert metrics["splits"][split]["model"]["skill_vs_climatology"] == pytest.approx(
                 1 - metrics["splits"][split]["model"]["mse"] / climatology_mse
             )
+    assert "notes" not in metrics  # persistence lacks only the first step, which needs no note
 
 
 def test_history_records_the_training_loss_per_epoch(finished_run):
@@ -240,3 +242,39 @@ def test_provenance_records_inputs_versions_and_command(finished_run, tiny_sampl
         "path": str(tiny_sample.resolve()), "size": tiny_sample.stat().st_size,
         "sha256": hashlib.sha256(tiny_sample.read_bytes()).hexdigest(),
     }]
+
+
+def test_overwrite_replaces_only_the_runs_own_files_with_the_umasks_modes(finished_run, tiny_sample, tmp_path):
+    import os
+    import shutil
+
+    run_dir = tmp_path / "runs" / "tiny"
+    shutil.copytree(finished_run.run_dir, run_dir)
+    (run_dir / "ssp585").mkdir()  # climann evaluate --out runs/tiny/ssp585
+    (run_dir / "ssp585" / "metrics.json").write_text("{}")
+    (run_dir / "best_model.npz").write_bytes(b"an older diverged run's weights")
+    old_model = (run_dir / "model.npz").read_bytes()
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]},
+                           "training": {**TINY_TRAINING, "epochs": 1}, "evaluation": {"figures": False}})
+    previous = os.umask(0o022)
+    try:
+        run_training(config, run_dir=run_dir, overwrite=True)
+    finally:
+        os.umask(previous)
+    assert (run_dir / "model.npz").read_bytes() != old_model
+    assert Network.load(run_dir / "model.npz").layer_sizes[1] == 4
+    assert (run_dir / "ssp585" / "metrics.json").read_text() == "{}"
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted({*RUN_FILES, "ssp585"})  # no old figures
+    assert run_dir.stat().st_mode & 0o777 == 0o755 and (run_dir / "model.npz").stat().st_mode & 0o777 == 0o644
+    assert sorted(path.name for path in run_dir.parent.iterdir()) == ["tiny"]
+
+
+def test_a_new_run_directory_has_the_umasks_mode(finished_run):
+    assert finished_run.run_dir.stat().st_mode & 0o777 == 0o777 & ~_umask()
+    assert "![map test](figures/map_test.png)" in (finished_run.run_dir / "report.md").read_text()
+
+
+def _umask():
+    from climann.outputs import current_umask
+
+    return current_umask()

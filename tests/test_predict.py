@@ -101,10 +101,13 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
     band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
     with xr.open_dataset(run_dir / "predictions.nc") as predictions:
         truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
-        present = np.isfinite(truth) & np.isfinite(predicted)
-        present[0] = False  # persistence has no value at the first step: nobody is scored there
+        present = np.isfinite(truth) & np.isfinite(predicted)  # the network: every value it predicts
         weights = np.broadcast_to(band[None, :, None], truth.shape)[present]
         hand = np.sum(weights * (predicted[present] - truth[present]) ** 2) / weights.sum()
     assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+    assert metrics["n_samples"] == {"all": present.sum()} and metrics["splits"]["all"]["model"]["n_samples"] == present.sum()
+    # persistence has no value at the first step (nothing before it): scored on the others
+    assert metrics["splits"]["all"]["persistence"]["n_samples"] == present[1:].sum()
+    assert "notes" not in metrics
     with pytest.raises(ClimannError, match="needs --out DIR"):
         evaluate_run(run_dir, [str(sample)])

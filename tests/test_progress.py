@@ -2,12 +2,23 @@
 
 import io
 import logging
+import re
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from climann.model import History
-from climann.progress import NORMAL, QUIET, VERBOSE, PlainDisplay, RichDisplay, shown, terminal_display
+from climann.progress import (
+    MIN_BAR,
+    NORMAL,
+    QUIET,
+    VERBOSE,
+    PlainDisplay,
+    RichDisplay,
+    shown,
+    terminal_display,
+)
 from climann.runlog import PhaseTimer, epoch_logger, run_logger
 
 
@@ -53,12 +64,12 @@ def test_rich_display_shows_batches_epochs_and_rate():
         batches = task_named(display, "epoch 1/2")
         assert batches.completed == 4 and batches.total == 4
         assert batches.fields["count"] == "batch 4/4"
-        assert "samples/s" in batches.fields["detail"] and "batch loss 0.25" in batches.fields["detail"]
+        assert batches.fields["rate"].endswith("samples/s") and batches.fields["loss"] == "batch loss 0.25"
         assert task_named(display, "training").completed == pytest.approx(1.0)
         display.on_epoch(1, history_after(1))
         epochs = task_named(display, "training")
         assert epochs.completed == 1 and epochs.fields["count"] == "1/2 epochs"
-        assert epochs.fields["detail"] == "train_loss 0.50000  val_loss 0.60000"
+        assert epochs.fields["rate"] == epochs.fields["loss"] == ""  # the losses are in the epoch line, not the bar
         assert task_named(display, "epoch 2/2").completed == 0  # the batch bar starts again
         display.end_training()
         assert not [task for task in display.progress.tasks if task.visible]
@@ -154,7 +165,7 @@ def test_samples_per_second_count_from_the_first_batch(monkeypatch):
         display.start_training(epochs=1, batch_size=10, batches_per_epoch=8, samples_per_epoch=75)
         display.on_batch(1, 1, 0.5)
         display.on_batch(1, 5, 0.5)
-        assert task_named(display, "epoch 1/1").fields["detail"].startswith("20 samples/s")  # 4 batches × 10 in 2 s
+        assert task_named(display, "epoch 1/1").fields["rate"] == "20 samples/s"  # 4 batches × 10 in 2 s
     finally:
         display.close()
 
@@ -171,3 +182,77 @@ def test_warnings_are_printed_as_warnings_by_both_displays(capsys):
     finally:
         display.close()
     assert "climann: warning: steps are large" in console.file.getvalue()
+
+
+def rendered_rows(display, width):
+    """The display's rows as a person sees them on a terminal ``width`` cells wide."""
+    snapshot = Console(file=io.StringIO(), width=width, force_terminal=True, record=True, color_system=None)
+    snapshot.print(display.progress.get_renderable())
+    return snapshot.export_text().splitlines()
+
+
+def training_at_width(width, monkeypatch):
+    """A display ``width`` cells wide in the middle of epoch 12 of 100 (486 batches of 10
+    samples), its clock advancing 1 ms a batch: 10,000 samples/s."""
+    clock = iter(range(10**6))
+    monkeypatch.setattr("climann.progress.time.perf_counter", lambda: next(clock) / 1000)
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, record=True, color_system=None)
+    display = RichDisplay(console, min_interval=0.0)
+    display.start_training(epochs=100, batch_size=10, batches_per_epoch=486, samples_per_epoch=4860)
+    display.on_epoch(11, history_after(11))
+    for index in range(1, 300):
+        display.on_batch(12, index, 0.0047581234)
+    return display
+
+
+@pytest.mark.parametrize(
+    ("width", "shown_columns", "left_out"),
+    [
+        pytest.param(120, ["batch 299/486", "11/100 epochs", "10,000 samples/s", "batch loss 0.004758"], [], id="120"),
+        pytest.param(80, ["batch 299/486", "11/100 epochs", "10,000 samples/s"], ["batch loss"], id="80"),
+        pytest.param(60, ["batch 299/486", "11/100 epochs"], ["batch loss", "samples/s"], id="60"),
+    ],
+)
+def test_training_rows_fit_the_terminal_without_wrapping(width, shown_columns, left_out, monkeypatch):
+    display = training_at_width(width, monkeypatch)
+    try:
+        rows = rendered_rows(display, width)
+    finally:
+        display.close()
+    assert len(rows) == 2, rows  # one row per bar: nothing wrapped onto a second line
+    assert all(cell_len(row) <= width for row in rows), rows
+    assert all(re.search(r" eta \d+:\d\d:\d\d( |$)", row) for row in rows), rows  # the ETA whole, not cut to 0:…
+    bars = [re.search(r"[━╸╺ ]{%d,}" % MIN_BAR, row) for row in rows]
+    assert all(bars), rows  # the bar keeps its room
+    text = "\n".join(rows)
+    assert all(column in text for column in shown_columns), rows
+    assert not any(column in text for column in left_out), rows
+    assert "train_loss" not in text and "val_loss" not in text  # the epoch line's losses are not repeated
+
+
+@pytest.mark.parametrize("width", [pytest.param(w, id=str(w)) for w in (120, 80, 60, 40)])
+def test_phase_and_reading_rows_fit_the_terminal(width):
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, record=True, color_system=None)
+    display = RichDisplay(console, verbosity=NORMAL)
+    try:
+        display.show(record(message="writing the run directory …", phase="writing the run directory"))
+        display.show(record(level=logging.DEBUG, progress=("reading samples", 120, 345)))
+        rows = rendered_rows(display, width)
+    finally:
+        display.close()
+    assert len(rows) == 2 and all(cell_len(row) <= width for row in rows), rows
+    phase, reading = rows
+    assert "━" not in phase  # a spinner (and its clock while there is room): no endless bar that reads as full
+    assert re.search(r"\d:\d\d:\d\d$", phase.rstrip()) or width < 80
+    assert re.search("[━╸╺]", reading)
+
+
+def test_a_status_spinner_turns_from_the_start_until_the_first_phase():
+    display = RichDisplay(terminal_console(), status="starting")
+    try:
+        assert [task.description for task in display.progress.tasks if task.visible] == ["starting"]
+        assert re.fullmatch(r". starting 0:00:0\d", rendered_rows(display, 80)[0].rstrip())
+        display.show(record(message="preparing data …", phase="preparing data"))
+        assert [task.description for task in display.progress.tasks if task.visible] == ["preparing data"]
+    finally:
+        display.close()

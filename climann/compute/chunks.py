@@ -152,7 +152,7 @@ def fit_scalers(
     for chunk_inputs, chunk_target in parts:
         inputs.merge(chunk_inputs)
         target.merge(chunk_target)
-    return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,))
+    return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,), role="target")
 
 
 def _table(

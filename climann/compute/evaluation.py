@@ -10,16 +10,21 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    (sum / count per month and cell).
 2. **Scores and grids** (all chunks): each chunk predicts its samples with the network and the
    baselines, puts truth and predictions on its part of the grid (``persistence``: the value
-   one nominal time step earlier, missing after a gap in the time axis; the chunk read with one
-   extra time step before it), and sums, per block
-   (train, val, test) and model, over the cells where the truth and every prediction are
-   present, with cell-area weights w (e = ŷ − y, values shifted by a constant c, the
-   training mean of the target, so that the sums of squares keep their digits)::
+   one nominal time step earlier, missing after a gap in the time axis; the chunk read with
+   one extra time step before it), and sums, per block
+   (train, val, test) and model, over the values where that model is scored (the rules of
+   :mod:`climann.evaluation.scores`: the network where the truth and its prediction are
+   present, a baseline there and where it is defined), with cell-area weights w (e = ŷ − y,
+   values shifted by a constant c, the training mean of the target, so that the sums of
+   squares keep their digits)::
 
        Σw  Σw·e  Σw·e²  Σw·|e|  Σw·y'  Σw·y'²  Σw·ŷ'  Σw·ŷ'²  Σw·ŷ'y'     (y' = y − c, ŷ' = ŷ − c)
 
    from which MSE = Σwe²/Σw, MAE, bias, R² = 1 − MSE / var_w(y) and the weighted correlation
-   follow exactly as :mod:`climann.evaluation.metrics` defines them. The chunk's grids become
+   follow exactly as :mod:`climann.evaluation.metrics` defines them; and, for the skill, Σw,
+   Σw·e² and Σw·e_climatology² over the values where the model and the climatology are both
+   scored. Counts per block and model: values scored, and the network's values a baseline
+   lacks (for the notes on baselines left out or partly scored). The chunk's grids become
    the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
    their area-weighted means per time step (the area-mean series figure) come back whole.
 """
@@ -37,12 +42,14 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weigh
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.metrics import METRICS, skill_score
+from climann.evaluation.scores import scored_cells, unexplained_gaps
 from climann.model import Network
 
 __all__ = [
     "BaselineSums",
     "area_means",
     "ChunkEvaluation",
+    "counts_from_sums",
     "ScoreSums",
     "evaluate_chunk",
     "fit_baselines",
@@ -51,6 +58,8 @@ __all__ = [
 ]
 
 SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "w_pred", "w_pred2", "w_pred_truth")
+#: The sums for the skill, over the values where the model and the climatology are both scored.
+MATCHED_NAMES = ("w_matched", "w_error2_matched", "w_reference_error2_matched")
 
 
 def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
@@ -158,24 +167,28 @@ class ScoreSums:
 
     Attributes
     ----------
-    sums : ndarray, shape (n_blocks, n_models, 9)
-        In the order of :data:`SUM_NAMES`.
-    scored : ndarray of int, shape (n_blocks,)
-        Values scored: truth and every prediction present.
+    sums : ndarray, shape (n_blocks, n_models, 12)
+        In the order of :data:`SUM_NAMES` then :data:`MATCHED_NAMES`.
+    scored : ndarray of int, shape (n_blocks, n_models)
+        Values scored for each model (see :func:`climann.evaluation.scores.scored_cells`).
     samples : ndarray of int, shape (n_blocks,)
         Samples (target and every feature present).
     n_dropped : int
         Grid points without target or some feature.
+    gaps : ndarray of int, shape (n_blocks, n_models)
+        The network's values each model lacks, beyond the series' first time step
+        (:func:`climann.evaluation.scores.unexplained_gaps`).
     """
 
     sums: np.ndarray
     scored: np.ndarray
     samples: np.ndarray
     n_dropped: int
+    gaps: np.ndarray
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped)
+                         self.n_dropped + other.n_dropped, self.gaps + other.gaps)
 
 
 def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
@@ -192,43 +205,63 @@ def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: n
 
 def score_sums(
     truth: np.ndarray, predictions: Sequence[np.ndarray], area: np.ndarray, block_of_step: np.ndarray, n_blocks: int,
-    *, shift: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sums per block and model over the values where the truth and every prediction are present.
+    *, shift: float = 0.0, reference: int | None = None, first_step: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums per block and model, each model over the values where it is scored.
 
     Parameters
     ----------
     truth : ndarray, shape (n_steps, n_lat, n_lon)
     predictions : sequence of ndarray, same shape
+        The network's first.
     area : ndarray, shape (n_lat, n_lon)
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each time step, −1 for none.
     n_blocks : int
     shift : float
         Subtracted from truth and predictions before the sums (it cancels in every score).
+    reference : int, optional
+        Index of the climatology in ``predictions``, for the skill's matched sums.
+    first_step : bool
+        Whether the chunk begins the series (its first step then counts in no gap).
 
     Returns
     -------
-    sums : ndarray, shape (n_blocks, n_models, 9)
-    scored : ndarray of int, shape (n_blocks,)
+    sums : ndarray, shape (n_blocks, n_models, 12)
+        :data:`SUM_NAMES` then :data:`MATCHED_NAMES` (zero without ``reference``).
+    scored : ndarray of int, shape (n_blocks, n_models)
+    gaps : ndarray of int, shape (n_blocks, n_models)
     """
-    common = np.isfinite(truth)
-    for predicted in predictions:
-        common &= np.isfinite(predicted)
-    sums = np.zeros((n_blocks, len(predictions), len(SUM_NAMES)))
-    scored = np.zeros(n_blocks, dtype=np.int64)
+    named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
+    cells = list(scored_cells(named, truth).values())
+    gaps = list(unexplained_gaps(named, truth, first_step=first_step).values())
+    sums = np.zeros((n_blocks, len(predictions), len(SUM_NAMES) + len(MATCHED_NAMES)))
+    scored = np.zeros((n_blocks, len(predictions)), dtype=np.int64)
+    missing = np.zeros((n_blocks, len(predictions)), dtype=np.int64)
     weights = np.broadcast_to(area, truth.shape)
     for block in range(n_blocks):
-        chosen = common & (block_of_step == block)[:, None, None]
-        scored[block] = np.count_nonzero(chosen)
-        if scored[block]:
-            sums[block] = _block_sums(truth[chosen], [p[chosen] for p in predictions], weights[chosen], shift)
-    return sums, scored
+        steps = (block_of_step == block)[:, None, None]
+        for index, predicted in enumerate(predictions):
+            chosen = cells[index] & steps
+            scored[block, index] = np.count_nonzero(chosen)
+            missing[block, index] = np.count_nonzero(gaps[index] & steps)
+            if scored[block, index]:
+                sums[block, index, :len(SUM_NAMES)] = _block_sums(truth[chosen], [predicted[chosen]], weights[chosen],
+                                                                  shift)[0]
+            if reference is not None:
+                matched = chosen & cells[reference]
+                weight = weights[matched]
+                sums[block, index, len(SUM_NAMES):] = (
+                    weight.sum(), weight @ (predicted[matched] - truth[matched]) ** 2,
+                    weight @ (predictions[reference][matched] - truth[matched]) ** 2,
+                )
+    return sums, scored, missing
 
 
 def scores_from_sums(sums: np.ndarray) -> dict[str, float]:
-    """``{"mse", "mae", "rmse", "bias", "r2", "corr"}`` from the nine sums (:data:`SUM_NAMES`)."""
-    named = dict(zip(SUM_NAMES, sums, strict=True))
+    """``{"mse", "mae", "rmse", "bias", "r2", "corr"}`` from the nine sums (:data:`SUM_NAMES`;
+    any further entries, the matched sums, are not used)."""
+    named = dict(zip(SUM_NAMES, sums[:len(SUM_NAMES)], strict=True))
     total = named["w"]
     if not total > 0:
         return dict.fromkeys(METRICS, float("nan"))
@@ -252,15 +285,33 @@ def metrics_from_sums(
     total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
 ) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, int]]:
     """The ``splits`` and ``n_samples`` entries of ``metrics.json`` (as
-    :func:`climann.evaluation.scores.score_blocks` gives them) from the summed chunks."""
+    :func:`climann.evaluation.scores.score_blocks` gives them) from the summed chunks: a
+    baseline without any value scored in a block is left out of it."""
     splits: dict[str, dict[str, dict[str, float]]] = {}
     for block, name in enumerate(block_names):
-        splits[name] = {model: scores_from_sums(total.sums[block, index]) for index, model in enumerate(model_names)}
-        if "climatology" in splits[name]:
-            reference = splits[name]["climatology"]["mse"]
-            for scores in splits[name].values():
-                scores["skill_vs_climatology"] = skill_score(scores["mse"], reference)
-    return splits, {name: int(total.scored[block]) for block, name in enumerate(block_names)}
+        splits[name] = {}
+        for index, model in enumerate(model_names):
+            if index and not total.scored[block, index]:
+                continue
+            scores = {**scores_from_sums(total.sums[block, index]), "n_samples": int(total.scored[block, index])}
+            if "climatology" in model_names:
+                weight, error2, reference2 = total.sums[block, index, len(SUM_NAMES):]
+                scores["skill_vs_climatology"] = (
+                    skill_score(error2 / weight, reference2 / weight) if weight > 0 else float("nan")
+                )
+            splits[name][model] = scores
+    return splits, {name: int(total.scored[block, 0]) for block, name in enumerate(block_names)}
+
+
+def counts_from_sums(
+    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
+) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """The ``counts`` of :func:`climann.evaluation.scores.baseline_notes` from the summed chunks."""
+    return {
+        block: {model: (int(total.scored[index, column]), int(total.scored[index, 0]), int(total.gaps[index, column]))
+                for column, model in enumerate(model_names)}
+        for index, block in enumerate(block_names)
+    }
 
 
 @dataclass(frozen=True)
@@ -348,9 +399,10 @@ def evaluate_chunk(
             grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
             grids[name][context.previous[start:stop] < 0] = np.nan
     blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
-    sums, scored = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,
-                              shift=context.shift)
+    reference = context.models.index("climatology") if "climatology" in context.models else None
+    sums, scored, gaps = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,
+                                    shift=context.shift, reference=reference, first_step=start == 0)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped), area_means(grids, area)
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps), area_means(grids, area)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import math
 import shutil
 from collections.abc import Callable, Sequence
@@ -35,7 +34,13 @@ import xarray as xr
 from climann.checkpoints import Checkpointing, data_fingerprint, training_hooks
 from climann.compute.chunks import chunk_blocks, fit_scalers, persist_samples
 from climann.compute.cluster import cluster_client
-from climann.compute.evaluation import ChunkEvaluation, ScoreSums, fit_baselines, metrics_from_sums
+from climann.compute.evaluation import (
+    ChunkEvaluation,
+    ScoreSums,
+    counts_from_sums,
+    fit_baselines,
+    metrics_from_sums,
+)
 from climann.compute.prediction import chunked_grids, write_dataset
 from climann.compute.training import train_distributed
 from climann.config import BASELINES, RunConfig, config_to_toml
@@ -46,13 +51,20 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
-from climann.evaluation.baselines import is_regular, season_keys
+from climann.evaluation.baselines import is_regular, season_keys, season_name
 from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.report import report_markdown
+from climann.evaluation.scores import (
+    UNDEFINED_REASONS,
+    baseline_notes,
+    left_out_notes,
+    persistence_left_out_reason,
+)
+from climann.jsonfile import dumps, finite_or_none
 from climann.model import History, Network
 from climann.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
-from climann.runlog import PhaseTimer, run_logger
+from climann.runlog import PhaseTimer, run_logger, warn_about_notes
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -105,7 +117,7 @@ def train_on_cluster(
     """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
 
     With ``checkpointing`` (see :mod:`climann.checkpoints`), the run's checkpoint is written
-    between epochs and on SIGINT/SIGTERM (after the current epoch), and a resumed run
+    between epochs and on SIGINT/SIGTERM/SIGHUP (after the current epoch), and a resumed run
     continues from it.
 
     Raises
@@ -115,7 +127,7 @@ def train_on_cluster(
         checkpoint's, or training diverges (the best weights are then kept in
         ``best_model.npz`` with ``checkpointing``).
     Interrupted
-        On SIGINT or SIGTERM, after writing the checkpoint.
+        On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
     from climann.pipeline import model_metadata, training_options
 
@@ -212,10 +224,14 @@ def evaluate_distributed(
         if total.samples[index] == 0:
             raise _empty_block_error(config, split, name)
     splits, n_samples = metrics_from_sums(total, names, models)
+    reasons = {name: text.format(season=season_name(layout.time.values)) for name, text in UNDEFINED_REASONS.items()}
+    notes = baseline_notes(counts_from_sums(total, names, models), reasons)
+    if "persistence" in baselines and "persistence" not in models:
+        notes += left_out_notes("persistence", n_samples, persistence_left_out_reason(config.data.sample_fraction))
     metrics = {
         "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
-        "splits": splits, "n_samples": n_samples, "n_dropped": int(total.n_dropped),
-        "split_periods": dict(split.descriptions),
+        "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
+        "n_dropped": int(total.n_dropped), "split_periods": dict(split.descriptions),
     }
     return Evaluated(metrics, total, area_means)
 
@@ -299,7 +315,7 @@ def run_distributed(
     ClimannError
         As ``run_training``; also when the scheduler cannot be reached.
     Interrupted
-        On SIGINT or SIGTERM while training, after writing the checkpoint.
+        On SIGINT, SIGTERM or SIGHUP while training, after writing the checkpoint.
     """
     from climann.pipeline import RunResult, history_csv, model_metadata, publish_run, staging_directory
 
@@ -326,6 +342,7 @@ def run_distributed(
                     baselines=config.evaluation.baselines,
                 )
                 metrics, figures = evaluated.metrics, []
+                warn_about_notes(metrics)
                 _begin(phases, "writing the run directory")
                 if config.evaluation.figures:
                     figures, every = figures_from_file(
@@ -339,7 +356,7 @@ def run_distributed(
                 trained.network.save(staging / "model.npz",
                                      metadata=model_metadata(config, _metadata_only(
                                          source, split, trained.input_scaler, trained.target_scaler)))
-                (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+                (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
                 (staging / "history.csv").write_text(history_csv(trained.history))
                 (staging / "report.md").write_text(report_markdown(metrics, figures, staging))
                 if records is not None:

@@ -235,7 +235,7 @@ def fit_standardizers(
         target.update(samples.target)
         progress = ("fitting the scaling", done, len(blocks))
         _log.debug("scaled block %d/%d", done, len(blocks), extra={"progress": progress})
-    return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,))
+    return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,), role="target")
 
 
 # --- the shuffle buffer -----------------------------------------------------------------------

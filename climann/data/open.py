@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import glob
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -218,7 +219,27 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
         return duplicated
     if "align" in reason and len(files) > 1:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
+    unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
+    if unreadable is not None:
+        return f"{unreadable} is not a readable NetCDF file (truncated or another format)"
     return f"cannot open {names} as NetCDF: {reason}"
+
+
+# What the backends say of a file that is not NetCDF (or GRIB) or is cut short.
+_UNREADABLE = re.compile(r"did not find a match in any of xarray|HDF error|NetCDF: |not a valid NetCDF|"
+                         r"file format|is not a valid|unexpected end|truncated", re.IGNORECASE)
+
+
+def _unreadable_file(files: Sequence[Path]) -> Path | None:
+    """The first of ``files`` that does not open on its own (the only one, if one)."""
+    if len(files) == 1:
+        return files[0]
+    for path in files:
+        try:
+            xr.open_dataset(path, decode_times=False, chunks={}).close()
+        except Exception:  # noqa: BLE001 — any failure makes it the unreadable one
+            return path
+    return None
 
 
 def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:

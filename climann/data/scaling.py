@@ -31,7 +31,7 @@ class Standardizer:
     names: tuple[str, ...]
 
     @classmethod
-    def fit(cls, values: np.ndarray, names: Sequence[str]) -> Standardizer:
+    def fit(cls, values: np.ndarray, names: Sequence[str], *, role: str = "feature") -> Standardizer:
         """Fit μ = mean(x) and σ = std(x) per column (accumulated in float64).
 
         Parameters
@@ -39,6 +39,8 @@ class Standardizer:
         values : ndarray, shape (n_samples, n_columns)
             Training samples only.
         names : sequence of str, length n_columns
+        role : {"feature", "target"}
+            What the columns are, for the message when one does not vary.
 
         Raises
         ------
@@ -47,7 +49,7 @@ class Standardizer:
         """
         mean = values.mean(axis=0, dtype=np.float64)
         std = values.std(axis=0, dtype=np.float64)
-        _refuse_constant(std, names)
+        _refuse_constant(std, names, mean, role=role)
         return cls(mean=mean, std=std, names=tuple(names))
 
     @classmethod
@@ -94,9 +96,15 @@ class Standardizer:
         return {"names": list(self.names), "mean": self.mean.tolist(), "std": self.std.tolist()}
 
 
-def _refuse_constant(std: np.ndarray, names: Sequence[str]) -> None:
-    """Raise, naming them, if some columns have σ = 0 (or NaN)."""
+def _refuse_constant(std: np.ndarray, names: Sequence[str], mean: np.ndarray, *, role: str = "feature") -> None:
+    """Raise, naming them, if some columns have σ = 0 (or NaN): as features they are to be
+    removed; a constant target leaves nothing to learn."""
     constant = [name for name, sigma in zip(names, std) if not sigma > 0]
+    if constant and role == "target":
+        raise ClimannError(
+            f"the target {constant[0]} does not vary over the training block (every value is {float(mean[0]):g}); "
+            "there is nothing to learn: check the target variable, the region and the time selection"
+        )
     if constant:
         raise ClimannError(
             f"feature(s) {', '.join(constant)} do not vary over the training block; "
@@ -176,7 +184,7 @@ class RunningMoments:
         self._combine(other.count, other.mean, other.m2)
         return self
 
-    def standardizer(self, names: Sequence[str]) -> Standardizer:
+    def standardizer(self, names: Sequence[str], *, role: str = "feature") -> Standardizer:
         """The :class:`Standardizer` of the samples seen so far.
 
         Raises
@@ -190,5 +198,5 @@ class RunningMoments:
                 "check the split and the missing values"
             )
         std = np.sqrt(self.m2 / self.count)
-        _refuse_constant(std, names)
+        _refuse_constant(std, names, self.mean, role=role)
         return Standardizer(mean=self.mean.copy(), std=std, names=tuple(names))

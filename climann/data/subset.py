@@ -73,12 +73,16 @@ def select_region(
     Raises
     ------
     ClimannError
-        If no cell is inside; the message gives the grid's extent.
+        If ``south > north`` (refused, not swapped: the numbers may be in another order
+        than meant), or no cell is inside; the message gives the grid's extent.
     """
     south, north, west, east = box
+    if south > north:
+        raise ClimannError(f"region {list(box)}: south {south:g} is north of north {north:g}; "
+                           "give [south, north, west, east]")
     lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
     latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
-    lat_keep = np.flatnonzero((latitude >= min(south, north)) & (latitude <= max(south, north)))
+    lat_keep = np.flatnonzero((latitude >= south) & (latitude <= north))
     lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
     if lat_keep.size == 0 or lon_keep.size == 0:
         raise ClimannError(

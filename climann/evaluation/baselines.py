@@ -48,10 +48,16 @@ class LinearRegression:
         return np.asarray(inputs, np.float64) @ self.weights + self.bias
 
 
+def season_name(times: np.ndarray) -> str:
+    """What the climatology is taken per: ``"day of year"`` for data finer than monthly
+    (daily), else ``"calendar month"``."""
+    return "day of year" if len(times) > 1 and (times[1] - times[0]).days < 28 else "calendar month"
+
+
 def season_keys(times: np.ndarray) -> np.ndarray:
     """The climatology's key of each time step: the calendar month for monthly or coarser
-    data, the day of year for finer (daily) data."""
-    if len(times) > 1 and (times[1] - times[0]).days < 28:
+    data, the day of year for finer (daily) data (see :func:`season_name`)."""
+    if season_name(times) == "day of year":
         return np.array([time.dayofyr for time in times])
     return np.array([time.month for time in times])
 

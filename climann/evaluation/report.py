@@ -1,15 +1,29 @@
-"""The metrics as a table for the terminal (rich) and as ``report.md`` for the run directory."""
+"""The metrics as a table for the terminal (rich) and as ``report.md`` for the run directory.
+
+``report.md`` links its figures relative to its own folder (``figures/map_test.png``), so the
+links hold wherever the folder is moved; ``climann evaluate`` and ``climann plot`` write it
+again with the figures that are there (:func:`write_report`).
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.table import Table
+
+from climann.evaluation.scores import note_lines
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
            ("corr", "corr"), ("skill_vs_climatology", "skill"))
+#: The scores of the terminal table that fits a width, most wanted first: each is shown while
+#: the table still fits; a score of COLUMNS not listed here comes after these, the period last.
+COMPACT_PRIORITY = ("rmse", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
 
 
 def metric_rows(metrics: dict) -> list[list[str]]:
@@ -19,8 +33,30 @@ def metric_rows(metrics: dict) -> list[list[str]]:
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
             rows.append([split, metrics.get("split_periods", {}).get(split, ""), name]
-                        + [f"{scores[key]:.4g}" if key in scores else "" for key, _ in COLUMNS])
+                        + [_number(scores[key]) if key in scores else "" for key, _ in COLUMNS])
     return rows
+
+
+def _number(value: float | None) -> str:
+    """A score as text; ``n/a`` when it is undefined (null in metrics.json, or NaN)."""
+    return "n/a" if value is None or not math.isfinite(value) else f"{value:.4g}"
+
+
+def _coverage(metrics: dict) -> list[str]:
+    """report.md's lines on what was scored: values per block, per model where they differ,
+    and the notes on baselines left out or partly scored."""
+    counts = ", ".join(f"{split} {count}" for split, count in metrics.get("n_samples", {}).items())
+    lines = [f"Scored values: {counts}; dropped (missing target or feature): {metrics.get('n_dropped', 0)}."]
+    for split, models in metrics["splits"].items():
+        differ = {name: scores["n_samples"] for name, scores in models.items()
+                  if "n_samples" in scores and scores["n_samples"] != metrics.get("n_samples", {}).get(split)}
+        if differ:
+            listed = ", ".join(f"{name} {count}" for name, count in differ.items())
+            lines.append(f"Values scored in the {split} block where they differ from the network's: {listed}.")
+    notes = note_lines(metrics.get("notes", []))
+    if notes:
+        lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
+    return lines
 
 
 def _caption(metrics: dict) -> str:
@@ -30,25 +66,113 @@ def _caption(metrics: dict) -> str:
             "skill = 1 − MSE/MSE_climatology")
 
 
-def metrics_table(metrics: dict) -> Table:
-    """A rich table of every split and model, the network's rows in bold."""
-    table = Table(title=_caption(metrics), title_justify="left")
-    for header in ("split", "period", "model", *(label for _, label in COLUMNS)):
-        table.add_column(header, justify="left" if header in ("split", "period", "model") else "right")
-    for row in metric_rows(metrics):
-        table.add_row(*row, style="bold" if row[2] == "model" else None)
+def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
+    """A rich table of every split and model, the network's rows in bold.
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    width : int, optional
+        Fit the table in this many terminal cells: split and model, then the scores of
+        :data:`COMPACT_PRIORITY` (and the period) while they fit; the caption names what is
+        left out. Default: every column (as in ``report.md``).
+    """
+    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
+    rows = metric_rows(metrics)
+    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
+    table = Table(title=_caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown]),
+                  title_justify="left", caption_justify="left")
+    for index in shown:
+        table.add_column(header[index], justify="left" if index < 3 else "right")
+    for number, row in enumerate(rows):
+        if number and row[0] != rows[number - 1][0]:
+            table.add_section()  # a line between splits
+        table.add_row(*(row[index] for index in shown), style="bold" if row[2] == "model" else None)
+    if width is not None:
+        table.caption = _compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown])
     return table
 
 
+def _columns_that_fit(header: list[str], rows: list[list[str]], width: int) -> list[int]:
+    """Indices of the columns (split and model always) that fit in ``width`` cells, in table order."""
+    keys = [key for key, _ in COLUMNS]
+    ranked = [key for key in COMPACT_PRIORITY if key in keys] + [key for key in keys if key not in COMPACT_PRIORITY]
+    wanted = [3 + keys.index(key) for key in ranked] + [1]  # the period last
+    # a cell is its text and one space either side; one border character before each and at the end
+    cells = [max(cell_len(text) for text in [name, *(row[i] for row in rows)]) + 3 for i, name in enumerate(header)]
+    shown = [0, 2]
+    for index in wanted:
+        if 1 + sum(cells[i] for i in shown) + cells[index] <= width:
+            shown.append(index)
+    return sorted(shown)
+
+
+def _compact_title(metrics: dict, shown: list[str]) -> str:
+    """The caption's units, for the scores shown: ``tas (K), area-weighted: RMSE and bias in K``."""
+    units = metrics["units"] or "1"
+    weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
+    in_units = [label for label in ("RMSE", "MAE", "bias") if label in shown]
+    parts = [f"MSE in ({units})²"] if "MSE" in shown else []
+    if in_units:
+        listed = f"{', '.join(in_units[:-1])} and {in_units[-1]}" if len(in_units) > 1 else in_units[0]
+        parts.append(f"{listed} in {units}")
+    return f"{metrics['target']} ({units}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
+
+
+def _compact_caption(metrics: dict, left_out: list[str]) -> str:
+    """Below the table: what skill is, the periods and the columns left out, one line each."""
+    lines = [] if "skill" in left_out else ["skill = 1 − MSE/MSE_climatology"]
+    periods = metrics.get("split_periods", {})
+    if "period" in left_out and periods:
+        lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
+    if left_out:
+        lines.append(f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)")
+    return "\n".join(lines)
+
+
 def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> str:
-    """``report.md``: the metrics table and the figures, linked relative to the run directory."""
+    """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
+    (the folder of ``report.md``; figures given relative to the working directory, like
+    ``run_dir``, or absolute)."""
     header = ["split", "period", "model", *(label for _, label in COLUMNS)]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
-    counts = ", ".join(f"{split} {count}" for split, count in metrics.get("n_samples", {}).items())
-    lines += ["", f"Scored values: {counts}; dropped (missing target or feature): {metrics.get('n_dropped', 0)}.", ""]
+    lines += ["", *_coverage(metrics), ""]
     for figure in figures:
-        relative = Path(figure).relative_to(run_dir) if Path(figure).is_absolute() else Path(figure)
+        relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
     return "\n".join(lines)
+
+
+def figures_in(folder: str | Path) -> list[Path]:
+    """The run figures in ``folder/figures`` (in the order a run draws them)."""
+    from climann.evaluation.figures.style import FIGURE_FILES
+
+    figures = Path(folder) / "figures"
+    return [figures / name for name in FIGURE_FILES.values() if (figures / name).is_file()]
+
+
+def write_report(folder: str | Path, metrics: dict | None = None) -> Path | None:
+    """Write ``folder/report.md`` (atomically) from ``metrics`` (default: ``folder/metrics.json``)
+    with links to the figures in ``folder/figures``.
+
+    Returns
+    -------
+    Path or None
+        The report, or None when there are no metrics to report (no readable ``metrics.json``).
+    """
+    from climann.atomic import atomic_path
+
+    folder = Path(folder)
+    if metrics is None:
+        try:
+            metrics = json.loads((folder / "metrics.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(metrics, dict) or not {"target", "units", "splits"} <= metrics.keys():
+            return None
+    with atomic_path(folder / "report.md", what="report") as temporary:
+        temporary.write_text(report_markdown(metrics, figures_in(folder), folder))
+    return folder / "report.md"

@@ -68,9 +68,10 @@ def check_batch(
         y, n_samples=inputs.shape[0], n_outputs=network.n_outputs, dtype=network.dtype
     )
     observed = check_mask(mask, shape=targets.shape)
-    for label, values, where in (("X", inputs, None), ("y", targets, observed)):
+    for label, raw, values, where in (("X", X, inputs, None), ("y", y, targets, observed)):
         finite = np.isfinite(values)
         n_bad = np.count_nonzero(~finite if where is None else where & ~finite)
+        _refuse_out_of_range(raw, values, finite if where is None else finite | ~where, name=f"{name} {label}")
         if n_bad:
             hint = "" if where is not None or label == "X" else ", or mask them (mask=...)"
             raise ClimannError(
@@ -79,6 +80,24 @@ def check_batch(
             )
     weights = check_sample_weight(sample_weight, n_samples=inputs.shape[0])
     return Batch(inputs, targets, weights, observed)
+
+
+def _refuse_out_of_range(raw: object, values: np.ndarray, finite: np.ndarray, *, name: str) -> None:
+    """Refuse finite values that became infinite in the network's dtype (beyond float32's
+    ±3.4e38), naming that cause rather than "NaN or infinite"."""
+    if finite.all():
+        return
+    try:
+        original = np.asarray(raw, dtype=np.float64).reshape(values.shape)
+    except (TypeError, ValueError):
+        return
+    n_beyond = np.count_nonzero(~finite & np.isfinite(original))
+    if n_beyond:
+        limit = np.finfo(values.dtype).max
+        raise ClimannError(
+            f"{name} has {n_beyond} finite values beyond the range of {values.dtype} (±{limit:.3g}); "
+            "scale them (e.g. standardise) or use float64 (Network(..., dtype='float64'))"
+        )
 
 
 class ShuffledBatches:

@@ -27,6 +27,7 @@ import numpy as np
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.errors import ClimannError
+from climann.jsonfile import dumps
 
 __all__ = ["FORMAT_VERSION", "ModelRecord", "read_model", "write_model"]
 
@@ -74,7 +75,7 @@ def _header_json(record: ModelRecord) -> str:
         "user": record.user_metadata,
     }
     try:
-        return json.dumps(header)
+        return dumps(header)
     except (TypeError, ValueError) as error:
         raise ClimannError(
             f"model metadata must be JSON-serialisable (str, numbers, lists, dicts): {error}"

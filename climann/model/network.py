@@ -49,9 +49,11 @@ DTYPES = ("float32", "float64")
 
 
 def _as_float_array(name: str, values: object, dtype: np.dtype) -> np.ndarray:
-    """``values`` as an ndarray of ``dtype`` (no copy if it already is one)."""
+    """``values`` as an ndarray of ``dtype`` (no copy if it already is one); values beyond
+    its range become infinite, which the callers report."""
     try:
-        return np.asarray(values, dtype=dtype)
+        with np.errstate(over="ignore"):
+            return np.asarray(values, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise ClimannError(f"{name} must be numeric, convertible to {dtype}: {error}") from None
 

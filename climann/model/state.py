@@ -33,6 +33,7 @@ import numpy as np
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.errors import ClimannError
+from climann.jsonfile import dumps
 
 __all__ = ["STATE_FORMAT_VERSION", "History", "TrainingState", "load_state", "save_state"]
 
@@ -159,7 +160,7 @@ def _header(state: TrainingState, metadata: dict) -> str:
         "user": metadata,
     }
     try:
-        return json.dumps(header)
+        return dumps(header)
     except (TypeError, ValueError) as error:
         raise ClimannError(f"training-state metadata must be JSON-serialisable: {error}") from None
 
@@ -222,6 +223,12 @@ def _parse_header(arrays: dict[str, np.ndarray], path: str) -> dict[str, Any]:
     return header
 
 
+def _undefined_as_nan(history: dict) -> dict:
+    """The saved history with null (a NaN loss, written as strict JSON) read back as NaN."""
+    return {key: [float("nan") if item is None else item for item in value] if isinstance(value, list) else value
+            for key, value in history.items()}
+
+
 def load_state(path: str | PathLike) -> tuple[TrainingState, dict]:
     """Read a training state written by :func:`save_state`.
 
@@ -253,7 +260,7 @@ def load_state(path: str | PathLike) -> tuple[TrainingState, dict]:
         state = TrainingState(
             epoch=header["epoch"], batch=header["batch"], parameters=arrays["parameters"],
             optimizer_kind=header["optimizer_kind"], optimizer=optimizer, rng=header["rng"],
-            history=History(**header["history"]), best=best, batch_size=header["batch_size"],
+            history=History(**_undefined_as_nan(header["history"])), best=best, batch_size=header["batch_size"],
             n_samples=header["n_samples"], epoch_loss_sum=header["epoch_loss_sum"],
             epoch_weight_sum=header["epoch_weight_sum"],
         )

@@ -111,9 +111,9 @@ class Diverged(Exception):
     """Raised inside a training loop on a non-finite loss or weight (:meth:`Stepper.update`);
     ``train`` and ``train_from_sums`` report it as :class:`TrainingDiverged`."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, *, at_initial_weights: bool = False) -> None:
         super().__init__(problem)
-        self.problem = problem
+        self.problem, self.at_initial_weights = problem, at_initial_weights
 
 
 @dataclass
@@ -140,7 +140,8 @@ class Stepper:
 
     ``gradient`` is the flat vector of ``∂J/∂θ`` (laid out like the parameters),
     ``backup`` the parameters before the latest step (to undo a step that diverged),
-    ``buffers`` one :class:`BatchBuffers` per batch size seen.
+    ``buffers`` one :class:`BatchBuffers` per batch size seen; ``at_initial_weights`` until
+    the first step (a loss already non-finite there is not the learning rate's fault).
     """
 
     network: Network
@@ -153,6 +154,7 @@ class Stepper:
     backup: np.ndarray = field(init=False)
     scratch: np.ndarray = field(init=False)
     buffers: dict[int, BatchBuffers] = field(default_factory=dict)
+    at_initial_weights: bool = True
 
     def __post_init__(self) -> None:
         self.gradient = np.zeros_like(self.network.parameter_vector)
@@ -196,7 +198,7 @@ class Stepper:
             If ``loss_value`` or a weight is not finite.
         """
         if not math.isfinite(loss_value):
-            raise Diverged(f"the loss became {loss_value}")
+            raise Diverged(f"the loss became {loss_value}", at_initial_weights=self.at_initial_weights)
         parameters, n_weights = self.network.parameter_vector, self.scratch.shape[0]
         if self.l2:
             add_l2_gradient(
@@ -210,7 +212,18 @@ class Stepper:
         if not math.isfinite(np.add.reduce(parameters)):
             np.copyto(parameters, self.backup)
             raise Diverged("a weight or gradient became inf or NaN")
+        self.at_initial_weights = False
         return loss_value
+
+
+def _diverged_at_initial_weights(problem: str, network: Network, learning_rate: float) -> TrainingDiverged:
+    """The loss is not finite before any step: the data's scale, not the learning rate."""
+    return TrainingDiverged(
+        f"training diverged in epoch 1 at the initial weights, before any step ({problem}): the target's "
+        f"values are too large for {network.dtype} arithmetic; scale the target (e.g. standardise it) "
+        "or use float64 (Network(..., dtype='float64'))",
+        epoch=1, learning_rate=learning_rate, best_epoch=None,
+    )
 
 
 def _run_epoch(
@@ -327,11 +340,12 @@ def _validation_source(
     network: Network, validation: object, *, epochs: int
 ) -> Callable[[], Iterable[Batch]] | None:
     """The validation set: arrays ``(X_val, y_val[, w_val[, mask_val]])`` checked once, or a
-    re-iterable of such batches."""
+    re-iterable of such batches (tuples). The arrays may be nested lists, as for training:
+    a tuple or list is a stream of batches only when its items are tuples."""
     if validation is None:
         return None
     is_arrays = isinstance(validation, tuple | list) and not (
-        validation and isinstance(validation[0], tuple | list)
+        validation and isinstance(validation[0], tuple)
     )
     if is_arrays:
         if not 2 <= len(validation) <= 4:
@@ -554,6 +568,8 @@ def train(
     try:
         loop.run(first_epoch, progress)
     except Diverged as diverged:
+        if diverged.at_initial_weights:
+            raise _diverged_at_initial_weights(diverged.problem, network, stepper.optimizer.learning_rate) from None
         raise loop.diverged(diverged.problem) from None
     if early_stopping is not None:
         loop.best.restore(network.parameter_vector)
@@ -732,6 +748,7 @@ class _Loop:
         if problems:
             raise ClimannError(f"initial_state does not continue this run: {'; '.join(problems)}")
         restore_state(state, self.stepper, self.history, self.best, self.rng)
+        self.stepper.at_initial_weights = False
         if state.history.stopped_epoch is not None:
             return self.epochs + 1, _Progress()
         return state.epoch + 1, _Progress(state.batch, state.epoch_loss_sum, state.epoch_weight_sum)

@@ -7,6 +7,7 @@ from climann.compute.chunks import chunk_blocks
 from climann.compute.evaluation import (
     ScoreSums,
     area_means,
+    counts_from_sums,
     fit_baselines,
     metrics_from_sums,
     score_sums,
@@ -25,13 +26,13 @@ def test_scores_from_the_nine_sums_equal_the_metrics(shift):
     truth = 280 + 10 * rng.normal(size=500)
     predicted = truth + rng.normal(0.5, 2.0, size=500)
     weights = rng.uniform(0.1, 1.0, size=500)
-    sums, scored = score_sums(truth[:, None, None], [predicted[:, None, None]], np.ones((1, 1)),
-                              np.zeros(500, dtype=int), 1, shift=shift)
-    assert scored[0] == 500
+    sums, scored, _ = score_sums(truth[:, None, None], [predicted[:, None, None]], np.ones((1, 1)),
+                                 np.zeros(500, dtype=int), 1, shift=shift)
+    assert scored[0, 0] == 500
     unweighted = scores_from_sums(sums[0, 0])
     expected = score(predicted, truth)
     assert unweighted == pytest.approx(expected, rel=1e-9)
-    sums, _ = score_sums(truth.reshape(1, 1, -1), [predicted.reshape(1, 1, -1)], weights.reshape(1, -1),
+    sums, *_ = score_sums(truth.reshape(1, 1, -1), [predicted.reshape(1, 1, -1)], weights.reshape(1, -1),
                          np.zeros(1, dtype=int), 1, shift=shift)
     assert scores_from_sums(sums[0, 0]) == pytest.approx(score(predicted, truth, weights), rel=1e-9)
 
@@ -48,18 +49,23 @@ def test_chunk_sums_added_up_give_the_scores_of_the_whole_grid():
     names = list(predictions)
     parts = []
     for start, stop in ((0, 3), (3, 7), (7, 10)):
-        sums, scored = score_sums(truth[start:stop], [p[start:stop] for p in predictions.values()], area,
-                                  block_of_step[start:stop], 3, shift=280.0)
-        parts.append(ScoreSums(sums, scored, np.zeros(3, dtype=int), 0))
+        sums, scored, gaps = score_sums(truth[start:stop], [p[start:stop] for p in predictions.values()], area,
+                                        block_of_step[start:stop], 3, shift=280.0, reference=1, first_step=start == 0)
+        parts.append(ScoreSums(sums, scored, np.zeros(3, dtype=int), 0, gaps))
     total = parts[0] + parts[1] + parts[2]
     splits, n_samples = metrics_from_sums(total, list(masks), names)
     expected = score_blocks(predictions, truth, area, masks)
     for block in masks:
+        assert list(splits[block]) == list(expected[block])
         for name in names:
             assert splits[block][name] == pytest.approx(expected[block][name], rel=1e-9, abs=1e-12), (block, name)
-    # train: 6 steps × 12 cells, less step 0 (no persistence) and the missing value at step 2
-    # (and so persistence at step 3)
-    assert n_samples == {"train": 6 * 12 - 12 - 2, "val": 24, "test": 24}
+    # the network: every present value (6 steps × 12 cells in train less the missing one)
+    assert n_samples == {"train": 6 * 12 - 1, "val": 24, "test": 24}
+    # persistence: also not at step 0 (nothing before it) nor at step 3 where step 2 is missing
+    assert splits["train"]["persistence"]["n_samples"] == 6 * 12 - 1 - 12 - 1
+    # only the gap after the missing value is worth a note; step 0 is expected
+    counts = counts_from_sums(total, list(masks), names)
+    assert counts["train"]["persistence"] == (58, 71, 1) and counts["val"]["persistence"] == (24, 24, 0)
 
 
 def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, tiny_config):

@@ -5,6 +5,7 @@ import pytest
 import xarray as xr
 
 from climann.config import ComputeConfig, build_config
+from climann.errors import ClimannError
 from climann.pipeline import run_training
 from climann.predict import evaluate_run, predict_files
 
@@ -52,12 +53,25 @@ def test_predictions_written_chunk_wise_equal_the_in_memory_ones(trained, tiny_f
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no temporary left
 
 
-def test_a_zarr_store_is_replaced_whole(trained, tiny_file, tmp_path):
+def test_a_zarr_store_is_replaced_whole_with_overwrite(trained, tiny_file, tmp_path):
     store = tmp_path / "out.zarr"
     store.mkdir()
+    (store / "zarr.json").write_text("{}")
     (store / "stale").write_text("from an older store")
-    predict_files(trained, [str(tiny_file)], store)
+    with pytest.raises(ClimannError, match="exists; choose another file or pass --overwrite"):
+        predict_files(trained, [str(tiny_file)], store)
+    assert (store / "stale").exists()
+    predict_files(trained, [str(tiny_file)], store, overwrite=True)
     assert not (store / "stale").exists() and (store / "tas_pred").is_dir()
+
+
+def test_a_folder_named_zarr_that_is_no_store_is_never_replaced(trained, tiny_file, tmp_path):
+    folder = tmp_path / "mine.zarr"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(ClimannError, match="is a directory"):
+        predict_files(trained, [str(tiny_file)], folder, overwrite=True)
+    assert (folder / "notes.txt").read_text() == "mine"
 
 
 def test_chunk_wise_predictions_without_the_target(trained, tiny_file, cluster, tmp_path):

@@ -125,3 +125,22 @@ def test_merged_moments_of_chunks_equal_the_fit_on_all_samples(cuts):
     np.testing.assert_allclose(scaler.std, fitted.std, rtol=1e-12)
     with pytest.raises(ClimannError, match="cannot merge"):
         merged.merge(RunningMoments(2))
+
+
+def _moments(values):
+    moments = RunningMoments(values.shape[1])
+    moments.update(values)
+    return moments
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        pytest.param(lambda values: Standardizer.fit(values, ["tas"], role="target"), id="in-memory"),
+        pytest.param(lambda values: _moments(values).standardizer(["tas"], role="target"), id="streamed"),
+    ],
+)
+def test_a_constant_target_is_called_the_target(fit):
+    with pytest.raises(ClimannError, match=r"^the target tas does not vary over the training block "
+                                           r"\(every value is 288.5\); there is nothing to learn"):
+        fit(np.full((5, 1), 288.5))

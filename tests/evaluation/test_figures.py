@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import cftime
 import matplotlib.image
@@ -199,3 +200,13 @@ def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch):
 def test_redraw_without_a_run_directory_says_so(tmp_path):
     with pytest.raises(ClimannError, match="predictions.nc not found"):
         redraw_figures(tmp_path / "missing")
+
+
+def test_redraw_writes_the_report_again_with_links_to_the_figures(tmp_path, run):
+    write_run_dir(tmp_path, *run)
+    metrics = {"target": "tas", "units": "K", "area_weighted": True, "splits": {"test": {"model": {"mse": 1.0}}}}
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics))
+    (tmp_path / "report.md").write_text("# an old report without figure links\n")
+    redraw_figures(tmp_path, dpi=50)
+    links = [line for line in (tmp_path / "report.md").read_text().splitlines() if line.startswith("![")]
+    assert links == [f"![{Path(name).stem.replace('_', ' ')}](figures/{name})" for name in FIGURE_FILES.values()]

@@ -1,7 +1,11 @@
+import io
+from pathlib import Path
 
+import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
-from climann.evaluation.report import metrics_table, report_markdown
+from climann.evaluation.report import COLUMNS, COMPACT_PRIORITY, metrics_table, report_markdown, write_report
 
 METRICS = {
     "target": "tas", "units": "K", "area_weighted": True, "n_samples": {"test": 10}, "n_dropped": 2,
@@ -27,3 +31,90 @@ def test_report_embeds_table_and_figures(tmp_path):
     assert "| test | 1997–1999 | model | 1 | 1 | 0.8 | -0.05 | 0.9 | 0.95 | 0.75 |" in markdown
     assert "![map test](figures/map_test.png)" in markdown
     assert "dropped (missing target or feature): 2" in markdown
+
+
+def rendered(table, width):
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(table)
+    return console.export_text().splitlines()
+
+
+def table_rows(lines):
+    """The body rows of a rendered table: the text between its │ borders, cell by cell."""
+    return [[cell.strip() for cell in line.strip("│").split("│")] for line in lines if line.startswith("│")]
+
+
+def header_of(lines):
+    return [cell.strip() for cell in next(line for line in lines if line.startswith("┃")).strip("┃").split("┃")]
+
+
+SCORES = {"mse": 1.2345, "mae": 0.8765, "rmse": 1.1111, "bias": -0.012345, "r2": 0.98765, "corr": 0.99321,
+          "skill_vs_climatology": 0.45678}
+WIDE_METRICS = {
+    "target": "tas", "units": "K", "area_weighted": True,
+    "split_periods": {"train": "1980–1983", "val": "1984–1984", "test": "1985–1985"},
+    "splits": {split: {name: SCORES for name in ("model", "linear", "climatology", "persistence")}
+               for split in ("train", "val", "test")},
+}
+
+
+@pytest.mark.parametrize("width", [pytest.param(w, id=str(w)) for w in (120, 80, 60)])
+def test_terminal_table_fits_the_width_with_the_key_scores_first(width):
+    lines = rendered(metrics_table(WIDE_METRICS, width=width), width)
+    assert all(cell_len(line) <= width for line in lines), lines
+    header, rows = header_of(lines), table_rows(lines)
+    assert len(rows) == 12 and all(len(row) == len(header) for row in rows)  # one line per row: nothing wrapped
+    assert header[:2] == ["split", "model"] or header[:3] == ["split", "period", "model"]
+    assert {"RMSE", "skill"} <= set(header)
+    labels = dict(COLUMNS)
+    for row in rows:  # each cell is its score, as in report.md
+        for label, cell in zip(header, row):
+            key = next((key for key, name in labels.items() if name == label), None)
+            assert key is None or cell == f"{SCORES[key]:.4g}"
+    left_out = [label for label in ["period", *labels.values()] if label not in header]
+    text = "\n".join(lines)
+    if left_out:  # named below the table, with where to find them
+        assert f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)" in " ".join(text.split())
+        assert "periods: train 1980–1983" in text or "period" in header
+    else:
+        assert "not shown" not in text
+
+
+def test_terminal_table_keeps_the_wanted_scores_in_order_of_priority():
+    lines = rendered(metrics_table(WIDE_METRICS, width=60), 60)
+    shown = [label for key, label in COLUMNS if label in header_of(lines)]
+    ranked = [dict(COLUMNS)[key] for key in COMPACT_PRIORITY]
+    assert shown and set(shown) == set(ranked[:len(shown)])  # the most wanted ones, none skipped
+
+
+def test_a_new_score_is_shown_when_it_fits_and_named_when_it_does_not(monkeypatch):
+    monkeypatch.setattr("climann.evaluation.report.COLUMNS", (*COLUMNS, ("acc", "ACC")))
+    metrics = {**WIDE_METRICS, "splits": {"test": {"model": {**SCORES, "acc": 0.5}}}}
+    assert "ACC" in header_of(rendered(metrics_table(metrics, width=200), 200))
+    narrow = rendered(metrics_table(metrics, width=80), 80)
+    assert "ACC" not in header_of(narrow) and "ACC" in "\n".join(narrow).split("not shown:")[1]
+
+
+def test_wide_table_has_every_column():
+    lines = rendered(metrics_table(WIDE_METRICS), 200)
+    assert header_of(lines) == ["split", "period", "model", *(label for _, label in COLUMNS)]
+def test_figures_given_relative_to_the_working_directory_link_relative_to_the_report(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    staging = Path("runs") / ".demo.123.abcdefgh.partial"  # as the pipeline builds a run: a relative path
+    markdown = report_markdown(METRICS, [staging / "figures" / "map_test.png"], staging)
+    assert "![map test](figures/map_test.png)" in markdown
+    assert "partial" not in markdown
+
+
+def test_write_report_links_the_figures_that_are_there(tmp_path):
+    import json
+
+    (tmp_path / "metrics.json").write_text(json.dumps(METRICS))
+    (tmp_path / "figures").mkdir()
+    for name in ("learning_curves.png", "map_test.png", "my_own.png"):
+        (tmp_path / "figures" / name).write_bytes(b"png")
+    assert write_report(tmp_path) == tmp_path / "report.md"
+    links = [line for line in (tmp_path / "report.md").read_text().splitlines() if line.startswith("![")]
+    assert links == ["![map test](figures/map_test.png)", "![learning curves](figures/learning_curves.png)"]
+    assert write_report(tmp_path / "elsewhere") is None  # no metrics there
+    assert not (tmp_path / "elsewhere").exists()

@@ -3,7 +3,15 @@ import numpy as np
 import pytest
 
 from climann.evaluation.baselines import climatology_prediction, is_regular, persistence_prediction
-from climann.evaluation.scores import area_mean_series, cell_scores, score_blocks
+from climann.evaluation.scores import (
+    area_mean_series,
+    baseline_notes,
+    block_counts,
+    cell_scores,
+    left_out_notes,
+    note_lines,
+    score_blocks,
+)
 
 
 def monthly(n_years, calendar="noleap"):
@@ -31,7 +39,13 @@ def test_persistence_and_regularity():
     predicted = persistence_prediction(truth)
     assert np.isnan(predicted[0]).all() and predicted[5, 0, 0] == 4.0
     assert is_regular(monthly(2))
-    assert not is_regular(np.concatenate([monthly(1)[[0, 1, 11]], monthly(2)[[12, 13]]]))  # DJF-like gaps
+    djf_like = np.concatenate([monthly(1)[[0, 1, 11]], monthly(2)[[12, 13]]])
+    assert is_regular(djf_like)  # monthly with gaps: persistence by date, missing after each gap
+    by_date = persistence_prediction(truth[:5], djf_like)
+    assert np.isnan(by_date[[0, 2], 0, 0]).all() and by_date[1, 0, 0] == 0.0 and by_date[3, 0, 0] == 2.0
+    scattered = [cftime.datetime(2000, 1, 1, h, calendar="noleap") for h in (0, 12)] + [
+        cftime.datetime(2000, 1, 2, 6, calendar="noleap")]  # 12 then 18 hours apart
+    assert not is_regular(scattered)  # no nominal step
 
 
 def test_a_baseline_that_must_be_beaten_by_construction():
@@ -71,3 +85,64 @@ def test_cell_maps_and_series():
     np.testing.assert_allclose(maps["bias"], [[1.0, 1.0]])
     np.testing.assert_allclose(maps["rmse"], [[1.0, np.sqrt(5.0)]])
     np.testing.assert_allclose(area_mean_series(predicted, np.array([[1.0, 3.0]])), [-0.5, 1.0, 2.5])
+
+
+def daily(n_days):
+    return np.array([cftime.datetime(2001, 1, 1, calendar="noleap") + np.timedelta64(d, "D").item()
+                     for d in range(n_days)])
+
+
+def test_a_baseline_undefined_on_a_whole_block_is_left_out_and_the_network_is_still_scored():
+    rng = np.random.default_rng(2)
+    truth = rng.normal(size=(200, 2, 3))
+    masks = {"train": np.arange(200) < 120, "test": np.arange(200) >= 150}
+    predictions = {"model": truth + 0.3, "climatology": climatology_prediction(truth, daily(200), masks["train"])}
+    assert np.isnan(predictions["climatology"][150:]).all()  # days of year the training never saw
+    scores = score_blocks(predictions, truth, np.ones((2, 3)), masks)
+    assert list(scores["test"]) == ["model"]
+    test = scores["test"]["model"]
+    assert test["mse"] == pytest.approx(0.09) and test["n_samples"] == 50 * 6
+    assert np.isnan(test["skill_vs_climatology"])  # undefined, written as null
+    assert scores["train"]["climatology"]["n_samples"] == 120 * 6
+
+
+def test_persistence_on_a_gappy_axis_is_scored_only_where_it_is_defined():
+    rng = np.random.default_rng(3)
+    truth = rng.normal(size=(12, 2, 2))
+    truth[4, 1, 0] = np.nan
+    persistence = persistence_prediction(truth)
+    persistence[[3, 7]] = np.nan  # the previous step is missing after a gap
+    model = truth + rng.normal(size=truth.shape)
+    masks = {"all": np.ones(12, bool)}
+    scores = score_blocks({"model": model, "persistence": persistence}, truth, np.ones((2, 2)), masks)
+    pairs = np.isfinite(truth) & np.isfinite(persistence)
+    assert scores["all"]["persistence"]["n_samples"] == pairs.sum() == 12 * 4 - 1 - 4 * 3 - 1
+    hand = np.mean((persistence[pairs] - truth[pairs]) ** 2)
+    assert scores["all"]["persistence"]["mse"] == pytest.approx(hand)
+    assert scores["all"]["model"]["n_samples"] == np.isfinite(truth).sum()  # not cut by the baseline
+    counts = block_counts({"model": model, "persistence": persistence}, truth, masks)
+    notes = baseline_notes(counts, {"persistence": "a gap"})
+    # step 0 has no previous step by definition: only the gaps and the missing value count
+    assert notes == [{"split": "all", "model": "persistence", "n_samples": int(pairs.sum()),
+                      "of": int(np.isfinite(truth).sum()), "reason": "a gap"}]
+    assert note_lines(notes) == [f"persistence scored on {pairs.sum()} of the network's {np.isfinite(truth).sum()} "
+                                 "values in the all block: a gap"]
+
+
+def test_skill_compares_with_climatology_on_the_values_where_both_are_scored():
+    rng = np.random.default_rng(4)
+    truth = rng.normal(size=(6, 1, 4))
+    climatology = truth + rng.normal(size=truth.shape)
+    climatology[:3] = np.nan
+    model = truth + 0.5 * rng.normal(size=truth.shape)
+    scores = score_blocks({"model": model, "climatology": climatology}, truth, np.ones((1, 4)), {"all": np.ones(6, bool)})
+    both = slice(3, 6)
+    expected = 1 - np.mean((model[both] - truth[both]) ** 2) / np.mean((climatology[both] - truth[both]) ** 2)
+    assert scores["all"]["model"]["skill_vs_climatology"] == pytest.approx(expected)
+    assert scores["all"]["model"]["mse"] == pytest.approx(np.mean((model - truth) ** 2))  # over all its values
+
+
+def test_notes_of_a_baseline_left_out_of_several_blocks_read_as_one_line():
+    notes = left_out_notes("persistence", {"train": 10, "val": 4, "test": 4}, "irregular axis")
+    assert [note["of"] for note in notes] == [10, 4, 4] and all(note["n_samples"] == 0 for note in notes)
+    assert note_lines(notes) == ["persistence left out of the train, val and test blocks: irregular axis"]

@@ -121,3 +121,20 @@ def test_metadata_must_be_json(tmp_path):
     with pytest.raises(ClimannError, match="JSON-serialisable"):
         save_state(tmp_path / "state.npz", _interrupted_state(stop_batch=1), metadata={"x": object()})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_finite_loss_is_stored_as_strict_json_and_read_back_as_nan(tmp_path):
+    state = _interrupted_state(stop_batch=3)
+    state.history.train_loss.append(float("nan"))  # as a diverging epoch would record it
+    save_state(tmp_path / "state.npz", state, metadata={"note": float("inf")})
+    with np.load(tmp_path / "state.npz", allow_pickle=False) as archive:
+        text = str(archive["header"])
+
+    def refuse(constant):
+        raise ValueError(constant)
+
+    header = json.loads(text, parse_constant=refuse)  # strict JSON: null, not NaN
+    assert header["history"]["train_loss"][-1] is None and header["user"] == {"note": None}
+    loaded, _ = load_state(tmp_path / "state.npz")
+    assert np.isnan(loaded.history.train_loss[-1])
+    assert loaded.history.train_loss[:-1] == state.history.train_loss[:-1] != []

@@ -947,3 +947,42 @@ def test_divergence_is_a_training_diverged_error_with_its_epoch_and_rate():
         train(Network([2, 16, 1], seed=0), X, y, epochs=3, batch_size=4, optimizer="sgd", learning_rate=1e10)
     assert (diverged.value.epoch, diverged.value.learning_rate, diverged.value.best_epoch) == (1, 1e10, None)
     assert isinstance(diverged.value, ClimannError)
+
+
+# --- one clear line for data the network cannot use (issue 13) -------------------------------------
+def _regression(n_samples=40, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, 2))
+    return X, X.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(
+    "validation",
+    [
+        pytest.param(lambda X, y: [X.tolist(), y.tolist()], id="list-of-lists"),
+        pytest.param(lambda X, y: (X.tolist(), y.tolist()), id="tuple-of-lists"),
+        pytest.param(lambda X, y: [(X, y)], id="stream-of-one-batch"),
+    ],
+)
+def test_validation_lists_are_read_like_training_data(validation):
+    X, y = _regression()
+    reference = train(Network([2, 3, 1], seed=1), X, y, validation=(X[:10], y[:10]), epochs=2, batch_size=8)
+    history = train(Network([2, 3, 1], seed=1), X.tolist(), y.tolist(), validation=validation(X[:10], y[:10]),
+                    epochs=2, batch_size=8)
+    assert history.val_loss == reference.val_loss
+
+
+def test_finite_values_beyond_float32_are_named_as_such():
+    X, y = _regression()
+    y[3, 0] = 1e39  # finite in float64, inf in float32
+    with pytest.raises(ClimannError, match=r"training y has 1 finite values beyond the range of float32 .*float64"):
+        train(Network([2, 3, 1]), X, y, epochs=1)
+    history = train(Network([2, 3, 1], dtype="float64"), X, y / 1e39, epochs=1)  # scaled: fine
+    assert np.isfinite(history.train_loss).all()
+
+
+def test_a_loss_infinite_at_the_initial_weights_asks_to_scale_the_target():
+    X, y = _regression()
+    with pytest.raises(ClimannError, match="at the initial weights, before any step .*scale the target .*float64") as error:
+        train(Network([2, 3, 1]), X, y * 1e19, epochs=1, optimizer="sgd")
+    assert "smaller learning rate" not in str(error.value)

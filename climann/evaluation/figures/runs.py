@@ -14,6 +14,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
+from climann.evaluation.report import write_report
 from climann.evaluation.scores import area_mean_series
 from climann.evaluation.figures.maps import (
     plot_error_maps,
@@ -174,7 +175,8 @@ def _loss_name(run_dir: Path) -> str:
 
 
 def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
-    """Draw a run's figures again from its files, into ``run_dir/figures/``.
+    """Draw a run's figures again from its files, into ``run_dir/figures/``, and write
+    ``report.md`` again with links to them (when ``metrics.json`` is there).
 
     Reads ``predictions.nc`` (truth, prediction, baselines, splits), ``history.csv`` (the
     learning curves) and ``config.toml`` (the loss's name).
@@ -208,6 +210,8 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         truth, labels = grid(target), dataset["split"].values.astype(str)
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     (run_dir / "figures").mkdir(exist_ok=True)
-    return draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
-                        loss_name=_loss_name(run_dir), directory=run_dir / "figures", dpi=dpi)
+    figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
+                           loss_name=_loss_name(run_dir), directory=run_dir / "figures", dpi=dpi)
+    write_report(run_dir)  # its links to the figures
+    return figures
 

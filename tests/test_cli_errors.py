@@ -1,0 +1,168 @@
+"""Every CLI command with wrong arguments: exit 2, one line ``climann: error: …`` on stderr,
+no traceback, and no file written or removed in the working directory.
+
+The commands run in this process through the console script's entry point
+(:func:`climann.cli.main`, which also turns click's usage errors into one line), in a
+working directory holding a tiny NetCDF file, a fake finished run (its files are never read
+before the refusal), a file and a folder of the user's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from climann.cli import main
+from climann.config import build_config, config_to_toml
+from climann.data.sample_data import write_sample_dataset
+from climann.model import Network
+
+
+@pytest.fixture(scope="module")
+def tiny_sample(tmp_path_factory):
+    return write_sample_dataset(tmp_path_factory.mktemp("data") / "sample.nc", years=3, resolution=30.0)
+
+
+@pytest.fixture
+def workspace(tmp_path, tiny_sample, monkeypatch):
+    """The working directory of a user: their data, notes, an older file and a finished run."""
+    work = tmp_path / "work"
+    (work / "mydata").mkdir(parents=True)
+    shutil.copy(tiny_sample, work / "mydata" / "sample.nc")
+    (work / "mydata" / "notes.txt").write_text("my notes, not NetCDF\n")
+    (work / "existing.nc").write_bytes(b"an older file of the user's")
+    (work / "existing.toml").write_text("# the user's config\n")
+    (work / "scores").mkdir()
+    (work / "scores" / "metrics.json").write_text("{}")
+    (work / "figs").mkdir()
+    (work / "figs" / "activations.png").write_bytes(b"png")
+    run = work / "runs" / "demo"
+    run.mkdir(parents=True)
+    (run / "config.toml").write_text(config_to_toml(build_config({"data": {"paths": ["mydata/sample.nc"]}})))
+    Network([3, 4, 1]).save(run / "model.npz", metadata={"features": ["rsdt", "orog", "lat"], "targets": ["tas"]})
+    monkeypatch.chdir(work)
+    return work
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` with a hash of its content."""
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "/"
+            for path in sorted(folder.rglob("*"))}
+
+
+def _run(arguments, capsys, monkeypatch) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["climann", *arguments])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err
+
+
+DATA = ["--data", "mydata/sample.nc"]
+PREDICT = ["predict", "runs/demo", *DATA]
+
+CASES = [
+    # train: where it would write
+    pytest.param(["train", *DATA, "--out", "mydata", "--overwrite"], "--out mydata contains the input file",
+                 id="train-out-holds-the-input"),
+    pytest.param(["train", *DATA, "--out", ".", "--overwrite"], "is the working directory or contains it",
+                 id="train-out-dot"),
+    pytest.param(["train", *DATA, "--out", "..", "--overwrite"], "is the working directory or contains it",
+                 id="train-out-ancestor"),
+    pytest.param(["train", *DATA, "--out", "existing.nc"], "--out existing.nc is a file", id="train-out-a-file"),
+    pytest.param(["train", *DATA, "--out", "scores", "--overwrite"], "--out scores is not a climann run directory",
+                 id="train-out-foreign-folder"),
+    pytest.param(["train", *DATA, "--out", "runs/demo"], "run directory runs/demo is not empty; .*--overwrite",
+                 id="train-out-a-run-without-overwrite"),
+    pytest.param(["train", "--resume", "runs/nosuch"], "no checkpoint", id="train-resume-nothing"),
+    # train: data
+    pytest.param(["train", "--data", "nosuch.nc"], "no file matches 'nosuch.nc'", id="train-no-file"),
+    pytest.param(["train", "--data", "mydata/notes.txt", "--predictors", "rsdt"],
+                 r"notes.txt is not a readable NetCDF file \(truncated or another format\)$", id="train-not-netcdf"),
+    pytest.param(["train", *DATA, "--target", "tass"], "did you mean 'tas'", id="train-unknown-variable"),
+    # train: options
+    pytest.param(["train", *DATA, "--region", "10,20,30"], "region needs 4 numbers, south, north, west, east; got 3",
+                 id="train-region-3-numbers"),
+    pytest.param(["train", *DATA, "--region", "30,10,0,40"], "south 30 is north of north 10", id="train-region-swapped"),
+    pytest.param(["train", *DATA, "--optimizer", "adamm"], "did you mean 'adam'", id="train-optimizer"),
+    pytest.param(["train", *DATA, "--loss", "msee"], "did you mean 'mse'", id="train-loss"),
+    pytest.param(["train", *DATA, "--schedule", "cosin"], "did you mean 'cosine'", id="train-schedule"),
+    pytest.param(["train", *DATA, "--activation", "relu2"], "did you mean 'relu'", id="train-activation"),
+    pytest.param(["train", *DATA, "--mode", "fields"], "did you mean 'field'", id="train-mode"),
+    pytest.param(["train", *DATA, "--features", "latt"], "did you mean 'lat'", id="train-feature"),
+    pytest.param(["train", *DATA, "--epochs", "many"], "Invalid value for '--epochs'", id="train-epochs-not-a-number"),
+    pytest.param(["train", *DATA, "--epochs", "0"], "epochs", id="train-no-epochs"),
+    pytest.param(["train", "--nosuch"], "No such option: --nosuch", id="train-unknown-option"),
+    pytest.param(["train", "--quiet", "--verbose"], "--quiet and --verbose exclude each other", id="train-quiet-verbose"),
+    pytest.param(["train", *DATA, "--rename", "oops"], "not of the form GLOB:OLD=NEW", id="train-rename"),
+    pytest.param(["train", *DATA, "--set", "training.epochs"], "training.epochs", id="train-set-without-value"),
+    pytest.param(["train", "--config", "nosuch.toml"], "nosuch.toml", id="train-no-config-file"),
+    pytest.param(["train", *DATA, "--workers", "2", "--scheduler", "tcp://localhost:1"], "not both",
+                 id="train-workers-and-scheduler"),
+    # predict
+    pytest.param(["predict", "runs/nosuch", *DATA, "--out", "p.nc"], "run directory runs/nosuch does not exist",
+                 id="predict-no-run"),
+    pytest.param(["predict", "mydata", *DATA, "--out", "p.nc"], "mydata is not a finished climann run",
+                 id="predict-not-a-run"),
+    pytest.param([*PREDICT, "--out", "existing.nc"], "existing.nc exists; choose another file or pass --overwrite",
+                 id="predict-out-exists"),
+    pytest.param([*PREDICT, "--out", "mydata/sample.nc", "--overwrite"], "is an input of this command",
+                 id="predict-out-is-the-input"),
+    pytest.param([*PREDICT, "--out", "mydata", "--overwrite"], "mydata is a directory", id="predict-out-a-folder"),
+    pytest.param(["predict", "runs/demo", "--data", "nosuch.nc", "--out", "p.nc"], "no file matches",
+                 id="predict-no-file"),
+    pytest.param(["predict", "runs/demo", *DATA], "Missing option '--out'", id="predict-without-out"),
+    # evaluate
+    pytest.param(["evaluate", "runs/nosuch"], "run directory runs/nosuch does not exist", id="evaluate-no-run"),
+    pytest.param(["evaluate", "runs/demo", *DATA], "needs --out DIR", id="evaluate-other-data-without-out"),
+    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "existing.nc"], "existing.nc exists and is not a directory",
+                 id="evaluate-out-a-file"),
+    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "scores"], "already holds metrics.json; .*--overwrite",
+                 id="evaluate-out-holds-scores"),
+    # plot
+    pytest.param(["plot", "runs/nosuch"], "runs/nosuch", id="plot-no-run"),
+    pytest.param(["plot", "lesson"], "needs --out DIR", id="plot-lesson-without-out"),
+    pytest.param(["plot", "lesson", "--out", "existing.nc"], "existing.nc exists and is not a directory",
+                 id="plot-lesson-out-a-file"),
+    pytest.param(["plot", "lesson", "--out", "figs"], "figs already holds activations.png; .*--overwrite",
+                 id="plot-lesson-out-holds-figures"),
+    pytest.param(["plot", "lesson", "--out", "new", "--dpi", "0"], "dpi", id="plot-lesson-dpi"),
+    pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for 'climann plot lesson'", id="plot-out-for-a-run"),
+    # info
+    pytest.param(["info", "nosuch.nc"], "no file matches", id="info-no-file"),
+    pytest.param(["info", "mydata/notes.txt"], r"is not a readable NetCDF file \(truncated or another format\)$",
+                 id="info-not-netcdf"),
+    pytest.param(["info"], "Missing argument", id="info-nothing"),
+    # config
+    pytest.param(["config", "show", "nosuch.toml"], "nosuch.toml", id="config-show-no-file"),
+    pytest.param(["config", "show", "--set", 'training.optimizer="adamm"'], "did you mean 'adam'",
+                 id="config-show-unknown-optimizer"),
+    pytest.param(["config", "show", "--set", "trainin.epochs=3"], "did you mean 'training'",
+                 id="config-show-unknown-section"),
+    pytest.param(["config", "init", "existing.toml"], "existing.toml exists; choose another file or pass --overwrite",
+                 id="config-init-exists"),
+    pytest.param(["config", "nosuch"], "No such command", id="config-unknown-command"),
+    # sample-data
+    pytest.param(["sample-data", "existing.nc"], "existing.nc exists; choose another file or pass --overwrite",
+                 id="sample-data-exists"),
+    pytest.param(["sample-data", "mydata", "--overwrite"], "mydata is a directory", id="sample-data-a-folder"),
+    pytest.param(["sample-data", "new.nc", "--resolution", "7"], "7", id="sample-data-resolution"),
+    pytest.param(["sample-data", "new.nc", "--years", "0"], "years", id="sample-data-no-years"),
+]
+
+
+@pytest.mark.parametrize("arguments, message", CASES)
+def test_a_wrong_argument_is_one_line_exit_2_and_touches_no_file(workspace, capsys, monkeypatch, arguments, message):
+    before = _snapshot(workspace)
+    code, out, err = _run(arguments, capsys, monkeypatch)
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert len(lines) == 1 and lines[0].startswith("climann: error: "), err
+    assert re.search(message, lines[0]), lines[0]
+    assert "Traceback" not in out + err
+    assert _snapshot(workspace) == before
