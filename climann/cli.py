@@ -117,6 +117,7 @@ def info(
 WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
 SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask cluster of this scheduler, e.g. tcp://host:8786.")]
 WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
+OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
 
 
 def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
@@ -125,6 +126,13 @@ def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
 
     return build_config({"compute": {key: value for key, value in (("workers", workers), ("scheduler", scheduler))
                                      if value is not None}}).compute
+
+
+def _overlap_setting(overlap: str | None) -> str | None:
+    """``--overlap`` checked (None: the run's own setting)."""
+    from climann.config import check_overlap
+
+    return None if overlap is None else check_overlap(overlap)
 
 
 def _cluster_overrides(workers: int | None, scheduler: str | None) -> dict:
@@ -148,6 +156,7 @@ def predict(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
+    overlap: OverlapOption = None,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
 
@@ -157,7 +166,8 @@ def predict(
     from climann.progress import warnings_on_stderr
 
     with warnings_on_stderr():
-        result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite)
+        result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
+                               overlap=_overlap_setting(overlap))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
@@ -176,6 +186,7 @@ def evaluate(
     scheduler: SchedulerOption = None,
     wide: WideOption = False,
     overwrite: Annotated[bool, typer.Option(help="Replace those files in an existing --out directory.")] = False,
+    overlap: OverlapOption = None,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -188,7 +199,8 @@ def evaluate(
         from climann.evaluation.scores import note_lines
         from climann.predict import evaluate_run
 
-        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite)
+        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
+                               overlap=_overlap_setting(overlap))
     for line in note_lines(metrics.get("notes", [])):
         typer.echo(f"climann: warning: {line}", err=True)
     _print_metrics(metrics, wide=wide)
@@ -291,6 +303,7 @@ def train(
     split_gap_years: Annotated[int | None, typer.Option(help="Years left out between train, val and test.")] = None,
     split_files: Annotated[list[str] | None, typer.Option(help="Split by dataset: BLOCK=GLOB[,GLOB] for train, val and test, e.g. test=ssp585_*.nc (repeatable).")] = None,
     rename: Annotated[list[str] | None, typer.Option(help="Rename in matching files: 'GLOB:OLD=NEW' (repeatable).")] = None,
+    overlap: OverlapOption = None,
     out: Annotated[Path | None, typer.Option(help="Run directory [default: runs/<config name> or runs/default].")] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the training data.")] = None,
     hidden: Annotated[str | None, typer.Option(help="Hidden layer widths, e.g. 64,64.")] = None,
@@ -344,7 +357,7 @@ def train(
                 "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
                 "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
                 "regional_means": regional_means or None, "split_files": split_files or None,
-                "anomalies": anomalies, "mode": mode,
+                "anomalies": anomalies, "mode": mode, "overlap": overlap,
             },
             "model": {"hidden": hidden, "activation": activation},
             "training": {

@@ -115,6 +115,10 @@ class DataConfig:
     rename : dict of str to dict
         ``{"*ssp585*" = {air_temperature = "tas_ssp585"}}``: rename variables in the files
         matching a glob, when several files use one name for different fields.
+    overlap : str
+        Times held twice (two files of one variable overlapping in time, or a time repeated
+        in a file): ``error`` refuses naming the files and dates; ``first`` keeps the
+        earlier file's values (the first repeat), ``last`` the later file's (the last repeat).
     """
 
     paths: tuple[str, ...] = (DEFAULT_SAMPLE_PATH,)
@@ -141,6 +145,7 @@ class DataConfig:
     mode: str = "pointwise"
     field_inputs: str = "mean"
     in_memory_limit_gb: float = 2.0
+    overlap: str = "error"
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,9 @@ class TrainingConfig:
 #: The baselines the network is compared with (see :mod:`climann.evaluation.baselines`).
 BASELINES = ("climatology", "persistence", "linear")
 
+#: Values of ``[data] overlap`` (see :mod:`climann.data.time_overlap`).
+OVERLAP_CHOICES = ("error", "first", "last")
+
 
 @dataclass(frozen=True)
 class EvaluationConfig:
@@ -316,6 +324,7 @@ SECTIONS: dict[str, type] = {
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "mode"): ("pointwise", "field"),
     ("data", "field_inputs"): ("mean", "flatten"),
+    ("data", "overlap"): OVERLAP_CHOICES,
     ("model", "dtype"): ("float32", "float64"),
     ("training", "optimizer"): tuple(OPTIMIZERS),
     ("training", "loss"): tuple(LOSSES),
@@ -513,6 +522,19 @@ def _parse_word(word: str, item_type: type, where: str) -> Any:
         return item_type(word)
     except ValueError:
         raise ClimannError(f"{where}: '{word}' is not a valid {item_type.__name__}") from None
+
+
+def check_overlap(value: str) -> str:
+    """``value`` if it is one of :data:`OVERLAP_CHOICES` (for ``--overlap`` of commands
+    without a config file).
+
+    Raises
+    ------
+    ClimannError
+    """
+    if value not in OVERLAP_CHOICES:
+        raise ClimannError(f"--overlap '{value}' is not one of: {', '.join(OVERLAP_CHOICES)}")
+    return value
 
 
 def _check_ranges(config: RunConfig) -> None:

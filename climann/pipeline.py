@@ -51,7 +51,7 @@ from climann.evaluation.baselines import (
 from climann.evaluation.figures import draw_figures
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.jsonfile import dumps, finite_or_none
 from climann.model import (
     Constant,
@@ -307,7 +307,7 @@ def gridded_predictions(
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data)[present], data.samples.flat_index)
     if persistence and "persistence" in baselines and is_regular(layout.time.values):
-        predictions["persistence"] = persistence_prediction(truth)
+        predictions["persistence"] = persistence_prediction(truth, layout.time.values)
     return truth, predictions
 
 
@@ -504,6 +504,7 @@ def _train_evaluate_write(
     source, streamed = sample_source(config)
     if not streamed:
         data = prepare_data(config, source)
+        check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
@@ -518,6 +519,7 @@ def _train_evaluate_write(
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
         phases.begin("training (streamed)")
         with _training_progress(progress, config, None, epoch_log):
             network, history, split, input_scaler, target_scaler = fit_network_streaming(

@@ -21,7 +21,7 @@ from climann.config import ComputeConfig, RunConfig, build_config, load_config_f
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
 from climann.jsonfile import finite_or_none, write_json
 from climann.model import Network
@@ -116,6 +116,7 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 def predict_files(
     run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
     overwrite: bool = False,
+    overlap: str | None = None,
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -135,6 +136,8 @@ def predict_files(
         output in memory); otherwise in memory, at once.
     overwrite : bool
         Replace an existing ``out`` (never one of the input files).
+    overlap : {"error", "first", "last"}, optional
+        Times held twice in the new files (``[data] overlap``); default: the run's setting.
 
     Returns
     -------
@@ -159,7 +162,8 @@ def predict_files(
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
-    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={})
+    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
+                               overlap=overlap or run.config.data.overlap)
     config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
@@ -176,6 +180,8 @@ def predict_files(
             f"{new_grid['n_lat']}×{new_grid['n_lon']}); a pointwise model predicts each cell from its own features"
         )
     history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
+    if not is_zarr(out):  # fail now, not after the predictions are computed
+        check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
     if uses_cluster(compute) or is_zarr(out):
         n_samples, scores = _predict_chunked(run, source, Path(out), compute, history=history, had_target=had_target)
@@ -234,7 +240,7 @@ def _saved_scalers(run: TrainedRun):
 
 def evaluate_run(
     run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
-    compute: ComputeConfig | None = None, overwrite: bool = False,
+    compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -245,6 +251,7 @@ def evaluate_run(
     ``report.md`` into ``out`` (default: the run directory itself for its own data).
     With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
     chunk by chunk on the workers (:mod:`climann.compute`); pointwise runs only.
+    ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -273,6 +280,8 @@ def evaluate_run(
     if run.config.data.mode != "pointwise" and other:
         raise ClimannError("climann evaluate --data supports pointwise runs; this run is in field mode")
     config = run.config
+    if overlap:
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
@@ -290,7 +299,7 @@ def evaluate_run(
         left_out = {}
         if "persistence" in config.evaluation.baselines:
             if is_regular(layout.time.values):
-                predictions["persistence"] = persistence_prediction(truth)
+                predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
                 left_out["persistence"] = persistence_left_out_reason(1.0)
         scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,

@@ -49,6 +49,22 @@ def _unknown_calendar(tmp_path):
     return ["--data", str(path)]
 
 
+def _months_since_gregorian(tmp_path):
+    path = tmp_path / "obs.nc"
+    grid_dataset().to_netcdf(path)
+    with netCDF4.Dataset(path, "a") as raw:
+        raw["time"].units, raw["time"].calendar = "months since 2000-01-01", "gregorian"
+        raw["time"][:] = np.arange(raw["time"].size) + 0.5
+    return ["--data", str(path)]
+
+
+def _overlapping_files(tmp_path):
+    dataset = grid_dataset(n_years=3)
+    dataset.isel(time=slice(0, 24)).to_netcdf(tmp_path / "hist.nc")
+    dataset.isel(time=slice(18, 36)).to_netcdf(tmp_path / "ssp.nc")
+    return ["--data", str(tmp_path / "hist.nc"), "--data", str(tmp_path / "ssp.nc")]
+
+
 def _zero_variance(tmp_path):
     dataset = grid_dataset()
     dataset["pred"][:] = 1.0
@@ -90,6 +106,10 @@ def _sample_file(tmp_path):
         pytest.param(_sample_file, ["--time-range", "1950,1960"], "time selection .* is empty", id="empty-time"),
         pytest.param(_empty_split_block, [], "test block 2010–2011 has no time step", id="empty-split-block"),
         pytest.param(_unknown_calendar, [], "calendar 'martian'", id="unknown-calendar"),
+        pytest.param(_months_since_gregorian, [], "'months since 2000-01-01' in the 'gregorian' calendar, where a month "
+                     "is not a fixed length of time.*cdo -setreftime", id="months-since-gregorian"),
+        pytest.param(_overlapping_files, [], "hist.nc and ssp.nc overlap in time \\(2001-07-15 … 2001-12-15, 6 time "
+                     "steps in both", id="overlapping-files"),
         pytest.param(_zero_variance, [], "feature\\(s\\) pred do not vary", id="zero-variance"),
         pytest.param(_constant_target, [], "the target tas does not vary over the training block \\(every value is "
                      "273.5\\); there is nothing to learn", id="constant-target"),

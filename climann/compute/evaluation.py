@@ -10,7 +10,8 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    (sum / count per month and cell).
 2. **Scores and grids** (all chunks): each chunk predicts its samples with the network and the
    baselines, puts truth and predictions on its part of the grid (``persistence``: the value
-   one step earlier, the chunk read with one extra time step before it), and sums, per block
+   one nominal time step earlier, missing after a gap in the time axis; the chunk read with
+   one extra time step before it), and sums, per block
    (train, val, test) and model, over the values where that model is scored (the rules of
    :mod:`climann.evaluation.scores`: the network where the truth and its prediction are
    present, a baseline there and where it is defined), with cell-area weights w (e = ŷ − y,
@@ -334,6 +335,9 @@ class ChunkEvaluation:
     linear : LinearRegression or None
     climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
     season_index : ndarray of int, shape (n_time,), or None
+    previous : ndarray of int, shape (n_time,), or None
+        For ``persistence``: the index of the step one nominal step before each step, −1
+        where the axis lacks it (see :func:`climann.data.time_axis.previous_steps`).
     """
 
     source: PointwiseSource
@@ -347,6 +351,7 @@ class ChunkEvaluation:
     linear: LinearRegression | None = None
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
+    previous: np.ndarray | None = None
 
 
 def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
@@ -390,7 +395,9 @@ def evaluate_chunk(
         elif name == "linear":
             grids[name] = local_grid(context.linear.predict(scaled)[:, 0], samples, start, stop)
         elif name == "persistence":
+            # the previous step by time is the previous array step, or missing (a gap)
             grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
+            grids[name][context.previous[start:stop] < 0] = np.nan
     blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
     reference = context.models.index("climatology") if "climatology" in context.models else None
     sums, scored, gaps = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,

@@ -49,10 +49,11 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
+from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys, season_name
 from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
-from climann.evaluation.predictions import predictions_dataset
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import (
     UNDEFINED_REASONS,
@@ -201,8 +202,14 @@ def evaluate_distributed(
         options.update({"linear": linear} if "linear" in fitted else {})
         options.update({"climatology": climatology} if "climatology" in fitted else {})
         models += fitted
-    if "persistence" in baselines and config.data.sample_fraction == 1 and is_regular(layout.time.values):
+    # the previous step by time (None without a nominal step): missing after gaps
+    previous = previous_steps(layout.time.values) if is_regular(layout.time.values) else None
+    if "persistence" in baselines and config.data.sample_fraction == 1 and previous is not None:
         models += ("persistence",)
+        options["previous"] = previous
+        n_after_gaps = int((previous[1:] < 0).sum())
+        if n_after_gaps:
+            run_logger.warning("persistence is missing at %d time steps after gaps in the time axis", n_after_gaps)
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
@@ -316,6 +323,7 @@ def run_distributed(
     with cluster_client(config.compute) as client:
         _begin(phases, "preparing data (on the cluster)")
         source = pointwise_source(config, open_selected(config))
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
         split = split_for(config, source.layout)
         config = record_split(config, split)
         blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)

@@ -24,11 +24,11 @@ from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.open import expand_paths, open_dataset
 from climann.data.subset import select_values
+from climann.data.time_units import time_units_problem
+from climann.data.time_axis import MONTH_STEP_NAMES, time_step_positions  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
-#: Time steps named by their number of calendar months.
-MONTH_STEP_NAMES: dict[int, str] = {1: "monthly", 3: "seasonal (every 3 months)", 12: "yearly"}
 
 
 def describe(paths: Sequence[str]) -> str:
@@ -94,10 +94,12 @@ def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, fl
 
 
 def time_step_name(times: Sequence) -> str:
-    """Name of the step between consecutive dates: "monthly", "daily", "6-hourly", "5 days"…
+    """Name of the axis's nominal step: "monthly", "daily", "6-hourly", "5 days"…
 
-    Calendar months are recognised whatever their length (so 30-day steps in ``360_day`` are
-    monthly); otherwise the step is an equal number of days or hours, or "irregular".
+    Judged against the calendar as lags and persistence judge it
+    (:func:`climann.data.time_axis.time_step_positions`): calendar months whatever their
+    length (30-day steps in ``360_day`` and October 1582 are monthly), otherwise an exact
+    duration; gaps allowed. "irregular (…)" when there is no such step.
 
     Parameters
     ----------
@@ -105,19 +107,18 @@ def time_step_name(times: Sequence) -> str:
     """
     if len(times) < 2:
         return "a single time step"
+    step, _ = time_step_positions(times)
+    if step is not None:
+        return step.name
     days = np.array([(later - earlier).total_seconds() / 86400 for earlier, later in zip(times[:-1], times[1:])])
-    month_steps = np.unique(np.diff([time.year * 12 + time.month for time in times]))
-    if len(month_steps) == 1 and month_steps[0] >= 1 and days.min() >= 27 * month_steps[0]:
-        months = int(month_steps[0])
-        return MONTH_STEP_NAMES.get(months, f"every {months} months")
-    if not np.allclose(days, days[0], rtol=1e-6):
-        return f"irregular ({days.min():g} to {days.max():g} days)"
-    if days[0] == 1:
-        return "daily"
-    if days[0] < 1:
-        hours = days[0] * 24
-        return "hourly" if hours == 1 else f"{hours:g}-hourly"
-    return f"{days[0]:g} days"
+    return f"irregular ({days.min():g} to {days.max():g} days)"
+
+
+def _missing_steps_text(times: Sequence) -> str:
+    """", 3 steps missing (gaps)" when the regular axis has gaps, else ""."""
+    _, positions = time_step_positions(times)
+    missing = 0 if positions is None else int(positions[-1] + 1 - len(positions))
+    return f", {missing} step{'s' if missing != 1 else ''} missing (gaps)" if missing else ""
 
 
 def _find_grid(dataset: xr.Dataset) -> tuple[dict[str, str], dict[str, str]]:
@@ -318,12 +319,11 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     time = dataset[grid["time"]]
     values = time.values
     if len(values) == 0 or not hasattr(values[0], "calendar"):
-        units = time.encoding.get("units", time.attrs.get("units", "no units"))
-        return f"Time '{time.name}': {len(values)} values not decoded to dates ({units})"
+        return f"Time '{time.name}': {len(values)} values not decoded to dates: {time_units_problem(dict(time.attrs))}"
     calendar = time.encoding.get("calendar", values[0].calendar)
     return (
         f"Time '{time.name}': {_date_text(values[0])} to {_date_text(values[-1])}, "
-        f"{time_step_name(values)}, {len(values)} steps, calendar {calendar}"
+        f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
     )
 
 

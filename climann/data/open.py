@@ -8,6 +8,7 @@ extra, imported only when a GRIB file is opened).
 from __future__ import annotations
 
 import fnmatch
+import functools
 import glob
 import importlib
 import logging
@@ -23,6 +24,8 @@ import xarray as xr
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
+from climann.data.time_overlap import keep_times, time_steps_to_keep
+from climann.data.time_units import ExactCalendarCoder, months_since_message
 from climann.errors import ClimannError
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -104,14 +107,14 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _open_group(files: Sequence[Path]) -> xr.Dataset:
+def _open_group(files: Sequence[Path], overlap: str = "error") -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year)."""
-    time_coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
         # Packed files often give both _FillValue and missing_value; xarray masks both and
         # says so in a warning that would only alarm users.
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
-        return _with_bare_coordinates(_open_files(files, time_coder), files)
+        return _with_bare_coordinates(_open_files(files, time_coder, overlap), files)
 
 
 def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -134,20 +137,25 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     return _grib_valid_times(dataset) if engine == "cfgrib" else dataset
 
 
-def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
     engines = {input_engine(path) for path in files}
     combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact"}
+    # Repeated and overlapping times are found (and resolved as ``overlap`` says) from the
+    # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
     # masks only _FillValue and missing_value); see climann.data.masking.
+    keep = functools.partial(
+        keep_times, time_steps_to_keep(files, functools.partial(_open_one, time_coder=time_coder), overlap=overlap)
+    )
     try:
         if len(files) == 1:
-            return mask_invalid(_open_one(files[0], time_coder))
+            return mask_invalid(keep(_open_one(files[0], time_coder)))
         with _open_one(files[0], time_coder) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            return on_reference_grid(with_2d_coordinates(mask_invalid(dataset)), reference, labels=labels)
+            return on_reference_grid(with_2d_coordinates(mask_invalid(keep(dataset))), reference, labels=labels)
 
         if engines == {"netcdf4"}:
             return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",
@@ -181,7 +189,7 @@ def _renamed(dataset: xr.Dataset, mapping: Mapping[str, str], files: Sequence[Pa
 
 
 def open_dataset(
-    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None
+    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error"
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -199,6 +207,11 @@ def open_dataset(
         Variables to rename in the files matching each pattern (by file name or path), e.g.
         ``{"*ssp585*": {"air_temperature": "tas_ssp585"}}`` when two files use one name for
         different fields. Each group of files is opened on its own, then all are merged.
+    overlap : {"error", "first", "last"}
+        What to do with times that two files of one variable both hold, or that one file
+        holds twice: refuse naming the files and dates, or keep the values of the earlier
+        (``first``) or later (``last``) file, or of the first or last repeat in a file
+        (see :mod:`climann.data.time_overlap`). Nothing is read but the time coordinates.
 
     Returns
     -------
@@ -209,10 +222,11 @@ def open_dataset(
     ------
     ClimannError
         If a file is not NetCDF, is truncated, the files do not combine (different grids,
-        the same variable twice), or a rename does not apply.
+        the same variable twice), files overlap in time or repeat times (with ``overlap``
+        "error"), or a rename does not apply.
     """
     groups = _rename_groups(files, rename or {})
-    datasets = [with_2d_coordinates(_renamed(_open_group(group), mapping, group)) for group, mapping in groups]
+    datasets = [with_2d_coordinates(_renamed(_open_group(group, overlap), mapping, group)) for group, mapping in groups]
     if len(datasets) == 1:
         return _with_bounds_in_memory(datasets[0])
     reference = grid_coordinates(datasets[0])
@@ -310,7 +324,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     if "calendar" in reason:
-        return _calendar_message(files) or f"cannot decode the times of {names}: {reason}"
+        return _calendar_message(files) or _time_units_message(files) or f"cannot decode the times of {names}: {reason}"
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
@@ -355,10 +369,24 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
         for name, variable in dataset.variables.items():
             calendar = variable.attrs.get("calendar")
             if calendar and str(calendar).lower() not in KNOWN_CALENDARS:
+                # IRI Data Library files say '360' for CF's 360_day; not guessed, but named
+                fix = f"`ncatted -a calendar,{name},o,c,360_day {path.name} fixed.nc`"
+                hint = f"; if it means 30-day months, CF's name is '360_day': {fix}" if str(calendar) == "360" else ""
                 return (
                     f"'{name}' in {path.name} uses calendar '{calendar}', which is not a CF calendar; "
-                    f"known: {', '.join(KNOWN_CALENDARS)}"
+                    f"known: {', '.join(KNOWN_CALENDARS)}{hint}"
                 )
+    return None
+
+
+def _time_units_message(files: Sequence[Path]) -> str | None:
+    """For time units in calendar months or years where they are not exact: why, and the fix."""
+    for path, dataset in _raw_datasets(files):
+        for name, variable in dataset.variables.items():
+            units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
+            message = isinstance(units, str) and months_since_message(str(name), units, calendar, path.name)
+            if message:
+                return message
     return None
 
 

@@ -19,6 +19,7 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
+from climann.data.time_axis import LaggedSteps, lagged_steps
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -116,17 +117,28 @@ def area_weighted_mean(fields: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.divide(weighted, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
-def _shifted(
-    values: np.ndarray, *, start: int, first: int, lag: int, n_steps: int, earliest: np.ndarray | None = None
-) -> np.ndarray:
-    """Values at t − ``lag`` for t in [start, start + n_steps), from an array that begins at
-    time step ``first``; NaN where t − lag is before ``earliest[t]`` (default 0): no earlier
-    data, or earlier data from another dataset (see :func:`~climann.data.layout.segment_starts`)."""
+def _shifted(values: np.ndarray, *, start: int, first: int, earlier: np.ndarray, n_steps: int) -> np.ndarray:
+    """Values at the earlier time of each t in [start, start + n_steps), from an array that
+    begins at time step ``first``; NaN where ``earlier[t]`` is −1 (before the axis, in a gap,
+    or in another dataset's axis: see :func:`climann.data.time_axis.lagged_steps`)."""
     out = np.full((n_steps,) + values.shape[1:], np.nan, dtype=values.dtype)
-    times = np.arange(start, start + n_steps)
-    have = times - lag >= (0 if earliest is None else earliest[times])
-    out[have] = values[times[have] - lag - first]
+    source = earlier[start : start + n_steps]
+    have = source >= 0
+    out[have] = values[source[have] - first]
     return out
+
+
+def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray) -> None:
+    """Say how many time steps (and samples) each lag loses to gaps in the time axis."""
+    for lag, in_gap in lagged.in_gap.items():
+        steps = np.flatnonzero(in_gap)
+        if steps.size:
+            shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
+            _log.warning(
+                "the %s time axis has gaps: lag %d is missing at %d time step%s (%s); their %d samples "
+                "are dropped", lagged.step.name, lag, steps.size, "" if steps.size == 1 else "s", shown,
+                steps.size * n_cells,
+            )
 
 
 class PointwiseSource:
@@ -148,7 +160,10 @@ class PointwiseSource:
         Derived features, keys of :data:`climann.config.DERIVED_FEATURES`.
     lags : mapping of str to sequence of int
         ``{"tas": [1, 12]}`` adds the columns ``tas_lag1`` and ``tas_lag12``: the value
-        at the same cell k time steps earlier (the target may be lagged).
+        at the same cell k steps of the axis's nominal frequency earlier (k months on a
+        monthly axis, by date, not by array position), missing where that time is not in
+        the data (a gap; such samples are dropped and counted in the log). The target may be
+        lagged.
     global_means : sequence of str
         Variables whose area-weighted mean over this dataset's grid at each time step is a
         feature (``<name>_global_mean``; pattern-scaling style).
@@ -172,8 +187,8 @@ class PointwiseSource:
     Raises
     ------
     ClimannError
-        Missing variables or coordinates, unselected extra dimensions, or a variable that
-        is not on the target's grid.
+        Missing variables or coordinates, unselected extra dimensions, a variable that
+        is not on the target's grid, or lags on a time axis without a regular step.
     """
 
     def __init__(
@@ -209,7 +224,12 @@ class PointwiseSource:
         self._months = month_of_each_step(self.layout.time.values)
         self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
         self._columns = self._plan_columns(target, predictors, features, lags)
-        self._max_lag = max((k for steps in lags.values() for k in steps), default=0)
+        all_lags = sorted({k for steps in lags.values() for k in steps})
+        self._lagged = lagged_steps(
+            self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim
+        ) if all_lags else None
+        if self._lagged is not None:
+            _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
 
@@ -248,7 +268,10 @@ class PointwiseSource:
 
     def _load(self, start: int, stop: int, scheduler: str | None = None) -> tuple[int, dict[str, np.ndarray]]:
         """Read the block's variables (and the lag margin before it) in one dask compute."""
-        first = max(0, start - self._max_lag)
+        first = start
+        for earlier in (self._lagged.earlier.values() if self._lagged else ()):
+            found = earlier[start:stop][earlier[start:stop] >= 0]
+            first = min(first, int(found.min())) if found.size else first
         block = xr.Dataset({**self._on_grid, **self._series}).isel({self._time_dim: slice(first, stop)})
         loaded = block.astype(np.float32).load(**({"scheduler": scheduler} if scheduler else {}))
         return first, {name: loaded[name].values for name in (*self._on_grid, *self._series)}
@@ -264,7 +287,10 @@ class PointwiseSource:
             return axis, values[start - first :]
         if axis == "cell":
             return axis, values
-        shifted = _shifted(values, start=start, first=first, lag=lag, n_steps=n_steps, earliest=self._segment_starts)
+        if lag:
+            shifted = _shifted(values, start=start, first=first, earlier=self._lagged.earlier[lag], n_steps=n_steps)
+        else:
+            shifted = values[start - first : start - first + n_steps]
         if kind == "anomaly":  # x − clim[month(t)], the climatology of the training years
             return axis, shifted - self._climatologies[name][self._months[start : start + n_steps] - 1]
         return axis, shifted

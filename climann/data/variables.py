@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -16,6 +17,7 @@ from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
+from climann.data.time_units import undecoded_time_message
 from climann.errors import ClimannError
 
 
@@ -113,7 +115,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     time = dataset[names["time"]]
     values = time.values
     if len(values) and not hasattr(values[0], "calendar"):
-        raise ClimannError(f"time coordinate '{time.name}' could not be decoded to dates")
+        where = ", ".join(Path(f).name for f in source_files) or "the data"
+        raise ClimannError(undecoded_time_message(str(time.name), dict(time.attrs), where))
     calendar = time.encoding.get("calendar", values[0].calendar if len(values) else "standard")
     units = time.encoding.get("units", f"days since {values[0].year:04d}-01-01" if len(values) else "")
 

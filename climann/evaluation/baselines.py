@@ -6,11 +6,15 @@ fitted in closed form by least squares on exactly the network's features.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 
+from climann.data.time_axis import lagged_steps, time_step_positions
 from climann.evaluation.metrics import nanmean_over_time
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,22 +89,45 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
 
 
 def is_regular(times: np.ndarray) -> bool:
-    """Whether consecutive time steps are evenly spaced (monthly counts as even), so that
-    "the previous step" means the same lag everywhere."""
-    if len(times) < 3:
-        return False
-    steps = np.array([(later - earlier).total_seconds() for earlier, later in zip(times[:-1], times[1:])])
-    return bool(np.all(np.abs(steps / np.median(steps) - 1) < 0.12))
+    """Whether the time axis has a nominal step (monthly, daily, … judged against its
+    calendar, gaps allowed; see :func:`climann.data.time_axis.time_step_positions`), so that
+    "the previous step" has a meaning; at least 3 steps."""
+    return len(times) >= 3 and time_step_positions(times)[0] is not None
 
 
-def persistence_prediction(truth: np.ndarray, *, lag: int = 1) -> np.ndarray:
+def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
+
+    With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
+    (``lag`` months on a monthly axis), so that after a gap in the axis the forecast is
+    missing rather than the value from before the gap.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+    times : ndarray of cftime.datetime, shape (n_time,), optional
+        The time axis; without it, ``lag`` array positions.
+    lag : int
 
     Returns
     -------
     ndarray, shape (n_time, n_lat, n_lon)
-        NaN for the first ``lag`` steps.
+        NaN where the earlier step is not in the data (the first ``lag`` steps, and after gaps).
+
+    Raises
+    ------
+    ClimannError
+        If ``times`` has no nominal step.
     """
     predicted = np.full(truth.shape, np.nan, dtype=np.float64)
-    predicted[lag:] = truth[:-lag]
+    if times is None:
+        predicted[lag:] = truth[:-lag]
+        return predicted
+    lagged = lagged_steps(times, [lag])
+    earlier, n_gaps = lagged.earlier[lag], int(lagged.in_gap[lag].sum())
+    if n_gaps:
+        _log.warning("persistence is missing at %d time step%s after gaps in the %s time axis",
+                  n_gaps, "" if n_gaps == 1 else "s", lagged.step.name)
+    have = earlier >= 0
+    predicted[have] = truth[earlier[have]]
     return predicted

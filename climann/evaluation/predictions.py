@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import cftime
 import numpy as np
 import xarray as xr
 
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.layout import Coordinate, GridLayout
+from climann.errors import ClimannError
 
 _FILL_VALUE = np.float32(1e20)
 _CF_ATTRIBUTES = ("units", "standard_name", "long_name")
@@ -152,3 +156,41 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
             if coordinate is not None and coordinate.name in dataset.variables:
                 encoding[coordinate.name] = {"dtype": "float64", "_FillValue": None}
     return encoding
+
+
+def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = ()) -> None:
+    """Refuse, before any training, an input whose encoding ``predictions.nc`` could not keep.
+
+    Every time is encoded in the layout's units and calendar (``cftime.date2num``), and a
+    one-time-step predictions dataset with the layout's coordinates, attributes and the
+    baselines' variables is written to a temporary NetCDF file with the encoding of
+    :func:`write_predictions`: what would fail after training fails here, in a second.
+
+    Parameters
+    ----------
+    layout : GridLayout
+    baselines : sequence of str
+        Names of the baselines that will be written (``tas_persistence``, …).
+
+    Raises
+    ------
+    ClimannError
+        Naming the time encoding (or attribute) that cannot be written.
+    """
+    values = np.asarray(layout.time.values)
+    single = dataclasses.replace(
+        layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1]
+    )
+    grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
+    try:
+        cftime.date2num(list(values), layout.time_units, layout.calendar)
+        dataset = predictions_dataset(single, grid, grid, ["train"], baselines={name: grid for name in baselines})
+        with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
+            dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4",
+                              encoding=prediction_encoding(dataset, single))
+    except (ValueError, TypeError, KeyError, OverflowError, AttributeError, RuntimeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ClimannError(
+            f"predictions.nc could not be written with the input's time encoding (units '{layout.time_units}', "
+            f"calendar '{layout.calendar}') or attributes: {reason}; fix them in the input file before training"
+        ) from None

@@ -145,7 +145,7 @@ def persistence_left_out_reason(sample_fraction: float) -> str:
     """Why persistence was not computed at all: a sample fraction, or an irregular time axis."""
     if sample_fraction < 1:
         return f"with sample_fraction = {sample_fraction:g} the previous time step is mostly not sampled"
-    return "the time steps are not evenly spaced (gaps, or dates repeated across split_files)"
+    return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"
 
 
 def note_text(note: Mapping) -> str:

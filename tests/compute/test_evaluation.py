@@ -94,3 +94,29 @@ def test_area_means_are_taken_over_the_cells_where_truth_and_model_are_present()
     np.testing.assert_allclose(means["truth"], [(1 + 2 * 3) / 3, (5 + 6 + 14 + 16) / 6])
     np.testing.assert_allclose(means["model"], [(1.5 + 6) / 3, (5 + 6 + 14 + 18) / 6])
     np.testing.assert_allclose(means["climatology"], [10.0, 10.0])
+
+
+def test_persistence_in_chunks_is_by_date_and_missing_after_a_gap():
+    from climann.compute.evaluation import ChunkEvaluation, evaluate_chunk
+    from climann.data.pointwise import PointwiseSource
+    from climann.data.scaling import Standardizer
+    from climann.data.time_axis import previous_steps
+    from climann.evaluation.baselines import persistence_prediction
+    from climann.model import Network
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_years=2).isel(time=[k for k in range(24) if k not in (5, 6)])  # June, July 2000 missing
+    source = PointwiseSource(dataset, target="tas", predictors=("pred",), features=())
+    samples = source.read(0, source.n_time)
+    network = Network([1, 1], seed=0)
+    context = ChunkEvaluation(
+        source, network, Standardizer.fit(samples.inputs, ("pred",)), Standardizer.fit(samples.target, ("tas",)),
+        ("model", "persistence"), np.zeros(source.n_time, dtype=np.int64), 1,
+        previous=previous_steps(source.layout.time.values),
+    )
+    chunks = [evaluate_chunk(context, start, min(start + 4, source.n_time))[0] for start in range(0, source.n_time, 4)]
+    persistence = np.concatenate([grids["persistence"] for grids in chunks])
+    expected = persistence_prediction(dataset["tas"].values.astype(np.float64), dataset["time"].values)
+    np.testing.assert_array_equal(persistence, expected)
+    # August 2000 (its July is missing) has none, though the array step before it (May) exists
+    assert np.isnan(persistence[5]).all() and np.isfinite(persistence[4]).all()

@@ -157,7 +157,11 @@ def _dates(calendar: str, *steps: tuple) -> list:
         pytest.param(_dates("standard", (2000, 1, 1, 18), (2000, 1, 2, 0), (2000, 1, 2, 6)), "6-hourly", id="6-hourly"),
         pytest.param(_dates("standard", (2000, 1, 30), (2000, 2, 4), (2000, 2, 9)), "5 days", id="pentads"),
         pytest.param(_dates("standard", (2000, 7, 1), (2001, 7, 1), (2002, 7, 1)), "yearly", id="yearly"),
-        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 4)), "irregular (1 to 2 days)", id="irregular"),
+        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 4)), "daily", id="daily-with-gap"),
+        pytest.param(_dates("standard", (2000, 1, 1), (2000, 1, 2), (2000, 1, 3, 12)), "irregular (1 to 1.5 days)",
+                     id="irregular"),
+        pytest.param(_dates("standard", (1582, 9, 15), (1582, 10, 15), (1582, 11, 15)), "monthly", id="monthly-1582"),
+        pytest.param(_dates("julian", (2000, 1, 1), (2000, 3, 1), (2000, 4, 1)), "monthly", id="monthly-with-gap"),
         pytest.param(_dates("standard", (2000, 1, 1)), "a single time step", id="single"),
     ],
 )
@@ -210,3 +214,10 @@ def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
     assert "projected grid ('crs', lambert_conformal_conic)" in report
     assert "latitude  'lat' (2-D, computed from the grid mapping with pyproj)" in report
     assert "cell corners computed from the rows' and columns' edges" in report
+
+
+def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path):
+    path = tmp_path / "gappy.nc"
+    grid_dataset(n_years=4).isel(time=[k for k in range(48) if k not in (15, 16, 17)]).to_netcdf(path)
+    time_line = next(line for line in describe([str(path)]).splitlines() if line.lstrip("# ").startswith("Time "))
+    assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line

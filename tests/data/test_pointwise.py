@@ -180,3 +180,47 @@ def test_the_lat_feature_of_a_curvilinear_grid_varies_over_its_cells(tmp_path):
     _, row, column = np.unravel_index(samples.flat_index, (n_time, n_y, n_x))
     np.testing.assert_allclose(samples.inputs[:, 0], curvilinear_coordinates()[0][row, column], atol=1e-4)
     np.testing.assert_allclose(samples.target[:, 0], dataset["tos"].values.reshape(-1), rtol=1e-6)
+
+
+def _missing_months():
+    """Four years of months without April–June 2001 (as a failed download leaves them)."""
+    dataset = grid_dataset(n_years=4)
+    return dataset.isel(time=[k for k in range(48) if k not in (15, 16, 17)])
+
+
+def test_a_lag_is_the_value_one_month_earlier_by_date_and_missing_across_a_gap(caplog):
+    dataset = _missing_months()
+    with caplog.at_level("WARNING", logger="climann"):
+        samples = build(dataset, predictors=(), features=(), lags={"pred": (1,)})
+    times = dataset["time"].values
+    step_of = {(t.year, t.month): k for k, t in enumerate(times)}
+    t, i, j = np.unravel_index(samples.flat_index, samples.layout.shape)
+    # the step of the previous calendar month, by date; −1 when the file lacks it
+    earlier = np.array([step_of.get((time.year - (time.month == 1), (time.month - 2) % 12 + 1), -1) for time in times])
+    # July 2001 (its June is missing) and January 2000 (the first month) have no lag
+    assert [times[k].strftime("%Y-%m") for k in np.flatnonzero(earlier < 0)] == ["2000-01", "2001-07"]
+    assert set(np.unique(t)) == set(np.flatnonzero(earlier >= 0))
+    np.testing.assert_array_equal(samples.inputs[:, 0], dataset["pred"].values[earlier[t], i, j])
+    assert samples.n_dropped == 2 * samples.layout.n_cells
+    warned = [r.getMessage() for r in caplog.records if "gaps" in r.getMessage()]
+    assert warned == [
+        f"the monthly time axis has gaps: lag 1 is missing at 1 time step (2001-07-15); "
+        f"their {samples.layout.n_cells} samples are dropped"
+    ]
+
+
+def test_lags_across_a_gap_read_in_blocks_equal_reading_at_once():
+    source = PointwiseSource(_missing_months(), target="tas", predictors=(), features=(), lags={"pred": (1, 3)})
+    whole = source.read(0, source.n_time)
+    parts = [source.read(start, min(start + 4, source.n_time)) for start in range(0, source.n_time, 4)]
+    np.testing.assert_array_equal(np.concatenate([p.inputs for p in parts]), whole.inputs)
+    np.testing.assert_array_equal(np.concatenate([p.flat_index for p in parts]), whole.flat_index)
+
+
+def test_lags_on_an_irregular_time_axis_are_refused():
+    dataset = grid_dataset(n_years=1).isel(time=[0, 1, 2])
+    times = dataset["time"].values
+    dataset = dataset.assign_coords(time=("time", [times[0], times[0] + (times[1] - times[0]) / 3, times[2]],
+                                          dataset["time"].attrs))
+    with pytest.raises(ClimannError, match="lags need a time axis with a regular step"):
+        build(dataset, lags={"pred": (1,)})

@@ -111,3 +111,23 @@ def test_predictions_of_a_curvilinear_grid_keep_index_dims_and_2d_coordinates_wi
         np.testing.assert_array_equal(raw["nav_lon"][:], lon2d)
         for name in ("nav_lat", "nav_lon", "bounds_lat"):
             assert "_FillValue" not in raw[name].ncattrs()
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        pytest.param({"time_units": "months since 2000-01-01"}, "units 'months since 2000-01-01'", id="months-since"),
+        pytest.param({"time_units": "days since 2000-01-01", "calendar": "martian"}, "calendar 'martian'",
+                     id="unknown-calendar"),
+    ],
+)
+def test_an_output_encoding_that_cannot_be_written_is_refused_up_front(change, named):
+    import dataclasses
+
+    from climann.errors import ClimannError
+    from climann.evaluation.predictions import check_predictions_encodable
+
+    layout = build_pointwise_samples(grid_dataset(), target="tas", predictors=("pred",), features=()).layout
+    check_predictions_encodable(layout, ["persistence"])  # the input's own encoding is writable
+    with pytest.raises(ClimannError, match=f"predictions.nc could not be written .*{named}"):
+        check_predictions_encodable(dataclasses.replace(layout, **change), ["persistence"])

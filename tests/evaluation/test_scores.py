@@ -39,7 +39,13 @@ def test_persistence_and_regularity():
     predicted = persistence_prediction(truth)
     assert np.isnan(predicted[0]).all() and predicted[5, 0, 0] == 4.0
     assert is_regular(monthly(2))
-    assert not is_regular(np.concatenate([monthly(1)[[0, 1, 11]], monthly(2)[[12, 13]]]))  # DJF-like gaps
+    djf_like = np.concatenate([monthly(1)[[0, 1, 11]], monthly(2)[[12, 13]]])
+    assert is_regular(djf_like)  # monthly with gaps: persistence by date, missing after each gap
+    by_date = persistence_prediction(truth[:5], djf_like)
+    assert np.isnan(by_date[[0, 2], 0, 0]).all() and by_date[1, 0, 0] == 0.0 and by_date[3, 0, 0] == 2.0
+    scattered = [cftime.datetime(2000, 1, 1, h, calendar="noleap") for h in (0, 12)] + [
+        cftime.datetime(2000, 1, 2, 6, calendar="noleap")]  # 12 then 18 hours apart
+    assert not is_regular(scattered)  # no nominal step
 
 
 def test_a_baseline_that_must_be_beaten_by_construction():

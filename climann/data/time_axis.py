@@ -1,0 +1,242 @@
+"""The nominal step of a time axis, judged against its calendar, and where each time sits on it.
+
+"k steps earlier" (lags, the persistence baseline) means k steps of the axis's nominal
+frequency earlier, not k array positions: on a monthly axis without April–June 2001, the
+month before July 2001 is June 2001, which is missing, not March 2001.
+
+A step is either a whole number of calendar months (monthly, seasonal, yearly: months have
+different lengths, 30 days each in ``360_day``, and October 1582 has 21 days in the
+``standard`` calendar) or a fixed duration (daily, 6-hourly, …: exact ``cftime`` differences,
+so that the 1582 switch and leap days count as the calendar says). No pandas frequencies:
+they assume the proleptic Gregorian calendar.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cftime
+import numpy as np
+
+from climann.errors import ClimannError
+
+#: Time steps named by their number of calendar months.
+MONTH_STEP_NAMES: dict[int, str] = {1: "monthly", 3: "seasonal (every 3 months)", 12: "yearly"}
+
+#: How far apart within their months the stamps of a monthly axis may be: by day of the month
+#: (the 15th, or the last day: 28th to 31st) or as a fraction of the month (midpoints of the
+#: months' bounds, which fall on the 21st of October 1582 in the ``standard`` calendar).
+_DAY_OF_MONTH_SPREAD = 4.0
+_MONTH_FRACTION_SPREAD = 0.15
+
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class TimeStep:
+    """The nominal step of a time axis: ``months`` calendar months, or a fixed ``duration``.
+
+    Attributes
+    ----------
+    months : int
+        Calendar months per step (1 monthly, 3 seasonal, 12 yearly), 0 for a fixed duration.
+    duration : datetime.timedelta or None
+        The fixed step (1 day, 6 hours, …) when ``months`` is 0.
+    """
+
+    months: int = 0
+    duration: datetime.timedelta | None = None
+
+    @property
+    def name(self) -> str:
+        """"monthly", "yearly", "every 2 months", "daily", "6-hourly", "5 days"…"""
+        if self.months:
+            return MONTH_STEP_NAMES.get(self.months, f"every {self.months} months")
+        days = self.duration.total_seconds() / 86400
+        if days == 1:
+            return "daily"
+        if days < 1:
+            hours = days * 24
+            return "hourly" if hours == 1 else f"{hours:g}-hourly"
+        return f"{days:g} days"
+
+
+def _month_number(time: cftime.datetime) -> int:
+    return time.year * 12 + time.month - 1
+
+
+def _fraction_of_month(time: cftime.datetime) -> float:
+    """How far into its calendar month a time is, 0 ≤ f < 1 (exact in every calendar)."""
+    start = cftime.datetime(time.year, time.month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
+    year, month = (time.year + 1, 1) if time.month == 12 else (time.year, time.month + 1)
+    end = cftime.datetime(year, month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
+    return (time - start) / (end - start)
+
+
+def _month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
+    """A calendar-month step when every time falls in its own month, k months apart (k dividing
+    12 or a number of years), at about the same point of its month."""
+    months = np.array([_month_number(time) for time in times], dtype=np.int64)
+    steps = np.diff(months)
+    if steps.min() < 1:
+        return None
+    step = int(np.gcd.reduce(steps))
+    if 12 % step and step % 12:
+        return None
+    days = [time.day + (time.hour * 3600 + time.minute * 60 + time.second) / 86400 for time in times]
+    if max(days) - min(days) > _DAY_OF_MONTH_SPREAD:
+        fractions = [_fraction_of_month(time) for time in times]
+        if max(fractions) - min(fractions) > _MONTH_FRACTION_SPREAD:
+            return None
+    return TimeStep(months=step), (months - months[0]) // step
+
+
+def _duration_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
+    """A fixed step when every difference between consecutive times is a whole number of
+    the smallest one (exact, in microseconds)."""
+    differences = np.array([(later - earlier) // _MICROSECOND for earlier, later in zip(times[:-1], times[1:])])
+    step = int(differences.min())
+    if step <= 0 or np.any(differences % step):
+        return None
+    positions = np.concatenate([[0], np.cumsum(differences // step)])
+    return TimeStep(duration=datetime.timedelta(microseconds=step)), positions.astype(np.int64)
+
+
+def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | None, np.ndarray | None]:
+    """The nominal step of a time axis and each time's position on the regular axis.
+
+    Position p means p nominal steps after the first time: a monthly axis without
+    April–June 2001 has positions ``0, 1, …, 14, 18, 19, …``. Months are tried first (a
+    monthly axis stays monthly across the 1582 calendar switch and in ``360_day``), then a
+    fixed duration (exact ``cftime`` differences).
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        Increasing dates of one calendar.
+
+    Returns
+    -------
+    step : TimeStep or None
+        None when the axis has no nominal step: a single time, times not increasing, or
+        spacings that are not whole multiples of one step ("irregular").
+    positions : ndarray of int64, shape (n_time,), or None
+        Strictly increasing, starting at 0; None with ``step``.
+
+    Examples
+    --------
+    >>> times = [cftime.datetime(2001, m, 15, calendar="noleap") for m in (1, 2, 3, 7)]
+    >>> step, positions = time_step_positions(times)
+    >>> step.name, positions.tolist()
+    ('monthly', [0, 1, 2, 6])
+    """
+    times = list(times)
+    if len(times) < 2 or not all(hasattr(time, "calendar") for time in times):
+        return None, None
+    found = _month_positions(times) or _duration_positions(times)
+    return found if found else (None, None)
+
+
+def earlier_steps(positions: np.ndarray, lag: int) -> np.ndarray:
+    """Index of the time ``lag`` nominal steps before each time, −1 where the axis lacks it.
+
+    Parameters
+    ----------
+    positions : ndarray of int, shape (n_time,)
+        From :func:`time_step_positions`, strictly increasing.
+    lag : int
+        Steps back, ≥ 1.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,)
+        −1 before the axis starts and where the earlier time falls in a gap.
+    """
+    wanted = positions - lag
+    index = np.clip(np.searchsorted(positions, wanted), 0, len(positions) - 1)
+    return np.where(positions[index] == wanted, index, -1).astype(np.int64)
+
+
+def in_gaps(positions: np.ndarray, lag: int) -> np.ndarray:
+    """Whether the time ``lag`` steps before each time falls in a gap of the axis (after its
+    start, but missing), shape (n_time,) of bool."""
+    return (earlier_steps(positions, lag) < 0) & (positions - lag >= positions[0])
+
+
+@dataclass(frozen=True)
+class LaggedSteps:
+    """Where the values k nominal steps earlier are, for each lag k.
+
+    Attributes
+    ----------
+    step : TimeStep
+        The axis's nominal step.
+    earlier : dict of int to ndarray of int64, shape (n_time,)
+        For each lag, the index of the time that many steps earlier, −1 where missing.
+    in_gap : dict of int to ndarray of bool, shape (n_time,)
+        For each lag, whether the earlier time falls in a gap of the axis (not before it).
+    """
+
+    step: TimeStep
+    earlier: dict[int, np.ndarray]
+    in_gap: dict[int, np.ndarray]
+
+
+def lagged_steps(
+    times: Sequence[cftime.datetime], lags: Sequence[int], *, segment_starts: np.ndarray | None = None,
+    name: str = "time",
+) -> LaggedSteps:
+    """The earlier time of each time for each lag, by the axis's nominal step.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+    lags : sequence of int
+        Steps back, each ≥ 1.
+    segment_starts : ndarray of int, shape (n_time,), optional
+        First index of each time's segment (one dataset's axis, see
+        :func:`climann.data.layout.segment_starts`): an earlier time is looked for in the
+        same segment only. Default: one segment.
+    name : str
+        The time coordinate's name, for the error message.
+
+    Returns
+    -------
+    LaggedSteps
+
+    Raises
+    ------
+    ClimannError
+        If a segment's axis has no nominal step (irregular, or a single time).
+    """
+    times = np.asarray(times)
+    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    earlier = {lag: np.full(len(times), -1, np.int64) for lag in lags}
+    in_gap = {lag: np.zeros(len(times), bool) for lag in lags}
+    step = None
+    for first in np.unique(starts):
+        chosen = np.flatnonzero(starts == first)
+        step, positions = time_step_positions(times[chosen])
+        if step is None:
+            raise ClimannError(
+                f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' "
+                f"({len(chosen)} steps, {times[chosen[0]]} … {times[chosen[-1]]}) has none; remove [data] lags"
+            )
+        for lag in lags:
+            found = earlier_steps(positions, lag)
+            earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)
+            in_gap[lag][chosen] = in_gaps(positions, lag)
+    return LaggedSteps(step, earlier, in_gap)
+
+
+def previous_steps(
+    times: Sequence[cftime.datetime], *, segment_starts: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Index of the time one nominal step before each time (−1 where missing), or None when
+    the axis has no nominal step: persistence's "previous step", by time."""
+    try:
+        return lagged_steps(times, [1], segment_starts=segment_starts).earlier[1]
+    except ClimannError:
+        return None

@@ -1,0 +1,78 @@
+"""Time units in calendar months or years (``months since 1960-01-01``), and times without units.
+
+CF advises against ``months`` and ``years`` as time units: UDUNITS defines a year as
+365.242198781 days and a month as a twelfth of it (30.436875 days), not a calendar month, so
+in the ``standard``, ``gregorian``, ``noleap``, … calendars "3 months since 1850-01-01" is not
+a date the file's author meant. In the ``360_day`` calendar every month has 30 days and every
+year 360, so such units are exact there: they are decoded (as days since the same date, which
+is also how the times are written back to ``predictions.nc``). In any other calendar the file
+is refused with the command that rewrites its time axis in days.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import xarray as xr
+
+
+#: Days per calendar unit in the calendars where the unit has a fixed length.
+EXACT_UNIT_DAYS: dict[str, dict[str, int]] = {"360_day": {"month": 30, "year": 360}}
+
+_CALENDAR_UNITS = re.compile(r"^\s*(common_)?(month|year)s?\s+since\s+(?P<reference>.+?)\s*$", re.IGNORECASE)
+
+
+def calendar_unit(units: str) -> tuple[str, str] | None:
+    """``("month", "1960-01-01")`` for ``months since 1960-01-01`` (also ``years``,
+    ``common_years``); None for other units."""
+    match = _CALENDAR_UNITS.match(str(units))
+    return (match.group(2).lower(), match.group("reference")) if match else None
+
+
+def months_since_message(name: str, units: str, calendar: str, file_name: str) -> str | None:
+    """Why ``months/years since`` cannot be read in ``calendar``, and how to fix the file;
+    None when the units are not in calendar months or years, or exact in ``calendar``."""
+    if calendar_unit(units) is None or calendar_unit(units)[0] in EXACT_UNIT_DAYS.get(calendar.lower(), {}):
+        return None
+    unit, reference = calendar_unit(units)
+    return (
+        f"time '{name}' in {file_name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
+        f"fixed length of time (CF and UDUNITS: a month is 1/12 year = 30.436875 days, not a calendar month), so "
+        f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
+        f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {file_name} fixed.nc` (only the "
+        f"'360_day' calendar makes {unit}s exact)"
+    )
+
+
+class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
+    """xarray's CF time decoder (cftime dates), which also reads ``months since`` and
+    ``years since`` in calendars where they are exact (``360_day``), as days since the same
+    date. In other calendars xarray's error stands (see :func:`months_since_message`)."""
+
+    def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
+        units = variable.attrs.get("units")
+        found = calendar_unit(units) if isinstance(units, str) else None
+        if found is None:
+            return super().decode(variable, name)
+        unit, reference = found
+        calendar = str(variable.attrs.get("calendar", "standard")).lower()
+        days = EXACT_UNIT_DAYS.get(calendar, {}).get(unit)
+        if days is None:
+            return super().decode(variable, name)
+        attrs = {**variable.attrs, "units": f"days since {reference}"}
+        values = np.asarray(variable.values, dtype=np.float64) * days
+        return super().decode(xr.Variable(variable.dims, values, attrs, variable.encoding), name)
+
+
+def time_units_problem(attrs: dict) -> str:
+    """Why a time coordinate is not dates (no CF units, or units not of time since a date),
+    and what CF expects."""
+    units = attrs.get("units")
+    found = f"its units are '{units}'" if units else "it has no units"
+    return f"{found}; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar"
+
+
+def undecoded_time_message(name: str, attrs: dict, where: str) -> str:
+    """One line for a time coordinate that could not be read as dates."""
+    return f"time coordinate '{name}' in {where} could not be read as dates: {time_units_problem(attrs)}"

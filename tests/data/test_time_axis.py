@@ -1,0 +1,124 @@
+"""The nominal step of a time axis, judged against its calendar, and lags by time."""
+
+import datetime
+
+import cftime
+import numpy as np
+import pytest
+
+from climann.data.time_axis import lagged_steps, time_step_positions
+from climann.errors import ClimannError
+
+
+def _months(calendar, first_year, n, *, day=15, skip=()):
+    """Dates on ``day`` of n consecutive months from January of ``first_year``, less ``skip``."""
+    return [
+        cftime.datetime(first_year + k // 12, k % 12 + 1, day, calendar=calendar) for k in range(n) if k not in skip
+    ]
+
+
+def _month_midpoints(calendar, first_year, n):
+    """The midpoints of the months' bounds (how CMOR stamps monthly means)."""
+    edges = [cftime.datetime(first_year + k // 12, k % 12 + 1, 1, calendar=calendar) for k in range(n + 1)]
+    return [start + (end - start) / 2 for start, end in zip(edges[:-1], edges[1:])]
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        pytest.param(_months("360_day", 1960, 30, day=16), id="360_day"),
+        pytest.param(_months("noleap", 2000, 30), id="noleap"),
+        pytest.param(_months("standard", 1580, 40), id="standard-day-15-across-1582"),
+        pytest.param(_month_midpoints("standard", 1580, 40), id="standard-midpoints-across-1582"),
+        pytest.param(_month_midpoints("julian", 1580, 40), id="julian-midpoints"),
+        pytest.param(_months("gregorian", 1582, 12, day=1), id="gregorian-month-starts-1582"),
+    ],
+)
+def test_a_monthly_axis_is_monthly_in_every_calendar(times):
+    step, positions = time_step_positions(times)
+    assert step.name == "monthly"
+    np.testing.assert_array_equal(positions, np.arange(len(times)))
+
+
+def test_october_1582_is_21_days_long_yet_one_month():
+    times = _month_midpoints("standard", 1582, 12)
+    assert (times[10] - times[9]).days < 28  # the midpoints are closer than any ordinary month
+    assert time_step_positions(times)[0].name == "monthly"
+
+
+def test_gaps_in_a_monthly_axis_are_missing_positions():
+    times = _months("noleap", 2000, 48, skip=(15, 16, 17))
+    step, positions = time_step_positions(times)
+    assert step.name == "monthly"
+    np.testing.assert_array_equal(positions, [k for k in range(48) if k not in (15, 16, 17)])
+
+
+def test_a_daily_axis_across_the_1582_switch_is_daily():
+    first = cftime.datetime(1582, 10, 1, calendar="standard")
+    times = [first + datetime.timedelta(days=k) for k in range(10)]
+    assert (times[3].day, times[4].day) == (4, 15)  # the calendar skips ten dates
+    step, positions = time_step_positions(times)
+    assert step.name == "daily"
+    np.testing.assert_array_equal(positions, np.arange(10))
+
+
+@pytest.mark.parametrize(
+    ("hours", "name", "positions"),
+    [
+        pytest.param([0, 6, 12, 24, 30], "6-hourly", [0, 1, 2, 4, 5], id="6-hourly-with-gap"),
+        pytest.param([0, 24, 72], "daily", [0, 1, 3], id="daily-with-gap"),
+        pytest.param([0, 120, 240], "5 days", [0, 1, 2], id="pentads"),
+    ],
+)
+def test_fixed_steps_are_exact_durations(hours, name, positions):
+    first = cftime.datetime(2001, 2, 27, calendar="noleap")
+    times = [first + datetime.timedelta(hours=h) for h in hours]
+    step, found = time_step_positions(times)
+    assert step.name == name
+    np.testing.assert_array_equal(found, positions)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        pytest.param([cftime.datetime(2000, 1, d, calendar="noleap") for d in (1, 2, 4)][:1], id="single"),
+        pytest.param(
+            [cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(hours=h) for h in (0, 24, 60)],
+            id="1-and-1.5-days",
+        ),
+        pytest.param([cftime.datetime(2000, m, d, calendar="noleap") for m, d in ((1, 1), (2, 20), (3, 5))],
+                     id="scattered-days"),
+        pytest.param([cftime.datetime(2000, 1, d, calendar="noleap") for d in (3, 2, 1)], id="decreasing"),
+    ],
+)
+def test_axes_without_a_nominal_step(times):
+    assert time_step_positions(times) == (None, None)
+
+
+def test_lags_are_by_date_and_missing_in_a_gap():
+    times = _months("noleap", 2000, 24, skip=(5, 6))
+    lagged = lagged_steps(times, [1, 12])
+    months = [(t.year, t.month) for t in times]
+    for lag in (1, 12):
+        for index, earlier in enumerate(lagged.earlier[lag]):
+            year, month = divmod(times[index].year * 12 + times[index].month - 1 - lag, 12)
+            wanted = (year, month + 1)
+            assert earlier == (months.index(wanted) if wanted in months else -1)
+    # July 2000 (its June is missing) and June/July 2001 (a year back is missing) are in gaps;
+    # the first steps are before the axis, not in a gap
+    assert [times[i].strftime("%Y-%m") for i in np.flatnonzero(lagged.in_gap[1])] == ["2000-08"]
+    assert [times[i].strftime("%Y-%m") for i in np.flatnonzero(lagged.in_gap[12])] == ["2001-06", "2001-07"]
+
+
+def test_lags_stay_within_their_segment():
+    times = _months("noleap", 2000, 6) + _months("noleap", 2000, 6)  # two scenarios over the same months
+    starts = np.repeat([0, 6], 6)
+    earlier = lagged_steps(times, [1], segment_starts=starts).earlier[1]
+    np.testing.assert_array_equal(earlier, [-1, 0, 1, 2, 3, 4, -1, 6, 7, 8, 9, 10])
+
+
+def test_lags_on_an_irregular_axis_are_refused_in_one_line():
+    times = [cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(hours=h) for h in (0, 24, 60)]
+    with pytest.raises(ClimannError, match="lags need a time axis with a regular step .* 'valid_time'") as error:
+        lagged_steps(times, [1], name="valid_time")
+    assert "\n" not in str(error.value)

@@ -1,0 +1,84 @@
+"""Time units in calendar months or years, and time coordinates without CF units."""
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+
+
+def _write(path, *, units, calendar="360_day", values=None, time_name="time"):
+    """A tiny (time, lat, lon) file with the given time encoding; no units when ``units`` is None."""
+    values = np.arange(6) + 0.5 if values is None else np.asarray(values)
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension(time_name, len(values))
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        time = nc.createVariable(time_name, "f8", (time_name,))
+        time.standard_name = "time"
+        if units is not None:
+            time.units = units
+        if calendar is not None:
+            time.calendar = calendar
+        time[:] = values
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat[:] = "degrees_north", [0.0, 10.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon[:] = "degrees_east", [0.0, 10.0, 20.0]
+        tas = nc.createVariable("tas", "f4", (time_name, "lat", "lon"))
+        tas.units, tas[:] = "K", np.ones((len(values), 2, 3))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("units", "days_per_unit"),
+    [
+        pytest.param("months since 1960-01-01", 30, id="months"),
+        pytest.param("years since 1960-01-01", 360, id="years"),
+        pytest.param("common_years since 1960-01-01", 360, id="common_years"),
+    ],
+)
+def test_calendar_units_are_exact_in_360_day(tmp_path, units, days_per_unit):
+    values = [0.5, 1.5, 2.0, 7.25]
+    dataset = open_dataset([_write(tmp_path / "a.nc", units=units, values=values)])
+    expected = cftime.num2date(np.array(values) * days_per_unit, "days since 1960-01-01", calendar="360_day")
+    assert list(dataset["time"].values) == list(expected)
+    layout = grid_layout(dataset, "tas", [])
+    assert (layout.time_units, layout.calendar) == ("days since 1960-01-01", "360_day")
+
+
+@pytest.mark.parametrize("calendar", ["gregorian", "standard", "noleap", "proleptic_gregorian", "julian"])
+@pytest.mark.parametrize("unit", ["months", "years"])
+def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, calendar, unit):
+    path = _write(tmp_path / "obs.nc", units=f"{unit} since 1850-01-01", calendar=calendar)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    message = str(error.value)
+    assert "\n" not in message
+    assert f"'{unit} since 1850-01-01' in the '{calendar}' calendar" in message and "obs.nc" in message
+    assert "not a fixed length of time" in message and "30.436875 days" in message
+    assert "cdo -setreftime,1850-01-01,00:00:00,days obs.nc" in message
+    assert "decode_times" not in message and "cftime" not in message
+
+
+def test_iri_calendar_360_is_refused_naming_cf_360_day(tmp_path):
+    path = _write(tmp_path / "iri.nc", units="months since 1960-01-01", calendar="360", time_name="T")
+    with pytest.raises(ClimannError, match=r"'T' in iri.nc uses calendar '360', which is not a CF calendar.*'360_day'"):
+        open_dataset([path])
+
+
+@pytest.mark.parametrize(
+    ("units", "said"),
+    [pytest.param(None, "it has no units", id="no-units"), pytest.param("hours", "its units are 'hours'", id="no-since")],
+)
+def test_a_time_without_cf_units_is_named_with_what_cf_expects(tmp_path, units, said):
+    path = _write(tmp_path / "raw.nc", units=units, calendar=None)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "tas", [str(path)])
+    assert str(error.value) == (
+        f"time coordinate 'time' in raw.nc could not be read as dates: {said}; CF expects units = "
+        "'days since 1970-01-01' (any unit since a reference date) and a calendar"
+    )
