@@ -74,7 +74,7 @@ def test_an_unknown_calendar_is_named(tmp_path):
 def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
     grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
     grid_dataset(n_lat=6)[["pred"]].to_netcdf(tmp_path / "pred.nc")
-    with pytest.raises(ClimannError, match=r"different grids: pred.nc \(pred\) on lat 6 values.*tas.nc \(tas\) on lat 4 values"):
+    with pytest.raises(ClimannError, match=r"different grids: lat has 6 values in pred\.nc and 4 in tas\.nc\. Regridding"):
         open_dataset(expand_paths([tmp_path]))
 
 
