@@ -24,6 +24,8 @@ import xarray as xr
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
+from climann.data.units import convert_dataset, variable_units
+from climann.data.variables import data_variable_names
 from climann.data.time_overlap import keep_times, time_steps_to_keep
 from climann.data.time_units import ExactCalendarCoder, months_since_message
 from climann.errors import ClimannError
@@ -152,10 +154,14 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
             return mask_invalid(keep(_open_one(files[0], time_coder)))
         with _open_one(files[0], time_coder) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
+            reference_units = variable_units(first, data_variable_names(first))
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            return on_reference_grid(with_2d_coordinates(mask_invalid(keep(dataset))), reference, labels=labels)
+            # One variable in several files (one per period) is brought to the first file's units.
+            in_first_units = convert_dataset(mask_invalid(keep(dataset)), reference_units, where=labels[1],
+                                             reference=labels[0])
+            return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
         if engines == {"netcdf4"}:
             return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",

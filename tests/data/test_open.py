@@ -128,3 +128,32 @@ def test_blocks_on_different_grids_or_without_a_variable_are_refused(write_grid)
     fewer = first.drop_vars("pred")
     with pytest.raises(ClimannError, match="val block's files lack 'pred'"):
         concat_blocks([first, fewer, first], ("train", "val", "test"))
+
+
+# --- one variable in several files, in other units --------------------------------------------
+@pytest.mark.parametrize("units, offset", [pytest.param("degC", 273.15, id="degC"), pytest.param("K", 0.0, id="same")])
+def test_a_later_file_in_other_units_is_converted_to_the_first_files_units(tmp_path, caplog, units, offset):
+    import logging
+
+    full = grid_dataset(n_years=2)
+    full["tas"].attrs["units"] = "K"
+    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
+    second = second.assign(tas=(second["tas"] - offset).assign_attrs(units=units))
+    first.to_netcdf(tmp_path / "tas_2000.nc")
+    second.to_netcdf(tmp_path / "tas_2001.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset(expand_paths([str(tmp_path / "tas_*.nc")]))
+    np.testing.assert_allclose(combined["tas"].values, full["tas"].values, rtol=1e-6)
+    assert combined["tas"].attrs["units"] == "K"
+    converted = [r.getMessage() for r in caplog.records if "converted from" in r.getMessage()]
+    assert converted == (["'tas' in tas_2001.nc converted from degC to K, the units of tas_2000.nc"] if offset else [])
+
+
+def test_a_later_file_in_units_that_do_not_convert_is_refused(tmp_path):
+    full = grid_dataset(n_years=2)
+    full["tas"].attrs["units"] = "K"
+    full.isel(time=slice(0, 12)).to_netcdf(tmp_path / "tas_2000.nc")
+    second = full.isel(time=slice(12, 24))
+    second.assign(tas=second["tas"].assign_attrs(units="m")).to_netcdf(tmp_path / "tas_2001.nc")
+    with pytest.raises(ClimannError, match=r"^'tas' is in 'm' in tas_2001\.nc but in 'K' in tas_2000\.nc"):
+        open_dataset(expand_paths([str(tmp_path / "tas_*.nc")]))
