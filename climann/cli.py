@@ -98,6 +98,7 @@ def sample_data(
 @reports_errors
 def info(
     paths: Annotated[list[str], typer.Argument(help="NetCDF files, globs or directories.")],
+    overlap: OverlapOption = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
     [data] config that trains as it is, with the inputs train would choose.
@@ -110,7 +111,7 @@ def info(
     from climann.progress import warnings_on_stderr
 
     with warnings_on_stderr():
-        report = describe(paths)
+        report = describe(paths, overlap=_overlap_setting(overlap) or "error")
     typer.echo(report, nl=False)
 
 

@@ -327,3 +327,28 @@ def test_info_notes_coordinates_known_only_by_their_names(tmp_path):
         "'lon' as longitude; add standard_name and units to the file to say so"
     ]
     assert tomllib.loads(result.stdout)["data"]["predictors"] == ["pr"]
+
+
+def test_info_on_overlapping_files_suggests_the_overlap_setting_that_trains(tmp_path):
+    import tomllib
+
+    import xarray as xr
+
+    from tests.conftest import grid_dataset
+
+    full = grid_dataset(n_years=4)
+    full.isel(time=slice(0, 36)).to_netcdf(tmp_path / "tas_hist.nc")  # years 1-3
+    full.isel(time=slice(24, 48)).to_netcdf(tmp_path / "tas_ssp.nc")  # years 3-4: one year twice
+    pattern = str(tmp_path / "tas_*.nc")
+    refused = runner.invoke(app, ["info", pattern])
+    assert refused.exit_code == 2 and "overlap" in refused.stderr
+    info = runner.invoke(app, ["info", pattern, "--overlap", "first"])
+    assert info.exit_code == 0, info.output
+    data = tomllib.loads(info.stdout)["data"]
+    assert data["overlap"] == "first"
+    (tmp_path / "my.toml").write_text(info.stdout)
+    result = runner.invoke(app, ["train", "--config", str(tmp_path / "my.toml"), "--out", str(tmp_path / "run"),
+                                 "--epochs", "1", "--hidden", "4", "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        assert predictions.sizes["time"] == 48  # each month once

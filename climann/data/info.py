@@ -31,7 +31,7 @@ from climann.errors import ClimannError
 
 
 
-def describe(paths: Sequence[str]) -> str:
+def describe(paths: Sequence[str], *, overlap: str = "error") -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
     Reads every data variable once (in one dask computation) to count missing values, and
@@ -42,6 +42,9 @@ def describe(paths: Sequence[str]) -> str:
     ----------
     paths : sequence of str
         Files, glob patterns or directories, as in ``[data] paths``.
+    overlap : {"error", "first", "last"}
+        Times held twice, as ``[data] overlap`` (written into the suggested config when not
+        "error").
 
     Returns
     -------
@@ -57,7 +60,7 @@ def describe(paths: Sequence[str]) -> str:
         If a pattern matches nothing or a file cannot be opened as NetCDF.
     """
     files = expand_paths(paths)
-    dataset = open_dataset(files)
+    dataset = open_dataset(files, overlap=overlap)
     try:
         names = data_variable_names(dataset)
         grid, problems = _find_grid(dataset)
@@ -68,7 +71,7 @@ def describe(paths: Sequence[str]) -> str:
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
-        config = _config_section(paths, dataset, names, grid)
+        config = _config_section(paths, dataset, names, grid, overlap=overlap)
     finally:
         dataset.close()
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
@@ -393,7 +396,9 @@ def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) ->
     return {dim: _values_text(dataset, dim)[1] for dim in extra if dataset.sizes[dim] > 1}
 
 
-def _config_section(paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> str:
+def _config_section(
+    paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error"
+) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose."""
     target, off_grid = _target_choice(dataset, names, grid)
     selection = _target_selection(dataset, target, grid) if target else {}
@@ -413,6 +418,8 @@ def _config_section(paths: Sequence[str], dataset: xr.Dataset, names: list[str],
         f"predictors = {_toml(list(chosen.predictors))}",
         f"features = {_toml(list(chosen.features))}",
     ]
+    if overlap != "error":
+        lines.append(f"overlap = {_toml(overlap)}")
     if selection:
         choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
         lines += [f"select = {{{choices}}}", "# select: the first value of each; change it to the one you want"]
