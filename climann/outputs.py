@@ -26,6 +26,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -299,6 +300,50 @@ def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Seq
         raise ClimannError(f"{path} is a directory; give a file name for the {what}")
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
+    if path.exists() and not written_by_climann(path):
+        raise ClimannError(_not_ours(path))
+
+
+def _not_ours(path: Path) -> str:
+    return (f"{path} was not written by climann, and --overwrite replaces only climann's own outputs; "
+            "choose another name (or move that file away yourself)")
+
+
+def written_by_climann(path: str | Path) -> bool:
+    """Whether ``path`` is an output climann wrote: a NetCDF file or Zarr store whose global
+    ``source`` attribute starts with "climann" (predictions, the sample dataset), a
+    ``metrics.json``-like file (``target`` and ``splits``), a report beginning
+    "# climann run", or a PNG figure (the only images climann writes are its own figures,
+    in folders it names).
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing file or store.
+
+    Returns
+    -------
+    bool
+        False for anything else, and for what cannot be read.
+    """
+    path = Path(path)
+    try:
+        if path.suffix in (".nc", ".nc4", ".zarr"):
+            import xarray as xr
+
+            options = {"engine": "zarr", "consolidated": False} if path.suffix == ".zarr" else {"engine": "netcdf4"}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a store with stray files warns; only its attributes matter
+                with xr.open_dataset(path, decode_times=False, decode_cf=False, **options) as dataset:
+                    return str(dataset.attrs.get("source", "")).startswith("climann")
+        if path.suffix == ".json":
+            content = json.loads(path.read_text())
+            return isinstance(content, dict) and {"target", "splits"} <= content.keys()
+        if path.suffix == ".md":
+            return path.read_text().startswith("# climann run")
+        return path.suffix == ".png"
+    except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
+        return False
 
 
 def prepare_output_folder(
@@ -324,6 +369,9 @@ def prepare_output_folder(
             f"{option} {folder} would replace the input file {folder / clash[0]}; give another directory"
         )
     existing = [name for name in names if (folder / name).exists()]
+    foreign = [name for name in existing if not written_by_climann(folder / name)]
+    if foreign and overwrite:
+        raise ClimannError(_not_ours(folder / foreign[0]))
     if existing and not overwrite:
         raise ClimannError(
             f"{option} {folder} already holds {_few(existing)}; choose another directory "

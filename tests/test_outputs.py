@@ -169,16 +169,36 @@ def test_leftovers_of_dead_processes_are_removed_and_those_of_live_ones_kept(tmp
 
 # --- single output files and folders ----------------------------------------------------------------------
 def test_an_existing_file_is_replaced_only_with_overwrite_and_never_an_input(tmp_path):
+    import xarray as xr
+
     path = tmp_path / "out.nc"
-    path.write_bytes(b"mine")
+    xr.Dataset({"v": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf(path)
     with pytest.raises(ClimannError, match="out.nc exists; choose another file or pass --overwrite"):
         refuse_existing(path, overwrite=False, what="predictions")
-    refuse_existing(path, overwrite=True, what="predictions")
+    refuse_existing(path, overwrite=True, what="predictions")  # climann's own output: replaced with --overwrite
     with pytest.raises(ClimannError, match="is an input of this command"):
         refuse_existing(path, overwrite=True, what="predictions", inputs=[path])
     with pytest.raises(ClimannError, match="is a directory"):
         refuse_existing(tmp_path, overwrite=True, what="predictions")
-    assert path.read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("name, content", [
+    pytest.param("data.nc", None, id="a-users-netcdf"),
+    pytest.param("notes.txt", b"mine", id="text"),
+    pytest.param("data.nc", b"not netcdf at all", id="unreadable"),
+])
+def test_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path, name, content):
+    import xarray as xr
+
+    path = tmp_path / name
+    if content is None:
+        xr.Dataset({"tas": ("x", [280.0])}, attrs={"source": "ERA5"}).to_netcdf(path)
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(ClimannError, match=f"{name} was not written by climann, and --overwrite replaces only"):
+        refuse_existing(path, overwrite=True, what="predictions")
+    assert path.read_bytes() == before
 
 
 def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(tmp_path):
@@ -189,11 +209,15 @@ def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(
     names = ("metrics.json", "predictions.nc", "report.md")
     with pytest.raises(ClimannError, match="already holds report.md; choose another directory or pass --overwrite"):
         prepare_output_folder(folder, names, overwrite=False)
-    assert prepare_output_folder(folder, names, overwrite=True) == folder
+    with pytest.raises(ClimannError, match="report.md was not written by climann"):  # a user's own report.md
+        prepare_output_folder(folder, names, overwrite=True)
+    (folder / "metrics.json").write_text(json.dumps({"target": "tas", "splits": {}}))
+    assert prepare_output_folder(folder, ("metrics.json",), overwrite=True) == folder  # climann's: replaced
     with pytest.raises(ClimannError, match="would replace the input file"):
         prepare_output_folder(folder, names, overwrite=True, inputs=[folder / "predictions.nc"])
     (tmp_path / "a_file").write_text("x")
     with pytest.raises(ClimannError, match="exists and is not a directory"):
         prepare_output_folder(tmp_path / "a_file", names, overwrite=True)
-    assert json.dumps(_files(folder), default=str) == json.dumps({"notes.txt": b"mine", "report.md": b"mine"},
-                                                                  default=str)
+    assert json.dumps(_files(folder), default=str) == json.dumps(
+        {"metrics.json": json.dumps({"target": "tas", "splits": {}}).encode(), "notes.txt": b"mine",
+         "report.md": b"mine"}, default=str)

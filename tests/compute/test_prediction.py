@@ -55,14 +55,21 @@ def test_predictions_written_chunk_wise_equal_the_in_memory_ones(trained, tiny_f
 
 def test_a_zarr_store_is_replaced_whole_with_overwrite(trained, tiny_file, tmp_path):
     store = tmp_path / "out.zarr"
-    store.mkdir()
-    (store / "zarr.json").write_text("{}")
+    predict_files(trained, [str(tiny_file)], store)  # climann's own store
     (store / "stale").write_text("from an older store")
     with pytest.raises(ClimannError, match="exists; choose another file or pass --overwrite"):
         predict_files(trained, [str(tiny_file)], store)
     assert (store / "stale").exists()
     predict_files(trained, [str(tiny_file)], store, overwrite=True)
     assert not (store / "stale").exists() and (store / "tas_pred").is_dir()
+
+
+def test_a_zarr_store_climann_did_not_write_is_never_replaced(trained, tiny_file, tmp_path):
+    store = tmp_path / "theirs.zarr"
+    xr.Dataset({"tas": ("x", [280.0])}, attrs={"source": "a reanalysis"}).to_zarr(store, consolidated=False)
+    with pytest.raises(ClimannError, match="theirs.zarr was not written by climann"):
+        predict_files(trained, [str(tiny_file)], store, overwrite=True)
+    assert (store / "tas").is_dir()
 
 
 def test_a_folder_named_zarr_that_is_no_store_is_never_replaced(trained, tiny_file, tmp_path):
