@@ -522,7 +522,8 @@ def _parse_word(word: str, item_type: type, where: str) -> Any:
         return item_type(word)
     except ValueError:
         # "tas=1,ts=1" read as one variable's list: each NAME=VALUES pair is its own option
-        hint = "; give each NAME=VALUES pair its own option or key (e.g. --lags tas=1 --lags ts=1)" if "=" in word else ""
+        hint = ("; give each NAME=VALUES pair its own option or key (e.g. --lags tas=1 --lags ts=1)"
+                if "=" in word else "")
         raise ClimannError(f"{where}: '{word}' is not a valid {item_type.__name__}{hint}") from None
 
 
