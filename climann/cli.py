@@ -81,13 +81,10 @@ def sample_data(
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
     from climann.data.sample_data import write_sample_dataset
-    from climann.outputs import refuse_existing
+    from climann.outputs import create_folder, refuse_existing
 
     refuse_existing(path, overwrite=overwrite, what="sample dataset")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ClimannError(f"cannot create directory {path.parent}: {error.strerror}") from None
+    create_folder(path.parent)
     started = time.perf_counter()
     written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
     size = written.stat().st_size / 2**20
