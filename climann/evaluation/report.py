@@ -24,6 +24,14 @@ COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), (
 #: The scores of the terminal table that fits a width, most wanted first: each is shown while
 #: the table still fits; a score of COLUMNS not listed here comes after these, the period last.
 COMPACT_PRIORITY = ("rmse", "acc", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
+#: A sentence below a figure's link in report.md, by file name.
+FIGURE_CAPTIONS = {
+    "anomaly_correlation_test.png": (
+        "Anomaly correlation over the test block: at each grid cell, the correlation over the block's time steps "
+        "of the network's and the truth's anomalies from the training years' climatology (1: every departure "
+        "from the usual followed; 0: none; below 0: opposite)."
+    ),
+}
 #: What the ACC column is, below the tables.
 ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
             "step, averaged over the block's steps)")
@@ -153,6 +161,8 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     for figure in figures:
         relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
+        if relative.name in FIGURE_CAPTIONS:
+            lines += [FIGURE_CAPTIONS[relative.name], ""]
     return "\n".join(lines)
 
 

@@ -114,18 +114,45 @@ def score_blocks(
     return results
 
 
+def step_anomaly_correlations(
+    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray, area: np.ndarray, where: np.ndarray
+) -> np.ndarray:
+    """The area-weighted centred anomaly correlation of each time step
+    (:func:`~climann.evaluation.metrics.anomaly_correlation_from_sums`) over the step's values
+    ``where`` the climatology is defined too.
+
+    Parameters
+    ----------
+    predicted, truth, climatology : ndarray, shape (n_time, n_lat, n_lon)
+        The anomalies are ŷ − climatology and y − climatology.
+    area : ndarray, shape (n_lat, n_lon)
+    where : ndarray of bool, shape (n_time, n_lat, n_lon)
+        The values scored.
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+        NaN where undefined (no step values, fewer than 2 cells, no variance).
+    """
+    chosen = where & np.isfinite(climatology)
+    n_time = chosen.shape[0]
+    predicted_anomaly = np.where(chosen, predicted - climatology, np.nan).reshape(n_time, -1)
+    truth_anomaly = np.where(chosen, truth - climatology, np.nan).reshape(n_time, -1)
+    sums = anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
+    return anomaly_correlation_from_sums(sums)
+
+
 def block_anomaly_correlation(
     predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray | None, area: np.ndarray, where: np.ndarray
 ) -> tuple[float, int]:
-    """The ACC of a block: the mean over its time steps of each step's area-weighted centred
-    anomaly correlation (:func:`~climann.evaluation.metrics.anomaly_correlation_from_sums`),
-    over the step's values ``where`` the climatology is defined too.
+    """The ACC of a block: the mean over its time steps of :func:`step_anomaly_correlations`
+    where defined.
 
     Parameters
     ----------
     predicted, truth : ndarray, shape (n_time, n_lat, n_lon)
     climatology : ndarray, shape (n_time, n_lat, n_lon), or None
-        The anomalies are ŷ − climatology and y − climatology; None: no ACC (NaN, 0 steps).
+        The reference of the anomalies; None: no ACC (NaN, 0 steps).
     area : ndarray, shape (n_lat, n_lon)
     where : ndarray of bool, shape (n_time, n_lat, n_lon)
         The values scored in the block.
@@ -140,13 +167,9 @@ def block_anomaly_correlation(
     steps = where.any(axis=(1, 2))
     if climatology is None or not steps.any():
         return float("nan"), 0
-    reference = climatology[steps]
-    chosen = where[steps] & np.isfinite(reference)
-    n_cells = area.size
-    predicted_anomaly = np.where(chosen, predicted[steps] - reference, np.nan).reshape(-1, n_cells)
-    truth_anomaly = np.where(chosen, truth[steps] - reference, np.nan).reshape(-1, n_cells)
-    sums = anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
-    return mean_anomaly_correlation(anomaly_correlation_from_sums(sums))
+    return mean_anomaly_correlation(
+        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps])
+    )
 
 
 def acc_notes(splits: Mapping[str, Mapping[str, Mapping]], *, have_climatology: bool = True) -> list[dict]:
