@@ -372,9 +372,9 @@ def plot_anomaly_correlation_map(
     Path
     """
     field = cell_anomaly_correlation(predicted[time_steps], truth[time_steps], climatology[time_steps])
-    panel = MapPanel("network", field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (1)", "neither")
     times = layout.time.values[time_steps]
+    panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {season_name(times)}",
+                     field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (1)", "neither")
     period = _period([time.year for time in times])
-    title = (f"{_variable_title(layout)}: anomaly correlation of each grid cell over {period}, {split} split\n"
-             f"(anomalies from the training years' mean of each {season_name(times)})")
+    title = f"{_variable_title(layout)}\nanomaly correlation of each grid cell over {period}, {split} split"
     return _map_figure(layout, [panel], title=title, path=path, dpi=dpi)
