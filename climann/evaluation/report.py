@@ -137,6 +137,8 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> str:
     if "ACC" not in left_out:
         lines.append("ACC = anomaly correlation" + ("; n/a for climatology: its anomaly is zero"
                                                     if _climatology_scored(metrics) else ""))
+        others = [note for note in metrics.get("score_notes", []) if note["model"] != "climatology"]
+        lines += score_note_lines(others)
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))

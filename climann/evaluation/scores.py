@@ -41,7 +41,8 @@ UNDEFINED_REASONS = {
 #: Why a prediction's ACC is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
-    "no climatology": "there is no climatology of the training years to take anomalies from",
+    "no climatology": ("there is no climatology of the training years to take anomalies from (scoring other data "
+                       "does not read the training data)"),
     "other": ("no time step has the training years' climatology on at least 2 scored cells with anomalies "
               "that vary"),
 }
