@@ -94,6 +94,7 @@ def score_blocks(
     """
     cells = scored_cells(predictions, truth)
     weights = np.broadcast_to(area, truth.shape)
+    reference = climatology if climatology is not None else predictions.get("climatology")
     results: dict[str, dict[str, dict[str, float]]] = {}
     for block, steps in time_masks.items():
         chosen = {name: mask & steps[:, None, None] for name, mask in cells.items()}
@@ -104,8 +105,7 @@ def score_blocks(
         }
         for name, scores in results[block].items():
             scores["acc"], scores["acc_n_steps"] = block_anomaly_correlation(
-                predictions[name], truth, climatology if climatology is not None else predictions.get("climatology"),
-                area, chosen[name],
+                predictions[name], truth, reference, area, chosen[name]
             )
         if "climatology" in predictions:
             for name, scores in results[block].items():
