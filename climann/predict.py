@@ -259,13 +259,14 @@ def _predict_field(
 ) -> PredictionResult:
     """Field mode: each time step's whole map from its inputs, with the saved scalers and
     climatologies; NaN where an input is missing and at cells that had no target in training."""
+    from climann.data.variables import grid_layout
     from climann.preparation import field_samples
 
+    require_training_grid(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     samples = field_samples(config, dataset, climatologies=training_climatologies(run, new_data=True),
                             require_target=False)
     _check_features(samples.feature_names, run, dataset)
     layout = samples.layout
-    require_training_grid(run, layout)
     check_predictions_encodable(layout)
     input_scaler, target_scaler = _saved_scalers(run)
     scaled = run.network.predict(input_scaler.transform(samples.inputs, run.network.dtype))
