@@ -401,3 +401,23 @@ def test_field_mode_on_a_cluster_or_to_zarr_exits_2_in_one_line(field_run, tmp_p
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message.replace("\\", "") in lines[0]
     assert not any(tmp_path.iterdir())
+
+
+def test_field_predict_leaves_cells_never_seen_in_training_missing(tmp_path):
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    dataset["tas"][:, 0, 0] = np.nan  # a cell the network never learns
+    dataset.to_netcdf(tmp_path / "grid.nc")
+    dataset.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "grid.nc")], "target": "tas", "mode": "field",
+                                    "predictors": ["pred"], "features": ["season"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           # the linear baseline's fit warns of the all-missing cell (its nanmean): left out here
+                           "evaluation": {"figures": False, "baselines": ["climatology", "persistence"]}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    result = predict_files(run_dir, [str(tmp_path / "no_target.nc")], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as predictions:
+        predicted = predictions["tas_pred"].values
+    assert np.isnan(predicted[:, 0, 0]).all() and np.isfinite(predicted.reshape(36, -1)[:, 1:]).all()
+    assert result.n_samples == 36 * 11 and result.scores is None
