@@ -18,6 +18,7 @@ import xarray as xr
 from climann.compute.cluster import uses_cluster
 from climann.compute.prediction import is_zarr, require_zarr
 from climann.config import ComputeConfig, RunConfig, build_config, load_config_file
+from climann.data.layout import GridLayout
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -233,7 +234,7 @@ def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> Non
         raise ClimannError(f"a field-mode run writes its predictions as NetCDF: give --out a .nc file, not {out}")
 
 
-def require_training_grid(run: TrainedRun, layout) -> None:
+def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     """A field-mode network outputs the map of its training grid: new data must be on it.
 
     Raises
