@@ -35,6 +35,7 @@ from climann.data.batches import (
     estimated_bytes,
     fit_standardizers,
 )
+from climann.data.climatology import climatology_record
 from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
@@ -364,9 +365,12 @@ def history_csv(history: History) -> str:
 
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, loss,
-    grid and the whole configuration (what ``predict`` needs to use the model again)."""
+    grid, the anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`)
+    and the whole configuration (what ``predict`` needs to use the model again)."""
     layout = data.samples.layout
+    climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
     return {
+        **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
         "features": list(data.samples.feature_names),
         "targets": [layout.target_name],
         "target_units": [layout.target_units],
@@ -375,8 +379,16 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "target_scaling": data.target_scaler.to_dict(),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
+        **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
+
+
+def untrained_outputs(data: PreparedData) -> list[int]:
+    """Field mode: the output cells (in (lat, lon) order) without a target value anywhere in
+    the training block; the network never learnt them, so ``predict`` leaves them missing."""
+    seen = data.present[data.sample_masks["train"]].any(axis=0)
+    return np.flatnonzero(~seen).tolist()
 
 
 def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:

@@ -134,3 +134,19 @@ def test_a_block_in_units_that_do_not_convert_is_refused(scenarios):
     _rewrite_tas(scenarios["ssp5"], "m", 0.0)
     with pytest.raises(ClimannError, match="'tas' is in 'm' in ssp5_2000-2002.nc but in 'K' in the train block"):
         prepare_data(resolve_inputs(split_config(scenarios)))
+
+
+def test_field_anomalies_use_the_training_years_climatology(write_grid):
+    path = write_grid("grid.nc", n_lat=3, n_lon=4, n_years=4)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": [], "features": ["season"], "mode": "field",
+        "anomalies": ["pred"], "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]},
+    }}))
+    data = prepare_data(config)
+    dataset = grid_dataset(n_lat=3, n_lon=4, n_years=4)
+    pred, lat = dataset["pred"].values.astype(np.float64), dataset["lat"].values
+    climatology = pred[:24].reshape(2, 12, 3, 4).mean(axis=0)  # the years 2000 and 2001, by calendar month
+    anomaly = pred - np.tile(climatology, (4, 1, 1))
+    assert data.samples.feature_names == ("pred_anomaly_mean", "season_sin", "season_cos")
+    np.testing.assert_allclose(data.samples.inputs[:, 0], cos_mean(anomaly, lat), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(data.samples.climatologies["pred"], climatology, rtol=1e-6)

@@ -306,6 +306,7 @@ def _metadata_only(
     empty = PointwiseSamples(
         inputs=np.empty((0, n_features), np.float32), target=np.empty((0, 1), np.float32),
         flat_index=np.empty(0, np.int64), feature_names=source.feature_names, layout=source.layout, n_dropped=0,
+        climatologies=source.climatologies,
     )
     return PreparedData(
         samples=empty, split=split, sample_masks={}, input_scaler=input_scaler, target_scaler=target_scaler,
