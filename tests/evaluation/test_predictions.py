@@ -1,10 +1,12 @@
+import re
+
 import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.data.pointwise import build_pointwise_samples
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import predictions_dataset, split_labels, write_predictions
 from tests.conftest import grid_dataset
 
 
@@ -40,15 +42,16 @@ def test_predictions_file_round_trip(tmp_path, options):
         assert reopened["tas_pred"].attrs["standard_name"] == "air_temperature"
         assert "standard_name" not in reopened["tas_error"].attrs
         assert reopened["tas"].attrs["standard_name"] == "air_temperature"
-        assert list(reopened["split"].values[[0, 12, 35]]) == ["train", "val", "test"]
+        assert list(split_labels(reopened["split"])[[0, 12, 35]]) == ["train", "val", "test"]
         assert reopened.attrs["Conventions"] == "CF-1.8"
-        assert reopened.attrs["history"] == "climann train --test"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: climann train --test", reopened.attrs["history"])
     with netCDF4.Dataset(path) as raw:  # the input's packing must not leak into the output
         assert raw["tas"].dtype == np.float32
         assert not hasattr(raw["tas"], "scale_factor")
         for coordinate in ("time", "lat", "lon"):  # CF: no fill values on coordinates
             assert "_FillValue" not in raw[coordinate].ncattrs()
         assert "bounds" not in raw["lat"].ncattrs()  # lat_bnds is not in this file
+        assert raw["split"].dtype == np.int8  # not a string: CDO and other tools read it
     assert [p.name for p in tmp_path.iterdir()] == ["predictions.nc"]  # no temporary left
 
 

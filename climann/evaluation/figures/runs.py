@@ -15,6 +15,7 @@ from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
+from climann.evaluation.predictions import split_labels
 from climann.evaluation.report import write_report
 from climann.evaluation.scores import area_mean_series
 from climann.evaluation.figures.maps import (
@@ -139,7 +140,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     -------
     GridLayout
     """
-    time_name = str(dataset["split"].dims[0])
+    time_name = str(dataset["split"].dims[0]) if "split" in dataset else find_coordinate(dataset, "time")
     names = (time_name, find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
     time, latitude, longitude = (
         Coordinate(name, dataset[name].values, dict(dataset[name].attrs)) for name in names
@@ -212,7 +213,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         baselines = [str(n)[len(target) + 1:] for n in dataset.data_vars
                      if str(n).startswith(f"{target}_") and str(n) not in (f"{target}_pred", f"{target}_error")]
         predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
-        truth, labels = grid(target), dataset["split"].values.astype(str)
+        truth, labels = grid(target), split_labels(dataset["split"])
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     (run_dir / "figures").mkdir(exist_ok=True)
     figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
