@@ -220,7 +220,8 @@ def predictions_dataset(
     # predictions are the same physical quantity as the truth; an error (a difference) is not
     same_quantity = {**units, **({"standard_name": kept["standard_name"]} if "standard_name" in kept else {})}
     data_vars = {
-        name: _field(layout, truth, kept),
+        # a field without standard_name gets a long_name (CF): the variable's name, if nothing else
+        name: _field(layout, truth, {**({} if "standard_name" in kept else {"long_name": long_name}), **kept}),
         f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name} predicted by climann"}),
         f"{name}_error": _field(
             layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
