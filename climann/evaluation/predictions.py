@@ -32,6 +32,8 @@ _CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
 #: The code of each split label in the ``split`` variable ('' is a step in no block); the
 #: codes are fixed, so that a script selecting ``split == 3`` (test) works on every file.
 SPLIT_FLAGS = {"": 0, "train": 1, "val": 2, "test": 3, "all": 4}
+#: The end of the prediction's long_name ("Near-Surface Air Temperature predicted by climann").
+PREDICTED_SUFFIX = " predicted by climann"
 #: The flag meaning of each label: one word each, as CF asks.
 _FLAG_MEANINGS = {"": "unused", "train": "train", "val": "val", "test": "test", "all": "all"}
 
@@ -222,7 +224,7 @@ def predictions_dataset(
     data_vars = {
         # a field without standard_name gets a long_name (CF): the variable's name, if nothing else
         name: _field(layout, truth, {**({} if "standard_name" in kept else {"long_name": long_name}), **kept}),
-        f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name} predicted by climann"}),
+        f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name}{PREDICTED_SUFFIX}"}),
         f"{name}_error": _field(
             layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
         ),
