@@ -14,6 +14,7 @@ FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``).
 
 from climann.evaluation.figures.style import FIGURE_FILES, symmetric_limit, value_limits
 from climann.evaluation.figures.maps import (
+    plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
     plot_prediction_maps,
@@ -36,6 +37,7 @@ __all__ = [
     "draw_lesson_figures",
     "label_runs",
     "layout_from_predictions",
+    "plot_anomaly_correlation_map",
     "plot_area_mean_series",
     "plot_error_maps",
     "plot_learning_curves",
