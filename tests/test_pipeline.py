@@ -78,7 +78,7 @@ def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(fini
     with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
         truth = predictions["tas"].values.astype(np.float64)
         months = predictions["time"].dt.month.values
-        split = predictions["split"].values.astype(str)
+        split = split_labels(predictions["split"])
         grids = {key: predictions[name].values.astype(np.float64) for key, name in
                  [("model", "tas_pred"), ("linear", "tas_linear"), ("persistence", "tas_persistence")]}
     train = split == "train"
