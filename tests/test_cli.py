@@ -169,6 +169,7 @@ def test_plot_lesson_writes_the_lesson_figures(tmp_path):
 def test_plot_help_shows_both_uses():
     help_text = runner.invoke(app, ["plot", "--help"]).output
     assert "climann plot runs/demo" in help_text and "climann plot lesson --out" in help_text
+    assert "climann plot ssp585_tas.nc --time 2050-07 --out maps" in help_text
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,31 @@ def test_predicting_the_training_data_reproduces_the_runs_predictions(trained):
     assert result.scores is not None and result.notes == []
 
 
+def test_predict_and_evaluate_outputs_keep_the_inputs_cf_metadata(trained, tmp_path):
+    import re
+
+    from climann.evaluation.predictions import split_labels
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    predicted = predict_files(run_dir, [str(sample)], tmp_path / "predicted.nc").path
+    evaluate_run(run_dir, [str(sample)], tmp_path / "other")
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        for path, command in ((predicted, "climann predict"), (tmp_path / "other" / "predictions.nc", "climann evaluate")):
+            with xr.open_dataset(path, decode_times=TIME) as output:
+                assert output["tas_pred"].attrs["cell_methods"] == source["tas"].attrs["cell_methods"]
+                assert float(output["height"]) == 2.0 and "height" in output["tas_pred"].coords
+                for name in ("time_bnds", "lat_bnds", "lon_bnds"):
+                    np.testing.assert_array_equal(output[name].values, source[name].values)
+                first, *rest = output.attrs["history"].split("\n")
+                assert re.fullmatch(rf"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ: {command} .*", first)
+                assert rest == source.attrs["history"].split("\n")
+                if command == "climann evaluate":  # the whole period, one block
+                    assert set(split_labels(output["split"])) == {"all"} and output["split"].dtype == np.int8
+                else:
+                    assert "split" not in output
+
+
 def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     _, sample, run_dir = trained
     with xr.open_dataset(sample) as source:

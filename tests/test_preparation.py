@@ -12,6 +12,7 @@ from climann.config import build_config, config_to_toml, load_config_file
 from climann.errors import ClimannError
 from climann.pipeline import run_training
 from climann.preparation import prepare_data, resolve_inputs
+from climann.evaluation.predictions import split_labels
 from tests.conftest import grid_dataset
 
 
@@ -73,7 +74,7 @@ def test_a_run_split_by_dataset_writes_every_block_and_reruns_from_its_config(sc
     assert set(run.metrics["splits"]["test"]) == {"model", "climatology", "linear"}  # dates repeat: no persistence
     with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
         assert predictions.sizes["time"] == 3 * 36
-        labels = predictions["split"].values.astype(str)
+        labels = split_labels(predictions["split"])
         assert list(labels[[0, 36, 72]]) == ["train", "val", "test"]
         with xr.open_dataset(scenarios["ssp5"]) as source:
             np.testing.assert_allclose(predictions["tas"].values[72:], source["tas"].values, rtol=1e-6)

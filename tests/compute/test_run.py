@@ -75,6 +75,9 @@ def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
             xr.open_dataset(distributed.run_dir / "predictions.nc") as other:
         assert list(other.data_vars) == list(one.data_vars)
         np.testing.assert_array_equal(other["split"].values, one["split"].values)
+        for name, variable in one.variables.items():  # the same CF metadata from both writers
+            np.testing.assert_equal(other[name].attrs, variable.attrs, err_msg=name)
+        assert {**other.attrs, "history": ""} == {**one.attrs, "history": ""}
         for name in ("tas", "tas_climatology", "tas_linear", "tas_persistence"):
             np.testing.assert_allclose(other[name].values, one[name].values, rtol=1e-6, err_msg=name)
         np.testing.assert_allclose(other["tas_pred"].values, one["tas_pred"].values, atol=1e-3)

@@ -216,9 +216,23 @@ def test_redraw_figures_redraws_all_six(tmp_path, run):
         assert_readable_png(path)
 
 
-def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch):
+def write_old_split(folder):
+    """predictions.nc as climann wrote it before split became integer flags: strings."""
+    import xarray as xr
+
+    path = folder / "predictions.nc"
+    with xr.open_dataset(path, decode_times=False) as dataset:
+        old = dataset.load().assign(split=("time", np.array(LABELS, dtype=object)))
+    path.unlink()
+    old.to_netcdf(path)
+
+
+@pytest.mark.parametrize("split", [pytest.param("flags", id="int-flags"), pytest.param("strings", id="old-strings")])
+def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch, split):
     layout, truth, predictions = make_run(lat_descending=True)
     write_run_dir(tmp_path, layout, truth, predictions, loss="mae")
+    if split == "strings":
+        write_old_split(tmp_path)
     seen = {}
 
     def capture(layout, truth, predictions, split_labels, train, val, *, loss_name, directory, dpi):

@@ -378,3 +378,40 @@ def plot_anomaly_correlation_map(
     period = _period([time.year for time in times])
     title = f"{_variable_title(layout)}\nanomaly correlation of each grid cell over {period}, {split} split"
     return _map_figure(layout, [panel], title=title, path=path, dpi=dpi)
+
+
+def plot_prediction_maps(
+    layout: GridLayout,
+    predicted_map: np.ndarray,
+    truth_map: np.ndarray | None = None,
+    *,
+    when: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """Maps of one field of a prediction file: truth, prediction and error (prediction −
+    truth) when the truth is given, else the prediction alone.
+
+    Parameters
+    ----------
+    layout : GridLayout
+    predicted_map, truth_map : ndarray, shape (n_lat, n_lon)
+        NaN where there is no data; ``truth_map`` None when the file has no truth.
+    when : str
+        What time the maps are of, for the title (e.g. "on 2019-07-16 from ssp585.nc").
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    if truth_map is None:
+        low, high = value_limits(predicted_map)
+        panels = [MapPanel("prediction", predicted_map, VALUE_COLORMAP, low, high,
+                           _with_units(layout.target_name, layout.target_units))]
+        shown = "prediction"
+    else:
+        panels = _truth_prediction_error_panels(layout, truth_map, predicted_map)
+        shown = "truth, prediction and error"
+    return _map_figure(layout, panels, title=f"{_variable_title(layout)} {when}: {shown}", path=path, dpi=dpi)

@@ -15,6 +15,7 @@ from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
+from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import write_report
 from climann.evaluation.scores import area_mean_series
 from climann.evaluation.baselines import climatology_prediction
@@ -146,7 +147,8 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     ----------
     dataset : xarray.Dataset
         As written by :func:`climann.evaluation.predictions.write_predictions`, times decoded
-        to cftime.
+        to cftime; the truth ``<target>`` may be absent (a ``climann predict`` output for
+        data without the target): the grid and attributes are then those of ``<target>_pred``.
     target : str
         The target variable.
 
@@ -154,20 +156,26 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     -------
     GridLayout
     """
-    time_name = str(dataset["split"].dims[0])
+    field = target if target in dataset else f"{target}_pred"
+    time_name = str(dataset["split"].dims[0]) if "split" in dataset else find_coordinate(dataset, "time")
     names = (time_name, find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
     time, latitude, longitude = (
         Coordinate(name, dataset[name].values, dict(dataset[name].attrs)) for name in names
     )
     encoding = dataset[time_name].encoding
-    mapping = grid_mapping_of(dataset, target)
+    mapping = grid_mapping_of(dataset, field)
+    attrs = dict(dataset[field].attrs)
+    if field != target and "long_name" in attrs:  # the quantity's name, as the truth's would be
+        attrs["long_name"] = str(attrs["long_name"]).removesuffix(PREDICTED_SUFFIX)
+        if attrs["long_name"] == target:
+            del attrs["long_name"]
     return GridLayout(
         time=time, latitude=latitude, longitude=longitude,
         geographic=geographic_grid(dataset, names[1:], mapping), grid_mapping=mapping,
         index_dims=tuple(name for name in names[1:] if name not in dataset.coords),
         time_units=str(encoding.get("units", "")), calendar=str(encoding.get("calendar", "standard")),
-        file_dims=tuple(str(dim) for dim in dataset[target].dims),
-        target_name=target, target_attrs=dict(dataset[target].attrs),
+        file_dims=tuple(str(dim) for dim in dataset[field].dims),
+        target_name=target, target_attrs=attrs,
     )
 
 
@@ -227,7 +235,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         baselines = [str(n)[len(target) + 1:] for n in dataset.data_vars
                      if str(n).startswith(f"{target}_") and str(n) not in (f"{target}_pred", f"{target}_error")]
         predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
-        truth, labels = grid(target), dataset["split"].values.astype(str)
+        truth, labels = grid(target), split_labels(dataset["split"])
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     (run_dir / "figures").mkdir(exist_ok=True)
     figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
