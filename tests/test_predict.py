@@ -9,6 +9,7 @@ import xarray as xr
 from climann.config import build_config
 from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
+from climann.evaluation.predictions import split_labels
 from climann.pipeline import run_training
 from climann.predict import predict_files
 
@@ -348,7 +349,7 @@ def test_field_evaluate_on_the_training_file_gives_the_runs_scores(field_run, tm
         weights = _area_weights(sample, truth.shape)
         assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(_weighted_mse(predicted, truth, weights),
                                                                          rel=1e-6)
-        test = own["split"].values == "test"  # the run's test block, re-scored from the new output
+        test = split_labels(own["split"]) == "test"  # the run's test block, re-scored from the new output
         assert _weighted_mse(predicted[test], truth[test], weights[test]) == pytest.approx(
             original["splits"]["test"]["model"]["mse"], rel=1e-6)
     rescored = evaluate_run(run_dir, out=tmp_path / "own")
