@@ -2,11 +2,13 @@
 
 Nothing of the size of the data reaches the client. Two passes over the files:
 
-1. **Baselines** (training block's chunks): each chunk gives the normal equations of least
-   squares on the standardised features, ``AᵀA`` and ``Aᵀy`` with ``A = [X 1]``, and, per
+1. **Baselines** (training block's chunks): each chunk gives the normal equations of
+   weighted least squares on the standardised features, ``AᵀWA`` and ``AᵀWy`` with
+   ``A = [X 1]`` and W the loss's sample weights (cell areas when ``[training]
+   area_weighted``, else W = I), and, per
    cell and calendar month (day of year for daily data), the sum and count of the target over
    its training steps. Added up in chunk order, they give the ``linear`` baseline
-   (``AᵀA θ = Aᵀy``, the least-squares fit of the in-memory path) and the ``climatology``
+   (``AᵀWA θ = AᵀWy``, the weighted least-squares fit of the in-memory path) and the ``climatology``
    (sum / count per month and cell).
 2. **Scores and grids** (all chunks): each chunk predicts its samples with the network and the
    baselines, puts truth and predictions on its part of the grid (``persistence``: the value
@@ -79,9 +81,10 @@ class BaselineSums:
     Attributes
     ----------
     normal : ndarray, shape (n_features + 1, n_features + 1)
-        ``AᵀA`` with ``A = [X 1]`` (standardised features and a column of ones).
+        ``AᵀWA`` with ``A = [X 1]`` (standardised features and a column of ones) and W the
+        diagonal of sample weights (the identity when unweighted).
     moment : ndarray, shape (n_features + 1, 1)
-        ``Aᵀy`` (the target in its units).
+        ``AᵀWy`` (the target in its units).
     seasons : dict of int to (ndarray, ndarray), each shape (n_lat, n_lon)
         For each season key (index of the calendar month or day of year) seen so far, the
         sum and the count of the target at each cell. Only the seasons a chunk covers: a
@@ -99,7 +102,7 @@ class BaselineSums:
         return BaselineSums(self.normal + other.normal, self.moment + other.moment, seasons)
 
     def linear(self) -> LinearRegression:
-        """Least squares from the normal equations ``AᵀA θ = Aᵀy``."""
+        """Weighted least squares from the normal equations ``AᵀWA θ = AᵀWy``."""
         solution, *_ = np.linalg.lstsq(self.normal, self.moment, rcond=None)
         return LinearRegression(weights=solution[:-1], bias=solution[-1])
 
@@ -113,12 +116,16 @@ class BaselineSums:
 
 def _baseline_sums(
     source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, dtype: np.dtype,
-    season_index: np.ndarray,
+    season_index: np.ndarray, area_weighted: bool = False,
 ) -> BaselineSums:
     samples = read_samples(source, start, stop)
     design = np.hstack([input_scaler.transform(samples.inputs, dtype).astype(np.float64),
                         np.ones((samples.inputs.shape[0], 1))])
     target = samples.target.astype(np.float64)
+    weighted = design  # W A, with W the loss's weights
+    if area_weighted:
+        cells = source.layout.cell_area_weights().ravel()
+        weighted = design * cells[samples.flat_index % cells.size][:, None]
     truth = local_grid(target[:, 0], samples, start, stop)
     present = np.isfinite(truth)
     steps = season_index[start:stop]
@@ -126,12 +133,12 @@ def _baseline_sums(
         int(key): (np.where(present, truth, 0.0)[steps == key].sum(axis=0), present[steps == key].sum(axis=0))
         for key in np.unique(steps)
     }
-    return BaselineSums(design.T @ design, design.T @ target, seasons)
+    return BaselineSums(weighted.T @ design, weighted.T @ target, seasons)
 
 
 def fit_baselines(
     client, source: PointwiseSource, train_blocks: Sequence[tuple[int, int]], input_scaler: Standardizer, *,
-    dtype: str | np.dtype, season_index: np.ndarray, n_seasons: int,
+    dtype: str | np.dtype, season_index: np.ndarray, n_seasons: int, area_weighted: bool = False,
 ) -> tuple[LinearRegression, np.ndarray]:
     """The linear and climatology baselines from the training block's chunks (pass 1).
 
@@ -145,6 +152,8 @@ def fit_baselines(
     season_index : ndarray of int, shape (n_time,)
         Each time step's season (0 … n_seasons − 1).
     n_seasons : int
+    area_weighted : bool
+        Fit the linear baseline with cell-area weights, as the loss (``[training] area_weighted``).
 
     Returns
     -------
@@ -154,7 +163,8 @@ def fit_baselines(
     from climann.compute.cluster import ordered_sum_delayed
 
     shared = dask.delayed(source, traverse=False)
-    parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index)
+    parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index,
+                                          area_weighted)
              for start, stop in train_blocks]
     total = client.compute(ordered_sum_delayed(parts)).result()
     return total.linear(), total.climatology(n_seasons, source.layout.shape[1:])

@@ -197,6 +197,7 @@ def evaluate_distributed(
         linear, climatology = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
             dtype=config.model.dtype, season_index=season_index, n_seasons=len(keys),
+            area_weighted=config.training.area_weighted,
         )
         options = {"season_index": season_index}
         options.update({"linear": linear} if "linear" in fitted else {})
