@@ -57,7 +57,19 @@ class TrainedRun:
 
 @dataclass(frozen=True)
 class PredictionResult:
-    """What :func:`predict_files` wrote and found."""
+    """What :func:`predict_files` wrote and found.
+
+    Attributes
+    ----------
+    path : Path
+    n_samples : int
+        Values predicted (every sample with all its features, the target present or not).
+    scores : dict or None
+        Area-weighted scores over every time step together (the block ``all`` of
+        ``climann evaluate --data``), with ``n_samples`` the values scored: where the target
+        and the prediction are both present. None without the target.
+    notes : list of str
+    """
 
     path: Path
     n_samples: int
@@ -162,8 +174,9 @@ def predict_files(
         raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
     files = expand_paths(data_paths)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
+    # every sample of the new data: a sample_fraction thins the training data only
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
-                               overlap=overlap or run.config.data.overlap)
+                               overlap=overlap or run.config.data.overlap, sample_fraction=1.0)
     config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
@@ -198,6 +211,7 @@ def predict_files(
     if had_target:
         area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
         scores = score(predicted_grid.reshape(-1), truth.reshape(-1), area.reshape(-1))
+        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted_grid)))
     output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history)
     if not had_target:
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
@@ -284,7 +298,8 @@ def evaluate_run(
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={},
+                                                                      sample_fraction=1.0))
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):

@@ -116,6 +116,40 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
         evaluate_run(run_dir, [str(sample)])
 
 
+def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):
+    """A file with holes in the target and in a predictor: predict predicts every sample with
+    its features, scores (and counts) only where the target is present too, and its scores
+    are those of evaluate --data's block 'all'."""
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        holes = source.load()
+        edges = np.deg2rad(source["lat_bnds"].values)
+    holes["tas"][3:9, 2:5, 4:10] = np.nan
+    holes["clt"][20:23, 6:8, :] = np.nan
+    holes.to_netcdf(tmp_path / "holes.nc")
+    result = predict_files(run_dir, [str(tmp_path / "holes.nc")], tmp_path / "predicted.nc")
+    metrics = evaluate_run(run_dir, [str(tmp_path / "holes.nc")], tmp_path / "evaluated")
+    with xr.open_dataset(result.path) as predictions:
+        truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
+    features = np.isfinite(holes["clt"].values)
+    assert np.array_equal(np.isfinite(predicted), features)  # predicted wherever the features are
+    assert result.n_samples == features.sum()
+    pairs = np.isfinite(truth) & np.isfinite(predicted)
+    assert pairs.sum() == features.sum() - 6 * 3 * 6  # the target's holes are where clt is present
+    assert result.scores["n_samples"] == pairs.sum() == metrics["splits"]["all"]["model"]["n_samples"]
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    weights = np.broadcast_to(band[None, :, None], truth.shape)[pairs]
+    error = predicted[pairs].astype(np.float64) - truth[pairs]
+    assert result.scores["mse"] == pytest.approx(np.sum(weights * error**2) / weights.sum(), rel=1e-5)
+    assert result.scores["bias"] == pytest.approx(np.sum(weights * error) / weights.sum(), rel=1e-4)
+    # the same float32 network on a different number of rows: equal up to float32 rounding
+    # (3e-5 K on values near 280 K)
+    for key in ("mse", "mae", "rmse", "bias", "r2", "corr"):
+        assert result.scores[key] == pytest.approx(metrics["splits"]["all"]["model"][key], rel=1e-5), key
+
+
 # The units_celsius case: one temperature field written in K and in Celsius as real
 # products spell it; a model trained on the K file must predict the same from any of them.
 UNITS_LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])

@@ -151,8 +151,10 @@ def predict_chunked(
     Returns
     -------
     n_samples : int
+        Values predicted.
     scores : dict or None
-        Area-weighted scores against the target, when the data have it.
+        Area-weighted scores against the target, when the data have it, with ``n_samples``
+        the values scored (the target and the prediction present).
     """
     layout = context.source.layout
     grids, sums, _ = chunked_grids(context, blocks)
@@ -161,5 +163,7 @@ def predict_chunked(
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
     (total,) = write_dataset(output.drop_vars("split"), out, layout, also=[sums])
     n_samples = int(total.samples.sum())
-    return n_samples, scores_from_sums(total.sums[0, 0]) if had_target else None
+    if not had_target:
+        return n_samples, None
+    return n_samples, {**scores_from_sums(total.sums[0, 0]), "n_samples": int(total.scored[0, 0])}
 
