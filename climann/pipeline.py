@@ -369,9 +369,12 @@ def history_csv(history: History) -> str:
 
 
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
-    """The metadata saved with the weights in ``model.npz``: features, target, scalers, loss,
-    grid and the whole configuration (what ``predict`` needs to use the model again)."""
+    """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
+    range of each feature on the training block (``input_ranges``, unscaled, to flag
+    extrapolation), loss, grid and the whole configuration (what ``predict`` needs to use the
+    model again)."""
     layout = data.samples.layout
+    ranges = data.input_scaler.range_dict()
     return {
         "features": list(data.samples.feature_names),
         "targets": [layout.target_name],
@@ -379,6 +382,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "units": input_units(config, data.samples.feature_names, layout),
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
+        **({"input_ranges": ranges} if ranges is not None else {}),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),

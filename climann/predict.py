@@ -21,6 +21,7 @@ from climann.config import ComputeConfig, RunConfig, build_config, load_config_f
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
 from climann.jsonfile import finite_or_none, write_json
@@ -69,12 +70,16 @@ class PredictionResult:
         ``climann evaluate --data``), with ``n_samples`` the values scored: where the target
         and the prediction are both present. None without the target.
     notes : list of str
+    extrapolation : dict or None
+        :meth:`climann.evaluation.extrapolation.Extrapolation.summary` (None when the model
+        file has no training ranges, or the predictions were made chunk by chunk).
     """
 
     path: Path
     n_samples: int
     scores: dict | None
     notes: list[str]
+    extrapolation: dict | None = None
 
 
 def load_run(run_dir: str | Path) -> TrainedRun:
@@ -197,6 +202,8 @@ def predict_files(
         check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
     if uses_cluster(compute) or is_zarr(out):
+        _log.warning("extrapolation beyond the training range is not checked when predicting chunk by chunk "
+                     "(on a dask cluster or into Zarr); predict into a NetCDF file without a cluster to check it")
         n_samples, scores = _predict_chunked(run, source, Path(out), compute, history=history, had_target=had_target)
         return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes)
     samples = source.read_all()
@@ -207,16 +214,44 @@ def predict_files(
     layout = samples.layout
     truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
+    extrapolation = check_training_range(run, samples.inputs)
+    flags = None if extrapolation is None else layout.to_grid(extrapolation.outside.astype(np.float64),
+                                                               samples.flat_index)
     scores = None
     if had_target:
         area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
         scores = score(predicted_grid.reshape(-1), truth.reshape(-1), area.reshape(-1))
         scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted_grid)))
-    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history)
+    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history,
+                                 extrapolated=flags)
     if not had_target:
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
     write_predictions(output.drop_vars("split"), Path(out), layout)
-    return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
+    return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes,
+                            extrapolation=None if extrapolation is None else extrapolation.summary())
+
+
+def check_training_range(run: TrainedRun, inputs: np.ndarray) -> Extrapolation | None:
+    """Which samples' features lie outside the range seen in training, with one warning line
+    naming those features and the share of samples; None, with a warning, when the model
+    file predates the record of the training ranges.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    inputs : ndarray, shape (n_samples, n_features)
+        The new data's unscaled features.
+    """
+    ranges = run.network.metadata.get("input_ranges")
+    if ranges is None:
+        _log.warning("this run's model.npz predates the record of its features' training ranges: "
+                     "extrapolation cannot be checked (retrain to check it)")
+        return None
+    extrapolation = check_extrapolation(inputs, ranges)
+    message = extrapolation_message(extrapolation, run.network.metadata.get("units", {}))
+    if message:
+        _log.warning(message)
+    return extrapolation
 
 
 def _predict_chunked(
@@ -303,10 +338,14 @@ def evaluate_run(
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):
+        if other:
+            _log.warning("extrapolation beyond the training range is not checked on a dask cluster; "
+                         "evaluate without --workers/--scheduler to check it")
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None)
+    flags = None  # where the inputs lie outside the training range (other data only)
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
@@ -319,26 +358,33 @@ def evaluate_run(
                 left_out["persistence"] = persistence_left_out_reason(1.0)
         scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
                                        season=season_name(layout.time.values), left_out=left_out)
+        extrapolation = check_training_range(run, data.samples.inputs)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
             "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
+            **({"extrapolation": extrapolation.summary()} if extrapolation is not None else {}),
         }
+        if extrapolation is not None:
+            flags = layout.to_grid(extrapolation.outside.astype(np.float64), data.samples.flat_index)
     else:
         evaluation = evaluate(config, data, run.network)
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
     destination = Path(out) if out else Path(run_dir)
-    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
+    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
+                  extrapolated=flags)
     write_report(destination, metrics)
     return metrics
 
 
-def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
+def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str, *,
+                  extrapolated: np.ndarray | None = None) -> None:
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     create_folder(destination)
-    output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
+    output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines,
+                                 extrapolated=extrapolated)
     write_predictions(output, destination / "predictions.nc", layout)
     write_json(destination / "metrics.json", metrics, what="metrics file")
 
