@@ -202,10 +202,10 @@ def predict_files(
         check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
     if uses_cluster(compute) or is_zarr(out):
-        _log.warning("extrapolation beyond the training range is not checked when predicting chunk by chunk "
-                     "(on a dask cluster or into Zarr); predict into a NetCDF file without a cluster to check it")
-        n_samples, scores = _predict_chunked(run, source, Path(out), compute, history=history, had_target=had_target)
-        return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes)
+        n_samples, scores, extrapolation = _predict_chunked(run, source, Path(out), compute, history=history,
+                                                            had_target=had_target)
+        return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
+                                extrapolation=None if extrapolation is None else extrapolation.summary())
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -242,13 +242,24 @@ def check_training_range(run: TrainedRun, inputs: np.ndarray) -> Extrapolation |
     inputs : ndarray, shape (n_samples, n_features)
         The new data's unscaled features.
     """
+    ranges = training_ranges(run)
+    return None if ranges is None else warn_extrapolation(run, check_extrapolation(inputs, ranges))
+
+
+def training_ranges(run: TrainedRun) -> dict | None:
+    """The model file's ``input_ranges`` (each feature's min and max on the training block),
+    or None with a warning when the model file predates their record."""
     ranges = run.network.metadata.get("input_ranges")
     if ranges is None:
         _log.warning("this run's model.npz predates the record of its features' training ranges: "
                      "extrapolation cannot be checked (retrain to check it)")
-        return None
-    extrapolation = check_extrapolation(inputs, ranges)
-    message = extrapolation_message(extrapolation, run.network.metadata.get("units", {}))
+    return ranges
+
+
+def warn_extrapolation(run: TrainedRun, extrapolation: Extrapolation | None) -> Extrapolation | None:
+    """Log :func:`~climann.evaluation.extrapolation.extrapolation_message` as one warning when
+    some samples lie outside the training range; returns ``extrapolation``."""
+    message = None if extrapolation is None else extrapolation_message(extrapolation, run.network.metadata.get("units"))
     if message:
         _log.warning(message)
     return extrapolation
@@ -256,7 +267,7 @@ def check_training_range(run: TrainedRun, inputs: np.ndarray) -> Extrapolation |
 
 def _predict_chunked(
     run: TrainedRun, source, out: Path, compute: ComputeConfig, *, history: str, had_target: bool
-) -> tuple[int, dict | None]:
+) -> tuple[int, dict | None, Extrapolation | None]:
     """The predictions file chunk by chunk, on the cluster of ``compute`` or in local threads."""
     from climann.compute.chunks import chunk_blocks
     from climann.compute.cluster import cluster_client
@@ -267,12 +278,16 @@ def _predict_chunked(
     context = ChunkEvaluation(
         source, run.network, input_scaler, target_scaler, ("model",),
         block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
+        ranges=training_ranges(run),
     )
     blocks = chunk_blocks(source, chunk_mb=compute.chunk_mb)
     if not uses_cluster(compute):
-        return predict_chunked(context, blocks, out, history=history, had_target=had_target)
-    with cluster_client(compute):
-        return predict_chunked(context, blocks, out, history=history, had_target=had_target)
+        n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history, had_target=had_target)
+    else:
+        with cluster_client(compute):
+            n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history,
+                                                               had_target=had_target)
+    return n_samples, scores, warn_extrapolation(run, extrapolation)
 
 
 def _saved_scalers(run: TrainedRun):
@@ -338,9 +353,6 @@ def evaluate_run(
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):
-        if other:
-            _log.warning("extrapolation beyond the training range is not checked on a dask cluster; "
-                         "evaluate without --workers/--scheduler to check it")
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
@@ -414,14 +426,18 @@ def _evaluate_on_cluster(
             client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
+            ranges=training_ranges(run) if other else None,
         )
     metrics = evaluated.metrics
+    if "extrapolation" in metrics:
+        warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
             "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
             **({"notes": metrics["notes"]} if "notes" in metrics else {}),
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
+            **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
         }
     write_json(destination / "metrics.json", metrics, what="metrics file")
     write_report(destination, metrics)

@@ -43,6 +43,7 @@ from climann.compute.chunks import read_samples
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weighted_mean
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
+from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import METRICS, skill_score
 from climann.evaluation.scores import scored_cells, unexplained_gaps
 from climann.model import Network
@@ -348,6 +349,10 @@ class ChunkEvaluation:
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
         where the axis lacks it (see :func:`climann.data.time_axis.previous_steps`).
+    ranges : mapping, or None
+        The model file's ``input_ranges``: with them, each chunk also flags its samples
+        outside the training range (grid ``extrapolated``) and counts them
+        (:func:`extrapolation_series`).
     """
 
     source: PointwiseSource
@@ -362,6 +367,54 @@ class ChunkEvaluation:
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
     previous: np.ndarray | None = None
+    ranges: dict | None = None
+
+    @property
+    def grid_names(self) -> tuple[str, ...]:
+        """The grids of each chunk: ``truth``, the models, and ``extrapolated`` with ranges."""
+        return ("truth", *self.models, *(("extrapolated",) if self.ranges is not None else ()))
+
+    @property
+    def series_names(self) -> tuple[str, ...]:
+        """The series of each chunk: the area means of truth and models, and with ranges the
+        counts of :func:`extrapolation_series`."""
+        counts = ()
+        if self.ranges is not None:
+            n_features = len(self.ranges["names"])
+            counts = ("extrapolation:n", "extrapolation:any", *(f"extrapolation:{kind}:{column}"
+                      for kind in ("outside", "low", "high") for column in range(n_features)))
+        return ("truth", *self.models, *counts)
+
+
+def extrapolation_series(samples: PointwiseSamples, ranges: dict, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Per time step of a chunk, shape (stop − start,): samples (``extrapolation:n``), samples
+    with some feature outside the training range (``:any``), and per feature (by column) the
+    samples outside (``:outside:j``) and the smallest and largest value (``:low:j``, ``:high:j``;
+    ±inf without samples). Added over steps they give :func:`extrapolation_from_series`."""
+    outside = outside_training_range(samples.inputs, np.asarray(ranges["min"]), np.asarray(ranges["max"]))
+    step = samples.layout.time_index(samples.flat_index) - start
+    n_steps = stop - start
+    series = {"extrapolation:n": np.bincount(step, minlength=n_steps).astype(np.float64),
+              "extrapolation:any": np.bincount(step, weights=outside.any(axis=1), minlength=n_steps)}
+    for column in range(outside.shape[1]):
+        low, high = np.full(n_steps, np.inf), np.full(n_steps, -np.inf)
+        np.minimum.at(low, step, samples.inputs[:, column])
+        np.maximum.at(high, step, samples.inputs[:, column])
+        series[f"extrapolation:outside:{column}"] = np.bincount(step, weights=outside[:, column], minlength=n_steps)
+        series[f"extrapolation:low:{column}"], series[f"extrapolation:high:{column}"] = low, high
+    return series
+
+
+def extrapolation_from_series(series: dict[str, np.ndarray], ranges: dict) -> Extrapolation:
+    """The :class:`~climann.evaluation.extrapolation.Extrapolation` of all time steps from the
+    summed :func:`extrapolation_series`."""
+    columns = range(len(ranges["names"]))
+    return from_counts(
+        ranges, int(series["extrapolation:n"].sum()), int(series["extrapolation:any"].sum()),
+        np.array([series[f"extrapolation:outside:{column}"].sum() for column in columns]),
+        np.array([series[f"extrapolation:low:{column}"].min() for column in columns]),
+        np.array([series[f"extrapolation:high:{column}"].max() for column in columns]),
+    )
 
 
 def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
@@ -392,7 +445,8 @@ def evaluate_chunk(
         ``"truth"`` and each of ``context.models``, float64, NaN where missing.
     sums : ScoreSums
     series : dict of str to ndarray, shape (stop − start,)
-        :func:`area_means` of the grids.
+        :func:`area_means` of the grids (and, with ``context.ranges``, the
+        :func:`extrapolation_series`).
     """
     samples = read_samples(context.source, start, stop)
     scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
@@ -415,4 +469,11 @@ def evaluate_chunk(
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps), area_means(grids, area)
+    series = area_means(grids, area)
+    if context.ranges is not None:
+        grids["extrapolated"] = local_grid(
+            outside_training_range(samples.inputs, np.asarray(context.ranges["min"]),
+                                   np.asarray(context.ranges["max"])).any(axis=1).astype(np.float64),
+            samples, start, stop)
+        series.update(extrapolation_series(samples, context.ranges, start, stop))
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps), series

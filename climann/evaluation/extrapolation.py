@@ -51,21 +51,20 @@ class Extrapolation:
 
     Attributes
     ----------
-    outside : ndarray of bool, shape (n_samples,)
-        True where any feature lies outside its training range.
+    fraction : float
+        The share of samples with some feature outside its training range (0 without samples).
     features : dict of str to dict
         For each feature outside its range somewhere (in the model's feature order):
         ``fraction`` of the samples outside, ``training_range`` [min, max] and
         ``range_here`` [min, max] of the present values.
+    outside : ndarray of bool, shape (n_samples,), or None
+        True where any feature lies outside its training range (None when summed chunk by
+        chunk, see :func:`from_counts`).
     """
 
-    outside: np.ndarray
+    fraction: float
     features: dict[str, dict]
-
-    @property
-    def fraction(self) -> float:
-        """The share of samples with some feature outside its training range (0 without samples)."""
-        return float(self.outside.mean()) if self.outside.size else 0.0
+    outside: np.ndarray | None = None
 
     def summary(self) -> dict:
         """``{"fraction", "features"}`` for ``metrics.json`` (``extrapolation``)."""
@@ -96,7 +95,36 @@ def check_extrapolation(inputs: np.ndarray, ranges: Mapping) -> Extrapolation:
             "training_range": [float(minimum[column]), float(maximum[column])],
             "range_here": [float(np.nanmin(values)), float(np.nanmax(values))],
         }
-    return Extrapolation(outside=flags.any(axis=1), features=features)
+    outside = flags.any(axis=1)
+    return Extrapolation(fraction=float(outside.mean()) if outside.size else 0.0, features=features, outside=outside)
+
+
+def from_counts(
+    ranges: Mapping, n_samples: int, n_outside: int, outside: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> Extrapolation:
+    """The :class:`Extrapolation` of data seen chunk by chunk, from counts added over chunks.
+
+    Parameters
+    ----------
+    ranges : mapping
+        The model file's ``input_ranges``.
+    n_samples, n_outside : int
+        Samples, and samples with some feature outside its training range.
+    outside : ndarray of int, shape (n_features,)
+        Samples outside the training range of each feature.
+    low, high : ndarray, shape (n_features,)
+        The smallest and largest value of each feature in the data.
+    """
+    names, minimum, maximum = list(ranges["names"]), ranges["min"], ranges["max"]
+    features = {
+        names[column]: {
+            "fraction": float(outside[column] / n_samples),
+            "training_range": [float(minimum[column]), float(maximum[column])],
+            "range_here": [float(low[column]), float(high[column])],
+        }
+        for column in np.flatnonzero(outside)
+    }
+    return Extrapolation(fraction=float(n_outside / n_samples) if n_samples else 0.0, features=features)
 
 
 def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str] | None = None) -> str | None:
