@@ -51,8 +51,9 @@ demo: runs/demo/model.npz
 runs/demo/model.npz: $(SAMPLE) $(VENV)/.installed
 	$(BIN)/climann train --data $(SAMPLE) --out runs/demo --overwrite
 
+# The tests run in parallel on up to 4 processes (pytest-xdist): 2 on a 2-core machine.
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
 
 # Executed copies with outputs go to runs/notebooks/; notebooks/ stays without outputs.
 notebooks: $(VENV)/.installed-dev

@@ -326,6 +326,15 @@ def gridded_predictions(
     return truth, predictions
 
 
+def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, data: PreparedData) -> np.ndarray:
+    """The climatology the ACC takes anomalies from, shape (n_time, n_lat, n_lon): the
+    ``climatology`` baseline's grid, or (when that baseline is not asked for) the same
+    computed from the truth of the training block."""
+    if "climatology" in predictions:
+        return predictions["climatology"]
+    return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"])
+
+
 def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
     """Score the network and the baselines on every block: area-weighted, on the same cells.
 
@@ -343,7 +352,8 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
     scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                   season=season_name(layout.time.values), left_out=left_out)
+                                   season=season_name(layout.time.values), left_out=left_out,
+                                   climatology=anomaly_reference(predictions, truth, data))
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,

@@ -436,6 +436,7 @@ def _evaluate_on_cluster(
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
             "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
             **({"notes": metrics["notes"]} if "notes" in metrics else {}),
+            **({"score_notes": metrics["score_notes"]} if "score_notes" in metrics else {}),
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
             **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
         }

@@ -68,6 +68,41 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
     assert "notes" not in metrics  # persistence lacks only the first step, which needs no note
 
 
+def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(finished_run):
+    """Anomalies from the training years' mean of each calendar month, centred and area-weighted
+    per time step (Wilks 2011 §8.6.4), averaged over each block's steps."""
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None] * np.ones(source.sizes["lon"])
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        truth = predictions["tas"].values.astype(np.float64)
+        months = predictions["time"].dt.month.values
+        split = predictions["split"].values.astype(str)
+        grids = {key: predictions[name].values.astype(np.float64) for key, name in
+                 [("model", "tas_pred"), ("linear", "tas_linear"), ("persistence", "tas_persistence")]}
+    train = split == "train"
+    climatology = np.stack([np.nanmean(truth[train & (months == month)], axis=0) for month in months])
+    network = np.isfinite(truth) & np.isfinite(grids["model"])
+    for block in ("train", "val", "test"):
+        for key, predicted in grids.items():
+            values = []
+            for t in np.flatnonzero(split == block):
+                keep = network[t] & np.isfinite(predicted[t])
+                f, a, w = (predicted[t] - climatology[t])[keep], (truth[t] - climatology[t])[keep], area[keep]
+                if keep.sum() < 2:
+                    continue
+                f, a = f - np.sum(w * f) / np.sum(w), a - np.sum(w * a) / np.sum(w)
+                values.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+            scores = metrics["splits"][block][key]
+            assert scores["acc"] == pytest.approx(np.mean(values), rel=1e-5), (block, key)
+            assert scores["acc_n_steps"] == len(values)
+        assert metrics["splits"][block]["climatology"]["acc"] is None
+    assert {note["model"] for note in metrics["score_notes"]} == {"climatology"}
+    assert "ACC of climatology undefined in the train, val and test blocks" in (
+        finished_run.run_dir / "report.md").read_text()
+
+
 def test_history_records_the_training_loss_per_epoch(finished_run):
     lines = (finished_run.run_dir / "history.csv").read_text().splitlines()
     assert lines[0] == "epoch,train_loss,val_loss,learning_rate"  # the contract's three columns first

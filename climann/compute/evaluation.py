@@ -26,7 +26,13 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    follow exactly as :mod:`climann.evaluation.metrics` defines them; and, for the skill, Σw,
    Σw·e² and Σw·e_climatology² over the values where the model and the climatology are both
    scored. Counts per block and model: values scored, and the network's values a baseline
-   lacks (for the notes on baselines left out or partly scored). The chunk's grids become
+   lacks (for the notes on baselines left out or partly scored). For the anomaly correlation
+   (ACC): a chunk holds whole time steps, so it computes each of its steps' ACC over the
+   cells where the model is scored, against the climatology of pass 1 (fitted whenever the
+   split has a training block, also when ``climatology`` is not a scored baseline), from the
+   step's sums Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a
+   (:func:`climann.evaluation.scores.step_anomaly_correlations`), and returns per block and
+   model the sum of the defined steps' ACC and their number: the block's ACC is their mean. The chunk's grids become
    the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
    their area-weighted means per time step (the area-mean series figure) come back whole.
 """
@@ -34,7 +40,7 @@ Nothing of the size of the data reaches the client. Two passes over the files:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dask
 import numpy as np
@@ -45,11 +51,12 @@ from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import METRICS, skill_score
-from climann.evaluation.scores import scored_cells, unexplained_gaps
+from climann.evaluation.scores import scored_cells, step_anomaly_correlations, unexplained_gaps
 from climann.model import Network
 
 __all__ = [
     "BaselineSums",
+    "acc_sums",
     "area_means",
     "ChunkEvaluation",
     "counts_from_sums",
@@ -189,6 +196,9 @@ class ScoreSums:
     gaps : ndarray of int, shape (n_blocks, n_models)
         The network's values each model lacks, beyond the series' first time step
         (:func:`climann.evaluation.scores.unexplained_gaps`).
+    acc : ndarray, shape (n_blocks, n_models, 2), or None
+        The sum of the defined per-step ACCs and their number (:func:`acc_sums`); None
+        without a climatology.
     """
 
     sums: np.ndarray
@@ -196,10 +206,12 @@ class ScoreSums:
     samples: np.ndarray
     n_dropped: int
     gaps: np.ndarray
+    acc: np.ndarray | None = field(default=None)
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
+        acc = None if self.acc is None or other.acc is None else self.acc + other.acc
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped, self.gaps + other.gaps)
+                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc)
 
 
 def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
@@ -269,6 +281,49 @@ def score_sums(
     return sums, scored, missing
 
 
+def acc_sums(
+    truth: np.ndarray, predictions: Sequence[np.ndarray], climatology: np.ndarray, area: np.ndarray,
+    block_of_step: np.ndarray, n_blocks: int,
+) -> np.ndarray:
+    """Per block and model, the sum of the per-step ACCs where defined and their number.
+
+    Each step's ACC is taken over the values where the model is scored (as in
+    :func:`score_sums`) and the climatology is defined
+    (:func:`climann.evaluation.scores.step_anomaly_correlations`).
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_steps, n_lat, n_lon)
+        Whole time steps (a chunk).
+    predictions : sequence of ndarray, same shape
+        The network's first.
+    climatology : ndarray, same shape
+        The training years' climatology of each step.
+    area : ndarray, shape (n_lat, n_lon)
+    block_of_step : ndarray of int, shape (n_steps,)
+        Block of each time step, −1 for none.
+    n_blocks : int
+
+    Returns
+    -------
+    ndarray, shape (n_blocks, n_models, 2)
+        Σ ACC_t and the number of steps t with a defined ACC.
+    """
+    named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
+    cells = list(scored_cells(named, truth).values())
+    result = np.zeros((n_blocks, len(predictions), 2))
+    for block in range(n_blocks):
+        steps = block_of_step == block
+        if not steps.any():
+            continue
+        for index, predicted in enumerate(predictions):
+            step_acc = step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area,
+                                                 cells[index][steps])
+            defined = np.isfinite(step_acc)
+            result[block, index] = step_acc[defined].sum(), defined.sum()
+    return result
+
+
 def scores_from_sums(sums: np.ndarray) -> dict[str, float]:
     """``{"mse", "mae", "rmse", "bias", "r2", "corr"}`` from the nine sums (:data:`SUM_NAMES`;
     any further entries, the matched sums, are not used)."""
@@ -305,6 +360,9 @@ def metrics_from_sums(
             if index and not total.scored[block, index]:
                 continue
             scores = {**scores_from_sums(total.sums[block, index]), "n_samples": int(total.scored[block, index])}
+            acc_total, n_steps = (0.0, 0) if total.acc is None else total.acc[block, index]
+            scores["acc"] = float(acc_total / n_steps) if n_steps else float("nan")
+            scores["acc_n_steps"] = int(n_steps)
             if "climatology" in model_names:
                 weight, error2, reference2 = total.sums[block, index, len(SUM_NAMES):]
                 scores["skill_vs_climatology"] = (
@@ -345,6 +403,8 @@ class ChunkEvaluation:
         See :func:`score_sums`.
     linear : LinearRegression or None
     climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
+        The ``climatology`` baseline's means, and the reference of the ACC's anomalies
+        (also when ``climatology`` is not in ``models``); without it, no ACC.
     season_index : ndarray of int, shape (n_time,), or None
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
@@ -464,8 +524,13 @@ def evaluate_chunk(
             grids[name][context.previous[start:stop] < 0] = np.nan
     blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
     reference = context.models.index("climatology") if "climatology" in context.models else None
-    sums, scored, gaps = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,
+    predictions = [grids[name] for name in context.models]
+    sums, scored, gaps = score_sums(truth, predictions, area, blocks, context.n_blocks,
                                     shift=context.shift, reference=reference, first_step=start == 0)
+    acc = None
+    if context.climatology is not None:
+        climatology = context.climatology[context.season_index[start:stop]]
+        acc = acc_sums(truth, predictions, climatology, area, blocks, context.n_blocks)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
@@ -476,4 +541,4 @@ def evaluate_chunk(
                                    np.asarray(context.ranges["max"])).any(axis=1).astype(np.float64),
             samples, start, stop)
         series.update(extrapolation_series(samples, context.ranges, start, stop))
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps), series
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc), series

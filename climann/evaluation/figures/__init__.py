@@ -13,6 +13,7 @@ Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other dia
 
 from climann.evaluation.figures.style import FIGURE_FILES, symmetric_limit, value_limits
 from climann.evaluation.figures.maps import (
+    plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
     plot_truth_prediction_error,
@@ -33,6 +34,7 @@ __all__ = [
     "draw_lesson_figures",
     "label_runs",
     "layout_from_predictions",
+    "plot_anomaly_correlation_map",
     "plot_area_mean_series",
     "plot_error_maps",
     "plot_learning_curves",

@@ -17,7 +17,9 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.report import write_report
 from climann.evaluation.scores import area_mean_series
+from climann.evaluation.baselines import climatology_prediction
 from climann.evaluation.figures.maps import (
+    plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
     plot_truth_prediction_error,
@@ -50,12 +52,14 @@ def draw_figures(
     loss_name: str,
     directory: str | Path,
     dpi: int = 150,
+    climatology: np.ndarray | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
     The test block's figures: maps of its middle time step and of its mean, error maps,
     predicted versus observed; then the learning curves (left out when ``history_train``
-    is empty) and the area-mean series over all time steps.
+    is empty), the area-mean series over all time steps and the map of the anomaly
+    correlation over the test block (left out without a climatology).
 
     Parameters
     ----------
@@ -71,6 +75,10 @@ def draw_figures(
     directory : str or Path
         An existing folder.
     dpi : int
+    climatology : ndarray, shape (n_time, n_lat, n_lon), optional
+        The training years' climatology of each step, the reference of the anomalies;
+        default: ``predictions["climatology"]``, else computed from the truth of the steps
+        labelled ``"train"`` (none: no anomaly correlation map).
 
     Returns
     -------
@@ -106,6 +114,13 @@ def draw_figures(
     paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
                                        name=name, split_labels=labels,
                                        path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
+    if climatology is None:
+        climatology = predictions.get("climatology")
+    if climatology is None and (labels == "train").any():
+        climatology = climatology_prediction(truth, layout.time.values, labels == "train")
+    if climatology is not None:
+        paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
+                                                  path=directory / FIGURE_FILES["anomaly_correlation_map"], dpi=dpi))
     return paths
 
 
