@@ -12,7 +12,7 @@ from climann.config import build_config, load_config_file
 from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.model import Network
-from climann.pipeline import RUN_FILES, prepare_data, run_training
+from climann.pipeline import RUN_FILES, prepare_data, run_training, sample_area_weights
 from climann.evaluation.predictions import split_labels
 from climann.preparation import resolve_inputs
 
@@ -176,7 +176,8 @@ def test_early_stopping_restores_the_best_validation_weights(tiny_sample, tmp_pa
     network = Network.load(run.run_dir / "model.npz")
     data = prepare_data(run.config)
     val = data.sample_masks["val"]
-    restored = network.loss(data.scaled_inputs[val], data.scaled_target[val], loss="mse")
+    weights = sample_area_weights(data)[val]  # the loss is area-weighted by default
+    restored = network.loss(data.scaled_inputs[val], data.scaled_target[val], loss="mse", sample_weight=weights)
     assert restored == pytest.approx(min(history.val_loss), rel=1e-4)
 
 
