@@ -270,7 +270,7 @@ def evaluate_run(
     from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
-    from climann.pipeline import evaluate, model_on_grid
+    from climann.pipeline import evaluate, model_on_grid, season_region_scores
     from climann.preparation import prepared_with_scalers
 
     run = load_run(run_dir)
@@ -304,9 +304,11 @@ def evaluate_run(
                 left_out["persistence"] = persistence_left_out_reason(1.0)
         scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
                                        season=season_name(layout.time.values), left_out=left_out)
+        grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), **finite_or_none(grouped),
+            "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
         }
     else:
