@@ -48,7 +48,7 @@ from climann.evaluation.baselines import (
     persistence_prediction,
     season_name,
 )
-from climann.evaluation.figures import draw_figures
+from climann.evaluation.figures import draw_figures, draw_skill_figure
 from climann.evaluation.groups import season_region_metrics
 from climann.evaluation.regions import Region, grid_regions
 from climann.evaluation.report import report_markdown
@@ -434,6 +434,7 @@ def write_run_files(
             history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
             dpi=config.evaluation.dpi,
         )
+        figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
     (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
     return figures
 

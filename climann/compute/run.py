@@ -52,7 +52,7 @@ from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys, season_name
-from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
+from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import (
@@ -352,6 +352,7 @@ def run_distributed(
                     )
                     if every > 1:
                         metrics["figures_every_nth_test_year"] = every
+                    figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
                 (staging / "config.toml").write_text(config_to_toml(config))
                 trained.network.save(staging / "model.npz",
                                      metadata=model_metadata(config, _metadata_only(

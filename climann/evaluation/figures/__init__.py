@@ -22,8 +22,9 @@ from climann.evaluation.figures.plots import (
     plot_area_mean_series,
     plot_learning_curves,
     plot_predicted_vs_observed,
+    plot_skill_by_group,
 )
-from climann.evaluation.figures.runs import draw_figures, layout_from_predictions, redraw_figures
+from climann.evaluation.figures.runs import draw_figures, draw_skill_figure, layout_from_predictions, redraw_figures
 from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "LESSON_FIGURE_FILES",
     "draw_figures",
     "draw_lesson_figures",
+    "draw_skill_figure",
     "label_runs",
     "layout_from_predictions",
     "plot_area_mean_series",
@@ -38,6 +40,7 @@ __all__ = [
     "plot_learning_curves",
     "plot_mean_truth_prediction_error",
     "plot_predicted_vs_observed",
+    "plot_skill_by_group",
     "plot_truth_prediction_error",
     "redraw_figures",
     "symmetric_limit",

@@ -24,6 +24,7 @@ FIGURE_FILES = {
     "learning_curves": "learning_curves.png",
     "predicted_vs_observed": "predicted_vs_observed_test.png",
     "area_mean_series": "area_mean_series.png",
+    "skill_by_group": "skill_by_season_region_test.png",
 }
 
 VALUE_COLORMAP, ERROR_COLORMAP, RMSE_COLORMAP = "viridis", "RdBu_r", "magma_r"
