@@ -50,7 +50,7 @@ from climann.evaluation.baselines import (
 )
 from climann.evaluation.figures import draw_figures, draw_skill_figure
 from climann.evaluation.groups import season_region_metrics
-from climann.evaluation.regions import Region, grid_regions
+from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
@@ -347,8 +347,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
     """The regions scored separately (``[evaluation] regions`` and ``named_regions``) on the
     grid's true coordinates."""
-    latitude, longitude = layout.geographic_coordinates()
-    return grid_regions(latitude, longitude, config.evaluation.regions, config.evaluation.named_regions)
+    return layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
 
 
 def season_region_scores(

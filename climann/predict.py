@@ -362,6 +362,8 @@ def _evaluate_on_cluster(
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
             "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
             **({"notes": metrics["notes"]} if "notes" in metrics else {}),
+            **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
+               if key in metrics},
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
         }
     write_json(destination / "metrics.json", metrics, what="metrics file")

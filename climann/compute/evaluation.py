@@ -24,7 +24,10 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    follow exactly as :mod:`climann.evaluation.metrics` defines them; and, for the skill, Σw,
    Σw·e² and Σw·e_climatology² over the values where the model and the climatology are both
    scored. Counts per block and model: values scored, and the network's values a baseline
-   lacks (for the notes on baselines left out or partly scored). The chunk's grids become
+   lacks (for the notes on baselines left out or partly scored). The same sums are taken per
+   block and season (the block's steps in DJF, MAM, JJA, SON) and per block and region (the
+   truth missing outside the region's cells), so that the scores per season and region are
+   those of :mod:`climann.evaluation.groups` in memory. The chunk's grids become
    the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
    their area-weighted means per time step (the area-mean series figure) come back whole.
 """
@@ -43,6 +46,7 @@ from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.metrics import METRICS, skill_score
 from climann.evaluation.scores import scored_cells, unexplained_gaps
+from climann.evaluation.seasons import SEASONS
 from climann.model import Network
 
 __all__ = [
@@ -53,6 +57,7 @@ __all__ = [
     "ScoreSums",
     "evaluate_chunk",
     "fit_baselines",
+    "group_metrics_from_sums",
     "local_grid",
     "metrics_from_sums",
 ]
@@ -178,6 +183,11 @@ class ScoreSums:
     gaps : ndarray of int, shape (n_blocks, n_models)
         The network's values each model lacks, beyond the series' first time step
         (:func:`climann.evaluation.scores.unexplained_gaps`).
+    season_sums, season_scored : ndarray, shape (n_blocks, 4, n_models, 12) and (n_blocks, 4, n_models), or None
+        ``sums`` and ``scored`` of each block's steps in each season (DJF, MAM, JJA, SON).
+    region_sums, region_scored : ndarray, shape (n_regions, n_blocks, n_models, 12) and (n_regions, n_blocks,
+        n_models), or None
+        ``sums`` and ``scored`` over each region's cells.
     """
 
     sums: np.ndarray
@@ -185,10 +195,16 @@ class ScoreSums:
     samples: np.ndarray
     n_dropped: int
     gaps: np.ndarray
+    season_sums: np.ndarray | None = None
+    season_scored: np.ndarray | None = None
+    region_sums: np.ndarray | None = None
+    region_scored: np.ndarray | None = None
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
+        groups = {name: None if getattr(self, name) is None else getattr(self, name) + getattr(other, name)
+                  for name in ("season_sums", "season_scored", "region_sums", "region_scored")}
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped, self.gaps + other.gaps)
+                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, **groups)
 
 
 def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
@@ -303,6 +319,29 @@ def metrics_from_sums(
     return splits, {name: int(total.scored[block, 0]) for block, name in enumerate(block_names)}
 
 
+def group_metrics_from_sums(
+    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str], region_names: Sequence[str]
+) -> dict:
+    """The ``seasons`` and ``regions`` entries of ``metrics.json`` (as
+    :func:`climann.evaluation.groups.season_region_metrics` gives them) from the summed
+    chunks; an entry only when its sums were taken."""
+    def blocks_of(sums: np.ndarray, scored: np.ndarray) -> dict:
+        empty = np.zeros(len(block_names), dtype=np.int64)
+        return metrics_from_sums(ScoreSums(sums, scored, empty, 0, scored * 0), block_names, model_names)[0]
+
+    metrics: dict = {}
+    if total.season_sums is not None:
+        by_season = {season: blocks_of(total.season_sums[:, index], total.season_scored[:, index])
+                     for index, season in enumerate(SEASONS)}
+        metrics["seasons"] = {block: {season: by_season[season][block] for season in SEASONS} for block in block_names}
+    if total.region_sums is not None:
+        by_region = {region: blocks_of(total.region_sums[index], total.region_scored[index])
+                     for index, region in enumerate(region_names)}
+        metrics["regions"] = {block: {region: by_region[region][block] for region in region_names}
+                              for block in block_names}
+    return metrics
+
+
 def counts_from_sums(
     total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
 ) -> dict[str, dict[str, tuple[int, int, int]]]:
@@ -338,6 +377,11 @@ class ChunkEvaluation:
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
         where the axis lacks it (see :func:`climann.data.time_axis.previous_steps`).
+    season_of_step : ndarray of int, shape (n_time,), or None
+        Each step's season (:func:`climann.evaluation.seasons.season_index`): sums per
+        block and season too.
+    region_cells : ndarray of bool, shape (n_regions, n_lat, n_lon), or None
+        Sums per block and region too.
     """
 
     source: PointwiseSource
@@ -352,6 +396,8 @@ class ChunkEvaluation:
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
     previous: np.ndarray | None = None
+    season_of_step: np.ndarray | None = None
+    region_cells: np.ndarray | None = None
 
 
 def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
@@ -405,4 +451,29 @@ def evaluate_chunk(
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps), area_means(grids, area)
+    groups = _group_sums(context, truth, [grids[name] for name in context.models], area, blocks, start, stop,
+                         reference)
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, **groups), area_means(grids, area)
+
+
+def _group_sums(
+    context: ChunkEvaluation, truth: np.ndarray, predictions: list[np.ndarray], area: np.ndarray, blocks: np.ndarray,
+    start: int, stop: int, reference: int | None,
+) -> dict[str, np.ndarray]:
+    """The chunk's :func:`score_sums` per block and season (group = 4 · block + season) and
+    per block over each region's cells (the truth missing outside them)."""
+    groups: dict[str, np.ndarray] = {}
+    n_blocks, n_models = context.n_blocks, len(predictions)
+    if context.season_of_step is not None:
+        seasons = context.season_of_step[start:stop]
+        group = np.where((blocks >= 0) & (seasons >= 0), blocks * len(SEASONS) + seasons, -1)
+        sums, scored, _ = score_sums(truth, predictions, area, group, n_blocks * len(SEASONS), shift=context.shift,
+                                     reference=reference)
+        groups["season_sums"] = sums.reshape(n_blocks, len(SEASONS), n_models, -1)
+        groups["season_scored"] = scored.reshape(n_blocks, len(SEASONS), n_models)
+    if context.region_cells is not None:
+        per_region = [score_sums(np.where(cells, truth, np.nan), predictions, area, blocks, n_blocks,
+                                 shift=context.shift, reference=reference)[:2] for cells in context.region_cells]
+        groups["region_sums"] = np.stack([sums for sums, _ in per_region])
+        groups["region_scored"] = np.stack([scored for _, scored in per_region])
+    return groups

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from climann.data.layout import GridLayout
 from climann.data.subset import longitude_in_box
 from climann.errors import ClimannError
 
@@ -195,6 +196,13 @@ def grid_regions(
         region = named_region(spec, latitude, longitude)
         regions[region.name] = region
     return regions
+
+
+def layout_regions(layout: GridLayout, boxes: Mapping[str, Sequence[float]] | None,
+                   named: Sequence[str] = ()) -> dict[str, Region]:
+    """:func:`grid_regions` on a grid's true coordinates (2-D on a curvilinear or rotated grid)."""
+    latitude, longitude = layout.geographic_coordinates()
+    return grid_regions(latitude, longitude, boxes, named)
 
 
 def region_definitions(regions: Mapping[str, Region]) -> dict[str, dict]:

@@ -46,3 +46,11 @@ def block_season_masks(time_masks: dict[str, np.ndarray], times: np.ndarray) -> 
     seasons = season_masks(times)
     return {block: {season: steps & chosen for season, chosen in seasons.items()}
             for block, steps in time_masks.items()}
+
+
+def season_index(times: np.ndarray) -> np.ndarray:
+    """Each step's season as its position in :data:`SEASONS` (0 DJF … 3 SON), shape (n_time,)."""
+    index = np.full(len(times), -1, dtype=np.int64)
+    for position, chosen in enumerate(season_masks(times).values()):
+        index[chosen] = position
+    return index
