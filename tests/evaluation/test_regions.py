@@ -112,3 +112,36 @@ def test_grid_regions_boxes_replace_the_bands_and_named_regions_come_after():
     assert regions["nowhere"].n_cells == 0
     assert regions["pacific"].description == {"kind": "box", "box": [-30, 30, 170, -170]}
     assert list(grid_regions(latitude, longitude, None)) == list(latitude_bands(latitude))
+
+
+def test_on_a_rotated_grid_regions_use_each_cells_true_coordinates(tmp_path):
+    """The EURO-CORDEX-like rotated grid: a box and NEU on the 2-D geographic coordinates."""
+    import xarray as xr
+
+    from climann.data.variables import grid_layout
+    from climann.evaluation.regions import layout_regions
+    from tests.grid_files import rotated_to_geographic, write_rotated, RLAT, RLON
+
+    with xr.open_dataset(write_rotated(tmp_path / "rotated.nc")) as dataset:
+        layout = grid_layout(dataset, "tas", ())
+    latitude, longitude = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    regions = layout_regions(layout, {"alps": [44, 48, 5, 15]}, ["NEU"])
+    expected = (latitude >= 44) & (latitude <= 48) & ((longitude - 5) % 360 <= 10)
+    assert expected.any() and not expected.all()
+    np.testing.assert_array_equal(regions["alps"].cells, expected)
+    import regionmask
+
+    srex = regionmask.defined_regions.srex
+    inside = shapely.contains_xy(srex.polygons[srex.abbrevs.index("NEU")], (longitude + 180) % 360 - 180, latitude)
+    assert inside.any() and not inside.all()
+    np.testing.assert_array_equal(regions["NEU"].cells, inside)
+
+
+def test_without_regionmask_boxes_work_and_named_regions_name_the_extra(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "regionmask", None)  # import regionmask raises ImportError
+    latitude, longitude = _grid(0.0)
+    assert grid_regions(latitude, longitude, {"box": [0, 30, 0, 40]})["box"].n_cells == 12
+    with pytest.raises(ClimannError, match=r'needs regionmask: pip install "climann\[regions\]"$'):
+        grid_regions(latitude, longitude, None, ["NEU"])
