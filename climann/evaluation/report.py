@@ -214,10 +214,11 @@ def group_tables(metrics: dict) -> list[str]:
 
 def figures_in(folder: str | Path) -> list[Path]:
     """The run figures in ``folder/figures`` (in the order a run draws them)."""
-    from climann.evaluation.figures.style import FIGURE_FILES
+    from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
 
     figures = Path(folder) / "figures"
-    return [figures / name for name in FIGURE_FILES.values() if (figures / name).is_file()]
+    names = [*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values()]
+    return [figures / name for name in names if (figures / name).is_file()]
 
 
 def write_report(folder: str | Path, metrics: dict | None = None) -> Path | None:

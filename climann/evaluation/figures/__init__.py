@@ -11,7 +11,7 @@ Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other dia
 ``runs`` (all the figures of a run), ``lesson`` (the lesson's figures, ``climann plot lesson``).
 """
 
-from climann.evaluation.figures.style import FIGURE_FILES, symmetric_limit, value_limits
+from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES, symmetric_limit, value_limits
 from climann.evaluation.figures.maps import (
     plot_error_maps,
     plot_mean_truth_prediction_error,
@@ -30,6 +30,7 @@ from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_f
 __all__ = [
     "FIGURE_FILES",
     "LESSON_FIGURE_FILES",
+    "METRICS_FIGURE_FILES",
     "draw_figures",
     "draw_lesson_figures",
     "draw_skill_figure",

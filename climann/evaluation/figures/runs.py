@@ -28,7 +28,7 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
     plot_skill_by_group,
 )
-from climann.evaluation.figures.style import FIGURE_FILES
+from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
 
 
 def _area_means(layout: GridLayout, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -117,7 +117,8 @@ def draw_skill_figure(metrics: dict, *, directory: str | Path, dpi: int = 150) -
     block = group_block(metrics)
     if block is None:
         return []
-    drawn = plot_skill_by_group(metrics, block=block, path=Path(directory) / FIGURE_FILES["skill_by_group"], dpi=dpi)
+    path = Path(directory) / METRICS_FIGURE_FILES["skill_by_group"]
+    drawn = plot_skill_by_group(metrics, block=block, path=path, dpi=dpi)
     return [drawn] if drawn else []
 
 
