@@ -208,30 +208,42 @@ def evaluate(
 @app.command()
 @reports_errors
 def plot(
-    run_dir: Annotated[str, typer.Argument(help="A finished run directory, or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
+    run_dir: Annotated[str, typer.Argument(help="A finished run directory, a prediction file (climann predict's output, a predictions.nc; NetCDF or .zarr), or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
-    out: Annotated[Path | None, typer.Option(help="With 'lesson': the folder for the lesson's figures (created if missing).")] = None,
-    overwrite: Annotated[bool, typer.Option(help="With 'lesson': replace figures of the same names in --out.")] = False,
+    out: Annotated[Path | None, typer.Option(help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
+    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map, YYYY, YYYY-MM or YYYY-MM-DD (nearest step for a day) [default: the mean over the file].")] = None,
 ) -> None:
     """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining;
-    or draw the lesson's figures (activations, gradient descent, learning rates, a loss surface).
+    map a prediction file (truth, prediction and error, or the prediction alone); or draw the
+    lesson's figures (activations, gradient descent, learning rates, a loss surface).
 
     \b
     Example: climann plot runs/demo
+    Example: climann plot ssp585_tas.nc --time 2050-07 --out maps
     Example: climann plot lesson --out lesson_figures
     """
     from climann.evaluation.figures import LESSON_FIGURE_FILES, draw_lesson_figures, redraw_figures
+    from climann.evaluation.figures.files import is_prediction_file, plot_prediction_file
     from climann.outputs import prepare_output_folder
 
     if run_dir == "lesson":
         if out is None:
             raise ClimannError("climann plot lesson needs --out DIR, the folder for the lesson's figures")
+        if time is not None:
+            raise ClimannError("--time is only for a prediction file (climann plot FILE.nc --time 2019-07)")
         if dpi < 1:
             raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
         prepare_output_folder(out, LESSON_FIGURE_FILES.values(), overwrite=overwrite)
         figures = draw_lesson_figures(out, dpi=dpi)
+    elif is_prediction_file(run_dir):
+        figures = plot_prediction_file(run_dir, time=time, out=out or Path("."), overwrite=overwrite, dpi=dpi)
     elif out is not None:
-        raise ClimannError("--out is only for 'climann plot lesson'; a run's figures are redrawn into RUN_DIR/figures")
+        raise ClimannError("--out is only for 'climann plot lesson' and prediction files; a run's figures are "
+                           "redrawn into RUN_DIR/figures")
+    elif time is not None:
+        raise ClimannError("--time is only for a prediction file (climann plot FILE.nc --time 2019-07); "
+                           "a run's figures are of its test block")
     else:
         figures = redraw_figures(Path(run_dir), dpi=dpi)
     for figure in figures:

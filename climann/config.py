@@ -91,9 +91,10 @@ class DataConfig:
     time_stride, grid_stride : int
         Keep every n-th time step / every n-th latitude and longitude.
     sample_fraction : float
-        Keep a seeded random fraction of the pointwise samples (huge datasets).
+        Keep a seeded random fraction of the pointwise samples (huge datasets; pointwise mode only).
     lags : dict of str to tuple of int
-        ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features.
+        ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features (field
+        mode: the field k steps earlier, as its area mean ``tas_lag1_mean`` or its cells).
     global_means : tuple of str
         Variables whose area-weighted mean over the files' whole grid (not only the selected
         ``region``) is a feature, ``<name>_global_mean`` (pattern scaling).
@@ -103,7 +104,9 @@ class DataConfig:
         ``<name>_mean_5S-5N_190E-240E``; the box may lie outside the selected ``region``.
     anomalies : tuple of str
         Variables whose anomaly (value minus the training years' mean for its calendar
-        month, at that cell) is a feature: ``<name>_anomaly``.
+        month, at that cell) is a feature: ``<name>_anomaly`` (field mode: its area mean
+        ``<name>_anomaly_mean`` or its cells); not the target. The climatology is saved
+        with the model, for predict.
     mode : str
         ``pointwise`` (each cell at each time is a sample) or ``field`` (each time step is
         a sample; the whole target map is the output vector, emulator style).
@@ -661,8 +664,11 @@ def _check_data_selection(data: DataConfig) -> None:
                 f"regional_means.{name} must be [south, north, west, east] (|latitude| ≤ 90, south ≤ north), "
                 f"or several such boxes one after another; got {list(values)}"
             )
-    if data.mode == "field" and (data.lags or data.anomalies or data.sample_fraction < 1):
-        problems.append("lags, anomalies and sample_fraction apply to mode = \"pointwise\" only")
+    if data.mode == "field" and data.sample_fraction < 1:
+        problems.append("sample_fraction applies to mode = \"pointwise\" only (a field sample is a whole map)")
+    if data.target in data.anomalies:
+        problems.append(f"anomalies: the target '{data.target}' at the same time step would hand the network the "
+                        f"answer; lag it instead (lags = {{{data.target} = [1]}})")
     if problems:
         raise ClimannError(f"[data] {problems[0]}")
 

@@ -35,6 +35,7 @@ from climann.data.batches import (
     estimated_bytes,
     fit_standardizers,
 )
+from climann.data.climatology import climatology_record
 from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
@@ -313,6 +314,15 @@ def gridded_predictions(
     return truth, predictions
 
 
+def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, data: PreparedData) -> np.ndarray:
+    """The climatology the ACC takes anomalies from, shape (n_time, n_lat, n_lon): the
+    ``climatology`` baseline's grid, or (when that baseline is not asked for) the same
+    computed from the truth of the training block."""
+    if "climatology" in predictions:
+        return predictions["climatology"]
+    return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"])
+
+
 def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
     """Score the network and the baselines on every block: area-weighted, on the same cells.
 
@@ -328,9 +338,10 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    reference = anomaly_reference(predictions, truth, data)
     scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                   season=season_name(layout.time.values), left_out=left_out)
-    grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
+                                   season=season_name(layout.time.values), left_out=left_out, climatology=reference)
+    grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks, climatology=reference)
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,
@@ -352,12 +363,13 @@ def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
 
 def season_region_scores(
     config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray,
-    time_masks: dict[str, np.ndarray],
+    time_masks: dict[str, np.ndarray], *, climatology: np.ndarray | None = None,
 ) -> dict:
     """The ``seasons``, ``regions`` and ``region_definitions`` entries of ``metrics.json``
-    (see :func:`climann.evaluation.groups.season_region_metrics`)."""
+    (see :func:`climann.evaluation.groups.season_region_metrics`; ``climatology`` the
+    reference of the ACC's anomalies, as for the whole blocks)."""
     return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
-                                 run_regions(config, layout))
+                                 run_regions(config, layout), climatology=climatology)
 
 
 def history_csv(history: History) -> str:
@@ -374,9 +386,12 @@ def history_csv(history: History) -> str:
 
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, loss,
-    grid and the whole configuration (what ``predict`` needs to use the model again)."""
+    grid, the anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`)
+    and the whole configuration (what ``predict`` needs to use the model again)."""
     layout = data.samples.layout
+    climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
     return {
+        **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
         "features": list(data.samples.feature_names),
         "targets": [layout.target_name],
         "target_units": [layout.target_units],
@@ -385,8 +400,16 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "target_scaling": data.target_scaler.to_dict(),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
+        **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
+
+
+def untrained_outputs(data: PreparedData) -> list[int]:
+    """Field mode: the output cells (in (lat, lon) order) without a target value anywhere in
+    the training block; the network never learnt them, so ``predict`` leaves them missing."""
+    seen = data.present[data.sample_masks["train"]].any(axis=0)
+    return np.flatnonzero(~seen).tolist()
 
 
 def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:

@@ -18,6 +18,7 @@ import xarray as xr
 from climann.compute.cluster import uses_cluster
 from climann.compute.prediction import is_zarr, require_zarr
 from climann.config import ComputeConfig, RunConfig, build_config, load_config_file
+from climann.data.layout import GridLayout
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -148,18 +149,17 @@ def predict_files(
     ------
     ClimannError
         Not a run, missing files or features, units that do not convert to the model's
-        (:mod:`climann.data.units`), field-mode runs (not yet supported here); ``out`` an
-        input file, a directory, or an existing file without ``overwrite``.
+        (:mod:`climann.data.units`), a field-mode run on data on another grid, or with a
+        cluster or a Zarr output; anomaly features of a model file that does not hold their
+        climatology; ``out`` an input file, a directory, or an existing file without ``overwrite``.
     """
     from climann.pipeline import grid_summary
     from climann.preparation import open_selected, pointwise_source
 
     run = load_run(run_dir)
     require_zarr(out)
-    if run.config.data.mode != "pointwise":
-        raise ClimannError("climann predict supports pointwise runs; this run is in field mode")
-    if run.config.data.anomalies:
-        raise ClimannError("climann predict cannot yet rebuild anomaly features (their climatology is not saved)")
+    if run.config.data.mode == "field":
+        _refuse_chunked_field(compute, out)
     files = expand_paths(data_paths)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
@@ -171,7 +171,11 @@ def predict_files(
     dataset = open_selected(config, units=run.input_units())
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
-    source = pointwise_source(config, dataset, require_target=False)
+    if config.data.mode == "field":
+        return _predict_field(run, config, dataset, Path(out), had_target=had_target,
+                              history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+    source = pointwise_source(config, dataset, require_target=False,
+                              climatologies=training_climatologies(run, new_data=True))
     _check_features(source.feature_names, run, dataset)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     if trained_grid and trained_grid != new_grid:
@@ -203,6 +207,85 @@ def predict_files(
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
     write_predictions(output.drop_vars("split"), Path(out), layout)
     return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
+
+
+def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.ndarray] | None:
+    """The monthly climatologies of the run's anomaly features, as saved in its model file
+    (the training years'), shape (12, n_lat, n_lon) each.
+
+    New data must use these, never their own: an empty dict then when none are saved, which
+    :func:`climann.preparation.anomaly_climatologies` refuses for a run with anomalies. On
+    the run's own data, None when none are saved (recomputed from the same training years).
+    """
+    from climann.data.climatology import climatologies_from_record
+
+    saved = climatologies_from_record(run.network.metadata.get("climatologies", {}))
+    return saved if saved or new_data else None
+
+
+def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> None:
+    """A field-mode run predicts whole maps in memory: no cluster, no Zarr output (yet)."""
+    if compute is not None and uses_cluster(compute):
+        raise ClimannError(
+            "a dask cluster (--workers, --scheduler) computes pointwise runs; this run is in field mode "
+            "(one sample per map, in memory): run without --workers/--scheduler"
+        )
+    if is_zarr(out):
+        raise ClimannError(f"a field-mode run writes its predictions as NetCDF: give --out a .nc file, not {out}")
+
+
+def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
+    """A field-mode network outputs the map of its training grid: new data must be on it.
+
+    Raises
+    ------
+    ClimannError
+        If the grid (size or extent, see :func:`climann.pipeline.grid_summary`) differs.
+    """
+    from climann.pipeline import grid_summary
+
+    trained, new = run.network.metadata.get("grid"), grid_summary(layout)
+    if trained and trained != new:
+        def shown(grid: dict) -> str:
+            return (f"{grid['n_lat']}×{grid['n_lon']}, lat {grid['lat_range'][0]:g}…{grid['lat_range'][1]:g}, "
+                    f"lon {grid['lon_range'][0]:g}…{grid['lon_range'][1]:g}")
+        raise ClimannError(
+            f"this field-mode run predicts whole maps on its training grid ({shown(trained)}), the new data are on "
+            f"{shown(new)}: regrid them to the training grid (e.g. cdo remapcon) or use a pointwise run"
+        )
+
+
+def _predict_field(
+    run: TrainedRun, config: RunConfig, dataset: xr.Dataset, out: Path, *, had_target: bool, history: str
+) -> PredictionResult:
+    """Field mode: each time step's whole map from its inputs, with the saved scalers and
+    climatologies; NaN where an input is missing and at cells that had no target in training."""
+    from climann.data.variables import grid_layout
+    from climann.preparation import field_samples
+
+    require_training_grid(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
+    samples = field_samples(config, dataset, climatologies=training_climatologies(run, new_data=True),
+                            require_target=False)
+    _check_features(samples.feature_names, run, dataset)
+    layout = samples.layout
+    check_predictions_encodable(layout)
+    input_scaler, target_scaler = _saved_scalers(run)
+    scaled = run.network.predict(input_scaler.transform(samples.inputs, run.network.dtype))
+    predicted = np.full((layout.shape[0], layout.n_cells), np.nan)
+    predicted[samples.time_index] = target_scaler.inverse_transform(scaled)
+    predicted[:, run.network.metadata.get("untrained_outputs", [])] = np.nan
+    truth = np.full_like(predicted, np.nan)
+    truth[samples.time_index] = samples.target
+    predicted, truth = predicted.reshape(layout.shape), truth.reshape(layout.shape)
+    scores = None
+    if had_target:
+        area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
+        scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
+    output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history)
+    if not had_target:
+        output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
+    write_predictions(output.drop_vars("split"), out, layout)
+    return PredictionResult(path=out, n_samples=int(np.isfinite(predicted).sum()), scores=scores, notes=[])
 
 
 def _predict_chunked(
@@ -277,8 +360,6 @@ def evaluate_run(
     other = bool(data_paths)
     if other and out is None:
         raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
-    if run.config.data.mode != "pointwise" and other:
-        raise ClimannError("climann evaluate --data supports pointwise runs; this run is in field mode")
     config = run.config
     if overlap:
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
@@ -291,7 +372,10 @@ def evaluate_run(
         return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                     history=f"climann evaluate {run_dir}")
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
-                                 units=run.input_units() if other else None)
+                                 units=run.input_units() if other else None,
+                                 climatologies=training_climatologies(run, new_data=other))
+    if config.data.mode == "field":
+        require_training_grid(run, data.samples.layout)
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
@@ -344,7 +428,8 @@ def _evaluate_on_cluster(
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
     with cluster_client(compute) as client:
-        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None))
+        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
+                                  climatologies=training_climatologies(run, new_data=other))
         if other:
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
@@ -362,6 +447,7 @@ def _evaluate_on_cluster(
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
             "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
             **({"notes": metrics["notes"]} if "notes" in metrics else {}),
+            **({"score_notes": metrics["score_notes"]} if "score_notes" in metrics else {}),
             **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
                if key in metrics},
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],

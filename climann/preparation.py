@@ -198,24 +198,61 @@ def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) 
     return concat_blocks(parts, SPLIT_NAMES)
 
 
+def anomaly_climatologies(
+    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None,
+    saved: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """The monthly climatology of each ``[data] anomalies`` variable, shape (12, n_lat, n_lon):
+    that of the training years of ``split`` (default: the configured split of ``dataset``),
+    or the ones ``saved`` with a trained model, which new data must use unchanged.
+
+    Raises
+    ------
+    ClimannError
+        If ``saved`` lacks one (a model file written before climatologies were saved) or is
+        on another grid than ``dataset``.
+    """
+    names = config.data.anomalies
+    if saved is not None:
+        missing = [name for name in names if name not in saved]
+        if missing:
+            raise ClimannError(
+                f"this run's model.npz does not hold the training climatology of '{missing[0]}' that its anomaly "
+                "feature needs (written before climatologies were saved): retrain the run"
+            )
+        layout = grid_layout(dataset, config.data.target, list(config.data.paths))
+        for name in names:
+            if saved[name].shape[1:] != layout.shape[1:]:
+                raise ClimannError(
+                    f"the anomaly feature of '{name}' needs its training climatology, saved on the "
+                    f"{saved[name].shape[1]}×{saved[name].shape[2]} training grid; the data are on "
+                    f"{layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
+                )
+        return {name: saved[name] for name in names}
+    if not names:
+        return {}
+    layout = grid_layout(dataset, config.data.target, list(config.data.paths))
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+    train_steps = (split or split_for(config, layout)).time_masks["train"]
+    return {
+        name: monthly_climatology(on_grid(require_variable(dataset, name), dims, needs_time=True), train_steps)
+        for name in names
+    }
+
+
 def pointwise_source(
-    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None, *, require_target: bool = True
+    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None, *, require_target: bool = True,
+    climatologies: Mapping[str, np.ndarray] | None = None,
 ) -> PointwiseSource:
     """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
 
-    Anomaly features need the split: their climatology is that of the training years.
+    Anomaly features need the split: their climatology is that of the training years (or
+    the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`).
     Predictors or features not given are chosen from ``dataset`` first
     (:func:`resolve_default_inputs`).
     """
     data = resolve_default_inputs(config, dataset).data
-    climatologies = {}
-    if data.anomalies:
-        layout = grid_layout(dataset, data.target, list(data.paths))
-        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-        train_steps = (split or split_for(config, layout)).time_masks["train"]
-        for name in data.anomalies:
-            field = on_grid(require_variable(dataset, name), dims, needs_time=True)
-            climatologies[name] = monthly_climatology(field, train_steps)
+    climatologies = anomaly_climatologies(config, dataset, split, climatologies)
     return PointwiseSource(
         dataset,
         target=data.target,
@@ -241,21 +278,33 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
 
 
+def field_samples(
+    config: RunConfig, dataset: xr.Dataset, *, climatologies: Mapping[str, np.ndarray] | None = None,
+    require_target: bool = True,
+) -> FieldSamples:
+    """The field-mode samples of ``config.data`` on an opened (and subset) dataset, with the
+    anomaly inputs taken from the training years (or from the ``climatologies`` saved with a
+    trained model, see :func:`anomaly_climatologies`)."""
+    data = resolve_default_inputs(config, dataset).data
+    return build_field_samples(
+        dataset, target=data.target, predictors=data.predictors, features=data.features,
+        field_inputs=data.field_inputs, source_files=list(data.paths),
+        area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
+        lags=data.lags, anomalies=anomaly_climatologies(config, dataset, saved=climatologies),
+        require_target=require_target,
+    )
+
+
 def build_samples(
-    config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None
+    config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None,
+    climatologies: Mapping[str, np.ndarray] | None = None,
 ) -> PointwiseSamples | FieldSamples:
     """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode;
-    ``units`` as in :func:`open_selected`."""
-    data = config.data
-    if data.mode == "field":
-        dataset = open_selected(config, units=units)
-        data = resolve_default_inputs(config, dataset).data
-        return build_field_samples(
-            dataset, target=data.target, predictors=data.predictors, features=data.features,
-            field_inputs=data.field_inputs, source_files=list(data.paths),
-            area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
-        )
-    return (source or pointwise_source(config, open_selected(config, units=units))).read_all()
+    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`."""
+    if config.data.mode == "field":
+        return field_samples(config, open_selected(config, units=units), climatologies=climatologies)
+    return (source or pointwise_source(config, open_selected(config, units=units), climatologies=climatologies)
+            ).read_all()
 
 
 def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
@@ -311,12 +360,13 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
 
 def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
-    units: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
-    variables in the model's ``units`` (see :func:`open_selected`)."""
-    samples = build_samples(config, units=units)
+    variables in the model's ``units`` (see :func:`open_selected`) and anomalies from its
+    ``climatologies`` (see :func:`anomaly_climatologies`)."""
+    samples = build_samples(config, units=units, climatologies=climatologies)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
         split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
@@ -330,8 +380,17 @@ def prepared_with_scalers(
         input_scaler=input_scaler,
         target_scaler=target_scaler,
         scaled_inputs=input_scaler.transform(samples.inputs, dtype),
-        scaled_target=target_scaler.transform(samples.target, dtype),
+        **_scaled_target(samples, target_scaler, dtype),
     )
+
+
+def _scaled_target(samples: PointwiseSamples | FieldSamples, target_scaler: Standardizer, dtype: str) -> dict:
+    """``scaled_target`` and ``target_mask`` of :class:`PreparedData`: in field mode the
+    missing cells are masked (zero, and False in the mask)."""
+    if isinstance(samples, FieldSamples):
+        scaled = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
+        return {"scaled_target": scaled, "target_mask": samples.mask}
+    return {"scaled_target": target_scaler.transform(samples.target, dtype), "target_mask": None}
 
 
 def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:

@@ -54,7 +54,7 @@ def write_rotated(path: Path, *, with_latlon: bool = True, n_time: int = 24, see
         nc.createDimension("rlon", RLON.size)
         for name, values, standard_name in (("rlat", RLAT, "grid_latitude"), ("rlon", RLON, "grid_longitude")):
             variable = nc.createVariable(name, "f8", (name,))
-            variable.standard_name, variable.units, variable.axis = standard_name, "degrees", name[1].upper()
+            variable.standard_name, variable.units, variable.axis = standard_name, "degrees", {"rlat": "Y", "rlon": "X"}[name]
             variable[:] = values
         if with_latlon:
             for name, values, units in (("lat", latitude, "degrees_north"), ("lon", longitude, "degrees_east")):

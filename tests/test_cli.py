@@ -49,7 +49,8 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert redrawn.exit_code == 0, redrawn.output
     assert {p.name for p in (out / "figures").iterdir()} == {
         "map_test.png", "map_test_mean.png", "error_maps_test.png", "learning_curves.png",
-        "predicted_vs_observed_test.png", "area_mean_series.png", "skill_by_season_region_test.png",
+        "predicted_vs_observed_test.png", "area_mean_series.png", "anomaly_correlation_test.png",
+        "skill_by_season_region_test.png",
     }
 
 
@@ -131,6 +132,11 @@ def test_split_files_option_trains_on_one_file_and_tests_on_another(tiny_sample,
         pytest.param(["--time-range", "1900,1901"], "time selection .* is empty", id="empty-time"),
         pytest.param(["--select", "plev=850"], "no dimension 'plev'", id="select-missing-dim"),
         pytest.param(["--lags", "tas"], "not of the form KEY=VALUE", id="lags-form"),
+        pytest.param(["--anomalies", "tas"], "anomalies: the target 'tas' at the same time step", id="target-anomaly"),
+        pytest.param(["--mode", "field", "--sample-fraction", "0.5"], "sample_fraction applies to mode",
+                     id="field-sample-fraction"),
+        pytest.param(["--mode", "field", "--lags", "clt=1", "--workers", "2"], "a dask cluster .* needs",
+                     id="field-cluster"),
         pytest.param(["--regional-means", "tas=0,10,20"], r"regional_means.tas must be \[south", id="regional-box"),
         pytest.param(["--split-files", "train=x.nc"], "split_files must give files for each block", id="split-files-blocks"),
         pytest.param(["--split-files", "train=/nonexistent/*.nc", "--split-files", "val=a.nc", "--split-files", "test=b.nc"],
@@ -164,6 +170,7 @@ def test_plot_lesson_writes_the_lesson_figures(tmp_path):
 def test_plot_help_shows_both_uses():
     help_text = runner.invoke(app, ["plot", "--help"]).output
     assert "climann plot runs/demo" in help_text and "climann plot lesson --out" in help_text
+    assert "climann plot ssp585_tas.nc --time 2050-07 --out maps" in help_text
 
 
 @pytest.mark.parametrize(
@@ -201,7 +208,7 @@ def test_a_curvilinear_ocean_file_trains_end_to_end(tmp_path):
         assert set(raw["tos_pred"].coordinates.split()) == {"nav_lat", "nav_lon"}
         np.testing.assert_allclose(raw["nav_lat"][:], curvilinear_coordinates()[0])
         assert np.isfinite(raw["tos_pred"][:]).all()
-    assert len(list((out / "figures").glob("*.png"))) == 7  # the six of the grids and the skill by season and region
+    assert len(list((out / "figures").glob("*.png"))) == 8  # with the ACC map and the skill by season and region
 
 
 def test_a_rotated_file_with_a_region_trains_on_the_cells_inside_only(tmp_path):

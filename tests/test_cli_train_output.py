@@ -86,12 +86,12 @@ def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, 
     table = table_lines(result.stdout)
     assert len(table) == 3 + 12 + 2 + 1 and max(cell_len(line) for line in table) <= 80  # borders, header, 3 splits × 4 models: no row wrapped
     header = table[1]
-    assert "RMSE" in header and "skill" in header and "period" not in header
+    assert "RMSE" in header and "ACC" in header and "skill" in header and "period" not in header
     wide = runner.invoke(app, ["evaluate", str(tmp_path / "run"), "--wide"])
     assert wide.exit_code == 0, wide.output
     wide_table = table_lines(wide.stdout)
     assert [cell.strip() for cell in wide_table[1].strip("┃").split("┃")] == [
-        "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "skill"]
+        "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "ACC", "skill"]
     assert len(wide_table) == len(table) and max(cell_len(line) for line in wide_table) > 80
 
 

@@ -13,6 +13,7 @@ from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.model import Network
 from climann.pipeline import RUN_FILES, prepare_data, run_training
+from climann.evaluation.predictions import split_labels
 
 TINY_TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}
 
@@ -46,7 +47,7 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
         names = ["tas_pred", "tas_linear", "tas_climatology", "tas_persistence"]
         assert all(name in predictions for name in names)
         for split in ("train", "val", "test"):
-            block = predictions.where(predictions["split"] == split, drop=True)
+            block = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == split))
             truth = block["tas"].values.astype(np.float64)
             network = np.isfinite(truth) & np.isfinite(block["tas_pred"].values)
             area = np.broadcast_to(band_area[None, :, None], truth.shape)
@@ -77,7 +78,7 @@ def test_seasons_and_regions_are_in_metrics_report_and_a_figure(finished_run):
     band_area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
     with xr.open_dataset(finished_run.run_dir / "predictions.nc",
                          decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
-        test = predictions.where(predictions["split"] == "test", drop=True)
+        test = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
         months = np.array([time.month for time in test["time"].values])
         latitude = np.broadcast_to(test["lat"].values[:, None], test["tas"].shape[1:])
         truth, predicted = test["tas"].values.astype(np.float64), test["tas_pred"].values.astype(np.float64)
@@ -119,6 +120,41 @@ def test_configured_boxes_and_named_regions_are_scored(tiny_sample, tmp_path):
     n_test_steps = run.metrics["n_samples"]["test"] // latitude.size
     assert run.metrics["regions"]["test"]["pacific"]["model"]["n_samples"] == pacific.sum() * n_test_steps
     assert "| NEU | model |" in (run.run_dir / "report.md").read_text()
+
+
+def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(finished_run):
+    """Anomalies from the training years' mean of each calendar month, centred and area-weighted
+    per time step (Wilks 2011 §8.6.4), averaged over each block's steps."""
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None] * np.ones(source.sizes["lon"])
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        truth = predictions["tas"].values.astype(np.float64)
+        months = predictions["time"].dt.month.values
+        split = split_labels(predictions["split"])
+        grids = {key: predictions[name].values.astype(np.float64) for key, name in
+                 [("model", "tas_pred"), ("linear", "tas_linear"), ("persistence", "tas_persistence")]}
+    train = split == "train"
+    climatology = np.stack([np.nanmean(truth[train & (months == month)], axis=0) for month in months])
+    network = np.isfinite(truth) & np.isfinite(grids["model"])
+    for block in ("train", "val", "test"):
+        for key, predicted in grids.items():
+            values = []
+            for t in np.flatnonzero(split == block):
+                keep = network[t] & np.isfinite(predicted[t])
+                f, a, w = (predicted[t] - climatology[t])[keep], (truth[t] - climatology[t])[keep], area[keep]
+                if keep.sum() < 2:
+                    continue
+                f, a = f - np.sum(w * f) / np.sum(w), a - np.sum(w * a) / np.sum(w)
+                values.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+            scores = metrics["splits"][block][key]
+            assert scores["acc"] == pytest.approx(np.mean(values), rel=1e-5), (block, key)
+            assert scores["acc_n_steps"] == len(values)
+        assert metrics["splits"][block]["climatology"]["acc"] is None
+    assert {note["model"] for note in metrics["score_notes"]} == {"climatology"}
+    assert "ACC of climatology undefined in the train, val and test blocks" in (
+        finished_run.run_dir / "report.md").read_text()
 
 
 def test_history_records_the_training_loss_per_epoch(finished_run):
@@ -215,7 +251,7 @@ def test_field_mode_end_to_end(tiny_sample, tmp_path):
         edges = np.deg2rad(source["lat_bnds"].values)
     band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
     with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
-        test = predictions.where(predictions["split"] == "test", drop=True)
+        test = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
         truth, predicted = test["tas"].values, test["tas_pred"].values
         assert np.isfinite(predicted).all()  # a whole map for every test month
         weights = np.broadcast_to(band[None, :, None], truth.shape)

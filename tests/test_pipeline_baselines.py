@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from climann.cli import app
 from climann.config import build_config
 from climann.pipeline import run_training
+from climann.evaluation.predictions import split_labels
 
 TINY = {"epochs": 2, "batch_size": 32, "learning_rate": 3e-3}
 
@@ -67,7 +68,7 @@ def test_a_short_daily_series_scores_the_network_and_leaves_out_the_climatology(
     run_dir = short_daily_run.run_dir
     metrics = strict_json(run_dir / "metrics.json")
     with xr.open_dataset(run_dir / "predictions.nc") as predictions:
-        labels = predictions["split"].values.astype(str)
+        labels = split_labels(predictions["split"])
         truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
         climatology = predictions["tas_climatology"].values
     for block in ("val", "test"):
@@ -119,7 +120,7 @@ def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path):
     notes = [note for note in metrics["notes"] if note["model"] == "persistence"]
     assert notes, "persistence across the gap needs a note"
     with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
-        labels = predictions["split"].values.astype(str)
+        labels = split_labels(predictions["split"])
         truth, model = predictions["tas"].values, predictions["tas_pred"].values
         persistence = predictions["tas_persistence"].values if "tas_persistence" in predictions else None
     for block, models in metrics["splits"].items():

@@ -33,6 +33,31 @@ def test_predicting_the_training_data_reproduces_the_runs_predictions(trained):
     assert result.scores is not None and result.notes == []
 
 
+def test_predict_and_evaluate_outputs_keep_the_inputs_cf_metadata(trained, tmp_path):
+    import re
+
+    from climann.evaluation.predictions import split_labels
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    predicted = predict_files(run_dir, [str(sample)], tmp_path / "predicted.nc").path
+    evaluate_run(run_dir, [str(sample)], tmp_path / "other")
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        for path, command in ((predicted, "climann predict"), (tmp_path / "other" / "predictions.nc", "climann evaluate")):
+            with xr.open_dataset(path, decode_times=TIME) as output:
+                assert output["tas_pred"].attrs["cell_methods"] == source["tas"].attrs["cell_methods"]
+                assert float(output["height"]) == 2.0 and "height" in output["tas_pred"].coords
+                for name in ("time_bnds", "lat_bnds", "lon_bnds"):
+                    np.testing.assert_array_equal(output[name].values, source[name].values)
+                first, *rest = output.attrs["history"].split("\n")
+                assert re.fullmatch(rf"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ: {command} .*", first)
+                assert rest == source.attrs["history"].split("\n")
+                if command == "climann evaluate":  # the whole period, one block
+                    assert set(split_labels(output["split"])) == {"all"} and output["split"].dtype == np.int8
+                else:
+                    assert "split" not in output
+
+
 def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     _, sample, run_dir = trained
     with xr.open_dataset(sample) as source:
@@ -124,6 +149,11 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
     # persistence has no value at the first step (nothing before it): scored on the others
     assert metrics["splits"]["all"]["persistence"]["n_samples"] == present[1:].sum()
     assert "notes" not in metrics
+    # no training years here to take anomalies from: the ACC is null, and the report says why
+    assert all(scores["acc"] is None for scores in metrics["splits"]["all"].values())
+    assert {note["model"] for note in metrics["score_notes"]} == {"model", "persistence"}
+    assert "ACC of model undefined in the all block: there is no climatology of the training years" in (
+        tmp_path / "other" / "report.md").read_text()
     with pytest.raises(ClimannError, match="needs --out DIR"):
         evaluate_run(run_dir, [str(sample)])
 
@@ -262,3 +292,174 @@ def test_a_model_file_without_recorded_units_still_predicts_with_a_warning(train
     assert "'tas' in c.nc converted from degC to K" in caplog.text  # the target's units were recorded before
     with xr.open_dataset(result.path) as predictions:
         np.testing.assert_allclose(predictions["tas_pred"].values, reference["tas_pred"].values, rtol=0, atol=1e-4)
+
+
+# Field mode (one sample per map) and anomaly/lag inputs: predict and evaluate --data apply the
+# run's saved scalers and training-years climatology to new data.
+def _anomaly_config(sample, mode: str):
+    predictors = ["rsdt", "clt"] if mode == "field" else ["clt"]
+    return build_config({
+        "data": {"paths": [str(sample)], "mode": mode, "predictors": predictors, "features": ["season", "year"],
+                 "lags": {"clt": [1]}, "anomalies": ["clt"]},
+        "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 8 if mode == "field" else 256},
+        "evaluation": {"figures": False},
+    })
+
+
+@pytest.fixture(scope="module", params=[pytest.param("field", id="field"), pytest.param("pointwise", id="pointwise")])
+def anomaly_run(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"anomalies-{request.param}")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    return folder, sample, run_training(_anomaly_config(sample, request.param), run_dir=folder / "run").run_dir
+
+
+@pytest.fixture(scope="module")
+def field_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("field")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    return folder, sample, run_training(_anomaly_config(sample, "field"), run_dir=folder / "run").run_dir
+
+
+def _area_weights(sample, shape):
+    with xr.open_dataset(sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    return np.broadcast_to(band[None, :, None], shape)
+
+
+def _weighted_mse(predicted, truth, weights):
+    present = np.isfinite(predicted) & np.isfinite(truth)
+    return np.sum(weights[present] * (predicted[present] - truth[present]) ** 2) / weights[present].sum()
+
+
+def test_field_predict_on_the_training_file_equals_the_runs_predictions(field_run):
+    folder, sample, run_dir = field_run
+    result = predict_files(run_dir, [str(sample)], folder / "again.nc")
+    with xr.open_dataset(result.path) as again, xr.open_dataset(run_dir / "predictions.nc") as original:
+        predicted, truth = again["tas_pred"].values, again["tas"].values
+        np.testing.assert_allclose(predicted, original["tas_pred"].values, rtol=1e-6)  # NaN at the same places
+        assert np.isnan(predicted[0]).all() and np.isfinite(predicted[1:]).all()  # no clt one month before the first
+        np.testing.assert_array_equal(truth[1:], original["tas"].values[1:])
+    assert result.n_samples == np.isfinite(predicted).sum()
+    assert result.scores["mse"] == pytest.approx(_weighted_mse(predicted, truth, _area_weights(sample, truth.shape)),
+                                                 rel=1e-6)
+
+
+def test_field_evaluate_on_the_training_file_gives_the_runs_scores(field_run, tmp_path):
+    import json
+
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = field_run
+    original = json.loads((run_dir / "metrics.json").read_text())
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "other")  # the training file, as "other data"
+    assert metrics["mode"] == "field" and set(metrics["splits"]) == {"all"}
+    with xr.open_dataset(run_dir / "predictions.nc") as own, xr.open_dataset(tmp_path / "other" / "predictions.nc") as other:
+        np.testing.assert_allclose(other["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
+        truth, predicted = other["tas"].values, other["tas_pred"].values
+        weights = _area_weights(sample, truth.shape)
+        assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(_weighted_mse(predicted, truth, weights),
+                                                                         rel=1e-6)
+        test = own["split"].values == "test"  # the run's test block, re-scored from the new output
+        assert _weighted_mse(predicted[test], truth[test], weights[test]) == pytest.approx(
+            original["splits"]["test"]["model"]["mse"], rel=1e-6)
+    rescored = evaluate_run(run_dir, out=tmp_path / "own")
+    for split in ("train", "val", "test"):
+        for name in ("model", "linear", "climatology", "persistence"):
+            assert rescored["splits"][split][name]["mse"] == pytest.approx(original["splits"][split][name]["mse"],
+                                                                           rel=1e-6)
+
+
+def test_later_years_alone_predict_with_the_training_climatology(anomaly_run, tmp_path):
+    """Anomalies of new data are taken from the training years' climatology saved with the model:
+    the last two years alone give the run's own predictions for them (their own climatology would not)."""
+    _, sample, run_dir = anomaly_run
+    with xr.open_dataset(sample) as source:
+        source.isel(time=slice(24, None)).to_netcdf(tmp_path / "later.nc")
+    result = predict_files(run_dir, [str(tmp_path / "later.nc")], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as later, xr.open_dataset(run_dir / "predictions.nc") as original:
+        predicted = later["tas_pred"].values
+        assert np.isnan(predicted[0]).all()  # its clt one month earlier is not in the file
+        np.testing.assert_allclose(predicted[1:], original["tas_pred"].values[25:], rtol=1e-6)
+
+
+def test_a_model_file_without_the_climatology_is_refused_for_new_data(anomaly_run, tmp_path):
+    import shutil
+
+    from climann.model import Network
+
+    _, sample, run_dir = anomaly_run
+    old_run = tmp_path / "old_run"
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    (old_run / "model.npz").unlink()
+    network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "climatologies"})
+    with pytest.raises(ClimannError, match="does not hold the training climatology of 'clt'.*retrain"):
+        predict_files(old_run, [str(sample)], tmp_path / "out.nc")
+    assert not (tmp_path / "out.nc").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        pytest.param("predict", "field-mode run predicts whole maps on its training grid \\(12×24, lat -82.5…82.5, "
+                     "lon 7.5…352.5\\), the new data are on 6×12", id="predict"),
+        pytest.param("evaluate", "training grid; the data are on 6×12", id="evaluate"),
+    ],
+)
+def test_field_mode_refuses_data_on_another_grid(field_run, tmp_path, command, message):
+    from climann.predict import evaluate_run
+
+    _, _, run_dir = field_run
+    coarse = write_sample_dataset(tmp_path / "coarse.nc", years=2, resolution=30.0, seed=4)
+    with pytest.raises(ClimannError, match=message):
+        if command == "predict":
+            predict_files(run_dir, [str(coarse)], tmp_path / "out.nc")
+        else:
+            evaluate_run(run_dir, [str(coarse)], tmp_path / "scores")
+    assert not (tmp_path / "out.nc").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["predict", "--workers", "2", "--out", "out.nc"], "computes pointwise runs; this run is in field mode",
+                     id="predict-cluster"),
+        pytest.param(["predict", "--out", "out.zarr"], "writes its predictions as NetCDF", id="predict-zarr"),
+        pytest.param(["evaluate", "--workers", "2", "--out", "scores"], 'needs a run with mode = "pointwise"',
+                     id="evaluate-cluster"),
+    ],
+)
+def test_field_mode_on_a_cluster_or_to_zarr_exits_2_in_one_line(field_run, tmp_path, arguments, message):
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    _, sample, run_dir = field_run
+    command, *options = arguments
+    options = [str(tmp_path / option) if option in ("out.nc", "out.zarr", "scores") else option for option in options]
+    result = CliRunner().invoke(app, [command, str(run_dir), "--data", str(sample), *options])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message.replace("\\", "") in lines[0]
+    assert not any(tmp_path.iterdir())
+
+
+def test_field_predict_leaves_cells_never_seen_in_training_missing(tmp_path):
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    dataset["tas"][:, 0, 0] = np.nan  # a cell the network never learns
+    dataset.to_netcdf(tmp_path / "grid.nc")
+    dataset.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "grid.nc")], "target": "tas", "mode": "field",
+                                    "predictors": ["pred"], "features": ["season"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           # the linear baseline's fit warns of the all-missing cell (its nanmean): left out here
+                           "evaluation": {"figures": False, "baselines": ["climatology", "persistence"]}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    result = predict_files(run_dir, [str(tmp_path / "no_target.nc")], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as predictions:
+        predicted = predictions["tas_pred"].values
+    assert np.isnan(predicted[:, 0, 0]).all() and np.isfinite(predicted.reshape(36, -1)[:, 1:]).all()
+    assert result.n_samples == 36 * 11 and result.scores is None

@@ -12,6 +12,7 @@ from climann.config import build_config, config_to_toml, load_config_file
 from climann.errors import ClimannError
 from climann.pipeline import run_training
 from climann.preparation import prepare_data, resolve_inputs
+from climann.evaluation.predictions import split_labels
 from tests.conftest import grid_dataset
 
 
@@ -73,7 +74,7 @@ def test_a_run_split_by_dataset_writes_every_block_and_reruns_from_its_config(sc
     assert set(run.metrics["splits"]["test"]) == {"model", "climatology", "linear"}  # dates repeat: no persistence
     with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
         assert predictions.sizes["time"] == 3 * 36
-        labels = predictions["split"].values.astype(str)
+        labels = split_labels(predictions["split"])
         assert list(labels[[0, 36, 72]]) == ["train", "val", "test"]
         with xr.open_dataset(scenarios["ssp5"]) as source:
             np.testing.assert_allclose(predictions["tas"].values[72:], source["tas"].values, rtol=1e-6)
@@ -134,3 +135,19 @@ def test_a_block_in_units_that_do_not_convert_is_refused(scenarios):
     _rewrite_tas(scenarios["ssp5"], "m", 0.0)
     with pytest.raises(ClimannError, match="'tas' is in 'm' in ssp5_2000-2002.nc but in 'K' in the train block"):
         prepare_data(resolve_inputs(split_config(scenarios)))
+
+
+def test_field_anomalies_use_the_training_years_climatology(write_grid):
+    path = write_grid("grid.nc", n_lat=3, n_lon=4, n_years=4)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": [], "features": ["season"], "mode": "field",
+        "anomalies": ["pred"], "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]},
+    }}))
+    data = prepare_data(config)
+    dataset = grid_dataset(n_lat=3, n_lon=4, n_years=4)
+    pred, lat = dataset["pred"].values.astype(np.float64), dataset["lat"].values
+    climatology = pred[:24].reshape(2, 12, 3, 4).mean(axis=0)  # the years 2000 and 2001, by calendar month
+    anomaly = pred - np.tile(climatology, (4, 1, 1))
+    assert data.samples.feature_names == ("pred_anomaly_mean", "season_sin", "season_cos")
+    np.testing.assert_allclose(data.samples.inputs[:, 0], cos_mean(anomaly, lat), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(data.samples.climatologies["pred"], climatology, rtol=1e-6)

@@ -24,10 +24,16 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    follow exactly as :mod:`climann.evaluation.metrics` defines them; and, for the skill, Σw,
    Σw·e² and Σw·e_climatology² over the values where the model and the climatology are both
    scored. Counts per block and model: values scored, and the network's values a baseline
-   lacks (for the notes on baselines left out or partly scored). The same sums are taken per
-   block and season (the block's steps in DJF, MAM, JJA, SON) and per block and region (the
-   truth missing outside the region's cells), so that the scores per season and region are
-   those of :mod:`climann.evaluation.groups` in memory. The chunk's grids become
+   lacks (for the notes on baselines left out or partly scored). For the anomaly correlation
+   (ACC): a chunk holds whole time steps, so it computes each of its steps' ACC over the
+   cells where the model is scored, against the climatology of pass 1 (fitted whenever the
+   split has a training block, also when ``climatology`` is not a scored baseline), from the
+   step's sums Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a
+   (:func:`climann.evaluation.scores.step_anomaly_correlations`), and returns per block and
+   model the sum of the defined steps' ACC and their number: the block's ACC is their mean. The
+   same sums and ACC sums are taken per block and season (the block's steps in DJF, MAM, JJA,
+   SON) and per block and region (the truth missing outside the region's cells), so that the
+   scores per season and region are those of :mod:`climann.evaluation.groups` in memory. The chunk's grids become
    the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
    their area-weighted means per time step (the area-mean series figure) come back whole.
 """
@@ -35,7 +41,7 @@ Nothing of the size of the data reaches the client. Two passes over the files:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dask
 import numpy as np
@@ -45,12 +51,13 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weigh
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.metrics import METRICS, skill_score
-from climann.evaluation.scores import scored_cells, unexplained_gaps
+from climann.evaluation.scores import scored_cells, step_anomaly_correlations, unexplained_gaps
 from climann.evaluation.seasons import SEASONS
 from climann.model import Network
 
 __all__ = [
     "BaselineSums",
+    "acc_sums",
     "area_means",
     "ChunkEvaluation",
     "counts_from_sums",
@@ -65,6 +72,8 @@ __all__ = [
 SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "w_pred", "w_pred2", "w_pred_truth")
 #: The sums for the skill, over the values where the model and the climatology are both scored.
 MATCHED_NAMES = ("w_matched", "w_error2_matched", "w_reference_error2_matched")
+#: The sums per season and per region of :class:`ScoreSums` (None when not taken).
+GROUP_FIELDS = ("season_sums", "season_scored", "season_acc", "region_sums", "region_scored", "region_acc")
 
 
 def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
@@ -183,11 +192,15 @@ class ScoreSums:
     gaps : ndarray of int, shape (n_blocks, n_models)
         The network's values each model lacks, beyond the series' first time step
         (:func:`climann.evaluation.scores.unexplained_gaps`).
-    season_sums, season_scored : ndarray, shape (n_blocks, 4, n_models, 12) and (n_blocks, 4, n_models), or None
-        ``sums`` and ``scored`` of each block's steps in each season (DJF, MAM, JJA, SON).
-    region_sums, region_scored : ndarray, shape (n_regions, n_blocks, n_models, 12) and (n_regions, n_blocks,
-        n_models), or None
-        ``sums`` and ``scored`` over each region's cells.
+    acc : ndarray, shape (n_blocks, n_models, 2), or None
+        The sum of the defined per-step ACCs and their number (:func:`acc_sums`); None
+        without a climatology.
+    season_sums, season_scored, season_acc : ndarray, shape (n_blocks, 4, n_models, 12), (n_blocks, 4, n_models)
+        and (n_blocks, 4, n_models, 2), or None
+        ``sums``, ``scored`` and ``acc`` of each block's steps in each season (DJF, MAM, JJA, SON).
+    region_sums, region_scored, region_acc : ndarray, shape (n_regions, n_blocks, n_models, 12), (n_regions,
+        n_blocks, n_models) and (n_regions, n_blocks, n_models, 2), or None
+        ``sums``, ``scored`` and ``acc`` over each region's cells.
     """
 
     sums: np.ndarray
@@ -195,16 +208,20 @@ class ScoreSums:
     samples: np.ndarray
     n_dropped: int
     gaps: np.ndarray
+    acc: np.ndarray | None = field(default=None)
     season_sums: np.ndarray | None = None
     season_scored: np.ndarray | None = None
+    season_acc: np.ndarray | None = None
     region_sums: np.ndarray | None = None
     region_scored: np.ndarray | None = None
+    region_acc: np.ndarray | None = None
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
-        groups = {name: None if getattr(self, name) is None else getattr(self, name) + getattr(other, name)
-                  for name in ("season_sums", "season_scored", "region_sums", "region_scored")}
+        acc = None if self.acc is None or other.acc is None else self.acc + other.acc
+        groups = {name: None if getattr(self, name) is None or getattr(other, name) is None
+                  else getattr(self, name) + getattr(other, name) for name in GROUP_FIELDS}
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, **groups)
+                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc, **groups)
 
 
 def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
@@ -274,6 +291,49 @@ def score_sums(
     return sums, scored, missing
 
 
+def acc_sums(
+    truth: np.ndarray, predictions: Sequence[np.ndarray], climatology: np.ndarray, area: np.ndarray,
+    block_of_step: np.ndarray, n_blocks: int,
+) -> np.ndarray:
+    """Per block and model, the sum of the per-step ACCs where defined and their number.
+
+    Each step's ACC is taken over the values where the model is scored (as in
+    :func:`score_sums`) and the climatology is defined
+    (:func:`climann.evaluation.scores.step_anomaly_correlations`).
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_steps, n_lat, n_lon)
+        Whole time steps (a chunk).
+    predictions : sequence of ndarray, same shape
+        The network's first.
+    climatology : ndarray, same shape
+        The training years' climatology of each step.
+    area : ndarray, shape (n_lat, n_lon)
+    block_of_step : ndarray of int, shape (n_steps,)
+        Block of each time step, −1 for none.
+    n_blocks : int
+
+    Returns
+    -------
+    ndarray, shape (n_blocks, n_models, 2)
+        Σ ACC_t and the number of steps t with a defined ACC.
+    """
+    named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
+    cells = list(scored_cells(named, truth).values())
+    result = np.zeros((n_blocks, len(predictions), 2))
+    for block in range(n_blocks):
+        steps = block_of_step == block
+        if not steps.any():
+            continue
+        for index, predicted in enumerate(predictions):
+            step_acc = step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area,
+                                                 cells[index][steps])
+            defined = np.isfinite(step_acc)
+            result[block, index] = step_acc[defined].sum(), defined.sum()
+    return result
+
+
 def scores_from_sums(sums: np.ndarray) -> dict[str, float]:
     """``{"mse", "mae", "rmse", "bias", "r2", "corr"}`` from the nine sums (:data:`SUM_NAMES`;
     any further entries, the matched sums, are not used)."""
@@ -310,6 +370,9 @@ def metrics_from_sums(
             if index and not total.scored[block, index]:
                 continue
             scores = {**scores_from_sums(total.sums[block, index]), "n_samples": int(total.scored[block, index])}
+            acc_total, n_steps = (0.0, 0) if total.acc is None else total.acc[block, index]
+            scores["acc"] = float(acc_total / n_steps) if n_steps else float("nan")
+            scores["acc_n_steps"] = int(n_steps)
             if "climatology" in model_names:
                 weight, error2, reference2 = total.sums[block, index, len(SUM_NAMES):]
                 scores["skill_vs_climatology"] = (
@@ -325,17 +388,19 @@ def group_metrics_from_sums(
     """The ``seasons`` and ``regions`` entries of ``metrics.json`` (as
     :func:`climann.evaluation.groups.season_region_metrics` gives them) from the summed
     chunks; an entry only when its sums were taken."""
-    def blocks_of(sums: np.ndarray, scored: np.ndarray) -> dict:
+    def blocks_of(sums: np.ndarray, scored: np.ndarray, acc: np.ndarray | None) -> dict:
         empty = np.zeros(len(block_names), dtype=np.int64)
-        return metrics_from_sums(ScoreSums(sums, scored, empty, 0, scored * 0), block_names, model_names)[0]
+        return metrics_from_sums(ScoreSums(sums, scored, empty, 0, scored * 0, acc), block_names, model_names)[0]
 
     metrics: dict = {}
     if total.season_sums is not None:
-        by_season = {season: blocks_of(total.season_sums[:, index], total.season_scored[:, index])
+        by_season = {season: blocks_of(total.season_sums[:, index], total.season_scored[:, index],
+                                       None if total.season_acc is None else total.season_acc[:, index])
                      for index, season in enumerate(SEASONS)}
         metrics["seasons"] = {block: {season: by_season[season][block] for season in SEASONS} for block in block_names}
     if total.region_sums is not None:
-        by_region = {region: blocks_of(total.region_sums[index], total.region_scored[index])
+        by_region = {region: blocks_of(total.region_sums[index], total.region_scored[index],
+                                       None if total.region_acc is None else total.region_acc[index])
                      for index, region in enumerate(region_names)}
         metrics["regions"] = {block: {region: by_region[region][block] for region in region_names}
                               for block in block_names}
@@ -373,6 +438,8 @@ class ChunkEvaluation:
         See :func:`score_sums`.
     linear : LinearRegression or None
     climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
+        The ``climatology`` baseline's means, and the reference of the ACC's anomalies
+        (also when ``climatology`` is not in ``models``); without it, no ACC.
     season_index : ndarray of int, shape (n_time,), or None
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
@@ -446,34 +513,46 @@ def evaluate_chunk(
             grids[name][context.previous[start:stop] < 0] = np.nan
     blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
     reference = context.models.index("climatology") if "climatology" in context.models else None
-    sums, scored, gaps = score_sums(truth, [grids[name] for name in context.models], area, blocks, context.n_blocks,
+    predictions = [grids[name] for name in context.models]
+    sums, scored, gaps = score_sums(truth, predictions, area, blocks, context.n_blocks,
                                     shift=context.shift, reference=reference, first_step=start == 0)
+    acc, climatology = None, None
+    if context.climatology is not None:
+        climatology = context.climatology[context.season_index[start:stop]]
+        acc = acc_sums(truth, predictions, climatology, area, blocks, context.n_blocks)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
-    groups = _group_sums(context, truth, [grids[name] for name in context.models], area, blocks, start, stop,
-                         reference)
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, **groups), area_means(grids, area)
+    groups = _group_sums(context, predictions, truth, climatology, area, blocks, start, stop, reference)
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc, **groups), area_means(grids, area)
 
 
 def _group_sums(
-    context: ChunkEvaluation, truth: np.ndarray, predictions: list[np.ndarray], area: np.ndarray, blocks: np.ndarray,
-    start: int, stop: int, reference: int | None,
+    context: ChunkEvaluation, predictions: list[np.ndarray], truth: np.ndarray, climatology: np.ndarray | None,
+    area: np.ndarray, blocks: np.ndarray, start: int, stop: int, reference: int | None,
 ) -> dict[str, np.ndarray]:
-    """The chunk's :func:`score_sums` per block and season (group = 4 · block + season) and
-    per block over each region's cells (the truth missing outside them)."""
+    """The chunk's :func:`score_sums` and :func:`acc_sums` per block and season (group =
+    4 · block + season) and per block over each region's cells (the truth missing outside them)."""
     groups: dict[str, np.ndarray] = {}
     n_blocks, n_models = context.n_blocks, len(predictions)
     if context.season_of_step is not None:
         seasons = context.season_of_step[start:stop]
         group = np.where((blocks >= 0) & (seasons >= 0), blocks * len(SEASONS) + seasons, -1)
-        sums, scored, _ = score_sums(truth, predictions, area, group, n_blocks * len(SEASONS), shift=context.shift,
+        n_groups = n_blocks * len(SEASONS)
+        sums, scored, _ = score_sums(truth, predictions, area, group, n_groups, shift=context.shift,
                                      reference=reference)
         groups["season_sums"] = sums.reshape(n_blocks, len(SEASONS), n_models, -1)
         groups["season_scored"] = scored.reshape(n_blocks, len(SEASONS), n_models)
+        if climatology is not None:
+            acc = acc_sums(truth, predictions, climatology, area, group, n_groups)
+            groups["season_acc"] = acc.reshape(n_blocks, len(SEASONS), n_models, 2)
     if context.region_cells is not None:
-        per_region = [score_sums(np.where(cells, truth, np.nan), predictions, area, blocks, n_blocks,
-                                 shift=context.shift, reference=reference)[:2] for cells in context.region_cells]
+        masked = [np.where(cells, truth, np.nan) for cells in context.region_cells]
+        per_region = [score_sums(inside, predictions, area, blocks, n_blocks, shift=context.shift,
+                                 reference=reference)[:2] for inside in masked]
         groups["region_sums"] = np.stack([sums for sums, _ in per_region])
         groups["region_scored"] = np.stack([scored for _, scored in per_region])
+        if climatology is not None:
+            groups["region_acc"] = np.stack([acc_sums(inside, predictions, climatology, area, blocks, n_blocks)
+                                             for inside in masked])
     return groups

@@ -62,6 +62,7 @@ from climann.evaluation.seasons import is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.evaluation.scores import (
     UNDEFINED_REASONS,
+    acc_notes,
     baseline_notes,
     left_out_notes,
     persistence_left_out_reason,
@@ -101,11 +102,18 @@ class Evaluated:
         The summed chunks (counts of samples per block among them).
     area_means : dict of str to ndarray, shape (n_time,)
         Area-weighted mean of the truth and of each prediction at each time step.
+    climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
+        The training years' mean of each season key (calendar month or day of year) and
+        cell, the reference of the anomalies; None without a training block.
+    season_index : ndarray of int, shape (n_time,), or None
+        Each time step's season (index into ``climatology``).
     """
 
     metrics: dict
     total: ScoreSums
     area_means: dict[str, np.ndarray]
+    climatology: np.ndarray | None = None
+    season_index: np.ndarray | None = None
 
 
 def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> ClimannError:
@@ -197,15 +205,15 @@ def evaluate_distributed(
     options: dict = {}
     models: tuple[str, ...] = ("model",)
     fitted = tuple(name for name in ("climatology", "linear") if name in baselines)
-    if fitted:
+    # the climatology is also the reference of the ACC's anomalies: fitted whenever there is a training block
+    if fitted or "train" in split.time_masks:
         keys, season_index = np.unique(season_keys(layout.time.values), return_inverse=True)
         linear, climatology = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
             dtype=config.model.dtype, season_index=season_index, n_seasons=len(keys),
         )
-        options = {"season_index": season_index}
+        options = {"season_index": season_index, "climatology": climatology}
         options.update({"linear": linear} if "linear" in fitted else {})
-        options.update({"climatology": climatology} if "climatology" in fitted else {})
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
     previous = previous_steps(layout.time.values) if is_regular(layout.time.values) else None
@@ -239,9 +247,11 @@ def evaluate_distributed(
     notes = baseline_notes(counts_from_sums(total, names, models), reasons)
     if "persistence" in baselines and "persistence" not in models:
         notes += left_out_notes("persistence", n_samples, persistence_left_out_reason(config.data.sample_fraction))
+    score_notes = acc_notes(splits, have_climatology="climatology" in options)
     metrics = {
         "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
         "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
+        **({"score_notes": score_notes} if score_notes else {}),
         **finite_or_none(group_metrics_from_sums(total, names, models, list(regions))),
         **({} if "season_of_step" in options else {"seasons_note": NO_SEASONS}),
         "region_definitions": region_definitions(every_region),
@@ -249,7 +259,7 @@ def evaluate_distributed(
     }
     if "regions" not in metrics:
         metrics["regions"] = {name: {} for name in names}
-    return Evaluated(metrics, total, area_means)
+    return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
 
 
 def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb: float) -> tuple[np.ndarray, int]:
@@ -266,11 +276,14 @@ def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb:
 
 def figures_from_file(
     predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
-    *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150,
+    *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
+    season_index: np.ndarray | None = None,
 ) -> tuple[list[Path], int]:
-    """Step 5: the run's figures. The test block's maps, error maps and density are drawn from
-    the predictions file (every n-th year of the block when its grids would exceed
-    ``limit_gb``); the area-mean series from ``area_means``, over every time step.
+    """Step 5: the run's figures. The test block's maps, error maps, density and anomaly
+    correlation map are drawn from the predictions file (every n-th year of the block when its
+    grids would exceed ``limit_gb``); the area-mean series from ``area_means``, over every
+    time step. The anomalies are taken from ``climatology[season_index]`` (see
+    :class:`Evaluated`), or from the climatology baseline in the file.
 
     Returns
     -------
@@ -282,7 +295,7 @@ def figures_from_file(
         target = layout.target_name
         names = {f"{target}_pred": "model", target: "truth"}
         names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})
-        steps, every = _test_years(split, layout, n_grids=len(names), limit_gb=limit_gb)
+        steps, every = _test_years(split, layout, n_grids=len(names) + (climatology is not None), limit_gb=limit_gb)
         dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
         subset = dataset.isel({layout.time.name: steps})
         grids = {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
@@ -290,8 +303,9 @@ def figures_from_file(
     test_layout = dataclasses.replace(
         layout, time=Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
     )
+    reference = None if climatology is None or season_index is None else climatology[season_index[steps]]
     figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
-                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi)
+                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference)
     # draw_figures drew the series of the test steps it was given: redrawn over every step.
     series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
                                    split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
@@ -308,6 +322,7 @@ def _metadata_only(
     empty = PointwiseSamples(
         inputs=np.empty((0, n_features), np.float32), target=np.empty((0, 1), np.float32),
         flat_index=np.empty(0, np.int64), feature_names=source.feature_names, layout=source.layout, n_dropped=0,
+        climatologies=source.climatologies,
     )
     return PreparedData(
         samples=empty, split=split, sample_masks={}, input_scaler=input_scaler, target_scaler=target_scaler,
@@ -365,6 +380,7 @@ def run_distributed(
                         staging / "predictions.nc", source.layout, split, trained.history, evaluated.area_means,
                         loss_name=config.training.loss, limit_gb=config.data.in_memory_limit_gb,
                         directory=staging / "figures", dpi=config.evaluation.dpi,
+                        climatology=evaluated.climatology, season_index=evaluated.season_index,
                     )
                     if every > 1:
                         metrics["figures_every_nth_test_year"] = every

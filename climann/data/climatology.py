@@ -34,3 +34,38 @@ def monthly_climatology(field: xr.DataArray, time_mask: np.ndarray) -> np.ndarra
     result = np.full((12, *field.shape[1:]), np.nan, dtype=np.float32)
     result[means["month"].values - 1] = means.values
     return result
+
+
+def climatology_record(climatologies: dict[str, np.ndarray]) -> dict[str, dict]:
+    """The training years' climatologies in JSON form, for the model file's metadata.
+
+    Each becomes ``{"shape": [12, n_lat, n_lon], "values": [...]}``: the values flattened in
+    (month, lat, lon) order, ``None`` where undefined (NaN), each written with 9 significant
+    digits, which give back the same float32 exactly.
+
+    Parameters
+    ----------
+    climatologies : dict of str to ndarray, shape (12, n_lat, n_lon)
+        From :func:`monthly_climatology`, by variable name.
+
+    Returns
+    -------
+    dict of str to dict
+    """
+    record = {}
+    for name, values in climatologies.items():
+        flat = np.asarray(values, dtype=np.float32).reshape(-1)
+        record[name] = {
+            "shape": [int(size) for size in np.shape(values)],
+            "values": [float(f"{value:.9g}") if np.isfinite(value) else None for value in flat.tolist()],
+        }
+    return record
+
+
+def climatologies_from_record(record: dict[str, dict]) -> dict[str, np.ndarray]:
+    """The climatologies written by :func:`climatology_record`, shape (12, n_lat, n_lon),
+    float32, NaN where undefined."""
+    return {
+        name: np.array(entry["values"], dtype=np.float64).astype(np.float32).reshape(entry["shape"])
+        for name, entry in record.items()
+    }

@@ -2,6 +2,8 @@
 
 This is the emulator style of ClimateBench: predictor fields at time t (flattened, or
 area-averaged to one number each) plus time features → the target at every grid cell at t.
+Lagged fields (k nominal steps earlier, by date: :mod:`climann.data.time_axis`) and
+anomalies from the training years' monthly climatology are inputs in the same two forms.
 Cells where the target is missing are masked outputs (they contribute nothing to the loss);
 predictor cells that are missing at every time step (e.g. soil moisture over the ocean) are
 left out of the inputs; time steps with any other missing input are dropped.
@@ -10,6 +12,7 @@ left out of the inputs; time steps with any other missing input are dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +20,10 @@ import numpy as np
 import xarray as xr
 
 from climann.data.area_means import area_mean_features
-from climann.data.layout import GridLayout
-from climann.data.pointwise import area_weighted_mean, derived_columns
+from climann.data.climatology import month_of_each_step
+from climann.data.layout import GridLayout, segment_starts
+from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns
+from climann.data.time_axis import lagged_steps
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -42,6 +47,8 @@ class FieldSamples:
     layout : GridLayout
     n_dropped : int
         Time steps dropped because an input was missing.
+    climatologies : dict of str to ndarray, shape (12, n_lat, n_lon)
+        The monthly climatologies the anomaly inputs were taken from, by variable.
     """
 
     inputs: np.ndarray
@@ -51,6 +58,7 @@ class FieldSamples:
     feature_names: tuple[str, ...]
     layout: GridLayout
     n_dropped: int
+    climatologies: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     @property
     def flat_index(self) -> np.ndarray:
@@ -70,6 +78,40 @@ def _predictor_columns(
     return {f"{name}_cell{cell}": flat[:, cell] for cell in kept}
 
 
+def _lag_columns(
+    layout: GridLayout, lags: Mapping[str, Sequence[int]], loaded: xr.Dataset, area: np.ndarray, field_inputs: str
+) -> dict[str, np.ndarray]:
+    """Input columns of the lagged variables: ``<name>_lag<k>_mean`` (or ``…_cell<i>``), the
+    field k nominal steps before each time (by date), NaN where that time is not in the data."""
+    all_lags = sorted({lag for steps in lags.values() for lag in steps})
+    if not all_lags:
+        return {}
+    n_time = layout.shape[0]
+    lagged = lagged_steps(layout.time.values, all_lags, segment_starts=segment_starts(layout.time_blocks, n_time),
+                          name=layout.time.name)
+    _log_lag_gaps(lagged, 1, layout.time.values)  # one sample per time step
+    columns: dict[str, np.ndarray] = {}
+    for name, steps in lags.items():
+        for lag in steps:
+            earlier = _shifted(loaded[name].values, start=0, first=0, earlier=lagged.earlier[lag], n_steps=n_time)
+            columns.update(_predictor_columns(f"{name}_lag{lag}", earlier, area, field_inputs))
+    return columns
+
+
+def _anomaly_columns(
+    layout: GridLayout, climatologies: Mapping[str, np.ndarray], loaded: xr.Dataset, area: np.ndarray,
+    field_inputs: str,
+) -> dict[str, np.ndarray]:
+    """Input columns of the anomalies x_t − clim[month(t)]: ``<name>_anomaly_mean`` (or
+    ``…_cell<i>``); each climatology of shape (12, n_lat, n_lon) on this grid."""
+    months = month_of_each_step(layout.time.values)
+    columns: dict[str, np.ndarray] = {}
+    for name, climatology in climatologies.items():
+        anomaly = loaded[name].values - climatology[months - 1]
+        columns.update(_predictor_columns(f"{name}_anomaly", anomaly, area, field_inputs))
+    return columns
+
+
 def build_field_samples(
     dataset: xr.Dataset,
     *,
@@ -80,6 +122,9 @@ def build_field_samples(
     global_means: Sequence[str] = (),
     source_files: Sequence[str] = (),
     area_means: Mapping[str, xr.DataArray] | None = None,
+    lags: Mapping[str, Sequence[int]] | None = None,
+    anomalies: Mapping[str, np.ndarray] | None = None,
+    require_target: bool = True,
 ) -> FieldSamples:
     """Build field samples from a (lazy) dataset; reads the target and predictors once.
 
@@ -102,11 +147,23 @@ def build_field_samples(
     area_means : mapping of str to xarray.DataArray, optional
         Further input columns by name: lazy series on this dataset's time axis (e.g. global
         or regional means over a larger grid, see :mod:`climann.data.area_means`).
+    lags : mapping of str to sequence of int, optional
+        ``{"rsdt": [1, 12]}`` adds the field 1 and 12 nominal steps earlier (by date, as in
+        pointwise mode: missing across a gap or before the start, and that time step is
+        dropped), as ``rsdt_lag1_mean`` (or its cells with ``flatten``). The target may be lagged.
+    anomalies : mapping of str to ndarray, shape (12, n_lat, n_lon), optional
+        ``{name: climatology}`` (the training years', see
+        :func:`climann.data.climatology.monthly_climatology`): adds ``<name>_anomaly_mean``
+        (or its cells), the area mean of x_t − clim[month(t)].
+    require_target : bool
+        Keep only time steps with some target value (training, scoring); False for
+        prediction, where the target may be absent and only the inputs must be present.
 
     Raises
     ------
     ClimannError
-        Static predictors, latitude/longitude features, or no complete sample.
+        Static predictors, lagged or anomaly variables, latitude/longitude features, lags on
+        an irregular time axis, or no complete sample.
     """
     where = ", ".join(Path(f).name for f in source_files) or "the data"
     if field_inputs not in FIELD_INPUTS:
@@ -118,7 +175,9 @@ def build_field_samples(
         )
     layout = grid_layout(dataset, target, source_files)
     grid_dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    names = dict.fromkeys((target, *predictors))
+    lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
+    anomalies = dict(anomalies or {})
+    names = dict.fromkeys((target, *predictors, *lags, *anomalies))
     fields = {name: on_grid(require_variable(dataset, name, where), grid_dims, needs_time=False) for name in names}
     static = [name for name, field in fields.items() if layout.time.name not in field.dims]
     if static:
@@ -132,8 +191,10 @@ def build_field_samples(
     columns: dict[str, np.ndarray] = {}
     for name in predictors:
         columns.update(_predictor_columns(name, loaded[name].values, area, field_inputs))
+    columns.update(_lag_columns(layout, lags, loaded, area, field_inputs))
     for name in series:
         columns[name] = loaded[name].values
+    columns.update(_anomaly_columns(layout, anomalies, loaded, area, field_inputs))
     for name, (_, values) in derived_columns(layout, features).items():
         columns[name] = values
     inputs = (
@@ -141,7 +202,9 @@ def build_field_samples(
         else np.empty((layout.shape[0], 0), np.float32)
     )
     target_maps = loaded[target].values.reshape(layout.shape[0], -1)
-    keep = np.isfinite(inputs).all(axis=1) & np.isfinite(target_maps).any(axis=1)
+    keep = np.isfinite(inputs).all(axis=1)
+    if require_target:
+        keep &= np.isfinite(target_maps).any(axis=1)
     if not keep.any():
         raise ClimannError(f"no time step has '{target}' and every input present in {where}")
     return FieldSamples(
@@ -152,4 +215,5 @@ def build_field_samples(
         feature_names=tuple(columns),
         layout=layout,
         n_dropped=int((~keep).sum()),
+        climatologies=anomalies,
     )

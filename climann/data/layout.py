@@ -84,6 +84,18 @@ class GridLayout:
     index_dims : tuple of str
         Row or column dimensions without a coordinate variable in the file (their values
         are 0, 1, …); they are not written back as coordinates.
+    time_bounds : ndarray, shape (n_time, 2), optional
+        The time cell bounds (decoded dates, like ``time``) when the input has CF bounds
+        of time; named by ``time.attrs["bounds"]``, as the latitude and longitude bounds by
+        their axes' ``bounds`` attribute.
+    bounds_dim : str
+        The name of the 2-vertex dimension of the input's 1-D bounds variables.
+    scalar_coordinates : tuple of Coordinate
+        The target's single-valued coordinates (values of shape ()): CF scalar coordinates
+        such as ``height = 2 m``, the pressure level chosen with ``[data] select``, an
+        ensemble member, or a size-1 dimension's value.
+    input_history : str
+        The input's global ``history`` attribute (of the first file), '' when it has none.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable of the input ('' when it has none),
         recorded in the model file so that new data can be checked against it.
@@ -104,6 +116,10 @@ class GridLayout:
     geographic: GeographicGrid | None = None
     grid_mapping: Coordinate | None = None
     index_dims: tuple[str, ...] = ()
+    time_bounds: np.ndarray | None = None
+    bounds_dim: str = "bnds"
+    scalar_coordinates: tuple[Coordinate, ...] = ()
+    input_history: str = ""
 
     @property
     def is_rotated_pole(self) -> bool:

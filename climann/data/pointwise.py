@@ -7,6 +7,7 @@ missing feature are dropped and counted.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ class PointwiseSamples:
     layout : GridLayout
     n_dropped : int
         Grid points skipped because the target or a feature was missing.
+    climatologies : dict of str to ndarray, shape (12, n_lat, n_lon)
+        The monthly climatologies the anomaly features were taken from, by variable.
     """
 
     inputs: np.ndarray
@@ -51,6 +54,7 @@ class PointwiseSamples:
     feature_names: tuple[str, ...]
     layout: GridLayout
     n_dropped: int
+    climatologies: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     @property
     def time_index(self) -> np.ndarray:
@@ -256,6 +260,11 @@ class PointwiseSource:
         return tuple(self._columns)
 
     @property
+    def climatologies(self) -> dict[str, np.ndarray]:
+        """The monthly climatologies of the anomaly features, by variable (saved with the model)."""
+        return dict(self._climatologies)
+
+    @property
     def n_time(self) -> int:
         """Number of time steps."""
         return self.layout.shape[0]
@@ -359,6 +368,7 @@ class PointwiseSource:
             feature_names=self.feature_names,
             layout=self.layout,
             n_dropped=sum(p.n_dropped for p in parts),
+            climatologies=self.climatologies,
         )
         if samples.flat_index.size == 0:
             raise ClimannError(f"no sample has '{self._target}' and every feature present in {self._where}")

@@ -107,6 +107,48 @@ def _bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
     return None
 
 
+def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
+    """The (n_time, 2) bounds of time as dates when the file has CF bounds of time that
+    decoded to dates (like the time axis), else None."""
+    bounds_name = dataset[time_name].attrs.get("bounds")
+    if bounds_name not in dataset.variables:
+        return None
+    bounds = dataset[bounds_name]
+    if bounds.ndim != 2 or bounds.dims[0] != time_name:
+        return None
+    values = np.asarray(bounds.values)
+    if values.size and not all(hasattr(value, "calendar") for value in values.ravel()):
+        return None
+    return values
+
+
+def _bounds_dim(dataset: xr.Dataset, names: Sequence[str]) -> str:
+    """The vertex dimension of the first 1-D bounds variable of the axes ``names`` ('bnds'
+    when none has bounds)."""
+    for name in names:
+        bounds_name = dataset[name].attrs.get("bounds")
+        if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2:
+            return str(dataset[bounds_name].dims[1])
+    return "bnds"
+
+
+def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]) -> tuple[Coordinate, ...]:
+    """The target's single-valued coordinates: CF scalar coordinates (``height = 2 m``, a
+    level chosen with ``select``, an ensemble member) and the values of its size-1 extra
+    dimensions, each as a Coordinate of shape (); their ``bounds`` attribute is dropped
+    (their bounds are not kept). Coordinates along the grid's axes and ``excluded`` names
+    are not scalar coordinates."""
+    variable = dataset[target]
+    grid_dims = set(variable.dims) - {dim for dim in variable.dims if variable.sizes[dim] == 1}
+    found = []
+    for name, coordinate in variable.coords.items():
+        if name in excluded or coordinate.size != 1 or set(coordinate.dims) & grid_dims:
+            continue
+        attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds"}
+        found.append(Coordinate(str(name), np.asarray(coordinate.values).reshape(()), attrs))
+    return tuple(found)
+
+
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
     """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
     curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
@@ -126,6 +168,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     mapping = grid_mapping_of(dataset, target)
     rows_and_columns = (names["latitude"], names["longitude"])
     geographic = geographic_grid(dataset, rows_and_columns, mapping)
+    not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, *([mapping.name] if mapping else []),
+                  *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
     return GridLayout(
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
@@ -146,4 +190,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
         ),
         variable_units=variable_units(dataset, data_variable_names(dataset)),
+        time_bounds=_time_bounds(dataset, names["time"]),
+        bounds_dim=_bounds_dim(dataset, list(names.values())),
+        scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),
+        input_history=str(dataset.attrs.get("history", "")),
     )

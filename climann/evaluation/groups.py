@@ -26,41 +26,43 @@ NO_SEASONS = "the data have one time step per year: no seasons"
 
 def scores_by_season(
     predictions: Mapping[str, np.ndarray], truth: np.ndarray, area: np.ndarray, time_masks: Mapping[str, np.ndarray],
-    times: np.ndarray,
+    times: np.ndarray, *, climatology: np.ndarray | None = None,
 ) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
     """``{block: {season: {model: scores}}}``: :func:`score_blocks` on block ∧ season.
 
     Parameters
     ----------
-    predictions, truth, area, time_masks
+    predictions, truth, area, time_masks, climatology
         As for :func:`score_blocks`.
     times : ndarray of cftime.datetime, shape (n_time,)
     """
-    return {block: score_blocks(predictions, truth, area, seasons)
+    return {block: score_blocks(predictions, truth, area, seasons, climatology=climatology)
             for block, seasons in block_season_masks(dict(time_masks), times).items()}
 
 
 def scores_by_region(
     predictions: Mapping[str, np.ndarray], truth: np.ndarray, area: np.ndarray, time_masks: Mapping[str, np.ndarray],
-    regions: Mapping[str, Region],
+    regions: Mapping[str, Region], *, climatology: np.ndarray | None = None,
 ) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
     """``{block: {region: {model: scores}}}``: :func:`score_blocks` on the region's cells;
     regions without a cell on the grid left out."""
-    by_region = {name: score_blocks(predictions, truth, area, time_masks, cells=region.cells)
+    by_region = {name: score_blocks(predictions, truth, area, time_masks, climatology=climatology, cells=region.cells)
                  for name, region in regions.items() if region.n_cells}
     return {block: {name: blocks[block] for name, blocks in by_region.items()} for block in time_masks}
 
 
 def season_region_metrics(
     predictions: Mapping[str, np.ndarray], truth: np.ndarray, area: np.ndarray, time_masks: Mapping[str, np.ndarray],
-    times: np.ndarray, regions: Mapping[str, Region],
+    times: np.ndarray, regions: Mapping[str, Region], *, climatology: np.ndarray | None = None,
 ) -> dict:
     """The ``seasons`` (or ``seasons_note``), ``regions`` and ``region_definitions`` entries
-    of ``metrics.json``; a warning for each region without a cell on the grid."""
+    of ``metrics.json``; a warning for each region without a cell on the grid. ``climatology``:
+    the reference of the ACC's anomalies (see :func:`score_blocks`)."""
     for name, region in regions.items():
         if not region.n_cells:
             _log.warning("region %s has no cell on the grid: not scored", name)
-    seasonal = ({"seasons": scores_by_season(predictions, truth, area, time_masks, times)}
+    seasonal = ({"seasons": scores_by_season(predictions, truth, area, time_masks, times, climatology=climatology)}
                 if is_sub_annual(times) else {"seasons_note": NO_SEASONS})
-    return {**seasonal, "regions": scores_by_region(predictions, truth, area, time_masks, regions),
+    by_region = scores_by_region(predictions, truth, area, time_masks, regions, climatology=climatology)
+    return {**seasonal, "regions": by_region,
             "region_definitions": region_definitions(regions)}

@@ -1,10 +1,17 @@
-"""Scores of predictions against truth: MSE, MAE, RMSE, bias, R², Pearson correlation.
+"""Scores of predictions against truth: MSE, MAE, RMSE, bias, R², Pearson correlation, and
+the anomaly correlation coefficient (ACC) of gridded fields.
 
 Each metric is a small kernel on NumPy arrays over one shared weighted mean, in the style of
 xskillscore. On a latitude-longitude grid the weights are cell areas, so the poles do not
 dominate; missing values (NaN in either array) are skipped. MSE here is the (weighted) mean
 of (ŷ − y)², in the target's units squared, without the ½ of the training loss
 J = 1/(2m) Σ(ŷ − y)².
+
+The ACC correlates anomalies from a climatology (a = y − c, f = ŷ − c), not the raw fields,
+whose seasonal cycle and latitude gradient any sensible prediction gets right: it measures the
+skill for the departures from the usual (Wilks 2011, *Statistical Methods in the Atmospheric
+Sciences*, 3rd ed., §8.6.4, the centred ACC; Rasp et al. 2024, WeatherBench 2, the same
+area-weighted form).
 """
 
 from __future__ import annotations
@@ -12,6 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 METRICS = ("mse", "mae", "rmse", "bias", "r2", "corr")
+#: The per-step sums the ACC is computed from (:func:`anomaly_sums`), over the scored cells:
+#: their count, Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a (a the truth's anomaly, f the prediction's).
+ANOMALY_SUM_NAMES = ("n", "w", "w_truth", "w_pred", "w_truth2", "w_pred2", "w_pred_truth")
 
 
 def _present(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray | None):
@@ -108,3 +118,117 @@ def score(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray | None =
         "r2": coefficient_of_determination(predicted, truth, weights),
         "corr": pearson_correlation(predicted, truth, weights),
     }
+
+
+def anomaly_sums(predicted_anomaly: np.ndarray, truth_anomaly: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The sums of :data:`ANOMALY_SUM_NAMES` at each time step, over its cells where both
+    anomalies are present (NaN elsewhere): what :func:`anomaly_correlation_from_sums` needs.
+    Sums add up over disjoint sets of cells, so chunks of the grid can be summed apart.
+
+    Parameters
+    ----------
+    predicted_anomaly, truth_anomaly : ndarray, shape (n_time, n_cells)
+        f = ŷ − c and a = y − c, c the climatology; NaN where a value is not scored.
+    weights : ndarray, shape (n_cells,) or (n_time, n_cells)
+        Cell areas.
+
+    Returns
+    -------
+    ndarray, shape (n_time, 7)
+        In the order of :data:`ANOMALY_SUM_NAMES`, float64.
+    """
+    predicted_anomaly = np.asarray(predicted_anomaly, np.float64)
+    truth_anomaly = np.asarray(truth_anomaly, np.float64)
+    present = np.isfinite(predicted_anomaly) & np.isfinite(truth_anomaly)
+    weights = np.where(present, np.broadcast_to(np.asarray(weights, np.float64), present.shape), 0.0)
+    pred, truth = np.where(present, predicted_anomaly, 0.0), np.where(present, truth_anomaly, 0.0)
+    return np.stack([present.sum(axis=1), weights.sum(axis=1), (weights * truth).sum(axis=1),
+                     (weights * pred).sum(axis=1), (weights * truth**2).sum(axis=1), (weights * pred**2).sum(axis=1),
+                     (weights * pred * truth).sum(axis=1)], axis=-1).astype(np.float64)
+
+
+def anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
+    """The centred anomaly correlation coefficient of each time step (Wilks 2011 §8.6.4).
+
+    Over the cells of one step, with weights w and anomalies a = y − c (truth), f = ŷ − c
+    (prediction), each centred on its weighted mean (a' = a − Σwa/Σw, f' = f − Σwf/Σw)::
+
+        ACC = Σ w a' f' / √(Σ w a'² · Σ w f'²)
+
+    computed from the step's sums (cov = Σwfa/Σw − (Σwf/Σw)(Σwa/Σw), and the variances
+    alike). Undefined (NaN) with fewer than 2 cells or where either anomaly field has no
+    variance (such as climatology's own anomaly, zero everywhere); a variance within rounding
+    of zero (below 10⁻¹² of the mean square) counts as none.
+
+    Parameters
+    ----------
+    sums : ndarray, shape (n_time, 7)
+        :func:`anomaly_sums`, possibly added up over parts of the grid.
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+        In [−1, 1]; 1 for a prediction whose anomaly pattern is the truth's up to a positive
+        factor and an offset.
+    """
+    count, total, truth, pred, truth2, pred2, pred_truth = np.moveaxis(np.asarray(sums, np.float64), -1, 0)
+    defined = (count >= 2) & (total > 0)
+    total = np.where(defined, total, 1.0)
+    mean_truth, mean_pred = truth / total, pred / total
+    spread_truth = truth2 / total - mean_truth**2
+    spread_pred = pred2 / total - mean_pred**2
+    defined &= (spread_truth > 1e-12 * truth2 / total) & (spread_pred > 1e-12 * pred2 / total)
+    covariance = pred_truth / total - mean_pred * mean_truth
+    spread = np.sqrt(np.where(defined, spread_truth * spread_pred, 1.0))
+    return np.where(defined, np.clip(covariance / spread, -1.0, 1.0), np.nan)
+
+
+def mean_anomaly_correlation(step_correlations: np.ndarray) -> tuple[float, int]:
+    """The ACC of a block: the mean of its steps' ACC where defined, and how many steps that is.
+
+    Parameters
+    ----------
+    step_correlations : ndarray, shape (n_time,)
+        :func:`anomaly_correlation_from_sums` of the block's steps, NaN where undefined.
+
+    Returns
+    -------
+    acc : float
+        NaN when no step has one.
+    n_steps : int
+    """
+    defined = np.isfinite(step_correlations)
+    n_steps = int(defined.sum())
+    return (float(step_correlations[defined].mean()) if n_steps else float("nan")), n_steps
+
+
+def temporal_anomaly_correlation(predicted_anomaly: np.ndarray, truth_anomaly: np.ndarray) -> np.ndarray:
+    """The Pearson correlation over time of each cell's anomalies (the map of the ACC over a block).
+
+    For each cell, over its steps where both anomalies f = ŷ − c and a = y − c are present,
+    r = Σ(f − f̄)(a − ā) / √(Σ(f − f̄)² Σ(a − ā)²), f̄ and ā the cell's means over those steps;
+    every step counts alike.
+
+    Parameters
+    ----------
+    predicted_anomaly, truth_anomaly : ndarray, shape (n_time, n_lat, n_lon)
+
+    Returns
+    -------
+    ndarray, shape (n_lat, n_lon)
+        NaN where a cell has fewer than 3 such steps or either anomaly does not vary.
+    """
+    predicted_anomaly = np.asarray(predicted_anomaly, np.float64)
+    truth_anomaly = np.asarray(truth_anomaly, np.float64)
+    present = np.isfinite(predicted_anomaly) & np.isfinite(truth_anomaly)
+    count = present.sum(axis=0)
+    pred = np.where(present, predicted_anomaly, np.nan)
+    truth = np.where(present, truth_anomaly, np.nan)
+    pred = np.where(present, pred - nanmean_over_time(pred), 0.0)
+    truth = np.where(present, truth - nanmean_over_time(truth), 0.0)
+    spread_pred, spread_truth = (pred**2).sum(axis=0), (truth**2).sum(axis=0)
+    scale_pred = (np.where(present, predicted_anomaly, 0.0) ** 2).sum(axis=0)
+    scale_truth = (np.where(present, truth_anomaly, 0.0) ** 2).sum(axis=0)
+    defined = (count >= 3) & (spread_pred > 1e-12 * scale_pred) & (spread_truth > 1e-12 * scale_truth)
+    spread = np.sqrt(np.where(defined, spread_pred * spread_truth, 1.0))
+    return np.where(defined, np.clip((pred * truth).sum(axis=0) / spread, -1.0, 1.0), np.nan)

@@ -1,8 +1,19 @@
-"""``predictions.nc``: truth, prediction and error on the input's grid, as CF-1.8 NetCDF."""
+"""``predictions.nc``: truth, prediction and error on the input's grid, as CF-1.8 NetCDF.
+
+What a CF reader (CDO, NCO, ncview, cf-python, the IOOS compliance checker) needs is kept
+from the input: the target's ``units``, ``standard_name``, ``long_name`` and
+``cell_methods``; the bounds of time, latitude and longitude (2-D corners on a curvilinear
+grid); the target's scalar coordinates (``height = 2 m``, a selected level or member); the
+grid mapping. ``history`` is the input's with a timestamped climann line in front, and the
+split of each time step is a small integer with ``flag_values`` and ``flag_meanings``
+(readable by tools that cannot read string variables); :func:`split_labels` reads it back,
+also from files of older climann versions, whose ``split`` holds strings.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,14 +28,124 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
 
 _FILL_VALUE = np.float32(1e20)
-_CF_ATTRIBUTES = ("units", "standard_name", "long_name")
+_CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
+#: The code of each split label in the ``split`` variable ('' is a step in no block); the
+#: codes are fixed, so that a script selecting ``split == 3`` (test) works on every file.
+SPLIT_FLAGS = {"": 0, "train": 1, "val": 2, "test": 3, "all": 4}
+#: The end of the prediction's long_name ("Near-Surface Air Temperature predicted by climann").
+PREDICTED_SUFFIX = " predicted by climann"
+#: The flag meaning of each label: one word each, as CF asks.
+_FLAG_MEANINGS = {"": "unused", "train": "train", "val": "val", "test": "test", "all": "all"}
 
 
-def _coordinate(coordinate: Coordinate) -> xr.Variable:
-    """The coordinate with its CF attributes, less ``bounds``: the bounds variables of the
-    input are not copied, and a dangling reference would break CF."""
-    attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds"}
-    return xr.Variable(coordinate.name, coordinate.values, attrs)
+def history_line(command: str, now: datetime.datetime | None = None) -> str:
+    """``"2026-11-30T19:05:00Z: climann train …"``: the command with the UTC time, ISO 8601.
+
+    Parameters
+    ----------
+    command : str
+        The command line.
+    now : datetime.datetime, optional
+        The time to write (default: now); converted to UTC.
+    """
+    now = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
+    return f"{now:%Y-%m-%dT%H:%M:%SZ}: {command}"
+
+
+def file_history(command: str, input_history: str = "") -> str:
+    """The ``history`` attribute of an output: a timestamped line for ``command`` prepended
+    to the input's history, newline-separated as NCO and CDO write it. Without a command,
+    the input's history alone."""
+    lines = [history_line(command)] if command else []
+    return "\n".join([*lines, *([input_history.strip("\n")] if input_history.strip() else [])])
+
+
+def split_variable(labels: Sequence[str], dim: str) -> xr.DataArray:
+    """The ``split`` variable: an int8 code per time step (:data:`SPLIT_FLAGS`) with the CF
+    ``flag_values`` and ``flag_meanings`` of the labels present.
+
+    Parameters
+    ----------
+    labels : sequence of str, length n_time
+        ``"train"``, ``"val"``, ``"test"``, ``"all"`` or ``""`` (in no block).
+    dim : str
+        The time dimension.
+    """
+    labels = [str(label) for label in labels]
+    codes = np.array([SPLIT_FLAGS[label] for label in labels], dtype=np.int8)
+    present = sorted(set(labels), key=SPLIT_FLAGS.__getitem__)
+    return xr.DataArray(codes, dims=dim, attrs={
+        "long_name": "data split of each time step (train, val: validation, test; all: the whole period "
+                     "scored as one block; unused: in no block)",
+        "flag_values": np.array([SPLIT_FLAGS[label] for label in present], dtype=np.int8),
+        "flag_meanings": " ".join(_FLAG_MEANINGS[label] for label in present),
+    })
+
+
+def split_labels(variable: xr.DataArray) -> np.ndarray:
+    """The label of each time step from a predictions file's ``split`` variable: its flags
+    (this version), or its strings (files of climann before 0.x wrote them so).
+
+    Returns
+    -------
+    ndarray of str, shape (n_time,)
+        ``"train"``, ``"val"``, ``"test"``, ``"all"`` or ``""``.
+
+    Raises
+    ------
+    ClimannError
+        If the variable has codes without flag attributes, or codes not among its flags.
+    """
+    values = np.asarray(variable.values)
+    if values.dtype.kind in "USO":
+        return values.astype(str)
+    meanings = str(variable.attrs.get("flag_meanings", "")).split()
+    flags = np.atleast_1d(np.asarray(variable.attrs.get("flag_values", []))).tolist()
+    if not meanings or len(meanings) != len(flags):
+        raise ClimannError("the 'split' variable has no matching flag_values and flag_meanings; "
+                           "is this a predictions file written by climann?")
+    label_of = {meaning: label for label, meaning in _FLAG_MEANINGS.items()}
+    by_code = {int(code): label_of.get(meaning, meaning) for code, meaning in zip(flags, meanings)}
+    unknown = sorted(set(values.astype(int).tolist()) - by_code.keys())
+    if unknown:
+        raise ClimannError(f"the 'split' variable has code {unknown[0]}, which is not among its flag_values")
+    return np.array([by_code[int(code)] for code in values], dtype=str)
+
+
+def _bounds_name(coordinate: Coordinate) -> str | None:
+    return str(coordinate.attrs["bounds"]) if coordinate.attrs.get("bounds") else None
+
+
+def _coordinate(coordinate: Coordinate, bounds: np.ndarray | None = None, bounds_dim: str = "bnds") -> dict:
+    """The coordinate with its CF attributes, and its bounds variable when the layout has
+    them (else without a ``bounds`` attribute: a dangling reference would break CF)."""
+    name = _bounds_name(coordinate)
+    keep = bounds is not None and name is not None
+    attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds" or keep}
+    variables = {coordinate.name: xr.Variable(coordinate.name, coordinate.values, attrs)}
+    if keep:
+        variables[name] = xr.Variable((coordinate.name, bounds_dim), bounds)
+    return variables
+
+
+def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Variable]]:
+    """Time and the 1-D row and column axes (unless index-only) as coordinates, their bounds
+    as data variables, and the target's scalar coordinates."""
+    vertex_dim = layout.bounds_dim
+    if layout.geographic is not None and layout.geographic.vertex_dim == vertex_dim:
+        vertex_dim = f"{vertex_dim}2"  # the 2-D corners' dimension has another size
+    coords, bounds = {}, {}
+    axes = [(layout.time, layout.time_bounds), (layout.latitude, layout.latitude_bounds),
+            (layout.longitude, layout.longitude_bounds)]
+    for coordinate, values in axes:
+        if coordinate.name in layout.index_dims:
+            continue
+        variables = _coordinate(coordinate, values, vertex_dim)
+        coords[coordinate.name] = variables.pop(coordinate.name)
+        bounds.update(variables)
+    for scalar in layout.scalar_coordinates:
+        coords[scalar.name] = xr.Variable((), scalar.values, scalar.attrs)
+    return coords, bounds
 
 
 def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
@@ -37,10 +158,9 @@ def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
 
 
 def _grid_variables(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Variable]]:
-    """Coordinates and metadata variables of the horizontal grid: the row and column axes
-    (unless index-only), on a curvilinear grid the 2-D latitude and longitude with their
-    cell bounds, and the grid-mapping variable."""
-    coords = {c.name: _coordinate(c) for c in (layout.latitude, layout.longitude) if c.name not in layout.index_dims}
+    """Coordinates and metadata variables of the horizontal grid: on a curvilinear grid the
+    2-D latitude and longitude with their cell bounds, and the grid-mapping variable."""
+    coords: dict[str, xr.Variable] = {}
     metadata: dict[str, xr.Variable] = {}
     grid, dims = layout.geographic, (layout.latitude.name, layout.longitude.name)
     if grid is not None:
@@ -74,30 +194,37 @@ def predictions_dataset(
     truth, predicted : ndarray, shape (n_time, n_lat, n_lon)
         NaN where there is no sample.
     split_labels : sequence of str, length n_time
-        ``"train"``, ``"val"``, ``"test"`` or ``""`` for each time step.
+        ``"train"``, ``"val"``, ``"test"``, ``"all"`` or ``""`` for each time step.
     history : str
-        The command line that made the file.
+        The command line that made the file; written with the time (UTC) in front of the
+        input's history (:func:`file_history`).
     baselines : mapping of str to ndarray, shape (n_time, n_lat, n_lon), optional
         Baseline predictions, written as ``<target>_<name>`` (e.g. ``tas_climatology``).
 
     Returns
     -------
     xarray.Dataset
-        Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``;
-        on a curvilinear, rotated-pole or projected grid also the 2-D latitude and longitude
-        (coordinates, with their cell bounds) and the grid-mapping variable, which the
-        fields name in their ``coordinates`` and ``grid_mapping`` attributes.
+        Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``
+        (:func:`split_variable`), with the target's ``units``, ``standard_name`` (not on the
+        error), ``long_name`` and ``cell_methods``; the bounds of the axes and the target's
+        scalar coordinates when the input has them; on a curvilinear, rotated-pole or
+        projected grid also the 2-D latitude and longitude (coordinates, with their cell
+        bounds) and the grid-mapping variable, which the fields name in their
+        ``coordinates`` and ``grid_mapping`` attributes.
     """
     name = layout.target_name
+    axes, axis_bounds = _axes(layout)
     grid_coords, grid_metadata = _grid_variables(layout)
     kept = {key: layout.target_attrs[key] for key in _CF_ATTRIBUTES if key in layout.target_attrs}
     long_name = kept.get("long_name", name)
-    units = {"units": kept["units"]} if "units" in kept else {}
+    # every field is over the same cells as the truth (e.g. "time: mean" of each month)
+    units = {key: kept[key] for key in ("units", "cell_methods") if key in kept}
     # predictions are the same physical quantity as the truth; an error (a difference) is not
     same_quantity = {**units, **({"standard_name": kept["standard_name"]} if "standard_name" in kept else {})}
     data_vars = {
-        name: _field(layout, truth, kept),
-        f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name} predicted by climann"}),
+        # a field without standard_name gets a long_name (CF): the variable's name, if nothing else
+        name: _field(layout, truth, {**({} if "standard_name" in kept else {"long_name": long_name}), **kept}),
+        f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name}{PREDICTED_SUFFIX}"}),
         f"{name}_error": _field(
             layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
         ),
@@ -108,17 +235,18 @@ def predictions_dataset(
             for baseline, grid in (baselines or {}).items()
         },
         **grid_metadata,
-        "split": xr.DataArray(
-            np.asarray(split_labels, dtype=str).astype(object), dims=layout.time.name,
-            attrs={"long_name": "data split of each time step (train, val, test; empty: unused)"},
-        ),
+        **axis_bounds,
+        "split": split_variable(split_labels, layout.time.name),
     }
-    coords = {layout.time.name: _coordinate(layout.time), **grid_coords}
+    for variable in (*axis_bounds.values(), *grid_metadata.values(), data_vars["split"]):
+        # xarray would name the scalar (and 2-D) coordinates here too: they are the fields' only
+        variable.encoding["coordinates"] = None
+    coords = {**axes, **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
         "title": f"climann predictions of {name}",
         "source": f"climann {__version__}",
-        "history": history,
+        "history": file_history(history, layout.input_history),
         "input_files": ", ".join(Path(f).name for f in layout.source_files),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
@@ -137,19 +265,33 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
 
 
 def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, dict]:
-    """The encoding :func:`write_predictions` writes with: float32 variables with a
-    ``_FillValue`` of 1e20, times in the input's units and calendar, coordinates unfilled."""
+    """The encoding :func:`write_predictions` writes with: float32 fields with a
+    ``_FillValue`` of 1e20; times (and their bounds, and date-valued scalar coordinates) in
+    the input's units and calendar; coordinates and bounds float64 and unfilled; string
+    scalar coordinates as fixed-length characters (tools such as CDO cannot read
+    variable-length strings)."""
     encoding: dict[str, dict] = {
         str(name): {"dtype": "float32", "_FillValue": _FILL_VALUE}
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind == "f"
     }
-    encoding[layout.time.name] = {
-        "units": layout.time_units, "calendar": layout.calendar, "dtype": "float64", "_FillValue": None,
-    }
-    for coordinate in (layout.latitude.name, layout.longitude.name):
-        if coordinate in dataset.variables:
-            encoding[coordinate] = {"_FillValue": None}
+    times = {"units": layout.time_units, "calendar": layout.calendar, "dtype": "float64", "_FillValue": None}
+    encoding[layout.time.name] = dict(times)
+    time_bounds = _bounds_name(layout.time)
+    if time_bounds in dataset.variables:
+        encoding[time_bounds] = dict(times)
+    for coordinate in (layout.latitude, layout.longitude):
+        if coordinate.name in dataset.variables:
+            encoding[coordinate.name] = {"_FillValue": None}
+        bounds = _bounds_name(coordinate)
+        if bounds in dataset.variables:
+            encoding[bounds] = {"dtype": "float64", "_FillValue": None}
+    for scalar in layout.scalar_coordinates:
+        kind = np.asarray(scalar.values).dtype.kind
+        encoding[scalar.name] = (
+            dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"
+            else {"dtype": "S1"} if kind in "USO" else {"_FillValue": None}
+        )
     grid = layout.geographic
     if grid is not None:
         for coordinate in (grid.latitude, grid.longitude, grid.latitude_bounds, grid.longitude_bounds):
@@ -179,7 +321,8 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     """
     values = np.asarray(layout.time.values)
     single = dataclasses.replace(
-        layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1]
+        layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1],
+        time_bounds=None if layout.time_bounds is None else layout.time_bounds[:1],
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:

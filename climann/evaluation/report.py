@@ -16,14 +16,25 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.table import Table
 
-from climann.evaluation.scores import note_lines
+from climann.evaluation.scores import note_lines, score_note_lines
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
-           ("corr", "corr"), ("skill_vs_climatology", "skill"))
+           ("corr", "corr"), ("acc", "ACC"), ("skill_vs_climatology", "skill"))
 #: The scores of the terminal table that fits a width, most wanted first: each is shown while
 #: the table still fits; a score of COLUMNS not listed here comes after these, the period last.
-COMPACT_PRIORITY = ("rmse", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
+COMPACT_PRIORITY = ("rmse", "acc", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
+#: A sentence below a figure's link in report.md, by file name.
+FIGURE_CAPTIONS = {
+    "anomaly_correlation_test.png": (
+        "Anomaly correlation over the test block: at each grid cell, the correlation over the block's time steps "
+        "of the network's and the truth's anomalies from the training years' climatology (1: every departure "
+        "from the usual followed; 0: none; below 0: opposite)."
+    ),
+}
+#: What the ACC column is, below the tables.
+ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
+            "step, averaged over the block's steps)")
 
 
 def metric_rows(metrics: dict) -> list[list[str]]:
@@ -53,7 +64,7 @@ def _coverage(metrics: dict) -> list[str]:
         if differ:
             listed = ", ".join(f"{name} {count}" for name, count in differ.items())
             lines.append(f"Values scored in the {split} block where they differ from the network's: {listed}.")
-    notes = note_lines(metrics.get("notes", []))
+    notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
     return lines
@@ -63,7 +74,7 @@ def _caption(metrics: dict) -> str:
     units = metrics["units"] or "1"
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
     return (f"{metrics['target']} ({units}), {weighting}: MSE in ({units})², RMSE, MAE and bias in {units}; "
-            "skill = 1 − MSE/MSE_climatology")
+            f"skill = 1 − MSE/MSE_climatology; {ACC_TEXT}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
@@ -123,12 +134,21 @@ def _compact_title(metrics: dict, shown: list[str]) -> str:
 def _compact_caption(metrics: dict, left_out: list[str]) -> str:
     """Below the table: what skill is, the periods and the columns left out, one line each."""
     lines = [] if "skill" in left_out else ["skill = 1 − MSE/MSE_climatology"]
+    if "ACC" not in left_out:
+        lines.append("ACC = anomaly correlation" + ("; n/a for climatology: its anomaly is zero"
+                                                    if _climatology_scored(metrics) else ""))
+        others = [note for note in metrics.get("score_notes", []) if note["model"] != "climatology"]
+        lines += score_note_lines(others)
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
     if left_out:
         lines.append(f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)")
     return "\n".join(lines)
+
+
+def _climatology_scored(metrics: dict) -> bool:
+    return any("climatology" in models for models in metrics["splits"].values())
 
 
 def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> str:
@@ -144,6 +164,8 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     for figure in figures:
         relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
+        if relative.name in FIGURE_CAPTIONS:
+            lines += [FIGURE_CAPTIONS[relative.name], ""]
     return "\n".join(lines)
 
 

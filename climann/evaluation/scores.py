@@ -7,6 +7,10 @@ after a gap in the time axis), and that never removes a value from the network's
 baseline defined on none of a block's values is left out of that block; one defined on part
 of them is scored there with its own ``n_samples``; both get a note (:func:`baseline_notes`).
 The skill against climatology compares the two on the values where both are defined.
+
+The anomaly correlation (ACC, :func:`block_anomaly_correlation`) of each prediction is taken
+on the same values, less those where the climatology it measures anomalies from is undefined;
+climatology's own ACC is undefined (its anomaly is zero), which :func:`acc_notes` says.
 """
 
 from __future__ import annotations
@@ -16,7 +20,16 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
-from climann.evaluation.metrics import mean_squared_error, nanmean_over_time, score, skill_score
+from climann.evaluation.metrics import (
+    anomaly_correlation_from_sums,
+    anomaly_sums,
+    mean_anomaly_correlation,
+    mean_squared_error,
+    nanmean_over_time,
+    score,
+    skill_score,
+    temporal_anomaly_correlation,
+)
 
 #: Why a baseline has no value where the network has one (``{season}``: "day of year" or
 #: "calendar month", see :func:`climann.evaluation.baselines.season_name`).
@@ -24,6 +37,14 @@ UNDEFINED_REASONS = {
     "climatology": "the training years have no value for that {season}",
     "persistence": "there is no value one time step earlier (a gap in the time axis or a missing value)",
     "linear": "a feature is missing",
+}
+#: Why a prediction's ACC is undefined in a block (see :func:`acc_notes`).
+ACC_UNDEFINED_REASONS = {
+    "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
+    "no climatology": ("there is no climatology of the training years to take anomalies from (scoring other data "
+                       "does not read the training data)"),
+    "other": ("no time step has the training years' climatology on at least 2 scored cells with anomalies "
+              "that vary"),
 }
 
 
@@ -41,6 +62,7 @@ def score_blocks(
     area: np.ndarray,
     time_masks: Mapping[str, np.ndarray],
     *,
+    climatology: np.ndarray | None = None,
     cells: np.ndarray | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Area-weighted scores of every prediction on every block, with skill against climatology.
@@ -48,7 +70,9 @@ def score_blocks(
     Each prediction is scored on its :func:`scored_cells`; a baseline without any there in a
     block is left out of the block. ``skill_vs_climatology`` = 1 − MSE/MSE_climatology, both
     over the values where the prediction and the climatology are scored (NaN when the
-    climatology is left out of the block).
+    climatology is left out of the block). ``acc`` is the mean over the block's time steps of
+    the anomaly correlation (:func:`block_anomaly_correlation`), ``acc_n_steps`` the number of
+    steps where it is defined.
 
     Parameters
     ----------
@@ -60,6 +84,9 @@ def score_blocks(
         Cell areas.
     time_masks : mapping of block name to ndarray of bool, shape (n_time,)
         The time steps of each block (a block's steps of one season, for scores per season).
+    climatology : ndarray, shape (n_time, n_lat, n_lon), optional
+        The training years' climatology of each step (NaN where undefined), the reference of
+        the anomalies; default: ``predictions["climatology"]``, and without it every ACC is NaN.
     cells : ndarray of bool, shape (n_lat, n_lon), optional
         Score only these grid cells (a region, see :mod:`climann.evaluation.regions`),
         for every prediction; default: the whole grid.
@@ -67,13 +94,14 @@ def score_blocks(
     Returns
     -------
     dict
-        ``{block: {name: {"mse", "mae", "rmse", "bias", "r2", "corr", "n_samples"[, "skill_vs_climatology"]}}}``,
-        ``n_samples`` the number of values scored.
+        ``{block: {name: {"mse", "mae", "rmse", "bias", "r2", "corr", "n_samples", "acc", "acc_n_steps"
+        [, "skill_vs_climatology"]}}}``, ``n_samples`` the number of values scored.
     """
     scored = scored_cells(predictions, truth)
     if cells is not None:
         scored = {name: mask & cells[None] for name, mask in scored.items()}
     weights = np.broadcast_to(area, truth.shape)
+    reference = climatology if climatology is not None else predictions.get("climatology")
     results: dict[str, dict[str, dict[str, float]]] = {}
     for block, steps in time_masks.items():
         chosen = {name: mask & steps[:, None, None] for name, mask in scored.items()}
@@ -82,12 +110,129 @@ def score_blocks(
                    "n_samples": int(chosen[name].sum())}
             for name, values in predictions.items() if name == "model" or chosen[name].any()
         }
+        for name, scores in results[block].items():
+            scores["acc"], scores["acc_n_steps"] = block_anomaly_correlation(
+                predictions[name], truth, reference, area, chosen[name]
+            )
         if "climatology" in predictions:
             for name, scores in results[block].items():
                 scores["skill_vs_climatology"] = _matched_skill(
                     predictions[name], predictions["climatology"], truth, weights, chosen[name] & chosen["climatology"]
                 )
     return results
+
+
+def step_anomaly_correlations(
+    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray, area: np.ndarray, where: np.ndarray
+) -> np.ndarray:
+    """The area-weighted centred anomaly correlation of each time step
+    (:func:`~climann.evaluation.metrics.anomaly_correlation_from_sums`) over the step's values
+    ``where`` the climatology is defined too.
+
+    Parameters
+    ----------
+    predicted, truth, climatology : ndarray, shape (n_time, n_lat, n_lon)
+        The anomalies are ŷ − climatology and y − climatology.
+    area : ndarray, shape (n_lat, n_lon)
+    where : ndarray of bool, shape (n_time, n_lat, n_lon)
+        The values scored.
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+        NaN where undefined (no step values, fewer than 2 cells, no variance).
+    """
+    chosen = where & np.isfinite(climatology)
+    n_time = chosen.shape[0]
+    predicted_anomaly = np.where(chosen, predicted - climatology, np.nan).reshape(n_time, -1)
+    truth_anomaly = np.where(chosen, truth - climatology, np.nan).reshape(n_time, -1)
+    sums = anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
+    return anomaly_correlation_from_sums(sums)
+
+
+def block_anomaly_correlation(
+    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray | None, area: np.ndarray, where: np.ndarray
+) -> tuple[float, int]:
+    """The ACC of a block: the mean over its time steps of :func:`step_anomaly_correlations`
+    where defined.
+
+    Parameters
+    ----------
+    predicted, truth : ndarray, shape (n_time, n_lat, n_lon)
+    climatology : ndarray, shape (n_time, n_lat, n_lon), or None
+        The reference of the anomalies; None: no ACC (NaN, 0 steps).
+    area : ndarray, shape (n_lat, n_lon)
+    where : ndarray of bool, shape (n_time, n_lat, n_lon)
+        The values scored in the block.
+
+    Returns
+    -------
+    acc : float
+        NaN when no step has one.
+    n_steps : int
+        The steps averaged over.
+    """
+    steps = where.any(axis=(1, 2))
+    if climatology is None or not steps.any():
+        return float("nan"), 0
+    return mean_anomaly_correlation(
+        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps])
+    )
+
+
+def acc_notes(splits: Mapping[str, Mapping[str, Mapping]], *, have_climatology: bool = True) -> list[dict]:
+    """The ``score_notes`` of ``metrics.json``: why an ACC is undefined (null).
+
+    Parameters
+    ----------
+    splits : mapping
+        ``{block: {name: scores}}`` as :func:`score_blocks` gives it.
+    have_climatology : bool
+        Whether there was a climatology to take anomalies from at all.
+
+    Returns
+    -------
+    list of dict
+        ``{"split", "model", "score": "acc", "reason"}`` each (:data:`ACC_UNDEFINED_REASONS`).
+    """
+    notes = []
+    for block, models in splits.items():
+        for name, scores in models.items():
+            acc = scores.get("acc")
+            if acc is None or not np.isfinite(acc):
+                kind = "no climatology" if not have_climatology else "climatology" if name == "climatology" else "other"
+                notes.append({"split": block, "model": name, "score": "acc", "reason": ACC_UNDEFINED_REASONS[kind]})
+    return notes
+
+
+def score_note_lines(notes: list[dict]) -> list[str]:
+    """One line per model and reason from the ``score_notes`` of ``metrics.json``
+    ("ACC of climatology undefined in the train, val and test blocks: …")."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for note in notes:
+        grouped.setdefault((note["score"], note["model"], note["reason"]), []).append(note["split"])
+    return [f"{score.upper()} of {name} undefined in the {_listed(blocks)}: {reason}"
+            for (score, name, reason), blocks in grouped.items()]
+
+
+def _listed(blocks: list[str]) -> str:
+    """Blocks named in a sentence: 'train block', 'train and test blocks', 'train, val and test blocks'."""
+    listed = blocks[0] if len(blocks) == 1 else ", ".join(blocks[:-1]) + " and " + blocks[-1]
+    return f"{listed} block{'s' if len(blocks) > 1 else ''}"
+
+
+def cell_anomaly_correlation(predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray) -> np.ndarray:
+    """The map of the anomaly correlation over time: each cell's Pearson correlation of
+    ŷ − c and y − c over the steps given
+    (:func:`~climann.evaluation.metrics.temporal_anomaly_correlation`), shape (n_lat, n_lon).
+
+    Parameters
+    ----------
+    predicted, truth, climatology : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where missing or undefined.
+    """
+    return temporal_anomaly_correlation(np.asarray(predicted, np.float64) - climatology,
+                                        np.asarray(truth, np.float64) - climatology)
 
 
 def _matched_skill(predicted: np.ndarray, reference: np.ndarray, truth: np.ndarray, weights: np.ndarray,
@@ -193,11 +338,11 @@ def area_mean_series(grid: np.ndarray, area: np.ndarray) -> np.ndarray:
 
 def scored_blocks_metrics(
     predictions: Mapping[str, np.ndarray], truth: np.ndarray, area: np.ndarray, time_masks: Mapping[str, np.ndarray],
-    *, season: str, left_out: Mapping[str, str] | None = None,
+    *, season: str, left_out: Mapping[str, str] | None = None, climatology: np.ndarray | None = None,
 ) -> dict:
-    """The ``splits``, ``n_samples`` and (when there are any) ``notes`` entries of
-    ``metrics.json``: :func:`score_blocks`, the network's values scored per block, and the
-    :func:`baseline_notes`.
+    """The ``splits``, ``n_samples`` and (when there are any) ``notes`` and ``score_notes``
+    entries of ``metrics.json``: :func:`score_blocks`, the network's values scored per block,
+    the :func:`baseline_notes` and the :func:`acc_notes`.
 
     Parameters
     ----------
@@ -207,14 +352,19 @@ def scored_blocks_metrics(
         What the climatology is taken per ("day of year" or "calendar month"), for the notes.
     left_out : mapping of baseline to reason, optional
         Baselines asked for but not computed at all (e.g. persistence on an irregular time axis).
+    climatology : ndarray, shape (n_time, n_lat, n_lon), optional
+        As for :func:`score_blocks`.
     """
-    splits = score_blocks(predictions, truth, area, time_masks)
+    splits = score_blocks(predictions, truth, area, time_masks, climatology=climatology)
     n_samples = {block: models["model"]["n_samples"] for block, models in splits.items()}
     reasons = {name: text.format(season=season) for name, text in UNDEFINED_REASONS.items()}
     notes = baseline_notes(block_counts(predictions, truth, time_masks), reasons)
     for name, reason in (left_out or {}).items():
         notes += left_out_notes(name, n_samples, reason)
-    return {"splits": splits, "n_samples": n_samples, **({"notes": notes} if notes else {})}
+    have_climatology = climatology is not None or "climatology" in predictions
+    score_notes = acc_notes(splits, have_climatology=have_climatology)
+    return {"splits": splits, "n_samples": n_samples, **({"notes": notes} if notes else {}),
+            **({"score_notes": score_notes} if score_notes else {})}
 
 
 def note_lines(notes: list[dict]) -> list[str]:
@@ -226,8 +376,5 @@ def note_lines(notes: list[dict]) -> list[str]:
             grouped.setdefault((note["model"], note["reason"]), []).append(note["split"])
         else:
             lines.append(note_text(note))
-    left = []
-    for (name, reason), blocks in grouped.items():
-        listed = blocks[0] if len(blocks) == 1 else ", ".join(blocks[:-1]) + " and " + blocks[-1]
-        left.append(f"{name} left out of the {listed} block{'s' if len(blocks) > 1 else ''}: {reason}")
+    left = [f"{name} left out of the {_listed(blocks)}: {reason}" for (name, reason), blocks in grouped.items()]
     return left + lines

@@ -6,6 +6,7 @@ import pytest
 from climann.compute.chunks import chunk_blocks
 from climann.compute.evaluation import (
     ScoreSums,
+    acc_sums,
     area_means,
     counts_from_sums,
     fit_baselines,
@@ -46,15 +47,20 @@ def test_chunk_sums_added_up_give_the_scores_of_the_whole_grid():
     area = rng.uniform(0.5, 1.5, size=(3, 4))
     masks = {"train": np.arange(10) < 6, "val": (np.arange(10) >= 6) & (np.arange(10) < 8), "test": np.arange(10) >= 8}
     block_of_step = np.select(list(masks.values()), [0, 1, 2], default=-1)
+    reference = 280 + rng.normal(size=truth.shape) * 0.3  # the anomalies' climatology
+    reference[4, 0, 2] = np.nan
     names = list(predictions)
     parts = []
     for start, stop in ((0, 3), (3, 7), (7, 10)):
-        sums, scored, gaps = score_sums(truth[start:stop], [p[start:stop] for p in predictions.values()], area,
+        chunk = [p[start:stop] for p in predictions.values()]
+        sums, scored, gaps = score_sums(truth[start:stop], chunk, area,
                                         block_of_step[start:stop], 3, shift=280.0, reference=1, first_step=start == 0)
-        parts.append(ScoreSums(sums, scored, np.zeros(3, dtype=int), 0, gaps))
+        acc = acc_sums(truth[start:stop], chunk, reference[start:stop], area, block_of_step[start:stop], 3)
+        parts.append(ScoreSums(sums, scored, np.zeros(3, dtype=int), 0, gaps, acc))
     total = parts[0] + parts[1] + parts[2]
     splits, n_samples = metrics_from_sums(total, list(masks), names)
-    expected = score_blocks(predictions, truth, area, masks)
+    expected = score_blocks(predictions, truth, area, masks, climatology=reference)
+    assert splits["train"]["model"]["acc_n_steps"] == 6 and np.isfinite(splits["train"]["model"]["acc"])
     for block in masks:
         assert list(splits[block]) == list(expected[block])
         for name in names:

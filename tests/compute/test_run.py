@@ -35,7 +35,8 @@ def runs(tiny_file, cluster, tmp_path_factory):
 def test_a_run_on_the_cluster_writes_every_contract_file(runs):
     _, distributed = runs
     assert {path.name for path in distributed.run_dir.iterdir()} == set(RUN_FILES) | {"figures"}
-    assert len(distributed.figures) == 7 and all(path.stat().st_size > 10_000 for path in distributed.figures)
+    assert len(distributed.figures) == 8 and all(path.stat().st_size > 10_000 for path in distributed.figures)
+    assert distributed.run_dir / "figures" / "anomaly_correlation_test.png" in distributed.figures
     assert not list(distributed.run_dir.parent.glob(".*partial"))
     assert distributed.metrics["figures_every_nth_test_year"] > 1
 
@@ -51,7 +52,13 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     for block, models in expected["splits"].items():
         assert list(distributed.metrics["splits"][block]) == list(models)
         for name, scores in models.items():
-            assert distributed.metrics["splits"][block][name] == pytest.approx(scores, rel=1e-4, abs=1e-5), (block, name)
+            on_cluster = distributed.metrics["splits"][block][name]
+            undefined = {key for key, value in scores.items() if value is None}  # climatology's ACC: null
+            assert {key for key, value in on_cluster.items() if value is None} == undefined, (block, name)
+            defined = {key: value for key, value in scores.items() if key not in undefined}
+            assert {key: on_cluster[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
+            assert on_cluster.keys() == scores.keys()
+    assert distributed.metrics["score_notes"] == expected["score_notes"]
     metrics_file = json.loads((distributed.run_dir / "metrics.json").read_text())
     assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
 
@@ -91,6 +98,9 @@ def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
             xr.open_dataset(distributed.run_dir / "predictions.nc") as other:
         assert list(other.data_vars) == list(one.data_vars)
         np.testing.assert_array_equal(other["split"].values, one["split"].values)
+        for name, variable in one.variables.items():  # the same CF metadata from both writers
+            np.testing.assert_equal(other[name].attrs, variable.attrs, err_msg=name)
+        assert {**other.attrs, "history": ""} == {**one.attrs, "history": ""}
         for name in ("tas", "tas_climatology", "tas_linear", "tas_persistence"):
             np.testing.assert_allclose(other[name].values, one[name].values, rtol=1e-6, err_msg=name)
         np.testing.assert_allclose(other["tas_pred"].values, one["tas_pred"].values, atol=1e-3)
@@ -135,6 +145,26 @@ def test_a_cluster_run_scores_only_the_chosen_baselines_and_may_skip_figures(tin
     assert not (tmp_path / "run" / "figures").exists() and result.figures == []
     with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
         assert "tas_linear" in predictions and "tas_climatology" not in predictions
+
+
+def test_the_acc_on_the_cluster_without_the_climatology_baseline_equals_the_one_in_one_process(
+    tiny_file, cluster, tmp_path
+):
+    """The anomalies' climatology is fitted on the workers also when it is not a scored baseline."""
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": FULL_BATCH_GD | {"epochs": 1},
+                "evaluation": {"baselines": ["linear", "persistence"]}}
+    single = run_training(build_config(settings), run_dir=tmp_path / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.01}  # several chunks
+    distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
+    for block, models in single.metrics["splits"].items():
+        assert list(distributed.metrics["splits"][block]) == list(models) == ["model", "linear", "persistence"]
+        for name, scores in models.items():
+            on_cluster = distributed.metrics["splits"][block][name]
+            assert scores["acc"] is not None and scores["acc_n_steps"] > 0, (block, name)
+            assert on_cluster["acc"] == pytest.approx(scores["acc"], rel=1e-4, abs=1e-5), (block, name)
+            assert on_cluster["acc_n_steps"] == scores["acc_n_steps"], (block, name)
+    assert "score_notes" not in distributed.metrics and "score_notes" not in single.metrics
+    assert (tmp_path / "distributed" / "figures" / "anomaly_correlation_test.png").stat().st_size > 10_000
 
 
 MINI_BATCH_ADAM = {"epochs": 4, "batch_size": 2000, "optimizer": "adam", "learning_rate": 0.01, "schedule": "cosine"}
@@ -208,7 +238,13 @@ def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(sc
     for block, models in single.metrics["splits"].items():
         assert list(distributed.metrics["splits"][block]) == list(models)
         for name, scores in models.items():
-            assert distributed.metrics["splits"][block][name] == pytest.approx(scores, rel=1e-4, abs=1e-5), (block, name)
+            on_cluster = distributed.metrics["splits"][block][name]
+            undefined = {key for key, value in scores.items() if value is None}  # climatology's ACC: null
+            assert {key for key, value in on_cluster.items() if value is None} == undefined, (block, name)
+            defined = {key: value for key, value in scores.items() if key not in undefined}
+            assert {key: on_cluster[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
+            assert on_cluster.keys() == scores.keys()
+    assert distributed.metrics["score_notes"] == single.metrics["score_notes"]
 
 
 def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cluster, tmp_path):

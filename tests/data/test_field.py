@@ -68,3 +68,68 @@ def test_field_mode_on_a_rotated_grid_region_masks_outside_cells_and_weights_by_
     weights = np.cos(rows)[:, None] * inside  # rotated-pole cells: area ∝ cos(rotated latitude), evenly spaced
     hand = np.nansum(region["pred"].values * weights, axis=(1, 2)) / weights.sum()
     np.testing.assert_allclose(samples.inputs[:, 0], hand, rtol=1e-5)
+
+
+def _month_number(time) -> int:
+    return time.year * 12 + time.month - 1
+
+
+def _cos_mean(fields: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    weights = np.cos(np.deg2rad(lat))[:, None] * np.ones(fields.shape[-1])
+    return (fields * weights).sum(axis=(1, 2)) / weights.sum()
+
+
+@pytest.mark.parametrize("field_inputs", [pytest.param("mean", id="mean"), pytest.param("flatten", id="flatten")])
+def test_lags_are_by_date_and_missing_across_a_gap(field_inputs, caplog):
+    dataset = grid_dataset(n_lat=3, n_lon=4, n_years=2)
+    kept = [t for t in range(24) if t not in (5, 6, 7)]  # June–August 2000 missing
+    dataset = dataset.isel(time=kept)
+    samples = build_field_samples(dataset, target="tas", predictors=(), features=(), lags={"pred": [1, 2]},
+                                  field_inputs=field_inputs)
+    times = list(dataset["time"].values)
+    numbers = [_month_number(t) for t in times]
+    pred = dataset["pred"].values.astype(np.float64)
+    expected_rows, expected = [], []
+    for index, number in enumerate(numbers):
+        earlier = [numbers.index(number - lag) if number - lag in numbers else None for lag in (1, 2)]
+        if None in earlier:
+            continue  # the first two months, and the two after the gap: dropped
+        expected_rows.append(index)
+        if field_inputs == "mean":
+            expected.append([_cos_mean(pred[[e]], dataset["lat"].values)[0] for e in earlier])
+        else:
+            expected.append(np.concatenate([pred[e].reshape(-1) for e in earlier]))
+    assert list(samples.time_index) == expected_rows and samples.n_dropped == 4
+    assert 5 not in samples.time_index  # September 2000, the first step after the gap: no August
+    names = ("pred_lag1_mean", "pred_lag2_mean") if field_inputs == "mean" else (
+        *(f"pred_lag1_cell{c}" for c in range(12)), *(f"pred_lag2_cell{c}" for c in range(12)))
+    assert samples.feature_names == names
+    np.testing.assert_allclose(samples.inputs, np.array(expected), rtol=1e-6)
+    assert "lag 1 is missing at 1 time step" in caplog.text and "lag 2 is missing at 2 time steps" in caplog.text
+
+
+@pytest.mark.parametrize("field_inputs", [pytest.param("mean", id="mean"), pytest.param("flatten", id="flatten")])
+def test_anomalies_subtract_the_given_climatology_of_each_calendar_month(field_inputs):
+    dataset = grid_dataset(n_lat=3, n_lon=4, n_years=3)
+    climatology = np.random.default_rng(5).uniform(0, 1, (12, 3, 4)).astype(np.float32)
+    samples = build_field_samples(dataset, target="tas", predictors=("pred",), features=(),
+                                  anomalies={"pred": climatology}, field_inputs=field_inputs)
+    months = np.array([t.month for t in dataset["time"].values])
+    anomaly = dataset["pred"].values.astype(np.float64) - climatology[months - 1]
+    if field_inputs == "mean":
+        assert samples.feature_names == ("pred_mean", "pred_anomaly_mean")
+        np.testing.assert_allclose(samples.inputs[:, 1], _cos_mean(anomaly, dataset["lat"].values), rtol=1e-5,
+                                   atol=1e-6)
+    else:
+        assert samples.feature_names[12:] == tuple(f"pred_anomaly_cell{c}" for c in range(12))
+        np.testing.assert_allclose(samples.inputs[:, 12:], anomaly.reshape(36, 12), rtol=1e-5, atol=1e-6)
+    assert samples.climatologies["pred"] is climatology
+
+
+def test_without_a_required_target_time_steps_need_only_their_inputs():
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    dataset["tas"][:] = np.nan
+    with pytest.raises(ClimannError, match="no time step has 'tas'"):
+        build_field_samples(dataset, target="tas", predictors=("pred",), features=())
+    samples = build_field_samples(dataset, target="tas", predictors=("pred",), features=(), require_target=False)
+    assert list(samples.time_index) == list(range(36)) and not samples.mask.any()

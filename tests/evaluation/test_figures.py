@@ -12,6 +12,7 @@ from climann.evaluation.figures import (
     FIGURE_FILES,
     draw_figures,
     label_runs,
+    plot_anomaly_correlation_map,
     plot_area_mean_series,
     plot_error_maps,
     plot_learning_curves,
@@ -75,6 +76,9 @@ def draw_each(kind, layout, truth, predictions, path):
         return plot_error_maps(layout, truth, model, time_steps=TEST, split="test", path=path, dpi=50)
     if kind == "learning_curves":
         return plot_learning_curves([1.0, 0.5, 0.3, 0.25], [1.1, 0.6, np.nan, 0.4], loss_name="mse", path=path, dpi=50)
+    if kind == "anomaly_correlation_map":
+        return plot_anomaly_correlation_map(layout, truth, model, predictions["climatology"], time_steps=TEST,
+                                            split="test", path=path, dpi=50)
     if kind == "predicted_vs_observed":
         return plot_predicted_vs_observed(model[TEST], truth[TEST], units="K", name="tas", split="test", path=path, dpi=50)
     series = {"truth": np.nanmean(truth, axis=(1, 2)), **{k: np.nanmean(v, axis=(1, 2)) for k, v in predictions.items()}}
@@ -96,6 +100,42 @@ def test_draw_figures_writes_the_six_files(tmp_path, run):
     assert sorted(p.name for p in paths) == sorted(FIGURE_FILES.values())
     for path in paths:
         assert_readable_png(path)
+
+
+def test_the_anomaly_correlation_map_shows_each_cells_correlation_on_a_fixed_diverging_scale(tmp_path, monkeypatch):
+    from climann.evaluation.figures import maps
+
+    layout, truth, predictions = make_run()
+    climatology = predictions["climatology"]
+    drawn = {}
+    monkeypatch.setattr(maps, "_map_figure", lambda layout, panels, **k: drawn.update(panels=panels, **k))
+    plot_anomaly_correlation_map(layout, truth, predictions["model"], climatology, time_steps=TEST, split="test",
+                                 path=tmp_path / "acc.png")
+    (panel,) = drawn["panels"]
+    assert (panel.vmin, panel.vmax, panel.cmap) == (-1.0, 1.0, ERROR_COLORMAP)
+    model_anomaly, truth_anomaly = (predictions["model"] - climatology)[TEST], (truth - climatology)[TEST]
+    for i, j in [(1, 1), (3, 7), (5, 11)]:
+        expected = np.corrcoef(model_anomaly[:, i, j], truth_anomaly[:, i, j])[0, 1]
+        assert panel.field[i, j] == pytest.approx(expected)
+    assert np.isnan(panel.field[0, :3]).all() and np.isnan(panel.field[2, 5])  # no data there: grey
+    assert "anomaly correlation" in drawn["title"] and "test split" in drawn["title"]
+    assert "calendar month" in panel.title
+
+
+def test_draw_figures_takes_the_climatology_from_the_training_steps_without_the_baseline(tmp_path, monkeypatch):
+    layout, truth, predictions = make_run()
+    seen = {}
+    monkeypatch.setattr(runs, "plot_anomaly_correlation_map",
+                        lambda layout, truth, model, climatology, **k: seen.setdefault("climatology", climatology))
+    draw_figures(layout, truth, {"model": predictions["model"]}, LABELS, [], [], loss_name="mse",
+                 directory=tmp_path, dpi=50)
+    train = np.array(LABELS) == "train"
+    months = np.array([time.month for time in layout.time.values])
+    same_month = truth[train & (months == months[33])]
+    count = np.isfinite(same_month).sum(axis=0)
+    expected = np.where(count > 0, np.nansum(same_month, axis=0) / np.maximum(count, 1), np.nan)
+    assert count.max() == 2 and np.isnan(expected).sum() == 3  # two training years; the masked cells
+    np.testing.assert_allclose(seen["climatology"][33], expected)
 
 
 def test_the_test_map_shows_the_middle_of_the_test_block(tmp_path, monkeypatch):
@@ -176,9 +216,23 @@ def test_redraw_figures_redraws_all_six(tmp_path, run):
         assert_readable_png(path)
 
 
-def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch):
+def write_old_split(folder):
+    """predictions.nc as climann wrote it before split became integer flags: strings."""
+    import xarray as xr
+
+    path = folder / "predictions.nc"
+    with xr.open_dataset(path, decode_times=False) as dataset:
+        old = dataset.load().assign(split=("time", np.array(LABELS, dtype=object)))
+    path.unlink()
+    old.to_netcdf(path)
+
+
+@pytest.mark.parametrize("split", [pytest.param("flags", id="int-flags"), pytest.param("strings", id="old-strings")])
+def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch, split):
     layout, truth, predictions = make_run(lat_descending=True)
     write_run_dir(tmp_path, layout, truth, predictions, loss="mae")
+    if split == "strings":
+        write_old_split(tmp_path)
     seen = {}
 
     def capture(layout, truth, predictions, split_labels, train, val, *, loss_name, directory, dpi):

@@ -2,13 +2,17 @@ import numpy as np
 import pytest
 
 from climann.evaluation.metrics import (
+    anomaly_correlation_from_sums,
+    anomaly_sums,
     coefficient_of_determination,
+    mean_anomaly_correlation,
     mean_absolute_error,
     mean_bias,
     mean_squared_error,
     pearson_correlation,
     score,
     skill_score,
+    temporal_anomaly_correlation,
     weighted_mean,
 )
 
@@ -56,3 +60,76 @@ def test_multi_output_weights_apply_along_samples():
 def test_skill_score():
     assert skill_score(1.0, 4.0) == pytest.approx(0.75)
     assert skill_score(4.0, 4.0) == 0.0
+
+
+def wilks_acc(predicted, truth, climatology, weights):
+    """The centred ACC of one time step written straight from Wilks (2011) §8.6.4: anomalies
+    from the climatology, each centred on its weighted mean, over the cells where all are present."""
+    keep = np.isfinite(predicted) & np.isfinite(truth) & np.isfinite(climatology)
+    f, a, w = (predicted - climatology)[keep], (truth - climatology)[keep], weights[keep]
+    f_centred = f - np.sum(w * f) / np.sum(w)
+    a_centred = a - np.sum(w * a) / np.sum(w)
+    return np.sum(w * f_centred * a_centred) / np.sqrt(np.sum(w * a_centred**2) * np.sum(w * f_centred**2))
+
+
+def step_acc(predicted, truth, climatology, weights):
+    """ACC of each step of gridded arrays (n_time, n_lat, n_lon) through the module's functions."""
+    n_time = truth.shape[0]
+    return anomaly_correlation_from_sums(anomaly_sums((predicted - climatology).reshape(n_time, -1),
+                                                      (truth - climatology).reshape(n_time, -1), weights.reshape(-1)))
+
+
+def test_acc_of_each_step_equals_wilks_formula_on_a_grid_with_cos_latitude_weights():
+    rng = np.random.default_rng(5)
+    climatology = 280 + 20 * np.cos(np.deg2rad([-60.0, 0.0, 60.0]))[None, :, None] * np.ones((6, 3, 4))
+    truth = climatology + rng.normal(size=(6, 3, 4))
+    predicted = climatology + 0.6 * (truth - climatology) + 0.5 * rng.normal(size=truth.shape) + 0.3  # biased
+    truth[2, 1, 3] = np.nan
+    predicted[4, 0, 0] = np.nan
+    weights = np.repeat(np.cos(np.deg2rad([-60.0, 0.0, 60.0]))[:, None], 4, axis=1)
+    expected = [wilks_acc(predicted[t], truth[t], climatology[t], weights) for t in range(6)]
+    np.testing.assert_allclose(step_acc(predicted, truth, climatology, weights), expected, rtol=1e-10)
+    assert len(set(np.round(expected, 6))) == 6  # a real pattern of values, not a constant
+
+
+@pytest.mark.parametrize(("make_anomaly", "expected"), [
+    pytest.param(lambda a: 2 * a, 1.0, id="twice-the-anomaly"),
+    pytest.param(lambda a: 0.5 * a + 3.0, 1.0, id="scaled-and-shifted"),
+    pytest.param(lambda a: -a, -1.0, id="opposite"),
+    pytest.param(lambda a: np.array([1.0, 1.0, -1.0, -1.0]), 0.0, id="orthogonal-pattern"),
+])
+def test_acc_of_hand_cases(make_anomaly, expected):
+    truth_anomaly = np.array([1.0, -1.0, 1.0, -1.0])
+    sums = anomaly_sums(make_anomaly(truth_anomaly)[None, :], truth_anomaly[None, :], np.ones(4))
+    assert anomaly_correlation_from_sums(sums)[0] == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(("predicted_anomaly", "truth_anomaly"), [
+    pytest.param([0.0, 0.0, 0.0], [1.0, -2.0, 0.5], id="climatology-zero-anomaly"),
+    pytest.param([0.7, 0.7, 0.7], [1.0, -2.0, 0.5], id="uniform-anomaly"),
+    pytest.param([1.0, np.nan, np.nan], [1.0, -2.0, 0.5], id="one-cell"),
+    pytest.param([1.0, 2.0, 3.0], [4.0, 4.0, 4.0], id="truth-without-variance"),
+])
+def test_acc_is_undefined_without_two_cells_or_without_variance(predicted_anomaly, truth_anomaly):
+    sums = anomaly_sums(np.array([predicted_anomaly]), np.array([truth_anomaly]), np.array([1.0, 2.0, 1.0]))
+    assert np.isnan(anomaly_correlation_from_sums(sums)[0])
+
+
+def test_block_acc_is_the_mean_of_the_defined_steps():
+    assert mean_anomaly_correlation(np.array([0.5, np.nan, 0.9])) == (pytest.approx(0.7), 2)
+    acc, n_steps = mean_anomaly_correlation(np.full(3, np.nan))
+    assert np.isnan(acc) and n_steps == 0
+
+
+def test_temporal_anomaly_correlation_is_pearson_over_time_at_each_cell():
+    rng = np.random.default_rng(6)
+    truth = rng.normal(size=(10, 2, 3))
+    predicted = 0.5 * truth + rng.normal(size=truth.shape)
+    predicted[3, 0, 1] = np.nan
+    predicted[:, 1, 2] = 1.5  # no variance: undefined
+    truth[:8, 1, 1] = np.nan  # two steps left: undefined
+    result = temporal_anomaly_correlation(predicted, truth)
+    for i, j in [(0, 0), (0, 1), (0, 2), (1, 0)]:
+        keep = np.isfinite(predicted[:, i, j]) & np.isfinite(truth[:, i, j])
+        assert result[i, j] == pytest.approx(np.corrcoef(predicted[keep, i, j], truth[keep, i, j])[0, 1])
+    assert np.isnan(result[1, 1]) and np.isnan(result[1, 2])

@@ -1,10 +1,12 @@
+import re
+
 import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.data.pointwise import build_pointwise_samples
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import predictions_dataset, split_labels, write_predictions
 from tests.conftest import grid_dataset
 
 
@@ -40,15 +42,16 @@ def test_predictions_file_round_trip(tmp_path, options):
         assert reopened["tas_pred"].attrs["standard_name"] == "air_temperature"
         assert "standard_name" not in reopened["tas_error"].attrs
         assert reopened["tas"].attrs["standard_name"] == "air_temperature"
-        assert list(reopened["split"].values[[0, 12, 35]]) == ["train", "val", "test"]
+        assert list(split_labels(reopened["split"])[[0, 12, 35]]) == ["train", "val", "test"]
         assert reopened.attrs["Conventions"] == "CF-1.8"
-        assert reopened.attrs["history"] == "climann train --test"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: climann train --test", reopened.attrs["history"])
     with netCDF4.Dataset(path) as raw:  # the input's packing must not leak into the output
         assert raw["tas"].dtype == np.float32
         assert not hasattr(raw["tas"], "scale_factor")
         for coordinate in ("time", "lat", "lon"):  # CF: no fill values on coordinates
             assert "_FillValue" not in raw[coordinate].ncattrs()
         assert "bounds" not in raw["lat"].ncattrs()  # lat_bnds is not in this file
+        assert raw["split"].dtype == np.int8  # not a string: CDO and other tools read it
     assert [p.name for p in tmp_path.iterdir()] == ["predictions.nc"]  # no temporary left
 
 
@@ -131,3 +134,140 @@ def test_an_output_encoding_that_cannot_be_written_is_refused_up_front(change, n
     check_predictions_encodable(layout, ["persistence"])  # the input's own encoding is writable
     with pytest.raises(ClimannError, match=f"predictions.nc could not be written .*{named}"):
         check_predictions_encodable(dataclasses.replace(layout, **change), ["persistence"])
+
+
+# --- CF metadata kept from the input -----------------------------------------------------------------
+HISTORY_LINE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: "
+
+
+def _cmip_like(kind: str) -> xr.Dataset:
+    """A CMIP-like file: monthly bounds of time, latitude and longitude, cell_methods, a
+    history; ``height`` a scalar coordinate of tas, or ta on two pressure levels (one to be
+    selected) with a size-1 ensemble-member dimension."""
+    import cftime
+
+    source = grid_dataset(n_years=2, calendar="noleap")
+    starts = [cftime.DatetimeNoLeap(t.year, t.month, 1) for t in source["time"].values]
+    ends = [cftime.DatetimeNoLeap(t.year + (t.month == 12), t.month % 12 + 1, 1) for t in source["time"].values]
+    lat, lon = source["lat"].values, source["lon"].values
+    source = source.assign(
+        time_bnds=(("time", "bnds"), np.array([starts, ends], dtype=object).T),
+        lat_bnds=(("lat", "bnds"), np.stack([lat - 22.5, lat + 22.5], axis=1)),
+        lon_bnds=(("lon", "bnds"), np.stack([lon - 30.0, lon + 30.0], axis=1)),
+    )
+    for name in ("time", "lat", "lon"):
+        source[name].attrs["bounds"] = f"{name}_bnds"
+    source.attrs["history"] = "Mon Jan 01 00:00:00 2024: ncks -v tas in.nc out.nc\nMon Jan 01 00:00:00 2023: made"
+    if kind == "height":
+        source = source.assign_coords(height=((), 2.0, {"units": "m", "standard_name": "height", "axis": "Z",
+                                                        "positive": "up"}))
+        source["tas"].attrs["cell_methods"] = "area: time: mean"
+        return source
+    levels = xr.DataArray([85000.0, 50000.0], dims="plev",
+                          attrs={"units": "Pa", "standard_name": "air_pressure", "axis": "Z", "positive": "down"})
+    ta = xr.concat([source["tas"], source["tas"] - 30.0], dim=levels).expand_dims(realization=[3])
+    ta = ta.transpose("time", "realization", "plev", "lat", "lon")
+    ta.attrs = {"units": "K", "standard_name": "air_temperature", "cell_methods": "time: mean"}
+    source = source.assign(tas=ta).drop_vars("landonly")
+    source["realization"].attrs = {"standard_name": "realization", "long_name": "ensemble member"}
+    return source
+
+
+@pytest.mark.parametrize("kind", [pytest.param("height", id="height-2m"), pytest.param("level", id="selected-level")])
+def test_predictions_keep_cell_methods_bounds_scalar_coordinates_and_history(tmp_path, kind):
+    from climann.data.open import open_dataset
+    from climann.data.subset import subset_dataset
+
+    _cmip_like(kind).to_netcdf(tmp_path / "input.nc")
+    source = subset_dataset(open_dataset([tmp_path / "input.nc"]), select={"plev": 85000.0} if kind == "level" else {})
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    output = predictions_dataset(layout, truth, truth + 0.5, ["train"] * 24, history="climann train --x",
+                                 baselines={"linear": truth})
+    path = write_predictions(output, tmp_path / "predictions.nc", layout)
+
+    with xr.open_dataset(tmp_path / "input.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as inputs, \
+            xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as reopened:
+        for name in ("tas", "tas_pred", "tas_error", "tas_linear"):
+            assert reopened[name].attrs["cell_methods"] == inputs["tas"].attrs["cell_methods"], name
+        for name in ("time_bnds", "lat_bnds", "lon_bnds"):
+            np.testing.assert_array_equal(reopened[name].values, inputs[name].values)
+        assert reopened["time_bnds"].encoding["calendar"] == "noleap"
+        expected = {"height": ("height", 2.0, "m")} if kind == "height" else {
+            "plev": ("air_pressure", 85000.0, "Pa"), "realization": ("realization", 3, None)}
+        for name, (standard_name, value, units) in expected.items():
+            assert reopened[name].ndim == 0 and reopened[name].item() == value, name
+            assert reopened[name].attrs["standard_name"] == standard_name
+            assert reopened[name].attrs.get("units") == units
+            assert name in reopened["tas_pred"].coords
+        history = reopened.attrs["history"].split("\n")
+        assert re.fullmatch(HISTORY_LINE + "climann train --x", history[0])
+        assert history[1:] == inputs.attrs["history"].split("\n")  # the input's, unchanged, after it
+    with netCDF4.Dataset(path) as raw:
+        for name in ("time", "lat", "lon"):
+            assert raw[name].bounds == f"{name}_bnds" and raw[f"{name}_bnds"].dimensions == (name, "bnds")
+            assert "_FillValue" not in raw[f"{name}_bnds"].ncattrs()
+        assert set(raw["tas"].coordinates.split()) == set(expected)
+        for name in ("time_bnds", "lat_bnds", "split"):  # the scalar coordinates are the fields'
+            assert "coordinates" not in raw[name].ncattrs(), name
+
+
+def test_history_lines_are_iso_8601_utc():
+    import datetime
+
+    from climann.evaluation.predictions import file_history, history_line
+
+    paris = datetime.timezone(datetime.timedelta(hours=1))
+    when = datetime.datetime(2026, 11, 30, 20, 5, 7, tzinfo=paris)
+    assert history_line("climann train", when) == "2026-11-30T19:05:07Z: climann train"
+    assert re.fullmatch(HISTORY_LINE + "climann predict\nolder\nolder still",
+                        file_history("climann predict", "older\nolder still\n"))
+    assert file_history("", "the input's own") == "the input's own"
+    assert re.fullmatch(HISTORY_LINE + "climann evaluate", file_history("climann evaluate", "  "))
+
+
+# --- split: integer flags, and the strings of older files --------------------------------------------
+@pytest.mark.parametrize(
+    ("labels", "values", "meanings"),
+    [
+        pytest.param(["train", "train", "val", "test"], [1, 2, 3], "train val test", id="train-val-test"),
+        pytest.param(["train", "", "val", "", "test"], [0, 1, 2, 3], "unused train val test", id="gap-years"),
+        pytest.param(["all", "all"], [4], "all", id="evaluate-other-data"),
+    ],
+)
+def test_split_is_written_as_int8_flags_and_read_back(tmp_path, labels, values, meanings):
+    from climann.evaluation.predictions import split_variable
+
+    variable = split_variable(labels, "time")
+    xr.Dataset({"split": variable}).to_netcdf(tmp_path / "split.nc")
+    with netCDF4.Dataset(tmp_path / "split.nc") as raw:
+        assert raw["split"].dtype == np.int8
+        assert list(np.atleast_1d(raw["split"].flag_values)) == values
+        assert raw["split"].flag_meanings == meanings
+        codes = {"": 0, "train": 1, "val": 2, "test": 3, "all": 4}
+        assert list(raw["split"][:]) == [codes[label] for label in labels]  # fixed codes, whatever the file
+    with xr.open_dataset(tmp_path / "split.nc") as reopened:
+        assert list(split_labels(reopened["split"])) == labels
+
+
+def test_split_strings_of_older_files_are_still_read(tmp_path):
+    labels = ["train", "val", "test", ""]
+    xr.Dataset({"split": ("time", np.array(labels, dtype=object))}).to_netcdf(tmp_path / "old.nc")
+    with xr.open_dataset(tmp_path / "old.nc") as old:
+        assert list(split_labels(old["split"])) == labels
+
+
+@pytest.mark.parametrize(
+    ("attrs", "message"),
+    [
+        pytest.param({}, "no matching flag_values and flag_meanings", id="no-flags"),
+        pytest.param({"flag_values": [1, 2], "flag_meanings": "train"}, "no matching", id="counts-differ"),
+        pytest.param({"flag_values": [1], "flag_meanings": "train"}, "code 2", id="unknown-code"),
+    ],
+)
+def test_a_split_variable_without_usable_flags_is_refused(attrs, message):
+    from climann.errors import ClimannError
+
+    with pytest.raises(ClimannError, match=message):
+        split_labels(xr.DataArray(np.array([1, 2], dtype=np.int8), dims="time", attrs=attrs))

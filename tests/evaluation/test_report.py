@@ -11,9 +11,12 @@ METRICS = {
     "target": "tas", "units": "K", "area_weighted": True, "n_samples": {"test": 10}, "n_dropped": 2,
     "split_periods": {"test": "1997–1999"},
     "splits": {"test": {
-        "climatology": {"mse": 4.0, "mae": 1.5, "rmse": 2.0, "bias": 0.1, "r2": 0.5, "corr": 0.7, "skill_vs_climatology": 0.0},
-        "model": {"mse": 1.0, "mae": 0.8, "rmse": 1.0, "bias": -0.05, "r2": 0.9, "corr": 0.95, "skill_vs_climatology": 0.75},
+        "climatology": {"mse": 4.0, "mae": 1.5, "rmse": 2.0, "bias": 0.1, "r2": 0.5, "corr": 0.7, "acc": None,
+                        "skill_vs_climatology": 0.0},
+        "model": {"mse": 1.0, "mae": 0.8, "rmse": 1.0, "bias": -0.05, "r2": 0.9, "corr": 0.95, "acc": 0.6,
+                  "skill_vs_climatology": 0.75},
     }},
+    "score_notes": [{"split": "test", "model": "climatology", "score": "acc", "reason": "its anomaly is zero"}],
 }
 
 
@@ -28,7 +31,10 @@ def test_table_lists_the_model_first_with_every_score():
 def test_report_embeds_table_and_figures(tmp_path):
     figure = tmp_path / "figures" / "map_test.png"
     markdown = report_markdown(METRICS, [figure], tmp_path)
-    assert "| test | 1997–1999 | model | 1 | 1 | 0.8 | -0.05 | 0.9 | 0.95 | 0.75 |" in markdown
+    assert "| test | 1997–1999 | model | 1 | 1 | 0.8 | -0.05 | 0.9 | 0.95 | 0.6 | 0.75 |" in markdown
+    assert "| test | 1997–1999 | climatology | 4 | 2 | 1.5 | 0.1 | 0.5 | 0.7 | n/a | 0 |" in markdown
+    assert "- ACC of climatology undefined in the test block: its anomaly is zero" in markdown
+    assert "ACC = anomaly correlation (anomalies from the training years' climatology" in markdown
     assert "![map test](figures/map_test.png)" in markdown
     assert "dropped (missing target or feature): 2" in markdown
 
@@ -49,7 +55,7 @@ def header_of(lines):
 
 
 SCORES = {"mse": 1.2345, "mae": 0.8765, "rmse": 1.1111, "bias": -0.012345, "r2": 0.98765, "corr": 0.99321,
-          "skill_vs_climatology": 0.45678}
+          "acc": 0.87654, "skill_vs_climatology": 0.45678}
 WIDE_METRICS = {
     "target": "tas", "units": "K", "area_weighted": True,
     "split_periods": {"train": "1980–1983", "val": "1984–1984", "test": "1985–1985"},
@@ -88,11 +94,17 @@ def test_terminal_table_keeps_the_wanted_scores_in_order_of_priority():
 
 
 def test_a_new_score_is_shown_when_it_fits_and_named_when_it_does_not(monkeypatch):
-    monkeypatch.setattr("climann.evaluation.report.COLUMNS", (*COLUMNS, ("acc", "ACC")))
-    metrics = {**WIDE_METRICS, "splits": {"test": {"model": {**SCORES, "acc": 0.5}}}}
-    assert "ACC" in header_of(rendered(metrics_table(metrics, width=200), 200))
+    monkeypatch.setattr("climann.evaluation.report.COLUMNS", (*COLUMNS, ("crps", "CRPS")))
+    metrics = {**WIDE_METRICS, "splits": {"test": {"model": {**SCORES, "crps": 0.5}}}}
+    assert "CRPS" in header_of(rendered(metrics_table(metrics, width=200), 200))
     narrow = rendered(metrics_table(metrics, width=80), 80)
-    assert "ACC" not in header_of(narrow) and "ACC" in "\n".join(narrow).split("not shown:")[1]
+    assert "CRPS" not in header_of(narrow) and "CRPS" in "\n".join(narrow).split("not shown:")[1]
+
+
+def test_the_acc_is_among_the_scores_shown_at_80_columns_and_said_what_it_is():
+    lines = rendered(metrics_table(WIDE_METRICS, width=80), 80)
+    assert {"RMSE", "ACC", "skill"} <= set(header_of(lines))
+    assert "ACC = anomaly correlation; n/a for climatology: its anomaly is zero" in "\n".join(lines)
 
 
 def test_wide_table_has_every_column():

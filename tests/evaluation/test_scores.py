@@ -4,14 +4,19 @@ import pytest
 
 from climann.evaluation.baselines import climatology_prediction, is_regular, persistence_prediction
 from climann.evaluation.scores import (
+    ACC_UNDEFINED_REASONS,
     area_mean_series,
     baseline_notes,
     block_counts,
+    cell_anomaly_correlation,
     cell_scores,
     left_out_notes,
     note_lines,
     score_blocks,
+    score_note_lines,
+    scored_blocks_metrics,
 )
+from climann.jsonfile import finite_or_none
 
 
 def monthly(n_years, calendar="noleap"):
@@ -146,3 +151,85 @@ def test_notes_of_a_baseline_left_out_of_several_blocks_read_as_one_line():
     notes = left_out_notes("persistence", {"train": 10, "val": 4, "test": 4}, "irregular axis")
     assert [note["of"] for note in notes] == [10, 4, 4] and all(note["n_samples"] == 0 for note in notes)
     assert note_lines(notes) == ["persistence left out of the train, val and test blocks: irregular axis"]
+
+
+def wilks_block_acc(predicted, truth, climatology, area, steps):
+    """Mean over the steps of Wilks' centred, area-weighted ACC, written out in NumPy."""
+    values = []
+    for t in np.flatnonzero(steps):
+        keep = np.isfinite(predicted[t]) & np.isfinite(truth[t]) & np.isfinite(climatology[t])
+        f, a, w = (predicted[t] - climatology[t])[keep], (truth[t] - climatology[t])[keep], area[keep]
+        f, a = f - np.sum(w * f) / np.sum(w), a - np.sum(w * a) / np.sum(w)
+        values.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+    return np.mean(values), len(values)
+
+
+@pytest.fixture
+def seasonal_case():
+    """Four years of a seasonal cycle with anomalies on a 3×4 grid, a network that sees part
+    of the anomaly, the climatology of the first two years."""
+    rng = np.random.default_rng(7)
+    months = np.arange(48) % 12
+    cycle = 10 * np.cos(2 * np.pi * months / 12)[:, None, None] + np.array([-20.0, 0.0, -20.0])[None, :, None]
+    truth = 280 + cycle + rng.normal(size=(48, 3, 4))
+    truth[30, 2, 1] = np.nan
+    masks = {"train": np.arange(48) < 24, "test": np.arange(48) >= 24}
+    model = truth + 0.7 * rng.normal(size=truth.shape)
+    model[40, 0, 0] = np.nan
+    climatology = climatology_prediction(truth, monthly(4), masks["train"])
+    area = np.repeat(np.cos(np.deg2rad([-60.0, 0.0, 60.0]))[:, None], 4, axis=1)
+    return truth, model, climatology, area, masks
+
+
+def test_block_acc_equals_the_mean_of_wilks_acc_over_the_blocks_steps(seasonal_case):
+    truth, model, climatology, area, masks = seasonal_case
+    scores = score_blocks({"model": model, "climatology": climatology}, truth, area, masks)
+    for block, steps in masks.items():
+        expected, n_steps = wilks_block_acc(model, truth, climatology, area, steps)
+        assert scores[block]["model"]["acc"] == pytest.approx(expected, rel=1e-10)
+        assert scores[block]["model"]["acc_n_steps"] == n_steps == 24
+        assert np.isnan(scores[block]["climatology"]["acc"]) and scores[block]["climatology"]["acc_n_steps"] == 0
+    # far below the raw correlation, which the seasonal cycle and the latitude gradient inflate
+    assert scores["test"]["model"]["acc"] < scores["test"]["model"]["corr"] - 0.05
+
+
+def test_acc_takes_the_climatology_given_when_the_baseline_is_not_scored(seasonal_case):
+    truth, model, climatology, area, masks = seasonal_case
+    with_baseline = score_blocks({"model": model, "climatology": climatology}, truth, area, masks)
+    given = score_blocks({"model": model}, truth, area, masks, climatology=climatology)
+    assert given["test"]["model"]["acc"] == with_baseline["test"]["model"]["acc"]
+    without = score_blocks({"model": model}, truth, area, masks)
+    assert np.isnan(without["test"]["model"]["acc"]) and without["test"]["model"]["acc_n_steps"] == 0
+
+
+def test_acc_is_restricted_to_the_values_a_baseline_is_scored_on(seasonal_case):
+    truth, model, climatology, area, masks = seasonal_case
+    persistence = persistence_prediction(truth)
+    scores = score_blocks({"model": model, "persistence": persistence}, truth, area, masks, climatology=climatology)
+    scored = np.where(np.isfinite(model), persistence, np.nan)  # the network's values, where persistence has one
+    expected, _ = wilks_block_acc(scored, truth, climatology, area, masks["test"])
+    assert scores["test"]["persistence"]["acc"] == pytest.approx(expected, rel=1e-10)
+
+
+def test_undefined_acc_is_null_in_metrics_with_its_reason(seasonal_case):
+    truth, model, climatology, area, masks = seasonal_case
+    scored = scored_blocks_metrics({"model": model, "climatology": climatology}, truth, area, masks,
+                                   season="calendar month")
+    assert {(note["split"], note["model"]) for note in scored["score_notes"]} == {("train", "climatology"),
+                                                                                  ("test", "climatology")}
+    assert score_note_lines(scored["score_notes"]) == [
+        f"ACC of climatology undefined in the train and test blocks: {ACC_UNDEFINED_REASONS['climatology']}"]
+    assert finite_or_none(scored)["splits"]["test"]["climatology"]["acc"] is None
+    other = scored_blocks_metrics({"model": model}, truth, area, {"all": np.ones(48, bool)}, season="calendar month")
+    assert other["score_notes"] == [{"split": "all", "model": "model", "score": "acc",
+                                     "reason": ACC_UNDEFINED_REASONS["no climatology"]}]
+
+
+def test_map_of_the_anomaly_correlation_over_time(seasonal_case):
+    truth, model, climatology, _, masks = seasonal_case
+    test = masks["test"]
+    result = cell_anomaly_correlation(model[test], truth[test], climatology[test])
+    for i, j in [(0, 0), (1, 2), (2, 1)]:
+        keep = np.isfinite(model[test, i, j]) & np.isfinite(truth[test, i, j])
+        expected = np.corrcoef((model - climatology)[test][keep, i, j], (truth - climatology)[test][keep, i, j])[0, 1]
+        assert result[i, j] == pytest.approx(expected)

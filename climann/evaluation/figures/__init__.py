@@ -8,13 +8,16 @@ atomically and returns its path; :func:`draw_figures` draws them all for a run a
 :func:`redraw_figures` again from a run directory.
 
 Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other diagnostics),
-``runs`` (all the figures of a run), ``lesson`` (the lesson's figures, ``climann plot lesson``).
+``runs`` (all the figures of a run), ``files`` (the maps of any prediction file, ``climann plot
+FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``).
 """
 
 from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES, symmetric_limit, value_limits
 from climann.evaluation.figures.maps import (
+    plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
+    plot_prediction_maps,
     plot_truth_prediction_error,
 )
 from climann.evaluation.figures.plots import (
@@ -25,6 +28,7 @@ from climann.evaluation.figures.plots import (
     plot_skill_by_group,
 )
 from climann.evaluation.figures.runs import draw_figures, draw_skill_figure, layout_from_predictions, redraw_figures
+from climann.evaluation.figures.files import plot_prediction_file, prediction_file_maps
 from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
 
 __all__ = [
@@ -36,12 +40,16 @@ __all__ = [
     "draw_skill_figure",
     "label_runs",
     "layout_from_predictions",
+    "plot_anomaly_correlation_map",
     "plot_area_mean_series",
     "plot_error_maps",
     "plot_learning_curves",
     "plot_mean_truth_prediction_error",
     "plot_predicted_vs_observed",
+    "plot_prediction_file",
+    "plot_prediction_maps",
     "plot_skill_by_group",
+    "prediction_file_maps",
     "plot_truth_prediction_error",
     "redraw_figures",
     "symmetric_limit",

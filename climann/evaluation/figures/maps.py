@@ -1,4 +1,5 @@
-"""Maps: truth, prediction and error for a time step or a period; RMSE and bias per cell."""
+"""Maps: truth, prediction and error for a time step or a period; RMSE and bias per cell; the
+anomaly correlation per cell."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
-from climann.evaluation.scores import cell_scores
+from climann.evaluation.baselines import season_name
+from climann.evaluation.scores import cell_anomaly_correlation, cell_scores
 from climann.evaluation.figures.style import (
     ERROR_COLORMAP,
     NO_DATA_COLOR,
@@ -37,6 +39,7 @@ class MapPanel(NamedTuple):
     vmin: float
     vmax: float
     label: str  # the colorbar's, with units
+    extend: str | None = None  # the colorbar's arrows; default: both for a diverging scale, max from 0
 
 
 class MapGrid(NamedTuple):
@@ -168,7 +171,7 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     axis.set_title(panel.title)
     axis.set_xlabel("longitude")
     axis.set_ylabel("latitude")
-    extend = "both" if panel.vmin < 0 < panel.vmax else "max" if panel.vmin == 0 else "neither"
+    extend = panel.extend or ("both" if panel.vmin < 0 < panel.vmax else "max" if panel.vmin == 0 else "neither")
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
                                label=panel.label, extend=extend)
     colorbar.ax.xaxis.set_major_locator(MaxNLocator(nbins=6, symmetric=panel.vmin == -panel.vmax))
@@ -336,3 +339,79 @@ def plot_error_maps(
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
 
 
+
+
+def plot_anomaly_correlation_map(
+    layout: GridLayout,
+    truth: np.ndarray,
+    predicted: np.ndarray,
+    climatology: np.ndarray,
+    *,
+    time_steps: np.ndarray,
+    split: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """The map of the anomaly correlation over a block of time: at each cell, the correlation
+    over the block's steps of the prediction's and the truth's anomalies from the climatology
+    (:func:`climann.evaluation.scores.cell_anomaly_correlation`), on a diverging scale from −1
+    to 1 (1: the prediction follows every departure from the usual; 0: none).
+
+    Parameters
+    ----------
+    layout : GridLayout
+    truth, predicted, climatology : ndarray, shape (n_time, n_lat, n_lon)
+        The climatology: the training years' mean of each step's calendar month (or day of year).
+    time_steps : ndarray of bool, shape (n_time,)
+    split : str
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    field = cell_anomaly_correlation(predicted[time_steps], truth[time_steps], climatology[time_steps])
+    times = layout.time.values[time_steps]
+    panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {season_name(times)}",
+                     field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (1)", "neither")
+    period = _period([time.year for time in times])
+    title = f"{_variable_title(layout)}\nanomaly correlation of each grid cell over {period}, {split} split"
+    return _map_figure(layout, [panel], title=title, path=path, dpi=dpi)
+
+
+def plot_prediction_maps(
+    layout: GridLayout,
+    predicted_map: np.ndarray,
+    truth_map: np.ndarray | None = None,
+    *,
+    when: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """Maps of one field of a prediction file: truth, prediction and error (prediction −
+    truth) when the truth is given, else the prediction alone.
+
+    Parameters
+    ----------
+    layout : GridLayout
+    predicted_map, truth_map : ndarray, shape (n_lat, n_lon)
+        NaN where there is no data; ``truth_map`` None when the file has no truth.
+    when : str
+        What time the maps are of, for the title (e.g. "on 2019-07-16 from ssp585.nc").
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    if truth_map is None:
+        low, high = value_limits(predicted_map)
+        panels = [MapPanel("prediction", predicted_map, VALUE_COLORMAP, low, high,
+                           _with_units(layout.target_name, layout.target_units))]
+        shown = "prediction"
+    else:
+        panels = _truth_prediction_error_panels(layout, truth_map, predicted_map)
+        shown = "truth, prediction and error"
+    return _map_figure(layout, panels, title=f"{_variable_title(layout)} {when}: {shown}", path=path, dpi=dpi)

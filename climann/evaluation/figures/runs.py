@@ -15,9 +15,12 @@ from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
+from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import area_mean_series
+from climann.evaluation.baselines import climatology_prediction
 from climann.evaluation.figures.maps import (
+    plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
     plot_truth_prediction_error,
@@ -51,12 +54,14 @@ def draw_figures(
     loss_name: str,
     directory: str | Path,
     dpi: int = 150,
+    climatology: np.ndarray | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
     The test block's figures: maps of its middle time step and of its mean, error maps,
     predicted versus observed; then the learning curves (left out when ``history_train``
-    is empty) and the area-mean series over all time steps.
+    is empty), the area-mean series over all time steps and the map of the anomaly
+    correlation over the test block (left out without a climatology).
 
     Parameters
     ----------
@@ -72,6 +77,10 @@ def draw_figures(
     directory : str or Path
         An existing folder.
     dpi : int
+    climatology : ndarray, shape (n_time, n_lat, n_lon), optional
+        The training years' climatology of each step, the reference of the anomalies;
+        default: ``predictions["climatology"]``, else computed from the truth of the steps
+        labelled ``"train"`` (none: no anomaly correlation map).
 
     Returns
     -------
@@ -107,6 +116,13 @@ def draw_figures(
     paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
                                        name=name, split_labels=labels,
                                        path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
+    if climatology is None:
+        climatology = predictions.get("climatology")
+    if climatology is None and (labels == "train").any():
+        climatology = climatology_prediction(truth, layout.time.values, labels == "train")
+    if climatology is not None:
+        paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
+                                                  path=directory / FIGURE_FILES["anomaly_correlation_map"], dpi=dpi))
     return paths
 
 
@@ -144,7 +160,8 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     ----------
     dataset : xarray.Dataset
         As written by :func:`climann.evaluation.predictions.write_predictions`, times decoded
-        to cftime.
+        to cftime; the truth ``<target>`` may be absent (a ``climann predict`` output for
+        data without the target): the grid and attributes are then those of ``<target>_pred``.
     target : str
         The target variable.
 
@@ -152,20 +169,26 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     -------
     GridLayout
     """
-    time_name = str(dataset["split"].dims[0])
+    field = target if target in dataset else f"{target}_pred"
+    time_name = str(dataset["split"].dims[0]) if "split" in dataset else find_coordinate(dataset, "time")
     names = (time_name, find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
     time, latitude, longitude = (
         Coordinate(name, dataset[name].values, dict(dataset[name].attrs)) for name in names
     )
     encoding = dataset[time_name].encoding
-    mapping = grid_mapping_of(dataset, target)
+    mapping = grid_mapping_of(dataset, field)
+    attrs = dict(dataset[field].attrs)
+    if field != target and "long_name" in attrs:  # the quantity's name, as the truth's would be
+        attrs["long_name"] = str(attrs["long_name"]).removesuffix(PREDICTED_SUFFIX)
+        if attrs["long_name"] == target:
+            del attrs["long_name"]
     return GridLayout(
         time=time, latitude=latitude, longitude=longitude,
         geographic=geographic_grid(dataset, names[1:], mapping), grid_mapping=mapping,
         index_dims=tuple(name for name in names[1:] if name not in dataset.coords),
         time_units=str(encoding.get("units", "")), calendar=str(encoding.get("calendar", "standard")),
-        file_dims=tuple(str(dim) for dim in dataset[target].dims),
-        target_name=target, target_attrs=dict(dataset[target].attrs),
+        file_dims=tuple(str(dim) for dim in dataset[field].dims),
+        target_name=target, target_attrs=attrs,
     )
 
 
@@ -225,7 +248,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         baselines = [str(n)[len(target) + 1:] for n in dataset.data_vars
                      if str(n).startswith(f"{target}_") and str(n) not in (f"{target}_pred", f"{target}_error")]
         predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
-        truth, labels = grid(target), dataset["split"].values.astype(str)
+        truth, labels = grid(target), split_labels(dataset["split"])
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     (run_dir / "figures").mkdir(exist_ok=True)
     figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,

@@ -24,6 +24,7 @@ FIGURE_FILES = {
     "learning_curves": "learning_curves.png",
     "predicted_vs_observed": "predicted_vs_observed_test.png",
     "area_mean_series": "area_mean_series.png",
+    "anomaly_correlation_map": "anomaly_correlation_test.png",
 }
 #: The figures drawn from ``metrics.json`` rather than from the grids (after those of
 #: :data:`FIGURE_FILES` in ``report.md``).

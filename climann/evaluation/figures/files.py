@@ -1,0 +1,278 @@
+"""Maps of any prediction file (``climann plot FILE.nc``): a ``climann predict`` output, an
+``evaluate --out`` folder's or a run's ``predictions.nc``, NetCDF or Zarr.
+
+One figure: truth, prediction and error (prediction − truth) when the file holds the truth,
+the prediction alone otherwise; of one time (``--time``) or of the mean over the file. A time
+is a year (``2019``), a month (``2019-07``) or a day (``2019-07-16``) in the file's calendar:
+the steps in that year, month or day are drawn (their mean when there are several); a day
+without a step is drawn from the nearest step, if it lies within the file's period.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import cftime
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.layout import GridLayout
+from climann.errors import ClimannError
+from climann.evaluation.figures.maps import plot_prediction_maps
+from climann.evaluation.figures.runs import layout_from_predictions
+from climann.evaluation.figures.style import _period
+
+_TIME = re.compile(r"^(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True)
+class FileMaps:
+    """What :func:`plot_prediction_file` draws.
+
+    Attributes
+    ----------
+    layout : GridLayout
+        The file's grid and target.
+    prediction : ndarray, shape (n_lat, n_lon)
+    truth : ndarray, shape (n_lat, n_lon), or None when the file has no truth
+        With a mean over several steps, both are means over the values where both are
+        present, so that their difference is the mean error of each cell.
+    steps : ndarray of int
+        The time steps drawn (their mean when several).
+    label : str
+        For the file name: ``mean``, or the time drawn (``2019-07``, ``2019-07-16``).
+    when : str
+        For the title: "on 2019-07-16", "in 2019-07 (mean of 31 steps)", "mean over 1980–2019 (480 steps)".
+    """
+
+    layout: GridLayout
+    prediction: np.ndarray
+    truth: np.ndarray | None
+    steps: np.ndarray
+    label: str
+    when: str
+
+
+def open_prediction_file(path: str | Path) -> xr.Dataset:
+    """Open a prediction file lazily (dask), times decoded to cftime.
+
+    Raises
+    ------
+    ClimannError
+        If it does not exist or is not a NetCDF file or Zarr store.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ClimannError(f"{path} not found; give a file written by climann predict or evaluate (or a run directory)")
+    options = {"engine": "zarr"} if path.suffix == ".zarr" else {}
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
+            return xr.open_dataset(path, chunks={}, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
+                                   **options)
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ClimannError(f"cannot read {path} as a prediction file: {reason}") from None
+
+
+def prediction_target(dataset: xr.Dataset, where: str) -> str:
+    """The target of a prediction file: the name before ``_pred`` of its one ``<target>_pred``.
+
+    Raises
+    ------
+    ClimannError
+        If there is no ``<target>_pred`` variable, or several.
+    """
+    names = [str(name)[: -len("_pred")] for name in dataset.data_vars if str(name).endswith("_pred")]
+    if len(names) != 1:
+        found = f"several: {', '.join(f'{n}_pred' for n in names)}" if names else "none"
+        raise ClimannError(f"{where} is not a climann prediction file: it needs one <target>_pred variable ({found})")
+    return names[0]
+
+
+def _date(time: object) -> str:
+    return f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
+
+
+def _range(times: np.ndarray) -> str:
+    return f"{_date(times[0])} … {_date(times[-1])} ({len(times)} steps)"
+
+
+def time_steps(
+    times: np.ndarray, text: str, *, where: str, bounds: np.ndarray | None = None
+) -> tuple[np.ndarray, str, bool]:
+    """The steps of ``times`` that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) names, and its label.
+
+    A year or a month: every step in it. A day: its steps; else the step whose time cell
+    (CF bounds, lower bound included) holds the day's start, when the file has bounds (on
+    monthly data, 2019-07-01 is in July's step, dated 2019-07-16); else the nearest step when
+    the day lies within the file's period (extended by half a step at either end).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+        Increasing.
+    text : str
+    where : str
+        The file, for messages.
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
+        The time cells.
+
+    Returns
+    -------
+    steps : ndarray of int
+    label : str
+        ``2019``, ``2019-07``, or the day drawn (``2019-07-16``).
+    nearest : bool
+        Whether the day had no step of its own: the step of the cell holding it, or the nearest.
+
+    Raises
+    ------
+    ClimannError
+        A malformed time, a day that is not in the calendar, or a time outside the file
+        (naming the file's first and last dates).
+    """
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise ClimannError(f"--time '{text}' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2019-07)")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    absent = f"{where} has no time step in {text}; its times: {_range(times)}"
+    if day is None:
+        inside = np.array([t.year == year and (month is None or t.month == month) for t in times])
+        if not inside.any():
+            raise ClimannError(absent)
+        return np.flatnonzero(inside), f"{year:04d}" if month is None else f"{year:04d}-{month:02d}", False
+    try:
+        date = cftime.datetime(year, month, day, calendar=times[0].calendar)
+    except ValueError:
+        raise ClimannError(f"--time {text} is not a day of the file's calendar ({times[0].calendar})") from None
+    same_day = np.flatnonzero([(t.year, t.month, t.day) == (year, month, day) for t in times])
+    if same_day.size:
+        return same_day, _date(date), False
+    if bounds is not None:
+        holding = np.flatnonzero([low <= date < high for low, high in bounds])
+        if holding.size:
+            return holding[:1], _date(times[holding[0]]), True
+    seconds = np.array([(t - date).total_seconds() for t in times])
+    half_step = np.median(np.abs(np.diff(seconds))) / 2 if len(times) > 1 else 0.0
+    if seconds[0] - half_step > 0 or seconds[-1] + half_step < 0:
+        raise ClimannError(absent)
+    nearest = int(np.argmin(np.abs(seconds)))
+    return np.array([nearest]), _date(times[nearest]), True
+
+
+def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
+    """The time cells of the file as dates (n_time, 2), when it has CF bounds of time."""
+    name = dataset[time_name].attrs.get("bounds")
+    if name not in dataset.variables or dataset[name].ndim != 2:
+        return None
+    values = np.asarray(dataset[name].values)
+    return values if all(hasattr(value, "calendar") for value in values.ravel()) else None
+
+
+def _mean_over_time(field: xr.DataArray, dim: str) -> tuple[xr.DataArray, xr.DataArray]:
+    """The sum of the present values along ``dim`` and their count (lazy)."""
+    return field.sum(dim, skipna=True, dtype=np.float64), field.count(dim)
+
+
+def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where: str = "the file") -> FileMaps:
+    """The maps :func:`plot_prediction_file` draws from an opened prediction file.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        From :func:`open_prediction_file`.
+    time : str, optional
+        YYYY, YYYY-MM or YYYY-MM-DD (see :func:`time_steps`); None: the mean over the file.
+    where : str
+        The file, for messages and titles.
+
+    Returns
+    -------
+    FileMaps
+
+    Raises
+    ------
+    ClimannError
+        Not a prediction file, or a time it does not hold.
+    """
+    target = prediction_target(dataset, where)
+    layout = layout_from_predictions(dataset, target)
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+    times = np.asarray(layout.time.values)
+    if time is None:
+        steps, label = np.arange(times.size), "mean"
+        when = f"mean over {_period([t.year for t in times])} ({times.size} steps) from {where}"
+    else:
+        steps, label, nearest = time_steps(times, time, where=where, bounds=_time_bounds(dataset, layout.time.name))
+        shown = f"{label} (the step nearest to {time})" if nearest else label
+        when = f"on {shown}" if steps.size == 1 else f"in {shown} (mean of {steps.size} steps)"
+        when += f" from {where}"
+    fields = {"prediction": dataset[f"{target}_pred"]}
+    if target in dataset:
+        fields["truth"] = dataset[target]
+    fields = {name: field.isel({dims[0]: steps}).transpose(*dims) for name, field in fields.items()}
+    if steps.size > 1 and "truth" in fields:  # the mean where both are present: their difference is the bias
+        both = fields["prediction"].notnull() & fields["truth"].notnull()
+        fields = {name: field.where(both) for name, field in fields.items()}
+    sums = dask.compute({name: _mean_over_time(field, dims[0]) for name, field in fields.items()})[0]
+    maps = {name: np.divide(total.values, count.values, out=np.full(count.shape, np.nan), where=count.values > 0)
+            for name, (total, count) in sums.items()}
+    return FileMaps(layout, maps["prediction"], maps.get("truth"), steps, label, when)
+
+
+def figure_name(path: str | Path, label: str) -> str:
+    """``<file stem>_map_<label>.png``: figures of several files can share one folder."""
+    return f"{Path(path).stem}_map_{label}.png"
+
+
+def plot_prediction_file(
+    path: str | Path, *, time: str | None = None, out: str | Path = ".", overwrite: bool = False, dpi: int = 150,
+) -> list[Path]:
+    """Draw a prediction file's maps into ``out`` (see the module's description).
+
+    Parameters
+    ----------
+    path : str or Path
+        A NetCDF file or Zarr store with a ``<target>_pred`` variable.
+    time : str, optional
+        YYYY, YYYY-MM or YYYY-MM-DD; None: the mean over the file.
+    out : str or Path
+        The folder for the figure (created if missing).
+    overwrite : bool
+        Replace a figure of the same name (only an image climann may have written).
+    dpi : int
+
+    Returns
+    -------
+    list of Path
+        The figure written.
+
+    Raises
+    ------
+    ClimannError
+        A missing or unreadable file, one that is not a prediction file, a time it does
+        not hold, or an existing figure without ``overwrite``.
+    """
+    from climann.outputs import prepare_output_folder
+
+    if dpi < 1:
+        raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
+    path = Path(path)
+    with open_prediction_file(path) as dataset:
+        maps = prediction_file_maps(dataset, time=time, where=path.name)
+    name = figure_name(path, maps.label)
+    prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
+    return [plot_prediction_maps(maps.layout, maps.prediction, maps.truth, when=maps.when,
+                                 path=Path(out) / name, dpi=dpi)]
+
+
+def is_prediction_file(path: str | Path) -> bool:
+    """Whether ``climann plot`` takes ``path`` for a prediction file rather than a run
+    directory: an existing file, or a name ending in ``.nc``, ``.nc4`` or ``.zarr``."""
+    path = Path(path)
+    return path.is_file() or path.suffix in (".nc", ".nc4", ".zarr")

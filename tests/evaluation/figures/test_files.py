@@ -1,0 +1,191 @@
+"""``climann plot FILE.nc``: maps of a prediction file (climann/evaluation/figures/files.py)."""
+
+import matplotlib.image
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.config import build_config
+from climann.data.open import open_dataset
+from climann.data.pointwise import build_pointwise_samples
+from climann.data.sample_data import write_sample_dataset
+from climann.evaluation.figures.files import (
+    open_prediction_file,
+    prediction_file_maps,
+    time_steps,
+)
+from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.pipeline import run_training
+from climann.predict import predict_files
+from tests.grid_files import write_rotated
+
+runner = CliRunner()
+TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
+
+
+@pytest.fixture(scope="module")
+def predicted(tmp_path_factory):
+    """``climann predict`` outputs of a tiny run (3 years, 1980–1982, noleap): with the truth
+    (the training file) and without it (the file less tas)."""
+    folder = tmp_path_factory.mktemp("plot_file")
+    sample = write_sample_dataset(folder / "sample.nc", years=3, resolution=30.0, seed=2)
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1}})
+    run_dir = run_training(config, run_dir=folder / "run").run_dir
+    with xr.open_dataset(sample) as source:
+        source.drop_vars("tas").to_netcdf(folder / "no_truth.nc")
+    return {
+        "truth": predict_files(run_dir, [str(sample)], folder / "with_truth.nc").path,
+        "no_truth": predict_files(run_dir, [str(folder / "no_truth.nc")], folder / "prediction_only.nc").path,
+    }
+
+
+def _file_values(path, name):
+    with xr.open_dataset(path, decode_times=TIME) as dataset:
+        return dataset[name].transpose("time", "lat", "lon").values.astype(np.float64), dataset["time"].values
+
+
+def assert_readable_png(path):
+    image = matplotlib.image.imread(path)
+    assert image.shape[0] > 100 and image.shape[1] > 150 and image[..., :3].std() > 0.05
+
+
+def test_a_month_draws_the_files_values_at_that_step(predicted):
+    prediction, times = _file_values(predicted["truth"], "tas_pred")
+    truth, _ = _file_values(predicted["truth"], "tas")
+    step = next(i for i, t in enumerate(times) if (t.year, t.month) == (1981, 7))
+    with open_prediction_file(predicted["truth"]) as dataset:
+        maps = prediction_file_maps(dataset, time="1981-07", where="with_truth.nc")
+    assert list(maps.steps) == [step] and maps.label == "1981-07"
+    np.testing.assert_array_equal(maps.prediction, prediction[step])
+    np.testing.assert_array_equal(maps.truth, truth[step])
+    assert maps.when == "on 1981-07 from with_truth.nc"
+
+
+def test_the_default_is_the_mean_over_the_file_where_truth_and_prediction_are_both_present(predicted):
+    prediction, _ = _file_values(predicted["truth"], "tas_pred")
+    truth, _ = _file_values(predicted["truth"], "tas")
+    both = np.isfinite(prediction) & np.isfinite(truth)
+    with open_prediction_file(predicted["truth"]) as dataset:
+        maps = prediction_file_maps(dataset, where="with_truth.nc")
+    count = both.sum(axis=0)
+    expected_truth = np.where(both, truth, 0).sum(axis=0) / count
+    np.testing.assert_allclose(maps.truth, np.where(count > 0, expected_truth, np.nan), rtol=1e-12)
+    np.testing.assert_allclose(maps.prediction - maps.truth,
+                               np.where(both, prediction - truth, 0).sum(axis=0) / count, rtol=1e-9, atol=1e-9)
+    assert maps.label == "mean" and maps.when == "mean over 1980–1982 (36 steps) from with_truth.nc"
+
+
+def test_without_the_truth_only_the_prediction_is_drawn(predicted, tmp_path):
+    prediction, times = _file_values(predicted["no_truth"], "tas_pred")
+    with open_prediction_file(predicted["no_truth"]) as dataset:
+        maps = prediction_file_maps(dataset, time="1982")
+        assert "tas" not in dataset
+    assert maps.truth is None and list(maps.steps) == [i for i, t in enumerate(times) if t.year == 1982]
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_allclose(maps.prediction, np.nanmean(prediction[maps.steps], axis=0), rtol=1e-12)
+    assert maps.when == "in 1982 (mean of 12 steps) from the file"
+    result = runner.invoke(app, ["plot", str(predicted["no_truth"]), "--time", "1982", "--out", str(tmp_path),
+                                 "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"figure: {tmp_path / 'prediction_only_map_1982.png'}"]
+    assert_readable_png(tmp_path / "prediction_only_map_1982.png")
+
+
+def test_plot_file_writes_one_figure_and_replaces_it_only_when_asked(predicted, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default --out: the working directory
+    result = runner.invoke(app, ["plot", str(predicted["truth"]), "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    figure = tmp_path / "with_truth_map_mean.png"
+    assert result.stdout.splitlines() == [f"figure: {figure.relative_to(tmp_path)}"]
+    assert_readable_png(figure)
+    again = runner.invoke(app, ["plot", str(predicted["truth"]), "--dpi", "40"])
+    assert again.exit_code == 2 and "already holds with_truth_map_mean.png" in again.stderr
+    assert runner.invoke(app, ["plot", str(predicted["truth"]), "--dpi", "40", "--overwrite"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "steps", "label", "nearest"),
+    [
+        pytest.param("1981-07-16", [18], "1981-07-16", False, id="exact-day"),
+        pytest.param("1981-07-02", [18], "1981-07-16", True, id="nearest-day"),
+        pytest.param("1981-7", [18], "1981-07", False, id="month-without-zero"),
+        pytest.param("1980-12-31", [11], "1980-12-16", True, id="nearest-across-a-month"),
+        pytest.param("1982-12-31", [35], "1982-12-16", True, id="after-the-last-within-half-a-step"),
+    ],
+)
+def test_time_steps_pick_the_named_or_nearest_step(text, steps, label, nearest):
+    import cftime
+
+    times = np.array([cftime.DatetimeNoLeap(1980 + m // 12, m % 12 + 1, 16) for m in range(36)])
+    assert time_steps(times, text, where="f.nc") == (pytest.approx(steps), label, nearest)
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        pytest.param("1981-07-01", 18, id="first-day-of-the-month"),  # equally near June 16: the cell decides
+        pytest.param("1981-07-31", 18, id="last-day-of-the-month"),
+        pytest.param("1981-08-01", 19, id="next-month"),
+    ],
+)
+def test_with_time_bounds_a_day_picks_the_step_whose_cell_holds_it(text, step):
+    import cftime
+
+    months = [(1980 + m // 12, m % 12 + 1) for m in range(37)]
+    starts = [cftime.DatetimeNoLeap(year, month, 1) for year, month in months]
+    times = np.array([cftime.DatetimeNoLeap(year, month, 16) for year, month in months[:-1]])
+    bounds = np.array([starts[:-1], starts[1:]]).T
+    assert time_steps(times, text, where="f.nc", bounds=bounds)[:2] == ([step], f"{months[step][0]}-{months[step][1]:02d}-16")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["--time", "2050-07"], "with_truth.nc has no time step in 2050-07; its times: 1980-01-16 … 1982-12-16 (36 steps)", id="time-outside"),
+        pytest.param(["--time", "1979-12-01"], "no time step in 1979-12-01; its times: 1980-01-16", id="day-before-the-file"),
+        pytest.param(["--time", "July 1981"], "--time 'July 1981' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD", id="malformed"),
+        pytest.param(["--time", "1981-02-30"], "is not a day of the file's calendar (noleap)", id="no-such-day"),
+    ],
+)
+def test_bad_times_exit_2_with_one_line(predicted, tmp_path, arguments, message):
+    result = runner.invoke(app, ["plot", str(predicted["truth"]), "--out", str(tmp_path), *arguments])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines
+    assert not list(tmp_path.iterdir())
+
+
+def test_files_that_are_not_predictions_exit_2_with_one_line(predicted, tmp_path):
+    xr.Dataset({"tas": ("x", [280.0])}).to_netcdf(tmp_path / "tas.nc")
+    (tmp_path / "notes.txt").write_text("not NetCDF")
+    cases = {
+        "tas.nc": "tas.nc is not a climann prediction file: it needs one <target>_pred variable (none)",
+        "notes.txt": "cannot read",
+        "missing.nc": "missing.nc not found",
+    }
+    for name, message in cases.items():
+        result = runner.invoke(app, ["plot", str(tmp_path / name), "--out", str(tmp_path / "figures")])
+        lines = result.stderr.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and message in lines[0], (name, lines)
+    assert not (tmp_path / "figures").exists()
+    with_a_run = runner.invoke(app, ["plot", str(tmp_path), "--time", "1981"])
+    assert with_a_run.exit_code == 2 and "--time is only for a prediction file" in with_a_run.stderr
+
+
+def test_a_rotated_pole_prediction_file_is_mapped_on_its_true_coordinates(tmp_path):
+    source = open_dataset([write_rotated(tmp_path / "rotated.nc")])
+    samples = build_pointwise_samples(source, target="tas", predictors=(), features=("lat",))
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    output = predictions_dataset(layout, truth, truth + 0.5, [""] * layout.shape[0], history="climann predict")
+    path = write_predictions(output.drop_vars("split"), tmp_path / "cordex.nc", layout)
+    with open_prediction_file(path) as dataset:
+        maps = prediction_file_maps(dataset, time="1971-03")
+        assert maps.layout.is_curvilinear and maps.layout.is_rotated_pole
+        np.testing.assert_allclose(maps.layout.geographic_coordinates()[0], source["lat"].values)
+    np.testing.assert_allclose(maps.prediction - maps.truth, 0.5, rtol=1e-5)
+    result = runner.invoke(app, ["plot", str(path), "--time", "1971-03", "--out", str(tmp_path / "maps"), "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    assert_readable_png(tmp_path / "maps" / "cordex_map_1971-03.png")
