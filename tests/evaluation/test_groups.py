@@ -8,6 +8,7 @@ import pytest
 from climann.evaluation.groups import NO_SEASONS, season_region_metrics
 from climann.evaluation.regions import grid_regions
 from climann.evaluation.scores import score_blocks
+from climann.jsonfile import finite_or_none
 
 N_YEARS, N_LAT, N_LON = 3, 4, 6
 LATITUDE = np.array([-60.0, -15.0, 15.0, 60.0])
@@ -83,7 +84,8 @@ def test_score_blocks_restricted_to_cells_equals_the_scores_of_the_masked_truth(
     cells[2:, 1:4] = True
     restricted = score_blocks(predictions, truth, area, blocks, cells=cells)
     masked = score_blocks(predictions, np.where(cells, truth, np.nan), area, blocks)
-    assert restricted == masked
+    assert finite_or_none(restricted) == finite_or_none(masked)  # an undefined score (NaN) compared as None
+    assert restricted["test"]["model"]["n_samples"] == np.isfinite(predictions["model"][24:][:, cells]).sum()
 
 
 def test_yearly_data_have_a_note_instead_of_seasons(case):
