@@ -168,10 +168,13 @@ def predict(
                                overlap=_overlap_setting(overlap))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
-    typer.echo(f"wrote {result.path} ({result.n_samples} samples)")
+    typer.echo(f"wrote {result.path} ({result.n_samples} values predicted)")
     if result.scores:
-        scores = ", ".join(f"{key} {value:.4g}" for key, value in result.scores.items())
-        typer.echo(f"area-weighted scores against the target in the data: {scores}")
+        scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
+        scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
+        typer.echo(f"area-weighted scores against the target in the data, all time steps together (as climann "
+                   f"evaluate --data scores its block 'all'), over the {result.scores['n_samples']} values where the "
+                   f"target is present: {scores}")
 
 
 @app.command()

@@ -222,8 +222,10 @@ class TrainingConfig:
     huber_delta : float
         δ of the Huber loss.
     area_weighted : bool
-        Weight each sample's loss by its cell's area (pointwise mode), so that the many
-        small polar cells do not dominate training.
+        Weight each sample's loss by its cell's area (pointwise mode; the default), so that
+        the many small polar cells do not dominate training and the loss is the area-weighted
+        MSE the scores report. Left out in field mode, it is false there (a field sample is a
+        whole map); given true in field mode, it is refused.
     checkpoint_every : int
         Save a checkpoint (``RUN_DIR/checkpoint.npz``) every this many epochs, for
         ``climann train --resume``; 0: only when interrupted (SIGINT, SIGTERM).
@@ -247,7 +249,7 @@ class TrainingConfig:
     early_stopping_patience: int = 0
     min_delta: float = 0.0
     huber_delta: float = 1.0
-    area_weighted: bool = False
+    area_weighted: bool = True
     checkpoint_every: int = 1
 
 
@@ -444,6 +446,9 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
             raise ClimannError(f"[{name}] must be a table of keys, got {values!r}")
         sections[name] = _build_section(name, schema, values)
     config = RunConfig(**sections)
+    if config.data.mode == "field" and "area_weighted" not in settings.get("training", {}):
+        # the default (true) applies to pointwise samples only
+        config = dataclasses.replace(config, training=dataclasses.replace(config.training, area_weighted=False))
     _check_ranges(config)
     return config
 

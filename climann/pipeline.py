@@ -253,18 +253,28 @@ def fit_network(
     return network, history
 
 
-def fit_linear_baseline(data: PreparedData) -> np.ndarray:
-    """Least squares on the network's features, fitted on the training block; its
-    predictions for every sample in the target's units, shape (n_samples, n_outputs).
+def fit_linear_baseline(data: PreparedData, *, area_weighted: bool = False) -> np.ndarray:
+    """Least squares on the network's features, fitted on the training block with the
+    network's loss weights; its predictions for every sample in the target's units, shape
+    (n_samples, n_outputs).
 
-    Missing target values (field mode) are filled with the training mean for the fit only;
-    the scores skip them like the network's.
+    The weights are those of the training loss: each sample's cell area when
+    ``area_weighted`` (``[training] area_weighted``, pointwise mode), none otherwise; in
+    field mode a missing target value weighs 0 (the loss's mask), so each cell's output is
+    fitted on its present values only. A cell with no value in the training block at all is
+    fitted to the training mean (a constant). The residuals then have a zero weighted mean on
+    the training block: no bias there under the loss's weights.
     """
     train_mask = data.sample_masks["train"]
     target = np.where(data.present, data.samples.target, np.nan)[train_mask]
-    filled = np.where(np.isfinite(target), target, np.nanmean(target, axis=0, keepdims=True))
-    filled = np.nan_to_num(filled, nan=float(np.nanmean(target)))
-    return LinearRegression.fit(data.scaled_inputs[train_mask], filled).predict(data.scaled_inputs)
+    weights = np.isfinite(target).astype(np.float64)
+    never = ~weights.any(axis=0)  # field mode: a cell the training block never has
+    target[:, never], weights[:, never] = float(np.nanmean(target)), 1.0
+    if area_weighted:
+        weights = weights * sample_area_weights(data)[train_mask][:, None]
+    unweighted = bool((weights == 1).all())
+    fit = LinearRegression.fit(data.scaled_inputs[train_mask], target, None if unweighted else weights)
+    return fit.predict(data.scaled_inputs)
 
 
 @dataclass(frozen=True)
@@ -295,9 +305,13 @@ def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.
 
 
 def gridded_predictions(
-    data: PreparedData, network: Network, *, persistence: bool = True, baselines: Sequence[str] = BASELINES
+    data: PreparedData, network: Network, *, persistence: bool = True, baselines: Sequence[str] = BASELINES,
+    area_weighted: bool = False,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The truth and every prediction (the network's and the ``baselines``') on the grid.
+
+    The linear baseline is fitted with the loss's weights (``area_weighted``, see
+    :func:`fit_linear_baseline`).
 
     Persistence (the value one step earlier) is included when asked and the time axis is
     regular (a selection of months leaves gaps where "one step earlier" changes meaning).
@@ -308,7 +322,8 @@ def gridded_predictions(
     if "climatology" in baselines:
         predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"])
     if "linear" in baselines:
-        predictions["linear"] = layout.to_grid(fit_linear_baseline(data)[present], data.samples.flat_index)
+        predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
+                                               data.samples.flat_index)
     if persistence and "persistence" in baselines and is_regular(layout.time.values):
         predictions["persistence"] = persistence_prediction(truth, layout.time.values)
     return truth, predictions
@@ -333,7 +348,8 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     layout = data.samples.layout
     # With a sample fraction the previous step is mostly not sampled: no persistence then.
     truth, predictions = gridded_predictions(
-        data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines
+        data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines,
+        area_weighted=config.training.area_weighted,
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
@@ -385,11 +401,14 @@ def history_csv(history: History) -> str:
 
 
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
-    """The metadata saved with the weights in ``model.npz``: features, target, scalers, loss,
-    grid, the anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`)
-    and the whole configuration (what ``predict`` needs to use the model again)."""
+    """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
+    range of each feature on the training block (``input_ranges``, unscaled, to flag
+    extrapolation), loss, grid, the anomaly features' climatologies
+    (:func:`~climann.data.climatology.climatology_record`) and the whole configuration (what
+    ``predict`` needs to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
+    ranges = data.input_scaler.range_dict()
     return {
         **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
         "features": list(data.samples.feature_names),
@@ -398,6 +417,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "units": input_units(config, data.samples.feature_names, layout),
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
+        **({"input_ranges": ranges} if ranges is not None else {}),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),

@@ -22,6 +22,7 @@ from climann.data.layout import GridLayout
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.metrics import score
 from climann.jsonfile import finite_or_none, write_json
@@ -58,12 +59,28 @@ class TrainedRun:
 
 @dataclass(frozen=True)
 class PredictionResult:
-    """What :func:`predict_files` wrote and found."""
+    """What :func:`predict_files` wrote and found.
+
+    Attributes
+    ----------
+    path : Path
+    n_samples : int
+        Values predicted (every sample with all its features, the target present or not).
+    scores : dict or None
+        Area-weighted scores over every time step together (the block ``all`` of
+        ``climann evaluate --data``), with ``n_samples`` the values scored: where the target
+        and the prediction are both present. None without the target.
+    notes : list of str
+    extrapolation : dict or None
+        :meth:`climann.evaluation.extrapolation.Extrapolation.summary` (None when the model
+        file has no training ranges, or the predictions were made chunk by chunk).
+    """
 
     path: Path
     n_samples: int
     scores: dict | None
     notes: list[str]
+    extrapolation: dict | None = None
 
 
 def load_run(run_dir: str | Path) -> TrainedRun:
@@ -162,8 +179,9 @@ def predict_files(
         _refuse_chunked_field(compute, out)
     files = expand_paths(data_paths)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
+    # every sample of the new data: a sample_fraction thins the training data only
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
-                               overlap=overlap or run.config.data.overlap)
+                               overlap=overlap or run.config.data.overlap, sample_fraction=1.0)
     config = dataclasses.replace(run.config, data=data)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
@@ -188,8 +206,10 @@ def predict_files(
         check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
     if uses_cluster(compute) or is_zarr(out):
-        n_samples, scores = _predict_chunked(run, source, Path(out), compute, history=history, had_target=had_target)
-        return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes)
+        n_samples, scores, extrapolation = _predict_chunked(run, source, Path(out), compute, history=history,
+                                                            had_target=had_target)
+        return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
+                                extrapolation=None if extrapolation is None else extrapolation.summary())
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -198,15 +218,83 @@ def predict_files(
     layout = samples.layout
     truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
+    extrapolation = check_training_range(run, samples.inputs)
+    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted_grid)
     scores = None
     if had_target:
         area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
         scores = score(predicted_grid.reshape(-1), truth.reshape(-1), area.reshape(-1))
-    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history)
+        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted_grid)))
+    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history,
+                                 extrapolated=flags)
     if not had_target:
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
     write_predictions(output.drop_vars("split"), Path(out), layout)
-    return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes)
+    return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes,
+                            extrapolation=None if extrapolation is None else extrapolation.summary())
+
+
+def extrapolation_grid(samples, outside: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """The values of ``<target>_extrapolated`` on the grid, shape (n_time, n_lat, n_lon).
+
+    Parameters
+    ----------
+    samples : PointwiseSamples or FieldSamples
+    outside : ndarray of bool, shape (n_samples,)
+        Whether each sample's features lie outside the training range.
+    predicted : ndarray, shape (n_time, n_lat, n_lon)
+        The predictions on the grid: the flags are NaN where it is.
+
+    Returns
+    -------
+    ndarray, float64
+        1.0 or 0.0 at every predicted value: a pointwise sample's own flag, in field mode its
+        map's flag at every cell of the map; NaN where nothing is predicted.
+    """
+    from climann.data.field import FieldSamples
+
+    layout = samples.layout
+    if isinstance(samples, FieldSamples):
+        grid = np.full((layout.shape[0], layout.n_cells), np.nan)
+        grid[samples.time_index] = outside.astype(np.float64)[:, None]
+        grid = grid.reshape(layout.shape)
+    else:
+        grid = layout.to_grid(outside.astype(np.float64), samples.flat_index)
+    return np.where(np.isfinite(predicted), grid, np.nan)
+
+
+def check_training_range(run: TrainedRun, inputs: np.ndarray) -> Extrapolation | None:
+    """Which samples' features lie outside the range seen in training, with one warning line
+    naming those features and the share of samples; None, with a warning, when the model
+    file predates the record of the training ranges.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    inputs : ndarray, shape (n_samples, n_features)
+        The new data's unscaled features.
+    """
+    ranges = training_ranges(run)
+    return None if ranges is None else warn_extrapolation(run, check_extrapolation(inputs, ranges))
+
+
+def training_ranges(run: TrainedRun) -> dict | None:
+    """The model file's ``input_ranges`` (each feature's min and max on the training block),
+    or None with a warning when the model file predates their record."""
+    ranges = run.network.metadata.get("input_ranges")
+    if ranges is None:
+        _log.warning("this run's model.npz predates the record of its features' training ranges: "
+                     "extrapolation cannot be checked (retrain to check it)")
+    return ranges
+
+
+def warn_extrapolation(run: TrainedRun, extrapolation: Extrapolation | None) -> Extrapolation | None:
+    """Log :func:`~climann.evaluation.extrapolation.extrapolation_message` as one warning when
+    some samples lie outside the training range; returns ``extrapolation``."""
+    message = None if extrapolation is None else extrapolation_message(extrapolation, run.network.metadata.get("units"))
+    if message:
+        _log.warning(message)
+    return extrapolation
 
 
 def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.ndarray] | None:
@@ -277,20 +365,25 @@ def _predict_field(
     truth = np.full_like(predicted, np.nan)
     truth[samples.time_index] = samples.target
     predicted, truth = predicted.reshape(layout.shape), truth.reshape(layout.shape)
+    extrapolation = check_training_range(run, samples.inputs)
+    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
     scores = None
     if had_target:
         area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
         scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
-    output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history)
+        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted)))
+    output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
+                                 extrapolated=flags)
     if not had_target:
         output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
     write_predictions(output.drop_vars("split"), out, layout)
-    return PredictionResult(path=out, n_samples=int(np.isfinite(predicted).sum()), scores=scores, notes=[])
+    return PredictionResult(path=out, n_samples=int(np.isfinite(predicted).sum()), scores=scores, notes=[],
+                            extrapolation=None if extrapolation is None else extrapolation.summary())
 
 
 def _predict_chunked(
     run: TrainedRun, source, out: Path, compute: ComputeConfig, *, history: str, had_target: bool
-) -> tuple[int, dict | None]:
+) -> tuple[int, dict | None, Extrapolation | None]:
     """The predictions file chunk by chunk, on the cluster of ``compute`` or in local threads."""
     from climann.compute.chunks import chunk_blocks
     from climann.compute.cluster import cluster_client
@@ -301,12 +394,16 @@ def _predict_chunked(
     context = ChunkEvaluation(
         source, run.network, input_scaler, target_scaler, ("model",),
         block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
+        ranges=training_ranges(run),
     )
     blocks = chunk_blocks(source, chunk_mb=compute.chunk_mb)
     if not uses_cluster(compute):
-        return predict_chunked(context, blocks, out, history=history, had_target=had_target)
-    with cluster_client(compute):
-        return predict_chunked(context, blocks, out, history=history, had_target=had_target)
+        n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history, had_target=had_target)
+    else:
+        with cluster_client(compute):
+            n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history,
+                                                               had_target=had_target)
+    return n_samples, scores, warn_extrapolation(run, extrapolation)
 
 
 def _saved_scalers(run: TrainedRun):
@@ -365,7 +462,8 @@ def evaluate_run(
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={}))
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={},
+                                                                      sample_fraction=1.0))
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):
@@ -376,6 +474,7 @@ def evaluate_run(
                                  climatologies=training_climatologies(run, new_data=other))
     if config.data.mode == "field":
         require_training_grid(run, data.samples.layout)
+    flags = None  # where the inputs lie outside the training range (other data only)
     if other:
         truth, model = model_on_grid(data, run.network)
         predictions = {"model": model}
@@ -389,27 +488,34 @@ def evaluate_run(
         scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
                                        season=season_name(layout.time.values), left_out=left_out)
         grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
+        extrapolation = check_training_range(run, data.samples.inputs)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
             "area_weighted": True, "data": list(files), **finite_or_none(scored), **finite_or_none(grouped),
             "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
+            **({"extrapolation": extrapolation.summary()} if extrapolation is not None else {}),
         }
+        if extrapolation is not None:
+            flags = extrapolation_grid(data.samples, extrapolation.outside, model)
     else:
         evaluation = evaluate(config, data, run.network)
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
     destination = Path(out) if out else Path(run_dir)
-    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}")
+    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
+                  extrapolated=flags)
     write_report(destination, metrics)
     return metrics
 
 
-def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str) -> None:
+def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str, *,
+                  extrapolated: np.ndarray | None = None) -> None:
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     create_folder(destination)
-    output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines)
+    output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines,
+                                 extrapolated=extrapolated)
     write_predictions(output, destination / "predictions.nc", layout)
     write_json(destination / "metrics.json", metrics, what="metrics file")
 
@@ -440,8 +546,11 @@ def _evaluate_on_cluster(
             client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
+            ranges=training_ranges(run) if other else None,
         )
     metrics = evaluated.metrics
+    if "extrapolation" in metrics:
+        warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
         metrics = {
             "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
@@ -451,6 +560,7 @@ def _evaluate_on_cluster(
             **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
                if key in metrics},
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
+            **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
         }
     write_json(destination / "metrics.json", metrics, what="metrics file")
     write_report(destination, metrics)

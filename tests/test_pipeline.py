@@ -14,6 +14,7 @@ from climann.errors import ClimannError
 from climann.model import Network
 from climann.pipeline import RUN_FILES, prepare_data, run_training
 from climann.evaluation.predictions import split_labels
+from climann.preparation import resolve_inputs
 
 TINY_TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}
 
@@ -273,6 +274,12 @@ def test_data_beyond_the_memory_limit_are_streamed(tiny_sample, tmp_path):
     first, second = (Network.load(run.run_dir / "model.npz") for run in (streamed, again))
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_array_equal(a, b)
+    # the training range of each feature, read in the scaling pass: that of the training block
+    in_memory = prepare_data(resolve_inputs(streamed.config))
+    train_inputs = in_memory.samples.inputs[in_memory.sample_masks["train"]]
+    assert first.metadata["input_ranges"] == {"names": list(in_memory.samples.feature_names),
+                                              "min": train_inputs.min(axis=0).astype(float).tolist(),
+                                              "max": train_inputs.max(axis=0).astype(float).tolist()}
 
 
 def _png_width(path):

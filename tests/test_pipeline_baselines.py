@@ -133,3 +133,38 @@ def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path):
         else:  # or left out of the block, with the note saying so
             assert any(note["split"] == block and note["n_samples"] == 0 for note in notes)
     assert "persistence" in (run.run_dir / "report.md").read_text().split("Notes:")[1]
+
+
+@pytest.mark.parametrize("area_weighted", [pytest.param(True, id="area-weighted"), pytest.param(False, id="unweighted")])
+def test_the_linear_baseline_is_unbiased_on_its_training_block_under_the_loss_weights(tmp_path, area_weighted):
+    """Least squares with the loss's weights: Σw(ŷ − y) = 0 on the training block, so the
+    area-weighted bias vanishes when the loss is area weighted. Fitted unweighted, only the
+    plain mean residual vanishes, and the area-weighted bias (what the scores show) does not."""
+    times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
+                      for year in range(5) for month in range(1, 13)])
+    path = write_series(tmp_path / "monthly.nc", times, seed=2)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat", "season"]},
+                           "model": {"hidden": [8]}, "training": {**TINY, "area_weighted": area_weighted},
+                           "evaluation": {"figures": False, "baselines": ["linear", "climatology"]}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    first, last = run.config.data.split_years["train"]
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        train = np.array([first <= time.year <= last for time in predictions.indexes["time"]])
+        truth, linear = predictions["tas"].values[train], predictions["tas_linear"].values[train]
+        lat = predictions["lat"].values
+    # the cells' areas on this regular grid: ∝ sin(north edge) − sin(south edge)
+    edges = np.deg2rad(np.array([-45.0, -15.0, 15.0, 45.0]))
+    area = np.broadcast_to((np.sin(edges[1:]) - np.sin(edges[:-1]))[:, None], truth.shape[1:])
+    np.testing.assert_allclose(lat, [-30, 0, 30])
+    residual = linear - truth
+    area_bias = float(np.sum(area * residual) / (area.sum() * residual.shape[0]))
+    plain_bias = float(residual.mean())
+    recorded = strict_json(run.run_dir / "metrics.json")["splits"]["train"]["linear"]["bias"]
+    assert recorded == pytest.approx(area_bias, abs=1e-6)
+    scale = float(np.abs(residual).mean())  # K: the size of the residuals, far above rounding
+    if area_weighted:
+        assert abs(area_bias) < 1e-4 * scale
+    else:
+        assert abs(plain_bias) < 1e-4 * scale
+        assert abs(area_bias) > 1e-2 * scale

@@ -9,6 +9,7 @@ import xarray as xr
 from climann.config import build_config
 from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
+from climann.evaluation.predictions import split_labels
 from climann.pipeline import run_training
 from climann.predict import predict_files
 
@@ -156,6 +157,40 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
         tmp_path / "other" / "report.md").read_text()
     with pytest.raises(ClimannError, match="needs --out DIR"):
         evaluate_run(run_dir, [str(sample)])
+
+
+def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):
+    """A file with holes in the target and in a predictor: predict predicts every sample with
+    its features, scores (and counts) only where the target is present too, and its scores
+    are those of evaluate --data's block 'all'."""
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        holes = source.load()
+        edges = np.deg2rad(source["lat_bnds"].values)
+    holes["tas"][3:9, 2:5, 4:10] = np.nan
+    holes["clt"][20:23, 6:8, :] = np.nan
+    holes.to_netcdf(tmp_path / "holes.nc")
+    result = predict_files(run_dir, [str(tmp_path / "holes.nc")], tmp_path / "predicted.nc")
+    metrics = evaluate_run(run_dir, [str(tmp_path / "holes.nc")], tmp_path / "evaluated")
+    with xr.open_dataset(result.path) as predictions:
+        truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
+    features = np.isfinite(holes["clt"].values)
+    assert np.array_equal(np.isfinite(predicted), features)  # predicted wherever the features are
+    assert result.n_samples == features.sum()
+    pairs = np.isfinite(truth) & np.isfinite(predicted)
+    assert pairs.sum() == features.sum() - 6 * 3 * 6  # the target's holes are where clt is present
+    assert result.scores["n_samples"] == pairs.sum() == metrics["splits"]["all"]["model"]["n_samples"]
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    weights = np.broadcast_to(band[None, :, None], truth.shape)[pairs]
+    error = predicted[pairs].astype(np.float64) - truth[pairs]
+    assert result.scores["mse"] == pytest.approx(np.sum(weights * error**2) / weights.sum(), rel=1e-5)
+    assert result.scores["bias"] == pytest.approx(np.sum(weights * error) / weights.sum(), rel=1e-4)
+    # the same float32 network on a different number of rows: equal up to float32 rounding
+    # (3e-5 K on values near 280 K)
+    for key in ("mse", "mae", "rmse", "bias", "r2", "corr"):
+        assert result.scores[key] == pytest.approx(metrics["splits"]["all"]["model"][key], rel=1e-5), key
 
 
 # The units_celsius case: one temperature field written in K and in Celsius as real
@@ -360,7 +395,7 @@ def test_field_evaluate_on_the_training_file_gives_the_runs_scores(field_run, tm
         weights = _area_weights(sample, truth.shape)
         assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(_weighted_mse(predicted, truth, weights),
                                                                          rel=1e-6)
-        test = own["split"].values == "test"  # the run's test block, re-scored from the new output
+        test = split_labels(own["split"]) == "test"  # the run's test block, re-scored from the new output
         assert _weighted_mse(predicted[test], truth[test], weights[test]) == pytest.approx(
             original["splits"]["test"]["model"]["mse"], rel=1e-6)
     rescored = evaluate_run(run_dir, out=tmp_path / "own")
@@ -463,3 +498,148 @@ def test_field_predict_leaves_cells_never_seen_in_training_missing(tmp_path):
         predicted = predictions["tas_pred"].values
     assert np.isnan(predicted[:, 0, 0]).all() and np.isfinite(predicted.reshape(36, -1)[:, 1:]).all()
     assert result.n_samples == 36 * 11 and result.scores is None
+
+
+# Extrapolation: a model trained on latitudes −30…30 applied at −60…60.
+def _write_band(path, lat, *, rsdt_values=None, seed=0):
+    """3 years of monthly tas and rsdt on latitudes ``lat`` × 4 longitudes; rsdt drawn from
+    ``rsdt_values`` when given (so that it stays inside their range), else U(100, 400)."""
+    import cftime
+
+    rng = np.random.default_rng(seed)
+    times = [cftime.datetime(2001 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(36)]
+    lon = np.array([0.0, 90.0, 180.0, 270.0])
+    shape = (len(times), lat.size, lon.size)
+    rsdt = rng.uniform(100, 400, shape) if rsdt_values is None else rng.choice(rsdt_values.ravel(), shape)
+    tas = 250 + 0.1 * rsdt - 0.3 * np.abs(lat)[None, :, None] + rng.normal(0, 0.3, shape)
+    units = "days since 2001-01-01"
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas.astype(np.float32), {"units": "K", "standard_name": "air_temperature"}),
+         "rsdt": (("time", "lat", "lon"), rsdt.astype(np.float32), {"units": "W m-2"})},
+        coords={"time": ("time", cftime.date2num(times, units, "noleap"),
+                         {"units": units, "calendar": "noleap", "standard_name": "time", "axis": "T"}),
+                "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude", "axis": "Y"}),
+                "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude", "axis": "X"})},
+    ).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tropical_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tropics")
+    train = _write_band(folder / "tropics.nc", np.arange(-30.0, 31.0, 15.0))
+    config = build_config({"data": {"paths": [str(train)], "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat"]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2, "batch_size": 32},
+                           "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=folder / "run")
+    first, last = run.config.data.split_years["train"]
+    with xr.open_dataset(train, decode_times=TIME) as source:  # rsdt of the training block only
+        rsdt = source["rsdt"].values[[first <= t.year <= last for t in source.indexes["time"]]]
+    wide = _write_band(folder / "wide.nc", np.arange(-60.0, 61.0, 15.0), rsdt_values=rsdt, seed=1)
+    return folder, train, wide, run.run_dir
+
+
+def test_the_training_range_of_every_feature_is_saved_in_the_model_file(tropical_run):
+    from climann.model import Network
+
+    _, train, _, run_dir = tropical_run
+    ranges = Network.load(run_dir / "model.npz").metadata["input_ranges"]
+    with xr.open_dataset(train, decode_times=TIME) as source:
+        first, last = run_training_years(run_dir)
+        block = source.sel(time=[t for t in source.indexes["time"] if first <= t.year <= last])
+        rsdt = block["rsdt"].values
+    assert ranges["names"] == ["rsdt", "lat"]
+    np.testing.assert_allclose(ranges["min"], [rsdt.min(), -30.0], rtol=1e-6)
+    np.testing.assert_allclose(ranges["max"], [rsdt.max(), 30.0], rtol=1e-6)
+
+
+def run_training_years(run_dir):
+    from climann.config import load_config_file
+
+    return build_config(load_config_file(run_dir / "config.toml")).data.split_years["train"]
+
+
+def test_predicting_outside_the_training_latitudes_flags_exactly_those_cells_and_warns(tropical_run, caplog):
+    from climann.predict import evaluate_run
+
+    folder, _, wide, run_dir = tropical_run
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(wide)], folder / "wide_predictions.nc")
+    with xr.open_dataset(wide) as source:
+        expected = np.broadcast_to((np.abs(source["lat"].values) > 30)[None, :, None], source["tas"].shape)
+    share = expected.mean()  # 4 of 9 latitudes
+    lines = [record.getMessage() for record in caplog.records if "training range" in record.getMessage()]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{100 * share:.2g} % of samples lie outside the training range of lat (")
+    assert "min -30 degrees_north seen, down to -60 degrees_north here" in lines[0] and "rsdt" not in lines[0]
+    assert result.extrapolation["fraction"] == pytest.approx(share)
+    with xr.open_dataset(result.path) as predictions:
+        flags = predictions["tas_extrapolated"]
+        assert flags.encoding["dtype"] == np.int8 and flags.attrs["flag_values"].tolist() == [0, 1]
+        np.testing.assert_array_equal(flags.transpose("time", "lat", "lon").values, expected.astype(float))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, [str(wide)], folder / "wide_scores")
+    assert sum("training range" in record.getMessage() for record in caplog.records) == 1
+    assert metrics["extrapolation"]["fraction"] == pytest.approx(share)
+    assert metrics["extrapolation"]["features"]["lat"]["range_here"] == [-60.0, 60.0]
+    with xr.open_dataset(folder / "wide_scores" / "predictions.nc") as scored:
+        np.testing.assert_array_equal(scored["tas_extrapolated"].transpose("time", "lat", "lon").values,
+                                      expected.astype(float))
+
+
+def test_predicting_inside_the_training_range_flags_nothing_and_does_not_warn(tropical_run, caplog):
+    folder, train, _, run_dir = tropical_run
+    first, last = run_training_years(run_dir)
+    with xr.open_dataset(train) as source:  # the training block itself: every value inside its range
+        years = source.indexes["time"].year
+        source.isel(time=np.flatnonzero((years >= first) & (years <= last))).to_netcdf(folder / "train_years.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(folder / "train_years.nc")], folder / "inside.nc")
+    assert not [record for record in caplog.records if "training range" in record.getMessage()]
+    assert result.extrapolation == {"fraction": 0.0, "features": {}}
+    with xr.open_dataset(result.path) as predictions:
+        assert (predictions["tas_extrapolated"].values == 0).all()
+
+
+def test_an_old_model_file_without_training_ranges_warns_once_and_predicts(tropical_run, tmp_path, caplog):
+    import shutil
+
+    from climann.model import Network
+
+    folder, _, wide, run_dir = tropical_run
+    old = tmp_path / "old_run"
+    shutil.copytree(run_dir, old)
+    network = Network.load(old / "model.npz")
+    network.save(old / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "input_ranges"})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(old, [str(wide)], tmp_path / "old.nc")
+    lines = [record.getMessage() for record in caplog.records if "training range" in record.getMessage()]
+    assert lines == ["this run's model.npz predates the record of its features' training ranges: "
+                     "extrapolation cannot be checked (retrain to check it)"]
+    assert result.extrapolation is None
+    with xr.open_dataset(result.path) as predictions:
+        assert "tas_extrapolated" not in predictions and "tas_pred" in predictions
+
+
+def test_field_predict_flags_whole_maps_whose_inputs_lie_outside_the_training_range(field_run, tmp_path, caplog):
+    """In field mode a sample is a time step: its flag covers every predicted cell of its map."""
+    _, sample, run_dir = field_run
+    first, last = run_training_years(run_dir)
+    with xr.open_dataset(sample) as source:  # the training years, inside their own range everywhere
+        years = source.indexes["time"].year
+        hotter = source.isel(time=np.flatnonzero((years >= first) & (years <= last))).load()
+    hotter["rsdt"][10:13] = hotter["rsdt"][10:13] * 3  # three months with far more insolation than ever seen
+    hotter.to_netcdf(tmp_path / "hotter.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / "hotter.nc")], tmp_path / "out.nc")
+    assert sum("training range of rsdt_mean" in record.getMessage() for record in caplog.records) == 1
+    with xr.open_dataset(result.path) as predictions:
+        flags = predictions["tas_extrapolated"].transpose("time", "lat", "lon").values
+        predicted = predictions["tas_pred"].transpose("time", "lat", "lon").values
+    expected = np.zeros(flags.shape)
+    expected[10:13] = 1
+    expected[~np.isfinite(predicted)] = np.nan  # the first step: no clt one month earlier
+    np.testing.assert_array_equal(flags, expected)
+    assert result.extrapolation["fraction"] == pytest.approx(3 / np.isfinite(predicted).any(axis=(1, 2)).sum())

@@ -2,11 +2,13 @@
 
 Nothing of the size of the data reaches the client. Two passes over the files:
 
-1. **Baselines** (training block's chunks): each chunk gives the normal equations of least
-   squares on the standardised features, ``AᵀA`` and ``Aᵀy`` with ``A = [X 1]``, and, per
+1. **Baselines** (training block's chunks): each chunk gives the normal equations of
+   weighted least squares on the standardised features, ``AᵀWA`` and ``AᵀWy`` with
+   ``A = [X 1]`` and W the loss's sample weights (cell areas when ``[training]
+   area_weighted``, else W = I), and, per
    cell and calendar month (day of year for daily data), the sum and count of the target over
    its training steps. Added up in chunk order, they give the ``linear`` baseline
-   (``AᵀA θ = Aᵀy``, the least-squares fit of the in-memory path) and the ``climatology``
+   (``AᵀWA θ = AᵀWy``, the weighted least-squares fit of the in-memory path) and the ``climatology``
    (sum / count per month and cell).
 2. **Scores and grids** (all chunks): each chunk predicts its samples with the network and the
    baselines, puts truth and predictions on its part of the grid (``persistence``: the value
@@ -50,6 +52,7 @@ from climann.compute.chunks import read_samples
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weighted_mean
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
+from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import METRICS, skill_score
 from climann.evaluation.scores import scored_cells, step_anomaly_correlations, unexplained_gaps
 from climann.evaluation.seasons import SEASONS
@@ -93,9 +96,10 @@ class BaselineSums:
     Attributes
     ----------
     normal : ndarray, shape (n_features + 1, n_features + 1)
-        ``AᵀA`` with ``A = [X 1]`` (standardised features and a column of ones).
+        ``AᵀWA`` with ``A = [X 1]`` (standardised features and a column of ones) and W the
+        diagonal of sample weights (the identity when unweighted).
     moment : ndarray, shape (n_features + 1, 1)
-        ``Aᵀy`` (the target in its units).
+        ``AᵀWy`` (the target in its units).
     seasons : dict of int to (ndarray, ndarray), each shape (n_lat, n_lon)
         For each season key (index of the calendar month or day of year) seen so far, the
         sum and the count of the target at each cell. Only the seasons a chunk covers: a
@@ -113,7 +117,7 @@ class BaselineSums:
         return BaselineSums(self.normal + other.normal, self.moment + other.moment, seasons)
 
     def linear(self) -> LinearRegression:
-        """Least squares from the normal equations ``AᵀA θ = Aᵀy``."""
+        """Weighted least squares from the normal equations ``AᵀWA θ = AᵀWy``."""
         solution, *_ = np.linalg.lstsq(self.normal, self.moment, rcond=None)
         return LinearRegression(weights=solution[:-1], bias=solution[-1])
 
@@ -127,12 +131,16 @@ class BaselineSums:
 
 def _baseline_sums(
     source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, dtype: np.dtype,
-    season_index: np.ndarray,
+    season_index: np.ndarray, area_weighted: bool = False,
 ) -> BaselineSums:
     samples = read_samples(source, start, stop)
     design = np.hstack([input_scaler.transform(samples.inputs, dtype).astype(np.float64),
                         np.ones((samples.inputs.shape[0], 1))])
     target = samples.target.astype(np.float64)
+    weighted = design  # W A, with W the loss's weights
+    if area_weighted:
+        cells = source.layout.cell_area_weights().ravel()
+        weighted = design * cells[samples.flat_index % cells.size][:, None]
     truth = local_grid(target[:, 0], samples, start, stop)
     present = np.isfinite(truth)
     steps = season_index[start:stop]
@@ -140,12 +148,12 @@ def _baseline_sums(
         int(key): (np.where(present, truth, 0.0)[steps == key].sum(axis=0), present[steps == key].sum(axis=0))
         for key in np.unique(steps)
     }
-    return BaselineSums(design.T @ design, design.T @ target, seasons)
+    return BaselineSums(weighted.T @ design, weighted.T @ target, seasons)
 
 
 def fit_baselines(
     client, source: PointwiseSource, train_blocks: Sequence[tuple[int, int]], input_scaler: Standardizer, *,
-    dtype: str | np.dtype, season_index: np.ndarray, n_seasons: int,
+    dtype: str | np.dtype, season_index: np.ndarray, n_seasons: int, area_weighted: bool = False,
 ) -> tuple[LinearRegression, np.ndarray]:
     """The linear and climatology baselines from the training block's chunks (pass 1).
 
@@ -159,6 +167,8 @@ def fit_baselines(
     season_index : ndarray of int, shape (n_time,)
         Each time step's season (0 … n_seasons − 1).
     n_seasons : int
+    area_weighted : bool
+        Fit the linear baseline with cell-area weights, as the loss (``[training] area_weighted``).
 
     Returns
     -------
@@ -168,7 +178,8 @@ def fit_baselines(
     from climann.compute.cluster import ordered_sum_delayed
 
     shared = dask.delayed(source, traverse=False)
-    parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index)
+    parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index,
+                                          area_weighted)
              for start, stop in train_blocks]
     total = client.compute(ordered_sum_delayed(parts)).result()
     return total.linear(), total.climatology(n_seasons, source.layout.shape[1:])
@@ -449,6 +460,10 @@ class ChunkEvaluation:
         block and season too.
     region_cells : ndarray of bool, shape (n_regions, n_lat, n_lon), or None
         Sums per block and region too.
+    ranges : mapping, or None
+        The model file's ``input_ranges``: with them, each chunk also flags its samples
+        outside the training range (grid ``extrapolated``) and counts them
+        (:func:`extrapolation_series`).
     """
 
     source: PointwiseSource
@@ -465,6 +480,54 @@ class ChunkEvaluation:
     previous: np.ndarray | None = None
     season_of_step: np.ndarray | None = None
     region_cells: np.ndarray | None = None
+    ranges: dict | None = None
+
+    @property
+    def grid_names(self) -> tuple[str, ...]:
+        """The grids of each chunk: ``truth``, the models, and ``extrapolated`` with ranges."""
+        return ("truth", *self.models, *(("extrapolated",) if self.ranges is not None else ()))
+
+    @property
+    def series_names(self) -> tuple[str, ...]:
+        """The series of each chunk: the area means of truth and models, and with ranges the
+        counts of :func:`extrapolation_series`."""
+        counts = ()
+        if self.ranges is not None:
+            n_features = len(self.ranges["names"])
+            counts = ("extrapolation:n", "extrapolation:any", *(f"extrapolation:{kind}:{column}"
+                      for kind in ("outside", "low", "high") for column in range(n_features)))
+        return ("truth", *self.models, *counts)
+
+
+def extrapolation_series(samples: PointwiseSamples, ranges: dict, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Per time step of a chunk, shape (stop − start,): samples (``extrapolation:n``), samples
+    with some feature outside the training range (``:any``), and per feature (by column) the
+    samples outside (``:outside:j``) and the smallest and largest value (``:low:j``, ``:high:j``;
+    ±inf without samples). Added over steps they give :func:`extrapolation_from_series`."""
+    outside = outside_training_range(samples.inputs, np.asarray(ranges["min"]), np.asarray(ranges["max"]))
+    step = samples.layout.time_index(samples.flat_index) - start
+    n_steps = stop - start
+    series = {"extrapolation:n": np.bincount(step, minlength=n_steps).astype(np.float64),
+              "extrapolation:any": np.bincount(step, weights=outside.any(axis=1), minlength=n_steps)}
+    for column in range(outside.shape[1]):
+        low, high = np.full(n_steps, np.inf), np.full(n_steps, -np.inf)
+        np.minimum.at(low, step, samples.inputs[:, column])
+        np.maximum.at(high, step, samples.inputs[:, column])
+        series[f"extrapolation:outside:{column}"] = np.bincount(step, weights=outside[:, column], minlength=n_steps)
+        series[f"extrapolation:low:{column}"], series[f"extrapolation:high:{column}"] = low, high
+    return series
+
+
+def extrapolation_from_series(series: dict[str, np.ndarray], ranges: dict) -> Extrapolation:
+    """The :class:`~climann.evaluation.extrapolation.Extrapolation` of all time steps from the
+    summed :func:`extrapolation_series`."""
+    columns = range(len(ranges["names"]))
+    return from_counts(
+        ranges, int(series["extrapolation:n"].sum()), int(series["extrapolation:any"].sum()),
+        np.array([series[f"extrapolation:outside:{column}"].sum() for column in columns]),
+        np.array([series[f"extrapolation:low:{column}"].min() for column in columns]),
+        np.array([series[f"extrapolation:high:{column}"].max() for column in columns]),
+    )
 
 
 def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
@@ -495,7 +558,8 @@ def evaluate_chunk(
         ``"truth"`` and each of ``context.models``, float64, NaN where missing.
     sums : ScoreSums
     series : dict of str to ndarray, shape (stop − start,)
-        :func:`area_means` of the grids.
+        :func:`area_means` of the grids (and, with ``context.ranges``, the
+        :func:`extrapolation_series`).
     """
     samples = read_samples(context.source, start, stop)
     scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
@@ -524,7 +588,14 @@ def evaluate_chunk(
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
     groups = _group_sums(context, predictions, truth, climatology, area, blocks, start, stop, reference)
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc, **groups), area_means(grids, area)
+    series = area_means(grids, area)
+    if context.ranges is not None:
+        grids["extrapolated"] = local_grid(
+            outside_training_range(samples.inputs, np.asarray(context.ranges["min"]),
+                                   np.asarray(context.ranges["max"])).any(axis=1).astype(np.float64),
+            samples, start, stop)
+        series.update(extrapolation_series(samples, context.ranges, start, stop))
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc, **groups), series
 
 
 def _group_sums(

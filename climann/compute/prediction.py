@@ -25,9 +25,15 @@ import xarray as xr
 
 from climann.atomic import atomic_directory, atomic_path
 from climann.compute.cluster import ordered_sum_delayed
-from climann.compute.evaluation import ChunkEvaluation, evaluate_chunk, scores_from_sums
+from climann.compute.evaluation import (
+    ChunkEvaluation,
+    evaluate_chunk,
+    extrapolation_from_series,
+    scores_from_sums,
+)
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
+from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import prediction_encoding, predictions_dataset
 
 __all__ = ["chunked_grids", "is_zarr", "predict_chunked", "require_zarr", "write_dataset"]
@@ -61,33 +67,33 @@ def chunked_grids(
     Returns
     -------
     grids : dict of str to dask.array.Array, shape (n_time, n_lat, n_lon)
-        ``"truth"`` and each of ``context.models``.
+        ``"truth"``, each of ``context.models`` and, with ``context.ranges``, ``"extrapolated"``.
     sums : dask.delayed.Delayed
         The chunks' :class:`ScoreSums` added up in time order; computed with the grids, each
         chunk is read and predicted once.
     series : dict of str to dask.array.Array, shape (n_time,)
         The area-weighted mean of each grid at each time step
-        (:func:`~climann.compute.evaluation.area_means`).
+        (:func:`~climann.compute.evaluation.area_means`), and with ``context.ranges`` the
+        counts of :func:`~climann.compute.evaluation.extrapolation_series`.
     """
     import dask.array as da
 
     shared = dask.delayed(context, traverse=False)
     results = [dask.delayed(evaluate_chunk, nout=3, pure=True)(shared, start, stop) for start, stop in blocks]
     n_lat, n_lon = context.source.layout.shape[1:]
-    names = ("truth", *context.models)
     grids = {
         name: da.concatenate([
             da.from_delayed(chunk_grids[name], shape=(stop - start, n_lat, n_lon), dtype=np.float64)
             for (chunk_grids, _, _), (start, stop) in zip(results, blocks, strict=True)
         ])
-        for name in names
+        for name in context.grid_names
     }
     series = {
         name: da.concatenate([
             da.from_delayed(chunk_series[name], shape=(stop - start,), dtype=np.float64)
             for (_, _, chunk_series), (start, stop) in zip(results, blocks, strict=True)
         ])
-        for name in names
+        for name in context.series_names
     }
     return grids, ordered_sum_delayed([sums for _, sums, _ in results]), series
 
@@ -133,7 +139,7 @@ def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, 
 
 def predict_chunked(
     context: ChunkEvaluation, blocks: Sequence[tuple[int, int]], out: str | Path, *, history: str, had_target: bool,
-) -> tuple[int, dict | None]:
+) -> tuple[int, dict | None, Extrapolation | None]:
     """``climann predict``'s file, chunk by chunk: ``<target>_pred`` (and ``<target>``,
     ``<target>_error`` when the data have the target) on the data's grid.
 
@@ -151,15 +157,25 @@ def predict_chunked(
     Returns
     -------
     n_samples : int
+        Values predicted.
     scores : dict or None
-        Area-weighted scores against the target, when the data have it.
+        Area-weighted scores against the target, when the data have it, with ``n_samples``
+        the values scored (the target and the prediction present).
+    extrapolation : Extrapolation or None
+        The samples outside the training range, when ``context.ranges`` are given; the file
+        then has ``<target>_extrapolated``.
     """
     layout = context.source.layout
-    grids, sums, _ = chunked_grids(context, blocks)
-    output = predictions_dataset(layout, grids["truth"], grids["model"], [""] * layout.shape[0], history=history)
+    grids, sums, series = chunked_grids(context, blocks)
+    output = predictions_dataset(layout, grids["truth"], grids["model"], [""] * layout.shape[0], history=history,
+                                 extrapolated=grids.get("extrapolated"))
     if not had_target:
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
-    (total,) = write_dataset(output.drop_vars("split"), out, layout, also=[sums])
+    counts = {name: values for name, values in series.items() if name.startswith("extrapolation:")}
+    total, counts = write_dataset(output.drop_vars("split"), out, layout, also=[sums, counts])
     n_samples = int(total.samples.sum())
-    return n_samples, scores_from_sums(total.sums[0, 0]) if had_target else None
+    extrapolation = extrapolation_from_series(counts, context.ranges) if context.ranges is not None else None
+    if not had_target:
+        return n_samples, None, extrapolation
+    return n_samples, {**scores_from_sums(total.sums[0, 0]), "n_samples": int(total.scored[0, 0])}, extrapolation
 

@@ -38,6 +38,7 @@ from climann.compute.evaluation import (
     ChunkEvaluation,
     ScoreSums,
     counts_from_sums,
+    extrapolation_from_series,
     fit_baselines,
     group_metrics_from_sums,
     metrics_from_sums,
@@ -180,7 +181,7 @@ def train_on_cluster(
 def evaluate_distributed(
     client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
-    history: str, baselines: Sequence[str] = BASELINES,
+    history: str, baselines: Sequence[str] = BASELINES, ranges: dict | None = None,
 ) -> Evaluated:
     """Step 4: baselines, scores and the predictions file chunk by chunk.
 
@@ -191,6 +192,9 @@ def evaluate_distributed(
         ``"climatology"`` are fitted on the training block, ``"persistence"`` is scored
         when the time axis is regular and every sample is kept. For another dataset
         scored as one block, persistence at most.
+    ranges : dict, optional
+        The model file's ``input_ranges``: the samples outside them are flagged in
+        ``<target>_extrapolated`` and counted in ``metrics["extrapolation"]``.
 
     Returns
     -------
@@ -211,6 +215,7 @@ def evaluate_distributed(
         linear, climatology = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
             dtype=config.model.dtype, season_index=season_index, n_seasons=len(keys),
+            area_weighted=config.training.area_weighted,
         )
         options = {"season_index": season_index, "climatology": climatology}
         options.update({"linear": linear} if "linear" in fitted else {})
@@ -234,11 +239,13 @@ def evaluate_distributed(
     if regions:
         options["region_cells"] = np.stack([region.cells for region in regions.values()])
     context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
-                              shift=float(target_scaler.mean[0]), **options)
+                              shift=float(target_scaler.mean[0]), ranges=ranges, **options)
     grids, sums, series = chunked_grids(context, blocks)
     dataset = predictions_dataset(layout, grids["truth"], grids["model"], split.labels(), history=history,
-                                  baselines={name: grids[name] for name in models[1:]})
+                                  baselines={name: grids[name] for name in models[1:]},
+                                  extrapolated=grids.get("extrapolated"))
     total, area_means = write_dataset(dataset, predictions_path, layout, also=[sums, series])
+    counts = {name: area_means.pop(name) for name in list(area_means) if name.startswith("extrapolation:")}
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise _empty_block_error(config, split, name)
@@ -259,6 +266,8 @@ def evaluate_distributed(
     }
     if "regions" not in metrics:
         metrics["regions"] = {name: {} for name in names}
+    if ranges is not None:
+        metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
 
 

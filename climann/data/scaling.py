@@ -1,5 +1,8 @@
 """Standardisation: z = (x − μ) / σ per column, with μ and σ from the training block only.
 
+The same pass records each column's range (minimum, maximum) on the training block: what
+the model has seen, to tell later when new inputs lie outside it (extrapolation).
+
 μ and σ come either from one array in memory (:meth:`Standardizer.fit`) or from a stream
 of blocks (:meth:`Standardizer.fit_streaming`), merged with the parallel algorithm of
 Chan, Golub & LeVeque (1979) so that data larger than memory give the same numbers.
@@ -17,18 +20,23 @@ from climann.errors import ClimannError
 
 @dataclass(frozen=True)
 class Standardizer:
-    """Per-column mean and standard deviation.
+    """Per-column mean and standard deviation, and the range the columns were fitted on.
 
     Attributes
     ----------
     mean, std : ndarray, shape (n_columns,), float64
     names : tuple of str
         Column names, for error messages and the model file.
+    minimum, maximum : ndarray, shape (n_columns,), float64, or None
+        The smallest and largest value of each column in the fitted samples (None when not
+        known, e.g. scalers read from an older model file).
     """
 
     mean: np.ndarray
     std: np.ndarray
     names: tuple[str, ...]
+    minimum: np.ndarray | None = None
+    maximum: np.ndarray | None = None
 
     @classmethod
     def fit(cls, values: np.ndarray, names: Sequence[str], *, role: str = "feature") -> Standardizer:
@@ -50,7 +58,8 @@ class Standardizer:
         mean = values.mean(axis=0, dtype=np.float64)
         std = values.std(axis=0, dtype=np.float64)
         _refuse_constant(std, names, mean, role=role)
-        return cls(mean=mean, std=std, names=tuple(names))
+        minimum, maximum = values.min(axis=0).astype(np.float64), values.max(axis=0).astype(np.float64)
+        return cls(mean=mean, std=std, names=tuple(names), minimum=minimum, maximum=maximum)
 
     @classmethod
     def fit_streaming(cls, blocks: Iterable[np.ndarray], names: Sequence[str]) -> Standardizer:
@@ -92,8 +101,16 @@ class Standardizer:
         return scaled * self.std + self.mean
 
     def to_dict(self) -> dict:
-        """JSON-serialisable form, for the model file's metadata."""
+        """JSON-serialisable form, for the model file's metadata (μ and σ; the range is
+        :meth:`range_dict`)."""
         return {"names": list(self.names), "mean": self.mean.tolist(), "std": self.std.tolist()}
+
+    def range_dict(self) -> dict | None:
+        """``{"names", "min", "max"}``, the fitted range in JSON-serialisable form (the model
+        file's ``input_ranges``), or None when the range is not known."""
+        if self.minimum is None or self.maximum is None:
+            return None
+        return {"names": list(self.names), "min": self.minimum.tolist(), "max": self.maximum.tolist()}
 
 
 def _refuse_constant(std: np.ndarray, names: Sequence[str], mean: np.ndarray, *, role: str = "feature") -> None:
@@ -145,6 +162,8 @@ class RunningMoments:
         self.count = 0
         self.mean = np.zeros(n_columns)
         self.m2 = np.zeros(n_columns)
+        self.minimum = np.full(n_columns, np.inf)
+        self.maximum = np.full(n_columns, -np.inf)
 
     def update(self, values: np.ndarray) -> None:
         """Add the samples of ``values``, shape (n, n_columns)."""
@@ -162,6 +181,12 @@ class RunningMoments:
             return
         block_mean = values.mean(axis=0, dtype=np.float64)
         self._combine(n_block, block_mean, np.square(values - block_mean).sum(axis=0))
+        self._widen(values.min(axis=0), values.max(axis=0))
+
+    def _widen(self, minimum: np.ndarray, maximum: np.ndarray) -> None:
+        """Extend the range seen to another set's minimum and maximum."""
+        self.minimum = np.minimum(self.minimum, minimum)
+        self.maximum = np.maximum(self.maximum, maximum)
 
     def _combine(self, n_block: int, block_mean: np.ndarray, block_m2: np.ndarray) -> None:
         """Chan's merge of another set's count, mean and M2 into these."""
@@ -182,6 +207,7 @@ class RunningMoments:
         if other.mean.size != self.mean.size:
             raise ClimannError(f"cannot merge moments of {other.mean.size} columns into {self.mean.size}")
         self._combine(other.count, other.mean, other.m2)
+        self._widen(other.minimum, other.maximum)
         return self
 
     def standardizer(self, names: Sequence[str], *, role: str = "feature") -> Standardizer:
@@ -199,4 +225,5 @@ class RunningMoments:
             )
         std = np.sqrt(self.m2 / self.count)
         _refuse_constant(std, names, self.mean, role=role)
-        return Standardizer(mean=self.mean.copy(), std=std, names=tuple(names))
+        return Standardizer(mean=self.mean.copy(), std=std, names=tuple(names),
+                            minimum=self.minimum.astype(np.float64), maximum=self.maximum.astype(np.float64))

@@ -1,7 +1,13 @@
 """Baselines the network must beat.
 
 Linear regression is the lesson's network without activation functions: ŷ = X w + b. It is
-fitted in closed form by least squares on exactly the network's features.
+fitted in closed form by least squares on exactly the network's features, with the same
+sample weights as the network's loss: the cell areas when ``[training] area_weighted``, none
+otherwise. Its residuals then have a zero weighted mean on the training block under those
+weights (the column of ones in the design), so its bias there vanishes whenever it is scored
+with the weights it was fitted with. Fitted unweighted (the default) and scored with area
+weights, as the scores always are, it keeps an area-weighted bias on its own training block:
+that is what an unweighted least-squares fit is, not a fault.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LinearRegression:
-    """ŷ = X W + b, fitted by least squares.
+    """ŷ = X W + b, fitted by (weighted) least squares.
 
     Attributes
     ----------
@@ -31,16 +37,46 @@ class LinearRegression:
     bias: np.ndarray
 
     @classmethod
-    def fit(cls, inputs: np.ndarray, target: np.ndarray) -> LinearRegression:
-        """Minimise Σ(X W + b − y)² with ``numpy.linalg.lstsq`` (in float64).
+    def fit(cls, inputs: np.ndarray, target: np.ndarray, sample_weight: np.ndarray | None = None) -> LinearRegression:
+        """Minimise Σᵢ wᵢ (xᵢ W + b − yᵢ)² (in float64).
+
+        With A = [X 1] and θ = [W; b], the weighted problem is the ordinary one on rows
+        scaled by √wᵢ: min ‖√w ⊙ (A θ − y)‖², solved by ``numpy.linalg.lstsq`` (an SVD of
+        √w A, better conditioned than the normal equations AᵀWA θ = AᵀWy). Because A has a
+        column of ones, the fitted residuals have Σ wᵢ (ŷᵢ − yᵢ) = 0: no weighted bias.
 
         Parameters
         ----------
         inputs : ndarray, shape (n_samples, n_features)
         target : ndarray, shape (n_samples, n_outputs)
+            Finite wherever its weight is positive.
+        sample_weight : ndarray, shape (n_samples,) or (n_samples, n_outputs), optional
+            Non-negative weights, e.g. cell areas (unweighted when None). Per-output weights
+            (e.g. 0 where a field-mode target value is missing) fit each output on its own
+            weights; outputs with identical weights are solved together.
+
+        Returns
+        -------
+        LinearRegression
         """
         design = np.hstack([np.asarray(inputs, np.float64), np.ones((len(inputs), 1))])
-        solution, *_ = np.linalg.lstsq(design, np.asarray(target, np.float64), rcond=None)
+        target = np.asarray(target, np.float64)
+        if sample_weight is None:
+            solution, *_ = np.linalg.lstsq(design, target, rcond=None)
+            return cls(weights=solution[:-1], bias=solution[-1])
+        weight = np.asarray(sample_weight, np.float64)
+        if weight.ndim == 1:
+            weight = np.broadcast_to(weight[:, None], target.shape)
+        columns, group = np.unique(weight.T, axis=0, return_inverse=True)
+        solution = np.empty((design.shape[1], target.shape[1]))
+        for index, column in enumerate(columns):
+            outputs = np.flatnonzero(group.reshape(-1) == index)
+            root = np.sqrt(column)[:, None]
+            # rows of weight 0 are dropped, so a missing (NaN) target there is never read
+            rows = column > 0
+            solution[:, outputs], *_ = np.linalg.lstsq(
+                design[rows] * root[rows], target[rows][:, outputs] * root[rows], rcond=None
+            )
         return cls(weights=solution[:-1], bias=solution[-1])
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:

@@ -184,6 +184,7 @@ def predictions_dataset(
     *,
     history: str = "",
     baselines: Mapping[str, np.ndarray] | None = None,
+    extrapolated: np.ndarray | None = None,
 ) -> xr.Dataset:
     """Build the predictions dataset.
 
@@ -200,6 +201,10 @@ def predictions_dataset(
         input's history (:func:`file_history`).
     baselines : mapping of str to ndarray, shape (n_time, n_lat, n_lon), optional
         Baseline predictions, written as ``<target>_<name>`` (e.g. ``tas_climatology``).
+    extrapolated : ndarray, shape (n_time, n_lat, n_lon), optional
+        1 where a feature of the sample lies outside its training range, 0 where none does,
+        NaN where there is no sample (see :mod:`climann.evaluation.extrapolation`); written
+        as ``<target>_extrapolated`` (:func:`extrapolated_variable`).
 
     Returns
     -------
@@ -241,6 +246,8 @@ def predictions_dataset(
     for variable in (*axis_bounds.values(), *grid_metadata.values(), data_vars["split"]):
         # xarray would name the scalar (and 2-D) coordinates here too: they are the fields' only
         variable.encoding["coordinates"] = None
+    if extrapolated is not None:
+        data_vars[f"{name}_extrapolated"] = extrapolated_variable(layout, extrapolated)
     coords = {**axes, **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
@@ -250,6 +257,27 @@ def predictions_dataset(
         "input_files": ", ".join(Path(f).name for f in layout.source_files),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def extrapolated_variable(layout: GridLayout, flags: np.ndarray) -> xr.DataArray:
+    """``<target>_extrapolated``: a CF flag variable, int8, 1 where a sample's features lie
+    outside the training range, 0 inside, −1 (its ``_FillValue``) where there is no sample.
+
+    Parameters
+    ----------
+    layout : GridLayout
+    flags : ndarray (or dask array), shape (n_time, n_lat, n_lon)
+        1.0, 0.0 or NaN.
+    """
+    array = _field(layout, flags, {}).fillna(-1).astype(np.int8)
+    array.attrs = {
+        "long_name": f"{layout.target_name} prediction from inputs outside the range seen in training",
+        "flag_values": np.array([0, 1], dtype=np.int8),
+        "flag_meanings": "within_training_range outside_training_range",
+        **({"grid_mapping": layout.grid_mapping.name} if layout.grid_mapping is not None else {}),
+    }
+    array.encoding = {"dtype": "int8", "_FillValue": np.int8(-1)}
+    return array
 
 
 def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout) -> Path:

@@ -35,6 +35,9 @@ def test_scalers_merged_from_the_workers_equal_the_fit_on_all_training_samples(c
     expected = Standardizer.fit(samples.inputs[train], samples.feature_names)
     np.testing.assert_allclose(input_scaler.mean, expected.mean, rtol=1e-12)
     np.testing.assert_allclose(input_scaler.std, expected.std, rtol=1e-10)
+    # the training range of each feature (for the extrapolation check), exactly
+    np.testing.assert_array_equal(input_scaler.minimum, samples.inputs[train].min(axis=0))
+    np.testing.assert_array_equal(input_scaler.maximum, samples.inputs[train].max(axis=0))
     assert target_scaler.mean[0] == pytest.approx(samples.target[train].mean(dtype=np.float64), rel=1e-12)
 
 

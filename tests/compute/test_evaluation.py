@@ -74,7 +74,8 @@ def test_chunk_sums_added_up_give_the_scores_of_the_whole_grid():
     assert counts["train"]["persistence"] == (58, 71, 1) and counts["val"]["persistence"] == (24, 24, 0)
 
 
-def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, tiny_config):
+@pytest.mark.parametrize("area_weighted", [pytest.param(False, id="unweighted"), pytest.param(True, id="area")])
+def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, tiny_config, area_weighted):
     config = resolve_inputs(tiny_config)
     source = pointwise_source(config, open_selected(config))
     data = prepare_data(config, source)
@@ -82,8 +83,11 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     keys, season_index = np.unique(season_keys(source.layout.time.values), return_inverse=True)
     blocks = blocks_in_split(chunk_blocks(source, chunk_mb=32), data.split.time_masks["train"])
     linear, climatology = fit_baselines(client, source, blocks, data.input_scaler, dtype="float32",
-                                        season_index=season_index, n_seasons=len(keys))
-    expected = LinearRegression.fit(data.scaled_inputs[train], data.samples.target[train])
+                                        season_index=season_index, n_seasons=len(keys), area_weighted=area_weighted)
+    # the loss's weights: each sample's cell area (cos latitude, mean 1) when area weighted
+    cell = source.layout.cell_area_weights().ravel()[data.samples.flat_index % source.layout.n_cells]
+    expected = LinearRegression.fit(data.scaled_inputs[train], data.samples.target[train],
+                                    cell[train] if area_weighted else None)
     np.testing.assert_allclose(linear.weights, expected.weights, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(linear.bias, expected.bias, rtol=1e-9)
     truth = source.layout.to_grid(data.samples.target[:, 0].astype(np.float64), data.samples.flat_index)

@@ -18,6 +18,11 @@ def trained(tiny_file, tmp_path_factory):
     return run_training(config, run_dir=tmp_path_factory.mktemp("prediction") / "run").run_dir
 
 
+def _plain(attrs):
+    """Attributes with arrays (flag_values) as lists, to compare them with ==."""
+    return {key: value.tolist() if isinstance(value, np.ndarray) else value for key, value in attrs.items()}
+
+
 def _assert_same_files(chunked_path, in_memory_path, *, engine=None):
     with xr.open_dataset(chunked_path, decode_times=TIME, engine=engine) as chunked, \
             xr.open_dataset(in_memory_path, decode_times=TIME) as in_memory:
@@ -48,6 +53,9 @@ def test_predictions_written_chunk_wise_equal_the_in_memory_ones(trained, tiny_f
     in_memory = predict_files(trained, [str(tiny_file)], tmp_path / "in_memory.nc")
     chunked = predict_files(trained, [str(tiny_file)], tmp_path / name, compute=settings)
     assert chunked.n_samples == in_memory.n_samples
+    # the val and test years lie partly outside the training block's range: counted alike
+    assert in_memory.extrapolation["fraction"] > 0
+    assert chunked.extrapolation == in_memory.extrapolation
     # The in-memory path unscales in float32, the chunk-wise one in float64 (as training's evaluation).
     assert chunked.scores == pytest.approx(in_memory.scores, rel=1e-5, abs=1e-5)
     _assert_same_files(chunked.path, in_memory.path, engine="zarr" if name.endswith(".zarr") else None)
@@ -100,6 +108,8 @@ def test_evaluation_on_the_cluster_equals_the_evaluation_in_memory(trained, tiny
     on_cluster = evaluate_run(trained, data, tmp_path / "cluster", compute=ComputeConfig(scheduler=cluster.scheduler_address))
     assert list(on_cluster) == list(in_memory)
     assert on_cluster["n_samples"] == in_memory["n_samples"] and on_cluster["n_dropped"] == in_memory["n_dropped"]
+    assert on_cluster.get("extrapolation") == in_memory.get("extrapolation")  # other data only
+    assert ("extrapolation" in in_memory) == other_data
     for block, models in in_memory["splits"].items():
         assert list(on_cluster["splits"][block]) == list(models)
         for name, scores in models.items():

@@ -93,6 +93,7 @@ def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
         assert network.metadata[key] == expected.metadata[key], key
     np.testing.assert_allclose(network.metadata["input_scaling"]["mean"], expected.metadata["input_scaling"]["mean"],
                                rtol=1e-12)
+    assert network.metadata["input_ranges"] == expected.metadata["input_ranges"]  # min/max: exact
     np.testing.assert_allclose(network.parameter_vector, expected.parameter_vector, rtol=1e-3, atol=1e-5)
     with xr.open_dataset(single.run_dir / "predictions.nc") as one, \
             xr.open_dataset(distributed.run_dir / "predictions.nc") as other:

@@ -296,6 +296,9 @@ def test_streaming_fit_equals_the_in_memory_fit(source, train_blocks):
     np.testing.assert_allclose(xs.std, expected_x.std, rtol=1e-12)
     np.testing.assert_allclose([ys.mean[0], ys.std[0]], [expected_y.mean[0], expected_y.std[0]], rtol=1e-12)
     assert xs.names == FEATURES and ys.names == ("tas",)
+    # the training range of each feature, read in the same pass
+    np.testing.assert_array_equal(xs.minimum, inputs.min(axis=0))
+    np.testing.assert_array_equal(xs.maximum, inputs.max(axis=0))
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,8 @@ def test_streaming_fit_matches_fit_for_any_blocks(values, cuts):
     assume((values.std(axis=0) > 1e-3 * (1 + np.abs(values).max())).all())
     streamed = Standardizer.fit_streaming(split_rows(values, sorted(cuts)), ["a", "b"])
     whole = Standardizer.fit(values, ["a", "b"])
+    np.testing.assert_array_equal(streamed.minimum, values.min(axis=0))
+    np.testing.assert_array_equal(streamed.maximum, values.max(axis=0))
     np.testing.assert_allclose(streamed.mean, whole.mean, rtol=1e-9, atol=1e-9 * np.abs(values).max())
     np.testing.assert_allclose(streamed.std, whole.std, rtol=1e-9)
 
@@ -123,6 +125,13 @@ def test_merged_moments_of_chunks_equal_the_fit_on_all_samples(cuts):
     assert merged.count == 1000
     np.testing.assert_allclose(scaler.mean, fitted.mean, rtol=1e-13)
     np.testing.assert_allclose(scaler.std, fitted.std, rtol=1e-12)
+    # the range seen: the same from the chunks as from all samples, and that of the values
+    np.testing.assert_array_equal(scaler.minimum, values.min(axis=0))
+    np.testing.assert_array_equal(scaler.maximum, values.max(axis=0))
+    np.testing.assert_array_equal(fitted.minimum, values.min(axis=0))
+    np.testing.assert_array_equal(fitted.maximum, values.max(axis=0))
+    assert scaler.range_dict() == {"names": ["a", "b", "c"], "min": values.min(axis=0).tolist(),
+                                   "max": values.max(axis=0).tolist()}
     with pytest.raises(ClimannError, match="cannot merge"):
         merged.merge(RunningMoments(2))
 

@@ -21,6 +21,50 @@ def test_least_squares_residuals_are_orthogonal_to_the_features():
     np.testing.assert_allclose(design.T @ residual, 0, atol=1e-8)  # the normal equations
 
 
+def _weighted_problem(seed):
+    """Features, a target that no linear model fits exactly, and positive weights (cell areas)."""
+    rng = np.random.default_rng(seed)
+    inputs = rng.normal(size=(400, 3))
+    target = np.cos(inputs[:, :1]) * 5 + inputs[:, 1:2] ** 2 + 280.0
+    weights = rng.uniform(0.05, 2.0, size=400)
+    return inputs, target, weights
+
+
+def test_weighted_least_squares_equals_lstsq_on_sqrt_weighted_rows():
+    inputs, target, weights = _weighted_problem(4)
+    fit = LinearRegression.fit(inputs, target, weights)
+    design = np.hstack([inputs, np.ones((400, 1))])
+    root = np.sqrt(weights)[:, None]
+    expected, *_ = np.linalg.lstsq(design * root, target * root, rcond=None)
+    np.testing.assert_allclose(fit.weights, expected[:-1], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(fit.bias, expected[-1], rtol=1e-12)
+
+
+def test_weighted_fit_has_no_weighted_bias_on_its_training_samples():
+    inputs, target, weights = _weighted_problem(5)
+    residual = (LinearRegression.fit(inputs, target, weights).predict(inputs) - target)[:, 0]
+    assert abs(np.sum(weights * residual) / np.sum(weights)) < 1e-9 * np.abs(target).mean()
+    # an unweighted fit is unbiased only unweighted: scored with other weights it is biased
+    unweighted = (LinearRegression.fit(inputs, target).predict(inputs) - target)[:, 0]
+    assert abs(unweighted.mean()) < 1e-9 * np.abs(target).mean()
+    assert abs(np.sum(weights * unweighted) / np.sum(weights)) > 1e-3
+
+
+def test_per_output_weights_fit_each_output_on_its_own_rows():
+    inputs, target, _ = _weighted_problem(6)
+    targets = np.hstack([target, 2 * target - 1, target + inputs[:, 2:]])
+    present = np.ones(targets.shape, dtype=bool)
+    present[:100, 0] = False  # output 0 missing (NaN) in the first 100 rows
+    present[::3, 2] = False
+    targets[~present] = np.nan
+    fit = LinearRegression.fit(inputs, targets, present.astype(float))
+    for output in range(3):
+        rows = present[:, output]
+        expected = LinearRegression.fit(inputs[rows], targets[rows, output:output + 1])
+        np.testing.assert_allclose(fit.weights[:, output], expected.weights[:, 0], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(fit.bias[output], expected.bias[0], rtol=1e-12)
+
+
 def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
     import cftime
 

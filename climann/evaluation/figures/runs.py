@@ -34,6 +34,10 @@ from climann.evaluation.figures.plots import (
 from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
 
 
+#: The ``<target>_*`` variables of a predictions file that are not a baseline's prediction.
+NOT_BASELINES = ("pred", "error", "extrapolated")
+
+
 def _area_means(layout: GridLayout, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Area-weighted mean of each time step of the truth and of every prediction, all taken
     on the cells where the truth and the network's prediction are both present."""
@@ -246,7 +250,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
         grid = lambda name: dataset[name].transpose(*dims).values.astype(np.float64)  # noqa: E731
         baselines = [str(n)[len(target) + 1:] for n in dataset.data_vars
-                     if str(n).startswith(f"{target}_") and str(n) not in (f"{target}_pred", f"{target}_error")]
+                     if str(n).startswith(f"{target}_") and str(n)[len(target) + 1:] not in NOT_BASELINES]
         predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
         truth, labels = grid(target), split_labels(dataset["split"])
     train_loss, val_loss = _read_history(run_dir / "history.csv")

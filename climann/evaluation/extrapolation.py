@@ -1,0 +1,159 @@
+"""Inputs outside the range seen in training: where a prediction is an extrapolation.
+
+A network learns its function only where it saw data. Beyond the range a feature had in the
+training block (a mountain higher than any it was trained on, a latitude it never saw) its
+output is an extrapolation — a ReLU network continues linearly, a tanh network saturates — and
+its error can be large with no sign of it in the prediction. A sample is flagged when any of
+its features lies outside [min, max] of that feature over the training block (unscaled, as
+recorded in ``model.npz`` under ``input_ranges``). Inside the range is no guarantee (a
+combination of features never seen together is not flagged); outside it is a warning sign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Units of the derived features, which are no variable of the files.
+_FEATURE_UNITS = {"lat": "degrees_north", "lon": "degrees_east"}
+
+
+def outside_training_range(inputs: np.ndarray, minimum: np.ndarray, maximum: np.ndarray) -> np.ndarray:
+    """Where each feature of each sample lies outside its training range: x < min or x > max.
+
+    Parameters
+    ----------
+    inputs : ndarray, shape (n_samples, n_features)
+        Unscaled features, in the units the model was trained in.
+    minimum, maximum : ndarray, shape (n_features,)
+        Each feature's smallest and largest value in the training block.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_samples, n_features)
+        False for a missing (NaN) value: it is not predicted from, so not extrapolated.
+
+    Examples
+    --------
+    >>> outside_training_range(np.array([[0.5], [2.0], [-1.0]]), np.array([0.0]), np.array([1.0]))[:, 0]
+    array([False,  True,  True])
+    """
+    inputs = np.asarray(inputs)
+    with np.errstate(invalid="ignore"):
+        return (inputs < np.asarray(minimum)) | (inputs > np.asarray(maximum))
+
+
+@dataclass(frozen=True)
+class Extrapolation:
+    """Which samples lie outside the training range, and for which features.
+
+    Attributes
+    ----------
+    fraction : float
+        The share of samples with some feature outside its training range (0 without samples).
+    features : dict of str to dict
+        For each feature outside its range somewhere (in the model's feature order):
+        ``fraction`` of the samples outside, ``training_range`` [min, max] and
+        ``range_here`` [min, max] of the present values.
+    outside : ndarray of bool, shape (n_samples,), or None
+        True where any feature lies outside its training range (None when summed chunk by
+        chunk, see :func:`from_counts`).
+    """
+
+    fraction: float
+    features: dict[str, dict]
+    outside: np.ndarray | None = None
+
+    def summary(self) -> dict:
+        """``{"fraction", "features"}`` for ``metrics.json`` (``extrapolation``)."""
+        return {"fraction": self.fraction, "features": self.features}
+
+
+def check_extrapolation(inputs: np.ndarray, ranges: Mapping) -> Extrapolation:
+    """Compare new inputs with the training range of each feature.
+
+    Parameters
+    ----------
+    inputs : ndarray, shape (n_samples, n_features)
+        Unscaled features, in the model's feature order and units.
+    ranges : mapping
+        ``{"names": [...], "min": [...], "max": [...]}``, the model file's ``input_ranges``.
+
+    Returns
+    -------
+    Extrapolation
+    """
+    names, minimum, maximum = list(ranges["names"]), np.asarray(ranges["min"]), np.asarray(ranges["max"])
+    flags = outside_training_range(inputs, minimum, maximum)
+    features = {}
+    for column in np.flatnonzero(flags.any(axis=0)):
+        values = np.asarray(inputs[:, column], np.float64)
+        features[names[column]] = {
+            "fraction": float(flags[:, column].mean()),
+            "training_range": [float(minimum[column]), float(maximum[column])],
+            "range_here": [float(np.nanmin(values)), float(np.nanmax(values))],
+        }
+    outside = flags.any(axis=1)
+    return Extrapolation(fraction=float(outside.mean()) if outside.size else 0.0, features=features, outside=outside)
+
+
+def from_counts(
+    ranges: Mapping, n_samples: int, n_outside: int, outside: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> Extrapolation:
+    """The :class:`Extrapolation` of data seen chunk by chunk, from counts added over chunks.
+
+    Parameters
+    ----------
+    ranges : mapping
+        The model file's ``input_ranges``.
+    n_samples, n_outside : int
+        Samples, and samples with some feature outside its training range.
+    outside : ndarray of int, shape (n_features,)
+        Samples outside the training range of each feature.
+    low, high : ndarray, shape (n_features,)
+        The smallest and largest value of each feature in the data.
+    """
+    names, minimum, maximum = list(ranges["names"]), ranges["min"], ranges["max"]
+    features = {
+        names[column]: {
+            "fraction": float(outside[column] / n_samples),
+            "training_range": [float(minimum[column]), float(maximum[column])],
+            "range_here": [float(low[column]), float(high[column])],
+        }
+        for column in np.flatnonzero(outside)
+    }
+    return Extrapolation(fraction=float(n_outside / n_samples) if n_samples else 0.0, features=features)
+
+
+def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str] | None = None) -> str | None:
+    """One line naming the features outside their training range and the share of samples,
+    or None when every sample is inside.
+
+    "3.2 % of samples lie outside the training range of orog (max 3100 m seen, up to 5800 m
+    here: 3.2 % of samples), lat (min -30 degrees_north seen, down to -60 here: 1.1 %)".
+    """
+    if not extrapolation.features:
+        return None
+    units = units or {}
+    parts = []
+    for index, (name, found) in enumerate(extrapolation.features.items()):
+        unit = units.get(name) or _FEATURE_UNITS.get(name, "")
+        unit = f" {unit}" if unit and unit != "1" else ""
+        (low, high), (low_here, high_here) = found["training_range"], found["range_here"]
+        sides = []
+        if low_here < low:
+            sides.append(f"min {low:.4g}{unit} seen, down to {low_here:.4g}{unit} here")
+        if high_here > high:
+            sides.append(f"max {high:.4g}{unit} seen, up to {high_here:.4g}{unit} here")
+        share = _percent(found["fraction"]) + (" of samples" if index == 0 else "")
+        parts.append(f"{name} ({'; '.join(sides)}: {share})")
+    return (f"{_percent(extrapolation.fraction)} of samples lie outside the training range of "
+            f"{', '.join(parts)}; the predictions there are extrapolations")
+
+
+def _percent(fraction: float) -> str:
+    """"3.2 %", "0.041 %", "45 %": two significant digits, never in exponent form."""
+    percent = 100 * fraction
+    return f"{percent:.0f} %" if percent >= 10 else f"{float(f'{percent:.2g}'):g} %"

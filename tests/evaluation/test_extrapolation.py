@@ -1,0 +1,49 @@
+"""Tests for climann/evaluation/extrapolation.py: inputs outside the training range."""
+
+import numpy as np
+import pytest
+
+from climann.evaluation.extrapolation import check_extrapolation, extrapolation_message, outside_training_range
+
+RANGES = {"names": ["orog", "lat"], "min": [0.0, -30.0], "max": [3100.0, 30.0]}
+
+
+def test_outside_is_strictly_beyond_the_range_and_never_a_missing_value():
+    inputs = np.array([[0.0, -30.0], [3100.0, 30.0], [3100.5, 0.0], [-1.0, -30.1], [np.nan, 45.0]])
+    flags = outside_training_range(inputs, np.array(RANGES["min"]), np.array(RANGES["max"]))
+    expected = np.array([[False, False], [False, False], [True, False], [True, True], [False, True]])
+    np.testing.assert_array_equal(flags, expected)
+
+
+def test_the_summary_names_each_feature_outside_with_its_share_and_ranges():
+    rng = np.random.default_rng(0)
+    orog = rng.uniform(0, 5800, 1000)
+    lat = rng.uniform(-60, 60, 1000)
+    extrapolation = check_extrapolation(np.column_stack([orog, lat]), RANGES)
+    high, wide = orog > 3100, np.abs(lat) > 30
+    np.testing.assert_array_equal(extrapolation.outside, high | wide)
+    assert extrapolation.fraction == pytest.approx(np.mean(high | wide))
+    assert extrapolation.features["orog"] == {"fraction": pytest.approx(high.mean()), "training_range": [0.0, 3100.0],
+                                              "range_here": [orog.min(), orog.max()]}
+    assert extrapolation.features["lat"]["fraction"] == pytest.approx(wide.mean())
+    message = extrapolation_message(extrapolation, {"orog": "m"})
+    assert message.startswith(f"{100 * np.mean(high | wide):.0f} % of samples lie outside the training range of orog "
+                              f"(max 3100 m seen, up to {orog.max():.4g} m here: {100 * high.mean():.0f} % of samples), "
+                              "lat (min -30 degrees_north seen, down to")
+
+
+def test_inside_the_range_there_is_nothing_to_say():
+    extrapolation = check_extrapolation(np.array([[10.0, 0.0], [3000.0, 29.0]]), RANGES)
+    assert not extrapolation.outside.any() and extrapolation.features == {}
+    assert extrapolation_message(extrapolation) is None
+    assert extrapolation.summary() == {"fraction": 0.0, "features": {}}
+
+
+@pytest.mark.parametrize(("share", "text"), [pytest.param(0.032, "3.2 %", id="percent"),
+                                             pytest.param(0.00041, "0.041 %", id="small"),
+                                             pytest.param(0.456, "46 %", id="large")])
+def test_shares_are_written_as_percentages(share, text):
+    n = 100_000
+    inputs = np.zeros((n, 2))
+    inputs[: round(share * n), 0] = 5000.0
+    assert extrapolation_message(check_extrapolation(inputs, RANGES)).startswith(f"{text} of samples")
