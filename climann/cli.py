@@ -274,6 +274,8 @@ def _print_metrics(metrics: dict, *, wide: bool) -> Any:
 def _print_summary(result: Any, *, wide: bool) -> None:
     console = _print_metrics(result.metrics, wide=wide)
     console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)  # a path is never cut
+    if result.metrics.get("regions") or result.metrics.get("seasons"):
+        console.print(f"scores by season and region: {result.run_dir / 'report.md'}", highlight=False, soft_wrap=True)
     for figure in result.figures:
         console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
 

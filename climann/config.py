@@ -274,11 +274,22 @@ class EvaluationConfig:
         Draw the figures into ``figures/`` (``climann plot`` draws them later otherwise).
     dpi : int
         Resolution of the figures in dots per inch.
+    regions : dict of str to list of float, or None
+        Regions scored separately, ``{tropics = [-20, 20, 0, 360], pacific = [-30, 30, 150,
+        -90]}``: boxes [lat_min, lat_max, lon_min, lon_max] in degrees, either longitude
+        convention, lon_min > lon_max crossing the dateline. "auto" (the default): the tropics
+        (|lat| ≤ 20), the northern (lat > 20) and the southern (lat < -20) extratropics.
+    named_regions : tuple of str
+        IPCC regions scored separately, by abbreviation or name from the sets shipped inside
+        regionmask (pip install "climann[regions]"): ["NEU", "srex:MED", "giorgi:WAF",
+        "prudence:BI"]; no prefix: srex (the IPCC SREX/AR5 regions).
     """
 
     baselines: tuple[str, ...] = BASELINES
     figures: bool = True
     dpi: int = 150
+    regions: dict[str, tuple[float, ...]] | None = None
+    named_regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -706,6 +717,25 @@ def _check_evaluation(evaluation: EvaluationConfig) -> None:
         raise ClimannError(f"[evaluation] baselines lists a baseline twice: {list(evaluation.baselines)}")
     if not 10 <= evaluation.dpi <= 1200:
         raise ClimannError(f"[evaluation] dpi must be in 10–1200, got {evaluation.dpi}")
+    from climann.evaluation.regions import box_problem
+
+    for name, box in (evaluation.regions or {}).items():
+        problem = box_problem(box)
+        if problem:
+            raise ClimannError(f"[evaluation] regions.{name} {problem}")
+    # named regions are checked now, not after training (regionmask is imported only then)
+    names = [*(evaluation.regions or {}), *map(_region_abbrev, evaluation.named_regions)]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ClimannError(f"[evaluation] regions and named_regions name the region {twice[0]} twice")
+
+
+def _region_abbrev(spec: str) -> str:
+    """The key of a named region (its abbreviation), checking that it exists."""
+    from climann.evaluation.regions import find_named_region
+
+    _, regions, number = find_named_region(spec)
+    return regions[[number]].abbrevs[0]
 
 
 def _check_split(fractions: tuple[float, ...]) -> None:

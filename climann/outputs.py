@@ -60,9 +60,9 @@ def make_private_directory_public(path: Path) -> None:
 
 
 def _figure_names() -> set[str]:
-    from climann.evaluation.figures.style import FIGURE_FILES
+    from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
 
-    return set(FIGURE_FILES.values())
+    return {*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values()}
 
 
 def _is_leftover(entry: Path) -> bool:

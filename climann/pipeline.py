@@ -49,7 +49,9 @@ from climann.evaluation.baselines import (
     persistence_prediction,
     season_name,
 )
-from climann.evaluation.figures import draw_figures
+from climann.evaluation.figures import draw_figures, draw_skill_figure
+from climann.evaluation.groups import season_region_metrics
+from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
@@ -352,19 +354,38 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    reference = anomaly_reference(predictions, truth, data)
     scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                   season=season_name(layout.time.values), left_out=left_out,
-                                   climatology=anomaly_reference(predictions, truth, data))
+                                   season=season_name(layout.time.values), left_out=left_out, climatology=reference)
+    grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks, climatology=reference)
     metrics = {
         "target": layout.target_name,
         "units": layout.target_units,
         "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
         "area_weighted": True,
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
+        **finite_or_none(grouped),
         "n_dropped": data.samples.n_dropped,
         "split_periods": dict(data.split.descriptions),
     }
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
+
+
+def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
+    """The regions scored separately (``[evaluation] regions`` and ``named_regions``) on the
+    grid's true coordinates."""
+    return layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
+
+
+def season_region_scores(
+    config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray,
+    time_masks: dict[str, np.ndarray], *, climatology: np.ndarray | None = None,
+) -> dict:
+    """The ``seasons``, ``regions`` and ``region_definitions`` entries of ``metrics.json``
+    (see :func:`climann.evaluation.groups.season_region_metrics`; ``climatology`` the
+    reference of the ACC's anomalies, as for the whole blocks)."""
+    return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
+                                 run_regions(config, layout), climatology=climatology)
 
 
 def history_csv(history: History) -> str:
@@ -455,6 +476,7 @@ def write_run_files(
             history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
             dpi=config.evaluation.dpi,
         )
+        figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
     (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
     return figures
 

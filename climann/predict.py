@@ -450,7 +450,7 @@ def evaluate_run(
     from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
-    from climann.pipeline import evaluate, model_on_grid
+    from climann.pipeline import evaluate, model_on_grid, season_region_scores
     from climann.preparation import prepared_with_scalers
 
     run = load_run(run_dir)
@@ -487,10 +487,12 @@ def evaluate_run(
                 left_out["persistence"] = persistence_left_out_reason(1.0)
         scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
                                        season=season_name(layout.time.values), left_out=left_out)
+        grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = {
             "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files), **finite_or_none(scored), "n_dropped": data.samples.n_dropped,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), **finite_or_none(grouped),
+            "n_dropped": data.samples.n_dropped,
             "split_periods": dict(data.split.descriptions),
             **({"extrapolation": extrapolation.summary()} if extrapolation is not None else {}),
         }
@@ -555,6 +557,8 @@ def _evaluate_on_cluster(
             "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
             **({"notes": metrics["notes"]} if "notes" in metrics else {}),
             **({"score_notes": metrics["score_notes"]} if "score_notes" in metrics else {}),
+            **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
+               if key in metrics},
             "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
             **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
         }

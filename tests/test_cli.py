@@ -50,6 +50,7 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert {p.name for p in (out / "figures").iterdir()} == {
         "map_test.png", "map_test_mean.png", "error_maps_test.png", "learning_curves.png",
         "predicted_vs_observed_test.png", "area_mean_series.png", "anomaly_correlation_test.png",
+        "skill_by_season_region_test.png",
     }
 
 
@@ -207,7 +208,7 @@ def test_a_curvilinear_ocean_file_trains_end_to_end(tmp_path):
         assert set(raw["tos_pred"].coordinates.split()) == {"nav_lat", "nav_lon"}
         np.testing.assert_allclose(raw["nav_lat"][:], curvilinear_coordinates()[0])
         assert np.isfinite(raw["tos_pred"][:]).all()
-    assert len(list((out / "figures").glob("*.png"))) == 7
+    assert len(list((out / "figures").glob("*.png"))) == 8  # with the ACC map and the skill by season and region
 
 
 def test_a_rotated_file_with_a_region_trains_on_the_cells_inside_only(tmp_path):

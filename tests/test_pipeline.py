@@ -69,6 +69,60 @@ def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(fin
     assert "notes" not in metrics  # persistence lacks only the first step, which needs no note
 
 
+def test_seasons_and_regions_are_in_metrics_report_and_a_figure(finished_run):
+    """The default regions (latitude bands) and the four seasons, recomputed from predictions.nc."""
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    bands = ["tropics", "northern_extratropics", "southern_extratropics"]
+    assert list(metrics["region_definitions"]) == bands
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band_area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc",
+                         decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        test = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
+        months = np.array([time.month for time in test["time"].values])
+        latitude = np.broadcast_to(test["lat"].values[:, None], test["tas"].shape[1:])
+        truth, predicted = test["tas"].values.astype(np.float64), test["tas_pred"].values.astype(np.float64)
+    area = np.broadcast_to(band_area[None, :, None], truth.shape)
+    present = np.isfinite(truth) & np.isfinite(predicted)
+
+    def mse(where):
+        return np.sum(area[where] * (predicted[where] - truth[where]) ** 2) / np.sum(area[where])
+
+    for season, chosen in {"DJF": [12, 1, 2], "MAM": [3, 4, 5], "JJA": [6, 7, 8], "SON": [9, 10, 11]}.items():
+        where = present & np.isin(months, chosen)[:, None, None]
+        scores = metrics["seasons"]["test"][season]
+        assert list(scores) == ["model", "climatology", "linear", "persistence"]
+        assert scores["model"]["mse"] == pytest.approx(mse(where), rel=1e-5) and scores["model"]["n_samples"] == where.sum()
+    for band, cells in zip(bands, (np.abs(latitude) <= 20, latitude > 20, latitude < -20), strict=True):
+        where = present & cells[None]
+        assert metrics["region_definitions"][band]["n_cells"] == cells.sum()
+        assert metrics["regions"]["test"][band]["model"]["mse"] == pytest.approx(mse(where), rel=1e-5)
+    report = (finished_run.run_dir / "report.md").read_text()
+    assert "## The test block by season" in report and "## The test block by region" in report
+    assert "| DJF | model |" in report and "| tropics | model |" in report
+    assert "(figures/skill_by_season_region_test.png)" in report
+    assert _png_width(finished_run.run_dir / "figures" / "skill_by_season_region_test.png") > 500
+
+
+def test_configured_boxes_and_named_regions_are_scored(tiny_sample, tmp_path):
+    regions = {"pacific": [-30, 30, 160, -100], "europe": [35, 70, 350, 40]}
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]}, "training": TINY_TRAINING,
+                           "evaluation": {"regions": regions, "named_regions": ["srex:NEU"], "figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    definitions = run.metrics["region_definitions"]
+    assert list(definitions) == ["pacific", "europe", "NEU"]
+    assert definitions["NEU"]["kind"] == "srex" and definitions["NEU"]["name"] == "N. Europe"
+    with xr.open_dataset(tiny_sample) as source:
+        latitude, longitude = np.meshgrid(source["lat"].values, source["lon"].values % 360, indexing="ij")
+    pacific = (np.abs(latitude) <= 30) & (longitude >= 160) & (longitude <= 260)
+    europe = (latitude >= 35) & (latitude <= 70) & ((longitude >= 350) | (longitude <= 40))
+    assert definitions["pacific"]["n_cells"] == pacific.sum() and definitions["europe"]["n_cells"] == europe.sum()
+    n_test_steps = run.metrics["n_samples"]["test"] // latitude.size
+    assert run.metrics["regions"]["test"]["pacific"]["model"]["n_samples"] == pacific.sum() * n_test_steps
+    assert "| NEU | model |" in (run.run_dir / "report.md").read_text()
+
+
 def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(finished_run):
     """Anomalies from the training years' mean of each calendar month, centred and area-weighted
     per time step (Wilks 2011 §8.6.4), averaged over each block's steps."""

@@ -116,7 +116,14 @@ def test_evaluate_on_its_own_data_reproduces_the_training_scores(trained, tmp_pa
     for split in ("train", "val", "test"):
         for name in ("model", "linear", "climatology", "persistence"):
             assert rescored["splits"][split][name]["mse"] == pytest.approx(original["splits"][split][name]["mse"], rel=1e-6)
+            for season in ("DJF", "MAM", "JJA", "SON"):
+                assert rescored["seasons"][split][season][name]["mse"] == pytest.approx(
+                    original["seasons"][split][season][name]["mse"], rel=1e-6)
+            for region in original["region_definitions"]:
+                assert rescored["regions"][split][region][name]["mse"] == pytest.approx(
+                    original["regions"][split][region][name]["mse"], rel=1e-6)
     assert (tmp_path / "again" / "predictions.nc").exists() and (tmp_path / "again" / "report.md").exists()
+    assert "## The test block by region" in (tmp_path / "again" / "report.md").read_text()
 
 
 def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
@@ -134,6 +141,11 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
         weights = np.broadcast_to(band[None, :, None], truth.shape)[present]
         hand = np.sum(weights * (predicted[present] - truth[present]) ** 2) / weights.sum()
     assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+    # seasons and regions of the one block: the four seasons' values are all the values
+    assert sum(metrics["seasons"]["all"][season]["model"]["n_samples"] for season in ("DJF", "MAM", "JJA", "SON")) \
+        == present.sum()
+    assert set(metrics["regions"]["all"]) == {"tropics", "northern_extratropics", "southern_extratropics"}
+    assert "## The all block by season" in (tmp_path / "other" / "report.md").read_text()
     assert metrics["n_samples"] == {"all": present.sum()} and metrics["splits"]["all"]["model"]["n_samples"] == present.sum()
     # persistence has no value at the first step (nothing before it): scored on the others
     assert metrics["splits"]["all"]["persistence"]["n_samples"] == present[1:].sum()

@@ -32,7 +32,10 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    split has a training block, also when ``climatology`` is not a scored baseline), from the
    step's sums Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a
    (:func:`climann.evaluation.scores.step_anomaly_correlations`), and returns per block and
-   model the sum of the defined steps' ACC and their number: the block's ACC is their mean. The chunk's grids become
+   model the sum of the defined steps' ACC and their number: the block's ACC is their mean. The
+   same sums and ACC sums are taken per block and season (the block's steps in DJF, MAM, JJA,
+   SON) and per block and region (the truth missing outside the region's cells), so that the
+   scores per season and region are those of :mod:`climann.evaluation.groups` in memory. The chunk's grids become
    the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
    their area-weighted means per time step (the area-mean series figure) come back whole.
 """
@@ -52,6 +55,7 @@ from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import METRICS, skill_score
 from climann.evaluation.scores import scored_cells, step_anomaly_correlations, unexplained_gaps
+from climann.evaluation.seasons import SEASONS
 from climann.model import Network
 
 __all__ = [
@@ -63,6 +67,7 @@ __all__ = [
     "ScoreSums",
     "evaluate_chunk",
     "fit_baselines",
+    "group_metrics_from_sums",
     "local_grid",
     "metrics_from_sums",
 ]
@@ -70,6 +75,8 @@ __all__ = [
 SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "w_pred", "w_pred2", "w_pred_truth")
 #: The sums for the skill, over the values where the model and the climatology are both scored.
 MATCHED_NAMES = ("w_matched", "w_error2_matched", "w_reference_error2_matched")
+#: The sums per season and per region of :class:`ScoreSums` (None when not taken).
+GROUP_FIELDS = ("season_sums", "season_scored", "season_acc", "region_sums", "region_scored", "region_acc")
 
 
 def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
@@ -199,6 +206,12 @@ class ScoreSums:
     acc : ndarray, shape (n_blocks, n_models, 2), or None
         The sum of the defined per-step ACCs and their number (:func:`acc_sums`); None
         without a climatology.
+    season_sums, season_scored, season_acc : ndarray, shape (n_blocks, 4, n_models, 12), (n_blocks, 4, n_models)
+        and (n_blocks, 4, n_models, 2), or None
+        ``sums``, ``scored`` and ``acc`` of each block's steps in each season (DJF, MAM, JJA, SON).
+    region_sums, region_scored, region_acc : ndarray, shape (n_regions, n_blocks, n_models, 12), (n_regions,
+        n_blocks, n_models) and (n_regions, n_blocks, n_models, 2), or None
+        ``sums``, ``scored`` and ``acc`` over each region's cells.
     """
 
     sums: np.ndarray
@@ -207,11 +220,19 @@ class ScoreSums:
     n_dropped: int
     gaps: np.ndarray
     acc: np.ndarray | None = field(default=None)
+    season_sums: np.ndarray | None = None
+    season_scored: np.ndarray | None = None
+    season_acc: np.ndarray | None = None
+    region_sums: np.ndarray | None = None
+    region_scored: np.ndarray | None = None
+    region_acc: np.ndarray | None = None
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
         acc = None if self.acc is None or other.acc is None else self.acc + other.acc
+        groups = {name: None if getattr(self, name) is None or getattr(other, name) is None
+                  else getattr(self, name) + getattr(other, name) for name in GROUP_FIELDS}
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc)
+                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc, **groups)
 
 
 def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
@@ -372,6 +393,31 @@ def metrics_from_sums(
     return splits, {name: int(total.scored[block, 0]) for block, name in enumerate(block_names)}
 
 
+def group_metrics_from_sums(
+    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str], region_names: Sequence[str]
+) -> dict:
+    """The ``seasons`` and ``regions`` entries of ``metrics.json`` (as
+    :func:`climann.evaluation.groups.season_region_metrics` gives them) from the summed
+    chunks; an entry only when its sums were taken."""
+    def blocks_of(sums: np.ndarray, scored: np.ndarray, acc: np.ndarray | None) -> dict:
+        empty = np.zeros(len(block_names), dtype=np.int64)
+        return metrics_from_sums(ScoreSums(sums, scored, empty, 0, scored * 0, acc), block_names, model_names)[0]
+
+    metrics: dict = {}
+    if total.season_sums is not None:
+        by_season = {season: blocks_of(total.season_sums[:, index], total.season_scored[:, index],
+                                       None if total.season_acc is None else total.season_acc[:, index])
+                     for index, season in enumerate(SEASONS)}
+        metrics["seasons"] = {block: {season: by_season[season][block] for season in SEASONS} for block in block_names}
+    if total.region_sums is not None:
+        by_region = {region: blocks_of(total.region_sums[index], total.region_scored[index],
+                                       None if total.region_acc is None else total.region_acc[index])
+                     for index, region in enumerate(region_names)}
+        metrics["regions"] = {block: {region: by_region[region][block] for region in region_names}
+                              for block in block_names}
+    return metrics
+
+
 def counts_from_sums(
     total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
 ) -> dict[str, dict[str, tuple[int, int, int]]]:
@@ -409,6 +455,11 @@ class ChunkEvaluation:
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
         where the axis lacks it (see :func:`climann.data.time_axis.previous_steps`).
+    season_of_step : ndarray of int, shape (n_time,), or None
+        Each step's season (:func:`climann.evaluation.seasons.season_index`): sums per
+        block and season too.
+    region_cells : ndarray of bool, shape (n_regions, n_lat, n_lon), or None
+        Sums per block and region too.
     ranges : mapping, or None
         The model file's ``input_ranges``: with them, each chunk also flags its samples
         outside the training range (grid ``extrapolated``) and counts them
@@ -427,6 +478,8 @@ class ChunkEvaluation:
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
     previous: np.ndarray | None = None
+    season_of_step: np.ndarray | None = None
+    region_cells: np.ndarray | None = None
     ranges: dict | None = None
 
     @property
@@ -527,13 +580,14 @@ def evaluate_chunk(
     predictions = [grids[name] for name in context.models]
     sums, scored, gaps = score_sums(truth, predictions, area, blocks, context.n_blocks,
                                     shift=context.shift, reference=reference, first_step=start == 0)
-    acc = None
+    acc, climatology = None, None
     if context.climatology is not None:
         climatology = context.climatology[context.season_index[start:stop]]
         acc = acc_sums(truth, predictions, climatology, area, blocks, context.n_blocks)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
+    groups = _group_sums(context, predictions, truth, climatology, area, blocks, start, stop, reference)
     series = area_means(grids, area)
     if context.ranges is not None:
         grids["extrapolated"] = local_grid(
@@ -541,4 +595,35 @@ def evaluate_chunk(
                                    np.asarray(context.ranges["max"])).any(axis=1).astype(np.float64),
             samples, start, stop)
         series.update(extrapolation_series(samples, context.ranges, start, stop))
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc), series
+    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc, **groups), series
+
+
+def _group_sums(
+    context: ChunkEvaluation, predictions: list[np.ndarray], truth: np.ndarray, climatology: np.ndarray | None,
+    area: np.ndarray, blocks: np.ndarray, start: int, stop: int, reference: int | None,
+) -> dict[str, np.ndarray]:
+    """The chunk's :func:`score_sums` and :func:`acc_sums` per block and season (group =
+    4 · block + season) and per block over each region's cells (the truth missing outside them)."""
+    groups: dict[str, np.ndarray] = {}
+    n_blocks, n_models = context.n_blocks, len(predictions)
+    if context.season_of_step is not None:
+        seasons = context.season_of_step[start:stop]
+        group = np.where((blocks >= 0) & (seasons >= 0), blocks * len(SEASONS) + seasons, -1)
+        n_groups = n_blocks * len(SEASONS)
+        sums, scored, _ = score_sums(truth, predictions, area, group, n_groups, shift=context.shift,
+                                     reference=reference)
+        groups["season_sums"] = sums.reshape(n_blocks, len(SEASONS), n_models, -1)
+        groups["season_scored"] = scored.reshape(n_blocks, len(SEASONS), n_models)
+        if climatology is not None:
+            acc = acc_sums(truth, predictions, climatology, area, group, n_groups)
+            groups["season_acc"] = acc.reshape(n_blocks, len(SEASONS), n_models, 2)
+    if context.region_cells is not None:
+        masked = [np.where(cells, truth, np.nan) for cells in context.region_cells]
+        per_region = [score_sums(inside, predictions, area, blocks, n_blocks, shift=context.shift,
+                                 reference=reference)[:2] for inside in masked]
+        groups["region_sums"] = np.stack([sums for sums, _ in per_region])
+        groups["region_scored"] = np.stack([scored for _, scored in per_region])
+        if climatology is not None:
+            groups["region_acc"] = np.stack([acc_sums(inside, predictions, climatology, area, blocks, n_blocks)
+                                             for inside in masked])
+    return groups

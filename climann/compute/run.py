@@ -40,6 +40,7 @@ from climann.compute.evaluation import (
     counts_from_sums,
     extrapolation_from_series,
     fit_baselines,
+    group_metrics_from_sums,
     metrics_from_sums,
 )
 from climann.compute.prediction import chunked_grids, write_dataset
@@ -53,9 +54,13 @@ from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys, season_name
-from climann.evaluation.figures import FIGURE_FILES, draw_figures, plot_area_mean_series
+from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
+from climann.evaluation.groups import NO_SEASONS
+from climann.evaluation.regions import layout_regions, region_definitions
 from climann.evaluation.report import report_markdown
+from climann.evaluation.seasons import is_sub_annual
+from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.evaluation.scores import (
     UNDEFINED_REASONS,
     acc_notes,
@@ -227,6 +232,12 @@ def evaluate_distributed(
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
         block_of_step[split.time_masks[name]] = index
+    every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
+    regions = {name: region for name, region in every_region.items() if region.n_cells}
+    if is_sub_annual(layout.time.values):
+        options["season_of_step"] = season_of_steps(layout.time.values)
+    if regions:
+        options["region_cells"] = np.stack([region.cells for region in regions.values()])
     context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
                               shift=float(target_scaler.mean[0]), ranges=ranges, **options)
     grids, sums, series = chunked_grids(context, blocks)
@@ -248,8 +259,13 @@ def evaluate_distributed(
         "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
         "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
         **({"score_notes": score_notes} if score_notes else {}),
+        **finite_or_none(group_metrics_from_sums(total, names, models, list(regions))),
+        **({} if "season_of_step" in options else {"seasons_note": NO_SEASONS}),
+        "region_definitions": region_definitions(every_region),
         "n_dropped": int(total.n_dropped), "split_periods": dict(split.descriptions),
     }
+    if "regions" not in metrics:
+        metrics["regions"] = {name: {} for name in names}
     if ranges is not None:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
@@ -377,6 +393,7 @@ def run_distributed(
                     )
                     if every > 1:
                         metrics["figures_every_nth_test_year"] = every
+                    figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
                 (staging / "config.toml").write_text(config_to_toml(config))
                 trained.network.save(staging / "model.npz",
                                      metadata=model_metadata(config, _metadata_only(

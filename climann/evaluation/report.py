@@ -160,6 +160,7 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics), ""]
+    lines += group_tables(metrics)
     for figure in figures:
         relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
@@ -168,12 +169,78 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     return "\n".join(lines)
 
 
+#: The columns of the tables per season and per region (``acc`` shown when the scores have it).
+GROUP_COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("bias", "bias"), ("acc", "ACC"), ("skill_vs_climatology", "skill"),
+                 ("n_samples", "n"))
+
+
+def group_block(metrics: dict) -> str | None:
+    """The block of the tables per season and region: ``test``, else the last one scored."""
+    blocks = list(metrics.get("regions") or metrics.get("seasons") or {})
+    return "test" if "test" in blocks else (blocks[-1] if blocks else None)
+
+
+def group_rows(groups: dict) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of one table per season or region, ``groups`` =
+    ``{group: {model: scores}}``: group, model, then the :data:`GROUP_COLUMNS` that any
+    model has."""
+    present = {key for models in groups.values() for scores in models.values() for key in scores}
+    columns = [(key, label) for key, label in GROUP_COLUMNS if key in present]
+    rows = []
+    for group, models in groups.items():
+        for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
+            scores = models[name]
+            rows.append([group, name] + [_cell(scores.get(key), key) for key, _ in columns])
+    return [label for _, label in columns], rows
+
+
+def _cell(value: float | None, key: str) -> str:
+    return str(value) if key == "n_samples" and value is not None else _number(value)
+
+
+def _region_label(name: str, definition: dict) -> str:
+    """``NEU (srex: N. Europe, 42 cells)``, ``pacific (box [-10, 10, 170, -170], 12 cells)``."""
+    if definition.get("kind") == "box":
+        what = "box [" + ", ".join(f"{value:g}" for value in definition["box"]) + "]"
+    elif definition.get("kind") == "latitude band":
+        what = f"latitude band {definition.get('rule')}"
+    else:
+        what = f"{definition.get('kind')}: {definition.get('name')}"
+    return f"{name} ({what}, {definition.get('n_cells')} cells)"
+
+
+def group_tables(metrics: dict) -> list[str]:
+    """report.md's tables of the test block per season and per region (markdown lines)."""
+    block = group_block(metrics)
+    if block is None:
+        return []
+    lines = []
+    definitions = metrics.get("region_definitions", {})
+    for key, title in (("seasons", "season"), ("regions", "region")):
+        groups = (metrics.get(key) or {}).get(block)
+        if not groups:
+            if key == "seasons" and metrics.get("seasons_note"):
+                lines += [f"No scores per season: {metrics['seasons_note']}.", ""]
+            continue
+        header, rows = group_rows(groups)
+        lines += [f"## The {block} block by {title}", "",
+                  "| " + " | ".join([title, "model", *header]) + " |", "|" + "---|" * (len(header) + 2)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows] + [""]
+        if key == "regions":
+            lines += [f"- {_region_label(name, definitions.get(name, {}))}" for name in groups] + [""]
+    empty = [name for name, definition in definitions.items() if not definition.get("n_cells")]
+    if empty:
+        lines += [f"Regions without a cell on the grid (not scored): {', '.join(empty)}.", ""]
+    return lines
+
+
 def figures_in(folder: str | Path) -> list[Path]:
     """The run figures in ``folder/figures`` (in the order a run draws them)."""
-    from climann.evaluation.figures.style import FIGURE_FILES
+    from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
 
     figures = Path(folder) / "figures"
-    return [figures / name for name in FIGURE_FILES.values() if (figures / name).is_file()]
+    names = [*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values()]
+    return [figures / name for name in names if (figures / name).is_file()]
 
 
 def write_report(folder: str | Path, metrics: dict | None = None) -> Path | None:

@@ -63,6 +63,7 @@ def score_blocks(
     time_masks: Mapping[str, np.ndarray],
     *,
     climatology: np.ndarray | None = None,
+    cells: np.ndarray | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Area-weighted scores of every prediction on every block, with skill against climatology.
 
@@ -82,9 +83,13 @@ def score_blocks(
     area : ndarray, shape (n_lat, n_lon)
         Cell areas.
     time_masks : mapping of block name to ndarray of bool, shape (n_time,)
+        The time steps of each block (a block's steps of one season, for scores per season).
     climatology : ndarray, shape (n_time, n_lat, n_lon), optional
         The training years' climatology of each step (NaN where undefined), the reference of
         the anomalies; default: ``predictions["climatology"]``, and without it every ACC is NaN.
+    cells : ndarray of bool, shape (n_lat, n_lon), optional
+        Score only these grid cells (a region, see :mod:`climann.evaluation.regions`),
+        for every prediction; default: the whole grid.
 
     Returns
     -------
@@ -92,12 +97,14 @@ def score_blocks(
         ``{block: {name: {"mse", "mae", "rmse", "bias", "r2", "corr", "n_samples", "acc", "acc_n_steps"
         [, "skill_vs_climatology"]}}}``, ``n_samples`` the number of values scored.
     """
-    cells = scored_cells(predictions, truth)
+    scored = scored_cells(predictions, truth)
+    if cells is not None:
+        scored = {name: mask & cells[None] for name, mask in scored.items()}
     weights = np.broadcast_to(area, truth.shape)
     reference = climatology if climatology is not None else predictions.get("climatology")
     results: dict[str, dict[str, dict[str, float]]] = {}
     for block, steps in time_masks.items():
-        chosen = {name: mask & steps[:, None, None] for name, mask in cells.items()}
+        chosen = {name: mask & steps[:, None, None] for name, mask in scored.items()}
         results[block] = {
             name: {**score(values[chosen[name]], truth[chosen[name]], weights[chosen[name]]),
                    "n_samples": int(chosen[name].sum())}

@@ -35,7 +35,7 @@ def runs(tiny_file, cluster, tmp_path_factory):
 def test_a_run_on_the_cluster_writes_every_contract_file(runs):
     _, distributed = runs
     assert {path.name for path in distributed.run_dir.iterdir()} == set(RUN_FILES) | {"figures"}
-    assert len(distributed.figures) == 7 and all(path.stat().st_size > 10_000 for path in distributed.figures)
+    assert len(distributed.figures) == 8 and all(path.stat().st_size > 10_000 for path in distributed.figures)
     assert distributed.run_dir / "figures" / "anomaly_correlation_test.png" in distributed.figures
     assert not list(distributed.run_dir.parent.glob(".*partial"))
     assert distributed.metrics["figures_every_nth_test_year"] > 1
@@ -61,6 +61,29 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     assert distributed.metrics["score_notes"] == expected["score_notes"]
     metrics_file = json.loads((distributed.run_dir / "metrics.json").read_text())
     assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
+
+
+def _assert_same_scores(on_cluster: dict, in_memory: dict, where) -> None:
+    """The same models and the same scores (null where null), up to rounding."""
+    assert list(on_cluster) == list(in_memory), where
+    for name, scores in in_memory.items():
+        undefined = {key for key, value in scores.items() if value is None}
+        assert {key for key, value in on_cluster[name].items() if value is None} == undefined, (where, name)
+        defined = {key: value for key, value in scores.items() if key not in undefined}
+        assert {key: on_cluster[name][key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), \
+            (where, name)
+
+
+def test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_process(runs):
+    single, distributed = runs
+    expected, metrics = single.metrics, distributed.metrics
+    assert metrics["region_definitions"] == expected["region_definitions"]
+    for key, groups in (("seasons", ["DJF", "MAM", "JJA", "SON"]), ("regions", list(expected["region_definitions"]))):
+        assert list(metrics[key]) == list(expected[key]) == ["train", "val", "test"]
+        for block, by_group in expected[key].items():
+            assert list(by_group) == list(metrics[key][block]) == groups
+            for group, models in by_group.items():
+                _assert_same_scores(metrics[key][block][group], models, (key, block, group))
 
 
 def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):

@@ -264,3 +264,17 @@ def test_redraw_writes_the_report_again_with_links_to_the_figures(tmp_path, run)
     redraw_figures(tmp_path, dpi=50)
     links = [line for line in (tmp_path / "report.md").read_text().splitlines() if line.startswith("![")]
     assert links == [f"![{Path(name).stem.replace('_', ' ')}](figures/{name})" for name in FIGURE_FILES.values()]
+
+
+def test_redraw_draws_the_skill_by_season_and_region_from_the_metrics(tmp_path, run):
+    write_run_dir(tmp_path, *run)
+    skill = {"model": {"mse": 1.0, "skill_vs_climatology": 0.5}, "climatology": {"mse": 2.0, "skill_vs_climatology": 0.0}}
+    metrics = {"target": "tas", "units": "K", "area_weighted": True, "splits": {"test": skill},
+               "seasons": {"test": {season: skill for season in ("DJF", "MAM", "JJA", "SON")}},
+               "regions": {"test": {"tropics": skill}}}
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics))
+    paths = redraw_figures(tmp_path, dpi=50)
+    assert paths[-1] == tmp_path / "figures" / "skill_by_season_region_test.png"
+    assert_readable_png(paths[-1])
+    assert "![skill by season region test](figures/skill_by_season_region_test.png)" in (
+        tmp_path / "report.md").read_text()

@@ -130,3 +130,40 @@ def test_write_report_links_the_figures_that_are_there(tmp_path):
     assert links == ["![map test](figures/map_test.png)", "![learning curves](figures/learning_curves.png)"]
     assert write_report(tmp_path / "elsewhere") is None  # no metrics there
     assert not (tmp_path / "elsewhere").exists()
+
+
+def _scores(mse, skill, n, **more):
+    return {"mse": mse, "rmse": mse ** 0.5, "bias": 0.5, "skill_vs_climatology": skill, "n_samples": n, **more}
+
+
+def test_report_has_a_table_per_season_and_per_region_of_the_test_block(tmp_path):
+    metrics = {**METRICS,
+               "seasons": {"train": {"DJF": {"model": _scores(9.0, 0.1, 7)}},
+                           "test": {"DJF": {"climatology": _scores(4.0, 0.0, 10), "model": _scores(1.0, 0.75, 10)},
+                                    "JJA": {"model": _scores(2.0, None, 12)}}},
+               "regions": {"test": {"pacific": {"model": _scores(3.0, 0.25, 5)}}},
+               "region_definitions": {"pacific": {"kind": "box", "box": [-10, 10, 170, -170], "n_cells": 4},
+                                      "nowhere": {"kind": "box", "box": [80, 85, 0, 1], "n_cells": 0}}}
+    text = report_markdown(metrics, [], tmp_path)
+    seasons = text[text.index("## The test block by season"):text.index("## The test block by region")]
+    assert "| season | model | MSE | RMSE | bias | skill | n |" in seasons
+    # the network first, then the baselines; an undefined skill is n/a
+    assert seasons.index("| DJF | model | 1 | 1 | 0.5 | 0.75 | 10 |") < seasons.index("| DJF | climatology | 4 |")
+    assert "| JJA | model | 2 | 1.414 | 0.5 | n/a | 12 |" in seasons and "| 9 |" not in seasons
+    assert "| pacific | model | 3 |" in text and "- pacific (box [-10, 10, 170, -170], 4 cells)" in text
+    assert "Regions without a cell on the grid (not scored): nowhere." in text
+
+
+def test_the_group_tables_show_acc_when_the_scores_have_it(tmp_path):
+    metrics = {**METRICS, "seasons": {"test": {"DJF": {"model": _scores(1.0, 0.5, 3, acc=0.875)}}},
+               "regions": {"test": {}}}
+    text = report_markdown(metrics, [], tmp_path)
+    assert "| season | model | MSE | RMSE | bias | ACC | skill | n |" in text and "| 0.875 | 0.5 | 3 |" in text
+
+
+def test_yearly_data_say_why_there_is_no_season_table(tmp_path):
+    metrics = {**METRICS, "seasons_note": "the data have one time step per year: no seasons",
+               "regions": {"test": {}}}
+    text = report_markdown(metrics, [], tmp_path)
+    assert "No scores per season: the data have one time step per year: no seasons." in text
+    assert "## The test block by season" not in text

@@ -12,7 +12,7 @@ Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other dia
 FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``).
 """
 
-from climann.evaluation.figures.style import FIGURE_FILES, symmetric_limit, value_limits
+from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES, symmetric_limit, value_limits
 from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
     plot_error_maps,
@@ -25,16 +25,19 @@ from climann.evaluation.figures.plots import (
     plot_area_mean_series,
     plot_learning_curves,
     plot_predicted_vs_observed,
+    plot_skill_by_group,
 )
-from climann.evaluation.figures.runs import draw_figures, layout_from_predictions, redraw_figures
+from climann.evaluation.figures.runs import draw_figures, draw_skill_figure, layout_from_predictions, redraw_figures
 from climann.evaluation.figures.files import plot_prediction_file, prediction_file_maps
 from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
 
 __all__ = [
     "FIGURE_FILES",
     "LESSON_FIGURE_FILES",
+    "METRICS_FIGURE_FILES",
     "draw_figures",
     "draw_lesson_figures",
+    "draw_skill_figure",
     "label_runs",
     "layout_from_predictions",
     "plot_anomaly_correlation_map",
@@ -45,6 +48,7 @@ __all__ = [
     "plot_predicted_vs_observed",
     "plot_prediction_file",
     "plot_prediction_maps",
+    "plot_skill_by_group",
     "prediction_file_maps",
     "plot_truth_prediction_error",
     "redraw_figures",

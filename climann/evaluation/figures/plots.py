@@ -206,3 +206,58 @@ def plot_area_mean_series(
 
 
 
+
+
+#: The models in the figure of skill by season and region (the climatology's skill is 0).
+SKILL_MODELS = ("model", "linear", "persistence")
+
+
+def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int = 150) -> Path | None:
+    """Skill against climatology, 1 − MSE/MSE_climatology, of the network and the baselines
+    by season and by region on one block: grouped bars, one panel each.
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json``, with ``seasons`` and/or ``regions``
+        (:func:`climann.evaluation.groups.season_region_metrics`).
+    block : str
+        The block drawn, e.g. ``"test"``.
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path or None
+        None when there is no skill to draw (no climatology, or no season or region).
+    """
+    panels = [(title, (metrics.get(key) or {}).get(block) or {})
+              for key, title in (("seasons", "by season"), ("regions", "by region"))]
+    panels = [(title, groups) for title, groups in panels if groups]
+    names = [name for name in SKILL_MODELS
+             if any(groups.get(group, {}).get(name, {}).get("skill_vs_climatology") is not None
+                    for _, groups in panels for group in groups)]
+    if not panels or not names:
+        return None
+    widths = [max(len(groups), 2) for _, groups in panels]
+    figure, axes = plt.subplots(1, len(panels), figsize=(3 + 0.9 * sum(widths), 4.5), layout="constrained",
+                                sharey=True, width_ratios=widths, squeeze=False)
+    for axis, (title, groups) in zip(axes[0], panels, strict=True):
+        positions = np.arange(len(groups))
+        width = 0.8 / len(names)
+        for index, name in enumerate(names):
+            skill = [groups[group].get(name, {}).get("skill_vs_climatology") for group in groups]
+            values = np.array([np.nan if value is None else value for value in skill], dtype=np.float64)
+            axis.bar(positions + (index - (len(names) - 1) / 2) * width, values, width,
+                     color=SERIES_STYLES.get(name, {}).get("color"), label=name)
+        axis.axhline(0, color="black", linewidth=0.8)
+        axis.set_xticks(positions, list(groups), rotation=30 if len(groups) > 4 else 0, ha="right"
+                        if len(groups) > 4 else "center")
+        axis.set_title(title)
+        axis.grid(True, axis="y", alpha=0.3)
+    axes[0][0].set_ylabel("skill = 1 − MSE / MSE_climatology")
+    axes[0][0].legend()
+    period = metrics.get("split_periods", {}).get(block, "")
+    figure.suptitle(f"Skill of {metrics.get('target', '')} against climatology, {block} block"
+                    + (f" ({period})" if period else "") + ": above 0 beats climatology")
+    return _save(figure, path, dpi)

@@ -16,7 +16,7 @@ from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
-from climann.evaluation.report import write_report
+from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import area_mean_series
 from climann.evaluation.baselines import climatology_prediction
 from climann.evaluation.figures.maps import (
@@ -29,8 +29,9 @@ from climann.evaluation.figures.plots import (
     plot_area_mean_series,
     plot_learning_curves,
     plot_predicted_vs_observed,
+    plot_skill_by_group,
 )
-from climann.evaluation.figures.style import FIGURE_FILES
+from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
 
 
 #: The ``<target>_*`` variables of a predictions file that are not a baseline's prediction.
@@ -127,6 +128,18 @@ def draw_figures(
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
                                                   path=directory / FIGURE_FILES["anomaly_correlation_map"], dpi=dpi))
     return paths
+
+
+def draw_skill_figure(metrics: dict, *, directory: str | Path, dpi: int = 150) -> list[Path]:
+    """The figure of skill by season and region (:func:`plot_skill_by_group`) of the test
+    block (the last block scored when there is none), as a list: empty when there is
+    nothing to draw."""
+    block = group_block(metrics)
+    if block is None:
+        return []
+    path = Path(directory) / METRICS_FIGURE_FILES["skill_by_group"]
+    drawn = plot_skill_by_group(metrics, block=block, path=path, dpi=dpi)
+    return [drawn] if drawn else []
 
 
 def _open_predictions(path: Path) -> xr.Dataset:
@@ -244,6 +257,12 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     (run_dir / "figures").mkdir(exist_ok=True)
     figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
                            loss_name=_loss_name(run_dir), directory=run_dir / "figures", dpi=dpi)
+    try:
+        metrics = json.loads((run_dir / "metrics.json").read_text())
+    except (OSError, ValueError):
+        metrics = None
+    if isinstance(metrics, dict):
+        figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)
     write_report(run_dir)  # its links to the figures
     return figures
 

@@ -26,6 +26,9 @@ FIGURE_FILES = {
     "area_mean_series": "area_mean_series.png",
     "anomaly_correlation_map": "anomaly_correlation_test.png",
 }
+#: The figures drawn from ``metrics.json`` rather than from the grids (after those of
+#: :data:`FIGURE_FILES` in ``report.md``).
+METRICS_FIGURE_FILES = {"skill_by_group": "skill_by_season_region_test.png"}
 
 VALUE_COLORMAP, ERROR_COLORMAP, RMSE_COLORMAP = "viridis", "RdBu_r", "magma_r"
 NO_DATA_COLOR = "0.72"  # grey, apart from the near-white zero of the diverging scale

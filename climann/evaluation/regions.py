@@ -1,0 +1,210 @@
+"""Regions of the grid to score separately: latitude bands, boxes, and named IPCC regions.
+
+A region is a boolean mask of the grid's cells, taken from each cell's true latitude and
+longitude (the 2-D geographic coordinates on a curvilinear or rotated grid, see
+:meth:`climann.data.layout.GridLayout.geographic_coordinates`):
+
+- **latitude bands** (the default when ``[evaluation] regions`` is ``"auto"``): the tropics
+  |φ| ≤ 20°, the northern extratropics φ > 20° and the southern extratropics φ < −20°
+  (disjoint), each only if the grid has cells there;
+- **boxes** ``[lat_min, lat_max, lon_min, lon_max]`` in degrees (``[evaluation] regions``): a
+  cell is inside when lat_min ≤ φ ≤ lat_max and its longitude lies from lon_min eastward to
+  lon_max, in either longitude convention; lon_min > lon_max crosses the dateline or the prime
+  meridian (``[-10, 10, 170, -170]``, ``[35, 70, 350, 40]``), and ``[…, …, 0, 360]`` is every
+  longitude (the same test as ``[data] region``, :func:`climann.data.subset.longitude_in_box`);
+- **named regions** (``[evaluation] named_regions``) from the region sets that regionmask ships
+  inside its package: ``srex`` (the 26 IPCC SREX regions of AR5, the default set), ``giorgi``
+  and ``prudence``, by abbreviation or name, masked with ``regionmask`` (cell centres inside
+  the polygons). The IPCC AR6 regions are not inside regionmask 0.13: it downloads them on
+  first use, and climann downloads nothing at run time, so ``ar6:`` names are refused.
+  regionmask is an optional extra (``pip install "climann[regions]"``), imported only here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from climann.data.layout import GridLayout
+from climann.data.subset import longitude_in_box
+from climann.errors import ClimannError
+
+#: The latitude bands scored by default, (south, north) with the band's rule in words.
+LATITUDE_BANDS: dict[str, tuple[float, float]] = {
+    "tropics": (-20.0, 20.0), "northern_extratropics": (20.0, 90.0), "southern_extratropics": (-90.0, -20.0),
+}
+#: The region sets of regionmask shipped inside its package (no download), by prefix.
+REGION_SETS = ("srex", "giorgi", "prudence")
+#: How to see the valid names of a set.
+LIST_HINT = "python -c \"import regionmask; print(regionmask.defined_regions.{}.to_dataframe())\""
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region on the grid.
+
+    Attributes
+    ----------
+    name : str
+        Its key in ``metrics.json`` and the tables.
+    cells : ndarray of bool, shape (n_lat, n_lon)
+    description : dict
+        What it is, for ``metrics.json``: ``kind`` ("latitude band", "box", or a region set
+        such as "srex") and its latitudes, box, or abbreviation and full name.
+    """
+
+    name: str
+    cells: np.ndarray = field(repr=False)
+    description: dict
+
+    @property
+    def n_cells(self) -> int:
+        """Grid cells inside."""
+        return int(self.cells.sum())
+
+
+def box_problem(values: Sequence[float]) -> str | None:
+    """What is wrong with a box ``[lat_min, lat_max, lon_min, lon_max]``, or None."""
+    if len(values) != 4:
+        return f"must be four numbers [lat_min, lat_max, lon_min, lon_max], got {len(values)}"
+    if not all(math.isfinite(value) for value in values):
+        return f"must be finite numbers, got {list(values)}"
+    lat_min, lat_max, lon_min, lon_max = values
+    if not (-90 <= lat_min <= 90 and -90 <= lat_max <= 90):
+        return f"latitudes must be in [-90, 90], got {lat_min:g} and {lat_max:g}"
+    if lat_min >= lat_max:
+        return f"lat_min {lat_min:g} must be below lat_max {lat_max:g}"
+    if not (-180 <= lon_min <= 360 and -180 <= lon_max <= 360):
+        return f"longitudes must be in [-180, 360], got {lon_min:g} and {lon_max:g}"
+    return None
+
+
+def box_cells(latitude: np.ndarray, longitude: np.ndarray, box: Sequence[float]) -> np.ndarray:
+    """The cells inside a box, bool, the shape of ``latitude``.
+
+    lat_min ≤ φ ≤ lat_max and λ from lon_min eastward to lon_max (both ends included; any
+    longitude convention; lon_min > lon_max crosses the dateline or prime meridian).
+
+    Parameters
+    ----------
+    latitude, longitude : ndarray, shape (n_lat, n_lon)
+        Each cell's true coordinates in degrees.
+    box : (lat_min, lat_max, lon_min, lon_max)
+    """
+    lat_min, lat_max, lon_min, lon_max = box
+    return (latitude >= lat_min) & (latitude <= lat_max) & longitude_in_box(longitude, lon_min, lon_max)
+
+
+def latitude_bands(latitude: np.ndarray) -> dict[str, Region]:
+    """The default regions: tropics |φ| ≤ 20°, northern extratropics φ > 20°, southern
+    extratropics φ < −20° (disjoint), those with cells on the grid."""
+    masks = {"tropics": np.abs(latitude) <= 20, "northern_extratropics": latitude > 20,
+             "southern_extratropics": latitude < -20}
+    rules = {"tropics": "|lat| <= 20", "northern_extratropics": "lat > 20", "southern_extratropics": "lat < -20"}
+    return {name: Region(name, cells, {"kind": "latitude band", "latitudes": list(LATITUDE_BANDS[name]),
+                                       "rule": rules[name]})
+            for name, cells in masks.items() if cells.any()}
+
+
+def _regionmask():
+    """regionmask, or a one-line error naming the extra."""
+    try:
+        import regionmask
+    except ImportError:
+        raise ClimannError('[evaluation] named_regions needs regionmask: pip install "climann[regions]"') from None
+    return regionmask
+
+
+def parse_named_region(spec: str) -> tuple[str, str]:
+    """``"srex:NEU"`` → ``("srex", "NEU")``; without a prefix the set is ``srex``.
+
+    Raises
+    ------
+    ClimannError
+        For ``ar6:`` (not shipped inside regionmask) or an unknown set.
+    """
+    prefix, colon, name = spec.partition(":")
+    region_set, name = (prefix.strip().lower(), name.strip()) if colon else ("srex", spec.strip())
+    if region_set == "ar6":
+        raise ClimannError(
+            f"[evaluation] named_regions: '{spec}': the AR6 regions are not shipped inside regionmask (it downloads "
+            f"them) and climann downloads nothing; use the bundled sets {', '.join(REGION_SETS)}, "
+            "e.g. \"srex:NEU\", or a box in [evaluation] regions")
+    if region_set not in REGION_SETS:
+        raise ClimannError(f"[evaluation] named_regions: unknown region set '{prefix}' in '{spec}'; "
+                           f"valid: {', '.join(REGION_SETS)} (e.g. \"srex:NEU\")")
+    return region_set, name
+
+
+def find_named_region(spec: str) -> tuple[str, object, int]:
+    """The region set, its ``regionmask.Regions`` and the region's number for ``spec``
+    (abbreviation or name, any case).
+
+    Raises
+    ------
+    ClimannError
+        An unknown set or name (the message says how to list the valid ones), or no regionmask.
+    """
+    region_set, name = parse_named_region(spec)
+    regions = getattr(_regionmask().defined_regions, region_set)
+    for number, abbrev, full in zip(regions.numbers, regions.abbrevs, regions.names, strict=True):
+        if name.lower() in (abbrev.lower(), full.lower()):
+            return region_set, regions, number
+    raise ClimannError(f"[evaluation] named_regions: no region '{name}' in {region_set}; valid abbreviations: "
+                       f"{', '.join(regions.abbrevs)} (names: {LIST_HINT.format(region_set)})")
+
+
+def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray) -> Region:
+    """A named region's cells (cell centres inside its polygon, by ``regionmask``'s ``mask``
+    on the true coordinates) and description; its name is its abbreviation."""
+    region_set, regions, number = find_named_region(spec)
+    chosen = regions[[number]]
+    mask = np.asarray(chosen.mask(np.asarray(longitude, np.float64), np.asarray(latitude, np.float64)))
+    abbrev, full = chosen.abbrevs[0], chosen.names[0]
+    return Region(abbrev, np.isfinite(mask), {"kind": region_set, "abbrev": abbrev, "name": full})
+
+
+def grid_regions(
+    latitude: np.ndarray, longitude: np.ndarray, boxes: Mapping[str, Sequence[float]] | None,
+    named: Sequence[str] = (),
+) -> dict[str, Region]:
+    """Every region to score on a grid: the boxes (the :func:`latitude_bands` when ``boxes``
+    is None), then the named regions.
+
+    Parameters
+    ----------
+    latitude, longitude : ndarray, shape (n_lat, n_lon)
+        Each cell's true coordinates in degrees.
+    boxes : mapping of name to (lat_min, lat_max, lon_min, lon_max), or None
+    named : sequence of str
+        ``"srex:NEU"``, ``"NEU"``, ``"giorgi:WAF"``, … (see :func:`parse_named_region`).
+
+    Returns
+    -------
+    dict of str to Region
+        Regions without a cell on the grid included (``n_cells`` 0).
+    """
+    if boxes is None:
+        regions = latitude_bands(latitude)
+    else:
+        regions = {name: Region(name, box_cells(latitude, longitude, box), {"kind": "box", "box": list(box)})
+                   for name, box in boxes.items()}
+    for spec in named:
+        region = named_region(spec, latitude, longitude)
+        regions[region.name] = region
+    return regions
+
+
+def layout_regions(layout: GridLayout, boxes: Mapping[str, Sequence[float]] | None,
+                   named: Sequence[str] = ()) -> dict[str, Region]:
+    """:func:`grid_regions` on a grid's true coordinates (2-D on a curvilinear or rotated grid)."""
+    latitude, longitude = layout.geographic_coordinates()
+    return grid_regions(latitude, longitude, boxes, named)
+
+
+def region_definitions(regions: Mapping[str, Region]) -> dict[str, dict]:
+    """``metrics.json``'s ``region_definitions``: each region's description and ``n_cells``."""
+    return {name: {**region.description, "n_cells": region.n_cells} for name, region in regions.items()}

@@ -1,0 +1,52 @@
+"""Tests for climann/evaluation/figures/plots.py: the figure of skill by season and region."""
+
+import matplotlib.pyplot as plt
+import pytest
+
+from climann.evaluation.figures import plots
+from climann.evaluation.figures.plots import plot_skill_by_group
+
+
+def _metrics(skills: dict) -> dict:
+    """metrics.json with the test block's skill per season and region for each model."""
+    groups = {"seasons": ["DJF", "MAM", "JJA", "SON"], "regions": ["tropics", "NEU"]}
+    return {"target": "tas", "split_periods": {"test": "1997–1999"},
+            **{key: {"test": {group: {name: {"skill_vs_climatology": value[index]}
+                                      for name, value in skills.items()}
+                              for index, group in enumerate(names)}}
+               for key, names in groups.items()}}
+
+
+def test_the_bars_are_the_skills_of_each_model_by_season_and_region(tmp_path, monkeypatch):
+    skills = {"model": [0.5, 0.25, -0.5, 0.125, 0.5, 0.25], "linear": [0.1, 0.2, 0.3, 0.4, 0.1, 0.2],
+              "climatology": [0.0] * 6}
+    drawn = {}
+    original = plots._save
+
+    def keep(figure, path, dpi):
+        drawn["heights"] = [[bar.get_height() for bar in axis.patches] for axis in figure.axes]
+        drawn["titles"] = [axis.get_title() for axis in figure.axes]
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    path = plot_skill_by_group(_metrics(skills), block="test", path=tmp_path / "skill.png", dpi=40)
+    assert path.is_file() and path.stat().st_size > 1000
+    assert drawn["titles"] == ["by season", "by region"]
+    # the network's bars, then the linear baseline's; the climatology (0 by definition) is not drawn
+    assert drawn["heights"][0] == skills["model"][:4] + skills["linear"][:4]
+    assert drawn["heights"][1] == skills["model"][4:] + skills["linear"][4:]
+    plt.close("all")
+
+
+def test_nothing_is_drawn_without_a_skill(tmp_path):
+    metrics = _metrics({"model": [None] * 6})
+    assert plot_skill_by_group(metrics, block="test", path=tmp_path / "skill.png") is None
+    assert plot_skill_by_group({"target": "tas"}, block="test", path=tmp_path / "skill.png") is None
+    assert not (tmp_path / "skill.png").exists()
+
+
+@pytest.mark.parametrize("missing", ["seasons", "regions"])
+def test_one_panel_when_only_seasons_or_regions_are_scored(tmp_path, missing):
+    metrics = _metrics({"model": [0.5] * 6})
+    del metrics[missing]
+    assert plot_skill_by_group(metrics, block="test", path=tmp_path / "skill.png", dpi=40).is_file()

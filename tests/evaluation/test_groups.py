@@ -1,0 +1,95 @@
+"""Tests for climann/evaluation/groups.py: scores per season and per region against masks
+and area-weighted means computed here with NumPy."""
+
+import cftime
+import numpy as np
+import pytest
+
+from climann.evaluation.groups import NO_SEASONS, season_region_metrics
+from climann.evaluation.regions import grid_regions
+from climann.evaluation.scores import score_blocks
+from climann.jsonfile import finite_or_none
+
+N_YEARS, N_LAT, N_LON = 3, 4, 6
+LATITUDE = np.array([-60.0, -15.0, 15.0, 60.0])
+LONGITUDE = np.array([15.0, 75.0, 135.0, 195.0, 255.0, 315.0])
+
+
+@pytest.fixture(scope="module")
+def case():
+    """Truth, a network, a climatology with a gap, cos φ areas, blocks train (2 years) and test."""
+    rng = np.random.default_rng(4)
+    times = np.array([cftime.datetime(2000 + m // 12, m % 12 + 1, 15, calendar="360_day") for m in range(12 * N_YEARS)])
+    shape = (len(times), N_LAT, N_LON)
+    truth = rng.normal(280, 10, shape)
+    truth[5, 1, 2] = np.nan
+    model = truth + rng.normal(0.5, 2, shape)
+    model[7, 3, 4] = np.nan
+    climatology = truth + rng.normal(0, 3, shape)
+    climatology[30, :, 0] = np.nan  # undefined there: scored on fewer values
+    area = np.broadcast_to(np.cos(np.deg2rad(LATITUDE))[:, None], (N_LAT, N_LON)).copy()
+    steps = np.arange(len(times))
+    blocks = {"train": steps < 24, "test": steps >= 24}
+    return times, truth, {"model": model, "climatology": climatology}, area, blocks
+
+
+def _mse(predicted, truth, area, where):
+    """Σ w (ŷ − y)² / Σ w over ``where``: the hand computation."""
+    weights = np.broadcast_to(area, truth.shape)[where]
+    return float((weights * (predicted[where] - truth[where]) ** 2).sum() / weights.sum())
+
+
+def test_scores_per_season_are_the_area_weighted_scores_of_the_blocks_steps_in_that_season(case):
+    times, truth, predictions, area, blocks = case
+    metrics = season_region_metrics(predictions, truth, area, blocks, times, {})
+    months = np.array([time.month for time in times])
+    for season, chosen in {"DJF": (12, 1, 2), "JJA": (6, 7, 8), "SON": (9, 10, 11)}.items():
+        steps = blocks["test"] & np.isin(months, chosen)
+        network = np.isfinite(truth) & np.isfinite(predictions["model"]) & steps[:, None, None]
+        both = network & np.isfinite(predictions["climatology"])
+        scores = metrics["seasons"]["test"][season]
+        assert scores["model"]["n_samples"] == network.sum() == 3 * N_LAT * N_LON
+        assert scores["model"]["mse"] == pytest.approx(_mse(predictions["model"], truth, area, network), rel=1e-12)
+        assert scores["climatology"]["n_samples"] == both.sum()
+        skill = 1 - _mse(predictions["model"], truth, area, both) / _mse(predictions["climatology"], truth, area, both)
+        assert scores["model"]["skill_vs_climatology"] == pytest.approx(skill, rel=1e-12)
+    # September 2002 (step 32) is test SON; step 30 (July) has the climatology's gap: JJA
+    assert metrics["seasons"]["test"]["JJA"]["climatology"]["n_samples"] == 3 * N_LAT * N_LON - N_LAT
+    assert metrics["regions"] == {"train": {}, "test": {}} and metrics["region_definitions"] == {}
+
+
+def test_scores_per_region_are_the_area_weighted_scores_of_its_cells(case):
+    times, truth, predictions, area, blocks = case
+    latitude, longitude = np.meshgrid(LATITUDE, LONGITUDE, indexing="ij")
+    regions = grid_regions(latitude, longitude, {"pacific": [-20, 20, 120, -150], "empty": [80, 85, 0, 10]})
+    metrics = season_region_metrics(predictions, truth, area, blocks, times, regions)
+    # independently: |lat| ≤ 20 and longitudes 135 and 195 (120 → 210 across the dateline)
+    cells = (np.abs(latitude) <= 20) & np.isin(longitude, [135.0, 195.0])
+    assert metrics["region_definitions"]["pacific"] == {"kind": "box", "box": [-20, 20, 120, -150], "n_cells": 4}
+    assert metrics["region_definitions"]["empty"]["n_cells"] == 0 and "empty" not in metrics["regions"]["test"]
+    for block, steps in blocks.items():
+        network = np.isfinite(truth) & np.isfinite(predictions["model"]) & steps[:, None, None] & cells[None]
+        scores = metrics["regions"][block]["pacific"]["model"]
+        assert scores["n_samples"] == network.sum()
+        assert scores["mse"] == pytest.approx(_mse(predictions["model"], truth, area, network), rel=1e-12)
+        weights = np.broadcast_to(area, truth.shape)[network]
+        bias = (weights * (predictions["model"] - truth)[network]).sum() / weights.sum()
+        assert scores["bias"] == pytest.approx(bias, rel=1e-12)
+    assert metrics["regions"]["train"]["pacific"]["model"]["n_samples"] == 24 * 4 - 1  # truth missing at (5, 1, 2)
+
+
+def test_score_blocks_restricted_to_cells_equals_the_scores_of_the_masked_truth(case):
+    times, truth, predictions, area, blocks = case
+    cells = np.zeros((N_LAT, N_LON), dtype=bool)
+    cells[2:, 1:4] = True
+    restricted = score_blocks(predictions, truth, area, blocks, cells=cells)
+    masked = score_blocks(predictions, np.where(cells, truth, np.nan), area, blocks)
+    assert finite_or_none(restricted) == finite_or_none(masked)  # an undefined score (NaN) compared as None
+    assert restricted["test"]["model"]["n_samples"] == np.isfinite(predictions["model"][24:][:, cells]).sum()
+
+
+def test_yearly_data_have_a_note_instead_of_seasons(case):
+    _, truth, predictions, area, _ = case
+    times = np.array([cftime.datetime(1900 + year, 7, 1, calendar="360_day") for year in range(len(truth))])
+    metrics = season_region_metrics(predictions, truth, area, {"all": np.ones(len(truth), bool)}, times, {})
+    assert "seasons" not in metrics and metrics["seasons_note"] == NO_SEASONS
