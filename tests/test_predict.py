@@ -188,9 +188,10 @@ def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_v
     assert result.scores["mse"] == pytest.approx(np.sum(weights * error**2) / weights.sum(), rel=1e-5)
     assert result.scores["bias"] == pytest.approx(np.sum(weights * error) / weights.sum(), rel=1e-4)
     # the same float32 network on a different number of rows: equal up to float32 rounding
-    # (3e-5 K on values near 280 K)
+    # (3e-5 K on values near 280 K: an absolute bound for the scores in K, as the bias near 0)
     for key in ("mse", "mae", "rmse", "bias", "r2", "corr"):
-        assert result.scores[key] == pytest.approx(metrics["splits"]["all"]["model"][key], rel=1e-5), key
+        bound = 3e-5 if key in ("mae", "rmse", "bias") else 0
+        assert result.scores[key] == pytest.approx(metrics["splits"]["all"]["model"][key], rel=1e-5, abs=bound), key
 
 
 # The units_celsius case: one temperature field written in K and in Celsius as real

@@ -15,8 +15,13 @@ longitude (the 2-D geographic coordinates on a curvilinear or rotated grid, see
 - **named regions** (``[evaluation] named_regions``) from the region sets that regionmask ships
   inside its package: ``srex`` (the 26 IPCC SREX regions of AR5, the default set), ``giorgi``
   and ``prudence``, by abbreviation or name, masked with ``regionmask`` (cell centres inside
-  the polygons). The IPCC AR6 regions are not inside regionmask 0.13: it downloads them on
-  first use, and climann downloads nothing at run time, so ``ar6:`` names are refused.
+  the polygons); and the IPCC AR6 reference regions (Iturbide et al. 2020, ESSD 12, 2959) as
+  ``ar6:`` names, from regionmask's own cached copy. regionmask 0.13 does not ship them: it
+  downloads ``IPCC-WGI-reference-regions-v4.zip`` into its cache on first use. climann
+  downloads nothing at run time, so it reads that cached file when it is there (put there
+  once by ``python -c "import regionmask; regionmask.defined_regions.ar6.all"`` on a machine
+  with network, or copied into the cache folder) and refuses ``ar6:`` names in one line,
+  saying so, when it is not.
   regionmask is an optional extra (``pip install "climann[regions]"``), imported only here.
 """
 
@@ -25,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -38,6 +44,10 @@ LATITUDE_BANDS: dict[str, tuple[float, float]] = {
 }
 #: The region sets of regionmask shipped inside its package (no download), by prefix.
 REGION_SETS = ("srex", "giorgi", "prudence")
+#: The AR6 regions' file in regionmask's cache (``pooch`` puts it under the regionmask version).
+AR6_FILE = "IPCC-WGI-reference-regions-v4.zip"
+#: How to put the AR6 regions into regionmask's cache, on a machine with network.
+AR6_FETCH = "python -c \"import regionmask; regionmask.defined_regions.ar6.all\""
 #: How to see the valid names of a set.
 LIST_HINT = "python -c \"import regionmask; print(regionmask.defined_regions.{}.to_dataframe())\""
 
@@ -124,16 +134,11 @@ def parse_named_region(spec: str) -> tuple[str, str]:
     Raises
     ------
     ClimannError
-        For ``ar6:`` (not shipped inside regionmask) or an unknown set.
+        For an unknown set.
     """
     prefix, colon, name = spec.partition(":")
     region_set, name = (prefix.strip().lower(), name.strip()) if colon else ("srex", spec.strip())
-    if region_set == "ar6":
-        raise ClimannError(
-            f"[evaluation] named_regions: '{spec}': the AR6 regions are not shipped inside regionmask (it downloads "
-            f"them) and climann downloads nothing; use the bundled sets {', '.join(REGION_SETS)}, "
-            "e.g. \"srex:NEU\", or a box in [evaluation] regions")
-    if region_set not in REGION_SETS:
+    if region_set not in (*REGION_SETS, "ar6"):
         raise ClimannError(f"[evaluation] named_regions: unknown region set '{prefix}' in '{spec}'; "
                            f"valid: {', '.join(REGION_SETS)} (e.g. \"srex:NEU\")")
     return region_set, name
@@ -149,12 +154,44 @@ def find_named_region(spec: str) -> tuple[str, object, int]:
         An unknown set or name (the message says how to list the valid ones), or no regionmask.
     """
     region_set, name = parse_named_region(spec)
-    regions = getattr(_regionmask().defined_regions, region_set)
+    regions = ar6_regions() if region_set == "ar6" else getattr(_regionmask().defined_regions, region_set)
     for number, abbrev, full in zip(regions.numbers, regions.abbrevs, regions.names, strict=True):
         if name.lower() in (abbrev.lower(), full.lower()):
             return region_set, regions, number
     raise ClimannError(f"[evaluation] named_regions: no region '{name}' in {region_set}; valid abbreviations: "
                        f"{', '.join(regions.abbrevs)} (names: {LIST_HINT.format(region_set)})")
+
+
+def ar6_cache_file() -> Path:
+    """Where regionmask keeps its downloaded copy of the AR6 regions: its ``cache_dir`` option
+    (or pooch's default cache folder for regionmask), then the regionmask version."""
+    import pooch
+
+    regionmask = _regionmask()
+    folder = Path(regionmask.get_options()["cache_dir"] or pooch.os_cache("regionmask")).expanduser()
+    return folder / f"v{regionmask.__version__}" / AR6_FILE
+
+
+def ar6_regions():
+    """The 58 IPCC AR6 reference regions (land and ocean) as ``regionmask.Regions``, read from
+    regionmask's cached copy (as ``regionmask.defined_regions.ar6.all`` builds them), never
+    downloaded.
+
+    Raises
+    ------
+    ClimannError
+        If regionmask's cache does not hold them.
+    """
+    import geopandas
+
+    regionmask, path = _regionmask(), ar6_cache_file()
+    if not path.is_file():
+        raise ClimannError(
+            f"[evaluation] named_regions: the AR6 regions are not in regionmask's cache ({path}) and climann downloads "
+            f"nothing: run {AR6_FETCH} once with network, or use srex:, giorgi:, prudence: or a box")
+    frame = geopandas.read_file(f"zip://{path}")
+    return regionmask.from_geopandas(frame, names="Name", abbrevs="Acronym", name="AR6 reference regions",
+                                     source="Iturbide et al., 2020 (ESSD)", overlap=False)
 
 
 def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray) -> Region:

@@ -100,8 +100,42 @@ def test_named_regions_of_other_bundled_sets_and_errors():
     assert named_region("giorgi:WAF", latitude, longitude).description["name"] == "Western Africa"
     with pytest.raises(ClimannError, match="no region 'Atlantis' in srex; valid abbreviations: ALA, "):
         named_region("Atlantis", latitude, longitude)
-    with pytest.raises(ClimannError, match="AR6 regions are not shipped inside regionmask"):
+
+
+def test_ar6_regions_come_from_regionmasks_cache_and_are_never_downloaded(tmp_path, monkeypatch):
+    """Without the cached file, ar6: names are refused in one line (nothing is fetched); with it
+    (here a stand-in holding two polygons, written where regionmask's pooch cache keeps the
+    real one), they mask the cells inside their polygons like any named region."""
+    import socket
+    import zipfile
+
+    import geopandas
+    import regionmask
+    from regionmask.core.options import OPTIONS
+
+    from climann.evaluation.regions import AR6_FILE
+
+    monkeypatch.setitem(OPTIONS, "cache_dir", str(tmp_path / "cache"))
+    monkeypatch.setattr(socket.socket, "connect", lambda *args: pytest.fail("a network connection"))
+    latitude, longitude = _grid(0.0)
+    with pytest.raises(ClimannError, match=r"not in regionmask's cache \(.*cache/v.*/IPCC-WGI-reference-regions"):
         named_region("ar6:NEU", latitude, longitude)
+    polygons = [shapely.box(-10, 48, 40, 72), shapely.box(-20, -10, 50, 15)]
+    frame = geopandas.GeoDataFrame({"Continent": ["EUROPE", "AFRICA"], "Type": ["Land", "Land"],
+                                    "Name": ["N.Europe", "Western-Africa"], "Acronym": ["NEU", "WAF"]},
+                                   geometry=polygons, crs="EPSG:4326")
+    frame.to_file(tmp_path / "regions.shp")
+    cached = tmp_path / "cache" / f"v{regionmask.__version__}" / AR6_FILE
+    cached.parent.mkdir(parents=True)
+    with zipfile.ZipFile(cached, "w") as archive:
+        for part in tmp_path.glob("regions.*"):
+            archive.write(part, part.name)
+    region = named_region("ar6:NEU", latitude, longitude)
+    east_west = (longitude + 180) % 360 - 180
+    expected = shapely.contains_xy(polygons[0], east_west, latitude)
+    assert region.name == "NEU" and region.description == {"kind": "ar6", "abbrev": "NEU", "name": "N.Europe"}
+    assert expected.sum() >= 10
+    np.testing.assert_array_equal(region.cells, expected)
 
 
 def test_grid_regions_boxes_replace_the_bands_and_named_regions_come_after():
