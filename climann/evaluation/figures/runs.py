@@ -138,6 +138,7 @@ def draw_skill_figure(metrics: dict, *, directory: str | Path, dpi: int = 150) -
     if block is None:
         return []
     path = Path(directory) / METRICS_FIGURE_FILES["skill_by_group"]
+    path.parent.mkdir(parents=True, exist_ok=True)
     drawn = plot_skill_by_group(metrics, block=block, path=path, dpi=dpi)
     return [drawn] if drawn else []
 
