@@ -218,19 +218,32 @@ def predict_files(
     layout = samples.layout
     truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
+    return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
+                                  had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes)
+
+
+def _write_prediction_file(
+    run: TrainedRun, samples, truth: np.ndarray, predicted: np.ndarray, out: Path, *, history: str,
+    had_target: bool, n_samples: int, notes: list[str],
+) -> PredictionResult:
+    """Check the extrapolation, score (when the new data have the target: all time steps
+    together, area-weighted, over the values where truth and prediction are both present)
+    and write the predictions file of ``predict``; ``truth`` and ``predicted`` on the grid,
+    shape (n_time, n_lat, n_lon), ``samples`` pointwise or field samples of the new data."""
+    layout = samples.layout
     extrapolation = check_training_range(run, samples.inputs)
-    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted_grid)
+    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
     scores = None
     if had_target:
         area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
-        scores = score(predicted_grid.reshape(-1), truth.reshape(-1), area.reshape(-1))
-        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted_grid)))
-    output = predictions_dataset(layout, truth, predicted_grid, [""] * layout.shape[0], history=history,
+        scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
+        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted)))
+    output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
                                  extrapolated=flags)
     if not had_target:
-        output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
-    write_predictions(output.drop_vars("split"), Path(out), layout)
-    return PredictionResult(path=Path(out), n_samples=int(samples.flat_index.size), scores=scores, notes=notes,
+        output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
+    write_predictions(output.drop_vars("split"), out, layout)
+    return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary())
 
 
@@ -365,20 +378,8 @@ def _predict_field(
     truth = np.full_like(predicted, np.nan)
     truth[samples.time_index] = samples.target
     predicted, truth = predicted.reshape(layout.shape), truth.reshape(layout.shape)
-    extrapolation = check_training_range(run, samples.inputs)
-    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
-    scores = None
-    if had_target:
-        area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
-        scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
-        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted)))
-    output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
-                                 extrapolated=flags)
-    if not had_target:
-        output = output.drop_vars([config.data.target, f"{config.data.target}_error"])
-    write_predictions(output.drop_vars("split"), out, layout)
-    return PredictionResult(path=out, n_samples=int(np.isfinite(predicted).sum()), scores=scores, notes=[],
-                            extrapolation=None if extrapolation is None else extrapolation.summary())
+    return _write_prediction_file(run, samples, truth, predicted, out, history=history, had_target=had_target,
+                                  n_samples=int(np.isfinite(predicted).sum()), notes=[])
 
 
 def _predict_chunked(
