@@ -212,6 +212,12 @@ def plot_area_mean_series(
 SKILL_MODELS = ("model", "linear", "persistence")
 
 
+#: The lower end of the skill axis: skill runs from 1 (perfect) through 0 (as good as
+#: climatology) to −∞; a bar below this is cut here and labelled with its value, so that a
+#: very poor baseline does not squeeze the others flat.
+SKILL_FLOOR = -1.0
+
+
 def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int = 150) -> Path | None:
     """Skill against climatology, 1 − MSE/MSE_climatology, of the network and the baselines
     by season and by region on one block: grouped bars, one panel each.
@@ -248,16 +254,24 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
         for index, name in enumerate(names):
             skill = [groups[group].get(name, {}).get("skill_vs_climatology") for group in groups]
             values = np.array([np.nan if value is None else value for value in skill], dtype=np.float64)
-            axis.bar(positions + (index - (len(names) - 1) / 2) * width, values, width,
-                     color=SERIES_STYLES.get(name, {}).get("color"), label=name)
+            where = positions + (index - (len(names) - 1) / 2) * width
+            axis.bar(where, np.maximum(values, SKILL_FLOOR), width, color=SERIES_STYLES.get(name, {}).get("color"),
+                     label=name)
+            for x, value in zip(where, values, strict=True):  # a bar cut at the floor says its value
+                if value < SKILL_FLOOR:
+                    axis.annotate(f"{value:.3g}", (x, SKILL_FLOOR), xytext=(0, 3), textcoords="offset points",
+                                  ha="center", va="bottom", rotation=90, fontsize=7)
         axis.axhline(0, color="black", linewidth=0.8)
-        axis.set_xticks(positions, list(groups), rotation=30 if len(groups) > 4 else 0, ha="right"
+        axis.set_ylim(SKILL_FLOOR, 1)
+        labels = [str(group).replace("_", "\n") for group in groups]
+        axis.set_xticks(positions, labels, rotation=30 if len(groups) > 4 else 0, ha="right"
                         if len(groups) > 4 else "center")
         axis.set_title(title)
         axis.grid(True, axis="y", alpha=0.3)
     axes[0][0].set_ylabel("skill = 1 − MSE / MSE_climatology")
-    axes[0][0].legend()
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(names))  # clear of the bars
     period = metrics.get("split_periods", {}).get(block, "")
     figure.suptitle(f"Skill of {metrics.get('target', '')} against climatology, {block} block"
-                    + (f" ({period})" if period else "") + ": above 0 beats climatology")
+                    + (f" ({period})" if period else "") + f": above 0 beats climatology; bars cut at {SKILL_FLOOR:g}")
     return _save(figure, path, dpi)
