@@ -445,8 +445,8 @@ def evaluate_run(
     Raises
     ------
     ClimannError
-        As :func:`predict_files`, or ``--out`` missing for other data, a file, or holding
-        those files without ``overwrite``.
+        As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
+        data, a file, or holding those files without ``overwrite``.
     """
     from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
     from climann.evaluation.report import write_report
@@ -458,6 +458,9 @@ def evaluate_run(
     other = bool(data_paths)
     if other and out is None:
         raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
+    if other and Path(out).resolve() == Path(run_dir).resolve():
+        raise ClimannError(f"--out {out} is the run directory: the scores on other data would replace the run's own "
+                           "metrics.json, predictions.nc and report.md; give another directory")
     config = run.config
     if overlap:
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))

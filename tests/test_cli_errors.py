@@ -143,6 +143,10 @@ CASES = [
     # evaluate
     pytest.param(["evaluate", "runs/nosuch"], "run directory runs/nosuch does not exist", id="evaluate-no-run"),
     pytest.param(["evaluate", "runs/demo", *DATA], "needs --out DIR", id="evaluate-other-data-without-out"),
+    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "./runs/demo/"], "--out runs/demo is the run directory: "
+                 "the scores on other data would replace the run's own metrics.json", id="evaluate-other-data-into-the-run"),
+    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "runs/demo", "--overwrite"], "is the run directory",
+                 id="evaluate-other-data-into-the-run-overwrite"),
     pytest.param(["evaluate", "runs/demo", *DATA, "--out", "existing.nc"], "existing.nc exists and is not a directory",
                  id="evaluate-out-a-file"),
     pytest.param(["evaluate", "runs/demo", *DATA, "--out", "scores"], "already holds metrics.json; .*--overwrite",
