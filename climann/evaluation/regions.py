@@ -199,9 +199,12 @@ def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray) -> Regi
     on the true coordinates) and description; its name is its abbreviation."""
     region_set, regions, number = find_named_region(spec)
     chosen = regions[[number]]
-    mask = np.asarray(chosen.mask(np.asarray(longitude, np.float64), np.asarray(latitude, np.float64)))
+    # mask_3D: one layer per region, right also for sets whose regions overlap (PRUDENCE),
+    # where regionmask refuses a 2-D mask
+    layers = chosen.mask_3D(np.asarray(longitude, np.float64), np.asarray(latitude, np.float64))
+    cells = np.asarray(layers.values).any(axis=0).reshape(np.shape(latitude))
     abbrev, full = chosen.abbrevs[0], chosen.names[0]
-    return Region(abbrev, np.isfinite(mask), {"kind": region_set, "abbrev": abbrev, "name": full})
+    return Region(abbrev, cells, {"kind": region_set, "abbrev": abbrev, "name": full})
 
 
 def grid_regions(

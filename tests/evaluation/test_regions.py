@@ -179,3 +179,17 @@ def test_without_regionmask_boxes_work_and_named_regions_name_the_extra(monkeypa
     assert grid_regions(latitude, longitude, {"box": [0, 30, 0, 40]})["box"].n_cells == 12
     with pytest.raises(ClimannError, match=r'needs regionmask: pip install "climann\[regions\]"$'):
         grid_regions(latitude, longitude, None, ["NEU"])
+
+
+def test_a_region_of_a_set_with_overlapping_regions_is_masked(tmp_path):
+    """PRUDENCE regions overlap (regionmask refuses a 2-D mask of the set): each is masked on
+    its own, the cells whose centres lie inside its polygon."""
+    import regionmask
+
+    latitude, longitude = np.meshgrid(np.arange(-89.3, 90, 2.0), np.arange(0.7, 360, 2.0), indexing="ij")  # off the edges
+    region = named_region("prudence:BI", latitude, longitude)
+    prudence = regionmask.defined_regions.prudence
+    polygon = prudence.polygons[prudence.abbrevs.index("BI")]
+    expected = shapely.contains_xy(polygon, (longitude + 180) % 360 - 180, latitude)
+    assert region.name == "BI" and expected.sum() >= 3
+    np.testing.assert_array_equal(region.cells, expected)
