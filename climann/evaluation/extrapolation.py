@@ -5,7 +5,10 @@ training block (a mountain higher than any it was trained on, a latitude it neve
 output is an extrapolation — a ReLU network continues linearly, a tanh network saturates — and
 its error can be large with no sign of it in the prediction. A sample is flagged when any of
 its features lies outside [min, max] of that feature over the training block (unscaled, as
-recorded in ``model.npz`` under ``input_ranges``). Inside the range is no guarantee (a
+recorded in ``model.npz`` under ``input_ranges``) by more than :data:`RANGE_MARGIN` of the
+range's width: a value a hair beyond the range (the sine of a day of the year the training
+months did not hit exactly, an insolation 0.1 % above the largest seen) is no extrapolation
+worth a warning, and flagging it would teach users to ignore the warning. Inside the range is no guarantee (a
 combination of features never seen together is not flagged); outside it is a warning sign.
 """
 
@@ -16,12 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: How far beyond its training range, as a share of the range's width (max − min), a
+#: feature must lie to be flagged.
+RANGE_MARGIN = 0.01
+
 #: Units of the derived features, which are no variable of the files.
 _FEATURE_UNITS = {"lat": "degrees_north", "lon": "degrees_east"}
 
 
 def outside_training_range(inputs: np.ndarray, minimum: np.ndarray, maximum: np.ndarray) -> np.ndarray:
-    """Where each feature of each sample lies outside its training range: x < min or x > max.
+    """Where each feature of each sample lies outside its training range:
+    x < min − m (max − min) or x > max + m (max − min), m = :data:`RANGE_MARGIN`.
 
     Parameters
     ----------
@@ -37,12 +45,13 @@ def outside_training_range(inputs: np.ndarray, minimum: np.ndarray, maximum: np.
 
     Examples
     --------
-    >>> outside_training_range(np.array([[0.5], [2.0], [-1.0]]), np.array([0.0]), np.array([1.0]))[:, 0]
-    array([False,  True,  True])
+    >>> outside_training_range(np.array([[0.5], [1.005], [2.0], [-1.0]]), np.array([0.0]), np.array([1.0]))[:, 0]
+    array([False, False,  True,  True])
     """
-    inputs = np.asarray(inputs)
+    inputs, minimum, maximum = np.asarray(inputs), np.asarray(minimum), np.asarray(maximum)
+    margin = RANGE_MARGIN * (maximum - minimum)
     with np.errstate(invalid="ignore"):
-        return (inputs < np.asarray(minimum)) | (inputs > np.asarray(maximum))
+        return (inputs < minimum - margin) | (inputs > maximum + margin)
 
 
 @dataclass(frozen=True)
@@ -147,8 +156,10 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
             sides.append(f"min {low:.4g}{unit} seen, down to {low_here:.4g}{unit} here")
         if high_here > high:
             sides.append(f"max {high:.4g}{unit} seen, up to {high_here:.4g}{unit} here")
-        share = _percent(found["fraction"]) + (" of samples" if index == 0 else "")
-        parts.append(f"{name} ({'; '.join(sides)}: {share})")
+        # each feature's own share only when there are several (with one it is the total)
+        share = "" if len(extrapolation.features) == 1 else (
+            f": {_percent(found['fraction'])}" + (" of samples" if index == 0 else ""))
+        parts.append(f"{name} ({'; '.join(sides)}{share})")
     return (f"{_percent(extrapolation.fraction)} of samples lie outside the training range of "
             f"{', '.join(parts)}; the predictions there are extrapolations")
 

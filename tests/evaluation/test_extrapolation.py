@@ -8,10 +8,13 @@ from climann.evaluation.extrapolation import check_extrapolation, extrapolation_
 RANGES = {"names": ["orog", "lat"], "min": [0.0, -30.0], "max": [3100.0, 30.0]}
 
 
-def test_outside_is_strictly_beyond_the_range_and_never_a_missing_value():
-    inputs = np.array([[0.0, -30.0], [3100.0, 30.0], [3100.5, 0.0], [-1.0, -30.1], [np.nan, 45.0]])
+def test_outside_is_beyond_the_range_by_more_than_one_percent_of_its_width_and_never_a_missing_value():
+    # widths 3100 m and 60°: margins 31 m and 0.6°
+    inputs = np.array([[0.0, -30.0], [3100.0, 30.0], [3130.0, 30.5], [3132.0, 0.0], [-31.5, -30.7],
+                       [np.nan, 45.0]])
     flags = outside_training_range(inputs, np.array(RANGES["min"]), np.array(RANGES["max"]))
-    expected = np.array([[False, False], [False, False], [True, False], [True, True], [False, True]])
+    expected = np.array([[False, False], [False, False], [False, False], [True, False], [True, True],
+                         [False, True]])
     np.testing.assert_array_equal(flags, expected)
 
 
@@ -20,7 +23,7 @@ def test_the_summary_names_each_feature_outside_with_its_share_and_ranges():
     orog = rng.uniform(0, 5800, 1000)
     lat = rng.uniform(-60, 60, 1000)
     extrapolation = check_extrapolation(np.column_stack([orog, lat]), RANGES)
-    high, wide = orog > 3100, np.abs(lat) > 30
+    high, wide = orog > 3100 + 31, np.abs(lat) > 30 + 0.6  # beyond 1 % of the range's width
     np.testing.assert_array_equal(extrapolation.outside, high | wide)
     assert extrapolation.fraction == pytest.approx(np.mean(high | wide))
     assert extrapolation.features["orog"] == {"fraction": pytest.approx(high.mean()), "training_range": [0.0, 3100.0],
