@@ -443,13 +443,17 @@ def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLay
 
 
 def grid_summary(layout: GridLayout) -> dict:
-    """Size and geographic extent of a grid (true latitudes and longitudes, also on a
-    curvilinear grid), to tell later whether new data are on the same grid."""
+    """Size, geographic extent and cell order of a grid (true latitudes and longitudes, also
+    on a curvilinear grid), to tell later whether new data are on the same grid:
+    ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
+    that the same grid with its latitudes flipped or its longitudes rolled is told apart."""
     latitude, longitude = layout.geographic_coordinates()
     return {
         "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
         "lat_range": [float(latitude.min()), float(latitude.max())],
         "lon_range": [float(longitude.min()), float(longitude.max())],
+        "first_cell": [float(latitude.flat[0]), float(longitude.flat[0])],
+        "last_cell": [float(latitude.flat[-1]), float(longitude.flat[-1])],
     }
 
 

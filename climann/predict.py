@@ -196,10 +196,13 @@ def predict_files(
                               climatologies=training_climatologies(run, new_data=True))
     _check_features(source.feature_names, run, dataset)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
-    if trained_grid and trained_grid != new_grid:
+    extent = ("n_lat", "n_lon", "lat_range", "lon_range")
+    if trained_grid and any(trained_grid[key] != new_grid[key] for key in extent):
         notes.append(
-            f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']} → "
-            f"{new_grid['n_lat']}×{new_grid['n_lon']}); a pointwise model predicts each cell from its own features"
+            f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
+            f"lat {_span(trained_grid['lat_range'])}, lon {_span(trained_grid['lon_range'])} → "
+            f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
+            f"lon {_span(new_grid['lon_range'])}); a pointwise model predicts each cell from its own features"
         )
     history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
@@ -220,6 +223,11 @@ def predict_files(
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
                                   had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes)
+
+
+def _span(limits: list[float]) -> str:
+    """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
+    return f"{limits[0]:g}…{limits[1]:g}"
 
 
 def _write_prediction_file(
@@ -346,6 +354,14 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     from climann.pipeline import grid_summary
 
     trained, new = run.network.metadata.get("grid"), grid_summary(layout)
+    if trained and "first_cell" not in trained:
+        raise ClimannError("this field-mode run's model.npz predates the record of its grid's cell order, which "
+                           "predict needs to place the maps: retrain the run")
+    if trained and all(trained[key] == new[key] for key in ("n_lat", "n_lon", "lat_range", "lon_range")) \
+            and trained != new:
+        raise ClimannError(
+            f"the new data are the training grid in another cell order (first cell at lat, lon {new['first_cell']}, "
+            f"in training {trained['first_cell']}): put them in the training order (e.g. cdo invertlat) and rerun")
     if trained and trained != new:
         def shown(grid: dict) -> str:
             return (f"{grid['n_lat']}×{grid['n_lon']}, lat {grid['lat_range'][0]:g}…{grid['lat_range'][1]:g}, "

@@ -79,7 +79,8 @@ def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path, caplo
     with caplog.at_level(logging.WARNING, logger="climann"):
         result = predict_files(run_dir, [str(tmp_path / "celsius.nc")], tmp_path / "out.nc")
     assert "'tas' in celsius.nc converted from degC to K" in caplog.text
-    assert any("grid differs from the training grid (12×24 → 6×12)" in note for note in result.notes)
+    assert any("grid differs from the training grid (12×24, lat -82.5…82.5, lon 7.5…352.5 → 6×12, lat -75…75, "
+               "lon 15…345)" in note for note in result.notes), result.notes
     with xr.open_dataset(result.path) as predictions:
         assert float(predictions["tas"].mean()) > 200  # in K
 
@@ -644,3 +645,21 @@ def test_field_predict_flags_whole_maps_whose_inputs_lie_outside_the_training_ra
     expected[~np.isfinite(predicted)] = np.nan  # the first step: no clt one month earlier
     np.testing.assert_array_equal(flags, expected)
     assert result.extrapolation["fraction"] == pytest.approx(3 / np.isfinite(predicted).any(axis=(1, 2)).sum())
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_field_mode_refuses_its_training_grid_in_another_cell_order(field_run, tmp_path, command):
+    """A field network writes its maps in the training grid's cell order: the same grid with its
+    latitudes flipped would put every value on the mirrored cell, so it is refused in one line."""
+    from climann.predict import evaluate_run
+
+    _, sample, run_dir = field_run
+    with xr.open_dataset(sample) as source:
+        source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
+    with pytest.raises(ClimannError, match=r"the training grid in another cell order \(first cell at lat, lon "
+                                           r"\[82.5, 7.5\], in training \[-82.5, 7.5\]\)"):
+        if command == "predict":
+            predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "out.nc")
+        else:
+            evaluate_run(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "scores")
+    assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
