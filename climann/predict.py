@@ -492,7 +492,7 @@ def evaluate_run(
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other))
-    if config.data.mode == "field":
+    if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     flags = None  # where the inputs lie outside the training range (other data only)
     if other:
