@@ -278,3 +278,13 @@ def test_redraw_draws_the_skill_by_season_and_region_from_the_metrics(tmp_path, 
     assert_readable_png(paths[-1])
     assert "![skill by season region test](figures/skill_by_season_region_test.png)" in (
         tmp_path / "report.md").read_text()
+
+
+def test_a_colour_bar_has_an_arrow_at_each_end_the_field_goes_beyond():
+    """Values clipped by the colour scale are never hidden: an arrow at that end of the bar."""
+    from climann.evaluation.figures.maps import MapPanel, _colorbar_extend
+
+    field = np.array([[1.0, 2.0], [3.0, np.nan]])
+    ends = {(0.0, 4.0): "neither", (1.5, 4.0): "min", (0.0, 2.5): "max", (1.5, 2.5): "both"}
+    for (low, high), expected in ends.items():
+        assert _colorbar_extend(MapPanel("t", field, "viridis", low, high, "K")) == expected

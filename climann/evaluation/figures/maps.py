@@ -39,7 +39,7 @@ class MapPanel(NamedTuple):
     vmin: float
     vmax: float
     label: str  # the colorbar's, with units
-    extend: str | None = None  # the colorbar's arrows; default: both for a diverging scale, max from 0
+    extend: str | None = None  # the colorbar's arrows; default: where the field goes beyond the scale
 
 
 class MapGrid(NamedTuple):
@@ -171,10 +171,20 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     axis.set_title(panel.title)
     axis.set_xlabel("longitude")
     axis.set_ylabel("latitude")
-    extend = panel.extend or ("both" if panel.vmin < 0 < panel.vmax else "max" if panel.vmin == 0 else "neither")
+    extend = panel.extend or _colorbar_extend(panel)
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
                                label=panel.label, extend=extend)
     colorbar.ax.xaxis.set_major_locator(MaxNLocator(nbins=6, symmetric=panel.vmin == -panel.vmax))
+
+
+def _colorbar_extend(panel: MapPanel) -> str:
+    """The colour bar's arrows: at each end where the field has values beyond the scale
+    (drawn in the end colour), so that no clipped value goes unseen."""
+    values = np.asarray(panel.field, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    below = bool(values.size and values.min() < panel.vmin)
+    above = bool(values.size and values.max() > panel.vmax)
+    return {(True, True): "both", (True, False): "min", (False, True): "max"}.get((below, above), "neither")
 
 
 def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
