@@ -49,15 +49,7 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     assert set(distributed.metrics) - set(expected) == {"figures_every_nth_test_year"}
     for key in ("target", "units", "mode", "area_weighted", "n_samples", "n_dropped", "split_periods"):
         assert distributed.metrics[key] == expected[key], key
-    for block, models in expected["splits"].items():
-        assert list(distributed.metrics["splits"][block]) == list(models)
-        for name, scores in models.items():
-            on_cluster = distributed.metrics["splits"][block][name]
-            undefined = {key for key, value in scores.items() if value is None}  # climatology's ACC: null
-            assert {key for key, value in on_cluster.items() if value is None} == undefined, (block, name)
-            defined = {key: value for key, value in scores.items() if key not in undefined}
-            assert {key: on_cluster[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
-            assert on_cluster.keys() == scores.keys()
+    assert_same_scores(distributed.metrics["splits"], expected["splits"])
     assert distributed.metrics["score_notes"] == expected["score_notes"]
     metrics_file = json.loads((distributed.run_dir / "metrics.json").read_text())
     assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
@@ -236,15 +228,7 @@ def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(sc
     np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
     assert distributed.metrics["n_samples"] == single.metrics["n_samples"]
     assert distributed.metrics["split_periods"] == single.metrics["split_periods"]
-    for block, models in single.metrics["splits"].items():
-        assert list(distributed.metrics["splits"][block]) == list(models)
-        for name, scores in models.items():
-            on_cluster = distributed.metrics["splits"][block][name]
-            undefined = {key for key, value in scores.items() if value is None}  # climatology's ACC: null
-            assert {key for key, value in on_cluster.items() if value is None} == undefined, (block, name)
-            defined = {key: value for key, value in scores.items() if key not in undefined}
-            assert {key: on_cluster[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
-            assert on_cluster.keys() == scores.keys()
+    assert_same_scores(distributed.metrics["splits"], single.metrics["splits"])
     assert distributed.metrics["score_notes"] == single.metrics["score_notes"]
 
 
@@ -274,3 +258,17 @@ def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cl
         np.testing.assert_array_equal(other["lat"].values, one["lat"].values)
         assert other["tas_pred"].attrs["grid_mapping"] == "rotated_pole" and "rotated_pole" in other
         np.testing.assert_allclose(other["tas_pred"].values, one["tas_pred"].values, atol=1e-3)
+
+
+def assert_same_scores(on_cluster: dict, expected: dict) -> None:
+    """The same blocks, models and score keys; the same null (undefined) scores; the defined
+    ones equal to sums' rounding."""
+    for block, models in expected.items():
+        assert list(on_cluster[block]) == list(models)
+        for name, scores in models.items():
+            found = on_cluster[block][name]
+            undefined = {key for key, value in scores.items() if value is None}  # climatology's ACC: null
+            assert {key for key, value in found.items() if value is None} == undefined, (block, name)
+            defined = {key: value for key, value in scores.items() if key not in undefined}
+            assert {key: found[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
+            assert found.keys() == scores.keys()
