@@ -4,7 +4,7 @@ larger than the workers' memory.
 1. **Throughput** (``--resolution 2 --years 20``: 3.9 M samples, 2.7 M for training): the
    training block is read and persisted by the workers of a ``LocalCluster`` of 1, then 2,
    worker processes (one thread each; dask limits each to one BLAS thread). Then full-batch
-   gradient steps (:func:`climann.compute.training.distributed_sums` over every chunk: the
+   gradient steps (:func:`climann.workflow.compute.training.distributed_sums` over every chunk: the
    weights to the workers, per-chunk loss and gradient sums, the ordered reduction, back to
    the client) of the default network (hidden 64, 64; ReLU; float32) are timed: a warm-up
    step, then the median of ``--steps``. References: the same full-batch gradient in this
@@ -53,9 +53,9 @@ def ensure_file(path: Path, *, years: int, resolution: float) -> None:
 
 
 def local_cluster(n_workers: int, memory_limit_gb: float = 0.0):
-    """The cluster ``climann train --workers N`` starts (:func:`climann.compute.cluster.local_cluster`)."""
-    from climann.compute.cluster import local_cluster as climann_cluster
-    from climann.config import ComputeConfig
+    """The cluster ``climann train --workers N`` starts (:func:`climann.workflow.compute.cluster.local_cluster`)."""
+    from climann.workflow.compute.cluster import local_cluster as climann_cluster
+    from climann.workflow.config import ComputeConfig
 
     return climann_cluster(ComputeConfig(workers=n_workers, memory_limit_gb=memory_limit_gb))
 
@@ -69,8 +69,8 @@ def _peak_rss() -> int:
 
 # --- 1. throughput -------------------------------------------------------------------------------
 def training_data(path: Path):
-    from climann.config import build_config
-    from climann.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs
 
     config = resolve_inputs(build_config({"data": {"paths": [str(path)]}}))
     source = pointwise_source(config, open_selected(config))
@@ -78,9 +78,9 @@ def training_data(path: Path):
 
 
 def time_steps(client, config, source, data, *, steps: int) -> dict:
-    from climann.compute.chunks import chunk_blocks, persist_samples
-    from climann.compute.cluster import shared_value
-    from climann.compute.training import distributed_sums
+    from climann.workflow.compute.chunks import chunk_blocks, persist_samples
+    from climann.workflow.compute.cluster import shared_value
+    from climann.workflow.compute.training import distributed_sums
     from climann.data.batches import blocks_in_split
     from climann.model import Network
 
@@ -178,8 +178,8 @@ class SpillMonitor:
 def larger_than_memory(path: Path, run_dir: Path, *, memory_limit_gb: float, chunk_mb: float) -> dict:
     from distributed import Client
 
-    from climann.config import build_config
-    from climann.pipeline import run_training
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
 
     settings = {
         "data": {"paths": [str(path)], "in_memory_limit_gb": 0.25},

@@ -81,7 +81,7 @@ def sample_data(
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
     from climann.data.sample_data import write_sample_dataset
-    from climann.outputs import create_folder, refuse_existing
+    from climann.workflow.outputs import create_folder, refuse_existing
 
     refuse_existing(path, overwrite=overwrite, what="sample dataset")
     create_folder(path.parent)
@@ -105,7 +105,7 @@ def info(
     Example: climann info my_data/ > my.toml && climann train --config my.toml
     """
     from climann.data.info import describe
-    from climann.progress import warnings_on_stderr
+    from climann.workflow.progress import warnings_on_stderr
 
     with warnings_on_stderr():
         report = describe(paths, overlap=_overlap_setting(overlap) or "error")
@@ -120,7 +120,7 @@ OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files
 
 def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
     """``--workers``/``--scheduler`` as a validated ``[compute]`` section."""
-    from climann.config import build_config
+    from climann.workflow.config import build_config
 
     return build_config({"compute": {key: value for key, value in (("workers", workers), ("scheduler", scheduler))
                                      if value is not None}}).compute
@@ -128,7 +128,7 @@ def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
 
 def _overlap_setting(overlap: str | None) -> str | None:
     """``--overlap`` checked (None: the run's own setting)."""
-    from climann.config import check_overlap
+    from climann.workflow.config import check_overlap
 
     return None if overlap is None else check_overlap(overlap)
 
@@ -160,8 +160,8 @@ def predict(
 
     Example: climann predict runs/demo --data other_scenario.nc --out predictions_other.nc
     """
-    from climann.predict import predict_files
-    from climann.progress import warnings_on_stderr
+    from climann.workflow.predict import predict_files
+    from climann.workflow.progress import warnings_on_stderr
 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
@@ -193,12 +193,12 @@ def evaluate(
 
     Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
     """
-    from climann.progress import NORMAL, terminal_display
+    from climann.workflow.progress import NORMAL, terminal_display
 
     # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
     with terminal_display(NORMAL, status="evaluating"):
         from climann.evaluation.scores import note_lines
-        from climann.predict import evaluate_run
+        from climann.workflow.predict import evaluate_run
 
         metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
                                overlap=_overlap_setting(overlap))
@@ -228,7 +228,7 @@ def plot(
     """
     from climann.evaluation.figures import LESSON_FIGURE_FILES, draw_lesson_figures, redraw_figures
     from climann.evaluation.figures.files import is_prediction_file, plot_prediction_file
-    from climann.outputs import prepare_output_folder
+    from climann.workflow.outputs import prepare_output_folder
 
     if run_dir == "lesson":
         if out is None:
@@ -350,7 +350,7 @@ def train(
 
     Example: climann train --data data/sample.nc --target tas --predictors rsdt,orog --epochs 10
     """
-    from climann.progress import NORMAL, QUIET, VERBOSE, terminal_display
+    from climann.workflow.progress import NORMAL, QUIET, VERBOSE, terminal_display
 
     if quiet and verbose:
         raise ClimannError("--quiet and --verbose exclude each other")
@@ -359,9 +359,9 @@ def train(
         raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
     # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
     with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
-        from climann.checkpoints import recorded_settings
-        from climann.config import build_config, load_config_file, merge_settings, parse_assignments
-        from climann.pipeline import run_training
+        from climann.workflow.checkpoints import recorded_settings
+        from climann.workflow.config import build_config, load_config_file, merge_settings, parse_assignments
+        from climann.workflow.pipeline import run_training
 
         settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
         overrides = {
@@ -417,7 +417,7 @@ def config_init(
 
     Example: climann config init experiments/mine.toml
     """
-    from climann.config_template import config_template, write_config_template
+    from climann.workflow.config_template import config_template, write_config_template
 
     if str(path) == "-":
         typer.echo(config_template(), nl=False)
@@ -435,7 +435,7 @@ def config_show(
 
     Example: climann config show experiments/pointwise-tas.toml --set training.epochs=5
     """
-    from climann.config import build_config, config_to_toml, load_config_file, merge_settings, parse_assignments
+    from climann.workflow.config import build_config, config_to_toml, load_config_file, merge_settings, parse_assignments
 
     settings = load_config_file(path) if path else {}
     resolved = build_config(merge_settings(settings, parse_assignments(set_values or [])))
@@ -450,7 +450,7 @@ def main() -> None:
     end any command through its ``finally`` blocks (no temporary file left), with exit
     code 128 + the signal's number.
     """
-    from climann.interrupts import Terminated, signals_raise
+    from climann.workflow.interrupts import Terminated, signals_raise
 
     try:
         with signals_raise():

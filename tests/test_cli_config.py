@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from climann.cli import app
-from climann.config import RunConfig, build_config, load_config_file
-from climann.config_template import config_template
+from climann.workflow.config import RunConfig, build_config, load_config_file
+from climann.workflow.config_template import config_template
 
 runner = CliRunner()
 

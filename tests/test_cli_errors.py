@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from climann.cli import main
-from climann.config import build_config, config_to_toml
+from climann.workflow.config import build_config, config_to_toml
 from climann.data.sample_data import write_sample_dataset
 from climann.model import Network
 

@@ -97,10 +97,10 @@ def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, 
 
 SPINNER_PROBE = """
 import os, sys
-import climann.progress as progress
+import climann.workflow.progress as progress
 
 def probe(self, *args, **kwargs):
-    heavy = [name for name in ("xarray", "dask", "matplotlib", "climann.pipeline") if name in sys.modules]
+    heavy = [name for name in ("xarray", "dask", "matplotlib", "climann.workflow.pipeline") if name in sys.modules]
     print(f"{kwargs.get('status')}: {','.join(heavy) or 'none'}", flush=True)
     os._exit(0)
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from climann.config import build_config, load_config_file
+from climann.workflow.config import build_config, load_config_file
 
 EXPERIMENTS = sorted((Path(__file__).parent.parent / "experiments").glob("*.toml"))
 

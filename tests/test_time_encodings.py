@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.config import build_config
+from climann.workflow.config import build_config
 from climann.errors import ClimannError
-from climann.pipeline import run_training
+from climann.workflow.pipeline import run_training
 
 TINY = {"model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 64},
         "evaluation": {"figures": False}}
@@ -58,8 +58,8 @@ def test_months_since_in_360_day_trains_and_writes_the_inputs_dates(months_since
 
 
 def test_an_output_encoding_that_cannot_be_written_fails_before_training(months_since_360_day, tmp_path, monkeypatch):
-    import climann.pipeline as pipeline
-    import climann.preparation as preparation
+    import climann.workflow.pipeline as pipeline
+    import climann.workflow.preparation as preparation
 
     real_build = preparation.build_samples
 

@@ -12,7 +12,7 @@ time steps (a "chunk") at a time, so its memory does not grow with the dataset. 
 
 A stream is re-iterable: each ``iter()`` is one epoch. Data that fit in memory (by
 :func:`estimated_bytes`, against ``[data] in_memory_limit_gb``) are read at once and trained
-on as arrays instead (:mod:`climann.preparation`).
+on as arrays instead (:mod:`climann.workflow.preparation`).
 """
 
 from __future__ import annotations

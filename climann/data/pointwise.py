@@ -161,7 +161,7 @@ class PointwiseSource:
     predictors : sequence of str
         Variables on the same grid: (time, lat, lon) or static (lat, lon).
     features : sequence of str
-        Derived features, keys of :data:`climann.config.DERIVED_FEATURES`.
+        Derived features, keys of :data:`climann.workflow.config.DERIVED_FEATURES`.
     lags : mapping of str to sequence of int
         ``{"tas": [1, 12]}`` adds the columns ``tas_lag1`` and ``tas_lag12``: the value
         at the same cell k steps of the axis's nominal frequency earlier (k months on a
@@ -358,7 +358,7 @@ class PointwiseSource:
         blocks, parts = self.time_blocks(), []
         for done, (start, stop) in enumerate(blocks, start=1):
             parts.append(self.read(start, stop))
-            # One record per block, for progress bars (see climann.runlog).
+            # One record per block, for progress bars (see climann.workflow.runlog).
             progress = ("reading samples", done, len(blocks))
             _log.debug("read block %d/%d", done, len(blocks), extra={"progress": progress})
         samples = PointwiseSamples(

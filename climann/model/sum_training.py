@@ -1,7 +1,7 @@
 """The training loop for data held elsewhere: each step is given the loss and gradient *sums*.
 
 :func:`climann.model.train` computes every batch's gradient itself. When the data are split
-into chunks held by other processes (a dask cluster, :mod:`climann.compute`), the gradient
+into chunks held by other processes (a dask cluster, :mod:`climann.workflow.compute`), the gradient
 of a step arrives as :class:`~climann.model.sums.ChunkSums` — ``S``, ``W`` and ``G`` added up
 over the step's chunks — and this loop does the rest, as :func:`~climann.model.train` does:
 ``J = S / W`` and ``∂J/∂θ = G / W``, the L2 penalty, gradient clipping, the optimizer's update

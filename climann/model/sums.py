@@ -14,7 +14,7 @@ exactly the mean over all samples (the lesson's J = 1/(2m) Σ(ŷ − y)² when e
 and ℓ(a) = ½a²). This is data parallelism: whoever holds a chunk computes its sums from the
 current parameter vector; only these small arrays (as long as the parameter vector) travel.
 :func:`chunk_sums` is the per-chunk computation, :class:`ChunkSums` the sums and their
-addition. Nothing here knows where the chunks live (see :mod:`climann.compute`).
+addition. Nothing here knows where the chunks live (see :mod:`climann.workflow.compute`).
 """
 
 from __future__ import annotations

@@ -17,12 +17,12 @@ import pytest
 
 pytest.importorskip("compliance_checker")
 
-from climann.config import build_config  # noqa: E402
+from climann.workflow.config import build_config  # noqa: E402
 from climann.data.open import open_dataset  # noqa: E402
 from climann.data.pointwise import build_pointwise_samples  # noqa: E402
 from climann.data.sample_data import write_sample_dataset  # noqa: E402
 from climann.evaluation.predictions import predictions_dataset, write_predictions  # noqa: E402
-from climann.pipeline import run_training  # noqa: E402
+from climann.workflow.pipeline import run_training  # noqa: E402
 from tests.grid_files import write_curvilinear, write_lambert, write_rotated  # noqa: E402
 
 

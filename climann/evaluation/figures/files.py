@@ -258,7 +258,7 @@ def plot_prediction_file(
         A missing or unreadable file, one that is not a prediction file, a time it does
         not hold, or an existing figure without ``overwrite``.
     """
-    from climann.outputs import prepare_output_folder
+    from climann.workflow.outputs import prepare_output_folder
 
     if dpi < 1:
         raise ClimannError(f"--dpi must be a positive integer; got {dpi}")

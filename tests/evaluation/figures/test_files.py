@@ -7,7 +7,7 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
-from climann.config import build_config
+from climann.workflow.config import build_config
 from climann.data.open import open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.sample_data import write_sample_dataset
@@ -17,8 +17,8 @@ from climann.evaluation.figures.files import (
     time_steps,
 )
 from climann.evaluation.predictions import predictions_dataset, write_predictions
-from climann.pipeline import run_training
-from climann.predict import predict_files
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import predict_files
 from tests.grid_files import write_rotated
 
 runner = CliRunner()

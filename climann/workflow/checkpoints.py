@@ -1,0 +1,365 @@
+"""Checkpoints of a run: the training state kept in the run directory, and ``--resume``.
+
+While a run trains, ``RUN_DIR/checkpoint.npz`` holds its training state
+(:mod:`climann.model.state`: parameters, optimizer state, shuffling generator, best weights,
+history, position inside an epoch), the run's resolved configuration and a fingerprint of its
+training data. It is written atomically (complete or absent) after every ``[training]
+checkpoint_every`` epochs, after the last epoch, and when SIGINT (Ctrl-C), SIGTERM or SIGHUP
+(a closed terminal) arrives: the run then stops after the current batch (after the current
+epoch with streamed data), writes the checkpoint and exits with 130, 143 or 129. A signal
+at another moment (reading data, evaluating, drawing figures) stops the run at once, with
+what it was writing removed (:mod:`climann.workflow.interrupts`). SIGKILL cannot be caught: the last
+periodic checkpoint is what is left, and the next run there (or ``--resume``) removes the
+hidden temporaries that the killed one left (:func:`climann.workflow.outputs.remove_leftovers`).
+
+The run's own files still appear only when complete: the pipeline builds them under a
+temporary name and renames that over ``RUN_DIR``, which also removes the checkpoint. A run
+directory holding ``checkpoint.npz`` is therefore an unfinished run; ``climann train --resume
+RUN_DIR`` continues it, with the recorded configuration, and ends with weights bit-identical
+to those of a run that was never interrupted (same machine, same data). Resuming refuses a
+configuration that differs from the recorded one (naming the keys; only ``checkpoint_every``
+and the cluster's size and address may change) and data whose fingerprint differs. Runs on a
+dask cluster checkpoint between epochs and resume on any cluster (``--workers`` or
+``--scheduler``), not in one process: their mini-batches are whole chunks.
+
+A run that diverges (a non-finite loss) keeps its best weights in ``RUN_DIR/best_model.npz``
+(a model file like ``model.npz``, which ``climann.model.Network.load`` reads) and drops its
+checkpoint, which would only diverge again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shlex
+import signal
+import threading
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from climann.workflow.compute.cluster import uses_cluster
+from climann.workflow.config import RunConfig, build_config, config_to_dict, config_to_toml
+from climann.data.scaling import Standardizer
+from climann.errors import ClimannError, Interrupted
+from climann.workflow.interrupts import STOP_SIGNALS, Terminated, signal_number
+from climann.model import (
+    Network,
+    StopRequest,
+    TrainingDiverged,
+    TrainingInterrupted,
+    TrainingState,
+    load_state,
+    save_state,
+)
+
+__all__ = [
+    "BEST_MODEL_NAME",
+    "CHECKPOINT_NAME",
+    "Checkpointing",
+    "config_differences",
+    "data_fingerprint",
+    "recorded_settings",
+    "interrupted",
+    "refuse_unfinished_run",
+    "training_hooks",
+]
+
+CHECKPOINT_NAME = "checkpoint.npz"
+BEST_MODEL_NAME = "best_model.npz"
+
+#: Keys that may differ between a checkpoint and the run that resumes it: they do not
+#: change what is computed.
+MAY_DIFFER = {
+    ("training", "checkpoint_every"),
+    ("compute", "threads_per_worker"), ("compute", "memory_limit_gb"), ("compute", "connect_timeout"),
+}
+
+#: Keys that may differ when both runs compute on a dask cluster: the same chunks give the
+#: same sums on any cluster (an HPC job that resumes gets a new scheduler address).
+MAY_DIFFER_ON_CLUSTERS = {("compute", "workers"), ("compute", "scheduler")}
+
+
+def data_fingerprint(input_scaler: Standardizer, target_scaler: Standardizer) -> str:
+    """A fingerprint of the training data: a hash of the means and standard deviations
+    fitted on the training block (every feature and the target), which change with any
+    change of those data.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits (SHA-256).
+    """
+    scaling = {"inputs": input_scaler.to_dict(), "target": target_scaler.to_dict()}
+    return hashlib.sha256(json.dumps(scaling, sort_keys=True).encode()).hexdigest()
+
+
+def config_differences(config: RunConfig, recorded: RunConfig) -> list[str]:
+    """The keys whose values differ, as ``"[training] epochs = 30 here, 20 in the checkpoint"``
+    (keys in :data:`MAY_DIFFER` left out, and those in :data:`MAY_DIFFER_ON_CLUSTERS` when
+    both configurations compute on a dask cluster)."""
+    given, saved = config_to_dict(config), config_to_dict(recorded)
+    may_differ = MAY_DIFFER | (
+        MAY_DIFFER_ON_CLUSTERS if uses_cluster(config.compute) and uses_cluster(recorded.compute) else set()
+    )
+    differences = []
+    for section, values in given.items():
+        for key, value in values.items():
+            before = saved.get(section, {}).get(key)
+            if (section, key) not in may_differ and value != before:
+                differences.append(
+                    f"[{section}] {key} = {json.dumps(value)} here, {json.dumps(before)} in the checkpoint"
+                )
+    return differences
+
+
+def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
+    """The checkpoint of ``run_dir``; refused if there is none."""
+    path = run_dir / CHECKPOINT_NAME
+    if not path.is_file():
+        finished = " (a finished run has none)" if (run_dir / "model.npz").is_file() else ""
+        raise ClimannError(
+            f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there{finished}; "
+            f"start a new run with --out {run_dir}"
+        )
+    return load_state(path)
+
+
+def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
+    try:
+        return build_config(tomllib.loads(metadata["config"]))
+    except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
+        raise ClimannError(
+            f"--resume {run_dir}: the checkpoint's configuration is not readable by this "
+            f"climann version ({error})"
+        ) from None
+
+
+def recorded_settings(run_dir: str | Path) -> dict:
+    """The configuration recorded in the checkpoint of the unfinished run ``run_dir``, as
+    settings (``{section: {key: value}}``) that command-line flags may be merged into.
+
+    Raises
+    ------
+    ClimannError
+        If ``run_dir`` holds no readable checkpoint.
+    """
+    _, metadata = _checkpoint(Path(run_dir))
+    return config_to_dict(_recorded_config(metadata, Path(run_dir)))
+
+
+def _remove_temporaries(run_dir: Path) -> None:
+    """Temporary files and staging directories that a killed run left (see :mod:`climann.workflow.outputs`)."""
+    from climann.workflow.outputs import remove_leftovers
+
+    remove_leftovers(run_dir)
+
+
+def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:
+    """Before a new run in ``run_dir``: refuse an unfinished run there unless ``overwrite``,
+    which removes its checkpoint (a later interruption must not resume the old run)."""
+    _remove_temporaries(run_dir)
+    path = run_dir / CHECKPOINT_NAME
+    if path.is_file() and not overwrite:
+        raise ClimannError(
+            f"run directory {run_dir} holds an unfinished run ({CHECKPOINT_NAME}); continue it "
+            f"with: climann train --resume {shlex.quote(str(run_dir))}, or pass --overwrite to start again"
+        )
+    path.unlink(missing_ok=True)
+
+
+@dataclass
+class Checkpointing:
+    """How one run writes its checkpoints and, when resumed, where it continues.
+
+    Create with :meth:`start` (a new run) or :meth:`resume`.
+
+    Attributes
+    ----------
+    run_dir : Path
+    every : int
+        ``[training] checkpoint_every``.
+    config_toml : str
+        The run's resolved configuration, recorded in each checkpoint.
+    resumed : TrainingState or None
+        The state to continue from.
+    fingerprint : str or None
+        The data fingerprint recorded with ``resumed``.
+    stop : StopRequest
+        Set by the signal handlers while training.
+    signal_number : int or None
+        The signal that set ``stop``.
+    """
+
+    run_dir: Path
+    every: int
+    config_toml: str
+    resumed: TrainingState | None = None
+    fingerprint: str | None = None
+    stop: StopRequest = field(default_factory=StopRequest)
+    signal_number: int | None = None
+
+    @classmethod
+    def start(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
+        """For a new run of the resolved ``config``."""
+        return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config))
+
+    @classmethod
+    def resume(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
+        """For ``--resume run_dir`` with the resolved ``config``.
+
+        Raises
+        ------
+        ClimannError
+            If ``run_dir`` has no readable checkpoint, or ``config`` differs from the one
+            recorded there (the message names every differing key).
+        """
+        run_dir = Path(run_dir)
+        _remove_temporaries(run_dir)
+        state, metadata = _checkpoint(run_dir)
+        differences = config_differences(config, _recorded_config(metadata, run_dir))
+        if differences:
+            raise ClimannError(
+                f"--resume {run_dir}: the configuration differs from the checkpoint's: "
+                f"{'; '.join(differences)}; resume without --config and flags to use the recorded one"
+            )
+        return cls(
+            run_dir, config.training.checkpoint_every, config_to_toml(config),
+            resumed=state, fingerprint=metadata.get("fingerprint"),
+        )
+
+    @property
+    def path(self) -> Path:
+        return self.run_dir / CHECKPOINT_NAME
+
+    def train_keywords(self, fingerprint: str) -> dict:
+        """The keywords of :func:`climann.model.train` that write checkpoints and continue
+        from the resumed state.
+
+        Raises
+        ------
+        ClimannError
+            If ``fingerprint`` (of the data now) differs from the resumed checkpoint's.
+        """
+        if self.resumed is not None and fingerprint != self.fingerprint:
+            raise ClimannError(
+                f"--resume {self.run_dir}: the training data differ from those of the checkpoint "
+                "(their means and standard deviations changed: were the input files replaced?); "
+                "start again with --overwrite"
+            )
+
+        def save(state: TrainingState) -> None:
+            try:
+                self.run_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ClimannError(f"cannot create run directory {self.run_dir}: {error.strerror}") from None
+            save_state(self.path, state, metadata={"config": self.config_toml, "fingerprint": fingerprint})
+
+        return {
+            "initial_state": self.resumed,
+            "checkpoint_every": self.every,
+            "on_checkpoint": save,
+            "stop": self.stop,
+        }
+
+    def skip_trained_epochs(self, *streams: object) -> None:
+        """Position each stream of batches (a ``BatchStream``) after the resumed state's epochs."""
+        if self.resumed is not None:
+            for stream in streams:
+                stream.skip_epochs(self.resumed.epoch)  # type: ignore[attr-defined]
+
+    @contextlib.contextmanager
+    def guard(self, network: Network, model_metadata: Callable[[], dict]) -> Iterator[None]:
+        """Around :func:`climann.model.train`: SIGINT, SIGTERM and SIGHUP stop training with a
+        checkpoint (:class:`~climann.errors.Interrupted`); divergence keeps the best weights."""
+        with self._signals_stop_training():
+            try:
+                yield
+            except TrainingInterrupted as stopped:
+                raise self._interrupted(stopped.state.describe()) from None
+            except TrainingDiverged as diverged:
+                raise self._keep_best(network, diverged, model_metadata) from None
+
+    @contextlib.contextmanager
+    def after_training(self) -> Iterator[None]:
+        """Around the evaluation: a signal there says that the training is checkpointed."""
+        try:
+            yield
+        except (KeyboardInterrupt, Terminated) as stopped:
+            if not self.path.is_file():
+                raise
+            raise self._interrupted("while evaluating (the training is checkpointed)",
+                                    signal_number(stopped)) from None
+
+    def _interrupted(self, where: str, number: int | None = None) -> Interrupted:
+        return interrupted(self.run_dir, number or self.signal_number or signal.SIGINT, where)
+
+    def _keep_best(
+        self, network: Network, diverged: TrainingDiverged, model_metadata: Callable[[], dict]
+    ) -> ClimannError:
+        """Save the best weights (the network holds them now) and drop the checkpoint."""
+        self.path.unlink(missing_ok=True)
+        if diverged.best_epoch is None:
+            return ClimannError(f"{diverged}; no epoch had finished, so no weights were kept")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        metadata = model_metadata() | {"diverged_in_epoch": diverged.epoch, "best_epoch": diverged.best_epoch}
+        network.save(self.run_dir / BEST_MODEL_NAME, metadata=metadata)
+        return ClimannError(f"{diverged}; those weights are in {self.run_dir / BEST_MODEL_NAME}")
+
+    @contextlib.contextmanager
+    def _signals_stop_training(self) -> Iterator[None]:
+        """SIGINT, SIGTERM and SIGHUP set :attr:`stop` (the loop then stops after the current
+        batch); a second signal acts as without this handler. Only in the main thread, where
+        Python runs signal handlers; an ignored signal (``nohup``) stays ignored."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous: dict[int, object] = {}
+
+        def handle(number: int, frame: object) -> None:
+            self.stop.requested, self.signal_number = True, number
+            for other, handler in previous.items():
+                signal.signal(other, handler)  # type: ignore[arg-type]
+            # os.write, not print: a handler may run in the middle of another write to stderr.
+            os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (streamed "
+                        b"data: epoch); send the signal again to stop at once\n")
+
+        for number in STOP_SIGNALS:
+            if signal.getsignal(number) == signal.SIG_IGN:
+                continue
+            handler = signal.signal(number, handle)
+            previous[number] = signal.SIG_DFL if handler is None else handler
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def interrupted(run_dir: Path, number: int, where: str = "") -> Interrupted:
+    """The :class:`~climann.errors.Interrupted` of a run in ``run_dir`` stopped by signal
+    ``number``: how to resume it when it has a checkpoint, else that nothing was kept."""
+    where = f" {where}" if where else ""
+    if (Path(run_dir) / CHECKPOINT_NAME).is_file():
+        advice = f"resume with: climann train --resume {shlex.quote(str(run_dir))}"
+    else:
+        advice = "no checkpoint was written yet; start the run again"
+    return Interrupted(f"interrupted by {signal.Signals(number).name}{where}; {advice}", exit_code=128 + number)
+
+
+def training_hooks(
+    checkpointing: Checkpointing | None,
+    network: Network,
+    *,
+    fingerprint: Callable[[], str],
+    model_metadata: Callable[[], dict],
+) -> tuple[dict, contextlib.AbstractContextManager]:
+    """The keywords for :func:`climann.model.train` and the context to call it in: those of
+    ``checkpointing`` (see :meth:`Checkpointing.train_keywords`, :meth:`Checkpointing.guard`),
+    or none."""
+    if checkpointing is None:
+        return {}, contextlib.nullcontext()
+    return checkpointing.train_keywords(fingerprint()), checkpointing.guard(network, model_metadata)

@@ -1,0 +1,242 @@
+"""Samples kept on the workers as chunks: read there from the files, standardised, persisted.
+
+A *chunk* is a block of consecutive time steps. Each worker reads the chunks it is given
+from the NetCDF files itself (the client sends only the small description of the data, a
+:class:`~climann.data.pointwise.PointwiseSource`, never the data), builds the samples,
+standardises them and keeps the result in its memory (spilled to its local disk beyond
+its memory limit): a table of shape (n_k, n_features + 1 [+ 1]) per chunk, the columns
+``X | y [| w]`` (standardised features, standardised target, cell-area weight). The
+client holds only futures (references) and the number of rows of each chunk.
+
+The chunks are the same whatever the number of workers: at most ``[compute] chunk_mb`` of
+data each, and at least :data:`MIN_CHUNKS` over the time axis when it has that many steps.
+A lost worker's chunks are read again by dask from the files (their lineage), except those
+of :func:`scatter_arrays`, which came from the client.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import dask
+import numpy as np
+
+from climann.data.batches import standardised_table
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.scaling import RunningMoments, Standardizer
+from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    import dask.array as da
+    from distributed import Client, Future
+
+__all__ = ["MIN_CHUNKS", "ChunkedSamples", "chunk_blocks", "fit_scalers", "persist_samples", "read_samples",
+           "scatter_arrays"]
+
+#: Chunks over the whole time axis at least (when it has as many time steps), so that the
+#: work spreads over the workers even for data smaller than one ``chunk_mb``.
+MIN_CHUNKS = 16
+
+
+def chunk_blocks(source: PointwiseSource, *, chunk_mb: float) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) blocks of time steps covering the source, all of one length.
+
+    Each holds at most ``chunk_mb`` MiB while read (as :meth:`PointwiseSource.time_blocks`
+    counts), and there are at least :data:`MIN_CHUNKS` of them if the time axis is that long.
+    They do not depend on the number of workers.
+    """
+    by_size = source.time_blocks(max_bytes=int(chunk_mb * 2**20))
+    steps = min(by_size[0][1] - by_size[0][0], max(1, math.ceil(source.n_time / MIN_CHUNKS)))
+    return [(start, min(start + steps, source.n_time)) for start in range(0, source.n_time, steps)]
+
+
+#: HDF5 chunk cache of each variable of the NetCDF4 files a worker opens. netCDF-C's default
+#: (64 MiB per variable) fills up as a worker reads a file block after block: 250 MB for the
+#: sample file's four time-varying variables, memory that dask cannot spill (a worker with a
+#: 0.5 GiB limit then pauses for good). 8 MiB holds a 1° file chunk; reading is as fast.
+WORKER_CHUNK_CACHE = 8 * 2**20
+
+
+@functools.cache
+def _limit_chunk_cache() -> None:
+    import netCDF4
+
+    netCDF4.set_chunk_cache(WORKER_CHUNK_CACHE)
+
+
+def read_samples(source: PointwiseSource, start: int, stop: int) -> PointwiseSamples:
+    """``source.read(start, stop)`` computed by the calling thread itself (inside a dask task:
+    the worker reads the files, it does not hand the reading back to the cluster), with the
+    NetCDF chunk cache of the files it opens limited to :data:`WORKER_CHUNK_CACHE`."""
+    _limit_chunk_cache()
+    return source.read(start, stop, scheduler="synchronous")
+
+
+@dataclass
+class ChunkedSamples:
+    """Standardised samples held by the workers, one table per chunk.
+
+    Attributes
+    ----------
+    client : distributed.Client
+    futures : list of distributed.Future
+        The chunks' tables, in time order; shape (rows[k], n_features + 1 [+ 1]).
+    rows : list of int
+        Samples in each chunk.
+    n_features : int
+    weighted : bool
+        Whether the tables have the weight column.
+    dtype : numpy.dtype
+    """
+
+    client: Client
+    futures: list[Future]
+    rows: list[int]
+    n_features: int
+    weighted: bool
+    dtype: np.dtype
+
+    @property
+    def n_samples(self) -> int:
+        """Samples in all chunks."""
+        return sum(self.rows)
+
+    def as_array(self) -> da.Array:
+        """The tables as one dask array, shape (n_samples, n_features + 1 [+ 1]), one block per
+        chunk, backed by the persisted chunks. Compute it on the cluster
+        (``client.compute(array)``); its result gathers every chunk: for inspection."""
+        import dask.array as da
+
+        width = self.n_features + 1 + self.weighted
+        blocks = [
+            da.from_delayed(dask.delayed(future), shape=(rows, width), dtype=self.dtype)
+            for future, rows in zip(self.futures, self.rows, strict=True)
+        ]
+        return da.concatenate(blocks, axis=0)
+
+    def release(self) -> None:
+        """Let the workers forget the chunks."""
+        for future in self.futures:
+            future.release()
+        self.futures = []
+
+
+def _moments(source: PointwiseSource, start: int, stop: int) -> tuple[RunningMoments, RunningMoments]:
+    samples = read_samples(source, start, stop)
+    inputs, target = RunningMoments(samples.inputs.shape[1]), RunningMoments(1)
+    inputs.update(samples.inputs)
+    target.update(samples.target)
+    return inputs, target
+
+
+def fit_scalers(
+    client: Client, source: PointwiseSource, blocks: Sequence[tuple[int, int]]
+) -> tuple[Standardizer, Standardizer]:
+    """The input and target standardisation fitted on ``blocks`` (the training block's chunks).
+
+    Each worker computes the count, mean and sum of squared deviations of its chunks
+    (:class:`~climann.data.scaling.RunningMoments`); the client merges them in chunk order.
+
+    Raises
+    ------
+    ClimannError
+        If the blocks hold no sample, or a feature or the target does not vary.
+    """
+    shared = dask.delayed(source, traverse=False)
+    parts = client.gather(client.compute([dask.delayed(_moments)(shared, start, stop) for start, stop in blocks]))
+    inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
+    for chunk_inputs, chunk_target in parts:
+        inputs.merge(chunk_inputs)
+        target.merge(chunk_target)
+    return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,), role="target")
+
+
+def _table(
+    source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, target_scaler: Standardizer,
+    dtype: np.dtype, cell_weights: np.ndarray | None,
+) -> np.ndarray:
+    samples = read_samples(source, start, stop)
+    return standardised_table(samples, input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights)
+
+
+def _rows(table: np.ndarray) -> int:
+    return int(table.shape[0])
+
+
+def persist_samples(
+    client: Client,
+    source: PointwiseSource,
+    blocks: Sequence[tuple[int, int]],
+    *,
+    input_scaler: Standardizer,
+    target_scaler: Standardizer,
+    dtype: str | np.dtype = "float32",
+    area_weighted: bool = False,
+) -> ChunkedSamples:
+    """Read, standardise and keep the samples of ``blocks`` on the workers.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    source : PointwiseSource
+        Sent to the workers (it describes the data; it holds none).
+    blocks : sequence of (start, stop)
+        The chunks, e.g. :func:`chunk_blocks` cut to the training block.
+    input_scaler, target_scaler : Standardizer
+    dtype : {"float32", "float64"}
+    area_weighted : bool
+        Add each sample's relative cell area as the last column.
+
+    Returns
+    -------
+    ChunkedSamples
+    """
+    from climann.workflow.compute.cluster import shared_value
+
+    dtype = np.dtype(dtype)
+    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
+    shared = shared_value(client, source)
+    # Chunk k on worker k mod n: each worker holds (and computes on) an equal share. The
+    # restriction is loose: a lost worker's chunks are recomputed on the others. (No worker
+    # yet, e.g. an HPC cluster whose jobs are queued: dask places the chunks as workers come.)
+    workers = sorted(client.scheduler_info()["workers"])
+    futures = [
+        client.submit(_table, shared, start, stop, input_scaler, target_scaler, dtype, weights, pure=False,
+                      workers=[workers[index % len(workers)]] if workers else None, allow_other_workers=True)
+        for index, (start, stop) in enumerate(blocks)
+    ]
+    rows = client.gather(client.map(_rows, futures, pure=False))
+    return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
+
+
+def scatter_arrays(
+    client: Client, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None, *, n_chunks: int,
+    dtype: str | np.dtype = "float32",
+) -> ChunkedSamples:
+    """Arrays in the client's memory, split into ``n_chunks`` tables sent to the workers.
+
+    For data that are already in memory (notebooks, tests); data from files are read by the
+    workers themselves instead (:func:`persist_samples`). Chunks sent from the client cannot
+    be recomputed if their worker is lost.
+
+    Parameters
+    ----------
+    X : ndarray, shape (m, n_in)
+        Already scaled.
+    y : ndarray, shape (m, n_out)
+        Only one output is supported by the table layout: n_out must be 1.
+    sample_weight : ndarray, shape (m,), optional
+    n_chunks : int
+    """
+    if y.ndim != 2 or y.shape[1] != 1 or len(X) != len(y):
+        raise ClimannError(f"need X (m, n_in) and y (m, 1); got shapes {np.shape(X)} and {np.shape(y)}")
+    columns: list[Any] = [X, y] if sample_weight is None else [X, y, np.asarray(sample_weight)[:, None]]
+    table = np.hstack(columns).astype(dtype)
+    pieces = np.array_split(table, n_chunks)
+    futures = client.scatter(pieces, hash=False)
+    return ChunkedSamples(client, futures, [len(piece) for piece in pieces], X.shape[1], sample_weight is not None,
+                          np.dtype(dtype))

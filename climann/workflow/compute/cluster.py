@@ -1,0 +1,184 @@
+"""The dask.distributed cluster a run computes on: an existing one, or a local one started here.
+
+``[compute] scheduler = "tcp://host:8786"`` connects to a running scheduler (one started by
+``dask scheduler`` / ``dask worker``, by dask-jobqueue on an HPC batch system, or by a cloud
+deployment such as dask-kubernetes or Coiled); ``[compute] workers = N`` starts a
+``LocalCluster`` of N worker processes for the run and shuts it down afterwards. With
+neither, climann computes in its own process (the default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import operator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from climann.workflow.config import ComputeConfig
+from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+__all__ = [
+    "FAN_IN",
+    "LOCAL_WORKER_MEMORY",
+    "cluster_client",
+    "connect",
+    "local_cluster",
+    "ordered_sum",
+    "ordered_sum_delayed",
+    "shared_value",
+    "uses_cluster",
+]
+
+#: Partial sums per reduction task: a step's chunk sums are added on the workers in a tree of
+#: this fan-in, so that the client receives a few arrays instead of one per chunk.
+FAN_IN = 8
+
+
+def uses_cluster(compute: ComputeConfig) -> bool:
+    """Whether ``[compute]`` asks for a dask cluster (a scheduler address or local workers)."""
+    return bool(compute.scheduler or compute.workers)
+
+
+def connect(address: str, *, timeout: float = 10.0) -> Client:
+    """A client of the running dask scheduler at ``address``.
+
+    Parameters
+    ----------
+    address : str
+        E.g. ``tcp://10.0.0.5:8786`` (``host:port`` means tcp).
+    timeout : float
+        Seconds to keep trying.
+
+    Returns
+    -------
+    distributed.Client
+
+    Raises
+    ------
+    ClimannError
+        If no scheduler answers at ``address`` within ``timeout`` (the message names it).
+    """
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=f"{timeout}s", set_as_default=True)
+    except (OSError, ValueError, TypeError) as error:
+        reason = str(error).split("\n")[0] or type(error).__name__
+        raise ClimannError(
+            f"cannot reach the dask scheduler at {address} ({reason}); is it running? Start one with "
+            "`dask scheduler` and `dask worker ADDRESS`, or use --workers N for a local cluster"
+        ) from None
+
+
+@contextlib.contextmanager
+def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
+    """A client of the cluster ``[compute]`` asks for, closed (local cluster: shut down) afterwards.
+
+    Parameters
+    ----------
+    compute : ComputeConfig
+        ``scheduler`` (connect) or ``workers`` (start :func:`local_cluster`).
+
+    Yields
+    ------
+    distributed.Client
+        Also dask's default scheduler while the block runs.
+
+    Raises
+    ------
+    ClimannError
+        If neither is set, or the scheduler cannot be reached.
+    """
+    if not uses_cluster(compute):
+        raise ClimannError("[compute] sets neither scheduler nor workers: there is no cluster to use")
+    if compute.scheduler:
+        client = connect(compute.scheduler, timeout=compute.connect_timeout)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    from distributed import Client
+
+    with local_cluster(compute) as cluster, Client(cluster, set_as_default=True) as client:
+        yield client
+
+
+#: Memory fractions of the workers of a local cluster: keep data in memory up to 50 % of the
+#: memory limit and spill beyond 60 % of it in process memory (dask's defaults: 60 % and
+#: 70 %), leaving room for the chunk a task is reading next to the data kept. Measured with
+#: ``benchmarks/bench_scale.py``: a 0.5 GiB worker's peak from 455 to 422 MiB.
+LOCAL_WORKER_MEMORY = {"distributed.worker.memory.target": 0.5, "distributed.worker.memory.spill": 0.6}
+
+
+def local_cluster(compute: ComputeConfig) -> Any:
+    """A ``LocalCluster`` of ``compute.workers`` processes with ``compute.threads_per_worker``
+    threads and ``compute.memory_limit_gb`` each (0: dask's default share of the machine's
+    memory), the spill fractions of :data:`LOCAL_WORKER_MEMORY`, a dashboard on a free port
+    (when bokeh is installed) and only errors logged."""
+    import dask
+    from distributed import LocalCluster
+
+    memory = f"{compute.memory_limit_gb}GiB" if compute.memory_limit_gb else "auto"
+    with dask.config.set(LOCAL_WORKER_MEMORY):  # read by the workers as they start
+        return LocalCluster(
+            n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
+            memory_limit=memory, dashboard_address=":0", silence_logs=logging.ERROR,
+        )
+
+
+def _sum_in_order(*parts: Any) -> Any:
+    return functools.reduce(operator.add, parts)
+
+
+def _tree(parts: list, add: Any, fan_in: int) -> Any:
+    """Add consecutive groups of ``fan_in`` with ``add(*group)``, level after level."""
+    if not parts:
+        raise ClimannError("nothing to sum: no chunk")
+    while len(parts) > 1:
+        groups = [parts[first : first + fan_in] for first in range(0, len(parts), fan_in)]
+        parts = [group[0] if len(group) == 1 else add(*group) for group in groups]
+    return parts[0]
+
+
+def ordered_sum_delayed(parts: Sequence[Any], *, fan_in: int = FAN_IN) -> Any:
+    """:func:`ordered_sum` as one lazy graph over ``dask.delayed`` values: computed as one
+    collection, dask adds partial sums as soon as their parts are ready, so that the parts
+    do not pile up in the workers' memory."""
+    import dask
+
+    return _tree(list(parts), dask.delayed(_sum_in_order, pure=True), fan_in)
+
+
+def ordered_sum(client: Client, futures: Sequence[Future], *, fan_in: int = FAN_IN) -> Future:
+    """The sum of the futures' values, ``v_0 + v_1 + …``, computed on the workers.
+
+    Consecutive groups of ``fan_in`` are added by one task each, level after level. The tree
+    depends only on ``len(futures)``, never on which worker holds what, so the same values
+    give the same bits on any number of workers.
+
+    Raises
+    ------
+    ClimannError
+        If ``futures`` is empty.
+    """
+    return _tree(list(futures), lambda *group: client.submit(_sum_in_order, *group, pure=False), fan_in)
+
+
+def _value(value: Any) -> Any:
+    return value
+
+
+def shared_value(client: Client, value: Any) -> Future:
+    """``value`` (the parameter vector, the network) as a future every task can depend on.
+
+    It travels once to the scheduler inside a task, to one worker, and from there to the
+    workers that need it. Unlike ``client.scatter``, it stays in the task graph: if the
+    workers holding it are lost, dask recomputes it, and a step in progress goes on.
+    """
+    return client.submit(_value, value, pure=False)

@@ -1,0 +1,181 @@
+"""Prediction files written chunk by chunk: NetCDF, or Zarr when the path ends in ``.zarr``.
+
+Each chunk's grids (:func:`climann.workflow.compute.evaluation.evaluate_chunk`) are one block of a dask
+array per variable; xarray writes the blocks as dask computes them (on the workers when a
+cluster is the scheduler, in threads otherwise), so neither the client nor any worker ever
+holds the whole output. The variables, attributes and encoding are those of
+:func:`climann.evaluation.predictions.predictions_dataset` and ``write_predictions``: the same
+file as the in-memory path writes. Writes are atomic (a temporary name, then a rename).
+
+With a cluster, the workers write into the output file (NetCDF, one chunk at a time under a
+lock) or store (Zarr, in parallel): the output path, like the input files, must be on a
+filesystem the workers share with the client (as on an HPC cluster).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.atomic import atomic_directory, atomic_path
+from climann.workflow.compute.cluster import ordered_sum_delayed
+from climann.workflow.compute.evaluation import (
+    ChunkEvaluation,
+    evaluate_chunk,
+    extrapolation_from_series,
+    scores_from_sums,
+)
+from climann.data.layout import GridLayout
+from climann.errors import ClimannError
+from climann.evaluation.extrapolation import Extrapolation
+from climann.evaluation.predictions import prediction_encoding, predictions_dataset
+
+__all__ = ["chunked_grids", "is_zarr", "predict_chunked", "require_zarr", "write_dataset"]
+
+
+def is_zarr(path: str | Path) -> bool:
+    """Whether ``path`` names a Zarr store (it ends in ``.zarr``)."""
+    return Path(path).suffix == ".zarr"
+
+
+def require_zarr(path: str | Path) -> None:
+    """Raise a ClimannError, before any work, if ``path`` is a Zarr store and zarr is missing."""
+    import importlib.util
+
+    if is_zarr(path) and importlib.util.find_spec("zarr") is None:
+        raise ClimannError(f"writing the Zarr store {path} needs the zarr package: pip install 'climann[zarr]'")
+
+
+def chunked_grids(
+    context: ChunkEvaluation, blocks: Sequence[tuple[int, int]]
+) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+    """Lazy grids of truth and predictions, one block per chunk, their summed scores and their
+    area means.
+
+    Parameters
+    ----------
+    context : ChunkEvaluation
+    blocks : sequence of (start, stop)
+        Consecutive chunks covering the whole time axis.
+
+    Returns
+    -------
+    grids : dict of str to dask.array.Array, shape (n_time, n_lat, n_lon)
+        ``"truth"``, each of ``context.models`` and, with ``context.ranges``, ``"extrapolated"``.
+    sums : dask.delayed.Delayed
+        The chunks' :class:`ScoreSums` added up in time order; computed with the grids, each
+        chunk is read and predicted once.
+    series : dict of str to dask.array.Array, shape (n_time,)
+        The area-weighted mean of each grid at each time step
+        (:func:`~climann.workflow.compute.evaluation.area_means`), and with ``context.ranges`` the
+        counts of :func:`~climann.workflow.compute.evaluation.extrapolation_series`.
+    """
+    import dask.array as da
+
+    shared = dask.delayed(context, traverse=False)
+    results = [dask.delayed(evaluate_chunk, nout=3, pure=True)(shared, start, stop) for start, stop in blocks]
+    n_lat, n_lon = context.source.layout.shape[1:]
+    grids = {
+        name: da.concatenate([
+            da.from_delayed(chunk_grids[name], shape=(stop - start, n_lat, n_lon), dtype=np.float64)
+            for (chunk_grids, _, _), (start, stop) in zip(results, blocks, strict=True)
+        ])
+        for name in context.grid_names
+    }
+    series = {
+        name: da.concatenate([
+            da.from_delayed(chunk_series[name], shape=(stop - start,), dtype=np.float64)
+            for (_, _, chunk_series), (start, stop) in zip(results, blocks, strict=True)
+        ])
+        for name in context.series_names
+    }
+    return grids, ordered_sum_delayed([sums for _, sums, _ in results]), series
+
+
+def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, also: Sequence[Any] = ()) -> list:
+    """Write a predictions dataset of dask arrays as its chunks are computed; atomically.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        From :func:`climann.evaluation.predictions.predictions_dataset` with dask arrays.
+    path : str or Path
+        A NetCDF file, or a Zarr store (a directory) when it ends in ``.zarr``.
+    layout : GridLayout
+        For the time encoding.
+    also : sequence of dask collections
+        Computed in the same pass (e.g. the summed scores of the same chunks).
+
+    Returns
+    -------
+    list
+        The computed values of ``also``.
+
+    Raises
+    ------
+    ClimannError
+        If the file cannot be written.
+    """
+    require_zarr(path)
+    encoding = prediction_encoding(dataset, layout)
+    path = Path(path)
+    if is_zarr(path):
+        with atomic_directory(path, what="Zarr store") as temporary, warnings.catch_warnings():
+            # Consolidated metadata (one file to open the store from) is not in the Zarr 3
+            # specification yet, zarr warns; xarray expects it, and warns when reading without.
+            warnings.filterwarnings("ignore", message="Consolidated metadata", category=UserWarning)
+            write = dataset.to_zarr(temporary, mode="w", encoding=encoding, compute=False, consolidated=True)
+            return list(dask.compute(write, *also)[1:])
+    with atomic_path(path, what="predictions file") as temporary:
+        write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False)
+        return list(dask.compute(write, *also)[1:])
+
+
+def predict_chunked(
+    context: ChunkEvaluation, blocks: Sequence[tuple[int, int]], out: str | Path, *, history: str, had_target: bool,
+) -> tuple[int, dict | None, Extrapolation | None]:
+    """``climann predict``'s file, chunk by chunk: ``<target>_pred`` (and ``<target>``,
+    ``<target>_error`` when the data have the target) on the data's grid.
+
+    Parameters
+    ----------
+    context : ChunkEvaluation
+        With ``models = ("model",)`` and one block (every time step) for the scores.
+    blocks : sequence of (start, stop)
+    out : str or Path
+        NetCDF file, or Zarr store when it ends in ``.zarr``.
+    history : str
+        The command line.
+    had_target : bool
+
+    Returns
+    -------
+    n_samples : int
+        Values predicted.
+    scores : dict or None
+        Area-weighted scores against the target, when the data have it, with ``n_samples``
+        the values scored (the target and the prediction present).
+    extrapolation : Extrapolation or None
+        The samples outside the training range, when ``context.ranges`` are given; the file
+        then has ``<target>_extrapolated``.
+    """
+    layout = context.source.layout
+    grids, sums, series = chunked_grids(context, blocks)
+    output = predictions_dataset(layout, grids["truth"], grids["model"], [""] * layout.shape[0], history=history,
+                                 extrapolated=grids.get("extrapolated"))
+    if not had_target:
+        output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
+    counts = {name: values for name, values in series.items() if name.startswith("extrapolation:")}
+    total, counts = write_dataset(output.drop_vars("split"), out, layout, also=[sums, counts])
+    n_samples = int(total.samples.sum())
+    extrapolation = extrapolation_from_series(counts, context.ranges) if context.ranges is not None else None
+    if not had_target:
+        return n_samples, None, extrapolation
+    return n_samples, {**scores_from_sums(total.sums[0, 0]), "n_samples": int(total.scored[0, 0])}, extrapolation
+

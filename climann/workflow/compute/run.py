@@ -1,0 +1,415 @@
+"""One run on a dask cluster: ``climann train --workers N`` or ``--scheduler ADDRESS``.
+
+The same run directory as :func:`climann.workflow.pipeline.run_training` writes in one process, with
+the data kept on the workers throughout:
+
+1. the client opens the files lazily (metadata only), builds the sample source, the split
+   and the chunks (:func:`~climann.workflow.compute.chunks.chunk_blocks`);
+2. the workers fit the standardisation on the training chunks (moments merged on the
+   client), then read, standardise and persist the training and validation chunks;
+3. data-parallel training (:mod:`climann.workflow.compute.training`);
+4. the persisted chunks are released; the workers fit the baselines and evaluate every chunk
+   (:mod:`climann.workflow.compute.evaluation`), writing ``predictions.nc`` chunk by chunk and
+   returning only the score sums;
+5. the figures: the test block's maps, error maps and density from ``predictions.nc`` (every
+   n-th year of the block when its grids would exceed ``[data] in_memory_limit_gb``; n is
+   then recorded in ``metrics.json`` as ``figures_every_nth_test_year``), the area-mean series
+   from the area means of every time step computed with the scores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xarray as xr
+
+from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
+from climann.workflow.compute.chunks import chunk_blocks, fit_scalers, persist_samples
+from climann.workflow.compute.cluster import cluster_client
+from climann.workflow.compute.evaluation import (
+    ChunkEvaluation,
+    ScoreSums,
+    counts_from_sums,
+    extrapolation_from_series,
+    fit_baselines,
+    group_metrics_from_sums,
+    metrics_from_sums,
+)
+from climann.workflow.compute.prediction import chunked_grids, write_dataset
+from climann.workflow.compute.training import train_distributed
+from climann.workflow.config import BASELINES, RunConfig, config_to_toml
+from climann.data.batches import blocks_in_split
+from climann.data.layout import Coordinate, GridLayout
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.scaling import Standardizer
+from climann.data.splits import TimeSplit
+from climann.data.time_axis import previous_steps
+from climann.errors import ClimannError
+from climann.evaluation.baselines import is_regular, season_keys, season_name
+from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
+from climann.evaluation.groups import NO_SEASONS
+from climann.evaluation.regions import layout_regions, region_definitions
+from climann.evaluation.report import report_markdown
+from climann.evaluation.seasons import is_sub_annual
+from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
+from climann.evaluation.scores import (
+    UNDEFINED_REASONS,
+    acc_notes,
+    baseline_notes,
+    left_out_notes,
+    persistence_left_out_reason,
+)
+from climann.jsonfile import dumps, finite_or_none
+from climann.model import History, Network
+from climann.workflow.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
+from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_notes
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from climann.workflow.pipeline import RunRecords, RunResult
+
+__all__ = ["evaluate_distributed", "run_distributed", "train_on_cluster"]
+
+
+@dataclass(frozen=True)
+class TrainedOnCluster:
+    """What :func:`train_on_cluster` returns."""
+
+    network: Network
+    history: History
+    input_scaler: Standardizer
+    target_scaler: Standardizer
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """What :func:`evaluate_distributed` returns.
+
+    Attributes
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    total : ScoreSums
+        The summed chunks (counts of samples per block among them).
+    area_means : dict of str to ndarray, shape (n_time,)
+        Area-weighted mean of the truth and of each prediction at each time step.
+    climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
+        The training years' mean of each season key (calendar month or day of year) and
+        cell, the reference of the anomalies; None without a training block.
+    season_index : ndarray of int, shape (n_time,), or None
+        Each time step's season (index into ``climatology``).
+    """
+
+    metrics: dict
+    total: ScoreSums
+    area_means: dict[str, np.ndarray]
+    climatology: np.ndarray | None = None
+    season_index: np.ndarray | None = None
+
+
+def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> ClimannError:
+    return ClimannError(
+        f"the {name} block ({split.descriptions[name]}) has no sample with "
+        f"'{config.data.target}' and every feature present"
+    )
+
+
+def train_on_cluster(
+    client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
+    *, on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
+) -> TrainedOnCluster:
+    """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
+
+    With ``checkpointing`` (see :mod:`climann.workflow.checkpoints`), the run's checkpoint is written
+    between epochs and on SIGINT/SIGTERM/SIGHUP (after the current epoch), and a resumed run
+    continues from it.
+
+    Raises
+    ------
+    ClimannError
+        If the training or validation block has no sample, the data differ from a resumed
+        checkpoint's, or training diverges (the best weights are then kept in
+        ``best_model.npz`` with ``checkpointing``).
+    Interrupted
+        On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
+    """
+    from climann.workflow.pipeline import model_metadata, training_options
+
+    train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
+    input_scaler, target_scaler = fit_scalers(client, source, train_blocks)
+    persisted = {
+        name: persist_samples(client, source, chosen, input_scaler=input_scaler, target_scaler=target_scaler,
+                              dtype=config.model.dtype, area_weighted=config.training.area_weighted)
+        for name, chosen in (("train", train_blocks), ("val", val_blocks))
+    }
+    try:
+        for name, samples in persisted.items():
+            if samples.n_samples == 0:
+                raise _empty_block_error(config, split, name)
+        network = Network(
+            [len(source.feature_names), *config.model.hidden, 1], activation=config.model.activation,
+            output_activation=config.model.output_activation, init=config.model.init, seed=config.training.seed,
+            dtype=config.model.dtype,
+        )
+        hooks, guarded = training_hooks(
+            checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
+            model_metadata=lambda: model_metadata(config, _metadata_only(source, split, input_scaler, target_scaler)),
+        )
+        options = training_options(config)
+        with guarded:
+            history = train_distributed(
+                client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
+                seed=options.pop("seed"), loss=options.pop("loss"), callbacks=(on_epoch,) if on_epoch else (),
+                **options, **hooks,
+            )
+    finally:
+        for samples in persisted.values():
+            samples.release()
+    return TrainedOnCluster(network, history, input_scaler, target_scaler)
+
+
+def evaluate_distributed(
+    client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
+    network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
+    history: str, baselines: Sequence[str] = BASELINES, ranges: dict | None = None,
+) -> Evaluated:
+    """Step 4: baselines, scores and the predictions file chunk by chunk.
+
+    Parameters
+    ----------
+    baselines : sequence of str
+        The baselines to score (``[evaluation] baselines``): ``"linear"`` and
+        ``"climatology"`` are fitted on the training block, ``"persistence"`` is scored
+        when the time axis is regular and every sample is kept. For another dataset
+        scored as one block, persistence at most.
+    ranges : dict, optional
+        The model file's ``input_ranges``: the samples outside them are flagged in
+        ``<target>_extrapolated`` and counted in ``metrics["extrapolation"]``.
+
+    Returns
+    -------
+    Evaluated
+
+    Raises
+    ------
+    ClimannError
+        If a block has no sample.
+    """
+    layout = source.layout
+    options: dict = {}
+    models: tuple[str, ...] = ("model",)
+    fitted = tuple(name for name in ("climatology", "linear") if name in baselines)
+    # the climatology is also the reference of the ACC's anomalies: fitted whenever there is a training block
+    if fitted or "train" in split.time_masks:
+        keys, season_index = np.unique(season_keys(layout.time.values), return_inverse=True)
+        linear, climatology = fit_baselines(
+            client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
+            dtype=config.model.dtype, season_index=season_index, n_seasons=len(keys),
+            area_weighted=config.training.area_weighted,
+        )
+        options = {"season_index": season_index, "climatology": climatology}
+        options.update({"linear": linear} if "linear" in fitted else {})
+        models += fitted
+    # the previous step by time (None without a nominal step): missing after gaps
+    previous = previous_steps(layout.time.values) if is_regular(layout.time.values) else None
+    if "persistence" in baselines and config.data.sample_fraction == 1 and previous is not None:
+        models += ("persistence",)
+        options["previous"] = previous
+        n_after_gaps = int((previous[1:] < 0).sum())
+        if n_after_gaps:
+            run_logger.warning("persistence is missing at %d time steps after gaps in the time axis", n_after_gaps)
+    names = list(split.time_masks)
+    block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
+    for index, name in enumerate(names):
+        block_of_step[split.time_masks[name]] = index
+    every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
+    regions = {name: region for name, region in every_region.items() if region.n_cells}
+    if is_sub_annual(layout.time.values):
+        options["season_of_step"] = season_of_steps(layout.time.values)
+    if regions:
+        options["region_cells"] = np.stack([region.cells for region in regions.values()])
+    context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
+                              shift=float(target_scaler.mean[0]), ranges=ranges, **options)
+    grids, sums, series = chunked_grids(context, blocks)
+    dataset = predictions_dataset(layout, grids["truth"], grids["model"], split.labels(), history=history,
+                                  baselines={name: grids[name] for name in models[1:]},
+                                  extrapolated=grids.get("extrapolated"))
+    total, area_means = write_dataset(dataset, predictions_path, layout, also=[sums, series])
+    counts = {name: area_means.pop(name) for name in list(area_means) if name.startswith("extrapolation:")}
+    for index, name in enumerate(names):
+        if total.samples[index] == 0:
+            raise _empty_block_error(config, split, name)
+    splits, n_samples = metrics_from_sums(total, names, models)
+    reasons = {name: text.format(season=season_name(layout.time.values)) for name, text in UNDEFINED_REASONS.items()}
+    notes = baseline_notes(counts_from_sums(total, names, models), reasons)
+    if "persistence" in baselines and "persistence" not in models:
+        notes += left_out_notes("persistence", n_samples, persistence_left_out_reason(config.data.sample_fraction))
+    score_notes = acc_notes(splits, have_climatology="climatology" in options)
+    metrics = {
+        "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
+        "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
+        **({"score_notes": score_notes} if score_notes else {}),
+        **finite_or_none(group_metrics_from_sums(total, names, models, list(regions))),
+        **({} if "season_of_step" in options else {"seasons_note": NO_SEASONS}),
+        "region_definitions": region_definitions(every_region),
+        "n_dropped": int(total.n_dropped), "split_periods": dict(split.descriptions),
+    }
+    if "regions" not in metrics:
+        metrics["regions"] = {name: {} for name in names}
+    if ranges is not None:
+        metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
+    return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
+
+
+def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb: float) -> tuple[np.ndarray, int]:
+    """The test block's time steps for the figures, and n: every n-th year of the block, so
+    that ``n_grids`` float64 grids of them stay under ``limit_gb`` (whole years: a subsample
+    of months would alias the seasonal cycle)."""
+    steps = np.flatnonzero(split.time_masks["test"])
+    years = np.array([time.year for time in np.asarray(layout.time.values)[steps]])
+    size = steps.size * layout.n_cells * 8 * n_grids
+    every = max(1, math.ceil(size / (limit_gb * 2**30)))
+    chosen = (years - years[0]) % every == 0
+    return steps[chosen], every
+
+
+def figures_from_file(
+    predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
+    *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
+    season_index: np.ndarray | None = None,
+) -> tuple[list[Path], int]:
+    """Step 5: the run's figures. The test block's maps, error maps, density and anomaly
+    correlation map are drawn from the predictions file (every n-th year of the block when its
+    grids would exceed ``limit_gb``); the area-mean series from ``area_means``, over every
+    time step. The anomalies are taken from ``climatology[season_index]`` (see
+    :class:`Evaluated`), or from the climatology baseline in the file.
+
+    Returns
+    -------
+    figures : list of Path
+    every : int
+        n, the test years' stride (1: all of them).
+    """
+    with xr.open_dataset(predictions_path, engine="netcdf4", decode_times=False) as dataset:
+        target = layout.target_name
+        names = {f"{target}_pred": "model", target: "truth"}
+        names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})
+        steps, every = _test_years(split, layout, n_grids=len(names) + (climatology is not None), limit_gb=limit_gb)
+        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+        subset = dataset.isel({layout.time.name: steps})
+        grids = {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
+    truth = grids.pop("truth")
+    test_layout = dataclasses.replace(
+        layout, time=Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
+    )
+    reference = None if climatology is None or season_index is None else climatology[season_index[steps]]
+    figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
+                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference)
+    # draw_figures drew the series of the test steps it was given: redrawn over every step.
+    series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
+                                   split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
+                                   dpi=dpi)
+    return [path for path in figures if path != series] + [series], every
+
+
+def _metadata_only(
+    source: PointwiseSource, split: TimeSplit, input_scaler: Standardizer, target_scaler: Standardizer
+) -> PreparedData:
+    """The prepared data's description for the model file's metadata, without samples (they
+    stayed on the workers): feature names, layout, split and scalers."""
+    n_features = len(source.feature_names)
+    empty = PointwiseSamples(
+        inputs=np.empty((0, n_features), np.float32), target=np.empty((0, 1), np.float32),
+        flat_index=np.empty(0, np.int64), feature_names=source.feature_names, layout=source.layout, n_dropped=0,
+        climatologies=source.climatologies,
+    )
+    return PreparedData(
+        samples=empty, split=split, sample_masks={}, input_scaler=input_scaler, target_scaler=target_scaler,
+        scaled_inputs=empty.inputs, scaled_target=empty.target,
+    )
+
+
+def run_distributed(
+    config: RunConfig, *, run_dir: Path, command_line: str = "",
+    on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
+    records: RunRecords | None = None,
+) -> RunResult:
+    """:func:`climann.workflow.pipeline.run_training` on the cluster of ``config.compute``.
+
+    ``config.data.paths`` must be resolved and the run directory checked (``run_training``
+    does both before it hands over, and passes its ``checkpointing`` and ``records``: the
+    checkpoint, ``provenance.json`` and ``train.log``).
+
+    Raises
+    ------
+    ClimannError
+        As ``run_training``; also when the scheduler cannot be reached.
+    Interrupted
+        On SIGINT, SIGTERM or SIGHUP while training, after writing the checkpoint.
+    """
+    from climann.workflow.pipeline import RunResult, history_csv, model_metadata, publish_run, staging_directory
+
+    phases = records.phases if records else None
+    with cluster_client(config.compute) as client:
+        _begin(phases, "preparing data (on the cluster)")
+        source = pointwise_source(config, open_selected(config))
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
+        split = split_for(config, source.layout)
+        config = record_split(config, split)
+        blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+        run_logger.info("cluster: %d workers (%s); %d chunks of ≤ %g MiB", len(client.scheduler_info()["workers"]),
+                        config.compute.scheduler or "local", len(blocks), config.compute.chunk_mb)
+        _begin(phases, "training (on the cluster)")
+        trained = train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch,
+                                   checkpointing=checkpointing)
+        _begin(phases, "evaluating (on the cluster)")
+        staging = staging_directory(run_dir)
+        try:
+            with checkpointing.after_training() if checkpointing else contextlib.nullcontext():
+                evaluated = evaluate_distributed(
+                    client, config, source, split, blocks, trained.network, trained.input_scaler,
+                    trained.target_scaler, staging / "predictions.nc", history=command_line,
+                    baselines=config.evaluation.baselines,
+                )
+                metrics, figures = evaluated.metrics, []
+                warn_about_notes(metrics)
+                _begin(phases, "writing the run directory")
+                if config.evaluation.figures:
+                    figures, every = figures_from_file(
+                        staging / "predictions.nc", source.layout, split, trained.history, evaluated.area_means,
+                        loss_name=config.training.loss, limit_gb=config.data.in_memory_limit_gb,
+                        directory=staging / "figures", dpi=config.evaluation.dpi,
+                        climatology=evaluated.climatology, season_index=evaluated.season_index,
+                    )
+                    if every > 1:
+                        metrics["figures_every_nth_test_year"] = every
+                    figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
+                (staging / "config.toml").write_text(config_to_toml(config))
+                trained.network.save(staging / "model.npz",
+                                     metadata=model_metadata(config, _metadata_only(
+                                         source, split, trained.input_scaler, trained.target_scaler)))
+                (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
+                (staging / "history.csv").write_text(history_csv(trained.history))
+                (staging / "report.md").write_text(report_markdown(metrics, figures, staging))
+                if records is not None:
+                    records.write(staging)
+            publish_run(staging, run_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    figures = [run_dir / figure.relative_to(staging) for figure in figures]
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained.history, config=config)
+
+
+def _begin(phases: PhaseTimer | None, name: str) -> None:
+    if phases is not None:
+        phases.begin(name)

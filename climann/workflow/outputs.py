@@ -1,0 +1,396 @@
+"""Where a command may write: no command removes or replaces a file that it did not make.
+
+A run directory (``climann train --out``) is recognised by climann's own files:
+``config.toml`` with ``model.npz``, a checkpoint, the best weights of a diverged run, or a
+``provenance.json`` written by climann. ``--overwrite`` replaces such a directory's own
+files, and only those (:func:`publish_run`); a directory holding anything else is refused,
+naming a few of the foreign files. An ``--out`` that is a file, the working directory or one
+of its ancestors, or that contains an input of the run is refused before any work.
+
+The single output files of ``predict``, ``evaluate``, ``sample-data`` and ``plot lesson``
+replace an existing file only when asked (:func:`refuse_existing`).
+
+A killed run (SIGKILL cannot be caught) may leave hidden temporaries: ``.NAME.PID.*.tmp``
+files (:mod:`climann.atomic`) and ``.RUN.PID.*.partial`` staging directories. The next run
+into that directory, or ``--resume``, removes those of processes no longer running
+(:func:`remove_leftovers`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from climann.errors import ClimannError
+
+#: The files of a finished run directory (the run-directory contract).
+RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
+             "provenance.json", "train.log")
+#: climann's own files of an unfinished or diverged run (see :mod:`climann.workflow.checkpoints`).
+CHECKPOINT_FILES = ("checkpoint.npz", "best_model.npz")
+#: What ``climann evaluate --out DIR`` writes (such a folder may sit inside a run directory).
+EVALUATION_FILES = ("metrics.json", "predictions.nc", "report.md")
+FIGURES = "figures"
+
+# .NAME.PID.HEX.tmp (climann.atomic) and .RUN.PID.RANDOM.partial (staging_directory); the PID
+# is absent in names of older versions.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.)?[^.]+\.(?:tmp|partial)$")
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and back: there is no other way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_private_directory_public(path: Path) -> None:
+    """Give a directory made by ``tempfile.mkdtemp`` (mode 0700) the mode of any new
+    directory: 0777 less the umask (0755 under the usual 022)."""
+    os.chmod(path, 0o777 & ~current_umask())
+
+
+def _figure_names() -> set[str]:
+    from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
+
+    return {*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values()}
+
+
+def _is_leftover(entry: Path) -> bool:
+    """A temporary of a climann process that is no longer running."""
+    match = _TEMPORARY.match(entry.name)
+    if match is None:
+        return False
+    if match["pid"] is None:
+        return True
+    try:
+        os.kill(int(match["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process: not a climann run of this user
+        return True
+    return False  # still running: perhaps a run writing there now
+
+
+def _is_leftover_of(entry: Path, names: Iterable[str]) -> bool:
+    match = _TEMPORARY.match(entry.name)
+    return match is not None and match["name"] in set(names) and _is_leftover(entry)
+
+
+def remove_leftovers(run_dir: str | Path) -> list[Path]:
+    """Remove what a killed climann process left for ``run_dir``: hidden temporaries of its
+    own files inside it (and in its ``figures``), and hidden staging directories beside it.
+
+    Returns
+    -------
+    list of Path
+        What was removed (logged as one warning line when not empty).
+    """
+    run_dir = Path(run_dir)
+    own = {*RUN_FILES, *CHECKPOINT_FILES, *_figure_names()}
+    candidates = []
+    for folder in (run_dir, run_dir / FIGURES):
+        if folder.is_dir():
+            candidates += [entry for entry in folder.iterdir() if _is_leftover_of(entry, own)]
+    if run_dir.parent.is_dir():
+        candidates += [entry for entry in run_dir.parent.iterdir()
+                       if entry.name.endswith(".partial") and _is_leftover_of(entry, [run_dir.name])]
+    for entry in candidates:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    if candidates:
+        from climann.workflow.runlog import run_logger
+
+        run_logger.warning("removed %d temporary file(s) left by an interrupted run: %s", len(candidates),
+                           _few(entry.name for entry in candidates))
+    return candidates
+
+
+def _few(names: Iterable[str], limit: int = 3) -> str:
+    names = sorted(names)
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _is_evaluation_folder(path: Path) -> bool:
+    """A folder written by ``climann evaluate --out`` (which may sit inside a run)."""
+    names = {entry.name for entry in path.iterdir()}
+    return "metrics.json" in names and names <= {*EVALUATION_FILES, FIGURES}
+
+
+def foreign_entries(run_dir: Path) -> list[str]:
+    """The names in ``run_dir`` that are not climann's own run files."""
+    own = {*RUN_FILES, *CHECKPOINT_FILES}
+    foreign = []
+    for entry in run_dir.iterdir():
+        if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
+            foreign += [f"{FIGURES}/{inner.name}" for inner in entry.iterdir()
+                        if inner.name not in _figure_names() or not inner.is_file()]
+        elif entry.is_dir() and not entry.is_symlink():
+            if not _is_evaluation_folder(entry):
+                foreign.append(f"{entry.name}/")
+        elif entry.name not in own or entry.is_symlink():
+            foreign.append(entry.name)
+    return foreign
+
+
+def is_run_directory(run_dir: Path) -> bool:
+    """Whether ``run_dir`` holds a climann run: ``config.toml`` with ``model.npz``, a
+    checkpoint or best weights, or a ``provenance.json`` that climann wrote."""
+    if (run_dir / "config.toml").is_file() and (run_dir / "model.npz").is_file():
+        return True
+    if any((run_dir / name).is_file() for name in CHECKPOINT_FILES):
+        return True
+    try:
+        return "climann_version" in json.loads((run_dir / "provenance.json").read_text())
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def refuse_unsafe_location(path: str | Path, *, option: str, inputs: Sequence[str | Path] = ()) -> None:
+    """Refuse an output directory that is the working directory or one of its ancestors,
+    or that contains one of the ``inputs``.
+
+    Raises
+    ------
+    ClimannError
+    """
+    resolved = Path(path).resolve()
+    working = Path.cwd().resolve()
+    if resolved == working or resolved in working.parents:
+        raise ClimannError(
+            f"{option} {path} is the working directory or contains it; give a new directory such as runs/NAME"
+        )
+    for given in inputs:
+        if resolved in Path(given).resolve().parents:
+            raise ClimannError(f"{option} {path} contains the input file {given}; give a separate directory")
+
+
+def check_run_directory(run_dir: str | Path, overwrite: bool, *, inputs: Sequence[str | Path] = ()) -> None:
+    """Before a new run in ``run_dir``: refuse, before any work, a place that would lose data.
+
+    A file, the working directory or an ancestor of it, a directory that contains an input
+    file, a directory holding anything that is not climann's own, and (unless
+    ``overwrite``) any non-empty run directory. An unfinished run there is refused with how
+    to resume it; with ``overwrite`` its checkpoint is removed. Leftovers of killed runs are
+    removed first (:func:`remove_leftovers`).
+
+    Raises
+    ------
+    ClimannError
+    """
+    from climann.workflow.checkpoints import refuse_unfinished_run
+
+    run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ClimannError(f"--out {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
+    refuse_unsafe_location(run_dir, option="--out", inputs=inputs)
+    remove_leftovers(run_dir)
+    if not run_dir.is_dir() or not any(run_dir.iterdir()):
+        return
+    foreign = foreign_entries(run_dir)
+    if foreign or not is_run_directory(run_dir):
+        holds = f"; it holds {_few(foreign)}" if foreign else ""
+        raise ClimannError(
+            f"--out {run_dir} is not a climann run directory{holds}; choose another --out "
+            "(--overwrite replaces only a climann run)"
+        )
+    refuse_unfinished_run(run_dir, overwrite)
+    if not overwrite:
+        raise ClimannError(f"run directory {run_dir} is not empty; choose another --out or pass --overwrite")
+
+
+def staging_directory(run_dir: Path) -> Path:
+    """A new empty directory beside ``run_dir`` (hidden, ``.RUN.PID.*.partial``) to build a
+    run in, with the mode of any new directory.
+
+    Raises
+    ------
+    ClimannError
+        If it cannot be created.
+    """
+    try:
+        run_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.{os.getpid()}.", suffix=".partial",
+                                        dir=run_dir.parent))
+    except OSError as error:
+        raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
+    make_private_directory_public(staging)
+    return staging
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP wait until the block is done (a few renames)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    numbers = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _replace_entries(source: Path, destination: Path, own: set[str]) -> None:
+    """Move every file of ``source`` into ``destination``, replacing files of the same
+    names; remove the files of ``own`` names in ``destination`` that ``source`` lacks."""
+    entries = list(source.iterdir())
+    for entry in entries:
+        os.replace(entry, destination / entry.name)
+    for stale in own - {entry.name for entry in entries}:  # last: the checkpoint goes when all is there
+        target = destination / stale
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+
+
+def publish_run(staging: Path, run_dir: Path) -> None:
+    """Move the finished run in ``staging`` to ``run_dir``.
+
+    A new ``run_dir`` is the staging directory renamed. An existing one (checked by
+    :func:`check_run_directory`: climann's files only, or others that are kept) gets the
+    new files in place of the old ones; climann's own files that the new run lacks (old
+    figures, best weights, the checkpoint) are removed and nothing else is touched.
+    Signals wait until this is done.
+    """
+    with signals_deferred():
+        if not run_dir.exists():
+            os.replace(staging, run_dir)
+            return
+        figures = staging / FIGURES
+        if figures.is_dir() and (run_dir / FIGURES).is_dir():
+            _replace_entries(figures, run_dir / FIGURES, _figure_names())
+            figures.rmdir()
+        elif (run_dir / FIGURES).is_dir():
+            for name in _figure_names():
+                (run_dir / FIGURES / name).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                (run_dir / FIGURES).rmdir()  # only if nothing else is in it
+        _replace_entries(staging, run_dir, {*RUN_FILES, *CHECKPOINT_FILES})
+        staging.rmdir()
+
+
+def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = ()) -> None:
+    """Before writing the single file (or Zarr store) ``path``: refuse an input of the
+    command always, a directory (that is not a Zarr store) always, and an existing file
+    unless ``overwrite``.
+
+    Raises
+    ------
+    ClimannError
+    """
+    path = Path(path)
+    resolved = path.resolve()
+    if any(resolved == Path(given).resolve() for given in inputs):
+        raise ClimannError(f"{path} is an input of this command; write the {what} to another file")
+    is_store = any((path / name).exists() for name in (".zgroup", "zarr.json", ".zmetadata"))
+    if path.is_dir() and not (path.suffix == ".zarr" and (is_store or not any(path.iterdir()))):
+        raise ClimannError(f"{path} is a directory; give a file name for the {what}")
+    if path.exists() and not overwrite:
+        raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
+    if path.exists() and not written_by_climann(path):
+        raise ClimannError(_not_ours(path))
+
+
+def _not_ours(path: Path) -> str:
+    return (f"{path} was not written by climann, and --overwrite replaces only climann's own outputs; "
+            "choose another name (or move that file away yourself)")
+
+
+def written_by_climann(path: str | Path) -> bool:
+    """Whether ``path`` is an output climann wrote: a NetCDF file or Zarr store whose global
+    ``source`` attribute starts with "climann" (predictions, the sample dataset), a
+    ``metrics.json``-like file (``target`` and ``splits``), a report beginning
+    "# climann run", or a PNG figure (the only images climann writes are its own figures,
+    in folders it names).
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing file or store.
+
+    Returns
+    -------
+    bool
+        False for anything else, and for what cannot be read.
+    """
+    path = Path(path)
+    try:
+        if path.suffix in (".nc", ".nc4", ".zarr"):
+            import xarray as xr
+
+            options = {"engine": "zarr", "consolidated": False} if path.suffix == ".zarr" else {"engine": "netcdf4"}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a store with stray files warns; only its attributes matter
+                with xr.open_dataset(path, decode_times=False, decode_cf=False, **options) as dataset:
+                    return str(dataset.attrs.get("source", "")).startswith("climann")
+        if path.suffix == ".json":
+            content = json.loads(path.read_text())
+            return isinstance(content, dict) and {"target", "splits"} <= content.keys()
+        if path.suffix == ".md":
+            return path.read_text().startswith("# climann run")
+        return path.suffix == ".png"
+    except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
+        return False
+
+
+def prepare_output_folder(
+    folder: str | Path, names: Iterable[str], *, overwrite: bool, option: str = "--out",
+    inputs: Sequence[str | Path] = (), create: bool = True,
+) -> Path:
+    """Before writing the files ``names`` into ``folder`` (created if missing, unless not
+    ``create``: a command that may still fail checks first and creates it when it writes):
+    refuse a file, an input of the command among them always, and existing files of those
+    names unless ``overwrite``. Nothing else in ``folder`` is touched.
+
+    Raises
+    ------
+    ClimannError
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ClimannError(f"{option} {folder} exists and is not a directory; give a directory")
+    inputs = {Path(given).resolve() for given in inputs}
+    clash = [name for name in names if (folder / name).resolve() in inputs]
+    if clash:
+        raise ClimannError(
+            f"{option} {folder} would replace the input file {folder / clash[0]}; give another directory"
+        )
+    existing = [name for name in names if (folder / name).exists()]
+    foreign = [name for name in existing if not written_by_climann(folder / name)]
+    if foreign and overwrite:
+        raise ClimannError(_not_ours(folder / foreign[0]))
+    if existing and not overwrite:
+        raise ClimannError(
+            f"{option} {folder} already holds {_few(existing)}; choose another directory "
+            "or pass --overwrite to replace them"
+        )
+    if create:
+        create_folder(folder)
+    return folder
+
+
+def create_folder(folder: Path) -> None:
+    """``mkdir -p folder``.
+
+    Raises
+    ------
+    ClimannError
+        If it cannot be created.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None

@@ -1,0 +1,694 @@
+"""One run: configuration → data → model → evaluation → run directory.
+
+The data are prepared by :mod:`climann.workflow.preparation` (in memory, or as a source streamed while
+training); this module trains, evaluates against the baselines and writes. The run
+directory is built under a temporary name next to its final place and renamed when every
+file is written, so a failed or interrupted run leaves no half-written run behind. Notebooks
+and the CLI call the same functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import io
+import json
+import math
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from climann._version import __version__
+from climann.workflow.checkpoints import Checkpointing, data_fingerprint, interrupted, training_hooks
+from climann.workflow.compute.cluster import uses_cluster
+from climann.workflow.config import BASELINES, RunConfig, config_to_toml
+from climann.data.batches import (
+    STREAM_BLOCK_BYTES,
+    BatchStream,
+    blocks_in_split,
+    estimated_bytes,
+    fit_standardizers,
+)
+from climann.data.climatology import climatology_record
+from climann.data.field import FieldSamples
+from climann.data.layout import GridLayout
+from climann.data.pointwise import PointwiseSource
+from climann.data.scaling import Standardizer
+from climann.data.splits import TimeSplit
+from climann.errors import ClimannError
+from climann.evaluation.baselines import (
+    LinearRegression,
+    climatology_prediction,
+    is_regular,
+    persistence_prediction,
+    season_name,
+)
+from climann.evaluation.figures import draw_figures, draw_skill_figure
+from climann.evaluation.groups import season_region_metrics
+from climann.evaluation.regions import Region, layout_regions
+from climann.evaluation.report import report_markdown
+from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
+from climann.jsonfile import dumps, finite_or_none
+from climann.model import (
+    Constant,
+    CosineDecay,
+    EarlyStopping,
+    ExponentialDecay,
+    History,
+    Network,
+    ReduceOnPlateau,
+    StepDecay,
+    train,
+)
+from climann.model.losses import Huber
+from climann.model.optimizers import OPTIMIZERS
+from climann.workflow.interrupts import Terminated, signal_number, signals_raise
+from climann.model.training import BatchCallback
+from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
+from climann.workflow.preparation import (
+    PreparedData,
+    ensure_sample_data,
+    prepare_data,
+    prepared_with_scalers,
+    record_split,
+    resolve_default_inputs,
+    resolve_inputs,
+    sample_source,
+    split_for,
+)
+from climann.workflow.provenance import run_provenance
+from climann.workflow.runlog import (
+    EpochLogger,
+    PhaseTimer,
+    RunLogCollector,
+    capture_run_log,
+    log_data_summary,
+    run_logger,
+    warn_about_notes,
+)
+
+if TYPE_CHECKING:
+    from climann.workflow.progress import TrainingProgress
+
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run produced.
+
+    Attributes
+    ----------
+    run_dir : Path
+    metrics : dict
+        The content of ``metrics.json``.
+    figures : list of Path
+    history : History
+    config : RunConfig
+        The resolved configuration (absolute input paths).
+    """
+
+    run_dir: Path
+    metrics: dict
+    figures: list[Path]
+    history: History
+    config: RunConfig
+
+
+def fit_network_streaming(
+    config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None,
+    on_batch: BatchCallback | None = None, checkpointing: Checkpointing | None = None,
+) -> tuple[Network, History, TimeSplit, Standardizer, Standardizer]:
+    """Train on mini-batches streamed from dask chunks: memory bounded by a few chunks.
+
+    The scalers are fitted in one streaming pass over the training block; validation is a
+    stream over the validation block. ``checkpointing`` (see :mod:`climann.workflow.checkpoints`)
+    writes checkpoints and continues a resumed run.
+    """
+    split = split_for(config, source.layout)
+    blocks = source.time_blocks(max_bytes=STREAM_BLOCK_BYTES)
+    train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
+    input_scaler, target_scaler = fit_standardizers(source, train_blocks)
+    training = config.training
+
+    def stream(chosen: list[tuple[int, int]], seed: int) -> BatchStream:
+        return BatchStream(
+            source, chosen, input_scaler=input_scaler, target_scaler=target_scaler,
+            batch_size=training.batch_size, rng=np.random.default_rng(seed),
+            dtype=config.model.dtype, area_weighted=training.area_weighted,
+        )
+
+    network = Network(
+        [len(source.feature_names), *config.model.hidden, 1], activation=config.model.activation,
+        output_activation=config.model.output_activation, init=config.model.init, seed=training.seed,
+        dtype=config.model.dtype,
+    )
+    options = training_options(config)
+    training_stream, validation_stream = stream(train_blocks, training.seed), stream(val_blocks, training.seed + 1)
+    if checkpointing is not None:
+        checkpointing.skip_trained_epochs(training_stream, validation_stream)
+    # The source stands in for the samples: it has their feature_names and layout.
+    described = SimpleNamespace(samples=source, input_scaler=input_scaler, target_scaler=target_scaler)
+    keywords, guard = training_hooks(
+        checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
+        model_metadata=lambda: model_metadata(config, described),  # type: ignore[arg-type]
+    )
+    with guard:
+        history = train(
+            network, training_stream, validation=validation_stream,
+            callbacks=(on_epoch,) if on_epoch else (), batch_callbacks=(on_batch,) if on_batch else (),
+            **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
+            **keywords,
+        )
+    return network, history, split, input_scaler, target_scaler
+
+
+def training_options(config: RunConfig) -> dict:
+    """The ``[training]`` settings as the model layer's objects and keywords for :func:`train`."""
+    training = config.training
+    optimizer_options = {
+        "momentum": {"momentum": training.momentum},
+        "nesterov": {"momentum": training.momentum},
+        "adamw": {"weight_decay": training.weight_decay},
+    }.get(training.optimizer, {})
+    schedules = {
+        "constant": Constant,
+        "step": lambda: StepDecay(step_size=training.decay_every, gamma=training.decay_factor),
+        "exponential": lambda: ExponentialDecay(gamma=training.decay_factor),
+        "cosine": lambda: CosineDecay(min_learning_rate=training.min_learning_rate),
+        "reduce_on_plateau": lambda: ReduceOnPlateau(
+            factor=training.decay_factor, patience=training.schedule_patience,
+            min_learning_rate=training.min_learning_rate,
+        ),
+    }
+    schedules["plateau"] = schedules["reduce_on_plateau"]
+    return {
+        "optimizer": OPTIMIZERS[training.optimizer](learning_rate=training.learning_rate, **optimizer_options),
+        "loss": Huber(delta=training.huber_delta) if training.loss == "huber" else training.loss,
+        "schedule": schedules[training.schedule](),
+        "early_stopping": (
+            EarlyStopping(patience=training.early_stopping_patience, min_delta=training.min_delta)
+            if training.early_stopping_patience else None
+        ),
+        "l2": training.l2,
+        "clip_norm": training.clip_norm or None,
+        "epochs": training.epochs,
+        "batch_size": training.batch_size,
+        "seed": training.seed,
+    }
+
+
+def sample_area_weights(data: PreparedData) -> np.ndarray:
+    """Each pointwise sample's cell area (mean 1), shape (n_samples,)."""
+    layout = data.samples.layout
+    return layout.cell_area_weights().reshape(-1)[data.samples.flat_index % layout.n_cells]
+
+
+def fit_network(
+    config: RunConfig, data: PreparedData, *, on_epoch: Callable[[int, History], None] | None = None,
+    on_batch: BatchCallback | None = None, checkpointing: Checkpointing | None = None,
+) -> tuple[Network, History]:
+    """Build the network of ``config.model`` and train it on the training block,
+    validating on the validation block after every epoch. ``checkpointing`` (see
+    :mod:`climann.workflow.checkpoints`) writes checkpoints and continues a resumed run."""
+    train_mask, val_mask = data.sample_masks["train"], data.sample_masks["val"]
+    network = Network(
+        [data.scaled_inputs.shape[1], *config.model.hidden, data.scaled_target.shape[1]],
+        activation=config.model.activation,
+        output_activation=config.model.output_activation,
+        init=config.model.init,
+        seed=config.training.seed,
+        dtype=config.model.dtype,
+    )
+    weights = sample_area_weights(data) if config.training.area_weighted else None
+    masks = None if data.target_mask is None else data.target_mask
+    keywords, guard = training_hooks(
+        checkpointing, network, fingerprint=lambda: data_fingerprint(data.input_scaler, data.target_scaler),
+        model_metadata=lambda: model_metadata(config, data),
+    )
+    with guard:
+        history = train(
+            network,
+            data.scaled_inputs[train_mask],
+            data.scaled_target[train_mask],
+            sample_weight=None if weights is None else weights[train_mask],
+            mask=None if masks is None else masks[train_mask],
+            validation=(
+                data.scaled_inputs[val_mask],
+                data.scaled_target[val_mask],
+                None if weights is None else weights[val_mask],
+                None if masks is None else masks[val_mask],
+            ),
+            callbacks=(on_epoch,) if on_epoch else (),
+            batch_callbacks=(on_batch,) if on_batch else (),
+            **training_options(config),
+            **keywords,
+        )
+    return network, history
+
+
+def fit_linear_baseline(data: PreparedData, *, area_weighted: bool = False) -> np.ndarray:
+    """Least squares on the network's features, fitted on the training block with the
+    network's loss weights; its predictions for every sample in the target's units, shape
+    (n_samples, n_outputs).
+
+    The weights are those of the training loss: each sample's cell area when
+    ``area_weighted`` (``[training] area_weighted``, pointwise mode), none otherwise; in
+    field mode a missing target value weighs 0 (the loss's mask), so each cell's output is
+    fitted on its present values only. A cell with no value in the training block at all is
+    fitted to the training mean (a constant). The residuals then have a zero weighted mean on
+    the training block: no bias there under the loss's weights.
+    """
+    train_mask = data.sample_masks["train"]
+    target = np.where(data.present, data.samples.target, np.nan)[train_mask]
+    weights = np.isfinite(target).astype(np.float64)
+    never = ~weights.any(axis=0)  # field mode: a cell the training block never has
+    target[:, never], weights[:, never] = float(np.nanmean(target)), 1.0
+    if area_weighted:
+        weights = weights * sample_area_weights(data)[train_mask][:, None]
+    unweighted = bool((weights == 1).all())
+    fit = LinearRegression.fit(data.scaled_inputs[train_mask], target, None if unweighted else weights)
+    return fit.predict(data.scaled_inputs)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the evaluation computed, on the grid.
+
+    Attributes
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+    predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
+        ``"model"`` and the baselines (``"linear"``, ``"climatology"``, ``"persistence"``
+        when the time axis is regular), NaN where a value is missing.
+    """
+
+    metrics: dict
+    truth: np.ndarray
+    predictions: dict[str, np.ndarray]
+
+
+def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.ndarray]:
+    """The truth and the network's predictions (in the target's units) on the grid."""
+    samples, layout, present = data.samples, data.samples.layout, data.present
+    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
+    truth = layout.to_grid(samples.target[present].astype(np.float64), samples.flat_index)
+    return truth, layout.to_grid(predicted[present], samples.flat_index)
+
+
+def gridded_predictions(
+    data: PreparedData, network: Network, *, persistence: bool = True, baselines: Sequence[str] = BASELINES,
+    area_weighted: bool = False,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The truth and every prediction (the network's and the ``baselines``') on the grid.
+
+    The linear baseline is fitted with the loss's weights (``area_weighted``, see
+    :func:`fit_linear_baseline`).
+
+    Persistence (the value one step earlier) is included when asked and the time axis is
+    regular (a selection of months leaves gaps where "one step earlier" changes meaning).
+    """
+    layout, present = data.samples.layout, data.present
+    truth, model = model_on_grid(data, network)
+    predictions = {"model": model}
+    if "climatology" in baselines:
+        predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"])
+    if "linear" in baselines:
+        predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
+                                               data.samples.flat_index)
+    if persistence and "persistence" in baselines and is_regular(layout.time.values):
+        predictions["persistence"] = persistence_prediction(truth, layout.time.values)
+    return truth, predictions
+
+
+def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, data: PreparedData) -> np.ndarray:
+    """The climatology the ACC takes anomalies from, shape (n_time, n_lat, n_lon): the
+    ``climatology`` baseline's grid, or (when that baseline is not asked for) the same
+    computed from the truth of the training block."""
+    if "climatology" in predictions:
+        return predictions["climatology"]
+    return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"])
+
+
+def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
+    """Score the network and the baselines on every block: area-weighted, on the same cells.
+
+    Returns
+    -------
+    Evaluation
+    """
+    layout = data.samples.layout
+    # With a sample fraction the previous step is mostly not sampled: no persistence then.
+    truth, predictions = gridded_predictions(
+        data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines,
+        area_weighted=config.training.area_weighted,
+    )
+    left_out = {}
+    if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
+        left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+    reference = anomaly_reference(predictions, truth, data)
+    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                   season=season_name(layout.time.values), left_out=left_out, climatology=reference)
+    grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks, climatology=reference)
+    metrics = {
+        "target": layout.target_name,
+        "units": layout.target_units,
+        "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
+        "area_weighted": True,
+        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
+        **finite_or_none(grouped),
+        "n_dropped": data.samples.n_dropped,
+        "split_periods": dict(data.split.descriptions),
+    }
+    return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
+
+
+def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
+    """The regions scored separately (``[evaluation] regions`` and ``named_regions``) on the
+    grid's true coordinates."""
+    return layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
+
+
+def season_region_scores(
+    config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray,
+    time_masks: dict[str, np.ndarray], *, climatology: np.ndarray | None = None,
+) -> dict:
+    """The ``seasons``, ``regions`` and ``region_definitions`` entries of ``metrics.json``
+    (see :func:`climann.evaluation.groups.season_region_metrics`; ``climatology`` the
+    reference of the ACC's anomalies, as for the whole blocks)."""
+    return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
+                                 run_regions(config, layout), climatology=climatology)
+
+
+def history_csv(history: History) -> str:
+    """``epoch,train_loss,val_loss,learning_rate``, one row per epoch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["epoch", "train_loss", "val_loss", "learning_rate"])
+    for index, train_loss in enumerate(history.train_loss):
+        val_loss = repr(float(history.val_loss[index])) if index < len(history.val_loss) else ""
+        rate = repr(float(history.learning_rate[index])) if index < len(history.learning_rate) else ""
+        writer.writerow([index + 1, repr(float(train_loss)), val_loss, rate])
+    return buffer.getvalue()
+
+
+def model_metadata(config: RunConfig, data: PreparedData) -> dict:
+    """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
+    range of each feature on the training block (``input_ranges``, unscaled, to flag
+    extrapolation), loss, grid, the anomaly features' climatologies
+    (:func:`~climann.data.climatology.climatology_record`) and the whole configuration (what
+    ``predict`` needs to use the model again)."""
+    layout = data.samples.layout
+    climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
+    ranges = data.input_scaler.range_dict()
+    return {
+        **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
+        "features": list(data.samples.feature_names),
+        "targets": [layout.target_name],
+        "target_units": [layout.target_units],
+        "units": input_units(config, data.samples.feature_names, layout),
+        "input_scaling": data.input_scaler.to_dict(),
+        "target_scaling": data.target_scaler.to_dict(),
+        **({"input_ranges": ranges} if ranges is not None else {}),
+        "loss": config.training.loss,
+        "grid": grid_summary(layout),
+        **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
+        "config": json.loads(json.dumps(dataclasses.asdict(config))),
+    }
+
+
+def untrained_outputs(data: PreparedData) -> list[int]:
+    """Field mode: the output cells (in (lat, lon) order) without a target value anywhere in
+    the training block; the network never learnt them, so ``predict`` leaves them missing."""
+    seen = data.present[data.sample_masks["train"]].any(axis=0)
+    return np.flatnonzero(~seen).tolist()
+
+
+def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
+    """The units ('' for none) of the target and of every variable the features are made
+    of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
+    ``predict`` checks new data against."""
+    data = config.data
+    names = [data.target, *feature_names, *data.predictors, *data.lags, *data.global_means, *data.regional_means,
+             *data.anomalies]
+    return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
+
+
+def grid_summary(layout: GridLayout) -> dict:
+    """Size, geographic extent and cell order of a grid (true latitudes and longitudes, also
+    on a curvilinear grid), to tell later whether new data are on the same grid:
+    ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
+    that the same grid with its latitudes flipped or its longitudes rolled is told apart."""
+    latitude, longitude = layout.geographic_coordinates()
+    return {
+        "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
+        "lat_range": [float(latitude.min()), float(latitude.max())],
+        "lon_range": [float(longitude.min()), float(longitude.max())],
+        "first_cell": [float(latitude.flat[0]), float(longitude.flat[0])],
+        "last_cell": [float(latitude.flat[-1]), float(longitude.flat[-1])],
+    }
+
+
+def write_run_files(
+    staging: Path, config: RunConfig, data: PreparedData, network: Network,
+    history: History, evaluation: Evaluation, command_line: str,
+) -> list[Path]:
+    """Write every file of the run-directory contract into ``staging``; return the figures."""
+    layout = data.samples.layout
+    (staging / "config.toml").write_text(config_to_toml(config))
+    network.save(staging / "model.npz", metadata=model_metadata(config, data))
+    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
+    (staging / "history.csv").write_text(history_csv(history))
+    predicted = evaluation.predictions["model"]
+    baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
+    dataset = predictions_dataset(
+        layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
+    )
+    write_predictions(dataset, staging / "predictions.nc", layout)
+    figures = []
+    if config.evaluation.figures:
+        figures = draw_figures(
+            layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
+            history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
+            dpi=config.evaluation.dpi,
+        )
+        figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
+    (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
+    return figures
+
+
+def run_training(
+    config: RunConfig,
+    *,
+    run_dir: str | Path,
+    overwrite: bool = False,
+    command_line: str = "",
+    on_epoch: Callable[[int, History], None] | None = None,
+    progress: TrainingProgress | None = None,
+    resume: bool = False,
+) -> RunResult:
+    """Train and evaluate one run and write its run directory.
+
+    While training, ``run_dir/checkpoint.npz`` is kept up to date (see
+    :mod:`climann.workflow.checkpoints`); the run's files appear only when all are written.
+
+    Parameters
+    ----------
+    config : RunConfig
+        A validated configuration (see :func:`climann.workflow.config.build_config`).
+    run_dir : str or Path
+        Where the run directory goes; refused if not empty unless ``overwrite``.
+    overwrite : bool
+        Replace an existing run directory (only once the new run is complete).
+    command_line : str
+        Recorded as the ``history`` of ``predictions.nc`` and in ``provenance.json``.
+    on_epoch : callable, optional
+        Called as ``on_epoch(epoch, history)`` after each epoch (progress display).
+    progress : TrainingProgress, optional
+        A progress display (see :mod:`climann.workflow.progress`), told about every batch and epoch.
+    resume : bool
+        Continue the unfinished run in ``run_dir`` from its checkpoint; ``config`` must be
+        the one recorded there (up to ``checkpoint_every``).
+
+    With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
+    (:func:`climann.workflow.compute.run.run_distributed`): the same run directory.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ClimannError
+        For any user-caused problem; nothing but a checkpoint (or, after divergence, the
+        best weights in ``best_model.npz``) is left in ``run_dir`` then.
+    Interrupted
+        On SIGINT, SIGTERM or SIGHUP: while training after writing the checkpoint, at other
+        moments at once (what was being written removed; the checkpoint, if any, kept).
+    """
+    run_dir = Path(run_dir)
+    if not resume:
+        check_run_directory(run_dir, overwrite, inputs=input_files(config))
+    with capture_run_log() as run_log, signals_raise():
+        run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
+        try:
+            return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
+        except (KeyboardInterrupt, Terminated) as stopped:  # outside training: staging and temporaries are gone
+            raise interrupted(run_dir, signal_number(stopped)) from None
+
+
+def _train_evaluate_write(
+    config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
+    progress: TrainingProgress | None, run_log: RunLogCollector, resume: bool,
+) -> RunResult:
+    """The body of :func:`run_training`, its phases logged into ``run_log``."""
+    phases = PhaseTimer()
+    phases.begin("recording the inputs")  # their checksums take a while for large files
+    ensure_sample_data(config)
+    config = resolve_inputs(config)
+    # Chosen once, before the checkpoint and config.toml record the configuration: a rerun,
+    # a resume, predict and evaluate use the same inputs.
+    config = resolve_default_inputs(config)
+    checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
+    records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
+    epoch_log = EpochLogger(config.training.epochs)
+    callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
+                           progress.on_batch if progress else None)
+    if uses_cluster(config.compute):  # on a dask cluster: climann.workflow.compute
+        from climann.workflow.compute.run import run_distributed
+
+        with _training_progress(progress, config, None, epoch_log, log=False):
+            return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
+                                   checkpointing=checkpointing, records=records)
+    phases.begin("preparing data")
+    source, streamed = sample_source(config)
+    if not streamed:
+        data = prepare_data(config, source)
+        check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
+        config = record_split(config, data.split)
+        log_data_summary(data, n_files=len(config.data.paths))
+        phases.begin("training")
+        with _training_progress(progress, config, int(data.sample_masks["train"].sum()), epoch_log):
+            network, history = fit_network(
+                config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
+            )
+        phases.begin("evaluating")
+        with checkpointing.after_training():
+            evaluation = evaluate(config, data, network)
+        warn_about_notes(evaluation.metrics)
+    else:
+        run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
+                        estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
+        phases.begin("training (streamed)")
+        with _training_progress(progress, config, None, epoch_log):
+            network, history, split, input_scaler, target_scaler = fit_network_streaming(
+                config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
+            )
+        config = record_split(config, split)
+        phases.begin("evaluating")
+        stride = math.ceil(estimated_bytes(source) / (config.data.in_memory_limit_gb * 2**30))
+        subset = dataclasses.replace(config.data, time_stride=config.data.time_stride * stride)
+        with checkpointing.after_training():
+            data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
+            evaluation = evaluate(config, data, network)
+        evaluation.metrics["evaluated_every_nth_time_step"] = stride
+        warn_about_notes(evaluation.metrics)
+        run_logger.info("evaluated on every %d-th time step", stride)
+    phases.begin("writing the run directory")
+    staging = staging_directory(run_dir)
+    try:
+        with checkpointing.after_training():
+            figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
+            records.write(staging)
+        publish_run(staging, run_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    figures = [run_dir / figure.relative_to(staging) for figure in figures]
+    return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
+
+
+def input_files(config: RunConfig) -> list[str]:
+    """The input files of ``config`` that exist now (patterns expanded), to keep them out
+    of the run directory; missing ones are reported later, where they are read."""
+    from climann.data.open import expand_paths
+
+    patterns = [*config.data.paths, *(p for group in config.data.split_files.values() for p in group)]
+    found = []
+    for pattern in patterns:
+        try:
+            found += [str(path) for path in expand_paths([pattern])]
+        except ClimannError:
+            continue
+    return found
+
+
+@dataclass(frozen=True)
+class RunRecords:
+    """What a run records besides its results: ``provenance.json`` and ``train.log``.
+
+    Attributes
+    ----------
+    provenance : dict
+        From :func:`climann.workflow.provenance.run_provenance`.
+    run_log : RunLogCollector
+        The run's log so far.
+    phases : PhaseTimer
+        Times the run's phases into the log; :meth:`write` ends the last one.
+    """
+
+    provenance: dict
+    run_log: RunLogCollector
+    phases: PhaseTimer
+
+    def write(self, staging: Path) -> None:
+        """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
+        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
+        self.phases.end()
+        (staging / "train.log").write_text(self.run_log.text())
+
+
+@dataclass(frozen=True)
+class _Callbacks:
+    """The epoch callbacks of a run (None entries skipped) as one, and its batch callback."""
+
+    epoch_callbacks: list
+    on_batch: BatchCallback | None
+
+    def on_epoch(self, epoch: int, history: History) -> None:
+        for callback in self.epoch_callbacks:
+            if callback is not None:
+                callback(epoch, history)
+
+
+@contextlib.contextmanager
+def _training_progress(
+    progress: TrainingProgress | None, config: RunConfig, n_train: int | None, epoch_log: EpochLogger, *,
+    log: bool = True,
+) -> Iterator[None]:
+    """Log the shape of training (unless not ``log``), start the clock of the epoch lines and
+    show training on ``progress`` while the block trains (batches per epoch unknown when
+    streamed or on a cluster)."""
+    epoch_log.start()
+    training = config.training
+    batches = None if n_train is None else math.ceil(n_train / training.batch_size)
+    if log:
+        run_logger.info("%d epochs × %s batches of %d samples%s", training.epochs, batches or "?", training.batch_size,
+                        f" ({n_train} per epoch)" if n_train else " (streamed: counted in the first epoch)")
+    if progress is None:
+        yield
+        return
+    progress.start_training(epochs=training.epochs, batch_size=training.batch_size,
+                            batches_per_epoch=batches, samples_per_epoch=n_train)
+    try:
+        yield
+    finally:
+        progress.end_training()

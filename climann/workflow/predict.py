@@ -1,0 +1,587 @@
+"""Apply a trained run to new data: ``climann predict RUN_DIR --data … --out FILE.nc``.
+
+The run's own configuration says how samples are built (predictors, derived features,
+selection); the model file carries the standardisation fitted on the run's training block,
+which is applied unchanged — never refitted on the new data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.workflow.compute.cluster import uses_cluster
+from climann.workflow.compute.prediction import is_zarr, require_zarr
+from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
+from climann.data.layout import GridLayout
+from climann.data.open import expand_paths
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
+from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
+from climann.evaluation.metrics import score
+from climann.jsonfile import finite_or_none, write_json
+from climann.model import Network
+from climann.workflow.outputs import EVALUATION_FILES, create_folder, prepare_output_folder, refuse_existing
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    """A finished run's configuration and network (with its scaling in ``metadata``)."""
+
+    config: RunConfig
+    network: Network
+
+    @property
+    def target_units(self) -> str:
+        return str(self.network.metadata.get("target_units", [""])[0])
+
+    def input_units(self) -> dict[str, str]:
+        """The units of the target and of the variables the features are made of, as
+        recorded at training; new data are converted to them. A model file written before
+        they were recorded gives only the target's, with a warning."""
+        recorded = self.network.metadata.get("units")
+        if recorded is not None:
+            return {str(name): str(units) for name, units in recorded.items()}
+        _log.warning(
+            "this run's model.npz predates the record of the predictors' units: only the target's units are checked "
+            "(retrain to check them all)"
+        )
+        return {self.config.data.target: self.target_units} if self.target_units else {}
+
+
+@dataclass(frozen=True)
+class PredictionResult:
+    """What :func:`predict_files` wrote and found.
+
+    Attributes
+    ----------
+    path : Path
+    n_samples : int
+        Values predicted (every sample with all its features, the target present or not).
+    scores : dict or None
+        Area-weighted scores over every time step together (the block ``all`` of
+        ``climann evaluate --data``), with ``n_samples`` the values scored: where the target
+        and the prediction are both present. None without the target.
+    notes : list of str
+    extrapolation : dict or None
+        :meth:`climann.evaluation.extrapolation.Extrapolation.summary` (None when the model
+        file has no training ranges, or the predictions were made chunk by chunk).
+    """
+
+    path: Path
+    n_samples: int
+    scores: dict | None
+    notes: list[str]
+    extrapolation: dict | None = None
+
+
+def load_run(run_dir: str | Path) -> TrainedRun:
+    """Read ``config.toml`` and ``model.npz`` of a run directory.
+
+    Raises
+    ------
+    ClimannError
+        If the directory is not a finished run.
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.exists():
+        raise ClimannError(f"run directory {run_dir} does not exist; give a directory written by climann train")
+    if not run_dir.is_dir():
+        raise ClimannError(f"{run_dir} is a file, not a run directory; give a directory written by climann train")
+    missing = [name for name in ("config.toml", "model.npz") if not (run_dir / name).is_file()]
+    if missing:
+        raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
+    return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), Network.load(run_dir / "model.npz"))
+
+
+def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
+    """When the new data lack the target, a NaN field on the predictors' grid stands in
+    (predictions need only the features)."""
+    target = run.config.data.target
+    if target in dataset:
+        return dataset
+    time_varying = [name for name in run.config.data.predictors if name in dataset and dataset[name].ndim >= 3]
+    if not time_varying:
+        raise ClimannError(
+            f"the new data have neither the target '{target}' nor a time-varying predictor to take the grid from"
+        )
+    template = dataset[time_varying[0]]
+    placeholder = xr.full_like(template, np.nan, dtype=np.float32).assign_attrs(
+        {"units": run.target_units, "long_name": target}
+    )
+    return dataset.assign({target: placeholder})
+
+
+def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr.Dataset) -> None:
+    expected = list(run.network.metadata.get("features", []))
+    if list(feature_names) != expected:
+        missing = [name for name in expected if name not in feature_names]
+        available = ", ".join(data_variable_names(dataset))
+        raise ClimannError(
+            f"the new data do not give the model's features: missing {', '.join(missing) or 'none'} "
+            f"(the model needs {', '.join(expected)}); variables available: {available}"
+        )
+
+
+def predict_files(
+    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
+    overwrite: bool = False,
+    overlap: str | None = None,
+) -> PredictionResult:
+    """Predict the run's target on new files and write a predictions NetCDF file.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A finished run directory (``config.toml``, ``model.npz``).
+    data_paths : list of str
+        Files, globs or directories with the model's predictors (and, optionally, the target).
+    out : str or Path
+        The NetCDF file to write: ``<target>_pred`` on the new data's grid, plus
+        ``<target>`` and ``<target>_error`` when the target is in the data. A path ending in
+        ``.zarr`` writes a Zarr store instead (needs the ``zarr`` package).
+    compute : ComputeConfig, optional
+        A dask cluster (``scheduler`` or ``workers``) to predict on. With a cluster or a Zarr
+        output, the predictions are computed and written chunk by chunk (never the whole
+        output in memory); otherwise in memory, at once.
+    overwrite : bool
+        Replace an existing ``out`` (never one of the input files).
+    overlap : {"error", "first", "last"}, optional
+        Times held twice in the new files (``[data] overlap``); default: the run's setting.
+
+    Returns
+    -------
+    PredictionResult
+        With area-weighted scores when the target was present.
+
+    Raises
+    ------
+    ClimannError
+        Not a run, missing files or features, units that do not convert to the model's
+        (:mod:`climann.data.units`), a field-mode run on data on another grid, or with a
+        cluster or a Zarr output; anomaly features of a model file that does not hold their
+        climatology; ``out`` an input file, a directory, or an existing file without ``overwrite``.
+    """
+    from climann.workflow.pipeline import grid_summary
+    from climann.workflow.preparation import open_selected, pointwise_source
+
+    run = load_run(run_dir)
+    require_zarr(out)
+    if run.config.data.mode == "field":
+        _refuse_chunked_field(compute, out)
+    files = expand_paths(data_paths)
+    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
+    # every sample of the new data: a sample_fraction thins the training data only
+    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
+                               overlap=overlap or run.config.data.overlap, sample_fraction=1.0)
+    config = dataclasses.replace(run.config, data=data)
+    notes: list[str] = []
+    # Every variable in the model's units (converted with a warning, or refused): the
+    # predictions and the target in the output are then in the model's training units.
+    dataset = open_selected(config, units=run.input_units())
+    had_target = config.data.target in dataset
+    dataset = _with_placeholder_target(dataset, run)
+    if config.data.mode == "field":
+        return _predict_field(run, config, dataset, Path(out), had_target=had_target,
+                              history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+    source = pointwise_source(config, dataset, require_target=False,
+                              climatologies=training_climatologies(run, new_data=True))
+    _check_features(source.feature_names, run, dataset)
+    trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
+    extent = ("n_lat", "n_lon", "lat_range", "lon_range")
+    if trained_grid and any(trained_grid[key] != new_grid[key] for key in extent):
+        notes.append(
+            f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
+            f"lat {_span(trained_grid['lat_range'])}, lon {_span(trained_grid['lon_range'])} → "
+            f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
+            f"lon {_span(new_grid['lon_range'])}); a pointwise model predicts each cell from its own features"
+        )
+    history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
+    if not is_zarr(out):  # fail now, not after the predictions are computed
+        check_predictions_encodable(source.layout)
+    compute = compute or ComputeConfig()
+    if uses_cluster(compute) or is_zarr(out):
+        n_samples, scores, extrapolation = _predict_chunked(run, source, Path(out), compute, history=history,
+                                                            had_target=had_target)
+        return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
+                                extrapolation=None if extrapolation is None else extrapolation.summary())
+    samples = source.read_all()
+    meta = run.network.metadata
+    inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
+    scaled = run.network.predict(inputs.astype(run.network.dtype))
+    predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+    predicted_grid = layout.to_grid(predicted, samples.flat_index)
+    return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
+                                  had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes)
+
+
+def _span(limits: list[float]) -> str:
+    """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
+    return f"{limits[0]:g}…{limits[1]:g}"
+
+
+def _write_prediction_file(
+    run: TrainedRun, samples, truth: np.ndarray, predicted: np.ndarray, out: Path, *, history: str,
+    had_target: bool, n_samples: int, notes: list[str],
+) -> PredictionResult:
+    """Check the extrapolation, score (when the new data have the target: all time steps
+    together, area-weighted, over the values where truth and prediction are both present)
+    and write the predictions file of ``predict``; ``truth`` and ``predicted`` on the grid,
+    shape (n_time, n_lat, n_lon), ``samples`` pointwise or field samples of the new data."""
+    layout = samples.layout
+    extrapolation = check_training_range(run, samples.inputs)
+    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
+    scores = None
+    if had_target:
+        area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
+        scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
+        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted)))
+    output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
+                                 extrapolated=flags)
+    if not had_target:
+        output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
+    write_predictions(output.drop_vars("split"), out, layout)
+    return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
+                            extrapolation=None if extrapolation is None else extrapolation.summary())
+
+
+def extrapolation_grid(samples, outside: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """The values of ``<target>_extrapolated`` on the grid, shape (n_time, n_lat, n_lon).
+
+    Parameters
+    ----------
+    samples : PointwiseSamples or FieldSamples
+    outside : ndarray of bool, shape (n_samples,)
+        Whether each sample's features lie outside the training range.
+    predicted : ndarray, shape (n_time, n_lat, n_lon)
+        The predictions on the grid: the flags are NaN where it is.
+
+    Returns
+    -------
+    ndarray, float64
+        1.0 or 0.0 at every predicted value: a pointwise sample's own flag, in field mode its
+        map's flag at every cell of the map; NaN where nothing is predicted.
+    """
+    from climann.data.field import FieldSamples
+
+    layout = samples.layout
+    if isinstance(samples, FieldSamples):
+        grid = np.full((layout.shape[0], layout.n_cells), np.nan)
+        grid[samples.time_index] = outside.astype(np.float64)[:, None]
+        grid = grid.reshape(layout.shape)
+    else:
+        grid = layout.to_grid(outside.astype(np.float64), samples.flat_index)
+    return np.where(np.isfinite(predicted), grid, np.nan)
+
+
+def check_training_range(run: TrainedRun, inputs: np.ndarray) -> Extrapolation | None:
+    """Which samples' features lie outside the range seen in training, with one warning line
+    naming those features and the share of samples; None, with a warning, when the model
+    file predates the record of the training ranges.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    inputs : ndarray, shape (n_samples, n_features)
+        The new data's unscaled features.
+    """
+    ranges = training_ranges(run)
+    return None if ranges is None else warn_extrapolation(run, check_extrapolation(inputs, ranges))
+
+
+def training_ranges(run: TrainedRun) -> dict | None:
+    """The model file's ``input_ranges`` (each feature's min and max on the training block),
+    or None with a warning when the model file predates their record."""
+    ranges = run.network.metadata.get("input_ranges")
+    if ranges is None:
+        _log.warning("this run's model.npz predates the record of its features' training ranges: "
+                     "extrapolation cannot be checked (retrain to check it)")
+    return ranges
+
+
+def warn_extrapolation(run: TrainedRun, extrapolation: Extrapolation | None) -> Extrapolation | None:
+    """Log :func:`~climann.evaluation.extrapolation.extrapolation_message` as one warning when
+    some samples lie outside the training range; returns ``extrapolation``."""
+    message = None if extrapolation is None else extrapolation_message(extrapolation, run.network.metadata.get("units"))
+    if message:
+        _log.warning(message)
+    return extrapolation
+
+
+def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.ndarray] | None:
+    """The monthly climatologies of the run's anomaly features, as saved in its model file
+    (the training years'), shape (12, n_lat, n_lon) each.
+
+    New data must use these, never their own: an empty dict then when none are saved, which
+    :func:`climann.workflow.preparation.anomaly_climatologies` refuses for a run with anomalies. On
+    the run's own data, None when none are saved (recomputed from the same training years).
+    """
+    from climann.data.climatology import climatologies_from_record
+
+    saved = climatologies_from_record(run.network.metadata.get("climatologies", {}))
+    return saved if saved or new_data else None
+
+
+def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> None:
+    """A field-mode run predicts whole maps in memory: no cluster, no Zarr output (yet)."""
+    if compute is not None and uses_cluster(compute):
+        raise ClimannError(
+            "a dask cluster (--workers, --scheduler) computes pointwise runs; this run is in field mode "
+            "(one sample per map, in memory): run without --workers/--scheduler"
+        )
+    if is_zarr(out):
+        raise ClimannError(f"a field-mode run writes its predictions as NetCDF: give --out a .nc file, not {out}")
+
+
+def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
+    """A field-mode network outputs the map of its training grid: new data must be on it.
+
+    Raises
+    ------
+    ClimannError
+        If the grid (size or extent, see :func:`climann.workflow.pipeline.grid_summary`) differs.
+    """
+    from climann.workflow.pipeline import grid_summary
+
+    trained, new = run.network.metadata.get("grid"), grid_summary(layout)
+    if trained and "first_cell" not in trained:
+        raise ClimannError("this field-mode run's model.npz predates the record of its grid's cell order, which "
+                           "predict needs to place the maps: retrain the run")
+    if trained and all(trained[key] == new[key] for key in ("n_lat", "n_lon", "lat_range", "lon_range")) \
+            and trained != new:
+        raise ClimannError(
+            f"the new data are the training grid in another cell order (first cell at lat, lon {new['first_cell']}, "
+            f"in training {trained['first_cell']}): put them in the training order (e.g. cdo invertlat) and rerun")
+    if trained and trained != new:
+        def shown(grid: dict) -> str:
+            return (f"{grid['n_lat']}×{grid['n_lon']}, lat {grid['lat_range'][0]:g}…{grid['lat_range'][1]:g}, "
+                    f"lon {grid['lon_range'][0]:g}…{grid['lon_range'][1]:g}")
+        raise ClimannError(
+            f"this field-mode run predicts whole maps on its training grid ({shown(trained)}), the new data are on "
+            f"{shown(new)}: regrid them to the training grid (e.g. cdo remapcon) or use a pointwise run"
+        )
+
+
+def _predict_field(
+    run: TrainedRun, config: RunConfig, dataset: xr.Dataset, out: Path, *, had_target: bool, history: str
+) -> PredictionResult:
+    """Field mode: each time step's whole map from its inputs, with the saved scalers and
+    climatologies; NaN where an input is missing and at cells that had no target in training."""
+    from climann.data.variables import grid_layout
+    from climann.workflow.preparation import field_samples
+
+    require_training_grid(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
+    samples = field_samples(config, dataset, climatologies=training_climatologies(run, new_data=True),
+                            require_target=False)
+    _check_features(samples.feature_names, run, dataset)
+    layout = samples.layout
+    check_predictions_encodable(layout)
+    input_scaler, target_scaler = _saved_scalers(run)
+    scaled = run.network.predict(input_scaler.transform(samples.inputs, run.network.dtype))
+    predicted = np.full((layout.shape[0], layout.n_cells), np.nan)
+    predicted[samples.time_index] = target_scaler.inverse_transform(scaled)
+    predicted[:, run.network.metadata.get("untrained_outputs", [])] = np.nan
+    truth = np.full_like(predicted, np.nan)
+    truth[samples.time_index] = samples.target
+    predicted, truth = predicted.reshape(layout.shape), truth.reshape(layout.shape)
+    return _write_prediction_file(run, samples, truth, predicted, out, history=history, had_target=had_target,
+                                  n_samples=int(np.isfinite(predicted).sum()), notes=[])
+
+
+def _predict_chunked(
+    run: TrainedRun, source, out: Path, compute: ComputeConfig, *, history: str, had_target: bool
+) -> tuple[int, dict | None, Extrapolation | None]:
+    """The predictions file chunk by chunk, on the cluster of ``compute`` or in local threads."""
+    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.cluster import cluster_client
+    from climann.workflow.compute.evaluation import ChunkEvaluation
+    from climann.workflow.compute.prediction import predict_chunked
+
+    input_scaler, target_scaler = _saved_scalers(run)
+    context = ChunkEvaluation(
+        source, run.network, input_scaler, target_scaler, ("model",),
+        block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
+        ranges=training_ranges(run),
+    )
+    blocks = chunk_blocks(source, chunk_mb=compute.chunk_mb)
+    if not uses_cluster(compute):
+        n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history, had_target=had_target)
+    else:
+        with cluster_client(compute):
+            n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history,
+                                                               had_target=had_target)
+    return n_samples, scores, warn_extrapolation(run, extrapolation)
+
+
+def _saved_scalers(run: TrainedRun):
+    """The input and target scalers stored in the model file."""
+    from climann.data.scaling import Standardizer
+
+    meta = run.network.metadata
+
+    def saved(key: str) -> Standardizer:
+        return Standardizer(np.array(meta[key]["mean"]), np.array(meta[key]["std"]), tuple(meta[key]["names"]))
+
+    return saved("input_scaling"), saved("target_scaling")
+
+
+def evaluate_run(
+    run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
+    compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
+) -> dict:
+    """Re-score a trained run on its own data, or score it on another dataset.
+
+    On its own data (no ``data_paths``) the blocks and baselines are those of training.
+    On other data (e.g. another scenario) the whole period is one block ``all``, scored for
+    the network and the persistence baseline; the linear and climatology baselines need the
+    training data and are left out. Writes ``metrics.json``, ``predictions.nc`` and
+    ``report.md`` into ``out`` (default: the run directory itself for its own data).
+    With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
+    chunk by chunk on the workers (:mod:`climann.workflow.compute`); pointwise runs only.
+    ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
+
+    An ``out`` other than the run directory is refused when it already holds one of those
+    files, unless ``overwrite``; an input file is never replaced.
+
+    Returns
+    -------
+    dict
+        The metrics written.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
+        data, a file, or holding those files without ``overwrite``.
+    """
+    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
+    from climann.evaluation.report import write_report
+    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
+    from climann.workflow.pipeline import evaluate, model_on_grid, season_region_scores
+    from climann.workflow.preparation import prepared_with_scalers
+
+    run = load_run(run_dir)
+    other = bool(data_paths)
+    if other and out is None:
+        raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
+    if other and Path(out).resolve() == Path(run_dir).resolve():
+        raise ClimannError(f"--out {out} is the run directory: the scores on other data would replace the run's own "
+                           "metrics.json, predictions.nc and report.md; give another directory")
+    config = run.config
+    if overlap:
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
+    if other:
+        files = tuple(map(str, expand_paths(data_paths)))
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={},
+                                                                      sample_fraction=1.0))
+    if out is not None and Path(out).resolve() != Path(run_dir).resolve():
+        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
+    if compute is not None and uses_cluster(compute):
+        return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
+                                    history=f"climann evaluate {run_dir}")
+    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
+                                 units=run.input_units() if other else None,
+                                 climatologies=training_climatologies(run, new_data=other))
+    if other and config.data.mode == "field":  # its own data are on its own grid
+        require_training_grid(run, data.samples.layout)
+    flags = None  # where the inputs lie outside the training range (other data only)
+    if other:
+        truth, model = model_on_grid(data, run.network)
+        predictions = {"model": model}
+        layout = data.samples.layout
+        left_out = {}
+        if "persistence" in config.evaluation.baselines:
+            if is_regular(layout.time.values):
+                predictions["persistence"] = persistence_prediction(truth, layout.time.values)
+            else:
+                left_out["persistence"] = persistence_left_out_reason(1.0)
+        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
+                                       season=season_name(layout.time.values), left_out=left_out)
+        grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
+        extrapolation = check_training_range(run, data.samples.inputs)
+        metrics = {
+            "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
+            "area_weighted": True, "data": list(files), **finite_or_none(scored), **finite_or_none(grouped),
+            "n_dropped": data.samples.n_dropped,
+            "split_periods": dict(data.split.descriptions),
+            **({"extrapolation": extrapolation.summary()} if extrapolation is not None else {}),
+        }
+        if extrapolation is not None:
+            flags = extrapolation_grid(data.samples, extrapolation.outside, model)
+    else:
+        evaluation = evaluate(config, data, run.network)
+        metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
+    destination = Path(out) if out else Path(run_dir)
+    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
+                  extrapolated=flags)
+    write_report(destination, metrics)
+    return metrics
+
+
+def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str, *,
+                  extrapolated: np.ndarray | None = None) -> None:
+    layout = data.samples.layout
+    baselines = {name: grid for name, grid in predictions.items() if name != "model"}
+    labels = data.split.labels()
+    create_folder(destination)
+    output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines,
+                                 extrapolated=extrapolated)
+    write_predictions(output, destination / "predictions.nc", layout)
+    write_json(destination / "metrics.json", metrics, what="metrics file")
+
+
+def _evaluate_on_cluster(
+    run: TrainedRun, config: RunConfig, compute: ComputeConfig, destination: Path, *, other: bool, history: str
+) -> dict:
+    """:func:`evaluate_run` chunk by chunk on a dask cluster."""
+    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.cluster import cluster_client
+    from climann.workflow.compute.run import evaluate_distributed
+    from climann.data.splits import TimeSplit
+    from climann.evaluation.report import write_report
+    from climann.workflow.preparation import open_selected, pointwise_source, split_for
+
+    if config.data.mode != "pointwise":
+        raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
+    with cluster_client(compute) as client:
+        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
+                                  climatologies=training_climatologies(run, new_data=other))
+        if other:
+            years = [time.year for time in source.layout.time.values]
+            split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+        else:
+            split = split_for(config, source.layout)
+        create_folder(destination)
+        evaluated = evaluate_distributed(
+            client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
+            *_saved_scalers(run), destination / "predictions.nc", history=history,
+            baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
+            ranges=training_ranges(run) if other else None,
+        )
+    metrics = evaluated.metrics
+    if "extrapolation" in metrics:
+        warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
+    if other:
+        metrics = {
+            "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
+            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
+            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
+            **({"score_notes": metrics["score_notes"]} if "score_notes" in metrics else {}),
+            **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
+               if key in metrics},
+            "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
+            **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
+        }
+    write_json(destination / "metrics.json", metrics, what="metrics file")
+    write_report(destination, metrics)
+    return metrics

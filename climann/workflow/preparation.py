@@ -1,0 +1,410 @@
+"""Data preparation for a run: open and subset the files, build samples, split, standardise.
+
+Everything here turns ``[data]`` into arrays (or a lazy source for streaming); the pipeline
+(:mod:`climann.workflow.pipeline`) trains on them and evaluates.
+"""
+
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig
+from climann.data.area_means import area_mean_features, area_mean_names
+from climann.data.batches import estimated_bytes
+from climann.data.climatology import monthly_climatology
+from climann.data.defaults import default_inputs
+from climann.data.field import FieldSamples, build_field_samples
+from climann.data.layout import GridLayout
+from climann.data.open import concat_blocks, expand_paths, open_dataset
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.sample_data import write_sample_dataset
+from climann.data.scaling import Standardizer
+from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
+from climann.data.subset import subset_dataset
+from climann.data.units import convert_dataset, variable_units
+from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
+from climann.errors import ClimannError
+from climann.workflow.runlog import run_logger
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Samples split into blocks and standardised, ready for the network.
+
+    Attributes
+    ----------
+    samples : PointwiseSamples or FieldSamples
+    split : TimeSplit
+    sample_masks : dict of str to ndarray of bool, shape (n_samples,)
+        Which samples belong to each block.
+    input_scaler, target_scaler : Standardizer
+    scaled_inputs : ndarray, shape (n_samples, n_features)
+    scaled_target : ndarray, shape (n_samples, n_outputs)
+        Zero where the target is missing (masked).
+    target_mask : ndarray of bool, shape (n_samples, n_outputs), or None
+        Where the target is present (field mode); None when it always is.
+    """
+
+    samples: PointwiseSamples | FieldSamples
+    split: TimeSplit
+    sample_masks: dict[str, np.ndarray]
+    input_scaler: Standardizer
+    target_scaler: Standardizer
+    scaled_inputs: np.ndarray
+    scaled_target: np.ndarray
+    target_mask: np.ndarray | None = None
+
+    @property
+    def present(self) -> np.ndarray:
+        """Where the target is present, shape (n_samples, n_outputs)."""
+        if self.target_mask is None:
+            return np.ones(self.scaled_target.shape, dtype=bool)
+        return self.target_mask
+
+
+def ensure_sample_data(config: RunConfig) -> None:
+    """Generate the sample dataset when the configuration uses it and it is missing."""
+    if config.data.paths == (DEFAULT_SAMPLE_PATH,) and not Path(DEFAULT_SAMPLE_PATH).exists():
+        Path(DEFAULT_SAMPLE_PATH).parent.mkdir(parents=True, exist_ok=True)
+        write_sample_dataset(DEFAULT_SAMPLE_PATH)
+
+
+def resolve_inputs(config: RunConfig) -> RunConfig:
+    """The configuration with its path patterns (and those of ``split_files``) expanded to
+    absolute file paths."""
+    def absolute(patterns: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(str(f) for f in expand_paths(patterns))
+
+    blocks = {name: absolute(patterns) for name, patterns in config.data.split_files.items()}
+    data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks)
+    return dataclasses.replace(config, data=data)
+
+
+def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None) -> RunConfig:
+    """The configuration with the predictors and derived features it does not give ("auto",
+    None) chosen from the data (see :mod:`climann.data.defaults`).
+
+    Variables left out of the default predictors (mostly missing where the target is
+    present, or with several values of an extra dimension) are named in a warning on the
+    ``climann.run`` logger (the terminal and ``train.log``); the choice itself is logged.
+
+    Parameters
+    ----------
+    config : RunConfig
+        With resolved paths (see :func:`resolve_inputs`).
+    dataset : xarray.Dataset, optional
+        The data as :func:`open_selected` opens them; opened here when not given (and only
+        when something is to be chosen).
+
+    Returns
+    -------
+    RunConfig
+        ``config`` itself when it gives both; else a copy with both given.
+
+    Raises
+    ------
+    ClimannError
+        If the target is missing or nothing is left to learn from.
+    """
+    data = config.data
+    if data.predictors is not None and data.features is not None:
+        return config
+    chosen = default_inputs(
+        open_selected(config) if dataset is None else dataset, data.target,
+        predictors=data.predictors, features=data.features,
+        where=", ".join(Path(f).name for f in data.paths) or "the data",
+    )
+    for note in chosen.notes(data.target):
+        run_logger.warning(note)
+    run_logger.info(
+        "inputs chosen from the data: predictors %s; features %s",
+        ", ".join(chosen.predictors) or "none", ", ".join(chosen.features) or "none",
+    )
+    return dataclasses.replace(config, data=dataclasses.replace(data, predictors=chosen.predictors,
+                                                                features=chosen.features))
+
+
+def _open_subset(
+    config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = ""
+) -> xr.Dataset:
+    """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
+    (over the whole grid or their own boxes, not only the selected region) attached as
+    variables ``<name>_global_mean`` and ``<name>_mean_<box>``. Variables named in ``units``
+    are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
+    ``reference`` says where the units come from, for its messages)."""
+    data = config.data
+    where = ", ".join(Path(f).name for f in files)
+    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap)
+    if units:
+        names = [Path(f).name for f in files]
+        described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
+        opened = convert_dataset(opened, units, where=described, reference=reference)
+    whole_grid = subset_dataset(
+        opened,
+        select=data.select,
+        time_range=data.time_range,
+        months=data.months,
+        seasons=data.seasons,
+        time_stride=data.time_stride,
+    )
+    series = area_mean_features(
+        whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
+    )
+    selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
+    clashes = [name for name in series if name in selected.variables]
+    if clashes:
+        raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
+    return selected.assign(series)
+
+
+def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+    """The configured files, opened lazily and subset as ``[data]`` says.
+
+    With ``split_files`` each block's files (plus ``paths``) are opened and subset on their
+    own and concatenated along time in the order train, val, test; the coordinate
+    :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
+    A variable whose units differ from those of the train block is converted to them (or
+    refused when not convertible).
+
+    Parameters
+    ----------
+    config : RunConfig
+    units : mapping of variable name to units string, optional
+        The units a trained model expects (from its model file): variables in other units
+        are converted to them, with a warning, or refused when not convertible.
+
+    Raises
+    ------
+    ClimannError
+        From the data layer, or units that do not convert.
+    """
+    data = config.data
+    model = "the model's training data"
+    if not data.split_files:
+        return _open_subset(config, data.paths, units, reference=model)
+    first = _open_subset(config, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model)
+    first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
+    parts = [first] + [
+        _open_subset(config, (*data.paths, *data.split_files[name]), first_units,
+                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model)
+        for name in SPLIT_NAMES[1:]
+    ]
+    return concat_blocks(parts, SPLIT_NAMES)
+
+
+def anomaly_climatologies(
+    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None,
+    saved: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """The monthly climatology of each ``[data] anomalies`` variable, shape (12, n_lat, n_lon):
+    that of the training years of ``split`` (default: the configured split of ``dataset``),
+    or the ones ``saved`` with a trained model, which new data must use unchanged.
+
+    Raises
+    ------
+    ClimannError
+        If ``saved`` lacks one (a model file written before climatologies were saved) or is
+        on another grid than ``dataset``.
+    """
+    names = config.data.anomalies
+    if saved is not None:
+        missing = [name for name in names if name not in saved]
+        if missing:
+            raise ClimannError(
+                f"this run's model.npz does not hold the training climatology of '{missing[0]}' that its anomaly "
+                "feature needs (written before climatologies were saved): retrain the run"
+            )
+        layout = grid_layout(dataset, config.data.target, list(config.data.paths))
+        for name in names:
+            if saved[name].shape[1:] != layout.shape[1:]:
+                raise ClimannError(
+                    f"the anomaly feature of '{name}' needs its training climatology, saved on the "
+                    f"{saved[name].shape[1]}×{saved[name].shape[2]} training grid; the data are on "
+                    f"{layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
+                )
+        return {name: saved[name] for name in names}
+    if not names:
+        return {}
+    layout = grid_layout(dataset, config.data.target, list(config.data.paths))
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+    train_steps = (split or split_for(config, layout)).time_masks["train"]
+    return {
+        name: monthly_climatology(on_grid(require_variable(dataset, name), dims, needs_time=True), train_steps)
+        for name in names
+    }
+
+
+def pointwise_source(
+    config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None, *, require_target: bool = True,
+    climatologies: Mapping[str, np.ndarray] | None = None,
+) -> PointwiseSource:
+    """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
+
+    Anomaly features need the split: their climatology is that of the training years (or
+    the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`).
+    Predictors or features not given are chosen from ``dataset`` first
+    (:func:`resolve_default_inputs`).
+    """
+    data = resolve_default_inputs(config, dataset).data
+    climatologies = anomaly_climatologies(config, dataset, split, climatologies)
+    return PointwiseSource(
+        dataset,
+        target=data.target,
+        predictors=data.predictors,
+        features=data.features,
+        lags=data.lags,
+        area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
+        anomalies=climatologies,
+        sample_fraction=data.sample_fraction,
+        seed=config.training.seed,
+        source_files=list(data.paths),
+        require_target=require_target,
+    )
+
+
+def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
+    """The configured train/val/test blocks over the layout's time axis."""
+    if layout.time_blocks:
+        return split_by_blocks(layout.time_blocks, [t.year for t in layout.time.values])
+    years = np.array([t.year for t in layout.time.values])
+    if config.data.split_years:
+        return split_by_year_ranges(years, config.data.split_years)
+    return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
+
+
+def field_samples(
+    config: RunConfig, dataset: xr.Dataset, *, climatologies: Mapping[str, np.ndarray] | None = None,
+    require_target: bool = True,
+) -> FieldSamples:
+    """The field-mode samples of ``config.data`` on an opened (and subset) dataset, with the
+    anomaly inputs taken from the training years (or from the ``climatologies`` saved with a
+    trained model, see :func:`anomaly_climatologies`)."""
+    data = resolve_default_inputs(config, dataset).data
+    return build_field_samples(
+        dataset, target=data.target, predictors=data.predictors, features=data.features,
+        field_inputs=data.field_inputs, source_files=list(data.paths),
+        area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
+        lags=data.lags, anomalies=anomaly_climatologies(config, dataset, saved=climatologies),
+        require_target=require_target,
+    )
+
+
+def build_samples(
+    config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None,
+    climatologies: Mapping[str, np.ndarray] | None = None,
+) -> PointwiseSamples | FieldSamples:
+    """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode;
+    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`."""
+    if config.data.mode == "field":
+        return field_samples(config, open_selected(config, units=units), climatologies=climatologies)
+    return (source or pointwise_source(config, open_selected(config, units=units), climatologies=climatologies)
+            ).read_all()
+
+
+def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
+    """One mean and standard deviation for every output (a map's cells), NaN skipped:
+    scaling each cell on its own would blow up nearly constant cells."""
+    mean, std = float(np.nanmean(values, dtype=np.float64)), float(np.nanstd(values, dtype=np.float64))
+    if not std > 0:
+        raise ClimannError(f"the target '{name}' does not vary over the training block")
+    n_outputs = values.shape[1]
+    return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
+
+
+def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:
+    """Open the files, subset them, build samples, split them in time, standardise.
+
+    The scalers are fit on the training block only. ``config.data.paths`` must already be
+    resolved (see :func:`resolve_inputs`).
+
+    Raises
+    ------
+    ClimannError
+        For any problem with the data (see the data layer), or a block without samples.
+    """
+    samples = build_samples(config, source)
+    split = split_for(config, samples.layout)
+    sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
+    for name, mask in sample_masks.items():
+        if not mask.any():
+            raise ClimannError(
+                f"the {name} block ({split.descriptions[name]}) has no sample with "
+                f"'{config.data.target}' and every feature present"
+            )
+    train_mask, dtype = sample_masks["train"], config.model.dtype
+    input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)
+    if isinstance(samples, FieldSamples):
+        target_scaler = _pooled_scaler(samples.target[train_mask], config.data.target)
+        scaled_target = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
+        target_mask = samples.mask
+    else:
+        target_scaler = Standardizer.fit(samples.target[train_mask], (config.data.target,), role="target")
+        scaled_target, target_mask = target_scaler.transform(samples.target, dtype), None
+    return PreparedData(
+        samples=samples,
+        split=split,
+        sample_masks=sample_masks,
+        input_scaler=input_scaler,
+        target_scaler=target_scaler,
+        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
+        scaled_target=scaled_target,
+        target_mask=target_mask,
+    )
+
+
+def prepared_with_scalers(
+    config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
+    units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
+) -> PreparedData:
+    """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
+    given scalers — those of a trained model, never refitted on these data — and with the
+    variables in the model's ``units`` (see :func:`open_selected`) and anomalies from its
+    ``climatologies`` (see :func:`anomaly_climatologies`)."""
+    samples = build_samples(config, units=units, climatologies=climatologies)
+    if whole_period:
+        years = [t.year for t in samples.layout.time.values]
+        split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+    else:
+        split = split_for(config, samples.layout)
+    dtype = config.model.dtype
+    return PreparedData(
+        samples=samples,
+        split=split,
+        sample_masks={name: mask[samples.time_index] for name, mask in split.time_masks.items()},
+        input_scaler=input_scaler,
+        target_scaler=target_scaler,
+        scaled_inputs=input_scaler.transform(samples.inputs, dtype),
+        **_scaled_target(samples, target_scaler, dtype),
+    )
+
+
+def _scaled_target(samples: PointwiseSamples | FieldSamples, target_scaler: Standardizer, dtype: str) -> dict:
+    """``scaled_target`` and ``target_mask`` of :class:`PreparedData`: in field mode the
+    missing cells are masked (zero, and False in the mask)."""
+    if isinstance(samples, FieldSamples):
+        scaled = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
+        return {"scaled_target": scaled, "target_mask": samples.mask}
+    return {"scaled_target": target_scaler.transform(samples.target, dtype), "target_mask": None}
+
+
+def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:
+    """The pointwise sample source (None in field mode) and whether it must be streamed:
+    its samples exceed ``[data] in_memory_limit_gb``."""
+    if config.data.mode != "pointwise":
+        return None, False
+    source = pointwise_source(config, open_selected(config))
+    return source, estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
+
+
+def record_split(config: RunConfig, split: TimeSplit) -> RunConfig:
+    """The configuration with the split written as the year ranges actually used, so that
+    the run directory's ``config.toml`` says (and reproduces) which years were which."""
+    if split.year_ranges is None:
+        return config
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, split_years=split.year_ranges))

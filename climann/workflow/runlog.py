@@ -1,0 +1,165 @@
+"""The log of a run: its phases with their timings, a data summary and one line per epoch.
+
+A run reports through the standard :mod:`logging` module under the ``climann`` logger. The
+pipeline collects the records of each run into ``train.log`` in its run directory
+(:func:`capture_run_log`); the command line shows the same records on the terminal
+(:mod:`climann.workflow.progress`). Records that carry ``extra={"progress": (what, done, total)}``
+(per block of data read, never per sample) drive progress bars and stay out of the file.
+
+Example
+-------
+>>> with capture_run_log() as run_log:
+...     phases = PhaseTimer()
+...     phases.begin("preparing data")
+...     phases.end()
+>>> [line.split(" ", 1)[1] for line in run_log.lines][0]
+'preparing data …'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from climann.model import History
+    from climann.workflow.preparation import PreparedData
+
+#: The logger every climann module logs under; ``climann.run`` reports phases and summaries,
+#: ``climann.run.epoch`` the per-epoch lines.
+LOGGER_NAME = "climann"
+run_logger = logging.getLogger("climann.run")
+epoch_logger = logging.getLogger("climann.run.epoch")
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as people read it: ``4.2 s`` under a minute, else ``h:mm:ss`` (as the bars show)."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def epoch_line(epoch: int, epochs: int, history: History, seconds: float, elapsed: float) -> str:
+    """``epoch   3/15  train_loss 0.12345  val_loss 0.13456  in 1.4 s (4.2 s elapsed)``: one
+    epoch's losses, how long that epoch took and the time since training began."""
+    val = f"  val_loss {history.val_loss[-1]:.5f}" if history.val_loss else ""
+    return (f"epoch {epoch:>3}/{epochs}  train_loss {history.train_loss[-1]:.5f}{val}"
+            f"  in {duration_text(seconds)} ({duration_text(elapsed)} elapsed)")
+
+
+class EpochLogger:
+    """An epoch callback for :func:`climann.model.train` that logs :func:`epoch_line`.
+
+    Its clock starts when it is made, and again at :meth:`start` (when training begins, after
+    the data are prepared): the first epoch's time is its own, not that of reading the data.
+    """
+
+    def __init__(self, epochs: int) -> None:
+        self.epochs = epochs
+        self.start()
+
+    def start(self) -> None:
+        """Training begins now."""
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, epoch: int, history: History) -> None:
+        now = time.perf_counter()
+        epoch_logger.info(epoch_line(epoch, self.epochs, history, now - self.last, now - self.started))
+        self.last = now
+
+
+class PhaseTimer:
+    """Logs the phases of a run as they begin and how long each took.
+
+    ``begin(name)`` ends the current phase (logging its duration) and starts the next;
+    ``end()`` ends the last one. The records carry ``phase`` (beginning) or ``phase_done``
+    and ``seconds`` (ending) for displays.
+    """
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.started = 0.0
+        self.durations: dict[str, float] = {}
+
+    def begin(self, name: str) -> None:
+        self.end()
+        self.name, self.started = name, time.perf_counter()
+        run_logger.info("%s …", name, extra={"phase": name})
+
+    def end(self) -> None:
+        if self.name is None:
+            return
+        seconds = time.perf_counter() - self.started
+        self.durations[self.name] = seconds
+        run_logger.info("%s: %.1f s", self.name, seconds, extra={"phase_done": self.name, "seconds": seconds})
+        self.name = None
+
+
+def log_data_summary(data: PreparedData, *, n_files: int) -> None:
+    """Log what the prepared samples are: mode, features, samples per block, memory."""
+    from climann.data.field import FieldSamples
+
+    samples, layout = data.samples, data.samples.layout
+    mode = "field" if isinstance(samples, FieldSamples) else "pointwise"
+    names = list(samples.feature_names)
+    run_logger.info(
+        "data: %d file%s, %s mode, target %s (%s), %d×%d grid, %d time steps; %d features: %s",
+        n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or "1",
+        layout.shape[1], layout.shape[2], layout.shape[0], len(names), ", ".join(names),
+    )
+    periods = data.split.descriptions
+    blocks = ", ".join(f"{name} {int(mask.sum())} ({periods.get(name, '')})"
+                       for name, mask in data.sample_masks.items())
+    size = data.scaled_inputs.nbytes + data.scaled_target.nbytes
+    run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)
+
+
+def warn_about_notes(metrics: dict) -> None:
+    """Log each note of ``metrics`` (a baseline left out of a block or scored on part of it,
+    see :func:`climann.evaluation.scores.note_lines`) as a warning: on the terminal as
+    ``climann: warning: …`` and in ``train.log``."""
+    from climann.evaluation.scores import note_lines
+
+    for line in note_lines(metrics.get("notes", [])):
+        run_logger.warning(line)
+
+
+class RunLogCollector(logging.Handler):
+    """Keeps a run's log records as timestamped lines (progress records left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        formatter = logging.Formatter("%(asctime)s.%(msecs)03d %(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
+        self.setFormatter(formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not hasattr(record, "progress"):
+            self.lines.append(self.format(record))
+
+    def text(self) -> str:
+        """The lines so far, as the content of ``train.log``."""
+        return "\n".join(self.lines) + "\n" if self.lines else ""
+
+
+@contextlib.contextmanager
+def capture_run_log() -> Iterator[RunLogCollector]:
+    """Collect the ``climann`` log records at INFO and above while the block runs.
+
+    The logger's level is lowered to INFO for the duration if needed, and restored after.
+    """
+    logger = logging.getLogger(LOGGER_NAME)
+    collector = RunLogCollector()
+    level = logger.level
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(level)

@@ -1,0 +1,87 @@
+"""Tests for climann/workflow/compute/chunks.py: chunks read, standardised and kept by the workers."""
+
+import numpy as np
+import pytest
+
+from climann.workflow.compute.chunks import MIN_CHUNKS, chunk_blocks, fit_scalers, persist_samples, scatter_arrays
+from climann.data.batches import blocks_in_split, standardised_table
+from climann.data.scaling import Standardizer
+from climann.workflow.preparation import open_selected, pointwise_source, resolve_inputs, split_for
+
+
+@pytest.fixture(scope="module")
+def source(tiny_config):
+    config = resolve_inputs(tiny_config)
+    return pointwise_source(config, open_selected(config))
+
+
+@pytest.mark.parametrize("chunk_mb", [pytest.param(32.0, id="large-chunks"), pytest.param(0.05, id="capped-by-size")])
+def test_chunks_cover_the_time_axis_in_equal_blocks(source, chunk_mb):
+    blocks = chunk_blocks(source, chunk_mb=chunk_mb)
+    assert blocks[0][0] == 0 and blocks[-1][1] == source.n_time
+    assert all(stop == following for (_, stop), (following, _) in zip(blocks[:-1], blocks[1:]))
+    assert len({stop - start for start, stop in blocks[:-1]}) == 1
+    assert len(blocks) >= MIN_CHUNKS  # 48 time steps: at least 16 chunks
+    if chunk_mb < 1:
+        assert len(blocks) == len(source.time_blocks(max_bytes=int(chunk_mb * 2**20)))
+
+
+def test_scalers_merged_from_the_workers_equal_the_fit_on_all_training_samples(client, tiny_config, source):
+    split = split_for(tiny_config, source.layout)
+    train_blocks = blocks_in_split(chunk_blocks(source, chunk_mb=32), split.time_masks["train"])
+    input_scaler, target_scaler = fit_scalers(client, source, train_blocks)
+    samples = source.read_all()
+    train = split.time_masks["train"][samples.time_index]
+    expected = Standardizer.fit(samples.inputs[train], samples.feature_names)
+    np.testing.assert_allclose(input_scaler.mean, expected.mean, rtol=1e-12)
+    np.testing.assert_allclose(input_scaler.std, expected.std, rtol=1e-10)
+    # the training range of each feature (for the extrapolation check), exactly
+    np.testing.assert_array_equal(input_scaler.minimum, samples.inputs[train].min(axis=0))
+    np.testing.assert_array_equal(input_scaler.maximum, samples.inputs[train].max(axis=0))
+    assert target_scaler.mean[0] == pytest.approx(samples.target[train].mean(dtype=np.float64), rel=1e-12)
+
+
+@pytest.mark.parametrize("area_weighted", [pytest.param(False, id="unweighted"), pytest.param(True, id="area-weighted")])
+def test_persisted_chunks_are_the_standardised_samples_held_on_both_workers(client, source, area_weighted):
+    blocks = chunk_blocks(source, chunk_mb=32)
+    samples = source.read_all()
+    scalers = (Standardizer.fit(samples.inputs, samples.feature_names), Standardizer.fit(samples.target, ("tas",)))
+    persisted = persist_samples(client, source, blocks, input_scaler=scalers[0], target_scaler=scalers[1],
+                                area_weighted=area_weighted)
+    try:
+        weights = source.layout.cell_area_weights().ravel() if area_weighted else None
+        expected = standardised_table(samples, *scalers, dtype=np.dtype("float32"), cell_weights=weights)
+        assert persisted.n_samples == len(expected) and len(persisted.rows) == len(blocks)
+        np.testing.assert_array_equal(client.compute(persisted.as_array()).result(), expected)
+        holders = {worker for workers in client.who_has(persisted.futures).values() for worker in workers}
+        assert len(holders) == 2  # spread over both workers
+    finally:
+        persisted.release()
+
+
+def test_arrays_from_memory_are_split_into_chunks(client):
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)[:, None]
+    chunked = scatter_arrays(client, X, y, np.ones(10), n_chunks=3)
+    assert chunked.rows == [4, 3, 3] and chunked.weighted
+    np.testing.assert_array_equal(client.compute(chunked.as_array()).result(), np.hstack([X, y, np.ones((10, 1))]))
+    chunked.release()
+
+
+def test_workers_read_the_files_with_values_outside_the_valid_range_masked(client, tmp_path):
+    """The workers open the files themselves (from the source's description): they must see
+    the same masked values as this process."""
+    from climann.workflow.compute.chunks import read_samples
+    from climann.workflow.config import build_config
+    from tests.workflow.test_pipeline import _write_packed_sst
+
+    land = np.zeros((6, 8), bool)
+    land[1:3, 2:4] = True
+    path = _write_packed_sst(tmp_path / "tos.nc", land)
+    config = resolve_inputs(build_config({"data": {"paths": [str(path)], "target": "tos", "predictors": [],
+                                                   "features": ["lat"]}}))
+    source = pointwise_source(config, open_selected(config))
+    here = read_samples(source, 0, source.n_time)
+    there = client.submit(read_samples, source, 0, source.n_time, pure=False).result()
+    assert there.flat_index.size == here.flat_index.size == source.n_time * (land.size - land.sum())
+    np.testing.assert_array_equal(there.target, here.target)
+    assert there.target.min() > -3.0

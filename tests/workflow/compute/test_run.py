@@ -1,0 +1,274 @@
+"""Tests for climann/workflow/compute/run.py: a whole run on a dask cluster, through the API and the CLI."""
+
+import json
+import os
+import signal
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.workflow.checkpoints import CHECKPOINT_NAME
+from climann.cli import app
+from climann.workflow.config import build_config
+from climann.errors import Interrupted
+from climann.model import Network
+from climann.workflow.pipeline import RUN_FILES, run_training
+
+FULL_BATCH_GD = {"epochs": 4, "batch_size": 10**9, "optimizer": "sgd", "learning_rate": 0.2}
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def runs(tiny_file, cluster, tmp_path_factory):
+    """The same full-batch run in one process and on the cluster (its figures from a subsample)."""
+    folder = tmp_path_factory.mktemp("runs")
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD}
+    single = run_training(build_config(settings), run_dir=folder / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address}
+    settings["data"]["in_memory_limit_gb"] = 1e-4  # ≈ 100 kB: the figures read every n-th test year
+    distributed = run_training(build_config(settings), run_dir=folder / "distributed", command_line="climann train")
+    return single, distributed
+
+
+def test_a_run_on_the_cluster_writes_every_contract_file(runs):
+    _, distributed = runs
+    assert {path.name for path in distributed.run_dir.iterdir()} == set(RUN_FILES) | {"figures"}
+    assert len(distributed.figures) == 8 and all(path.stat().st_size > 10_000 for path in distributed.figures)
+    assert distributed.run_dir / "figures" / "anomaly_correlation_test.png" in distributed.figures
+    assert not list(distributed.run_dir.parent.glob(".*partial"))
+    assert distributed.metrics["figures_every_nth_test_year"] > 1
+
+
+def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
+    single, distributed = runs
+    np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
+    np.testing.assert_allclose(distributed.history.val_loss, single.history.val_loss, rtol=1e-5)
+    expected = single.metrics
+    assert set(distributed.metrics) - set(expected) == {"figures_every_nth_test_year"}
+    for key in ("target", "units", "mode", "area_weighted", "n_samples", "n_dropped", "split_periods"):
+        assert distributed.metrics[key] == expected[key], key
+    assert_same_scores(distributed.metrics["splits"], expected["splits"])
+    assert distributed.metrics["score_notes"] == expected["score_notes"]
+    metrics_file = json.loads((distributed.run_dir / "metrics.json").read_text())
+    assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
+
+
+def _assert_same_scores(on_cluster: dict, in_memory: dict, where) -> None:
+    """The same models and the same scores (null where null), up to rounding."""
+    assert list(on_cluster) == list(in_memory), where
+    for name, scores in in_memory.items():
+        undefined = {key for key, value in scores.items() if value is None}
+        assert {key for key, value in on_cluster[name].items() if value is None} == undefined, (where, name)
+        defined = {key: value for key, value in scores.items() if key not in undefined}
+        assert {key: on_cluster[name][key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), \
+            (where, name)
+
+
+def test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_process(runs):
+    single, distributed = runs
+    expected, metrics = single.metrics, distributed.metrics
+    assert metrics["region_definitions"] == expected["region_definitions"]
+    for key, groups in (("seasons", ["DJF", "MAM", "JJA", "SON"]), ("regions", list(expected["region_definitions"]))):
+        assert list(metrics[key]) == list(expected[key]) == ["train", "val", "test"]
+        for block, by_group in expected[key].items():
+            assert list(by_group) == list(metrics[key][block]) == groups
+            for group, models in by_group.items():
+                _assert_same_scores(metrics[key][block][group], models, (key, block, group))
+
+
+def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
+    single, distributed = runs
+    expected, network = Network.load(single.run_dir / "model.npz"), Network.load(distributed.run_dir / "model.npz")
+    for key in ("features", "targets", "target_units", "loss", "grid"):
+        assert network.metadata[key] == expected.metadata[key], key
+    np.testing.assert_allclose(network.metadata["input_scaling"]["mean"], expected.metadata["input_scaling"]["mean"],
+                               rtol=1e-12)
+    assert network.metadata["input_ranges"] == expected.metadata["input_ranges"]  # min/max: exact
+    np.testing.assert_allclose(network.parameter_vector, expected.parameter_vector, rtol=1e-3, atol=1e-5)
+    with xr.open_dataset(single.run_dir / "predictions.nc") as one, \
+            xr.open_dataset(distributed.run_dir / "predictions.nc") as other:
+        assert list(other.data_vars) == list(one.data_vars)
+        np.testing.assert_array_equal(other["split"].values, one["split"].values)
+        for name, variable in one.variables.items():  # the same CF metadata from both writers
+            np.testing.assert_equal(other[name].attrs, variable.attrs, err_msg=name)
+        assert {**other.attrs, "history": ""} == {**one.attrs, "history": ""}
+        for name in ("tas", "tas_climatology", "tas_linear", "tas_persistence"):
+            np.testing.assert_allclose(other[name].values, one[name].values, rtol=1e-6, err_msg=name)
+        np.testing.assert_allclose(other["tas_pred"].values, one["tas_pred"].values, atol=1e-3)
+    assert (distributed.run_dir / "config.toml").read_text().count("scheduler = \"tcp://") == 1
+
+
+def test_train_with_local_workers_from_the_command_line(tiny_file, tmp_path):
+    result = runner.invoke(app, ["train", "--data", str(tiny_file), "--workers", "2", "--hidden", "8", "--epochs", "2",
+                                 "--batch-size", "2000", "--out", str(tmp_path / "run"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "run directory:" in result.output
+    assert {path.name for path in (tmp_path / "run").iterdir()} == set(RUN_FILES) | {"figures"}
+
+
+def test_an_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(tiny_file, tmp_path):
+    result = runner.invoke(app, ["train", "--data", str(tiny_file), "--scheduler", "tcp://127.0.0.1:9",
+                                 "--set", "compute.connect_timeout=0.5", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2
+    assert "cannot reach the dask scheduler at tcp://127.0.0.1:9" in result.output
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_cluster_run_records_its_provenance_and_log(runs):
+    _, distributed = runs
+    provenance = json.loads((distributed.run_dir / "provenance.json").read_text())
+    assert provenance["command_line"] == "climann train"
+    assert [entry["path"] for entry in provenance["inputs"]] == list(distributed.config.data.paths)
+    log = (distributed.run_dir / "train.log").read_text()
+    assert "cluster: 2 workers (tcp://" in log
+    for phase in ("preparing data (on the cluster)", "training (on the cluster)", "evaluating (on the cluster)",
+                  "writing the run directory"):
+        assert phase in log, phase
+    assert "epoch   4/4" in log
+
+
+def test_a_cluster_run_scores_only_the_chosen_baselines_and_may_skip_figures(tiny_file, cluster, tmp_path):
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": FULL_BATCH_GD | {"epochs": 1},
+                "evaluation": {"baselines": ["linear"], "figures": False},
+                "compute": {"scheduler": cluster.scheduler_address}}
+    result = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert all(list(models) == ["model", "linear"] for models in result.metrics["splits"].values())
+    assert not (tmp_path / "run" / "figures").exists() and result.figures == []
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        assert "tas_linear" in predictions and "tas_climatology" not in predictions
+
+
+def test_the_acc_on_the_cluster_without_the_climatology_baseline_equals_the_one_in_one_process(
+    tiny_file, cluster, tmp_path
+):
+    """The anomalies' climatology is fitted on the workers also when it is not a scored baseline."""
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": FULL_BATCH_GD | {"epochs": 1},
+                "evaluation": {"baselines": ["linear", "persistence"]}}
+    single = run_training(build_config(settings), run_dir=tmp_path / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.01}  # several chunks
+    distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
+    for block, models in single.metrics["splits"].items():
+        assert list(distributed.metrics["splits"][block]) == list(models) == ["model", "linear", "persistence"]
+        for name, scores in models.items():
+            on_cluster = distributed.metrics["splits"][block][name]
+            assert scores["acc"] is not None and scores["acc_n_steps"] > 0, (block, name)
+            assert on_cluster["acc"] == pytest.approx(scores["acc"], rel=1e-4, abs=1e-5), (block, name)
+            assert on_cluster["acc_n_steps"] == scores["acc_n_steps"], (block, name)
+    assert "score_notes" not in distributed.metrics and "score_notes" not in single.metrics
+    assert (tmp_path / "distributed" / "figures" / "anomaly_correlation_test.png").stat().st_size > 10_000
+
+
+MINI_BATCH_ADAM = {"epochs": 4, "batch_size": 2000, "optimizer": "adam", "learning_rate": 0.01, "schedule": "cosine"}
+
+
+def _signal_at_epoch(number, epoch):
+    def on_epoch(current, history):
+        if current == epoch:
+            os.kill(os.getpid(), number)
+
+    return on_epoch
+
+
+def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weights(tiny_file, cluster, tmp_path):
+    """Chunks of one time step, 2000-sample steps of whole chunks in a seeded order: the
+    checkpoint after epoch 2 (SIGINT) resumes with --workers 1 to the uninterrupted weights."""
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": MINI_BATCH_ADAM,
+                "evaluation": {"figures": False},
+                "compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.02}}
+    config = build_config(settings)
+    run_training(config, run_dir=tmp_path / "reference")
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(config, run_dir=tmp_path / "run", on_epoch=_signal_at_epoch(signal.SIGINT, 2))
+    assert interrupted.value.exit_code == 130 and "after epoch 2" in str(interrupted.value)
+    assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
+    result = runner.invoke(app, ["train", "--resume", str(tmp_path / "run"), "--workers", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    resumed, expected = Network.load(tmp_path / "run" / "model.npz"), Network.load(tmp_path / "reference" / "model.npz")
+    np.testing.assert_array_equal(resumed.parameter_vector, expected.parameter_vector)
+    with open(tmp_path / "run" / "history.csv") as resumed_history:
+        assert resumed_history.read() == (tmp_path / "reference" / "history.csv").read_text()
+    assert 'workers = 1' in (tmp_path / "run" / "config.toml").read_text()
+
+
+def test_a_cluster_checkpoint_is_not_resumed_in_one_process(tiny_file, cluster, tmp_path):
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": MINI_BATCH_ADAM,
+                "evaluation": {"figures": False}, "compute": {"scheduler": cluster.scheduler_address}}
+    with pytest.raises(Interrupted):
+        run_training(build_config(settings), run_dir=tmp_path / "run", on_epoch=_signal_at_epoch(signal.SIGTERM, 1))
+    result = runner.invoke(app, ["train", "--resume", str(tmp_path / "run"), "--workers", "0"])
+    assert result.exit_code == 2
+    assert "[compute] scheduler = \"\" here, \"tcp://" in result.output
+
+
+@pytest.fixture(scope="module")
+def scenario_files(tmp_path_factory):
+    """Three 'scenarios' of the sample over the same 3 years (different weather, seeds 4–6)."""
+    from climann.data.sample_data import write_sample_dataset
+
+    folder = tmp_path_factory.mktemp("scenarios")
+    return {name: write_sample_dataset(folder / f"{name}.nc", years=3, resolution=15.0, seed=seed)
+            for seed, name in enumerate(("historical", "ssp245", "ssp585"), start=4)}
+
+
+def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(scenario_files, cluster, tmp_path):
+    """Features of the data layer that reach the workers: blocks from their own files, area
+    means over the whole grid, lags that stay inside a block; full-batch gradient descent."""
+    data = {"split_files": {block: [str(scenario_files[name])] for block, name in
+                            (("train", "historical"), ("val", "ssp245"), ("test", "ssp585"))},
+            "global_means": ["rsdt"], "regional_means": {"clt": [-30, 30, 0, 360]}, "lags": {"tas": [1]}}
+    settings = {"data": data, "model": {"hidden": [8]}, "training": FULL_BATCH_GD, "evaluation": {"figures": False}}
+    single = run_training(build_config(settings), run_dir=tmp_path / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.05}
+    distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
+    features = Network.load(distributed.run_dir / "model.npz").metadata["features"]
+    assert features == Network.load(single.run_dir / "model.npz").metadata["features"]
+    assert {"tas_lag1", "rsdt_global_mean", "clt_mean_30S-30N_0E-360E"} <= set(features)
+    np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
+    assert distributed.metrics["n_samples"] == single.metrics["n_samples"]
+    assert distributed.metrics["split_periods"] == single.metrics["split_periods"]
+    assert_same_scores(distributed.metrics["splits"], single.metrics["splits"])
+    assert distributed.metrics["score_notes"] == single.metrics["score_notes"]
+
+
+def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cluster, tmp_path):
+    """The workers get the layout's geographic coordinates and area weights: the same
+    full-batch run on the cluster follows the one-process run, area-weighted loss included."""
+    from tests.grid_files import write_rotated
+
+    data = {"paths": [str(write_rotated(tmp_path / "rotated.nc", with_latlon=False, n_time=36))], "target": "tas",
+            "predictors": [], "features": ["lat", "lon", "season"], "region": [40, 60, -10, 30], "global_means": ["tas"]}
+    training = {**FULL_BATCH_GD, "area_weighted": True}
+    settings = {"data": data, "model": {"hidden": [4]}, "training": training, "evaluation": {"figures": False}}
+    single = run_training(build_config(settings), run_dir=tmp_path / "single")
+    settings["compute"] = {"scheduler": cluster.scheduler_address}
+    distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
+    np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
+    assert distributed.metrics["n_samples"] == single.metrics["n_samples"]
+    for block, models in single.metrics["splits"].items():
+        for name, scores in models.items():
+            on_cluster = distributed.metrics["splits"][block][name]
+            undefined = {key for key, value in scores.items() if value is None}  # null: compared exactly
+            assert {key for key, value in on_cluster.items() if value is None} == undefined, (block, name)
+            defined = {key: value for key, value in scores.items() if key not in undefined}
+            assert {key: on_cluster[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
+    with xr.open_dataset(single.run_dir / "predictions.nc") as one, \
+            xr.open_dataset(distributed.run_dir / "predictions.nc") as other:
+        np.testing.assert_array_equal(other["lat"].values, one["lat"].values)
+        assert other["tas_pred"].attrs["grid_mapping"] == "rotated_pole" and "rotated_pole" in other
+        np.testing.assert_allclose(other["tas_pred"].values, one["tas_pred"].values, atol=1e-3)
+
+
+def assert_same_scores(on_cluster: dict, expected: dict) -> None:
+    """The same blocks, models and score keys; the same null (undefined) scores; the defined
+    ones equal to sums' rounding."""
+    for block, models in expected.items():
+        assert list(on_cluster[block]) == list(models)
+        for name, scores in models.items():
+            found = on_cluster[block][name]
+            undefined = {key for key, value in scores.items() if value is None}  # climatology's ACC: null
+            assert {key for key, value in found.items() if value is None} == undefined, (block, name)
+            defined = {key: value for key, value in scores.items() if key not in undefined}
+            assert {key: found[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
+            assert found.keys() == scores.keys()

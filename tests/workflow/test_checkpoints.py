@@ -1,0 +1,408 @@
+"""Tests for climann/workflow/checkpoints.py: interrupting a run and resuming it bit-identically.
+
+The end-to-end tests run ``climann train`` in a subprocess, send SIGINT, SIGTERM, SIGHUP or
+SIGKILL once its first checkpoint exists (or while it draws its figures), then ``climann train --resume`` and compare the final
+weights with those of an uninterrupted run. The others call the pipeline in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.workflow.checkpoints import (
+    CHECKPOINT_NAME,
+    config_differences,
+    data_fingerprint,
+    refuse_unfinished_run,
+)
+from climann.cli import app
+from climann.workflow.config import build_config
+from climann.data.sample_data import write_sample_dataset
+from climann.data.scaling import Standardizer
+from climann.errors import ClimannError, Interrupted
+from climann.model import Network, load_state
+from climann.workflow.pipeline import check_run_directory, run_training
+
+CLIMANN = [sys.executable, "-c", "from climann.cli import main; main()"]
+
+
+@pytest.fixture(scope="module")
+def tiny_sample(tmp_path_factory):
+    return write_sample_dataset(tmp_path_factory.mktemp("data") / "tiny.nc", years=4, resolution=15.0, seed=3)
+
+
+@pytest.fixture(autouse=True)
+def no_figures(monkeypatch):
+    """Runs in this process draw no figures: they take most of a tiny run's time, and
+    checkpoints do not concern them (the subprocesses draw them)."""
+    monkeypatch.setattr("climann.workflow.pipeline.draw_figures", lambda *args, **kwargs: [])
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_sample, tmp_path_factory):
+    """An uninterrupted run of ``_settings`` (4 epochs, in memory)."""
+    return run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path_factory.mktemp("reference") / "run")
+
+
+def _settings(sample, **training):
+    options = {"epochs": 4, "batch_size": 64, "learning_rate": 3e-3} | training
+    return {"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": options}
+
+
+def _weights(run_dir):
+    with np.load(Path(run_dir) / "model.npz") as archive:
+        return {name: archive[name] for name in archive.files if name != "metadata"}
+
+
+def _assert_same_weights(run_dir, reference_dir):
+    weights, reference = _weights(run_dir), _weights(reference_dir)
+    assert weights.keys() == reference.keys()
+    assert all(np.array_equal(weights[name], reference[name]) for name in reference)
+
+
+def _signal_at_epoch(number, epoch):
+    def on_epoch(current, history):
+        if current == epoch:
+            os.kill(os.getpid(), number)
+
+    return on_epoch
+
+
+# --- in this process: interrupted by a signal at the end of an epoch, then resumed ------------------
+@pytest.mark.parametrize(
+    "data, number",
+    [
+        pytest.param({}, signal.SIGINT, id="in-memory-SIGINT"),
+        pytest.param({"in_memory_limit_gb": 2e-4}, signal.SIGTERM, id="streamed-SIGTERM"),
+    ],
+)
+def test_an_interrupted_run_resumes_to_the_uninterrupted_weights(tiny_sample, tmp_path, data, number):
+    settings = _settings(tiny_sample)
+    settings["data"] |= data
+    config = build_config(settings)
+    reference = run_training(config, run_dir=tmp_path / "reference")  # streaming trains differently
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(config, run_dir=tmp_path / "run", on_epoch=_signal_at_epoch(number, 2))
+    assert interrupted.value.exit_code == 128 + number
+    assert f"after epoch 2; resume with: climann train --resume {tmp_path / 'run'}" in str(interrupted.value)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+    assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
+    epochs = []
+    resumed = run_training(config, run_dir=tmp_path / "run", resume=True, on_epoch=lambda e, h: epochs.append(e))
+    assert epochs == [3, 4]
+    assert resumed.history == reference.history
+    _assert_same_weights(tmp_path / "run", tmp_path / "reference")
+    assert not (tmp_path / "run" / CHECKPOINT_NAME).exists()  # a finished run has no checkpoint
+
+
+def test_an_interruption_while_evaluating_resumes_without_training_again(
+    tiny_sample, tmp_path, monkeypatch, reference
+):
+    config = build_config(_settings(tiny_sample))
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr("climann.workflow.pipeline.evaluate", interrupt)
+        with pytest.raises(Interrupted, match="while evaluating") as interrupted:
+            run_training(config, run_dir=tmp_path / "run")
+    assert interrupted.value.exit_code == 130
+    state, _ = load_state(tmp_path / "run" / CHECKPOINT_NAME)
+    assert state.epoch == 4  # the checkpoint after the last epoch
+    epochs = []
+    run_training(config, run_dir=tmp_path / "run", resume=True, on_epoch=lambda e, h: epochs.append(e))
+    assert epochs == []
+    _assert_same_weights(tmp_path / "run", reference.run_dir)
+
+
+@pytest.fixture(scope="module")
+def unfinished_run(tiny_sample, tmp_path_factory):
+    """A run directory holding only the checkpoint after epoch 1 of 2 (checkpoint_every 0:
+    written because of the signal)."""
+    run_dir = tmp_path_factory.mktemp("unfinished") / "run"
+    config = build_config(_settings(tiny_sample, epochs=2, checkpoint_every=0))
+    with pytest.raises(Interrupted):
+        run_training(config, run_dir=run_dir, on_epoch=_signal_at_epoch(signal.SIGINT, 1))
+    return run_dir
+
+
+@pytest.fixture
+def unfinished(unfinished_run, tmp_path):
+    return Path(shutil.copytree(unfinished_run, tmp_path / "run"))
+
+
+# --- bad input ------------------------------------------------------------------------------------
+def _cli(*arguments):
+    result = CliRunner().invoke(app, [str(argument) for argument in arguments])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        pytest.param(["--epochs", "5"], r"\[training\] epochs = 5 here, 2 in the checkpoint", id="flag"),
+        pytest.param(["--set", "model.hidden=[4]", "--set", "training.seed=1"],
+                     r"\[model\] hidden = \[4\] here, \[8\] in the checkpoint; \[training\] seed = 1 here, 0",
+                     id="two-keys"),
+    ],
+)
+def test_resuming_with_another_configuration_exits_2_naming_the_keys(unfinished, arguments, message):
+    code, output = _cli("train", "--resume", unfinished, *arguments)
+    assert code == 2
+    assert "configuration differs from the checkpoint's" in output
+    assert re.search(message, output)
+    assert [path.name for path in unfinished.iterdir()] == [CHECKPOINT_NAME]
+
+
+def test_resuming_with_the_same_config_file_is_accepted(tiny_sample, unfinished, tmp_path):
+    config_file = tmp_path / "same.toml"
+    config_file.write_text(
+        f'[data]\npaths = ["{tiny_sample}"]\n[model]\nhidden = [8]\n'
+        "[training]\nepochs = 2\nbatch_size = 64\nlearning_rate = 3e-3\ncheckpoint_every = 5\n"
+    )
+    code, output = _cli("train", "--resume", unfinished, "--config", config_file, "--quiet")
+    assert code == 0, output
+    assert (unfinished / "model.npz").is_file() and not (unfinished / CHECKPOINT_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        pytest.param(lambda run: run.mkdir(), "no checkpoint", id="empty"),
+        pytest.param(lambda run: None, "no checkpoint", id="missing"),
+        pytest.param(lambda run: (run.mkdir(), (run / "model.npz").write_text("x")),
+                     "a finished run has none", id="finished"),
+    ],
+)
+def test_resuming_a_directory_without_a_checkpoint_exits_2(tmp_path, make, message):
+    make(tmp_path / "run")
+    code, output = _cli("train", "--resume", tmp_path / "run")
+    assert code == 2 and message in output
+
+
+def test_a_new_run_in_an_unfinished_directory_is_refused_unless_overwrite(tiny_sample, unfinished):
+    code, output = _cli("train", "--data", tiny_sample, "--out", unfinished)
+    assert code == 2
+    assert f"holds an unfinished run ({CHECKPOINT_NAME}); continue it with: climann train --resume {unfinished}" in output
+    refuse_unfinished_run(unfinished, overwrite=True)  # what --overwrite does first
+    assert list(unfinished.iterdir()) == []
+
+
+def test_resume_and_another_out_exit_2(unfinished, tmp_path):
+    code, output = _cli("train", "--resume", unfinished, "--out", tmp_path / "elsewhere")
+    assert code == 2 and "leave out --out" in output
+
+
+def test_changed_data_are_refused_on_resume(tiny_sample, unfinished, tmp_path):
+    # In another process: this one may hold the original file open in xarray's file cache.
+    original = tiny_sample.read_bytes()
+    try:
+        write_sample_dataset(tiny_sample, years=4, resolution=15.0, seed=4)  # same name, other values
+        resumed = subprocess.run([*CLIMANN, "train", "--resume", str(unfinished)], capture_output=True, text=True)
+    finally:
+        tiny_sample.write_bytes(original)
+    assert resumed.returncode == 2
+    assert "the training data differ from those of the checkpoint" in resumed.stderr
+
+
+def test_leftover_temporary_checkpoints_do_not_make_a_directory_unfinished(tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / f".{CHECKPOINT_NAME}.123.abcd.tmp").write_bytes(b"half")
+    refuse_unfinished_run(run_dir, overwrite=False)
+    check_run_directory(run_dir, overwrite=False)  # empty now
+    assert list(run_dir.iterdir()) == []
+
+
+def test_config_differences_name_each_key_and_allow_another_checkpoint_interval():
+    recorded = build_config({"training": {"epochs": 3}})
+    given = build_config({"training": {"epochs": 4, "checkpoint_every": 7}, "model": {"activation": "tanh"}})
+    assert config_differences(given, recorded) == [
+        '[model] activation = "tanh" here, "relu" in the checkpoint',
+        "[training] epochs = 4 here, 3 in the checkpoint",
+    ]
+    assert config_differences(recorded, recorded) == []
+
+
+def test_the_data_fingerprint_changes_with_the_training_data():
+    def scaler(mean):
+        return Standardizer(mean=np.array([mean]), std=np.array([2.0]), names=("x",))
+
+    assert data_fingerprint(scaler(1.0), scaler(0.0)) == data_fingerprint(scaler(1.0), scaler(0.0))
+    assert data_fingerprint(scaler(1.0), scaler(0.0)) != data_fingerprint(scaler(1.0 + 1e-15), scaler(0.0))
+
+
+# --- divergence -------------------------------------------------------------------------------------
+def test_divergence_in_the_first_epoch_exits_2_suggesting_a_smaller_rate(tiny_sample, tmp_path):
+    code, output = _cli("train", "--data", tiny_sample, "--out", tmp_path / "run", "--optimizer", "sgd",
+                        "--learning-rate", "1e10", "--hidden", "8", "--quiet")
+    assert code == 2
+    assert "training diverged in epoch 1 with learning_rate=1e+10" in output
+    assert "try a smaller learning rate, e.g. 1e+09" in output and "no epoch had finished" in output
+    assert not (tmp_path / "run").exists() or list((tmp_path / "run").iterdir()) == []
+
+
+def test_divergence_later_keeps_the_best_weights(tiny_sample, tmp_path, monkeypatch):
+    from climann.workflow import pipeline
+
+    class Explode:
+        """The configured rate for two epochs, then one that makes the weights overflow."""
+
+        def learning_rate(self, epoch, *, initial, epochs, losses):
+            return initial if epoch <= 2 else 1e30
+
+    options = pipeline.training_options
+    monkeypatch.setattr(pipeline, "training_options", lambda config: options(config) | {"schedule": Explode()})
+    config = build_config(_settings(tiny_sample, optimizer="sgd"))
+    with pytest.raises(ClimannError, match=r"diverged in epoch 3 .* those weights are in .*best_model\.npz"):
+        run_training(config, run_dir=tmp_path / "run")
+    assert [path.name for path in (tmp_path / "run").iterdir()] == ["best_model.npz"]
+    best = Network.load(tmp_path / "run" / "best_model.npz")
+    assert best.metadata["diverged_in_epoch"] == 3 and best.metadata["best_epoch"] in (1, 2)
+    assert best.metadata["input_scaling"]["names"][0] == "rsdt"
+    assert all(np.isfinite(weights).all() for weights in best.weights)
+
+
+# --- end to end: climann train in a subprocess, killed, resumed -------------------------------------
+E2E = ["--epochs", "80", "--hidden", "16", "--batch-size", "32", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def e2e_reference(tiny_sample, tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("reference") / "run"
+    subprocess.run([*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E],
+                   check=True, capture_output=True)
+    return run_dir
+
+
+def _start_and_signal(command, checkpoint, number):
+    """Start ``command``; once ``checkpoint`` exists, send it signal ``number``; wait."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(number)
+    output, errors = process.communicate(timeout=120)
+    return process.returncode, errors
+
+
+@pytest.mark.parametrize(
+    "number, code",
+    [
+        pytest.param(signal.SIGINT, 130, id="SIGINT"),
+        pytest.param(signal.SIGTERM, 143, id="SIGTERM"),
+        pytest.param(signal.SIGKILL, -signal.SIGKILL, id="SIGKILL"),
+    ],
+)
+def test_a_killed_training_resumes_bit_identically(tiny_sample, tmp_path, e2e_reference, number, code):
+    run_dir = tmp_path / "run"
+    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E]
+    returncode, errors = _start_and_signal(command, run_dir / CHECKPOINT_NAME, number)
+    assert returncode == code, errors
+    if number != signal.SIGKILL:
+        assert f"resume with: climann train --resume {run_dir}" in errors.splitlines()[-1]
+    assert [p.name for p in run_dir.iterdir() if not p.name.startswith(".")] == [CHECKPOINT_NAME]
+    state, _ = load_state(run_dir / CHECKPOINT_NAME)
+    assert 1 <= state.epoch < 80
+    resumed = subprocess.run([*CLIMANN, "train", "--resume", str(run_dir), "--quiet"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    _assert_same_weights(run_dir, e2e_reference)
+    assert (run_dir / "history.csv").read_text() == (e2e_reference / "history.csv").read_text()
+
+
+def _start_and_signal_when(command, ready, number):
+    """Start ``command``; once ``ready()`` is true, send it signal ``number``; wait."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert process.poll() is None, "the run ended before the moment to signal it"
+    process.send_signal(number)
+    output, errors = process.communicate(timeout=120)
+    return process.returncode, errors
+
+
+def _drawing_figures(run_dir):
+    """True once the run builds its directory and has begun drawing figures."""
+    return lambda: any(run_dir.parent.glob(f".{run_dir.name}.*.partial/figures"))
+
+
+@pytest.mark.parametrize(
+    "number, code, moment",
+    [
+        pytest.param(signal.SIGHUP, 129, "training", id="SIGHUP-training"),
+        pytest.param(signal.SIGTERM, 143, "figures", id="SIGTERM-figures"),
+        pytest.param(signal.SIGKILL, -signal.SIGKILL, "figures", id="SIGKILL-figures"),
+    ],
+)
+def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_path, request, number, code, moment):
+    """SIGHUP (a closed terminal) while training; SIGTERM and SIGKILL while drawing figures
+    (after a short training: the weights are compared only when interrupted in training)."""
+    run_dir = tmp_path / "runs" / "run"
+    settings = E2E if moment == "training" else ["--epochs", "2", "--hidden", "4", "--quiet"]
+    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *settings]
+    ready = (lambda: (run_dir / CHECKPOINT_NAME).exists()) if moment == "training" else _drawing_figures(run_dir)
+    returncode, errors = _start_and_signal_when(command, ready, number)
+    assert returncode == code, errors
+    leftovers = sorted(p.name for p in run_dir.parent.iterdir() if p.name.startswith("."))
+    if number == signal.SIGKILL:
+        assert leftovers and all(name.endswith(".partial") for name in leftovers)  # what the next run cleans
+    else:
+        name = signal.Signals(number).name
+        assert errors.splitlines()[-1].startswith(f"climann: interrupted by {name}")
+        assert errors.splitlines()[-1].endswith(f"resume with: climann train --resume {run_dir}")
+        assert leftovers == []  # no staging directory
+    assert [p.name for p in run_dir.iterdir()] == [CHECKPOINT_NAME]  # no run file, no hidden temporary
+    resumed = subprocess.run([*CLIMANN, "train", "--resume", str(run_dir)], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    warnings = [line for line in resumed.stderr.splitlines() if line.startswith("climann: warning: removed")]
+    assert len(warnings) == (1 if number == signal.SIGKILL else 0), resumed.stderr
+    assert sorted(p.name for p in run_dir.parent.iterdir()) == ["run"]
+    assert not [p for p in run_dir.rglob(".*")]
+    assert not (run_dir / CHECKPOINT_NAME).exists() and (run_dir / "figures" / "map_test.png").is_file()
+    if moment == "training":
+        _assert_same_weights(run_dir, request.getfixturevalue("e2e_reference"))
+
+
+# --- signals outside training, nohup -----------------------------------------------------------------
+def test_a_hangup_while_reading_data_stops_at_once_leaving_nothing(tiny_sample, tmp_path, monkeypatch):
+    def hang_up(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGHUP did not stop the run")
+
+    monkeypatch.setattr("climann.workflow.pipeline.prepare_data", hang_up)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGHUP, signal.SIGTERM)}
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path / "runs" / "run")
+    assert interrupted.value.exit_code == 129
+    assert str(interrupted.value) == "interrupted by SIGHUP; no checkpoint was written yet; start the run again"
+    assert not (tmp_path / "runs").exists()
+    assert {number: signal.getsignal(number) for number in handlers} == handlers
+
+
+def test_an_ignored_hangup_stays_ignored_while_training(tmp_path):
+    from climann.workflow.checkpoints import Checkpointing
+
+    checkpointing = Checkpointing.start(build_config({}), tmp_path / "run")
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with checkpointing._signals_stop_training():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)

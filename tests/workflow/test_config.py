@@ -1,0 +1,160 @@
+import tomllib
+
+import pytest
+
+from climann.workflow.config import RunConfig, build_config, config_to_toml, load_config_file, merge_settings
+from climann.errors import ClimannError
+
+
+def test_defaults_round_trip_through_toml():
+    config = build_config({})
+    assert config == RunConfig()
+    assert build_config(tomllib.loads(config_to_toml(config))) == config
+
+
+def test_every_setting_round_trips(tmp_path):
+    settings = {
+        "data": {"paths": ["a.nc", "b*.nc"], "target": "pr", "predictors": [], "features": ["year"],
+                 "split_fractions": [0.6, 0.2, 0.2]},
+        "model": {"hidden": [8], "activation": "tanh", "dtype": "float64"},
+        "training": {"epochs": 2, "learning_rate": 0.5, "batch_size": 3, "seed": 7, "optimizer": "sgd", "loss": "mae"},
+    }
+    config = build_config(settings)
+    path = tmp_path / "config.toml"
+    path.write_text(config_to_toml(config))
+    assert build_config(load_config_file(path)) == config
+    assert config.data.predictors == () and config.model.hidden == (8,)
+
+
+def test_command_line_overrides_win_and_none_means_not_given():
+    merged = merge_settings({"training": {"epochs": 3, "seed": 1}}, {"training": {"epochs": 9, "seed": None}})
+    assert build_config(merged).training == build_config({"training": {"epochs": 9, "seed": 1}}).training
+
+
+def test_comma_separated_lists_from_the_command_line():
+    config = build_config({"model": {"hidden": "32, 16"}, "data": {"predictors": ""}})
+    assert config.model.hidden == (32, 16) and config.data.predictors == ()
+
+
+@pytest.mark.parametrize(
+    ("given", "predictors", "features"),
+    [
+        pytest.param({}, None, None, id="not-given"),
+        pytest.param({"predictors": "auto", "features": "auto"}, None, None, id="auto"),
+        pytest.param({"predictors": "", "features": "lat"}, (), ("lat",), id="empty-on-the-command-line"),
+        pytest.param({"predictors": [], "features": ["year"]}, (), ("year",), id="empty-list"),
+        pytest.param({"predictors": "rsdt,orog", "features": ""}, ("rsdt", "orog"), (), id="command-line-lists"),
+    ],
+)
+def test_inputs_not_given_are_none_and_an_empty_list_stays_empty(given, predictors, features):
+    data = build_config({"data": given}).data
+    assert (data.predictors, data.features) == (predictors, features)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({}, id="auto"),
+        pytest.param({"predictors": [], "features": ["lat"]}, id="empty"),
+        pytest.param({"predictors": ["rsdt"]}, id="list-and-auto"),
+    ],
+)
+def test_auto_is_written_and_read_back_distinct_from_empty(data):
+    config = build_config({"data": data})
+    text = config_to_toml(config)
+    assert build_config(tomllib.loads(text)) == config
+    written = tomllib.loads(text)["data"]
+    for key in ("predictors", "features"):
+        assert written[key] == (list(data[key]) if key in data else "auto")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        pytest.param({"trainig": {}}, "unknown section 'trainig'.*did you mean 'training'", id="section"),
+        pytest.param({"training": {"epohcs": 3}}, r"unknown key \[training\] 'epohcs'.*did you mean 'epochs'", id="key"),
+        pytest.param({"training": {"epochs": "3"}}, r"\[training\] epochs must be of type int", id="type"),
+        pytest.param({"training": {"epochs": True}}, r"\[training\] epochs must be of type int", id="bool-not-int"),
+        pytest.param({"training": {"epochs": 0}}, r"epochs must be ≥ 1", id="epochs-range"),
+        pytest.param({"training": {"learning_rate": -1}}, "learning_rate must be a positive", id="lr-range"),
+        pytest.param({"training": {"optimizer": "adagrad"}}, "optimizer = 'adagrad' is not one of", id="choice"),
+        pytest.param({"training": {"checkpoint_every": -1}}, r"checkpoint_every must be ≥ 0", id="checkpoint-every"),
+        pytest.param({"model": {"hidden": "64,x"}}, "'x' is not a valid int", id="hidden-word"),
+        pytest.param({"data": {"features": ["sesaon"]}}, "did you mean 'season'", id="feature"),
+        pytest.param({"data": {"split_fractions": [0.5, 0.5, 0.2]}}, "must add up to 1", id="split-sum"),
+        pytest.param({"data": {"predictors": ["tas"]}}, "also listed as a predictor", id="target-as-predictor"),
+        pytest.param({"data": {"predictors": [], "features": []}}, "no inputs", id="no-inputs"),
+        pytest.param({"model": {"activation": "relux"}}, r"\[model\] activation: unknown activation 'relux'.*did you mean 'relu'", id="activation"),
+        pytest.param({"model": {"init": "glorott"}}, r"\[model\] init: unknown initializer", id="init"),
+    ],
+)
+def test_bad_settings_name_the_key(settings, message):
+    with pytest.raises(ClimannError, match=message):
+        build_config(settings)
+
+
+def test_config_file_errors(tmp_path):
+    with pytest.raises(ClimannError, match="config file not found"):
+        load_config_file(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[training\nepochs = 3")
+    with pytest.raises(ClimannError, match="not valid TOML"):
+        load_config_file(bad)
+
+
+def test_set_assignments_reach_any_key():
+    from climann.workflow.config import parse_assignments
+
+    settings = parse_assignments(["training.momentum=0.8", "data.region=[-30, 30, 0, 360]",
+                                  "model.activation=tanh", "training.area_weighted=true", 'data.select={plev = 85000}'])
+    config = build_config(settings)
+    assert config.training.momentum == 0.8 and config.model.activation == "tanh" and config.training.area_weighted
+    assert config.data.region == (-30.0, 30.0, 0.0, 360.0) and config.data.select == {"plev": 85000.0}
+    with pytest.raises(ClimannError, match="not of the form SECTION.KEY=VALUE"):
+        parse_assignments(["momentum=0.8"])
+    with pytest.raises(ClimannError, match=r"unknown key \[training\] 'momentun'.*did you mean 'momentum'"):
+        build_config(parse_assignments(["training.momentun=0.8"]))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        pytest.param({"evaluation": {"baselines": ["linaer"]}}, r"unknown baseline \[evaluation\] 'linaer'.*did you mean 'linear'", id="baseline-name"),
+        pytest.param({"evaluation": {"baselines": ["linear", "linear"]}}, "lists a baseline twice", id="baseline-twice"),
+        pytest.param({"evaluation": {"dpi": 5}}, r"\[evaluation\] dpi must be in", id="dpi-range"),
+        pytest.param({"evaluation": {"figures": "yes"}}, r"\[evaluation\] figures must be of type bool", id="figures-type"),
+        pytest.param({"evaluation": {"figure": True}}, r"unknown key \[evaluation\] 'figure'.*did you mean 'figures'", id="evaluation-key"),
+    ],
+)
+def test_bad_evaluation_settings_name_the_key(settings, message):
+    with pytest.raises(ClimannError, match=message):
+        build_config(settings)
+
+
+def test_evaluation_defaults_are_every_baseline_with_figures():
+    evaluation = build_config({}).evaluation
+    assert evaluation.baselines == ("climatology", "persistence", "linear")
+    assert evaluation.figures is True and evaluation.dpi == 150
+
+
+@pytest.mark.parametrize(
+    ("compute", "message"),
+    [
+        pytest.param({"scheduler": "tcp://h:8786", "workers": 2}, "either scheduler .* or workers", id="both"),
+        pytest.param({"workers": -1}, "workers must be ≥ 0", id="workers"),
+        pytest.param({"threads_per_worker": 0}, "threads_per_worker ≥ 1", id="threads"),
+        pytest.param({"chunk_mb": 0}, "chunk_mb must be > 0", id="chunk"),
+        pytest.param({"memory_limit_gb": -1.0}, "memory_limit_gb must be ≥ 0", id="memory"),
+        pytest.param({"wokers": 2}, r"unknown key \[compute\] 'wokers'.*did you mean 'workers'", id="typo"),
+    ],
+)
+def test_bad_compute_settings_name_the_key(compute, message):
+    with pytest.raises(ClimannError, match=message):
+        build_config({"compute": compute})
+
+
+def test_a_cluster_needs_pointwise_samples_and_the_default_is_one_process():
+    assert build_config({}).compute.workers == 0 and build_config({}).compute.scheduler == ""
+    assert build_config({"compute": {"workers": 2}}).compute.workers == 2
+    with pytest.raises(ClimannError, match=r"needs \[data\] mode = \"pointwise\""):
+        build_config({"compute": {"workers": 2}, "data": {"mode": "field"}})

@@ -1,0 +1,76 @@
+"""The template of `climann config init`: generated from the schema, complete, valid."""
+
+import dataclasses
+import tomllib
+
+import pytest
+
+from climann.workflow.config import SECTIONS, RunConfig, build_config
+from climann.workflow.config_template import attribute_descriptions, config_template, write_config_template
+from climann.errors import ClimannError
+
+
+def test_the_template_parses_back_to_the_default_config():
+    assert build_config(tomllib.loads(config_template())) == RunConfig()
+
+
+@pytest.mark.parametrize("section", [pytest.param(name, id=name) for name in SECTIONS])
+def test_the_template_lists_every_key_of_every_section(section):
+    parsed = tomllib.loads(config_template())
+    assert list(parsed[section]) == [field.name for field in dataclasses.fields(SECTIONS[section])]
+
+
+@pytest.mark.parametrize("section", [pytest.param(name, id=name) for name in SECTIONS])
+def test_every_key_is_documented_in_its_dataclass(section):
+    descriptions = attribute_descriptions(SECTIONS[section])
+    undocumented = [f.name for f in dataclasses.fields(SECTIONS[section]) if not descriptions.get(f.name)]
+    assert undocumented == []
+
+
+def test_each_key_follows_its_description():
+    lines = config_template().splitlines()
+    index = lines.index("epochs = 15")
+    assert lines[index - 1] == "# Passes over the training samples."
+
+
+class Documented:
+    """A class.
+
+    Attributes
+    ----------
+    first : int
+        The ``first`` one,
+        on two lines.
+    second, third : str
+        Shared :class:`~x.Y` text.
+
+    Notes
+    -----
+    not_an_attribute : int
+        Not read.
+    """
+
+
+def test_attribute_descriptions_read_numpydoc():
+    assert attribute_descriptions(Documented) == {
+        "first": "The first one, on two lines.",
+        "second": "Shared x.Y text.",
+        "third": "Shared x.Y text.",
+    }
+
+
+def test_write_refuses_an_existing_file_unless_overwrite(tmp_path):
+    path = tmp_path / "climann.toml"
+    assert write_config_template(path) == path
+    path.write_text("kept")
+    with pytest.raises(ClimannError, match="exists; .*--overwrite"):
+        write_config_template(path)
+    assert path.read_text() == "kept"
+    write_config_template(path, overwrite=True)
+    assert path.read_text() == config_template()
+    assert [p.name for p in tmp_path.iterdir()] == ["climann.toml"]  # no temporary left
+
+
+def test_write_into_a_missing_directory_is_a_user_error(tmp_path):
+    with pytest.raises(ClimannError, match="cannot write config file"):
+        write_config_template(tmp_path / "missing" / "climann.toml")

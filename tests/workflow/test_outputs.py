@@ -1,0 +1,223 @@
+"""Tests for climann/workflow/outputs.py: no command removes or replaces a file that it did not make."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from climann.errors import ClimannError
+from climann.workflow.outputs import (
+    check_run_directory,
+    current_umask,
+    foreign_entries,
+    prepare_output_folder,
+    publish_run,
+    refuse_existing,
+    remove_leftovers,
+    staging_directory,
+)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative name → content)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _finished_run(run_dir: Path, *, figures=("map_test.png",)) -> Path:
+    run_dir.mkdir(parents=True)
+    for name in ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
+                 "provenance.json", "train.log"):
+        (run_dir / name).write_text(f"old {name}")
+    (run_dir / "figures").mkdir()
+    for name in figures:
+        (run_dir / "figures" / name).write_text(f"old {name}")
+    return run_dir
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+# --- check_run_directory ------------------------------------------------------------------------------
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_directory_with_foreign_files_is_refused_naming_them(tmp_path, overwrite):
+    mydata = tmp_path / "mydata"
+    mydata.mkdir()
+    for name in ("notes.txt", "sample.nc", "thesis.tex", "zz.csv"):
+        (mydata / name).write_text(name)
+    before = _files(mydata)
+    with pytest.raises(ClimannError, match=r"not a climann run directory; it holds notes.txt, sample.nc, "
+                                           r"thesis.tex and 1 more; choose another --out"):
+        check_run_directory(mydata, overwrite)
+    assert _files(mydata) == before
+
+
+def test_a_run_directory_with_a_foreign_file_is_refused_even_with_overwrite(tmp_path):
+    run_dir = _finished_run(tmp_path / "run")
+    (run_dir / "figures" / "my_sketch.png").write_text("mine")
+    with pytest.raises(ClimannError, match="it holds figures/my_sketch.png"):
+        check_run_directory(run_dir, overwrite=True)
+
+
+def test_a_folder_of_climann_names_that_is_no_run_is_refused(tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "metrics.json").write_text("{}")  # e.g. written by hand or another tool
+    with pytest.raises(ClimannError, match="is not a climann run directory"):
+        check_run_directory(folder, overwrite=True)
+
+
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        pytest.param(".", "is the working directory or contains it", id="dot"),
+        pytest.param("..", "is the working directory or contains it", id="parent"),
+        pytest.param("data", "contains the input file", id="holds-input"),
+        pytest.param("data/file.nc", "is a file", id="a-file"),
+    ],
+)
+def test_unsafe_places_are_refused_before_any_work(tmp_path, monkeypatch, out, message):
+    work = tmp_path / "work"
+    (work / "data").mkdir(parents=True)
+    (work / "data" / "file.nc").write_bytes(b"input")
+    monkeypatch.chdir(work)
+    with pytest.raises(ClimannError, match=message):
+        check_run_directory(Path(out), overwrite=True, inputs=[str(work / "data" / "file.nc")])
+    assert (work / "data" / "file.nc").read_bytes() == b"input"
+
+
+def test_a_climann_run_is_refused_without_overwrite_and_accepted_with_it(tmp_path):
+    run_dir = _finished_run(tmp_path / "run")
+    (run_dir / "ssp585").mkdir()  # climann evaluate --out run/ssp585
+    for name in ("metrics.json", "predictions.nc", "report.md"):
+        (run_dir / "ssp585" / name).write_text(name)
+    with pytest.raises(ClimannError, match="not empty; choose another --out or pass --overwrite"):
+        check_run_directory(run_dir, overwrite=False)
+    assert foreign_entries(run_dir) == []
+    check_run_directory(run_dir, overwrite=True)
+
+
+# --- publish_run ---------------------------------------------------------------------------------------
+def test_publishing_over_a_run_replaces_its_own_files_and_keeps_the_rest(tmp_path):
+    run_dir = _finished_run(tmp_path / "run", figures=("map_test.png", "learning_curves.png"))
+    (run_dir / "checkpoint.npz").write_text("checkpoint")
+    (run_dir / "best_model.npz").write_text("best of a diverged run")
+    (run_dir / "ssp585").mkdir()
+    (run_dir / "ssp585" / "metrics.json").write_text("kept")
+    staging = staging_directory(run_dir)
+    for name in ("config.toml", "model.npz", "report.md"):
+        (staging / name).write_text(f"new {name}")
+    (staging / "figures").mkdir()
+    (staging / "figures" / "map_test.png").write_text("new map")
+    publish_run(staging, run_dir)
+    assert _files(run_dir) == {
+        "config.toml": b"new config.toml", "model.npz": b"new model.npz", "report.md": b"new report.md",
+        "figures/map_test.png": b"new map", "ssp585/metrics.json": b"kept",
+    }
+    assert not staging.exists()
+
+
+def test_publishing_a_new_run_renames_the_staging_directory(tmp_path):
+    staging = staging_directory(tmp_path / "runs" / "new")
+    (staging / "model.npz").write_text("new")
+    publish_run(staging, tmp_path / "runs" / "new")
+    assert _files(tmp_path / "runs") == {"new/model.npz": b"new"}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
+def test_staging_directories_follow_the_umask(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        assert current_umask() == umask
+        staging = staging_directory(tmp_path / "run")
+    finally:
+        os.umask(previous)
+    assert staging.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+# --- leftovers of killed runs ---------------------------------------------------------------------------
+def test_leftovers_of_dead_processes_are_removed_and_those_of_live_ones_kept(tmp_path, caplog):
+    run_dir = tmp_path / "runs" / "demo"
+    (run_dir / "figures").mkdir(parents=True)
+    dead, alive = _dead_pid(), os.getpid()
+    removed = [run_dir / f".checkpoint.npz.{dead}.ab12cd34.tmp", run_dir / "figures" / f".map_test.png.{dead}.0a0b.tmp",
+               tmp_path / "runs" / f".demo.{dead}.x1y2z3w4.partial", tmp_path / "runs" / ".demo.kif3dvpz.partial"]
+    kept = [run_dir / f".checkpoint.npz.{alive}.ab12cd34.tmp", tmp_path / "runs" / f".other.{dead}.x1y2z3w4.partial",
+            run_dir / ".notes.txt.swp", run_dir / f".mine.{dead}.1234.tmp"]
+    for path in removed + kept:
+        if path.name.endswith(".partial"):
+            path.mkdir()
+            (path / "model.npz").write_text("half")
+        else:
+            path.write_text("half")
+    with caplog.at_level("WARNING", logger="climann.run"):
+        assert sorted(remove_leftovers(run_dir)) == sorted(removed)
+    assert [path for path in removed if path.exists()] == []
+    assert all(path.exists() for path in kept)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"removed 4 temporary file(s) left by an interrupted run: .checkpoint.npz.{dead}.ab12cd34.tmp, "
+        f".demo.{dead}.x1y2z3w4.partial, .demo.kif3dvpz.partial and 1 more"
+    ]
+
+
+# --- single output files and folders ----------------------------------------------------------------------
+def test_an_existing_file_is_replaced_only_with_overwrite_and_never_an_input(tmp_path):
+    import xarray as xr
+
+    path = tmp_path / "out.nc"
+    xr.Dataset({"v": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf(path)
+    with pytest.raises(ClimannError, match="out.nc exists; choose another file or pass --overwrite"):
+        refuse_existing(path, overwrite=False, what="predictions")
+    refuse_existing(path, overwrite=True, what="predictions")  # climann's own output: replaced with --overwrite
+    with pytest.raises(ClimannError, match="is an input of this command"):
+        refuse_existing(path, overwrite=True, what="predictions", inputs=[path])
+    with pytest.raises(ClimannError, match="is a directory"):
+        refuse_existing(tmp_path, overwrite=True, what="predictions")
+
+
+@pytest.mark.parametrize("name, content", [
+    pytest.param("data.nc", None, id="a-users-netcdf"),
+    pytest.param("notes.txt", b"mine", id="text"),
+    pytest.param("data.nc", b"not netcdf at all", id="unreadable"),
+])
+def test_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path, name, content):
+    import xarray as xr
+
+    path = tmp_path / name
+    if content is None:
+        xr.Dataset({"tas": ("x", [280.0])}, attrs={"source": "ERA5"}).to_netcdf(path)
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(ClimannError, match=f"{name} was not written by climann, and --overwrite replaces only"):
+        refuse_existing(path, overwrite=True, what="predictions")
+    assert path.read_bytes() == before
+
+
+def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(tmp_path):
+    folder = tmp_path / "scores"
+    folder.mkdir()
+    (folder / "report.md").write_text("mine")
+    (folder / "notes.txt").write_text("mine")
+    names = ("metrics.json", "predictions.nc", "report.md")
+    with pytest.raises(ClimannError, match="already holds report.md; choose another directory or pass --overwrite"):
+        prepare_output_folder(folder, names, overwrite=False)
+    with pytest.raises(ClimannError, match="report.md was not written by climann"):  # a user's own report.md
+        prepare_output_folder(folder, names, overwrite=True)
+    (folder / "metrics.json").write_text(json.dumps({"target": "tas", "splits": {}}))
+    assert prepare_output_folder(folder, ("metrics.json",), overwrite=True) == folder  # climann's: replaced
+    with pytest.raises(ClimannError, match="would replace the input file"):
+        prepare_output_folder(folder, names, overwrite=True, inputs=[folder / "predictions.nc"])
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(ClimannError, match="exists and is not a directory"):
+        prepare_output_folder(tmp_path / "a_file", names, overwrite=True)
+    assert json.dumps(_files(folder), default=str) == json.dumps(
+        {"metrics.json": json.dumps({"target": "tas", "splits": {}}).encode(), "notes.txt": b"mine",
+         "report.md": b"mine"}, default=str)

@@ -1,0 +1,436 @@
+"""The whole path on a tiny generated dataset: files written, re-opened and checked."""
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import climann
+from climann.workflow.config import build_config, load_config_file
+from climann.data.sample_data import write_sample_dataset
+from climann.errors import ClimannError
+from climann.model import Network
+from climann.workflow.pipeline import RUN_FILES, prepare_data, run_training, sample_area_weights
+from climann.evaluation.predictions import split_labels
+from climann.workflow.preparation import resolve_inputs
+
+TINY_TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}
+
+
+@pytest.fixture(scope="module")
+def tiny_sample(tmp_path_factory):
+    return write_sample_dataset(tmp_path_factory.mktemp("data") / "tiny.nc", years=4, resolution=15.0, seed=3)
+
+
+@pytest.fixture(scope="module")
+def finished_run(tiny_sample, tmp_path_factory):
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [16]}, "training": TINY_TRAINING})
+    run_dir = tmp_path_factory.mktemp("runs") / "tiny"
+    return run_training(config, run_dir=run_dir, command_line="climann train --test")
+
+
+def test_run_directory_holds_every_contract_file(finished_run):
+    names = {path.name for path in finished_run.run_dir.iterdir()}
+    assert set(RUN_FILES) | {"figures"} == names
+    assert (finished_run.run_dir / "figures" / "map_test.png").stat().st_size > 10_000
+    assert not list(finished_run.run_dir.parent.glob(".*partial"))
+
+
+def test_metrics_agree_with_an_independent_recomputation_from_predictions_nc(finished_run):
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    assert metrics["target"] == "tas" and metrics["units"] == "K" and metrics["area_weighted"] is True
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band_area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))  # exact area of each latitude band
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        names = ["tas_pred", "tas_linear", "tas_climatology", "tas_persistence"]
+        assert all(name in predictions for name in names)
+        for split in ("train", "val", "test"):
+            block = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == split))
+            truth = block["tas"].values.astype(np.float64)
+            network = np.isfinite(truth) & np.isfinite(block["tas_pred"].values)
+            area = np.broadcast_to(band_area[None, :, None], truth.shape)
+            for name, key in zip(names, ("model", "linear", "climatology", "persistence")):
+                present = network & np.isfinite(block[name].values)  # each model where it is defined
+                weights = area[present]
+                error = block[name].values[present] - truth[present]
+                mse = np.sum(weights * error**2) / np.sum(weights)
+                scores = metrics["splits"][split][key]
+                assert scores["mse"] == pytest.approx(mse, rel=1e-5), (split, key)
+                assert scores["bias"] == pytest.approx(np.sum(weights * error) / np.sum(weights), rel=1e-4, abs=1e-6)
+                assert scores["n_samples"] == present.sum()
+            assert network.sum() == metrics["n_samples"][split]
+            climatology_mse = metrics["splits"][split]["climatology"]["mse"]
+            assert metrics["splits"][split]["model"]["skill_vs_climatology"] == pytest.approx(
+                1 - metrics["splits"][split]["model"]["mse"] / climatology_mse
+            )
+    assert "notes" not in metrics  # persistence lacks only the first step, which needs no note
+
+
+def test_seasons_and_regions_are_in_metrics_report_and_a_figure(finished_run):
+    """The default regions (latitude bands) and the four seasons, recomputed from predictions.nc."""
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    bands = ["tropics", "northern_extratropics", "southern_extratropics"]
+    assert list(metrics["region_definitions"]) == bands
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band_area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc",
+                         decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        test = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
+        months = np.array([time.month for time in test["time"].values])
+        latitude = np.broadcast_to(test["lat"].values[:, None], test["tas"].shape[1:])
+        truth, predicted = test["tas"].values.astype(np.float64), test["tas_pred"].values.astype(np.float64)
+    area = np.broadcast_to(band_area[None, :, None], truth.shape)
+    present = np.isfinite(truth) & np.isfinite(predicted)
+
+    def mse(where):
+        return np.sum(area[where] * (predicted[where] - truth[where]) ** 2) / np.sum(area[where])
+
+    for season, chosen in {"DJF": [12, 1, 2], "MAM": [3, 4, 5], "JJA": [6, 7, 8], "SON": [9, 10, 11]}.items():
+        where = present & np.isin(months, chosen)[:, None, None]
+        scores = metrics["seasons"]["test"][season]
+        assert list(scores) == ["model", "climatology", "linear", "persistence"]
+        assert scores["model"]["mse"] == pytest.approx(mse(where), rel=1e-5) and scores["model"]["n_samples"] == where.sum()
+    for band, cells in zip(bands, (np.abs(latitude) <= 20, latitude > 20, latitude < -20), strict=True):
+        where = present & cells[None]
+        assert metrics["region_definitions"][band]["n_cells"] == cells.sum()
+        assert metrics["regions"]["test"][band]["model"]["mse"] == pytest.approx(mse(where), rel=1e-5)
+    report = (finished_run.run_dir / "report.md").read_text()
+    assert "## The test block by season" in report and "## The test block by region" in report
+    assert "| DJF | model |" in report and "| tropics | model |" in report
+    assert "(figures/skill_by_season_region_test.png)" in report
+    assert _png_width(finished_run.run_dir / "figures" / "skill_by_season_region_test.png") > 500
+
+
+def test_configured_boxes_and_named_regions_are_scored(tiny_sample, tmp_path):
+    regions = {"pacific": [-30, 30, 160, -100], "europe": [35, 70, 350, 40]}
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]}, "training": TINY_TRAINING,
+                           "evaluation": {"regions": regions, "named_regions": ["srex:NEU"], "figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    definitions = run.metrics["region_definitions"]
+    assert list(definitions) == ["pacific", "europe", "NEU"]
+    assert definitions["NEU"]["kind"] == "srex" and definitions["NEU"]["name"] == "N. Europe"
+    with xr.open_dataset(tiny_sample) as source:
+        latitude, longitude = np.meshgrid(source["lat"].values, source["lon"].values % 360, indexing="ij")
+    pacific = (np.abs(latitude) <= 30) & (longitude >= 160) & (longitude <= 260)
+    europe = (latitude >= 35) & (latitude <= 70) & ((longitude >= 350) | (longitude <= 40))
+    assert definitions["pacific"]["n_cells"] == pacific.sum() and definitions["europe"]["n_cells"] == europe.sum()
+    n_test_steps = run.metrics["n_samples"]["test"] // latitude.size
+    assert run.metrics["regions"]["test"]["pacific"]["model"]["n_samples"] == pacific.sum() * n_test_steps
+    assert "| NEU | model |" in (run.run_dir / "report.md").read_text()
+
+
+def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(finished_run):
+    """Anomalies from the training years' mean of each calendar month, centred and area-weighted
+    per time step (Wilks 2011 §8.6.4), averaged over each block's steps."""
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    with xr.open_dataset(finished_run.config.data.paths[0]) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    area = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None] * np.ones(source.sizes["lon"])
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        truth = predictions["tas"].values.astype(np.float64)
+        months = predictions["time"].dt.month.values
+        split = split_labels(predictions["split"])
+        grids = {key: predictions[name].values.astype(np.float64) for key, name in
+                 [("model", "tas_pred"), ("linear", "tas_linear"), ("persistence", "tas_persistence")]}
+    train = split == "train"
+    climatology = np.stack([np.nanmean(truth[train & (months == month)], axis=0) for month in months])
+    network = np.isfinite(truth) & np.isfinite(grids["model"])
+    for block in ("train", "val", "test"):
+        for key, predicted in grids.items():
+            values = []
+            for t in np.flatnonzero(split == block):
+                keep = network[t] & np.isfinite(predicted[t])
+                f, a, w = (predicted[t] - climatology[t])[keep], (truth[t] - climatology[t])[keep], area[keep]
+                if keep.sum() < 2:
+                    continue
+                f, a = f - np.sum(w * f) / np.sum(w), a - np.sum(w * a) / np.sum(w)
+                values.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+            scores = metrics["splits"][block][key]
+            assert scores["acc"] == pytest.approx(np.mean(values), rel=1e-5), (block, key)
+            assert scores["acc_n_steps"] == len(values)
+        assert metrics["splits"][block]["climatology"]["acc"] is None
+    assert {note["model"] for note in metrics["score_notes"]} == {"climatology"}
+    assert "ACC of climatology undefined in the train, val and test blocks" in (
+        finished_run.run_dir / "report.md").read_text()
+
+
+def test_history_records_the_training_loss_per_epoch(finished_run):
+    lines = (finished_run.run_dir / "history.csv").read_text().splitlines()
+    assert lines[0] == "epoch,train_loss,val_loss,learning_rate"  # the contract's three columns first
+    rows = [line.split(",") for line in lines[1:]]
+    assert [int(row[0]) for row in rows] == [1, 2, 3]
+    assert [float(row[1]) for row in rows] == pytest.approx(finished_run.history.train_loss)
+    assert float(rows[-1][1]) < float(rows[0][1])
+
+
+def test_model_file_reproduces_the_predictions(finished_run):
+    network = Network.load(finished_run.run_dir / "model.npz")
+    meta = network.metadata
+    assert meta["features"] == ["rsdt", "orog", "sftlf", "clt", "lat", "season_sin", "season_cos"]
+    assert meta["target_units"] == ["K"]
+    data = prepare_data(finished_run.config)
+    inputs = (data.samples.inputs - np.array(meta["input_scaling"]["mean"])) / meta["input_scaling"]["std"]
+    scaled = network.predict(inputs.astype(np.float32))[:, 0]
+    predicted = scaled * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    with xr.open_dataset(finished_run.run_dir / "predictions.nc") as predictions:
+        on_grid = predictions["tas_pred"].transpose("time", "lat", "lon").values.reshape(-1)
+    np.testing.assert_allclose(on_grid[data.samples.flat_index], predicted, rtol=1e-5)
+
+
+def test_resolved_config_reruns_to_identical_weights(finished_run, tmp_path):
+    saved = build_config(load_config_file(finished_run.run_dir / "config.toml"))
+    assert saved == finished_run.config
+    rerun = run_training(saved, run_dir=tmp_path / "again")
+    first = Network.load(finished_run.run_dir / "model.npz")
+    second = Network.load(rerun.run_dir / "model.npz")
+    for a, b in zip(first.weights + first.biases, second.weights + second.biases):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_non_empty_run_directory_is_refused_unless_overwrite(finished_run, tiny_sample):
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "training": {"epochs": 1}})
+    with pytest.raises(ClimannError, match="not empty.*--overwrite"):
+        run_training(config, run_dir=finished_run.run_dir)
+
+
+def test_a_failed_run_leaves_nothing_behind(tiny_sample, tmp_path):
+    config = build_config({"data": {"paths": [str(tiny_sample)], "target": "nope"}})
+    with pytest.raises(ClimannError, match="variable 'nope'"):
+        run_training(config, run_dir=tmp_path / "runs" / "bad")
+    assert not (tmp_path / "runs").exists()
+
+
+def test_training_options_reach_the_model(tiny_sample, tmp_path):
+    config = build_config({
+        "data": {"paths": [str(tiny_sample)]},
+        "model": {"hidden": [8], "activation": "leaky_relu(0.2)"},
+        "training": {"epochs": 5, "optimizer": "momentum", "learning_rate": 0.01, "schedule": "step",
+                     "decay_every": 2, "decay_factor": 0.5, "loss": "huber", "huber_delta": 0.5,
+                     "l2": 1e-4, "clip_norm": 5.0, "area_weighted": True},
+    })
+    run = run_training(config, run_dir=tmp_path / "options")
+    rows = [line.split(",") for line in (run.run_dir / "history.csv").read_text().splitlines()[1:]]
+    assert [float(row[3]) for row in rows] == pytest.approx([0.01, 0.01, 0.005, 0.005, 0.0025])
+    assert Network.load(run.run_dir / "model.npz").metadata["loss"] == "huber"
+    assert 'activation = "leaky_relu(0.2)"' in (run.run_dir / "config.toml").read_text()
+
+
+def test_early_stopping_restores_the_best_validation_weights(tiny_sample, tmp_path):
+    config = build_config({
+        "data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [8]},
+        "training": {"epochs": 30, "learning_rate": 0.05, "early_stopping_patience": 2},
+    })
+    run = run_training(config, run_dir=tmp_path / "early")
+    history = run.history
+    assert history.stopped_epoch is not None and len(history.val_loss) < 30
+    network = Network.load(run.run_dir / "model.npz")
+    data = prepare_data(run.config)
+    val = data.sample_masks["val"]
+    weights = sample_area_weights(data)[val]  # the loss is area-weighted by default
+    restored = network.loss(data.scaled_inputs[val], data.scaled_target[val], loss="mse", sample_weight=weights)
+    assert restored == pytest.approx(min(history.val_loss), rel=1e-4)
+
+
+def test_field_mode_end_to_end(tiny_sample, tmp_path):
+    config = build_config({
+        "data": {"paths": [str(tiny_sample)], "mode": "field", "predictors": ["rsdt", "clt"],
+                 "features": ["season"], "global_means": ["clt"]},
+        "model": {"hidden": [16]}, "training": {"epochs": 100, "batch_size": 8, "learning_rate": 3e-3},
+    })
+    run = run_training(config, run_dir=tmp_path / "field")
+    metrics = run.metrics
+    assert metrics["mode"] == "field"
+    network = Network.load(run.run_dir / "model.npz")
+    n_lat, n_lon = 12, 24  # the 15° tiny sample
+    assert network.layer_sizes[-1] == n_lat * n_lon
+    assert metrics["n_samples"]["test"] > 0
+    assert run.history.train_loss[-1] < 0.2 * run.history.train_loss[0]  # it learns
+    with xr.open_dataset(tiny_sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        test = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
+        truth, predicted = test["tas"].values, test["tas_pred"].values
+        assert np.isfinite(predicted).all()  # a whole map for every test month
+        weights = np.broadcast_to(band[None, :, None], truth.shape)
+        hand = np.sum(weights * (predicted - truth) ** 2) / weights.sum()
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+
+
+def test_data_beyond_the_memory_limit_are_streamed(tiny_sample, tmp_path):
+    settings = {"data": {"paths": [str(tiny_sample)], "in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
+                "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}}
+    streamed = run_training(build_config(settings), run_dir=tmp_path / "streamed")
+    metrics = streamed.metrics
+    stride = metrics["evaluated_every_nth_time_step"]
+    assert stride > 1
+    assert streamed.history.train_loss[-1] < streamed.history.train_loss[0]
+    with xr.open_dataset(streamed.run_dir / "predictions.nc") as predictions:
+        assert predictions.sizes["time"] == len(range(0, 48, stride))  # 4 years of months, every k-th
+    again = run_training(build_config(settings), run_dir=tmp_path / "again")  # same seed: same weights
+    first, second = (Network.load(run.run_dir / "model.npz") for run in (streamed, again))
+    for a, b in zip(first.weights, second.weights):
+        np.testing.assert_array_equal(a, b)
+    # the training range of each feature, read in the scaling pass: that of the training block
+    in_memory = prepare_data(resolve_inputs(streamed.config))
+    train_inputs = in_memory.samples.inputs[in_memory.sample_masks["train"]]
+    assert first.metadata["input_ranges"] == {"names": list(in_memory.samples.feature_names),
+                                              "min": train_inputs.min(axis=0).astype(float).tolist(),
+                                              "max": train_inputs.max(axis=0).astype(float).tolist()}
+
+
+def _png_width(path):
+    """Width in pixels from a PNG's IHDR chunk."""
+    return int.from_bytes(path.read_bytes()[16:20], "big")
+
+
+def test_default_evaluation_scores_every_baseline(finished_run):
+    metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
+    assert list(metrics["splits"]["test"]) == ["model", "climatology", "linear", "persistence"]
+
+
+@pytest.mark.parametrize(
+    ("evaluation", "expected_models", "figures"),
+    [
+        pytest.param({"baselines": ["linear"], "dpi": 30}, ["model", "linear"], True, id="linear-only-low-dpi"),
+        pytest.param({"baselines": [], "figures": False}, ["model"], False, id="no-baselines-no-figures"),
+    ],
+)
+def test_evaluation_settings_choose_baselines_and_figures(finished_run, tiny_sample, tmp_path, evaluation,
+                                                          expected_models, figures):
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [16]},
+                           "training": TINY_TRAINING, "evaluation": evaluation})
+    run = run_training(config, run_dir=tmp_path / "run")
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert list(metrics["splits"]["test"]) == expected_models
+    assert "skill_vs_climatology" not in metrics["splits"]["test"]["model"]
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        assert {f"tas_{name}" for name in expected_models[1:]} == {
+            name for name in predictions.data_vars if name.startswith("tas_") and name not in ("tas_pred", "tas_error")
+        }
+    assert (run.run_dir / "figures").is_dir() == figures
+    if figures:
+        default_width = _png_width(finished_run.run_dir / "figures" / "map_test.png")
+        assert _png_width(run.run_dir / "figures" / "map_test.png") == pytest.approx(default_width * 30 / 150, rel=0.05)
+
+
+def test_train_log_records_phases_summary_and_every_epoch(finished_run):
+    lines = (finished_run.run_dir / "train.log").read_text().splitlines()
+    messages = [line.split(" ", 1)[1] for line in lines]
+    assert messages[0] == f"climann {climann.__version__}: climann train --test"
+    epochs = [m for m in messages if m.startswith("epoch ")]
+    assert [m.split()[1] for m in epochs] == ["1/3", "2/3", "3/3"]
+    history = finished_run.history
+    assert f"train_loss {history.train_loss[-1]:.5f}  val_loss {history.val_loss[-1]:.5f}" in epochs[-1]
+    for phase in ("recording the inputs", "preparing data", "training", "evaluating", "writing the run directory"):
+        assert f"{phase} …" in messages and any(m.startswith(f"{phase}: ") and m.endswith(" s") for m in messages)
+    assert any(m.startswith("samples: train ") for m in messages)
+
+
+def test_provenance_records_inputs_versions_and_command(finished_run, tiny_sample):
+    record = json.loads((finished_run.run_dir / "provenance.json").read_text())
+    assert record["command_line"] == "climann train --test"
+    assert record["climann_version"] == climann.__version__
+    assert record["packages"]["numpy"] == np.__version__
+    assert record["inputs"] == [{
+        "path": str(tiny_sample.resolve()), "size": tiny_sample.stat().st_size,
+        "sha256": hashlib.sha256(tiny_sample.read_bytes()).hexdigest(),
+    }]
+
+
+def test_overwrite_replaces_only_the_runs_own_files_with_the_umasks_modes(finished_run, tiny_sample, tmp_path):
+    import os
+    import shutil
+
+    run_dir = tmp_path / "runs" / "tiny"
+    shutil.copytree(finished_run.run_dir, run_dir)
+    (run_dir / "ssp585").mkdir()  # climann evaluate --out runs/tiny/ssp585
+    (run_dir / "ssp585" / "metrics.json").write_text("{}")
+    (run_dir / "best_model.npz").write_bytes(b"an older diverged run's weights")
+    old_model = (run_dir / "model.npz").read_bytes()
+    config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]},
+                           "training": {**TINY_TRAINING, "epochs": 1}, "evaluation": {"figures": False}})
+    previous = os.umask(0o022)
+    try:
+        run_training(config, run_dir=run_dir, overwrite=True)
+    finally:
+        os.umask(previous)
+    assert (run_dir / "model.npz").read_bytes() != old_model
+    assert Network.load(run_dir / "model.npz").layer_sizes[1] == 4
+    assert (run_dir / "ssp585" / "metrics.json").read_text() == "{}"
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted({*RUN_FILES, "ssp585"})  # no old figures
+    assert run_dir.stat().st_mode & 0o777 == 0o755 and (run_dir / "model.npz").stat().st_mode & 0o777 == 0o644
+    assert sorted(path.name for path in run_dir.parent.iterdir()) == ["tiny"]
+
+
+def test_a_new_run_directory_has_the_umasks_mode(finished_run):
+    assert finished_run.run_dir.stat().st_mode & 0o777 == 0o777 & ~_umask()
+    assert "![map test](figures/map_test.png)" in (finished_run.run_dir / "report.md").read_text()
+
+
+def _umask():
+    from climann.workflow.outputs import current_umask
+
+    return current_umask()
+
+
+def test_model_file_records_the_units_of_the_target_and_every_predictor(finished_run, tiny_sample):
+    meta = Network.load(finished_run.run_dir / "model.npz").metadata
+    with xr.open_dataset(tiny_sample) as source:
+        expected = {name: source[name].attrs["units"] for name in ("tas", "rsdt", "orog", "sftlf", "clt")}
+    assert meta["units"] == expected
+
+
+def _write_packed_sst(path, land):
+    """The valid_range case: packed int16 SST whose land is flagged only by -32768, outside
+    valid_range = [-300, 4000] (packed units); _FillValue -32767 is never used."""
+    import netCDF4
+
+    lat, lon, n = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0]), np.arange(0.0, 360.0, 45.0), 48
+    months = np.arange(n) % 12
+    rng = np.random.default_rng(5)
+    sst = (28 - 0.4 * np.abs(lat)[None, :, None]
+           + 3 * np.cos(2 * np.pi * months / 12)[:, None, None] * np.sign(lat)[None, :, None]
+           + rng.normal(0, 0.2, (n, lat.size, lon.size)))
+    packed = np.round(sst / 0.01).astype("i2")
+    packed[:, land] = -32768
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", n), ("lat", lat.size), ("lon", lon.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 1990-01-01", "365_day"
+        time[:] = 15 + 365 * (np.arange(n) // 12) + np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])[months]
+        nc.createVariable("lat", "f4", ("lat",))[:] = lat
+        nc.variables["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f4", ("lon",))[:] = lon
+        nc.variables["lon"].units = "degrees_east"
+        tos = nc.createVariable("tos", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
+        tos.set_auto_maskandscale(False)
+        tos.scale_factor, tos.add_offset = 0.01, 0.0
+        tos.valid_range = np.array([-300, 4000], dtype="i2")
+        tos.units = "degC"
+        tos[:] = packed
+    return path
+
+
+def test_values_outside_valid_range_are_missing_in_training_and_predictions(tmp_path):
+    land = np.zeros((6, 8), bool)
+    land[1:3, 2:4] = True
+    land[4, 6] = True
+    path = _write_packed_sst(tmp_path / "tos_valid_range.nc", land)
+    config = build_config({
+        "data": {"paths": [str(path)], "target": "tos", "predictors": [], "features": ["lat", "season"]},
+        "model": {"hidden": [4]}, "training": TINY_TRAINING, "evaluation": {"figures": False},
+    })
+    result = run_training(config, run_dir=tmp_path / "run")
+    with xr.open_dataset(result.run_dir / "predictions.nc") as predictions:
+        truth = predictions["tos"].transpose("time", "lat", "lon").values
+        predicted = predictions["tos_pred"].transpose("time", "lat", "lon").values
+    assert np.isnan(truth[:, land]).all() and np.isnan(predicted[:, land]).all()
+    assert np.isfinite(truth[:, ~land]).all() and np.isfinite(predicted[:, ~land]).all()
+    assert np.nanmin(truth) > -3.0  # no -327.68 °C land value trained on
+    assert "valid_range" not in predictions["tos"].attrs

@@ -1,0 +1,170 @@
+"""Short series and missing baselines, end to end (climann.workflow.pipeline.evaluate and the CLI).
+
+A baseline that cannot be defined for a block is left out of it (or scored only where it is
+defined) with a note in metrics.json, report.md and the terminal; the network's own scores
+never become NaN because of it; metrics.json is strict JSON.
+"""
+
+import json
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from climann.evaluation.predictions import split_labels
+
+TINY = {"epochs": 2, "batch_size": 32, "learning_rate": 3e-3}
+
+
+def strict_json(path):
+    """json.loads that refuses NaN and infinities (not JSON)."""
+
+    def refuse(constant):
+        raise ValueError(f"{path.name} is not strict JSON: {constant}")
+
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+def write_series(path, times, *, seed=0, calendar="noleap"):
+    """A tiny 3×4 file of ``tas`` (K) with a seasonal cycle and a predictor ``rsdt`` that explains it."""
+    rng = np.random.default_rng(seed)
+    lat, lon = np.array([-30.0, 0.0, 30.0]), np.array([0.0, 90.0, 180.0, 270.0])
+    day = np.array([time.dayofyr for time in times], dtype=float)
+    season = np.sin(2 * np.pi * day / 365)[:, None, None]
+    rsdt = 300 + 100 * season * np.sin(np.deg2rad(lat))[None, :, None] + np.zeros((len(times), 3, 4))
+    tas = 250 + 40 * np.cos(np.deg2rad(lat))[None, :, None] + 0.1 * (rsdt - 300) + rng.normal(0, 0.5, rsdt.shape)
+    units = "days since 2001-01-01"
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas.astype(np.float32), {"units": "K", "standard_name": "air_temperature"}),
+         "rsdt": (("time", "lat", "lon"), rsdt.astype(np.float32), {"units": "W m-2"})},
+        coords={"time": ("time", cftime.date2num(times, units, calendar),
+                         {"units": units, "calendar": calendar, "standard_name": "time", "axis": "T"}),
+                "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude", "axis": "Y"}),
+                "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude", "axis": "X"})},
+    )
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def short_daily_run(tmp_path_factory):
+    """200 days of one year: train, val and test are consecutive days, so the val and test
+    days of year were never seen in training."""
+    times = np.array([cftime.datetime(2001, 1, 1, calendar="noleap") + np.timedelta64(d, "D").item()
+                      for d in range(200)])
+    path = write_series(tmp_path_factory.mktemp("data") / "daily.nc", times)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat", "season"]},
+                           "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}})
+    return run_training(config, run_dir=tmp_path_factory.mktemp("runs") / "daily")
+
+
+def test_a_short_daily_series_scores_the_network_and_leaves_out_the_climatology(short_daily_run):
+    run_dir = short_daily_run.run_dir
+    metrics = strict_json(run_dir / "metrics.json")
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        labels = split_labels(predictions["split"])
+        truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
+        climatology = predictions["tas_climatology"].values
+    for block in ("val", "test"):
+        steps = labels == block
+        assert np.isnan(climatology[steps]).all()  # days of year the training never saw
+        assert "climatology" not in metrics["splits"][block]
+        model = metrics["splits"][block]["model"]
+        assert all(np.isfinite(model[key]) for key in ("mse", "mae", "rmse", "bias", "r2", "corr"))
+        assert model["skill_vs_climatology"] is None  # undefined there: null
+        pairs = np.isfinite(truth[steps]) & np.isfinite(predicted[steps])
+        assert metrics["n_samples"][block] == model["n_samples"] == pairs.sum() > 0
+        assert {"linear", "persistence"} <= set(metrics["splits"][block])
+    assert metrics["splits"]["train"]["climatology"]["n_samples"] == metrics["n_samples"]["train"]
+    notes = [note for note in metrics["notes"] if note["model"] == "climatology"]
+    assert [(note["split"], note["n_samples"], note["of"]) for note in notes] == [
+        ("val", 0, metrics["n_samples"]["val"]), ("test", 0, metrics["n_samples"]["test"])]
+    assert "day of year" in notes[0]["reason"]
+    line = "climatology left out of the val and test blocks: the training years have no value for that day of year"
+    assert line in (run_dir / "report.md").read_text()
+    assert line in (run_dir / "train.log").read_text()
+    strict_json(run_dir / "provenance.json")
+
+
+def test_the_report_shows_undefined_scores_as_not_available(short_daily_run):
+    rows = [line for line in (short_daily_run.run_dir / "report.md").read_text().splitlines()
+            if line.startswith("| test ") and "| model |" in line]
+    assert len(rows) == 1 and rows[0].rstrip(" |").endswith("n/a") and "nan" not in rows[0]
+
+
+def test_the_terminal_warns_about_a_baseline_left_out(short_daily_run, tmp_path):
+    result = CliRunner().invoke(app, ["evaluate", str(short_daily_run.run_dir), "--out", str(tmp_path / "again")])
+    assert result.exit_code == 0, result.output
+    assert ("climann: warning: climatology left out of the val and test blocks: the training years have no value "
+            "for that day of year") in result.output
+    assert strict_json(tmp_path / "again" / "metrics.json")["notes"] == strict_json(
+        short_daily_run.run_dir / "metrics.json")["notes"]
+
+
+def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path):
+    """Monthly data with April–June of the second year missing (the missing_months case)."""
+    times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
+                      for year in range(4) for month in range(1, 13) if not (year == 1 and 4 <= month <= 6)])
+    path = write_series(tmp_path / "gappy.nc", times, seed=1)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat", "season"]},
+                           "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    metrics = strict_json(run.run_dir / "metrics.json")
+    notes = [note for note in metrics["notes"] if note["model"] == "persistence"]
+    assert notes, "persistence across the gap needs a note"
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        labels = split_labels(predictions["split"])
+        truth, model = predictions["tas"].values, predictions["tas_pred"].values
+        persistence = predictions["tas_persistence"].values if "tas_persistence" in predictions else None
+    for block, models in metrics["splits"].items():
+        steps = labels == block
+        network = np.isfinite(truth[steps]) & np.isfinite(model[steps])
+        assert models["model"]["n_samples"] == network.sum() and np.isfinite(models["model"]["mse"])
+        if "persistence" in models:  # scored by date: only where the month before is in the data
+            pairs = network & np.isfinite(persistence[steps])
+            assert models["persistence"]["n_samples"] == pairs.sum()
+        else:  # or left out of the block, with the note saying so
+            assert any(note["split"] == block and note["n_samples"] == 0 for note in notes)
+    assert "persistence" in (run.run_dir / "report.md").read_text().split("Notes:")[1]
+
+
+@pytest.mark.parametrize("area_weighted", [pytest.param(True, id="area-weighted"), pytest.param(False, id="unweighted")])
+def test_the_linear_baseline_is_unbiased_on_its_training_block_under_the_loss_weights(tmp_path, area_weighted):
+    """Least squares with the loss's weights: Σw(ŷ − y) = 0 on the training block, so the
+    area-weighted bias vanishes when the loss is area weighted. Fitted unweighted, only the
+    plain mean residual vanishes, and the area-weighted bias (what the scores show) does not."""
+    times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
+                      for year in range(5) for month in range(1, 13)])
+    path = write_series(tmp_path / "monthly.nc", times, seed=2)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat", "season"]},
+                           "model": {"hidden": [8]}, "training": {**TINY, "area_weighted": area_weighted},
+                           "evaluation": {"figures": False, "baselines": ["linear", "climatology"]}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    first, last = run.config.data.split_years["train"]
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        train = np.array([first <= time.year <= last for time in predictions.indexes["time"]])
+        truth, linear = predictions["tas"].values[train], predictions["tas_linear"].values[train]
+        lat = predictions["lat"].values
+    # the cells' areas on this regular grid: ∝ sin(north edge) − sin(south edge)
+    edges = np.deg2rad(np.array([-45.0, -15.0, 15.0, 45.0]))
+    area = np.broadcast_to((np.sin(edges[1:]) - np.sin(edges[:-1]))[:, None], truth.shape[1:])
+    np.testing.assert_allclose(lat, [-30, 0, 30])
+    residual = linear - truth
+    area_bias = float(np.sum(area * residual) / (area.sum() * residual.shape[0]))
+    plain_bias = float(residual.mean())
+    recorded = strict_json(run.run_dir / "metrics.json")["splits"]["train"]["linear"]["bias"]
+    assert recorded == pytest.approx(area_bias, abs=1e-6)
+    scale = float(np.abs(residual).mean())  # K: the size of the residuals, far above rounding
+    if area_weighted:
+        assert abs(area_bias) < 1e-4 * scale
+    else:
+        assert abs(plain_bias) < 1e-4 * scale
+        assert abs(area_bias) > 1e-2 * scale

@@ -1,0 +1,665 @@
+"""`climann predict`: a trained run applied to new files."""
+
+import logging
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.workflow.config import build_config
+from climann.data.sample_data import write_sample_dataset
+from climann.errors import ClimannError
+from climann.evaluation.predictions import split_labels
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import predict_files
+
+TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("predict")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": {"epochs": 2}})
+    run = run_training(config, run_dir=folder / "run")
+    return folder, sample, run.run_dir
+
+
+def test_predicting_the_training_data_reproduces_the_runs_predictions(trained):
+    folder, sample, run_dir = trained
+    result = predict_files(run_dir, [str(sample)], folder / "again.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as again, xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as original:
+        np.testing.assert_allclose(again["tas_pred"].values, original["tas_pred"].values, rtol=1e-5)
+        assert again["time"].encoding["calendar"] == "noleap"
+    assert result.scores is not None and result.notes == []
+
+
+def test_predict_and_evaluate_outputs_keep_the_inputs_cf_metadata(trained, tmp_path):
+    import re
+
+    from climann.evaluation.predictions import split_labels
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    predicted = predict_files(run_dir, [str(sample)], tmp_path / "predicted.nc").path
+    evaluate_run(run_dir, [str(sample)], tmp_path / "other")
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        for path, command in ((predicted, "climann predict"), (tmp_path / "other" / "predictions.nc", "climann evaluate")):
+            with xr.open_dataset(path, decode_times=TIME) as output:
+                assert output["tas_pred"].attrs["cell_methods"] == source["tas"].attrs["cell_methods"]
+                assert float(output["height"]) == 2.0 and "height" in output["tas_pred"].coords
+                for name in ("time_bnds", "lat_bnds", "lon_bnds"):
+                    np.testing.assert_array_equal(output[name].values, source[name].values)
+                first, *rest = output.attrs["history"].split("\n")
+                assert re.fullmatch(rf"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ: {command} .*", first)
+                assert rest == source.attrs["history"].split("\n")
+                if command == "climann evaluate":  # the whole period, one block
+                    assert set(split_labels(output["split"])) == {"all"} and output["split"].dtype == np.int8
+                else:
+                    assert "split" not in output
+
+
+def test_data_without_the_target_get_predictions_only(trained, tmp_path):
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        source.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    result = predict_files(run_dir, [str(tmp_path / "no_target.nc")], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as predictions:
+        assert "tas_pred" in predictions and "tas" not in predictions and "tas_error" not in predictions
+        assert predictions["tas_pred"].attrs["units"] == "K"
+    assert result.scores is None
+
+
+def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path, caplog):
+    _, _, run_dir = trained
+    other = write_sample_dataset(tmp_path / "coarse.nc", years=2, resolution=30.0, seed=4)
+    with xr.open_dataset(other) as source:
+        celsius = source.assign(tas=(source["tas"] - 273.15).assign_attrs({**source["tas"].attrs, "units": "degC"}))
+        celsius.to_netcdf(tmp_path / "celsius.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / "celsius.nc")], tmp_path / "out.nc")
+    assert "'tas' in celsius.nc converted from degC to K" in caplog.text
+    assert any("grid differs from the training grid (12×24, lat -82.5…82.5, lon 7.5…352.5 → 6×12, lat -75…75, "
+               "lon 15…345)" in note for note in result.notes), result.notes
+    with xr.open_dataset(result.path) as predictions:
+        assert float(predictions["tas"].mean()) > 200  # in K
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(lambda d: d.drop_vars("clt"), "variable 'clt' not in changed.nc; available: tas, rsdt", id="missing-feature"),
+        pytest.param(lambda d: d.assign(tas=d["tas"].assign_attrs(units="furlongs")), "'tas' is in 'furlongs' in changed.nc but in 'K' in the model's training data", id="units"),
+    ],
+)
+def test_bad_prediction_inputs(trained, tmp_path, change, message):
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        change(source.load()).to_netcdf(tmp_path / "changed.nc")
+    with pytest.raises(ClimannError, match=message):
+        predict_files(run_dir, [str(tmp_path / "changed.nc")], tmp_path / "out.nc")
+    assert not (tmp_path / "out.nc").exists()
+
+
+def test_not_a_run_directory(tmp_path):
+    with pytest.raises(ClimannError, match="not a finished climann run: config.toml, model.npz missing"):
+        predict_files(tmp_path, ["x.nc"], tmp_path / "out.nc")
+
+
+def test_evaluate_on_its_own_data_reproduces_the_training_scores(trained, tmp_path):
+    import json
+
+    from climann.workflow.predict import evaluate_run
+
+    _, _, run_dir = trained
+    original = json.loads((run_dir / "metrics.json").read_text())
+    rescored = evaluate_run(run_dir, out=tmp_path / "again")
+    for split in ("train", "val", "test"):
+        for name in ("model", "linear", "climatology", "persistence"):
+            assert rescored["splits"][split][name]["mse"] == pytest.approx(original["splits"][split][name]["mse"], rel=1e-6)
+            for season in ("DJF", "MAM", "JJA", "SON"):
+                assert rescored["seasons"][split][season][name]["mse"] == pytest.approx(
+                    original["seasons"][split][season][name]["mse"], rel=1e-6)
+            for region in original["region_definitions"]:
+                assert rescored["regions"][split][region][name]["mse"] == pytest.approx(
+                    original["regions"][split][region][name]["mse"], rel=1e-6)
+    assert (tmp_path / "again" / "predictions.nc").exists() and (tmp_path / "again" / "report.md").exists()
+    assert "## The test block by region" in (tmp_path / "again" / "report.md").read_text()
+
+
+def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "other")  # the same file, as "other data"
+    assert set(metrics["splits"]) == {"all"} and set(metrics["splits"]["all"]) == {"model", "persistence"}
+    with xr.open_dataset(sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
+        present = np.isfinite(truth) & np.isfinite(predicted)  # the network: every value it predicts
+        weights = np.broadcast_to(band[None, :, None], truth.shape)[present]
+        hand = np.sum(weights * (predicted[present] - truth[present]) ** 2) / weights.sum()
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+    # seasons and regions of the one block: the four seasons' values are all the values
+    assert sum(metrics["seasons"]["all"][season]["model"]["n_samples"] for season in ("DJF", "MAM", "JJA", "SON")) \
+        == present.sum()
+    assert set(metrics["regions"]["all"]) == {"tropics", "northern_extratropics", "southern_extratropics"}
+    assert "## The all block by season" in (tmp_path / "other" / "report.md").read_text()
+    assert metrics["n_samples"] == {"all": present.sum()} and metrics["splits"]["all"]["model"]["n_samples"] == present.sum()
+    # persistence has no value at the first step (nothing before it): scored on the others
+    assert metrics["splits"]["all"]["persistence"]["n_samples"] == present[1:].sum()
+    assert "notes" not in metrics
+    # no training years here to take anomalies from: the ACC is null, and the report says why
+    assert all(scores["acc"] is None for scores in metrics["splits"]["all"].values())
+    assert {note["model"] for note in metrics["score_notes"]} == {"model", "persistence"}
+    assert "ACC of model undefined in the all block: there is no climatology of the training years" in (
+        tmp_path / "other" / "report.md").read_text()
+    with pytest.raises(ClimannError, match="needs --out DIR"):
+        evaluate_run(run_dir, [str(sample)])
+
+
+def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):
+    """A file with holes in the target and in a predictor: predict predicts every sample with
+    its features, scores (and counts) only where the target is present too, and its scores
+    are those of evaluate --data's block 'all'."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        holes = source.load()
+        edges = np.deg2rad(source["lat_bnds"].values)
+    holes["tas"][3:9, 2:5, 4:10] = np.nan
+    holes["clt"][20:23, 6:8, :] = np.nan
+    holes.to_netcdf(tmp_path / "holes.nc")
+    result = predict_files(run_dir, [str(tmp_path / "holes.nc")], tmp_path / "predicted.nc")
+    metrics = evaluate_run(run_dir, [str(tmp_path / "holes.nc")], tmp_path / "evaluated")
+    with xr.open_dataset(result.path) as predictions:
+        truth, predicted = predictions["tas"].values, predictions["tas_pred"].values
+    features = np.isfinite(holes["clt"].values)
+    assert np.array_equal(np.isfinite(predicted), features)  # predicted wherever the features are
+    assert result.n_samples == features.sum()
+    pairs = np.isfinite(truth) & np.isfinite(predicted)
+    assert pairs.sum() == features.sum() - 6 * 3 * 6  # the target's holes are where clt is present
+    assert result.scores["n_samples"] == pairs.sum() == metrics["splits"]["all"]["model"]["n_samples"]
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    weights = np.broadcast_to(band[None, :, None], truth.shape)[pairs]
+    error = predicted[pairs].astype(np.float64) - truth[pairs]
+    assert result.scores["mse"] == pytest.approx(np.sum(weights * error**2) / weights.sum(), rel=1e-5)
+    assert result.scores["bias"] == pytest.approx(np.sum(weights * error) / weights.sum(), rel=1e-4)
+    # the same float32 network on a different number of rows: equal up to float32 rounding
+    # (3e-5 K on values near 280 K: an absolute bound for the scores in K, as the bias near 0)
+    for key in ("mse", "mae", "rmse", "bias", "r2", "corr"):
+        bound = 3e-5 if key in ("mae", "rmse", "bias") else 0
+        assert result.scores[key] == pytest.approx(metrics["splits"]["all"]["model"][key], rel=1e-5, abs=bound), key
+
+
+# The units_celsius case: one temperature field written in K and in Celsius as real
+# products spell it; a model trained on the K file must predict the same from any of them.
+UNITS_LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
+UNITS_LON = np.arange(0.0, 360.0, 45.0)
+
+
+def _write_temperatures(path, tas_units, ts_units, *, drop_ts_units=False):
+    """tas (target) and ts (predictor), each in K or shifted by -273.15 when in Celsius."""
+    import cftime
+
+    rng = np.random.default_rng(17)
+    n = 48
+    months = np.arange(n) % 12
+    ts = (287 - 0.4 * np.abs(UNITS_LAT)[None, :, None]
+          + 6 * np.cos(2 * np.pi * months / 12)[:, None, None] * np.sign(UNITS_LAT)[None, :, None]
+          + rng.normal(0, 1.0, (n, UNITS_LAT.size, UNITS_LON.size)))
+    tas = ts - 2.0 + 0.02 * (ts - 280) ** 2 + rng.normal(0, 0.1, ts.shape)
+    shift = {"K": 0.0}
+
+    def field(values, units, *, with_units=True):
+        return (("time", "lat", "lon"), (values - shift.get(units, 273.15)).astype(np.float32),
+                {"units": units} if with_units else {})
+
+    times = [cftime.DatetimeNoLeap(2000 + i // 12, i % 12 + 1, 15) for i in range(n)]
+    dataset = xr.Dataset(
+        {"tas": field(tas, tas_units), "ts": field(ts, ts_units, with_units=not drop_ts_units)},
+        coords={"time": times, "lat": ("lat", UNITS_LAT, {"units": "degrees_north"}),
+                "lon": ("lon", UNITS_LON, {"units": "degrees_east"})},
+    )
+    dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained_in_kelvin(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("units")
+    train = _write_temperatures(folder / "train_K.nc", "K", "K")
+    config = build_config({
+        "data": {"paths": [str(train)], "target": "tas", "predictors": ["ts"], "features": ["lat", "season"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=folder / "run").run_dir
+    reference = predict_files(run_dir, [str(train)], folder / "reference.nc").path
+    with xr.open_dataset(reference) as predictions:
+        return folder, run_dir, predictions.load()
+
+
+@pytest.mark.parametrize(
+    ("tas_units", "ts_units", "converted"),
+    [
+        pytest.param("degC", "K", ["tas"], id="tas-degC"),
+        pytest.param("degree_Celsius", "K", ["tas"], id="tas-degree_Celsius"),
+        pytest.param("degrees C", "K", ["tas"], id="tas-degrees-C"),
+        pytest.param("K", "degC", ["ts"], id="predictor-degC"),
+        pytest.param("Celsius", "Celsius", ["tas", "ts"], id="eobs-Celsius"),
+    ],
+)
+def test_temperatures_in_celsius_predict_as_in_kelvin(trained_in_kelvin, tmp_path, caplog, tas_units, ts_units, converted):
+    folder, run_dir, reference = trained_in_kelvin
+    path = _write_temperatures(tmp_path / "new.nc", tas_units, ts_units)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(path)], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as predictions:
+        # the predictor's conversion costs float32 rounding of values near 300 (~3e-5 K)
+        np.testing.assert_allclose(predictions["tas_pred"].values, reference["tas_pred"].values, rtol=0, atol=1e-4)
+        np.testing.assert_allclose(predictions["tas"].values, reference["tas"].values, rtol=0, atol=1e-4)
+        assert predictions["tas_pred"].attrs["units"] == "K" and predictions["tas"].attrs["units"] == "K"
+    units = {"tas": tas_units, "ts": ts_units}
+    for name in converted:
+        assert f"'{name}' in new.nc converted from {units[name]} to K" in caplog.text
+
+
+def test_evaluate_on_other_data_converts_their_units(trained_in_kelvin, tmp_path):
+    from climann.workflow.predict import evaluate_run
+
+    folder, run_dir, _ = trained_in_kelvin
+    kelvin = evaluate_run(run_dir, [str(folder / "train_K.nc")], tmp_path / "kelvin")
+    celsius = evaluate_run(run_dir, [str(_write_temperatures(tmp_path / "c.nc", "degC", "degC"))], tmp_path / "celsius")
+    assert celsius["splits"]["all"]["model"]["mse"] == pytest.approx(kelvin["splits"]["all"]["model"]["mse"], rel=1e-4)
+
+
+def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in_kelvin, tmp_path):
+    import subprocess
+    import sys
+
+    _, run_dir, _ = trained_in_kelvin
+    path = _write_temperatures(tmp_path / "metres.nc", "K", "m")
+    code = "from climann.cli import main; main()"
+    for command in (["predict", str(run_dir), "--data", str(path), "--out", str(tmp_path / "out.nc")],
+                    ["evaluate", str(run_dir), "--data", str(path), "--out", str(tmp_path / "scores")]):
+        result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            "climann: error: 'ts' is in 'm' in metres.nc but in 'K' in the model's training data, and 'm' does not "
+            "convert to 'K'; give 'ts' in K (or a convertible unit) or check that it is the same quantity"
+        ]
+    assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
+
+
+def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path):
+    import subprocess
+    import sys
+
+    _, run_dir, reference = trained_in_kelvin
+    path = _write_temperatures(tmp_path / "bare.nc", "K", "K", drop_ts_units=True)
+    code = "from climann.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code, "predict", str(run_dir), "--data", str(path), "--out",
+                             str(tmp_path / "out.nc")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert ("climann: warning: 'ts' has no units in bare.nc (the model's training data has 'K'): its units are not "
+            "checked") in result.stderr.splitlines()
+    with xr.open_dataset(tmp_path / "out.nc") as predictions:
+        np.testing.assert_array_equal(predictions["tas_pred"].values, reference["tas_pred"].values)
+
+
+def test_a_model_file_without_recorded_units_still_predicts_with_a_warning(trained_in_kelvin, tmp_path, caplog):
+    import shutil
+
+    from climann.model import Network
+
+    folder, run_dir, reference = trained_in_kelvin
+    old_run = tmp_path / "old_run"
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    old_metadata = {key: value for key, value in network.metadata.items() if key != "units"}
+    (old_run / "model.npz").unlink()
+    network.save(old_run / "model.npz", metadata=old_metadata)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(old_run, [str(_write_temperatures(tmp_path / "c.nc", "degC", "K"))], tmp_path / "out.nc")
+    assert "predates the record of the predictors' units" in caplog.text
+    assert "'tas' in c.nc converted from degC to K" in caplog.text  # the target's units were recorded before
+    with xr.open_dataset(result.path) as predictions:
+        np.testing.assert_allclose(predictions["tas_pred"].values, reference["tas_pred"].values, rtol=0, atol=1e-4)
+
+
+# Field mode (one sample per map) and anomaly/lag inputs: predict and evaluate --data apply the
+# run's saved scalers and training-years climatology to new data.
+def _anomaly_config(sample, mode: str):
+    predictors = ["rsdt", "clt"] if mode == "field" else ["clt"]
+    return build_config({
+        "data": {"paths": [str(sample)], "mode": mode, "predictors": predictors, "features": ["season", "year"],
+                 "lags": {"clt": [1]}, "anomalies": ["clt"]},
+        "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 8 if mode == "field" else 256},
+        "evaluation": {"figures": False},
+    })
+
+
+@pytest.fixture(scope="module", params=[pytest.param("field", id="field"), pytest.param("pointwise", id="pointwise")])
+def anomaly_run(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"anomalies-{request.param}")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    return folder, sample, run_training(_anomaly_config(sample, request.param), run_dir=folder / "run").run_dir
+
+
+@pytest.fixture(scope="module")
+def field_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("field")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    return folder, sample, run_training(_anomaly_config(sample, "field"), run_dir=folder / "run").run_dir
+
+
+def _area_weights(sample, shape):
+    with xr.open_dataset(sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    band = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    return np.broadcast_to(band[None, :, None], shape)
+
+
+def _weighted_mse(predicted, truth, weights):
+    present = np.isfinite(predicted) & np.isfinite(truth)
+    return np.sum(weights[present] * (predicted[present] - truth[present]) ** 2) / weights[present].sum()
+
+
+def test_field_predict_on_the_training_file_equals_the_runs_predictions(field_run):
+    folder, sample, run_dir = field_run
+    result = predict_files(run_dir, [str(sample)], folder / "again.nc")
+    with xr.open_dataset(result.path) as again, xr.open_dataset(run_dir / "predictions.nc") as original:
+        predicted, truth = again["tas_pred"].values, again["tas"].values
+        np.testing.assert_allclose(predicted, original["tas_pred"].values, rtol=1e-6)  # NaN at the same places
+        assert np.isnan(predicted[0]).all() and np.isfinite(predicted[1:]).all()  # no clt one month before the first
+        np.testing.assert_array_equal(truth[1:], original["tas"].values[1:])
+    assert result.n_samples == np.isfinite(predicted).sum()
+    assert result.scores["mse"] == pytest.approx(_weighted_mse(predicted, truth, _area_weights(sample, truth.shape)),
+                                                 rel=1e-6)
+
+
+def test_field_evaluate_on_the_training_file_gives_the_runs_scores(field_run, tmp_path):
+    import json
+
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = field_run
+    original = json.loads((run_dir / "metrics.json").read_text())
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "other")  # the training file, as "other data"
+    assert metrics["mode"] == "field" and set(metrics["splits"]) == {"all"}
+    with xr.open_dataset(run_dir / "predictions.nc") as own, xr.open_dataset(tmp_path / "other" / "predictions.nc") as other:
+        np.testing.assert_allclose(other["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
+        truth, predicted = other["tas"].values, other["tas_pred"].values
+        weights = _area_weights(sample, truth.shape)
+        assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(_weighted_mse(predicted, truth, weights),
+                                                                         rel=1e-6)
+        test = split_labels(own["split"]) == "test"  # the run's test block, re-scored from the new output
+        assert _weighted_mse(predicted[test], truth[test], weights[test]) == pytest.approx(
+            original["splits"]["test"]["model"]["mse"], rel=1e-6)
+    rescored = evaluate_run(run_dir, out=tmp_path / "own")
+    for split in ("train", "val", "test"):
+        for name in ("model", "linear", "climatology", "persistence"):
+            assert rescored["splits"][split][name]["mse"] == pytest.approx(original["splits"][split][name]["mse"],
+                                                                           rel=1e-6)
+
+
+def test_later_years_alone_predict_with_the_training_climatology(anomaly_run, tmp_path):
+    """Anomalies of new data are taken from the training years' climatology saved with the model:
+    the last two years alone give the run's own predictions for them (their own climatology would not)."""
+    _, sample, run_dir = anomaly_run
+    with xr.open_dataset(sample) as source:
+        source.isel(time=slice(24, None)).to_netcdf(tmp_path / "later.nc")
+    result = predict_files(run_dir, [str(tmp_path / "later.nc")], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as later, xr.open_dataset(run_dir / "predictions.nc") as original:
+        predicted = later["tas_pred"].values
+        assert np.isnan(predicted[0]).all()  # its clt one month earlier is not in the file
+        np.testing.assert_allclose(predicted[1:], original["tas_pred"].values[25:], rtol=1e-6)
+
+
+def test_a_model_file_without_the_climatology_is_refused_for_new_data(anomaly_run, tmp_path):
+    import shutil
+
+    from climann.model import Network
+
+    _, sample, run_dir = anomaly_run
+    old_run = tmp_path / "old_run"
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    (old_run / "model.npz").unlink()
+    network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "climatologies"})
+    with pytest.raises(ClimannError, match="does not hold the training climatology of 'clt'.*retrain"):
+        predict_files(old_run, [str(sample)], tmp_path / "out.nc")
+    assert not (tmp_path / "out.nc").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        pytest.param("predict", "field-mode run predicts whole maps on its training grid \\(12×24, lat -82.5…82.5, "
+                     "lon 7.5…352.5\\), the new data are on 6×12", id="predict"),
+        pytest.param("evaluate", "training grid; the data are on 6×12", id="evaluate"),
+    ],
+)
+def test_field_mode_refuses_data_on_another_grid(field_run, tmp_path, command, message):
+    from climann.workflow.predict import evaluate_run
+
+    _, _, run_dir = field_run
+    coarse = write_sample_dataset(tmp_path / "coarse.nc", years=2, resolution=30.0, seed=4)
+    with pytest.raises(ClimannError, match=message):
+        if command == "predict":
+            predict_files(run_dir, [str(coarse)], tmp_path / "out.nc")
+        else:
+            evaluate_run(run_dir, [str(coarse)], tmp_path / "scores")
+    assert not (tmp_path / "out.nc").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["predict", "--workers", "2", "--out", "out.nc"], "computes pointwise runs; this run is in field mode",
+                     id="predict-cluster"),
+        pytest.param(["predict", "--out", "out.zarr"], "writes its predictions as NetCDF", id="predict-zarr"),
+        pytest.param(["evaluate", "--workers", "2", "--out", "scores"], 'needs a run with mode = "pointwise"',
+                     id="evaluate-cluster"),
+    ],
+)
+def test_field_mode_on_a_cluster_or_to_zarr_exits_2_in_one_line(field_run, tmp_path, arguments, message):
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    _, sample, run_dir = field_run
+    command, *options = arguments
+    options = [str(tmp_path / option) if option in ("out.nc", "out.zarr", "scores") else option for option in options]
+    result = CliRunner().invoke(app, [command, str(run_dir), "--data", str(sample), *options])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message.replace("\\", "") in lines[0]
+    assert not any(tmp_path.iterdir())
+
+
+def test_field_predict_leaves_cells_never_seen_in_training_missing(tmp_path):
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    dataset["tas"][:, 0, 0] = np.nan  # a cell the network never learns
+    dataset.to_netcdf(tmp_path / "grid.nc")
+    dataset.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "grid.nc")], "target": "tas", "mode": "field",
+                                    "predictors": ["pred"], "features": ["season"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           # the linear baseline's fit warns of the all-missing cell (its nanmean): left out here
+                           "evaluation": {"figures": False, "baselines": ["climatology", "persistence"]}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    result = predict_files(run_dir, [str(tmp_path / "no_target.nc")], tmp_path / "out.nc")
+    with xr.open_dataset(result.path) as predictions:
+        predicted = predictions["tas_pred"].values
+    assert np.isnan(predicted[:, 0, 0]).all() and np.isfinite(predicted.reshape(36, -1)[:, 1:]).all()
+    assert result.n_samples == 36 * 11 and result.scores is None
+
+
+# Extrapolation: a model trained on latitudes −30…30 applied at −60…60.
+def _write_band(path, lat, *, rsdt_values=None, seed=0):
+    """3 years of monthly tas and rsdt on latitudes ``lat`` × 4 longitudes; rsdt drawn from
+    ``rsdt_values`` when given (so that it stays inside their range), else U(100, 400)."""
+    import cftime
+
+    rng = np.random.default_rng(seed)
+    times = [cftime.datetime(2001 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(36)]
+    lon = np.array([0.0, 90.0, 180.0, 270.0])
+    shape = (len(times), lat.size, lon.size)
+    rsdt = rng.uniform(100, 400, shape) if rsdt_values is None else rng.choice(rsdt_values.ravel(), shape)
+    tas = 250 + 0.1 * rsdt - 0.3 * np.abs(lat)[None, :, None] + rng.normal(0, 0.3, shape)
+    units = "days since 2001-01-01"
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas.astype(np.float32), {"units": "K", "standard_name": "air_temperature"}),
+         "rsdt": (("time", "lat", "lon"), rsdt.astype(np.float32), {"units": "W m-2"})},
+        coords={"time": ("time", cftime.date2num(times, units, "noleap"),
+                         {"units": units, "calendar": "noleap", "standard_name": "time", "axis": "T"}),
+                "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude", "axis": "Y"}),
+                "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude", "axis": "X"})},
+    ).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tropical_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tropics")
+    train = _write_band(folder / "tropics.nc", np.arange(-30.0, 31.0, 15.0))
+    config = build_config({"data": {"paths": [str(train)], "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat"]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2, "batch_size": 32},
+                           "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=folder / "run")
+    first, last = run.config.data.split_years["train"]
+    with xr.open_dataset(train, decode_times=TIME) as source:  # rsdt of the training block only
+        rsdt = source["rsdt"].values[[first <= t.year <= last for t in source.indexes["time"]]]
+    wide = _write_band(folder / "wide.nc", np.arange(-60.0, 61.0, 15.0), rsdt_values=rsdt, seed=1)
+    return folder, train, wide, run.run_dir
+
+
+def test_the_training_range_of_every_feature_is_saved_in_the_model_file(tropical_run):
+    from climann.model import Network
+
+    _, train, _, run_dir = tropical_run
+    ranges = Network.load(run_dir / "model.npz").metadata["input_ranges"]
+    with xr.open_dataset(train, decode_times=TIME) as source:
+        first, last = run_training_years(run_dir)
+        block = source.sel(time=[t for t in source.indexes["time"] if first <= t.year <= last])
+        rsdt = block["rsdt"].values
+    assert ranges["names"] == ["rsdt", "lat"]
+    np.testing.assert_allclose(ranges["min"], [rsdt.min(), -30.0], rtol=1e-6)
+    np.testing.assert_allclose(ranges["max"], [rsdt.max(), 30.0], rtol=1e-6)
+
+
+def run_training_years(run_dir):
+    from climann.workflow.config import load_config_file
+
+    return build_config(load_config_file(run_dir / "config.toml")).data.split_years["train"]
+
+
+def test_predicting_outside_the_training_latitudes_flags_exactly_those_cells_and_warns(tropical_run, caplog):
+    from climann.workflow.predict import evaluate_run
+
+    folder, _, wide, run_dir = tropical_run
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(wide)], folder / "wide_predictions.nc")
+    with xr.open_dataset(wide) as source:
+        expected = np.broadcast_to((np.abs(source["lat"].values) > 30)[None, :, None], source["tas"].shape)
+    share = expected.mean()  # 4 of 9 latitudes
+    lines = [record.getMessage() for record in caplog.records if "training range" in record.getMessage()]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{100 * share:.2g} % of samples lie outside the training range of lat (")
+    assert "min -30 degrees_north seen, down to -60 degrees_north here" in lines[0] and "rsdt" not in lines[0]
+    assert result.extrapolation["fraction"] == pytest.approx(share)
+    with xr.open_dataset(result.path) as predictions:
+        flags = predictions["tas_extrapolated"]
+        assert flags.encoding["dtype"] == np.int8 and flags.attrs["flag_values"].tolist() == [0, 1]
+        np.testing.assert_array_equal(flags.transpose("time", "lat", "lon").values, expected.astype(float))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, [str(wide)], folder / "wide_scores")
+    assert sum("training range" in record.getMessage() for record in caplog.records) == 1
+    assert metrics["extrapolation"]["fraction"] == pytest.approx(share)
+    assert metrics["extrapolation"]["features"]["lat"]["range_here"] == [-60.0, 60.0]
+    with xr.open_dataset(folder / "wide_scores" / "predictions.nc") as scored:
+        np.testing.assert_array_equal(scored["tas_extrapolated"].transpose("time", "lat", "lon").values,
+                                      expected.astype(float))
+
+
+def test_predicting_inside_the_training_range_flags_nothing_and_does_not_warn(tropical_run, caplog):
+    folder, train, _, run_dir = tropical_run
+    first, last = run_training_years(run_dir)
+    with xr.open_dataset(train) as source:  # the training block itself: every value inside its range
+        years = source.indexes["time"].year
+        source.isel(time=np.flatnonzero((years >= first) & (years <= last))).to_netcdf(folder / "train_years.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(folder / "train_years.nc")], folder / "inside.nc")
+    assert not [record for record in caplog.records if "training range" in record.getMessage()]
+    assert result.extrapolation == {"fraction": 0.0, "features": {}}
+    with xr.open_dataset(result.path) as predictions:
+        assert (predictions["tas_extrapolated"].values == 0).all()
+
+
+def test_an_old_model_file_without_training_ranges_warns_once_and_predicts(tropical_run, tmp_path, caplog):
+    import shutil
+
+    from climann.model import Network
+
+    folder, _, wide, run_dir = tropical_run
+    old = tmp_path / "old_run"
+    shutil.copytree(run_dir, old)
+    network = Network.load(old / "model.npz")
+    network.save(old / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "input_ranges"})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(old, [str(wide)], tmp_path / "old.nc")
+    lines = [record.getMessage() for record in caplog.records if "training range" in record.getMessage()]
+    assert lines == ["this run's model.npz predates the record of its features' training ranges: "
+                     "extrapolation cannot be checked (retrain to check it)"]
+    assert result.extrapolation is None
+    with xr.open_dataset(result.path) as predictions:
+        assert "tas_extrapolated" not in predictions and "tas_pred" in predictions
+
+
+def test_field_predict_flags_whole_maps_whose_inputs_lie_outside_the_training_range(field_run, tmp_path, caplog):
+    """In field mode a sample is a time step: its flag covers every predicted cell of its map."""
+    _, sample, run_dir = field_run
+    first, last = run_training_years(run_dir)
+    with xr.open_dataset(sample) as source:  # the training years, inside their own range everywhere
+        years = source.indexes["time"].year
+        hotter = source.isel(time=np.flatnonzero((years >= first) & (years <= last))).load()
+    hotter["rsdt"][10:13] = hotter["rsdt"][10:13] * 3  # three months with far more insolation than ever seen
+    hotter.to_netcdf(tmp_path / "hotter.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / "hotter.nc")], tmp_path / "out.nc")
+    assert sum("training range of rsdt_mean" in record.getMessage() for record in caplog.records) == 1
+    with xr.open_dataset(result.path) as predictions:
+        flags = predictions["tas_extrapolated"].transpose("time", "lat", "lon").values
+        predicted = predictions["tas_pred"].transpose("time", "lat", "lon").values
+    expected = np.zeros(flags.shape)
+    expected[10:13] = 1
+    expected[~np.isfinite(predicted)] = np.nan  # the first step: no clt one month earlier
+    np.testing.assert_array_equal(flags, expected)
+    assert result.extrapolation["fraction"] == pytest.approx(3 / np.isfinite(predicted).any(axis=(1, 2)).sum())
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_field_mode_refuses_its_training_grid_in_another_cell_order(field_run, tmp_path, command):
+    """A field network writes its maps in the training grid's cell order: the same grid with its
+    latitudes flipped would put every value on the mirrored cell, so it is refused in one line."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = field_run
+    with xr.open_dataset(sample) as source:
+        source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
+    with pytest.raises(ClimannError, match=r"the training grid in another cell order \(first cell at lat, lon "
+                                           r"\[82.5, 7.5\], in training \[-82.5, 7.5\]\)"):
+        if command == "predict":
+            predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "out.nc")
+        else:
+            evaluate_run(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "scores")
+    assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()

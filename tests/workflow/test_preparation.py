@@ -1,0 +1,153 @@
+"""Data preparation for a run: area-mean features over the whole grid, and splits by dataset."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.workflow.config import build_config, config_to_toml, load_config_file
+from climann.errors import ClimannError
+from climann.workflow.pipeline import run_training
+from climann.workflow.preparation import prepare_data, resolve_inputs
+from climann.evaluation.predictions import split_labels
+from tests.conftest import grid_dataset
+
+
+def cos_mean(field: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    weights = np.cos(np.deg2rad(lat))[:, None] * np.ones(field.shape[-1])
+    return (field * weights).sum(axis=(1, 2)) / (weights.sum())
+
+
+def test_global_and_regional_means_cover_their_own_boxes_not_the_selected_region(write_grid):
+    path = write_grid("grid.nc", n_lat=4, n_lon=6)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": [],
+        "region": [0, 90, 0, 360],  # train on the northern half …
+        "global_means": ["pred"], "regional_means": {"pred": [-90, 0, 0, 360]},  # … with southern information
+    }}))
+    data = prepare_data(config)
+    names = data.samples.feature_names
+    assert names == ("pred", "pred_global_mean", "pred_mean_90S-0N_0E-360E")
+    dataset = grid_dataset(n_lat=4, n_lon=6)
+    field, lat = dataset["pred"].values.astype(np.float64), dataset["lat"].values
+    t = data.samples.time_index
+    np.testing.assert_allclose(data.samples.inputs[:, 1], cos_mean(field, lat)[t], rtol=1e-6)
+    south = lat < 0
+    np.testing.assert_allclose(data.samples.inputs[:, 2], cos_mean(field[:, south], lat[south])[t], rtol=1e-6)
+    assert (data.samples.layout.latitude.values > 0).all()
+
+
+@pytest.fixture
+def scenarios(write_grid):
+    """Three 'scenarios' over the same years 2000–2002, with different random predictors."""
+    return {name: write_grid(f"{name}_2000-2002.nc", seed=seed) for seed, name in enumerate(("hist", "ssp2", "ssp5"))}
+
+
+def split_config(scenarios, **data):
+    return build_config({
+        "data": {"target": "tas", "predictors": ["pred"], "features": ["lat"],
+                 "split_files": {"train": [str(scenarios["hist"])], "val": [str(scenarios["ssp2"])],
+                                 "test": [str(scenarios["ssp5"])]}, **data},
+        "model": {"hidden": [8]}, "training": {"epochs": 2, "batch_size": 32},
+    })
+
+
+def test_each_block_is_read_from_its_own_files_and_scaled_by_the_training_files(scenarios):
+    config = resolve_inputs(split_config(scenarios))
+    assert config.data.paths == ()  # no default sample once the blocks name their files
+    data = prepare_data(config)
+    for block, name in (("train", "hist"), ("val", "ssp2"), ("test", "ssp5")):
+        with xr.open_dataset(scenarios[name]) as source:
+            expected = source["pred"].values.reshape(-1)
+        np.testing.assert_array_equal(data.samples.inputs[data.sample_masks[block], 0], expected)
+    with xr.open_dataset(scenarios["hist"]) as source:
+        assert data.input_scaler.mean[0] == pytest.approx(float(source["pred"].values.mean(dtype=np.float64)), rel=1e-6)
+    assert data.split.descriptions["test"] == "2000–2002 (test files)"
+
+
+def test_a_run_split_by_dataset_writes_every_block_and_reruns_from_its_config(scenarios, tmp_path):
+    run = run_training(split_config(scenarios), run_dir=tmp_path / "run")
+    assert set(run.metrics["splits"]) == {"train", "val", "test"}
+    assert set(run.metrics["splits"]["test"]) == {"model", "climatology", "linear"}  # dates repeat: no persistence
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        assert predictions.sizes["time"] == 3 * 36
+        labels = split_labels(predictions["split"])
+        assert list(labels[[0, 36, 72]]) == ["train", "val", "test"]
+        with xr.open_dataset(scenarios["ssp5"]) as source:
+            np.testing.assert_allclose(predictions["tas"].values[72:], source["tas"].values, rtol=1e-6)
+    reloaded = build_config(load_config_file(run.run_dir / "config.toml"))
+    assert reloaded.data.split_files["test"] == (str(scenarios["ssp5"].resolve()),)
+    assert config_to_toml(reloaded) == config_to_toml(run.config)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param({"split_years": {"train": [2000, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+                     "leave split_years", id="with-split-years"),
+        pytest.param({"split_gap_years": 1}, "leave split_years and split_gap_years", id="with-gap"),
+    ],
+)
+def test_a_split_by_dataset_excludes_the_split_by_years(scenarios, extra, message):
+    with pytest.raises(ClimannError, match=message):
+        split_config(scenarios, **extra)
+
+
+def test_a_missing_block_is_refused(scenarios):
+    with pytest.raises(ClimannError, match="split_files must give files for each block"):
+        build_config({"data": {"split_files": {"train": [str(scenarios["hist"])], "test": [str(scenarios["ssp5"])]}}})
+
+
+def test_a_block_outside_the_selected_period_is_refused(write_grid, scenarios):
+    later = write_grid("later.nc", n_years=1)  # 2000 only
+    config = resolve_inputs(split_config(scenarios, time_range=["2001", "2002"]))
+    blocks = {**config.data.split_files, "val": (str(later),)}
+    config = dataclasses.replace(config, data=dataclasses.replace(config.data, split_files=blocks))
+    with pytest.raises(ClimannError, match="2001"):
+        prepare_data(config)
+
+
+def _rewrite_tas(path, units, shift):
+    with xr.open_dataset(path) as source:
+        dataset = source.load()
+    dataset["tas"] = (dataset["tas"] - shift).assign_attrs({**dataset["tas"].attrs, "units": units})
+    dataset.to_netcdf(path)
+
+
+def test_a_block_in_other_units_is_converted_to_the_training_blocks_units(scenarios, caplog):
+    import logging
+
+    _rewrite_tas(scenarios["ssp2"], "degC", 273.15)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(resolve_inputs(split_config(scenarios)))
+    assert "'tas' in ssp2_2000-2002.nc converted from degC to K, the units of the train block" in caplog.text
+    val = data.sample_masks["val"]
+    expected = grid_dataset(seed=1)["tas"].values.reshape(-1)  # the val block's field, in K
+    np.testing.assert_allclose(data.samples.target[val, 0], expected[data.samples.flat_index[val] % expected.size],
+                               rtol=0, atol=1e-4)
+    assert data.samples.layout.target_units == "K"
+
+
+def test_a_block_in_units_that_do_not_convert_is_refused(scenarios):
+    _rewrite_tas(scenarios["ssp5"], "m", 0.0)
+    with pytest.raises(ClimannError, match="'tas' is in 'm' in ssp5_2000-2002.nc but in 'K' in the train block"):
+        prepare_data(resolve_inputs(split_config(scenarios)))
+
+
+def test_field_anomalies_use_the_training_years_climatology(write_grid):
+    path = write_grid("grid.nc", n_lat=3, n_lon=4, n_years=4)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": [], "features": ["season"], "mode": "field",
+        "anomalies": ["pred"], "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]},
+    }}))
+    data = prepare_data(config)
+    dataset = grid_dataset(n_lat=3, n_lon=4, n_years=4)
+    pred, lat = dataset["pred"].values.astype(np.float64), dataset["lat"].values
+    climatology = pred[:24].reshape(2, 12, 3, 4).mean(axis=0)  # the years 2000 and 2001, by calendar month
+    anomaly = pred - np.tile(climatology, (4, 1, 1))
+    assert data.samples.feature_names == ("pred_anomaly_mean", "season_sin", "season_cos")
+    np.testing.assert_allclose(data.samples.inputs[:, 0], cos_mean(anomaly, lat), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(data.samples.climatologies["pred"], climatology, rtol=1e-6)

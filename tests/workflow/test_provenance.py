@@ -1,0 +1,108 @@
+"""provenance.json: checksums, versions and the git commit of a run."""
+
+import datetime
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import climann
+from climann.workflow import provenance
+from climann.errors import ClimannError
+from climann.workflow.provenance import file_record, git_state, package_versions, run_provenance, sha256_of
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    path = tmp_path / "input.nc"
+    # Several hash chunks and a partial last one, so that the chunked reading is exercised.
+    path.write_bytes(bytes(range(256)) * 9000 + b"tail")
+    return path
+
+
+def test_sha256_matches_hashlib_over_several_chunks(data_file, monkeypatch):
+    monkeypatch.setattr(provenance, "CHUNK_BYTES", 100_000)
+    assert sha256_of(data_file) == hashlib.sha256(data_file.read_bytes()).hexdigest()
+
+
+def test_a_small_file_is_recorded_with_its_checksum(data_file):
+    assert file_record(data_file) == {
+        "path": str(data_file.resolve()), "size": 256 * 9000 + 4,
+        "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest(),
+    }
+
+
+def test_a_file_over_the_limit_is_recorded_by_size_and_mtime(data_file, monkeypatch):
+    monkeypatch.setattr(provenance, "HASH_LIMIT_BYTES", 1000)
+    os.utime(data_file, (0, 1_700_000_000))
+    assert file_record(data_file) == {
+        "path": str(data_file.resolve()), "size": 256 * 9000 + 4, "mtime": "2023-11-14T22:13:20+00:00",
+    }
+    assert datetime.datetime.fromisoformat(file_record(data_file)["mtime"]).timestamp() == 1_700_000_000
+
+
+def test_a_directory_store_is_recorded_over_all_its_files(tmp_path, monkeypatch):
+    store = tmp_path / "fields.zarr"
+    (store / "tas" / "c").mkdir(parents=True)
+    contents = {"zarr.json": b'{"node_type": "group"}', "tas/zarr.json": b"{}", "tas/c/0": b"\x00\x01" * 50}
+    for name, content in contents.items():
+        (store / name).write_bytes(content)
+    expected = hashlib.sha256()
+    for name in sorted(contents):  # relative path then content, in path order
+        expected.update(name.encode() + b"\0" + contents[name])
+    record = file_record(store)
+    assert record == {"path": str(store.resolve()), "size": sum(map(len, contents.values())),
+                      "sha256": expected.hexdigest()}
+    (store / "tas" / "c" / "0").write_bytes(b"\x00\x02" * 50)  # one chunk changed: another checksum
+    assert file_record(store)["sha256"] != record["sha256"]
+    monkeypatch.setattr(provenance, "HASH_LIMIT_BYTES", 10)
+    os.utime(store / "tas" / "zarr.json", (0, 1_700_000_000))
+    os.utime(store / "zarr.json", (0, 1_600_000_000))
+    os.utime(store / "tas" / "c" / "0", (0, 1_500_000_000))
+    assert file_record(store)["mtime"] == "2023-11-14T22:13:20+00:00"  # the latest of its files
+
+
+def test_an_unreadable_input_is_a_user_error(tmp_path):
+    with pytest.raises(ClimannError, match="cannot read input file"):
+        file_record(tmp_path / "missing.nc")
+
+
+def test_versions_of_the_declared_dependencies():
+    versions = package_versions()
+    assert {"numpy", "xarray", "dask", "netCDF4"} <= set(versions)
+    import numpy
+
+    assert versions["numpy"] == numpy.__version__
+    assert "pytest" not in versions  # an extra, not a runtime dependency
+    assert package_versions(["surely-not-installed-zz"]) == {"surely-not-installed-zz": None}
+
+
+REPOSITORY = Path(climann.__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (REPOSITORY / ".git").exists(), reason="not a git checkout")
+def test_git_commit_matches_the_checkout():
+    head = subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    state = git_state()
+    assert state is not None and state["commit"] == head and isinstance(state["dirty"], bool)
+
+
+def test_no_checkout_gives_no_git_state(tmp_path):
+    assert git_state(tmp_path) is None
+
+
+def test_without_git_the_state_is_none(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    assert git_state() is None
+
+
+def test_run_provenance_records_everything(data_file):
+    record = run_provenance([data_file], command_line="climann train --epochs 1")
+    assert record["command_line"] == "climann train --epochs 1"
+    assert record["climann_version"] == climann.__version__
+    assert record["inputs"] == [file_record(data_file)]
+    assert {"python", "platform", "packages", "git", "created"} <= set(record)

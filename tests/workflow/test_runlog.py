@@ -1,0 +1,71 @@
+"""The run log: epoch lines, phases with timings, what train.log collects."""
+
+import logging
+import re
+
+import pytest
+
+from climann.model import History
+from climann.workflow.runlog import EpochLogger, PhaseTimer, capture_run_log, duration_text, epoch_line, run_logger
+
+TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} "
+
+
+def test_epoch_line_with_and_without_validation():
+    assert epoch_line(3, 15, History(train_loss=[1.0, 0.5, 0.123456], val_loss=[2.0, 1.0, 0.2]), 1.44, 4.25) == (
+        "epoch   3/15  train_loss 0.12346  val_loss 0.20000  in 1.4 s (4.2 s elapsed)"
+    )
+    assert epoch_line(1, 2, History(train_loss=[0.5]), 0.0, 0.0) == "epoch   1/2  train_loss 0.50000  in 0.0 s (0.0 s elapsed)"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        pytest.param(4.25, "4.2 s", id="seconds"),
+        pytest.param(59.94, "59.9 s", id="just-under-a-minute"),
+        pytest.param(125.4, "0:02:05", id="minutes"),
+        pytest.param(3 * 3600 + 61, "3:01:01", id="hours"),
+    ],
+)
+def test_durations_read_as_seconds_then_as_a_clock(seconds, text):
+    assert duration_text(seconds) == text
+
+
+def test_each_epoch_line_gives_that_epoch_s_own_duration(monkeypatch):
+    clock = iter([100.0, 103.0, 104.5])  # created, end of epoch 1 (3 s), end of epoch 2 (1.5 s)
+    monkeypatch.setattr("climann.workflow.runlog.time.perf_counter", lambda: next(clock))
+    with capture_run_log() as run_log:
+        logger = EpochLogger(2)
+        logger(1, History(train_loss=[0.5]))
+        logger(2, History(train_loss=[0.5, 0.4]))
+    assert [line.split("  ")[-1] for line in run_log.lines] == ["in 3.0 s (3.0 s elapsed)", "in 1.5 s (4.5 s elapsed)"]
+
+
+def test_the_collector_keeps_timestamped_lines_and_not_progress_records():
+    logger = logging.getLogger("climann")
+    handlers, level = list(logger.handlers), logger.level
+    with capture_run_log() as run_log:
+        phases = PhaseTimer()
+        phases.begin("preparing data")
+        logging.getLogger("climann.data.pointwise").info("read", extra={"progress": ("reading samples", 1, 2)})
+        EpochLogger(2)(1, History(train_loss=[0.5], val_loss=[0.6]))
+        phases.begin("training")
+        phases.end()
+        logging.getLogger("elsewhere").warning("not climann's")
+    assert logger.handlers == handlers and logger.level == level
+    messages = [re.sub(TIMESTAMP, "", line) for line in run_log.lines]
+    assert all(re.match(TIMESTAMP, line) for line in run_log.lines)
+    assert messages[0] == "preparing data …"
+    assert re.fullmatch(r"epoch   1/2  train_loss 0.50000  val_loss 0.60000  in \d+\.\d s \(\d+\.\d s elapsed\)", messages[1])
+    assert re.fullmatch(r"preparing data: \d+\.\d s", messages[2])
+    assert messages[3] == "training …" and re.fullmatch(r"training: \d+\.\d s", messages[4])
+    assert len(messages) == 5
+    assert set(phases.durations) == {"preparing data", "training"}
+    assert run_log.text() == "\n".join(run_log.lines) + "\n"
+
+
+def test_nothing_is_collected_outside_a_run():
+    with capture_run_log() as run_log:
+        pass
+    run_logger.info("after the run")
+    assert run_log.lines == [] and run_log.text() == ""
