@@ -210,7 +210,8 @@ def verdict(idle: dict, busy: dict) -> None:
             print(f"idle: climann / fastest {name} = {ratio:.2f} (target ≥ {target:g}: "
                   f"{'met' if ratio >= target else f'missed by {100 * (1 - ratio / target):.0f} %'})")
     kept = busy[ours][0] / idle[ours][0]
-    print(f"busy: climann kept {100 * kept:.0f} % of its idle rate (target ≥ 40 %: {'met' if kept >= 0.4 else 'missed'})")
+    met = "met" if kept >= 0.4 else "missed"
+    print(f"busy: climann kept {100 * kept:.0f} % of its idle rate (target ≥ 40 %: {met})")
 
 
 # ---------------------------------------------------------------------------------------------
