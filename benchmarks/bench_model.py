@@ -62,6 +62,12 @@ def initial_network() -> Network:
     return Network(LAYERS, activation="relu", seed=0, dtype="float32")
 
 
+def same_start(network: Network, predictions: np.ndarray, inputs: np.ndarray) -> None:
+    """Check that another library's model, before training, predicts what climann's initial
+    network does (float32 rounding apart): the same initial weights."""
+    np.testing.assert_allclose(predictions, network.predict(inputs[:1000]), rtol=1e-4, atol=1e-5)
+
+
 def load() -> str:
     """The 1-minute load average and the cores, as ``uptime`` and ``nproc`` give them."""
     return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
@@ -92,6 +98,7 @@ def run_sklearn(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tupl
     model.coefs_ = [weights.copy() for weights in network.weights]
     model.intercepts_ = [biases.copy() for biases in network.biases]
     model.n_iter_, model.t_, model.loss_curve_ = 0, 0, []
+    same_start(network, model.predict(inputs[:1000])[:, None], inputs)
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning after max_iter epochs is expected
@@ -111,6 +118,8 @@ def run_torch(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tuple[
             layer.weight.copy_(torch.from_numpy(weights.T.copy()))  # torch keeps W as (out, in)
             layer.bias.copy_(torch.from_numpy(biases.copy()))
     model = torch.nn.Sequential(linear[0], torch.nn.ReLU(), linear[1], torch.nn.ReLU(), linear[2])
+    with torch.no_grad():
+        same_start(network, model(torch.from_numpy(inputs[:1000])).numpy(), inputs)
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-8)
     X, y = torch.from_numpy(inputs), torch.from_numpy(target)
     generator = torch.Generator().manual_seed(0)
