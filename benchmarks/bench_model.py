@@ -16,8 +16,13 @@ epoch and index slicing of the tensors (a ``DataLoader`` collates sample by samp
 slower).
 
 Then the same runs with the machine busy: one process per core spinning a NumPy loop,
-started by this benchmark and always stopped in a ``finally``. The load average
-(``os.getloadavg``, as ``uptime`` shows it) is printed before every number.
+started by this benchmark and always stopped in a ``finally``. There scikit-learn and PyTorch
+run with one thread only (``--busy-defaults`` adds their default threads, which collapse:
+measured, scikit-learn with NumPy's 2 threads fell from 221 k samples/s idle to 10 k busy, and
+PyTorch's run with its 2 threads had not ended after 4 minutes, against 3.7 s idle). The load average
+(``os.getloadavg``, as ``uptime`` shows it) is printed before every number, and the cores
+that other processes kept busy while it was measured (from ``/proc/stat``; with the
+benchmark's spinning processes among them when busy).
 
 Targets (issue 15): idle, climann ≥ 4× scikit-learn and ≥ 5× PyTorch eager at batch 256;
 busy, climann ≥ 40 % of its own idle rate.
@@ -71,6 +76,33 @@ def same_start(network: Network, predictions: np.ndarray, inputs: np.ndarray) ->
 def load() -> str:
     """The 1-minute load average and the cores, as ``uptime`` and ``nproc`` give them."""
     return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds all processes have run since boot (Linux's /proc/stat; None elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    except (OSError, ValueError):
+        return None
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def others_cpu() -> Iterator[list[float]]:
+    """Cores that other processes kept busy during the block, on average (the list gets one
+    value; none where /proc/stat is missing). The load average lags by a minute; this does not."""
+    result: list[float] = []
+    busy, own, started = _busy_seconds(), os.times(), time.perf_counter()
+    yield result
+    after, own_after = _busy_seconds(), os.times()
+    if busy is not None and after is not None:
+        ours = own_after.user + own_after.system - own.user - own.system
+        result.append(max(0.0, (after - busy - ours) / (time.perf_counter() - started)))
+
+
+def others_text(measured: list[float]) -> str:
+    return f", others used {measured[0]:.2f} cores" if measured else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,19 +183,23 @@ def torch_threads(threads: int | None) -> Iterator[None]:
         torch.set_num_threads(default)
 
 
-def contenders() -> list[tuple[str, Callable[[], contextlib.AbstractContextManager], Callable]]:
-    """(label, context of its thread setting, run) of each library installed."""
+def contenders(*, defaults: bool = True) -> list[tuple[str, Callable[[], contextlib.AbstractContextManager], Callable]]:
+    """(label, context of its thread setting, run) of each library installed; the other
+    libraries with their default threads only if ``defaults``."""
     cores = available_cores()
     rows = [(f"climann ({blas_threads(LAYERS, BATCH)} BLAS thread, its own choice)", contextlib.nullcontext,
              run_climann)]
     if importlib.util.find_spec("sklearn") is not None:
-        rows += [(f"scikit-learn (NumPy's default {cores} BLAS threads)", contextlib.nullcontext, run_sklearn),
-                 ("scikit-learn (1 BLAS thread)", lambda: threadpool_limits(limits=1, user_api="blas"), run_sklearn)]
+        if defaults:
+            rows.append((f"scikit-learn (NumPy's default {cores} BLAS threads)", contextlib.nullcontext, run_sklearn))
+        rows.append(("scikit-learn (1 BLAS thread)", lambda: threadpool_limits(limits=1, user_api="blas"), run_sklearn))
     if importlib.util.find_spec("torch") is not None:
         import torch
 
-        rows += [(f"PyTorch eager (default {torch.get_num_threads()} threads)", contextlib.nullcontext, run_torch),
-                 ("PyTorch eager (1 thread)", lambda: torch_threads(1), run_torch)]
+        if defaults:
+            label = f"PyTorch eager (default {torch.get_num_threads()} threads)"
+            rows.append((label, contextlib.nullcontext, run_torch))
+        rows.append(("PyTorch eager (1 thread)", lambda: torch_threads(1), run_torch))
     return rows
 
 
@@ -197,15 +233,16 @@ def busy_machine(n_processes: int) -> Iterator[None]:
             process.join(timeout=10)
 
 
-def measure(inputs: np.ndarray, target: np.ndarray) -> dict[str, tuple[float, float, str]]:
+def measure(inputs: np.ndarray, target: np.ndarray, *, defaults: bool = True) -> dict[str, tuple[float, float, str]]:
     """One run of each contender: label → (samples/s, final loss, load before it)."""
     results = {}
-    for label, threads, run in contenders():
+    for label, threads, run in contenders(defaults=defaults):
         before = load()
-        with threads():
+        with threads(), others_cpu() as others:
             rate, loss = run(inputs, target, BATCH)
         results[label] = (rate, loss, before)
-        print(f"  {label:<52} {rate:>11,.0f} samples/s   loss {loss:.5f}   ({before})", flush=True)
+        print(f"  {label:<52} {rate:>11,.0f} samples/s   loss {loss:.5f}   ({before}{others_text(others)})",
+              flush=True)
     return results
 
 
@@ -252,13 +289,14 @@ def threads_table(rng: np.random.Generator) -> None:
         n_samples = max(4 * batch_size, int(3e9 / (6 * hidden * hidden)) // batch_size * batch_size)
         before = load()
         rates: dict[int, list[float]] = {1: [], 2: []}
-        for _ in range(3):  # alternately, so that a change of the machine's load hits both alike
-            for threads in (1, 2):
-                rates[threads].append(steps_rate(hidden, batch_size, threads, rng, n_samples))
+        with others_cpu() as others:
+            for _ in range(3):  # alternately, so that a change of the machine's load hits both alike
+                for threads in (1, 2):
+                    rates[threads].append(steps_rate(hidden, batch_size, threads, rng, n_samples))
         one, two = max(rates[1]), max(rates[2])
         work = largest_product([N_FEATURES, hidden, hidden, 1], batch_size)
-        print(f"{hidden:>7} {batch_size:>6} {work:>10.2g} {one:>12,.0f} {two:>12,.0f} {two / one:>6.2f}  {before}",
-              flush=True)
+        print(f"{hidden:>7} {batch_size:>6} {work:>10.2g} {one:>12,.0f} {two:>12,.0f} {two / one:>6.2f}  "
+              f"{before}{others_text(others)}", flush=True)
 
 
 def main() -> None:
@@ -266,6 +304,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20 000 samples instead of 200 000")
     parser.add_argument("--idle-only", action="store_true", help="skip the runs on a busy machine")
     parser.add_argument("--threads", action="store_true", help="print the 1 against 2 BLAS threads table instead")
+    parser.add_argument("--busy-defaults", action="store_true",
+                        help="on the busy machine, also run scikit-learn and PyTorch with their default threads "
+                             "(slow: minutes each)")
     arguments = parser.parse_args()
     rng = np.random.default_rng(0)
     if arguments.threads:
@@ -281,7 +322,7 @@ def main() -> None:
     n_busy = os.cpu_count() or 1
     print(f"busy: {n_busy} processes spinning NumPy, one per core:")
     with busy_machine(n_busy):
-        busy = measure(inputs, target)
+        busy = measure(inputs, target, defaults=arguments.busy_defaults)
     verdict(idle, busy)
 
 
