@@ -28,7 +28,8 @@ Targets (issue 15): idle, climann ≥ 4× scikit-learn and ≥ 5× PyTorch eager
 busy, climann ≥ 40 % of its own idle rate.
 
 ``--threads`` prints instead the table behind :data:`climann.model.threads.WORK_PER_THREAD`:
-climann's training steps with 1 against 2 BLAS threads for growing layers and batches.
+climann's training steps with 1 against 2 BLAS threads for growing layers and batches, idle
+and busy (``--idle-only``: idle only).
 
 Run: ``make bench`` (or ``python benchmarks/bench_model.py``; scikit-learn and PyTorch come
 with ``pip install -e ".[bench]"``, PyTorch's CPU wheel from its own index, see the Makefile).
@@ -280,17 +281,20 @@ def steps_rate(hidden: int, batch_size: int, threads: int, rng: np.random.Genera
         del os.environ["OPENBLAS_NUM_THREADS"]
 
 
-def threads_table(rng: np.random.Generator) -> None:
-    print(f"climann training steps, 1 against 2 BLAS threads; best of 3; ({load()})")
+THREAD_ROWS = ((64, 256), (64, 4096), (128, 1024), (256, 1024), (256, 4096), (512, 1024), (512, 4096), (1024, 4096))
+
+
+def threads_table(rng: np.random.Generator, *, repeats: int) -> None:
+    """The table behind WORK_PER_THREAD: samples/s with 1 and 2 BLAS threads, best of
+    ``repeats`` (run alternately, so that a change of the machine's load hits both alike)."""
     print(f"{'hidden':>7} {'batch':>6} {'m·k·n':>10} {'1 thread/s':>12} {'2 threads/s':>12} {'2 ÷ 1':>6}  load")
-    for hidden, batch_size in ((64, 256), (64, 4096), (128, 1024), (256, 1024), (256, 4096), (512, 1024),
-                               (512, 4096), (1024, 4096)):
+    for hidden, batch_size in THREAD_ROWS:
         # About 0.3 s per run with one thread (≈ 6·h² FLOPs per sample at ≈ 10 GFLOP/s), at least 4 batches.
         n_samples = max(4 * batch_size, int(3e9 / (6 * hidden * hidden)) // batch_size * batch_size)
         before = load()
         rates: dict[int, list[float]] = {1: [], 2: []}
         with others_cpu() as others:
-            for _ in range(3):  # alternately, so that a change of the machine's load hits both alike
+            for _ in range(repeats):
                 for threads in (1, 2):
                     rates[threads].append(steps_rate(hidden, batch_size, threads, rng, n_samples))
         one, two = max(rates[1]), max(rates[2])
@@ -310,7 +314,13 @@ def main() -> None:
     arguments = parser.parse_args()
     rng = np.random.default_rng(0)
     if arguments.threads:
-        threads_table(rng)
+        print(f"climann training steps (Adam), 1 against 2 BLAS threads; idle: best of 3 ({load()})")
+        threads_table(rng, repeats=3)
+        if not arguments.idle_only:
+            n_busy = os.cpu_count() or 1
+            print(f"busy: {n_busy} processes spinning NumPy, one per core; best of 2")
+            with busy_machine(n_busy):
+                threads_table(rng, repeats=2)
         return
     inputs, target = make_job(2_000 if arguments.quick else N_SAMPLES, rng)
     print(f"{len(inputs)} samples × {N_FEATURES} features, hidden {HIDDEN}, ReLU, Adam({LEARNING_RATE:g}), "
