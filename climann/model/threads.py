@@ -26,27 +26,34 @@ The rule (:func:`blas_threads`), for a product of ``m × k`` by ``k × n``:
   (``--workers N``) start with ``OMP_NUM_THREADS=1`` and the like, so they train with one
   BLAS thread each.
 
-Source of :data:`WORK_PER_THREAD` (``python benchmarks/bench_model.py --threads``, which
-prints the table): training steps (forward, backward, Adam) of a network ``[8, h, h, 1]``,
-1 against 2 OpenBLAS 0.3.31 threads, NumPy 2.4, float32, 2-core Haswell VM, Nov 2026,
-ratio = samples/s with 2 threads ÷ with 1 thread:
+Source of :data:`WORK_PER_THREAD` (``python benchmarks/bench_model.py --threads`` prints the
+table): training steps (forward, backward, Adam) of a network ``[8, h, h, 1]`` in float32,
+samples/s with 2 OpenBLAS threads ÷ with 1 (best of 3, alternately), NumPy 2.4 with OpenBLAS
+0.3.31 on the 2-core development machine (Haswell), 30 Nov 2026. "Idle": other processes used
+≤ 0.03 cores meanwhile (0.28 in the last row); "1 core busy": other processes used 1.0 core;
+"2 cores busy": the benchmark's two spinning processes (1.5–1.6 cores besides climann):
 
-========  =====  =============  ===============  ===============
-hidden h  batch  m·k·n          ratio, load 0.4  ratio, load 4
-========  =====  =============  ===============  ===============
-64        256    1.0 · 10⁶      0.71             0.01
-64        4096   1.7 · 10⁷      0.93             0.02
-256       1024   6.7 · 10⁷      1.03             0.09
-512       1024   2.7 · 10⁸      1.42             0.22
-512       4096   1.1 · 10⁹      1.59             0.36
-========  =====  =============  ===============  ===============
+========  =====  ========  ====  ===========  ============
+hidden h  batch  m·k·n     idle  1 core busy  2 cores busy
+========  =====  ========  ====  ===========  ============
+64        256    1.0·10⁶   0.76  0.01         0.03
+64        4096   1.7·10⁷   0.88  0.03         0.03
+128       1024   1.7·10⁷   0.88  0.04         0.06
+256       1024   6.7·10⁷   1.26  0.16         0.17
+256       4096   2.7·10⁸   1.35  0.16         0.21
+512       1024   2.7·10⁸   1.47  0.30         0.34
+512       4096   1.1·10⁹   1.66  0.34         0.51
+1024      4096   4.3·10⁹   1.65  0.64         1.04
+========  =====  ========  ====  ===========  ============
 
-A second thread starts to pay on an idle machine near 10⁸ multiply-adds per product and
-pays clearly (≥ 1.4×) from 2.7 · 10⁸; on a busy machine (load 4 on 2 cores) it never pays.
-Laptops, workstations and login nodes are often busy, so the threshold is the size where it
-pays clearly on an idle machine. The way to use more cores is more processes, not BLAS
-threads: ``climann train --workers N`` (local SGD on a local dask cluster, one BLAS thread
-per worker).
+On the idle machine a second thread pays from about 7·10⁷ multiply-adds per product; as soon
+as anything else runs it costs 3–100× below 10⁸ (an OpenBLAS thread that waits for a core
+stalls every product) and still 1.5–3× at 10⁹. Only from a few 10⁹ does it gain idle (1.65×)
+without losing much busy (0.64–1.04×). Laptops, shared workstations and login nodes are
+rarely idle, so a second thread starts at 2·10⁹ multiply-adds (``WORK_PER_THREAD`` = 10⁹,
+one thread per 10⁹). The way to use more cores is more processes, not BLAS threads:
+``climann train --workers N`` (local SGD on a local dask cluster, one BLAS thread per
+worker).
 """
 
 from __future__ import annotations
@@ -69,9 +76,9 @@ __all__ = [
     "user_blas_setting",
 ]
 
-WORK_PER_THREAD = 250_000_000
-"""Multiply-adds ``m·k·n`` of one matrix product that make one more BLAS thread worth it
-(measured, see the module docstring)."""
+WORK_PER_THREAD = 1_000_000_000
+"""Multiply-adds ``m·k·n`` of the largest matrix product per BLAS thread: two threads from
+2·10⁹ (measured, see the module docstring)."""
 
 USER_VARIABLES = (
     "OMP_NUM_THREADS",

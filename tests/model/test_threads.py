@@ -73,7 +73,8 @@ def test_usual_small_layers_get_one_thread_on_any_machine(cores):
     [
         pytest.param(1024, 4096, 2, id="large-2-cores"),
         pytest.param(1024, 4096, 16, id="large-16-cores"),
-        pytest.param(512, 1024, 8, id="threshold-8-cores"),
+        pytest.param(2048, 8192, 8, id="larger-8-cores"),
+        pytest.param(1024, 1024, 8, id="one-unit-8-cores"),
     ],
 )
 def test_large_products_get_one_thread_per_work_unit_up_to_the_cores(hidden, batch, cores):
