@@ -322,7 +322,7 @@ def main() -> None:
             with busy_machine(n_busy):
                 threads_table(rng, repeats=2)
         return
-    inputs, target = make_job(2_000 if arguments.quick else N_SAMPLES, rng)
+    inputs, target = make_job(20_000 if arguments.quick else N_SAMPLES, rng)
     print(f"{len(inputs)} samples × {N_FEATURES} features, hidden {HIDDEN}, ReLU, Adam({LEARNING_RATE:g}), "
           f"batch {BATCH}, float32, {EPOCHS} epochs, one run each, climann's initial weights for all")
     print("idle (nothing started by this benchmark):")
