@@ -18,7 +18,7 @@ The rule (:func:`blas_threads`), for a product of ``m × k`` by ``k × n``:
   it would oversubscribe them (pool threads × BLAS threads ≤ cores). OpenBLAS's usual
   build (pthreads) has one thread count for the whole process, which threadpoolctl lets
   one Python thread at a time set: the code that starts such a pool holds the count at
-  one with :func:`one_blas_thread` (``climann.compute.prediction`` does, around dask's
+  one with :func:`one_blas_thread` (the chunked prediction writes do, around dask's
   threaded scheduler), so that every task computes with the same single thread;
 - nothing is changed when the user chose: if ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``,
   ``MKL_NUM_THREADS``, ``BLIS_NUM_THREADS`` or ``VECLIB_MAXIMUM_THREADS`` is set, BLAS keeps
