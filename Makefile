@@ -37,7 +37,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ && $(MARK_INSTALLED)
 
+# PyTorch (bench_model.py's comparison) from its CPU-only index first: the [bench] extra's
+# torch is then already met, and pip does not pull the default wheel with CUDA (GBs).
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet torch --index-url $(TORCH_CPU_INDEX)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $@ && $(MARK_INSTALLED)
 

@@ -1,29 +1,59 @@
-"""Training throughput of climann's NumPy network, and scikit-learn's MLPRegressor on the same job.
+"""Training throughput: climann against scikit-learn's MLPRegressor and PyTorch eager (CPU).
 
-Job: 200 000 samples × 8 features, hidden (64, 64), ReLU, Adam, learning rate 1e-3, float32,
-3 epochs, batch sizes 32, 256 and 1024. Prints samples/s, the ratio to scikit-learn (when
-installed: `pip install -e ".[bench]"`), the final training loss of both, and climann's
-fraction of the machine's matmul rate at these shapes. Each rate is the best of
-``--repeats`` runs (default 3), so that other work on a shared machine disturbs it less.
+The same job for all three: 200 000 samples × 8 features, hidden (64, 64), ReLU, output
+identity, Adam (learning rate 1e-3, β 0.9/0.999, ε 1e-8), batch 256, float32, 3 epochs of
+shuffled mini-batches, no penalty, J = ½·mean squared error; all three start from climann's
+initial weights (He-normal, zero biases), copied into the others. One run each; only the
+training is timed (climann's ``train``, scikit-learn's ``fit``, PyTorch's epoch loop), so
+every rate is samples × epochs ÷ seconds of training.
 
-BLAS threads: both libraries use NumPy's BLAS with its default thread count; set
-``OPENBLAS_NUM_THREADS=1`` to compare single-threaded (the header shows the setting).
+Each library runs as a user gets it (its default threads) and with one thread, so that the
+comparison is with the faster of the two: climann chooses its own BLAS threads
+(:mod:`climann.model.threads`, one here); scikit-learn uses NumPy's BLAS (one thread per core
+by default; ``threadpool_limits(1)`` for the other row); PyTorch its intra-op threads
+(``torch.set_num_threads``). PyTorch's loop is the fastest eager form: a permutation per
+epoch and index slicing of the tensors (a ``DataLoader`` collates sample by sample and is
+slower).
 
-Run: ``make bench`` (or ``python benchmarks/bench_model.py --quick``).
+Then the same runs with the machine busy: one process per core spinning a NumPy loop,
+started by this benchmark and always stopped in a ``finally``. There scikit-learn and PyTorch
+run with one thread only (``--busy-defaults`` adds their default threads, which collapse:
+measured, scikit-learn with NumPy's 2 threads fell from 221 k samples/s idle to 10 k busy, and
+PyTorch's run with its 2 threads had not ended after 4 minutes, against 3.7 s idle). The load average
+(``os.getloadavg``, as ``uptime`` shows it) is printed before every number, and the cores
+that other processes kept busy while it was measured (from ``/proc/stat``; with the
+benchmark's spinning processes among them when busy).
+
+Targets (issue 15): idle, climann ≥ 4× scikit-learn and ≥ 5× PyTorch eager at batch 256;
+busy, climann ≥ 40 % of its own idle rate.
+
+``--threads`` prints instead the table behind :data:`climann.model.threads.WORK_PER_THREAD`:
+climann's training steps with 1 against 2 BLAS threads for growing layers and batches, idle
+and busy (``--idle-only``: idle only).
+
+Run: ``make bench`` (or ``python benchmarks/bench_model.py``; scikit-learn and PyTorch come
+with ``pip install -e ".[bench]"``, PyTorch's CPU wheel from its own index, see the Makefile).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import multiprocessing
 import os
 import time
+import warnings
+from collections.abc import Callable, Iterator
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from climann.model import Network, train
+from climann.model.threads import available_cores, blas_threads, largest_product
 
-N_SAMPLES, N_FEATURES, HIDDEN, EPOCHS = 200_000, 8, (64, 64), 3
+N_SAMPLES, N_FEATURES, HIDDEN, EPOCHS, BATCH, LEARNING_RATE = 200_000, 8, (64, 64), 3, 256, 1e-3
+LAYERS = [N_FEATURES, *HIDDEN, 1]
 
 
 def make_job(n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -33,90 +63,277 @@ def make_job(n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     return inputs, target.astype(np.float32)
 
 
-def flops_per_sample() -> float:
-    """Multiply-adds of forward + backward (≈ 3 × forward) counted as 2 FLOPs each."""
-    sizes = [N_FEATURES, *HIDDEN, 1]
-    return 3 * 2 * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+def initial_network() -> Network:
+    """climann's network with its default initialisation; the others copy its weights."""
+    return Network(LAYERS, activation="relu", seed=0, dtype="float32")
 
 
-def matmul_rate(batch_size: int, rng: np.random.Generator) -> float:
-    """Measured float32 FLOP/s of the layer matmuls at this batch size."""
-    sizes = [N_FEATURES, *HIDDEN, 1]
-    mats = [(rng.standard_normal((batch_size, a)).astype(np.float32), rng.standard_normal((a, b)).astype(np.float32))
-            for a, b in zip(sizes[:-1], sizes[1:])]
-    repeats, started = 2000, time.perf_counter()
-    for _ in range(repeats):
-        for left, right in mats:
-            left @ right
-    seconds = time.perf_counter() - started
-    return repeats * batch_size * 2 * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) / seconds
+def same_start(network: Network, predictions: np.ndarray, inputs: np.ndarray) -> None:
+    """Check that another library's model, before training, predicts what climann's initial
+    network does (float32 rounding apart): the same initial weights."""
+    np.testing.assert_allclose(predictions, network.predict(inputs[:1000]), rtol=1e-4, atol=1e-5)
 
 
-def sklearn_like_network(*, seed: int) -> Network:
-    """A network initialised with scikit-learn's scheme, so both start alike: weights and
-    biases uniform in ±√(6 / (fan_in + fan_out)). climann's default keeps biases at zero,
-    which on this job needs more steps (measured: 0.023 vs 0.011 final loss at batch 1024)."""
-    network = Network([N_FEATURES, *HIDDEN, 1], activation="relu", init="glorot", seed=seed, dtype="float32")
-    rng = np.random.default_rng([seed, 1])
-    for weights, biases in zip(network.weights, network.biases):
-        bound = np.sqrt(6 / sum(weights.shape))
-        biases[...] = rng.uniform(-bound, bound, biases.shape)
-    return network
+def load() -> str:
+    """The 1-minute load average and the cores, as ``uptime`` and ``nproc`` give them."""
+    return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
 
 
-def best_of(repeats: int, run) -> tuple[float, float]:
-    """The highest rate of ``repeats`` runs of ``run() -> (samples/s, loss)``; the loss is the
-    same every time (same seeds)."""
-    results = [run() for _ in range(repeats)]
-    return max(rate for rate, _ in results), results[-1][1]
+def _busy_seconds() -> float | None:
+    """CPU seconds all processes have run since boot (Linux's /proc/stat; None elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    except (OSError, ValueError):
+        return None
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def time_climann(inputs, target, batch_size: int) -> tuple[float, float]:
-    network = sklearn_like_network(seed=0)
+@contextlib.contextmanager
+def others_cpu() -> Iterator[list[float]]:
+    """Cores that other processes kept busy during the block, on average (the list gets one
+    value; none where /proc/stat is missing). The load average lags by a minute; this does not."""
+    result: list[float] = []
+    busy, own, started = _busy_seconds(), os.times(), time.perf_counter()
+    yield result
+    after, own_after = _busy_seconds(), os.times()
+    if busy is not None and after is not None:
+        ours = own_after.user + own_after.system - own.user - own.system
+        result.append(max(0.0, (after - busy - ours) / (time.perf_counter() - started)))
+
+
+def others_text(measured: list[float]) -> str:
+    return f", others used {measured[0]:.2f} cores" if measured else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# One run of each library: (samples/s, final training loss J)
+
+
+def run_climann(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tuple[float, float]:
+    network = initial_network()
     started = time.perf_counter()
     history = train(network, inputs, target, epochs=EPOCHS, batch_size=batch_size, optimizer="adam",
-                    learning_rate=1e-3, loss="mse", seed=0)
+                    learning_rate=LEARNING_RATE, loss="mse", seed=0)
     return len(inputs) * EPOCHS / (time.perf_counter() - started), history.train_loss[-1]
 
 
-def time_sklearn(inputs, target, batch_size: int) -> tuple[float, float]:
+def run_sklearn(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tuple[float, float]:
     from sklearn.neural_network import MLPRegressor
 
-    model = MLPRegressor(hidden_layer_sizes=HIDDEN, activation="relu", solver="adam", learning_rate_init=1e-3,
+    model = MLPRegressor(hidden_layer_sizes=HIDDEN, activation="relu", solver="adam", learning_rate_init=LEARNING_RATE,
                          batch_size=batch_size, max_iter=EPOCHS, shuffle=True, random_state=0, tol=0,
-                         n_iter_no_change=10**9, alpha=0.0)
+                         n_iter_no_change=10**9, alpha=0.0, warm_start=True)
+    # partial_fit builds the model's attributes (one step, not timed); then climann's initial
+    # weights replace its own, and fit (warm start: weights kept, a new Adam) trains from them.
+    model.partial_fit(inputs[:batch_size], target[:batch_size, 0])
+    network = initial_network()
+    model.coefs_ = [weights.copy() for weights in network.weights]
+    model.intercepts_ = [biases.copy() for biases in network.biases]
+    model.n_iter_, model.t_, model.loss_curve_ = 0, 0, []
+    same_start(network, model.predict(inputs[:1000])[:, None], inputs)
     started = time.perf_counter()
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning after max_iter epochs is expected
         model.fit(inputs, target[:, 0])
-    # sklearn's loss_ is ½·mean squared error, the same J as climann's "mse".
-    return len(inputs) * EPOCHS / (time.perf_counter() - started), float(model.loss_)
+    seconds = time.perf_counter() - started
+    assert model.n_iter_ == EPOCHS and model.coefs_[0].dtype == np.float32
+    return len(inputs) * EPOCHS / seconds, float(model.loss_)  # loss_ is ½·mean squared error
+
+
+def run_torch(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tuple[float, float]:
+    import torch
+
+    network = initial_network()
+    linear = [torch.nn.Linear(n_in, n_out) for n_in, n_out in zip(LAYERS[:-1], LAYERS[1:])]
+    with torch.no_grad():
+        for layer, weights, biases in zip(linear, network.weights, network.biases):
+            layer.weight.copy_(torch.from_numpy(weights.T.copy()))  # torch keeps W as (out, in)
+            layer.bias.copy_(torch.from_numpy(biases.copy()))
+    model = torch.nn.Sequential(linear[0], torch.nn.ReLU(), linear[1], torch.nn.ReLU(), linear[2])
+    with torch.no_grad():
+        same_start(network, model(torch.from_numpy(inputs[:1000])).numpy(), inputs)
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-8)
+    X, y = torch.from_numpy(inputs), torch.from_numpy(target)
+    generator = torch.Generator().manual_seed(0)
+    started = time.perf_counter()
+    for _ in range(EPOCHS):
+        order = torch.randperm(len(X), generator=generator)
+        loss_sum = torch.zeros(())
+        for first in range(0, len(X), batch_size):
+            chosen = order[first : first + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = 0.5 * torch.mean((model(X[chosen]) - y[chosen]) ** 2)
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.detach() * len(chosen)
+    seconds = time.perf_counter() - started
+    return len(X) * EPOCHS / seconds, float(loss_sum) / len(X)
+
+
+@contextlib.contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """PyTorch's intra-op threads for the block (None: its default)."""
+    import torch
+
+    default = torch.get_num_threads()
+    torch.set_num_threads(threads or default)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(default)
+
+
+def contenders(*, defaults: bool = True) -> list[tuple[str, Callable[[], contextlib.AbstractContextManager], Callable]]:
+    """(label, context of its thread setting, run) of each library installed; the other
+    libraries with their default threads only if ``defaults``."""
+    cores = available_cores()
+    rows = [(f"climann ({blas_threads(LAYERS, BATCH)} BLAS thread, its own choice)", contextlib.nullcontext,
+             run_climann)]
+    if importlib.util.find_spec("sklearn") is not None:
+        if defaults:
+            rows.append((f"scikit-learn (NumPy's default {cores} BLAS threads)", contextlib.nullcontext, run_sklearn))
+        rows.append(("scikit-learn (1 BLAS thread)", lambda: threadpool_limits(limits=1, user_api="blas"), run_sklearn))
+    if importlib.util.find_spec("torch") is not None:
+        import torch
+
+        if defaults:
+            label = f"PyTorch eager (default {torch.get_num_threads()} threads)"
+            rows.append((label, contextlib.nullcontext, run_torch))
+        rows.append(("PyTorch eager (1 thread)", lambda: torch_threads(1), run_torch))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# A busy machine: one process per core spinning NumPy
+
+
+def _spin() -> None:
+    """Keep one core busy with NumPy until killed (elementwise work: no BLAS threads)."""
+    values = np.random.default_rng(0).random(100_000)
+    while True:
+        np.sin(values, out=values)
+
+
+@contextlib.contextmanager
+def busy_machine(n_processes: int) -> Iterator[None]:
+    """``n_processes`` processes spinning :func:`_spin` for the block; killed afterwards,
+    whatever happens."""
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_spin, daemon=True) for _ in range(n_processes)]
+    try:
+        for process in processes:
+            process.start()
+        time.sleep(2.0)  # let them start and the load average rise
+        yield
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(timeout=10)
+
+
+def measure(inputs: np.ndarray, target: np.ndarray, *, defaults: bool = True) -> dict[str, tuple[float, float, str]]:
+    """One run of each contender: label → (samples/s, final loss, load before it)."""
+    results = {}
+    for label, threads, run in contenders(defaults=defaults):
+        before = load()
+        with threads(), others_cpu() as others:
+            rate, loss = run(inputs, target, BATCH)
+        results[label] = (rate, loss, before)
+        print(f"  {label:<52} {rate:>11,.0f} samples/s   loss {loss:.5f}   ({before}{others_text(others)})",
+              flush=True)
+    return results
+
+
+def verdict(idle: dict, busy: dict) -> None:
+    """The targets, against the faster setting of each other library."""
+    ours = next(label for label in idle if label.startswith("climann"))
+    for name, target in (("scikit-learn", 4.0), ("PyTorch", 5.0)):
+        theirs = [rate for label, (rate, _, _) in idle.items() if label.startswith(name)]
+        if theirs:
+            ratio = idle[ours][0] / max(theirs)
+            print(f"idle: climann / fastest {name} = {ratio:.2f} (target ≥ {target:g}: "
+                  f"{'met' if ratio >= target else f'missed by {100 * (1 - ratio / target):.0f} %'})")
+    kept = busy[ours][0] / idle[ours][0]
+    met = "met" if kept >= 0.4 else "missed"
+    print(f"busy: climann kept {100 * kept:.0f} % of its idle rate (target ≥ 40 %: {met})")
+
+
+# ---------------------------------------------------------------------------------------------
+# The threads table behind climann.model.threads.WORK_PER_THREAD
+
+
+def steps_rate(hidden: int, batch_size: int, threads: int, rng: np.random.Generator, n_samples: int) -> float:
+    """climann's training samples/s with ``threads`` BLAS threads forced (as a user's
+    OPENBLAS_NUM_THREADS does: climann then keeps the setting)."""
+    inputs = rng.standard_normal((n_samples, N_FEATURES)).astype(np.float32)
+    target = np.sin(inputs[:, :1])
+    os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
+    try:
+        with threadpool_limits(limits=threads, user_api="blas"):
+            network = Network([N_FEATURES, hidden, hidden, 1], seed=0)
+            started = time.perf_counter()
+            train(network, inputs, target, epochs=1, batch_size=batch_size, optimizer="adam", learning_rate=1e-4)
+            return n_samples / (time.perf_counter() - started)
+    finally:
+        del os.environ["OPENBLAS_NUM_THREADS"]
+
+
+THREAD_ROWS = ((64, 256), (64, 4096), (128, 1024), (256, 1024), (256, 4096), (512, 1024), (512, 4096), (1024, 4096))
+
+
+def threads_table(rng: np.random.Generator, *, repeats: int) -> None:
+    """The table behind WORK_PER_THREAD: samples/s with 1 and 2 BLAS threads, best of
+    ``repeats`` (run alternately, so that a change of the machine's load hits both alike)."""
+    print(f"{'hidden':>7} {'batch':>6} {'m·k·n':>10} {'1 thread/s':>12} {'2 threads/s':>12} {'2 ÷ 1':>6}  load")
+    for hidden, batch_size in THREAD_ROWS:
+        # About 0.3 s per run with one thread (≈ 6·h² FLOPs per sample at ≈ 10 GFLOP/s), at least 4 batches.
+        n_samples = max(4 * batch_size, int(3e9 / (6 * hidden * hidden)) // batch_size * batch_size)
+        before = load()
+        rates: dict[int, list[float]] = {1: [], 2: []}
+        with others_cpu() as others:
+            for _ in range(repeats):
+                for threads in (1, 2):
+                    rates[threads].append(steps_rate(hidden, batch_size, threads, rng, n_samples))
+        one, two = max(rates[1]), max(rates[2])
+        work = largest_product([N_FEATURES, hidden, hidden, 1], batch_size)
+        print(f"{hidden:>7} {batch_size:>6} {work:>10.2g} {one:>12,.0f} {two:>12,.0f} {two / one:>6.2f}  "
+              f"{before}{others_text(others)}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 000 samples instead of 200 000")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the best counts")
+    parser.add_argument("--idle-only", action="store_true", help="skip the runs on a busy machine")
+    parser.add_argument("--threads", action="store_true", help="print the 1 against 2 BLAS threads table instead")
+    parser.add_argument("--busy-defaults", action="store_true",
+                        help="on the busy machine, also run scikit-learn and PyTorch with their default threads "
+                             "(slow: minutes each)")
     arguments = parser.parse_args()
     rng = np.random.default_rng(0)
+    if arguments.threads:
+        print(f"climann training steps (Adam), 1 against 2 BLAS threads; idle: best of 3 ({load()})")
+        threads_table(rng, repeats=3)
+        if not arguments.idle_only:
+            n_busy = os.cpu_count() or 1
+            print(f"busy: {n_busy} processes spinning NumPy, one per core; best of 2")
+            with busy_machine(n_busy):
+                threads_table(rng, repeats=2)
+        return
     inputs, target = make_job(20_000 if arguments.quick else N_SAMPLES, rng)
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    print(f"{len(inputs)} samples × {N_FEATURES} features, hidden {HIDDEN}, ReLU, Adam(1e-3), float32, "
-          f"{EPOCHS} epochs; OPENBLAS_NUM_THREADS={threads}; best of {arguments.repeats}")
-    print(f"{'batch':>6} {'climann/s':>11} {'sklearn/s':>11} {'ratio':>6} {'loss climann':>13} {'loss sklearn':>13} "
-          f"{'matmul %':>9}")
-    for batch_size in (32, 256, 1024):
-        rate, loss = best_of(arguments.repeats, lambda: time_climann(inputs, target, batch_size))
-        reference = None
-        if importlib.util.find_spec("sklearn") is not None:
-            reference = best_of(arguments.repeats, lambda: time_sklearn(inputs, target, batch_size))
-        fraction = rate * flops_per_sample() / matmul_rate(batch_size, rng)
-        if reference is None:
-            print(f"{batch_size:>6} {rate:>11.0f} {'—':>11} {'—':>6} {loss:>13.5f} {'—':>13} {100 * fraction:>8.1f}%")
-        else:
-            print(f"{batch_size:>6} {rate:>11.0f} {reference[0]:>11.0f} {rate / reference[0]:>6.2f} "
-                  f"{loss:>13.5f} {reference[1]:>13.5f} {100 * fraction:>8.1f}%")
+    print(f"{len(inputs)} samples × {N_FEATURES} features, hidden {HIDDEN}, ReLU, Adam({LEARNING_RATE:g}), "
+          f"batch {BATCH}, float32, {EPOCHS} epochs, one run each, climann's initial weights for all")
+    print("idle (nothing started by this benchmark):")
+    idle = measure(inputs, target)
+    if arguments.idle_only:
+        return
+    n_busy = os.cpu_count() or 1
+    print(f"busy: {n_busy} processes spinning NumPy, one per core:")
+    with busy_machine(n_busy):
+        busy = measure(inputs, target, defaults=arguments.busy_defaults)
+    verdict(idle, busy)
 
 
 if __name__ == "__main__":

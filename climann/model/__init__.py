@@ -5,8 +5,9 @@ One module per concern: ``activations`` (σ and σ'), ``losses`` (J and ∂J/∂
 ``backprop`` (forward pass and backpropagation), ``network`` (the Network),
 ``optimizers``, ``regularization`` (L2 penalty, gradient clipping), ``schedules``
 (learning rate per epoch), ``stopping`` (early stopping), ``batches`` (mini-batches from
-arrays or a stream), ``training`` (the loop), ``state`` (what continues an interrupted
-run, and its file), ``gradcheck`` (finite differences) and ``files`` (model files).
+arrays or a stream), ``training`` (the loop), ``threads`` (the BLAS threads that pay for
+the matrix sizes), ``state`` (what continues an interrupted run, and its file),
+``gradcheck`` (finite differences) and ``files`` (model files).
 """
 
 from climann.model.gradcheck import finite_difference_gradients, relative_error

@@ -30,6 +30,7 @@ from climann.model.initializers import get_initializer
 from climann.model.losses import Loss, check_mask, check_sample_weight, get_loss, total_weight
 from climann.model.parameters import LayerArrays, count_parameters, layer_views
 from climann.model.regularization import add_l2_gradient, check_l2, l2_penalty
+from climann.model.threads import limit_blas_threads
 
 # The backprop functions are re-exported: ``from climann.model.network import forward``.
 __all__ = [
@@ -286,6 +287,10 @@ class Network:
     def predict(self, X: np.ndarray, *, batch_size: int = 65536) -> np.ndarray:
         """Predictions ``ŷ``, computed ``batch_size`` rows at a time to bound memory.
 
+        BLAS runs with the threads that pay for these products
+        (:func:`climann.model.threads.limit_blas_threads`): more than one only for large
+        products on the main thread, one inside a dask task.
+
         Parameters
         ----------
         X : array_like, shape (m, n_in)
@@ -311,12 +316,13 @@ class Network:
         if batch_size < 1:
             raise ClimannError(f"batch_size must be at least 1; got {batch_size}")
         predictions = np.empty((X.shape[0], self.n_outputs), dtype=self.dtype)
-        for start in range(0, X.shape[0], batch_size):
-            batch = check_inputs(
-                X[start : start + batch_size], n_inputs=self.n_inputs, dtype=self.dtype
-            )
-            _, layer_outputs = forward(batch, self.weights, self.biases, self.layer_activations)
-            predictions[start : start + batch_size] = layer_outputs[-1]
+        with limit_blas_threads(self.layer_sizes, min(batch_size, max(1, X.shape[0]))):
+            for start in range(0, X.shape[0], batch_size):
+                batch = check_inputs(
+                    X[start : start + batch_size], n_inputs=self.n_inputs, dtype=self.dtype
+                )
+                _, layer_outputs = forward(batch, self.weights, self.biases, self.layer_activations)
+                predictions[start : start + batch_size] = layer_outputs[-1]
         return predictions
 
     def _check_loss_arguments(

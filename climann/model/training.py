@@ -38,6 +38,7 @@ from climann.model.regularization import (
 from climann.model.schedules import Schedule, get_schedule
 from climann.model.state import History, TrainingState
 from climann.model.stopping import BestWeights, EarlyStopping
+from climann.model.threads import limit_blas_threads
 
 __all__ = [
     "BatchCallback",
@@ -506,6 +507,14 @@ def train(
     TrainingInterrupted
         When ``stop`` was requested; its ``state`` continues the run.
 
+    Notes
+    -----
+    The loop runs with the BLAS threads that pay for the network's products at
+    ``batch_size`` (:func:`climann.model.threads.limit_blas_threads`): one for the usual
+    small layers, whatever the machine's core count; an ``OMP_NUM_THREADS`` (or
+    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``) set by the user is kept. More cores are
+    used by more processes (``climann train --workers N``), not by BLAS threads.
+
     Examples
     --------
     >>> net = Network([2, 16, 1], activation="tanh", seed=0)
@@ -566,7 +575,9 @@ def train(
     if initial_state is not None:
         first_epoch, progress = loop.restore(initial_state)
     try:
-        loop.run(first_epoch, progress)
+        # BLAS threads for this network's products, not one per core (climann.model.threads).
+        with limit_blas_threads(network.layer_sizes, batch_size):
+            loop.run(first_epoch, progress)
     except Diverged as diverged:
         if diverged.at_initial_weights:
             raise _diverged_at_initial_weights(diverged.problem, network, stepper.optimizer.learning_rate) from None

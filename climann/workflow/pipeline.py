@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+import dask
 import numpy as np
 
 from climann._version import __version__
@@ -70,6 +71,7 @@ from climann.model import (
 from climann.model.losses import Huber
 from climann.model.optimizers import OPTIMIZERS
 from climann.workflow.interrupts import Terminated, signal_number, signals_raise
+from climann.model.threads import blas_threads, reader_threads
 from climann.model.training import BatchCallback
 from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
 from climann.workflow.preparation import (
@@ -159,7 +161,11 @@ def fit_network_streaming(
         checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
         model_metadata=lambda: model_metadata(config, described),  # type: ignore[arg-type]
     )
-    with guard:
+    # The next chunk is read (dask's threaded scheduler) while the network trains: the reader
+    # gets the cores the training's BLAS threads leave, so that together they do not
+    # oversubscribe the machine (climann.model.threads).
+    readers = reader_threads(blas_threads(network.layer_sizes, training.batch_size))
+    with guard, dask.config.set(num_workers=readers):
         history = train(
             network, training_stream, validation=validation_stream,
             callbacks=(on_epoch,) if on_epoch else (), batch_callbacks=(on_batch,) if on_batch else (),

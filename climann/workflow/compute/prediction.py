@@ -35,6 +35,7 @@ from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import prediction_encoding, predictions_dataset
+from climann.model.threads import one_blas_thread
 
 __all__ = ["chunked_grids", "is_zarr", "predict_chunked", "require_zarr", "write_dataset"]
 
@@ -131,9 +132,17 @@ def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, 
             # specification yet, zarr warns; xarray expects it, and warns when reading without.
             warnings.filterwarnings("ignore", message="Consolidated metadata", category=UserWarning)
             write = dataset.to_zarr(temporary, mode="w", encoding=encoding, compute=False, consolidated=True)
-            return list(dask.compute(write, *also)[1:])
+            return _compute(write, *also)
     with atomic_path(path, what="predictions file") as temporary:
         write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False)
+        return _compute(write, *also)
+
+
+def _compute(write: Any, *also: Any) -> list:
+    """Compute ``write`` and ``also`` in one pass; the values of ``also``. In threads (no
+    cluster), each of dask's threads predicts with one BLAS thread: threads × BLAS threads ≤
+    cores, and every chunk computed alike (:func:`climann.model.threads.one_blas_thread`)."""
+    with one_blas_thread():
         return list(dask.compute(write, *also)[1:])
 
 
