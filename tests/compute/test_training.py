@@ -17,8 +17,10 @@ from climann.compute.cluster import FAN_IN
 from climann.compute.run import train_on_cluster
 from climann.compute.training import Piece, distributed_sums, local_sgd_plan, train_distributed
 from climann.config import build_config
+from climann.data.sample_data import write_sample_dataset
 from climann.data.batches import blocks_in_split
-from climann.model import Network
+from climann.errors import ClimannError
+from climann.model import Network, StopRequest, TrainingInterrupted, load_state, save_state
 from climann.model.batches import Batch
 from climann.model.local_sgd import average_replicas, local_steps
 from climann.model.optimizers import get_optimizer
@@ -194,3 +196,141 @@ def test_local_sgd_on_the_cluster_is_bit_identical_to_local_sgd_in_one_process(c
         persisted.release()
     assert history.train_loss[-1] < history.train_loss[0]
     np.testing.assert_array_equal(network.parameter_vector, expected)
+
+
+def _xy(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3)).astype(np.float32)
+    return X, (X[:, :1] * X[:, 1:2]).astype(np.float32)
+
+
+LOCAL_OPTIONS = {"batch_size": 100, "seed": 4, "epochs": 3, "optimizer": "adam", "learning_rate": 0.01}
+
+
+def _train_scattered(cluster_client, X, y, **options):
+    network = Network([3, 16, 1], seed=0)
+    chunked = scatter_arrays(cluster_client, X, y, n_chunks=12)
+    try:
+        history = train_distributed(cluster_client, network, chunked, chunked, **(LOCAL_OPTIONS | options))
+    finally:
+        chunked.release()
+    return network.parameter_vector.copy(), history
+
+
+def test_the_same_seed_and_workers_give_bit_identical_weights_twice(client):
+    X, y = _xy()
+    (first, first_history), (second, second_history) = (_train_scattered(client, X, y) for _ in range(2))
+    np.testing.assert_array_equal(first, second)
+    assert first_history.train_loss == second_history.train_loss and first_history.val_loss == second_history.val_loss
+    assert not np.array_equal(_train_scattered(client, X, y, seed=5)[0], first)  # the seed matters
+
+
+def test_local_sgd_depends_on_the_number_of_replicas_not_on_where_they_run(client):
+    """2 replicas on 1 worker process = 2 replicas on 2 (what a run resumed on another cluster
+    relies on); 1 replica is another algorithm."""
+    from distributed import Client, LocalCluster
+
+    X, y = _xy()
+    on_two, _ = _train_scattered(client, X, y)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as one, Client(one, set_as_default=False) as single:
+        on_one, _ = _train_scattered(single, X, y, replicas=2)
+        one_replica, _ = _train_scattered(single, X, y)
+    np.testing.assert_array_equal(on_one, on_two)
+    assert not np.array_equal(one_replica, on_two)
+
+
+class _StopAfterReads(StopRequest):
+    """A stop request that turns true at its ``reads``-th read (the loop reads it once after
+    every round and once after every epoch)."""
+
+    def __init__(self, reads):
+        self.reads = reads
+
+    @property
+    def requested(self):
+        self.reads -= 1
+        return self.reads <= 0
+
+
+@pytest.mark.parametrize("sync_every", [pytest.param(0, id="rounds-of-a-chunk"), pytest.param(3, id="rounds-of-3-steps")])
+def test_local_sgd_stopped_after_a_round_resumes_from_its_checkpoint_to_the_same_weights(client, tmp_path, sync_every):
+    X, y = _xy()
+    expected, expected_history = _train_scattered(client, X, y, sync_every=sync_every)
+    with pytest.raises(TrainingInterrupted) as interrupted:
+        _train_scattered(client, X, y, sync_every=sync_every, stop=_StopAfterReads(4))
+    assert (interrupted.value.state.epoch, interrupted.value.state.batch) == (0, 4)
+    save_state(tmp_path / "state.npz", interrupted.value.state)
+    state, _ = load_state(tmp_path / "state.npz")
+    assert state.rng["local_sgd"]["replicas"] == 2
+    resumed, history = _train_scattered(client, X, y, sync_every=sync_every, initial_state=state)
+    np.testing.assert_array_equal(resumed, expected)
+    assert history.train_loss == expected_history.train_loss
+    with pytest.raises(ClimannError, match="does not continue this run"):
+        _train_scattered(client, X, y, sync_every=sync_every + 1, initial_state=state)
+
+
+@pytest.mark.parametrize(("replicas", "sync_every"), [pytest.param(2, 0, id="2-replicas-whole-chunks"),
+                                                      pytest.param(3, 2, id="3-replicas-2-steps")])
+def test_an_epoch_of_local_sgd_visits_every_batch_of_every_chunk_once(replicas, sync_every):
+    rows = [250, 0, 90, 300, 100, 120, 5]
+    plan = lambda epoch: local_sgd_plan(rows, replicas=replicas, batch_size=100, sync_every=sync_every,  # noqa: E731
+                                        seed=1, epoch=epoch)
+    rounds = plan(1)
+    seen = sorted((piece.chunk, batch) for pieces in rounds for piece in pieces
+                  for batch in range(piece.first_batch, piece.first_batch + piece.n_batches))
+    assert seen == sorted((chunk, batch) for chunk, n in enumerate(rows) for batch in range(-(-n // 100)))
+    for pieces in rounds:
+        lanes = [piece.chunk % replicas for piece in pieces]
+        assert len(set(lanes)) == len(lanes)  # at most one chunk of each replica (worker) per round
+        assert all(piece.n_batches <= (sync_every or 10**9) for piece in pieces)
+    assert plan(1) == rounds  # the same seed and epoch, the same rounds
+    assert len({tuple(piece.chunk for pieces in plan(epoch) for piece in pieces) for epoch in range(1, 6)}) > 1
+
+
+def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
+    rounds = local_sgd_plan([100] * 5, replicas=2, batch_size=30, sync_every=0, seed=0, epoch=1)
+    assert [len(pieces) for pieces in rounds] == [2, 2, 1]
+    assert all(piece == Piece(piece.chunk, 0, 4) for pieces in rounds for piece in pieces)
+    assert {piece.chunk for piece in rounds[-1]} <= {0, 2, 4}  # replica 0 holds the odd one out
+
+
+@pytest.fixture(scope="module")
+def yearly_chunks_file(tmp_path_factory):
+    """16 years of monthly 10° sample data, 648 cells × 192 steps: every chunk (1/16 of the time
+    axis) holds a whole year, as the sample's chunks hold more than a year each."""
+    return write_sample_dataset(tmp_path_factory.mktemp("local-sgd") / "yearly.nc", years=16, resolution=10.0, seed=3)
+
+
+def test_local_sgd_on_2_workers_scores_within_10_percent_of_one_process(yearly_chunks_file, cluster, tmp_path):
+    """Local SGD with rounds of a whole chunk (the default) on a small file: the cluster run's
+    test MSE at most 10 % above the one-process run's, with the same settings (a learning rate
+    of 0.01 and batches of 64, so that 15 epochs of the file's 90 000 training samples train as
+    far as the sample's 435 000 do with the defaults)."""
+    settings = {"data": {"paths": [str(yearly_chunks_file)]}, "model": {"hidden": [32, 32]},
+                "training": {"learning_rate": 0.01, "epochs": 15, "batch_size": 64},
+                "evaluation": {"figures": False, "baselines": []}}
+    one = run_training(build_config(settings), run_dir=tmp_path / "one")
+    two = run_training(build_config(settings | {"compute": {"scheduler": cluster.scheduler_address}}),
+                       run_dir=tmp_path / "two")
+    one_mse, two_mse = (result.metrics["splits"]["test"]["model"]["mse"] for result in (one, two))
+    assert two_mse <= 1.1 * one_mse, (one_mse, two_mse)
+
+
+def test_a_worker_lost_mid_training_is_recomputed_and_training_continues_to_the_same_weights(client, prepared):
+    config, source, data = prepared
+    blocks = chunk_blocks(source, chunk_mb=32)
+    pids = client.run(os.getpid)
+
+    def kill_a_worker(epoch, history):
+        if epoch == 1:
+            os.kill(pids[sorted(pids)[0]], signal.SIGKILL)
+
+    try:
+        interrupted = train_on_cluster(client, config, source, data.split, blocks, on_epoch=kill_a_worker)
+    finally:
+        client.wait_for_workers(2, timeout=60)  # the nanny restarts the worker for the next tests
+    assert set(client.run(os.getpid).values()) != set(pids.values())  # a worker was replaced
+    uninterrupted = train_on_cluster(client, config, source, data.split, blocks)
+    assert len(interrupted.history.train_loss) == config.training.epochs
+    np.testing.assert_array_equal(interrupted.network.parameter_vector, uninterrupted.network.parameter_vector)
