@@ -222,7 +222,8 @@ def _local_round(
     """The round function of ``pieces``: the replicas' tasks, then the weighted average."""
 
     def run(stepper: Stepper) -> tuple[float, float]:
-        start = shared_value(client, (stepper.network.parameter_vector.copy(), stepper.optimizer))
+        # sent with each task (a few times the parameters' size): one hop less than a shared value
+        start = (stepper.network.parameter_vector.copy(), stepper.optimizer)
         futures = [client.submit(_replica_round, settings, start, samples.futures[piece.chunk], piece, epoch,
                                  pure=False) for piece in pieces]
         results = client.gather(futures)
