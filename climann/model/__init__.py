@@ -5,7 +5,9 @@ One module per concern: ``activations`` (σ and σ'), ``losses`` (J and ∂J/∂
 ``backprop`` (forward pass and backpropagation), ``network`` (the Network),
 ``optimizers``, ``regularization`` (L2 penalty, gradient clipping), ``schedules``
 (learning rate per epoch), ``stopping`` (early stopping), ``batches`` (mini-batches from
-arrays or a stream), ``training`` (the loop), ``state`` (what continues an interrupted
+arrays or a stream), ``training`` (the loop), ``sum_training`` (the loop from sums or
+rounds computed elsewhere), ``local_sgd`` (a replica's steps and the replicas' average),
+``state`` (what continues an interrupted
 run, and its file), ``gradcheck`` (finite differences) and ``files`` (model files).
 """
 
