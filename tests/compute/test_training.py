@@ -20,7 +20,7 @@ from climann.config import build_config
 from climann.data.sample_data import write_sample_dataset
 from climann.data.batches import blocks_in_split
 from climann.errors import ClimannError
-from climann.model import Network, StopRequest, TrainingInterrupted, load_state, save_state
+from climann.model import Network, StopRequest, TrainingDiverged, TrainingInterrupted, load_state, save_state
 from climann.model.batches import Batch
 from climann.model.local_sgd import average_replicas, local_steps
 from climann.model.optimizers import get_optimizer
@@ -334,3 +334,15 @@ def test_a_worker_lost_mid_training_is_recomputed_and_training_continues_to_the_
     uninterrupted = train_on_cluster(client, config, source, data.split, blocks)
     assert len(interrupted.history.train_loss) == config.training.epochs
     np.testing.assert_array_equal(interrupted.network.parameter_vector, uninterrupted.network.parameter_vector)
+
+
+def test_local_sgd_that_diverges_on_a_worker_keeps_finite_weights_and_names_the_learning_rate(client):
+    X, y = _xy()
+    network = Network([3, 16, 1], seed=0)
+    chunked = scatter_arrays(client, X, y, n_chunks=4)
+    try:
+        with pytest.raises(TrainingDiverged, match="learning_rate=1e\\+30"):
+            train_distributed(client, network, chunked, batch_size=100, optimizer="sgd", learning_rate=1e30, epochs=2)
+    finally:
+        chunked.release()
+    assert np.all(np.isfinite(network.parameter_vector))
