@@ -85,12 +85,15 @@ def _training_seconds(run_dir: Path) -> float:
     raise RuntimeError(f"no training phase in {run_dir / 'train.log'}")
 
 
-def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None) -> dict:
-    """``run_training`` with the default settings (figures off: they do not change training)."""
+def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None, epochs: int = 0) -> dict:
+    """``run_training`` with the default settings (figures off: they do not change training;
+    ``epochs``: another number of epochs, 0 for the default)."""
     from climann.config import build_config
     from climann.pipeline import run_training
 
     settings: dict = {"data": {"paths": [str(path)]}, "evaluation": {"figures": False}}
+    if epochs:
+        settings["training"] = {"epochs": epochs}
     if compute:
         settings["compute"] = compute
     load_before, started = _load(), time.perf_counter()
@@ -103,18 +106,18 @@ def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None) -> dict
 
 
 def one_and_two_workers(path: Path, directory: Path, *, memory_limit_gb: float = 0.0, chunk_mb: float | None = None,
-                        monitor: bool = False) -> dict:
+                        monitor: bool = False, epochs: int = 0) -> dict:
     """The default run in this process, then on 2 local workers."""
     from distributed import Client
 
-    results = {"one_process": timed_run(path, directory / "one_process")}
+    results = {"one_process": timed_run(path, directory / "one_process", epochs=epochs)}
     print(f"# {path.name}, one process: {json.dumps(results['one_process'])}", flush=True)
     with local_cluster(2, memory_limit_gb) as cluster, Client(cluster, set_as_default=False) as client:
         client.wait_for_workers(2)
         pids = client.run(os.getpid)
         compute = {"scheduler": cluster.scheduler_address, **({"chunk_mb": chunk_mb} if chunk_mb else {})}
         with SpillMonitor(client) if monitor else contextlib.nullcontext() as spill:
-            results["two_workers"] = timed_run(path, directory / "two_workers", compute=compute)
+            results["two_workers"] = timed_run(path, directory / "two_workers", compute=compute, epochs=epochs)
         if monitor:
             peaks = client.run(_peak_rss)
             restarted = sorted(set(pids.values()) - set(client.run(os.getpid).values()))
@@ -179,11 +182,12 @@ class SpillMonitor:
 # --- main ----------------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--years", type=int, default=20, help="years of the sample file (sample-data's default)")
+    parser.add_argument("--years", type=int, default=20, help="years of the sample file (0: skip)")
     parser.add_argument("--resolution", type=float, default=5.0, help="grid of the sample file, degrees")
     parser.add_argument("--large-years", type=int, default=90, help="years of the 1° larger-than-memory file (0: skip)")
     parser.add_argument("--memory-limit-gb", type=float, default=0.5, help="memory limit of each worker, GiB")
     parser.add_argument("--chunk-mb", type=float, default=16.0, help="[compute] chunk_mb of the large run")
+    parser.add_argument("--large-epochs", type=int, default=0, help="epochs of the large runs (0: the default, 15)")
     parser.add_argument("--directory", type=Path, help="where the files go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the files")
     return parser.parse_args(argv)
@@ -195,16 +199,18 @@ def main(argv: list[str] | None = None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     print(f"# {os.cpu_count()} CPUs; load average {_load():.2f} at the start", flush=True)
     try:
-        sample = directory / f"sample_{args.resolution:g}deg_{args.years}y.nc"
-        ensure_file(sample, years=args.years, resolution=args.resolution)
-        print_table(f"{sample.name}, default settings", one_and_two_workers(sample, directory / "sample_runs"))
+        if args.years:
+            sample = directory / f"sample_{args.resolution:g}deg_{args.years}y.nc"
+            ensure_file(sample, years=args.years, resolution=args.resolution)
+            print_table(f"{sample.name}, default settings", one_and_two_workers(sample, directory / "sample_runs"))
         if args.large_years:
             large = directory / f"sample_1deg_{args.large_years}y.nc"
             ensure_file(large, years=args.large_years, resolution=1.0)
             results = one_and_two_workers(large, directory / "large_runs", memory_limit_gb=args.memory_limit_gb,
-                                          chunk_mb=args.chunk_mb, monitor=True)
+                                          chunk_mb=args.chunk_mb, monitor=True, epochs=args.large_epochs)
+            settings = f"default settings, {args.large_epochs} epochs" if args.large_epochs else "default settings"
             print_table(f"{large.name} ({large.stat().st_size / 1e9:.2f} GB; workers limited to "
-                        f"{args.memory_limit_gb:g} GiB, chunks of {args.chunk_mb:g} MiB), default settings", results)
+                        f"{args.memory_limit_gb:g} GiB, chunks of {args.chunk_mb:g} MiB), {settings}", results)
             two = results["two_workers"]
             print(f"# workers' peak RSS {', '.join(f'{peak / MB:.0f} MiB' for peak in two['peak_rss'])}; most "
                   f"spilled at once {two['peak_spilled_bytes'] / MB:.0f} MiB; restarted {two['restarted_workers']}; "
