@@ -21,7 +21,7 @@ on the same cores slow a run down; the runs' results do not depend on it).
 Targets (issue 15): 2 workers' test MSE within 10 % of one process's, and the training phase
 ≥ 1.6× faster; every worker under its memory limit in the larger-than-memory run.
 
-Run: ``python benchmarks/bench_scale.py`` (the sample part ≈ 3 min on 2 idle cores; the
+Run: ``python benchmarks/bench_scale.py`` (the sample part ≈ 1 min on 2 cores; the
 large file's default 90 years take an hour in one process: ``--large-years 0`` skips it). The
 files are written to a temporary folder and removed; ``--keep`` keeps them, ``--directory``
 reuses them.
