@@ -1,37 +1,42 @@
-"""Data-parallel training on a local dask cluster: throughput with 1 and 2 workers, and a file
-larger than the workers' memory.
+"""Training on a local dask cluster against one process: test MSE and wall time with default settings.
 
-1. **Throughput** (``--resolution 2 --years 20``: 3.9 M samples, 2.7 M for training): the
-   training block is read and persisted by the workers of a ``LocalCluster`` of 1, then 2,
-   worker processes (one thread each; dask limits each to one BLAS thread). Then full-batch
-   gradient steps (:func:`climann.workflow.compute.training.distributed_sums` over every chunk: the
-   weights to the workers, per-chunk loss and gradient sums, the ordered reduction, back to
-   the client) of the default network (hidden 64, 64; ReLU; float32) are timed: a warm-up
-   step, then the median of ``--steps``. References: the same full-batch gradient in this
-   process, without dask and with NumPy's default BLAS threads: ``Network.loss_and_gradients``
-   on all training samples at once, and ``chunk_sums`` (the workers' kernel) over them.
-2. **Larger than memory** (``--large-years 90`` at 1°: a 1.1 GB file, ``--memory-limit-gb
-   0.5`` per worker): a whole run (``run_training`` through ``[compute] scheduler``: scaling,
-   persisted chunks, 2 epochs of full-batch gradient descent, baselines, scores,
-   ``predictions.nc`` written chunk by chunk, figures) on 2 workers. Recorded: each worker's
-   peak resident memory (``VmHWM`` of its process, read at the end with ``client.run``; a
-   worker restarted by its nanny would have a new pid, and is reported), the most data the
-   workers had spilled to disk at once (sampled every second), and the time of each phase.
+1. **The sample** (``climann sample-data``'s default: 20 years at 5°, 435 000 training
+   samples): ``run_training`` with the default settings (hidden 64, 64; Adam 1e-3; batches
+   of 256; 15 epochs), once in this process and once on a ``LocalCluster`` of 2 worker
+   processes (one thread each) through ``[compute] scheduler``: local SGD, rounds of a whole
+   chunk (:mod:`climann.workflow.compute.training`). Recorded: the test MSE of each, and the wall time
+   of the training phase (``train.log``'s "training: … s" line: the epochs and their
+   validation, not reading or evaluating).
+2. **Larger than a worker's memory** (``--large-years`` at 1°: the default 45 years is a
+   0.56 GB file; ``--memory-limit-gb`` per worker): the same two runs with the same defaults
+   but ``--large-epochs`` (default 2: the one-process run holds ≈ 13 GB and takes ≈ 40 s per
+   epoch on 2 cores, and minutes to evaluate), the cluster's
+   workers limited in memory (``--chunk-mb`` chunks) — the one-process run streams the file when
+   it exceeds ``[data] in_memory_limit_gb``. Also recorded for the cluster run: each worker's
+   peak resident memory (``VmHWM``, read at the end with ``client.run``; a worker restarted by
+   its nanny has a new pid, and is reported), the most data the workers had spilled to disk at
+   once (sampled every second).
 
-Targets (issue): 2 workers ≥ 1.6 × 1 worker; every worker under its memory limit in the
-larger-than-memory run.
+Every figure is printed with the machine's load average before and after it (other processes
+on the same cores slow a run down; the runs' results do not depend on it).
 
-Run: ``python benchmarks/bench_scale.py`` (≈ 3 min on 2 cores; the files are written to a
-temporary folder and removed, ``--keep`` keeps them).
+Targets (issue 15): 2 workers' test MSE within 10 % of one process's, and the training phase
+≥ 1.6× faster; every worker under its memory limit in the larger-than-memory run.
+
+Run: ``python benchmarks/bench_scale.py`` (the sample part ≈ 1 min on 2 cores, the large
+file ≈ 15 min; ``--large-years 0`` skips it, ``--large-epochs 0`` runs its 15 epochs). The
+files are written to a temporary folder and removed; ``--keep`` keeps them, ``--directory``
+reuses them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import shutil
-import statistics
 import tempfile
 import threading
 import time
@@ -67,79 +72,80 @@ def _peak_rss() -> int:
     return 0
 
 
-# --- 1. throughput -------------------------------------------------------------------------------
-def training_data(path: Path):
+# --- runs ---------------------------------------------------------------------------------------------------
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _training_seconds(run_dir: Path) -> float:
+    """The training phase's wall time, from the run's ``train.log`` ("training: 12.3 s" or
+    "training (on the cluster): 12.3 s")."""
+    for line in (run_dir / "train.log").read_text().splitlines():
+        match = re.search(r" training(?: \(on the cluster\))?: ([0-9.]+) s$", line)
+        if match:
+            return float(match.group(1))
+    raise RuntimeError(f"no training phase in {run_dir / 'train.log'}")
+
+
+def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None, epochs: int = 0) -> dict:
+    """``run_training`` with the default settings (figures off: they do not change training;
+    ``epochs``: another number of epochs, 0 for the default)."""
     from climann.workflow.config import build_config
-    from climann.workflow.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs
+    from climann.workflow.pipeline import run_training
 
-    config = resolve_inputs(build_config({"data": {"paths": [str(path)]}}))
-    source = pointwise_source(config, open_selected(config))
-    return config, source, prepare_data(config, source)
-
-
-def time_steps(client, config, source, data, *, steps: int) -> dict:
-    from climann.workflow.compute.chunks import chunk_blocks, persist_samples
-    from climann.workflow.compute.cluster import shared_value
-    from climann.workflow.compute.training import distributed_sums
-    from climann.data.batches import blocks_in_split
-    from climann.model import Network
-
-    blocks = blocks_in_split(chunk_blocks(source, chunk_mb=config.compute.chunk_mb), data.split.time_masks["train"])
-    started = time.perf_counter()
-    persisted = persist_samples(client, source, blocks, input_scaler=data.input_scaler,
-                                target_scaler=data.target_scaler)
-    persist_seconds = time.perf_counter() - started
-    holders = [sorted(workers)[0] for workers in client.who_has(persisted.futures).values()]
-    per_worker = sorted(holders.count(worker) for worker in set(holders))
-    network = Network([len(source.feature_names), *config.model.hidden, 1], seed=0)
-    architecture = shared_value(client, network)
-    chunks = range(len(persisted.rows))
-    times = []
-    for _ in range(steps + 1):
-        started = time.perf_counter()
-        sums = distributed_sums(client, architecture, network.parameter_vector, persisted, chunks)
-        times.append(time.perf_counter() - started)
-    persisted.release()
-    step = statistics.median(times[1:])
-    return {"samples": persisted.n_samples, "chunks": len(blocks), "chunks_per_worker": per_worker,
-            "persist_seconds": persist_seconds,
-            "step_seconds": step, "samples_per_second": persisted.n_samples / step, "loss": sums.mean_loss()}
+    settings: dict = {"data": {"paths": [str(path)]}, "evaluation": {"figures": False}}
+    if epochs:
+        settings["training"] = {"epochs": epochs}
+    if compute:
+        settings["compute"] = compute
+    load_before, started = _load(), time.perf_counter()
+    result = run_training(build_config(settings), run_dir=run_dir, overwrite=True)
+    return {
+        "test_mse": result.metrics["splits"]["test"]["model"]["mse"], "training_seconds": _training_seconds(run_dir),
+        "run_seconds": time.perf_counter() - started, "load_before": load_before, "load_after": _load(),
+        "epochs": len(result.history.train_loss),
+    }
 
 
-def time_in_process(config, data, *, steps: int, by_chunk_sums: bool) -> dict:
-    """The full-batch gradient in this process: ``Network.loss_and_gradients`` on all samples at
-    once, or :func:`chunk_sums` (the workers' kernel, 8192-row passes) over them."""
-    from climann.model import Network
-    from climann.model.sums import chunk_sums
-
-    train = data.sample_masks["train"]
-    X, y = data.scaled_inputs[train], data.scaled_target[train]
-    network = Network([X.shape[1], *config.model.hidden, 1], seed=0)
-    times = []
-    for _ in range(steps + 1):
-        started = time.perf_counter()
-        if by_chunk_sums:
-            loss = chunk_sums(network, network.parameter_vector, X, y).mean_loss()
-        else:
-            loss, _ = network.loss_and_gradients(X, y)
-        times.append(time.perf_counter() - started)
-    step = statistics.median(times[1:])
-    return {"samples": len(X), "step_seconds": step, "samples_per_second": len(X) / step, "loss": loss}
-
-
-def throughput(path: Path, *, steps: int) -> dict:
+def one_and_two_workers(path: Path, directory: Path, *, memory_limit_gb: float = 0.0, chunk_mb: float | None = None,
+                        monitor: bool = False, epochs: int = 0) -> dict:
+    """The default run in this process, then on 2 local workers."""
     from distributed import Client
 
-    config, source, data = training_data(path)
-    results = {"in_process": time_in_process(config, data, steps=steps, by_chunk_sums=False),
-               "in_process_sums": time_in_process(config, data, steps=steps, by_chunk_sums=True)}
-    for n_workers in (1, 2):
-        with local_cluster(n_workers) as cluster, Client(cluster, set_as_default=False) as client:
-            client.wait_for_workers(n_workers)
-            results[f"workers_{n_workers}"] = time_steps(client, config, source, data, steps=steps)
-        print(f"# {n_workers} worker(s): {json.dumps(results[f'workers_{n_workers}'])}", flush=True)
-    results["speedup"] = results["workers_2"]["samples_per_second"] / results["workers_1"]["samples_per_second"]
+    results = {"one_process": timed_run(path, directory / "one_process", epochs=epochs)}
+    print(f"# {path.name}, one process: {json.dumps(results['one_process'])}", flush=True)
+    with local_cluster(2, memory_limit_gb) as cluster, Client(cluster, set_as_default=False) as client:
+        client.wait_for_workers(2)
+        pids = client.run(os.getpid)
+        compute = {"scheduler": cluster.scheduler_address, **({"chunk_mb": chunk_mb} if chunk_mb else {})}
+        with SpillMonitor(client) if monitor else contextlib.nullcontext() as spill:
+            results["two_workers"] = timed_run(path, directory / "two_workers", compute=compute, epochs=epochs)
+        if monitor:
+            peaks = client.run(_peak_rss)
+            restarted = sorted(set(pids.values()) - set(client.run(os.getpid).values()))
+            limit = memory_limit_gb * 2**30
+            results["two_workers"].update({
+                "memory_limit_bytes": limit, "peak_rss": sorted(peaks.values()),
+                "peak_spilled_bytes": spill.spilled, "restarted_workers": restarted,
+                "under_limit": all(peak < limit for peak in peaks.values()) and not restarted,
+            })
+    print(f"# {path.name}, 2 workers: {json.dumps(results['two_workers'])}", flush=True)
+    one, two = results["one_process"], results["two_workers"]
+    results["mse_ratio"] = two["test_mse"] / one["test_mse"]
+    results["speedup"] = one["training_seconds"] / two["training_seconds"]
     return results
+
+
+def print_table(label: str, results: dict) -> None:
+    print(f"\n{label}\n")
+    print("| run | test MSE (K²) | training | whole run | load average before → after |")
+    print("|---|---:|---:|---:|---|")
+    for name, key in (("one process", "one_process"), ("2 workers (local SGD)", "two_workers")):
+        row = results[key]
+        print(f"| {name} | {row['test_mse']:.3f} | {row['training_seconds']:.1f} s | {row['run_seconds']:.0f} s "
+              f"| {row['load_before']:.2f} → {row['load_after']:.2f} |")
+    print(f"\n# 2 workers / one process: test MSE × {results['mse_ratio']:.3f} (target ≤ 1.10), training "
+          f"{results['speedup']:.2f}× faster (target ≥ 1.6)", flush=True)
 
 
 # --- 2. larger than memory ---------------------------------------------------------------------------
@@ -175,50 +181,15 @@ class SpillMonitor:
         self._thread.join()
 
 
-def larger_than_memory(path: Path, run_dir: Path, *, memory_limit_gb: float, chunk_mb: float) -> dict:
-    from distributed import Client
-
-    from climann.workflow.config import build_config
-    from climann.workflow.pipeline import run_training
-
-    settings = {
-        "data": {"paths": [str(path)], "in_memory_limit_gb": 0.25},
-        "model": {"hidden": [16]},
-        "training": {"epochs": 2, "batch_size": 2**40, "optimizer": "sgd", "learning_rate": 0.1},
-    }
-    with local_cluster(2, memory_limit_gb) as cluster, Client(cluster, set_as_default=False) as client:
-        client.wait_for_workers(2)
-        pids = client.run(os.getpid)
-        settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": chunk_mb}
-        epochs: list[float] = []
-        started = time.perf_counter()
-        with SpillMonitor(client) as monitor:
-            result = run_training(build_config(settings), run_dir=run_dir, overwrite=True,
-                                  on_epoch=lambda epoch, history: epochs.append(time.perf_counter() - started))
-        seconds = time.perf_counter() - started
-        peaks = client.run(_peak_rss)
-        restarted = sorted(set(pids.values()) - set(client.run(os.getpid).values()))
-    limit = memory_limit_gb * 2**30
-    return {
-        "file_bytes": path.stat().st_size, "memory_limit_bytes": limit, "seconds": seconds,
-        "epoch_seconds": epochs, "peak_rss": sorted(peaks.values()),
-        "scheduler_peak_memory": sorted(monitor.memory.values()),
-        "peak_spilled_bytes": monitor.spilled, "restarted_workers": restarted,
-        "n_samples": result.metrics["n_samples"], "test_mse": result.metrics["splits"]["test"]["model"]["mse"],
-        "predictions_bytes": (run_dir / "predictions.nc").stat().st_size,
-        "under_limit": all(peak < limit for peak in peaks.values()) and not restarted,
-    }
-
-
 # --- main ----------------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--resolution", type=float, default=2.0, help="grid of the throughput file, degrees")
-    parser.add_argument("--years", type=int, default=20, help="years of the throughput file")
-    parser.add_argument("--steps", type=int, default=5, help="timed full-batch steps (after one warm-up step)")
-    parser.add_argument("--large-years", type=int, default=90, help="years of the 1° larger-than-memory file (0: skip)")
+    parser.add_argument("--years", type=int, default=20, help="years of the sample file (0: skip)")
+    parser.add_argument("--resolution", type=float, default=5.0, help="grid of the sample file, degrees")
+    parser.add_argument("--large-years", type=int, default=45, help="years of the 1° larger-than-memory file (0: skip)")
     parser.add_argument("--memory-limit-gb", type=float, default=0.5, help="memory limit of each worker, GiB")
     parser.add_argument("--chunk-mb", type=float, default=16.0, help="[compute] chunk_mb of the large run")
+    parser.add_argument("--large-epochs", type=int, default=2, help="epochs of the large runs (0: the default, 15)")
     parser.add_argument("--directory", type=Path, help="where the files go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the files")
     return parser.parse_args(argv)
@@ -228,34 +199,24 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     directory = args.directory or Path(tempfile.mkdtemp(prefix="climann-bench-scale-"))
     directory.mkdir(parents=True, exist_ok=True)
-    print(f"# {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the start", flush=True)
+    print(f"# {os.cpu_count()} CPUs; load average {_load():.2f} at the start", flush=True)
     try:
-        small = directory / f"sample_{args.resolution:g}deg_{args.years}y.nc"
-        ensure_file(small, years=args.years, resolution=args.resolution)
-        speed = throughput(small, steps=args.steps)
-        print("| run | samples | step (s) | samples/s | vs 1 worker |")
-        print("|---|---:|---:|---:|---:|")
-        base = speed["workers_1"]["samples_per_second"]
-        for label, key in (("in process: loss_and_gradients on all samples", "in_process"),
-                           ("in process: chunk_sums, 8192-row passes", "in_process_sums"),
-                           ("1 worker", "workers_1"), ("2 workers", "workers_2")):
-            row = speed[key]
-            print(f"| {label} | {row['samples']:,} | {row['step_seconds']:.3f} | {row['samples_per_second']:,.0f} "
-                  f"| {row['samples_per_second'] / base:.2f} |")
-        print(f"# speed-up 2 workers / 1 worker: {speed['speedup']:.2f} (target ≥ 1.6)", flush=True)
+        if args.years:
+            sample = directory / f"sample_{args.resolution:g}deg_{args.years}y.nc"
+            ensure_file(sample, years=args.years, resolution=args.resolution)
+            print_table(f"{sample.name}, default settings", one_and_two_workers(sample, directory / "sample_runs"))
         if args.large_years:
             large = directory / f"sample_1deg_{args.large_years}y.nc"
             ensure_file(large, years=args.large_years, resolution=1.0)
-            result = larger_than_memory(large, directory / "large_run", memory_limit_gb=args.memory_limit_gb,
-                                        chunk_mb=args.chunk_mb)
-            print(f"# larger than memory: {json.dumps(result)}")
-            print("| file | per-worker limit | file / limit | run | peak RSS per worker | most spilled at once "
-                  "| under limit |")
-            print("|---:|---:|---:|---:|---|---:|---|")
-            print(f"| {result['file_bytes'] / 1e9:.2f} GB | {args.memory_limit_gb:g} GiB "
-                  f"| {result['file_bytes'] / result['memory_limit_bytes']:.1f} | {result['seconds']:.0f} s "
-                  f"| {', '.join(f'{peak / MB:.0f} MiB' for peak in result['peak_rss'])} "
-                  f"| {result['peak_spilled_bytes'] / MB:.0f} MiB | {'yes' if result['under_limit'] else 'NO'} |")
+            results = one_and_two_workers(large, directory / "large_runs", memory_limit_gb=args.memory_limit_gb,
+                                          chunk_mb=args.chunk_mb, monitor=True, epochs=args.large_epochs)
+            settings = f"default settings, {args.large_epochs} epochs" if args.large_epochs else "default settings"
+            print_table(f"{large.name} ({large.stat().st_size / 1e9:.2f} GB; workers limited to "
+                        f"{args.memory_limit_gb:g} GiB, chunks of {args.chunk_mb:g} MiB), {settings}", results)
+            two = results["two_workers"]
+            print(f"# workers' peak RSS {', '.join(f'{peak / MB:.0f} MiB' for peak in two['peak_rss'])}; most "
+                  f"spilled at once {two['peak_spilled_bytes'] / MB:.0f} MiB; restarted {two['restarted_workers']}; "
+                  f"under the limit: {'yes' if two['under_limit'] else 'NO'}", flush=True)
     finally:
         if not args.keep and args.directory is None:
             shutil.rmtree(directory, ignore_errors=True)

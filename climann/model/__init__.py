@@ -6,8 +6,9 @@ One module per concern: ``activations`` (σ and σ'), ``losses`` (J and ∂J/∂
 ``optimizers``, ``regularization`` (L2 penalty, gradient clipping), ``schedules``
 (learning rate per epoch), ``stopping`` (early stopping), ``batches`` (mini-batches from
 arrays or a stream), ``training`` (the loop), ``threads`` (the BLAS threads that pay for
-the matrix sizes), ``state`` (what continues an interrupted run, and its file),
-``gradcheck`` (finite differences) and ``files`` (model files).
+the matrix sizes), ``sum_training`` (the loop from sums or rounds computed elsewhere),
+``local_sgd`` (a replica's steps and the replicas' average), ``state`` (what continues an
+interrupted run, and its file), ``gradcheck`` (finite differences) and ``files`` (model files).
 """
 
 from climann.model.gradcheck import finite_difference_gradients, relative_error

@@ -12,6 +12,11 @@ that continues the run bit-identically, as :func:`~climann.model.train` writes t
 A *step function* takes the current parameter vector and returns the sums of one step's
 data at those parameters; which data a step covers (all chunks: full-batch gradient descent,
 or a sample of them) is the caller's choice.
+
+:func:`train_in_rounds` is the same loop for *round functions*, which advance the network
+and optimizer themselves (e.g. a round of local SGD, :mod:`climann.model.local_sgd`) and
+return the round's loss and weight sums; a stop request then takes effect after the
+current round, and a checkpoint taken there continues the epoch at the next round.
 """
 
 from __future__ import annotations
@@ -40,16 +45,23 @@ from climann.model.training import (
     TrainingInterrupted,
     Diverged,
     Stepper,
+    _Progress,
+    _Stopped,
     capture_state,
     check_training_settings,
     restore_state,
     state_problems,
 )
 
-__all__ = ["StepFunction", "train_from_sums"]
+__all__ = ["RoundFunction", "StepFunction", "train_from_sums", "train_in_rounds"]
 
 StepFunction = Callable[[np.ndarray], ChunkSums]
 """``step(parameters) -> ChunkSums``: the sums of one step's data at ``parameters``."""
+
+RoundFunction = Callable[[Stepper], tuple[float, float]]
+"""``round(stepper) -> (loss_sum, weight_sum)``: updates ``stepper.network.parameter_vector``
+and ``stepper.optimizer`` in place by one round of training and returns ``Σ W_b J_b`` and
+``Σ W_b`` over the round's batches ``b`` (each loss before its step)."""
 
 
 class _SumStepper(Stepper):
@@ -62,17 +74,30 @@ class _SumStepper(Stepper):
         return self.update(loss_value)
 
 
-def _run_epoch(stepper: _SumStepper, steps: Iterable[StepFunction]) -> float:
-    """Every step of one epoch; the epoch's loss ``Σ S / Σ W`` over its steps (each at the
-    parameters before its update), as :class:`~climann.model.History` defines it."""
-    loss_sum, weight_sum = 0.0, 0.0
-    for step in steps:
+def _step_round(step: StepFunction) -> RoundFunction:
+    """A step function as a round of one optimizer step (skipped if its weight is 0)."""
+
+    def run(stepper: Stepper) -> tuple[float, float]:
         sums = step(stepper.network.parameter_vector.copy())
         if not sums.weight > 0:
-            continue
-        loss_value = stepper.step(sums)
-        loss_sum += loss_value * sums.weight
-        weight_sum += sums.weight
+            return 0.0, 0.0
+        return stepper.step(sums) * sums.weight, sums.weight  # type: ignore[arg-type]
+
+    return run
+
+
+def _run_epoch(stepper: Stepper, rounds: Sequence[RoundFunction], progress: _Progress, stop: StopRequest | None,
+               ) -> float:
+    """The rounds of one epoch after the first ``progress.batch``; the epoch's loss ``Σ S / Σ W``
+    over its steps (each at the parameters before its update), as :class:`~climann.model.History`
+    defines it. Raises :class:`_Stopped` after a round if ``stop.requested``."""
+    loss_sum, weight_sum = progress.loss_sum, progress.weight_sum
+    for index in range(progress.batch, len(rounds)):
+        round_loss, round_weight = rounds[index](stepper)
+        loss_sum += round_loss
+        weight_sum += round_weight
+        if stop is not None and stop.requested and index + 1 < len(rounds):
+            raise _Stopped(_Progress(index + 1, float(loss_sum), float(weight_sum)))
     if weight_sum == 0:
         raise ClimannError("an epoch had no step with an observed target of positive weight")
     return loss_sum / weight_sum
@@ -83,7 +108,7 @@ class _SumLoop:
     """The epochs of :func:`train_from_sums`, with what they carry between epochs."""
 
     stepper: _SumStepper
-    epoch_steps: Callable[[int], Iterable[StepFunction]]
+    epoch_rounds: Callable[[int], Sequence[RoundFunction]]
     validation: StepFunction | None
     schedule: Schedule
     epochs: int
@@ -93,6 +118,8 @@ class _SumLoop:
     checkpoint_every: int
     on_checkpoint: CheckpointCallback | None
     stop: StopRequest | None
+    round_stops: bool = False
+    record: dict = field(default_factory=dict)
     history: History = field(default_factory=History)
     best: BestWeights = field(init=False)
 
@@ -104,8 +131,9 @@ class _SumLoop:
     def monitored(self) -> list[float]:
         return self.history.val_loss if self.validation is not None else self.history.train_loss
 
-    def run(self, first_epoch: int) -> None:
+    def run(self, first_epoch: int, progress: _Progress) -> None:
         network, history = self.stepper.network, self.history
+        round_stop = self.stop if self.round_stops else None
         min_delta = 0.0 if self.early_stopping is None else self.early_stopping.min_delta
         for epoch in range(first_epoch, self.epochs + 1):
             rate = float(self.schedule.learning_rate(epoch, initial=self.initial_rate, epochs=self.epochs,
@@ -114,7 +142,11 @@ class _SumLoop:
             history.learning_rate.append(rate)
             # Overflow is expected when training diverges: detected and reported as one error.
             with np.errstate(over="ignore", invalid="ignore"):
-                history.train_loss.append(_run_epoch(self.stepper, self.epoch_steps(epoch)))
+                try:
+                    history.train_loss.append(_run_epoch(self.stepper, self.epoch_rounds(epoch), progress, round_stop))
+                except _Stopped as stopped:
+                    self._interrupt(self.capture(epoch - 1, stopped.progress))
+                progress = _Progress()
                 value = None if self.validation is None else (
                     self.validation(network.parameter_vector.copy()).mean_loss())
             if value is not None:
@@ -138,27 +170,38 @@ class _SumLoop:
             finished or epoch % self.checkpoint_every == 0)
         if stop_now or due:
             state = self.capture(epoch)
+            if stop_now:
+                self._interrupt(state)
             if self.on_checkpoint is not None:
                 self.on_checkpoint(state)
-            if stop_now:
-                raise TrainingInterrupted(state)
         return finished
 
-    def capture(self, epoch: int) -> TrainingState:
-        """The state after ``epoch`` finished epochs (copies); between epochs only."""
-        rng_state = self.rng.bit_generator.state if self.rng is not None else {}
-        return capture_state(self.stepper, self.history, self.best, epoch=epoch, rng_state=rng_state, batch_size=0,
-                             n_samples=None)
+    def _interrupt(self, state: TrainingState) -> None:
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(state)
+        raise TrainingInterrupted(state)
 
-    def restore(self, state: TrainingState) -> int:
-        """Continue from ``state``; returns the first epoch to run."""
+    def capture(self, epoch: int, progress: _Progress | None = None) -> TrainingState:
+        """The state after ``epoch`` finished epochs and ``progress`` rounds into the next (copies)."""
+        progress = progress or _Progress()
+        rng_state = self.rng.bit_generator.state if self.rng is not None else dict(self.record)
+        return capture_state(self.stepper, self.history, self.best, epoch=epoch, rng_state=rng_state, batch_size=0,
+                             n_samples=None, batch=progress.batch, loss_sum=progress.loss_sum,
+                             weight_sum=progress.weight_sum)
+
+    def restore(self, state: TrainingState) -> tuple[int, _Progress]:
+        """Continue from ``state``; returns the first epoch to run and the progress into it."""
         problems = state_problems(state, self.stepper, self.epochs)
-        if state.batch:
+        if state.batch and not self.round_stops:
             problems.append("it was taken inside an epoch; training from sums resumes at epoch boundaries")
+        if self.rng is None and state.rng != self.record:
+            problems.append(f"it was taken with {state.rng}, not {self.record}")
         if problems:
             raise ClimannError(f"initial_state does not continue this run: {'; '.join(problems)}")
         restore_state(state, self.stepper, self.history, self.best, self.rng)
-        return self.epochs + 1 if state.history.stopped_epoch is not None else state.epoch + 1
+        if state.history.stopped_epoch is not None:
+            return self.epochs + 1, _Progress()
+        return state.epoch + 1, _Progress(state.batch, state.epoch_loss_sum, state.epoch_weight_sum)
 
     def diverged(self, problem: str) -> TrainingDiverged:
         """The error to raise, with the network set back to the best weights so far."""
@@ -230,17 +273,71 @@ def train_from_sums(
     TrainingInterrupted
         When ``stop`` was requested; its ``state`` continues the run.
     """
+    return train_in_rounds(
+        network, lambda epoch: [_step_round(step) for step in epoch_steps(epoch)], validation=validation,
+        epochs=epochs, optimizer=optimizer, learning_rate=learning_rate, l2=l2, clip_norm=clip_norm,
+        schedule=schedule, early_stopping=early_stopping, callbacks=callbacks, rng=rng,
+        checkpoint_every=checkpoint_every, on_checkpoint=on_checkpoint, stop=stop, initial_state=initial_state,
+    )
+
+
+def train_in_rounds(
+    network: Network,
+    epoch_rounds: Callable[[int], Sequence[RoundFunction]],
+    *,
+    validation: StepFunction | None = None,
+    epochs: int = 20,
+    optimizer: str | Optimizer = "adam",
+    learning_rate: float | None = None,
+    l2: float = 0.0,
+    clip_norm: float | None = None,
+    schedule: str | Schedule | None = None,
+    early_stopping: EarlyStopping | None = None,
+    callbacks: Sequence[Callback] = (),
+    rng: np.random.Generator | None = None,
+    checkpoint_every: int = 0,
+    on_checkpoint: CheckpointCallback | None = None,
+    stop: StopRequest | None = None,
+    initial_state: TrainingState | None = None,
+    round_stops: bool = False,
+    record: dict | None = None,
+) -> History:
+    """:func:`train_from_sums` for round functions: each epoch runs ``epoch_rounds(epoch)``.
+
+    Parameters
+    ----------
+    epoch_rounds : callable
+        ``epoch_rounds(epoch)`` (``epoch`` from 1) returns that epoch's round functions, in
+        order (see :data:`RoundFunction`); called once per epoch (also for a resumed epoch,
+        whose finished rounds are then skipped). The rounds read the learning rate of the
+        epoch's schedule from ``stepper.optimizer``; ``l2`` and ``clip_norm`` are the
+        rounds' to apply (the stepper given to them carries them).
+    round_stops : bool
+        A ``stop`` request takes effect after the current round (else after the epoch); the
+        checkpoint then continues the epoch at the next round (``epoch_rounds`` must give
+        the same rounds again).
+    record : dict, optional
+        Without ``rng``: JSON-compatible settings that decide the rounds (e.g. the seed and
+        the number of replicas), kept in the checkpoint as its ``rng`` entry; a resumed run
+        must have the same.
+    other parameters
+        As for :func:`train_from_sums`.
+
+    Returns
+    -------
+    History
+    """
     check_training_settings(epochs=epochs, batch_size=1, callbacks=callbacks, batch_callbacks=(),
                             early_stopping=early_stopping, checkpoint_every=checkpoint_every, stop=stop,
                             initial_state=initial_state)
     # The loss is computed where the data are (the sums); the stepper only updates.
     stepper = _SumStepper(network, get_optimizer(optimizer, learning_rate=learning_rate), get_loss("mse"),
                           check_l2(l2), check_clip_norm(clip_norm))
-    loop = _SumLoop(stepper, epoch_steps, validation, get_schedule(schedule), epochs, early_stopping, callbacks,
-                    rng, checkpoint_every, on_checkpoint, stop)
-    first_epoch = 1 if initial_state is None else loop.restore(initial_state)
+    loop = _SumLoop(stepper, epoch_rounds, validation, get_schedule(schedule), epochs, early_stopping, callbacks,
+                    rng, checkpoint_every, on_checkpoint, stop, round_stops, dict(record or {}))
+    first_epoch, progress = (1, _Progress()) if initial_state is None else loop.restore(initial_state)
     try:
-        loop.run(first_epoch)
+        loop.run(first_epoch, progress)
     except Diverged as diverged:
         raise loop.diverged(str(diverged)) from None
     if early_stopping is not None:

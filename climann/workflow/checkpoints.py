@@ -19,8 +19,10 @@ RUN_DIR`` continues it, with the recorded configuration, and ends with weights b
 to those of a run that was never interrupted (same machine, same data). Resuming refuses a
 configuration that differs from the recorded one (naming the keys; only ``checkpoint_every``
 and the cluster's size and address may change) and data whose fingerprint differs. Runs on a
-dask cluster checkpoint between epochs and resume on any cluster (``--workers`` or
-``--scheduler``), not in one process: their mini-batches are whole chunks.
+dask cluster checkpoint between epochs, stop on a signal after the current round of local SGD
+(the checkpoint then continues the epoch at the next round, "after batch N" counting rounds)
+and resume on any cluster (``--workers`` or ``--scheduler``) with the number of replicas
+recorded in the checkpoint; not in one process: their steps are local SGD rounds.
 
 A run that diverges (a non-finite loss) keeps its best weights in ``RUN_DIR/best_model.npz``
 (a model file like ``model.npz``, which ``climann.model.Network.load`` reads) and drops its

@@ -311,6 +311,10 @@ class ComputeConfig:
         Largest chunk (a block of time steps) that one task reads and holds, in MiB.
     connect_timeout : float
         Seconds to wait for the scheduler before giving up.
+    sync_every : int
+        Mini-batch training on a cluster is local SGD: each worker steps through its chunk
+        and the weights are averaged every ``sync_every`` steps; 0 (the default): after each
+        whole chunk (fewest exchanges; as accurate as one process on the sample).
     """
 
     scheduler: str = ""
@@ -319,6 +323,7 @@ class ComputeConfig:
     memory_limit_gb: float = 0.0
     chunk_mb: float = 32.0
     connect_timeout: float = 10.0
+    sync_every: int = 0
 
 
 @dataclass(frozen=True)
@@ -601,6 +606,9 @@ def _check_compute(compute: ComputeConfig, data: DataConfig) -> None:
         raise ClimannError("[compute] give either scheduler (an existing cluster) or workers (a local one), not both")
     if compute.workers < 0 or compute.threads_per_worker < 1:
         raise ClimannError("[compute] workers must be ≥ 0 and threads_per_worker ≥ 1")
+    if compute.sync_every < 0:
+        raise ClimannError(f"[compute] sync_every must be ≥ 0 (0: average after each whole chunk), got "
+                           f"{compute.sync_every}")
     for key in ("chunk_mb", "connect_timeout"):
         if not getattr(compute, key) > 0:
             raise ClimannError(f"[compute] {key} must be > 0, got {getattr(compute, key)}")

@@ -100,7 +100,7 @@ def test_divergence_is_one_error_and_keeps_the_weights_before_the_step():
 
 def _shuffled_chunks(network, X, y, rng, *, size=40, per_step=3):
     """Mini-batch epochs: the chunks of ``size`` rows in an order drawn from ``rng``, ``per_step``
-    chunks per step (as :func:`climann.workflow.compute.training.epoch_plan` does)."""
+    chunks per step (as cluster runs did before local SGD)."""
     chunks = [(X[i : i + size], y[i : i + size]) for i in range(0, len(X), size)]
 
     def epoch_steps(epoch):

@@ -145,6 +145,8 @@ def test_evaluation_defaults_are_every_baseline_with_figures():
         pytest.param({"threads_per_worker": 0}, "threads_per_worker ≥ 1", id="threads"),
         pytest.param({"chunk_mb": 0}, "chunk_mb must be > 0", id="chunk"),
         pytest.param({"memory_limit_gb": -1.0}, "memory_limit_gb must be ≥ 0", id="memory"),
+        pytest.param({"sync_every": -1}, r"sync_every must be ≥ 0 \(0: average after each whole chunk\)",
+                     id="sync-every"),
         pytest.param({"wokers": 2}, r"unknown key \[compute\] 'wokers'.*did you mean 'workers'", id="typo"),
     ],
 )

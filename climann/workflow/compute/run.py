@@ -169,7 +169,8 @@ def train_on_cluster(
         with guarded:
             history = train_distributed(
                 client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
-                seed=options.pop("seed"), loss=options.pop("loss"), callbacks=(on_epoch,) if on_epoch else (),
+                seed=options.pop("seed"), loss=options.pop("loss"), sync_every=config.compute.sync_every,
+                callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
     finally:

@@ -1,54 +1,83 @@
 """Data-parallel training on a dask cluster: the chunks stay on the workers, the weights travel.
 
-Each step:
+Two algorithms, chosen by ``batch_size``:
 
-1. the client sends the current parameter vector to the workers (:func:`shared_value`: one
-   task that the step's tasks depend on; a few kB to MB, whatever the data's size);
-2. for each of the step's chunks, the worker holding it computes ``S``, ``W`` and ``G`` (the
-   loss, weight and gradient *sums*, :func:`climann.model.sums.chunk_sums`);
-3. the sums are added in chunk order by a fixed tree of tasks (:func:`ordered_sum`), and the
-   client receives one :class:`~climann.model.sums.ChunkSums`;
-4. the client computes ``J = S / W``, ``∂J/∂θ = G / W`` and applies the optimizer's update
-   (:func:`climann.model.sum_training.train_from_sums`).
+* **Full batch** (the lesson's gradient descent), when ``batch_size`` is at least the number
+  of training samples. Each step:
 
-Which chunks a step covers:
+  1. the client sends the current parameter vector to the workers (:func:`shared_value`: one
+     task that the step's tasks depend on; a few kB to MB, whatever the data's size);
+  2. for each chunk, the worker holding it computes ``S``, ``W`` and ``G`` (the loss,
+     weight and gradient *sums*, :func:`climann.model.sums.chunk_sums`);
+  3. the sums are added in chunk order by a fixed tree of tasks (:func:`ordered_sum`), and
+     the client receives one :class:`~climann.model.sums.ChunkSums`;
+  4. the client computes ``J = S / W``, ``∂J/∂θ = G / W`` and applies the optimizer's update
+     (:func:`climann.model.sum_training.train_from_sums`): exactly the gradient of the mean
+     loss over all samples, as in one process.
 
-* **full batch** (the lesson's gradient descent) when ``batch_size`` is at least the number
-  of training samples: every step is over all chunks, and the gradient is exactly that of
-  the mean loss over all samples;
-* **mini-batch** otherwise: a step covers ``g = ⌈batch_size / mean samples per chunk⌉``
-  whole chunks (at least 1). Each epoch visits every chunk once, in a permutation drawn from
-  ``numpy.random.default_rng(seed)`` (one per epoch), ``g`` consecutive chunks of it per
-  step (the last step may have fewer). A step's data are whole chunks, so its batch is
-  usually larger than ``batch_size``; with ``g`` smaller than the number of workers, some
-  workers wait during a step.
+* **Local SGD with periodic averaging** (mini-batches; Stich 2019, "Local SGD converges fast
+  and communicates little"; Lin et al. 2020, "Don't use large mini-batches, use local SGD";
+  McMahan et al. 2017, FedAvg) otherwise. There are K *replicas* (K = the number of workers
+  when training starts, recorded in checkpoints); chunk k belongs to replica ``k mod K``, the
+  worker that holds it (:func:`~climann.workflow.compute.chunks.persist_samples` places it there). An
+  epoch visits every chunk once: each replica's chunks in an order drawn from
+  ``numpy.random.default_rng([seed, epoch, replica])``, the j-th chunk of every replica
+  making up the j-th *group*. A round (:func:`local_sgd_plan`):
 
-The chunks, the permutation and the order of every sum do not depend on the number of
-workers or on where a chunk lives: the same seed gives the same weights on 1 or 100 workers
-(bit for bit, on the same software and hardware). If a worker is lost, dask recomputes its
-chunks from the files and reruns the step's tasks; training continues.
+  1. the client sends the parameters ``θ`` and the optimizer (its settings, the epoch's
+     learning rate and its state ``s``: velocity, moments, step count) to the workers;
+  2. each replica k runs ordinary mini-batch steps of ``batch_size`` over its chunk of the
+     group — those of one epoch of :func:`climann.model.train` over the chunk, rows shuffled
+     by ``numpy.random.default_rng([seed, epoch, chunk])``, with the optimizer, L2 penalty,
+     gradient clipping and area weights (:func:`climann.model.local_sgd.local_steps`) —:
+     the whole chunk (``sync_every = 0``, the default) or its next ``sync_every`` steps;
+  3. the client averages, in replica order, weighted by the (weighted) number of samples
+     ``W_k`` each replica observed (:func:`climann.model.local_sgd.average_replicas`)::
+
+         θ ← Σ_k W_k θ_k / Σ_k W_k        s ← Σ_k W_k s_k / Σ_k W_k
+
+     with ``θ_k``, ``s_k`` of shape (n_parameters,).
+
+  Rounds of a whole chunk are the default because they communicate least: a chunk of the
+  sample (≈ 36 000 samples) is ≈ 140 steps of 256 per round, and the averaged model learns
+  as well as one process (``benchmarks/bench_scale.py``: test MSE within 10 %) while every
+  worker computes all the time.
+
+Every random stream is derived from the seed, the epoch, the replica and the chunk, and
+every sum runs in a fixed order: the same seed and the same number of workers (replicas) give
+bit-identical weights (on the same software and hardware), and a checkpoint taken between
+rounds resumes on any cluster to the same weights. Full-batch runs do not depend on the
+number of workers at all. If a worker is lost, dask recomputes its chunks from the files and
+reruns the step's tasks; training continues.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from climann.workflow.compute.chunks import ChunkedSamples
 from climann.workflow.compute.cluster import ordered_sum, shared_value
+from climann.errors import ClimannError
 from climann.model import History, Network
+from climann.model.batches import Batch
+from climann.model.local_sgd import ReplicaResult, average_replicas, local_steps
 from climann.model.losses import Loss
-from climann.model.sum_training import StepFunction, train_from_sums
+from climann.model.optimizers import Optimizer
+from climann.model.regularization import check_clip_norm, check_l2
+from climann.model.sum_training import RoundFunction, train_from_sums, train_in_rounds
 from climann.model.sums import ChunkSums, chunk_sums
+from climann.model.training import Diverged, Stepper
 from climann.workflow.runlog import run_logger
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["chunks_per_step", "distributed_sums", "epoch_plan", "train_distributed"]
+__all__ = ["Piece", "distributed_sums", "local_sgd_plan", "train_distributed"]
 
 
 def _table_sums(
@@ -102,50 +131,122 @@ def distributed_sums(
     return ordered_sum(client, parts).result()
 
 
-def chunks_per_step(batch_size: int, samples: ChunkedSamples) -> int:
-    """``g = ⌈batch_size / mean samples per non-empty chunk⌉``, between 1 and the number of chunks."""
-    filled = [rows for rows in samples.rows if rows > 0]
-    if not filled:
-        return 1
-    return max(1, min(len(filled), math.ceil(batch_size * len(filled) / sum(filled))))
 
 
-def epoch_plan(
-    n_chunks: Sequence[int] | int, *, per_step: int, rng: np.random.Generator
-) -> Callable[[int], list[list[int]]]:
-    """The chunks of each step of each epoch: ``plan(epoch) -> [[chunk, …], …]``.
+@dataclass(frozen=True)
+class Piece:
+    """One replica's share of a round: batches ``first_batch … first_batch + n_batches − 1``
+    of chunk ``chunk``'s epoch (its rows shuffled, cut into batches of ``batch_size``)."""
 
-    Full batch (``per_step`` ≥ the chunks): one step over all chunks. Otherwise a permutation
-    of the chunks from ``rng`` per epoch, cut into steps of ``per_step`` chunks; call
-    ``plan`` once per epoch, in order.
+    chunk: int
+    first_batch: int
+    n_batches: int
+
+
+def local_sgd_plan(
+    rows: Sequence[int], *, replicas: int, batch_size: int, sync_every: int, seed: int, epoch: int
+) -> list[list[Piece]]:
+    """The rounds of one epoch of local SGD: ``[[Piece, …] (one per busy replica), …]``.
+
+    Chunk ``k`` (``rows[k] > 0``) belongs to replica ``k mod replicas``; each replica's chunks
+    are ordered by ``numpy.random.default_rng([seed, epoch, replica])``; group ``j`` holds
+    the j-th chunk of every replica that has one. A group's rounds cover ``sync_every``
+    batches of each of its chunks at a time (``sync_every = 0``: the whole chunk, one round
+    per group); a replica whose chunk is done sits out the group's remaining rounds.
+
+    Parameters
+    ----------
+    rows : sequence of int
+        Samples in each chunk.
+    replicas, batch_size, sync_every, seed, epoch : int
+        ``epoch`` counts from 1.
+
+    Returns
+    -------
+    list of list of Piece
+        The epoch's rounds in order; every chunk's batches appear exactly once.
     """
-    chunks = list(range(n_chunks)) if isinstance(n_chunks, int) else list(n_chunks)
+    lanes = []
+    for replica in range(replicas):
+        owned = [chunk for chunk in range(replica, len(rows), replicas) if rows[chunk] > 0]
+        order = np.random.default_rng([seed, epoch, replica]).permutation(len(owned))
+        lanes.append([owned[index] for index in order])
+    rounds = []
+    for position in range(max(map(len, lanes), default=0)):
+        group = [lane[position] for lane in lanes if position < len(lane)]
+        batches = {chunk: math.ceil(rows[chunk] / batch_size) for chunk in group}
+        per_round = sync_every or max(batches.values())
+        for first in range(0, max(batches.values()), per_round):
+            rounds.append([Piece(chunk, first, min(per_round, batches[chunk] - first))
+                           for chunk in group if first < batches[chunk]])
+    return rounds
 
-    def plan(epoch: int) -> list[list[int]]:
-        if per_step >= len(chunks):
-            return [sorted(chunks)]
-        order = [chunks[i] for i in rng.permutation(len(chunks))]
-        return [sorted(order[first : first + per_step]) for first in range(0, len(order), per_step)]
 
-    return plan
+@dataclass(frozen=True)
+class _LocalSettings:
+    """What every replica task needs besides its chunk and the round's starting point."""
+
+    network: Network
+    n_features: int
+    weighted: bool
+    loss: str | Loss
+    l2: float
+    clip_norm: float | None
+    batch_size: int
+    seed: int
 
 
-def _log_steps(n_samples: int, *, n_chunks: int, per_step: int, batch_size: int) -> None:
-    """Log how an epoch is cut into steps; warn when steps of whole chunks are far larger than
-    ``batch_size`` (fewer, larger steps than in one process: the same settings learn less)."""
-    steps = max(1, math.ceil(n_chunks / per_step))
-    per_step_samples = n_samples / steps
-    if per_step >= n_chunks:
-        run_logger.info("full batch: 1 step per epoch over all %d training samples (%d chunks)", n_samples, n_chunks)
-    elif per_step_samples > 4 * batch_size:
-        run_logger.warning(
-            "on a cluster a step covers whole chunks: %d per step, ≈ %d samples (batch_size %d), %d steps per "
-            "epoch; fewer, larger steps than in one process, so raise learning_rate or epochs, or lower "
-            "[compute] chunk_mb", per_step, per_step_samples, batch_size, steps,
+def _replica_round(
+    settings: _LocalSettings, start: tuple[np.ndarray, Optimizer], table: np.ndarray, piece: Piece, epoch: int
+) -> ReplicaResult:
+    """On a worker: one replica's share of a round over its persisted table ``X | y [| w]``."""
+    parameters, optimizer = start
+    n_features = settings.n_features
+    # A copy: aligned rows in the network's dtype (a table that travelled may be unaligned).
+    data = Batch(
+        np.ascontiguousarray(table[:, :n_features]), np.ascontiguousarray(table[:, n_features : n_features + 1]),
+        np.ascontiguousarray(table[:, n_features + 1]) if settings.weighted else None, None,
+    )
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised as Diverged
+        return local_steps(
+            settings.network, parameters, optimizer, data, loss=settings.loss, l2=settings.l2,
+            clip_norm=settings.clip_norm, batch_size=settings.batch_size,
+            rng=np.random.default_rng([settings.seed, epoch, piece.chunk]), first_batch=piece.first_batch,
+            n_batches=piece.n_batches,
         )
-    else:
-        run_logger.info("mini-batch: %d chunks per step (≈ %d samples), %d steps per epoch", per_step,
-                        per_step_samples, steps)
+
+
+def _local_round(
+    client: Client, settings: Future, samples: ChunkedSamples, pieces: list[Piece], epoch: int
+) -> RoundFunction:
+    """The round function of ``pieces``: the replicas' tasks, then the weighted average."""
+
+    def run(stepper: Stepper) -> tuple[float, float]:
+        # sent with each task (a few times the parameters' size): one hop less than a shared value
+        start = (stepper.network.parameter_vector.copy(), stepper.optimizer)
+        futures = [client.submit(_replica_round, settings, start, samples.futures[piece.chunk], piece, epoch,
+                                 pure=False) for piece in pieces]
+        results = client.gather(futures)
+        parameters, optimizer_state = average_replicas(results)
+        if not np.all(np.isfinite(parameters)):
+            raise Diverged("a weight or gradient became inf or NaN")
+        np.copyto(stepper.network.parameter_vector, parameters)
+        stepper.optimizer.load_state_dict(optimizer_state)
+        return math.fsum(r.loss_sum for r in results), math.fsum(r.weight_sum for r in results)
+
+    return run
+
+
+def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas: int, batch_size: int,
+                sync_every: int) -> None:
+    """Log how an epoch of local SGD is cut into rounds."""
+    steps = sum(piece.n_batches for pieces in rounds for piece in pieces)
+    length = "one chunk" if not sync_every else f"at most {sync_every} steps"
+    run_logger.info(
+        "local SGD: %d replicas, rounds of %s (≈ %d steps of %d samples per replica), %d rounds per epoch over "
+        "%d chunks (%d training samples)", replicas, length, steps / max(1, sum(map(len, rounds))), batch_size,
+        len(rounds), sum(1 for rows in samples.rows if rows > 0), samples.n_samples,
+    )
 
 
 def train_distributed(
@@ -157,6 +258,8 @@ def train_distributed(
     batch_size: int,
     seed: int = 0,
     loss: str | Loss = "mse",
+    sync_every: int = 0,
+    replicas: int | None = None,
     **options: Any,
 ) -> History:
     """Train ``network`` in place on chunks held by the workers (see the module's description).
@@ -169,36 +272,67 @@ def train_distributed(
     train_samples, validation_samples : ChunkedSamples
         From :func:`climann.workflow.compute.chunks.persist_samples` (or ``scatter_arrays``).
     batch_size : int
-        Samples per step, rounded up to whole chunks; ≥ the training samples: full batch.
+        Samples per step; ≥ the training samples: full-batch gradient descent, else local SGD.
     seed : int
-        Seed of the chunk order of mini-batch epochs.
+        Seed of every random stream of local SGD (the chunk orders and the rows' shuffles).
     loss : str or Loss
+    sync_every : int
+        Local SGD's round length: steps of each replica between two averages; 0 (default):
+        one whole chunk.
+    replicas : int, optional
+        K, the number of replicas of local SGD; default: the number of workers (at least 1),
+        or the number recorded in ``initial_state``. The result depends on K, not on where
+        the replicas run.
     **options
         ``epochs``, ``optimizer``, ``learning_rate``, ``l2``, ``clip_norm``, ``schedule``,
         ``early_stopping``, ``callbacks``: as for :func:`climann.model.train`; and
         ``checkpoint_every``, ``on_checkpoint``, ``stop``, ``initial_state``: as for
-        :func:`climann.model.sum_training.train_from_sums` (the chunk order's generator is
-        part of the checkpoint).
+        :func:`climann.model.sum_training.train_in_rounds` (local SGD: a stop takes effect
+        after the current round, and its checkpoint resumes at the next).
 
     Returns
     -------
     History
+
+    Raises
+    ------
+    ClimannError
+        If ``sync_every`` or ``replicas`` is negative, or an ``initial_state`` was taken with
+        other local SGD settings.
     """
+    if not isinstance(sync_every, int) or sync_every < 0 or (replicas is not None and replicas < 1):
+        raise ClimannError(f"sync_every must be ≥ 0 and replicas ≥ 1; got {sync_every!r} and {replicas!r}")
     architecture = shared_value(client, network)
-    chunks = [index for index, rows in enumerate(train_samples.rows) if rows > 0]
-    per_step = chunks_per_step(batch_size, train_samples) if batch_size < train_samples.n_samples else len(chunks)
-    _log_steps(train_samples.n_samples, n_chunks=len(chunks), per_step=per_step, batch_size=batch_size)
-    rng = np.random.default_rng(seed)
-    plan = epoch_plan(chunks, per_step=per_step, rng=rng)
-
-    def step_over(group: list[int]) -> StepFunction:
-        return lambda parameters: distributed_sums(client, architecture, parameters, train_samples, group, loss=loss)
-
     validation = None
     if validation_samples is not None:
         filled = [index for index, rows in enumerate(validation_samples.rows) if rows > 0]
         validation = lambda parameters: distributed_sums(  # noqa: E731
             client, architecture, parameters, validation_samples, filled, loss=loss, gradient=False
         )
-    return train_from_sums(network, lambda epoch: [step_over(group) for group in plan(epoch)],
-                           validation=validation, rng=rng, **options)
+    chunks = [index for index, rows in enumerate(train_samples.rows) if rows > 0]
+    if batch_size >= train_samples.n_samples:
+        run_logger.info("full batch: 1 step per epoch over all %d training samples (%d chunks)",
+                        train_samples.n_samples, len(chunks))
+        step = lambda parameters: distributed_sums(  # noqa: E731
+            client, architecture, parameters, train_samples, chunks, loss=loss)
+        return train_from_sums(network, lambda epoch: [step], validation=validation, **options)
+    initial_state = options.get("initial_state")
+    if replicas is None:
+        recorded = initial_state.rng.get("local_sgd", {}) if initial_state is not None else {}
+        replicas = recorded.get("replicas") or max(1, len(client.scheduler_info()["workers"]))
+    # the replicas apply the penalty and the clipping (the client's stepper only holds the average)
+    settings = shared_value(client, _LocalSettings(
+        network, train_samples.n_features, train_samples.weighted, loss, check_l2(options.get("l2", 0.0)),
+        check_clip_norm(options.get("clip_norm")), batch_size, seed))
+    logged = []
+
+    def epoch_rounds(epoch: int) -> list[RoundFunction]:
+        rounds = local_sgd_plan(train_samples.rows, replicas=replicas, batch_size=batch_size,
+                                sync_every=sync_every, seed=seed, epoch=epoch)
+        if not logged:
+            logged.append(epoch)
+            _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every)
+        return [_local_round(client, settings, train_samples, pieces, epoch) for pieces in rounds]
+
+    record = {"local_sgd": {"seed": seed, "replicas": replicas, "sync_every": sync_every, "batch_size": batch_size}}
+    return train_in_rounds(network, epoch_rounds, validation=validation, round_stops=True, record=record, **options)
