@@ -47,6 +47,7 @@ from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import RunConfig, build_config, config_to_dict, config_to_toml
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
+from climann.workflow.outputs import CHECKPOINT_FILES, refuse_unfinished_run, remove_leftovers  # noqa: F401 (re-exported)
 from climann.workflow.interrupts import STOP_SIGNALS, Terminated, signal_number
 from climann.model import (
     Network,
@@ -70,7 +71,7 @@ __all__ = [
     "training_hooks",
 ]
 
-CHECKPOINT_NAME = "checkpoint.npz"
+CHECKPOINT_NAME = CHECKPOINT_FILES[0]
 BEST_MODEL_NAME = "best_model.npz"
 
 #: Keys that may differ between a checkpoint and the run that resumes it: they do not
@@ -153,26 +154,6 @@ def recorded_settings(run_dir: str | Path) -> dict:
     return config_to_dict(_recorded_config(metadata, Path(run_dir)))
 
 
-def _remove_temporaries(run_dir: Path) -> None:
-    """Temporary files and staging directories that a killed run left (see :mod:`climann.workflow.outputs`)."""
-    from climann.workflow.outputs import remove_leftovers
-
-    remove_leftovers(run_dir)
-
-
-def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:
-    """Before a new run in ``run_dir``: refuse an unfinished run there unless ``overwrite``,
-    which removes its checkpoint (a later interruption must not resume the old run)."""
-    _remove_temporaries(run_dir)
-    path = run_dir / CHECKPOINT_NAME
-    if path.is_file() and not overwrite:
-        raise ClimannError(
-            f"run directory {run_dir} holds an unfinished run ({CHECKPOINT_NAME}); continue it "
-            f"with: climann train --resume {shlex.quote(str(run_dir))}, or pass --overwrite to start again"
-        )
-    path.unlink(missing_ok=True)
-
-
 @dataclass
 class Checkpointing:
     """How one run writes its checkpoints and, when resumed, where it continues.
@@ -220,7 +201,7 @@ class Checkpointing:
             recorded there (the message names every differing key).
         """
         run_dir = Path(run_dir)
-        _remove_temporaries(run_dir)
+        remove_leftovers(run_dir)
         state, metadata = _checkpoint(run_dir)
         differences = config_differences(config, _recorded_config(metadata, run_dir))
         if differences:

@@ -29,9 +29,17 @@ from typing import Any
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
-from climann.model.losses import LOSSES
+from climann.model.losses import LOSSES, Huber
 from climann.model.optimizers import OPTIMIZERS
-from climann.model.schedules import SCHEDULES
+from climann.model.schedules import (
+    SCHEDULES,
+    Constant,
+    CosineDecay,
+    ExponentialDecay,
+    ReduceOnPlateau,
+    StepDecay,
+)
+from climann.model.stopping import EarlyStopping
 
 DEFAULT_SAMPLE_PATH = "data/sample.nc"
 
@@ -803,3 +811,39 @@ def _toml_value(value: Any) -> str:
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(value, ensure_ascii=False)
 
+
+def training_options(config: RunConfig) -> dict:
+    """The ``[training]`` settings as the model layer's objects and keywords for
+    :func:`climann.model.train` (optimizer, loss, schedule, early stopping, L2, clipping,
+    epochs, batch size, seed): one translation for every run, in this process or on a cluster."""
+    training = config.training
+    optimizer_options = {
+        "momentum": {"momentum": training.momentum},
+        "nesterov": {"momentum": training.momentum},
+        "adamw": {"weight_decay": training.weight_decay},
+    }.get(training.optimizer, {})
+    schedules = {
+        "constant": Constant,
+        "step": lambda: StepDecay(step_size=training.decay_every, gamma=training.decay_factor),
+        "exponential": lambda: ExponentialDecay(gamma=training.decay_factor),
+        "cosine": lambda: CosineDecay(min_learning_rate=training.min_learning_rate),
+        "reduce_on_plateau": lambda: ReduceOnPlateau(
+            factor=training.decay_factor, patience=training.schedule_patience,
+            min_learning_rate=training.min_learning_rate,
+        ),
+    }
+    schedules["plateau"] = schedules["reduce_on_plateau"]
+    return {
+        "optimizer": OPTIMIZERS[training.optimizer](learning_rate=training.learning_rate, **optimizer_options),
+        "loss": Huber(delta=training.huber_delta) if training.loss == "huber" else training.loss,
+        "schedule": schedules[training.schedule](),
+        "early_stopping": (
+            EarlyStopping(patience=training.early_stopping_patience, min_delta=training.min_delta)
+            if training.early_stopping_patience else None
+        ),
+        "l2": training.l2,
+        "clip_norm": training.clip_norm or None,
+        "epochs": training.epochs,
+        "batch_size": training.batch_size,
+        "seed": training.seed,
+    }

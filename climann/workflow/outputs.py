@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import tempfile
@@ -190,8 +191,6 @@ def check_run_directory(run_dir: str | Path, overwrite: bool, *, inputs: Sequenc
     ------
     ClimannError
     """
-    from climann.workflow.checkpoints import refuse_unfinished_run
-
     run_dir = Path(run_dir)
     if run_dir.exists() and not run_dir.is_dir():
         raise ClimannError(f"--out {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
@@ -394,3 +393,16 @@ def create_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None
+
+
+def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:
+    """Before a new run in ``run_dir``: refuse an unfinished run there unless ``overwrite``,
+    which removes its checkpoint (a later interruption must not resume the old run)."""
+    remove_leftovers(run_dir)
+    path = run_dir / CHECKPOINT_FILES[0]
+    if path.is_file() and not overwrite:
+        raise ClimannError(
+            f"run directory {run_dir} holds an unfinished run ({CHECKPOINT_FILES[0]}); continue it "
+            f"with: climann train --resume {shlex.quote(str(run_dir))}, or pass --overwrite to start again"
+        )
+    path.unlink(missing_ok=True)

@@ -10,10 +10,7 @@ and the CLI call the same functions.
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
-import io
-import json
 import math
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +25,7 @@ import numpy as np
 from climann._version import __version__
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, interrupted, training_hooks
 from climann.workflow.compute.cluster import uses_cluster
-from climann.workflow.config import BASELINES, RunConfig, config_to_toml
+from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options  # noqa: F401 (re-exported)
 from climann.data.batches import (
     STREAM_BLOCK_BYTES,
     BatchStream,
@@ -36,7 +33,6 @@ from climann.data.batches import (
     estimated_bytes,
     fit_standardizers,
 )
-from climann.data.climatology import climatology_record
 from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
@@ -50,26 +46,16 @@ from climann.evaluation.baselines import (
     persistence_prediction,
     season_name,
 )
-from climann.evaluation.figures import draw_figures, draw_skill_figure
 from climann.evaluation.groups import season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.report import report_markdown
 from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
-from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
-from climann.jsonfile import dumps, finite_or_none
+from climann.evaluation.predictions import check_predictions_encodable
+from climann.jsonfile import finite_or_none
 from climann.model import (
-    Constant,
-    CosineDecay,
-    EarlyStopping,
-    ExponentialDecay,
     History,
     Network,
-    ReduceOnPlateau,
-    StepDecay,
     train,
 )
-from climann.model.losses import Huber
-from climann.model.optimizers import OPTIMIZERS
 from climann.workflow.interrupts import Terminated, signal_number, signals_raise
 from climann.model.threads import blas_threads, reader_threads
 from climann.model.training import BatchCallback
@@ -86,6 +72,17 @@ from climann.workflow.preparation import (
     split_for,
 )
 from climann.workflow.provenance import run_provenance
+from climann.workflow.run_directory import (  # noqa: F401 (RunResult … grid_summary: re-exported, the API before the move)
+    Evaluation,
+    RunRecords,
+    RunResult,
+    grid_summary,
+    history_csv,
+    input_units,
+    model_metadata,
+    untrained_outputs,
+    write_run_files,
+)
 from climann.workflow.runlog import (
     EpochLogger,
     PhaseTimer,
@@ -98,29 +95,6 @@ from climann.workflow.runlog import (
 
 if TYPE_CHECKING:
     from climann.workflow.progress import TrainingProgress
-
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What a finished run produced.
-
-    Attributes
-    ----------
-    run_dir : Path
-    metrics : dict
-        The content of ``metrics.json``.
-    figures : list of Path
-    history : History
-    config : RunConfig
-        The resolved configuration (absolute input paths).
-    """
-
-    run_dir: Path
-    metrics: dict
-    figures: list[Path]
-    history: History
-    config: RunConfig
 
 
 def fit_network_streaming(
@@ -173,41 +147,6 @@ def fit_network_streaming(
             **keywords,
         )
     return network, history, split, input_scaler, target_scaler
-
-
-def training_options(config: RunConfig) -> dict:
-    """The ``[training]`` settings as the model layer's objects and keywords for :func:`train`."""
-    training = config.training
-    optimizer_options = {
-        "momentum": {"momentum": training.momentum},
-        "nesterov": {"momentum": training.momentum},
-        "adamw": {"weight_decay": training.weight_decay},
-    }.get(training.optimizer, {})
-    schedules = {
-        "constant": Constant,
-        "step": lambda: StepDecay(step_size=training.decay_every, gamma=training.decay_factor),
-        "exponential": lambda: ExponentialDecay(gamma=training.decay_factor),
-        "cosine": lambda: CosineDecay(min_learning_rate=training.min_learning_rate),
-        "reduce_on_plateau": lambda: ReduceOnPlateau(
-            factor=training.decay_factor, patience=training.schedule_patience,
-            min_learning_rate=training.min_learning_rate,
-        ),
-    }
-    schedules["plateau"] = schedules["reduce_on_plateau"]
-    return {
-        "optimizer": OPTIMIZERS[training.optimizer](learning_rate=training.learning_rate, **optimizer_options),
-        "loss": Huber(delta=training.huber_delta) if training.loss == "huber" else training.loss,
-        "schedule": schedules[training.schedule](),
-        "early_stopping": (
-            EarlyStopping(patience=training.early_stopping_patience, min_delta=training.min_delta)
-            if training.early_stopping_patience else None
-        ),
-        "l2": training.l2,
-        "clip_norm": training.clip_norm or None,
-        "epochs": training.epochs,
-        "batch_size": training.batch_size,
-        "seed": training.seed,
-    }
 
 
 def sample_area_weights(data: PreparedData) -> np.ndarray:
@@ -281,25 +220,6 @@ def fit_linear_baseline(data: PreparedData, *, area_weighted: bool = False) -> n
     unweighted = bool((weights == 1).all())
     fit = LinearRegression.fit(data.scaled_inputs[train_mask], target, None if unweighted else weights)
     return fit.predict(data.scaled_inputs)
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Everything the evaluation computed, on the grid.
-
-    Attributes
-    ----------
-    metrics : dict
-        The content of ``metrics.json``.
-    truth : ndarray, shape (n_time, n_lat, n_lon)
-    predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
-        ``"model"`` and the baselines (``"linear"``, ``"climatology"``, ``"persistence"``
-        when the time axis is regular), NaN where a value is missing.
-    """
-
-    metrics: dict
-    truth: np.ndarray
-    predictions: dict[str, np.ndarray]
 
 
 def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.ndarray]:
@@ -392,103 +312,6 @@ def season_region_scores(
     reference of the ACC's anomalies, as for the whole blocks)."""
     return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
                                  run_regions(config, layout), climatology=climatology)
-
-
-def history_csv(history: History) -> str:
-    """``epoch,train_loss,val_loss,learning_rate``, one row per epoch."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["epoch", "train_loss", "val_loss", "learning_rate"])
-    for index, train_loss in enumerate(history.train_loss):
-        val_loss = repr(float(history.val_loss[index])) if index < len(history.val_loss) else ""
-        rate = repr(float(history.learning_rate[index])) if index < len(history.learning_rate) else ""
-        writer.writerow([index + 1, repr(float(train_loss)), val_loss, rate])
-    return buffer.getvalue()
-
-
-def model_metadata(config: RunConfig, data: PreparedData) -> dict:
-    """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
-    range of each feature on the training block (``input_ranges``, unscaled, to flag
-    extrapolation), loss, grid, the anomaly features' climatologies
-    (:func:`~climann.data.climatology.climatology_record`) and the whole configuration (what
-    ``predict`` needs to use the model again)."""
-    layout = data.samples.layout
-    climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
-    ranges = data.input_scaler.range_dict()
-    return {
-        **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
-        "features": list(data.samples.feature_names),
-        "targets": [layout.target_name],
-        "target_units": [layout.target_units],
-        "units": input_units(config, data.samples.feature_names, layout),
-        "input_scaling": data.input_scaler.to_dict(),
-        "target_scaling": data.target_scaler.to_dict(),
-        **({"input_ranges": ranges} if ranges is not None else {}),
-        "loss": config.training.loss,
-        "grid": grid_summary(layout),
-        **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
-        "config": json.loads(json.dumps(dataclasses.asdict(config))),
-    }
-
-
-def untrained_outputs(data: PreparedData) -> list[int]:
-    """Field mode: the output cells (in (lat, lon) order) without a target value anywhere in
-    the training block; the network never learnt them, so ``predict`` leaves them missing."""
-    seen = data.present[data.sample_masks["train"]].any(axis=0)
-    return np.flatnonzero(~seen).tolist()
-
-
-def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
-    """The units ('' for none) of the target and of every variable the features are made
-    of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
-    ``predict`` checks new data against."""
-    data = config.data
-    names = [data.target, *feature_names, *data.predictors, *data.lags, *data.global_means, *data.regional_means,
-             *data.anomalies]
-    return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
-
-
-def grid_summary(layout: GridLayout) -> dict:
-    """Size, geographic extent and cell order of a grid (true latitudes and longitudes, also
-    on a curvilinear grid), to tell later whether new data are on the same grid:
-    ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
-    that the same grid with its latitudes flipped or its longitudes rolled is told apart."""
-    latitude, longitude = layout.geographic_coordinates()
-    return {
-        "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
-        "lat_range": [float(latitude.min()), float(latitude.max())],
-        "lon_range": [float(longitude.min()), float(longitude.max())],
-        "first_cell": [float(latitude.flat[0]), float(longitude.flat[0])],
-        "last_cell": [float(latitude.flat[-1]), float(longitude.flat[-1])],
-    }
-
-
-def write_run_files(
-    staging: Path, config: RunConfig, data: PreparedData, network: Network,
-    history: History, evaluation: Evaluation, command_line: str,
-) -> list[Path]:
-    """Write every file of the run-directory contract into ``staging``; return the figures."""
-    layout = data.samples.layout
-    (staging / "config.toml").write_text(config_to_toml(config))
-    network.save(staging / "model.npz", metadata=model_metadata(config, data))
-    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
-    (staging / "history.csv").write_text(history_csv(history))
-    predicted = evaluation.predictions["model"]
-    baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
-    dataset = predictions_dataset(
-        layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
-    )
-    write_predictions(dataset, staging / "predictions.nc", layout)
-    figures = []
-    if config.evaluation.figures:
-        figures = draw_figures(
-            layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
-            history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
-            dpi=config.evaluation.dpi,
-        )
-        figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
-    (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
-    return figures
 
 
 def run_training(
@@ -635,31 +458,6 @@ def input_files(config: RunConfig) -> list[str]:
         except ClimannError:
             continue
     return found
-
-
-@dataclass(frozen=True)
-class RunRecords:
-    """What a run records besides its results: ``provenance.json`` and ``train.log``.
-
-    Attributes
-    ----------
-    provenance : dict
-        From :func:`climann.workflow.provenance.run_provenance`.
-    run_log : RunLogCollector
-        The run's log so far.
-    phases : PhaseTimer
-        Times the run's phases into the log; :meth:`write` ends the last one.
-    """
-
-    provenance: dict
-    run_log: RunLogCollector
-    phases: PhaseTimer
-
-    def write(self, staging: Path) -> None:
-        """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
-        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
-        self.phases.end()
-        (staging / "train.log").write_text(self.run_log.text())
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def predict_files(
         cluster or a Zarr output; anomaly features of a model file that does not hold their
         climatology; ``out`` an input file, a directory, or an existing file without ``overwrite``.
     """
-    from climann.workflow.pipeline import grid_summary
+    from climann.workflow.run_directory import grid_summary
     from climann.workflow.preparation import open_selected, pointwise_source
 
     run = load_run(run_dir)
@@ -351,7 +351,7 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     ClimannError
         If the grid (size or extent, see :func:`climann.workflow.pipeline.grid_summary`) differs.
     """
-    from climann.workflow.pipeline import grid_summary
+    from climann.workflow.run_directory import grid_summary
 
     trained, new = run.network.metadata.get("grid"), grid_summary(layout)
     if trained and "first_cell" not in trained:

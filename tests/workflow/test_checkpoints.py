@@ -46,7 +46,7 @@ def tiny_sample(tmp_path_factory):
 def no_figures(monkeypatch):
     """Runs in this process draw no figures: they take most of a tiny run's time, and
     checkpoints do not concern them (the subprocesses draw them)."""
-    monkeypatch.setattr("climann.workflow.pipeline.draw_figures", lambda *args, **kwargs: [])
+    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ from climann.workflow.compute.evaluation import (
 )
 from climann.workflow.compute.prediction import chunked_grids, write_dataset
 from climann.workflow.compute.training import train_distributed
-from climann.workflow.config import BASELINES, RunConfig, config_to_toml
+from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options
 from climann.data.batches import blocks_in_split
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
@@ -71,12 +71,12 @@ from climann.evaluation.scores import (
 from climann.jsonfile import dumps, finite_or_none
 from climann.model import History, Network
 from climann.workflow.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
+from climann.workflow.outputs import publish_run, staging_directory
+from climann.workflow.run_directory import RunRecords, RunResult, history_csv, model_metadata
 from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_notes
 
 if TYPE_CHECKING:
     from distributed import Client
-
-    from climann.workflow.pipeline import RunRecords, RunResult
 
 __all__ = ["evaluate_distributed", "run_distributed", "train_on_cluster"]
 
@@ -143,7 +143,6 @@ def train_on_cluster(
     Interrupted
         On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
-    from climann.workflow.pipeline import model_metadata, training_options
 
     train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
     input_scaler, target_scaler = fit_scalers(client, source, train_blocks)
@@ -358,7 +357,6 @@ def run_distributed(
     Interrupted
         On SIGINT, SIGTERM or SIGHUP while training, after writing the checkpoint.
     """
-    from climann.workflow.pipeline import RunResult, history_csv, model_metadata, publish_run, staging_directory
 
     phases = records.phases if records else None
     with cluster_client(config.compute) as client:

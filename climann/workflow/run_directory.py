@@ -1,0 +1,200 @@
+"""The run directory: what a run writes, whichever way it ran.
+
+One module writes the files of the run-directory contract (``config.toml``, ``model.npz`` with
+its metadata, ``metrics.json``, ``history.csv``, ``predictions.nc``, ``figures/``,
+``report.md``, ``provenance.json``, ``train.log``) for a run in this process, streamed, or on
+a dask cluster (:mod:`climann.workflow.pipeline` and :mod:`climann.workflow.compute.run` both
+call it, so neither imports the other's internals). The directory is built in a staging
+folder and published by :mod:`climann.workflow.outputs`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from climann.data.climatology import climatology_record
+from climann.data.layout import GridLayout
+from climann.evaluation.figures import draw_figures, draw_skill_figure
+from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.report import report_markdown
+from climann.jsonfile import dumps
+from climann.model import History, Network
+from climann.workflow.config import RunConfig, config_to_toml
+from climann.workflow.preparation import PreparedData
+from climann.workflow.runlog import PhaseTimer, RunLogCollector
+
+__all__ = [
+    "Evaluation", "RunRecords", "RunResult", "grid_summary", "history_csv", "input_units", "model_metadata",
+    "untrained_outputs", "write_run_files",
+]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the evaluation computed, on the grid.
+
+    Attributes
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+    predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
+        ``"model"`` and the baselines (``"linear"``, ``"climatology"``, ``"persistence"``
+        when the time axis is regular), NaN where a value is missing.
+    """
+
+    metrics: dict
+    truth: np.ndarray
+    predictions: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run produced.
+
+    Attributes
+    ----------
+    run_dir : Path
+    metrics : dict
+        The content of ``metrics.json``.
+    figures : list of Path
+    history : History
+    config : RunConfig
+        The resolved configuration (absolute input paths).
+    """
+
+    run_dir: Path
+    metrics: dict
+    figures: list[Path]
+    history: History
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class RunRecords:
+    """What a run records besides its results: ``provenance.json`` and ``train.log``.
+
+    Attributes
+    ----------
+    provenance : dict
+        From :func:`climann.workflow.provenance.run_provenance`.
+    run_log : RunLogCollector
+        The run's log so far.
+    phases : PhaseTimer
+        Times the run's phases into the log; :meth:`write` ends the last one.
+    """
+
+    provenance: dict
+    run_log: RunLogCollector
+    phases: PhaseTimer
+
+    def write(self, staging: Path) -> None:
+        """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
+        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
+        self.phases.end()
+        (staging / "train.log").write_text(self.run_log.text())
+
+
+def history_csv(history: History) -> str:
+    """``epoch,train_loss,val_loss,learning_rate``, one row per epoch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["epoch", "train_loss", "val_loss", "learning_rate"])
+    for index, train_loss in enumerate(history.train_loss):
+        val_loss = repr(float(history.val_loss[index])) if index < len(history.val_loss) else ""
+        rate = repr(float(history.learning_rate[index])) if index < len(history.learning_rate) else ""
+        writer.writerow([index + 1, repr(float(train_loss)), val_loss, rate])
+    return buffer.getvalue()
+
+
+def model_metadata(config: RunConfig, data: PreparedData) -> dict:
+    """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
+    range of each feature on the training block (``input_ranges``, unscaled, to flag
+    extrapolation), loss, grid, the anomaly features' climatologies
+    (:func:`~climann.data.climatology.climatology_record`) and the whole configuration (what
+    ``predict`` needs to use the model again)."""
+    layout = data.samples.layout
+    climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
+    ranges = data.input_scaler.range_dict()
+    return {
+        **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
+        "features": list(data.samples.feature_names),
+        "targets": [layout.target_name],
+        "target_units": [layout.target_units],
+        "units": input_units(config, data.samples.feature_names, layout),
+        "input_scaling": data.input_scaler.to_dict(),
+        "target_scaling": data.target_scaler.to_dict(),
+        **({"input_ranges": ranges} if ranges is not None else {}),
+        "loss": config.training.loss,
+        "grid": grid_summary(layout),
+        **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
+        "config": json.loads(json.dumps(dataclasses.asdict(config))),
+    }
+
+
+def untrained_outputs(data: PreparedData) -> list[int]:
+    """Field mode: the output cells (in (lat, lon) order) without a target value anywhere in
+    the training block; the network never learnt them, so ``predict`` leaves them missing."""
+    seen = data.present[data.sample_masks["train"]].any(axis=0)
+    return np.flatnonzero(~seen).tolist()
+
+
+def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
+    """The units ('' for none) of the target and of every variable the features are made
+    of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
+    ``predict`` checks new data against."""
+    data = config.data
+    names = [data.target, *feature_names, *data.predictors, *data.lags, *data.global_means, *data.regional_means,
+             *data.anomalies]
+    return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
+
+
+def grid_summary(layout: GridLayout) -> dict:
+    """Size, geographic extent and cell order of a grid (true latitudes and longitudes, also
+    on a curvilinear grid), to tell later whether new data are on the same grid:
+    ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
+    that the same grid with its latitudes flipped or its longitudes rolled is told apart."""
+    latitude, longitude = layout.geographic_coordinates()
+    return {
+        "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
+        "lat_range": [float(latitude.min()), float(latitude.max())],
+        "lon_range": [float(longitude.min()), float(longitude.max())],
+        "first_cell": [float(latitude.flat[0]), float(longitude.flat[0])],
+        "last_cell": [float(latitude.flat[-1]), float(longitude.flat[-1])],
+    }
+
+
+def write_run_files(
+    staging: Path, config: RunConfig, data: PreparedData, network: Network,
+    history: History, evaluation: Evaluation, command_line: str,
+) -> list[Path]:
+    """Write every file of the run-directory contract into ``staging``; return the figures."""
+    layout = data.samples.layout
+    (staging / "config.toml").write_text(config_to_toml(config))
+    network.save(staging / "model.npz", metadata=model_metadata(config, data))
+    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
+    (staging / "history.csv").write_text(history_csv(history))
+    predicted = evaluation.predictions["model"]
+    baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
+    dataset = predictions_dataset(
+        layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
+    )
+    write_predictions(dataset, staging / "predictions.nc", layout)
+    figures = []
+    if config.evaluation.figures:
+        figures = draw_figures(
+            layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
+            history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
+            dpi=config.evaluation.dpi,
+        )
+        figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
+    (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
+    return figures

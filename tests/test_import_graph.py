@@ -1,0 +1,94 @@
+"""The package's modules import one another without cycles (issue 15: "no import cycles"), and
+the layers only import downwards: the model layer knows nothing of data, evaluation or workflow.
+
+The graph is read from the source with :mod:`ast`, every ``import`` statement counted, also
+those inside functions (a lazy import that closes a cycle is still a cycle to a reader), but
+not those under ``if TYPE_CHECKING:`` (for type hints only; they never run).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import climann
+
+PACKAGE = Path(climann.__file__).resolve().parent
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module → the climann modules it names in an import statement (``from a import b`` names
+    ``a.b`` when that is a module, else ``a``)."""
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                node.body = [ast.Pass()]  # imports for type hints only never run
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}"
+                    targets.add(submodule if submodule in modules else node.module)
+        graph[name] = {target for target in targets if target in modules and target != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan's algorithm)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for successor in sorted(graph[node]):
+            if successor not in index:
+                visit(successor)
+                low[node] = min(low[node], low[successor])
+            elif successor in on_stack:
+                low[node] = min(low[node], index[successor])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles():
+    assert cycles(import_graph()) == []
+
+
+@pytest.mark.parametrize(("layer", "forbidden"), [
+    pytest.param("climann.model", ("climann.data", "climann.evaluation", "climann.workflow", "climann.cli"), id="model"),
+    pytest.param("climann.data", ("climann.model", "climann.evaluation", "climann.workflow", "climann.cli"), id="data"),
+])
+def test_layers_import_downwards(layer, forbidden):
+    graph = import_graph()
+    wrong = {(module, target) for module, targets in graph.items() if module.startswith(layer)
+             for target in targets if target.startswith(forbidden)}
+    assert wrong == set()
