@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample.nc
 
-.PHONY: demo test notebooks bench bench-large data clean help train evaluate figures lint
+.PHONY: demo test docs notebooks bench bench-large data clean help train evaluate figures lint
 
 help:
 	@echo "make demo   install, generate $(SAMPLE), train into runs/demo/"
-	@echo "make test   install with [dev] and run the whole test suite"
+	@echo "make test   install with [dev] and run the whole test suite (and the strict docs build)"
+	@echo "make docs   build the documentation (docs/, mkdocs.yml) into site/"
 	@echo "make notebooks  run every notebook in notebooks/ (executed copies in runs/notebooks/)"
 	@echo "make data   generate $(SAMPLE)"
 	@echo "make train CONFIG=experiments/NAME.toml   train into runs/NAME/ (again only if the config or its data changed)"
@@ -57,8 +58,15 @@ runs/demo/model.npz: $(SAMPLE) $(VENV)/.installed
 	$(BIN)/climann train --data $(SAMPLE) --out runs/demo --overwrite
 
 # The tests run in parallel on up to 4 processes (pytest-xdist): 2 on a 2-core machine.
+# First the docs build with --strict into a temporary folder, so that a broken link or an API
+# name that no longer exists fails `make test` (not --quiet: mkdocs then counts no warnings).
 test: $(VENV)/.installed-dev
+	site=$$(mktemp -d) && $(BIN)/mkdocs build --strict --site-dir $$site; status=$$?; rm -rf $$site; exit $$status
 	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
+
+# The documentation: docs/*.md and the docstrings (mkdocstrings), nothing downloaded.
+docs: $(VENV)/.installed-dev
+	$(BIN)/mkdocs build --strict --site-dir site
 
 # Executed copies with outputs go to runs/notebooks/; notebooks/ stays without outputs.
 notebooks: $(VENV)/.installed-dev
@@ -113,5 +121,5 @@ bench-large: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_data.py --years 700
 
 clean:
-	rm -rf runs/ $(SAMPLE) .pytest_cache .hypothesis
+	rm -rf runs/ site/ $(SAMPLE) .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

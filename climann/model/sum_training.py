@@ -304,6 +304,8 @@ def train_in_rounds(
 ) -> History:
     """:func:`train_from_sums` for round functions: each epoch runs ``epoch_rounds(epoch)``.
 
+    The parameters not listed below are those of :func:`train_from_sums`.
+
     Parameters
     ----------
     epoch_rounds : callable
@@ -320,8 +322,6 @@ def train_in_rounds(
         Without ``rng``: JSON-compatible settings that decide the rounds (e.g. the seed and
         the number of replicas), kept in the checkpoint as its ``rng`` entry; a resumed run
         must have the same.
-    other parameters
-        As for :func:`train_from_sums`.
 
     Returns
     -------

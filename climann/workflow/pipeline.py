@@ -329,6 +329,9 @@ def run_training(
     While training, ``run_dir/checkpoint.npz`` is kept up to date (see
     :mod:`climann.workflow.checkpoints`); the run's files appear only when all are written.
 
+    With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
+    (:func:`climann.workflow.compute.run.run_distributed`): the same run directory.
+
     Parameters
     ----------
     config : RunConfig
@@ -346,9 +349,6 @@ def run_training(
     resume : bool
         Continue the unfinished run in ``run_dir`` from its checkpoint; ``config`` must be
         the one recorded there (up to ``checkpoint_every``).
-
-    With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
-    (:func:`climann.workflow.compute.run.run_distributed`): the same run directory.
 
     Returns
     -------

@@ -6,8 +6,8 @@ input file with its size and SHA-256 checksum (size and modification time for fi
 climann runs from a checkout. With ``config.toml`` this says everything needed to rerun a
 run and to tell whether its inputs have changed since.
 
-Example
--------
+Examples
+--------
 >>> record = run_provenance(["data/sample.nc"], command_line="climann train")  # doctest: +SKIP
 >>> record["inputs"][0]["sha256"]  # doctest: +SKIP
 '5f3c…'

@@ -6,8 +6,8 @@ pipeline collects the records of each run into ``train.log`` in its run director
 (:mod:`climann.workflow.progress`). Records that carry ``extra={"progress": (what, done, total)}``
 (per block of data read, never per sample) drive progress bars and stay out of the file.
 
-Example
--------
+Examples
+--------
 >>> with capture_run_log() as run_log:
 ...     phases = PhaseTimer()
 ...     phases.begin("preparing data")
