@@ -62,7 +62,7 @@ runs/demo/model.npz: $(SAMPLE) $(VENV)/.installed
 # name that no longer exists fails `make test` (not --quiet: mkdocs then counts no warnings).
 test: $(VENV)/.installed-dev
 	site=$$(mktemp -d) && $(BIN)/mkdocs build --strict --site-dir $$site; status=$$?; rm -rf $$site; exit $$status
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --durations=10
 
 # The documentation: docs/*.md and the docstrings (mkdocstrings), nothing downloaded.
 docs: $(VENV)/.installed-dev
