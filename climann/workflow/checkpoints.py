@@ -307,8 +307,8 @@ class Checkpointing:
             for other, handler in previous.items():
                 signal.signal(other, handler)  # type: ignore[arg-type]
             # os.write, not print: a handler may run in the middle of another write to stderr.
-            os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (streamed "
-                        b"data: epoch); send the signal again to stop at once\n")
+            os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (a streamed "
+                        b"or cluster run: after the epoch); send the signal again to stop at once\n")
 
         for number in STOP_SIGNALS:
             if signal.getsignal(number) == signal.SIG_IGN:

@@ -13,6 +13,8 @@ import contextlib
 import functools
 import logging
 import operator
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +27,14 @@ if TYPE_CHECKING:
 __all__ = [
     "FAN_IN",
     "LOCAL_WORKER_MEMORY",
+    "TERMINAL_SIGNALS",
     "cluster_client",
     "connect",
     "local_cluster",
     "ordered_sum",
     "ordered_sum_delayed",
     "shared_value",
+    "terminal_signals_ignored_by_children",
     "uses_cluster",
 ]
 
@@ -125,11 +129,46 @@ def local_cluster(compute: ComputeConfig) -> Any:
     from distributed import LocalCluster
 
     memory = f"{compute.memory_limit_gb}GiB" if compute.memory_limit_gb else "auto"
-    with dask.config.set(LOCAL_WORKER_MEMORY):  # read by the workers as they start
+    # read by the workers as they start
+    with dask.config.set(LOCAL_WORKER_MEMORY), terminal_signals_ignored_by_children():
         return LocalCluster(
             n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
             memory_limit=memory, dashboard_address=":0", silence_logs=logging.ERROR,
         )
+
+
+#: The signals a terminal sends to every process of its foreground job: Ctrl-C (SIGINT) and a
+#: closed terminal or dropped ssh session (SIGHUP).
+TERMINAL_SIGNALS = (signal.SIGINT, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def terminal_signals_ignored_by_children() -> Iterator[None]:
+    """Start processes inside this block that ignore Ctrl-C and a closed terminal.
+
+    A local cluster's worker processes belong to the terminal's foreground process group, so
+    Ctrl-C reaches them as well as climann. Left to its default, each worker dies with a
+    traceback while the client waits for the round they were computing, and the run hangs.
+    Ignored, they finish the round; climann writes its checkpoint and shuts the cluster down.
+    The parent's own handlers are set to "ignore" while the block runs and restored after.
+
+    This works because a signal that is ignored stays ignored across ``exec``. dask starts its
+    workers with multiprocessing's "spawn" method, and Python installs its
+    ``KeyboardInterrupt`` handler at start-up only when SIGINT is not ignored (CPython,
+    ``Modules/signalmodule.c``).
+
+    Ctrl-C pressed while the workers start is lost, so the user presses it again. Outside
+    the main thread, where Python cannot set handlers, the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in TERMINAL_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 def _sum_in_order(*parts: Any) -> Any:

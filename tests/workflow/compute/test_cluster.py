@@ -1,10 +1,24 @@
 """Tests for climann/workflow/compute/cluster.py: connecting, local clusters, ordered sums."""
 
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import dask
 import numpy as np
 import pytest
 
-from climann.workflow.compute.cluster import cluster_client, connect, ordered_sum, uses_cluster
+from climann.workflow.checkpoints import CHECKPOINT_NAME
+from climann.workflow.compute.cluster import (
+    cluster_client,
+    connect,
+    ordered_sum,
+    terminal_signals_ignored_by_children,
+    uses_cluster,
+)
 from climann.workflow.config import ComputeConfig
 from climann.errors import ClimannError
 
@@ -52,3 +66,50 @@ def test_ordered_sum_adds_in_order_on_the_workers(client, n_parts):
     np.testing.assert_array_equal(total, again)
     with pytest.raises(ClimannError, match="nothing to sum"):
         ordered_sum(client, [])
+
+
+def _dispositions(queue):
+    """In a spawned child: how it handles SIGINT and SIGHUP."""
+    queue.put([signal.getsignal(number) == signal.SIG_IGN for number in (signal.SIGINT, signal.SIGHUP)])
+
+
+def test_processes_spawned_in_the_block_ignore_terminal_signals_and_the_parent_gets_its_handlers_back():
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGHUP)
+    context = multiprocessing.get_context("spawn")  # how dask starts a local cluster's workers
+    queue = context.Queue()
+    with terminal_signals_ignored_by_children():
+        inside = context.Process(target=_dispositions, args=(queue,))
+        inside.start()
+        assert queue.get(timeout=60) == [True, True]
+        inside.join()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGHUP)) == before
+    outside = context.Process(target=_dispositions, args=(queue,))
+    outside.start()
+    assert queue.get(timeout=60) == [False, before[1] == signal.SIG_IGN]
+    outside.join()
+
+
+def test_ctrl_c_on_a_local_cluster_run_stops_with_a_checkpoint_and_no_worker_traceback(tiny_file, tmp_path):
+    """Ctrl-C in a terminal reaches the whole foreground process group, the local cluster's
+    workers included. They used to die with tracebacks while the client waited for them
+    forever. The run must stop after the epoch with a checkpoint, and exit with 130."""
+    run_dir = tmp_path / "run"
+    command = [sys.executable, "-c", "from climann.cli import main; main()", "train", "--data", str(tiny_file),
+               "--out", str(run_dir), "--workers", "2", "--epochs", "500", "--hidden", "8", "--batch-size", "64",
+               "--checkpoint-every", "1", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # its own process group, as a terminal's job
+    deadline = time.monotonic() + 120
+    while not (run_dir / CHECKPOINT_NAME).exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, process.communicate()[1]
+    os.killpg(process.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+    try:
+        _, errors = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError("the run hung after Ctrl-C") from None
+    assert process.returncode == 130, errors
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
+    assert f"resume with: climann train --resume {run_dir}" in errors.splitlines()[-1]
+    assert [path.name for path in run_dir.iterdir() if not path.name.startswith(".")] == [CHECKPOINT_NAME]
