@@ -254,20 +254,31 @@ def persist_samples(
     return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
 
 
+class _Reading:
+    """The one chunk read last by some :class:`ChunksReadOnDemand` (its owner, index and future)."""
+
+    def __init__(self) -> None:
+        self.last: tuple[ChunksReadOnDemand, int, Future] | None = None
+
+
 class ChunksReadOnDemand(Sequence):
     """The futures of :class:`ChunkedSamples` for chunks that are not kept: ``futures[k]``
     submits the reading of chunk k (a task computing its table, see :func:`persist_samples`)
     and returns its future; a task given that future reads the chunk first.
 
-    Only the last future asked for is kept here (asked for again, it is not read again): the
-    previous one is dropped before the next chunk is read, so that dask forgets its table as
-    soon as the tasks using it are done. Memory holds the chunk in use, whatever the number of
-    chunks; each is read again every time it is used (each epoch).
+    One chunk at a time: the last future asked for is kept (asked for again, it is not read
+    again); before the next chunk is read it is dropped, so that dask forgets its table as
+    soon as the tasks using it are done, and its reading is waited for, so that readings do
+    not run ahead of the tasks that use them. Sequences made with the same ``reading`` (a
+    run's training and validation chunks) take turns in the same way. Memory holds the chunk
+    in use (and the one before it while the worker lets it go), whatever the number of chunks;
+    each is read again every time it is used (each epoch).
     """
 
-    def __init__(self, client: Client, source: Future, blocks: Sequence[tuple[int, int]], arguments: tuple) -> None:
+    def __init__(self, client: Client, source: Future, blocks: Sequence[tuple[int, int]], arguments: tuple,
+                 reading: _Reading | None = None) -> None:
         self.client, self.source, self.blocks, self.arguments = client, source, list(blocks), arguments
-        self._last: tuple[int, Future] | None = None
+        self.reading = _Reading() if reading is None else reading
 
     def __len__(self) -> int:
         return len(self.blocks)
@@ -276,17 +287,25 @@ class ChunksReadOnDemand(Sequence):
         if isinstance(index, slice):
             return [self[position] for position in range(*index.indices(len(self)))]  # type: ignore[return-value]
         index = range(len(self.blocks))[index]  # IndexError beyond the end, as a list
-        if self._last is not None and self._last[0] == index:
-            return self._last[1]
-        self._last = None  # dropped before the next is read: one chunk held at a time
+        last = self.reading.last
+        if last is not None and last[0] is self and last[1] == index:
+            return last[2]
+        if last is not None:
+            from distributed import wait
+
+            self.reading.last = None
+            with self.client.as_current():
+                wait(last[2])  # read (and handed to the tasks already submitted) before the next is read
+            del last
         start, stop = self.blocks[index]
         future = self.client.submit(_table, self.source, start, stop, *self.arguments, pure=False)
-        self._last = (index, future)
+        self.reading.last = (self, index, future)
         return future
 
     def forget(self) -> None:
-        """Drop the last future kept (the workers then forget its table)."""
-        self._last = None
+        """Drop the last future kept, if it is one of these (the workers then forget its table)."""
+        if self.reading.last is not None and self.reading.last[0] is self:
+            self.reading.last = None
 
 
 def read_on_demand(
@@ -299,6 +318,7 @@ def read_on_demand(
     dtype: str | np.dtype = "float32",
     area_weighted: bool = False,
     rows: Sequence[int] | None = None,
+    along: ChunkedSamples | None = None,
 ) -> ChunkedSamples:
     """The chunks of :func:`persist_samples` (the same tables), read when a task uses them
     and not kept (:class:`ChunksReadOnDemand`): for data larger than the memory at hand.
@@ -310,6 +330,9 @@ def read_on_demand(
     rows : sequence of int, optional
         The samples of each block, if known (e.g. from :func:`scaling_and_rows`); counted by
         reading the blocks once (:func:`chunk_rows`) otherwise.
+    along : ChunkedSamples, optional
+        Chunks read on demand (e.g. the training block's) that these take turns with: one
+        chunk of either at a time.
 
     Returns
     -------
@@ -323,8 +346,9 @@ def read_on_demand(
     if len(rows) != len(blocks):
         raise ClimannError(f"rows must give one count per block: {len(rows)} for {len(blocks)} blocks")
     weights = source.layout.cell_area_weights().ravel() if area_weighted else None
+    reading = along.futures.reading if along is not None and isinstance(along.futures, ChunksReadOnDemand) else None
     futures = ChunksReadOnDemand(client, shared_value(client, source), blocks,
-                                 (input_scaler, target_scaler, dtype, weights))
+                                 (input_scaler, target_scaler, dtype, weights), reading)
     return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)  # type: ignore[arg-type]
 
 

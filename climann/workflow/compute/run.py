@@ -159,8 +159,8 @@ def train_on_cluster(
         persisted = {"train": persist_samples(client, source, train_blocks, **tables),
                      "val": persist_samples(client, source, val_blocks, **tables)}
     else:
-        persisted = {"train": read_on_demand(client, source, train_blocks, rows=train_rows, **tables),
-                     "val": read_on_demand(client, source, val_blocks, **tables)}
+        train = read_on_demand(client, source, train_blocks, rows=train_rows, **tables)
+        persisted = {"train": train, "val": read_on_demand(client, source, val_blocks, along=train, **tables)}
     try:
         for name, samples in persisted.items():
             if samples.n_samples == 0:
