@@ -47,15 +47,17 @@ __all__ = ["MIN_CHUNKS", "ChunkedSamples", "ChunksReadOnDemand", "chunk_blocks",
 MIN_CHUNKS = 16
 
 
-def chunk_blocks(source: PointwiseSource, *, chunk_mb: float) -> list[tuple[int, int]]:
+def chunk_blocks(
+    source: PointwiseSource, *, chunk_mb: float, min_chunks: int = MIN_CHUNKS
+) -> list[tuple[int, int]]:
     """Consecutive (start, stop) blocks of time steps covering the source, all of one length.
 
     Each holds at most ``chunk_mb`` MiB while read (as :meth:`PointwiseSource.time_blocks`
-    counts), and there are at least :data:`MIN_CHUNKS` of them if the time axis is that long.
-    They do not depend on the number of workers.
+    counts), and there are at least ``min_chunks`` (default :data:`MIN_CHUNKS`) of them if
+    the time axis is that long. They do not depend on the number of workers.
     """
     by_size = source.time_blocks(max_bytes=int(chunk_mb * 2**20))
-    steps = min(by_size[0][1] - by_size[0][0], max(1, math.ceil(source.n_time / MIN_CHUNKS)))
+    steps = min(by_size[0][1] - by_size[0][0], max(1, math.ceil(source.n_time / max(1, min_chunks))))
     return [(start, min(start + steps, source.n_time)) for start in range(0, source.n_time, steps)]
 
 

@@ -19,19 +19,29 @@ from climann.model.threads import one_blas_thread
 from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.compute import chunks
 from climann.workflow.compute.chunks import chunk_blocks
+from climann.workflow.compute.executor import streamed_chunk_mb
 from climann.workflow.config import build_config, training_options
 from climann.workflow.pipeline import run_training
 from climann.workflow.preparation import open_selected, pointwise_source, split_for
 from tests.workflow.compute.test_training import _local_sgd_in_process
 
-#: ≈ 0.2 MB: the tiny file's ≈ 0.4 MB of samples stream.
+#: ≈ 0.2 MB: the tiny file's ≈ 0.4 MB of samples stream, in chunks of a quarter of that, 0.05 MiB
+#: (3 time steps: 16 chunks).
 STREAMED = 2e-4
 TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3, "seed": 5}
 
 
 def _settings(tiny_file, **training):
     return {"data": {"paths": [str(tiny_file)], "in_memory_limit_gb": STREAMED}, "model": {"hidden": [8]},
-            "training": TRAINING | training, "evaluation": {"figures": False, "baselines": []}}
+            "training": TRAINING | training, "evaluation": {"figures": False, "baselines": []},
+            "compute": {"chunk_mb": 0.01}}
+
+
+def _blocks(config):
+    """The source, split and chunks of a streamed run of ``config``."""
+    source = pointwise_source(config, open_selected(config))
+    split = split_for(config, source.layout)
+    return source, split, chunk_blocks(source, chunk_mb=streamed_chunk_mb(config), min_chunks=1)
 
 
 def _scaler(record: dict) -> Standardizer:
@@ -49,9 +59,8 @@ def test_a_streamed_run_trains_one_replica_of_local_sgd_over_the_chunks(streamed
     assert "streamed from disk while training" in (streamed_run.run_dir / "train.log").read_text()
     model = Network.load(streamed_run.run_dir / "model.npz")
     config = streamed_run.config
-    source = pointwise_source(config, open_selected(config))
-    split = split_for(config, source.layout)
-    blocks = blocks_in_split(chunk_blocks(source, chunk_mb=config.compute.chunk_mb), split.time_masks["train"])
+    source, split, blocks = _blocks(config)
+    blocks = blocks_in_split(blocks, split.time_masks["train"])
     assert len(blocks) > 4
     # the scaling of the run's model file is that of the training block, as the data layer fits it
     input_scaler, target_scaler = (_scaler(model.metadata[key]) for key in ("input_scaling", "target_scaling"))
@@ -107,9 +116,7 @@ def test_a_streamed_run_holds_one_chunk_at_a_time_and_reads_each_every_epoch(tin
     reads = _counting_tables(monkeypatch)
     result = run_training(build_config(_settings(tiny_file)), run_dir=tmp_path / "run")
     config = result.config
-    source = pointwise_source(config, open_selected(config))
-    split = split_for(config, source.layout)
-    blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+    source, split, blocks = _blocks(config)
     train, val = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
     epochs = config.training.epochs
     # every training and validation chunk read once per epoch (nothing persisted) …
@@ -122,9 +129,7 @@ def test_a_streamed_run_stopped_between_rounds_resumes_to_the_uninterrupted_weig
     tiny_file, tmp_path, monkeypatch, streamed_run
 ):
     config = build_config(_settings(tiny_file))
-    source = pointwise_source(streamed_run.config, open_selected(streamed_run.config))
-    split = split_for(streamed_run.config, source.layout)
-    blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+    source, split, blocks = _blocks(streamed_run.config)
     n_train, n_val = (len(blocks_in_split(blocks, split.time_masks[name])) for name in ("train", "val"))
     # SIGTERM while the 3rd training chunk of epoch 2 is read: the run stops after that round
     target = n_train + n_val + 3
@@ -146,3 +151,25 @@ def test_a_streamed_run_stopped_between_rounds_resumes_to_the_uninterrupted_weig
     assert resumed.history == streamed_run.history
     first, second = (Network.load(Path(run.run_dir) / "model.npz") for run in (resumed, streamed_run))
     np.testing.assert_array_equal(first.parameter_vector, second.parameter_vector)
+
+
+def test_streamed_chunks_take_a_quarter_of_the_memory_limit_and_short_ones_are_warned_about(
+    tiny_file, tmp_path, streamed_run
+):
+    config = build_config(_settings(tiny_file))
+    assert streamed_chunk_mb(config) == pytest.approx(0.25 * STREAMED * 1024)
+    assert streamed_chunk_mb(build_config({"compute": {"chunk_mb": 64}})) == 512  # of the default 2 GB
+    assert streamed_chunk_mb(build_config({"compute": {"chunk_mb": 600}})) == 600
+    # 3 monthly steps per chunk: the run says so, and what to do
+    log = (streamed_run.run_dir / "train.log").read_text()
+    assert "streamed chunks of 3 time steps, less than a year (12 steps)" in log
+    assert "raise [data] in_memory_limit_gb" in log
+    # chunks of 16 steps (0.27 MiB read; the file's ≈ 0.46 MB of samples stream beyond 0.4 MB): no warning
+    settings = _settings(tiny_file, epochs=1)
+    settings["data"]["in_memory_limit_gb"] = 4e-4
+    settings["compute"]["chunk_mb"] = 0.27
+    result = run_training(build_config(settings), run_dir=tmp_path / "yearly")
+    log = (result.run_dir / "train.log").read_text()
+    assert "streamed from disk while training" in log
+    assert "chunks: 3 of" in log
+    assert "less than a year" not in log
