@@ -41,6 +41,8 @@ from climann.workflow.config import DERIVED_FEATURES, DataConfig
 from climann.workflow.outputs import EXPLAIN_FILES, prepare_output_folder
 from climann.workflow.predict import TrainedRun, _saved_scalers, load_run, training_climatologies
 
+#: The figures written, in this order (all of them are in :data:`climann.workflow.outputs.EXPLAIN_FILES`).
+EXPLAIN_FIGURES = ("importance.png", "importance_maps.png", "partial_dependence.png")
 #: At most this many test samples (drawn with the seed) enter the partial dependence: each
 #: grid value costs one prediction per sample.
 PD_MAX_SAMPLES = 5000
@@ -93,12 +95,19 @@ class ExplainResult:
     partial_dependence : dict
         The content of ``partial_dependence.json``.
     figures : list of Path
+    input_names : tuple of str
+        The inputs in the order of their columns (not ranked).
+    maps : ndarray, shape (n_inputs, n_lat, n_lon)
+        Each input's MSE increase per grid cell (:func:`importance_maps`), in the order of
+        ``input_names``.
     """
 
     out: Path
     importance: dict
     partial_dependence: dict
     figures: list[Path]
+    input_names: tuple[str, ...]
+    maps: np.ndarray
 
 
 def input_groups(data: DataConfig, feature_names: tuple[str, ...]) -> dict[str, list[int]]:
@@ -329,10 +338,12 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     create_folder(out)
     write_json(out / "importance.json", importance, what="importance file")
     write_json(out / "partial_dependence.json", dependence, what="partial dependence file")
+    maps = importance_maps(result, block)
+    bars, mapped, curves = (out / name for name in EXPLAIN_FIGURES)
     figures = [
-        plot_importance_bars(importance, path=out / "importance.png", dpi=dpi),
-        plot_importance_maps(block.layout, importance_maps(result, block), result.names, importance,
-                             path=out / "importance_maps.png", dpi=dpi),
-        plot_partial_dependence(dependence, path=out / "partial_dependence.png", dpi=dpi),
+        plot_importance_bars(importance, path=bars, dpi=dpi),
+        plot_importance_maps(block.layout, maps, result.names, importance, path=mapped, dpi=dpi),
+        plot_partial_dependence(dependence, path=curves, dpi=dpi),
     ]
-    return ExplainResult(out=out, importance=importance, partial_dependence=dependence, figures=figures)
+    return ExplainResult(out=out, importance=importance, partial_dependence=dependence, figures=figures,
+                         input_names=result.names, maps=maps)
