@@ -19,7 +19,7 @@ from climann.workflow.explain import (
     network_predictor,
     read_test_block,
 )
-from climann.workflow.outputs import EXPLAIN_FILES, foreign_entries
+from climann.workflow.outputs import EXPLAIN_FILES, foreign_entries, written_by_climann
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run
 from tests.conftest import monthly_times
@@ -141,8 +141,9 @@ def test_existing_outputs_are_kept_unless_overwrite_and_foreign_ones_always(expl
 
 
 def test_a_run_directory_with_its_explain_folder_is_still_a_run_directory(explained):
-    run_dir, _ = explained
+    run_dir, result = explained
     assert foreign_entries(run_dir) == []
+    assert all(written_by_climann(result.out / name) for name in EXPLAIN_FILES)  # --overwrite may replace them
 
 
 def test_a_field_mode_run_is_refused_in_one_line(explained, tmp_path):
