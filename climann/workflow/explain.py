@@ -161,6 +161,18 @@ def input_groups(data: DataConfig, feature_names: tuple[str, ...]) -> dict[str, 
     return groups
 
 
+def require_pointwise(run: TrainedRun) -> None:
+    """Refuse a field-mode run in one line: there a sample is a whole map.
+
+    Raises
+    ------
+    ClimannError
+    """
+    if run.config.data.mode != "pointwise":
+        raise ClimannError("climann explain works on pointwise runs only; this run is in field mode (a sample is a "
+                           'whole map, not yet explained): train it with mode = "pointwise" to explain it')
+
+
 def read_test_block(run: TrainedRun) -> BlockSamples:
     """The run's test samples, rebuilt from its data with its saved scalers and climatologies.
 
@@ -173,9 +185,7 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
     from climann.workflow.preparation import prepared_with_scalers
 
     config = run.config
-    if config.data.mode != "pointwise":
-        raise ClimannError("climann explain works on pointwise runs only; this run is in field mode (a sample is a "
-                           'whole map, not yet explained): train it with mode = "pointwise" to explain it')
+    require_pointwise(run)
     data = prepared_with_scalers(config, *_saved_scalers(run),
                                  climatologies=training_climatologies(run, new_data=False))
     samples, layout = data.samples, data.samples.layout
@@ -324,6 +334,7 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
         raise ClimannError(f"--repeats must be at least 1, got {repeats}")
     run_dir = Path(run_dir)
     run = load_run(run_dir)
+    require_pointwise(run)
     given = out is not None
     out = Path(out) if given else run_dir / "explain"
     prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
