@@ -253,6 +253,41 @@ def plot(
         typer.echo(f"figure: {figure}")
 
 
+@app.command()
+@reports_errors
+def explain(
+    run_dir: Annotated[Path, typer.Argument(help="A finished pointwise run directory.")],
+    out: Annotated[Path | None, typer.Option(help="Folder for importance.json, partial_dependence.json and their figures [default: RUN_DIR/explain].")] = None,
+    repeats: Annotated[int, typer.Option(help="Permutations of each input (the importance is their mean ± standard deviation).")] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the permutations and of the samples of the partial dependence.")] = 0,
+    overwrite: Annotated[bool, typer.Option(help="Replace those files in --out (only climann's own).")] = False,
+) -> None:
+    """Which inputs the network relies on, where and how, on its test block: permutation
+    importance (the increase of the area-weighted MSE when an input is shuffled) as a ranking
+    and maps, and the partial dependence on each predictor with ICE quantiles.
+
+    Example: climann explain runs/demo --repeats 10
+    """
+    from climann.workflow.progress import NORMAL, terminal_display
+
+    with terminal_display(NORMAL, status="explaining"):
+        from climann.workflow.explain import explain_run
+
+        result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
+    importance = result.importance
+    units = importance["mse_units"]
+    typer.echo(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
+               f"area-weighted MSE {importance['baseline_mse']:.4g}{' ' + units if units else ''}): the increase of "
+               f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} repeats")
+    width = max(len(entry["name"]) for entry in importance["inputs"])
+    for entry in importance["inputs"]:
+        typer.echo(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "
+                   f"{entry['mse_increase_std']:.2g}")
+    for figure in result.figures:
+        typer.echo(f"figure: {figure}")
+    typer.echo(f"written to {result.out}")
+
+
 def _print_metrics(metrics: dict, *, wide: bool) -> Any:
     """The results table on stdout: the key scores in the terminal's width, or with ``wide``
     every column (wider than the terminal if need be); returns the console."""

@@ -9,7 +9,8 @@ atomically and returns its path; :func:`draw_figures` draws them all for a run a
 
 Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other diagnostics),
 ``runs`` (all the figures of a run), ``files`` (the maps of any prediction file, ``climann plot
-FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``).
+FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``), ``importance`` (the
+figures of ``climann explain``: importance bars and maps, partial dependence).
 """
 
 from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES, symmetric_limit, value_limits
@@ -30,6 +31,7 @@ from climann.evaluation.figures.plots import (
 from climann.evaluation.figures.runs import draw_figures, draw_skill_figure, layout_from_predictions, redraw_figures
 from climann.evaluation.figures.files import plot_prediction_file, prediction_file_maps
 from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
+from climann.evaluation.figures.importance import plot_importance_bars, plot_importance_maps, plot_partial_dependence
 
 __all__ = [
     "FIGURE_FILES",
@@ -43,8 +45,11 @@ __all__ = [
     "plot_anomaly_correlation_map",
     "plot_area_mean_series",
     "plot_error_maps",
+    "plot_importance_bars",
+    "plot_importance_maps",
     "plot_learning_curves",
     "plot_mean_truth_prediction_error",
+    "plot_partial_dependence",
     "plot_predicted_vs_observed",
     "plot_prediction_file",
     "plot_prediction_maps",
