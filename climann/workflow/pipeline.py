@@ -46,11 +46,11 @@ from climann.evaluation.baselines import (
     persistence_prediction,
     season_name,
 )
-from climann.evaluation.groups import season_region_metrics
+from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
+from climann.evaluation.scores import persistence_left_out_reason, whole_grid_sums
+from climann.evaluation.seasons import is_sub_annual, season_index
 from climann.evaluation.predictions import check_predictions_encodable
-from climann.jsonfile import finite_or_none
 from climann.model import (
     History,
     Network,
@@ -265,7 +265,8 @@ def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, dat
 
 
 def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
-    """Score the network and the baselines on every block: area-weighted, on the same cells.
+    """Score the network and the baselines on every block: area-weighted, on the same cells,
+    from the sums of the grid as one chunk (:func:`grid_metrics`).
 
     Returns
     -------
@@ -281,19 +282,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
     reference = anomaly_reference(predictions, truth, data)
-    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                   season=season_name(layout.time.values), left_out=left_out, climatology=reference)
-    grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks, climatology=reference)
-    metrics = {
-        "target": layout.target_name,
-        "units": layout.target_units,
-        "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
-        "area_weighted": True,
-        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
-        **finite_or_none(grouped),
-        "n_dropped": data.samples.n_dropped,
-        "split_periods": dict(data.split.descriptions),
-    }
+    metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
+                           mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
+                           n_dropped=data.samples.n_dropped)
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
 
 
@@ -312,6 +303,43 @@ def season_region_scores(
     reference of the ACC's anomalies, as for the whole blocks)."""
     return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
                                  run_regions(config, layout), climatology=climatology)
+
+
+def grid_metrics(
+    config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray, split: TimeSplit,
+    *, mode: str, n_dropped: int, climatology: np.ndarray | None = None, left_out: dict[str, str] | None = None,
+) -> dict:
+    """``metrics.json`` of grids in memory: the sums of the grid as one chunk
+    (:func:`climann.evaluation.scores.whole_grid_sums`, per block, season and region), turned
+    into metrics by :func:`climann.evaluation.groups.run_metrics` as a chunked run's are.
+
+    Parameters
+    ----------
+    predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
+        ``"model"`` and the baselines.
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+    split : TimeSplit
+        The blocks scored (``time_masks``) and their periods.
+    mode : str
+        ``"pointwise"`` or ``"field"``.
+    n_dropped : int
+    climatology : ndarray, shape (n_time, n_lat, n_lon), optional
+        The reference of the ACC's anomalies (none: no ACC).
+    left_out : dict of baseline to reason, optional
+        Baselines asked for but not computed.
+    """
+    regions = run_regions(config, layout)
+    scored = [region for region in regions.values() if region.n_cells]
+    times = layout.time.values
+    total, names = whole_grid_sums(
+        predictions, truth, layout.cell_area_weights(), split.time_masks, climatology=climatology,
+        season_of_step=season_index(times) if is_sub_annual(times) else None,
+        region_cells=np.stack([region.cells for region in scored]) if scored else None,
+    )
+    return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
+                       mode=mode, season=season_name(times), regions=regions, n_dropped=n_dropped,
+                       split_periods=split.descriptions, left_out=left_out,
+                       have_climatology=climatology is not None)
 
 
 def run_training(

@@ -37,11 +37,8 @@ from climann.workflow.compute.cluster import cluster_client
 from climann.workflow.compute.evaluation import (
     ChunkEvaluation,
     ScoreSums,
-    counts_from_sums,
     extrapolation_from_series,
     fit_baselines,
-    group_metrics_from_sums,
-    metrics_from_sums,
 )
 from climann.workflow.compute.prediction import chunked_grids, write_dataset
 from climann.workflow.compute.training import train_distributed
@@ -56,19 +53,15 @@ from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys, season_name
 from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
-from climann.evaluation.groups import NO_SEASONS
-from climann.evaluation.regions import layout_regions, region_definitions
+from climann.evaluation.groups import run_metrics
+from climann.evaluation.regions import layout_regions
 from climann.evaluation.report import report_markdown
 from climann.evaluation.seasons import is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.evaluation.scores import (
-    UNDEFINED_REASONS,
-    acc_notes,
-    baseline_notes,
-    left_out_notes,
     persistence_left_out_reason,
 )
-from climann.jsonfile import dumps, finite_or_none
+from climann.jsonfile import dumps
 from climann.model import History, Network
 from climann.workflow.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
 from climann.workflow.outputs import publish_run, staging_directory
@@ -233,7 +226,7 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         block_of_step[split.time_masks[name]] = index
     every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
-    regions = {name: region for name, region in every_region.items() if region.n_cells}
+    regions = {name: region for name, region in every_region.items() if region.n_cells}  # warned in run_metrics
     if is_sub_annual(layout.time.values):
         options["season_of_step"] = season_of_steps(layout.time.values)
     if regions:
@@ -249,23 +242,13 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise _empty_block_error(config, split, name)
-    splits, n_samples = metrics_from_sums(total, names, models)
-    reasons = {name: text.format(season=season_name(layout.time.values)) for name, text in UNDEFINED_REASONS.items()}
-    notes = baseline_notes(counts_from_sums(total, names, models), reasons)
-    if "persistence" in baselines and "persistence" not in models:
-        notes += left_out_notes("persistence", n_samples, persistence_left_out_reason(config.data.sample_fraction))
-    score_notes = acc_notes(splits, have_climatology="climatology" in options)
-    metrics = {
-        "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
-        "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
-        **({"score_notes": score_notes} if score_notes else {}),
-        **finite_or_none(group_metrics_from_sums(total, names, models, list(regions))),
-        **({} if "season_of_step" in options else {"seasons_note": NO_SEASONS}),
-        "region_definitions": region_definitions(every_region),
-        "n_dropped": int(total.n_dropped), "split_periods": dict(split.descriptions),
-    }
-    if "regions" not in metrics:
-        metrics["regions"] = {name: {} for name in names}
+    left_out = ({"persistence": persistence_left_out_reason(config.data.sample_fraction)}
+                if "persistence" in baselines and "persistence" not in models else {})
+    metrics = run_metrics(
+        total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
+        season=season_name(layout.time.values), regions=every_region, n_dropped=total.n_dropped,
+        split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
+    )
     if ranges is not None:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
