@@ -10,7 +10,6 @@ and the CLI call the same functions.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import math
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -64,7 +63,6 @@ from climann.workflow.preparation import (
     PreparedData,
     ensure_sample_data,
     prepare_data,
-    prepared_with_scalers,
     record_split,
     resolve_default_inputs,
     resolve_inputs,
@@ -451,15 +449,9 @@ def _train_evaluate_write(
                 config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
             )
         config = record_split(config, split)
-        phases.begin("evaluating")
-        stride = math.ceil(estimated_bytes(source) / (config.data.in_memory_limit_gb * 2**30))
-        subset = dataclasses.replace(config.data, time_stride=config.data.time_stride * stride)
-        with checkpointing.after_training():
-            data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
-            evaluation = evaluate(config, data, network)
-        evaluation.metrics["evaluated_every_nth_time_step"] = stride
-        warn_about_notes(evaluation.metrics)
-        run_logger.info("evaluated on every %d-th time step", stride)
+        phases.begin("evaluating (chunk by chunk)")
+        return _evaluate_streamed(config, run_dir, source, split, (network, history, input_scaler, target_scaler),
+                                  command_line=command_line, checkpointing=checkpointing, records=records)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
     try:
@@ -471,6 +463,36 @@ def _train_evaluate_write(
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
+
+
+def _evaluate_streamed(
+    config: RunConfig, run_dir: Path, source: PointwiseSource, split: TimeSplit,
+    trained: tuple[Network, History, Standardizer, Standardizer], *, command_line: str,
+    checkpointing: Checkpointing, records: RunRecords,
+) -> RunResult:
+    """A streamed run's evaluation and run directory: every time step scored chunk by chunk in
+    this process (dask's local threads), by the code that evaluates a cluster run
+    (:func:`climann.workflow.compute.run.evaluate_and_write` without a client): the chunks'
+    score sums, ``predictions.nc`` written as the chunks are computed, the figures read back
+    from it. ``evaluated_every_nth_time_step`` stays in ``metrics.json`` (now always 1) for
+    readers of older streamed runs, which were scored on every n-th step."""
+    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.run import TrainedOnCluster, evaluate_and_write
+
+    blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+    staging = staging_directory(run_dir)
+    try:
+        with checkpointing.after_training():
+            metrics, figures = evaluate_and_write(None, config, source, split, blocks, TrainedOnCluster(*trained),
+                                                  staging, command_line=command_line, phases=records.phases,
+                                                  extra_metrics={"evaluated_every_nth_time_step": 1})
+            records.write(staging)
+        publish_run(staging, run_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    run_logger.info("evaluated on every time step, in %d chunks", len(blocks))
+    figures = [run_dir / figure.relative_to(staging) for figure in figures]
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained[1], config=config)
 
 
 def input_files(config: RunConfig) -> list[str]:
