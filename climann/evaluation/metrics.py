@@ -130,8 +130,12 @@ def value_sums(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray, *,
     predicted = np.asarray(predicted, np.float64) - shift
     weights = np.asarray(weights, np.float64)
     error = predicted - truth
-    return np.array([weights.sum(), weights @ error, weights @ error**2, weights @ np.abs(error), weights @ truth,
-                     weights @ truth**2, weights @ predicted, weights @ predicted**2, weights @ (predicted * truth)],
+    # products summed by NumPy (pairwise), not BLAS dot products: as exact, and on a busy
+    # machine several times faster than a threaded BLAS
+    weighted_error, weighted_truth, weighted_pred = weights * error, weights * truth, weights * predicted
+    return np.array([weights.sum(), weighted_error.sum(), (weighted_error * error).sum(),
+                     (weights * np.abs(error)).sum(), weighted_truth.sum(), (weighted_truth * truth).sum(),
+                     weighted_pred.sum(), (weighted_pred * predicted).sum(), (weighted_pred * truth).sum()],
                     dtype=np.float64)
 
 

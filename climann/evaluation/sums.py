@@ -201,22 +201,25 @@ def score_sums(
     sums = np.zeros((n_blocks, len(predictions), len(SUM_NAMES) + len(MATCHED_NAMES)))
     scored = np.zeros((n_blocks, len(predictions)), dtype=np.int64)
     missing = np.zeros((n_blocks, len(predictions)), dtype=np.int64)
-    weights = np.broadcast_to(area, truth.shape)
     for block in range(n_blocks):
-        steps = (block_of_step == block)[:, None, None]
+        steps = np.flatnonzero(block_of_step == block)  # the block's steps only: each value is read once
+        if not steps.size:
+            continue
+        observed = truth[steps]
+        weights = np.broadcast_to(area, observed.shape)
         for index, predicted in enumerate(predictions):
-            chosen = cells[index] & steps
+            chosen, predicted = cells[index][steps], predicted[steps]
             scored[block, index] = np.count_nonzero(chosen)
-            missing[block, index] = np.count_nonzero(gaps[index] & steps)
+            missing[block, index] = np.count_nonzero(gaps[index][steps])
             if scored[block, index]:
-                sums[block, index, :len(SUM_NAMES)] = value_sums(predicted[chosen], truth[chosen], weights[chosen],
-                                                                 shift=shift)
+                sums[block, index, :len(SUM_NAMES)] = value_sums(predicted[chosen], observed[chosen],
+                                                                 weights[chosen], shift=shift)
             if reference is not None:
-                matched = chosen & cells[reference]
+                matched = chosen & cells[reference][steps]
                 weight = weights[matched]
                 sums[block, index, len(SUM_NAMES):] = (
-                    weight.sum(), weight @ (predicted[matched] - truth[matched]) ** 2,
-                    weight @ (predictions[reference][matched] - truth[matched]) ** 2,
+                    weight.sum(), (weight * (predicted[matched] - observed[matched]) ** 2).sum(),
+                    (weight * (predictions[reference][steps][matched] - observed[matched]) ** 2).sum(),
                 )
     return sums, scored, missing
 
