@@ -1,10 +1,12 @@
-"""Scores per season and per region: the scores of :func:`climann.evaluation.scores.score_blocks` on parts of a block.
+"""Scores per season and per region, and the whole of a run's ``metrics.json`` (:func:`run_metrics`).
 
 Per season, the time mask of each block is narrowed to the season's steps (block ∧ season,
 :mod:`climann.evaluation.seasons`); per region, every model's scored cells to the region's
 (:mod:`climann.evaluation.regions`). Everything else (area weights, which values each model is
 scored on, the skill against climatology on the values both are scored on) is the whole
-block's rule, so a region's or season's scores are those of the whole grid restricted.
+block's rule, so a region's or season's scores are those of the whole grid restricted. All of
+them come from the sums of :mod:`climann.evaluation.sums`, per block and season and per block
+and region, of one chunk (grids in memory) or many (a streamed or cluster run).
 """
 
 from __future__ import annotations

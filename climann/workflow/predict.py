@@ -24,8 +24,9 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
-from climann.evaluation.metrics import score
-from climann.jsonfile import finite_or_none, write_json
+from climann.evaluation.scores import whole_grid_sums
+from climann.evaluation.sums import network_scores
+from climann.jsonfile import write_json
 from climann.model import Network
 from climann.workflow.outputs import EVALUATION_FILES, create_folder, prepare_output_folder, refuse_existing
 
@@ -242,10 +243,10 @@ def _write_prediction_file(
     extrapolation = check_training_range(run, samples.inputs)
     flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
     scores = None
-    if had_target:
-        area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
-        scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
-        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted)))
+    if had_target:  # the grid as one chunk: the scores of predict_chunked, by the same sums
+        total, _ = whole_grid_sums({"model": predicted}, truth, layout.cell_area_weights(),
+                                   {"all": np.ones(layout.shape[0], dtype=bool)})
+        scores = network_scores(total)
     output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
                                  extrapolated=flags)
     if not had_target:
@@ -464,10 +465,10 @@ def evaluate_run(
         As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
         data, a file, or holding those files without ``overwrite``.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
+    from climann.evaluation.baselines import is_regular, persistence_prediction
     from climann.evaluation.report import write_report
-    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
-    from climann.workflow.pipeline import evaluate, model_on_grid, season_region_scores
+    from climann.evaluation.scores import persistence_left_out_reason
+    from climann.workflow.pipeline import evaluate, grid_metrics, model_on_grid
     from climann.workflow.preparation import prepared_with_scalers
 
     run = load_run(run_dir)
@@ -505,17 +506,12 @@ def evaluate_run(
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
                 left_out["persistence"] = persistence_left_out_reason(1.0)
-        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                       season=season_name(layout.time.values), left_out=left_out)
-        grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
         extrapolation = check_training_range(run, data.samples.inputs)
-        metrics = {
-            "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files), **finite_or_none(scored), **finite_or_none(grouped),
-            "n_dropped": data.samples.n_dropped,
-            "split_periods": dict(data.split.descriptions),
-            **({"extrapolation": extrapolation.summary()} if extrapolation is not None else {}),
-        }
+        metrics = _other_data_metrics(
+            grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
+                         n_dropped=data.samples.n_dropped, left_out=left_out),
+            files, None if extrapolation is None else extrapolation.summary(),
+        )
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
     else:
@@ -572,16 +568,17 @@ def _evaluate_on_cluster(
     if "extrapolation" in metrics:
         warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
-        metrics = {
-            "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
-            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
-            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
-            **({"score_notes": metrics["score_notes"]} if "score_notes" in metrics else {}),
-            **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
-               if key in metrics},
-            "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
-            **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
-        }
+        metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"))
     write_json(destination / "metrics.json", metrics, what="metrics file")
     write_report(destination, metrics)
     return metrics
+
+
+def _other_data_metrics(metrics: dict, files, extrapolation: dict | None) -> dict:
+    """``metrics.json`` of ``climann evaluate --data``: a run's metrics with the files scored
+    (``data``, after ``area_weighted``) and, when checked, the ``extrapolation``."""
+    metrics = {key: value for key, value in metrics.items() if key != "extrapolation"}
+    first = ("target", "units", "mode", "area_weighted")
+    return {**{key: metrics[key] for key in first}, "data": list(files),
+            **{key: value for key, value in metrics.items() if key not in first},
+            **({"extrapolation": extrapolation} if extrapolation is not None else {})}
