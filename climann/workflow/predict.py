@@ -7,6 +7,7 @@ which is applied unchanged — never refitted on the new data.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from dataclasses import dataclass
@@ -448,7 +449,10 @@ def evaluate_run(
     training data and are left out. Writes ``metrics.json``, ``predictions.nc`` and
     ``report.md`` into ``out`` (default: the run directory itself for its own data).
     With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
-    chunk by chunk on the workers (:mod:`climann.workflow.compute`); pointwise runs only.
+    chunk by chunk on the workers (:mod:`climann.workflow.compute`); pointwise runs only. A
+    pointwise run whose own data exceed ``[data] in_memory_limit_gb`` (a streamed run) is
+    scored chunk by chunk in this process, as it was when it trained. Either way the scores
+    come from the sums of :mod:`climann.evaluation.sums`, as a run's do.
     ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
 
     An ``out`` other than the run directory is refused when it already holds one of those
@@ -469,7 +473,7 @@ def evaluate_run(
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
     from climann.workflow.pipeline import evaluate, grid_metrics, model_on_grid
-    from climann.workflow.preparation import prepared_with_scalers
+    from climann.workflow.preparation import prepared_with_scalers, sample_source
 
     run = load_run(run_dir)
     other = bool(data_paths)
@@ -488,8 +492,13 @@ def evaluate_run(
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):
-        return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
-                                    history=f"climann evaluate {run_dir}")
+        return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
+                                 history=f"climann evaluate {run_dir}")
+    if not other and config.data.mode == "pointwise":
+        source, streamed = sample_source(config)
+        if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
+            return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
+                                     history=f"climann evaluate {run_dir}", source=source)
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other))
@@ -536,10 +545,13 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
     write_json(destination / "metrics.json", metrics, what="metrics file")
 
 
-def _evaluate_on_cluster(
-    run: TrainedRun, config: RunConfig, compute: ComputeConfig, destination: Path, *, other: bool, history: str
+def _evaluate_chunked(
+    run: TrainedRun, config: RunConfig, compute: ComputeConfig | None, destination: Path, *, other: bool,
+    history: str, source=None,
 ) -> dict:
-    """:func:`evaluate_run` chunk by chunk on a dask cluster."""
+    """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
+    on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
+    data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open)."""
     from climann.workflow.compute.chunks import chunk_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
@@ -549,9 +561,10 @@ def _evaluate_on_cluster(
 
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
-    with cluster_client(compute) as client:
-        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
-                                  climatologies=training_climatologies(run, new_data=other))
+    with cluster_client(compute) if compute is not None else contextlib.nullcontext() as client:
+        if source is None:
+            source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
+                                      climatologies=training_climatologies(run, new_data=other))
         if other:
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
@@ -559,7 +572,8 @@ def _evaluate_on_cluster(
             split = split_for(config, source.layout)
         create_folder(destination)
         evaluated = evaluate_distributed(
-            client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
+            client, config, source, split, chunk_blocks(source, chunk_mb=(compute or config.compute).chunk_mb),
+            run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
             ranges=training_ranges(run) if other else None,
