@@ -312,6 +312,7 @@ def figures_from_file(
     figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
                            history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference)
     # draw_figures drew the series of the test steps it was given: redrawn over every step.
+    directory.mkdir(parents=True, exist_ok=True)
     series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
                                    split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
                                    dpi=dpi)
