@@ -25,7 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
-from climann.evaluation.metrics import nanmean_over_time, temporal_anomaly_correlation
+from climann.evaluation.metrics import mean_anomaly_correlation, nanmean_over_time, temporal_anomaly_correlation
 from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anomaly_correlations: re-exported)
     ScoreSums,
     block_of_step,
@@ -133,6 +133,37 @@ def whole_grid_sums(
         first_step=True, season_of_step=season_of_step, region_cells=region_cells,
     )
     return total, names
+
+
+def block_anomaly_correlation(
+    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray | None, area: np.ndarray, where: np.ndarray
+) -> tuple[float, int]:
+    """The ACC of a block: the mean over its time steps of :func:`step_anomaly_correlations`
+    where defined. (Kept for the Python API; a run's scores add the same correlations up
+    chunk by chunk, :mod:`climann.evaluation.sums`.)
+
+    Parameters
+    ----------
+    predicted, truth : ndarray, shape (n_time, n_lat, n_lon)
+    climatology : ndarray, shape (n_time, n_lat, n_lon), or None
+        The reference of the anomalies; None: no ACC (NaN, 0 steps).
+    area : ndarray, shape (n_lat, n_lon)
+    where : ndarray of bool, shape (n_time, n_lat, n_lon)
+        The values scored in the block.
+
+    Returns
+    -------
+    acc : float
+        NaN when no step has one.
+    n_steps : int
+        The steps averaged over.
+    """
+    steps = where.any(axis=(1, 2))
+    if climatology is None or not steps.any():
+        return float("nan"), 0
+    return mean_anomaly_correlation(
+        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps])
+    )
 
 
 def acc_notes(splits: Mapping[str, Mapping[str, Mapping]], *, have_climatology: bool = True) -> list[dict]:
