@@ -288,6 +288,38 @@ def explain(
     typer.echo(f"written to {result.out}")
 
 
+@app.command()
+@reports_errors
+def compare(
+    run_dirs: Annotated[list[Path], typer.Argument(help="Finished run directories (e.g. runs/sweep-*).")],
+    out: Annotated[Path | None, typer.Option(help="Folder for comparison.md and comparison.png (created if missing) [default: print only].")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace those two files in --out (only climann's own).")] = False,
+    dpi: Annotated[int, typer.Option(help="Resolution of comparison.png.")] = 150,
+) -> None:
+    """Compare finished runs: test MSE, MAE, ACC, MSE skill score against climatology
+    (MSESS = 1 − MSE/MSE_clim), parameters, epochs and training time, read from their
+    directories; with --out also a markdown table and a figure of the learning curves and
+    test scores side by side.
+
+    Example: climann compare runs/sweep-* --out runs/sweep
+    """
+    from rich.console import Console
+
+    from climann.workflow.compare import compare_runs, comparison_legend, comparison_table
+
+    if dpi < 1:
+        raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
+    result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
+    for note in result.notes:
+        typer.echo(f"climann: warning: {note}", err=True)
+    console = Console()
+    console.print(comparison_table(result.runs))
+    for line in comparison_legend():
+        console.print(line, highlight=False)  # wrapped at words
+    for path in result.files:
+        console.print(f"written: {path}", highlight=False, soft_wrap=True)
+
+
 def _print_metrics(metrics: dict, *, wide: bool) -> Any:
     """The results table on stdout: the key scores in the terminal's width, or with ``wide``
     every column (wider than the terminal if need be); returns the console."""
