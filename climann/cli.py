@@ -333,7 +333,7 @@ def _print_comparison(comparison: Any) -> Any:
 def sweep(
     path: Annotated[Path, typer.Argument(help="A sweep file: a configuration with [sweep] key = \"SECTION.KEY\", values = [...] (e.g. experiments/sweep.toml).")],
     runs: Annotated[Path, typer.Option(help="Folder of the runs (<name>-<value>/) and of the comparison (<name>/).")] = Path("runs"),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only which runs were trained and the comparison's folder.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Without the training progress and the table: which runs were trained and where the comparison is.")] = False,
 ) -> None:
     """Train one run per value of a configuration key, then compare them (as climann compare
     --out). A run whose settings and input files are unchanged since it was trained (the
@@ -352,9 +352,10 @@ def sweep(
     result = run_sweep(path, runs_dir=runs, command_line=shlex.join(["climann", *sys.argv[1:]]),
                        display=lambda: terminal_display(QUIET if quiet else NORMAL, status="starting"),
                        on_run=announce)
-    from climann.workflow.compare import compare_runs
+    if not quiet:
+        from climann.workflow.compare import compare_runs
 
-    _print_comparison(compare_runs(result.runs))
+        _print_comparison(compare_runs(result.runs))
     if result.compared:
         typer.echo(f"comparison written to {result.comparison} (comparison.md, comparison.png)")
     else:

@@ -78,7 +78,7 @@ def plot_comparison(
     curves.set_xlabel("epoch")
     names = ", ".join(sorted(set(loss_names)))
     curves.set_ylabel(f"loss J ({names}) of the standardised target")
-    curves.set_title("Learning curves: validation (solid) and training (dashed) loss per epoch")
+    curves.set_title("Learning curves: validation (solid) and training (dashed) loss")
     curves.grid(True, which="both", alpha=0.3)
     curves.legend(fontsize="small", ncol=1 if n_runs <= 6 else 2)
 
@@ -100,6 +100,7 @@ def plot_comparison(
     bars.set_yticks(positions, labels)
     squared = _squared(units)
     bars.set_xlabel(f"area-weighted test MSE ({squared})" if squared else "area-weighted test MSE")
-    bars.set_title(f"{target}: test MSE, test split {period}\nMSESS = 1 − MSE/MSE_clim (skill against climatology)")
+    bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
+    figure.suptitle(f"{target}: {n_runs} runs compared, test split {period}")
     bars.grid(True, axis="x", alpha=0.3)
     return _save(figure, path, dpi)

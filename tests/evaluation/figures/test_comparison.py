@@ -62,4 +62,5 @@ def test_the_climatology_is_marked_and_the_skill_written_where_defined(drawn):
     np.testing.assert_allclose(marks.get_ydata(), [2, 1])
     texts = [text.get_text() for text in bars.texts]
     assert texts == [" 0.8  MSESS 0.60", " 1.6  MSESS 0.20", " 2.4"]
-    assert "K²" in bars.get_xlabel() and "1997–1999" in bars.get_title()
+    assert "K²" in bars.get_xlabel() and "MSESS = 1 − MSE/MSE_clim" in bars.get_title()
+    assert figure.get_suptitle() == "tas: 3 runs compared, test split 1997–1999"
