@@ -177,19 +177,21 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         test = metrics["splits"]["test"]
         model = test["model"]
         config = tomllib.loads((run_dir / "config.toml").read_text())
+        scores = {key: model.get(key) for key, _ in SCORE_COLUMNS}
         train_loss, val_loss = read_history(run_dir / "history.csv")
         n_parameters = count_parameters(run_dir / "model.npz")
-    except (KeyError, TypeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
         detail = f"no {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
-                           f"re-score it with: climann evaluate {run_dir}") from None
+                           f"when its metrics.json lacks the test scores, re-score it with: climann evaluate "
+                           f"{run_dir}") from None
     log = run_dir / "train.log"
     seconds = training_seconds(log.read_text(errors="replace")) if log.is_file() else None
     climatology = test.get("climatology", {}).get("mse")
     return RunSummary(
         label=label or run_dir.name, path=run_dir, target=str(metrics.get("target", "")),
         units=str(metrics.get("units", "")), test_period=str(metrics.get("split_periods", {}).get("test", "")),
-        scores={key: model.get(key) for key, _ in SCORE_COLUMNS}, climatology_mse=climatology,
+        scores=scores, climatology_mse=climatology,
         n_test=int(model.get("n_samples", 0)), n_parameters=n_parameters, epochs=int(train_loss.size),
         training_seconds=seconds, train_loss=train_loss, val_loss=val_loss,
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),

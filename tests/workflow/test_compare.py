@@ -136,6 +136,12 @@ def test_an_unfinished_run_and_an_evaluation_folder_are_refused(runs, tmp_path):
     shutil.copy(runs["small"] / "metrics.json", scored)
     with pytest.raises(ClimannError, match="model.npz"):
         read_runs([scored])
+    rescored = tmp_path / "rescored"  # climann evaluate RUN --data other.nc without --out: one block "all"
+    shutil.copytree(runs["small"], rescored)
+    metrics = json.loads((rescored / "metrics.json").read_text())
+    (rescored / "metrics.json").write_text(json.dumps({**metrics, "splits": {"all": metrics["splits"]["test"]}}))
+    with pytest.raises(ClimannError, match="re-score it with: climann evaluate"):
+        read_runs([rescored])
 
 
 def test_runs_of_another_target_are_refused_and_other_test_blocks_noted(runs, tmp_path):
