@@ -133,3 +133,14 @@ def test_value_text_makes_directory_names():
     assert value_text([64, 64]) == "64-64"
     assert value_text("a b/c") == "a_b_c"
     assert value_text(True) == "true"
+
+
+def test_a_comparison_folder_holding_a_users_file_is_refused_before_any_training(tmp_path, data):
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    folder = tmp_path / "runs" / "lr"
+    folder.mkdir(parents=True)
+    (folder / "comparison.md").write_text("# my own notes\n")
+    with pytest.raises(ClimannError, match="not written by climann"):
+        run_sweep(sweep_file, runs_dir=tmp_path / "runs")
+    assert (folder / "comparison.md").read_text() == "# my own notes\n"
+    assert not (tmp_path / "runs" / "lr-0.01").exists()
