@@ -43,6 +43,10 @@ EVALUATION_FILES = ("metrics.json", "predictions.nc", "report.md")
 #: What ``climann explain`` writes (by default into ``RUN/explain``).
 EXPLAIN_FILES = ("importance.json", "partial_dependence.json", "importance.png", "importance_maps.png",
                  "partial_dependence.png")
+#: What ``climann compare --out DIR`` writes.
+COMPARE_FILES = ("comparison.md", "comparison.png")
+#: The first line of each markdown file climann writes (a run's report, a comparison).
+MARKDOWN_HEADINGS = ("# climann run", "# climann comparison")
 FIGURES = "figures"
 
 # .NAME.PID.HEX.tmp (climann.atomic) and .RUN.PID.RANDOM.partial (staging_directory); the PID
@@ -318,8 +322,8 @@ def written_by_climann(path: str | Path) -> bool:
     ``source`` attribute starts with "climann" (predictions, the sample dataset), a
     ``metrics.json``-like file (``target`` and ``splits``) or a JSON file whose ``source``
     starts with "climann" (``climann explain``'s), a report beginning
-    "# climann run", or a PNG figure (the only images climann writes are its own figures,
-    in folders it names).
+    "# climann run" or a comparison beginning "# climann comparison", or a PNG figure (the
+    only images climann writes are its own figures, in folders it names).
 
     Parameters
     ----------
@@ -346,7 +350,7 @@ def written_by_climann(path: str | Path) -> bool:
             return isinstance(content, dict) and ({"target", "splits"} <= content.keys()
                                                   or str(content.get("source", "")).startswith("climann"))
         if path.suffix == ".md":
-            return path.read_text().startswith("# climann run")
+            return path.read_text().startswith(MARKDOWN_HEADINGS)
         return path.suffix == ".png"
     except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
         return False
