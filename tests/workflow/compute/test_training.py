@@ -142,27 +142,37 @@ def test_a_full_batch_run_on_the_cluster_follows_the_run_in_one_process(client, 
 
 
 def _local_sgd_in_process(network, tables, rows, n_features, weighted, options, *, batch_size, seed, replicas,
-                          sync_every):
+                          sync_every, chunks_per_round=1):
     """Local SGD computed in one process from the model layer's pieces: every epoch at the
-    schedule's learning rate, every round's replicas one after the other, then their average."""
+    schedule's learning rate, every round's replicas one after the other — a replica's chunks
+    of the round in turn, each from where the previous one ended —, then their average."""
     optimizer = get_optimizer(options["optimizer"])
     initial, epochs, schedule = optimizer.learning_rate, options["epochs"], options["schedule"]
     parameters = network.parameter_vector.copy()
     for epoch in range(1, epochs + 1):
         optimizer.learning_rate = schedule.learning_rate(epoch, initial=initial, epochs=epochs, losses=[])
         for pieces in local_sgd_plan(rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every, seed=seed,
-                                     epoch=epoch):
-            results = []
+                                     epoch=epoch, chunks_per_round=chunks_per_round):
+            by_replica = {}
             for piece in pieces:
-                table = np.ascontiguousarray(tables[piece.chunk])
-                data = Batch(np.ascontiguousarray(table[:, :n_features]),
-                             np.ascontiguousarray(table[:, n_features : n_features + 1]),
-                             np.ascontiguousarray(table[:, n_features + 1]) if weighted else None, None)
-                results.append(local_steps(
-                    network, parameters, optimizer, data, loss=options["loss"], l2=options["l2"],
-                    clip_norm=options["clip_norm"], batch_size=batch_size,
-                    rng=np.random.default_rng([seed, epoch, piece.chunk]), first_batch=piece.first_batch,
-                    n_batches=piece.n_batches))
+                by_replica.setdefault(piece.chunk % replicas, []).append(piece)
+            results = []
+            for share in by_replica.values():
+                own_parameters, own_optimizer, loss_sum, weight_sum = parameters, optimizer, 0.0, 0.0
+                for piece in share:
+                    table = np.ascontiguousarray(tables[piece.chunk])
+                    data = Batch(np.ascontiguousarray(table[:, :n_features]),
+                                 np.ascontiguousarray(table[:, n_features : n_features + 1]),
+                                 np.ascontiguousarray(table[:, n_features + 1]) if weighted else None, None)
+                    result = local_steps(
+                        network, own_parameters, own_optimizer, data, loss=options["loss"], l2=options["l2"],
+                        clip_norm=options["clip_norm"], batch_size=batch_size,
+                        rng=np.random.default_rng([seed, epoch, piece.chunk]), first_batch=piece.first_batch,
+                        n_batches=piece.n_batches)
+                    own_parameters, own_optimizer = result.parameters, get_optimizer(options["optimizer"])
+                    own_optimizer.load_state_dict(result.optimizer)
+                    loss_sum, weight_sum = loss_sum + result.loss_sum, weight_sum + result.weight_sum
+                results.append(dataclasses.replace(result, loss_sum=loss_sum, weight_sum=weight_sum))
             parameters, state = average_replicas(results)
             optimizer.load_state_dict(state)
     return parameters
@@ -196,6 +206,36 @@ def test_local_sgd_on_the_cluster_is_bit_identical_to_local_sgd_in_one_process(c
         persisted.release()
     assert history.train_loss[-1] < history.train_loss[0]
     np.testing.assert_array_equal(network.parameter_vector, expected)
+
+
+@pytest.mark.parametrize("training", [pytest.param({}, id="defaults-unweighted"), SETTINGS[0]])
+def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_rounds_in_one_process(
+        client, prepared, training):
+    """chunks_per_round = 2: each replica steps through two chunks, the second from where the
+    first ended, before the average."""
+    config, source, data = prepared
+    config = _configured(config, **(UNWEIGHTED | LOCAL | training))
+    options = training_options(config)
+    batch_size, seed = options.pop("batch_size"), options.pop("seed")
+    options.pop("early_stopping")
+    persisted = _persisted(client, prepared)
+    try:
+        tables = client.gather(persisted.futures)
+        assert len(local_sgd_plan(persisted.rows, replicas=2, batch_size=batch_size, sync_every=0, seed=seed, epoch=1,
+                                  chunks_per_round=2)[0]) == 4  # two chunks of each replica
+        network = Network([persisted.n_features, 8, 1], seed=2)
+        expected = client.submit(
+            _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
+            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, chunks_per_round=2,
+            pure=False).result()
+        one_chunk = client.submit(
+            _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
+            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, pure=False).result()
+        train_distributed(client, network, persisted, batch_size=batch_size, seed=seed, chunks_per_round=2, **options)
+    finally:
+        persisted.release()
+    np.testing.assert_array_equal(network.parameter_vector, expected)
+    assert not np.array_equal(expected, one_chunk)  # another algorithm than rounds of one chunk
 
 
 def _xy(n=3000, seed=0):
@@ -286,6 +326,38 @@ def test_an_epoch_of_local_sgd_visits_every_batch_of_every_chunk_once(replicas, 
         assert all(piece.n_batches <= (sync_every or 10**9) for piece in pieces)
     assert plan(1) == rounds  # the same seed and epoch, the same rounds
     assert len({tuple(piece.chunk for pieces in plan(epoch) for piece in pieces) for epoch in range(1, 6)}) > 1
+
+
+def test_rounds_of_several_chunks_hold_the_next_chunks_of_every_replica_in_its_order():
+    rows = [100, 0, 100, 100, 100, 100, 100, 100]  # replica 0: chunks 0, 2, 4, 6; replica 1: 3, 5, 7
+    one = local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=0, seed=4, epoch=2)
+    three = local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=0, seed=4, epoch=2, chunks_per_round=3)
+    lanes = [[piece.chunk for pieces in one for piece in pieces if piece.chunk % 2 == replica] for replica in (0, 1)]
+    assert sorted(lanes[0]) == [0, 2, 4, 6] and sorted(lanes[1]) == [3, 5, 7]
+    assert [[piece.chunk for piece in pieces] for pieces in three] == [lanes[0][:3] + lanes[1], lanes[0][3:]]
+    assert all(piece == Piece(piece.chunk, 0, 4) for pieces in three for piece in pieces)
+    with pytest.raises(ClimannError, match="chunks_per_round"):
+        local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=2, seed=4, epoch=2, chunks_per_round=2)
+
+
+def _rounds_warning(caplog, client, X, y, **options):
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, **{"epochs": 1} | options)
+    return [record.getMessage() for record in caplog.records if "rounds are short" in record.getMessage()]
+
+
+def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, caplog):
+    """12 chunks of 250 samples in batches of 100: 3 steps per round; rounds of 6 chunks: 18."""
+    X, y = _xy()
+    (warning,) = _rounds_warning(caplog, client, X, y)
+    assert "≈ 3 steps of 100 samples per replica" in warning and "chunks of ≈ 250 samples" in warning
+    assert "[compute] chunks_per_round" in warning and "more epochs" in warning and "one process" in warning
+    (warning,) = _rounds_warning(caplog, client, X, y, sync_every=2)
+    assert "≈ 2 steps" in warning and "[compute] sync_every = 0" in warning
+    assert len(_rounds_warning(caplog, client, X, y, chunks_per_round=6)) == 1  # 18 steps: still short
+    assert _rounds_warning(caplog, client, X, y, batch_size=10, chunks_per_round=2) == []  # 50 steps
+    assert _rounds_warning(caplog, client, X, y, replicas=1) == []  # one replica: ordinary mini-batch SGD
 
 
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
