@@ -15,7 +15,14 @@ import pytest
 from climann.workflow.compute.chunks import chunk_blocks, persist_samples, scatter_arrays
 from climann.workflow.compute.cluster import FAN_IN
 from climann.workflow.compute.run import train_on_cluster
-from climann.workflow.compute.training import Piece, distributed_sums, local_sgd_plan, train_distributed
+from climann.workflow.compute import training
+from climann.workflow.compute.training import (
+    Piece,
+    automatic_chunks_per_round,
+    distributed_sums,
+    local_sgd_plan,
+    train_distributed,
+)
 from climann.workflow.config import build_config
 from climann.data.sample_data import write_sample_dataset
 from climann.data.batches import blocks_in_split
@@ -201,18 +208,21 @@ def test_local_sgd_on_the_cluster_is_bit_identical_to_local_sgd_in_one_process(c
             _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
             options, batch_size=batch_size, seed=seed, replicas=2, sync_every=sync_every, pure=False).result()
         history = train_distributed(client, network, persisted, batch_size=batch_size, seed=seed,
-                                    sync_every=sync_every, **options)
+                                    sync_every=sync_every, chunks_per_round=1, **options)
     finally:
         persisted.release()
     assert history.train_loss[-1] < history.train_loss[0]
     np.testing.assert_array_equal(network.parameter_vector, expected)
 
 
-@pytest.mark.parametrize("training", [pytest.param({}, id="defaults-unweighted"), SETTINGS[0]])
+@pytest.mark.parametrize(("training", "chunks_per_round"), [pytest.param({}, 2, id="defaults-unweighted-2"),
+                                                            pytest.param({"l2": 0.05}, 2, id="l2-2"),
+                                                            pytest.param({}, 0, id="defaults-unweighted-automatic")])
 def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_rounds_in_one_process(
-        client, prepared, training):
-    """chunks_per_round = 2: each replica steps through two chunks, the second from where the
-    first ended, before the average."""
+        client, prepared, training, chunks_per_round):
+    """chunks_per_round = 2 (or automatic: here a replica's whole share of the epoch): each
+    replica steps through its chunks of the round, each from where the previous one ended,
+    before the average."""
     config, source, data = prepared
     config = _configured(config, **(UNWEIGHTED | LOCAL | training))
     options = training_options(config)
@@ -221,17 +231,19 @@ def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_r
     persisted = _persisted(client, prepared)
     try:
         tables = client.gather(persisted.futures)
-        assert len(local_sgd_plan(persisted.rows, replicas=2, batch_size=batch_size, sync_every=0, seed=seed, epoch=1,
-                                  chunks_per_round=2)[0]) == 4  # two chunks of each replica
+        first_round = local_sgd_plan(persisted.rows, replicas=2, batch_size=batch_size, sync_every=0, seed=seed,
+                                     epoch=1, chunks_per_round=chunks_per_round)[0]
+        assert len(first_round) == (4 if chunks_per_round else len(persisted.rows))  # 2 chunks of each replica, or all
         network = Network([persisted.n_features, 8, 1], seed=2)
         expected = client.submit(
             _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
-            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, chunks_per_round=2,
+            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, chunks_per_round=chunks_per_round,
             pure=False).result()
         one_chunk = client.submit(
             _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
             options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, pure=False).result()
-        train_distributed(client, network, persisted, batch_size=batch_size, seed=seed, chunks_per_round=2, **options)
+        train_distributed(client, network, persisted, batch_size=batch_size, seed=seed,
+                          **({"chunks_per_round": chunks_per_round} if chunks_per_round else {}), **options)
     finally:
         persisted.release()
     np.testing.assert_array_equal(network.parameter_vector, expected)
@@ -244,7 +256,8 @@ def _xy(n=3000, seed=0):
     return X, (X[:, :1] * X[:, 1:2]).astype(np.float32)
 
 
-LOCAL_OPTIONS = {"batch_size": 100, "seed": 4, "epochs": 3, "optimizer": "adam", "learning_rate": 0.01}
+LOCAL_OPTIONS = {"batch_size": 100, "seed": 4, "epochs": 3, "optimizer": "adam", "learning_rate": 0.01,
+                 "chunks_per_round": 1}
 
 
 def _train_scattered(cluster_client, X, y, **options):
@@ -340,6 +353,19 @@ def test_rounds_of_several_chunks_hold_the_next_chunks_of_every_replica_in_its_o
         local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=2, seed=4, epoch=2, chunks_per_round=2)
 
 
+@pytest.mark.parametrize(("rows", "batch_size", "expected"), [
+    pytest.param([36000] * 12, 256, 6, id="sample-one-round-per-epoch"),  # 6 × 141 = 846 steps < 1000: one round
+    pytest.param([260000] * 93, 256, 1, id="large-file-one-chunk"),  # 1016 steps per chunk
+    pytest.param([600] * 10, 1, 2, id="two-of-five-chunks"),  # 3000 steps: 3 rounds of ⌈5 / 3⌉ chunks
+    pytest.param([600, 0, 600, 0, 600], 1, 3, id="one-replica-empty"),  # replica 0: 3 chunks, 1800 steps: 1 round
+])
+def test_automatic_rounds_hold_about_a_thousand_steps_of_each_replica(rows, batch_size, expected):
+    assert automatic_chunks_per_round(rows, replicas=2, batch_size=batch_size) == expected
+    rounds = local_sgd_plan(rows, replicas=2, batch_size=batch_size, sync_every=0, seed=0, epoch=1, chunks_per_round=0)
+    assert rounds == local_sgd_plan(rows, replicas=2, batch_size=batch_size, sync_every=0, seed=0, epoch=1,
+                                    chunks_per_round=expected)
+
+
 def _rounds_warning(caplog, client, X, y, **options):
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
@@ -358,6 +384,21 @@ def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, 
     assert len(_rounds_warning(caplog, client, X, y, chunks_per_round=6)) == 1  # 18 steps: still short
     assert _rounds_warning(caplog, client, X, y, batch_size=10, chunks_per_round=2) == []  # 50 steps
     assert _rounds_warning(caplog, client, X, y, replicas=1) == []  # one replica: ordinary mini-batch SGD
+
+
+def test_a_run_of_few_averaged_steps_is_warned_about_with_the_epochs_it_needs(client, caplog, monkeypatch):
+    """12 chunks of 250 samples, batches of 100, 2 replicas: 18 steps of the average per epoch."""
+    monkeypatch.setattr(training, "MIN_RUN_STEPS", 50)
+    X, y = _xy()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, epochs=2)
+    (warning,) = [record.getMessage() for record in caplog.records if "steps of the averaged model" in record.getMessage()]
+    assert "≈ 36 steps of the averaged model in 2 epochs" in warning and "more epochs (≈ 3)" in warning
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, epochs=3)  # 54 steps
+    assert "steps of the averaged model" not in caplog.text
 
 
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
