@@ -217,7 +217,9 @@ def local_sgd_plan(
         lanes.append([owned[index] for index in order])
     longest = max(map(len, lanes), default=0)
     batches = [math.ceil(n / batch_size) for n in rows]
-    chunks_per_round = chunks_per_round or automatic_chunks_per_round(rows, replicas=replicas, batch_size=batch_size)
+    if not chunks_per_round:
+        chunks_per_round = 1 if epoch <= WARM_UP_EPOCHS else automatic_chunks_per_round(
+            rows, replicas=replicas, batch_size=batch_size)
     if not sync_every:
         return [[Piece(chunk, 0, batches[chunk]) for lane in lanes for chunk in lane[first : first + chunks_per_round]]
                 for first in range(0, longest, chunks_per_round)]
@@ -231,7 +233,11 @@ def local_sgd_plan(
     return rounds
 
 
-#: Steps of each replica per round that ``chunks_per_round = 0`` aims at: a round's exchange
+#: Epochs of rounds of one chunk before ``chunks_per_round = 0`` lengthens them: the replicas
+#: drift apart most while the weights still move fast (as in post-local SGD, Lin et al. 2020).
+WARM_UP_EPOCHS = 1
+
+#: Steps of each replica per round that ``chunks_per_round = 0`` aims at after the warm-up: a round's exchange
 #: (tens of ms: the tasks, the results' trip back, the average, the epoch's validation) then
 #: costs a few percent of its work (≈ 0.3–0.5 ms a step of 256 samples through 64 × 64).
 ROUND_STEPS = 1000

@@ -232,7 +232,7 @@ def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_r
     try:
         tables = client.gather(persisted.futures)
         first_round = local_sgd_plan(persisted.rows, replicas=2, batch_size=batch_size, sync_every=0, seed=seed,
-                                     epoch=1, chunks_per_round=chunks_per_round)[0]
+                                     epoch=2, chunks_per_round=chunks_per_round)[0]
         assert len(first_round) == (4 if chunks_per_round else len(persisted.rows))  # 2 chunks of each replica, or all
         network = Network([persisted.n_features, 8, 1], seed=2)
         expected = client.submit(
@@ -359,11 +359,13 @@ def test_rounds_of_several_chunks_hold_the_next_chunks_of_every_replica_in_its_o
     pytest.param([600] * 10, 1, 2, id="two-of-five-chunks"),  # 3000 steps: 3 rounds of ⌈5 / 3⌉ chunks
     pytest.param([600, 0, 600, 0, 600], 1, 3, id="one-replica-empty"),  # replica 0: 3 chunks, 1800 steps: 1 round
 ])
-def test_automatic_rounds_hold_about_a_thousand_steps_of_each_replica(rows, batch_size, expected):
+def test_automatic_rounds_hold_about_a_thousand_steps_of_each_replica_after_a_first_epoch_of_single_chunks(
+        rows, batch_size, expected):
     assert automatic_chunks_per_round(rows, replicas=2, batch_size=batch_size) == expected
-    rounds = local_sgd_plan(rows, replicas=2, batch_size=batch_size, sync_every=0, seed=0, epoch=1, chunks_per_round=0)
-    assert rounds == local_sgd_plan(rows, replicas=2, batch_size=batch_size, sync_every=0, seed=0, epoch=1,
-                                    chunks_per_round=expected)
+    plan = lambda epoch, chunks_per_round: local_sgd_plan(  # noqa: E731
+        rows, replicas=2, batch_size=batch_size, sync_every=0, seed=0, epoch=epoch, chunks_per_round=chunks_per_round)
+    assert plan(1, 0) == plan(1, 1)  # the warm-up epoch
+    assert plan(2, 0) == plan(2, expected) and plan(5, 0) == plan(5, expected)
 
 
 def _rounds_warning(caplog, client, X, y, **options):
