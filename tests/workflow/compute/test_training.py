@@ -403,6 +403,48 @@ def test_a_run_of_few_averaged_steps_is_warned_about_with_the_epochs_it_needs(cl
     assert "steps of the averaged model" not in caplog.text
 
 
+class _CancelRecorder:
+    def __init__(self):
+        self.cancelled = []
+
+    def cancel(self, futures):
+        self.cancelled.append(futures)
+
+
+def test_the_next_epochs_first_round_submitted_ahead_is_taken_only_for_the_same_start():
+    """While epoch 1's validation runs, epoch 2's first round is submitted from the end of
+    epoch 1 at the schedule's rate for epoch 2; the round takes it only if its own start (the
+    weights, the optimizer's state and rate) is the same, else cancels it and submits anew."""
+    from types import SimpleNamespace
+
+    from climann.model import Adam
+
+    client, submitted = _CancelRecorder(), []
+    ahead = training._Ahead(client, lambda epoch: 0.5 if epoch == 2 else None)
+    optimizer = Adam(0.1)
+    optimizer.load_state_dict({"first_moment": np.ones(3), "second_moment": np.ones(3), "n_steps": 7})
+    ahead.stepper, ahead.epoch = SimpleNamespace(optimizer=optimizer), 1
+    ahead.next_round = (2, lambda start: submitted.append(start) or [f"task {len(submitted)}"])
+    parameters = np.arange(3.0)
+
+    def start(rate=0.5, weights=parameters, n_steps=7):
+        own = Adam(rate)
+        own.load_state_dict({"first_moment": np.ones(3), "second_moment": np.ones(3), "n_steps": n_steps})
+        return weights.copy(), own
+
+    ahead.submit_next(parameters)
+    assert submitted[-1][1].learning_rate == 0.5 and optimizer.learning_rate == 0.1  # a copy at the guessed rate
+    assert ahead.take(2, start()) == ["task 1"] and client.cancelled == []
+    for other in (start(rate=0.4), start(weights=parameters + 1e-12), start(n_steps=8)):
+        ahead.submit_next(parameters)
+        assert ahead.take(2, other) is None and client.cancelled[-1] == [f"task {len(submitted)}"]
+    ahead.submit_next(parameters)
+    assert ahead.take(3, start()) is None  # another epoch's round
+    ahead.epoch = 2
+    ahead.submit_next(parameters)  # no guess for epoch 3 (e.g. reduce_on_plateau)
+    assert ahead.pending is None and len(submitted) == 5
+
+
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
     rounds = local_sgd_plan([100] * 5, replicas=2, batch_size=30, sync_every=0, seed=0, epoch=1)
     assert [len(pieces) for pieces in rounds] == [2, 2, 1]
