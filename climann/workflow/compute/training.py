@@ -30,7 +30,9 @@ Two algorithms, chosen by ``batch_size``:
      group — those of one epoch of :func:`climann.model.train` over the chunk, rows shuffled
      by ``numpy.random.default_rng([seed, epoch, chunk])``, with the optimizer, L2 penalty,
      gradient clipping and area weights (:func:`climann.model.local_sgd.local_steps`) —:
-     the whole chunk (``sync_every = 0``, the default) or its next ``sync_every`` steps;
+     ``chunks_per_round`` whole chunks one after the other (``sync_every = 0``, the default;
+     ``chunks_per_round = 0``, the default, is :func:`automatic_chunks_per_round` after a
+     first epoch of single chunks) or the next ``sync_every`` steps of its chunk;
   3. the client averages, in replica order, weighted by the (weighted) number of samples
      ``W_k`` each replica observed (:func:`climann.model.local_sgd.average_replicas`)::
 
@@ -38,10 +40,12 @@ Two algorithms, chosen by ``batch_size``:
 
      with ``θ_k``, ``s_k`` of shape (n_parameters,).
 
-  Rounds of a whole chunk are the default because they communicate least: a chunk of the
-  sample (≈ 36 000 samples) is ≈ 140 steps of 256 per round, and the averaged model learns
-  as well as one process (``benchmarks/bench_scale.py``: test MSE within 10 %) while every
-  worker computes all the time.
+  Long rounds are the default because they communicate least: on the sample (12 training
+  chunks of ≈ 36 000 samples, ≈ 140 steps of 256 each) the first epoch has rounds of one
+  chunk, the others one round of each replica's 6 chunks, and the averaged model learns
+  as well as one process (``benchmarks/bench_scale.py``: test MSE within 10 %). While the
+  client waits for an epoch's validation loss, the workers already run the next epoch's
+  first round (used only if its start is the same bits).
 
 Every random stream is derived from the seed, the epoch, the replica and the chunk, and
 every sum runs in a fixed order: the same seed and the same number of workers (replicas) give
@@ -81,8 +85,8 @@ from climann.workflow.runlog import run_logger
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["MIN_ROUND_STEPS", "Piece", "distributed_sums", "local_sgd_plan", "replica_shares", "round_steps",
-           "train_distributed"]
+__all__ = ["MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "Piece", "automatic_chunks_per_round",
+           "distributed_sums", "local_sgd_plan", "replica_shares", "round_steps", "train_distributed"]
 
 
 def _table_sums(
@@ -154,6 +158,8 @@ def _client_sum(client: Client, parts: list[Future]) -> ChunkSums:
     """The parts' values added here, in the tree of :func:`~climann.workflow.compute.cluster.ordered_sum`
     (the same additions in the same order: the same bits), without a reduction task that
     would queue behind a round on a worker."""
+    if not parts:
+        raise ClimannError("nothing to sum: no chunk")
     values = client.gather(parts)
     while len(values) > 1:
         values = [functools.reduce(operator.add, values[first : first + FAN_IN])
