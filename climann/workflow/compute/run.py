@@ -161,6 +161,7 @@ def train_on_cluster(
             history = train_distributed(
                 client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
                 seed=options.pop("seed"), loss=options.pop("loss"), sync_every=config.compute.sync_every,
+                chunks_per_round=config.compute.chunks_per_round,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
