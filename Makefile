@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample.nc
+SWEEP ?= experiments/sweep.toml
 
-.PHONY: demo test docs notebooks bench bench-large data clean help train evaluate figures lint
+.PHONY: demo test docs notebooks bench bench-large data clean help train evaluate figures lint sweep
 
 help:
 	@echo "make demo   install, generate $(SAMPLE), train into runs/demo/"
@@ -17,6 +18,7 @@ help:
 	@echo "make train CONFIG=experiments/NAME.toml   train into runs/NAME/ (again only if the config or its data changed)"
 	@echo "make evaluate RUN=runs/NAME               re-score a run (only if its model or config changed)"
 	@echo "make figures RUN=runs/NAME                redraw a run's figures (only if its predictions changed)"
+	@echo "make sweep  train runs/sweep-*/ over the learning rates of $(SWEEP), compare them in runs/sweep/ (again only what changed)"
 	@echo "make bench  run the benchmarks in benchmarks/ (make bench-large: the > 8 GB streaming run)"
 	@echo "make lint   check the code with ruff"
 	@echo "make clean  remove runs/, generated data and caches (keeps .venv)"
@@ -110,6 +112,14 @@ figures: $(RUN)/figures/area_mean_series.png
 $(RUN)/figures/area_mean_series.png: $(RUN)/predictions.nc $(RUN)/history.csv $(VENV)/.installed
 	$(BIN)/climann plot $(RUN)
 endif
+
+# A sweep is one run per value of a key (SWEEP=experiments/NAME.toml: runs/NAME-<value>/),
+# compared in runs/NAME/. Not Make dependencies (the runs are a list inside one file): climann
+# sweep records each run's fingerprint (settings, input files' size and time, the model it
+# wrote) in runs/NAME/sweep.json and trains only the runs whose fingerprint changed.
+
+sweep: $(SAMPLE) $(VENV)/.installed
+	$(BIN)/climann sweep $(SWEEP)
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_model.py

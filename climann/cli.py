@@ -253,6 +253,115 @@ def plot(
         typer.echo(f"figure: {figure}")
 
 
+@app.command()
+@reports_errors
+def explain(
+    run_dir: Annotated[Path, typer.Argument(help="A finished pointwise run directory.")],
+    out: Annotated[Path | None, typer.Option(help="Folder for importance.json, partial_dependence.json and their figures [default: RUN_DIR/explain].")] = None,
+    repeats: Annotated[int, typer.Option(help="Permutations of each input (the importance is their mean ± standard deviation).")] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the permutations and of the samples of the partial dependence.")] = 0,
+    overwrite: Annotated[bool, typer.Option(help="Replace those files in --out (only climann's own).")] = False,
+) -> None:
+    """Which inputs the network relies on, where and how, on its test block: permutation
+    importance (the increase of the area-weighted MSE when an input is shuffled) as a ranking
+    and maps, and the partial dependence on each predictor with ICE quantiles.
+
+    Example: climann explain runs/demo --repeats 10
+    """
+    from climann.workflow.progress import NORMAL, terminal_display
+
+    with terminal_display(NORMAL, status="explaining"):
+        from climann.workflow.explain import explain_run
+
+        result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
+    importance = result.importance
+    units = importance["mse_units"]
+    typer.echo(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
+               f"area-weighted MSE {importance['baseline_mse']:.4g}{' ' + units if units else ''}): the increase of "
+               f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} repeats")
+    width = max(len(entry["name"]) for entry in importance["inputs"])
+    for entry in importance["inputs"]:
+        typer.echo(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "
+                   f"{entry['mse_increase_std']:.2g}")
+    for figure in result.figures:
+        typer.echo(f"figure: {figure}")
+    typer.echo(f"written to {result.out}")
+
+
+@app.command()
+@reports_errors
+def compare(
+    run_dirs: Annotated[list[Path], typer.Argument(help="Finished run directories (e.g. runs/sweep-*).")],
+    out: Annotated[Path | None, typer.Option(help="Folder for comparison.md and comparison.png (created if missing) [default: print only].")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace those two files in --out (only climann's own).")] = False,
+    dpi: Annotated[int, typer.Option(help="Resolution of comparison.png.")] = 150,
+) -> None:
+    """Compare finished runs: test MSE, MAE, ACC, MSE skill score against climatology
+    (MSESS = 1 − MSE/MSE_clim), parameters, epochs and training time, read from their
+    directories; with --out also a markdown table and a figure of the learning curves and
+    test scores side by side.
+
+    Example: climann compare runs/sweep-* --out runs/sweep
+    """
+    from climann.workflow.compare import compare_runs
+
+    if dpi < 1:
+        raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
+    result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
+    console = _print_comparison(result)
+    for path in result.files:
+        console.print(f"written: {path}", highlight=False, soft_wrap=True)
+
+
+def _print_comparison(comparison: Any) -> Any:
+    """The notes as warnings on stderr, the table and what its columns are on stdout; returns the console."""
+    from rich.console import Console
+
+    from climann.workflow.compare import comparison_legend, comparison_table
+
+    for note in comparison.notes:
+        typer.echo(f"climann: warning: {note}", err=True)
+    console = Console()
+    console.print(comparison_table(comparison.runs))
+    for line in comparison_legend():
+        console.print(line, highlight=False)  # wrapped at words
+    return console
+
+
+@app.command()
+@reports_errors
+def sweep(
+    path: Annotated[Path, typer.Argument(help="A sweep file: a configuration with [sweep] key = \"SECTION.KEY\", values = [...] (e.g. experiments/sweep.toml).")],
+    runs: Annotated[Path, typer.Option(help="Folder of the runs (<name>-<value>/) and of the comparison (<name>/).")] = Path("runs"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Without the training progress and the table: which runs were trained and where the comparison is.")] = False,
+) -> None:
+    """Train one run per value of a configuration key, then compare them (as climann compare
+    --out). A run whose settings and input files are unchanged since it was trained (the
+    fingerprint recorded in <runs>/<name>/sweep.json) is not trained again.
+
+    Example: climann sweep experiments/sweep.toml
+    """
+    from climann.workflow.progress import NORMAL, QUIET, terminal_display
+
+    def announce(name: str, run_dir: Path, trained: bool) -> None:
+        typer.echo(f"{'training' if trained else 'up to date, not trained again:'} {run_dir}", err=True)
+
+    with terminal_display(NORMAL, status="starting"):
+        from climann.workflow.sweep import run_sweep
+
+    result = run_sweep(path, runs_dir=runs, command_line=shlex.join(["climann", *sys.argv[1:]]),
+                       display=lambda: terminal_display(QUIET if quiet else NORMAL, status="starting"),
+                       on_run=announce)
+    if not quiet:
+        from climann.workflow.compare import compare_runs
+
+        _print_comparison(compare_runs(result.runs))
+    if result.compared:
+        typer.echo(f"comparison written to {result.comparison} (comparison.md, comparison.png)")
+    else:
+        typer.echo(f"nothing changed: the runs and the comparison in {result.comparison} are up to date")
+
+
 def _print_metrics(metrics: dict, *, wide: bool) -> Any:
     """The results table on stdout: the key scores in the terminal's width, or with ``wide``
     every column (wider than the terminal if need be); returns the console."""

@@ -29,3 +29,19 @@ def test_every_public_module_has_its_section(layer):
     page = (DOCS / f"{layer}.md").read_text()
     documented = set(re.findall(r"^::: (climann[\w.]*)\s*$", page, flags=re.M))
     assert public_modules(layer) - documented == set()
+
+
+def test_the_configuration_page_lists_every_key_with_its_default():
+    """docs/configuration.md's TOML block holds every key of every section with the value a
+    configuration without keys resolves to: a key added to the schema fails here until it is
+    documented."""
+    import tomllib
+
+    from climann.workflow.config import build_config, config_to_toml
+
+    text = (DOCS / "configuration.md").read_text()
+    documented = tomllib.loads(re.search(r"```toml\n(.*?)```", text, re.S).group(1))
+    defaults = tomllib.loads(config_to_toml(build_config({})))
+    assert set(documented) == set(defaults)
+    for section, keys in defaults.items():
+        assert documented[section] == keys, section

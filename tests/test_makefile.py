@@ -83,3 +83,11 @@ def test_rescoring_does_not_hide_newer_data_from_train(project):
     touch(project, "data/a.nc")
     touch(project, "runs/x/metrics.json", when=1_900_000_000)  # as `climann evaluate` rewrites it
     assert planned(project, "train", "CONFIG=experiments/x.toml") != []
+
+
+def test_sweep_runs_the_sweep_command_of_the_default_or_given_file(project):
+    """`make sweep` hands the work to `climann sweep`, which skips unchanged runs itself (a
+    recorded fingerprint, tested in tests/workflow/test_sweep.py): Make only brings the sample."""
+    (project / "data" / "sample.nc").write_text("")
+    assert planned(project, "sweep") == [".venv/bin/climann sweep experiments/sweep.toml"]
+    assert planned(project, "sweep", "SWEEP=experiments/widths.toml") == [".venv/bin/climann sweep experiments/widths.toml"]

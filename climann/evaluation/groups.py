@@ -1,10 +1,12 @@
-"""Scores per season and per region: :func:`climann.evaluation.scores.score_blocks` on parts of a block.
+"""Scores per season and per region, and the whole of a run's ``metrics.json`` (:func:`run_metrics`).
 
 Per season, the time mask of each block is narrowed to the season's steps (block ∧ season,
 :mod:`climann.evaluation.seasons`); per region, every model's scored cells to the region's
 (:mod:`climann.evaluation.regions`). Everything else (area weights, which values each model is
 scored on, the skill against climatology on the values both are scored on) is the whole
-block's rule, so a region's or season's scores are those of the whole grid restricted.
+block's rule, so a region's or season's scores are those of the whole grid restricted. All of
+them come from the sums of :mod:`climann.evaluation.sums`, per block and season and per block
+and region, of one chunk (grids in memory) or many (a streamed or cluster run).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.evaluation.regions import Region, region_definitions
-from climann.evaluation.scores import score_blocks
-from climann.evaluation.seasons import block_season_masks, is_sub_annual
+from climann.jsonfile import finite_or_none
+from climann.evaluation.scores import metrics_from_score_sums, score_blocks, whole_grid_sums
+from climann.evaluation.seasons import block_season_masks, is_sub_annual, season_index
+from climann.evaluation.sums import ScoreSums, group_metrics_from_sums
 
 _log = logging.getLogger(__name__)
 
@@ -56,13 +60,83 @@ def season_region_metrics(
     times: np.ndarray, regions: Mapping[str, Region], *, climatology: np.ndarray | None = None,
 ) -> dict:
     """The ``seasons`` (or ``seasons_note``), ``regions`` and ``region_definitions`` entries
-    of ``metrics.json``; a warning for each region without a cell on the grid. ``climatology``:
-    the reference of the ACC's anomalies (see :func:`score_blocks`)."""
+    of ``metrics.json`` from the sums of the grid as one chunk
+    (:func:`~climann.evaluation.scores.whole_grid_sums`, :func:`group_metrics_from_score_sums`);
+    a warning for each region without a cell on the grid. ``climatology``: the reference of the
+    ACC's anomalies (see :func:`score_blocks`)."""
+    scored = {name: region for name, region in regions.items() if region.n_cells}
+    total, names = whole_grid_sums(
+        predictions, truth, area, time_masks, climatology=climatology,
+        season_of_step=season_index(times) if is_sub_annual(times) else None,
+        region_cells=np.stack([region.cells for region in scored.values()]) if scored else None,
+    )
+    return group_metrics_from_score_sums(total, list(time_masks), names, regions)
+
+
+def group_metrics_from_score_sums(
+    total: ScoreSums, block_names: list[str], model_names: list[str], regions: Mapping[str, Region]
+) -> dict:
+    """The ``seasons`` (or, when ``total`` has no sums per season, ``seasons_note``),
+    ``regions`` and ``region_definitions`` entries of ``metrics.json`` from the summed chunks
+    of a run (:func:`~climann.evaluation.sums.group_metrics_from_sums`); a warning for each
+    region without a cell on the grid.
+
+    Parameters
+    ----------
+    total : ScoreSums
+        With sums per region over the regions of ``regions`` that have a cell, in their order.
+    block_names, model_names : list of str
+    regions : mapping of str to Region
+        Every region asked for (those without a cell on the grid are left out of the scores).
+    """
     for name, region in regions.items():
         if not region.n_cells:
             _log.warning("region %s has no cell on the grid: not scored", name)
-    seasonal = ({"seasons": scores_by_season(predictions, truth, area, time_masks, times, climatology=climatology)}
-                if is_sub_annual(times) else {"seasons_note": NO_SEASONS})
-    by_region = scores_by_region(predictions, truth, area, time_masks, regions, climatology=climatology)
-    return {**seasonal, "regions": by_region,
+    scored = [name for name, region in regions.items() if region.n_cells]
+    grouped = group_metrics_from_sums(total, block_names, model_names, scored)
+    return {**({"seasons": grouped["seasons"]} if "seasons" in grouped else {"seasons_note": NO_SEASONS}),
+            "regions": grouped.get("regions", {block: {} for block in block_names}),
             "region_definitions": region_definitions(regions)}
+
+
+def run_metrics(
+    total: ScoreSums, block_names: list[str], model_names: list[str], *, target: str, units: str, mode: str,
+    season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
+    left_out: Mapping[str, str] | None = None, have_climatology: bool = True,
+) -> dict:
+    """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
+    scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
+
+    Parameters
+    ----------
+    total : ScoreSums
+        The chunks' sums added up (see :mod:`climann.evaluation.sums`).
+    block_names, model_names : list of str
+        The order of the blocks and models in ``total``.
+    target, units, mode : str
+        The target's name and units; ``"pointwise"`` or ``"field"``.
+    season, left_out, have_climatology
+        As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
+    regions : mapping of str to Region
+        As for :func:`group_metrics_from_score_sums`.
+    n_dropped : int
+        Grid points without target or some feature.
+    split_periods : mapping of block to str
+        Each block's period, as the split describes it.
+
+    Returns
+    -------
+    dict
+        ``target``, ``units``, ``mode``, ``area_weighted``, ``splits``, ``n_samples``,
+        ``notes`` and ``score_notes`` (when any), ``seasons`` or ``seasons_note``, ``regions``,
+        ``region_definitions``, ``n_dropped``, ``split_periods``; undefined scores None.
+    """
+    scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
+                                     have_climatology=have_climatology)
+    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions)
+    return {
+        "target": target, "units": units, "mode": mode, "area_weighted": True,
+        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
+        **finite_or_none(grouped),
+        "n_dropped": int(n_dropped), "split_periods": dict(split_periods),
+    }

@@ -1,5 +1,10 @@
 """Scores on the grid: per split with area weights, per grid cell over time, per time step.
 
+Every score of a block comes from the weighted sums of :mod:`climann.evaluation.sums`: here
+the grid in memory is one chunk (:func:`whole_grid_sums`), and :func:`metrics_from_score_sums`
+turns the sums into the entries of ``metrics.json``, for a run in memory, streamed or on a
+cluster alike.
+
 The network is scored wherever the truth and its prediction are both present. Each baseline
 is scored on those of the network's values where it is defined too: a baseline can be
 undefined there (the climatology of a day of year the training years never saw; persistence
@@ -8,7 +13,7 @@ baseline defined on none of a block's values is left out of that block; one defi
 of them is scored there with its own ``n_samples``; both get a note (:func:`baseline_notes`).
 The skill against climatology compares the two on the values where both are defined.
 
-The anomaly correlation (ACC, :func:`block_anomaly_correlation`) of each prediction is taken
+The anomaly correlation (ACC, :func:`~climann.evaluation.sums.acc_sums`) of each prediction is taken
 on the same values, less those where the climatology it measures anomalies from is undefined;
 climatology's own ACC is undefined (its anomaly is zero), which :func:`acc_notes` says.
 """
@@ -20,15 +25,16 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
-from climann.evaluation.metrics import (
-    anomaly_correlation_from_sums,
-    anomaly_sums,
-    mean_anomaly_correlation,
-    mean_squared_error,
-    nanmean_over_time,
-    score,
-    skill_score,
-    temporal_anomaly_correlation,
+from climann.evaluation.metrics import mean_anomaly_correlation, nanmean_over_time, temporal_anomaly_correlation
+from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anomaly_correlations: re-exported)
+    ScoreSums,
+    block_of_step,
+    counts_from_sums,
+    grid_sums,
+    metrics_from_sums,
+    scored_cells,
+    step_anomaly_correlations,
+    unexplained_gaps,
 )
 
 #: Why a baseline has no value where the network has one (``{season}``: "day of year" or
@@ -48,14 +54,6 @@ ACC_UNDEFINED_REASONS = {
 }
 
 
-def scored_cells(predictions: Mapping[str, np.ndarray], truth: np.ndarray) -> dict[str, np.ndarray]:
-    """Where each prediction is scored, bool arrays of the truth's shape: the network where
-    the truth and its prediction are present, every other prediction there and where it is
-    present itself."""
-    network = np.isfinite(truth) & np.isfinite(predictions["model"])
-    return {name: network if name == "model" else network & np.isfinite(values) for name, values in predictions.items()}
-
-
 def score_blocks(
     predictions: Mapping[str, np.ndarray],
     truth: np.ndarray,
@@ -71,8 +69,9 @@ def score_blocks(
     block is left out of the block. ``skill_vs_climatology`` = 1 − MSE/MSE_climatology, both
     over the values where the prediction and the climatology are scored (NaN when the
     climatology is left out of the block). ``acc`` is the mean over the block's time steps of
-    the anomaly correlation (:func:`block_anomaly_correlation`), ``acc_n_steps`` the number of
-    steps where it is defined.
+    the anomaly correlation (:func:`~climann.evaluation.sums.step_anomaly_correlations`),
+    ``acc_n_steps`` the number of steps where it is defined. Computed from the sums of the grid
+    as one chunk (:func:`whole_grid_sums`, :func:`~climann.evaluation.sums.metrics_from_sums`).
 
     Parameters
     ----------
@@ -97,64 +96,51 @@ def score_blocks(
         ``{block: {name: {"mse", "mae", "rmse", "bias", "r2", "corr", "n_samples", "acc", "acc_n_steps"
         [, "skill_vs_climatology"]}}}``, ``n_samples`` the number of values scored.
     """
-    scored = scored_cells(predictions, truth)
-    if cells is not None:
-        scored = {name: mask & cells[None] for name, mask in scored.items()}
-    weights = np.broadcast_to(area, truth.shape)
-    reference = climatology if climatology is not None else predictions.get("climatology")
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    for block, steps in time_masks.items():
-        chosen = {name: mask & steps[:, None, None] for name, mask in scored.items()}
-        results[block] = {
-            name: {**score(values[chosen[name]], truth[chosen[name]], weights[chosen[name]]),
-                   "n_samples": int(chosen[name].sum())}
-            for name, values in predictions.items() if name == "model" or chosen[name].any()
-        }
-        for name, scores in results[block].items():
-            scores["acc"], scores["acc_n_steps"] = block_anomaly_correlation(
-                predictions[name], truth, reference, area, chosen[name]
-            )
-        if "climatology" in predictions:
-            for name, scores in results[block].items():
-                scores["skill_vs_climatology"] = _matched_skill(
-                    predictions[name], predictions["climatology"], truth, weights, chosen[name] & chosen["climatology"]
-                )
-    return results
+    total, names = whole_grid_sums(predictions, truth, area, time_masks, climatology=climatology, cells=cells)
+    return metrics_from_sums(total, list(time_masks), names)[0]
 
 
-def step_anomaly_correlations(
-    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray, area: np.ndarray, where: np.ndarray
-) -> np.ndarray:
-    """The area-weighted centred anomaly correlation of each time step
-    (:func:`~climann.evaluation.metrics.anomaly_correlation_from_sums`) over the step's values
-    ``where`` the climatology is defined too.
+def whole_grid_sums(
+    predictions: Mapping[str, np.ndarray], truth: np.ndarray, area: np.ndarray, time_masks: Mapping[str, np.ndarray],
+    *, climatology: np.ndarray | None = None, cells: np.ndarray | None = None,
+    season_of_step: np.ndarray | None = None, region_cells: np.ndarray | None = None,
+) -> tuple[ScoreSums, list[str]]:
+    """The :class:`~climann.evaluation.sums.ScoreSums` of grids in memory: the whole grid as one
+    chunk (:func:`~climann.evaluation.sums.grid_sums`), the values shifted by the truth's mean.
 
     Parameters
     ----------
-    predicted, truth, climatology : ndarray, shape (n_time, n_lat, n_lon)
-        The anomalies are ŷ − climatology and y − climatology.
-    area : ndarray, shape (n_lat, n_lon)
-    where : ndarray of bool, shape (n_time, n_lat, n_lon)
-        The values scored.
+    predictions, truth, area, time_masks, climatology, cells
+        As for :func:`score_blocks` (the blocks must not overlap).
+    season_of_step, region_cells
+        As for :func:`~climann.evaluation.sums.grid_sums`: sums per season and region too.
 
     Returns
     -------
-    ndarray, shape (n_time,)
-        NaN where undefined (no step values, fewer than 2 cells, no variance).
+    total : ScoreSums
+    model_names : list of str
+        The order of the models in the sums: ``"model"`` first, then the others as given.
     """
-    chosen = where & np.isfinite(climatology)
-    n_time = chosen.shape[0]
-    predicted_anomaly = np.where(chosen, predicted - climatology, np.nan).reshape(n_time, -1)
-    truth_anomaly = np.where(chosen, truth - climatology, np.nan).reshape(n_time, -1)
-    sums = anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
-    return anomaly_correlation_from_sums(sums)
+    names = ["model", *(name for name in predictions if name != "model")]
+    if cells is not None:
+        truth = np.where(cells, truth, np.nan)
+    reference = climatology if climatology is not None else predictions.get("climatology")
+    present = np.isfinite(truth)
+    shift = float(truth[present].mean()) if present.any() else 0.0
+    total = grid_sums(
+        truth, [predictions[name] for name in names], area, block_of_step(time_masks), len(time_masks), shift=shift,
+        reference=names.index("climatology") if "climatology" in names else None, climatology=reference,
+        first_step=True, season_of_step=season_of_step, region_cells=region_cells,
+    )
+    return total, names
 
 
 def block_anomaly_correlation(
     predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray | None, area: np.ndarray, where: np.ndarray
 ) -> tuple[float, int]:
     """The ACC of a block: the mean over its time steps of :func:`step_anomaly_correlations`
-    where defined.
+    where defined. (Kept for the Python API; a run's scores add the same correlations up
+    chunk by chunk, :mod:`climann.evaluation.sums`.)
 
     Parameters
     ----------
@@ -235,29 +221,6 @@ def cell_anomaly_correlation(predicted: np.ndarray, truth: np.ndarray, climatolo
                                         np.asarray(truth, np.float64) - climatology)
 
 
-def _matched_skill(predicted: np.ndarray, reference: np.ndarray, truth: np.ndarray, weights: np.ndarray,
-                   where: np.ndarray) -> float:
-    """1 − MSE/MSE_reference over the values ``where`` (NaN where there is none)."""
-    if not where.any():
-        return float("nan")
-    return skill_score(mean_squared_error(predicted[where], truth[where], weights[where]),
-                       mean_squared_error(reference[where], truth[where], weights[where]))
-
-
-def unexplained_gaps(
-    predictions: Mapping[str, np.ndarray], truth: np.ndarray, *, first_step: bool = True
-) -> dict[str, np.ndarray]:
-    """Where each prediction lacks a value the network has, bool arrays of the truth's shape,
-    except at the series' very first time step (persistence has no step before it, as
-    expected), which is the arrays' first step when ``first_step``."""
-    cells = scored_cells(predictions, truth)
-    gaps = {name: cells["model"] & ~mask for name, mask in cells.items()}
-    if first_step:
-        for mask in gaps.values():
-            mask[:1] = False
-    return gaps
-
-
 def baseline_notes(
     counts: Mapping[str, Mapping[str, tuple[int, int, int]]], reasons: Mapping[str, str]
 ) -> list[dict]:
@@ -312,13 +275,11 @@ def note_text(note: Mapping) -> str:
 def block_counts(
     predictions: Mapping[str, np.ndarray], truth: np.ndarray, time_masks: Mapping[str, np.ndarray]
 ) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """``counts`` for :func:`baseline_notes` on the whole grid."""
-    cells, gaps = scored_cells(predictions, truth), unexplained_gaps(predictions, truth)
-    return {
-        block: {name: (int(cells[name][steps].sum()), int(cells["model"][steps].sum()), int(gaps[name][steps].sum()))
-                for name in predictions}
-        for block, steps in time_masks.items()
-    }
+    """``counts`` for :func:`baseline_notes` on the whole grid (from its sums,
+    :func:`~climann.evaluation.sums.counts_from_sums`)."""
+    total, names = whole_grid_sums(predictions, truth, np.ones(truth.shape[1:]), time_masks)
+    counts = counts_from_sums(total, list(time_masks), names)
+    return {block: {name: models[name] for name in predictions} for block, models in counts.items()}
 
 
 def cell_scores(predicted: np.ndarray, truth: np.ndarray) -> dict[str, np.ndarray]:
@@ -355,13 +316,38 @@ def scored_blocks_metrics(
     climatology : ndarray, shape (n_time, n_lat, n_lon), optional
         As for :func:`score_blocks`.
     """
-    splits = score_blocks(predictions, truth, area, time_masks, climatology=climatology)
-    n_samples = {block: models["model"]["n_samples"] for block, models in splits.items()}
+    total, names = whole_grid_sums(predictions, truth, area, time_masks, climatology=climatology)
+    have_climatology = climatology is not None or "climatology" in predictions
+    return metrics_from_score_sums(total, list(time_masks), names, season=season, left_out=left_out,
+                                   have_climatology=have_climatology)
+
+
+def metrics_from_score_sums(
+    total: ScoreSums, block_names: list[str], model_names: list[str], *, season: str,
+    left_out: Mapping[str, str] | None = None, have_climatology: bool = True,
+) -> dict:
+    """The ``splits``, ``n_samples`` and (when there are any) ``notes`` and ``score_notes``
+    entries of ``metrics.json`` from the summed chunks of a run, in memory (one chunk) or not:
+    :func:`~climann.evaluation.sums.metrics_from_sums`, the :func:`baseline_notes` and the
+    :func:`acc_notes`.
+
+    Parameters
+    ----------
+    total : ScoreSums
+    block_names, model_names : list of str
+        The order of the blocks and models in ``total``.
+    season : str
+        What the climatology is taken per ("day of year" or "calendar month"), for the notes.
+    left_out : mapping of baseline to reason, optional
+        Baselines asked for but not computed at all (e.g. persistence on an irregular time axis).
+    have_climatology : bool
+        Whether there was a climatology to take the ACC's anomalies from.
+    """
+    splits, n_samples = metrics_from_sums(total, block_names, model_names)
     reasons = {name: text.format(season=season) for name, text in UNDEFINED_REASONS.items()}
-    notes = baseline_notes(block_counts(predictions, truth, time_masks), reasons)
+    notes = baseline_notes(counts_from_sums(total, block_names, model_names), reasons)
     for name, reason in (left_out or {}).items():
         notes += left_out_notes(name, n_samples, reason)
-    have_climatology = climatology is not None or "climatology" in predictions
     score_notes = acc_notes(splits, have_climatology=have_climatology)
     return {"splits": splits, "n_samples": n_samples, **({"notes": notes} if notes else {}),
             **({"score_notes": score_notes} if score_notes else {})}

@@ -37,7 +37,7 @@ from climann.model.network import Network
 from climann.model.optimizers import Optimizer, get_optimizer
 from climann.model.training import Stepper
 
-__all__ = ["ReplicaResult", "average_replicas", "local_steps"]
+__all__ = ["ReplicaResult", "StepsOver", "average_replicas", "chained_steps", "local_steps"]
 
 
 @dataclass(frozen=True)
@@ -116,20 +116,70 @@ def local_steps(
     climann.model.training.Diverged
         If a loss or weight became non-finite.
     """
+    return chained_steps(network, parameters, optimizer, [StepsOver(data, rng, first_batch, n_batches)], loss=loss,
+                         l2=l2, clip_norm=clip_norm, batch_size=batch_size)
+
+
+@dataclass(frozen=True)
+class StepsOver:
+    """One stretch of a replica's round: batches ``first_batch …`` (at most ``n_batches``) of
+    one epoch over ``data`` whose rows are permuted by ``rng`` (see :func:`local_steps`)."""
+
+    data: Batch
+    rng: np.random.Generator
+    first_batch: int = 0
+    n_batches: int | None = None
+
+
+def chained_steps(
+    network: Network,
+    parameters: np.ndarray,
+    optimizer: Optimizer,
+    stretches: Sequence[StepsOver],
+    *,
+    loss: str | Loss = "mse",
+    l2: float = 0.0,
+    clip_norm: float | None = None,
+    batch_size: int,
+) -> ReplicaResult:
+    """A replica's round over several stretches of data, one after the other.
+
+    The same as :func:`local_steps` over the first stretch, then over the second from where
+    the first ended (parameters and optimizer state), and so on: a round of several chunks,
+    with one average at its end instead of one per chunk. Nothing given is modified.
+
+    Parameters
+    ----------
+    network, parameters, optimizer, loss, l2, clip_norm, batch_size
+        As for :func:`local_steps`.
+    stretches : sequence of StepsOver
+        In the order the replica steps through them.
+
+    Returns
+    -------
+    ReplicaResult
+        ``loss_sum``, ``weight_sum`` and ``n_steps`` over all the stretches.
+
+    Raises
+    ------
+    climann.model.training.Diverged
+        If a loss or weight became non-finite.
+    """
     replica = network.copy()
     np.copyto(replica.parameter_vector, parameters)
     own_optimizer = get_optimizer(optimizer)
     own_optimizer.load_state_dict(optimizer.state_dict())
     stepper = Stepper(replica, own_optimizer, get_loss(loss), l2, clip_norm)
-    batches = ShuffledBatches(data, batch_size=batch_size, rng=rng).epoch(skip=first_batch)
     loss_sum, weight_sum, n_steps = 0.0, 0.0, 0
-    for batch in itertools.islice(batches, n_batches):
-        batch_weight = total_weight(batch.sample_weight, batch.mask, shape=batch.targets.shape)
-        if batch_weight == 0:
-            continue
-        loss_sum += batch_weight * stepper.step(batch)
-        weight_sum += batch_weight
-        n_steps += 1
+    for stretch in stretches:
+        batches = ShuffledBatches(stretch.data, batch_size=batch_size, rng=stretch.rng).epoch(skip=stretch.first_batch)
+        for batch in itertools.islice(batches, stretch.n_batches):
+            batch_weight = total_weight(batch.sample_weight, batch.mask, shape=batch.targets.shape)
+            if batch_weight == 0:
+                continue
+            loss_sum += batch_weight * stepper.step(batch)
+            weight_sum += batch_weight
+            n_steps += 1
     return ReplicaResult(replica.parameter_vector.copy(), own_optimizer.state_dict(), float(loss_sum),
                          float(weight_sum), n_steps)
 

@@ -5,7 +5,7 @@ The workflow layer joins the three others (``climann.data``, ``climann.model``,
 template), the data made ready for a run (``preparation``), the run itself (``pipeline``: in
 this process, streamed or on a dask cluster through ``compute``), its outputs (``outputs``,
 ``checkpoints``, ``provenance``, ``runlog``, ``progress``, ``interrupts``) and the commands
-that use a finished run (``predict``).
+that use a finished run (``predict``, ``explain``).
 
 The names below are the public Python API of a run. They are imported on first use, so that
 ``import climann.workflow`` stays cheap for the command line::
@@ -32,6 +32,7 @@ _PUBLIC = {
     "RunResult": "pipeline",
     "run_training": "pipeline",
     "evaluate_run": "predict",
+    "explain_run": "explain",
     "predict_files": "predict",
 }
 

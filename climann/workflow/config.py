@@ -323,6 +323,11 @@ class ComputeConfig:
         Mini-batch training on a cluster is local SGD: each worker steps through its chunk
         and the weights are averaged every ``sync_every`` steps; 0 (the default): after each
         whole chunk (fewest exchanges; as accurate as one process on the sample).
+    chunks_per_round : int
+        With ``sync_every = 0``: whole chunks each worker steps through between two averages
+        (fewer rounds, less waiting for the cluster); 0 (the default): automatic, rounds of
+        about 1000 steps of each worker (at least one chunk, at most its whole share of an
+        epoch).
     """
 
     scheduler: str = ""
@@ -332,6 +337,7 @@ class ComputeConfig:
     chunk_mb: float = 32.0
     connect_timeout: float = 10.0
     sync_every: int = 0
+    chunks_per_round: int = 0
 
 
 @dataclass(frozen=True)
@@ -617,6 +623,9 @@ def _check_compute(compute: ComputeConfig, data: DataConfig) -> None:
     if compute.sync_every < 0:
         raise ClimannError(f"[compute] sync_every must be ≥ 0 (0: average after each whole chunk), got "
                            f"{compute.sync_every}")
+    if compute.chunks_per_round < 0 or (compute.sync_every and compute.chunks_per_round > 1):
+        raise ClimannError(f"[compute] chunks_per_round must be ≥ 0 (0: automatic), and 0 or 1 when sync_every > 0 "
+                           f"(rounds within a chunk), got {compute.chunks_per_round}")
     for key in ("chunk_mb", "connect_timeout"):
         if not getattr(compute, key) > 0:
             raise ClimannError(f"[compute] {key} must be > 0, got {getattr(compute, key)}")

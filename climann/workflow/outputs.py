@@ -40,6 +40,13 @@ RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predict
 CHECKPOINT_FILES = ("checkpoint.npz", "best_model.npz")
 #: What ``climann evaluate --out DIR`` writes (such a folder may sit inside a run directory).
 EVALUATION_FILES = ("metrics.json", "predictions.nc", "report.md")
+#: What ``climann explain`` writes (by default into ``RUN/explain``).
+EXPLAIN_FILES = ("importance.json", "partial_dependence.json", "importance.png", "importance_maps.png",
+                 "partial_dependence.png")
+#: What ``climann compare --out DIR`` writes.
+COMPARE_FILES = ("comparison.md", "comparison.png")
+#: The first line of each markdown file climann writes (a run's report, a comparison).
+MARKDOWN_HEADINGS = ("# climann run", "# climann comparison")
 FIGURES = "figures"
 
 # .NAME.PID.HEX.tmp (climann.atomic) and .RUN.PID.RANDOM.partial (staging_directory); the PID
@@ -125,9 +132,11 @@ def _few(names: Iterable[str], limit: int = 3) -> str:
 
 
 def _is_evaluation_folder(path: Path) -> bool:
-    """A folder written by ``climann evaluate --out`` (which may sit inside a run)."""
+    """A folder written by ``climann evaluate --out`` or ``climann explain`` (which may sit
+    inside a run)."""
     names = {entry.name for entry in path.iterdir()}
-    return "metrics.json" in names and names <= {*EVALUATION_FILES, FIGURES}
+    return (("metrics.json" in names and names <= {*EVALUATION_FILES, FIGURES})
+            or ("importance.json" in names and names <= set(EXPLAIN_FILES)))
 
 
 def foreign_entries(run_dir: Path) -> list[str]:
@@ -311,9 +320,10 @@ def _not_ours(path: Path) -> str:
 def written_by_climann(path: str | Path) -> bool:
     """Whether ``path`` is an output climann wrote: a NetCDF file or Zarr store whose global
     ``source`` attribute starts with "climann" (predictions, the sample dataset), a
-    ``metrics.json``-like file (``target`` and ``splits``), a report beginning
-    "# climann run", or a PNG figure (the only images climann writes are its own figures,
-    in folders it names).
+    ``metrics.json``-like file (``target`` and ``splits``) or a JSON file whose ``source``
+    starts with "climann" (``climann explain``'s), a report beginning
+    "# climann run" or a comparison beginning "# climann comparison", or a PNG figure (the
+    only images climann writes are its own figures, in folders it names).
 
     Parameters
     ----------
@@ -337,9 +347,10 @@ def written_by_climann(path: str | Path) -> bool:
                     return str(dataset.attrs.get("source", "")).startswith("climann")
         if path.suffix == ".json":
             content = json.loads(path.read_text())
-            return isinstance(content, dict) and {"target", "splits"} <= content.keys()
+            return isinstance(content, dict) and ({"target", "splits"} <= content.keys()
+                                                  or str(content.get("source", "")).startswith("climann"))
         if path.suffix == ".md":
-            return path.read_text().startswith("# climann run")
+            return path.read_text().startswith(MARKDOWN_HEADINGS)
         return path.suffix == ".png"
     except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
         return False

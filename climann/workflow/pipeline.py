@@ -10,7 +10,6 @@ and the CLI call the same functions.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import math
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -40,11 +39,11 @@ from climann.evaluation.baselines import (
     persistence_prediction,
     season_name,
 )
-from climann.evaluation.groups import season_region_metrics
+from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
+from climann.evaluation.scores import persistence_left_out_reason, whole_grid_sums
+from climann.evaluation.seasons import is_sub_annual, season_index
 from climann.evaluation.predictions import check_predictions_encodable
-from climann.jsonfile import finite_or_none
 from climann.model import (
     History,
     Network,
@@ -57,7 +56,6 @@ from climann.workflow.preparation import (
     PreparedData,
     ensure_sample_data,
     prepare_data,
-    prepared_with_scalers,
     record_split,
     resolve_default_inputs,
     resolve_inputs,
@@ -226,7 +224,8 @@ def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, dat
 
 
 def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
-    """Score the network and the baselines on every block: area-weighted, on the same cells.
+    """Score the network and the baselines on every block: area-weighted, on the same cells,
+    from the sums of the grid as one chunk (:func:`grid_metrics`).
 
     Returns
     -------
@@ -242,19 +241,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
     reference = anomaly_reference(predictions, truth, data)
-    scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                   season=season_name(layout.time.values), left_out=left_out, climatology=reference)
-    grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks, climatology=reference)
-    metrics = {
-        "target": layout.target_name,
-        "units": layout.target_units,
-        "mode": "field" if isinstance(data.samples, FieldSamples) else "pointwise",
-        "area_weighted": True,
-        **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
-        **finite_or_none(grouped),
-        "n_dropped": data.samples.n_dropped,
-        "split_periods": dict(data.split.descriptions),
-    }
+    metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
+                           mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
+                           n_dropped=data.samples.n_dropped)
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
 
 
@@ -273,6 +262,43 @@ def season_region_scores(
     reference of the ACC's anomalies, as for the whole blocks)."""
     return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
                                  run_regions(config, layout), climatology=climatology)
+
+
+def grid_metrics(
+    config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray, split: TimeSplit,
+    *, mode: str, n_dropped: int, climatology: np.ndarray | None = None, left_out: dict[str, str] | None = None,
+) -> dict:
+    """``metrics.json`` of grids in memory: the sums of the grid as one chunk
+    (:func:`climann.evaluation.scores.whole_grid_sums`, per block, season and region), turned
+    into metrics by :func:`climann.evaluation.groups.run_metrics` as a chunked run's are.
+
+    Parameters
+    ----------
+    predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
+        ``"model"`` and the baselines.
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+    split : TimeSplit
+        The blocks scored (``time_masks``) and their periods.
+    mode : str
+        ``"pointwise"`` or ``"field"``.
+    n_dropped : int
+    climatology : ndarray, shape (n_time, n_lat, n_lon), optional
+        The reference of the ACC's anomalies (none: no ACC).
+    left_out : dict of baseline to reason, optional
+        Baselines asked for but not computed.
+    """
+    regions = run_regions(config, layout)
+    scored = [region for region in regions.values() if region.n_cells]
+    times = layout.time.values
+    total, names = whole_grid_sums(
+        predictions, truth, layout.cell_area_weights(), split.time_masks, climatology=climatology,
+        season_of_step=season_index(times) if is_sub_annual(times) else None,
+        region_cells=np.stack([region.cells for region in scored]) if scored else None,
+    )
+    return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
+                       mode=mode, season=season_name(times), regions=regions, n_dropped=n_dropped,
+                       split_periods=split.descriptions, left_out=left_out,
+                       have_climatology=climatology is not None)
 
 
 def run_training(
@@ -384,15 +410,9 @@ def _train_evaluate_write(
                 config, source, on_epoch=callbacks.on_epoch, checkpointing=checkpointing
             )
         config = record_split(config, split)
-        phases.begin("evaluating")
-        stride = math.ceil(estimated_bytes(source) / (config.data.in_memory_limit_gb * 2**30))
-        subset = dataclasses.replace(config.data, time_stride=config.data.time_stride * stride)
-        with checkpointing.after_training():
-            data = prepared_with_scalers(dataclasses.replace(config, data=subset), input_scaler, target_scaler)
-            evaluation = evaluate(config, data, network)
-        evaluation.metrics["evaluated_every_nth_time_step"] = stride
-        warn_about_notes(evaluation.metrics)
-        run_logger.info("evaluated on every %d-th time step", stride)
+        phases.begin("evaluating (chunk by chunk)")
+        return _evaluate_streamed(config, run_dir, source, split, (network, history, input_scaler, target_scaler),
+                                  command_line=command_line, checkpointing=checkpointing, records=records)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
     try:
@@ -404,6 +424,36 @@ def _train_evaluate_write(
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=evaluation.metrics, figures=figures, history=history, config=config)
+
+
+def _evaluate_streamed(
+    config: RunConfig, run_dir: Path, source: PointwiseSource, split: TimeSplit,
+    trained: tuple[Network, History, Standardizer, Standardizer], *, command_line: str,
+    checkpointing: Checkpointing, records: RunRecords,
+) -> RunResult:
+    """A streamed run's evaluation and run directory: every time step scored chunk by chunk in
+    this process (dask's local threads), by the code that evaluates a cluster run
+    (:func:`climann.workflow.compute.run.evaluate_and_write` without a client): the chunks'
+    score sums, ``predictions.nc`` written as the chunks are computed, the figures read back
+    from it. ``evaluated_every_nth_time_step`` stays in ``metrics.json`` (now always 1) for
+    readers of older streamed runs, which were scored on every n-th step."""
+    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.run import TrainedOnCluster, evaluate_and_write
+
+    blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+    staging = staging_directory(run_dir)
+    try:
+        with checkpointing.after_training():
+            metrics, figures = evaluate_and_write(None, config, source, split, blocks, TrainedOnCluster(*trained),
+                                                  staging, command_line=command_line, phases=records.phases,
+                                                  extra_metrics={"evaluated_every_nth_time_step": 1})
+            records.write(staging)
+        publish_run(staging, run_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    run_logger.info("evaluated on every time step, in %d chunks", len(blocks))
+    figures = [run_dir / figure.relative_to(staging) for figure in figures]
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained[1], config=config)
 
 
 def input_files(config: RunConfig) -> list[str]:

@@ -7,6 +7,7 @@ which is applied unchanged — never refitted on the new data.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
-from climann.evaluation.metrics import score
-from climann.jsonfile import finite_or_none, write_json
+from climann.evaluation.scores import whole_grid_sums
+from climann.evaluation.sums import network_scores
+from climann.jsonfile import write_json
 from climann.model import Network
 from climann.workflow.outputs import EVALUATION_FILES, create_folder, prepare_output_folder, refuse_existing
 
@@ -242,10 +244,10 @@ def _write_prediction_file(
     extrapolation = check_training_range(run, samples.inputs)
     flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
     scores = None
-    if had_target:
-        area = np.broadcast_to(layout.cell_area_weights(), truth.shape)
-        scores = score(predicted.reshape(-1), truth.reshape(-1), area.reshape(-1))
-        scores["n_samples"] = int(np.count_nonzero(np.isfinite(truth) & np.isfinite(predicted)))
+    if had_target:  # the grid as one chunk: the scores of predict_chunked, by the same sums
+        total, _ = whole_grid_sums({"model": predicted}, truth, layout.cell_area_weights(),
+                                   {"all": np.ones(layout.shape[0], dtype=bool)})
+        scores = network_scores(total)
     output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
                                  extrapolated=flags)
     if not had_target:
@@ -447,7 +449,10 @@ def evaluate_run(
     training data and are left out. Writes ``metrics.json``, ``predictions.nc`` and
     ``report.md`` into ``out`` (default: the run directory itself for its own data).
     With a dask cluster in ``compute`` (``scheduler`` or ``workers``), everything is computed
-    chunk by chunk on the workers (:mod:`climann.workflow.compute`); pointwise runs only.
+    chunk by chunk on the workers (:mod:`climann.workflow.compute`); pointwise runs only. A
+    pointwise run whose own data exceed ``[data] in_memory_limit_gb`` (a streamed run) is
+    scored chunk by chunk in this process, as it was when it trained. Either way the scores
+    come from the sums of :mod:`climann.evaluation.sums`, as a run's do.
     ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
 
     An ``out`` other than the run directory is refused when it already holds one of those
@@ -464,11 +469,11 @@ def evaluate_run(
         As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
         data, a file, or holding those files without ``overwrite``.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction, season_name
+    from climann.evaluation.baselines import is_regular, persistence_prediction
     from climann.evaluation.report import write_report
-    from climann.evaluation.scores import persistence_left_out_reason, scored_blocks_metrics
-    from climann.workflow.pipeline import evaluate, model_on_grid, season_region_scores
-    from climann.workflow.preparation import prepared_with_scalers
+    from climann.evaluation.scores import persistence_left_out_reason
+    from climann.workflow.pipeline import evaluate, grid_metrics, model_on_grid
+    from climann.workflow.preparation import prepared_with_scalers, sample_source
 
     run = load_run(run_dir)
     other = bool(data_paths)
@@ -487,8 +492,13 @@ def evaluate_run(
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     if compute is not None and uses_cluster(compute):
-        return _evaluate_on_cluster(run, config, compute, Path(out) if out else Path(run_dir), other=other,
-                                    history=f"climann evaluate {run_dir}")
+        return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
+                                 history=f"climann evaluate {run_dir}")
+    if not other and config.data.mode == "pointwise":
+        source, streamed = sample_source(config)
+        if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
+            return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
+                                     history=f"climann evaluate {run_dir}", source=source)
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other))
@@ -505,17 +515,12 @@ def evaluate_run(
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
                 left_out["persistence"] = persistence_left_out_reason(1.0)
-        scored = scored_blocks_metrics(predictions, truth, layout.cell_area_weights(), data.split.time_masks,
-                                       season=season_name(layout.time.values), left_out=left_out)
-        grouped = season_region_scores(config, layout, predictions, truth, data.split.time_masks)
         extrapolation = check_training_range(run, data.samples.inputs)
-        metrics = {
-            "target": layout.target_name, "units": layout.target_units, "mode": config.data.mode,
-            "area_weighted": True, "data": list(files), **finite_or_none(scored), **finite_or_none(grouped),
-            "n_dropped": data.samples.n_dropped,
-            "split_periods": dict(data.split.descriptions),
-            **({"extrapolation": extrapolation.summary()} if extrapolation is not None else {}),
-        }
+        metrics = _other_data_metrics(
+            grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
+                         n_dropped=data.samples.n_dropped, left_out=left_out),
+            files, None if extrapolation is None else extrapolation.summary(),
+        )
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
     else:
@@ -540,10 +545,13 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
     write_json(destination / "metrics.json", metrics, what="metrics file")
 
 
-def _evaluate_on_cluster(
-    run: TrainedRun, config: RunConfig, compute: ComputeConfig, destination: Path, *, other: bool, history: str
+def _evaluate_chunked(
+    run: TrainedRun, config: RunConfig, compute: ComputeConfig | None, destination: Path, *, other: bool,
+    history: str, source=None,
 ) -> dict:
-    """:func:`evaluate_run` chunk by chunk on a dask cluster."""
+    """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
+    on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
+    data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open)."""
     from climann.workflow.compute.chunks import chunk_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
@@ -553,9 +561,10 @@ def _evaluate_on_cluster(
 
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
-    with cluster_client(compute) as client:
-        source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
-                                  climatologies=training_climatologies(run, new_data=other))
+    with cluster_client(compute) if compute is not None else contextlib.nullcontext() as client:
+        if source is None:
+            source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
+                                      climatologies=training_climatologies(run, new_data=other))
         if other:
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
@@ -563,7 +572,8 @@ def _evaluate_on_cluster(
             split = split_for(config, source.layout)
         create_folder(destination)
         evaluated = evaluate_distributed(
-            client, config, source, split, chunk_blocks(source, chunk_mb=compute.chunk_mb), run.network,
+            client, config, source, split, chunk_blocks(source, chunk_mb=(compute or config.compute).chunk_mb),
+            run.network,
             *_saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
             ranges=training_ranges(run) if other else None,
@@ -572,16 +582,17 @@ def _evaluate_on_cluster(
     if "extrapolation" in metrics:
         warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
-        metrics = {
-            "target": metrics["target"], "units": metrics["units"], "mode": config.data.mode, "area_weighted": True,
-            "data": list(config.data.paths), "splits": metrics["splits"], "n_samples": metrics["n_samples"],
-            **({"notes": metrics["notes"]} if "notes" in metrics else {}),
-            **({"score_notes": metrics["score_notes"]} if "score_notes" in metrics else {}),
-            **{key: metrics[key] for key in ("seasons", "seasons_note", "regions", "region_definitions")
-               if key in metrics},
-            "n_dropped": metrics["n_dropped"], "split_periods": metrics["split_periods"],
-            **({"extrapolation": metrics["extrapolation"]} if "extrapolation" in metrics else {}),
-        }
+        metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"))
     write_json(destination / "metrics.json", metrics, what="metrics file")
     write_report(destination, metrics)
     return metrics
+
+
+def _other_data_metrics(metrics: dict, files, extrapolation: dict | None) -> dict:
+    """``metrics.json`` of ``climann evaluate --data``: a run's metrics with the files scored
+    (``data``, after ``area_weighted``) and, when checked, the ``extrapolation``."""
+    metrics = {key: value for key, value in metrics.items() if key != "extrapolation"}
+    first = ("target", "units", "mode", "area_weighted")
+    return {**{key: metrics[key] for key in first}, "data": list(files),
+            **{key: value for key, value in metrics.items() if key not in first},
+            **({"extrapolation": extrapolation} if extrapolation is not None else {})}

@@ -14,15 +14,18 @@ import csv
 import dataclasses
 import io
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
 from climann.data.climatology import climatology_record
-from climann.data.layout import GridLayout
-from climann.evaluation.figures import draw_figures, draw_skill_figure
+from climann.data.layout import Coordinate, GridLayout
+from climann.data.splits import TimeSplit
+from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.report import report_markdown
 from climann.jsonfile import dumps
@@ -32,8 +35,9 @@ from climann.workflow.preparation import PreparedData
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
 
 __all__ = [
-    "Evaluation", "RunRecords", "RunResult", "grid_summary", "history_csv", "input_units", "model_metadata",
-    "untrained_outputs", "write_run_files",
+    "ChunkedEvaluation", "Evaluation", "RunRecords", "RunResult", "figures_from_file", "grid_summary", "history_csv",
+    "input_units", "model_metadata", "untrained_outputs", "write_chunked_run_files", "write_run_files",
+    "write_run_record",
 ]
 
 
@@ -172,16 +176,28 @@ def grid_summary(layout: GridLayout) -> dict:
     }
 
 
+def write_run_record(
+    staging: Path, config: RunConfig, network: Network, history: History, metrics: dict, *, metadata: dict,
+    figures: Sequence[Path],
+) -> None:
+    """Write ``config.toml``, ``model.npz`` (the weights with ``metadata``, see
+    :func:`model_metadata`), ``metrics.json``, ``history.csv`` and ``report.md`` (naming
+    ``figures``, already drawn) into ``staging``: the files every run writes, whichever way its
+    predictions and figures were made."""
+    (staging / "config.toml").write_text(config_to_toml(config))
+    network.save(staging / "model.npz", metadata=metadata)
+    (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
+    (staging / "history.csv").write_text(history_csv(history))
+    (staging / "report.md").write_text(report_markdown(metrics, list(figures), staging))
+
+
 def write_run_files(
     staging: Path, config: RunConfig, data: PreparedData, network: Network,
     history: History, evaluation: Evaluation, command_line: str,
 ) -> list[Path]:
-    """Write every file of the run-directory contract into ``staging``; return the figures."""
+    """Write every file of the run-directory contract into ``staging`` from grids in memory
+    (``predictions.nc`` and the figures from ``evaluation``'s grids); return the figures."""
     layout = data.samples.layout
-    (staging / "config.toml").write_text(config_to_toml(config))
-    network.save(staging / "model.npz", metadata=model_metadata(config, data))
-    (staging / "metrics.json").write_text(dumps(evaluation.metrics, indent=2) + "\n")
-    (staging / "history.csv").write_text(history_csv(history))
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
     dataset = predictions_dataset(
@@ -196,5 +212,108 @@ def write_run_files(
             dpi=config.evaluation.dpi,
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
-    (staging / "report.md").write_text(report_markdown(evaluation.metrics, figures, staging))
+    write_run_record(staging, config, network, history, evaluation.metrics, metadata=model_metadata(config, data),
+                     figures=figures)
     return figures
+
+
+@dataclass(frozen=True)
+class ChunkedEvaluation:
+    """What a chunk-by-chunk evaluation (a streamed or cluster run) leaves for the run directory:
+    its ``predictions.nc`` is already written into the staging folder.
+
+    Attributes
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    area_means : dict of str to ndarray, shape (n_time,)
+        Area-weighted mean of the truth and of each prediction at each time step.
+    climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
+        The training years' mean of each season key and cell, the reference of the anomalies.
+    season_index : ndarray of int, shape (n_time,), or None
+        Each time step's season (index into ``climatology``).
+    """
+
+    metrics: dict
+    area_means: dict[str, np.ndarray]
+    climatology: np.ndarray | None = None
+    season_index: np.ndarray | None = None
+
+
+def write_chunked_run_files(
+    staging: Path, config: RunConfig, data: PreparedData, network: Network, history: History,
+    evaluated: ChunkedEvaluation,
+) -> list[Path]:
+    """Write the files of the run-directory contract into ``staging`` for a run evaluated chunk
+    by chunk, whose ``predictions.nc`` is there already: the figures from that file
+    (:func:`figures_from_file`; ``figures_every_nth_test_year`` added to ``evaluated.metrics``
+    when they show every n-th test year only), then :func:`write_run_record`. ``data``
+    describes the samples (feature names, layout, split, scalers) for the model file; its
+    arrays may be empty. Returns the figures."""
+    layout, split, metrics = data.samples.layout, data.split, evaluated.metrics
+    figures: list[Path] = []
+    if config.evaluation.figures:
+        figures, every = figures_from_file(
+            staging / "predictions.nc", layout, split, history, evaluated.area_means, loss_name=config.training.loss,
+            limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures", dpi=config.evaluation.dpi,
+            climatology=evaluated.climatology, season_index=evaluated.season_index,
+        )
+        if every > 1:
+            metrics["figures_every_nth_test_year"] = every
+        figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
+    write_run_record(staging, config, network, history, metrics, metadata=model_metadata(config, data),
+                     figures=figures)
+    return figures
+
+
+def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb: float) -> tuple[np.ndarray, int]:
+    """The test block's time steps for the figures, and n: every n-th year of the block, so
+    that ``n_grids`` float64 grids of them stay under ``limit_gb`` (whole years: a subsample
+    of months would alias the seasonal cycle)."""
+    steps = np.flatnonzero(split.time_masks["test"])
+    years = np.array([time.year for time in np.asarray(layout.time.values)[steps]])
+    size = steps.size * layout.n_cells * 8 * n_grids
+    every = max(1, math.ceil(size / (limit_gb * 2**30)))
+    chosen = (years - years[0]) % every == 0
+    return steps[chosen], every
+
+
+def figures_from_file(
+    predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
+    *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
+    season_index: np.ndarray | None = None,
+) -> tuple[list[Path], int]:
+    """The run's figures when its grids are not in memory. The test block's maps, error maps,
+    density and anomaly correlation map are drawn from the predictions file (every n-th year of
+    the block when its grids would exceed ``limit_gb``); the area-mean series from
+    ``area_means``, over every time step. The anomalies are taken from
+    ``climatology[season_index]`` (see :class:`ChunkedEvaluation`), or from the climatology
+    baseline in the file.
+
+    Returns
+    -------
+    figures : list of Path
+    every : int
+        n, the test years' stride (1: all of them).
+    """
+    with xr.open_dataset(predictions_path, engine="netcdf4", decode_times=False) as dataset:
+        target = layout.target_name
+        names = {f"{target}_pred": "model", target: "truth"}
+        names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})
+        steps, every = _test_years(split, layout, n_grids=len(names) + (climatology is not None), limit_gb=limit_gb)
+        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+        subset = dataset.isel({layout.time.name: steps})
+        grids = {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
+    truth = grids.pop("truth")
+    test_layout = dataclasses.replace(
+        layout, time=Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
+    )
+    reference = None if climatology is None or season_index is None else climatology[season_index[steps]]
+    figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
+                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference)
+    # draw_figures drew the series of the test steps it was given: redrawn over every step.
+    directory.mkdir(parents=True, exist_ok=True)
+    series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
+                                   split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
+                                   dpi=dpi)
+    return [path for path in figures if path != series] + [series], every

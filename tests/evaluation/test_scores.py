@@ -233,3 +233,29 @@ def test_map_of_the_anomaly_correlation_over_time(seasonal_case):
         keep = np.isfinite(model[test, i, j]) & np.isfinite(truth[test, i, j])
         expected = np.corrcoef((model - climatology)[test][keep, i, j], (truth - climatology)[test][keep, i, j])[0, 1]
         assert result[i, j] == pytest.approx(expected)
+
+
+def test_block_anomaly_correlation_is_the_mean_of_each_steps_weighted_pearson_correlation():
+    """Kept for the Python API: checked against a weighted Pearson correlation per step by hand."""
+    from climann.evaluation.scores import block_anomaly_correlation
+
+    rng = np.random.default_rng(5)
+    truth = rng.normal(size=(4, 3, 5))
+    predicted = truth + 0.5 * rng.normal(size=truth.shape)
+    climatology = rng.normal(size=truth.shape)
+    area = rng.uniform(0.5, 1.5, size=(3, 5))
+    where = np.ones(truth.shape, bool)
+    where[1, 0, :] = False
+    where[3] = False  # a step with no value: not averaged
+
+    expected = []
+    for step in range(3):
+        chosen = where[step]
+        w = area[chosen]
+        a, b = (predicted[step] - climatology[step])[chosen], (truth[step] - climatology[step])[chosen]
+        a, b = a - np.average(a, weights=w), b - np.average(b, weights=w)
+        expected.append(np.sum(w * a * b) / np.sqrt(np.sum(w * a * a) * np.sum(w * b * b)))
+    acc, n_steps = block_anomaly_correlation(predicted, truth, climatology, area, where)
+    assert n_steps == 3
+    np.testing.assert_allclose(acc, np.mean(expected), rtol=1e-10)
+    assert np.isnan(block_anomaly_correlation(predicted, truth, None, area, where)[0])

@@ -7,7 +7,7 @@ import pytest
 from climann.errors import ClimannError
 from climann.model import Adam, Momentum, Network, train
 from climann.model.batches import Batch
-from climann.model.local_sgd import ReplicaResult, average_replicas, local_steps
+from climann.model.local_sgd import ReplicaResult, StepsOver, average_replicas, chained_steps, local_steps
 from climann.model.optimizers import get_optimizer
 
 
@@ -49,6 +49,39 @@ def test_rounds_of_a_few_batches_continue_the_same_epoch():
     assert (first.n_steps, rest.n_steps) == (4, 6)
     np.testing.assert_array_equal(rest.parameters, whole.parameters)
     assert first.weight_sum + rest.weight_sum == pytest.approx(whole.weight_sum, rel=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", [pytest.param(lambda: Adam(0.01), id="adam"),
+                                       pytest.param(lambda: Momentum(0.01), id="momentum")])
+def test_chained_stretches_continue_from_where_the_previous_one_ended(optimizer):
+    """A round over three stretches (two whole chunks, then the first batches of a third) =
+    local_steps over each in turn, every one starting from the previous one's weights and
+    optimizer state (through state_dict, as between two rounds)."""
+    parts = [(_data(n, seed), np.random.default_rng(seed), first, count)
+             for n, seed, first, count in ((300, 0, 0, None), (170, 1, 0, None), (250, 2, 2, 3))]
+    network = Network([3, 8, 1], seed=1, dtype="float64")
+    parameters, own = network.parameter_vector.copy(), optimizer()
+    loss_sum = weight_sum = n_steps = 0
+    for (X, y, w), rng, first, count in parts:
+        result = local_steps(network, parameters, own, Batch(X, y, w, None), batch_size=32, rng=rng, l2=0.01,
+                             first_batch=first, n_batches=count)
+        parameters, own = result.parameters, optimizer()
+        own.load_state_dict(result.optimizer)
+        loss_sum, weight_sum = loss_sum + result.loss_sum, weight_sum + result.weight_sum
+        n_steps += result.n_steps
+    stretches = [StepsOver(Batch(X, y, w, None), np.random.default_rng(seed), first, count)
+                 for ((X, y, w), _, first, count), seed in zip(parts, (0, 1, 2))]
+    start = optimizer()
+    chained = chained_steps(network, network.parameter_vector, start, stretches, batch_size=32, l2=0.01)
+    np.testing.assert_array_equal(chained.parameters, parameters)
+    for name, value in own.state_dict().items():
+        np.testing.assert_array_equal(chained.optimizer[name], value)
+    assert chained.n_steps == n_steps == 10 + 6 + 3
+    assert chained.weight_sum == pytest.approx(weight_sum, rel=1e-12)
+    assert chained.loss_sum == pytest.approx(loss_sum, rel=1e-12)
+    fresh = optimizer().state_dict()  # the given optimizer is untouched
+    assert start.state_dict().keys() == fresh.keys()
+    assert all(np.array_equal(value, fresh[name]) for name, value in start.state_dict().items())
 
 
 def test_the_average_is_the_sample_weighted_mean_of_parameters_and_moments():

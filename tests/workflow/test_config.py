@@ -147,6 +147,8 @@ def test_evaluation_defaults_are_every_baseline_with_figures():
         pytest.param({"memory_limit_gb": -1.0}, "memory_limit_gb must be ≥ 0", id="memory"),
         pytest.param({"sync_every": -1}, r"sync_every must be ≥ 0 \(0: average after each whole chunk\)",
                      id="sync-every"),
+        pytest.param({"chunks_per_round": -1}, r"chunks_per_round must be ≥ 0 \(0: automatic\)", id="chunks-per-round"),
+        pytest.param({"sync_every": 4, "chunks_per_round": 2}, "0 or 1 when sync_every > 0", id="rounds-twice"),
         pytest.param({"wokers": 2}, r"unknown key \[compute\] 'wokers'.*did you mean 'workers'", id="typo"),
     ],
 )

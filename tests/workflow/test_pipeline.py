@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,7 +13,9 @@ from climann.workflow.config import build_config, load_config_file
 from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.model import Network
-from climann.workflow.pipeline import RUN_FILES, prepare_data, run_training, sample_area_weights
+from climann.workflow.pipeline import RUN_FILES, evaluate, model_on_grid, prepare_data, run_training, sample_area_weights
+from climann.workflow.predict import _saved_scalers
+from climann.workflow.preparation import prepared_with_scalers
 from climann.evaluation.predictions import split_labels
 from climann.workflow.preparation import resolve_inputs
 
@@ -261,16 +264,24 @@ def test_field_mode_end_to_end(tiny_sample, tmp_path):
     assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
 
 
-def test_data_beyond_the_memory_limit_are_streamed(tiny_sample, tmp_path):
-    settings = {"data": {"paths": [str(tiny_sample)], "in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
-                "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}}
-    streamed = run_training(build_config(settings), run_dir=tmp_path / "streamed")
+STREAMED = {"data": {"in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
+            "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}}
+
+
+@pytest.fixture(scope="module")
+def streamed_run(tiny_sample, tmp_path_factory):
+    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]}}
+    return run_training(build_config(settings), run_dir=tmp_path_factory.mktemp("runs") / "streamed")
+
+
+def test_data_beyond_the_memory_limit_are_streamed(streamed_run, tiny_sample, tmp_path):
+    streamed = streamed_run
     metrics = streamed.metrics
-    stride = metrics["evaluated_every_nth_time_step"]
-    assert stride > 1
+    assert metrics["evaluated_every_nth_time_step"] == 1  # every step scored, the key kept for old readers
     assert streamed.history.train_loss[-1] < streamed.history.train_loss[0]
     with xr.open_dataset(streamed.run_dir / "predictions.nc") as predictions:
-        assert predictions.sizes["time"] == len(range(0, 48, stride))  # 4 years of months, every k-th
+        assert predictions.sizes["time"] == 48  # 4 years of months: every one
+    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]}}
     again = run_training(build_config(settings), run_dir=tmp_path / "again")  # same seed: same weights
     first, second = (Network.load(run.run_dir / "model.npz") for run in (streamed, again))
     for a, b in zip(first.weights, second.weights):
@@ -281,6 +292,38 @@ def test_data_beyond_the_memory_limit_are_streamed(tiny_sample, tmp_path):
     assert first.metadata["input_ranges"] == {"names": list(in_memory.samples.feature_names),
                                               "min": train_inputs.min(axis=0).astype(float).tolist(),
                                               "max": train_inputs.max(axis=0).astype(float).tolist()}
+
+
+def test_a_streamed_run_scores_every_time_step_as_the_in_memory_evaluation_of_its_network(streamed_run):
+    """The streamed run's scores, summed chunk by chunk, are those of the same network evaluated
+    with the data in memory (the grid one chunk), and its test MSE the hand-computed one."""
+    network = Network.load(streamed_run.run_dir / "model.npz")
+    config = resolve_inputs(streamed_run.config)
+    data = prepared_with_scalers(config, *_saved_scalers(SimpleNamespace(network=network)))
+    expected = evaluate(config, data, network).metrics
+    metrics = streamed_run.metrics
+    assert metrics["n_samples"] == expected["n_samples"] and metrics["n_dropped"] == expected["n_dropped"]
+    for key in ("splits", "seasons", "regions"):
+        assert_same_scores(metrics[key], expected[key], key)
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(expected["splits"]["test"]["model"]["mse"],
+                                                                      rel=1e-9)
+    truth, predicted = (grid[data.split.time_masks["test"]] for grid in model_on_grid(data, network))
+    present = np.isfinite(truth) & np.isfinite(predicted)
+    weights = np.broadcast_to(data.samples.layout.cell_area_weights(), truth.shape)[present]
+    hand = np.sum(weights * (predicted[present] - truth[present]) ** 2) / np.sum(weights)
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(hand, rel=1e-9)
+
+
+def assert_same_scores(actual, expected, where=()):
+    """The same nested keys, the same scores to rounding (None where None)."""
+    if isinstance(expected, dict):
+        assert list(actual) == list(expected), where
+        for key, value in expected.items():
+            assert_same_scores(actual[key], value, (*where, key))
+    elif isinstance(expected, float):
+        assert actual == pytest.approx(expected, rel=1e-6, abs=1e-9), where
+    else:
+        assert actual == expected, where
 
 
 def _png_width(path):

@@ -127,6 +127,30 @@ def test_evaluate_on_its_own_data_reproduces_the_training_scores(trained, tmp_pa
     assert "## The test block by region" in (tmp_path / "again" / "report.md").read_text()
 
 
+def test_evaluate_on_a_streamed_runs_own_data_scores_chunk_by_chunk_as_it_trained(trained, tmp_path, monkeypatch):
+    import json
+
+    import climann.workflow.preparation as preparation
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, _ = trained
+    config = build_config({"data": {"paths": [str(sample)], "in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}})
+    run_dir = run_training(config, run_dir=tmp_path / "streamed").run_dir
+    original = json.loads((run_dir / "metrics.json").read_text())
+
+    def never(*args, **kwargs):
+        raise AssertionError("a streamed run's data must not be read into memory")
+
+    monkeypatch.setattr(preparation, "prepared_with_scalers", never)
+    rescored = evaluate_run(run_dir, out=tmp_path / "again")
+    for key in ("evaluated_every_nth_time_step", "figures_every_nth_test_year"):  # a run's, not a score
+        original.pop(key, None)
+    assert rescored == original  # the same chunks, the same ordered sums: the same numbers
+    with xr.open_dataset(tmp_path / "again" / "predictions.nc") as predictions:
+        assert predictions.sizes["time"] == 48
+
+
 def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
     from climann.workflow.predict import evaluate_run
 

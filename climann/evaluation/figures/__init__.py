@@ -9,7 +9,9 @@ atomically and returns its path; :func:`draw_figures` draws them all for a run a
 
 Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other diagnostics),
 ``runs`` (all the figures of a run), ``files`` (the maps of any prediction file, ``climann plot
-FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``).
+FILE.nc``), ``lesson`` (the lesson's figures, ``climann plot lesson``), ``importance`` (the
+figures of ``climann explain``: importance bars and maps, partial dependence), ``comparison``
+(the figure of ``climann compare``: learning curves and test scores of several runs).
 """
 
 from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES, symmetric_limit, value_limits
@@ -30,6 +32,8 @@ from climann.evaluation.figures.plots import (
 from climann.evaluation.figures.runs import draw_figures, draw_skill_figure, layout_from_predictions, redraw_figures
 from climann.evaluation.figures.files import plot_prediction_file, prediction_file_maps
 from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
+from climann.evaluation.figures.importance import plot_importance_bars, plot_importance_maps, plot_partial_dependence
+from climann.evaluation.figures.comparison import plot_comparison
 
 __all__ = [
     "FIGURE_FILES",
@@ -42,9 +46,13 @@ __all__ = [
     "layout_from_predictions",
     "plot_anomaly_correlation_map",
     "plot_area_mean_series",
+    "plot_comparison",
     "plot_error_maps",
+    "plot_importance_bars",
+    "plot_importance_maps",
     "plot_learning_curves",
     "plot_mean_truth_prediction_error",
+    "plot_partial_dependence",
     "plot_predicted_vs_observed",
     "plot_prediction_file",
     "plot_prediction_maps",

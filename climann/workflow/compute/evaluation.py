@@ -13,29 +13,12 @@ Nothing of the size of the data reaches the client. Two passes over the files:
 2. **Scores and grids** (all chunks): each chunk predicts its samples with the network and the
    baselines, puts truth and predictions on its part of the grid (``persistence``: the value
    one nominal time step earlier, missing after a gap in the time axis; the chunk read with
-   one extra time step before it), and sums, per block
-   (train, val, test) and model, over the values where that model is scored (the rules of
-   :mod:`climann.evaluation.scores`: the network where the truth and its prediction are
-   present, a baseline there and where it is defined), with cell-area weights w (e = ŷ − y,
-   values shifted by a constant c, the training mean of the target, so that the sums of
-   squares keep their digits)::
-
-       Σw  Σw·e  Σw·e²  Σw·|e|  Σw·y'  Σw·y'²  Σw·ŷ'  Σw·ŷ'²  Σw·ŷ'y'     (y' = y − c, ŷ' = ŷ − c)
-
-   from which MSE = Σwe²/Σw, MAE, bias, R² = 1 − MSE / var_w(y) and the weighted correlation
-   follow exactly as :mod:`climann.evaluation.metrics` defines them; and, for the skill, Σw,
-   Σw·e² and Σw·e_climatology² over the values where the model and the climatology are both
-   scored. Counts per block and model: values scored, and the network's values a baseline
-   lacks (for the notes on baselines left out or partly scored). For the anomaly correlation
-   (ACC): a chunk holds whole time steps, so it computes each of its steps' ACC over the
-   cells where the model is scored, against the climatology of pass 1 (fitted whenever the
-   split has a training block, also when ``climatology`` is not a scored baseline), from the
-   step's sums Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a
-   (:func:`climann.evaluation.scores.step_anomaly_correlations`), and returns per block and
-   model the sum of the defined steps' ACC and their number: the block's ACC is their mean. The
-   same sums and ACC sums are taken per block and season (the block's steps in DJF, MAM, JJA,
-   SON) and per block and region (the truth missing outside the region's cells), so that the
-   scores per season and region are those of :mod:`climann.evaluation.groups` in memory. The chunk's grids become
+   one extra time step before it), and takes the sums of :mod:`climann.evaluation.sums` over
+   them (:func:`~climann.evaluation.sums.grid_sums`: per block and model, per block and season,
+   per block and region, and the ACC's per-step sums against the climatology of pass 1, fitted
+   whenever the split has a training block), the values shifted by the training mean of the
+   target. The same functions score a run in memory, whose grid is one chunk, so the
+   scores per block, season and region are defined once. The chunk's grids become
    the blocks of dask arrays written to ``predictions.nc`` (or Zarr) as they are computed;
    their area-weighted means per time step (the area-mean series figure) come back whole.
 """
@@ -43,7 +26,7 @@ Nothing of the size of the data reaches the client. Two passes over the files:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import dask
 import numpy as np
@@ -53,9 +36,18 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weigh
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression
 from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
-from climann.evaluation.metrics import METRICS, skill_score
-from climann.evaluation.scores import scored_cells, step_anomaly_correlations, unexplained_gaps
-from climann.evaluation.seasons import SEASONS
+from climann.evaluation.metrics import SUM_NAMES, scores_from_sums  # noqa: F401 (re-exported)
+from climann.evaluation.sums import (  # noqa: F401 (the sums moved to the evaluation layer: re-exported)
+    GROUP_FIELDS,
+    MATCHED_NAMES,
+    ScoreSums,
+    acc_sums,
+    counts_from_sums,
+    grid_sums,
+    group_metrics_from_sums,
+    metrics_from_sums,
+    score_sums,
+)
 from climann.model import Network
 
 __all__ = [
@@ -71,12 +63,6 @@ __all__ = [
     "local_grid",
     "metrics_from_sums",
 ]
-
-SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "w_pred", "w_pred2", "w_pred_truth")
-#: The sums for the skill, over the values where the model and the climatology are both scored.
-MATCHED_NAMES = ("w_matched", "w_error2_matched", "w_reference_error2_matched")
-#: The sums per season and per region of :class:`ScoreSums` (None when not taken).
-GROUP_FIELDS = ("season_sums", "season_scored", "season_acc", "region_sums", "region_scored", "region_acc")
 
 
 def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
@@ -159,7 +145,8 @@ def fit_baselines(
 
     Parameters
     ----------
-    client : distributed.Client
+    client : distributed.Client, or None
+        None: computed in this process (dask's default scheduler, local threads).
     source : PointwiseSource
     train_blocks : sequence of (start, stop)
     input_scaler : Standardizer
@@ -181,254 +168,12 @@ def fit_baselines(
     parts = [dask.delayed(_baseline_sums)(shared, start, stop, input_scaler, np.dtype(dtype), season_index,
                                           area_weighted)
              for start, stop in train_blocks]
-    total = client.compute(ordered_sum_delayed(parts)).result()
+    summed = ordered_sum_delayed(parts)
+    total = dask.compute(summed)[0] if client is None else client.compute(summed).result()
     return total.linear(), total.climatology(n_seasons, source.layout.shape[1:])
 
 
 # --- pass 2: scores and grids -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class ScoreSums:
-    """Weighted sums per block and model (see the module's description), and counts.
-
-    Attributes
-    ----------
-    sums : ndarray, shape (n_blocks, n_models, 12)
-        In the order of :data:`SUM_NAMES` then :data:`MATCHED_NAMES`.
-    scored : ndarray of int, shape (n_blocks, n_models)
-        Values scored for each model (see :func:`climann.evaluation.scores.scored_cells`).
-    samples : ndarray of int, shape (n_blocks,)
-        Samples (target and every feature present).
-    n_dropped : int
-        Grid points without target or some feature.
-    gaps : ndarray of int, shape (n_blocks, n_models)
-        The network's values each model lacks, beyond the series' first time step
-        (:func:`climann.evaluation.scores.unexplained_gaps`).
-    acc : ndarray, shape (n_blocks, n_models, 2), or None
-        The sum of the defined per-step ACCs and their number (:func:`acc_sums`); None
-        without a climatology.
-    season_sums, season_scored, season_acc : ndarray, shape (n_blocks, 4, n_models, 12), (n_blocks, 4, n_models)
-        and (n_blocks, 4, n_models, 2), or None
-        ``sums``, ``scored`` and ``acc`` of each block's steps in each season (DJF, MAM, JJA, SON).
-    region_sums, region_scored, region_acc : ndarray, shape (n_regions, n_blocks, n_models, 12), (n_regions,
-        n_blocks, n_models) and (n_regions, n_blocks, n_models, 2), or None
-        ``sums``, ``scored`` and ``acc`` over each region's cells.
-    """
-
-    sums: np.ndarray
-    scored: np.ndarray
-    samples: np.ndarray
-    n_dropped: int
-    gaps: np.ndarray
-    acc: np.ndarray | None = field(default=None)
-    season_sums: np.ndarray | None = None
-    season_scored: np.ndarray | None = None
-    season_acc: np.ndarray | None = None
-    region_sums: np.ndarray | None = None
-    region_scored: np.ndarray | None = None
-    region_acc: np.ndarray | None = None
-
-    def __add__(self, other: ScoreSums) -> ScoreSums:
-        acc = None if self.acc is None or other.acc is None else self.acc + other.acc
-        groups = {name: None if getattr(self, name) is None or getattr(other, name) is None
-                  else getattr(self, name) + getattr(other, name) for name in GROUP_FIELDS}
-        return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc, **groups)
-
-
-def _block_sums(truth: np.ndarray, predictions: Sequence[np.ndarray], weights: np.ndarray, shift: float) -> np.ndarray:
-    """The nine sums of each prediction against ``truth`` (1-D arrays of the scored values)."""
-    truth = truth - shift
-    rows = []
-    for predicted in predictions:
-        predicted = predicted - shift
-        error = predicted - truth
-        rows.append([weights.sum(), weights @ error, weights @ error**2, weights @ np.abs(error), weights @ truth,
-                     weights @ truth**2, weights @ predicted, weights @ predicted**2, weights @ (predicted * truth)])
-    return np.array(rows, dtype=np.float64).reshape(len(predictions), len(SUM_NAMES))
-
-
-def score_sums(
-    truth: np.ndarray, predictions: Sequence[np.ndarray], area: np.ndarray, block_of_step: np.ndarray, n_blocks: int,
-    *, shift: float = 0.0, reference: int | None = None, first_step: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sums per block and model, each model over the values where it is scored.
-
-    Parameters
-    ----------
-    truth : ndarray, shape (n_steps, n_lat, n_lon)
-    predictions : sequence of ndarray, same shape
-        The network's first.
-    area : ndarray, shape (n_lat, n_lon)
-    block_of_step : ndarray of int, shape (n_steps,)
-        Block of each time step, −1 for none.
-    n_blocks : int
-    shift : float
-        Subtracted from truth and predictions before the sums (it cancels in every score).
-    reference : int, optional
-        Index of the climatology in ``predictions``, for the skill's matched sums.
-    first_step : bool
-        Whether the chunk begins the series (its first step then counts in no gap).
-
-    Returns
-    -------
-    sums : ndarray, shape (n_blocks, n_models, 12)
-        :data:`SUM_NAMES` then :data:`MATCHED_NAMES` (zero without ``reference``).
-    scored : ndarray of int, shape (n_blocks, n_models)
-    gaps : ndarray of int, shape (n_blocks, n_models)
-    """
-    named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
-    cells = list(scored_cells(named, truth).values())
-    gaps = list(unexplained_gaps(named, truth, first_step=first_step).values())
-    sums = np.zeros((n_blocks, len(predictions), len(SUM_NAMES) + len(MATCHED_NAMES)))
-    scored = np.zeros((n_blocks, len(predictions)), dtype=np.int64)
-    missing = np.zeros((n_blocks, len(predictions)), dtype=np.int64)
-    weights = np.broadcast_to(area, truth.shape)
-    for block in range(n_blocks):
-        steps = (block_of_step == block)[:, None, None]
-        for index, predicted in enumerate(predictions):
-            chosen = cells[index] & steps
-            scored[block, index] = np.count_nonzero(chosen)
-            missing[block, index] = np.count_nonzero(gaps[index] & steps)
-            if scored[block, index]:
-                sums[block, index, :len(SUM_NAMES)] = _block_sums(truth[chosen], [predicted[chosen]], weights[chosen],
-                                                                  shift)[0]
-            if reference is not None:
-                matched = chosen & cells[reference]
-                weight = weights[matched]
-                sums[block, index, len(SUM_NAMES):] = (
-                    weight.sum(), weight @ (predicted[matched] - truth[matched]) ** 2,
-                    weight @ (predictions[reference][matched] - truth[matched]) ** 2,
-                )
-    return sums, scored, missing
-
-
-def acc_sums(
-    truth: np.ndarray, predictions: Sequence[np.ndarray], climatology: np.ndarray, area: np.ndarray,
-    block_of_step: np.ndarray, n_blocks: int,
-) -> np.ndarray:
-    """Per block and model, the sum of the per-step ACCs where defined and their number.
-
-    Each step's ACC is taken over the values where the model is scored (as in
-    :func:`score_sums`) and the climatology is defined
-    (:func:`climann.evaluation.scores.step_anomaly_correlations`).
-
-    Parameters
-    ----------
-    truth : ndarray, shape (n_steps, n_lat, n_lon)
-        Whole time steps (a chunk).
-    predictions : sequence of ndarray, same shape
-        The network's first.
-    climatology : ndarray, same shape
-        The training years' climatology of each step.
-    area : ndarray, shape (n_lat, n_lon)
-    block_of_step : ndarray of int, shape (n_steps,)
-        Block of each time step, −1 for none.
-    n_blocks : int
-
-    Returns
-    -------
-    ndarray, shape (n_blocks, n_models, 2)
-        Σ ACC_t and the number of steps t with a defined ACC.
-    """
-    named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
-    cells = list(scored_cells(named, truth).values())
-    result = np.zeros((n_blocks, len(predictions), 2))
-    for block in range(n_blocks):
-        steps = block_of_step == block
-        if not steps.any():
-            continue
-        for index, predicted in enumerate(predictions):
-            step_acc = step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area,
-                                                 cells[index][steps])
-            defined = np.isfinite(step_acc)
-            result[block, index] = step_acc[defined].sum(), defined.sum()
-    return result
-
-
-def scores_from_sums(sums: np.ndarray) -> dict[str, float]:
-    """``{"mse", "mae", "rmse", "bias", "r2", "corr"}`` from the nine sums (:data:`SUM_NAMES`;
-    any further entries, the matched sums, are not used)."""
-    named = dict(zip(SUM_NAMES, sums[:len(SUM_NAMES)], strict=True))
-    total = named["w"]
-    if not total > 0:
-        return dict.fromkeys(METRICS, float("nan"))
-    mean = {key: named[key] / total for key in SUM_NAMES[1:]}
-    spread_truth = mean["w_truth2"] - mean["w_truth"] ** 2
-    spread_pred = mean["w_pred2"] - mean["w_pred"] ** 2
-    covariance = mean["w_pred_truth"] - mean["w_pred"] * mean["w_truth"]
-    mse = mean["w_error2"]
-    spread = np.sqrt(max(spread_pred, 0.0) * max(spread_truth, 0.0))
-    return {
-        "mse": float(mse),
-        "mae": float(mean["w_abs_error"]),
-        "rmse": float(np.sqrt(mse)),
-        "bias": float(mean["w_error"]),
-        "r2": float(1 - mse / spread_truth) if spread_truth > 0 else float("nan"),
-        "corr": float(covariance / spread) if spread > 0 else float("nan"),
-    }
-
-
-def metrics_from_sums(
-    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
-) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, int]]:
-    """The ``splits`` and ``n_samples`` entries of ``metrics.json`` (as
-    :func:`climann.evaluation.scores.score_blocks` gives them) from the summed chunks: a
-    baseline without any value scored in a block is left out of it."""
-    splits: dict[str, dict[str, dict[str, float]]] = {}
-    for block, name in enumerate(block_names):
-        splits[name] = {}
-        for index, model in enumerate(model_names):
-            if index and not total.scored[block, index]:
-                continue
-            scores = {**scores_from_sums(total.sums[block, index]), "n_samples": int(total.scored[block, index])}
-            acc_total, n_steps = (0.0, 0) if total.acc is None else total.acc[block, index]
-            scores["acc"] = float(acc_total / n_steps) if n_steps else float("nan")
-            scores["acc_n_steps"] = int(n_steps)
-            if "climatology" in model_names:
-                weight, error2, reference2 = total.sums[block, index, len(SUM_NAMES):]
-                scores["skill_vs_climatology"] = (
-                    skill_score(error2 / weight, reference2 / weight) if weight > 0 else float("nan")
-                )
-            splits[name][model] = scores
-    return splits, {name: int(total.scored[block, 0]) for block, name in enumerate(block_names)}
-
-
-def group_metrics_from_sums(
-    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str], region_names: Sequence[str]
-) -> dict:
-    """The ``seasons`` and ``regions`` entries of ``metrics.json`` (as
-    :func:`climann.evaluation.groups.season_region_metrics` gives them) from the summed
-    chunks; an entry only when its sums were taken."""
-    def blocks_of(sums: np.ndarray, scored: np.ndarray, acc: np.ndarray | None) -> dict:
-        empty = np.zeros(len(block_names), dtype=np.int64)
-        return metrics_from_sums(ScoreSums(sums, scored, empty, 0, scored * 0, acc), block_names, model_names)[0]
-
-    metrics: dict = {}
-    if total.season_sums is not None:
-        by_season = {season: blocks_of(total.season_sums[:, index], total.season_scored[:, index],
-                                       None if total.season_acc is None else total.season_acc[:, index])
-                     for index, season in enumerate(SEASONS)}
-        metrics["seasons"] = {block: {season: by_season[season][block] for season in SEASONS} for block in block_names}
-    if total.region_sums is not None:
-        by_region = {region: blocks_of(total.region_sums[index], total.region_scored[index],
-                                       None if total.region_acc is None else total.region_acc[index])
-                     for index, region in enumerate(region_names)}
-        metrics["regions"] = {block: {region: by_region[region][block] for region in region_names}
-                              for block in block_names}
-    return metrics
-
-
-def counts_from_sums(
-    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str]
-) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """The ``counts`` of :func:`climann.evaluation.scores.baseline_notes` from the summed chunks."""
-    return {
-        block: {model: (int(total.scored[index, column]), int(total.scored[index, 0]), int(total.gaps[index, column]))
-                for column, model in enumerate(model_names)}
-        for index, block in enumerate(block_names)
-    }
-
-
 @dataclass(frozen=True)
 class ChunkEvaluation:
     """Everything pass 2 needs besides the chunk's time steps; sent to the workers once.
@@ -576,18 +321,17 @@ def evaluate_chunk(
             grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
             grids[name][context.previous[start:stop] < 0] = np.nan
     blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
-    reference = context.models.index("climatology") if "climatology" in context.models else None
-    predictions = [grids[name] for name in context.models]
-    sums, scored, gaps = score_sums(truth, predictions, area, blocks, context.n_blocks,
-                                    shift=context.shift, reference=reference, first_step=start == 0)
-    acc, climatology = None, None
-    if context.climatology is not None:
-        climatology = context.climatology[context.season_index[start:stop]]
-        acc = acc_sums(truth, predictions, climatology, area, blocks, context.n_blocks)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
-    counts = np.bincount(in_block[in_block >= 0], minlength=context.n_blocks)
-    groups = _group_sums(context, predictions, truth, climatology, area, blocks, start, stop, reference)
+    sums = grid_sums(
+        truth, [grids[name] for name in context.models], area, blocks, context.n_blocks, shift=context.shift,
+        reference=context.models.index("climatology") if "climatology" in context.models else None,
+        climatology=None if context.climatology is None else context.climatology[context.season_index[start:stop]],
+        first_step=start == 0,
+        season_of_step=None if context.season_of_step is None else context.season_of_step[start:stop],
+        region_cells=context.region_cells, samples=np.bincount(in_block[in_block >= 0], minlength=context.n_blocks),
+        n_dropped=samples.n_dropped,
+    )
     series = area_means(grids, area)
     if context.ranges is not None:
         grids["extrapolated"] = local_grid(
@@ -595,35 +339,5 @@ def evaluate_chunk(
                                    np.asarray(context.ranges["max"])).any(axis=1).astype(np.float64),
             samples, start, stop)
         series.update(extrapolation_series(samples, context.ranges, start, stop))
-    return grids, ScoreSums(sums, scored, counts, samples.n_dropped, gaps, acc, **groups), series
+    return grids, sums, series
 
-
-def _group_sums(
-    context: ChunkEvaluation, predictions: list[np.ndarray], truth: np.ndarray, climatology: np.ndarray | None,
-    area: np.ndarray, blocks: np.ndarray, start: int, stop: int, reference: int | None,
-) -> dict[str, np.ndarray]:
-    """The chunk's :func:`score_sums` and :func:`acc_sums` per block and season (group =
-    4 · block + season) and per block over each region's cells (the truth missing outside them)."""
-    groups: dict[str, np.ndarray] = {}
-    n_blocks, n_models = context.n_blocks, len(predictions)
-    if context.season_of_step is not None:
-        seasons = context.season_of_step[start:stop]
-        group = np.where((blocks >= 0) & (seasons >= 0), blocks * len(SEASONS) + seasons, -1)
-        n_groups = n_blocks * len(SEASONS)
-        sums, scored, _ = score_sums(truth, predictions, area, group, n_groups, shift=context.shift,
-                                     reference=reference)
-        groups["season_sums"] = sums.reshape(n_blocks, len(SEASONS), n_models, -1)
-        groups["season_scored"] = scored.reshape(n_blocks, len(SEASONS), n_models)
-        if climatology is not None:
-            acc = acc_sums(truth, predictions, climatology, area, group, n_groups)
-            groups["season_acc"] = acc.reshape(n_blocks, len(SEASONS), n_models, 2)
-    if context.region_cells is not None:
-        masked = [np.where(cells, truth, np.nan) for cells in context.region_cells]
-        per_region = [score_sums(inside, predictions, area, blocks, n_blocks, shift=context.shift,
-                                 reference=reference)[:2] for inside in masked]
-        groups["region_sums"] = np.stack([sums for sums, _ in per_region])
-        groups["region_scored"] = np.stack([scored for _, scored in per_region])
-        if climatology is not None:
-            groups["region_acc"] = np.stack([acc_sums(inside, predictions, climatology, area, blocks, n_blocks)
-                                             for inside in masked])
-    return groups

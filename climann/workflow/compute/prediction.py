@@ -29,12 +29,12 @@ from climann.workflow.compute.evaluation import (
     ChunkEvaluation,
     evaluate_chunk,
     extrapolation_from_series,
-    scores_from_sums,
 )
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import prediction_encoding, predictions_dataset
+from climann.evaluation.sums import network_scores
 from climann.model.threads import one_blas_thread
 
 __all__ = ["chunked_grids", "is_zarr", "predict_chunked", "require_zarr", "write_dataset"]
@@ -186,5 +186,5 @@ def predict_chunked(
     extrapolation = extrapolation_from_series(counts, context.ranges) if context.ranges is not None else None
     if not had_target:
         return n_samples, None, extrapolation
-    return n_samples, {**scores_from_sums(total.sums[0, 0]), "n_samples": int(total.scored[0, 0])}, extrapolation
+    return n_samples, network_scores(total), extrapolation
 

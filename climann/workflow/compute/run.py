@@ -20,8 +20,6 @@ the data kept on the workers throughout:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import math
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
 from climann.workflow.compute.chunks import chunk_blocks, persist_samples, read_on_demand, scaling_and_rows
@@ -37,48 +34,43 @@ from climann.workflow.compute.cluster import cluster_client
 from climann.workflow.compute.evaluation import (
     ChunkEvaluation,
     ScoreSums,
-    counts_from_sums,
     extrapolation_from_series,
     fit_baselines,
-    group_metrics_from_sums,
-    metrics_from_sums,
 )
 from climann.workflow.compute.prediction import chunked_grids, write_dataset
 from climann.workflow.compute.training import train_distributed
-from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options
+from climann.workflow.config import BASELINES, RunConfig, training_options
 from climann.data.batches import blocks_in_split
-from climann.data.layout import Coordinate, GridLayout
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys, season_name
-from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
-from climann.evaluation.groups import NO_SEASONS
-from climann.evaluation.regions import layout_regions, region_definitions
-from climann.evaluation.report import report_markdown
+from climann.evaluation.groups import run_metrics
+from climann.evaluation.regions import layout_regions
 from climann.evaluation.seasons import is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.evaluation.scores import (
-    UNDEFINED_REASONS,
-    acc_notes,
-    baseline_notes,
-    left_out_notes,
     persistence_left_out_reason,
 )
-from climann.jsonfile import dumps, finite_or_none
 from climann.model import History, Network
 from climann.workflow.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
 from climann.workflow.outputs import publish_run, staging_directory
-from climann.workflow.run_directory import RunRecords, RunResult, history_csv, model_metadata
+from climann.workflow.run_directory import (
+    ChunkedEvaluation,
+    RunRecords,
+    RunResult,
+    model_metadata,
+    write_chunked_run_files,
+)
 from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_notes
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["evaluate_distributed", "run_distributed", "train_on_cluster"]
+__all__ = ["evaluate_and_write", "evaluate_distributed", "run_distributed", "train_on_cluster"]
 
 
 @dataclass(frozen=True)
@@ -135,7 +127,8 @@ def train_on_cluster(
     (``held``); a streamed run (:mod:`climann.workflow.compute.executor`, this process as the
     executor) reads each chunk when its round comes (``held=False``,
     :func:`~climann.workflow.compute.chunks.read_on_demand`): the same chunks, the same
-    rounds, the same weights; memory for one chunk instead of all.
+    rounds, the same weights; memory for one chunk instead of all (rounds of one chunk:
+    ``[compute] chunks_per_round`` is 1 then).
 
     With ``checkpointing`` (see :mod:`climann.workflow.checkpoints`), the run's checkpoint is written
     between epochs and on SIGINT/SIGTERM/SIGHUP (after the current epoch), and a resumed run
@@ -179,6 +172,8 @@ def train_on_cluster(
             history = train_distributed(
                 client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
                 seed=options.pop("seed"), loss=options.pop("loss"), sync_every=config.compute.sync_every,
+                # chunks read on demand: one chunk per round, so that one chunk is in memory at a time
+                chunks_per_round=config.compute.chunks_per_round if held else 1,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
@@ -189,7 +184,7 @@ def train_on_cluster(
 
 
 def evaluate_distributed(
-    client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
+    client: Client | None, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
     history: str, baselines: Sequence[str] = BASELINES, ranges: dict | None = None,
 ) -> Evaluated:
@@ -197,6 +192,9 @@ def evaluate_distributed(
 
     Parameters
     ----------
+    client : distributed.Client, or None
+        The cluster; None: chunk by chunk in this process (dask's local threads), as for a
+        streamed run.
     baselines : sequence of str
         The baselines to score (``[evaluation] baselines``): ``"linear"`` and
         ``"climatology"`` are fitted on the training block, ``"persistence"`` is scored
@@ -243,7 +241,7 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         block_of_step[split.time_masks[name]] = index
     every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
-    regions = {name: region for name, region in every_region.items() if region.n_cells}
+    regions = {name: region for name, region in every_region.items() if region.n_cells}  # warned in run_metrics
     if is_sub_annual(layout.time.values):
         options["season_of_step"] = season_of_steps(layout.time.values)
     if regions:
@@ -259,77 +257,16 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise _empty_block_error(config, split, name)
-    splits, n_samples = metrics_from_sums(total, names, models)
-    reasons = {name: text.format(season=season_name(layout.time.values)) for name, text in UNDEFINED_REASONS.items()}
-    notes = baseline_notes(counts_from_sums(total, names, models), reasons)
-    if "persistence" in baselines and "persistence" not in models:
-        notes += left_out_notes("persistence", n_samples, persistence_left_out_reason(config.data.sample_fraction))
-    score_notes = acc_notes(splits, have_climatology="climatology" in options)
-    metrics = {
-        "target": layout.target_name, "units": layout.target_units, "mode": "pointwise", "area_weighted": True,
-        "splits": finite_or_none(splits), "n_samples": n_samples, **({"notes": notes} if notes else {}),
-        **({"score_notes": score_notes} if score_notes else {}),
-        **finite_or_none(group_metrics_from_sums(total, names, models, list(regions))),
-        **({} if "season_of_step" in options else {"seasons_note": NO_SEASONS}),
-        "region_definitions": region_definitions(every_region),
-        "n_dropped": int(total.n_dropped), "split_periods": dict(split.descriptions),
-    }
-    if "regions" not in metrics:
-        metrics["regions"] = {name: {} for name in names}
+    left_out = ({"persistence": persistence_left_out_reason(config.data.sample_fraction)}
+                if "persistence" in baselines and "persistence" not in models else {})
+    metrics = run_metrics(
+        total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
+        season=season_name(layout.time.values), regions=every_region, n_dropped=total.n_dropped,
+        split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
+    )
     if ranges is not None:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
-
-
-def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb: float) -> tuple[np.ndarray, int]:
-    """The test block's time steps for the figures, and n: every n-th year of the block, so
-    that ``n_grids`` float64 grids of them stay under ``limit_gb`` (whole years: a subsample
-    of months would alias the seasonal cycle)."""
-    steps = np.flatnonzero(split.time_masks["test"])
-    years = np.array([time.year for time in np.asarray(layout.time.values)[steps]])
-    size = steps.size * layout.n_cells * 8 * n_grids
-    every = max(1, math.ceil(size / (limit_gb * 2**30)))
-    chosen = (years - years[0]) % every == 0
-    return steps[chosen], every
-
-
-def figures_from_file(
-    predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
-    *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
-    season_index: np.ndarray | None = None,
-) -> tuple[list[Path], int]:
-    """Step 5: the run's figures. The test block's maps, error maps, density and anomaly
-    correlation map are drawn from the predictions file (every n-th year of the block when its
-    grids would exceed ``limit_gb``); the area-mean series from ``area_means``, over every
-    time step. The anomalies are taken from ``climatology[season_index]`` (see
-    :class:`Evaluated`), or from the climatology baseline in the file.
-
-    Returns
-    -------
-    figures : list of Path
-    every : int
-        n, the test years' stride (1: all of them).
-    """
-    with xr.open_dataset(predictions_path, engine="netcdf4", decode_times=False) as dataset:
-        target = layout.target_name
-        names = {f"{target}_pred": "model", target: "truth"}
-        names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})
-        steps, every = _test_years(split, layout, n_grids=len(names) + (climatology is not None), limit_gb=limit_gb)
-        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-        subset = dataset.isel({layout.time.name: steps})
-        grids = {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
-    truth = grids.pop("truth")
-    test_layout = dataclasses.replace(
-        layout, time=Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
-    )
-    reference = None if climatology is None or season_index is None else climatology[season_index[steps]]
-    figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
-                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference)
-    # draw_figures drew the series of the test steps it was given: redrawn over every step.
-    series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
-                                   split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
-                                   dpi=dpi)
-    return [path for path in figures if path != series] + [series], every
 
 
 def _metadata_only(
@@ -347,6 +284,39 @@ def _metadata_only(
         samples=empty, split=split, sample_masks={}, input_scaler=input_scaler, target_scaler=target_scaler,
         scaled_inputs=empty.inputs, scaled_target=empty.target,
     )
+
+
+def evaluate_and_write(
+    client: Client | None, config: RunConfig, source: PointwiseSource, split: TimeSplit,
+    blocks: list[tuple[int, int]], trained: TrainedOnCluster, staging: Path, *, command_line: str,
+    phases: PhaseTimer | None = None, extra_metrics: dict | None = None,
+) -> tuple[dict, list[Path]]:
+    """Steps 4 and 5 of a run evaluated chunk by chunk, on a cluster (``client``) or in this
+    process (``client`` None: dask's local threads, a streamed run): :func:`evaluate_distributed`
+    writes ``predictions.nc`` into ``staging`` and sums the scores of every time step, then
+    :func:`climann.workflow.run_directory.write_chunked_run_files` draws the figures and writes
+    the other files of the run directory there. ``extra_metrics`` are added to ``metrics.json``.
+
+    Returns
+    -------
+    metrics : dict
+        The content of ``metrics.json``.
+    figures : list of Path
+        In ``staging``.
+    """
+    evaluated = evaluate_distributed(
+        client, config, source, split, blocks, trained.network, trained.input_scaler, trained.target_scaler,
+        staging / "predictions.nc", history=command_line, baselines=config.evaluation.baselines,
+    )
+    evaluated.metrics.update(extra_metrics or {})
+    warn_about_notes(evaluated.metrics)
+    _begin(phases, "writing the run directory")
+    figures = write_chunked_run_files(
+        staging, config, _metadata_only(source, split, trained.input_scaler, trained.target_scaler), trained.network,
+        trained.history, ChunkedEvaluation(evaluated.metrics, evaluated.area_means, evaluated.climatology,
+                                           evaluated.season_index),
+    )
+    return evaluated.metrics, figures
 
 
 def run_distributed(
@@ -385,31 +355,9 @@ def run_distributed(
         staging = staging_directory(run_dir)
         try:
             with checkpointing.after_training() if checkpointing else contextlib.nullcontext():
-                evaluated = evaluate_distributed(
-                    client, config, source, split, blocks, trained.network, trained.input_scaler,
-                    trained.target_scaler, staging / "predictions.nc", history=command_line,
-                    baselines=config.evaluation.baselines,
+                metrics, figures = evaluate_and_write(
+                    client, config, source, split, blocks, trained, staging, command_line=command_line, phases=phases,
                 )
-                metrics, figures = evaluated.metrics, []
-                warn_about_notes(metrics)
-                _begin(phases, "writing the run directory")
-                if config.evaluation.figures:
-                    figures, every = figures_from_file(
-                        staging / "predictions.nc", source.layout, split, trained.history, evaluated.area_means,
-                        loss_name=config.training.loss, limit_gb=config.data.in_memory_limit_gb,
-                        directory=staging / "figures", dpi=config.evaluation.dpi,
-                        climatology=evaluated.climatology, season_index=evaluated.season_index,
-                    )
-                    if every > 1:
-                        metrics["figures_every_nth_test_year"] = every
-                    figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
-                (staging / "config.toml").write_text(config_to_toml(config))
-                trained.network.save(staging / "model.npz",
-                                     metadata=model_metadata(config, _metadata_only(
-                                         source, split, trained.input_scaler, trained.target_scaler)))
-                (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
-                (staging / "history.csv").write_text(history_csv(trained.history))
-                (staging / "report.md").write_text(report_markdown(metrics, figures, staging))
                 if records is not None:
                     records.write(staging)
             publish_run(staging, run_dir)

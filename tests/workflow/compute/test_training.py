@@ -15,7 +15,14 @@ import pytest
 from climann.workflow.compute.chunks import chunk_blocks, persist_samples, scatter_arrays
 from climann.workflow.compute.cluster import FAN_IN
 from climann.workflow.compute.run import train_on_cluster
-from climann.workflow.compute.training import Piece, distributed_sums, local_sgd_plan, train_distributed
+from climann.workflow.compute import training
+from climann.workflow.compute.training import (
+    Piece,
+    automatic_chunks_per_round,
+    distributed_sums,
+    local_sgd_plan,
+    train_distributed,
+)
 from climann.workflow.config import build_config
 from climann.data.sample_data import write_sample_dataset
 from climann.data.batches import blocks_in_split
@@ -142,27 +149,37 @@ def test_a_full_batch_run_on_the_cluster_follows_the_run_in_one_process(client, 
 
 
 def _local_sgd_in_process(network, tables, rows, n_features, weighted, options, *, batch_size, seed, replicas,
-                          sync_every):
+                          sync_every, chunks_per_round=1):
     """Local SGD computed in one process from the model layer's pieces: every epoch at the
-    schedule's learning rate, every round's replicas one after the other, then their average."""
+    schedule's learning rate, every round's replicas one after the other — a replica's chunks
+    of the round in turn, each from where the previous one ended —, then their average."""
     optimizer = get_optimizer(options["optimizer"])
     initial, epochs, schedule = optimizer.learning_rate, options["epochs"], options["schedule"]
     parameters = network.parameter_vector.copy()
     for epoch in range(1, epochs + 1):
         optimizer.learning_rate = schedule.learning_rate(epoch, initial=initial, epochs=epochs, losses=[])
         for pieces in local_sgd_plan(rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every, seed=seed,
-                                     epoch=epoch):
-            results = []
+                                     epoch=epoch, chunks_per_round=chunks_per_round):
+            by_replica = {}
             for piece in pieces:
-                table = np.ascontiguousarray(tables[piece.chunk])
-                data = Batch(np.ascontiguousarray(table[:, :n_features]),
-                             np.ascontiguousarray(table[:, n_features : n_features + 1]),
-                             np.ascontiguousarray(table[:, n_features + 1]) if weighted else None, None)
-                results.append(local_steps(
-                    network, parameters, optimizer, data, loss=options["loss"], l2=options["l2"],
-                    clip_norm=options["clip_norm"], batch_size=batch_size,
-                    rng=np.random.default_rng([seed, epoch, piece.chunk]), first_batch=piece.first_batch,
-                    n_batches=piece.n_batches))
+                by_replica.setdefault(piece.chunk % replicas, []).append(piece)
+            results = []
+            for share in by_replica.values():
+                own_parameters, own_optimizer, loss_sum, weight_sum = parameters, optimizer, 0.0, 0.0
+                for piece in share:
+                    table = np.ascontiguousarray(tables[piece.chunk])
+                    data = Batch(np.ascontiguousarray(table[:, :n_features]),
+                                 np.ascontiguousarray(table[:, n_features : n_features + 1]),
+                                 np.ascontiguousarray(table[:, n_features + 1]) if weighted else None, None)
+                    result = local_steps(
+                        network, own_parameters, own_optimizer, data, loss=options["loss"], l2=options["l2"],
+                        clip_norm=options["clip_norm"], batch_size=batch_size,
+                        rng=np.random.default_rng([seed, epoch, piece.chunk]), first_batch=piece.first_batch,
+                        n_batches=piece.n_batches)
+                    own_parameters, own_optimizer = result.parameters, get_optimizer(options["optimizer"])
+                    own_optimizer.load_state_dict(result.optimizer)
+                    loss_sum, weight_sum = loss_sum + result.loss_sum, weight_sum + result.weight_sum
+                results.append(dataclasses.replace(result, loss_sum=loss_sum, weight_sum=weight_sum))
             parameters, state = average_replicas(results)
             optimizer.load_state_dict(state)
     return parameters
@@ -191,11 +208,46 @@ def test_local_sgd_on_the_cluster_is_bit_identical_to_local_sgd_in_one_process(c
             _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
             options, batch_size=batch_size, seed=seed, replicas=2, sync_every=sync_every, pure=False).result()
         history = train_distributed(client, network, persisted, batch_size=batch_size, seed=seed,
-                                    sync_every=sync_every, **options)
+                                    sync_every=sync_every, chunks_per_round=1, **options)
     finally:
         persisted.release()
     assert history.train_loss[-1] < history.train_loss[0]
     np.testing.assert_array_equal(network.parameter_vector, expected)
+
+
+@pytest.mark.parametrize(("training", "chunks_per_round"), [pytest.param({}, 2, id="defaults-unweighted-2"),
+                                                            pytest.param({"l2": 0.05}, 2, id="l2-2"),
+                                                            pytest.param({}, 0, id="defaults-unweighted-automatic")])
+def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_rounds_in_one_process(
+        client, prepared, training, chunks_per_round):
+    """chunks_per_round = 2 (or automatic: here a replica's whole share of the epoch): each
+    replica steps through its chunks of the round, each from where the previous one ended,
+    before the average."""
+    config, source, data = prepared
+    config = _configured(config, **(UNWEIGHTED | LOCAL | training))
+    options = training_options(config)
+    batch_size, seed = options.pop("batch_size"), options.pop("seed")
+    options.pop("early_stopping")
+    persisted = _persisted(client, prepared)
+    try:
+        tables = client.gather(persisted.futures)
+        first_round = local_sgd_plan(persisted.rows, replicas=2, batch_size=batch_size, sync_every=0, seed=seed,
+                                     epoch=2, chunks_per_round=chunks_per_round)[0]
+        assert len(first_round) == (4 if chunks_per_round else len(persisted.rows))  # 2 chunks of each replica, or all
+        network = Network([persisted.n_features, 8, 1], seed=2)
+        expected = client.submit(
+            _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
+            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, chunks_per_round=chunks_per_round,
+            pure=False).result()
+        one_chunk = client.submit(
+            _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
+            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, pure=False).result()
+        train_distributed(client, network, persisted, batch_size=batch_size, seed=seed,
+                          **({"chunks_per_round": chunks_per_round} if chunks_per_round else {}), **options)
+    finally:
+        persisted.release()
+    np.testing.assert_array_equal(network.parameter_vector, expected)
+    assert not np.array_equal(expected, one_chunk)  # another algorithm than rounds of one chunk
 
 
 def _xy(n=3000, seed=0):
@@ -204,7 +256,8 @@ def _xy(n=3000, seed=0):
     return X, (X[:, :1] * X[:, 1:2]).astype(np.float32)
 
 
-LOCAL_OPTIONS = {"batch_size": 100, "seed": 4, "epochs": 3, "optimizer": "adam", "learning_rate": 0.01}
+LOCAL_OPTIONS = {"batch_size": 100, "seed": 4, "epochs": 3, "optimizer": "adam", "learning_rate": 0.01,
+                 "chunks_per_round": 1}
 
 
 def _train_scattered(cluster_client, X, y, **options):
@@ -286,6 +339,110 @@ def test_an_epoch_of_local_sgd_visits_every_batch_of_every_chunk_once(replicas, 
         assert all(piece.n_batches <= (sync_every or 10**9) for piece in pieces)
     assert plan(1) == rounds  # the same seed and epoch, the same rounds
     assert len({tuple(piece.chunk for pieces in plan(epoch) for piece in pieces) for epoch in range(1, 6)}) > 1
+
+
+def test_rounds_of_several_chunks_hold_the_next_chunks_of_every_replica_in_its_order():
+    rows = [100, 0, 100, 100, 100, 100, 100, 100]  # replica 0: chunks 0, 2, 4, 6; replica 1: 3, 5, 7
+    one = local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=0, seed=4, epoch=2)
+    three = local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=0, seed=4, epoch=2, chunks_per_round=3)
+    lanes = [[piece.chunk for pieces in one for piece in pieces if piece.chunk % 2 == replica] for replica in (0, 1)]
+    assert sorted(lanes[0]) == [0, 2, 4, 6] and sorted(lanes[1]) == [3, 5, 7]
+    assert [[piece.chunk for piece in pieces] for pieces in three] == [lanes[0][:3] + lanes[1], lanes[0][3:]]
+    assert all(piece == Piece(piece.chunk, 0, 4) for pieces in three for piece in pieces)
+    with pytest.raises(ClimannError, match="chunks_per_round"):
+        local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=2, seed=4, epoch=2, chunks_per_round=2)
+
+
+@pytest.mark.parametrize(("rows", "batch_size", "expected"), [
+    pytest.param([36000] * 12, 256, 6, id="sample-one-round-per-epoch"),  # 6 × 141 = 846 steps < 1000: one round
+    pytest.param([260000] * 93, 256, 1, id="large-file-one-chunk"),  # 1016 steps per chunk
+    pytest.param([600] * 10, 1, 2, id="two-of-five-chunks"),  # 3000 steps: 3 rounds of ⌈5 / 3⌉ chunks
+    pytest.param([600, 0, 600, 0, 600], 1, 3, id="one-replica-empty"),  # replica 0: 3 chunks, 1800 steps: 1 round
+])
+def test_automatic_rounds_hold_about_a_thousand_steps_of_each_replica_after_a_first_epoch_of_single_chunks(
+        rows, batch_size, expected):
+    assert automatic_chunks_per_round(rows, replicas=2, batch_size=batch_size) == expected
+    plan = lambda epoch, chunks_per_round: local_sgd_plan(  # noqa: E731
+        rows, replicas=2, batch_size=batch_size, sync_every=0, seed=0, epoch=epoch, chunks_per_round=chunks_per_round)
+    assert plan(1, 0) == plan(1, 1)  # the warm-up epoch
+    assert plan(2, 0) == plan(2, expected) and plan(5, 0) == plan(5, expected)
+
+
+def _rounds_warning(caplog, client, X, y, **options):
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, **{"epochs": 1} | options)
+    return [record.getMessage() for record in caplog.records if "rounds are short" in record.getMessage()]
+
+
+def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, caplog):
+    """12 chunks of 250 samples in batches of 100: 3 steps per round; rounds of 6 chunks: 18."""
+    X, y = _xy()
+    (warning,) = _rounds_warning(caplog, client, X, y)
+    assert "≈ 3 steps of 100 samples per replica" in warning and "chunks of ≈ 250 samples" in warning
+    assert "[compute] chunks_per_round" in warning and "more epochs" in warning and "one process" in warning
+    (warning,) = _rounds_warning(caplog, client, X, y, sync_every=2)
+    assert "≈ 2 steps" in warning and "[compute] sync_every = 0" in warning
+    assert len(_rounds_warning(caplog, client, X, y, chunks_per_round=6)) == 1  # 18 steps: still short
+    assert _rounds_warning(caplog, client, X, y, batch_size=10, chunks_per_round=2) == []  # 50 steps
+    assert _rounds_warning(caplog, client, X, y, replicas=1) == []  # one replica: ordinary mini-batch SGD
+
+
+def test_a_run_of_few_averaged_steps_is_warned_about_with_the_epochs_it_needs(client, caplog, monkeypatch):
+    """12 chunks of 250 samples, batches of 100, 2 replicas: 18 steps of the average per epoch."""
+    monkeypatch.setattr(training, "MIN_RUN_STEPS", 50)
+    X, y = _xy()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, epochs=2)
+    (warning,) = [record.getMessage() for record in caplog.records if "steps of the averaged model" in record.getMessage()]
+    assert "≈ 36 steps of the averaged model in 2 epochs" in warning and "more epochs (≈ 3)" in warning
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, epochs=3)  # 54 steps
+    assert "steps of the averaged model" not in caplog.text
+
+
+class _CancelRecorder:
+    def __init__(self):
+        self.cancelled = []
+
+    def cancel(self, futures):
+        self.cancelled.append(futures)
+
+
+def test_the_next_epochs_first_round_submitted_ahead_is_taken_only_for_the_same_start():
+    """While epoch 1's validation runs, epoch 2's first round is submitted from the end of
+    epoch 1 at the schedule's rate for epoch 2; the round takes it only if its own start (the
+    weights, the optimizer's state and rate) is the same, else cancels it and submits anew."""
+    from types import SimpleNamespace
+
+    from climann.model import Adam
+
+    client, submitted = _CancelRecorder(), []
+    ahead = training._Ahead(client, lambda epoch: 0.5 if epoch == 2 else None)
+    optimizer = Adam(0.1)
+    optimizer.load_state_dict({"first_moment": np.ones(3), "second_moment": np.ones(3), "n_steps": 7})
+    ahead.stepper, ahead.epoch = SimpleNamespace(optimizer=optimizer), 1
+    ahead.next_round = (2, lambda start: submitted.append(start) or [f"task {len(submitted)}"])
+    parameters = np.arange(3.0)
+
+    def start(rate=0.5, weights=parameters, n_steps=7):
+        own = Adam(rate)
+        own.load_state_dict({"first_moment": np.ones(3), "second_moment": np.ones(3), "n_steps": n_steps})
+        return weights.copy(), own
+
+    ahead.submit_next(parameters)
+    assert submitted[-1][1].learning_rate == 0.5 and optimizer.learning_rate == 0.1  # a copy at the guessed rate
+    assert ahead.take(2, start()) == ["task 1"] and client.cancelled == []
+    for other in (start(rate=0.4), start(weights=parameters + 1e-12), start(n_steps=8)):
+        ahead.submit_next(parameters)
+        assert ahead.take(2, other) is None and client.cancelled[-1] == [f"task {len(submitted)}"]
+    ahead.submit_next(parameters)
+    assert ahead.take(3, start()) is None  # another epoch's round
+    ahead.epoch = 2
+    ahead.submit_next(parameters)  # no guess for epoch 3 (e.g. reduce_on_plateau)
+    assert ahead.pending is None and len(submitted) == 5
 
 
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():

@@ -1,0 +1,106 @@
+"""The figure of ``climann compare``: several runs' learning curves beside their test scores.
+
+Left, each run's loss J after each epoch (validation solid, training dashed) on a log scale;
+right, each run's test MSE as a bar, with the climatology's test MSE of that run as a black
+tick and the MSE skill score MSESS = 1 − MSE/MSE_clim written beside the bar. One colour per
+run in both panels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from climann.evaluation.figures.style import _save
+
+
+def _squared(units: str) -> str:
+    if not units:
+        return ""
+    return f"{units}²" if units.isalpha() else f"({units})²"
+
+
+def plot_comparison(
+    labels: Sequence[str],
+    train_loss: Sequence[Sequence[float]],
+    val_loss: Sequence[Sequence[float]],
+    test_mse: Sequence[float | None],
+    climatology_mse: Sequence[float | None],
+    skill: Sequence[float | None],
+    *,
+    loss_names: Sequence[str],
+    target: str,
+    units: str,
+    period: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """Learning curves and test MSE of several runs side by side.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The runs' names, one per run (n_runs).
+    train_loss, val_loss : sequence of sequences of float
+        Each run's loss J per epoch (epoch 1 first; NaN where missing), from ``history.csv``.
+    test_mse, climatology_mse, skill : sequence of float or None, length n_runs
+        Each run's test MSE of the network and of the climatology (in ``units`` squared), and
+        its MSESS = 1 − MSE/MSE_clim; None where undefined (not drawn).
+    loss_names : sequence of str
+        Each run's training loss (``mse``, …), named on the y axis.
+    target, units, period : str
+        The target, its units and the test block's years, for the titles.
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    n_runs = len(labels)
+    colors = plt.get_cmap("tab10" if n_runs <= 10 else "tab20")(np.arange(n_runs) % (10 if n_runs <= 10 else 20))
+    figure, (curves, bars) = plt.subplots(1, 2, figsize=(12, 1.5 + max(3.5, 0.45 * n_runs)), layout="constrained",
+                                          width_ratios=(1.4, 1))
+    for label, train, val, color in zip(labels, train_loss, val_loss, colors):
+        for losses, style, suffix in ((val, "-", "validation"), (train, "--", "training")):
+            values = np.asarray(losses, dtype=np.float64)
+            values = np.where(values > 0, values, np.nan)  # a log axis shows positive values only
+            if np.isfinite(values).any():
+                curves.plot(np.arange(1, values.size + 1), values, style, color=color,
+                            marker="o" if values.size <= 30 else None, markersize=3,
+                            linewidth=1.6 if suffix == "validation" else 1.0,
+                            label=f"{label} ({suffix})")
+    curves.set_yscale("log")
+    curves.xaxis.set_major_locator(MaxNLocator(integer=True))
+    curves.set_xlabel("epoch")
+    names = ", ".join(sorted(set(loss_names)))
+    curves.set_ylabel(f"loss J ({names}) of the standardised target")
+    curves.set_title("Learning curves: validation (solid) and training (dashed) loss")
+    curves.grid(True, which="both", alpha=0.3)
+    curves.legend(fontsize="small", ncol=1 if n_runs <= 6 else 2)
+
+    positions = np.arange(n_runs)[::-1]
+    mse = np.array([np.nan if value is None else value for value in test_mse], dtype=np.float64)
+    bars.barh(positions, np.nan_to_num(mse), color=colors)
+    reference = np.array([np.nan if value is None else value for value in climatology_mse], dtype=np.float64)
+    shown = np.isfinite(reference)
+    if shown.any():
+        bars.plot(reference[shown], positions[shown], "|", color="black", markersize=22, markeredgewidth=2.5,
+                  label="climatology's test MSE")
+        bars.legend(loc="lower right", fontsize="small")
+    for position, value, score in zip(positions, mse, skill):
+        if np.isfinite(value):
+            text = f" {value:.3g}" + ("" if score is None else f"  MSESS {score:.2f}")
+            bars.text(value, position, text, va="center", fontsize="small")
+    right = np.nanmax(np.concatenate([mse, reference, [0.0]]))
+    bars.set_xlim(0, (right if right > 0 else 1.0) * 1.45)  # room for the text beside the longest bar
+    bars.set_yticks(positions, labels)
+    squared = _squared(units)
+    bars.set_xlabel(f"area-weighted test MSE ({squared})" if squared else "area-weighted test MSE")
+    bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
+    figure.suptitle(f"{target}: {n_runs} runs compared, test split {period}")
+    bars.grid(True, axis="x", alpha=0.3)
+    return _save(figure, path, dpi)

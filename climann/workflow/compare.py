@@ -1,0 +1,396 @@
+"""``climann compare RUN RUN …``: finished runs side by side, from their run directories.
+
+Nothing is recomputed: the test scores are those of each run's ``metrics.json`` (``splits →
+test → model``: ``mse``, ``mae``, ``acc`` and ``skill_vs_climatology``, which is the MSE skill
+score against the climatology, MSESS = 1 − MSE/MSE_clim), the learning curves its
+``history.csv``, the number of epochs trained the rows there (fewer than ``[training] epochs``
+after early stopping), the number of parameters the sizes of the weights and biases in
+``model.npz``, and the training time the duration of the training phase that ``train.log``
+records (``training: 4.6 s``; for a resumed run, that of the session which finished it).
+
+Written with ``--out DIR``: ``comparison.md`` (the table, the notes and the figure's link) and
+``comparison.png`` (:func:`climann.evaluation.figures.comparison.plot_comparison`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from climann.errors import ClimannError
+from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, prepare_output_folder
+from climann.workflow.runlog import duration_text
+
+#: The files a run must hold to be compared.
+NEEDED_FILES = ("metrics.json", "history.csv", "model.npz", "config.toml")
+#: The heading ``comparison.md`` starts with (how climann recognises it as its own).
+COMPARISON_HEADING = "# climann comparison"
+#: The table's score columns: key in ``metrics.json`` (``splits → test → model``), header.
+SCORE_COLUMNS = (("mse", "MSE"), ("mae", "MAE"), ("acc", "ACC"), ("skill_vs_climatology", "MSESS"))
+#: Scores where higher is better (the others: lower is better).
+HIGHER_IS_BETTER = ("acc", "skill_vs_climatology")
+MSESS_TEXT = ("MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim (1 perfect, 0 no "
+              "better than the climatology; skill_vs_climatology in metrics.json)")
+ACC_TEXT = "ACC = anomaly correlation coefficient (anomalies from the training years' climatology)"
+TIME_TEXT = "time = the training phase in train.log (not reading data, evaluating, writing)"
+# "2026-12-01T02:53:11.714 training: 4.6 s", also "training (streamed)" and "training (on the cluster)"
+_TRAINING_LINE = re.compile(r"^\S+ training(?: \([^)]*\))?: (?P<seconds>[0-9.]+) s$", re.M)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What the comparison shows of one run, as read from its directory.
+
+    Attributes
+    ----------
+    label : str
+        Its name in the table and figure (the directory's name, or more of its path when two
+        runs share a name).
+    path : Path
+    target, units : str
+    test_period : str
+        The test block's years, e.g. "1997–1999" (``split_periods`` of ``metrics.json``).
+    scores : dict of str to float or None
+        The network's test scores of :data:`SCORE_COLUMNS` (None when undefined).
+    climatology_mse : float or None
+        The climatology baseline's test MSE (None when it was not scored).
+    n_test : int
+        The values the test scores are over.
+    n_parameters : int
+        Weights and biases of the network.
+    epochs : int
+        Epochs trained (rows of ``history.csv``).
+    training_seconds : float or None
+        None when ``train.log`` has no training phase.
+    train_loss, val_loss : ndarray, shape (epochs,)
+        The loss J of the standardised target after each epoch (NaN where missing).
+    loss : str
+        The training loss (``mse``, ``mae``, ``huber``).
+    inputs : tuple of str
+        The sha256 (or path) of each input file, from ``provenance.json``.
+    """
+
+    label: str
+    path: Path
+    target: str
+    units: str
+    test_period: str
+    scores: dict
+    climatology_mse: float | None
+    n_test: int
+    n_parameters: int
+    epochs: int
+    training_seconds: float | None
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    loss: str
+    inputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The runs compared and what was written.
+
+    Attributes
+    ----------
+    runs : list of RunSummary
+    notes : list of str
+        Why some scores are not comparable one to one (printed as warnings, listed in the markdown).
+    files : list of Path
+        ``comparison.md`` and ``comparison.png`` when written (``out``), else empty.
+    """
+
+    runs: list[RunSummary]
+    notes: list[str]
+    files: list[Path]
+
+
+def count_parameters(model_path: str | Path) -> int:
+    """The number of weights and biases in a model file: Σ over layers of the sizes of
+    ``weight_<l>`` (n_in, n_out) and ``bias_<l>`` (n_out,)."""
+    with np.load(model_path, allow_pickle=False) as arrays:
+        return int(sum(arrays[name].size for name in arrays.files if re.fullmatch(r"(weight|bias)_\d+", name)))
+
+
+def training_seconds(log_text: str) -> float | None:
+    """The duration of the training phase in a ``train.log`` (the last one logged), or None."""
+    found = _TRAINING_LINE.findall(log_text)
+    return float(found[-1]) if found else None
+
+
+def read_history(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """``train_loss`` and ``val_loss`` per epoch from a ``history.csv`` (NaN where blank)."""
+    with Path(path).open(newline="") as file:
+        rows = list(csv.DictReader(file))
+
+    def column(name: str) -> np.ndarray:
+        return np.array([float(row[name]) if row.get(name) not in (None, "") else np.nan for row in rows])
+
+    return column("train_loss"), column("val_loss")
+
+
+def run_labels(paths: Sequence[Path]) -> list[str]:
+    """Short unique names: each directory's name, with as many parent folders as it takes to
+    tell apart runs of the same name (``a/demo``, ``b/demo``)."""
+    parts = [Path(path).resolve().parts for path in paths]
+    depth = 1
+    while True:
+        labels = ["/".join(p[-depth:]) for p in parts]
+        if len(set(labels)) == len(labels) or depth >= max(len(p) for p in parts):
+            return labels
+        depth += 1
+
+
+def _refuse_not_a_run(run_dir: Path) -> None:
+    if not run_dir.is_dir():
+        raise ClimannError(f"{run_dir} is not a directory; give finished run directories (climann train --out)")
+    if (run_dir / CHECKPOINT_FILES[0]).is_file():
+        raise ClimannError(f"{run_dir} is an unfinished run ({CHECKPOINT_FILES[0]}); finish it with: climann train "
+                           f"--resume {run_dir}, then compare it")
+    missing = [name for name in NEEDED_FILES if not (run_dir / name).is_file()]
+    if missing:
+        raise ClimannError(f"{run_dir} is not a finished climann run: it has no {', '.join(missing)}; give run "
+                           "directories written by climann train")
+
+
+def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
+    """Read what the comparison shows from a finished run directory.
+
+    Raises
+    ------
+    ClimannError
+        Not a directory, an unfinished run, a folder without the run's files, or a
+        ``metrics.json`` without the network's test scores.
+    """
+    run_dir = Path(run_dir)
+    _refuse_not_a_run(run_dir)
+    try:
+        metrics = json.loads((run_dir / "metrics.json").read_text())
+        test = metrics["splits"]["test"]
+        model = test["model"]
+        config = tomllib.loads((run_dir / "config.toml").read_text())
+        scores = {key: model.get(key) for key, _ in SCORE_COLUMNS}
+        train_loss, val_loss = read_history(run_dir / "history.csv")
+        n_parameters = count_parameters(run_dir / "model.npz")
+    except (KeyError, TypeError, AttributeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
+        detail = f"no {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
+        raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
+                           f"when its metrics.json lacks the test scores, re-score it with: climann evaluate "
+                           f"{run_dir}") from None
+    log = run_dir / "train.log"
+    seconds = training_seconds(log.read_text(errors="replace")) if log.is_file() else None
+    climatology = test.get("climatology", {}).get("mse")
+    return RunSummary(
+        label=label or run_dir.name, path=run_dir, target=str(metrics.get("target", "")),
+        units=str(metrics.get("units", "")), test_period=str(metrics.get("split_periods", {}).get("test", "")),
+        scores=scores, climatology_mse=climatology,
+        n_test=int(model.get("n_samples", 0)), n_parameters=n_parameters, epochs=int(train_loss.size),
+        training_seconds=seconds, train_loss=train_loss, val_loss=val_loss,
+        loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
+    )
+
+
+def _input_keys(run_dir: Path) -> tuple[str, ...]:
+    """Each input file's checksum (its path and mtime for files of 1 GB and more) from ``provenance.json``."""
+    try:
+        inputs = json.loads((run_dir / "provenance.json").read_text())["inputs"]
+        return tuple(sorted(str(entry.get("sha256") or f"{entry['path']}@{entry.get('mtime')}") for entry in inputs))
+    except (OSError, KeyError, TypeError, ValueError):
+        return ()
+
+
+def read_runs(run_dirs: Sequence[str | Path]) -> list[RunSummary]:
+    """Read every run (labels from :func:`run_labels`).
+
+    Raises
+    ------
+    ClimannError
+        No run, the same run twice, a directory that is not a finished run, or runs of
+        different targets or units (their scores have no common scale).
+    """
+    if not run_dirs:
+        raise ClimannError("give at least one run directory to compare, e.g. climann compare runs/a runs/b")
+    paths = [Path(run_dir) for run_dir in run_dirs]
+    resolved = [path.resolve() for path in paths]
+    twice = next((path for index, path in enumerate(paths) if resolved[index] in resolved[:index]), None)
+    if twice is not None:
+        raise ClimannError(f"{twice} is given twice; give each run once")
+    runs = [read_run(path, label) for path, label in zip(paths, run_labels(paths))]
+    for run in runs[1:]:
+        if (run.target, run.units) != (runs[0].target, runs[0].units):
+            raise ClimannError(
+                f"{run.path} predicts {run.target} ({run.units or 'no units'}), {runs[0].path} "
+                f"{runs[0].target} ({runs[0].units or 'no units'}): compare runs of the same target in the same units"
+            )
+    return runs
+
+
+def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
+    """Why the runs' numbers are not comparable one to one, one sentence each (none when they are)."""
+    notes = []
+
+    def differ(name: str, values: list, consequence: str) -> None:
+        if len(set(values)) > 1:
+            listed = ", ".join(f"{run.label} {value}" for run, value in zip(runs, values))
+            notes.append(f"the runs differ in {name} ({listed}): {consequence}")
+
+    differ("test period", [run.test_period for run in runs], "their test scores are over different data")
+    differ("test values", [run.n_test for run in runs], "their test scores are over different values")
+    if all(run.inputs for run in runs) and len({run.inputs for run in runs}) > 1:
+        notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
+                     "different data")
+    differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
+    missing = [run.label for run in runs if run.training_seconds is None]
+    if missing:
+        notes.append(f"no training time in train.log of {', '.join(missing)}")
+    return notes
+
+
+def format_score(value: float | None, key: str) -> str:
+    """A score as text: 4 significant digits for MSE and MAE, 3 decimals for ACC and MSESS;
+    ``n/a`` when undefined."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:.3f}" if key in HIGHER_IS_BETTER else f"{value:.4g}"
+
+
+def best_runs(runs: Sequence[RunSummary]) -> dict[str, set[int]]:
+    """For each score, the indices of the runs with the best value (lowest MSE and MAE, highest ACC and MSESS)."""
+    best = {}
+    for key, _ in SCORE_COLUMNS:
+        values = [run.scores[key] for run in runs]
+        finite = [value for value in values if value is not None and math.isfinite(value)]
+        if finite:
+            target = max(finite) if key in HIGHER_IS_BETTER else min(finite)
+            best[key] = {index for index, value in enumerate(values) if value == target}
+    return best
+
+
+def comparison_rows(runs: Sequence[RunSummary]) -> tuple[list[str], list[list[str]]]:
+    """The header and one row of text per run: run, scores, parameters, epochs, time."""
+    header = ["run", *(label for _, label in SCORE_COLUMNS), "params", "epochs", "time"]
+    rows = [[run.label, *(format_score(run.scores[key], key) for key, _ in SCORE_COLUMNS), f"{run.n_parameters:,}",
+             str(run.epochs), "n/a" if run.training_seconds is None else duration_text(run.training_seconds)]
+            for run in runs]
+    return header, rows
+
+
+def comparison_title(runs: Sequence[RunSummary]) -> str:
+    """``tas (K), test split 1997–1999, area-weighted: MSE in K², MAE in K``."""
+    first = runs[0]
+    units = first.units or "1"
+    periods = sorted({run.test_period for run in runs})
+    squared = f"{units}²" if units.isalpha() else f"({units})²"
+    return (f"{first.target} ({units}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
+            f"MAE in {units}")
+
+
+def comparison_table(runs: Sequence[RunSummary]):
+    """A rich table of the runs, the best value of each score in bold (what the columns are:
+    :func:`comparison_legend`); the run names wrap first when the terminal is narrow."""
+    from rich import box
+    from rich.table import Table
+
+    header, rows = comparison_rows(runs)
+    best = best_runs(runs)
+    table = Table(title=comparison_title(runs), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for index, name in enumerate(header):
+        table.add_column(name, justify="left" if index == 0 else "right", overflow="fold", no_wrap=index > 0)
+    for number, row in enumerate(rows):
+        cells = [row[0]] + [f"[bold]{text}[/bold]" if number in best.get(key, ()) else text
+                            for (key, _), text in zip(SCORE_COLUMNS, row[1:])] + row[1 + len(SCORE_COLUMNS):]
+        table.add_row(*cells)
+    return table
+
+
+def comparison_legend() -> list[str]:
+    """What the table's columns are, one line each (below the table and in ``comparison.md``)."""
+    return [MSESS_TEXT, ACC_TEXT, TIME_TEXT,
+            "params = weights and biases; epochs = epochs trained (rows of history.csv)"]
+
+
+def comparison_markdown(runs: Sequence[RunSummary], notes: Sequence[str], figure: str | None) -> str:
+    """The content of ``comparison.md``: the table (best values in bold), what the columns
+    are, the runs' paths, the notes and the figure."""
+    header, rows = comparison_rows(runs)
+    best = best_runs(runs)
+    lines = [COMPARISON_HEADING, "", comparison_title(runs) + ".", "",
+             "| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for number, row in enumerate(rows):
+        scores = [f"**{text}**" if number in best.get(key, ()) else text
+                  for (key, _), text in zip(SCORE_COLUMNS, row[1:])]
+        lines.append("| " + " | ".join([row[0].replace("|", "\\|"), *scores, *row[1 + len(SCORE_COLUMNS):]]) + " |")
+    lines += ["", "The best value of each score in bold.", ""] + [f"- {line}." for line in comparison_legend()]
+    lines += ["", "Runs:", ""]
+    lines += [f"- {run.label}: `{run.path.resolve()}`" for run in runs]
+    if notes:
+        lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
+    if figure:
+        lines += ["", f"![learning curves and test scores]({figure})"]
+    return "\n".join(lines) + "\n"
+
+
+def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path, *, dpi: int = 150) -> list[Path]:
+    """Write ``comparison.png`` and ``comparison.md`` into ``out`` (which must exist), each
+    complete or absent; return their paths."""
+    from climann.atomic import atomic_path
+    from climann.evaluation.figures.comparison import plot_comparison
+
+    markdown_name, figure_name = COMPARE_FILES
+    figure = plot_comparison(
+        [run.label for run in runs], [run.train_loss for run in runs], [run.val_loss for run in runs],
+        [run.scores["mse"] for run in runs], [run.climatology_mse for run in runs],
+        [run.scores["skill_vs_climatology"] for run in runs], loss_names=[run.loss for run in runs],
+        target=runs[0].target, units=runs[0].units, period=", ".join(sorted({run.test_period for run in runs})),
+        path=out / figure_name, dpi=dpi,
+    )
+    with atomic_path(out / markdown_name, what="comparison") as temporary:
+        temporary.write_text(comparison_markdown(runs, notes, figure_name))
+    return [out / markdown_name, figure]
+
+
+def compare_runs(run_dirs: Sequence[str | Path], out: str | Path | None = None, *, overwrite: bool = False,
+                 dpi: int = 150) -> Comparison:
+    """Read finished runs and, with ``out``, write their comparison there.
+
+    Parameters
+    ----------
+    run_dirs : sequence of str or Path
+        Finished run directories (``climann train --out``).
+    out : str or Path, optional
+        Folder for ``comparison.md`` and ``comparison.png`` (created if missing).
+    overwrite : bool
+        Replace those two files in ``out`` when they are climann's own.
+    dpi : int
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    ClimannError
+        See :func:`read_runs`; also ``out`` inside a compared run (its files would become
+        foreign to the run), or holding those files (without ``overwrite``, or not climann's).
+    """
+    runs = read_runs(run_dirs)
+    files: list[Path] = []
+    if out is not None:
+        out = Path(out)
+        for run in runs:
+            if out.resolve() == run.path.resolve() or run.path.resolve() in out.resolve().parents:
+                raise ClimannError(f"--out {out} is inside the run {run.path}; write the comparison beside the runs, "
+                                   "e.g. runs/comparison")
+        prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite)
+    notes = comparison_notes(runs)
+    if out is not None:
+        files = write_comparison(runs, notes, out, dpi=dpi)
+    return Comparison(runs=runs, notes=notes, files=files)

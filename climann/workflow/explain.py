@@ -1,0 +1,360 @@
+"""``climann explain RUN``: which inputs a trained run relies on, where, and how.
+
+The run's samples are rebuilt from its ``config.toml`` with the scalers and climatologies
+saved in its ``model.npz`` (as ``climann evaluate`` does), and its test block is taken from
+the split recorded there. On that block:
+
+* permutation importance (:func:`climann.evaluation.importance.permutation_importance`): the
+  increase of the area-weighted MSE when one input is shuffled across samples, ``repeats``
+  times. An *input* is a variable with every network column made from it (the predictor, its
+  lags, its anomaly, its area means), or one derived feature (``lat``; ``lon`` and ``season``
+  as their sine and cosine together; ``year``);
+* partial dependence with ICE quantiles (:mod:`climann.evaluation.importance`) of the
+  prediction on each predictor's own column (and on ``lat`` and ``year``), in its units, from
+  at most :data:`PD_MAX_SAMPLES` samples of the test block drawn with the seed.
+
+Written to the output folder (default ``RUN/explain``): ``importance.json``,
+``partial_dependence.json`` and the figures of :data:`EXPLAIN_FIGURES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from climann._version import __version__
+from climann.data.layout import GridLayout
+from climann.errors import ClimannError
+from climann.evaluation.importance import (
+    PermutationImportance,
+    feature_grid,
+    individual_conditional_expectation,
+    partial_dependence,
+    permutation_importance,
+    weighted_quantiles,
+)
+from climann.evaluation.metrics import nanmean_over_time
+from climann.jsonfile import write_json
+from climann.workflow.config import DERIVED_FEATURES, DataConfig
+from climann.workflow.outputs import EXPLAIN_FILES, prepare_output_folder
+from climann.workflow.predict import TrainedRun, _saved_scalers, load_run, training_climatologies
+
+#: The figures written, in this order (all of them are in :data:`climann.workflow.outputs.EXPLAIN_FILES`).
+EXPLAIN_FIGURES = ("importance.png", "importance_maps.png", "partial_dependence.png")
+#: At most this many test samples (drawn with the seed) enter the partial dependence: each
+#: grid value costs one prediction per sample.
+PD_MAX_SAMPLES = 5000
+#: Values of a predictor at which the partial dependence is computed (see
+#: :func:`climann.evaluation.importance.feature_grid`).
+PD_POINTS = 20
+#: The quantiles of the ICE curves written and drawn.
+ICE_QUANTILES = (0.1, 0.5, 0.9)
+#: Derived features with one column in physical units, which get a partial dependence too.
+PD_DERIVED_UNITS = {"lat": "degrees_north", "year": "year"}
+
+
+@dataclass(frozen=True)
+class BlockSamples:
+    """The run's test samples, unscaled, with what the explanation needs.
+
+    Attributes
+    ----------
+    inputs : ndarray, shape (n_samples, n_features)
+        The network's input columns in their own units.
+    truth : ndarray, shape (n_samples,)
+    weights : ndarray, shape (n_samples,)
+        Each sample's cell area (mean 1 over the grid).
+    flat_index : ndarray of int, shape (n_samples,)
+        Positions on the run's grid (see :class:`climann.data.layout.GridLayout`).
+    feature_names : tuple of str
+    layout : GridLayout
+    period : str
+        The test block's years, e.g. "2015–2019".
+    """
+
+    inputs: np.ndarray
+    truth: np.ndarray
+    weights: np.ndarray
+    flat_index: np.ndarray
+    feature_names: tuple[str, ...]
+    layout: GridLayout
+    period: str
+
+
+@dataclass(frozen=True)
+class ExplainResult:
+    """What :func:`explain_run` wrote.
+
+    Attributes
+    ----------
+    out : Path
+    importance : dict
+        The content of ``importance.json``.
+    partial_dependence : dict
+        The content of ``partial_dependence.json``.
+    figures : list of Path
+    input_names : tuple of str
+        The inputs in the order of their columns (not ranked).
+    maps : ndarray, shape (n_inputs, n_lat, n_lon)
+        Each input's MSE increase per grid cell (:func:`importance_maps`), in the order of
+        ``input_names``.
+    """
+
+    out: Path
+    importance: dict
+    partial_dependence: dict
+    figures: list[Path]
+    input_names: tuple[str, ...]
+    maps: np.ndarray
+
+
+def input_groups(data: DataConfig, feature_names: tuple[str, ...]) -> dict[str, list[int]]:
+    """The network's input columns grouped into inputs, by the configuration that made them.
+
+    A variable's group holds its own column (as a predictor), ``<name>_lag<k>``,
+    ``<name>_anomaly``, ``<name>_global_mean`` and ``<name>_mean_<box>``; a derived feature's
+    group its columns (:data:`climann.workflow.config.DERIVED_FEATURES`). Groups come in the
+    order of their first column.
+
+    Parameters
+    ----------
+    data : DataConfig
+        The run's ``[data]``, with its predictors and features given (as ``config.toml``
+        records them).
+    feature_names : tuple of str
+        The columns, in the network's order.
+
+    Returns
+    -------
+    dict of str to list of int
+
+    Raises
+    ------
+    ClimannError
+        If a column was not made by this configuration (the model file and ``config.toml``
+        disagree).
+    """
+    from climann.data.area_means import area_mean_names
+
+    owner: dict[str, str] = {}
+    for feature in data.features or ():
+        owner.update({column: feature for column in DERIVED_FEATURES[feature]})
+    for name in data.predictors or ():
+        owner[name] = name
+    for name, steps in data.lags.items():
+        owner.update({f"{name}_lag{step}": name for step in steps})
+    for name in data.anomalies:
+        owner[f"{name}_anomaly"] = name
+    for name in data.global_means:
+        owner[f"{name}_global_mean"] = name
+    for name, boxes in data.regional_means.items():
+        owner.update({column: name for column in area_mean_names((), {name: boxes})})
+    unknown = [column for column in feature_names if column not in owner]
+    if unknown:
+        raise ClimannError(f"the model's input column '{unknown[0]}' is not made by the run's config.toml "
+                           "(the two files disagree): retrain the run")
+    groups: dict[str, list[int]] = {}
+    for index, column in enumerate(feature_names):
+        groups.setdefault(owner[column], []).append(index)
+    return groups
+
+
+def require_pointwise(run: TrainedRun) -> None:
+    """Refuse a field-mode run in one line: there a sample is a whole map.
+
+    Raises
+    ------
+    ClimannError
+    """
+    if run.config.data.mode != "pointwise":
+        raise ClimannError("climann explain works on pointwise runs only; this run is in field mode (a sample is a "
+                           'whole map, not yet explained): train it with mode = "pointwise" to explain it')
+
+
+def read_test_block(run: TrainedRun) -> BlockSamples:
+    """The run's test samples, rebuilt from its data with its saved scalers and climatologies.
+
+    Raises
+    ------
+    ClimannError
+        A field-mode run, or from reading the data (files moved, changed units …).
+    """
+    from climann.data.splits import SPLIT_NAMES
+    from climann.workflow.preparation import prepared_with_scalers
+
+    config = run.config
+    require_pointwise(run)
+    data = prepared_with_scalers(config, *_saved_scalers(run),
+                                 climatologies=training_climatologies(run, new_data=False))
+    samples, layout = data.samples, data.samples.layout
+    expected = tuple(run.network.metadata.get("features", samples.feature_names))
+    if samples.feature_names != expected:
+        raise ClimannError(f"the run's data now give the columns {', '.join(samples.feature_names)}, its model "
+                           f"was trained on {', '.join(expected)}: retrain the run")
+    test = data.sample_masks[SPLIT_NAMES[-1]]
+    flat_index = samples.flat_index[test]
+    cells = flat_index % layout.n_cells
+    return BlockSamples(
+        inputs=samples.inputs[test], truth=samples.target[test, 0].astype(np.float64),
+        weights=layout.cell_area_weights().reshape(-1)[cells], flat_index=flat_index,
+        feature_names=samples.feature_names, layout=layout, period=data.split.descriptions[SPLIT_NAMES[-1]],
+    )
+
+
+def network_predictor(run: TrainedRun):
+    """The run's model as ``predict(inputs) → predictions``: unscaled inputs (n, n_features)
+    → the target in its units (n,), with the scalers saved in the model file."""
+    input_scaler, target_scaler = _saved_scalers(run)
+    network = run.network
+
+    def predict(inputs: np.ndarray) -> np.ndarray:
+        scaled = network.predict(input_scaler.transform(inputs, network.dtype))
+        return target_scaler.inverse_transform(scaled)[:, 0]
+
+    return predict
+
+
+def importance_maps(result: PermutationImportance, block: BlockSamples) -> np.ndarray:
+    """Each input's MSE increase per grid cell over the test block: the mean over the cell's
+    test steps of (ŷ_perm − y)² − (ŷ − y)² (averaged over the repeats), shape
+    (n_inputs, n_lat, n_lon), NaN at cells without test samples."""
+    layout = block.layout
+    steps = np.unique(layout.time_index(block.flat_index))
+    return np.stack([nanmean_over_time(layout.to_grid(values, block.flat_index)[steps])
+                     for values in result.squared_error_increases])
+
+
+def squared_units(units: str) -> str:
+    """The units of an MSE: "K" → "K2", "W m-2" → "(W m-2)2" (UDUNITS syntax); "" stays ""."""
+    if not units:
+        return ""
+    return f"{units}2" if units.isalpha() else f"({units})2"
+
+
+def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, result: PermutationImportance,
+                      groups: dict[str, list[int]], *, repeats: int, seed: int) -> dict:
+    """The content of ``importance.json``: the inputs ranked, most important first."""
+    units = run.target_units
+    ranked = [
+        {
+            "rank": rank, "name": result.names[index],
+            "columns": [block.feature_names[column] for column in groups[result.names[index]]],
+            "mse_increase_mean": float(result.mean[index]), "mse_increase_std": float(result.std[index]),
+            "mse_increase": result.increases[index].tolist(),
+        }
+        for rank, index in enumerate(result.ranking(), start=1)
+    ]
+    return {
+        "source": f"climann {__version__} explain", "run": str(run_dir), "target": run.config.data.target,
+        "units": units, "mse_units": squared_units(units), "split": "test", "period": block.period,
+        "n_samples": int(block.truth.size), "area_weighted": True, "baseline_mse": result.baseline_mse,
+        "repeats": repeats, "seed": seed, "std_ddof": 0,
+        "method": "permutation feature importance (Breiman 2001; Fisher, Rudin and Dominici 2019): the increase "
+                  "of the area-weighted MSE over the test block when an input's columns are permuted across its "
+                  "samples, mean and standard deviation over the repeats",
+        "inputs": ranked,
+    }
+
+
+def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, seed: int) -> dict:
+    """The content of ``partial_dependence.json``: for each predictor (and ``lat``,
+    ``year``), the grid of its values, the area-weighted mean prediction there, and the
+    weighted quantiles :data:`ICE_QUANTILES` of the ICE curves."""
+    data = run.config.data
+    units = run.input_units()
+    columns = {name: units.get(name, "") for name in data.predictors or () if name in block.feature_names}
+    columns.update({name: unit for name, unit in PD_DERIVED_UNITS.items() if name in block.feature_names})
+    n_total = block.truth.size
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(n_total, PD_MAX_SAMPLES, replace=False)) if n_total > PD_MAX_SAMPLES \
+        else np.arange(n_total)
+    inputs, weights = block.inputs[chosen], block.weights[chosen]
+    curves = []
+    for name, column_units in columns.items():
+        column = block.feature_names.index(name)
+        grid = feature_grid(block.inputs[:, column], n_points=PD_POINTS)
+        ice = individual_conditional_expectation(predict, inputs, column, grid)
+        quantiles = weighted_quantiles(ice, ICE_QUANTILES, weights)
+        curves.append({
+            "name": name, "units": column_units, "grid": grid.tolist(),
+            "average": partial_dependence(ice, weights).tolist(),
+            "ice_quantiles": {f"{q:g}": values.tolist() for q, values in zip(ICE_QUANTILES, quantiles)},
+        })
+    return {
+        "source": f"climann {__version__} explain", "target": data.target, "units": run.target_units,
+        "split": "test", "period": block.period, "n_samples": int(chosen.size), "of_samples": int(n_total),
+        "seed": seed, "area_weighted": True, "grid_percentiles": [0.05, 0.95], "quantiles": list(ICE_QUANTILES),
+        "method": "partial dependence (Friedman 2001): the area-weighted mean prediction with the predictor set "
+                  "to each grid value in every sample; individual conditional expectation (Goldstein et al. "
+                  "2015): the quantiles over samples of each sample's prediction there",
+        "predictors": curves,
+    }
+
+
+def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: int = 5, seed: int = 0,
+                overwrite: bool = False, dpi: int = 150) -> ExplainResult:
+    """Permutation importance and partial dependence of a finished pointwise run on its test
+    block; writes ``importance.json``, ``partial_dependence.json`` and their figures.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A finished run directory.
+    out : str or Path, optional
+        The folder to write to (created if missing); default ``run_dir/explain``.
+    repeats : int
+        Permutations per input (≥ 1).
+    seed : int
+        Seed of the permutations and of the samples of the partial dependence.
+    overwrite : bool
+        Replace those files when ``out`` holds them already (only climann's own).
+    dpi : int
+
+    Returns
+    -------
+    ExplainResult
+
+    Raises
+    ------
+    ClimannError
+        Not a finished run, a field-mode run, ``repeats < 1``, the data no longer giving the
+        model's inputs, or ``out`` holding those files (without ``overwrite``, or not
+        written by climann).
+    """
+    from climann.evaluation.figures.importance import (
+        plot_importance_bars,
+        plot_importance_maps,
+        plot_partial_dependence,
+    )
+    from climann.workflow.outputs import create_folder
+
+    if repeats < 1:
+        raise ClimannError(f"--repeats must be at least 1, got {repeats}")
+    run_dir = Path(run_dir)
+    run = load_run(run_dir)
+    require_pointwise(run)
+    given = out is not None
+    out = Path(out) if given else run_dir / "explain"
+    prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
+                          option="--out" if given else "the default --out")
+    block = read_test_block(run)
+    predict = network_predictor(run)
+    groups = input_groups(run.config.data, block.feature_names)
+    result = permutation_importance(predict, block.inputs, block.truth, block.weights, groups, n_repeats=repeats,
+                                    rng=np.random.default_rng(seed))
+    importance = importance_record(run_dir, run, block, result, groups, repeats=repeats, seed=seed)
+    dependence = partial_dependence_record(run, block, predict, seed=seed)
+    create_folder(out)
+    write_json(out / "importance.json", importance, what="importance file")
+    write_json(out / "partial_dependence.json", dependence, what="partial dependence file")
+    maps = importance_maps(result, block)
+    bars, mapped, curves = (out / name for name in EXPLAIN_FIGURES)
+    figures = [
+        plot_importance_bars(importance, path=bars, dpi=dpi),
+        plot_importance_maps(block.layout, maps, result.names, importance, path=mapped, dpi=dpi),
+        plot_partial_dependence(dependence, path=curves, dpi=dpi),
+    ]
+    return ExplainResult(out=out, importance=importance, partial_dependence=dependence, figures=figures,
+                         input_names=result.names, maps=maps)

@@ -1,0 +1,300 @@
+"""``climann sweep SWEEP.toml`` (``make sweep``): one run per value of one configuration key,
+then their comparison (:mod:`climann.workflow.compare`).
+
+A sweep file is a configuration with a ``[sweep]`` section::
+
+    [sweep]
+    base = "pointwise-tas.toml"          # optional: a config file, relative to this one
+    key = "training.learning_rate"       # SECTION.KEY, any key of the configuration
+    values = [0.0003, 0.001, 0.003]
+
+    [training]                           # set for every run, over the base
+    epochs = 3
+
+Each value trains ``RUNS/<stem>-<value>/`` (``runs/sweep-0.001/`` for
+``experiments/sweep.toml``) with the base, the file's own sections and ``key = value``; the
+comparison goes to ``RUNS/<stem>/`` (``comparison.md``, ``comparison.png``).
+
+Nothing is redone while its inputs are unchanged, by a recorded fingerprint (not by Make's
+file times: the runs are a list inside one file): ``RUNS/<stem>/sweep.json`` holds, per run,
+the SHA-256 of its settings, the working directory (relative data paths are read from it),
+the climann version and each input file's path, size and modification time — and the
+SHA-256 of the ``model.npz`` it produced. A run is trained again when its fingerprint
+changed, its directory is not a finished run, or its ``model.npz`` is not the one recorded
+(retrained or replaced by hand); the comparison is written again when a run was trained or
+one of its files is missing. Changes to climann's code do not count (as ``make train``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from climann._version import __version__
+from climann.errors import ClimannError
+from climann.jsonfile import write_json
+from climann.workflow.compare import NEEDED_FILES, compare_runs
+from climann.workflow.config import RunConfig, build_config, load_config_file, merge_settings
+from climann.workflow.outputs import COMPARE_FILES, prepare_output_folder
+
+#: The fingerprints, in the comparison folder.
+RECORD_FILE = "sweep.json"
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """One run of a sweep.
+
+    Attributes
+    ----------
+    name : str
+        Its directory's name, ``<stem>-<value>`` (the sweep file's name and the value).
+    value : Any
+        The swept key's value.
+    settings : dict
+        ``{section: {key: value}}`` of the run (base, the sweep file's sections, the value).
+    config : RunConfig
+        The settings validated.
+    """
+
+    name: str
+    value: Any
+    settings: dict
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep file read and validated.
+
+    Attributes
+    ----------
+    path : Path
+    key : str
+        ``SECTION.KEY``.
+    runs : list of SweepRun
+    comparison_name : str
+        The name of the comparison folder (the file's stem).
+    """
+
+    path: Path
+    key: str
+    runs: list[SweepRun]
+    comparison_name: str
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What :func:`run_sweep` did.
+
+    Attributes
+    ----------
+    runs : list of Path
+        Every run of the sweep, in the file's order.
+    trained : list of Path
+        The runs trained now.
+    skipped : list of Path
+        The runs whose inputs had not changed.
+    comparison : Path
+        The comparison folder.
+    compared : bool
+        Whether the comparison was written now.
+    """
+
+    runs: list[Path]
+    trained: list[Path]
+    skipped: list[Path]
+    comparison: Path
+    compared: bool
+
+
+def value_text(value: Any) -> str:
+    """A value as part of a directory name: ``0.001``, ``64-64`` for ``[64, 64]``, ``tanh``;
+    characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``."""
+    if isinstance(value, (list, tuple)):
+        text = "-".join(value_text(item) for item in value) or "none"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read a sweep file and validate every run's configuration.
+
+    Raises
+    ------
+    ClimannError
+        A file that is not a sweep (no ``[sweep]`` with ``key`` and a non-empty list of
+        ``values``), a base file that cannot be read, two values giving one run name, or a
+        run whose configuration is invalid (naming its value).
+    """
+    path = Path(path)
+    settings = load_config_file(path)
+    sweep = settings.pop("sweep", None)
+    if not isinstance(sweep, dict):
+        raise ClimannError(f"{path} has no [sweep] section; a sweep file names key = \"SECTION.KEY\" and values = "
+                           "[…] there (see experiments/sweep.toml)")
+    unknown = set(sweep) - {"base", "key", "values"}
+    if unknown:
+        raise ClimannError(f"[sweep] of {path} has unknown key(s) {', '.join(sorted(unknown))}; it takes base, key, "
+                           "values")
+    key, values = sweep.get("key"), sweep.get("values")
+    if not isinstance(key, str) or key.count(".") != 1:
+        raise ClimannError(f"[sweep] key of {path} must be \"SECTION.KEY\", e.g. \"training.learning_rate\"; "
+                           f"got {key!r}")
+    if not isinstance(values, list) or not values:
+        raise ClimannError(f"[sweep] values of {path} must be a non-empty list, e.g. [0.0003, 0.001, 0.003]")
+    base: dict = {}
+    if "base" in sweep:
+        base = load_config_file(path.parent / str(sweep["base"]))
+    common = merge_settings(base, settings)
+    section, name = key.split(".")
+    runs, names = [], set()
+    for value in values:
+        run_name = f"{path.stem}-{value_text(value)}"
+        if run_name in names:
+            raise ClimannError(f"[sweep] values of {path} give the run {run_name} twice; give each value once")
+        names.add(run_name)
+        run_settings = merge_settings(common, {section: {name: value}})
+        try:
+            config = build_config(run_settings)
+        except ClimannError as error:
+            raise ClimannError(f"{path}, {key} = {json.dumps(value)}: {error}") from None
+        runs.append(SweepRun(name=run_name, value=value, settings=run_settings, config=config))
+    return Sweep(path=path, key=key, runs=runs, comparison_name=path.stem)
+
+
+def fingerprint(run: SweepRun) -> str:
+    """SHA-256 of what a run is made of: its settings, the working directory (relative data
+    paths are read from it), climann's version and each input file's absolute path, size and
+    modification time (as ``make`` would look at it)."""
+    from climann.workflow.pipeline import input_files
+
+    inputs = []
+    for name in sorted(input_files(run.config)):
+        status = Path(name).stat()
+        inputs.append([str(Path(name).resolve()), status.st_size, status.st_mtime_ns])
+    content = {"settings": run.settings, "cwd": str(Path.cwd().resolve()), "climann": __version__, "inputs": inputs}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file, or None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_record(path: Path) -> dict:
+    """The runs recorded in ``sweep.json`` (empty when there is none or it is not climann's)."""
+    try:
+        content = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not (isinstance(content, dict) and str(content.get("source", "")).startswith("climann")):
+        return {}
+    runs = content.get("runs")
+    return runs if isinstance(runs, dict) else {}
+
+
+def is_up_to_date(run_dir: Path, recorded: dict | None, current: str) -> bool:
+    """Whether the finished run in ``run_dir`` was made from the ``current`` fingerprint and
+    is still the one recorded."""
+    if not recorded or recorded.get("fingerprint") != current:
+        return False
+    if not all((run_dir / name).is_file() for name in NEEDED_FILES):
+        return False
+    return recorded.get("model_sha256") == file_sha256(run_dir / "model.npz")
+
+
+@contextlib.contextmanager
+def _no_display() -> Iterator[None]:
+    yield None
+
+
+def run_sweep(
+    path: str | Path,
+    *,
+    runs_dir: str | Path = "runs",
+    command_line: str = "",
+    display: Callable[[], contextlib.AbstractContextManager] | None = None,
+    on_run: Callable[[str, Path, bool], None] | None = None,
+    dpi: int = 150,
+) -> SweepResult:
+    """Train the runs of a sweep whose inputs changed, then compare them all.
+
+    Parameters
+    ----------
+    path : str or Path
+        The sweep file (see the module's description).
+    runs_dir : str or Path
+        Where the runs (``<stem>-<value>/``) and the comparison (``<stem>/``) go.
+    command_line : str
+        Recorded in each run's ``provenance.json``.
+    display : callable, optional
+        Returns a context manager yielding a progress display for one run
+        (:func:`climann.workflow.progress.terminal_display`); default none.
+    on_run : callable, optional
+        Called as ``on_run(name, run_dir, trained)`` before a run is trained (``True``) or
+        after it is found up to date (``False``).
+    dpi : int
+        Resolution of ``comparison.png``.
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    ClimannError
+        From :func:`load_sweep`, a run's training (its directory holding files that are not
+        climann's …), or the comparison folder holding files that are not climann's.
+    """
+    from climann.workflow.pipeline import run_training
+
+    sweep = load_sweep(path)
+    runs_dir = Path(runs_dir)
+    comparison = runs_dir / sweep.comparison_name
+    prepare_output_folder(comparison, (*COMPARE_FILES, RECORD_FILE), overwrite=True)  # refuses files not climann's
+    record_path = comparison / RECORD_FILE
+    recorded = read_record(record_path)
+    record = {name: entry for name, entry in recorded.items() if name in {run.name for run in sweep.runs}}
+    trained, skipped = [], []
+    for run in sweep.runs:
+        run_dir = runs_dir / run.name
+        current = fingerprint(run)
+        if is_up_to_date(run_dir, recorded.get(run.name), current):
+            skipped.append(run_dir)
+            if on_run:
+                on_run(run.name, run_dir, False)
+            continue
+        if on_run:
+            on_run(run.name, run_dir, True)
+        with (display or _no_display)() as progress:
+            run_training(run.config, run_dir=run_dir, overwrite=True, command_line=command_line, progress=progress)
+        trained.append(run_dir)
+        record[run.name] = {"fingerprint": current, "model_sha256": file_sha256(run_dir / "model.npz"),
+                            sweep.key: run.value}
+        _write_record(record_path, sweep, record)  # after each run: an interrupted sweep keeps the finished ones
+    run_dirs = [runs_dir / run.name for run in sweep.runs]
+    compared = bool(trained) or set(recorded) != set(record) or not all(
+        (comparison / name).is_file() for name in COMPARE_FILES)
+    if compared:
+        compare_runs(run_dirs, comparison, overwrite=True, dpi=dpi)
+        _write_record(record_path, sweep, record)
+    return SweepResult(runs=run_dirs, trained=trained, skipped=skipped, comparison=comparison, compared=compared)
+
+
+def _write_record(path: Path, sweep: Sweep, runs: dict) -> None:
+    write_json(path, {"source": f"climann {__version__} sweep", "sweep": str(sweep.path.resolve()),
+                      "key": sweep.key, "runs": runs}, what="sweep record")
+

@@ -1,0 +1,63 @@
+"""The figures of ``climann explain`` (climann/evaluation/figures/importance.py), drawn from
+hand-made importance and partial-dependence records on a 4×6 grid."""
+
+import matplotlib.image
+import numpy as np
+import pytest
+
+from climann.data.variables import grid_layout
+from climann.evaluation.figures.importance import (
+    input_label,
+    plot_importance_bars,
+    plot_importance_maps,
+    plot_partial_dependence,
+    squared_label,
+)
+from tests.conftest import grid_dataset
+
+IMPORTANCE = {
+    "target": "tas", "units": "K", "period": "2001–2002", "repeats": 3, "baseline_mse": 0.5,
+    "inputs": [
+        {"rank": 1, "name": "pred", "columns": ["pred", "pred_lag1"], "mse_increase_mean": 4.0, "mse_increase_std": 0.2},
+        {"rank": 2, "name": "lat", "columns": ["lat"], "mse_increase_mean": 1.0, "mse_increase_std": 0.1},
+        {"rank": 3, "name": "noise", "columns": ["noise"], "mse_increase_mean": -0.01, "mse_increase_std": 0.02},
+    ],
+}
+DEPENDENCE = {
+    "target": "tas", "units": "K", "period": "2001–2002", "n_samples": 48, "of_samples": 48, "quantiles": [0.1, 0.5, 0.9],
+    "predictors": [
+        {"name": "pred", "units": "1", "grid": [0.0, 0.5, 1.0], "average": [250.0, 255.0, 260.0],
+         "ice_quantiles": {"0.1": [240.0, 245.0, 250.0], "0.5": [251.0, 256.0, 261.0], "0.9": [262.0, 267.0, 272.0]}},
+    ],
+}
+
+
+@pytest.mark.parametrize(("units", "expected"), [
+    pytest.param("K", "K²", id="a-symbol"), pytest.param("W m-2", "(W m-2)²", id="a-product"), pytest.param("", "", id="none"),
+])
+def test_squared_label(units, expected):
+    assert squared_label(units) == expected
+
+
+@pytest.mark.parametrize(("name", "columns", "expected"), [
+    pytest.param("orog", ["orog"], "orog", id="one-column"),
+    pytest.param("tas", ["tas_lag1", "tas_lag12"], "tas (tas_lag1, tas_lag12)", id="lags"),
+    pytest.param("tas", ["tas", "tas_lag1", "tas_lag2", "tas_anomaly"], "tas (tas, tas_lag1, tas_lag2, … 1 more)", id="many"),
+])
+def test_input_label_names_the_columns_of_an_input(name, columns, expected):
+    assert input_label(name, columns) == expected
+
+
+def test_the_three_figures_are_pngs(tmp_path):
+    layout = grid_layout(grid_dataset(n_years=2), "tas", [])
+    rng = np.random.default_rng(0)
+    maps = rng.normal(size=(3, 4, 6))
+    maps[2, 0, 0] = np.nan  # a cell without test samples
+    paths = [
+        plot_importance_bars(IMPORTANCE, path=tmp_path / "bars.png", dpi=40),
+        plot_importance_maps(layout, maps, ("lat", "pred", "noise"), IMPORTANCE, path=tmp_path / "maps.png", dpi=40),
+        plot_partial_dependence(DEPENDENCE, path=tmp_path / "pd.png", dpi=40),
+    ]
+    for path in paths:
+        image = matplotlib.image.imread(path)
+        assert image.ndim == 3 and image.shape[0] > 50 and image.shape[1] > 50

@@ -1,0 +1,156 @@
+"""Tests for climann/evaluation/sums.py: the scores of a run from sums that add over chunks.
+
+In memory the grid is one chunk; a streamed or cluster run has many. Both must give the same
+scores, and those must be the hand-computed area-weighted ones.
+"""
+
+import numpy as np
+import pytest
+
+from climann.evaluation.scores import whole_grid_sums
+from climann.evaluation.sums import ScoreSums, block_of_step, grid_sums, group_metrics_from_sums, metrics_from_sums
+
+N_TIME, N_LAT, N_LON = 24, 3, 4
+
+
+@pytest.fixture(scope="module")
+def grids():
+    """Truth, the network, a climatology and persistence on a 3×4 grid of 24 months, with gaps;
+    three blocks; unequal cell areas."""
+    rng = np.random.default_rng(7)
+    truth = 280 + 10 * rng.normal(size=(N_TIME, N_LAT, N_LON))
+    truth[3, 1, 2] = truth[10, 0, 0] = np.nan
+    model = truth + rng.normal(0.3, 1.5, size=truth.shape)
+    model[5, 2, 3] = np.nan
+    climatology = truth + rng.normal(0, 3.0, size=truth.shape)
+    climatology[[2, 14], 0, :] = np.nan  # undefined there: scored on part of the network's values
+    persistence = np.concatenate([np.full((1, N_LAT, N_LON), np.nan), truth[:-1]])
+    area = np.cos(np.deg2rad([-60.0, 0.0, 60.0]))[:, None] * np.ones((1, N_LON))
+    steps = np.arange(N_TIME)
+    masks = {"train": steps < 12, "val": (steps >= 12) & (steps < 18), "test": steps >= 18}
+    predictions = {"model": model, "climatology": climatology, "persistence": persistence}
+    return predictions, truth, area, masks
+
+
+def chunked_total(predictions, truth, area, masks, bounds, **groups):
+    """The sums of the chunks [bounds[i], bounds[i+1]) added in time order."""
+    names = list(predictions)
+    blocks = block_of_step(masks)
+    reference = predictions["climatology"]
+    total = None
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        part = grid_sums(
+            truth[start:stop], [predictions[name][start:stop] for name in names], area, blocks[start:stop], len(masks),
+            shift=285.0, reference=names.index("climatology"), climatology=reference[start:stop],
+            first_step=start == 0, **{key: None if value is None else value[start:stop] if key == "season_of_step"
+                                       else value for key, value in groups.items()},
+        )
+        total = part if total is None else total + part
+    return total, names
+
+
+def hand_scores(predicted, truth, area, steps):
+    """Area-weighted MSE, bias and R² over the block's values where both are present."""
+    weights = np.broadcast_to(area, truth.shape)[steps]
+    predicted, truth = predicted[steps], truth[steps]
+    keep = np.isfinite(predicted) & np.isfinite(truth)
+    weights, predicted, truth = weights[keep], predicted[keep], truth[keep]
+    mse = np.sum(weights * (predicted - truth) ** 2) / np.sum(weights)
+    mean = np.sum(weights * truth) / np.sum(weights)
+    spread = np.sum(weights * (truth - mean) ** 2) / np.sum(weights)
+    return {"mse": mse, "bias": np.sum(weights * (predicted - truth)) / np.sum(weights), "r2": 1 - mse / spread,
+            "n_samples": int(keep.sum())}
+
+
+def hand_acc(predicted, truth, climatology, area, steps):
+    """The mean over the block's steps of the centred area-weighted correlation of the anomalies."""
+    values = []
+    for step in np.flatnonzero(steps):
+        keep = np.isfinite(predicted[step]) & np.isfinite(truth[step]) & np.isfinite(climatology[step])
+        weights = area[keep]
+        forecast = predicted[step][keep] - climatology[step][keep]
+        anomaly = truth[step][keep] - climatology[step][keep]
+        forecast = forecast - np.sum(weights * forecast) / weights.sum()
+        anomaly = anomaly - np.sum(weights * anomaly) / weights.sum()
+        values.append(np.sum(weights * forecast * anomaly)
+                      / np.sqrt(np.sum(weights * forecast**2) * np.sum(weights * anomaly**2)))
+    return np.mean(values)
+
+
+def test_the_scores_of_one_chunk_are_the_hand_computed_area_weighted_scores(grids):
+    predictions, truth, area, masks = grids
+    total, names = whole_grid_sums(predictions, truth, area, masks)
+    splits, n_samples = metrics_from_sums(total, list(masks), names)
+    for block, steps in masks.items():
+        expected = hand_scores(predictions["model"], truth, area, steps)
+        model = splits[block]["model"]
+        assert {key: model[key] for key in expected} == pytest.approx(expected, rel=1e-10)
+        assert n_samples[block] == expected["n_samples"]
+        assert model["acc"] == pytest.approx(
+            hand_acc(predictions["model"], truth, predictions["climatology"], area, steps), rel=1e-10)
+        # the skill: both on the values where the network and the climatology are scored
+        both = np.where(np.isfinite(predictions["climatology"]), predictions["model"], np.nan)
+        reference = np.where(np.isfinite(predictions["model"]), predictions["climatology"], np.nan)
+        skill = 1 - hand_scores(both, truth, area, steps)["mse"] / hand_scores(reference, truth, area, steps)["mse"]
+        assert model["skill_vs_climatology"] == pytest.approx(skill, rel=1e-10)
+
+
+@pytest.mark.parametrize("bounds", [
+    pytest.param([0, 5, 11, 12, 19, 24], id="chunks-across-blocks"),
+    pytest.param(list(range(N_TIME + 1)), id="one-step-chunks"),
+])
+def test_many_chunks_give_the_scores_of_one_chunk(grids, bounds):
+    predictions, truth, area, masks = grids
+    one, names = whole_grid_sums(predictions, truth, area, masks)
+    many, _ = chunked_total(predictions, truth, area, masks, bounds)
+    np.testing.assert_array_equal(many.scored, one.scored)
+    np.testing.assert_array_equal(many.gaps, one.gaps)  # persistence's first step is no gap in either
+    expected, expected_counts = metrics_from_sums(one, list(masks), names)
+    splits, counts = metrics_from_sums(many, list(masks), names)
+    assert counts == expected_counts
+    _assert_nested_close(splits, expected)
+    assert np.isnan(splits["train"]["climatology"]["acc"])  # its own anomaly is zero: undefined
+
+
+def test_many_chunks_give_the_scores_per_season_and_region_of_one_chunk(grids):
+    predictions, truth, area, masks = grids
+    seasons = np.arange(N_TIME) % 12 // 3  # months from January: 0 0 0 1 1 1 …, any 4-way labelling
+    regions = np.zeros((2, N_LAT, N_LON), bool)
+    regions[0, 0], regions[1, :, :2] = True, True
+    one, names = whole_grid_sums(predictions, truth, area, masks, season_of_step=seasons, region_cells=regions)
+    many, _ = chunked_total(predictions, truth, area, masks, [0, 7, 13, 24], season_of_step=seasons,
+                            region_cells=regions)
+    expected = group_metrics_from_sums(one, list(masks), names, ["north", "west"])
+    grouped = group_metrics_from_sums(many, list(masks), names, ["north", "west"])
+    _assert_nested_close(grouped, expected)
+    # one region's scores are those of the truth outside it removed, by hand
+    west = np.where(regions[1], truth, np.nan)
+    hand = hand_scores(predictions["model"], west, area, masks["test"])
+    assert grouped["regions"]["test"]["west"]["model"]["mse"] == pytest.approx(hand["mse"], rel=1e-10)
+    in_season = masks["train"] & (seasons == 2)
+    hand = hand_scores(predictions["model"], truth, area, in_season)
+    assert grouped["seasons"]["train"]["JJA"]["model"]["mse"] == pytest.approx(hand["mse"], rel=1e-10)
+
+
+def _assert_nested_close(actual, expected, where=()):
+    if isinstance(expected, dict):
+        assert list(actual) == list(expected), where
+        for key in expected:
+            _assert_nested_close(actual[key], expected[key], (*where, key))
+    elif isinstance(expected, float) and np.isnan(expected):
+        assert np.isnan(actual), where
+    else:
+        assert actual == pytest.approx(expected, rel=1e-9, abs=1e-12), where
+    return True
+
+
+def test_overlapping_blocks_are_refused():
+    with pytest.raises(ValueError, match="overlap"):
+        block_of_step({"a": np.array([True, True, False]), "b": np.array([False, True, True])})
+
+
+def test_score_sums_add_field_by_field():
+    one = ScoreSums(np.ones((1, 1, 12)), np.ones((1, 1), int), np.ones(1, int), 2, np.zeros((1, 1), int),
+                    np.ones((1, 1, 2)))
+    two = one + one
+    assert two.n_dropped == 4 and two.sums.sum() == 24 and two.acc.sum() == 4 and two.season_sums is None

@@ -1,0 +1,180 @@
+"""``climann compare`` (climann/workflow/compare.py): two tiny runs side by side, their scores
+checked against their own files read here with csv/json/numpy, and what is refused."""
+
+import csv
+import json
+import re
+import shutil
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.errors import ClimannError
+from climann.workflow.compare import (
+    compare_runs,
+    comparison_notes,
+    count_parameters,
+    read_runs,
+    run_labels,
+    training_seconds,
+)
+from climann.workflow.config import build_config
+from climann.workflow.outputs import COMPARE_FILES, written_by_climann
+from climann.workflow.pipeline import run_training
+from tests.conftest import grid_dataset
+
+#: name → (hidden widths, epochs, learning rate)
+RUNS = {"small": ([4], 2, 0.01), "wide": ([8, 8], 3, 0.003)}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two finished runs on a 6-year 4×6 grid: tas from pred and lat (2 network inputs)."""
+    folder = tmp_path_factory.mktemp("compare")
+    data = folder / "grid.nc"
+    grid_dataset(n_years=6).to_netcdf(data)
+    dirs = {}
+    for name, (hidden, epochs, rate) in RUNS.items():
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"]},
+            "model": {"hidden": hidden}, "training": {"epochs": epochs, "batch_size": 32, "learning_rate": rate},
+            "evaluation": {"figures": False},
+        })
+        dirs[name] = run_training(config, run_dir=folder / name).run_dir
+    return dirs
+
+
+def own_numbers(run_dir):
+    """What the table must show, read here from the run's files."""
+    model = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["model"]
+    with (run_dir / "history.csv").open() as file:
+        epochs = sum(1 for _ in csv.DictReader(file))
+    seconds = [float(line.rsplit(" ", 2)[-2]) for line in (run_dir / "train.log").read_text().splitlines()
+               if line.split(" ", 1)[1].startswith("training: ")]
+    return model, epochs, seconds[-1]
+
+
+def test_compare_lists_both_runs_with_their_true_scores(runs):
+    result = compare_runs(list(runs.values()))
+    assert [run.label for run in result.runs] == list(RUNS)
+    for run, (name, (hidden, _, _)) in zip(result.runs, RUNS.items()):
+        model, epochs, seconds = own_numbers(runs[name])
+        assert run.scores == {key: model[key] for key in ("mse", "mae", "acc", "skill_vs_climatology")}
+        assert run.epochs == epochs == RUNS[name][1]
+        assert run.training_seconds == seconds
+        sizes = [2, *hidden, 1]  # inputs pred and lat, one output
+        assert run.n_parameters == sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    assert result.notes == []  # same data, same test block, same loss
+
+
+def test_the_command_prints_both_rows_with_their_scores(runs):
+    result = CliRunner().invoke(app, ["compare", *map(str, runs.values())], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for name, run_dir in runs.items():
+        model, epochs, _ = own_numbers(run_dir)
+        row = next(line for line in lines if line.strip().startswith(name))
+        assert f"{model['mse']:.4g}" in row and f"{model['skill_vs_climatology']:.3f}" in row
+        assert row.split()[-3] == str(epochs)
+    words = " ".join(result.output.split())  # the legend is wrapped at words
+    assert "MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim" in words
+
+
+def test_out_writes_markdown_and_figure_and_refuses_what_is_not_climanns(runs, tmp_path):
+    out = tmp_path / "cmp"
+    result = compare_runs(list(runs.values()), out)
+    markdown, figure = (out / name for name in COMPARE_FILES)
+    assert result.files == [markdown, figure]
+    text = markdown.read_text()
+    assert written_by_climann(markdown) and figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name, run_dir in runs.items():
+        model, _, _ = own_numbers(run_dir)
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+        assert f"{model['mae']:.4g}" in row and f"{model['acc']:.3f}" in row
+    assert "(comparison.png)" in text
+    with pytest.raises(ClimannError, match="already holds"):
+        compare_runs(list(runs.values()), out)
+    compare_runs(list(runs.values()), out, overwrite=True)  # climann's own: replaced
+    markdown.write_text("# my notes\n")
+    refused = CliRunner().invoke(app, ["compare", *map(str, runs.values()), "--out", str(out), "--overwrite"])
+    assert refused.exit_code == 2 and "not written by climann" in refused.output
+    assert markdown.read_text() == "# my notes\n"
+
+
+def test_out_inside_a_run_is_refused(runs):
+    run_dir = runs["small"]
+    with pytest.raises(ClimannError, match="inside the run"):
+        compare_runs(list(runs.values()), run_dir / "comparison")
+    assert not (run_dir / "comparison").exists()
+
+
+@pytest.mark.parametrize("make, words", [
+    pytest.param(lambda path: path.mkdir(), "not a finished climann run", id="empty-folder"),
+    pytest.param(lambda path: path.write_text("x"), "not a directory", id="a-file"),
+    pytest.param(lambda path: None, "not a directory", id="missing"),
+])
+def test_a_folder_that_is_not_a_run_is_one_line_and_exit_2(runs, tmp_path, make, words):
+    path = tmp_path / "nothing"
+    make(path)
+    result = CliRunner().invoke(app, ["compare", str(runs["small"]), str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ") and words in lines[0]
+
+
+def test_an_unfinished_run_and_an_evaluation_folder_are_refused(runs, tmp_path):
+    unfinished = tmp_path / "unfinished"
+    unfinished.mkdir()
+    (unfinished / "checkpoint.npz").write_bytes(b"")
+    with pytest.raises(ClimannError, match="--resume"):
+        read_runs([runs["small"], unfinished])
+    scored = tmp_path / "scored"  # what climann evaluate --data --out writes
+    scored.mkdir()
+    shutil.copy(runs["small"] / "metrics.json", scored)
+    with pytest.raises(ClimannError, match="model.npz"):
+        read_runs([scored])
+    rescored = tmp_path / "rescored"  # climann evaluate RUN --data other.nc without --out: one block "all"
+    shutil.copytree(runs["small"], rescored)
+    metrics = json.loads((rescored / "metrics.json").read_text())
+    (rescored / "metrics.json").write_text(json.dumps({**metrics, "splits": {"all": metrics["splits"]["test"]}}))
+    with pytest.raises(ClimannError, match="re-score it with: climann evaluate"):
+        read_runs([rescored])
+
+
+def test_runs_of_another_target_are_refused_and_other_test_blocks_noted(runs, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(runs["wide"], other)
+    metrics = json.loads((other / "metrics.json").read_text())
+    (other / "metrics.json").write_text(json.dumps({**metrics, "split_periods": {"test": "2090–2099"}}))
+    notes = comparison_notes(read_runs([runs["small"], other]))
+    assert len(notes) == 1 and "test period" in notes[0] and "2090–2099" in notes[0]
+    (other / "metrics.json").write_text(json.dumps({**metrics, "target": "pr", "units": "kg m-2 s-1"}))
+    with pytest.raises(ClimannError, match="same target"):
+        read_runs([runs["small"], other])
+    with pytest.raises(ClimannError, match="twice"):
+        read_runs([runs["small"], runs["small"] / ".." / "small"])
+
+
+def test_labels_take_parent_folders_only_where_names_repeat(tmp_path):
+    paths = [tmp_path / "x" / "demo", tmp_path / "y" / "demo", tmp_path / "z" / "other"]
+    assert run_labels(paths) == ["x/demo", "y/demo", "z/other"]
+    assert run_labels(paths[2:]) == ["other"]
+
+
+def test_training_seconds_reads_every_kind_of_training_phase():
+    log = ("2026-01-01T00:00:00.000 training …\n2026-01-01T00:00:04.600 training: 4.6 s\n"
+           "2026-01-01T00:00:09.000 evaluating: 4.4 s\n")
+    assert training_seconds(log) == 4.6
+    assert training_seconds(log.replace("training: 4.6", "training (on the cluster): 12.5")) == 12.5
+    assert training_seconds("2026-01-01T00:00:00.000 evaluating: 1.0 s\n") is None
+
+
+def test_count_parameters_counts_weights_and_biases_only(tmp_path):
+    path = tmp_path / "model.npz"
+    np.savez(path, weight_0=np.zeros((3, 5)), bias_0=np.zeros(5), weight_1=np.zeros((5, 1)), bias_1=np.zeros(1),
+             metadata=np.array(json.dumps({"features": ["a"] * 3})))
+    assert count_parameters(path) == 3 * 5 + 5 + 5 + 1
+    assert re.fullmatch(r"\d+", str(count_parameters(path)))

@@ -1,0 +1,184 @@
+"""``climann explain`` (climann/workflow/explain.py): a run trained on a generated file whose target
+is built from one predictor (and a little from latitude), beside a predictor of pure noise."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.explain import (
+    EXPLAIN_FIGURES,
+    explain_run,
+    input_groups,
+    network_predictor,
+    read_test_block,
+)
+from climann.workflow.outputs import EXPLAIN_FILES, foreign_entries, written_by_climann
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import load_run
+from tests.conftest import monthly_times
+
+N_YEARS, N_LAT, N_LON = 6, 6, 8
+
+
+def write_signal_and_noise(path):
+    """tas = 280 + 3 signal + 0.05 lat + ε (K): ``signal`` and ``noise`` standard normal,
+    independent, seeded; ε ~ N(0, 0.1)."""
+    rng = np.random.default_rng(11)
+    times = monthly_times(N_YEARS, "noleap")
+    lat = np.linspace(-75.0, 75.0, N_LAT)
+    lon = np.arange(N_LON) * 45.0 + 22.5
+    shape = (len(times), N_LAT, N_LON)
+    signal, noise = rng.normal(size=shape), rng.normal(size=shape)
+    tas = 280 + 3 * signal + 0.05 * lat[None, :, None] + rng.normal(0, 0.1, shape)
+    dims = ("time", "lat", "lon")
+    dataset = xr.Dataset(
+        {
+            "tas": (dims, tas.astype(np.float32), {"units": "K", "standard_name": "air_temperature"}),
+            "signal": (dims, signal.astype(np.float32), {"units": "W m-2", "long_name": "what tas is made of"}),
+            "noise": (dims, noise.astype(np.float32), {"units": "1", "long_name": "pure noise"}),
+        },
+        coords={
+            "time": ("time", times, {"standard_name": "time", "axis": "T"}),
+            "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "axis": "Y"}),
+            "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "axis": "X"}),
+        },
+        attrs={"Conventions": "CF-1.8"},
+    )
+    dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def explained(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("explain")
+    data = write_signal_and_noise(folder / "signal_noise.nc")
+    config = build_config({
+        "data": {"paths": [str(data)], "target": "tas", "predictors": ["signal", "noise"], "features": ["lat"],
+                 "lags": {"signal": [1]}},
+        "model": {"hidden": [16]}, "training": {"epochs": 15, "batch_size": 64, "learning_rate": 0.01},
+        "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=folder / "run").run_dir
+    return run_dir, explain_run(run_dir, repeats=4, seed=1)
+
+
+def test_the_built_from_variable_ranks_first_and_pure_noise_last_near_zero(explained):
+    _, result = explained
+    ranked = result.importance["inputs"]
+    assert [entry["name"] for entry in ranked] == ["signal", "lat", "noise"]
+    signal, noise = ranked[0], ranked[-1]
+    assert signal["columns"] == ["signal", "signal_lag1"]  # a variable with its lags is one input
+    # permuting signal destroys its 9 K² of variance; noise carries nothing
+    assert signal["mse_increase_mean"] > 5.0
+    assert abs(noise["mse_increase_mean"]) < 0.01 * signal["mse_increase_mean"]
+
+
+def test_the_unpermuted_mse_is_the_runs_own_test_score(explained):
+    run_dir, result = explained
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert result.importance["baseline_mse"] == pytest.approx(metrics["splits"]["test"]["model"]["mse"], rel=1e-9)
+    assert result.importance["n_samples"] == metrics["splits"]["test"]["model"]["n_samples"]
+    assert result.importance["period"] == metrics["split_periods"]["test"]
+
+
+def test_each_map_is_the_cells_mse_increase_and_averages_to_the_importance(explained):
+    run_dir, result = explained
+    block = read_test_block(load_run(run_dir))
+    weights = block.layout.cell_area_weights()
+    for name, field in zip(result.input_names, result.maps):
+        entry = next(entry for entry in result.importance["inputs"] if entry["name"] == name)
+        # every cell has the same test steps: the area-weighted mean of the map is the mean increase
+        assert np.sum(weights * field) / weights.sum() == pytest.approx(entry["mse_increase_mean"], rel=1e-6, abs=1e-9)
+    assert result.maps.shape == (3, N_LAT, N_LON)
+
+
+def test_files_and_figures_are_written(explained):
+    run_dir, result = explained
+    assert result.out == run_dir / "explain"
+    assert sorted(path.name for path in result.out.iterdir()) == sorted(EXPLAIN_FILES)
+    assert json.loads((result.out / "importance.json").read_text()) == result.importance
+    assert [path.name for path in result.figures] == list(EXPLAIN_FIGURES)
+
+
+def test_partial_dependence_follows_the_built_in_slope_in_physical_units(explained):
+    run_dir, result = explained
+    curves = {curve["name"]: curve for curve in result.partial_dependence["predictors"]}
+    assert list(curves) == ["signal", "noise", "lat"]
+    signal = curves["signal"]
+    assert signal["units"] == "W m-2" and curves["lat"]["units"] == "degrees_north"
+    slope = np.polyfit(signal["grid"], signal["average"], 1)[0]
+    assert slope == pytest.approx(3.0, rel=0.15)  # tas = 280 + 3 signal + …
+    low, middle, high = (np.array(signal["ice_quantiles"][key]) for key in ("0.1", "0.5", "0.9"))
+    assert np.all(low <= middle) and np.all(middle <= high)
+    # the curve is the area-weighted mean of the predictions with signal set to each value
+    block = read_test_block(load_run(run_dir))
+    predict, column = network_predictor(load_run(run_dir)), block.feature_names.index("signal")
+    assert result.partial_dependence["n_samples"] == block.truth.size  # a small block: every sample
+    for value, average in zip(signal["grid"][::6], signal["average"][::6]):
+        inputs = block.inputs.copy()
+        inputs[:, column] = value
+        assert average == pytest.approx(np.average(predict(inputs), weights=block.weights), rel=1e-9)
+
+
+def test_existing_outputs_are_kept_unless_overwrite_and_foreign_ones_always(explained, tmp_path):
+    run_dir, _ = explained
+    with pytest.raises(ClimannError, match="already holds importance.json"):
+        explain_run(run_dir, repeats=1)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "importance.json").write_text('{"my": "notes"}')
+    with pytest.raises(ClimannError, match="not written by climann"):
+        explain_run(run_dir, out, repeats=1, overwrite=True)
+    assert (out / "importance.json").read_text() == '{"my": "notes"}'
+
+
+def test_a_run_directory_with_its_explain_folder_is_still_a_run_directory(explained):
+    run_dir, result = explained
+    assert foreign_entries(run_dir) == []
+    assert all(written_by_climann(result.out / name) for name in EXPLAIN_FILES)  # --overwrite may replace them
+
+
+def test_a_field_mode_run_is_refused_in_one_line(explained, tmp_path):
+    run_dir, _ = explained
+    field = tmp_path / "field"
+    field.mkdir()
+    shutil.copy(run_dir / "model.npz", field)
+    text = (run_dir / "config.toml").read_text()
+    (field / "config.toml").write_text(text.replace('mode = "pointwise"', 'mode = "field"').replace("area_weighted = true", "area_weighted = false"))
+    with pytest.raises(ClimannError, match="pointwise runs only") as error:
+        explain_run(field)
+    assert "\n" not in str(error.value)
+
+
+def test_groups_follow_the_configuration_and_refuse_an_unknown_column():
+    data = build_config({"data": {"predictors": ["tas", "orog"], "features": ["season", "lat"],
+                                  "lags": {"tas": [1, 12], "pr": [1]}, "anomalies": ["tas"],
+                                  "global_means": ["tas"], "target": "pr"}}).data
+    columns = ("tas", "orog", "tas_lag1", "tas_lag12", "pr_lag1", "tas_global_mean", "tas_anomaly", "lat",
+               "season_sin", "season_cos")
+    assert input_groups(data, columns) == {"tas": [0, 2, 3, 5, 6], "orog": [1], "pr": [4], "lat": [7],
+                                           "season": [8, 9]}
+    with pytest.raises(ClimannError, match="'clt'"):
+        input_groups(data, (*columns, "clt"))
+
+
+def test_the_cli_prints_the_ranking_and_maps_mistakes_to_exit_2(explained, tmp_path):
+    run_dir, _ = explained
+    result = CliRunner().invoke(app, ["explain", str(run_dir), "--out", str(tmp_path / "cli"), "--repeats", "1",
+                                      "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "1. signal" in result.output and "3. noise" in result.output
+    assert json.loads((tmp_path / "cli" / "importance.json").read_text())["seed"] == 3
+    missing = CliRunner().invoke(app, ["explain", str(tmp_path / "nothing")])
+    assert missing.exit_code == 2
+    assert missing.output.strip().startswith("climann: error:") and missing.output.strip().count("\n") == 0
+    bad = CliRunner().invoke(app, ["explain", str(run_dir), "--out", str(tmp_path / "x"), "--repeats", "0"])
+    assert bad.exit_code == 2 and "--repeats" in bad.output

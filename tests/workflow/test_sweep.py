@@ -1,0 +1,146 @@
+"""``climann sweep`` / ``make sweep`` (climann/workflow/sweep.py): a sweep over two learning
+rates on a tiny grid; a second call does nothing, a changed value retrains only its run."""
+
+import json
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.errors import ClimannError
+from climann.workflow.outputs import COMPARE_FILES
+from climann.workflow.sweep import (
+    RECORD_FILE,
+    file_sha256,
+    fingerprint,
+    is_up_to_date,
+    load_sweep,
+    run_sweep,
+    value_text,
+)
+from tests.conftest import grid_dataset
+
+
+def write_sweep(path, data, values, *, key="training.learning_rate", extra=""):
+    path.write_text(
+        f'[sweep]\nkey = "{key}"\nvalues = {json.dumps(values)}\n\n'
+        f'[data]\npaths = ["{data}"]\ntarget = "tas"\npredictors = ["pred"]\nfeatures = ["lat"]\n\n'
+        f"[model]\nhidden = [4]\n\n[training]\nepochs = 2\nbatch_size = 32\n\n"
+        f"[evaluation]\nfigures = false\n{extra}"
+    )
+    return path
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "grid.nc"
+    grid_dataset(n_years=5).to_netcdf(path)
+    return path
+
+
+def times(paths):
+    return {path: path.stat().st_mtime_ns for path in paths}
+
+
+def test_a_second_call_does_nothing_and_a_changed_value_retrains_only_its_run(tmp_path, data):
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01, 0.003])
+    runs = tmp_path / "runs"
+    first = run_sweep(sweep_file, runs_dir=runs)
+    assert first.trained == [runs / "lr-0.01", runs / "lr-0.003"] and first.skipped == [] and first.compared
+    comparison = [runs / "lr" / name for name in (*COMPARE_FILES, RECORD_FILE)]
+    files = [*comparison, *(run / "model.npz" for run in first.trained), *(run / "metrics.json" for run in first.trained)]
+    before = times(files)
+    text = (runs / "lr" / "comparison.md").read_text()
+    assert "| lr-0.01 |" in text and "| lr-0.003 |" in text
+
+    second = run_sweep(sweep_file, runs_dir=runs)
+    assert second.trained == [] and second.skipped == first.trained and not second.compared
+    assert times(files) == before  # nothing written, not even the comparison
+
+    write_sweep(sweep_file, data, [0.01, 0.005])
+    third = run_sweep(sweep_file, runs_dir=runs)
+    assert third.trained == [runs / "lr-0.005"] and third.skipped == [runs / "lr-0.01"] and third.compared
+    assert (runs / "lr-0.01" / "model.npz").stat().st_mtime_ns == before[runs / "lr-0.01" / "model.npz"]
+    text = (runs / "lr" / "comparison.md").read_text()
+    assert "| lr-0.005 |" in text and "lr-0.003" not in text
+    assert (runs / "lr-0.003" / "model.npz").is_file()  # a run left out of the sweep is kept, not removed
+    record = json.loads((runs / "lr" / RECORD_FILE).read_text())["runs"]
+    assert set(record) == {"lr-0.01", "lr-0.005"}
+    assert record["lr-0.005"]["model_sha256"] == file_sha256(runs / "lr-0.005" / "model.npz")
+
+    result = CliRunner().invoke(app, ["sweep", str(sweep_file), "--runs", str(runs)])
+    assert result.exit_code == 0, result.output
+    assert "nothing changed" in result.output and "lr-0.005" in result.output
+
+
+def test_the_fingerprint_follows_settings_and_input_files_and_a_replaced_model_is_not_up_to_date(tmp_path, data):
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    run = load_sweep(sweep_file).runs[0]
+    current = fingerprint(run)
+    assert fingerprint(load_sweep(sweep_file).runs[0]) == current
+    assert fingerprint(load_sweep(write_sweep(sweep_file, data, [0.02])).runs[0]) != current
+    status = data.stat()
+    os.utime(data, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))  # the data file changed (as make sees it)
+    assert fingerprint(run) != current
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    for name in ("metrics.json", "history.csv", "model.npz", "config.toml"):
+        (run_dir / name).write_text(name)
+    recorded = {"fingerprint": "f", "model_sha256": file_sha256(run_dir / "model.npz")}
+    assert is_up_to_date(run_dir, recorded, "f")
+    assert not is_up_to_date(run_dir, recorded, "g")
+    (run_dir / "model.npz").write_text("retrained by hand")
+    assert not is_up_to_date(run_dir, recorded, "f")
+
+
+@pytest.mark.parametrize("text, words", [
+    pytest.param("[training]\nepochs = 2\n", "no [sweep] section", id="no-sweep"),
+    pytest.param('[sweep]\nkey = "learning_rate"\nvalues = [1]\n', "SECTION.KEY", id="key-without-section"),
+    pytest.param('[sweep]\nkey = "training.learning_rate"\nvalues = []\n', "non-empty list", id="no-values"),
+    pytest.param('[sweep]\nkey = "training.learning_rate"\nvalues = [0.1, 0.1]\n', "twice", id="same-value"),
+    pytest.param('[sweep]\nkey = "training.learning_rate"\nvalues = [0.1, -1.0]\n', "learning_rate = -1.0",
+                 id="invalid-value"),
+    pytest.param('[sweep]\nkey = "training.learnig_rate"\nvalues = [0.1]\n', "learning_rate", id="unknown-key"),
+    pytest.param('[sweep]\nbase = "missing.toml"\nkey = "training.epochs"\nvalues = [1]\n', "missing.toml",
+                 id="missing-base"),
+])
+def test_a_bad_sweep_file_is_one_line_and_exit_2(tmp_path, text, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ClimannError, match=None) as error:
+        load_sweep(path)
+    assert words in str(error.value)
+    result = CliRunner().invoke(app, ["sweep", str(path), "--runs", str(tmp_path / "runs")])
+    assert result.exit_code == 2 and result.output.strip().count("\n") == 0
+    assert not (tmp_path / "runs").exists()
+
+
+def test_the_base_is_read_relative_to_the_sweep_file_and_overridden_by_its_sections(tmp_path):
+    (tmp_path / "base.toml").write_text('[model]\nhidden = [32]\n\n[training]\nepochs = 9\nseed = 4\n')
+    path = tmp_path / "widths.toml"
+    path.write_text('[sweep]\nbase = "base.toml"\nkey = "model.hidden"\nvalues = [[16], [8, 8]]\n\n'
+                    "[training]\nepochs = 2\n")
+    sweep = load_sweep(path)
+    assert [run.name for run in sweep.runs] == ["widths-16", "widths-8-8"]
+    assert [run.config.model.hidden for run in sweep.runs] == [(16,), (8, 8)]
+    assert {(run.config.training.epochs, run.config.training.seed) for run in sweep.runs} == {(2, 4)}
+
+
+def test_value_text_makes_directory_names():
+    assert value_text(0.001) == "0.001"
+    assert value_text([64, 64]) == "64-64"
+    assert value_text("a b/c") == "a_b_c"
+    assert value_text(True) == "true"
+
+
+def test_a_comparison_folder_holding_a_users_file_is_refused_before_any_training(tmp_path, data):
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    folder = tmp_path / "runs" / "lr"
+    folder.mkdir(parents=True)
+    (folder / "comparison.md").write_text("# my own notes\n")
+    with pytest.raises(ClimannError, match="not written by climann"):
+        run_sweep(sweep_file, runs_dir=tmp_path / "runs")
+    assert (folder / "comparison.md").read_text() == "# my own notes\n"
+    assert not (tmp_path / "runs" / "lr-0.01").exists()
