@@ -6,7 +6,7 @@ history, position inside an epoch), the run's resolved configuration and a finge
 training data. It is written atomically (complete or absent) after every ``[training]
 checkpoint_every`` epochs, after the last epoch, and when SIGINT (Ctrl-C), SIGTERM or SIGHUP
 (a closed terminal) arrives: the run then stops after the current batch (after the current
-epoch with streamed data), writes the checkpoint and exits with 130, 143 or 129. A signal
+round of chunks when streamed or on a cluster), writes the checkpoint and exits with 130, 143 or 129. A signal
 at another moment (reading data, evaluating, drawing figures) stops the run at once, with
 what it was writing removed (:mod:`climann.workflow.interrupts`). SIGKILL cannot be caught: the last
 periodic checkpoint is what is left, and the next run there (or ``--resume``) removes the
@@ -22,7 +22,9 @@ and the cluster's size and address may change) and data whose fingerprint differ
 dask cluster checkpoint between epochs, stop on a signal after the current round of local SGD
 (the checkpoint then continues the epoch at the next round, "after batch N" counting rounds)
 and resume on any cluster (``--workers`` or ``--scheduler``) with the number of replicas
-recorded in the checkpoint; not in one process: their steps are local SGD rounds.
+recorded in the checkpoint; not in one process: their steps are local SGD rounds. Streamed
+runs train through the same rounds (one replica, in this process:
+:mod:`climann.workflow.compute.executor`) and checkpoint, stop and resume alike.
 
 A run that diverges (a non-finite loss) keeps its best weights in ``RUN_DIR/best_model.npz``
 (a model file like ``model.npz``, which ``climann.model.Network.load`` reads) and drops its
@@ -308,7 +310,7 @@ class Checkpointing:
                 signal.signal(other, handler)  # type: ignore[arg-type]
             # os.write, not print: a handler may run in the middle of another write to stderr.
             os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (a streamed "
-                        b"or cluster run: after the epoch); send the signal again to stop at once\n")
+                        b"or cluster run: after the current round); send the signal again to stop at once\n")
 
         for number in STOP_SIGNALS:
             if signal.getsignal(number) == signal.SIG_IGN:

@@ -15,10 +15,8 @@ import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-import dask
 import numpy as np
 
 from climann._version import __version__
@@ -26,11 +24,7 @@ from climann.workflow.checkpoints import Checkpointing, data_fingerprint, interr
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options  # noqa: F401 (re-exported)
 from climann.data.batches import (
-    STREAM_BLOCK_BYTES,
-    BatchStream,
-    blocks_in_split,
     estimated_bytes,
-    fit_standardizers,
 )
 from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
@@ -56,7 +50,6 @@ from climann.model import (
     train,
 )
 from climann.workflow.interrupts import Terminated, signal_number, signals_raise
-from climann.model.threads import blas_threads, reader_threads
 from climann.model.training import BatchCallback
 from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
 from climann.workflow.preparation import (
@@ -99,52 +92,20 @@ def fit_network_streaming(
     config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None,
     on_batch: BatchCallback | None = None, checkpointing: Checkpointing | None = None,
 ) -> tuple[Network, History, TimeSplit, Standardizer, Standardizer]:
-    """Train on mini-batches streamed from dask chunks: memory bounded by a few chunks.
+    """Train on data larger than memory: the chunk route of a cluster run, with this process
+    as the executor (:func:`climann.workflow.compute.executor.train_in_process`): each chunk
+    is read when its round comes, so memory holds one chunk.
 
-    The scalers are fitted in one streaming pass over the training block; validation is a
-    stream over the validation block. ``checkpointing`` (see :mod:`climann.workflow.checkpoints`)
-    writes checkpoints and continues a resumed run.
+    The scalers are fitted in one pass over the training block's chunks; validation sums the
+    validation block's chunks. ``checkpointing`` (see :mod:`climann.workflow.checkpoints`)
+    writes checkpoints between rounds and continues a resumed run. ``on_batch`` is not
+    called: the chunk route reports epochs (as a cluster run).
     """
+    from climann.workflow.compute.executor import train_in_process  # imports dask.distributed
+
     split = split_for(config, source.layout)
-    blocks = source.time_blocks(max_bytes=STREAM_BLOCK_BYTES)
-    train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
-    input_scaler, target_scaler = fit_standardizers(source, train_blocks)
-    training = config.training
-
-    def stream(chosen: list[tuple[int, int]], seed: int) -> BatchStream:
-        return BatchStream(
-            source, chosen, input_scaler=input_scaler, target_scaler=target_scaler,
-            batch_size=training.batch_size, rng=np.random.default_rng(seed),
-            dtype=config.model.dtype, area_weighted=training.area_weighted,
-        )
-
-    network = Network(
-        [len(source.feature_names), *config.model.hidden, 1], activation=config.model.activation,
-        output_activation=config.model.output_activation, init=config.model.init, seed=training.seed,
-        dtype=config.model.dtype,
-    )
-    options = training_options(config)
-    training_stream, validation_stream = stream(train_blocks, training.seed), stream(val_blocks, training.seed + 1)
-    if checkpointing is not None:
-        checkpointing.skip_trained_epochs(training_stream, validation_stream)
-    # The source stands in for the samples: it has their feature_names and layout.
-    described = SimpleNamespace(samples=source, input_scaler=input_scaler, target_scaler=target_scaler)
-    keywords, guard = training_hooks(
-        checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
-        model_metadata=lambda: model_metadata(config, described),  # type: ignore[arg-type]
-    )
-    # The next chunk is read (dask's threaded scheduler) while the network trains: the reader
-    # gets the cores the training's BLAS threads leave, so that together they do not
-    # oversubscribe the machine (climann.model.threads).
-    readers = reader_threads(blas_threads(network.layer_sizes, training.batch_size))
-    with guard, dask.config.set(num_workers=readers):
-        history = train(
-            network, training_stream, validation=validation_stream,
-            callbacks=(on_epoch,) if on_epoch else (), batch_callbacks=(on_batch,) if on_batch else (),
-            **{key: value for key, value in options.items() if key not in ("batch_size", "seed")},
-            **keywords,
-        )
-    return network, history, split, input_scaler, target_scaler
+    trained = train_in_process(config, source, split, on_epoch=on_epoch, checkpointing=checkpointing)
+    return trained.network, trained.history, split, trained.input_scaler, trained.target_scaler
 
 
 def sample_area_weights(data: PreparedData) -> np.ndarray:
@@ -444,9 +405,9 @@ def _train_evaluate_write(
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         check_predictions_encodable(source.layout, config.evaluation.baselines)
         phases.begin("training (streamed)")
-        with _training_progress(progress, config, None, epoch_log):
+        with _training_progress(progress, config, None, epoch_log, log=False):  # the chunk route logs its rounds
             network, history, split, input_scaler, target_scaler = fit_network_streaming(
-                config, source, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
+                config, source, on_epoch=callbacks.on_epoch, checkpointing=checkpointing
             )
         config = record_split(config, split)
         phases.begin("evaluating (chunk by chunk)")

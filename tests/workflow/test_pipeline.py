@@ -477,26 +477,3 @@ def test_values_outside_valid_range_are_missing_in_training_and_predictions(tmp_
     assert np.isfinite(truth[:, ~land]).all() and np.isfinite(predicted[:, ~land]).all()
     assert np.nanmin(truth) > -3.0  # no -327.68 °C land value trained on
     assert "valid_range" not in predictions["tos"].attrs
-
-
-def test_a_streamed_run_reads_with_the_cores_training_leaves(tiny_sample, tmp_path, monkeypatch):
-    """While the network trains (one BLAS thread for these layers), dask reads the next chunk
-    with the other cores' threads: 3 of 4 (climann.model.threads.reader_threads)."""
-    import dask
-
-    from climann.data.pointwise import PointwiseSource
-    from climann.model import threads
-
-    monkeypatch.setattr(threads, "available_cores", lambda: 4)
-    seen, read = [], PointwiseSource.read
-
-    def recording_read(self, *args, **kwargs):
-        seen.append(dask.config.get("num_workers", None))
-        return read(self, *args, **kwargs)
-
-    monkeypatch.setattr(PointwiseSource, "read", recording_read)
-    settings = {"data": {"paths": [str(tiny_sample)], "in_memory_limit_gb": 2e-4},
-                "model": {"hidden": [8]}, "training": {"epochs": 1, "batch_size": 64}}
-    run_training(build_config(settings), run_dir=tmp_path / "streamed")
-    assert 3 in seen  # the training's reads
-    assert set(seen) <= {3, None}  # the others (scaling pass, evaluation) with dask's default

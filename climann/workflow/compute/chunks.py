@@ -12,6 +12,11 @@ The chunks are the same whatever the number of workers: at most ``[compute] chun
 data each, and at least :data:`MIN_CHUNKS` over the time axis when it has that many steps.
 A lost worker's chunks are read again by dask from the files (their lineage), except those
 of :func:`scatter_arrays`, which came from the client.
+
+Data larger than the memory at hand are not persisted: :func:`read_on_demand` gives the same
+chunks as futures that are read when a task asks for them (a streamed run, trained by
+:mod:`climann.workflow.compute.executor` in this process): the same tables, one chunk in
+memory at a time, each read again whenever it is used.
 """
 
 from __future__ import annotations
@@ -34,23 +39,25 @@ if TYPE_CHECKING:
     import dask.array as da
     from distributed import Client, Future
 
-__all__ = ["MIN_CHUNKS", "ChunkedSamples", "chunk_blocks", "fit_scalers", "persist_samples", "read_samples",
-           "scatter_arrays"]
+__all__ = ["MIN_CHUNKS", "ChunkedSamples", "ChunksReadOnDemand", "chunk_blocks", "chunk_rows", "fit_scalers",
+           "persist_samples", "read_on_demand", "read_samples", "scaling_and_rows", "scatter_arrays"]
 
 #: Chunks over the whole time axis at least (when it has as many time steps), so that the
 #: work spreads over the workers even for data smaller than one ``chunk_mb``.
 MIN_CHUNKS = 16
 
 
-def chunk_blocks(source: PointwiseSource, *, chunk_mb: float) -> list[tuple[int, int]]:
+def chunk_blocks(
+    source: PointwiseSource, *, chunk_mb: float, min_chunks: int = MIN_CHUNKS
+) -> list[tuple[int, int]]:
     """Consecutive (start, stop) blocks of time steps covering the source, all of one length.
 
     Each holds at most ``chunk_mb`` MiB while read (as :meth:`PointwiseSource.time_blocks`
-    counts), and there are at least :data:`MIN_CHUNKS` of them if the time axis is that long.
-    They do not depend on the number of workers.
+    counts), and there are at least ``min_chunks`` (default :data:`MIN_CHUNKS`) of them if
+    the time axis is that long. They do not depend on the number of workers.
     """
     by_size = source.time_blocks(max_bytes=int(chunk_mb * 2**20))
-    steps = min(by_size[0][1] - by_size[0][0], max(1, math.ceil(source.n_time / MIN_CHUNKS)))
+    steps = min(by_size[0][1] - by_size[0][0], max(1, math.ceil(source.n_time / max(1, min_chunks))))
     return [(start, min(start + steps, source.n_time)) for start in range(0, source.n_time, steps)]
 
 
@@ -83,8 +90,9 @@ class ChunkedSamples:
     Attributes
     ----------
     client : distributed.Client
-    futures : list of distributed.Future
-        The chunks' tables, in time order; shape (rows[k], n_features + 1 [+ 1]).
+    futures : list of distributed.Future, or ChunksReadOnDemand
+        The chunks' tables, in time order; shape (rows[k], n_features + 1 [+ 1]). Persisted
+        (:func:`persist_samples`), or read when used (:func:`read_on_demand`).
     rows : list of int
         Samples in each chunk.
     n_features : int
@@ -94,7 +102,7 @@ class ChunkedSamples:
     """
 
     client: Client
-    futures: list[Future]
+    futures: Sequence[Future]
     rows: list[int]
     n_features: int
     weighted: bool
@@ -120,8 +128,11 @@ class ChunkedSamples:
 
     def release(self) -> None:
         """Let the workers forget the chunks."""
-        for future in self.futures:
-            future.release()
+        if isinstance(self.futures, ChunksReadOnDemand):
+            self.futures.forget()
+        else:
+            for future in self.futures:
+                future.release()
         self.futures = []
 
 
@@ -146,13 +157,45 @@ def fit_scalers(
     ClimannError
         If the blocks hold no sample, or a feature or the target does not vary.
     """
+    input_scaler, target_scaler, _ = scaling_and_rows(client, source, blocks)
+    return input_scaler, target_scaler
+
+
+def scaling_and_rows(
+    client: Client, source: PointwiseSource, blocks: Sequence[tuple[int, int]]
+) -> tuple[Standardizer, Standardizer, list[int]]:
+    """:func:`fit_scalers`, and the samples in each block (counted in the same pass).
+
+    Returns
+    -------
+    input_scaler, target_scaler : Standardizer
+    rows : list of int
+        Samples of each block, in the order of ``blocks``.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`fit_scalers`.
+    """
     shared = dask.delayed(source, traverse=False)
     parts = client.gather(client.compute([dask.delayed(_moments)(shared, start, stop) for start, stop in blocks]))
     inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
     for chunk_inputs, chunk_target in parts:
         inputs.merge(chunk_inputs)
         target.merge(chunk_target)
-    return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,), role="target")
+    rows = [int(chunk_target.count) for _, chunk_target in parts]
+    return (inputs.standardizer(source.feature_names),
+            target.standardizer((source.layout.target_name,), role="target"), rows)
+
+
+def _count(source: PointwiseSource, start: int, stop: int) -> int:
+    return int(read_samples(source, start, stop).target.shape[0])
+
+
+def chunk_rows(client: Client, source: PointwiseSource, blocks: Sequence[tuple[int, int]]) -> list[int]:
+    """The samples in each block (read once, on the workers, and counted)."""
+    shared = dask.delayed(source, traverse=False)
+    return list(client.gather(client.compute([dask.delayed(_count)(shared, start, stop) for start, stop in blocks])))
 
 
 def _table(
@@ -211,6 +254,104 @@ def persist_samples(
     ]
     rows = client.gather(client.map(_rows, futures, pure=False))
     return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
+
+
+class _Reading:
+    """The one chunk read last by some :class:`ChunksReadOnDemand` (its owner, index and future)."""
+
+    def __init__(self) -> None:
+        self.last: tuple[ChunksReadOnDemand, int, Future] | None = None
+
+
+class ChunksReadOnDemand(Sequence):
+    """The futures of :class:`ChunkedSamples` for chunks that are not kept: ``futures[k]``
+    submits the reading of chunk k (a task computing its table, see :func:`persist_samples`)
+    and returns its future; a task given that future reads the chunk first.
+
+    One chunk at a time: the last future asked for is kept (asked for again, it is not read
+    again); before the next chunk is read it is dropped, so that dask forgets its table as
+    soon as the tasks using it are done, and its reading is waited for, so that readings do
+    not run ahead of the tasks that use them. Sequences made with the same ``reading`` (a
+    run's training and validation chunks) take turns in the same way. Memory holds the chunk
+    in use (and the one before it while the worker lets it go), whatever the number of chunks;
+    each is read again every time it is used (each epoch).
+    """
+
+    def __init__(self, client: Client, source: Future, blocks: Sequence[tuple[int, int]], arguments: tuple,
+                 reading: _Reading | None = None) -> None:
+        self.client, self.source, self.blocks, self.arguments = client, source, list(blocks), arguments
+        self.reading = _Reading() if reading is None else reading
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+    def __getitem__(self, index: int) -> Future:  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]  # type: ignore[return-value]
+        index = range(len(self.blocks))[index]  # IndexError beyond the end, as a list
+        last = self.reading.last
+        if last is not None and last[0] is self and last[1] == index:
+            return last[2]
+        if last is not None:
+            from distributed import wait
+
+            self.reading.last = None
+            with self.client.as_current():
+                wait(last[2])  # read (and handed to the tasks already submitted) before the next is read
+            del last
+        start, stop = self.blocks[index]
+        future = self.client.submit(_table, self.source, start, stop, *self.arguments, pure=False)
+        self.reading.last = (self, index, future)
+        return future
+
+    def forget(self) -> None:
+        """Drop the last future kept, if it is one of these (the workers then forget its table)."""
+        if self.reading.last is not None and self.reading.last[0] is self:
+            self.reading.last = None
+
+
+def read_on_demand(
+    client: Client,
+    source: PointwiseSource,
+    blocks: Sequence[tuple[int, int]],
+    *,
+    input_scaler: Standardizer,
+    target_scaler: Standardizer,
+    dtype: str | np.dtype = "float32",
+    area_weighted: bool = False,
+    rows: Sequence[int] | None = None,
+    along: ChunkedSamples | None = None,
+) -> ChunkedSamples:
+    """The chunks of :func:`persist_samples` (the same tables), read when a task uses them
+    and not kept (:class:`ChunksReadOnDemand`): for data larger than the memory at hand.
+
+    Parameters
+    ----------
+    client, source, blocks, input_scaler, target_scaler, dtype, area_weighted
+        As for :func:`persist_samples`.
+    rows : sequence of int, optional
+        The samples of each block, if known (e.g. from :func:`scaling_and_rows`); counted by
+        reading the blocks once (:func:`chunk_rows`) otherwise.
+    along : ChunkedSamples, optional
+        Chunks read on demand (e.g. the training block's) that these take turns with: one
+        chunk of either at a time.
+
+    Returns
+    -------
+    ChunkedSamples
+        Its ``futures`` a :class:`ChunksReadOnDemand`.
+    """
+    from climann.workflow.compute.cluster import shared_value
+
+    dtype = np.dtype(dtype)
+    rows = chunk_rows(client, source, blocks) if rows is None else [int(count) for count in rows]
+    if len(rows) != len(blocks):
+        raise ClimannError(f"rows must give one count per block: {len(rows)} for {len(blocks)} blocks")
+    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
+    reading = along.futures.reading if along is not None and isinstance(along.futures, ChunksReadOnDemand) else None
+    futures = ChunksReadOnDemand(client, shared_value(client, source), blocks,
+                                 (input_scaler, target_scaler, dtype, weights), reading)
+    return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)  # type: ignore[arg-type]
 
 
 def scatter_arrays(

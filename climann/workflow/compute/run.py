@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
-from climann.workflow.compute.chunks import chunk_blocks, fit_scalers, persist_samples
+from climann.workflow.compute.chunks import chunk_blocks, persist_samples, read_on_demand, scaling_and_rows
 from climann.workflow.compute.cluster import cluster_client
 from climann.workflow.compute.evaluation import (
     ChunkEvaluation,
@@ -119,8 +119,16 @@ def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> Climan
 def train_on_cluster(
     client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     *, on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
+    held: bool = True,
 ) -> TrainedOnCluster:
     """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
+
+    The one training route of chunked data: a cluster run holds the chunks on its workers
+    (``held``); a streamed run (:mod:`climann.workflow.compute.executor`, this process as the
+    executor) reads each chunk when its round comes (``held=False``,
+    :func:`~climann.workflow.compute.chunks.read_on_demand`): the same chunks, the same
+    rounds, the same weights; memory for one chunk instead of all (rounds of one chunk:
+    ``[compute] chunks_per_round`` is 1 then).
 
     With ``checkpointing`` (see :mod:`climann.workflow.checkpoints`), the run's checkpoint is written
     between epochs and on SIGINT/SIGTERM/SIGHUP (after the current epoch), and a resumed run
@@ -137,12 +145,15 @@ def train_on_cluster(
     """
 
     train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
-    input_scaler, target_scaler = fit_scalers(client, source, train_blocks)
-    persisted = {
-        name: persist_samples(client, source, chosen, input_scaler=input_scaler, target_scaler=target_scaler,
-                              dtype=config.model.dtype, area_weighted=config.training.area_weighted)
-        for name, chosen in (("train", train_blocks), ("val", val_blocks))
-    }
+    input_scaler, target_scaler, train_rows = scaling_and_rows(client, source, train_blocks)
+    tables = {"input_scaler": input_scaler, "target_scaler": target_scaler, "dtype": config.model.dtype,
+              "area_weighted": config.training.area_weighted}
+    if held:
+        persisted = {"train": persist_samples(client, source, train_blocks, **tables),
+                     "val": persist_samples(client, source, val_blocks, **tables)}
+    else:
+        train = read_on_demand(client, source, train_blocks, rows=train_rows, **tables)
+        persisted = {"train": train, "val": read_on_demand(client, source, val_blocks, along=train, **tables)}
     try:
         for name, samples in persisted.items():
             if samples.n_samples == 0:
@@ -161,7 +172,8 @@ def train_on_cluster(
             history = train_distributed(
                 client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
                 seed=options.pop("seed"), loss=options.pop("loss"), sync_every=config.compute.sync_every,
-                chunks_per_round=config.compute.chunks_per_round,
+                # chunks read on demand: one chunk per round, so that one chunk is in memory at a time
+                chunks_per_round=config.compute.chunks_per_round if held else 1,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
