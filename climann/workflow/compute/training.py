@@ -422,19 +422,20 @@ MIN_RUN_STEPS = 5000
 
 
 def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas: int, batch_size: int,
-                sync_every: int, chunks_per_round: int, epochs: int) -> None:
-    """Log how an epoch of local SGD is cut into rounds; warn when the rounds are short or
-    the run takes few steps."""
+                sync_every: int, chunks_per_round: int, epochs: int, warn: bool = True) -> None:
+    """Log how an epoch of local SGD is cut into rounds (``chunks_per_round`` whole chunks of
+    each replica, or ``sync_every`` steps); unless not ``warn``, warn when the rounds are
+    short or the run takes few steps."""
     steps = round_steps(rounds, replicas)
     length = (f"at most {sync_every} steps" if sync_every else
-              "one chunk" if chunks_per_round == 1 else f"{chunks_per_round} chunks")
+              "one chunk" if chunks_per_round == 1 else f"{chunks_per_round} chunks per replica")
     n_chunks = sum(1 for rows in samples.rows if rows > 0)
     run_logger.info(
-        "local SGD: %d replicas, rounds of %s (≈ %d steps of %d samples per replica), %d rounds per epoch over "
+        "local SGD: %d replicas, rounds of %s (≈ %d steps of %d samples per replica), %d round(s) per epoch over "
         "%d chunks (%d training samples)", replicas, length, steps, batch_size, len(rounds), n_chunks,
         samples.n_samples,
     )
-    if replicas == 1:
+    if replicas == 1 or not warn:
         return
     if steps < MIN_ROUND_STEPS:
         run_logger.warning(
@@ -547,12 +548,15 @@ def train_distributed(
 
     def epoch_rounds(epoch: int) -> list[RoundFunction]:
         rounds = plan(epoch)
-        if not logged:
-            logged.append(epoch)
+        # this epoch's length of a round (automatic: one chunk while warming up, then longer)
+        per_round = chunks_per_round or (1 if epoch <= WARM_UP_EPOCHS else automatic_chunks_per_round(
+            train_samples.rows, replicas=replicas, batch_size=batch_size))
+        if not logged or (logged[-1] != per_round and len(logged) < 2):  # the first epoch, and after the warm-up
+            if logged:
+                run_logger.info("from epoch %d on, after %d epoch(s) of rounds of one chunk:", epoch, epoch - 1)
             _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                        chunks_per_round=chunks_per_round or automatic_chunks_per_round(
-                            train_samples.rows, replicas=replicas, batch_size=batch_size),
-                        epochs=options.get("epochs", EPOCHS))
+                        chunks_per_round=per_round, epochs=options.get("epochs", EPOCHS), warn=not logged)
+            logged.append(per_round)
         ahead.epoch, ahead.next_round = epoch, None
         if epoch < options.get("epochs", EPOCHS) and (following := plan(epoch + 1)):
             ahead.next_round = (epoch + 1, functools.partial(_submit_round, client, settings, train_samples,

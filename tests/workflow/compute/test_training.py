@@ -388,6 +388,20 @@ def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, 
     assert _rounds_warning(caplog, client, X, y, replicas=1) == []  # one replica: ordinary mini-batch SGD
 
 
+def test_the_log_describes_the_warm_up_rounds_and_the_longer_rounds_after_them(client, caplog):
+    """12 chunks of 250 samples in batches of 100, automatic rounds: epoch 1 has rounds of one
+    chunk (3 steps per replica), epoch 2 on rounds of all 6 chunks of a replica (18 steps)."""
+    X, y = _xy()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        _train_scattered(client, X, y, epochs=3, chunks_per_round=0)
+    lines = [record.getMessage() for record in caplog.records if record.getMessage().startswith("local SGD: ")]
+    assert len(lines) == 2, lines
+    assert "rounds of one chunk (≈ 3 steps" in lines[0] and "6 round(s) per epoch" in lines[0]
+    assert "rounds of 6 chunks per replica (≈ 18 steps" in lines[1] and "1 round(s) per epoch" in lines[1]
+    assert sum("rounds are short" in record.getMessage() for record in caplog.records) == 1  # warned once
+
+
 def test_a_run_of_few_averaged_steps_is_warned_about_with_the_epochs_it_needs(client, caplog, monkeypatch):
     """12 chunks of 250 samples, batches of 100, 2 replicas: 18 steps of the average per epoch."""
     monkeypatch.setattr(training, "MIN_RUN_STEPS", 50)
