@@ -275,14 +275,16 @@ def explain(
 
         result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
     importance = result.importance
-    units = importance["mse_units"]
+    # on the terminal K² for the UDUNITS "K2" of importance.json
+    units = importance["mse_units"][:-1] + "²" if importance["mse_units"].endswith("2") else importance["mse_units"]
+    unit = f" {units}" if units else ""
     typer.echo(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
-               f"area-weighted MSE {importance['baseline_mse']:.4g}{' ' + units if units else ''}): the increase of "
+               f"area-weighted MSE {importance['baseline_mse']:.4g}{unit}): the increase of "
                f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} repeats")
     width = max(len(entry["name"]) for entry in importance["inputs"])
     for entry in importance["inputs"]:
         typer.echo(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "
-                   f"{entry['mse_increase_std']:.2g}")
+                   f"{entry['mse_increase_std']:.2g}{unit}")
     for figure in result.figures:
         typer.echo(f"figure: {figure}")
     typer.echo(f"written to {result.out}")
