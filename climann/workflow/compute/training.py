@@ -422,20 +422,31 @@ MIN_RUN_STEPS = 5000
 
 
 def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas: int, batch_size: int,
-                sync_every: int, chunks_per_round: int, epochs: int, warn: bool = True) -> None:
-    """Log how an epoch of local SGD is cut into rounds (``chunks_per_round`` whole chunks of
-    each replica, or ``sync_every`` steps); unless not ``warn``, warn when the rounds are
-    short or the run takes few steps."""
+                sync_every: int, chunks_per_round: int, epochs: int, warn: bool = True, log: bool = True) -> None:
+    """Log (unless not ``log``) how an epoch of local SGD is cut into rounds
+    (``chunks_per_round`` whole chunks of each replica, or ``sync_every`` steps); unless not
+    ``warn``, warn when the chunks are smaller than a batch, the rounds are short or the run
+    takes few steps."""
     steps = round_steps(rounds, replicas)
     length = (f"at most {sync_every} steps" if sync_every else
               "one chunk" if chunks_per_round == 1 else f"{chunks_per_round} chunks per replica")
     n_chunks = sum(1 for rows in samples.rows if rows > 0)
-    run_logger.info(
-        "local SGD: %d replicas, rounds of %s (≈ %d steps of %d samples per replica), %d round(s) per epoch over "
-        "%d chunks (%d training samples)", replicas, length, steps, batch_size, len(rounds), n_chunks,
-        samples.n_samples,
-    )
+    if log:
+        run_logger.info(
+            "local SGD: %d replicas, rounds of %s (≈ %d steps of %d samples per replica), %d round(s) per epoch "
+            "over %d chunks (%d training samples)", replicas, length, steps, batch_size, len(rounds), n_chunks,
+            samples.n_samples,
+        )
     if replicas == 1 or not warn:
+        return
+    chunk_samples = samples.n_samples / max(1, n_chunks)
+    if chunk_samples < batch_size:
+        run_logger.warning(
+            "local SGD: the chunks (≈ %.0f samples) are smaller than a batch of %d, so each step of a replica "
+            "takes a whole chunk and the replicas average after a step or two: the model may end far worse than "
+            "in one process; train in one process (no --workers), or use larger chunks ([compute] chunk_mb)",
+            chunk_samples, batch_size,
+        )
         return
     if steps < MIN_ROUND_STEPS:
         run_logger.warning(
@@ -540,7 +551,8 @@ def train_distributed(
     settings = shared_value(client, _LocalSettings(
         network, train_samples.n_features, train_samples.weighted, loss, check_l2(options.get("l2", 0.0)),
         check_clip_norm(options.get("clip_norm")), batch_size, seed))
-    logged = []
+    logged: list[int] = []
+    warned: list[bool] = []  # holds True once the rounds were judged
 
     def plan(epoch: int) -> list[list[Piece]]:
         return local_sgd_plan(train_samples.rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
@@ -551,12 +563,20 @@ def train_distributed(
         # this epoch's length of a round (automatic: one chunk while warming up, then longer)
         per_round = chunks_per_round or (1 if epoch <= WARM_UP_EPOCHS else automatic_chunks_per_round(
             train_samples.rows, replicas=replicas, batch_size=batch_size))
+        epochs = options.get("epochs", EPOCHS)
+        # the rounds judged by the warnings: those of the epochs after the warm-up, when there are any
+        steady = bool(chunks_per_round) or epoch > WARM_UP_EPOCHS or epochs <= WARM_UP_EPOCHS
         if not logged or (logged[-1] != per_round and len(logged) < 2):  # the first epoch, and after the warm-up
             if logged:
                 run_logger.info("from epoch %d on, after %d epoch(s) of rounds of one chunk:", epoch, epoch - 1)
             _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                        chunks_per_round=per_round, epochs=options.get("epochs", EPOCHS), warn=not logged)
+                        chunks_per_round=per_round, epochs=epochs, warn=steady and not any(warned))
             logged.append(per_round)
+            warned.append(steady)
+        elif steady and not any(warned):  # the automatic length is one chunk after the warm-up too: judged now
+            _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
+                        chunks_per_round=per_round, epochs=epochs, log=False)
+            warned.append(True)
         ahead.epoch, ahead.next_round = epoch, None
         if epoch < options.get("epochs", EPOCHS) and (following := plan(epoch + 1)):
             ahead.next_round = (epoch + 1, functools.partial(_submit_round, client, settings, train_samples,

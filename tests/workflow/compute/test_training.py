@@ -386,6 +386,18 @@ def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, 
     assert len(_rounds_warning(caplog, client, X, y, chunks_per_round=6)) == 1  # 18 steps: still short
     assert _rounds_warning(caplog, client, X, y, batch_size=10, chunks_per_round=2) == []  # 50 steps
     assert _rounds_warning(caplog, client, X, y, replicas=1) == []  # one replica: ordinary mini-batch SGD
+    # automatic rounds: the warm-up epoch's rounds of one chunk (5 steps) are short by design; the
+    # later rounds of 6 chunks (30 steps) are what is judged
+    assert _rounds_warning(caplog, client, X, y, batch_size=50, chunks_per_round=0, epochs=3) == []
+
+
+def test_chunks_smaller_than_a_batch_are_warned_about_instead_of_short_rounds(client, caplog):
+    X, y = _xy()  # 12 chunks of 250 samples
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _train_scattered(client, X, y, epochs=1, batch_size=300)
+    (warning,) = [record.getMessage() for record in caplog.records]
+    assert "chunks (≈ 250 samples) are smaller than a batch of 300" in warning and "one process" in warning
 
 
 def test_the_log_describes_the_warm_up_rounds_and_the_longer_rounds_after_them(client, caplog):
