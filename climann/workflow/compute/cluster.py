@@ -15,7 +15,7 @@ import logging
 import operator
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from climann.workflow.config import ComputeConfig
@@ -109,8 +109,45 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         return
     from distributed import Client
 
-    with local_cluster(compute) as cluster, Client(cluster, set_as_default=True) as client:
-        yield client
+    with _quiet_after_a_stop() as stopped, local_cluster(compute) as cluster, \
+            Client(cluster, set_as_default=True) as client:
+        try:
+            yield client
+        except BaseException as error:
+            stopped(error)
+            raise
+
+
+@contextlib.contextmanager
+def _quiet_after_a_stop() -> Iterator[Callable[[BaseException], None]]:
+    """Around a local cluster: when the block stops early (Ctrl-C, an error), close it quietly.
+
+    Stopping in the middle of a computation shuts the workers down under running tasks:
+    dask's client then logs broken connections, and xarray's files still referenced by the
+    stopped frames close at exit, when the cluster's locks no longer answer ("IOLoop is
+    closed"). Neither says anything about the run, whose own error is reported by climann.
+    Yields the function to call with the error: it clears the locals of the error's frames
+    (the error and its line numbers stay), collects the garbage while the cluster is still
+    up, and raises the client's dask loggers above CRITICAL until the block has closed.
+    """
+    import gc
+    import traceback
+
+    silenced: dict[str, int] = {}
+
+    def stopped(error: BaseException) -> None:
+        traceback.clear_frames(error.__traceback__)
+        gc.collect()
+        for name in ("distributed", "tornado"):
+            logger = logging.getLogger(name)
+            silenced[name] = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+
+    try:
+        yield stopped
+    finally:
+        for name, level in silenced.items():
+            logging.getLogger(name).setLevel(level)
 
 
 #: Memory fractions of the workers of a local cluster: keep data in memory up to 50 % of the
@@ -124,7 +161,10 @@ def local_cluster(compute: ComputeConfig) -> Any:
     """A ``LocalCluster`` of ``compute.workers`` processes with ``compute.threads_per_worker``
     threads and ``compute.memory_limit_gb`` each (0: dask's default share of the machine's
     memory), the spill fractions of :data:`LOCAL_WORKER_MEMORY`, a dashboard on a free port
-    (when bokeh is installed) and only errors logged."""
+    (when bokeh is installed) and only critical messages logged by the workers: a task's error
+    reaches climann through its result, while a worker's own errors are mostly the broken
+    connections of a cluster closed under running tasks (after Ctrl-C). To see a cluster's
+    every log, start it yourself (``dask scheduler``, ``dask worker``) and use ``--scheduler``."""
     import dask
     from distributed import LocalCluster
 
@@ -133,7 +173,7 @@ def local_cluster(compute: ComputeConfig) -> Any:
     with dask.config.set(LOCAL_WORKER_MEMORY), terminal_signals_ignored_by_children():
         return LocalCluster(
             n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
-            memory_limit=memory, dashboard_address=":0", silence_logs=logging.ERROR,
+            memory_limit=memory, dashboard_address=":0", silence_logs=logging.CRITICAL,
         )
 
 
