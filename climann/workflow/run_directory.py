@@ -124,8 +124,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     range of each feature on the training block (``input_ranges``, unscaled, to flag
     extrapolation), loss, grid, the anomaly features' climatologies
     (:func:`~climann.data.climatology.climatology_record`), the target's climatology with
-    ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`) and the whole configuration (what
-    ``predict`` needs to use the model again)."""
+    ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
+    and the whole configuration (what ``predict`` needs to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
     ranges = data.input_scaler.range_dict()
