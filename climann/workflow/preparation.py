@@ -385,7 +385,13 @@ def _anomaly_target(
     offset = climatology_offset(samples, climatology)
     for name, mask in sample_masks.items():
         sample_masks[name] = mask & np.isfinite(offset[:, 0])
-    return climatology, offset, samples.target - offset
+    anomaly = samples.target - offset
+    if saved is None and not np.ptp(anomaly[sample_masks["train"]]) > 0:
+        raise ClimannError(
+            "[data] target_anomaly: the target equals its training climatology everywhere in the training block "
+            "(one training year per time of year leaves no anomaly to learn): train on more years or drop the option"
+        )
+    return climatology, offset, anomaly
 
 
 def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:

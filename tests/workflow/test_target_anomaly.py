@@ -137,3 +137,12 @@ def test_a_streamed_run_with_the_option_is_refused(tmp_path):
     config = _config(sample, target_anomaly=True, in_memory_limit_gb=1e-6)
     with pytest.raises(ClimannError, match="target_anomaly needs the samples in memory"):
         run_training(config, run_dir=tmp_path / "run")
+
+
+def test_a_training_block_of_one_year_has_no_anomaly_and_is_refused(tmp_path):
+    # 3 years split 0.7/0.15/0.15 by whole years: a single training year, whose anomaly is 0
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=30.0, seed=3)
+    config = resolve_inputs(_config(sample, target_anomaly=True, split_years={"train": [1980, 1980], "val": [1981, 1981],
+                                                                             "test": [1982, 1982]}))
+    with pytest.raises(ClimannError, match="one training year per time of year leaves no anomaly"):
+        prepare_data(config)
