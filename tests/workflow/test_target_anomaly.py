@@ -146,3 +146,11 @@ def test_a_training_block_of_one_year_has_no_anomaly_and_is_refused(tmp_path):
                                                                              "test": [1982, 1982]}))
     with pytest.raises(ClimannError, match="one training year per time of year leaves no anomaly"):
         prepare_data(config)
+
+
+def test_explain_refuses_a_target_anomaly_run_in_one_line(anomaly_run):
+    from climann.workflow.explain import explain_run
+
+    _, _, _, run_dir = anomaly_run
+    with pytest.raises(ClimannError, match="explain does not take a run with \\[data\\] target_anomaly"):
+        explain_run(run_dir)
