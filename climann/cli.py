@@ -425,6 +425,7 @@ def train(
     global_means: Annotated[str | None, typer.Option(help="Variables whose area-weighted global mean is a feature.")] = None,
     regional_means: Annotated[list[str] | None, typer.Option(help="Area-weighted mean over a box as a feature: VAR=S,N,W,E, e.g. tos=-5,5,190,240 (repeatable).")] = None,
     anomalies: Annotated[str | None, typer.Option(help="Variables whose anomaly from the training climatology is a feature.")] = None,
+    target_anomaly: Annotated[bool | None, typer.Option("--target-anomaly/--no-target-anomaly", help="Learn the target minus its training climatology; predictions add it back.")] = None,
     mode: Annotated[str | None, typer.Option(help="pointwise (a sample per cell and time) or field (a map per time).")] = None,
     split_gap_years: Annotated[int | None, typer.Option(help="Years left out between train, val and test.")] = None,
     split_files: Annotated[list[str] | None, typer.Option(help="Split by dataset: BLOCK=GLOB[,GLOB] for train, val and test, e.g. test=ssp585_*.nc (repeatable).")] = None,
@@ -484,6 +485,7 @@ def train(
                 "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
                 "regional_means": regional_means or None, "split_files": split_files or None,
                 "anomalies": anomalies, "mode": mode, "overlap": overlap,
+                "target_anomaly": target_anomaly,
             },
             "model": {"hidden": hidden, "activation": activation},
             "training": {

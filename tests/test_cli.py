@@ -359,3 +359,20 @@ def test_info_on_overlapping_files_suggests_the_overlap_setting_that_trains(tmp_
     assert result.exit_code == 0, result.output
     with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
         assert predictions.sizes["time"] == 48  # each month once
+
+
+def test_train_target_anomaly_flag_sets_the_key_and_a_field_run_with_it_exits_2(tmp_path):
+    import tomllib
+
+    from climann.data.sample_data import write_sample_dataset
+
+    path = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=30.0, seed=3)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(path), "--out", str(out), "--epochs", "1", "--hidden", "4",
+                                 "--predictors", "clt", "--target-anomaly", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads((out / "config.toml").read_text())["data"]["target_anomaly"] is True
+    refused = runner.invoke(app, ["train", "--data", str(path), "--out", str(tmp_path / "field"), "--mode", "field",
+                                  "--predictors", "clt", "--target-anomaly"])
+    assert refused.exit_code == 2
+    assert 'target_anomaly needs mode = "pointwise"' in refused.stderr

@@ -98,11 +98,40 @@ def season_keys(times: np.ndarray) -> np.ndarray:
     return np.array([time.month for time in times])
 
 
+def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:
+    """The training years' mean at each cell for each time of year (the climatology baseline's).
+
+    clim[k − 1, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = k }, key the
+    calendar month (12 rows) or, for daily data, the day of year (366 rows; see
+    :func:`season_keys`); NaN where no training value exists.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where missing.
+    times : ndarray of cftime.datetime, shape (n_time,)
+    train_steps : ndarray of bool, shape (n_time,)
+
+    Returns
+    -------
+    ndarray, shape (12 or 366, n_lat, n_lon), float64
+    """
+    keys = season_keys(times)
+    n_keys = 366 if season_name(times) == "day of year" else 12
+    climatology = np.full((n_keys, *truth.shape[1:]), np.nan, dtype=np.float64)
+    for key in np.unique(keys):
+        chosen = train_steps & (keys == key)
+        if chosen.any():
+            climatology[key - 1] = nanmean_over_time(truth[chosen])
+    return climatology
+
+
 def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:
     """Predict each value by the training years' mean at that cell for that time of year.
 
     ŷ[t, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = key(t) }, key the
-    calendar month (or the day of year for daily data); NaN where no training value exists.
+    calendar month (or the day of year for daily data); NaN where no training value exists
+    (see :func:`seasonal_climatology`).
 
     Parameters
     ----------
@@ -115,13 +144,7 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     -------
     ndarray, shape (n_time, n_lat, n_lon)
     """
-    keys = season_keys(times)
-    predicted = np.full(truth.shape, np.nan, dtype=np.float64)
-    for key in np.unique(keys):
-        chosen = train_steps & (keys == key)
-        if chosen.any():
-            predicted[keys == key] = nanmean_over_time(truth[chosen])
-    return predicted
+    return seasonal_climatology(truth, times, train_steps)[season_keys(times) - 1]
 
 
 def is_regular(times: np.ndarray) -> bool:

@@ -48,7 +48,7 @@ UNDEFINED_REASONS = {
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
     "no climatology": ("there is no climatology of the training years to take anomalies from (scoring other data "
-                       "does not read the training data)"),
+                       "does not read the training data; a run with [data] target_anomaly = true saves it)"),
     "other": ("no time step has the training years' climatology on at least 2 scored cells with anomalies "
               "that vary"),
 }

@@ -115,6 +115,11 @@ class DataConfig:
         month, at that cell) is a feature: ``<name>_anomaly`` (field mode: its area mean
         ``<name>_anomaly_mean`` or its cells); not the target. The climatology is saved
         with the model, for predict.
+    target_anomaly : bool
+        The network learns the target minus its climatology (the training years' mean at
+        each cell per calendar month, per day of year for daily data: that of the
+        climatology baseline); predictions add it back, so every output is in the target's
+        units. The climatology is saved with the model (pointwise, in-memory runs only).
     mode : str
         ``pointwise`` (each cell at each time is a sample) or ``field`` (each time step is
         a sample; the whole target map is the output vector, emulator style).
@@ -152,6 +157,7 @@ class DataConfig:
     global_means: tuple[str, ...] = ()
     regional_means: dict[str, tuple[float, ...]] = field(default_factory=dict)
     anomalies: tuple[str, ...] = ()
+    target_anomaly: bool = False
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
     mode: str = "pointwise"
     field_inputs: str = "mean"
@@ -633,6 +639,8 @@ def _check_compute(compute: ComputeConfig, data: DataConfig) -> None:
         raise ClimannError(f"[compute] memory_limit_gb must be ≥ 0, got {compute.memory_limit_gb}")
     if (compute.scheduler or compute.workers) and data.mode != "pointwise":
         raise ClimannError('[compute] a dask cluster (scheduler or workers) needs [data] mode = "pointwise"')
+    if (compute.scheduler or compute.workers) and data.target_anomaly:
+        raise ClimannError("[compute] a dask cluster cannot train on [data] target_anomaly yet: drop one of the two")
 
 
 def _check_model_names(model: ModelConfig) -> None:
@@ -696,6 +704,8 @@ def _check_data_selection(data: DataConfig) -> None:
             )
     if data.mode == "field" and data.sample_fraction < 1:
         problems.append("sample_fraction applies to mode = \"pointwise\" only (a field sample is a whole map)")
+    if data.target_anomaly and data.mode != "pointwise":
+        problems.append('target_anomaly needs mode = "pointwise" (field mode does not subtract the climatology yet)')
     if data.target in data.anomalies:
         problems.append(f"anomalies: the target '{data.target}' at the same time step would hand the network the "
                         f"answer; lag it instead (lags = {{{data.target} = [1]}})")

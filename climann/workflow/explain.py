@@ -179,13 +179,16 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
     Raises
     ------
     ClimannError
-        A field-mode run, or from reading the data (files moved, changed units …).
+        A field-mode run, a run with ``[data] target_anomaly``, or from reading the data (files moved, changed units …).
     """
     from climann.data.splits import SPLIT_NAMES
     from climann.workflow.preparation import prepared_with_scalers
 
     config = run.config
     require_pointwise(run)
+    if config.data.target_anomaly:
+        raise ClimannError("climann explain does not take a run with [data] target_anomaly yet (its network outputs "
+                           "the anomaly, not the target): explain a run trained without it")
     data = prepared_with_scalers(config, *_saved_scalers(run),
                                  climatologies=training_climatologies(run, new_data=False))
     samples, layout = data.samples, data.samples.layout

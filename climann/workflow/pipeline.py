@@ -182,9 +182,13 @@ def fit_linear_baseline(data: PreparedData, *, area_weighted: bool = False) -> n
 
 
 def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.ndarray]:
-    """The truth and the network's predictions (in the target's units) on the grid."""
+    """The truth and the network's predictions (in the target's units) on the grid; with
+    ``[data] target_anomaly`` the network's output is the anomaly, and the target's
+    climatology is added back (ŷ = clim + output)."""
     samples, layout, present = data.samples, data.samples.layout, data.present
     predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
+    if data.target_offset is not None:
+        predicted = predicted + data.target_offset
     truth = layout.to_grid(samples.target[present].astype(np.float64), samples.flat_index)
     return truth, layout.to_grid(predicted[present], samples.flat_index)
 

@@ -210,6 +210,10 @@ def predict_files(
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
+    target_climatology = saved_target_climatology(run)
+    if target_climatology is not None and (uses_cluster(compute) or is_zarr(out)):
+        raise ClimannError("a run with [data] target_anomaly predicts in memory: give --out a .nc file and no "
+                           "--workers/--scheduler")
     if uses_cluster(compute) or is_zarr(out):
         n_samples, scores, extrapolation = _predict_chunked(run, source, Path(out), compute, history=history,
                                                             had_target=had_target)
@@ -220,6 +224,10 @@ def predict_files(
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
     scaled = run.network.predict(inputs.astype(run.network.dtype))
     predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    if target_climatology is not None:  # the network learnt the anomaly: add the training climatology back
+        from climann.workflow.preparation import climatology_offset
+
+        predicted = predicted + climatology_offset(samples, target_climatology)[:, 0]
     layout = samples.layout
     truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
@@ -332,6 +340,26 @@ def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.n
 
     saved = climatologies_from_record(run.network.metadata.get("climatologies", {}))
     return saved if saved or new_data else None
+
+
+def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
+    """The target's training climatology saved with a ``[data] target_anomaly`` run, shape
+    (12 or 366, n_lat, n_lon), float32; None for a run without the option.
+
+    Raises
+    ------
+    ClimannError
+        If the run has the option but its model file does not hold the climatology.
+    """
+    from climann.data.climatology import climatologies_from_record
+
+    record = run.network.metadata.get("target_climatology")
+    if record is None:
+        if run.config.data.target_anomaly:
+            raise ClimannError("this run's model.npz does not hold the target's training climatology that "
+                               "[data] target_anomaly needs: retrain the run")
+        return None
+    return climatologies_from_record({"target": record})["target"]
 
 
 def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> None:
@@ -491,6 +519,9 @@ def evaluate_run(
                                                                       sample_fraction=1.0))
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
+    target_climatology = saved_target_climatology(run)
+    if target_climatology is not None and compute is not None and uses_cluster(compute):
+        raise ClimannError("a run with [data] target_anomaly is evaluated in memory: run without --workers/--scheduler")
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                  history=f"climann evaluate {run_dir}")
@@ -501,7 +532,8 @@ def evaluate_run(
                                      history=f"climann evaluate {run_dir}", source=source)
     data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
-                                 climatologies=training_climatologies(run, new_data=other))
+                                 climatologies=training_climatologies(run, new_data=other),
+                                 target_climatology=target_climatology)
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     flags = None  # where the inputs lie outside the training range (other data only)
@@ -518,7 +550,8 @@ def evaluate_run(
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
-                         n_dropped=data.samples.n_dropped, left_out=left_out),
+                         n_dropped=data.samples.n_dropped, left_out=left_out,
+                         climatology=saved_climatology_grid(target_climatology, layout)),
             files, None if extrapolation is None else extrapolation.summary(),
         )
         if extrapolation is not None:
@@ -531,6 +564,17 @@ def evaluate_run(
                   extrapolated=flags)
     write_report(destination, metrics)
     return metrics
+
+
+def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout) -> np.ndarray | None:
+    """The saved training climatology (see :func:`saved_target_climatology`) at every time
+    step of ``layout``, shape (n_time, n_lat, n_lon): the reference of the ACC on other data;
+    None without one (no ACC)."""
+    from climann.evaluation.baselines import season_keys
+
+    if climatology is None:
+        return None
+    return climatology.astype(np.float64)[season_keys(layout.time.values) - 1]
 
 
 def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str, *,

@@ -49,6 +49,12 @@ class PreparedData:
         Zero where the target is missing (masked).
     target_mask : ndarray of bool, shape (n_samples, n_outputs), or None
         Where the target is present (field mode); None when it always is.
+    target_climatology : ndarray, shape (12 or 366, n_lat, n_lon), float32, or None
+        ``[data] target_anomaly``: the target's climatology the network's output is added to
+        (see :func:`target_climatology`); None otherwise.
+    target_offset : ndarray, shape (n_samples, 1), float64, or None
+        That climatology at each sample (NaN where it is undefined): the scaled target is
+        that of y − offset, and predictions are offset + the network's output.
     """
 
     samples: PointwiseSamples | FieldSamples
@@ -59,6 +65,8 @@ class PreparedData:
     scaled_inputs: np.ndarray
     scaled_target: np.ndarray
     target_mask: np.ndarray | None = None
+    target_climatology: np.ndarray | None = None
+    target_offset: np.ndarray | None = None
 
     @property
     def present(self) -> np.ndarray:
@@ -317,6 +325,75 @@ def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
     return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
 
 
+def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np.ndarray:
+    """The target's climatology of the training block, as the climatology baseline takes it
+    (:func:`climann.evaluation.baselines.seasonal_climatology`: per calendar month, per day of
+    year for daily data), rounded to float32 so that the copy saved in ``model.npz`` is exact.
+
+    Returns
+    -------
+    ndarray, shape (12 or 366, n_lat, n_lon), float32
+    """
+    from climann.evaluation.baselines import seasonal_climatology
+
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+    return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
+
+
+def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray) -> np.ndarray:
+    """The ``climatology`` (from :func:`target_climatology`) at each sample's cell and time
+    of year, shape (n_samples, 1), float64; NaN where it is undefined.
+
+    Raises
+    ------
+    ClimannError
+        If the climatology is per another time of year or on another grid than the samples.
+    """
+    from climann.evaluation.baselines import season_keys, season_name
+
+    layout = samples.layout
+    per = season_name(layout.time.values)
+    if climatology.shape[0] != (366 if per == "day of year" else 12):
+        raise ClimannError(
+            f"the target's training climatology has {climatology.shape[0]} rows but these data need one per {per}: "
+            "give data at the training time step"
+        )
+    if climatology.shape[1:] != layout.shape[1:]:
+        raise ClimannError(
+            f"the target's training climatology is on the {climatology.shape[1]}×{climatology.shape[2]} training "
+            f"grid; the data are on {layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
+        )
+    keys = season_keys(layout.time.values)[samples.time_index]
+    cells = samples.flat_index % layout.n_cells
+    return climatology.reshape(climatology.shape[0], -1)[keys - 1, cells].astype(np.float64)[:, None]
+
+
+def _anomaly_target(
+    config: RunConfig, samples: PointwiseSamples, split: TimeSplit, sample_masks: dict[str, np.ndarray],
+    saved: np.ndarray | None = None,
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
+    """``[data] target_anomaly``: (climatology, per-sample offset, target to scale): the
+    training block's climatology (or the ``saved`` one of a trained model), and y − offset.
+    Samples whose climatology is undefined (no training value at that cell and time of year)
+    leave every block's mask. Without the option: (None, None, the target unchanged)."""
+    if not config.data.target_anomaly:
+        return None, None, samples.target
+    if isinstance(samples, FieldSamples):
+        raise ClimannError('[data] target_anomaly needs mode = "pointwise"')
+    climatology = target_climatology(samples, split.time_masks["train"]) if saved is None else saved
+    offset = climatology_offset(samples, climatology)
+    for name, mask in sample_masks.items():
+        sample_masks[name] = mask & np.isfinite(offset[:, 0])
+    anomaly = samples.target - offset
+    if saved is None and not np.ptp(anomaly[sample_masks["train"]]) > 0:
+        raise ClimannError(
+            "[data] target_anomaly: the target equals its training climatology everywhere in the training block "
+            "(one training year per time of year leaves no anomaly to learn): train on more years or drop the option"
+        )
+    return climatology, offset, anomaly
+
+
 def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:
     """Open the files, subset them, build samples, split them in time, standardise.
 
@@ -337,9 +414,13 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
                 f"the {name} block ({split.descriptions[name]}) has no sample with "
                 f"'{config.data.target}' and every feature present"
             )
+    climatology, offset, target = _anomaly_target(config, samples, split, sample_masks)
     train_mask, dtype = sample_masks["train"], config.model.dtype
     input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)
-    if isinstance(samples, FieldSamples):
+    if offset is not None:
+        target_scaler = Standardizer.fit(target[train_mask], (config.data.target,), role="target")
+        scaled_target, target_mask = target_scaler.transform(target, dtype), None
+    elif isinstance(samples, FieldSamples):
         target_scaler = _pooled_scaler(samples.target[train_mask], config.data.target)
         scaled_target = np.where(samples.mask, target_scaler.transform(samples.target, dtype), 0).astype(dtype)
         target_mask = samples.mask
@@ -355,17 +436,22 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
         scaled_inputs=input_scaler.transform(samples.inputs, dtype),
         scaled_target=scaled_target,
         target_mask=target_mask,
+        target_climatology=climatology,
+        target_offset=offset,
     )
 
 
 def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
+    target_climatology: np.ndarray | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
     variables in the model's ``units`` (see :func:`open_selected`) and anomalies from its
-    ``climatologies`` (see :func:`anomaly_climatologies`)."""
+    ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
+    the target's climatology is its saved ``target_climatology`` (recomputed from the
+    training block when None)."""
     samples = build_samples(config, units=units, climatologies=climatologies)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
@@ -373,14 +459,23 @@ def prepared_with_scalers(
     else:
         split = split_for(config, samples.layout)
     dtype = config.model.dtype
+    sample_masks = {name: mask[samples.time_index] for name, mask in split.time_masks.items()}
+    if config.data.target_anomaly and target_climatology is None and whole_period:
+        raise ClimannError("this run's model.npz does not hold the target's training climatology that "
+                           "[data] target_anomaly needs: retrain the run")
+    climatology, offset, target = _anomaly_target(config, samples, split, sample_masks, target_climatology)
+    scaled = ({"scaled_target": target_scaler.transform(target, dtype), "target_mask": None} if offset is not None
+              else _scaled_target(samples, target_scaler, dtype))
     return PreparedData(
         samples=samples,
         split=split,
-        sample_masks={name: mask[samples.time_index] for name, mask in split.time_masks.items()},
+        sample_masks=sample_masks,
         input_scaler=input_scaler,
         target_scaler=target_scaler,
         scaled_inputs=input_scaler.transform(samples.inputs, dtype),
-        **_scaled_target(samples, target_scaler, dtype),
+        **scaled,
+        target_climatology=climatology,
+        target_offset=offset,
     )
 
 
@@ -399,7 +494,13 @@ def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:
     if config.data.mode != "pointwise":
         return None, False
     source = pointwise_source(config, open_selected(config))
-    return source, estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
+    streamed = estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
+    if streamed and config.data.target_anomaly:
+        raise ClimannError(
+            f"[data] target_anomaly needs the samples in memory, and they exceed in_memory_limit_gb = "
+            f"{config.data.in_memory_limit_gb:g}: raise it, or subset the data (region, time_range, grid_stride)"
+        )
+    return source, streamed
 
 
 def record_split(config: RunConfig, split: TimeSplit) -> RunConfig:

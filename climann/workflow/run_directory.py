@@ -123,8 +123,9 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
     extrapolation), loss, grid, the anomaly features' climatologies
-    (:func:`~climann.data.climatology.climatology_record`) and the whole configuration (what
-    ``predict`` needs to use the model again)."""
+    (:func:`~climann.data.climatology.climatology_record`), the target's climatology with
+    ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
+    and the whole configuration (what ``predict`` needs to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
     ranges = data.input_scaler.range_dict()
@@ -140,8 +141,20 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
+        **({"target_climatology": target_climatology_record(data)} if data.target_climatology is not None else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
+
+
+def target_climatology_record(data: PreparedData) -> dict:
+    """``[data] target_anomaly``: the target's training climatology in JSON form
+    (:func:`~climann.data.climatology.climatology_record`), with what it is taken ``per``
+    (calendar month or day of year)."""
+    from climann.evaluation.baselines import season_name
+
+    name = data.samples.layout.target_name
+    record = climatology_record({name: data.target_climatology})[name]
+    return {"per": season_name(data.samples.layout.time.values), **record}
 
 
 def untrained_outputs(data: PreparedData) -> list[int]:

@@ -90,3 +90,25 @@ def test_an_axis_with_gaps_is_still_regular_but_not_an_irregular_one():
     scattered = [cftime.datetime(2000, 1, d, calendar="noleap") for d in (1, 2, 4)][:2] + [
         cftime.datetime(2000, 1, 3, 12, calendar="noleap")]
     assert not is_regular(scattered)
+
+
+def test_seasonal_climatology_is_the_training_mean_per_day_of_year_for_daily_data():
+    import datetime
+
+    import cftime
+
+    from climann.evaluation.baselines import climatology_prediction, seasonal_climatology
+
+    rng = np.random.default_rng(5)
+    times = np.array([cftime.DatetimeNoLeap(2001, 1, 1) + datetime.timedelta(days=d)
+                      for d in range(3 * 365)])
+    truth = rng.normal(size=(times.size, 2, 3))
+    truth[4, 1, 2] = np.nan
+    train = np.arange(times.size) < 2 * 365
+    climatology = seasonal_climatology(truth, times, train)
+    assert climatology.shape == (366, 2, 3) and np.isnan(climatology[365]).all()
+    day = np.arange(times.size) % 365
+    for key in (0, 4, 200):
+        chosen = train & (day == key)
+        np.testing.assert_allclose(climatology[key], np.nanmean(truth[chosen], axis=0))
+    np.testing.assert_array_equal(climatology_prediction(truth, times, train), climatology[day])

@@ -1,0 +1,156 @@
+"""``[data] target_anomaly``: the network learns y − the training years' climatology, and the
+predictions add it back (in the target's units), in training, ``predict`` and ``evaluate --data``."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.sample_data import write_sample_dataset
+from climann.errors import ClimannError
+from climann.model import Network
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import evaluate_run, load_run, predict_files
+from climann.workflow.preparation import prepare_data, resolve_inputs
+
+TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
+
+
+def _config(sample, **data):
+    return build_config({
+        "data": {"paths": [str(sample)], "predictors": ["clt"], "features": ["lat", "season"], **data},
+        "model": {"hidden": [8]}, "training": {"epochs": 2, "batch_size": 256},
+        "evaluation": {"figures": False},
+    })
+
+
+@pytest.fixture(scope="module")
+def anomaly_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("target-anomaly")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = _config(sample, target_anomaly=True)
+    return folder, sample, config, run_training(config, run_dir=folder / "run").run_dir
+
+
+def _training_climatology(sample, run_dir):
+    """NumPy: the mean of tas over the training years' steps of each calendar month, per cell."""
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run, \
+            xr.open_dataset(sample, decode_times=TIME) as source:
+        train = run["split"].values == 1  # flag_meanings "train val test" = 1, 2, 3
+        tas = source["tas"].transpose("time", "lat", "lon").values.astype(np.float64)
+        months = np.array([t.month for t in source["time"].values])
+        assert np.array_equal(source["lat"].values, run["lat"].values)  # the same cell order
+    climatology = np.stack([tas[train & (months == m)].mean(axis=0) for m in range(1, 13)])
+    return climatology, months
+
+
+def test_the_saved_climatology_is_the_training_years_monthly_mean(anomaly_run):
+    _, sample, _, run_dir = anomaly_run
+    expected, _ = _training_climatology(sample, run_dir)
+    record = load_run(run_dir).network.metadata["target_climatology"]
+    assert record["per"] == "calendar month" and record["shape"] == [12, *expected.shape[1:]]
+    saved = np.array(record["values"], dtype=np.float64).reshape(record["shape"])
+    np.testing.assert_allclose(saved, expected, rtol=1e-6)
+
+
+def test_predictions_are_the_climatology_plus_the_network_output(anomaly_run):
+    _, sample, config, run_dir = anomaly_run
+    climatology, months = _training_climatology(sample, run_dir)
+    network = Network.load(run_dir / "model.npz")
+    scaling = network.metadata["target_scaling"]
+    data = prepare_data(resolve_inputs(config))
+    output = network.predict(data.scaled_inputs)[:, 0] * scaling["std"][0] + scaling["mean"][0]
+    layout = data.samples.layout
+    steps, cells = data.samples.flat_index // layout.n_cells, data.samples.flat_index % layout.n_cells
+    expected = climatology.reshape(12, -1)[months[steps] - 1, cells] + output
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        written = run["tas_pred"].values.reshape(-1)[data.samples.flat_index]
+        climatology_baseline = run["tas_climatology"].values
+    np.testing.assert_allclose(written, expected, rtol=1e-6, atol=1e-4)
+    # the network does not just return the climatology: its output (the anomaly) varies
+    assert np.std(output) > 0.01
+    np.testing.assert_allclose(climatology_baseline, climatology[months - 1], rtol=1e-6)
+
+
+def test_predict_on_the_training_file_reproduces_the_runs_predictions(anomaly_run, tmp_path):
+    _, sample, _, run_dir = anomaly_run
+    result = predict_files(run_dir, [str(sample)], tmp_path / "again.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as again, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as original:
+        np.testing.assert_allclose(again["tas_pred"].values, original["tas_pred"].values, rtol=1e-6, atol=0)
+
+
+def test_evaluate_on_other_data_adds_the_saved_climatology_and_scores_an_acc(anomaly_run, tmp_path):
+    folder, sample, _, run_dir = anomaly_run
+    # other years of the same model world: their own climatology differs from the training years'
+    other = write_sample_dataset(folder / "other.nc", years=3, resolution=15.0, seed=11)
+    metrics = evaluate_run(run_dir, [str(other)], tmp_path / "out")
+    predicted = predict_files(run_dir, [str(other)], tmp_path / "other_pred.nc").path
+    climatology, _ = _training_climatology(sample, run_dir)
+    with xr.open_dataset(tmp_path / "out" / "predictions.nc", decode_times=TIME) as scored, \
+            xr.open_dataset(predicted, decode_times=TIME) as direct:
+        np.testing.assert_allclose(scored["tas_pred"].values, direct["tas_pred"].values, rtol=1e-6)
+        months = np.array([t.month for t in scored["time"].values])
+        truth, pred = scored["tas"].values.astype(np.float64), scored["tas_pred"].values.astype(np.float64)
+    # the centred ACC of each step against the saved (training) climatology, mean over steps
+    with xr.open_dataset(other) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None], truth.shape[1:])
+    accs = []
+    for step in range(truth.shape[0]):
+        present = np.isfinite(truth[step]) & np.isfinite(pred[step])
+        w = weights[present]
+        a = truth[step][present] - climatology[months[step] - 1][present]
+        f = pred[step][present] - climatology[months[step] - 1][present]
+        a, f = a - np.sum(w * a) / w.sum(), f - np.sum(w * f) / w.sum()
+        accs.append(np.sum(w * a * f) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+    assert metrics["splits"]["all"]["model"]["acc"] == pytest.approx(np.mean(accs), abs=1e-4)
+
+
+def test_a_run_without_the_option_has_no_target_climatology(tmp_path):
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=30.0, seed=3)
+    config = resolve_inputs(_config(sample))
+    data = prepare_data(config)
+    assert data.target_offset is None and data.target_climatology is None
+    # the network is trained on the standardised target itself, as before the option
+    np.testing.assert_array_equal(data.scaled_target, data.target_scaler.transform(data.samples.target,
+                                                                                    config.model.dtype))
+    run_dir = run_training(dataclasses.replace(config), run_dir=tmp_path / "run").run_dir
+    assert "target_climatology" not in load_run(run_dir).network.metadata
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"data": {"target_anomaly": True, "mode": "field", "predictors": ["clt"]}}, 'target_anomaly needs mode = "pointwise"'),
+    ({"data": {"target_anomaly": True}, "compute": {"workers": 2}}, "cannot train on [data] target_anomaly"),
+    ({"data": {"target_anomaly": "yes"}}, "target_anomaly"),
+])
+def test_configurations_the_option_cannot_serve_are_refused(settings, message):
+    with pytest.raises(ClimannError, match=None) as error:
+        build_config(settings)
+    assert message in str(error.value)
+
+
+def test_a_streamed_run_with_the_option_is_refused(tmp_path):
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=30.0, seed=3)
+    config = _config(sample, target_anomaly=True, in_memory_limit_gb=1e-6)
+    with pytest.raises(ClimannError, match="target_anomaly needs the samples in memory"):
+        run_training(config, run_dir=tmp_path / "run")
+
+
+def test_a_training_block_of_one_year_has_no_anomaly_and_is_refused(tmp_path):
+    # 3 years split 0.7/0.15/0.15 by whole years: a single training year, whose anomaly is 0
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=30.0, seed=3)
+    config = resolve_inputs(_config(sample, target_anomaly=True, split_years={"train": [1980, 1980], "val": [1981, 1981],
+                                                                             "test": [1982, 1982]}))
+    with pytest.raises(ClimannError, match="one training year per time of year leaves no anomaly"):
+        prepare_data(config)
+
+
+def test_explain_refuses_a_target_anomaly_run_in_one_line(anomaly_run):
+    from climann.workflow.explain import explain_run
+
+    _, _, _, run_dir = anomaly_run
+    with pytest.raises(ClimannError, match="explain does not take a run with \\[data\\] target_anomaly"):
+        explain_run(run_dir)
