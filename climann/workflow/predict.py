@@ -623,6 +623,8 @@ def _evaluate_chunked(
             ranges=training_ranges(run) if other else None,
         )
     metrics = evaluated.metrics
+    if not other and compute is None:  # a streamed run's own data: its metrics.json has the key too
+        metrics["evaluated_every_nth_time_step"] = 1
     if "extrapolation" in metrics:
         warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
