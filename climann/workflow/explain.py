@@ -39,7 +39,7 @@ from climann.evaluation.metrics import nanmean_over_time
 from climann.jsonfile import write_json
 from climann.workflow.config import DERIVED_FEATURES, DataConfig
 from climann.workflow.outputs import EXPLAIN_FILES, prepare_output_folder
-from climann.workflow.predict import TrainedRun, _saved_scalers, load_run, training_climatologies
+from climann.workflow.predict import TrainedRun, saved_scalers, load_run, training_climatologies
 
 #: The figures written, in this order (all of them are in :data:`climann.workflow.outputs.EXPLAIN_FILES`).
 EXPLAIN_FIGURES = ("importance.png", "importance_maps.png", "partial_dependence.png")
@@ -189,7 +189,7 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
     if config.data.target_anomaly:
         raise ClimannError("climann explain does not take a run with [data] target_anomaly yet (its network outputs "
                            "the anomaly, not the target): explain a run trained without it")
-    data = prepared_with_scalers(config, *_saved_scalers(run),
+    data = prepared_with_scalers(config, *saved_scalers(run),
                                  climatologies=training_climatologies(run, new_data=False))
     samples, layout = data.samples, data.samples.layout
     expected = tuple(run.network.metadata.get("features", samples.feature_names))
@@ -209,7 +209,7 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
 def network_predictor(run: TrainedRun):
     """The run's model as ``predict(inputs) → predictions``: unscaled inputs (n, n_features)
     → the target in its units (n,), with the scalers saved in the model file."""
-    input_scaler, target_scaler = _saved_scalers(run)
+    input_scaler, target_scaler = saved_scalers(run)
     network = run.network
 
     def predict(inputs: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
 from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
 from climann.data.layout import GridLayout
+from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -416,7 +417,7 @@ def _predict_field(
     _check_features(samples.feature_names, run, dataset)
     layout = samples.layout
     check_predictions_encodable(layout)
-    input_scaler, target_scaler = _saved_scalers(run)
+    input_scaler, target_scaler = saved_scalers(run)
     scaled = run.network.predict(input_scaler.transform(samples.inputs, run.network.dtype))
     predicted = np.full((layout.shape[0], layout.n_cells), np.nan)
     predicted[samples.time_index] = target_scaler.inverse_transform(scaled)
@@ -437,7 +438,7 @@ def _predict_chunked(
     from climann.workflow.compute.evaluation import ChunkEvaluation
     from climann.workflow.compute.prediction import predict_chunked
 
-    input_scaler, target_scaler = _saved_scalers(run)
+    input_scaler, target_scaler = saved_scalers(run)
     context = ChunkEvaluation(
         source, run.network, input_scaler, target_scaler, ("model",),
         block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
@@ -453,10 +454,16 @@ def _predict_chunked(
     return n_samples, scores, warn_extrapolation(run, extrapolation)
 
 
-def _saved_scalers(run: TrainedRun):
-    """The input and target scalers stored in the model file."""
-    from climann.data.scaling import Standardizer
+def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
+    """The input and target scalers stored in the model file (metadata ``input_scaling`` and
+    ``target_scaling``): those the run was trained with, applied unchanged to new data.
 
+    Returns
+    -------
+    input_scaler, target_scaler : Standardizer
+        Means and standard deviations of shape (n_features,) and (1,), in the inputs' and
+        the target's units.
+    """
     meta = run.network.metadata
 
     def saved(key: str) -> Standardizer:
@@ -530,7 +537,7 @@ def evaluate_run(
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
             return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
                                      history=f"climann evaluate {run_dir}", source=source)
-    data = prepared_with_scalers(config, *_saved_scalers(run), whole_period=other,
+    data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other),
                                  target_climatology=target_climatology)
@@ -618,7 +625,7 @@ def _evaluate_chunked(
         evaluated = evaluate_distributed(
             client, config, source, split, chunk_blocks(source, chunk_mb=(compute or config.compute).chunk_mb),
             run.network,
-            *_saved_scalers(run), destination / "predictions.nc", history=history,
+            *saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
             ranges=training_ranges(run) if other else None,
         )

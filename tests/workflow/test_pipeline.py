@@ -14,7 +14,7 @@ from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.model import Network
 from climann.workflow.pipeline import RUN_FILES, evaluate, model_on_grid, prepare_data, run_training, sample_area_weights
-from climann.workflow.predict import _saved_scalers
+from climann.workflow.predict import saved_scalers
 from climann.workflow.preparation import prepared_with_scalers
 from climann.evaluation.predictions import split_labels
 from climann.workflow.preparation import resolve_inputs
@@ -299,7 +299,7 @@ def test_a_streamed_run_scores_every_time_step_as_the_in_memory_evaluation_of_it
     with the data in memory (the grid one chunk), and its test MSE the hand-computed one."""
     network = Network.load(streamed_run.run_dir / "model.npz")
     config = resolve_inputs(streamed_run.config)
-    data = prepared_with_scalers(config, *_saved_scalers(SimpleNamespace(network=network)))
+    data = prepared_with_scalers(config, *saved_scalers(SimpleNamespace(network=network)))
     expected = evaluate(config, data, network).metrics
     metrics = streamed_run.metrics
     assert metrics["n_samples"] == expected["n_samples"] and metrics["n_dropped"] == expected["n_dropped"]
