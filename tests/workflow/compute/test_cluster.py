@@ -18,6 +18,7 @@ from climann.workflow.compute.cluster import (
     ordered_sum,
     terminal_signals_ignored_by_children,
     uses_cluster,
+    warm_up,
 )
 from climann.workflow.config import ComputeConfig
 from climann.errors import ClimannError
@@ -113,3 +114,16 @@ def test_ctrl_c_on_a_local_cluster_run_stops_with_a_checkpoint_and_no_worker_tra
     assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
     assert f"resume with: climann train --resume {run_dir}" in errors.splitlines()[-1]
     assert [path.name for path in run_dir.iterdir() if not path.name.startswith(".")] == [CHECKPOINT_NAME]
+
+
+def _imported(name):
+    return name in sys.modules
+
+
+def test_warming_up_imports_the_modules_on_every_worker(client):
+    """(``tabnanny``: a module no climann task imports.)"""
+    assert not any(client.run(_imported, "tabnanny").values())
+    futures = warm_up(client, ("tabnanny",))
+    assert len(futures) == len(client.scheduler_info()["workers"]) == 2
+    client.gather(futures)
+    assert all(client.run(_imported, "tabnanny").values())

@@ -19,8 +19,10 @@ from climann.workflow.compute import training
 from climann.workflow.compute.training import (
     Piece,
     automatic_chunks_per_round,
+    chunk_holders,
     distributed_sums,
     local_sgd_plan,
+    replica_homes,
     train_distributed,
 )
 from climann.workflow.config import build_config
@@ -469,6 +471,43 @@ def test_the_next_epochs_first_round_submitted_ahead_is_taken_only_for_the_same_
     ahead.epoch = 2
     ahead.submit_next(parameters)  # no guess for epoch 3 (e.g. reduce_on_plateau)
     assert ahead.pending is None and len(submitted) == 5
+
+
+@pytest.mark.parametrize(("holders", "homes"), [
+    pytest.param(["a", "b", "a", "b"], ["a", "b"], id="chunk-k-on-worker-k-mod-2"),
+    pytest.param(["b", "a", "a", "a", "b", "b"], ["b", "a"], id="most-chunks"),
+    pytest.param(["b", "a", "a", "b"], ["a", "a"], id="a-tie-goes-to-the-first-address"),
+    pytest.param([None, "b", None, "b"], [None, "b"], id="nothing-held"),
+    pytest.param(["a", "b", "c"], ["a", "b", "c"], id="three-replicas"),
+])
+def test_each_replica_is_placed_on_the_worker_holding_most_of_its_chunks(holders, homes):
+    assert replica_homes(holders, len(homes)) == homes
+
+
+def _restrictions(keys, dask_scheduler=None):
+    return [set(dask_scheduler.tasks[key].worker_restrictions or ()) for key in keys]
+
+
+def test_the_replicas_of_a_round_are_sent_to_the_workers_holding_their_chunks(client, prepared):
+    """Replica k's task is restricted (loosely: a lost worker's tasks go elsewhere) to the worker
+    holding most of its chunks; left to itself, dask may queue both replicas on one worker."""
+    persisted = _persisted(client, prepared)
+    try:
+        holders = chunk_holders(client, persisted)
+        held = client.who_has(persisted.futures)
+        assert all(holder in held[future.key] for holder, future in zip(holders, persisted.futures, strict=True))
+        homes = replica_homes(holders, 2)
+        network = Network([persisted.n_features, 4, 1], seed=0)
+        settings = training.shared_value(client, training._LocalSettings(
+            network, persisted.n_features, False, "mse", 0.0, None, 32, 0))
+        pieces = local_sgd_plan(persisted.rows, replicas=2, batch_size=32, sync_every=0, seed=0, epoch=2,
+                                chunks_per_round=2)[0]
+        futures = training._submit_round(client, settings, persisted, pieces, 2, 2,
+                                         (network.parameter_vector.copy(), get_optimizer("adam")), homes)
+        client.gather(futures)  # (the tasks have reached the scheduler)
+        assert client.run_on_scheduler(_restrictions, [future.key for future in futures]) == [{home} for home in homes]
+    finally:
+        persisted.release()
 
 
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
