@@ -150,6 +150,25 @@ def test_a_full_batch_run_on_the_cluster_follows_the_run_in_one_process(client, 
     np.testing.assert_allclose(trained.network.parameter_vector, network.parameter_vector, rtol=0, atol=1e-5)
 
 
+def test_a_run_reading_its_chunks_once_or_twice_trains_to_the_same_weights(client, prepared, monkeypatch):
+    """The chunks read once (kept between the scaling pass and the tables: the default when they
+    fit the workers' memory) or twice (larger data): the same scalers, tables and weights."""
+    from climann.workflow.compute import run
+
+    config, source, data = prepared
+    config = _configured(config, **(LOCAL | {"epochs": 2}))
+    blocks = chunk_blocks(source, chunk_mb=32)
+    ready = []
+    once = train_on_cluster(client, config, source, data.split, blocks, on_data_ready=lambda: ready.append(1))
+    monkeypatch.setattr(run, "reads_once", lambda *arguments: False)
+    twice = train_on_cluster(client, config, source, data.split, blocks)
+    assert ready == [1]
+    np.testing.assert_array_equal(once.input_scaler.mean, twice.input_scaler.mean)
+    np.testing.assert_array_equal(once.target_scaler.std, twice.target_scaler.std)
+    np.testing.assert_array_equal(once.network.parameter_vector, twice.network.parameter_vector)
+    assert once.history.val_loss == twice.history.val_loss
+
+
 def _local_sgd_in_process(network, tables, rows, n_features, weighted, options, *, batch_size, seed, replicas,
                           sync_every, chunks_per_round=1):
     """Local SGD computed in one process from the model layer's pieces: every epoch at the
