@@ -188,12 +188,14 @@ def scaling_and_rows(
     ClimannError
         As :func:`fit_scalers`.
     """
-    from climann.workflow.compute.cluster import shared_value
+    from climann.workflow.compute.cluster import shared_per_worker
 
-    shared, workers = shared_value(client, source), sorted(client.scheduler_info()["workers"])
+    workers = sorted(client.scheduler_info()["workers"])
+    shared = shared_per_worker(client, source, workers)
     # spread over the workers (else dask queues them all where the source is, and the other
     # workers take them over one by one)
-    parts = client.gather([client.submit(_moments, shared, start, stop, pure=False, **placement(workers, index))
+    parts = client.gather([client.submit(_moments, shared[index % len(shared)], start, stop, pure=False,
+                                         **placement(workers, index))
                            for index, (start, stop) in enumerate(blocks)])
     inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
     for chunk_inputs, chunk_target in parts:
@@ -261,16 +263,16 @@ def persist_samples(
     -------
     ChunkedSamples
     """
-    from climann.workflow.compute.cluster import shared_value
+    from climann.workflow.compute.cluster import shared_per_worker
 
     dtype = np.dtype(dtype)
     weights = source.layout.cell_area_weights().ravel() if area_weighted else None
-    shared = shared_value(client, source)
     # chunk k on worker k mod n (see placement)
     workers = sorted(client.scheduler_info()["workers"])
+    shared = shared_per_worker(client, source, workers)
     futures = [
-        client.submit(_table, shared, start, stop, input_scaler, target_scaler, dtype, weights, pure=False,
-                      **placement(workers, index))
+        client.submit(_table, shared[index % len(shared)], start, stop, input_scaler, target_scaler, dtype, weights,
+                      pure=False, **placement(workers, index))
         for index, (start, stop) in enumerate(blocks)
     ]
     rows = client.gather(client.map(_rows, futures, pure=False))
@@ -344,13 +346,14 @@ def read_fit_and_persist(
     ClimannError
         As :func:`fit_scalers`.
     """
-    from climann.workflow.compute.cluster import shared_value
+    from climann.workflow.compute.cluster import shared_per_worker
 
     dtype = np.dtype(dtype)
     weights = source.layout.cell_area_weights().ravel() if area_weighted else None
-    shared = shared_value(client, source)
     workers = sorted(client.scheduler_info()["workers"])
-    read = {name: [client.submit(read_samples, shared, start, stop, pure=False, **placement(workers, index))
+    shared = shared_per_worker(client, source, workers)
+    read = {name: [client.submit(read_samples, shared[index % len(shared)], start, stop, pure=False,
+                                 **placement(workers, index))
                    for index, (start, stop) in enumerate(chunks)] for name, chunks in blocks.items()}
     moments = [client.submit(_moments_of, samples, pure=False) for samples in read[fit_on]]
     parts = client.gather(moments)

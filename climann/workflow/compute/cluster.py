@@ -34,6 +34,7 @@ __all__ = [
     "local_cluster",
     "ordered_sum",
     "ordered_sum_delayed",
+    "shared_per_worker",
     "shared_value",
     "terminal_signals_ignored_by_children",
     "uses_cluster",
@@ -263,6 +264,20 @@ def shared_value(client: Client, value: Any) -> Future:
     workers holding it are lost, dask recomputes it, and a step in progress goes on.
     """
     return client.submit(_value, value, pure=False)
+
+
+def shared_per_worker(client: Client, value: Any, workers: Sequence[str]) -> list[Future]:
+    """``value`` as one future on each of ``workers`` (in their order; one future without
+    workers), each made by a task of its own there (loosely restricted to it).
+
+    For a value that is slow to unpickle (the data's description holds xarray's lazy
+    dataset): with one :func:`shared_value`, the other workers wait for its worker to
+    compute it and then fetch it before their first task; each worker now unpickles its own
+    copy at once. Like :func:`shared_value`, each is recomputed if its worker is lost."""
+    if not workers:
+        return [shared_value(client, value)]
+    return [client.submit(_value, value, pure=False, workers=[worker], allow_other_workers=True)
+            for worker in workers]
 
 
 #: The modules a worker needs for its first chunk: importing them (xarray and pandas above
