@@ -16,6 +16,7 @@ from climann.workflow.compute.cluster import (
     cluster_client,
     connect,
     ordered_sum,
+    shared_per_worker,
     terminal_signals_ignored_by_children,
     uses_cluster,
     warm_up,
@@ -127,3 +128,13 @@ def test_warming_up_imports_the_modules_on_every_worker(client):
     assert len(futures) == len(client.scheduler_info()["workers"]) == 2
     client.gather(futures)
     assert all(client.run(_imported, "tabnanny").values())
+
+
+def test_a_value_shared_per_worker_is_made_on_each_worker(client):
+    workers = sorted(client.scheduler_info()["workers"])
+    futures = shared_per_worker(client, {"steps": np.arange(3)}, workers)
+    values = client.gather(futures)
+    assert len(values) == 2 and all(np.array_equal(value["steps"], np.arange(3)) for value in values)
+    held = client.who_has(futures)
+    assert all(worker in held[future.key] for worker, future in zip(workers, futures, strict=True))
+    assert len(shared_per_worker(client, 1, [])) == 1  # no worker yet: one shared value
