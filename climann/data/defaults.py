@@ -118,7 +118,7 @@ def default_inputs(
         If the target or a grid coordinate is missing, or nothing is left to learn from
         (no predictor and no varying feature).
     """
-    require_variable(dataset, target, where)
+    require_variable(dataset, target, where, role="target")
     chosen = _default_predictors(dataset, target) if predictors is None else DefaultInputs(tuple(predictors), ())
     features = default_features(dataset) if features is None else tuple(features)
     if not chosen.predictors and not features:

@@ -14,6 +14,7 @@ from climann.data.defaults import (
     missing_where_target_present,
 )
 from climann.data.open import open_dataset
+from climann.data.pointwise import PointwiseSource
 from climann.data.sample_data import write_sample_dataset
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -141,9 +142,17 @@ def test_nothing_to_learn_from_is_refused_in_one_line():
         default_inputs(_yearly(5, n_lat=1), "tas")
 
 
-def test_a_missing_target_names_the_available_variables(sample):
-    with pytest.raises(ClimannError, match="variable 'tass' not in .*did you mean 'tas'"):
+def test_a_missing_target_names_the_available_variables_and_the_way_to_choose_it(sample):
+    with pytest.raises(ClimannError, match="target variable 'tass' not in .*did you mean 'tas'.*--target NAME"):
         default_inputs(sample, "tass")
+    # a user's own file without the default target (the sample's tas): told how to name theirs
+    own = sample[["rsdt"]].rename(rsdt="surface_temperature")
+    with pytest.raises(ClimannError, match="target variable 'tas' not in own.nc; available: surface_temperature; "
+                                           "name the variable to predict with --target NAME"):
+        default_inputs(own, "tas", where="own.nc")
+    # with its predictors given, the target is checked where the samples are built: the same words
+    with pytest.raises(ClimannError, match="target variable 'tas' not in own.nc.*--target NAME"):
+        PointwiseSource(own, target="tas", predictors=[], features=["lat"], source_files=["own.nc"])
 
 
 def _times(calendar: str, *dates: tuple) -> list:
