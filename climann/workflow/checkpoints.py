@@ -177,6 +177,11 @@ class Checkpointing:
         Set by the signal handlers while training.
     signal_number : int or None
         The signal that set ``stop``.
+    run_log : callable or None
+        Returns the run's log so far (the content of ``train.log``), recorded in each
+        checkpoint so that a resumed run's ``train.log`` holds the whole run.
+    resumed_log : str
+        The log recorded in the resumed checkpoint ("" for a new run or an older checkpoint).
     """
 
     run_dir: Path
@@ -186,6 +191,8 @@ class Checkpointing:
     fingerprint: str | None = None
     stop: StopRequest = field(default_factory=StopRequest)
     signal_number: int | None = None
+    run_log: Callable[[], str] | None = None
+    resumed_log: str = ""
 
     @classmethod
     def start(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -213,7 +220,7 @@ class Checkpointing:
             )
         return cls(
             run_dir, config.training.checkpoint_every, config_to_toml(config),
-            resumed=state, fingerprint=metadata.get("fingerprint"),
+            resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
         )
 
     @property
@@ -241,7 +248,10 @@ class Checkpointing:
                 self.run_dir.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise ClimannError(f"cannot create run directory {self.run_dir}: {error.strerror}") from None
-            save_state(self.path, state, metadata={"config": self.config_toml, "fingerprint": fingerprint})
+            metadata = {"config": self.config_toml, "fingerprint": fingerprint}
+            if self.run_log is not None:
+                metadata["log"] = self.run_log()
+            save_state(self.path, state, metadata=metadata)
 
         return {
             "initial_state": self.resumed,

@@ -378,6 +378,8 @@ def _train_evaluate_write(
     # a resume, predict and evaluate use the same inputs.
     config = resolve_default_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
+    run_log.continue_from(checkpointing.resumed_log)  # a resumed run's train.log holds the whole run
+    checkpointing.run_log = run_log.text
     records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
     epoch_log = EpochLogger(config.training.epochs)
     callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
