@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shlex
 import signal
 import threading
@@ -50,7 +49,7 @@ from climann.workflow.config import RunConfig, build_config, config_to_dict, con
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.outputs import CHECKPOINT_FILES, refuse_unfinished_run, remove_leftovers  # noqa: F401 (re-exported)
-from climann.workflow.interrupts import STOP_SIGNALS, Terminated, signal_number
+from climann.workflow.interrupts import STOP_SIGNALS, Terminated, announce, signal_number
 from climann.model import (
     Network,
     StopRequest,
@@ -318,9 +317,8 @@ class Checkpointing:
             self.stop.requested, self.signal_number = True, number
             for other, handler in previous.items():
                 signal.signal(other, handler)  # type: ignore[arg-type]
-            # os.write, not print: a handler may run in the middle of another write to stderr.
-            os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (a streamed "
-                        b"or cluster run: after the current round); send the signal again to stop at once\n")
+            announce("climann: stopping to write a checkpoint after the current batch (a streamed or cluster "
+                     "run: after the current round); send the signal again to stop at once")
 
         for number in STOP_SIGNALS:
             if signal.getsignal(number) == signal.SIG_IGN:
