@@ -33,6 +33,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
 
@@ -131,11 +132,20 @@ def default_inputs(
 
 def default_features(dataset: xr.Dataset) -> tuple[str, ...]:
     """``lat`` when there are several latitudes, plus ``season`` when the time axis is finer
-    than a year (see :func:`finer_than_yearly`)."""
+    than a year (see :func:`finer_than_yearly`) within the training block of the default
+    split (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split
+    by time steps leave one month to train on, where the time of year cannot be learnt (and
+    training refuses a feature that does not vary there)."""
     latitude = dataset[find_coordinate(dataset, "latitude")].values
     features = ["lat"] if np.unique(latitude).size > 1 else []
-    if finer_than_yearly(dataset[find_coordinate(dataset, "time")].values):
-        features.append("season")
+    times = dataset[find_coordinate(dataset, "time")].values
+    if finer_than_yearly(times):
+        try:
+            training = split_time_blocks(np.array([time.year for time in times]), DEFAULT_SPLIT_FRACTIONS)
+        except ClimannError:  # too few steps to split: training says so
+            training = None
+        if training is None or finer_than_yearly(times[training.time_masks["train"]]):
+            features.append("season")
     return tuple(features)
 
 

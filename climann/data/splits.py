@@ -44,6 +44,11 @@ class TimeSplit:
         return labels.astype(str)
 
 
+#: The default fractions of the time steps (or years) in the train, val and test blocks
+#: (``[data] split_fractions``).
+DEFAULT_SPLIT_FRACTIONS = (0.7, 0.15, 0.15)
+
+
 def _block_sizes(n_units: int, fractions: Sequence[float]) -> list[int]:
     """Split ``n_units`` into len(fractions) positive integer sizes close to the fractions."""
     sizes = [max(1, int(round(fraction * n_units))) for fraction in fractions[1:]]
@@ -99,7 +104,8 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
         return split_by_year_ranges(years, ranges)
     steps = np.arange(years.size)
     masks = {name: (steps >= first) & (steps <= last) for name, (first, last) in ranges.items()}
-    return TimeSplit(masks, {name: f"time steps {first}–{last}" for name, (first, last) in ranges.items()})
+    return TimeSplit(masks, {name: f"time step {first}" if first == last else f"time steps {first}–{last}"
+                             for name, (first, last) in ranges.items()})
 
 
 def year_span(first: int, last: int) -> str:

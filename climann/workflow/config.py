@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
@@ -141,7 +142,7 @@ class DataConfig:
     target: str = "tas"
     predictors: tuple[str, ...] | None = None
     features: tuple[str, ...] | None = None
-    split_fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
+    split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
     split_files: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -16,6 +16,7 @@ from climann.data.defaults import (
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
 from climann.data.sample_data import write_sample_dataset
+from climann.data.splits import split_time_blocks
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -198,3 +199,20 @@ def test_missing_fractions_read_a_few_time_steps_in_one_computation():
     assert len(computations) == 1
     steps = np.unique(np.linspace(0, n_time - 1, CHECKED_TIME_STEPS).round().astype(int))
     assert fractions["partial"] == pytest.approx(np.mean(steps < n_time // 2))
+
+
+@pytest.mark.parametrize(
+    ("n_months", "features"),
+    [
+        pytest.param(3, ("lat",), id="3-months-train-on-one"),  # split by steps 1/1/1: one month to train on
+        pytest.param(13, ("lat", "season"), id="13-months"),  # 9 months in the training block
+        pytest.param(36, ("lat", "season"), id="3-years"),
+    ],
+)
+def test_season_is_a_default_only_when_the_time_of_year_varies_in_the_training_block(n_months, features):
+    dataset = _yearly(n_months)
+    dataset["time"] = [cftime.datetime(2015 + m // 12, m % 12 + 1, 16, calendar="360_day") for m in range(n_months)]
+    assert default_inputs(dataset, "tas").features == features
+    training = split_time_blocks(np.array([t.year for t in dataset["time"].values]), (0.7, 0.15, 0.15))
+    months = {t.month for t in dataset["time"].values[training.time_masks["train"]]}
+    assert ("season" in features) == (len(months) > 1)  # the independent reason

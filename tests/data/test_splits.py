@@ -85,3 +85,8 @@ def test_a_block_of_one_year_is_described_by_that_year():
     split = split_time_blocks(years, (0.7, 0.15, 0.15))
     assert split.descriptions == {"train": "2006–2008", "val": "2009", "test": "2010"}
     assert np.array_equal(years[split.time_masks["test"]], np.full(12, 2010))
+
+
+def test_a_block_of_one_time_step_is_described_by_that_step():
+    split = split_time_blocks(np.array([2015, 2015, 2015]), (0.7, 0.15, 0.15))  # three months: one step each
+    assert split.descriptions == {"train": "time step 0", "val": "time step 1", "test": "time step 2"}
