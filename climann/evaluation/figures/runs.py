@@ -59,6 +59,7 @@ def draw_figures(
     directory: str | Path,
     dpi: int = 150,
     climatology: np.ndarray | None = None,
+    member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -85,6 +86,9 @@ def draw_figures(
         The training years' climatology of each step, the reference of the anomalies;
         default: ``predictions["climatology"]``, else computed from the truth of the steps
         labelled ``"train"`` (none: no anomaly correlation map).
+    member_losses : sequence of (train_loss, val_loss), optional
+        An ensemble's members' losses per epoch: the learning curves show each member
+        (:func:`~climann.evaluation.figures.plots.plot_learning_curves`).
 
     Returns
     -------
@@ -116,7 +120,8 @@ def draw_figures(
     ]
     if len(history_train):
         paths.append(plot_learning_curves(history_train, history_val, loss_name=loss_name,
-                                          path=directory / FIGURE_FILES["learning_curves"], dpi=dpi))
+                                          path=directory / FIGURE_FILES["learning_curves"], dpi=dpi,
+                                          member_losses=member_losses))
     paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
                                        name=name, split_labels=labels,
                                        path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
