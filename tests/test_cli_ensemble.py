@@ -52,6 +52,12 @@ def test_train_ensemble_end_to_end(tiny_sample, tmp_path, climann):
     assert len(summary) == 1 and "spread–skill ratio" in summary[0] and len(summary[0]) <= 80
     assert "spread–skill ratio" in (out / "report.md").read_text()
     assert "![spread test](figures/spread_test.png)" in (out / "report.md").read_text()
+    for figure in (out / "figures").iterdir():
+        figure.unlink()
+    redrawn = climann("plot", str(out), "--dpi", "40")  # the spread is no baseline, and its map is redrawn
+    assert redrawn.returncode == 0, redrawn.stderr
+    assert (out / "figures" / "spread_test.png").is_file()
+    assert "figures/spread_test.png" in (out / "report.md").read_text()
 
 
 @pytest.mark.parametrize("value", [pytest.param("0", id="zero"), pytest.param("-1", id="negative"),

@@ -63,15 +63,14 @@ def member_config(config: RunConfig, index: int) -> RunConfig:
 
 
 def fit_ensemble(
-    config: RunConfig, data, *, on_epoch: Callable[[int, History], None] | None = None, on_batch=None,
+    config: RunConfig, fit_member: Callable[[RunConfig], tuple[Network, History]], *,
     member_progress: Callable[[int], AbstractContextManager] | None = None,
 ) -> tuple[Ensemble, list[History]]:
-    """Train the ``[training] ensemble`` members one after the other on ``data`` (a
-    :class:`~climann.workflow.preparation.PreparedData`), each as
-    :func:`climann.workflow.pipeline.fit_network` trains a single network with
-    :func:`member_config`; "member k of N (seed s)" is logged before each (train.log and the
-    terminal). ``member_progress(index)`` is entered around each member's training (a
-    progress display). No checkpoint is written.
+    """Train the ``[training] ensemble`` members one after the other, each by
+    ``fit_member(member_config(config, k))`` (a single network's training on the run's
+    prepared data: :func:`climann.workflow.pipeline.fit_network`, without checkpoints);
+    "member k of N (seed s)" is logged before each (train.log and the terminal).
+    ``member_progress(index)`` is entered around each member's training (a progress display).
 
     Returns
     -------
@@ -79,14 +78,12 @@ def fit_ensemble(
     histories : list of History
         Each member's, in seed order.
     """
-    from climann.workflow.pipeline import fit_network
-
     seeds = member_seeds(config.training.seed, config.training.ensemble)
     members, histories = [], []
     for index, seed in enumerate(seeds):
         epoch_logger.info("member %d of %d (seed %d)", index + 1, len(seeds), seed)
         with member_progress(index) if member_progress else nullcontext():
-            network, history = fit_network(member_config(config, index), data, on_epoch=on_epoch, on_batch=on_batch)
+            network, history = fit_member(member_config(config, index))
         members.append(network)
         histories.append(history)
     return Ensemble(tuple(members), tuple(seeds)), histories

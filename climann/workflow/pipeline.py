@@ -446,7 +446,8 @@ def _train_evaluate_write(
             from climann.workflow.ensemble import fit_ensemble
 
             network, histories = fit_ensemble(
-                config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch,
+                config, lambda member: fit_network(member, data, on_epoch=callbacks.on_epoch,
+                                                   on_batch=callbacks.on_batch),
                 member_progress=lambda index: _training_progress(progress, config, n_train, epoch_log, log=index == 0),
             )
             history = histories[0]

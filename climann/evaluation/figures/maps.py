@@ -433,7 +433,7 @@ def plot_spread_map(
     truth: np.ndarray,
     predicted: np.ndarray,
     *,
-    n_members: int,
+    n_members: int | None,
     time_steps: np.ndarray,
     split: str,
     path: str | Path,
@@ -449,7 +449,8 @@ def plot_spread_map(
     layout : GridLayout
     spread, truth, predicted : ndarray, shape (n_time, n_lat, n_lon)
         ``predicted`` is the ensemble mean.
-    n_members : int
+    n_members : int or None
+        Named in the title when known.
     time_steps : ndarray of bool, shape (n_time,)
     split : str
     path : str or Path
@@ -466,8 +467,8 @@ def plot_spread_map(
     high = high if high > 0 else 1.0
     name, units = layout.target_name, layout.target_units
     panels = [
-        MapPanel(f"spread of the {n_members} members (std, ddof=1),\nmean over the block", spread_map, RMSE_COLORMAP,
-                 0.0, high, _with_units(f"{name} spread", units)),
+        MapPanel(f"spread of the {n_members or ''} members (std, ddof=1),\nmean over the block".replace("  ", " "),
+                 spread_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} spread", units)),
         MapPanel("RMSE of the ensemble mean", rmse_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} RMSE", units)),
     ]
     period = _period([time.year for time in layout.time.values[time_steps]])

@@ -23,6 +23,7 @@ from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
+    plot_spread_map,
     plot_truth_prediction_error,
 )
 from climann.evaluation.figures.plots import (
@@ -31,11 +32,11 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
     plot_skill_by_group,
 )
-from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
+from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
 
 
 #: The ``<target>_*`` variables of a predictions file that are not a baseline's prediction.
-NOT_BASELINES = ("pred", "error", "extrapolated")
+NOT_BASELINES = ("pred", "error", "extrapolated", "spread")
 
 
 def _area_means(layout: GridLayout, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -225,12 +226,21 @@ def _loss_name(run_dir: Path) -> str:
         return "loss"
 
 
+def _ensemble_size(spread: xr.DataArray) -> int | None:
+    """The members of ``<target>_spread``, from its long_name ("… of the 5 members)")."""
+    import re
+
+    match = re.search(r"of the (\d+) members", str(spread.attrs.get("long_name", "")))
+    return int(match.group(1)) if match else None
+
+
 def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     """Draw a run's figures again from its files, into ``run_dir/figures/``, and write
     ``report.md`` again with links to them (when ``metrics.json`` is there).
 
-    Reads ``predictions.nc`` (truth, prediction, baselines, splits), ``history.csv`` (the
-    learning curves) and ``config.toml`` (the loss's name).
+    Reads ``predictions.nc`` (truth, prediction, baselines, splits; an ensemble's spread, for
+    its map), ``history.csv`` (the learning curves; an ensemble's first member's) and
+    ``config.toml`` (the loss's name).
 
     Parameters
     ----------
@@ -259,6 +269,8 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
                      if str(n).startswith(f"{target}_") and str(n)[len(target) + 1:] not in NOT_BASELINES]
         predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
         truth, labels = grid(target), split_labels(dataset["split"])
+        spread = grid(f"{target}_spread") if f"{target}_spread" in dataset else None
+        n_members = _ensemble_size(dataset[f"{target}_spread"]) if spread is not None else None
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     (run_dir / "figures").mkdir(exist_ok=True)
     figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
@@ -269,6 +281,11 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         metrics = None
     if isinstance(metrics, dict):
         figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)
+        n_members = (metrics.get("ensemble") or {}).get("size", n_members)
+    if spread is not None and (labels == "test").any():
+        figures.append(plot_spread_map(layout, spread, truth, predictions["model"], n_members=n_members,
+                                       time_steps=labels == "test", split="test",
+                                       path=run_dir / "figures" / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=dpi))
     write_report(run_dir)  # its links to the figures
     return figures
 
