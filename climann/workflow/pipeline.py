@@ -357,6 +357,10 @@ def run_training(
     With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
     (:func:`climann.workflow.compute.run.run_distributed`): the same run directory.
 
+    With ``[training] ensemble`` > 1 the members are trained one after the other in this
+    process and scored by their mean (:mod:`climann.workflow.ensemble`); such a run writes no
+    checkpoint, and ``resume`` is refused.
+
     Parameters
     ----------
     config : RunConfig
