@@ -425,3 +425,52 @@ def plot_prediction_maps(
         panels = _truth_prediction_error_panels(layout, truth_map, predicted_map)
         shown = "truth, prediction and error"
     return _map_figure(layout, panels, title=f"{_variable_title(layout)} {when}: {shown}", path=path, dpi=dpi)
+
+
+def plot_spread_map(
+    layout: GridLayout,
+    spread: np.ndarray,
+    truth: np.ndarray,
+    predicted: np.ndarray,
+    *,
+    n_members: int | None,
+    time_steps: np.ndarray,
+    split: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """An ensemble's spread over a block, beside the error of its mean: at each cell the mean
+    over the block's steps of the spread (the members' standard deviation, ddof = 1), and the
+    RMSE of the ensemble mean over the same steps, on one colour scale from 0 (where the
+    spread is well below the RMSE, the ensemble is over-confident there).
+
+    Parameters
+    ----------
+    layout : GridLayout
+    spread, truth, predicted : ndarray, shape (n_time, n_lat, n_lon)
+        ``predicted`` is the ensemble mean.
+    n_members : int or None
+        Named in the title when known.
+    time_steps : ndarray of bool, shape (n_time,)
+    split : str
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    both = np.isfinite(truth) & np.isfinite(predicted) & np.isfinite(spread)
+    spread_map = nanmean_over_time(np.where(both, spread, np.nan)[time_steps])
+    rmse_map = cell_scores(np.where(both, predicted, np.nan)[time_steps], truth[time_steps])["rmse"]
+    high = value_limits(spread_map, rmse_map)[1]
+    high = high if high > 0 else 1.0
+    name, units = layout.target_name, layout.target_units
+    panels = [
+        MapPanel(f"spread of the {n_members or ''} members (std, ddof=1),\nmean over the block".replace("  ", " "),
+                 spread_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} spread", units)),
+        MapPanel("RMSE of the ensemble mean", rmse_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} RMSE", units)),
+    ]
+    period = _period([time.year for time in layout.time.values[time_steps]])
+    title = f"{_variable_title(layout)}, ensemble spread and error over {period}, {split} split"
+    return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
