@@ -124,7 +124,9 @@ def plot_importance_maps(
 
 def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 150) -> Path:
     """A panel per predictor: the partial dependence (area-weighted mean prediction) against
-    the predictor's value in its units, with the ICE curves' 10–90 % band and median.
+    the predictor's value in its units, with the ICE curves' 10–90 % band and median. When
+    ``dependence["quantity"]`` is ``"anomaly"`` (a ``[data] target_anomaly`` run) the curves
+    are of the anomaly the network adds to the climatology, and the axis says so.
 
     Parameters
     ----------
@@ -144,6 +146,9 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
                                 layout="constrained", squeeze=False)
     quantiles = dependence["quantiles"]
     low, high = f"{min(quantiles):g}", f"{max(quantiles):g}"
+    anomaly = dependence.get("quantity") == "anomaly"
+    quantity = (f"{dependence['target']} anomaly added to the climatology" if anomaly
+                else f"predicted {dependence['target']}")
     for axis, curve in zip(axes.flat, curves):
         grid = np.asarray(curve["grid"], dtype=np.float64)
         band = curve["ice_quantiles"]
@@ -153,14 +158,15 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
             axis.plot(grid, band["0.5"], color="tab:blue", linestyle="--", linewidth=1.0, label="ICE median")
         axis.plot(grid, curve["average"], color="black", linewidth=1.8, marker=".", label="partial dependence")
         axis.set_xlabel(_with(curve["name"], curve["units"]))
-        axis.set_ylabel(_with(f"predicted {dependence['target']}", dependence["units"]))
+        axis.set_ylabel(_with(quantity, dependence["units"]), **({"fontsize": "small"} if anomaly else {}))
         axis.grid(alpha=0.3)
     for axis in axes.flat[len(curves):]:
         axis.set_visible(False)
     if curves:
         axes.flat[0].legend(fontsize="small")
     figure.suptitle(
-        f"{dependence['target']}: partial dependence on each predictor, test split {dependence['period']} "
+        f"{dependence['target']}{' anomaly' if anomaly else ''}: partial dependence on each predictor, "
+        f"test split {dependence['period']} "
         f"({dependence['n_samples']} of {dependence['of_samples']} samples)"
     )
     return _save(figure, path, dpi)
