@@ -23,12 +23,13 @@ batches of 256; 15 epochs) and the default features of ``climann info`` for a mo
 
 Printed: a markdown table of the test-block MSE (area-weighted, K²; mean ± standard deviation
 over the seeds, and their range), its square root (K: the RMSE column of ``climann train``'s
-table, for a single seed) and the MSE skill score 1 − MSE/MSE_clim, with the
-climatology's and persistence's rows, then the date and load average (other processes on the
-same cores slow the runs down, not their results).
+table, for a single seed), the MSE skill score 1 − MSE/MSE_clim, and the climatology's and
+persistence's MSE on the same test values (a lag drops the values whose previous month is
+missing, so those runs are scored on fewer), then the date and load average (other processes
+on the same cores slow the runs down, not their results).
 
 Run: ``python benchmarks/bench_anomaly_real.py`` (≈ 15 s per run on 2 cores; ``--seeds 0 1 2``
-by default; ``--keep DIR`` keeps the run directories).
+by default; ``--keep DIR`` keeps the run directories, and reuses those already there).
 """
 
 from __future__ import annotations
@@ -67,31 +68,39 @@ def load() -> str:
 
 
 def test_scores(path: Path, run_dir: Path, data: dict, *, seed: int) -> dict:
-    """Train one run and return its ``metrics.json`` test split (model and baselines)."""
+    """Train one run (or read it, when ``run_dir`` holds a finished one) and return its
+    ``metrics.json`` test split (model and baselines)."""
     from climann.workflow.config import build_config
     from climann.workflow.pipeline import run_training
 
-    config = build_config({
-        "data": {"paths": [str(path)], "target": TARGET, "predictors": [], **data},
-        "training": {"seed": seed}, "evaluation": {"figures": False},
-    })
-    run_training(config, run_dir=run_dir)
+    if not (run_dir / "metrics.json").exists():
+        config = build_config({
+            "data": {"paths": [str(path)], "target": TARGET, "predictors": [], **data},
+            "training": {"seed": seed}, "evaluation": {"figures": False},
+        })
+        run_training(config, run_dir=run_dir)
     return json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]
 
 
-def row(name: str, values: list[float], climatology: float) -> str:
-    """One table row: mean ± std (range) of the test MSE over seeds, the RMSE of that mean
-    (the CLI's table shows RMSE), and the skill 1 − MSE/MSE_clim."""
+def row(name: str, runs: list[dict]) -> str:
+    """One table row from the runs' test scores: the MSE's mean ± std (range) over the seeds,
+    the square root of that mean (the CLI's table shows RMSE), the mean skill 1 − MSE/MSE_clim
+    (each run's against the climatology on its own samples), and the climatology's and
+    persistence's MSE on those samples with their number."""
+    values = [run["model"]["mse"] for run in runs]
     mean = statistics.fmean(values)
     spread = f" ± {statistics.pstdev(values):.3f} ({min(values):.3f}–{max(values):.3f})" if len(values) > 1 else ""
-    return f"| {name} | {mean:.3f}{spread} | {mean ** 0.5:.3f} | {1 - mean / climatology:+.2f} |"
+    skill = statistics.fmean(run["model"]["skill_vs_climatology"] for run in runs)
+    first = runs[0]
+    return (f"| {name} | {mean:.3f}{spread} | {mean ** 0.5:.3f} | {skill:+.2f} | {first['climatology']['mse']:.3f} | "
+            f"{first['persistence']['mse']:.3f} | {first['model']['n_samples']} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--lon", action="store_true", help="also each setting with lon as a feature")
-    parser.add_argument("--keep", type=Path, help="keep the run directories in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the run directories in this folder (and reuse them)")
     args = parser.parse_args()
     path = ostia_path()
     if path is None:
@@ -109,29 +118,21 @@ def compare_settings(path: Path, settings: dict[str, dict], seeds: list[int], fo
     """Train every setting once per seed into ``folder`` and print the table."""
     started = datetime.now(timezone.utc)
     print(f"# {path} — {started:%d %b %Y %H:%M} UTC, {load()}", flush=True)
-    results: dict[str, list[float]] = {}
-    baselines: dict[str, set[float]] = {"climatology": set(), "persistence": set()}
+    results: dict[str, list[dict]] = {}
     for name, data in settings.items():
         for seed in seeds:
             clock = time.perf_counter()
             slug = name.replace(" + ", "-").replace(", ", "-").replace(" ", "")
             scores = test_scores(path, folder / f"{slug}-seed{seed}", data, seed=seed)
-            results.setdefault(name, []).append(scores["model"]["mse"])
-            for baseline in baselines:
-                baselines[baseline].add(round(scores[baseline]["mse"], 6))
+            results.setdefault(name, []).append(scores)
             print(f"# {name}, seed {seed}: test MSE {scores['model']['mse']:.4f} K² "
                   f"({time.perf_counter() - clock:.0f} s, {load()})", flush=True)
-    # every run scores the same test samples: the baselines agree (a lag drops no test month)
-    climatology = min(baselines["climatology"])
     print()
     print(f"| setting (test 2010, {len(seeds)} seed{'s' * (len(seeds) > 1)}) | test MSE (K²) | √MSE (K) | "
-          "skill vs climatology |")
-    print("|---|---|---|---|")
-    for name, values in results.items():
-        print(row(name, values, climatology))
-    for baseline, values in baselines.items():
-        note = "" if len(values) == 1 else f" (differs between runs: {sorted(values)})"
-        print(row(baseline, [min(values)], climatology) + note)
+          "skill vs climatology | climatology MSE | persistence MSE | test values |")
+    print("|---|---|---|---|---|---|---|")
+    for name, runs in results.items():
+        print(row(name, runs))
     print(f"\n# {datetime.now(timezone.utc):%d %b %Y %H:%M} UTC, {load()}")
 
 
