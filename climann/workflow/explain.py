@@ -10,7 +10,8 @@ the split recorded there. On that block:
   lags, its anomaly, its area means), or one derived feature (``lat``; ``lon`` and ``season``
   as their sine and cosine together; ``year``);
 * partial dependence with ICE quantiles (:mod:`climann.evaluation.importance`) of the
-  prediction on each predictor's own column (and on ``lat`` and ``year``), in its units, from
+  prediction on each predictor's own column (on the shortest lag of a variable that is only
+  lagged, and on ``lat`` and ``year``), in its units, from
   at most :data:`PD_MAX_SAMPLES` samples of the test block drawn with the seed.
 
 A run with ``[data] target_anomaly`` predicts ŷ = c + f(x), c its saved training climatology
@@ -299,14 +300,18 @@ def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, resul
 
 
 def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, seed: int) -> dict:
-    """The content of ``partial_dependence.json``: for each predictor (and ``lat``,
-    ``year``), the grid of its values, the area-weighted mean prediction there, and the
+    """The content of ``partial_dependence.json``: for each predictor (then the shortest lag
+    ``<name>_lag<k>`` of a variable that is only lagged, e.g. the target's own past; then
+    ``lat``, ``year``), the grid of its values, the area-weighted mean prediction there, and the
     weighted quantiles :data:`ICE_QUANTILES` of the ICE curves. ``quantity`` is
     ``"prediction"``, or ``"anomaly"`` for a ``[data] target_anomaly`` run, whose ``predict``
     gives the network's output (the anomaly it adds to the climatology, see the module)."""
     data = run.config.data
     units = run.input_units()
     columns = {name: units.get(name, "") for name in data.predictors or () if name in block.feature_names}
+    # a variable that enters only through its lags (the target's own past): its shortest lag
+    columns.update({f"{name}_lag{min(steps)}": units.get(name, "") for name, steps in data.lags.items()
+                    if steps and name not in columns and f"{name}_lag{min(steps)}" in block.feature_names})
     columns.update({name: unit for name, unit in PD_DERIVED_UNITS.items() if name in block.feature_names})
     n_total = block.truth.size
     rng = np.random.default_rng(seed)

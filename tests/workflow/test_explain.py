@@ -283,3 +283,21 @@ def test_an_anomaly_runs_partial_dependence_is_the_anomaly_the_network_adds(expl
 def test_a_plain_runs_partial_dependence_is_of_the_prediction(explained):
     _, result = explained
     assert result.partial_dependence["quantity"] == "prediction"
+
+
+def test_a_variable_only_lagged_gets_the_partial_dependence_on_its_shortest_lag(tmp_path):
+    """The target's own past (no information here: signal is independent from month to month)."""
+    data = write_signal_and_noise(tmp_path / "lagged.nc")
+    config = build_config({
+        "data": {"paths": [str(data)], "target": "tas", "predictors": ["signal"], "features": ["lat"],
+                 "lags": {"tas": [1, 2]}},
+        "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 64, "learning_rate": 0.01},
+        "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    result = explain_run(run_dir, repeats=1)
+    curves = {curve["name"]: curve for curve in result.partial_dependence["predictors"]}
+    assert list(curves) == ["signal", "tas_lag1", "lat"]
+    assert curves["tas_lag1"]["units"] == "K"
+    tas = next(entry for entry in result.importance["inputs"] if entry["name"] == "tas")
+    assert tas["columns"] == ["tas_lag1", "tas_lag2"]

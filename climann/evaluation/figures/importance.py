@@ -7,6 +7,7 @@ Each function draws from the content of ``importance.json`` or ``partial_depende
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -164,9 +165,8 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
         axis.set_visible(False)
     if curves:
         axes.flat[0].legend(fontsize="small")
-    figure.suptitle(
-        f"{dependence['target']}{' anomaly' if anomaly else ''}: partial dependence on each predictor, "
-        f"test split {dependence['period']} "
-        f"({dependence['n_samples']} of {dependence['of_samples']} samples)"
-    )
+    title = (f"{dependence['target']}{' anomaly' if anomaly else ''}: partial dependence on each predictor, "
+             f"test split {dependence['period']} ({dependence['n_samples']} of {dependence['of_samples']} samples)")
+    # about 11 characters per inch: one panel is too narrow for the title on one line
+    figure.suptitle(textwrap.fill(title, width=max(40, int(11 * 4.2 * n_columns))))
     return _save(figure, path, dpi)
