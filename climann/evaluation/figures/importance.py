@@ -115,11 +115,11 @@ def plot_importance_maps(
         _draw_map(figure, axis, layout, panel)
     for axis in axes.flat[len(ranked):]:
         axis.set_visible(False)
-    figure.suptitle(
-        f"{importance['target']}: where each input matters — increase of each cell's MSE over the test split "
-        f"{importance['period']}\nwhen the input is permuted (mean of {importance['repeats']} permutations; "
-        "each map its own colour scale; grey: no test sample)"
-    )
+    title = (f"{importance['target']}: where each input matters — increase of each cell's MSE over the test split "
+             f"{importance['period']} when the input is permuted (mean of {importance['repeats']} permutations; "
+             "each map its own colour scale; grey: no test sample)")
+    # about 11 characters per inch, so that a figure of one map does not cut the title off
+    figure.suptitle(textwrap.fill(title, width=max(40, int(11 * width))))
     return _save(figure, path, dpi)
 
 
