@@ -69,12 +69,3 @@ def test_bad_ensemble_sizes_exit_2_with_one_line(tiny_sample, tmp_path, value, c
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ") and "ensemble" in lines[0]
     assert not (tmp_path / "run").exists()
-
-
-def test_an_ensemble_on_a_cluster_exits_2_naming_the_way_out(tiny_sample, tmp_path, climann):
-    result = climann("train", "--data", str(tiny_sample), "--out", str(tmp_path / "run"),
-                                "--ensemble", "2", "--workers", "2")
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "climann: error: [training] ensemble = 2 trains in this process only, not on a dask cluster yet: drop "
-        "--workers/--scheduler ([compute]) or train with ensemble = 1"]

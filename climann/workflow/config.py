@@ -629,9 +629,6 @@ def _check_ranges(config: RunConfig) -> None:
             f"[training] learning_rate must be a positive number, got {training.learning_rate}"
         )
     _check_compute(config.compute, data)
-    if (config.compute.scheduler or config.compute.workers) and training.ensemble > 1:
-        raise ClimannError(f"[training] ensemble = {training.ensemble} trains in this process only, not on a dask "
-                           "cluster yet: drop --workers/--scheduler ([compute]) or train with ensemble = 1")
 
 
 def _check_compute(compute: ComputeConfig, data: DataConfig) -> None:

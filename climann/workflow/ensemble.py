@@ -12,8 +12,10 @@ loads a working network (member 0, not the mean); ``model_members.npz`` holds ev
 (:func:`climann.model.ensemble.write_members`). :func:`load_run_network` reads both, so that
 ``climann predict``, ``climann evaluate`` and ``climann explain`` use the ensemble mean.
 
-An ensemble run trains in this process only (no dask cluster, no streamed data: refused in
-one line) and writes no checkpoint: Ctrl-C stops it with nothing written, and ``--resume`` is
+With a dask cluster (``--workers N``, ``--scheduler``) the members train in parallel on its
+workers, one member per task (:func:`fit_ensemble_on_cluster`), the same networks as one after
+the other here. The data are prepared in this process and must fit in memory (streamed data:
+refused in one line). An ensemble run writes no checkpoint: Ctrl-C stops it with nothing written, and ``--resume`` is
 refused; the run is started again.
 """
 
@@ -23,6 +25,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,8 +39,11 @@ from climann.workflow.config import RunConfig
 from climann.workflow.outputs import ENSEMBLE_RUN_FILES
 from climann.workflow.runlog import epoch_logger
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 __all__ = ["MEMBERS_FILE", "ensemble_metrics", "ensemble_record", "fit_ensemble", "is_ensemble", "load_run_network",
-           "member_config", "refuse_ensemble_resume", "save_members"]
+           "fit_ensemble_on_cluster", "member_config", "refuse_ensemble_resume", "save_members"]
 
 #: The file of every member of an ensemble run, beside ``model.npz`` (member 0).
 MEMBERS_FILE = ENSEMBLE_RUN_FILES[0]
@@ -87,6 +93,49 @@ def fit_ensemble(
         members.append(network)
         histories.append(history)
     return Ensemble(tuple(members), tuple(seeds)), histories
+
+
+def fit_ensemble_on_cluster(
+    client: Client, config: RunConfig, data: object, fit_member: Callable[[RunConfig, object], tuple[Network, History]],
+) -> tuple[Ensemble, list[History]]:
+    """Train the ``[training] ensemble`` members in parallel on a dask cluster, one member per
+    task: ``fit_member(member_config(config, k), data)`` (a single network's training on the
+    run's prepared data, :func:`climann.workflow.pipeline.fit_network`), ``data`` sent to the
+    workers once (:meth:`distributed.Client.scatter`). Each member is trained as in this
+    process, by one worker thread with one BLAS thread, so the members and their mean are
+    those of :func:`fit_ensemble` (the tests compare them bit for bit); as many train at once
+    as the cluster has worker threads.
+
+    "member k of N (seed s)" is logged when it starts on the cluster, and its last losses
+    when it is done (train.log and the terminal).
+
+    Returns
+    -------
+    ensemble : Ensemble
+    histories : list of History
+        Each member's, in seed order.
+    """
+    from distributed import as_completed
+
+    seeds = member_seeds(config.training.seed, config.training.ensemble)
+    shared = client.scatter(data, broadcast=True, hash=False)
+    futures, index_of = [], {}
+    for index, seed in enumerate(seeds):
+        epoch_logger.info("member %d of %d (seed %d) sent to the cluster", index + 1, len(seeds), seed)
+        future = client.submit(fit_member, member_config(config, index), shared, pure=False,
+                               key=f"climann-ensemble-member-{index}-{seed}")
+        futures.append(future)
+        index_of[future.key] = index
+    trained: dict[int, tuple[Network, History]] = {}
+    for future in as_completed(futures):
+        index = index_of[future.key]
+        trained[index] = future.result()
+        history = trained[index][1]
+        val = f", val_loss {history.val_loss[-1]:.5f}" if history.val_loss else ""
+        epoch_logger.info("member %d of %d (seed %d) trained: train_loss %.5f%s", index + 1, len(seeds),
+                          seeds[index], history.train_loss[-1], val)
+    members = [trained[index][0] for index in range(len(seeds))]
+    return Ensemble(tuple(members), tuple(seeds)), [trained[index][1] for index in range(len(seeds))]
 
 
 def member_block_mse(members: np.ndarray, truth: np.ndarray, area: np.ndarray,

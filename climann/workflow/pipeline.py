@@ -426,7 +426,7 @@ def _train_evaluate_write(
     epoch_log = EpochLogger(config.training.epochs)
     callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
-    if uses_cluster(config.compute):  # on a dask cluster: climann.workflow.compute
+    if uses_cluster(config.compute) and config.training.ensemble == 1:  # on a dask cluster: climann.workflow.compute
         from climann.workflow.compute.run import run_distributed
 
         with _training_progress(progress, config, None, epoch_log, log=False):
@@ -448,7 +448,14 @@ def _train_evaluate_write(
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
         n_train = int(data.sample_masks["train"].sum())
-        if config.training.ensemble > 1:  # members one after the other, no checkpoints (not resumable)
+        if config.training.ensemble > 1 and uses_cluster(config.compute):  # members in parallel on the workers
+            from climann.workflow.compute.cluster import cluster_client
+            from climann.workflow.ensemble import fit_ensemble_on_cluster
+
+            with cluster_client(config.compute) as client:
+                network, histories = fit_ensemble_on_cluster(client, config, data, fit_network)
+            history = histories[0]
+        elif config.training.ensemble > 1:  # members one after the other, no checkpoints (not resumable)
             from climann.workflow.ensemble import fit_ensemble
 
             network, histories = fit_ensemble(

@@ -163,11 +163,29 @@ def test_an_interrupted_ensemble_leaves_nothing(sample, tmp_path):
     assert [path.name for path in tmp_path.iterdir() if path.name != "run"] == []
 
 
+def test_on_a_cluster_the_members_train_in_parallel_and_are_those_trained_here(sample, ensemble_run, tmp_path):
+    """--workers 2: one member per task on the local cluster's workers; the same networks, bit
+    for bit, as the members trained one after the other in this process."""
+    import dataclasses as dc
+
+    config, here = ensemble_run
+    compute = dc.replace(config.compute, workers=2, threads_per_worker=1)
+    on_cluster = run_training(dc.replace(config, compute=compute), run_dir=tmp_path / "cluster")
+    ours, theirs = load_run(here.run_dir), load_run(on_cluster.run_dir)
+    assert isinstance(theirs.network, Ensemble) and theirs.network.seeds == ours.network.seeds
+    for mine, other in zip(ours.network.members, theirs.network.members, strict=True):
+        for a, b in zip(mine.parameters(), other.parameters(), strict=True):
+            assert np.array_equal(a, b)
+    assert on_cluster.metrics["ensemble"] == here.metrics["ensemble"]
+    assert on_cluster.metrics["splits"] == here.metrics["splits"]
+    log = (on_cluster.run_dir / "train.log").read_text()
+    assert all(f"member {k} of {SIZE} (seed {SEED + k - 1}) trained" in log for k in (1, 2, 3))
+
+
 @pytest.mark.parametrize("settings, message", [
-    pytest.param({"compute": {"workers": 2}}, "not on a dask cluster", id="cluster"),
     pytest.param({"data": {"in_memory_limit_gb": 1e-9}}, "trains in memory", id="streamed"),
 ])
-def test_an_ensemble_refuses_a_cluster_or_streamed_run(sample, tmp_path, settings, message):
+def test_an_ensemble_refuses_a_streamed_run(sample, tmp_path, settings, message):
     base = {"data": {"paths": [str(sample)], "predictors": ["clt"], "features": ["lat"]},
             "training": {"epochs": 1, "ensemble": 2}, "evaluation": {"figures": False}}
     for section, values in settings.items():
