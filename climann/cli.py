@@ -383,7 +383,11 @@ def _print_metrics(metrics: dict, *, wide: bool) -> Any:
 
 
 def _print_summary(result: Any, *, wide: bool) -> None:
+    from climann.evaluation.report import ensemble_summary
+
     console = _print_metrics(result.metrics, wide=wide)
+    if ensemble_summary(result.metrics):
+        console.print(ensemble_summary(result.metrics), highlight=False)
     console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)  # a path is never cut
     if result.metrics.get("regions") or result.metrics.get("seasons"):
         console.print(f"scores by season and region: {result.run_dir / 'report.md'}", highlight=False, soft_wrap=True)
@@ -450,6 +454,7 @@ def train(
     overwrite: Annotated[bool, typer.Option(help="Replace the climann run in --out (only its own files; anything else there is refused).")] = False,
     resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
+    ensemble: Annotated[int | None, typer.Option(help="Train N networks with seeds seed…seed+N−1; predictions are their mean, predictions.nc gets their spread (in memory only; not resumable).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the data summary and each phase with its time.")] = False,
     wide: WideOption = False,
@@ -492,7 +497,7 @@ def train(
                 "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
                 "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
                 "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
-                "checkpoint_every": checkpoint_every,
+                "checkpoint_every": checkpoint_every, "ensemble": ensemble,
             },
             "compute": _cluster_overrides(workers, scheduler),
         }

@@ -10,7 +10,8 @@ from nbclient.exceptions import CellExecutionError
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-LESSON_NOTEBOOKS = {"01-the-lesson.ipynb", "02-explore-data.ipynb", "03-train-and-map.ipynb"}
+LESSON_NOTEBOOKS = {"01-the-lesson.ipynb", "02-explore-data.ipynb", "03-train-and-map.ipynb",
+                    "04-what-the-network-learned.ipynb"}
 
 
 def _executor():

@@ -33,6 +33,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
 
@@ -118,7 +119,7 @@ def default_inputs(
         If the target or a grid coordinate is missing, or nothing is left to learn from
         (no predictor and no varying feature).
     """
-    require_variable(dataset, target, where)
+    require_variable(dataset, target, where, role="target")
     chosen = _default_predictors(dataset, target) if predictors is None else DefaultInputs(tuple(predictors), ())
     features = default_features(dataset) if features is None else tuple(features)
     if not chosen.predictors and not features:
@@ -131,11 +132,20 @@ def default_inputs(
 
 def default_features(dataset: xr.Dataset) -> tuple[str, ...]:
     """``lat`` when there are several latitudes, plus ``season`` when the time axis is finer
-    than a year (see :func:`finer_than_yearly`)."""
+    than a year (see :func:`finer_than_yearly`) within the training block of the default
+    split (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split
+    by time steps leave one month to train on, where the time of year cannot be learnt (and
+    training refuses a feature that does not vary there)."""
     latitude = dataset[find_coordinate(dataset, "latitude")].values
     features = ["lat"] if np.unique(latitude).size > 1 else []
-    if finer_than_yearly(dataset[find_coordinate(dataset, "time")].values):
-        features.append("season")
+    times = dataset[find_coordinate(dataset, "time")].values
+    if finer_than_yearly(times):
+        try:
+            training = split_time_blocks(np.array([time.year for time in times]), DEFAULT_SPLIT_FRACTIONS)
+        except ClimannError:  # too few steps to split: training says so
+            training = None
+        if training is None or finer_than_yearly(times[training.time_masks["train"]]):
+            features.append("season")
     return tuple(features)
 
 

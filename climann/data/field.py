@@ -178,7 +178,8 @@ def build_field_samples(
     lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
     anomalies = dict(anomalies or {})
     names = dict.fromkeys((target, *predictors, *lags, *anomalies))
-    fields = {name: on_grid(require_variable(dataset, name, where), grid_dims, needs_time=False) for name in names}
+    fields = {name: on_grid(require_variable(dataset, name, where, role="target" if name == target else "variable"),
+                          grid_dims, needs_time=False) for name in names}
     static = [name for name, field in fields.items() if layout.time.name not in field.dims]
     if static:
         raise ClimannError(

@@ -128,6 +128,57 @@ def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
     return dataset
 
 
+def _is_time(variable: xr.DataArray) -> bool:
+    """Decoded to dates (cftime objects or datetime64)."""
+    if np.issubdtype(variable.dtype, np.datetime64):
+        return True
+    return variable.dtype == object and variable.size > 0 and hasattr(variable.values.flat[0], "calendar")
+
+
+def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
+    """The dataset with its time coordinate as the dimension coordinate of its time dimension.
+
+    Ocean and climate model output (NEMO/XIOS, some CMOR-like writers) put the time on an
+    auxiliary coordinate: the dimension ``time_counter`` carries no units (or plain
+    numbers), and ``time_centered(time_counter)`` holds the dates, named in each variable's
+    ``coordinates`` attribute (CF 1.8 §5: auxiliary coordinate variables). Such a dimension
+    is swapped for its dated coordinate (:meth:`xarray.Dataset.swap_dims`) and its own
+    undated values dropped, so that the time axis is found, and files are combined along
+    the dates (not along the dimension's ``0, 0, 0`` of one step per file).
+
+    Of several dated coordinates on one dimension (``time_centered`` and ``time_instant``),
+    the one that the data variables name in their ``coordinates`` attribute is taken.
+
+    Raises
+    ------
+    ClimannError
+        If several dated coordinates lie on one dimension and the variables do not name
+        exactly one of them.
+    """
+    swaps = {}
+    for dim in dataset.dims:
+        if dim in dataset.coords and _is_time(dataset[dim]):
+            continue
+        dated = [str(name) for name, coord in dataset.coords.items()
+                 if name != dim and coord.dims == (dim,) and _is_time(coord)]
+        if len(dated) > 1:
+            named = {word for variable in dataset.data_vars.values()
+                     for source in (variable.attrs, variable.encoding)
+                     for word in str(source.get("coordinates", "")).split()}
+            dated = [name for name in dated if name in named] or dated
+        if len(dated) > 1:
+            raise ClimannError(
+                f"{where}: dimension '{dim}' has several time coordinates ({', '.join(dated)}) and the variables do "
+                f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {dated[1]} IN OUT"
+            )
+        if dated:
+            swaps[dim] = dated[0]
+    if not swaps:
+        return dataset
+    undated = [dim for dim in swaps if dim in dataset.variables]
+    return dataset.swap_dims(swaps).drop_vars(undated)
+
+
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
     # cfgrib would write an index file beside the input: never write next to a user's file.
@@ -136,7 +187,7 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
         # Most local stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
         dataset = xr.open_dataset(path, engine=engine, chunks={}, decode_times=time_coder, **options)
-    return _grib_valid_times(dataset) if engine == "cfgrib" else dataset
+    return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
@@ -158,6 +209,7 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
+            dataset = time_on_its_dimension(dataset, labels[1])  # open_mfdataset opens without _open_one
             # One variable in several files (one per period) is brought to the first file's units.
             in_first_units = convert_dataset(mask_invalid(keep(dataset)), reference_units, where=labels[1],
                                              reference=labels[0])

@@ -215,7 +215,8 @@ class PointwiseSource:
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
         anomalies = dict(anomalies or {})
         names = dict.fromkeys((target, *predictors, *lags, *anomalies))
-        variables = {name: require_variable(dataset, name, where) for name in names}
+        variables = {name: require_variable(dataset, name, where, role="target" if name == target else "variable")
+                     for name in names}
         self.layout = grid_layout(dataset, target, source_files)
         self._time_dim = self.layout.time.name
         grid_dims = (self._time_dim, self.layout.latitude.name, self.layout.longitude.name)

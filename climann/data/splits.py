@@ -44,6 +44,11 @@ class TimeSplit:
         return labels.astype(str)
 
 
+#: The default fractions of the time steps (or years) in the train, val and test blocks
+#: (``[data] split_fractions``).
+DEFAULT_SPLIT_FRACTIONS = (0.7, 0.15, 0.15)
+
+
 def _block_sizes(n_units: int, fractions: Sequence[float]) -> list[int]:
     """Split ``n_units`` into len(fractions) positive integer sizes close to the fractions."""
     sizes = [max(1, int(round(fraction * n_units))) for fraction in fractions[1:]]
@@ -99,7 +104,13 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
         return split_by_year_ranges(years, ranges)
     steps = np.arange(years.size)
     masks = {name: (steps >= first) & (steps <= last) for name, (first, last) in ranges.items()}
-    return TimeSplit(masks, {name: f"time steps {first}–{last}" for name, (first, last) in ranges.items()})
+    return TimeSplit(masks, {name: f"time step {first}" if first == last else f"time steps {first}–{last}"
+                             for name, (first, last) in ranges.items()})
+
+
+def year_span(first: int, last: int) -> str:
+    """A block's years as people write them: ``"1980–1993"``, or ``"1985"`` for one year."""
+    return f"{first}" if first == last else f"{first}–{last}"
 
 
 def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]]) -> TimeSplit:
@@ -115,11 +126,10 @@ def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]])
     for name in SPLIT_NAMES:
         first, last = ranges[name]
         masks[name] = (years >= first) & (years <= last)
-        descriptions[name] = f"{first}–{last}"
+        descriptions[name] = year_span(first, last)
         if not masks[name].any():
-            raise ClimannError(
-                f"the {name} block {first}–{last} has no time step; the data cover {years.min()}–{years.max()}"
-            )
+            raise ClimannError(f"the {name} block {year_span(first, last)} has no time step; the data cover "
+                               f"{year_span(years.min(), years.max())}")
     if (sum(mask.astype(int) for mask in masks.values()) > 1).any():
         raise ClimannError(f"the split blocks overlap: {descriptions}")
     year_ranges = {name: (int(ranges[name][0]), int(ranges[name][1])) for name in SPLIT_NAMES}
@@ -147,5 +157,5 @@ def split_by_blocks(time_blocks: Sequence[str], years: Sequence[int]) -> TimeSpl
         masks[name] = labels == name
         if not masks[name].any():
             raise ClimannError(f"the {name} block's files have no time step in the selected period")
-        descriptions[name] = f"{years[masks[name]].min()}–{years[masks[name]].max()} ({name} files)"
+        descriptions[name] = f"{year_span(years[masks[name]].min(), years[masks[name]].max())} ({name} files)"
     return TimeSplit(time_masks=masks, descriptions=descriptions)

@@ -38,8 +38,14 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
     return [str(name) for name in dataset.data_vars if name not in metadata]
 
 
-def require_variable(dataset: xr.Dataset, name: str, where: str = "the data") -> xr.DataArray:
+def require_variable(
+    dataset: xr.Dataset, name: str, where: str = "the data", *, role: str = "variable"
+) -> xr.DataArray:
     """Return variable ``name`` or raise an error listing the available ones.
+
+    ``role="target"``: the message says that the missing variable is the one to predict and
+    how to choose it (the target defaults to the sample's ``tas``, which a user's own file
+    seldom holds).
 
     Raises
     ------
@@ -51,6 +57,11 @@ def require_variable(dataset: xr.Dataset, name: str, where: str = "the data") ->
         return dataset[name]
     close = difflib.get_close_matches(name, available, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
+    if role == "target":
+        raise ClimannError(
+            f"target variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}; "
+            "name the variable to predict with --target NAME ([data] target)"
+        )
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )

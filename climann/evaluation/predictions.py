@@ -185,6 +185,8 @@ def predictions_dataset(
     history: str = "",
     baselines: Mapping[str, np.ndarray] | None = None,
     extrapolated: np.ndarray | None = None,
+    spread: np.ndarray | None = None,
+    n_members: int | None = None,
 ) -> xr.Dataset:
     """Build the predictions dataset.
 
@@ -205,6 +207,12 @@ def predictions_dataset(
         1 where a feature of the sample lies outside its training range, 0 where none does,
         NaN where there is no sample (see :mod:`climann.evaluation.extrapolation`); written
         as ``<target>_extrapolated`` (:func:`extrapolated_variable`).
+    spread : ndarray, shape (n_time, n_lat, n_lon), optional
+        An ensemble's spread (its members' standard deviation, ddof = 1), written as
+        ``<target>_spread`` (:func:`spread_attributes`); ``predicted`` is then the ensemble
+        mean, and says so in its ``cell_methods``.
+    n_members : int, optional
+        The ensemble's size (with ``spread``).
 
     Returns
     -------
@@ -248,6 +256,9 @@ def predictions_dataset(
         variable.encoding["coordinates"] = None
     if extrapolated is not None:
         data_vars[f"{name}_extrapolated"] = extrapolated_variable(layout, extrapolated)
+    if spread is not None:
+        data_vars[f"{name}_pred"].attrs.update(ensemble_mean_attributes(kept, n_members))
+        data_vars[f"{name}_spread"] = _field(layout, spread, spread_attributes(kept, long_name, n_members))
     coords = {**axes, **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
@@ -257,6 +268,33 @@ def predictions_dataset(
         "input_files": ", ".join(Path(f).name for f in layout.source_files),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+# The statistic over the members is stated in ``comment`` in the form of a cell method
+# ("realization: mean"), not appended to ``cell_methods``: CF 1.8 §7.3 allows a standard name
+# there, but the IOOS compliance checker (the tests' reference) flags any name that is not a
+# dimension or coordinate, and the file has no realization axis.
+def ensemble_mean_attributes(attributes: Mapping[str, str], n_members: int | None) -> dict[str, str]:
+    """What ``<target>_pred`` of an ensemble adds: a ``comment`` saying it is the mean of the
+    members (``realization: mean``); its ``cell_methods`` stay the target's."""
+    return {"comment": f"realization: mean of the {n_members} ensemble members (networks trained with "
+                       "consecutive seeds)"}
+
+
+def spread_attributes(attributes: Mapping[str, str], long_name: str, n_members: int | None) -> dict[str, str]:
+    """The CF attributes of ``<target>_spread``: the target's ``units`` and ``cell_methods``
+    (the spread is over the same cells and times), a ``long_name``, and a ``comment`` stating
+    the statistic in cell-method form, ``realization: standard_deviation``, and its estimator
+    (ddof = 1, the unbiased sample variance, as WeatherBench 2's ``EnsembleVariance``; see
+    :mod:`climann.evaluation.ensemble`). No ``standard_name``: the spread is not the
+    target's quantity."""
+    kept = {key: attributes[key] for key in ("units", "cell_methods") if key in attributes}
+    return {
+        **kept,
+        "long_name": f"{long_name} ensemble spread (standard deviation of the {n_members} members)",
+        "comment": f"realization: standard_deviation of the {n_members} ensemble members with ddof = 1 "
+                   "(sqrt(sum((x_k - mean)^2) / (N - 1))), as WeatherBench 2 (Rasp et al. 2024)",
+    }
 
 
 def extrapolated_variable(layout: GridLayout, flags: np.ndarray) -> xr.DataArray:

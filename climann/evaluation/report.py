@@ -160,6 +160,7 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics), ""]
+    lines += ensemble_lines(metrics)
     lines += group_tables(metrics)
     for figure in figures:
         relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
@@ -167,6 +168,44 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
         if relative.name in FIGURE_CAPTIONS:
             lines += [FIGURE_CAPTIONS[relative.name], ""]
     return "\n".join(lines)
+
+
+def ensemble_lines(metrics: dict) -> list[str]:
+    """report.md's section on an ensemble (``metrics["ensemble"]``, see
+    :func:`climann.workflow.ensemble.ensemble_metrics`): per block the spread, the RMSE of the
+    mean, the spread–skill ratio (corrected and not) and each member's MSE; none for a single
+    network."""
+    ensemble = metrics.get("ensemble")
+    if not ensemble:
+        return []
+    units = metrics.get("units", "")
+    with_units = f" ({units})" if units else ""
+    seeds = ", ".join(str(seed) for seed in ensemble["seeds"])
+    lines = [f"Ensemble of {ensemble['size']} networks (seeds {seeds}): the model rows score their mean. Spread: "
+             f"the members' standard deviation (ddof = {ensemble['spread_ddof']}); spread–skill ratio as WeatherBench "
+             "2, with its finite-ensemble correction of the MSE (1: spread matches the error; below 1: "
+             "over-confident).", "",
+             f"| split | spread{with_units} | RMSE of the mean{with_units} | spread–skill ratio | uncorrected | "
+             f"members' MSE{f' (({units})²)' if units else ''} |", "|---|---|---|---|---|---|"]
+    for block, scores in ensemble["splits"].items():
+        member_mse = ", ".join(_number(member["mse"].get(block)) for member in ensemble["members"])
+        lines.append(f"| {block} | {_number(scores['spread'])} | {_number(scores['rmse'])} | "
+                     f"{_number(scores['spread_skill_ratio'])} | {_number(scores['spread_skill_ratio_uncorrected'])} "
+                     f"| {member_mse} |")
+    return [*lines, ""]
+
+
+def ensemble_summary(metrics: dict) -> str | None:
+    """One line for the terminal on an ensemble: its size and seeds, the test block's spread
+    and spread–skill ratio (the last block's when there is no test block); None otherwise."""
+    ensemble = metrics.get("ensemble")
+    if not ensemble or not ensemble.get("splits"):
+        return None
+    block = "test" if "test" in ensemble["splits"] else list(ensemble["splits"])[-1]
+    scores, seeds, units = ensemble["splits"][block], ensemble["seeds"], metrics.get("units", "")
+    spread = f"{_number(scores['spread'])} {units}".strip()
+    return (f"ensemble of {ensemble['size']} (seeds {seeds[0]}–{seeds[-1]}): {block} spread {spread}, "
+            f"spread–skill ratio {_number(scores['spread_skill_ratio'])}")
 
 
 #: The columns of the tables per season and per region (``acc`` shown when the scores have it).
@@ -236,10 +275,10 @@ def group_tables(metrics: dict) -> list[str]:
 
 def figures_in(folder: str | Path) -> list[Path]:
     """The run figures in ``folder/figures`` (in the order a run draws them)."""
-    from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
+    from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
 
     figures = Path(folder) / "figures"
-    names = [*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values()]
+    names = [*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values(), *ENSEMBLE_FIGURE_FILES.values()]
     return [figures / name for name in names if (figures / name).is_file()]
 
 

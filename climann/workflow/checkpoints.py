@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shlex
 import signal
 import threading
@@ -50,7 +49,7 @@ from climann.workflow.config import RunConfig, build_config, config_to_dict, con
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.outputs import CHECKPOINT_FILES, refuse_unfinished_run, remove_leftovers  # noqa: F401 (re-exported)
-from climann.workflow.interrupts import STOP_SIGNALS, Terminated, signal_number
+from climann.workflow.interrupts import STOP_SIGNALS, Terminated, announce, signal_number
 from climann.model import (
     Network,
     StopRequest,
@@ -177,6 +176,11 @@ class Checkpointing:
         Set by the signal handlers while training.
     signal_number : int or None
         The signal that set ``stop``.
+    run_log : callable or None
+        Returns the run's log so far (the content of ``train.log``), recorded in each
+        checkpoint so that a resumed run's ``train.log`` holds the whole run.
+    resumed_log : str
+        The log recorded in the resumed checkpoint ("" for a new run or an older checkpoint).
     """
 
     run_dir: Path
@@ -186,6 +190,8 @@ class Checkpointing:
     fingerprint: str | None = None
     stop: StopRequest = field(default_factory=StopRequest)
     signal_number: int | None = None
+    run_log: Callable[[], str] | None = None
+    resumed_log: str = ""
 
     @classmethod
     def start(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -213,7 +219,7 @@ class Checkpointing:
             )
         return cls(
             run_dir, config.training.checkpoint_every, config_to_toml(config),
-            resumed=state, fingerprint=metadata.get("fingerprint"),
+            resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
         )
 
     @property
@@ -241,7 +247,10 @@ class Checkpointing:
                 self.run_dir.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise ClimannError(f"cannot create run directory {self.run_dir}: {error.strerror}") from None
-            save_state(self.path, state, metadata={"config": self.config_toml, "fingerprint": fingerprint})
+            metadata = {"config": self.config_toml, "fingerprint": fingerprint}
+            if self.run_log is not None:
+                metadata["log"] = self.run_log()
+            save_state(self.path, state, metadata=metadata)
 
         return {
             "initial_state": self.resumed,
@@ -308,9 +317,8 @@ class Checkpointing:
             self.stop.requested, self.signal_number = True, number
             for other, handler in previous.items():
                 signal.signal(other, handler)  # type: ignore[arg-type]
-            # os.write, not print: a handler may run in the middle of another write to stderr.
-            os.write(2, b"\nclimann: stopping to write a checkpoint after the current batch (a streamed "
-                        b"or cluster run: after the current round); send the signal again to stop at once\n")
+            announce("climann: stopping to write a checkpoint after the current batch (a streamed or cluster "
+                     "run: after the current round); send the signal again to stop at once")
 
         for number in STOP_SIGNALS:
             if signal.getsignal(number) == signal.SIG_IGN:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
@@ -141,7 +142,7 @@ class DataConfig:
     target: str = "tas"
     predictors: tuple[str, ...] | None = None
     features: tuple[str, ...] | None = None
-    split_fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
+    split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
     split_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -243,6 +244,12 @@ class TrainingConfig:
     checkpoint_every : int
         Save a checkpoint (``RUN_DIR/checkpoint.npz``) every this many epochs, for
         ``climann train --resume``; 0: only when interrupted (SIGINT, SIGTERM).
+    ensemble : int
+        Members of an ensemble of networks (≥ 1): each trained on the same prepared data
+        with seeds seed, seed + 1, …, seed + ensemble − 1 (its initial weights and batch
+        order); predictions are their mean, their spread the standard deviation. 1 (the
+        default) trains one network, as without the key. In this process only (no dask
+        cluster, no streamed data), and not resumable (no checkpoints are written).
     """
 
     epochs: int = 15
@@ -265,6 +272,7 @@ class TrainingConfig:
     huber_delta: float = 1.0
     area_weighted: bool = True
     checkpoint_every: int = 1
+    ensemble: int = 1
 
 
 #: The baselines the network is compared with (see :mod:`climann.evaluation.baselines`).
@@ -609,6 +617,9 @@ def _check_ranges(config: RunConfig) -> None:
         raise ClimannError(f"[training] epochs must be ≥ 1, got {training.epochs}")
     if training.batch_size < 1:
         raise ClimannError(f"[training] batch_size must be ≥ 1, got {training.batch_size}")
+    if training.ensemble < 1:
+        raise ClimannError(f"[training] ensemble must be ≥ 1 (the number of networks; 1: a single one), "
+                           f"got {training.ensemble}")
     _check_training_options(training)
     _check_evaluation(config.evaluation)
     if data.mode == "field" and training.area_weighted:

@@ -10,8 +10,19 @@ the split recorded there. On that block:
   lags, its anomaly, its area means), or one derived feature (``lat``; ``lon`` and ``season``
   as their sine and cosine together; ``year``);
 * partial dependence with ICE quantiles (:mod:`climann.evaluation.importance`) of the
-  prediction on each predictor's own column (and on ``lat`` and ``year``), in its units, from
+  prediction on each predictor's own column (on the shortest lag of a variable that is only
+  lagged, and on ``lat`` and ``year``), in its units, from
   at most :data:`PD_MAX_SAMPLES` samples of the test block drawn with the seed.
+
+A run with ``[data] target_anomaly`` predicts ŷ = c + f(x), c its saved training climatology
+at the sample's cell and calendar month (day of year for daily data), f the network's output.
+The importance scores that full prediction against the truth, in the target's units, so that
+the unpermuted MSE is the run's own test score; c is a fixed offset per sample, not an input,
+and is never permuted (the MSE increase is then that of the anomaly f(x) against y − c). The
+partial dependence is that of f, the anomaly the network adds to the climatology: c does not
+depend on the predictors, so adding it would only shift the average by its mean and widen the
+ICE band by the spread of the climatology over cells and months (``quantity`` in
+``partial_dependence.json`` says which of the two a curve is).
 
 Written to the output folder (default ``RUN/explain``): ``importance.json``,
 ``partial_dependence.json`` and the figures of :data:`EXPLAIN_FIGURES`.
@@ -39,7 +50,13 @@ from climann.evaluation.metrics import nanmean_over_time
 from climann.jsonfile import write_json
 from climann.workflow.config import DERIVED_FEATURES, DataConfig
 from climann.workflow.outputs import EXPLAIN_FILES, prepare_output_folder
-from climann.workflow.predict import TrainedRun, saved_scalers, load_run, training_climatologies
+from climann.workflow.predict import (
+    TrainedRun,
+    load_run,
+    saved_scalers,
+    saved_target_climatology,
+    training_climatologies,
+)
 
 #: The figures written, in this order (all of them are in :data:`climann.workflow.outputs.EXPLAIN_FILES`).
 EXPLAIN_FIGURES = ("importance.png", "importance_maps.png", "partial_dependence.png")
@@ -72,6 +89,9 @@ class BlockSamples:
     layout : GridLayout
     period : str
         The test block's years, e.g. "2015–2019".
+    offset : ndarray, shape (n_samples,), float64, or None
+        ``[data] target_anomaly``: the saved training climatology at each sample's cell and
+        time of year, which the prediction adds to the network's output; None otherwise.
     """
 
     inputs: np.ndarray
@@ -81,6 +101,7 @@ class BlockSamples:
     feature_names: tuple[str, ...]
     layout: GridLayout
     period: str
+    offset: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -174,23 +195,23 @@ def require_pointwise(run: TrainedRun) -> None:
 
 
 def read_test_block(run: TrainedRun) -> BlockSamples:
-    """The run's test samples, rebuilt from its data with its saved scalers and climatologies.
+    """The run's test samples, rebuilt from its data with its saved scalers and climatologies
+    (with ``[data] target_anomaly``, the saved climatology of the target too: ``offset``).
 
     Raises
     ------
     ClimannError
-        A field-mode run, a run with ``[data] target_anomaly``, or from reading the data (files moved, changed units …).
+        A field-mode run, or from reading the data (files moved, changed units …), or a
+        ``[data] target_anomaly`` run whose model file lacks the target's climatology.
     """
     from climann.data.splits import SPLIT_NAMES
     from climann.workflow.preparation import prepared_with_scalers
 
     config = run.config
     require_pointwise(run)
-    if config.data.target_anomaly:
-        raise ClimannError("climann explain does not take a run with [data] target_anomaly yet (its network outputs "
-                           "the anomaly, not the target): explain a run trained without it")
     data = prepared_with_scalers(config, *saved_scalers(run),
-                                 climatologies=training_climatologies(run, new_data=False))
+                                 climatologies=training_climatologies(run, new_data=False),
+                                 target_climatology=saved_target_climatology(run))
     samples, layout = data.samples, data.samples.layout
     expected = tuple(run.network.metadata.get("features", samples.feature_names))
     if samples.feature_names != expected:
@@ -203,18 +224,35 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
         inputs=samples.inputs[test], truth=samples.target[test, 0].astype(np.float64),
         weights=layout.cell_area_weights().reshape(-1)[cells], flat_index=flat_index,
         feature_names=samples.feature_names, layout=layout, period=data.split.descriptions[SPLIT_NAMES[-1]],
+        offset=None if data.target_offset is None else data.target_offset[test, 0],
     )
 
 
-def network_predictor(run: TrainedRun):
+def network_predictor(run: TrainedRun, offset: np.ndarray | None = None):
     """The run's model as ``predict(inputs) → predictions``: unscaled inputs (n, n_features)
-    → the target in its units (n,), with the scalers saved in the model file."""
+    → the network's output in the target's units (n,), with the scalers saved in the model
+    file, plus ``offset`` when given.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    offset : ndarray, shape (n,), optional
+        Added to the output of row i (a ``[data] target_anomaly`` run's climatology at each
+        sample, :attr:`BlockSamples.offset`): then ``inputs`` must have those n rows, in that
+        order (a permutation of columns keeps the rows). Without it, a ``target_anomaly``
+        run's predictor returns the anomaly the network adds to the climatology.
+
+    Returns
+    -------
+    callable
+    """
     input_scaler, target_scaler = saved_scalers(run)
     network = run.network
 
     def predict(inputs: np.ndarray) -> np.ndarray:
         scaled = network.predict(input_scaler.transform(inputs, network.dtype))
-        return target_scaler.inverse_transform(scaled)[:, 0]
+        output = target_scaler.inverse_transform(scaled)[:, 0]
+        return output if offset is None else output + offset
 
     return predict
 
@@ -262,12 +300,18 @@ def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, resul
 
 
 def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, seed: int) -> dict:
-    """The content of ``partial_dependence.json``: for each predictor (and ``lat``,
-    ``year``), the grid of its values, the area-weighted mean prediction there, and the
-    weighted quantiles :data:`ICE_QUANTILES` of the ICE curves."""
+    """The content of ``partial_dependence.json``: for each predictor (then the shortest lag
+    ``<name>_lag<k>`` of a variable that is only lagged, e.g. the target's own past; then
+    ``lat``, ``year``), the grid of its values, the area-weighted mean prediction there, and the
+    weighted quantiles :data:`ICE_QUANTILES` of the ICE curves. ``quantity`` is
+    ``"prediction"``, or ``"anomaly"`` for a ``[data] target_anomaly`` run, whose ``predict``
+    gives the network's output (the anomaly it adds to the climatology, see the module)."""
     data = run.config.data
     units = run.input_units()
     columns = {name: units.get(name, "") for name in data.predictors or () if name in block.feature_names}
+    # a variable that enters only through its lags (the target's own past): its shortest lag
+    columns.update({f"{name}_lag{min(steps)}": units.get(name, "") for name, steps in data.lags.items()
+                    if steps and name not in columns and f"{name}_lag{min(steps)}" in block.feature_names})
     columns.update({name: unit for name, unit in PD_DERIVED_UNITS.items() if name in block.feature_names})
     n_total = block.truth.size
     rng = np.random.default_rng(seed)
@@ -289,9 +333,13 @@ def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, 
         "source": f"climann {__version__} explain", "target": data.target, "units": run.target_units,
         "split": "test", "period": block.period, "n_samples": int(chosen.size), "of_samples": int(n_total),
         "seed": seed, "area_weighted": True, "grid_percentiles": [0.05, 0.95], "quantiles": list(ICE_QUANTILES),
+        "quantity": "anomaly" if data.target_anomaly else "prediction",
         "method": "partial dependence (Friedman 2001): the area-weighted mean prediction with the predictor set "
                   "to each grid value in every sample; individual conditional expectation (Goldstein et al. "
-                  "2015): the quantiles over samples of each sample's prediction there",
+                  "2015): the quantiles over samples of each sample's prediction there"
+                  + ("; of the anomaly the network adds to the target's training climatology (target_anomaly: "
+                     "the climatology does not depend on the predictors and is left out)"
+                     if data.target_anomaly else ""),
         "predictors": curves,
     }
 
@@ -300,6 +348,10 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
                 overwrite: bool = False, dpi: int = 150) -> ExplainResult:
     """Permutation importance and partial dependence of a finished pointwise run on its test
     block; writes ``importance.json``, ``partial_dependence.json`` and their figures.
+
+    With ``[data] target_anomaly`` the importance scores the full prediction (the saved
+    climatology, a fixed offset that is not permuted, plus the network's output) and the
+    partial dependence shows the anomaly the network adds (see the module).
 
     Parameters
     ----------
@@ -343,12 +395,12 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
                           option="--out" if given else "the default --out")
     block = read_test_block(run)
-    predict = network_predictor(run)
     groups = input_groups(run.config.data, block.feature_names)
-    result = permutation_importance(predict, block.inputs, block.truth, block.weights, groups, n_repeats=repeats,
-                                    rng=np.random.default_rng(seed))
+    # the full prediction (climatology + network output) against the truth; the climatology is not permuted
+    result = permutation_importance(network_predictor(run, block.offset), block.inputs, block.truth, block.weights,
+                                    groups, n_repeats=repeats, rng=np.random.default_rng(seed))
     importance = importance_record(run_dir, run, block, result, groups, repeats=repeats, seed=seed)
-    dependence = partial_dependence_record(run, block, predict, seed=seed)
+    dependence = partial_dependence_record(run, block, network_predictor(run), seed=seed)
     create_folder(out)
     write_json(out / "importance.json", importance, what="importance file")
     write_json(out / "partial_dependence.json", dependence, what="partial dependence file")

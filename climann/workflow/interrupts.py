@@ -9,12 +9,44 @@ signal's number, as shells report them: 129 (SIGHUP), 130 (SIGINT), 143 (SIGTERM
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 #: The signals that stop a run with a checkpoint (see :mod:`climann.workflow.checkpoints`).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+#: Where :func:`announce` sends a notice while a live display owns the terminal (the latest
+#: entered by :func:`notices_to`); none: straight to stderr.
+_notice_sinks: list[Callable[[str], None]] = []
+
+
+def announce(message: str) -> None:
+    """Tell the user ``message`` from a signal handler.
+
+    A live progress display (:mod:`climann.workflow.progress`) redraws the lines it owns
+    several times a second and would overdraw a line written among them: while one is live
+    the notice goes to it (its sink only stores the text, which its own thread draws as a row
+    above the bars). Otherwise it is written to stderr with ``os.write``, which takes no lock:
+    a handler may run in the middle of another write to stderr.
+    """
+    if _notice_sinks:
+        _notice_sinks[-1](message)
+    else:
+        os.write(2, f"\n{message}\n".encode())
+
+
+@contextlib.contextmanager
+def notices_to(sink: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, :func:`announce` calls ``sink(message)``; ``sink`` must not block or
+    write (it runs inside a signal handler): storing the text is what it should do."""
+    _notice_sinks.append(sink)
+    try:
+        yield
+    finally:
+        _notice_sinks.remove(sink)
 
 
 class Terminated(BaseException):

@@ -36,6 +36,8 @@ from climann.errors import ClimannError
 #: The files of a finished run directory (the run-directory contract).
 RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
              "provenance.json", "train.log")
+#: The files of an ensemble run besides :data:`RUN_FILES` (see :mod:`climann.workflow.ensemble`).
+ENSEMBLE_RUN_FILES = ("model_members.npz",)
 #: climann's own files of an unfinished or diverged run (see :mod:`climann.workflow.checkpoints`).
 CHECKPOINT_FILES = ("checkpoint.npz", "best_model.npz")
 #: What ``climann evaluate --out DIR`` writes (such a folder may sit inside a run directory).
@@ -68,9 +70,9 @@ def make_private_directory_public(path: Path) -> None:
 
 
 def _figure_names() -> set[str]:
-    from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
+    from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
 
-    return {*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values()}
+    return {*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values(), *ENSEMBLE_FIGURE_FILES.values()}
 
 
 def _is_leftover(entry: Path) -> bool:
@@ -104,7 +106,7 @@ def remove_leftovers(run_dir: str | Path) -> list[Path]:
         What was removed (logged as one warning line when not empty).
     """
     run_dir = Path(run_dir)
-    own = {*RUN_FILES, *CHECKPOINT_FILES, *_figure_names()}
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names()}
     candidates = []
     for folder in (run_dir, run_dir / FIGURES):
         if folder.is_dir():
@@ -141,7 +143,7 @@ def _is_evaluation_folder(path: Path) -> bool:
 
 def foreign_entries(run_dir: Path) -> list[str]:
     """The names in ``run_dir`` that are not climann's own run files."""
-    own = {*RUN_FILES, *CHECKPOINT_FILES}
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
     foreign = []
     for entry in run_dir.iterdir():
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
@@ -286,7 +288,7 @@ def publish_run(staging: Path, run_dir: Path) -> None:
                 (run_dir / FIGURES / name).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 (run_dir / FIGURES).rmdir()  # only if nothing else is in it
-        _replace_entries(staging, run_dir, {*RUN_FILES, *CHECKPOINT_FILES})
+        _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES})
         staging.rmdir()
 
 

@@ -49,6 +49,8 @@ from climann.model import (
     Network,
     train,
 )
+from climann.model.ensemble import Ensemble
+from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.workflow.interrupts import Terminated, signal_number, signals_raise
 from climann.model.training import BatchCallback
 from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
@@ -181,32 +183,53 @@ def fit_linear_baseline(data: PreparedData, *, area_weighted: bool = False) -> n
     return fit.predict(data.scaled_inputs)
 
 
-def model_on_grid(data: PreparedData, network: Network) -> tuple[np.ndarray, np.ndarray]:
+def model_on_grid(data: PreparedData, network: Network | Ensemble) -> tuple[np.ndarray, np.ndarray]:
     """The truth and the network's predictions (in the target's units) on the grid; with
     ``[data] target_anomaly`` the network's output is the anomaly, and the target's
-    climatology is added back (ŷ = clim + output)."""
-    samples, layout, present = data.samples, data.samples.layout, data.present
-    predicted = data.target_scaler.inverse_transform(network.predict(data.scaled_inputs))
+    climatology is added back (ŷ = clim + output). An ensemble's prediction is the mean of its
+    members' (:func:`member_grids`, :func:`~climann.evaluation.ensemble.ensemble_mean`)."""
+    if isinstance(network, Ensemble):
+        return truth_on_grid(data), ensemble_mean(member_grids(data, network))
+    return truth_on_grid(data), _output_on_grid(data, network.predict(data.scaled_inputs))
+
+
+def truth_on_grid(data: PreparedData) -> np.ndarray:
+    """The target on the grid, shape (n_time, n_lat, n_lon), float64, NaN where it is missing."""
+    samples = data.samples
+    return samples.layout.to_grid(samples.target[data.present].astype(np.float64), samples.flat_index)
+
+
+def _output_on_grid(data: PreparedData, scaled: np.ndarray) -> np.ndarray:
+    """A network's standardised outputs, shape (n_samples, n_outputs), as predictions in the
+    target's units on the grid, shape (n_time, n_lat, n_lon) (the climatology added back with
+    ``[data] target_anomaly``)."""
+    predicted = data.target_scaler.inverse_transform(scaled)
     if data.target_offset is not None:
         predicted = predicted + data.target_offset
-    truth = layout.to_grid(samples.target[present].astype(np.float64), samples.flat_index)
-    return truth, layout.to_grid(predicted[present], samples.flat_index)
+    return data.samples.layout.to_grid(predicted[data.present], data.samples.flat_index)
+
+
+def member_grids(data: PreparedData, ensemble: Ensemble) -> np.ndarray:
+    """Each member's predictions in the target's units on the grid, shape (n_members, n_time,
+    n_lat, n_lon), as :func:`model_on_grid` makes a single network's."""
+    return np.stack([_output_on_grid(data, scaled) for scaled in ensemble.predict_members(data.scaled_inputs)])
 
 
 def gridded_predictions(
-    data: PreparedData, network: Network, *, persistence: bool = True, baselines: Sequence[str] = BASELINES,
-    area_weighted: bool = False,
+    data: PreparedData, network: Network | Ensemble, *, persistence: bool = True, baselines: Sequence[str] = BASELINES,
+    area_weighted: bool = False, on_grid: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The truth and every prediction (the network's and the ``baselines``') on the grid.
 
     The linear baseline is fitted with the loss's weights (``area_weighted``, see
-    :func:`fit_linear_baseline`).
+    :func:`fit_linear_baseline`). ``on_grid``: the truth and the network's predictions when
+    already computed (:func:`model_on_grid`).
 
     Persistence (the value one step earlier) is included when asked and the time axis is
     regular (a selection of months leaves gaps where "one step earlier" changes meaning).
     """
     layout, present = data.samples.layout, data.present
-    truth, model = model_on_grid(data, network)
+    truth, model = on_grid if on_grid is not None else model_on_grid(data, network)
     predictions = {"model": model}
     if "climatology" in baselines:
         predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"])
@@ -227,19 +250,23 @@ def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, dat
     return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"])
 
 
-def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluation:
+def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble) -> Evaluation:
     """Score the network and the baselines on every block: area-weighted, on the same cells,
-    from the sums of the grid as one chunk (:func:`grid_metrics`).
+    from the sums of the grid as one chunk (:func:`grid_metrics`). An ensemble is scored by
+    its mean (the ``model``), and ``metrics.json`` gets its ``ensemble`` entry
+    (:func:`climann.workflow.ensemble.ensemble_metrics`).
 
     Returns
     -------
     Evaluation
     """
     layout = data.samples.layout
+    members = member_grids(data, network) if isinstance(network, Ensemble) else None
+    on_grid = None if members is None else (truth_on_grid(data), ensemble_mean(members))
     # With a sample fraction the previous step is mostly not sampled: no persistence then.
     truth, predictions = gridded_predictions(
         data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines,
-        area_weighted=config.training.area_weighted,
+        area_weighted=config.training.area_weighted, on_grid=on_grid,
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
@@ -248,7 +275,14 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network) -> Evaluat
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
                            n_dropped=data.samples.n_dropped)
-    return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
+    if members is None:
+        return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
+    from climann.workflow.ensemble import ensemble_metrics
+
+    spread = ensemble_spread(members)
+    metrics["ensemble"] = ensemble_metrics(network.seeds, members, predictions["model"], spread, truth,
+                                           layout.cell_area_weights(), data.split.time_masks)
+    return Evaluation(metrics=metrics, truth=truth, predictions=predictions, spread=spread, members=members)
 
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
@@ -323,6 +357,10 @@ def run_training(
     With ``[compute] scheduler`` or ``workers`` the run goes to a dask cluster
     (:func:`climann.workflow.compute.run.run_distributed`): the same run directory.
 
+    With ``[training] ensemble`` > 1 the members are trained one after the other in this
+    process and scored by their mean (:mod:`climann.workflow.ensemble`); such a run writes no
+    checkpoint, and ``resume`` is refused.
+
     Parameters
     ----------
     config : RunConfig
@@ -355,7 +393,11 @@ def run_training(
         moments at once (what was being written removed; the checkpoint, if any, kept).
     """
     run_dir = Path(run_dir)
-    if not resume:
+    if resume:
+        from climann.workflow.ensemble import refuse_ensemble_resume
+
+        refuse_ensemble_resume(config, run_dir)
+    else:
         check_run_directory(run_dir, overwrite, inputs=input_files(config))
     with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
@@ -378,11 +420,13 @@ def _train_evaluate_write(
     # a resume, predict and evaluate use the same inputs.
     config = resolve_default_inputs(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
+    run_log.continue_from(checkpointing.resumed_log)  # a resumed run's train.log holds the whole run
+    checkpointing.run_log = run_log.text
     records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
     epoch_log = EpochLogger(config.training.epochs)
     callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
-    if uses_cluster(config.compute):  # on a dask cluster: climann.workflow.compute
+    if uses_cluster(config.compute) and config.training.ensemble == 1:  # on a dask cluster: climann.workflow.compute
         from climann.workflow.compute.run import run_distributed
 
         with _training_progress(progress, config, None, epoch_log, log=False):
@@ -390,16 +434,43 @@ def _train_evaluate_write(
                                    checkpointing=checkpointing, records=records)
     phases.begin("preparing data")
     source, streamed = sample_source(config)
+    if streamed and config.training.ensemble > 1:
+        raise ClimannError(
+            f"[training] ensemble = {config.training.ensemble} trains in memory, but these samples "
+            f"({estimated_bytes(source) / 2**30:.3g} GB) exceed [data] in_memory_limit_gb = "
+            f"{config.data.in_memory_limit_gb:g}: raise it, subsample (time_stride, grid_stride, sample_fraction) "
+            "or train with ensemble = 1"
+        )
     if not streamed:
         data = prepare_data(config, source)
         check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
-        with _training_progress(progress, config, int(data.sample_masks["train"].sum()), epoch_log):
-            network, history = fit_network(
-                config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch, checkpointing=checkpointing
+        n_train = int(data.sample_masks["train"].sum())
+        if config.training.ensemble > 1 and uses_cluster(config.compute):  # members in parallel on the workers
+            from climann.workflow.compute.cluster import cluster_client
+            from climann.workflow.ensemble import fit_ensemble_on_cluster
+
+            with cluster_client(config.compute) as client:
+                network, histories = fit_ensemble_on_cluster(client, config, data, fit_network)
+            history = histories[0]
+        elif config.training.ensemble > 1:  # members one after the other, no checkpoints (not resumable)
+            from climann.workflow.ensemble import fit_ensemble
+
+            network, histories = fit_ensemble(
+                config, lambda member: fit_network(member, data, on_epoch=callbacks.on_epoch,
+                                                   on_batch=callbacks.on_batch),
+                member_progress=lambda index: _training_progress(progress, config, n_train, epoch_log, log=index == 0),
             )
+            history = histories[0]
+        else:
+            with _training_progress(progress, config, n_train, epoch_log):
+                network, history = fit_network(
+                    config, data, on_epoch=callbacks.on_epoch, on_batch=callbacks.on_batch,
+                    checkpointing=checkpointing,
+                )
+            histories = [history]
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
@@ -421,7 +492,8 @@ def _train_evaluate_write(
     staging = staging_directory(run_dir)
     try:
         with checkpointing.after_training():
-            figures = write_run_files(staging, config, data, network, history, evaluation, command_line)
+            figures = write_run_files(staging, config, data, network, history, evaluation, command_line,
+                                      member_histories=histories)
             records.write(staging)
         publish_run(staging, run_dir)
     finally:

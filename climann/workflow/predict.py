@@ -25,11 +25,13 @@ from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
+from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
+from climann.model.ensemble import Ensemble
 from climann.workflow.outputs import EVALUATION_FILES, create_folder, prepare_output_folder, refuse_existing
 
 _log = logging.getLogger(__name__)
@@ -37,10 +39,12 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TrainedRun:
-    """A finished run's configuration and network (with its scaling in ``metadata``)."""
+    """A finished run's configuration and network (with its scaling in ``metadata``); an
+    ensemble run's network is its :class:`~climann.model.ensemble.Ensemble` (which predicts
+    the members' mean)."""
 
     config: RunConfig
-    network: Network
+    network: Network | Ensemble
 
     @property
     def target_units(self) -> str:
@@ -102,7 +106,10 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     missing = [name for name in ("config.toml", "model.npz") if not (run_dir / name).is_file()]
     if missing:
         raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
-    return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), Network.load(run_dir / "model.npz"))
+    from climann.workflow.ensemble import load_run_network
+
+    network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
+    return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), network)
 
 
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
@@ -215,6 +222,9 @@ def predict_files(
     if target_climatology is not None and (uses_cluster(compute) or is_zarr(out)):
         raise ClimannError("a run with [data] target_anomaly predicts in memory: give --out a .nc file and no "
                            "--workers/--scheduler")
+    if isinstance(run.network, Ensemble) and (uses_cluster(compute) or is_zarr(out)):
+        raise ClimannError(f"an ensemble run ({run.network.size} members) predicts in memory: give --out a .nc file "
+                           "and no --workers/--scheduler")
     if uses_cluster(compute) or is_zarr(out):
         n_samples, scores, extrapolation = _predict_chunked(run, source, Path(out), compute, history=history,
                                                             had_target=had_target)
@@ -223,17 +233,27 @@ def predict_files(
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
-    scaled = run.network.predict(inputs.astype(run.network.dtype))
-    predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    offset = 0.0
     if target_climatology is not None:  # the network learnt the anomaly: add the training climatology back
         from climann.workflow.preparation import climatology_offset
 
-        predicted = predicted + climatology_offset(samples, target_climatology)[:, 0]
+        offset = climatology_offset(samples, target_climatology)[:, 0]
     layout = samples.layout
+    spread = None
+    if isinstance(run.network, Ensemble):
+        members = saved_scalers(run)[1].inverse_transform(
+            run.network.predict_members(inputs.astype(run.network.dtype))[..., 0:1])[..., 0] + offset
+        predicted, spread = ensemble_mean(members), layout.to_grid(ensemble_spread(members), samples.flat_index)
+    else:
+        scaled = run.network.predict(inputs.astype(run.network.dtype))
+        predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+        if target_climatology is not None:
+            predicted = predicted + offset
     truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
-                                  had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes)
+                                  had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes,
+                                  spread=spread)
 
 
 def _span(limits: list[float]) -> str:
@@ -243,12 +263,13 @@ def _span(limits: list[float]) -> str:
 
 def _write_prediction_file(
     run: TrainedRun, samples, truth: np.ndarray, predicted: np.ndarray, out: Path, *, history: str,
-    had_target: bool, n_samples: int, notes: list[str],
+    had_target: bool, n_samples: int, notes: list[str], spread: np.ndarray | None = None,
 ) -> PredictionResult:
     """Check the extrapolation, score (when the new data have the target: all time steps
     together, area-weighted, over the values where truth and prediction are both present)
-    and write the predictions file of ``predict``; ``truth`` and ``predicted`` on the grid,
-    shape (n_time, n_lat, n_lon), ``samples`` pointwise or field samples of the new data."""
+    and write the predictions file of ``predict``; ``truth``, ``predicted`` and an ensemble's
+    ``spread`` on the grid, shape (n_time, n_lat, n_lon), ``samples`` pointwise or field
+    samples of the new data."""
     layout = samples.layout
     extrapolation = check_training_range(run, samples.inputs)
     flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
@@ -258,12 +279,16 @@ def _write_prediction_file(
                                    {"all": np.ones(layout.shape[0], dtype=bool)})
         scores = network_scores(total)
     output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
-                                 extrapolated=flags)
+                                 extrapolated=flags, spread=spread, n_members=_n_members(run))
     if not had_target:
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
     write_predictions(output.drop_vars("split"), out, layout)
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary())
+
+
+def _n_members(run: TrainedRun) -> int | None:
+    return run.network.size if isinstance(run.network, Ensemble) else None
 
 
 def extrapolation_grid(samples, outside: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -418,15 +443,30 @@ def _predict_field(
     layout = samples.layout
     check_predictions_encodable(layout)
     input_scaler, target_scaler = saved_scalers(run)
-    scaled = run.network.predict(input_scaler.transform(samples.inputs, run.network.dtype))
-    predicted = np.full((layout.shape[0], layout.n_cells), np.nan)
-    predicted[samples.time_index] = target_scaler.inverse_transform(scaled)
-    predicted[:, run.network.metadata.get("untrained_outputs", [])] = np.nan
-    truth = np.full_like(predicted, np.nan)
+    scaled_inputs = input_scaler.transform(samples.inputs, run.network.dtype)
+    untrained = run.network.metadata.get("untrained_outputs", [])
+    spread = None
+    if isinstance(run.network, Ensemble):
+        members = np.stack([target_scaler.inverse_transform(scaled)
+                            for scaled in run.network.predict_members(scaled_inputs)])
+        outputs, spread = ensemble_mean(members), _field_grid(layout, samples, ensemble_spread(members), untrained)
+    else:
+        outputs = target_scaler.inverse_transform(run.network.predict(scaled_inputs))
+    predicted = _field_grid(layout, samples, outputs, untrained)
+    truth = np.full((layout.shape[0], layout.n_cells), np.nan)
     truth[samples.time_index] = samples.target
-    predicted, truth = predicted.reshape(layout.shape), truth.reshape(layout.shape)
+    truth = truth.reshape(layout.shape)
     return _write_prediction_file(run, samples, truth, predicted, out, history=history, had_target=had_target,
-                                  n_samples=int(np.isfinite(predicted).sum()), notes=[])
+                                  n_samples=int(np.isfinite(predicted).sum()), notes=[], spread=spread)
+
+
+def _field_grid(layout: GridLayout, samples, outputs: np.ndarray, untrained: list[int]) -> np.ndarray:
+    """Field mode: each map's outputs, shape (n_maps, n_cells), on the grid, shape (n_time,
+    n_lat, n_lon); NaN at steps without a map and at the ``untrained`` cells."""
+    grid = np.full((layout.shape[0], layout.n_cells), np.nan)
+    grid[samples.time_index] = outputs
+    grid[:, untrained] = np.nan
+    return grid.reshape(layout.shape)
 
 
 def _predict_chunked(
@@ -507,7 +547,7 @@ def evaluate_run(
     from climann.evaluation.baselines import is_regular, persistence_prediction
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
-    from climann.workflow.pipeline import evaluate, grid_metrics, model_on_grid
+    from climann.workflow.pipeline import evaluate, grid_metrics
     from climann.workflow.preparation import prepared_with_scalers, sample_source
 
     run = load_run(run_dir)
@@ -529,6 +569,9 @@ def evaluate_run(
     target_climatology = saved_target_climatology(run)
     if target_climatology is not None and compute is not None and uses_cluster(compute):
         raise ClimannError("a run with [data] target_anomaly is evaluated in memory: run without --workers/--scheduler")
+    if isinstance(run.network, Ensemble) and compute is not None and uses_cluster(compute):
+        raise ClimannError(f"an ensemble run ({run.network.size} members) is evaluated in memory: run without "
+                           "--workers/--scheduler")
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                  history=f"climann evaluate {run_dir}")
@@ -544,8 +587,9 @@ def evaluate_run(
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     flags = None  # where the inputs lie outside the training range (other data only)
+    spread = None
     if other:
-        truth, model = model_on_grid(data, run.network)
+        truth, model, spread, members = _model_and_spread(data, run.network)
         predictions = {"model": model}
         layout = data.samples.layout
         left_out = {}
@@ -563,12 +607,18 @@ def evaluate_run(
         )
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
+        if members is not None:
+            from climann.workflow.ensemble import ensemble_metrics
+
+            metrics["ensemble"] = ensemble_metrics(run.network.seeds, members, model, spread, truth,
+                                                   layout.cell_area_weights(), data.split.time_masks)
     else:
         evaluation = evaluate(config, data, run.network)
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
+        spread = evaluation.spread
     destination = Path(out) if out else Path(run_dir)
     _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
-                  extrapolated=flags)
+                  extrapolated=flags, spread=spread, n_members=_n_members(run))
     write_report(destination, metrics)
     return metrics
 
@@ -584,14 +634,26 @@ def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout) -
     return climatology.astype(np.float64)[season_keys(layout.time.values) - 1]
 
 
+def _model_and_spread(data, network: Network | Ensemble):
+    """The truth and the model's predictions on the grid (:func:`~climann.workflow.pipeline.model_on_grid`),
+    and an ensemble's spread and members' grids (None for a single network)."""
+    from climann.workflow.pipeline import member_grids, model_on_grid, truth_on_grid
+
+    if not isinstance(network, Ensemble):
+        return (*model_on_grid(data, network), None, None)
+    members = member_grids(data, network)
+    return truth_on_grid(data), ensemble_mean(members), ensemble_spread(members), members
+
+
 def _write_scores(destination: Path, data, metrics: dict, truth, predictions: dict, history: str, *,
-                  extrapolated: np.ndarray | None = None) -> None:
+                  extrapolated: np.ndarray | None = None, spread: np.ndarray | None = None,
+                  n_members: int | None = None) -> None:
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
     create_folder(destination)
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines,
-                                 extrapolated=extrapolated)
+                                 extrapolated=extrapolated, spread=spread, n_members=n_members)
     write_predictions(output, destination / "predictions.nc", layout)
     write_json(destination / "metrics.json", metrics, what="metrics file")
 

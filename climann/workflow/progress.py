@@ -47,6 +47,7 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
+from climann.workflow.interrupts import notices_to
 from climann.workflow.runlog import LOGGER_NAME
 
 if TYPE_CHECKING:
@@ -142,6 +143,10 @@ class RichDisplay:
         # The phase row is its spinner and clock: a bar without an end would read as a full one.
         self._phase = self._add_task(status or "", total=None, visible=bool(status), bar=False)
         self.progress.start()
+        # A signal's notice ("stopping to write a checkpoint …") is drawn by the display, as a
+        # row above the bars: written to stderr it would be overdrawn by the next redraw.
+        self._notices = contextlib.ExitStack()
+        self._notices.enter_context(notices_to(self.progress.set_notice))
         self._reading: Any = None
         self._epochs_task: Any = None
         self._batch_task: Any = None
@@ -226,6 +231,7 @@ class RichDisplay:
         self._batch_task = self._epochs_task = None
 
     def close(self) -> None:
+        self._notices.close()
         self.progress.stop()
 
 
@@ -264,7 +270,18 @@ class FittingProgress(Progress):
             "count": TextColumn("{task.fields[count]}"), "elapsed": TimeElapsedColumn(), "eta": _RemainingColumn(),
             "rate": TextColumn("{task.fields[rate]}"), "loss": TextColumn("{task.fields[loss]}"),
         }
+        self.notice: str | None = None
         super().__init__(*self.named_columns.values(), **options)
+
+    def set_notice(self, message: str) -> None:
+        """Show ``message`` above the rows from the next redraw on (safe in a signal handler:
+        it only stores the text; rich's refresh thread draws it)."""
+        self.notice = message
+
+    def get_renderables(self) -> Iterator[Any]:
+        if self.notice:
+            yield Text(self.notice)  # wrapped at the console's width, unlike the rows
+        yield self.make_tasks_table(self.tasks)
 
     def fitted_columns(self, rows: list[Task]) -> list[ProgressColumn]:
         """The columns to draw ``rows`` with, the bar's width set to fit the console."""

@@ -25,11 +25,19 @@ import xarray as xr
 from climann.data.climatology import climatology_record
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.splits import TimeSplit
-from climann.evaluation.figures import FIGURE_FILES, draw_figures, draw_skill_figure, plot_area_mean_series
+from climann.evaluation.figures import (
+    ENSEMBLE_FIGURE_FILES,
+    FIGURE_FILES,
+    draw_figures,
+    draw_skill_figure,
+    plot_area_mean_series,
+    plot_spread_map,
+)
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.report import report_markdown
 from climann.jsonfile import dumps
 from climann.model import History, Network
+from climann.model.ensemble import Ensemble
 from climann.workflow.config import RunConfig, config_to_toml
 from climann.workflow.preparation import PreparedData
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
@@ -53,11 +61,18 @@ class Evaluation:
     predictions : dict of str to ndarray, shape (n_time, n_lat, n_lon)
         ``"model"`` and the baselines (``"linear"``, ``"climatology"``, ``"persistence"``
         when the time axis is regular), NaN where a value is missing.
+    spread : ndarray, shape (n_time, n_lat, n_lon), or None
+        An ensemble's spread (:func:`~climann.evaluation.ensemble.ensemble_spread`); None
+        for a single network.
+    members : ndarray, shape (n_members, n_time, n_lat, n_lon), or None
+        An ensemble's members' predictions (``"model"`` is their mean).
     """
 
     metrics: dict
     truth: np.ndarray
     predictions: dict[str, np.ndarray]
+    spread: np.ndarray | None = None
+    members: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -205,16 +220,23 @@ def write_run_record(
 
 
 def write_run_files(
-    staging: Path, config: RunConfig, data: PreparedData, network: Network,
-    history: History, evaluation: Evaluation, command_line: str,
+    staging: Path, config: RunConfig, data: PreparedData, network: Network | Ensemble,
+    history: History, evaluation: Evaluation, command_line: str, *, member_histories: Sequence[History] = (),
 ) -> list[Path]:
     """Write every file of the run-directory contract into ``staging`` from grids in memory
-    (``predictions.nc`` and the figures from ``evaluation``'s grids); return the figures."""
+    (``predictions.nc`` and the figures from ``evaluation``'s grids); return the figures.
+
+    An ensemble (see :mod:`climann.workflow.ensemble`) also writes ``<target>_spread`` into
+    ``predictions.nc``, ``model_members.npz``, ``figures/spread_test.png``, and learning
+    curves of every member (``member_histories``); ``model.npz`` is its first member, and
+    ``history`` (``history.csv``) that member's."""
     layout = data.samples.layout
     predicted = evaluation.predictions["model"]
     baselines = {name: grid for name, grid in evaluation.predictions.items() if name != "model"}
+    is_ensemble = isinstance(network, Ensemble)
     dataset = predictions_dataset(
-        layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines
+        layout, evaluation.truth, predicted, data.split.labels(), history=command_line, baselines=baselines,
+        spread=evaluation.spread, n_members=network.size if is_ensemble else None,
     )
     write_predictions(dataset, staging / "predictions.nc", layout)
     figures = []
@@ -223,10 +245,23 @@ def write_run_files(
             layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
             history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
             dpi=config.evaluation.dpi,
+            member_losses=[(h.train_loss, h.val_loss) for h in member_histories] if is_ensemble else None,
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
-    write_run_record(staging, config, network, history, evaluation.metrics, metadata=model_metadata(config, data),
-                     figures=figures)
+        if is_ensemble and evaluation.spread is not None:
+            figures.append(plot_spread_map(
+                layout, evaluation.spread, evaluation.truth, predicted, n_members=network.size,
+                time_steps=np.asarray(data.split.labels()) == "test", split="test",
+                path=staging / "figures" / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=config.evaluation.dpi,
+            ))
+    metadata = model_metadata(config, data)
+    if is_ensemble:
+        from climann.workflow.ensemble import ensemble_record, save_members
+
+        metadata["ensemble"] = ensemble_record(network)
+        save_members(staging, network)
+        network = network.members[0]
+    write_run_record(staging, config, network, history, evaluation.metrics, metadata=metadata, figures=figures)
     return figures
 
 

@@ -141,6 +141,11 @@ class RunLogCollector(logging.Handler):
         if not hasattr(record, "progress"):
             self.lines.append(self.format(record))
 
+    def continue_from(self, earlier: str) -> None:
+        """Put the log of the run's earlier part (``train.log`` text, as recorded in the
+        checkpoint that a resumed run continues) before the lines so far."""
+        self.lines[:0] = earlier.splitlines()
+
     def text(self) -> str:
         """The lines so far, as the content of ``train.log``."""
         return "\n".join(self.lines) + "\n" if self.lines else ""

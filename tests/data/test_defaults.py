@@ -14,7 +14,9 @@ from climann.data.defaults import (
     missing_where_target_present,
 )
 from climann.data.open import open_dataset
+from climann.data.pointwise import PointwiseSource
 from climann.data.sample_data import write_sample_dataset
+from climann.data.splits import split_time_blocks
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -141,9 +143,17 @@ def test_nothing_to_learn_from_is_refused_in_one_line():
         default_inputs(_yearly(5, n_lat=1), "tas")
 
 
-def test_a_missing_target_names_the_available_variables(sample):
-    with pytest.raises(ClimannError, match="variable 'tass' not in .*did you mean 'tas'"):
+def test_a_missing_target_names_the_available_variables_and_the_way_to_choose_it(sample):
+    with pytest.raises(ClimannError, match="target variable 'tass' not in .*did you mean 'tas'.*--target NAME"):
         default_inputs(sample, "tass")
+    # a user's own file without the default target (the sample's tas): told how to name theirs
+    own = sample[["rsdt"]].rename(rsdt="surface_temperature")
+    with pytest.raises(ClimannError, match="target variable 'tas' not in own.nc; available: surface_temperature; "
+                                           "name the variable to predict with --target NAME"):
+        default_inputs(own, "tas", where="own.nc")
+    # with its predictors given, the target is checked where the samples are built: the same words
+    with pytest.raises(ClimannError, match="target variable 'tas' not in own.nc.*--target NAME"):
+        PointwiseSource(own, target="tas", predictors=[], features=["lat"], source_files=["own.nc"])
 
 
 def _times(calendar: str, *dates: tuple) -> list:
@@ -189,3 +199,20 @@ def test_missing_fractions_read_a_few_time_steps_in_one_computation():
     assert len(computations) == 1
     steps = np.unique(np.linspace(0, n_time - 1, CHECKED_TIME_STEPS).round().astype(int))
     assert fractions["partial"] == pytest.approx(np.mean(steps < n_time // 2))
+
+
+@pytest.mark.parametrize(
+    ("n_months", "features"),
+    [
+        pytest.param(3, ("lat",), id="3-months-train-on-one"),  # split by steps 1/1/1: one month to train on
+        pytest.param(13, ("lat", "season"), id="13-months"),  # 9 months in the training block
+        pytest.param(36, ("lat", "season"), id="3-years"),
+    ],
+)
+def test_season_is_a_default_only_when_the_time_of_year_varies_in_the_training_block(n_months, features):
+    dataset = _yearly(n_months)
+    dataset["time"] = [cftime.datetime(2015 + m // 12, m % 12 + 1, 16, calendar="360_day") for m in range(n_months)]
+    assert default_inputs(dataset, "tas").features == features
+    training = split_time_blocks(np.array([t.year for t in dataset["time"].values]), (0.7, 0.15, 0.15))
+    months = {t.month for t in dataset["time"].values[training.time_masks["train"]]}
+    assert ("season" in features) == (len(months) > 1)  # the independent reason

@@ -157,3 +157,59 @@ def test_a_later_file_in_units_that_do_not_convert_is_refused(tmp_path):
     second.assign(tas=second["tas"].assign_attrs(units="m")).to_netcdf(tmp_path / "tas_2001.nc")
     with pytest.raises(ClimannError, match=r"^'tas' is in 'm' in tas_2001\.nc but in 'K' in tas_2000\.nc"):
         open_dataset(expand_paths([str(tmp_path / "tas_*.nc")]))
+
+
+def _model_output_on_time_counter(months, *, extra_time=False, named="time_centered"):
+    """A file as NEMO/XIOS writes it: the dimension ``time_counter`` without units (axis T,
+    values 0) and the dates on the auxiliary coordinate ``time_centered(time_counter)``, named
+    in the variable's ``coordinates`` attribute; on a curvilinear y/x grid with static cell
+    corners in every file."""
+    import xarray as xr
+
+    rng = np.random.default_rng(months[0])
+    n_y, n_x = 3, 4
+    seconds = np.array([(30 * month + 15) * 86400.0 for month in months])  # 360_day: mid-month
+    coords = {
+        "time_counter": ("time_counter", np.zeros(len(months)), {"axis": "T"}),
+        "time_centered": ("time_counter", seconds, {"standard_name": "time", "units": "seconds since 2015-01-01",
+                                                    "calendar": "360_day"}),
+        "nav_lat": (("y", "x"), np.linspace(-30, 30, n_y)[:, None] + np.zeros((n_y, n_x)),
+                    {"standard_name": "latitude", "units": "degrees_north"}),
+        "nav_lon": (("y", "x"), np.zeros((n_y, 1)) + np.linspace(0, 90, n_x)[None, :],
+                    {"standard_name": "longitude", "units": "degrees_east"}),
+    }
+    if extra_time:
+        coords["time_instant"] = ("time_counter", seconds + 15 * 86400, {"standard_name": "time",
+                                                                         "units": "seconds since 2015-01-01",
+                                                                         "calendar": "360_day"})
+    tos = xr.DataArray(rng.normal(15, 3, (len(months), n_y, n_x)).astype("float32"), dims=("time_counter", "y", "x"),
+                       attrs={"units": "degC", "standard_name": "sea_surface_temperature"})
+    dataset = xr.Dataset({"tos": tos, "bounds_lon": (("y", "x", "nvertex"), np.ones((n_y, n_x, 4)))}, coords=coords)
+    dataset["tos"].encoding["coordinates"] = f"{named} nav_lat nav_lon" if named else "nav_lat nav_lon"
+    return dataset
+
+
+def test_dates_on_an_auxiliary_coordinate_become_the_time_axis_of_one_file_and_of_many(tmp_path):
+    """NEMO-style output: one file per month, the dimension time_counter holding 0 in each."""
+    parts = [_model_output_on_time_counter([month]) for month in (0, 1, 2)]
+    for month, part in enumerate(parts):
+        part.to_netcdf(tmp_path / f"nemo_1m_{month}.nc")
+    single = open_dataset([tmp_path / "nemo_1m_0.nc"])
+    assert single["tos"].dims == ("time_centered", "y", "x") and "time_counter" not in single.variables
+    combined = open_dataset(expand_paths([str(tmp_path / "nemo_1m_*.nc")]))
+    assert combined["tos"].dims == ("time_centered", "y", "x")
+    assert [(t.year, t.month, t.day) for t in combined["time_centered"].values] == [(2015, 1, 16), (2015, 2, 16),
+                                                                                      (2015, 3, 16)]
+    expected = np.concatenate([part["tos"].values for part in parts])
+    assert np.array_equal(combined["tos"].values, expected)
+    assert combined["bounds_lon"].dims == ("y", "x", "nvertex")  # static: once, not refused as a duplicate
+
+
+def test_of_two_dated_coordinates_the_one_the_variables_name_is_the_time_axis(tmp_path):
+    _model_output_on_time_counter([0, 1], extra_time=True).to_netcdf(tmp_path / "both.nc")
+    opened = open_dataset([tmp_path / "both.nc"])
+    assert opened["tos"].dims[0] == "time_centered"
+    _model_output_on_time_counter([0, 1], extra_time=True, named=None).to_netcdf(tmp_path / "unnamed.nc")
+    with pytest.raises(ClimannError, match="unnamed.nc: dimension 'time_counter' has several time coordinates "
+                                           r"\(time_centered, time_instant\)"):
+        open_dataset([tmp_path / "unnamed.nc"])

@@ -78,3 +78,15 @@ def test_blocks_by_dataset_follow_the_labels_and_describe_their_years():
 def test_a_block_without_steps_is_refused():
     with pytest.raises(ClimannError, match="val block's files have no time step"):
         split_by_blocks(["train", "test"], [2000, 2001])
+
+
+def test_a_block_of_one_year_is_described_by_that_year():
+    years = np.repeat(np.arange(2006, 2011), 12)  # five years: 3 + 1 + 1
+    split = split_time_blocks(years, (0.7, 0.15, 0.15))
+    assert split.descriptions == {"train": "2006–2008", "val": "2009", "test": "2010"}
+    assert np.array_equal(years[split.time_masks["test"]], np.full(12, 2010))
+
+
+def test_a_block_of_one_time_step_is_described_by_that_step():
+    split = split_time_blocks(np.array([2015, 2015, 2015]), (0.7, 0.15, 0.15))  # three months: one step each
+    assert split.descriptions == {"train": "time step 0", "val": "time step 1", "test": "time step 2"}

@@ -288,3 +288,29 @@ def test_a_colour_bar_has_an_arrow_at_each_end_the_field_goes_beyond():
     ends = {(0.0, 4.0): "neither", (1.5, 4.0): "min", (0.0, 2.5): "max", (1.5, 2.5): "both"}
     for (low, high), expected in ends.items():
         assert _colorbar_extend(MapPanel("t", field, "viridis", low, high, "K")) == expected
+
+
+@pytest.mark.parametrize("latitudes, expected", [
+    pytest.param(np.linspace(-75.0, 75.0, 6), 1.0, id="global-equal-degrees"),
+    pytest.param(np.array([-3.75, -1.25, 1.25, 3.75]), 360 / 10 / 6, id="equatorial-strip-stretched"),
+])
+def test_a_map_wider_than_six_to_one_has_its_latitude_stretched_and_labelled(latitudes, expected):
+    import matplotlib.pyplot as plt
+
+    from climann.evaluation.figures.maps import MAX_MAP_RATIO, MapPanel, _draw_map
+
+    layout, _, _ = make_run()
+    layout = GridLayout(
+        time=layout.time, latitude=Coordinate("lat", latitudes, dict(layout.latitude.attrs)),
+        longitude=layout.longitude, time_units=layout.time_units, calendar=layout.calendar,
+        file_dims=layout.file_dims, target_name="tas", target_attrs=layout.target_attrs,
+    )
+    figure, axis = plt.subplots()
+    field = np.arange(latitudes.size * 12, dtype=float).reshape(latitudes.size, 12)
+    _draw_map(figure, axis, layout, MapPanel("t", field, ERROR_COLORMAP, 0.0, 1.0, "x"))
+    assert axis.get_aspect() == pytest.approx(expected)
+    # the drawn map: longitude extent over the stretched latitude extent, at most the maximum ratio
+    lon_extent, lat_extent = np.ptp(axis.get_xlim()), np.ptp(axis.get_ylim())
+    assert lon_extent / (lat_extent * axis.get_aspect()) <= MAX_MAP_RATIO + 1e-9
+    assert ("stretched" in axis.get_ylabel()) == (expected > 1)
+    plt.close(figure)

@@ -95,3 +95,23 @@ def test_the_check_finds_a_broken_file(run_predictions, tmp_path, monkeypatch):
     failures = cf_failures(broken, monkeypatch)
     assert any("flag_meanings" in failure for failure in failures)
     assert any("kelvinish" in failure for failure in failures)
+
+
+def test_an_ensembles_spread_passes_the_cf_checker(tmp_path, monkeypatch):
+    """``<target>_spread`` beside the ensemble mean: no failure at any priority, as a single
+    run's file (the statistic over the members is in ``comment``, not ``cell_methods``)."""
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=2, resolution=30.0, seed=1)
+    samples = build_pointwise_samples(open_dataset([sample]), target="tas", predictors=(), features=("lat",))
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    labels = ["train"] * 12 + ["test"] * 12
+    output = predictions_dataset(layout, truth, truth + 0.5, labels, history="climann train --test",
+                                 spread=np.abs(truth - 280.0) * 0.01, n_members=3)
+    path = write_predictions(output, tmp_path / "predictions.nc", layout)
+    for priority in ("high_priorities", "medium_priorities", "low_priorities"):
+        assert cf_failures(path, monkeypatch, priority) == []
+    with netCDF4.Dataset(path) as raw:
+        assert raw["tas_spread"].cell_methods == raw["tas"].cell_methods == "area: time: mean"
+        assert raw["tas_spread"].comment.startswith("realization: standard_deviation of the 3 ensemble members")
+        assert raw["tas_pred"].comment.startswith("realization: mean of the 3 ensemble members")
+        assert raw["tas_spread"].units == "K" and "standard_name" not in raw["tas_spread"].ncattrs()

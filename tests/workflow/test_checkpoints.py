@@ -105,6 +105,10 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_weights(tiny_sample, tm
     assert resumed.history == reference.history
     _assert_same_weights(tmp_path / "run", tmp_path / "reference")
     assert not (tmp_path / "run" / CHECKPOINT_NAME).exists()  # a finished run has no checkpoint
+    # train.log holds the whole run: the part before the interruption (kept in the checkpoint), then the resumed part
+    log = (tmp_path / "run" / "train.log").read_text()
+    assert [int(n) for n in re.findall(r"^\S+ epoch +(\d+)/4", log, flags=re.MULTILINE)] == [1, 2, 3, 4]
+    assert len(re.findall(r"^\S+ climann \S+", log, flags=re.MULTILINE)) == 2  # each part's first line
 
 
 def test_an_interruption_while_evaluating_resumes_without_training_again(

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.errors import ClimannError
+from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.explain import (
     EXPLAIN_FIGURES,
@@ -25,11 +26,12 @@ from climann.workflow.predict import load_run
 from tests.conftest import monthly_times
 
 N_YEARS, N_LAT, N_LON = 6, 6, 8
+TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
 
-def write_signal_and_noise(path):
-    """tas = 280 + 3 signal + 0.05 lat + ε (K): ``signal`` and ``noise`` standard normal,
-    independent, seeded; ε ~ N(0, 0.1)."""
+def write_signal_and_noise(path, *, seasonal=0.0):
+    """tas = 280 + 3 signal + 0.05 lat + seasonal · cos(2π month/12) sin(lat) + ε (K): ``signal``
+    and ``noise`` standard normal, independent, seeded; ε ~ N(0, 0.1)."""
     rng = np.random.default_rng(11)
     times = monthly_times(N_YEARS, "noleap")
     lat = np.linspace(-75.0, 75.0, N_LAT)
@@ -37,6 +39,8 @@ def write_signal_and_noise(path):
     shape = (len(times), N_LAT, N_LON)
     signal, noise = rng.normal(size=shape), rng.normal(size=shape)
     tas = 280 + 3 * signal + 0.05 * lat[None, :, None] + rng.normal(0, 0.1, shape)
+    months = np.array([time.month for time in times])
+    tas += seasonal * np.cos(2 * np.pi * months / 12)[:, None, None] * np.sin(np.deg2rad(lat))[None, :, None]
     dims = ("time", "lat", "lon")
     dataset = xr.Dataset(
         {
@@ -182,3 +186,118 @@ def test_the_cli_prints_the_ranking_and_maps_mistakes_to_exit_2(explained, tmp_p
     assert missing.output.strip().startswith("climann: error:") and missing.output.strip().count("\n") == 0
     bad = CliRunner().invoke(app, ["explain", str(run_dir), "--out", str(tmp_path / "x"), "--repeats", "0"])
     assert bad.exit_code == 2 and "--repeats" in bad.output
+
+
+@pytest.fixture(scope="module")
+def explained_anomaly(tmp_path_factory):
+    """A ``[data] target_anomaly`` run on the file with a 10 K annual cycle."""
+    folder = tmp_path_factory.mktemp("explain-anomaly")
+    data = write_signal_and_noise(folder / "seasonal.nc", seasonal=10.0)
+    config = build_config({
+        "data": {"paths": [str(data)], "target": "tas", "predictors": ["signal", "noise"], "features": ["lat"],
+                 "target_anomaly": True},
+        "model": {"hidden": [16]}, "training": {"epochs": 15, "batch_size": 64, "learning_rate": 0.01},
+        "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=folder / "run").run_dir
+    return data, run_dir, explain_run(run_dir, repeats=3, seed=2)
+
+
+def _hand_importance(data, run_dir, result, *, seed):
+    """NumPy: the network on the test block's inputs, with the scalers of model.npz, plus the
+    training years' monthly mean of tas per cell (from the file and the split of predictions.nc),
+    scored against the file's tas with cos(lat) weights; each input permuted as explain draws it."""
+    network = Network.load(run_dir / "model.npz")
+    meta = network.metadata
+    block = read_test_block(load_run(run_dir))
+    with xr.open_dataset(data, decode_times=TIME) as source, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        train = run["split"].values == 1
+        tas = source["tas"].transpose("time", "lat", "lon").values.astype(np.float64)
+        months = np.array([time.month for time in source["time"].values])
+        lat = source["lat"].values
+    climatology = np.stack([tas[train & (months == month)].mean(axis=0) for month in range(1, 13)])
+    steps, cells = np.divmod(block.flat_index, N_LAT * N_LON)
+    offset = climatology.reshape(12, -1)[months[steps] - 1, cells]
+    truth = tas.reshape(len(months), -1)[steps, cells]
+    weights = np.cos(np.deg2rad(lat)).repeat(N_LON)[cells]
+
+    def mse(inputs):
+        scaled = (inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
+        output = network.predict(scaled.astype(network.dtype))[:, 0].astype(np.float64)
+        predicted = output * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0] + offset
+        return np.sum(weights * (predicted - truth) ** 2) / np.sum(weights)
+
+    baseline, rng, increases = mse(block.inputs), np.random.default_rng(seed), {}
+    for name in result.input_names:
+        columns = next(entry["columns"] for entry in result.importance["inputs"] if entry["name"] == name)
+        indices = [block.feature_names.index(column) for column in columns]
+        increases[name] = []
+        for _ in range(result.importance["repeats"]):
+            shuffled = block.inputs.copy()
+            shuffled[:, indices] = block.inputs[rng.permutation(len(truth))][:, indices]
+            increases[name].append(mse(shuffled) - baseline)
+    return baseline, increases
+
+
+def test_an_anomaly_runs_importance_scores_the_climatology_plus_the_network_by_hand(explained_anomaly):
+    data, run_dir, result = explained_anomaly
+    baseline, increases = _hand_importance(data, run_dir, result, seed=2)
+    # the saved climatology is float32 (≈ 1e-5 K from the float64 mean): MSEs agree to ~1e-6 K²
+    assert result.importance["baseline_mse"] == pytest.approx(baseline, rel=1e-5)
+    for entry in result.importance["inputs"]:
+        np.testing.assert_allclose(entry["mse_increase"], increases[entry["name"]], rtol=1e-4, atol=1e-5)
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert result.importance["baseline_mse"] == pytest.approx(metrics["splits"]["test"]["model"]["mse"], rel=1e-9)
+
+
+def test_an_anomaly_run_still_ranks_the_source_variable_first(explained_anomaly):
+    _, _, result = explained_anomaly
+    ranked = result.importance["inputs"]
+    assert [entry["name"] for entry in ranked][0] == "signal"
+    assert ranked[0]["mse_increase_mean"] > 5.0  # 3 signal: 9 K² of variance
+    assert abs(ranked[-1]["mse_increase_mean"]) < 0.01 * ranked[0]["mse_increase_mean"]
+
+
+def test_an_anomaly_runs_partial_dependence_is_the_anomaly_the_network_adds(explained_anomaly):
+    _, run_dir, result = explained_anomaly
+    dependence = result.partial_dependence
+    assert dependence["quantity"] == "anomaly"
+    signal = next(curve for curve in dependence["predictors"] if curve["name"] == "signal")
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        n_train_years = int((run["split"].values == 1).sum()) // 12
+    # the climatology of n training years holds 1/n of each training year's 3 signal, so the
+    # anomaly the network learns is 3 (signal − its n-year mean): slope 3 (1 − 1/n) in training
+    slope = np.polyfit(signal["grid"], signal["average"], 1)[0]
+    assert slope == pytest.approx(3.0 * (1 - 1 / n_train_years), rel=0.15)
+    # the anomaly, about 0 at signal = 0; the full prediction would be near 280 K
+    assert abs(np.interp(0.0, signal["grid"], signal["average"])) < 1.0
+    block = read_test_block(load_run(run_dir))
+    inputs = block.inputs.copy()
+    inputs[:, block.feature_names.index("signal")] = signal["grid"][3]
+    output = network_predictor(load_run(run_dir))(inputs)  # without the climatology
+    assert signal["average"][3] == pytest.approx(np.average(output, weights=block.weights), rel=1e-9)
+    assert (result.out / "partial_dependence.png").stat().st_size > 0
+
+
+def test_a_plain_runs_partial_dependence_is_of_the_prediction(explained):
+    _, result = explained
+    assert result.partial_dependence["quantity"] == "prediction"
+
+
+def test_a_variable_only_lagged_gets_the_partial_dependence_on_its_shortest_lag(tmp_path):
+    """The target's own past (no information here: signal is independent from month to month)."""
+    data = write_signal_and_noise(tmp_path / "lagged.nc")
+    config = build_config({
+        "data": {"paths": [str(data)], "target": "tas", "predictors": ["signal"], "features": ["lat"],
+                 "lags": {"tas": [1, 2]}},
+        "model": {"hidden": [8]}, "training": {"epochs": 3, "batch_size": 64, "learning_rate": 0.01},
+        "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    result = explain_run(run_dir, repeats=1)
+    curves = {curve["name"]: curve for curve in result.partial_dependence["predictors"]}
+    assert list(curves) == ["signal", "tas_lag1", "lat"]
+    assert curves["tas_lag1"]["units"] == "K"
+    tas = next(entry for entry in result.importance["inputs"] if entry["name"] == "tas")
+    assert tas["columns"] == ["tas_lag1", "tas_lag2"]

@@ -19,6 +19,7 @@ from climann.workflow.progress import (
     shown,
     terminal_display,
 )
+from climann.workflow.interrupts import announce
 from climann.workflow.runlog import PhaseTimer, epoch_logger, run_logger
 
 
@@ -269,3 +270,27 @@ def test_long_log_lines_wrap_between_words_at_the_terminal_width():
     words = "data: 1 file, pointwise mode, target tas (K), 36×72 grid; 7 features: rsdt, orog".split()
     assert len(lines) > 1 and all(cell_len(line) <= 40 for line in lines)
     assert [word for line in lines for word in line.split()] == words  # no word cut in two
+
+
+def test_a_stop_notice_is_drawn_above_the_bars_and_kept_on_each_redraw(monkeypatch):
+    """Ctrl-C's notice written to stderr was overdrawn by the next redraw of the bars (80
+    columns, seen by a newcomer): while a display is live, it draws the notice itself."""
+    display = training_at_width(80, monkeypatch)
+    try:
+        announce("climann: stopping to write a checkpoint after the current batch (a streamed or cluster run: "
+                 "after the current round); send the signal again to stop at once")
+        rows, again = rendered_rows(display, 80), rendered_rows(display, 80)
+    finally:
+        display.close()
+    assert rows == again  # every redraw keeps it
+    text = " ".join(row.strip() for row in rows)
+    assert text.startswith("climann: stopping to write a checkpoint") and "stop at once" in text
+    assert len(rows) == 2 + 2 and all(cell_len(row) <= 80 for row in rows), rows  # wrapped, then the two bars
+    assert "batch 299/486" in rows[-1]
+
+
+def test_without_a_live_display_a_stop_notice_goes_to_stderr(capfd):
+    display = RichDisplay(terminal_console())
+    display.close()  # no longer live: not its notice any more
+    announce("climann: stopping")
+    assert capfd.readouterr().err == "\nclimann: stopping\n"

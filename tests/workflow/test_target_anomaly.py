@@ -148,9 +148,14 @@ def test_a_training_block_of_one_year_has_no_anomaly_and_is_refused(tmp_path):
         prepare_data(config)
 
 
-def test_explain_refuses_a_target_anomaly_run_in_one_line(anomaly_run):
+def test_explain_scores_a_target_anomaly_runs_full_prediction(anomaly_run, tmp_path):
+    import json
+
     from climann.workflow.explain import explain_run
 
     _, _, _, run_dir = anomaly_run
-    with pytest.raises(ClimannError, match="explain does not take a run with \\[data\\] target_anomaly"):
-        explain_run(run_dir)
+    result = explain_run(run_dir, tmp_path / "explain", repeats=1)
+    test_mse = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["model"]["mse"]
+    # the climatology is added back before scoring: the unpermuted MSE is the run's own test score
+    assert result.importance["baseline_mse"] == pytest.approx(test_mse, rel=1e-9)
+    assert result.partial_dependence["quantity"] == "anomaly"

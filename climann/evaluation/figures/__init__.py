@@ -14,12 +14,19 @@ figures of ``climann explain``: importance bars and maps, partial dependence), `
 (the figure of ``climann compare``: learning curves and test scores of several runs).
 """
 
-from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES, symmetric_limit, value_limits
+from climann.evaluation.figures.style import (
+    ENSEMBLE_FIGURE_FILES,
+    FIGURE_FILES,
+    METRICS_FIGURE_FILES,
+    symmetric_limit,
+    value_limits,
+)
 from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
     plot_prediction_maps,
+    plot_spread_map,
     plot_truth_prediction_error,
 )
 from climann.evaluation.figures.plots import (
@@ -38,6 +45,7 @@ from climann.evaluation.figures.comparison import plot_comparison
 __all__ = [
     "FIGURE_FILES",
     "LESSON_FIGURE_FILES",
+    "ENSEMBLE_FIGURE_FILES",
     "METRICS_FIGURE_FILES",
     "draw_figures",
     "draw_lesson_figures",
@@ -56,6 +64,7 @@ __all__ = [
     "plot_predicted_vs_observed",
     "plot_prediction_file",
     "plot_prediction_maps",
+    "plot_spread_map",
     "plot_skill_by_group",
     "prediction_file_maps",
     "plot_truth_prediction_error",

@@ -7,6 +7,7 @@ Each function draws from the content of ``importance.json`` or ``partial_depende
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -114,17 +115,19 @@ def plot_importance_maps(
         _draw_map(figure, axis, layout, panel)
     for axis in axes.flat[len(ranked):]:
         axis.set_visible(False)
-    figure.suptitle(
-        f"{importance['target']}: where each input matters — increase of each cell's MSE over the test split "
-        f"{importance['period']}\nwhen the input is permuted (mean of {importance['repeats']} permutations; "
-        "each map its own colour scale; grey: no test sample)"
-    )
+    title = (f"{importance['target']}: where each input matters — increase of each cell's MSE over the test split "
+             f"{importance['period']} when the input is permuted (mean of {importance['repeats']} permutations; "
+             "each map its own colour scale; grey: no test sample)")
+    # about 11 characters per inch, so that a figure of one map does not cut the title off
+    figure.suptitle(textwrap.fill(title, width=max(40, int(11 * width))))
     return _save(figure, path, dpi)
 
 
 def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 150) -> Path:
     """A panel per predictor: the partial dependence (area-weighted mean prediction) against
-    the predictor's value in its units, with the ICE curves' 10–90 % band and median.
+    the predictor's value in its units, with the ICE curves' 10–90 % band and median. When
+    ``dependence["quantity"]`` is ``"anomaly"`` (a ``[data] target_anomaly`` run) the curves
+    are of the anomaly the network adds to the climatology, and the axis says so.
 
     Parameters
     ----------
@@ -144,6 +147,9 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
                                 layout="constrained", squeeze=False)
     quantiles = dependence["quantiles"]
     low, high = f"{min(quantiles):g}", f"{max(quantiles):g}"
+    anomaly = dependence.get("quantity") == "anomaly"
+    quantity = (f"{dependence['target']} anomaly added to the climatology" if anomaly
+                else f"predicted {dependence['target']}")
     for axis, curve in zip(axes.flat, curves):
         grid = np.asarray(curve["grid"], dtype=np.float64)
         band = curve["ice_quantiles"]
@@ -153,14 +159,14 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
             axis.plot(grid, band["0.5"], color="tab:blue", linestyle="--", linewidth=1.0, label="ICE median")
         axis.plot(grid, curve["average"], color="black", linewidth=1.8, marker=".", label="partial dependence")
         axis.set_xlabel(_with(curve["name"], curve["units"]))
-        axis.set_ylabel(_with(f"predicted {dependence['target']}", dependence["units"]))
+        axis.set_ylabel(_with(quantity, dependence["units"]), **({"fontsize": "small"} if anomaly else {}))
         axis.grid(alpha=0.3)
     for axis in axes.flat[len(curves):]:
         axis.set_visible(False)
     if curves:
         axes.flat[0].legend(fontsize="small")
-    figure.suptitle(
-        f"{dependence['target']}: partial dependence on each predictor, test split {dependence['period']} "
-        f"({dependence['n_samples']} of {dependence['of_samples']} samples)"
-    )
+    title = (f"{dependence['target']}{' anomaly' if anomaly else ''}: partial dependence on each predictor, "
+             f"test split {dependence['period']} ({dependence['n_samples']} of {dependence['of_samples']} samples)")
+    # about 11 characters per inch: one panel is too narrow for the title on one line
+    figure.suptitle(textwrap.fill(title, width=max(40, int(11 * 4.2 * n_columns))))
     return _save(figure, path, dpi)

@@ -30,6 +30,11 @@ from climann.evaluation.figures.style import (
 )
 
 
+#: The widest a map is drawn, longitude over latitude extent in degrees: a narrower band (an
+#: equatorial strip of 10° × 360°) has its latitude stretched to this shape, and says so.
+MAX_MAP_RATIO = 6.0
+
+
 class MapPanel(NamedTuple):
     """One map of a figure: what it shows, and its colours."""
 
@@ -150,6 +155,17 @@ def _latitude_label(value: float, _position: object = None) -> str:
     return "0°" if np.isclose(value, 0.0) else f"{abs(value):g}°{'S' if value < 0 else 'N'}"
 
 
+def latitude_stretch(grid: MapGrid) -> float:
+    """How much a map's latitude is stretched: 1 (a degree as long on both axes) unless the
+    domain is more than :data:`MAX_MAP_RATIO` times wider than high, then the factor that
+    draws it at that ratio (a 10° × 360° strip would otherwise be a sliver with its latitude
+    labels on top of each other)."""
+    lon_extent, lat_extent = np.ptp(grid.longitude), np.ptp(grid.latitude)
+    if not lat_extent > 0:
+        return 1.0
+    return float(max(1.0, lon_extent / lat_extent / MAX_MAP_RATIO))
+
+
 def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: MapPanel) -> None:
     """One map on ``axis``: cells, coastlines, degree axes, a colorbar below it."""
     grid = map_grid(layout)
@@ -167,10 +183,11 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     axis.yaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(grid.latitude))))
     axis.xaxis.set_major_formatter(FuncFormatter(_longitude_label))
     axis.yaxis.set_major_formatter(FuncFormatter(_latitude_label))
-    axis.set_aspect("equal")
+    stretch = latitude_stretch(grid)
+    axis.set_aspect(stretch)  # 1: "equal"
     axis.set_title(panel.title)
     axis.set_xlabel("longitude")
-    axis.set_ylabel("latitude")
+    axis.set_ylabel("latitude" if stretch == 1 else f"latitude (stretched ×{stretch:.2g})")
     extend = panel.extend or _colorbar_extend(panel)
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
                                label=panel.label, extend=extend)
@@ -193,7 +210,7 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
     colorbars are as wide as their maps and titles clear of each other, globally and regionally."""
     grid = map_grid(layout)
     lon_extent, lat_extent = np.ptp(grid.longitude), np.ptp(grid.latitude)
-    ratio = lon_extent / lat_extent if lat_extent > 0 else 1.0
+    ratio = lon_extent / lat_extent / latitude_stretch(grid) if lat_extent > 0 else 1.0
     width = float(np.clip(2.3 * ratio, 2.2, 6.0))
     height = float(np.clip(width / ratio, 1.2, 5.0))
     return (width + 0.9) * n_panels, height + 2.1
@@ -425,3 +442,52 @@ def plot_prediction_maps(
         panels = _truth_prediction_error_panels(layout, truth_map, predicted_map)
         shown = "truth, prediction and error"
     return _map_figure(layout, panels, title=f"{_variable_title(layout)} {when}: {shown}", path=path, dpi=dpi)
+
+
+def plot_spread_map(
+    layout: GridLayout,
+    spread: np.ndarray,
+    truth: np.ndarray,
+    predicted: np.ndarray,
+    *,
+    n_members: int | None,
+    time_steps: np.ndarray,
+    split: str,
+    path: str | Path,
+    dpi: int = 150,
+) -> Path:
+    """An ensemble's spread over a block, beside the error of its mean: at each cell the mean
+    over the block's steps of the spread (the members' standard deviation, ddof = 1), and the
+    RMSE of the ensemble mean over the same steps, on one colour scale from 0 (where the
+    spread is well below the RMSE, the ensemble is over-confident there).
+
+    Parameters
+    ----------
+    layout : GridLayout
+    spread, truth, predicted : ndarray, shape (n_time, n_lat, n_lon)
+        ``predicted`` is the ensemble mean.
+    n_members : int or None
+        Named in the title when known.
+    time_steps : ndarray of bool, shape (n_time,)
+    split : str
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    both = np.isfinite(truth) & np.isfinite(predicted) & np.isfinite(spread)
+    spread_map = nanmean_over_time(np.where(both, spread, np.nan)[time_steps])
+    rmse_map = cell_scores(np.where(both, predicted, np.nan)[time_steps], truth[time_steps])["rmse"]
+    high = value_limits(spread_map, rmse_map)[1]
+    high = high if high > 0 else 1.0
+    name, units = layout.target_name, layout.target_units
+    panels = [
+        MapPanel(f"spread of the {n_members or ''} members (std, ddof=1),\nmean over the block".replace("  ", " "),
+                 spread_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} spread", units)),
+        MapPanel("RMSE of the ensemble mean", rmse_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} RMSE", units)),
+    ]
+    period = _period([time.year for time in layout.time.values[time_steps]])
+    title = f"{_variable_title(layout)}, ensemble spread and error over {period}, {split} split"
+    return _map_figure(layout, panels, title=title, path=path, dpi=dpi)

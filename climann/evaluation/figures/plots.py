@@ -27,8 +27,13 @@ def plot_learning_curves(
     loss_name: str,
     path: str | Path,
     dpi: int = 150,
+    member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
 ) -> Path:
     """Training and validation loss J after each epoch, on a log scale.
+
+    With ``member_losses`` (an ensemble: each member's training and validation losses, in
+    seed order) every member's two curves are drawn instead, thin, in the colours of
+    training and validation.
 
     Parameters
     ----------
@@ -39,11 +44,14 @@ def plot_learning_curves(
         The loss function (``mse``, ``mae``, …), named in the title.
     path : str or Path
     dpi : int
+    member_losses : sequence of (train_loss, val_loss), optional
 
     Returns
     -------
     Path
     """
+    if member_losses is not None and len(member_losses) > 1:
+        return _plot_member_learning_curves(member_losses, loss_name=loss_name, path=path, dpi=dpi)
     figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
     marked = max(len(train_loss), len(val_loss)) <= 60  # markers on a short run only, else a blur
     for label, losses, marker in (("training", train_loss, "o"), ("validation", val_loss, "s")):
@@ -62,6 +70,34 @@ def plot_learning_curves(
     axis.set_xlabel("epoch")
     axis.set_ylabel(f"loss J ({loss_name}, standardised target)")
     axis.set_title(f"Learning curves: loss J ({loss_name}) of the standardised target per epoch")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    return _save(figure, path, dpi)
+
+
+def _positive(losses: Sequence[float]) -> np.ndarray:
+    values = np.asarray(losses, dtype=np.float64)
+    return np.where(values > 0, values, np.nan)  # a log axis shows positive values only
+
+
+def _plot_member_learning_curves(
+    member_losses: Sequence[tuple[Sequence[float], Sequence[float]]], *, loss_name: str, path: str | Path, dpi: int,
+) -> Path:
+    """:func:`plot_learning_curves` of an ensemble: each member's training and validation loss."""
+    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    n_members = len(member_losses)
+    for index, (train_loss, val_loss) in enumerate(member_losses):
+        for label, losses, color, style in (("training", train_loss, "tab:blue", "-"),
+                                            ("validation", val_loss, "tab:orange", "--")):
+            values = _positive(losses)
+            if np.isfinite(values).any():
+                axis.plot(np.arange(1, values.size + 1), values, color=color, linestyle=style, linewidth=1.0,
+                          alpha=0.75, label=f"{label} (each of the {n_members} members)" if index == 0 else None)
+    axis.set_yscale("log")
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_xlabel("epoch")
+    axis.set_ylabel(f"loss J ({loss_name}, standardised target)")
+    axis.set_title(f"Learning curves of the {n_members} ensemble members: loss J ({loss_name}) per epoch")
     axis.grid(True, which="both", alpha=0.3)
     axis.legend()
     return _save(figure, path, dpi)

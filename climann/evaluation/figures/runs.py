@@ -23,6 +23,7 @@ from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
+    plot_spread_map,
     plot_truth_prediction_error,
 )
 from climann.evaluation.figures.plots import (
@@ -31,11 +32,11 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
     plot_skill_by_group,
 )
-from climann.evaluation.figures.style import FIGURE_FILES, METRICS_FIGURE_FILES
+from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
 
 
 #: The ``<target>_*`` variables of a predictions file that are not a baseline's prediction.
-NOT_BASELINES = ("pred", "error", "extrapolated")
+NOT_BASELINES = ("pred", "error", "extrapolated", "spread")
 
 
 def _area_means(layout: GridLayout, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -59,6 +60,7 @@ def draw_figures(
     directory: str | Path,
     dpi: int = 150,
     climatology: np.ndarray | None = None,
+    member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -85,6 +87,9 @@ def draw_figures(
         The training years' climatology of each step, the reference of the anomalies;
         default: ``predictions["climatology"]``, else computed from the truth of the steps
         labelled ``"train"`` (none: no anomaly correlation map).
+    member_losses : sequence of (train_loss, val_loss), optional
+        An ensemble's members' losses per epoch: the learning curves show each member
+        (:func:`~climann.evaluation.figures.plots.plot_learning_curves`).
 
     Returns
     -------
@@ -116,7 +121,8 @@ def draw_figures(
     ]
     if len(history_train):
         paths.append(plot_learning_curves(history_train, history_val, loss_name=loss_name,
-                                          path=directory / FIGURE_FILES["learning_curves"], dpi=dpi))
+                                          path=directory / FIGURE_FILES["learning_curves"], dpi=dpi,
+                                          member_losses=member_losses))
     paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
                                        name=name, split_labels=labels,
                                        path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
@@ -220,12 +226,21 @@ def _loss_name(run_dir: Path) -> str:
         return "loss"
 
 
+def _ensemble_size(spread: xr.DataArray) -> int | None:
+    """The members of ``<target>_spread``, from its long_name ("… of the 5 members)")."""
+    import re
+
+    match = re.search(r"of the (\d+) members", str(spread.attrs.get("long_name", "")))
+    return int(match.group(1)) if match else None
+
+
 def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     """Draw a run's figures again from its files, into ``run_dir/figures/``, and write
     ``report.md`` again with links to them (when ``metrics.json`` is there).
 
-    Reads ``predictions.nc`` (truth, prediction, baselines, splits), ``history.csv`` (the
-    learning curves) and ``config.toml`` (the loss's name).
+    Reads ``predictions.nc`` (truth, prediction, baselines, splits; an ensemble's spread, for
+    its map), ``history.csv`` (the learning curves; an ensemble's first member's) and
+    ``config.toml`` (the loss's name).
 
     Parameters
     ----------
@@ -254,6 +269,8 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
                      if str(n).startswith(f"{target}_") and str(n)[len(target) + 1:] not in NOT_BASELINES]
         predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
         truth, labels = grid(target), split_labels(dataset["split"])
+        spread = grid(f"{target}_spread") if f"{target}_spread" in dataset else None
+        n_members = _ensemble_size(dataset[f"{target}_spread"]) if spread is not None else None
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     (run_dir / "figures").mkdir(exist_ok=True)
     figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
@@ -264,6 +281,11 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         metrics = None
     if isinstance(metrics, dict):
         figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)
+        n_members = (metrics.get("ensemble") or {}).get("size", n_members)
+    if spread is not None and (labels == "test").any():
+        figures.append(plot_spread_map(layout, spread, truth, predictions["model"], n_members=n_members,
+                                       time_steps=labels == "test", split="test",
+                                       path=run_dir / "figures" / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=dpi))
     write_report(run_dir)  # its links to the figures
     return figures
 

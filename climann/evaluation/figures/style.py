@@ -29,6 +29,8 @@ FIGURE_FILES = {
 #: The figures drawn from ``metrics.json`` rather than from the grids (after those of
 #: :data:`FIGURE_FILES` in ``report.md``).
 METRICS_FIGURE_FILES = {"skill_by_group": "skill_by_season_region_test.png"}
+#: The figures of an ensemble run only (after those of :data:`FIGURE_FILES` in ``report.md``).
+ENSEMBLE_FIGURE_FILES = {"spread_map": "spread_test.png"}
 
 VALUE_COLORMAP, ERROR_COLORMAP, RMSE_COLORMAP = "viridis", "RdBu_r", "magma_r"
 NO_DATA_COLOR = "0.72"  # grey, apart from the near-white zero of the diverging scale
