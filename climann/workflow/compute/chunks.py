@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     import dask.array as da
     from distributed import Client, Future
 
-__all__ = ["MIN_CHUNKS", "ChunkedSamples", "ChunksReadOnDemand", "chunk_blocks", "chunk_rows", "fit_scalers",
-           "persist_samples", "read_on_demand", "read_samples", "scaling_and_rows", "scatter_arrays"]
+__all__ = ["MIN_CHUNKS", "READ_ONCE_SHARE", "ChunkedSamples", "ChunksReadOnDemand", "chunk_blocks", "chunk_rows",
+           "fit_scalers", "persist_samples", "placement", "read_fit_and_persist", "read_on_demand", "read_samples",
+           "reads_once", "scaling_and_rows", "scatter_arrays"]
 
 #: Chunks over the whole time axis at least (when it has as many time steps), so that the
 #: work spreads over the workers even for data smaller than one ``chunk_mb``.
@@ -136,12 +137,22 @@ class ChunkedSamples:
         self.futures = []
 
 
-def _moments(source: PointwiseSource, start: int, stop: int) -> tuple[RunningMoments, RunningMoments]:
-    samples = read_samples(source, start, stop)
+def _moments_of(samples: PointwiseSamples) -> tuple[RunningMoments, RunningMoments]:
     inputs, target = RunningMoments(samples.inputs.shape[1]), RunningMoments(1)
     inputs.update(samples.inputs)
     target.update(samples.target)
     return inputs, target
+
+
+def _standardised(
+    samples: PointwiseSamples, input_scaler: Standardizer, target_scaler: Standardizer, dtype: np.dtype,
+    cell_weights: np.ndarray | None,
+) -> np.ndarray:
+    return standardised_table(samples, input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights)
+
+
+def _moments(source: PointwiseSource, start: int, stop: int) -> tuple[RunningMoments, RunningMoments]:
+    return _moments_of(read_samples(source, start, stop))
 
 
 def fit_scalers(
@@ -177,8 +188,15 @@ def scaling_and_rows(
     ClimannError
         As :func:`fit_scalers`.
     """
-    shared = dask.delayed(source, traverse=False)
-    parts = client.gather(client.compute([dask.delayed(_moments)(shared, start, stop) for start, stop in blocks]))
+    from climann.workflow.compute.cluster import shared_per_worker
+
+    workers = sorted(client.scheduler_info()["workers"])
+    shared = shared_per_worker(client, source, workers)
+    # spread over the workers (else dask queues them all where the source is, and the other
+    # workers take them over one by one)
+    parts = client.gather([client.submit(_moments, shared[index % len(shared)], start, stop, pure=False,
+                                         **placement(workers, index))
+                           for index, (start, stop) in enumerate(blocks)])
     inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
     for chunk_inputs, chunk_target in parts:
         inputs.merge(chunk_inputs)
@@ -202,8 +220,15 @@ def _table(
     source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, target_scaler: Standardizer,
     dtype: np.dtype, cell_weights: np.ndarray | None,
 ) -> np.ndarray:
-    samples = read_samples(source, start, stop)
-    return standardised_table(samples, input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights)
+    return _standardised(read_samples(source, start, stop), input_scaler, target_scaler, dtype, cell_weights)
+
+
+def placement(workers: Sequence[str], index: int) -> dict:
+    """``client.submit``'s keywords that put chunk ``index`` on worker ``index mod n`` of
+    ``workers`` (sorted addresses): each worker holds (and computes on) an equal share. The
+    restriction is loose: a lost worker's chunks are recomputed on the others. Without workers
+    (e.g. an HPC cluster whose jobs are queued), none: dask places the chunks as workers come."""
+    return {"workers": [workers[index % len(workers)]], "allow_other_workers": True} if workers else {}
 
 
 def _rows(table: np.ndarray) -> int:
@@ -238,22 +263,115 @@ def persist_samples(
     -------
     ChunkedSamples
     """
-    from climann.workflow.compute.cluster import shared_value
+    from climann.workflow.compute.cluster import shared_per_worker
 
     dtype = np.dtype(dtype)
     weights = source.layout.cell_area_weights().ravel() if area_weighted else None
-    shared = shared_value(client, source)
-    # Chunk k on worker k mod n: each worker holds (and computes on) an equal share. The
-    # restriction is loose: a lost worker's chunks are recomputed on the others. (No worker
-    # yet, e.g. an HPC cluster whose jobs are queued: dask places the chunks as workers come.)
+    # chunk k on worker k mod n (see placement)
     workers = sorted(client.scheduler_info()["workers"])
+    shared = shared_per_worker(client, source, workers)
     futures = [
-        client.submit(_table, shared, start, stop, input_scaler, target_scaler, dtype, weights, pure=False,
-                      workers=[workers[index % len(workers)]] if workers else None, allow_other_workers=True)
+        client.submit(_table, shared[index % len(shared)], start, stop, input_scaler, target_scaler, dtype, weights,
+                      pure=False, **placement(workers, index))
         for index, (start, stop) in enumerate(blocks)
     ]
     rows = client.gather(client.map(_rows, futures, pure=False))
     return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
+
+
+#: :func:`read_fit_and_persist` keeps the samples it read on the workers until they are
+#: standardised when the read samples and their tables take at most this share of the
+#: workers' memory limits together (estimated from the time steps, as
+#: :meth:`~climann.data.pointwise.PointwiseSource.time_blocks` counts); beyond it the samples
+#: are read twice (:func:`scaling_and_rows`, then :func:`persist_samples`), and the workers
+#: hold only the tables.
+READ_ONCE_SHARE = 0.25
+
+
+def reads_once(client: Client, source: PointwiseSource, blocks: Sequence[tuple[int, int]]) -> bool:
+    """Whether :func:`read_fit_and_persist` may keep the samples of ``blocks`` on the workers
+    between the scaling pass and the tables (:data:`READ_ONCE_SHARE` of their memory limits;
+    a worker without a limit counts as large enough)."""
+    workers = client.scheduler_info()["workers"].values()
+    limits = [info.get("memory_limit") or 0 for info in workers]
+    if not limits:
+        return False
+    if not all(limits):
+        return True
+    steps = sum(stop - start for start, stop in blocks)
+    per_step = source.layout.n_cells * (4 * (2 * len(source.feature_names) + 3) + 8)  # samples + their table
+    return steps * per_step <= READ_ONCE_SHARE * sum(limits)
+
+
+def read_fit_and_persist(
+    client: Client,
+    source: PointwiseSource,
+    blocks: dict[str, Sequence[tuple[int, int]]],
+    *,
+    fit_on: str = "train",
+    dtype: str | np.dtype = "float32",
+    area_weighted: bool = False,
+) -> tuple[Standardizer, Standardizer, dict[str, ChunkedSamples]]:
+    """:func:`scaling_and_rows` on the blocks ``blocks[fit_on]``, then :func:`persist_samples`
+    of every set of blocks, each chunk read from the files once.
+
+    Each worker reads its chunks (chunk k of each set on worker k mod n, as
+    :func:`persist_samples` places them) and keeps the samples; the scaling is fitted from
+    those of ``fit_on`` (moments merged in chunk order: the scalers of
+    :func:`scaling_and_rows`), and each worker then standardises the samples it holds into
+    the chunk's table and lets them go. The tables are those of :func:`persist_samples`, bit
+    for bit; the files are read once instead of twice (and the other sets' reading overlaps
+    the scaling pass). Memory: the samples and the tables of every chunk at once (see
+    :func:`reads_once`).
+
+    Parameters
+    ----------
+    client : distributed.Client
+    source : PointwiseSource
+    blocks : dict of str to sequence of (start, stop)
+        The chunks of each set, e.g. ``{"train": …, "val": …}``.
+    fit_on : str
+        The set whose samples fit the scaling.
+    dtype, area_weighted
+        As for :func:`persist_samples`.
+
+    Returns
+    -------
+    input_scaler, target_scaler : Standardizer
+    persisted : dict of str to ChunkedSamples
+        For each set of ``blocks``.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`fit_scalers`.
+    """
+    from climann.workflow.compute.cluster import shared_per_worker
+
+    dtype = np.dtype(dtype)
+    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
+    workers = sorted(client.scheduler_info()["workers"])
+    shared = shared_per_worker(client, source, workers)
+    read = {name: [client.submit(read_samples, shared[index % len(shared)], start, stop, pure=False,
+                                 **placement(workers, index))
+                   for index, (start, stop) in enumerate(chunks)] for name, chunks in blocks.items()}
+    moments = [client.submit(_moments_of, samples, pure=False) for samples in read[fit_on]]
+    parts = client.gather(moments)
+    del moments
+    inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
+    for chunk_inputs, chunk_target in parts:
+        inputs.merge(chunk_inputs)
+        target.merge(chunk_target)
+    input_scaler = inputs.standardizer(source.feature_names)
+    target_scaler = target.standardizer((source.layout.target_name,), role="target")
+    tables = {name: [client.submit(_standardised, samples, input_scaler, target_scaler, dtype, weights, pure=False)
+                     for samples in read[name]] for name in blocks}
+    del read  # the workers let each chunk's samples go once its table is made
+    persisted = {}
+    for name, futures in tables.items():
+        rows = client.gather(client.map(_rows, futures, pure=False))
+        persisted[name] = ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
+    return input_scaler, target_scaler, persisted
 
 
 class _Reading:

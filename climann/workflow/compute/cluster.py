@@ -28,14 +28,17 @@ __all__ = [
     "FAN_IN",
     "LOCAL_WORKER_MEMORY",
     "TERMINAL_SIGNALS",
+    "WORKER_MODULES",
     "cluster_client",
     "connect",
     "local_cluster",
     "ordered_sum",
     "ordered_sum_delayed",
+    "shared_per_worker",
     "shared_value",
     "terminal_signals_ignored_by_children",
     "uses_cluster",
+    "warm_up",
 ]
 
 #: Partial sums per reduction task: a step's chunk sums are added on the workers in a tree of
@@ -261,3 +264,39 @@ def shared_value(client: Client, value: Any) -> Future:
     workers holding it are lost, dask recomputes it, and a step in progress goes on.
     """
     return client.submit(_value, value, pure=False)
+
+
+def shared_per_worker(client: Client, value: Any, workers: Sequence[str]) -> list[Future]:
+    """``value`` as one future on each of ``workers`` (in their order; one future without
+    workers), each made by a task of its own there (loosely restricted to it).
+
+    For a value that is slow to unpickle (the data's description holds xarray's lazy
+    dataset): with one :func:`shared_value`, the other workers wait for its worker to
+    compute it and then fetch it before their first task; each worker now unpickles its own
+    copy at once. Like :func:`shared_value`, each is recomputed if its worker is lost."""
+    if not workers:
+        return [shared_value(client, value)]
+    return [client.submit(_value, value, pure=False, workers=[worker], allow_other_workers=True)
+            for worker in workers]
+
+
+#: The modules a worker needs for its first chunk: importing them (xarray and pandas above
+#: all) takes 1–5 s in a fresh worker process, depending on the machine's load.
+WORKER_MODULES = ("climann.workflow.compute.chunks", "climann.workflow.compute.training", "netCDF4")
+
+
+def _import_modules(names: Sequence[str]) -> None:
+    import importlib
+
+    for name in names:
+        importlib.import_module(name)
+
+
+def warm_up(client: Client, modules: Sequence[str] = WORKER_MODULES) -> list[Future]:
+    """Let every worker of the cluster import ``modules`` now, while the client prepares the
+    run (opens the files, builds the split), instead of in its first task. Returns the tasks'
+    futures: keep them until the first real tasks are submitted (dropped earlier, a task not
+    yet started is cancelled). A worker that cannot import one fails its warm-up task only:
+    the run's own tasks raise the error where it matters."""
+    return [client.submit(_import_modules, tuple(modules), workers=[address], pure=False)
+            for address in sorted(client.scheduler_info()["workers"])]

@@ -29,8 +29,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
-from climann.workflow.compute.chunks import chunk_blocks, persist_samples, read_on_demand, scaling_and_rows
-from climann.workflow.compute.cluster import cluster_client
+from climann.workflow.compute.chunks import (
+    chunk_blocks,
+    persist_samples,
+    read_fit_and_persist,
+    read_on_demand,
+    reads_once,
+    scaling_and_rows,
+)
+from climann.workflow.compute.cluster import cluster_client, warm_up
 from climann.workflow.compute.evaluation import (
     ChunkEvaluation,
     ScoreSums,
@@ -119,7 +126,7 @@ def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> Climan
 def train_on_cluster(
     client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     *, on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
-    held: bool = True,
+    held: bool = True, on_data_ready: Callable[[], None] | None = None,
 ) -> TrainedOnCluster:
     """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
 
@@ -128,7 +135,11 @@ def train_on_cluster(
     executor) reads each chunk when its round comes (``held=False``,
     :func:`~climann.workflow.compute.chunks.read_on_demand`): the same chunks, the same
     rounds, the same weights; memory for one chunk instead of all (rounds of one chunk:
-    ``[compute] chunks_per_round`` is 1 then).
+    ``[compute] chunks_per_round`` is 1 then). A cluster run whose chunks fit the
+    workers' memory comfortably reads each chunk once
+    (:func:`~climann.workflow.compute.chunks.read_fit_and_persist`), else twice (the
+    scaling pass, then the tables). ``on_data_ready()`` is called once the scaling is fitted
+    and the chunks are persisted (or set up to be read), before training starts.
 
     With ``checkpointing`` (see :mod:`climann.workflow.checkpoints`), the run's checkpoint is written
     between epochs and on SIGINT/SIGTERM/SIGHUP (after the current epoch), and a resumed run
@@ -145,15 +156,21 @@ def train_on_cluster(
     """
 
     train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
-    input_scaler, target_scaler, train_rows = scaling_and_rows(client, source, train_blocks)
-    tables = {"input_scaler": input_scaler, "target_scaler": target_scaler, "dtype": config.model.dtype,
-              "area_weighted": config.training.area_weighted}
-    if held:
-        persisted = {"train": persist_samples(client, source, train_blocks, **tables),
-                     "val": persist_samples(client, source, val_blocks, **tables)}
+    layout = {"dtype": config.model.dtype, "area_weighted": config.training.area_weighted}
+    if held and reads_once(client, source, [*train_blocks, *val_blocks]):
+        input_scaler, target_scaler, persisted = read_fit_and_persist(
+            client, source, {"train": train_blocks, "val": val_blocks}, **layout)
     else:
-        train = read_on_demand(client, source, train_blocks, rows=train_rows, **tables)
-        persisted = {"train": train, "val": read_on_demand(client, source, val_blocks, along=train, **tables)}
+        input_scaler, target_scaler, train_rows = scaling_and_rows(client, source, train_blocks)
+        tables = {"input_scaler": input_scaler, "target_scaler": target_scaler, **layout}
+        if held:
+            persisted = {"train": persist_samples(client, source, train_blocks, **tables),
+                         "val": persist_samples(client, source, val_blocks, **tables)}
+        else:
+            train = read_on_demand(client, source, train_blocks, rows=train_rows, **tables)
+            persisted = {"train": train, "val": read_on_demand(client, source, val_blocks, along=train, **tables)}
+    if on_data_ready is not None:
+        on_data_ready()
     try:
         for name, samples in persisted.items():
             if samples.n_samples == 0:
@@ -341,6 +358,7 @@ def run_distributed(
     phases = records.phases if records else None
     with cluster_client(config.compute) as client:
         _begin(phases, "preparing data (on the cluster)")
+        warming = warm_up(client)  # the workers import what they read with while the files are opened here
         source = pointwise_source(config, open_selected(config))
         check_predictions_encodable(source.layout, config.evaluation.baselines)
         split = split_for(config, source.layout)
@@ -348,9 +366,11 @@ def run_distributed(
         blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
         run_logger.info("cluster: %d workers (%s); %d chunks of ≤ %g MiB", len(client.scheduler_info()["workers"]),
                         config.compute.scheduler or "local", len(blocks), config.compute.chunk_mb)
-        _begin(phases, "training (on the cluster)")
+        # the workers read and standardise the chunks while data are prepared, as one process does
         trained = train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch,
-                                   checkpointing=checkpointing)
+                                   checkpointing=checkpointing,
+                                   on_data_ready=lambda: _begin(phases, "training (on the cluster)"))
+        del warming
         _begin(phases, "evaluating (on the cluster)")
         staging = staging_directory(run_dir)
         try:

@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from climann.workflow.compute.chunks import ChunkedSamples
+from climann.workflow.compute.chunks import ChunkedSamples, ChunksReadOnDemand
 from climann.workflow.compute.cluster import FAN_IN, ordered_sum, shared_value
 from climann.errors import ClimannError
 from climann.model import History, Network
@@ -86,7 +86,8 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
 __all__ = ["MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "Piece", "automatic_chunks_per_round",
-           "distributed_sums", "local_sgd_plan", "replica_shares", "round_steps", "train_distributed"]
+           "chunk_holders", "distributed_sums", "local_sgd_plan", "replica_homes", "replica_shares", "round_steps",
+           "train_distributed"]
 
 
 def _table_sums(
@@ -144,14 +145,48 @@ def distributed_sums(
 
 def _validation_parts(
     client: Client, network: Network | Future, parameters: np.ndarray, samples: ChunkedSamples, chunks: Sequence[int],
-    loss: str | Loss,
+    loss: str | Loss, holders: Sequence[str | None] = (),
 ) -> list[Future]:
-    """The loss-only sums of ``chunks``, one task each; the parameters are sent with every task
-    when there are at most :data:`FAN_IN` chunks (one hop less than a shared value), else once
+    """The loss-only sums of ``chunks``, one task each, on the worker holding the chunk
+    (``holders``, see :func:`chunk_holders`); the parameters are sent with every task when
+    there are at most :data:`FAN_IN` chunks (one hop less than a shared value), else once
     (:func:`shared_value`)."""
     shared = parameters if len(chunks) <= FAN_IN else shared_value(client, parameters)
     return [client.submit(_table_sums, network, shared, samples.futures[index], samples.n_features,
-                          samples.weighted, loss, False, pure=False) for index in sorted(chunks)]
+                          samples.weighted, loss, False, pure=False,
+                          **_placed(holders[index] if index < len(holders) else None))
+            for index in sorted(chunks)]
+
+
+def chunk_holders(client: Client, samples: ChunkedSamples) -> list[str | None]:
+    """The worker holding each chunk of ``samples`` (the first by address if several do), or
+    None where none does yet; all None for chunks read on demand (nothing is held)."""
+    if isinstance(samples.futures, ChunksReadOnDemand) or not samples.futures:
+        return [None] * len(samples.futures)
+    held = client.who_has(list(samples.futures))
+    return [min(held.get(future.key, ()), default=None) for future in samples.futures]
+
+
+def replica_homes(holders: Sequence[str | None], replicas: int) -> list[str | None]:
+    """The worker each replica's tasks should run on: the one holding most of its chunks
+    (``chunk % replicas``; ties: the first address), or None if none is held.
+
+    Without it, dask's scheduler may queue both replicas' tasks of a round on one worker
+    (it weighs the transfer of a replica's chunks against the workers' queues, which the
+    validation's tasks fill at the end of an epoch): the replicas then run one after the
+    other, and once a worker holds copies of every chunk it keeps doing so. Measured on the
+    sample with 2 workers: rounds of epochs 2–4 ran on one worker, each epoch twice as long.
+    The restriction is loose: a lost worker's tasks go to the others."""
+    homes: list[str | None] = []
+    for replica in range(replicas):
+        owned = [holder for holder in holders[replica::replicas] if holder is not None]
+        homes.append(max(sorted(set(owned)), key=owned.count) if owned else None)
+    return homes
+
+
+def _placed(worker: str | None) -> dict:
+    """``client.submit``'s keywords that run a task on ``worker`` if it can (a loose restriction)."""
+    return {"workers": [worker], "allow_other_workers": True} if worker else {}
 
 
 def _client_sum(client: Client, parts: list[Future]) -> ChunkSums:
@@ -308,13 +343,18 @@ def replica_shares(pieces: Sequence[Piece], replicas: int) -> list[list[Piece]]:
 
 def _submit_round(
     client: Client, settings: Future, samples: ChunkedSamples, pieces: list[Piece], epoch: int, replicas: int,
-    start: tuple[np.ndarray, Optimizer],
+    start: tuple[np.ndarray, Optimizer], homes: Sequence[str | None] = (),
 ) -> list[Future]:
     """The replicas' tasks of one round from ``start`` (parameters, optimizer: sent with each
-    task, a few times the parameters' size: one hop less than a shared value)."""
-    return [client.submit(_replica_round, settings, start, share, epoch,
-                          *(samples.futures[piece.chunk] for piece in share), pure=False)
-            for share in replica_shares(pieces, replicas)]
+    task, a few times the parameters' size: one hop less than a shared value), each on its
+    replica's worker (``homes``, see :func:`replica_homes`) if given."""
+    futures = []
+    for share in replica_shares(pieces, replicas):
+        replica = share[0].chunk % replicas
+        home = homes[replica] if replica < len(homes) else None
+        futures.append(client.submit(_replica_round, settings, start, share, epoch,
+                                     *(samples.futures[piece.chunk] for piece in share), pure=False, **_placed(home)))
+    return futures
 
 
 def _same_start(first: tuple[np.ndarray, Optimizer], second: tuple[np.ndarray, Optimizer]) -> bool:
@@ -380,7 +420,7 @@ class _Ahead:
 
 def _local_round(
     client: Client, settings: Future, samples: ChunkedSamples, pieces: list[Piece], epoch: int, replicas: int,
-    ahead: _Ahead, first: bool,
+    ahead: _Ahead, first: bool, homes: Sequence[str | None] = (),
 ) -> RoundFunction:
     """The round function of ``pieces``: the replicas' tasks (or those submitted ahead, for an
     epoch's first round), then the weighted average."""
@@ -389,7 +429,7 @@ def _local_round(
         ahead.stepper = stepper
         start = (stepper.network.parameter_vector.copy(), stepper.optimizer)
         futures = (ahead.take(epoch, start) if first else None) or _submit_round(
-            client, settings, samples, pieces, epoch, replicas, start)
+            client, settings, samples, pieces, epoch, replicas, start, homes)
         results = client.gather(futures)
         parameters, optimizer_state = average_replicas(results)
         if not np.all(np.isfinite(parameters)):
@@ -530,9 +570,11 @@ def train_distributed(
     validation = None
     if validation_samples is not None:
         filled = [index for index, rows in enumerate(validation_samples.rows) if rows > 0]
+        validation_holders = chunk_holders(client, validation_samples)
 
         def validation(parameters: np.ndarray) -> ChunkSums:
-            parts = _validation_parts(client, architecture, parameters, validation_samples, filled, loss)
+            parts = _validation_parts(client, architecture, parameters, validation_samples, filled, loss,
+                                      validation_holders)
             ahead.submit_next(parameters)
             return _client_sum(client, parts)
 
@@ -551,6 +593,7 @@ def train_distributed(
     settings = shared_value(client, _LocalSettings(
         network, train_samples.n_features, train_samples.weighted, loss, check_l2(options.get("l2", 0.0)),
         check_clip_norm(options.get("clip_norm")), batch_size, seed))
+    homes = replica_homes(chunk_holders(client, train_samples), replicas)
     logged: list[int] = []
     warned: list[bool] = []  # holds True once the rounds were judged
 
@@ -580,8 +623,8 @@ def train_distributed(
         ahead.epoch, ahead.next_round = epoch, None
         if epoch < options.get("epochs", EPOCHS) and (following := plan(epoch + 1)):
             ahead.next_round = (epoch + 1, functools.partial(_submit_round, client, settings, train_samples,
-                                                             following[0], epoch + 1, replicas))
-        return [_local_round(client, settings, train_samples, pieces, epoch, replicas, ahead, index == 0)
+                                                             following[0], epoch + 1, replicas, homes=homes))
+        return [_local_round(client, settings, train_samples, pieces, epoch, replicas, ahead, index == 0, homes)
                 for index, pieces in enumerate(rounds)]
 
     record = {"local_sgd": {"seed": seed, "replicas": replicas, "sync_every": sync_every, "batch_size": batch_size}}

@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from climann.workflow.compute.chunks import MIN_CHUNKS, chunk_blocks, fit_scalers, persist_samples, scatter_arrays
+from climann.workflow.compute.chunks import (
+    MIN_CHUNKS,
+    READ_ONCE_SHARE,
+    chunk_blocks,
+    fit_scalers,
+    persist_samples,
+    read_fit_and_persist,
+    reads_once,
+    scaling_and_rows,
+    scatter_arrays,
+)
 from climann.data.batches import blocks_in_split, standardised_table
 from climann.data.scaling import Standardizer
 from climann.workflow.preparation import open_selected, pointwise_source, resolve_inputs, split_for
@@ -57,6 +67,57 @@ def test_persisted_chunks_are_the_standardised_samples_held_on_both_workers(clie
         assert len(holders) == 2  # spread over both workers
     finally:
         persisted.release()
+
+
+@pytest.mark.parametrize("area_weighted", [pytest.param(False, id="unweighted"), pytest.param(True, id="area-weighted")])
+def test_chunks_read_once_give_the_scalers_and_tables_of_the_two_passes_bit_for_bit(
+    client, tiny_config, source, area_weighted
+):
+    split = split_for(tiny_config, source.layout)
+    blocks = {name: blocks_in_split(chunk_blocks(source, chunk_mb=32), split.time_masks[name])
+              for name in ("train", "val")}
+    input_scaler, target_scaler, rows = scaling_and_rows(client, source, blocks["train"])
+    once_input, once_target, persisted = read_fit_and_persist(client, source, blocks, area_weighted=area_weighted)
+    twice = {name: persist_samples(client, source, chunks, input_scaler=input_scaler, target_scaler=target_scaler,
+                                   area_weighted=area_weighted) for name, chunks in blocks.items()}
+    try:
+        for ours, theirs in ((once_input, input_scaler), (once_target, target_scaler)):
+            for field in ("mean", "std", "minimum", "maximum"):
+                np.testing.assert_array_equal(getattr(ours, field), getattr(theirs, field))
+        assert persisted["train"].rows == rows
+        for name in blocks:
+            assert persisted[name].rows == twice[name].rows and persisted[name].weighted is area_weighted
+            np.testing.assert_array_equal(client.compute(persisted[name].as_array()).result(),
+                                          client.compute(twice[name].as_array()).result())
+            # chunk k on worker k mod 2, as persist_samples places them
+            workers = sorted(client.scheduler_info()["workers"])
+            held = client.who_has(persisted[name].futures)
+            assert [held[future.key] for future in persisted[name].futures] == [
+                (workers[index % 2],) for index in range(len(blocks[name]))]
+    finally:
+        for samples in (*persisted.values(), *twice.values()):
+            samples.release()
+
+
+class _Workers:
+    """A client's ``scheduler_info`` with the given memory limits (0: none)."""
+
+    def __init__(self, *limits):
+        self.limits = limits
+
+    def scheduler_info(self):
+        return {"workers": {f"tcp://w{index}": {"memory_limit": limit} for index, limit in enumerate(self.limits)}}
+
+
+def test_chunks_are_read_once_only_when_samples_and_tables_fit_a_share_of_the_workers_memory(source):
+    blocks = [(0, source.n_time)]
+    # the samples (features, target, index) and their table, of every time step
+    needed = source.n_time * source.layout.n_cells * (4 * (2 * len(source.feature_names) + 3) + 8)
+    just_enough = needed / READ_ONCE_SHARE / 2
+    assert reads_once(_Workers(just_enough * 1.01, just_enough * 1.01), source, blocks)
+    assert not reads_once(_Workers(just_enough * 0.99, just_enough * 0.99), source, blocks)
+    assert reads_once(_Workers(0, 1), source, blocks)  # a worker without a limit
+    assert not reads_once(_Workers(), source, blocks)  # no worker yet: the two passes, which wait for them
 
 
 def test_arrays_from_memory_are_split_into_chunks(client):

@@ -16,8 +16,10 @@ from climann.workflow.compute.cluster import (
     cluster_client,
     connect,
     ordered_sum,
+    shared_per_worker,
     terminal_signals_ignored_by_children,
     uses_cluster,
+    warm_up,
 )
 from climann.workflow.config import ComputeConfig
 from climann.errors import ClimannError
@@ -113,3 +115,26 @@ def test_ctrl_c_on_a_local_cluster_run_stops_with_a_checkpoint_and_no_worker_tra
     assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
     assert f"resume with: climann train --resume {run_dir}" in errors.splitlines()[-1]
     assert [path.name for path in run_dir.iterdir() if not path.name.startswith(".")] == [CHECKPOINT_NAME]
+
+
+def _imported(name):
+    return name in sys.modules
+
+
+def test_warming_up_imports_the_modules_on_every_worker(client):
+    """(``tabnanny``: a module no climann task imports.)"""
+    assert not any(client.run(_imported, "tabnanny").values())
+    futures = warm_up(client, ("tabnanny",))
+    assert len(futures) == len(client.scheduler_info()["workers"]) == 2
+    client.gather(futures)
+    assert all(client.run(_imported, "tabnanny").values())
+
+
+def test_a_value_shared_per_worker_is_made_on_each_worker(client):
+    workers = sorted(client.scheduler_info()["workers"])
+    futures = shared_per_worker(client, {"steps": np.arange(3)}, workers)
+    values = client.gather(futures)
+    assert len(values) == 2 and all(np.array_equal(value["steps"], np.arange(3)) for value in values)
+    held = client.who_has(futures)
+    assert all(worker in held[future.key] for worker, future in zip(workers, futures, strict=True))
+    assert len(shared_per_worker(client, 1, [])) == 1  # no worker yet: one shared value

@@ -19,8 +19,10 @@ from climann.workflow.compute import training
 from climann.workflow.compute.training import (
     Piece,
     automatic_chunks_per_round,
+    chunk_holders,
     distributed_sums,
     local_sgd_plan,
+    replica_homes,
     train_distributed,
 )
 from climann.workflow.config import build_config
@@ -146,6 +148,25 @@ def test_a_full_batch_run_on_the_cluster_follows_the_run_in_one_process(client, 
     np.testing.assert_allclose(trained.history.train_loss, history.train_loss, rtol=1e-5)
     np.testing.assert_allclose(trained.history.val_loss, history.val_loss, rtol=1e-5)
     np.testing.assert_allclose(trained.network.parameter_vector, network.parameter_vector, rtol=0, atol=1e-5)
+
+
+def test_a_run_reading_its_chunks_once_or_twice_trains_to_the_same_weights(client, prepared, monkeypatch):
+    """The chunks read once (kept between the scaling pass and the tables: the default when they
+    fit the workers' memory) or twice (larger data): the same scalers, tables and weights."""
+    from climann.workflow.compute import run
+
+    config, source, data = prepared
+    config = _configured(config, **(LOCAL | {"epochs": 2}))
+    blocks = chunk_blocks(source, chunk_mb=32)
+    ready = []
+    once = train_on_cluster(client, config, source, data.split, blocks, on_data_ready=lambda: ready.append(1))
+    monkeypatch.setattr(run, "reads_once", lambda *arguments: False)
+    twice = train_on_cluster(client, config, source, data.split, blocks)
+    assert ready == [1]
+    np.testing.assert_array_equal(once.input_scaler.mean, twice.input_scaler.mean)
+    np.testing.assert_array_equal(once.target_scaler.std, twice.target_scaler.std)
+    np.testing.assert_array_equal(once.network.parameter_vector, twice.network.parameter_vector)
+    assert once.history.val_loss == twice.history.val_loss
 
 
 def _local_sgd_in_process(network, tables, rows, n_features, weighted, options, *, batch_size, seed, replicas,
@@ -469,6 +490,43 @@ def test_the_next_epochs_first_round_submitted_ahead_is_taken_only_for_the_same_
     ahead.epoch = 2
     ahead.submit_next(parameters)  # no guess for epoch 3 (e.g. reduce_on_plateau)
     assert ahead.pending is None and len(submitted) == 5
+
+
+@pytest.mark.parametrize(("holders", "homes"), [
+    pytest.param(["a", "b", "a", "b"], ["a", "b"], id="chunk-k-on-worker-k-mod-2"),
+    pytest.param(["b", "a", "a", "a", "b", "b"], ["b", "a"], id="most-chunks"),
+    pytest.param(["b", "a", "a", "b"], ["a", "a"], id="a-tie-goes-to-the-first-address"),
+    pytest.param([None, "b", None, "b"], [None, "b"], id="nothing-held"),
+    pytest.param(["a", "b", "c"], ["a", "b", "c"], id="three-replicas"),
+])
+def test_each_replica_is_placed_on_the_worker_holding_most_of_its_chunks(holders, homes):
+    assert replica_homes(holders, len(homes)) == homes
+
+
+def _restrictions(keys, dask_scheduler=None):
+    return [set(dask_scheduler.tasks[key].worker_restrictions or ()) for key in keys]
+
+
+def test_the_replicas_of_a_round_are_sent_to_the_workers_holding_their_chunks(client, prepared):
+    """Replica k's task is restricted (loosely: a lost worker's tasks go elsewhere) to the worker
+    holding most of its chunks; left to itself, dask may queue both replicas on one worker."""
+    persisted = _persisted(client, prepared)
+    try:
+        holders = chunk_holders(client, persisted)
+        held = client.who_has(persisted.futures)
+        assert all(holder in held[future.key] for holder, future in zip(holders, persisted.futures, strict=True))
+        homes = replica_homes(holders, 2)
+        network = Network([persisted.n_features, 4, 1], seed=0)
+        settings = training.shared_value(client, training._LocalSettings(
+            network, persisted.n_features, False, "mse", 0.0, None, 32, 0))
+        pieces = local_sgd_plan(persisted.rows, replicas=2, batch_size=32, sync_every=0, seed=0, epoch=2,
+                                chunks_per_round=2)[0]
+        futures = training._submit_round(client, settings, persisted, pieces, 2, 2,
+                                         (network.parameter_vector.copy(), get_optimizer("adam")), homes)
+        client.gather(futures)  # (the tasks have reached the scheduler)
+        assert client.run_on_scheduler(_restrictions, [future.key for future in futures]) == [{home} for home in homes]
+    finally:
+        persisted.release()
 
 
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
