@@ -115,10 +115,35 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
     with _quiet_after_a_stop() as stopped, local_cluster(compute) as cluster, \
             Client(cluster, set_as_default=True) as client:
         try:
+            # every worker registered before the run counts them (its replicas, the ensemble's
+            # members at once): on a busy machine a worker process may still be connecting
+            _wait_for_local_workers(client, compute.workers,
+                                    timeout=max(compute.connect_timeout, LOCAL_START_TIMEOUT_S))
             yield client
         except BaseException as error:
             stopped(error)
             raise
+
+
+#: Seconds a local cluster's worker processes may take to register with its scheduler (a
+#: busy machine starts processes slowly).
+LOCAL_START_TIMEOUT_S = 60.0
+
+
+def _wait_for_local_workers(client: Client, n_workers: int, *, timeout: float) -> None:
+    """Return once ``n_workers`` workers are registered with the scheduler.
+
+    Raises
+    ------
+    ClimannError
+        If they are not within ``timeout`` seconds.
+    """
+    try:
+        client.wait_for_workers(n_workers, timeout=timeout)
+    except TimeoutError:
+        registered = len(client.scheduler_info()["workers"])
+        raise ClimannError(f"the local cluster started {registered} of its {n_workers} workers within {timeout:g} s "
+                           "(a busy machine?); try again, or train with fewer --workers") from None
 
 
 @contextlib.contextmanager

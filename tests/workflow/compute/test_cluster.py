@@ -138,3 +138,20 @@ def test_a_value_shared_per_worker_is_made_on_each_worker(client):
     held = client.who_has(futures)
     assert all(worker in held[future.key] for worker, future in zip(workers, futures, strict=True))
     assert len(shared_per_worker(client, 1, [])) == 1  # no worker yet: one shared value
+
+
+def test_a_local_cluster_whose_workers_do_not_all_start_is_a_one_line_error():
+    """The run counts the workers it trains on (replicas, ensemble members at once): it waits for
+    all of them, and says so when a busy machine does not start them in time."""
+    from climann.workflow.compute.cluster import _wait_for_local_workers
+
+    class SlowCluster:
+        def wait_for_workers(self, n_workers, timeout):
+            raise TimeoutError(f"only 1 of {n_workers} workers after {timeout} s")
+
+        def scheduler_info(self):
+            return {"workers": {"tcp://127.0.0.1:1": {}}}
+
+    with pytest.raises(ClimannError, match=r"^the local cluster started 1 of its 2 workers within 60 s \(a busy "
+                                           r"machine\?\); try again, or train with fewer --workers$"):
+        _wait_for_local_workers(SlowCluster(), 2, timeout=60.0)
