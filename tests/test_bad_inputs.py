@@ -1,19 +1,16 @@
-"""Every bad input of the data-layer issue: exit code 2, one line on stderr, no run directory."""
+"""Every bad input of the data-layer issue: exit code 2, one line on stderr, no run directory.
+
+The console script runs in this process (:func:`tests.console.run_main`: its stderr and warnings
+as a subprocess would print them)."""
 
 import re
-import subprocess
-import sys
 
 import netCDF4
 import numpy as np
 import pytest
 
 from tests.conftest import grid_dataset
-
-
-def climann(*arguments):
-    code = "from climann.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True)
+from tests.console import run_main
 
 
 def _not_netcdf(tmp_path):
@@ -115,10 +112,12 @@ def _sample_file(tmp_path):
                      "273.5\\); there is nothing to learn", id="constant-target"),
     ],
 )
-def test_bad_input_exits_2_with_one_line_and_no_run_directory(tmp_path, make_arguments, extra, message):
+def test_bad_input_exits_2_with_one_line_and_no_run_directory(tmp_path, capfd, monkeypatch, make_arguments, extra,
+                                                              message):
     arguments = make_arguments(tmp_path)
     out = tmp_path / "runs" / "bad"
-    result = climann("train", *arguments, "--predictors", "pred", "--features", "lat", "--out", str(out), "--quiet", *extra)
+    result = run_main("train", *arguments, "--predictors", "pred", "--features", "lat", "--out", str(out), "--quiet",
+                      *extra, capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: "), result.stderr

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from climann import __version__
 from climann.cli import app
+from tests.console import run_main
 
 runner = CliRunner()
 
@@ -23,6 +24,7 @@ def tiny_sample(tmp_path_factory):
 
 
 def run_console_script(*arguments, cwd=None):
+    """The real console script in a subprocess (a few tests; the others call ``run_main`` in this process)."""
     code = "from climann.cli import main; main()"
     return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True, cwd=cwd)
 
@@ -64,10 +66,10 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
         pytest.param(["--activation", "relux"], "relux", id="bad-activation"),
     ],
 )
-def test_user_errors_exit_2_with_one_line(tiny_sample, tmp_path, arguments, message):
+def test_user_errors_exit_2_with_one_line(tiny_sample, tmp_path, capfd, monkeypatch, arguments, message):
     if "--data" not in arguments:
         arguments = ["--data", str(tiny_sample), *arguments]
-    result = run_console_script("train", "--out", str(tmp_path / "run"), "--quiet", *arguments)
+    result = run_main("train", "--out", str(tmp_path / "run"), "--quiet", *arguments, capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
@@ -143,8 +145,9 @@ def test_split_files_option_trains_on_one_file_and_tests_on_another(tiny_sample,
                      "no file matches '/nonexistent/", id="split-files-no-match"),
     ],
 )
-def test_bad_data_options_exit_2(tiny_sample, tmp_path, arguments, message):
-    result = run_console_script("train", "--data", str(tiny_sample), "--out", str(tmp_path / "run"), "--quiet", *arguments)
+def test_bad_data_options_exit_2(tiny_sample, tmp_path, capfd, monkeypatch, arguments, message):
+    result = run_main("train", "--data", str(tiny_sample), "--out", str(tmp_path / "run"), "--quiet", *arguments,
+                      capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     assert re.search(message, result.stderr) and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
@@ -182,9 +185,10 @@ def test_plot_help_shows_both_uses():
         pytest.param(["./lesson"], "lesson/predictions.nc not found", id="a-run-directory-named-lesson"),
     ],
 )
-def test_plot_errors_exit_2_with_one_line(tmp_path, arguments, message):
+def test_plot_errors_exit_2_with_one_line(tmp_path, capfd, monkeypatch, arguments, message):
     (tmp_path / "a_file.txt").write_text("not a folder")
-    result = run_console_script("plot", *arguments, cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run_main("plot", *arguments, capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines

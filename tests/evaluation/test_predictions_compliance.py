@@ -54,7 +54,8 @@ def run_predictions(tmp_path_factory):
     """predictions.nc of a tiny run on the sample data (bounds, height = 2 m, cell_methods)."""
     folder = tmp_path_factory.mktemp("cf")
     sample = write_sample_dataset(folder / "sample.nc", years=3, resolution=30.0, seed=1)
-    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1}})
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})  # predictions.nc only
     return run_training(config, run_dir=folder / "run", command_line="climann train --test").run_dir / "predictions.nc"
 
 

@@ -282,12 +282,15 @@ def test_divergence_later_keeps_the_best_weights(tiny_sample, tmp_path, monkeypa
 
 # --- end to end: climann train in a subprocess, killed, resumed -------------------------------------
 E2E = ["--epochs", "80", "--hidden", "16", "--batch-size", "32", "--quiet"]
+# The runs whose figures no test looks at do without them (drawn after training, they do not
+# change the weights; each set costs seconds): the reference and the killed-and-resumed runs.
+NO_FIGURES = ["--set", "evaluation.figures=false"]
 
 
 @pytest.fixture(scope="module")
 def e2e_reference(tiny_sample, tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("reference") / "run"
-    subprocess.run([*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E],
+    subprocess.run([*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E, *NO_FIGURES],
                    check=True, capture_output=True)
     return run_dir
 
@@ -313,7 +316,7 @@ def _start_and_signal(command, checkpoint, number):
 )
 def test_a_killed_training_resumes_bit_identically(tiny_sample, tmp_path, e2e_reference, number, code):
     run_dir = tmp_path / "run"
-    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E]
+    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E, *NO_FIGURES]
     returncode, errors = _start_and_signal(command, run_dir / CHECKPOINT_NAME, number)
     assert returncode == code, errors
     if number != signal.SIGKILL:

@@ -184,9 +184,11 @@ def test_model_file_reproduces_the_predictions(finished_run):
     np.testing.assert_allclose(on_grid[data.samples.flat_index], predicted, rtol=1e-5)
 
 
-def test_resolved_config_reruns_to_identical_weights(finished_run, tmp_path):
+def test_resolved_config_reruns_to_identical_weights(finished_run, tmp_path, monkeypatch):
     saved = build_config(load_config_file(finished_run.run_dir / "config.toml"))
     assert saved == finished_run.config
+    # the same configuration, its figures not drawn: they come after the weights and take most of the time
+    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
     rerun = run_training(saved, run_dir=tmp_path / "again")
     first = Network.load(finished_run.run_dir / "model.npz")
     second = Network.load(rerun.run_dir / "model.npz")
@@ -214,6 +216,7 @@ def test_training_options_reach_the_model(tiny_sample, tmp_path):
         "training": {"epochs": 5, "optimizer": "momentum", "learning_rate": 0.01, "schedule": "step",
                      "decay_every": 2, "decay_factor": 0.5, "loss": "huber", "huber_delta": 0.5,
                      "l2": 1e-4, "clip_norm": 5.0, "area_weighted": True},
+        "evaluation": {"figures": False},
     })
     run = run_training(config, run_dir=tmp_path / "options")
     rows = [line.split(",") for line in (run.run_dir / "history.csv").read_text().splitlines()[1:]]
@@ -226,6 +229,7 @@ def test_early_stopping_restores_the_best_validation_weights(tiny_sample, tmp_pa
     config = build_config({
         "data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [8]},
         "training": {"epochs": 30, "learning_rate": 0.05, "early_stopping_patience": 2},
+        "evaluation": {"figures": False},
     })
     run = run_training(config, run_dir=tmp_path / "early")
     history = run.history
@@ -281,7 +285,8 @@ def test_data_beyond_the_memory_limit_are_streamed(streamed_run, tiny_sample, tm
     assert streamed.history.train_loss[-1] < streamed.history.train_loss[0]
     with xr.open_dataset(streamed.run_dir / "predictions.nc") as predictions:
         assert predictions.sizes["time"] == 48  # 4 years of months: every one
-    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]}}
+    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]},
+                "evaluation": {"figures": False}}  # drawn after training: the weights do not depend on them
     again = run_training(build_config(settings), run_dir=tmp_path / "again")  # same seed: same weights
     first, second = (Network.load(run.run_dir / "model.npz") for run in (streamed, again))
     for a, b in zip(first.weights, second.weights):

@@ -301,16 +301,14 @@ def test_evaluate_on_other_data_converts_their_units(trained_in_kelvin, tmp_path
     assert celsius["splits"]["all"]["model"]["mse"] == pytest.approx(kelvin["splits"]["all"]["model"]["mse"], rel=1e-4)
 
 
-def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in_kelvin, tmp_path):
-    import subprocess
-    import sys
+def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in_kelvin, tmp_path, capfd, monkeypatch):
+    from tests.console import run_main
 
     _, run_dir, _ = trained_in_kelvin
     path = _write_temperatures(tmp_path / "metres.nc", "K", "m")
-    code = "from climann.cli import main; main()"
     for command in (["predict", str(run_dir), "--data", str(path), "--out", str(tmp_path / "out.nc")],
                     ["evaluate", str(run_dir), "--data", str(path), "--out", str(tmp_path / "scores")]):
-        result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True)
+        result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip().splitlines() == [
             "climann: error: 'ts' is in 'm' in metres.nc but in 'K' in the model's training data, and 'm' does not "
@@ -319,15 +317,13 @@ def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in
     assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
 
 
-def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path):
-    import subprocess
-    import sys
+def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path, capfd, monkeypatch):
+    from tests.console import run_main
 
     _, run_dir, reference = trained_in_kelvin
     path = _write_temperatures(tmp_path / "bare.nc", "K", "K", drop_ts_units=True)
-    code = "from climann.cli import main; main()"
-    result = subprocess.run([sys.executable, "-c", code, "predict", str(run_dir), "--data", str(path), "--out",
-                             str(tmp_path / "out.nc")], capture_output=True, text=True)
+    result = run_main("predict", str(run_dir), "--data", str(path), "--out", str(tmp_path / "out.nc"),
+                      capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 0, result.stderr
     assert ("climann: warning: 'ts' has no units in bare.nc (the model's training data has 'K'): its units are not "
             "checked") in result.stderr.splitlines()

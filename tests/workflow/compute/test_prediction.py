@@ -14,7 +14,8 @@ TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
 @pytest.fixture(scope="module")
 def trained(tiny_file, tmp_path_factory):
-    config = build_config({"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": {"epochs": 2}})
+    config = build_config({"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})  # its model and config are used, not its figures
     return run_training(config, run_dir=tmp_path_factory.mktemp("prediction") / "run").run_dir
 
 
