@@ -476,10 +476,10 @@ def train(
         raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
     # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
     with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
-        from climann.workflow.checkpoints import recorded_settings
         from climann.workflow.config import build_config, load_config_file, merge_settings, parse_assignments
-        from climann.workflow.pipeline import run_training
 
+        if resume:
+            from climann.workflow.checkpoints import recorded_settings
         settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
         overrides = {
             "data": {
@@ -503,6 +503,10 @@ def train(
         }
         settings = merge_settings(settings, parse_assignments(set_values or []))
         resolved = build_config(merge_settings(settings, overrides))
+        # imported once the configuration is valid: a mistaken flag is told at once, not after
+        # seconds of importing xarray, dask and matplotlib
+        from climann.workflow.pipeline import run_training
+
         run_dir = resume or out or Path("runs") / (config.stem if config else "default")
         result = run_training(
             resolved,

@@ -380,3 +380,14 @@ def test_train_target_anomaly_flag_sets_the_key_and_a_field_run_with_it_exits_2(
                                   "--predictors", "clt", "--target-anomaly"])
     assert refused.exit_code == 2
     assert 'target_anomaly needs mode = "pointwise"' in refused.stderr
+
+
+def test_a_configuration_error_is_told_before_the_pipeline_is_imported():
+    """A mistaken flag is told at once: xarray, dask and matplotlib (seconds to import) are
+    imported only once the configuration is valid."""
+    code = ("import sys\nfrom climann.cli import main\nsys.argv = ['climann', 'train', '--epochs', '0']\n"
+            "try:\n    main()\nexcept SystemExit as exit:\n"
+            "    print(exit.code, sorted(m for m in ('xarray', 'dask', 'matplotlib.pyplot') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split("\n")[0] == "2 []", result.stdout + result.stderr
+    assert result.stderr.strip() == "climann: error: [training] epochs must be ≥ 1, got 0"
