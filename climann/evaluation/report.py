@@ -35,6 +35,27 @@ FIGURE_CAPTIONS = {
 #: What the ACC column is, below the tables.
 ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
             "step, averaged over the block's steps)")
+#: What the captions say of a target whose file gives no ``units`` (CF: not the same as "1").
+NO_UNITS = "no units in the file"
+
+
+def units_texts(units: str) -> tuple[str, str, str]:
+    """How a caption names the target's units: the label after its name, the units of the
+    scores in those units (RMSE, MAE, bias) and those of the MSE.
+
+    ``("K", "K", "(K)²")``. A target whose file has no ``units`` attribute is named as such,
+    ``("no units in the file", "the target's units", "the target's units squared")``, never as
+    the dimensionless "1": a missing attribute says nothing of the quantity's dimension (the
+    eofs example ``hgt_djf.nc`` holds geopotential height, in m, without one).
+
+    Parameters
+    ----------
+    units : str
+        The target's ``units`` attribute ("" when the file has none).
+    """
+    if units:
+        return units, units, f"({units})²"
+    return NO_UNITS, "the target's units", "the target's units squared"
 
 
 def metric_rows(metrics: dict) -> list[list[str]]:
@@ -71,9 +92,9 @@ def _coverage(metrics: dict) -> list[str]:
 
 
 def _caption(metrics: dict) -> str:
-    units = metrics["units"] or "1"
+    label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
-    return (f"{metrics['target']} ({units}), {weighting}: MSE in ({units})², RMSE, MAE and bias in {units}; "
+    return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
             f"skill = 1 − MSE/MSE_climatology; {ACC_TEXT}")
 
 
@@ -121,14 +142,14 @@ def _columns_that_fit(header: list[str], rows: list[list[str]], width: int) -> l
 
 def _compact_title(metrics: dict, shown: list[str]) -> str:
     """The caption's units, for the scores shown: ``tas (K), area-weighted: RMSE and bias in K``."""
-    units = metrics["units"] or "1"
+    label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
-    in_units = [label for label in ("RMSE", "MAE", "bias") if label in shown]
-    parts = [f"MSE in ({units})²"] if "MSE" in shown else []
+    in_units = [name for name in ("RMSE", "MAE", "bias") if name in shown]
+    parts = [f"MSE in {squared}"] if "MSE" in shown else []
     if in_units:
         listed = f"{', '.join(in_units[:-1])} and {in_units[-1]}" if len(in_units) > 1 else in_units[0]
         parts.append(f"{listed} in {units}")
-    return f"{metrics['target']} ({units}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
+    return f"{metrics['target']} ({label}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
 
 
 def _compact_caption(metrics: dict, left_out: list[str]) -> str:

@@ -285,11 +285,13 @@ def comparison_rows(runs: Sequence[RunSummary]) -> tuple[list[str], list[list[st
 
 def comparison_title(runs: Sequence[RunSummary]) -> str:
     """``tas (K), test split 1997–1999, area-weighted: MSE in K², MAE in K``."""
+    from climann.evaluation.report import units_texts
+
     first = runs[0]
-    units = first.units or "1"
+    label, units, squared = units_texts(first.units)
     periods = sorted({run.test_period for run in runs})
-    squared = f"{units}²" if units.isalpha() else f"({units})²"
-    return (f"{first.target} ({units}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
+    squared = f"{units}²" if units.isalpha() else squared
+    return (f"{first.target} ({label}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
             f"MAE in {units}")
 
 

@@ -5,6 +5,7 @@ import csv
 import json
 import re
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from climann.errors import ClimannError
 from climann.workflow.compare import (
     compare_runs,
     comparison_notes,
+    comparison_title,
     count_parameters,
     read_runs,
     run_labels,
@@ -178,3 +180,13 @@ def test_count_parameters_counts_weights_and_biases_only(tmp_path):
              metadata=np.array(json.dumps({"features": ["a"] * 3})))
     assert count_parameters(path) == 3 * 5 + 5 + 5 + 1
     assert re.fullmatch(r"\d+", str(count_parameters(path)))
+
+
+def test_the_title_names_a_target_without_units_as_such(runs):
+    """A run whose target file had no units attribute is not titled as dimensionless ("1")."""
+    run = replace(read_runs([runs["small"]])[0], units="")
+    title = comparison_title([run])
+    assert title.startswith("tas (no units in the file), test split")
+    assert "MSE in the target's units squared, MAE in the target's units" in title
+    assert "(1)" not in title and " 1²" not in title
+    assert comparison_title([replace(run, units="K")]).endswith("MSE in K², MAE in K")
