@@ -437,10 +437,13 @@ def require_climatology_grid(run: TrainedRun, layout: GridLayout) -> None:
         return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_span(grid['lon_range'])}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
+    extent = ("lat_range", "lon_range")
+    reordered = same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in extent)
+    advice = ("put them in the training order (e.g. cdo invertlat) and rerun" if reordered else
+              "regrid them to the training grid (e.g. cdo remapcon) or retrain on their grid")
     raise ClimannError(
         f"this run's {' and '.join(uses)} its training climatology cell by cell on its training grid "
-        f"({shown(trained)}); the data are on {shown(new)}: regrid them to the training grid (e.g. cdo remapcon) "
-        "or retrain on their grid"
+        f"({shown(trained)}); the data are on {shown(new)}: {advice}"
     )
 
 

@@ -186,3 +186,13 @@ def test_data_on_a_grid_of_the_same_size_elsewhere_are_refused(anomaly_run, tmp_
     with pytest.raises(ClimannError, match="regrid them to the training grid"):
         evaluate_run(run_dir, [str(moved)], tmp_path / "moved_eval")
     assert not (tmp_path / "moved_pred.nc").exists()
+
+
+def test_the_training_grid_with_its_latitudes_flipped_is_refused_with_the_way_to_reorder(anomaly_run, tmp_path):
+    """North-to-south data on the same cells: the same extent, but each row would get the
+    climatology of its mirror row (on OSTIA, main predicted up to 9 K off with exit 0)."""
+    _, sample, _, run_dir = anomaly_run
+    with xr.open_dataset(sample) as source:
+        source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
+    with pytest.raises(ClimannError, match=r"first cell at lat, lon 82\.5, .*: put them in the training order"):
+        predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_pred.nc")
