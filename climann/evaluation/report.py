@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.markup import escape
 from rich.table import Table
 
 from climann.evaluation.scores import note_lines, score_note_lines
@@ -113,8 +114,9 @@ def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
     header = ["split", "period", "model", *(label for _, label in COLUMNS)]
     rows = metric_rows(metrics)
     shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
-    table = Table(title=_caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown]),
-                  title_justify="left", caption_justify="left")
+    # title and caption are rich markup: escaped, so that "[data] target_anomaly" in a note is printed
+    title = _caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown])
+    table = Table(title=escape(title), title_justify="left", caption_justify="left")
     for index in shown:
         table.add_column(header[index], justify="left" if index < 3 else "right")
     for number, row in enumerate(rows):
@@ -122,7 +124,7 @@ def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
             table.add_section()  # a line between splits
         table.add_row(*(row[index] for index in shown), style="bold" if row[2] == "model" else None)
     if width is not None:
-        table.caption = _compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown])
+        table.caption = escape(_compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown]))
     return table
 
 

@@ -181,3 +181,12 @@ def test_a_target_without_units_is_not_labelled_dimensionless(tmp_path):
         assert "(1)" not in text and " in 1" not in text
     assert "MSE in the target's units squared, RMSE, MAE and bias in the target's units" in markdown
     assert "RMSE, MAE and bias in the target's units" in " ".join(compact.split())  # the title wraps at 80
+
+
+def test_a_note_naming_a_config_key_in_brackets_is_printed_whole():
+    """rich reads "[data]" as a markup tag: unescaped, the caption printed "a run with  target_anomaly"."""
+    reason = "no climatology here (a run with [data] target_anomaly = true saves it)"
+    metrics = {**WIDE_METRICS, "score_notes": [{"split": "test", "model": "persistence", "score": "acc",
+                                                "reason": reason}]}
+    text = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
+    assert "a run with [data] target_anomaly = true saves it" in text
