@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.markup import escape
 from rich.table import Table
 
 from climann.evaluation.scores import note_lines, score_note_lines
@@ -35,6 +36,27 @@ FIGURE_CAPTIONS = {
 #: What the ACC column is, below the tables.
 ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
             "step, averaged over the block's steps)")
+#: What the captions say of a target whose file gives no ``units`` (CF: not the same as "1").
+NO_UNITS = "no units in the file"
+
+
+def units_texts(units: str) -> tuple[str, str, str]:
+    """How a caption names the target's units: the label after its name, the units of the
+    scores in those units (RMSE, MAE, bias) and those of the MSE.
+
+    ``("K", "K", "(K)²")``. A target whose file has no ``units`` attribute is named as such,
+    ``("no units in the file", "the target's units", "the target's units squared")``, never as
+    the dimensionless "1": a missing attribute says nothing of the quantity's dimension (the
+    eofs example ``hgt_djf.nc`` holds geopotential height, in m, without one).
+
+    Parameters
+    ----------
+    units : str
+        The target's ``units`` attribute ("" when the file has none).
+    """
+    if units:
+        return units, units, f"({units})²"
+    return NO_UNITS, "the target's units", "the target's units squared"
 
 
 def metric_rows(metrics: dict) -> list[list[str]]:
@@ -71,9 +93,9 @@ def _coverage(metrics: dict) -> list[str]:
 
 
 def _caption(metrics: dict) -> str:
-    units = metrics["units"] or "1"
+    label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
-    return (f"{metrics['target']} ({units}), {weighting}: MSE in ({units})², RMSE, MAE and bias in {units}; "
+    return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
             f"skill = 1 − MSE/MSE_climatology; {ACC_TEXT}")
 
 
@@ -92,8 +114,9 @@ def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
     header = ["split", "period", "model", *(label for _, label in COLUMNS)]
     rows = metric_rows(metrics)
     shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
-    table = Table(title=_caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown]),
-                  title_justify="left", caption_justify="left")
+    # title and caption are rich markup: escaped, so that "[data] target_anomaly" in a note is printed
+    title = _caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown])
+    table = Table(title=escape(title), title_justify="left", caption_justify="left")
     for index in shown:
         table.add_column(header[index], justify="left" if index < 3 else "right")
     for number, row in enumerate(rows):
@@ -101,7 +124,7 @@ def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
             table.add_section()  # a line between splits
         table.add_row(*(row[index] for index in shown), style="bold" if row[2] == "model" else None)
     if width is not None:
-        table.caption = _compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown])
+        table.caption = escape(_compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown]))
     return table
 
 
@@ -121,14 +144,14 @@ def _columns_that_fit(header: list[str], rows: list[list[str]], width: int) -> l
 
 def _compact_title(metrics: dict, shown: list[str]) -> str:
     """The caption's units, for the scores shown: ``tas (K), area-weighted: RMSE and bias in K``."""
-    units = metrics["units"] or "1"
+    label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
-    in_units = [label for label in ("RMSE", "MAE", "bias") if label in shown]
-    parts = [f"MSE in ({units})²"] if "MSE" in shown else []
+    in_units = [name for name in ("RMSE", "MAE", "bias") if name in shown]
+    parts = [f"MSE in {squared}"] if "MSE" in shown else []
     if in_units:
         listed = f"{', '.join(in_units[:-1])} and {in_units[-1]}" if len(in_units) > 1 else in_units[0]
         parts.append(f"{listed} in {units}")
-    return f"{metrics['target']} ({units}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
+    return f"{metrics['target']} ({label}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
 
 
 def _compact_caption(metrics: dict, left_out: list[str]) -> str:

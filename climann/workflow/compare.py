@@ -5,8 +5,9 @@ test → model``: ``mse``, ``mae``, ``acc`` and ``skill_vs_climatology``, which 
 score against the climatology, MSESS = 1 − MSE/MSE_clim), the learning curves its
 ``history.csv``, the number of epochs trained the rows there (fewer than ``[training] epochs``
 after early stopping), the number of parameters the sizes of the weights and biases in
-``model.npz``, and the training time the duration of the training phase that ``train.log``
-records (``training: 4.6 s``; for a resumed run, that of the session which finished it).
+``model.npz`` (of an ensemble: every member's, in ``model_members.npz``), and the training time
+the duration of the training phase that ``train.log`` records (``training: 4.6 s``; for a
+resumed run, that of the session which finished it).
 
 Written with ``--out DIR``: ``comparison.md`` (the table, the notes and the figure's link) and
 ``comparison.png`` (:func:`climann.evaluation.figures.comparison.plot_comparison`).
@@ -26,9 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from climann.errors import ClimannError
-from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, prepare_output_folder
+from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
 
+#: An ensemble run's file of every member (climann.workflow.ensemble.MEMBERS_FILE).
+MEMBERS_FILE = ENSEMBLE_RUN_FILES[0]
 #: The files a run must hold to be compared.
 NEEDED_FILES = ("metrics.json", "history.csv", "model.npz", "config.toml")
 #: The heading ``comparison.md`` starts with (how climann recognises it as its own).
@@ -65,7 +68,7 @@ class RunSummary:
     n_test : int
         The values the test scores are over.
     n_parameters : int
-        Weights and biases of the network.
+        Weights and biases of the network (of an ensemble: of all its members).
     epochs : int
         Epochs trained (rows of ``history.csv``).
     training_seconds : float or None
@@ -76,6 +79,8 @@ class RunSummary:
         The training loss (``mse``, ``mae``, ``huber``).
     inputs : tuple of str
         The sha256 (or path) of each input file, from ``provenance.json``.
+    ensemble_size : int
+        Networks whose mean the run scores (``ensemble → size`` of ``metrics.json``; 1: one network).
     """
 
     label: str
@@ -93,6 +98,7 @@ class RunSummary:
     val_loss: np.ndarray
     loss: str
     inputs: tuple[str, ...]
+    ensemble_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -115,9 +121,12 @@ class Comparison:
 
 def count_parameters(model_path: str | Path) -> int:
     """The number of weights and biases in a model file: Σ over layers of the sizes of
-    ``weight_<l>`` (n_in, n_out) and ``bias_<l>`` (n_out,)."""
+    ``weight_<l>`` (n_in, n_out) and ``bias_<l>`` (n_out,); in an ensemble's members file
+    (``model_members.npz``) those of every member, ``member_<k>_weight_<l>`` and
+    ``member_<k>_bias_<l>``."""
     with np.load(model_path, allow_pickle=False) as arrays:
-        return int(sum(arrays[name].size for name in arrays.files if re.fullmatch(r"(weight|bias)_\d+", name)))
+        return int(sum(arrays[name].size for name in arrays.files
+                       if re.fullmatch(r"(member_\d+_)?(weight|bias)_\d+", name)))
 
 
 def training_seconds(log_text: str) -> float | None:
@@ -179,7 +188,8 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         config = tomllib.loads((run_dir / "config.toml").read_text())
         scores = {key: model.get(key) for key, _ in SCORE_COLUMNS}
         train_loss, val_loss = read_history(run_dir / "history.csv")
-        n_parameters = count_parameters(run_dir / "model.npz")
+        ensemble_size = int((metrics.get("ensemble") or {}).get("size", 1))
+        n_parameters = count_parameters(run_dir / (MEMBERS_FILE if ensemble_size > 1 else "model.npz"))
     except (KeyError, TypeError, AttributeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
         detail = f"no {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
@@ -195,6 +205,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         n_test=int(model.get("n_samples", 0)), n_parameters=n_parameters, epochs=int(train_loss.size),
         training_seconds=seconds, train_loss=train_loss, val_loss=val_loss,
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
+        ensemble_size=ensemble_size,
     )
 
 
@@ -248,6 +259,11 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
                      "different data")
     differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
+    for run in runs:
+        if run.ensemble_size > 1:
+            notes.append(f"{run.label} is an ensemble of {run.ensemble_size} networks scored by their mean: its params "
+                         "count every member's weights and biases, its epochs and learning curve are member 0's "
+                         "(history.csv)")
     missing = [run.label for run in runs if run.training_seconds is None]
     if missing:
         notes.append(f"no training time in train.log of {', '.join(missing)}")
@@ -285,11 +301,13 @@ def comparison_rows(runs: Sequence[RunSummary]) -> tuple[list[str], list[list[st
 
 def comparison_title(runs: Sequence[RunSummary]) -> str:
     """``tas (K), test split 1997–1999, area-weighted: MSE in K², MAE in K``."""
+    from climann.evaluation.report import units_texts
+
     first = runs[0]
-    units = first.units or "1"
+    label, units, squared = units_texts(first.units)
     periods = sorted({run.test_period for run in runs})
-    squared = f"{units}²" if units.isalpha() else f"({units})²"
-    return (f"{first.target} ({units}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
+    squared = f"{units}²" if units.isalpha() else squared
+    return (f"{first.target} ({label}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
             f"MAE in {units}")
 
 

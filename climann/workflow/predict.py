@@ -205,6 +205,7 @@ def predict_files(
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True))
     _check_features(source.feature_names, run, dataset)
+    require_climatology_grid(run, source.layout)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     extent = ("n_lat", "n_lon", "lat_range", "lon_range")
     if trained_grid and any(trained_grid[key] != new_grid[key] for key in extent):
@@ -399,6 +400,53 @@ def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> Non
         raise ClimannError(f"a field-mode run writes its predictions as NetCDF: give --out a .nc file, not {out}")
 
 
+#: How far (degrees) a cell of new data may lie from the training grid's and still be the same
+#: cell: coordinates written in float32 by one tool and float64 by another differ by ~1e-6°.
+SAME_CELL_DEGREES = 1e-3
+
+
+def require_climatology_grid(run: TrainedRun, layout: GridLayout) -> None:
+    """A run that adds back (``[data] target_anomaly``) or subtracts (``[data] anomalies``) its
+    training climatology, saved cell by cell on its training grid, can apply it only to data
+    on that grid: a grid of the same size elsewhere (shifted, another region, flipped) would
+    get other cells' climatologies, silently.
+
+    The grid is told by :func:`climann.workflow.run_directory.grid_summary` (size, latitude and
+    longitude extent, first and last cell), equal within :data:`SAME_CELL_DEGREES`.
+
+    Raises
+    ------
+    ClimannError
+        If the run holds a climatology and the data's grid is not its training grid.
+    """
+    from climann.workflow.run_directory import grid_summary
+
+    meta = run.network.metadata
+    uses = (["[data] target_anomaly adds back"] if meta.get("target_climatology") is not None else []) + (
+        [f"[data] anomalies ({', '.join(run.config.data.anomalies)}) subtract"] if run.config.data.anomalies else [])
+    trained = meta.get("grid")
+    if not uses or not trained:
+        return
+    new = grid_summary(layout)
+    keys = [key for key in ("lat_range", "lon_range", "first_cell", "last_cell") if key in trained]
+    same_size = (trained["n_lat"], trained["n_lon"]) == (new["n_lat"], new["n_lon"])
+    if same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in keys):
+        return
+
+    def shown(grid: dict) -> str:
+        return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_span(grid['lon_range'])}"
+                + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
+                   if "first_cell" in grid else ""))
+    extent = ("lat_range", "lon_range")
+    reordered = same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in extent)
+    advice = ("put them in the training order (e.g. cdo invertlat) and rerun" if reordered else
+              "regrid them to the training grid (e.g. cdo remapcon) or retrain on their grid")
+    raise ClimannError(
+        f"this run's {' and '.join(uses)} its training climatology cell by cell on its training grid "
+        f"({shown(trained)}); the data are on {shown(new)}: {advice}"
+    )
+
+
 def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     """A field-mode network outputs the map of its training grid: new data must be on it.
 
@@ -586,6 +634,8 @@ def evaluate_run(
                                  target_climatology=target_climatology)
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
+    if other:
+        require_climatology_grid(run, data.samples.layout)
     flags = None  # where the inputs lie outside the training range (other data only)
     spread = None
     if other:

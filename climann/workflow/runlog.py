@@ -102,13 +102,14 @@ class PhaseTimer:
 def log_data_summary(data: PreparedData, *, n_files: int) -> None:
     """Log what the prepared samples are: mode, features, samples per block, memory."""
     from climann.data.field import FieldSamples
+    from climann.evaluation.report import NO_UNITS
 
     samples, layout = data.samples, data.samples.layout
     mode = "field" if isinstance(samples, FieldSamples) else "pointwise"
     names = list(samples.feature_names)
     run_logger.info(
         "data: %d file%s, %s mode, target %s (%s), %d×%d grid, %d time steps; %d features: %s",
-        n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or "1",
+        n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or NO_UNITS,
         layout.shape[1], layout.shape[2], layout.shape[0], len(names), ", ".join(names),
     )
     periods = data.split.descriptions

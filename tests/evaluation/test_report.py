@@ -167,3 +167,26 @@ def test_yearly_data_say_why_there_is_no_season_table(tmp_path):
     text = report_markdown(metrics, [], tmp_path)
     assert "No scores per season: the data have one time step per year: no seasons." in text
     assert "## The test block by season" not in text
+
+
+def test_a_target_without_units_is_not_labelled_dimensionless(tmp_path):
+    """A file without a units attribute (geopotential height in m in the eofs example) must not
+    be captioned "z (1) … in 1": the table, its compact form and report.md say there are none."""
+    metrics = {**WIDE_METRICS, "target": "z", "units": ""}
+    wide = "\n".join(rendered(metrics_table(metrics), 200))
+    compact = "\n".join(rendered(metrics_table(metrics, width=80), 80))
+    markdown = report_markdown(metrics, [], tmp_path)
+    for text in (wide, compact, markdown):
+        assert "z (no units in the file)" in text
+        assert "(1)" not in text and " in 1" not in text
+    assert "MSE in the target's units squared, RMSE, MAE and bias in the target's units" in markdown
+    assert "RMSE, MAE and bias in the target's units" in " ".join(compact.split())  # the title wraps at 80
+
+
+def test_a_note_naming_a_config_key_in_brackets_is_printed_whole():
+    """rich reads "[data]" as a markup tag: unescaped, the caption printed "a run with  target_anomaly"."""
+    reason = "no climatology here (a run with [data] target_anomaly = true saves it)"
+    metrics = {**WIDE_METRICS, "score_notes": [{"split": "test", "model": "persistence", "score": "acc",
+                                                "reason": reason}]}
+    text = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
+    assert "a run with [data] target_anomaly = true saves it" in text

@@ -5,6 +5,7 @@ import csv
 import json
 import re
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from climann.errors import ClimannError
 from climann.workflow.compare import (
     compare_runs,
     comparison_notes,
+    comparison_title,
     count_parameters,
     read_runs,
     run_labels,
@@ -178,3 +180,39 @@ def test_count_parameters_counts_weights_and_biases_only(tmp_path):
              metadata=np.array(json.dumps({"features": ["a"] * 3})))
     assert count_parameters(path) == 3 * 5 + 5 + 5 + 1
     assert re.fullmatch(r"\d+", str(count_parameters(path)))
+
+
+def test_the_title_names_a_target_without_units_as_such(runs):
+    """A run whose target file had no units attribute is not titled as dimensionless ("1")."""
+    run = replace(read_runs([runs["small"]])[0], units="")
+    title = comparison_title([run])
+    assert title.startswith("tas (no units in the file), test split")
+    assert "MSE in the target's units squared, MAE in the target's units" in title
+    assert "(1)" not in title and " 1²" not in title
+    assert comparison_title([replace(run, units="K")]).endswith("MSE in K², MAE in K")
+
+
+def test_an_ensemble_counts_every_members_parameters_and_is_named_in_the_notes(runs, tmp_path):
+    """An ensemble of 2 has twice the weights of one network: its params are counted from
+    model_members.npz (read here with numpy), and a note says what its epochs and curve are."""
+    data = next(iter(runs.values())).parent / "grid.nc"
+    hidden, epochs, rate = RUNS["small"]
+    config = build_config({
+        "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"]},
+        "model": {"hidden": hidden},
+        "training": {"epochs": epochs, "batch_size": 32, "learning_rate": rate, "ensemble": 2},
+        "evaluation": {"figures": False},
+    })
+    ensemble_dir = run_training(config, run_dir=tmp_path / "ens").run_dir
+    with np.load(ensemble_dir / "model_members.npz") as arrays:
+        own = sum(arrays[name].size for name in arrays.files if name != "metadata")
+    sizes = [2, *hidden, 1]
+    one = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    assert own == 2 * one
+    result = compare_runs([runs["small"], ensemble_dir])
+    single, ensemble = result.runs
+    assert (single.n_parameters, single.ensemble_size) == (one, 1)
+    assert (ensemble.n_parameters, ensemble.ensemble_size) == (own, 2)
+    assert [note for note in result.notes if "ensemble" in note] == [
+        "ens is an ensemble of 2 networks scored by their mean: its params count every member's weights and "
+        "biases, its epochs and learning curve are member 0's (history.csv)"]

@@ -11,7 +11,7 @@ from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
-from climann.workflow.predict import predict_files
+from climann.workflow.predict import load_run, predict_files
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
@@ -683,3 +683,23 @@ def test_field_mode_refuses_its_training_grid_in_another_cell_order(field_run, t
         else:
             evaluate_run(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "scores")
     assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
+
+
+def test_anomaly_features_refuse_data_on_a_grid_of_the_same_size_elsewhere(anomaly_run, tmp_path):
+    """The anomaly of clt subtracts the training climatology of each training cell: on the same
+    number of cells 30° further east it would subtract other cells' climatologies, silently."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = anomaly_run
+    with xr.open_dataset(sample) as source:
+        moved = source.load()
+    assert (np.diff(moved["lon"].values) == 15.0).all()  # 30° is two whole cells
+    moved = moved.assign_coords(lon=moved["lon"] + 30.0)
+    moved["lon_bnds"] = moved["lon_bnds"] + 30.0
+    moved.to_netcdf(tmp_path / "east.nc")
+    pointwise = load_run(run_dir).config.data.mode == "pointwise"
+    message = r"\[data\] anomalies \(clt\) subtract its training climatology" if pointwise else "field-mode"
+    with pytest.raises(ClimannError, match=message):
+        predict_files(run_dir, [str(tmp_path / "east.nc")], tmp_path / "east_pred.nc")
+    with pytest.raises(ClimannError, match="regrid them to the training grid"):
+        evaluate_run(run_dir, [str(tmp_path / "east.nc")], tmp_path / "east_eval")

@@ -159,3 +159,40 @@ def test_explain_scores_a_target_anomaly_runs_full_prediction(anomaly_run, tmp_p
     # the climatology is added back before scoring: the unpermuted MSE is the run's own test score
     assert result.importance["baseline_mse"] == pytest.approx(test_mse, rel=1e-9)
     assert result.partial_dependence["quantity"] == "anomaly"
+
+
+def _shifted(sample, path, **shift):
+    """The sample with its latitudes or longitudes moved by whole cells: the same grid size,
+    other places, and so other cells' climatologies."""
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        moved = source.load()
+    for name, degrees in shift.items():
+        moved = moved.assign_coords({name: moved[name] + degrees})
+        moved[f"{name}_bnds"] = moved[f"{name}_bnds"] + degrees
+    moved.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("shift", [{"lat": 15.0}, {"lon": 30.0}], ids=["lat", "lon"])
+def test_data_on_a_grid_of_the_same_size_elsewhere_are_refused(anomaly_run, tmp_path, shift):
+    """The climatology is per training cell: added to the cells of another place it would be
+    wrong at every cell, so predict and evaluate --data refuse (not a note and exit 0)."""
+    folder, sample, _, run_dir = anomaly_run
+    with xr.open_dataset(sample) as source:
+        assert (np.diff(source["lat"].values) == 15.0).all()  # the shifts are whole cells
+    moved = _shifted(sample, tmp_path / "moved.nc", **shift)
+    with pytest.raises(ClimannError, match="adds back its training climatology cell by cell on its training grid"):
+        predict_files(run_dir, [str(moved)], tmp_path / "moved_pred.nc")
+    with pytest.raises(ClimannError, match="regrid them to the training grid"):
+        evaluate_run(run_dir, [str(moved)], tmp_path / "moved_eval")
+    assert not (tmp_path / "moved_pred.nc").exists()
+
+
+def test_the_training_grid_with_its_latitudes_flipped_is_refused_with_the_way_to_reorder(anomaly_run, tmp_path):
+    """North-to-south data on the same cells: the same extent, but each row would get the
+    climatology of its mirror row (on OSTIA, main predicted up to 9 K off with exit 0)."""
+    _, sample, _, run_dir = anomaly_run
+    with xr.open_dataset(sample) as source:
+        source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
+    with pytest.raises(ClimannError, match=r"first cell at lat, lon 82\.5, .*: put them in the training order"):
+        predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_pred.nc")
