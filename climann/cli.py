@@ -312,7 +312,7 @@ def compare(
     result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
     console = _print_comparison(result)
     for path in result.files:
-        console.print(f"written: {path}", highlight=False, soft_wrap=True)
+        console.print(f"written: {path}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _print_comparison(comparison: Any) -> Any:
@@ -326,7 +326,7 @@ def _print_comparison(comparison: Any) -> Any:
     console = Console()
     console.print(comparison_table(comparison.runs))
     for line in comparison_legend():
-        console.print(line, highlight=False)  # wrapped at words
+        console.print(line, highlight=False, markup=False)  # wrapped at words
     return console
 
 
@@ -387,12 +387,13 @@ def _print_summary(result: Any, *, wide: bool) -> None:
 
     console = _print_metrics(result.metrics, wide=wide)
     if ensemble_summary(result.metrics):
-        console.print(ensemble_summary(result.metrics), highlight=False)
-    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True)  # a path is never cut
+        console.print(ensemble_summary(result.metrics), highlight=False, markup=False)
+    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True, markup=False)  # a path is never cut
     if result.metrics.get("regions") or result.metrics.get("seasons"):
-        console.print(f"scores by season and region: {result.run_dir / 'report.md'}", highlight=False, soft_wrap=True)
+        console.print(f"scores by season and region: {result.run_dir / 'report.md'}", highlight=False, soft_wrap=True,
+                      markup=False)
     for figure in result.figures:
-        console.print(f"figure: {figure}", highlight=False, soft_wrap=True)
+        console.print(f"figure: {figure}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:

@@ -391,3 +391,13 @@ def test_a_configuration_error_is_told_before_the_pipeline_is_imported():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split("\n")[0] == "2 []", result.stdout + result.stderr
     assert result.stderr.strip() == "climann: error: [training] epochs must be ≥ 1, got 0"
+
+
+def test_paths_with_brackets_are_printed_whole(tiny_sample, tmp_path):
+    """rich reads [exp] as a style tag: the summary's paths are printed as plain text."""
+    out = tmp_path / "[exp]"
+    result = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "1",
+                                 "--hidden", "4", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    assert f"run directory: {out}\n" in result.output
+    assert f"scores by season and region: {out / 'report.md'}" in result.output.replace("\n", "")

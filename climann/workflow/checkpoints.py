@@ -124,10 +124,13 @@ def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
     """The checkpoint of ``run_dir``; refused if there is none."""
     path = run_dir / CHECKPOINT_NAME
     if not path.is_file():
-        finished = " (a finished run has none)" if (run_dir / "model.npz").is_file() else ""
+        if (run_dir / "model.npz").is_file():
+            raise ClimannError(
+                f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there (a finished run has none); to train it "
+                f"again, start a new run with --out {run_dir} --overwrite (it replaces the finished run)"
+            )
         raise ClimannError(
-            f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there{finished}; "
-            f"start a new run with --out {run_dir}"
+            f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there; start a new run with --out {run_dir}"
         )
     return load_state(path)
 

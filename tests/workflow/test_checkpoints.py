@@ -188,13 +188,14 @@ def test_resuming_with_the_same_config_file_is_accepted(tiny_sample, unfinished,
         pytest.param(lambda run: run.mkdir(), "no checkpoint", id="empty"),
         pytest.param(lambda run: None, "no checkpoint", id="missing"),
         pytest.param(lambda run: (run.mkdir(), (run / "model.npz").write_text("x")),
-                     "a finished run has none", id="finished"),
+                     "a finished run has none); to train it again, start a new run with --out {run} --overwrite",
+                     id="finished"),
     ],
 )
 def test_resuming_a_directory_without_a_checkpoint_exits_2(tmp_path, make, message):
     make(tmp_path / "run")
     code, output = _cli("train", "--resume", tmp_path / "run")
-    assert code == 2 and message in output
+    assert code == 2 and message.format(run=tmp_path / "run") in output
 
 
 def test_a_new_run_in_an_unfinished_directory_is_refused_unless_overwrite(tiny_sample, unfinished):
