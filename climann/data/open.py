@@ -116,6 +116,9 @@ def _open_group(files: Sequence[Path], overlap: str = "error") -> xr.Dataset:
         # Packed files often give both _FillValue and missing_value; xarray masks both and
         # says so in a warning that would only alarm users.
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
+        # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
+        # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
+        warnings.filterwarnings("ignore", message="Ambiguous reference date string")
         return _with_bare_coordinates(_open_files(files, time_coder, overlap), files)
 
 

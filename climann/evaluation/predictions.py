@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -330,6 +331,16 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
     return path
 
 
+def padded_time_units(units: str) -> str:
+    """``units`` with the reference date's year written with four digits: ``hours since
+    1-1-1 00:00:0.0`` (NCEP/NCAR reanalysis files) becomes ``hours since 0001-1-1 00:00:0.0``.
+
+    The same date as UDUNITS and xarray read it (year-month-day); written so, the file's
+    readers (xarray among them) need not warn that they guessed which number is the year.
+    """
+    return re.sub(r"(\bsince\s+)(-?)(\d{1,3})(?=-)", lambda m: f"{m[1]}{m[2]}{int(m[3]):04d}", units)
+
+
 def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, dict]:
     """The encoding :func:`write_predictions` writes with: float32 fields with a
     ``_FillValue`` of 1e20; times (and their bounds, and date-valued scalar coordinates) in
@@ -341,7 +352,8 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind == "f"
     }
-    times = {"units": layout.time_units, "calendar": layout.calendar, "dtype": "float64", "_FillValue": None}
+    times = {"units": padded_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64",
+             "_FillValue": None}
     encoding[layout.time.name] = dict(times)
     time_bounds = _bounds_name(layout.time)
     if time_bounds in dataset.variables:
@@ -392,7 +404,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:
-        cftime.date2num(list(values), layout.time_units, layout.calendar)
+        cftime.date2num(list(values), padded_time_units(layout.time_units), layout.calendar)
         dataset = predictions_dataset(single, grid, grid, ["train"], baselines={name: grid for name in baselines})
         with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
             dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4",

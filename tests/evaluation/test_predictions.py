@@ -271,3 +271,25 @@ def test_a_split_variable_without_usable_flags_is_refused(attrs, message):
 
     with pytest.raises(ClimannError, match=message):
         split_labels(xr.DataArray(np.array([1, 2], dtype=np.int8), dims="time", attrs=attrs))
+
+
+@pytest.mark.parametrize("units", ["hours since 1-1-1 00:00:0.0", "days since 10-1-1", "days since 1850-01-01"])
+def test_a_reference_year_is_padded_to_four_digits_and_means_the_same_dates(units):
+    """NCEP/NCAR reanalysis files say 'hours since 1-1-1 00:00:0.0'; written padded, readers do not
+    warn that they guessed the year, and the numbers are those of the original units."""
+    import warnings
+
+    import cftime
+
+    from climann.evaluation.predictions import padded_time_units
+
+    padded = padded_time_units(units)
+    assert re.search(r"since \d{4}-", padded) and padded.split(" since ")[0] == units.split(" since ")[0]
+    dates = [cftime.datetime(1948, 1, 15, 12, calendar="standard"), cftime.datetime(2012, 1, 15, 12, calendar="standard")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = cftime.date2num(dates, units, "standard")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.array_equal(cftime.date2num(dates, padded, "standard"), expected)
+        xr.coding.times.decode_cf_datetime(np.array(expected), padded, "standard", use_cftime=True)
