@@ -70,8 +70,10 @@ def in_process_client() -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     with (one_blas_thread(),
-          LocalCluster(n_workers=1, threads_per_worker=1, processes=False, memory_limit=0, dashboard_address=None,
-                       silence_logs=logging.ERROR) as cluster,
+          # no dashboard; the scheduler's own HTTP server on a free port (its default 8787 may be
+          # taken, e.g. by a notebook's cluster, and dask would warn on the terminal)
+          LocalCluster(n_workers=1, threads_per_worker=1, processes=False, memory_limit=0, dashboard_address=":0",
+                       scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR) as cluster,
           Client(cluster, set_as_default=False) as client):
         yield client
 

@@ -173,3 +173,24 @@ def test_streamed_chunks_take_a_quarter_of_the_memory_limit_and_short_ones_are_w
     assert "streamed from disk while training" in log
     assert "chunks: 3 of" in log
     assert "less than a year" not in log
+
+
+def test_the_in_process_cluster_does_not_warn_when_the_dashboard_port_is_taken():
+    """A notebook's dask cluster often holds port 8787: a streamed run must not print dask's
+    'Port 8787 is already in use' on the terminal."""
+    import socket
+    import warnings
+
+    from climann.workflow.compute.executor import in_process_client
+
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", 8787))
+        except OSError:
+            pass  # already taken by something else: the same situation
+        taken.listen()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with in_process_client() as client:
+                assert client.submit(sum, [1, 2]).result() == 3
+    assert not [str(w.message) for w in caught if "already in use" in str(w.message)]
