@@ -13,11 +13,13 @@ import contextlib
 import functools
 import logging
 import operator
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from climann.model.threads import USER_VARIABLES
 from climann.workflow.config import ComputeConfig
 from climann.errors import ClimannError
 
@@ -112,7 +114,7 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         return
     from distributed import Client
 
-    with _quiet_after_a_stop() as stopped, local_cluster(compute) as cluster, \
+    with blas_environment_restored(), _quiet_after_a_stop() as stopped, local_cluster(compute) as cluster, \
             Client(cluster, set_as_default=True) as client:
         try:
             # every worker registered before the run counts them (its replicas, the ensemble's
@@ -123,6 +125,29 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         except BaseException as error:
             stopped(error)
             raise
+
+
+@contextlib.contextmanager
+def blas_environment_restored() -> Iterator[None]:
+    """Within the block, start a local dask cluster; after it, this process's BLAS variables
+    (:data:`climann.model.threads.USER_VARIABLES`) are as before.
+
+    dask's nanny sets ``OMP_NUM_THREADS=1`` and the like in this process's environment for the
+    worker processes it spawns (``distributed.nanny.pre-spawn-environ``) and leaves them set:
+    :mod:`climann.model.threads` would then take them for the user's choice and stop choosing
+    the threads of this process's later work (an ensemble's evaluation after its members
+    trained on the cluster ran with 2 BLAS threads, its scores differing in the 10th digit
+    from the same members' evaluated after training here).
+    """
+    before = {name: os.environ.get(name) for name in USER_VARIABLES}
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 #: Seconds a local cluster's worker processes may take to register with its scheduler (a

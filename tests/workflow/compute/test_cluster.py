@@ -155,3 +155,22 @@ def test_a_local_cluster_whose_workers_do_not_all_start_is_a_one_line_error():
     with pytest.raises(ClimannError, match=r"^the local cluster started 1 of its 2 workers within 60 s \(a busy "
                                            r"machine\?\); try again, or train with fewer --workers$"):
         _wait_for_local_workers(SlowCluster(), 2, timeout=60.0)
+
+
+def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(monkeypatch):
+    """dask's nanny sets OMP_NUM_THREADS=1 and the like here for its workers and left them set:
+    climann then took them for the user's choice and evaluated with other BLAS threads."""
+    import os
+
+    from climann.model.threads import USER_VARIABLES, user_blas_setting
+    from climann.workflow.compute.cluster import cluster_client
+    from climann.workflow.config import build_config
+
+    for name in USER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # a user's own setting stays
+    with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
+        assert client.submit(os.environ.get, "OMP_NUM_THREADS").result() == "1"  # the worker's
+    assert {name: os.environ.get(name) for name in USER_VARIABLES} == {
+        name: ("3" if name == "MKL_NUM_THREADS" else None) for name in USER_VARIABLES}
+    assert user_blas_setting() == "MKL_NUM_THREADS=3"
