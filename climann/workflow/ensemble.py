@@ -1,6 +1,7 @@
 """Ensembles in a run: ``[training] ensemble = N`` (``climann train --ensemble N``).
 
-N networks are trained one after the other on the same prepared data, member k with the seed
+N networks are trained on the same prepared data (one after the other here, in parallel on a
+dask cluster), member k with the seed
 ``seed + k`` (its initial weights and its batch order; :func:`member_config`), each exactly
 as a single run's network (:func:`climann.workflow.pipeline.fit_network`). The run's
 prediction is their mean and its spread their standard deviation
@@ -42,8 +43,8 @@ from climann.workflow.runlog import epoch_logger
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["MEMBERS_FILE", "ensemble_metrics", "ensemble_record", "fit_ensemble", "is_ensemble", "load_run_network",
-           "fit_ensemble_on_cluster", "member_config", "refuse_ensemble_resume", "save_members"]
+__all__ = ["MEMBERS_FILE", "ensemble_metrics", "ensemble_record", "fit_ensemble", "fit_ensemble_on_cluster",
+           "is_ensemble", "load_run_network", "member_config", "refuse_ensemble_resume", "save_members"]
 
 #: The file of every member of an ensemble run, beside ``model.npz`` (member 0).
 MEMBERS_FILE = ENSEMBLE_RUN_FILES[0]

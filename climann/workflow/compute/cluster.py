@@ -129,8 +129,8 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
 
 @contextlib.contextmanager
 def blas_environment_restored() -> Iterator[None]:
-    """Within the block, start a local dask cluster; after it, this process's BLAS variables
-    (:data:`climann.model.threads.USER_VARIABLES`) are as before.
+    """Around a local dask cluster's life: after the block, this process's BLAS variables
+    (:data:`climann.model.threads.USER_VARIABLES`) are as they were before it.
 
     dask's nanny sets ``OMP_NUM_THREADS=1`` and the like in this process's environment for the
     worker processes it spawns (``distributed.nanny.pre-spawn-environ``) and leaves them set:
