@@ -40,6 +40,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import tempfile
 import threading
 import time
@@ -114,15 +115,15 @@ def _training_seconds(run_dir: Path) -> tuple[float, float, float]:
     raise RuntimeError(f"no training phase in {run_dir / 'train.log'}")
 
 
-def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None, epochs: int = 0) -> dict:
+def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None, epochs: int = 0, seed: int = 0) -> dict:
     """``run_training`` with the default settings (figures off: they do not change training;
-    ``epochs``: another number of epochs, 0 for the default)."""
+    ``epochs``: another number of epochs, 0 for the default; ``seed``: ``[training] seed``)."""
     from climann.workflow.config import build_config
     from climann.workflow.pipeline import run_training
 
-    settings: dict = {"data": {"paths": [str(path)]}, "evaluation": {"figures": False}}
+    settings: dict = {"data": {"paths": [str(path)]}, "evaluation": {"figures": False}, "training": {"seed": seed}}
     if epochs:
-        settings["training"] = {"epochs": epochs}
+        settings["training"]["epochs"] = epochs
     if compute:
         settings["compute"] = compute
     load_before, started = _load(), time.perf_counter()
@@ -137,48 +138,65 @@ def timed_run(path: Path, run_dir: Path, *, compute: dict | None = None, epochs:
 
 
 def one_and_two_workers(path: Path, directory: Path, *, memory_limit_gb: float = 0.0, chunk_mb: float | None = None,
-                        monitor: bool = False, epochs: int = 0) -> dict:
-    """The default run in this process, then on 2 local workers."""
+                        monitor: bool = False, epochs: int = 0, seeds: int = 1) -> dict:
+    """The default run in this process for seeds 0 … ``seeds`` − 1, then on 2 local workers
+    for the same seeds (the one-process runs first, before the cluster starts: nothing else runs
+    beside them).
+
+    The test MSE of a run depends on its seed (the initial weights and the order of the
+    batches) by several percent either way, for one process as for the cluster, so the
+    quality is compared as the ratio of the mean test MSEs over the seeds; the speed as the
+    ratio of the median training phases."""
     from distributed import Client
 
-    results = {"one_process": timed_run(path, directory / "one_process", epochs=epochs)}
-    print(f"# {path.name}, one process: {json.dumps(results['one_process'])}", flush=True)
+    results: dict = {"one_process": [], "two_workers": []}
+    for seed in range(seeds):  # first the one-process runs, with nothing else running
+        one = timed_run(path, directory / f"one_process_seed{seed}", epochs=epochs, seed=seed)
+        print(f"# {path.name}, seed {seed}, one process: {json.dumps(one)}", flush=True)
+        results["one_process"].append(one)
     with local_cluster(2, memory_limit_gb) as cluster, Client(cluster, set_as_default=False) as client:
         client.wait_for_workers(2)
-        pids = client.run(os.getpid)
         compute = {"scheduler": cluster.scheduler_address, **({"chunk_mb": chunk_mb} if chunk_mb else {})}
-        with SpillMonitor(client) if monitor else contextlib.nullcontext() as spill:
-            results["two_workers"] = timed_run(path, directory / "two_workers", compute=compute, epochs=epochs)
-        if monitor:
-            peaks = client.run(_peak_rss)
-            restarted = sorted(set(pids.values()) - set(client.run(os.getpid).values()))
-            limit = memory_limit_gb * 2**30
-            results["two_workers"].update({
-                "memory_limit_bytes": limit, "peak_rss": sorted(peaks.values()),
-                "peak_spilled_bytes": spill.spilled, "restarted_workers": restarted,
-                "under_limit": all(peak < limit for peak in peaks.values()) and not restarted,
-            })
-    print(f"# {path.name}, 2 workers: {json.dumps(results['two_workers'])}", flush=True)
+        for seed in range(seeds):
+            pids = client.run(os.getpid)
+            with SpillMonitor(client) if monitor else contextlib.nullcontext() as spill:
+                two = timed_run(path, directory / f"two_workers_seed{seed}", compute=compute, epochs=epochs, seed=seed)
+            if monitor:
+                peaks = client.run(_peak_rss)
+                restarted = sorted(set(pids.values()) - set(client.run(os.getpid).values()))
+                limit = memory_limit_gb * 2**30
+                two.update({
+                    "memory_limit_bytes": limit, "peak_rss": sorted(peaks.values()),
+                    "peak_spilled_bytes": spill.spilled, "restarted_workers": restarted,
+                    "under_limit": all(peak < limit for peak in peaks.values()) and not restarted,
+                })
+            print(f"# {path.name}, seed {seed}, 2 workers: {json.dumps(two)}", flush=True)
+            results["two_workers"].append(two)
     one, two = results["one_process"], results["two_workers"]
-    results["mse_ratio"] = two["test_mse"] / one["test_mse"]
-    results["speedup"] = one["training_seconds"] / two["training_seconds"]
-    results["epochs_speedup"] = one["epochs_seconds"] / two["epochs_seconds"]
-    results["data_training_speedup"] = one["data_training_seconds"] / two["data_training_seconds"]
+    mean = lambda runs, key: statistics.fmean(run[key] for run in runs)  # noqa: E731
+    median = lambda runs, key: statistics.median(run[key] for run in runs)  # noqa: E731
+    results["mse_ratio"] = mean(two, "test_mse") / mean(one, "test_mse")
+    results["speedup"] = median(one, "training_seconds") / median(two, "training_seconds")
+    results["epochs_speedup"] = median(one, "epochs_seconds") / median(two, "epochs_seconds")
+    results["data_training_speedup"] = median(one, "data_training_seconds") / median(two, "data_training_seconds")
     return results
 
 
 def print_table(label: str, results: dict) -> None:
     print(f"\n{label}\n")
-    print("| run | test MSE (K²) | training phase | its epochs | data + training | whole run "
+    print("| run | seed | test MSE (K²) | training phase | its epochs | data + training | whole run "
           "| load average before → after |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for name, key in (("one process", "one_process"), ("2 workers (local SGD)", "two_workers")):
-        row = results[key]
-        print(f"| {name} | {row['test_mse']:.3f} | {row['training_seconds']:.1f} s | {row['epochs_seconds']:.1f} s "
-              f"| {row['data_training_seconds']:.1f} s | {row['run_seconds']:.0f} s "
-              f"| {row['load_before']:.2f} → {row['load_after']:.2f} |")
-    print(f"\n# 2 workers / one process: test MSE × {results['mse_ratio']:.3f} (target ≤ 1.10), training phase "
-          f"{results['speedup']:.2f}× faster (target ≥ 1.6), its epochs {results['epochs_speedup']:.2f}×, data + "
+        for seed, row in enumerate(results[key]):
+            print(f"| {name} | {seed} | {row['test_mse']:.3f} | {row['training_seconds']:.1f} s "
+                  f"| {row['epochs_seconds']:.1f} s | {row['data_training_seconds']:.1f} s "
+                  f"| {row['run_seconds']:.0f} s "
+                  f"| {row['load_before']:.2f} → {row['load_after']:.2f} |")
+    runs = len(results["one_process"])
+    over = f" over {runs} seeds (mean MSE, median times)" if runs > 1 else ""
+    print(f"\n# 2 workers / one process{over}: test MSE × {results['mse_ratio']:.3f} (target ≤ 1.10), training "
+          f"phase {results['speedup']:.2f}× faster (target ≥ 1.6), its epochs {results['epochs_speedup']:.2f}×, data + "
           f"training {results['data_training_speedup']:.2f}×", flush=True)
 
 
@@ -219,6 +237,8 @@ class SpillMonitor:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=20, help="years of the sample file (0: skip)")
+    parser.add_argument("--seeds", type=int, default=3,
+                        help="seeds 0 … N−1 of the sample's runs (the large file: seed 0)")
     parser.add_argument("--resolution", type=float, default=5.0, help="grid of the sample file, degrees")
     parser.add_argument("--large-years", type=int, default=45, help="years of the 1° larger-than-memory file (0: skip)")
     parser.add_argument("--memory-limit-gb", type=float, default=0.5, help="memory limit of each worker, GiB")
@@ -238,7 +258,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.years:
             sample = directory / f"sample_{args.resolution:g}deg_{args.years}y.nc"
             ensure_file(sample, years=args.years, resolution=args.resolution)
-            print_table(f"{sample.name}, default settings", one_and_two_workers(sample, directory / "sample_runs"))
+            results = one_and_two_workers(sample, directory / "sample_runs", seeds=args.seeds)
+            print_table(f"{sample.name}, default settings", results)
         if args.large_years:
             large = directory / f"sample_1deg_{args.large_years}y.nc"
             ensure_file(large, years=args.large_years, resolution=1.0)
@@ -247,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             settings = f"default settings, {args.large_epochs} epochs" if args.large_epochs else "default settings"
             print_table(f"{large.name} ({large.stat().st_size / 1e9:.2f} GB; workers limited to "
                         f"{args.memory_limit_gb:g} GiB, chunks of {args.chunk_mb:g} MiB), {settings}", results)
-            two = results["two_workers"]
+            two = results["two_workers"][0]
             print(f"# workers' peak RSS {', '.join(f'{peak / MB:.0f} MiB' for peak in two['peak_rss'])}; most "
                   f"spilled at once {two['peak_spilled_bytes'] / MB:.0f} MiB; restarted {two['restarted_workers']}; "
                   f"under the limit: {'yes' if two['under_limit'] else 'NO'}", flush=True)

@@ -35,6 +35,7 @@ __all__ = [
     "BatchStream",
     "STREAM_BLOCK_BYTES",
     "blocks_in_split",
+    "even_blocks",
     "estimated_bytes",
     "fit_standardizers",
     "standardised_table",
@@ -98,6 +99,48 @@ def blocks_in_split(blocks: Sequence[tuple[int, int]], time_mask: np.ndarray) ->
     runs = list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
     cut = [(max(first, start), min(last, stop)) for start, stop in blocks for first, last in runs]
     return [(int(start), int(stop)) for start, stop in cut if start < stop]
+
+
+def even_blocks(blocks: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The same time steps in as many blocks, of lengths as equal as can be.
+
+    Within each run of consecutive blocks (one's stop is the next one's start) of ``L`` steps
+    in ``n`` blocks, the blocks hold ``⌈L/n⌉`` or ``⌊L/n⌋`` steps, the longer ones first; no
+    block is longer than the longest given, so a bound on a block's memory still holds.
+
+    A split rarely starts and ends on the edges of fixed-length chunks: its first or last
+    block is then short (the sample's training years: 11 blocks of 15 months and one of 3).
+    Local SGD gives each replica whole blocks, so equal blocks give the replicas equal work
+    (2 replicas: 14 × 6 months each instead of 90 against 78).
+
+    Parameters
+    ----------
+    blocks : sequence of (start, stop)
+        In time order, e.g. from :func:`blocks_in_split`.
+
+    Returns
+    -------
+    list of (start, stop)
+
+    Examples
+    --------
+    >>> even_blocks([(0, 15), (15, 30), (30, 33), (40, 45)])
+    [(0, 11), (11, 22), (22, 33), (40, 45)]
+    """
+    result: list[tuple[int, int]] = []
+    index = 0
+    while index < len(blocks):
+        last = index
+        while last + 1 < len(blocks) and blocks[last + 1][0] == blocks[last][1]:
+            last += 1
+        start, n_blocks = blocks[index][0], last - index + 1
+        length, longer = divmod(blocks[last][1] - start, n_blocks)
+        for position in range(n_blocks):
+            stop = start + length + (position < longer)
+            result.append((start, stop))
+            start = stop
+        index = last + 1
+    return result
 
 
 def _max_samples(source: PointwiseSource, blocks: Sequence[tuple[int, int]]) -> int:

@@ -13,6 +13,7 @@ from climann.data.batches import (
     blocks_in_split,
     estimated_bytes,
     fit_standardizers,
+    even_blocks,
 )
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
@@ -382,3 +383,29 @@ def test_a_rotated_grid_with_a_region_is_opened_and_planned_without_computing_da
         dataset = select_region(open_dataset([path]), (45.0, 55.0, 0.0, 20.0))
         source = PointwiseSource(dataset, target="tas", predictors=(), features=("lat", "lon"))
         assert source.layout.is_curvilinear and source.layout.cell_area_weights().shape == source.layout.shape[1:]
+
+
+def test_even_blocks_cut_the_samples_training_years_into_equal_halves_for_two_replicas():
+    """The sample's training block (168 months) in 11 blocks of 15 and one of 3: 12 of 14."""
+    blocks = [(start, min(start + 15, 168)) for start in range(0, 168, 15)]
+    assert even_blocks(blocks) == [(14 * k, 14 * (k + 1)) for k in range(12)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 40), st.integers(0, 3)), min_size=0, max_size=12))
+def test_even_blocks_keep_the_steps_and_the_count_and_never_lengthen_the_longest(lengths_and_gaps):
+    blocks, start = [], 0
+    for length, gap in lengths_and_gaps:
+        start += gap
+        blocks.append((start, start + length))
+        start += length
+    cut = even_blocks(blocks)
+    steps = lambda bs: [step for first, last in bs for step in range(first, last)]  # noqa: E731
+    assert steps(cut) == steps(blocks) and len(cut) == len(blocks)
+    assert max((b - a for a, b in cut), default=0) <= max((b - a for a, b in blocks), default=0)
+    runs: list[list[int]] = []  # lengths within each run of consecutive blocks differ by at most one
+    for (first, last), previous in zip(cut, [None, *cut[:-1]]):
+        if previous is None or previous[1] != first:
+            runs.append([])
+        runs[-1].append(last - first)
+    assert all(max(run) - min(run) <= 1 for run in runs)

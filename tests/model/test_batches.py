@@ -5,7 +5,7 @@ import pytest
 
 from climann.errors import ClimannError
 from climann.model import Network
-from climann.model.batches import ShuffledBatches, check_batch, check_stream, stream_batches
+from climann.model.batches import Batch, ShuffledBatches, check_batch, check_stream, stream_batches
 
 
 def test_shuffled_batches_cover_every_sample_once_per_epoch():
@@ -80,3 +80,22 @@ def test_an_epoch_can_skip_its_first_batches_with_the_same_permutation(skip):
     assert len(rest) == 3 - skip
     for expected, batch in zip(whole[skip:], rest, strict=True):
         np.testing.assert_array_equal(batch.inputs, expected.inputs)
+
+
+def test_shuffled_batches_of_a_wider_tables_columns_are_contiguous_rows_with_the_same_values():
+    """Local SGD hands a replica the columns of a table ``X | y | w`` as views (a row stride of
+    the whole table), and of a buffer that arrived unaligned; the batches must be C-contiguous
+    blocks of rows holding what batches of contiguous copies hold."""
+    table = np.random.default_rng(0).standard_normal((50, 5)).astype(np.float32)
+    raw = np.empty(table.nbytes + 1, np.uint8)[1:].view(np.float32).reshape(table.shape)  # unaligned
+    raw[...] = table
+    assert not raw.flags.aligned
+    for source in (table, raw):
+        views = Batch(source[:, :3], source[:, 3:4], source[:, 4], None)
+        copies = Batch(*(np.ascontiguousarray(array) for array in views[:3]), None)
+        from_views = list(ShuffledBatches(views, batch_size=16, rng=np.random.default_rng(1)).epoch())
+        from_copies = list(ShuffledBatches(copies, batch_size=16, rng=np.random.default_rng(1)).epoch())
+        for batch, expected in zip(from_views, from_copies, strict=True):
+            for array, want in zip(batch[:3], expected[:3], strict=True):
+                assert array.flags.c_contiguous and array.flags.aligned
+                np.testing.assert_array_equal(array, want)

@@ -47,7 +47,7 @@ from climann.workflow.compute.evaluation import (
 from climann.workflow.compute.prediction import chunked_grids, write_dataset
 from climann.workflow.compute.training import train_distributed
 from climann.workflow.config import BASELINES, RunConfig, training_options
-from climann.data.batches import blocks_in_split
+from climann.data.batches import blocks_in_split, even_blocks
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
@@ -155,7 +155,9 @@ def train_on_cluster(
         On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
 
-    train_blocks, val_blocks = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
+    # each split's chunks of equal length: the replicas of local SGD get equal work
+    train_blocks, val_blocks = (even_blocks(blocks_in_split(blocks, split.time_masks[name]))
+                                for name in ("train", "val"))
     layout = {"dtype": config.model.dtype, "area_weighted": config.training.area_weighted}
     if held and reads_once(client, source, [*train_blocks, *val_blocks]):
         input_scaler, target_scaler, persisted = read_fit_and_persist(

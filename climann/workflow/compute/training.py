@@ -153,9 +153,17 @@ def _validation_parts(
     (:func:`shared_value`)."""
     shared = parameters if len(chunks) <= FAN_IN else shared_value(client, parameters)
     return [client.submit(_table_sums, network, shared, samples.futures[index], samples.n_features,
-                          samples.weighted, loss, False, pure=False,
+                          samples.weighted, loss, False, pure=False, priority=VALIDATION_PRIORITY,
                           **_placed(holders[index] if index < len(holders) else None))
             for index in sorted(chunks)]
+
+
+#: dask priority of the validation's tasks (the default is 0; higher runs first). They are
+#: submitted together with the next epoch's first round (:class:`_Ahead`) and must run before
+#: it on each worker: else the client learns the validation loss a round late, and the
+#: workers sit idle while it ends the epoch and sends the round after (measured on the
+#: sample with 2 workers: 30–50 ms of each 225 ms epoch).
+VALIDATION_PRIORITY = 1
 
 
 def chunk_holders(client: Client, samples: ChunkedSamples) -> list[str | None]:
@@ -321,11 +329,9 @@ def _replica_round(
     n_features = settings.n_features
     stretches = []
     for piece, table in zip(pieces, tables, strict=True):
-        # A copy: aligned rows in the network's dtype (a table that travelled may be unaligned).
-        data = Batch(
-            np.ascontiguousarray(table[:, :n_features]), np.ascontiguousarray(table[:, n_features : n_features + 1]),
-            np.ascontiguousarray(table[:, n_features + 1]) if settings.weighted else None, None,
-        )
+        # Views: the shuffle of each stretch copies the rows into aligned, contiguous arrays.
+        data = Batch(table[:, :n_features], table[:, n_features : n_features + 1],
+                     table[:, n_features + 1] if settings.weighted else None, None)
         stretches.append(StepsOver(data, np.random.default_rng([settings.seed, epoch, piece.chunk]), piece.first_batch,
                                    piece.n_batches))
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised as Diverged
