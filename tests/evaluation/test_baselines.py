@@ -65,6 +65,24 @@ def test_per_output_weights_fit_each_output_on_its_own_rows():
         np.testing.assert_allclose(fit.bias[output], expected.bias[0], rtol=1e-12)
 
 
+def test_outputs_sharing_their_weights_are_solved_together_and_each_as_on_its_own():
+    """Field mode: the outputs whose weights are the same column are one lstsq with several
+    right-hand sides; each must equal the fit of that output alone (numpy.linalg.lstsq on
+    its √w-scaled rows)."""
+    inputs, target, weights = _weighted_problem(6)
+    targets = np.hstack([target, 2 * target - 1, target + inputs[:, 2:], -target])
+    columns = np.stack([weights, weights * (np.arange(len(weights)) % 2), weights, weights], axis=1)
+    fit = LinearRegression.fit(inputs, targets, columns)
+    design = np.hstack([inputs, np.ones((len(inputs), 1))])
+    for output in range(targets.shape[1]):
+        root = np.sqrt(columns[:, output])[:, None]
+        rows = columns[:, output] > 0
+        expected, *_ = np.linalg.lstsq(design[rows] * root[rows], targets[rows, output:output + 1] * root[rows],
+                                       rcond=None)
+        np.testing.assert_allclose(fit.weights[:, output], expected[:-1, 0], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(fit.bias[output], expected[-1, 0], rtol=1e-10, atol=1e-12)
+
+
 def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
     import cftime
 
