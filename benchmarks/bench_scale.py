@@ -2,9 +2,11 @@
 
 1. **The sample** (``climann sample-data``'s default: 20 years at 5°, 435 000 training
    samples): ``run_training`` with the default settings (hidden 64, 64; Adam 1e-3; batches
-   of 256; 15 epochs), once in this process and once on a ``LocalCluster`` of 2 worker
-   processes (one thread each) through ``[compute] scheduler``: local SGD, automatic rounds
-   (:mod:`climann.workflow.compute.training`). Recorded: the test MSE of each, the wall time
+   of 256; 15 epochs) and seeds 0 … ``--seeds`` − 1 (default 3), first in this process, then
+   on a ``LocalCluster`` of 2 worker processes (one thread each) through ``[compute]
+   scheduler``: local SGD, automatic rounds (:mod:`climann.workflow.compute.training`). The
+   seed moves either run's test MSE by several percent, so the quality is judged on the mean
+   over the seeds, the speed on the median. Recorded: the test MSE of each, the wall time
    of the training phase (``train.log``'s "training: … s" line), that of its epochs and
    their validation alone (from the line that starts them to the end of the phase), and
    that of the data preparation and training together (both runs read and standardise the
