@@ -508,6 +508,18 @@ def _restrictions(keys, dask_scheduler=None):
     return [set(dask_scheduler.tasks[key].worker_restrictions or ()) for key in keys]
 
 
+def _submit_a_round(client, persisted, homes, *, chunks_per_round):
+    """The first round of epoch 2 of local SGD on 2 replicas over ``persisted``, submitted to
+    the replicas' ``homes``: the network (4 hidden units) and the round's futures."""
+    network = Network([persisted.n_features, 4, 1], seed=0)
+    settings = training.shared_value(client, training._LocalSettings(
+        network, persisted.n_features, False, "mse", 0.0, None, 32, 0))
+    pieces = local_sgd_plan(persisted.rows, replicas=2, batch_size=32, sync_every=0, seed=0, epoch=2,
+                            chunks_per_round=chunks_per_round)[0]
+    return network, training._submit_round(client, settings, persisted, pieces, 2, 2,
+                                           (network.parameter_vector.copy(), get_optimizer("adam")), homes)
+
+
 def test_the_replicas_of_a_round_are_sent_to_the_workers_holding_their_chunks(client, prepared):
     """Replica k's task is restricted (loosely: a lost worker's tasks go elsewhere) to the worker
     holding most of its chunks; left to itself, dask may queue both replicas on one worker."""
@@ -517,13 +529,7 @@ def test_the_replicas_of_a_round_are_sent_to_the_workers_holding_their_chunks(cl
         held = client.who_has(persisted.futures)
         assert all(holder in held[future.key] for holder, future in zip(holders, persisted.futures, strict=True))
         homes = replica_homes(holders, 2)
-        network = Network([persisted.n_features, 4, 1], seed=0)
-        settings = training.shared_value(client, training._LocalSettings(
-            network, persisted.n_features, False, "mse", 0.0, None, 32, 0))
-        pieces = local_sgd_plan(persisted.rows, replicas=2, batch_size=32, sync_every=0, seed=0, epoch=2,
-                                chunks_per_round=2)[0]
-        futures = training._submit_round(client, settings, persisted, pieces, 2, 2,
-                                         (network.parameter_vector.copy(), get_optimizer("adam")), homes)
+        network, futures = _submit_a_round(client, persisted, homes, chunks_per_round=2)
         client.gather(futures)  # (the tasks have reached the scheduler)
         assert client.run_on_scheduler(_restrictions, [future.key for future in futures]) == [{home} for home in homes]
     finally:
@@ -547,17 +553,12 @@ def test_an_epochs_validation_runs_before_the_next_round_submitted_with_it(clien
         holders = chunk_holders(client, persisted)
         homes = replica_homes(holders, 2)
         network = Network([persisted.n_features, 4, 1], seed=0)
-        settings = training.shared_value(client, training._LocalSettings(
-            network, persisted.n_features, False, "mse", 0.0, None, 32, 0))
-        pieces = local_sgd_plan(persisted.rows, replicas=2, batch_size=32, sync_every=0, seed=0, epoch=2,
-                                chunks_per_round=0)[0]
         workers = sorted(client.scheduler_info()["workers"])
         busy = [client.submit(_sleep, 0.5, workers=[worker], pure=False) for worker in workers]
         filled = [index for index, rows in enumerate(persisted.rows) if rows > 0]
         validation = training._validation_parts(client, network, network.parameter_vector.copy(), persisted,
                                                 filled, "mse", holders)
-        rounds = training._submit_round(client, settings, persisted, pieces, 2, 2,
-                                        (network.parameter_vector.copy(), get_optimizer("adam")), homes)
+        _, rounds = _submit_a_round(client, persisted, homes, chunks_per_round=0)
         with client.as_current():
             finished = [future.key for future in distributed.as_completed(validation + rounds)]
         ran_on = {key: min(where) for key, where in client.who_has(validation + rounds).items()}
