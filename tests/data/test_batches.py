@@ -391,17 +391,30 @@ def test_even_blocks_cut_the_samples_training_years_into_equal_halves_for_two_re
     assert even_blocks(blocks) == [(14 * k, 14 * (k + 1)) for k in range(12)]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 40), st.integers(0, 3)), min_size=0, max_size=12))
-def test_even_blocks_keep_the_steps_and_the_count_and_never_lengthen_the_longest(lengths_and_gaps):
+def test_even_blocks_give_two_replicas_as_many_blocks_of_as_many_steps():
+    """An odd number of blocks (9 of 6 steps) for 2 replicas: 10 blocks, 27 steps for each
+    replica's every other block instead of 30 against 24."""
+    blocks = [(6 * k, 6 * k + 6) for k in range(9)]
+    cut = even_blocks(blocks, multiple_of=2)
+    assert len(cut) == 10
+    assert [sum(b - a for a, b in cut[replica::2]) for replica in (0, 1)] == [27, 27]
+    assert [sum(b - a for a, b in blocks[replica::2]) for replica in (0, 1)] == [30, 24]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 40), st.integers(0, 3)), min_size=0, max_size=12), st.integers(1, 5))
+def test_even_blocks_keep_the_steps_reach_the_multiple_and_never_lengthen_the_longest(lengths_and_gaps, multiple):
     blocks, start = [], 0
     for length, gap in lengths_and_gaps:
         start += gap
         blocks.append((start, start + length))
         start += length
-    cut = even_blocks(blocks)
+    cut = even_blocks(blocks, multiple_of=multiple)
     steps = lambda bs: [step for first, last in bs for step in range(first, last)]  # noqa: E731
-    assert steps(cut) == steps(blocks) and len(cut) == len(blocks)
+    assert steps(cut) == steps(blocks)
+    wanted = -(-len(blocks) // multiple) * multiple
+    assert len(cut) == min(wanted, len(steps(blocks)))  # at most one block per step
+    assert even_blocks(blocks) == even_blocks(blocks, multiple_of=1) and len(even_blocks(blocks)) == len(blocks)
     assert max((b - a for a, b in cut), default=0) <= max((b - a for a, b in blocks), default=0)
     runs: list[list[int]] = []  # lengths within each run of consecutive blocks differ by at most one
     for (first, last), previous in zip(cut, [None, *cut[:-1]]):

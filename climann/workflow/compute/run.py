@@ -155,8 +155,12 @@ def train_on_cluster(
         On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
 
-    # each split's chunks of equal length: the replicas of local SGD get equal work
-    train_blocks, val_blocks = (even_blocks(blocks_in_split(blocks, split.time_masks[name]))
+    # local SGD's replicas: as train_distributed counts them (those of a resumed run, else one per worker)
+    resumed = checkpointing.resumed if checkpointing is not None else None
+    recorded = resumed.rng.get("local_sgd", {}) if resumed is not None else {}
+    replicas = recorded.get("replicas") or max(1, len(client.scheduler_info()["workers"]))
+    # each split's chunks of equal length, as many for every replica: the replicas get equal work
+    train_blocks, val_blocks = (even_blocks(blocks_in_split(blocks, split.time_masks[name]), multiple_of=replicas)
                                 for name in ("train", "val"))
     layout = {"dtype": config.model.dtype, "area_weighted": config.training.area_weighted}
     if held and reads_once(client, source, [*train_blocks, *val_blocks]):
@@ -191,6 +195,7 @@ def train_on_cluster(
             history = train_distributed(
                 client, network, persisted["train"], persisted["val"], batch_size=options.pop("batch_size"),
                 seed=options.pop("seed"), loss=options.pop("loss"), sync_every=config.compute.sync_every,
+                replicas=replicas,
                 # chunks read on demand: one chunk per round, so that one chunk is in memory at a time
                 chunks_per_round=config.compute.chunks_per_round if held else 1,
                 callbacks=(on_epoch,) if on_epoch else (),
