@@ -611,6 +611,20 @@ def test_local_sgd_on_2_workers_scores_close_to_one_process_over_three_seeds(yea
     assert np.mean(mses["two"]) <= QUALITY_BOUND * np.mean(mses["one"]), mses
 
 
+def test_a_cluster_run_gives_both_replicas_as_many_training_chunks_of_equal_length(client, prepared, caplog):
+    """Chunks of 5 months cut the tiny file's 24 training months into 5 (the last of 4): the run
+    trains on 6 chunks of 4 months instead, 3 for each of the 2 replicas."""
+    config, source, data = prepared
+    assert data.split.time_masks["train"].sum() == 24
+    blocks = [(start, min(start + 5, source.n_time)) for start in range(0, source.n_time, 5)]
+    assert len(blocks_in_split(blocks, data.split.time_masks["train"])) == 5
+    config = dataclasses.replace(config, training=dataclasses.replace(config.training, epochs=1))
+    with caplog.at_level(logging.INFO, logger="climann"):
+        train_on_cluster(client, config, source, data.split, blocks)
+    plans = [record.getMessage() for record in caplog.records if record.getMessage().startswith("local SGD: ")]
+    assert plans and all("2 replicas" in plan and "over 6 chunks" in plan for plan in plans), plans
+
+
 def test_a_worker_lost_mid_training_is_recomputed_and_training_continues_to_the_same_weights(client, prepared):
     config, source, data = prepared
     blocks = chunk_blocks(source, chunk_mb=32)
