@@ -115,8 +115,8 @@ def even_blocks(blocks: Sequence[tuple[int, int]], *, multiple_of: int = 1) -> l
     block is then short (the sample's training years: 11 blocks of 15 months and one of 3).
     Local SGD gives each of its K replicas every K-th block, so blocks of equal length, as
     many for each replica, give the replicas equal work (2 replicas on the sample: 6 blocks of
-    14 months each instead of 90 months against 78; OSTIA's 9 training blocks of 54 monthly
-    steps: 10, instead of 5 blocks against 4).
+    14 months each instead of 90 months against 78; on OSTIA's 54 months, 10 training blocks
+    instead of 9: 5 for each replica instead of 5 and 4).
 
     Parameters
     ----------
