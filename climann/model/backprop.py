@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from climann.model.activations import Activation, Identity
+from climann.model.activations import Activation, Identity, value_and_derivative
 
 __all__ = [
     "BatchBuffers",
@@ -114,6 +114,8 @@ def forward(
     biases: Sequence[np.ndarray],
     activations: Sequence[Activation],
     buffers: BatchBuffers | None = None,
+    *,
+    keep_derivatives: bool = False,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Forward pass, ``Z_l = A_(l−1) @ W_l + b_l``, ``A_l = σ_l(Z_l)``, ``A_0 = X``.
 
@@ -125,6 +127,10 @@ def forward(
     activations : sequence of Activation, one per layer (the last is the output's)
     buffers : BatchBuffers, optional
         Arrays for ``m`` rows to write ``Z_l`` and ``A_l`` into; new arrays if None.
+    keep_derivatives : bool, default False
+        Also write ``σ_l'(Z_l)`` into ``buffers.derivatives`` (``buffers`` required), for a
+        :func:`backward` with ``derivatives_kept=True``; a ReLU computes both from one
+        comparison (:func:`~climann.model.activations.value_and_derivative`).
 
     Returns
     -------
@@ -137,7 +143,11 @@ def forward(
     ------
     TypeError
         If a layer changed the dtype (a float32 network must stay float32).
+    ValueError
+        If ``keep_derivatives`` is set without ``buffers``.
     """
+    if keep_derivatives and buffers is None:
+        raise ValueError("keep_derivatives needs buffers to keep the derivatives in")
     pre_activations: list[np.ndarray] = []
     layer_outputs = [inputs]
     for layer, (layer_weights, layer_biases, activation) in enumerate(
@@ -147,7 +157,11 @@ def forward(
         a_out = None if buffers is None else buffers.outputs[layer]
         pre_activation = affine(layer_outputs[-1], layer_weights, layer_biases, out=z_out)
         pre_activations.append(pre_activation)
-        layer_outputs.append(activation.value(pre_activation, out=a_out))
+        if keep_derivatives and not isinstance(activation, Identity):  # (σ' = 1: never used)
+            value, _ = value_and_derivative(activation, pre_activation, a_out, buffers.derivatives[layer])
+            layer_outputs.append(value)
+        else:
+            layer_outputs.append(activation.value(pre_activation, out=a_out))
     if layer_outputs[-1].dtype != inputs.dtype:
         raise TypeError(f"forward pass turned {inputs.dtype} into {layer_outputs[-1].dtype}")
     return pre_activations, layer_outputs
@@ -159,6 +173,8 @@ def layer_delta(
     pre_activation: np.ndarray,
     output: np.ndarray,
     scratch: np.ndarray | None = None,
+    *,
+    derivative_kept: bool = False,
 ) -> np.ndarray:
     """``δ = ∂J/∂Z = ∂J/∂A ⊙ σ'(Z)``, computed in place in ``gradient_wrt_output``.
 
@@ -170,7 +186,9 @@ def layer_delta(
     pre_activation, output : ndarray, shape (m, n_out)
         The stored ``Z`` and ``A = σ(Z)`` of the forward pass.
     scratch : ndarray, shape (m, n_out), optional
-        Receives ``σ'(Z)``.
+        Receives ``σ'(Z)``; or holds it already, with ``derivative_kept``.
+    derivative_kept : bool, default False
+        ``scratch`` holds ``σ'(Z)`` from the forward pass (``forward(keep_derivatives=True)``).
 
     Returns
     -------
@@ -178,7 +196,9 @@ def layer_delta(
     """
     if isinstance(activation, Identity):  # σ' = 1: δ is ∂J/∂A itself
         return gradient_wrt_output
-    derivative = activation.derivative(pre_activation, output, out=scratch)
+    if derivative_kept and scratch is None:
+        raise ValueError("derivative_kept needs the derivative in scratch")
+    derivative = scratch if derivative_kept else activation.derivative(pre_activation, output, out=scratch)
     return np.multiply(gradient_wrt_output, derivative, out=gradient_wrt_output)
 
 
@@ -225,6 +245,7 @@ def backward(
     *,
     gradients: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
     buffers: BatchBuffers | None = None,
+    derivatives_kept: bool = False,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Backpropagation: the gradient of the loss for every weight and bias.
 
@@ -242,6 +263,9 @@ def backward(
         Arrays to write the gradients into, shapes as ``weights[l]`` and ``biases[l]``.
     buffers : BatchBuffers, optional
         Arrays for ``m`` rows for ``∂J/∂A_l`` and ``σ'(Z_l)``; new arrays if None.
+    derivatives_kept : bool, default False
+        ``buffers.derivatives`` already hold ``σ_l'(Z_l)`` (``forward(keep_derivatives=True)``
+        on the same buffers).
 
     Returns
     -------
@@ -258,6 +282,7 @@ def backward(
             pre_activations[layer],
             layer_outputs[layer + 1],
             scratch,
+            derivative_kept=derivatives_kept,
         )
         results[layer] = layer_gradients(
             delta,

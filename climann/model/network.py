@@ -477,7 +477,7 @@ class Network:
         activations = self.layer_activations
         # The plain tuples of views: a little faster to index than ``self.weights``.
         pre_activations, layer_outputs = forward(
-            inputs, self._weight_views, self._bias_views, activations, buffers
+            inputs, self._weight_views, self._bias_views, activations, buffers, keep_derivatives=True
         )
         value, output_gradient = loss.value_and_gradient(
             layer_outputs[-1], targets, sample_weight, mask, out=buffers.gradients[-1]
@@ -490,6 +490,7 @@ class Network:
             activations,
             gradients=gradients,
             buffers=buffers,
+            derivatives_kept=True,
         )
         return value
 

@@ -172,7 +172,7 @@ def chunk_sums(
         batch = np.require(inputs[rows], dtype=network.dtype, requirements="A")
         if buffers is None or buffers.n_samples != batch.shape[0]:
             buffers = BatchBuffers.allocate(network.layer_sizes, batch.shape[0], network.dtype)
-        pre_activations, outputs = forward(batch, weights, biases, activations, buffers)
+        pre_activations, outputs = forward(batch, weights, biases, activations, buffers, keep_derivatives=gradient)
         value, output_gradient = loss.sum_and_gradient(
             outputs[-1], np.require(targets[rows], dtype=network.dtype, requirements="A"), _rows(sample_weight, rows),
             _rows(mask, rows), out=buffers.gradients[-1],
@@ -180,7 +180,7 @@ def chunk_sums(
         loss_sum += value
         if gradient:
             backward(output_gradient, pre_activations, outputs, weights, activations, gradients=step_views,
-                     buffers=buffers)
+                     buffers=buffers, derivatives_kept=True)
             total += step
     weight = total_weight(
         None if sample_weight is None else np.asarray(sample_weight, np.float64), mask, shape=targets.shape

@@ -68,3 +68,37 @@ def test_backward_into_buffers_equals_new_arrays(n_outputs):
     for (a, b), (c, d) in zip(fresh, reused, strict=True):
         np.testing.assert_allclose(a, c, rtol=1e-14)
         np.testing.assert_allclose(b, d, rtol=1e-14)
+
+
+@pytest.mark.parametrize("activation", [pytest.param(a, id=a) for a in ACTIVATIONS])
+def test_derivatives_kept_from_the_forward_pass_give_the_same_gradients(activation):
+    """Training keeps σ'(Z) from the forward pass (a ReLU computes value and derivative from
+    one comparison); the gradients must be those of the derivative taken in the backward pass
+    (equal as numbers: a ReLU's value may be −0.0 where it was 0.0)."""
+    network = Network([3, 6, 5, 2], activation=activation, output_activation="sigmoid", seed=4)
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(9, 3)).astype(np.float32)
+    X[0] = 0.0  # pre-activations equal to the biases (0: the ReLU's kink) in the first layer
+    output_gradient = rng.normal(size=(9, 2)).astype(np.float32)
+    args = (network.weights, network.biases, network.layer_activations)
+    results = []
+    for keep in (False, True):
+        buffers = BatchBuffers.allocate(network.layer_sizes, 9, network.dtype)
+        buffers.gradients[-1][...] = output_gradient
+        pre_activations, outputs = forward(X, *args, buffers, keep_derivatives=keep)
+        gradients = backward(buffers.gradients[-1], pre_activations, outputs, network.weights, args[2],
+                             buffers=buffers, derivatives_kept=keep)
+        results.append((outputs, gradients))
+    (outputs, gradients), (kept_outputs, kept_gradients) = results
+    for a, b in zip(outputs, kept_outputs, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for (dW, db), (kept_dW, kept_db) in zip(gradients, kept_gradients, strict=True):
+        np.testing.assert_array_equal(dW, kept_dW)
+        np.testing.assert_array_equal(db, kept_db)
+
+
+def test_keeping_derivatives_needs_buffers():
+    network = Network([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match="buffers"):
+        forward(np.ones((4, 2), np.float32), network.weights, network.biases, network.layer_activations,
+                keep_derivatives=True)
