@@ -40,7 +40,7 @@ import shlex
 import signal
 import threading
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +184,10 @@ class Checkpointing:
         checkpoint so that a resumed run's ``train.log`` holds the whole run.
     resumed_log : str
         The log recorded in the resumed checkpoint ("" for a new run or an older checkpoint).
+    resumed_chunks : list of [start, stop], or None
+        The training chunks (time steps) recorded in the resumed checkpoint of a cluster or
+        streamed run; None for a new run, an in-memory run or a checkpoint of a climann
+        that did not record them (before 1 Dec 2026).
     """
 
     run_dir: Path
@@ -195,6 +199,7 @@ class Checkpointing:
     signal_number: int | None = None
     run_log: Callable[[], str] | None = None
     resumed_log: str = ""
+    resumed_chunks: list | None = None
 
     @classmethod
     def start(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -223,21 +228,46 @@ class Checkpointing:
         return cls(
             run_dir, config.training.checkpoint_every, config_to_toml(config),
             resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
+            resumed_chunks=metadata.get("chunks"),
         )
 
     @property
     def path(self) -> Path:
         return self.run_dir / CHECKPOINT_NAME
 
-    def train_keywords(self, fingerprint: str) -> dict:
+    def train_keywords(self, fingerprint: str, chunks: Sequence[tuple[int, int]] | None = None) -> dict:
         """The keywords of :func:`climann.model.train` that write checkpoints and continue
         from the resumed state.
+
+        Parameters
+        ----------
+        fingerprint : str
+            :func:`data_fingerprint` of the training data now.
+        chunks : sequence of (start, stop), optional
+            A cluster or streamed run's training chunks (time steps): recorded in each
+            checkpoint, and compared with the resumed one's. Local SGD's rounds and where an
+            interrupted epoch continues are counted in these chunks, and the scaling is
+            merged over them, so a run resumes only with the same chunks.
 
         Raises
         ------
         ClimannError
-            If ``fingerprint`` (of the data now) differs from the resumed checkpoint's.
+            If ``chunks`` differ from those recorded in the resumed checkpoint (or, with a
+            checkpoint that recorded none, if the fingerprint differs too: a checkpoint of an
+            earlier climann, which cut the data otherwise); or if ``fingerprint`` differs
+            from the resumed checkpoint's.
         """
+        chunk_list = None if chunks is None else [[int(start), int(stop)] for start, stop in chunks]
+        if self.resumed is not None and chunk_list is not None and chunk_list != self.resumed_chunks and (
+            self.resumed_chunks is not None or fingerprint != self.fingerprint
+        ):
+            recorded = (f"{len(self.resumed_chunks)} chunks then, {len(chunk_list)} now"
+                        if self.resumed_chunks is not None else "its chunks are not recorded")
+            raise ClimannError(
+                f"--resume {self.run_dir}: the checkpoint was taken with the training data cut into other chunks "
+                f"({recorded}): it was written by another version of climann, which cuts the time axis otherwise; "
+                "resume it with that version, or start again with --overwrite"
+            )
         if self.resumed is not None and fingerprint != self.fingerprint:
             raise ClimannError(
                 f"--resume {self.run_dir}: the training data differ from those of the checkpoint "
@@ -251,6 +281,8 @@ class Checkpointing:
             except OSError as error:
                 raise ClimannError(f"cannot create run directory {self.run_dir}: {error.strerror}") from None
             metadata = {"config": self.config_toml, "fingerprint": fingerprint}
+            if chunk_list is not None:
+                metadata["chunks"] = chunk_list
             if self.run_log is not None:
                 metadata["log"] = self.run_log()
             save_state(self.path, state, metadata=metadata)
@@ -352,10 +384,11 @@ def training_hooks(
     *,
     fingerprint: Callable[[], str],
     model_metadata: Callable[[], dict],
+    chunks: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[dict, contextlib.AbstractContextManager]:
     """The keywords for :func:`climann.model.train` and the context to call it in: those of
     ``checkpointing`` (see :meth:`Checkpointing.train_keywords`, :meth:`Checkpointing.guard`),
-    or none."""
+    or none. ``chunks``: a cluster or streamed run's training chunks."""
     if checkpointing is None:
         return {}, contextlib.nullcontext()
-    return checkpointing.train_keywords(fingerprint()), checkpointing.guard(network, model_metadata)
+    return checkpointing.train_keywords(fingerprint(), chunks), checkpointing.guard(network, model_metadata)

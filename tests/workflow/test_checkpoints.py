@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from climann.workflow.checkpoints import (
     CHECKPOINT_NAME,
+    Checkpointing,
     config_differences,
     data_fingerprint,
     refuse_unfinished_run,
@@ -414,3 +415,37 @@ def test_an_ignored_hangup_stays_ignored_while_training(tmp_path):
         assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def _a_training_state():
+    """The state after one epoch of a tiny network (what a checkpoint holds)."""
+    from climann.model import train
+
+    states = []
+    X = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
+    train(Network([2, 3, 1], seed=0), X, X[:, :1], epochs=1, batch_size=10, checkpoint_every=1,
+          on_checkpoint=states.append)
+    return states[-1]
+
+
+def test_a_chunked_run_resumes_only_with_the_chunks_its_checkpoint_recorded(tmp_path):
+    """A cluster or streamed run records its training chunks in each checkpoint; resumed with
+    other chunks (an older climann cut them otherwise, and its scaling, merged chunk by chunk,
+    then differs in its last bits) it is refused in one line that says so, not that the input
+    files changed."""
+    state, config = _a_training_state(), build_config({})
+    new = Checkpointing.start(config, tmp_path / "run")
+    new.train_keywords("fingerprint", [(0, 5), (5, 10)])["on_checkpoint"](state)
+    resumed = Checkpointing.resume(config, tmp_path / "run")
+    assert resumed.resumed_chunks == [[0, 5], [5, 10]]
+    assert resumed.train_keywords("fingerprint", [(0, 5), (5, 10)])["initial_state"] is not None
+    with pytest.raises(ClimannError, match=r"cut into other chunks \(2 chunks then, 3 now\).*another version"):
+        resumed.train_keywords("fingerprint", [(0, 4), (4, 8), (8, 10)])
+    # a checkpoint that recorded no chunks (an earlier climann): the same fingerprint resumes, another is explained
+    older = Checkpointing(tmp_path / "run", 1, "", resumed=state, fingerprint="fingerprint")
+    assert older.train_keywords("fingerprint", [(0, 5), (5, 10)])["initial_state"] is state
+    with pytest.raises(ClimannError, match=r"other chunks \(its chunks are not recorded\)"):
+        older.train_keywords("other fingerprint", [(0, 5), (5, 10)])
+    # an in-memory run has no chunks: a changed fingerprint means changed data
+    with pytest.raises(ClimannError, match="the training data differ from those of the checkpoint"):
+        older.train_keywords("other fingerprint")

@@ -189,6 +189,7 @@ def train_on_cluster(
         hooks, guarded = training_hooks(
             checkpointing, network, fingerprint=lambda: data_fingerprint(input_scaler, target_scaler),
             model_metadata=lambda: model_metadata(config, _metadata_only(source, split, input_scaler, target_scaler)),
+            chunks=train_blocks,
         )
         options = training_options(config)
         with guarded:

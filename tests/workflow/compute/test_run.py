@@ -13,7 +13,7 @@ from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.cli import app
 from climann.workflow.config import build_config
 from climann.errors import Interrupted
-from climann.model import Network
+from climann.model import Network, load_state
 from climann.workflow.pipeline import RUN_FILES, run_training
 
 FULL_BATCH_GD = {"epochs": 4, "batch_size": 10**9, "optimizer": "sgd", "learning_rate": 0.2}
@@ -183,6 +183,8 @@ def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weigh
         run_training(config, run_dir=tmp_path / "run", on_epoch=_signal_at_epoch(signal.SIGINT, 2))
     assert interrupted.value.exit_code == 130 and "after epoch 2" in str(interrupted.value)
     assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
+    chunks = load_state(tmp_path / "run" / CHECKPOINT_NAME)[1]["chunks"]  # recorded: resumed only with these
+    assert len(chunks) % 2 == 0 and all(stop - start == 1 for start, stop in chunks)
     result = runner.invoke(app, ["train", "--resume", str(tmp_path / "run"), "--workers", "1", "--quiet"])
     assert result.exit_code == 0, result.output
     resumed, expected = Network.load(tmp_path / "run" / "model.npz"), Network.load(tmp_path / "reference" / "model.npz")
