@@ -573,7 +573,7 @@ def main() -> None:
     end any command through its ``finally`` blocks (no temporary file left), with exit
     code 128 + the signal's number.
     """
-    from climann.workflow.interrupts import Terminated, signals_raise
+    from climann.workflow.interrupts import Terminated, interruption_behind, signals_raise
 
     try:
         with signals_raise():
@@ -582,7 +582,14 @@ def main() -> None:
         typer.echo(f"climann: interrupted by {stopped}", err=True)
         code = 128 + stopped.number
     except Exception as error:  # noqa: BLE001 — the last line of defence: one line each
-        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+        stopped = interruption_behind(error)  # a signal inside an import arrives as an ImportError
+        if isinstance(stopped, Terminated):
+            typer.echo(f"climann: interrupted by {stopped}", err=True)
+            code = 128 + stopped.number
+        elif stopped is not None:
+            typer.echo("climann: interrupted", err=True)
+            code = 130
+        elif hasattr(error, "format_message") and hasattr(error, "exit_code"):
             typer.echo(f"climann: error: {error.format_message()}", err=True)
             code = error.exit_code
         elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt

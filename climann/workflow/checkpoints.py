@@ -49,7 +49,7 @@ from climann.workflow.config import RunConfig, build_config, config_to_dict, con
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.outputs import CHECKPOINT_FILES, refuse_unfinished_run, remove_leftovers  # noqa: F401 (re-exported)
-from climann.workflow.interrupts import STOP_SIGNALS, Terminated, announce, signal_number
+from climann.workflow.interrupts import STOP_SIGNALS, Terminated, announce, interruption_behind, signal_number
 from climann.model import (
     Network,
     StopRequest,
@@ -317,8 +317,9 @@ class Checkpointing:
         """Around the evaluation: a signal there says that the training is checkpointed."""
         try:
             yield
-        except (KeyboardInterrupt, Terminated) as stopped:
-            if not self.path.is_file():
+        except (KeyboardInterrupt, Terminated, Exception) as error:
+            stopped = interruption_behind(error)  # (a signal inside an import arrives as an ImportError)
+            if stopped is None or not self.path.is_file():
                 raise
             raise self._interrupted("while evaluating (the training is checkpointed)",
                                     signal_number(stopped)) from None

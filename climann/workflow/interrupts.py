@@ -69,6 +69,24 @@ def signal_number(stopped: BaseException) -> int:
     return stopped.number if isinstance(stopped, Terminated) else int(signal.SIGINT)
 
 
+def interruption_behind(error: BaseException) -> BaseException | None:
+    """The ``KeyboardInterrupt`` or :class:`Terminated` that ``error`` was raised from, if any.
+
+    A signal that arrives while a compiled extension module is being imported raises its
+    exception inside the module's initialisation, and extensions built with pybind11 (those
+    of matplotlib among them) report any such failure as ``ImportError: initialization
+    failed``, raised from it: the signal must still end the command as a signal does, not as
+    an unexpected error. Follows ``__cause__`` and ``__context__``.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt | Terminated):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
 @contextlib.contextmanager
 def signals_raise() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (in the main thread,

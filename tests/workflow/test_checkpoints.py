@@ -449,3 +449,22 @@ def test_a_chunked_run_resumes_only_with_the_chunks_its_checkpoint_recorded(tmp_
     # an in-memory run has no chunks: a changed fingerprint means changed data
     with pytest.raises(ClimannError, match="the training data differ from those of the checkpoint"):
         older.train_keywords("other fingerprint")
+
+
+def test_a_signal_inside_an_import_while_evaluating_stops_with_the_checkpoint_kept(tmp_path):
+    """SIGTERM while the figures import matplotlib arrives as ``ImportError: initialization
+    failed`` raised from :class:`Terminated` (pybind11): the run stops as for the signal itself,
+    saying that the training is checkpointed (exit code 143), instead of an unexpected error."""
+    from climann.workflow.interrupts import Terminated
+
+    state, config = _a_training_state(), build_config({})
+    checkpointing = Checkpointing.start(config, tmp_path / "run")
+    checkpointing.train_keywords("fingerprint")["on_checkpoint"](state)
+    with pytest.raises(Interrupted, match="while evaluating") as interrupted, checkpointing.after_training():
+        try:
+            raise Terminated(signal.SIGTERM)
+        except Terminated as stopped:
+            raise ImportError("initialization failed") from stopped
+    assert interrupted.value.exit_code == 143
+    with pytest.raises(ImportError, match="no module"), checkpointing.after_training():  # a real import error
+        raise ImportError("no module named x")
