@@ -37,7 +37,7 @@ from climann.model import History
 from climann.model.threads import one_blas_thread
 from climann.workflow.checkpoints import Checkpointing
 from climann.workflow.compute.chunks import chunk_blocks
-from climann.workflow.compute.cluster import blas_environment_restored
+from climann.workflow.compute.cluster import LOCAL_WORKER_TIMERS, blas_environment_restored
 from climann.workflow.compute.run import TrainedOnCluster, train_on_cluster
 from climann.workflow.config import RunConfig
 from climann.workflow.runlog import run_logger
@@ -68,9 +68,10 @@ def in_process_client() -> Iterator[Client]:
     distributed.Client
         Not dask's default scheduler: other dask computations of the run are unaffected.
     """
+    import dask
     from distributed import Client, LocalCluster
 
-    with (blas_environment_restored(), one_blas_thread(),
+    with (blas_environment_restored(), one_blas_thread(), dask.config.set(LOCAL_WORKER_TIMERS),
           # no dashboard; the scheduler's own HTTP server on a free port (its default 8787 may be
           # taken, e.g. by a notebook's cluster, and dask would warn on the terminal)
           LocalCluster(n_workers=1, threads_per_worker=1, processes=False, memory_limit=0, dashboard_address=":0",

@@ -13,6 +13,7 @@ import pytest
 
 from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.compute.cluster import (
+    LOCAL_WORKER_TIMERS,
     cluster_client,
     connect,
     ordered_sum,
@@ -174,3 +175,24 @@ def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(monkeyp
     assert {name: os.environ.get(name) for name in USER_VARIABLES} == {
         name: ("3" if name == "MKL_NUM_THREADS" else None) for name in USER_VARIABLES}
     assert user_blas_setting() == "MKL_NUM_THREADS=3"
+
+
+def _worker_timers(dask_worker):
+    """The worker's tick and system-monitor periods (ms) and whether it runs the profiler."""
+    callbacks = dask_worker.periodic_callbacks
+    return callbacks["tick"].callback_time, callbacks["monitor"].callback_time, "profile" in callbacks
+
+
+def test_a_local_clusters_workers_run_their_timers_rarely_and_no_profiler(monkeypatch):
+    """The workers of ``--workers N`` tick every second, sample the system every 2 s and run no
+    statistical profiler (each of these takes the interpreter lock from the training thread:
+    ≈ 10 % of a step on 2 cores); this process keeps dask's own settings."""
+    import dask
+
+    from climann.workflow.compute.cluster import cluster_client
+    from climann.workflow.config import build_config
+
+    with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
+        assert list(client.run(_worker_timers).values()) == [(1000, 2000, False)]
+    # this process keeps dask's default
+    assert dask.config.get("distributed.admin.tick.interval") != LOCAL_WORKER_TIMERS["distributed.admin.tick.interval"]
