@@ -565,6 +565,16 @@ def config_show(
     typer.echo(config_to_toml(resolved), nl=False)
 
 
+def _interrupted(stopped: BaseException) -> int:
+    """Say that ``stopped`` (SIGTERM or SIGHUP as ``Terminated``, SIGINT as ``KeyboardInterrupt``)
+    ended the command; its exit code, 128 + the signal's number."""
+    from climann.workflow.interrupts import Terminated, signal_number
+
+    typer.echo(f"climann: interrupted by {stopped}" if isinstance(stopped, Terminated) else "climann: interrupted",
+               err=True)
+    return 128 + signal_number(stopped)
+
+
 def main() -> None:
     """Console-script entry point: usage errors as one line with exit code 2.
 
@@ -579,22 +589,17 @@ def main() -> None:
         with signals_raise():
             code = app(standalone_mode=False)
     except Terminated as stopped:
-        typer.echo(f"climann: interrupted by {stopped}", err=True)
-        code = 128 + stopped.number
+        code = _interrupted(stopped)
     except Exception as error:  # noqa: BLE001 — the last line of defence: one line each
-        stopped = interruption_behind(error)  # a signal inside an import arrives as an ImportError
-        if isinstance(stopped, Terminated):
-            typer.echo(f"climann: interrupted by {stopped}", err=True)
-            code = 128 + stopped.number
-        elif stopped is not None:
-            typer.echo("climann: interrupted", err=True)
-            code = 130
+        # a signal inside an import arrives as an ImportError raised from it
+        stopped = interruption_behind(error)
+        if stopped is not None:
+            code = _interrupted(stopped)
         elif hasattr(error, "format_message") and hasattr(error, "exit_code"):
             typer.echo(f"climann: error: {error.format_message()}", err=True)
             code = error.exit_code
         elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt
-            typer.echo("climann: interrupted", err=True)
-            code = 130
+            code = _interrupted(KeyboardInterrupt())
         elif os.environ.get("CLIMANN_DEBUG"):
             raise
         else:

@@ -45,7 +45,7 @@ from climann.workflow.compute.evaluation import (
     fit_baselines,
 )
 from climann.workflow.compute.prediction import chunked_grids, write_dataset
-from climann.workflow.compute.training import train_distributed
+from climann.workflow.compute.training import local_sgd_replicas, train_distributed
 from climann.workflow.config import BASELINES, RunConfig, training_options
 from climann.data.batches import blocks_in_split, even_blocks
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
@@ -155,10 +155,7 @@ def train_on_cluster(
         On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
 
-    # local SGD's replicas: as train_distributed counts them (those of a resumed run, else one per worker)
-    resumed = checkpointing.resumed if checkpointing is not None else None
-    recorded = resumed.rng.get("local_sgd", {}) if resumed is not None else {}
-    replicas = recorded.get("replicas") or max(1, len(client.scheduler_info()["workers"]))
+    replicas = local_sgd_replicas(client, checkpointing.resumed if checkpointing is not None else None)
     # each split's chunks of equal length, as many for every replica: the replicas get equal work
     train_blocks, val_blocks = (even_blocks(blocks_in_split(blocks, split.time_masks[name]), multiple_of=replicas)
                                 for name in ("train", "val"))

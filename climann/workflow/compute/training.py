@@ -70,7 +70,7 @@ import numpy as np
 from climann.workflow.compute.chunks import ChunkedSamples, ChunksReadOnDemand
 from climann.workflow.compute.cluster import FAN_IN, ordered_sum, shared_value
 from climann.errors import ClimannError
-from climann.model import History, Network
+from climann.model import History, Network, TrainingState
 from climann.model.batches import Batch
 from climann.model.local_sgd import ReplicaResult, StepsOver, average_replicas, chained_steps
 from climann.model.losses import Loss
@@ -86,8 +86,8 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
 __all__ = ["MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "Piece", "automatic_chunks_per_round",
-           "chunk_holders", "distributed_sums", "local_sgd_plan", "replica_homes", "replica_shares", "round_steps",
-           "train_distributed"]
+           "chunk_holders", "distributed_sums", "local_sgd_plan", "local_sgd_replicas", "replica_homes",
+           "replica_shares", "round_steps", "train_distributed"]
 
 
 def _table_sums(
@@ -514,6 +514,14 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
         )
 
 
+def local_sgd_replicas(client: Client, resumed: TrainingState | None = None) -> int:
+    """K, the number of replicas of local SGD: the number recorded in ``resumed`` (a run
+    resumed on another cluster keeps its replicas, and so its results), else one per worker
+    of ``client`` (at least one)."""
+    recorded = resumed.rng.get("local_sgd", {}) if resumed is not None else {}
+    return recorded.get("replicas") or max(1, len(client.scheduler_info()["workers"]))
+
+
 def train_distributed(
     client: Client,
     network: Network,
@@ -591,10 +599,8 @@ def train_distributed(
         step = lambda parameters: distributed_sums(  # noqa: E731
             client, architecture, parameters, train_samples, chunks, loss=loss)
         return train_from_sums(network, lambda epoch: [step], validation=validation, **options)
-    initial_state = options.get("initial_state")
     if replicas is None:
-        recorded = initial_state.rng.get("local_sgd", {}) if initial_state is not None else {}
-        replicas = recorded.get("replicas") or max(1, len(client.scheduler_info()["workers"]))
+        replicas = local_sgd_replicas(client, options.get("initial_state"))
     # the replicas apply the penalty and the clipping (the client's stepper only holds the average)
     settings = shared_value(client, _LocalSettings(
         network, train_samples.n_features, train_samples.weighted, loss, check_l2(options.get("l2", 0.0)),
