@@ -513,10 +513,10 @@ def _evaluate_streamed(
     score sums, ``predictions.nc`` written as the chunks are computed, the figures read back
     from it. ``evaluated_every_nth_time_step`` stays in ``metrics.json`` (now always 1) for
     readers of older streamed runs, which were scored on every n-th step."""
-    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.run import TrainedOnCluster, evaluate_and_write
 
-    blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
+    blocks = evaluation_blocks(source, chunk_mb=config.compute.chunk_mb)
     staging = staging_directory(run_dir)
     try:
         with checkpointing.after_training():

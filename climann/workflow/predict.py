@@ -521,7 +521,7 @@ def _predict_chunked(
     run: TrainedRun, source, out: Path, compute: ComputeConfig, *, history: str, had_target: bool
 ) -> tuple[int, dict | None, Extrapolation | None]:
     """The predictions file chunk by chunk, on the cluster of ``compute`` or in local threads."""
-    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.evaluation import ChunkEvaluation
     from climann.workflow.compute.prediction import predict_chunked
@@ -532,7 +532,7 @@ def _predict_chunked(
         block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
         ranges=training_ranges(run),
     )
-    blocks = chunk_blocks(source, chunk_mb=compute.chunk_mb)
+    blocks = evaluation_blocks(source, chunk_mb=compute.chunk_mb)
     if not uses_cluster(compute):
         n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history, had_target=had_target)
     else:
@@ -715,7 +715,7 @@ def _evaluate_chunked(
     """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
     on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
     data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open)."""
-    from climann.workflow.compute.chunks import chunk_blocks
+    from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
     from climann.data.splits import TimeSplit
@@ -735,7 +735,7 @@ def _evaluate_chunked(
             split = split_for(config, source.layout)
         create_folder(destination)
         evaluated = evaluate_distributed(
-            client, config, source, split, chunk_blocks(source, chunk_mb=(compute or config.compute).chunk_mb),
+            client, config, source, split, evaluation_blocks(source, chunk_mb=(compute or config.compute).chunk_mb),
             run.network,
             *saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],

@@ -9,7 +9,8 @@ the data kept on the workers throughout:
    client), then read, standardise and persist the training and validation chunks;
 3. data-parallel training (:mod:`climann.workflow.compute.training`);
 4. the persisted chunks are released; the workers fit the baselines and evaluate every chunk
-   (:mod:`climann.workflow.compute.evaluation`), writing ``predictions.nc`` chunk by chunk and
+   of :func:`~climann.workflow.compute.chunks.evaluation_blocks` (fewer than training's for
+   small data; :mod:`climann.workflow.compute.evaluation`), writing ``predictions.nc`` chunk by chunk and
    returning only the score sums;
 5. the figures: the test block's maps, error maps and density from ``predictions.nc`` (every
    n-th year of the block when its grids would exceed ``[data] in_memory_limit_gb``; n is
@@ -31,6 +32,7 @@ import numpy as np
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
 from climann.workflow.compute.chunks import (
     chunk_blocks,
+    evaluation_blocks,
     persist_samples,
     read_fit_and_persist,
     read_on_demand,
@@ -381,7 +383,8 @@ def run_distributed(
         try:
             with checkpointing.after_training() if checkpointing else contextlib.nullcontext():
                 metrics, figures = evaluate_and_write(
-                    client, config, source, split, blocks, trained, staging, command_line=command_line, phases=phases,
+                    client, config, source, split, evaluation_blocks(source, chunk_mb=config.compute.chunk_mb),
+                    trained, staging, command_line=command_line, phases=phases,
                 )
                 if records is not None:
                     records.write(staging)
