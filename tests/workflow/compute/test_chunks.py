@@ -5,8 +5,10 @@ import pytest
 
 from climann.workflow.compute.chunks import (
     MIN_CHUNKS,
+    MIN_EVALUATION_CHUNKS,
     READ_ONCE_SHARE,
     chunk_blocks,
+    evaluation_blocks,
     fit_scalers,
     persist_samples,
     read_fit_and_persist,
@@ -34,6 +36,20 @@ def test_chunks_cover_the_time_axis_in_equal_blocks(source, chunk_mb):
     assert len(blocks) >= MIN_CHUNKS  # 48 time steps: at least 16 chunks
     if chunk_mb < 1:
         assert len(blocks) == len(source.time_blocks(max_bytes=int(chunk_mb * 2**20)))
+
+
+@pytest.mark.parametrize("chunk_mb", [pytest.param(32.0, id="large-chunks"), pytest.param(0.05, id="capped-by-size")])
+def test_evaluation_chunks_are_fewer_for_small_data_and_as_many_as_the_size_needs_for_large(source, chunk_mb):
+    """Evaluation needs only enough chunks to spread the work (each costs a write per variable
+    and its sums' loops): 4 for the 48 steps of the tiny file, the size's bound otherwise."""
+    blocks = evaluation_blocks(source, chunk_mb=chunk_mb)
+    assert blocks[0][0] == 0 and blocks[-1][1] == source.n_time
+    assert all(stop == following for (_, stop), (following, _) in zip(blocks[:-1], blocks[1:]))
+    by_size = source.time_blocks(max_bytes=int(chunk_mb * 2**20))
+    if chunk_mb < 1:  # the size's bound: training's chunks, each within chunk_mb
+        assert len(by_size) > MIN_EVALUATION_CHUNKS and blocks == chunk_blocks(source, chunk_mb=chunk_mb)
+    else:  # the whole file fits one chunk: 4, not training's 16
+        assert len(by_size) == 1 and len(blocks) == MIN_EVALUATION_CHUNKS < len(chunk_blocks(source, chunk_mb=chunk_mb))
 
 
 def test_scalers_merged_from_the_workers_equal_the_fit_on_all_training_samples(client, tiny_config, source):
