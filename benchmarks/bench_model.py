@@ -15,6 +15,11 @@ by default; ``threadpool_limits(1)`` for the other row); PyTorch its intra-op th
 epoch and index slicing of the tensors (a ``DataLoader`` collates sample by sample and is
 slower).
 
+A fourth row, idle only, is not a contender but a floor: the same training written as bare
+NumPy calls, with none of climann's structure (:func:`run_numpy_floor`). climann ÷ floor is
+what its function-per-formula structure costs; floor ÷ scikit-learn and floor ÷ PyTorch
+bound the ratios that any network made of NumPy calls could show on this machine.
+
 Then the same runs with the machine busy: one process per core spinning a NumPy loop,
 started by this benchmark and always stopped in a ``finally``. There scikit-learn and PyTorch
 run with one thread only (``--busy-defaults`` adds their default threads, which collapse:
@@ -50,6 +55,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from climann.model import Network, train
+from climann.model.parameters import layer_views
 from climann.model.threads import available_cores, blas_threads, largest_product
 
 N_SAMPLES, N_FEATURES, HIDDEN, EPOCHS, BATCH, LEARNING_RATE = 200_000, 8, (64, 64), 3, 256, 1e-3
@@ -171,6 +177,57 @@ def run_torch(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tuple[
     return len(X) * EPOCHS / seconds, float(loss_sum) / len(X)
 
 
+def run_numpy_floor(inputs: np.ndarray, target: np.ndarray, batch_size: int) -> tuple[float, float]:
+    """The same training as bare NumPy calls: what any NumPy network can reach on this job.
+
+    climann's arithmetic, call for call where it matters (a shuffled copy per epoch, the
+    three products forward, ``Z += b``, ReLU as ``σ' = [z > 0]``, ``A = Z·σ'``, the five
+    products backward, ``db = 1ᵀδ``, Adam's update over one flat vector of the 4 801
+    parameters, the batch loss J summed for the epoch's mean), with none of climann's
+    structure: no function per formula, no checks, no divergence guard, no callbacks, and the
+    last partial batch of each epoch left out. Not a contender, a floor: a
+    step here costs the NumPy calls alone, so climann ÷ floor is what its structure costs,
+    and floor ÷ another library bounds the ratio any NumPy implementation could show.
+    """
+    network = initial_network()
+    parameters = network.parameter_vector.copy()
+    gradient = np.zeros_like(parameters)
+    (W1, W2, W3), (b1, b2, b3) = layer_views(parameters, LAYERS)
+    (dW1, dW2, dW3), (db1, db2, db3) = layer_views(gradient, LAYERS)
+    first, second, buffer = (np.zeros_like(parameters) for _ in range(3))
+    m, dtype = batch_size, np.float32
+    Z1, D1, A1, G1 = (np.empty((m, 64), dtype) for _ in range(4))
+    Z2, D2, A2, G2 = (np.empty((m, 64), dtype) for _ in range(4))
+    Z3, ones = np.empty((m, 1), dtype), np.ones(m, dtype)
+    shuffled_inputs, shuffled_target = np.empty_like(inputs), np.empty_like(target)
+    rng, n_steps, beta1, beta2 = np.random.default_rng(0), 0, 0.9, 0.999
+    started = time.perf_counter()
+    for _ in range(EPOCHS):
+        loss_sum = 0.0
+        order = rng.permutation(len(inputs))
+        np.take(inputs, order, axis=0, out=shuffled_inputs, mode="clip")
+        np.take(target, order, axis=0, out=shuffled_target, mode="clip")
+        for start in range(0, len(inputs) - m + 1, m):  # whole batches only (the last partial one skipped)
+            X, y = shuffled_inputs[start:start + m], shuffled_target[start:start + m]
+            np.matmul(X, W1, out=Z1); Z1 += b1; np.greater(Z1, 0, out=D1); np.multiply(Z1, D1, out=A1)  # noqa: E702
+            np.matmul(A1, W2, out=Z2); Z2 += b2; np.greater(Z2, 0, out=D2); np.multiply(Z2, D2, out=A2)  # noqa: E702
+            np.matmul(A2, W3, out=Z3); Z3 += b3  # noqa: E702
+            Z3 -= y; loss_sum += np.vdot(Z3, Z3); Z3 *= 1 / m  # ∂J/∂ŷ for J = 1/(2m) Σ (ŷ − y)²  # noqa: E702
+            np.matmul(A2.T, Z3, out=dW3); np.matmul(ones, Z3, out=db3); np.dot(Z3, W3.T, out=G2)  # noqa: E702
+            G2 *= D2; np.matmul(A1.T, G2, out=dW2); np.matmul(ones, G2, out=db2)  # noqa: E702
+            np.matmul(G2, W2.T, out=G1); G1 *= D1  # noqa: E702
+            np.matmul(X.T, G1, out=dW1); np.matmul(ones, G1, out=db1)  # noqa: E702
+            n_steps += 1
+            first *= beta1; np.multiply(gradient, 1 - beta1, out=buffer); first += buffer  # noqa: E702
+            second *= beta2; np.square(gradient, out=buffer); buffer *= 1 - beta2; second += buffer  # noqa: E702
+            correction = np.sqrt(1 - beta2**n_steps)
+            np.sqrt(second, out=buffer); buffer += 1e-8 * correction; np.divide(first, buffer, out=buffer)  # noqa: E702
+            buffer *= LEARNING_RATE * correction / (1 - beta1**n_steps); parameters -= buffer  # noqa: E702
+    seconds = time.perf_counter() - started
+    n_trained = len(inputs) // m * m
+    return n_trained * EPOCHS / seconds, 0.5 * float(loss_sum) / n_trained  # J over the last epoch's batches
+
+
 @contextlib.contextmanager
 def torch_threads(threads: int | None) -> Iterator[None]:
     """PyTorch's intra-op threads for the block (None: its default)."""
@@ -247,8 +304,22 @@ def measure(inputs: np.ndarray, target: np.ndarray, *, defaults: bool = True) ->
     return results
 
 
-def verdict(idle: dict, busy: dict) -> None:
-    """The targets, against the faster setting of each other library."""
+FLOOR_LABEL = "bare NumPy calls, 1 BLAS thread (a floor)"
+
+
+def measure_floor(inputs: np.ndarray, target: np.ndarray) -> dict[str, tuple[float, float, str]]:
+    """:func:`run_numpy_floor`, once, with one BLAS thread (climann's own choice here)."""
+    before = load()
+    with threadpool_limits(limits=1, user_api="blas"), others_cpu() as others:
+        rate, loss = run_numpy_floor(inputs, target, BATCH)
+    print(f"  {FLOOR_LABEL:<52} {rate:>11,.0f} samples/s   loss {loss:.5f}   ({before}{others_text(others)})",
+          flush=True)
+    return {FLOOR_LABEL: (rate, loss, before)}
+
+
+def verdict(idle: dict, busy: dict | None) -> None:
+    """The targets, against the faster setting of each other library; with the floor of
+    :func:`run_numpy_floor` in ``idle``, the most any NumPy network could show."""
     ours = next(label for label in idle if label.startswith("climann"))
     for name, target in (("scikit-learn", 4.0), ("PyTorch", 5.0)):
         theirs = [rate for label, (rate, _, _) in idle.items() if label.startswith(name)]
@@ -256,6 +327,12 @@ def verdict(idle: dict, busy: dict) -> None:
             ratio = idle[ours][0] / max(theirs)
             print(f"idle: climann / fastest {name} = {ratio:.2f} (target ≥ {target:g}: "
                   f"{'met' if ratio >= target else f'missed by {100 * (1 - ratio / target):.0f} %'})")
+            if FLOOR_LABEL in idle:
+                print(f"      bare NumPy calls / fastest {name} = {idle[FLOOR_LABEL][0] / max(theirs):.2f}")
+    if FLOOR_LABEL in idle:
+        print(f"idle: climann runs at {100 * idle[ours][0] / idle[FLOOR_LABEL][0]:.0f} % of the bare NumPy calls' rate")
+    if busy is None:
+        return
     kept = busy[ours][0] / idle[ours][0]
     met = "met" if kept >= 0.4 else "missed"
     print(f"busy: climann kept {100 * kept:.0f} % of its idle rate (target ≥ 40 %: {met})")
@@ -327,7 +404,9 @@ def main() -> None:
           f"batch {BATCH}, float32, {EPOCHS} epochs, one run each, climann's initial weights for all")
     print("idle (nothing started by this benchmark):")
     idle = measure(inputs, target)
+    idle.update(measure_floor(inputs, target))
     if arguments.idle_only:
+        verdict(idle, None)
         return
     n_busy = os.cpu_count() or 1
     print(f"busy: {n_busy} processes spinning NumPy, one per core:")
