@@ -1,5 +1,6 @@
 """Tests for climann/workflow/compute/cluster.py: connecting, local clusters, ordered sums."""
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -13,6 +14,7 @@ import pytest
 
 from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.compute.cluster import (
+    allocator_hint,
     LOCAL_WORKER_TIMERS,
     cluster_client,
     connect,
@@ -49,11 +51,40 @@ def test_no_cluster_asked_for_is_refused():
             pass
 
 
-def test_a_scheduler_address_connects_to_its_cluster_and_leaves_no_default_client(cluster):
-    with cluster_client(ComputeConfig(scheduler=cluster.scheduler_address)) as client:
+def test_a_scheduler_address_connects_to_its_cluster_and_leaves_no_default_client(cluster, caplog):
+    with caplog.at_level(logging.INFO, logger="climann.run"), \
+            cluster_client(ComputeConfig(scheduler=cluster.scheduler_address)) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         assert dask.base.get_scheduler() == client.get
     assert dask.base.get_scheduler() is None  # back to dask's local default
+    # this cluster's workers were started with dask's defaults: the run log says how to speed them up
+    [hint] = [record.getMessage() for record in caplog.records if "MALLOC_TRIM_THRESHOLD_" in record.getMessage()]
+    assert "MALLOC_TRIM_THRESHOLD_=65536" in hint and "pre-spawn-environ" in hint
+
+
+class _Workers:
+    """A client whose workers report the given environment values (``client.run``)."""
+
+    def __init__(self, *values):
+        self.values = values
+
+    def run(self, function, *arguments):
+        return {f"tcp://worker-{index}": value for index, value in enumerate(self.values)}
+
+
+@pytest.mark.parametrize(("values", "named"), [
+    pytest.param((None, None), None, id="unset"),
+    pytest.param(("65536", None), "65536", id="one-of-two"),
+    pytest.param(("65536", "131072"), "131072, 65536", id="two-values"),
+    pytest.param((str(64 * 2**20),), None, id="large-enough"),
+    pytest.param(("lots",), None, id="not-a-number"),
+])
+def test_the_allocator_hint_names_the_small_trim_thresholds_of_the_workers(values, named):
+    hint = allocator_hint(_Workers(*values))
+    if named is None:
+        assert hint is None
+    else:
+        assert f"MALLOC_TRIM_THRESHOLD_={named} " in hint
 
 
 @pytest.mark.parametrize("n_parts", [pytest.param(1, id="one"), pytest.param(8, id="one-group"),
@@ -224,5 +255,6 @@ def test_a_local_clusters_workers_reuse_freed_memory_as_a_plain_process_does(mon
     assert _page_faults_of_repeated_temporaries() < 20 * 512 / 4  # this process, the reference
     with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
         assert client.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result() is None
+        assert allocator_hint(client) is None
         [faults] = client.run(_page_faults_of_repeated_temporaries).values()
     assert faults < 20 * 512 / 4
