@@ -358,10 +358,10 @@ def figures_from_file(
     )
     reference = None if climatology is None or season_index is None else climatology[season_index[steps]]
     figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
-                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference)
-    # draw_figures drew the series of the test steps it was given: redrawn over every step.
-    directory.mkdir(parents=True, exist_ok=True)
+                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference,
+                           area_mean_series=False)
+    # the area-mean series over every step, from the area means summed chunk by chunk
     series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
                                    split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
                                    dpi=dpi)
-    return [path for path in figures if path != series] + [series], every
+    return figures + [series], every

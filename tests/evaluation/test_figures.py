@@ -102,6 +102,18 @@ def test_draw_figures_writes_the_six_files(tmp_path, run):
         assert_readable_png(path)
 
 
+def test_draw_figures_leaves_the_area_mean_series_to_a_caller_that_has_every_step(tmp_path, run, monkeypatch):
+    """A run evaluated chunk by chunk passes the test block's grids only and draws the series
+    over every step itself: drawn once, not twice."""
+    layout, truth, predictions = run
+    drawn = []
+    monkeypatch.setattr(runs, "plot_area_mean_series", lambda *a, **k: drawn.append(k["path"]) or k["path"])
+    paths = draw_figures(layout, truth, predictions, LABELS, [1.0, 0.5], [1.2, 0.7], loss_name="mse",
+                         directory=tmp_path, dpi=50, area_mean_series=False)
+    assert drawn == [] and FIGURE_FILES["area_mean_series"] not in {p.name for p in paths}
+    assert sorted(p.name for p in paths) == sorted(set(FIGURE_FILES.values()) - {FIGURE_FILES["area_mean_series"]})
+
+
 def test_the_anomaly_correlation_map_shows_each_cells_correlation_on_a_fixed_diverging_scale(tmp_path, monkeypatch):
     from climann.evaluation.figures import maps
 

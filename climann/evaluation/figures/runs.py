@@ -61,6 +61,7 @@ def draw_figures(
     dpi: int = 150,
     climatology: np.ndarray | None = None,
     member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
+    area_mean_series: bool = True,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -90,6 +91,10 @@ def draw_figures(
     member_losses : sequence of (train_loss, val_loss), optional
         An ensemble's members' losses per epoch: the learning curves show each member
         (:func:`~climann.evaluation.figures.plots.plot_learning_curves`).
+    area_mean_series : bool, default True
+        Draw the area-mean series from these grids. False when the caller draws it over
+        more time steps than it passes here (a run evaluated chunk by chunk passes the test
+        block's grids only, and has the area means of every step).
 
     Returns
     -------
@@ -123,9 +128,10 @@ def draw_figures(
         paths.append(plot_learning_curves(history_train, history_val, loss_name=loss_name,
                                           path=directory / FIGURE_FILES["learning_curves"], dpi=dpi,
                                           member_losses=member_losses))
-    paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
-                                       name=name, split_labels=labels,
-                                       path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
+    if area_mean_series:
+        paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
+                                           name=name, split_labels=labels,
+                                           path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
     if climatology is None:
         climatology = predictions.get("climatology")
     if climatology is None and (labels == "train").any():

@@ -1,0 +1,45 @@
+"""Tests for climann/workflow/run_directory.py: the files of a run directory."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from climann.data.splits import TimeSplit
+from climann.evaluation.figures import runs
+from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.model import History
+from climann.workflow import run_directory
+from climann.workflow.run_directory import figures_from_file
+from tests.evaluation.test_figures import LABELS, assert_readable_png, make_run
+
+
+def test_a_chunked_runs_figures_draw_the_area_mean_series_once_over_every_step(tmp_path, monkeypatch):
+    """The maps come from the test block of predictions.nc; the area-mean series from the
+    area means of every time step summed chunk by chunk, drawn once (it was drawn over the
+    test block first and then redrawn: ≈ 0.5 s of a run's figures)."""
+    layout, truth, predictions = make_run()
+    path = write_predictions(predictions_dataset(layout, truth, predictions["model"], LABELS,
+                                                 baselines={"linear": predictions["linear"]}),
+                             tmp_path / "predictions.nc", layout)
+    labels = np.asarray(LABELS)
+    split = TimeSplit({name: labels == name for name in ("train", "val", "test")},
+                      {"train": "", "val": "", "test": ""})
+    area_means = {name: np.arange(len(LABELS), dtype=float) + offset
+                  for offset, name in enumerate(("truth", "model", "linear"))}
+    drawn = []
+    draw_series = run_directory.plot_area_mean_series
+    for module in (run_directory, runs):  # the chunked run's own call and draw_figures'
+        monkeypatch.setattr(module, "plot_area_mean_series",
+                            lambda *args, **kwargs: drawn.append((args, kwargs)) or draw_series(*args, **kwargs))
+    history = History(train_loss=[1.0, 0.5], val_loss=[1.2, 0.7])
+    figures, every = figures_from_file(path, layout, split, history, area_means, loss_name="mse", limit_gb=1.0,
+                                       directory=tmp_path / "figures", dpi=50)
+    assert every == 1
+    [(args, kwargs)] = drawn
+    assert len(args[0]) == len(LABELS) and list(kwargs["split_labels"]) == LABELS  # every step, not the test block
+    assert args[1] is area_means
+    names = [figure.name for figure in figures]
+    assert names.count("area_mean_series.png") == 1 and names[-1] == "area_mean_series.png"
+    assert len(names) == len(set(names))
+    for figure in figures:
+        assert_readable_png(figure)
