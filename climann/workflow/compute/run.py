@@ -363,6 +363,8 @@ def run_distributed(
     """
 
     phases = records.phases if records else None
+    # its own phase: a local cluster's worker processes take a second or more to start
+    _begin(phases, "connecting to the cluster" if config.compute.scheduler else "starting the cluster")
     with cluster_client(config.compute) as client:
         _begin(phases, "preparing data (on the cluster)")
         warming = warm_up(client)  # the workers import what they read with while the files are opened here

@@ -106,6 +106,7 @@ def test_train_with_local_workers_from_the_command_line(tiny_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert "run directory:" in result.output
     assert {path.name for path in (tmp_path / "run").iterdir()} == set(RUN_FILES) | {"figures"}
+    assert "starting the cluster: " in (tmp_path / "run" / "train.log").read_text()  # its own phase, timed
 
 
 def test_an_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(tiny_file, tmp_path):
@@ -123,8 +124,8 @@ def test_a_cluster_run_records_its_provenance_and_log(runs):
     assert [entry["path"] for entry in provenance["inputs"]] == list(distributed.config.data.paths)
     log = (distributed.run_dir / "train.log").read_text()
     assert "cluster: 2 workers (tcp://" in log
-    for phase in ("preparing data (on the cluster)", "training (on the cluster)", "evaluating (on the cluster)",
-                  "writing the run directory"):
+    for phase in ("recording the inputs", "connecting to the cluster", "preparing data (on the cluster)",
+                  "training (on the cluster)", "evaluating (on the cluster)", "writing the run directory"):
         assert phase in log, phase
     assert "epoch   4/4" in log
 
