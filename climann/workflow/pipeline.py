@@ -431,7 +431,7 @@ def _train_evaluate_write(
 
         with _training_progress(progress, config, None, epoch_log, log=False):
             return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
-                                   checkpointing=checkpointing, records=records)
+                                   checkpointing=checkpointing, records=records, on_training_start=epoch_log.start)
     phases.begin("preparing data")
     source, streamed = sample_source(config)
     if streamed and config.training.ensemble > 1:

@@ -346,13 +346,14 @@ def evaluate_and_write(
 def run_distributed(
     config: RunConfig, *, run_dir: Path, command_line: str = "",
     on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
-    records: RunRecords | None = None,
+    records: RunRecords | None = None, on_training_start: Callable[[], None] | None = None,
 ) -> RunResult:
     """:func:`climann.workflow.pipeline.run_training` on the cluster of ``config.compute``.
 
     ``config.data.paths`` must be resolved and the run directory checked (``run_training``
     does both before it hands over, and passes its ``checkpointing`` and ``records``: the
-    checkpoint, ``provenance.json`` and ``train.log``).
+    checkpoint, ``provenance.json`` and ``train.log``). ``on_training_start()`` is called once
+    the cluster holds the data, as training begins (the clock of the epoch lines).
 
     Raises
     ------
@@ -378,7 +379,7 @@ def run_distributed(
         # the workers read and standardise the chunks while data are prepared, as one process does
         trained = train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch,
                                    checkpointing=checkpointing,
-                                   on_data_ready=lambda: _begin(phases, "training (on the cluster)"))
+                                   on_data_ready=lambda: _training_begins(phases, on_training_start))
         del warming
         _begin(phases, "evaluating (on the cluster)")
         staging = staging_directory(run_dir)
@@ -395,6 +396,12 @@ def run_distributed(
             shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
     return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained.history, config=config)
+
+
+def _training_begins(phases: PhaseTimer | None, on_training_start: Callable[[], None] | None) -> None:
+    _begin(phases, "training (on the cluster)")
+    if on_training_start is not None:
+        on_training_start()
 
 
 def _begin(phases: PhaseTimer | None, name: str) -> None:

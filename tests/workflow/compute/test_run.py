@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 
 import numpy as np
@@ -9,11 +10,11 @@ import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
-from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.cli import app
-from climann.workflow.config import build_config
 from climann.errors import Interrupted
 from climann.model import Network, load_state
+from climann.workflow.checkpoints import CHECKPOINT_NAME
+from climann.workflow.config import build_config
 from climann.workflow.pipeline import RUN_FILES, run_training
 
 FULL_BATCH_GD = {"epochs": 4, "batch_size": 10**9, "optimizer": "sgd", "learning_rate": 0.2}
@@ -128,6 +129,10 @@ def test_a_cluster_run_records_its_provenance_and_log(runs):
                   "training (on the cluster)", "evaluating (on the cluster)", "writing the run directory"):
         assert phase in log, phase
     assert "epoch   4/4" in log
+    # the epoch lines' clock starts with training, not before the cluster was reached and the data read
+    [elapsed] = re.findall(r"epoch   4/4 .* \(([0-9.]+) s elapsed\)", log)
+    [training] = re.findall(r"training \(on the cluster\): ([0-9.]+) s", log)
+    assert float(elapsed) <= float(training) + 0.1
 
 
 def test_a_cluster_run_scores_only_the_chosen_baselines_and_may_skip_figures(tiny_file, cluster, tmp_path):
