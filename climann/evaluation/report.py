@@ -66,8 +66,23 @@ def metric_rows(metrics: dict) -> list[list[str]]:
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
             rows.append([split, metrics.get("split_periods", {}).get(split, ""), name]
-                        + [_number(scores[key]) if key in scores else "" for key, _ in COLUMNS])
+                        + [_score_text(scores, key) if key in scores else "" for key, _ in COLUMNS])
     return rows
+
+
+#: A bias within this fraction of the same row's RMSE is shown as 0 (``metrics.json`` keeps
+#: the value): the round-off of a bias that is zero by construction, such as the climatology's
+#: and the least-squares fit's on their own training block (2e-17 K and -1e-12 K on the sample).
+ROUNDOFF_FRACTION = 1e-9
+
+
+def _score_text(scores: dict, key: str) -> str:
+    """``scores[key]`` as text (:func:`_number`); a bias that is round-off of zero as ``0``."""
+    value, rmse = scores.get(key), scores.get("rmse")
+    if (key == "bias" and value is not None and rmse is not None and math.isfinite(value)
+            and abs(value) <= ROUNDOFF_FRACTION * rmse):
+        return "0"
+    return _number(value)
 
 
 def _number(value: float | None) -> str:
@@ -252,12 +267,13 @@ def group_rows(groups: dict) -> tuple[list[str], list[list[str]]]:
     for group, models in groups.items():
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
-            rows.append([group, name] + [_cell(scores.get(key), key) for key, _ in columns])
+            rows.append([group, name] + [_cell(scores, key) for key, _ in columns])
     return [label for _, label in columns], rows
 
 
-def _cell(value: float | None, key: str) -> str:
-    return str(value) if key == "n_samples" and value is not None else _number(value)
+def _cell(scores: dict, key: str) -> str:
+    value = scores.get(key)
+    return str(value) if key == "n_samples" and value is not None else _score_text(scores, key)
 
 
 def _region_label(name: str, definition: dict) -> str:

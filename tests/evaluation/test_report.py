@@ -28,6 +28,29 @@ def test_table_lists_the_model_first_with_every_score():
     assert "0.75" in text and "area-weighted" in text and "MSE in (K)²" in text
 
 
+@pytest.mark.parametrize(("bias", "shown"), [
+    pytest.param(2.089e-17, "0", id="round-off"),
+    pytest.param(-1.375e-12, "0", id="round-off-negative"),
+    pytest.param(-3e-9, "-3e-09", id="small-but-real"),
+    pytest.param(-0.2056, "-0.2056", id="ordinary"),
+])
+def test_a_bias_that_is_round_off_of_zero_is_shown_as_zero_and_kept_in_the_file(tmp_path, bias, shown):
+    """The climatology's and the linear fit's bias on their own training block is zero by
+    construction; its round-off (2e-17 K) reads as a number. 0 is shown below 1e-9 of the RMSE."""
+    scores = {**METRICS["splits"]["test"]["climatology"], "rmse": 1.351, "bias": bias}
+    metrics = {**METRICS, "splits": {"test": {"climatology": scores}},
+               "seasons": {"test": {"DJF": {"climatology": {**_scores(1.8, 0.0, 10), "bias": bias}}}},
+               "regions": {"test": {}}}
+    console = Console(width=200, record=True)
+    console.print(metrics_table(metrics))
+    [row] = [line for line in console.export_text().splitlines() if "│ climatology" in line]
+    assert f" {shown} " in row
+    text = report_markdown(metrics, [], tmp_path)
+    assert f"| test | 1997–1999 | climatology | 4 | 1.351 | 1.5 | {shown} |" in text
+    assert f"| DJF | climatology | 1.8 | 1.342 | {shown} |" in text
+    assert metrics["splits"]["test"]["climatology"]["bias"] == bias
+
+
 def test_report_embeds_table_and_figures(tmp_path):
     figure = tmp_path / "figures" / "map_test.png"
     markdown = report_markdown(METRICS, [figure], tmp_path)
