@@ -361,6 +361,7 @@ def figures_from_file(
                            history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference,
                            area_mean_series=False)
     # the area-mean series over every step, from the area means summed chunk by chunk
+    directory.mkdir(parents=True, exist_ok=True)
     series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
                                    split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
                                    dpi=dpi)
