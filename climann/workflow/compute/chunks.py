@@ -93,7 +93,14 @@ def evaluation_blocks(source: PointwiseSource, *, chunk_mb: float) -> list[tuple
     least :data:`MIN_EVALUATION_CHUNKS` (training wants :data:`MIN_CHUNKS` for its rounds;
     evaluation only needs the work spread). On a cluster, in a streamed run's threads and in
     ``climann predict`` / ``climann evaluate`` alike, so that a run's metrics come out the same
-    whichever evaluates them."""
+    whichever evaluates them.
+
+    Returns
+    -------
+    list of (start, stop)
+        Consecutive time blocks of one length (the last may be shorter) covering the source,
+        each at most ``chunk_mb`` MiB while read.
+    """
     return chunk_blocks(source, chunk_mb=chunk_mb, min_chunks=MIN_EVALUATION_CHUNKS)
 
 

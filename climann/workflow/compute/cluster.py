@@ -34,8 +34,8 @@ __all__ = [
     "LOCAL_WORKER_TIMERS",
     "SLOW_TRIM_THRESHOLD",
     "TERMINAL_SIGNALS",
-    "allocator_hint",
     "WORKER_MODULES",
+    "allocator_hint",
     "cluster_client",
     "connect",
     "local_cluster",
@@ -253,20 +253,35 @@ SLOW_TRIM_THRESHOLD = 32 * 2**20
 
 
 def allocator_hint(client: Client) -> str | None:
-    """A line for the run log when a cluster's workers run with a small
-    ``MALLOC_TRIM_THRESHOLD_`` (dask's default for the workers a nanny starts), None otherwise.
+    """A line for the run log when a cluster's workers run with a small ``MALLOC_TRIM_THRESHOLD_``.
 
-    Only a hint: the results are the same, the arithmetic on large arrays slower (up to 3.4×,
-    measured; see :data:`LOCAL_WORKER_ALLOCATOR`). A value that is not a number counts as unset.
+    dask's nanny starts its workers with 65536 unless told otherwise. Only a hint: the results
+    are the same, the arithmetic on large arrays slower (up to 3.4×, measured; see
+    :data:`LOCAL_WORKER_ALLOCATOR`).
+
+    Parameters
+    ----------
+    client : distributed.Client
+
+    Returns
+    -------
+    str or None
+        The line naming the values found below :data:`SLOW_TRIM_THRESHOLD` and the dask setting
+        that lifts them; None when no worker has one (a value that is not a number counts as
+        unset), or when a worker does not answer (the run goes on; dask reports a lost worker).
     """
-    values = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+    try:
+        values = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+    except (OSError, TimeoutError):
+        return None
     small = sorted({value for value in values.values() if value and value.isdigit()
                     and int(value) < SLOW_TRIM_THRESHOLD})
     if not small:
         return None
-    return (f"the cluster's workers run with MALLOC_TRIM_THRESHOLD_={', '.join(small)} (dask's default), which "
-            "makes NumPy's large temporaries slower; set distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_ "
-            "to null in the dask configuration of the machines that start the workers (docs/scaling.md)")
+    return (f"the cluster's workers run with MALLOC_TRIM_THRESHOLD_={', '.join(small)} (dask's default is 65536), "
+            "which makes NumPy's large temporaries slower; set distributed.nanny.pre-spawn-environ."
+            "MALLOC_TRIM_THRESHOLD_ to null in the dask configuration of the machines that start the workers "
+            "(docs/scaling.md)")
 
 
 def local_cluster(compute: ComputeConfig) -> Any:

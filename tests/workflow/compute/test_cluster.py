@@ -69,6 +69,8 @@ class _Workers:
         self.values = values
 
     def run(self, function, *arguments):
+        if self.values == ("gone",):
+            raise OSError("a worker's connection closed")
         return {f"tcp://worker-{index}": value for index, value in enumerate(self.values)}
 
 
@@ -78,6 +80,7 @@ class _Workers:
     pytest.param(("65536", "131072"), "131072, 65536", id="two-values"),
     pytest.param((str(64 * 2**20),), None, id="large-enough"),
     pytest.param(("lots",), None, id="not-a-number"),
+    pytest.param(("gone",), None, id="a-worker-does-not-answer"),
 ])
 def test_the_allocator_hint_names_the_small_trim_thresholds_of_the_workers(values, named):
     hint = allocator_hint(_Workers(*values))
