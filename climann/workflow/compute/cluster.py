@@ -113,9 +113,7 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
     if compute.scheduler:
         client = connect(compute.scheduler, timeout=compute.connect_timeout)
         try:
-            hint = allocator_hint(client)
-            if hint:
-                run_logger.info(hint)
+            _log_allocator_hint(client)
             yield client
         finally:
             client.close()
@@ -129,6 +127,9 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
             # members at once): on a busy machine a worker process may still be connecting
             _wait_for_local_workers(client, compute.workers,
                                     timeout=max(compute.connect_timeout, LOCAL_START_TIMEOUT_S))
+            # a threshold in this process's environment reaches the workers (set by the user,
+            # or left by an earlier dask cluster started in this process, e.g. in a notebook)
+            _log_allocator_hint(client)
             yield client
         except BaseException as error:
             stopped(error)
@@ -242,7 +243,8 @@ LOCAL_WORKER_TIMERS = {
 #: here (None: dask leaves it out), a worker keeps glibc's defaults: freed blocks up to 32 MiB
 #: are reused, and a free top of the heap is returned beyond 64 MiB. A value set in
 #: climann's own environment is inherited by the workers and kept, and a cluster you start
-#: yourself (``--scheduler``) keeps its own settings.
+#: yourself (``--scheduler``) keeps its own settings; a small one gets a line in the run log
+#: (:func:`allocator_hint`).
 LOCAL_WORKER_ALLOCATOR = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
@@ -282,6 +284,12 @@ def allocator_hint(client: Client) -> str | None:
             "which makes NumPy's large temporaries slower; set distributed.nanny.pre-spawn-environ."
             "MALLOC_TRIM_THRESHOLD_ to null in the dask configuration of the machines that start the workers "
             "(docs/scaling.md)")
+
+
+def _log_allocator_hint(client: Client) -> None:
+    hint = allocator_hint(client)
+    if hint:
+        run_logger.info(hint)
 
 
 def local_cluster(compute: ComputeConfig) -> Any:

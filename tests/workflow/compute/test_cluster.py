@@ -245,6 +245,19 @@ def _page_faults_of_repeated_temporaries() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 
+def test_a_small_threshold_inherited_by_local_workers_gets_the_hint_too(monkeypatch, caplog):
+    """An earlier dask cluster in the same process (a notebook's ``Client()``) leaves
+    MALLOC_TRIM_THRESHOLD_=65536 in the environment; climann's workers inherit it: said in the log."""
+    from climann.workflow.compute.cluster import cluster_client
+    from climann.workflow.config import build_config
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    with caplog.at_level(logging.INFO, logger="climann.run"), \
+            cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
+        assert client.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result() == "65536"
+    assert any("MALLOC_TRIM_THRESHOLD_=65536" in record.getMessage() for record in caplog.records)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator and getrusage's page faults")
 def test_a_local_clusters_workers_reuse_freed_memory_as_a_plain_process_does(monkeypatch):
     """dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's mmap
