@@ -49,7 +49,14 @@ from climann.workflow.config import RunConfig, build_config, config_to_dict, con
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.outputs import CHECKPOINT_FILES, refuse_unfinished_run, remove_leftovers  # noqa: F401 (re-exported)
-from climann.workflow.interrupts import STOP_SIGNALS, Terminated, announce, interruption_behind, signal_number
+from climann.workflow.interrupts import (
+    STOP_SIGNALS,
+    Terminated,
+    announce,
+    interruption_behind,
+    take_lost_signal,
+    signal_number,
+)
 from climann.model import (
     Network,
     StopRequest,
@@ -314,9 +321,16 @@ class Checkpointing:
 
     @contextlib.contextmanager
     def after_training(self) -> Iterator[None]:
-        """Around the evaluation: a signal there says that the training is checkpointed."""
+        """Around the evaluation: a signal there says that the training is checkpointed.
+
+        Also a signal whose exception Python lost (:func:`~climann.workflow.interrupts.take_lost_signal`:
+        raised inside a weak reference's callback during an import, say): raised again at the
+        end of the block, before the run directory is published."""
         try:
             yield
+            lost = take_lost_signal()
+            if lost is not None:
+                raise Terminated(lost)
         except (KeyboardInterrupt, Terminated, Exception) as error:
             stopped = interruption_behind(error)  # (a signal inside an import arrives as an ImportError)
             if stopped is None or not self.path.is_file():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -87,11 +88,35 @@ def interruption_behind(error: BaseException) -> BaseException | None:
     return None
 
 
+#: The signals whose :class:`Terminated` Python could not raise, by number (see :func:`take_lost_signal`).
+_lost_signals: list[int] = []
+
+
+def take_lost_signal() -> int | None:
+    """The number of a SIGTERM or SIGHUP whose :class:`Terminated` was lost, else None;
+    forgotten once taken (the caller raises it again).
+
+    Python runs a signal's handler between any two bytecodes of the main thread, also inside
+    a weak reference's callback or a ``__del__`` (importlib runs one as it releases a module's
+    lock). An exception raised there cannot propagate: Python passes it to
+    ``sys.unraisablehook`` and goes on, and the command would end as if no signal had come (a
+    SIGTERM while the figures' modules were imported: exit 0). Within :func:`signals_raise`
+    such a :class:`Terminated` is recorded instead of printed; the end of a run's evaluation
+    (:meth:`climann.workflow.checkpoints.Checkpointing.after_training`) raises it again, and
+    so does the end of the block, for any other command.
+    """
+    number = _lost_signals[-1] if _lost_signals else None
+    _lost_signals.clear()
+    return number
+
+
 @contextlib.contextmanager
 def signals_raise() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (in the main thread,
     the only one where Python runs signal handlers; elsewhere the block runs unchanged).
-    Handlers that are not the default ones (set by the caller) are left alone."""
+    Handlers that are not the default ones (set by the caller) are left alone. A
+    :class:`Terminated` that Python could not raise is kept for :func:`take_lost_signal`;
+    one not taken by the end of the block is raised there: the command ends as the signal."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -103,8 +128,26 @@ def signals_raise() -> Iterator[None]:
     for number in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(number) in (signal.SIG_DFL, None):
             previous[number] = signal.signal(number, handle)
+    if not previous:  # an enclosing block (or the caller) handles the signals
+        yield
+        return
+    previous_hook = sys.unraisablehook
+
+    def unraisable(report: object) -> None:
+        value = getattr(report, "exc_value", None)
+        if isinstance(value, Terminated):
+            _lost_signals.append(value.number)
+        else:
+            previous_hook(report)
+
+    sys.unraisablehook = unraisable
     try:
         yield
+        lost = take_lost_signal()
+        if lost is not None:
+            raise Terminated(lost)
     finally:
+        sys.unraisablehook = previous_hook
+        _lost_signals.clear()
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)

@@ -51,3 +51,65 @@ def test_a_signal_inside_an_import_ends_the_command_as_the_signal(monkeypatch, c
         climann.cli.main()
     assert exited.value.code == code
     assert capsys.readouterr().err.strip() == line
+
+
+class _Referent:
+    """Something a weak reference can point at."""
+
+
+def _signal_inside_a_weakref_callback(number: int) -> None:
+    """Deliver ``number`` to this process while Python runs a weak reference's callback, as
+    importlib does when it releases a module lock: the handler's exception cannot propagate."""
+    import os
+    import weakref
+
+    def callback(_reference: object) -> None:
+        os.kill(os.getpid(), number)
+        for _ in range(10_000):  # the handler runs between two of these bytecodes
+            pass
+
+    referent = _Referent()
+    reference = weakref.ref(referent, callback)
+    del referent  # the callback runs here
+    assert reference() is None
+
+
+def test_a_signal_whose_exception_python_swallows_is_kept_not_lost(capsys):
+    """SIGTERM inside a weakref callback: Python cannot raise the handler's Terminated
+    ("Exception ignored in …"); signals_raise keeps its number instead of printing it."""
+    from climann.workflow.interrupts import signals_raise, take_lost_signal
+
+    with signals_raise():
+        assert take_lost_signal() is None
+        _signal_inside_a_weakref_callback(signal.SIGTERM)  # returns: the exception was swallowed
+        assert take_lost_signal() == signal.SIGTERM
+        assert take_lost_signal() is None  # taken once
+    assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_a_lost_signal_nobody_took_ends_the_block_as_the_signal():
+    """Any other command: the signal is raised when the block ends, so the command exits 128 + n."""
+    from climann.workflow.interrupts import signals_raise, take_lost_signal
+
+    with pytest.raises(Terminated) as stopped, signals_raise():
+        _signal_inside_a_weakref_callback(signal.SIGHUP)
+    assert stopped.value.number == signal.SIGHUP
+    assert take_lost_signal() is None  # nothing left for a later command
+
+
+def test_a_lost_signal_while_evaluating_ends_the_run_with_its_checkpoint(tmp_path):
+    """The evaluation's block raises the lost SIGTERM again, before the run is published: exit 143."""
+    from climann.errors import Interrupted
+    from climann.workflow.checkpoints import Checkpointing
+    from climann.workflow.config import build_config
+    from climann.workflow.interrupts import signals_raise
+    from tests.workflow.test_checkpoints import _a_training_state
+
+    checkpointing = Checkpointing.start(build_config({}), tmp_path / "run")
+    checkpointing.train_keywords("fingerprint")["on_checkpoint"](_a_training_state())
+    finished = []
+    with signals_raise(), pytest.raises(Interrupted, match="while evaluating") as interrupted:
+        with checkpointing.after_training():
+            _signal_inside_a_weakref_callback(signal.SIGTERM)
+            finished.append("the evaluation went on")
+    assert finished and interrupted.value.exit_code == 143
