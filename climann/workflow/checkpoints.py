@@ -54,7 +54,7 @@ from climann.workflow.interrupts import (
     Terminated,
     announce,
     interruption_behind,
-    take_lost_signal,
+    raise_lost_signal,
     signal_number,
 )
 from climann.model import (
@@ -328,9 +328,7 @@ class Checkpointing:
         end of the block, before the run directory is published."""
         try:
             yield
-            lost = take_lost_signal()
-            if lost is not None:
-                raise Terminated(lost)
+            raise_lost_signal()
         except (KeyboardInterrupt, Terminated, Exception) as error:
             stopped = interruption_behind(error)  # (a signal inside an import arrives as an ImportError)
             if stopped is None or not self.path.is_file():

@@ -110,6 +110,13 @@ def take_lost_signal() -> int | None:
     return number
 
 
+def raise_lost_signal() -> None:
+    """Raise :class:`Terminated` again for the signal of :func:`take_lost_signal`, if any."""
+    lost = take_lost_signal()
+    if lost is not None:
+        raise Terminated(lost)
+
+
 @contextlib.contextmanager
 def signals_raise() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (in the main thread,
@@ -143,9 +150,7 @@ def signals_raise() -> Iterator[None]:
     sys.unraisablehook = unraisable
     try:
         yield
-        lost = take_lost_signal()
-        if lost is not None:
-            raise Terminated(lost)
+        raise_lost_signal()
     finally:
         sys.unraisablehook = previous_hook
         _lost_signals.clear()
