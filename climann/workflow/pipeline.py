@@ -511,8 +511,9 @@ def _evaluate_streamed(
     this process (dask's local threads), by the code that evaluates a cluster run
     (:func:`climann.workflow.compute.run.evaluate_and_write` without a client): the chunks'
     score sums, ``predictions.nc`` written as the chunks are computed, the figures read back
-    from it. ``evaluated_every_nth_time_step`` stays in ``metrics.json`` (now always 1) for
-    readers of older streamed runs, which were scored on every n-th step."""
+    from it. Its ``metrics.json`` keeps ``evaluated_every_nth_time_step`` (now always 1) for
+    readers of older streamed runs, which were scored on every n-th step
+    (:func:`climann.workflow.run_directory.scored_steps_record`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.run import TrainedOnCluster, evaluate_and_write
 
@@ -521,8 +522,7 @@ def _evaluate_streamed(
     try:
         with checkpointing.after_training():
             metrics, figures = evaluate_and_write(None, config, source, split, blocks, TrainedOnCluster(*trained),
-                                                  staging, command_line=command_line, phases=records.phases,
-                                                  extra_metrics={"evaluated_every_nth_time_step": 1})
+                                                  staging, command_line=command_line, phases=records.phases)
             records.write(staging)
         publish_run(staging, run_dir)
     finally:

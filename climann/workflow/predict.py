@@ -739,11 +739,9 @@ def _evaluate_chunked(
             run.network,
             *saved_scalers(run), destination / "predictions.nc", history=history,
             baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
-            ranges=training_ranges(run) if other else None,
+            ranges=training_ranges(run) if other else None, own_data=not other,
         )
     metrics = evaluated.metrics
-    if not other and compute is None:  # a streamed run's own data: its metrics.json has the key too
-        metrics["evaluated_every_nth_time_step"] = 1
     if "extrapolation" in metrics:
         warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:

@@ -488,13 +488,30 @@ def _scaled_target(samples: PointwiseSamples | FieldSamples, target_scaler: Stan
     return {"scaled_target": target_scaler.transform(samples.target, dtype), "target_mask": None}
 
 
+def exceeds_memory_limit(source: PointwiseSource, config: RunConfig) -> bool:
+    """Whether the samples of ``source`` (:func:`~climann.data.batches.estimated_bytes`) exceed
+    ``[data] in_memory_limit_gb``: a run on them is streamed, never held in memory whole.
+
+    Parameters
+    ----------
+    source : PointwiseSource
+        The run's sample source (opened lazily: nothing is read).
+    config : RunConfig
+
+    Returns
+    -------
+    bool
+    """
+    return estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
+
+
 def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:
     """The pointwise sample source (None in field mode) and whether it must be streamed:
     its samples exceed ``[data] in_memory_limit_gb``."""
     if config.data.mode != "pointwise":
         return None, False
     source = pointwise_source(config, open_selected(config))
-    streamed = estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
+    streamed = exceeds_memory_limit(source, config)
     if streamed and config.data.target_anomaly:
         raise ClimannError(
             f"[data] target_anomaly needs the samples in memory, and they exceed in_memory_limit_gb = "

@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -39,13 +40,16 @@ from climann.jsonfile import dumps
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
 from climann.workflow.config import RunConfig, config_to_toml
-from climann.workflow.preparation import PreparedData
+from climann.workflow.preparation import PreparedData, exceeds_memory_limit
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
+
+if TYPE_CHECKING:
+    from climann.data.pointwise import PointwiseSource
 
 __all__ = [
     "ChunkedEvaluation", "Evaluation", "RunRecords", "RunResult", "figures_from_file", "grid_summary", "history_csv",
-    "input_units", "model_metadata", "untrained_outputs", "write_chunked_run_files", "write_run_files",
-    "write_run_record",
+    "input_units", "model_metadata", "scored_steps_record", "untrained_outputs", "write_chunked_run_files",
+    "write_run_files", "write_run_record",
 ]
 
 
@@ -286,6 +290,32 @@ class ChunkedEvaluation:
     area_means: dict[str, np.ndarray]
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
+
+
+def scored_steps_record(source: PointwiseSource, config: RunConfig) -> dict[str, int]:
+    """The key of ``metrics.json`` that says which time steps of a streamed run were scored.
+
+    A run whose samples exceed ``[data] in_memory_limit_gb`` (a streamed run) is scored chunk
+    by chunk, in this process or on a dask cluster, on every time step of its own data. Its
+    ``metrics.json`` says so with ``evaluated_every_nth_time_step = 1``: the key in which older
+    streamed runs, scored on every n-th step only, recorded n. ``climann train`` and ``climann
+    evaluate`` of the run's own data both take it from here, whichever computes the scores, so
+    a re-evaluation keeps it. A run held in memory has no such key.
+
+    Parameters
+    ----------
+    source : PointwiseSource
+        The run's own samples (opened lazily: nothing is read).
+    config : RunConfig
+        Its configuration (``[data] in_memory_limit_gb``).
+
+    Returns
+    -------
+    dict
+        ``{"evaluated_every_nth_time_step": 1}`` for a streamed run, else empty.
+    """
+    every_time_step = 1  # the chunks of the evaluation cover the whole time axis
+    return {"evaluated_every_nth_time_step": every_time_step} if exceeds_memory_limit(source, config) else {}
 
 
 def write_chunked_run_files(

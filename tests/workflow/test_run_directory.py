@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+import pytest
+
+from climann.data.sample_data import write_sample_dataset
 from climann.data.splits import TimeSplit
 from climann.evaluation.figures import runs
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.model import History
 from climann.workflow import run_directory
-from climann.workflow.run_directory import figures_from_file
+from climann.workflow.config import build_config
+from climann.workflow.preparation import open_selected, pointwise_source
+from climann.workflow.run_directory import figures_from_file, scored_steps_record
 from tests.evaluation.test_figures import LABELS, assert_readable_png, make_run
 
 
@@ -43,3 +48,18 @@ def test_a_chunked_runs_figures_draw_the_area_mean_series_once_over_every_step(t
     assert len(names) == len(set(names))
     for figure in figures:
         assert_readable_png(figure)
+
+
+@pytest.mark.parametrize(
+    ("limit_gb", "record"),
+    [pytest.param(1e-4, {"evaluated_every_nth_time_step": 1}, id="streamed"),
+     pytest.param(1.0, {}, id="in-memory")],
+)
+def test_a_streamed_runs_metrics_say_every_time_step_was_scored(tmp_path, limit_gb, record):
+    """288 cells × 48 steps × (features + target + weight) float32 ≈ 0.5 MB: beyond 1e-4 GB
+    (≈ 107 kB) the run streams and is scored chunk by chunk on every step; within 1 GB it has
+    no such key."""
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "in_memory_limit_gb": limit_gb}})
+    source = pointwise_source(config, open_selected(config))
+    assert scored_steps_record(source, config) == record

@@ -72,6 +72,7 @@ from climann.workflow.run_directory import (
     RunRecords,
     RunResult,
     model_metadata,
+    scored_steps_record,
     write_chunked_run_files,
 )
 from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_notes
@@ -210,7 +211,7 @@ def train_on_cluster(
 def evaluate_distributed(
     client: Client | None, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
-    history: str, baselines: Sequence[str] = BASELINES, ranges: dict | None = None,
+    history: str, baselines: Sequence[str] = BASELINES, ranges: dict | None = None, own_data: bool = True,
 ) -> Evaluated:
     """Step 4: baselines, scores and the predictions file chunk by chunk.
 
@@ -227,6 +228,11 @@ def evaluate_distributed(
     ranges : dict, optional
         The model file's ``input_ranges``: the samples outside them are flagged in
         ``<target>_extrapolated`` and counted in ``metrics["extrapolation"]``.
+    own_data : bool
+        True for the run's own data (``climann train``, ``climann evaluate RUN_DIR``): a
+        streamed run's metrics then say that every time step was scored
+        (:func:`~climann.workflow.run_directory.scored_steps_record`). False for another
+        dataset scored as one block (``climann evaluate --data``).
 
     Returns
     -------
@@ -288,6 +294,8 @@ def evaluate_distributed(
         season=season_name(layout.time.values), regions=every_region, n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
     )
+    if own_data:
+        metrics.update(scored_steps_record(source, config))
     if ranges is not None:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
@@ -313,13 +321,13 @@ def _metadata_only(
 def evaluate_and_write(
     client: Client | None, config: RunConfig, source: PointwiseSource, split: TimeSplit,
     blocks: list[tuple[int, int]], trained: TrainedOnCluster, staging: Path, *, command_line: str,
-    phases: PhaseTimer | None = None, extra_metrics: dict | None = None,
+    phases: PhaseTimer | None = None,
 ) -> tuple[dict, list[Path]]:
     """Steps 4 and 5 of a run evaluated chunk by chunk, on a cluster (``client``) or in this
     process (``client`` None: dask's local threads, a streamed run): :func:`evaluate_distributed`
     writes ``predictions.nc`` into ``staging`` and sums the scores of every time step, then
     :func:`climann.workflow.run_directory.write_chunked_run_files` draws the figures and writes
-    the other files of the run directory there. ``extra_metrics`` are added to ``metrics.json``.
+    the other files of the run directory there.
 
     Returns
     -------
@@ -332,7 +340,6 @@ def evaluate_and_write(
         client, config, source, split, blocks, trained.network, trained.input_scaler, trained.target_scaler,
         staging / "predictions.nc", history=command_line, baselines=config.evaluation.baselines,
     )
-    evaluated.metrics.update(extra_metrics or {})
     warn_about_notes(evaluated.metrics)
     _begin(phases, "writing the run directory")
     figures = write_chunked_run_files(

@@ -47,13 +47,37 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
     np.testing.assert_allclose(distributed.history.val_loss, single.history.val_loss, rtol=1e-5)
     expected = single.metrics
-    assert set(distributed.metrics) - set(expected) == {"figures_every_nth_test_year"}
+    # its samples exceed in_memory_limit_gb: scored chunk by chunk on every step, and its figures from every n-th year
+    assert set(distributed.metrics) - set(expected) == {"evaluated_every_nth_time_step", "figures_every_nth_test_year"}
+    assert distributed.metrics["evaluated_every_nth_time_step"] == 1
     for key in ("target", "units", "mode", "area_weighted", "n_samples", "n_dropped", "split_periods"):
         assert distributed.metrics[key] == expected[key], key
     assert_same_scores(distributed.metrics["splits"], expected["splits"])
     assert distributed.metrics["score_notes"] == expected["score_notes"]
     metrics_file = json.loads((distributed.run_dir / "metrics.json").read_text())
     assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
+
+
+@pytest.mark.parametrize("out", [pytest.param(None, id="in-place"), pytest.param("again", id="out")])
+def test_a_streamed_run_evaluated_on_the_cluster_keeps_its_metrics_keys(tiny_file, cluster, tmp_path, out):
+    """`climann evaluate RUN_DIR --workers N` of a run streamed in one process writes the keys
+    of its metrics.json that describe the scores (every time step scored: 1), and no figures'
+    stride: evaluate draws no figures."""
+    from climann.workflow.config import ComputeConfig
+    from climann.workflow.predict import evaluate_run
+
+    config = build_config({"data": {"paths": [str(tiny_file)], "in_memory_limit_gb": 1e-4},  # ≈ 100 kB: streams
+                           "model": {"hidden": [8]}, "training": {"epochs": 1}})
+    run_dir = run_training(config, run_dir=tmp_path / "streamed").run_dir
+    original = json.loads((run_dir / "metrics.json").read_text())
+    assert original["evaluated_every_nth_time_step"] == 1 and original["figures_every_nth_test_year"] == 2
+    destination = tmp_path / out if out else run_dir
+    rescored = evaluate_run(run_dir, out=destination, compute=ComputeConfig(scheduler=cluster.scheduler_address))
+    assert json.loads((destination / "metrics.json").read_text()) == rescored
+    assert rescored["evaluated_every_nth_time_step"] == 1
+    assert "figures_every_nth_test_year" not in rescored
+    assert list(rescored) == [key for key in original if key != "figures_every_nth_test_year"]
+    assert_same_scores(rescored["splits"], original["splits"])
 
 
 def _assert_same_scores(on_cluster: dict, in_memory: dict, where) -> None:
