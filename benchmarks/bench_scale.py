@@ -22,6 +22,14 @@
    its nanny has a new pid, and is reported), the most data the workers had spilled to disk at
    once (sampled every second).
 
+0. **The cores' ceiling** (``--ceiling-seconds``, default 10; 0 skips it): what 2 workers could
+   reach at best on this machine. climann's training steps (the sample's network: hidden 64,
+   64, Adam, batches of 256, float32) run in one process alone, then in two processes at
+   once, each for the same wall time, three times alternately; the ceiling is the two
+   processes' summed rate over one alone's (medians). Two cores that were fully independent
+   give 2.0; cores that share a physical core, a memory bus or a host's other guests give
+   less, and a 2-worker run cannot be faster than this ratio in its training phase.
+
 Every figure is printed with the machine's load average before and after it (other processes
 on the same cores slow a run down; the runs' results do not depend on it).
 
@@ -202,6 +210,60 @@ def print_table(label: str, results: dict) -> None:
           f"training {results['data_training_speedup']:.2f}×", flush=True)
 
 
+# --- 0. the cores' ceiling ---------------------------------------------------------------------------
+CEILING_JOB = (50_000, 6)  # samples × features: an epoch of ≈ 200 steps, so a window ends within one
+
+
+def _steps_for(seconds: float, start_at: float, rates) -> None:
+    """In a child process: climann's training, one epoch after another, from ``start_at``
+    (``time.time()``) until ``seconds`` later; puts the samples per second on ``rates``."""
+    import numpy as np
+
+    from climann.model import Network, train
+
+    n_samples, n_features = CEILING_JOB
+    rng = np.random.default_rng(0)
+    inputs = rng.standard_normal((n_samples, n_features), dtype=np.float32)
+    target = (np.sin(inputs[:, :1]) + 0.1 * inputs[:, 1:2]).astype(np.float32)
+    network = Network([n_features, 64, 64, 1], dtype="float32", seed=0)
+    train(network, inputs[:2560], target[:2560], epochs=1)  # imports and first calls, not timed
+    while time.time() < start_at:
+        time.sleep(0.001)
+    started, trained = time.perf_counter(), 0
+    while time.perf_counter() - started < seconds:
+        train(network, inputs, target, epochs=1, seed=trained)
+        trained += n_samples
+    rates.put(trained / (time.perf_counter() - started))
+
+
+def _concurrent_rates(n_processes: int, seconds: float) -> list[float]:
+    """The samples per second of ``n_processes`` processes training at the same time."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    rates = context.Queue()
+    start_at = time.time() + 5.0  # after every child has imported climann and warmed up
+    children = [context.Process(target=_steps_for, args=(seconds, start_at, rates)) for _ in range(n_processes)]
+    for child in children:
+        child.start()
+    measured = [rates.get(timeout=seconds + 120) for _ in children]
+    for child in children:
+        child.join()
+    return measured
+
+
+def cores_ceiling(seconds: float, repeats: int = 3) -> dict:
+    """One process alone, then two at once, ``repeats`` times alternately (see the module's
+    description, part 0): the medians and the ceiling, two's summed rate over one's."""
+    alone, together, loads = [], [], [_load()]
+    for _ in range(repeats):
+        alone += _concurrent_rates(1, seconds)
+        together.append(sum(_concurrent_rates(2, seconds)))
+        loads.append(_load())
+    one, two = statistics.median(alone), statistics.median(together)
+    return {"alone": alone, "together": together, "ceiling": two / one, "loads": loads}
+
+
 # --- 2. larger than memory ---------------------------------------------------------------------------
 class SpillMonitor:
     """The most bytes the workers held spilled to disk at once, and the highest process memory
@@ -246,6 +308,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-limit-gb", type=float, default=0.5, help="memory limit of each worker, GiB")
     parser.add_argument("--chunk-mb", type=float, default=16.0, help="[compute] chunk_mb of the large run")
     parser.add_argument("--large-epochs", type=int, default=2, help="epochs of the large runs (0: the default, 15)")
+    parser.add_argument("--ceiling-seconds", type=float, default=10.0,
+                        help="seconds of each window of the cores' ceiling (0: skip it)")
     parser.add_argument("--directory", type=Path, help="where the files go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the files")
     return parser.parse_args(argv)
@@ -257,6 +321,13 @@ def main(argv: list[str] | None = None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     print(f"# {os.cpu_count()} CPUs; load average {_load():.2f} at the start", flush=True)
     try:
+        if args.ceiling_seconds:
+            ceiling = cores_ceiling(args.ceiling_seconds)
+            thousands = lambda rates: ", ".join(f"{rate / 1e3:.0f}" for rate in rates)  # noqa: E731
+            loads = " → ".join(f"{load:.2f}" for load in ceiling["loads"])
+            print(f"# the cores' ceiling: one process alone {thousands(ceiling['alone'])} k samples/s; two at once "
+                  f"{thousands(ceiling['together'])} k samples/s together (load average {loads}): "
+                  f"2 workers can train at most {ceiling['ceiling']:.2f}× as fast as one process here", flush=True)
         if args.years:
             sample = directory / f"sample_{args.resolution:g}deg_{args.years}y.nc"
             ensure_file(sample, years=args.years, resolution=args.resolution)
