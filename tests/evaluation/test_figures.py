@@ -448,10 +448,13 @@ def test_plot_that_draws_every_test_year_removes_a_stale_stride(streamed_run, tm
     assert not list(run_dir.glob(".*.tmp"))
 
 
-def test_plot_of_a_run_whose_figures_are_true_leaves_its_metrics_file_alone(streamed_run, tmp_path):
-    """The run's own limit: the same every 2nd year; metrics.json is not rewritten."""
+def test_plot_under_the_runs_own_limit_draws_what_it_drew_and_leaves_its_metrics_file_alone(
+        streamed_run, tmp_path, monkeypatch):
+    """The run's own limit: every 2nd year again (1997 and 1999), which the titles say;
+    metrics.json, already true, is not rewritten."""
     run_dir = copied_run(streamed_run, tmp_path)
-    before = (run_dir / "metrics.json").stat()
+    before, titles = (run_dir / "metrics.json").stat(), map_titles(monkeypatch)
     assert plot_run(run_dir)["figures_every_nth_test_year"] == 2
     after = (run_dir / "metrics.json").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert "mean over 1997–1999, every 2nd year, test split" in titles["map_test_mean.png"]
