@@ -217,7 +217,8 @@ def plot(
     overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
     time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map, YYYY, YYYY-MM or YYYY-MM-DD (nearest step for a day) [default: the mean over the file].")] = None,
 ) -> None:
-    """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining;
+    """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining,
+    holding no more of its grids than its [data] in_memory_limit_gb;
     map a prediction file (truth, prediction and error, or the prediction alone); or draw the
     lesson's figures (activations, gradient descent, learning rates, a loss surface).
 

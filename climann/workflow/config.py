@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
@@ -162,7 +163,7 @@ class DataConfig:
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
     mode: str = "pointwise"
     field_inputs: str = "mean"
-    in_memory_limit_gb: float = 2.0
+    in_memory_limit_gb: float = DEFAULT_IN_MEMORY_LIMIT_GB
     overlap: str = "error"
 
 

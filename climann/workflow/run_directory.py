@@ -14,24 +14,22 @@ import csv
 import dataclasses
 import io
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from climann.data.climatology import climatology_record
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import GridLayout
 from climann.data.splits import TimeSplit
 from climann.evaluation.figures import (
     ENSEMBLE_FIGURE_FILES,
-    FIGURE_FILES,
+    FIGURES_STRIDE_KEY,
     draw_figures,
+    draw_figures_from_file,
     draw_skill_figure,
-    plot_area_mean_series,
     plot_spread_map,
 )
 from climann.evaluation.predictions import predictions_dataset, write_predictions
@@ -324,10 +322,11 @@ def write_chunked_run_files(
 ) -> list[Path]:
     """Write the files of the run-directory contract into ``staging`` for a run evaluated chunk
     by chunk, whose ``predictions.nc`` is there already: the figures from that file
-    (:func:`figures_from_file`; ``figures_every_nth_test_year`` added to ``evaluated.metrics``
-    when they show every n-th test year only), then :func:`write_run_record`. ``data``
-    describes the samples (feature names, layout, split, scalers) for the model file; its
-    arrays may be empty. Returns the figures."""
+    (:func:`~climann.evaluation.figures.draw_figures_from_file`, the route ``climann plot
+    RUN_DIR`` takes too; ``figures_every_nth_test_year`` added to ``evaluated.metrics`` when they
+    show every n-th test year only), then :func:`write_run_record`. ``data`` describes the
+    samples (feature names, layout, split, scalers) for the model file; its arrays may be
+    empty. Returns the figures."""
     layout, split, metrics = data.samples.layout, data.split, evaluated.metrics
     figures: list[Path] = []
     if config.evaluation.figures:
@@ -337,23 +336,11 @@ def write_chunked_run_files(
             climatology=evaluated.climatology, season_index=evaluated.season_index,
         )
         if every > 1:
-            metrics["figures_every_nth_test_year"] = every
+            metrics[FIGURES_STRIDE_KEY] = every
         figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
     write_run_record(staging, config, network, history, metrics, metadata=model_metadata(config, data),
                      figures=figures)
     return figures
-
-
-def _test_years(split: TimeSplit, layout: GridLayout, *, n_grids: int, limit_gb: float) -> tuple[np.ndarray, int]:
-    """The test block's time steps for the figures, and n: every n-th year of the block, so
-    that ``n_grids`` float64 grids of them stay under ``limit_gb`` (whole years: a subsample
-    of months would alias the seasonal cycle)."""
-    steps = np.flatnonzero(split.time_masks["test"])
-    years = np.array([time.year for time in np.asarray(layout.time.values)[steps]])
-    size = steps.size * layout.n_cells * 8 * n_grids
-    every = max(1, math.ceil(size / (limit_gb * 2**30)))
-    chosen = (years - years[0]) % every == 0
-    return steps[chosen], every
 
 
 def figures_from_file(
@@ -361,12 +348,9 @@ def figures_from_file(
     *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
     season_index: np.ndarray | None = None,
 ) -> tuple[list[Path], int]:
-    """The run's figures when its grids are not in memory. The test block's maps, error maps,
-    density and anomaly correlation map are drawn from the predictions file (every n-th year of
-    the block when its grids would exceed ``limit_gb``); the area-mean series from
-    ``area_means``, over every time step. The anomalies are taken from
-    ``climatology[season_index]`` (see :class:`ChunkedEvaluation`), or from the climatology
-    baseline in the file.
+    """The run's figures when its grids are not in memory: :func:`~climann.evaluation.figures.draw_figures_from_file`
+    (every n-th year of the test block when its grids would exceed ``limit_gb``; the area-mean
+    series from ``area_means``, over every step) with the run's ``split`` and ``history``.
 
     Returns
     -------
@@ -374,25 +358,8 @@ def figures_from_file(
     every : int
         n, the test years' stride (1: all of them).
     """
-    with xr.open_dataset(predictions_path, engine="netcdf4", decode_times=False) as dataset:
-        target = layout.target_name
-        names = {f"{target}_pred": "model", target: "truth"}
-        names.update({f"{target}_{name}": name for name in area_means if name not in ("truth", "model")})
-        steps, every = _test_years(split, layout, n_grids=len(names) + (climatology is not None), limit_gb=limit_gb)
-        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-        subset = dataset.isel({layout.time.name: steps})
-        grids = {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
-    truth = grids.pop("truth")
-    test_layout = dataclasses.replace(
-        layout, time=Coordinate(layout.time.name, np.asarray(layout.time.values)[steps], layout.time.attrs)
+    return draw_figures_from_file(
+        predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
+        limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,
+        season_index=season_index,
     )
-    reference = None if climatology is None or season_index is None else climatology[season_index[steps]]
-    figures = draw_figures(test_layout, truth, grids, np.full(steps.size, "test"), history.train_loss,
-                           history.val_loss, loss_name=loss_name, directory=directory, dpi=dpi, climatology=reference,
-                           area_mean_series=False)
-    # the area-mean series over every step, from the area means summed chunk by chunk
-    directory.mkdir(parents=True, exist_ok=True)
-    series = plot_area_mean_series(layout.time.values, area_means, units=layout.target_units, name=target,
-                                   split_labels=split.labels(), path=directory / FIGURE_FILES["area_mean_series"],
-                                   dpi=dpi)
-    return figures + [series], every

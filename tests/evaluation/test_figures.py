@@ -1,11 +1,15 @@
 import json
+import re
+import shutil
 from pathlib import Path
 
 import cftime
 import matplotlib.image
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from climann.cli import app
 from climann.data.layout import Coordinate, GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.figures import (
@@ -26,6 +30,7 @@ from climann.evaluation.figures import (
 from climann.evaluation.figures import runs
 from climann.evaluation.figures.maps import _truth_prediction_error_panels
 from climann.evaluation.figures.style import ERROR_COLORMAP, _cell_edges
+from climann.data.sample_data import write_sample_dataset
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from tests.conftest import grid_dataset
 
@@ -59,6 +64,33 @@ def assert_readable_png(path, *, min_height=100, min_width=150):
     image = matplotlib.image.imread(path)
     assert image.shape[0] >= min_height and image.shape[1] >= min_width
     assert image[..., :3].std() > 0.05  # not blank
+
+
+def map_titles(monkeypatch) -> dict[str, str]:
+    """The title (suptitle) of each map drawn from now on, by file name."""
+    from climann.evaluation.figures import maps
+
+    titles, save = {}, maps._save
+
+    def record(figure, path, dpi):
+        titles[Path(path).name] = figure.get_suptitle()
+        return save(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    return titles
+
+
+def held_grid_bytes(monkeypatch) -> list[int]:
+    """The bytes of the grids each call of draw_figures is given (truth, predictions, climatology)."""
+    held, draw = [], runs.draw_figures
+
+    def measured(layout, truth, predictions, *args, climatology=None, **kwargs):
+        grids = [truth, *predictions.values(), *([] if climatology is None else [climatology])]
+        held.append(sum(grid.nbytes for grid in grids))
+        return draw(layout, truth, predictions, *args, climatology=climatology, **kwargs)
+
+    monkeypatch.setattr(runs, "draw_figures", measured)
+    return held
 
 
 @pytest.fixture(params=GRIDS)
@@ -247,7 +279,7 @@ def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch, split):
         write_old_split(tmp_path)
     seen = {}
 
-    def capture(layout, truth, predictions, split_labels, train, val, *, loss_name, directory, dpi):
+    def capture(layout, truth, predictions, split_labels, train, val, *, loss_name, directory, dpi, **options):
         seen.update(layout=layout, truth=truth, predictions=predictions, labels=list(split_labels),
                     train=train, val=val, loss=loss_name)
         return []
@@ -257,9 +289,10 @@ def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch, split):
     assert seen["layout"].target_units == "K" and seen["loss"] == "mae"
     np.testing.assert_array_equal(seen["layout"].latitude.values, layout.latitude.values)  # north first, as written
     assert isinstance(seen["layout"].time.values[0], cftime.datetime)
-    np.testing.assert_allclose(seen["truth"], truth.astype(np.float32))
+    np.testing.assert_array_equal(seen["layout"].time.values, layout.time.values[TEST])  # the test block's maps
+    np.testing.assert_allclose(seen["truth"], truth[TEST].astype(np.float32))
     assert set(seen["predictions"]) == {"model", "linear", "climatology"}
-    assert seen["labels"] == LABELS and seen["train"] == [0.5, 0.25, 0.2]
+    assert seen["labels"] == ["test"] * TEST.sum() and seen["train"] == [0.5, 0.25, 0.2]
     assert np.isnan(seen["val"][1])
 
 
@@ -326,3 +359,102 @@ def test_a_map_wider_than_six_to_one_has_its_latitude_stretched_and_labelled(lat
     assert lon_extent / (lat_extent * axis.get_aspect()) <= MAX_MAP_RATIO + 1e-9
     assert ("stretched" in axis.get_ylabel()) == (expected > 1)
     plt.close(figure)
+
+
+STRIDE_LINE = ',\n  "figures_every_nth_test_year": 2'
+TEST_YEARS = (1997, 1998, 1999)
+
+
+@pytest.fixture(scope="module")
+def streamed_run(tmp_path_factory):
+    """A run streamed from disk: 20 years of the 15° sample (288 cells; ≈ 2.5 MB of samples)
+    with [data] in_memory_limit_gb = 3e-4 (≈ 322 kB), test block 1997–1999. Its test figures'
+    5 grids (truth, network, linear, climatology, persistence) of 36 steps take 414,720 bytes:
+    they show every 2nd year (1997 and 1999, 276,480 bytes)."""
+    folder = tmp_path_factory.mktemp("streamed")
+    sample = write_sample_dataset(folder / "sample.nc", years=20, resolution=15.0, seed=3)
+    result = CliRunner().invoke(app, ["train", "--data", str(sample), "--epochs", "1", "--out", str(folder / "run"),
+                                      "--set", "data.in_memory_limit_gb=3e-4"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((folder / "run" / "metrics.json").read_text())
+    assert metrics["evaluated_every_nth_time_step"] == 1 and metrics["figures_every_nth_test_year"] == 2
+    return folder / "run"
+
+
+def copied_run(streamed_run, folder, *, config=None):
+    """A copy of the streamed run whose config.toml's limit is ``config`` (GB), or that has no
+    such key ("no key"), or no config.toml ("no file")."""
+    run_dir = shutil.copytree(streamed_run, folder / "run")
+    path = run_dir / "config.toml"
+    if config == "no file":
+        path.unlink()
+    elif config is not None:
+        line = "" if config == "no key" else f"in_memory_limit_gb = {config}\n"
+        text, count = re.subn(r"in_memory_limit_gb = .*\n", line, path.read_text())
+        assert count == 1
+        path.write_text(text)
+    return run_dir
+
+
+def plot_run(run_dir):
+    result = CliRunner().invoke(app, ["plot", str(run_dir), "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    return json.loads((run_dir / "metrics.json").read_text())
+
+
+def test_plot_of_a_streamed_run_holds_its_grids_under_the_runs_limit_and_records_the_years_drawn(
+        streamed_run, tmp_path, monkeypatch):
+    """With the run's limit lowered to 1.5e-4 GB (161,061 bytes), every 3rd test year: 1997
+    alone (138,240 bytes); metrics.json says 3, not the 2 of the figures the run drew, and
+    nothing else of it changes; the maps' titles name 1997."""
+    run_dir = copied_run(streamed_run, tmp_path, config=1.5e-4)
+    original = (run_dir / "metrics.json").read_text()
+    held, titles, reads = held_grid_bytes(monkeypatch), map_titles(monkeypatch), []
+    read = getattr(runs, "_read_grids", None)  # the route's reads, also of the area means' chunks
+
+    def measured_read(*args):
+        grids = read(*args)
+        reads.append(sum(grid.nbytes for grid in grids.values()))
+        return grids
+
+    monkeypatch.setattr(runs, "_read_grids", measured_read, raising=False)
+    metrics = plot_run(run_dir)
+    every = metrics["figures_every_nth_test_year"]
+    shown = [year for year in TEST_YEARS if (year - TEST_YEARS[0]) % every == 0]
+    assert every == 3 and shown == [1997]
+    limit = 1.5e-4 * 2**30
+    assert held == [12 * 288 * 8 * 5] and held[0] <= limit and reads and max(reads) <= limit
+    for name in ("map_test_mean.png", "error_maps_test.png", "anomaly_correlation_test.png"):
+        assert re.search(r"over 1997, test split", titles[name]), titles[name]
+    assert " on 1997-" in titles["map_test.png"]
+    assert (run_dir / "metrics.json").read_text() == original.replace(
+        '"figures_every_nth_test_year": 2', '"figures_every_nth_test_year": 3')
+
+
+@pytest.mark.parametrize("config", [pytest.param(1.0, id="limit-raised"), pytest.param("no key", id="old-config"),
+                                    pytest.param("no file", id="no-config")])
+def test_plot_that_draws_every_test_year_removes_a_stale_stride(streamed_run, tmp_path, monkeypatch, config):
+    """Under a limit that holds every test year (1 GB; the default 2 GB of a config without
+    the key or of a run without config.toml), the figures show 1997–1999 and metrics.json
+    loses its figures_every_nth_test_year, and only that."""
+    run_dir = copied_run(streamed_run, tmp_path, config=config)
+    original = (run_dir / "metrics.json").read_text()
+    titles = map_titles(monkeypatch)
+    metrics = plot_run(run_dir)
+    assert "figures_every_nth_test_year" not in metrics
+    assert (run_dir / "metrics.json").read_text() == original.replace(STRIDE_LINE, "")
+    assert STRIDE_LINE in original
+    assert "mean over 1997–1999, test split" in titles["map_test_mean.png"]
+    assert not list(run_dir.glob(".*.tmp"))
+
+
+def test_plot_under_the_runs_own_limit_draws_what_it_drew_and_leaves_its_metrics_file_alone(
+        streamed_run, tmp_path, monkeypatch):
+    """The run's own limit: every 2nd year again (1997 and 1999), which the titles say;
+    metrics.json, already true, is not rewritten."""
+    run_dir = copied_run(streamed_run, tmp_path)
+    before, titles = (run_dir / "metrics.json").stat(), map_titles(monkeypatch)
+    assert plot_run(run_dir)["figures_every_nth_test_year"] == 2
+    after = (run_dir / "metrics.json").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert "mean over 1997–1999, every 2nd year, test split" in titles["map_test_mean.png"]

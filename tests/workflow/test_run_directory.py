@@ -11,11 +11,10 @@ from climann.data.splits import TimeSplit
 from climann.evaluation.figures import runs
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.model import History
-from climann.workflow import run_directory
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected, pointwise_source
 from climann.workflow.run_directory import figures_from_file, scored_steps_record
-from tests.evaluation.test_figures import LABELS, assert_readable_png, make_run
+from tests.evaluation.test_figures import LABELS, assert_readable_png, held_grid_bytes, make_run, map_titles
 
 
 def test_a_chunked_runs_figures_draw_the_area_mean_series_once_over_every_step(tmp_path, monkeypatch):
@@ -32,10 +31,10 @@ def test_a_chunked_runs_figures_draw_the_area_mean_series_once_over_every_step(t
     area_means = {name: np.arange(len(LABELS), dtype=float) + offset
                   for offset, name in enumerate(("truth", "model", "linear"))}
     drawn = []
-    draw_series = run_directory.plot_area_mean_series
-    for module in (run_directory, runs):  # the chunked run's own call and draw_figures'
-        monkeypatch.setattr(module, "plot_area_mean_series",
-                            lambda *args, **kwargs: drawn.append((args, kwargs)) or draw_series(*args, **kwargs))
+    draw_series = runs.plot_area_mean_series
+    # the route's own call and draw_figures' (both in runs: the route is climann plot's too)
+    monkeypatch.setattr(runs, "plot_area_mean_series",
+                        lambda *args, **kwargs: drawn.append((args, kwargs)) or draw_series(*args, **kwargs))
     history = History(train_loss=[1.0, 0.5], val_loss=[1.2, 0.7])
     figures, every = figures_from_file(path, layout, split, history, area_means, loss_name="mse", limit_gb=1.0,
                                        directory=tmp_path / "figures", dpi=50)
@@ -48,6 +47,41 @@ def test_a_chunked_runs_figures_draw_the_area_mean_series_once_over_every_step(t
     assert len(names) == len(set(names))
     for figure in figures:
         assert_readable_png(figure)
+
+
+def chunked_figures(folder, labels, *, limit_bytes, n_years=3):
+    """figures_from_file of a predictions file with the linear and climatology baselines (4
+    grids) on 72 cells, with a limit of ``limit_bytes``."""
+    layout, truth, predictions = make_run(n_years=n_years)
+    path = write_predictions(predictions_dataset(layout, truth, predictions["model"], labels,
+                                                 baselines={k: predictions[k] for k in ("linear", "climatology")}),
+                             folder / "predictions.nc", layout)
+    labels = np.asarray(labels)
+    split = TimeSplit({name: labels == name for name in ("train", "val", "test")}, {"train": "", "val": "", "test": ""})
+    area_means = {name: np.zeros(labels.size) for name in ("truth", "model", "linear", "climatology")}
+    return figures_from_file(path, layout, split, History(train_loss=[1.0], val_loss=[1.2]), area_means,
+                             loss_name="mse", limit_gb=limit_bytes / 2**30, directory=folder / "figures", dpi=40)
+
+
+def test_a_chunked_runs_test_grids_stay_under_the_limit_when_the_stride_leaves_more_than_1_in_n_years(
+        tmp_path, monkeypatch):
+    """3 test years of 12 steps × 72 cells × 4 float64 grids = 82,944 bytes against a limit of
+    50,000: ⌈82,944 / 50,000⌉ = 2, but every 2nd year of 3 is 2 years (55,296 bytes, over the
+    limit): every 3rd, the first year alone (27,648 bytes)."""
+    held, titles = held_grid_bytes(monkeypatch), map_titles(monkeypatch)
+    labels = ["train"] * 48 + ["val"] * 12 + ["test"] * 36
+    figures, every = chunked_figures(tmp_path, labels, limit_bytes=50_000, n_years=8)
+    assert held == [12 * 72 * 8 * 4] and every == 3
+    first = make_run(n_years=8)[0].time.values[60].year  # the test block's first year
+    assert f"mean over {first}, test split" in titles["map_test_mean.png"]
+
+
+def test_a_chunked_runs_test_block_of_one_year_is_drawn_whole_and_records_no_stride(tmp_path, monkeypatch):
+    """A limit below the block's grids gives n = 2, but every 2nd year of a block of one year
+    is every year: n is 1, and the run's metrics.json gets no figures_every_nth_test_year."""
+    held = held_grid_bytes(monkeypatch)
+    figures, every = chunked_figures(tmp_path, LABELS, limit_bytes=6 * 72 * 8 * 4 - 1)
+    assert every == 1 and held == [6 * 72 * 8 * 4]
 
 
 @pytest.mark.parametrize(

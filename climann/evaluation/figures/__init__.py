@@ -5,7 +5,9 @@ installed (:mod:`climann.evaluation.coastlines`), grey where there is no data, a
 with units, and for errors a diverging colour scale centred on zero with symmetric limits.
 Titles say what is drawn, when, and from which split. Every function writes one PNG
 atomically and returns its path; :func:`draw_figures` draws them all for a run and
-:func:`redraw_figures` again from a run directory.
+:func:`draw_figures_from_file` from a predictions file, holding at most ``[data]
+in_memory_limit_gb`` of grids (a run evaluated chunk by chunk, and :func:`redraw_figures`
+again from a run directory).
 
 Modules: ``style`` (colours, limits, saving), ``maps``, ``plots`` (the other diagnostics),
 ``runs`` (all the figures of a run), ``files`` (the maps of any prediction file, ``climann plot
@@ -36,7 +38,17 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
     plot_skill_by_group,
 )
-from climann.evaluation.figures.runs import draw_figures, draw_skill_figure, layout_from_predictions, redraw_figures
+from climann.evaluation.figures.runs import (
+    FIGURES_STRIDE_KEY,
+    draw_figures,
+    draw_figures_from_file,
+    draw_skill_figure,
+    layout_from_predictions,
+    record_figures_stride,
+    redraw_figures,
+    run_memory_limit_gb,
+    every_nth_test_year,
+)
 from climann.evaluation.figures.files import plot_prediction_file, prediction_file_maps
 from climann.evaluation.figures.lesson import LESSON_FIGURE_FILES, draw_lesson_figures
 from climann.evaluation.figures.importance import plot_importance_bars, plot_importance_maps, plot_partial_dependence
@@ -44,10 +56,12 @@ from climann.evaluation.figures.comparison import plot_comparison
 
 __all__ = [
     "FIGURE_FILES",
+    "FIGURES_STRIDE_KEY",
     "LESSON_FIGURE_FILES",
     "ENSEMBLE_FIGURE_FILES",
     "METRICS_FIGURE_FILES",
     "draw_figures",
+    "draw_figures_from_file",
     "draw_lesson_figures",
     "draw_skill_figure",
     "label_runs",
@@ -68,7 +82,10 @@ __all__ = [
     "plot_skill_by_group",
     "prediction_file_maps",
     "plot_truth_prediction_error",
+    "record_figures_stride",
     "redraw_figures",
+    "run_memory_limit_gb",
     "symmetric_limit",
+    "every_nth_test_year",
     "value_limits",
 ]

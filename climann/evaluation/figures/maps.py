@@ -204,6 +204,10 @@ def _colorbar_extend(panel: MapPanel) -> str:
     return {(True, True): "both", (True, False): "min", (False, True): "max"}.get((below, above), "neither")
 
 
+#: Inches a map figure grows by for each line of its title beyond two.
+TITLE_LINE_INCHES = 0.25
+
+
 def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
     """Inches for a row of maps: each map about 2.3 in high and as wide as its aspect asks,
     plus room for the latitude axis (beside) and titles and colorbar (above and below), so
@@ -218,12 +222,14 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
 
 def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, path: str | Path, dpi: int) -> Path:
     """A row of maps with one title; grey cells are noted in it when there are any."""
-    figure, axes = plt.subplots(1, len(panels), figsize=_map_figure_size(layout, len(panels)),
-                                layout="constrained", squeeze=False)
-    for axis, panel in zip(axes[0], panels):
-        _draw_map(figure, axis, layout, panel)
     if any(np.isnan(panel.field).any() for panel in panels):
         title += "\n(grey: no data)"
+    width, height = _map_figure_size(layout, len(panels))
+    # the maps keep their aspect: a title of more than two lines needs the figure taller
+    height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)
+    figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False)
+    for axis, panel in zip(axes[0], panels):
+        _draw_map(figure, axis, layout, panel)
     figure.suptitle(title)
     return _save(figure, path, dpi)
 
@@ -402,8 +408,10 @@ def plot_anomaly_correlation_map(
     times = layout.time.values[time_steps]
     panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {season_name(times)}",
                      field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (1)", "neither")
-    period = _period([time.year for time in times])
-    title = f"{_variable_title(layout)}\nanomaly correlation of each grid cell over {period}, {split} split"
+    line = f"anomaly correlation of each grid cell over {_period([time.year for time in times])}, {split} split"
+    if len(line) > 70:  # one map is narrow: a longer period ("…, every 3rd year") goes on its own line
+        line = line.replace(" over ", "\nover ", 1)
+    title = f"{_variable_title(layout)}\n{line}"
     return _map_figure(layout, [panel], title=title, path=path, dpi=dpi)
 
 

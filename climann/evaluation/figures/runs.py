@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,11 +16,14 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
+from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.errors import ClimannError
+from climann.jsonfile import write_json
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import area_mean_series
-from climann.evaluation.baselines import climatology_prediction
+from climann.evaluation.baselines import climatology_prediction, season_keys, season_name
+from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
     plot_error_maps,
@@ -38,11 +43,17 @@ from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES
 #: The ``<target>_*`` variables of a predictions file that are not a baseline's prediction.
 NOT_BASELINES = ("pred", "error", "extrapolated", "spread")
 
+#: The key of ``metrics.json`` that says a run's test figures show every n-th test year only.
+FIGURES_STRIDE_KEY = "figures_every_nth_test_year"
 
-def _area_means(layout: GridLayout, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+
+def _area_means(area: np.ndarray, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Area-weighted mean of each time step of the truth and of every prediction, all taken
-    on the cells where the truth and the network's prediction are both present."""
-    area = layout.cell_area_weights()
+    on the cells where the truth and the network's prediction are both present.
+
+    ``area`` : (n_lat, n_lon) cell areas; ``truth`` and each prediction : (n_time, n_lat,
+    n_lon); each mean : (n_time,), in the target's units. Each step's mean depends on that
+    step alone, so a caller may pass any run of steps (a chunk of a file)."""
     common = np.isfinite(truth) & np.isfinite(predictions["model"])
     grids = {"truth": truth, **predictions}
     return {label: area_mean_series(np.where(common, grid, np.nan), area) for label, grid in grids.items()}
@@ -129,8 +140,8 @@ def draw_figures(
                                           path=directory / FIGURE_FILES["learning_curves"], dpi=dpi,
                                           member_losses=member_losses))
     if area_mean_series:
-        paths.append(plot_area_mean_series(layout.time.values, _area_means(layout, truth, predictions), units=units,
-                                           name=name, split_labels=labels,
+        series = _area_means(layout.cell_area_weights(), truth, predictions)
+        paths.append(plot_area_mean_series(layout.time.values, series, units=units, name=name, split_labels=labels,
                                            path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
     if climatology is None:
         climatology = predictions.get("climatology")
@@ -153,6 +164,219 @@ def draw_skill_figure(metrics: dict, *, directory: str | Path, dpi: int = 150) -
     path.parent.mkdir(parents=True, exist_ok=True)
     drawn = plot_skill_by_group(metrics, block=block, path=path, dpi=dpi)
     return [drawn] if drawn else []
+
+
+#: Bytes of one value of a grid the figures hold: float64, whatever the file's type.
+GRID_VALUE_BYTES = 8
+
+
+def _grid_bytes(n_steps: int, n_cells: int, n_grids: int) -> int:
+    """Bytes of ``n_grids`` float64 grids of ``n_steps`` time steps of ``n_cells`` cells."""
+    return n_steps * n_cells * GRID_VALUE_BYTES * n_grids
+
+
+def every_nth_test_year(
+    times: np.ndarray, test: np.ndarray, *, n_cells: int, n_grids: int, limit_gb: float
+) -> tuple[np.ndarray, int]:
+    """The test block's time steps a run's figures show, and n: every n-th year of the block.
+
+    n is the smallest stride whose years' ``n_grids`` float64 grids stay under ``limit_gb``
+    (whole years: a subsample of months would alias the seasonal cycle), starting from
+    ⌈bytes of every test step / limit⌉: a stride of n keeps ⌈years / n⌉ of the block's years,
+    more than 1/n of them when n does not divide the years. At least the block's first year is
+    shown, whatever the limit.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    test : ndarray of bool, shape (n_time,)
+        The test block's steps; at least one.
+    n_cells : int
+        Cells of one grid (n_lat · n_lon).
+    n_grids : int
+        Grids held at once (truth, predictions, climatology, spread).
+    limit_gb : float
+        ``[data] in_memory_limit_gb``, in GiB.
+
+    Returns
+    -------
+    steps : ndarray of int, shape (n_shown,)
+        Indices into ``times``, increasing.
+    every : int
+        n; 1 when every test year is shown (also when n > 1 leaves none out: a block of one year).
+    """
+    steps = np.flatnonzero(test)
+    years = np.array([time.year for time in np.asarray(times)[steps]])
+    limit = limit_gb * 2**30
+    every = max(1, math.ceil(_grid_bytes(steps.size, n_cells, n_grids) / limit))
+    chosen = (years - years[0]) % every == 0
+    while _grid_bytes(int(chosen.sum()), n_cells, n_grids) > limit and every <= years[-1] - years[0]:
+        every += 1  # at most the block's span: then its first year alone
+        chosen = (years - years[0]) % every == 0
+    return steps[chosen], (1 if chosen.all() else every)
+
+
+def _time_chunks(n_time: int, *, n_cells: int, n_grids: int, limit_gb: float) -> list[slice]:
+    """Runs of consecutive time steps whose ``n_grids`` float64 grids stay under ``limit_gb``
+    (at least one step each), covering ``range(n_time)`` in order."""
+    length = max(1, int(limit_gb * 2**30 // _grid_bytes(1, n_cells, n_grids)))
+    return [slice(start, min(start + length, n_time)) for start in range(0, n_time, length)]
+
+
+def _read_grids(dataset: xr.Dataset, names: Mapping[str, str], dims: Sequence[str],
+                steps: slice | np.ndarray) -> dict[str, np.ndarray]:
+    """The variables ``names`` (name in the file → label) at the time steps ``steps``, as
+    float64 grids of shape (n_steps, n_lat, n_lon): only those steps are read."""
+    subset = dataset.isel({dims[0]: steps})
+    return {label: subset[name].transpose(*dims).values.astype(np.float64) for name, label in names.items()}
+
+
+def _area_means_from_file(dataset: xr.Dataset, names: Mapping[str, str], layout: GridLayout, *,
+                          limit_gb: float) -> dict[str, np.ndarray]:
+    """:func:`_area_means` of every time step of the file, read in chunks of steps whose grids
+    stay under ``limit_gb``: ``{label: ndarray, shape (n_time,)}``."""
+    dims, area = (layout.time.name, layout.latitude.name, layout.longitude.name), layout.cell_area_weights()
+    parts = []
+    for chunk in _time_chunks(layout.shape[0], n_cells=layout.n_cells, n_grids=len(names), limit_gb=limit_gb):
+        grids = _read_grids(dataset, names, dims, chunk)
+        parts.append(_area_means(area, grids.pop("truth"), grids))
+    return {label: np.concatenate([part[label] for part in parts]) for label in parts[0]}
+
+
+def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The training years' climatology of the truth (that of
+    :func:`~climann.evaluation.baselines.seasonal_climatology`, value for value), read one
+    season key at a time: as many grids as the block has years of that key.
+
+    Returns
+    -------
+    climatology : ndarray, shape (12 or 366, n_lat, n_lon)
+        NaN where no training value exists.
+    season_index : ndarray of int, shape (n_time,)
+        Each step's row of ``climatology``.
+    """
+    times = np.asarray(layout.time.values)
+    dims, keys = (layout.time.name, layout.latitude.name, layout.longitude.name), season_keys(times)
+    climatology = np.full((366 if season_name(times) == "day of year" else 12, *layout.shape[1:]), np.nan)
+    for key in np.unique(keys[train]):
+        steps = np.flatnonzero(train & (keys == key))
+        truth = _read_grids(dataset, {layout.target_name: "truth"}, dims, steps)["truth"]
+        climatology[key - 1] = nanmean_over_time(truth)
+    return climatology, keys - 1
+
+
+def draw_figures_from_file(
+    path: str | Path,
+    layout: GridLayout,
+    split_labels: Sequence[str],
+    history_train: Sequence[float],
+    history_val: Sequence[float],
+    *,
+    loss_name: str,
+    limit_gb: float,
+    directory: str | Path,
+    dpi: int = 150,
+    area_means: Mapping[str, np.ndarray] | None = None,
+    climatology: np.ndarray | None = None,
+    season_index: np.ndarray | None = None,
+    n_members: int | None = None,
+) -> tuple[list[Path], int]:
+    """Draw a run's figures from its predictions file, holding at most ``limit_gb`` of grids:
+    the one route of a run evaluated chunk by chunk and of ``climann plot RUN_DIR``.
+
+    The test block's maps, error maps, density and anomaly correlation map (and an ensemble's
+    spread map) are drawn with :func:`draw_figures` from the test steps of every n-th year of
+    the block (:func:`every_nth_test_year`: n = 1 unless the float64 grids of every test step would
+    exceed ``limit_gb``; the titles name the first and last year shown); the area-mean series
+    over every time step, from ``area_means`` or else from the file, read in chunks under
+    ``limit_gb``. The anomalies are taken from the file's climatology baseline, else from
+    ``climatology[season_index]``, else from the training years' climatology of the file's
+    truth (:func:`~climann.evaluation.baselines.seasonal_climatology`, read a season key at a
+    time).
+
+    Parameters
+    ----------
+    path : str or Path
+        A predictions file (:func:`climann.evaluation.predictions.write_predictions`).
+    layout : GridLayout
+        Its grid and time axis (time values as cftime datetimes).
+    split_labels : sequence of str, length n_time
+        ``"train"``, ``"val"``, ``"test"`` or ``""`` for each step of the file.
+    history_train, history_val : sequence of float
+        The loss per epoch (no learning curves when empty).
+    loss_name : str
+    limit_gb : float
+        ``[data] in_memory_limit_gb`` of the run, in GiB (> 0).
+    directory : str or Path
+        The folder for the figures (created if missing).
+    dpi : int
+    area_means : mapping of str to ndarray, shape (n_time,), optional
+        Area-weighted means of ``"truth"``, ``"model"`` and the baselines at every step, in the
+        target's units (a chunked evaluation sums them); default: computed from the file.
+    climatology : ndarray, shape (n_seasons, n_lat, n_lon), optional
+        The training years' mean of each season key and cell, in the target's units; used
+        when the file has no climatology baseline.
+    season_index : ndarray of int, shape (n_time,), optional
+        Each step's row of ``climatology``; needed with it.
+    n_members : int, optional
+        An ensemble's size, for the spread map's title (default: from ``<target>_spread``).
+
+    Returns
+    -------
+    figures : list of Path
+        The files written.
+    every : int
+        n, the test years' stride; 1 when every test year is shown.
+
+    Raises
+    ------
+    ClimannError
+        If no step is labelled ``"test"``.
+    """
+    labels, directory = np.asarray(split_labels, dtype=str), Path(directory)
+    if not (labels == "test").any():
+        raise ClimannError("no time step is in the test split: nothing to draw the test figures from")
+    target, times = layout.target_name, np.asarray(layout.time.values)
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+    with xr.open_dataset(path, engine="netcdf4", decode_times=False) as dataset:
+        baselines = {f"{target}_{name}": name for name in _baselines(dataset, target)}
+        names = {target: "truth", f"{target}_pred": "model", **baselines}
+        if area_means is None:
+            area_means = _area_means_from_file(dataset, names, layout, limit_gb=limit_gb)
+        if "climatology" in names.values():  # the baseline read for the maps is the reference: no second grid
+            climatology = season_index = None
+        elif climatology is None and (labels == "train").any():
+            climatology, season_index = _climatology_from_file(dataset, layout, labels == "train")
+        spread = f"{target}_spread" if f"{target}_spread" in dataset else None
+        if spread is not None and n_members is None:
+            n_members = _ensemble_size(dataset[spread])
+        anomalies = climatology is not None and season_index is not None
+        n_grids = len(names) + anomalies + (spread is not None)
+        steps, every = every_nth_test_year(times, labels == "test", n_cells=layout.n_cells, n_grids=n_grids,
+                                           limit_gb=limit_gb)
+        grids = _read_grids(dataset, {**names, **({spread: "spread"} if spread else {})}, dims, steps)
+    truth, spread_grid = grids.pop("truth"), grids.pop("spread", None)
+    directory.mkdir(parents=True, exist_ok=True)
+    shown = dataclasses.replace(layout, time=Coordinate(layout.time.name, times[steps], layout.time.attrs))
+    test = np.full(steps.size, "test")
+    figures = draw_figures(shown, truth, grids, test, history_train, history_val, loss_name=loss_name,
+                           directory=directory, dpi=dpi, area_mean_series=False,
+                           climatology=climatology[season_index[steps]] if anomalies else None)
+    figures.append(plot_area_mean_series(times, area_means, units=layout.target_units, name=target,
+                                         split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
+                                         dpi=dpi))
+    if spread_grid is not None:
+        figures.append(plot_spread_map(shown, spread_grid, truth, grids["model"], n_members=n_members,
+                                       time_steps=test == "test", split="test",
+                                       path=directory / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=dpi))
+    return figures, every
+
+
+def _baselines(dataset: xr.Dataset, target: str) -> list[str]:
+    """The baselines whose predictions a predictions file holds (``<target>_linear`` → ``linear``)."""
+    prefix = f"{target}_"
+    return [str(name)[len(prefix):] for name in dataset.data_vars
+            if str(name).startswith(prefix) and str(name)[len(prefix):] not in NOT_BASELINES]
 
 
 def _open_predictions(path: Path) -> xr.Dataset:
@@ -240,13 +464,70 @@ def _ensemble_size(spread: xr.DataArray) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def run_memory_limit_gb(run_dir: str | Path) -> float:
+    """``[data] in_memory_limit_gb`` of a run, in GiB, from its ``config.toml``.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run directory.
+
+    Returns
+    -------
+    float
+        The run's limit; the configuration's default
+        (:data:`~climann.data.memory.DEFAULT_IN_MEMORY_LIMIT_GB`) when the directory has no
+        readable ``config.toml`` or the file no such key (runs from before the key).
+
+    Raises
+    ------
+    ClimannError
+        If the key holds something other than a number > 0.
+    """
+    path = Path(run_dir) / "config.toml"
+    try:
+        value = tomllib.loads(path.read_text())["data"]["in_memory_limit_gb"]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return DEFAULT_IN_MEMORY_LIMIT_GB
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ClimannError(f"{path}: [data] in_memory_limit_gb must be a number > 0 (GB), got {value!r}")
+    return float(value)
+
+
+def _read_metrics(run_dir: Path) -> dict | None:
+    """The run's ``metrics.json``, or None when it is missing or not a JSON object."""
+    try:
+        metrics = json.loads((run_dir / "metrics.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return metrics if isinstance(metrics, dict) else None
+
+
+def record_figures_stride(metrics: dict, every: int) -> dict:
+    """``metrics`` with :data:`FIGURES_STRIDE_KEY` saying how the figures were drawn: n when
+    they show every n-th test year only (n > 1), no such key when they show every year.
+
+    The other keys keep their values and order; a new key goes last (where a run that
+    drew them so puts it). ``metrics`` itself is not changed.
+    """
+    recorded = {key: value for key, value in metrics.items() if not (key == FIGURES_STRIDE_KEY and every == 1)}
+    if every > 1:
+        recorded[FIGURES_STRIDE_KEY] = every
+    return recorded
+
+
 def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     """Draw a run's figures again from its files, into ``run_dir/figures/``, and write
     ``report.md`` again with links to them (when ``metrics.json`` is there).
 
     Reads ``predictions.nc`` (truth, prediction, baselines, splits; an ensemble's spread, for
-    its map), ``history.csv`` (the learning curves; an ensemble's first member's) and
-    ``config.toml`` (the loss's name).
+    its map) through :func:`draw_figures_from_file`, the route of a run evaluated chunk by
+    chunk, under the run's ``[data] in_memory_limit_gb`` (:func:`run_memory_limit_gb`): the
+    test maps show every n-th test year when the grids of all of them would exceed it.
+    ``metrics.json`` is rewritten (atomically) when its :data:`FIGURES_STRIDE_KEY` no longer
+    says how the figures were drawn (:func:`record_figures_stride`); it is otherwise left as it
+    is. Also reads ``history.csv`` (the learning curves; an ensemble's first member's) and
+    ``config.toml`` (the loss's name, the memory limit).
 
     Parameters
     ----------
@@ -262,36 +543,25 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     Raises
     ------
     ClimannError
-        If ``run_dir`` has no readable predictions file.
+        If ``run_dir`` has no readable predictions file, or its test block no time step.
     """
     run_dir = Path(run_dir)
     path = run_dir / "predictions.nc"
     with _open_predictions(path) as dataset:
         target = _target_name(dataset, path)
         layout = layout_from_predictions(dataset, target)
-        dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-        grid = lambda name: dataset[name].transpose(*dims).values.astype(np.float64)  # noqa: E731
-        baselines = [str(n)[len(target) + 1:] for n in dataset.data_vars
-                     if str(n).startswith(f"{target}_") and str(n)[len(target) + 1:] not in NOT_BASELINES]
-        predictions = {"model": grid(f"{target}_pred"), **{b: grid(f"{target}_{b}") for b in baselines}}
-        truth, labels = grid(target), split_labels(dataset["split"])
-        spread = grid(f"{target}_spread") if f"{target}_spread" in dataset else None
-        n_members = _ensemble_size(dataset[f"{target}_spread"]) if spread is not None else None
+        labels = split_labels(dataset["split"])
+    metrics = _read_metrics(run_dir)
+    n_members = ((metrics or {}).get("ensemble") or {}).get("size")
     train_loss, val_loss = _read_history(run_dir / "history.csv")
-    (run_dir / "figures").mkdir(exist_ok=True)
-    figures = draw_figures(layout, truth, predictions, labels, train_loss, val_loss,
-                           loss_name=_loss_name(run_dir), directory=run_dir / "figures", dpi=dpi)
-    try:
-        metrics = json.loads((run_dir / "metrics.json").read_text())
-    except (OSError, ValueError):
-        metrics = None
-    if isinstance(metrics, dict):
+    figures, every = draw_figures_from_file(
+        path, layout, labels, train_loss, val_loss, loss_name=_loss_name(run_dir),
+        limit_gb=run_memory_limit_gb(run_dir), directory=run_dir / "figures", dpi=dpi, n_members=n_members,
+    )
+    if metrics is not None:
         figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)
-        n_members = (metrics.get("ensemble") or {}).get("size", n_members)
-    if spread is not None and (labels == "test").any():
-        figures.append(plot_spread_map(layout, spread, truth, predictions["model"], n_members=n_members,
-                                       time_steps=labels == "test", split="test",
-                                       path=run_dir / "figures" / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=dpi))
+        recorded = record_figures_stride(metrics, every)
+        if recorded != metrics:
+            write_json(run_dir / "metrics.json", recorded, what="metrics file")
     write_report(run_dir)  # its links to the figures
     return figures
-

@@ -75,14 +75,26 @@ def _with_units(text: str, units: str) -> str:
     return f"{text} ({units})" if units else text
 
 
+def _ordinal(number: int) -> str:
+    """'2nd', '3rd', '11th', '21st'."""
+    suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def _period(years: Sequence[float]) -> str:
-    """'1997–1999' (or '1997'): the first and last years of some (decimal) years."""
+    """'1997–1999' (or '1997'): the first and last years of some (decimal) years; '1997–2003,
+    every 3rd year' when the years are evenly spaced further apart than one (a run's test
+    maps of every n-th test year, see :func:`climann.evaluation.figures.every_nth_test_year`)."""
     years = np.asarray(years, dtype=np.float64)
     years = years[np.isfinite(years)]
     if not years.size:
         return "no time steps"
     first, last = int(np.floor(years.min())), int(np.floor(years.max()))
-    return f"{first}" if first == last else f"{first}–{last}"
+    if first == last:
+        return f"{first}"
+    gaps = np.diff(np.unique(np.floor(years)).astype(int))
+    stride = int(gaps[0]) if (gaps == gaps[0]).all() else 1
+    return f"{first}–{last}" + (f", every {_ordinal(stride)} year" if stride > 1 else "")
 
 
 def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:

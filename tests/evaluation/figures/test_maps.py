@@ -1,5 +1,7 @@
 """Tests for climann/evaluation/figures/maps.py: maps on the true latitude and longitude."""
 
+import dataclasses
+
 import cftime
 import numpy as np
 import pytest
@@ -86,3 +88,26 @@ def test_curvilinear_longitudes_across_the_dateline_are_unwrapped_along_the_grid
     longitude = np.array([[170.0, 180.0, -170.0], [172.0, -178.0, -168.0]])
     np.testing.assert_allclose(unwrapped_longitudes(longitude), [[170, 180, 190], [172, 182, 192]])
     np.testing.assert_allclose(unwrapped_longitudes(longitude + 360), [[170, 180, 190], [172, 182, 192]])
+
+
+def test_an_anomaly_correlation_map_of_every_nth_year_puts_its_period_on_a_line_of_its_own(monkeypatch, tmp_path):
+    """One map is narrow: "over 1997–2003, every 3rd year, test split" gets its own title line,
+    and the figure grows by that line so that the title stays clear of the map's."""
+    from climann.evaluation.figures.maps import TITLE_LINE_INCHES, plot_anomaly_correlation_map
+
+    drawn = {}
+    save = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: drawn.update(
+        {path.name: (figure.get_suptitle(), figure.get_size_inches()[1])}) or save(figure, path, dpi))
+    rng = np.random.default_rng(0)
+    for name, years in (("consecutive.png", range(1997, 2000)), ("every_3rd.png", (1997, 2000, 2003))):
+        times = np.array([cftime.datetime(year, month, 15, calendar="noleap") for year in years for month in range(1, 13)])
+        layout = dataclasses.replace(_layout([-45.0, 0.0, 45.0], [0.0, 90.0, 180.0, 270.0]),
+                                     time=Coordinate("time", times))
+        truth = rng.normal(size=(times.size, 3, 4))
+        plot_anomaly_correlation_map(layout, truth, truth + rng.normal(size=truth.shape), np.zeros_like(truth),
+                                     time_steps=np.ones(times.size, bool), split="test", path=tmp_path / name, dpi=30)
+    (short, short_height), (long, long_height) = drawn["consecutive.png"], drawn["every_3rd.png"]
+    assert short.splitlines()[1:] == ["anomaly correlation of each grid cell over 1997–1999, test split"]
+    assert long.splitlines()[1:] == ["anomaly correlation of each grid cell", "over 1997–2003, every 3rd year, test split"]
+    assert long_height == pytest.approx(short_height + TITLE_LINE_INCHES)
