@@ -36,9 +36,9 @@ on the same cores slow a run down; the runs' results do not depend on it).
 Targets (issue 15): 2 workers' test MSE within 10 % of one process's, and the training phase
 ≥ 1.6× faster (both measures of it are printed); every worker under its memory limit in the larger-than-memory run.
 
-Run: ``python benchmarks/bench_scale.py`` (the sample part ≈ 1 min on 2 cores, the large
-file ≈ 15 min; ``--large-years 0`` skips it, ``--large-epochs 0`` runs its 15 epochs). The
-files are written to a temporary folder and removed; ``--keep`` keeps them, ``--directory``
+Run: ``python benchmarks/bench_scale.py`` (the ceiling ≈ 1.5 min, the sample part ≈ 1 min on
+2 cores, the large file ≈ 15 min; ``--large-years 0`` skips it, ``--large-epochs 0`` runs its
+15 epochs). The files are written to a temporary folder and removed; ``--keep`` keeps them, ``--directory``
 reuses them.
 """
 
