@@ -35,13 +35,28 @@ def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path):
     assert result.exit_code == 0, result.output
     assert path.read_text() == config_template()
     assert build_config(load_config_file(path)) == RunConfig()
-    path.write_text("[training]\nepochs = 3\n")
+    edited = config_template().replace("\nepochs = 15\n", "\nepochs = 3\n")  # the user's edit of the template
+    assert edited != config_template()
+    path.write_text(edited)
     refused = run_console_script("config", "init", str(path))
     assert refused.returncode == 2
-    assert refused.stderr.strip() == f"climann: error: {path} exists; choose another file or pass --overwrite"
-    assert path.read_text() == "[training]\nepochs = 3\n"
+    assert refused.stderr.strip() == (f"climann: error: {path} exists; choose another file or pass --overwrite to "
+                                      "replace it")
+    assert path.read_text() == edited
     replaced = runner.invoke(app, ["config", "init", str(path), "--overwrite"])
     assert replaced.exit_code == 0 and path.read_text() == config_template()
+
+
+def test_init_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path):
+    """--overwrite replaces a template (or a run's config.toml), never the user's own TOML."""
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[project]\nname = 'mine'\n")
+    refused = run_console_script("config", "init", str(path), "--overwrite")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (f"climann: error: {path} was not written by climann, and --overwrite replaces "
+                                      "only climann's own outputs; choose another name (or move that file away "
+                                      "yourself)")
+    assert path.read_text() == "[project]\nname = 'mine'\n"
 
 
 def test_init_dash_prints_the_template():

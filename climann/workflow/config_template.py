@@ -24,6 +24,7 @@ from pathlib import Path
 from climann.atomic import atomic_path
 from climann.workflow.config import SECTIONS, RunConfig, _toml_value, config_to_dict
 from climann.errors import ClimannError
+from climann.workflow.outputs import refuse_existing
 
 #: Width of the template's comment lines.
 COMMENT_WIDTH = 92
@@ -115,7 +116,8 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     ----------
     path : str or Path
     overwrite : bool
-        Replace an existing file.
+        Replace an existing file that climann wrote (a template, or a run's ``config.toml``:
+        :func:`climann.workflow.outputs.written_by_climann`); another file is never replaced.
 
     Returns
     -------
@@ -125,13 +127,13 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     Raises
     ------
     ClimannError
-        If ``path`` exists and ``overwrite`` is false, or it cannot be written.
+        If ``path`` exists and ``overwrite`` is false or climann did not write it, or it
+        cannot be written.
     """
     path = Path(path)
     if path.is_dir():
         raise ClimannError(f"{path} is a directory; give a file name such as {path / 'climann.toml'}")
-    if path.exists() and not overwrite:
-        raise ClimannError(f"{path} exists; choose another file or pass --overwrite")
+    refuse_existing(path, overwrite=overwrite, what="configuration template")
     with atomic_path(path, what="config file") as temporary:
         temporary.write_text(config_template(), encoding="utf-8")
     return path

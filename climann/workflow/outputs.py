@@ -49,6 +49,9 @@ EXPLAIN_FILES = ("importance.json", "partial_dependence.json", "importance.png",
 COMPARE_FILES = ("comparison.md", "comparison.png")
 #: The first line of each markdown file climann writes (a run's report, a comparison).
 MARKDOWN_HEADINGS = ("# climann run", "# climann comparison")
+#: How the TOML files climann writes begin: ``climann config init``'s template and a run's
+#: resolved ``config.toml``.
+TOML_HEADINGS = ("# climann configuration", "# climann resolved configuration")
 FIGURES = "figures"
 
 # .NAME.PID.HEX.tmp (climann.atomic) and .RUN.PID.RANDOM.partial (staging_directory); the PID
@@ -324,7 +327,8 @@ def written_by_climann(path: str | Path) -> bool:
     ``source`` attribute starts with "climann" (predictions, the sample dataset), a
     ``metrics.json``-like file (``target`` and ``splits``) or a JSON file whose ``source``
     starts with "climann" (``climann explain``'s), a report beginning
-    "# climann run" or a comparison beginning "# climann comparison", or a PNG figure (the
+    "# climann run" or a comparison beginning "# climann comparison", a TOML configuration
+    beginning as climann writes them (:data:`TOML_HEADINGS`), or a PNG figure (the
     only images climann writes are its own figures, in folders it names).
 
     Parameters
@@ -353,6 +357,8 @@ def written_by_climann(path: str | Path) -> bool:
                                                   or str(content.get("source", "")).startswith("climann"))
         if path.suffix == ".md":
             return path.read_text().startswith(MARKDOWN_HEADINGS)
+        if path.suffix == ".toml":
+            return path.read_text().startswith(TOML_HEADINGS)
         return path.suffix == ".png"
     except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
         return False

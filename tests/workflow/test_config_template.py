@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from climann.workflow.config import SECTIONS, RunConfig, build_config
+from climann.workflow.config import SECTIONS, RunConfig, build_config, config_to_toml
 from climann.workflow.config_template import attribute_descriptions, config_template, write_config_template
 from climann.errors import ClimannError
 
@@ -62,13 +62,27 @@ def test_attribute_descriptions_read_numpydoc():
 def test_write_refuses_an_existing_file_unless_overwrite(tmp_path):
     path = tmp_path / "climann.toml"
     assert write_config_template(path) == path
-    path.write_text("kept")
+    edited = config_template() + "\n# my notes\n"
+    path.write_text(edited)
     with pytest.raises(ClimannError, match="exists; .*--overwrite"):
         write_config_template(path)
-    assert path.read_text() == "kept"
+    assert path.read_text() == edited
     write_config_template(path, overwrite=True)
     assert path.read_text() == config_template()
     assert [p.name for p in tmp_path.iterdir()] == ["climann.toml"]  # no temporary left
+
+
+def test_overwrite_replaces_climanns_configurations_only(tmp_path):
+    """A run's resolved config.toml may be replaced; a TOML file of the user's is kept."""
+    run_config = tmp_path / "config.toml"
+    run_config.write_text(config_to_toml(RunConfig()))
+    write_config_template(run_config, overwrite=True)
+    assert run_config.read_text() == config_template()
+    own = tmp_path / "own.toml"
+    own.write_text("[training]\nepochs = 3\n")
+    with pytest.raises(ClimannError, match="was not written by climann"):
+        write_config_template(own, overwrite=True)
+    assert own.read_text() == "[training]\nepochs = 3\n"
 
 
 def test_write_into_a_missing_directory_is_a_user_error(tmp_path):
