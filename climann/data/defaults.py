@@ -26,6 +26,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass, field
 
 import dask
@@ -61,6 +62,9 @@ class DefaultInputs:
         Variables left out because of an extra dimension with several values → its name.
     off_grid : tuple of str
         Data variables not on the target's horizontal grid (never predictors by default).
+    static : tuple of str
+        Field mode: variables without a time axis, left out (a sample is a time step's map,
+        so a static field is the same in every sample).
     """
 
     predictors: tuple[str, ...]
@@ -68,6 +72,7 @@ class DefaultInputs:
     mostly_missing: dict[str, float] = field(default_factory=dict)
     several_values: dict[str, str] = field(default_factory=dict)
     off_grid: tuple[str, ...] = ()
+    static: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -84,6 +89,11 @@ class DefaultInputs:
                 f"left out of the default predictors: {shown}, with several values of an extra dimension; "
                 "choose one with [data] select (--select DIM=VALUE) to use them"
             )
+        if self.static:
+            notes.append(
+                f"left out of the default predictors: {', '.join(self.static)}, without a time axis: in field mode "
+                "each sample is a time step's map, so a static field is the same in every sample"
+            )
         return notes
 
 
@@ -94,6 +104,7 @@ def default_inputs(
     predictors: Sequence[str] | None = None,
     features: Sequence[str] | None = None,
     where: str = "the data",
+    mode: str = "pointwise",
 ) -> DefaultInputs:
     """The run's predictors and derived features, those given as ``None`` chosen from the data.
 
@@ -108,6 +119,8 @@ def default_inputs(
         As given by the user; ``None``: not given, chosen here (an empty sequence stays empty).
     where : str
         The files' names, for messages.
+    mode : {"pointwise", "field"}
+        ``[data] mode``: the default features depend on it (:func:`default_features`).
 
     Returns
     -------
@@ -120,24 +133,29 @@ def default_inputs(
         (no predictor and no varying feature).
     """
     require_variable(dataset, target, where, role="target")
-    chosen = _default_predictors(dataset, target) if predictors is None else DefaultInputs(tuple(predictors), ())
-    features = default_features(dataset) if features is None else tuple(features)
+    chosen = (_default_predictors(dataset, target, mode=mode) if predictors is None
+              else DefaultInputs(tuple(predictors), ()))
+    features = default_features(dataset, mode=mode) if features is None else tuple(features)
     if not chosen.predictors and not features:
         raise ClimannError(
             f"no inputs: no other variable on the grid of '{target}' to use as a predictor and no derived "
             "feature that varies; give [data] predictors or features (e.g. --features year)"
         )
-    return DefaultInputs(chosen.predictors, features, chosen.mostly_missing, chosen.several_values, chosen.off_grid)
+    return dataclasses.replace(chosen, features=features)
 
 
-def default_features(dataset: xr.Dataset) -> tuple[str, ...]:
-    """``lat`` when there are several latitudes, plus ``season`` when the time axis is finer
-    than a year (see :func:`finer_than_yearly`) within the training block of the default
-    split (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split
-    by time steps leave one month to train on, where the time of year cannot be learnt (and
+def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[str, ...]:
+    """``lat`` when there are several latitudes (pointwise mode only: in field mode a sample
+    is a whole map, where the latitude does not vary from one sample to the next), plus
+    ``season`` when the time axis is finer than a year (see :func:`finer_than_yearly`)
+    within the training block of the default split
+    (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split by
+    time steps leave one month to train on, where the time of year cannot be learnt (and
     training refuses a feature that does not vary there)."""
-    latitude = dataset[find_coordinate(dataset, "latitude")].values
-    features = ["lat"] if np.unique(latitude).size > 1 else []
+    features = []
+    if mode == "pointwise":
+        latitude = dataset[find_coordinate(dataset, "latitude")].values
+        features = ["lat"] if np.unique(latitude).size > 1 else []
     times = dataset[find_coordinate(dataset, "time")].values
     if finer_than_yearly(times):
         try:
@@ -162,12 +180,13 @@ def finer_than_yearly(times: Sequence) -> bool:
     return len({time.year for time in times}) < len(times)
 
 
-def _default_predictors(dataset: xr.Dataset, target: str) -> DefaultInputs:
-    """Every other numeric data variable on the target's grid, the left-out ones by reason."""
+def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise") -> DefaultInputs:
+    """Every other numeric data variable on the target's grid (in field mode, with a time
+    axis), the left-out ones by reason."""
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
-    candidates, several_values, off_grid = [], {}, []
+    candidates, several_values, off_grid, static = [], {}, [], []
     for name in data_variable_names(dataset):
         variable = dataset[name]
         if name == target or not (np.issubdtype(variable.dtype, np.number) or variable.dtype == bool):
@@ -178,6 +197,8 @@ def _default_predictors(dataset: xr.Dataset, target: str) -> DefaultInputs:
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
             several_values[name] = str(extra[0])
+        elif mode == "field" and time_dim not in variable.dims:
+            static.append(name)
         else:
             candidates.append(name)
     fractions = missing_where_target_present(dataset, target, candidates, time_dim=time_dim)
@@ -188,6 +209,7 @@ def _default_predictors(dataset: xr.Dataset, target: str) -> DefaultInputs:
         mostly_missing=mostly_missing,
         several_values=several_values,
         off_grid=tuple(off_grid),
+        static=tuple(static),
     )
 
 

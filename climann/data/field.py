@@ -171,7 +171,8 @@ def build_field_samples(
     spatial = [name for name in features if name in ("lat", "lon")]
     if spatial:
         raise ClimannError(
-            f"feature(s) {', '.join(spatial)} vary across the map, not in time; field mode cannot use them"
+            f"feature(s) {', '.join(spatial)} vary across the map, not in time; field mode cannot use them: "
+            f"leave them out of [data] features (e.g. --features season, or --features '' for none)"
         )
     layout = grid_layout(dataset, target, source_files)
     grid_dims = (layout.time.name, layout.latitude.name, layout.longitude.name)

@@ -76,8 +76,8 @@ class DataConfig:
         run starts and written into the run's config.toml.
     features : tuple of str or None
         Features derived from coordinates: any of ``lat``, ``lon``, ``season``, ``year``.
-        "auto" (None, the default): ``lat``, plus ``season`` when the time axis is finer than
-        a year.
+        "auto" (None, the default): ``lat`` (pointwise mode), plus ``season`` when the time
+        axis is finer than a year.
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)

@@ -126,7 +126,7 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     chosen = default_inputs(
         open_selected(config) if dataset is None else dataset, data.target,
         predictors=data.predictors, features=data.features,
-        where=", ".join(Path(f).name for f in data.paths) or "the data",
+        where=", ".join(Path(f).name for f in data.paths) or "the data", mode=data.mode,
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)

@@ -42,6 +42,20 @@ def test_the_sample_gives_the_demo_inputs_and_leaves_out_land_only_soil_moisture
     assert "mrso" in note and "[data] predictors" in note
 
 
+def test_field_mode_gets_no_latitude_feature(sample):
+    """In field mode a sample is a whole map: the latitude does not vary between samples."""
+    assert default_features(sample, mode="field") == ("season",)
+    assert default_features(sample) == ("lat", "season")
+
+
+def test_field_mode_leaves_out_static_predictors_and_says_so(sample):
+    """orog and sftlf have no time axis: the same map in every sample of field mode."""
+    chosen = default_inputs(sample, "tas", mode="field")
+    assert chosen.predictors == ("rsdt", "clt") and chosen.features == ("season",)
+    assert chosen.static == ("orog", "sftlf")
+    assert any("orog, sftlf" in note and "field mode" in note for note in chosen.notes("tas"))
+
+
 def test_given_inputs_are_kept_as_given(sample):
     chosen = default_inputs(sample, "tas", predictors=(), features=("year",))
     assert (chosen.predictors, chosen.features) == ((), ("year",))

@@ -242,6 +242,18 @@ def test_early_stopping_restores_the_best_validation_weights(tiny_sample, tmp_pa
     assert restored == pytest.approx(min(history.val_loss), rel=1e-4)
 
 
+def test_field_mode_trains_with_the_default_inputs(tiny_sample, tmp_path):
+    """`--mode field` alone (the default predictors and features) trains: its features are
+    season only, written into the run's config."""
+    config = build_config({"data": {"paths": [str(tiny_sample)], "mode": "field"},
+                           "model": {"hidden": [8]}, "training": {"epochs": 1, "batch_size": 8},
+                           "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "field")
+    assert run.metrics["mode"] == "field"
+    written = load_config_file(run.run_dir / "config.toml")
+    assert written["data"]["features"] == ["season"]
+
+
 def test_field_mode_end_to_end(tiny_sample, tmp_path):
     config = build_config({
         "data": {"paths": [str(tiny_sample)], "mode": "field", "predictors": ["rsdt", "clt"],
