@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.scaling import RunningMoments, Standardizer
 from climann.errors import ClimannError
 
@@ -267,6 +267,34 @@ def _prefetched(read: Callable[[int, int], object], blocks: Sequence[tuple[int, 
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def require_training_samples(n_samples: int, source: PointwiseSource, blocks: Sequence[tuple[int, int]]) -> None:
+    """Refuse a training block without a complete sample before its scaling is fitted,
+    saying why (:func:`~climann.data.pointwise.no_complete_sample_text`).
+
+    Parameters
+    ----------
+    n_samples : int
+        Complete samples counted in ``blocks``.
+    source : PointwiseSource
+    blocks : sequence of (start, stop)
+        The training block's time steps.
+
+    Raises
+    ------
+    ClimannError
+        If ``n_samples`` is 0.
+    """
+    if n_samples:
+        return
+    steps = np.zeros(source.n_time, dtype=bool)
+    for start, stop in blocks:
+        steps[start:stop] = True
+    target = source.layout.target_name
+    raise ClimannError(no_complete_sample_text(
+        f"the training block has no sample with '{target}' and every feature present", target,
+        *source.missing_where_target_present(steps)))
+
+
 def fit_standardizers(
     source: PointwiseSource, blocks: Sequence[tuple[int, int]]
 ) -> tuple[Standardizer, Standardizer]:
@@ -294,6 +322,7 @@ def fit_standardizers(
         target.update(samples.target)
         progress = ("fitting the scaling", done, len(blocks))
         _log.debug("scaled block %d/%d", done, len(blocks), extra={"progress": progress})
+    require_training_samples(int(target.count), source, blocks)
     return inputs.standardizer(source.feature_names), target.standardizer((source.layout.target_name,), role="target")
 
 

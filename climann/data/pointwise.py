@@ -315,6 +315,46 @@ class PointwiseSource:
             valid[step] &= draws < self._sample_fraction
         return valid
 
+    def _table(self, start: int, stop: int, scheduler: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The target, shape (n_steps, n_lat, n_lon), and every feature column broadcast into
+        one table, shape (n_steps, n_lat, n_lon, n_features), of time steps [start, stop)."""
+        first, arrays = self._load(start, stop, scheduler)
+        n_steps = stop - start
+        shape = (n_steps, *self.layout.shape[1:])
+        table = np.empty((*shape, len(self._columns)), dtype=np.float32)
+        for column, spec in enumerate(self._columns.values()):
+            axis, values = self._column_values(spec, arrays, start, first, n_steps)
+            table[..., column] = _broadcastable(values, axis, shape)
+        return arrays[self._target][start - first :], table
+
+    def missing_where_target_present(self, steps: np.ndarray) -> tuple[int, dict[str, float]]:
+        """Why time steps may hold no complete sample: how many values of the target they
+        have, and the fraction of those that each feature lacks.
+
+        Parameters
+        ----------
+        steps : ndarray of bool, shape (n_time,)
+            The time steps to look at (a block of the split); read block by block.
+
+        Returns
+        -------
+        n_target : int
+            Values of the target present in those steps.
+        missing : dict of str to float
+            Feature name → the fraction (0 … 1) of those values where the feature is missing.
+        """
+        n_target, n_missing = 0, np.zeros(len(self._columns), dtype=np.int64)
+        for start, stop in self.time_blocks():
+            chosen = np.asarray(steps[start:stop], dtype=bool)
+            if not chosen.any():
+                continue
+            target_values, table = self._table(start, stop)
+            present = np.isfinite(target_values) & chosen[:, None, None]
+            n_target += int(present.sum())
+            n_missing += (~np.isfinite(table[present])).sum(axis=0)
+        return n_target, {name: int(count) / n_target if n_target else 0.0
+                          for name, count in zip(self._columns, n_missing)}
+
     def read(self, start: int, stop: int, *, scheduler: str | None = None) -> PointwiseSamples:
         """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start.
 
@@ -323,14 +363,8 @@ class PointwiseSource:
         ``scheduler`` is the dask scheduler that reads the files (default: the current one;
         ``"synchronous"`` inside a task on a cluster worker, so that the worker reads itself).
         """
-        first, arrays = self._load(start, stop, scheduler)
-        n_steps = stop - start
-        shape = (n_steps, *self.layout.shape[1:])
-        target_values = arrays[self._target][start - first :]
-        table = np.empty((*shape, len(self._columns)), dtype=np.float32)
-        for column, spec in enumerate(self._columns.values()):
-            axis, values = self._column_values(spec, arrays, start, first, n_steps)
-            table[..., column] = _broadcastable(values, axis, shape)
+        target_values, table = self._table(start, stop, scheduler)
+        shape = target_values.shape
         # Without a required target (prediction on new data) a sample needs only its features.
         valid = np.isfinite(target_values) if self._require_target else np.ones(shape, dtype=bool)
         valid &= np.isfinite(table).all(axis=-1)
@@ -372,8 +406,38 @@ class PointwiseSource:
             climatologies=self.climatologies,
         )
         if samples.flat_index.size == 0:
-            raise ClimannError(f"no sample has '{self._target}' and every feature present in {self._where}")
+            raise ClimannError(no_complete_sample_text(
+                f"no sample has '{self._target}' and every feature present in {self._where}", self._target,
+                *self.missing_where_target_present(np.ones(self.n_time, dtype=bool))))
         return samples
+
+
+def no_complete_sample_text(problem: str, target: str, n_target: int, missing: dict[str, float]) -> str:
+    """``problem`` (a block or a file without a complete sample) and its cause: no value of
+    the target, or the features missing wherever the target is present (else the most often
+    missing ones), with the way out.
+
+    Parameters
+    ----------
+    problem : str
+        What has no sample, e.g. "the train block (1990–1993) has no sample with 'tas' and
+        every feature present".
+    target : str
+    n_target, missing
+        As :meth:`PointwiseSource.missing_where_target_present` returns them.
+    """
+    if not n_target:
+        return f"{problem}: '{target}' itself has no value there; check the files and the [data] time range"
+    everywhere = [name for name, fraction in missing.items() if fraction >= 1.0]
+    if everywhere:
+        one = len(everywhere) == 1
+        return (f"{problem}: {', '.join(everywhere)} {'is' if one else 'are'} missing wherever '{target}' is present; "
+                f"leave {'it' if one else 'them'} out of [data] predictors (--predictors) or features, or check "
+                f"{'its' if one else 'their'} file")
+    worst = sorted(((fraction, name) for name, fraction in missing.items() if fraction > 0), reverse=True)[:3]
+    shown = ", ".join(f"{name} ({100 * fraction:.0f}%)" for fraction, name in worst)
+    return (f"{problem}: the features are missing in different places where '{target}' is present ({shown} of "
+            "its values); leave some of them out of [data] predictors (--predictors) or features")
 
 
 def build_pointwise_samples(

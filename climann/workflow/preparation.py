@@ -23,7 +23,7 @@ from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
 from climann.data.open import concat_blocks, expand_paths, open_dataset
-from climann.data.pointwise import PointwiseSamples, PointwiseSource
+from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
@@ -394,6 +394,20 @@ def _anomaly_target(
     return climatology, offset, anomaly
 
 
+def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
+                      source: PointwiseSource | None = None) -> ClimannError:
+    """The error of a block of the split without a complete sample, with its cause
+    (:func:`climann.data.pointwise.no_complete_sample_text`) when the samples are pointwise
+    (``source``; read again, block by block, only to say why)."""
+    problem = (f"the {name} block ({split.descriptions[name]}) has no sample with '{config.data.target}' and every "
+               "feature present")
+    if config.data.mode != "pointwise":
+        return ClimannError(problem)
+    source = source or pointwise_source(config, open_selected(config))
+    return ClimannError(no_complete_sample_text(problem, config.data.target,
+                                                *source.missing_where_target_present(split.time_masks[name])))
+
+
 def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:
     """Open the files, subset them, build samples, split them in time, standardise.
 
@@ -410,10 +424,7 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
     sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
     for name, mask in sample_masks.items():
         if not mask.any():
-            raise ClimannError(
-                f"the {name} block ({split.descriptions[name]}) has no sample with "
-                f"'{config.data.target}' and every feature present"
-            )
+            raise empty_block_error(config, split, name, source)
     climatology, offset, target = _anomaly_target(config, samples, split, sample_masks)
     train_mask, dtype = sample_masks["train"], config.model.dtype
     input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)

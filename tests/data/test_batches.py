@@ -20,6 +20,7 @@ from climann.data.pointwise import PointwiseSource
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError
+from tests.conftest import grid_dataset
 
 FEATURES = ("pred", "static", "landonly", "lat", "season_sin", "season_cos")
 
@@ -422,3 +423,21 @@ def test_even_blocks_keep_the_steps_reach_the_multiple_and_never_lengthen_the_lo
             runs.append([])
         runs[-1].append(last - first)
     assert all(max(run) - min(run) <= 1 for run in runs)
+
+
+def test_a_streamed_training_block_without_samples_names_the_missing_predictor(tmp_path):
+    """fit_standardizers refuses, before fitting, a training block where a predictor is
+    missing wherever the target is present, and names it."""
+    dataset = grid_dataset(n_years=3)
+    dataset["pred"][:12] = np.nan  # the first year
+    path = tmp_path / "gaps.nc"
+    dataset.to_netcdf(path)
+    source = PointwiseSource(open_dataset([path]), target="tas", predictors=["pred"], features=[])
+    with pytest.raises(ClimannError, match="^the training block has no sample with 'tas' and every feature present: "
+                                           "pred is missing wherever 'tas' is present; leave it out"):
+        fit_standardizers(source, [(0, 12)])
+    n_target, missing = source.missing_where_target_present(np.arange(36) >= 6)  # half a year without pred
+    tas_present = np.isfinite(dataset["tas"].values[6:])
+    assert n_target == tas_present.sum()
+    assert missing == {"pred": pytest.approx(np.isnan(dataset["pred"].values[6:])[tas_present].mean())}
+    assert missing["pred"] == pytest.approx(6 / 30)

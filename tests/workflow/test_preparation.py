@@ -151,3 +151,51 @@ def test_field_anomalies_use_the_training_years_climatology(write_grid):
     assert data.samples.feature_names == ("pred_anomaly_mean", "season_sin", "season_cos")
     np.testing.assert_allclose(data.samples.inputs[:, 0], cos_mean(anomaly, lat), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(data.samples.climatologies["pred"], climatology, rtol=1e-6)
+
+
+def _with_gaps(tmp_path, *, years_without_pred: int = 0):
+    """grid_dataset over 6 years, ``pred`` missing in the first ``years_without_pred`` years
+    (the training block), ``landonly`` missing in its first longitude column."""
+    dataset = grid_dataset(n_years=6)
+    dataset["pred"][: 12 * years_without_pred] = np.nan
+    path = tmp_path / "gaps.nc"
+    dataset.to_netcdf(path)
+    return path, dataset
+
+
+def test_a_block_without_samples_names_the_predictor_missing_wherever_the_target_is(tmp_path):
+    path, _ = _with_gaps(tmp_path, years_without_pred=4)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred", "landonly"],
+                                    "features": []}})
+    with pytest.raises(ClimannError) as refused:
+        prepare_data(resolve_inputs(config))
+    assert str(refused.value) == (
+        f"the train block ({prepare_split_text(config)}) has no sample with 'tas' and every feature present: pred is "
+        "missing wherever 'tas' is present; leave it out of [data] predictors (--predictors) or features, or check "
+        "its file")
+
+
+def prepare_split_text(config) -> str:
+    """The train block's description, from the split alone (4 of 6 years)."""
+    from climann.workflow.preparation import split_for, pointwise_source, open_selected
+
+    layout = pointwise_source(config, open_selected(config)).layout
+    return split_for(config, layout).descriptions["train"]
+
+
+def test_features_missing_in_different_places_are_named_with_their_fractions(tmp_path):
+    """pred missing on columns 1-5, landonly on column 0: no complete sample; they lack 5/6
+    and 1/6 of the values of tas (hand count)."""
+    dataset = grid_dataset(n_years=6)
+    dataset["pred"][:, :, 1:] = np.nan
+    path = tmp_path / "apart.nc"
+    dataset.to_netcdf(path)
+    config = resolve_inputs(build_config({"data": {"paths": [str(path)], "target": "tas",
+                                                   "predictors": ["pred", "landonly"], "features": []}}))
+    tas_present = np.isfinite(dataset["tas"].values)
+    expected = {name: np.isnan(dataset[name].values)[tas_present].mean() for name in ("pred", "landonly")}
+    assert expected == {"pred": pytest.approx(5 / 6), "landonly": pytest.approx(1 / 6)}
+    with pytest.raises(ClimannError, match=r"no sample has 'tas' and every feature present in apart.nc: the features are missing "
+                                           r"in different places where 'tas' is present \(pred \(83%\), landonly "
+                                           r"\(17%\) of its values\)"):
+        prepare_data(config)

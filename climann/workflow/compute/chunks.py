@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import dask
 import numpy as np
 
-from climann.data.batches import standardised_table
+from climann.data.batches import require_training_samples, standardised_table
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import RunningMoments, Standardizer
 from climann.errors import ClimannError
@@ -230,6 +230,7 @@ def scaling_and_rows(
         inputs.merge(chunk_inputs)
         target.merge(chunk_target)
     rows = [int(chunk_target.count) for _, chunk_target in parts]
+    require_training_samples(int(target.count), source, blocks)
     return (inputs.standardizer(source.feature_names),
             target.standardizer((source.layout.target_name,), role="target"), rows)
 
@@ -390,6 +391,7 @@ def read_fit_and_persist(
     for chunk_inputs, chunk_target in parts:
         inputs.merge(chunk_inputs)
         target.merge(chunk_target)
+    require_training_samples(int(target.count), source, blocks[fit_on])
     input_scaler = inputs.standardizer(source.feature_names)
     target_scaler = target.standardizer((source.layout.target_name,), role="target")
     tables = {name: [client.submit(_standardised, samples, input_scaler, target_scaler, dtype, weights, pure=False)

@@ -54,7 +54,6 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
-from climann.errors import ClimannError
 from climann.evaluation.baselines import is_regular, season_keys, season_name
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
@@ -65,7 +64,14 @@ from climann.evaluation.scores import (
     persistence_left_out_reason,
 )
 from climann.model import History, Network
-from climann.workflow.preparation import PreparedData, open_selected, pointwise_source, record_split, split_for
+from climann.workflow.preparation import (
+    PreparedData,
+    empty_block_error,
+    open_selected,
+    pointwise_source,
+    record_split,
+    split_for,
+)
 from climann.workflow.outputs import publish_run, staging_directory
 from climann.workflow.run_directory import (
     ChunkedEvaluation,
@@ -117,13 +123,6 @@ class Evaluated:
     area_means: dict[str, np.ndarray]
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
-
-
-def _empty_block_error(config: RunConfig, split: TimeSplit, name: str) -> ClimannError:
-    return ClimannError(
-        f"the {name} block ({split.descriptions[name]}) has no sample with "
-        f"'{config.data.target}' and every feature present"
-    )
 
 
 def train_on_cluster(
@@ -180,7 +179,7 @@ def train_on_cluster(
     try:
         for name, samples in persisted.items():
             if samples.n_samples == 0:
-                raise _empty_block_error(config, split, name)
+                raise empty_block_error(config, split, name, source)
         network = Network(
             [len(source.feature_names), *config.model.hidden, 1], activation=config.model.activation,
             output_activation=config.model.output_activation, init=config.model.init, seed=config.training.seed,
@@ -286,7 +285,7 @@ def evaluate_distributed(
     counts = {name: area_means.pop(name) for name in list(area_means) if name.startswith("extrapolation:")}
     for index, name in enumerate(names):
         if total.samples[index] == 0:
-            raise _empty_block_error(config, split, name)
+            raise empty_block_error(config, split, name, source)
     left_out = ({"persistence": persistence_left_out_reason(config.data.sample_fraction)}
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
