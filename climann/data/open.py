@@ -208,22 +208,45 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
             return mask_invalid(keep(_open_one(files[0], time_coder)))
         with _open_one(files[0], time_coder) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
-            reference_units = variable_units(first, data_variable_names(first))
+        first_units = _FirstUnits()
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
             dataset = time_on_its_dimension(dataset, labels[1])  # open_mfdataset opens without _open_one
-            # One variable in several files (one per period) is brought to the first file's units.
-            in_first_units = convert_dataset(mask_invalid(keep(dataset)), reference_units, where=labels[1],
-                                             reference=labels[0])
+            in_first_units = first_units.converted(mask_invalid(keep(dataset)), where=labels[1])
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
         if engines == {"netcdf4"}:
+            # Not parallel: ``preprocess`` must see the files in their order (see _FirstUnits).
             return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",
+                                     parallel=False,
                                      decode_times=time_coder, **combine)
         return xr.combine_by_coords([on_first_grid(_open_one(path, time_coder)) for path in files], **combine)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+class _FirstUnits:
+    """The units of each variable in the first file (in the order given) that holds it,
+    learnt file by file: a variable split over several files (one per period, perhaps from
+    different providers) is brought to those units in every later file, or refused when
+    they do not convert (:func:`~climann.data.units.convert_dataset`). Whichever file comes
+    first overall — another variable's, or a static field's — does not matter."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, str] = {}
+        self.files: dict[str, str] = {}
+
+    def converted(self, dataset: xr.Dataset, *, where: str) -> xr.Dataset:
+        """``dataset`` (one file, named ``where``) with its variables in their first units."""
+        for name, units in variable_units(dataset, data_variable_names(dataset)).items():
+            if name not in self.units:
+                self.units[name], self.files[name] = units, where
+        for source in dict.fromkeys(self.files.values()):
+            if source != where:
+                wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
+                dataset = convert_dataset(dataset, wanted, where=where, reference=source)
+        return dataset
 
 
 def _rename_groups(
