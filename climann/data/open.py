@@ -213,7 +213,7 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
             dataset = time_on_its_dimension(dataset, labels[1])  # open_mfdataset opens without _open_one
-            in_first_units = first_units.converted(mask_invalid(keep(dataset)), where=labels[1])
+            in_first_units = first_units.converted(mask_invalid(keep(dataset)))
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
         if engines == {"netcdf4"}:
@@ -235,17 +235,18 @@ class _FirstUnits:
 
     def __init__(self) -> None:
         self.units: dict[str, str] = {}
-        self.files: dict[str, str] = {}
+        self.files: dict[str, Path] = {}
 
-    def converted(self, dataset: xr.Dataset, *, where: str) -> xr.Dataset:
-        """``dataset`` (one file, named ``where``) with its variables in their first units."""
+    def converted(self, dataset: xr.Dataset) -> xr.Dataset:
+        """``dataset`` (one file) with its variables in their first units."""
+        path = Path(str(dataset.encoding.get("source", "another file")))
         for name, units in variable_units(dataset, data_variable_names(dataset)).items():
             if name not in self.units:
-                self.units[name], self.files[name] = units, where
+                self.units[name], self.files[name] = units, path
         for source in dict.fromkeys(self.files.values()):
-            if source != where:
+            if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
-                dataset = convert_dataset(dataset, wanted, where=where, reference=source)
+                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name)
         return dataset
 
 

@@ -198,6 +198,18 @@ def test_every_file_of_a_variable_is_in_the_units_of_its_first_file(tmp_path, ca
     assert len(converted) == 2  # one per variable: its file in the other units
 
 
+def test_files_of_one_name_in_two_folders_are_two_files_for_their_units(tmp_path):
+    full = grid_dataset(n_years=2)[["tas"]]
+    (tmp_path / "hist").mkdir()
+    (tmp_path / "ssp").mkdir()
+    full.isel(time=slice(0, 12)).to_netcdf(tmp_path / "hist" / "tas.nc")
+    later = full["tas"].isel(time=slice(12, 24))
+    (later - 273.15).assign_attrs(units="degC").to_dataset().to_netcdf(tmp_path / "ssp" / "tas.nc")
+    combined = open_dataset([tmp_path / "hist" / "tas.nc", tmp_path / "ssp" / "tas.nc"])
+    assert combined["tas"].attrs["units"] == "K"
+    np.testing.assert_allclose(combined["tas"].values, full["tas"].values, rtol=1e-6)
+
+
 def test_a_file_in_units_that_do_not_convert_is_refused_when_another_variable_comes_first(tmp_path):
     full = grid_dataset(n_years=2)
     full[["pred"]].to_netcdf(tmp_path / "a_pred.nc")
