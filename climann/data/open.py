@@ -21,6 +21,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.calendars import calendar_plan
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -200,19 +201,23 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
     # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
     # masks only _FillValue and missing_value); see climann.data.masking.
-    keep = functools.partial(
-        keep_times, time_steps_to_keep(files, functools.partial(_open_one, time_coder=time_coder), overlap=overlap)
-    )
+    opened = functools.partial(_open_one, time_coder=time_coder)
     try:
         if len(files) == 1:
-            return mask_invalid(keep(_open_one(files[0], time_coder)))
+            return mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
+        # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
+        on_calendar = calendar_plan(files, opened).apply
+        keep = functools.partial(
+            keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
+        )
         with _open_one(files[0], time_coder) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
         first_units = _FirstUnits()
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            dataset = time_on_its_dimension(dataset, labels[1])  # open_mfdataset opens without _open_one
+            # open_mfdataset opens without _open_one
+            dataset = on_calendar(time_on_its_dimension(dataset, labels[1]))
             in_first_units = first_units.converted(mask_invalid(keep(dataset)))
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
