@@ -401,3 +401,25 @@ def test_paths_with_brackets_are_printed_whole(tiny_sample, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"run directory: {out}\n" in result.output
     assert f"scores by season and region: {out / 'report.md'}" in result.output.replace("\n", "")
+
+
+def test_train_on_one_glob_brings_a_later_file_of_the_target_to_its_first_files_units(tmp_path):
+    """The predictor's file comes first in the glob: the target's later file (degC) is still
+    converted to its first file's K, as predictions.nc shows."""
+    import numpy as np
+    import xarray as xr
+
+    from tests.conftest import grid_dataset
+
+    full = grid_dataset(n_years=3)
+    full[["pred"]].to_netcdf(tmp_path / "a_pred.nc")
+    full[["tas"]].isel(time=slice(0, 24)).to_netcdf(tmp_path / "b_tas_1.nc")
+    later = full["tas"].isel(time=slice(24, 36))
+    (later - 273.15).assign_attrs(units="degC").to_dataset().to_netcdf(tmp_path / "b_tas_2.nc")
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "*.nc"), "--target", "tas", "--predictors", "pred",
+                                 "--out", str(tmp_path / "run"), "--epochs", "1", "--hidden", "4",
+                                 "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        assert predictions["tas"].attrs["units"] == "K"
+        np.testing.assert_allclose(predictions["tas"].values, full["tas"].values, rtol=1e-6)

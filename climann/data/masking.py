@@ -12,6 +12,12 @@ NetCDF User Guide's attribute conventions):
   ``add_offset`` (the unpacked type) rather than the stored type, in which case they are in
   unpacked units (NUG; netCDF-Java reads them the same way).
 
+- with ``_Unsigned = "true"`` (integers stored in a signed type but meant unsigned, as
+  NetCDF-3 has no unsigned types) the limits of the stored type are read as unsigned too:
+  a ``valid_max`` of ``-2s`` is 65534 (NUG, "Attribute Conventions": ``_Unsigned``; the
+  limits have the variable's type and so its signedness, as netCDF4-python and
+  netCDF-Java read them); ``_Unsigned = "false"`` on an unsigned type, the reverse.
+
 Checking a packed value ``p`` against packed limits equals checking the unpacked value
 ``p · scale_factor + add_offset`` against the limits unpacked with the same arithmetic (the
 map is monotonic), so the mask is applied to the values xarray decoded, lazily.
@@ -46,6 +52,17 @@ def _unpacked(limit: np.ndarray, encoding: dict, dtype: np.dtype) -> np.ndarray:
     return values
 
 
+def _with_signedness(limit: np.ndarray, encoding: dict) -> np.ndarray:
+    """An integer limit reinterpreted (same bits) as unsigned when ``_Unsigned`` is "true",
+    as signed when it is "false"; other limits unchanged. ``-2s`` becomes 65534, the byte
+    ``-56b`` 200."""
+    unsigned = str(encoding.get("_Unsigned", "")).strip().lower()
+    kind = {"true": "i", "false": "u"}.get(unsigned)
+    if kind is None or limit.dtype.kind != kind:
+        return limit
+    return limit.view(np.dtype(f"{'u' if kind == 'i' else 'i'}{limit.dtype.itemsize}"))
+
+
 def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
     """The valid minimum and maximum of a decoded variable, in its decoded (unpacked) units.
 
@@ -60,14 +77,15 @@ def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
     (float, float) or None
         ``-inf`` or ``inf`` for a side without a limit; None when no limit is given.
     """
-    attrs = variable.attrs
+    attrs, encoding = variable.attrs, variable.encoding
     if "valid_range" in attrs and np.asarray(attrs["valid_range"]).size == 2:
-        given = list(np.asarray(attrs["valid_range"]).reshape(2))
+        given = list(_with_signedness(np.asarray(attrs["valid_range"]), encoding).reshape(2))
     elif "valid_min" in attrs or "valid_max" in attrs:
-        given = [attrs.get("valid_min"), attrs.get("valid_max")]
+        given = [None if attrs.get(key) is None else _with_signedness(np.asarray(attrs[key]), encoding)
+                 for key in ("valid_min", "valid_max")]
     else:
         return None
-    encoding, unpacked_type = variable.encoding, _unpacked_type(variable.encoding)
+    unpacked_type = _unpacked_type(encoding)
     present = [np.asarray(limit) for limit in given if limit is not None]
     in_unpacked_units = unpacked_type is None or all(
         limit.dtype == unpacked_type != encoding.get("dtype") for limit in present

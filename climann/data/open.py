@@ -21,6 +21,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.calendars import calendar_plan
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -200,30 +201,58 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
     # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
     # masks only _FillValue and missing_value); see climann.data.masking.
-    keep = functools.partial(
-        keep_times, time_steps_to_keep(files, functools.partial(_open_one, time_coder=time_coder), overlap=overlap)
-    )
+    opened = functools.partial(_open_one, time_coder=time_coder)
     try:
         if len(files) == 1:
-            return mask_invalid(keep(_open_one(files[0], time_coder)))
+            return mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
+        # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
+        on_calendar = calendar_plan(files, opened).apply
+        keep = functools.partial(
+            keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
+        )
         with _open_one(files[0], time_coder) as first:
             reference = grid_coordinates(with_2d_coordinates(first))
-            reference_units = variable_units(first, data_variable_names(first))
+        first_units = _FirstUnits()
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            dataset = time_on_its_dimension(dataset, labels[1])  # open_mfdataset opens without _open_one
-            # One variable in several files (one per period) is brought to the first file's units.
-            in_first_units = convert_dataset(mask_invalid(keep(dataset)), reference_units, where=labels[1],
-                                             reference=labels[0])
+            # open_mfdataset opens without _open_one
+            dataset = on_calendar(time_on_its_dimension(dataset, labels[1]))
+            in_first_units = first_units.converted(mask_invalid(keep(dataset)))
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
         if engines == {"netcdf4"}:
+            # Not parallel: ``preprocess`` must see the files in their order (see _FirstUnits).
             return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",
+                                     parallel=False,
                                      decode_times=time_coder, **combine)
         return xr.combine_by_coords([on_first_grid(_open_one(path, time_coder)) for path in files], **combine)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+class _FirstUnits:
+    """The units of each variable in the first file (in the order given) that holds it,
+    learnt file by file: a variable split over several files (one per period, perhaps from
+    different providers) is brought to those units in every later file, or refused when
+    they do not convert (:func:`~climann.data.units.convert_dataset`). Whichever file comes
+    first overall — another variable's, or a static field's — does not matter."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, str] = {}
+        self.files: dict[str, Path] = {}
+
+    def converted(self, dataset: xr.Dataset) -> xr.Dataset:
+        """``dataset`` (one file) with its variables in their first units."""
+        path = Path(str(dataset.encoding.get("source", "another file")))
+        for name, units in variable_units(dataset, data_variable_names(dataset)).items():
+            if name not in self.units:
+                self.units[name], self.files[name] = units, path
+        for source in dict.fromkeys(self.files.values()):
+            if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
+                wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
+                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name)
+        return dataset
 
 
 def _rename_groups(

@@ -145,3 +145,35 @@ def test_a_file_without_valid_limits_is_unchanged(tmp_path):
     ours = open_dataset([path])["v"]
     with xr.open_dataset(path) as plain:
         xr.testing.assert_identical(ours.load(), plain["v"].load())
+
+
+@pytest.mark.parametrize(
+    ("stored", "attrs", "low", "high"),
+    [
+        pytest.param("i2", {"scale_factor": 0.005, "add_offset": 150.0, "_FillValue": np.int16(-1),
+                            "valid_min": np.int16(0), "valid_max": np.int16(-2)}, 0, 65534, id="short-min-max"),
+        pytest.param("i2", {"valid_min": np.int16(-32768)}, 32768, 65535, id="short-min-only-unpacked"),
+        pytest.param("i1", {"scale_factor": 0.5, "valid_range": np.array([0, -56], "i1")}, 0, 200, id="byte-range"),
+        pytest.param("i1", {"valid_max": np.int8(-56)}, 0, 200, id="byte-max-only-unpacked"),
+        pytest.param("i1", {"valid_range": np.array([10, 100], "i1")}, 10, 100, id="byte-positive-range"),
+    ],
+)
+def test_valid_limits_of_unsigned_data_are_read_unsigned(tmp_path, stored, attrs, low, high):
+    """NUG, _Unsigned = "true": the stored signed integers and the limits of their type are
+    unsigned; -2s is 65534, -56b is 200."""
+    unsigned = np.dtype(f"u{np.dtype(stored).itemsize}")
+    top = np.iinfo(unsigned).max
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, top + 1, (N_TIME, LAT.size, LON.size)).astype(unsigned)
+    values.flat[:6] = [0, low, high, top, top - 1, low - 1 if low else 1]  # the ends and just beyond
+    fill = attrs.get("_FillValue")
+    path = _write(tmp_path / "unsigned.nc", values.view(stored), stored,
+                  {"_Unsigned": "true", **{k: v for k, v in attrs.items() if k != "_FillValue"}}, fill_value=fill)
+    # by hand: masked outside [low, high] (unsigned) and at the fill value (-1s is 65535)
+    valid = (values >= low) & (values <= high)
+    if fill is not None:
+        valid &= values != np.array(fill).view(unsigned)
+    expected = np.where(valid, values * attrs.get("scale_factor", 1.0) + attrs.get("add_offset", 0.0), np.nan)
+    opened = open_dataset([path])["v"].values
+    np.testing.assert_allclose(opened, expected, rtol=1e-6)
+    assert np.isfinite(opened).any() and np.isnan(opened).any()

@@ -159,6 +159,67 @@ def test_a_later_file_in_units_that_do_not_convert_is_refused(tmp_path):
         open_dataset(expand_paths([str(tmp_path / "tas_*.nc")]))
 
 
+def _write_split_by_time_in_other_units(folder):
+    """tas 2000 in K and 2001 in degC; pred 2000 in 1 and 2001 in % (each its own file);
+    the reference (all in the first files' units) returned for a hand conversion."""
+    full = grid_dataset(n_years=2)[["tas", "pred"]]
+    halves = [full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))]
+    halves[0]["tas"].to_dataset().to_netcdf(folder / "tas_2000.nc")
+    (halves[1]["tas"] - 273.15).assign_attrs(units="degC").to_dataset().to_netcdf(folder / "tas_2001.nc")
+    halves[0]["pred"].to_dataset().to_netcdf(folder / "pred_2000.nc")
+    (halves[1]["pred"] * 100).assign_attrs(units="%").to_dataset().to_netcdf(folder / "pred_2001.nc")
+    return full
+
+
+@pytest.mark.parametrize(
+    "names, expected_units",
+    [
+        pytest.param(["*.nc"], {"tas": "K", "pred": "1"}, id="one-glob-other-variable-first"),
+        pytest.param(["tas_*.nc", "pred_*.nc"], {"tas": "K", "pred": "1"}, id="a-glob-per-variable"),
+        pytest.param(["pred_2000.nc", "tas_2001.nc", "pred_2001.nc", "tas_2000.nc"], {"tas": "degC", "pred": "1"},
+                     id="later-tas-file-first"),
+        pytest.param(["pred_2001.nc", "pred_2000.nc", "tas_*.nc"], {"tas": "K", "pred": "%"},
+                     id="later-pred-file-first"),
+    ],
+)
+def test_every_file_of_a_variable_is_in_the_units_of_its_first_file(tmp_path, caplog, names, expected_units):
+    import logging
+
+    full = _write_split_by_time_in_other_units(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset(expand_paths([str(tmp_path / name) for name in names]))
+    # by hand: K -> degC is minus 273.15; 1 -> % is times 100
+    by_hand = {"K": full["tas"].values, "degC": full["tas"].values - 273.15,
+               "1": full["pred"].values, "%": full["pred"].values * 100}
+    for name, units in expected_units.items():
+        assert combined[name].attrs["units"] == units
+        np.testing.assert_allclose(combined[name].values, by_hand[units], rtol=1e-6, atol=1e-4)
+    converted = sorted(r.getMessage() for r in caplog.records if "converted from" in r.getMessage())
+    assert len(converted) == 2  # one per variable: its file in the other units
+
+
+def test_files_of_one_name_in_two_folders_are_two_files_for_their_units(tmp_path):
+    full = grid_dataset(n_years=2)[["tas"]]
+    (tmp_path / "hist").mkdir()
+    (tmp_path / "ssp").mkdir()
+    full.isel(time=slice(0, 12)).to_netcdf(tmp_path / "hist" / "tas.nc")
+    later = full["tas"].isel(time=slice(12, 24))
+    (later - 273.15).assign_attrs(units="degC").to_dataset().to_netcdf(tmp_path / "ssp" / "tas.nc")
+    combined = open_dataset([tmp_path / "hist" / "tas.nc", tmp_path / "ssp" / "tas.nc"])
+    assert combined["tas"].attrs["units"] == "K"
+    np.testing.assert_allclose(combined["tas"].values, full["tas"].values, rtol=1e-6)
+
+
+def test_a_file_in_units_that_do_not_convert_is_refused_when_another_variable_comes_first(tmp_path):
+    full = grid_dataset(n_years=2)
+    full[["pred"]].to_netcdf(tmp_path / "a_pred.nc")
+    full[["tas"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "b_tas_2000.nc")
+    second = full["tas"].isel(time=slice(12, 24)).assign_attrs(units="m")
+    second.to_dataset().to_netcdf(tmp_path / "b_tas_2001.nc")
+    with pytest.raises(ClimannError, match=r"^'tas' is in 'm' in b_tas_2001\.nc but in 'K' in b_tas_2000\.nc"):
+        open_dataset(expand_paths([str(tmp_path / "*.nc")]))
+
+
 def _model_output_on_time_counter(months, *, extra_time=False, named="time_centered"):
     """A file as NEMO/XIOS writes it: the dimension ``time_counter`` without units (axis T,
     values 0) and the dates on the auxiliary coordinate ``time_centered(time_counter)``, named

@@ -1,0 +1,167 @@
+"""Files whose time axes use different calendars, combined only where their dates mean the same.
+
+Dates of two calendars cannot be compared (a ``noleap`` year has no 29 February, a
+``360_day`` year has 30 February), so files in different calendars are combined only where
+nothing needs to be guessed; the calendar of the first file with more than one time step
+(the series) is kept:
+
+- names of one calendar (CF-1.8 §4.4.1: ``gregorian`` is ``standard``, ``365_day`` is
+  ``noleap``, ``366_day`` is ``all_leap``) are one calendar, silently;
+- ``standard`` and ``proleptic_gregorian`` agree for dates from 1582-10-15 on (CF-1.8
+  §4.4.1: they differ only before the Gregorian reform): dates from then on are relabelled
+  in the series' calendar, with a warning;
+- a file with a single time step whose variables are in no other file (an ERA5-style
+  land-sea mask with ``time = 1`` next to model data) is a static field: its time is
+  dropped, with a warning;
+- anything else (``noleap`` against ``standard`` series, ``360_day`` against any other) is
+  refused in one line naming both files' calendars and how to convert one of them.
+
+Only the time coordinates are read (as :mod:`climann.data.time_overlap` does), before the
+files are combined.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+#: Other CF names of one calendar (CF-1.8 §4.4.1).
+CALENDAR_ALIASES = {"gregorian": "standard", "365_day": "noleap", "366_day": "all_leap"}
+
+#: The first day of the Gregorian calendar: ``standard`` and ``proleptic_gregorian`` agree from it on.
+GREGORIAN_REFORM = (1582, 10, 15)
+
+_GREGORIAN = {"standard", "proleptic_gregorian"}
+
+
+@dataclass(frozen=True)
+class _FileCalendar:
+    path: Path
+    time: str
+    calendar: str
+    times: np.ndarray
+    variables: frozenset[str]
+
+
+def calendar_name(calendar: str) -> str:
+    """The CF calendar's canonical name (``gregorian`` → ``standard``, ``365_day`` → ``noleap``)."""
+    name = str(calendar).strip().lower()
+    return CALENDAR_ALIASES.get(name, name)
+
+
+def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileCalendar | None:
+    """The file's time axis and calendar, None without a decoded one (or when unreadable: the
+    combined opening then says why)."""
+    try:
+        with open_file(path) as dataset:
+            time = find_coordinate(dataset, "time")
+            times = np.asarray(dataset[time].values)
+            variables = frozenset(v for v in data_variable_names(dataset) if time in dataset[v].dims)
+    except (ClimannError, OSError, ValueError, TypeError, KeyError):
+        return None
+    if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
+        return None
+    return _FileCalendar(path, time, calendar_name(times[0].calendar), times, variables)
+
+
+def _after_reform(times: np.ndarray) -> bool:
+    return all((t.year, t.month, t.day) >= GREGORIAN_REFORM for t in times)
+
+
+@dataclass(frozen=True)
+class CalendarPlan:
+    """What to do with each file so that all share the series' ``calendar``: relabel its
+    dates (``relabelled``) or drop its single time step (``static``), by real path."""
+
+    calendar: str
+    relabelled: frozenset[str] = field(default_factory=frozenset)
+    static: frozenset[str] = field(default_factory=frozenset)
+
+    def apply(self, dataset: xr.Dataset) -> xr.Dataset:
+        """One file's dataset (lazy) with its dates in the series' calendar, or without its time."""
+        source = dataset.encoding.get("source")
+        path = os.path.realpath(source) if source else None
+        if path not in self.relabelled and path not in self.static:
+            return dataset
+        time = find_coordinate(dataset, "time")
+        bounds = dataset[time].attrs.get("bounds")
+        if path in self.static:
+            dropped = [name for name in (time, bounds) if name in dataset.variables]
+            return dataset.isel({time: 0}).drop_vars(dropped)
+        relabel = np.vectorize(lambda date: date.change_calendar(self.calendar), otypes=[object])
+        changed = {time: (dataset[time].dims, relabel(dataset[time].values), dataset[time].attrs)}
+        if bounds in dataset.variables:
+            changed[bounds] = (dataset[bounds].dims, relabel(dataset[bounds].values), dataset[bounds].attrs)
+        result = dataset.assign_coords({time: changed[time]}).assign({k: v for k, v in changed.items() if k != time})
+        result[time].encoding = {**dataset[time].encoding, "calendar": self.calendar}
+        return result
+
+
+def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
+    return ClimannError(
+        f"{series.path.name} uses the {series.calendar} calendar and {other.path.name} the {other.calendar} "
+        f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
+        f"first (xarray's Dataset.convert_calendar('{series.calendar}', align_on=...), or cdo "
+        f"setcalendar,{series.calendar} when its dates are all valid {series.calendar} dates)"
+    )
+
+
+def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]) -> CalendarPlan:
+    """How to bring files with different calendars to one (see the module description).
+
+    Parameters
+    ----------
+    files : sequence of Path
+        Files to be combined, in the order given.
+    open_file : callable
+        Opens one file lazily with its times decoded to cftime dates.
+
+    Returns
+    -------
+    CalendarPlan
+        Empty (nothing to change) when all files share one calendar.
+
+    Raises
+    ------
+    ClimannError
+        If two files' calendars differ in a way that cannot be aligned without a choice,
+        naming both files and calendars and how to convert one.
+    """
+    infos = [info for info in (_file_calendar(Path(path), open_file) for path in files) if info is not None]
+    if len({info.calendar for info in infos}) < 2:
+        return CalendarPlan(infos[0].calendar if infos else "standard")
+    series = next((info for info in infos if len(info.times) > 1), infos[0])
+    relabelled, static = set(), set()
+    for info in infos:
+        if info.calendar == series.calendar:
+            continue
+        elsewhere = any(info.variables & other.variables for other in infos if other is not info)
+        if {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times) and _after_reform(series.times):
+            relabelled.add(os.path.realpath(info.path))
+            _log.warning(
+                "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are "
+                "read in the %s calendar", info.path.name, info.calendar, series.path.name, series.calendar,
+                series.calendar,
+            )
+        elif len(info.times) == 1 and len(series.times) > 1 and not elsewhere:
+            static.add(os.path.realpath(info.path))
+            _log.warning(
+                "%s (%s) has a single time step in the %s calendar, beside the %s series of %s: taken as a static "
+                "field, its time dropped", info.path.name, ", ".join(sorted(info.variables)), info.calendar,
+                series.calendar, series.path.name,
+            )
+        else:
+            raise _refusal(series, info)
+    return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static))

@@ -1,0 +1,75 @@
+"""Files in different calendars (climann/data/calendars.py, applied where files are opened)."""
+
+import logging
+
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset, monthly_times
+
+
+def _in_calendar(dataset, calendar, start_year=2000):
+    """The dataset with its monthly dates (day 15) written in ``calendar``."""
+    return dataset.assign_coords(time=monthly_times(dataset.sizes["time"] // 12, calendar, start_year))
+
+
+def _warnings(caplog):
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    "calendars",
+    [pytest.param(("standard", "proleptic_gregorian"), id="standard-then-proleptic"),
+     pytest.param(("proleptic_gregorian", "gregorian"), id="proleptic-then-gregorian")],
+)
+def test_standard_and_proleptic_gregorian_after_1582_combine_in_the_first_calendar(tmp_path, caplog, calendars):
+    full = grid_dataset(n_years=2)[["tas"]]
+    for index, (calendar, part) in enumerate(zip(calendars, (slice(0, 12), slice(12, 24)))):
+        _in_calendar(full.isel(time=part), calendar, 2000 + index).to_netcdf(tmp_path / f"tas_{index}.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "tas_0.nc", tmp_path / "tas_1.nc"])
+    first = {"gregorian": "standard"}.get(calendars[0], calendars[0])
+    assert [t.calendar for t in combined["time"].values] == [first] * 24
+    assert [(t.year, t.month, t.day) for t in combined["time"].values] == [
+        (2000 + k // 12, k % 12 + 1, 15) for k in range(24)
+    ]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    assert any("agree from 1582-10-15 on" in message for message in _warnings(caplog))
+
+
+def test_a_single_time_step_in_another_calendar_is_a_static_field(tmp_path, caplog):
+    """An ERA5-style land-sea mask (time = 1, gregorian, 1979) beside noleap model data."""
+    full = grid_dataset(n_years=2)
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    mask = (full["static"] > 50).astype("f4").expand_dims(time=monthly_times(1, "gregorian", 1979)[:1])
+    mask.to_dataset(name="lsm").to_netcdf(tmp_path / "lsm.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "lsm.nc", tmp_path / "tas.nc"])
+    assert combined["lsm"].dims == ("lat", "lon")
+    np.testing.assert_array_equal(combined["lsm"].values, (full["static"].values > 50).astype("f4"))
+    assert combined.sizes["time"] == 24 and combined["time"].values[0].calendar == "noleap"
+    assert any("taken as a static field" in message for message in _warnings(caplog))
+
+
+@pytest.mark.parametrize(
+    ("calendars", "years", "single_steps"),
+    [
+        pytest.param(("noleap", "standard"), (2000, 2000), False, id="noleap-and-standard-series"),
+        pytest.param(("360_day", "noleap"), (2000, 2002), False, id="360-day-then-noleap"),
+        pytest.param(("standard", "proleptic_gregorian"), (1500, 1502), False, id="gregorian-before-1582"),
+        pytest.param(("noleap", "standard"), (2000, 2000), True, id="one-step-files-of-one-variable"),
+    ],
+)
+def test_calendars_that_do_not_align_are_refused_naming_both(tmp_path, calendars, years, single_steps):
+    full = grid_dataset(n_years=2)
+    first = _in_calendar(full[["tas"]], calendars[0], years[0])
+    first.to_netcdf(tmp_path / "a.nc")
+    second = _in_calendar(full[["pred"]] if years[0] == years[1] else full[["tas"]], calendars[1], years[1])
+    if single_steps:  # one file per month: the step belongs to a series, not a static field
+        second = _in_calendar(full[["tas"]], calendars[1], 2002).isel(time=[0])
+    second.to_netcdf(tmp_path / "b.nc")
+    with pytest.raises(ClimannError, match=rf"^a\.nc uses the {calendars[0]} calendar and b\.nc the {calendars[1]} "
+                                           r"calendar: .*convert_calendar"):
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
