@@ -17,6 +17,7 @@ from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
+from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
@@ -410,6 +411,9 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     -------
     GridLayout
     """
+    # dated as the run dated them: by the middles of the time cells when the file keeps
+    # stamps at their ends (CESM), see climann.data.time_cells
+    dataset = times_at_cell_middles(dataset, "the predictions file")
     field = target if target in dataset else f"{target}_pred"
     time_name = str(dataset["split"].dims[0]) if "split" in dataset else find_coordinate(dataset, "time")
     names = (time_name, find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
