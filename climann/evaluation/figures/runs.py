@@ -23,7 +23,7 @@ from climann.jsonfile import write_json
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import area_mean_series
-from climann.evaluation.baselines import climatology_prediction, season_keys, season_name
+from climann.evaluation.baselines import climatology_prediction, season_count, season_keys
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
@@ -258,7 +258,7 @@ def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.nd
     """
     times = np.asarray(layout.time.values)
     dims, keys = (layout.time.name, layout.latitude.name, layout.longitude.name), season_keys(times)
-    climatology = np.full((366 if season_name(times) == "day of year" else 12, *layout.shape[1:]), np.nan)
+    climatology = np.full((season_count(times), *layout.shape[1:]), np.nan)
     for key in np.unique(keys[train]):
         steps = np.flatnonzero(train & (keys == key))
         truth = _read_grids(dataset, {layout.target_name: "truth"}, dims, steps)["truth"]
