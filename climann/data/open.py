@@ -27,7 +27,7 @@ from climann.data.masking import mask_invalid
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_cells import times_at_cell_middles
-from climann.data.time_overlap import keep_times, time_steps_to_keep
+from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import ExactCalendarCoder, months_since_message
 from climann.errors import ClimannError
 
@@ -304,8 +304,10 @@ def open_dataset(
 
 
 def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
-    """Time steps dated by the middles of their CF time cells (see climann.data.time_cells)."""
-    return times_at_cell_middles(dataset, ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else ""))
+    """Time steps in increasing time (see climann.data.time_overlap.sorted_in_time), dated by the
+    middles of their CF time cells (see climann.data.time_cells)."""
+    where = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
+    return times_at_cell_middles(sorted_in_time(dataset, where), where)
 
 
 #: Coordinates already noted as recognised by name, so that a run opening its files twice
