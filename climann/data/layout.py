@@ -94,6 +94,11 @@ class GridLayout:
         The target's single-valued coordinates (values of shape ()): CF scalar coordinates
         such as ``height = 2 m``, the pressure level chosen with ``[data] select``, an
         ensemble member, or a size-1 dimension's value.
+    file_times : ndarray of cftime.datetime, shape (n_time,), optional
+        The input's own time stamps when ``time`` holds the middles of the time cells
+        instead (stamps at the ends of the cells, as in CESM history files; see
+        :mod:`climann.data.time_cells`): written back to prediction files. None when
+        ``time`` holds the input's stamps.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     variable_units : dict of str to str
@@ -120,6 +125,7 @@ class GridLayout:
     bounds_dim: str = "bnds"
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_history: str = ""
+    file_times: np.ndarray | None = None
 
     @property
     def is_rotated_pole(self) -> bool:

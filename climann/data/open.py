@@ -27,7 +27,8 @@ from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
-from climann.data.time_overlap import keep_times, time_steps_to_keep
+from climann.data.time_cells import times_at_cell_middles
+from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import ExactCalendarCoder, months_since_message
 from climann.errors import ClimannError
 
@@ -318,7 +319,7 @@ def open_dataset(
     groups = _rename_groups(files, rename or {})
     datasets = [with_2d_coordinates(_renamed(_open_group(group, overlap), mapping, group)) for group, mapping in groups]
     if len(datasets) == 1:
-        return _with_bounds_in_memory(datasets[0])
+        return _dated_by_cells(_with_bounds_in_memory(datasets[0]), files)
     reference = grid_coordinates(datasets[0])
     datasets = [datasets[0], *(
         on_reference_grid(dataset, reference, labels=(groups[0][0][0].name, group[0].name))
@@ -328,7 +329,14 @@ def open_dataset(
         merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
-    return _with_bounds_in_memory(merged)
+    return _dated_by_cells(_with_bounds_in_memory(merged), files)
+
+
+def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
+    """Time steps in increasing time (see climann.data.time_overlap.sorted_in_time), dated by the
+    middles of their CF time cells (see climann.data.time_cells)."""
+    where = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
+    return times_at_cell_middles(sorted_in_time(dataset, where), where)
 
 
 #: Coordinates already noted as recognised by name, so that a run opening its files twice

@@ -16,6 +16,7 @@ gives the same result as merging when the repeats are identical.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -172,3 +173,45 @@ def keep_times(selections: Mapping[str, tuple[str, np.ndarray]], dataset: xr.Dat
         return dataset
     name, keep = chosen
     return dataset.isel({name: keep})
+
+
+#: Messages already logged, so that a run opening its files twice says it once.
+_NOTED_ORDER: set[str] = set()
+
+
+def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
+    """``dataset`` with its steps in increasing time, after a warning (once) when they were not.
+
+    A file whose years are stored out of order (``cdo mergetime`` of unsorted inputs,
+    ``ncrcat`` in shell-glob order) holds the same data as the sorted file: its steps are
+    sorted by time (:meth:`xarray.Dataset.sortby`, lazy; bounds and every time-varying variable
+    follow), as ``cdo sorttime`` would. Repeated times are not sorted here: they are refused
+    or resolved by ``[data] overlap`` when the files are opened (see :func:`keep_times`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    where : str
+        The files, for the message.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    try:
+        name = find_coordinate(dataset, "time")
+    except ClimannError:
+        return dataset
+    index = dataset.indexes.get(name)
+    if index is None or len(index) < 2 or index.is_monotonic_increasing or not index.is_unique:
+        return dataset
+    times = index.values
+    first = int(np.flatnonzero(times[1:] < times[:-1])[0])
+    message = (
+        f"{where}: the time axis is not in order ({date_text(times[first + 1])} comes after "
+        f"{date_text(times[first])}); its steps are sorted by time, as `cdo sorttime` would"
+    )
+    if message not in _NOTED_ORDER:
+        _NOTED_ORDER.add(message)
+        logging.getLogger(__name__).warning("%s", message)
+    return dataset.sortby(name)

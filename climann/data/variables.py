@@ -18,6 +18,7 @@ from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
 from climann.data.time_units import undecoded_time_message
+from climann.data.time_cells import FILE_TIME_COORDINATE
 from climann.errors import ClimannError
 
 
@@ -179,7 +180,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     mapping = grid_mapping_of(dataset, target)
     rows_and_columns = (names["latitude"], names["longitude"])
     geographic = geographic_grid(dataset, rows_and_columns, mapping)
-    not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, *([mapping.name] if mapping else []),
+    not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
     return GridLayout(
         time=coordinate(names["time"]),
@@ -205,4 +206,5 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),
         input_history=str(dataset.attrs.get("history", "")),
+        file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
     )

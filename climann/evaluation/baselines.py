@@ -89,26 +89,71 @@ class LinearRegression:
         return np.asarray(inputs, np.float64) @ self.weights + self.bias
 
 
+#: Seconds in a day, for the time of day of sub-daily steps.
+_DAY = 86400
+
+
+def _step_seconds(times: np.ndarray) -> float:
+    """The first step of the axis in seconds (0 for a single time)."""
+    return (times[1] - times[0]).total_seconds() if len(times) > 1 else 0.0
+
+
 def season_name(times: np.ndarray) -> str:
-    """What the climatology is taken per: ``"day of year"`` for data finer than monthly
-    (daily), else ``"calendar month"``."""
-    return "day of year" if len(times) > 1 and (times[1] - times[0]).days < 28 else "calendar month"
+    """What the climatology is taken per: ``"day of year and hour"`` for sub-daily data (6-hourly,
+    hourly: the diurnal cycle is kept apart, as WeatherBench 2's ERA5 climatology by day of year
+    and hour of day), ``"day of year"`` for daily to weekly data, else ``"calendar month"``."""
+    seconds = _step_seconds(times)
+    if 0 < seconds < _DAY:
+        return "day of year and hour"
+    return "day of year" if len(times) > 1 and seconds < 28 * _DAY else "calendar month"
+
+
+def steps_per_day(times: np.ndarray) -> int:
+    """Time-of-day slots of a sub-daily axis, ⌈86 400 s / step⌉ (4 for 6-hourly), else 1."""
+    seconds = _step_seconds(times)
+    return int(np.ceil(_DAY / seconds)) if 0 < seconds < _DAY else 1
+
+
+def season_count(times: np.ndarray) -> int:
+    """The number of climatology keys (rows) for this axis: 12 calendar months, 366 days of
+    year, or 366 · :func:`steps_per_day` days of year and times of day."""
+    name = season_name(times)
+    return 12 if name == "calendar month" else 366 * steps_per_day(times)
 
 
 def season_keys(times: np.ndarray) -> np.ndarray:
-    """The climatology's key of each time step: the calendar month for monthly or coarser
-    data, the day of year for finer (daily) data (see :func:`season_name`)."""
-    if season_name(times) == "day of year":
-        return np.array([time.dayofyr for time in times])
-    return np.array([time.month for time in times])
+    """The climatology's key of each time step, 1 … :func:`season_count` (see :func:`season_name`).
+
+    Calendar month m for monthly or coarser data; day of year d for daily data; for sub-daily
+    data with n = :func:`steps_per_day` slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
+    s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+
+    Returns
+    -------
+    ndarray of int, shape (n_time,)
+    """
+    name = season_name(times)
+    if name == "calendar month":
+        return np.array([time.month for time in times])
+    days = np.array([time.dayofyr for time in times])
+    if name == "day of year":
+        return days
+    step = _step_seconds(times)
+    slots = np.array([(time.hour * 3600 + time.minute * 60 + time.second) // step for time in times], dtype=np.int64)
+    return (days - 1) * steps_per_day(times) + slots + 1
 
 
 def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:
     """The training years' mean at each cell for each time of year (the climatology baseline's).
 
     clim[k − 1, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = k }, key the
-    calendar month (12 rows) or, for daily data, the day of year (366 rows; see
-    :func:`season_keys`); NaN where no training value exists.
+    calendar month (12 rows), for daily data the day of year (366 rows), for sub-daily data
+    the day of year and time of day (366 · steps a day rows; see :func:`season_keys`); NaN
+    where no training value exists.
 
     Parameters
     ----------
@@ -119,11 +164,10 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
 
     Returns
     -------
-    ndarray, shape (12 or 366, n_lat, n_lon), float64
+    ndarray, shape (season_count(times), n_lat, n_lon), float64
     """
     keys = season_keys(times)
-    n_keys = 366 if season_name(times) == "day of year" else 12
-    climatology = np.full((n_keys, *truth.shape[1:]), np.nan, dtype=np.float64)
+    climatology = np.full((season_count(times), *truth.shape[1:]), np.nan, dtype=np.float64)
     for key in np.unique(keys):
         chosen = train_steps & (keys == key)
         if chosen.any():
@@ -135,7 +179,8 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     """Predict each value by the training years' mean at that cell for that time of year.
 
     ŷ[t, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = key(t) }, key the
-    calendar month (or the day of year for daily data); NaN where no training value exists
+    calendar month (the day of year for daily data, the day of year and hour for sub-daily
+    data); NaN where no training value exists
     (see :func:`seasonal_climatology`).
 
     Parameters

@@ -127,7 +127,9 @@ def run_metrics(
     Returns
     -------
     dict
-        ``target``, ``units``, ``mode``, ``area_weighted``, ``splits``, ``n_samples``,
+        ``target``, ``units``, ``mode``, ``area_weighted``, ``climatology_per`` (what the
+        climatology baseline and the ACC's anomalies are taken per: "calendar month", "day of
+        year", "day of year and hour"), ``splits``, ``n_samples``,
         ``notes`` and ``score_notes`` (when any), ``seasons`` or ``seasons_note``, ``regions``,
         ``region_definitions``, ``n_dropped``, ``split_periods``; undefined scores None.
     """
@@ -135,7 +137,7 @@ def run_metrics(
                                      have_climatology=have_climatology)
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions)
     return {
-        "target": target, "units": units, "mode": mode, "area_weighted": True,
+        "target": target, "units": units, "mode": mode, "area_weighted": True, "climatology_per": season,
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         **finite_or_none(grouped),
         "n_dropped": int(n_dropped), "split_periods": dict(split_periods),

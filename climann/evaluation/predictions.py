@@ -131,12 +131,15 @@ def _coordinate(coordinate: Coordinate, bounds: np.ndarray | None = None, bounds
 
 def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Variable]]:
     """Time and the 1-D row and column axes (unless index-only) as coordinates, their bounds
-    as data variables, and the target's scalar coordinates."""
+    as data variables, and the target's scalar coordinates. Time holds the input's own stamps
+    (``layout.file_times``, e.g. the ends of CESM's monthly cells) when the layout dates the
+    steps by the middles of their cells."""
     vertex_dim = layout.bounds_dim
     if layout.geographic is not None and layout.geographic.vertex_dim == vertex_dim:
         vertex_dim = f"{vertex_dim}2"  # the 2-D corners' dimension has another size
     coords, bounds = {}, {}
-    axes = [(layout.time, layout.time_bounds), (layout.latitude, layout.latitude_bounds),
+    time = layout.time if layout.file_times is None else dataclasses.replace(layout.time, values=layout.file_times)
+    axes = [(time, layout.time_bounds), (layout.latitude, layout.latitude_bounds),
             (layout.longitude, layout.longitude_bounds)]
     for coordinate, values in axes:
         if coordinate.name in layout.index_dims:
@@ -397,10 +400,11 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     ClimannError
         Naming the time encoding (or attribute) that cannot be written.
     """
-    values = np.asarray(layout.time.values)
+    values = np.asarray(layout.time.values if layout.file_times is None else layout.file_times)
     single = dataclasses.replace(
         layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1],
         time_bounds=None if layout.time_bounds is None else layout.time_bounds[:1],
+        file_times=None if layout.file_times is None else layout.file_times[:1],
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:

@@ -110,8 +110,9 @@ def _coverage(metrics: dict) -> list[str]:
 def _caption(metrics: dict) -> str:
     label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
+    per = f" (climatology per {metrics['climatology_per']})" if metrics.get("climatology_per") else ""
     return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
-            f"skill = 1 − MSE/MSE_climatology; {ACC_TEXT}")
+            f"skill = 1 − MSE/MSE_climatology{per}; {ACC_TEXT}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None) -> Table:

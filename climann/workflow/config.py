@@ -119,7 +119,8 @@ class DataConfig:
         with the model, for predict.
     target_anomaly : bool
         The network learns the target minus its climatology (the training years' mean at
-        each cell per calendar month, per day of year for daily data: that of the
+        each cell per calendar month, per day of year for daily data, per day of year and hour for
+        sub-daily data: that of the
         climatology baseline); predictions add it back, so every output is in the target's
         units. The climatology is saved with the model (pointwise, in-memory runs only).
     mode : str

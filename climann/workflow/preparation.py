@@ -328,7 +328,8 @@ def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
 def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np.ndarray:
     """The target's climatology of the training block, as the climatology baseline takes it
     (:func:`climann.evaluation.baselines.seasonal_climatology`: per calendar month, per day of
-    year for daily data), rounded to float32 so that the copy saved in ``model.npz`` is exact.
+    year for daily data, per day of year and hour for sub-daily data), rounded to float32 so
+    that the copy saved in ``model.npz`` is exact.
 
     Returns
     -------
@@ -350,11 +351,11 @@ def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray) -> np
     ClimannError
         If the climatology is per another time of year or on another grid than the samples.
     """
-    from climann.evaluation.baselines import season_keys, season_name
+    from climann.evaluation.baselines import season_count, season_keys, season_name
 
     layout = samples.layout
     per = season_name(layout.time.values)
-    if climatology.shape[0] != (366 if per == "day of year" else 12):
+    if climatology.shape[0] != season_count(layout.time.values):
         raise ClimannError(
             f"the target's training climatology has {climatology.shape[0]} rows but these data need one per {per}: "
             "give data at the training time step"

@@ -115,3 +115,39 @@ def test_the_overlap_setting_reaches_the_cli(overlapping, tmp_path):
     assert trained.exit_code == 0, trained.output
     written = xr.open_dataset(tmp_path / "runs" / "b" / "predictions.nc", decode_times=False)
     assert written.sizes["time"] == 12 * 7
+
+
+@pytest.fixture
+def unsorted(tmp_path):
+    """Three years of monthly data stored 2002, 2000, 2001 (cdo mergetime of unsorted
+    inputs), with time bounds that follow each step."""
+    dataset = grid_dataset(n_years=3)
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["time_bnds"] = (("time", "bnds"), np.stack([dataset["time"].values] * 2, axis=1))
+    dataset["time_bnds"].encoding.update(dataset["time"].encoding)
+    order = np.concatenate([np.arange(24, 36), np.arange(0, 24)])
+    dataset.isel(time=order).to_netcdf(tmp_path / "unsorted.nc")
+    return tmp_path / "unsorted.nc", dataset
+
+
+def test_an_unsorted_time_axis_is_sorted_with_a_warning(unsorted, caplog):
+    path, ordered = unsorted
+    with caplog.at_level("WARNING"):
+        opened = open_dataset([path])
+    assert list(opened["time"].values) == list(ordered["time"].values)
+    np.testing.assert_array_equal(opened["tas"].values, ordered["tas"].values)
+    np.testing.assert_array_equal(opened["time_bnds"].values[:, 0], ordered["time"].values)
+    assert ("unsorted.nc: the time axis is not in order (2000-01-15 comes after 2002-12-15); its steps are "
+            "sorted by time, as `cdo sorttime` would") in caplog.text
+
+
+def test_unsorted_and_repeated_times_are_refused_as_repeats_or_kept_once(unsorted, tmp_path):
+    path, ordered = unsorted
+    twice = xr.concat([xr.open_dataset(path).load(), ordered.isel(time=[5])], dim="time",
+                      data_vars="minimal")  # June 2000 again
+    twice.to_netcdf(tmp_path / "twice.nc")
+    with pytest.raises(ClimannError, match=r"'time' in twice.nc repeats 1 time \(2000-06-15\)"):
+        open_dataset([tmp_path / "twice.nc"])
+    opened = open_dataset([tmp_path / "twice.nc"], overlap="first")
+    assert list(opened["time"].values) == list(ordered["time"].values)
+    np.testing.assert_array_equal(opened["tas"].values, ordered["tas"].values)

@@ -130,3 +130,42 @@ def test_seasonal_climatology_is_the_training_mean_per_day_of_year_for_daily_dat
         chosen = train & (day == key)
         np.testing.assert_allclose(climatology[key], np.nanmean(truth[chosen], axis=0))
     np.testing.assert_array_equal(climatology_prediction(truth, times, train), climatology[day])
+
+
+def six_hourly(n_years=3, seed=7):
+    """6-hourly noleap times from 2001 and a (time, 2, 3) field with a ±8 K diurnal cycle, a
+    seasonal cycle and noise: a climatology that pools the hours of a day misses ±8 K."""
+    import datetime
+
+    import cftime
+
+    times = np.array([cftime.DatetimeNoLeap(2001, 1, 1) + datetime.timedelta(hours=6 * k)
+                      for k in range(n_years * 365 * 4)])
+    hour = np.arange(times.size) % 4 * 6
+    day = np.arange(times.size) // 4 % 365
+    cycle = 8 * np.cos(2 * np.pi * (hour - 15) / 24) + 10 * np.cos(2 * np.pi * (day - 172) / 365)
+    truth = 285 + cycle[:, None, None] + np.random.default_rng(seed).normal(0, 0.3, (times.size, 2, 3))
+    return times, truth
+
+
+def test_sub_daily_keys_are_day_of_year_and_time_of_day():
+    from climann.evaluation.baselines import season_count, season_keys, season_name
+
+    times, _ = six_hourly(n_years=1)
+    assert season_name(times) == "day of year and hour" and season_count(times) == 366 * 4
+    # 1 January 00, 06, 12, 18 h → 1, 2, 3, 4; 2 January 00 h → 5; 31 December 18 h → 365 · 4
+    assert season_keys(times)[:5].tolist() == [1, 2, 3, 4, 5] and season_keys(times)[-1] == 365 * 4
+
+
+def test_the_climatology_of_6_hourly_data_is_per_day_of_year_and_hour():
+    from climann.evaluation.baselines import climatology_prediction
+
+    times, truth = six_hourly()
+    train, test = np.arange(times.size) < 2 * 365 * 4, np.arange(times.size) >= 2 * 365 * 4
+    # by hand: the two training years' mean of each (day of year, 6-hour step) at each cell
+    by_year = truth.reshape(3, 365 * 4, 2, 3)
+    expected_mse = np.mean((by_year[2] - by_year[:2].mean(axis=0)) ** 2)
+    predicted = climatology_prediction(truth, times, train)
+    mse = np.mean((truth[test] - predicted[test]) ** 2)
+    np.testing.assert_allclose(mse, expected_mse, rtol=1e-12)
+    assert mse < 0.2  # noise only (2 · 0.3² · 3/2 ≈ 0.135); pooling the hours would leave the 8 K cycle: ≈ 32 K²

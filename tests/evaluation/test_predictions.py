@@ -293,3 +293,22 @@ def test_a_reference_year_is_padded_to_four_digits_and_means_the_same_dates(unit
         warnings.simplefilter("error")
         assert np.array_equal(cftime.date2num(dates, padded, "standard"), expected)
         xr.coding.times.decode_cf_datetime(np.array(expected), padded, "standard", use_cftime=True)
+
+
+def test_predictions_of_end_stamped_means_keep_the_files_times_and_bounds(tmp_path):
+    from climann.data.open import open_dataset
+    from climann.evaluation.figures import layout_from_predictions
+    from tests.data.test_time_cells import cesm_like
+
+    path = cesm_like(tmp_path / "cesm.nc")
+    samples = build_pointwise_samples(open_dataset([path]), target="tas", predictors=(), features=("lat",))
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    output = write_predictions(predictions_dataset(layout, truth, truth, ["train"] * 24), tmp_path / "p.nc", layout)
+
+    with xr.open_dataset(path, decode_times=False) as inputs, xr.open_dataset(output, decode_times=False) as raw:
+        np.testing.assert_array_equal(raw["time"].values, inputs["time"].values)  # 31, 59, …, 730: the ends
+        np.testing.assert_array_equal(raw["time_bnds"].values, inputs["time_bnds"].values)
+    with xr.open_dataset(output, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as reopened:
+        months = [time.month for time in layout_from_predictions(reopened, "tas").time.values]
+    assert months == list(range(1, 13)) * 2  # its figures date the steps as the run did

@@ -17,12 +17,13 @@ from climann.data.coords import find_coordinate
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
+from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import area_mean_series
-from climann.evaluation.baselines import climatology_prediction, season_keys, season_name
+from climann.evaluation.baselines import climatology_prediction, season_count, season_keys
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.figures.maps import (
     plot_anomaly_correlation_map,
@@ -257,7 +258,7 @@ def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.nd
     """
     times = np.asarray(layout.time.values)
     dims, keys = (layout.time.name, layout.latitude.name, layout.longitude.name), season_keys(times)
-    climatology = np.full((366 if season_name(times) == "day of year" else 12, *layout.shape[1:]), np.nan)
+    climatology = np.full((season_count(times), *layout.shape[1:]), np.nan)
     for key in np.unique(keys[train]):
         steps = np.flatnonzero(train & (keys == key))
         truth = _read_grids(dataset, {layout.target_name: "truth"}, dims, steps)["truth"]
@@ -410,6 +411,9 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     -------
     GridLayout
     """
+    # dated as the run dated them: by the middles of the time cells when the file keeps
+    # stamps at their ends (CESM), see climann.data.time_cells
+    dataset = times_at_cell_middles(dataset, "the predictions file")
     field = target if target in dataset else f"{target}_pred"
     time_name = str(dataset["split"].dims[0]) if "split" in dataset else find_coordinate(dataset, "time")
     names = (time_name, find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))

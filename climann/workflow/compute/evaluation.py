@@ -6,7 +6,8 @@ Nothing of the size of the data reaches the client. Two passes over the files:
    weighted least squares on the standardised features, ``AᵀWA`` and ``AᵀWy`` with
    ``A = [X 1]`` and W the loss's sample weights (cell areas when ``[training]
    area_weighted``, else W = I), and, per
-   cell and calendar month (day of year for daily data), the sum and count of the target over
+   cell and calendar month (day of year for daily data, day of year and hour for sub-daily
+   data: :func:`climann.evaluation.baselines.season_keys`), the sum and count of the target over
    its training steps. Added up in chunk order, they give the ``linear`` baseline
    (``AᵀWA θ = AᵀWy``, the weighted least-squares fit of the in-memory path) and the ``climatology``
    (sum / count per month and cell).
@@ -87,7 +88,7 @@ class BaselineSums:
     moment : ndarray, shape (n_features + 1, 1)
         ``AᵀWy`` (the target in its units).
     seasons : dict of int to (ndarray, ndarray), each shape (n_lat, n_lon)
-        For each season key (index of the calendar month or day of year) seen so far, the
+        For each season key (index of the calendar month, day of year, or day of year and hour) seen so far, the
         sum and the count of the target at each cell. Only the seasons a chunk covers: a
         chunk's sums stay as small as its data.
     """

@@ -112,7 +112,7 @@ class Evaluated:
     area_means : dict of str to ndarray, shape (n_time,)
         Area-weighted mean of the truth and of each prediction at each time step.
     climatology : ndarray, shape (n_seasons, n_lat, n_lon), or None
-        The training years' mean of each season key (calendar month or day of year) and
+        The training years' mean of each season key (calendar month, day of year, or day of year and hour) and
         cell, the reference of the anomalies; None without a training block.
     season_index : ndarray of int, shape (n_time,), or None
         Each time step's season (index into ``climatology``).

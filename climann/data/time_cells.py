@@ -1,0 +1,130 @@
+"""Each time step dated by the middle of its time cell (CF bounds of time).
+
+A mean over an interval belongs to the month, season and year of the interval, whatever
+instant the file stamps it with. CESM history files stamp a monthly mean at the *end* of
+its interval (the January 1990 mean at 1990-02-01 00:00, ``time_bnds`` = [1990-01-01,
+1990-02-01]); read by its stamp, it would count as a February mean and every month,
+season and year split would shift by one step. The CF conventions (section 7.1, "Cell
+boundaries") describe the interval by the ``bounds`` variable of the time coordinate; its
+middle is the one date that lies in the right month for stamps at the start, the middle or
+the end of the interval.
+
+So when the time coordinate has CF bounds that hold each stamp, the steps are dated by the
+middles of their cells for everything that reads a date (``--months``, ``--seasons``,
+``--time-range``, the split into years, the climatology's season keys, the ``season``
+feature, figures' periods), and the file's own stamps are kept along time in the coordinate
+:data:`FILE_TIME_COORDINATE`, to be written back to predictions files unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.errors import ClimannError
+
+#: A coordinate along time holding the file's own time stamps when the time coordinate was
+#: replaced by the middles of its cells (absent otherwise).
+FILE_TIME_COORDINATE = "climann_file_stamp"
+
+_log = logging.getLogger(__name__)
+
+#: Messages already logged, so that a run opening its files twice says it once.
+_NOTED: set[str] = set()
+
+
+def cell_middles(times: np.ndarray, bounds: np.ndarray) -> np.ndarray | None:
+    """The middle of each time cell, lower + (upper − lower) / 2, when every cell holds its time.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+        The cells [lower, upper] (CF 7.1), either order of the two vertices.
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,), or None
+        None when a cell is empty or does not hold its time (the bounds then say nothing
+        reliable about the step), or the values are not dates.
+    """
+    if len(times) == 0 or bounds.shape != (len(times), 2):
+        return None
+    if not all(hasattr(value, "calendar") for value in (*times, *bounds.ravel())):
+        return None
+    lower, upper = _lower_upper(bounds)
+    if not all(low < high and low <= time <= high for low, time, high in zip(lower, times, upper)):
+        return None
+    return np.array([low + (high - low) / 2 for low, high in zip(lower, upper)], dtype=object)
+
+
+def _lower_upper(bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The earlier and the later vertex of each cell, each shape (n_time,)."""
+    in_order = bounds[:, 0] <= bounds[:, 1]
+    return np.where(in_order, bounds[:, 0], bounds[:, 1]), np.where(in_order, bounds[:, 1], bounds[:, 0])
+
+
+def _note(stamps: np.ndarray, bounds: np.ndarray, middles: np.ndarray, bounds_name: str, where: str) -> None:
+    """Warn once when a stamp lies in another calendar month than its cell's middle: then the
+    dating changes which month, season or year a step counts in (else it is only hours)."""
+    moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(stamps, middles)])
+    if not moved.size:
+        return
+    lower, upper = _lower_upper(bounds)
+    first = int(moved[0])
+    position = "the ends" if all(stamps == upper) else "the starts" if all(stamps == lower) else "other points"
+    cesm = ", as CESM history files stamp means" if position == "the ends" else ""
+    message = (
+        f"{where}: time stamps at {position} of their {bounds_name} cells ({_date(stamps[first])} for "
+        f"{_date(lower[first])} to {_date(upper[first])}{cesm})"
+        f"; months, seasons and years are taken from the cells' middles ({_date(middles[first])}; CF 7.1), "
+        f"and prediction files keep the file's times"
+    )
+    if message not in _NOTED:
+        _NOTED.add(message)
+        _log.warning("%s", message)
+
+
+def _date(time: object) -> str:
+    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
+    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+
+
+def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
+    """``dataset`` with its time coordinate at the middles of its CF time cells.
+
+    Nothing changes when the time has no bounds, the bounds are not dates, a cell does not
+    hold its stamp, or every stamp is already its cell's middle. Otherwise the time
+    coordinate (attributes and encoding kept) holds the middles and the stamps are kept in
+    :data:`FILE_TIME_COORDINATE`; when that moves a step into another calendar month (stamps
+    at the ends of the cells, as in CESM history files), a warning says so once.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Opened with times decoded to cftime; its bounds variables in memory.
+    where : str
+        The files, for the message.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    try:
+        name = find_coordinate(dataset, "time")
+    except ClimannError:
+        return dataset
+    time = dataset[name]
+    bounds_name = str(time.attrs.get("bounds"))
+    if time.ndim != 1 or bounds_name not in dataset.variables or dataset[bounds_name].dims[:1] != time.dims:
+        return dataset
+    stamps, bounds = np.asarray(time.values), np.asarray(dataset[bounds_name].values)
+    middles = cell_middles(stamps, bounds)
+    if middles is None or all(middles == stamps):
+        return dataset
+    _note(stamps, bounds, middles, bounds_name, where)
+    at_middles = xr.Variable(time.dims, middles, time.attrs, time.encoding)
+    return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
