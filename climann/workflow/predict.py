@@ -250,7 +250,8 @@ def predict_files(
         predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
         if target_climatology is not None:
             predicted = predicted + offset
-    truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+    truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+             if samples.target_field is None else samples.target_field.astype(np.float64))
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
                                   had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes,
