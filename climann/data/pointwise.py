@@ -46,6 +46,12 @@ class PointwiseSamples:
         Grid points skipped because the target or a feature was missing.
     climatologies : dict of str to ndarray, shape (12, n_lat, n_lon)
         The monthly climatologies the anomaly features were taken from, by variable.
+    target_field : ndarray, shape (n_steps, n_lat, n_lon), float32, or None
+        The target at every cell of the time steps read (all of them for
+        :meth:`PointwiseSource.read_all`, ``start … stop − 1`` for :meth:`PointwiseSource.read`),
+        NaN only where the file lacks it: also where the sample was dropped for a missing
+        feature. The truth of the predictions file and of the baselines (persistence takes the
+        previous step's value from it even where that step has no sample). None when unknown.
     """
 
     inputs: np.ndarray
@@ -55,6 +61,7 @@ class PointwiseSamples:
     layout: GridLayout
     n_dropped: int
     climatologies: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    target_field: np.ndarray | None = None
 
     @property
     def time_index(self) -> np.ndarray:
@@ -380,6 +387,7 @@ class PointwiseSource:
             feature_names=self.feature_names,
             layout=self.layout,
             n_dropped=n_missing,
+            target_field=target_values,
         )
 
     def read_all(self) -> PointwiseSamples:
@@ -404,6 +412,7 @@ class PointwiseSource:
             layout=self.layout,
             n_dropped=sum(p.n_dropped for p in parts),
             climatologies=self.climatologies,
+            target_field=np.concatenate([p.target_field for p in parts]),
         )
         if samples.flat_index.size == 0:
             raise ClimannError(no_complete_sample_text(

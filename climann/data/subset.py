@@ -45,13 +45,26 @@ def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Da
             raise ClimannError(
                 f"cannot select {dim}={value}: no dimension '{dim}'; dimensions: {', '.join(map(str, dataset.dims))}"
             )
+        had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
         try:
             dataset = dataset.sel({dim: value})
         except (KeyError, TypeError, ValueError):
             values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
             shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
             raise ClimannError(f"{dim}={value} is not a value of '{dim}'; its values: {shown}") from None
+        for name in had_dim:
+            _add_scalar_coordinate(dataset.variables[name], dim)
     return dataset
+
+
+def _add_scalar_coordinate(variable: xr.Variable, name: str) -> None:
+    """List ``name`` among the variable's own coordinates (its CF ``coordinates`` attribute,
+    which xarray keeps in ``encoding``; CF conventions section 5.7, scalar coordinate
+    variables): the value selected along one of its dimensions. ``dataset.sel`` makes the
+    value a coordinate of every variable of the dataset; a variable that never had the
+    dimension (the target, when a predictor's level is selected) does not get it listed."""
+    listed = str(variable.encoding.get("coordinates", "")).split()
+    variable.encoding["coordinates"] = " ".join([*listed, name] if name not in listed else listed)
 
 
 def longitude_in_box(longitude: np.ndarray, west: float, east: float) -> np.ndarray:

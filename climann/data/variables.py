@@ -149,16 +149,32 @@ def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]
     level chosen with ``select``, an ensemble member) and the values of its size-1 extra
     dimensions, each as a Coordinate of shape (); their ``bounds`` attribute is dropped
     (their bounds are not kept). Coordinates along the grid's axes and ``excluded`` names
-    are not scalar coordinates."""
+    are not scalar coordinates.
+
+    xarray gives every variable of a dataset each scalar coordinate of any of them, such as
+    the level selected for a predictor (``select = {plev = 85000}`` with a 2 m target). So a
+    dimensionless coordinate that another variable lists in its ``coordinates`` attribute
+    (CF conventions section 5.7; xarray keeps the attribute in ``encoding``, and
+    :func:`climann.data.subset.select_values` adds the level it selected to the variables
+    that had that dimension) is the target's only when the target lists it too."""
     variable = dataset[target]
     grid_dims = set(variable.dims) - {dim for dim in variable.dims if variable.sizes[dim] == 1}
+    others = {name for other, values in dataset.data_vars.items() if other != target
+              for name in _listed_coordinates(values)}
     found = []
     for name, coordinate in variable.coords.items():
         if name in excluded or coordinate.size != 1 or set(coordinate.dims) & grid_dims:
             continue
+        if not coordinate.dims and name in others - _listed_coordinates(variable):
+            continue  # another variable's scalar coordinate, not the target's
         attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds"}
         found.append(Coordinate(str(name), np.asarray(coordinate.values).reshape(()), attrs))
     return tuple(found)
+
+
+def _listed_coordinates(variable: xr.DataArray) -> set[str]:
+    """The names in a variable's CF ``coordinates`` attribute (in ``encoding`` once decoded)."""
+    return {*str(variable.encoding.get("coordinates", "")).split(), *str(variable.attrs.get("coordinates", "")).split()}
 
 
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:

@@ -173,6 +173,27 @@ def is_run_directory(run_dir: Path) -> bool:
         return False
 
 
+def refuse_run_files(path: str | Path, *, option: str = "--out", run_dir: str | Path | None = None) -> None:
+    """Refuse an output that would replace a run's own record: a file of a run directory's
+    contract (:data:`RUN_FILES`, ensemble and checkpoint files) inside that run directory,
+    or (``run_dir`` given, for ``climann evaluate``) a run directory other than ``run_dir``
+    as the output folder. New names inside a run directory stay allowed (``climann evaluate
+    RUN --data other.nc --out RUN/other``).
+
+    Raises
+    ------
+    ClimannError
+    """
+    path = Path(path)
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
+    if path.name in own and is_run_directory(path.parent):
+        raise ClimannError(f"{option} {path} is the {path.name} of the run {path.parent}; writing there would replace "
+                           "the run's own results; give another file name")
+    if run_dir is not None and path.is_dir() and path.resolve() != Path(run_dir).resolve() and is_run_directory(path):
+        raise ClimannError(f"{option} {path} is another run's directory; its metrics.json, predictions.nc and "
+                           "report.md would be replaced; give a new directory")
+
+
 def refuse_unsafe_location(path: str | Path, *, option: str, inputs: Sequence[str | Path] = ()) -> None:
     """Refuse an output directory that is the working directory or one of its ancestors,
     or that contains one of the ``inputs``.

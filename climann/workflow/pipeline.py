@@ -194,8 +194,12 @@ def model_on_grid(data: PreparedData, network: Network | Ensemble) -> tuple[np.n
 
 
 def truth_on_grid(data: PreparedData) -> np.ndarray:
-    """The target on the grid, shape (n_time, n_lat, n_lon), float64, NaN where it is missing."""
+    """The target on the grid, shape (n_time, n_lat, n_lon), float64, NaN where it is missing:
+    the file's values, also where a missing feature dropped the sample (pointwise samples'
+    ``target_field``; the scores still take only the cells the network predicted)."""
     samples = data.samples
+    if getattr(samples, "target_field", None) is not None:
+        return samples.target_field.astype(np.float64)
     return samples.layout.to_grid(samples.target[data.present].astype(np.float64), samples.flat_index)
 
 

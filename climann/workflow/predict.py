@@ -32,7 +32,13 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.workflow.outputs import EVALUATION_FILES, create_folder, prepare_output_folder, refuse_existing
+from climann.workflow.outputs import (
+    EVALUATION_FILES,
+    create_folder,
+    prepare_output_folder,
+    refuse_existing,
+    refuse_run_files,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -188,6 +194,7 @@ def predict_files(
     if run.config.data.mode == "field":
         _refuse_chunked_field(compute, out)
     files = expand_paths(data_paths)
+    refuse_run_files(out)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
     # every sample of the new data: a sample_fraction thins the training data only
     data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
@@ -250,7 +257,8 @@ def predict_files(
         predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
         if target_climatology is not None:
             predicted = predicted + offset
-    truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+    truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+             if samples.target_field is None else samples.target_field.astype(np.float64))
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
                                   had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes,
@@ -612,6 +620,8 @@ def evaluate_run(
         files = tuple(map(str, expand_paths(data_paths)))
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={},
                                                                       sample_fraction=1.0))
+    if out is not None:
+        refuse_run_files(out, run_dir=run_dir)
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     target_climatology = saved_target_climatology(run)

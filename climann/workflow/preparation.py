@@ -338,7 +338,8 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np
     from climann.evaluation.baselines import seasonal_climatology
 
     layout = samples.layout
-    truth = layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+    truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
+             if samples.target_field is None else samples.target_field.astype(np.float64))
     return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
 
 

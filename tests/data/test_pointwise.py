@@ -92,6 +92,20 @@ def test_a_target_that_is_all_missing_is_a_clear_error():
         build(dataset)
 
 
+@pytest.mark.parametrize("read", [pytest.param(lambda source: source.read_all(), id="read_all"),
+                                  pytest.param(lambda source: source.read(3, 9), id="read-a-block")])
+def test_the_target_field_keeps_the_target_where_a_missing_feature_dropped_the_sample(read):
+    dataset = grid_dataset()
+    dataset["tas"][4, 1, 2] = np.nan
+    source = PointwiseSource(dataset, target="tas", predictors=("landonly",), features=())
+    samples = read(source)
+    first = samples.layout.time_index(samples.flat_index).min()
+    expected = dataset["tas"].values[first : first + samples.target_field.shape[0]]
+    assert np.isnan(dataset["landonly"].values[:, :, 0]).all()  # every sample of the first column dropped
+    np.testing.assert_array_equal(samples.target_field, expected)  # NaN only where the file has NaN
+    assert np.isnan(samples.target_field).sum() == (first <= 4)
+
+
 def test_reading_in_blocks_equals_reading_at_once():
     dataset = grid_dataset(n_years=3)
     source = PointwiseSource(dataset, target="tas", predictors=("landonly", "static"), features=("season",),

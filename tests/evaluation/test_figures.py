@@ -296,6 +296,20 @@ def test_redraw_reads_the_grid_and_history(tmp_path, monkeypatch, split):
     assert np.isnan(seen["val"][1])
 
 
+def test_redraw_of_a_run_whose_predictions_file_has_no_split_says_so(tmp_path, run):
+    """A prediction file (``climann predict``'s, no ``split``) where the run's own was expected."""
+    import xarray as xr
+
+    write_run_dir(tmp_path, *run)
+    path = tmp_path / "predictions.nc"
+    with xr.open_dataset(path, decode_times=False) as dataset:
+        predicted = dataset.load().drop_vars("split")
+    path.unlink()
+    predicted.to_netcdf(path)
+    with pytest.raises(ClimannError, match="predictions.nc has no 'split' variable: it is a prediction file"):
+        redraw_figures(tmp_path)
+
+
 def test_redraw_without_a_run_directory_says_so(tmp_path):
     with pytest.raises(ClimannError, match="predictions.nc not found"):
         redraw_figures(tmp_path / "missing")

@@ -18,6 +18,7 @@ from climann.workflow.outputs import (
     prepare_output_folder,
     publish_run,
     refuse_existing,
+    refuse_run_files,
     remove_leftovers,
     staging_directory,
 )
@@ -221,3 +222,37 @@ def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(
     assert json.dumps(_files(folder), default=str) == json.dumps(
         {"metrics.json": json.dumps({"target": "tas", "splits": {}}).encode(), "notes.txt": b"mine",
          "report.md": b"mine"}, default=str)
+
+
+@pytest.fixture
+def two_runs(tmp_path):
+    """Two finished-looking run directories (config.toml and model.npz) with their predictions."""
+    for name in ("run", "other_run"):
+        (tmp_path / name).mkdir()
+        for file in ("config.toml", "model.npz", "predictions.nc", "metrics.json"):
+            (tmp_path / name / file).write_text(file)
+    return tmp_path
+
+
+@pytest.mark.parametrize("out, run_dir, message", [
+    pytest.param("run/predictions.nc", None, "is the predictions.nc of the run", id="predict-into-its-run"),
+    pytest.param("other_run/metrics.json", None, "is the metrics.json of the run", id="predict-into-another-run"),
+    pytest.param("other_run", "run", "is another run's directory", id="evaluate-into-another-run"),
+])
+def test_a_runs_own_files_are_refused_as_outputs(two_runs, monkeypatch, out, run_dir, message):
+    monkeypatch.chdir(two_runs)
+    before = _files(two_runs)
+    with pytest.raises(ClimannError, match=message):
+        refuse_run_files(out, run_dir=run_dir)
+    assert _files(two_runs) == before
+
+
+@pytest.mark.parametrize("out, run_dir", [
+    pytest.param("run/predictions_ssp585.nc", None, id="a-new-file-in-a-run"),
+    pytest.param("run/ssp585", "run", id="a-new-folder-in-the-run"),
+    pytest.param("run", "run", id="the-run-itself-re-evaluated"),
+    pytest.param("predictions.nc", None, id="outside-any-run"),
+])
+def test_new_names_beside_a_runs_files_are_allowed(two_runs, monkeypatch, out, run_dir):
+    monkeypatch.chdir(two_runs)
+    refuse_run_files(out, run_dir=run_dir)

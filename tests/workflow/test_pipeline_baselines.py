@@ -135,6 +135,36 @@ def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path):
     assert "persistence" in (run.run_dir / "report.md").read_text().split("Notes:")[1]
 
 
+@pytest.mark.parametrize("streamed", [pytest.param(False, id="in-memory"), pytest.param(True, id="streamed")])
+def test_persistence_after_a_step_without_samples_is_the_files_previous_value(tmp_path, streamed):
+    """A predictor missing at one month (the c20_persist case): that month has no sample, but
+    the target is in the file, so the next month's persistence is that value, and the truth
+    written is the file's target, that month included."""
+    times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
+                      for year in range(4) for month in range(1, 13)])
+    path = write_series(tmp_path / "series.nc", times, seed=2)
+    with xr.open_dataset(path) as opened:
+        dataset = opened.load()
+    dataset["rsdt"][18] = np.nan  # 2002-07
+    dataset.to_netcdf(tmp_path / "holed.nc")
+    tas = dataset["tas"].values.astype(np.float64)
+    expected = np.full_like(tas, np.nan)
+    expected[1:] = tas[:-1]  # a complete monthly axis: the previous month is the previous step
+    settings = {"data": {"paths": [str(tmp_path / "holed.nc")], "target": "tas", "predictors": ["rsdt"],
+                         "features": ["lat", "season"]},
+                "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}}
+    if streamed:
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+        settings["compute"] = {"chunk_mb": 1e-4}  # one time step per chunk: 2002-08 reads 2002-07 again
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        assert np.isnan(predictions["tas_pred"].values[18]).all()
+        np.testing.assert_allclose(predictions["tas_persistence"].values[19], tas[18], rtol=1e-6)
+        np.testing.assert_allclose(predictions["tas_persistence"].values, expected, rtol=1e-6)
+        np.testing.assert_allclose(predictions["tas"].values, tas, rtol=1e-6)
+    assert not [note for note in strict_json(run.run_dir / "metrics.json").get("notes", []) if note["model"] == "persistence"]
+
+
 @pytest.mark.parametrize("area_weighted", [pytest.param(True, id="area-weighted"), pytest.param(False, id="unweighted")])
 def test_the_linear_baseline_is_unbiased_on_its_training_block_under_the_loss_weights(tmp_path, area_weighted):
     """Least squares with the loss's weights: Σw(ŷ − y) = 0 on the training block, so the

@@ -553,6 +553,10 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     path = run_dir / "predictions.nc"
     with _open_predictions(path) as dataset:
         target = _target_name(dataset, path)
+        if "split" not in dataset:
+            raise ClimannError(
+                f"{path} has no 'split' variable: it is a prediction file, not the run's own (climann predict "
+                f"writes such files); draw it with 'climann plot {path}', or retrain the run to restore its own")
         layout = layout_from_predictions(dataset, target)
         labels = split_labels(dataset["split"])
     metrics = _read_metrics(run_dir)

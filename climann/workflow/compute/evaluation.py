@@ -128,7 +128,7 @@ def _baseline_sums(
     if area_weighted:
         cells = source.layout.cell_area_weights().ravel()
         weighted = design * cells[samples.flat_index % cells.size][:, None]
-    truth = local_grid(target[:, 0], samples, start, stop)
+    truth = samples.target_field.astype(np.float64)
     present = np.isfinite(truth)
     steps = season_index[start:stop]
     seasons = {
@@ -281,8 +281,7 @@ def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
     n_lat, n_lon = context.source.layout.shape[1:]
     if start == 0:
         return np.full((1, n_lat, n_lon), np.nan)
-    samples = read_samples(context.source, start - 1, start)
-    return local_grid(samples.target[:, 0].astype(np.float64), samples, start - 1, start)
+    return read_samples(context.source, start - 1, start).target_field.astype(np.float64)
 
 
 def area_means(grids: dict[str, np.ndarray], area: np.ndarray) -> dict[str, np.ndarray]:
@@ -310,7 +309,7 @@ def evaluate_chunk(
     samples = read_samples(context.source, start, stop)
     scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
     predicted = context.target_scaler.inverse_transform(context.network.predict(scaled))
-    truth = local_grid(samples.target[:, 0].astype(np.float64), samples, start, stop)
+    truth = samples.target_field.astype(np.float64)  # also where a missing feature dropped the sample
     grids = {"truth": truth, "model": local_grid(predicted[:, 0], samples, start, stop)}
     for name in context.models[1:]:
         if name == "climatology":

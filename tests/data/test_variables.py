@@ -1,0 +1,53 @@
+"""The target's own scalar coordinates (climann/data/variables.py), as written to predictions.nc."""
+
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+
+from tests.conftest import grid_dataset
+
+HEIGHT = {"units": "m", "standard_name": "height", "axis": "Z", "positive": "up"}
+
+
+def _with_levels(kind: str) -> xr.Dataset:
+    """``tas`` at 2 m (scalar ``height``, as in CMIP files) or ``tos`` (no scalar coordinate),
+    and a predictor on levels: ``ta`` on pressure levels or ``thetao`` on depths."""
+    source = grid_dataset(n_years=2)
+    if kind == "pressure":
+        source = source.assign_coords(height=((), 2.0, HEIGHT))
+        levels = xr.DataArray([85000.0, 50000.0], dims="plev", attrs={"units": "Pa", "standard_name": "air_pressure"})
+        predictor, target = "ta", "tas"
+    else:
+        levels = xr.DataArray([5.0215898, 15.07], dims="lev", attrs={"units": "m", "standard_name": "depth"})
+        predictor, target = "thetao", "tos"
+        source = source.rename(tas=target)
+    profile = xr.concat([source["pred"], source["pred"] - 1.0], dim=levels).transpose("time", levels.dims[0], ...)
+    return source.assign({predictor: profile}).drop_vars(["pred", "landonly", "static"])
+
+
+@pytest.mark.parametrize("kind, select, expected", [
+    pytest.param("pressure", {"plev": 85000.0}, {"height": (2.0, HEIGHT)}, id="tas-2m-with-ta-at-850hPa"),
+    pytest.param("depth", {"lev": 5.0215898}, {}, id="tos-with-thetao-at-5m"),
+])
+def test_the_target_keeps_only_its_own_scalar_coordinates(tmp_path, kind, select, expected):
+    from climann.data.open import open_dataset
+    from climann.data.pointwise import build_pointwise_samples
+    from climann.data.subset import subset_dataset
+    from climann.evaluation.predictions import predictions_dataset, write_predictions
+
+    _with_levels(kind).to_netcdf(tmp_path / "input.nc")
+    target, predictor = ("tas", "ta") if kind == "pressure" else ("tos", "thetao")
+    dataset = subset_dataset(open_dataset([tmp_path / "input.nc"]), select=select)
+    samples = build_pointwise_samples(dataset, target=target, predictors=(predictor,), features=())
+    assert [scalar.name for scalar in samples.layout.scalar_coordinates] == list(expected)
+    truth = samples.target_field.astype(np.float64)
+    output = predictions_dataset(samples.layout, truth, truth + 0.5, ["train"] * truth.shape[0], history="x")
+    path = write_predictions(output, tmp_path / "predictions.nc", samples.layout)
+    with netCDF4.Dataset(path) as written:
+        for name in (target, f"{target}_pred", f"{target}_error"):
+            assert set(getattr(written[name], "coordinates", "").split()) == set(expected), name
+        assert not set(select) & set(written.variables)  # the predictor's level is not in the file
+        for name, (value, attrs) in expected.items():
+            assert written[name].dimensions == () and written[name][...] == value
+            assert {key: written[name].getncattr(key) for key in attrs} == attrs
