@@ -21,6 +21,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.cyclic import without_repeated_longitudes
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -289,7 +290,7 @@ def open_dataset(
     groups = _rename_groups(files, rename or {})
     datasets = [with_2d_coordinates(_renamed(_open_group(group, overlap), mapping, group)) for group, mapping in groups]
     if len(datasets) == 1:
-        return _with_bounds_in_memory(datasets[0])
+        return _with_bounds_in_memory(without_repeated_longitudes(datasets[0], files=files))
     reference = grid_coordinates(datasets[0])
     datasets = [datasets[0], *(
         on_reference_grid(dataset, reference, labels=(groups[0][0][0].name, group[0].name))
@@ -299,7 +300,7 @@ def open_dataset(
         merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
-    return _with_bounds_in_memory(merged)
+    return _with_bounds_in_memory(without_repeated_longitudes(merged, files=files))
 
 
 #: Coordinates already noted as recognised by name, so that a run opening its files twice
