@@ -57,7 +57,9 @@ def area_mean_series(
     """Lazy area-weighted mean of a variable at each time step, x̄(t) = Σ w x / Σ w.
 
     The weights ``w`` are the cells' areas (from ``lat_bnds``/``lon_bnds`` when present, else
-    ∝ cos φ); missing cells are left out of both sums; a time step without any value is NaN.
+    from edges midway between the centres; see
+    :meth:`~climann.data.layout.GridLayout.cell_area_weights`); missing cells are left out of
+    both sums; a time step without any value is NaN.
 
     Parameters
     ----------

@@ -1,12 +1,61 @@
-"""Geometry of cells on the sphere from 2-D latitude and longitude (curvilinear grids).
+"""Geometry of cells on the sphere: the bounds of 1-D axes given by their centres, and the
+areas of cells from 2-D latitude and longitude (curvilinear grids).
 
-Plain NumPy on arrays of degrees; no files, no xarray. Used for the area weights of
-curvilinear, rotated-pole and projected grids, whose cells are not latitude-longitude boxes.
+NumPy arrays of degrees in and out; no files. Used for the area weights of latitude-longitude
+grids without bounds and of curvilinear, rotated-pole and projected grids, whose cells are
+not latitude-longitude boxes.
 """
 
 from __future__ import annotations
 
+import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
+import xarray as xr
+
+
+def bounds_from_centres(centres: np.ndarray, *, latitude: bool = False, longitude: bool = False) -> np.ndarray:
+    """Cell bounds of a 1-D axis known only by its cell centres, shape (n, 2).
+
+    Each edge lies midway between neighbouring centres, and the first and last edges half a
+    spacing beyond the end centres (cf_xarray's ``add_bounds``, which CF section 7.1 leaves to
+    the user when a file has no ``bounds``). On an even spacing Δ the bounds are c ± Δ/2; on a
+    Gaussian grid or a grid refined in the tropics each cell reaches halfway to its
+    neighbours. Latitude edges are clipped to ±90° (a centre at the pole has a polar cap
+    of half a spacing as its cell); longitudes are unwrapped first, so that an axis across
+    the dateline or the prime meridian (…, 355, 0, 5, …) has cells 5° wide, not 180°. A
+    global longitude axis (the gap from its last centre round to its first, 360° − span, no
+    wider than its widest step) has its end edges midway across that seam instead: its cells
+    tile the circle, 360° in all.
+
+    Parameters
+    ----------
+    centres : ndarray, shape (n,)
+        Degrees, in the axis's order (ascending or descending).
+    latitude, longitude : bool
+        Whether the axis is a latitude (edges clipped to ±90°) or a longitude (unwrapped).
+
+    Returns
+    -------
+    ndarray, shape (n, 2)
+        Lower and upper edge of each cell along the axis's order, degrees. A single centre
+        gets a cell 1° wide.
+    """
+    centres = np.asarray(centres, np.float64).ravel()
+    if centres.size == 1:
+        return centres[:, None] + np.array([[-0.5, 0.5]])
+    wraps = False
+    if longitude:
+        centres = np.unwrap(centres, period=360.0)
+        direction = np.sign(centres[-1] - centres[0])
+        seam = 360.0 - abs(centres[-1] - centres[0])  # from the last centre round to the first
+        wraps = 0 < seam <= np.abs(np.diff(centres)).max() * (1 + 1e-9)
+        if wraps:  # a global axis: the neighbours across the seam are its other end
+            centres = np.concatenate([[centres[-1] - direction * 360.0], centres, [centres[0] + direction * 360.0]])
+    axis = xr.Dataset(coords={"axis": ("axis", centres)})
+    bounds = np.asarray(axis.cf.add_bounds("axis", output_dim="vertex")["axis_bounds"].values, np.float64)
+    if wraps:
+        bounds = bounds[1:-1]
+    return np.clip(bounds, -90.0, 90.0) if latitude else bounds
 
 
 def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> np.ndarray:

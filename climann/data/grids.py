@@ -15,6 +15,7 @@ import pyproj  # imported with the package: PROJ finds its database only if load
 import xarray as xr
 
 from climann.data.coords import find_coordinate, grid_mapping_names, is_grid_axis, two_dimensional_coordinates
+from climann.data.geometry import bounds_from_centres
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.errors import ClimannError
 
@@ -73,10 +74,8 @@ def _axis_edges(dataset: xr.Dataset, name: str) -> np.ndarray:
     if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2:
         bounds = np.asarray(dataset[bounds_name].values, np.float64)
         return np.concatenate([bounds[:, 0], bounds[-1:, 1]])
-    if centres.size == 1:
-        return np.array([centres[0] - 0.5, centres[0] + 0.5])
-    middle = (centres[:-1] + centres[1:]) / 2
-    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
+    bounds = bounds_from_centres(centres)
+    return np.concatenate([bounds[:, 0], bounds[-1:, 1]])
 
 
 def _axis_scale(variable: xr.DataArray, mapping: Coordinate) -> float:

@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
@@ -298,6 +299,10 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
         if kind in grid:
             values = np.asarray(dataset[grid[kind]].values, dtype=np.float64)
             lines.append(f"  {kind:<9} '{grid[kind]}': {describe_values(values)}")
+            dropped = dataset[grid[kind]].encoding.get(DROPPED_KEY, ())
+            if dropped:
+                lines.append(f"  {'':<9} dropped on reading: {', '.join(f'{value:g}°' for value in dropped)}, "
+                             "the same meridian again with the same values (a cyclic column)")
         else:
             lines.append(f"  {kind:<9} {problems[kind]}")
     scalars = [name for name in dataset.coords if dataset[name].ndim == 0]

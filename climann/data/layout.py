@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from climann.data.geometry import centre_spacing_areas, polygon_areas, wrapped_difference
+from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 
 #: A coordinate along time naming the split block of each step when the blocks come from
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
@@ -200,27 +200,29 @@ class GridLayout:
         """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.
 
         On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
-        ∝ (sin φ₂ − sin φ₁)(λ₂ − λ₁). Without bounds, the area is taken ∝ cos φ at the centre
-        (exact in the limit of small regular cells). Mean 1 keeps a weighted loss on the
-        same scale as an unweighted one. On a rotated-pole grid the same formulas apply to the
-        rotated latitude and longitude (exact: the rotation keeps areas). On another curvilinear
-        or projected grid the areas come from the 2-D
-        cell corners when the file has them (:func:`~climann.data.geometry.polygon_areas`),
+        ∝ (sin φ₂ − sin φ₁)(λ₂ − λ₁), with the edges from the file's CF bounds, or without
+        bounds midway between the centres (:func:`~climann.data.geometry.bounds_from_centres`:
+        the spacing of irregular and Gaussian grids counts; on an even spacing Δ this is
+        2 sin(Δ/2) cos φ, the cos φ weighting, and a centre at a pole gets its polar cap).
+        Mean 1 keeps a weighted loss on the same scale as an unweighted one. On a rotated-pole
+        grid the same formulas apply to the rotated latitude and longitude (exact: the rotation
+        keeps areas). On another curvilinear or projected grid the areas come from the 2-D cell
+        corners when the file has them (:func:`~climann.data.geometry.polygon_areas`),
         else from the centres and their spacing (:func:`~climann.data.geometry.centre_spacing_areas`).
         """
         if self.geographic is not None and not self.is_rotated_pole:
             area = self._curvilinear_cell_areas()
             return area / area.mean()
-        if self.latitude_bounds is not None:
-            edges = np.deg2rad(self.latitude_bounds)
-            by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
-        else:
-            by_latitude = np.clip(np.cos(np.deg2rad(np.asarray(self.latitude.values, np.float64))), 0, None)
-        if self.longitude_bounds is not None:
-            # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
-            by_longitude = np.abs(wrapped_difference(self.longitude_bounds[:, 1], self.longitude_bounds[:, 0]))
-        else:
-            by_longitude = np.ones(len(self.longitude.values))
+        latitude_bounds = self.latitude_bounds
+        if latitude_bounds is None:
+            latitude_bounds = bounds_from_centres(self.latitude.values, latitude=True)
+        edges = np.deg2rad(latitude_bounds)
+        by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+        longitude_bounds = self.longitude_bounds
+        if longitude_bounds is None:
+            longitude_bounds = bounds_from_centres(self.longitude.values, longitude=True)
+        # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
+        by_longitude = np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0]))
         area = np.outer(by_latitude, by_longitude)
         return area / area.mean()
 

@@ -22,7 +22,9 @@ import numpy as np
 import xarray as xr
 
 from climann.data.calendars import calendar_plan
+from climann.data.cyclic import without_repeated_longitudes
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
+from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.units import convert_dataset, variable_units
@@ -280,7 +282,8 @@ def _renamed(dataset: xr.Dataset, mapping: Mapping[str, str], files: Sequence[Pa
 
 
 def open_dataset(
-    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error"
+    files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
+    grid_of: str | None = None,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -303,6 +306,10 @@ def open_dataset(
         holds twice: refuse naming the files and dates, or keep the values of the earlier
         (``first``) or later (``last``) file, or of the first or last repeat in a file
         (see :mod:`climann.data.time_overlap`). Nothing is read but the time coordinates.
+    grid_of : str, optional
+        A variable (the target) whose file's grid order and longitude convention the result
+        takes when the files hold the same cells in other orders (see
+        :func:`on_reference_grid`); without it, the first file's.
 
     Returns
     -------
@@ -319,7 +326,8 @@ def open_dataset(
     groups = _rename_groups(files, rename or {})
     datasets = [with_2d_coordinates(_renamed(_open_group(group, overlap), mapping, group)) for group, mapping in groups]
     if len(datasets) == 1:
-        return _dated_by_cells(_with_bounds_in_memory(datasets[0]), files)
+        only = _on_grid_of(datasets[0], grid_of, groups)
+        return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
     reference = grid_coordinates(datasets[0])
     datasets = [datasets[0], *(
         on_reference_grid(dataset, reference, labels=(groups[0][0][0].name, group[0].name))
@@ -329,6 +337,7 @@ def open_dataset(
         merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+    merged = without_repeated_longitudes(_on_grid_of(merged, grid_of, groups), files=files)
     return _dated_by_cells(_with_bounds_in_memory(merged), files)
 
 
@@ -337,6 +346,23 @@ def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     middles of their CF time cells (see climann.data.time_cells)."""
     where = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
     return times_at_cell_middles(sorted_in_time(dataset, where), where)
+
+
+def _on_grid_of(
+    dataset: xr.Dataset, name: str | None, groups: Sequence[tuple[Sequence[Path], Mapping[str, str]]]
+) -> xr.Dataset:
+    """``dataset`` in the grid order and longitude convention of the first file holding
+    variable ``name`` (by its name in that file, before a rename), when that differs."""
+    if name is None:
+        return dataset
+    for group, mapping in groups:
+        in_file = {new: old for old, new in mapping.items()}.get(name, name)
+        for _, raw in _raw_datasets(group):
+            with raw:
+                reference = grid_coordinates(raw) if in_file in raw.variables else None
+            if reference is not None:
+                return _in_reference_order(dataset, reference)
+    return dataset
 
 
 #: Coordinates already noted as recognised by name, so that a run opening its files twice
@@ -589,18 +615,48 @@ def grid_mismatch(
     return None
 
 
+def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray]) -> xr.Dataset:
+    """``dataset`` reordered along each 1-D grid axis whose values are the reference's in
+    another order (latitude north-to-south against south-to-north) or, for longitude, in
+    another convention (−180…180 against 0…360, equal modulo 360°), within
+    :data:`GRID_TOLERANCE` of the spacing: the cells are the same, aligned by value. Axes that
+    are not such a permutation are left as they are (and compared as they are)."""
+    own = grid_coordinates(dataset)
+    try:
+        longitude = find_coordinate(dataset, "longitude")
+    except ClimannError:
+        longitude = None
+    orders, values_of = {}, {}
+    for name, values in reference.items():
+        if name not in own or values.dims != (name,) or own[name].dims != (name,) or own[name].shape != values.shape:
+            continue
+        wanted, present = np.asarray(values.values, np.float64), np.asarray(own[name].values, np.float64)
+        tolerance = GRID_TOLERANCE * _spacing(wanted)
+        if np.all(np.abs(present - wanted) <= tolerance):
+            continue  # the same order (perhaps with float rounding, replaced by on_reference_grid)
+        gaps = present[None, :] - wanted[:, None]
+        matches = np.abs(wrapped_difference(gaps, 0.0) if name == longitude else gaps) <= tolerance
+        order = np.argmax(matches, axis=1)
+        if matches.sum(axis=1).tolist() == [1] * order.size and len(set(order.tolist())) == order.size:
+            orders[name], values_of[name] = order, (name, values.values, own[name].attrs)
+    return dataset.isel(orders).assign_coords(values_of) if orders else dataset
+
+
 def on_reference_grid(
     dataset: xr.Dataset, reference: dict[str, xr.DataArray], *, labels: tuple[str, str]
 ) -> xr.Dataset:
     """``dataset`` with its grid coordinates replaced by the reference's of the same size, which
     they match within the tolerance (see :func:`grid_mismatch`): files written with float rounding
-    combine exactly, with the first file's values.
+    combine exactly, with the first file's values. The same cells in another order (latitude
+    north-to-south) or longitude convention (−180…180) are first put in the reference's order
+    and convention.
 
     Raises
     ------
     ClimannError
         If a grid coordinate differs by more, naming it, the largest difference and ``labels``.
     """
+    dataset = _in_reference_order(dataset, reference)
     own = grid_coordinates(dataset)
     # Other sizes may be tiles of one grid, to be combined along latitude or longitude; if
     # they do not combine, the combination fails and _grid_mismatch_message says why.

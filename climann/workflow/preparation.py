@@ -148,7 +148,7 @@ def _open_subset(
     ``reference`` says where the units come from, for its messages)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
-    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap)
+    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target)
     if units:
         names = [Path(f).name for f in files]
         described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")

@@ -221,3 +221,13 @@ def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path)
     grid_dataset(n_years=4).isel(time=[k for k in range(48) if k not in (15, 16, 17)]).to_netcdf(path)
     time_line = next(line for line in describe([str(path)]).splitlines() if line.lstrip("# ").startswith("Time "))
     assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
+
+
+def test_report_on_a_grid_with_a_cyclic_column(tmp_path):
+    dataset = grid_dataset(n_years=1, n_lat=3, n_lon=4, lon_start=-45.0)  # lon 0, 90, 180, 270
+    copy = dataset.isel(lon=[0]).assign_coords(lon=[360.0])
+    path = tmp_path / "cyclic.nc"
+    xr.concat([dataset, copy], dim="lon").to_netcdf(path)
+    report = describe([str(path)])
+    assert "4 values, 0 to 270, 0…360 convention, regular, every 90°, global" in _line(report, "longitude")
+    assert "dropped on reading: 360°, the same meridian again with the same values" in _summary(report)

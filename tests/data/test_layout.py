@@ -124,3 +124,67 @@ def test_rotated_pole_weights_are_the_band_areas_of_the_rotated_latitudes():
     band = np.diff(np.sin(edges))
     np.testing.assert_allclose(rotated.cell_area_weights(), np.repeat((band / band.mean())[:, None], RLON.size, 1),
                                rtol=1e-12)
+
+
+def _band_areas(edges):
+    """sin φ_north − sin φ_south of each band between consecutive edges (degrees), by hand."""
+    return np.abs(np.diff(np.sin(np.deg2rad(np.asarray(edges, float)))))
+
+
+@pytest.mark.parametrize(
+    ("latitudes", "edges"),
+    [
+        # refined in the tropics: edges midway, the ends half a spacing out (−75 − 17.5 clipped to −90)
+        pytest.param([-75.0, -40.0, -5.0, 0.0, 5.0, 40.0, 75.0],
+                     [-90.0, -57.5, -22.5, -2.5, 2.5, 22.5, 57.5, 90.0], id="irregular"),
+        pytest.param([60.0, 10.0, 0.0, -60.0], [85.0, 35.0, 5.0, -30.0, -90.0], id="irregular-north-to-south"),
+        # a 4-point Gaussian grid (Gauss-Legendre nodes: sin φ = ±0.33998, ±0.86114)
+        pytest.param(np.rad2deg(np.arcsin([-0.8611363116, -0.3399810436, 0.3399810436, 0.8611363116])),
+                     None, id="gaussian"),
+    ],
+)
+def test_area_weights_without_bounds_follow_the_latitude_spacing(latitudes, edges):
+    if edges is None:  # midway, and half a spacing beyond the end nodes (±79.2°)
+        latitudes = np.asarray(latitudes)
+        middle = (latitudes[1:] + latitudes[:-1]) / 2
+        edges = np.concatenate([[2 * latitudes[0] - middle[0]], middle, [2 * latitudes[-1] - middle[-1]]])
+    weights = layout(latitudes).cell_area_weights()
+    band = _band_areas(edges)
+    np.testing.assert_allclose(weights, np.repeat((band / band.mean())[:, None], 4, axis=1), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("longitudes", "widths"),
+    [
+        # global, irregular: the end cells reach halfway across the seam (320 … 365)
+        pytest.param([5.0, 15.0, 25.0, 35.0, 80.0, 160.0, 240.0, 320.0],
+                     [27.5, 10.0, 10.0, 27.5, 62.5, 80.0, 80.0, 62.5], id="global-irregular"),
+        # regional across the prime meridian: edges 347.5, 352.5, 0, 10
+        pytest.param([350.0, 355.0, 5.0], [5.0, 7.5, 10.0], id="regional-across-0"),
+        pytest.param([-170.0, -160.0, -130.0], [10.0, 20.0, 30.0], id="regional"),
+    ],
+)
+def test_area_weights_without_bounds_follow_the_longitude_spacing(longitudes, widths):
+    weights = layout([-45.0, 45.0], longitudes=longitudes).cell_area_weights()
+    widths = np.asarray(widths)
+    np.testing.assert_allclose(weights, np.repeat((widths / widths.mean())[None, :], 2, axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "latitudes",
+    [
+        pytest.param(np.arange(-87.5, 90.0, 5.0), id="5-degree"),
+        pytest.param(np.arange(60.0, -61.0, -30.0), id="30-degree-north-to-south"),
+        pytest.param(np.linspace(-89.75, 89.75, 360), id="half-degree"),
+    ],
+)
+def test_area_weights_of_a_regular_grid_without_bounds_stay_cos_latitude(latitudes):
+    cos = np.cos(np.deg2rad(latitudes))
+    np.testing.assert_allclose(layout(latitudes).cell_area_weights(),
+                               np.repeat((cos / cos.mean())[:, None], 4, axis=1), rtol=1e-12)
+
+
+def test_a_centre_at_the_pole_has_its_polar_cap_as_cell():
+    weights = layout([-90.0, -45.0, 0.0, 45.0, 90.0]).cell_area_weights()
+    band = _band_areas([-90.0, -67.5, -22.5, 22.5, 67.5, 90.0])  # the caps 1 − sin 67.5°, not cos 90° = 0
+    np.testing.assert_allclose(weights[:, 0], band / band.mean(), rtol=1e-12)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.open import concat_blocks, expand_paths, open_dataset
@@ -274,3 +275,41 @@ def test_of_two_dated_coordinates_the_one_the_variables_name_is_the_time_axis(tm
     with pytest.raises(ClimannError, match="unnamed.nc: dimension 'time_counter' has several time coordinates "
                                            r"\(time_centered, time_instant\)"):
         open_dataset([tmp_path / "unnamed.nc"])
+
+
+def _one_variable(dataset, name, path):
+    dataset[[name]].to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "reorder",
+    [
+        pytest.param(lambda d: d.isel(lat=slice(None, None, -1)), id="north-to-south"),
+        pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon"),
+                     id="minus-180-to-180"),
+    ],
+)
+def test_the_same_cells_in_another_order_are_aligned_by_value(tmp_path, reorder):
+    dataset = grid_dataset(n_years=1, n_lat=4, n_lon=6)  # lat −67.5 … 67.5, lon 30 … 330
+    _one_variable(dataset, "tas", tmp_path / "b_tas.nc")
+    other = _one_variable(reorder(dataset), "pred", tmp_path / "a_pred.nc")  # the first file, reference before
+    opened = open_dataset([other, tmp_path / "b_tas.nc"], grid_of="tas")
+    np.testing.assert_array_equal(opened.lat.values, dataset.lat.values)
+    np.testing.assert_array_equal(opened.lon.values, dataset.lon.values)
+    # each value at its cell: the predictor file read back by hand, looked up by value
+    raw = xr.open_dataset(other)
+    for i, lat in enumerate(dataset.lat.values):
+        for j, lon in enumerate(dataset.lon.values):
+            column = int(np.flatnonzero(np.isclose((raw.lon.values - lon) % 360.0, 0.0))[0])
+            row = int(np.flatnonzero(raw.lat.values == lat)[0])
+            np.testing.assert_array_equal(opened.pred.values[:, i, j], raw.pred.values[:, row, column])
+    np.testing.assert_array_equal(opened.tas.values, dataset.tas.values)
+
+
+def test_a_truly_different_grid_is_still_refused(tmp_path):
+    dataset = grid_dataset(n_years=1, n_lat=4, n_lon=6)
+    _one_variable(dataset, "tas", tmp_path / "b_tas.nc")
+    shifted = _one_variable(dataset.assign_coords(lon=dataset.lon + 10.0), "pred", tmp_path / "a_pred.nc")
+    with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*cdo remapbil or xESMF"):
+        open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas")

@@ -1,0 +1,174 @@
+"""A longitude column that repeats another modulo 360° (the cyclic point), dropped on reading.
+
+Plotting tools and some model output add a copy of the first meridian at its end so that a
+map closes (NCL's ``add_cyclic``, cartopy's ``add_cyclic_point``, ``cdo`` grids with a
+cyclic halo): longitudes 0, 30, …, 330, 360, the 360° column the 0° one again. Read as
+data it would be one place counted twice, as two samples in training and with double weight
+in area means. Such a column is dropped when its values equal the column it repeats; when
+they differ, which one is that meridian's is not known, and the file is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate, is_grid_axis, two_dimensional_coordinates
+from climann.data.geometry import wrapped_difference
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+#: Longitudes closer than this fraction of the grid spacing, modulo 360°, are one meridian
+#: (as :data:`climann.data.open.GRID_TOLERANCE`: float rounding when a file was written).
+REPEAT_TOLERANCE = 1e-3
+
+#: Where the longitudes dropped from the longitude coordinate are recorded (its
+#: ``encoding``, never written to an output), for ``climann info`` to say so.
+DROPPED_KEY = "climann_repeated_longitudes"
+
+_log = logging.getLogger(__name__)
+
+#: Notes already logged, so that a run opening its files twice says it once: (files, note).
+_NOTED: set[tuple[str, str]] = set()
+
+
+def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
+    """The columns whose longitude repeats an earlier column's modulo 360°.
+
+    Parameters
+    ----------
+    longitude : ndarray, shape (n_lon,)
+        Degrees east, either convention.
+
+    Returns
+    -------
+    dict of int to int
+        Index of each repeating column → index of the first column it repeats; empty
+        when every meridian appears once. Two longitudes are one meridian when they differ,
+        modulo 360°, by at most :data:`REPEAT_TOLERANCE` of the smallest spacing.
+
+    Examples
+    --------
+    >>> repeated_columns(np.array([0.0, 120.0, 240.0, 360.0]))
+    {3: 0}
+    """
+    values = np.asarray(longitude, np.float64)
+    steps = np.abs(wrapped_difference(values[1:], values[:-1]))
+    steps = steps[steps > 0]
+    tolerance = REPEAT_TOLERANCE * (float(steps.min()) if steps.size else 1.0)
+    repeats = {}
+    for column in range(1, values.size):
+        same = np.flatnonzero(np.abs(wrapped_difference(values[:column], values[column])) <= tolerance)
+        if same.size:
+            repeats[column] = int(same[0])
+    return repeats
+
+
+def _regular_longitude(dataset: xr.Dataset) -> str | None:
+    """The 1-D geographic longitude dimension coordinate, or None (curvilinear, rotated or
+    projected grids, index-only columns, no longitude)."""
+    try:
+        if two_dimensional_coordinates(dataset) is not None:
+            return None
+        name = find_coordinate(dataset, "longitude")
+    except ClimannError:
+        return None
+    if name not in dataset.coords or dataset[name].dims != (name,) or is_grid_axis(dataset[name]):
+        return None
+    return name
+
+
+def _largest_differences(dataset: xr.Dataset, longitude: str, repeats: dict[int, int]) -> dict[str, float]:
+    """For each data variable on the longitude, the largest difference between the repeating
+    columns and the columns they repeat, on the first and last time steps (a few reads,
+    not the whole file); NaN equals NaN."""
+    try:
+        time = find_coordinate(dataset, "time")
+    except ClimannError:
+        time = None
+    later, earlier = list(repeats), list(repeats.values())
+    pairs = {}
+    for name in data_variable_names(dataset):
+        variable = dataset[name]
+        if longitude not in variable.dims or not np.issubdtype(variable.dtype, np.number):
+            continue
+        if time in variable.dims and variable.sizes[time] > 2:
+            variable = variable.isel({time: [0, -1]})
+        pairs[name] = (variable.isel({longitude: later}).data, variable.isel({longitude: earlier}).data)
+    with dask.config.set(scheduler="synchronous"):  # small metadata-like reads, not the data pipeline
+        computed = dask.compute(pairs)[0]
+    differences = {}
+    for name, (repeating, repeated) in computed.items():
+        repeating, repeated = np.asarray(repeating, np.float64), np.asarray(repeated, np.float64)
+        gaps = np.abs(repeating - repeated)[(repeating != repeated) & ~(np.isnan(repeating) & np.isnan(repeated))]
+        finite = gaps[np.isfinite(gaps)]
+        differences[name] = 0.0 if not gaps.size else float(finite.max()) if finite.size else np.inf
+    return differences
+
+
+def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = ()) -> xr.Dataset:
+    """``dataset`` without the longitude columns that repeat another modulo 360°.
+
+    A global grid saved with its cyclic point (0 … 360°, or −180 … 180° with both ends) has
+    one meridian twice. When every data variable holds the same values in both columns (on
+    the first and last time steps) the later column is dropped, with its bounds, and a note
+    is logged (``train.log``); the dropped longitudes are recorded in the longitude
+    coordinate's ``encoding`` under :data:`DROPPED_KEY`. Curvilinear, rotated-pole and
+    projected grids are returned unchanged.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Opened lazily; only the repeated columns of two time steps are read.
+    files : sequence of Path
+        The files read, named in the note and messages.
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    ClimannError
+        If a variable's values differ between a column and the column it repeats: which
+        one holds that meridian's values is not known.
+    """
+    where = ", ".join(Path(path).name for path in files[:3]) + (" …" if len(files) > 3 else "") or "the data"
+    longitude = _regular_longitude(dataset)
+    if longitude is None:
+        return dataset
+    values = np.asarray(dataset[longitude].values, np.float64)
+    repeats = repeated_columns(values)
+    if not repeats:
+        return dataset
+    differences = _largest_differences(dataset, longitude, repeats)
+    first, counterpart = next(iter(repeats.items()))
+    pair = f"{longitude} {values[first]:g}° repeats {longitude} {values[counterpart]:g}° (modulo 360°)"
+    differing = {name: value for name, value in differences.items() if value > 0}
+    if differing:
+        name, largest = next(iter(differing.items()))
+        units = str(dataset[name].attrs.get("units", ""))
+        kept = [index for index in range(values.size) if index not in repeats]
+        fix = (f"ncks -d {longitude},0,{len(kept) - 1} IN OUT" if kept == list(range(len(kept)))
+               else "remove one of the two columns")
+        how = (f"by up to {largest:.3g}{' ' + units if units else ''}" if np.isfinite(largest)
+               else "missing in one, present in the other")
+        raise ClimannError(
+            f"{where}: {pair}, but '{name}' differs between the two columns ({how}), so which holds "
+            "that meridian's values is not known; "
+            f"keep one column, e.g. {fix}"
+        )
+    kept = [index for index in range(values.size) if index not in repeats]
+    trimmed = dataset.isel({longitude: kept})
+    trimmed[longitude].encoding[DROPPED_KEY] = tuple(float(values[index]) for index in repeats)
+    note = (f"{where}: {pair if len(repeats) == 1 else f'{pair} and {len(repeats) - 1} more'} with the same "
+            f"values (a cyclic column): dropped, {len(kept)} longitudes remain")
+    if (str(list(map(str, files))), note) not in _NOTED:
+        _NOTED.add((str(list(map(str, files))), note))
+        _log.info(note)
+    return trimmed

@@ -1,0 +1,57 @@
+import logging
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.area_means import area_mean_series
+from climann.data.cyclic import DROPPED_KEY, repeated_columns
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+def _with_cyclic_column(dataset: xr.Dataset, *, change: float = 0.0) -> xr.Dataset:
+    """The dataset with its first longitude column appended again at λ + 360° (the cyclic
+    point of add_cyclic_point), ``change`` added to tas in the copy."""
+    copy = dataset.isel(lon=[0]).assign_coords(lon=[360.0])
+    copy = copy.assign(tas=copy.tas + change)
+    return xr.concat([dataset, copy], dim="lon")
+
+
+@pytest.mark.parametrize(
+    ("longitude", "expected"),
+    [
+        pytest.param(np.arange(0.0, 361.0, 30.0), {12: 0}, id="0-to-360"),
+        pytest.param(np.arange(-180.0, 181.0, 90.0), {4: 0}, id="minus-180-to-180"),
+        pytest.param(np.array([0.0, 120.0, 240.0, 360.0 + 1e-4]), {3: 0}, id="float-rounding"),
+        pytest.param(np.arange(0.0, 360.0, 30.0), {}, id="no-repeat"),
+        pytest.param(np.array([10.0, 20.0, 30.0]), {}, id="regional"),
+    ],
+)
+def test_repeated_columns(longitude, expected):
+    assert repeated_columns(longitude) == expected
+
+
+def test_a_cyclic_column_is_dropped_on_reading(tmp_path, caplog):
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)  # lon 0, 90, 180, 270
+    path = tmp_path / "cyclic.nc"
+    _with_cyclic_column(original).to_netcdf(path)
+    with caplog.at_level(logging.INFO, logger="climann"):
+        dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset.lon.values, [0.0, 90.0, 180.0, 270.0])
+    np.testing.assert_array_equal(dataset.tas.values, original.tas.values)
+    assert dataset.lon.encoding[DROPPED_KEY] == (360.0,)
+    assert "lon 360° repeats lon 0° (modulo 360°) with the same values" in caplog.text
+    # each meridian once in an area mean: the global mean of the 4 columns, by hand
+    weights = np.cos(np.deg2rad(original.lat.values))
+    expected = (original.tas.values.mean(axis=2) * weights).sum(axis=1) / weights.sum()
+    np.testing.assert_allclose(area_mean_series(dataset, "tas").values, expected, rtol=1e-6)
+
+
+def test_a_repeated_column_with_other_values_is_refused(tmp_path):
+    path = tmp_path / "cyclic.nc"
+    _with_cyclic_column(grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0), change=0.5).to_netcdf(path)
+    with pytest.raises(ClimannError, match=r"lon 360° repeats lon 0° .* 'tas' differs .*by up to 0\.5 K.*"
+                                           r"ncks -d lon,0,3 IN OUT"):
+        open_dataset([path])
