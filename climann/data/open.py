@@ -21,6 +21,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.handles import open_netcdf
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -182,6 +183,33 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
     return dataset.swap_dims(swaps).drop_vars(undated)
 
 
+def open_input(path: Path, **options: object) -> xr.Dataset:
+    """:func:`xarray.open_dataset` of one input file with the engine of :func:`input_engine`.
+
+    A NetCDF file is opened through its one handle in the process
+    (:func:`climann.data.handles.open_netcdf`): HDF5 crashes on NetCDF-4 string variables when
+    a file is open twice at once.
+
+    Parameters
+    ----------
+    path : Path
+        A NetCDF or GRIB file, or a Zarr store.
+    **options
+        Given to :func:`xarray.open_dataset` (``chunks``, ``decode_times`` …).
+
+    Raises
+    ------
+    ClimannError
+        If the engine's optional package is missing (see :func:`input_engine`).
+    OSError, ValueError
+        From the backend, when the file cannot be read.
+    """
+    engine = input_engine(path)
+    if engine == "netcdf4":
+        return open_netcdf(path, **options)
+    return xr.open_dataset(path, engine=engine, **options)
+
+
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
     # cfgrib would write an index file beside the input: never write next to a user's file.
@@ -189,13 +217,14 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     with warnings.catch_warnings():
         # Most local stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
-        dataset = xr.open_dataset(path, engine=engine, chunks={}, decode_times=time_coder, **options)
+        dataset = open_input(path, chunks={}, decode_times=time_coder, **options)
     return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
-    engines = {input_engine(path) for path in files}
-    combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact"}
+    # The first file's global attributes, as xarray.open_mfdataset keeps them.
+    combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact",
+               "combine_attrs": "override"}
     # Repeated and overlapping times are found (and resolved as ``overlap`` says) from the
     # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
@@ -212,15 +241,11 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            dataset = time_on_its_dimension(dataset, labels[1])  # open_mfdataset opens without _open_one
             # One variable in several files (one per period) is brought to the first file's units.
             in_first_units = convert_dataset(mask_invalid(keep(dataset)), reference_units, where=labels[1],
                                              reference=labels[0])
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
-        if engines == {"netcdf4"}:
-            return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",
-                                     decode_times=time_coder, **combine)
         return xr.combine_by_coords([on_first_grid(_open_one(path, time_coder)) for path in files], **combine)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
@@ -408,7 +433,7 @@ def _unreadable_file(files: Sequence[Path]) -> Path | None:
         return files[0]
     for path in files:
         try:
-            xr.open_dataset(path, engine=input_engine(path), decode_times=False, chunks={}).close()
+            open_input(path, decode_times=False, chunks={}).close()
         except Exception:  # noqa: BLE001 — any failure makes it the unreadable one
             return path
     return None
@@ -419,7 +444,7 @@ def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:
     opened = []
     for path in files:
         try:
-            opened.append((path, xr.open_dataset(path, engine=input_engine(path), decode_times=False, chunks={})))
+            opened.append((path, open_input(path, decode_times=False, chunks={})))
         except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
     return opened

@@ -213,3 +213,23 @@ def test_of_two_dated_coordinates_the_one_the_variables_name_is_the_time_axis(tm
     with pytest.raises(ClimannError, match="unnamed.nc: dimension 'time_counter' has several time coordinates "
                                            r"\(time_centered, time_instant\)"):
         open_dataset([tmp_path / "unnamed.nc"])
+
+
+def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):
+    """A CMIP6 member saved by xarray (scalar string ``member_id``) opened three times while the
+    first stays open, as a run does: HDF5 crashed the interpreter (exit 139) at the third."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "member.nc"
+    grid_dataset().assign_coords(member_id="r1i1p1f1").to_netcdf(path, engine="netcdf4")
+    code = (
+        "import sys; from pathlib import Path; from climann.data.open import open_dataset\n"
+        "opened = [open_dataset([Path(sys.argv[1])]) for _ in range(3)]\n"
+        "print(opened[-1]['member_id'].item(), float(opened[0]['tas'].astype('float64').sum()))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    member, total = result.stdout.split()
+    assert member == "r1i1p1f1"
+    np.testing.assert_allclose(float(total), grid_dataset()["tas"].values.astype(np.float64).sum(), rtol=1e-6)
