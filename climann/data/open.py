@@ -29,7 +29,7 @@ from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_overlap import keep_times, time_steps_to_keep
 from climann.data.time_units import ExactCalendarCoder, months_since_message
-from climann.errors import ClimannError
+from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all).
 KNOWN_CALENDARS = (
@@ -222,9 +222,10 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
-    # The first file's global attributes, as xarray.open_mfdataset keeps them.
+    # Attributes (global and of each variable) that the files agree on are kept, those that
+    # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
     combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact",
-               "combine_attrs": "override"}
+               "combine_attrs": "drop_conflicts"}
     # Repeated and overlapping times are found (and resolved as ``overlap`` says) from the
     # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
@@ -382,7 +383,7 @@ def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Datas
             join="override", combine_attrs="drop_conflicts",
         )
     except (ValueError, xr.MergeError) as error:
-        raise ClimannError(f"the split blocks do not combine along {time_name}: {error}") from None
+        raise ClimannError(f"the split blocks do not combine along {time_name}: {library_message(error)}") from None
     return combined.assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 
@@ -408,7 +409,7 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
 def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     """One line saying why the files could not be opened together, as precisely as possible."""
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    reason = library_message(error)
     if "calendar" in reason:
         return _calendar_message(files) or _time_units_message(files) or f"cannot decode the times of {names}: {reason}"
     duplicated = _duplicated_variable_message(files)

@@ -22,7 +22,7 @@ import xarray as xr
 
 from climann.data.layout import GridLayout
 from climann.data.open import open_input
-from climann.errors import ClimannError
+from climann.errors import ClimannError, library_message
 from climann.evaluation.figures.maps import plot_prediction_maps
 from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
@@ -74,7 +74,7 @@ def open_prediction_file(path: str | Path) -> xr.Dataset:
             warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
             return open_input(path, chunks={}, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     except (OSError, ValueError, TypeError, KeyError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = library_message(error)
         raise ClimannError(f"cannot read {path} as a prediction file: {reason}") from None
 
 
