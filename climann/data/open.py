@@ -188,7 +188,10 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
 
     A NetCDF file is opened through its one handle in the process
     (:func:`climann.data.handles.open_netcdf`): HDF5 crashes on NetCDF-4 string variables when
-    a file is open twice at once.
+    a file is open twice at once. A GRIB file is read without an index file (cfgrib's
+    ``indexpath=""``): cfgrib would write ``<file>.<hash>.idx`` beside it, and nothing is
+    written next to a user's files; every opening (the data, the diagnosis of a failure)
+    comes here.
 
     Parameters
     ----------
@@ -207,17 +210,18 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
     engine = input_engine(path)
     if engine == "netcdf4":
         return open_netcdf(path, **options)
+    if engine == "cfgrib":
+        backend_kwargs = options.pop("backend_kwargs", None) or {}
+        options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
     return xr.open_dataset(path, engine=engine, **options)
 
 
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
-    # cfgrib would write an index file beside the input: never write next to a user's file.
-    options = {"backend_kwargs": {"indexpath": ""}} if engine == "cfgrib" else {}
     with warnings.catch_warnings():
         # Most local stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
-        dataset = open_input(path, chunks={}, decode_times=time_coder, **options)
+        dataset = open_input(path, chunks={}, decode_times=time_coder)
     return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
 
 

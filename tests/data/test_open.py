@@ -276,3 +276,26 @@ def test_a_library_message_in_an_error_is_cut_short(tmp_path, monkeypatch):
         open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
     message = str(raised.value)
     assert len(message) < 300 and message.endswith("…") and "combine_attrs='no_conflicts'" in message
+
+
+@pytest.mark.parametrize(
+    "grids",
+    [
+        pytest.param("one", id="combined"),
+        pytest.param("two", id="refused-and-diagnosed"),  # the diagnosis opens each file again
+    ],
+)
+def test_no_grib_index_file_is_written_beside_the_data(tmp_path, grids):
+    """cfgrib writes <file>.<hash>.idx beside a GRIB file unless told not to: never in a user's folder."""
+    _grib_pair(tmp_path)
+    if grids == "two":
+        from tests.grib_files import write_grib
+
+        write_grib(tmp_path / "tisr.grib2", "tisr", np.ones((24, 3, 4)), latitudes=LATITUDES[::2],
+                   longitudes=LONGITUDES)
+    before = sorted(path.name for path in tmp_path.iterdir())
+    try:
+        open_dataset(expand_paths([str(tmp_path / "*.grib2")]))
+    except ClimannError:
+        assert grids == "two"
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
