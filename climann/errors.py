@@ -21,3 +21,35 @@ class Interrupted(Exception):
     def __init__(self, message: str, *, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+#: The most characters of a library's message quoted in a :class:`ClimannError`'s one line.
+LIBRARY_MESSAGE_LIMIT = 200
+
+
+def library_message(error: BaseException, *, limit: int = LIBRARY_MESSAGE_LIMIT) -> str:
+    """A library's error message as quoted in one line: its first line, cut at ``limit``
+    characters (ending "…"), or the exception's type name when it says nothing.
+
+    Libraries may put whole attribute dictionaries or arrays in a message (xarray's attribute
+    conflicts run to 1000 characters); the line a user reads names the problem and the way
+    out, and quotes only the start.
+
+    Parameters
+    ----------
+    error : BaseException
+    limit : int, keyword-only
+
+    Returns
+    -------
+    str
+        At most ``limit`` characters, on one line.
+
+    Examples
+    --------
+    >>> library_message(ValueError("x" * 300), limit=10)
+    'xxxxxxxxx…'
+    """
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"

@@ -23,6 +23,7 @@ import xarray as xr
 
 from climann.data.calendars import calendar_plan
 from climann.data.cyclic import without_repeated_longitudes
+from climann.data.handles import open_netcdf
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
@@ -32,7 +33,7 @@ from climann.data.variables import data_variable_names
 from climann.data.time_cells import times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import ExactCalendarCoder, months_since_message
-from climann.errors import ClimannError
+from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all).
 KNOWN_CALENDARS = (
@@ -186,20 +187,53 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
     return dataset.swap_dims(swaps).drop_vars(undated)
 
 
+def open_input(path: Path, **options: object) -> xr.Dataset:
+    """:func:`xarray.open_dataset` of one input file with the engine of :func:`input_engine`.
+
+    A NetCDF file is opened through its one handle in the process
+    (:func:`climann.data.handles.open_netcdf`): HDF5 crashes on NetCDF-4 string variables when
+    a file is open twice at once. A GRIB file is read without an index file (cfgrib's
+    ``indexpath=""``): cfgrib would write ``<file>.<hash>.idx`` beside it, and nothing is
+    written next to a user's files; every opening (the data, the diagnosis of a failure)
+    comes here.
+
+    Parameters
+    ----------
+    path : Path
+        A NetCDF or GRIB file, or a Zarr store.
+    **options
+        Given to :func:`xarray.open_dataset` (``chunks``, ``decode_times`` …).
+
+    Raises
+    ------
+    ClimannError
+        If the engine's optional package is missing (see :func:`input_engine`).
+    OSError, ValueError
+        From the backend, when the file cannot be read.
+    """
+    engine = input_engine(path)
+    if engine == "netcdf4":
+        return open_netcdf(path, **options)
+    if engine == "cfgrib":
+        backend_kwargs = options.pop("backend_kwargs", None) or {}
+        options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
+    return xr.open_dataset(path, engine=engine, **options)
+
+
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
-    # cfgrib would write an index file beside the input: never write next to a user's file.
-    options = {"backend_kwargs": {"indexpath": ""}} if engine == "cfgrib" else {}
     with warnings.catch_warnings():
         # Most local stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
-        dataset = xr.open_dataset(path, engine=engine, chunks={}, decode_times=time_coder, **options)
+        dataset = open_input(path, chunks={}, decode_times=time_coder)
     return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
 
 
 def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
-    engines = {input_engine(path) for path in files}
-    combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact"}
+    # Attributes (global and of each variable) that the files agree on are kept, those that
+    # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
+    combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact",
+               "combine_attrs": "drop_conflicts"}
     # Repeated and overlapping times are found (and resolved as ``overlap`` says) from the
     # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
@@ -219,16 +253,10 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
 
         def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
             labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            # open_mfdataset opens without _open_one
-            dataset = on_calendar(time_on_its_dimension(dataset, labels[1]))
+            dataset = on_calendar(dataset)
             in_first_units = first_units.converted(mask_invalid(keep(dataset)))
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
-        if engines == {"netcdf4"}:
-            # Not parallel: ``preprocess`` must see the files in their order (see _FirstUnits).
-            return xr.open_mfdataset(files, engine="netcdf4", preprocess=on_first_grid, combine="by_coords",
-                                     parallel=False,
-                                     decode_times=time_coder, **combine)
         return xr.combine_by_coords([on_first_grid(_open_one(path, time_coder)) for path in files], **combine)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
@@ -420,7 +448,7 @@ def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Datas
             join="override", combine_attrs="drop_conflicts",
         )
     except (ValueError, xr.MergeError) as error:
-        raise ClimannError(f"the split blocks do not combine along {time_name}: {error}") from None
+        raise ClimannError(f"the split blocks do not combine along {time_name}: {library_message(error)}") from None
     return combined.assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 
@@ -446,7 +474,7 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
 def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     """One line saying why the files could not be opened together, as precisely as possible."""
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    reason = library_message(error)
     if "calendar" in reason:
         return _calendar_message(files) or _time_units_message(files) or f"cannot decode the times of {names}: {reason}"
     duplicated = _duplicated_variable_message(files)
@@ -471,7 +499,7 @@ def _unreadable_file(files: Sequence[Path]) -> Path | None:
         return files[0]
     for path in files:
         try:
-            xr.open_dataset(path, engine=input_engine(path), decode_times=False, chunks={}).close()
+            open_input(path, decode_times=False, chunks={}).close()
         except Exception:  # noqa: BLE001 — any failure makes it the unreadable one
             return path
     return None
@@ -482,7 +510,7 @@ def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:
     opened = []
     for path in files:
         try:
-            opened.append((path, xr.open_dataset(path, engine=input_engine(path), decode_times=False, chunks={})))
+            opened.append((path, open_input(path, decode_times=False, chunks={})))
         except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
     return opened

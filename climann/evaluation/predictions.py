@@ -26,7 +26,7 @@ import xarray as xr
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.layout import Coordinate, GridLayout
-from climann.errors import ClimannError
+from climann.errors import ClimannError, library_message
 
 _FILL_VALUE = np.float32(1e20)
 _CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
@@ -414,7 +414,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
             dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4",
                               encoding=prediction_encoding(dataset, single))
     except (ValueError, TypeError, KeyError, OverflowError, AttributeError, RuntimeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = library_message(error)
         raise ClimannError(
             f"predictions.nc could not be written with the input's time encoding (units '{layout.time_units}', "
             f"calendar '{layout.calendar}') or attributes: {reason}; fix them in the input file before training"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from climann.errors import ClimannError
+from climann.errors import ClimannError, library_message
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
 
@@ -191,7 +191,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         ensemble_size = int((metrics.get("ensemble") or {}).get("size", 1))
         n_parameters = count_parameters(run_dir / (MEMBERS_FILE if ensemble_size > 1 else "model.npz"))
     except (KeyError, TypeError, AttributeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
-        detail = f"no {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
+        detail = f"no {error}" if isinstance(error, KeyError) else library_message(error)
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
                            f"when its metrics.json lacks the test scores, re-score it with: climann evaluate "
                            f"{run_dir}") from None

@@ -367,10 +367,13 @@ def written_by_climann(path: str | Path) -> bool:
         if path.suffix in (".nc", ".nc4", ".zarr"):
             import xarray as xr
 
-            options = {"engine": "zarr", "consolidated": False} if path.suffix == ".zarr" else {"engine": "netcdf4"}
+            from climann.data.handles import open_netcdf
+
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # a store with stray files warns; only its attributes matter
-                with xr.open_dataset(path, decode_times=False, decode_cf=False, **options) as dataset:
+                opened = (xr.open_dataset(path, engine="zarr", consolidated=False, decode_cf=False)
+                          if path.suffix == ".zarr" else open_netcdf(path, decode_cf=False))
+                with opened as dataset:
                     return str(dataset.attrs.get("source", "")).startswith("climann")
         if path.suffix == ".json":
             content = json.loads(path.read_text())

@@ -313,3 +313,89 @@ def test_a_truly_different_grid_is_still_refused(tmp_path):
     shifted = _one_variable(dataset.assign_coords(lon=dataset.lon + 10.0), "pred", tmp_path / "a_pred.nc")
     with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*cdo remapbil or xESMF"):
         open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas")
+
+
+def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):
+    """A CMIP6 member saved by xarray (scalar string ``member_id``) opened three times while the
+    first stays open, as a run does: HDF5 crashed the interpreter (exit 139) at the third."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "member.nc"
+    grid_dataset().assign_coords(member_id="r1i1p1f1").to_netcdf(path, engine="netcdf4")
+    code = (
+        "import sys; from pathlib import Path; from climann.data.open import open_dataset\n"
+        "opened = [open_dataset([Path(sys.argv[1])]) for _ in range(3)]\n"
+        "print(opened[-1]['member_id'].item(), float(opened[0]['tas'].astype('float64').sum()))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    member, total = result.stdout.split()
+    assert member == "r1i1p1f1"
+    np.testing.assert_allclose(float(total), grid_dataset()["tas"].values.astype(np.float64).sum(), rtol=1e-6)
+
+
+LATITUDES, LONGITUDES = np.array([60.0, 30.0, 0.0, -30.0, -60.0]), np.array([0.0, 90.0, 180.0, 270.0])
+
+
+def _grib_pair(directory):
+    """t2m.grib2 and tisr.grib2, one variable each on one grid (as ERA5 downloads come), and
+    their values: (24, 5, 4) each."""
+    pytest.importorskip("cfgrib")
+    from tests.grib_files import write_grib
+
+    rng = np.random.default_rng(3)
+    t2m = 250 + 40 * rng.random((24, len(LATITUDES), len(LONGITUDES)))
+    tisr = 400 * rng.random((24, len(LATITUDES), len(LONGITUDES)))
+    write_grib(directory / "t2m.grib2", "2t", t2m, latitudes=LATITUDES, longitudes=LONGITUDES)
+    write_grib(directory / "tisr.grib2", "tisr", tisr, latitudes=LATITUDES, longitudes=LONGITUDES)
+    return t2m, tisr
+
+
+def test_several_grib_files_combine_keeping_the_attributes_they_agree_on(tmp_path):
+    """cfgrib gives each file a history naming it: it differs, and is dropped; the centre is kept."""
+    t2m, tisr = _grib_pair(tmp_path)
+    combined = open_dataset(expand_paths([str(tmp_path / "*.grib2")]))
+    np.testing.assert_allclose(combined["t2m"].values, t2m, rtol=1e-4)  # GRIB packs to ~16 bits
+    np.testing.assert_allclose(combined["tisr"].values, tisr, rtol=1e-3, atol=0.01)
+    assert combined.attrs["GRIB_centre"] == "ecmf"
+    assert "history" not in combined.attrs
+
+
+def test_a_library_message_in_an_error_is_cut_short(tmp_path, monkeypatch):
+    """xarray puts both attribute dictionaries in a conflict's message (1000 characters)."""
+    full = grid_dataset(n_years=2)
+    for name, year in (("a.nc", slice(0, 12)), ("b.nc", slice(12, 24))):
+        full.isel(time=year).to_netcdf(tmp_path / name)
+
+    def fail(*args, **kwargs):
+        raise ValueError("combine_attrs='no_conflicts', but some values are not the same: " + "{'GRIB': 1}" * 100)
+
+    monkeypatch.setattr("xarray.combine_by_coords", fail)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    message = str(raised.value)
+    assert len(message) < 300 and message.endswith("…") and "combine_attrs='no_conflicts'" in message
+
+
+@pytest.mark.parametrize(
+    "grids",
+    [
+        pytest.param("one", id="combined"),
+        pytest.param("two", id="refused-and-diagnosed"),  # the diagnosis opens each file again
+    ],
+)
+def test_no_grib_index_file_is_written_beside_the_data(tmp_path, grids):
+    """cfgrib writes <file>.<hash>.idx beside a GRIB file unless told not to: never in a user's folder."""
+    _grib_pair(tmp_path)
+    if grids == "two":
+        from tests.grib_files import write_grib
+
+        write_grib(tmp_path / "tisr.grib2", "tisr", np.ones((24, 3, 4)), latitudes=LATITUDES[::2],
+                   longitudes=LONGITUDES)
+    before = sorted(path.name for path in tmp_path.iterdir())
+    try:
+        open_dataset(expand_paths([str(tmp_path / "*.grib2")]))
+    except ClimannError:
+        assert grids == "two"
+    assert sorted(path.name for path in tmp_path.iterdir()) == before

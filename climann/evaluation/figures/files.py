@@ -21,7 +21,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.layout import GridLayout
-from climann.errors import ClimannError
+from climann.data.open import open_input
+from climann.errors import ClimannError, library_message
 from climann.evaluation.figures.maps import plot_prediction_maps
 from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
@@ -68,14 +69,12 @@ def open_prediction_file(path: str | Path) -> xr.Dataset:
     path = Path(path)
     if not path.exists():
         raise ClimannError(f"{path} not found; give a file written by climann predict or evaluate (or a run directory)")
-    options = {"engine": "zarr"} if path.suffix == ".zarr" else {}
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
-            return xr.open_dataset(path, chunks={}, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
-                                   **options)
+            return open_input(path, chunks={}, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     except (OSError, ValueError, TypeError, KeyError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = library_message(error)
         raise ClimannError(f"cannot read {path} as a prediction file: {reason}") from None
 
 

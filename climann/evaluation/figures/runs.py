@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.handles import open_netcdf
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
@@ -339,7 +340,7 @@ def draw_figures_from_file(
         raise ClimannError("no time step is in the test split: nothing to draw the test figures from")
     target, times = layout.target_name, np.asarray(layout.time.values)
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    with xr.open_dataset(path, engine="netcdf4", decode_times=False) as dataset:
+    with open_netcdf(path, decode_times=False) as dataset:
         baselines = {f"{target}_{name}": name for name in _baselines(dataset, target)}
         names = {target: "truth", f"{target}_pred": "model", **baselines}
         if area_means is None:
@@ -383,7 +384,7 @@ def _baselines(dataset: xr.Dataset, target: str) -> list[str]:
 def _open_predictions(path: Path) -> xr.Dataset:
     if not path.is_file():
         raise ClimannError(f"{path} not found: give a run directory written by `climann train`")
-    return xr.open_dataset(path, engine="netcdf4", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    return open_netcdf(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
 
 
 def _target_name(dataset: xr.Dataset, path: Path) -> str:

@@ -1,0 +1,103 @@
+"""One open handle per NetCDF file in the process, shared by every dataset opened from it.
+
+HDF5 (under NetCDF-4) shares the state of a file opened twice at once, and a variable-length
+datatype (a NetCDF-4 ``string`` variable, e.g. CMIP6's scalar ``member_id`` coordinate that
+``xarray`` writes after ``ds.sel(member_id=...)``) keeps a pointer to the handle that last read
+it. When that handle is closed while another stays open, the next opening of the file reads
+the string variable's fill value through the stale pointer and the interpreter dies with a
+segmentation fault (Unidata/netcdf-c#2510, HDFGroup/hdf5#3649; HDF5 2.2 still does it). Each
+:func:`xarray.open_dataset` of a path opens a handle of its own, and a run opens its inputs
+several times (times first, then lazily, once more to choose the inputs, again for
+``predict`` and ``evaluate``), while earlier datasets keep theirs open.
+
+Every NetCDF file is therefore opened here through one :class:`xarray.backends.CachingFileManager`
+per file: all datasets of the file read through the same handle (under xarray's HDF5 lock), so
+the file is never open twice. Closing one such dataset closes the handle; the others reopen it
+on their next read. A file changed on disk (other size, time or inode) gets a new handle, the
+old one closed first.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import xarray as xr
+from xarray.backends import CachingFileManager, NetCDF4DataStore
+from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
+
+#: The file manager of each file, by resolved path, with the file's identity when opened.
+_MANAGERS: dict[str, tuple[tuple[int, int, int, int], CachingFileManager]] = {}
+_MANAGERS_LOCK = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    """What tells a changed file apart: device, inode, size and modification time (ns)."""
+    status = os.stat(path)
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def shared_manager(path: str | os.PathLike) -> CachingFileManager:
+    """The one file manager of a NetCDF file in this process, opening it read-only on demand.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An existing NetCDF3 or NetCDF4 file.
+
+    Returns
+    -------
+    xarray.backends.CachingFileManager
+        The same object for every call on the same unchanged file.
+
+    Raises
+    ------
+    OSError
+        If the file does not exist.
+    """
+    path = Path(path).resolve()
+    identity = _identity(path)
+    import netCDF4  # the netcdf4 engine's library, imported when a file is opened
+
+    with _MANAGERS_LOCK:
+        known = _MANAGERS.get(str(path))
+        if known is not None and known[0] == identity:
+            return known[1]
+        if known is not None:
+            known[1].close()  # the file changed on disk: never two handles on one path
+        manager = CachingFileManager(
+            netCDF4.Dataset, str(path), mode="r", kwargs={"format": "NETCDF4"}, lock=NETCDF4_PYTHON_LOCK
+        )
+        _MANAGERS[str(path)] = (identity, manager)
+        return manager
+
+
+def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
+    """:func:`xarray.open_dataset` of a NetCDF file through its shared handle (:func:`shared_manager`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A NetCDF3 or NetCDF4 file.
+    **options
+        Given to :func:`xarray.open_dataset` (``chunks``, ``decode_times``, ``decode_cf`` …);
+        not ``engine``, which is xarray's data-store engine here.
+
+    Returns
+    -------
+    xarray.Dataset
+        As ``xarray.open_dataset(path, engine="netcdf4", **options)`` gives it, with
+        ``encoding["source"]`` the path.
+
+    Raises
+    ------
+    OSError
+        If the file does not exist or is not a NetCDF file (from netCDF4).
+    """
+    manager = shared_manager(path)
+    store = NetCDF4DataStore(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
+    with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
+        dataset = xr.open_dataset(store, engine="store", **options)
+    dataset.encoding["source"] = str(Path(path).resolve())
+    return dataset
