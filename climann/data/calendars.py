@@ -1,4 +1,5 @@
-"""Files whose time axes use different calendars, combined only where their dates mean the same.
+"""Files whose time axes use different calendars, combined only where their dates mean the same;
+and files of a single time step that are static fields.
 
 Dates of two calendars cannot be compared (a ``noleap`` year has no 29 February, a
 ``360_day`` year has 30 February), so files in different calendars are combined only where
@@ -11,8 +12,10 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   §4.4.1: they differ only before the Gregorian reform): dates from then on are relabelled
   in the series' calendar, with a warning;
 - a file with a single time step whose variables are in no other file (an ERA5-style
-  land-sea mask with ``time = 1`` next to model data) is a static field: its time is
-  dropped, with a warning;
+  land-sea mask with ``time = 1`` next to model data), beside a series, is a static field
+  in whatever calendar (the series' own too): its time is dropped, with a warning naming
+  the file and the date of its step. A single step of a variable that other files also
+  hold (one file per month) belongs to a series and keeps its time;
 - anything else (``noleap`` against ``standard`` series, ``360_day`` against any other) is
   refused in one line naming both files' calendars and how to convert one of them.
 
@@ -32,6 +35,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.time_overlap import date_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -109,6 +113,19 @@ class CalendarPlan:
         return result
 
 
+def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
+    """A single time step, of variables that no other file holds, beside a series (a variable
+    of other files at more than one time)."""
+    others = [other for other in infos if other is not info]
+    if len(info.times) != 1 or not info.variables or any(info.variables & other.variables for other in others):
+        return False
+    times: dict[str, set] = {}
+    for other in others:
+        for name in other.variables:
+            times.setdefault(name, set()).update(other.times)
+    return any(len(steps) > 1 for steps in times.values())
+
+
 def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
     return ClimannError(
         f"{series.path.name} uses the {series.calendar} calendar and {other.path.name} the {other.calendar} "
@@ -119,7 +136,8 @@ def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
 
 
 def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]) -> CalendarPlan:
-    """How to bring files with different calendars to one (see the module description).
+    """How to bring files with different calendars to one, and which files are static fields
+    (see the module description).
 
     Parameters
     ----------
@@ -131,7 +149,8 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
     Returns
     -------
     CalendarPlan
-        Empty (nothing to change) when all files share one calendar.
+        Empty (nothing to change) when all files share one calendar and none is a static
+        field with a time step.
 
     Raises
     ------
@@ -140,27 +159,29 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
         naming both files and calendars and how to convert one.
     """
     infos = [info for info in (_file_calendar(Path(path), open_file) for path in files) if info is not None]
-    if len({info.calendar for info in infos}) < 2:
-        return CalendarPlan(infos[0].calendar if infos else "standard")
-    series = next((info for info in infos if len(info.times) > 1), infos[0])
+    if not infos:
+        return CalendarPlan("standard")
+    statics = [_is_static(info, infos) for info in infos]
+    series = next((info for info in infos if len(info.times) > 1), infos[statics.index(False)])
     relabelled, static = set(), set()
-    for info in infos:
-        if info.calendar == series.calendar:
+    for info, is_static in zip(infos, statics):
+        if is_static:
+            static.add(os.path.realpath(info.path))
+            _log.warning(
+                "%s (%s) has a single time step, %s in the %s calendar, and its variables are in no other file: "
+                "taken as a static field beside the series of %s, its time dropped", info.path.name,
+                ", ".join(sorted(info.variables)), date_text(info.times[0]), info.calendar, series.path.name,
+            )
+        elif info.calendar == series.calendar:
             continue
-        elsewhere = any(info.variables & other.variables for other in infos if other is not info)
-        if {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times) and _after_reform(series.times):
+        elif {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times) and _after_reform(
+            series.times
+        ):
             relabelled.add(os.path.realpath(info.path))
             _log.warning(
                 "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are "
                 "read in the %s calendar", info.path.name, info.calendar, series.path.name, series.calendar,
                 series.calendar,
-            )
-        elif len(info.times) == 1 and len(series.times) > 1 and not elsewhere:
-            static.add(os.path.realpath(info.path))
-            _log.warning(
-                "%s (%s) has a single time step in the %s calendar, beside the %s series of %s: taken as a static "
-                "field, its time dropped", info.path.name, ", ".join(sorted(info.variables)), info.calendar,
-                series.calendar, series.path.name,
             )
         else:
             raise _refusal(series, info)

@@ -30,6 +30,7 @@ from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
+from climann.data.time_axes import on_common_time_steps
 from climann.data.time_cells import times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import ExactCalendarCoder, months_since_message
@@ -114,7 +115,7 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _open_group(files: Sequence[Path], overlap: str = "error") -> xr.Dataset:
+def _open_group(files: Sequence[Path], overlap: str = "error", target: str | None = None) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year)."""
     time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
@@ -124,7 +125,7 @@ def _open_group(files: Sequence[Path], overlap: str = "error") -> xr.Dataset:
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
-        return _with_bare_coordinates(_open_files(files, time_coder, overlap), files)
+        return _with_bare_coordinates(_open_files(files, time_coder, overlap, target), files)
 
 
 def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -229,7 +230,9 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
 
 
-def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error") -> xr.Dataset:
+def _open_files(
+    files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error", target: str | None = None
+) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
     combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override", "join": "exact",
@@ -257,7 +260,11 @@ def _open_files(files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, ov
             in_first_units = first_units.converted(mask_invalid(keep(dataset)))
             return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
 
-        return xr.combine_by_coords([on_first_grid(_open_one(path, time_coder)) for path in files], **combine)
+        # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
+        datasets = on_common_time_steps(
+            [on_first_grid(_open_one(path, time_coder)) for path in files], [path.name for path in files], target=target
+        )
+        return xr.combine_by_coords(datasets, **combine)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
@@ -352,7 +359,9 @@ def open_dataset(
         "error"), or a rename does not apply.
     """
     groups = _rename_groups(files, rename or {})
-    datasets = [with_2d_coordinates(_renamed(_open_group(group, overlap), mapping, group)) for group, mapping in groups]
+    datasets = [
+        with_2d_coordinates(_renamed(_open_group(group, overlap, grid_of), mapping, group)) for group, mapping in groups
+    ]
     if len(datasets) == 1:
         only = _on_grid_of(datasets[0], grid_of, groups)
         return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
@@ -361,6 +370,8 @@ def open_dataset(
         on_reference_grid(dataset, reference, labels=(groups[0][0][0].name, group[0].name))
         for dataset, (group, _) in zip(datasets[1:], groups[1:])
     )]
+    names = [group[0].name + (" …" if len(group) > 1 else "") for group, _ in groups]
+    datasets = on_common_time_steps(datasets, names, target=grid_of)
     try:
         merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
     except (ValueError, xr.MergeError) as error:

@@ -54,6 +54,34 @@ def test_a_single_time_step_in_another_calendar_is_a_static_field(tmp_path, capl
 
 
 @pytest.mark.parametrize(
+    "monthly_files", [pytest.param(False, id="tas-series-in-one-file"), pytest.param(True, id="tas-one-file-per-month")]
+)
+def test_a_single_time_step_in_the_series_calendar_is_a_static_field(tmp_path, caplog, monthly_files):
+    """An ERA5-style land-sea mask (time = 1, 1979-01-15) in the series' own calendar; one-step
+    files of tas (one per month) stay a series."""
+    full = grid_dataset(n_years=1)
+    if monthly_files:
+        for month in range(12):
+            full[["tas"]].isel(time=[month]).to_netcdf(tmp_path / f"tas_{month + 1:02d}.nc")
+    else:
+        full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    mask = (full["static"] > 50).astype("f4").expand_dims(time=monthly_times(1, "noleap", 1979)[:1])
+    mask.to_dataset(name="lsm").to_netcdf(tmp_path / "lsm.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert combined["lsm"].dims == ("lat", "lon")
+    np.testing.assert_array_equal(combined["lsm"].values, (full["static"].values > 50).astype("f4"))
+    assert combined["tas"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    assert [(t.year, t.month, t.day) for t in combined["time"].values] == [(2000, m, 15) for m in range(1, 13)]
+    series = "tas_01.nc" if monthly_files else "tas.nc"
+    assert (
+        "lsm.nc (lsm) has a single time step, 1979-01-15 in the noleap calendar, and its variables are in no other "
+        f"file: taken as a static field beside the series of {series}, its time dropped"
+    ) in _warnings(caplog)
+
+
+@pytest.mark.parametrize(
     ("calendars", "years", "single_steps"),
     [
         pytest.param(("noleap", "standard"), (2000, 2000), False, id="noleap-and-standard-series"),

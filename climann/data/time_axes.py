@@ -1,0 +1,265 @@
+"""Variables of different files at different time steps: their common period, or a refusal.
+
+climann needs every time-varying variable at the same time steps (a sample pairs the
+target's map with the predictors' maps of the same step). Files holding different variables
+are compared, from their time coordinates alone, before they are combined:
+
+- the same steps over different periods (``tas`` 1990–1995, ``rsdt`` 1991–1996): only the
+  common period is used, with a warning naming each variable's period and the steps left out.
+  The configuration's ``time_range`` is applied after the files are combined, so it can only
+  choose within that period; training on the years every variable covers is what a scientist
+  would do by hand;
+- different frequencies (a daily predictor beside a monthly target): refused, naming both
+  frequencies and the ``cdo`` command that averages the finer one to the coarser;
+- the same months (or days, or years) stamped at different instants (ERA5 stamps a monthly
+  mean on the 1st at 00:00, CMIP on the 16th): refused. Aligning them by month would be
+  right for ERA5 and wrong by one month for CESM history files, which stamp each monthly
+  mean at the *end* of its interval, the 1st of the next month; the stamps alone cannot tell
+  which, so the user restamps one file (``cdo settaxis``) knowing where it comes from;
+- anything else (a month missing from one variable, periods that do not overlap): refused,
+  naming the first step held by one variable only.
+
+Frequencies are judged from the median step (28–31 days is monthly in every CF calendar);
+:func:`xarray.infer_freq` is not used because it names no frequency for mid-month stamps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.time_overlap import date_text
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+_SAME_STEPS = "climann needs every variable at the same time steps"
+
+#: Frequency name → (the cdo command averaging finer data to it, cdo settaxis increment).
+_FREQUENCIES = {"yearly": ("yearmean", "1year"), "monthly": ("monmean", "1mon"), "daily": ("daymean", "1day")}
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """One variable's time axis: its sorted distinct steps, the first file holding it."""
+
+    variable: str
+    file: str
+    times: np.ndarray
+
+    @property
+    def step_days(self) -> float | None:
+        """The median step in days (None for a single step)."""
+        if len(self.times) < 2:
+            return None
+        return float(np.median([(b - a).total_seconds() for a, b in zip(self.times[:-1], self.times[1:])])) / 86400
+
+    @property
+    def frequency(self) -> str | None:
+        days = self.step_days
+        if days is None:
+            return None
+        if 359 <= days <= 366:
+            return "yearly"
+        if 28 <= days <= 31:
+            return "monthly"
+        if 0.99 <= days <= 1.01:
+            return "daily"
+        hours = days * 24
+        return f"{hours:g}-hourly" if days < 1 else f"{days:g}-daily"
+
+    def label(self, time: object) -> object:
+        """The period a step stands for at this frequency: its year, month or day (else the step)."""
+        kind = self.frequency
+        if kind == "yearly":
+            return (time.year,)
+        if kind == "monthly":
+            return (time.year, time.month)
+        if kind == "daily":
+            return (time.year, time.month, time.day)
+        return time
+
+    def text(self, time: object) -> str:
+        """The date of a step as precisely as its frequency needs (``1990-01`` for monthly)."""
+        label = self.label(time)
+        return "-".join(f"{part:0{4 if i == 0 else 2}d}" for i, part in enumerate(label)) if isinstance(
+            label, tuple) else date_text(time)
+
+    @property
+    def period(self) -> str:
+        return f"{self.text(self.times[0])} to {self.text(self.times[-1])}"
+
+
+def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> tuple[str | None, list[_Axis]]:
+    """The time dimension's name and each time-varying variable's axis, in the order of the files."""
+    steps: dict[str, set] = {}
+    first_file: dict[str, str] = {}
+    time_name = None
+    for dataset, name in zip(datasets, names):
+        try:
+            time = find_coordinate(dataset, "time")
+        except ClimannError:
+            continue
+        if time not in dataset.dims or time not in dataset.indexes:
+            continue
+        time_name = time
+        values = dataset.indexes[time].values
+        for variable in data_variable_names(dataset):
+            if time in dataset[variable].dims:
+                steps.setdefault(variable, set()).update(values)
+                first_file.setdefault(variable, name)
+    return time_name, [_Axis(v, first_file[v], np.array(sorted(steps[v]), dtype=object)) for v in steps]
+
+
+def _listed(parts: Sequence[str]) -> str:
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
+    coarse, fine = (first, other) if first.step_days > other.step_days else (other, first)
+    command = _FREQUENCIES.get(coarse.frequency, (None, None))[0]
+    stem = fine.file.rsplit(".", 1)[0]
+    how = (f"e.g. {coarse.frequency} means with `cdo {command} {fine.file} {stem}_{coarse.frequency}.nc`" if command
+           else "e.g. with xarray's Dataset.resample")
+    return ClimannError(
+        f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "
+        f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {coarse.frequency} steps first, {how}"
+    )
+
+
+def _instants_text(axis: _Axis, times: np.ndarray) -> str:
+    """Where in its period each step is stamped: "on the 16th", "at 12:00", "on days 15 to 16"."""
+    if axis.frequency == "daily":
+        hours = sorted({f"{t.hour:02d}:{t.minute:02d}" for t in times})
+        return f"at {hours[0]}" if len(hours) == 1 else f"at {hours[0]} to {hours[-1]}"
+    if axis.frequency == "yearly":
+        days = sorted({f"{t.month:02d}-{t.day:02d}" for t in times})
+        return f"on {days[0]}" if len(days) == 1 else f"on {days[0]} to {days[-1]}"
+    days = sorted({t.day for t in times})
+    clocks = {f"{t.hour:02d}:{t.minute:02d}" for t in times}
+    clock = f" at {clocks.pop()}" if len(clocks) == 1 and "00:00" not in clocks else ""
+    on = f"on the {_ordinal(days[0])}" if len(days) == 1 else f"on days {days[0]} to {days[-1]}"
+    return on + clock
+
+
+def _ordinal(day: int) -> str:
+    return f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
+def _stamps_refusal(first: _Axis, other: _Axis) -> ClimannError:
+    periods = {"monthly": "months", "daily": "days", "yearly": "years"}[first.frequency]
+    uniform = len({(t.day, t.hour, t.minute) if first.frequency == "monthly" else (t.hour, t.minute)
+                   for t in first.times}) == 1
+    stem = other.file.rsplit(".", 1)[0]
+    if uniform and first.frequency in ("monthly", "daily"):
+        start, model = other.times[0], first.times[0]
+        day = model.day if first.frequency == "monthly" else start.day
+        how = (f"`cdo settaxis,{start.year:04d}-{start.month:02d}-{day:02d},{model.hour:02d}:{model.minute:02d}:00,"
+               f"{_FREQUENCIES[first.frequency][1]} {other.file} {stem}_restamped.nc`")
+    else:
+        how = f"in xarray, assign_coords with {first.variable}'s times"
+    return ClimannError(
+        f"the same {periods} are stamped at different instants ({first.variable} {_instants_text(first, first.times)}, "
+        f"{other.variable} {_instants_text(other, other.times)}): {_SAME_STEPS}, and the stamps cannot tell whether "
+        f"a step dates its own period or, stamped at its end as in CESM files, the one before; if {other.variable}'s "
+        f"stamps date their own {periods}, give it {first.variable}'s: {how}"
+    )
+
+
+def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> ClimannError:
+    if start > end:
+        return ClimannError(
+            f"{first.variable} ({first.period}) and {other.variable} ({other.period}) cover periods that do not "
+            f"overlap: {_SAME_STEPS}; give files of a common period"
+        )
+    mine = {first.label(t): t for t in first.times if start <= first.label(t) <= end}
+    theirs = {first.label(t): t for t in other.times if start <= first.label(t) <= end}
+    label = min(set(mine) ^ set(theirs))
+    holder, time = (first, mine[label]) if label in mine else (other, theirs[label])
+    return ClimannError(
+        f"{first.variable} ({first.period}, {len(first.times)} {first.frequency or ''} steps) and {other.variable} "
+        f"({other.period}, {len(other.times)} {other.frequency or ''} steps) are not at the same time steps: "
+        f"{holder.text(time)} is in {holder.variable} only; {_SAME_STEPS}; give them the same steps (e.g. cdo "
+        f"seldate or cdo delete on one file)"
+    )
+
+
+def _check_same_steps(axes: Sequence[_Axis]) -> None:
+    """Refuse (see the module description) unless every axis has the first's steps within the
+    common period."""
+    first = axes[0]
+    for other in axes[1:]:
+        if first.frequency and other.frequency and first.frequency != other.frequency:
+            raise _frequency_refusal(first, other)
+    start = max(first.label(axis.times[0]) for axis in axes)
+    end = min(first.label(axis.times[-1]) for axis in axes)
+    for other in axes[1:]:
+        mine = [t for t in first.times if start <= first.label(t) <= end]
+        theirs = [t for t in other.times if start <= first.label(t) <= end]
+        if start > end or [first.label(t) for t in mine] != [first.label(t) for t in theirs]:
+            raise _steps_refusal(first, other, start, end)
+        if mine != theirs:
+            raise _stamps_refusal(first, other)
+
+
+def on_common_time_steps(
+    datasets: Sequence[xr.Dataset], names: Sequence[str], *, target: str | None = None
+) -> list[xr.Dataset]:
+    """The datasets (one per file, or group of files) restricted to the period every
+    time-varying variable covers, when their steps agree there (see the module description).
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Lazy, to be combined; static fields (no time dimension) pass unchanged.
+    names : sequence of str
+        The file (or files) of each dataset, for the messages.
+    target : str, optional
+        The variable whose steps the others are compared with (and told to take when
+        restamped); without it, the first file's first variable.
+
+    Returns
+    -------
+    list of xarray.Dataset
+        The same datasets when every variable has the same steps; else each restricted
+        (lazily) to the common period, after a warning, and those left without a step dropped.
+
+    Raises
+    ------
+    ClimannError
+        If two variables are at different frequencies, stamp the same periods at different
+        instants, or have different steps within their common period (or none in common),
+        naming both variables, their periods and the way out.
+    """
+    time, axes = _time_axes(datasets, names)
+    axes.sort(key=lambda axis: axis.variable != target)
+    if len(axes) < 2 or all(np.array_equal(axis.times, axes[0].times) for axis in axes[1:]):
+        return list(datasets)
+    _check_same_steps(axes)
+    start = max(axis.times[0] for axis in axes)
+    end = min(axis.times[-1] for axis in axes)
+    kept = sum(1 for t in axes[0].times if start <= t <= end)
+    periods = [f"{axis.variable} ({axis.period})" for axis in axes]
+    left_out = [f"{len(axis.times) - kept} of {axis.variable}'s {len(axis.times)}" for axis in axes
+                if len(axis.times) > kept]
+    _log.warning(
+        "%s cover different periods: only their common period, %s to %s, is used (%s steps left out); "
+        "[data] time_range chooses within it", _listed(periods), axes[0].text(start), axes[0].text(end),
+        _listed(left_out),
+    )
+    result = []
+    for dataset in datasets:
+        if time not in dataset.dims or time not in dataset.indexes:
+            result.append(dataset)
+            continue
+        values = dataset.indexes[time].values
+        inside = np.flatnonzero([start <= t <= end for t in values])
+        if len(inside):
+            result.append(dataset.isel({time: inside}) if len(inside) < len(values) else dataset)
+    return result

@@ -1,0 +1,107 @@
+"""Variables of different files at different time steps (climann/data/time_axes.py, applied
+where files are opened)."""
+
+import logging
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+def _monthly(dataset, start_year, day=15):
+    """The dataset with monthly dates on ``day`` from January of ``start_year`` (noleap)."""
+    times = [cftime.datetime(start_year + k // 12, k % 12 + 1, day, calendar="noleap")
+             for k in range(dataset.sizes["time"])]
+    return dataset.assign_coords(time=times)
+
+
+def _warnings(caplog):
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_different_periods_with_the_same_steps_keep_their_common_period(tmp_path, caplog):
+    full = grid_dataset(n_years=3)
+    _monthly(full[["tas"]].isel(time=slice(0, 24)), 2000).to_netcdf(tmp_path / "tas.nc")
+    _monthly(full[["pred"]].isel(time=slice(12, 36)), 2001).to_netcdf(tmp_path / "pred.nc")
+    full[["static"]].to_netcdf(tmp_path / "orog.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "orog.nc", tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas")
+    assert [(t.year, t.month, t.day) for t in combined["time"].values] == [(2001, m, 15) for m in range(1, 13)]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[12:24])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[12:24])
+    np.testing.assert_array_equal(combined["static"].values, full["static"].values)
+    assert (
+        "tas (2000-01 to 2001-12) and pred (2001-01 to 2002-12) cover different periods: only their common period, "
+        "2001-01 to 2001-12, is used (12 of tas's 24 and 12 of pred's 24 steps left out); [data] time_range chooses "
+        "within it"
+    ) in _warnings(caplog)
+
+
+def test_a_variable_split_over_files_keeps_the_common_period_of_each_file(tmp_path):
+    full = grid_dataset(n_years=3)
+    for year in range(3):
+        full[["tas"]].isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(tmp_path / f"tas_{year}.nc")
+    full[["pred"]].isel(time=slice(18, 36)).to_netcdf(tmp_path / "pred.nc")
+    combined = open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
+    assert [(t.year, t.month) for t in combined["time"].values] == [(2000 + k // 12, k % 12 + 1) for k in range(18, 36)]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[18:36])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[18:36])
+
+
+def _daily_and_monthly(tmp_path):
+    days = xr.date_range("2000-01-01", "2001-12-31", freq="D", calendar="noleap", use_cftime=True)
+    full = grid_dataset(n_years=2)
+    pred = xr.DataArray(
+        np.random.default_rng(1).uniform(0, 1, (len(days), 4, 6)).astype("f4"), dims=("time", "lat", "lon"),
+        coords={"time": days, "lat": full["lat"], "lon": full["lon"]}, attrs={"units": "1"},
+    )
+    pred.to_dataset(name="pred").to_netcdf(tmp_path / "pred_day.nc")
+    full[["tas"]].to_netcdf(tmp_path / "tas_mon.nc")
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        pytest.param(
+            lambda path: (_monthly(grid_dataset(n_years=2)[["tas"]], 2000, day=16).to_netcdf(path / "tas.nc"),
+                          _monthly(grid_dataset(n_years=2)[["pred"]], 2000, day=1).to_netcdf(path / "pred.nc")),
+            "the same months are stamped at different instants (tas on the 16th, pred on the 1st): climann needs "
+            "every variable at the same time steps, and the stamps cannot tell whether a step dates its own period "
+            "or, stamped at its end as in CESM files, the one before; if pred's stamps date their own months, give it "
+            "tas's: `cdo settaxis,2000-01-16,00:00:00,1mon pred.nc pred_restamped.nc`",
+            id="stamps-mid-month-and-first",
+        ),
+        pytest.param(
+            _daily_and_monthly,
+            "tas is monthly (2000-01 to 2001-12) and pred daily (2000-01-01 to 2001-12-31): climann needs every "
+            "variable at the same time steps; bring pred to monthly steps first, e.g. monthly means with "
+            "`cdo monmean pred_day.nc pred_day_monthly.nc`",
+            id="daily-predictor-monthly-target",
+        ),
+        pytest.param(
+            lambda path: (grid_dataset(n_years=2)[["tas"]].to_netcdf(path / "tas.nc"),
+                          grid_dataset(n_years=2)[["pred"]].drop_isel(time=[3]).to_netcdf(path / "pred.nc")),
+            "tas (2000-01 to 2001-12, 24 monthly steps) and pred (2000-01 to 2001-12, 23 monthly steps) are not at "
+            "the same time steps: 2000-04 is in tas only; climann needs every variable at the same time steps; give "
+            "them the same steps (e.g. cdo seldate or cdo delete on one file)",
+            id="a-month-missing",
+        ),
+        pytest.param(
+            lambda path: (grid_dataset(n_years=1)[["tas"]].to_netcdf(path / "tas.nc"),
+                          _monthly(grid_dataset(n_years=1)[["pred"]], 2005).to_netcdf(path / "pred.nc")),
+            "tas (2000-01 to 2000-12) and pred (2005-01 to 2005-12) cover periods that do not overlap: climann needs "
+            "every variable at the same time steps; give files of a common period",
+            id="periods-apart",
+        ),
+    ],
+)
+def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, write, message):
+    write(tmp_path)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
+    assert str(raised.value) == message
