@@ -35,8 +35,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.time_overlap import date_text
-from climann.data.variables import data_variable_names
+from climann.data.time_overlap import date_text, file_times
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -66,18 +65,12 @@ def calendar_name(calendar: str) -> str:
 
 
 def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileCalendar | None:
-    """The file's time axis and calendar, None without a decoded one (or when unreadable: the
-    combined opening then says why)."""
-    try:
-        with open_file(path) as dataset:
-            time = find_coordinate(dataset, "time")
-            times = np.asarray(dataset[time].values)
-            variables = frozenset(v for v in data_variable_names(dataset) if time in dataset[v].dims)
-    except (ClimannError, OSError, ValueError, TypeError, KeyError):
+    """The file's time axis (:func:`~climann.data.time_overlap.file_times`) and calendar, None
+    without a decoded one (or when unreadable: the combined opening then says why)."""
+    info = file_times(path, open_file)
+    if info is None:
         return None
-    if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
-        return None
-    return _FileCalendar(path, time, calendar_name(times[0].calendar), times, variables)
+    return _FileCalendar(path, info.name, calendar_name(info.times[0].calendar), info.times, info.variables)
 
 
 def _after_reform(times: np.ndarray) -> bool:

@@ -60,7 +60,7 @@ def _dates_text(times: Sequence) -> str:
     return f"{date_text(times[0])} … {date_text(times[-1])}, {len(times)} time steps"
 
 
-def _file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
+def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
     """The file's time axis, or None when it has none (static fields) or cannot be read
     (the combined opening then says why)."""
     try:
@@ -155,7 +155,7 @@ def time_steps_to_keep(
     ClimannError
         With ``overlap = "error"``, naming the files (or the file) and the dates held twice.
     """
-    infos = [info for info in (_file_times(Path(path), open_file) for path in files) if info is not None]
+    infos = [info for info in (file_times(Path(path), open_file) for path in files) if info is not None]
     for info in infos:
         info.keep = _unrepeated(info, overlap)
     infos.sort(key=lambda info: info.kept[0] if len(info.keep) else info.times[0])
