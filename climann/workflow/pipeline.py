@@ -427,6 +427,7 @@ def _train_evaluate_write(
     run_log.continue_from(checkpointing.resumed_log)  # a resumed run's train.log holds the whole run
     checkpointing.run_log = run_log.text
     records = RunRecords(run_provenance(input_files(config), command_line=command_line), run_log, phases)
+    checkpointing.record_inputs(records.provenance["inputs"])
     epoch_log = EpochLogger(config.training.epochs)
     callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
