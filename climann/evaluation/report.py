@@ -102,9 +102,17 @@ def _coverage(metrics: dict) -> list[str]:
             listed = ", ".join(f"{name} {count}" for name, count in differ.items())
             lines.append(f"Values scored in the {split} block where they differ from the network's: {listed}.")
     notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
+    notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
     return lines
+
+
+def changed_input_text(change: dict) -> str:
+    """The sentence on an input file that changed since the run was trained (``changed_inputs``
+    of ``metrics.json``, written by ``climann evaluate``), for the terminal and ``report.md``."""
+    return (f"{change['path']} changed since the run was trained ({change['change']}): the scores are of the file "
+            "as it is now")
 
 
 def _caption(metrics: dict) -> str:

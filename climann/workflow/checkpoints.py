@@ -195,6 +195,11 @@ class Checkpointing:
         The training chunks (time steps) recorded in the resumed checkpoint of a cluster or
         streamed run; None for a new run, an in-memory run or a checkpoint of a climann
         that did not record them (before 1 Dec 2026).
+    inputs : list of dict or None
+        The input files' records (:func:`climann.workflow.provenance.file_record`), saved in
+        each checkpoint (see :meth:`record_inputs`).
+    resumed_inputs : list of dict or None
+        Those saved in the resumed checkpoint (None for a new run or an older checkpoint).
     """
 
     run_dir: Path
@@ -207,6 +212,8 @@ class Checkpointing:
     run_log: Callable[[], str] | None = None
     resumed_log: str = ""
     resumed_chunks: list | None = None
+    inputs: list | None = None
+    resumed_inputs: list | None = None
 
     @classmethod
     def start(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -235,8 +242,35 @@ class Checkpointing:
         return cls(
             run_dir, config.training.checkpoint_every, config_to_toml(config),
             resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
-            resumed_chunks=metadata.get("chunks"),
+            resumed_chunks=metadata.get("chunks"), resumed_inputs=metadata.get("inputs"),
         )
+
+    def record_inputs(self, records: Sequence[dict]) -> None:
+        """Keep the input files' records (``inputs`` of ``provenance.json``) to save in each
+        checkpoint; when resuming, refuse inputs that differ from those the checkpoint saved.
+
+        The data fingerprint sees only the training block's scaling: a file changed in its
+        validation or test years, or with the same means and standard deviations, would be
+        resumed on without a word, leaving one run trained and validated on two versions of
+        its data, and a ``provenance.json`` naming only the second. A file corrected on
+        purpose means a new run.
+
+        Raises
+        ------
+        ClimannError
+            If an input file differs from the checkpoint's record of it (each named).
+        """
+        from climann.workflow.provenance import records_difference
+
+        recorded = {str(entry.get("path")): entry for entry in self.resumed_inputs or [] if isinstance(entry, dict)}
+        changes = [f"{record['path']} ({difference})" for record in records if record["path"] in recorded
+                   and (difference := records_difference(recorded[record["path"]], record, source="the checkpoint"))]
+        if changes:
+            raise ClimannError(
+                f"--resume {self.run_dir}: input files changed since the checkpoint: {'; '.join(changes)}; the run "
+                "would be trained on two versions of its data: put the files back, or start again with --overwrite"
+            )
+        self.inputs = list(records)
 
     @property
     def path(self) -> Path:
@@ -290,6 +324,8 @@ class Checkpointing:
             metadata = {"config": self.config_toml, "fingerprint": fingerprint}
             if chunk_list is not None:
                 metadata["chunks"] = chunk_list
+            if self.inputs is not None:
+                metadata["inputs"] = self.inputs
             if self.run_log is not None:
                 metadata["log"] = self.run_log()
             save_state(self.path, state, metadata=metadata)

@@ -426,7 +426,8 @@ def _train_evaluate_write(
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     run_log.continue_from(checkpointing.resumed_log)  # a resumed run's train.log holds the whole run
     checkpointing.run_log = run_log.text
-    records = RunRecords(run_provenance(config.data.paths, command_line=command_line), run_log, phases)
+    records = RunRecords(run_provenance(input_files(config), command_line=command_line), run_log, phases)
+    checkpointing.record_inputs(records.provenance["inputs"])
     epoch_log = EpochLogger(config.training.epochs)
     callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],
                            progress.on_batch if progress else None)
@@ -536,14 +537,18 @@ def _evaluate_streamed(
     return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained[1], config=config)
 
 
+def input_patterns(config: RunConfig) -> list[str]:
+    """The input files or patterns of ``config``: ``[data] paths``, then each ``split_files`` block's."""
+    return [*config.data.paths, *(pattern for group in config.data.split_files.values() for pattern in group)]
+
+
 def input_files(config: RunConfig) -> list[str]:
     """The input files of ``config`` that exist now (patterns expanded), to keep them out
     of the run directory; missing ones are reported later, where they are read."""
     from climann.data.open import expand_paths
 
-    patterns = [*config.data.paths, *(p for group in config.data.split_files.values() for p in group)]
     found = []
-    for pattern in patterns:
+    for pattern in input_patterns(config):
         try:
             found += [str(path) for path in expand_paths([pattern])]
         except ClimannError:

@@ -630,14 +630,15 @@ def evaluate_run(
     if isinstance(run.network, Ensemble) and compute is not None and uses_cluster(compute):
         raise ClimannError(f"an ensemble run ({run.network.size} members) is evaluated in memory: run without "
                            "--workers/--scheduler")
+    changed = [] if other else warn_changed_inputs(run_dir, config)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
-                                 history=f"climann evaluate {run_dir}")
+                                 history=f"climann evaluate {run_dir}", changed=changed)
     if not other and config.data.mode == "pointwise":
         source, streamed = sample_source(config)
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
             return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
-                                     history=f"climann evaluate {run_dir}", source=source)
+                                     history=f"climann evaluate {run_dir}", source=source, changed=changed)
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other),
@@ -675,12 +676,56 @@ def evaluate_run(
     else:
         evaluation = evaluate(config, data, run.network)
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
+        metrics = with_changed_inputs(metrics, changed)
         spread = evaluation.spread
     destination = Path(out) if out else Path(run_dir)
     _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
                   extrapolated=flags, spread=spread, n_members=_n_members(run))
     write_report(destination, metrics)
     return metrics
+
+
+def warn_changed_inputs(run_dir: str | Path, config: RunConfig) -> list[dict]:
+    """The run's own input files (``[data] paths`` and ``split_files``) that differ now from
+    their record in its ``provenance.json``, each logged as one warning.
+
+    A scientist may have corrected a file on purpose, so a change is said, not refused: the
+    scores are then of the file as it is now. A run without ``provenance.json`` (older
+    climann), or a file it does not record, is not checked.
+
+    Returns
+    -------
+    list of dict
+        :func:`climann.workflow.provenance.changed_inputs`: ``{"path", "change"}`` each.
+
+    Raises
+    ------
+    ClimannError
+        If a recorded input file is missing (it could not be scored), or cannot be read.
+    """
+    from climann.evaluation.report import changed_input_text
+    from climann.workflow.pipeline import input_patterns
+    from climann.workflow.provenance import changed_inputs, recorded_inputs
+
+    records = recorded_inputs(run_dir)
+    if not records:
+        return []
+    changes = changed_inputs(records, input_patterns(config))
+    missing = [change["path"] for change in changes if change["change"] == "missing"]
+    if missing:  # reading them would fail: said once, with what the run was trained on
+        one = len(missing) == 1
+        raise ClimannError(f"{', '.join(missing)} {'is' if one else 'are'} missing: the run was trained on "
+                           f"{'it' if one else 'them'} (provenance.json); put {'it' if one else 'them'} back, or "
+                           "score other data with --data FILE --out DIR")
+    for change in changes:
+        _log.warning(changed_input_text(change))
+    return changes
+
+
+def with_changed_inputs(metrics: dict, changed: list[dict]) -> dict:
+    """``metrics`` with ``changed_inputs`` (the input files that differ from the run's
+    ``provenance.json``, see :func:`warn_changed_inputs`) last, when there are any."""
+    return {**metrics, "changed_inputs": changed} if changed else metrics
 
 
 def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout) -> np.ndarray | None:
@@ -720,11 +765,12 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
 
 def _evaluate_chunked(
     run: TrainedRun, config: RunConfig, compute: ComputeConfig | None, destination: Path, *, other: bool,
-    history: str, source=None,
+    history: str, source=None, changed: list[dict] | None = None,
 ) -> dict:
     """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
     on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
-    data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open)."""
+    data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open);
+    ``changed``: its input files that differ from ``provenance.json`` (:func:`warn_changed_inputs`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
@@ -756,6 +802,7 @@ def _evaluate_chunked(
         warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
         metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"))
+    metrics = with_changed_inputs(metrics, changed or [])
     write_json(destination / "metrics.json", metrics, what="metrics file")
     write_report(destination, metrics)
     return metrics

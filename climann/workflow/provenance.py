@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import importlib.metadata
+import json
+import os
 import platform
 import re
 import subprocess
@@ -57,6 +59,17 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _statuses(path: Path) -> list[os.stat_result]:
+    """The status of each file of an input (all the files of a Zarr store)."""
+    return [file.stat() for file in _store_files(path)]
+
+
+def _latest_mtime(statuses: Sequence[os.stat_result]) -> str:
+    """The latest modification time of the files, ISO 8601 in UTC (as ``provenance.json`` records it)."""
+    latest = max(status.st_mtime for status in statuses)
+    return datetime.datetime.fromtimestamp(latest, datetime.UTC).isoformat()
+
+
 def file_record(path: str | Path) -> dict:
     """``{"path", "size", "sha256"}`` of one file; ``{"path", "size", "mtime"}`` (ISO 8601,
     UTC) when it has :data:`HASH_LIMIT_BYTES` or more.
@@ -68,17 +81,111 @@ def file_record(path: str | Path) -> dict:
     """
     path = Path(path).resolve()
     try:
-        statuses = [file.stat() for file in _store_files(path)]  # a Zarr store: all its files
+        statuses = _statuses(path)
         size = sum(status.st_size for status in statuses)
         record: dict = {"path": str(path), "size": size}
         if size < HASH_LIMIT_BYTES:
             record["sha256"] = sha256_of(path)
         else:
-            latest = max(status.st_mtime for status in statuses)
-            record["mtime"] = datetime.datetime.fromtimestamp(latest, datetime.UTC).isoformat()
+            record["mtime"] = _latest_mtime(statuses)
     except OSError as error:
         raise ClimannError(f"cannot read input file {path}: {error.strerror}") from None
     return record
+
+
+def recorded_inputs(run_dir: str | Path) -> list[dict]:
+    """The ``inputs`` of a run's ``provenance.json`` (see :func:`file_record`); none when the
+    run has no readable one (runs of climann versions before it was written)."""
+    try:
+        inputs = json.loads((Path(run_dir) / "provenance.json").read_text())["inputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [entry for entry in inputs if isinstance(entry, dict) and {"path", "size"} <= entry.keys()]
+
+
+def records_difference(then: dict, now: dict, *, source: str = "provenance.json") -> str | None:
+    """How two :func:`file_record` of one file differ, or None when they do not: the size,
+    then the SHA-256 checksum, or (a file too large to hash) the modification time.
+
+    Parameters
+    ----------
+    then, now : dict
+        The record made earlier (``source``'s) and one made now.
+    source : str
+        Where ``then`` was recorded, named in the answer.
+    """
+    if now["size"] != then["size"]:
+        return f"size differs from {source}: {then['size']} bytes then, {now['size']} now"
+    if "sha256" in then and "sha256" in now:
+        return None if now["sha256"] == then["sha256"] else f"sha256 differs from {source}"
+    if then.get("mtime") != now.get("mtime"):
+        return (f"modification time differs from {source}; the file is too large to be hashed, so its content may "
+                "be the same")
+    return None
+
+
+def record_difference(record: dict) -> str | None:
+    """How the input file of one ``provenance.json`` record differs from it now, or None when
+    it does not.
+
+    The size is compared first; only a file of the same size is read whole, to hash it
+    (:func:`file_record`: files under :data:`HASH_LIMIT_BYTES`; larger ones are compared by
+    their modification time), then compared by :func:`records_difference`.
+
+    Parameters
+    ----------
+    record : dict
+        ``{"path", "size", "sha256"}`` or ``{"path", "size", "mtime"}``.
+
+    Returns
+    -------
+    str or None
+        What differs, e.g. ``"sha256 differs from provenance.json"``, or ``"missing"``.
+
+    Raises
+    ------
+    ClimannError
+        If the file exists but cannot be read.
+    """
+    path = Path(record["path"])
+    if not path.exists():
+        return "missing"
+    try:
+        size = sum(status.st_size for status in _statuses(path))
+    except OSError as error:
+        raise ClimannError(f"cannot read input file {path}: {error.strerror}") from None
+    if size != record["size"]:
+        return records_difference(record, {"size": size})
+    return records_difference(record, file_record(path))
+
+
+def changed_inputs(records: Sequence[dict], paths: Sequence[str | Path]) -> list[dict]:
+    """The input files among ``paths`` that differ from their ``provenance.json`` record.
+
+    Parameters
+    ----------
+    records : sequence of dict
+        From :func:`recorded_inputs`.
+    paths : sequence of str or Path
+        The files about to be read again; one without a record is not checked.
+
+    Returns
+    -------
+    list of dict
+        ``{"path", "change"}`` of each file that differs (:func:`record_difference`), in the
+        order of ``paths``; empty when none does.
+    """
+    by_path = {str(Path(record["path"]).resolve()): record for record in records}
+    changes, seen = [], set()
+    for path in paths:
+        resolved = str(Path(path).resolve())
+        if resolved in seen or resolved not in by_path:
+            continue
+        seen.add(resolved)
+        change = record_difference(by_path[resolved])
+        if change:
+            changes.append({"path": by_path[resolved]["path"], "change": change})
+    return changes
 
 
 def dependency_names() -> list[str]:

@@ -221,7 +221,8 @@ def test_changed_data_are_refused_on_resume(tiny_sample, unfinished, tmp_path):
     finally:
         tiny_sample.write_bytes(original)
     assert resumed.returncode == 2
-    assert "the training data differ from those of the checkpoint" in resumed.stderr
+    # named by the checkpoint's record of the files (a checkpoint without one: by the data fingerprint)
+    assert f"input files changed since the checkpoint: {tiny_sample.resolve()} (" in resumed.stderr
 
 
 def test_leftover_temporary_checkpoints_do_not_make_a_directory_unfinished(tmp_path):
@@ -468,3 +469,24 @@ def test_a_signal_inside_an_import_while_evaluating_stops_with_the_checkpoint_ke
     assert interrupted.value.exit_code == 143
     with pytest.raises(ImportError, match="no module"), checkpointing.after_training():  # a real import error
         raise ImportError("no module named x")
+
+
+def test_inputs_changed_outside_the_training_block_are_refused_on_resume(tmp_path):
+    # The data fingerprint sees only the training block's scaling: a change in the last (test)
+    # time step left it equal, and the run resumed on other data than it started with.
+    sample = write_sample_dataset(tmp_path / "data.nc", years=4, resolution=15.0, seed=3)
+    config = build_config(_settings(sample, epochs=2, checkpoint_every=0))
+    with pytest.raises(Interrupted):
+        run_training(config, run_dir=tmp_path / "run", on_epoch=_signal_at_epoch(signal.SIGINT, 1))
+    code = ("import netCDF4, sys; nc = netCDF4.Dataset(sys.argv[1], 'a'); nc['tas'][-1] = nc['tas'][-1] + 5.0; "
+            "nc.close()")
+    subprocess.run([sys.executable, "-c", code, str(sample)], check=True,
+                   env={**os.environ, "HDF5_USE_FILE_LOCKING": "FALSE"})
+    with pytest.raises(ClimannError) as refused:
+        run_training(config, run_dir=tmp_path / "run", resume=True)
+    assert str(refused.value) == (
+        f"--resume {tmp_path / 'run'}: input files changed since the checkpoint: {sample.resolve()} (sha256 differs "
+        "from the checkpoint); the run would be trained on two versions of its data: put the files back, or start "
+        "again with --overwrite"
+    )
+    assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]

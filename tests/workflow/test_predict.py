@@ -703,3 +703,87 @@ def test_anomaly_features_refuse_data_on_a_grid_of_the_same_size_elsewhere(anoma
         predict_files(run_dir, [str(tmp_path / "east.nc")], tmp_path / "east_pred.nc")
     with pytest.raises(ClimannError, match="regrid them to the training grid"):
         evaluate_run(run_dir, [str(tmp_path / "east.nc")], tmp_path / "east_eval")
+
+
+# --- climann evaluate RUN: its own input files checked against provenance.json ----------------------
+@pytest.fixture
+def own_run(tmp_path, monkeypatch):
+    """A fresh tiny run (no figures) whose input file each test may change."""
+    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
+    sample = write_sample_dataset(tmp_path / "data.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1}})
+    return sample, run_training(config, run_dir=tmp_path / "run").run_dir
+
+
+def _add_five_kelvin(path):
+    """tas + 5 K written into the file in place, in another process, past the read lock that
+    this process (which may hold the file open) keeps on it."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import netCDF4, sys; nc = netCDF4.Dataset(sys.argv[1], 'a'); nc['tas'][:] = nc['tas'][:] + 5.0; nc.close()"
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                   env={**os.environ, "HDF5_USE_FILE_LOCKING": "FALSE"})
+
+
+def test_evaluate_warns_of_an_input_changed_since_training_and_records_it(own_run, tmp_path, capfd, monkeypatch):
+    import json
+
+    from tests.console import run_main
+
+    sample, run_dir = own_run
+    size = sample.stat().st_size
+    _add_five_kelvin(sample)
+    assert sample.stat().st_size == size  # the same size: only its checksum tells
+    result = run_main("evaluate", str(run_dir), "--out", str(tmp_path / "again"), capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    line = (f"{sample.resolve()} changed since the run was trained (sha256 differs from provenance.json): the scores "
+            "are of the file as it is now")
+    assert [text for text in result.stderr.splitlines() if "changed since" in text] == [f"climann: warning: {line}"]
+    metrics = json.loads((tmp_path / "again" / "metrics.json").read_text())
+    assert metrics["changed_inputs"] == [{"path": str(sample.resolve()), "change": "sha256 differs from provenance.json"}]
+    assert {key for key in json.loads((run_dir / "metrics.json").read_text())} < metrics.keys()  # every key kept
+    assert f"- {line}" in (tmp_path / "again" / "report.md").read_text().splitlines()
+
+
+def test_evaluate_of_unchanged_inputs_says_nothing(own_run, tmp_path, caplog):
+    from climann.workflow.predict import evaluate_run
+
+    _, run_dir = own_run
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, out=tmp_path / "again")
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
+    assert "changed_inputs" not in metrics
+
+
+@pytest.mark.parametrize(
+    "forget",
+    [
+        pytest.param(lambda path: path.unlink(), id="no-provenance-json"),
+        pytest.param(lambda path: path.write_text('{"inputs": []}'), id="file-not-recorded"),
+    ],
+)
+def test_evaluate_of_a_run_that_did_not_record_its_inputs_checks_nothing(own_run, tmp_path, caplog, forget):
+    from climann.workflow.predict import evaluate_run
+
+    sample, run_dir = own_run
+    forget(run_dir / "provenance.json")
+    _add_five_kelvin(sample)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, out=tmp_path / "again")
+    assert not [record for record in caplog.records if "changed since" in record.getMessage()]
+    assert "changed_inputs" not in metrics
+
+
+def test_evaluate_of_a_run_whose_input_is_gone_exits_2_in_one_line(own_run, tmp_path, capfd, monkeypatch):
+    from tests.console import run_main
+
+    sample, run_dir = own_run
+    sample.rename(tmp_path / "moved.nc")
+    result = run_main("evaluate", str(run_dir), "--out", str(tmp_path / "again"), capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"climann: error: {sample.resolve()} is missing: the run was trained on it (provenance.json); put it back, "
+        "or score other data with --data FILE --out DIR"
+    ]

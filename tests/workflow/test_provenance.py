@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -106,3 +107,63 @@ def test_run_provenance_records_everything(data_file):
     assert record["climann_version"] == climann.__version__
     assert record["inputs"] == [file_record(data_file)]
     assert {"python", "platform", "packages", "git", "created"} <= set(record)
+
+
+# --- whether a recorded input differs now (climann evaluate RUN, --resume) --------------------------
+def _same_size_other_bytes(path):
+    content = bytearray(path.read_bytes())
+    content[-1] ^= 0xFF
+    path.write_bytes(bytes(content))
+
+
+def test_an_unchanged_file_does_not_differ_from_its_record(data_file):
+    assert provenance.changed_inputs([file_record(data_file)], [data_file]) == []
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        pytest.param(_same_size_other_bytes, "sha256 differs from provenance.json", id="same-size"),
+        pytest.param(lambda path: path.write_bytes(path.read_bytes() + b"more"),
+                     f"size differs from provenance.json: {256 * 9000 + 4} bytes then, {256 * 9000 + 8} now",
+                     id="longer"),
+        pytest.param(lambda path: path.unlink(), "missing", id="missing"),
+    ],
+)
+def test_a_changed_file_is_named_with_what_differs(data_file, change, expected):
+    record = file_record(data_file)
+    change(data_file)
+    assert provenance.changed_inputs([record], [data_file]) == [{"path": str(data_file.resolve()), "change": expected}]
+
+
+def test_a_file_of_another_size_is_not_hashed(data_file, monkeypatch):
+    record = file_record(data_file)
+    data_file.write_bytes(b"short")
+    monkeypatch.setattr(provenance, "sha256_of", lambda path: pytest.fail("hashed"))
+    assert provenance.record_difference(record).startswith("size differs")
+
+
+def test_a_file_over_the_limit_is_compared_by_its_modification_time_unhashed(data_file, monkeypatch):
+    monkeypatch.setattr(provenance, "HASH_LIMIT_BYTES", 1000)
+    os.utime(data_file, (0, 1_700_000_000))
+    record = file_record(data_file)
+    monkeypatch.setattr(provenance, "sha256_of", lambda path: pytest.fail("hashed"))
+    _same_size_other_bytes(data_file)
+    os.utime(data_file, (0, 1_700_000_000))  # same size and time: taken as the same (it is not hashed)
+    assert provenance.record_difference(record) is None
+    os.utime(data_file, (0, 1_700_000_060))
+    assert provenance.record_difference(record).startswith("modification time differs from provenance.json")
+
+
+def test_a_file_without_a_record_is_not_checked(data_file, tmp_path):
+    other = tmp_path / "other.nc"
+    other.write_bytes(b"x")
+    record = file_record(other)
+    other.write_bytes(b"changed")
+    assert provenance.changed_inputs([record], [data_file]) == []
+
+
+def test_a_run_without_provenance_json_has_no_recorded_inputs(tmp_path, data_file):
+    assert provenance.recorded_inputs(tmp_path) == []
+    (tmp_path / "provenance.json").write_text(json.dumps({"inputs": [file_record(data_file)]}))
+    assert provenance.recorded_inputs(tmp_path) == [file_record(data_file)]
