@@ -37,12 +37,21 @@ def bounds_from_centres(centres: np.ndarray, *, latitude: bool = False, longitud
     Returns
     -------
     ndarray, shape (n, 2)
-        Lower and upper edge of each cell along the axis's order, degrees. A single centre
-        gets a cell 1° wide.
+        Lower and upper edge of each cell along the axis's order, degrees (a longitude axis in
+        no order round the circle, such as a region cut across the file's 0° or 180° seam:
+        each cell's edges in ascending order round the circle). A single centre gets a cell
+        1° wide.
     """
     centres = np.asarray(centres, np.float64).ravel()
     if centres.size == 1:
         return centres[:, None] + np.array([[-0.5, 0.5]])
+    if longitude and not _monotonic(np.unwrap(centres, period=360.0)):
+        # A region cut across the file's seam keeps the file's order (0, 20, 340): the cells
+        # are those of the centres in their order round the circle (340, 0, 20).
+        order = _around_the_circle(centres)
+        bounds = np.empty((centres.size, 2))
+        bounds[order] = bounds_from_centres(centres[order], longitude=True)
+        return bounds
     wraps = False
     if longitude:
         centres = np.unwrap(centres, period=360.0)
@@ -56,6 +65,21 @@ def bounds_from_centres(centres: np.ndarray, *, latitude: bool = False, longitud
     if wraps:
         bounds = bounds[1:-1]
     return np.clip(bounds, -90.0, 90.0) if latitude else bounds
+
+
+def _monotonic(values: np.ndarray) -> bool:
+    steps = np.diff(values)
+    return bool((steps > 0).all() or (steps < 0).all())
+
+
+def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:
+    """The indices of ``longitudes`` (degrees, any order) in ascending order round the circle,
+    starting after the widest gap between neighbours (where a regional axis has its ends)."""
+    circular = np.mod(longitudes, 360.0)
+    order = np.argsort(circular, kind="stable")
+    ordered = circular[order]
+    gaps = np.diff(np.concatenate([ordered, [ordered[0] + 360.0]]))  # the last: from the end round to the start
+    return np.roll(order, -((int(np.argmax(gaps)) + 1) % order.size))
 
 
 def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> np.ndarray:

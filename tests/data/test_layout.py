@@ -188,3 +188,17 @@ def test_a_centre_at_the_pole_has_its_polar_cap_as_cell():
     weights = layout([-90.0, -45.0, 0.0, 45.0, 90.0]).cell_area_weights()
     band = _band_areas([-90.0, -67.5, -22.5, 22.5, 67.5, 90.0])  # the caps 1 − sin 67.5°, not cos 90° = 0
     np.testing.assert_allclose(weights[:, 0], band / band.mean(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("longitudes", [[0.0, 20.0, 340.0], [-170.0, -150.0, 150.0, 170.0], [20.0, 340.0, 0.0]],
+                         ids=["0-360 across 0°", "±180 across 180°", "shuffled"])
+def test_a_region_cut_across_the_seam_has_cells_of_its_spacing(longitudes):
+    """A region across the file's seam keeps the file's order (0, 20, 340): its cells are 20°
+    wide, as the same centres in order round the circle (340, 0, 20) give."""
+    from climann.data.geometry import bounds_from_centres, wrapped_difference
+
+    bounds = bounds_from_centres(np.array(longitudes), longitude=True)
+    widths = np.abs(wrapped_difference(bounds[:, 1], bounds[:, 0]))
+    np.testing.assert_allclose(widths, 20.0)
+    centres = np.mod(bounds.mean(axis=1), 360.0)  # each cell holds its own centre in its middle
+    np.testing.assert_allclose(centres, np.mod(longitudes, 360.0))
