@@ -48,7 +48,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from climann.workflow.interrupts import notices_to
-from climann.workflow.runlog import LOGGER_NAME
+from climann.workflow.runlog import LOGGER_NAME, RepeatedWarnings
 
 if TYPE_CHECKING:
     from climann.model import History
@@ -328,10 +328,11 @@ class _Bar(BarColumn):
 
 
 class _DisplayHandler(logging.Handler):
-    """Hands the ``climann`` log records to a display."""
+    """Hands the ``climann`` log records to a display, each warning once (:class:`RepeatedWarnings`)."""
 
     def __init__(self, display: PlainDisplay | RichDisplay) -> None:
         super().__init__(logging.DEBUG)
+        self.addFilter(RepeatedWarnings())
         self.display = display
 
     def emit(self, record: logging.LogRecord) -> None:

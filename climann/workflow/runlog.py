@@ -129,11 +129,35 @@ def warn_about_notes(metrics: dict) -> None:
         run_logger.warning(line)
 
 
+class RepeatedWarnings(logging.Filter):
+    """Lets each warning through once per handler (a display, a run's log).
+
+    A command opens its files more than once (to choose the inputs, to read them, to
+    evaluate), and the data layer warns at each opening (a unit converted, a static field
+    taken, a time axis sorted): the same line again tells the user nothing new.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        message = record.getMessage()
+        if message in self.seen:
+            return False
+        self.seen.add(message)
+        return True
+
+
 class RunLogCollector(logging.Handler):
-    """Keeps a run's log records as timestamped lines (progress records left out)."""
+    """Keeps a run's log records as timestamped lines (progress records left out; each
+    warning once, :class:`RepeatedWarnings`)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
+        self.addFilter(RepeatedWarnings())
         self.lines: list[str] = []
         formatter = logging.Formatter("%(asctime)s.%(msecs)03d %(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
         self.setFormatter(formatter)

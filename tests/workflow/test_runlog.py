@@ -69,3 +69,24 @@ def test_nothing_is_collected_outside_a_run():
         pass
     run_logger.info("after the run")
     assert run_log.lines == [] and run_log.text() == ""
+
+
+def test_a_warning_repeated_by_a_second_opening_of_the_files_is_shown_and_logged_once(capsys):
+    """The data layer warns at each opening of the files; the display and train.log say it once.
+    Other warnings, and repeated INFO lines, all pass."""
+    from climann.workflow.progress import warnings_on_stderr
+
+    units = logging.getLogger("climann.data.units")
+    with capture_run_log() as run_log, warnings_on_stderr():
+        for _ in range(3):  # three openings
+            units.warning("'tas' in b.nc converted from degC to K, the units of a.nc")
+            run_logger.info("recording the inputs …")
+        units.warning("'rsdt' in b.nc converted from mW m-2 to W m-2, the units of a.nc")
+    messages = [re.sub(TIMESTAMP, "", line) for line in run_log.lines]
+    assert messages == ["'tas' in b.nc converted from degC to K, the units of a.nc", "recording the inputs …",
+                        "recording the inputs …", "recording the inputs …",
+                        "'rsdt' in b.nc converted from mW m-2 to W m-2, the units of a.nc"]
+    assert capsys.readouterr().err.splitlines() == [
+        "climann: warning: 'tas' in b.nc converted from degC to K, the units of a.nc",
+        "climann: warning: 'rsdt' in b.nc converted from mW m-2 to W m-2, the units of a.nc",
+    ]
