@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
 
 import cftime
@@ -77,3 +79,32 @@ def write_grid(tmp_path: Path):
         return path
 
     return write
+
+
+#: The signals climann handles; a test that leaves one of them ignored or blocked breaks the
+#: signal tests that run after it in the same worker process.
+HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@pytest.fixture(autouse=True)
+def signals_left_as_found():
+    """Each test leaves the handlers of SIGINT, SIGTERM and SIGHUP, and the main thread's
+    signal mask, as it found them; a test that does not fails, naming what it changed (and
+    they are put back, so that the tests after it are not affected)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handlers = {number: signal.getsignal(number) for number in HANDLED_SIGNALS}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    yield
+    changed = [f"{signal.Signals(number).name} handler {handlers[number]!r} → {signal.getsignal(number)!r}"
+               for number in HANDLED_SIGNALS if signal.getsignal(number) != handlers[number]]
+    now_mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    if now_mask != mask:
+        changed.append(f"signal mask {sorted(mask)} → {sorted(now_mask)}")
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    for number, handler in handlers.items():
+        if handler is not None and signal.getsignal(number) != handler:
+            signal.signal(number, handler)
+    if changed:
+        pytest.fail("the test left " + "; ".join(changed))
