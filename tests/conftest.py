@@ -108,3 +108,21 @@ def signals_left_as_found():
             signal.signal(number, handler)
     if changed:
         pytest.fail("the test left " + "; ".join(changed))
+
+
+def _handlers() -> dict:
+    return {number: signal.getsignal(number) for number in HANDLED_SIGNALS}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A fixture (of any scope) whose setup leaves a handler of SIGINT, SIGTERM or SIGHUP
+    changed fails there, naming itself (``signals_left_as_found`` sees only the test)."""
+    before = _handlers() if threading.current_thread() is threading.main_thread() else None
+    yield
+    if before is not None and _handlers() != before:
+        changed = {signal.Signals(n).name: (before[n], now) for n, now in _handlers().items() if now != before[n]}
+        for number, handler in before.items():
+            if handler is not None:
+                signal.signal(number, handler)
+        pytest.fail(f"the setup of fixture {fixturedef.argname!r} left signal handlers changed: {changed}")
