@@ -86,8 +86,18 @@ def write_grid(tmp_path: Path):
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+#: The handlers when the session started, and the test that ran before (in this process).
+_PRISTINE: dict = {}
+_PREVIOUS_TEST = ["the session's start"]
+
+
+def pytest_sessionstart(session):
+    if threading.current_thread() is threading.main_thread():
+        _PRISTINE.update({number: signal.getsignal(number) for number in HANDLED_SIGNALS})
+
+
 @pytest.fixture(autouse=True)
-def signals_left_as_found():
+def signals_left_as_found(request):
     """Each test leaves the handlers of SIGINT, SIGTERM and SIGHUP, and the main thread's
     signal mask, as it found them; a test that does not fails, naming what it changed (and
     they are put back, so that the tests after it are not affected)."""
@@ -96,6 +106,15 @@ def signals_left_as_found():
         return
     handlers = {number: signal.getsignal(number) for number in HANDLED_SIGNALS}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    if _PRISTINE and handlers != _PRISTINE:
+        changed = {signal.Signals(n).name: (_PRISTINE[n], now) for n, now in handlers.items() if now != _PRISTINE[n]}
+        for number, handler in _PRISTINE.items():
+            if handler is not None:
+                signal.signal(number, handler)
+        handlers = dict(_PRISTINE)
+        pytest.fail(f"signal handlers changed after {_PREVIOUS_TEST[0]} (outside any test: a fixture's "
+                    f"teardown?): {changed}")
+    _PREVIOUS_TEST[0] = request.node.nodeid
     yield
     changed = [f"{signal.Signals(number).name} handler {handlers[number]!r} → {signal.getsignal(number)!r}"
                for number in HANDLED_SIGNALS if signal.getsignal(number) != handlers[number]]
@@ -126,3 +145,10 @@ def pytest_fixture_setup(fixturedef, request):
             if handler is not None:
                 signal.signal(number, handler)
         pytest.fail(f"the setup of fixture {fixturedef.argname!r} left signal handlers changed: {changed}")
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """A fixture whose teardown leaves a handler changed from the session's start is named."""
+    if _PRISTINE and threading.current_thread() is threading.main_thread() and _handlers() != _PRISTINE:
+        print(f"\nclimann-tests: signal handlers changed after the teardown of fixture {fixturedef.argname!r}: "
+              f"{ {signal.Signals(n).name: now for n, now in _handlers().items() if now != _PRISTINE[n]} }")
