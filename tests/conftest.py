@@ -92,7 +92,13 @@ _PREVIOUS_TEST = ["the session's start"]
 
 
 def pytest_sessionstart(session):
+    """The tests act as a user at a terminal: Ctrl-C (SIGINT) raises KeyboardInterrupt. A shell
+    starts a background job (``make test &``, ``nohup``) with SIGINT ignored, and climann keeps
+    an ignored signal ignored (as ``nohup`` wants), so the tests that interrupt a run with
+    SIGINT would fail there: SIGINT gets Python's default handler back for the session."""
     if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         _PRISTINE.update({number: signal.getsignal(number) for number in HANDLED_SIGNALS})
 
 
@@ -146,9 +152,3 @@ def pytest_fixture_setup(fixturedef, request):
                 signal.signal(number, handler)
         pytest.fail(f"the setup of fixture {fixturedef.argname!r} left signal handlers changed: {changed}")
 
-
-def pytest_fixture_post_finalizer(fixturedef, request):
-    """A fixture whose teardown leaves a handler changed from the session's start is named."""
-    if _PRISTINE and threading.current_thread() is threading.main_thread() and _handlers() != _PRISTINE:
-        print(f"\nclimann-tests: signal handlers changed after the teardown of fixture {fixturedef.argname!r}: "
-              f"{ {signal.Signals(n).name: now for n, now in _handlers().items() if now != _PRISTINE[n]} }")
