@@ -92,13 +92,16 @@ _PREVIOUS_TEST = ["the session's start"]
 
 
 def pytest_sessionstart(session):
-    """The tests act as a user at a terminal: Ctrl-C (SIGINT) raises KeyboardInterrupt. A shell
-    starts a background job (``make test &``, ``nohup``) with SIGINT ignored, and climann keeps
-    an ignored signal ignored (as ``nohup`` wants), so the tests that interrupt a run with
-    SIGINT would fail there: SIGINT gets Python's default handler back for the session."""
+    """The tests act as a user at a terminal: Ctrl-C (SIGINT) raises KeyboardInterrupt and a
+    closed terminal (SIGHUP) ends the process. A shell starts a background job (``make test
+    &``) with SIGINT ignored, and ``nohup`` ignores SIGHUP; climann keeps an ignored signal
+    ignored (as ``nohup`` wants), so the tests that interrupt a run with these signals would
+    fail there: both get their defaults back for the session."""
     if threading.current_thread() is threading.main_thread():
-        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+        defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGHUP: signal.SIG_DFL}
+        for number, default in defaults.items():
+            if signal.getsignal(number) == signal.SIG_IGN:
+                signal.signal(number, default)
         _PRISTINE.update({number: signal.getsignal(number) for number in HANDLED_SIGNALS})
 
 
