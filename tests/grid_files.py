@@ -121,3 +121,54 @@ def write_lambert(path: Path, *, units: str = "km", n_time: int = 24) -> Path:
         tas.units, tas.grid_mapping = "K", "crs"
         tas[:] = 280 + np.random.default_rng(2).normal(0, 1, (n_time, y.size, x.size))
     return path
+
+
+def wrf_coordinates(n_south_north: int = 5, n_west_east: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """A Lambert-like WRF domain: 2-D latitude and longitude on (south_north, west_east)."""
+    j, i = np.meshgrid(np.arange(n_south_north), np.arange(n_west_east), indexing="ij")
+    return 30 + 5 * j + 0.3 * i, -100 + 4 * i + 0.2 * j
+
+
+def write_wrf(path: Path, *, repeated: bool = True, n_time: int = 36, months: range | None = None,
+              moved_from: int | None = None, seed: int = 3) -> Path:
+    """WRF output after monthly averaging (the shared ``wrf`` case): dims Time, south_north,
+    west_east; XTIME in minutes; a ``Times`` character array; XLAT/XLONG in degree_north/east
+    without standard_name, on (Time, south_north, west_east) when ``repeated`` (as WRF writes
+    them, the same every step) or on (south_north, west_east); T2 (K) and SWDOWN (W m-2) with
+    ``coordinates = "XLONG XLAT XTIME"``. ``months`` picks the months written (default all);
+    ``moved_from``: XLAT moves 0.5° north from that step on (a moving nest)."""
+    import cftime
+
+    latitude, longitude = wrf_coordinates()
+    rng = np.random.default_rng(seed)
+    month = np.arange(n_time) % 12
+    swdown = 250 * np.cos(np.deg2rad(latitude))[None] + 120 * np.cos(2 * np.pi * (month - 6) / 12)[:, None, None]
+    t2 = 230 + 0.2 * swdown + rng.normal(0, 0.5, swdown.shape)
+    days = 365 * (np.arange(n_time) // 12) + np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])[month] + 15
+    kept = list(months if months is not None else range(n_time))
+    dates = cftime.num2date(days[kept], "days since 1990-01-01", calendar="noleap")
+    grid_dims = ("south_north", "west_east")
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("Time", None)
+        nc.createDimension("DateStrLen", 19)
+        for name, size in zip(grid_dims, latitude.shape):
+            nc.createDimension(name, size)
+        nc.MAP_PROJ, nc.TRUELAT1, nc.TRUELAT2, nc.STAND_LON = 1, 30.0, 60.0, -90.0
+        times = nc.createVariable("Times", "S1", ("Time", "DateStrLen"))
+        times[:] = netCDF4.stringtochar(np.array([d.strftime("%Y-%m-%d_%H:%M:%S") for d in dates], "S19"))
+        xtime = nc.createVariable("XTIME", "f4", ("Time",))
+        xtime.units, xtime.calendar = "minutes since 1990-01-01 00:00:00", "noleap"
+        xtime[:] = days[kept] * 1440.0
+        for name, values, units in (("XLAT", latitude, "degree_north"), ("XLONG", longitude, "degree_east")):
+            variable = nc.createVariable(name, "f4", (("Time",) if repeated else ()) + grid_dims)
+            variable.units, variable.description = units, f"{name}, as WRF writes it"
+            if repeated:
+                values = np.repeat(values[None], len(kept), axis=0)
+                if moved_from is not None and name == "XLAT":
+                    values[moved_from:] += 0.5
+            variable[:] = values
+        for name, values, units in (("T2", t2, "K"), ("SWDOWN", swdown, "W m-2")):
+            variable = nc.createVariable(name, "f4", ("Time", *grid_dims))
+            variable.units, variable.coordinates = units, "XLONG XLAT XTIME"
+            variable[:] = values[kept]
+    return path

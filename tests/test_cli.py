@@ -234,6 +234,52 @@ def test_a_rotated_file_with_a_region_trains_on_the_cells_inside_only(tmp_path):
         assert raw["tas_pred"].grid_mapping == "rotated_pole" and "rotated_pole" in raw.variables
 
 
+def test_wrf_output_with_xlat_repeated_in_time_trains_exactly_as_with_2d_xlat(tmp_path):
+    """The shared wrf case: XLAT/XLONG on (Time, south_north, west_east) against the same file with
+    them 2-D (the control, which trained before): the same metrics and predictions, to the bit."""
+    import netCDF4
+    import numpy as np
+
+    from tests.grid_files import wrf_coordinates, write_wrf
+
+    runs = {}
+    for name, repeated in (("repeated", True), ("control", False)):
+        data, runs[name] = write_wrf(tmp_path / f"{name}.nc", repeated=repeated), tmp_path / f"run_{name}"
+        result = runner.invoke(app, ["train", "--data", str(data), "--target", "T2", "--region", "35,50,-100,-85",
+                                     "--epochs", "3", "--hidden", "4", "--out", str(runs[name]), "--quiet"])
+        assert result.exit_code == 0, result.output
+    metrics = [json.loads((run / "metrics.json").read_text()) for run in runs.values()]
+    assert metrics[0] == metrics[1] and metrics[0]
+    with netCDF4.Dataset(runs["repeated"] / "predictions.nc") as raw, \
+            netCDF4.Dataset(runs["control"] / "predictions.nc") as control:
+        assert raw["T2_pred"].dimensions == ("XTIME", "south_north", "west_east")
+        assert set(raw["T2_pred"].coordinates.split()) == {"XLAT", "XLONG"}
+        np.testing.assert_array_equal(raw["T2_pred"][:].filled(np.nan), control["T2_pred"][:].filled(np.nan))
+        # the region by the true latitude and longitude: the rows and columns holding cells inside
+        latitude, longitude = (values.astype(np.float32) for values in wrf_coordinates())
+        inside = (latitude >= 35) & (latitude <= 50) & (longitude >= -100) & (longitude <= -85)
+        rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+        assert 0 < inside.sum() < inside.size and len(rows) < 5 and len(columns) < 6
+        np.testing.assert_array_equal(raw["XLAT"][:], latitude[np.ix_(rows, columns)])
+        np.testing.assert_array_equal(raw["XLONG"][:], longitude[np.ix_(rows, columns)])
+        assert (np.isfinite(raw["T2_pred"][:].filled(np.nan)) == inside[np.ix_(rows, columns)][None]).all()
+        assert "Times" not in raw.variables
+
+
+def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
+    from tests.grid_files import write_wrf
+
+    data = write_wrf(tmp_path / "nest.nc", moved_from=4)
+    result = run_main("train", "--data", data, "--target", "T2", "--out", tmp_path / "run", "--quiet",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["climann: error: nest.nc: 'XLAT' changes in time (at step 5, 1990-05-16 00:00:00, by up to 0.5 "
+                     "degree_north): the grid moves (a moving nest), and climann needs cells fixed in place; "
+                     "interpolate the fields to a fixed grid first (e.g. with xESMF or cdo remapbil)"]
+    assert not (tmp_path / "run").exists()
+
+
 def _small_file(path, *, names, yearly=False, n_years=6):
     """A small file: each name a field on a 4 × 6 grid (``orog`` static), monthly or yearly."""
     import cftime

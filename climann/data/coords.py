@@ -11,6 +11,7 @@ data tables: which cf_xarray keys mean each kind of coordinate, and which axes a
 from __future__ import annotations
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
+import dask
 import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
@@ -236,20 +237,98 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     return found
 
 
+def _is_latitude_or_longitude(variable: xr.DataArray | xr.Variable) -> bool:
+    """Whether a variable is a latitude or longitude by CF ``standard_name`` or ``units``
+    (cf_xarray's criteria: ``degrees_north``, ``degree_north``, …)."""
+    return any(
+        variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
+        or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]
+        for kind in ("latitude", "longitude")
+    )
+
+
 def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
     """``dataset`` with 2-D data variables that are latitudes or longitudes by CF
     ``standard_name`` or ``units`` (``nav_lat`` in ``degrees_north``…) made coordinates: files
     that do not name them in a ``coordinates`` attribute still have them, and they are never
     features."""
-    names = []
-    for name, variable in dataset.data_vars.items():
-        if variable.ndim != 2:
-            continue
-        for kind in ("latitude", "longitude"):
-            criteria = coordinate_criteria[kind]
-            if variable.attrs.get("standard_name") in criteria["standard_name"] or str(
-                variable.attrs.get("units", "")
-            ) in criteria["units"]:
-                names.append(name)
-                break
+    names = [name for name, variable in dataset.data_vars.items()
+             if variable.ndim == 2 and _is_latitude_or_longitude(variable)]
     return dataset.set_coords(names) if names else dataset
+
+
+#: At most this many values of a time-repeated latitude or longitude are read at once
+#: (about 32 MiB in float64) when checking that it does not change in time.
+_CHECKED_VALUES_AT_ONCE = 2**22
+
+
+def _first_change(variable: xr.Variable, time_dim: str) -> tuple[int, float] | None:
+    """The first time step at which ``variable`` (time_dim first) differs from its first step,
+    and its largest difference there; None when every step is the same, exactly (NaN equal
+    to NaN). Read in blocks of steps, with dask's synchronous scheduler (metadata, not data)."""
+    first = np.asarray(variable.isel({time_dim: 0}).values, np.float64)
+    n_steps = variable.sizes[time_dim]
+    block = max(1, _CHECKED_VALUES_AT_ONCE // max(first.size, 1))
+    with dask.config.set(scheduler="synchronous"):
+        for start in range(1, n_steps, block):
+            values = np.asarray(variable.isel({time_dim: slice(start, start + block)}).values, np.float64)
+            same = (values == first) | (np.isnan(values) & np.isnan(first))
+            if not same.all():
+                step = int(np.argmin(same.reshape(len(values), -1).all(axis=1)))
+                return start + step, float(np.nanmax(np.abs(values[step] - first)))
+    return None
+
+
+def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
+    """``dataset`` with latitudes and longitudes that are repeated at every time step
+    (WRF's ``XLAT``/``XLONG`` on ``(Time, south_north, west_east)``, and files averaged from
+    WRF or other regional models' output) replaced by their first step, once every step is
+    checked to hold exactly the same values: the 2-D latitude and longitude of a curvilinear
+    grid (see :func:`two_dimensional_coordinates`), made coordinates.
+
+    A latitude or longitude is recognised by CF ``standard_name`` or ``units``
+    (``degree_north``…), coordinate or data variable, with three dimensions of which one is
+    the time coordinate's (see :func:`find_coordinate`). A dataset without a time coordinate
+    is returned as it is.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file, its time coordinate on its dimension (not modified).
+    where : str
+        The file's name, for the error message.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same dataset with each such variable of shape (n_time, n_rows, n_columns) replaced
+        by a 2-D coordinate of shape (n_rows, n_columns), read into memory.
+
+    Raises
+    ------
+    ClimannError
+        If one changes between time steps (a moving nest: the cells are not fixed places),
+        naming it, the first step that differs and how much.
+    """
+    try:
+        time_dim = dataset[find_coordinate(dataset, "time")].dims[0]
+    except ClimannError:
+        return dataset
+    names = [str(name) for name, variable in dataset.variables.items()
+             if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)]
+    fixed = {}
+    for name in names:
+        variable = dataset[name].variable.transpose(time_dim, ...)
+        change = _first_change(variable, time_dim)
+        if change is not None:
+            step, largest = change
+            raise ClimannError(
+                f"{where}: '{name}' changes in time (at step {step + 1}, {dataset[time_dim].values[step]}, by up to "
+                f"{largest:.6g} {variable.attrs.get('units', '')}): the grid moves (a moving nest), and climann "
+                "needs cells fixed in place; interpolate the fields to a fixed grid first (e.g. with xESMF or "
+                "cdo remapbil)"
+            )
+        with dask.config.set(scheduler="synchronous"):
+            values = np.asarray(variable.isel({time_dim: 0}).values)
+        fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
+    return dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset

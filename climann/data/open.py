@@ -24,7 +24,9 @@ import xarray as xr
 from climann.data.calendars import calendar_plan
 from climann.data.cyclic import without_repeated_longitudes
 from climann.data.handles import open_netcdf
-from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
+from climann.data.coords import (
+    bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates, with_2d_coordinates,
+)
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -227,7 +229,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
         # Most local stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
         dataset = open_input(path, chunks={}, decode_times=time_coder)
-    return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
+    dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
+    return fixed_in_time(dataset, path.name)
 
 
 def _open_files(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.coords import bare_coordinates, find_coordinate
+from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -220,3 +220,51 @@ def test_opening_bare_coordinates_warns_once_naming_them(tmp_path, caplog):
         "bare.nc: coordinates without CF attributes recognised by name: 'lat' as latitude, 'lon' as longitude; "
         "add standard_name and units to the file to say so"
     ]
+
+
+# --- latitude and longitude repeated at every time step (WRF's XLAT/XLONG) -----------------------
+def _repeated_coordinates(latitude_steps, *, as_coordinates=True):
+    """A WRF-like dataset: XLAT/XLONG (Time, south_north, west_east) in degree_north/east, no standard_name."""
+    import cftime
+
+    n_time = len(latitude_steps)
+    longitude = np.broadcast_to(np.array([[-100.0, -96.0, -92.0]]), (n_time, 2, 3))
+    variables = {
+        "XLAT": (("Time", "south_north", "west_east"), np.asarray(latitude_steps), {"units": "degree_north"}),
+        "XLONG": (("Time", "south_north", "west_east"), longitude.copy(), {"units": "degree_east"}),
+        "T2": (("Time", "south_north", "west_east"), np.zeros((n_time, 2, 3)), {"units": "K"}),
+    }
+    times = [cftime.DatetimeNoLeap(1990, month + 1, 16) for month in range(n_time)]
+    dataset = xr.Dataset({"T2": variables.pop("T2")}, coords={"Time": ("Time", times)})
+    return dataset.assign_coords(variables) if as_coordinates else dataset.assign(variables)
+
+
+LATITUDE = np.array([[30.0, 30.3, 30.6], [35.0, 35.3, np.nan]])  # a NaN too: equal to itself
+
+
+@pytest.mark.parametrize("as_coordinates", [pytest.param(True, id="coordinates"),
+                                            pytest.param(False, id="data-variables")])
+def test_a_latitude_repeated_at_every_step_is_the_first_steps_2d_coordinate(as_coordinates):
+    dataset = _repeated_coordinates([LATITUDE] * 4, as_coordinates=as_coordinates).chunk({"Time": 1})
+    fixed = fixed_in_time(dataset, "wrf.nc")
+    assert fixed["XLAT"].dims == ("south_north", "west_east") and "XLAT" in fixed.coords
+    np.testing.assert_array_equal(fixed["XLAT"].values, LATITUDE)
+    np.testing.assert_array_equal(fixed["XLONG"].values, [[-100.0, -96.0, -92.0]] * 2)
+    assert fixed["XLAT"].attrs == {"units": "degree_north"} and fixed["T2"].dims == ("Time", "south_north", "west_east")
+    assert find_coordinate(fixed, "latitude") == "south_north" and find_coordinate(fixed, "longitude") == "west_east"
+
+
+@pytest.mark.parametrize("moved_by", [pytest.param(0.5, id="half-a-degree"), pytest.param(1e-5, id="one-rounding")])
+def test_a_latitude_that_changes_in_time_is_refused_naming_it_and_the_step(moved_by):
+    moved = LATITUDE.copy()
+    moved[0, 1] += moved_by
+    dataset = _repeated_coordinates([LATITUDE, LATITUDE, moved, moved])
+    with pytest.raises(ClimannError, match=rf"^wrf.nc: 'XLAT' changes in time \(at step 3, 1990-03-16 00:00:00, by "
+                                           rf"up to {moved_by:.6g} degree_north\): the grid moves \(a moving nest\).*"
+                                           "interpolate the fields to a fixed grid"):
+        fixed_in_time(dataset, "wrf.nc")
+
+
+def test_without_a_time_coordinate_nothing_is_changed():
+    dataset = _repeated_coordinates([LATITUDE] * 2).drop_vars("Time")
+    assert fixed_in_time(dataset) is dataset

@@ -399,3 +399,28 @@ def test_no_grib_index_file_is_written_beside_the_data(tmp_path, grids):
     except ClimannError:
         assert grids == "two"
     assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+# --- WRF output: XLAT/XLONG repeated at every time step ------------------------------------------
+def test_wrf_coordinates_repeated_in_time_open_as_the_2d_grid_of_one_file_and_of_many(tmp_path):
+    from tests.grid_files import wrf_coordinates, write_wrf
+
+    latitude, longitude = wrf_coordinates()
+    control = open_dataset([write_wrf(tmp_path / "control.nc", repeated=False)])
+    parts = [write_wrf(tmp_path / f"wrf_{year}.nc", months=range(12 * year, 12 * year + 12)) for year in range(3)]
+    for opened in (open_dataset(parts[:1]), open_dataset(parts)):
+        assert opened["XLAT"].dims == ("south_north", "west_east") and "XLAT" in opened.coords
+        np.testing.assert_array_equal(opened["XLAT"].values, latitude.astype(np.float32))
+        np.testing.assert_array_equal(opened["XLONG"].values, longitude.astype(np.float32))
+    assert opened.sizes["XTIME"] == 36 and "Times" not in opened.coords
+    np.testing.assert_array_equal(opened["T2"].values, control["T2"].values)
+
+
+def test_a_wrf_grid_that_moves_in_the_second_file_is_refused_naming_that_file(tmp_path):
+    from tests.grid_files import write_wrf
+
+    parts = [write_wrf(tmp_path / "wrf_0.nc", months=range(12)),
+             write_wrf(tmp_path / "wrf_1.nc", months=range(12, 24), moved_from=5)]
+    with pytest.raises(ClimannError, match=r"^wrf_1.nc: 'XLAT' changes in time \(at step 6, 1991-06-16 00:00:00, by "
+                                           r"up to 0.5 degree_north\)"):
+        open_dataset(parts)
