@@ -173,7 +173,7 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     left_out = [str(name) for name in dataset.data_vars if name not in names]
     header = f"Variables: {len(names)}"
     if left_out:
-        header += f" (bounds, grid-mapping and other metadata variables left out: {', '.join(left_out)})"
+        header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if not names:
         return header + "\n  none"
     missing = missing_fractions(dataset, names)

@@ -26,7 +26,8 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
     """Names of the data variables that can be features: bounds and grid-mapping variables
     (named by other variables' ``bounds``, ``climatology`` or ``grid_mapping`` attributes),
     auxiliary coordinates (named by a ``coordinates`` attribute, when xarray left them data
-    variables) and cell measures (``cell_measures = "area: areacella"``) excluded."""
+    variables), cell measures (``cell_measures = "area: areacella"``) and variables that are
+    not numbers (text such as WRF's ``Times`` character array, dates) excluded."""
     metadata = set()
     for variable in dataset.variables.values():
         for key in ("bounds", "climatology", "grid_mapping"):
@@ -36,7 +37,16 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
         for source in (variable.attrs, variable.encoding):
             metadata.update(str(source.get("coordinates", "")).split())
         metadata.update(str(variable.attrs.get("cell_measures", "")).split()[1::2])
-    return [str(name) for name in dataset.data_vars if name not in metadata]
+    return [str(name) for name, variable in dataset.data_vars.items() if name not in metadata and _is_numeric(variable)]
+
+
+#: What a variable of each non-numeric NumPy dtype kind holds, for messages.
+_NON_NUMERIC = {"S": "text", "U": "text", "M": "dates", "m": "durations"}
+
+
+def _is_numeric(variable: xr.DataArray) -> bool:
+    """Numbers or booleans: not text (``S``, ``U``, object) nor dates (``M``, ``m``)."""
+    return variable.dtype.kind in "biuf"
 
 
 def require_variable(
@@ -51,11 +61,18 @@ def require_variable(
     Raises
     ------
     ClimannError
-        "variable 'tass' not in sample.nc; available: tas, rsdt; did you mean 'tas'?"
+        "variable 'tass' not in sample.nc; available: tas, rsdt; did you mean 'tas'?", or, for
+        a variable that is there but not numbers (WRF's ``Times``), that it holds text.
     """
     available = data_variable_names(dataset)
     if name in available:
         return dataset[name]
+    if name in dataset.data_vars and not _is_numeric(dataset[name]):
+        holds = _NON_NUMERIC.get(dataset[name].dtype.kind, "objects")
+        raise ClimannError(
+            f"variable '{name}' in {where} holds {holds}, not numbers, so it "
+            f"cannot be a {'target' if role == 'target' else 'feature'}; available: {', '.join(available) or 'none'}"
+        )
     close = difflib.get_close_matches(name, available, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     if role == "target":

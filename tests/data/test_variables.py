@@ -51,3 +51,23 @@ def test_the_target_keeps_only_its_own_scalar_coordinates(tmp_path, kind, select
         for name, (value, attrs) in expected.items():
             assert written[name].dimensions == () and written[name][...] == value
             assert {key: written[name].getncattr(key) for key in attrs} == attrs
+
+
+# --- variables that are not numbers (WRF's Times character array) --------------------------------
+def test_text_and_date_variables_are_not_data_variables_and_are_refused_as_features_saying_why(tmp_path):
+    import cftime
+
+    from climann.data.open import open_dataset
+    from climann.data.variables import data_variable_names, require_variable
+    from climann.errors import ClimannError
+    from tests.grid_files import write_wrf
+
+    dataset = open_dataset([write_wrf(tmp_path / "wrf.nc")])
+    assert dataset["Times"].dtype.kind == "S"  # WRF's dates as characters, decoded to strings
+    dataset["valid"] = ("XTIME", [cftime.DatetimeNoLeap(1990, 1, 1)] * dataset.sizes["XTIME"])
+    dataset["stamp"] = ("XTIME", np.zeros(dataset.sizes["XTIME"], "datetime64[ns]"))
+    assert data_variable_names(dataset) == ["T2", "SWDOWN"]
+    for name, holds in (("Times", "text"), ("valid", "objects"), ("stamp", "dates")):
+        with pytest.raises(ClimannError, match=rf"^variable '{name}' in wrf.nc holds {holds}, not numbers, so it "
+                                               "cannot be a feature; available: T2, SWDOWN$"):
+            require_variable(dataset, name, "wrf.nc")
