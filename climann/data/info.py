@@ -357,6 +357,11 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
     extra = extra_dimensions(dataset, names, grid)
     if not extra:
         return "Extra dimensions: none"
+    if not {"latitude", "longitude"} <= set(grid):
+        # Without the horizontal grid its own dimensions cannot be told from extra ones, and
+        # select on a grid dimension would keep one row or column of cells.
+        return (f"Extra dimensions: not known until the grid is found (dimensions besides time: "
+                f"{', '.join(extra)}); no select suggested")
     lines = ["Extra dimensions:"]
     for dim, variables in extra.items():
         shown, first = _values_text(dataset, dim)

@@ -207,6 +207,47 @@ def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(
     assert _config(report)["data"]["target"] == "tos"
 
 
+def test_wrf_output_with_xlat_repeated_in_time_is_described_as_its_curvilinear_grid(tmp_path):
+    """XLAT/XLONG on (Time, south_north, west_east): the grid's own dimensions are never to select,
+    and the Times character array is no variable to predict from."""
+    from tests.grid_files import wrf_coordinates, write_wrf
+
+    report = describe([str(write_wrf(tmp_path / "wrf.nc"))])
+    lat, lon = wrf_coordinates()
+    summary = _summary(report)
+    assert "curvilinear grid (2-D latitude and longitude)" in summary
+    assert "rows      'south_north': 5 values, index only" in summary
+    assert f"latitude  'XLAT' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in summary
+    assert f"longitude 'XLONG' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east" in summary
+    assert "Extra dimensions: none" in summary and "select" not in report
+    assert "Variables: 2 (bounds, grid-mapping, text and other metadata variables left out: Times)" in summary
+    assert _config(report)["data"] == {"paths": [str(tmp_path / "wrf.nc")], "target": "T2", "predictors": ["SWDOWN"],
+                                       "features": ["lat", "season"]}
+    assert "Times" not in report[report.index("[data]"):]
+
+
+@pytest.mark.parametrize(
+    "unfound",
+    [
+        pytest.param({"XLAT": {"units": "1"}}, id="latitude-not-found"),
+        pytest.param({"XLAT": {"units": "1"}, "XLONG": {"units": "1"}}, id="neither-found"),
+    ],
+)
+def test_without_a_horizontal_grid_no_select_is_suggested_on_its_dimensions(tmp_path, unfound):
+    from tests.grid_files import write_wrf
+
+    path = write_wrf(tmp_path / "wrf.nc", repeated=False)
+    with xr.open_dataset(path, decode_times=False) as opened:
+        unknown = opened.load()
+    for name, attrs in unfound.items():
+        unknown[name].attrs.update(attrs)
+    unknown.to_netcdf(tmp_path / "unknown.nc")
+    report = describe([str(tmp_path / "unknown.nc")])
+    assert ("Extra dimensions: not known until the grid is found (dimensions besides time: south_north, "
+            "west_east); no select suggested") in _summary(report)
+    assert "select =" not in report and "No config to start from" in report
+
+
 def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
     from tests.grid_files import write_lambert
 
