@@ -130,13 +130,16 @@ def wrf_coordinates(n_south_north: int = 5, n_west_east: int = 6) -> tuple[np.nd
 
 
 def write_wrf(path: Path, *, repeated: bool = True, n_time: int = 36, months: range | None = None,
-              moved_from: int | None = None, seed: int = 3) -> Path:
+              moved_from: int | None = None, staggered: bool = False, seed: int = 3) -> Path:
     """WRF output after monthly averaging (the shared ``wrf`` case): dims Time, south_north,
     west_east; XTIME in minutes; a ``Times`` character array; XLAT/XLONG in degree_north/east
     without standard_name, on (Time, south_north, west_east) when ``repeated`` (as WRF writes
     them, the same every step) or on (south_north, west_east); T2 (K) and SWDOWN (W m-2) with
     ``coordinates = "XLONG XLAT XTIME"``. ``months`` picks the months written (default all);
-    ``moved_from``: XLAT moves 0.5° north from that step on (a moving nest)."""
+    ``moved_from``: XLAT moves 0.5° north from that step on (a moving nest). ``staggered``: also
+    the winds U on (Time, south_north, west_east_stag) and V on (Time, south_north_stag,
+    west_east) with their XLAT_U/XLONG_U, XLAT_V/XLONG_V, as wrfout has them (``stagger``
+    "X", "Y"; the mass points' "")."""
     import cftime
 
     latitude, longitude = wrf_coordinates()
@@ -167,8 +170,32 @@ def write_wrf(path: Path, *, repeated: bool = True, n_time: int = 36, months: ra
                 if moved_from is not None and name == "XLAT":
                     values[moved_from:] += 0.5
             variable[:] = values
+            variable.stagger = ""
         for name, values, units in (("T2", t2, "K"), ("SWDOWN", swdown, "W m-2")):
             variable = nc.createVariable(name, "f4", ("Time", *grid_dims))
-            variable.units, variable.coordinates = units, "XLONG XLAT XTIME"
+            variable.units, variable.coordinates, variable.stagger = units, "XLONG XLAT XTIME", ""
             variable[:] = values[kept]
+        if staggered:
+            _write_wrf_winds(nc, latitude, longitude, len(kept), repeated=repeated)
     return path
+
+
+def _write_wrf_winds(nc: netCDF4.Dataset, latitude: np.ndarray, longitude: np.ndarray, n_time: int, *,
+                     repeated: bool) -> None:
+    """U and V on WRF's staggered grids, between the mass points, with their own XLAT_U … XLONG_V."""
+    nc.createDimension("west_east_stag", latitude.shape[1] + 1)
+    nc.createDimension("south_north_stag", latitude.shape[0] + 1)
+    for suffix, dims, axis in (("U", ("south_north", "west_east_stag"), 1), ("V", ("south_north_stag", "west_east"), 0)):
+        stagger = "X" if suffix == "U" else "Y"
+        for name, centres, units in (("XLAT", latitude, "degree_north"), ("XLONG", longitude, "degree_east")):
+            step = np.diff(centres, axis=axis).take([0], axis=axis)
+            edges = np.concatenate([centres.take([0], axis=axis) - step / 2,
+                                    (centres[:-1] + centres[1:]) / 2 if axis == 0 else
+                                    (centres[:, :-1] + centres[:, 1:]) / 2,
+                                    centres.take([-1], axis=axis) + step / 2], axis=axis)
+            variable = nc.createVariable(f"{name}_{suffix}", "f4", (("Time",) if repeated else ()) + dims)
+            variable.units, variable.stagger = units, stagger
+            variable[:] = np.repeat(edges[None], n_time, axis=0) if repeated else edges
+        wind = nc.createVariable(suffix, "f4", ("Time", *dims))
+        wind.units, wind.stagger, wind.coordinates = "m s-1", stagger, f"XLONG_{suffix} XLAT_{suffix} XTIME"
+        wind[:] = np.random.default_rng(4).normal(0, 3, (n_time, *(nc.dimensions[d].size for d in dims)))

@@ -280,6 +280,21 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
     assert not (tmp_path / "run").exists()
 
 
+def test_a_wrf_wind_on_a_staggered_grid_named_as_predictor_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
+    from tests.grid_files import write_wrf
+
+    data = write_wrf(tmp_path / "wrfout.nc", staggered=True)
+    result = run_main("train", "--data", data, "--target", "T2", "--predictors", "SWDOWN,U", "--out", tmp_path / "run",
+                      "--quiet", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["climann: error: variable 'U' lies on a staggered grid (its dims are XTIME, south_north, "
+                     "west_east_stag; the grid's south_north, west_east): interpolate it to the grid's points first "
+                     "(e.g. wrf-python's wrf.destagger, or with xarray the mean of neighbouring values along "
+                     "west_east_stag), or choose another variable"]
+    assert not (tmp_path / "run").exists()
+
+
 def _small_file(path, *, names, yearly=False, n_years=6):
     """A small file: each name a field on a 4 × 6 grid (``orog`` static), monthly or yearly."""
     import cftime

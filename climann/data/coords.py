@@ -48,6 +48,12 @@ DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
 BARE_NAMES: dict[str, str] = {"lat": "latitude", "latitude": "latitude", "lon": "longitude", "longitude": "longitude"}
 BARE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longitude": (-360.0, 360.0)}
 
+#: WRF's marks of a variable on a staggered grid (Arakawa C: the wind components between the
+#: mass points): a non-empty ``stagger`` attribute ("X", "Y", "Z") and dimensions named
+#: ``west_east_stag``, ``south_north_stag``, ``bottom_top_stag`` (WRF User's Guide, ch. 5).
+STAGGER_ATTRIBUTE = "stagger"
+STAGGERED_DIMENSION_SUFFIX = "_stag"
+
 #: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
 _IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
 
@@ -115,9 +121,20 @@ def _choose(dataset: xr.Dataset, kind: str) -> str | None:
     return None
 
 
+def is_staggered(variable: xr.DataArray) -> bool:
+    """Whether a variable lies on a WRF staggered grid (:data:`STAGGER_ATTRIBUTE` not empty,
+    or a dimension ending in :data:`STAGGERED_DIMENSION_SUFFIX`), not on the mass points."""
+    return bool(str(variable.attrs.get(STAGGER_ATTRIBUTE, "")).strip()) or any(
+        str(dim).endswith(STAGGERED_DIMENSION_SUFFIX) for dim in variable.dims
+    )
+
+
 def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
     """Names of the 2-D latitude and longitude (auxiliary coordinates of a curvilinear or
     rotated-pole grid, found by CF ``standard_name``/``units``), or None when there are none.
+
+    Of several, those of WRF's staggered grids (``XLAT_U``, ``XLAT_V``, see
+    :func:`is_staggered`) are left out: the grid is that of the mass points (``XLAT``).
 
     Raises
     ------
@@ -127,6 +144,8 @@ def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
     found = {}
     for kind in ("latitude", "longitude"):
         names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2]
+        unstaggered = [name for name in names if not is_staggered(dataset[name])]
+        names = unstaggered if len(names) > 1 and unstaggered else names
         if names:
             found[kind] = _single(dataset, kind, names)
     if not found:

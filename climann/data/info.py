@@ -18,7 +18,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
 from climann.data.grids import horizontal_grid
@@ -72,7 +72,7 @@ def describe(paths: Sequence[str], *, overlap: str = "error") -> str:
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
-        config = _config_section(paths, dataset, names, grid, overlap=overlap)
+        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems)
     finally:
         dataset.close()
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
@@ -344,9 +344,15 @@ def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
 
 
 def extra_dimensions(dataset: xr.Dataset, names: Sequence[str], grid: dict[str, str]) -> dict[str, list[str]]:
-    """Dimensions other than time, latitude and longitude, each with the variables that have it."""
+    """Dimensions other than time, latitude and longitude, each with the variables that have it.
+
+    Only variables on the horizontal grid count when it is found: a select on another's
+    dimension (WRF's ``west_east_stag`` of ``U``, a station list) would not put it on the grid."""
+    horizontal = {grid[kind] for kind in ("latitude", "longitude") if kind in grid}
     found: dict[str, list[str]] = {}
     for name in names:
+        if not horizontal <= set(dataset[name].dims):
+            continue
         for dim in dataset[name].dims:
             if dim not in grid.values():
                 found.setdefault(str(dim), []).append(name)
@@ -407,9 +413,15 @@ def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) ->
 
 
 def _config_section(
-    paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error"
+    paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
+    problems: dict[str, str] | None = None,
 ) -> str:
-    """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose."""
+    """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
+    none without a horizontal grid (``problems`` says why): a selection could then take a
+    row of the grid for a level, and find a latitude in what is left."""
+    unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
+    if unfound:
+        return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
     target, off_grid = _target_choice(dataset, names, grid)
     selection = _target_selection(dataset, target, grid) if target else {}
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
@@ -436,4 +448,8 @@ def _config_section(
     lines += [f"# {note}" for note in chosen.notes(target)]
     if off_grid:
         lines.append(f"# not on the latitude-longitude grid, so not predictors: {', '.join(off_grid)}")
+    staggered = [name for name in off_grid if is_staggered(dataset[name])]
+    if staggered:
+        lines.append(f"# on a staggered grid: {', '.join(staggered)}; interpolate to the grid's points to use them "
+                     "(e.g. wrf-python's wrf.destagger)")
     return "\n".join(lines)

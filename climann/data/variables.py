@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
 from climann.data.grids import geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
@@ -111,13 +111,21 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
     extra = [dim for dim in variable.dims if dim not in grid_dims]
     variable = variable.squeeze([dim for dim in extra if variable.sizes[dim] == 1], drop=True)
     extra = [dim for dim in variable.dims if dim not in grid_dims]
+    time_dim, lat_dim, lon_dim = grid_dims
+    if extra and is_staggered(variable) and not {lat_dim, lon_dim} <= set(variable.dims):
+        staggered = [dim for dim in extra if str(dim).endswith(STAGGERED_DIMENSION_SUFFIX)] or extra
+        raise ClimannError(
+            f"variable '{variable.name}' lies on a staggered grid (its dims are {', '.join(map(str, variable.dims))}; "
+            f"the grid's {lat_dim}, {lon_dim}): interpolate it to the grid's points first (e.g. wrf-python's "
+            f"wrf.destagger, or with xarray the mean of neighbouring values along {staggered[0]}), or choose another "
+            "variable"
+        )
     if extra:
         described = "; ".join(_describe_values(variable, dim) for dim in extra)
         raise ClimannError(
             f"variable '{variable.name}' has extra dimension {described}; choose one value "
             f"with [data] select or --select {extra[0]}=VALUE"
         )
-    time_dim, lat_dim, lon_dim = grid_dims
     required = (lat_dim, lon_dim, time_dim) if needs_time else (lat_dim, lon_dim)
     missing = [dim for dim in required if dim not in variable.dims]
     if missing:

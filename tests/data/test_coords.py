@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time
+from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -268,3 +268,23 @@ def test_a_latitude_that_changes_in_time_is_refused_naming_it_and_the_step(moved
 def test_without_a_time_coordinate_nothing_is_changed():
     dataset = _repeated_coordinates([LATITUDE] * 2).drop_vars("Time")
     assert fixed_in_time(dataset) is dataset
+
+
+# --- WRF's staggered grids: XLAT_U, XLAT_V beside the mass points' XLAT ------------------------------
+@pytest.mark.parametrize(
+    "stagger_attribute",
+    [pytest.param(True, id="stagger-attribute-and-stag-dims"), pytest.param(False, id="stag-dims-only")],
+)
+def test_the_2d_coordinates_are_the_mass_points_not_the_staggered_grids(stagger_attribute):
+    def coordinate(dims, units, stagger):
+        return dims, np.zeros((2 + (dims[0] == "south_north_stag"), 3 + (dims[1] == "west_east_stag"))), {
+            "units": units, **({"stagger": stagger} if stagger_attribute else {})}
+
+    mass, u, v = ("south_north", "west_east"), ("south_north", "west_east_stag"), ("south_north_stag", "west_east")
+    dataset = xr.Dataset(coords={
+        "XLAT_U": coordinate(u, "degree_north", "X"), "XLONG_U": coordinate(u, "degree_east", "X"),
+        "XLAT": coordinate(mass, "degree_north", ""), "XLONG": coordinate(mass, "degree_east", ""),
+        "XLAT_V": coordinate(v, "degree_north", "Y"), "XLONG_V": coordinate(v, "degree_east", "Y"),
+    })
+    assert two_dimensional_coordinates(dataset) == ("XLAT", "XLONG")
+    assert find_coordinate(dataset, "latitude") == "south_north" and find_coordinate(dataset, "longitude") == "west_east"

@@ -248,6 +248,38 @@ def test_without_a_horizontal_grid_no_select_is_suggested_on_its_dimensions(tmp_
     assert "select =" not in report and "No config to start from" in report
 
 
+def test_wrf_staggered_winds_are_described_as_off_the_grid_with_no_select_on_their_dimensions(tmp_path):
+    from tests.grid_files import write_wrf
+
+    report = describe([str(write_wrf(tmp_path / "wrfout.nc", staggered=True))])
+    summary = _summary(report)
+    assert "latitude  'XLAT' (2-D, in the file)" in summary and "longitude 'XLONG' (2-D, in the file)" in summary
+    assert "U       m s-1  (XTIME: 36, south_north: 5, west_east_stag: 7)" in summary
+    assert "Extra dimensions: none" in summary and "select" not in report
+    assert _config(report)["data"]["predictors"] == ["SWDOWN"]
+    assert report.rstrip().endswith("# not on the latitude-longitude grid, so not predictors: U, V\n"
+                                    "# on a staggered grid: U, V; interpolate to the grid's points to use them "
+                                    "(e.g. wrf-python's wrf.destagger)")
+
+
+def test_an_ambiguous_latitude_gives_no_config_rather_than_a_select_on_the_grid(tmp_path):
+    """Two 2-D latitudes on different dims, neither marked staggered: no grid, so no config; before,
+    the config selected south_north = 0 and west_east = 0 and found a 1-D latitude in what was left."""
+    from tests.grid_files import write_wrf
+
+    with xr.open_dataset(write_wrf(tmp_path / "wrfout.nc", staggered=True), decode_times=False) as opened:
+        ambiguous = opened.load()
+    ambiguous = ambiguous.rename(west_east_stag="west_east_u")
+    ambiguous["XLAT_U"].attrs.pop("stagger")
+    ambiguous["U"].attrs.pop("stagger")
+    ambiguous.to_netcdf(tmp_path / "ambiguous.nc")
+    report = describe([str(tmp_path / "ambiguous.nc")])
+    assert "several coordinates look like latitude (XLAT, XLAT_U)" in _summary(report)
+    assert report.rstrip().endswith("# No config to start from: several coordinates look like latitude (XLAT, XLAT_U); "
+                                    "give the right one a CF standard_name")
+    assert "select =" not in report and "[data]" not in report
+
+
 def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
     from tests.grid_files import write_lambert
 

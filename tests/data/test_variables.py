@@ -71,3 +71,24 @@ def test_text_and_date_variables_are_not_data_variables_and_are_refused_as_featu
         with pytest.raises(ClimannError, match=rf"^variable '{name}' in wrf.nc holds {holds}, not numbers, so it "
                                                "cannot be a feature; available: T2, SWDOWN$"):
             require_variable(dataset, name, "wrf.nc")
+
+
+# --- WRF's staggered winds -----------------------------------------------------------------------
+@pytest.mark.parametrize("name, dims, along", [
+    pytest.param("U", "XTIME, south_north, west_east_stag", "west_east_stag", id="U-on-west_east_stag"),
+    pytest.param("V", "XTIME, south_north_stag, west_east", "south_north_stag", id="V-on-south_north_stag"),
+])
+def test_a_variable_on_a_staggered_grid_is_refused_saying_so_and_how_to_destagger(tmp_path, name, dims, along):
+    from climann.data.open import open_dataset
+    from climann.data.variables import on_grid
+    from climann.errors import ClimannError
+    from tests.grid_files import write_wrf
+
+    dataset = open_dataset([write_wrf(tmp_path / "wrfout.nc", staggered=True)])
+    assert on_grid(dataset["T2"], ("XTIME", "south_north", "west_east"), needs_time=True).dims == (
+        "XTIME", "south_north", "west_east")
+    with pytest.raises(ClimannError, match=rf"^variable '{name}' lies on a staggered grid \(its dims are {dims}; the "
+                                           r"grid's south_north, west_east\): interpolate it to the grid's points first "
+                                           rf"\(e.g. wrf-python's wrf.destagger, or with xarray the mean of "
+                                           rf"neighbouring values along {along}\), or choose another variable$"):
+        on_grid(dataset[name], ("XTIME", "south_north", "west_east"), needs_time=True)
