@@ -111,6 +111,18 @@ def _largest_differences(dataset: xr.Dataset, longitude: str, repeats: dict[int,
     return differences
 
 
+def grid_without_repeats(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` without the longitude columns that repeat another (see
+    :func:`repeated_columns`), judged by the coordinates alone: the grid a file has once
+    :func:`without_repeated_longitudes` has read it (which also checks the values). For
+    comparing grids, e.g. with a file opened only for its coordinates."""
+    longitude = _regular_longitude(dataset)
+    if longitude is None:
+        return dataset
+    repeats = repeated_columns(np.asarray(dataset[longitude].values, np.float64))
+    return dataset.drop_isel({longitude: list(repeats)}) if repeats else dataset
+
+
 def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = ()) -> xr.Dataset:
     """``dataset`` without the longitude columns that repeat another modulo 360°.
 

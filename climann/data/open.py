@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.calendars import calendar_plan
-from climann.data.cyclic import without_repeated_longitudes
+from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf
 from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates, with_2d_coordinates,
@@ -244,32 +244,47 @@ def _open_files(
     # files' time coordinates before they are combined; see climann.data.time_overlap.
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
     # masks only _FillValue and missing_value); see climann.data.masking.
+    # A repeated (cyclic) longitude column is dropped from each file before the grids are
+    # compared: one file with it beside others without is one grid; see climann.data.cyclic.
     opened = functools.partial(_open_one, time_coder=time_coder)
     try:
         if len(files) == 1:
-            return mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
+            single = mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
+            return without_repeated_longitudes(single, files=files)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
             keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
         )
-        with _open_one(files[0], time_coder) as first:
-            reference = grid_coordinates(with_2d_coordinates(first))
         first_units = _FirstUnits()
 
-        def on_first_grid(dataset: xr.Dataset) -> xr.Dataset:
-            labels = (files[0].name, Path(str(dataset.encoding.get("source", "another file"))).name)
-            dataset = on_calendar(dataset)
-            in_first_units = first_units.converted(mask_invalid(keep(dataset)))
-            return on_reference_grid(with_2d_coordinates(in_first_units), reference, labels=labels)
+        def prepared(path: Path) -> xr.Dataset:
+            in_first_units = first_units.converted(mask_invalid(keep(on_calendar(opened(path)))))
+            return without_repeated_longitudes(with_2d_coordinates(in_first_units), files=[path])
 
+        each = [prepared(path) for path in files]
+        reference = grid_coordinates(each[0])
+        datasets = [each[0], *(
+            on_reference_grid(dataset, reference, labels=(files[0].name, path.name))
+            for dataset, path in zip(each[1:], files[1:])
+        )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
-        datasets = on_common_time_steps(
-            [on_first_grid(_open_one(path, time_coder)) for path in files], [path.name for path in files], target=target
-        )
-        return xr.combine_by_coords(datasets, **combine)
+        datasets = on_common_time_steps(datasets, [path.name for path in files], target=target)
+        return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _with_dropped_longitudes(combined: xr.Dataset, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
+    """``combined`` with the repeated longitudes dropped from any of ``datasets`` recorded on
+    its longitude (see :data:`~climann.data.cyclic.DROPPED_KEY`), whichever file had them."""
+    dropped = {value for dataset in datasets for coordinate in dataset.coords.values()
+               for value in coordinate.encoding.get(DROPPED_KEY, ())}
+    if not dropped:
+        return combined
+    longitude = find_coordinate(combined, "longitude")
+    combined[longitude].encoding[DROPPED_KEY] = tuple(sorted(dropped))
+    return combined
 
 
 class _FirstUnits:
@@ -401,7 +416,7 @@ def _on_grid_of(
         in_file = {new: old for old, new in mapping.items()}.get(name, name)
         for _, raw in _raw_datasets(group):
             with raw:
-                reference = grid_coordinates(raw) if in_file in raw.variables else None
+                reference = grid_coordinates(grid_without_repeats(raw)) if in_file in raw.variables else None
             if reference is not None:
                 return _in_reference_order(dataset, reference)
     return dataset
@@ -562,9 +577,10 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
     if len(opened) < 2:
         return None
     first_path, first = opened[0]
-    reference = grid_coordinates(first)
+    reference = grid_coordinates(grid_without_repeats(first))
     for path, dataset in opened[1:]:
-        mismatch = grid_mismatch(reference, grid_coordinates(dataset), labels=(first_path.name, path.name))
+        own = grid_coordinates(grid_without_repeats(dataset))
+        mismatch = grid_mismatch(reference, own, labels=(first_path.name, path.name))
         if mismatch:
             return _different_grids("files", mismatch)
     return None
@@ -657,6 +673,13 @@ def grid_mismatch(
     return None
 
 
+def _like(coordinate: xr.DataArray, dims: tuple, values: np.ndarray) -> xr.Variable:
+    """``coordinate``'s attributes and its record of dropped cyclic longitudes (the only
+    encoding kept, see :data:`~climann.data.cyclic.DROPPED_KEY`) on other values."""
+    kept = {key: value for key, value in coordinate.encoding.items() if key == DROPPED_KEY}
+    return xr.Variable(dims, values, coordinate.attrs, encoding=kept)
+
+
 def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray]) -> xr.Dataset:
     """``dataset`` reordered along each 1-D grid axis whose values are the reference's in
     another order (latitude north-to-south against south-to-north) or, for longitude, in
@@ -680,7 +703,7 @@ def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray])
         matches = np.abs(wrapped_difference(gaps, 0.0) if name == longitude else gaps) <= tolerance
         order = np.argmax(matches, axis=1)
         if matches.sum(axis=1).tolist() == [1] * order.size and len(set(order.tolist())) == order.size:
-            orders[name], values_of[name] = order, (name, values.values, own[name].attrs)
+            orders[name], values_of[name] = order, _like(own[name], (name,), values.values)
     return dataset.isel(orders).assign_coords(values_of) if orders else dataset
 
 
@@ -707,7 +730,7 @@ def on_reference_grid(
     if mismatch:
         raise ClimannError(_different_grids("files", mismatch))
     replaced = {
-        name: (values.dims, values.values, own[name].attrs)
+        name: _like(own[name], values.dims, values.values)
         for name, values in reference.items()
         if name in own and own[name].dims == values.dims and not np.array_equal(own[name].values, values.values)
     }

@@ -15,7 +15,8 @@ def _with_cyclic_column(dataset: xr.Dataset, *, change: float = 0.0) -> xr.Datas
     """The dataset with its first longitude column appended again at λ + 360° (the cyclic
     point of add_cyclic_point), ``change`` added to tas in the copy."""
     copy = dataset.isel(lon=[0]).assign_coords(lon=[360.0])
-    copy = copy.assign(tas=copy.tas + change)
+    if change:
+        copy = copy.assign(tas=copy.tas + change)
     return xr.concat([dataset, copy], dim="lon")
 
 
@@ -55,3 +56,51 @@ def test_a_repeated_column_with_other_values_is_refused(tmp_path):
     with pytest.raises(ClimannError, match=r"lon 360° repeats lon 0° .* 'tas' differs .*by up to 0\.5 K.*"
                                            r"ncks -d lon,0,3 IN OUT"):
         open_dataset([path])
+
+
+# --- a cyclic column in only one of several files ---------------------------------------------
+def _minus_180_to_180(dataset: xr.Dataset) -> xr.Dataset:
+    """The same cells with longitudes −180 … 180, both ends kept (−180 and 180 one meridian)."""
+    turned = dataset.assign_coords(lon=((dataset.lon + 180.0) % 360.0) - 180.0).sortby("lon")
+    end = turned.isel(lon=[0]).assign_coords(lon=[180.0])
+    return xr.concat([turned, end], dim="lon")
+
+
+@pytest.mark.parametrize(
+    ("cyclic_variable", "layout", "repeated"),
+    [
+        pytest.param("tas", _with_cyclic_column, "lon 360° repeats lon 0°", id="target-0-to-360"),
+        pytest.param("pred", _with_cyclic_column, "lon 360° repeats lon 0°", id="predictor-0-to-360"),
+        pytest.param("tas", _minus_180_to_180, "lon 180° repeats lon -180°", id="target-minus-180-to-180"),
+        pytest.param("pred", _minus_180_to_180, "lon 180° repeats lon -180°", id="predictor-minus-180-to-180"),
+    ],
+)
+def test_a_cyclic_column_in_one_of_several_files_is_dropped_before_the_grids_are_compared(
+    tmp_path, caplog, cyclic_variable, layout, repeated
+):
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)  # lon 0, 90, 180, 270
+    paths = {}
+    for name in ("tas", "pred"):
+        single = original[[name]]
+        paths[name] = tmp_path / f"{name}.nc"
+        (layout(single) if name == cyclic_variable else single).to_netcdf(paths[name])
+    with caplog.at_level(logging.INFO, logger="climann"):
+        dataset = open_dataset([paths["pred"], paths["tas"]], grid_of="tas")
+    # the target file's convention, each meridian once
+    target_lon = xr.open_dataset(paths["tas"]).lon.values
+    expected_lon = target_lon[:-1] if cyclic_variable == "tas" else target_lon
+    np.testing.assert_array_equal(dataset.lon.values, expected_lon)
+    # each value at its cell, looked up by value in the original (0 … 270) by hand
+    columns = [int(np.flatnonzero(np.isclose((original.lon.values - lon) % 360.0, 0.0))[0]) for lon in expected_lon]
+    for name in ("tas", "pred"):
+        np.testing.assert_array_equal(dataset[name].values, original[name].values[:, :, columns])
+    assert f"{cyclic_variable}.nc: {repeated} (modulo 360°) with the same values" in caplog.text
+    assert dataset.lon.encoding[DROPPED_KEY] == ((360.0,) if layout is _with_cyclic_column else (180.0,))
+
+
+def test_a_repeated_column_with_other_values_in_one_of_several_files_is_still_refused(tmp_path):
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)
+    original[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    _with_cyclic_column(original[["tas"]], change=0.5).to_netcdf(tmp_path / "tas.nc")
+    with pytest.raises(ClimannError, match=r"tas.nc: lon 360° repeats lon 0° .* 'tas' differs .*by up to 0\.5 K"):
+        open_dataset([tmp_path / "pred.nc", tmp_path / "tas.nc"], grid_of="tas")
