@@ -442,30 +442,48 @@ def _with_bare_coordinates(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dat
     return dataset
 
 
-def concat_blocks(parts: Sequence[xr.Dataset], names: Sequence[str]) -> xr.Dataset:
+def concat_blocks(
+    parts: Sequence[xr.Dataset], names: Sequence[str], *, sources: Sequence[str] | None = None
+) -> xr.Dataset:
     """Datasets of the split blocks (e.g. one scenario each) one after another along time.
 
     Time-varying variables are concatenated; static fields and bounds are taken from the
     first block. The coordinate :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` names the
     block of each step, since dates may repeat (two scenarios over the same years).
 
-    Grid coordinates that agree within :data:`GRID_TOLERANCE` of the grid spacing are one
-    grid, the first block's values used.
+    A block that holds the first block's cells in another order (latitude north-to-south)
+    or longitude convention (−180…180 against 0…360) is aligned by value into the first
+    block's, as files are (:func:`on_reference_grid`). Grid coordinates that agree within
+    :data:`GRID_TOLERANCE` of the grid spacing are one grid, the first block's values used.
+
+    Parameters
+    ----------
+    parts : sequence of xarray.Dataset
+        One per block, in the order of ``names``.
+    names : sequence of str
+        The blocks' names (``train``, ``val``, ``test``).
+    sources : sequence of str, optional
+        What each block was read from (its file names), named in messages with the block;
+        without it, the block alone.
 
     Raises
     ------
     ClimannError
-        If the blocks are on different grids (naming the largest difference) or lack a
-        variable of the first block.
+        If the blocks are on different grids (naming the largest difference and both
+        blocks' files) or lack a variable of the first block.
     """
     time_name = find_coordinate(parts[0], "time")
     reference = grid_coordinates(parts[0])
-    pairs = [(f"the {names[0]} block", f"the {name} block") for name in names[1:]]
-    for part, pair in zip(parts[1:], pairs):
-        mismatch = grid_mismatch(reference, grid_coordinates(part), labels=pair)
+    labels = [f"{source} ({name})" for source, name in zip(sources, names)] if sources else [
+        f"the {name} block" for name in names]
+    aligned = [parts[0]]
+    for part, label in zip(parts[1:], labels[1:]):
+        part = _in_reference_order(part, reference)
+        mismatch = grid_mismatch(reference, grid_coordinates(part), labels=(labels[0], label))
         if mismatch:
             raise ClimannError(_different_grids("split blocks", mismatch))
-    parts = [parts[0], *(on_reference_grid(part, reference, labels=pair) for part, pair in zip(parts[1:], pairs))]
+        aligned.append(on_reference_grid(part, reference, labels=(labels[0], label)))
+    parts = aligned
     for name, part in zip(names[1:], parts[1:]):
         missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
         if missing:

@@ -203,7 +203,9 @@ def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) 
                      reference=f"the {SPLIT_NAMES[0]} block" if not units else model)
         for name in SPLIT_NAMES[1:]
     ]
-    return concat_blocks(parts, SPLIT_NAMES)
+    sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
+               else "") for name in SPLIT_NAMES]
+    return concat_blocks(parts, SPLIT_NAMES, sources=sources)
 
 
 def anomaly_climatologies(

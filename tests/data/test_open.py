@@ -424,3 +424,31 @@ def test_a_wrf_grid_that_moves_in_the_second_file_is_refused_naming_that_file(tm
     with pytest.raises(ClimannError, match=r"^wrf_1.nc: 'XLAT' changes in time \(at step 6, 1991-06-16 00:00:00, by "
                                            r"up to 0.5 degree_north\)"):
         open_dataset(parts)
+
+
+# --- blocks of a split by dataset in another order or on another grid ---------------------------
+@pytest.mark.parametrize(
+    "reorder",
+    [
+        pytest.param(lambda d: d.isel(lat=slice(None, None, -1)), id="north-to-south"),
+        pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon"),
+                     id="minus-180-to-180"),
+    ],
+)
+def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(write_grid, reorder):
+    first = open_dataset([write_grid("a.nc", n_years=1)])
+    other = grid_dataset(n_years=1, seed=1)
+    path = write_grid("b.nc", n_years=1, seed=1)
+    reorder(xr.open_dataset(path).load()).to_netcdf(path.with_name("b_reordered.nc"))
+    combined = concat_blocks([first, open_dataset([path.with_name("b_reordered.nc")]), first],
+                             ("train", "val", "test"), sources=["a.nc", "b_reordered.nc", "a.nc"])
+    np.testing.assert_array_equal(combined.lon.values, first.lon.values)
+    np.testing.assert_array_equal(combined.lat.values, first.lat.values)
+    np.testing.assert_array_equal(combined["pred"].values[12:24], other["pred"].values)  # each value at its cell
+
+
+def test_blocks_on_different_grids_are_refused_naming_their_files(write_grid):
+    first = open_dataset([write_grid("a.nc")])
+    shifted = open_dataset([write_grid("b.nc", lon_start=10.0)])
+    with pytest.raises(ClimannError, match=r"lon differs by up to 10° between a.nc \(train\) and b.nc \(val\)"):
+        concat_blocks([first, shifted, first], ("train", "val", "test"), sources=["a.nc", "b.nc", "a.nc"])

@@ -199,3 +199,47 @@ def test_features_missing_in_different_places_are_named_with_their_fractions(tmp
                                            r"in different places where 'tas' is present \(pred \(83%\), landonly "
                                            r"\(17%\) of its values\)"):
         prepare_data(config)
+
+
+def _rewrite_grid(path, reorder):
+    with xr.open_dataset(path) as source:
+        dataset = source.load()
+    reorder(dataset).to_netcdf(path)
+
+
+@pytest.mark.parametrize(
+    "reorder",
+    [
+        pytest.param(lambda d: d.isel(lat=slice(None, None, -1)), id="north-to-south"),
+        pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon"),
+                     id="minus-180-to-180"),
+        pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon")
+                     .isel(lat=slice(None, None, -1)), id="both"),
+    ],
+)
+def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(scenarios, reorder):
+    _rewrite_grid(scenarios["ssp2"], reorder)
+    data = prepare_data(resolve_inputs(split_config(scenarios)))
+    layout = data.samples.layout  # the train block's grid
+    original = grid_dataset(seed=1)  # the val block's field on its original grid
+    np.testing.assert_array_equal(layout.latitude.values, original.lat.values)
+    np.testing.assert_array_equal(layout.longitude.values, original.lon.values)
+    val = data.sample_masks["val"]
+    expected = original["pred"].values.reshape(-1)
+    np.testing.assert_array_equal(data.samples.inputs[val, 0], expected[data.samples.flat_index[val] % expected.size])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(lambda d: d.assign_coords(lon=d.lon + 10.0), r"lon differs by up to 10° between "
+                     r"hist_2000-2002.nc \(train\) and ssp5_2000-2002.nc \(test\)", id="shifted"),
+        pytest.param(lambda d: d.isel(lat=slice(0, 3)), r"lat has 4 values in hist_2000-2002.nc \(train\) "
+                     r"and 3 in ssp5_2000-2002.nc \(test\)", id="fewer-latitudes"),
+    ],
+)
+def test_a_block_on_another_grid_is_refused_naming_both_files(scenarios, change, message):
+    _rewrite_grid(scenarios["ssp5"], change)
+    with pytest.raises(ClimannError, match=r"^the split blocks are on different grids: " + message) as error:
+        prepare_data(resolve_inputs(split_config(scenarios)))
+    assert "\n" not in str(error.value)
