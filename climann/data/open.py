@@ -722,7 +722,43 @@ def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray])
         order = np.argmax(matches, axis=1)
         if matches.sum(axis=1).tolist() == [1] * order.size and len(set(order.tolist())) == order.size:
             orders[name], values_of[name] = order, _like(own[name], (name,), values.values)
-    return dataset.isel(orders).assign_coords(values_of) if orders else dataset
+    if not orders:
+        return dataset
+    reordered = dataset.isel(orders).assign_coords(values_of)
+    for name, order in orders.items():
+        before = np.asarray(own[name].values, np.float64)[order]
+        after = np.asarray(reference[name].values, np.float64)
+        reordered = _bounds_following(reordered, name, after, shift=after - before if name == longitude else None)
+    return reordered
+
+
+def _bounds_following(
+    dataset: xr.Dataset, axis: str, centres: np.ndarray, *, shift: np.ndarray | None = None
+) -> xr.Dataset:
+    """The 1-D bounds of ``axis`` (variables named by a CF ``bounds`` attribute, shape
+    (n, 2)) made to follow its cells once they are reordered (their rows already are):
+    each longitude cell's edges moved by the multiple of 360° its centre moved (``shift``,
+    one per cell, e.g. −180…180 to 0…360), and each cell's two edges in the direction of
+    the axis's new order (``centres``), so that a cell's upper edge is the next cell's lower
+    one (CF section 7.1, contiguous bounds): a north-to-south file's (90, 60), (60, 30) …
+    become (−90, −60), (−60, −30) … in south-to-north order. Lazy: nothing is read."""
+    steps = wrapped_difference(centres[1:], centres[:-1]) if shift is not None else np.diff(centres)
+    direction = 1.0 if steps.sum() >= 0 else -1.0
+    named = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
+    for name in sorted(named & set(map(str, dataset.variables))):
+        bounds = dataset[name]
+        if bounds.ndim != 2 or bounds.dims[0] != axis or bounds.shape[1] != 2:
+            continue
+        vertex = bounds.dims[1]
+        if shift is not None:
+            bounds = bounds + xr.DataArray(360.0 * np.round(shift / 360.0), dims=axis)
+        width = bounds.isel({vertex: 1}) - bounds.isel({vertex: 0})
+        if shift is not None:
+            width = (width + 180.0) % 360.0 - 180.0  # a cell across the seam, (350, 10), is 20° wide
+        swapped = bounds.copy(data=bounds.data[:, ::-1])
+        following = {name: xr.where(width * direction < 0, swapped, bounds).assign_attrs(bounds.attrs)}
+        dataset = dataset.assign_coords(following) if name in dataset.coords else dataset.assign(following)
+    return dataset
 
 
 def on_reference_grid(

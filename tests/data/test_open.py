@@ -4,8 +4,11 @@ import xarray as xr
 
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.open import concat_blocks, expand_paths, open_dataset
+from climann.data.subset import subset_dataset
+from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.grid_files import LAMBERT
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -452,3 +455,94 @@ def test_blocks_on_different_grids_are_refused_naming_their_files(write_grid):
     shifted = open_dataset([write_grid("b.nc", lon_start=10.0)])
     with pytest.raises(ClimannError, match=r"lon differs by up to 10° between a.nc \(train\) and b.nc \(val\)"):
         concat_blocks([first, shifted, first], ("train", "val", "test"), sources=["a.nc", "b.nc", "a.nc"])
+
+
+# --- bounds follow a grid aligned by value --------------------------------------------------
+#: Uneven cell edges (degrees), so that each cell's area is its own: 4 × 6 cells.
+LAT_EDGES = np.array([-90.0, -50.0, -10.0, 20.0, 90.0])
+LON_EDGES = np.array([0.0, 40.0, 90.0, 180.0, 200.0, 300.0, 360.0])
+
+
+def _with_bounds(name, *, seed):
+    """``name`` on the uneven grid, 0…360 and south-to-north, with CF bounds (contiguous:
+    each cell's upper edge the next cell's lower, CF section 7.1)."""
+    lat, lon = (LAT_EDGES[:-1] + LAT_EDGES[1:]) / 2, (LON_EDGES[:-1] + LON_EDGES[1:]) / 2
+    values = np.random.default_rng(seed).uniform(0, 1, (12, lat.size, lon.size)).astype(np.float32)
+    return xr.Dataset(
+        {name: (("time", "lat", "lon"), values, {"units": "1"}),
+         "lat_bnds": (("lat", "bnds"), np.stack([LAT_EDGES[:-1], LAT_EDGES[1:]], axis=1)),
+         "lon_bnds": (("lon", "bnds"), np.stack([LON_EDGES[:-1], LON_EDGES[1:]], axis=1))},
+        coords={"time": ("time", grid_dataset(n_years=1).time.values, {"standard_name": "time"}),
+                "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"}),
+                "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"})},
+    )
+
+
+def _minus_180_north_to_south(dataset):
+    """The same cells written −180…180 and north-to-south, with their bounds so written too
+    (contiguous in the file's order: a descending axis's cells from upper to lower edge)."""
+    lon_bnds = (dataset.lon_bnds.values + 180.0) % 360.0 - 180.0
+    lon_bnds[:, 1] = np.where(lon_bnds[:, 1] <= lon_bnds[:, 0], lon_bnds[:, 1] + 360.0, lon_bnds[:, 1])
+    turned = dataset.assign_coords(lon=("lon", (dataset.lon.values + 180.0) % 360.0 - 180.0, dataset.lon.attrs))
+    turned = turned.assign(lon_bnds=(("lon", "bnds"), lon_bnds)).sortby("lon").isel(lat=slice(None, None, -1))
+    return turned.assign(lat_bnds=(("lat", "bnds"), turned.lat_bnds.values[:, ::-1]))
+
+
+@pytest.mark.parametrize("target_turned", [pytest.param(False, id="target-0-to-360"),
+                                           pytest.param(True, id="target-minus-180-north-to-south")])
+@pytest.mark.parametrize("target_first", [pytest.param(True, id="target-first"),
+                                          pytest.param(False, id="predictor-first")])
+@pytest.mark.parametrize("region", [pytest.param((), id="global"),
+                                    pytest.param((-60.0, 60.0, 300.0, 100.0), id="region-across-the-seam")])
+def test_bounds_follow_the_cells_into_the_target_files_order_and_convention(
+    tmp_path, target_turned, target_first, region
+):
+    target, predictor = _with_bounds("tas", seed=0), _with_bounds("pred", seed=1)
+    target = _minus_180_north_to_south(target) if target_turned else target
+    predictor = predictor if target_turned else _minus_180_north_to_south(predictor)
+    target.to_netcdf(tmp_path / "tas.nc")
+    predictor.to_netcdf(tmp_path / "pred.nc")
+    files = [tmp_path / "tas.nc", tmp_path / "pred.nc"]
+    opened = subset_dataset(open_dataset(files if target_first else files[::-1], grid_of="tas"), region=region)
+    # the target file's bounds, as it wrote them, at the cells kept
+    expected = subset_dataset(target, region=region)
+    np.testing.assert_array_equal(opened.lon.values, expected.lon.values)
+    np.testing.assert_array_equal(opened.lat_bnds.values, expected.lat_bnds.values)
+    np.testing.assert_array_equal(opened.lon_bnds.values, expected.lon_bnds.values)
+    # the area weights by hand: (sin φ₂ − sin φ₁)(λ₂ − λ₁) of each kept cell, mean 1
+    rows = [int(np.flatnonzero(np.isclose((LAT_EDGES[:-1] + LAT_EDGES[1:]) / 2, lat))[0]) for lat in opened.lat.values]
+    columns = [int(np.flatnonzero(np.isclose(((LON_EDGES[:-1] + LON_EDGES[1:]) / 2 - lon) % 360.0, 0.0))[0])
+               for lon in opened.lon.values]
+    by_hand = np.outer(np.diff(np.sin(np.deg2rad(LAT_EDGES)))[rows], np.diff(LON_EDGES)[columns])
+    np.testing.assert_allclose(grid_layout(opened, "tas", ()).cell_area_weights(), by_hand / by_hand.mean())
+
+
+def _lambert_with_bounds(name, *, descending):
+    """A Lambert conformal grid (x, y in km) with uneven rows, CF bounds contiguous in the
+    file's order; rows north-to-south when ``descending``."""
+    y_edges, x_edges = np.array([-300.0, -200.0, -50.0, 100.0, 400.0]), np.arange(-300.0, 310.0, 100.0)
+    y, x = (y_edges[:-1] + y_edges[1:]) / 2, (x_edges[:-1] + x_edges[1:]) / 2
+    y_bnds = np.stack([y_edges[:-1], y_edges[1:]], axis=1)
+    values = np.random.default_rng(len(name)).uniform(0, 1, (12, y.size, x.size)).astype(np.float32)
+    dataset = xr.Dataset(
+        {name: (("time", "y", "x"), values, {"units": "1", "grid_mapping": "crs"}),
+         "crs": ((), 0, LAMBERT),
+         "y_bnds": (("y", "bnds"), y_bnds),
+         "x_bnds": (("x", "bnds"), np.stack([x_edges[:-1], x_edges[1:]], axis=1))},
+        coords={"time": ("time", grid_dataset(n_years=1).time.values, {"standard_name": "time"}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "km", "bounds": "y_bnds"}),
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "km", "bounds": "x_bnds"})},
+    )
+    if descending:
+        dataset = dataset.isel(y=slice(None, None, -1))
+        dataset = dataset.assign(y_bnds=(("y", "bnds"), dataset.y_bnds.values[:, ::-1]))
+    return dataset
+
+
+def test_projected_cells_have_their_own_areas_when_the_rows_of_one_file_are_reversed(tmp_path):
+    _lambert_with_bounds("tas", descending=False).to_netcdf(tmp_path / "tas.nc")
+    _lambert_with_bounds("pred", descending=True).to_netcdf(tmp_path / "pred.nc")
+    alone = grid_layout(open_dataset([tmp_path / "tas.nc"]), "tas", ()).cell_area_weights()
+    opened = open_dataset([tmp_path / "pred.nc", tmp_path / "tas.nc"], grid_of="tas")
+    np.testing.assert_array_equal(opened.y_bnds.values, xr.open_dataset(tmp_path / "tas.nc").y_bnds.values)
+    np.testing.assert_allclose(grid_layout(opened, "tas", ()).cell_area_weights(), alone, rtol=1e-12)
