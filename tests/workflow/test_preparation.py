@@ -217,11 +217,16 @@ def _rewrite_grid(path, reorder):
                      .isel(lat=slice(None, None, -1)), id="both"),
     ],
 )
-def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(scenarios, reorder):
+@pytest.mark.parametrize("region", [pytest.param([], id="global"),
+                                    pytest.param([-60, 60, 300, 100], id="region-across-the-seam")])
+def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(scenarios, reorder, region):
     _rewrite_grid(scenarios["ssp2"], reorder)
-    data = prepare_data(resolve_inputs(split_config(scenarios)))
+    data = prepare_data(resolve_inputs(split_config(scenarios, region=region)))
     layout = data.samples.layout  # the train block's grid
-    original = grid_dataset(seed=1)  # the val block's field on its original grid
+    # the val block's field on its original grid, the region cut by hand: lat ±22.5, lon 30, 90, 330
+    original = grid_dataset(seed=1)
+    if region:
+        original = original.isel(lat=[1, 2], lon=[0, 1, 5])
     np.testing.assert_array_equal(layout.latitude.values, original.lat.values)
     np.testing.assert_array_equal(layout.longitude.values, original.lon.values)
     val = data.sample_masks["val"]
