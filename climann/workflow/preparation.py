@@ -196,16 +196,19 @@ def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) 
     model = "the model's training data"
     if not data.split_files:
         return _open_subset(config, data.paths, units, reference=model)
-    first = _open_subset(config, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model)
+    # The grid stride is taken once the blocks are on the train block's grid: every n-th
+    # cell of a block in another order or longitude convention would be other cells.
+    unstrided = dataclasses.replace(config, data=dataclasses.replace(data, grid_stride=1))
+    first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     parts = [first] + [
-        _open_subset(config, (*data.paths, *data.split_files[name]), first_units,
+        _open_subset(unstrided, (*data.paths, *data.split_files[name]), first_units,
                      reference=f"the {SPLIT_NAMES[0]} block" if not units else model)
         for name in SPLIT_NAMES[1:]
     ]
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
-    return concat_blocks(parts, SPLIT_NAMES, sources=sources)
+    return subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources), grid_stride=data.grid_stride)
 
 
 def anomaly_climatologies(

@@ -217,16 +217,21 @@ def _rewrite_grid(path, reorder):
                      .isel(lat=slice(None, None, -1)), id="both"),
     ],
 )
-@pytest.mark.parametrize("region", [pytest.param([], id="global"),
-                                    pytest.param([-60, 60, 300, 100], id="region-across-the-seam")])
-def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(scenarios, reorder, region):
+@pytest.mark.parametrize(
+    ("subset", "cells"),
+    [
+        pytest.param({}, {}, id="global"),
+        # lat ±22.5, lon 30, 90, 330 (the train file's order)
+        pytest.param({"region": [-60, 60, 300, 100]}, {"lat": [1, 2], "lon": [0, 1, 5]}, id="region-across-the-seam"),
+        # every 2nd cell of the train file: lat −67.5, 22.5, lon 30, 150, 270
+        pytest.param({"grid_stride": 2}, {"lat": [0, 2], "lon": [0, 2, 4]}, id="grid-stride"),
+    ],
+)
+def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(scenarios, reorder, subset, cells):
     _rewrite_grid(scenarios["ssp2"], reorder)
-    data = prepare_data(resolve_inputs(split_config(scenarios, region=region)))
+    data = prepare_data(resolve_inputs(split_config(scenarios, **subset)))
     layout = data.samples.layout  # the train block's grid
-    # the val block's field on its original grid, the region cut by hand: lat ±22.5, lon 30, 90, 330
-    original = grid_dataset(seed=1)
-    if region:
-        original = original.isel(lat=[1, 2], lon=[0, 1, 5])
+    original = grid_dataset(seed=1).isel(cells)  # the val block's field at the cells kept, by hand
     np.testing.assert_array_equal(layout.latitude.values, original.lat.values)
     np.testing.assert_array_equal(layout.longitude.values, original.lon.values)
     val = data.sample_masks["val"]
