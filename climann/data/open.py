@@ -742,8 +742,10 @@ def _bounds_following(
     the axis's new order (``centres``), so that a cell's upper edge is the next cell's lower
     one (CF section 7.1, contiguous bounds): a north-to-south file's (90, 60), (60, 30) …
     become (−90, −60), (−60, −30) … in south-to-north order. Lazy: nothing is read."""
-    steps = wrapped_difference(centres[1:], centres[:-1]) if shift is not None else np.diff(centres)
-    direction = 1.0 if steps.sum() >= 0 else -1.0
+    steps = np.diff(centres)
+    if shift is not None and not ((steps > 0).all() or (steps < 0).all()):
+        steps = wrapped_difference(centres[1:], centres[:-1])  # 350, 355, 0, 5: eastward across 0°
+    direction = 1.0 if (steps > 0).sum() >= (steps < 0).sum() else -1.0
     named = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
     for name in sorted(named & set(map(str, dataset.variables))):
         bounds = dataset[name]

@@ -546,3 +546,24 @@ def test_projected_cells_have_their_own_areas_when_the_rows_of_one_file_are_reve
     opened = open_dataset([tmp_path / "pred.nc", tmp_path / "tas.nc"], grid_of="tas")
     np.testing.assert_array_equal(opened.y_bnds.values, xr.open_dataset(tmp_path / "tas.nc").y_bnds.values)
     np.testing.assert_allclose(grid_layout(opened, "tas", ()).cell_area_weights(), alone, rtol=1e-12)
+
+
+def test_bounds_of_a_regional_grid_across_greenwich_follow_into_the_target_files_convention(tmp_path):
+    """A European box cut from a 0…360 model (350, 355, 0, 5, as cdo sellonlatbox leaves it)
+    beside the same box in −180…180: the predictor file's bounds, kept, in the target's."""
+    def box(name, lon):
+        edges = np.stack([lon - 2.5, lon + 2.5], axis=1)
+        lat = np.array([40.0, 50.0])
+        return xr.Dataset(
+            {name: (("time", "lat", "lon"), np.ones((12, 2, 4), np.float32), {"units": "1"}),
+             "lat_bnds": (("lat", "bnds"), np.stack([lat - 5.0, lat + 5.0], axis=1)),
+             "lon_bnds": (("lon", "bnds"), edges)},
+            coords={"time": ("time", grid_dataset(n_years=1).time.values, {"standard_name": "time"}),
+                    "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"}),
+                    "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"})},
+        )
+    box("tas", np.array([350.0, 355.0, 0.0, 5.0])).to_netcdf(tmp_path / "tas.nc")
+    box("pred", np.array([-10.0, -5.0, 0.0, 5.0])).to_netcdf(tmp_path / "pred.nc")
+    opened = open_dataset([tmp_path / "pred.nc", tmp_path / "tas.nc"], grid_of="tas")
+    np.testing.assert_array_equal(opened.lon.values, [350.0, 355.0, 0.0, 5.0])
+    np.testing.assert_array_equal(opened.lon_bnds.values, [[347.5, 352.5], [352.5, 357.5], [-2.5, 2.5], [2.5, 7.5]])
