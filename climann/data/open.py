@@ -342,9 +342,12 @@ def open_dataset(
 
     Times are decoded to ``cftime`` objects whatever the calendar, so that ``noleap`` or
     ``360_day`` dates survive unchanged; several files are combined along their coordinates
-    (e.g. one file per year, or one file per variable on the same grid). Grid coordinates
-    that agree within :data:`GRID_TOLERANCE` of the grid spacing are one grid: the first
-    file's values are used.
+    (e.g. one file per year, or one file per variable on the same grid). A repeated (cyclic)
+    longitude column is dropped from each file before the grids are compared
+    (:func:`~climann.data.cyclic.without_repeated_longitudes`). Grid coordinates that agree
+    within :data:`GRID_TOLERANCE` of the grid spacing are one grid: the first file's values
+    are used; the same cells in another order or longitude convention are aligned by value,
+    their CF bounds with them (:func:`on_reference_grid`).
 
     Parameters
     ----------
@@ -702,8 +705,9 @@ def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray])
     """``dataset`` reordered along each 1-D grid axis whose values are the reference's in
     another order (latitude north-to-south against south-to-north) or, for longitude, in
     another convention (−180…180 against 0…360, equal modulo 360°), within
-    :data:`GRID_TOLERANCE` of the spacing: the cells are the same, aligned by value. Axes that
-    are not such a permutation are left as they are (and compared as they are)."""
+    :data:`GRID_TOLERANCE` of the spacing: the cells are the same, aligned by value, and the
+    axis's CF bounds follow them (see :func:`_bounds_following`). Axes that are not such a
+    permutation are left as they are (and compared as they are)."""
     own = grid_coordinates(dataset)
     try:
         longitude = find_coordinate(dataset, "longitude")
@@ -770,7 +774,8 @@ def on_reference_grid(
     they match within the tolerance (see :func:`grid_mismatch`): files written with float rounding
     combine exactly, with the first file's values. The same cells in another order (latitude
     north-to-south) or longitude convention (−180…180) are first put in the reference's order
-    and convention.
+    and convention, with their CF bounds (rows reordered, longitude edges in the reference's
+    convention, each cell's edges in the axis's new direction, CF section 7.1).
 
     Raises
     ------
