@@ -744,8 +744,8 @@ def _bounds_following(
     each longitude cell's edges moved by the multiple of 360° its centre moved (``shift``,
     one per cell, e.g. −180…180 to 0…360), and each cell's two edges in the direction of
     the axis's new order (``centres``), so that a cell's upper edge is the next cell's lower
-    one (CF section 7.1, contiguous bounds): a north-to-south file's (90, 60), (60, 30) …
-    become (−90, −60), (−60, −30) … in south-to-north order. Lazy: nothing is read."""
+    one (CF section 7.1, contiguous bounds): a north-to-south file's (90, 60), …, (−60, −90)
+    become (−90, −60), …, (60, 90) in south-to-north order. Lazy: nothing is read."""
     steps = np.diff(centres)
     if shift is not None and not ((steps > 0).all() or (steps < 0).all()):
         steps = wrapped_difference(centres[1:], centres[:-1])  # 350, 355, 0, 5: eastward across 0°
