@@ -105,10 +105,11 @@ def info(
     Example: climann info my_data/ > my.toml && climann train --config my.toml
     """
     from climann.data.info import describe
+    from climann.workflow.preparation import check_trains
     from climann.workflow.progress import warnings_on_stderr
 
     with warnings_on_stderr():
-        report = describe(paths, overlap=_overlap_setting(overlap) or "error")
+        report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check_trains)
     typer.echo(report, nl=False)
 
 

@@ -484,3 +484,24 @@ def test_train_on_one_glob_brings_a_later_file_of_the_target_to_its_first_files_
     with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
         assert predictions["tas"].attrs["units"] == "K"
         np.testing.assert_allclose(predictions["tas"].values, full["tas"].values, rtol=1e-6)
+
+
+def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch):
+    """A land-sea mask with one time step: info's config would not train (one step cannot be
+    split), so info says why instead of promising one."""
+    import numpy as np
+    import xarray as xr
+
+    path = tmp_path / "lsm.nc"
+    xr.Dataset({"lsm": (("time", "lat", "lon"), np.ones((1, 3, 4), "f4"), {"units": "1"})}, coords={
+        "time": ("time", [0.0], {"units": "days since 2000-01-01", "standard_name": "time"}),
+        "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+        "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"}),
+    }).to_netcdf(path)
+    monkeypatch.chdir(tmp_path)
+    info = run_main("info", "lsm.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert info.returncode == 0 and "[data]" not in info.stdout and "A config that trains" not in info.stdout
+    assert info.stdout.rstrip().splitlines()[-1] == (
+        "# No config to start from: the data cover 1 time steps (1 years): too few to split into train, val and "
+        "test blocks with fractions [0.7, 0.15, 0.15]")
+    assert info.stderr == ""

@@ -77,3 +77,74 @@ def test_an_output_encoding_that_cannot_be_written_fails_before_training(months_
     config = build_config({**TINY, "data": {"paths": [str(months_since_360_day)], "predictors": ["pred"]}})
     with pytest.raises(ClimannError, match="predictions.nc could not be written .*'months since 1960-01-01'"):
         run_training(config, run_dir=tmp_path / "run")
+
+
+def _absolute_file(path, units, values, calendar=None):
+    """Six years on a 3 × 4 grid with CDO's absolute time axis (``cdo -a``); no calendar when None."""
+    rng = np.random.default_rng(5)
+    lat, lon = np.array([-45.0, 0.0, 45.0]), np.array([0.0, 90.0, 180.0, 270.0])
+    pred = rng.uniform(0, 1, (len(values), lat.size, lon.size))
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", len(values)), ("lat", lat.size), ("lon", lon.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name = units, "time"
+        if calendar:
+            time.calendar = calendar
+        time[:] = values
+        for name, axis, axis_units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
+            variable = nc.createVariable(name, "f4", (name,))
+            variable.units, variable[:] = axis_units, axis
+        variable = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        variable.units, variable[:] = "K", 280 + 10 * pred + 0.1 * lat[None, :, None]
+        variable = nc.createVariable("rsdt", "f4", ("time", "lat", "lon"))
+        variable.units, variable[:] = "W m-2", 300 * pred
+    return path
+
+
+_MONTHS = [(1990 + k // 12, k % 12 + 1) for k in range(72)]
+
+
+@pytest.mark.parametrize(
+    ("units", "values", "calendar", "expected"),
+    [
+        # 15th at noon, no calendar: CDI's proleptic_gregorian
+        pytest.param("day as %Y%m%d.%f", [year * 10000 + month * 100 + 15.5 for year, month in _MONTHS], None,
+                     [cftime.datetime(year, month, 15, 12, calendar="proleptic_gregorian") for year, month in _MONTHS],
+                     id="day"),
+        # the middle of each 30-day month: the 16th at 00:00
+        pytest.param("month as %Y%m.%f", [year * 100 + month + 0.5 for year, month in _MONTHS], "360_day",
+                     [cftime.datetime(year, month, 16, calendar="360_day") for year, month in _MONTHS], id="month"),
+    ],
+)
+def test_cdo_absolute_time_trains_from_the_info_config_and_writes_cf_days(tmp_path, capfd, monkeypatch, units,
+                                                                           values, calendar, expected):
+    from tests.console import run_main
+
+    path = _absolute_file(tmp_path / "abs.nc", units, values, calendar)
+    info = run_main("info", str(path), capfd=capfd, monkeypatch=monkeypatch)
+    assert info.returncode == 0 and "A config that trains as it is" in info.stdout, info.stdout
+    (tmp_path / "abs.toml").write_text(info.stdout)
+    result = run_main("train", "--config", str(tmp_path / "abs.toml"), "--out", str(tmp_path / "run"), "--epochs", "1",
+                      "--hidden", "4", "--set", "evaluation.figures=false", "--quiet", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    with netCDF4.Dataset(tmp_path / "run" / "predictions.nc") as written:
+        time = written["time"]
+        assert time.units == "days since 1990-01-01"  # CF, not CDO's 'day as %Y%m%d.%f'
+        assert time.calendar == (calendar or "proleptic_gregorian")
+        assert list(cftime.num2date(time[:], time.units, calendar=time.calendar)) == expected
+
+
+def test_a_cdo_absolute_time_that_is_no_date_is_refused_by_info_and_train(tmp_path, capfd, monkeypatch):
+    from tests.console import run_main
+
+    values = [year * 10000 + month * 100 + 15.5 for year, month in _MONTHS]
+    values[7] = 19900800.5  # day 0 of August 1990
+    path = _absolute_file(tmp_path / "abs.nc", "day as %Y%m%d.%f", values)
+    for command in (["info", str(path)], ["train", "--data", str(path), "--out", str(tmp_path / "run"), "--quiet"]):
+        result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("climann: error: abs.nc: time 'time' has units 'day as")
+        assert "value 19900800.5 is not a date of the 'proleptic_gregorian' calendar (invalid day number)" in lines[0]
+    assert not (tmp_path / "run").exists()

@@ -5,13 +5,17 @@ dimensions, missing values), the grid and its conventions, the time axis and its
 extra dimensions to ``select``, each line a TOML comment (``# …``); then a ``[data]`` section
 with the inputs :mod:`climann.data.defaults` chooses, the same as ``climann train`` chooses
 when they are not given. The whole output is valid TOML, so ``climann info FILE > my.toml``
-then ``climann train --config my.toml`` trains as it is.
+then ``climann train --config my.toml`` trains as it is: ``climann info`` prints the config
+only when the checks ``train`` makes before training pass (see :func:`describe`'s ``check``),
+else "No config to start from: <why>".
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import tomllib
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dask
@@ -27,12 +31,14 @@ from climann.data.open import expand_paths, open_dataset
 from climann.data.subset import select_values
 from climann.data.time_units import time_units_problem
 from climann.data.time_axis import MONTH_STEP_NAMES, time_step_positions  # noqa: F401 (re-exported)
-from climann.data.variables import data_variable_names
+from climann.data.variables import data_variable_names, grid_layout
 from climann.errors import ClimannError
 
 
 
-def describe(paths: Sequence[str], *, overlap: str = "error") -> str:
+def describe(
+    paths: Sequence[str], *, overlap: str = "error", check: Callable[[dict], None] | None = None
+) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
     Reads every data variable once (in one dask computation) to count missing values, and
@@ -46,6 +52,13 @@ def describe(paths: Sequence[str], *, overlap: str = "error") -> str:
     overlap : {"error", "first", "last"}
         Times held twice, as ``[data] overlap`` (written into the suggested config when not
         "error").
+    check : callable, optional
+        Called with the suggested config's settings (``{"data": {...}}``, as read from the
+        TOML); the ``ClimannError`` it raises replaces the config by "No config to start
+        from: <why>". ``climann info`` passes the checks ``climann train`` makes before
+        training (:func:`climann.workflow.preparation.check_trains`), so that the config it
+        prints trains as it is. Without it, only the grid and time axis are checked
+        (:func:`climann.data.variables.grid_layout`, as ``train`` does).
 
     Returns
     -------
@@ -72,10 +85,27 @@ def describe(paths: Sequence[str], *, overlap: str = "error") -> str:
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
-        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems)
+        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems, files=files)
     finally:
         dataset.close()
+    if check is not None and not config.startswith(_NO_CONFIG):
+        config = _checked(config, check)
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
+
+
+#: The first words of the config section when there is none.
+_NO_CONFIG = "# No config to start from: "
+
+
+def _checked(config: str, check: Callable[[dict], None]) -> str:
+    """The config section, or why there is none: ``check``'s refusal of its settings."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the report said them already
+            check(tomllib.loads(config))
+    except ClimannError as error:
+        return f"{_NO_CONFIG}{error}"
+    return config
 
 
 def _commented(text: str) -> str:
@@ -414,7 +444,7 @@ def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) ->
 
 def _config_section(
     paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
-    problems: dict[str, str] | None = None,
+    problems: dict[str, str] | None = None, files: Sequence[Path] = (),
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
@@ -425,11 +455,13 @@ def _config_section(
     target, off_grid = _target_choice(dataset, names, grid)
     selection = _target_selection(dataset, target, grid) if target else {}
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
-        return "# No config to start from: no time-varying variable on the latitude-longitude grid to predict"
+        return f"{_NO_CONFIG}no time-varying variable on the latitude-longitude grid to predict"
     try:
-        chosen = default_inputs(select_values(dataset, selection), target)
+        selected = select_values(dataset, selection)
+        grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
+        chosen = default_inputs(selected, target)
     except ClimannError as error:
-        return f"# No config to start from: {error}"
+        return f"{_NO_CONFIG}{error}"
     lines = [
         "# A config that trains as it is (save it: climann info PATH > my.toml;",
         "# train: climann train --config my.toml). Predictors: every other variable on the",

@@ -21,6 +21,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf
@@ -228,7 +229,10 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     with warnings.catch_warnings():
         # Most local stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
-        dataset = open_input(path, chunks={}, decode_times=time_coder)
+        try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
+            dataset = with_absolute_time_bounds(open_input(path, chunks={}, decode_times=time_coder))
+        except AbsoluteTimeError as error:
+            raise ClimannError(f"{path.name}: {error}") from None
     dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
     return fixed_in_time(dataset, path.name)
 

@@ -16,6 +16,8 @@ import re
 import numpy as np
 import xarray as xr
 
+from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+
 
 #: Days per calendar unit in the calendars where the unit has a fixed length.
 EXACT_UNIT_DAYS: dict[str, dict[str, int]] = {"360_day": {"month": 30, "year": 360}}
@@ -48,10 +50,20 @@ def months_since_message(name: str, units: str, calendar: str, file_name: str) -
 class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     """xarray's CF time decoder (cftime dates), which also reads ``months since`` and
     ``years since`` in calendars where they are exact (``360_day``), as days since the same
-    date. In other calendars xarray's error stands (see :func:`months_since_message`)."""
+    date, and CDO's absolute time axis (``day as %Y%m%d.%f``, see
+    :mod:`climann.data.absolute_time`), kept as days since the start of its first year. In other
+    calendars xarray's error stands for ``months since`` (see :func:`months_since_message`).
+
+    Raises
+    ------
+    climann.data.absolute_time.AbsoluteTimeError
+        From :meth:`decode`, for an absolute time value that is not a date.
+    """
 
     def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
         units = variable.attrs.get("units")
+        if absolute_time_unit(units):
+            return self._decode_absolute(variable, name)
         found = calendar_unit(units) if isinstance(units, str) else None
         if found is None:
             return super().decode(variable, name)
@@ -63,6 +75,17 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         attrs = {**variable.attrs, "units": f"days since {reference}"}
         values = np.asarray(variable.values, dtype=np.float64) * days
         return super().decode(xr.Variable(variable.dims, values, attrs, variable.encoding), name)
+
+    def _decode_absolute(self, variable: xr.Variable, name: object) -> xr.Variable:
+        """CDO's absolute dates decoded exactly (as seconds since the start of the first
+        year), to be written back as CF ``days since`` that date."""
+        calendar = variable.attrs.get("calendar") or DEFAULT_CALENDAR
+        times = absolute_times(variable.values, variable.attrs["units"], calendar, name=str(name))
+        attrs = {**variable.attrs, "units": f"seconds since {times.reference}", "calendar": calendar}
+        decoded = super().decode(xr.Variable(variable.dims, times.seconds, attrs, variable.encoding), name)
+        decoded.encoding.update(units=f"days since {times.reference}", dtype=np.dtype("float64"))
+        decoded.encoding[ABSOLUTE_UNITS_KEY] = variable.attrs["units"]
+        return decoded
 
 
 def time_units_problem(attrs: dict) -> str:

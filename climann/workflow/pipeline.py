@@ -43,7 +43,6 @@ from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.scores import persistence_left_out_reason, whole_grid_sums
 from climann.evaluation.seasons import is_sub_annual, season_index
-from climann.evaluation.predictions import check_predictions_encodable
 from climann.model import (
     History,
     Network,
@@ -57,7 +56,8 @@ from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run
 from climann.workflow.preparation import (
     PreparedData,
     ensure_sample_data,
-    prepare_data,
+    prepare_data,  # noqa: F401 (re-exported: notebooks and tests import it from here)
+    prepared_for_training,
     record_split,
     resolve_default_inputs,
     resolve_inputs,
@@ -446,9 +446,8 @@ def _train_evaluate_write(
             f"{config.data.in_memory_limit_gb:g}: raise it, subsample (time_stride, grid_stride, sample_fraction) "
             "or train with ensemble = 1"
         )
+    data = prepared_for_training(config, source, streamed=streamed)
     if not streamed:
-        data = prepare_data(config, source)
-        check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
         phases.begin("training")
@@ -483,7 +482,6 @@ def _train_evaluate_write(
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
-        check_predictions_encodable(source.layout, config.evaluation.baselines)
         phases.begin("training (streamed)")
         with _training_progress(progress, config, None, epoch_log, log=False):  # the chunk route logs its rounds
             network, history, split, input_scaler, target_scaler = fit_network_streaming(

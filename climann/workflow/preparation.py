@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig
+from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
@@ -31,6 +31,7 @@ from climann.data.subset import subset_dataset
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
+from climann.evaluation.predictions import check_predictions_encodable
 from climann.workflow.runlog import run_logger
 
 @dataclass(frozen=True)
@@ -457,6 +458,60 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
         target_climatology=climatology,
         target_offset=offset,
     )
+
+
+def prepared_for_training(
+    config: RunConfig, source: PointwiseSource | None, *, streamed: bool
+) -> PreparedData | None:
+    """What ``climann train`` checks (and prepares) of the data before it trains.
+
+    In memory, the prepared data (:func:`prepare_data`); streamed, nothing more is read
+    here. Either way, that ``predictions.nc`` can be written with the input's time encoding
+    (:func:`climann.evaluation.predictions.check_predictions_encodable`), so that nothing
+    fails after training.
+
+    Parameters
+    ----------
+    config : RunConfig
+        With resolved paths and inputs (:func:`resolve_inputs`, :func:`resolve_default_inputs`).
+    source, streamed
+        From :func:`sample_source`.
+
+    Returns
+    -------
+    PreparedData or None
+        None when streamed.
+
+    Raises
+    ------
+    ClimannError
+        For any problem with the data.
+    """
+    if streamed:
+        check_predictions_encodable(source.layout, config.evaluation.baselines)
+        return None
+    data = prepare_data(config, source)
+    check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
+    return data
+
+
+def check_trains(settings: Mapping[str, Mapping]) -> None:
+    """Make the checks ``climann train --config`` makes before training, on the settings of a
+    config file (as :func:`climann.workflow.config.load_config_file` reads them), quietly:
+    the inputs it would choose are not logged. ``climann info`` checks its config with it.
+
+    Raises
+    ------
+    ClimannError
+        The first problem ``climann train`` would refuse the settings or the data for.
+    """
+    disabled, run_logger.disabled = run_logger.disabled, True
+    try:
+        config = resolve_default_inputs(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
+        source, streamed = sample_source(config)
+        prepared_for_training(config, source, streamed=streamed)
+    finally:
+        run_logger.disabled = disabled
 
 
 def prepared_with_scalers(

@@ -304,3 +304,31 @@ def test_report_on_a_grid_with_a_cyclic_column(tmp_path):
     report = describe([str(path)])
     assert "4 values, 0 to 270, 0…360 convention, regular, every 90°, global" in _line(report, "longitude")
     assert "dropped on reading: 360°, the same meridian again with the same values" in _summary(report)
+
+
+def test_no_config_is_promised_for_a_time_axis_train_cannot_read_as_dates(tmp_path):
+    path = tmp_path / "raw.nc"
+    dataset = grid_dataset()
+    dataset["time"] = ("time", np.arange(dataset.sizes["time"]) * 30.0, {"standard_name": "time", "units": "hours"})
+    dataset.to_netcdf(path)
+    report = describe([str(path)])
+    assert _config(report) == {}  # no [data] table: train would refuse it
+    assert report.rstrip().splitlines()[-1] == (
+        "# No config to start from: time coordinate 'time' in raw.nc could not be read as dates: its units are "
+        "'hours'; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar")
+
+
+def test_the_check_given_sees_the_config_and_its_refusal_replaces_it(write_grid):
+    path = write_grid(n_years=3)
+    seen = []
+
+    def refuse(settings):
+        seen.append(settings)
+        raise ClimannError("the test block would be empty")
+
+    report = describe([str(path)], check=refuse)
+    assert seen == [{"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred", "static", "landonly"],
+                              "features": ["lat", "season"]}}]
+    assert _config(report) == {}
+    assert report.rstrip().splitlines()[-1] == "# No config to start from: the test block would be empty"
+    assert _config(describe([str(path)], check=lambda settings: None))["data"] == seen[0]["data"]

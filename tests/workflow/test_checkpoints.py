@@ -394,7 +394,7 @@ def test_a_hangup_while_reading_data_stops_at_once_leaving_nothing(tiny_sample, 
         time.sleep(5)  # the handler raises before this ends
         raise AssertionError("SIGHUP did not stop the run")
 
-    monkeypatch.setattr("climann.workflow.pipeline.prepare_data", hang_up)
+    monkeypatch.setattr("climann.workflow.preparation.prepare_data", hang_up)
     handlers = {number: signal.getsignal(number) for number in (signal.SIGHUP, signal.SIGTERM)}
     with pytest.raises(Interrupted) as interrupted:
         run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path / "runs" / "run")

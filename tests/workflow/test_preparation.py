@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -253,3 +254,31 @@ def test_a_block_on_another_grid_is_refused_naming_both_files(scenarios, change,
     with pytest.raises(ClimannError, match=r"^the split blocks are on different grids: " + message) as error:
         prepare_data(resolve_inputs(split_config(scenarios)))
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("n_years", "constant", "refusal"),
+    [
+        pytest.param(3, False, None, id="trains"),
+        pytest.param(1 / 12, False, "the data cover 1 time steps (1 years): too few to split", id="one-step"),
+        pytest.param(3, True, "feature(s) flag do not vary over the training block", id="constant-predictor"),
+    ],
+)
+def test_check_trains_refuses_what_train_refuses_before_training(tmp_path, n_years, constant, refusal):
+    from climann.workflow.preparation import check_trains
+
+    dataset = grid_dataset(n_years=3)[["tas", "pred"]].isel(time=slice(0, round(12 * n_years)))
+    if constant:
+        dataset["flag"] = xr.zeros_like(dataset["pred"])
+    dataset.to_netcdf(tmp_path / "data.nc")
+    settings = {"data": {"paths": [str(tmp_path / "data.nc")], "target": "tas",
+                         "predictors": ["pred", "flag"] if constant else ["pred"], "features": ["lat"]},
+                "evaluation": {"figures": False}}
+    if refusal is None:
+        check_trains(settings)
+        run_training(build_config(settings), run_dir=tmp_path / "run")  # trains, as the check said
+        return
+    with pytest.raises(ClimannError, match=re.escape(refusal)):
+        check_trains(settings)
+    with pytest.raises(ClimannError, match=re.escape(refusal)):  # the same refusal as train's
+        run_training(build_config({**settings, "training": {"epochs": 1}}), run_dir=tmp_path / "run")

@@ -1,0 +1,134 @@
+"""CDO's absolute time axis (``day as %Y%m%d.%f``, ``month as %Y%m.%f``, ``year as %Y.%f``)
+decoded to dates of the file's calendar; dates checked by hand."""
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.absolute_time import AbsoluteTimeError, absolute_time_unit, absolute_times
+from climann.data.open import open_dataset
+from climann.data.time_cells import FILE_TIME_COORDINATE
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+
+
+def _dates(values, units, calendar=None):
+    times = absolute_times(np.array(values), units, calendar)
+    return list(cftime.num2date(times.seconds.ravel(), f"seconds since {times.reference}",
+                                calendar=calendar or "proleptic_gregorian"))
+
+
+def _date(*args, calendar="proleptic_gregorian"):
+    return cftime.datetime(*args, calendar=calendar)
+
+
+@pytest.mark.parametrize(
+    ("units", "unit"),
+    [
+        pytest.param("day as %Y%m%d.%f", "day", id="day"),
+        pytest.param("days as %Y%m%d.%f", "day", id="days"),
+        pytest.param("DAY AS %Y%M%D.%F", "day", id="upper-case"),
+        pytest.param("month as %Y%m.%f", "month", id="month"),
+        pytest.param("year as %Y.%f", "year", id="year"),
+        pytest.param("day as %Y%m.%f", None, id="day-with-month-digits"),
+        pytest.param("days since 1990-01-01", None, id="cf-units"),
+        pytest.param(None, None, id="no-units"),
+    ],
+)
+def test_the_absolute_units_are_recognised(units, unit):
+    assert absolute_time_unit(units) == unit
+
+
+@pytest.mark.parametrize(
+    ("values", "units", "calendar", "expected"),
+    [
+        pytest.param([19900116.5, 19900215.25, 20000229.0], "day as %Y%m%d.%f", None,
+                     [_date(1990, 1, 16, 12), _date(1990, 2, 15, 6), _date(2000, 2, 29)], id="day-fraction-of-day"),
+        # 5 minutes written with 7 decimals (0.0034722 d = 299.998 s): the nearest second
+        pytest.param([20070102.0034722], "day as %Y%m%d.%f", "standard",
+                     [_date(2007, 1, 2, 0, 5, calendar="standard")], id="day-rounded-to-the-second"),
+        pytest.param([19900230.0], "day as %Y%m%d.%f", "360_day", [_date(1990, 2, 30, calendar="360_day")],
+                     id="day-30-february-in-360_day"),
+        # half of January (31 days) is 15.5 days after the 1st; half of a 360_day February is 15 days
+        pytest.param([199001.5, 199002.0], "month as %Y%m.%f", None, [_date(1990, 1, 16, 12), _date(1990, 2, 1)],
+                     id="month-fraction-of-month"),
+        pytest.param([199002.5], "month as %Y%m.%f", "360_day", [_date(1990, 2, 16, calendar="360_day")],
+                     id="month-in-360_day"),
+        pytest.param([199012.5], "month as %Y%m.%f", "noleap", [_date(1990, 12, 16, 12, calendar="noleap")],
+                     id="month-december"),
+        # half of a 365-day year is 182.5 days: 2 July 12:00; of 2004 (366 days) 183 days: 2 July 00:00
+        pytest.param([2001.5, 2004.5], "year as %Y.%f", None, [_date(2001, 7, 2, 12), _date(2004, 7, 2)],
+                     id="year-fraction-of-year"),
+        pytest.param([1950.0], "years as %Y.%f", "noleap", [_date(1950, 1, 1, calendar="noleap")], id="year-start"),
+    ],
+)
+def test_absolute_values_are_dates_of_the_calendar(values, units, calendar, expected):
+    assert _dates(values, units, calendar) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "calendar", "named", "reason"),
+    [
+        pytest.param([19900115.5, 19901315.5], None, "19901315.5", "invalid month", id="month-13"),
+        pytest.param([19900100.0], None, "19900100.0", "invalid day number", id="day-0"),
+        pytest.param([19900230.0], "standard", "19900230.0", "invalid day number", id="30-february"),
+        pytest.param([19900115.5, np.nan, 19901315.5], None, "nan", "not a positive number", id="nan-first"),
+        pytest.param([-19900115.5], None, "-19900115.5", "not a positive number", id="negative"),
+    ],
+)
+def test_a_value_that_is_not_a_date_is_refused_naming_the_first(values, calendar, named, reason):
+    with pytest.raises(AbsoluteTimeError) as error:
+        absolute_times(np.array(values), "day as %Y%m%d.%f", calendar)
+    message = str(error.value)
+    assert "\n" not in message and isinstance(error.value, ClimannError)
+    assert f"its value {named} is not a date of the '{calendar or 'proleptic_gregorian'}' calendar ({reason})" in message
+
+
+def _write(path, *, units, values, calendar=None, bounds=None):
+    """A tiny (time, lat, lon) file with an absolute time axis, optionally with time_bnds."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", len(values))
+        nc.createDimension("bnds", 2)
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name = units, "time"
+        if calendar is not None:
+            time.calendar = calendar
+        time[:] = values
+        if bounds is not None:
+            time.bounds = "time_bnds"
+            nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = bounds
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat[:] = "degrees_north", [0.0, 10.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon[:] = "degrees_east", [0.0, 10.0, 20.0]
+        tas = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        tas.units, tas[:] = "K", np.ones((len(values), 2, 3))
+    return path
+
+
+def test_an_opened_file_has_dates_bounds_and_a_cf_encoding(tmp_path):
+    path = _write(tmp_path / "abs.nc", units="day as %Y%m%d.%f", values=[19900115.5, 19900215.0],
+                  bounds=[[19900101.0, 19900201.0], [19900201.0, 19900301.0]])
+    dataset = open_dataset([path])
+    assert list(dataset[FILE_TIME_COORDINATE].values) == [_date(1990, 1, 15, 12), _date(1990, 2, 15)]
+    assert [list(row) for row in dataset["time_bnds"].values] == [
+        [_date(1990, 1, 1), _date(1990, 2, 1)], [_date(1990, 2, 1), _date(1990, 3, 1)]]
+    # bounds decoded, so steps are dated by their cells' middles (CF 7.1): 15.5 days into January
+    assert list(dataset["time"].values) == [_date(1990, 1, 16, 12), _date(1990, 2, 15)]
+    layout = grid_layout(dataset, "tas", [str(path)])
+    # no calendar given: CDI's proleptic_gregorian; written back as CF days since the first year
+    assert (layout.time_units, layout.calendar) == ("days since 1990-01-01 00:00:00", "proleptic_gregorian")
+    assert cftime.date2num(list(layout.file_times), layout.time_units, layout.calendar).tolist() == [14.5, 45.0]
+    assert cftime.date2num(layout.time_bounds.ravel(), layout.time_units, layout.calendar).tolist() == [0, 31, 31, 59]
+
+
+def test_an_opened_file_with_a_bad_value_is_refused_in_one_line_naming_it(tmp_path):
+    path = _write(tmp_path / "abs.nc", units="month as %Y%m.%f", values=[199001.5, 199013.5], calendar="noleap")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    message = str(error.value)
+    assert message.startswith("abs.nc: time 'time' has units 'month as %Y%m.%f'") and "\n" not in message
+    assert "199013.5 is not a date of the 'noleap' calendar (invalid month)" in message
