@@ -629,7 +629,7 @@ def yearly_chunks_file(tmp_path_factory):
 #: 1.05, 1.11 and 0.94, the one-process MSEs alone ranging 0.70–0.92; the means of three seeds
 #: give 1.02–1.07, about ±0.07 of noise. The bound catches a cluster that learns worse (the
 #: fault of issue 15 was 10–30×; a dropped setting is caught exactly by the tests above); the
-#: 10 % target itself is measured by ``benchmarks/bench_scale.py`` on the sample, over 3 seeds.
+#: 10 % target itself is measured by ``benchmarks/bench_scale.py`` on the sample, over 10 seeds.
 QUALITY_SEEDS, QUALITY_BOUND = (0, 1, 2), 1.25
 
 
