@@ -344,6 +344,10 @@ class ComputeConfig:
         (fewer rounds, less waiting for the cluster); 0 (the default): automatic, rounds of
         about 1000 steps of each worker (at least one chunk, at most its whole share of an
         epoch).
+    scale_learning_rate : bool
+        Local SGD on K workers: each steps at K × ``[training] learning_rate`` (and the
+        schedule's rate of each epoch), the linear scaling rule, since the averaged model takes
+        K times fewer steps than one process (the default, true); false: at the same rate.
     """
 
     scheduler: str = ""
@@ -354,6 +358,7 @@ class ComputeConfig:
     connect_timeout: float = 10.0
     sync_every: int = 0
     chunks_per_round: int = 0
+    scale_learning_rate: bool = True
 
 
 @dataclass(frozen=True)

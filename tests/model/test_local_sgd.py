@@ -7,7 +7,14 @@ import pytest
 from climann.errors import ClimannError
 from climann.model import Adam, Momentum, Network, train
 from climann.model.batches import Batch
-from climann.model.local_sgd import ReplicaResult, StepsOver, average_replicas, chained_steps, local_steps
+from climann.model.local_sgd import (
+    ReplicaResult,
+    StepsOver,
+    average_replicas,
+    chained_steps,
+    local_steps,
+    replica_learning_rate,
+)
 from climann.model.optimizers import get_optimizer
 
 
@@ -112,3 +119,13 @@ def test_replicas_that_observed_nothing_are_left_out_and_none_at_all_is_refused(
     Momentum().load_state_dict(state)
     with pytest.raises(ClimannError, match="no replica"):
         average_replicas([empty])
+
+
+@pytest.mark.parametrize("replicas", [1, 2, 3, 8])
+def test_each_replica_steps_at_k_times_the_learning_rate(replicas):
+    assert replica_learning_rate(0.001, replicas) == replicas * 0.001
+
+
+def test_a_replica_learning_rate_needs_at_least_one_replica():
+    with pytest.raises(ClimannError, match="at least 1 replica; got 0"):
+        replica_learning_rate(0.001, 0)
