@@ -105,11 +105,12 @@ def info(
     Example: climann info my_data/ > my.toml && climann train --config my.toml
     """
     from climann.data.info import describe
-    from climann.workflow.preparation import check_trains
+    from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
     from climann.workflow.progress import warnings_on_stderr
 
+    check = functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB)
     with warnings_on_stderr():
-        report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check_trains)
+        report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check)
     typer.echo(report, nl=False)
 
 

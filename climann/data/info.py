@@ -37,7 +37,7 @@ from climann.errors import ClimannError
 
 
 def describe(
-    paths: Sequence[str], *, overlap: str = "error", check: Callable[[dict], None] | None = None
+    paths: Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -57,8 +57,11 @@ def describe(
         TOML); the ``ClimannError`` it raises replaces the config by "No config to start
         from: <why>". ``climann info`` passes the checks ``climann train`` makes before
         training (:func:`climann.workflow.preparation.check_trains`), so that the config it
-        prints trains as it is. Without it, only the grid and time axis are checked
-        (:func:`climann.data.variables.grid_layout`, as ``train`` does).
+        prints trains as it is (reading the values only for samples up to
+        :data:`~climann.workflow.preparation.INFO_VALUES_LIMIT_GB`: when it returns False,
+        a line under the config's heading says the values were not read). Without it, only
+        the grid and time axis are checked (:func:`climann.data.variables.grid_layout`, as
+        ``train`` does).
 
     Returns
     -------
@@ -97,15 +100,24 @@ def describe(
 _NO_CONFIG = "# No config to start from: "
 
 
-def _checked(config: str, check: Callable[[dict], None]) -> str:
-    """The config section, or why there is none: ``check``'s refusal of its settings."""
+def _checked(config: str, check: Callable[[dict], bool | None]) -> str:
+    """The config section, or why there is none: ``check``'s refusal of its settings; a note
+    when ``check`` returned False (it did not read the values)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the report said them already
-            check(tomllib.loads(config))
+            values_checked = check(tomllib.loads(config))
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"
+    if values_checked is False:  # the note ends the comment lines above the table
+        lines = config.split("\n")
+        table = next(index for index, line in enumerate(lines) if not line.startswith("#"))
+        return "\n".join([*lines[:table], _VALUES_NOT_READ, *lines[table:]])
     return config
+
+
+#: The line that ends the config's heading when its check did not read the values (large data).
+_VALUES_NOT_READ = "# (The data are large: their values are checked when train reads them.)"
 
 
 def _commented(text: str) -> str:

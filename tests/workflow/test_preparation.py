@@ -282,3 +282,29 @@ def test_check_trains_refuses_what_train_refuses_before_training(tmp_path, n_yea
         check_trains(settings)
     with pytest.raises(ClimannError, match=re.escape(refusal)):  # the same refusal as train's
         run_training(build_config({**settings, "training": {"epochs": 1}}), run_dir=tmp_path / "run")
+
+
+def test_check_trains_reads_the_values_only_up_to_the_size_given(tmp_path):
+    """``climann info`` passes a size (INFO_VALUES_LIMIT_GB): beyond it the check reads no
+    value, so a constant predictor that train refuses passes it, and it says so (False) — as
+    the line under info's config heading does; within it, the values are read and refused."""
+    from climann.data.info import describe
+    from climann.workflow.preparation import check_trains
+
+    dataset = grid_dataset(n_years=3)[["tas", "pred"]]
+    dataset["flag"] = xr.zeros_like(dataset["pred"])
+    dataset.to_netcdf(tmp_path / "data.nc")
+    settings = {"data": {"paths": [str(tmp_path / "data.nc")], "target": "tas", "predictors": ["pred", "flag"],
+                         "features": ["lat"]}}
+    with pytest.raises(ClimannError, match=re.escape("feature(s) flag do not vary over the training block")):
+        check_trains(settings, values_up_to_gb=1.0)
+    assert check_trains(settings, values_up_to_gb=1e-9) is False
+    assert check_trains({"data": {**settings["data"], "predictors": ["pred"]}}) is True
+
+    def check(settings):
+        return check_trains(settings, values_up_to_gb=1e-9)
+
+    report = describe([str(tmp_path / "data.nc")], check=check)
+    lines = report[report.index("# A config that trains as it is"):].splitlines()
+    assert lines[lines.index("[data]") - 1] == "# (The data are large: their values are checked when train reads them.)"
+    assert "# (The data are large" not in describe([str(tmp_path / "data.nc")], check=check_trains)
