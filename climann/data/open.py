@@ -23,6 +23,7 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
+from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf
 from climann.data.coords import (
@@ -234,7 +235,7 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
         except AbsoluteTimeError as error:
             raise ClimannError(f"{path.name}: {error}") from None
     dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
-    return fixed_in_time(dataset, path.name)
+    return checked_coordinates(fixed_in_time(dataset, path.name), path.name)
 
 
 def _open_files(
@@ -421,9 +422,10 @@ def _on_grid_of(
         return dataset
     for group, mapping in groups:
         in_file = {new: old for old, new in mapping.items()}.get(name, name)
-        for _, raw in _raw_datasets(group):
+        for path, raw in _raw_datasets(group):
             with raw:
-                reference = grid_coordinates(grid_without_repeats(raw)) if in_file in raw.variables else None
+                checked = checked_coordinates(raw, path.name) if in_file in raw.variables else None
+                reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
             if reference is not None:
                 return _in_reference_order(dataset, reference)
     return dataset

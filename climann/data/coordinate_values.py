@@ -1,0 +1,259 @@
+"""The values of a file's latitudes and longitudes: checked, and brought to what climann uses.
+
+climann computes areas, regions, features and maps from latitudes in ``degrees_north`` and
+longitudes in ``degrees_east``, on 1-D axes in order. Files sometimes say otherwise, in ways
+the CF conventions or UDUNITS allow, or hold values no grid can have. Each file is checked once,
+when it is opened (:func:`checked_coordinates`):
+
+- angles in other units (ICON's ``clat``/``clon`` in ``radian``) are converted to degrees with
+  pint (cf_xarray's UDUNITS registry, :mod:`climann.data.units`); values counted southward or
+  westward (``degrees_south``, ``degrees_west``, COARDS/UDUNITS spellings) are negated;
+- 1-D latitude(y) / longitude(x) data variables with a CF ``standard_name`` but no
+  ``coordinates`` link become the axes of their dimension;
+- a latitude outside −90…90°, a NaN in a 1-D latitude or longitude, a repeated value, or a
+  latitude and longitude on one dimension (an unstructured grid) are refused in one line;
+- an axis whose values are not in order (tiles concatenated unsorted) is sorted by value, with
+  a warning, as climann sorts an unsorted time axis.
+
+Sources: CF conventions 1.8 §4.1–4.2 (latitude and longitude units), §7.1 (bounds share their
+coordinate's units); UDUNITS-2; COARDS.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dask
+import numpy as np
+import xarray as xr
+from cf_xarray.criteria import coordinate_criteria
+
+from climann.data.coords import BARE_NAMES
+from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+#: The units climann keeps each kind in (CF's recommended ones).
+CF_UNITS: dict[str, str] = {"latitude": "degrees_north", "longitude": "degrees_east"}
+
+#: Units whose values count southward or westward: cf_xarray's tables of northward and
+#: eastward spellings (``degrees_north``, ``degree_N``, ``degreesN`` …) turned round.
+REVERSED_UNITS: dict[str, tuple[str, ...]] = {
+    "latitude": tuple(u.replace("north", "south").replace("N", "S") for u in coordinate_criteria["latitude"]["units"]),
+    "longitude": tuple(u.replace("east", "west").replace("E", "W") for u in coordinate_criteria["longitude"]["units"]),
+}
+
+#: The geographic range of a latitude, degrees (a little rounding allowed).
+LATITUDE_RANGE = (-90.0, 90.0)
+_RANGE_TOLERANCE = 1e-4
+
+#: Messages already logged, so that a run opening its files twice says each once.
+_NOTED: set[str] = set()
+
+
+def _note(message: str) -> None:
+    if message not in _NOTED:
+        _NOTED.add(message)
+        _log.warning("%s", message)
+
+
+def geographic_kind(name: str, variable: xr.DataArray) -> str | None:
+    """``latitude``, ``longitude`` or None: by CF ``standard_name``, by units (northward,
+    eastward, southward or westward spellings), or, for a variable in another angle unit
+    (``radian``), by a name of :data:`~climann.data.coords.BARE_NAMES`."""
+    units = str(variable.attrs.get("units", "")).strip()
+    for kind in CF_UNITS:
+        if variable.attrs.get("standard_name") == kind:
+            return kind
+        if units in coordinate_criteria[kind]["units"] or units in REVERSED_UNITS[kind]:
+            return kind
+    if name.lower() in BARE_NAMES and _angle_scale(units) not in (None, 1.0):
+        return BARE_NAMES[name.lower()]
+    return None
+
+
+def _angle_scale(units: str) -> float | None:
+    """Degrees per unit of an angle unit (``radian`` → 57.29…), by pint and cf_xarray's UDUNITS
+    registry; None when ``units`` is not an angle (or not readable)."""
+    from cf_xarray.units import units as registry
+
+    from climann.data.units import parse_units
+
+    if not units:
+        return None
+    try:
+        unit = parse_units(units, variable="")
+    except ClimannError:
+        return None
+    if registry.get_root_units(unit)[1] != registry.Unit("radian"):
+        return None
+    return float(registry.Quantity(1.0, unit).to("degree").magnitude)
+
+
+def _in_degrees(dataset: xr.Dataset, where: str) -> xr.Dataset:
+    """``dataset`` with every latitude and longitude (and its CF bounds) in ``degrees_north`` /
+    ``degrees_east``: southward and westward values negated, other angle units converted."""
+    changed = {}
+    for name, variable in dataset.variables.items():
+        kind = geographic_kind(str(name), dataset[name])
+        units = str(variable.attrs.get("units", "")).strip()
+        if kind is None or units in coordinate_criteria[kind]["units"]:
+            continue
+        if units in REVERSED_UNITS[kind]:
+            scale, how = -1.0, f"counted {'southward' if kind == 'latitude' else 'westward'}: negated"
+        else:
+            scale = _angle_scale(units)
+            if scale is None or scale == 1.0:
+                continue
+            how = "converted to degrees"
+        _note(f"{where}: {kind} '{name}' is in {units}, {how} ({CF_UNITS[kind]})")
+        for part in (str(name), str(variable.attrs.get("bounds", ""))):
+            if part in dataset.variables and part not in changed:
+                old = dataset.variables[part]
+                attrs = {**old.attrs, "units": CF_UNITS[kind]} if "units" in old.attrs or part == name else old.attrs
+                changed[part] = xr.Variable(old.dims, old.data * scale, attrs, old.encoding)
+    if not changed:
+        return dataset
+    coords = {k: v for k, v in changed.items() if k in dataset.coords}
+    data = {k: v for k, v in changed.items() if k not in dataset.coords}
+    return dataset.assign_coords(coords).assign(data)
+
+
+def _geographic_variables(dataset: xr.Dataset) -> dict[str, str]:
+    """Name → kind of every latitude and longitude of ``dataset`` (see :func:`geographic_kind`)."""
+    found = {}
+    for name in dataset.variables:
+        kind = geographic_kind(str(name), dataset[name])
+        if kind is not None:
+            found[str(name)] = kind
+    return found
+
+
+def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:
+    """Refuse latitude and longitude that share their one dimension (ICON's ``clat(ncells)``,
+    FESOM's ``lat(nod2)``), when data variables lie on that dimension."""
+    on_dims: dict[str, dict[str, str]] = {}
+    for name, kind in found.items():
+        if dataset[name].ndim == 1:
+            on_dims.setdefault(str(dataset[name].dims[0]), {})[kind] = name
+    for dim, kinds in on_dims.items():
+        if len(kinds) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+            raise ClimannError(
+                f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
+                f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
+                "latitude-longitude, rotated, projected or curvilinear grid; remap the file first, e.g. "
+                "`cdo remapcon,r360x180 IN OUT` (with the model's grid file when the cell corners are not in the "
+                "file: `cdo remapcon,r360x180 -setgrid,GRIDFILE IN OUT`)"
+            )
+
+
+def _axes_of_their_dimension(dataset: xr.Dataset, found: dict[str, str], where: str) -> xr.Dataset:
+    """``dataset`` with each 1-D latitude(y) or longitude(x) that is the only latitude or
+    longitude on a dimension without a coordinate variable made that dimension's coordinate
+    (:meth:`xarray.Dataset.swap_dims`, the dimension renamed after it): files that do not link
+    it through a ``coordinates`` attribute (CF 1.8 §5) still have it."""
+    on_dims: dict[str, list[str]] = {}
+    for name in found:
+        if dataset[name].ndim == 1:
+            on_dims.setdefault(str(dataset[name].dims[0]), []).append(name)
+    swaps = {dim: names[0] for dim, names in on_dims.items()
+             if len(names) == 1 and dim not in dataset.variables and names[0] != dim
+             and any(dim in variable.dims for other, variable in dataset.data_vars.items() if other not in found)}
+    if not swaps:
+        return dataset
+    for dim, name in swaps.items():
+        _note(f"{where}: {found[name]} '{name}' is taken as the axis of dimension '{dim}' (its standard_name or units "
+              "say what it is; no coordinates attribute names it)")
+    return dataset.set_coords([n for n in swaps.values() if n not in dataset.coords]).swap_dims(swaps)
+
+
+def _checked_axis(dataset: xr.Dataset, name: str, kind: str, where: str) -> xr.Dataset:
+    """One 1-D latitude or longitude axis: NaN, repeated values refused; out of order sorted."""
+    values = np.asarray(dataset[name].values, np.float64)
+    missing = np.flatnonzero(~np.isfinite(values))
+    if missing.size:
+        raise ClimannError(
+            f"{where}: {kind} '{name}' has {missing.size} missing (NaN) value{'s' * (missing.size > 1)} "
+            f"(at index {int(missing[0])} of {values.size}), so its cells have no place; give every {kind} a value "
+            f"or leave those cells out (e.g. with xarray: ds.dropna('{name}', subset=['{name}']))"
+        )
+    unique, counts = np.unique(values, return_counts=True)
+    if (counts > 1).any():
+        value = float(unique[counts > 1][0])
+        raise ClimannError(
+            f"{where}: {kind} '{name}' holds {value:g} {int(counts[counts > 1][0])} times, so its cells would count "
+            f"more than once; keep one of each, e.g. with xarray: ds.drop_duplicates('{name}').to_netcdf(...)"
+        )
+    steps = np.diff(np.unwrap(values, period=360.0) if kind == "longitude" else values)
+    if steps.size and not ((steps > 0).all() or (steps < 0).all()):
+        _note(f"{where}: {kind} '{name}' is not in order; its cells are sorted by {kind}")
+        return dataset.sortby(name)
+    return dataset
+
+
+def _complete(dataset: xr.Dataset, name: str, kind: str, where: str) -> None:
+    """Refuse a 2-D latitude or longitude with missing (NaN) values: those cells have no place
+    on the Earth, and no area."""
+    values = np.asarray(dataset[name].values, np.float64)
+    missing = np.argwhere(~np.isfinite(values))
+    if missing.size:
+        first = ", ".join(f"{dim}={int(i)}" for dim, i in zip(dataset[name].dims, missing[0]))
+        raise ClimannError(
+            f"{where}: {kind} '{name}' has {len(missing)} missing (NaN) value{'s' * (len(missing) > 1)} (first at "
+            f"{first}), so those cells have no place and no area; fill them (e.g. from the model's grid or mesh file) "
+            "or cut those rows or columns out (ncks -d)"
+        )
+
+
+def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
+    """Refuse a latitude with values outside −90…90° (after conversion to degrees)."""
+    values = np.asarray(dataset[name].values, np.float64)
+    values = values[np.isfinite(values)]
+    low, high = LATITUDE_RANGE
+    if values.size and (values.min() < low - _RANGE_TOLERANCE or values.max() > high + _RANGE_TOLERANCE):
+        raise ClimannError(
+            f"{where}: latitude '{name}' values {values.min():g}…{values.max():g} lie outside −90…90 (a colatitude, "
+            f"or a wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s '{name}=90-{name}' IN OUT` for a "
+            "colatitude"
+        )
+
+
+def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
+    """One opened file's latitudes and longitudes, checked and in ``degrees_north`` /
+    ``degrees_east`` on ordered axes (see the module's description).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, lazily opened (its data are not read; its latitudes and longitudes are).
+    where : str
+        The file's name, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        With radian, southward or westward latitudes and longitudes (and their bounds) in
+        degrees north and east, 1-D latitude/longitude data variables as the axes of their
+        dimension, and 1-D axes out of order sorted by value (lazily, every variable following).
+
+    Raises
+    ------
+    ClimannError
+        For a latitude outside −90…90°, a NaN or a repeated value in a 1-D latitude or longitude
+        axis, or an unstructured grid (latitude and longitude on one dimension), naming the
+        coordinate and the way out.
+    """
+    _unstructured(dataset, where, _geographic_variables(dataset))
+    dataset = _in_degrees(dataset, where)
+    dataset = _axes_of_their_dimension(dataset, _geographic_variables(dataset), where)
+    bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
+    # The coordinates are metadata, read with dask's synchronous scheduler (not a data computation).
+    with dask.config.set(scheduler="synchronous"):
+        for name, kind in _geographic_variables(dataset).items():
+            if kind == "latitude":
+                _in_range(dataset, name, where)
+            if dataset[name].dims == (name,):
+                dataset = _checked_axis(dataset, name, kind, where)
+            elif dataset[name].ndim == 2 and name not in bounds:
+                _complete(dataset, name, kind, where)
+    return dataset

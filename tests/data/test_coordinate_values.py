@@ -1,0 +1,190 @@
+"""The values of latitudes and longitudes as files give them (climann/data/coordinate_values.py),
+checked through :func:`climann.data.open.open_dataset`, where every file is checked once."""
+
+import logging
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data import coordinate_values
+from climann.data.coords import find_coordinate
+from climann.data.open import open_dataset
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+from climann.evaluation.regions import box_cells, layout_regions
+
+#: The true grid of the fixtures: 30° × 60° cells centred at ±15, ±45, ±75° and 0…300°E.
+LATITUDE = np.arange(-75.0, 76.0, 30.0)
+LONGITUDE = np.arange(0.0, 360.0, 60.0)
+
+
+@pytest.fixture(autouse=True)
+def _notes_said_anew(monkeypatch):
+    """Each test sees its notes, though a run says each once."""
+    monkeypatch.setattr(coordinate_values, "_NOTED", set())
+
+
+def true_weights(latitude=LATITUDE, longitude=LONGITUDE) -> np.ndarray:
+    """(sin φ₂ − sin φ₁)·Δλ of each 30° × 60° cell, shape (n_lat, n_lon), mean 1."""
+    edges = np.deg2rad(np.stack([latitude - 15.0, latitude + 15.0]))
+    area = np.outer(np.sin(edges[1]) - np.sin(edges[0]), np.full(longitude.size, np.deg2rad(60.0)))
+    return area / area.mean()
+
+
+def field(latitude=LATITUDE, longitude=LONGITUDE) -> np.ndarray:
+    """A field that tells its cells apart: 1000·latitude + longitude, shape (2, n_lat, n_lon)."""
+    cells = 1000.0 * np.asarray(latitude)[:, None] + np.asarray(longitude)[None, :]
+    return np.stack([cells, cells + 0.5])
+
+
+def write(path, latitude, longitude, *, lat_attrs=None, lon_attrs=None, dims=("lat", "lon"), names=("lat", "lon"),
+          tas=None):
+    """A 2-step file of ``tas`` on the given latitude and longitude values (file units)."""
+    lat_attrs = {"standard_name": "latitude", "units": "degrees_north", **(lat_attrs or {})}
+    lon_attrs = {"standard_name": "longitude", "units": "degrees_east", **(lon_attrs or {})}
+    lat_attrs, lon_attrs = ({k: v for k, v in attrs.items() if v is not None} for attrs in (lat_attrs, lon_attrs))
+    tas = field(latitude, longitude) if tas is None else tas
+    variables = {"tas": (("time", *dims), tas, {"units": "K"})}
+    coordinates = {"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"})}
+    for name, dim, values, attrs in zip(names, dims, (latitude, longitude), (lat_attrs, lon_attrs)):
+        (coordinates if name == dim else variables)[name] = ((dim,), np.asarray(values, np.float64), attrs)
+    xr.Dataset(variables, coords=coordinates).to_netcdf(path)
+    return path
+
+
+def weights_of(path, grid_of=None) -> np.ndarray:
+    dataset = open_dataset([path], grid_of=grid_of)
+    return grid_layout(dataset, "tas", [str(path)]).cell_area_weights()
+
+
+@pytest.mark.parametrize("units", [pytest.param(u, id=u) for u in ("radian", "radians", "rad")])
+def test_radians_are_converted_to_degrees(tmp_path, caplog, units):
+    path = write(tmp_path / "rad.nc", np.deg2rad(LATITUDE), np.deg2rad(LONGITUDE),
+                 lat_attrs={"units": units}, lon_attrs={"units": units})
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([path])
+    np.testing.assert_allclose(dataset["lat"].values, LATITUDE)
+    np.testing.assert_allclose(dataset["lon"].values, LONGITUDE, atol=1e-12)
+    assert (dataset["lat"].attrs["units"], dataset["lon"].attrs["units"]) == ("degrees_north", "degrees_east")
+    assert f"latitude 'lat' is in {units}, converted to degrees" in caplog.text
+    np.testing.assert_allclose(weights_of(path), true_weights())
+    bands = layout_regions(grid_layout(dataset, "tas", [str(path)]), None)
+    assert {name: region.n_cells for name, region in bands.items()} == {
+        "tropics": 12, "northern_extratropics": 12, "southern_extratropics": 12}
+
+
+def test_radian_bounds_are_converted_with_their_coordinate(tmp_path):
+    path = write(tmp_path / "rad.nc", np.deg2rad(LATITUDE), LONGITUDE, lat_attrs={"units": "radian", "bounds": "lat_bnds"})
+    with xr.open_dataset(path) as raw:
+        edges = np.deg2rad(np.stack([LATITUDE - 15.0, LATITUDE + 15.0], axis=1))
+        raw.load().assign(lat_bnds=(("lat", "nv"), edges)).to_netcdf(tmp_path / "bnds.nc")
+    dataset = open_dataset([tmp_path / "bnds.nc"])
+    np.testing.assert_allclose(dataset["lat_bnds"].values, np.stack([LATITUDE - 15.0, LATITUDE + 15.0], axis=1))
+
+
+def test_southward_latitudes_are_negated(tmp_path, caplog):
+    path = write(tmp_path / "lats.nc", -LATITUDE, LONGITUDE, lat_attrs={"units": "degrees_south"},
+                 tas=field(LATITUDE, LONGITUDE))
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset["lat"].values, LATITUDE)
+    # the row stored as 75 degrees_south is the 75°S row: its values are those of −75°
+    np.testing.assert_array_equal(dataset["tas"].sel(lat=-75.0).values, field()[:, 0])
+    assert "counted southward: negated" in caplog.text
+
+
+def test_westward_longitudes_are_negated_and_a_box_keeps_the_true_cells(tmp_path):
+    path = write(tmp_path / "lonw.nc", LATITUDE, -LONGITUDE, lon_attrs={"units": "degrees_west"})
+    dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset["lon"].values, LONGITUDE)
+    latitude, longitude = grid_layout(dataset, "tas", [str(path)]).geographic_coordinates()
+    cells = box_cells(latitude, longitude, (-90.0, 90.0, 50.0, 70.0))
+    # the column stored as −60 degrees_west is 60°E (its values 1000·lat − 60 … as stored)
+    np.testing.assert_array_equal(dataset["tas"].values[0][cells], field(LATITUDE, -LONGITUDE)[0][:, 1])
+
+
+def test_latitudes_outside_the_globe_are_refused(tmp_path):
+    path = write(tmp_path / "colat.nc", 90.0 - LATITUDE, LONGITUDE)
+    with pytest.raises(ClimannError, match=r"^colat.nc: latitude 'lat' values 15…165 lie outside −90…90 .*ncap2"):
+        open_dataset([path])
+
+
+@pytest.mark.parametrize("grid_of", [pytest.param(None, id="first-file"), pytest.param("tas", id="target-grid")])
+def test_unsorted_axes_are_sorted_with_their_data(tmp_path, caplog, grid_of):
+    latitude = np.array([15.0, 45.0, 75.0, -75.0, -45.0, -15.0])
+    longitude = np.array([0.0, 60.0, 120.0, 300.0, 240.0, 180.0])
+    path = write(tmp_path / "unsorted.nc", latitude, longitude)
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([path], grid_of=grid_of)
+    np.testing.assert_array_equal(dataset["lat"].values, LATITUDE)
+    np.testing.assert_array_equal(dataset["lon"].values, LONGITUDE)
+    np.testing.assert_array_equal(dataset["tas"].values, field())
+    np.testing.assert_allclose(weights_of(path, grid_of), true_weights())
+    assert "latitude 'lat' is not in order; its cells are sorted by latitude" in caplog.text
+
+
+def test_a_longitude_axis_across_the_dateline_is_in_order(tmp_path):
+    longitude = np.array([160.0, 170.0, 180.0, -170.0, -160.0])
+    dataset = open_dataset([write(tmp_path / "dateline.nc", LATITUDE, longitude)])
+    np.testing.assert_array_equal(dataset["lon"].values, longitude)
+
+
+@pytest.mark.parametrize("axis", [pytest.param(0, id="latitude"), pytest.param(1, id="longitude")])
+def test_a_repeated_value_is_refused(tmp_path, axis):
+    values = [np.array([-30.0, 0.0, 30.0, 60.0]), np.array([0.0, 90.0, 180.0, 270.0])]
+    values[axis] = np.array([-30.0, 0.0, 0.0, 30.0]) if axis == 0 else np.array([0.0, 90.0, 90.0, 270.0])
+    name, repeated = ("lat", "0") if axis == 0 else ("lon", "90")
+    with pytest.raises(ClimannError, match=rf"'{name}' holds {repeated} 2 times.*drop_duplicates\('{name}'\)"):
+        open_dataset([write(tmp_path / "dup.nc", *values)])
+
+
+def test_a_nan_in_an_axis_is_refused_naming_where(tmp_path):
+    path = write(tmp_path / "nanlat.nc", np.array([-30.0, 0.0, np.nan, 30.0]), LONGITUDE)
+    with pytest.raises(ClimannError, match=r"^nanlat.nc: latitude 'lat' has 1 missing \(NaN\) value \(at index 2 of 4\)"):
+        open_dataset([path])
+
+
+def test_a_nan_in_a_2d_latitude_is_refused_naming_the_cell(tmp_path):
+    latitude, longitude = np.meshgrid(LATITUDE, LONGITUDE, indexing="ij")
+    latitude[2, 3] = np.nan
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), field(), {"units": "K", "coordinates": "nav_lat nav_lon"})},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
+                "nav_lat": (("y", "x"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+                "nav_lon": (("y", "x"), longitude, {"standard_name": "longitude", "units": "degrees_east"})},
+    ).to_netcdf(tmp_path / "nemo.nc")
+    with pytest.raises(ClimannError, match=r"latitude 'nav_lat' has 1 missing \(NaN\) value \(first at y=2, x=3\)"):
+        open_dataset([tmp_path / "nemo.nc"])
+
+
+def test_1d_latitude_and_longitude_without_a_coordinates_link_are_the_axes(tmp_path):
+    path = write(tmp_path / "aux1d.nc", LATITUDE, LONGITUDE, dims=("y", "x"), names=("latitude", "longitude"))
+    dataset = open_dataset([path])
+    assert (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")) == ("latitude", "longitude")
+    assert dataset["tas"].dims == ("time", "latitude", "longitude")
+    np.testing.assert_allclose(weights_of(path), true_weights())
+
+
+@pytest.mark.parametrize(
+    "dim, names, units",
+    [pytest.param("ncells", ("clat", "clon"), "radian", id="icon"),
+     pytest.param("nod2", ("lat", "lon"), "degrees", id="fesom")],
+)
+def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, units):
+    rng = np.random.default_rng(0)
+    attrs = [{"standard_name": kind, "units": units} for kind in ("latitude", "longitude")]
+    xr.Dataset(
+        {"tas": (("time", dim), rng.normal(size=(2, 5)), {"units": "K", "coordinates": " ".join(names)})},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
+                names[0]: (dim, rng.uniform(-1, 1, 5), attrs[0]), names[1]: (dim, rng.uniform(0, 6, 5), attrs[1])},
+    ).to_netcdf(tmp_path / "u.nc")
+    with pytest.raises(ClimannError, match=rf"the grid is unstructured .* dimension '{dim}'.*cdo remapcon,r360x180") as error:
+        open_dataset([tmp_path / "u.nc"])
+    assert "select" not in str(error.value)
+
+
+def test_radians_without_a_standard_name_are_known_by_the_name(tmp_path):
+    path = write(tmp_path / "rad.nc", np.deg2rad(LATITUDE), np.deg2rad(LONGITUDE),
+                 lat_attrs={"standard_name": None, "units": "rad"}, lon_attrs={"standard_name": None, "units": "rad"})
+    np.testing.assert_allclose(weights_of(path), true_weights())
