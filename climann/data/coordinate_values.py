@@ -213,7 +213,7 @@ def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
     if values.size and (values.min() < low - _RANGE_TOLERANCE or values.max() > high + _RANGE_TOLERANCE):
         raise ClimannError(
             f"{where}: latitude '{name}' values {values.min():g}…{values.max():g} lie outside −90…90 (a colatitude, "
-            f"or a wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s '{name}=90-{name}' IN OUT` for a "
+            f"or wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s '{name}=90-{name}' IN OUT` for a "
             "colatitude"
         )
 

@@ -2,6 +2,7 @@
 checked through :func:`climann.data.open.open_dataset`, where every file is checked once."""
 
 import logging
+import sys
 
 import numpy as np
 import pytest
@@ -188,3 +189,21 @@ def test_radians_without_a_standard_name_are_known_by_the_name(tmp_path):
     path = write(tmp_path / "rad.nc", np.deg2rad(LATITUDE), np.deg2rad(LONGITUDE),
                  lat_attrs={"standard_name": None, "units": "rad"}, lon_attrs={"standard_name": None, "units": "rad"})
     np.testing.assert_allclose(weights_of(path), true_weights())
+
+
+@pytest.mark.parametrize("command", [pytest.param(["info"], id="info"),
+                                     pytest.param(["train", "--target", "tas", "--out", "run", "--data"], id="train")])
+def test_the_cli_refuses_a_colatitude_in_one_line(tmp_path, capsys, monkeypatch, command):
+    from climann.cli import main
+
+    write(tmp_path / "colat.nc", 90.0 - LATITUDE, LONGITUDE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["climann", *command, "colat.nc"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    error = capsys.readouterr().err.strip().splitlines()
+    assert exited.value.code == 2
+    assert error == ["climann: error: colat.nc: latitude 'lat' values 15…165 lie outside −90…90 (a colatitude, or "
+                     "wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s 'lat=90-lat' IN OUT` for a "
+                     "colatitude"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["colat.nc"]
