@@ -332,3 +332,20 @@ def test_the_check_given_sees_the_config_and_its_refusal_replaces_it(write_grid)
     assert _config(report) == {}
     assert report.rstrip().splitlines()[-1] == "# No config to start from: the test block would be empty"
     assert _config(describe([str(path)], check=lambda settings: None))["data"] == seen[0]["data"]
+
+
+def test_report_on_radians_and_unlinked_1d_coordinates_is_in_degrees_without_select(tmp_path):
+    """ICON-style radians are described in degrees; 1-D latitude(y)/longitude(x) with a
+    standard_name but no coordinates link are the grid, and no select on y or x is advised."""
+    dataset = grid_dataset(n_years=1, n_lat=3, n_lon=4, lon_start=-45.0)  # lat −60, 0, 60; lon 0…270
+    latitude, longitude = dataset["lat"].values, dataset["lon"].values
+    unlinked = dataset.rename({"lat": "y", "lon": "x"}).drop_vars(["y", "x"]).assign(
+        latitude=("y", np.deg2rad(latitude), {"standard_name": "latitude", "units": "radian"}),
+        longitude=("x", longitude, {"standard_name": "longitude", "units": "degrees_east"}),
+    )
+    path = tmp_path / "aux1d.nc"
+    unlinked.to_netcdf(path)
+    report = describe([str(path)])
+    assert f"3 values, {latitude[0]:g} to {latitude[-1]:g}" in _line(report, "latitude")
+    assert "4 values, 0 to 270" in _line(report, "longitude")
+    assert "select" not in report
