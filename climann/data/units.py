@@ -125,13 +125,16 @@ def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = No
     """How to convert values of ``variable`` from ``units`` to ``to``; None if not convertible.
 
     Affine: ``offset`` is the value 0 in ``units`` expressed in ``to`` and ``scale`` the
-    change of one unit, both computed by pint. Depth and mass per area of a water quantity
-    (see :func:`is_water_quantity`) convert with :data:`WATER_DENSITY`.
+    change of one unit, both computed by pint. A temperature between scales with different
+    zeros (degC, degF, K) is converted as its ``units_metadata`` says (CF-1.11 §3.1.2; see
+    :func:`_temperature_conversion`): a difference without the offset. Depth and mass per
+    area of a water quantity (see :func:`is_water_quantity`) convert with :data:`WATER_DENSITY`.
 
     Raises
     ------
     ClimannError
-        If a units string cannot be read (:func:`parse_units`).
+        If a units string cannot be read (:func:`parse_units`), or a temperature's
+        ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
     """
     from cf_xarray.units import units as registry
 
@@ -139,7 +142,10 @@ def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = No
     if source.is_compatible_with(destination):
         offset = float(registry.Quantity(0.0, source).to(destination).magnitude)
         scale = float(registry.Quantity(1.0, source).to(destination).magnitude) - offset
-        return Conversion(scale, offset)
+        if offset == 0.0:
+            return Conversion(scale, offset)
+        return _temperature_conversion(Conversion(scale, offset), source, destination, units, to,
+                                       variable=variable, attrs=attrs or {})
     if not is_water_quantity(variable, attrs or {}):
         return None
     density = registry.Quantity(WATER_DENSITY, "kg m-3")
@@ -148,6 +154,74 @@ def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = No
         if converted.is_compatible_with(destination):
             return Conversion(float(converted.to(destination).magnitude), 0.0, assumption)
     return None
+
+
+def temperature_kind(variable: str, attrs: Mapping) -> str:
+    """What a temperature's ``units_metadata`` says it is: ``"on_scale"``, ``"difference"``
+    or ``"unknown"`` (also when the attribute is absent).
+
+    CF-1.11 §3.1.2: ``units_metadata = "temperature: on_scale"`` (a temperature on its
+    scale, e.g. 15 degC = 288.15 K), ``"temperature: difference"`` (a difference or
+    anomaly, 1 degC = 1 K with no offset) or ``"temperature: unknown"``.
+
+    Raises
+    ------
+    ClimannError
+        If the attribute holds anything else.
+    """
+    given = attrs.get("units_metadata")
+    if given is None:
+        return "unknown"
+    match = re.fullmatch(r"\s*temperature\s*:\s*(on_scale|difference|unknown)\s*", str(given))
+    if match is None:
+        raise ClimannError(
+            f"units_metadata of '{variable}' is '{given}'; CF-1.11 allows 'temperature: on_scale', "
+            "'temperature: difference' or 'temperature: unknown'; correct it in the file"
+        )
+    return match.group(1)
+
+
+def _described_as_anomaly(variable: str, attrs: Mapping) -> bool:
+    """Whether the name, ``standard_name`` (CF's ``..._anomaly`` names) or ``long_name``
+    calls the variable an anomaly."""
+    described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    return bool(re.search(r"anom", f"{variable} {described}", re.IGNORECASE))
+
+
+def _temperature_conversion(
+    on_scale: Conversion, source, destination, units: str, to: str, *, variable: str, attrs: Mapping
+) -> Conversion:
+    """The conversion of a temperature between scales with different zeros (degC, degF, K):
+    by the difference of two values — ``scale`` only — when ``units_metadata`` says it is a
+    difference; with the offset when it says on_scale; when it says nothing (or "unknown"),
+    with the offset and the assumption stated, or refused if the variable is called an anomaly.
+
+    Raises
+    ------
+    ClimannError
+        If nothing says whether it is a difference but its names say it is an anomaly.
+    """
+    from cf_xarray.units import units as registry
+
+    kind = temperature_kind(variable, attrs)
+    if kind == "difference":  # pint: degC - degC is a delta_degC, which converts to K without an offset
+        step = registry.Quantity(1.0, source) - registry.Quantity(0.0, source)
+        unit = (registry.Quantity(1.0, destination) - registry.Quantity(0.0, destination)).units
+        note = "as a temperature difference (units_metadata), without an offset"
+        return Conversion(float(step.to(unit).magnitude), 0.0, note)
+    if kind == "on_scale":
+        return on_scale
+    fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
+    if _described_as_anomaly(variable, attrs):
+        raise ClimannError(
+            f"'{variable}' is called an anomaly but is in '{units}' with no units_metadata saying whether it is a "
+            f"temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
+            "else set units_metadata = 'temperature: on_scale'"
+        )
+    return Conversion(on_scale.scale, on_scale.offset, (
+        "assumed a temperature on the scale (with the offset): units_metadata does not say; if it is a "
+        f"difference or anomaly, mark it ({fix})"
+    ))
 
 
 def _present(units: object) -> bool:
