@@ -198,3 +198,48 @@ def test_units_metadata_that_is_not_cf_is_refused():
 
 def test_units_metadata_does_not_matter_without_an_offset():
     assert conversion("K", "K", variable="tas", attrs={"units_metadata": "nonsense"}).is_identity
+
+
+# --- months and years: the days of each step's calendar month or year --------------------------
+def _monthly(values, units: str, dates, calendar: str) -> xr.DataArray:
+    import cftime
+
+    times = [cftime.datetime(*date, calendar=calendar) for date in dates]
+    return xr.DataArray(np.array(values, np.float32), dims=("time",), coords={"time": times},
+                        attrs={"units": units, "standard_name": "precipitation_flux"})
+
+
+@pytest.mark.parametrize(
+    ("calendar", "dates", "totals", "days"),
+    [
+        # hand values: January 31 days; February 28 in noleap and in 2001, 29 in the leap year 2000
+        pytest.param("noleap", [(2000, 1, 16), (2000, 2, 15), (2000, 3, 16)], [62.0, 56.0, 62.0], [31, 28, 31],
+                     id="noleap"),
+        pytest.param("standard", [(2000, 1, 16), (2000, 2, 15), (2000, 3, 16)], [62.0, 58.0, 62.0], [31, 29, 31],
+                     id="leap-year"),
+        pytest.param("360_day", [(2001, 1, 16), (2001, 2, 16), (2001, 3, 16)], [60.0, 60.0, 60.0], [30, 30, 30],
+                     id="360_day"),
+    ],
+)
+def test_monthly_totals_convert_by_the_days_of_each_calendar_month(calendar, dates, totals, days, caplog):
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_variable(_monthly(totals, "mm/month", dates, calendar), "kg m-2 s-1", name="pr",
+                                 where="new.nc", reference="the model")
+    np.testing.assert_allclose(rates.values, np.array(totals) / np.array(days) / 86400, rtol=1e-6)
+    assert f"by the days of each step's month in its calendar ({calendar})" in caplog.text
+    back = convert_variable(rates, "kg m-2 month-1", name="pr", where="a", reference="b")
+    np.testing.assert_allclose(back.values, totals, rtol=1e-6)
+
+
+def test_yearly_totals_convert_by_the_days_of_each_calendar_year():
+    totals = _monthly([732.0, 730.0], "mm yr-1", [(2000, 7, 2), (2001, 7, 2)], "standard")
+    rates = convert_variable(totals, "mm day-1", name="pr", where="new.nc", reference="the model")
+    np.testing.assert_allclose(rates.values, [732 / 366, 730 / 365], rtol=1e-6)  # 2000 has 366 days
+
+
+def test_a_per_month_unit_on_steps_that_are_not_monthly_is_refused():
+    daily = _monthly([1.0, 2.0, 3.0], "mm/month", [(2001, 1, 1), (2001, 1, 2), (2001, 1, 3)], "noleap")
+    with pytest.raises(ClimannError, match=r"'pr' in new.nc is in 'mm/month' but its steps are daily, not monthly.*"
+                                           r"cdo divdpm") as error:
+        convert_variable(daily, "mm day-1", name="pr", where="new.nc", reference="the model")
+    assert "\n" not in str(error.value)
