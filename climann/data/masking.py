@@ -25,6 +25,8 @@ map is monotonic), so the mask is applied to the values xarray decoded, lazily.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import xarray as xr
 
@@ -97,6 +99,44 @@ def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
     return float(low), float(high)
 
 
+#: Attributes that hold numbers: the fill values and valid range in the stored type, the
+#: packing in the unpacked type (NUG attribute conventions; CF-1.8 §2.5.1, §8.1).
+NUMERIC_ATTRIBUTES = ("_FillValue", "missing_value", "scale_factor", "add_offset", *VALID_RANGE_ATTRIBUTES)
+
+#: ncatted's type letters for NumPy types (NCO manual, "ncatted": ``f`` float, ``s`` short …).
+_NCATTED_TYPES = {"f4": "f", "f8": "d", "i1": "b", "u1": "ub", "i2": "s", "u2": "us", "i4": "l", "u4": "ul",
+                  "i8": "ll", "u8": "ull"}
+
+
+def refuse_text_attributes(dataset: xr.Dataset) -> None:
+    """Refuse a data variable whose fill value, packing or valid range is stored as text.
+
+    xarray would ignore a text ``missing_value`` or ``valid_range`` (its values read as data)
+    and fail on a text ``scale_factor`` only when the data are read; a text that looks like a
+    number is not read as one, since the file's writer did not store the number it meant.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, the file, the attribute and the ``ncatted`` command that stores
+        it as a number.
+    """
+    where = Path(str(dataset.encoding.get("source", "the file"))).name
+    for name, variable in dataset.data_vars.items():
+        for key in NUMERIC_ATTRIBUTES:
+            value = variable.attrs.get(key, variable.encoding.get(key))
+            if value is None or np.asarray(value).dtype.kind not in "USO":
+                continue
+            text = " ".join(str(part) for part in np.atleast_1d(value))
+            stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+            letter = "f" if key in ("scale_factor", "add_offset") else _NCATTED_TYPES.get(stored.str[1:], "f")
+            raise ClimannError(
+                f"'{name}' in {where} has {key} stored as text ('{text}'), not as a number; store it as a number: "
+                f"ncatted -a {key},{name},o,{letter},{','.join(text.split())} "
+                f"{where} fixed.nc"
+            )
+
+
 def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     """The dataset with values outside each data variable's valid range set to NaN.
 
@@ -116,8 +156,10 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     Raises
     ------
     ClimannError
-        If a valid-range attribute is not numeric.
+        If a fill value, packing or valid-range attribute is not numeric
+        (:func:`refuse_text_attributes`).
     """
+    refuse_text_attributes(dataset)
     masked = {}
     for name, variable in dataset.data_vars.items():
         if not np.issubdtype(variable.dtype, np.number):

@@ -11,6 +11,7 @@ import xarray as xr
 from climann.data.info import describe, missing_fractions
 from climann.data.masking import VALID_RANGE_ATTRIBUTES
 from climann.data.open import open_dataset
+from climann.errors import ClimannError
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
@@ -177,3 +178,30 @@ def test_valid_limits_of_unsigned_data_are_read_unsigned(tmp_path, stored, attrs
     opened = open_dataset([path])["v"].values
     np.testing.assert_allclose(opened, expected, rtol=1e-6)
     assert np.isfinite(opened).any() and np.isnan(opened).any()
+
+
+# --- numeric attributes stored as text ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("attrs", "key", "fix"),
+    [
+        pytest.param({"missing_value": "-999"}, "missing_value", "ncatted -a missing_value,v,o,f,-999 text.nc fixed.nc",
+                     id="missing_value"),
+        pytest.param({"valid_range": "-5 40"}, "valid_range", "ncatted -a valid_range,v,o,f,-5,40 text.nc fixed.nc",
+                     id="valid_range"),
+        pytest.param({"valid_min": "-5"}, "valid_min", "ncatted -a valid_min,v,o,f,-5 text.nc fixed.nc",
+                     id="valid_min"),
+        pytest.param({"scale_factor": "0.01"}, "scale_factor", "ncatted -a scale_factor,v,o,f,0.01 text.nc fixed.nc",
+                     id="scale_factor"),
+        pytest.param({"add_offset": "273.15"}, "add_offset", "ncatted -a add_offset,v,o,f,273.15 text.nc fixed.nc",
+                     id="add_offset"),
+    ],
+)
+def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, attrs, key, fix):
+    values = np.where(_land(), -999.0, 20.0) * np.ones((N_TIME, 1, 1))
+    path = _write(tmp_path / "text.nc", values.astype("f4"), "f4", {})
+    with netCDF4.Dataset(path, "a") as nc:
+        for name, value in attrs.items():
+            nc.variables["v"].setncattr_string(name, value)
+    with pytest.raises(ClimannError, match=f"^'v' in text.nc has {key} stored as text") as error:
+        open_dataset([path])
+    assert str(error.value).endswith(fix) and "\n" not in str(error.value)
