@@ -25,10 +25,26 @@ map is monotonic), so the mask is applied to the values xarray decoded, lazily.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import dask
 import numpy as np
 import xarray as xr
 
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+#: Values that mark missing data in many files, sometimes left without the attribute that
+#: says so: the netCDF default fill of float and double (9.96921e36; NUG "Fill Values"),
+#: CMIP's 1e20, and the -9999, -99999 and -999 of observation products. Never guessed
+#: missing: a variable that holds them is named in a warning (:func:`warn_fill_like_values`).
+FILL_LIKE_VALUES = (9.969209968386869e36, 1e20, -9999.0, -99999.0, -999.0)
+
+#: At most this many evenly spaced time steps are read to look for them.
+FILL_LIKE_CHECKED_STEPS = 24
 
 #: Attributes that define the valid values; dropped once applied (they would be wrong in
 #: another unit or packing, e.g. when copied to an output file).
@@ -97,6 +113,44 @@ def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
     return float(low), float(high)
 
 
+#: Attributes that hold numbers: the fill values and valid range in the stored type, the
+#: packing in the unpacked type (NUG attribute conventions; CF-1.8 §2.5.1, §8.1).
+NUMERIC_ATTRIBUTES = ("_FillValue", "missing_value", "scale_factor", "add_offset", *VALID_RANGE_ATTRIBUTES)
+
+#: ncatted's type letters for NumPy types (NCO manual, "ncatted": ``f`` float, ``s`` short …).
+_NCATTED_TYPES = {"f4": "f", "f8": "d", "i1": "b", "u1": "ub", "i2": "s", "u2": "us", "i4": "l", "u4": "ul",
+                  "i8": "ll", "u8": "ull"}
+
+
+def refuse_text_attributes(dataset: xr.Dataset) -> None:
+    """Refuse a data variable whose fill value, packing or valid range is stored as text.
+
+    xarray would ignore a text ``missing_value`` or ``valid_range`` (its values read as data)
+    and fail on a text ``scale_factor`` only when the data are read; a text that looks like a
+    number is not read as one, since the file's writer did not store the number it meant.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, the file, the attribute and the ``ncatted`` command that stores
+        it as a number.
+    """
+    where = Path(str(dataset.encoding.get("source", "the file"))).name
+    for name, variable in dataset.data_vars.items():
+        for key in NUMERIC_ATTRIBUTES:
+            value = variable.attrs.get(key, variable.encoding.get(key))
+            if value is None or np.asarray(value).dtype.kind not in "USO":
+                continue
+            text = " ".join(str(part) for part in np.atleast_1d(value))
+            stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+            letter = "f" if key in ("scale_factor", "add_offset") else _NCATTED_TYPES.get(stored.str[1:], "f")
+            raise ClimannError(
+                f"'{name}' in {where} has {key} stored as text ('{text}'), not as a number; store it as a number: "
+                f"ncatted -a {key},{name},o,{letter},{','.join(text.split())} "
+                f"{where} fixed.nc"
+            )
+
+
 def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     """The dataset with values outside each data variable's valid range set to NaN.
 
@@ -116,8 +170,10 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     Raises
     ------
     ClimannError
-        If a valid-range attribute is not numeric.
+        If a fill value, packing or valid-range attribute is not numeric
+        (:func:`refuse_text_attributes`).
     """
+    refuse_text_attributes(dataset)
     masked = {}
     for name, variable in dataset.data_vars.items():
         if not np.issubdtype(variable.dtype, np.number):
@@ -137,3 +193,76 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
         masked[name] = kept
     return dataset.assign(masked) if masked else dataset
+
+
+def _candidates(dtype: np.dtype) -> list[tuple[float, np.ndarray]]:
+    """The fill-like values a variable of ``dtype`` can hold, each also in that type (a
+    float32 1e20 is not the float64 1e20)."""
+    found = []
+    for value in FILL_LIKE_VALUES:
+        if dtype.kind in "iu":
+            limits = np.iinfo(dtype)
+            if not (limits.min <= value <= limits.max and float(value).is_integer()):
+                continue
+        found.append((value, np.asarray(value).astype(dtype)))
+    return found
+
+
+def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dict[float, tuple[int, int]]]:
+    """How many values of each variable equal each of :data:`FILL_LIKE_VALUES`, counted on at
+    most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced time steps, in one computation.
+
+    Returns
+    -------
+    dict
+        Variable name → {fill-like value → (count, number of values checked)}, only the
+        values found.
+    """
+    chosen, counts = {}, []
+    for name in names:
+        variable = dataset[name]
+        if variable.dtype.kind not in "fiu":
+            continue
+        time = [dim for dim in variable.dims if dim in variable.coords and variable[dim].size
+                and hasattr(variable[dim].values.flat[0], "calendar")]
+        if time and variable.sizes[time[0]] > FILL_LIKE_CHECKED_STEPS:
+            steps = np.linspace(0, variable.sizes[time[0]] - 1, FILL_LIKE_CHECKED_STEPS).round().astype(int)
+            variable = variable.isel({time[0]: np.unique(steps)})
+        for value, typed in _candidates(variable.dtype):
+            chosen.setdefault(name, []).append((value, variable.size))
+            counts.append((variable == typed).sum().data)
+    computed = iter(dask.compute(*counts))
+    found: dict[str, dict[float, tuple[int, int]]] = {}
+    for name, values in chosen.items():
+        for value, size in values:
+            count = int(next(computed))
+            if count:
+                found.setdefault(name, {})[value] = (count, size)
+    return found
+
+
+def warn_fill_like_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str) -> None:
+    """Warn, one line per variable, when a variable holds one of :data:`FILL_LIKE_VALUES`
+    that no ``_FillValue`` or ``missing_value`` marks as missing: they are used as data (a
+    field of 280 K with 1e20 over land would be trained on as it is), and climann does not
+    guess; the warning gives the ``ncatted`` that marks them (NUG "Fill Values", CF §2.5.1).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened (fill values and valid ranges already NaN).
+    names : sequence of str
+        The variables to check (those absent are skipped).
+    where, file : str
+        The files, for the message; the file to name in the ``ncatted`` command.
+    """
+    present = [name for name in names if name in dataset.data_vars]
+    for name, found in fill_like_counts(dataset, present).items():
+        value, (count, size) = max(found.items(), key=lambda item: item[1][0])
+        stored = np.dtype(dataset[name].encoding.get("dtype", dataset[name].dtype))
+        _log.warning(
+            "'%s' in %s holds %g at %d of the %d values checked, a usual fill value that no _FillValue or "
+            "missing_value marks as missing, so they are used as data; if they are missing values: "
+            "ncatted -a _FillValue,%s,o,%s,%g %s fixed.nc",
+            name, where, value, count, size, name, _NCATTED_TYPES.get(stored.str[1:], "f"), value, file,
+        )

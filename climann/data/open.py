@@ -123,9 +123,6 @@ def _open_group(files: Sequence[Path], overlap: str = "error", target: str | Non
     """Open files that together hold one set of variables (e.g. one file per year)."""
     time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
-        # Packed files often give both _FillValue and missing_value; xarray masks both and
-        # says so in a warning that would only alarm users.
-        warnings.filterwarnings("ignore", message=".*multiple fill values.*")
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
@@ -195,7 +192,9 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
 def open_input(path: Path, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of one input file with the engine of :func:`input_engine`.
 
-    A NetCDF file is opened through its one handle in the process
+    Values equal to ``_FillValue`` or to ``missing_value`` are missing, also when the two
+    differ, without xarray's warning (CF-1.8 §2.5.1: both mark missing data). A NetCDF file
+    is opened through its one handle in the process
     (:func:`climann.data.handles.open_netcdf`): HDF5 crashes on NetCDF-4 string variables when
     a file is open twice at once. A GRIB file is read without an index file (cfgrib's
     ``indexpath=""``): cfgrib would write ``<file>.<hash>.idx`` beside it, and nothing is
@@ -217,12 +216,16 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
         From the backend, when the file cannot be read.
     """
     engine = input_engine(path)
-    if engine == "netcdf4":
-        return open_netcdf(path, **options)
-    if engine == "cfgrib":
-        backend_kwargs = options.pop("backend_kwargs", None) or {}
-        options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
-    return xr.open_dataset(path, engine=engine, **options)
+    with warnings.catch_warnings():
+        # Packed files often give both _FillValue and missing_value; both mark missing values
+        # (CF-1.8 §2.5.1), xarray masks both and says so in a warning that would only alarm.
+        warnings.filterwarnings("ignore", message=".*multiple fill values.*")
+        if engine == "netcdf4":
+            return open_netcdf(path, **options)
+        if engine == "cfgrib":
+            backend_kwargs = options.pop("backend_kwargs", None) or {}
+            options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
+        return xr.open_dataset(path, engine=engine, **options)
 
 
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:

@@ -4,7 +4,9 @@ The units strings are those of the files' ``units`` attributes (UDUNITS syntax: 
 ``degC``, ``degree_Celsius``, ``hPa``, ``kg m-2 s-1``, ``mm day-1``, ``%``, ``1``). Every
 conversion the registry knows is affine, ``new = scale · old + offset`` (an offset only
 for temperatures on the Celsius or Fahrenheit scales), so a conversion is two numbers and
-stays lazy on dask-backed data.
+stays lazy on dask-backed data. A month or a year in the units (``mm month-1``) is the one
+holding each time step, in its calendar (:func:`calendar_factor`): then the scale varies
+along time.
 
 Two additions to the registry, both documented where they act:
 
@@ -23,11 +25,13 @@ Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import xarray as xr
 
 from climann.errors import ClimannError
@@ -108,10 +112,14 @@ class Conversion:
     scale: float
     offset: float
     assumption: str = ""
+    #: Powers of the days of each step's calendar month and year that multiply ``scale``
+    #: (``mm month-1`` to ``mm day-1``: month −1); see :func:`calendar_factor`.
+    per_month: int = 0
+    per_year: int = 0
 
     @property
     def is_identity(self) -> bool:
-        return self.scale == 1.0 and self.offset == 0.0
+        return self.scale == 1.0 and self.offset == 0.0 and not (self.per_month or self.per_year)
 
 
 def is_water_quantity(name: str, attrs: Mapping) -> bool:
@@ -125,21 +133,31 @@ def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = No
     """How to convert values of ``variable`` from ``units`` to ``to``; None if not convertible.
 
     Affine: ``offset`` is the value 0 in ``units`` expressed in ``to`` and ``scale`` the
-    change of one unit, both computed by pint. Depth and mass per area of a water quantity
-    (see :func:`is_water_quantity`) convert with :data:`WATER_DENSITY`.
+    change of one unit, both computed by pint. A temperature between scales with different
+    zeros (degC, degF, K) is converted as its ``units_metadata`` says (CF-1.11 §3.1.2; see
+    :func:`_temperature_conversion`): a difference without the offset. Depth and mass per
+    area of a water quantity (see :func:`is_water_quantity`) convert with :data:`WATER_DENSITY`.
 
     Raises
     ------
     ClimannError
-        If a units string cannot be read (:func:`parse_units`).
+        If a units string cannot be read (:func:`parse_units`), or a temperature's
+        ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
     """
     from cf_xarray.units import units as registry
 
     source, destination = parse_units(units, variable=variable), parse_units(to, variable=variable)
+    shift = [_power(source, period) - _power(destination, period) for period in _CALENDAR_PERIODS]
+    if any(shift):
+        found = conversion(str(_in_days(source)), str(_in_days(destination)), variable=variable, attrs=attrs)
+        return None if found is None else dataclasses.replace(found, per_month=shift[0], per_year=shift[1])
     if source.is_compatible_with(destination):
         offset = float(registry.Quantity(0.0, source).to(destination).magnitude)
         scale = float(registry.Quantity(1.0, source).to(destination).magnitude) - offset
-        return Conversion(scale, offset)
+        if offset == 0.0:
+            return Conversion(scale, offset)
+        return _temperature_conversion(Conversion(scale, offset), source, destination, units, to,
+                                       variable=variable, attrs=attrs or {})
     if not is_water_quantity(variable, attrs or {}):
         return None
     density = registry.Quantity(WATER_DENSITY, "kg m-3")
@@ -148,6 +166,159 @@ def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = No
         if converted.is_compatible_with(destination):
             return Conversion(float(converted.to(destination).magnitude), 0.0, assumption)
     return None
+
+
+#: Units whose length depends on the calendar and the date: UDUNITS and pint fix them
+#: (a month 30.44 days, a year 365.25), but a monthly total in ``mm month-1`` is the sum over
+#: its own month's days.
+_CALENDAR_PERIODS = ("month", "year")
+
+
+def _power(unit, period: str) -> int:
+    """The power of ``period`` ("month", "year") in a pint unit: −1 in ``mm month-1``."""
+    import pint.util
+
+    return int(dict(pint.util.to_units_container(unit)).get(period, 0))
+
+
+def _in_days(unit):
+    """The unit with each month and year replaced by a day: ``mm month-1`` → ``mm day-1``."""
+    from cf_xarray.units import units as registry
+
+    quantity = registry.Quantity(1.0, unit)
+    for period in _CALENDAR_PERIODS:
+        quantity = quantity * (registry.Unit("day") / registry.Unit(period)) ** _power(unit, period)
+    return quantity.units
+
+
+def _days_of_periods(times, period: str) -> np.ndarray:
+    """The number of days of the calendar month (or year) holding each time, in its calendar.
+
+    Exact in every CF calendar (``cftime`` differences): February has 28 days in ``noleap``
+    and 2001, 29 in 2000 and in ``all_leap``, 30 in ``360_day``.
+    """
+    import cftime
+
+    def start(year: int, month: int, like) -> cftime.datetime:
+        return cftime.datetime(year, month, 1, calendar=like.calendar, has_year_zero=like.has_year_zero)
+
+    days = []
+    for time in times:
+        if period == "month":
+            first, following = start(time.year, time.month, time), start(
+                time.year + time.month // 12, time.month % 12 + 1, time)
+        else:
+            first, following = start(time.year, 1, time), start(time.year + 1, 1, time)
+        days.append((following - first).total_seconds() / 86400)
+    return np.array(days)
+
+
+def calendar_factor(variable: xr.DataArray, found: Conversion, *, name: str, where: str) -> xr.DataArray:
+    """The factor, along time, by which a conversion involving months or years multiplies its
+    ``scale``: ``days ** per_month`` of each step's calendar month (and likewise for years).
+
+    A monthly total in ``mm month-1`` is the sum over that month's days; its rate in
+    ``mm day-1`` is the total over the days of its month (``cdo divdpm`` does the same).
+    Months need a monthly time axis; years are those holding each step.
+
+    Returns
+    -------
+    xarray.DataArray, shape (n_time,)
+
+    Raises
+    ------
+    ClimannError
+        If the variable has no time axis of ``cftime`` dates, or is per month but its steps
+        are not monthly.
+    """
+    from climann.data.time_axis import time_step_positions
+
+    dims = [dim for dim in variable.dims
+            if dim in variable.coords and variable[dim].size and hasattr(variable[dim].values.flat[0], "calendar")]
+    units = variable.attrs.get("units")
+    advice = "convert it to a rate first (per month: cdo divdpm gives per day)"
+    if not dims:
+        raise ClimannError(f"'{name}' in {where} is in '{units}' but has no time axis to tell the length of its "
+                           f"months or years; {advice}")
+    times = variable[dims[0]].values
+    step, _ = time_step_positions(times)
+    if found.per_month and (step is None or step.months != 1):
+        raise ClimannError(f"'{name}' in {where} is in '{units}' but its steps are "
+                           f"{'irregular' if step is None else step.name}, not monthly, so the month meant is "
+                           f"unknown; {advice}")
+    factor = np.ones(len(times))
+    for period, power in (("month", found.per_month), ("year", found.per_year)):
+        if power:
+            factor = factor * _days_of_periods(times, period) ** power
+    return xr.DataArray(factor, dims=(dims[0],), coords={dims[0]: variable[dims[0]]})
+
+
+def temperature_kind(variable: str, attrs: Mapping) -> str:
+    """What a temperature's ``units_metadata`` says it is: ``"on_scale"``, ``"difference"``
+    or ``"unknown"`` (also when the attribute is absent).
+
+    CF-1.11 §3.1.2: ``units_metadata = "temperature: on_scale"`` (a temperature on its
+    scale, e.g. 15 degC = 288.15 K), ``"temperature: difference"`` (a difference or
+    anomaly, 1 degC = 1 K with no offset) or ``"temperature: unknown"``.
+
+    Raises
+    ------
+    ClimannError
+        If the attribute holds anything else.
+    """
+    given = attrs.get("units_metadata")
+    if given is None:
+        return "unknown"
+    match = re.fullmatch(r"\s*temperature\s*:\s*(on_scale|difference|unknown)\s*", str(given))
+    if match is None:
+        raise ClimannError(
+            f"units_metadata of '{variable}' is '{given}'; CF-1.11 allows 'temperature: on_scale', "
+            "'temperature: difference' or 'temperature: unknown'; correct it in the file"
+        )
+    return match.group(1)
+
+
+def _described_as_anomaly(variable: str, attrs: Mapping) -> bool:
+    """Whether the name, ``standard_name`` (CF's ``..._anomaly`` names) or ``long_name``
+    calls the variable an anomaly."""
+    described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    return bool(re.search(r"anom", f"{variable} {described}", re.IGNORECASE))
+
+
+def _temperature_conversion(
+    on_scale: Conversion, source, destination, units: str, to: str, *, variable: str, attrs: Mapping
+) -> Conversion:
+    """The conversion of a temperature between scales with different zeros (degC, degF, K):
+    by the difference of two values — ``scale`` only — when ``units_metadata`` says it is a
+    difference; with the offset when it says on_scale; when it says nothing (or "unknown"),
+    with the offset and the assumption stated, or refused if the variable is called an anomaly.
+
+    Raises
+    ------
+    ClimannError
+        If nothing says whether it is a difference but its names say it is an anomaly.
+    """
+    from cf_xarray.units import units as registry
+
+    kind = temperature_kind(variable, attrs)
+    if kind == "difference":  # pint: degC - degC is a delta_degC, which converts to K without an offset
+        step = registry.Quantity(1.0, source) - registry.Quantity(0.0, source)
+        unit = (registry.Quantity(1.0, destination) - registry.Quantity(0.0, destination)).units
+        note = "as a temperature difference (units_metadata), without an offset"
+        return Conversion(float(step.to(unit).magnitude), 0.0, note)
+    if kind == "on_scale":
+        return on_scale
+    fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
+    if _described_as_anomaly(variable, attrs):
+        raise ClimannError(
+            f"'{variable}' is called an anomaly but is in '{units}' with no units_metadata saying whether it is a "
+            f"temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
+            "else set units_metadata = 'temperature: on_scale'"
+        )
+    return Conversion(on_scale.scale, on_scale.offset, (
+        "assumed a temperature on the scale (with the offset): units_metadata does not say; if it is a "
+        f"difference or anomaly, mark it ({fix})"
+    ))
 
 
 def _present(units: object) -> bool:
@@ -201,7 +372,15 @@ def convert_variable(
     relabelled = {**variable.attrs, "units": to}
     if found.is_identity:
         return variable.assign_attrs(relabelled)
-    converted = variable * found.scale + found.offset
+    if found.per_month or found.per_year:
+        factor = found.scale * calendar_factor(variable, found, name=name, where=where)
+        periods = " and ".join(p for p, n in (("month", found.per_month), ("year", found.per_year)) if n)
+        calendar = factor[factor.dims[0]].values.flat[0].calendar
+        found = dataclasses.replace(found, assumption=", ".join(filter(None, (
+            found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
+        converted = variable * factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
+    else:
+        converted = variable * found.scale + found.offset
     if variable.dtype.kind == "f":
         converted = converted.astype(variable.dtype)
     extra = f", {found.assumption}" if found.assumption else ""

@@ -126,10 +126,12 @@ def value_sums(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray, *,
     -------
     ndarray, shape (9,), float64
     """
-    truth = np.asarray(truth, np.float64) - shift
-    predicted = np.asarray(predicted, np.float64) - shift
-    weights = np.asarray(weights, np.float64)
+    truth, predicted = np.asarray(truth, np.float64), np.asarray(predicted, np.float64)
+    # the error before the shift: with a huge value among them (1e20 where a fill value is
+    # not marked) c is huge too, and y − c would round every ordinary y to the same number
     error = predicted - truth
+    truth, predicted = truth - shift, predicted - shift
+    weights = np.asarray(weights, np.float64)
     # products summed by NumPy (pairwise), not BLAS dot products: as exact, and on a busy
     # machine several times faster than a threaded BLAS
     weighted_error, weighted_truth, weighted_pred = weights * error, weights * truth, weights * predicted

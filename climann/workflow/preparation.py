@@ -22,6 +22,7 @@ from climann.data.climatology import monthly_climatology
 from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
+from climann.data.masking import warn_fill_like_values
 from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
@@ -166,6 +167,8 @@ def _open_subset(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
+    warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
+                          file=where if len(files) == 1 else "FILE")
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")

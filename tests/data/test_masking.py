@@ -11,6 +11,7 @@ import xarray as xr
 from climann.data.info import describe, missing_fractions
 from climann.data.masking import VALID_RANGE_ATTRIBUTES
 from climann.data.open import open_dataset
+from climann.errors import ClimannError
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
@@ -177,3 +178,74 @@ def test_valid_limits_of_unsigned_data_are_read_unsigned(tmp_path, stored, attrs
     opened = open_dataset([path])["v"].values
     np.testing.assert_allclose(opened, expected, rtol=1e-6)
     assert np.isfinite(opened).any() and np.isnan(opened).any()
+
+
+# --- numeric attributes stored as text ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("attrs", "key", "fix"),
+    [
+        pytest.param({"missing_value": "-999"}, "missing_value", "ncatted -a missing_value,v,o,f,-999 text.nc fixed.nc",
+                     id="missing_value"),
+        pytest.param({"valid_range": "-5 40"}, "valid_range", "ncatted -a valid_range,v,o,f,-5,40 text.nc fixed.nc",
+                     id="valid_range"),
+        pytest.param({"valid_min": "-5"}, "valid_min", "ncatted -a valid_min,v,o,f,-5 text.nc fixed.nc",
+                     id="valid_min"),
+        pytest.param({"scale_factor": "0.01"}, "scale_factor", "ncatted -a scale_factor,v,o,f,0.01 text.nc fixed.nc",
+                     id="scale_factor"),
+        pytest.param({"add_offset": "273.15"}, "add_offset", "ncatted -a add_offset,v,o,f,273.15 text.nc fixed.nc",
+                     id="add_offset"),
+    ],
+)
+def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, attrs, key, fix):
+    values = np.where(_land(), -999.0, 20.0) * np.ones((N_TIME, 1, 1))
+    path = _write(tmp_path / "text.nc", values.astype("f4"), "f4", {})
+    with netCDF4.Dataset(path, "a") as nc:
+        for name, value in attrs.items():
+            nc.variables["v"].setncattr_string(name, value)
+    with pytest.raises(ClimannError, match=f"^'v' in text.nc has {key} stored as text") as error:
+        open_dataset([path])
+    assert str(error.value).endswith(fix) and "\n" not in str(error.value)
+
+
+# --- fill-like values without an attribute -----------------------------------------------------
+def _fill_like_dataset(n_time: int, value: float, dtype: str = "f4") -> xr.Dataset:
+    import cftime
+
+    values = np.full((n_time, LAT.size, LON.size), 280.0)
+    values[:, _land()] = value  # 5 land cells of 48
+    times = [cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(n_time)]
+    return xr.Dataset({"tas": (("time", "lat", "lon"), values.astype(dtype)),
+                       "ok": (("time", "lat", "lon"), np.zeros_like(values, dtype))},
+                      coords={"time": times, "lat": LAT, "lon": LON}).chunk({"time": 5})
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype", "letter"),
+    [
+        pytest.param(1e20, "f4", "f", id="1e20-float32"),
+        pytest.param(-9999.0, "f8", "d", id="-9999-double"),
+        pytest.param(9.969209968386869e36, "f4", "f", id="netcdf-default-fill"),
+    ],
+)
+def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, value, dtype, letter):
+    import logging
+
+    from climann.data.masking import warn_fill_like_values
+
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_fill_like_values(_fill_like_dataset(48, value, dtype), ["tas", "ok", "absent"], where="a.nc", file="a.nc")
+    # 24 of the 48 steps checked (evenly spaced), 5 land cells each: 120 of 24 × 48 = 1152 values
+    expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value that no "
+                f"_FillValue or missing_value marks as missing, so they are used as data; if they are missing "
+                f"values: ncatted -a _FillValue,tas,o,{letter},{value:g} a.nc fixed.nc")
+    assert [record.getMessage() for record in caplog.records] == [expected]
+
+
+def test_ordinary_values_and_marked_fill_values_give_no_warning(caplog):
+    import logging
+
+    from climann.data.masking import warn_fill_like_values
+
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_fill_like_values(_fill_like_dataset(6, np.nan), ["tas", "ok"], where="a.nc", file="a.nc")
+    assert caplog.records == []

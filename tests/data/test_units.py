@@ -140,3 +140,106 @@ def test_convert_dataset_converts_the_named_variables_present():
     converted = convert_dataset(dataset, {"tas": "K", "ps": "Pa", "absent": "m"}, where="f.nc", reference="r")
     assert converted["tas"].values[0] == pytest.approx(273.15) and converted["ps"].values[0] == pytest.approx(1e5)
     assert converted["tas"].attrs["units"] == "K" and "absent" not in converted
+
+
+# CF-1.11 §3.1.2 units_metadata. Independent values: a difference of 1 degC is 1 K and of
+# 1 K is 9/5 degF (no offset); 0 degC on the scale is 273.15 K.
+@pytest.mark.parametrize(
+    ("units", "to", "metadata", "scale", "offset"),
+    [
+        pytest.param("degC", "K", "temperature: difference", 1.0, 0.0, id="difference-degC-K"),
+        pytest.param("K", "degF", "temperature: difference", 9 / 5, 0.0, id="difference-K-degF"),
+        pytest.param("degC", "K", " temperature:on_scale ", 1.0, 273.15, id="on-scale"),
+        pytest.param("degC", "K", "temperature: unknown", 1.0, 273.15, id="unknown-assumed-on-scale"),
+    ],
+)
+def test_a_temperature_converts_as_its_units_metadata_says(units, to, metadata, scale, offset):
+    found = conversion(units, to, variable="dtas", attrs={"units_metadata": metadata})
+    assert found.scale == pytest.approx(scale, rel=1e-12)
+    assert found.offset == pytest.approx(offset, rel=1e-12, abs=1e-12)
+
+
+def test_a_temperature_difference_in_degc_keeps_its_values_in_k():
+    values = np.array([-2.5, 0.0, 3.25], np.float32)
+    anomaly = _celsius(values, "degC").assign_attrs(units_metadata="temperature: difference")
+    converted = convert_variable(anomaly, "K", name="dtas", where="new.nc", reference="the model")
+    np.testing.assert_array_equal(converted.values, values)
+    assert converted.attrs["units"] == "K"
+
+
+def test_a_temperature_without_units_metadata_is_converted_on_scale_with_a_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_variable(_celsius(np.array([15.0]), "degC"), "K", name="tas", where="new.nc", reference="m")
+    assert converted.values[0] == pytest.approx(288.15)
+    assert "assumed a temperature on the scale" in caplog.text
+    assert "ncatted -a units_metadata,tas,c,c,'temperature: difference'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs"),
+    [
+        pytest.param("tas_anom", {}, id="name"),
+        pytest.param("dtas", {"long_name": "near-surface air temperature anomaly"}, id="long_name"),
+        pytest.param("t", {"standard_name": "air_temperature_anomaly"}, id="standard_name"),
+        pytest.param("t", {"standard_name": "air_temperature_anomaly", "units_metadata": "temperature: unknown"},
+                     id="unknown"),
+    ],
+)
+def test_an_anomaly_without_units_metadata_is_refused(name, attrs):
+    with pytest.raises(ClimannError, match=f"'{name}' is called an anomaly .* units_metadata") as error:
+        conversion("degC", "K", variable=name, attrs=attrs)
+    assert "\n" not in str(error.value)
+
+
+def test_units_metadata_that_is_not_cf_is_refused():
+    with pytest.raises(ClimannError, match="units_metadata of 'tas' is 'temperature: anomaly'; CF-1.11 allows"):
+        conversion("degC", "K", variable="tas", attrs={"units_metadata": "temperature: anomaly"})
+
+
+def test_units_metadata_does_not_matter_without_an_offset():
+    assert conversion("K", "K", variable="tas", attrs={"units_metadata": "nonsense"}).is_identity
+
+
+# --- months and years: the days of each step's calendar month or year --------------------------
+def _monthly(values, units: str, dates, calendar: str) -> xr.DataArray:
+    import cftime
+
+    times = [cftime.datetime(*date, calendar=calendar) for date in dates]
+    return xr.DataArray(np.array(values, np.float32), dims=("time",), coords={"time": times},
+                        attrs={"units": units, "standard_name": "precipitation_flux"})
+
+
+@pytest.mark.parametrize(
+    ("calendar", "dates", "totals", "days"),
+    [
+        # hand values: January 31 days; February 28 in noleap and in 2001, 29 in the leap year 2000
+        pytest.param("noleap", [(2000, 1, 16), (2000, 2, 15), (2000, 3, 16)], [62.0, 56.0, 62.0], [31, 28, 31],
+                     id="noleap"),
+        pytest.param("standard", [(2000, 1, 16), (2000, 2, 15), (2000, 3, 16)], [62.0, 58.0, 62.0], [31, 29, 31],
+                     id="leap-year"),
+        pytest.param("360_day", [(2001, 1, 16), (2001, 2, 16), (2001, 3, 16)], [60.0, 60.0, 60.0], [30, 30, 30],
+                     id="360_day"),
+    ],
+)
+def test_monthly_totals_convert_by_the_days_of_each_calendar_month(calendar, dates, totals, days, caplog):
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_variable(_monthly(totals, "mm/month", dates, calendar), "kg m-2 s-1", name="pr",
+                                 where="new.nc", reference="the model")
+    np.testing.assert_allclose(rates.values, np.array(totals) / np.array(days) / 86400, rtol=1e-6)
+    assert f"by the days of each step's month in its calendar ({calendar})" in caplog.text
+    back = convert_variable(rates, "kg m-2 month-1", name="pr", where="a", reference="b")
+    np.testing.assert_allclose(back.values, totals, rtol=1e-6)
+
+
+def test_yearly_totals_convert_by_the_days_of_each_calendar_year():
+    totals = _monthly([732.0, 730.0], "mm yr-1", [(2000, 7, 2), (2001, 7, 2)], "standard")
+    rates = convert_variable(totals, "mm day-1", name="pr", where="new.nc", reference="the model")
+    np.testing.assert_allclose(rates.values, [732 / 366, 730 / 365], rtol=1e-6)  # 2000 has 366 days
+
+
+def test_a_per_month_unit_on_steps_that_are_not_monthly_is_refused():
+    daily = _monthly([1.0, 2.0, 3.0], "mm/month", [(2001, 1, 1), (2001, 1, 2), (2001, 1, 3)], "noleap")
+    with pytest.raises(ClimannError, match=r"'pr' in new.nc is in 'mm/month' but its steps are daily, not monthly.*"
+                                           r"cdo divdpm") as error:
+        convert_variable(daily, "mm day-1", name="pr", where="new.nc", reference="the model")
+    assert "\n" not in str(error.value)

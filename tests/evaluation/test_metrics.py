@@ -29,6 +29,17 @@ def test_scores_against_hand_computed_values():
     assert pearson_correlation(predicted, truth) == pytest.approx(np.corrcoef(predicted, truth)[0, 1])
 
 
+def test_the_errors_keep_their_digits_beside_a_huge_value():
+    """An unmarked fill value (1e20, exactly predicted) beside ordinary values: the shift by
+    the truth's mean (~2.5e19) must not round the other errors away (it gave MSE 0)."""
+    truth = np.array([280.0, 281.0, 282.0, 1e20])
+    predicted = np.array([280.5, 281.0, 281.0, 1e20])  # errors 0.5, 0, -1, 0
+    found = score(predicted, truth)
+    assert found["mse"] == pytest.approx((0.25 + 0 + 1 + 0) / 4, rel=1e-12)
+    assert found["mae"] == pytest.approx(1.5 / 4, rel=1e-12)
+    assert found["bias"] == pytest.approx(-0.5 / 4, rel=1e-12)
+
+
 def test_weighted_scores_on_a_three_by_four_grid_with_cos_latitude():
     rng = np.random.default_rng(0)
     truth = rng.normal(size=(3, 4))

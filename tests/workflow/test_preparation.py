@@ -308,3 +308,22 @@ def test_check_trains_reads_the_values_only_up_to_the_size_given(tmp_path):
     lines = report[report.index("# A config that trains as it is"):].splitlines()
     assert lines[lines.index("[data]") - 1] == "# (The data are large: their values are checked when train reads them.)"
     assert "# (The data are large" not in describe([str(tmp_path / "data.nc")], check=check_trains)
+
+
+def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prepared(tmp_path, caplog):
+    """-9999 over 'land' with no _FillValue: trained on as data (never guessed missing), but said."""
+    import logging
+
+    dataset = grid_dataset()
+    dataset["pred"] = dataset["pred"].where(dataset["lat"] > dataset["lat"].min(), -9999.0)  # the southern row
+    dataset["pred"].encoding["_FillValue"] = None  # xarray would otherwise write NaN's default fill
+    dataset.to_netcdf(tmp_path / "fill.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "fill.nc")], "target": "tas", "predictors": ["pred"], "features": []}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    # 36 monthly steps, 24 checked, 6 cells of the southern row each: 144 of 24 × 24 = 576 values
+    assert ("'pred' in fill.nc holds -9999 at 144 of the 576 values checked, a usual fill value that no _FillValue "
+            "or missing_value marks as missing") in caplog.text
+    assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fixed.nc" in caplog.text
+    assert (data.samples.inputs == -9999.0).any()  # still data
