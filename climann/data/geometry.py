@@ -115,6 +115,63 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     return 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
 
 
+def great_circle_polygon_areas(
+    latitude_bounds: np.ndarray, longitude_bounds: np.ndarray, *, flattening: float = 0.0
+) -> np.ndarray:
+    """Area of each cell whose edges are geodesics between its corners, on the unit authalic
+    sphere (steradians).
+
+    The corners become unit vectors and the polygon is cut into the triangles
+    (v₀, vₖ, vₖ₊₁); each triangle's spherical excess E comes from
+    tan(E/2) = v₀·(vₖ × vₖ₊₁) / (1 + v₀·vₖ + vₖ·vₖ₊₁ + vₖ₊₁·v₀) (Van Oosterom and Strackee,
+    1983), signed, so the sum is the polygon's area for convex and concave cells alike. No
+    longitude is differenced, so a cell containing a pole or across the antimeridian is whole.
+    On an ellipsoid of the given flattening the latitudes are first made authalic
+    (Snyder 1987, eq. 3-11), so that the relative areas are those on the ellipsoid (to the
+    order of the cell size squared times the flattening, the gap between a geodesic of the
+    ellipsoid and a great circle of the authalic sphere).
+
+    Parameters
+    ----------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
+        The vertices in order (clockwise or anticlockwise), degrees (geodetic latitude).
+    flattening : float
+        Of the ellipsoid the latitudes refer to; 0 for a sphere.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Steradians on the sphere of the ellipsoid's area (its authalic sphere); a cell with
+        a missing (NaN) corner gets NaN.
+    """
+    latitude = np.deg2rad(authalic_latitude(np.asarray(latitude_bounds, np.float64), flattening=flattening))
+    longitude = np.deg2rad(np.asarray(longitude_bounds, np.float64))
+    vectors = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude),
+                        np.sin(latitude)], axis=-1)  # (..., n_vertices, 3)
+    first, this, following = vectors[..., :1, :], vectors[..., 1:-1, :], vectors[..., 2:, :]
+    triple = np.sum(first * np.cross(this, following), axis=-1)
+    denominator = (1 + np.sum(first * this, axis=-1) + np.sum(this * following, axis=-1)
+                   + np.sum(following * first, axis=-1))
+    return np.abs(np.sum(2 * np.arctan2(triple, denominator), axis=-1))
+
+
+def authalic_latitude(latitude: np.ndarray, *, flattening: float) -> np.ndarray:
+    """The latitude β on the sphere of equal area whose zones have the ellipsoid's areas,
+    degrees: sin β = q(φ) / q(90°) with q(φ) = (1 − e²)[sin φ / (1 − e² sin² φ)
+    − ln((1 − e sin φ) / (1 + e sin φ)) / (2e)] (Snyder 1987, Map projections: a working
+    manual, eqs. 3-11 and 3-12); φ itself on a sphere (flattening 0)."""
+    if flattening == 0:
+        return latitude
+    eccentricity = np.sqrt(flattening * (2 - flattening))
+
+    def q(sine):
+        e_sine = eccentricity * sine
+        return (1 - eccentricity**2) * (sine / (1 - e_sine**2)
+                                        - np.log((1 - e_sine) / (1 + e_sine)) / (2 * eccentricity))
+
+    return np.rad2deg(np.arcsin(np.clip(q(np.sin(np.deg2rad(latitude))) / q(1.0), -1, 1)))
+
+
 def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
     """Approximate area of each cell from the cell centres alone, on the unit sphere.
 

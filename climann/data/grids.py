@@ -10,12 +10,14 @@ computed from its grid mapping with pyproj (``pyproj.CRS.from_cf``).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
 import xarray as xr
 
 from climann.data.coords import find_coordinate, grid_mapping_names, is_grid_axis, two_dimensional_coordinates
-from climann.data.geometry import bounds_from_centres
+from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.errors import ClimannError
 
@@ -102,8 +104,11 @@ def _transformer(mapping: Coordinate):
     return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
-def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> GeographicGrid:
-    """2-D latitude, longitude and cell corners computed from the 1-D axes and the grid mapping."""
+def _projected_corners(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate):
+    """Longitude and latitude of the cell centres, shape (n_rows, n_columns), and of the cell
+    corners, shape (n_rows + 1, n_columns + 1), degrees, from the 1-D projected (or rotated)
+    axes: the corners are the axes' edges (CF bounds, else midway between centres), exact in
+    the projection's coordinates, transformed with pyproj."""
     transformer = _transformer(mapping)
     scales = [_axis_scale(dataset[dim], mapping) for dim in dims]
     rows, columns = (np.asarray(dataset[dim].values, np.float64) * scale for dim, scale in zip(dims, scales))
@@ -112,23 +117,51 @@ def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinat
     longitude, latitude = transformer.transform(column_grid, row_grid)
     corner_rows, corner_columns = np.meshgrid(row_edges, column_edges, indexing="ij")
     corner_lon, corner_lat = transformer.transform(corner_columns, corner_rows)
-    # CF vertex order, anticlockwise in index space: (i, j), (i, j+1), (i+1, j+1), (i+1, j)
+    return (np.asarray(longitude), np.asarray(latitude)), (np.asarray(corner_lon), np.asarray(corner_lat))
 
-    def vertices(corners: np.ndarray) -> np.ndarray:
-        return np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=-1)
 
+def _vertices(corners: np.ndarray) -> np.ndarray:
+    """The 4 corners of each cell, shape (n_rows, n_columns, 4), from the corner grid of shape
+    (n_rows + 1, n_columns + 1), in CF vertex order, anticlockwise in index space:
+    (i, j), (i, j+1), (i+1, j+1), (i+1, j)."""
+    return np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=-1)
+
+
+def _projected_cell_areas(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> np.ndarray:
+    """Area of each cell of a projected grid on the Earth, shape (n_rows, n_columns), unit
+    authalic sphere (steradians): the geodesic polygon through its corners, which are exact in
+    the projection's coordinates, on the grid mapping's ellipsoid
+    (:func:`~climann.data.geometry.great_circle_polygon_areas`). Cells around or containing
+    a pole, or across the antimeridian, are whole: no longitude is averaged or differenced."""
+    _, (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping)
+    ellipsoid = _transformer(mapping).source_crs.ellipsoid
+    flattening = 0.0 if ellipsoid is None or not ellipsoid.inverse_flattening else 1 / ellipsoid.inverse_flattening
+    return great_circle_polygon_areas(_vertices(corner_lat), _vertices(corner_lon), flattening=flattening)
+
+
+def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> GeographicGrid:
+    """2-D latitude, longitude and cell corners computed from the 1-D axes and the grid mapping."""
+    (longitude, latitude), (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping)
     latitude_attrs = {"standard_name": "latitude", "long_name": "latitude", "units": "degrees_north",
                       "bounds": "lat_bnds"}
     longitude_attrs = {"standard_name": "longitude", "long_name": "longitude", "units": "degrees_east",
                        "bounds": "lon_bnds"}
     free = lambda name: name if name not in dataset.variables else f"{name}_climann"  # noqa: E731
     return GeographicGrid(
-        latitude=Coordinate(free("lat"), np.asarray(latitude), latitude_attrs),
-        longitude=Coordinate(free("lon"), np.asarray(longitude), longitude_attrs),
-        latitude_bounds=Coordinate(free("lat_bnds"), vertices(np.asarray(corner_lat)), {}),
-        longitude_bounds=Coordinate(free("lon_bnds"), vertices(np.asarray(corner_lon)), {}),
+        latitude=Coordinate(free("lat"), latitude, latitude_attrs),
+        longitude=Coordinate(free("lon"), longitude, longitude_attrs),
+        latitude_bounds=Coordinate(free("lat_bnds"), _vertices(corner_lat), {}),
+        longitude_bounds=Coordinate(free("lon_bnds"), _vertices(corner_lon), {}),
         vertex_dim="nv",
     )
+
+
+def _is_projection(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None) -> bool:
+    """Whether the rows and columns are 1-D axes of a map projection (x/y in a length unit),
+    not rotated or plain degrees."""
+    return (mapping is not None
+            and mapping.attrs.get("grid_mapping_name") not in ("rotated_latitude_longitude", "latitude_longitude")
+            and all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims))
 
 
 def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None) -> GeographicGrid | None:
@@ -148,7 +181,9 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     GeographicGrid or None
         The file's 2-D coordinates (and their bounds), or, for 1-D rotated or projected
         axes with a grid mapping and no 2-D coordinates, values computed with pyproj
-        (cell corners from the axes' bounds, or midway between centres).
+        (cell corners from the axes' bounds, or midway between centres). On a map
+        projection it also carries the cells' geodesic areas from their projected corners
+        (:func:`_projected_cell_areas`).
 
     Raises
     ------
@@ -157,10 +192,14 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     """
     names = two_dimensional_coordinates(dataset)
     if names is not None:
-        return _from_file(dataset, names, dims)
-    if mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
+        grid = _from_file(dataset, names, dims)
+    elif mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
         return None  # a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
-    return _from_mapping(dataset, dims, mapping)
+    else:
+        grid = _from_mapping(dataset, dims, mapping)
+    if _is_projection(dataset, dims, mapping):  # also when the file (a predictions file) has 2-D lat/lon
+        grid = dataclasses.replace(grid, cell_areas=_projected_cell_areas(dataset, dims, mapping))
+    return grid
 
 
 def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:

@@ -37,6 +37,10 @@ class GeographicGrid:
         Cell corners, values of shape (n_rows, n_columns, n_vertices), in degrees.
     vertex_dim : str
         The name of the bounds' vertex dimension.
+    cell_areas : ndarray, shape (n_rows, n_columns), optional
+        Each cell's area (any unit; only relative areas are used) when known better than
+        from the latitude and longitude corners: on a map projection, the geodesic areas of
+        the cells' projected corners (:func:`climann.data.grids.geographic_grid`).
     """
 
     latitude: Coordinate
@@ -44,6 +48,7 @@ class GeographicGrid:
     latitude_bounds: Coordinate | None = None
     longitude_bounds: Coordinate | None = None
     vertex_dim: str = "nv"
+    cell_areas: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -206,9 +211,11 @@ class GridLayout:
         2 sin(Δ/2) cos φ, the cos φ weighting, and a centre at a pole gets its polar cap).
         Mean 1 keeps a weighted loss on the same scale as an unweighted one. On a rotated-pole
         grid the same formulas apply to the rotated latitude and longitude (exact: the rotation
-        keeps areas). On another curvilinear or projected grid the areas come from the 2-D cell
-        corners when the file has them (:func:`~climann.data.geometry.polygon_areas`),
-        else from the centres and their spacing (:func:`~climann.data.geometry.centre_spacing_areas`).
+        keeps areas). On a map projection they are the geodesic areas of the cells' corners, which
+        are exact in the projection's coordinates (``geographic.cell_areas``). On another
+        curvilinear grid the areas come from the 2-D cell corners when the file has them
+        (:func:`~climann.data.geometry.polygon_areas`), else from the centres and their spacing
+        (:func:`~climann.data.geometry.centre_spacing_areas`).
         """
         if self.geographic is not None and not self.is_rotated_pole:
             area = self._curvilinear_cell_areas()
@@ -229,6 +236,8 @@ class GridLayout:
     def _curvilinear_cell_areas(self) -> np.ndarray:
         """Cell areas (unit sphere) of a curvilinear grid, shape (n_lat, n_lon)."""
         grid = self.geographic
+        if grid.cell_areas is not None:
+            return np.asarray(grid.cell_areas, np.float64)
         if grid.latitude_bounds is not None and grid.longitude_bounds is not None:
             return polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
         return centre_spacing_areas(*self.geographic_coordinates())

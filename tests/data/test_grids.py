@@ -92,3 +92,78 @@ def test_several_grid_mappings_without_one_for_the_target_are_refused(tmp_path):
 def test_a_regular_grid_has_no_geographic_grid(write_grid):
     dataset = open_dataset([write_grid()])
     assert cell_coordinates(dataset) is None
+
+
+# --- cell areas on projected grids ------------------------------------------------------------
+#: NSIDC's sea-ice polar stereographic grid mapping (EPSG:3413), on the WGS 84 ellipsoid.
+POLAR_STEREOGRAPHIC = {
+    "grid_mapping_name": "polar_stereographic", "straight_vertical_longitude_from_pole": -45.0,
+    "latitude_of_projection_origin": 90.0, "standard_parallel": 70.0, "false_easting": 0.0, "false_northing": 0.0,
+    "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563,
+}
+
+
+def _write_polar_stereographic(path):
+    """8 × 7 cells of 860 km × 1000 km around the North Pole, which lies on the edge between
+    the two middle cells of the middle row."""
+    x, y = np.linspace(-3e6, 3e6, 8), np.linspace(-3e6, 3e6, 7)
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), np.full((2, y.size, x.size), 260.0, np.float32), {"units": "K", "grid_mapping": "crs"}),
+         "crs": ((), 0, POLAR_STEREOGRAPHIC)},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "m"}),
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"})},
+    ).to_netcdf(path)
+    return path
+
+
+def _geodesic_areas(dataset, scale):
+    """Each cell's area on the grid mapping's ellipsoid, by hand: its four corners (midway
+    between the centres, half a step beyond the ends) to longitude and latitude with pyproj,
+    then pyproj.Geod's polygon area, one cell at a time."""
+    import pyproj
+
+    crs = pyproj.CRS.from_cf(dict(dataset["crs"].attrs))
+    to_lonlat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    geod = crs.get_geod()
+    x, y = dataset["x"].values * scale, dataset["y"].values * scale
+    dx, dy = x[1] - x[0], y[1] - y[0]
+    areas = np.empty((y.size, x.size))
+    for i in range(y.size):
+        for j in range(x.size):
+            lon, lat = to_lonlat.transform(x[j] + np.array([-1, 1, 1, -1]) * dx / 2, y[i] + np.array([-1, -1, 1, 1]) * dy / 2)
+            areas[i, j] = abs(geod.polygon_area_perimeter(lon, lat)[0])
+    return areas / areas.mean()
+
+
+@pytest.mark.parametrize("write, scale", [
+    pytest.param(_write_polar_stereographic, 1.0, id="polar-stereographic-around-the-pole"),
+    pytest.param(lambda path: write_lambert(path, units="km"), 1000.0, id="lambert-conformal"),
+])
+def test_projected_cell_areas_are_the_geodesic_areas_of_their_corners(tmp_path, write, scale):
+    from climann.data.variables import grid_layout
+
+    dataset = open_dataset([write(tmp_path / "projected.nc")])
+    weights = grid_layout(dataset, "tas", ["projected.nc"]).cell_area_weights()
+    np.testing.assert_allclose(weights, _geodesic_areas(dataset, scale), rtol=2e-5)
+
+
+def test_the_two_cells_either_side_of_the_pole_weigh_the_same(tmp_path):
+    """The grid is symmetric about the pole; the cells whose shared edge crosses it are the largest."""
+    from climann.data.variables import grid_layout
+
+    weights = grid_layout(open_dataset([_write_polar_stereographic(tmp_path / "ps.nc")]), "tas", []).cell_area_weights()
+    assert weights[3, 3] == pytest.approx(weights[3, 4], rel=1e-12) and weights[3, 3] == weights.max()
+    np.testing.assert_allclose(weights, weights[::-1, ::-1], rtol=1e-9)
+
+
+@pytest.mark.parametrize("with_latlon", [pytest.param(True, id="2d-lat-lon"), pytest.param(False, id="grid-mapping-only")])
+def test_rotated_pole_areas_are_the_exact_areas_of_the_rotated_boxes(tmp_path, with_latlon):
+    """A rotation keeps areas: each cell's is (sin φ′₂ − sin φ′₁)(λ′₂ − λ′₁) in rotated degrees."""
+    from climann.data.variables import grid_layout
+
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=with_latlon)])
+    weights = grid_layout(dataset, "tas", []).cell_area_weights()
+    band = np.diff(np.sin(np.deg2rad(np.concatenate([RLAT - 2.2, RLAT[-1:] + 2.2]))))
+    hand = np.repeat(band[:, None], RLON.size, axis=1)
+    np.testing.assert_allclose(weights, hand / hand.mean(), rtol=1e-12)
