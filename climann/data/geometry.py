@@ -177,16 +177,18 @@ def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndar
 
     The local cell is the parallelogram spanned by the steps to the neighbouring centres
     along the rows and along the columns (centred differences inside, one-sided at the
-    edges; ``numpy.gradient``): A ≈ cos φ · |∂λ/∂j · ∂φ/∂i − ∂λ/∂i · ∂φ/∂j| with λ, φ in
-    radians and i, j the row and column indices. On a regular latitude-longitude grid with
-    even spacing this is cos φ Δφ Δλ, the cos φ weighting of regular grids. Longitude
-    steps are wrapped to ±180°, so a grid across the dateline is continuous.
+    edges and beside a cell without a position): A ≈ cos φ · |∂λ/∂j · ∂φ/∂i − ∂λ/∂i · ∂φ/∂j|
+    with λ, φ in radians and i, j the row and column indices. On a regular latitude-longitude
+    grid with even spacing this is cos φ Δφ Δλ, the cos φ weighting of regular grids.
+    Longitude steps are wrapped to ±180°, so a grid across the dateline is continuous.
 
     Parameters
     ----------
     latitude, longitude : ndarray, shape (n_rows, n_columns)
-        Cell centres in degrees; at least 2 along an axis to measure a step along it
-        (a single row or column counts a step of 1 radian along it).
+        Cell centres in degrees, NaN for a cell without a position (it gets area 0 and is
+        no neighbour); at least 2 along an axis to measure a step along it (a single row or
+        column, or a cell with no placed neighbour along an axis, counts a step of 1 radian
+        along it).
 
     Returns
     -------
@@ -194,13 +196,34 @@ def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndar
     """
     latitude = np.deg2rad(np.asarray(latitude, np.float64))
     longitude = np.deg2rad(np.asarray(longitude, np.float64))
-    steps = {}
-    for axis in (0, 1):
-        if latitude.shape[axis] < 2:
-            steps[axis] = (np.zeros_like(latitude), np.ones_like(latitude)) if axis == 0 else (
-                np.ones_like(latitude), np.zeros_like(latitude))
-            continue
-        unwrapped = np.unwrap(longitude, axis=axis)
-        steps[axis] = (np.gradient(unwrapped, axis=axis), np.gradient(latitude, axis=axis))
-    (dlon_di, dlat_di), (dlon_dj, dlat_dj) = steps[0], steps[1]
-    return np.clip(np.cos(latitude), 0, None) * np.abs(dlon_dj * dlat_di - dlon_di * dlat_dj)
+    (dlon_di, dlat_di), (dlon_dj, dlat_dj) = (_centre_steps(latitude, longitude, axis) for axis in (0, 1))
+    area = np.clip(np.cos(latitude), 0, None) * np.abs(dlon_dj * dlat_di - dlon_di * dlat_dj)
+    return np.where(np.isfinite(area), area, 0.0)
+
+
+def _centre_steps(latitude: np.ndarray, longitude: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Steps of longitude (wrapped to ±π) and latitude to the next cell along ``axis``, radians:
+    the mean of the steps to the neighbours on either side that have a position (numpy's
+    centred difference inside, one-sided at the edges)."""
+    if latitude.shape[axis] < 2:
+        return (np.zeros_like(latitude), np.ones_like(latitude)) if axis == 0 else (
+            np.ones_like(latitude), np.zeros_like(latitude))
+    steps = []
+    for values, wrap in ((longitude, True), (latitude, False)):
+        forward = np.diff(values, axis=axis)
+        if wrap:
+            forward = (forward + np.pi) % (2 * np.pi) - np.pi
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (0, 1)
+        after = np.pad(forward, pad, constant_values=np.nan)  # to the next cell along the axis
+        pad[axis] = (1, 0)
+        before = np.pad(forward, pad, constant_values=np.nan)  # from the previous one
+        both = np.stack([after, before])
+        placed = np.isfinite(both)
+        steps.append(np.where(placed.any(axis=0), np.nansum(both, axis=0) / np.maximum(placed.sum(axis=0), 1),
+                              np.nan))
+    lonstep, latstep = steps
+    lonless = ~np.isfinite(lonstep) & np.isfinite(latitude)  # no placed neighbour along this axis
+    if axis == 0:
+        return np.where(lonless, 0.0, lonstep), np.where(lonless, 1.0, latstep)
+    return np.where(lonless, 1.0, lonstep), np.where(lonless, 0.0, latstep)

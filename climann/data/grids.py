@@ -65,7 +65,51 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         coordinates = [Coordinate(c.name, c.values, {k: v for k, v in c.attrs.items() if k != "bounds"})
                        for c in coordinates]
         bounds = [None, None]
+    eliminated = eliminated_cells(dataset, coordinates[0], coordinates[1], dims)
+    if eliminated.any():  # no position: missing, as CF 1.9 lets auxiliary coordinates be (section 5)
+        coordinates = [Coordinate(c.name, np.where(eliminated, np.nan, c.values), c.attrs) for c in coordinates]
+        bounds = [None if b is None else Coordinate(b.name, np.where(eliminated[..., None], np.nan, b.values), b.attrs)
+                  for b in bounds]
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+#: Positions an ocean model writes where it has none: NEMO's eliminated land processors
+#: (``jpni``/``jpnj`` domains with no ocean, not run) leave nav_lat/nav_lon at 0 or −1.
+_NO_POSITION = ((0.0, 0.0), (-1.0, -1.0))
+
+
+def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coordinate,
+                     dims: tuple[str, str]) -> np.ndarray:
+    """Cells of a curvilinear grid that have no position: 2-D latitude and longitude that are
+    missing, or exactly (0, 0) or (−1, −1), where every data variable on the grid is missing at
+    every time step (NEMO's land processors eliminated at run time write no coordinates and
+    no data there); shape (n_rows, n_columns).
+
+    A cell at 0°N 0°E or 1°S 1°W that holds data is a real one and kept.
+
+    Raises
+    ------
+    ClimannError
+        If a cell whose latitude or longitude is missing holds data: it cannot be placed.
+    """
+    lat, lon = np.asarray(latitude.values, np.float64), np.asarray(longitude.values, np.float64)
+    missing = ~np.isfinite(lat) | ~np.isfinite(lon)
+    candidates = missing | np.logical_or.reduce([(lat == a) & (lon == b) for a, b in _NO_POSITION])
+    if not candidates.any():
+        return candidates
+    has_data = np.zeros_like(candidates)
+    for name, variable in dataset.data_vars.items():
+        if set(dims) <= set(variable.dims) and name not in (latitude.name, longitude.name):
+            others = [dim for dim in variable.dims if dim not in dims]
+            has_data |= np.asarray(variable.notnull().any(others).transpose(*dims).values)
+    if (missing & has_data).any():
+        i, j = np.argwhere(missing & has_data)[0]
+        raise ClimannError(
+            f"'{latitude.name}'/'{longitude.name}' are missing at {int((missing & has_data).sum())} cells that hold "
+            f"data (first at {dims[0]}={i}, {dims[1]}={j}): those cells cannot be placed; fill in the coordinates "
+            "(e.g. from the model's mesh_mask file) or mask the data there"
+        )
+    return candidates & ~has_data
 
 
 def _axis_edges(dataset: xr.Dataset, name: str) -> np.ndarray:

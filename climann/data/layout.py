@@ -237,10 +237,12 @@ class GridLayout:
         """Cell areas (unit sphere) of a curvilinear grid, shape (n_lat, n_lon)."""
         grid = self.geographic
         if grid.cell_areas is not None:
-            return np.asarray(grid.cell_areas, np.float64)
-        if grid.latitude_bounds is not None and grid.longitude_bounds is not None:
-            return polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
-        return centre_spacing_areas(*self.geographic_coordinates())
+            area = np.asarray(grid.cell_areas, np.float64)
+        elif grid.latitude_bounds is not None and grid.longitude_bounds is not None:
+            area = polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
+        else:
+            area = centre_spacing_areas(*self.geographic_coordinates())
+        return np.where(np.isfinite(area), area, 0.0)  # a cell without a position has no area
 
 
 def segment_starts(time_blocks: tuple[str, ...], n_time: int) -> np.ndarray:

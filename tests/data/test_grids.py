@@ -167,3 +167,56 @@ def test_rotated_pole_areas_are_the_exact_areas_of_the_rotated_boxes(tmp_path, w
     band = np.diff(np.sin(np.deg2rad(np.concatenate([RLAT - 2.2, RLAT[-1:] + 2.2]))))
     hand = np.repeat(band[:, None], RLON.size, axis=1)
     np.testing.assert_allclose(weights, hand / hand.mean(), rtol=1e-12)
+
+
+# --- NEMO's eliminated land processors -----------------------------------------------------------
+NEMO_LAT, NEMO_LON = np.arange(-67.5, 68.0, 15.0), np.arange(0.0, 360.0, 45.0)  # 10 × 8 cells
+
+
+def _write_nemo(path, no_position, *, data_in_tile=False):
+    """A regular 15° × 45° ocean grid on y/x with 2-D nav_lat/nav_lon, whose 2 × 3 tile of
+    eliminated land processors has coordinates ``no_position`` and (unless asked) no data."""
+    lat2d, lon2d = np.meshgrid(NEMO_LAT, NEMO_LON, indexing="ij")
+    tile = np.zeros(lat2d.shape, bool)
+    tile[6:8, 3:6] = True
+    tos = np.broadcast_to(20 * np.cos(np.deg2rad(lat2d)), (3, *lat2d.shape)).astype(np.float32)
+    tos = np.where(tile & (not data_in_tile), np.nan, tos)
+    xr.Dataset(
+        {"tos": (("time_counter", "y", "x"), tos, {"units": "degC", "coordinates": "nav_lat nav_lon"})},
+        coords={"time_counter": ("time_counter", [15.0, 45.0, 74.0],
+                                 {"units": "days since 2000-01-01", "calendar": "noleap", "standard_name": "time"}),
+                "nav_lat": (("y", "x"), np.where(tile, no_position, lat2d), {"units": "degrees_north", "standard_name": "latitude"}),
+                "nav_lon": (("y", "x"), np.where(tile, no_position, lon2d), {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return path, tile
+
+
+@pytest.mark.parametrize("no_position", [pytest.param(0.0, id="zero"), pytest.param(-1.0, id="minus-one"),
+                                         pytest.param(np.nan, id="nan")])
+def test_eliminated_land_processors_have_no_position_and_no_area(tmp_path, no_position):
+    """Their neighbours keep their true areas, ∝ cos φ on this regular grid; the tile weighs 0."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", no_position)
+    layout = grid_layout(open_dataset([path]), "tos", [str(path)])
+    assert np.isnan(layout.geographic.latitude.values[tile]).all() and np.isfinite(layout.geographic.latitude.values[~tile]).all()
+    weights = layout.cell_area_weights()
+    true = np.diff(np.sin(np.deg2rad(np.concatenate([NEMO_LAT - 7.5, [75.0]]))))[:, None] * np.ones(NEMO_LON.size)
+    true[tile] = 0.0
+    np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
+
+
+def test_a_real_cell_at_zero_north_zero_east_holding_data_keeps_its_place(tmp_path):
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0, data_in_tile=True)
+    layout = grid_layout(open_dataset([path]), "tos", [str(path)])
+    assert (layout.geographic.latitude.values[tile] == 0.0).all()
+
+
+def test_cells_holding_data_without_a_position_are_refused(tmp_path):
+    from climann.data.variables import grid_layout
+
+    path, _ = _write_nemo(tmp_path / "nemo.nc", np.nan, data_in_tile=True)
+    with pytest.raises(ClimannError, match=r"'nav_lat'/'nav_lon' are missing at 6 cells that hold data \(first at y=6, x=3\)"):
+        grid_layout(open_dataset([path]), "tos", [str(path)])
