@@ -263,6 +263,34 @@ def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGri
     return dims, geographic_grid(dataset, dims, mapping), mapping
 
 
+def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> np.ndarray | None:
+    """The target's cell areas as the file gives them: the variable its CF ``cell_measures``
+    attribute names for ``area`` (``"area: areacello"``; CF conventions section 7.2), shape
+    (n_rows, n_columns) in ``dims`` order, NaN where it is missing (land); None when the
+    attribute names none or the variable is not in the file (CMIP's ``external_variables``).
+
+    Raises
+    ------
+    ClimannError
+        If the area variable is not on the grid's two dimensions, or has negative values.
+    """
+    words = str(dataset[target].attrs.get("cell_measures", "")).split()
+    name = next((value for key, value in zip(words[::2], words[1::2]) if key == "area:"), None)
+    if name is None or name not in dataset.variables:
+        return None
+    variable = dataset[name].squeeze(drop=True)
+    if set(variable.dims) != set(dims):
+        raise ClimannError(
+            f"cell measure '{name}' of '{target}' is on {tuple(map(str, variable.dims))}, not on the grid's "
+            f"{dims}; give the cell areas on the grid, or remove the cell_measures attribute to have them computed"
+        )
+    areas = np.asarray(variable.transpose(*dims).values, np.float64)
+    if (areas < 0).any():
+        raise ClimannError(f"cell measure '{name}' of '{target}' has negative areas; fix the file or remove "
+                           "the cell_measures attribute to have the areas computed")
+    return areas
+
+
 def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, np.ndarray] | None:
     """The (row, column) dimensions and the true latitude and longitude of every cell, each
     shape (n_rows, n_columns), of a curvilinear, rotated-pole or projected grid; None for a

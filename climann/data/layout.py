@@ -106,6 +106,9 @@ class GridLayout:
         ``time`` holds the input's stamps.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
+    cell_areas : ndarray, shape (n_lat, n_lon), optional
+        The cell areas the input gives (its target's CF ``cell_measures``, e.g. NEMO's or
+        CMIP's ``areacello``), NaN where missing; they take precedence over computed ones.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable of the input ('' when it has none),
         recorded in the model file so that new data can be checked against it.
@@ -131,6 +134,7 @@ class GridLayout:
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_history: str = ""
     file_times: np.ndarray | None = None
+    cell_areas: np.ndarray | None = None
 
     @property
     def is_rotated_pole(self) -> bool:
@@ -216,7 +220,12 @@ class GridLayout:
         curvilinear grid the areas come from the 2-D cell corners when the file has them
         (:func:`~climann.data.geometry.polygon_areas`), else from the centres and their spacing
         (:func:`~climann.data.geometry.centre_spacing_areas`).
+        The file's own areas (``cell_areas``, from its CF ``cell_measures``) come first, on
+        every grid: a model knows its cells best (CF conventions section 7.2).
         """
+        if self.cell_areas is not None:
+            area = np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
+            return area / area.mean()
         if self.geographic is not None and not self.is_rotated_pole:
             area = self._curvilinear_cell_areas()
             return area / area.mean()

@@ -220,3 +220,60 @@ def test_cells_holding_data_without_a_position_are_refused(tmp_path):
     path, _ = _write_nemo(tmp_path / "nemo.nc", np.nan, data_in_tile=True)
     with pytest.raises(ClimannError, match=r"'nav_lat'/'nav_lon' are missing at 6 cells that hold data \(first at y=6, x=3\)"):
         grid_layout(open_dataset([path]), "tos", [str(path)])
+
+
+# --- the file's own cell areas (CF cell_measures) -------------------------------------------------
+def _with_cell_measure(path, areas, dims=("y", "x"), *, name="areacello"):
+    dataset = xr.load_dataset(path)
+    if areas is not None:
+        dataset[name] = (dims, areas, {"units": "m2", "standard_name": "cell_area"})
+    dataset["tos"].attrs["cell_measures"] = f"area: {name}"
+    dataset.to_netcdf(path.with_name(f"measured_{path.name}"))
+    return path.with_name(f"measured_{path.name}")
+
+
+def test_the_cell_areas_named_by_cell_measures_are_the_weights(tmp_path):
+    """Whatever the grid's geometry: the model's own areas, land (missing) weighing 0."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    areas = np.random.default_rng(0).uniform(0.5, 2.0, tile.shape) * 1e10
+    areas[0, 0] = np.nan
+    layout = grid_layout(open_dataset([_with_cell_measure(path, areas)]), "tos", [])
+    expected = np.where(np.isnan(areas), 0.0, areas)
+    np.testing.assert_allclose(layout.cell_area_weights(), expected / expected.mean(), rtol=1e-12)
+
+
+def test_cell_measures_on_a_regular_grid_are_used_too(tmp_path):
+    from climann.data.variables import grid_layout
+
+    dataset = xr.Dataset(
+        {"tos": (("time", "lat", "lon"), np.ones((2, 3, 4)), {"cell_measures": "area: areacello"}),
+         "areacello": (("lat", "lon"), np.arange(1.0, 13.0).reshape(3, 4))},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
+    )
+    dataset.to_netcdf(tmp_path / "regular.nc")
+    layout = grid_layout(open_dataset([tmp_path / "regular.nc"]), "tos", [])
+    np.testing.assert_allclose(layout.cell_area_weights(), np.arange(1.0, 13.0).reshape(3, 4) / 6.5, rtol=1e-12)
+
+
+def test_an_external_cell_measure_leaves_the_areas_computed(tmp_path):
+    """CMIP files name areacello in external_variables, held in another file."""
+    from climann.data.variables import grid_layout
+
+    path, _ = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    computed = grid_layout(open_dataset([path]), "tos", []).cell_area_weights()
+    layout = grid_layout(open_dataset([_with_cell_measure(path, None)]), "tos", [])
+    assert layout.cell_areas is None
+    np.testing.assert_array_equal(layout.cell_area_weights(), computed)
+
+
+def test_a_cell_measure_off_the_grid_is_refused(tmp_path):
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    path = _with_cell_measure(path, np.ones(tile.shape[0]), dims=("y",))
+    with pytest.raises(ClimannError, match=r"cell measure 'areacello' of 'tos' is on \('y',\), not on the grid's"):
+        grid_layout(open_dataset([path]), "tos", [])
