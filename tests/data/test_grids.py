@@ -277,3 +277,59 @@ def test_a_cell_measure_off_the_grid_is_refused(tmp_path):
     path = _with_cell_measure(path, np.ones(tile.shape[0]), dims=("y",))
     with pytest.raises(ClimannError, match=r"cell measure 'areacello' of 'tos' is on \('y',\), not on the grid's"):
         grid_layout(open_dataset([path]), "tos", [])
+
+
+# --- a curvilinear grid across the antimeridian -------------------------------------------------
+def _tilted_grid_at_the_antimeridian(rlat, rlon):
+    """Latitude and longitude (−180…180) of the points (rlat, rlon) of a sphere tilted by 30°
+    about the y axis and turned by 180° about the pole, by hand: the grid's centre (0, 0) lies
+    at 30°N 180°, its columns run across the antimeridian (170…180, −180…−170)."""
+    phi, lam = np.deg2rad(rlat), np.deg2rad(rlon)
+    x, y, z = np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)
+    tilt = np.deg2rad(30.0)
+    x, z = x * np.cos(tilt) - z * np.sin(tilt), x * np.sin(tilt) + z * np.cos(tilt)
+    x, y = -x, -y  # 180° about the pole
+    return np.rad2deg(np.arcsin(z)), np.rad2deg(np.arctan2(y, x))
+
+
+@pytest.mark.parametrize("with_bounds, rtol", [
+    pytest.param(True, 1e-4, id="with-corners"),
+    pytest.param(False, 1e-3, id="centres-only"),  # one-sided steps at the grid's edges: O(Δ²), Δ = 2° = 0.035
+])
+def test_a_curvilinear_grid_across_the_antimeridian_has_its_areas_and_regions(tmp_path, with_bounds, rtol):
+    """The areas are those of the untilted boxes, (sin φ′₂ − sin φ′₁)(λ′₂ − λ′₁) (a rotation
+    keeps areas; the grid's edges are not great circles, hence the tolerance of the order of
+    the squared cell size); a box across the antimeridian holds the cells whose longitudes are
+    inside it, by hand."""
+    from climann.data.subset import select_region
+    from climann.data.variables import grid_layout
+    from climann.evaluation.regions import layout_regions
+
+    rlat, rlon = np.arange(-6.0, 7.0, 2.0), np.arange(-8.0, 9.0, 2.0)
+    lat2d, lon2d = _tilted_grid_at_the_antimeridian(*np.meshgrid(rlat, rlon, indexing="ij"))
+    assert lon2d.max() > 170 and lon2d.min() < -170  # written as 170…180, −180…−170
+    variables = {"tas": (("time", "y", "x"), np.ones((2, *lat2d.shape)), {"units": "K", "coordinates": "lat lon"})}
+    lat_attrs, lon_attrs = {"units": "degrees_north"}, {"units": "degrees_east"}
+    if with_bounds:
+        corner = lambda i, j: _tilted_grid_at_the_antimeridian(*np.meshgrid(rlat + i, rlon + j, indexing="ij"))  # noqa: E731
+        corners = [corner(-1, -1), corner(-1, 1), corner(1, 1), corner(1, -1)]
+        variables["lat_bnds"] = (("y", "x", "nv"), np.stack([c[0] for c in corners], -1))
+        variables["lon_bnds"] = (("y", "x", "nv"), np.stack([c[1] for c in corners], -1))
+        lat_attrs["bounds"], lon_attrs["bounds"] = "lat_bnds", "lon_bnds"
+    xr.Dataset(variables, coords={
+        "time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+        "lat": (("y", "x"), lat2d, lat_attrs), "lon": (("y", "x"), lon2d, lon_attrs)}).to_netcdf(tmp_path / "c.nc")
+    dataset = open_dataset([tmp_path / "c.nc"])
+    layout = grid_layout(dataset, "tas", [])
+
+    band = np.diff(np.sin(np.deg2rad(np.concatenate([rlat - 1, rlat[-1:] + 1]))))
+    exact = np.repeat(band[:, None], rlon.size, axis=1)
+    np.testing.assert_allclose(layout.cell_area_weights(), exact / exact.mean(), rtol=rtol)
+
+    box = (25.0, 35.0, 175.0, -175.0)
+    inside = (lat2d >= 25) & (lat2d <= 35) & ((lon2d >= 175) | (lon2d <= -175))
+    assert 0 < inside.sum() < inside.size
+    np.testing.assert_array_equal(layout_regions(layout, {"box": box})["box"].cells, inside)
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    kept = select_region(dataset, box)["tas"].isel(time=0).notnull().values
+    np.testing.assert_array_equal(kept, inside[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1])
