@@ -97,7 +97,12 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     for other cells it takes the edges as straight in that projection rather than great
     circles, a relative difference of the order of the squared cell size in radians (below
     1e-4 for 1° cells). Longitudes are taken relative to each cell's first vertex, so cells
-    across the dateline are whole. A cell that contains a pole is not handled.
+    across the dateline are whole. A cell that goes round a pole, or has the pole on its
+    edge or as a vertex (its longitudes do not come back to where they started, an edge
+    spans 90° of longitude or more, or a single vertex is at ±90°; a latitude-longitude box
+    at the pole has two there), has no polygon in that plane:
+    it gets the area of the geodesic polygon through its vertices
+    (:func:`great_circle_polygon_areas`).
 
     Parameters
     ----------
@@ -109,10 +114,17 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     ndarray, shape (...)
     """
     longitude_bounds = np.asarray(longitude_bounds, np.float64)
+    latitude_bounds = np.asarray(latitude_bounds, np.float64)
     x = np.deg2rad(wrapped_difference(longitude_bounds, longitude_bounds[..., :1]))
-    y = np.sin(np.deg2rad(np.asarray(latitude_bounds, np.float64)))
+    y = np.sin(np.deg2rad(latitude_bounds))
     x_next, y_next = np.roll(x, -1, axis=-1), np.roll(y, -1, axis=-1)
-    return 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
+    areas = 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
+    steps = wrapped_difference(np.roll(longitude_bounds, -1, axis=-1), longitude_bounds)
+    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | (np.abs(steps) >= 90.0).any(axis=-1)
+             | (np.sum(np.abs(latitude_bounds) >= 90.0 - 1e-9, axis=-1) == 1))  # a box's polar edge has 2
+    if polar.any():
+        areas = np.where(polar, great_circle_polygon_areas(latitude_bounds, longitude_bounds), areas)
+    return areas
 
 
 def great_circle_polygon_areas(
