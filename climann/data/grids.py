@@ -81,11 +81,14 @@ _NO_POSITION = ((0.0, 0.0), (-1.0, -1.0))
 def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coordinate,
                      dims: tuple[str, str]) -> np.ndarray:
     """Cells of a curvilinear grid that have no position: 2-D latitude and longitude that are
-    missing, or exactly (0, 0) or (−1, −1), where every data variable on the grid is missing at
-    every time step (NEMO's land processors eliminated at run time write no coordinates and
-    no data there); shape (n_rows, n_columns).
+    missing, or exactly (0, 0) or (−1, −1), where every data variable on the grid and in time
+    is missing at every time step (NEMO's land processors eliminated at run time write no
+    coordinates and no data there); shape (n_rows, n_columns). Bounds, cell measures and
+    fields without time (a mask) are not asked: they may hold zeros there. Only the
+    candidate cells are read.
 
-    A cell at 0°N 0°E or 1°S 1°W that holds data is a real one and kept.
+    A cell at 0°N 0°E or 1°S 1°W that holds data is a real one and kept; without a time
+    axis no cell is taken for eliminated.
 
     Raises
     ------
@@ -97,11 +100,18 @@ def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coord
     candidates = missing | np.logical_or.reduce([(lat == a) & (lon == b) for a, b in _NO_POSITION])
     if not candidates.any():
         return candidates
-    has_data = np.zeros_like(candidates)
-    for name, variable in dataset.data_vars.items():
-        if set(dims) <= set(variable.dims) and name not in (latitude.name, longitude.name):
-            others = [dim for dim in variable.dims if dim not in dims]
-            has_data |= np.asarray(variable.notnull().any(others).transpose(*dims).values)
+    try:
+        time = dataset[find_coordinate(dataset, "time")].dims
+    except ClimannError:  # only static fields (a mask, a bathymetry): nothing tells an eliminated tile apart
+        return np.zeros_like(candidates)
+    # fields in time only: bounds, cell measures and static fields may hold zeros on such a tile
+    fields = [variable for variable in dataset.data_vars.values() if set(dims) | set(time) <= set(variable.dims)]
+    rows, columns = np.nonzero(candidates)
+    at = {dims[0]: xr.DataArray(rows, dims="cell"), dims[1]: xr.DataArray(columns, dims="cell")}
+    has_data = np.zeros(candidates.shape, bool)
+    for variable in fields:  # only the candidate cells are read
+        values = variable.isel(at).notnull()
+        has_data[rows, columns] |= np.asarray(values.any([dim for dim in values.dims if dim != "cell"]).values)
     if (missing & has_data).any():
         i, j = np.argwhere(missing & has_data)[0]
         raise ClimannError(

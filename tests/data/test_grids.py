@@ -206,6 +206,21 @@ def test_eliminated_land_processors_have_no_position_and_no_area(tmp_path, no_po
     np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
 
 
+def test_zeros_in_bounds_and_static_fields_do_not_place_an_eliminated_tile(tmp_path):
+    """Corners and a land mask written as 0 on the tile, as the coordinates are: still no position."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    dataset = xr.load_dataset(path)
+    corners = np.repeat(dataset["nav_lat"].values[..., None], 4, axis=-1)
+    dataset["nav_lat_bnds"] = (("y", "x", "nvertex"), np.where(tile[..., None], 0.0, corners + [-7.5, -7.5, 7.5, 7.5]))
+    dataset["nav_lat"].attrs["bounds"] = "nav_lat_bnds"
+    dataset["tmask"] = (("y", "x"), np.where(tile, 0, 1).astype(np.int8))
+    dataset.to_netcdf(tmp_path / "with_extras.nc")
+    layout = grid_layout(open_dataset([tmp_path / "with_extras.nc"]), "tos", [])
+    assert np.isnan(layout.geographic.latitude.values[tile]).all() and (layout.cell_area_weights()[tile] == 0).all()
+
+
 def test_a_real_cell_at_zero_north_zero_east_holding_data_keeps_its_place(tmp_path):
     from climann.data.variables import grid_layout
 
