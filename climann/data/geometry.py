@@ -97,7 +97,12 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     for other cells it takes the edges as straight in that projection rather than great
     circles, a relative difference of the order of the squared cell size in radians (below
     1e-4 for 1° cells). Longitudes are taken relative to each cell's first vertex, so cells
-    across the dateline are whole. A cell that contains a pole is not handled.
+    across the dateline are whole. A cell that goes round a pole, or has the pole on its
+    edge or as a vertex (its longitudes do not come back to where they started, an edge
+    spans 90° of longitude or more, or a single vertex is at ±90°; a latitude-longitude box
+    at the pole has two there), has no polygon in that plane:
+    it gets the area of the geodesic polygon through its vertices
+    (:func:`great_circle_polygon_areas`).
 
     Parameters
     ----------
@@ -109,10 +114,74 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     ndarray, shape (...)
     """
     longitude_bounds = np.asarray(longitude_bounds, np.float64)
+    latitude_bounds = np.asarray(latitude_bounds, np.float64)
     x = np.deg2rad(wrapped_difference(longitude_bounds, longitude_bounds[..., :1]))
-    y = np.sin(np.deg2rad(np.asarray(latitude_bounds, np.float64)))
+    y = np.sin(np.deg2rad(latitude_bounds))
     x_next, y_next = np.roll(x, -1, axis=-1), np.roll(y, -1, axis=-1)
-    return 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
+    areas = 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
+    steps = wrapped_difference(np.roll(longitude_bounds, -1, axis=-1), longitude_bounds)
+    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | (np.abs(steps) >= 90.0).any(axis=-1)
+             | (np.sum(np.abs(latitude_bounds) >= 90.0 - 1e-9, axis=-1) == 1))  # a box's polar edge has 2
+    if polar.any():
+        areas = np.where(polar, great_circle_polygon_areas(latitude_bounds, longitude_bounds), areas)
+    return areas
+
+
+def great_circle_polygon_areas(
+    latitude_bounds: np.ndarray, longitude_bounds: np.ndarray, *, flattening: float = 0.0
+) -> np.ndarray:
+    """Area of each cell whose edges are geodesics between its corners, on the unit authalic
+    sphere (steradians).
+
+    The corners become unit vectors and the polygon is cut into the triangles
+    (v₀, vₖ, vₖ₊₁); each triangle's spherical excess E comes from
+    tan(E/2) = v₀·(vₖ × vₖ₊₁) / (1 + v₀·vₖ + vₖ·vₖ₊₁ + vₖ₊₁·v₀) (Van Oosterom and Strackee,
+    1983), signed, so the sum is the polygon's area for convex and concave cells alike. No
+    longitude is differenced, so a cell containing a pole or across the antimeridian is whole.
+    On an ellipsoid of the given flattening the latitudes are first made authalic
+    (Snyder 1987, eq. 3-11), so that the relative areas are those on the ellipsoid (to the
+    order of the cell size squared times the flattening, the gap between a geodesic of the
+    ellipsoid and a great circle of the authalic sphere).
+
+    Parameters
+    ----------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
+        The vertices in order (clockwise or anticlockwise), degrees (geodetic latitude).
+    flattening : float
+        Of the ellipsoid the latitudes refer to; 0 for a sphere.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Steradians on the sphere of the ellipsoid's area (its authalic sphere); a cell with
+        a missing (NaN) corner gets NaN.
+    """
+    latitude = np.deg2rad(authalic_latitude(np.asarray(latitude_bounds, np.float64), flattening=flattening))
+    longitude = np.deg2rad(np.asarray(longitude_bounds, np.float64))
+    vectors = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude),
+                        np.sin(latitude)], axis=-1)  # (..., n_vertices, 3)
+    first, this, following = vectors[..., :1, :], vectors[..., 1:-1, :], vectors[..., 2:, :]
+    triple = np.sum(first * np.cross(this, following), axis=-1)
+    denominator = (1 + np.sum(first * this, axis=-1) + np.sum(this * following, axis=-1)
+                   + np.sum(following * first, axis=-1))
+    return np.abs(np.sum(2 * np.arctan2(triple, denominator), axis=-1))
+
+
+def authalic_latitude(latitude: np.ndarray, *, flattening: float) -> np.ndarray:
+    """The latitude β on the sphere of equal area whose zones have the ellipsoid's areas,
+    degrees: sin β = q(φ) / q(90°) with q(φ) = (1 − e²)[sin φ / (1 − e² sin² φ)
+    − ln((1 − e sin φ) / (1 + e sin φ)) / (2e)] (Snyder 1987, Map projections: a working
+    manual, eqs. 3-11 and 3-12); φ itself on a sphere (flattening 0)."""
+    if flattening == 0:
+        return latitude
+    eccentricity = np.sqrt(flattening * (2 - flattening))
+
+    def q(sine):
+        e_sine = eccentricity * sine
+        return (1 - eccentricity**2) * (sine / (1 - e_sine**2)
+                                        - np.log((1 - e_sine) / (1 + e_sine)) / (2 * eccentricity))
+
+    return np.rad2deg(np.arcsin(np.clip(q(np.sin(np.deg2rad(latitude))) / q(1.0), -1, 1)))
 
 
 def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
@@ -120,16 +189,18 @@ def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndar
 
     The local cell is the parallelogram spanned by the steps to the neighbouring centres
     along the rows and along the columns (centred differences inside, one-sided at the
-    edges; ``numpy.gradient``): A ≈ cos φ · |∂λ/∂j · ∂φ/∂i − ∂λ/∂i · ∂φ/∂j| with λ, φ in
-    radians and i, j the row and column indices. On a regular latitude-longitude grid with
-    even spacing this is cos φ Δφ Δλ, the cos φ weighting of regular grids. Longitude
-    steps are wrapped to ±180°, so a grid across the dateline is continuous.
+    edges and beside a cell without a position): A ≈ cos φ · |∂λ/∂j · ∂φ/∂i − ∂λ/∂i · ∂φ/∂j|
+    with λ, φ in radians and i, j the row and column indices. On a regular latitude-longitude
+    grid with even spacing this is cos φ Δφ Δλ, the cos φ weighting of regular grids.
+    Longitude steps are wrapped to ±180°, so a grid across the dateline is continuous.
 
     Parameters
     ----------
     latitude, longitude : ndarray, shape (n_rows, n_columns)
-        Cell centres in degrees; at least 2 along an axis to measure a step along it
-        (a single row or column counts a step of 1 radian along it).
+        Cell centres in degrees, NaN for a cell without a position (it gets area 0 and is
+        no neighbour); at least 2 along an axis to measure a step along it (a single row or
+        column, or a cell with no placed neighbour along an axis, counts a step of 1 radian
+        along it).
 
     Returns
     -------
@@ -137,13 +208,34 @@ def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndar
     """
     latitude = np.deg2rad(np.asarray(latitude, np.float64))
     longitude = np.deg2rad(np.asarray(longitude, np.float64))
-    steps = {}
-    for axis in (0, 1):
-        if latitude.shape[axis] < 2:
-            steps[axis] = (np.zeros_like(latitude), np.ones_like(latitude)) if axis == 0 else (
-                np.ones_like(latitude), np.zeros_like(latitude))
-            continue
-        unwrapped = np.unwrap(longitude, axis=axis)
-        steps[axis] = (np.gradient(unwrapped, axis=axis), np.gradient(latitude, axis=axis))
-    (dlon_di, dlat_di), (dlon_dj, dlat_dj) = steps[0], steps[1]
-    return np.clip(np.cos(latitude), 0, None) * np.abs(dlon_dj * dlat_di - dlon_di * dlat_dj)
+    (dlon_di, dlat_di), (dlon_dj, dlat_dj) = (_centre_steps(latitude, longitude, axis) for axis in (0, 1))
+    area = np.clip(np.cos(latitude), 0, None) * np.abs(dlon_dj * dlat_di - dlon_di * dlat_dj)
+    return np.where(np.isfinite(area), area, 0.0)
+
+
+def _centre_steps(latitude: np.ndarray, longitude: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Steps of longitude (wrapped to ±π) and latitude to the next cell along ``axis``, radians:
+    the mean of the steps to the neighbours on either side that have a position (numpy's
+    centred difference inside, one-sided at the edges)."""
+    if latitude.shape[axis] < 2:
+        return (np.zeros_like(latitude), np.ones_like(latitude)) if axis == 0 else (
+            np.ones_like(latitude), np.zeros_like(latitude))
+    steps = []
+    for values, wrap in ((longitude, True), (latitude, False)):
+        forward = np.diff(values, axis=axis)
+        if wrap:
+            forward = (forward + np.pi) % (2 * np.pi) - np.pi
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (0, 1)
+        after = np.pad(forward, pad, constant_values=np.nan)  # to the next cell along the axis
+        pad[axis] = (1, 0)
+        before = np.pad(forward, pad, constant_values=np.nan)  # from the previous one
+        both = np.stack([after, before])
+        placed = np.isfinite(both)
+        steps.append(np.where(placed.any(axis=0), np.nansum(both, axis=0) / np.maximum(placed.sum(axis=0), 1),
+                              np.nan))
+    lonstep, latstep = steps
+    lonless = ~np.isfinite(lonstep) & np.isfinite(latitude)  # no placed neighbour along this axis
+    if axis == 0:
+        return np.where(lonless, 0.0, lonstep), np.where(lonless, 1.0, latstep)
+    return np.where(lonless, 1.0, lonstep), np.where(lonless, 0.0, latstep)

@@ -10,12 +10,14 @@ computed from its grid mapping with pyproj (``pyproj.CRS.from_cf``).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
 import xarray as xr
 
 from climann.data.coords import find_coordinate, grid_mapping_names, is_grid_axis, two_dimensional_coordinates
-from climann.data.geometry import bounds_from_centres
+from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.errors import ClimannError
 
@@ -63,7 +65,61 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         coordinates = [Coordinate(c.name, c.values, {k: v for k, v in c.attrs.items() if k != "bounds"})
                        for c in coordinates]
         bounds = [None, None]
+    eliminated = eliminated_cells(dataset, coordinates[0], coordinates[1], dims)
+    if eliminated.any():  # no position: missing, as CF 1.9 lets auxiliary coordinates be (section 5)
+        coordinates = [Coordinate(c.name, np.where(eliminated, np.nan, c.values), c.attrs) for c in coordinates]
+        bounds = [None if b is None else Coordinate(b.name, np.where(eliminated[..., None], np.nan, b.values), b.attrs)
+                  for b in bounds]
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+#: Positions an ocean model writes where it has none: NEMO's eliminated land processors
+#: (``jpni``/``jpnj`` domains with no ocean, not run) leave nav_lat/nav_lon at 0 or −1.
+_NO_POSITION = ((0.0, 0.0), (-1.0, -1.0))
+
+
+def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coordinate,
+                     dims: tuple[str, str]) -> np.ndarray:
+    """Cells of a curvilinear grid that have no position: 2-D latitude and longitude that are
+    missing, or exactly (0, 0) or (−1, −1), where every data variable on the grid and in time
+    is missing at every time step (NEMO's land processors eliminated at run time write no
+    coordinates and no data there); shape (n_rows, n_columns). Bounds, cell measures and
+    fields without time (a mask) are not asked: they may hold zeros there. Only the
+    candidate cells are read.
+
+    A cell at 0°N 0°E or 1°S 1°W that holds data is a real one and kept; without a time
+    axis no cell is taken for eliminated.
+
+    Raises
+    ------
+    ClimannError
+        If a cell whose latitude or longitude is missing holds data: it cannot be placed.
+    """
+    lat, lon = np.asarray(latitude.values, np.float64), np.asarray(longitude.values, np.float64)
+    missing = ~np.isfinite(lat) | ~np.isfinite(lon)
+    candidates = missing | np.logical_or.reduce([(lat == a) & (lon == b) for a, b in _NO_POSITION])
+    if not candidates.any():
+        return candidates
+    try:
+        time = dataset[find_coordinate(dataset, "time")].dims
+    except ClimannError:  # only static fields (a mask, a bathymetry): nothing tells an eliminated tile apart
+        return np.zeros_like(candidates)
+    # fields in time only: bounds, cell measures and static fields may hold zeros on such a tile
+    fields = [variable for variable in dataset.data_vars.values() if set(dims) | set(time) <= set(variable.dims)]
+    rows, columns = np.nonzero(candidates)
+    at = {dims[0]: xr.DataArray(rows, dims="cell"), dims[1]: xr.DataArray(columns, dims="cell")}
+    has_data = np.zeros(candidates.shape, bool)
+    for variable in fields:  # only the candidate cells are read
+        values = variable.isel(at).notnull()
+        has_data[rows, columns] |= np.asarray(values.any([dim for dim in values.dims if dim != "cell"]).values)
+    if (missing & has_data).any():
+        i, j = np.argwhere(missing & has_data)[0]
+        raise ClimannError(
+            f"'{latitude.name}'/'{longitude.name}' are missing at {int((missing & has_data).sum())} cells that hold "
+            f"data (first at {dims[0]}={i}, {dims[1]}={j}): those cells cannot be placed; fill in the coordinates "
+            "(e.g. from the model's mesh_mask file) or mask the data there"
+        )
+    return candidates & ~has_data
 
 
 def _axis_edges(dataset: xr.Dataset, name: str) -> np.ndarray:
@@ -102,8 +158,11 @@ def _transformer(mapping: Coordinate):
     return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
-def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> GeographicGrid:
-    """2-D latitude, longitude and cell corners computed from the 1-D axes and the grid mapping."""
+def _projected_corners(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate):
+    """Longitude and latitude of the cell centres, shape (n_rows, n_columns), and of the cell
+    corners, shape (n_rows + 1, n_columns + 1), degrees, from the 1-D projected (or rotated)
+    axes: the corners are the axes' edges (CF bounds, else midway between centres), exact in
+    the projection's coordinates, transformed with pyproj."""
     transformer = _transformer(mapping)
     scales = [_axis_scale(dataset[dim], mapping) for dim in dims]
     rows, columns = (np.asarray(dataset[dim].values, np.float64) * scale for dim, scale in zip(dims, scales))
@@ -112,23 +171,51 @@ def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinat
     longitude, latitude = transformer.transform(column_grid, row_grid)
     corner_rows, corner_columns = np.meshgrid(row_edges, column_edges, indexing="ij")
     corner_lon, corner_lat = transformer.transform(corner_columns, corner_rows)
-    # CF vertex order, anticlockwise in index space: (i, j), (i, j+1), (i+1, j+1), (i+1, j)
+    return (np.asarray(longitude), np.asarray(latitude)), (np.asarray(corner_lon), np.asarray(corner_lat))
 
-    def vertices(corners: np.ndarray) -> np.ndarray:
-        return np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=-1)
 
+def _vertices(corners: np.ndarray) -> np.ndarray:
+    """The 4 corners of each cell, shape (n_rows, n_columns, 4), from the corner grid of shape
+    (n_rows + 1, n_columns + 1), in CF vertex order, anticlockwise in index space:
+    (i, j), (i, j+1), (i+1, j+1), (i+1, j)."""
+    return np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=-1)
+
+
+def _projected_cell_areas(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> np.ndarray:
+    """Area of each cell of a projected grid on the Earth, shape (n_rows, n_columns), unit
+    authalic sphere (steradians): the geodesic polygon through its corners, which are exact in
+    the projection's coordinates, on the grid mapping's ellipsoid
+    (:func:`~climann.data.geometry.great_circle_polygon_areas`). Cells around or containing
+    a pole, or across the antimeridian, are whole: no longitude is averaged or differenced."""
+    _, (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping)
+    ellipsoid = _transformer(mapping).source_crs.ellipsoid
+    flattening = 0.0 if ellipsoid is None or not ellipsoid.inverse_flattening else 1 / ellipsoid.inverse_flattening
+    return great_circle_polygon_areas(_vertices(corner_lat), _vertices(corner_lon), flattening=flattening)
+
+
+def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> GeographicGrid:
+    """2-D latitude, longitude and cell corners computed from the 1-D axes and the grid mapping."""
+    (longitude, latitude), (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping)
     latitude_attrs = {"standard_name": "latitude", "long_name": "latitude", "units": "degrees_north",
                       "bounds": "lat_bnds"}
     longitude_attrs = {"standard_name": "longitude", "long_name": "longitude", "units": "degrees_east",
                        "bounds": "lon_bnds"}
     free = lambda name: name if name not in dataset.variables else f"{name}_climann"  # noqa: E731
     return GeographicGrid(
-        latitude=Coordinate(free("lat"), np.asarray(latitude), latitude_attrs),
-        longitude=Coordinate(free("lon"), np.asarray(longitude), longitude_attrs),
-        latitude_bounds=Coordinate(free("lat_bnds"), vertices(np.asarray(corner_lat)), {}),
-        longitude_bounds=Coordinate(free("lon_bnds"), vertices(np.asarray(corner_lon)), {}),
+        latitude=Coordinate(free("lat"), latitude, latitude_attrs),
+        longitude=Coordinate(free("lon"), longitude, longitude_attrs),
+        latitude_bounds=Coordinate(free("lat_bnds"), _vertices(corner_lat), {}),
+        longitude_bounds=Coordinate(free("lon_bnds"), _vertices(corner_lon), {}),
         vertex_dim="nv",
     )
+
+
+def _is_projection(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None) -> bool:
+    """Whether the rows and columns are 1-D axes of a map projection (x/y in a length unit),
+    not rotated or plain degrees."""
+    return (mapping is not None
+            and mapping.attrs.get("grid_mapping_name") not in ("rotated_latitude_longitude", "latitude_longitude")
+            and all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims))
 
 
 def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None) -> GeographicGrid | None:
@@ -148,7 +235,9 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     GeographicGrid or None
         The file's 2-D coordinates (and their bounds), or, for 1-D rotated or projected
         axes with a grid mapping and no 2-D coordinates, values computed with pyproj
-        (cell corners from the axes' bounds, or midway between centres).
+        (cell corners from the axes' bounds, or midway between centres). On a map
+        projection it also carries the cells' geodesic areas from their projected corners
+        (:func:`_projected_cell_areas`).
 
     Raises
     ------
@@ -157,10 +246,14 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     """
     names = two_dimensional_coordinates(dataset)
     if names is not None:
-        return _from_file(dataset, names, dims)
-    if mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
+        grid = _from_file(dataset, names, dims)
+    elif mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
         return None  # a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
-    return _from_mapping(dataset, dims, mapping)
+    else:
+        grid = _from_mapping(dataset, dims, mapping)
+    if _is_projection(dataset, dims, mapping):  # also when the file (a predictions file) has 2-D lat/lon
+        grid = dataclasses.replace(grid, cell_areas=_projected_cell_areas(dataset, dims, mapping))
+    return grid
 
 
 def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:
@@ -178,6 +271,34 @@ def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGri
         raise ClimannError(f"the variables refer to several grid mappings ({', '.join(names)}); keep one")
     mapping = Coordinate(names[0], np.array(0, np.int32), dict(dataset[names[0]].attrs)) if names else None
     return dims, geographic_grid(dataset, dims, mapping), mapping
+
+
+def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> np.ndarray | None:
+    """The target's cell areas as the file gives them: the variable its CF ``cell_measures``
+    attribute names for ``area`` (``"area: areacello"``; CF conventions section 7.2), shape
+    (n_rows, n_columns) in ``dims`` order, NaN where it is missing (land); None when the
+    attribute names none or the variable is not in the file (CMIP's ``external_variables``).
+
+    Raises
+    ------
+    ClimannError
+        If the area variable is not on the grid's two dimensions, or has negative values.
+    """
+    words = str(dataset[target].attrs.get("cell_measures", "")).split()
+    name = next((value for key, value in zip(words[::2], words[1::2]) if key == "area:"), None)
+    if name is None or name not in dataset.variables:
+        return None
+    variable = dataset[name].squeeze(drop=True)
+    if set(variable.dims) != set(dims):
+        raise ClimannError(
+            f"cell measure '{name}' of '{target}' is on {tuple(map(str, variable.dims))}, not on the grid's "
+            f"{dims}; give the cell areas on the grid, or remove the cell_measures attribute to have them computed"
+        )
+    areas = np.asarray(variable.transpose(*dims).values, np.float64)
+    if (areas < 0).any():
+        raise ClimannError(f"cell measure '{name}' of '{target}' has negative areas; fix the file or remove "
+                           "the cell_measures attribute to have the areas computed")
+    return areas
 
 
 def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, np.ndarray] | None:

@@ -37,6 +37,10 @@ class GeographicGrid:
         Cell corners, values of shape (n_rows, n_columns, n_vertices), in degrees.
     vertex_dim : str
         The name of the bounds' vertex dimension.
+    cell_areas : ndarray, shape (n_rows, n_columns), optional
+        Each cell's area (any unit; only relative areas are used) when known better than
+        from the latitude and longitude corners: on a map projection, the geodesic areas of
+        the cells' projected corners (:func:`climann.data.grids.geographic_grid`).
     """
 
     latitude: Coordinate
@@ -44,6 +48,7 @@ class GeographicGrid:
     latitude_bounds: Coordinate | None = None
     longitude_bounds: Coordinate | None = None
     vertex_dim: str = "nv"
+    cell_areas: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ class GridLayout:
         ``time`` holds the input's stamps.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
+    cell_areas : ndarray, shape (n_lat, n_lon), optional
+        The cell areas the input gives (its target's CF ``cell_measures``, e.g. NEMO's or
+        CMIP's ``areacello``), NaN where missing; they take precedence over computed ones.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable of the input ('' when it has none),
         recorded in the model file so that new data can be checked against it.
@@ -126,6 +134,7 @@ class GridLayout:
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_history: str = ""
     file_times: np.ndarray | None = None
+    cell_areas: np.ndarray | None = None
 
     @property
     def is_rotated_pole(self) -> bool:
@@ -206,10 +215,17 @@ class GridLayout:
         2 sin(Δ/2) cos φ, the cos φ weighting, and a centre at a pole gets its polar cap).
         Mean 1 keeps a weighted loss on the same scale as an unweighted one. On a rotated-pole
         grid the same formulas apply to the rotated latitude and longitude (exact: the rotation
-        keeps areas). On another curvilinear or projected grid the areas come from the 2-D cell
-        corners when the file has them (:func:`~climann.data.geometry.polygon_areas`),
-        else from the centres and their spacing (:func:`~climann.data.geometry.centre_spacing_areas`).
+        keeps areas). On a map projection they are the geodesic areas of the cells' corners, which
+        are exact in the projection's coordinates (``geographic.cell_areas``). On another
+        curvilinear grid the areas come from the 2-D cell corners when the file has them
+        (:func:`~climann.data.geometry.polygon_areas`), else from the centres and their spacing
+        (:func:`~climann.data.geometry.centre_spacing_areas`).
+        The file's own areas (``cell_areas``, from its CF ``cell_measures``) come first, on
+        every grid: a model knows its cells best (CF conventions section 7.2).
         """
+        if self.cell_areas is not None:
+            area = np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
+            return area / area.mean()
         if self.geographic is not None and not self.is_rotated_pole:
             area = self._curvilinear_cell_areas()
             return area / area.mean()
@@ -229,9 +245,13 @@ class GridLayout:
     def _curvilinear_cell_areas(self) -> np.ndarray:
         """Cell areas (unit sphere) of a curvilinear grid, shape (n_lat, n_lon)."""
         grid = self.geographic
-        if grid.latitude_bounds is not None and grid.longitude_bounds is not None:
-            return polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
-        return centre_spacing_areas(*self.geographic_coordinates())
+        if grid.cell_areas is not None:
+            area = np.asarray(grid.cell_areas, np.float64)
+        elif grid.latitude_bounds is not None and grid.longitude_bounds is not None:
+            area = polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
+        else:
+            area = centre_spacing_areas(*self.geographic_coordinates())
+        return np.where(np.isfinite(area), area, 0.0)  # a cell without a position has no area
 
 
 def segment_starts(time_blocks: tuple[str, ...], n_time: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
-from climann.data.grids import geographic_grid, grid_mapping_of
+from climann.data.grids import file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
 from climann.data.time_units import undecoded_time_message
@@ -205,7 +205,8 @@ def _listed_coordinates(variable: xr.DataArray) -> set[str]:
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
     """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
     curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
-    cell (:func:`climann.data.grids.geographic_grid`) and the grid mapping."""
+    cell (:func:`climann.data.grids.geographic_grid`) and the grid mapping; the file's own
+    cell areas when the target's ``cell_measures`` names them (:func:`climann.data.grids.file_cell_areas`)."""
     names = {kind: find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")}
     time = dataset[names["time"]]
     values = time.values
@@ -248,4 +249,5 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),
         input_history=str(dataset.attrs.get("history", "")),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
+        cell_areas=file_cell_areas(dataset, target, rows_and_columns),
     )

@@ -195,14 +195,19 @@ def grid_summary(layout: GridLayout) -> dict:
     """Size, geographic extent and cell order of a grid (true latitudes and longitudes, also
     on a curvilinear grid), to tell later whether new data are on the same grid:
     ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
-    that the same grid with its latitudes flipped or its longitudes rolled is told apart."""
+    that the same grid with its latitudes flipped or its longitudes rolled is told apart. Cells
+    without a position (NEMO's eliminated land processors, see
+    :func:`climann.data.grids.eliminated_cells`) are left out: the first and last cells are
+    then those with one."""
     latitude, longitude = layout.geographic_coordinates()
+    placed = np.flatnonzero(np.isfinite(latitude) & np.isfinite(longitude))
+    first, last = placed[0], placed[-1]
     return {
         "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
-        "lat_range": [float(latitude.min()), float(latitude.max())],
-        "lon_range": [float(longitude.min()), float(longitude.max())],
-        "first_cell": [float(latitude.flat[0]), float(longitude.flat[0])],
-        "last_cell": [float(latitude.flat[-1]), float(longitude.flat[-1])],
+        "lat_range": [float(np.nanmin(latitude)), float(np.nanmax(latitude))],
+        "lon_range": [float(np.nanmin(longitude)), float(np.nanmax(longitude))],
+        "first_cell": [float(latitude.flat[first]), float(longitude.flat[first])],
+        "last_cell": [float(latitude.flat[last]), float(longitude.flat[last])],
     }
 
 

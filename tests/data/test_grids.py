@@ -92,3 +92,259 @@ def test_several_grid_mappings_without_one_for_the_target_are_refused(tmp_path):
 def test_a_regular_grid_has_no_geographic_grid(write_grid):
     dataset = open_dataset([write_grid()])
     assert cell_coordinates(dataset) is None
+
+
+# --- cell areas on projected grids ------------------------------------------------------------
+#: NSIDC's sea-ice polar stereographic grid mapping (EPSG:3413), on the WGS 84 ellipsoid.
+POLAR_STEREOGRAPHIC = {
+    "grid_mapping_name": "polar_stereographic", "straight_vertical_longitude_from_pole": -45.0,
+    "latitude_of_projection_origin": 90.0, "standard_parallel": 70.0, "false_easting": 0.0, "false_northing": 0.0,
+    "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563,
+}
+
+
+def _write_polar_stereographic(path):
+    """8 × 7 cells of 860 km × 1000 km around the North Pole, which lies on the edge between
+    the two middle cells of the middle row."""
+    x, y = np.linspace(-3e6, 3e6, 8), np.linspace(-3e6, 3e6, 7)
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), np.full((2, y.size, x.size), 260.0, np.float32), {"units": "K", "grid_mapping": "crs"}),
+         "crs": ((), 0, POLAR_STEREOGRAPHIC)},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "m"}),
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"})},
+    ).to_netcdf(path)
+    return path
+
+
+def _geodesic_areas(dataset, scale):
+    """Each cell's area on the grid mapping's ellipsoid, by hand: its four corners (midway
+    between the centres, half a step beyond the ends) to longitude and latitude with pyproj,
+    then pyproj.Geod's polygon area, one cell at a time."""
+    import pyproj
+
+    crs = pyproj.CRS.from_cf(dict(dataset["crs"].attrs))
+    to_lonlat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    geod = crs.get_geod()
+    x, y = dataset["x"].values * scale, dataset["y"].values * scale
+    dx, dy = x[1] - x[0], y[1] - y[0]
+    areas = np.empty((y.size, x.size))
+    for i in range(y.size):
+        for j in range(x.size):
+            lon, lat = to_lonlat.transform(x[j] + np.array([-1, 1, 1, -1]) * dx / 2, y[i] + np.array([-1, -1, 1, 1]) * dy / 2)
+            areas[i, j] = abs(geod.polygon_area_perimeter(lon, lat)[0])
+    return areas / areas.mean()
+
+
+@pytest.mark.parametrize("write, scale", [
+    pytest.param(_write_polar_stereographic, 1.0, id="polar-stereographic-around-the-pole"),
+    pytest.param(lambda path: write_lambert(path, units="km"), 1000.0, id="lambert-conformal"),
+])
+def test_projected_cell_areas_are_the_geodesic_areas_of_their_corners(tmp_path, write, scale):
+    from climann.data.variables import grid_layout
+
+    dataset = open_dataset([write(tmp_path / "projected.nc")])
+    weights = grid_layout(dataset, "tas", ["projected.nc"]).cell_area_weights()
+    np.testing.assert_allclose(weights, _geodesic_areas(dataset, scale), rtol=2e-5)
+
+
+def test_the_two_cells_either_side_of_the_pole_weigh_the_same(tmp_path):
+    """The grid is symmetric about the pole; the cells whose shared edge crosses it are the largest."""
+    from climann.data.variables import grid_layout
+
+    weights = grid_layout(open_dataset([_write_polar_stereographic(tmp_path / "ps.nc")]), "tas", []).cell_area_weights()
+    assert weights[3, 3] == pytest.approx(weights[3, 4], rel=1e-12) and weights[3, 3] == weights.max()
+    np.testing.assert_allclose(weights, weights[::-1, ::-1], rtol=1e-9)
+
+
+@pytest.mark.parametrize("with_latlon", [pytest.param(True, id="2d-lat-lon"), pytest.param(False, id="grid-mapping-only")])
+def test_rotated_pole_areas_are_the_exact_areas_of_the_rotated_boxes(tmp_path, with_latlon):
+    """A rotation keeps areas: each cell's is (sin φ′₂ − sin φ′₁)(λ′₂ − λ′₁) in rotated degrees."""
+    from climann.data.variables import grid_layout
+
+    dataset = open_dataset([write_rotated(tmp_path / "rotated.nc", with_latlon=with_latlon)])
+    weights = grid_layout(dataset, "tas", []).cell_area_weights()
+    band = np.diff(np.sin(np.deg2rad(np.concatenate([RLAT - 2.2, RLAT[-1:] + 2.2]))))
+    hand = np.repeat(band[:, None], RLON.size, axis=1)
+    np.testing.assert_allclose(weights, hand / hand.mean(), rtol=1e-12)
+
+
+# --- NEMO's eliminated land processors -----------------------------------------------------------
+NEMO_LAT, NEMO_LON = np.arange(-67.5, 68.0, 15.0), np.arange(0.0, 360.0, 45.0)  # 10 × 8 cells
+
+
+def _write_nemo(path, no_position, *, data_in_tile=False):
+    """A regular 15° × 45° ocean grid on y/x with 2-D nav_lat/nav_lon, whose 2 × 3 tile of
+    eliminated land processors has coordinates ``no_position`` and (unless asked) no data."""
+    lat2d, lon2d = np.meshgrid(NEMO_LAT, NEMO_LON, indexing="ij")
+    tile = np.zeros(lat2d.shape, bool)
+    tile[6:8, 3:6] = True
+    tos = np.broadcast_to(20 * np.cos(np.deg2rad(lat2d)), (3, *lat2d.shape)).astype(np.float32)
+    tos = np.where(tile & (not data_in_tile), np.nan, tos)
+    xr.Dataset(
+        {"tos": (("time_counter", "y", "x"), tos, {"units": "degC", "coordinates": "nav_lat nav_lon"})},
+        coords={"time_counter": ("time_counter", [15.0, 45.0, 74.0],
+                                 {"units": "days since 2000-01-01", "calendar": "noleap", "standard_name": "time"}),
+                "nav_lat": (("y", "x"), np.where(tile, no_position, lat2d), {"units": "degrees_north", "standard_name": "latitude"}),
+                "nav_lon": (("y", "x"), np.where(tile, no_position, lon2d), {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return path, tile
+
+
+@pytest.mark.parametrize("no_position", [pytest.param(0.0, id="zero"), pytest.param(-1.0, id="minus-one"),
+                                         pytest.param(np.nan, id="nan")])
+def test_eliminated_land_processors_have_no_position_and_no_area(tmp_path, no_position):
+    """Their neighbours keep their true areas, ∝ cos φ on this regular grid; the tile weighs 0."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", no_position)
+    layout = grid_layout(open_dataset([path]), "tos", [str(path)])
+    assert np.isnan(layout.geographic.latitude.values[tile]).all() and np.isfinite(layout.geographic.latitude.values[~tile]).all()
+    weights = layout.cell_area_weights()
+    true = np.diff(np.sin(np.deg2rad(np.concatenate([NEMO_LAT - 7.5, [75.0]]))))[:, None] * np.ones(NEMO_LON.size)
+    true[tile] = 0.0
+    np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
+
+
+def test_zeros_in_bounds_and_static_fields_do_not_place_an_eliminated_tile(tmp_path):
+    """Corners and a land mask written as 0 on the tile, as the coordinates are: still no position."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    dataset = xr.load_dataset(path)
+    corners = np.repeat(dataset["nav_lat"].values[..., None], 4, axis=-1)
+    dataset["nav_lat_bnds"] = (("y", "x", "nvertex"), np.where(tile[..., None], 0.0, corners + [-7.5, -7.5, 7.5, 7.5]))
+    dataset["nav_lat"].attrs["bounds"] = "nav_lat_bnds"
+    dataset["tmask"] = (("y", "x"), np.where(tile, 0, 1).astype(np.int8))
+    dataset.to_netcdf(tmp_path / "with_extras.nc")
+    layout = grid_layout(open_dataset([tmp_path / "with_extras.nc"]), "tos", [])
+    assert np.isnan(layout.geographic.latitude.values[tile]).all() and (layout.cell_area_weights()[tile] == 0).all()
+
+
+def test_a_real_cell_at_zero_north_zero_east_holding_data_keeps_its_place(tmp_path):
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0, data_in_tile=True)
+    layout = grid_layout(open_dataset([path]), "tos", [str(path)])
+    assert (layout.geographic.latitude.values[tile] == 0.0).all()
+
+
+def test_cells_holding_data_without_a_position_are_refused(tmp_path):
+    from climann.data.variables import grid_layout
+
+    path, _ = _write_nemo(tmp_path / "nemo.nc", np.nan, data_in_tile=True)
+    with pytest.raises(ClimannError, match=r"'nav_lat'/'nav_lon' are missing at 6 cells that hold data \(first at y=6, x=3\)"):
+        grid_layout(open_dataset([path]), "tos", [str(path)])
+
+
+# --- the file's own cell areas (CF cell_measures) -------------------------------------------------
+def _with_cell_measure(path, areas, dims=("y", "x"), *, name="areacello"):
+    dataset = xr.load_dataset(path)
+    if areas is not None:
+        dataset[name] = (dims, areas, {"units": "m2", "standard_name": "cell_area"})
+    dataset["tos"].attrs["cell_measures"] = f"area: {name}"
+    dataset.to_netcdf(path.with_name(f"measured_{path.name}"))
+    return path.with_name(f"measured_{path.name}")
+
+
+def test_the_cell_areas_named_by_cell_measures_are_the_weights(tmp_path):
+    """Whatever the grid's geometry: the model's own areas, land (missing) weighing 0."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    areas = np.random.default_rng(0).uniform(0.5, 2.0, tile.shape) * 1e10
+    areas[0, 0] = np.nan
+    layout = grid_layout(open_dataset([_with_cell_measure(path, areas)]), "tos", [])
+    expected = np.where(np.isnan(areas), 0.0, areas)
+    np.testing.assert_allclose(layout.cell_area_weights(), expected / expected.mean(), rtol=1e-12)
+
+
+def test_cell_measures_on_a_regular_grid_are_used_too(tmp_path):
+    from climann.data.variables import grid_layout
+
+    dataset = xr.Dataset(
+        {"tos": (("time", "lat", "lon"), np.ones((2, 3, 4)), {"cell_measures": "area: areacello"}),
+         "areacello": (("lat", "lon"), np.arange(1.0, 13.0).reshape(3, 4))},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
+    )
+    dataset.to_netcdf(tmp_path / "regular.nc")
+    layout = grid_layout(open_dataset([tmp_path / "regular.nc"]), "tos", [])
+    np.testing.assert_allclose(layout.cell_area_weights(), np.arange(1.0, 13.0).reshape(3, 4) / 6.5, rtol=1e-12)
+
+
+def test_an_external_cell_measure_leaves_the_areas_computed(tmp_path):
+    """CMIP files name areacello in external_variables, held in another file."""
+    from climann.data.variables import grid_layout
+
+    path, _ = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    computed = grid_layout(open_dataset([path]), "tos", []).cell_area_weights()
+    layout = grid_layout(open_dataset([_with_cell_measure(path, None)]), "tos", [])
+    assert layout.cell_areas is None
+    np.testing.assert_array_equal(layout.cell_area_weights(), computed)
+
+
+def test_a_cell_measure_off_the_grid_is_refused(tmp_path):
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    path = _with_cell_measure(path, np.ones(tile.shape[0]), dims=("y",))
+    with pytest.raises(ClimannError, match=r"cell measure 'areacello' of 'tos' is on \('y',\), not on the grid's"):
+        grid_layout(open_dataset([path]), "tos", [])
+
+
+# --- a curvilinear grid across the antimeridian -------------------------------------------------
+def _tilted_grid_at_the_antimeridian(rlat, rlon):
+    """Latitude and longitude (−180…180) of the points (rlat, rlon) of a sphere tilted by 30°
+    about the y axis and turned by 180° about the pole, by hand: the grid's centre (0, 0) lies
+    at 30°N 180°, its columns run across the antimeridian (170…180, −180…−170)."""
+    phi, lam = np.deg2rad(rlat), np.deg2rad(rlon)
+    x, y, z = np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)
+    tilt = np.deg2rad(30.0)
+    x, z = x * np.cos(tilt) - z * np.sin(tilt), x * np.sin(tilt) + z * np.cos(tilt)
+    x, y = -x, -y  # 180° about the pole
+    return np.rad2deg(np.arcsin(z)), np.rad2deg(np.arctan2(y, x))
+
+
+@pytest.mark.parametrize("with_bounds, rtol", [
+    pytest.param(True, 1e-4, id="with-corners"),
+    pytest.param(False, 1e-3, id="centres-only"),  # one-sided steps at the grid's edges: O(Δ²), Δ = 2° = 0.035
+])
+def test_a_curvilinear_grid_across_the_antimeridian_has_its_areas_and_regions(tmp_path, with_bounds, rtol):
+    """The areas are those of the untilted boxes, (sin φ′₂ − sin φ′₁)(λ′₂ − λ′₁) (a rotation
+    keeps areas; the grid's edges are not great circles, hence the tolerance of the order of
+    the squared cell size); a box across the antimeridian holds the cells whose longitudes are
+    inside it, by hand."""
+    from climann.data.subset import select_region
+    from climann.data.variables import grid_layout
+    from climann.evaluation.regions import layout_regions
+
+    rlat, rlon = np.arange(-6.0, 7.0, 2.0), np.arange(-8.0, 9.0, 2.0)
+    lat2d, lon2d = _tilted_grid_at_the_antimeridian(*np.meshgrid(rlat, rlon, indexing="ij"))
+    assert lon2d.max() > 170 and lon2d.min() < -170  # written as 170…180, −180…−170
+    variables = {"tas": (("time", "y", "x"), np.ones((2, *lat2d.shape)), {"units": "K", "coordinates": "lat lon"})}
+    lat_attrs, lon_attrs = {"units": "degrees_north"}, {"units": "degrees_east"}
+    if with_bounds:
+        corner = lambda i, j: _tilted_grid_at_the_antimeridian(*np.meshgrid(rlat + i, rlon + j, indexing="ij"))  # noqa: E731
+        corners = [corner(-1, -1), corner(-1, 1), corner(1, 1), corner(1, -1)]
+        variables["lat_bnds"] = (("y", "x", "nv"), np.stack([c[0] for c in corners], -1))
+        variables["lon_bnds"] = (("y", "x", "nv"), np.stack([c[1] for c in corners], -1))
+        lat_attrs["bounds"], lon_attrs["bounds"] = "lat_bnds", "lon_bnds"
+    xr.Dataset(variables, coords={
+        "time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+        "lat": (("y", "x"), lat2d, lat_attrs), "lon": (("y", "x"), lon2d, lon_attrs)}).to_netcdf(tmp_path / "c.nc")
+    dataset = open_dataset([tmp_path / "c.nc"])
+    layout = grid_layout(dataset, "tas", [])
+
+    band = np.diff(np.sin(np.deg2rad(np.concatenate([rlat - 1, rlat[-1:] + 1]))))
+    exact = np.repeat(band[:, None], rlon.size, axis=1)
+    np.testing.assert_allclose(layout.cell_area_weights(), exact / exact.mean(), rtol=rtol)
+
+    box = (25.0, 35.0, 175.0, -175.0)
+    inside = (lat2d >= 25) & (lat2d <= 35) & ((lon2d >= 175) | (lon2d <= -175))
+    assert 0 < inside.sum() < inside.size
+    np.testing.assert_array_equal(layout_regions(layout, {"box": box})["box"].cells, inside)
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    kept = select_region(dataset, box)["tas"].isel(time=0).notnull().values
+    np.testing.assert_array_equal(kept, inside[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1])

@@ -97,3 +97,23 @@ def test_a_streamed_runs_metrics_say_every_time_step_was_scored(tmp_path, limit_
     config = build_config({"data": {"paths": [str(sample)], "in_memory_limit_gb": limit_gb}})
     source = pointwise_source(config, open_selected(config))
     assert scored_steps_record(source, config) == record
+
+
+def test_the_grid_summary_leaves_out_cells_without_a_position():
+    """NEMO's eliminated land processors (NaN once read) at the grid's first cell and inside:
+    the extent and the first and last cells are those of the placed cells, by hand."""
+    from climann.data.layout import Coordinate, GeographicGrid, GridLayout
+    from climann.workflow.run_directory import grid_summary
+
+    lat2d, lon2d = np.meshgrid([-30.0, 0.0, 30.0], [10.0, 20.0, 30.0, 40.0], indexing="ij")
+    gone = np.zeros(lat2d.shape, bool)
+    gone[0, 0] = gone[2, 0] = gone[2, 3] = True
+    layout = GridLayout(
+        time=Coordinate("time", np.arange(2)), latitude=Coordinate("y", np.arange(3)), longitude=Coordinate("x", np.arange(4)),
+        time_units="days since 2000-01-01", calendar="noleap", file_dims=("time", "y", "x"), target_name="tos",
+        target_attrs={}, index_dims=("y", "x"),
+        geographic=GeographicGrid(Coordinate("nav_lat", np.where(gone, np.nan, lat2d)),
+                                  Coordinate("nav_lon", np.where(gone, np.nan, lon2d))),
+    )
+    assert grid_summary(layout) == {"n_lat": 3, "n_lon": 4, "lat_range": [-30.0, 30.0], "lon_range": [10.0, 40.0],
+                                    "first_cell": [-30.0, 20.0], "last_cell": [30.0, 30.0]}

@@ -136,10 +136,30 @@ def map_grid(layout: GridLayout) -> MapGrid:
         hidden = np.zeros(layout.shape[1:], dtype=bool)
         return MapGrid(corner_lon, corner_lat, columns, hidden)
     latitude, longitude = layout.geographic_coordinates()
-    corner_lon, corner_lat = _corners(unwrapped_longitudes(longitude)), _corners(latitude)
+    positionless = ~np.isfinite(latitude) | ~np.isfinite(longitude)
+    longitude = unwrapped_longitudes(_fill_positionless(longitude, positionless))
+    latitude = _fill_positionless(latitude, positionless)
+    corner_lon, corner_lat = _corners(longitude), _corners(latitude)
     quads = np.stack([corner_lon[:-1, :-1], corner_lon[:-1, 1:], corner_lon[1:, 1:], corner_lon[1:, :-1]])
-    hidden = np.ptp(quads, axis=0) > 180.0
+    hidden = (np.ptp(quads, axis=0) > 180.0) | positionless
     return MapGrid(corner_lon, corner_lat, np.arange(layout.shape[2]), hidden)
+
+
+def _fill_positionless(centres: np.ndarray, positionless: np.ndarray) -> np.ndarray:
+    """Centres of 2-D cells without a position (NEMO's eliminated land processors) filled in by
+    linear interpolation from the placed cells along their row, else along their column (the
+    end values held), so that the neighbours' corners lie midway as on the rest of the grid;
+    such cells are hidden on the map."""
+    if not positionless.any():
+        return centres
+    filled = np.array(centres, np.float64)
+    for values, missing in ((filled, positionless), (filled.T, positionless.T)):
+        for row, gaps in zip(values, missing):
+            if gaps.any() and not gaps.all():
+                index = np.arange(row.size)
+                row[gaps] = np.interp(index[gaps], index[~gaps], row[~gaps])
+        positionless = ~np.isfinite(filled)
+    return np.where(np.isfinite(filled), filled, 0.0)
 
 
 def _longitude_label(value: float, _position: object = None) -> str:

@@ -111,3 +111,18 @@ def test_an_anomaly_correlation_map_of_every_nth_year_puts_its_period_on_a_line_
     assert short.splitlines()[1:] == ["anomaly correlation of each grid cell over 1997–1999, test split"]
     assert long.splitlines()[1:] == ["anomaly correlation of each grid cell", "over 1997–2003, every 3rd year, test split"]
     assert long_height == pytest.approx(short_height + TITLE_LINE_INCHES)
+
+
+def test_cells_without_a_position_are_hidden_and_their_neighbours_drawn_whole(monkeypatch, tmp_path):
+    """NEMO's eliminated land processors (NaN latitude and longitude once read): their
+    neighbours' corners lie midway to where those cells would be, as on a regular grid."""
+    lat, lon = np.arange(-30.0, 31.0, 15.0), np.arange(0.0, 100.0, 20.0)
+    lat2d, lon2d = np.meshgrid(lat, lon, indexing="ij")
+    gone = np.zeros(lat2d.shape, bool)
+    gone[1:3, 2:4] = True
+    geographic = GeographicGrid(Coordinate("nav_lat", np.where(gone, np.nan, lat2d)),
+                                Coordinate("nav_lon", np.where(gone, np.nan, lon2d)))
+    grid = map_grid(_layout(np.arange(lat.size), np.arange(lon.size), geographic, dims=("y", "x")))
+    np.testing.assert_array_equal(grid.hidden, gone)
+    np.testing.assert_allclose(grid.longitude, np.broadcast_to(np.arange(-10.0, 100.0, 20.0), (lat.size + 1, lon.size + 1)))
+    np.testing.assert_allclose(grid.latitude, np.broadcast_to(np.arange(-37.5, 38.0, 15.0)[:, None], (lat.size + 1, lon.size + 1)))

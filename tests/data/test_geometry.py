@@ -1,0 +1,57 @@
+"""Tests for climann/data/geometry.py: cell areas from corners, against pyproj.Geod cell by cell."""
+
+import numpy as np
+import pyproj
+import pytest
+
+from climann.data.geometry import great_circle_polygon_areas, polygon_areas
+
+RADIUS = 6371000.0
+
+
+def _stereographic_cells(offset_x, offset_y, size=7.5e5):
+    """Latitude and longitude corners, shape (4, 4, 4), of 4 × 4 square cells of a polar
+    stereographic map on a sphere, the grid's middle shifted by (offset_x, offset_y) metres
+    from the North Pole; CF vertex order."""
+    to_lonlat = pyproj.Transformer.from_crs(
+        pyproj.CRS.from_proj4(f"+proj=stere +lat_0=90 +lon_0=-45 +lat_ts=70 +R={RADIUS}"), "EPSG:4326", always_xy=True)
+    edges = np.arange(-2, 3) * size
+    lon, lat = to_lonlat.transform(*np.meshgrid(edges + offset_x, edges + offset_y, indexing="xy"))
+    vertices = lambda c: np.stack([c[:-1, :-1], c[:-1, 1:], c[1:, 1:], c[1:, :-1]], axis=-1)  # noqa: E731
+    return vertices(lat), vertices(lon)
+
+
+def _geod_areas(geod, latitude_bounds, longitude_bounds):
+    """pyproj.Geod's polygon area of each cell, one at a time."""
+    return np.array([[abs(geod.polygon_area_perimeter(longitude_bounds[i, j], latitude_bounds[i, j])[0])
+                      for j in range(latitude_bounds.shape[1])] for i in range(latitude_bounds.shape[0])])
+
+
+@pytest.mark.parametrize("offset, rows, columns", [
+    pytest.param((0.0, 0.0), [1, 1, 2, 2], [1, 2, 1, 2], id="pole-at-a-corner"),
+    pytest.param((0.0, 3e5), [1, 1], [1, 2], id="pole-on-an-edge"),
+    pytest.param((2e5, 3e5), [1], [1], id="pole-inside-a-cell"),
+])
+def test_cells_at_the_pole_get_their_spherical_areas(offset, rows, columns):
+    """polygon_areas (unit sphere) against pyproj.Geod on a sphere, for the cells that touch the pole."""
+    latitude_bounds, longitude_bounds = _stereographic_cells(*offset)
+    hand = _geod_areas(pyproj.Geod(a=RADIUS, b=RADIUS), latitude_bounds, longitude_bounds) / RADIUS**2
+    areas = polygon_areas(latitude_bounds, longitude_bounds)
+    np.testing.assert_allclose(areas[rows, columns], hand[rows, columns], rtol=1e-9)
+
+
+def test_geodesic_cells_on_the_ellipsoid_have_its_relative_areas():
+    """Cells of 750 km around and away from the pole on WGS 84: within 1e-5 of pyproj.Geod's."""
+    latitude_bounds, longitude_bounds = _stereographic_cells(0.0, 3e5)
+    hand = _geod_areas(pyproj.Geod(ellps="WGS84"), latitude_bounds, longitude_bounds)
+    areas = great_circle_polygon_areas(latitude_bounds, longitude_bounds, flattening=1 / 298.257223563)
+    np.testing.assert_allclose(areas / areas.mean(), hand / hand.mean(), rtol=1e-5)
+
+
+def test_latitude_longitude_boxes_keep_their_exact_band_areas():
+    """Edges along parallels: (sin φ₂ − sin φ₁)(λ₂ − λ₁), also across the antimeridian."""
+    latitude_bounds = np.array([[10.0, 10.0, 70.0, 70.0], [-80.0, -80.0, -30.0, -30.0], [-90.0, -90.0, -85.0, -85.0]])
+    longitude_bounds = np.array([[170.0, -170.0, -170.0, 170.0], [0.0, 40.0, 40.0, 0.0], [0.0, 10.0, 10.0, 0.0]])
+    sin = lambda degrees: np.sin(np.deg2rad(degrees))  # noqa: E731
+    hand = np.array([sin(70) - sin(10), sin(-30) - sin(-80), sin(-85) - sin(-90)]) * np.deg2rad([20.0, 40.0, 10.0])
+    np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand, rtol=1e-12)
