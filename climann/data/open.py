@@ -34,7 +34,8 @@ from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
 from climann.data.time_cells import times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
-from climann.data.time_units import ExactCalendarCoder, months_since_message
+from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
+from climann.data.time_values import TimeValuesError
 from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -231,7 +232,24 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
             dataset = with_absolute_time_bounds(open_input(path, chunks={}, decode_times=time_coder))
         except AbsoluteTimeError as error:
             raise ClimannError(f"{path.name}: {error}") from None
+        except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
+            raise ClimannError(error.in_file(path.name)) from None
+    _note_time_warnings(dataset, path)
     return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
+
+
+#: Time warnings already given, so that a run opening its files several times says each once.
+_NOTED_TIME_WARNINGS: set[str] = set()
+
+
+def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
+    """Warn (once per file and message) of what the time decoder noted about a time axis
+    (a pre-1582 reference date in the ``standard`` calendar; see climann.data.time_values)."""
+    for variable in dataset.variables.values():
+        note = variable.encoding.get(TIME_WARNING_KEY)
+        if note and (message := TimeValuesError(note).in_file(path.name)) not in _NOTED_TIME_WARNINGS:
+            _NOTED_TIME_WARNINGS.add(message)
+            _log.warning("%s", message)
 
 
 def _open_files(
