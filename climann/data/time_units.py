@@ -19,6 +19,7 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.time_values import (
     TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
+    not_a_series_message,
 )
 
 #: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
@@ -66,9 +67,10 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     climann.data.absolute_time.AbsoluteTimeError
         From :meth:`decode`, for an absolute time value that is not a date.
     climann.data.time_values.TimeValuesError
-        From :meth:`decode`, for a time axis with a step that has no value (fill value or
-        NaN), or whose pre-1582 reference date in the ``standard`` calendar was evidently
-        counted in the proleptic Gregorian calendar (see :mod:`climann.data.time_values`).
+        From :meth:`decode`, for a time axis that is a climatology (CF §7.4) or has calendar
+        ``none``, that has a step without a value (fill value or NaN), or whose pre-1582
+        reference date in the ``standard`` calendar was evidently counted in the proleptic
+        Gregorian calendar (see :mod:`climann.data.time_values`).
     """
 
     def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
@@ -80,9 +82,13 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         return self._decode_since(variable, name)
 
     def _decode_axis(self, variable: xr.Variable, name: object) -> xr.Variable:
-        """A time axis decoded after the checks of climann.data.time_values: a step without a
-        value refused (never dated at the reference date), a pre-1582 reference date in the
+        """A time axis decoded after the checks of climann.data.time_values: a climatology, a
+        time without a calendar and a step without a value refused (never dated at the
+        reference date), a pre-1582 reference date in the
         ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
+        not_a_series = not_a_series_message(str(name), variable.attrs, variable.size)
+        if not_a_series:
+            raise TimeValuesError(not_a_series)
         values = np.asarray(variable.values, dtype=np.float64)
         if not np.all(np.isfinite(values)):
             steps = neighbour_steps(values)

@@ -1,5 +1,6 @@
-"""Time values that cannot be dated as they stand: a missing stamp, and a reference date
-before the Gregorian reform in the mixed Julian/Gregorian calendar.
+"""Time values that cannot be dated as they stand: a missing stamp, a reference date
+before the Gregorian reform in the mixed Julian/Gregorian calendar, and time axes that are
+not a series of dates (a climatology, a time without a calendar).
 
 A time step whose stamp is the ``_FillValue`` (or ``missing_value``) or NaN has no date.
 xarray's decoder puts the reference date there (it decodes NaN as 0), and the step then
@@ -15,6 +16,11 @@ the stamps are all on the first of a month at midnight in the proleptic reading 
 is in the mixed one, the file was written the proleptic way and is refused with the
 ``ncatted`` line that says so; when they are all month starts in the mixed reading, it was
 written as CF reads it; otherwise (daily or mid-month stamps) a warning names the ambiguity.
+
+A climatology (CF §7.4: a ``climatology`` attribute on the time axis naming its climatology
+bounds, e.g. 12 months averaged over 1990-2019) holds climatological months or seasons, not a
+series of years, and calendar ``none`` (CF: no calendar, e.g. an idealised perpetual run)
+makes the values no dates: both are refused in one line saying what to give instead.
 """
 
 from __future__ import annotations
@@ -54,6 +60,34 @@ def is_time_axis(name: object, dims: tuple, attrs: dict) -> bool:
     if len(dims) != 1 or not _SINCE.match(str(attrs.get("units", ""))):
         return False
     return name == dims[0] or attrs.get("standard_name") == "time" or str(attrs.get("axis", "")).upper() == "T"
+
+
+def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
+    """One line for a time axis that is not a series of dates: a climatology (CF §7.4) or a
+    time without a calendar (``calendar = "none"``); None for a series.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    attrs : dict
+        Its attributes (``climatology``, ``calendar``).
+    size : int
+        Its number of steps.
+    """
+    if attrs.get("climatology"):
+        return (
+            f"{FILE_PLACEHOLDER}: time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4): "
+            f"its {size} steps are climatological periods averaged over years, not a series of years, and climann "
+            "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
+        )
+    if str(attrs.get("calendar", "")).strip().lower() == "none":
+        return (
+            f"{FILE_PLACEHOLDER}: time '{name}' has calendar 'none' (CF: no calendar), so its values are not dates "
+            "and climann cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
+            f"`ncatted -a calendar,{name},o,c,360_day {FILE_PLACEHOLDER} fixed.nc` (or noleap, standard …)"
+        )
+    return None
 
 
 def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[str], fill: object) -> str:

@@ -145,3 +145,36 @@ def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path
     assert warnings[0].startswith("daily.nc: time 'time' counts from 1-1-1 00:00:0.0 in the 'standard' calendar")
     assert "dated 2 days early" in warnings[0]
     assert warnings[0].endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian daily.nc fixed.nc`")
+
+
+CUMULATIVE_DAYS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])
+
+
+def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path):
+    """CF §7.4's example: 12 climatological months over 1990-2019, with climatology bounds."""
+    path = tmp_path / "clim.nc"
+    _write(path, CUMULATIVE_DAYS[:12] + 15.0)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.createDimension("nv", 2)
+        nc["time"].climatology = "climatology_bnds"
+        bounds = nc.createVariable("climatology_bnds", "f8", ("time", "nv"))
+        bounds[:] = np.stack([CUMULATIVE_DAYS[:12], 29 * 365 + CUMULATIVE_DAYS[1:]], axis=1)
+        nc["tas"].cell_methods = "time: mean within years time: mean over years"
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        "clim.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 12 steps are "
+        "climatological periods averaged over years, not a series of years, and climann trains on time series; "
+        "give the series it was computed from (e.g. each year's monthly means)"
+    )
+
+
+@pytest.mark.parametrize("calendar", ["none", "None"])
+def test_a_time_without_a_calendar_is_refused_with_how_to_set_one(tmp_path, calendar):
+    with pytest.raises(ClimannError) as error:
+        open_dataset([_write(tmp_path / "idealised.nc", _monthly_days(12), calendar=calendar)])
+    assert str(error.value) == (
+        "idealised.nc: time 'time' has calendar 'none' (CF: no calendar), so its values are not dates and climann "
+        "cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
+        "`ncatted -a calendar,time,o,c,360_day idealised.nc fixed.nc` (or noleap, standard …)"
+    )
