@@ -23,8 +23,9 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
+from climann.data.containers import compressed_message, grouped_message, groups_with_variables
 from climann.data.cyclic import without_repeated_longitudes
-from climann.data.handles import open_netcdf
+from climann.data.handles import open_netcdf, shared_manager
 from climann.data.coords import bare_coordinates, find_coordinate, two_dimensional_coordinates, with_2d_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
@@ -235,7 +236,18 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
         except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
             raise ClimannError(error.in_file(path.name)) from None
     _note_time_warnings(dataset, path)
+    if engine == "netcdf4" and not dataset.data_vars:
+        _refuse_grouped(path)
     return _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
+
+
+def _refuse_grouped(path: Path) -> None:
+    """Refuse a NetCDF-4 file whose root holds no data variables while its groups do (see
+    climann.data.containers)."""
+    with shared_manager(path).acquire_context() as handle:
+        groups = groups_with_variables(handle)
+    if groups:
+        raise ClimannError(grouped_message(path, groups))
 
 
 #: Time warnings already given, so that a run opening its files several times says each once.
@@ -517,7 +529,8 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
-        return f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        return compressed_message(unreadable) or unknown
     return f"cannot open {names} as NetCDF: {reason}"
 
 
