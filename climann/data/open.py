@@ -23,9 +23,10 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
+from climann.data.containers import compressed_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
-from climann.data.handles import open_netcdf
+from climann.data.handles import open_netcdf, shared_manager
 from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates, with_2d_coordinates,
 )
@@ -37,7 +38,8 @@ from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
 from climann.data.time_cells import times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
-from climann.data.time_units import ExactCalendarCoder, months_since_message
+from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
+from climann.data.time_values import TimeValuesError
 from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -237,8 +239,36 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
             dataset = with_absolute_time_bounds(open_input(path, chunks={}, decode_times=time_coder))
         except AbsoluteTimeError as error:
             raise ClimannError(f"{path.name}: {error}") from None
+        except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
+            raise ClimannError(error.in_file(path.name)) from None
+    _note_time_warnings(dataset, path)
+    if engine == "netcdf4" and not dataset.data_vars:
+        _refuse_grouped(path)
     dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
     return checked_coordinates(fixed_in_time(dataset, path.name), path.name)
+
+
+def _refuse_grouped(path: Path) -> None:
+    """Refuse a NetCDF-4 file whose root holds no data variables while its groups do (see
+    climann.data.containers)."""
+    with shared_manager(path).acquire_context() as handle:
+        groups = groups_with_variables(handle)
+    if groups:
+        raise ClimannError(grouped_message(path, groups))
+
+
+#: Time warnings already given, so that a run opening its files several times says each once.
+_NOTED_TIME_WARNINGS: set[str] = set()
+
+
+def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
+    """Warn (once per file and message) of what the time decoder noted about a time axis
+    (a pre-1582 reference date in the ``standard`` calendar; see climann.data.time_values)."""
+    for variable in dataset.variables.values():
+        note = variable.encoding.get(TIME_WARNING_KEY)
+        if note and (message := TimeValuesError(note).in_file(path.name)) not in _NOTED_TIME_WARNINGS:
+            _NOTED_TIME_WARNINGS.add(message)
+            _log.warning("%s", message)
 
 
 def _open_files(
@@ -543,7 +573,8 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
-        return f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        return compressed_message(unreadable) or unknown
     return f"cannot open {names} as NetCDF: {reason}"
 
 

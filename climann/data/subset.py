@@ -31,10 +31,16 @@ SEASON_MONTHS: dict[str, tuple[int, ...]] = {
 def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Dataset:
     """Pick one value of extra dimensions by coordinate value, e.g. ``{"plev": 85000}``.
 
+    A dimension without a coordinate variable (``member`` with no ``member`` variable; NetCDF
+    User Guide: a dimension's values are then only its indices) is selected by index, 0 the
+    first: its values are 0, 1, 2 …, as ``climann info`` lists them. The index is kept as a
+    scalar coordinate, so that ``predictions.nc`` says which one was taken.
+
     Raises
     ------
     ClimannError
-        If the dimension does not exist or the value is not one of its coordinate values.
+        If the dimension does not exist or the value is not one of its coordinate values
+        (of its indices, without a coordinate variable).
     """
     for dim, value in selection.items():
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
@@ -47,14 +53,34 @@ def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Da
             )
         had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
         try:
-            dataset = dataset.sel({dim: value})
+            dataset = dataset.sel({dim: value}) if dim in dataset.coords else _select_index(dataset, dim, value)
         except (KeyError, TypeError, ValueError):
             values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
             shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+            if dim not in dataset.coords:
+                raise ClimannError(
+                    f"{dim}={value} is not an index of '{dim}', which has no coordinate variable and is selected by "
+                    f"index; its indices: {shown}"
+                ) from None
             raise ClimannError(f"{dim}={value} is not a value of '{dim}'; its values: {shown}") from None
         for name in had_dim:
             _add_scalar_coordinate(dataset.variables[name], dim)
     return dataset
+
+
+def _select_index(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:
+    """``dataset`` at index ``value`` (a whole number, ``0`` or ``0.0``) of dimension ``dim``,
+    which has no coordinate variable; the index kept as the scalar coordinate ``dim``.
+
+    Raises
+    ------
+    KeyError
+        If ``value`` is not one of the indices ``0 … size - 1``.
+    """
+    index = value if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else None
+    if index is None or float(index) != int(index) or not 0 <= int(index) < dataset.sizes[dim]:
+        raise KeyError(value)
+    return dataset.isel({dim: int(index)}).assign_coords({dim: int(index)})
 
 
 def _add_scalar_coordinate(variable: xr.Variable, name: str) -> None:

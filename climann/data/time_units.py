@@ -17,6 +17,14 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+from climann.data.time_values import (
+    TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
+    not_a_series_message,
+)
+
+#: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
+#: an attribute), given once per file by whoever opened it; see climann.data.time_values.
+TIME_WARNING_KEY = "time_warning"
 
 
 #: Days per calendar unit in the calendars where the unit has a fixed length.
@@ -58,12 +66,48 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     ------
     climann.data.absolute_time.AbsoluteTimeError
         From :meth:`decode`, for an absolute time value that is not a date.
+    climann.data.time_values.TimeValuesError
+        From :meth:`decode`, for a time axis that is a climatology (CF §7.4) or has calendar
+        ``none``, that has a step without a value (fill value or NaN), or whose pre-1582
+        reference date in the ``standard`` calendar was evidently counted in the proleptic
+        Gregorian calendar (see :mod:`climann.data.time_values`).
     """
 
     def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
         units = variable.attrs.get("units")
         if absolute_time_unit(units):
             return self._decode_absolute(variable, name)
+        if is_time_axis(name, variable.dims, variable.attrs):
+            return self._decode_axis(variable, name)
+        return self._decode_since(variable, name)
+
+    def _decode_axis(self, variable: xr.Variable, name: object) -> xr.Variable:
+        """A time axis decoded after the checks of climann.data.time_values: a climatology, a
+        time without a calendar and a step without a value refused (never dated at the
+        reference date), a pre-1582 reference date in the
+        ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
+        not_a_series = not_a_series_message(str(name), variable.attrs, variable.size)
+        if not_a_series:
+            raise TimeValuesError(not_a_series)
+        values = np.asarray(variable.values, dtype=np.float64)
+        if not np.all(np.isfinite(values)):
+            steps = neighbour_steps(values)
+            valid = xr.Variable(variable.dims, values[steps], {**variable.attrs}, {})
+            dates = [str(date)[:19].removesuffix(" 00:00:00") for date in self._decode_since(valid, name).values]
+            fill = variable.encoding.get("_FillValue", variable.encoding.get("missing_value"))
+            raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], values, dates, fill))
+        calendar = str(variable.attrs.get("calendar", "standard"))
+        warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
+        if refused:
+            raise TimeValuesError(warning)
+        decoded = self._decode_since(variable, name)
+        if warning:
+            decoded.encoding[TIME_WARNING_KEY] = warning
+        return decoded
+
+    def _decode_since(self, variable: xr.Variable, name: object) -> xr.Variable:
+        """CF's ``units since date``, and ``months/years since`` where exact."""
+        units = variable.attrs.get("units")
         found = calendar_unit(units) if isinstance(units, str) else None
         if found is None:
             return super().decode(variable, name)

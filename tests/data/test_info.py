@@ -7,7 +7,10 @@ import pytest
 import xarray as xr
 
 from climann.data.info import describe, longitude_convention, time_step_name
+from climann.data.open import open_dataset
+from climann.data.subset import select_values
 from climann.errors import ClimannError
+from climann.workflow.config import build_config
 from tests.conftest import grid_dataset
 
 
@@ -97,6 +100,21 @@ def test_a_target_with_levels_gets_a_select_of_its_first_level(tmp_path):
     config = _config(describe([str(path)]))["data"]
     assert config["target"] == "ta" and config["select"] == {"plev": 85000.0}
     assert config["predictors"] == ["static"]
+
+
+def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_the_advice_trains(tmp_path):
+    path = tmp_path / "members.nc"
+    dataset = grid_dataset()[["tas"]]
+    dataset["tas"] = dataset["tas"].expand_dims(member=3, axis=1) + xr.DataArray([0.0, 1.0, 2.0], dims="member")
+    dataset.to_netcdf(path)
+    report = describe([str(path)])
+    assert "member: 3 values (0, 1, 2) on tas; choose one with select = {member = 0}" in _summary(report)
+    config = _config(report)["data"]
+    assert config["target"] == "tas" and config["select"] == {"member": 0}
+    # the advice as train reads it: the config's select values are numbers (member = 0.0)
+    select = build_config({"data": config}).data.select
+    chosen = select_values(open_dataset([path]), select)
+    np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
 
 
 def test_missing_fractions_are_read_in_one_computation(write_grid):

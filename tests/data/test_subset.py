@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.subset import (
     longitude_in_box,
@@ -79,6 +80,26 @@ def test_select_by_coordinate_value_and_errors():
     assert select_values(with_height, {"height": 2.0}).identical(with_height)
     with pytest.raises(ClimannError, match="height is 2.0 in these data, not 10.0"):
         select_values(with_height, {"height": 10.0})
+
+
+@pytest.mark.parametrize("index", [pytest.param(2, id="int"), pytest.param(2.0, id="float-from-the-command-line")])
+def test_a_dimension_without_a_coordinate_variable_is_selected_by_index(index):
+    dataset = grid_dataset()
+    dataset["pred"] = dataset["pred"].expand_dims(member=3, axis=1) * xr.DataArray(np.float32([1, 2, 3]), dims="member")
+    assert "member" not in dataset.coords
+    chosen = select_values(dataset, {"member": index})
+    np.testing.assert_array_equal(chosen["pred"].values, np.float32(3) * grid_dataset()["pred"].values)
+    assert chosen["member"].item() == 2 and "member" in chosen["pred"].encoding["coordinates"].split()
+
+
+@pytest.mark.parametrize("index", [pytest.param(3, id="past-the-end"), pytest.param(-1, id="negative"),
+                                   pytest.param(0.5, id="fraction"), pytest.param("a", id="text")])
+def test_an_index_that_a_dimension_without_coordinates_lacks_is_refused_with_its_indices(index):
+    dataset = grid_dataset()
+    dataset["pred"] = dataset["pred"].expand_dims(member=3, axis=1)
+    with pytest.raises(ClimannError, match=rf"^member={index} is not an index of 'member', which has no coordinate "
+                       r"variable and is selected by index; its indices: 0, 1, 2$"):
+        select_values(dataset, {"member": index})
 
 
 def test_grid_stride_and_season_names():

@@ -1,0 +1,79 @@
+"""What holds a file's data, when climann cannot read it as it stands: a compressed file
+(``.nc.gz``), or a NetCDF-4 file whose variables are in groups.
+
+A compressed file is told by its first bytes (the format's magic number), whatever its name,
+and refused with the command that decompresses it: climann never writes a decompressed copy
+next to a user's files.
+
+NetCDF-4 groups (NetCDF User Guide, "Groups"; CF 1.8 §2.7) nest variables under the root
+group, as some satellite products and model output do. climann reads the root group; a file
+whose root holds no data variables while groups do is refused, naming those groups and the
+``ncks`` line that copies one into a plain file. Reading a group in place would lose what the
+root or other groups hold (coordinates may be in the root, CF 1.8 §2.7's search by proximity),
+so the choice of group is left to the user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The first bytes of compressed files, with the format and the command that decompresses.
+COMPRESSED_MAGIC: dict[bytes, tuple[str, str]] = {
+    b"\x1f\x8b": ("gzip", "gunzip -k"),
+    b"BZh": ("bzip2", "bunzip2 -k"),
+    b"\xfd7zXZ\x00": ("xz", "unxz -k"),
+    b"\x28\xb5\x2f\xfd": ("zstd", "unzstd"),
+    b"PK\x03\x04": ("zip", "unzip"),
+}
+
+
+def compression(path: Path) -> tuple[str, str] | None:
+    """The compression format of ``path`` and the command that decompresses it (``("gzip",
+    "gunzip -k")``), from its first bytes; None for any other file (or one that cannot be read)."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(8)
+    except OSError:
+        return None
+    return next((found for magic, found in COMPRESSED_MAGIC.items() if start.startswith(magic)), None)
+
+
+def compressed_message(path: Path) -> str | None:
+    """One line for a compressed file: its format and the command that decompresses it;
+    None when ``path`` is not compressed."""
+    found = compression(path)
+    if found is None:
+        return None
+    kind, command = found
+    return f"{path.name} is {kind}-compressed, not NetCDF; decompress it first: `{command} '{path.name}'`"
+
+
+def groups_with_variables(dataset: object) -> list[str]:
+    """The full names of the groups below the root (``/data``, ``/data/monthly``) that hold
+    variables, depth first.
+
+    Parameters
+    ----------
+    dataset : netCDF4.Dataset or netCDF4.Group
+        An open NetCDF file (its root group).
+    """
+    found = []
+    for group in getattr(dataset, "groups", {}).values():
+        if group.variables:
+            found.append(group.path)
+        found += groups_with_variables(group)
+    return found
+
+
+def grouped_message(path: Path, groups: list[str]) -> str:
+    """One line for a file whose root holds no data variables and whose ``groups`` (full
+    names) do: the groups and how to copy one into a plain file."""
+    first = groups[0].strip("/")
+    out = f"{first.rsplit('/', 1)[-1]}.nc"
+    named = ", ".join(f"'{group.strip('/')}'" for group in groups[:5]) + (" …" if len(groups) > 5 else "")
+    noun = "group" if len(groups) == 1 else "groups"
+    return (
+        f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann "
+        f"reads; copy the group into a plain file, e.g. `ncks -G : -g {first} '{path.name}' {out}` (or "
+        f"xarray: open_dataset(path, group='{first}').to_netcdf('{out}'))"
+    )

@@ -1,0 +1,242 @@
+"""Time values that cannot be dated as they stand: a missing stamp, a reference date
+before the Gregorian reform in the mixed Julian/Gregorian calendar, and time axes that are
+not a series of dates (a climatology, a time without a calendar).
+
+A time step whose stamp is the ``_FillValue`` (or ``missing_value``) or NaN has no date.
+xarray's decoder puts the reference date there (it decodes NaN as 0), and the step then
+sorts to the start of the series as if it were a real date; it is refused instead, naming
+the step, the dates of its neighbours and the command that drops it. Dropping it here
+would hide a hole the user may want to fill from another copy of the file.
+
+In the ``standard`` (``gregorian``) calendar dates before 1582-10-15 are Julian (CF 1.11
+§4.4.1), and CF advises against a reference date before it: software that counts the days
+since ``1-1-1`` with proleptic Gregorian arithmetic (the old NCEP/NCAR reanalysis files,
+``hours since 1-1-1 00:00:0.0``) writes values that CF readers date two days early. When
+the stamps are all on the first of a month at midnight in the proleptic reading and none
+is in the mixed one, the file was written the proleptic way and is refused with the
+``ncatted`` line that says so; when they are all month starts in the mixed reading, it was
+written as CF reads it; otherwise (daily or mid-month stamps) a warning names the ambiguity.
+
+A climatology (CF §7.4: a ``climatology`` attribute on the time axis naming its climatology
+bounds, e.g. 12 months averaged over 1990-2019) holds climatological months or seasons, not a
+series of years, and calendar ``none`` (CF: no calendar, e.g. an idealised perpetual run)
+makes the values no dates: both are refused in one line saying what to give instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cftime
+import numpy as np
+
+from climann.errors import ClimannError
+
+#: The first day of the Gregorian calendar; earlier dates of the ``standard`` calendar are Julian (CF §4.4.1).
+GREGORIAN_REFORM = (1582, 10, 15)
+
+#: Calendars that switch from Julian to Gregorian at :data:`GREGORIAN_REFORM`.
+MIXED_CALENDARS = ("standard", "gregorian")
+
+_SINCE = re.compile(r"^\s*\w+\s+since\s+", re.IGNORECASE)
+
+#: Where a file's placeholder stands in a :class:`TimeValuesError` message.
+FILE_PLACEHOLDER = "{file}"
+
+
+class TimeValuesError(ClimannError):
+    """Time values that cannot be dated as written. The message holds :data:`FILE_PLACEHOLDER`
+    where the file's name goes (the decoder does not know it); see :meth:`in_file`."""
+
+    def in_file(self, file_name: str) -> str:
+        """The message for the file ``file_name``."""
+        return str(self).replace(FILE_PLACEHOLDER, file_name)
+
+
+def is_time_axis(name: object, dims: tuple, attrs: dict) -> bool:
+    """A 1-D variable of time since a date that is its dimension's coordinate (``time(time)``)
+    or says it is time (``standard_name = "time"`` or ``axis = "T"``, NEMO's ``time_centered``);
+    data variables holding dates (a day of onset, missing over the ocean) are not."""
+    if len(dims) != 1 or not _SINCE.match(str(attrs.get("units", ""))):
+        return False
+    return name == dims[0] or attrs.get("standard_name") == "time" or str(attrs.get("axis", "")).upper() == "T"
+
+
+def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
+    """One line for a time axis that is not a series of dates: a climatology (CF §7.4) or a
+    time without a calendar (``calendar = "none"``); None for a series.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    attrs : dict
+        Its attributes (``climatology``, ``calendar``).
+    size : int
+        Its number of steps.
+    """
+    if attrs.get("climatology"):
+        return (
+            f"{FILE_PLACEHOLDER}: time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4): "
+            f"its {size} steps are climatological periods averaged over years, not a series of years, and climann "
+            "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
+        )
+    if str(attrs.get("calendar", "")).strip().lower() == "none":
+        return (
+            f"{FILE_PLACEHOLDER}: time '{name}' has calendar 'none' (CF: no calendar), so its values are not dates "
+            "and climann cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
+            f"`ncatted -a calendar,{name},o,c,360_day {FILE_PLACEHOLDER} fixed.nc` (or noleap, standard …)"
+        )
+    return None
+
+
+def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[str], fill: object) -> str:
+    """One line for a time axis with steps that have no value (NaN after the fill value was
+    masked), naming the first such step, its neighbours' ``dates`` and the ``ncks`` line that
+    keeps the other steps.
+
+    Parameters
+    ----------
+    name, dim : str
+        The time variable and its dimension.
+    values : ndarray of float, shape (n_time,)
+        The time values, NaN where missing.
+    dates : list of str
+        The dates of the neighbours of the first missing step (one or two), as text.
+    fill : object
+        The variable's ``_FillValue`` or ``missing_value``, or None.
+    """
+    missing = np.flatnonzero(~np.isfinite(values))
+    first = int(missing[0])
+    stored = f"the fill value {fill}" if fill is not None else "NaN"
+    where = "after" if first == values.size - 1 else "before" if first == 0 else "between"
+    around = f", {where} {' and '.join(dates)}" if dates else ""
+    if missing.size > 1:
+        what = f"{missing.size} steps of time '{name}' have no date ({stored}), the first step {first}"
+    else:
+        what = f"step {first} of time '{name}' has no date ({stored})"
+    last, kept = values.size - 1, _kept_ranges(np.isfinite(values))
+    slabs = " ".join(f"-d {dim},{start},{'' if stop == last else stop}" for start, stop in kept)
+    drop = f" or drop it, e.g. `ncks {slabs} {FILE_PLACEHOLDER} fixed.nc`" if slabs else ""
+    return (
+        f"{FILE_PLACEHOLDER}: {what}{around}; a step without a date cannot be placed in the series: correct its "
+        f"value{drop} (ncks counts steps from 0, as here)"
+    )
+
+
+def _kept_ranges(valid: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of valid steps as (first, last) index pairs."""
+    edges = np.diff(np.concatenate([[0], valid.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist()))
+
+
+def neighbour_steps(values: np.ndarray) -> list[int]:
+    """The valid steps next to the first missing one (before and after, when there)."""
+    first = int(np.flatnonzero(~np.isfinite(values))[0])
+    valid = np.flatnonzero(np.isfinite(values))
+    before, after = valid[valid < first], valid[valid > first]
+    return [int(step) for step in (*before[-1:], *after[:1])]
+
+
+def early_reference(units: str, calendar: str) -> str | None:
+    """The reference date of ``units`` as written when it lies before 1582-10-15 in a mixed
+    Julian/Gregorian calendar (``standard``, ``gregorian``), else None."""
+    if calendar.lower() not in MIXED_CALENDARS or not _SINCE.match(units):
+        return None
+    try:
+        reference = cftime.num2date(0, units, calendar="standard")
+    except (ValueError, TypeError):
+        return None  # xarray's decoder says what is wrong with the units
+    if (reference.year, reference.month, reference.day) >= GREGORIAN_REFORM:
+        return None
+    return _SINCE.sub("", units).strip()
+
+
+def written_reading(values: np.ndarray, units: str) -> str | None:
+    """Which arithmetic time values since a pre-1582 reference were evidently computed with:
+    ``"proleptic_gregorian"`` when every stamp is on the first of a month at midnight in the
+    proleptic Gregorian reading and none is in the mixed Julian/Gregorian one (there they fall
+    days before, in the month before), ``"standard"`` the other way round, None when the stamps
+    say neither (daily or mid-month stamps are dates in both readings).
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (n_time,)
+        The time values, all finite.
+    units : str
+        ``<unit> since <date>``, the date before 1582-10-15.
+    """
+    if values.size < 2:
+        return None
+    proleptic = [_month_start(date) for date in cftime.num2date(values, units, calendar="proleptic_gregorian")]
+    mixed = [_month_start(date) for date in cftime.num2date(values, units, calendar="standard")]
+    if all(proleptic) and not any(mixed):
+        return "proleptic_gregorian"
+    if all(mixed) and not any(proleptic):
+        return "standard"
+    return None
+
+
+def days_early(value: float, units: str) -> float:
+    """How many days earlier the mixed Julian/Gregorian reading dates ``value`` (``units``
+    since a pre-1582 date) than the proleptic Gregorian one: 2 for dates after 1582 counted
+    from ``1-1-1``."""
+    proleptic = cftime.num2date(value, units, calendar="proleptic_gregorian")
+    mixed = cftime.num2date(value, units, calendar="standard")
+    return float(cftime.date2num(proleptic, "days since 1-1-1", "proleptic_gregorian")
+                 - cftime.date2num(mixed, "days since 1-1-1", "proleptic_gregorian"))
+
+
+def _month_start(date: cftime.datetime) -> bool:
+    return (date.day, date.hour, date.minute, date.second, date.microsecond) == (1, 0, 0, 0, 0)
+
+
+def early_reference_message(name: str, units: str, calendar: str, *, proleptic: bool, days: float) -> str:
+    """One line on a pre-1582 reference date in a mixed calendar: why the dates are ambiguous
+    (CF §4.4.1), the ``days`` that the two readings differ by (see :func:`days_early`) and
+    the ``ncatted`` line that names the arithmetic the file was written with."""
+    reference = _SINCE.sub("", units).strip()
+    fix = f"`ncatted -a calendar,{name},o,c,proleptic_gregorian {FILE_PLACEHOLDER} fixed.nc`"
+    if proleptic:
+        return (
+            f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, where dates "
+            f"before 1582-10-15 are Julian (CF §4.4.1), but its stamps fall on the first of each month only when "
+            f"counted in the proleptic Gregorian calendar (read as written, each would be dated {days:g} days "
+            f"early, in the month before): say so in the file, {fix}"
+        )
+    return (
+        f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, where dates before "
+        f"1582-10-15 are Julian (CF §4.4.1); files written with proleptic Gregorian arithmetic (e.g. the old "
+        f"NCEP/NCAR reanalysis) are then dated {days:g} days early; if this file is one, {fix}"
+    )
+
+
+def early_reference_problem(name: str, values: np.ndarray, units: str, calendar: str) -> tuple[str | None, bool]:
+    """What to say of time ``values`` in ``units`` since a date before 1582-10-15 in a mixed
+    Julian/Gregorian ``calendar``, and whether to refuse: refused when the stamps show the
+    proleptic Gregorian arithmetic (see :func:`written_reading`), nothing when they show the
+    mixed one (CF's reading), else a warning. ``(None, False)`` for other references and calendars.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    values : ndarray of float, shape (n_time,)
+        Its values, all finite.
+    units, calendar : str
+        Its ``units`` and ``calendar`` attributes (``standard`` when it has none).
+
+    Returns
+    -------
+    message : str or None
+        One line with :data:`FILE_PLACEHOLDER` for the file's name.
+    refuse : bool
+    """
+    if early_reference(units, calendar) is None:
+        return None, False
+    reading = written_reading(values, units)
+    if reading == "standard":
+        return None, False
+    proleptic = reading == "proleptic_gregorian"
+    days = days_early(float(values[0]), units) if values.size else 0.0
+    return early_reference_message(name, units, calendar, proleptic=proleptic, days=days), proleptic

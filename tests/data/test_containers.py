@@ -1,0 +1,97 @@
+"""Compressed files and NetCDF-4 groups: refused in one line with the way out."""
+
+import bz2
+import gzip
+import lzma
+import zipfile
+
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+
+def _fill(group):
+    """A (time, lat, lon) field with its coordinates in ``group`` (a file or a NetCDF-4 group)."""
+    for name, size in (("time", 4), ("lat", 2), ("lon", 3)):
+        group.createDimension(name, size)
+    time = group.createVariable("time", "f8", ("time",))
+    time.units, time.calendar, time[:] = "days since 1990-01-01", "noleap", [15.0, 45.0, 74.0, 105.0]
+    lat = group.createVariable("lat", "f8", ("lat",))
+    lat.units, lat.standard_name, lat[:] = "degrees_north", "latitude", [0.0, 10.0]
+    lon = group.createVariable("lon", "f8", ("lon",))
+    lon.units, lon.standard_name, lon[:] = "degrees_east", "longitude", [0.0, 10.0, 20.0]
+    tas = group.createVariable("tas", "f4", ("time", "lat", "lon"))
+    tas.units, tas[:] = "K", np.full((4, 2, 3), 280.0)
+
+
+def _plain(path):
+    with netCDF4.Dataset(path, "w") as nc:
+        _fill(nc)
+    return path
+
+
+def _zipped(source, target):
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.write(source, source.name)
+
+
+@pytest.mark.parametrize(
+    ("name", "compress", "kind", "command"),
+    [
+        pytest.param("a.nc.gz", lambda s, t: t.write_bytes(gzip.compress(s.read_bytes())), "gzip", "gunzip -k", id="gzip"),
+        pytest.param("a.nc.bz2", lambda s, t: t.write_bytes(bz2.compress(s.read_bytes())), "bzip2", "bunzip2 -k",
+                     id="bzip2"),
+        pytest.param("a.nc.xz", lambda s, t: t.write_bytes(lzma.compress(s.read_bytes())), "xz", "unxz -k", id="xz"),
+        pytest.param("a.zip", _zipped, "zip", "unzip", id="zip"),
+        pytest.param("a.nc", lambda s, t: t.write_bytes(gzip.compress(s.read_bytes())), "gzip", "gunzip -k",
+                     id="gzip-named-nc"),
+    ],
+)
+def test_a_compressed_file_is_refused_with_the_command_that_decompresses_it(tmp_path, name, compress, kind, command):
+    source = _plain(tmp_path / "source.nc")
+    compress(source, tmp_path / name)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / name])
+    assert str(error.value) == f"{name} is {kind}-compressed, not NetCDF; decompress it first: `{command} '{name}'`"
+
+
+def test_a_compressed_file_among_plain_ones_is_named(tmp_path):
+    _plain(tmp_path / "b.nc")
+    (tmp_path / "c.nc.gz").write_bytes(gzip.compress(_plain(tmp_path / "c_source.nc").read_bytes()))
+    with pytest.raises(ClimannError, match=r"^c.nc.gz is gzip-compressed, not NetCDF; decompress it first"):
+        open_dataset([tmp_path / "b.nc", tmp_path / "c.nc.gz"])
+
+
+@pytest.mark.parametrize(
+    ("groups", "named", "first", "out"),
+    [
+        pytest.param(["data"], "group 'data'", "data", "data.nc", id="one-group"),
+        pytest.param(["ocean", "atmos"], "groups 'ocean', 'atmos'", "ocean", "ocean.nc", id="two-groups"),
+        pytest.param(["product/monthly"], "group 'product/monthly'", "product/monthly", "monthly.nc", id="nested"),
+    ],
+)
+def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(tmp_path, groups, named, first, out):
+    path = tmp_path / "grouped.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.title = "the root has no variables"
+        for group in groups:
+            _fill(nc.createGroup(group))
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
+        f"the group into a plain file, e.g. `ncks -G : -g {first} 'grouped.nc' {out}` (or xarray: "
+        f"open_dataset(path, group='{first}').to_netcdf('{out}'))"
+    )
+
+
+def test_a_file_with_data_in_its_root_is_read_beside_its_groups(tmp_path):
+    path = tmp_path / "root_and_group.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        _fill(nc)
+        _fill(nc.createGroup("extra"))
+    dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset["tas"].values, np.full((4, 2, 3), 280.0))

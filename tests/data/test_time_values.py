@@ -1,0 +1,180 @@
+"""Time stamps that are missing, and reference dates before 1582 in the standard calendar."""
+
+import datetime
+import logging
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+
+def _write(path, values, *, units="days since 1990-01-01", calendar="noleap", fill=None, extra_dates=None):
+    """A tiny (time, lat, lon) file with the given time values; ``extra_dates`` a (lat, lon)
+    data variable in the time units (e.g. a day of onset, NaN over the ocean)."""
+    values = np.asarray(values, dtype=np.float64)
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        time = nc.createVariable("time", "f8", ("time",), fill_value=fill)
+        time.standard_name, time.units = "time", units
+        if calendar is not None:
+            time.calendar = calendar
+        time[:] = values
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat.standard_name, lat[:] = "degrees_north", "latitude", [0.0, 10.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon.standard_name, lon[:] = "degrees_east", "longitude", [0.0, 10.0, 20.0]
+        tas = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        tas.units, tas[:] = "K", 280.0 + np.arange(values.size)[:, None, None] * np.ones((1, 2, 3))
+        if extra_dates is not None:
+            onset = nc.createVariable("onset", "f8", ("lat", "lon"))
+            onset.units, onset.calendar, onset[:] = units, calendar, extra_dates
+    return path
+
+
+def _monthly_days(n, day=15):
+    """Days since 1990-01-01 (noleap) of the ``day`` of each month from January 1990."""
+    dates = [cftime.datetime(1990 + k // 12, k % 12 + 1, day, calendar="noleap") for k in range(n)]
+    return np.asarray(cftime.date2num(dates, "days since 1990-01-01", calendar="noleap"), dtype=np.float64)
+
+
+@pytest.mark.parametrize(
+    ("step", "around", "slabs"),
+    [
+        pytest.param(5, "between 1990-05-15 and 1990-07-15", "-d time,0,4 -d time,6,", id="middle"),
+        pytest.param(0, "before 1990-02-15", "-d time,1,", id="first"),
+        pytest.param(11, "after 1990-11-15", "-d time,0,10", id="last"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("fill", "stored"),
+    [pytest.param(-999.0, "the fill value -999.0", id="fill_value"), pytest.param(None, "NaN", id="nan")],
+)
+def test_a_step_without_a_time_value_is_refused_naming_it_its_neighbours_and_the_way_out(
+    tmp_path, step, around, slabs, fill, stored
+):
+    values = _monthly_days(12)
+    values[step] = np.nan if fill is None else fill
+    path = _write(tmp_path / "gap.nc", values, fill=fill)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        f"gap.nc: step {step} of time 'time' has no date ({stored}), {around}; a step without a date cannot be "
+        f"placed in the series: correct its value or drop it, e.g. `ncks {slabs} gap.nc fixed.nc` (ncks counts "
+        "steps from 0, as here)"
+    )
+
+
+def test_several_missing_stamps_are_counted_and_all_left_out_of_the_way_out(tmp_path):
+    values = _monthly_days(12)
+    values[[3, 4, 9]] = np.nan
+    with pytest.raises(ClimannError, match=r"3 steps of time 'time' have no date \(NaN\), the first step 3, "
+                       r"between 1990-03-15 and 1990-06-15;.*`ncks -d time,0,2 -d time,5,8 -d time,10, "):
+        open_dataset([_write(tmp_path / "gaps.nc", values)])
+
+
+def test_missing_dates_in_a_data_variable_are_data_not_a_missing_stamp(tmp_path):
+    onset = np.array([[10.0, np.nan, 40.0], [np.nan, 70.5, 100.0]])
+    dataset = open_dataset([_write(tmp_path / "onset.nc", _monthly_days(12), extra_dates=onset)])
+    expected = cftime.datetime(1990, 1, 1, calendar="noleap") + datetime.timedelta(days=70.5)
+    assert dataset["onset"].values[1, 1] == expected
+    assert list(dataset["time"].values) == [
+        cftime.datetime(1990, month, 15, calendar="noleap") for month in range(1, 13)
+    ]
+
+
+NCEP_UNITS = "hours since 1-1-1 00:00:0.0"
+
+
+def _hours_since_year_1(dates, *, julian_days=0):
+    """Hours since 0001-01-01 counted with proleptic Gregorian arithmetic (Python's
+    ``date.toordinal``, day 1 = 0001-01-01), plus ``julian_days``: the Julian calendar's
+    0001-01-01 is two days before the proleptic Gregorian one, so the mixed reading's count
+    to a date after 1582 is two days more."""
+    return np.array([(date.toordinal() - 1 + julian_days) * 24.0 for date in dates])
+
+
+MONTH_STARTS = [datetime.date(1990 + k // 12, k % 12 + 1, 1) for k in range(14)]
+
+
+@pytest.mark.parametrize("calendar", ["standard", "gregorian", None])
+def test_month_starts_counted_proleptically_from_year_1_are_refused_with_the_calendar_fix(tmp_path, calendar):
+    path = _write(tmp_path / "ncep.nc", _hours_since_year_1(MONTH_STARTS), units=NCEP_UNITS, calendar=calendar)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    message = str(error.value)
+    assert message.startswith(f"ncep.nc: time 'time' counts from 1-1-1 00:00:0.0 in the '{calendar or 'standard'}'")
+    assert "each would be dated 2 days early" in message
+    assert message.endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian ncep.nc fixed.nc`")
+
+
+def test_the_calendar_fix_dates_the_months_on_their_first_day(tmp_path):
+    path = _write(tmp_path / "ncep.nc", _hours_since_year_1(MONTH_STARTS), units=NCEP_UNITS,
+                  calendar="proleptic_gregorian")
+    dates = open_dataset([path])["time"].values
+    assert [(date.year, date.month, date.day, date.hour) for date in dates] == [
+        (date.year, date.month, 1, 0) for date in MONTH_STARTS
+    ]
+
+
+def test_month_starts_counted_in_the_mixed_calendar_are_read_as_cf_says_without_a_word(tmp_path, caplog):
+    values = _hours_since_year_1(MONTH_STARTS, julian_days=2)
+    with caplog.at_level(logging.WARNING):
+        dates = open_dataset([_write(tmp_path / "mixed.nc", values, units=NCEP_UNITS, calendar="standard")])
+    assert [(date.year, date.month, date.day) for date in dates["time"].values] == [
+        (date.year, date.month, 1) for date in MONTH_STARTS
+    ]
+    assert not [record for record in caplog.records if "1582" in record.getMessage()]
+
+
+def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path, caplog):
+    days = [datetime.date(1990, 1, 1) + datetime.timedelta(days=k) for k in range(10)]
+    path = _write(tmp_path / "daily.nc", _hours_since_year_1(days), units=NCEP_UNITS, calendar="standard")
+    with caplog.at_level(logging.WARNING):
+        first = open_dataset([path])
+        open_dataset([path])
+    # the mixed reading (CF) of proleptic counts: two days early
+    assert (first["time"].values[0].year, first["time"].values[0].month, first["time"].values[0].day) == (1989, 12, 30)
+    warnings = [record.getMessage() for record in caplog.records if "1582" in record.getMessage()]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("daily.nc: time 'time' counts from 1-1-1 00:00:0.0 in the 'standard' calendar")
+    assert "dated 2 days early" in warnings[0]
+    assert warnings[0].endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian daily.nc fixed.nc`")
+
+
+CUMULATIVE_DAYS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])
+
+
+def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path):
+    """CF §7.4's example: 12 climatological months over 1990-2019, with climatology bounds."""
+    path = tmp_path / "clim.nc"
+    _write(path, CUMULATIVE_DAYS[:12] + 15.0)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.createDimension("nv", 2)
+        nc["time"].climatology = "climatology_bnds"
+        bounds = nc.createVariable("climatology_bnds", "f8", ("time", "nv"))
+        bounds[:] = np.stack([CUMULATIVE_DAYS[:12], 29 * 365 + CUMULATIVE_DAYS[1:]], axis=1)
+        nc["tas"].cell_methods = "time: mean within years time: mean over years"
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        "clim.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 12 steps are "
+        "climatological periods averaged over years, not a series of years, and climann trains on time series; "
+        "give the series it was computed from (e.g. each year's monthly means)"
+    )
+
+
+@pytest.mark.parametrize("calendar", ["none", "None"])
+def test_a_time_without_a_calendar_is_refused_with_how_to_set_one(tmp_path, calendar):
+    with pytest.raises(ClimannError) as error:
+        open_dataset([_write(tmp_path / "idealised.nc", _monthly_days(12), calendar=calendar)])
+    assert str(error.value) == (
+        "idealised.nc: time 'time' has calendar 'none' (CF: no calendar), so its values are not dates and climann "
+        "cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
+        "`ncatted -a calendar,time,o,c,360_day idealised.nc fixed.nc` (or noleap, standard …)"
+    )
