@@ -191,20 +191,6 @@ def _checked_axis(dataset: xr.Dataset, name: str, kind: str, where: str) -> xr.D
     return dataset
 
 
-def _complete(dataset: xr.Dataset, name: str, kind: str, where: str) -> None:
-    """Refuse a 2-D latitude or longitude with missing (NaN) values: those cells have no place
-    on the Earth, and no area."""
-    values = np.asarray(dataset[name].values, np.float64)
-    missing = np.argwhere(~np.isfinite(values))
-    if missing.size:
-        first = ", ".join(f"{dim}={int(i)}" for dim, i in zip(dataset[name].dims, missing[0]))
-        raise ClimannError(
-            f"{where}: {kind} '{name}' has {len(missing)} missing (NaN) value{'s' * (len(missing) > 1)} (first at "
-            f"{first}), so those cells have no place and no area; fill them (e.g. from the model's grid or mesh file) "
-            "or cut those rows or columns out (ncks -d)"
-        )
-
-
 def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
     """Refuse a latitude with values outside −90…90° (after conversion to degrees)."""
     values = np.asarray(dataset[name].values, np.float64)
@@ -246,7 +232,6 @@ def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Data
     _unstructured(dataset, where, _geographic_variables(dataset))
     dataset = _in_degrees(dataset, where)
     dataset = _axes_of_their_dimension(dataset, _geographic_variables(dataset), where)
-    bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
     # The coordinates are metadata, read with dask's synchronous scheduler (not a data computation).
     with dask.config.set(scheduler="synchronous"):
         for name, kind in _geographic_variables(dataset).items():
@@ -254,6 +239,5 @@ def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Data
                 _in_range(dataset, name, where)
             if dataset[name].dims == (name,):
                 dataset = _checked_axis(dataset, name, kind, where)
-            elif dataset[name].ndim == 2 and name not in bounds:
-                _complete(dataset, name, kind, where)
+    # (a NaN in a 2-D latitude or longitude is judged with the data: climann.data.grids.eliminated_cells)
     return dataset

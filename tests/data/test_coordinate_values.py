@@ -146,19 +146,6 @@ def test_a_nan_in_an_axis_is_refused_naming_where(tmp_path):
         open_dataset([path])
 
 
-def test_a_nan_in_a_2d_latitude_is_refused_naming_the_cell(tmp_path):
-    latitude, longitude = np.meshgrid(LATITUDE, LONGITUDE, indexing="ij")
-    latitude[2, 3] = np.nan
-    xr.Dataset(
-        {"tas": (("time", "y", "x"), field(), {"units": "K", "coordinates": "nav_lat nav_lon"})},
-        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
-                "nav_lat": (("y", "x"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
-                "nav_lon": (("y", "x"), longitude, {"standard_name": "longitude", "units": "degrees_east"})},
-    ).to_netcdf(tmp_path / "nemo.nc")
-    with pytest.raises(ClimannError, match=r"latitude 'nav_lat' has 1 missing \(NaN\) value \(first at y=2, x=3\)"):
-        open_dataset([tmp_path / "nemo.nc"])
-
-
 def test_1d_latitude_and_longitude_without_a_coordinates_link_are_the_axes(tmp_path):
     path = write(tmp_path / "aux1d.nc", LATITUDE, LONGITUDE, dims=("y", "x"), names=("latitude", "longitude"))
     dataset = open_dataset([path])
