@@ -162,8 +162,8 @@ def test_explain_scores_a_target_anomaly_runs_full_prediction(anomaly_run, tmp_p
 
 
 def _shifted(sample, path, **shift):
-    """The sample with its latitudes or longitudes moved by whole cells: the same grid size,
-    other places, and so other cells' climatologies."""
+    """The sample with its latitudes or longitudes moved: the same grid size, other places,
+    and so other cells' climatologies."""
     with xr.open_dataset(sample, decode_times=TIME) as source:
         moved = source.load()
     for name, degrees in shift.items():
@@ -173,13 +173,15 @@ def _shifted(sample, path, **shift):
     return path
 
 
-@pytest.mark.parametrize("shift", [{"lat": 15.0}, {"lon": 30.0}], ids=["lat", "lon"])
+@pytest.mark.parametrize("shift", [{"lat": 5.0}, {"lon": 30.0}], ids=["lat", "lon"])
 def test_data_on_a_grid_of_the_same_size_elsewhere_are_refused(anomaly_run, tmp_path, shift):
     """The climatology is per training cell: added to the cells of another place it would be
-    wrong at every cell, so predict and evaluate --data refuse (not a note and exit 0)."""
+    wrong at every cell, so predict and evaluate --data refuse (not a note and exit 0). The
+    latitudes move by a third of a cell: a whole cell would take the global grid beyond 90°,
+    refused before (a latitude outside −90…90)."""
     folder, sample, _, run_dir = anomaly_run
     with xr.open_dataset(sample) as source:
-        assert (np.diff(source["lat"].values) == 15.0).all()  # the shifts are whole cells
+        assert (np.diff(source["lat"].values) == 15.0).all() and source["lat"].values.max() + 5.0 < 90.0
     moved = _shifted(sample, tmp_path / "moved.nc", **shift)
     with pytest.raises(ClimannError, match="adds back its training climatology cell by cell on its training grid"):
         predict_files(run_dir, [str(moved)], tmp_path / "moved_pred.nc")
