@@ -287,14 +287,14 @@ def _one_variable(dataset, name, path):
     return path
 
 
-@pytest.mark.parametrize(
-    "reorder",
-    [
-        pytest.param(lambda d: d.isel(lat=slice(None, None, -1)), id="north-to-south"),
-        pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon"),
-                     id="minus-180-to-180"),
-    ],
-)
+#: The same cells in another order: rows north to south, or longitudes −180…180.
+SAME_CELLS_REORDERED = [
+    pytest.param(lambda d: d.isel(lat=slice(None, None, -1)), id="north-to-south"),
+    pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon"), id="minus-180-to-180"),
+]
+
+
+@pytest.mark.parametrize("reorder", SAME_CELLS_REORDERED)
 def test_the_same_cells_in_another_order_are_aligned_by_value(tmp_path, reorder):
     dataset = grid_dataset(n_years=1, n_lat=4, n_lon=6)  # lat −67.5 … 67.5, lon 30 … 330
     _one_variable(dataset, "tas", tmp_path / "b_tas.nc")
@@ -432,14 +432,7 @@ def test_a_wrf_grid_that_moves_in_the_second_file_is_refused_naming_that_file(tm
 
 
 # --- blocks of a split by dataset in another order or on another grid ---------------------------
-@pytest.mark.parametrize(
-    "reorder",
-    [
-        pytest.param(lambda d: d.isel(lat=slice(None, None, -1)), id="north-to-south"),
-        pytest.param(lambda d: d.assign_coords(lon=((d.lon + 180.0) % 360.0) - 180.0).sortby("lon"),
-                     id="minus-180-to-180"),
-    ],
-)
+@pytest.mark.parametrize("reorder", SAME_CELLS_REORDERED)
 def test_a_block_with_the_same_cells_in_another_order_is_aligned_by_value(write_grid, reorder):
     first = open_dataset([write_grid("a.nc", n_years=1)])
     other = grid_dataset(n_years=1, seed=1)
