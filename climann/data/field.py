@@ -49,6 +49,10 @@ class FieldSamples:
         Time steps dropped because an input was missing.
     climatologies : dict of str to ndarray, shape (12, n_lat, n_lon)
         The monthly climatologies the anomaly inputs were taken from, by variable.
+    target_field : ndarray, shape (n_time, n_lat, n_lon), float32, or None
+        The target as the file has it at every time step, also those dropped because an
+        input was missing: the truth written and the persistence baseline's source (as
+        :class:`~climann.data.pointwise.PointwiseSamples` keep it).
     """
 
     inputs: np.ndarray
@@ -59,6 +63,7 @@ class FieldSamples:
     layout: GridLayout
     n_dropped: int
     climatologies: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    target_field: np.ndarray | None = None
 
     @property
     def flat_index(self) -> np.ndarray:
@@ -218,4 +223,5 @@ def build_field_samples(
         layout=layout,
         n_dropped=int((~keep).sum()),
         climatologies=anomalies,
+        target_field=target_maps.reshape(layout.shape).astype(np.float32, copy=False),
     )

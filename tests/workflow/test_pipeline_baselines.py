@@ -135,16 +135,19 @@ def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path):
     assert "persistence" in (run.run_dir / "report.md").read_text().split("Notes:")[1]
 
 
-@pytest.mark.parametrize("streamed", [pytest.param(False, id="in-memory"), pytest.param(True, id="streamed")])
-def test_persistence_after_a_step_without_samples_is_the_files_previous_value(tmp_path, streamed):
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed"), pytest.param("field")])
+def test_persistence_after_a_step_without_samples_is_the_files_previous_value(tmp_path, mode):
     """A predictor missing at one month (the c20_persist case): that month has no sample, but
     the target is in the file, so the next month's persistence is that value, and the truth
-    written is the file's target, that month included."""
+    written is the file's target, that month included (pointwise in memory and streamed, and
+    field mode, whose one sample per month is then dropped)."""
     times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
                       for year in range(4) for month in range(1, 13)])
     path = write_series(tmp_path / "series.nc", times, seed=2)
     with xr.open_dataset(path) as opened:
         dataset = opened.load()
+    if mode == "field":  # the area mean of rsdt is constant here: a seasonal cycle everywhere makes it a predictor
+        dataset["rsdt"] = dataset["rsdt"] + 20 * np.sin(2 * np.pi * np.arange(48) / 12)[:, None, None]
     dataset["rsdt"][18] = np.nan  # 2002-07
     dataset.to_netcdf(tmp_path / "holed.nc")
     tas = dataset["tas"].values.astype(np.float64)
@@ -153,9 +156,11 @@ def test_persistence_after_a_step_without_samples_is_the_files_previous_value(tm
     settings = {"data": {"paths": [str(tmp_path / "holed.nc")], "target": "tas", "predictors": ["rsdt"],
                          "features": ["lat", "season"]},
                 "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}}
-    if streamed:
+    if mode == "streamed":
         settings["data"]["in_memory_limit_gb"] = 1e-9
         settings["compute"] = {"chunk_mb": 1e-4}  # one time step per chunk: 2002-08 reads 2002-07 again
+    if mode == "field":
+        settings["data"] |= {"mode": "field", "features": ["season"]}
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
         assert np.isnan(predictions["tas_pred"].values[18]).all()
