@@ -155,3 +155,16 @@ def pytest_fixture_setup(fixturedef, request):
                 signal.signal(number, handler)
         pytest.fail(f"the setup of fixture {fixturedef.argname!r} left signal handlers changed: {changed}")
 
+
+def unwrapped_report(report: str) -> str:
+    """``climann info``'s report with its comment lines wrapped at 80 columns joined again (TOML lines kept)."""
+    joined: list[str] = []
+    for line in report.splitlines():
+        body = line[2:] if line.startswith("# ") else None
+        previous = joined[-1][2:] if joined and joined[-1].startswith("# ") else None
+        if body is not None and previous is not None and body.strip() and previous.strip() and (
+                len(body) - len(body.lstrip(" ")) >= 4 + len(previous) - len(previous.lstrip(" "))):
+            joined[-1] += " " + body.strip()
+        else:
+            joined.append(line)
+    return "\n".join(joined)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from climann import __version__
 from climann.cli import app
+from tests.conftest import unwrapped_report
 from tests.console import run_main
 
 runner = CliRunner()
@@ -156,7 +157,8 @@ def test_bad_data_options_exit_2(tiny_sample, tmp_path, capfd, monkeypatch, argu
 def test_info_describes_a_file_and_its_errors_exit_2(tiny_sample):
     result = runner.invoke(app, ["info", str(tiny_sample)])
     assert result.exit_code == 0, result.output
-    assert "tas" in result.output and "calendar noleap" in result.output and "[data]" in result.output
+    report = unwrapped_report(result.output)
+    assert "tas" in report and "calendar noleap" in report and "[data]" in report
     missing = run_console_script("info", "/nonexistent/*.nc")
     assert missing.returncode == 2 and missing.stderr.strip() == "climann: error: no file matches '/nonexistent/*.nc'"
 
@@ -501,7 +503,7 @@ def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch
     monkeypatch.chdir(tmp_path)
     info = run_main("info", "lsm.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert info.returncode == 0 and "[data]" not in info.stdout and "A config that trains" not in info.stdout
-    assert info.stdout.rstrip().splitlines()[-1] == (
+    assert unwrapped_report(info.stdout).rstrip().splitlines()[-1] == (
         "# No config to start from: the data cover 1 time steps (1 years): too few to split into train, val and "
         "test blocks with fractions [0.7, 0.15, 0.15]")
     assert info.stderr == ""

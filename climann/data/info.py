@@ -13,6 +13,7 @@ else "No config to start from: <why>".
 from __future__ import annotations
 
 import json
+import textwrap
 import tomllib
 import warnings
 from collections.abc import Callable, Sequence
@@ -93,6 +94,8 @@ def describe(
         dataset.close()
     if check is not None and not config.startswith(_NO_CONFIG):
         config = _checked(config, check)
+    if config.startswith(_NO_CONFIG):
+        config = _commented(config[2:])
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
 
 
@@ -120,9 +123,22 @@ def _checked(config: str, check: Callable[[dict], bool | None]) -> str:
 _VALUES_NOT_READ = "# (The data are large: their values are checked when train reads them.)"
 
 
+#: Width of the report's comment lines: an 80-column terminal.
+REPORT_WIDTH = 80
+
+
 def _commented(text: str) -> str:
-    """Each line of ``text`` as a TOML comment."""
-    return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
+    """Each line of ``text`` as a TOML comment, wrapped at :data:`REPORT_WIDTH` columns after
+    a space, its continuation indented four more spaces than the line (two more is a line
+    that belongs under it)."""
+    lines = []
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        indent = " " * (len(line) - len(body))
+        lines += textwrap.wrap(body, REPORT_WIDTH, initial_indent=f"# {indent}",
+                               subsequent_indent=f"# {indent}    ", break_long_words=False,
+                               break_on_hyphens=False) or ["#"]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float]:
@@ -229,7 +245,11 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
         ]
         for name in names
     ]
-    return "\n".join([header, *_table(rows)])
+    table = _table(rows)
+    start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
+    last = REPORT_WIDTH - 2  # after "# "
+    table = [line if len(line) <= last or last - 1 <= start + 8 else line[: last - 1].rstrip() + "…" for line in table]
+    return "\n".join([header, *table])
 
 
 def _spacing_text(values: np.ndarray) -> str:
@@ -476,8 +496,9 @@ def _config_section(
         return f"{_NO_CONFIG}{error}"
     lines = [
         "# A config that trains as it is (save it: climann info PATH > my.toml;",
-        "# train: climann train --config my.toml). Predictors: every other variable on the",
-        "# target's grid; features: lat, plus season when the time axis is finer than a year.",
+        "# train: climann train --config my.toml). Predictors: every other variable",
+        "# on the target's grid; features: lat, plus season when the time axis is finer",
+        "# than a year.",
         "[data]",
         f"paths = {_toml([str(path) for path in paths])}",
         f"target = {_toml(target)}",
@@ -489,7 +510,7 @@ def _config_section(
     if selection:
         choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
         lines += [f"select = {{{choices}}}", "# select: the first value of each; change it to the one you want"]
-    lines += [f"# {note}" for note in chosen.notes(target)]
+    lines += [_commented(note) for note in chosen.notes(target)]
     if off_grid:
         lines.append(f"# not on the latitude-longitude grid, so not predictors: {', '.join(off_grid)}")
     staggered = [name for name in off_grid if is_staggered(dataset[name])]

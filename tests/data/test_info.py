@@ -11,6 +11,7 @@ from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
+from tests.conftest import unwrapped_report
 from tests.conftest import grid_dataset
 
 
@@ -20,10 +21,25 @@ def _config(report: str) -> dict:
 
 
 def _summary(report: str) -> str:
-    """The report's summary, the TOML comment marks taken off."""
-    lines = report[: report.index("# A config")].splitlines() if "# A config" in report else report.splitlines()
+    """The report's summary, the TOML comment marks taken off and the lines wrapped at 80
+    columns joined again (a continuation is indented four more spaces than its line)."""
+    lines = report[: report.index("# A config")].splitlines() if "# A config" in unwrapped_report(report) else report.splitlines()
     assert all(line.startswith("#") for line in lines if line), "every summary line is a TOML comment"
-    return "\n".join(line[2:] for line in lines)
+    assert all(len(line) <= 80 for line in lines), "the summary fits an 80-column terminal"
+    return unwrapped("\n".join(line[2:] for line in lines))
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with each continuation line (indented four more spaces than the line before)
+    joined to that line."""
+    joined: list[str] = []
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        if joined and joined[-1].strip() and line.strip() and indent >= 4 + len(joined[-1]) - len(joined[-1].lstrip(" ")):
+            joined[-1] += " " + line.strip()
+        else:
+            joined.append(line)
+    return "\n".join(joined)
 
 
 def _line(report: str, start: str) -> str:
@@ -39,16 +55,16 @@ def test_report_on_a_grid_file(write_grid):
     assert "(lat: 4, lon: 6)" in _line(report, "static")
     # landonly is NaN in the first of 6 longitude columns: 1/6 missing
     assert " 16.7% " in _line(report, "landonly") and " 0% " in _line(report, "pred")
-    assert "4 values, -67.5 to 67.5, ascending (south-to-north), regular, every 45°" in report
-    assert "6 values, 30 to 330, 0…360 convention, regular, every 60°, global" in report
-    assert "Time 'time': 2000-01-15 to 2002-12-15, monthly, 36 steps, calendar noleap" in report
-    assert "Extra dimensions: none" in report
+    assert "4 values, -67.5 to 67.5, ascending (south-to-north), regular, every 45°" in unwrapped_report(report)
+    assert "6 values, 30 to 330, 0…360 convention, regular, every 60°, global" in unwrapped_report(report)
+    assert "Time 'time': 2000-01-15 to 2002-12-15, monthly, 36 steps, calendar noleap" in unwrapped_report(report)
+    assert "Extra dimensions: none" in unwrapped_report(report)
 
 
 def test_report_names_descending_latitude_and_signed_longitude(write_grid):
     report = describe([str(write_grid(lat_descending=True, lon_start=-180.0))])
-    assert "67.5 to -67.5, descending (north-to-south)" in report
-    assert "-150 to 150, −180…180 convention" in report
+    assert "67.5 to -67.5, descending (north-to-south)" in unwrapped_report(report)
+    assert "-150 to 150, −180…180 convention" in unwrapped_report(report)
 
 
 def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
@@ -86,12 +102,12 @@ def test_metadata_variables_are_left_out_and_extra_dimensions_explained(tmp_path
     assert not any(line.split()[0] in ("crs", "lat_bnds") for line in summary.splitlines() if line.startswith("  "))
     assert "plev: 2 values (85000, 50000) on ta; choose one with select = {plev = 85000.0}" in summary
     assert "height: 1 value (10) on uas; dropped automatically" in summary
-    assert "# not on the latitude-longitude grid, so not predictors: co2" in report
+    assert "# not on the latitude-longitude grid, so not predictors: co2" in unwrapped_report(report)
     config = _config(report)["data"]
     assert config["target"] == "tas" and "select" not in config
     # ta has two levels: it cannot be a feature until one is selected, so it is left out, with a note
     assert config["predictors"] == ["pred", "static", "landonly", "uas"]
-    assert "left out of the default predictors: ta (plev)" in report
+    assert "left out of the default predictors: ta (plev)" in unwrapped_report(report)
 
 
 def test_a_target_with_levels_gets_a_select_of_its_first_level(tmp_path):
@@ -136,8 +152,8 @@ def test_netcdf3_classic_file_and_several_files(tmp_path):
     for index, part in enumerate((slice(0, 12), slice(12, 24))):
         full.isel(time=part).to_netcdf(tmp_path / f"part{index}.nc", format="NETCDF3_CLASSIC")
     report = _summary(describe([str(tmp_path / "part*.nc")]))
-    assert report.startswith("Files: 2,") and "part0.nc" in report and "part1.nc" in report
-    assert "2000-01-15 to 2001-12-15, monthly, 24 steps, calendar 360_day" in report
+    assert report.startswith("Files: 2,") and "part0.nc" in unwrapped_report(report) and "part1.nc" in unwrapped_report(report)
+    assert "2000-01-15 to 2001-12-15, monthly, 24 steps, calendar 360_day" in unwrapped_report(report)
 
 
 def test_a_file_without_time_is_still_described(tmp_path):
@@ -147,7 +163,7 @@ def test_a_file_without_time_is_still_described(tmp_path):
     assert "Time: no time coordinate found" in _summary(report)
     # nothing to train on without a time axis: no config is suggested, and the reason is given
     assert _config(report) == {}
-    assert report.rstrip().splitlines()[-1].startswith("# No config to start from: no time-varying variable")
+    assert unwrapped_report(report).rstrip().splitlines()[-1].startswith("# No config to start from: no time-varying variable")
 
 
 @pytest.mark.parametrize(
@@ -205,11 +221,11 @@ def test_a_rotated_pole_grid_is_described_with_its_pole_and_geographic_extent(tm
 
     report = describe([str(write_rotated(tmp_path / "rotated.nc"))])
     lat, lon = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
-    assert "rotated-pole grid ('rotated_pole', rotated_latitude_longitude; north pole at 39.25°N, 162°W)" in report
-    assert "rows      'rlat': 5 values, -10 to 7.6 degrees (grid_latitude)" in report
-    assert f"latitude  'lat' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in report
-    assert f"longitude 'lon' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east" in report
-    assert "select" not in report
+    assert "rotated-pole grid ('rotated_pole', rotated_latitude_longitude; north pole at 39.25°N, 162°W)" in unwrapped_report(report)
+    assert "rows      'rlat': 5 values, -10 to 7.6 degrees (grid_latitude)" in unwrapped_report(report)
+    assert f"latitude  'lat' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in unwrapped_report(report)
+    assert f"longitude 'lon' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east" in unwrapped_report(report)
+    assert "select" not in unwrapped_report(report)
 
 
 def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(tmp_path):
@@ -217,11 +233,11 @@ def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(
 
     report = describe([str(write_curvilinear(tmp_path / "tos.nc"))])
     lat, lon = curvilinear_coordinates()
-    assert "curvilinear grid (2-D latitude and longitude)" in report
-    assert "rows      'y': 5 values, index only" in report and "columns   'x': 6 values, index only" in report
-    assert f"'nav_lat' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in report
-    assert f"'nav_lon' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east, 0…360" in report
-    assert "Extra dimensions: none" in report and "select" not in report
+    assert "curvilinear grid (2-D latitude and longitude)" in unwrapped_report(report)
+    assert "rows      'y': 5 values, index only" in unwrapped_report(report) and "columns   'x': 6 values, index only" in unwrapped_report(report)
+    assert f"'nav_lat' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in unwrapped_report(report)
+    assert f"'nav_lon' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east, 0…360" in unwrapped_report(report)
+    assert "Extra dimensions: none" in unwrapped_report(report) and "select" not in unwrapped_report(report)
     assert _config(report)["data"]["target"] == "tos"
 
 
@@ -237,7 +253,7 @@ def test_wrf_output_with_xlat_repeated_in_time_is_described_as_its_curvilinear_g
     assert "rows      'south_north': 5 values, index only" in summary
     assert f"latitude  'XLAT' (2-D, in the file): {lat.min():.4g} to {lat.max():.4g} degrees north" in summary
     assert f"longitude 'XLONG' (2-D, in the file): {lon.min():.4g} to {lon.max():.4g} degrees east" in summary
-    assert "Extra dimensions: none" in summary and "select" not in report
+    assert "Extra dimensions: none" in summary and "select" not in unwrapped_report(report)
     assert "Variables: 2 (bounds, grid-mapping, text and other metadata variables left out: Times)" in summary
     assert _config(report)["data"] == {"paths": [str(tmp_path / "wrf.nc")], "target": "T2", "predictors": ["SWDOWN"],
                                        "features": ["lat", "season"]}
@@ -263,7 +279,7 @@ def test_without_a_horizontal_grid_no_select_is_suggested_on_its_dimensions(tmp_
     report = describe([str(tmp_path / "unknown.nc")])
     assert ("Extra dimensions: not known until the grid is found (dimensions besides time: south_north, "
             "west_east); no select suggested") in _summary(report)
-    assert "select =" not in report and "No config to start from" in report
+    assert "select =" not in unwrapped_report(report) and "No config to start from" in unwrapped_report(report)
 
 
 def test_wrf_staggered_winds_are_described_as_off_the_grid_with_no_select_on_their_dimensions(tmp_path):
@@ -273,9 +289,9 @@ def test_wrf_staggered_winds_are_described_as_off_the_grid_with_no_select_on_the
     summary = _summary(report)
     assert "latitude  'XLAT' (2-D, in the file)" in summary and "longitude 'XLONG' (2-D, in the file)" in summary
     assert "U       m s-1  (XTIME: 36, south_north: 5, west_east_stag: 7)" in summary
-    assert "Extra dimensions: none" in summary and "select" not in report
+    assert "Extra dimensions: none" in summary and "select" not in unwrapped_report(report)
     assert _config(report)["data"]["predictors"] == ["SWDOWN"]
-    assert report.rstrip().endswith("# not on the latitude-longitude grid, so not predictors: U, V\n"
+    assert unwrapped_report(report).rstrip().endswith("# not on the latitude-longitude grid, so not predictors: U, V\n"
                                     "# on a staggered grid: U, V; interpolate to the grid's points to use them "
                                     "(e.g. wrf-python's wrf.destagger)")
 
@@ -293,24 +309,24 @@ def test_an_ambiguous_latitude_gives_no_config_rather_than_a_select_on_the_grid(
     ambiguous.to_netcdf(tmp_path / "ambiguous.nc")
     report = describe([str(tmp_path / "ambiguous.nc")])
     assert "several coordinates look like latitude (XLAT, XLAT_U)" in _summary(report)
-    assert report.rstrip().endswith("# No config to start from: several coordinates look like latitude (XLAT, XLAT_U); "
+    assert unwrapped_report(report).rstrip().endswith("# No config to start from: several coordinates look like latitude (XLAT, XLAT_U); "
                                     "give the right one a CF standard_name")
-    assert "select =" not in report and "[data]" not in report
+    assert "select =" not in unwrapped_report(report) and "[data]" not in unwrapped_report(report)
 
 
 def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
     from tests.grid_files import write_lambert
 
     report = describe([str(write_lambert(tmp_path / "lambert.nc"))])
-    assert "projected grid ('crs', lambert_conformal_conic)" in report
-    assert "latitude  'lat' (2-D, computed from the grid mapping with pyproj)" in report
-    assert "cell corners computed from the rows' and columns' edges" in report
+    assert "projected grid ('crs', lambert_conformal_conic)" in unwrapped_report(report)
+    assert "latitude  'lat' (2-D, computed from the grid mapping with pyproj)" in unwrapped_report(report)
+    assert "cell corners computed from the rows' and columns' edges" in unwrapped_report(report)
 
 
 def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path):
     path = tmp_path / "gappy.nc"
     grid_dataset(n_years=4).isel(time=[k for k in range(48) if k not in (15, 16, 17)]).to_netcdf(path)
-    time_line = next(line for line in describe([str(path)]).splitlines() if line.lstrip("# ").startswith("Time "))
+    time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines() if line.lstrip("# ").startswith("Time "))
     assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
 
 
@@ -331,7 +347,7 @@ def test_no_config_is_promised_for_a_time_axis_train_cannot_read_as_dates(tmp_pa
     dataset.to_netcdf(path)
     report = describe([str(path)])
     assert _config(report) == {}  # no [data] table: train would refuse it
-    assert report.rstrip().splitlines()[-1] == (
+    assert unwrapped_report(report).rstrip().splitlines()[-1] == (
         "# No config to start from: time coordinate 'time' in raw.nc could not be read as dates: its units are "
         "'hours'; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar")
 
@@ -348,7 +364,7 @@ def test_the_check_given_sees_the_config_and_its_refusal_replaces_it(write_grid)
     assert seen == [{"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred", "static", "landonly"],
                               "features": ["lat", "season"]}}]
     assert _config(report) == {}
-    assert report.rstrip().splitlines()[-1] == "# No config to start from: the test block would be empty"
+    assert unwrapped_report(report).rstrip().splitlines()[-1] == "# No config to start from: the test block would be empty"
     assert _config(describe([str(path)], check=lambda settings: None))["data"] == seen[0]["data"]
 
 
@@ -366,4 +382,4 @@ def test_report_on_radians_and_unlinked_1d_coordinates_is_in_degrees_without_sel
     report = describe([str(path)])
     assert f"3 values, {latitude[0]:g} to {latitude[-1]:g}" in _line(report, "latitude")
     assert "4 values, 0 to 270" in _line(report, "longitude")
-    assert "select" not in report
+    assert "select" not in unwrapped_report(report)
