@@ -222,6 +222,8 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
         # Packed files often give both _FillValue and missing_value; both mark missing values
         # (CF-1.8 §2.5.1), xarray masks both and says so in a warning that would only alarm.
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
+        # Most local Zarr stores have no consolidated metadata; reading without is right, not alarming.
+        warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
         if engine == "netcdf4":
             return open_netcdf(path, **options)
         if engine == "cfgrib":
@@ -232,15 +234,12 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
 
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
-    with warnings.catch_warnings():
-        # Most local stores have no consolidated metadata; reading without is right, not alarming.
-        warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
-        try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-            dataset = with_absolute_time_bounds(open_input(path, chunks={}, decode_times=time_coder))
-        except AbsoluteTimeError as error:
-            raise ClimannError(f"{path.name}: {error}") from None
-        except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
-            raise ClimannError(error.in_file(path.name)) from None
+    try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
+        dataset = with_absolute_time_bounds(open_input(path, chunks={}, decode_times=time_coder))
+    except AbsoluteTimeError as error:
+        raise ClimannError(f"{path.name}: {error}") from None
+    except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
+        raise ClimannError(error.in_file(path.name)) from None
     _note_time_warnings(dataset, path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)

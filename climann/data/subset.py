@@ -58,8 +58,9 @@ def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Da
             values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
             shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
             if dim not in dataset.coords:
+                given = f"{value:g}" if isinstance(value, float) else value  # (the config's numbers are floats: 5.0)
                 raise ClimannError(
-                    f"{dim}={value} is not an index of '{dim}', which has no coordinate variable and is selected by "
+                    f"{dim}={given} is not an index of '{dim}', which has no coordinate variable and is selected by "
                     f"index; its indices: {shown}"
                 ) from None
             raise ClimannError(f"{dim}={value} is not a value of '{dim}'; its values: {shown}") from None

@@ -590,3 +590,23 @@ def test_missing_value_and_fill_value_that_differ_both_mark_missing_values_silen
     expected = np.where((stored == -999.0) | (stored == 1e20), np.nan, stored)
     np.testing.assert_array_equal(opened["tas"].values, expected)
     assert [str(w.message) for w in recwarn if "fill values" in str(w.message)] == []
+
+
+@pytest.mark.parametrize("zarr_format", [2, 3])
+def test_a_zarr_store_without_consolidated_metadata_opens_quietly_on_every_route(tmp_path, zarr_format):
+    """Reading a store without consolidated metadata is right (most local stores have none):
+    xarray's RuntimeWarning about it must not reach the user from any opening, the grid's
+    order included (it was printed raw over 10 lines, even with -q)."""
+    pytest.importorskip("zarr")
+    import warnings
+
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import resolve_default_inputs, resolve_inputs, sample_source
+
+    store = tmp_path / "data.zarr"
+    grid_dataset(n_years=3).to_zarr(store, consolidated=False, zarr_format=zarr_format)
+    config = resolve_default_inputs(resolve_inputs(build_config({"data": {"paths": [str(store)], "target": "tas"}})))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sample_source(config)
+    assert not [str(warning.message) for warning in caught if "consolidated" in str(warning.message)]

@@ -92,12 +92,14 @@ def test_a_dimension_without_a_coordinate_variable_is_selected_by_index(index):
     assert chosen["member"].item() == 2 and "member" in chosen["pred"].encoding["coordinates"].split()
 
 
-@pytest.mark.parametrize("index", [pytest.param(3, id="past-the-end"), pytest.param(-1, id="negative"),
-                                   pytest.param(0.5, id="fraction"), pytest.param("a", id="text")])
-def test_an_index_that_a_dimension_without_coordinates_lacks_is_refused_with_its_indices(index):
+@pytest.mark.parametrize(("index", "shown"), [pytest.param(3, "3", id="past-the-end"),
+                                            pytest.param(3.0, "3", id="past-the-end-as-the-config-gives-it"),
+                                            pytest.param(-1, "-1", id="negative"),
+                                            pytest.param(0.5, "0.5", id="fraction"), pytest.param("a", "a", id="text")])
+def test_an_index_that_a_dimension_without_coordinates_lacks_is_refused_with_its_indices(index, shown):
     dataset = grid_dataset()
     dataset["pred"] = dataset["pred"].expand_dims(member=3, axis=1)
-    with pytest.raises(ClimannError, match=rf"^member={index} is not an index of 'member', which has no coordinate "
+    with pytest.raises(ClimannError, match=rf"^member={shown} is not an index of 'member', which has no coordinate "
                        r"variable and is selected by index; its indices: 0, 1, 2$"):
         select_values(dataset, {"member": index})
 
