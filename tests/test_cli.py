@@ -504,6 +504,6 @@ def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch
     info = run_main("info", "lsm.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert info.returncode == 0 and "[data]" not in info.stdout and "A config that trains" not in info.stdout
     assert unwrapped_report(info.stdout).rstrip().splitlines()[-1] == (
-        "# No config to start from: the data cover 1 time steps (1 years): too few to split into train, val and "
-        "test blocks with fractions [0.7, 0.15, 0.15]")
+        "# No config to start from: the data cover 1 time step (1 year): too few to split into train, val and "
+        "test blocks with fractions [0.7, 0.15, 0.15]; give a longer series (several files: --data 'folder/*.nc')")
     assert info.stderr == ""

@@ -91,9 +91,10 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
     units = distinct if by_year else np.arange(years.size)
     sizes = _block_sizes(usable if by_year else units.size, fractions)
     if min(sizes) < 1:
+        steps = f"{years.size} time step{'s' * (years.size != 1)} ({distinct.size} year{'s' * (distinct.size != 1)})"
         raise ClimannError(
-            f"the data cover {years.size} time steps ({distinct.size} years): too few to split "
-            f"into train, val and test blocks with fractions {list(fractions)}"
+            f"the data cover {steps}: too few to split into train, val and test blocks with fractions "
+            f"{list(fractions)}; give a longer series (several files: --data 'folder/*.nc')"
         )
     ranges, start = {}, 0
     for name, size in zip(SPLIT_NAMES, sizes):

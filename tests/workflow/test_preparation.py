@@ -260,7 +260,7 @@ def test_a_block_on_another_grid_is_refused_naming_both_files(scenarios, change,
     ("n_years", "constant", "refusal"),
     [
         pytest.param(3, False, None, id="trains"),
-        pytest.param(1 / 12, False, "the data cover 1 time steps (1 years): too few to split", id="one-step"),
+        pytest.param(1 / 12, False, "the data cover 1 time step (1 year): too few to split", id="one-step"),
         pytest.param(3, True, "feature(s) flag do not vary over the training block", id="constant-predictor"),
     ],
 )
