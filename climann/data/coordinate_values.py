@@ -29,6 +29,7 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import BARE_NAMES
+from climann.data.notes import note_once
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -47,14 +48,8 @@ REVERSED_UNITS: dict[str, tuple[str, ...]] = {
 LATITUDE_RANGE = (-90.0, 90.0)
 _RANGE_TOLERANCE = 1e-4
 
-#: Messages already logged, so that a run opening its files twice says each once.
-_NOTED: set[str] = set()
-
-
 def _note(message: str) -> None:
-    if message not in _NOTED:
-        _NOTED.add(message)
-        _log.warning("%s", message)
+    note_once(_log, logging.WARNING, message)  # once per run: a run opens its files several times
 
 
 def geographic_kind(name: str, variable: xr.DataArray) -> str | None:

@@ -20,6 +20,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate, is_grid_axis, two_dimensional_coordinates
 from climann.data.geometry import wrapped_difference
+from climann.data.notes import note_once
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -32,10 +33,6 @@ REPEAT_TOLERANCE = 1e-3
 DROPPED_KEY = "climann_repeated_longitudes"
 
 _log = logging.getLogger(__name__)
-
-#: Notes already logged, so that a run opening its files twice says it once: (files, note).
-_NOTED: set[tuple[str, str]] = set()
-
 
 def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
     """The columns whose longitude repeats an earlier column's modulo 360°.
@@ -180,7 +177,5 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
     trimmed[longitude].encoding[DROPPED_KEY] = tuple(float(values[index]) for index in repeats)
     note = (f"{where}: {pair if len(repeats) == 1 else f'{pair} and {len(repeats) - 1} more'} with the same "
             f"values (a cyclic column): dropped, {len(kept)} longitudes remain")
-    if (str(list(map(str, files))), note) not in _NOTED:
-        _NOTED.add((str(list(map(str, files))), note))
-        _log.info(note)
+    note_once(_log, logging.INFO, note, key=(str(list(map(str, files))), note))  # once per run
     return trimmed

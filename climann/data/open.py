@@ -33,6 +33,7 @@ from climann.data.coords import (
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
+from climann.data.notes import note_once
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
@@ -256,18 +257,13 @@ def _refuse_grouped(path: Path) -> None:
         raise ClimannError(grouped_message(path, groups))
 
 
-#: Time warnings already given, so that a run opening its files several times says each once.
-_NOTED_TIME_WARNINGS: set[str] = set()
-
-
 def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
     """Warn (once per file and message) of what the time decoder noted about a time axis
     (a pre-1582 reference date in the ``standard`` calendar; see climann.data.time_values)."""
     for variable in dataset.variables.values():
         note = variable.encoding.get(TIME_WARNING_KEY)
-        if note and (message := TimeValuesError(note).in_file(path.name)) not in _NOTED_TIME_WARNINGS:
-            _NOTED_TIME_WARNINGS.add(message)
-            _log.warning("%s", message)
+        if note:
+            note_once(_log, logging.WARNING, TimeValuesError(note).in_file(path.name))  # once per run
 
 
 def _open_files(
@@ -463,23 +459,16 @@ def _on_grid_of(
     return dataset
 
 
-#: Coordinates already noted as recognised by name, so that a run opening its files twice
-#: says it once: (file names, coordinate names).
-_NOTED_BARE: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
-
-
 def _with_bare_coordinates(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     """The dataset, after a warning naming its coordinates without CF attributes that are
     taken for latitude or longitude by their name (once per files and names)."""
     recognised = bare_coordinates(dataset)
     key = (tuple(str(path) for path in files), tuple(recognised))
-    if recognised and key not in _NOTED_BARE:
-        _NOTED_BARE.add(key)
+    if recognised:
         names = ", ".join(f"'{name}' as {kind}" for name, kind in recognised.items())
-        _log.warning(
-            "%s: coordinates without CF attributes recognised by name: %s; add standard_name and units to "
-            "the file to say so", ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else ""), names,
-        )
+        where = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
+        note_once(_log, logging.WARNING, f"{where}: coordinates without CF attributes recognised by name: {names}; "
+                  "add standard_name and units to the file to say so", key=key)  # once per run
     return dataset
 
 

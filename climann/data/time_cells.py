@@ -24,6 +24,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.notes import note_once
 from climann.errors import ClimannError
 
 #: A coordinate along time holding the file's own time stamps when the time coordinate was
@@ -31,10 +32,6 @@ from climann.errors import ClimannError
 FILE_TIME_COORDINATE = "climann_file_stamp"
 
 _log = logging.getLogger(__name__)
-
-#: Messages already logged, so that a run opening its files twice says it once.
-_NOTED: set[str] = set()
-
 
 def cell_middles(times: np.ndarray, bounds: np.ndarray) -> np.ndarray | None:
     """The middle of each time cell, lower + (upper − lower) / 2, when every cell holds its time.
@@ -83,9 +80,7 @@ def _note(stamps: np.ndarray, bounds: np.ndarray, middles: np.ndarray, bounds_na
         f"; months, seasons and years are taken from the cells' middles ({_date(middles[first])}; CF 7.1), "
         f"and prediction files keep the file's times"
     )
-    if message not in _NOTED:
-        _NOTED.add(message)
-        _log.warning("%s", message)
+    note_once(_log, logging.WARNING, message)  # once per run: a run opens its files several times
 
 
 def _date(time: object) -> str:

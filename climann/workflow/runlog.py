@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from climann.data.notes import forget_notes
+
 if TYPE_CHECKING:
     from climann.model import History
     from climann.workflow.preparation import PreparedData
@@ -180,10 +182,12 @@ class RunLogCollector(logging.Handler):
 def capture_run_log() -> Iterator[RunLogCollector]:
     """Collect the ``climann`` log records at INFO and above while the block runs.
 
-    The logger's level is lowered to INFO for the duration if needed, and restored after.
+    The logger's level is lowered to INFO for the duration if needed, and restored after. The
+    data layer's notes, said once per run (:mod:`climann.data.notes`), start afresh.
     """
     logger = logging.getLogger(LOGGER_NAME)
     collector = RunLogCollector()
+    forget_notes()  # a new run: the data layer's notes are said again, into this run's log
     level = logger.level
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)

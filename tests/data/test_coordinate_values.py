@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data import coordinate_values
 from climann.data.coords import find_coordinate
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
+from climann.data.notes import forget_notes
 from climann.errors import ClimannError
 from climann.evaluation.regions import box_cells, layout_regions
 
@@ -21,9 +21,9 @@ LONGITUDE = np.arange(0.0, 360.0, 60.0)
 
 
 @pytest.fixture(autouse=True)
-def _notes_said_anew(monkeypatch):
+def _notes_said_anew():
     """Each test sees its notes, though a run says each once."""
-    monkeypatch.setattr(coordinate_values, "_NOTED", set())
+    forget_notes()
 
 
 def true_weights(latitude=LATITUDE, longitude=LONGITUDE) -> np.ndarray:

@@ -90,3 +90,23 @@ def test_a_warning_repeated_by_a_second_opening_of_the_files_is_shown_and_logged
         "climann: warning: 'tas' in b.nc converted from degC to K, the units of a.nc",
         "climann: warning: 'rsdt' in b.nc converted from mW m-2 to W m-2, the units of a.nc",
     ]
+
+
+def test_a_second_run_in_the_same_session_logs_the_notes_about_its_data_again(tmp_path):
+    """The data layer says each note once per run (a run opens its files several times): a
+    second run of the same file in one Python session records it in its own train.log too."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_years=3)
+    for name in ("lat", "lon"):
+        dataset[name].attrs.clear()  # known only by their names: noted as such
+    dataset.to_netcdf(tmp_path / "bare.nc")
+    settings = {"data": {"paths": [str(tmp_path / "bare.nc")], "target": "tas", "predictors": ["pred"],
+                         "features": ["lat"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    note = "bare.nc: coordinates without CF attributes recognised by name: 'lat' as latitude, 'lon' as longitude"
+    for run in ("first", "second"):
+        run_training(build_config(settings), run_dir=tmp_path / run)
+        assert (tmp_path / run / "train.log").read_text().count(note) == 1, run

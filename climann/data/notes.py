@@ -1,0 +1,32 @@
+"""Notes and warnings the data layer gives once per run.
+
+A run opens its files several times (to choose the inputs, to read them, to evaluate), and the
+data layer notes at each opening what it did to them (a coordinate in radians converted, an
+axis sorted, a cyclic column dropped, a pre-1582 reference date read as CF says). Each such
+line is said once per run: :func:`note_once` remembers it until :func:`forget_notes`, which
+each run calls at its start (:func:`climann.workflow.runlog.capture_run_log`), so that a second
+run in the same Python session records them in its own ``train.log`` too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+
+__all__ = ["forget_notes", "note_once"]
+
+_SAID: set[Hashable] = set()
+
+
+def note_once(logger: logging.Logger, level: int, message: str, *, key: Hashable = None) -> None:
+    """Log ``message`` at ``level`` unless the same ``key`` (default: the message) was logged
+    since the last :func:`forget_notes`."""
+    key = message if key is None else key
+    if key not in _SAID:
+        _SAID.add(key)
+        logger.log(level, "%s", message)
+
+
+def forget_notes() -> None:
+    """Start a new run: every note may be said again."""
+    _SAID.clear()
