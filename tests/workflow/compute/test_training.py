@@ -381,6 +381,9 @@ def test_local_sgd_stopped_after_a_round_resumes_from_its_checkpoint_to_the_same
     assert history.train_loss == expected_history.train_loss
     with pytest.raises(ClimannError, match="does not continue this run"):
         _train_scattered(client, X, y, sync_every=sync_every + 1, initial_state=state)
+    assert state.rng["local_sgd"]["learning_rate_factor"] == 2
+    with pytest.raises(ClimannError, match="does not continue this run"):  # the replicas' rate is the run's too
+        _train_scattered(client, X, y, sync_every=sync_every, scale_learning_rate=False, initial_state=state)
 
 
 @pytest.mark.parametrize(("replicas", "sync_every"), [pytest.param(2, 0, id="2-replicas-whole-chunks"),
