@@ -266,6 +266,15 @@ def _is_latitude_or_longitude(variable: xr.DataArray | xr.Variable) -> bool:
     )
 
 
+def time_coordinate(dataset: xr.Dataset) -> str | None:
+    """Name of the time coordinate (:func:`find_coordinate`), or None when the dataset has
+    none or several equally good ones (static fields: a mask, an orography)."""
+    try:
+        return find_coordinate(dataset, "time")
+    except ClimannError:
+        return None
+
+
 def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
     """``dataset`` with 2-D data variables that are latitudes or longitudes by CF
     ``standard_name`` or ``units`` (``nav_lat`` in ``degrees_north``…) made coordinates: files
@@ -329,10 +338,9 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         If one changes between time steps (a moving nest: the cells are not fixed places),
         naming it, the first step that differs and how much.
     """
-    try:
-        time_dim = dataset[find_coordinate(dataset, "time")].dims[0]
-    except ClimannError:
+    if (time := time_coordinate(dataset)) is None:
         return dataset
+    time_dim = dataset[time].dims[0]
     names = [str(name) for name, variable in dataset.variables.items()
              if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)]
     fixed = {}

@@ -18,7 +18,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate, is_grid_axis, two_dimensional_coordinates
+from climann.data.coords import find_coordinate, is_grid_axis, time_coordinate, two_dimensional_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.notes import note_once
 from climann.data.variables import data_variable_names
@@ -84,10 +84,7 @@ def _largest_differences(dataset: xr.Dataset, longitude: str, repeats: dict[int,
     """For each data variable on the longitude, the largest difference between the repeating
     columns and the columns they repeat, on the first and last time steps (a few reads,
     not the whole file); NaN equals NaN."""
-    try:
-        time = find_coordinate(dataset, "time")
-    except ClimannError:
-        time = None
+    time = time_coordinate(dataset)
     later, earlier = list(repeats), list(repeats.values())
     pairs = {}
     for name in data_variable_names(dataset):

@@ -16,7 +16,9 @@ import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
 import xarray as xr
 
-from climann.data.coords import find_coordinate, grid_mapping_names, is_grid_axis, two_dimensional_coordinates
+from climann.data.coords import (
+    find_coordinate, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
+)
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.errors import ClimannError
@@ -100,10 +102,9 @@ def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coord
     candidates = missing | np.logical_or.reduce([(lat == a) & (lon == b) for a, b in _NO_POSITION])
     if not candidates.any():
         return candidates
-    try:
-        time = dataset[find_coordinate(dataset, "time")].dims
-    except ClimannError:  # only static fields (a mask, a bathymetry): nothing tells an eliminated tile apart
+    if (time_name := time_coordinate(dataset)) is None:  # only static fields: nothing tells an eliminated tile apart
         return np.zeros_like(candidates)
+    time = dataset[time_name].dims
     # fields in time only: bounds, cell measures and static fields may hold zeros on such a tile
     fields = [variable for variable in dataset.data_vars.values() if set(dims) | set(time) <= set(variable.dims)]
     rows, columns = np.nonzero(candidates)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import time_coordinate
 from climann.data.time_overlap import date_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -102,9 +102,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> tuple[st
     first_file: dict[str, str] = {}
     time_name = None
     for dataset, name in zip(datasets, names):
-        try:
-            time = find_coordinate(dataset, "time")
-        except ClimannError:
+        if (time := time_coordinate(dataset)) is None:
             continue
         if time not in dataset.dims or time not in dataset.indexes:
             continue

@@ -23,9 +23,8 @@ import logging
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
-from climann.errors import ClimannError
 
 #: A coordinate along time holding the file's own time stamps when the time coordinate was
 #: replaced by the middles of its cells (absent otherwise).
@@ -108,9 +107,7 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     -------
     xarray.Dataset
     """
-    try:
-        name = find_coordinate(dataset, "time")
-    except ClimannError:
+    if (name := time_coordinate(dataset)) is None:
         return dataset
     time = dataset[name]
     bounds_name = str(time.attrs.get("bounds"))

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -198,9 +198,7 @@ def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     -------
     xarray.Dataset
     """
-    try:
-        name = find_coordinate(dataset, "time")
-    except ClimannError:
+    if (name := time_coordinate(dataset)) is None:
         return dataset
     index = dataset.indexes.get(name)
     if index is None or len(index) < 2 or index.is_monotonic_increasing or not index.is_unique:
