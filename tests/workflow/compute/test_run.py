@@ -179,7 +179,7 @@ def test_the_acc_on_the_cluster_without_the_climatology_baseline_equals_the_one_
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": FULL_BATCH_GD | {"epochs": 1},
                 "evaluation": {"baselines": ["linear", "persistence"]}}
     single = run_training(build_config(settings), run_dir=tmp_path / "single")
-    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.01}  # several chunks
+    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.2}  # several chunks (8)
     distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
     for block, models in single.metrics["splits"].items():
         assert list(distributed.metrics["splits"][block]) == list(models) == ["model", "linear", "persistence"]
@@ -204,11 +204,11 @@ def _signal_at_epoch(number, epoch):
 
 
 def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weights(tiny_file, cluster, tmp_path):
-    """Chunks of one time step, 2000-sample steps of whole chunks in a seeded order: the
+    """Eight training chunks of three time steps, 2000-sample steps in a seeded order: the
     checkpoint after epoch 2 (SIGINT) resumes with --workers 1 to the uninterrupted weights."""
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": MINI_BATCH_ADAM,
                 "evaluation": {"figures": False},
-                "compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.02}}
+                "compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.1}}
     config = build_config(settings)
     run_training(config, run_dir=tmp_path / "reference")
     with pytest.raises(Interrupted) as interrupted:
@@ -216,7 +216,7 @@ def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weigh
     assert interrupted.value.exit_code == 130 and "after epoch 2" in str(interrupted.value)
     assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
     chunks = load_state(tmp_path / "run" / CHECKPOINT_NAME)[1]["chunks"]  # recorded: resumed only with these
-    assert len(chunks) % 2 == 0 and all(stop - start == 1 for start, stop in chunks)
+    assert len(chunks) == 8 and all(stop - start == 3 for start, stop in chunks)
     result = runner.invoke(app, ["train", "--resume", str(tmp_path / "run"), "--workers", "1", "--quiet"])
     assert result.exit_code == 0, result.output
     resumed, expected = Network.load(tmp_path / "run" / "model.npz"), Network.load(tmp_path / "reference" / "model.npz")
