@@ -112,6 +112,9 @@ class GridLayout:
     variable_units : dict of str to str
         The ``units`` attribute of each data variable of the input ('' when it has none),
         recorded in the model file so that new data can be checked against it.
+    variable_cell_methods : dict of str to str
+        The CF ``cell_methods`` attribute of each data variable of the input that has one,
+        recorded in the model file likewise (see :mod:`climann.data.cell_methods`).
     """
 
     time: Coordinate
@@ -167,6 +170,7 @@ class GridLayout:
         )
         return latitude, longitude
     variable_units: dict = field(default_factory=dict)
+    variable_cell_methods: dict = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:

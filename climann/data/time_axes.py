@@ -119,12 +119,18 @@ def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
+def averaging_advice(file: str, frequency: str) -> str:
+    """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
+    command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```."""
+    command = _FREQUENCIES.get(frequency, (None, None))[0]
+    stem = file.rsplit(".", 1)[0]
+    return (f"e.g. {frequency} means with `cdo {command} {file} {stem}_{frequency}.nc`" if command
+            else "e.g. with xarray's Dataset.resample")
+
+
 def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
     coarse, fine = (first, other) if first.step_days > other.step_days else (other, first)
-    command = _FREQUENCIES.get(coarse.frequency, (None, None))[0]
-    stem = fine.file.rsplit(".", 1)[0]
-    how = (f"e.g. {coarse.frequency} means with `cdo {command} {fine.file} {stem}_{coarse.frequency}.nc`" if command
-           else "e.g. with xarray's Dataset.resample")
+    how = averaging_advice(fine.file, coarse.frequency)
     return ClimannError(
         f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "
         f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {coarse.frequency} steps first, {how}"

@@ -62,6 +62,25 @@ class TimeStep:
             return "hourly" if hours == 1 else f"{hours:g}-hourly"
         return f"{days:g} days"
 
+    @property
+    def approximate_days(self) -> float:
+        """The step's length in days, a calendar month counted as 365.25 / 12 days: enough
+        to tell which of two steps is the finer."""
+        return self.months * 365.25 / 12 if self.months else self.duration.total_seconds() / 86400
+
+    def record(self) -> dict:
+        """The step as JSON (``model.npz`` metadata ``time_step``): ``{"name", "months",
+        "microseconds"}``, exact; read back with :meth:`from_record`."""
+        microseconds = 0 if self.duration is None else self.duration // _MICROSECOND
+        return {"name": self.name, "months": self.months, "microseconds": int(microseconds)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> TimeStep:
+        """The step of a :meth:`record`."""
+        if record["months"]:
+            return cls(months=int(record["months"]))
+        return cls(duration=datetime.timedelta(microseconds=int(record["microseconds"])))
+
 
 def _month_number(time: cftime.datetime) -> int:
     return time.year * 12 + time.month - 1
@@ -137,6 +156,25 @@ def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | No
         return None, None
     found = _month_positions(times) or _duration_positions(times)
     return found if found else (None, None)
+
+
+def axis_time_step(
+    times: Sequence[cftime.datetime], *, segment_starts: np.ndarray | None = None
+) -> TimeStep | None:
+    """The nominal step of a time axis (:func:`time_step_positions`), the one its lags and
+    persistence go by; with segments (one dataset's axis each, see ``segment_starts`` in
+    :func:`lagged_steps`), their common step.
+
+    Returns
+    -------
+    TimeStep or None
+        None when no segment has a nominal step (single times, irregular spacing) or the
+        segments' steps differ.
+    """
+    times = np.asarray(times)
+    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    steps = {time_step_positions(times[starts == first])[0] for first in np.unique(starts)} - {None}
+    return steps.pop() if len(steps) == 1 else None
 
 
 def earlier_steps(positions: np.ndarray, lag: int) -> np.ndarray:

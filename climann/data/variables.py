@@ -244,6 +244,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
         ),
         variable_units=variable_units(dataset, data_variable_names(dataset)),
+        variable_cell_methods={name: str(dataset[name].attrs["cell_methods"]) for name in data_variable_names(dataset)
+                               if "cell_methods" in dataset[name].attrs},
         time_bounds=_time_bounds(dataset, names["time"]),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),

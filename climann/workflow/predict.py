@@ -32,6 +32,7 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
+from climann.workflow.new_data import check_like_training
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     create_folder,
@@ -212,6 +213,7 @@ def predict_files(
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True))
     _check_features(source.feature_names, run, dataset)
+    check_like_training(run, source.layout, scoring=False)
     require_climatology_grid(run, source.layout)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     extent = ("n_lat", "n_lon", "lat_range", "lon_range")
@@ -492,7 +494,9 @@ def _predict_field(
     from climann.data.variables import grid_layout
     from climann.workflow.preparation import field_samples
 
-    require_training_grid(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
+    new_layout = grid_layout(dataset, config.data.target, list(config.data.paths))
+    require_training_grid(run, new_layout)
+    check_like_training(run, new_layout, scoring=False)
     samples = field_samples(config, dataset, climatologies=training_climatologies(run, new_data=True),
                             require_target=False)
     _check_features(samples.feature_names, run, dataset)
@@ -646,6 +650,7 @@ def evaluate_run(
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     if other:
+        check_like_training(run, data.samples.layout, scoring=True)
         require_climatology_grid(run, data.samples.layout)
     flags = None  # where the inputs lie outside the training range (other data only)
     spread = None
@@ -785,6 +790,7 @@ def _evaluate_chunked(
             source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
                                       climatologies=training_climatologies(run, new_data=other))
         if other:
+            check_like_training(run, source.layout, scoring=True)
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
         else:

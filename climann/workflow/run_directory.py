@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
-from climann.data.layout import GridLayout
+from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
+from climann.data.time_axis import TimeStep, axis_time_step
 from climann.evaluation.figures import (
     ENSEMBLE_FIGURE_FILES,
     FIGURES_STRIDE_KEY,
@@ -46,8 +48,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChunkedEvaluation", "Evaluation", "RunRecords", "RunResult", "figures_from_file", "grid_summary", "history_csv",
-    "input_units", "model_metadata", "scored_steps_record", "untrained_outputs", "write_chunked_run_files",
-    "write_run_files", "write_run_record",
+    "input_time_cell_methods", "input_units", "model_metadata", "nominal_time_step", "scored_steps_record",
+    "untrained_outputs", "write_chunked_run_files", "write_run_files", "write_run_record",
 ]
 
 
@@ -139,9 +141,11 @@ def history_csv(history: History) -> str:
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
-    extrapolation), loss, grid, the anomaly features' climatologies
-    (:func:`~climann.data.climatology.climatology_record`), the target's climatology with
-    ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
+    extrapolation), the inputs' ``units`` and the time part of their ``cell_methods``
+    (``time_cell_methods``), the time axis's nominal step (``time_step``, see
+    :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), loss, grid, the
+    anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
+    target's climatology with ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
     and the whole configuration (what ``predict`` needs to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
@@ -152,6 +156,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "targets": [layout.target_name],
         "target_units": [layout.target_units],
         "units": input_units(config, data.samples.feature_names, layout),
+        "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
+        "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),
@@ -181,14 +187,39 @@ def untrained_outputs(data: PreparedData) -> list[int]:
     return np.flatnonzero(~seen).tolist()
 
 
+def _input_variables(config: RunConfig, feature_names: Sequence[str]) -> list[str]:
+    """The target and every variable the features are made of (predictors, lagged,
+    area-mean and anomaly variables), each once."""
+    data = config.data
+    return list(dict.fromkeys([data.target, *feature_names, *data.predictors, *data.lags, *data.global_means,
+                               *data.regional_means, *data.anomalies]))
+
+
 def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
     """The units ('' for none) of the target and of every variable the features are made
     of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
     ``predict`` checks new data against."""
-    data = config.data
-    names = [data.target, *feature_names, *data.predictors, *data.lags, *data.global_means, *data.regional_means,
-             *data.anomalies]
-    return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
+    names = _input_variables(config, feature_names)
+    return {name: layout.variable_units[name] for name in names if name in layout.variable_units}
+
+
+def input_time_cell_methods(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
+    """The time part of the CF ``cell_methods`` (:func:`climann.data.cell_methods.time_cell_method`,
+    e.g. ``"time: mean"``) of the target and of every variable the features are made of, as
+    the files gave them; variables whose attribute is absent or says nothing about time are
+    left out. ``predict`` and ``evaluate --data`` compare the new data's with them
+    (:func:`climann.workflow.new_data.check_cell_methods`)."""
+    found = {name: time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
+             for name in _input_variables(config, feature_names)}
+    return {name: method for name, method in found.items() if method is not None}
+
+
+def nominal_time_step(layout: GridLayout) -> TimeStep | None:
+    """The nominal step of the layout's time axis (:func:`climann.data.time_axis.axis_time_step`,
+    the step lags and persistence go by), each dataset's axis of a split by files on its
+    own; None when it has none (irregular, a single time)."""
+    starts = segment_starts(layout.time_blocks, layout.shape[0])
+    return axis_time_step(layout.time.values, segment_starts=starts)
 
 
 def grid_summary(layout: GridLayout) -> dict:

@@ -6,7 +6,7 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.time_axis import lagged_steps, time_step_positions
+from climann.data.time_axis import TimeStep, axis_time_step, lagged_steps, time_step_positions
 from climann.errors import ClimannError
 
 
@@ -122,3 +122,43 @@ def test_lags_on_an_irregular_axis_are_refused_in_one_line():
     with pytest.raises(ClimannError, match="lags need a time axis with a regular step .* 'valid_time'") as error:
         lagged_steps(times, [1], name="valid_time")
     assert "\n" not in str(error.value)
+
+
+def _days(first_day, n, calendar="noleap"):
+    start = cftime.datetime(1996, 1, 1, calendar=calendar) + datetime.timedelta(days=first_day)
+    return [start + datetime.timedelta(days=day) for day in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("times", "starts", "expected"),
+    [
+        pytest.param(_months("noleap", 2001, 24, skip=range(3, 6)), None, TimeStep(months=1), id="monthly-with-a-gap"),
+        pytest.param(_days(0, 10), None, TimeStep(duration=datetime.timedelta(days=1)), id="daily"),
+        pytest.param(_months("noleap", 2001, 36)[::12], None, TimeStep(months=12), id="januaries-are-yearly"),
+        pytest.param(_months("noleap", 2001, 12) + _months("noleap", 2001, 12), np.repeat([0, 12], 12),
+                     TimeStep(months=1), id="two-datasets-both-monthly"),
+        pytest.param(_months("noleap", 2001, 12) + _days(0, 12), np.repeat([0, 12], 12), None,
+                     id="two-datasets-monthly-and-daily"),
+        pytest.param(_months("noleap", 2001, 1), None, None, id="one-time"),
+    ],
+)
+def test_the_axis_step_is_the_step_lags_go_by(times, starts, expected):
+    assert axis_time_step(times, segment_starts=starts) == expected
+    if expected is not None and starts is None:
+        assert lagged_steps(times, [1]).step == expected
+
+
+@pytest.mark.parametrize(
+    ("step", "record", "days"),
+    [
+        pytest.param(TimeStep(months=1), {"name": "monthly", "months": 1, "microseconds": 0}, 365.25 / 12, id="monthly"),
+        pytest.param(TimeStep(months=3), {"name": "seasonal (every 3 months)", "months": 3, "microseconds": 0},
+                     365.25 / 4, id="seasonal"),
+        pytest.param(TimeStep(duration=datetime.timedelta(hours=6)),
+                     {"name": "6-hourly", "months": 0, "microseconds": 6 * 3600 * 10**6}, 0.25, id="6-hourly"),
+    ],
+)
+def test_a_step_is_recorded_exactly_and_read_back(step, record, days):
+    assert step.record() == record
+    assert TimeStep.from_record(step.record()) == step
+    assert step.approximate_days == pytest.approx(days, rel=1e-12)

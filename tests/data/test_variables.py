@@ -92,3 +92,15 @@ def test_a_variable_on_a_staggered_grid_is_refused_saying_so_and_how_to_destagge
                                            rf"\(e.g. wrf-python's wrf.destagger, or with xarray the mean of "
                                            rf"neighbouring values along {along}\), or choose another variable$"):
         on_grid(dataset[name], ("XTIME", "south_north", "west_east"), needs_time=True)
+
+
+def test_the_layout_keeps_each_variables_cell_methods_as_the_file_gives_them(tmp_path):
+    from climann.data.variables import grid_layout
+
+    source = grid_dataset(n_years=1)
+    source["tas"].attrs["cell_methods"] = "area: mean time: maximum"
+    source["static"].attrs["cell_methods"] = "area: mean"
+    source.to_netcdf(tmp_path / "grid.nc")
+    with xr.open_dataset(tmp_path / "grid.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
+        layout = grid_layout(dataset, "tas", [str(tmp_path / "grid.nc")])
+    assert layout.variable_cell_methods == {"tas": "area: mean time: maximum", "static": "area: mean"}

@@ -117,3 +117,28 @@ def test_the_grid_summary_leaves_out_cells_without_a_position():
     )
     assert grid_summary(layout) == {"n_lat": 3, "n_lon": 4, "lat_range": [-30.0, 30.0], "lon_range": [10.0, 40.0],
                                     "first_cell": [-30.0, 20.0], "last_cell": [30.0, 30.0]}
+
+
+def test_the_model_file_records_the_training_time_step_and_time_cell_methods(tmp_path):
+    import cftime
+    import xarray as xr
+
+    from climann.model import Network
+    from climann.workflow.pipeline import run_training
+
+    times = [cftime.DatetimeNoLeap(2000 + k // 12, k % 12 + 1, 15) for k in range(36)]
+    rng = np.random.default_rng(0)
+    values = rng.uniform(0, 1, (36, 3, 4)).astype(np.float32)
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 250 + 10 * values, {"units": "K", "cell_methods": "area: mean time: maximum"}),
+         "pred": (("time", "lat", "lon"), values, {"units": "1", "cell_methods": "area: mean"}),
+         "other": (("time", "lat", "lon"), values, {"units": "1", "cell_methods": "time: point"})},
+        coords={"time": times, "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
+    ).to_netcdf(tmp_path / "monthly.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "monthly.nc")], "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    metadata = Network.load(run_training(config, run_dir=tmp_path / "run").run_dir / "model.npz").metadata
+    assert metadata["time_step"] == {"name": "monthly", "months": 1, "microseconds": 0}
+    # the time part only; pred says nothing about time; other is no input of the model
+    assert metadata["time_cell_methods"] == {"tas": "time: maximum"}

@@ -108,8 +108,9 @@ def test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_proce
 def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
     single, distributed = runs
     expected, network = Network.load(single.run_dir / "model.npz"), Network.load(distributed.run_dir / "model.npz")
-    for key in ("features", "targets", "target_units", "loss", "grid"):
+    for key in ("features", "targets", "target_units", "time_step", "time_cell_methods", "loss", "grid"):
         assert network.metadata[key] == expected.metadata[key], key
+    assert network.metadata["time_step"]["name"] == "monthly"  # recorded on the cluster path too
     np.testing.assert_allclose(network.metadata["input_scaling"]["mean"], expected.metadata["input_scaling"]["mean"],
                                rtol=1e-12)
     assert network.metadata["input_ranges"] == expected.metadata["input_ranges"]  # min/max: exact

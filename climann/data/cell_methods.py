@@ -1,0 +1,103 @@
+"""What a variable's values stand for over time: the time part of its CF ``cell_methods``.
+
+``cell_methods`` (CF conventions 1.8, section 7.3) is a list of entries
+``name: [name: …] method [where type [over type]] [within|over period] [(comment)]``, each
+saying how the values were obtained along the named axes: ``"area: mean time: maximum"`` is
+an area mean of daily maxima, ``"time: point"`` an instantaneous value, ``"time: mean within
+years time: mean over years"`` a climatology (section 7.4). The names are dimension names,
+standard names of scalar coordinates, or ``area``.
+
+A model trained on monthly means (``time: mean``) given monthly maxima (``time: maximum``)
+under the same variable name predicts from, or is scored against, another quantity; only
+this attribute tells the two apart. climann compares the time part only: the entries naming
+the time axis (by its name or ``time``), methods and qualifiers, comments left out (an
+``(interval: 1 hr)`` says how the mean was sampled, not what it is).
+
+cf_xarray's ``parse_cell_methods_attr`` reads ``cell_measures``-like pairs (``area:
+areacella``) and fails on ``area: time: mean`` or ``where land``, so the grammar is read here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CellMethod", "parse_cell_methods", "time_cell_method"]
+
+_COMMENT = re.compile(r"\([^)]*\)")
+_NAME = re.compile(r"(\S+?)\s*:(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class CellMethod:
+    """One entry of ``cell_methods``: the axes it applies to and the method with its
+    qualifiers (``"maximum"``, ``"mean where land"``, ``"mean within years"``)."""
+
+    names: tuple[str, ...]
+    method: str
+
+    def __str__(self) -> str:
+        return " ".join(f"{name}:" for name in self.names) + f" {self.method}"
+
+
+def parse_cell_methods(text: str) -> list[CellMethod]:
+    """The entries of a CF ``cell_methods`` attribute, in order (CF 1.8 section 7.3).
+
+    Parameters
+    ----------
+    text : str
+        The attribute, e.g. ``"area: mean where land time: maximum (interval: 1 hr)"``.
+
+    Returns
+    -------
+    list of CellMethod
+        Comments in parentheses are left out; an entry without a method, or text before the
+        first name, is skipped (a malformed attribute says nothing it can be held to).
+
+    Examples
+    --------
+    >>> [str(entry) for entry in parse_cell_methods("area: time: mean where land lat: maximum")]
+    ['area: time: mean where land', 'lat: maximum']
+    """
+    text = _COMMENT.sub(" ", str(text))
+    entries: list[CellMethod] = []
+    names: list[str] = []
+    position = 0
+    for found in _NAME.finditer(text):
+        method = " ".join(text[position:found.start()].split())
+        if names and method:
+            entries.append(CellMethod(tuple(names), method))
+            names = []
+        names.append(found.group(1))
+        position = found.end()
+    method = " ".join(text[position:].split())
+    if names and method:
+        entries.append(CellMethod(tuple(names), method))
+    return entries
+
+
+def time_cell_method(text: str | None, time_name: str = "time") -> str | None:
+    """The time part of a ``cell_methods`` attribute: its entries over the time axis, as
+    ``"time: <method>"`` joined by spaces; None when the attribute is absent or says nothing
+    about time (nothing to compare).
+
+    Parameters
+    ----------
+    text : str or None
+        The attribute.
+    time_name : str
+        The time dimension's name in the file (``time``, ``t``, ``time_counter``); ``time``,
+        the standard name, is always recognised.
+
+    Examples
+    --------
+    >>> time_cell_method("area: mean time: maximum")
+    'time: maximum'
+    >>> time_cell_method("area: mean") is None
+    True
+    """
+    if not text:
+        return None
+    parts = [f"time: {entry.method}" for entry in parse_cell_methods(text)
+             if {"time", time_name} & set(entry.names)]
+    return " ".join(parts) or None

@@ -1,0 +1,157 @@
+"""New data against what a run was trained on: the time step and the time cell methods.
+
+``predict`` and ``evaluate --data`` apply a trained model to other files. Variable names and
+units can match while the values mean something else:
+
+- another time step (a model trained on monthly means given daily values): a lag is
+  "k steps of the axis's nominal frequency" (:mod:`climann.data.time_axis`), so ``tas_lag1``
+  would be yesterday's value instead of last month's, and a ``target_anomaly`` climatology
+  per calendar month would be looked up per day of the year. With such features the data are
+  refused; without them the model still sees values of another averaging period, which is
+  said in one warning line;
+- another time cell method (CF 1.8 section 7.3: ``time: maximum`` instead of ``time: mean``):
+  a predictor of another quantity is warned about; so is the target in ``predict`` (its
+  error column compares different quantities); ``evaluate --data`` refuses it, since its
+  scores would be those of another quantity than the model predicts.
+
+The model file records both at training (``time_step``, ``time_cell_methods``, see
+:func:`climann.workflow.run_directory.model_metadata`). Whatever is unknown on either side —
+an attribute missing, an axis without a nominal step, a model file written before they were
+recorded — is not compared: such a model file predicts as it always did (one note says so).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from climann.data.cell_methods import time_cell_method
+from climann.data.layout import GridLayout
+from climann.data.time_axes import averaging_advice
+from climann.data.time_axis import TimeStep
+from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    from climann.workflow.predict import TrainedRun
+
+__all__ = ["check_cell_methods", "check_like_training", "check_time_step"]
+
+_log = logging.getLogger(__name__)
+
+
+def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
+    """Check new data's time step (:func:`check_time_step`) and time cell methods
+    (:func:`check_cell_methods`) against the run's training data.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    layout : GridLayout
+        The new data's layout (its time axis, files and variables' ``cell_methods``).
+    scoring : bool
+        Whether the target is scored (``evaluate --data``) rather than only predicted.
+
+    Raises
+    ------
+    ClimannError
+        As the two checks.
+    """
+    check_time_step(run, layout)
+    check_cell_methods(run, layout, scoring=scoring)
+
+
+def _files(layout: GridLayout) -> str:
+    """The new data's files for a message: ``daily.nc``, ``a.nc, b.nc`` or ``a.nc, b.nc …``."""
+    names = [Path(file).name for file in layout.source_files] or ["the new data"]
+    return ", ".join(names[:2]) + (" …" if len(names) > 2 else "")
+
+
+def _first_file(layout: GridLayout) -> str:
+    return Path(layout.source_files[0]).name if layout.source_files else "FILE.nc"
+
+
+def _step_dependent(run: TrainedRun) -> list[str]:
+    """The run's features whose meaning depends on the time step: lags (k steps earlier) and
+    a ``target_anomaly`` climatology (per calendar month or day of the year, by the step)."""
+    data = run.config.data
+    lags = " ".join(f"{name}={','.join(map(str, steps))}" for name, steps in data.lags.items() if steps)
+    return ([f"lags ({lags})"] if lags else []) + (["target_anomaly"] if data.target_anomaly else [])
+
+
+def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
+    """Compare the nominal step of the new data's time axis with the training data's
+    (``model.npz`` metadata ``time_step``).
+
+    Another step is refused when the run has features that count in steps (lags,
+    ``target_anomaly``), and warned about in one line otherwise. Nothing is compared when
+    either axis has no nominal step; a model file written before the step was recorded is
+    used as before, with one note.
+
+    Raises
+    ------
+    ClimannError
+        If the steps differ and the run has lags or ``target_anomaly``.
+    """
+    from climann.workflow.run_directory import nominal_time_step
+
+    metadata = run.network.metadata
+    if "time_step" not in metadata:
+        _log.info("this run's model.npz predates the record of its training time step: the new data's step is not "
+                  "compared with it (retrain to compare it)")
+        return
+    new = nominal_time_step(layout)
+    if metadata["time_step"] is None or new is None:
+        return
+    trained = TimeStep.from_record(metadata["time_step"])
+    if new == trained:
+        return
+    if new.approximate_days < trained.approximate_days:
+        advice = f"average them to {trained.name} steps first, {averaging_advice(_first_file(layout), trained.name)}"
+    else:
+        advice = f"give {trained.name} data, or retrain the run on {new.name} data"
+    verb = "is" if len(layout.source_files) <= 1 else "are"
+    said = f"the run was trained on {trained.name} data and {_files(layout)} {verb} {new.name}"
+    depending = _step_dependent(run)
+    if depending:
+        raise ClimannError(f"{said}: the run's {' and '.join(depending)} would count {new.name} steps here instead "
+                           f"of {trained.name} ones; {advice}")
+    _log.warning(f"{said}: the model is given {new.name} values as if they were {trained.name}; {advice}")
+
+
+def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
+    """Compare the time part of each variable's CF ``cell_methods`` (CF 1.8 section 7.3, see
+    :func:`climann.data.cell_methods.time_cell_method`) in the new data with the one recorded
+    at training (``model.npz`` metadata ``time_cell_methods``).
+
+    A predictor that differs is warned about in one line; so is the target when it is only
+    predicted beside. A target that differs when it is ``scoring`` (``evaluate --data``) is
+    refused: the scores would measure the model against another quantity than it predicts.
+    A variable whose attribute is missing (or says nothing about time) on either side is not
+    compared.
+
+    Raises
+    ------
+    ClimannError
+        If ``scoring`` and the target's time cell method differs.
+    """
+    recorded = run.network.metadata.get("time_cell_methods") or {}
+    target = run.config.data.target
+    files, first = _files(layout), _first_file(layout)
+    for name, trained in recorded.items():
+        new = time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
+        if new is None or new == trained:
+            continue
+        said = f"{name} in {files} is {new}, the model was trained on"
+        if name != target:
+            _log.warning(f"{said} {trained} (CF cell_methods): it is given another quantity than it learnt from; "
+                         f"give {trained} {name}, or correct the attribute if it is wrong")
+        elif scoring:
+            raise ClimannError(
+                f"{said} and predicts {trained} (CF cell_methods): its scores against {new} would measure another "
+                f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy "
+                f"(ncatted -a cell_methods,{name},o,c,'{trained}' {first} {first.rsplit('.', 1)[0]}_fixed.nc)"
+            )
+        else:
+            _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "
+                         f"the predicted {trained} with {new}")

@@ -1,0 +1,47 @@
+"""The time part of CF ``cell_methods`` (CF 1.8 sections 7.3 and 7.4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from climann.data.cell_methods import CellMethod, parse_cell_methods, time_cell_method
+
+
+@pytest.mark.parametrize(
+    ("text", "entries"),
+    [
+        pytest.param("time: mean", [(("time",), "mean")], id="one"),
+        pytest.param("area: mean time: maximum", [(("area",), "mean"), (("time",), "maximum")], id="two"),
+        pytest.param("area: time: mean", [(("area", "time"), "mean")], id="names-sharing-a-method"),
+        pytest.param("area: mean where land time: mean", [(("area",), "mean where land"), (("time",), "mean")],
+                     id="where"),
+        pytest.param("time: mean within years time: mean over years",
+                     [(("time",), "mean within years"), (("time",), "mean over years")], id="climatology"),
+        pytest.param("time: maximum (interval: 1 hr comment: hourly)  lat: mean",
+                     [(("time",), "maximum"), (("lat",), "mean")], id="comment-left-out"),
+        pytest.param("time : point", [(("time",), "point")], id="space-before-colon"),
+        pytest.param("no colon at all", [], id="malformed"),
+        pytest.param("time:", [], id="no-method"),
+    ],
+)
+def test_cell_methods_are_read_as_cf_section_7_3_writes_them(text, entries):
+    assert parse_cell_methods(text) == [CellMethod(names, method) for names, method in entries]
+
+
+@pytest.mark.parametrize(
+    ("text", "time_name", "expected"),
+    [
+        pytest.param("area: mean time: maximum", "time", "time: maximum", id="maximum"),
+        pytest.param("area: time: mean", "time", "time: mean", id="shared"),
+        pytest.param("time: mean within years time: mean over years", "time",
+                     "time: mean within years time: mean over years", id="climatology"),
+        pytest.param("t: point", "t", "time: point", id="dimension-named-t"),
+        pytest.param("time: mean (interval: 6 hours)", "time", "time: mean", id="interval-comment"),
+        pytest.param("area: mean", "time", None, id="nothing-about-time"),
+        pytest.param("t: point", "time", None, id="another-dimension"),
+        pytest.param(None, "time", None, id="absent"),
+        pytest.param("", "time", None, id="empty"),
+    ],
+)
+def test_the_time_part_names_the_time_entries_only(text, time_name, expected):
+    assert time_cell_method(text, time_name) == expected

@@ -1,0 +1,205 @@
+"""New data against the run's training data (climann/workflow/new_data.py): another time step
+(a monthly model given daily values) and another time cell method (``time: maximum`` given to
+a model of ``time: mean``), through ``predict`` and ``evaluate --data``."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import shutil
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.errors import ClimannError
+from climann.model import Network
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import evaluate_run, predict_files
+
+LAT = np.array([-45.0, -15.0, 15.0, 45.0])
+LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
+MEAN = "area: mean time: mean"
+
+
+def _write(path, times, *, tas_methods=MEAN, pred_methods=MEAN, seed=0):
+    """tas = 250 + 10·pred + 0.5·lat (K), pred uniform in [0, 1), with the given ``cell_methods``
+    (None: no attribute); ``orog`` a static field (``area: mean``)."""
+    rng = np.random.default_rng(seed)
+    pred = rng.uniform(0, 1, (len(times), LAT.size, LON.size))
+    tas = 250 + 10 * pred + 0.5 * LAT[None, :, None]
+
+    def attrs(units, methods):
+        return {"units": units, **({"cell_methods": methods} if methods is not None else {})}
+
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas.astype(np.float32), attrs("K", tas_methods)),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), attrs("1", pred_methods)),
+         "orog": (("lat", "lon"), rng.uniform(0, 3000, (LAT.size, LON.size)).astype(np.float32),
+                  {"units": "m", "cell_methods": "area: mean"})},
+        coords={"time": ("time", times, {"standard_name": "time"}),
+                "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
+    )
+    dataset["time"].encoding.update({"units": "days since 1990-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+def _monthly(first_year, n_years):
+    return [cftime.DatetimeNoLeap(first_year + k // 12, k % 12 + 1, 15) for k in range(12 * n_years)]
+
+
+def _daily(year, n_days):
+    return [cftime.DatetimeNoLeap(year, 1, 1, 12) + datetime.timedelta(days=day) for day in range(n_days)]
+
+
+def _train(folder, name, **data):
+    config = build_config({
+        "data": {"paths": [str(folder / "monthly.nc")], "target": "tas", "predictors": ["pred", "orog"], **data},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    return run_training(config, run_dir=folder / name).run_dir
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A run with a lag of tas and one without, trained on monthly ``time: mean`` data (1990–1993)."""
+    folder = tmp_path_factory.mktemp("new_data")
+    _write(folder / "monthly.nc", _monthly(1990, 4))
+    return folder, _train(folder, "lagged", lags={"tas": [1]}), _train(folder, "plain")
+
+
+DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the run's lags (tas=1) would count daily "
+                 "steps here instead of monthly ones; average them to monthly steps first, e.g. monthly means with "
+                 "`cdo monmean daily.nc daily_monthly.nc`")
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_a_lagged_monthly_model_refuses_daily_data(runs, tmp_path, command):
+    folder, lagged, _ = runs
+    daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
+    with pytest.raises(ClimannError) as refused:
+        if command == "predict":
+            predict_files(lagged, [str(daily)], tmp_path / "p.nc")
+        else:
+            evaluate_run(lagged, [str(daily)], tmp_path / "scores")
+    assert str(refused.value) == DAILY_REFUSAL
+    assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scores").exists()
+
+
+def test_the_refusal_is_one_line_and_exit_2(runs, tmp_path, capfd, monkeypatch):
+    from tests.console import run_main
+
+    _, lagged, _ = runs
+    daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
+    result = run_main("evaluate", lagged, "--data", daily, "--out", tmp_path / "scores", capfd=capfd,
+                      monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"climann: error: {DAILY_REFUSAL}"]
+
+
+def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_path, caplog):
+    _, _, plain = runs
+    daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(plain, [str(daily)], tmp_path / "p.nc")
+    said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
+    assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
+                    "they were monthly; average them to monthly steps first, e.g. monthly means with "
+                    "`cdo monmean daily.nc daily_monthly.nc`"]
+    assert result.n_samples == 40 * LAT.size * LON.size
+
+
+def test_coarser_data_are_refused_with_the_training_step_asked_for(runs, tmp_path):
+    _, lagged, _ = runs
+    yearly = _write(tmp_path / "yearly.nc", [cftime.DatetimeNoLeap(2000 + k, 7, 1) for k in range(5)], seed=2)
+    with pytest.raises(ClimannError, match=r"and yearly.nc is yearly: .*; give monthly data, or retrain the run on "
+                                           r"yearly data$"):
+        predict_files(lagged, [str(yearly)], tmp_path / "p.nc")
+
+
+def test_data_at_the_training_step_are_not_warned_about(runs, tmp_path, caplog):
+    _, lagged, _ = runs
+    later = _write(tmp_path / "later.nc", _monthly(2000, 2), seed=3)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(lagged, [str(later)], tmp_path / "p.nc")
+    assert "trained on monthly data" not in caplog.text and "cell_methods" not in caplog.text
+    assert result.n_samples == (24 - 1) * LAT.size * LON.size  # the first month has no previous one
+
+
+def _old_model_file(run_dir, folder):
+    """The run as climann wrote it before the time step and cell methods were recorded."""
+    old = folder / f"old_{run_dir.name}"
+    shutil.copytree(run_dir, old)
+    network = Network.load(old / "model.npz")
+    metadata = {key: value for key, value in network.metadata.items() if key not in ("time_step", "time_cell_methods")}
+    (old / "model.npz").unlink()
+    network.save(old / "model.npz", metadata=metadata)
+    return old
+
+
+def test_a_model_file_without_the_record_predicts_as_before(runs, tmp_path, caplog):
+    _, lagged, _ = runs
+    old = _old_model_file(lagged, tmp_path)
+    daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1, tas_methods="time: maximum")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        result = predict_files(old, [str(daily)], tmp_path / "p.nc")
+    assert "predates the record of its training time step" in caplog.text
+    assert "cell_methods" not in caplog.text
+    assert result.n_samples == (40 - 1) * LAT.size * LON.size  # lags of one day, as before
+
+
+@pytest.mark.parametrize(
+    ("tas_methods", "pred_methods", "warned"),
+    [
+        pytest.param("time: maximum", MEAN, ["tas in new.nc is time: maximum, the model was trained on and predicts "
+                                             "time: mean (CF cell_methods): tas_error and the scores compare the "
+                                             "predicted time: mean with time: maximum"], id="target-maximum"),
+        pytest.param(MEAN, "area: mean time: point", ["pred in new.nc is time: point, the model was trained on "
+                                                      "time: mean (CF cell_methods): it is given another quantity "
+                                                      "than it learnt from; give time: mean pred, or correct the "
+                                                      "attribute if it is wrong"], id="predictor-point"),
+        pytest.param("time: mean", "time: mean where land", ["pred in new.nc is time: mean where land, the model was "
+                                                             "trained on time: mean (CF cell_methods): it is given "
+                                                             "another quantity than it learnt from; give time: mean "
+                                                             "pred, or correct the attribute if it is wrong"],
+                     id="area-part-ignored-qualifier-not"),
+        pytest.param(None, "area: mean", [], id="attribute-absent-or-silent-on-time"),
+        pytest.param("time: mean (interval: 1 hr)", MEAN, [], id="comment-ignored"),
+    ],
+)
+def test_predict_warns_of_another_time_cell_method_in_one_line(runs, tmp_path, caplog, tas_methods, pred_methods,
+                                                               warned):
+    _, _, plain = runs
+    new = _write(tmp_path / "new.nc", _monthly(2000, 2), seed=4, tas_methods=tas_methods, pred_methods=pred_methods)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(plain, [str(new)], tmp_path / "p.nc")
+    assert [record.getMessage() for record in caplog.records if "cell_methods" in record.getMessage()] == warned
+
+
+def test_evaluate_refuses_a_target_of_another_time_cell_method(runs, tmp_path):
+    _, _, plain = runs
+    new = _write(tmp_path / "tas_max.nc", _monthly(2000, 2), seed=4, tas_methods="area: mean time: maximum")
+    with pytest.raises(ClimannError) as refused:
+        evaluate_run(plain, [str(new)], tmp_path / "scores")
+    assert str(refused.value) == (
+        "tas in tas_max.nc is time: maximum, the model was trained on and predicts time: mean (CF cell_methods): its "
+        "scores against time: maximum would measure another quantity; score it on time: mean tas, or, if the "
+        "attribute is wrong, correct it in a copy (ncatted -a cell_methods,tas,o,c,'time: mean' tas_max.nc "
+        "tas_max_fixed.nc)"
+    )
+    assert not (tmp_path / "scores").exists()
+
+
+def test_evaluate_warns_of_a_predictor_of_another_time_cell_method(runs, tmp_path, caplog):
+    _, _, plain = runs
+    new = _write(tmp_path / "new.nc", _monthly(2000, 2), seed=4, pred_methods="time: point")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(plain, [str(new)], tmp_path / "scores")
+    assert [record.getMessage() for record in caplog.records if "cell_methods" in record.getMessage()] == [
+        "pred in new.nc is time: point, the model was trained on time: mean (CF cell_methods): it is given another "
+        "quantity than it learnt from; give time: mean pred, or correct the attribute if it is wrong"]
+    assert metrics["splits"]["all"]["model"]["n_samples"] == 24 * LAT.size * LON.size
