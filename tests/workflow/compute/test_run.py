@@ -307,3 +307,20 @@ def assert_same_scores(on_cluster: dict, expected: dict) -> None:
             defined = {key: value for key, value in scores.items() if key not in undefined}
             assert {key: found[key] for key in defined} == pytest.approx(defined, rel=1e-4, abs=1e-5), (block, name)
             assert found.keys() == scores.keys()
+
+
+def test_evaluate_on_the_cluster_refuses_daily_data_for_a_lagged_monthly_run(cluster, tmp_path):
+    """The chunked evaluation checks the new data's time step as the in-memory one does
+    (climann/workflow/new_data.py), before anything is written."""
+    from climann.errors import ClimannError
+    from climann.workflow.config import ComputeConfig
+    from climann.workflow.predict import evaluate_run
+    from tests.workflow.test_new_data import DAILY_REFUSAL, _daily, _monthly, _train, _write
+
+    _write(tmp_path / "monthly.nc", _monthly(1990, 4))
+    lagged = _train(tmp_path, "lagged", lags={"tas": [1]})
+    daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
+    with pytest.raises(ClimannError) as refused:
+        evaluate_run(lagged, [str(daily)], tmp_path / "scores", compute=ComputeConfig(scheduler=cluster.scheduler_address))
+    assert str(refused.value) == DAILY_REFUSAL
+    assert not (tmp_path / "scores").exists()
