@@ -314,14 +314,17 @@ def field_samples(
 
 def build_samples(
     config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None,
-    climatologies: Mapping[str, np.ndarray] | None = None,
+    climatologies: Mapping[str, np.ndarray] | None = None, dataset: xr.Dataset | None = None,
 ) -> PointwiseSamples | FieldSamples:
     """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode;
-    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`."""
+    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`;
+    ``dataset``: the data as :func:`open_selected` opens them, opened here when not given."""
+    if source is not None and config.data.mode == "pointwise":
+        return source.read_all()
+    dataset = open_selected(config, units=units) if dataset is None else dataset
     if config.data.mode == "field":
-        return field_samples(config, open_selected(config, units=units), climatologies=climatologies)
-    return (source or pointwise_source(config, open_selected(config, units=units), climatologies=climatologies)
-            ).read_all()
+        return field_samples(config, dataset, climatologies=climatologies)
+    return pointwise_source(config, dataset, climatologies=climatologies).read_all()
 
 
 def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
@@ -543,15 +546,15 @@ def check_trains(settings: Mapping[str, Mapping], *, values_up_to_gb: float | No
 def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
-    target_climatology: np.ndarray | None = None,
+    target_climatology: np.ndarray | None = None, dataset: xr.Dataset | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
     variables in the model's ``units`` (see :func:`open_selected`) and anomalies from its
     ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
     the target's climatology is its saved ``target_climatology`` (recomputed from the
-    training block when None)."""
-    samples = build_samples(config, units=units, climatologies=climatologies)
+    training block when None); ``dataset`` as in :func:`build_samples`."""
+    samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
         split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})

@@ -70,6 +70,31 @@ def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     assert result.scores is None
 
 
+@pytest.mark.parametrize(
+    ("run", "options"),
+    [
+        pytest.param("trained", [], id="pointwise"),
+        pytest.param("trained", ["--workers", "1"], id="pointwise-cluster"),
+        pytest.param("field_run", [], id="field"),
+    ],
+)
+def test_evaluate_on_data_without_the_target_exits_2_naming_it_and_predict(request, tmp_path, capfd, monkeypatch,
+                                                                           run, options):
+    from tests.console import run_main
+
+    _, sample, run_dir = request.getfixturevalue(run)
+    with xr.open_dataset(sample) as source:
+        source.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    result = run_main("evaluate", run_dir, "--data", tmp_path / "no_target.nc", "--out", tmp_path / "scores", *options,
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "climann: error: evaluate --data needs the target 'tas' in the data to score against (no_target.nc holds "
+        "rsdt, orog, sftlf, clt, mrso); add it, or use climann predict for predictions without scores"
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["no_target.nc"]
+
+
 def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path, caplog):
     _, _, run_dir = trained
     other = write_sample_dataset(tmp_path / "coarse.nc", years=2, resolution=30.0, seed=4)
