@@ -224,6 +224,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     geographic = geographic_grid(dataset, rows_and_columns, mapping)
     not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
+    scalar_names = [str(name) for name, value in dataset.coords.items() if not value.dims]
     return GridLayout(
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
@@ -243,7 +244,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
             tuple(str(label) for label in dataset[SPLIT_BLOCK_COORDINATE].values)
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
         ),
-        variable_units=variable_units(dataset, data_variable_names(dataset)),
+        # and of the scalar coordinates: the level chosen with [data] select is in them
+        variable_units=variable_units(dataset, [*data_variable_names(dataset), *scalar_names]),
         time_bounds=_time_bounds(dataset, names["time"]),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),

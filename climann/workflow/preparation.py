@@ -28,7 +28,7 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complet
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
-from climann.data.subset import subset_dataset
+from climann.data.subset import select_values, subset_dataset
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -151,13 +151,14 @@ def _open_subset(
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target)
+    names = [Path(f).name for f in files]
+    described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
-        names = [Path(f).name for f in files]
-        described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
         opened = convert_dataset(opened, units, where=described, reference=reference)
+    if data.select:  # a trained model's level in its units: converted to the files' (hPa for Pa)
+        opened = select_values(opened, data.select, units=units, where=described, reference=reference)
     whole_grid = subset_dataset(
         opened,
-        select=data.select,
         time_range=data.time_range,
         months=data.months,
         seasons=data.seasons,

@@ -183,11 +183,12 @@ def untrained_outputs(data: PreparedData) -> list[int]:
 
 def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
     """The units ('' for none) of the target and of every variable the features are made
-    of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
-    ``predict`` checks new data against."""
+    of (predictors, lagged, area-mean and anomaly variables), and of each coordinate a value
+    is chosen of with ``[data] select`` (``plev``: the level's units), as the files gave
+    them: what ``predict`` checks new data against."""
     data = config.data
     names = [data.target, *feature_names, *data.predictors, *data.lags, *data.global_means, *data.regional_means,
-             *data.anomalies]
+             *data.anomalies, *data.select]
     return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
 
 
