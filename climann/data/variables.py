@@ -80,6 +80,13 @@ def require_variable(
             f"target variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}; "
             "name the variable to predict with --target NAME ([data] target)"
         )
+    if close:  # predict has no --rename: a way out that every command's user can take
+        one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
+        file, copy, glob = ((where, f"{Path(where).stem}_renamed{Path(where).suffix}", where) if one_file
+                            else ("FILE", "NEW_FILE", "*"))
+        hint += (f" If it is the same field, rename it in a copy (ncrename -v {close[0]},{name} {file} "
+                 f"{copy}) or, when training, with --rename "
+                 f"'{glob}:{close[0]}={name}'")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )

@@ -92,3 +92,23 @@ def test_a_variable_on_a_staggered_grid_is_refused_saying_so_and_how_to_destagge
                                            rf"\(e.g. wrf-python's wrf.destagger, or with xarray the mean of "
                                            rf"neighbouring values along {along}\), or choose another variable$"):
         on_grid(dataset[name], ("XTIME", "south_north", "west_east"), needs_time=True)
+
+
+@pytest.mark.parametrize(
+    ("where", "advice"),
+    [
+        pytest.param("renamed.nc", "ncrename -v rsdt_new,rsdt renamed.nc renamed_renamed.nc) or, when training, "
+                     "with --rename 'renamed.nc:rsdt_new=rsdt'", id="one-file"),
+        pytest.param("a.nc, b.nc", "ncrename -v rsdt_new,rsdt FILE NEW_FILE) or, when training, "
+                     "with --rename '*:rsdt_new=rsdt'", id="several-files"),
+    ],
+)
+def test_a_missing_variable_with_a_close_name_says_how_to_rename_it_without_train_options(where, advice):
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    dataset = grid_dataset().rename({"pred": "rsdt_new"})
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "rsdt", where)
+    assert str(refused.value).endswith(f"did you mean 'rsdt_new'? If it is the same field, rename it in a copy "
+                                       f"({advice}")
