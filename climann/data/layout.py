@@ -110,8 +110,9 @@ class GridLayout:
         The cell areas the input gives (its target's CF ``cell_measures``, e.g. NEMO's or
         CMIP's ``areacello``), NaN where missing; they take precedence over computed ones.
     variable_units : dict of str to str
-        The ``units`` attribute of each data variable of the input ('' when it has none),
-        recorded in the model file so that new data can be checked against it.
+        The ``units`` attribute of each data variable and scalar coordinate (the level
+        chosen with ``[data] select``) of the input ('' when it has none), recorded in the
+        model file so that new data can be checked against it.
     variable_cell_methods : dict of str to str
         The CF ``cell_methods`` attribute of each data variable of the input that has one,
         recorded in the model file likewise (see :mod:`climann.data.cell_methods`).

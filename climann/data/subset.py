@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
+import logging
+
 import cftime
 import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.grids import cell_coordinates
+from climann.data.open import GRID_TOLERANCE
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: Meteorological seasons as calendar months; DJF spans the year boundary.
 SEASON_MONTHS: dict[str, tuple[int, ...]] = {
@@ -28,23 +33,47 @@ SEASON_MONTHS: dict[str, tuple[int, ...]] = {
 }
 
 
-def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Dataset:
+def select_values(
+    dataset: xr.Dataset, selection: Mapping[str, object], *, units: Mapping[str, str] | None = None,
+    where: str = "these data", reference: str = "",
+) -> xr.Dataset:
     """Pick one value of extra dimensions by coordinate value, e.g. ``{"plev": 85000}``.
+
+    A numeric coordinate value matches within :data:`SELECT_TOLERANCE` of the spacing of the
+    coordinate's values (as grids are matched, :data:`climann.data.open.GRID_TOLERANCE`), or
+    within a relative 1e-6 of a single value: a level written as ``85000.000085`` is the
+    level 85000. The value selected is the file's own.
 
     A dimension without a coordinate variable (``member`` with no ``member`` variable; NetCDF
     User Guide: a dimension's values are then only its indices) is selected by index, 0 the
     first: its values are 0, 1, 2 …, as ``climann info`` lists them. The index is kept as a
     scalar coordinate, so that ``predictions.nc`` says which one was taken.
 
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    selection : mapping of dimension name to value
+    units : mapping of dimension name to units string, optional
+        The units the selection's values are in (a trained model's, recorded from its
+        training data). A coordinate in other units (its CF ``units`` attribute, e.g. hPa
+        for Pa) has the value converted to them with pint (:func:`climann.data.units.conversion`),
+        with a warning. None: the values are in the coordinate's own units.
+    where, reference : str
+        The files (``"new.nc"``) and where the selection comes from (``"the model's training
+        data"``), for the messages.
+
     Raises
     ------
     ClimannError
-        If the dimension does not exist or the value is not one of its coordinate values
-        (of its indices, without a coordinate variable).
+        If the dimension does not exist, the value is not one of its coordinate values
+        (of its indices, without a coordinate variable), or the coordinate's units do not
+        convert to those of ``units``.
     """
     for dim, value in selection.items():
+        if dim in dataset.coords and dim in (units or {}):
+            value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
-            if dataset[dim].values.item() != value:
+            if _nearest(dataset[dim].values.reshape(1), value) is None:
                 raise ClimannError(f"{dim} is {dataset[dim].values.item()} in these data, not {value}")
             continue
         if dim not in dataset.dims:
@@ -53,20 +82,106 @@ def select_values(dataset: xr.Dataset, selection: Mapping[str, object]) -> xr.Da
             )
         had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
         try:
-            dataset = dataset.sel({dim: value}) if dim in dataset.coords else _select_index(dataset, dim, value)
+            dataset = (_select_value(dataset, dim, value) if dim in dataset.coords
+                       else _select_index(dataset, dim, value))
         except (KeyError, TypeError, ValueError):
-            values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
-            shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
-            if dim not in dataset.coords:
-                given = f"{value:g}" if isinstance(value, float) else value  # (the config's numbers are floats: 5.0)
-                raise ClimannError(
-                    f"{dim}={given} is not an index of '{dim}', which has no coordinate variable and is selected by "
-                    f"index; its indices: {shown}"
-                ) from None
-            raise ClimannError(f"{dim}={value} is not a value of '{dim}'; its values: {shown}") from None
+            raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
+                                            where=where, reference=reference)) from None
         for name in had_dim:
             _add_scalar_coordinate(dataset.variables[name], dim)
     return dataset
+
+
+#: A selected coordinate value matches within this fraction of the spacing of the
+#: coordinate's values: float rounding when a file was written (as for grids).
+SELECT_TOLERANCE = GRID_TOLERANCE
+
+#: A single coordinate value (no spacing) matches within this relative difference.
+SINGLE_VALUE_TOLERANCE = 1e-6
+
+
+def _nearest(values: np.ndarray, value: object) -> int | None:
+    """The index of ``value`` among the 1-D ``values``: exact, or for numbers the nearest
+    within :data:`SELECT_TOLERANCE` of their spacing (:data:`SINGLE_VALUE_TOLERANCE`
+    relative for a single value); None when none matches."""
+    exact = np.flatnonzero(np.asarray(values == value, dtype=bool).reshape(-1)) if values.size else []
+    if len(exact):
+        return int(exact[0])
+    if values.dtype.kind not in "iuf" or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return None
+    numbers = np.asarray(values, np.float64)
+    steps = np.abs(np.diff(np.sort(numbers)))
+    steps = steps[steps > 0]
+    tolerance = (SELECT_TOLERANCE * steps.min() if steps.size
+                 else SINGLE_VALUE_TOLERANCE * max(abs(float(value)), np.finfo(np.float64).tiny))
+    distance = np.abs(numbers - float(value))
+    index = int(np.nanargmin(distance)) if np.isfinite(distance).any() else 0
+    return index if distance[index] <= tolerance else None
+
+
+def _select_value(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:
+    """``dataset`` at the coordinate value ``value`` of ``dim`` (see :func:`_nearest`).
+
+    Raises
+    ------
+    KeyError
+        If no coordinate value matches.
+    """
+    index = _nearest(np.asarray(dataset[dim].values), value)
+    if index is None:
+        raise KeyError(value)
+    return dataset.isel({dim: index})
+
+
+def _in_coordinate_units(
+    coordinate: xr.DataArray, dim: str, value: object, units: str, *, where: str, reference: str
+) -> object:
+    """``value``, given in ``units``, in the units of ``coordinate`` (its ``units``
+    attribute), converted with pint when they differ (with a warning); unchanged when
+    either has no units or they are spelled the same.
+
+    Raises
+    ------
+    ClimannError
+        If the units do not convert (or the conversion would need a calendar).
+    """
+    from climann.data.units import conversion
+
+    own = str(coordinate.attrs.get("units", "")).strip()
+    if not own or not str(units).strip() or own == str(units).strip() or isinstance(value, (str, bool)):
+        return value
+    found = conversion(str(units), own, variable=dim, attrs=coordinate.attrs)
+    if found is None or found.per_month or found.per_year:
+        raise ClimannError(
+            f"{dim} is in '{own}' in {where} but in '{units}' in {reference} ({dim}={_shown(value)} {units} selected), "
+            f"and '{own}' does not convert to '{units}'; give {dim} in {units} (or a convertible unit)"
+        )
+    converted = found.scale * float(value) + found.offset
+    if not found.is_identity:
+        _log.warning("%s=%g %s of %s selected as %s=%g %s in %s", dim, value, units, reference, dim, converted, own,
+                     where)
+    return converted
+
+
+def _shown(value: object) -> str:
+    """``85000.0`` → ``"85000"``; other values as they print."""
+    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
+
+
+def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool, where: str, reference: str) -> str:
+    """The message for a selection ``dim=value`` that is none of the dimension's values: a
+    value the user can change (``trained`` False), or one fixed by a trained model."""
+    values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
+    shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+    if dim not in dataset.coords:
+        given = f"{value:g}" if isinstance(value, float) else value  # (the config's numbers are floats: 5.0)
+        return (f"{dim}={given} is not an index of '{dim}', which has no coordinate variable and is selected by "
+                f"index; its indices: {shown}")
+    if trained:
+        own = str(dataset[dim].attrs.get("units", "")).strip()
+        return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
+                f"does not hold (its {dim} values: {shown}); give data at that {dim}")
+    return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"
 
 
 def _select_index(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:

@@ -80,6 +80,13 @@ def require_variable(
             f"target variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}; "
             "name the variable to predict with --target NAME ([data] target)"
         )
+    if close:  # predict has no --rename: a way out that every command's user can take
+        one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
+        file, copy, glob = ((where, f"{Path(where).stem}_renamed{Path(where).suffix}", where) if one_file
+                            else ("FILE", "NEW_FILE", "*"))
+        hint += (f" If it is the same field, rename it in a copy (ncrename -v {close[0]},{name} {file} "
+                 f"{copy}) or, when training, with --rename "
+                 f"'{glob}:{close[0]}={name}'")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )
@@ -224,6 +231,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     geographic = geographic_grid(dataset, rows_and_columns, mapping)
     not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
+    scalar_names = [str(name) for name, value in dataset.coords.items() if not value.dims]
     return GridLayout(
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
@@ -243,7 +251,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
             tuple(str(label) for label in dataset[SPLIT_BLOCK_COORDINATE].values)
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
         ),
-        variable_units=variable_units(dataset, data_variable_names(dataset)),
+        # and of the scalar coordinates: the level chosen with [data] select is in them
+        variable_units=variable_units(dataset, [*data_variable_names(dataset), *scalar_names]),
         variable_cell_methods={name: str(dataset[name].attrs["cell_methods"]) for name in data_variable_names(dataset)
                                if "cell_methods" in dataset[name].attrs},
         time_bounds=_time_bounds(dataset, names["time"]),

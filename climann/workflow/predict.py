@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -608,7 +609,7 @@ def evaluate_run(
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
     from climann.workflow.pipeline import evaluate, grid_metrics
-    from climann.workflow.preparation import prepared_with_scalers, sample_source
+    from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
 
     run = load_run(run_dir)
     other = bool(data_paths)
@@ -635,9 +636,13 @@ def evaluate_run(
         raise ClimannError(f"an ensemble run ({run.network.size} members) is evaluated in memory: run without "
                            "--workers/--scheduler")
     changed = [] if other else warn_changed_inputs(run_dir, config)
+    dataset = None
+    if other:  # opened once, here: data without the target are refused before anything is computed
+        dataset = open_selected(config, units=run.input_units())
+        require_scored_target(dataset, config.data.target, files)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
-                                 history=f"climann evaluate {run_dir}", changed=changed)
+                                 history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset)
     if not other and config.data.mode == "pointwise":
         source, streamed = sample_source(config)
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
@@ -646,7 +651,7 @@ def evaluate_run(
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other),
-                                 target_climatology=target_climatology)
+                                 target_climatology=target_climatology, dataset=dataset)
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     if other:
@@ -688,6 +693,28 @@ def evaluate_run(
                   extrapolated=flags, spread=spread, n_members=_n_members(run))
     write_report(destination, metrics)
     return metrics
+
+
+def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str | Path]) -> None:
+    """Refuse other data to score a run on (``climann evaluate RUN --data FILE``) that do not
+    hold its target: scores compare the predictions with it.
+
+    Raises
+    ------
+    ClimannError
+        Naming the target, the variables the files hold, and ``climann predict``, which
+        predicts without the target (and so without scores).
+    """
+    if target in dataset.data_vars:
+        return
+    names = [Path(f).name for f in files]
+    where = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
+    held = data_variable_names(dataset)
+    raise ClimannError(
+        f"evaluate --data needs the target '{target}' in the data to score against ({where} "
+        f"{'holds ' + ', '.join(held) if held else 'holds no variable'}); add it, or use climann predict for "
+        "predictions without scores"
+    )
 
 
 def warn_changed_inputs(run_dir: str | Path, config: RunConfig) -> list[dict]:
@@ -770,12 +797,13 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
 
 def _evaluate_chunked(
     run: TrainedRun, config: RunConfig, compute: ComputeConfig | None, destination: Path, *, other: bool,
-    history: str, source=None, changed: list[dict] | None = None,
+    history: str, source=None, changed: list[dict] | None = None, dataset: xr.Dataset | None = None,
 ) -> dict:
     """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
     on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
     data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open);
-    ``changed``: its input files that differ from ``provenance.json`` (:func:`warn_changed_inputs`)."""
+    ``changed``: its input files that differ from ``provenance.json`` (:func:`warn_changed_inputs`);
+    ``dataset``: the other data, already opened (:func:`~climann.workflow.preparation.open_selected`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
@@ -787,8 +815,9 @@ def _evaluate_chunked(
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
     with cluster_client(compute) if compute is not None else contextlib.nullcontext() as client:
         if source is None:
-            source = pointwise_source(config, open_selected(config, units=run.input_units() if other else None),
-                                      climatologies=training_climatologies(run, new_data=other))
+            if dataset is None:
+                dataset = open_selected(config, units=run.input_units() if other else None)
+            source = pointwise_source(config, dataset, climatologies=training_climatologies(run, new_data=other))
         if other:
             check_like_training(run, source.layout, scoring=True)
             years = [time.year for time in source.layout.time.values]

@@ -28,7 +28,7 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complet
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
-from climann.data.subset import subset_dataset
+from climann.data.subset import select_values, subset_dataset
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -151,13 +151,14 @@ def _open_subset(
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target)
+    names = [Path(f).name for f in files]
+    described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
-        names = [Path(f).name for f in files]
-        described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
         opened = convert_dataset(opened, units, where=described, reference=reference)
+    if data.select:  # a trained model's level in its units: converted to the files' (hPa for Pa)
+        opened = select_values(opened, data.select, units=units, where=described, reference=reference)
     whole_grid = subset_dataset(
         opened,
-        select=data.select,
         time_range=data.time_range,
         months=data.months,
         seasons=data.seasons,
@@ -314,14 +315,17 @@ def field_samples(
 
 def build_samples(
     config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None,
-    climatologies: Mapping[str, np.ndarray] | None = None,
+    climatologies: Mapping[str, np.ndarray] | None = None, dataset: xr.Dataset | None = None,
 ) -> PointwiseSamples | FieldSamples:
     """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode;
-    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`."""
+    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`;
+    ``dataset``: the data as :func:`open_selected` opens them, opened here when not given."""
+    if source is not None and config.data.mode == "pointwise":
+        return source.read_all()
+    dataset = open_selected(config, units=units) if dataset is None else dataset
     if config.data.mode == "field":
-        return field_samples(config, open_selected(config, units=units), climatologies=climatologies)
-    return (source or pointwise_source(config, open_selected(config, units=units), climatologies=climatologies)
-            ).read_all()
+        return field_samples(config, dataset, climatologies=climatologies)
+    return pointwise_source(config, dataset, climatologies=climatologies).read_all()
 
 
 def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
@@ -543,15 +547,15 @@ def check_trains(settings: Mapping[str, Mapping], *, values_up_to_gb: float | No
 def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
-    target_climatology: np.ndarray | None = None,
+    target_climatology: np.ndarray | None = None, dataset: xr.Dataset | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
     variables in the model's ``units`` (see :func:`open_selected`) and anomalies from its
     ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
     the target's climatology is its saved ``target_climatology`` (recomputed from the
-    training block when None)."""
-    samples = build_samples(config, units=units, climatologies=climatologies)
+    training block when None); ``dataset`` as in :func:`build_samples`."""
+    samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
         split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})

@@ -197,10 +197,11 @@ def _input_variables(config: RunConfig, feature_names: Sequence[str]) -> list[st
 
 def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
     """The units ('' for none) of the target and of every variable the features are made
-    of (predictors, lagged, area-mean and anomaly variables), as the files gave them: what
-    ``predict`` checks new data against."""
-    names = _input_variables(config, feature_names)
-    return {name: layout.variable_units[name] for name in names if name in layout.variable_units}
+    of (predictors, lagged, area-mean and anomaly variables), and of each coordinate a value
+    is chosen of with ``[data] select`` (``plev``: the level's units), as the files gave
+    them: what ``predict`` checks new data against."""
+    names = [*_input_variables(config, feature_names), *config.data.select]
+    return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
 
 
 def input_time_cell_methods(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:

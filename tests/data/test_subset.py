@@ -82,6 +82,66 @@ def test_select_by_coordinate_value_and_errors():
         select_values(with_height, {"height": 10.0})
 
 
+def _on_levels(levels, units):
+    """``pred`` on pressure levels ``levels`` in ``units``, level k being 1 + k times the
+    grid's values (so that the level picked is told by its values)."""
+    dataset = grid_dataset()
+    factors = xr.DataArray(np.arange(1, len(levels) + 1, dtype=np.float32), dims="plev")
+    dataset["pred"] = dataset["pred"].expand_dims(plev=len(levels), axis=1) * factors
+    return dataset.assign_coords(plev=("plev", np.asarray(levels, np.float64), {"units": units,
+                                                                                 "standard_name": "air_pressure"}))
+
+
+@pytest.mark.parametrize(
+    ("levels", "value", "chosen", "beyond"),
+    [
+        pytest.param([100000.0, 85000.000085, 50000.0], 85000, 1, 85020.0, id="float-rounding-1e-9"),
+        pytest.param([100000.0, 84999.99, 50000.0], 85000.0, 1, 85020.0, id="float32-like-rounding"),
+        pytest.param([100000.0, 85010.0, 50000.0], 85000.0, 1, 84980.0, id="within-1e-3-of-the-15000-Pa-spacing"),
+        pytest.param([85000.00001], 85000.0, 0, 85001.0, id="a-single-level-within-1e-6"),
+    ],
+)
+def test_a_level_matches_within_a_thousandth_of_the_level_spacing(levels, value, chosen, beyond):
+    dataset = _on_levels(levels, "Pa")
+    selected = select_values(dataset, {"plev": value})
+    np.testing.assert_array_equal(selected["pred"].values, (chosen + 1) * grid_dataset()["pred"].values)
+    assert float(selected["plev"]) == levels[chosen]  # the file's own value is kept
+    with pytest.raises(ClimannError, match=f"plev={beyond} is not a value of 'plev'"):  # 15 Pa, 8.5e-2 Pa
+        select_values(dataset, {"plev": beyond})
+
+
+@pytest.mark.parametrize(
+    ("units", "levels"),
+    [
+        pytest.param("hPa", [1000.0, 850.0, 500.0], id="hPa"),
+        pytest.param("mbar", [1000.0, 850.0, 500.0], id="mbar"),
+        pytest.param("kPa", [100.0, 85.0, 50.0], id="kPa"),
+        pytest.param("Pa", [100000.0, 85000.0, 50000.0], id="same-units"),
+    ],
+)
+def test_a_trained_level_is_converted_to_the_files_units(units, levels, caplog):
+    selected = select_values(_on_levels(levels, units), {"plev": 85000.0}, units={"plev": "Pa"}, where="new.nc",
+                             reference="the model's training data")
+    np.testing.assert_array_equal(selected["pred"].values, 2 * grid_dataset()["pred"].values)
+    assert float(selected["plev"]) == levels[1] and selected["plev"].attrs["units"] == units
+    said = f"plev=85000 Pa of the model's training data selected as plev={levels[1]:g} {units} in new.nc"
+    assert (said in caplog.text) == (units != "Pa")
+
+
+def test_a_trained_level_in_units_that_do_not_convert_is_refused_naming_both():
+    with pytest.raises(ClimannError, match=r"^plev is in 'm' in new.nc but in 'Pa' in the model's training data "
+                       r"\(plev=85000 Pa selected\), and 'm' does not convert to 'Pa'; give plev in Pa"):
+        select_values(_on_levels([100.0, 1500.0], "m"), {"plev": 85000.0}, units={"plev": "Pa"}, where="new.nc",
+                      reference="the model's training data")
+
+
+def test_a_trained_level_the_file_lacks_is_refused_without_suggesting_another_value():
+    with pytest.raises(ClimannError, match=r"^the model's training data are at plev=850 hPa \(\[data\] select\), "
+                       r"which new.nc does not hold \(its plev values: 1000.0, 500.0\); give data at that plev$"):
+        select_values(_on_levels([1000.0, 500.0], "hPa"), {"plev": 85000.0}, units={"plev": "Pa"}, where="new.nc",
+                      reference="the model's training data")
+
+
 @pytest.mark.parametrize("index", [pytest.param(2, id="int"), pytest.param(2.0, id="float-from-the-command-line")])
 def test_a_dimension_without_a_coordinate_variable_is_selected_by_index(index):
     dataset = grid_dataset()

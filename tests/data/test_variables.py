@@ -104,3 +104,23 @@ def test_the_layout_keeps_each_variables_cell_methods_as_the_file_gives_them(tmp
     with xr.open_dataset(tmp_path / "grid.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
         layout = grid_layout(dataset, "tas", [str(tmp_path / "grid.nc")])
     assert layout.variable_cell_methods == {"tas": "area: mean time: maximum", "static": "area: mean"}
+
+
+@pytest.mark.parametrize(
+    ("where", "advice"),
+    [
+        pytest.param("renamed.nc", "ncrename -v rsdt_new,rsdt renamed.nc renamed_renamed.nc) or, when training, "
+                     "with --rename 'renamed.nc:rsdt_new=rsdt'", id="one-file"),
+        pytest.param("a.nc, b.nc", "ncrename -v rsdt_new,rsdt FILE NEW_FILE) or, when training, "
+                     "with --rename '*:rsdt_new=rsdt'", id="several-files"),
+    ],
+)
+def test_a_missing_variable_with_a_close_name_says_how_to_rename_it_without_train_options(where, advice):
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    dataset = grid_dataset().rename({"pred": "rsdt_new"})
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "rsdt", where)
+    assert str(refused.value).endswith(f"did you mean 'rsdt_new'? If it is the same field, rename it in a copy "
+                                       f"({advice}")

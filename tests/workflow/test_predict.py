@@ -70,6 +70,31 @@ def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     assert result.scores is None
 
 
+@pytest.mark.parametrize(
+    ("run", "options"),
+    [
+        pytest.param("trained", [], id="pointwise"),
+        pytest.param("trained", ["--workers", "1"], id="pointwise-cluster"),
+        pytest.param("field_run", [], id="field"),
+    ],
+)
+def test_evaluate_on_data_without_the_target_exits_2_naming_it_and_predict(request, tmp_path, capfd, monkeypatch,
+                                                                           run, options):
+    from tests.console import run_main
+
+    _, sample, run_dir = request.getfixturevalue(run)
+    with xr.open_dataset(sample) as source:
+        source.drop_vars("tas").to_netcdf(tmp_path / "no_target.nc")
+    result = run_main("evaluate", run_dir, "--data", tmp_path / "no_target.nc", "--out", tmp_path / "scores", *options,
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "climann: error: evaluate --data needs the target 'tas' in the data to score against (no_target.nc holds "
+        "rsdt, orog, sftlf, clt, mrso); add it, or use climann predict for predictions without scores"
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["no_target.nc"]
+
+
 def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path, caplog):
     _, _, run_dir = trained
     other = write_sample_dataset(tmp_path / "coarse.nc", years=2, resolution=30.0, seed=4)
@@ -299,6 +324,47 @@ def test_evaluate_on_other_data_converts_their_units(trained_in_kelvin, tmp_path
     kelvin = evaluate_run(run_dir, [str(folder / "train_K.nc")], tmp_path / "kelvin")
     celsius = evaluate_run(run_dir, [str(_write_temperatures(tmp_path / "c.nc", "degC", "degC"))], tmp_path / "celsius")
     assert celsius["splits"]["all"]["model"]["mse"] == pytest.approx(kelvin["splits"]["all"]["model"]["mse"], rel=1e-4)
+
+
+def _on_pressure_levels(temperatures, path, levels, units):
+    """``ts`` of ``temperatures`` as ``ta`` on pressure levels (colder by 10 K per level), the
+    coordinate's values ``levels`` in ``units``."""
+    with xr.open_dataset(temperatures) as source:
+        offsets = xr.DataArray(np.float32([0.0, -10.0, -20.0]), dims="plev")
+        ta = (source["ts"] + offsets).transpose("time", "plev", "lat", "lon").assign_attrs(units="K")
+        levels = xr.DataArray(np.asarray(levels, np.float64), dims="plev", attrs={"units": units,
+                                                                                 "standard_name": "air_pressure"})
+        source.drop_vars("ts").assign(ta=ta).assign_coords(plev=levels).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained_at_850_hpa(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("levels")
+    pascal = _on_pressure_levels(_write_temperatures(folder / "t.nc", "K", "K"), folder / "pa.nc",
+                                 [100000.0, 85000.0, 70000.0], "Pa")
+    config = build_config({
+        "data": {"paths": [str(pascal)], "target": "tas", "predictors": ["ta"], "features": ["lat", "season"],
+                 "select": {"plev": 85000}},
+        "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+    })
+    return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize(
+    ("levels", "units"),
+    [
+        pytest.param([1000.0, 850.0, 700.0], "hPa", id="hPa"),
+        pytest.param([100000.0, 85000.000085, 70000.0], "Pa", id="Pa-with-float-rounding"),
+    ],
+)
+def test_the_trained_level_is_found_in_other_units_and_with_rounding(trained_at_850_hpa, tmp_path, levels, units):
+    folder, run_dir = trained_at_850_hpa
+    assert load_run(run_dir).input_units()["plev"] == "Pa"
+    other = _on_pressure_levels(folder / "t.nc", tmp_path / "other.nc", levels, units)
+    predicted = predict_files(run_dir, [str(other)], tmp_path / "other_predictions.nc").path
+    with xr.open_dataset(predicted) as new, xr.open_dataset(run_dir / "predictions.nc") as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
 
 
 def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in_kelvin, tmp_path, capfd, monkeypatch):
