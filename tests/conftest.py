@@ -168,3 +168,23 @@ def unwrapped_report(report: str) -> str:
         else:
             joined.append(line)
     return "\n".join(joined)
+
+
+def write_user_image(path: Path, kind: str) -> bytes:
+    """A user's own image at ``path`` (not climann's): ``"matplotlib"`` a figure saved by
+    matplotlib as any user would (its PNG says ``Software: Matplotlib…``, as climann's
+    figures did before they were marked), ``"pil"`` a PNG made by PIL with no text chunk,
+    ``"jpeg"`` a photo. Returns its bytes, to check that nothing replaced it."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "matplotlib":
+        figure, axis = plt.subplots(figsize=(2, 2))
+        axis.plot([0, 1], [1, 0])
+        figure.savefig(path, format="png", dpi=30)
+        plt.close(figure)
+    else:
+        pixels = (np.random.default_rng(0).random((12, 16, 3)) * 255).astype("uint8")
+        Image.fromarray(pixels).save(path, format="PNG" if kind == "pil" else "JPEG")
+    return path.read_bytes()

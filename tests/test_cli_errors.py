@@ -132,8 +132,8 @@ CASES = [
                  id="predict-no-run"),
     pytest.param(["predict", "mydata", *DATA, "--out", "p.nc"], "mydata is not a finished climann run",
                  id="predict-not-a-run"),
-    pytest.param([*PREDICT, "--out", "existing.nc"], "existing.nc exists; choose another file or pass --overwrite",
-                 id="predict-out-exists"),
+    pytest.param([*PREDICT, "--out", "existing.nc"], "^climann: error: existing.nc was not written by climann, and "
+                 "--overwrite replaces only climann's own outputs; choose another name", id="predict-out-exists"),
     pytest.param([*PREDICT, "--out", "mydata/sample.nc", "--overwrite"], "is an input of this command",
                  id="predict-out-is-the-input"),
     pytest.param([*PREDICT, "--out", "mydata", "--overwrite"], "mydata is a directory", id="predict-out-a-folder"),
@@ -149,15 +149,15 @@ CASES = [
                  id="evaluate-other-data-into-the-run-overwrite"),
     pytest.param(["evaluate", "runs/demo", *DATA, "--out", "existing.nc"], "existing.nc exists and is not a directory",
                  id="evaluate-out-a-file"),
-    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "scores"], "already holds metrics.json; .*--overwrite",
-                 id="evaluate-out-holds-scores"),
+    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "scores"], "scores/metrics.json was not written by climann, .*; choose "
+                 "another directory", id="evaluate-out-holds-scores"),
     # plot
     pytest.param(["plot", "runs/nosuch"], "runs/nosuch", id="plot-no-run"),
     pytest.param(["plot", "lesson"], "needs --out DIR", id="plot-lesson-without-out"),
     pytest.param(["plot", "lesson", "--out", "existing.nc"], "existing.nc exists and is not a directory",
                  id="plot-lesson-out-a-file"),
-    pytest.param(["plot", "lesson", "--out", "figs"], "figs already holds activations.png; .*--overwrite",
-                 id="plot-lesson-out-holds-figures"),
+    pytest.param(["plot", "lesson", "--out", "figs"], "figs/activations.png was not written by climann, .*; "
+                 "choose another directory", id="plot-lesson-out-holds-figures"),
     pytest.param(["plot", "lesson", "--out", "new", "--dpi", "0"], "dpi", id="plot-lesson-dpi"),
     pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for 'climann plot lesson'", id="plot-out-for-a-run"),
     # info
@@ -171,12 +171,12 @@ CASES = [
                  id="config-show-unknown-optimizer"),
     pytest.param(["config", "show", "--set", "trainin.epochs=3"], "did you mean 'training'",
                  id="config-show-unknown-section"),
-    pytest.param(["config", "init", "existing.toml"], "existing.toml exists; choose another file or pass --overwrite",
-                 id="config-init-exists"),
+    pytest.param(["config", "init", "existing.toml"], "existing.toml was not written by climann, .*; choose another "
+                 "name", id="config-init-exists"),
     pytest.param(["config", "nosuch"], "No such command", id="config-unknown-command"),
     # sample-data
-    pytest.param(["sample-data", "existing.nc"], "existing.nc exists; choose another file or pass --overwrite",
-                 id="sample-data-exists"),
+    pytest.param(["sample-data", "existing.nc"], "existing.nc was not written by climann, .*; choose another "
+                 "name", id="sample-data-exists"),
     pytest.param(["sample-data", "mydata", "--overwrite"], "mydata is a directory", id="sample-data-a-folder"),
     pytest.param(["sample-data", "new.nc", "--resolution", "7"], "7", id="sample-data-resolution"),
     pytest.param(["sample-data", "new.nc", "--years", "0"], "years", id="sample-data-no-years"),

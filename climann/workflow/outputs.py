@@ -7,8 +7,12 @@ files, and only those (:func:`publish_run`); a directory holding anything else i
 naming a few of the foreign files. An ``--out`` that is a file, the working directory or one
 of its ancestors, or that contains an input of the run is refused before any work.
 
-The single output files of ``predict``, ``evaluate``, ``sample-data`` and ``plot lesson``
-replace an existing file only when asked (:func:`refuse_existing`).
+The single output files of ``predict``, ``sample-data`` and ``config init``, and the files
+``evaluate``, ``explain``, ``compare`` and ``plot`` write into a folder, replace an existing
+file only when asked, and only one climann wrote (:func:`refuse_existing`,
+:func:`prepare_output_folder`, :func:`written_by_climann`; figures by the mark that
+:func:`climann.evaluation.figures.style._save` writes into each). A run directory's figures
+are climann's by the run's contract files, marked or not.
 
 A killed run (SIGKILL cannot be caught) may leave hidden temporaries: ``.NAME.PID.*.tmp``
 files (:mod:`climann.atomic`) and ``.RUN.PID.*.partial`` staging directories. The next run
@@ -53,6 +57,10 @@ MARKDOWN_HEADINGS = ("# climann run", "# climann comparison")
 #: resolved ``config.toml``.
 TOML_HEADINGS = ("# climann configuration", "# climann resolved configuration")
 FIGURES = "figures"
+#: The file each command writes with its figures, by which a figure of a climann older than
+#: the figures' mark is still known as climann's (:func:`_is_unmarked_climann_figure`).
+_UNMARKED_FIGURE_COMPANIONS = {"comparison.png": "comparison.md",
+                               **{name: "importance.json" for name in EXPLAIN_FILES if name.endswith(".png")}}
 
 # .NAME.PID.HEX.tmp (climann.atomic) and .RUN.PID.RANDOM.partial (staging_directory); the PID
 # is absent in names of older versions.
@@ -318,8 +326,9 @@ def publish_run(staging: Path, run_dir: Path) -> None:
 
 def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = ()) -> None:
     """Before writing the single file (or Zarr store) ``path``: refuse an input of the
-    command always, a directory (that is not a Zarr store) always, and an existing file
-    unless ``overwrite``.
+    command always, a directory (that is not a Zarr store) always, an existing file that
+    climann did not write always (:func:`written_by_climann`), and climann's own unless
+    ``overwrite``.
 
     Raises
     ------
@@ -332,15 +341,18 @@ def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Seq
     is_store = any((path / name).exists() for name in (".zgroup", "zarr.json", ".zmetadata"))
     if path.is_dir() and not (path.suffix == ".zarr" and (is_store or not any(path.iterdir()))):
         raise ClimannError(f"{path} is a directory; give a file name for the {what}")
+    if path.exists() and not written_by_climann(path):  # refused before --overwrite is offered
+        raise ClimannError(_not_ours([path]))
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
-    if path.exists() and not written_by_climann(path):
-        raise ClimannError(_not_ours(path))
 
 
-def _not_ours(path: Path) -> str:
-    return (f"{path} was not written by climann, and --overwrite replaces only climann's own outputs; "
-            "choose another name (or move that file away yourself)")
+def _not_ours(paths: Sequence[Path], instead: str = "name") -> str:
+    """One line refusing files climann did not write (``--overwrite`` would not help)."""
+    many = len(paths) > 1
+    return (f"{_few(map(str, paths))} {'were' if many else 'was'} not written by climann, and --overwrite replaces "
+            f"only climann's own outputs; choose another {instead} (or move {'those files' if many else 'that file'} "
+            "away yourself)")
 
 
 def written_by_climann(path: str | Path) -> bool:
@@ -349,8 +361,10 @@ def written_by_climann(path: str | Path) -> bool:
     ``metrics.json``-like file (``target`` and ``splits``) or a JSON file whose ``source``
     starts with "climann" (``climann explain``'s), a report beginning
     "# climann run" or a comparison beginning "# climann comparison", a TOML configuration
-    beginning as climann writes them (:data:`TOML_HEADINGS`), or a PNG figure (the
-    only images climann writes are its own figures, in folders it names).
+    beginning as climann writes them (:data:`TOML_HEADINGS`), or a PNG figure that carries
+    climann's mark (:data:`climann.evaluation.figures.style.FIGURE_MARK`). A figure of
+    climann older than the mark counts as climann's where climann put it
+    (:func:`_is_unmarked_climann_figure`); any other image, however named, is not.
 
     Parameters
     ----------
@@ -383,9 +397,27 @@ def written_by_climann(path: str | Path) -> bool:
             return path.read_text().startswith(MARKDOWN_HEADINGS)
         if path.suffix == ".toml":
             return path.read_text().startswith(TOML_HEADINGS)
-        return path.suffix == ".png"
+        if path.suffix == ".png":
+            from climann.evaluation.figures.style import is_marked_figure
+
+            return is_marked_figure(path) or _is_unmarked_climann_figure(path)
+        return False
     except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
         return False
+
+
+def _is_unmarked_climann_figure(path: Path) -> bool:
+    """Whether a PNG without climann's mark is a figure an older climann wrote: one of a
+    run's figure names in the ``figures/`` of a run directory (climann's by its contract
+    files), or a figure of ``compare``/``explain`` beside the ``comparison.md``/
+    ``importance.json`` climann wrote with it (:data:`_UNMARKED_FIGURE_COMPANIONS`). The
+    lesson's figures and the maps of ``plot FILE.nc`` have no such companion: unmarked,
+    they are not taken for climann's."""
+    folder = path.parent
+    if path.name in _figure_names() and folder.name == FIGURES:
+        return is_run_directory(folder.parent)
+    companion = _UNMARKED_FIGURE_COMPANIONS.get(path.name)
+    return companion is not None and written_by_climann(folder / companion)
 
 
 def prepare_output_folder(
@@ -394,8 +426,9 @@ def prepare_output_folder(
 ) -> Path:
     """Before writing the files ``names`` into ``folder`` (created if missing, unless not
     ``create``: a command that may still fail checks first and creates it when it writes):
-    refuse a file, an input of the command among them always, and existing files of those
-    names unless ``overwrite``. Nothing else in ``folder`` is touched.
+    refuse a file, an input of the command among them always, existing files of those names
+    that climann did not write always (:func:`written_by_climann`; named, all of them), and
+    climann's own unless ``overwrite``. Nothing else in ``folder`` is touched.
 
     Raises
     ------
@@ -411,9 +444,9 @@ def prepare_output_folder(
             f"{option} {folder} would replace the input file {folder / clash[0]}; give another directory"
         )
     existing = [name for name in names if (folder / name).exists()]
-    foreign = [name for name in existing if not written_by_climann(folder / name)]
-    if foreign and overwrite:
-        raise ClimannError(_not_ours(folder / foreign[0]))
+    foreign = [folder / name for name in existing if not written_by_climann(folder / name)]
+    if foreign:  # refused before --overwrite is offered: it would not replace them
+        raise ClimannError(_not_ours(foreign, instead="directory"))
     if existing and not overwrite:
         raise ClimannError(
             f"{option} {folder} already holds {_few(existing)}; choose another directory "

@@ -25,7 +25,7 @@ from climann.workflow.compare import (
 from climann.workflow.config import build_config
 from climann.workflow.outputs import COMPARE_FILES, written_by_climann
 from climann.workflow.pipeline import run_training
-from tests.conftest import grid_dataset
+from tests.conftest import grid_dataset, write_user_image
 
 #: name → (hidden widths, epochs, learning rate)
 RUNS = {"small": ([4], 2, 0.01), "wide": ([8, 8], 3, 0.003)}
@@ -104,6 +104,21 @@ def test_out_writes_markdown_and_figure_and_refuses_what_is_not_climanns(runs, t
     refused = CliRunner().invoke(app, ["compare", *map(str, runs.values()), "--out", str(out), "--overwrite"])
     assert refused.exit_code == 2 and "not written by climann" in refused.output
     assert markdown.read_text() == "# my notes\n"
+
+
+def test_overwrite_never_replaces_a_users_comparison_png(runs, tmp_path):
+    """The user's own comparison.png (matplotlib, as climann's figures were before their
+    mark) beside nothing of climann's: refused, with and without --overwrite."""
+    out = tmp_path / "mine"
+    before = write_user_image(out / "comparison.png", "matplotlib")
+    for overwrite in ([], ["--overwrite"]):
+        refused = CliRunner().invoke(app, ["compare", *map(str, runs.values()), "--out", str(out), *overwrite])
+        assert refused.exit_code == 2
+        assert refused.stderr.splitlines() == [
+            f"climann: error: {out}/comparison.png was not written by climann, and --overwrite replaces only "
+            "climann's own outputs; choose another directory (or move that file away yourself)"]
+    assert sorted(path.name for path in out.iterdir()) == ["comparison.png"]
+    assert (out / "comparison.png").read_bytes() == before
 
 
 def test_out_inside_a_run_is_refused(runs):

@@ -21,7 +21,9 @@ from climann.workflow.outputs import (
     refuse_run_files,
     remove_leftovers,
     staging_directory,
+    written_by_climann,
 )
+from tests.conftest import write_user_image
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -208,11 +210,12 @@ def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(
     (folder / "report.md").write_text("mine")
     (folder / "notes.txt").write_text("mine")
     names = ("metrics.json", "predictions.nc", "report.md")
-    with pytest.raises(ClimannError, match="already holds report.md; choose another directory or pass --overwrite"):
-        prepare_output_folder(folder, names, overwrite=False)
-    with pytest.raises(ClimannError, match="report.md was not written by climann"):  # a user's own report.md
-        prepare_output_folder(folder, names, overwrite=True)
+    for overwrite in (False, True):  # a user's own report.md: --overwrite is not offered, nor obeyed
+        with pytest.raises(ClimannError, match="report.md was not written by climann, .*; choose another directory"):
+            prepare_output_folder(folder, names, overwrite=overwrite)
     (folder / "metrics.json").write_text(json.dumps({"target": "tas", "splits": {}}))
+    with pytest.raises(ClimannError, match="already holds metrics.json; choose another directory or pass --overwrite"):
+        prepare_output_folder(folder, ("metrics.json",), overwrite=False)
     assert prepare_output_folder(folder, ("metrics.json",), overwrite=True) == folder  # climann's: replaced
     with pytest.raises(ClimannError, match="would replace the input file"):
         prepare_output_folder(folder, names, overwrite=True, inputs=[folder / "predictions.nc"])
@@ -222,6 +225,69 @@ def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(
     assert json.dumps(_files(folder), default=str) == json.dumps(
         {"metrics.json": json.dumps({"target": "tas", "splits": {}}).encode(), "notes.txt": b"mine",
          "report.md": b"mine"}, default=str)
+
+
+def _marked_figure(path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from climann.evaluation.figures.style import _save
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _save(plt.figure(figsize=(1, 1)), path, dpi=20)
+
+
+def _climann_comparison(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "comparison.md").write_text("# climann comparison\n")
+
+
+def _climann_importance(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "importance.json").write_text(json.dumps({"source": "climann 0.1.0 explain"}))
+
+
+# An unmarked figure is a user's matplotlib figure: byte for byte what climann wrote before it marked its figures.
+@pytest.mark.parametrize("figure, setup, expected", [
+    pytest.param("lesson/activations.png", _marked_figure, True, id="marked-anywhere"),
+    pytest.param("lesson/activations.png", None, False, id="unmarked-lesson-figure"),
+    pytest.param("mine/tas_map_1995.png", None, False, id="unmarked-map-of-a-file"),
+    pytest.param("run/figures/map_test.png", lambda run: _finished_run(run.parents[1]), True,
+                 id="unmarked-in-an-old-run-directory"),
+    pytest.param("run/figures/mine.png", lambda run: _finished_run(run.parents[1]), False,
+                 id="a-users-name-in-a-run-directory"),
+    pytest.param("run/figures/map_test.png", None, False, id="a-run-figure-name-outside-a-run"),
+    pytest.param("cmp/comparison.png", lambda path: _climann_comparison(path.parent), True,
+                 id="unmarked-beside-climanns-comparison"),
+    pytest.param("cmp/comparison.png", lambda path: path.parent.mkdir() or (path.parent / "comparison.md")
+                 .write_text("# my comparison\n"), False, id="unmarked-beside-a-users-comparison"),
+    pytest.param("run/explain/importance_maps.png", lambda path: _climann_importance(path.parent), True,
+                 id="unmarked-beside-climanns-importance"),
+    pytest.param("mine/comparison.png", lambda path: _climann_importance(path.parent), False,
+                 id="beside-another-commands-file"),
+])
+def test_a_figure_is_climanns_by_its_mark_or_where_an_older_climann_wrote_it(tmp_path, figure, setup, expected):
+    path = tmp_path / figure
+    if setup is not None:
+        setup(path)
+    if not path.exists():
+        write_user_image(path, "matplotlib")
+    assert written_by_climann(path) is expected
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_users_images_in_an_output_folder_are_refused_without_offering_overwrite(tmp_path, overwrite):
+    folder = tmp_path / "teaching"
+    names = ("activations.png", "loss_surface.png", "photo.png", "notes.txt")
+    before = {name: write_user_image(folder / name, kind) for name, kind in zip(
+        names, ("matplotlib", "pil", "jpeg"))}
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(ClimannError) as refused:
+        prepare_output_folder(folder, names[:3], overwrite=overwrite)
+    assert str(refused.value) == (
+        f"{folder}/activations.png, {folder}/loss_surface.png, {folder}/photo.png were not written by climann, and "
+        "--overwrite replaces only climann's own outputs; choose another directory (or move those files away "
+        "yourself)")
+    assert {name: (folder / name).read_bytes() for name in before} == before
 
 
 @pytest.fixture

@@ -250,8 +250,26 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False)
     for axis, panel in zip(axes[0], panels):
         _draw_map(figure, axis, layout, panel)
-    figure.suptitle(title)
+    _clear_the_title(figure, figure.suptitle(title), axes[0])
     return _save(figure, path, dpi)
+
+
+def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.Axes], *,
+                     gap_inches: float = 0.06) -> None:
+    """Make the figure taller until its title clears every map's own title. Constrained
+    layout places the titles before a map's fixed aspect shrinks it (a wide, flat box is
+    shortened towards its colorbar), so at some aspect ratios the two titles overlapped; the
+    overlap is measured on the drawn figure rather than guessed from the aspect."""
+    for _ in range(4):
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        bottom = heading.get_window_extent(renderer).y0
+        top = max(axis.title.get_window_extent(renderer).y1 for axis in axes)
+        overlap = (top - bottom) / figure.dpi + gap_inches
+        if overlap <= 0:
+            return
+        width, height = figure.get_size_inches()
+        figure.set_size_inches(width, height + overlap)
 
 
 def _truth_prediction_error_panels(

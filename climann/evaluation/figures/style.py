@@ -12,6 +12,7 @@ matplotlib.use("Agg")  # non-interactive: figures are files, also on machines wi
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from climann._version import __version__  # noqa: E402
 from climann.atomic import atomic_path  # noqa: E402
 
 
@@ -43,6 +44,11 @@ SERIES_STYLES = {
     "persistence": {"color": "tab:orange", "linewidth": 0.9, "alpha": 0.85},
 }
 BLOCK_COLORS = {"val": "tab:olive", "test": "tab:purple"}
+#: The PNG text chunk (keyword, value) that marks every figure climann writes: the PNG
+#: specification's registered keyword "Software" (PNG 1.2, section 4.2.3.1, tEXt), whose
+#: value matplotlib otherwise fills with its own name. ``--overwrite`` replaces an image only
+#: when it carries this mark (:func:`climann.workflow.outputs.written_by_climann`).
+FIGURE_MARK = ("Software", f"climann {__version__}")
 
 
 def symmetric_limit(values: np.ndarray) -> float:
@@ -98,12 +104,41 @@ def _period(years: Sequence[float]) -> str:
 
 
 def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
-    """Write ``figure`` to ``path`` as PNG, atomically, and close it."""
+    """Write ``figure`` to ``path`` as PNG, atomically, marked as climann's
+    (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here."""
     path = Path(path)
+    keyword, value = FIGURE_MARK
     try:
         with atomic_path(path, what="figure") as temporary:
-            figure.savefig(temporary, dpi=dpi, format="png")
+            figure.savefig(temporary, dpi=dpi, format="png", metadata={keyword: value})
     finally:
         plt.close(figure)
     return path
+
+
+def is_marked_figure(path: str | Path) -> bool:
+    """Whether ``path`` is a PNG image carrying climann's :data:`FIGURE_MARK` (its
+    "Software" text chunk begins with "climann", of any version).
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing file.
+
+    Returns
+    -------
+    bool
+        False for an image without the mark (a figure of matplotlib, PIL or another
+        program, or one climann wrote before it marked its figures), for another format,
+        and for what cannot be read.
+    """
+    from PIL import Image, UnidentifiedImageError  # matplotlib's own dependency
+
+    keyword, value = FIGURE_MARK
+    try:
+        with Image.open(path) as image:
+            text = getattr(image, "text", {})  # a PNG's tEXt, zTXt and iTXt chunks
+            return image.format == "PNG" and str(text.get(keyword, "")).startswith(value.split()[0] + " ")
+    except (OSError, UnidentifiedImageError, ValueError):
+        return False
 

@@ -19,6 +19,7 @@ from climann.evaluation.figures.files import (
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import predict_files
+from tests.conftest import write_user_image
 from tests.grid_files import write_rotated
 
 runner = CliRunner()
@@ -103,6 +104,20 @@ def test_plot_file_writes_one_figure_and_replaces_it_only_when_asked(predicted, 
     again = runner.invoke(app, ["plot", str(predicted["truth"]), "--dpi", "40"])
     assert again.exit_code == 2 and "already holds with_truth_map_mean.png" in again.stderr
     assert runner.invoke(app, ["plot", str(predicted["truth"]), "--dpi", "40", "--overwrite"]).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", [pytest.param("matplotlib", id="matplotlib"), pytest.param("pil", id="pil")])
+def test_plot_file_overwrite_never_replaces_a_users_image_of_that_name(predicted, tmp_path, kind):
+    figure = tmp_path / "with_truth_map_1981.png"
+    before = write_user_image(figure, kind)
+    for overwrite in ([], ["--overwrite"]):
+        result = runner.invoke(app, ["plot", str(predicted["truth"]), "--time", "1981", "--out", str(tmp_path),
+                                     "--dpi", "40", *overwrite])
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [
+            f"climann: error: {figure} was not written by climann, and --overwrite replaces only climann's own "
+            "outputs; choose another directory (or move that file away yourself)"]
+    assert figure.read_bytes() == before
 
 
 @pytest.mark.parametrize(

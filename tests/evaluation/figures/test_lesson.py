@@ -3,7 +3,9 @@
 import matplotlib.image
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from climann.cli import app
 from climann.errors import ClimannError
 from climann.evaluation.figures.lesson import (
     LEARNING_RATES_1D,
@@ -17,6 +19,7 @@ from climann.evaluation.figures.lesson import (
     loss_surface,
     toy_data,
 )
+from tests.conftest import write_user_image
 
 
 def test_loss_surface_is_half_the_mean_squared_residual():
@@ -96,3 +99,29 @@ def test_a_higher_dpi_gives_a_larger_image(tmp_path):
 def test_bad_input_is_a_climann_error(tmp_path, make_target, dpi, message):
     with pytest.raises(ClimannError, match=message):
         draw_lesson_figures(make_target(tmp_path), dpi=dpi)
+
+
+@pytest.mark.parametrize("overwrite", [pytest.param([], id="asked-nothing"), pytest.param(["--overwrite"], id="overwrite")])
+def test_plot_lesson_never_replaces_a_teachers_own_figures(tmp_path, overwrite):
+    """A teacher's folder with their own activations.png (matplotlib) and loss_surface.png
+    (a scan): refused in one line naming both, --overwrite not offered and not obeyed."""
+    folder = tmp_path / "teaching"
+    before = {"activations.png": write_user_image(folder / "activations.png", "matplotlib"),
+              "loss_surface.png": write_user_image(folder / "loss_surface.png", "pil")}
+    result = CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "20", *overwrite])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"climann: error: {folder}/activations.png, {folder}/loss_surface.png were not written by climann, and "
+        "--overwrite replaces only climann's own outputs; choose another directory (or move those files away "
+        "yourself)"]
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_plot_lesson_replaces_its_own_figures_only_when_asked(tmp_path):
+    folder = tmp_path / "lesson"
+    assert CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "20"]).exit_code == 0
+    again = CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "20"])
+    assert again.exit_code == 2 and "or pass --overwrite to replace them" in again.stderr
+    replaced = CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "30", "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    assert matplotlib.image.imread(folder / "activations.png").shape[0] > 0

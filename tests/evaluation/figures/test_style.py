@@ -1,8 +1,14 @@
 """Tests for climann/evaluation/figures/style.py: the shared pieces of every figure."""
 
+import struct
+import zlib
+
+import matplotlib.pyplot as plt
 import pytest
 
-from climann.evaluation.figures.style import _period
+from climann import __version__
+from climann.evaluation.figures.style import _period, _save, is_marked_figure
+from tests.conftest import write_user_image
 
 
 @pytest.mark.parametrize(
@@ -22,3 +28,55 @@ from climann.evaluation.figures.style import _period
 def test_a_period_names_its_first_and_last_year_and_a_stride_of_years(years, text):
     """A run's test maps of every n-th test year say so in their titles."""
     assert _period(years) == text
+
+
+def _png_text_chunks(path) -> dict[str, str]:
+    """The tEXt and zTXt chunks of a PNG, read by hand from its bytes (PNG 1.2, sections
+    4.2.3.1–2: length, type, keyword NUL [method] text, CRC)."""
+    data, chunks, offset = path.read_bytes(), {}, 8
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    while offset < len(data):
+        (length,), kind = struct.unpack(">I", data[offset:offset + 4]), data[offset + 4:offset + 8]
+        body = data[offset + 8:offset + 8 + length]
+        if kind == b"tEXt":
+            keyword, text = body.split(b"\0", 1)
+            chunks[keyword.decode("latin-1")] = text.decode("latin-1")
+        elif kind == b"zTXt":
+            keyword, packed = body.split(b"\0", 1)
+            chunks[keyword.decode("latin-1")] = zlib.decompress(packed[1:]).decode("latin-1")
+        offset += 12 + length
+    return chunks
+
+
+def test_every_figure_is_saved_with_climanns_mark(tmp_path):
+    """The one save of every figure writes "Software: climann <version>" into the PNG, in
+    place of matplotlib's own name, so that --overwrite can tell climann's figures apart."""
+    figure, axis = plt.subplots()
+    axis.plot([0, 1], [0, 1])
+    path = _save(figure, tmp_path / "figure.png", dpi=20)
+    assert _png_text_chunks(path)["Software"] == f"climann {__version__}"
+    assert is_marked_figure(path)
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param("matplotlib", id="a-users-matplotlib-figure"),
+    pytest.param("pil", id="a-png-without-text"),
+    pytest.param("jpeg", id="a-jpeg-named-png"),
+])
+def test_an_image_climann_did_not_save_carries_no_mark(tmp_path, kind):
+    path = tmp_path / "figure.png"
+    write_user_image(path, kind)
+    if kind != "jpeg":
+        assert not _png_text_chunks(path).get("Software", "").startswith("climann")
+    assert not is_marked_figure(path)
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(b"", id="empty"),
+    pytest.param(b"\x89PNG\r\n\x1a\n truncated", id="truncated"),
+    pytest.param(b"Software: climann 0.1.0", id="text-with-the-words"),
+])
+def test_a_file_that_is_no_readable_png_is_not_marked(tmp_path, content):
+    path = tmp_path / "figure.png"
+    path.write_bytes(content)
+    assert not is_marked_figure(path)
