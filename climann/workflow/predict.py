@@ -203,7 +203,7 @@ def predict_files(
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
-    dataset = open_selected(config, units=run.input_units())
+    dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -375,6 +375,19 @@ def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.n
 
     saved = climatologies_from_record(run.network.metadata.get("climatologies", {}))
     return saved if saved or new_data else None
+
+
+def cell_order_grid(run: TrainedRun) -> dict[str, list[float]] | None:
+    """The training grid's axes (``grid_axes`` of its model file) when the run depends on the
+    order of the cells (a climatology saved per cell, ``[data] target_anomaly`` or
+    ``[data] anomalies``, or field mode): new data holding the same cells in another order
+    are then put in the training order by value
+    (:func:`climann.workflow.preparation.on_training_grid`). None for other runs, whose
+    predictions keep the data's order, and for model files that predate the record."""
+    meta = run.network.metadata
+    needs_order = (meta.get("target_climatology") is not None or bool(run.config.data.anomalies)
+                   or run.config.data.mode == "field")
+    return meta.get("grid_axes") if needs_order else None
 
 
 def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
@@ -642,7 +655,7 @@ def evaluate_run(
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other),
-                                 target_climatology=target_climatology)
+                                 target_climatology=target_climatology, grid=cell_order_grid(run) if other else None)
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     if other:
