@@ -11,6 +11,7 @@ computed from its grid mapping with pyproj (``pyproj.CRS.from_cf``).
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
@@ -21,7 +22,10 @@ from climann.data.coords import (
 )
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
 from climann.data.layout import Coordinate, GeographicGrid
+from climann.data.notes import note_once
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: Units of projected axes, as a factor to metres (what ``pyproj.CRS.from_cf`` expects).
 METRES_PER_UNIT: dict[str, float] = {
@@ -278,7 +282,8 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
     """The target's cell areas as the file gives them: the variable its CF ``cell_measures``
     attribute names for ``area`` (``"area: areacello"``; CF conventions section 7.2), shape
     (n_rows, n_columns) in ``dims`` order, NaN where it is missing (land); None when the
-    attribute names none or the variable is not in the file (CMIP's ``external_variables``).
+    attribute names none or the variable is not in the file (CMIP's ``external_variables``,
+    CF section 2.6.3), which is said in one note per run (:func:`_note_external_areas`).
 
     Raises
     ------
@@ -287,7 +292,10 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
     """
     words = str(dataset[target].attrs.get("cell_measures", "")).split()
     name = next((value for key, value in zip(words[::2], words[1::2]) if key == "area:"), None)
-    if name is None or name not in dataset.variables:
+    if name is None:
+        return None
+    if name not in dataset.variables:
+        _note_external_areas(dataset, target, name)
         return None
     variable = dataset[name].squeeze(drop=True)
     if set(variable.dims) != set(dims):
@@ -300,6 +308,19 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
         raise ClimannError(f"cell measure '{name}' of '{target}' has negative areas; fix the file or remove "
                            "the cell_measures attribute to have the areas computed")
     return areas
+
+
+def _note_external_areas(dataset: xr.Dataset, target: str, name: str) -> None:
+    """One note per run: the target's cell areas are in a variable the file only names (in
+    CMIP files, listed in the global ``external_variables``, CF section 2.6.3), so they are
+    computed from the grid, and how to give them instead."""
+    external = str(dataset.attrs.get("external_variables", "")).split()
+    where = " (named in the file's external_variables)" if name in external else ""
+    note_once(_log, logging.INFO,
+              f"the cell areas of '{target}' are in '{name}' (its cell_measures), which is not in the data{where}: "
+              f"the areas are computed from the cell bounds (or from the cell centres without them) instead; to use "
+              f"{name}, merge its file into the data (e.g. `cdo merge DATA.nc AREAS.nc OUT.nc`, or "
+              f"`ncks -A -v {name} AREAS.nc DATA.nc`)", key=("external cell measure", target, name))
 
 
 def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, np.ndarray] | None:

@@ -205,7 +205,7 @@ def predict_files(
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
-    dataset = open_selected(config, units=run.input_units())
+    dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -378,6 +378,19 @@ def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.n
 
     saved = climatologies_from_record(run.network.metadata.get("climatologies", {}))
     return saved if saved or new_data else None
+
+
+def cell_order_grid(run: TrainedRun) -> dict[str, list[float]] | None:
+    """The training grid's axes (``grid_axes`` of its model file) when the run depends on the
+    order of the cells (a climatology saved per cell, ``[data] target_anomaly`` or
+    ``[data] anomalies``, or field mode): new data holding the same cells in another order
+    are then put in the training order by value
+    (:func:`climann.workflow.preparation.on_training_grid`). None for other runs, whose
+    predictions keep the data's order, and for model files that predate the record."""
+    meta = run.network.metadata
+    needs_order = (meta.get("target_climatology") is not None or bool(run.config.data.anomalies)
+                   or run.config.data.mode == "field")
+    return meta.get("grid_axes") if needs_order else None
 
 
 def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
@@ -638,7 +651,7 @@ def evaluate_run(
     changed = [] if other else warn_changed_inputs(run_dir, config)
     dataset = None
     if other:  # opened once, here: data without the target are refused before anything is computed
-        dataset = open_selected(config, units=run.input_units())
+        dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
         require_scored_target(dataset, config.data.target, files)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,

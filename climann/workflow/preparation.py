@@ -8,6 +8,7 @@ Everything here turns ``[data]`` into arrays (or a lazy source for streaming); t
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
 from climann.data.masking import warn_fill_like_values
-from climann.data.open import concat_blocks, expand_paths, open_dataset
+from climann.data.notes import note_once
+from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
@@ -176,7 +178,9 @@ def _open_subset(
     return selected.assign(series)
 
 
-def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+def open_selected(
+    config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
+) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
     With ``split_files`` each block's files (plus ``paths``) are opened and subset on their
@@ -191,6 +195,10 @@ def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) 
     units : mapping of variable name to units string, optional
         The units a trained model expects (from its model file): variables in other units
         are converted to them, with a warning, or refused when not convertible.
+    grid : mapping of axis name to values, optional
+        A trained model's grid axes (from its model file, see
+        :func:`climann.workflow.run_directory.grid_axes`): data holding the same cells in
+        another order are put in that order (:func:`on_training_grid`).
 
     Raises
     ------
@@ -200,7 +208,8 @@ def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) 
     data = config.data
     model = "the model's training data"
     if not data.split_files:
-        return _open_subset(config, data.paths, units, reference=model)
+        opened = _open_subset(config, data.paths, units, reference=model)
+        return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
     unstrided = dataclasses.replace(config, data=dataclasses.replace(data, grid_stride=1))
@@ -214,6 +223,53 @@ def open_selected(config: RunConfig, *, units: Mapping[str, str] | None = None) 
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
     return subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources), grid_stride=data.grid_stride)
+
+
+def _files_text(files: tuple[str, ...]) -> str:
+    names = [Path(f).name for f in files]
+    return ", ".join(names[:2]) + (f" and {len(names) - 2} more files" if len(names) > 2 else "")
+
+
+def on_training_grid(dataset: xr.Dataset, grid: Mapping[str, list[float]], *, where: str) -> xr.Dataset:
+    """``dataset`` with the cells of a trained model's grid put in its order by value.
+
+    Data that hold the training grid's cells in another order (latitude north-to-south
+    against south-to-north) or longitude convention (−180…180 against 0…360) are aligned
+    into the training order, their CF bounds with them, as several files are combined
+    (:func:`climann.data.open.on_reference_grid`), with one warning naming ``where``. A run
+    that keeps a climatology per cell, or outputs whole maps, then finds each cell where it
+    was in training. Data on another grid are returned as they are: the caller refuses
+    them or notes it.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Opened and subset (:func:`open_selected`).
+    grid : mapping of axis name to values
+        The training grid's 1-D row and column axes (``{"lat": [...], "lon": [...]}``).
+    where : str
+        The data's files, for the note.
+    """
+    reference = {name: xr.DataArray(np.asarray(values, np.float64), dims=(name,)) for name, values in grid.items()}
+    if any(dataset.sizes.get(name) != values.size for name, values in reference.items()):
+        return dataset  # another grid (or other axis names)
+    try:
+        aligned = on_reference_grid(dataset, reference, labels=("the training grid", where))
+    except ClimannError:
+        return dataset
+    moved = [name for name, values in reference.items()
+             if name in dataset.dims and np.any(np.abs(np.asarray(dataset[name].values, np.float64) - values.values)
+                                                > 0.5 * _smallest_step(values.values))]
+    if moved:
+        # a warning, not a note: the output's cell order differs from the file's, which a reader by index must know
+        note_once(run_logger, logging.WARNING, f"{where} holds the training grid's cells in another order "
+                  f"({', '.join(moved)}): aligned by value to the training grid, whose order the output takes")
+    return aligned
+
+
+def _smallest_step(values: np.ndarray) -> float:
+    steps = np.abs(np.diff(values))
+    return float(steps[steps > 0].min()) if (steps > 0).any() else 0.0
 
 
 def anomaly_climatologies(
@@ -316,13 +372,14 @@ def field_samples(
 def build_samples(
     config: RunConfig, source: PointwiseSource | None = None, *, units: Mapping[str, str] | None = None,
     climatologies: Mapping[str, np.ndarray] | None = None, dataset: xr.Dataset | None = None,
+    grid: Mapping[str, list[float]] | None = None,
 ) -> PointwiseSamples | FieldSamples:
     """The samples of ``config.data`` in memory: pointwise (from ``source`` when given) or field mode;
-    ``units`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`;
+    ``units`` and ``grid`` as in :func:`open_selected`, ``climatologies`` as in :func:`anomaly_climatologies`;
     ``dataset``: the data as :func:`open_selected` opens them, opened here when not given."""
     if source is not None and config.data.mode == "pointwise":
         return source.read_all()
-    dataset = open_selected(config, units=units) if dataset is None else dataset
+    dataset = open_selected(config, units=units, grid=grid) if dataset is None else dataset
     if config.data.mode == "field":
         return field_samples(config, dataset, climatologies=climatologies)
     return pointwise_source(config, dataset, climatologies=climatologies).read_all()
@@ -548,14 +605,15 @@ def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
     target_climatology: np.ndarray | None = None, dataset: xr.Dataset | None = None,
+    grid: Mapping[str, list[float]] | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
-    variables in the model's ``units`` (see :func:`open_selected`) and anomalies from its
+    variables in the model's ``units`` on its ``grid`` (see :func:`open_selected`) and anomalies from its
     ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
     the target's climatology is its saved ``target_climatology`` (recomputed from the
     training block when None); ``dataset`` as in :func:`build_samples`."""
-    samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset)
+    samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset, grid=grid)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
         split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})

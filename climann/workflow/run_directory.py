@@ -163,6 +163,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         **({"input_ranges": ranges} if ranges is not None else {}),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
+        "grid_axes": grid_axes(layout),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
         **({"target_climatology": target_climatology_record(data)} if data.target_climatology is not None else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
@@ -241,6 +242,16 @@ def grid_summary(layout: GridLayout) -> dict:
         "first_cell": [float(latitude.flat[first]), float(longitude.flat[first])],
         "last_cell": [float(latitude.flat[last]), float(longitude.flat[last])],
     }
+
+
+def grid_axes(layout: GridLayout) -> dict[str, list[float]]:
+    """The training grid's 1-D row and column axes by name (``{"lat": [...], "lon": [...]}``,
+    rotated or projected axes on such grids; index-only dimensions left out), in the model
+    file so that new data holding the same cells in another order or longitude convention are
+    put back in the training order by value
+    (:func:`climann.workflow.preparation.on_training_grid`)."""
+    return {axis.name: [float(value) for value in np.asarray(axis.values, np.float64)]
+            for axis in (layout.latitude, layout.longitude) if axis.name not in layout.index_dims}
 
 
 def write_run_record(

@@ -285,6 +285,32 @@ def test_an_external_cell_measure_leaves_the_areas_computed(tmp_path):
     np.testing.assert_array_equal(layout.cell_area_weights(), computed)
 
 
+def test_an_external_cell_measure_is_said_once_per_run_with_the_way_to_merge_it(tmp_path, caplog):
+    """Computed areas in place of the model's own are said, not silent: one note, however often
+    the run opens its files, naming the variable and how to give it."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    path, _ = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    dataset = xr.load_dataset(_with_cell_measure(path, None, name="areacello"))
+    dataset.attrs["external_variables"] = "areacello"
+    dataset.to_netcdf(tmp_path / "external.nc")
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        for _ in range(2):
+            grid_layout(open_dataset([tmp_path / "external.nc"]), "tos", [])
+    said = [record.getMessage() for record in caplog.records if "areacello" in record.getMessage()]
+    assert said == [
+        "the cell areas of 'tos' are in 'areacello' (its cell_measures), which is not in the data (named in the "
+        "file's external_variables): the areas are computed from the cell bounds (or from the cell centres without "
+        "them) instead; to use areacello, merge its file into the data (e.g. `cdo merge DATA.nc AREAS.nc "
+        "OUT.nc`, or `ncks -A -v areacello AREAS.nc DATA.nc`)"
+    ]
+    forget_notes()
+
+
 def test_a_cell_measure_off_the_grid_is_refused(tmp_path):
     from climann.data.variables import grid_layout
 

@@ -734,34 +734,41 @@ def test_field_predict_flags_whole_maps_whose_inputs_lie_outside_the_training_ra
 
 
 @pytest.mark.parametrize("command", ["predict", "evaluate"])
-def test_field_mode_refuses_its_training_grid_in_another_cell_order(field_run, tmp_path, command):
+def test_field_mode_aligns_its_training_grid_in_another_cell_order_by_value(field_run, tmp_path, command):
     """A field network writes its maps in the training grid's cell order: the same grid with its
-    latitudes flipped would put every value on the mirrored cell, so it is refused in one line."""
+    latitudes flipped is put back in that order by value (before: refused), so each cell gets
+    the prediction it gets from the training file, exactly."""
     from climann.workflow.predict import evaluate_run
 
     _, sample, run_dir = field_run
     with xr.open_dataset(sample) as source:
         source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
-    with pytest.raises(ClimannError, match=r"the training grid in another cell order \(first cell at lat, lon "
-                                           r"\[82.5, 7.5\], in training \[-82.5, 7.5\]\)"):
-        if command == "predict":
-            predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "out.nc")
-        else:
-            evaluate_run(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "scores")
-    assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
+    if command == "predict":
+        got = predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "out.nc").path
+        want = predict_files(run_dir, [str(sample)], tmp_path / "same.nc").path
+    else:
+        evaluate_run(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "scores")
+        evaluate_run(run_dir, [str(sample)], tmp_path / "same")
+        got, want = tmp_path / "scores" / "predictions.nc", tmp_path / "same" / "predictions.nc"
+    with xr.open_dataset(got) as flipped, xr.open_dataset(want) as same:
+        flipped = flipped.load().sortby("lat")  # independently of climann: south to north
+        np.testing.assert_array_equal(flipped["lat"].values, same["lat"].values)
+        np.testing.assert_array_equal(flipped["tas_pred"].values, same["tas_pred"].values)
+        assert np.isfinite(same["tas_pred"].values).sum() > 1000
 
 
 def test_anomaly_features_refuse_data_on_a_grid_of_the_same_size_elsewhere(anomaly_run, tmp_path):
     """The anomaly of clt subtracts the training climatology of each training cell: on the same
-    number of cells 30° further east it would subtract other cells' climatologies, silently."""
+    number of cells 5° further east it would subtract other cells' climatologies, silently. (Whole
+    cells further east on this global grid are the same cells in another order, aligned by value.)"""
     from climann.workflow.predict import evaluate_run
 
     _, sample, run_dir = anomaly_run
     with xr.open_dataset(sample) as source:
         moved = source.load()
-    assert (np.diff(moved["lon"].values) == 15.0).all()  # 30° is two whole cells
-    moved = moved.assign_coords(lon=moved["lon"] + 30.0)
-    moved["lon_bnds"] = moved["lon_bnds"] + 30.0
+    assert (np.diff(moved["lon"].values) == 15.0).all()  # 5° is a third of a cell
+    moved = moved.assign_coords(lon=moved["lon"] + 5.0)
+    moved["lon_bnds"] = moved["lon_bnds"] + 5.0
     moved.to_netcdf(tmp_path / "east.nc")
     pointwise = load_run(run_dir).config.data.mode == "pointwise"
     message = r"\[data\] anomalies \(clt\) subtract its training climatology" if pointwise else "field-mode"

@@ -2,6 +2,8 @@
 predictions add it back (in the target's units), in training, ``predict`` and ``evaluate --data``."""
 
 import dataclasses
+import logging
+import shutil
 
 import numpy as np
 import pytest
@@ -173,12 +175,13 @@ def _shifted(sample, path, **shift):
     return path
 
 
-@pytest.mark.parametrize("shift", [{"lat": 5.0}, {"lon": 30.0}], ids=["lat", "lon"])
+@pytest.mark.parametrize("shift", [{"lat": 5.0}, {"lon": 5.0}], ids=["lat", "lon"])
 def test_data_on_a_grid_of_the_same_size_elsewhere_are_refused(anomaly_run, tmp_path, shift):
     """The climatology is per training cell: added to the cells of another place it would be
     wrong at every cell, so predict and evaluate --data refuse (not a note and exit 0). The
-    latitudes move by a third of a cell: a whole cell would take the global grid beyond 90°,
-    refused before (a latitude outside −90…90)."""
+    axes move by a third of a cell: a whole cell would take the global grid beyond 90°,
+    refused before (a latitude outside −90…90), and whole cells of longitude are the same
+    cells in another order (aligned by value)."""
     folder, sample, _, run_dir = anomaly_run
     with xr.open_dataset(sample) as source:
         assert (np.diff(source["lat"].values) == 15.0).all() and source["lat"].values.max() + 5.0 < 90.0
@@ -190,11 +193,55 @@ def test_data_on_a_grid_of_the_same_size_elsewhere_are_refused(anomaly_run, tmp_
     assert not (tmp_path / "moved_pred.nc").exists()
 
 
-def test_the_training_grid_with_its_latitudes_flipped_is_refused_with_the_way_to_reorder(anomaly_run, tmp_path):
-    """North-to-south data on the same cells: the same extent, but each row would get the
-    climatology of its mirror row (on OSTIA, main predicted up to 9 K off with exit 0)."""
+def _flipped(sample, path):
+    """The sample's cells in another order and longitude convention, as ERA5 holds them:
+    latitude north to south, longitude −180…180 (its bounds with it)."""
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        data = source.load()
+    shift = np.where(data["lon"].values > 180.0, -360.0, 0.0)
+    data["lon_bnds"] = data["lon_bnds"] + shift[:, None]
+    data = data.assign_coords(lon=data["lon"] + shift)
+    data.sortby("lon").isel(lat=slice(None, None, -1)).to_netcdf(path)
+    return path
+
+
+def _in_training_order(predictions: xr.Dataset) -> xr.Dataset:
+    """Independently of climann: latitude south to north, longitude 0…360, ascending."""
+    return predictions.assign_coords(lon=predictions["lon"] % 360.0).sortby("lat").sortby("lon")
+
+
+def test_the_training_grid_flipped_is_aligned_by_value_and_predicted_as_the_training_grid(anomaly_run, tmp_path,
+                                                                                           caplog):
+    """North-to-south, −180…180 data on the training cells: each cell gets its own training
+    climatology, so the predictions are those of the training file's cells, exactly (before,
+    refused with advice to regrid; adding the climatologies by position would put each row's
+    on its mirror row, up to 9 K off on OSTIA)."""
     _, sample, _, run_dir = anomaly_run
+    flipped = _flipped(sample, tmp_path / "flipped.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        aligned = predict_files(run_dir, [str(flipped)], tmp_path / "flipped_pred.nc").path
+    as_trained = predict_files(run_dir, [str(sample)], tmp_path / "pred.nc").path
+    with xr.open_dataset(aligned, decode_times=TIME) as got, xr.open_dataset(as_trained, decode_times=TIME) as want:
+        got = _in_training_order(got.load())
+        np.testing.assert_array_equal(got["lat"].values, want["lat"].values)
+        np.testing.assert_array_equal(got["lon"].values, want["lon"].values)
+        np.testing.assert_array_equal(got["tas_pred"].values, want["tas_pred"].values)
+    said = [record.getMessage() for record in caplog.records if "another order" in record.getMessage()]
+    assert said == ["flipped.nc holds the training grid's cells in another order (lat, lon): aligned by value to "
+                    "the training grid, whose order the output takes"]
+    scores_flipped = evaluate_run(run_dir, [str(flipped)], tmp_path / "flipped_eval")
+    scores = evaluate_run(run_dir, [str(sample)], tmp_path / "eval")
+    assert scores_flipped["splits"]["all"]["model"] == pytest.approx(scores["splits"]["all"]["model"], rel=1e-12)
+
+
+def test_a_model_file_without_its_grid_axes_refuses_the_flipped_grid_with_the_way_to_reorder(anomaly_run, tmp_path):
+    """A run trained before the grid's axes were recorded cannot align by value: refused, as before."""
+    _, sample, _, run_dir = anomaly_run
+    old = shutil.copytree(run_dir, tmp_path / "old_run")
+    network = Network.load(old / "model.npz")
+    network.save(old / "model.npz", metadata={key: value for key, value in network.metadata.items()
+                                              if key != "grid_axes"})
     with xr.open_dataset(sample) as source:
         source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
     with pytest.raises(ClimannError, match=r"first cell at lat, lon 82\.5, .*: put them in the training order"):
-        predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_pred.nc")
+        predict_files(old, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_pred.nc")

@@ -16,6 +16,7 @@ from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.baselines import season_name
 from climann.evaluation.scores import cell_anomaly_correlation, cell_scores
+from climann.evaluation.figures.projected import draw_projected_map, projected_grid
 from climann.evaluation.figures.style import (
     ERROR_COLORMAP,
     NO_DATA_COLOR,
@@ -187,7 +188,16 @@ def latitude_stretch(grid: MapGrid) -> float:
 
 
 def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: MapPanel) -> None:
-    """One map on ``axis``: cells, coastlines, degree axes, a colorbar below it."""
+    """One map on ``axis``: cells, coastlines, degree axes, a colorbar below it; a projected
+    grid in its own x and y (:mod:`.projected`)."""
+    projected = projected_grid(layout)
+    if projected is not None:
+        axis.set_facecolor(NO_DATA_COLOR)
+        mesh = draw_projected_map(axis, layout, projected, panel.field, cmap=panel.cmap, vmin=panel.vmin,
+                                  vmax=panel.vmax)
+        axis.set_title(panel.title)
+        _colorbar(figure, axis, mesh, panel)
+        return
     grid = map_grid(layout)
     field = np.where(grid.hidden, np.nan, panel.field)[:, grid.columns]
     axis.set_facecolor(NO_DATA_COLOR)
@@ -208,6 +218,11 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     axis.set_title(panel.title)
     axis.set_xlabel("longitude")
     axis.set_ylabel("latitude" if stretch == 1 else f"latitude (stretched ×{stretch:.2g})")
+    _colorbar(figure, axis, mesh, panel)
+
+
+def _colorbar(figure: plt.Figure, axis: plt.Axes, mesh, panel: MapPanel) -> None:
+    """The map's colour bar, below it, with the panel's label (units) and arrows."""
     extend = panel.extend or _colorbar_extend(panel)
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
                                label=panel.label, extend=extend)
@@ -232,6 +247,11 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
     """Inches for a row of maps: each map about 2.3 in high and as wide as its aspect asks,
     plus room for the latitude axis (beside) and titles and colorbar (above and below), so
     colorbars are as wide as their maps and titles clear of each other, globally and regionally."""
+    projected = projected_grid(layout)
+    if projected is not None:  # drawn in its own x and y, a km as long on both axes; a polar square
+        ratio = np.ptp(_cell_edges(projected.x)) / np.ptp(_cell_edges(projected.y))  # needs room for ticks
+        width = float(np.clip(3.2 * ratio, 3.2, 6.0))
+        return (width + 0.9) * n_panels, float(np.clip(width / ratio, 1.2, 5.0)) + 2.1
     grid = map_grid(layout)
     lon_extent, lat_extent = np.ptp(grid.longitude), np.ptp(grid.latitude)
     ratio = lon_extent / lat_extent / latitude_stretch(grid) if lat_extent > 0 else 1.0

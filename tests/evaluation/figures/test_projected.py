@@ -1,0 +1,78 @@
+"""Maps of a projected (polar stereographic) grid in its own x and y, with a pyproj graticule."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pyproj  # noqa: E402
+import pytest  # noqa: E402
+import xarray as xr  # noqa: E402
+
+from climann.data.open import open_dataset  # noqa: E402
+from climann.data.variables import grid_layout  # noqa: E402
+from climann.evaluation.figures.maps import MapPanel, _draw_map  # noqa: E402
+from climann.evaluation.figures.projected import graticule, projected_grid  # noqa: E402
+
+#: NSIDC's sea-ice polar stereographic north (EPSG:3413-like), as CF writes it.
+POLAR = {"grid_mapping_name": "polar_stereographic", "straight_vertical_longitude_from_pole": -45.0,
+         "latitude_of_projection_origin": 90.0, "standard_parallel": 70.0, "false_easting": 0.0,
+         "false_northing": 0.0, "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563}
+
+
+def _polar_file(path, units="m"):
+    """A 7 × 8 polar stereographic grid, x/y in ``units``, no lat/lon (computed with pyproj)."""
+    scale = 1.0 if units == "m" else 1e-3
+    x, y = np.linspace(-3e6, 3e6, 8) * scale, np.linspace(3e6, -3e6, 7) * scale  # rows north to south
+    time = xr.date_range("2000-01-01", periods=3, freq="MS", use_cftime=True)
+    values = np.random.default_rng(0).normal(260.0, 2.0, (3, 7, 8)).astype(np.float32)
+    dataset = xr.Dataset(
+        {"tas": (("time", "y", "x"), values, {"units": "K", "grid_mapping": "crs"}),
+         "crs": ((), np.int32(0), POLAR)},
+        coords={"time": time,
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": units}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": units})},
+    )
+    dataset.to_netcdf(path)
+    return path, x / scale / 1000.0, y / scale / 1000.0
+
+
+@pytest.mark.parametrize("units", [pytest.param("m", id="metres"), pytest.param("km", id="kilometres")])
+def test_a_polar_grid_is_drawn_on_the_files_x_and_y_in_km(tmp_path, units):
+    path, x_km, y_km = _polar_file(tmp_path / "polar.nc", units)
+    layout = grid_layout(open_dataset([path]), "tas", [str(path)])
+    figure, axis = plt.subplots()
+    field = np.arange(56.0).reshape(7, 8)
+    _draw_map(figure, axis, layout, MapPanel("truth", field, "viridis", 0.0, 56.0, "tas (K)"))
+    mesh = axis.collections[0]
+    corners = mesh.get_coordinates()  # (n_y + 1, n_x + 1, 2)
+    np.testing.assert_allclose((corners[0, :-1, 0] + corners[0, 1:, 0]) / 2, x_km)
+    np.testing.assert_allclose((corners[:-1, 0, 1] + corners[1:, 0, 1]) / 2, y_km)
+    np.testing.assert_array_equal(mesh.get_array().reshape(7, 8), field)  # each cell its own value, file order
+    assert axis.get_xlabel() == "x (km)" and axis.get_ylabel() == "y (km)"
+    plt.close(figure)
+
+
+def test_the_70N_graticule_line_is_the_projections_circle(tmp_path):
+    """On a polar stereographic map a parallel is a circle about the pole; pyproj (independently
+    of climann's graticule) gives its radius at 70°N."""
+    path, _, _ = _polar_file(tmp_path / "polar.nc")
+    layout = grid_layout(open_dataset([path]), "tas", [str(path)])
+    grid = projected_grid(layout)
+    pieces = graticule(grid, layout)["70°N"]
+    points = np.concatenate(pieces)
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_cf(POLAR), always_xy=True)
+    x, y = to_map.transform(np.array([-45.0, 45.0, 135.0]), np.full(3, 70.0))
+    radius = np.hypot(x, y) / 1000.0
+    assert np.ptp(radius) < 1e-6  # a circle: every longitude the same distance from the pole
+    np.testing.assert_allclose(np.hypot(points[:, 0], points[:, 1]), radius[0], rtol=1e-9)
+    assert len(points) > 100 and np.ptp(np.arctan2(points[:, 1], points[:, 0])) > 6.2  # all the way round
+
+
+def test_a_rotated_pole_grid_is_not_drawn_as_a_projection(tmp_path):
+    from tests.grid_files import write_rotated
+
+    path = write_rotated(tmp_path / "rotated.nc")
+    layout = grid_layout(open_dataset([path]), "tas", [str(path)])
+    assert layout.is_rotated_pole and projected_grid(layout) is None
