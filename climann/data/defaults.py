@@ -9,7 +9,10 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
 - variables with an extra dimension of several values (``plev``): one value must be chosen
   with ``select`` before they can be features;
 - variables missing on more than half of the samples where the target is present (a
-  land-only soil moisture for a global temperature): they would drop most samples.
+  land-only soil moisture for a global temperature): they would drop most samples;
+- CF flag variables of more than two values (a land-cover class with ``flag_values`` and
+  ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
+  (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning.
 
 When ``[data] features`` is not given, the derived features are ``lat`` (when the grid has
 more than one latitude) plus ``season`` when the time axis is finer than a year (some
@@ -34,6 +37,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.flags import flag_classes, indicator_advice
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
@@ -65,6 +69,12 @@ class DefaultInputs:
     static : tuple of str
         Field mode: variables without a time axis, left out (a sample is a time step's map,
         so a static field is the same in every sample).
+    flags : dict of str to str
+        CF flag variables of more than two values, left out → their codes and meanings
+        (:func:`~climann.data.flags.flag_classes`).
+    flag_advice : str
+        How to give the first of them as 0/1 indicators
+        (:func:`~climann.data.flags.indicator_advice`).
     """
 
     predictors: tuple[str, ...]
@@ -73,6 +83,8 @@ class DefaultInputs:
     several_values: dict[str, str] = field(default_factory=dict)
     off_grid: tuple[str, ...] = ()
     static: tuple[str, ...] = ()
+    flags: dict[str, str] = field(default_factory=dict)
+    flag_advice: str = ""
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -93,6 +105,13 @@ class DefaultInputs:
             notes.append(
                 f"left out of the default predictors: {', '.join(self.static)}, without a time axis: in field mode "
                 "each sample is a time step's map, so a static field is the same in every sample"
+            )
+        if self.flags:
+            shown = ", ".join(f"{name} ({classes})" for name, classes in self.flags.items())
+            notes.append(
+                f"left out of the default predictors: {shown}, CF flag variables whose codes are classes, not "
+                f"amounts; to use them, {self.flag_advice}, or name them in [data] predictors (--predictors) to use "
+                "their codes as numbers"
             )
         return notes
 
@@ -182,11 +201,11 @@ def finer_than_yearly(times: Sequence) -> bool:
 
 def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise") -> DefaultInputs:
     """Every other numeric data variable on the target's grid (in field mode, with a time
-    axis), the left-out ones by reason."""
+    axis) that is not a flag variable of more than two values, the left-out ones by reason."""
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
-    candidates, several_values, off_grid, static = [], {}, [], []
+    candidates, several_values, off_grid, static, flags = [], {}, [], [], {}
     for name in data_variable_names(dataset):
         variable = dataset[name]
         if name == target or not (np.issubdtype(variable.dtype, np.number) or variable.dtype == bool):
@@ -197,6 +216,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
             several_values[name] = str(extra[0])
+        elif flag_classes(variable) is not None:
+            flags[name] = flag_classes(variable)
         elif mode == "field" and time_dim not in variable.dims:
             static.append(name)
         else:
@@ -210,6 +231,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         several_values=several_values,
         off_grid=tuple(off_grid),
         static=tuple(static),
+        flags=flags,
+        flag_advice=indicator_advice(next(iter(flags)), dataset[next(iter(flags))]) if flags else "",
     )
 
 

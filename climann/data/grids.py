@@ -56,7 +56,8 @@ def grid_mapping_of(dataset: xr.Dataset, target: str) -> Coordinate | None:
 
 
 def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str]) -> GeographicGrid:
-    """The 2-D latitude and longitude of the file, with their corner bounds when given."""
+    """The 2-D latitude and longitude of the file, with their corner bounds when given
+    (checked: :func:`_complete_vertices`)."""
     coordinates, bounds, vertex_dim = [], [], "nv"
     for name in names:
         variable = dataset[name].transpose(*dims)
@@ -76,6 +77,9 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         coordinates = [Coordinate(c.name, np.where(eliminated, np.nan, c.values), c.attrs) for c in coordinates]
         bounds = [None if b is None else Coordinate(b.name, np.where(eliminated[..., None], np.nan, b.values), b.attrs)
                   for b in bounds]
+    if bounds[0] is not None:
+        placed = np.isfinite(coordinates[0].values) & np.isfinite(coordinates[1].values)
+        bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
 
 
@@ -106,17 +110,9 @@ def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coord
     candidates = missing | np.logical_or.reduce([(lat == a) & (lon == b) for a, b in _NO_POSITION])
     if not candidates.any():
         return candidates
-    if (time_name := time_coordinate(dataset)) is None:  # only static fields: nothing tells an eliminated tile apart
+    has_data = _cells_with_data(dataset, candidates, dims)
+    if has_data is None:  # only static fields: nothing tells an eliminated tile apart
         return np.zeros_like(candidates)
-    time = dataset[time_name].dims
-    # fields in time only: bounds, cell measures and static fields may hold zeros on such a tile
-    fields = [variable for variable in dataset.data_vars.values() if set(dims) | set(time) <= set(variable.dims)]
-    rows, columns = np.nonzero(candidates)
-    at = {dims[0]: xr.DataArray(rows, dims="cell"), dims[1]: xr.DataArray(columns, dims="cell")}
-    has_data = np.zeros(candidates.shape, bool)
-    for variable in fields:  # only the candidate cells are read
-        values = variable.isel(at).notnull()
-        has_data[rows, columns] |= np.asarray(values.any([dim for dim in values.dims if dim != "cell"]).values)
     if (missing & has_data).any():
         i, j = np.argwhere(missing & has_data)[0]
         raise ClimannError(
@@ -127,15 +123,99 @@ def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coord
     return candidates & ~has_data
 
 
+def _cells_with_data(dataset: xr.Dataset, candidates: np.ndarray, dims: tuple[str, str]) -> np.ndarray | None:
+    """Which of the ``candidates`` cells, shape (n_rows, n_columns), hold a value of some
+    data variable on the grid and in time at some time step; only those cells are read.
+    None without a time axis (bounds, cell measures and static fields, such as a mask, may
+    hold values on a tile that was never run)."""
+    if (time_name := time_coordinate(dataset)) is None:
+        return None
+    time = dataset[time_name].dims
+    fields = [variable for variable in dataset.data_vars.values() if set(dims) | set(time) <= set(variable.dims)]
+    rows, columns = np.nonzero(candidates)
+    at = {dims[0]: xr.DataArray(rows, dims="cell"), dims[1]: xr.DataArray(columns, dims="cell")}
+    has_data = np.zeros(candidates.shape, bool)
+    for variable in fields:
+        values = variable.isel(at).notnull()
+        has_data[rows, columns] |= np.asarray(values.any([dim for dim in values.dims if dim != "cell"]).values)
+    return has_data
+
+
+def _without_bounds_advice(name: str) -> str:
+    return (f"fill in the bounds, or remove the bounds attribute to have the areas computed from the cell centres: "
+            f"ncatted -a bounds,{name},d,, IN.nc OUT.nc")
+
+
+def axis_bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
+    """The CF cell bounds of the 1-D axis ``name``, shape (n, 2), as the file gives them (its
+    ``bounds`` attribute, CF conventions section 7.1); None without.
+
+    Raises
+    ------
+    ClimannError
+        If a bound is missing (NaN): the cell's extent, and so its area, which weights the
+        training and the scores, is unknown. The message names the cells and how to have
+        the areas computed from the centres instead (nothing is guessed).
+    """
+    bounds_name = dataset[name].attrs.get("bounds")
+    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
+        return None
+    values = np.asarray(dataset[bounds_name].values, np.float64)
+    missing = ~np.isfinite(values).all(axis=-1)
+    if missing.any():
+        first = np.asarray(dataset[name].values)[np.argmax(missing)]
+        raise ClimannError(
+            f"'{bounds_name}' (the cell bounds of '{name}') is missing at {int(missing.sum())} of {missing.size} "
+            f"cells (first at {name}={first:g}): their areas, which weight the training and the scores, are unknown; "
+            + _without_bounds_advice(name)
+        )
+    return values
+
+
+def _complete_vertices(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
+                       dims: tuple[str, str], names: tuple[str, str]) -> tuple[list[Coordinate], np.ndarray]:
+    """The 2-D cell vertices, shape (n_rows, n_columns, n_vertices), checked, and the cells
+    left without an area, shape (n_rows, n_columns).
+
+    A cell of fewer vertices than the vertex dimension holds the fill value in its last
+    ones (CF conventions section 7.1): they are given its last vertex, a zero-length side
+    that adds no area. A placed cell (finite centre) with another vertex missing has no
+    known area: when it never holds data it is left without an area, as a cell without a
+    position is; else the file is refused.
+
+    Raises
+    ------
+    ClimannError
+        If a cell that holds data (or any, without a time axis) has a missing vertex.
+    """
+    latitude, longitude = (np.asarray(b.values, np.float64) for b in bounds)
+    missing = ~np.isfinite(latitude) | ~np.isfinite(longitude)
+    trailing = np.all(np.diff(missing.astype(np.int8), axis=-1) >= 0, axis=-1) & ((~missing).sum(axis=-1) >= 3)
+    broken = placed & missing.any(axis=-1) & ~trailing
+    if broken.any():
+        has_data = _cells_with_data(dataset, broken, dims)
+        held = broken if has_data is None else broken & has_data
+        if held.any():
+            i, j = np.argwhere(held)[0]
+            raise ClimannError(
+                f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') are missing at "
+                f"{int(held.sum())} cells that hold data (first at {dims[0]}={i}, {dims[1]}={j}): their areas, which "
+                f"weight the training and the scores, are unknown; " + _without_bounds_advice(names[1])
+            )
+    for k in range(1, missing.shape[-1]):  # the fill of fewer-sided cells: their last vertex again
+        fill = (placed & trailing)[..., None] & missing[..., k:k + 1]
+        latitude[..., k:k + 1] = np.where(fill, latitude[..., k - 1:k], latitude[..., k:k + 1])
+        longitude[..., k:k + 1] = np.where(fill, longitude[..., k - 1:k], longitude[..., k:k + 1])
+    completed = [Coordinate(b.name, values, b.attrs) for b, values in zip(bounds, (latitude, longitude))]
+    return completed, broken
+
+
 def _axis_edges(dataset: xr.Dataset, name: str) -> np.ndarray:
     """Cell edges along a 1-D axis, shape (n + 1,): from its CF bounds, else midway between
     centres (and as far beyond the ends as the neighbouring step)."""
-    centres = np.asarray(dataset[name].values, np.float64)
-    bounds_name = dataset[name].attrs.get("bounds")
-    if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2:
-        bounds = np.asarray(dataset[bounds_name].values, np.float64)
-        return np.concatenate([bounds[:, 0], bounds[-1:, 1]])
-    bounds = bounds_from_centres(centres)
+    bounds = axis_bounds(dataset, name)
+    if bounds is None:
+        bounds = bounds_from_centres(np.asarray(dataset[name].values, np.float64))
     return np.concatenate([bounds[:, 0], bounds[-1:, 1]])
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
-from climann.data.grids import file_cell_areas, geographic_grid, grid_mapping_of
+from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
 from climann.data.time_units import undecoded_time_message
@@ -143,14 +143,6 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
     return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
 
 
-def _bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
-    """The (n, 2) bounds of coordinate ``name`` when the file has them (CF ``bounds``)."""
-    bounds_name = dataset[name].attrs.get("bounds")
-    if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2:
-        return np.asarray(dataset[bounds_name].values, dtype=np.float64)
-    return None
-
-
 def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
     """The (n_time, 2) bounds of time as dates when the file has CF bounds of time that
     decoded to dates (like the time axis), else None."""
@@ -236,8 +228,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
         longitude=coordinate(names["longitude"]),
-        latitude_bounds=_bounds(dataset, names["latitude"]),
-        longitude_bounds=_bounds(dataset, names["longitude"]),
+        latitude_bounds=axis_bounds(dataset, names["latitude"]),
+        longitude_bounds=axis_bounds(dataset, names["longitude"]),
         geographic=geographic,
         grid_mapping=mapping,
         index_dims=tuple(name for name in rows_and_columns if name not in dataset.coords),

@@ -125,6 +125,32 @@ def test_metadata_off_grid_text_and_level_variables_are_not_predictors():
     assert any("ta (plev)" in note and "select" in note for note in chosen.notes("tas"))
 
 
+def test_flag_variables_of_classes_are_left_out_with_a_note_and_indicators_kept(tmp_path):
+    """A land-cover class (flag_values of four codes) and a bit field (flag_masks) are classes,
+    not amounts (CF-1.11 §3.5); a two-code sea/land flag and an xarray bool mask are 0/1
+    indicators, kept. Written to a file and opened as train opens it."""
+    classes = (np.arange(24).reshape(4, 6) % 4 + 1).astype("i1")
+    dataset = _dataset_with(
+        lc=(("lat", "lon"), classes), qc=(("time", "lat", "lon"), np.ones((36, 4, 6), "i1")),
+        sea_land=(("lat", "lon"), (classes > 2).astype("i1")), landmask=(("lat", "lon"), classes > 2),
+    )
+    dataset["lc"].attrs.update(flag_values=np.array([1, 2, 3, 4], "i1"), flag_meanings="forest grass desert ice")
+    dataset["qc"].attrs.update(flag_masks=np.array([1, 2, 4], "i1"), flag_meanings="cloud snow ice")
+    dataset["sea_land"].attrs.update(flag_values=np.array([0, 1], "i1"), flag_meanings="sea land")
+    dataset.to_netcdf(tmp_path / "flags.nc")
+    chosen = default_inputs(open_dataset([tmp_path / "flags.nc"]), "tas")
+    assert chosen.predictors == ("sea_land", "landmask")
+    assert chosen.flags == {"lc": "flag_values 1 2 3 4: forest grass desert ice", "qc": "flag_masks 1 2 4: cloud snow ice"}
+    (note,) = chosen.notes("tas")
+    assert note == (
+        "left out of the default predictors: lc (flag_values 1 2 3 4: forest grass desert ice), qc (flag_masks 1 2 4: "
+        "cloud snow ice), CF flag variables whose codes are classes, not amounts; to use them, give one 0/1 variable "
+        "per class instead (e.g. ncap2 -s 'lc_forest=(lc==1)' IN.nc OUT.nc), or name them in [data] predictors "
+        "(--predictors) to use their codes as numbers"
+    )
+    assert default_inputs(dataset, "tas", predictors=("lc",)).predictors == ("lc",)  # named: used as asked
+
+
 def test_auxiliary_coordinates_left_as_data_variables_are_metadata():
     dataset = _dataset_with(height2d=(("lat", "lon"), np.ones((4, 6))), pred=(("lat", "lon"), np.ones((4, 6))))
     dataset["tas"].encoding["coordinates"] = "height2d"

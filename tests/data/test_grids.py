@@ -374,3 +374,77 @@ def test_a_curvilinear_grid_across_the_antimeridian_has_its_areas_and_regions(tm
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     kept = select_region(dataset, box)["tas"].isel(time=0).notnull().values
     np.testing.assert_array_equal(kept, inside[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1])
+
+
+# --- cell bounds with missing values ----------------------------------------------------------------
+@pytest.mark.parametrize(("axis", "row", "cell"), [
+    pytest.param("lon", 2, "lon=112.5", id="longitude"),
+    pytest.param("lat", 0, "lat=-75", id="latitude"),
+])
+def test_missing_1d_cell_bounds_are_refused_naming_the_cells_and_the_fix(write_grid, tmp_path, axis, row, cell):
+    """A NaN bound leaves the cell's area, which weights training and scores, unknown: refused
+    in one line (scores of null before), with the ncatted that has the areas computed from centres."""
+    from climann.data.variables import grid_layout
+
+    dataset = xr.load_dataset(write_grid(n_lat=6, n_lon=8))
+    for name, step in (("lat", 30.0), ("lon", 45.0)):
+        centres = dataset[name].values
+        dataset[f"{name}_bnds"] = ((name, "bnds"), np.stack([centres - step / 2, centres + step / 2], axis=1))
+        dataset[name].attrs["bounds"] = f"{name}_bnds"
+    dataset[f"{axis}_bnds"][row, :] = np.nan
+    dataset.to_netcdf(tmp_path / "nan_bounds.nc")
+    with pytest.raises(ClimannError, match=(
+            rf"^'{axis}_bnds' \(the cell bounds of '{axis}'\) is missing at 1 of \d cells \(first at {cell}\): .*"
+            rf"ncatted -a bounds,{axis},d,, IN.nc OUT.nc$")):
+        grid_layout(open_dataset([tmp_path / "nan_bounds.nc"]), "tas", [])
+
+
+def _nemo_with_corners(tmp_path, n_vertices=4):
+    """_write_nemo's grid (every cell placed and holding data) with its 2-D corners as bounds, ``n_vertices`` per cell
+    (the ones beyond 4 the fill value: CF 7.1's cells of fewer vertices)."""
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0, data_in_tile=True)
+    dataset = xr.load_dataset(path)
+    lat2d, lon2d = np.meshgrid(NEMO_LAT, NEMO_LON, indexing="ij")
+    dataset["nav_lat"].values[tile], dataset["nav_lon"].values[tile] = lat2d[tile], lon2d[tile]  # every cell placed
+    lat, lon = dataset["nav_lat"].values[..., None], dataset["nav_lon"].values[..., None]
+    fill = [np.nan] * (n_vertices - 4)
+    dataset["lat_bnds"] = (("y", "x", "nv"), np.concatenate(
+        [lat + [-7.5, -7.5, 7.5, 7.5], np.broadcast_to(fill, (*lat.shape[:2], len(fill)))], axis=-1))
+    dataset["lon_bnds"] = (("y", "x", "nv"), np.concatenate(
+        [lon + [-22.5, 22.5, 22.5, -22.5], np.broadcast_to(fill, (*lat.shape[:2], len(fill)))], axis=-1))
+    dataset["nav_lat"].attrs["bounds"], dataset["nav_lon"].attrs["bounds"] = "lat_bnds", "lon_bnds"
+    return dataset
+
+
+def _band_areas():
+    """Exact relative areas of the 15° × 45° boxes: (sin φ₂ − sin φ₁) Δλ, the same Δλ in every column."""
+    band = np.diff(np.sin(np.deg2rad(np.concatenate([NEMO_LAT - 7.5, [75.0]]))))
+    return band[:, None] * np.ones(NEMO_LON.size)
+
+
+def test_2d_corners_missing_at_a_cell_that_holds_data_are_refused_and_where_never_any_left_without_area(tmp_path):
+    from climann.data.variables import grid_layout
+
+    dataset = _nemo_with_corners(tmp_path)
+    dataset["lon_bnds"][3, 4, 1] = np.nan
+    dataset.to_netcdf(tmp_path / "broken.nc")
+    with pytest.raises(ClimannError, match=(
+            r"^'lat_bnds'/'lon_bnds' \(the cell corners of 'nav_lat'/'nav_lon'\) are missing at 1 cells that hold "
+            r"data \(first at y=3, x=4\): .*ncatted -a bounds,nav_lon,d,, IN.nc OUT.nc$")):
+        grid_layout(open_dataset([tmp_path / "broken.nc"]), "tos", [])
+    dataset["tos"][:, 3, 4] = np.nan  # land: no data at any time, so its area weighs nothing
+    dataset.to_netcdf(tmp_path / "land.nc")
+    weights = grid_layout(open_dataset([tmp_path / "land.nc"]), "tos", []).cell_area_weights()
+    true = _band_areas()
+    true[3, 4] = 0.0
+    np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
+
+
+def test_fill_values_ending_the_vertices_of_fewer_sided_cells_are_not_missing_corners(tmp_path):
+    """Four corners in a vertex dimension of 6, the last two the fill value (CF 7.1): the
+    areas are those of the four-sided boxes."""
+    from climann.data.variables import grid_layout
+
+    _nemo_with_corners(tmp_path, n_vertices=6).to_netcdf(tmp_path / "six.nc")
+    weights = grid_layout(open_dataset([tmp_path / "six.nc"]), "tos", []).cell_area_weights()
+    np.testing.assert_allclose(weights, _band_areas() / _band_areas().mean(), rtol=1e-9)

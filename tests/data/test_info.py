@@ -383,3 +383,17 @@ def test_report_on_radians_and_unlinked_1d_coordinates_is_in_degrees_without_sel
     assert f"3 values, {latitude[0]:g} to {latitude[-1]:g}" in _line(report, "latitude")
     assert "4 values, 0 to 270" in _line(report, "longitude")
     assert "select" not in unwrapped_report(report)
+
+
+def test_info_leaves_a_flag_variable_out_of_the_config_and_says_why(tmp_path):
+    """A land-cover class (CF flag_values/flag_meanings) is not among the suggested predictors;
+    the config says so in a comment, as train's warning does. A bool mask stays a predictor."""
+    dataset = grid_dataset()[["tas", "pred"]]
+    dataset["lc"] = (("lat", "lon"), (np.arange(24).reshape(4, 6) % 4 + 1).astype("i1"),
+                     {"flag_values": np.array([1, 2, 3, 4], "i1"), "flag_meanings": "forest grass desert ice"})
+    dataset["landmask"] = (dataset["lat"] > 0) & (dataset["lon"] < 180)
+    dataset.to_netcdf(tmp_path / "flags.nc")
+    report = describe([str(tmp_path / "flags.nc")])
+    assert _config(report)["data"]["predictors"] == ["pred", "landmask"]
+    assert ("# left out of the default predictors: lc (flag_values 1 2 3 4: forest grass desert ice), CF flag "
+            "variables whose codes are classes, not amounts") in unwrapped_report(report)

@@ -327,3 +327,27 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
             "or missing_value marks as missing") in caplog.text
     assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fixed.nc" in caplog.text
     assert (data.samples.inputs == -9999.0).any()  # still data
+
+
+def test_a_flag_variable_named_as_a_predictor_is_used_as_its_codes_with_a_warning(tmp_path, caplog):
+    """Named in [data] predictors, a land-cover class is used as asked (its codes 1…4 as
+    numbers), and train says so in one line; left to the defaults it would be left out."""
+    import logging
+
+    dataset = grid_dataset()
+    codes = (np.arange(24).reshape(4, 6) % 4 + 1).astype("i1")
+    dataset["lc"] = (("lat", "lon"), codes, {"flag_values": np.array([1, 2, 3, 4], "i1"),
+                                             "flag_meanings": "forest grass desert ice"})
+    dataset.to_netcdf(tmp_path / "classes.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "classes.nc")], "target": "tas", "predictors": ["pred", "lc"], "features": []}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    warnings = [record.getMessage() for record in caplog.records if "flag variable" in record.getMessage()]
+    assert warnings == [
+        "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
+        "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
+        "(e.g. ncap2 -s 'lc_forest=(lc==1)' IN.nc OUT.nc)"
+    ]
+    column = data.samples.inputs[:, list(data.samples.feature_names).index("lc")]
+    assert np.array_equal(np.unique(column), [1, 2, 3, 4])
