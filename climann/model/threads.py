@@ -21,10 +21,14 @@ The rule (:func:`blas_threads`), for a product of ``m × k`` by ``k × n``:
   one with :func:`one_blas_thread` (the chunked prediction writes do, around dask's
   threaded scheduler), so that every task computes with the same single thread;
 - nothing is changed when the user chose: if ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``,
-  ``MKL_NUM_THREADS``, ``BLIS_NUM_THREADS`` or ``VECLIB_MAXIMUM_THREADS`` is set, BLAS keeps
-  the threads that setting gave it (:func:`user_blas_setting`). dask's worker processes
-  (``--workers N``) start with ``OMP_NUM_THREADS=1`` and the like, so they train with one
-  BLAS thread each.
+  ``MKL_NUM_THREADS``, ``BLIS_NUM_THREADS`` or ``VECLIB_MAXIMUM_THREADS`` was set when
+  climann was imported, BLAS keeps the threads that setting gave it
+  (:func:`user_blas_setting`). dask's worker processes (``--workers N``) start with
+  ``OMP_NUM_THREADS=1`` and the like, so they train with one BLAS thread each. The same
+  variables set later in a process are no choice: BLAS read them when NumPy loaded it, and
+  a dask ``LocalCluster`` started in a process sets them there for its workers and leaves
+  them (``distributed.nanny.pre-spawn-environ``), while this process's BLAS keeps its
+  threads.
 
 Source of :data:`WORK_PER_THREAD` (``python benchmarks/bench_model.py --threads`` prints the
 table): training steps (forward, backward, Adam) of a network ``[8, h, h, 1]`` in float32,
@@ -65,6 +69,7 @@ import threading
 from collections.abc import Iterator, Sequence
 
 __all__ = [
+    "ENVIRONMENT_AT_IMPORT",
     "USER_VARIABLES",
     "WORK_PER_THREAD",
     "available_cores",
@@ -98,11 +103,20 @@ def available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+ENVIRONMENT_AT_IMPORT = {name: os.environ.get(name, "").strip() for name in USER_VARIABLES}
+"""The variables of :data:`USER_VARIABLES` as they were when climann was imported ('' when
+unset). BLAS reads them once, when NumPy loads it; a dask ``LocalCluster`` started later in
+this process sets ``OMP_NUM_THREADS=1`` and the like here for its workers and leaves them set
+(a notebook's one-process training after it ran with OpenBLAS's two threads, 3× slower on a
+busy machine)."""
+
+
 def user_blas_setting() -> str | None:
-    """``"NAME=value"`` of the first variable of :data:`USER_VARIABLES` set (non-empty) in the
-    environment, or None: then climann chooses the BLAS threads."""
+    """``"NAME=value"`` of the first variable of :data:`USER_VARIABLES` that was set (non-empty)
+    when climann was imported (:data:`ENVIRONMENT_AT_IMPORT`), or None: then climann chooses
+    the BLAS threads."""
     for name in USER_VARIABLES:
-        value = os.environ.get(name, "").strip()
+        value = ENVIRONMENT_AT_IMPORT.get(name, "")
         if value:
             return f"{name}={value}"
     return None

@@ -36,6 +36,7 @@ def no_user_setting(monkeypatch):
     """No BLAS variable from the environment, BLAS at OUTER threads around each test."""
     for name in USER_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(threads, "ENVIRONMENT_AT_IMPORT", dict.fromkeys(USER_VARIABLES, ""))
     with threadpool_limits(limits=OUTER, user_api="blas"):
         assert blas_counts() and set(blas_counts()) == {OUTER}
         yield
@@ -117,7 +118,7 @@ def test_the_context_gives_large_products_more_threads(monkeypatch):
 
 @pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in USER_VARIABLES])
 def test_a_users_setting_is_kept(monkeypatch, name):
-    monkeypatch.setenv(name, str(OUTER))
+    monkeypatch.setitem(threads.ENVIRONMENT_AT_IMPORT, name, str(OUTER))  # set when climann was imported
     assert user_blas_setting() == f"{name}={OUTER}"
     with limit_blas_threads(SMALL, 256) as chosen:
         inside = blas_counts()
@@ -125,8 +126,33 @@ def test_a_users_setting_is_kept(monkeypatch, name):
 
 
 def test_an_empty_variable_is_no_setting(monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "")
+    monkeypatch.setitem(threads.ENVIRONMENT_AT_IMPORT, "OMP_NUM_THREADS", "")
     assert user_blas_setting() is None
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in USER_VARIABLES])
+def test_a_variable_set_after_climann_was_imported_is_no_setting(monkeypatch, name):
+    """As a dask LocalCluster started in this process sets OMP_NUM_THREADS=1 and the like here
+    for its workers: this process's BLAS keeps its threads, and climann keeps choosing them."""
+    monkeypatch.setenv(name, "1")
+    assert user_blas_setting() is None
+    with limit_blas_threads(SMALL, 256) as chosen:
+        inside = blas_counts()
+    assert chosen == 1 and set(inside) == {1}
+    assert set(blas_counts()) == {OUTER}
+
+
+def test_the_environment_is_read_when_climann_is_imported(tmp_path):
+    """In a new process with OMP_NUM_THREADS=2: the setting climann keeps."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from climann.model.threads import user_blas_setting; print(user_blas_setting())"
+    environment = {name: value for name, value in os.environ.items() if name not in USER_VARIABLES}
+    result = subprocess.run([sys.executable, "-c", code], env=environment | {"OMP_NUM_THREADS": "2"},
+                            capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert result.stdout.strip() == "OMP_NUM_THREADS=2"
 
 
 def test_training_runs_with_one_thread_for_small_layers(data):

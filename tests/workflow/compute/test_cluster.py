@@ -197,7 +197,7 @@ def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(monkeyp
     climann then took them for the user's choice and evaluated with other BLAS threads."""
     import os
 
-    from climann.model.threads import USER_VARIABLES, user_blas_setting
+    from climann.model.threads import USER_VARIABLES
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.config import build_config
 
@@ -208,7 +208,6 @@ def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(monkeyp
         assert client.submit(os.environ.get, "OMP_NUM_THREADS").result() == "1"  # the worker's
     assert {name: os.environ.get(name) for name in USER_VARIABLES} == {
         name: ("3" if name == "MKL_NUM_THREADS" else None) for name in USER_VARIABLES}
-    assert user_blas_setting() == "MKL_NUM_THREADS=3"
 
 
 def _worker_timers(dask_worker):
@@ -274,3 +273,21 @@ def test_a_local_clusters_workers_reuse_freed_memory_as_a_plain_process_does(mon
         assert allocator_hint(client) is None
         [faults] = client.run(_page_faults_of_repeated_temporaries).values()
     assert faults < 20 * 512 / 4
+
+
+def test_after_a_dask_cluster_started_in_this_process_climann_still_chooses_the_blas_threads(cluster):
+    """dask's nanny left OMP_NUM_THREADS=1 in this process for its workers (the ``cluster``
+    fixture's LocalCluster, as a notebook's own would): no user's choice, so a training here
+    still limits BLAS to the one thread its small products want."""
+    import os
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from climann.model.threads import ENVIRONMENT_AT_IMPORT, limit_blas_threads
+
+    if any(ENVIRONMENT_AT_IMPORT.values()):
+        pytest.skip("the suite runs with a BLAS variable set: BLAS threads are the user's")
+    assert os.environ.get("OMP_NUM_THREADS") == "1"
+    with threadpool_limits(limits=3, user_api="blas"), limit_blas_threads([8, 64, 64, 1], 256) as chosen:
+        inside = {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
+    assert chosen == 1 and inside == {1}
