@@ -26,7 +26,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from climann.data.cell_methods import time_cell_method
+from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import GridLayout
 from climann.data.time_axes import averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step
@@ -172,6 +172,21 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     _log.warning(f"{said}: the model is given {values.name} values as if they were {trained.name}; {advice}")
 
 
+def _totals_per_cell(trained: str, new: str, units: str | None, run: TrainedRun) -> bool:
+    """Whether ``time: sum`` and ``time: mean`` name the same values: those in units per the
+    length of their time cell (``mm month-1`` on monthly steps, per year on yearly ones), where
+    the total over each cell is its mean rate — as climann reads such units when it converts
+    them by the days of each step's month or year (:func:`climann.data.units.calendar_factor`)."""
+    from climann.data.units import _power, parse_units
+
+    record = run.network.metadata.get("time_step")
+    as_means = {with_time_method(method, "sum", "mean") for method in (trained, new)}
+    if not units or not record or len(as_means) > 1:
+        return False
+    period = {1: "month", 12: "year"}.get(TimeStep.from_record(record).months)
+    return period is not None and _power(parse_units(units, variable=""), period) == -1
+
+
 def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
     """Compare the time part of each variable's CF ``cell_methods`` (CF 1.8 section 7.3, see
     :func:`climann.data.cell_methods.time_cell_method`) in the new data with the one recorded
@@ -193,7 +208,7 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
     files, first = _files(layout), _first_file(layout)
     for name, trained in recorded.items():
         new = time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
-        if new is None or new == trained:
+        if new is None or new == trained or _totals_per_cell(trained, new, layout.variable_units.get(name), run):
             continue
         said = f"{name} in {files} is {new}, the model was trained on"
         if name != target:

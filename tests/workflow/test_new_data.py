@@ -300,3 +300,68 @@ def test_evaluate_warns_of_a_predictor_of_another_time_cell_method(runs, tmp_pat
         "pred in new.nc is time: point, the model was trained on time: mean (CF cell_methods): it is given another "
         "quantity than it learnt from; give time: mean pred, or correct the attribute if it is wrong"]
     assert metrics["splits"]["all"]["model"]["n_samples"] == 24 * LAT.size * LON.size
+
+
+def _precipitation(path, *, units, methods, seed=0):
+    """Monthly precipitation of 2000–2003 (noleap) as ``pr`` in ``units`` (kg m-2 s-1 or
+    mm/month: the same rates times the days of each month) with ``cell_methods``, and its
+    predictor ``pred``."""
+    times = _monthly(2000, 4)
+    rng = np.random.default_rng(seed)
+    pred = rng.uniform(0, 1, (len(times), LAT.size, LON.size))
+    rates = (1 + 2 * pred) * 1e-5
+    days = np.array([(_month_bounds([time])[0][1] - _month_bounds([time])[0][0]).days for time in times])
+    values = rates if units == "kg m-2 s-1" else rates * 86400 * days[:, None, None]
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), values.astype(np.float32),
+                {"units": units, "standard_name": "precipitation_flux", "cell_methods": methods}),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1", "cell_methods": MEAN})},
+        coords={"time": ("time", times, {"standard_name": "time"}),
+                "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
+    )
+    dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def precipitation_runs(tmp_path_factory):
+    """Runs of monthly mean rates (kg m-2 s-1, ``time: mean``) and of monthly totals (mm/month,
+    ``time: sum``), and the files they were trained on."""
+    folder = tmp_path_factory.mktemp("precipitation")
+    rates = _precipitation(folder / "rates.nc", units="kg m-2 s-1", methods="area: time: mean")
+    totals = _precipitation(folder / "totals.nc", units="mm/month", methods="time: sum")
+    runs = {}
+    for name, path in (("rates", rates), ("totals", totals)):
+        config = build_config({"data": {"paths": [str(path)], "target": "pr", "predictors": ["pred"]},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1},
+                               "evaluation": {"figures": False}})
+        runs[name] = run_training(config, run_dir=folder / f"run_{name}").run_dir
+    return runs, rates, totals
+
+
+@pytest.mark.parametrize("direction", [pytest.param(("rates", "totals"), id="rate-model-on-totals"),
+                                       pytest.param(("totals", "rates"), id="totals-model-on-rates")])
+def test_totals_per_month_and_mean_rates_converted_into_each_other_are_scored(precipitation_runs, tmp_path, caplog,
+                                                                              direction):
+    """A monthly total in mm/month (``time: sum``) is the month's mean rate: once climann converts
+    it by the days of each month, the two are the same quantity (same scores as on the run's own
+    units)."""
+    runs, rates, totals = precipitation_runs
+    run, files = runs[direction[0]], {"rates": rates, "totals": totals}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = evaluate_run(run, [str(files[direction[1]])], tmp_path / "converted")
+    assert "cell_methods" not in caplog.text
+    own = evaluate_run(run, [str(files[direction[0]])], tmp_path / "own")
+    scores, expected = converted["splits"]["all"]["model"], own["splits"]["all"]["model"]
+    assert scores["n_samples"] == expected["n_samples"] == 48 * LAT.size * LON.size
+    np.testing.assert_allclose(scores["rmse"], expected["rmse"], rtol=1e-4)
+
+
+def test_a_sum_of_rates_is_still_refused_against_their_mean(precipitation_runs, tmp_path):
+    runs, _, _ = precipitation_runs
+    summed = _precipitation(tmp_path / "summed.nc", units="kg m-2 s-1", methods="time: sum")
+    with pytest.raises(ClimannError, match=r"^pr in summed.nc is time: sum, the model was trained on and predicts "
+                                           r"time: mean \(CF cell_methods\)"):
+        evaluate_run(runs["rates"], [str(summed)], tmp_path / "scores")
