@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CellMethod", "parse_cell_methods", "time_cell_method"]
+__all__ = ["CellMethod", "parse_cell_methods", "time_cell_method", "with_time_method"]
 
 _COMMENT = re.compile(r"\([^)]*\)")
 _NAME = re.compile(r"(\S+?)\s*:(?=\s|$)")
@@ -101,3 +101,31 @@ def time_cell_method(text: str | None, time_name: str = "time") -> str | None:
     parts = [f"time: {entry.method}" for entry in parse_cell_methods(text)
              if {"time", time_name} & set(entry.names)]
     return " ".join(parts) or None
+
+
+def with_time_method(text: str, old: str, new: str, time_name: str = "time") -> str:
+    """The ``cell_methods`` attribute with the method ``old`` of its entries over time replaced
+    by ``new``, the rest (other axes, qualifiers, comments) kept as written.
+
+    Converting a monthly total in ``mm month-1`` to a rate by the days of its month
+    (:func:`climann.data.units.convert_variable`) turns a ``time: sum`` into a ``time: mean``.
+
+    Parameters
+    ----------
+    text : str
+        The attribute.
+    old, new : str
+        Methods (CF 1.8 section 7.3, Appendix E: ``sum``, ``mean``, …).
+    time_name : str
+        The time dimension's name; ``time`` is always recognised.
+
+    Examples
+    --------
+    >>> with_time_method("area: mean time: sum (interval: 1 day)", "sum", "mean")
+    'area: mean time: mean (interval: 1 day)'
+    >>> with_time_method("area: time: sum where land", "sum", "mean")
+    'area: time: mean where land'
+    """
+    names = "|".join(map(re.escape, dict.fromkeys(["time", time_name])))
+    entry = re.compile(rf"((?:^|\s)(?:[^\s:()]+:\s+)*(?:{names}):\s+(?:[^\s:()]+:\s+)*){re.escape(old)}(?=\s|\(|$)")
+    return entry.sub(lambda found: found.group(1) + new, str(text))

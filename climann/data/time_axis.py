@@ -62,6 +62,15 @@ class TimeStep:
             return "hourly" if hours == 1 else f"{hours:g}-hourly"
         return f"{days:g} days"
 
+    def span(self, steps: int = 1) -> str:
+        """The length of ``steps`` steps in words: "1 month", "12 months", "2 days", "6 hours"."""
+        if self.months:
+            count, unit = steps * self.months, "month"
+        else:
+            seconds = steps * self.duration.total_seconds()
+            count, unit = (seconds / 86400, "day") if seconds >= 86400 else (seconds / 3600, "hour")
+        return f"{count:g} {unit}" + ("" if count == 1 else "s")
+
     @property
     def approximate_days(self) -> float:
         """The step's length in days, a calendar month counted as 365.25 / 12 days: enough
@@ -177,6 +186,51 @@ def axis_time_step(
     return steps.pop() if len(steps) == 1 else None
 
 
+def cell_time_step(bounds: np.ndarray) -> TimeStep | None:
+    """The common length of the time cells (CF 1.8 section 7.1, the ``bounds`` of time): the
+    period each value is a mean, sum or extreme over, whatever the spacing of the values.
+
+    January means of several years (``cdo selmon,1``) are 12 months apart, but each is a
+    monthly value: its cell is one month long.
+
+    Parameters
+    ----------
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+        The cells [lower, upper], either order of the two vertices.
+
+    Returns
+    -------
+    TimeStep or None
+        ``k`` calendar months when every cell spans k whole months (to about 3 days, for
+        bounds at the 28th to 31st), else the cells' common duration (exact); None when the
+        cells have different lengths or the bounds are not dates.
+
+    Examples
+    --------
+    >>> bounds = np.array([[cftime.datetime(y, 1, 1, calendar="noleap"),
+    ...                     cftime.datetime(y, 2, 1, calendar="noleap")] for y in (1990, 1991)])
+    >>> cell_time_step(bounds).name
+    'monthly'
+    """
+    if bounds is None or len(bounds) == 0 or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return None
+    in_order = bounds[:, 0] <= bounds[:, 1]
+    lower = np.where(in_order, bounds[:, 0], bounds[:, 1])
+    upper = np.where(in_order, bounds[:, 1], bounds[:, 0])
+
+    def months(time: cftime.datetime) -> float:
+        return _month_number(time) + _fraction_of_month(time)
+
+    lengths = np.array([months(high) - months(low) for low, high in zip(lower, upper)])
+    whole = np.round(lengths)
+    if whole.min() >= 1 and whole.min() == whole.max() and np.all(np.abs(lengths - whole) <= _MONTH_FRACTION_SPREAD):
+        return TimeStep(months=int(whole[0]))
+    durations = {(high - low) // _MICROSECOND for low, high in zip(lower, upper)}
+    if len(durations) == 1 and (duration := durations.pop()) > 0:
+        return TimeStep(duration=datetime.timedelta(microseconds=int(duration)))
+    return None
+
+
 def earlier_steps(positions: np.ndarray, lag: int) -> np.ndarray:
     """Index of the time ``lag`` nominal steps before each time, −1 where the axis lacks it.
 
@@ -222,6 +276,18 @@ class LaggedSteps:
     in_gap: dict[int, np.ndarray]
 
 
+def _no_step_for_lags(times: np.ndarray, longest: int, name: str) -> ClimannError:
+    """Why lags cannot be counted on an axis without a nominal step, with a way out that
+    serves training and ``predict`` alike (``predict`` cannot change the run's lags)."""
+    steps = f"{longest} step{'s' if longest > 1 else ''}"
+    if len(times) == 1:
+        return ClimannError(f"lags take the values up to {steps} before each time step, but '{name}' holds a single "
+                            f"time step ({times[0]}); give data from at least {steps} before the first one to predict")
+    return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' ({len(times)} "
+                        f"time steps, {times[0]} … {times[-1]}) has none; give data at a regular step or, when "
+                        f"training, remove [data] lags")
+
+
 def lagged_steps(
     times: Sequence[cftime.datetime], lags: Sequence[int], *, segment_starts: np.ndarray | None = None,
     name: str = "time",
@@ -258,10 +324,7 @@ def lagged_steps(
         chosen = np.flatnonzero(starts == first)
         step, positions = time_step_positions(times[chosen])
         if step is None:
-            raise ClimannError(
-                f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' "
-                f"({len(chosen)} steps, {times[chosen[0]]} … {times[chosen[-1]]}) has none; remove [data] lags"
-            )
+            raise _no_step_for_lags(times[chosen], max(lags), name)
         for lag in lags:
             found = earlier_steps(positions, lag)
             earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)

@@ -379,6 +379,7 @@ def convert_variable(
         found = dataclasses.replace(found, assumption=", ".join(filter(None, (
             found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
         converted = variable * factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
+        relabelled = _totals_as_rates(relabelled, found, factor.dims[0])
     else:
         converted = variable * found.scale + found.offset
     if variable.dtype.kind == "f":
@@ -387,6 +388,17 @@ def convert_variable(
     _log.warning("'%s' in %s converted from %s to %s, the units of %s%s", name, where, units, to, reference, extra)
     converted.attrs, converted.encoding = relabelled, dict(variable.encoding)
     return converted
+
+
+def _totals_as_rates(attrs: dict, found: Conversion, time_name: str) -> dict:
+    """The attributes of values converted from an amount per month or year (``mm month-1``)
+    to a rate, by the days of each step's month or year: their ``time: sum`` (the total over
+    each step's cell, CF 1.8 section 7.3) is now a ``time: mean`` (the mean rate over it)."""
+    from climann.data.cell_methods import with_time_method
+
+    if "cell_methods" not in attrs or not (found.per_month < 0 or found.per_year < 0):
+        return attrs
+    return {**attrs, "cell_methods": with_time_method(attrs["cell_methods"], "sum", "mean", time_name)}
 
 
 def convert_dataset(dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str) -> xr.Dataset:

@@ -26,10 +26,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from climann.data.cell_methods import time_cell_method
+from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import GridLayout
 from climann.data.time_axes import averaging_advice
-from climann.data.time_axis import TimeStep
+from climann.data.time_axis import TimeStep, cell_time_step
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -79,19 +79,56 @@ def _step_dependent(run: TrainedRun) -> list[str]:
     return ([f"lags ({lags})"] if lags else []) + (["target_anomaly"] if data.target_anomaly else [])
 
 
-def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
-    """Compare the nominal step of the new data's time axis with the training data's
-    (``model.npz`` metadata ``time_step``).
+def _lag_text(run: TrainedRun) -> tuple[str, int]:
+    """The run's lags for a message (``tas=1 rsdt=1,2``) and the longest of them, 0 without lags."""
+    lags = {name: steps for name, steps in run.config.data.lags.items() if steps}
+    text = " ".join(f"{name}={','.join(map(str, steps))}" for name, steps in lags.items())
+    return text, max((max(steps) for steps in lags.values()), default=0)
 
-    Another step is refused when the run has features that count in steps (lags,
-    ``target_anomaly``), and warned about in one line otherwise. Nothing is compared when
-    either axis has no nominal step; a model file written before the step was recorded is
-    used as before, with one note.
+
+def _lags_refusal(run: TrainedRun, layout: GridLayout, trained: TimeStep, spacing: TimeStep | None,
+                  cells: TimeStep | None) -> ClimannError:
+    """Why a lagged run cannot predict the new data: the values its lags take, ``trained``
+    steps before each one, are not in them (a single time, irregular times, or values further
+    apart than the lags reach, as a ``cdo selmon,1`` subset of monthly data)."""
+    lags, longest = _lag_text(run)
+    files, verb = _files(layout), "holds" if len(layout.source_files) <= 1 else "hold"
+    times = layout.time.values
+    if len(times) == 1:
+        found = f"{files} {verb} a single time step ({times[0]})"
+    elif spacing is None:
+        found = f"the times of {files} ({times[0]} … {times[-1]}) have no regular step to count them by"
+    else:
+        what = (f"{trained.name} values {spacing.span()} apart" if cells == trained else
+                f"values {spacing.span()} apart ({trained.name} ones of a subset, or {spacing.name} ones: no time "
+                f"bounds tell which)")
+        found = f"{files} {verb} {what}, so the earlier ones are not in it"
+    return ClimannError(f"the run's lags ({lags}) take the values {trained.span(longest)} before each step, and "
+                        f"{found}; give the whole {trained.name} series, from at least {trained.span(longest)} before "
+                        f"the first step to predict")
+
+
+def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
+    """Compare what each value of the new data is — the length of its time cell — with the
+    training data's step (``model.npz`` metadata ``time_step``).
+
+    The cell length comes from the time bounds (CF 1.8 section 7.1,
+    :func:`climann.data.time_axis.cell_time_step`), else from the spacing of the times: January
+    means of several years with monthly bounds are monthly values 12 months apart, as
+    ``cdo selmon,1`` gives. Another cell length is refused when the run has features that count
+    in steps (lags, ``target_anomaly``), and warned about in one line otherwise. Values of the
+    training step that lie further apart than one step (a subset of months) are predicted as
+    they are, except by a run with lags, whose earlier values they lack. Times further apart
+    than the training step without bounds may be either (January means, or yearly means): they
+    are taken as values of the training step, with one warning. Nothing is compared when the
+    axis has no nominal step, unless the run has lags; a model file written before the step was
+    recorded is used as before, with one note.
 
     Raises
     ------
     ClimannError
-        If the steps differ and the run has lags or ``target_anomaly``.
+        If the values are of another step and the run has lags or ``target_anomaly``, or the
+        run has lags and the new data lack the values the lags take.
     """
     from climann.workflow.run_directory import nominal_time_step
 
@@ -100,23 +137,54 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
         _log.info("this run's model.npz predates the record of its training time step: the new data's step is not "
                   "compared with it (retrain to compare it)")
         return
-    new = nominal_time_step(layout)
-    if metadata["time_step"] is None or new is None:
+    if metadata["time_step"] is None:
         return
     trained = TimeStep.from_record(metadata["time_step"])
-    if new == trained:
+    spacing = nominal_time_step(layout)
+    cells = cell_time_step(layout.time_bounds) if layout.time_bounds is not None else None
+    lagged = bool(_lag_text(run)[1])
+    values = cells or spacing
+    if values == trained or (cells is None and spacing is not None
+                             and spacing.approximate_days > trained.approximate_days):
+        if lagged and spacing != trained:
+            raise _lags_refusal(run, layout, trained, spacing, cells)
+        if values != trained:
+            verb = "are" if len(layout.source_files) <= 1 else "are each"
+            _log.warning(f"the times of {_files(layout)} {verb} {spacing.span()} apart without time bounds, so their "
+                         f"values may be {trained.name} ones of a subset or {spacing.name} ones: "
+                         f"taken as {trained.name}, as the run was trained on; if they are {spacing.name}, give "
+                         f"{trained.name} data, or retrain the run on {spacing.name} data")
         return
-    if new.approximate_days < trained.approximate_days:
+    if lagged and spacing is None:
+        raise _lags_refusal(run, layout, trained, spacing, cells)
+    if values is None:
+        return
+    if values.approximate_days < trained.approximate_days:
         advice = f"average them to {trained.name} steps first, {averaging_advice(_first_file(layout), trained.name)}"
     else:
-        advice = f"give {trained.name} data, or retrain the run on {new.name} data"
+        advice = f"give {trained.name} data, or retrain the run on {values.name} data"
     verb = "is" if len(layout.source_files) <= 1 else "are"
-    said = f"the run was trained on {trained.name} data and {_files(layout)} {verb} {new.name}"
+    said = f"the run was trained on {trained.name} data and {_files(layout)} {verb} {values.name}"
     depending = _step_dependent(run)
     if depending:
-        raise ClimannError(f"{said}: the run's {' and '.join(depending)} would count {new.name} steps here instead "
-                           f"of {trained.name} ones; {advice}")
-    _log.warning(f"{said}: the model is given {new.name} values as if they were {trained.name}; {advice}")
+        raise ClimannError(f"{said}: the run's {' and '.join(depending)} would count {values.name} steps here "
+                           f"instead of {trained.name} ones; {advice}")
+    _log.warning(f"{said}: the model is given {values.name} values as if they were {trained.name}; {advice}")
+
+
+def _totals_per_cell(trained: str, new: str, units: str | None, run: TrainedRun) -> bool:
+    """Whether ``time: sum`` and ``time: mean`` name the same values: those in units per the
+    length of their time cell (``mm month-1`` on monthly steps, per year on yearly ones), where
+    the total over each cell is its mean rate — as climann reads such units when it converts
+    them by the days of each step's month or year (:func:`climann.data.units.calendar_factor`)."""
+    from climann.data.units import _power, parse_units
+
+    record = run.network.metadata.get("time_step")
+    as_means = {with_time_method(method, "sum", "mean") for method in (trained, new)}
+    if not units or not record or len(as_means) > 1:
+        return False
+    period = {1: "month", 12: "year"}.get(TimeStep.from_record(record).months)
+    return period is not None and _power(parse_units(units, variable=""), period) == -1
 
 
 def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
@@ -140,7 +208,7 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
     files, first = _files(layout), _first_file(layout)
     for name, trained in recorded.items():
         new = time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
-        if new is None or new == trained:
+        if new is None or new == trained or _totals_per_cell(trained, new, layout.variable_units.get(name), run):
             continue
         said = f"{name} in {files} is {new}, the model was trained on"
         if name != target:

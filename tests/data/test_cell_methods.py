@@ -45,3 +45,20 @@ def test_cell_methods_are_read_as_cf_section_7_3_writes_them(text, entries):
 )
 def test_the_time_part_names_the_time_entries_only(text, time_name, expected):
     assert time_cell_method(text, time_name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("time: sum", "time: mean", id="alone"),
+        pytest.param("area: mean time: sum (interval: 1 day)", "area: mean time: mean (interval: 1 day)",
+                     id="other-axes-and-comments-kept"),
+        pytest.param("area: time: sum where land", "area: time: mean where land", id="shared-entry"),
+        pytest.param("lat: sum t: sum", "lat: sum t: mean", id="by-the-time-dimension-name"),
+        pytest.param("area: sum", "area: sum", id="not-over-time"),
+    ],
+)
+def test_with_time_method_replaces_only_the_time_entries_method(text, expected):
+    from climann.data.cell_methods import with_time_method
+
+    assert with_time_method(text, "sum", "mean", "t") == expected

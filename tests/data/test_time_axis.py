@@ -6,7 +6,7 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.time_axis import TimeStep, axis_time_step, lagged_steps, time_step_positions
+from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions
 from climann.errors import ClimannError
 
 
@@ -122,6 +122,51 @@ def test_lags_on_an_irregular_axis_are_refused_in_one_line():
     with pytest.raises(ClimannError, match="lags need a time axis with a regular step .* 'valid_time'") as error:
         lagged_steps(times, [1], name="valid_time")
     assert "\n" not in str(error.value)
+
+
+def test_lags_on_a_single_time_ask_for_the_earlier_steps_without_step_grammar_slips():
+    times = [cftime.datetime(1990, 4, 16, calendar="noleap")]
+    with pytest.raises(ClimannError) as error:
+        lagged_steps(times, [1, 2])
+    assert str(error.value) == ("lags take the values up to 2 steps before each time step, but 'time' holds a single "
+                                "time step (1990-04-16 00:00:00); give data from at least 2 steps before the first "
+                                "one to predict")
+
+
+def _cells(calendar, starts, months=0, days=0):
+    """Bounds [start, start + months (calendar) + days] of each (year, month, day) start."""
+    def shifted(year, month, day):
+        later = year * 12 + month - 1 + months
+        return cftime.datetime(later // 12, later % 12 + 1, day, calendar=calendar) + datetime.timedelta(days=days)
+    return np.array([[cftime.datetime(*start, calendar=calendar), shifted(*start)] for start in starts])
+
+
+@pytest.mark.parametrize(
+    ("bounds", "name"),
+    [
+        pytest.param(_cells("noleap", [(y, 1, 1) for y in range(1990, 1994)], months=1), "monthly",
+                     id="januaries-12-months-apart-are-monthly"),
+        pytest.param(_cells("standard", [(2000, m, 1) for m in (1, 2, 7, 12)], months=1), "monthly",
+                     id="months-of-28-to-31-days"),
+        pytest.param(_cells("standard", [(1582, 10, 1)], months=1), "monthly", id="october-1582-21-days"),
+        pytest.param(_cells("360_day", [(y, 12, 1) for y in range(1990, 1993)], months=3), "seasonal (every 3 months)",
+                     id="djf-seasons"),
+        pytest.param(_cells("noleap", [(y, 1, 1) for y in (1990, 1995)], months=12), "yearly", id="years"),
+        pytest.param(_cells("noleap", [(1990, 1, d) for d in (1, 8, 15)], days=1), "daily", id="days-a-week-apart"),
+        pytest.param(_cells("noleap", [(1990, 1, 1), (1990, 3, 1)], days=5), "5 days", id="pentads"),
+    ],
+)
+def test_the_cell_step_is_the_length_of_the_time_cells(bounds, name):
+    assert cell_time_step(bounds).name == name
+
+
+def test_cells_of_different_lengths_have_no_cell_step():
+    bounds = np.concatenate([_cells("noleap", [(1990, 1, 1)], months=1), _cells("noleap", [(1990, 2, 1)], days=1)])
+    assert cell_time_step(bounds) is None
+
+
+def test_cells_given_upper_vertex_first_are_read_in_order():
+    assert cell_time_step(_cells("noleap", [(1990, 1, 1), (1991, 1, 1)], months=1)[:, ::-1]).name == "monthly"
 
 
 def _days(first_day, n, calendar="noleap"):

@@ -231,6 +231,20 @@ def test_monthly_totals_convert_by_the_days_of_each_calendar_month(calendar, dat
     np.testing.assert_allclose(back.values, totals, rtol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("units", "to", "methods", "expected"),
+    [
+        pytest.param("mm/month", "kg m-2 s-1", "area: mean time: sum", "area: mean time: mean", id="totals-to-rates"),
+        pytest.param("kg m-2 s-1", "mm/month", "time: mean", "time: mean", id="rates-to-amounts-per-month"),
+        pytest.param("mm/day", "kg m-2 s-1", "time: sum", "time: sum", id="not-through-the-calendar"),
+    ],
+)
+def test_totals_per_month_converted_to_rates_are_time_means(units, to, methods, expected):
+    totals = _monthly([62.0, 56.0], units, [(2000, 1, 16), (2000, 2, 15)], "noleap")
+    converted = convert_variable(totals.assign_attrs(cell_methods=methods), to, name="pr", where="a", reference="b")
+    assert converted.attrs["cell_methods"] == expected
+
+
 def test_yearly_totals_convert_by_the_days_of_each_calendar_year():
     totals = _monthly([732.0, 730.0], "mm yr-1", [(2000, 7, 2), (2001, 7, 2)], "standard")
     rates = convert_variable(totals, "mm day-1", name="pr", where="new.nc", reference="the model")

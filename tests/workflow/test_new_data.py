@@ -24,9 +24,10 @@ LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
 MEAN = "area: mean time: mean"
 
 
-def _write(path, times, *, tas_methods=MEAN, pred_methods=MEAN, seed=0):
+def _write(path, times, *, tas_methods=MEAN, pred_methods=MEAN, seed=0, bounds=None):
     """tas = 250 + 10·pred + 0.5·lat (K), pred uniform in [0, 1), with the given ``cell_methods``
-    (None: no attribute); ``orog`` a static field (``area: mean``)."""
+    (None: no attribute); ``orog`` a static field (``area: mean``); ``time_bnds`` when
+    ``bounds`` (n_time, 2) are given."""
     rng = np.random.default_rng(seed)
     pred = rng.uniform(0, 1, (len(times), LAT.size, LON.size))
     tas = 250 + 10 * pred + 0.5 * LAT[None, :, None]
@@ -43,6 +44,10 @@ def _write(path, times, *, tas_methods=MEAN, pred_methods=MEAN, seed=0):
                 "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
                 "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
     )
+    if bounds is not None:
+        dataset["time_bnds"] = (("time", "bnds"), np.asarray(bounds, dtype=object))
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"].encoding.update({"units": "days since 1990-01-01", "calendar": "noleap"})
     dataset["time"].encoding.update({"units": "days since 1990-01-01", "calendar": "noleap"})
     dataset.to_netcdf(path)
     return path
@@ -50,6 +55,13 @@ def _write(path, times, *, tas_methods=MEAN, pred_methods=MEAN, seed=0):
 
 def _monthly(first_year, n_years):
     return [cftime.DatetimeNoLeap(first_year + k // 12, k % 12 + 1, 15) for k in range(12 * n_years)]
+
+
+def _month_bounds(times):
+    """Each mid-month time's month [1st, 1st of the next month], as CMIP files bound it."""
+    def first(year, month):
+        return cftime.DatetimeNoLeap(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return [[first(time.year, time.month), first(time.year, time.month + 1)] for time in times]
 
 
 def _daily(year, n_days):
@@ -70,6 +82,13 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("new_data")
     _write(folder / "monthly.nc", _monthly(1990, 4))
     return folder, _train(folder, "lagged", lags={"tas": [1]}), _train(folder, "plain")
+
+
+@pytest.fixture(scope="module")
+def anomaly_run(runs):
+    """A run of tas anomalies from its monthly climatology, on the same data."""
+    folder = runs[0]
+    return _train(folder, "anomaly", target_anomaly=True)
 
 
 DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the run's lags (tas=1) would count daily "
@@ -113,12 +132,90 @@ def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_pat
     assert result.n_samples == 40 * LAT.size * LON.size
 
 
-def test_coarser_data_are_refused_with_the_training_step_asked_for(runs, tmp_path):
+def _years(first, n):
+    """Yearly means: mid-year stamps and bounds of whole years."""
+    times = [cftime.DatetimeNoLeap(first + k, 7, 2, 12) for k in range(n)]
+    return times, [[cftime.DatetimeNoLeap(time.year, 1, 1), cftime.DatetimeNoLeap(time.year + 1, 1, 1)]
+                   for time in times]
+
+
+def test_coarser_data_are_refused_with_the_training_step_asked_for(runs, anomaly_run, tmp_path):
     _, lagged, _ = runs
-    yearly = _write(tmp_path / "yearly.nc", [cftime.DatetimeNoLeap(2000 + k, 7, 1) for k in range(5)], seed=2)
-    with pytest.raises(ClimannError, match=r"and yearly.nc is yearly: .*; give monthly data, or retrain the run on "
-                                           r"yearly data$"):
-        predict_files(lagged, [str(yearly)], tmp_path / "p.nc")
+    times, bounds = _years(2000, 5)
+    yearly = _write(tmp_path / "yearly.nc", times, seed=2, bounds=bounds)
+    for run in (lagged, anomaly_run):
+        with pytest.raises(ClimannError, match=r"and yearly.nc is yearly: .*; give monthly data, or retrain the run "
+                                               r"on yearly data$"):
+            predict_files(run, [str(yearly)], tmp_path / "p.nc")
+
+
+def _januaries(first, n):
+    """January means of ``n`` years: mid-January stamps, 12 months apart (``cdo selmon,1``)."""
+    return [cftime.DatetimeNoLeap(first + k, 1, 16, 12) for k in range(n)]
+
+
+def _tas_pred(path):
+    with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        return predictions["tas_pred"].load()
+
+
+def test_monthly_values_of_one_month_are_predicted_as_in_the_whole_series(runs, anomaly_run, tmp_path, caplog):
+    """January means with monthly bounds (``cdo selmon,1``) are monthly values 12 months apart:
+    the predictions at them equal those at the Januaries of the whole monthly series."""
+    _, _, plain = runs
+    whole_times = [cftime.DatetimeNoLeap(2000 + k // 12, k % 12 + 1, 16, 12) for k in range(36)]
+    whole = _write(tmp_path / "whole.nc", whole_times, seed=5, bounds=_month_bounds(whole_times))
+    with xr.open_dataset(whole, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
+        dataset.isel(time=slice(0, None, 12)).to_netcdf(tmp_path / "jan_only.nc")
+    for run in (anomaly_run, plain):
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            predict_files(run, [str(tmp_path / "jan_only.nc")], tmp_path / f"jan_{run.name}.nc")
+        assert "trained on monthly" not in caplog.text and "apart" not in caplog.text
+        predict_files(run, [str(whole)], tmp_path / f"whole_{run.name}.nc")
+        januaries = _tas_pred(tmp_path / f"whole_{run.name}.nc").isel(time=slice(0, None, 12))
+        np.testing.assert_allclose(_tas_pred(tmp_path / f"jan_{run.name}.nc").values, januaries.values, rtol=1e-6)
+
+
+def test_a_lagged_run_refuses_monthly_values_of_one_month_for_their_missing_previous_month(runs, tmp_path):
+    _, lagged, _ = runs
+    times = _januaries(2000, 4)
+    january = _write(tmp_path / "jan_only.nc", times, seed=5, bounds=_month_bounds(times))
+    with pytest.raises(ClimannError) as refused:
+        evaluate_run(lagged, [str(january)], tmp_path / "scores")
+    assert str(refused.value) == (
+        "the run's lags (tas=1) take the values 1 month before each step, and jan_only.nc holds monthly values 12 "
+        "months apart, so the earlier ones are not in it; give the whole monthly series, from at least 1 month "
+        "before the first step to predict")
+
+
+def test_times_further_apart_without_bounds_are_taken_as_the_training_step_with_one_warning(runs, tmp_path, caplog):
+    """January means or yearly means? Without bounds it cannot be told: not refused on a guess."""
+    _, lagged, plain = runs
+    january = _write(tmp_path / "jan.nc", _januaries(2000, 4), seed=5)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(plain, [str(january)], tmp_path / "p.nc")
+    assert [record.getMessage() for record in caplog.records if "apart" in record.getMessage()] == [
+        "the times of jan.nc are 12 months apart without time bounds, so their values may be monthly ones of a "
+        "subset or yearly ones: taken as monthly, as the run was trained on; if they are yearly, give monthly data, "
+        "or retrain the run on yearly data"]
+    assert result.n_samples == 4 * LAT.size * LON.size
+    with pytest.raises(ClimannError, match=r"jan.nc holds values 12 months apart \(monthly ones of a subset, or "
+                                           r"yearly ones: no time bounds tell which\), so the earlier ones"):
+        predict_files(lagged, [str(january)], tmp_path / "p2.nc")
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_a_lagged_run_on_one_time_step_asks_for_the_steps_before_it(runs, tmp_path, command):
+    _, lagged, _ = runs
+    one = _write(tmp_path / "one.nc", [cftime.DatetimeNoLeap(2000, 4, 15)], seed=6)
+    with pytest.raises(ClimannError) as refused:
+        if command == "predict":
+            predict_files(lagged, [str(one)], tmp_path / "p.nc")
+        else:
+            evaluate_run(lagged, [str(one)], tmp_path / "scores")
+    assert str(refused.value) == ("lags take the values up to 1 step before each time step, but 'time' holds a "
+                                  "single time step (2000-04-15 00:00:00); give data from at least 1 step before the "
+                                  "first one to predict")
 
 
 def test_data_at_the_training_step_are_not_warned_about(runs, tmp_path, caplog):
@@ -203,3 +300,68 @@ def test_evaluate_warns_of_a_predictor_of_another_time_cell_method(runs, tmp_pat
         "pred in new.nc is time: point, the model was trained on time: mean (CF cell_methods): it is given another "
         "quantity than it learnt from; give time: mean pred, or correct the attribute if it is wrong"]
     assert metrics["splits"]["all"]["model"]["n_samples"] == 24 * LAT.size * LON.size
+
+
+def _precipitation(path, *, units, methods, seed=0):
+    """Monthly precipitation of 2000–2003 (noleap) as ``pr`` in ``units`` (kg m-2 s-1 or
+    mm/month: the same rates times the days of each month) with ``cell_methods``, and its
+    predictor ``pred``."""
+    times = _monthly(2000, 4)
+    rng = np.random.default_rng(seed)
+    pred = rng.uniform(0, 1, (len(times), LAT.size, LON.size))
+    rates = (1 + 2 * pred) * 1e-5
+    days = np.array([(_month_bounds([time])[0][1] - _month_bounds([time])[0][0]).days for time in times])
+    values = rates if units == "kg m-2 s-1" else rates * 86400 * days[:, None, None]
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), values.astype(np.float32),
+                {"units": units, "standard_name": "precipitation_flux", "cell_methods": methods}),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1", "cell_methods": MEAN})},
+        coords={"time": ("time", times, {"standard_name": "time"}),
+                "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
+    )
+    dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def precipitation_runs(tmp_path_factory):
+    """Runs of monthly mean rates (kg m-2 s-1, ``time: mean``) and of monthly totals (mm/month,
+    ``time: sum``), and the files they were trained on."""
+    folder = tmp_path_factory.mktemp("precipitation")
+    rates = _precipitation(folder / "rates.nc", units="kg m-2 s-1", methods="area: time: mean")
+    totals = _precipitation(folder / "totals.nc", units="mm/month", methods="time: sum")
+    runs = {}
+    for name, path in (("rates", rates), ("totals", totals)):
+        config = build_config({"data": {"paths": [str(path)], "target": "pr", "predictors": ["pred"]},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1},
+                               "evaluation": {"figures": False}})
+        runs[name] = run_training(config, run_dir=folder / f"run_{name}").run_dir
+    return runs, rates, totals
+
+
+@pytest.mark.parametrize("direction", [pytest.param(("rates", "totals"), id="rate-model-on-totals"),
+                                       pytest.param(("totals", "rates"), id="totals-model-on-rates")])
+def test_totals_per_month_and_mean_rates_converted_into_each_other_are_scored(precipitation_runs, tmp_path, caplog,
+                                                                              direction):
+    """A monthly total in mm/month (``time: sum``) is the month's mean rate: once climann converts
+    it by the days of each month, the two are the same quantity (same scores as on the run's own
+    units)."""
+    runs, rates, totals = precipitation_runs
+    run, files = runs[direction[0]], {"rates": rates, "totals": totals}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = evaluate_run(run, [str(files[direction[1]])], tmp_path / "converted")
+    assert "cell_methods" not in caplog.text
+    own = evaluate_run(run, [str(files[direction[0]])], tmp_path / "own")
+    scores, expected = converted["splits"]["all"]["model"], own["splits"]["all"]["model"]
+    assert scores["n_samples"] == expected["n_samples"] == 48 * LAT.size * LON.size
+    np.testing.assert_allclose(scores["rmse"], expected["rmse"], rtol=1e-4)
+
+
+def test_a_sum_of_rates_is_still_refused_against_their_mean(precipitation_runs, tmp_path):
+    runs, _, _ = precipitation_runs
+    summed = _precipitation(tmp_path / "summed.nc", units="kg m-2 s-1", methods="time: sum")
+    with pytest.raises(ClimannError, match=r"^pr in summed.nc is time: sum, the model was trained on and predicts "
+                                           r"time: mean \(CF cell_methods\)"):
+        evaluate_run(runs["rates"], [str(summed)], tmp_path / "scores")
