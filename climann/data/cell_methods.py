@@ -26,6 +26,7 @@ __all__ = ["CellMethod", "parse_cell_methods", "time_cell_method", "with_time_me
 
 _COMMENT = re.compile(r"\([^)]*\)")
 _NAME = re.compile(r"(\S+?)\s*:(?=\s|$)")
+_PORTION = re.compile(r"\bwhere\s+\S+(?:\s+over\s+(?!days\b|years\b|hours\b)\S+)?")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,12 @@ def time_cell_method(text: str | None, time_name: str = "time") -> str | None:
     ``"time: <method>"`` joined by spaces; None when the attribute is absent or says nothing
     about time (nothing to compare).
 
+    A ``where type [over type]`` qualifier (CF 1.8 section 7.3.3) names the portion of the
+    cell the values describe (land, sea ice), not how time was treated, and is left out:
+    ``area: mean where land time: mean`` (CMIP6's ``Lmon`` style) and ``area: time: mean
+    where land`` have the same time part, ``time: mean``. The climatological qualifiers
+    ``within``/``over`` a period (section 7.4) stay.
+
     Parameters
     ----------
     text : str or None
@@ -95,12 +102,14 @@ def time_cell_method(text: str | None, time_name: str = "time") -> str | None:
     'time: maximum'
     >>> time_cell_method("area: mean") is None
     True
+    >>> time_cell_method("area: time: mean where land")  # the portion of the cell, not time
+    'time: mean'
     """
     if not text:
         return None
-    parts = [f"time: {entry.method}" for entry in parse_cell_methods(text)
+    parts = [f"time: {_PORTION.sub(' ', entry.method).strip()}" for entry in parse_cell_methods(text)
              if {"time", time_name} & set(entry.names)]
-    return " ".join(parts) or None
+    return " ".join(" ".join(part.split()) for part in parts) or None
 
 
 def with_time_method(text: str, old: str, new: str, time_name: str = "time") -> str:

@@ -187,6 +187,16 @@ def _totals_per_cell(trained: str, new: str, units: str | None, run: TrainedRun)
     return period is not None and _power(parse_units(units, variable=""), period) == -1
 
 
+def _corrected(attribute: str, new: str, trained: str, time_name: str) -> str:
+    """The attribute with its time method ``new`` replaced by ``trained`` and the rest (other
+    axes, qualifiers, comments) kept; the time part alone when either has several time entries."""
+    old_method, new_method = new.removeprefix("time: "), trained.removeprefix("time: ")
+    if "time:" in old_method or "time:" in new_method:
+        return trained
+    corrected = with_time_method(attribute, old_method, new_method, time_name)
+    return corrected if time_cell_method(corrected, time_name) == trained else trained
+
+
 def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
     """Compare the time part of each variable's CF ``cell_methods`` (CF 1.8 section 7.3, see
     :func:`climann.data.cell_methods.time_cell_method`) in the new data with the one recorded
@@ -206,8 +216,10 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
     recorded = run.network.metadata.get("time_cell_methods") or {}
     target = run.config.data.target
     files, first = _files(layout), _first_file(layout)
-    for name, trained in recorded.items():
-        new = time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
+    for name, recorded_method in recorded.items():
+        trained = time_cell_method(recorded_method)  # as recorded, read again by today's rule
+        attribute = layout.variable_cell_methods.get(name)
+        new = time_cell_method(attribute, layout.time.name)
         if new is None or new == trained or _totals_per_cell(trained, new, layout.variable_units.get(name), run):
             continue
         said = f"{name} in {files} is {new}, the model was trained on"
@@ -218,7 +230,8 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
             raise ClimannError(
                 f"{said} and predicts {trained} (CF cell_methods): its scores against {new} would measure another "
                 f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy "
-                f"(ncatted -a cell_methods,{name},o,c,'{trained}' {first} {first.rsplit('.', 1)[0]}_fixed.nc)"
+                f"(ncatted -a cell_methods,{name},o,c,'{_corrected(attribute, new, trained, layout.time.name)}' "
+                f"{first} {first.rsplit('.', 1)[0]}_fixed.nc)"
             )
         else:
             _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "
