@@ -156,7 +156,8 @@ CASES = [
     pytest.param(["plot", "lesson"], "needs --out DIR", id="plot-lesson-without-out"),
     pytest.param(["plot", "lesson", "--out", "existing.nc"], "existing.nc exists and is not a directory",
                  id="plot-lesson-out-a-file"),
-    pytest.param(["plot", "lesson", "--out", "figs"], "figs/activations.png was not written by climann, .*; "
+    pytest.param(["plot", "lesson", "--out", "figs"], "figs/activations.png carries no climann mark \\(written by "
+                 "another program, or by a climann from before 2026-12-01, which did not mark its figures\\), .*; "
                  "choose another directory", id="plot-lesson-out-holds-figures"),
     pytest.param(["plot", "lesson", "--out", "new", "--dpi", "0"], "dpi", id="plot-lesson-dpi"),
     pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for 'climann plot lesson'", id="plot-out-for-a-run"),

@@ -27,6 +27,10 @@ from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
 
+#: The ``encoding`` key of a stand-in target (all missing: ``climann predict`` on data
+#: without the target); the cells are then judged by the variables the predictions come from.
+STAND_IN_TARGET = "climann_stand_in_target"
+
 #: Units of projected axes, as a factor to metres (what ``pyproj.CRS.from_cf`` expects).
 METRES_PER_UNIT: dict[str, float] = {
     "m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0,
@@ -55,9 +59,10 @@ def grid_mapping_of(dataset: xr.Dataset, target: str) -> Coordinate | None:
     return Coordinate(names[0], np.array(0, dtype=np.int32), dict(dataset[names[0]].attrs))
 
 
-def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str]) -> GeographicGrid:
+def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str],
+               target: str | None) -> GeographicGrid:
     """The 2-D latitude and longitude of the file, with their corner bounds when given
-    (checked: :func:`_complete_vertices`)."""
+    (checked: :func:`_complete_vertices`, cells judged by ``target``: :func:`_cells_with_data`)."""
     coordinates, bounds, vertex_dim = [], [], "nv"
     for name in names:
         variable = dataset[name].transpose(*dims)
@@ -72,14 +77,14 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         coordinates = [Coordinate(c.name, c.values, {k: v for k, v in c.attrs.items() if k != "bounds"})
                        for c in coordinates]
         bounds = [None, None]
-    eliminated = eliminated_cells(dataset, coordinates[0], coordinates[1], dims)
+    eliminated = eliminated_cells(dataset, coordinates[0], coordinates[1], dims, target=target)
     if eliminated.any():  # no position: missing, as CF 1.9 lets auxiliary coordinates be (section 5)
         coordinates = [Coordinate(c.name, np.where(eliminated, np.nan, c.values), c.attrs) for c in coordinates]
         bounds = [None if b is None else Coordinate(b.name, np.where(eliminated[..., None], np.nan, b.values), b.attrs)
                   for b in bounds]
     if bounds[0] is not None:
         placed = np.isfinite(coordinates[0].values) & np.isfinite(coordinates[1].values)
-        bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names)
+        bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names, target=target)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
 
 
@@ -89,13 +94,13 @@ _NO_POSITION = ((0.0, 0.0), (-1.0, -1.0))
 
 
 def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coordinate,
-                     dims: tuple[str, str]) -> np.ndarray:
+                     dims: tuple[str, str], *, target: str | None = None) -> np.ndarray:
     """Cells of a curvilinear grid that have no position: 2-D latitude and longitude that are
-    missing, or exactly (0, 0) or (−1, −1), where every data variable on the grid and in time
-    is missing at every time step (NEMO's land processors eliminated at run time write no
-    coordinates and no data there); shape (n_rows, n_columns). Bounds, cell measures and
-    fields without time (a mask) are not asked: they may hold zeros there. Only the
-    candidate cells are read.
+    missing, or exactly (0, 0) or (−1, −1), where the target (every data variable on the grid
+    and in time without one: :func:`_cells_with_data`) is missing at every time step (NEMO's
+    land processors eliminated at run time write no coordinates and no data there); shape
+    (n_rows, n_columns). Bounds, cell measures and fields without time (a mask) are not
+    asked: they may hold zeros there. Only the candidate cells are read.
 
     A cell at 0°N 0°E or 1°S 1°W that holds data is a real one and kept; without a time
     axis no cell is taken for eliminated.
@@ -103,35 +108,42 @@ def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coord
     Raises
     ------
     ClimannError
-        If a cell whose latitude or longitude is missing holds data: it cannot be placed.
+        If a cell whose latitude or longitude is missing holds data of the target: it cannot be placed.
     """
     lat, lon = np.asarray(latitude.values, np.float64), np.asarray(longitude.values, np.float64)
     missing = ~np.isfinite(lat) | ~np.isfinite(lon)
     candidates = missing | np.logical_or.reduce([(lat == a) & (lon == b) for a, b in _NO_POSITION])
     if not candidates.any():
         return candidates
-    has_data = _cells_with_data(dataset, candidates, dims)
+    has_data = _cells_with_data(dataset, candidates, dims, target)
     if has_data is None:  # only static fields: nothing tells an eliminated tile apart
         return np.zeros_like(candidates)
     if (missing & has_data).any():
         i, j = np.argwhere(missing & has_data)[0]
         raise ClimannError(
             f"'{latitude.name}'/'{longitude.name}' are missing at {int((missing & has_data).sum())} cells that hold "
-            f"data (first at {dims[0]}={i}, {dims[1]}={j}): those cells cannot be placed; fill in the coordinates "
-            "(e.g. from the model's mesh_mask file) or mask the data there"
+            f"{_whose(dataset, target)}data (first at {dims[0]}={i}, {dims[1]}={j}): those cells cannot be placed; "
+            "fill in the coordinates (e.g. from the model's mesh_mask file) or mask the data there"
         )
     return candidates & ~has_data
 
 
-def _cells_with_data(dataset: xr.Dataset, candidates: np.ndarray, dims: tuple[str, str]) -> np.ndarray | None:
-    """Which of the ``candidates`` cells, shape (n_rows, n_columns), hold a value of some
-    data variable on the grid and in time at some time step; only those cells are read.
-    None without a time axis (bounds, cell measures and static fields, such as a mask, may
-    hold values on a tile that was never run)."""
+def _cells_with_data(dataset: xr.Dataset, candidates: np.ndarray, dims: tuple[str, str],
+                     target: str | None = None) -> np.ndarray | None:
+    """Which of the ``candidates`` cells, shape (n_rows, n_columns), hold a value of the
+    ``target`` at some time step, or, without a target in the dataset (or only a stand-in:
+    :data:`STAND_IN_TARGET`), of some data variable on the grid and in time; only those
+    cells are read. None without a time axis (bounds, cell measures and static fields, such
+    as a mask, may hold values on a tile that was never run).
+
+    A cell where the target never holds data carries no sample, so no score and no area
+    weight: a predictor's values there (a forcing field given on land too) do not make its
+    position or area needed (pointwise and field mode alike)."""
     if (time_name := time_coordinate(dataset)) is None:
         return None
     time = dataset[time_name].dims
-    fields = [variable for variable in dataset.data_vars.values() if set(dims) | set(time) <= set(variable.dims)]
+    judged = dataset.data_vars.values() if _real_target(dataset, target) is None else [dataset[target]]
+    fields = [variable for variable in judged if set(dims) | set(time) <= set(variable.dims)]
     rows, columns = np.nonzero(candidates)
     at = {dims[0]: xr.DataArray(rows, dims="cell"), dims[1]: xr.DataArray(columns, dims="cell")}
     has_data = np.zeros(candidates.shape, bool)
@@ -139,6 +151,17 @@ def _cells_with_data(dataset: xr.Dataset, candidates: np.ndarray, dims: tuple[st
         values = variable.isel(at).notnull()
         has_data[rows, columns] |= np.asarray(values.any([dim for dim in values.dims if dim != "cell"]).values)
     return has_data
+
+
+def _real_target(dataset: xr.Dataset, target: str | None) -> str | None:
+    """``target`` when the dataset holds it, not a stand-in for it; else None."""
+    if target is None or target not in dataset.data_vars or dataset[target].encoding.get(STAND_IN_TARGET):
+        return None
+    return target
+
+
+def _whose(dataset: xr.Dataset, target: str | None) -> str:
+    return "" if _real_target(dataset, target) is None else f"'{target}' "
 
 
 def _without_bounds_advice(name: str) -> str:
@@ -172,35 +195,36 @@ def axis_bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
     return values
 
 
-def _complete_vertices(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
-                       dims: tuple[str, str], names: tuple[str, str]) -> tuple[list[Coordinate], np.ndarray]:
+def _complete_vertices(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray, dims: tuple[str, str],
+                       names: tuple[str, str], *, target: str | None = None) -> tuple[list[Coordinate], np.ndarray]:
     """The 2-D cell vertices, shape (n_rows, n_columns, n_vertices), checked, and the cells
     left without an area, shape (n_rows, n_columns).
 
     A cell of fewer vertices than the vertex dimension holds the fill value in its last
     ones (CF conventions section 7.1): they are given its last vertex, a zero-length side
     that adds no area. A placed cell (finite centre) with another vertex missing has no
-    known area: when it never holds data it is left without an area, as a cell without a
-    position is; else the file is refused.
+    known area: when the target never holds data there (:func:`_cells_with_data`) it is left
+    without an area, as a cell without a position is; else the file is refused.
 
     Raises
     ------
     ClimannError
-        If a cell that holds data (or any, without a time axis) has a missing vertex.
+        If a cell where the target holds data (or any, without a time axis) has a missing vertex.
     """
     latitude, longitude = (np.asarray(b.values, np.float64) for b in bounds)
     missing = ~np.isfinite(latitude) | ~np.isfinite(longitude)
     trailing = np.all(np.diff(missing.astype(np.int8), axis=-1) >= 0, axis=-1) & ((~missing).sum(axis=-1) >= 3)
     broken = placed & missing.any(axis=-1) & ~trailing
     if broken.any():
-        has_data = _cells_with_data(dataset, broken, dims)
+        has_data = _cells_with_data(dataset, broken, dims, target)
         held = broken if has_data is None else broken & has_data
         if held.any():
             i, j = np.argwhere(held)[0]
             raise ClimannError(
                 f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') are missing at "
-                f"{int(held.sum())} cells that hold data (first at {dims[0]}={i}, {dims[1]}={j}): their areas, which "
-                f"weight the training and the scores, are unknown; " + _without_bounds_advice(names[1])
+                f"{int(held.sum())} cells that hold {_whose(dataset, target)}data (first at {dims[0]}={i}, "
+                f"{dims[1]}={j}): their areas, which weight the training and the scores, are unknown; "
+                + _without_bounds_advice(names[1])
             )
     for k in range(1, missing.shape[-1]):  # the fill of fewer-sided cells: their last vertex again
         fill = (placed & trailing)[..., None] & missing[..., k:k + 1]
@@ -303,7 +327,8 @@ def _is_projection(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordina
             and all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims))
 
 
-def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None) -> GeographicGrid | None:
+def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate | None, *,
+                    target: str | None = None) -> GeographicGrid | None:
     """The true latitude and longitude of each cell when the grid is not a regular
     latitude-longitude one; None when it is.
 
@@ -314,6 +339,10 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
         As found by :func:`climann.data.coords.find_coordinate` for latitude and longitude.
     mapping : Coordinate or None
         The target's grid mapping (:func:`grid_mapping_of`).
+    target : str, optional
+        The variable whose cells need a position and an area: a cell of a curvilinear grid
+        without them is accepted where it never holds data (land of an ocean grid). Without
+        it (or when it is not in the dataset), every data variable on the grid and in time.
 
     Returns
     -------
@@ -331,7 +360,7 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     """
     names = two_dimensional_coordinates(dataset)
     if names is not None:
-        grid = _from_file(dataset, names, dims)
+        grid = _from_file(dataset, names, dims, target)
     elif mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
         return None  # a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
     else:
@@ -341,9 +370,11 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     return grid
 
 
-def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:
+def horizontal_grid(dataset: xr.Dataset, *, target: str | None = None
+                    ) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:
     """The (row, column) dimensions, the geographic grid (None on a regular grid) and the
-    grid mapping (None without one) of a dataset whose variables share one grid.
+    grid mapping (None without one) of a dataset whose variables share one grid; its cells
+    judged by ``target`` as in :func:`geographic_grid`.
 
     Raises
     ------
@@ -355,7 +386,7 @@ def horizontal_grid(dataset: xr.Dataset) -> tuple[tuple[str, str], GeographicGri
     if len(names) > 1:
         raise ClimannError(f"the variables refer to several grid mappings ({', '.join(names)}); keep one")
     mapping = Coordinate(names[0], np.array(0, np.int32), dict(dataset[names[0]].attrs)) if names else None
-    return dims, geographic_grid(dataset, dims, mapping), mapping
+    return dims, geographic_grid(dataset, dims, mapping, target=target), mapping
 
 
 def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> np.ndarray | None:

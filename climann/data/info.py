@@ -85,7 +85,7 @@ def describe(
         sections = [
             _files_section(files),
             _variables_section(dataset, names),
-            _grid_section(dataset, grid, problems),
+            _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0]),
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
@@ -321,11 +321,12 @@ def _axis_text(dataset: xr.Dataset, dim: str) -> str:
     return f"'{dim}': {values.size} values, {values[0]:g} to {values[-1]:g} {units} ({kind})"
 
 
-def _curvilinear_lines(dataset: xr.Dataset) -> list[str] | None:
+def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
     """The grid section's lines for a curvilinear, rotated-pole or projected grid; None for a
-    regular one. Its geographic extent is that of the true latitudes and longitudes."""
+    regular one. Its geographic extent is that of the true latitudes and longitudes; its
+    cells judged by the suggested target (:func:`climann.data.grids.horizontal_grid`)."""
     try:
-        dims, geographic, mapping = horizontal_grid(dataset)
+        dims, geographic, mapping = horizontal_grid(dataset, target=target or None)
     except ClimannError as error:
         return [f"  {error}"]
     if geographic is None:
@@ -351,9 +352,9 @@ def _curvilinear_lines(dataset: xr.Dataset) -> list[str] | None:
     ]
 
 
-def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
+def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str], *, target: str) -> str:
     lines = ["Grid:"]
-    curvilinear = _curvilinear_lines(dataset)
+    curvilinear = _curvilinear_lines(dataset, target)
     for kind, describe_values in (("latitude", _latitude_text), ("longitude", _longitude_text)):
         if curvilinear is not None:
             lines += curvilinear

@@ -220,7 +220,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
 
     mapping = grid_mapping_of(dataset, target)
     rows_and_columns = (names["latitude"], names["longitude"])
-    geographic = geographic_grid(dataset, rows_and_columns, mapping)
+    geographic = geographic_grid(dataset, rows_and_columns, mapping, target=target)
     not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
     scalar_names = [str(name) for name, value in dataset.coords.items() if not value.dims]

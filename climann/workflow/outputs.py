@@ -348,11 +348,23 @@ def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Seq
 
 
 def _not_ours(paths: Sequence[Path], instead: str = "name") -> str:
-    """One line refusing files climann did not write (``--overwrite`` would not help)."""
+    """One line refusing files that are not climann's outputs (``--overwrite`` would not
+    help). A PNG is said to carry no mark, not to be another program's: climann's figures
+    from before :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` carry none either."""
+    from climann.evaluation.figures.style import FIGURE_MARK_SINCE
+
+    figures = [path for path in paths if path.suffix == ".png"]
+    others = [path for path in paths if path.suffix != ".png"]
+    clauses = []
+    if others:
+        clauses.append(f"{_few(map(str, others))} {'were' if len(others) > 1 else 'was'} not written by climann")
+    if figures:
+        clauses.append(f"{_few(map(str, figures))} carr{'y' if len(figures) > 1 else 'ies'} no climann mark (written "
+                       f"by another program, or by a climann from before {FIGURE_MARK_SINCE}, which did not mark its "
+                       "figures)")
     many = len(paths) > 1
-    return (f"{_few(map(str, paths))} {'were' if many else 'was'} not written by climann, and --overwrite replaces "
-            f"only climann's own outputs; choose another {instead} (or move {'those files' if many else 'that file'} "
-            "away yourself)")
+    return (f"{'; '.join(clauses)}, and --overwrite replaces only climann's own outputs; choose another {instead} "
+            f"(or move {'those files' if many else 'that file'} away yourself)")
 
 
 def written_by_climann(path: str | Path) -> bool:

@@ -20,6 +20,7 @@ import xarray as xr
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
 from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
+from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
@@ -135,6 +136,7 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
     placeholder = xr.full_like(template, np.nan, dtype=np.float32).assign_attrs(
         {"units": run.target_units, "long_name": target}
     )
+    placeholder.encoding[STAND_IN_TARGET] = True  # its cells judged by the predictors (climann.data.grids)
     return dataset.assign({target: placeholder})
 
 

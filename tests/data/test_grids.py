@@ -233,7 +233,7 @@ def test_cells_holding_data_without_a_position_are_refused(tmp_path):
     from climann.data.variables import grid_layout
 
     path, _ = _write_nemo(tmp_path / "nemo.nc", np.nan, data_in_tile=True)
-    with pytest.raises(ClimannError, match=r"'nav_lat'/'nav_lon' are missing at 6 cells that hold data \(first at y=6, x=3\)"):
+    with pytest.raises(ClimannError, match=r"'nav_lat'/'nav_lon' are missing at 6 cells that hold 'tos' data \(first at y=6, x=3\)"):
         grid_layout(open_dataset([path]), "tos", [str(path)])
 
 
@@ -430,7 +430,7 @@ def test_2d_corners_missing_at_a_cell_that_holds_data_are_refused_and_where_neve
     dataset.to_netcdf(tmp_path / "broken.nc")
     with pytest.raises(ClimannError, match=(
             r"^'lat_bnds'/'lon_bnds' \(the cell corners of 'nav_lat'/'nav_lon'\) are missing at 1 cells that hold "
-            r"data \(first at y=3, x=4\): .*ncatted -a bounds,nav_lon,d,, IN.nc OUT.nc$")):
+            r"'tos' data \(first at y=3, x=4\): .*ncatted -a bounds,nav_lon,d,, IN.nc OUT.nc$")):
         grid_layout(open_dataset([tmp_path / "broken.nc"]), "tos", [])
     dataset["tos"][:, 3, 4] = np.nan  # land: no data at any time, so its area weighs nothing
     dataset.to_netcdf(tmp_path / "land.nc")
@@ -438,6 +438,58 @@ def test_2d_corners_missing_at_a_cell_that_holds_data_are_refused_and_where_neve
     true = _band_areas()
     true[3, 4] = 0.0
     np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
+
+
+def _with_forcing_everywhere(dataset):
+    """A predictor with values on every cell (a forcing field given on land too), beside tos."""
+    dataset["rsdt"] = (("time_counter", "y", "x"), np.full(dataset["tos"].shape, 300.0, np.float32), {"units": "W m-2"})
+    return dataset
+
+
+def test_2d_corners_missing_where_only_a_predictor_holds_data_leave_the_cell_without_area(tmp_path):
+    """The cells are judged by the target: no sample and no weight where tos never holds data,
+    whatever rsdt holds there; without a target every variable is asked, as before."""
+    from climann.data.variables import grid_layout
+
+    dataset = _with_forcing_everywhere(_nemo_with_corners(tmp_path))
+    dataset["lon_bnds"][3, 4, 1] = np.nan
+    dataset["tos"][:, 3, 4] = np.nan
+    dataset.to_netcdf(tmp_path / "forcing_on_land.nc")
+    weights = grid_layout(open_dataset([tmp_path / "forcing_on_land.nc"]), "tos", []).cell_area_weights()
+    true = _band_areas()
+    true[3, 4] = 0.0
+    np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
+    with pytest.raises(ClimannError, match=r"are missing at 1 cells that hold data \(first at y=3, x=4\)"):
+        horizontal_grid(open_dataset([tmp_path / "forcing_on_land.nc"]))
+    with pytest.raises(ClimannError, match=r"are missing at 1 cells that hold 'rsdt' data \(first at y=3, x=4\)"):
+        grid_layout(open_dataset([tmp_path / "forcing_on_land.nc"]), "rsdt", [])
+
+
+def test_a_stand_in_target_leaves_the_cells_judged_by_every_variable(tmp_path):
+    """climann predict on data without the target: its all-missing stand-in holds no data, the
+    predictions come from rsdt, which holds data where the corners are missing."""
+    from climann.data.grids import STAND_IN_TARGET
+    from climann.data.variables import grid_layout
+
+    dataset = _with_forcing_everywhere(_nemo_with_corners(tmp_path)).drop_vars("tos")
+    dataset["lon_bnds"][3, 4, 1] = np.nan
+    dataset.to_netcdf(tmp_path / "no_target.nc")
+    opened = open_dataset([tmp_path / "no_target.nc"])
+    opened["tos"] = xr.full_like(opened["rsdt"], np.nan)
+    opened["tos"].encoding[STAND_IN_TARGET] = True
+    with pytest.raises(ClimannError, match=r"are missing at 1 cells that hold data \(first at y=3, x=4\)"):
+        grid_layout(opened, "tos", [])
+
+
+def test_an_eliminated_tile_where_only_a_predictor_holds_data_has_no_position(tmp_path):
+    """NEMO's eliminated tile (nav_lat/nav_lon 0) under a forcing field given everywhere: tos
+    has no data there, so the tile is not a real cell at 0°N 0°E."""
+    from climann.data.variables import grid_layout
+
+    path, tile = _write_nemo(tmp_path / "nemo.nc", 0.0)
+    _with_forcing_everywhere(xr.load_dataset(path)).to_netcdf(tmp_path / "forcing.nc")
+    layout = grid_layout(open_dataset([tmp_path / "forcing.nc"]), "tos", [])
+    assert np.isnan(layout.geographic.latitude.values[tile]).all() and (layout.cell_area_weights()[tile] == 0).all()
 
 
 def test_fill_values_ending_the_vertices_of_fewer_sided_cells_are_not_missing_corners(tmp_path):

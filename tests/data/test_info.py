@@ -241,6 +241,26 @@ def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(
     assert _config(report)["data"]["target"] == "tos"
 
 
+def test_land_corners_missing_under_a_forcing_field_are_judged_by_the_suggested_target(tmp_path):
+    """NaN corners on a land cell where tos never holds data, rsdt given everywhere: the grid
+    is described with its corners and the config trains, as train judges it (by the target)."""
+    from tests.grid_files import write_curvilinear
+
+    dataset = xr.load_dataset(write_curvilinear(tmp_path / "tos.nc"))
+    lat, lon = dataset["nav_lat"].values[..., None], dataset["nav_lon"].values[..., None]
+    dataset["lat_bnds"] = (("y", "x", "nv"), lat + [-1.0, -1.0, 1.0, 1.0])
+    dataset["lon_bnds"] = (("y", "x", "nv"), lon + [-1.0, 1.0, 1.0, -1.0])
+    dataset["lat_bnds"][2, 3, :] = np.nan
+    dataset["nav_lat"].attrs["bounds"], dataset["nav_lon"].attrs["bounds"] = "lat_bnds", "lon_bnds"
+    dataset["tos"][:, 2, 3] = np.nan
+    dataset["rsdt"] = (("time", "y", "x"), np.full(dataset["tos"].shape, 300.0, np.float32), {"units": "W m-2"})
+    dataset.to_netcdf(tmp_path / "forcing.nc")
+    report = describe([str(tmp_path / "forcing.nc")])
+    assert "cell corners 'lat_bnds', 'lon_bnds'" in unwrapped_report(report)
+    assert "missing" not in _summary(report).split("Grid:")[1].split("Time")[0]
+    assert _config(report)["data"]["target"] == "tos" and _config(report)["data"]["predictors"] == ["rsdt"]
+
+
 def test_wrf_output_with_xlat_repeated_in_time_is_described_as_its_curvilinear_grid(tmp_path):
     """XLAT/XLONG on (Time, south_north, west_east): the grid's own dimensions are never to select,
     and the Times character array is no variable to predict from."""

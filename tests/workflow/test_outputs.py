@@ -284,10 +284,25 @@ def test_a_users_images_in_an_output_folder_are_refused_without_offering_overwri
     with pytest.raises(ClimannError) as refused:
         prepare_output_folder(folder, names[:3], overwrite=overwrite)
     assert str(refused.value) == (
-        f"{folder}/activations.png, {folder}/loss_surface.png, {folder}/photo.png were not written by climann, and "
+        f"{folder}/activations.png, {folder}/loss_surface.png, {folder}/photo.png carry no climann mark (written by "
+        "another program, or by a climann from before 2026-12-01, which did not mark its figures), and --overwrite "
+        "replaces only climann's own outputs; choose another directory (or move those files away yourself)")
+    assert {name: (folder / name).read_bytes() for name in before} == before
+
+
+def test_unmarked_figures_and_other_files_are_each_refused_with_what_is_known_of_them(tmp_path):
+    """A PNG without the mark may be an older climann's (it did not mark its figures): it is
+    not said to be another program's; a text file that is no climann output is."""
+    folder = tmp_path / "lesson"
+    write_user_image(folder / "activations.png", "matplotlib")
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(ClimannError) as refused:
+        prepare_output_folder(folder, ["activations.png", "notes.txt"], overwrite=True)
+    assert str(refused.value) == (
+        f"{folder}/notes.txt was not written by climann; {folder}/activations.png carries no climann mark (written "
+        "by another program, or by a climann from before 2026-12-01, which did not mark its figures), and "
         "--overwrite replaces only climann's own outputs; choose another directory (or move those files away "
         "yourself)")
-    assert {name: (folder / name).read_bytes() for name in before} == before
 
 
 @pytest.fixture

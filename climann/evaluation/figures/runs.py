@@ -430,7 +430,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
             del attrs["long_name"]
     return GridLayout(
         time=time, latitude=latitude, longitude=longitude,
-        geographic=geographic_grid(dataset, names[1:], mapping), grid_mapping=mapping,
+        geographic=geographic_grid(dataset, names[1:], mapping, target=field), grid_mapping=mapping,
         index_dims=tuple(name for name in names[1:] if name not in dataset.coords),
         time_units=str(encoding.get("units", "")), calendar=str(encoding.get("calendar", "standard")),
         file_dims=tuple(str(dim) for dim in dataset[field].dims),

@@ -49,6 +49,9 @@ BLOCK_COLORS = {"val": "tab:olive", "test": "tab:purple"}
 #: value matplotlib otherwise fills with its own name. ``--overwrite`` replaces an image only
 #: when it carries this mark (:func:`climann.workflow.outputs.written_by_climann`).
 FIGURE_MARK = ("Software", f"climann {__version__}")
+#: The day climann began to mark its figures (in version 0.1.0, as before it): an unmarked
+#: figure may be climann's from before then, which a refusal says.
+FIGURE_MARK_SINCE = "2026-12-01"
 
 
 def symmetric_limit(values: np.ndarray) -> float:

@@ -115,7 +115,8 @@ def test_plot_file_overwrite_never_replaces_a_users_image_of_that_name(predicted
                                      "--dpi", "40", *overwrite])
         assert result.exit_code == 2
         assert result.stderr.splitlines() == [
-            f"climann: error: {figure} was not written by climann, and --overwrite replaces only climann's own "
+            f"climann: error: {figure} carries no climann mark (written by another program, or by a climann from "
+            "before 2026-12-01, which did not mark its figures), and --overwrite replaces only climann's own "
             "outputs; choose another directory (or move that file away yourself)"]
     assert figure.read_bytes() == before
 

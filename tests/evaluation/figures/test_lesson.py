@@ -111,9 +111,9 @@ def test_plot_lesson_never_replaces_a_teachers_own_figures(tmp_path, overwrite):
     result = CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "20", *overwrite])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"climann: error: {folder}/activations.png, {folder}/loss_surface.png were not written by climann, and "
-        "--overwrite replaces only climann's own outputs; choose another directory (or move those files away "
-        "yourself)"]
+        f"climann: error: {folder}/activations.png, {folder}/loss_surface.png carry no climann mark (written by "
+        "another program, or by a climann from before 2026-12-01, which did not mark its figures), and --overwrite "
+        "replaces only climann's own outputs; choose another directory (or move those files away yourself)"]
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 
