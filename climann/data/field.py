@@ -130,6 +130,7 @@ def build_field_samples(
     lags: Mapping[str, Sequence[int]] | None = None,
     anomalies: Mapping[str, np.ndarray] | None = None,
     require_target: bool = True,
+    season_dated_by: str = "cell_middle",
 ) -> FieldSamples:
     """Build field samples from a (lazy) dataset; reads the target and predictors once.
 
@@ -163,6 +164,9 @@ def build_field_samples(
     require_target : bool
         Keep only time steps with some target value (training, scoring); False for
         prediction, where the target may be absent and only the inputs must be present.
+    season_dated_by : {"cell_middle", "stamp"}
+        How ``season`` and ``year`` date a time step (``[data] season_dated_by``, see
+        :func:`climann.data.time_cells.season_feature_times`).
 
     Raises
     ------
@@ -202,7 +206,7 @@ def build_field_samples(
     for name in series:
         columns[name] = loaded[name].values
     columns.update(_anomaly_columns(layout, anomalies, loaded, area, field_inputs))
-    for name, (_, values) in derived_columns(layout, features).items():
+    for name, (_, values) in derived_columns(layout, features, season_dated_by=season_dated_by).items():
         columns[name] = values
     inputs = (
         np.stack(list(columns.values()), axis=1).astype(np.float32) if columns

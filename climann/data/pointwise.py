@@ -21,6 +21,7 @@ from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.time_axis import LaggedSteps, lagged_steps
+from climann.data.time_cells import season_feature_times
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -69,11 +70,16 @@ class PointwiseSamples:
         return self.layout.time_index(self.flat_index)
 
 
-def derived_columns(layout: GridLayout, features: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
+def derived_columns(
+    layout: GridLayout, features: Sequence[str], *, season_dated_by: str = "cell_middle"
+) -> dict[str, tuple[str, np.ndarray]]:
     """Derived feature columns by name: (the axis they vary along, values along it).
 
     ``lat`` and ``lon`` are the true geographic coordinates: on a curvilinear or rotated-pole
     grid they vary over the cells (axis ``"cell"``, shape (n_lat, n_lon)), else along one axis.
+    ``season`` and ``year`` date each time step as ``season_dated_by`` says
+    (:func:`climann.data.time_cells.season_feature_times`: the middle of its time cell, or
+    its stamp).
     """
     columns: dict[str, tuple[str, np.ndarray]] = {}
     geographic = layout.geographic_coordinates() if layout.is_curvilinear else None
@@ -85,11 +91,14 @@ def derived_columns(layout: GridLayout, features: Sequence[str]) -> dict[str, tu
         lon_sin, lon_cos = longitude_sin_cos(geographic[1] if geographic else layout.longitude.values)
         axis = "cell" if geographic else "lon"
         columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
+    if "season" in features or "year" in features:
+        times = season_feature_times(layout.time, dated_by=season_dated_by,
+                                     segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
     if "season" in features:
-        season_sin, season_cos = season_sin_cos(layout.time.values)
+        season_sin, season_cos = season_sin_cos(times)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)
     if "year" in features:
-        columns["year"] = ("time", decimal_year(layout.time.values))
+        columns["year"] = ("time", decimal_year(times))
     return columns
 
 
@@ -190,6 +199,9 @@ class PointwiseSource:
     require_target : bool
         Drop samples whose target is missing (training, scoring); False for prediction,
         where the target may be absent (NaN) and only the features must be present.
+    season_dated_by : {"cell_middle", "stamp"}
+        How the ``season`` and ``year`` features date a time step (``[data] season_dated_by``,
+        see :func:`climann.data.time_cells.season_feature_times`).
     seed : int
         Seed of ``sample_fraction``.
     source_files : sequence of str
@@ -217,6 +229,7 @@ class PointwiseSource:
         anomalies: Mapping[str, np.ndarray] | None = None,
         require_target: bool = True,
         area_means: Mapping[str, xr.DataArray] | None = None,
+        season_dated_by: str = "cell_middle",
     ) -> None:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
@@ -235,7 +248,7 @@ class PointwiseSource:
         self._climatologies = anomalies
         self._months = month_of_each_step(self.layout.time.values)
         self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
-        self._columns = self._plan_columns(target, predictors, features, lags)
+        self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by)
         all_lags = sorted({k for steps in lags.values() for k in steps})
         self._lagged = lagged_steps(
             self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim
@@ -245,7 +258,7 @@ class PointwiseSource:
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
 
-    def _plan_columns(self, target, predictors, features, lags) -> dict[str, tuple]:
+    def _plan_columns(self, target, predictors, features, lags, season_dated_by) -> dict[str, tuple]:
         """Each feature column: (kind, axis, variable, lag) or (kind, axis, values)."""
         columns: dict[str, tuple] = {}
         for name in predictors:
@@ -258,7 +271,7 @@ class PointwiseSource:
             columns[name] = ("series", "time", name, 0)
         for name in self._climatologies:
             columns[f"{name}_anomaly"] = ("anomaly", "grid", name, 0)
-        for name, (axis, values) in derived_columns(self.layout, features).items():
+        for name, (axis, values) in derived_columns(self.layout, features, season_dated_by=season_dated_by).items():
             columns[name] = ("derived", axis, values)
         return columns
 

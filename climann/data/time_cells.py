@@ -18,13 +18,16 @@ feature, figures' periods), and the file's own stamps are kept along time in the
 
 from __future__ import annotations
 
+import datetime
 import logging
 
+import cftime
 import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
+from climann.data.time_axis import TimeStep, axis_time_step
 
 #: A coordinate along time holding the file's own time stamps when the time coordinate was
 #: replaced by the middles of its cells (absent otherwise).
@@ -120,3 +123,111 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     _note(stamps, bounds, middles, bounds_name, where)
     at_middles = xr.Variable(time.dims, middles, time.attrs, time.encoding)
     return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
+
+
+#: How the season and year features date a time step (``[data] season_dated_by``, recorded
+#: in ``model.npz``): by the middle of its time cell, or by the file's stamp (climann before
+#: the record; a model file without it is used so).
+SEASON_DATINGS = ("cell_middle", "stamp")
+
+
+def _months_after(time: cftime.datetime, months: int) -> cftime.datetime:
+    """The first instant of the calendar month ``months`` after the month of ``time``."""
+    year, month = divmod(time.year * 12 + time.month - 1 + months, 12)
+    return cftime.datetime(year, month + 1, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
+
+
+def _at_month_start(time: cftime.datetime) -> bool:
+    return (time.day, time.hour, time.minute, time.second, time.microsecond) == (1, 0, 0, 0, 0)
+
+
+def _at_midnight(time: cftime.datetime) -> bool:
+    return (time.hour, time.minute, time.second, time.microsecond) == (0, 0, 0, 0)
+
+
+def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray, str] | None:
+    """The time cells of stamps without CF bounds, from the axis's nominal step.
+
+    - monthly: the calendar month that holds each stamp (a stamp on the 1st at 00:00 opens
+      its month, as ERA5 monthly means and CDO ``monmean`` followed by ``setday,1`` stamp them);
+    - every k months (seasonal, yearly, …) stamped at the first instant of a month: the k
+      months that start there;
+    - every n whole days stamped at 00:00: the n days that start there.
+
+    Any other axis (k months stamped inside the cell, sub-daily, no nominal step) has no
+    inferred cell: a sub-daily value is often an instant, and a stamp inside a cell of several
+    months is not enough to place the cell.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    step : TimeStep or None
+        The axis's nominal step (:func:`climann.data.time_axis.axis_time_step`).
+
+    Returns
+    -------
+    (ndarray of cftime.datetime, shape (n_time, 2), str) or None
+        The cells [lower, upper], and "" when the stamps leave no doubt, else the cell's length
+        ("month", "3 months", "day"…) when each stamp is read as the start of its cell, or None.
+    """
+    if step is None or len(times) == 0:
+        return None
+    if step.months == 1:
+        lower = np.array([_months_after(time, 0) for time in times], dtype=object)
+        upper = np.array([_months_after(time, 1) for time in times], dtype=object)
+        doubt = "month" if all(_at_month_start(time) for time in times) else ""
+    elif step.months and all(_at_month_start(time) for time in times):
+        lower = np.asarray(times, dtype=object)
+        upper = np.array([_months_after(time, step.months) for time in times], dtype=object)
+        doubt = f"{step.months} months"
+    elif not step.months and step.duration % datetime.timedelta(days=1) == datetime.timedelta(0) \
+            and all(_at_midnight(time) for time in times):
+        lower = np.asarray(times, dtype=object)
+        upper = np.array([time + step.duration for time in times], dtype=object)
+        doubt = "day" if step.duration == datetime.timedelta(days=1) else f"{step.duration.days} days"
+    else:
+        return None
+    return np.stack([lower, upper], axis=1), doubt
+
+
+def season_feature_times(
+    time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None
+) -> np.ndarray:
+    """The dates the ``season`` and ``year`` features are computed from, one per time step.
+
+    With ``dated_by="cell_middle"`` each step is dated by the middle of its time cell (CF 7.1):
+    a mean belongs to the time of year of the interval it averages, not to the instant the
+    file stamps it with. When the time has CF bounds the coordinate already holds the middles
+    (:func:`times_at_cell_middles`) and is used as it is; without bounds the cell is inferred
+    from the axis's nominal step (:func:`inferred_cells`), so that monthly means stamped on the
+    1st, on the 15th or at their bounds' middles get the same features. A reading of stamps at
+    the first instant of a month (or day) that could also be the end of the previous cell
+    (CESM history files) is said in one note: ``time_bnds`` in the file settle it. With
+    ``dated_by="stamp"`` (models trained before the dating was recorded) the stamps are used.
+
+    Parameters
+    ----------
+    time : xarray.DataArray, shape (n_time,)
+        The layout's time coordinate, decoded to cftime (its ``bounds`` attribute kept).
+    dated_by : {"cell_middle", "stamp"}
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's dataset (:func:`climann.data.layout.segment_starts`), for the nominal step.
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,)
+    """
+    stamps = np.asarray(time.values)
+    if dated_by == "stamp" or "bounds" in time.attrs:
+        return stamps
+    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts))
+    if found is None:
+        return stamps
+    cells, doubt = found
+    if doubt:
+        note_once(_log, logging.WARNING, (
+            f"'{time.name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
+            f"value is read as the mean of the {doubt} beginning there (as ERA5 and CDO, e.g. monmean with setday,1, "
+            f"stamp them) and the season and year features date it by that cell's middle; a file stamped at the end of "
+            f"each {doubt} (CESM history files) needs time_bnds"))
+    return cell_middles(stamps, cells)

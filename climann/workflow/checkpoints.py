@@ -144,7 +144,10 @@ def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
 
 def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
     try:
-        return build_config(tomllib.loads(metadata["config"]))
+        settings = tomllib.loads(metadata["config"])
+        # a checkpoint from before [data] season_dated_by trained on season features dated by stamps
+        settings.setdefault("data", {}).setdefault("season_dated_by", "stamp")
+        return build_config(settings)
     except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
         raise ClimannError(
             f"--resume {run_dir}: the checkpoint's configuration is not readable by this "

@@ -28,6 +28,7 @@ from typing import Any
 
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
+from climann.data.time_cells import SEASON_DATINGS
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
@@ -78,6 +79,11 @@ class DataConfig:
         Features derived from coordinates: any of ``lat``, ``lon``, ``season``, ``year``.
         "auto" (None, the default): ``lat`` (pointwise mode), plus ``season`` when the time
         axis is finer than a year.
+    season_dated_by : str
+        How ``season`` and ``year`` date a time step: ``cell_middle`` (the middle of its time
+        cell: from the time bounds, else the calendar month holding the stamp, a stamp on the
+        1st opening its month) or ``stamp`` (the file's time stamp, as runs trained before
+        this setting was recorded; their models keep it).
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -145,6 +151,7 @@ class DataConfig:
     target: str = "tas"
     predictors: tuple[str, ...] | None = None
     features: tuple[str, ...] | None = None
+    season_dated_by: str = "cell_middle"
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
@@ -382,6 +389,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "mode"): ("pointwise", "field"),
     ("data", "field_inputs"): ("mean", "flatten"),
     ("data", "overlap"): OVERLAP_CHOICES,
+    ("data", "season_dated_by"): SEASON_DATINGS,
     ("model", "dtype"): ("float32", "float64"),
     ("training", "optimizer"): tuple(OPTIMIZERS),
     ("training", "loss"): tuple(LOSSES),

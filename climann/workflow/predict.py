@@ -118,7 +118,20 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
-    return TrainedRun(build_config(load_config_file(run_dir / "config.toml")), network)
+    return TrainedRun(_dated_as_trained(build_config(load_config_file(run_dir / "config.toml")), network), network)
+
+
+def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
+    """The run's configuration with ``[data] season_dated_by`` as its model was trained: a
+    model file without the record (``season_dated_by`` in its metadata) was trained on season
+    and year features computed from the files' stamps, and keeps them so."""
+    dated_by = network.metadata.get("season_dated_by", "stamp")
+    if config.data.season_dated_by == dated_by:
+        return config
+    if {"season", "year"} & set(config.data.features or ()):
+        _log.info("this run's model.npz predates the record of how its season and year features were dated: they "
+                  "are dated by the files' time stamps, as in training (retrain to date them by their time cells)")
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, season_dated_by=dated_by))
 
 
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:

@@ -341,6 +341,7 @@ def pointwise_source(
         seed=config.training.seed,
         source_files=list(data.paths),
         require_target=require_target,
+        season_dated_by=data.season_dated_by,
     )
 
 
@@ -367,7 +368,7 @@ def field_samples(
         field_inputs=data.field_inputs, source_files=list(data.paths),
         area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
         lags=data.lags, anomalies=anomaly_climatologies(config, dataset, saved=climatologies),
-        require_target=require_target,
+        require_target=require_target, season_dated_by=data.season_dated_by,
     )
 
 

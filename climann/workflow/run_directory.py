@@ -143,7 +143,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     range of each feature on the training block (``input_ranges``, unscaled, to flag
     extrapolation), the inputs' ``units`` and the time part of their ``cell_methods``
     (``time_cell_methods``), the time axis's nominal step (``time_step``, see
-    :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), loss, grid, the
+    :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), how the season
+    and year features dated a time step (``season_dated_by``, ``[data] season_dated_by``), loss, grid, the
     anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
     target's climatology with ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
     and the whole configuration (what ``predict`` needs to use the model again)."""
@@ -158,6 +159,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "units": input_units(config, data.samples.feature_names, layout),
         "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
+        "season_dated_by": config.data.season_dated_by,
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),

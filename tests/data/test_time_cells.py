@@ -1,13 +1,17 @@
+import datetime
 import logging
 
+import cftime
 import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.subset import select_time
-from climann.data.time_cells import FILE_TIME_COORDINATE, cell_middles
+from climann.data.time_axis import TimeStep
+from climann.data.time_cells import FILE_TIME_COORDINATE, cell_middles, inferred_cells
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -95,3 +99,102 @@ def test_cell_middles(bounds, expected):
     else:
         wanted = decode.decode(xr.Variable("time", expected, attrs)).values
         assert list(middles) == list(wanted)
+
+
+# Season and year features without time bounds: each step dated by the middle of the cell
+# inferred from the axis's step (climann.data.time_cells.season_feature_times).
+
+#: Days in each month of 1990 and 1992 (standard calendar; 1992 is a leap year).
+DAYS_1990 = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+DAYS_1992 = DAYS_1990 + (np.arange(12) == 1)
+
+
+def _monthly_standard(path, stamp):
+    """Monthly means of 1990 and 1992 (standard calendar, days since 1990-01-01): stamped on
+    the 1st (ERA5, CDO monmean with setday,1) or on the 15th without bounds, or at the middles
+    of their time_bnds."""
+    starts = np.concatenate([np.cumsum(np.r_[0, DAYS_1990[:-1]]), 730 + np.cumsum(np.r_[0, DAYS_1992[:-1]])])
+    ends = starts + np.concatenate([DAYS_1990, DAYS_1992])
+    values = {"first": starts, "15th": starts + 14.0, "bounds": (starts + ends) / 2}[stamp].astype(np.float64)
+    attrs = {"units": "days since 1990-01-01", "calendar": "standard", "standard_name": "time"}
+    variables = {"tas": (("time", "lat", "lon"), np.full((24, 1, 2), 280.0, np.float32), {"units": "K"})}
+    if stamp == "bounds":
+        attrs["bounds"] = "time_bnds"
+        variables["time_bnds"] = (("time", "nbnd"), np.stack([starts, ends], axis=1).astype(np.float64))
+    xr.Dataset(variables, coords={
+        "time": ("time", values, attrs),
+        "lat": ("lat", [10.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 90.0], {"units": "degrees_east", "standard_name": "longitude"})}).to_netcdf(path)
+    return path
+
+
+def _season_columns(path, dated_by="cell_middle"):
+    samples = build_pointwise_samples(open_dataset([path]), target="tas", predictors=[],
+                                      features=["season", "year"], season_dated_by=dated_by)
+    first_cell = samples.inputs[::2]  # one sample per time step (two cells each)
+    return first_cell[:, 0], first_cell[:, 1], first_cell[:, 2]
+
+
+def _month_middle_fractions():
+    """Fraction of its year at each month's middle, by hand: (days before + length / 2) / year."""
+    return np.concatenate([(np.cumsum(np.r_[0, days[:-1]]) + days / 2) / days.sum() for days in (DAYS_1990, DAYS_1992)])
+
+
+@pytest.mark.parametrize("stamp", [pytest.param("first", id="on-the-1st-without-bounds"),
+                                   pytest.param("15th", id="on-the-15th-without-bounds"),
+                                   pytest.param("bounds", id="with-time-bnds")])
+def test_monthly_season_and_year_features_are_those_of_the_months_middles(tmp_path, stamp):
+    season_sin, season_cos, year = _season_columns(_monthly_standard(tmp_path / f"m_{stamp}.nc", stamp))
+    fraction = _month_middle_fractions()
+    np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(year, np.repeat([1990.0, 1992.0], 12) + fraction, rtol=0, atol=1e-3)
+
+
+def test_models_trained_before_the_record_keep_features_of_the_stamps(tmp_path):
+    season_sin, season_cos, _ = _season_columns(_monthly_standard(tmp_path / "old.nc", "first"), "stamp")
+    fraction = np.concatenate([np.cumsum(np.r_[0, days[:-1]]) / days.sum() for days in (DAYS_1990, DAYS_1992)])
+    np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
+
+
+def test_stamps_on_the_1st_are_read_as_the_months_they_open_in_one_warning(tmp_path, caplog):
+    path = _monthly_standard(tmp_path / "first_warned_once.nc", "first")
+    forget_notes()  # a new run: said once in it
+    with caplog.at_level(logging.WARNING):
+        _season_columns(path)
+        _season_columns(path)
+    said = [record.getMessage() for record in caplog.records if "stamped at the start of each month" in record.getMessage()]
+    assert len(said) == 1 and "read as the mean of the month beginning there" in said[0] and "time_bnds" in said[0]
+
+
+def test_stamps_inside_their_months_are_not_warned_about(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        _season_columns(_monthly_standard(tmp_path / "fifteenth.nc", "15th"))
+    assert not [record for record in caplog.records if "no bounds" in record.getMessage()]
+
+
+def _dates(days, calendar="noleap"):
+    return np.array([cftime.num2date(day, "days since 1990-01-01", calendar) for day in days], dtype=object)
+
+
+@pytest.mark.parametrize(
+    "stamps, step, cell_days",
+    [
+        pytest.param([0.0, 90.0, 181.0, 273.0], TimeStep(months=3), [[0, 90], [90, 181], [181, 273], [273, 365]],
+                     id="seasonal-on-the-1st"),
+        pytest.param([0.0, 1.0, 2.0], TimeStep(duration=datetime.timedelta(days=1)), [[0, 1], [1, 2], [2, 3]],
+                     id="daily-at-00h"),
+        pytest.param([14.0, 45.0], TimeStep(months=1), [[0, 31], [31, 59]], id="monthly-on-the-15th"),
+        pytest.param([0.0, 0.25], TimeStep(duration=datetime.timedelta(hours=6)), None, id="6-hourly-instants"),
+        pytest.param([45.0, 135.0], TimeStep(months=3), None, id="seasonal-inside-the-cells"),
+        pytest.param([0.5, 1.5], TimeStep(duration=datetime.timedelta(days=1)), None, id="daily-at-noon"),
+        pytest.param([0.0], None, None, id="one-step"),
+    ],
+)
+def test_inferred_cells(stamps, step, cell_days):
+    found = inferred_cells(_dates(stamps), step)
+    if cell_days is None:
+        assert found is None
+    else:
+        assert found[0].tolist() == [list(_dates(cell)) for cell in cell_days]

@@ -860,3 +860,79 @@ def test_evaluate_of_a_run_whose_input_is_gone_exits_2_in_one_line(own_run, tmp_
         f"climann: error: {sample.resolve()} is missing: the run was trained on it (provenance.json); put it back, "
         "or score other data with --data FILE --out DIR"
     ]
+
+
+# Season features dated by the middles of the time cells (model.npz ``season_dated_by``): a
+# monthly file stamped on the 1st without bounds predicts as the same values with time_bnds;
+# a model file from before the record keeps the features of the stamps it was trained on.
+
+#: Days before each month and in each month of a noleap year.
+_MONTH_STARTS = np.cumsum(np.r_[0, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30]])
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _write_monthly(path, *, stamp, n_years=3):
+    """Monthly tas (noleap, 2 × 3 cells) with a seasonal cycle, stamped on the 1st without
+    bounds or at the middles of its time_bnds."""
+    starts = np.concatenate([365.0 * year + _MONTH_STARTS for year in range(n_years)])
+    ends = starts + np.tile(_MONTH_DAYS, n_years)
+    attrs = {"units": "days since 2000-01-01", "calendar": "noleap", "standard_name": "time"}
+    tas = 280 + 10 * np.cos(2 * np.pi * (np.arange(12 * n_years) + 0.5) / 12)[:, None, None] * np.ones((1, 2, 3))
+    variables = {"tas": (("time", "lat", "lon"), tas.astype(np.float32), {"units": "K", "cell_methods": "time: mean"})}
+    if stamp == "bounds":
+        attrs["bounds"] = "time_bnds"
+        variables["time_bnds"] = (("time", "nbnd"), np.stack([starts, ends], axis=1))
+    xr.Dataset(variables, coords={
+        "time": ("time", starts if stamp == "first" else (starts + ends) / 2, attrs),
+        "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east", "standard_name": "longitude"})}).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def season_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("season")
+    train = _write_monthly(folder / "train.nc", stamp="bounds")
+    config = build_config({"data": {"paths": [str(train)], "predictors": [], "features": ["season"],
+                                    "split_fractions": [0.34, 0.33, 0.33]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 2}})
+    return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+def _expected_predictions(run_dir, fraction):
+    """The network applied by hand to (sin 2πf, cos 2πf), f the fraction of the year."""
+    from climann.workflow.predict import saved_scalers
+
+    run = load_run(run_dir)
+    inputs, targets = saved_scalers(run)
+    features = np.stack([np.sin(2 * np.pi * fraction), np.cos(2 * np.pi * fraction)], axis=1)
+    return targets.inverse_transform(run.network.predict(inputs.transform(features)))[:, 0]
+
+
+def test_monthly_means_stamped_on_the_1st_predict_as_with_their_bounds(season_run, tmp_path):
+    folder, run_dir = season_run
+    first = predict_files(run_dir, [str(_write_monthly(tmp_path / "first.nc", stamp="first"))], tmp_path / "p1.nc")
+    bounded = predict_files(run_dir, [str(_write_monthly(tmp_path / "bnds.nc", stamp="bounds"))], tmp_path / "p2.nc")
+    with xr.open_dataset(first.path) as on_first, xr.open_dataset(bounded.path) as with_bounds:
+        np.testing.assert_array_equal(on_first["tas_pred"].values, with_bounds["tas_pred"].values)
+        middles = (_MONTH_STARTS + _MONTH_DAYS / 2) / 365
+        np.testing.assert_allclose(on_first["tas_pred"].values[:12, 0, 0], _expected_predictions(run_dir, middles),
+                                   rtol=1e-6)
+    assert load_run(run_dir).network.metadata["season_dated_by"] == "cell_middle"
+
+
+def test_a_model_file_from_before_the_record_dates_the_season_by_the_stamps(season_run, tmp_path):
+    import shutil
+
+    from climann.model import Network
+
+    folder, run_dir = season_run
+    old_run = tmp_path / "old_run"
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    (old_run / "model.npz").unlink()
+    network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "season_dated_by"})
+    result = predict_files(old_run, [str(_write_monthly(tmp_path / "first.nc", stamp="first"))], tmp_path / "p.nc")
+    with xr.open_dataset(result.path) as predictions:
+        np.testing.assert_allclose(predictions["tas_pred"].values[:12, 0, 0],
+                                   _expected_predictions(old_run, _MONTH_STARTS / 365), rtol=1e-6)
