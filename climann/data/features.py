@@ -12,6 +12,12 @@ from collections.abc import Sequence
 import cftime
 import numpy as np
 
+#: How the season and year features date a time step (``[data] season_dated_by``, recorded
+#: in ``model.npz``): by the middle of its time cell, or by the file's stamp (climann before
+#: the record; a model file without it is used so). See
+#: :func:`climann.data.time_cells.season_feature_times`.
+SEASON_DATINGS = ("cell_middle", "stamp")
+
 
 def longitude_sin_cos(longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Encode longitude on the circle: (sin λ, cos λ).

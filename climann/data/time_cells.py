@@ -125,10 +125,6 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
 
 
-#: How the season and year features date a time step (``[data] season_dated_by``, recorded
-#: in ``model.npz``): by the middle of its time cell, or by the file's stamp (climann before
-#: the record; a model file without it is used so).
-SEASON_DATINGS = ("cell_middle", "stamp")
 
 
 def _months_after(time: cftime.datetime, months: int) -> cftime.datetime:

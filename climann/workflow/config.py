@@ -28,7 +28,7 @@ from typing import Any
 
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
-from climann.data.time_cells import SEASON_DATINGS
+from climann.data.features import SEASON_DATINGS
 from climann.errors import ClimannError
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer

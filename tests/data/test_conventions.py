@@ -88,7 +88,10 @@ def test_calendars_are_decoded_with_cftime_and_seasons_follow_them(tmp_path, cal
     with netCDF4.Dataset(path) as raw:
         assert raw["time"].calendar == calendar
     dataset = _open(path)
-    samples = build_pointwise_samples(dataset, target="tas", predictors=[], features=["season"])
+    # dated by the stamps: the days of the year in each calendar (by their months' middles, the
+    # default, see tests/data/test_time_cells.py)
+    samples = build_pointwise_samples(dataset, target="tas", predictors=[], features=["season"],
+                                      season_dated_by="stamp")
     times = dataset["time"].values
     assert all(isinstance(t, cftime.datetime) and t.calendar == CFTIME_NAMES.get(calendar, calendar) for t in times)
     assert [(t.month, t.day) for t in times] == [(1, 1), (3, 1), (7, 1)]
@@ -105,7 +108,8 @@ def test_calendars_are_decoded_with_cftime_and_seasons_follow_them(tmp_path, cal
 def test_360_day_first_of_july_is_half_way_through_the_year(tmp_path):
     # 1 July is day 181 of 360: (181 − 1)/360 = 1/2, the opposite of 1 January on the circle.
     path, _ = _calendar_file(tmp_path, "360_day")
-    samples = build_pointwise_samples(_open(path), target="tas", predictors=[], features=["season"])
+    samples = build_pointwise_samples(_open(path), target="tas", predictors=[], features=["season"],
+                                      season_dated_by="stamp")
     july = samples.layout.time_index(samples.flat_index) == 2
     np.testing.assert_allclose(_column(samples, "season_cos")[july], -1.0, atol=1e-6)
     np.testing.assert_allclose(_column(samples, "season_sin")[july], 0.0, atol=1e-6)

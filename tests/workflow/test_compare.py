@@ -115,7 +115,8 @@ def test_overwrite_never_replaces_a_users_comparison_png(runs, tmp_path):
         refused = CliRunner().invoke(app, ["compare", *map(str, runs.values()), "--out", str(out), *overwrite])
         assert refused.exit_code == 2
         assert refused.stderr.splitlines() == [
-            f"climann: error: {out}/comparison.png was not written by climann, and --overwrite replaces only "
+            f"climann: error: {out}/comparison.png carries no climann mark (written by another program, or by a "
+            "climann from before 2026-12-01, which did not mark its figures), and --overwrite replaces only "
             "climann's own outputs; choose another directory (or move that file away yourself)"]
     assert sorted(path.name for path in out.iterdir()) == ["comparison.png"]
     assert (out / "comparison.png").read_bytes() == before
