@@ -37,7 +37,7 @@ from climann.data.notes import note_once
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
-from climann.data.time_cells import times_at_cell_middles
+from climann.data.time_cells import on_common_time_cells, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError
@@ -485,6 +485,9 @@ def concat_blocks(
     or longitude convention (−180…180 against 0…360) is aligned by value into the first
     block's, as files are (:func:`on_reference_grid`). Grid coordinates that agree within
     :data:`GRID_TOLERANCE` of the grid spacing are one grid, the first block's values used.
+    Each block keeps its own dating: by its time cells' middles, or by its stamps without
+    time bounds; when only some blocks have time bounds, they are dropped for all, with one
+    warning (:func:`~climann.data.time_cells.on_common_time_cells`).
 
     Parameters
     ----------
@@ -513,7 +516,7 @@ def concat_blocks(
         if mismatch:
             raise ClimannError(_different_grids("split blocks", mismatch))
         aligned.append(on_reference_grid(part, reference, labels=(labels[0], label)))
-    parts = aligned
+    parts = on_common_time_cells(aligned, labels)
     for name, part in zip(names[1:], parts[1:]):
         missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
         if missing:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Sequence
 
 import cftime
 import numpy as np
@@ -34,6 +35,7 @@ from climann.data.time_axis import TimeStep, axis_time_step
 FILE_TIME_COORDINATE = "climann_file_stamp"
 
 _log = logging.getLogger(__name__)
+
 
 def cell_middles(times: np.ndarray, bounds: np.ndarray) -> np.ndarray | None:
     """The middle of each time cell, lower + (upper − lower) / 2, when every cell holds its time.
@@ -227,3 +229,69 @@ def season_feature_times(
             f"stamp them) and the season and year features date it by that cell's middle; a file stamped at the end of "
             f"each {doubt} (CESM history files) needs time_bnds"))
     return cell_middles(stamps, cells)
+
+
+def _time_bounds_name(dataset: xr.Dataset) -> str | None:
+    """The name of the CF bounds variable of the dataset's time (CF 7.1), None without one."""
+    name = time_coordinate(dataset)
+    bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
+    return bounds_name if bounds_name in dataset.variables else None
+
+
+def on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:
+    """Datasets to be put one after another along time (the split blocks), each dated as it
+    would be on its own, with the same time-cell variables so that they concatenate.
+
+    Each dataset is dated by :func:`times_at_cell_middles` (nothing changes for one already
+    dated). When some have CF bounds of time (CF 7.1) and others have none, the bounds are
+    dropped from all, with one warning: a dataset without bounds is dated by its stamps, as a
+    single file without bounds is, and its cells are not inferred from the stamps (a stamp
+    on the 1st may open its month or, in CESM files, close the month before), and the
+    concatenated time axis has no bounds for any step rather than for some. When some keep
+    their file's stamps in :data:`FILE_TIME_COORDINATE` (stamps at the starts or ends of
+    the cells), the others' stamps are their times.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Each with a time coordinate along one dimension, times decoded to cftime, and its
+        bounds variables in memory.
+    names : sequence of str
+        What each dataset was read from, for the warning.
+
+    Returns
+    -------
+    list of xarray.Dataset
+        In the order given.
+    """
+    datasets = [times_at_cell_middles(dataset, name) for dataset, name in zip(datasets, names)]
+    bounds = [_time_bounds_name(dataset) for dataset in datasets]
+    if any(bounds) and not all(bounds):
+        with_bounds = next(name for name, bound in zip(names, bounds) if bound)
+        without = next(name for name, bound in zip(names, bounds) if not bound)
+        note_once(_log, logging.WARNING, (
+            f"{without} has no time bounds while {with_bounds} has ('{next(filter(None, bounds))}'): each is dated "
+            "as on its own (by its cells' middles where the bounds give them, by its time stamps elsewhere) and "
+            "the time bounds are dropped for all, as the cells of stamps without bounds are not known"
+        ))
+        datasets = [_without_time_bounds(dataset, bound) if bound else dataset
+                    for dataset, bound in zip(datasets, bounds)]
+    if any(FILE_TIME_COORDINATE in dataset.coords for dataset in datasets):
+        datasets = [dataset if FILE_TIME_COORDINATE in dataset.coords else _stamped_at_times(dataset)
+                    for dataset in datasets]
+    return datasets
+
+
+def _without_time_bounds(dataset: xr.Dataset, bounds_name: str) -> xr.Dataset:
+    """The dataset without its time bounds variable, and its time without the ``bounds`` attribute."""
+    name = time_coordinate(dataset)
+    time = dataset[name]
+    attrs = {key: value for key, value in time.attrs.items() if key != "bounds"}
+    unbounded = xr.Variable(time.dims, time.values, attrs, time.encoding)
+    return dataset.drop_vars(bounds_name).assign_coords({name: unbounded})
+
+
+def _stamped_at_times(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with its times as the file's stamps (:data:`FILE_TIME_COORDINATE`)."""
+    name = time_coordinate(dataset)
+    return dataset.assign_coords({FILE_TIME_COORDINATE: (dataset[name].dims, dataset[name].values)})

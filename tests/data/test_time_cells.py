@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from climann.data.notes import forget_notes
-from climann.data.open import open_dataset
+from climann.data.open import concat_blocks, open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.subset import select_time
 from climann.data.time_axis import TimeStep
@@ -198,3 +198,68 @@ def test_inferred_cells(stamps, step, cell_days):
         assert found is None
     else:
         assert found[0].tolist() == [list(_dates(cell)) for cell in cell_days]
+
+
+def monthly_block(path, *, first_year, stamp="middle", bounds=True):
+    """Two years of monthly means (noleap, days since 2000-01-01) on a 2×3 grid, stamped at
+    the middles or the starts of the months, with time_bnds = [start, end] or without;
+    tas = 100·year + month."""
+    starts = np.concatenate([365 * (first_year - 2000 + year) + MONTH_STARTS for year in range(2)]).astype(float)
+    ends = np.append(starts[1:], starts[0] + 730.0)
+    months = np.tile(np.arange(1, 13), 2)
+    years = np.repeat(first_year + np.arange(2), 12)
+    time_attrs = {"units": "days since 2000-01-01", "calendar": "noleap", "standard_name": "time"}
+    variables = {"tas": (("time", "lat", "lon"), ((100.0 * years + months)[:, None, None] * np.ones((1, 2, 3))),
+                         {"units": "K"})}
+    if bounds:
+        variables["time_bnds"] = (("time", "nbnd"), np.stack([starts, ends], axis=1))
+        time_attrs["bounds"] = "time_bnds"
+    xr.Dataset(variables, coords={
+        "time": ("time", (starts + ends) / 2 if stamp == "middle" else starts, time_attrs),
+        "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east", "standard_name": "longitude"}),
+    }).to_netcdf(path)
+    return path
+
+
+def decoded(days):
+    """Days since 2000-01-01 (noleap) as cftime dates."""
+    return cftime.num2date(np.asarray(days), "days since 2000-01-01", "noleap")
+
+
+def month_days(first_year):
+    """Days since 2000-01-01 of the starts and the ends of two years of months (noleap)."""
+    starts = np.concatenate([365 * (first_year - 2000 + year) + MONTH_STARTS for year in range(2)]).astype(float)
+    return starts, np.append(starts[1:], starts[0] + 730.0)
+
+
+def test_split_blocks_with_and_without_time_bounds_combine_without_bounds(tmp_path, caplog):
+    train = open_dataset([monthly_block(tmp_path / "hist.nc", first_year=2000)])
+    test = open_dataset([monthly_block(tmp_path / "ssp_nobnds.nc", first_year=2050, bounds=False)])
+    with caplog.at_level(logging.WARNING):
+        combined = concat_blocks([train, train, test], ("train", "val", "test"), sources=["hist.nc"] * 2 + ["ssp.nc"])
+    assert "time_bnds" not in combined.variables and "bounds" not in combined["time"].attrs
+    hist, ssp = month_days(2000), month_days(2050)
+    # each block dated as on its own: by its cells' middles, or by its stamps (here also the middles)
+    expected = decoded(np.concatenate([(hist[0] + hist[1]) / 2] * 2 + [(ssp[0] + ssp[1]) / 2]))
+    assert list(combined["time"].values) == list(expected)
+    np.testing.assert_array_equal(combined["tas"].values[48:, 0, 0], 100.0 * np.repeat([2050, 2051], 12)
+                                  + np.tile(np.arange(1, 13), 2))
+    warned = [record.getMessage() for record in caplog.records if "no time bounds" in record.getMessage()]
+    assert warned == ["ssp.nc (test) has no time bounds while hist.nc (train) has ('time_bnds'): each is dated as "
+                      "on its own (by its cells' middles where the bounds give them, by its time stamps elsewhere) "
+                      "and the time bounds are dropped for all, as the cells of stamps without bounds are not known"]
+
+
+def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_middles(tmp_path):
+    train = open_dataset([monthly_block(tmp_path / "hist.nc", first_year=2000)])
+    test = open_dataset([monthly_block(tmp_path / "ssp_first.nc", first_year=2050, stamp="start")])
+    combined = concat_blocks([train, train, test], ("train", "val", "test"))
+    hist, ssp = month_days(2000), month_days(2050)
+    middles = np.concatenate([(hist[0] + hist[1]) / 2] * 2 + [(ssp[0] + ssp[1]) / 2])
+    assert list(combined["time"].values) == list(decoded(middles))
+    # the files' own stamps, written back to predictions files: the middles, and the test file's 1sts
+    stamps = np.concatenate([(hist[0] + hist[1]) / 2] * 2 + [ssp[0]])
+    assert list(combined[FILE_TIME_COORDINATE].values) == list(decoded(stamps))
+    assert list(combined["time_bnds"].values.ravel()) == list(decoded(np.stack(
+        [np.concatenate([hist[0]] * 2 + [ssp[0]]), np.concatenate([hist[1]] * 2 + [ssp[1]])], axis=1).ravel()))

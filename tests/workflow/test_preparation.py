@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import cftime
 import numpy as np
 import pytest
 import xarray as xr
@@ -351,3 +352,46 @@ def test_a_flag_variable_named_as_a_predictor_is_used_as_its_codes_with_a_warnin
     ]
     column = data.samples.inputs[:, list(data.samples.feature_names).index("lc")]
     assert np.array_equal(np.unique(column), [1, 2, 3, 4])
+
+
+def _monthly_cells(path, *, seed, stamp="middle", bounds=True):
+    """grid_dataset (monthly, noleap) with its time at the middles or the starts of the
+    months, and with time_bnds = [start, end] of each month or without."""
+    dataset = grid_dataset(seed=seed)
+    times = dataset["time"].values
+    starts = np.array([cftime.datetime(t.year, t.month, 1, calendar="noleap") for t in times])
+    ends = np.array([cftime.datetime(t.year + t.month // 12, t.month % 12 + 1, 1, calendar="noleap") for t in times])
+    time = xr.Variable("time", starts + (ends - starts) / 2 if stamp == "middle" else starts,
+                       dataset["time"].attrs, dataset["time"].encoding)
+    dataset = dataset.assign_coords(time=time)
+    if bounds:
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"] = (("time", "bnds"), np.stack([starts, ends], axis=1))
+        dataset["time_bnds"].encoding.update(dataset["time"].encoding)
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "stamp, bounds",
+    [
+        pytest.param("middle", False, id="test-block-without-time-bounds"),
+        pytest.param("start", True, id="test-block-stamped-on-the-1st"),
+    ],
+)
+def test_split_blocks_with_other_time_cells_score_as_with_the_same_cells(tmp_path, stamp, bounds):
+    hist, ssp2 = _monthly_cells(tmp_path / "hist.nc", seed=0), _monthly_cells(tmp_path / "ssp2.nc", seed=1)
+    files = {"hist": hist, "ssp2": ssp2, "ssp5": _monthly_cells(tmp_path / "ssp5.nc", seed=2)}
+    features = {"features": ["lat", "season"]}
+    reference = run_training(split_config(files, **features), run_dir=tmp_path / "reference")
+    files["ssp5"] = _monthly_cells(tmp_path / "ssp5_other.nc", seed=2, stamp=stamp, bounds=bounds)
+    run = run_training(split_config(files, **features), run_dir=tmp_path / "run")
+    expected = reference.metrics["splits"]["test"]
+    assert set(run.metrics["splits"]["test"]) == set(expected) == {"model", "climatology", "linear"}
+    for name, scores in run.metrics["splits"]["test"].items():
+        for score, value in scores.items():  # null (the ACC of climatology) compared exactly
+            assert value == (expected[name][score] if value is None else pytest.approx(expected[name][score])), score
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as out, \
+            xr.open_dataset(files["ssp5"], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as test_file:
+        assert list(out["time"].values[72:]) == list(test_file["time"].values)  # the file's own stamps
+        assert ("time_bnds" in out.variables) == bounds
