@@ -76,6 +76,13 @@ def _train(folder, name, **data):
     return run_training(config, run_dir=folder / name).run_dir
 
 
+def _apply(command, run_dir, data, tmp_path):
+    """``climann predict`` (into p.nc) or ``climann evaluate --data`` (into scores/) of ``data``."""
+    if command == "predict":
+        return predict_files(run_dir, [str(data)], tmp_path / "p.nc")
+    return evaluate_run(run_dir, [str(data)], tmp_path / "scores")
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """A run with a lag of tas and one without, trained on monthly ``time: mean`` data (1990–1993)."""
@@ -101,10 +108,7 @@ def test_a_lagged_monthly_model_refuses_daily_data(runs, tmp_path, command):
     folder, lagged, _ = runs
     daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
     with pytest.raises(ClimannError) as refused:
-        if command == "predict":
-            predict_files(lagged, [str(daily)], tmp_path / "p.nc")
-        else:
-            evaluate_run(lagged, [str(daily)], tmp_path / "scores")
+        _apply(command, lagged, daily, tmp_path)
     assert str(refused.value) == DAILY_REFUSAL
     assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scores").exists()
 
@@ -209,10 +213,7 @@ def test_a_lagged_run_on_one_time_step_asks_for_the_steps_before_it(runs, tmp_pa
     _, lagged, _ = runs
     one = _write(tmp_path / "one.nc", [cftime.DatetimeNoLeap(2000, 4, 15)], seed=6)
     with pytest.raises(ClimannError) as refused:
-        if command == "predict":
-            predict_files(lagged, [str(one)], tmp_path / "p.nc")
-        else:
-            evaluate_run(lagged, [str(one)], tmp_path / "scores")
+        _apply(command, lagged, one, tmp_path)
     assert str(refused.value) == ("lags take the values up to 1 step before each time step, but 'time' holds a "
                                   "single time step (2000-04-15 00:00:00); give data from at least 1 step before the "
                                   "first one to predict")
