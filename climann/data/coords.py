@@ -54,6 +54,11 @@ BARE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longi
 STAGGER_ATTRIBUTE = "stagger"
 STAGGERED_DIMENSION_SUFFIX = "_stag"
 
+#: A coordinate along time holding the file's own time stamps when the time coordinate was
+#: replaced by the middles of its cells (:func:`climann.data.time_cells.times_at_cell_middles`;
+#: absent otherwise). climann's own: never a candidate for the time coordinate.
+FILE_TIME_COORDINATE = "climann_file_stamp"
+
 #: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
 _IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
 
@@ -115,7 +120,7 @@ def _choose(dataset: xr.Dataset, kind: str) -> str | None:
     if kind != "time":
         by_axis = [name for name in by_axis if not is_grid_axis(dataset[name])]
     for names in (by_attributes, by_axis):
-        one_dimensional = [name for name in names if dataset[name].ndim == 1]
+        one_dimensional = [name for name in names if dataset[name].ndim == 1 and name != FILE_TIME_COORDINATE]
         if one_dimensional:
             return _single(dataset, kind, one_dimensional)
     return None

@@ -26,13 +26,9 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import time_coordinate
+from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
 from climann.data.time_axis import TimeStep, axis_time_step
-
-#: A coordinate along time holding the file's own time stamps when the time coordinate was
-#: replaced by the middles of its cells (absent otherwise).
-FILE_TIME_COORDINATE = "climann_file_stamp"
 
 _log = logging.getLogger(__name__)
 
@@ -188,6 +184,10 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     return np.stack([lower, upper], axis=1), doubt
 
 
+#: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
+_STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
+
+
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None
 ) -> np.ndarray:
@@ -223,10 +223,11 @@ def season_feature_times(
         return stamps
     cells, doubt = found
     if doubt:
+        stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
         note_once(_log, logging.WARNING, (
             f"'{time.name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
-            f"value is read as the mean of the {doubt} beginning there (as ERA5 and CDO, e.g. monmean with setday,1, "
-            f"stamp them) and the season and year features date it by that cell's middle; a file stamped at the end of "
+            f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
+            f"and the season and year features date it by that cell's middle; a file stamped at the end of "
             f"each {doubt} (CESM history files) needs time_bnds"))
     return cell_middles(stamps, cells)
 

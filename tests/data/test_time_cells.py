@@ -263,3 +263,29 @@ def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_midd
     assert list(combined[FILE_TIME_COORDINATE].values) == list(decoded(stamps))
     assert list(combined["time_bnds"].values.ravel()) == list(decoded(np.stack(
         [np.concatenate([hist[0]] * 2 + [ssp[0]]), np.concatenate([hist[1]] * 2 + [ssp[1]])], axis=1).ravel()))
+
+
+def test_a_time_known_only_by_its_units_stays_the_one_time_coordinate_when_its_stamps_are_kept(tmp_path):
+    """A hand-written file: time has only units, calendar and bounds (no standard_name, axis or
+    long_name), stamped on the 15th of each month. Dated by the cells' middles, its stamps are
+    kept beside in climann's own coordinate, which is never taken for a second time coordinate
+    (it was: 'several coordinates look like time (climann_file_stamp, time)')."""
+    from climann.data.coords import time_coordinate
+
+    starts = np.array([0.0, 31.0, 59.0, 90.0])  # 2001-01-01 … 2001-04-01, days since 2001-01-01
+    ends = np.array([31.0, 59.0, 90.0, 120.0])
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), np.ones((3, 2, 2), np.float32), {"units": "kg m-2 s-1"}),
+         "time_bnds": (("time", "bnds"), np.stack([starts[:3], ends[:3]], axis=1))},
+        coords={"time": ("time", starts[:3] + 14.0, {"units": "days since 2001-01-01", "calendar": "standard",
+                                                     "bounds": "time_bnds"}),
+                "lat": ("lat", [-45.0, 45.0], {"units": "degrees_north"}),
+                "lon": ("lon", [90.0, 270.0], {"units": "degrees_east"})},
+    )
+    dataset.to_netcdf(tmp_path / "hand.nc")
+    opened = open_dataset([tmp_path / "hand.nc"])
+    assert time_coordinate(opened) == "time"
+    assert [(t.month, t.day) for t in opened[FILE_TIME_COORDINATE].values] == [(1, 15), (2, 15), (3, 15)]
+    middles = [cftime.DatetimeGregorian(2001, 1, 1) + datetime.timedelta(days=(a + b) / 2)
+               for a, b in zip(starts[:3], ends[:3], strict=True)]
+    assert list(opened["time"].values) == middles
