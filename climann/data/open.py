@@ -347,10 +347,12 @@ class _FirstUnits:
 def _rename_groups(
     files: Sequence[Path], rename: Mapping[str, Mapping[str, str]]
 ) -> list[tuple[list[Path], Mapping[str, str]]]:
-    """Files grouped by the first rename rule whose pattern matches their name or path."""
+    """Files grouped by the first rename rule whose pattern matches them: a pattern with a ``/``
+    matches the file's path, one without its name only (``*585*`` is not matched by a folder
+    ``pytest-585/`` the files are in)."""
     groups: dict[str | None, list[Path]] = {}
     for path in files:
-        rule = next((p for p in rename if fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(str(path), p)), None)
+        rule = next((p for p in rename if fnmatch.fnmatch(str(path) if "/" in p else path.name, p)), None)
         groups.setdefault(rule, []).append(path)
     unused = [pattern for pattern in rename if pattern not in groups]
     if unused:

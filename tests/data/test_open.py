@@ -93,6 +93,21 @@ def test_two_files_with_the_same_field_name_need_a_rename(tmp_path):
     np.testing.assert_array_equal(merged["tas_ssp585"].values, grid_dataset(seed=2)["tas"].values)
 
 
+def test_a_rename_pattern_without_a_slash_matches_file_names_not_their_folders(tmp_path):
+    """Both files lie in a folder whose name matches ``*585*``: the pattern picks the file
+    named so (it picked both, when it was also matched against the whole path); a pattern
+    with a ``/`` matches the path."""
+    folder = tmp_path / "cmip6-585-runs"
+    folder.mkdir()
+    grid_dataset(seed=1)[["tas"]].rename(tas="air_temperature").to_netcdf(folder / "ssp126.nc")
+    grid_dataset(seed=2)[["tas"]].rename(tas="air_temperature").to_netcdf(folder / "ssp585.nc")
+    files = expand_paths([folder])
+    for pattern in ("*585*", f"{folder}/ssp5*"):
+        merged = open_dataset(files, rename={pattern: {"air_temperature": "tas_ssp585"}})
+        np.testing.assert_array_equal(merged["tas_ssp585"].values, grid_dataset(seed=2)["tas"].values)
+        np.testing.assert_array_equal(merged["air_temperature"].values, grid_dataset(seed=1)["tas"].values)
+
+
 def test_variables_from_separate_files_on_one_grid_combine(tmp_path):
     full = grid_dataset()
     full[["tas"]].to_netcdf(tmp_path / "tas.nc")
