@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from climann.data.time_axis import lagged_steps, time_step_positions
+from climann.data.time_axis import cell_time_step, lagged_steps, time_step_positions
 from climann.evaluation.metrics import nanmean_over_time
 
 _log = logging.getLogger(__name__)
@@ -202,6 +202,35 @@ def is_regular(times: np.ndarray) -> bool:
     calendar, gaps allowed; see :func:`climann.data.time_axis.time_step_positions`), so that
     "the previous step" has a meaning; at least 3 steps."""
     return len(times) >= 3 and time_step_positions(times)[0] is not None
+
+
+def persistence_gap(times: np.ndarray, bounds: np.ndarray | None) -> str | None:
+    """Why persistence has no previous value on a regular axis whose time cells are shorter
+    than the spacing of its values, or None.
+
+    January means of several years (``cdo selmon,1``; CF bounds of one month, 12 months
+    apart) are monthly values: persistence forecasts each with the month before, which is
+    not in the data. Taken 12 months back instead, it would score a forecast of another
+    lead as "persistence" (and make the network look twice as good as it is against it).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), or None
+        The CF time bounds; without them the cells are not known and nothing is said.
+
+    Returns
+    -------
+    str or None
+        The reason, for the run's notes.
+    """
+    if bounds is None or len(times) < 2:
+        return None
+    cell, step = cell_time_step(np.asarray(bounds)), time_step_positions(np.asarray(times))[0]
+    if cell is None or step is None or cell.approximate_days >= step.approximate_days - 0.5:
+        return None
+    return (f"its values are {cell.span()} cells {step.span()} apart (time bounds): the value {cell.span()} "
+            "earlier, which persistence forecasts with, is not in the data")
 
 
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1) -> np.ndarray:

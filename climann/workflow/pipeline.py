@@ -36,6 +36,7 @@ from climann.evaluation.baselines import (
     LinearRegression,
     climatology_prediction,
     is_regular,
+    persistence_gap,
     persistence_prediction,
     season_name,
 )
@@ -240,7 +241,8 @@ def gridded_predictions(
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
-    if persistence and "persistence" in baselines and is_regular(layout.time.values):
+    if (persistence and "persistence" in baselines and is_regular(layout.time.values)
+            and persistence_gap(layout.time.values, layout.time_bounds) is None):
         predictions["persistence"] = persistence_prediction(truth, layout.time.values)
     return truth, predictions
 
@@ -274,7 +276,8 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
-        left_out["persistence"] = persistence_left_out_reason(config.data.sample_fraction)
+        left_out["persistence"] = (persistence_gap(layout.time.values, layout.time_bounds)
+                                   or persistence_left_out_reason(config.data.sample_fraction))
     reference = anomaly_reference(predictions, truth, data)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",

@@ -633,7 +633,7 @@ def evaluate_run(
         As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
         data, a file, or holding those files without ``overwrite``.
     """
-    from climann.evaluation.baselines import is_regular, persistence_prediction
+    from climann.evaluation.baselines import is_regular, persistence_gap, persistence_prediction
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
     from climann.workflow.pipeline import evaluate, grid_metrics
@@ -693,10 +693,11 @@ def evaluate_run(
         layout = data.samples.layout
         left_out = {}
         if "persistence" in config.evaluation.baselines:
-            if is_regular(layout.time.values):
+            gap = persistence_gap(layout.time.values, layout.time_bounds)
+            if is_regular(layout.time.values) and gap is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
-                left_out["persistence"] = persistence_left_out_reason(1.0)
+                left_out["persistence"] = gap or persistence_left_out_reason(1.0)
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,

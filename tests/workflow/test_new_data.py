@@ -378,3 +378,20 @@ def test_the_cmip_spellings_of_a_land_mean_are_the_same_time_mean(tmp_path):
     scores = [evaluate_run(run, [str(path)], tmp_path / path.stem)["splits"]["all"]["model"]["mse"]
               for path in (same, other)]
     assert scores[0] == scores[1] and np.isfinite(scores[0])
+
+
+def test_persistence_is_left_out_of_january_means_with_monthly_bounds_not_taken_a_year_back(runs, tmp_path):
+    """January means of four years, each a one-month cell (cdo selmon,1): the month before
+    each, which persistence forecasts with, is not in the data; scored against the January a
+    year back it was another forecast under the same name. The whole monthly series keeps it."""
+    _, _, plain = runs
+    times = _januaries(2000, 4)
+    january = _write(tmp_path / "jan_only.nc", times, seed=5, bounds=_month_bounds(times))
+    metrics = evaluate_run(plain, [str(january)], tmp_path / "scores", overwrite=False)
+    assert "persistence" not in metrics["splits"]["all"]
+    assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [
+        "its values are 1 month cells 12 months apart (time bounds): the value 1 month earlier, which "
+        "persistence forecasts with, is not in the data"]
+    months = _monthly(2000, 2)
+    whole = _write(tmp_path / "whole.nc", months, seed=5, bounds=_month_bounds(months))
+    assert "persistence" in evaluate_run(plain, [str(whole)], tmp_path / "whole_scores")["splits"]["all"]

@@ -54,7 +54,7 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
-from climann.evaluation.baselines import is_regular, season_keys, season_name
+from climann.evaluation.baselines import is_regular, persistence_gap, season_keys, season_name
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
@@ -259,7 +259,8 @@ def evaluate_distributed(
         options.update({"linear": linear} if "linear" in fitted else {})
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
-    previous = previous_steps(layout.time.values) if is_regular(layout.time.values) else None
+    gap = persistence_gap(layout.time.values, layout.time_bounds)
+    previous = previous_steps(layout.time.values) if is_regular(layout.time.values) and gap is None else None
     if "persistence" in baselines and config.data.sample_fraction == 1 and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
@@ -287,7 +288,7 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
-    left_out = ({"persistence": persistence_left_out_reason(config.data.sample_fraction)}
+    left_out = ({"persistence": gap or persistence_left_out_reason(config.data.sample_fraction)}
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",

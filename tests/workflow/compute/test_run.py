@@ -324,3 +324,21 @@ def test_evaluate_on_the_cluster_refuses_daily_data_for_a_lagged_monthly_run(clu
         evaluate_run(lagged, [str(daily)], tmp_path / "scores", compute=ComputeConfig(scheduler=cluster.scheduler_address))
     assert str(refused.value) == DAILY_REFUSAL
     assert not (tmp_path / "scores").exists()
+
+
+def test_evaluate_on_the_cluster_leaves_persistence_out_of_january_means_as_in_memory(cluster, tmp_path):
+    """Monthly cells 12 months apart: no previous month, no persistence, on the chunked route too."""
+    from climann.workflow.config import ComputeConfig
+    from climann.workflow.predict import evaluate_run
+    from tests.workflow.test_new_data import _januaries, _month_bounds, _monthly, _train, _write
+
+    _write(tmp_path / "monthly.nc", _monthly(1990, 4))
+    plain = _train(tmp_path, "plain")
+    times = _januaries(2000, 4)
+    january = _write(tmp_path / "jan_only.nc", times, seed=5, bounds=_month_bounds(times))
+    metrics = evaluate_run(plain, [str(january)], tmp_path / "scores",
+                           compute=ComputeConfig(scheduler=cluster.scheduler_address))
+    assert "persistence" not in metrics["splits"]["all"] and "model" in metrics["splits"]["all"]
+    assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [
+        "its values are 1 month cells 12 months apart (time bounds): the value 1 month earlier, which "
+        "persistence forecasts with, is not in the data"]
