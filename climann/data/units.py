@@ -181,6 +181,18 @@ def _power(unit, period: str) -> int:
     return int(dict(pint.util.to_units_container(unit)).get(period, 0))
 
 
+def per_calendar_period(text: str, period: str) -> bool:
+    """Whether the units ``text`` are an amount per one ``period`` ("month" or "year"):
+    ``mm/month`` per month, as :func:`calendar_factor` reads them by each step's own month.
+
+    Raises
+    ------
+    ClimannError
+        If ``text`` is not a unit pint can read (:func:`parse_units`).
+    """
+    return _power(parse_units(text, variable=""), period) == -1
+
+
 def _in_days(unit):
     """The unit with each month and year replaced by a day: ``mm month-1`` → ``mm day-1``."""
     from cf_xarray.units import units as registry

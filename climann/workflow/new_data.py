@@ -177,14 +177,14 @@ def _totals_per_cell(trained: str, new: str, units: str | None, run: TrainedRun)
     length of their time cell (``mm month-1`` on monthly steps, per year on yearly ones), where
     the total over each cell is its mean rate — as climann reads such units when it converts
     them by the days of each step's month or year (:func:`climann.data.units.calendar_factor`)."""
-    from climann.data.units import _power, parse_units
+    from climann.data.units import per_calendar_period
 
     record = run.network.metadata.get("time_step")
     as_means = {with_time_method(method, "sum", "mean") for method in (trained, new)}
     if not units or not record or len(as_means) > 1:
         return False
     period = {1: "month", 12: "year"}.get(TimeStep.from_record(record).months)
-    return period is not None and _power(parse_units(units, variable=""), period) == -1
+    return period is not None and per_calendar_period(units, period)
 
 
 def _corrected(attribute: str, new: str, trained: str, time_name: str) -> str:
