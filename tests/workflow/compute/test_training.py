@@ -2,6 +2,7 @@
 process; local SGD on the cluster equals local SGD computed in one process from the model layer's
 pieces, with every setting (L2, clipping, schedule, area weights) applied."""
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -583,25 +584,53 @@ def _sleep(seconds):
     time.sleep(seconds)
 
 
+async def _stop_work_stealing(dask_scheduler):
+    await dask_scheduler.extensions["stealing"].stop()
+
+
+async def _start_work_stealing(dask_scheduler):
+    await dask_scheduler.extensions["stealing"].start()
+
+
+@contextlib.contextmanager
+def _work_stealing_paused(client):
+    """dask's work stealing paused (every 100 ms it moves tasks queued on a busy worker to an
+    idle one), restarted afterwards."""
+    client.run_on_scheduler(_stop_work_stealing)
+    try:
+        yield
+    finally:
+        client.run_on_scheduler(_start_work_stealing)
+
+
 def test_an_epochs_validation_runs_before_the_next_round_submitted_with_it(client, prepared):
     """At the end of an epoch the validation's tasks and the next epoch's first round (submitted
     ahead, :class:`~climann.workflow.compute.training._Ahead`) reach the workers together; each
     worker must run the validation first, else the client learns the loss a round late and the
     workers idle while it ends the epoch. Both workers are kept busy while the tasks arrive,
-    so that each picks its next task from a queue holding both kinds."""
+    so that each picks its next task from a queue holding both kinds.
+
+    Work stealing is paused: the two busy tasks end a little apart, and in that gap it may move
+    the other worker's queued round, then its validation, to the idle one, which then runs a
+    round before a validation (the test failed once in about ten runs of the whole suite, on a
+    loaded machine). What is tested is the order of one worker's own queue. In a run the
+    validation and the next round are submitted when every replica's round has ended, so no
+    worker is busy then (a 5-epoch run of the sample on 2 workers, 1 Dec 2026, had its
+    evaluation's tasks stolen twice and none of its training's)."""
     persisted = _persisted(client, prepared)
     try:
         holders = chunk_holders(client, persisted)
         homes = replica_homes(holders, 2)
         network = Network([persisted.n_features, 4, 1], seed=0)
         workers = sorted(client.scheduler_info()["workers"])
-        busy = [client.submit(_sleep, 0.5, workers=[worker], pure=False) for worker in workers]
-        filled = [index for index, rows in enumerate(persisted.rows) if rows > 0]
-        validation = training._validation_parts(client, network, network.parameter_vector.copy(), persisted,
-                                                filled, "mse", holders)
-        _, rounds = _submit_a_round(client, persisted, homes, chunks_per_round=0)
-        with client.as_current():
-            finished = [future.key for future in distributed.as_completed(validation + rounds)]
+        with _work_stealing_paused(client):
+            busy = [client.submit(_sleep, 0.5, workers=[worker], pure=False) for worker in workers]
+            filled = [index for index, rows in enumerate(persisted.rows) if rows > 0]
+            validation = training._validation_parts(client, network, network.parameter_vector.copy(), persisted,
+                                                    filled, "mse", holders)
+            _, rounds = _submit_a_round(client, persisted, homes, chunks_per_round=0)
+            with client.as_current():
+                finished = [future.key for future in distributed.as_completed(validation + rounds)]
         ran_on = {key: min(where) for key, where in client.who_has(validation + rounds).items()}
         for worker in workers:
             here = [("validation" if key in {f.key for f in validation} else "round") for key in finished
