@@ -77,12 +77,12 @@ def _angle_scale(units: str) -> float | None:
     if not units:
         return None
     try:
-        unit = parse_units(units, variable="")
+        angle = parse_units(units, variable="")  # a scale times a unit
     except ClimannError:
         return None
-    if registry.get_root_units(unit)[1] != registry.Unit("radian"):
+    if registry.get_root_units(angle.units)[1] != registry.Unit("radian"):
         return None
-    return float(registry.Quantity(1.0, unit).to("degree").magnitude)
+    return float(angle.to("degree").magnitude)
 
 
 def _in_degrees(dataset: xr.Dataset, where: str) -> xr.Dataset:

@@ -150,7 +150,7 @@ def _in_coordinate_units(
     own = str(coordinate.attrs.get("units", "")).strip()
     if not own or not str(units).strip() or own == str(units).strip() or isinstance(value, (str, bool)):
         return value
-    found = conversion(str(units), own, variable=dim, attrs=coordinate.attrs)
+    found = conversion(str(units), own, variable=dim, attrs=coordinate.attrs, where=reference, reference=where)
     if found is None or found.per_month or found.per_year:
         raise ClimannError(
             f"{dim} is in '{own}' in {where} but in '{units}' in {reference} ({dim}={_shown(value)} {units} selected), "

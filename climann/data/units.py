@@ -1,7 +1,8 @@
 """Units of variables: read with pint and cf_xarray's UDUNITS registry, converted when convertible.
 
 The units strings are those of the files' ``units`` attributes (UDUNITS syntax: ``K``,
-``degC``, ``degree_Celsius``, ``hPa``, ``kg m-2 s-1``, ``mm day-1``, ``%``, ``1``). Every
+``degC``, ``degree_Celsius``, ``hPa``, ``kg m-2 s-1``, ``mm day-1``, ``%``, ``1``, and numbers as
+scales: ``0.001``, CMIP6's units of salinity, is 0.001 of ``1``; :func:`parse_units`). Every
 conversion the registry knows is affine, ``new = scale · old + offset`` (an offset only
 for temperatures on the Celsius or Fahrenheit scales), so a conversion is two numbers and
 stays lazy on dask-backed data. A month or a year in the units (``mm month-1``) is the one
@@ -75,34 +76,88 @@ def normalised_units(text: str) -> str:
     return stripped
 
 
-def parse_units(text: str, *, variable: str):
-    """The pint unit of a units string (cf_xarray's UDUNITS registry, after
-    :func:`normalised_units`).
+#: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
+#: ``1.`` times the elementary charge ``e`` to the power −3; UDUNITS reads 0.001.
+_DOT_BEFORE_EXPONENT = re.compile(r"(?<=\d)\.(?=[eE][+-]?\d)")
+
+
+def parse_units(text: str, *, variable: str, where: str = "the file", fix: str = ""):
+    """The units string as a pint Quantity: its scale (1 unless the string holds a number)
+    times its unit (cf_xarray's UDUNITS registry, after :func:`normalised_units`).
+
+    A number in the units is a scale, as in UDUNITS: ``0.001`` (or ``1e-3``, CMIP6's units of
+    salinity ``so``; CF section 3.1 names ``1e-3`` parts per thousand) is 0.001 of ``1``, so
+    35 in ``0.001`` is 0.035 in ``1`` and 35 in ``g/kg``; ``0.01`` is ``%``.
+
+    Parameters
+    ----------
+    text : str
+        The ``units`` attribute.
+    variable, where : str
+        The variable's name and where the units come from (``"new.nc"``, ``"the model's
+        training data"``), for the message.
+    fix : str, optional
+        The way out, for the message; by default, to correct the units attribute in ``where``.
+
+    Returns
+    -------
+    pint.Quantity
+        ``quantity.magnitude`` is the scale (a positive float), ``quantity.units`` the unit.
 
     Raises
     ------
     ClimannError
-        If the string is not UDUNITS syntax, or mixes angle degrees with a temperature
-        (``degrees K``-like spellings that cannot be read safely).
+        If the string is not UDUNITS syntax, its scale is not a positive finite number, or it
+        mixes angle degrees or a number with a temperature (``degrees K``-like spellings, or a
+        scaled ``0.1 degC``, that cannot be read safely).
     """
     import pint
     import pint.util
     from cf_xarray.units import units
 
+    readable = _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
     try:
-        unit = units.Unit(normalised_units(text))
+        quantity = units.Quantity(1.0, units.Unit(readable))
     except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        quantity = None
+    if quantity is None:  # "Unit expression cannot have a scaling factor": a number, read as a Quantity
+        try:
+            quantity = units.Quantity(readable)
+        except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError, SyntaxError):
+            quantity = None
+    scale = _scale(quantity)
+    if scale is None:
         raise ClimannError(
-            f"cannot read the units '{text}' of '{variable}': expected UDUNITS units such as K, degC, hPa, "
-            "kg m-2 s-1; correct the units attribute of the file"
-        ) from None
-    parts = dict(pint.util.to_units_container(unit))
-    if "[temperature]" in unit.dimensionality and len(parts) > 1 and any(units.Unit(p).dimensionless for p in parts):
-        raise ClimannError(
-            f"the units '{text}' of '{variable}' mix an angle or a number with a temperature; "
-            "correct the units attribute of the file (e.g. K or degC)"
+            f"cannot read the units '{text}' of '{variable}' in {where}: expected UDUNITS units such as K, degC, "
+            f"hPa, kg m-2 s-1, 0.001; {fix or f'correct the units attribute of {where}'}"
         )
-    return unit
+    unit = quantity.units
+    parts = dict(pint.util.to_units_container(unit))
+    if "[temperature]" in unit.dimensionality and (
+        (len(parts) > 1 and any(units.Unit(p).dimensionless for p in parts)) or (scale != 1.0 and _has_offset(unit))
+    ):  # a scaled degC: UDUNITS and pint disagree on whether the offset is scaled too
+        raise ClimannError(
+            f"the units '{text}' of '{variable}' in {where} mix an angle or a number with a temperature; "
+            f"{fix or f'correct the units attribute of {where} (e.g. K or degC)'}"
+        )
+    return units.Quantity(scale, unit)
+
+
+def _has_offset(unit) -> bool:
+    """Whether 0 in ``unit`` is not 0 in SI units (degC, degF: a temperature scale's zero)."""
+    from cf_xarray.units import units
+
+    return float(units.Quantity(0.0, unit).to_base_units().magnitude) != 0.0
+
+
+def _scale(quantity) -> float | None:
+    """The magnitude of a parsed units string as a float: None if it is not a Quantity (a
+    bare number) or not a positive finite number (``0``, ``-1``, ``nan`` are not units)."""
+    try:
+        scale = float(quantity.magnitude)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return scale if np.isfinite(scale) and scale > 0 else None
 
 
 @dataclass(frozen=True)
@@ -129,14 +184,33 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(described))
 
 
-def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = None) -> Conversion | None:
+def conversion(
+    units: str, to: str, *, variable: str, attrs: Mapping | None = None, where: str = "the file",
+    reference: str = "the reference", reference_fix: str = "",
+) -> Conversion | None:
     """How to convert values of ``variable`` from ``units`` to ``to``; None if not convertible.
 
     Affine: ``offset`` is the value 0 in ``units`` expressed in ``to`` and ``scale`` the
-    change of one unit, both computed by pint. A temperature between scales with different
-    zeros (degC, degF, K) is converted as its ``units_metadata`` says (CF-1.11 §3.1.2; see
-    :func:`_temperature_conversion`): a difference without the offset. Depth and mass per
-    area of a water quantity (see :func:`is_water_quantity`) convert with :data:`WATER_DENSITY`.
+    change of one unit, both computed by pint; a number in the units is a scale
+    (:func:`parse_units`: 35 in ``0.001`` is 0.035 in ``1``). A temperature between scales
+    with different zeros (degC, degF, K) is converted as its ``units_metadata`` says (CF-1.11
+    §3.1.2; see :func:`_temperature_conversion`): a difference without the offset. Depth and
+    mass per area of a water quantity (see :func:`is_water_quantity`) convert with
+    :data:`WATER_DENSITY`.
+
+    Parameters
+    ----------
+    units, to : str
+        The units the values are in, and those wanted.
+    variable : str
+        The variable's name, for the messages.
+    attrs : mapping, optional
+        The variable's attributes (``standard_name``, ``long_name``, ``units_metadata``).
+    where, reference : str
+        Where ``units`` and ``to`` come from (``"new.nc"``, ``"the model's training data"``):
+        a message about units that cannot be read names the side that holds them.
+    reference_fix : str, optional
+        The way out when ``to`` cannot be read; by default, to correct the units of ``reference``.
 
     Raises
     ------
@@ -144,28 +218,44 @@ def conversion(units: str, to: str, *, variable: str, attrs: Mapping | None = No
         If a units string cannot be read (:func:`parse_units`), or a temperature's
         ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
     """
+    source = parse_units(units, variable=variable, where=where)
+    destination = parse_units(to, variable=variable, where=reference, fix=reference_fix)
+    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs or {})
+
+
+def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping):
+    """:func:`conversion` between two parsed units (pint Quantities: scale times unit)."""
     from cf_xarray.units import units as registry
 
-    source, destination = parse_units(units, variable=variable), parse_units(to, variable=variable)
-    shift = [_power(source, period) - _power(destination, period) for period in _CALENDAR_PERIODS]
+    shift = [_power(source.units, period) - _power(destination.units, period) for period in _CALENDAR_PERIODS]
     if any(shift):
-        found = conversion(str(_in_days(source)), str(_in_days(destination)), variable=variable, attrs=attrs)
+        found = _quantity_conversion(_in_days(source), _in_days(destination), units, to, variable=variable,
+                                     attrs=attrs)
         return None if found is None else dataclasses.replace(found, per_month=shift[0], per_year=shift[1])
-    if source.is_compatible_with(destination):
-        offset = float(registry.Quantity(0.0, source).to(destination).magnitude)
-        scale = float(registry.Quantity(1.0, source).to(destination).magnitude) - offset
+    # v in "s·U" is v·s U; in "d·V" it is (a·v·s + b) / d, where a·x + b converts U to V
+    ratio = float(source.magnitude) / float(destination.magnitude)
+    if source.units.is_compatible_with(destination.units):
+        zero = float(registry.Quantity(0.0, source.units).to(destination.units).magnitude)
+        one = float(registry.Quantity(1.0, source.units).to(destination.units).magnitude)
+        scale, offset = _snapped((one - zero) * ratio), zero / float(destination.magnitude)
         if offset == 0.0:
             return Conversion(scale, offset)
-        return _temperature_conversion(Conversion(scale, offset), source, destination, units, to,
-                                       variable=variable, attrs=attrs or {})
-    if not is_water_quantity(variable, attrs or {}):
+        return _temperature_conversion(Conversion(scale, offset), source.units, destination.units, units, to,
+                                       variable=variable, attrs=attrs, ratio=ratio)
+    if not is_water_quantity(variable, attrs):
         return None
     density = registry.Quantity(WATER_DENSITY, "kg m-3")
     assumption = f"with the density of liquid water, {WATER_DENSITY:g} kg m-3"
-    for converted in (registry.Quantity(1.0, source) * density, registry.Quantity(1.0, source) / density):
-        if converted.is_compatible_with(destination):
-            return Conversion(float(converted.to(destination).magnitude), 0.0, assumption)
+    for converted in (registry.Quantity(1.0, source.units) * density, registry.Quantity(1.0, source.units) / density):
+        if converted.is_compatible_with(destination.units):
+            return Conversion(_snapped(float(converted.to(destination.units).magnitude) * ratio), 0.0, assumption)
     return None
+
+
+def _snapped(scale: float) -> float:
+    """``scale``, or exactly 1 when within float rounding of it: ``g/kg`` to ``0.001`` is the
+    same unit spelled otherwise (1e-3 / 0.001), relabelled rather than converted."""
+    return 1.0 if abs(scale - 1.0) < 1e-12 else scale
 
 
 #: Units whose length depends on the calendar and the date: UDUNITS and pint fix them
@@ -190,17 +280,17 @@ def per_calendar_period(text: str, period: str) -> bool:
     ClimannError
         If ``text`` is not a unit pint can read (:func:`parse_units`).
     """
-    return _power(parse_units(text, variable=""), period) == -1
+    return _power(parse_units(text, variable="").units, period) == -1
 
 
-def _in_days(unit):
-    """The unit with each month and year replaced by a day: ``mm month-1`` → ``mm day-1``."""
+def _in_days(quantity):
+    """The parsed units (a pint Quantity, :func:`parse_units`) with each month and year
+    replaced by a day, the scale kept: ``mm month-1`` → ``mm day-1``."""
     from cf_xarray.units import units as registry
 
-    quantity = registry.Quantity(1.0, unit)
     for period in _CALENDAR_PERIODS:
-        quantity = quantity * (registry.Unit("day") / registry.Unit(period)) ** _power(unit, period)
-    return quantity.units
+        quantity = quantity * (registry.Unit("day") / registry.Unit(period)) ** _power(quantity.units, period)
+    return quantity
 
 
 def _days_of_periods(times, period: str) -> np.ndarray:
@@ -298,12 +388,14 @@ def _described_as_anomaly(variable: str, attrs: Mapping) -> bool:
 
 
 def _temperature_conversion(
-    on_scale: Conversion, source, destination, units: str, to: str, *, variable: str, attrs: Mapping
+    on_scale: Conversion, source, destination, units: str, to: str, *, variable: str, attrs: Mapping,
+    ratio: float = 1.0,
 ) -> Conversion:
     """The conversion of a temperature between scales with different zeros (degC, degF, K):
     by the difference of two values — ``scale`` only — when ``units_metadata`` says it is a
     difference; with the offset when it says on_scale; when it says nothing (or "unknown"),
     with the offset and the assumption stated, or refused if the variable is called an anomaly.
+    ``ratio`` is the scale of ``units`` over that of ``to`` (``0.1 degC``: 0.1).
 
     Raises
     ------
@@ -317,7 +409,7 @@ def _temperature_conversion(
         step = registry.Quantity(1.0, source) - registry.Quantity(0.0, source)
         unit = (registry.Quantity(1.0, destination) - registry.Quantity(0.0, destination)).units
         note = "as a temperature difference (units_metadata), without an offset"
-        return Conversion(float(step.to(unit).magnitude), 0.0, note)
+        return Conversion(float(step.to(unit).magnitude) * ratio, 0.0, note)
     if kind == "on_scale":
         return on_scale
     fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
@@ -375,7 +467,9 @@ def convert_variable(
         return variable
     if str(units).strip() == str(to).strip():
         return variable  # identical strings: nothing to convert, even if the registry cannot read them
-    found = conversion(str(units), to, variable=name, attrs=variable.attrs)
+    found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
+                       reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
+                                     "(identical units are not converted)")
     if found is None:
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "

@@ -73,7 +73,8 @@ def test_water_density_only_for_water_quantities():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("furlongs per fortnight per", "cannot read the units 'furlongs per fortnight per' of 'x'", id="syntax"),
+        pytest.param("furlongs per fortnight per", "cannot read the units .furlongs per fortnight per. of .x. in the file",
+                     id="syntax"),
         pytest.param("degrees kelvin s-1", "mix an angle or a number with a temperature", id="angle-times-temperature"),
         pytest.param("% K", "mix an angle or a number with a temperature", id="number-times-temperature"),
     ],
@@ -256,4 +257,77 @@ def test_a_per_month_unit_on_steps_that_are_not_monthly_is_refused():
     with pytest.raises(ClimannError, match=r"'pr' in new.nc is in 'mm/month' but its steps are daily, not monthly.*"
                                            r"cdo divdpm") as error:
         convert_variable(daily, "mm day-1", name="pr", where="new.nc", reference="the model")
+    assert "\n" not in str(error.value)
+
+
+# --- numbers in units: a scale (UDUNITS; CF section 3.1: 1e-3 is parts per thousand) ------------
+# Independent values, from UDUNITS-2 through cf_units: 35 in 0.001 is 35 in 1e-3, 35 in g/kg and
+# 0.035 in 1; 50 in 0.01 is 50 in %; 1e-3 kg m-2 s-1 of water is 86400 / 1000 mm day-1.
+@pytest.mark.parametrize(
+    ("units", "to", "value", "expected"),
+    [
+        pytest.param("0.001", "1e-3", 35.0, 35.0, id="0.001-1e-3"),
+        pytest.param("g/kg", "0.001", 35.0, 35.0, id="g/kg-0.001"),
+        pytest.param("0.001", "g/kg", 35.0, 35.0, id="0.001-g/kg"),
+        pytest.param("0.001", "1", 35.0, 0.035, id="0.001-1"),
+        pytest.param("1", "0.001", 0.035, 35.0, id="1-0.001"),
+        pytest.param("0.01", "%", 50.0, 50.0, id="0.01-percent"),
+        pytest.param("%", "0.01", 50.0, 50.0, id="percent-0.01"),
+        pytest.param("0.01", "1", 50.0, 0.5, id="0.01-1"),
+        pytest.param("1.e-3", "1", 35.0, 0.035, id="dot-before-exponent"),
+        pytest.param("1e-3 kg m-2 s-1", "mm day-1", 1.0, 86.4, id="scaled-flux"),
+        pytest.param("0.1 K", "K", 2882.0, 288.2, id="scaled-kelvin"),
+    ],
+)
+def test_a_number_in_the_units_is_a_scale(units, to, value, expected):
+    found = conversion(units, to, variable="pr", attrs={"standard_name": "precipitation_flux"})
+    assert found.scale * value + found.offset == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_same_scale_spelled_otherwise_is_relabelled_without_a_warning(caplog):
+    salinity = np.array([34.5, 35.0, 36.25], np.float32)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        same = convert_variable(_celsius(salinity, "g/kg"), "0.001", name="sos", where="new.nc", reference="the model")
+    np.testing.assert_array_equal(same.values, salinity)
+    assert same.attrs["units"] == "0.001" and caplog.text == ""
+
+
+def test_a_fraction_is_converted_to_parts_per_thousand_with_a_warning(caplog):
+    fraction = np.array([0.0345, 0.035], np.float32)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_variable(_celsius(fraction, "1"), "0.001", name="sos", where="new.nc",
+                                     reference="the model's training data")
+    np.testing.assert_allclose(converted.values, [34.5, 35.0], rtol=1e-6)
+    assert "'sos' in new.nc converted from 1 to 0.001, the units of the model's training data" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("0", "cannot read the units '0' of 'x' in new.nc", id="zero"),
+        pytest.param("-1", "cannot read the units '-1' of 'x' in new.nc", id="negative"),
+        pytest.param("nan", "cannot read the units 'nan' of 'x' in new.nc", id="nan"),
+        pytest.param("0.1 degC", "'0.1 degC' of 'x' in new.nc mix an angle or a number with a temperature",
+                     id="scaled-celsius"),
+    ],
+)
+def test_scales_that_are_not_units_are_refused(text, message):
+    with pytest.raises(ClimannError, match=message):
+        parse_units(text, variable="x", where="new.nc")
+
+
+@pytest.mark.parametrize(
+    ("units", "to", "message"),
+    [
+        pytest.param("PSS-78 x", "0.001", "cannot read the units 'PSS-78 x' of 'sos' in new.nc: .*; "
+                     "correct the units attribute of new.nc$", id="the-file"),
+        pytest.param("0.001", "PSS-78 x", "cannot read the units 'PSS-78 x' of 'sos' in the model's training data: "
+                     ".*; give 'sos' in new.nc with units 'PSS-78 x' exactly as in the model's training data",
+                     id="the-model"),
+    ],
+)
+def test_unreadable_units_are_named_with_the_side_that_holds_them(units, to, message):
+    with pytest.raises(ClimannError, match=message) as error:
+        convert_variable(_celsius(np.array([35.0]), units), to, name="sos", where="new.nc",
+                         reference="the model's training data")
     assert "\n" not in str(error.value)
