@@ -233,6 +233,27 @@ def persistence_gap(times: np.ndarray, bounds: np.ndarray | None) -> str | None:
             "earlier, which persistence forecasts with, is not in the data")
 
 
+def persistence_gap_warning(n_after_gaps: int, times: np.ndarray) -> str:
+    """The warning that persistence is missing after gaps in a regular time axis, worded the
+    same by every route (in memory, streamed, on a cluster, ``climann evaluate``).
+
+    Parameters
+    ----------
+    n_after_gaps : int
+        The time steps whose previous step (one nominal step back) is not in the data.
+    times : ndarray of cftime.datetime, shape (n_time,)
+        The time axis, which has a nominal step (:func:`is_regular`).
+
+    Examples
+    --------
+    "persistence is missing at 1 time step after gaps in the monthly time axis"
+    """
+    step = time_step_positions(np.asarray(times))[0]
+    axis = f"{step.name} time axis" if step is not None else "time axis"
+    steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
+    return f"persistence is missing at {steps} after gaps in the {axis}"
+
+
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
@@ -264,8 +285,7 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     lagged = lagged_steps(times, [lag])
     earlier, n_gaps = lagged.earlier[lag], int(lagged.in_gap[lag].sum())
     if n_gaps:
-        _log.warning("persistence is missing at %d time step%s after gaps in the %s time axis",
-                  n_gaps, "" if n_gaps == 1 else "s", lagged.step.name)
+        _log.warning(persistence_gap_warning(n_gaps, times))
     have = earlier >= 0
     predicted[have] = truth[earlier[have]]
     return predicted

@@ -6,6 +6,7 @@ never become NaN because of it; metrics.json is strict JSON.
 """
 
 import json
+import logging
 
 import cftime
 import numpy as np
@@ -107,15 +108,22 @@ def test_the_terminal_warns_about_a_baseline_left_out(short_daily_run, tmp_path)
         short_daily_run.run_dir / "metrics.json")["notes"]
 
 
-def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path):
-    """Monthly data with April–June of the second year missing (the missing_months case)."""
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path, mode, caplog):
+    """Monthly data with April–June of the second year missing (the missing_months case):
+    July 2002 has no previous month, said in the same words by every route."""
     times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
                       for year in range(4) for month in range(1, 13) if not (year == 1 and 4 <= month <= 6)])
     path = write_series(tmp_path / "gappy.nc", times, seed=1)
-    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"],
-                                    "features": ["lat", "season"]},
-                           "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}})
-    run = run_training(config, run_dir=tmp_path / "run")
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"],
+                         "features": ["lat", "season"]},
+                "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    gap_warnings = {record.getMessage() for record in caplog.records if "after gaps" in record.getMessage()}
+    assert gap_warnings == {"persistence is missing at 1 time step after gaps in the monthly time axis"}
     metrics = strict_json(run.run_dir / "metrics.json")
     notes = [note for note in metrics["notes"] if note["model"] == "persistence"]
     assert notes, "persistence across the gap needs a note"

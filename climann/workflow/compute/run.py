@@ -54,7 +54,9 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
-from climann.evaluation.baselines import is_regular, persistence_gap, season_keys, season_name
+from climann.evaluation.baselines import (
+    is_regular, persistence_gap, persistence_gap_warning, season_keys, season_name,
+)
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
@@ -266,7 +268,7 @@ def evaluate_distributed(
         options["previous"] = previous
         n_after_gaps = int((previous[1:] < 0).sum())
         if n_after_gaps:
-            run_logger.warning("persistence is missing at %d time steps after gaps in the time axis", n_after_gaps)
+            run_logger.warning(persistence_gap_warning(n_after_gaps, layout.time.values))
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
