@@ -330,6 +330,7 @@ class _FirstUnits:
     def __init__(self) -> None:
         self.units: dict[str, str] = {}
         self.files: dict[str, Path] = {}
+        self.cell_methods: dict[str, str] = {}  # with the units: whether they are totals over time steps
 
     def converted(self, dataset: xr.Dataset) -> xr.Dataset:
         """``dataset`` (one file) with its variables in their first units."""
@@ -337,10 +338,12 @@ class _FirstUnits:
         for name, units in variable_units(dataset, data_variable_names(dataset)).items():
             if name not in self.units:
                 self.units[name], self.files[name] = units, path
+                self.cell_methods[name] = str(dataset[name].attrs.get("cell_methods", ""))
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
-                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name)
+                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
+                                          cell_methods=self.cell_methods)
         return dataset
 
 

@@ -184,6 +184,51 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     return np.stack([lower, upper], axis=1), doubt
 
 
+def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray | None:
+    """The length of each time cell in seconds: the period a total over the cell (CF
+    ``cell_methods`` ``time: sum``, CF 1.8 section 7.3) is summed over.
+
+    From the CF bounds of time (section 7.1) when given; else from the cells implied by the
+    axis's nominal step (:func:`inferred_cells`: the calendar month of a monthly stamp, the k
+    months or n days beginning at a stamp at their first instant); else the step itself when
+    it is a fixed duration (daily values stamped at 12:00, 6-hourly ones). Lengths are exact
+    in the times' calendar (``cftime`` differences: February 28 days in ``noleap``, 30 in
+    ``360_day``).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
+        The cells [lower, upper], either order of the two vertices.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_time,), or None
+        Seconds per cell; None when the lengths are unknown: no bounds (or bounds that are
+        not dates, or an empty cell) and no step to infer them from (a single time, irregular
+        times, k months stamped inside their cells).
+
+    Examples
+    --------
+    >>> times = np.array([cftime.datetime(2001, m, 15, calendar="noleap") for m in (1, 2)])
+    >>> (cell_lengths(times) / 86400).tolist()  # January and February in the noleap calendar
+    [31.0, 28.0]
+    """
+    times = np.asarray(times)
+    if bounds is not None and bounds.shape == (len(times), 2) and all(
+            hasattr(value, "calendar") for value in bounds.ravel()):
+        lower, upper = _lower_upper(bounds)
+        lengths = np.array([(high - low).total_seconds() for low, high in zip(lower, upper)])
+        return lengths if len(lengths) and lengths.min() > 0 else None
+    step = axis_time_step(times)
+    found = inferred_cells(times, step)
+    if found is not None:
+        return np.array([(high - low).total_seconds() for low, high in found[0]])
+    if step is not None and not step.months:
+        return np.full(len(times), step.duration.total_seconds())
+    return None
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
 _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
 

@@ -11,7 +11,7 @@ from climann.data.open import concat_blocks, open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.subset import select_time
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, cell_middles, inferred_cells
+from climann.data.time_cells import FILE_TIME_COORDINATE, cell_lengths, cell_middles, inferred_cells
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -289,3 +289,33 @@ def test_a_time_known_only_by_its_units_stays_the_one_time_coordinate_when_its_s
     middles = [cftime.DatetimeGregorian(2001, 1, 1) + datetime.timedelta(days=(a + b) / 2)
                for a, b in zip(starts[:3], ends[:3], strict=True)]
     assert list(opened["time"].values) == middles
+
+
+def _noleap(*dates):
+    return np.array([cftime.DatetimeNoLeap(*date) for date in dates], dtype=object)
+
+
+@pytest.mark.parametrize(
+    ("times", "bounds", "days"),
+    [
+        pytest.param(_noleap((2001, 1, 16, 12), (2001, 2, 15)), None, [31, 28], id="monthly-stamps"),
+        pytest.param(_noleap((2001, 1, 1), (2001, 4, 1)), None, [90, 91], id="seasons-at-their-starts"),
+        pytest.param(_noleap((2001, 1, 1, 12), (2001, 1, 2, 12), (2001, 1, 4, 12)), None, [1, 1, 1],
+                     id="daily-at-noon-with-a-gap"),
+        pytest.param(_noleap((2001, 1, 16), (2001, 7, 16)),
+                     np.stack([_noleap((2000, 12, 1), (2001, 6, 1)), _noleap((2001, 3, 1), (2001, 9, 1))], axis=1),
+                     [90, 92], id="bounds-djf-jja"),
+    ],
+)
+def test_cell_lengths_from_bounds_else_the_step(times, bounds, days):
+    np.testing.assert_array_equal(cell_lengths(times, bounds), np.array(days) * 86400.0)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [pytest.param(_noleap((2001, 1, 16)), id="single-time"),
+     pytest.param(_noleap((2001, 1, 16), (2001, 4, 16)), id="seasons-stamped-inside"),
+     pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular")],
+)
+def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times):
+    assert cell_lengths(times) is None
