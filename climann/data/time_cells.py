@@ -267,17 +267,23 @@ def season_feature_times(
     if found is None:
         return stamps
     cells, doubt = found
-    if doubt:
-        stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
-        note_once(_log, logging.WARNING, (
-            f"'{time.name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
-            f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
-            f"and the season and year features date it by that cell's middle; a file stamped at the end of "
-            f"each {doubt} (CESM history files) needs time_bnds"))
+    _note_start_stamps(str(time.name), stamps, doubt)
     return cell_middles(stamps, cells)
 
 
-def _time_bounds_name(dataset: xr.Dataset) -> str | None:
+def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
+    """Warn once that stamps at the first instant of a month (or day) without bounds are read
+    as opening their cell (``doubt``: its length; "" says nothing)."""
+    if doubt:
+        stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
+        note_once(_log, logging.WARNING, (
+            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
+            f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
+            f"and the season and year features date it by that cell's middle; a file stamped at the end of "
+            f"each {doubt} (CESM history files) needs time_bnds"))
+
+
+def time_bounds_name(dataset: xr.Dataset) -> str | None:
     """The name of the CF bounds variable of the dataset's time (CF 7.1), None without one."""
     name = time_coordinate(dataset)
     bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
@@ -290,10 +296,11 @@ def on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -
 
     Each dataset is dated by :func:`times_at_cell_middles` (nothing changes for one already
     dated). When some have CF bounds of time (CF 7.1) and others have none, the bounds are
-    dropped from all, with one warning: a dataset without bounds is dated by its stamps, as a
-    single file without bounds is, and its cells are not inferred from the stamps (a stamp
-    on the 1st may open its month or, in CESM files, close the month before), and the
-    concatenated time axis has no bounds for any step rather than for some. When some keep
+    dropped from all, with one warning, and the concatenated time axis has no bounds for any
+    step rather than for some: a dataset without bounds is dated by the middles of the cells
+    its own step implies (:func:`inferred_cells`; a monthly stamp on the 1st opening its
+    month, said in the same warning as for a single such file), so that its season and year
+    features are those it has on its own, where its step is known; else by its stamps. When some keep
     their file's stamps in :data:`FILE_TIME_COORDINATE` (stamps at the starts or ends of
     the cells), the others' stamps are their times.
 
@@ -311,21 +318,38 @@ def on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -
         In the order given.
     """
     datasets = [times_at_cell_middles(dataset, name) for dataset, name in zip(datasets, names)]
-    bounds = [_time_bounds_name(dataset) for dataset in datasets]
+    bounds = [time_bounds_name(dataset) for dataset in datasets]
     if any(bounds) and not all(bounds):
         with_bounds = next(name for name, bound in zip(names, bounds) if bound)
         without = next(name for name, bound in zip(names, bounds) if not bound)
         note_once(_log, logging.WARNING, (
             f"{without} has no time bounds while {with_bounds} has ('{next(filter(None, bounds))}'): each is dated "
-            "as on its own (by its cells' middles where the bounds give them, by its time stamps elsewhere) and "
-            "the time bounds are dropped for all, as the cells of stamps without bounds are not known"
+            "as on its own (by its cells' middles where the bounds give them, by the cells its time step implies "
+            "elsewhere) and the time bounds are dropped for all"
         ))
-        datasets = [_without_time_bounds(dataset, bound) if bound else dataset
+        datasets = [_without_time_bounds(dataset, bound) if bound else _at_inferred_cell_middles(dataset)
                     for dataset, bound in zip(datasets, bounds)]
     if any(FILE_TIME_COORDINATE in dataset.coords for dataset in datasets):
         datasets = [dataset if FILE_TIME_COORDINATE in dataset.coords else _stamped_at_times(dataset)
                     for dataset in datasets]
     return datasets
+
+
+def _at_inferred_cell_middles(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset (time without bounds) with its time at the middles of the cells its step
+    implies (:func:`inferred_cells`) and its stamps in :data:`FILE_TIME_COORDINATE`; unchanged
+    without a step that implies cells (a single time, irregular times) or when the stamps are
+    the middles."""
+    name = time_coordinate(dataset)
+    time = dataset[name]
+    stamps = np.asarray(time.values)
+    found = inferred_cells(stamps, axis_time_step(stamps)) if time.ndim == 1 else None
+    middles = None if found is None else cell_middles(stamps, found[0])
+    if middles is None or all(middles == stamps):
+        return dataset
+    _note_start_stamps(str(name), stamps, found[1])
+    at_middles = xr.Variable(time.dims, middles, time.attrs, time.encoding)
+    return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
 
 
 def _without_time_bounds(dataset: xr.Dataset, bounds_name: str) -> xr.Dataset:

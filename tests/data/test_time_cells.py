@@ -240,15 +240,15 @@ def test_split_blocks_with_and_without_time_bounds_combine_without_bounds(tmp_pa
         combined = concat_blocks([train, train, test], ("train", "val", "test"), sources=["hist.nc"] * 2 + ["ssp.nc"])
     assert "time_bnds" not in combined.variables and "bounds" not in combined["time"].attrs
     hist, ssp = month_days(2000), month_days(2050)
-    # each block dated as on its own: by its cells' middles, or by its stamps (here also the middles)
+    # each block dated as on its own: by its cells' middles, from the bounds or the step (here the stamps)
     expected = decoded(np.concatenate([(hist[0] + hist[1]) / 2] * 2 + [(ssp[0] + ssp[1]) / 2]))
     assert list(combined["time"].values) == list(expected)
     np.testing.assert_array_equal(combined["tas"].values[48:, 0, 0], 100.0 * np.repeat([2050, 2051], 12)
                                   + np.tile(np.arange(1, 13), 2))
     warned = [record.getMessage() for record in caplog.records if "no time bounds" in record.getMessage()]
     assert warned == ["ssp.nc (test) has no time bounds while hist.nc (train) has ('time_bnds'): each is dated as "
-                      "on its own (by its cells' middles where the bounds give them, by its time stamps elsewhere) "
-                      "and the time bounds are dropped for all, as the cells of stamps without bounds are not known"]
+                      "on its own (by its cells' middles where the bounds give them, by the cells its time step "
+                      "implies elsewhere) and the time bounds are dropped for all"]
 
 
 def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_middles(tmp_path):
