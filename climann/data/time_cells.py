@@ -229,12 +229,30 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
     return None
 
 
+#: The key of a time coordinate's ``encoding`` holding the step (:meth:`TimeStep.record`) its
+#: values have when the axis itself cannot tell (a single time step): a trained model's
+#: step, given to new data by ``predict`` and ``evaluate --data``; see :func:`with_known_step`.
+KNOWN_STEP_KEY = "climann_known_time_step"
+
+
+def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
+    """``dataset`` with ``step`` recorded on its time coordinate (:data:`KNOWN_STEP_KEY`), for
+    :func:`season_feature_times` to infer the cell of a time the axis gives no step for;
+    unchanged when ``step`` is None or there is no time coordinate."""
+    name = time_coordinate(dataset)
+    if step is None or name is None:
+        return dataset
+    time = dataset[name]
+    known = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, KNOWN_STEP_KEY: step.record()})
+    return dataset.assign_coords({name: known})
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
 _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
 
 
 def season_feature_times(
-    time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None
+    time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -247,6 +265,9 @@ def season_feature_times(
     the first instant of a month (or day) that could also be the end of the previous cell
     (CESM history files) is said in one note: ``time_bnds`` in the file settle it. With
     ``dated_by="stamp"`` (models trained before the dating was recorded) the stamps are used.
+    When the axis has no step of its own (a single time step), ``known_step`` is taken: a
+    trained model's step, so that one monthly mean stamped on the 1st gets the features it
+    has within a longer series.
 
     Parameters
     ----------
@@ -255,6 +276,8 @@ def season_feature_times(
     dated_by : {"cell_middle", "stamp"}
     segment_starts : ndarray of int, shape (n_time,), optional
         Each step's dataset (:func:`climann.data.layout.segment_starts`), for the nominal step.
+    known_step : TimeStep, optional
+        The step of the values when the axis cannot tell it (:data:`KNOWN_STEP_KEY`).
 
     Returns
     -------
@@ -263,7 +286,7 @@ def season_feature_times(
     stamps = np.asarray(time.values)
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
-    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts))
+    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts) or known_step)
     if found is None:
         return stamps
     cells, doubt = found

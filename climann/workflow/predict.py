@@ -34,7 +34,7 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.workflow.new_data import check_like_training
+from climann.workflow.new_data import check_like_training, with_training_step
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     create_folder,
@@ -227,8 +227,8 @@ def predict_files(
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
-    dataset = open_selected(config, units=run.input_units(), cell_methods=run.input_cell_methods(),
-                            grid=cell_order_grid(run))
+    dataset = with_training_step(run, open_selected(config, units=run.input_units(),
+                                                    cell_methods=run.input_cell_methods(), grid=cell_order_grid(run)))
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -674,8 +674,9 @@ def evaluate_run(
     changed = [] if other else warn_changed_inputs(run_dir, config)
     dataset = None
     if other:  # opened once, here: data without the target are refused before anything is computed
-        dataset = open_selected(config, units=run.input_units(), cell_methods=run.input_cell_methods(),
-                                grid=cell_order_grid(run))
+        dataset = with_training_step(run, open_selected(config, units=run.input_units(),
+                                                        cell_methods=run.input_cell_methods(),
+                                                        grid=cell_order_grid(run)))
         require_scored_target(dataset, config.data.target, files)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
@@ -856,6 +857,7 @@ def _evaluate_chunked(
             if dataset is None:
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods())
+                dataset = with_training_step(run, dataset) if other else dataset
             source = pointwise_source(config, dataset, climatologies=training_climatologies(run, new_data=other))
         if other:
             check_like_training(run, source.layout, scoring=True)

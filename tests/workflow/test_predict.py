@@ -960,3 +960,27 @@ def test_files_of_one_variable_with_and_without_time_bounds_predict_as_one_file(
         assert in_two.sizes["time"] == in_one.sizes["time"] == 36
         np.testing.assert_array_equal(in_two["tas_pred"].values, in_one["tas_pred"].values)
     assert "later_years.nc has no time bounds while first_year.nc has ('time_bnds')" in caplog.text
+
+
+@pytest.mark.parametrize("days_after_the_1st", [pytest.param(0, id="stamped-on-the-1st"),
+                                                pytest.param(14, id="stamped-on-the-15th")])
+@pytest.mark.parametrize("month", [pytest.param(0, id="january"), pytest.param(6, id="july")])
+def test_one_time_step_predicts_as_within_a_year_of_steps(season_run, tmp_path, caplog, days_after_the_1st, month):
+    """A single monthly mean without bounds has no step of its own: the run's training step
+    (monthly) dates it by the middle of its month, as the 12-step file does."""
+    from climann.data.notes import forget_notes
+
+    _, run_dir = season_run
+    forget_notes()  # the start-of-month warning is said once per process
+    _write_monthly(tmp_path / "first.nc", stamp="first", n_years=1)
+    with xr.open_dataset(tmp_path / "first.nc", decode_times=False) as first:
+        year = first.assign_coords(time=first["time"] + days_after_the_1st)
+        year.to_netcdf(tmp_path / "year.nc")
+        year.isel(time=slice(month, month + 1)).to_netcdf(tmp_path / "one.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        one = predict_files(run_dir, [str(tmp_path / "one.nc")], tmp_path / "p_one.nc")
+    twelve = predict_files(run_dir, [str(tmp_path / "year.nc")], tmp_path / "p_year.nc")
+    with xr.open_dataset(one.path) as alone, xr.open_dataset(twelve.path) as within:
+        assert alone.sizes["time"] == 1
+        np.testing.assert_array_equal(alone["tas_pred"].values[0], within["tas_pred"].values[month])
+    assert ("stamped at the start of each month" in caplog.text) == (days_after_the_1st == 0)
