@@ -23,7 +23,7 @@ from climann.data.climatology import monthly_climatology
 from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
-from climann.data.flags import warn_flag_predictors
+from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.masking import warn_fill_like_values
 from climann.data.notes import note_once
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
@@ -175,6 +175,7 @@ def _open_subset(
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
     warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
                           file=where if len(files) == 1 else "FILE")
+    refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     clashes = [name for name in series if name in selected.variables]
     if clashes:
