@@ -319,3 +319,22 @@ def test_cell_lengths_from_bounds_else_the_step(times, bounds, days):
 )
 def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times):
     assert cell_lengths(times) is None
+
+
+@pytest.mark.parametrize(("times", "said", "not_said"), [
+    pytest.param([cftime.DatetimeNoLeap(1990, 1, day) for day in (1, 2, 3)], "start of each day", "monmean",
+                 id="daily-no-monthly-recipe"),
+    pytest.param([cftime.DatetimeNoLeap(1990, month, 1) for month in (1, 2, 3)], "monmean with setday,1", "each day",
+                 id="monthly-with-the-cdo-recipe"),
+])
+def test_the_start_stamp_warning_cites_a_recipe_of_the_datas_step(caplog, times, said, not_said):
+    """The CDO recipe that stamps means at the start of their cells is monthly (monmean with
+    setday,1): a daily axis stamped at 00:00 is said to be stamped as ERA5 stamps it (recheck4 #4)."""
+    from climann.data.time_cells import season_feature_times
+
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        season_feature_times(xr.DataArray(np.array(times, dtype=object), dims="time", name="time"),
+                             dated_by="cell_middle")
+    (message,) = [record.getMessage() for record in caplog.records if "no bounds" in record.getMessage()]
+    assert said in message and not_said not in message
