@@ -561,7 +561,7 @@ def convert_dataset(
     bounds = dataset[bounds_name] if bounds_name in dataset.variables else None
     if bounds is not None:  # small metadata, read as the open does (not counted as a data computation)
         with dask.config.set(scheduler="synchronous"):
-            bounds = bounds.load()
+            bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=where, reference=reference, time_bounds=bounds,
                                reference_method=(cell_methods or {}).get(name))
