@@ -37,7 +37,7 @@ from climann.data.notes import note_once
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
-from climann.data.time_cells import on_common_time_cells, times_at_cell_middles
+from climann.data.time_cells import on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError
@@ -303,9 +303,29 @@ def _open_files(
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         datasets = on_common_time_steps(datasets, [path.name for path in files], target=target)
+        datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _periods_on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:
+    """The files, those of the same variables (one per period) of which only some have CF time
+    bounds (section 7.1) dated and stripped of the bounds as split blocks are
+    (:func:`~climann.data.time_cells.on_common_time_cells`), so that they concatenate along
+    time; the others as they are (dated once combined). Datasets in the order given."""
+    groups: dict[frozenset, list[int]] = {}
+    for index, dataset in enumerate(datasets):
+        bounds = time_bounds_name(dataset)
+        groups.setdefault(frozenset(dataset.data_vars) - {bounds}, []).append(index)
+    datasets = list(datasets)
+    for members in groups.values():
+        if len({time_bounds_name(datasets[index]) is None for index in members}) > 1:
+            dated = on_common_time_cells([_with_bounds_in_memory(datasets[index]) for index in members],
+                                         [names[index] for index in members])
+            for index, dataset in zip(members, dated):
+                datasets[index] = dataset
+    return datasets
 
 
 def _with_dropped_longitudes(combined: xr.Dataset, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
@@ -330,6 +350,7 @@ class _FirstUnits:
     def __init__(self) -> None:
         self.units: dict[str, str] = {}
         self.files: dict[str, Path] = {}
+        self.cell_methods: dict[str, str] = {}  # with the units: whether they are totals over time steps
 
     def converted(self, dataset: xr.Dataset) -> xr.Dataset:
         """``dataset`` (one file) with its variables in their first units."""
@@ -337,10 +358,12 @@ class _FirstUnits:
         for name, units in variable_units(dataset, data_variable_names(dataset)).items():
             if name not in self.units:
                 self.units[name], self.files[name] = units, path
+                self.cell_methods[name] = str(dataset[name].attrs.get("cell_methods", ""))
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
-                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name)
+                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
+                                          cell_methods=self.cell_methods)
         return dataset
 
 

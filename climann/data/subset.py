@@ -151,7 +151,7 @@ def _in_coordinate_units(
     if not own or not str(units).strip() or own == str(units).strip() or isinstance(value, (str, bool)):
         return value
     found = conversion(str(units), own, variable=dim, attrs=coordinate.attrs)
-    if found is None or found.per_month or found.per_year:
+    if found is None or found.along_time:
         raise ClimannError(
             f"{dim} is in '{own}' in {where} but in '{units}' in {reference} ({dim}={_shown(value)} {units} selected), "
             f"and '{own}' does not convert to '{units}'; give {dim} in {units} (or a convertible unit)"

@@ -33,9 +33,11 @@ from climann.data.time_axis import TimeStep, cell_time_step
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
+    import xarray as xr
+
     from climann.workflow.predict import TrainedRun
 
-__all__ = ["check_cell_methods", "check_like_training", "check_time_step"]
+__all__ = ["check_cell_methods", "check_like_training", "check_time_step", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
@@ -59,6 +61,18 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     """
     check_time_step(run, layout)
     check_cell_methods(run, layout, scoring=scoring)
+
+
+def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
+    """New data with the run's training step (``model.npz`` metadata ``time_step``) recorded
+    as the step of values whose time axis cannot tell it (a single time step), for the
+    ``season`` and ``year`` features to date it by the cell that step implies, as within a
+    longer series (:func:`climann.data.time_cells.with_known_step`); unchanged for a model
+    file without the record."""
+    from climann.data.time_cells import with_known_step
+
+    record = run.network.metadata.get("time_step")
+    return with_known_step(dataset, TimeStep.from_record(record) if record else None)
 
 
 def _files(layout: GridLayout) -> str:

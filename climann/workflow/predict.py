@@ -34,7 +34,7 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.workflow.new_data import check_like_training
+from climann.workflow.new_data import check_like_training, with_training_step
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     create_folder,
@@ -71,6 +71,13 @@ class TrainedRun:
             "(retrain to check them all)"
         )
         return {self.config.data.target: self.target_units} if self.target_units else {}
+
+    def input_cell_methods(self) -> dict[str, str]:
+        """The time part of the CF ``cell_methods`` of the variables of :meth:`input_units`, as
+        recorded at training (``time: sum`` marks totals over each time step); empty for a
+        model file written before they were recorded."""
+        return {str(name): str(method) for name, method in
+                (self.network.metadata.get("time_cell_methods") or {}).items()}
 
 
 @dataclass(frozen=True)
@@ -220,7 +227,8 @@ def predict_files(
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
-    dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
+    dataset = with_training_step(run, open_selected(config, units=run.input_units(),
+                                                    cell_methods=run.input_cell_methods(), grid=cell_order_grid(run)))
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -666,7 +674,9 @@ def evaluate_run(
     changed = [] if other else warn_changed_inputs(run_dir, config)
     dataset = None
     if other:  # opened once, here: data without the target are refused before anything is computed
-        dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
+        dataset = with_training_step(run, open_selected(config, units=run.input_units(),
+                                                        cell_methods=run.input_cell_methods(),
+                                                        grid=cell_order_grid(run)))
         require_scored_target(dataset, config.data.target, files)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
@@ -845,7 +855,9 @@ def _evaluate_chunked(
     with cluster_client(compute) if compute is not None else contextlib.nullcontext() as client:
         if source is None:
             if dataset is None:
-                dataset = open_selected(config, units=run.input_units() if other else None)
+                dataset = open_selected(config, units=run.input_units() if other else None,
+                                        cell_methods=run.input_cell_methods())
+                dataset = with_training_step(run, dataset) if other else dataset
             source = pointwise_source(config, dataset, climatologies=training_climatologies(run, new_data=other))
         if other:
             check_like_training(run, source.layout, scoring=True)

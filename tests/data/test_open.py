@@ -625,3 +625,33 @@ def test_a_zarr_store_without_consolidated_metadata_opens_quietly_on_every_route
         warnings.simplefilter("always")
         sample_source(config)
     assert not [str(warning.message) for warning in caught if "consolidated" in str(warning.message)]
+
+
+def test_files_of_one_variable_each_with_time_bounds_combine_with_their_bounds(tmp_path):
+    """Each later file is brought to the first's units with its time bounds at hand: they are read
+    from a copy, and the file's own stay lazy, so the files' bounds concatenate (reading them in
+    place made dask refuse to concatenate cftime objects)."""
+    from tests.data.test_time_cells import decoded, month_days, monthly_block
+
+    files = [monthly_block(tmp_path / f"tas_{year}.nc", first_year=year) for year in (2000, 2002)]
+    combined = open_dataset(files)
+    lower = np.concatenate([month_days(2000)[0], month_days(2002)[0]])
+    assert list(combined["time_bnds"].values[:, 0]) == list(decoded(lower))
+
+
+@pytest.mark.parametrize("stamp", [pytest.param("middle", id="stamped-mid-month"),
+                                   pytest.param("start", id="stamped-on-the-1st")])
+def test_files_of_one_variable_with_and_without_time_bounds_combine_as_split_blocks(tmp_path, stamp):
+    """One period's file with time_bnds, the next one's without: dated each as on its own, by
+    the middles of their months, and combined without bounds (as split blocks are)."""
+    from tests.data.test_time_cells import decoded, month_days, monthly_block
+
+    first = monthly_block(tmp_path / "tas_2000.nc", first_year=2000)
+    later = monthly_block(tmp_path / "tas_2002.nc", first_year=2002, stamp=stamp, bounds=False)
+    combined = open_dataset([first, later])
+    assert "time_bnds" not in combined.variables and "bounds" not in combined["time"].attrs
+    starts, ends = np.concatenate([month_days(2000)[0], month_days(2002)[0]]), np.concatenate(
+        [month_days(2000)[1], month_days(2002)[1]])
+    assert list(combined["time"].values) == list(decoded((starts + ends) / 2))
+    np.testing.assert_array_equal(combined["tas"].values[:, 0, 0], 100.0 * np.repeat(np.arange(2000, 2004), 12)
+                                  + np.tile(np.arange(1, 13), 4))

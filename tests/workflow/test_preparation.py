@@ -398,3 +398,23 @@ def test_split_blocks_with_other_time_cells_score_as_with_the_same_cells(tmp_pat
             xr.open_dataset(files["ssp5"], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as test_file:
         assert list(out["time"].values[72:]) == list(test_file["time"].values)  # the file's own stamps
         assert ("time_bnds" in out.variables) == bounds
+
+
+def test_a_flag_target_of_several_classes_exits_2_in_one_line(tmp_path, capfd, monkeypatch):
+    """Land-cover classes as the target: train refuses before reading data, naming the way to
+    train on one class's 0/1 indicator."""
+    from tests.console import run_main
+
+    dataset = grid_dataset()
+    codes = (np.arange(dataset["tas"].size) % 3 + 1).reshape(dataset["tas"].shape).astype("i1")
+    dataset["lc"] = (dataset["tas"].dims, codes, {"flag_values": np.array([1, 2, 3], "i1"),
+                                                  "flag_meanings": "forest grass desert"})
+    dataset.to_netcdf(tmp_path / "lc.nc")
+    result = run_main("train", "--data", tmp_path / "lc.nc", "--target", "lc", "--out", tmp_path / "run",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("climann: error: the target 'lc' in lc.nc is a CF flag variable (flag_values 1 2 3: "
+                           "forest grass desert)")
+    assert "cdo eqc,1 lc.nc lc_forest.nc" in line
+    assert not (tmp_path / "run").exists()
