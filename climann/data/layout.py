@@ -124,6 +124,10 @@ class GridLayout:
     variable_cell_methods : dict of str to str
         The CF ``cell_methods`` attribute of each data variable of the input that has one,
         recorded in the model file likewise (see :mod:`climann.data.cell_methods`).
+    time_storage : str
+        Why the time axis has no regular step when the cause is its storage in a floating
+        type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
+        '' otherwise: named when lags are refused.
     """
 
     time: Coordinate
@@ -148,6 +152,7 @@ class GridLayout:
     file_times: np.ndarray | None = None
     known_time_step: TimeStep | None = None
     cell_areas: np.ndarray | None = None
+    time_storage: str = ""
 
     @property
     def is_rotated_pole(self) -> bool:

@@ -251,7 +251,8 @@ class PointwiseSource:
         self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by)
         all_lags = sorted({k for steps in lags.values() for k in steps})
         self._lagged = lagged_steps(
-            self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim
+            self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim,
+            storage=self.layout.time_storage,
         ) if all_lags else None
         if self._lagged is not None:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values)

@@ -17,7 +17,7 @@ from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
-from climann.data.time_units import undecoded_time_message
+from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
 from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY
 from climann.errors import ClimannError
@@ -262,4 +262,5 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),
         cell_areas=file_cell_areas(dataset, target, rows_and_columns),
+        time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
     )
