@@ -88,7 +88,8 @@ class PredictionResult:
     ----------
     path : Path
     n_samples : int
-        Values predicted (every sample with all its features, the target present or not).
+        Values predicted (finite in the predictions file: every sample with all its features,
+        the target present or not, and with ``[data] target_anomaly`` a training climatology).
     scores : dict or None
         Area-weighted scores over every time step together (the block ``all`` of
         ``climann evaluate --data``), with ``n_samples`` the values scored: where the target
@@ -271,7 +272,11 @@ def predict_files(
     if target_climatology is not None:  # the network learnt the anomaly: add the training climatology back
         from climann.workflow.preparation import climatology_offset
 
-        offset = climatology_offset(samples, target_climatology)[:, 0]
+        offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run))[:, 0]
+        if n_undefined := int(np.count_nonzero(~np.isfinite(offset))):
+            notes.append(f"{n_undefined} value{'s are' if n_undefined > 1 else ' is'} not predicted: the run's "
+                         "training years have no value of the target at that cell and time of year "
+                         "(target_anomaly adds their climatology back)")
     layout = samples.layout
     spread = None
     if isinstance(run.network, Ensemble):
@@ -287,7 +292,7 @@ def predict_files(
              if samples.target_field is None else samples.target_field.astype(np.float64))
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
-                                  had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes,
+                                  had_target=had_target, n_samples=int(np.isfinite(predicted_grid).sum()), notes=notes,
                                   spread=spread)
 
 
@@ -434,6 +439,13 @@ def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
                                "[data] target_anomaly needs: retrain the run")
         return None
     return climatologies_from_record({"target": record})["target"]
+
+
+def saved_climatology_calendar(run: TrainedRun) -> str | None:
+    """The calendar the days of year of the run's saved target climatology are counted in (the
+    training data's, CF-1.8 §4.4.1); None for a run without one, or whose model file predates
+    the record (its climatology is then looked up by the new data's day number, as then)."""
+    return (run.network.metadata.get("target_climatology") or {}).get("calendar")
 
 
 def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> None:
@@ -689,7 +701,8 @@ def evaluate_run(
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other),
-                                 target_climatology=target_climatology, dataset=dataset)
+                                 target_climatology=target_climatology, dataset=dataset,
+                                 climatology_calendar=saved_climatology_calendar(run))
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     if other:
@@ -712,7 +725,8 @@ def evaluate_run(
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
                          n_dropped=data.samples.n_dropped, left_out=left_out,
-                         climatology=saved_climatology_grid(target_climatology, layout)),
+                         climatology=saved_climatology_grid(target_climatology, layout,
+                                                            calendar=saved_climatology_calendar(run))),
             files, None if extrapolation is None else extrapolation.summary(),
         )
         if extrapolation is not None:
@@ -799,15 +813,17 @@ def with_changed_inputs(metrics: dict, changed: list[dict]) -> dict:
     return {**metrics, "changed_inputs": changed} if changed else metrics
 
 
-def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout) -> np.ndarray | None:
+def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout, *,
+                           calendar: str | None = None) -> np.ndarray | None:
     """The saved training climatology (see :func:`saved_target_climatology`) at every time
     step of ``layout``, shape (n_time, n_lat, n_lon): the reference of the ACC on other data;
-    None without one (no ACC)."""
+    None without one (no ACC). ``calendar``: the one it is counted in
+    (:func:`saved_climatology_calendar`), as :func:`~climann.workflow.preparation.climatology_offset`."""
     from climann.evaluation.baselines import season_keys
 
     if climatology is None:
         return None
-    return climatology.astype(np.float64)[season_keys(layout.time.values) - 1]
+    return climatology.astype(np.float64)[season_keys(layout.time.values, calendar=calendar) - 1]
 
 
 def _model_and_spread(data, network: Network | Ensemble):

@@ -426,9 +426,14 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np
     return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
 
 
-def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray) -> np.ndarray:
+def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray, *,
+                       calendar: str | None = None) -> np.ndarray:
     """The ``climatology`` (from :func:`target_climatology`) at each sample's cell and time
     of year, shape (n_samples, 1), float64; NaN where it is undefined.
+
+    ``calendar``: the one the climatology's days of year are counted in (the training data's,
+    saved in ``model.npz``); data in another are looked up at the same fraction of the year
+    (:func:`climann.evaluation.baselines.climatology_days`). None: the samples' own.
 
     Raises
     ------
@@ -449,17 +454,18 @@ def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray) -> np
             f"the target's training climatology is on the {climatology.shape[1]}×{climatology.shape[2]} training "
             f"grid; the data are on {layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
         )
-    keys = season_keys(layout.time.values)[samples.time_index]
+    keys = season_keys(layout.time.values, calendar=calendar)[samples.time_index]
     cells = samples.flat_index % layout.n_cells
     return climatology.reshape(climatology.shape[0], -1)[keys - 1, cells].astype(np.float64)[:, None]
 
 
 def _anomaly_target(
     config: RunConfig, samples: PointwiseSamples, split: TimeSplit, sample_masks: dict[str, np.ndarray],
-    saved: np.ndarray | None = None,
+    saved: np.ndarray | None = None, saved_calendar: str | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
     """``[data] target_anomaly``: (climatology, per-sample offset, target to scale): the
-    training block's climatology (or the ``saved`` one of a trained model), and y − offset.
+    training block's climatology (or the ``saved`` one of a trained model, counted in
+    ``saved_calendar``), and y − offset.
     Samples whose climatology is undefined (no training value at that cell and time of year)
     leave every block's mask. Without the option: (None, None, the target unchanged)."""
     if not config.data.target_anomaly:
@@ -467,7 +473,7 @@ def _anomaly_target(
     if isinstance(samples, FieldSamples):
         raise ClimannError('[data] target_anomaly needs mode = "pointwise"')
     climatology = target_climatology(samples, split.time_masks["train"]) if saved is None else saved
-    offset = climatology_offset(samples, climatology)
+    offset = climatology_offset(samples, climatology, calendar=None if saved is None else saved_calendar)
     for name, mask in sample_masks.items():
         sample_masks[name] = mask & np.isfinite(offset[:, 0])
     anomaly = samples.target - offset
@@ -618,14 +624,16 @@ def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
     target_climatology: np.ndarray | None = None, dataset: xr.Dataset | None = None,
-    grid: Mapping[str, list[float]] | None = None,
+    grid: Mapping[str, list[float]] | None = None, climatology_calendar: str | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
     variables in the model's ``units`` on its ``grid`` (see :func:`open_selected`) and anomalies from its
     ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
     the target's climatology is its saved ``target_climatology`` (recomputed from the
-    training block when None); ``dataset`` as in :func:`build_samples`."""
+    training block when None), counted in ``climatology_calendar`` (the training data's; None
+    for model files that predate its record: the data's own); ``dataset`` as in
+    :func:`build_samples`."""
     samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset, grid=grid)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
@@ -637,7 +645,8 @@ def prepared_with_scalers(
     if config.data.target_anomaly and target_climatology is None and whole_period:
         raise ClimannError("this run's model.npz does not hold the target's training climatology that "
                            "[data] target_anomaly needs: retrain the run")
-    climatology, offset, target = _anomaly_target(config, samples, split, sample_masks, target_climatology)
+    climatology, offset, target = _anomaly_target(config, samples, split, sample_masks, target_climatology,
+                                                  climatology_calendar)
     scaled = ({"scaled_target": target_scaler.transform(target, dtype), "target_mask": None} if offset is not None
               else _scaled_target(samples, target_scaler, dtype))
     return PreparedData(
