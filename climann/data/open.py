@@ -34,6 +34,7 @@ from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
+from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
@@ -248,7 +249,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
     dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
-    return checked_coordinates(fixed_in_time(dataset, path.name), path.name)
+    # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
+    return checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name)
 
 
 def _refuse_grouped(path: Path) -> None:
