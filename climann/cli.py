@@ -176,7 +176,7 @@ def predict(
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
         typer.echo(f"area-weighted scores against the target in the data, all time steps together (as climann "
                    f"evaluate --data scores its block 'all'), over the {result.scores['n_samples']} values where the "
-                   f"target is present: {scores}")
+                   f"target and the prediction are both present: {scores}")
 
 
 @app.command()

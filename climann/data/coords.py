@@ -112,18 +112,37 @@ def is_grid_axis(variable: xr.DataArray) -> bool:
     return _is_projected(variable) or variable.attrs.get("standard_name") in ROTATED_POLE_NAMES.values()
 
 
-def _choose(dataset: xr.Dataset, kind: str) -> str | None:
-    """The 1-D geographic coordinate of ``kind`` found by cf_xarray's criteria, or None."""
+def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1) -> str | None:
+    """The geographic coordinate of ``kind`` with ``ndim`` dimensions (1: an axis, 0: a scalar
+    coordinate) found by cf_xarray's criteria, or None."""
     coordinate_key, axis_key = CF_KEYS[kind]
     by_attributes = [str(n) for n in dataset.cf.coordinates.get(coordinate_key, [])]
     by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
     if kind != "time":
         by_axis = [name for name in by_axis if not is_grid_axis(dataset[name])]
+    # the cell bounds of a scalar coordinate are 1-D, and the guess takes ``lat_bnds`` for a latitude
+    bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
     for names in (by_attributes, by_axis):
-        one_dimensional = [name for name in names if dataset[name].ndim == 1 and name != FILE_TIME_COORDINATE]
-        if one_dimensional:
-            return _single(dataset, kind, one_dimensional)
+        candidates = [name for name in names
+                      if dataset[name].ndim == ndim and name != FILE_TIME_COORDINATE and name not in bounds]
+        if candidates:
+            return _single(dataset, kind, candidates)
     return None
+
+
+def scalar_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
+    """Name of the scalar (0-D, one value) coordinate of ``kind``, or None.
+
+    A station series or one cell cut out of a grid has its latitude and longitude as CF scalar
+    coordinate variables (CF conventions 1.8 §5.7): found as :func:`find_coordinate` finds a
+    1-D one, by ``standard_name``, ``units``, ``axis``, then by cf_xarray's guess from the name.
+
+    Raises
+    ------
+    ClimannError
+        If several are equally good.
+    """
+    return _choose(dataset, kind, ndim=0) or _choose(dataset.cf.guess_coord_axis(), kind, ndim=0)
 
 
 def is_staggered(variable: xr.DataArray) -> bool:
@@ -253,12 +272,26 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     if found is None:
         found = _choose(dataset.cf.guess_coord_axis(), kind)
     if found is None:
-        raise ClimannError(
-            f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then "
-            f"guessed from names like {', '.join(GUESSED_NAMES[kind])}); coordinates present: "
-            f"{', '.join(map(str, dataset.coords)) or 'none'}"
-        )
+        raise ClimannError(_not_found_message(dataset, kind))
     return found
+
+
+def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
+    """Why no coordinate of ``kind`` was found: a scalar one is not an axis, or none is there."""
+    try:
+        scalar = scalar_coordinate(dataset, kind) if kind != "time" else None
+    except ClimannError:
+        scalar = None
+    if scalar is not None:
+        return (
+            f"the {kind} '{scalar}' is a scalar coordinate (one value, {dataset[scalar].values}), not an axis of "
+            f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
+        )
+    present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
+    return (
+        f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
+        f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}"
+    )
 
 
 def _is_latitude_or_longitude(variable: xr.DataArray | xr.Variable) -> bool:
@@ -278,6 +311,16 @@ def time_coordinate(dataset: xr.Dataset) -> str | None:
         return find_coordinate(dataset, "time")
     except ClimannError:
         return None
+
+
+def with_0d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with 0-D data variables that are latitudes or longitudes by CF
+    ``standard_name`` or ``units`` made coordinates: a station file that does not name its
+    ``lat`` and ``lon`` in a ``coordinates`` attribute still has them as scalar coordinates
+    (CF §5.7), never features."""
+    names = [name for name, variable in dataset.data_vars.items()
+             if variable.ndim == 0 and _is_latitude_or_longitude(variable)]
+    return dataset.set_coords(names) if names else dataset
 
 
 def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:

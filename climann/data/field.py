@@ -93,7 +93,7 @@ def _lag_columns(
         return {}
     n_time = layout.shape[0]
     lagged = lagged_steps(layout.time.values, all_lags, segment_starts=segment_starts(layout.time_blocks, n_time),
-                          name=layout.time.name)
+                          name=layout.time.name, storage=layout.time_storage)
     _log_lag_gaps(lagged, 1, layout.time.values)  # one sample per time step
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():

@@ -1,4 +1,4 @@
-"""CF flag variables as predictors: codes of classes, not amounts.
+"""CF flag variables as predictors or target: codes of classes, not amounts.
 
 A flag variable (CF-1.11 §3.5 "Flags") holds ``flag_meanings`` with either ``flag_values``
 (mutually exclusive codes: a land-cover class 1 forest, 2 grass, 3 desert, 4 ice) or
@@ -13,6 +13,11 @@ bit combination 13 (bits 1, 4 and 8) is "more" than 8. So:
   (:func:`warn_flag_predictors`). It is not refused: an MLP can still learn a function of a
   variable that takes a few distinct values, bit field or not, only less well than from
   indicators, and the user may know the codes are ordered (quality levels 0…3).
+
+As the target, a flag variable of more than two values is refused (:func:`refuse_flag_target`):
+a regression on class codes predicts in-between numbers (2.6: "between grass and desert") and
+scores its errors as distances between codes; no output is right. One class as a 0/1 target
+(``cdo eqc,CODE``) is a regression on its probability, and is meaningful.
 
 A flag variable of at most two values (``flag_values = 0, 1`` "sea land"; a single bit of
 ``flag_masks``) is an indicator already: once standardised, two codes are the same input as 0
@@ -34,7 +39,7 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
-__all__ = ["flag_classes", "indicator_advice", "warn_flag_predictors"]
+__all__ = ["flag_classes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -101,3 +106,43 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
                 "'%s' in %s is a CF flag variable (%s): its codes are used as numbers, as if they were amounts; "
                 "to use its classes, %s", name, where, classes, indicator_advice(name, dataset[name]),
             )
+
+
+def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
+    """Refuse a target that is a CF flag variable of more than two values (:func:`flag_classes`,
+    CF-1.11 §3.5): its codes are classes, and a regression on them is meaningless.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    target : str
+        The target's name (nothing is checked when it is absent).
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        If the target is such a flag variable; the message says how to train on one class
+        as a 0/1 indicator instead.
+    """
+    from climann.errors import ClimannError
+
+    if target not in dataset.data_vars or (classes := flag_classes(dataset[target])) is None:
+        return
+    variable = dataset[target]
+    values = np.atleast_1d(variable.attrs.get("flag_values", []))
+    masks = np.atleast_1d(variable.attrs.get("flag_masks", []))
+    meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
+    file = where if "," not in where else "IN.nc"
+    if values.size:
+        way = (f"cdo eqc,{values[0]:g} {file} {target}_{meaning}.nc (1 where {target} is {values[0]:g}, {meaning}; "
+               f"0 elsewhere) or ncap2 -s '{target}_{meaning}=({target}=={values[0]:g})' {file} {target}_{meaning}.nc")
+    else:
+        way = f"ncap2 -s '{target}_{meaning}=({target}/{masks[0]:g})%2' {file} {target}_{meaning}.nc for integer codes"
+    raise ClimannError(
+        f"the target '{target}' in {where} is a CF flag variable ({classes}): its codes are classes, not amounts, "
+        f"and a regression on them would predict codes between classes; train on a 0/1 indicator of one class "
+        f"instead (its predictions are that class's probability), e.g. {way}"
+    )

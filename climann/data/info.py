@@ -261,7 +261,15 @@ def _spacing_text(values: np.ndarray) -> str:
     return f"irregular, {steps.min():g}° to {steps.max():g}° apart"
 
 
+def _single_value_text(values: np.ndarray) -> str:
+    """One latitude or longitude: a station, or a scalar coordinate read as a grid axis of
+    length 1 (see climann.data.scalar_coordinates)."""
+    return f"one value, {values[0]:g}"
+
+
 def _latitude_text(values: np.ndarray) -> str:
+    if len(values) == 1:
+        return _single_value_text(values)
     steps = np.diff(values)
     if steps.size and (steps > 0).all():
         order = "ascending (south-to-north)"
@@ -280,6 +288,8 @@ def longitude_convention(values: np.ndarray) -> str:
 
 
 def _longitude_text(values: np.ndarray) -> str:
+    if len(values) == 1:
+        return _single_value_text(values)
     spacing = _spacing_text(values)
     covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(values[1] - values[0]), 360)
     return (

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
+
+if TYPE_CHECKING:
+    from climann.data.time_axis import TimeStep
 
 #: A coordinate along time naming the split block of each step when the blocks come from
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
@@ -104,6 +108,10 @@ class GridLayout:
         instead (stamps at the ends of the cells, as in CESM history files; see
         :mod:`climann.data.time_cells`): written back to prediction files. None when
         ``time`` holds the input's stamps.
+    known_time_step : TimeStep, optional
+        The step of the values when the time axis cannot tell it (a single time step): a
+        trained model's, for new data (see :data:`climann.data.time_cells.KNOWN_STEP_KEY`);
+        the ``season`` feature infers the time cell from it.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     cell_areas : ndarray, shape (n_lat, n_lon), optional
@@ -116,6 +124,10 @@ class GridLayout:
     variable_cell_methods : dict of str to str
         The CF ``cell_methods`` attribute of each data variable of the input that has one,
         recorded in the model file likewise (see :mod:`climann.data.cell_methods`).
+    time_storage : str
+        Why the time axis has no regular step when the cause is its storage in a floating
+        type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
+        '' otherwise: named when lags are refused.
     """
 
     time: Coordinate
@@ -138,7 +150,9 @@ class GridLayout:
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_history: str = ""
     file_times: np.ndarray | None = None
+    known_time_step: TimeStep | None = None
     cell_areas: np.ndarray | None = None
+    time_storage: str = ""
 
     @property
     def is_rotated_pole(self) -> bool:

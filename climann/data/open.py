@@ -7,7 +7,6 @@ extra, imported only when a GRIB file is opened).
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import glob
 import importlib
@@ -34,10 +33,12 @@ from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.notes import note_once
+from climann.data.renames import FileRenames
+from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
-from climann.data.time_cells import on_common_time_cells, times_at_cell_middles
+from climann.data.time_cells import on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError
@@ -122,14 +123,17 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _open_group(files: Sequence[Path], overlap: str = "error", target: str | None = None) -> xr.Dataset:
-    """Open files that together hold one set of variables (e.g. one file per year)."""
+def _open_group(
+    files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None
+) -> xr.Dataset:
+    """Open files that together hold one set of variables (e.g. one file per year), each
+    with its variables renamed as ``renames`` says."""
     time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
-        return _with_bare_coordinates(_open_files(files, time_coder, overlap, target), files)
+        return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target), files)
 
 
 def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -245,7 +249,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
     dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
-    return checked_coordinates(fixed_in_time(dataset, path.name), path.name)
+    # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
+    return checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name)
 
 
 def _refuse_grouped(path: Path) -> None:
@@ -267,7 +272,8 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
 
 
 def _open_files(
-    files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, overlap: str = "error", target: str | None = None
+    files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
+    target: str | None = None,
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -279,10 +285,15 @@ def _open_files(
     # masks only _FillValue and missing_value); see climann.data.masking.
     # A repeated (cyclic) longitude column is dropped from each file before the grids are
     # compared: one file with it beside others without is one grid; see climann.data.cyclic.
-    opened = functools.partial(_open_one, time_coder=time_coder)
+    # Renamed variables are renamed as each file is opened, before anything looks at them:
+    # the files are then one set, as if renamed by hand; see climann.data.renames.
+    def opened(path: Path) -> xr.Dataset:
+        return renames.applied(_open_one(path, time_coder), path)
+
     try:
         if len(files) == 1:
             single = mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
+            renames.check_applied()
             return without_repeated_longitudes(single, files=files)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
@@ -296,6 +307,7 @@ def _open_files(
             return without_repeated_longitudes(with_2d_coordinates(in_first_units), files=[path])
 
         each = [prepared(path) for path in files]
+        renames.check_applied()
         reference = grid_coordinates(each[0])
         datasets = [each[0], *(
             on_reference_grid(dataset, reference, labels=(files[0].name, path.name))
@@ -303,9 +315,29 @@ def _open_files(
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         datasets = on_common_time_steps(datasets, [path.name for path in files], target=target)
+        datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _periods_on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:
+    """The files, those of the same variables (one per period) of which only some have CF time
+    bounds (section 7.1) dated and stripped of the bounds as split blocks are
+    (:func:`~climann.data.time_cells.on_common_time_cells`), so that they concatenate along
+    time; the others as they are (dated once combined). Datasets in the order given."""
+    groups: dict[frozenset, list[int]] = {}
+    for index, dataset in enumerate(datasets):
+        bounds = time_bounds_name(dataset)
+        groups.setdefault(frozenset(dataset.data_vars) - {bounds}, []).append(index)
+    datasets = list(datasets)
+    for members in groups.values():
+        if len({time_bounds_name(datasets[index]) is None for index in members}) > 1:
+            dated = on_common_time_cells([_with_bounds_in_memory(datasets[index]) for index in members],
+                                         [names[index] for index in members])
+            for index, dataset in zip(members, dated):
+                datasets[index] = dataset
+    return datasets
 
 
 def _with_dropped_longitudes(combined: xr.Dataset, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
@@ -330,6 +362,7 @@ class _FirstUnits:
     def __init__(self) -> None:
         self.units: dict[str, str] = {}
         self.files: dict[str, Path] = {}
+        self.cell_methods: dict[str, str] = {}  # with the units: whether they are totals over time steps
 
     def converted(self, dataset: xr.Dataset) -> xr.Dataset:
         """``dataset`` (one file) with its variables in their first units."""
@@ -337,36 +370,13 @@ class _FirstUnits:
         for name, units in variable_units(dataset, data_variable_names(dataset)).items():
             if name not in self.units:
                 self.units[name], self.files[name] = units, path
+                self.cell_methods[name] = str(dataset[name].attrs.get("cell_methods", ""))
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
-                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name)
+                dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
+                                          cell_methods=self.cell_methods)
         return dataset
-
-
-def _rename_groups(
-    files: Sequence[Path], rename: Mapping[str, Mapping[str, str]]
-) -> list[tuple[list[Path], Mapping[str, str]]]:
-    """Files grouped by the first rename rule whose pattern matches them: a pattern with a ``/``
-    matches the file's path, one without its name only (``*585*`` is not matched by a folder
-    ``pytest-585/`` the files are in)."""
-    groups: dict[str | None, list[Path]] = {}
-    for path in files:
-        rule = next((p for p in rename if fnmatch.fnmatch(str(path) if "/" in p else path.name, p)), None)
-        groups.setdefault(rule, []).append(path)
-    unused = [pattern for pattern in rename if pattern not in groups]
-    if unused:
-        raise ClimannError(f"rename pattern '{unused[0]}' matches none of the files")
-    return [(group, rename.get(rule, {}) if rule else {}) for rule, group in groups.items()]
-
-
-def _renamed(dataset: xr.Dataset, mapping: Mapping[str, str], files: Sequence[Path]) -> xr.Dataset:
-    missing = [old for old in mapping if old not in dataset.variables]
-    if missing:
-        raise ClimannError(
-            f"rename: '{missing[0]}' is not in {files[0].name}; its variables: {', '.join(map(str, dataset.data_vars))}"
-        )
-    return dataset.rename(dict(mapping))
 
 
 def open_dataset(
@@ -391,7 +401,9 @@ def open_dataset(
     rename : mapping of glob pattern to {old name: new name}, optional
         Variables to rename in the files matching each pattern (by file name or path), e.g.
         ``{"*ssp585*": {"air_temperature": "tas_ssp585"}}`` when two files use one name for
-        different fields. Each group of files is opened on its own, then all are merged.
+        different fields, ``{"t2m_*": {"t2m": "tas"}}`` when one field changes its name
+        between periods. Each file's variables are renamed as it is opened; the files are
+        then combined as if renamed by hand (see :mod:`climann.data.renames`).
     overlap : {"error", "first", "last"}
         What to do with times that two files of one variable both hold, or that one file
         holds twice: refuse naming the files and dates, or keep the values of the earlier
@@ -414,26 +426,10 @@ def open_dataset(
         the same variable twice), files overlap in time or repeat times (with ``overlap``
         "error"), or a rename does not apply.
     """
-    groups = _rename_groups(files, rename or {})
-    datasets = [
-        with_2d_coordinates(_renamed(_open_group(group, overlap, grid_of), mapping, group)) for group, mapping in groups
-    ]
-    if len(datasets) == 1:
-        only = _on_grid_of(datasets[0], grid_of, groups)
-        return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
-    reference = grid_coordinates(datasets[0])
-    datasets = [datasets[0], *(
-        on_reference_grid(dataset, reference, labels=(groups[0][0][0].name, group[0].name))
-        for dataset, (group, _) in zip(datasets[1:], groups[1:])
-    )]
-    names = [group[0].name + (" …" if len(group) > 1 else "") for group, _ in groups]
-    datasets = on_common_time_steps(datasets, names, target=grid_of)
-    try:
-        merged = xr.merge(datasets, join="exact", compat="no_conflicts", combine_attrs="drop_conflicts")
-    except (ValueError, xr.MergeError) as error:
-        raise ClimannError(_explain_open_failure(files, error)) from None
-    merged = without_repeated_longitudes(_on_grid_of(merged, grid_of, groups), files=files)
-    return _dated_by_cells(_with_bounds_in_memory(merged), files)
+    renames = FileRenames(files, rename or {})
+    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of))
+    only = _on_grid_of(opened, grid_of, files, renames)
+    return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
 
 
 def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
@@ -443,21 +439,18 @@ def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     return times_at_cell_middles(sorted_in_time(dataset, where), where)
 
 
-def _on_grid_of(
-    dataset: xr.Dataset, name: str | None, groups: Sequence[tuple[Sequence[Path], Mapping[str, str]]]
-) -> xr.Dataset:
+def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], renames: FileRenames) -> xr.Dataset:
     """``dataset`` in the grid order and longitude convention of the first file holding
     variable ``name`` (by its name in that file, before a rename), when that differs."""
     if name is None:
         return dataset
-    for group, mapping in groups:
-        in_file = {new: old for old, new in mapping.items()}.get(name, name)
-        for path, raw in _raw_datasets(group):
-            with raw:
-                checked = checked_coordinates(raw, path.name) if in_file in raw.variables else None
-                reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
-            if reference is not None:
-                return _in_reference_order(dataset, reference)
+    for path, raw in _raw_datasets(files):
+        with raw:
+            in_file = renames.original_name(path, name, set(map(str, raw.variables)))
+            checked = checked_coordinates(raw, path.name) if in_file is not None else None
+            reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
+        if reference is not None:
+            return _in_reference_order(dataset, reference)
     return dataset
 
 

@@ -92,7 +92,7 @@ def derived_columns(
         axis = "cell" if geographic else "lon"
         columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
     if "season" in features or "year" in features:
-        times = season_feature_times(layout.time, dated_by=season_dated_by,
+        times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
     if "season" in features:
         season_sin, season_cos = season_sin_cos(times)
@@ -251,7 +251,8 @@ class PointwiseSource:
         self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by)
         all_lags = sorted({k for steps in lags.values() for k in steps})
         self._lagged = lagged_steps(
-            self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim
+            self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim,
+            storage=self.layout.time_storage,
         ) if all_lags else None
         if self._lagged is not None:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values)

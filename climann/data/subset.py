@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.grids import cell_coordinates
 from climann.data.open import GRID_TOLERANCE
 from climann.data.variables import data_variable_names
@@ -89,7 +90,9 @@ def select_values(
                                             where=where, reference=reference)) from None
         for name in had_dim:
             _add_scalar_coordinate(dataset.variables[name], dim)
-    return dataset
+    # one value of the grid's latitude or longitude (a station picked out of a grid) stays a
+    # grid axis of length 1, as a station file's scalar lat/lon do
+    return with_scalar_coordinates_as_axes(dataset)
 
 
 #: A selected coordinate value matches within this fraction of the spacing of the
@@ -151,7 +154,7 @@ def _in_coordinate_units(
     if not own or not str(units).strip() or own == str(units).strip() or isinstance(value, (str, bool)):
         return value
     found = conversion(str(units), own, variable=dim, attrs=coordinate.attrs, where=reference, reference=where)
-    if found is None or found.per_month or found.per_year:
+    if found is None or found.along_time:
         raise ClimannError(
             f"{dim} is in '{own}' in {where} but in '{units}' in {reference} ({dim}={_shown(value)} {units} selected), "
             f"and '{own}' does not convert to '{units}'; give {dim} in {units} (or a convertible unit)"

@@ -276,13 +276,19 @@ class LaggedSteps:
     in_gap: dict[int, np.ndarray]
 
 
-def _no_step_for_lags(times: np.ndarray, longest: int, name: str) -> ClimannError:
+def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str = "") -> ClimannError:
     """Why lags cannot be counted on an axis without a nominal step, with a way out that
-    serves training and ``predict`` alike (``predict`` cannot change the run's lags)."""
+    serves training and ``predict`` alike (``predict`` cannot change the run's lags); the
+    time's storage when it is the cause (see :func:`climann.data.time_precision.coarse_storage`)."""
     steps = f"{longest} step{'s' if longest > 1 else ''}"
     if len(times) == 1:
         return ClimannError(f"lags take the values up to {steps} before each time step, but '{name}' holds a single "
                             f"time step ({times[0]}); give data from at least {steps} before the first one to predict")
+    if storage:
+        return ClimannError(f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, "
+                            f"{times[0]} … {times[-1]}) has none: {storage}; store time as double with its exact "
+                            "values (e.g. written again from the source, or `cdo settaxis` with the first date and "
+                            "the step)")
     return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' ({len(times)} "
                         f"time steps, {times[0]} … {times[-1]}) has none; give data at a regular step or, when "
                         f"training, remove [data] lags")
@@ -290,7 +296,7 @@ def _no_step_for_lags(times: np.ndarray, longest: int, name: str) -> ClimannErro
 
 def lagged_steps(
     times: Sequence[cftime.datetime], lags: Sequence[int], *, segment_starts: np.ndarray | None = None,
-    name: str = "time",
+    name: str = "time", storage: str = "",
 ) -> LaggedSteps:
     """The earlier time of each time for each lag, by the axis's nominal step.
 
@@ -305,6 +311,9 @@ def lagged_steps(
         same segment only. Default: one segment.
     name : str
         The time coordinate's name, for the error message.
+    storage : str
+        Why the axis has no regular step when its storage is the cause
+        (:attr:`climann.data.layout.GridLayout.time_storage`), for the error message.
 
     Returns
     -------
@@ -324,7 +333,7 @@ def lagged_steps(
         chosen = np.flatnonzero(starts == first)
         step, positions = time_step_positions(times[chosen])
         if step is None:
-            raise _no_step_for_lags(times[chosen], max(lags), name)
+            raise _no_step_for_lags(times[chosen], max(lags), name, storage)
         for lag in lags:
             found = earlier_steps(positions, lag)
             earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)

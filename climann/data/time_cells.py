@@ -184,12 +184,75 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     return np.stack([lower, upper], axis=1), doubt
 
 
+def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray | None:
+    """The length of each time cell in seconds: the period a total over the cell (CF
+    ``cell_methods`` ``time: sum``, CF 1.8 section 7.3) is summed over.
+
+    From the CF bounds of time (section 7.1) when given; else from the cells implied by the
+    axis's nominal step (:func:`inferred_cells`: the calendar month of a monthly stamp, the k
+    months or n days beginning at a stamp at their first instant); else the step itself when
+    it is a fixed duration (daily values stamped at 12:00, 6-hourly ones). Lengths are exact
+    in the times' calendar (``cftime`` differences: February 28 days in ``noleap``, 30 in
+    ``360_day``).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
+        The cells [lower, upper], either order of the two vertices.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_time,), or None
+        Seconds per cell; None when the lengths are unknown: no bounds (or bounds that are
+        not dates, or an empty cell) and no step to infer them from (a single time, irregular
+        times, k months stamped inside their cells).
+
+    Examples
+    --------
+    >>> times = np.array([cftime.datetime(2001, m, 15, calendar="noleap") for m in (1, 2)])
+    >>> (cell_lengths(times) / 86400).tolist()  # January and February in the noleap calendar
+    [31.0, 28.0]
+    """
+    times = np.asarray(times)
+    if bounds is not None and bounds.shape == (len(times), 2) and all(
+            hasattr(value, "calendar") for value in bounds.ravel()):
+        lower, upper = _lower_upper(bounds)
+        lengths = np.array([(high - low).total_seconds() for low, high in zip(lower, upper)])
+        return lengths if len(lengths) and lengths.min() > 0 else None
+    step = axis_time_step(times)
+    found = inferred_cells(times, step)
+    if found is not None:
+        return np.array([(high - low).total_seconds() for low, high in found[0]])
+    if step is not None and not step.months:
+        return np.full(len(times), step.duration.total_seconds())
+    return None
+
+
+#: The key of a time coordinate's ``encoding`` holding the step (:meth:`TimeStep.record`) its
+#: values have when the axis itself cannot tell (a single time step): a trained model's
+#: step, given to new data by ``predict`` and ``evaluate --data``; see :func:`with_known_step`.
+KNOWN_STEP_KEY = "climann_known_time_step"
+
+
+def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
+    """``dataset`` with ``step`` recorded on its time coordinate (:data:`KNOWN_STEP_KEY`), for
+    :func:`season_feature_times` to infer the cell of a time the axis gives no step for;
+    unchanged when ``step`` is None or there is no time coordinate."""
+    name = time_coordinate(dataset)
+    if step is None or name is None:
+        return dataset
+    time = dataset[name]
+    known = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, KNOWN_STEP_KEY: step.record()})
+    return dataset.assign_coords({name: known})
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
 _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
 
 
 def season_feature_times(
-    time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None
+    time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -202,6 +265,9 @@ def season_feature_times(
     the first instant of a month (or day) that could also be the end of the previous cell
     (CESM history files) is said in one note: ``time_bnds`` in the file settle it. With
     ``dated_by="stamp"`` (models trained before the dating was recorded) the stamps are used.
+    When the axis has no step of its own (a single time step), ``known_step`` is taken: a
+    trained model's step, so that one monthly mean stamped on the 1st gets the features it
+    has within a longer series.
 
     Parameters
     ----------
@@ -210,6 +276,8 @@ def season_feature_times(
     dated_by : {"cell_middle", "stamp"}
     segment_starts : ndarray of int, shape (n_time,), optional
         Each step's dataset (:func:`climann.data.layout.segment_starts`), for the nominal step.
+    known_step : TimeStep, optional
+        The step of the values when the axis cannot tell it (:data:`KNOWN_STEP_KEY`).
 
     Returns
     -------
@@ -218,21 +286,27 @@ def season_feature_times(
     stamps = np.asarray(time.values)
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
-    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts))
+    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts) or known_step)
     if found is None:
         return stamps
     cells, doubt = found
-    if doubt:
-        stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
-        note_once(_log, logging.WARNING, (
-            f"'{time.name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
-            f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
-            f"and the season and year features date it by that cell's middle; a file stamped at the end of "
-            f"each {doubt} (CESM history files) needs time_bnds"))
+    _note_start_stamps(str(time.name), stamps, doubt)
     return cell_middles(stamps, cells)
 
 
-def _time_bounds_name(dataset: xr.Dataset) -> str | None:
+def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
+    """Warn once that stamps at the first instant of a month (or day) without bounds are read
+    as opening their cell (``doubt``: its length; "" says nothing)."""
+    if doubt:
+        stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
+        note_once(_log, logging.WARNING, (
+            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
+            f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
+            f"and the season and year features date it by that cell's middle; a file stamped at the end of "
+            f"each {doubt} (CESM history files) needs time_bnds"))
+
+
+def time_bounds_name(dataset: xr.Dataset) -> str | None:
     """The name of the CF bounds variable of the dataset's time (CF 7.1), None without one."""
     name = time_coordinate(dataset)
     bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
@@ -245,10 +319,11 @@ def on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -
 
     Each dataset is dated by :func:`times_at_cell_middles` (nothing changes for one already
     dated). When some have CF bounds of time (CF 7.1) and others have none, the bounds are
-    dropped from all, with one warning: a dataset without bounds is dated by its stamps, as a
-    single file without bounds is, and its cells are not inferred from the stamps (a stamp
-    on the 1st may open its month or, in CESM files, close the month before), and the
-    concatenated time axis has no bounds for any step rather than for some. When some keep
+    dropped from all, with one warning, and the concatenated time axis has no bounds for any
+    step rather than for some: a dataset without bounds is dated by the middles of the cells
+    its own step implies (:func:`inferred_cells`; a monthly stamp on the 1st opening its
+    month, said in the same warning as for a single such file), so that its season and year
+    features are those it has on its own, where its step is known; else by its stamps. When some keep
     their file's stamps in :data:`FILE_TIME_COORDINATE` (stamps at the starts or ends of
     the cells), the others' stamps are their times.
 
@@ -266,21 +341,38 @@ def on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -
         In the order given.
     """
     datasets = [times_at_cell_middles(dataset, name) for dataset, name in zip(datasets, names)]
-    bounds = [_time_bounds_name(dataset) for dataset in datasets]
+    bounds = [time_bounds_name(dataset) for dataset in datasets]
     if any(bounds) and not all(bounds):
         with_bounds = next(name for name, bound in zip(names, bounds) if bound)
         without = next(name for name, bound in zip(names, bounds) if not bound)
         note_once(_log, logging.WARNING, (
             f"{without} has no time bounds while {with_bounds} has ('{next(filter(None, bounds))}'): each is dated "
-            "as on its own (by its cells' middles where the bounds give them, by its time stamps elsewhere) and "
-            "the time bounds are dropped for all, as the cells of stamps without bounds are not known"
+            "as on its own (by its cells' middles where the bounds give them, by the cells its time step implies "
+            "elsewhere) and the time bounds are dropped for all"
         ))
-        datasets = [_without_time_bounds(dataset, bound) if bound else dataset
+        datasets = [_without_time_bounds(dataset, bound) if bound else _at_inferred_cell_middles(dataset)
                     for dataset, bound in zip(datasets, bounds)]
     if any(FILE_TIME_COORDINATE in dataset.coords for dataset in datasets):
         datasets = [dataset if FILE_TIME_COORDINATE in dataset.coords else _stamped_at_times(dataset)
                     for dataset in datasets]
     return datasets
+
+
+def _at_inferred_cell_middles(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset (time without bounds) with its time at the middles of the cells its step
+    implies (:func:`inferred_cells`) and its stamps in :data:`FILE_TIME_COORDINATE`; unchanged
+    without a step that implies cells (a single time, irregular times) or when the stamps are
+    the middles."""
+    name = time_coordinate(dataset)
+    time = dataset[name]
+    stamps = np.asarray(time.values)
+    found = inferred_cells(stamps, axis_time_step(stamps)) if time.ndim == 1 else None
+    middles = None if found is None else cell_middles(stamps, found[0])
+    if middles is None or all(middles == stamps):
+        return dataset
+    _note_start_stamps(str(name), stamps, found[1])
+    at_middles = xr.Variable(time.dims, middles, time.attrs, time.encoding)
+    return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
 
 
 def _without_time_bounds(dataset: xr.Dataset, bounds_name: str) -> xr.Dataset:

@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+from climann.data.time_precision import coarse_storage, rounded_stamps
 from climann.data.time_values import (
     TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
     not_a_series_message,
@@ -25,6 +26,11 @@ from climann.data.time_values import (
 #: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
 #: an attribute), given once per file by whoever opened it; see climann.data.time_values.
 TIME_WARNING_KEY = "time_warning"
+
+#: Where a decoded time axis keeps why its stamps have no regular step when the cause is their
+#: storage in a floating type too coarse for the step (see climann.data.time_precision), for
+#: the refusal of lags on it; in ``encoding``, not written.
+TIME_STORAGE_KEY = "time_storage"
 
 
 #: Days per calendar unit in the calendars where the unit has a fixed length.
@@ -61,6 +67,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     date, and CDO's absolute time axis (``day as %Y%m%d.%f``, see
     :mod:`climann.data.absolute_time`), kept as days since the start of its first year. In other
     calendars xarray's error stands for ``months since`` (see :func:`months_since_message`).
+    A time axis stored in a floating type too coarse for its step (float32 hourly ``days
+    since 1850``) has its stamps put on their regular grid, noted in
+    ``encoding[TIME_WARNING_KEY]`` (see :mod:`climann.data.time_precision`).
 
     Raises
     ------
@@ -100,10 +109,32 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
         if refused:
             raise TimeValuesError(warning)
+        variable, stored = self._on_stored_grid(variable, name, values, calendar)
         decoded = self._decode_since(variable, name)
-        if warning:
-            decoded.encoding[TIME_WARNING_KEY] = warning
+        notes = [note for note in (warning, stored.get(TIME_WARNING_KEY)) if note]
+        if notes:
+            decoded.encoding[TIME_WARNING_KEY] = "; ".join(notes)
+        if stored.get(TIME_STORAGE_KEY):
+            decoded.encoding[TIME_STORAGE_KEY] = stored[TIME_STORAGE_KEY]
         return decoded
+
+    @staticmethod
+    def _on_stored_grid(
+        variable: xr.Variable, name: object, values: np.ndarray, calendar: str
+    ) -> tuple[xr.Variable, dict]:
+        """The time variable with its stamps on their regular grid when its floating type is
+        too coarse for its step (see climann.data.time_precision), and what to note: the
+        warning that they were rounded, or why they could not be."""
+        units = str(variable.attrs["units"])
+        if calendar_unit(units) is not None:
+            return variable, {}
+        dtype = np.dtype(variable.encoding.get("dtype", variable.dtype))
+        rounded = rounded_stamps(str(name), values, dtype, units, calendar)
+        if rounded is None:
+            cause = coarse_storage(str(name), values, dtype, units, calendar)
+            return variable, ({TIME_STORAGE_KEY: cause} if cause else {})
+        encoding = {**variable.encoding, "dtype": np.dtype("float64")}  # never written back as float32
+        return xr.Variable(variable.dims, rounded[0], variable.attrs, encoding), {TIME_WARNING_KEY: rounded[1]}
 
     def _decode_since(self, variable: xr.Variable, name: object) -> xr.Variable:
         """CF's ``units since date``, and ``months/years since`` where exact."""

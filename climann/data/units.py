@@ -171,10 +171,19 @@ class Conversion:
     #: (``mm month-1`` to ``mm day-1``: month −1); see :func:`calendar_factor`.
     per_month: int = 0
     per_year: int = 0
+    #: Power of each step's time cell length in seconds that multiplies ``scale``: −1 from an
+    #: amount (``mm``, ``kg m-2``) totalled over each cell to a rate, +1 back; see
+    #: :func:`convert_variable`.
+    per_cell: int = 0
 
     @property
     def is_identity(self) -> bool:
-        return self.scale == 1.0 and self.offset == 0.0 and not (self.per_month or self.per_year)
+        return self.scale == 1.0 and self.offset == 0.0 and not self.along_time
+
+    @property
+    def along_time(self) -> bool:
+        """Whether the scale varies along time (by the days of months or years, or cells)."""
+        return bool(self.per_month or self.per_year or self.per_cell)
 
 
 def is_water_quantity(name: str, attrs: Mapping) -> bool:
@@ -197,6 +206,10 @@ def conversion(
     §3.1.2; see :func:`_temperature_conversion`): a difference without the offset. Depth and
     mass per area of a water quantity (see :func:`is_water_quantity`) convert with
     :data:`WATER_DENSITY`.
+
+    An amount and a rate (``mm`` or ``kg m-2`` and ``kg m-2 s-1``) differ by a time: their
+    conversion has ``per_cell`` set, and applies only to totals over each time cell
+    (:func:`convert_variable` checks the ``cell_methods``).
 
     Parameters
     ----------
@@ -225,13 +238,44 @@ def conversion(
 
 def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping):
     """:func:`conversion` between two parsed units (pint Quantities: scale times unit)."""
-    from cf_xarray.units import units as registry
-
     shift = [_power(source.units, period) - _power(destination.units, period) for period in _CALENDAR_PERIODS]
     if any(shift):
         found = _quantity_conversion(_in_days(source), _in_days(destination), units, to, variable=variable,
                                      attrs=attrs)
         return None if found is None else dataclasses.replace(found, per_month=shift[0], per_year=shift[1])
+    found = _fixed_conversion(source, destination, units, to, variable=variable, attrs=attrs)
+    return found if found is not None else _over_cells(source, destination, variable=variable, attrs=attrs)
+
+
+def _over_cells(source, destination, *, variable: str, attrs: Mapping) -> Conversion | None:
+    """The conversion between an amount and a rate (``mm`` and ``kg m-2 s-1``: units that
+    differ by one time dimension) for values per second, with ``per_cell`` saying whether
+    each value is then divided (−1) or multiplied (+1) by its time cell's length in seconds;
+    None when the units differ otherwise. ``source`` and ``destination`` are parsed units
+    (:func:`parse_units`), whose scales carry through (``0.1 mm``: 0.1 ``mm s-1``)."""
+    import pint
+    from cf_xarray.units import units as registry
+
+    second = registry.Unit("s")
+    # the unit divided or multiplied, not the quantity: pint would turn 1 degC into 274.15 K first
+    for power, unit in ((-1, source.units / second), (1, source.units * second)):
+        per_second = registry.Quantity(source.magnitude, unit)
+        try:
+            found = _fixed_conversion(per_second, destination, str(unit), str(destination.units),
+                                      variable=variable, attrs=attrs)
+        except pint.PintError:  # a temperature scale times a time: no such quantity
+            found = None
+        if found is not None and found.offset == 0.0:
+            return dataclasses.replace(found, per_cell=power)
+    return None
+
+
+def _fixed_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping) -> Conversion | None:
+    """The conversion between two parsed units (pint Quantities: scale times unit) by pint,
+    or for a water quantity with :data:`WATER_DENSITY`; None if neither applies (see
+    :func:`conversion`)."""
+    from cf_xarray.units import units as registry
+
     # v in "s·U" is v·s U; in "d·V" it is (a·v·s + b) / d, where a·x + b converts U to V
     ratio = float(source.magnitude) / float(destination.magnitude)
     if source.units.is_compatible_with(destination.units):
@@ -430,9 +474,18 @@ def _present(units: object) -> bool:
 
 
 def convert_variable(
-    variable: xr.DataArray, to: str, *, name: str, where: str, reference: str
+    variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
+    time_bounds: xr.DataArray | None = None, reference_method: str | None = None,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
+
+    An amount (``mm``, ``kg m-2``) whose ``cell_methods`` say ``time: sum`` is the total over
+    each time cell (CF 1.8 section 7.3); its mean rate (``kg m-2 s-1``) is that total divided
+    by the cell's length (:func:`climann.data.time_cells.cell_lengths`: from the time bounds,
+    else the axis's step), so daily, monthly and seasonal totals convert alike; a rate goes
+    back to such totals, times the length, when the reference's values are totals
+    (``reference_method`` ``time: sum``). An amount that does not say its period (ERA5's
+    ``m``) is refused.
 
     Parameters
     ----------
@@ -445,18 +498,25 @@ def convert_variable(
     where, reference : str
         Where the variable comes from (``"new.nc"``) and where ``to`` comes from (``"the
         model's training data"``), for the messages.
+    time_bounds : xarray.DataArray, shape (n_time, 2), optional
+        The CF bounds of the variable's time (section 7.1), for totals over time cells.
+    reference_method : str, optional
+        The ``cell_methods`` of the reference's values (their time part is read).
 
     Returns
     -------
     xarray.DataArray
         Unchanged when either side has no units (with a warning: nothing can be checked)
         or when both are the same string; relabelled ``to`` when both are the same unit
-        spelled otherwise; else ``scale · values + offset`` with ``units = to``.
+        spelled otherwise; else ``scale · values + offset`` with ``units = to`` (the scale
+        varying along time for months, years and time cells; ``time: sum`` and ``time: mean``
+        in ``cell_methods`` swapped between totals and rates).
 
     Raises
     ------
     ClimannError
-        If the units are not convertible (naming the variable and both units) or unreadable.
+        If the units are not convertible (naming the variable and both units) or unreadable,
+        or an amount and a rate are not totals over time cells of known lengths.
     """
     units = variable.attrs.get("units")
     if not _present(units) and not _present(to):
@@ -478,12 +538,19 @@ def convert_variable(
     relabelled = {**variable.attrs, "units": to}
     if found.is_identity:
         return variable.assign_attrs(relabelled)
-    if found.per_month or found.per_year:
-        factor = found.scale * calendar_factor(variable, found, name=name, where=where)
-        periods = " and ".join(p for p, n in (("month", found.per_month), ("year", found.per_year)) if n)
-        calendar = factor[factor.dims[0]].values.flat[0].calendar
-        found = dataclasses.replace(found, assumption=", ".join(filter(None, (
-            found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
+    if found.along_time:
+        factor = xr.DataArray(found.scale)
+        if found.per_month or found.per_year:
+            factor = factor * calendar_factor(variable, found, name=name, where=where)
+            periods = " and ".join(p for p, n in (("month", found.per_month), ("year", found.per_year)) if n)
+            calendar = factor[factor.dims[0]].values.flat[0].calendar
+            found = dataclasses.replace(found, assumption=", ".join(filter(None, (
+                found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
+        if found.per_cell:
+            lengths, how = _cell_lengths(variable, found, to, name=name, where=where, reference=reference,
+                                         time_bounds=time_bounds, reference_method=reference_method)
+            factor = factor * lengths ** found.per_cell
+            found = dataclasses.replace(found, assumption=", ".join(filter(None, (found.assumption, how))))
         converted = variable * factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
         relabelled = _totals_as_rates(relabelled, found, factor.dims[0])
     else:
@@ -498,20 +565,104 @@ def convert_variable(
 
 def _totals_as_rates(attrs: dict, found: Conversion, time_name: str) -> dict:
     """The attributes of values converted from an amount per month or year (``mm month-1``)
-    to a rate, by the days of each step's month or year: their ``time: sum`` (the total over
-    each step's cell, CF 1.8 section 7.3) is now a ``time: mean`` (the mean rate over it)."""
+    or per time cell (``mm``, ``time: sum``) to a rate, by the days of each step's month or
+    year or its cell's length: their ``time: sum`` (the total over each step's cell, CF 1.8
+    section 7.3) is now a ``time: mean`` (the mean rate over it); and back, for rates made
+    totals over each cell."""
     from climann.data.cell_methods import with_time_method
 
-    if "cell_methods" not in attrs or not (found.per_month < 0 or found.per_year < 0):
+    if "cell_methods" not in attrs:
+        return attrs
+    if found.per_cell > 0:
+        return {**attrs, "cell_methods": with_time_method(attrs["cell_methods"], "mean", "sum", time_name)}
+    if not (found.per_month < 0 or found.per_year < 0 or found.per_cell < 0):
         return attrs
     return {**attrs, "cell_methods": with_time_method(attrs["cell_methods"], "sum", "mean", time_name)}
 
 
-def convert_dataset(dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str) -> xr.Dataset:
+def _time_dim(variable: xr.DataArray) -> str | None:
+    """The variable's dimension whose coordinate holds cftime dates, None without one."""
+    return next((dim for dim in variable.dims if dim in variable.coords and variable[dim].size
+                 and hasattr(variable[dim].values.flat[0], "calendar")), None)
+
+
+def _fixed_copy(where: str) -> tuple[str, str]:
+    """The file named in advice and the name of its corrected copy: ``new.nc``, ``new_fixed.nc``."""
+    file = where if re.fullmatch(r"[^,\s]+\.nc4?", where) else "FILE.nc"
+    return file, f"{file.rsplit('.', 1)[0]}_fixed.nc"
+
+
+def _cell_lengths(
+    variable: xr.DataArray, found: Conversion, to: str, *, name: str, where: str, reference: str,
+    time_bounds: xr.DataArray | None, reference_method: str | None,
+) -> tuple[xr.DataArray, str]:
+    """The length in seconds of each time cell of ``variable``, shape (n_time,), by which an
+    amount totalled over the cell and its mean rate differ, and how it was found (for the
+    warning); see :func:`convert_variable`.
+
+    Raises
+    ------
+    ClimannError
+        If the amount's side is not a total over each cell (``time: sum``, CF 1.8 section
+        7.3), the rate's is not a mean (or unmarked), or the cells' lengths are unknown.
+    """
+    from climann.data.cell_methods import time_cell_method
+    from climann.data.time_cells import cell_lengths
+
+    units, dim = variable.attrs.get("units"), _time_dim(variable)
+    own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
+    file, fixed = _fixed_copy(where)
+    if found.per_cell < 0 and own != "time: sum":
+        marked = " ".join(filter(None, (variable.attrs.get("cell_methods"), "time: sum")))
+        raise ClimannError(
+            f"'{name}' is in '{units}' in {where}, an amount that does not say the period it is over, but in '{to}', a "
+            f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
+            f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
+            f"time step, say so (ncatted -a cell_methods,{name},o,c,'{marked}' {file} {fixed}); if they are daily "
+            f"totals averaged over each step, as ERA5's monthly means are, give the units "
+            f"(ncatted -a units,{name},o,c,'{units} day-1' {file} {fixed})")
+    if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
+        raise ClimannError(
+            f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
+            f"the period it is over (no cell_methods 'time: sum'), so the rate does not convert to it; give '{name}' "
+            f"in {to} as {reference} had it")
+    if found.per_cell > 0 and own not in (None, "time: mean"):
+        raise ClimannError(
+            f"'{name}' in {where} is {own} of a rate ('{units}'), and only a mean rate times its time step's length is "
+            f"the total over the step that {reference} holds in '{to}'; give time means of '{name}'")
+    bounds = None if time_bounds is None else np.asarray(time_bounds.values)
+    lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
+    if lengths is None:
+        raise ClimannError(
+            f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
+            f"over it (time: sum), but its time has no bounds and no regular step to give that length; add time "
+            f"bounds (CF 7.1), e.g. cdo settbounds,month {file} {fixed} for monthly values (day or year for others)")
+    source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
+    how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
+           f"the mean rates times each time step's length ({source})")
+    return xr.DataArray(lengths, dims=(dim,), coords={dim: variable[dim]}), how
+
+
+def convert_dataset(
+    dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str,
+    cell_methods: Mapping[str, str] | None = None,
+) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
-    as :func:`convert_variable` does."""
+    as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
+    and the reference's ``cell_methods`` of each variable, for totals over time cells."""
+    import dask
+
+    from climann.data.coords import time_coordinate
+
+    time = time_coordinate(dataset)
+    bounds_name = None if time is None else str(dataset[time].attrs.get("bounds"))
+    bounds = dataset[bounds_name] if bounds_name in dataset.variables else None
+    if bounds is not None:  # small metadata, read as the open does (not counted as a data computation)
+        with dask.config.set(scheduler="synchronous"):
+            bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
-        name: convert_variable(dataset[name], to, name=name, where=where, reference=reference)
+        name: convert_variable(dataset[name], to, name=name, where=where, reference=reference, time_bounds=bounds,
+                               reference_method=(cell_methods or {}).get(name))
         for name, to in units.items() if name in dataset.data_vars
     }
     return dataset.assign(converted) if converted else dataset

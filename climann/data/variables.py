@@ -17,8 +17,9 @@ from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.units import variable_units
-from climann.data.time_units import undecoded_time_message
-from climann.data.time_cells import FILE_TIME_COORDINATE
+from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
+from climann.data.time_axis import TimeStep
+from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY
 from climann.errors import ClimannError
 
 
@@ -201,6 +202,13 @@ def _listed_coordinates(variable: xr.DataArray) -> set[str]:
     return {*str(variable.encoding.get("coordinates", "")).split(), *str(variable.attrs.get("coordinates", "")).split()}
 
 
+def _known_step(time: xr.DataArray) -> TimeStep | None:
+    """The step recorded on the time coordinate for values whose axis cannot tell it
+    (:data:`climann.data.time_cells.KNOWN_STEP_KEY`), None without one."""
+    record = time.encoding.get(KNOWN_STEP_KEY)
+    return None if record is None else TimeStep.from_record(record)
+
+
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
     """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
     curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
@@ -252,5 +260,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),
         input_history=str(dataset.attrs.get("history", "")),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
+        known_time_step=_known_step(time),
         cell_areas=file_cell_areas(dataset, target, rows_and_columns),
+        time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
     )

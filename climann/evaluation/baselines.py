@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from climann.data.features import days_in_year
 from climann.data.time_axis import cell_time_step, lagged_steps, time_step_positions
 from climann.evaluation.metrics import nanmean_over_time
 
@@ -121,16 +122,21 @@ def season_count(times: np.ndarray) -> int:
     return 12 if name == "calendar month" else 366 * steps_per_day(times)
 
 
-def season_keys(times: np.ndarray) -> np.ndarray:
+def season_keys(times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
     """The climatology's key of each time step, 1 … :func:`season_count` (see :func:`season_name`).
 
     Calendar month m for monthly or coarser data; day of year d for daily data; for sub-daily
     data with n = :func:`steps_per_day` slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
     s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5).
+    With ``calendar``, d is the day of a climatology counted in that calendar
+    (:func:`climatology_days`).
 
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
+    calendar : str, optional
+        The calendar of the climatology looked up (the training data's, saved in ``model.npz``);
+        None: the times' own (the keys the climatology is built with).
 
     Returns
     -------
@@ -139,12 +145,45 @@ def season_keys(times: np.ndarray) -> np.ndarray:
     name = season_name(times)
     if name == "calendar month":
         return np.array([time.month for time in times])
-    days = np.array([time.dayofyr for time in times])
+    days = np.array([time.dayofyr for time in times]) if calendar is None else climatology_days(times, calendar)
     if name == "day of year":
         return days
     step = _step_seconds(times)
     slots = np.array([(time.hour * 3600 + time.minute * 60 + time.second) // step for time in times], dtype=np.int64)
     return (days - 1) * steps_per_day(times) + slots + 1
+
+
+def climatology_days(times: np.ndarray, calendar: str) -> np.ndarray:
+    """The day of year, counted in ``calendar``, at which a climatology is looked up for each time.
+
+    In the times' own calendar, or where their year has as many days in ``calendar``, it is
+    their day of year d. Otherwise (a ``360_day`` or leap year on a ``noleap`` climatology)
+    it is the day at the same fraction of the year, d′ = round(d · N_clim / N_data), N the
+    days of the time's year in each calendar: the mapping of xarray's
+    ``convert_calendar(..., align_on="year")``, so 360_day 30 December (day 360) → noleap
+    day 365 and 31 December of a leap year (day 366) → 365, never the day number of another
+    season. The network's season feature is likewise the fraction of the year
+    (:func:`climann.data.features.year_fraction`).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    calendar : str
+        A CF calendar name (CF-1.8 §4.4.1).
+
+    Returns
+    -------
+    ndarray of int, shape (n_time,)
+        1 … 366.
+    """
+    days = np.array([time.dayofyr for time in times], dtype=np.int64)
+    if not len(times) or times[0].calendar == calendar:
+        return days
+    years = np.array([time.year for time in times])
+    lengths = {year: (days_in_year(year, times[0].calendar), days_in_year(year, calendar)) for year in np.unique(years)}
+    own = np.array([lengths[year][0] for year in years])
+    other = np.array([lengths[year][1] for year in years])
+    return np.where(own == other, days, np.round(days * other / own).astype(np.int64))
 
 
 def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:

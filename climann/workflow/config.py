@@ -140,7 +140,9 @@ class DataConfig:
         (memory bounded by a few chunks), and evaluated on every k-th time step that fits.
     rename : dict of str to dict
         ``{"*ssp585*" = {air_temperature = "tas_ssp585"}}``: rename variables in the files
-        matching a glob, when several files use one name for different fields.
+        matching a glob, when several files use one name for different fields, or one field
+        under different names (``{"t2m_*" = {t2m = "tas"}}``: ERA5 years beside CMIP years);
+        the files are then combined as if renamed by hand (see :mod:`climann.data.renames`).
     overlap : str
         Times held twice (two files of one variable overlapping in time, or a time repeated
         in a file): ``error`` refuses naming the files and dates; ``first`` keeps the

@@ -53,6 +53,7 @@ from climann.workflow.outputs import EXPLAIN_FILES, prepare_output_folder
 from climann.workflow.predict import (
     TrainedRun,
     load_run,
+    saved_climatology_calendar,
     saved_scalers,
     saved_target_climatology,
     training_climatologies,
@@ -211,7 +212,8 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
     require_pointwise(run)
     data = prepared_with_scalers(config, *saved_scalers(run),
                                  climatologies=training_climatologies(run, new_data=False),
-                                 target_climatology=saved_target_climatology(run))
+                                 target_climatology=saved_target_climatology(run),
+                                 climatology_calendar=saved_climatology_calendar(run))
     samples, layout = data.samples, data.samples.layout
     expected = tuple(run.network.metadata.get("features", samples.feature_names))
     if samples.feature_names != expected:

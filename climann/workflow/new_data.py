@@ -12,9 +12,14 @@ units can match while the values mean something else:
 - another time cell method (CF 1.8 section 7.3: ``time: maximum`` instead of ``time: mean``):
   a predictor of another quantity is warned about; so is the target in ``predict`` (its
   error column compares different quantities); ``evaluate --data`` refuses it, since its
-  scores would be those of another quantity than the model predicts.
+  scores would be those of another quantity than the model predicts;
+- another calendar (CF-1.8 §4.4.1: a ``360_day`` or leap year on a ``noleap`` run): a
+  ``target_anomaly`` climatology per day of year is looked up at the same fraction of the
+  year, not by day number (:func:`climann.evaluation.baselines.climatology_days`), which is
+  said in one warning line.
 
-The model file records both at training (``time_step``, ``time_cell_methods``, see
+The model file records them at training (``time_step``, ``time_cell_methods``, the
+climatology's ``calendar``, see
 :func:`climann.workflow.run_directory.model_metadata`). Whatever is unknown on either side —
 an attribute missing, an axis without a nominal step, a model file written before they were
 recorded — is not compared: such a model file predicts as it always did (one note says so).
@@ -26,6 +31,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import GridLayout
 from climann.data.time_axes import averaging_advice
@@ -33,16 +40,18 @@ from climann.data.time_axis import TimeStep, cell_time_step
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
+    import xarray as xr
+
     from climann.workflow.predict import TrainedRun
 
-__all__ = ["check_cell_methods", "check_like_training", "check_time_step"]
+__all__ = ["check_calendar", "check_cell_methods", "check_like_training", "check_time_step", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
 
 def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
-    """Check new data's time step (:func:`check_time_step`) and time cell methods
-    (:func:`check_cell_methods`) against the run's training data.
+    """Check new data's time step (:func:`check_time_step`), calendar (:func:`check_calendar`)
+    and time cell methods (:func:`check_cell_methods`) against the run's training data.
 
     Parameters
     ----------
@@ -58,7 +67,47 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
         As the two checks.
     """
     check_time_step(run, layout)
+    check_calendar(run, layout)
     check_cell_methods(run, layout, scoring=scoring)
+
+
+def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
+    """New data with the run's training step (``model.npz`` metadata ``time_step``) recorded
+    as the step of values whose time axis cannot tell it (a single time step), for the
+    ``season`` and ``year`` features to date it by the cell that step implies, as within a
+    longer series (:func:`climann.data.time_cells.with_known_step`); unchanged for a model
+    file without the record."""
+    from climann.data.time_cells import with_known_step
+
+    record = run.network.metadata.get("time_step")
+    return with_known_step(dataset, TimeStep.from_record(record) if record else None)
+
+
+def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
+    """Say, in one warning line, when the run's target climatology per day of year
+    (``[data] target_anomaly``) is looked up for the new data at the same fraction of the
+    year rather than by day number: their calendar is not the training data's and some of
+    their years have another length in it (:func:`climann.evaluation.baselines.climatology_days`).
+    Nothing is said for a climatology per calendar month, or one whose model file predates
+    the record of its calendar (looked up by day number, as then)."""
+    from climann.evaluation.baselines import climatology_days, season_name
+
+    record = run.network.metadata.get("target_climatology") or {}
+    calendar, times = record.get("calendar"), layout.time.values
+    if calendar is None or not len(times) or times[0].calendar == calendar or season_name(times) == "calendar month":
+        return
+    days = np.array([time.dayofyr for time in times])
+    moved = np.flatnonzero(climatology_days(times, calendar) != days)
+    if not moved.size:
+        return
+    last = moved[-1]
+    _log.warning(
+        f"{_files(layout)} {'is' if len(layout.source_files) <= 1 else 'are'} in the {times[0].calendar} calendar, the "
+        f"run's climatology per {season_name(times)} (target_anomaly) in {calendar}: at {moved.size} of {len(times)} "
+        "time steps it is looked up at the same fraction of the year, not by day number (as xarray's "
+        f"convert_calendar align_on='year'; e.g. {times[last].strftime('%Y-%m-%d')}, day {days[last]} → day "
+        f"{climatology_days(times[last:last + 1], calendar)[0]})"
+    )
 
 
 def _files(layout: GridLayout) -> str:

@@ -34,7 +34,7 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.workflow.new_data import check_like_training
+from climann.workflow.new_data import check_like_training, with_training_step
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     create_folder,
@@ -72,6 +72,13 @@ class TrainedRun:
         )
         return {self.config.data.target: self.target_units} if self.target_units else {}
 
+    def input_cell_methods(self) -> dict[str, str]:
+        """The time part of the CF ``cell_methods`` of the variables of :meth:`input_units`, as
+        recorded at training (``time: sum`` marks totals over each time step); empty for a
+        model file written before they were recorded."""
+        return {str(name): str(method) for name, method in
+                (self.network.metadata.get("time_cell_methods") or {}).items()}
+
 
 @dataclass(frozen=True)
 class PredictionResult:
@@ -81,7 +88,8 @@ class PredictionResult:
     ----------
     path : Path
     n_samples : int
-        Values predicted (every sample with all its features, the target present or not).
+        Values predicted (finite in the predictions file: every sample with all its features,
+        the target present or not, and with ``[data] target_anomaly`` a training climatology).
     scores : dict or None
         Area-weighted scores over every time step together (the block ``all`` of
         ``climann evaluate --data``), with ``n_samples`` the values scored: where the target
@@ -220,7 +228,8 @@ def predict_files(
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
-    dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
+    dataset = with_training_step(run, open_selected(config, units=run.input_units(),
+                                                    cell_methods=run.input_cell_methods(), grid=cell_order_grid(run)))
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -263,7 +272,11 @@ def predict_files(
     if target_climatology is not None:  # the network learnt the anomaly: add the training climatology back
         from climann.workflow.preparation import climatology_offset
 
-        offset = climatology_offset(samples, target_climatology)[:, 0]
+        offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run))[:, 0]
+        if n_undefined := int(np.count_nonzero(~np.isfinite(offset))):
+            notes.append(f"{n_undefined} value{'s are' if n_undefined > 1 else ' is'} not predicted: the run's "
+                         "training years have no value of the target at that cell and time of year "
+                         "(target_anomaly adds their climatology back)")
     layout = samples.layout
     spread = None
     if isinstance(run.network, Ensemble):
@@ -279,7 +292,7 @@ def predict_files(
              if samples.target_field is None else samples.target_field.astype(np.float64))
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
-                                  had_target=had_target, n_samples=int(samples.flat_index.size), notes=notes,
+                                  had_target=had_target, n_samples=int(np.isfinite(predicted_grid).sum()), notes=notes,
                                   spread=spread)
 
 
@@ -426,6 +439,13 @@ def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
                                "[data] target_anomaly needs: retrain the run")
         return None
     return climatologies_from_record({"target": record})["target"]
+
+
+def saved_climatology_calendar(run: TrainedRun) -> str | None:
+    """The calendar the days of year of the run's saved target climatology are counted in (the
+    training data's, CF-1.8 §4.4.1); None for a run without one, or whose model file predates
+    the record (its climatology is then looked up by the new data's day number, as then)."""
+    return (run.network.metadata.get("target_climatology") or {}).get("calendar")
 
 
 def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> None:
@@ -666,7 +686,9 @@ def evaluate_run(
     changed = [] if other else warn_changed_inputs(run_dir, config)
     dataset = None
     if other:  # opened once, here: data without the target are refused before anything is computed
-        dataset = open_selected(config, units=run.input_units(), grid=cell_order_grid(run))
+        dataset = with_training_step(run, open_selected(config, units=run.input_units(),
+                                                        cell_methods=run.input_cell_methods(),
+                                                        grid=cell_order_grid(run)))
         require_scored_target(dataset, config.data.target, files)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
@@ -679,7 +701,8 @@ def evaluate_run(
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other),
-                                 target_climatology=target_climatology, dataset=dataset)
+                                 target_climatology=target_climatology, dataset=dataset,
+                                 climatology_calendar=saved_climatology_calendar(run))
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     if other:
@@ -702,7 +725,8 @@ def evaluate_run(
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
                          n_dropped=data.samples.n_dropped, left_out=left_out,
-                         climatology=saved_climatology_grid(target_climatology, layout)),
+                         climatology=saved_climatology_grid(target_climatology, layout,
+                                                            calendar=saved_climatology_calendar(run))),
             files, None if extrapolation is None else extrapolation.summary(),
         )
         if extrapolation is not None:
@@ -789,15 +813,17 @@ def with_changed_inputs(metrics: dict, changed: list[dict]) -> dict:
     return {**metrics, "changed_inputs": changed} if changed else metrics
 
 
-def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout) -> np.ndarray | None:
+def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout, *,
+                           calendar: str | None = None) -> np.ndarray | None:
     """The saved training climatology (see :func:`saved_target_climatology`) at every time
     step of ``layout``, shape (n_time, n_lat, n_lon): the reference of the ACC on other data;
-    None without one (no ACC)."""
+    None without one (no ACC). ``calendar``: the one it is counted in
+    (:func:`saved_climatology_calendar`), as :func:`~climann.workflow.preparation.climatology_offset`."""
     from climann.evaluation.baselines import season_keys
 
     if climatology is None:
         return None
-    return climatology.astype(np.float64)[season_keys(layout.time.values) - 1]
+    return climatology.astype(np.float64)[season_keys(layout.time.values, calendar=calendar) - 1]
 
 
 def _model_and_spread(data, network: Network | Ensemble):
@@ -845,7 +871,9 @@ def _evaluate_chunked(
     with cluster_client(compute) if compute is not None else contextlib.nullcontext() as client:
         if source is None:
             if dataset is None:
-                dataset = open_selected(config, units=run.input_units() if other else None)
+                dataset = open_selected(config, units=run.input_units() if other else None,
+                                        cell_methods=run.input_cell_methods())
+                dataset = with_training_step(run, dataset) if other else dataset
             source = pointwise_source(config, dataset, climatologies=training_climatologies(run, new_data=other))
         if other:
             check_like_training(run, source.layout, scoring=True)

@@ -23,7 +23,7 @@ from climann.data.climatology import monthly_climatology
 from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout
-from climann.data.flags import warn_flag_predictors
+from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.masking import warn_fill_like_values
 from climann.data.notes import note_once
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
@@ -144,20 +144,22 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
 
 
 def _open_subset(
-    config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = ""
+    config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
+    cell_methods: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
     variables ``<name>_global_mean`` and ``<name>_mean_<box>``. Variables named in ``units``
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
-    ``reference`` says where the units come from, for its messages)."""
+    ``reference`` says where the units come from, for its messages, and ``cell_methods``
+    whether its values are totals over each time step)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target)
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
-        opened = convert_dataset(opened, units, where=described, reference=reference)
+        opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods)
     if data.select:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, data.select, units=units, where=described, reference=reference)
     whole_grid = subset_dataset(
@@ -173,6 +175,7 @@ def _open_subset(
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
     warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
                           file=where if len(files) == 1 else "FILE")
+    refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     clashes = [name for name in series if name in selected.variables]
     if clashes:
@@ -182,6 +185,7 @@ def _open_subset(
 
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
+    cell_methods: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -197,6 +201,9 @@ def open_selected(
     units : mapping of variable name to units string, optional
         The units a trained model expects (from its model file): variables in other units
         are converted to them, with a warning, or refused when not convertible.
+    cell_methods : mapping of variable name to str, optional
+        The CF ``cell_methods`` (their time part) that go with ``units`` (from the model file):
+        a rate is converted to an amount only where these say ``time: sum``.
     grid : mapping of axis name to values, optional
         A trained model's grid axes (from its model file, see
         :func:`climann.workflow.run_directory.grid_axes`): data holding the same cells in
@@ -210,16 +217,19 @@ def open_selected(
     data = config.data
     model = "the model's training data"
     if not data.split_files:
-        opened = _open_subset(config, data.paths, units, reference=model)
+        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
     unstrided = dataclasses.replace(config, data=dataclasses.replace(data, grid_stride=1))
-    first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model)
+    first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
+                         cell_methods=cell_methods)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
+    first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
+                     **(cell_methods or {})}
     parts = [first] + [
         _open_subset(unstrided, (*data.paths, *data.split_files[name]), first_units,
-                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model)
+                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model, cell_methods=first_methods)
         for name in SPLIT_NAMES[1:]
     ]
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
@@ -416,9 +426,14 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np
     return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
 
 
-def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray) -> np.ndarray:
+def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray, *,
+                       calendar: str | None = None) -> np.ndarray:
     """The ``climatology`` (from :func:`target_climatology`) at each sample's cell and time
     of year, shape (n_samples, 1), float64; NaN where it is undefined.
+
+    ``calendar``: the one the climatology's days of year are counted in (the training data's,
+    saved in ``model.npz``); data in another are looked up at the same fraction of the year
+    (:func:`climann.evaluation.baselines.climatology_days`). None: the samples' own.
 
     Raises
     ------
@@ -439,17 +454,18 @@ def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray) -> np
             f"the target's training climatology is on the {climatology.shape[1]}×{climatology.shape[2]} training "
             f"grid; the data are on {layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
         )
-    keys = season_keys(layout.time.values)[samples.time_index]
+    keys = season_keys(layout.time.values, calendar=calendar)[samples.time_index]
     cells = samples.flat_index % layout.n_cells
     return climatology.reshape(climatology.shape[0], -1)[keys - 1, cells].astype(np.float64)[:, None]
 
 
 def _anomaly_target(
     config: RunConfig, samples: PointwiseSamples, split: TimeSplit, sample_masks: dict[str, np.ndarray],
-    saved: np.ndarray | None = None,
+    saved: np.ndarray | None = None, saved_calendar: str | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
     """``[data] target_anomaly``: (climatology, per-sample offset, target to scale): the
-    training block's climatology (or the ``saved`` one of a trained model), and y − offset.
+    training block's climatology (or the ``saved`` one of a trained model, counted in
+    ``saved_calendar``), and y − offset.
     Samples whose climatology is undefined (no training value at that cell and time of year)
     leave every block's mask. Without the option: (None, None, the target unchanged)."""
     if not config.data.target_anomaly:
@@ -457,7 +473,7 @@ def _anomaly_target(
     if isinstance(samples, FieldSamples):
         raise ClimannError('[data] target_anomaly needs mode = "pointwise"')
     climatology = target_climatology(samples, split.time_masks["train"]) if saved is None else saved
-    offset = climatology_offset(samples, climatology)
+    offset = climatology_offset(samples, climatology, calendar=None if saved is None else saved_calendar)
     for name, mask in sample_masks.items():
         sample_masks[name] = mask & np.isfinite(offset[:, 0])
     anomaly = samples.target - offset
@@ -608,14 +624,16 @@ def prepared_with_scalers(
     config: RunConfig, input_scaler: Standardizer, target_scaler: Standardizer, *, whole_period: bool = False,
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
     target_climatology: np.ndarray | None = None, dataset: xr.Dataset | None = None,
-    grid: Mapping[str, list[float]] | None = None,
+    grid: Mapping[str, list[float]] | None = None, climatology_calendar: str | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
     variables in the model's ``units`` on its ``grid`` (see :func:`open_selected`) and anomalies from its
     ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
     the target's climatology is its saved ``target_climatology`` (recomputed from the
-    training block when None); ``dataset`` as in :func:`build_samples`."""
+    training block when None), counted in ``climatology_calendar`` (the training data's; None
+    for model files that predate its record: the data's own); ``dataset`` as in
+    :func:`build_samples`."""
     samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset, grid=grid)
     if whole_period:
         years = [t.year for t in samples.layout.time.values]
@@ -627,7 +645,8 @@ def prepared_with_scalers(
     if config.data.target_anomaly and target_climatology is None and whole_period:
         raise ClimannError("this run's model.npz does not hold the target's training climatology that "
                            "[data] target_anomaly needs: retrain the run")
-    climatology, offset, target = _anomaly_target(config, samples, split, sample_masks, target_climatology)
+    climatology, offset, target = _anomaly_target(config, samples, split, sample_masks, target_climatology,
+                                                  climatology_calendar)
     scaled = ({"scaled_target": target_scaler.transform(target, dtype), "target_mask": None} if offset is not None
               else _scaled_target(samples, target_scaler, dtype))
     return PreparedData(

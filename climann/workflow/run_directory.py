@@ -175,12 +175,14 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
 def target_climatology_record(data: PreparedData) -> dict:
     """``[data] target_anomaly``: the target's training climatology in JSON form
     (:func:`~climann.data.climatology.climatology_record`), with what it is taken ``per``
-    (calendar month or day of year)."""
+    (calendar month or day of year) and the ``calendar`` its days of year are counted in (the
+    training data's, CF-1.8 §4.4.1; new data in another calendar look it up by the fraction
+    of the year, :func:`~climann.evaluation.baselines.climatology_days`)."""
     from climann.evaluation.baselines import season_name
 
-    name = data.samples.layout.target_name
+    name, times = data.samples.layout.target_name, data.samples.layout.time.values
     record = climatology_record({name: data.target_climatology})[name]
-    return {"per": season_name(data.samples.layout.time.values), **record}
+    return {"per": season_name(times), "calendar": times[0].calendar, **record}
 
 
 def untrained_outputs(data: PreparedData) -> list[int]:

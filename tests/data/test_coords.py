@@ -35,6 +35,19 @@ def test_missing_coordinate_is_a_clear_error():
         find_coordinate(dataset, "latitude")
 
 
+def test_a_scalar_latitude_is_named_as_such_not_called_missing():
+    dataset = xr.Dataset(
+        {"tas": ("time", [280.0, 281.0])},
+        coords={"time": ("time", [0, 1]), "lat": ((), 52.5, {"standard_name": "latitude", "units": "degrees_north"})},
+    )
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(dataset, "latitude")
+    assert str(raised.value) == (
+        "the latitude 'lat' is a scalar coordinate (one value, 52.5), not an axis of the data; make it a dimension "
+        "of length 1, e.g. with xarray's expand_dims('lat')"
+    )
+
+
 def test_two_equally_good_candidates_are_refused():
     attrs = {"standard_name": "latitude"}
     dataset = xr.Dataset(coords={"lat1": ("a", [0.0], attrs), "lat2": ("b", [1.0], attrs)})

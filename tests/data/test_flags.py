@@ -1,4 +1,4 @@
-"""CF flag variables as predictors: classes are told apart from amounts."""
+"""CF flag variables as predictors or target: classes are told apart from amounts."""
 
 import logging
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.flags import flag_classes, indicator_advice, warn_flag_predictors
+from climann.data.flags import flag_classes, indicator_advice, refuse_flag_target, warn_flag_predictors
+from climann.errors import ClimannError
 from climann.data.open import open_dataset
 from tests.conftest import grid_dataset
 
@@ -55,3 +56,29 @@ def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_i
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
         "(e.g. ncap2 -s 'lc_forest=(lc==1)' IN.nc OUT.nc)"
     )
+
+
+@pytest.mark.parametrize(("attrs", "message"), [
+    pytest.param({"flag_values": np.array([1, 2, 3, 4], "i1"), "flag_meanings": "forest grass desert ice"},
+                 "^the target 'lc' in lc.nc is a CF flag variable \\(flag_values 1 2 3 4: forest grass desert ice\\): "
+                 "its codes are classes, not amounts, and a regression on them would predict codes between classes; "
+                 "train on a 0/1 indicator of one class instead \\(its predictions are that class's probability\\), "
+                 "e.g. cdo eqc,1 lc.nc lc_forest.nc .* or ncap2 -s 'lc_forest=\\(lc==1\\)' lc.nc lc_forest.nc$",
+                 id="classes"),
+    pytest.param({"flag_masks": np.array([1, 2, 4], "i1"), "flag_meanings": "cloud land snow"},
+                 "is a CF flag variable \\(flag_masks 1 2 4: cloud land snow\\).*ncap2 -s 'lc_cloud=\\(lc/1\\)%2'",
+                 id="bit-field"),
+])
+def test_a_flag_target_of_more_than_two_values_is_refused_in_one_line(attrs, message):
+    dataset = xr.Dataset({"lc": _variable(**attrs)})
+    with pytest.raises(ClimannError, match=message) as error:
+        refuse_flag_target(dataset, "lc", where="lc.nc")
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"flag_values": np.array([0, 1], "i1"), "flag_meanings": "sea land"}, id="two-valued-flag"),
+    pytest.param({"units": "K"}, id="not-a-flag"),
+])
+def test_a_two_valued_flag_or_an_amount_is_a_target(attrs):
+    refuse_flag_target(xr.Dataset({"lc": _variable(**attrs)}), "lc", where="lc.nc")

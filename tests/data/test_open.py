@@ -108,6 +108,55 @@ def test_a_rename_pattern_without_a_slash_matches_file_names_not_their_folders(t
         np.testing.assert_array_equal(merged["air_temperature"].values, grid_dataset(seed=1)["tas"].values)
 
 
+def _periods_named_differently(folder, layout):
+    """2000–2001 of ``tas`` as ERA5's ``t2m`` and 2002–2003 as CMIP's ``tas``, with ``pred``
+    beside each (layout "both") or in a file of its own over 2000–2003 ("separate"); and
+    the same files with ``t2m`` renamed by hand (``ncrename -v t2m,tas``) in ``by_hand/``."""
+    full = grid_dataset(n_years=4)[["tas", "pred"]]
+    era5, cmip = full.isel(time=slice(0, 24)), full.isel(time=slice(24, 48))
+    keep = ["tas", "pred"] if layout == "both" else ["tas"]
+    for where, rename in ((folder, {"tas": "t2m"}), (folder / "by_hand", {})):
+        where.mkdir(exist_ok=True)
+        era5[keep].rename(rename).to_netcdf(where / f"{rename.get('tas', 'tas')}_2000-2001.nc")
+        cmip[keep].to_netcdf(where / "tas_2002-2003.nc")
+        if layout == "separate":
+            full[["pred"]].to_netcdf(where / "pred_2000-2003.nc")
+    return full
+
+
+@pytest.mark.parametrize("layout", [pytest.param("both", id="target-and-predictor-in-each-file"),
+                                    pytest.param("separate", id="one-variable-per-file")])
+def test_a_variable_renamed_in_some_periods_joins_its_other_periods(tmp_path, layout):
+    """The renamed files form one set with the others, combined in time as files renamed by
+    hand are: all four years of tas, not a refusal (each file on its own) nor only the years
+    under the new name (before, the renamed years were compared with the others as another
+    variable, and only the common period kept)."""
+    full = _periods_named_differently(tmp_path, layout)
+    renamed = open_dataset(expand_paths([str(tmp_path / "*.nc")]), rename={"t2m_*": {"t2m": "tas"}})
+    by_hand = open_dataset(expand_paths([str(tmp_path / "by_hand" / "*.nc")]))
+    assert renamed.sizes["time"] == 48
+    np.testing.assert_array_equal(renamed["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(renamed["pred"].values, full["pred"].values)
+    xr.testing.assert_identical(renamed, by_hand)
+
+
+@pytest.mark.parametrize("pattern", [pytest.param("era5/*", id="relative"), pytest.param("./era5/t2m*", id="dot"),
+                                     pytest.param("../{folder}/era5/*", id="parent")])
+def test_a_rename_pattern_with_a_slash_matches_paths_as_given_from_the_working_directory(tmp_path, monkeypatch,
+                                                                                          pattern):
+    """``--data 'era5/*.nc' --rename 'era5/*:t2m=tas'``: the pattern names the files as
+    ``--data`` does, relative to the working directory (it was matched against the absolute
+    path alone, and matched nothing)."""
+    full = grid_dataset(n_years=4)[["tas", "pred"]]
+    for folder, name, years in (("era5", "t2m", slice(0, 24)), ("cmip", "tas", slice(24, 48))):
+        (tmp_path / folder).mkdir()
+        full.isel(time=years).rename(tas=name).to_netcdf(tmp_path / folder / f"{name}.nc")
+    monkeypatch.chdir(tmp_path)
+    files = expand_paths(["era5/*.nc", "cmip/*.nc"])
+    combined = open_dataset(files, rename={pattern.format(folder=tmp_path.name): {"t2m": "tas"}})
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+
+
 def test_variables_from_separate_files_on_one_grid_combine(tmp_path):
     full = grid_dataset()
     full[["tas"]].to_netcdf(tmp_path / "tas.nc")
@@ -625,3 +674,33 @@ def test_a_zarr_store_without_consolidated_metadata_opens_quietly_on_every_route
         warnings.simplefilter("always")
         sample_source(config)
     assert not [str(warning.message) for warning in caught if "consolidated" in str(warning.message)]
+
+
+def test_files_of_one_variable_each_with_time_bounds_combine_with_their_bounds(tmp_path):
+    """Each later file is brought to the first's units with its time bounds at hand: they are read
+    from a copy, and the file's own stay lazy, so the files' bounds concatenate (reading them in
+    place made dask refuse to concatenate cftime objects)."""
+    from tests.data.test_time_cells import decoded, month_days, monthly_block
+
+    files = [monthly_block(tmp_path / f"tas_{year}.nc", first_year=year) for year in (2000, 2002)]
+    combined = open_dataset(files)
+    lower = np.concatenate([month_days(2000)[0], month_days(2002)[0]])
+    assert list(combined["time_bnds"].values[:, 0]) == list(decoded(lower))
+
+
+@pytest.mark.parametrize("stamp", [pytest.param("middle", id="stamped-mid-month"),
+                                   pytest.param("start", id="stamped-on-the-1st")])
+def test_files_of_one_variable_with_and_without_time_bounds_combine_as_split_blocks(tmp_path, stamp):
+    """One period's file with time_bnds, the next one's without: dated each as on its own, by
+    the middles of their months, and combined without bounds (as split blocks are)."""
+    from tests.data.test_time_cells import decoded, month_days, monthly_block
+
+    first = monthly_block(tmp_path / "tas_2000.nc", first_year=2000)
+    later = monthly_block(tmp_path / "tas_2002.nc", first_year=2002, stamp=stamp, bounds=False)
+    combined = open_dataset([first, later])
+    assert "time_bnds" not in combined.variables and "bounds" not in combined["time"].attrs
+    starts, ends = np.concatenate([month_days(2000)[0], month_days(2002)[0]]), np.concatenate(
+        [month_days(2000)[1], month_days(2002)[1]])
+    assert list(combined["time"].values) == list(decoded((starts + ends) / 2))
+    np.testing.assert_array_equal(combined["tas"].values[:, 0, 0], 100.0 * np.repeat(np.arange(2000, 2004), 12)
+                                  + np.tile(np.arange(1, 13), 4))

@@ -11,7 +11,7 @@ from climann.data.open import concat_blocks, open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.subset import select_time
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, cell_middles, inferred_cells
+from climann.data.time_cells import FILE_TIME_COORDINATE, cell_lengths, cell_middles, inferred_cells
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -240,15 +240,15 @@ def test_split_blocks_with_and_without_time_bounds_combine_without_bounds(tmp_pa
         combined = concat_blocks([train, train, test], ("train", "val", "test"), sources=["hist.nc"] * 2 + ["ssp.nc"])
     assert "time_bnds" not in combined.variables and "bounds" not in combined["time"].attrs
     hist, ssp = month_days(2000), month_days(2050)
-    # each block dated as on its own: by its cells' middles, or by its stamps (here also the middles)
+    # each block dated as on its own: by its cells' middles, from the bounds or the step (here the stamps)
     expected = decoded(np.concatenate([(hist[0] + hist[1]) / 2] * 2 + [(ssp[0] + ssp[1]) / 2]))
     assert list(combined["time"].values) == list(expected)
     np.testing.assert_array_equal(combined["tas"].values[48:, 0, 0], 100.0 * np.repeat([2050, 2051], 12)
                                   + np.tile(np.arange(1, 13), 2))
     warned = [record.getMessage() for record in caplog.records if "no time bounds" in record.getMessage()]
     assert warned == ["ssp.nc (test) has no time bounds while hist.nc (train) has ('time_bnds'): each is dated as "
-                      "on its own (by its cells' middles where the bounds give them, by its time stamps elsewhere) "
-                      "and the time bounds are dropped for all, as the cells of stamps without bounds are not known"]
+                      "on its own (by its cells' middles where the bounds give them, by the cells its time step "
+                      "implies elsewhere) and the time bounds are dropped for all"]
 
 
 def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_middles(tmp_path):
@@ -289,3 +289,52 @@ def test_a_time_known_only_by_its_units_stays_the_one_time_coordinate_when_its_s
     middles = [cftime.DatetimeGregorian(2001, 1, 1) + datetime.timedelta(days=(a + b) / 2)
                for a, b in zip(starts[:3], ends[:3], strict=True)]
     assert list(opened["time"].values) == middles
+
+
+def _noleap(*dates):
+    return np.array([cftime.DatetimeNoLeap(*date) for date in dates], dtype=object)
+
+
+@pytest.mark.parametrize(
+    ("times", "bounds", "days"),
+    [
+        pytest.param(_noleap((2001, 1, 16, 12), (2001, 2, 15)), None, [31, 28], id="monthly-stamps"),
+        pytest.param(_noleap((2001, 1, 1), (2001, 4, 1)), None, [90, 91], id="seasons-at-their-starts"),
+        pytest.param(_noleap((2001, 1, 1, 12), (2001, 1, 2, 12), (2001, 1, 4, 12)), None, [1, 1, 1],
+                     id="daily-at-noon-with-a-gap"),
+        pytest.param(_noleap((2001, 1, 16), (2001, 7, 16)),
+                     np.stack([_noleap((2000, 12, 1), (2001, 6, 1)), _noleap((2001, 3, 1), (2001, 9, 1))], axis=1),
+                     [90, 92], id="bounds-djf-jja"),
+    ],
+)
+def test_cell_lengths_from_bounds_else_the_step(times, bounds, days):
+    np.testing.assert_array_equal(cell_lengths(times, bounds), np.array(days) * 86400.0)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [pytest.param(_noleap((2001, 1, 16)), id="single-time"),
+     pytest.param(_noleap((2001, 1, 16), (2001, 4, 16)), id="seasons-stamped-inside"),
+     pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular")],
+)
+def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times):
+    assert cell_lengths(times) is None
+
+
+@pytest.mark.parametrize(("times", "said", "not_said"), [
+    pytest.param([cftime.DatetimeNoLeap(1990, 1, day) for day in (1, 2, 3)], "start of each day", "monmean",
+                 id="daily-no-monthly-recipe"),
+    pytest.param([cftime.DatetimeNoLeap(1990, month, 1) for month in (1, 2, 3)], "monmean with setday,1", "each day",
+                 id="monthly-with-the-cdo-recipe"),
+])
+def test_the_start_stamp_warning_cites_a_recipe_of_the_datas_step(caplog, times, said, not_said):
+    """The CDO recipe that stamps means at the start of their cells is monthly (monmean with
+    setday,1): a daily axis stamped at 00:00 is said to be stamped as ERA5 stamps it (recheck4 #4)."""
+    from climann.data.time_cells import season_feature_times
+
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        season_feature_times(xr.DataArray(np.array(times, dtype=object), dims="time", name="time"),
+                             dated_by="cell_middle")
+    (message,) = [record.getMessage() for record in caplog.records if "no bounds" in record.getMessage()]
+    assert said in message and not_said not in message

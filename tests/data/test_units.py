@@ -331,3 +331,113 @@ def test_unreadable_units_are_named_with_the_side_that_holds_them(units, to, mes
         convert_variable(_celsius(np.array([35.0]), units), to, name="sos", where="new.nc",
                          reference="the model's training data")
     assert "\n" not in str(error.value)
+
+
+# --- amounts totalled over each time cell (time: sum) and rates: by the cells' lengths -------------
+def _cells(values, units: str, bounds, *, methods: str | None = "time: sum", calendar: str = "noleap",
+           stamps=None) -> tuple[xr.DataArray, xr.DataArray]:
+    """``pr`` at its cells' middles (or ``stamps``) with ``cell_methods`` and the cells as
+    CF bounds (n_time, 2), cftime dates in ``calendar``."""
+    import cftime
+
+    edges = np.array([[cftime.datetime(*low, calendar=calendar), cftime.datetime(*high, calendar=calendar)]
+                      for low, high in bounds], dtype=object)
+    times = stamps if stamps is not None else [low + (high - low) / 2 for low, high in edges]
+    times = [cftime.datetime(*time, calendar=calendar) if isinstance(time, tuple) else time for time in times]
+    attrs = {"units": units, "standard_name": "precipitation_amount", **({"cell_methods": methods} if methods else {})}
+    variable = xr.DataArray(np.array(values, np.float32), dims=("time",), coords={"time": times}, attrs=attrs)
+    return variable, xr.DataArray(edges, dims=("time", "bnds"), name="time_bnds")
+
+
+def _seconds(bounds, calendar="noleap") -> np.ndarray:
+    """Each cell's length in seconds, by hand: days between the dates, in the calendar's month lengths."""
+    import cftime
+
+    return np.array([(cftime.datetime(*high, calendar=calendar) - cftime.datetime(*low, calendar=calendar)).days
+                     for low, high in bounds]) * 86400.0
+
+
+@pytest.mark.parametrize(
+    ("units", "bounds", "calendar", "per_kg"),
+    [
+        pytest.param("mm", [((2000, 1, 1), (2000, 2, 1)), ((2000, 2, 1), (2000, 3, 1))], "standard", 1.0,
+                     id="monthly-mm-leap-february"),
+        pytest.param("kg m-2", [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1))], "noleap", 1.0,
+                     id="monthly-kg-m-2"),
+        pytest.param("mm", [((2001, 3, 4), (2001, 3, 5)), ((2001, 3, 5), (2001, 3, 6))], "noleap", 1.0,
+                     id="daily"),
+        pytest.param("m", [((2000, 12, 1), (2001, 3, 1)), ((2001, 3, 1), (2001, 6, 1))], "360_day", 1000.0,
+                     id="seasonal-360_day"),
+    ],
+)
+def test_totals_over_time_cells_convert_to_rates_by_each_cells_length(units, bounds, calendar, per_kg, caplog):
+    totals = [62.0, 58.0]
+    variable, time_bounds = _cells(totals, units, bounds, calendar=calendar)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_variable(variable.assign_attrs(cell_methods="area: mean time: sum"), "kg m-2 s-1", name="pr",
+                                 where="new.nc", reference="the model", time_bounds=time_bounds)
+    # the total over each cell (kg m-2, 1 mm of water = 1 kg m-2) over the cell's seconds
+    np.testing.assert_allclose(rates.values, np.array(totals) * per_kg / _seconds(bounds, calendar), rtol=1e-6)
+    assert rates.attrs["cell_methods"] == "area: mean time: mean"
+    assert "the totals over each time step divided by its length (the time bounds time_bnds)" in caplog.text
+
+
+def test_totals_without_bounds_convert_by_the_months_of_a_monthly_axis():
+    bounds = [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1)), ((2001, 3, 1), (2001, 4, 1))]
+    variable, _ = _cells([31.0, 28.0, 62.0], "mm", bounds, stamps=[(2001, 1, 15), (2001, 2, 15), (2001, 3, 15)])
+    rates = convert_variable(variable, "mm day-1", name="pr", where="new.nc", reference="the model")
+    np.testing.assert_allclose(rates.values, [1.0, 1.0, 2.0], rtol=1e-6)
+
+
+def test_rates_convert_to_totals_over_cells_where_the_reference_is_such_totals():
+    bounds = [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1))]
+    variable, time_bounds = _cells([1.0, 2.0], "mm day-1", bounds, methods="time: mean")
+    totals = convert_variable(variable, "mm", name="pr", where="new.nc", reference="the model",
+                              time_bounds=time_bounds, reference_method="area: mean time: sum")
+    np.testing.assert_allclose(totals.values, [31.0, 56.0], rtol=1e-6)
+    assert totals.attrs["cell_methods"] == "time: sum"
+
+
+@pytest.mark.parametrize(
+    ("units", "to", "methods", "reference_method", "message"),
+    [
+        pytest.param("m", "kg m-2 s-1", None, None,
+                     r"^'pr' is in 'm' in new.nc, an amount that does not say the period it is over, but in "
+                     r"'kg m-2 s-1', a rate, in the model: it converts only as the total over each time step \(CF "
+                     r"cell_methods 'time: sum'\), which new.nc does not say; .*as ERA5's monthly means are, give the "
+                     r"units \(ncatted -a units,pr,o,c,'m day-1' new.nc new_fixed.nc\)$", id="era5-m"),
+        pytest.param("mm", "kg m-2 s-1", "time: mean", None, r"which new.nc does not say \(it says time: mean\)",
+                     id="mean-amount"),
+        pytest.param("mm day-1", "mm", "time: mean", None,
+                     r"^'pr' is in 'mm day-1', a rate, in new.nc but in 'mm' in the model, an amount that does not "
+                     r"say the period it is over", id="rate-to-an-amount-without-period"),
+        pytest.param("mm day-1", "mm", "time: maximum", "time: sum", r"is time: maximum of a rate",
+                     id="maximum-rate-to-totals"),
+    ],
+)
+def test_an_amount_and_a_rate_that_are_not_totals_over_cells_are_refused(units, to, methods, reference_method,
+                                                                        message):
+    bounds = [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1))]
+    variable, time_bounds = _cells([1.0, 2.0], units, bounds, methods=methods)
+    with pytest.raises(ClimannError, match=message) as error:
+        convert_variable(variable, to, name="pr", where="new.nc", reference="the model", time_bounds=time_bounds,
+                         reference_method=reference_method)
+    assert "\n" not in str(error.value)
+
+
+def test_totals_over_cells_of_unknown_length_are_refused_with_the_way_to_add_bounds():
+    bounds = [((2001, 1, 1), (2001, 1, 2)), ((2001, 1, 2), (2001, 1, 4)), ((2001, 1, 9), (2001, 1, 10))]
+    irregular, _ = _cells([1.0, 2.0, 3.0], "mm", bounds, stamps=[(2001, 1, 1, 12), (2001, 1, 3), (2001, 1, 9, 12)])
+    with pytest.raises(ClimannError, match=r"^'pr' in new.nc is converted from 'mm' to 'kg m-2 s-1' by the length "
+                                           r"of each time step.*no bounds and no regular step.*cdo settbounds,month "
+                                           r"new.nc new_fixed.nc"):
+        convert_variable(irregular, "kg m-2 s-1", name="pr", where="new.nc", reference="the model")
+
+
+def test_convert_dataset_takes_the_time_bounds_of_the_dataset():
+    bounds = [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1))]
+    variable, time_bounds = _cells([62.0, 28.0], "mm", bounds, stamps=[(2001, 1, 1), (2001, 2, 1)])
+    dataset = xr.Dataset({"pr": variable, "time_bnds": time_bounds})
+    dataset["time"].attrs.update(standard_name="time", bounds="time_bnds")
+    converted = convert_dataset(dataset, {"pr": "mm day-1"}, where="a.nc", reference="the model")
+    np.testing.assert_allclose(converted["pr"].values, [2.0, 1.0], rtol=1e-6)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from climann.evaluation.baselines import LinearRegression, is_regular, persistence_prediction
 
@@ -169,3 +170,101 @@ def test_the_climatology_of_6_hourly_data_is_per_day_of_year_and_hour():
     mse = np.mean((truth[test] - predicted[test]) ** 2)
     np.testing.assert_allclose(mse, expected_mse, rtol=1e-12)
     assert mse < 0.2  # noise only (2 · 0.3² · 3/2 ≈ 0.135); pooling the hours would leave the 8 K cycle: ≈ 32 K²
+
+
+def _days(calendar, year, *, hours=(12,)):
+    """Every day (at the given hours) of ``year`` in ``calendar``, as cftime datetimes."""
+    import datetime
+
+    import cftime
+
+    start = cftime.datetime(year, 1, 1, calendar=calendar)
+    times = []
+    while (day := start + datetime.timedelta(days=len(times) // len(hours))).year == year:
+        times.append(day.replace(hour=hours[len(times) % len(hours)]))
+    return np.array(times)
+
+
+def _aligned_on_year(times, calendar):
+    """xarray's own mapping, as an independent check: the day of year of each time once
+    converted with ``convert_calendar(calendar, align_on="year")`` (-1 where xarray drops a
+    duplicate day). xarray aligns on the year only to or from ``360_day``; between other
+    calendars it aligns on the date."""
+    import xarray as xr
+
+    series = xr.DataArray(np.arange(times.size), dims="time", coords={"time": times})
+    converted = series.convert_calendar(calendar, align_on="year", use_cftime=True)
+    days = np.full(times.size, -1)
+    days[converted.values] = [time.dayofyr for time in converted["time"].values]
+    return days
+
+
+
+@pytest.mark.parametrize("data_calendar, year, climatology_calendar, lengths", [
+    pytest.param("360_day", 1996, "noleap", (360, 365), id="360_day-on-noleap"),
+    pytest.param("standard", 1996, "noleap", (366, 365), id="leap-year-on-noleap"),
+    pytest.param("noleap", 1997, "360_day", (365, 360), id="noleap-on-360_day"),
+    pytest.param("standard", 1996, "360_day", (366, 360), id="leap-year-on-360_day"),
+    pytest.param("360_day", 1996, "all_leap", (360, 366), id="360_day-on-all_leap"),
+])
+def test_another_calendar_looks_the_climatology_up_at_the_same_fraction_of_the_year(
+        data_calendar, year, climatology_calendar, lengths):
+    """d′ = round(d · N_clim / N_data), by hand; 31 December takes the climatology's last day
+    (never a missing day 366 on a noleap climatology, nor an autumn day of a 360_day year)."""
+    from climann.evaluation.baselines import climatology_days, season_keys
+
+    times = _days(data_calendar, year)
+    n_data, n_climatology = lengths
+    assert times.size == n_data
+    expected = np.round(np.arange(1, n_data + 1) * n_climatology / n_data).astype(int)
+    days = climatology_days(times, climatology_calendar)
+    np.testing.assert_array_equal(days, expected)
+    assert days[0] == 1 and days[-1] == n_climatology
+    np.testing.assert_array_equal(season_keys(times, calendar=climatology_calendar), days)
+
+
+@pytest.mark.parametrize("data_calendar, climatology_calendar", [
+    pytest.param("360_day", "noleap", id="360_day-on-noleap"),
+    pytest.param("standard", "360_day", id="leap-year-on-360_day"),
+    pytest.param("noleap", "360_day", id="noleap-on-360_day"),
+])
+def test_360_day_years_are_mapped_as_xarrays_convert_calendar_aligned_on_the_year(data_calendar,
+                                                                                  climatology_calendar):
+    from climann.evaluation.baselines import climatology_days
+
+    times = _days(data_calendar, 1996)
+    expected = _aligned_on_year(times, climatology_calendar)
+    kept = expected > 0  # xarray drops the days it maps twice onto one day
+    np.testing.assert_array_equal(climatology_days(times, climatology_calendar)[kept], expected[kept])
+
+
+@pytest.mark.parametrize("calendar, year", [
+    pytest.param("noleap", 1997, id="noleap"),
+    pytest.param("standard", 1996, id="standard-leap"),
+    pytest.param("360_day", 1996, id="360_day"),
+])
+def test_the_times_own_calendar_keeps_the_day_number(calendar, year):
+    from climann.evaluation.baselines import climatology_days, season_keys
+
+    times = _days(calendar, year)
+    np.testing.assert_array_equal(climatology_days(times, calendar), [time.dayofyr for time in times])
+    np.testing.assert_array_equal(season_keys(times, calendar=calendar), season_keys(times))
+
+
+def test_a_standard_year_of_365_days_on_a_noleap_climatology_keeps_the_day_number():
+    """1997 has as many days in both calendars: nothing to map."""
+    from climann.evaluation.baselines import climatology_days
+
+    times = _days("standard", 1997)
+    np.testing.assert_array_equal(climatology_days(times, "noleap"), np.arange(1, 366))
+
+
+def test_sub_daily_keys_in_another_calendar_keep_the_hour_of_the_mapped_day():
+    """6-hourly 360_day on a noleap climatology per day of year and hour: slot kept, day mapped."""
+    from climann.evaluation.baselines import climatology_days, season_keys
+
+    times = _days("360_day", 1996, hours=(0, 6, 12, 18))
+    keys = season_keys(times, calendar="noleap")
+    days = climatology_days(times, "noleap")
+    np.testing.assert_array_equal(keys, (days - 1) * 4 + np.tile(np.arange(4), 360) + 1)
+    assert keys[-1] == 365 * 4  # 30 December 18:00 → the last slot of noleap's 31 December

@@ -303,9 +303,9 @@ def test_evaluate_warns_of_a_predictor_of_another_time_cell_method(runs, tmp_pat
 
 
 def _precipitation(path, *, units, methods, seed=0):
-    """Monthly precipitation of 2000–2003 (noleap) as ``pr`` in ``units`` (kg m-2 s-1 or
-    mm/month: the same rates times the days of each month) with ``cell_methods``, and its
-    predictor ``pred``."""
+    """Monthly precipitation of 2000–2003 (noleap) as ``pr`` in ``units`` (kg m-2 s-1; mm/month
+    or mm, an amount with monthly ``time_bnds``: the same rates times the days of each month)
+    with ``cell_methods``, and its predictor ``pred``."""
     times = _monthly(2000, 4)
     rng = np.random.default_rng(seed)
     pred = rng.uniform(0, 1, (len(times), LAT.size, LON.size))
@@ -321,6 +321,10 @@ def _precipitation(path, *, units, methods, seed=0):
                 "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
     )
     dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    if units == "mm":
+        dataset["time_bnds"] = (("time", "bnds"), np.asarray(_month_bounds(times), dtype=object))
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
     dataset.to_netcdf(path)
     return path
 
@@ -332,24 +336,27 @@ def precipitation_runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("precipitation")
     rates = _precipitation(folder / "rates.nc", units="kg m-2 s-1", methods="area: time: mean")
     totals = _precipitation(folder / "totals.nc", units="mm/month", methods="time: sum")
+    amounts = _precipitation(folder / "amounts.nc", units="mm", methods="area: mean time: sum")
     runs = {}
-    for name, path in (("rates", rates), ("totals", totals)):
+    for name, path in (("rates", rates), ("totals", totals), ("amounts", amounts)):
         config = build_config({"data": {"paths": [str(path)], "target": "pr", "predictors": ["pred"]},
                                "model": {"hidden": [4]}, "training": {"epochs": 1},
                                "evaluation": {"figures": False}})
         runs[name] = run_training(config, run_dir=folder / f"run_{name}").run_dir
-    return runs, rates, totals
+    return runs, rates, totals, amounts
 
 
 @pytest.mark.parametrize("direction", [pytest.param(("rates", "totals"), id="rate-model-on-totals"),
-                                       pytest.param(("totals", "rates"), id="totals-model-on-rates")])
+                                       pytest.param(("totals", "rates"), id="totals-model-on-rates"),
+                                       pytest.param(("rates", "amounts"), id="rate-model-on-amounts-over-cells"),
+                                       pytest.param(("amounts", "rates"), id="amounts-model-on-rates")])
 def test_totals_per_month_and_mean_rates_converted_into_each_other_are_scored(precipitation_runs, tmp_path, caplog,
                                                                               direction):
-    """A monthly total in mm/month (``time: sum``) is the month's mean rate: once climann converts
-    it by the days of each month, the two are the same quantity (same scores as on the run's own
-    units)."""
-    runs, rates, totals = precipitation_runs
-    run, files = runs[direction[0]], {"rates": rates, "totals": totals}
+    """A monthly total in mm/month (``time: sum``), or in mm over each month of its time bounds,
+    is the month's mean rate: once climann converts it by the days of each month, the two are the
+    same quantity (same scores as on the run's own units)."""
+    runs, rates, totals, amounts = precipitation_runs
+    run, files = runs[direction[0]], {"rates": rates, "totals": totals, "amounts": amounts}
     with caplog.at_level(logging.WARNING, logger="climann"):
         converted = evaluate_run(run, [str(files[direction[1]])], tmp_path / "converted")
     assert "cell_methods" not in caplog.text
@@ -360,7 +367,7 @@ def test_totals_per_month_and_mean_rates_converted_into_each_other_are_scored(pr
 
 
 def test_a_sum_of_rates_is_still_refused_against_their_mean(precipitation_runs, tmp_path):
-    runs, _, _ = precipitation_runs
+    runs, *_ = precipitation_runs
     summed = _precipitation(tmp_path / "summed.nc", units="kg m-2 s-1", methods="time: sum")
     with pytest.raises(ClimannError, match=r"^pr in summed.nc is time: sum, the model was trained on and predicts "
                                            r"time: mean \(CF cell_methods\)"):

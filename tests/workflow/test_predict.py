@@ -936,3 +936,51 @@ def test_a_model_file_from_before_the_record_dates_the_season_by_the_stamps(seas
     with xr.open_dataset(result.path) as predictions:
         np.testing.assert_allclose(predictions["tas_pred"].values[:12, 0, 0],
                                    _expected_predictions(old_run, _MONTH_STARTS / 365), rtol=1e-6)
+
+
+@pytest.mark.parametrize("stamp", [pytest.param("mid", id="later-years-mid-month"),
+                                   pytest.param("first", id="later-years-on-the-1st")])
+def test_files_of_one_variable_with_and_without_time_bounds_predict_as_one_file(season_run, tmp_path, caplog, stamp):
+    """The first year with time_bnds, the later years in another file without: combined as split
+    blocks are (each dated as on its own), they predict what the whole series in one file does."""
+    from climann.data.notes import forget_notes
+
+    _, run_dir = season_run
+    forget_notes()  # the warning is said once per process
+    whole = _write_monthly(tmp_path / "whole.nc", stamp="bounds")
+    with xr.open_dataset(whole) as bounded:
+        bounded.isel(time=slice(0, 12)).to_netcdf(tmp_path / "first_year.nc")
+    with xr.open_dataset(_write_monthly(tmp_path / "unbounded.nc", stamp=stamp)) as unbounded:
+        unbounded.isel(time=slice(12, None)).to_netcdf(tmp_path / "later_years.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        split = predict_files(run_dir, [str(tmp_path / "first_year.nc"), str(tmp_path / "later_years.nc")],
+                              tmp_path / "p_split.nc")
+    one = predict_files(run_dir, [str(whole)], tmp_path / "p_one.nc")
+    with xr.open_dataset(split.path) as in_two, xr.open_dataset(one.path) as in_one:
+        assert in_two.sizes["time"] == in_one.sizes["time"] == 36
+        np.testing.assert_array_equal(in_two["tas_pred"].values, in_one["tas_pred"].values)
+    assert "later_years.nc has no time bounds while first_year.nc has ('time_bnds')" in caplog.text
+
+
+@pytest.mark.parametrize("days_after_the_1st", [pytest.param(0, id="stamped-on-the-1st"),
+                                                pytest.param(14, id="stamped-on-the-15th")])
+@pytest.mark.parametrize("month", [pytest.param(0, id="january"), pytest.param(6, id="july")])
+def test_one_time_step_predicts_as_within_a_year_of_steps(season_run, tmp_path, caplog, days_after_the_1st, month):
+    """A single monthly mean without bounds has no step of its own: the run's training step
+    (monthly) dates it by the middle of its month, as the 12-step file does."""
+    from climann.data.notes import forget_notes
+
+    _, run_dir = season_run
+    forget_notes()  # the start-of-month warning is said once per process
+    _write_monthly(tmp_path / "first.nc", stamp="first", n_years=1)
+    with xr.open_dataset(tmp_path / "first.nc", decode_times=False) as first:
+        year = first.assign_coords(time=first["time"] + days_after_the_1st)
+        year.to_netcdf(tmp_path / "year.nc")
+        year.isel(time=slice(month, month + 1)).to_netcdf(tmp_path / "one.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        one = predict_files(run_dir, [str(tmp_path / "one.nc")], tmp_path / "p_one.nc")
+    twelve = predict_files(run_dir, [str(tmp_path / "year.nc")], tmp_path / "p_year.nc")
+    with xr.open_dataset(one.path) as alone, xr.open_dataset(twelve.path) as within:
+        assert alone.sizes["time"] == 1
+        np.testing.assert_array_equal(alone["tas_pred"].values[0], within["tas_pred"].values[month])
+    assert ("stamped at the start of each month" in caplog.text) == (days_after_the_1st == 0)

@@ -139,6 +139,34 @@ def test_a_block_in_units_that_do_not_convert_is_refused(scenarios):
         prepare_data(resolve_inputs(split_config(scenarios)))
 
 
+def test_a_variable_renamed_in_some_years_is_prepared_as_if_renamed_by_hand(tmp_path):
+    """ERA5's ``t2m`` for 2000–2001, CMIP's ``tas`` for 2002–2003 and ``pred`` in a file of its
+    own: with ``rename = {"t2m_*" = {t2m = "tas"}}`` the run's samples, split and scaling are
+    those of the same files renamed by hand (before, only the CMIP years were trained on)."""
+    full = grid_dataset(n_years=4)[["tas", "pred"]]
+    configs = {}
+    for folder, t2m in (("renamed", "t2m"), ("by_hand", "tas")):
+        (tmp_path / folder).mkdir()
+        full[["tas"]].isel(time=slice(0, 24)).rename(tas=t2m).to_netcdf(tmp_path / folder / f"{t2m}_2000-2001.nc")
+        full[["tas"]].isel(time=slice(24, 48)).to_netcdf(tmp_path / folder / "tas_2002-2003.nc")
+        full[["pred"]].to_netcdf(tmp_path / folder / "pred_2000-2003.nc")
+        configs[folder] = resolve_inputs(build_config({"data": {
+            "paths": [str(tmp_path / folder / "*.nc")], "target": "tas", "predictors": ["pred"], "features": ["lat"],
+            "rename": {"t2m_*": {"t2m": "tas"}} if folder == "renamed" else {},
+        }}))
+    renamed, by_hand = prepare_data(configs["renamed"]), prepare_data(configs["by_hand"])
+    expected = full["tas"].values.reshape(-1)
+    assert renamed.samples.target.shape[0] == expected.size  # every cell of all four years
+    np.testing.assert_array_equal(renamed.samples.target[:, 0], expected[renamed.samples.flat_index])
+    assert renamed.split.descriptions == by_hand.split.descriptions
+    for name in ("scaled_inputs", "scaled_target"):
+        np.testing.assert_array_equal(getattr(renamed, name), getattr(by_hand, name))
+    for block, mask in by_hand.sample_masks.items():
+        np.testing.assert_array_equal(renamed.sample_masks[block], mask)
+    np.testing.assert_array_equal(renamed.input_scaler.mean, by_hand.input_scaler.mean)
+    np.testing.assert_array_equal(renamed.target_scaler.std, by_hand.target_scaler.std)
+
+
 def test_field_anomalies_use_the_training_years_climatology(write_grid):
     path = write_grid("grid.nc", n_lat=3, n_lon=4, n_years=4)
     config = resolve_inputs(build_config({"data": {
@@ -398,3 +426,23 @@ def test_split_blocks_with_other_time_cells_score_as_with_the_same_cells(tmp_pat
             xr.open_dataset(files["ssp5"], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as test_file:
         assert list(out["time"].values[72:]) == list(test_file["time"].values)  # the file's own stamps
         assert ("time_bnds" in out.variables) == bounds
+
+
+def test_a_flag_target_of_several_classes_exits_2_in_one_line(tmp_path, capfd, monkeypatch):
+    """Land-cover classes as the target: train refuses before reading data, naming the way to
+    train on one class's 0/1 indicator."""
+    from tests.console import run_main
+
+    dataset = grid_dataset()
+    codes = (np.arange(dataset["tas"].size) % 3 + 1).reshape(dataset["tas"].shape).astype("i1")
+    dataset["lc"] = (dataset["tas"].dims, codes, {"flag_values": np.array([1, 2, 3], "i1"),
+                                                  "flag_meanings": "forest grass desert"})
+    dataset.to_netcdf(tmp_path / "lc.nc")
+    result = run_main("train", "--data", tmp_path / "lc.nc", "--target", "lc", "--out", tmp_path / "run",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("climann: error: the target 'lc' in lc.nc is a CF flag variable (flag_values 1 2 3: "
+                           "forest grass desert)")
+    assert "cdo eqc,1 lc.nc lc_forest.nc" in line
+    assert not (tmp_path / "run").exists()

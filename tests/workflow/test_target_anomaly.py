@@ -245,3 +245,163 @@ def test_a_model_file_without_its_grid_axes_refuses_the_flipped_grid_with_the_wa
         source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
     with pytest.raises(ClimannError, match=r"first cell at lat, lon 82\.5, .*: put them in the training order"):
         predict_files(old, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_pred.nc")
+
+
+# Daily data in other calendars (the 09_anomcal case): a run trained on noleap years looks its
+# climatology per day of year up at the same fraction of the year for 360_day and leap years.
+DAILY_LAT, DAILY_LON = np.array([-30.0, 0.0, 30.0]), np.array([0.0, 90.0, 180.0, 270.0])
+
+
+def _daily(path, calendar, years, seed):
+    """Daily tas and rsdt on a 3×4 grid whose seasonal cycle (15 K) follows the fraction of the year."""
+    import datetime
+
+    import cftime
+
+    rng = np.random.default_rng(seed)
+    times = []
+    for year in years:
+        day = cftime.datetime(year, 1, 1, 12, calendar=calendar)
+        while day.year == year:
+            times.append(day)
+            day = day + datetime.timedelta(days=1)
+    fraction = np.array([(t.dayofyr - 0.5) / (360 if calendar == "360_day" else 366 if cftime.is_leap_year(
+        t.year, calendar) else 365) for t in times])
+    shape = (len(times), DAILY_LAT.size, DAILY_LON.size)
+    rsdt = 300 + 100 * np.cos(2 * np.pi * (fraction - 0.47))[:, None, None] + rng.normal(0, 5, shape)
+    tas = 285 + 15 * np.cos(2 * np.pi * (fraction - 0.55))[:, None, None] + rng.normal(0, 1, shape)
+    xr.Dataset({"tas": (("time", "lat", "lon"), tas.astype("f4"), {"units": "K"}),
+                "rsdt": (("time", "lat", "lon"), rsdt.astype("f4"), {"units": "W m-2"})},
+               coords={"time": ("time", np.array(times, dtype=object), {"standard_name": "time"}),
+                       "lat": ("lat", DAILY_LAT, {"units": "degrees_north"}),
+                       "lon": ("lon", DAILY_LON, {"units": "degrees_east"})}).to_netcdf(
+        path, encoding={"time": {"units": f"days since {years[0]}-01-01", "calendar": calendar}})
+    return path
+
+
+def _daily_run(folder, calendar, years):
+    sample = _daily(folder / f"train_{calendar}.nc", calendar, years, seed=9)
+    config = build_config({"data": {"paths": [str(sample)], "target": "tas", "predictors": ["rsdt"],
+                                    "target_anomaly": True},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
+                           "evaluation": {"figures": False}})
+    return sample, run_training(config, run_dir=folder / f"run_{calendar}").run_dir
+
+
+@pytest.fixture(scope="module")
+def noleap_daily_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("daily-anomaly")
+    return (folder, *_daily_run(folder, "noleap", range(1990, 1994)))
+
+
+def _daily_climatology(sample, run_dir):
+    """NumPy: the mean of tas over the training block's steps of each day of year, shape (366, 3, 4)."""
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run, \
+            xr.open_dataset(sample, decode_times=TIME) as source:
+        train = run["split"].values == 1
+        tas = source["tas"].values.astype(np.float64)
+        days = np.array([t.dayofyr for t in source["time"].values])
+    return np.stack([tas[train & (days == d)].mean(axis=0) if (train & (days == d)).any()
+                     else np.full(tas.shape[1:], np.nan) for d in range(1, 367)])
+
+
+def _network_anomaly(run_dir, path):
+    """The network's output (the anomaly, in K) on the grid of ``path``, its inputs built
+    without the option, so that no climatology is looked up for it."""
+    from climann.workflow.predict import saved_scalers
+    from climann.workflow.preparation import prepared_with_scalers
+
+    run = load_run(run_dir)
+    config = dataclasses.replace(run.config, data=dataclasses.replace(run.config.data, paths=(str(path),),
+                                                                      target_anomaly=False))
+    data = prepared_with_scalers(config, *saved_scalers(run), whole_period=True, units=run.input_units())
+    scaling = run.network.metadata["target_scaling"]
+    output = run.network.predict(data.scaled_inputs)[:, 0] * scaling["std"][0] + scaling["mean"][0]
+    return data.samples.layout.to_grid(output.astype(np.float64), data.samples.flat_index)
+
+
+def _year_aligned_days(path, calendar):
+    """The day of year in ``calendar`` of each time of ``path`` at the same fraction of the year:
+    xarray's convert_calendar(align_on="year") to or from 360_day, else round(d · N_clim / N_data)."""
+    import cftime
+
+    with xr.open_dataset(path, decode_times=TIME) as source:
+        times = source["time"].values
+        if "360_day" in (times[0].calendar, calendar):
+            converted = source["tas"].convert_calendar(calendar, align_on="year", use_cftime=True)
+            assert converted["time"].size == times.size  # nothing dropped: a 360_day year into a longer one
+            return np.array([t.dayofyr for t in converted["time"].values])
+    length = 366 if cftime.is_leap_year(times[0].year, times[0].calendar) else 365
+    other = 366 if cftime.is_leap_year(times[0].year, calendar) else 365
+    return np.round(np.array([t.dayofyr for t in times]) * other / length).astype(int)
+
+
+@pytest.mark.parametrize("calendar", [pytest.param("360_day", id="360_day"),
+                                      pytest.param("standard", id="leap-year")])
+def test_daily_data_in_another_calendar_get_the_climatology_of_the_same_fraction_of_the_year(
+        noleap_daily_run, tmp_path, caplog, calendar):
+    """Predictions are the training climatology at the same fraction of the year plus the
+    network's anomaly: a 360_day 30 December gets noleap's 31 December (not 26 December), and
+    31 December of a leap year (day 366, which noleap years lack) is predicted, and counted."""
+    folder, sample, run_dir = noleap_daily_run
+    new = _daily(tmp_path / f"new_{calendar}.nc", calendar, [1996], seed=4)
+    climatology = _daily_climatology(sample, run_dir)
+    expected = climatology[_year_aligned_days(new, "noleap") - 1] + _network_anomaly(run_dir, new)
+    with caplog.at_level(logging.WARNING):
+        result = predict_files(run_dir, [str(new)], tmp_path / "predicted.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as predicted:
+        values = predicted["tas_pred"].values
+    np.testing.assert_allclose(values, expected, rtol=0, atol=2e-4)
+    assert np.isfinite(values).all() and result.n_samples == values.size == result.scores["n_samples"]
+    assert sum(f"in the {calendar} calendar" in r.message and "in noleap" in r.message
+               for r in caplog.records) == 1
+    metrics = evaluate_run(run_dir, [str(new)], tmp_path / "evaluated")
+    with xr.open_dataset(tmp_path / "evaluated" / "predictions.nc", decode_times=TIME) as scored:
+        np.testing.assert_allclose(scored["tas_pred"].values, values, rtol=1e-6)
+    assert metrics["splits"]["all"]["model"]["n_samples"] == values.size
+
+
+def _without_calendar(run_dir, folder):
+    """A copy of the run as climann wrote it before the climatology's calendar was recorded."""
+    old = shutil.copytree(run_dir, folder / "old_run")
+    network = Network.load(old / "model.npz")
+    record = {key: value for key, value in network.metadata["target_climatology"].items() if key != "calendar"}
+    network.save(old / "model.npz", metadata={**network.metadata, "target_climatology": record})
+    return old
+
+
+def test_the_training_calendar_keeps_the_lookup_by_day_number_bit_for_bit(noleap_daily_run, tmp_path, caplog):
+    folder, sample, run_dir = noleap_daily_run
+    assert load_run(run_dir).network.metadata["target_climatology"]["calendar"] == "noleap"
+    new = _daily(tmp_path / "new_noleap.nc", "noleap", [1996], seed=4)
+    old = _without_calendar(run_dir, tmp_path)
+    with caplog.at_level(logging.WARNING):
+        recorded = predict_files(run_dir, [str(new)], tmp_path / "recorded.nc").path
+    assert not any("calendar" in r.message for r in caplog.records)
+    before = predict_files(old, [str(new)], tmp_path / "before.nc").path
+    with xr.open_dataset(recorded) as now, xr.open_dataset(before) as then:
+        np.testing.assert_array_equal(now["tas_pred"].values, then["tas_pred"].values)
+
+
+def test_a_model_file_without_the_calendar_looks_up_by_day_number_as_before(noleap_daily_run, tmp_path):
+    folder, sample, run_dir = noleap_daily_run
+    new = _daily(tmp_path / "new_360day.nc", "360_day", [1996], seed=4)
+    old = _without_calendar(run_dir, tmp_path)
+    expected = _daily_climatology(sample, run_dir)[:360] + _network_anomaly(run_dir, new)
+    with xr.open_dataset(predict_files(old, [str(new)], tmp_path / "p.nc").path) as predicted:
+        np.testing.assert_allclose(predicted["tas_pred"].values, expected, rtol=0, atol=2e-4)
+
+
+def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_path):
+    """A standard-calendar run whose training years hold no 29 February … 31 December of a
+    leap year: day 366 has no climatology, so it is not predicted, and the count says so."""
+    sample, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    train_days = _daily_climatology(sample, run_dir)
+    assert np.isnan(train_days[365]).all()  # 1997–1999: no day 366 in the training block
+    new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
+    result = predict_files(run_dir, [str(new)], tmp_path / "p.nc")
+    with xr.open_dataset(result.path) as predicted:
+        finite = np.isfinite(predicted["tas_pred"].values)
+    assert not finite[-1].any() and finite[:-1].all()
+    assert result.n_samples == finite.sum() == 365 * 12
+    assert any(note.startswith("12 values are not predicted") for note in result.notes)

@@ -1,0 +1,127 @@
+"""Variables renamed in some of the files (``[data] rename``, ``--rename 'GLOB:OLD=NEW'``).
+
+A rule ``{"t2m_*" = {t2m = "tas"}}`` renames variable ``t2m`` to ``tas`` in every file the
+pattern matches, as each file is opened and before anything else looks at its variables. The
+files then form one set, combined exactly as files that used the new names from the start
+(``ncrename -v t2m,tas`` on a copy): the ERA5 years of a variable named ``t2m`` and the CMIP
+years named ``tas`` become one ``tas`` over the whole period (each variable's files joined
+along time, overlaps refused or resolved by ``[data] overlap``, units converted to the first
+file's); two scenarios that both call their field ``air_temperature`` become two variables.
+
+A pattern without a ``/`` matches a file's name (``*585*`` is not matched by a folder
+``cmip-585/`` the files are in). One with a ``/`` matches its path: as the paths are given,
+a pattern relative to the working directory (``era5/*``, ``./era5/*``, ``../era5/*``, as
+``[data] paths`` and ``--data`` are), or the file's absolute path (``/data/ssp585/*``,
+``*/ssp585/*``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+
+import xarray as xr
+
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+
+def _matches(path: Path, pattern: str, given: frozenset[Path]) -> bool:
+    """Whether ``path`` is one of the files ``pattern`` names (``given``: the pattern's own
+    glob, resolved, for a pattern with a ``/``)."""
+    if "/" not in pattern:
+        return fnmatch.fnmatch(path.name, pattern)
+    return fnmatch.fnmatch(str(path), pattern) or path.resolve() in given
+
+
+class FileRenames:
+    """The renames of each file, applied as the file is opened.
+
+    Parameters
+    ----------
+    files : sequence of Path
+        The files to be opened.
+    rules : mapping of glob pattern to {old name: new name}
+        ``[data] rename``; each file takes the first rule whose pattern matches it (see the
+        module description).
+
+    Raises
+    ------
+    ClimannError
+        If a pattern matches none of the files.
+    """
+
+    def __init__(self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]]) -> None:
+        self.rules = {pattern: dict(mapping) for pattern, mapping in rules.items()}
+        given = {pattern: frozenset(Path(p).resolve() for p in glob.glob(os.path.expanduser(pattern)))
+                 for pattern in self.rules if "/" in pattern}
+        self.rule_of: dict[Path, str] = {}
+        for path in files:
+            rule = next((p for p in self.rules if _matches(Path(path), p, given.get(p, frozenset()))), None)
+            if rule is not None:
+                self.rule_of[Path(path)] = rule
+        unused = [pattern for pattern in self.rules if pattern not in self.rule_of.values()]
+        if unused:
+            raise ClimannError(f"rename pattern '{unused[0]}' matches none of the files")
+        self._applied: set[tuple[str, str]] = set()
+        self._variables: dict[str, list[str]] = {}
+
+    def mapping(self, path: Path) -> dict[str, str]:
+        """{old name: new name} of the file's rule (empty when no pattern matches it)."""
+        rule = self.rule_of.get(Path(path))
+        return self.rules[rule] if rule is not None else {}
+
+    def original_name(self, path: Path, name: str, variables: Collection[str]) -> str | None:
+        """The name in the file ``path``, which holds ``variables``, of the variable called
+        ``name`` after the renames; None when the file holds no such variable."""
+        mapping = self.mapping(path)
+        renamed = [old for old, new in mapping.items() if new == name and old in variables]
+        if renamed:
+            return renamed[0]
+        return name if name in variables and mapping.get(name, name) == name else None
+
+    def applied(self, dataset: xr.Dataset, path: Path) -> xr.Dataset:
+        """``dataset`` (the file ``path``) with its rule's variables renamed.
+
+        A rule's old names that the file lacks are left alone (``'*:t2m=tas'`` over ERA5 and
+        CMIP files); :meth:`check_applied` refuses an old name that none of its files holds.
+
+        Raises
+        ------
+        ClimannError
+            If the file already holds a new name besides the old one (the two would clash).
+        """
+        rule = self.rule_of.get(Path(path))
+        if rule is None:
+            return dataset
+        names = [str(name) for name in dataset.variables]
+        renames = {old: new for old, new in self.rules[rule].items() if old in names and old != new}
+        clash = next((old for old, new in renames.items() if new in names and new not in renames), None)
+        if clash is not None:
+            raise ClimannError(
+                f"rename: {Path(path).name} has both '{clash}' and '{renames[clash]}'; rename '{clash}' to "
+                f"another name, or leave this file out of the pattern '{rule}'"
+            )
+        self._applied.update((rule, old) for old in self.rules[rule] if old in names)
+        self._variables.setdefault(rule, []).extend(data_variable_names(dataset))
+        return dataset.rename(renames)
+
+    def check_applied(self) -> None:
+        """Refuse a rule whose old name is in none of the files its pattern matched.
+
+        Raises
+        ------
+        ClimannError
+            Naming the old name, the rule's files and the variables they hold.
+        """
+        for rule, mapping in self.rules.items():
+            missing = [old for old in mapping if (rule, old) not in self._applied]
+            if missing:
+                files = [path.name for path, own in self.rule_of.items() if own == rule]
+                where = files[0] if len(files) == 1 else ", ".join(files[:3]) + (" …" if len(files) > 3 else "")
+                held = ", ".join(dict.fromkeys(self._variables.get(rule, [])))
+                whose = "its" if len(files) == 1 else "their"
+                raise ClimannError(f"rename: '{missing[0]}' is not in {where}; {whose} variables: {held}")

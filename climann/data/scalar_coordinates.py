@@ -1,0 +1,124 @@
+"""A latitude or longitude given as a single value (a CF scalar coordinate) read as a grid axis
+of length 1.
+
+A station series, or one cell cut out of a grid (``ncks -d lat,10 -d lon,5``, xarray's
+``isel(lat=10, lon=5)``), holds ``tas(time)`` with ``lat`` and ``lon`` as *scalar coordinate
+variables*: no dimension, one value, named in the variable's ``coordinates`` attribute (CF
+conventions 1.8 §5.7; §9.2 writes a single time series so, its instance variables scalar
+coordinates). CF says they mean exactly what a coordinate of size 1 means. climann works on grids
+(time, latitude, longitude), so each scalar latitude or longitude becomes a dimension of
+length 1 of the data variables when a file is opened: the station trains, predicts and is
+scored exactly as the same data written with 1-long ``lat`` and ``lon`` dimensions would be
+(one cell, a 1×1 grid; a scalar latitude beside a 1-D longitude is a 1×n grid).
+"""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from climann.data.coords import find_coordinate, scalar_coordinate, with_0d_coordinates
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+#: The order of the grid axes in each data variable, after any other dimension (CF §2.4's
+#: T, Z, Y, X order).
+_GRID_ORDER = ("latitude", "longitude")
+
+
+def scalar_grid_coordinates(dataset: xr.Dataset) -> dict[str, str]:
+    """The scalar latitude and longitude that stand for grid axes: kind → name.
+
+    A kind is there only when the dataset has no 1-D or 2-D coordinate of that kind
+    (:func:`~climann.data.coords.find_coordinate` finds none) and a scalar one is found by the
+    same CF attributes (:func:`~climann.data.coords.scalar_coordinate`).
+
+    Raises
+    ------
+    ClimannError
+        If several scalar coordinates are equally good for one kind.
+    """
+    found = {}
+    for kind in _GRID_ORDER:
+        try:
+            find_coordinate(dataset, kind)
+            continue
+        except ClimannError:
+            name = scalar_coordinate(dataset, kind)
+        if name is not None:
+            found[kind] = name
+    return found
+
+
+def _as_axis(dataset: xr.Dataset, name: str) -> xr.Dataset:
+    """The scalar coordinate ``name`` made its own dimension of length 1, with its CF bounds
+    (shape (n_vertices,) → (1, n_vertices)), on no variable yet."""
+    bounds = str(dataset[name].attrs.get("bounds", ""))
+    axis = {name: dataset[name].variable.set_dims({name: 1})}
+    if bounds in dataset.variables and dataset[bounds].ndim == 1:
+        variable = dataset[bounds].variable
+        axis[bounds] = variable.set_dims({name: 1, **variable.sizes})
+    coords = {key: value for key, value in axis.items() if key in dataset.coords or key == name}
+    data = {key: value for key, value in axis.items() if key not in coords}
+    return dataset.drop_vars(list(axis)).assign_coords(coords).assign(data)
+
+
+def with_scalar_coordinates_as_axes(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its scalar latitude and longitude (see :func:`scalar_grid_coordinates`)
+    made dimensions of length 1 of its data variables.
+
+    Each data variable that can be a feature (:func:`~climann.data.variables.data_variable_names`:
+    not a bounds, grid-mapping or text variable) gets the new dimensions last, latitude before
+    longitude (CF §2.4's T, Z, Y, X order): ``tas(time)`` with scalar ``lat``, ``lon`` becomes
+    ``tas(time, lat, lon)`` of shape (n_time, 1, 1). The coordinates' own CF bounds, shape
+    (2,), become shape (1, 2). Lazy: nothing is read.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (not modified).
+
+    Returns
+    -------
+    xarray.Dataset
+        The same dataset when it has no such scalar coordinate.
+
+    Raises
+    ------
+    ClimannError
+        If several scalar coordinates are equally good for one kind.
+
+    Examples
+    --------
+    >>> station = xr.Dataset(
+    ...     {"tas": ("time", [280.0, 281.0])},
+    ...     coords={"lat": ((), 52.5, {"standard_name": "latitude"}),
+    ...             "lon": ((), 13.4, {"standard_name": "longitude"})})
+    >>> with_scalar_coordinates_as_axes(station)["tas"].dims
+    ('time', 'lat', 'lon')
+    """
+    if all(variable.ndim for variable in dataset.variables.values()):
+        return dataset  # nothing scalar: the usual gridded file, at no cost
+    dataset = with_0d_coordinates(dataset)
+    scalars = scalar_grid_coordinates(dataset)
+    if not scalars:
+        return dataset
+    fields = data_variable_names(dataset)
+    expanded = dataset
+    for name in scalars.values():
+        expanded = _as_axis(expanded, name)
+    grid_dims = [scalars[kind] if kind in scalars else _grid_dimension(dataset, kind) for kind in _GRID_ORDER]
+    placed = {}
+    for field in fields:
+        variable = expanded[field].variable
+        variable = variable.set_dims({**{name: 1 for name in scalars.values()}, **variable.sizes})
+        last = [dim for dim in grid_dims if dim in variable.dims]
+        placed[field] = variable.transpose(*[dim for dim in variable.dims if dim not in last], *last)
+    return expanded.assign(placed)
+
+
+def _grid_dimension(dataset: xr.Dataset, kind: str) -> str | None:
+    """The dimension of the 1-D coordinate of ``kind``, or None when there is none."""
+    try:
+        return str(dataset[find_coordinate(dataset, kind)].dims[0])
+    except (ClimannError, IndexError):
+        return None

@@ -1,0 +1,217 @@
+"""Time stamps stored in a floating type too coarse for their step (float32 ``days since 1850``).
+
+A float32 has a 24-bit significand: at 55 000 days since 1850-01-01 (the 2000s) the spacing
+of its representable values (``numpy.spacing``) is 2⁻⁸ day, about 5.6 minutes. An hourly
+stamp (1/24 day is no binary fraction) is then stored up to 2.8 minutes off its hour, the
+steps look irregular (0.039 and 0.043 days), and everything counted by the step (lags,
+persistence, the climatology per hour of day) goes wrong. NetCDF stores what it is given
+(NetCDF User Guide, "Data Types": ``float`` is 32-bit IEEE 754), and xarray or netCDF4 write
+float32 time when asked to.
+
+When the time variable is stored in a floating type whose precision at its largest stamp
+(``numpy.spacing`` of the stored type times the unit) exceeds a millionth of the step (for
+float64 it is some ten thousand times finer), and every stamp lies within that precision of one regular grid
+(origin + k · step, the step being the spacing of the stamps rounded to whole hours, minutes
+or seconds, the first of these that fits), the stamps are put on that grid, with one warning
+naming the cause. Stamps farther from the grid than the precision stay as they are: a truly
+irregular axis is not made regular. Where the precision is too coarse to place the stamps
+(more than a quarter of the step), :func:`coarse_storage` says so, for the refusal of lags
+on the irregular axis.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import cftime
+import numpy as np
+
+from climann.data.time_axis import TimeStep
+from climann.data.time_values import FILE_PLACEHOLDER
+
+#: A stored precision finer than this fraction of the step is exact enough (every float64 axis).
+NEGLIGIBLE_FRACTION = 1e-6
+
+#: A stored precision coarser than this fraction of the step cannot tell a stamp on the grid
+#: from one off it.
+PLACEABLE_FRACTION = 0.25
+
+#: Whole units the step is rounded to, coarsest first (seconds).
+_STEP_UNITS = (3600, 60, 1)
+
+
+def unit_seconds(units: str, calendar: str) -> float | None:
+    """Seconds per unit of ``<unit> since <date>`` (86400 for ``days since …``), from cftime's
+    reading of the units; None when cftime cannot read them."""
+    try:
+        zero, one = cftime.num2date([0, 1], units, calendar=calendar)
+    except (ValueError, TypeError):
+        return None
+    return (one - zero).total_seconds()
+
+
+def stored_precision(values: np.ndarray, dtype: np.dtype, seconds_per_unit: float) -> float | None:
+    """The spacing of the values the stored type can hold at the largest stamp, in seconds;
+    None for an integer type (exact).
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (n_time,)
+        The stored time values, finite.
+    dtype : numpy.dtype
+        The type they are stored in (``float32``, ``float64``, …).
+    seconds_per_unit : float
+        Seconds per unit of the time units (:func:`unit_seconds`).
+    """
+    if not np.issubdtype(dtype, np.floating) or values.size == 0:
+        return None
+    largest = dtype.type(np.max(np.abs(values)))
+    return float(np.spacing(largest)) * seconds_per_unit
+
+
+def _on_grid(seconds: np.ndarray, step: float, precision: float) -> np.ndarray | None:
+    """The grid origin + k · step nearest the stamps (origin in whole seconds), or None when a
+    stamp lies farther than ``precision`` from it or two stamps share a grid point."""
+    positions = np.round((seconds - seconds[0]) / step)
+    if np.any(np.diff(positions) < 1):
+        return None
+    origin = np.round(seconds[0] + np.median(seconds - seconds[0] - positions * step))
+    grid = origin + positions * step
+    return grid if np.max(np.abs(seconds - grid)) <= precision else None
+
+
+def regular_grid(seconds: np.ndarray, precision: float) -> tuple[np.ndarray, float] | None:
+    """The regular grid the stamps are stored within ``precision`` of, and its step.
+
+    The step is the mean of the spacings that are one step (within twice the precision of
+    their median; longer ones are gaps), rounded to whole hours, minutes or seconds: the
+    first of these whose grid holds every stamp.
+
+    Parameters
+    ----------
+    seconds : ndarray of float64, shape (n_time,)
+        The stamps in seconds since the reference date, increasing.
+    precision : float
+        The stored precision in seconds (:func:`stored_precision`).
+
+    Returns
+    -------
+    (grid, step) or None
+        ``grid`` of float64, shape (n_time,), whole seconds since the reference date when the
+        step is; ``step`` in seconds. None when no regular grid holds the stamps, or the
+        precision is too coarse (over :data:`PLACEABLE_FRACTION` of the step) to tell.
+    """
+    if seconds.size < 2:
+        return None
+    spacings = np.diff(seconds)
+    typical = float(np.median(spacings))
+    if typical <= 0 or precision > PLACEABLE_FRACTION * typical:
+        return None
+    estimate = _mean_step(spacings, precision)
+    for unit in _STEP_UNITS:
+        step = round(estimate / unit) * unit
+        grid = _on_grid(seconds, step, precision) if step > 0 else None
+        if grid is not None:
+            return grid, float(step)
+    return None
+
+
+def _mean_step(spacings: np.ndarray, precision: float) -> float:
+    """The mean of the spacings that are one step, those within twice the stored precision of
+    their median (longer ones are gaps): each stamp is off by up to the precision, but over a
+    run of steps the errors cancel, leaving the error of its two ends."""
+    typical = float(np.median(spacings))
+    return float(np.mean(spacings[np.abs(spacings - typical) <= 2 * precision]))
+
+
+def _duration(seconds: float) -> str:
+    """"5.6 min", "42 s", "1.5 h"."""
+    if seconds < 60:
+        return f"{seconds:.2g} s"
+    return f"{seconds / 60:.2g} min" if seconds < 3600 else f"{seconds / 3600:.2g} h"
+
+
+def _step_name(step: float) -> str:
+    return TimeStep(duration=datetime.timedelta(seconds=step)).name
+
+
+def _storage(name: str, dtype: np.dtype, precision: float, year: int) -> str:
+    return f"time '{name}' is stored as {dtype} (precision ≈ {_duration(precision)} at {year})"
+
+
+def rounded_stamps(
+    name: str, values: np.ndarray, dtype: np.dtype, units: str, calendar: str
+) -> tuple[np.ndarray, str] | None:
+    """Time values stored too coarsely for their step, put on their regular grid, and the
+    warning to give; None when the values stay as stored (exact enough, exactly on the grid
+    already, or not within the stored precision of one regular grid).
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    values : ndarray of float64, shape (n_time,)
+        Its values, finite and increasing, in ``units``.
+    dtype : numpy.dtype
+        The type they were stored in.
+    units, calendar : str
+        Its ``units`` (``<unit> since <date>``) and calendar.
+
+    Returns
+    -------
+    (values, warning) or None
+        ``values`` of float64, shape (n_time,), in ``units``; ``warning`` one line with
+        :data:`climann.data.time_values.FILE_PLACEHOLDER` for the file's name.
+    """
+    found = _grid_of(values, dtype, units, calendar)
+    if found is None:
+        return None
+    grid, step, precision, per_unit = found
+    rounded = grid / per_unit
+    if np.array_equal(rounded, values):
+        return None
+    year = cftime.num2date(float(values.max()), units, calendar=calendar).year
+    per_step = per_unit / step
+    fix = (f"`ncap2 -s '{name}=round(double({name})*{per_step:g})/{per_step:g}' {FILE_PLACEHOLDER} fixed.nc`"
+           if per_step == round(per_step) and np.all(np.mod(grid, step) == 0) else "writing it again from the source")
+    warning = (f"{FILE_PLACEHOLDER}: {_storage(name, dtype, precision, year)}: stamps rounded to the "
+               f"{_step_name(step)} step (at most {_duration(float(np.max(np.abs(grid - values * per_unit))))} "
+               f"each); store time as double, e.g. {fix}")
+    return rounded, warning
+
+
+def _grid_of(
+    values: np.ndarray, dtype: np.dtype, units: str, calendar: str
+) -> tuple[np.ndarray, float, float, float] | None:
+    """(grid in seconds, step in seconds, precision in seconds, seconds per unit) of values
+    stored coarser than a negligible fraction of their step, or None."""
+    per_unit = unit_seconds(units, calendar)
+    precision = None if per_unit is None else stored_precision(values, dtype, per_unit)
+    if precision is None or values.size < 2 or np.any(np.diff(values) <= 0):
+        return None
+    seconds = values * per_unit
+    if precision <= NEGLIGIBLE_FRACTION * float(np.median(np.diff(seconds))):
+        return None
+    found = regular_grid(seconds, precision)
+    return None if found is None else (*found, precision, per_unit)
+
+
+def coarse_storage(name: str, values: np.ndarray, dtype: np.dtype, units: str, calendar: str) -> str | None:
+    """Why an axis has no regular step when its storage is the cause: ``time 't' is stored
+    as float32 (precision ≈ 5.6 min at 2004), too coarse for steps of about 15 min``, when
+    the stored precision exceeds :data:`PLACEABLE_FRACTION` of the spacing of the stamps
+    (they cannot be put on a grid, see :func:`regular_grid`); None otherwise: finer storage
+    puts stamps on their grid or leaves them where they are for another reason.
+
+    Parameters are those of :func:`rounded_stamps`.
+    """
+    per_unit = unit_seconds(units, calendar)
+    precision = None if per_unit is None else stored_precision(values, dtype, per_unit)
+    if precision is None or values.size < 2:
+        return None
+    spacings = np.diff(values) * per_unit
+    if not precision > PLACEABLE_FRACTION * float(np.median(spacings)) > 0:
+        return None
+    year = cftime.num2date(float(np.max(values)), units, calendar=calendar).year
+    step = _mean_step(spacings, precision)
+    return f"{_storage(name, dtype, precision, year)}, too coarse for steps of about {_duration(step)}"

@@ -1,0 +1,63 @@
+"""Variables renamed in some of the files, file by file (climann.data.renames)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.renames import FileRenames
+from climann.errors import ClimannError
+
+
+def _file(**variables: str) -> xr.Dataset:
+    """A one-step dataset with the variables named (values 0, 1, …)."""
+    return xr.Dataset({name: ("time", np.array([float(i)])) for i, name in enumerate(variables)})
+
+
+ERA5, CMIP = Path("/data/era5/t2m_1990.nc"), Path("/data/cmip/tas_1994.nc")
+
+
+def test_a_rule_renames_the_old_name_where_a_matched_file_holds_it():
+    """``'*:t2m=tas'`` over ERA5 (``t2m``) and CMIP (``tas``) files: the ERA5 file's ``t2m``
+    becomes ``tas``, the CMIP file is left as it is."""
+    renames = FileRenames([ERA5, CMIP], {"*": {"t2m": "tas"}})
+    era5 = renames.applied(_file(t2m="", rsdt=""), ERA5)
+    cmip = renames.applied(_file(tas="", rsdt=""), CMIP)
+    assert list(era5.data_vars) == ["tas", "rsdt"] and list(cmip.data_vars) == ["tas", "rsdt"]
+    assert float(era5["tas"][0]) == 0.0  # the values of t2m
+    renames.check_applied()
+    assert renames.original_name(ERA5, "tas", {"t2m", "rsdt"}) == "t2m"
+    assert renames.original_name(CMIP, "tas", {"tas", "rsdt"}) == "tas"
+    assert renames.original_name(ERA5, "t2m", {"t2m", "rsdt"}) is None  # renamed away
+
+
+def test_an_old_name_that_none_of_the_matched_files_holds_is_refused_with_their_variables():
+    renames = FileRenames([ERA5, CMIP], {"*": {"t2n": "tas"}})
+    renames.applied(_file(t2m="", rsdt=""), ERA5)
+    renames.applied(_file(tas="", rsdt=""), CMIP)
+    with pytest.raises(ClimannError, match=r"^rename: 't2n' is not in t2m_1990.nc, tas_1994.nc; their variables: "
+                                           r"t2m, rsdt, tas$"):
+        renames.check_applied()
+
+
+def test_a_file_holding_both_the_old_and_the_new_name_is_refused():
+    """Renaming ``t2m`` to ``tas`` in a file that has a ``tas`` already would lose one of them."""
+    renames = FileRenames([ERA5], {"t2m_*": {"t2m": "tas"}})
+    with pytest.raises(ClimannError, match=r"^rename: t2m_1990.nc has both 't2m' and 'tas'; .*pattern 't2m_\*'$"):
+        renames.applied(_file(t2m="", tas=""), ERA5)
+
+
+@pytest.mark.parametrize("pattern, matched", [
+    pytest.param("*era5*", [], id="name-only-without-slash"),
+    pytest.param("t2m_*", [ERA5], id="file-name"),
+    pytest.param("/data/era5/*", [ERA5], id="absolute-path"),
+    pytest.param("*/cmip/*", [CMIP], id="any-folder"),
+])
+def test_a_pattern_without_a_slash_matches_names_and_one_with_a_slash_paths(pattern, matched):
+    if not matched:
+        with pytest.raises(ClimannError, match=rf"^rename pattern '{pattern}' matches none of the files$".replace("*", r"\*")):
+            FileRenames([ERA5, CMIP], {pattern: {"t2m": "tas"}})
+        return
+    renames = FileRenames([ERA5, CMIP], {pattern: {"t2m": "tas"}})
+    assert [path for path in (ERA5, CMIP) if renames.mapping(path)] == matched

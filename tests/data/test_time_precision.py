@@ -1,0 +1,130 @@
+"""Time stamps stored in float32, too coarse for an hourly step: put on their grid, with one warning."""
+
+import logging
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.data.pointwise import PointwiseSource
+from climann.data.time_axis import lagged_steps, time_step_positions
+from climann.errors import ClimannError
+from climann.evaluation.baselines import climatology_prediction
+
+UNITS = "days since 1850-01-01"
+
+
+def _hours(*blocks):
+    """Exact hourly stamps (days since 1850-01-01, float64) of each (year, month, day, n_hours) block."""
+    starts = [cftime.date2num(cftime.datetime(y, m, d, calendar="standard"), UNITS, "standard")
+              for y, m, d, _ in blocks]
+    return np.concatenate([start + np.arange(n) / 24 for start, (*_, n) in zip(starts, blocks)])
+
+
+def _write(path, values, *, dtype, tas=None):
+    """A (time, lat, lon) file, 1×2 cells, time stored as ``dtype`` in days since 1850-01-01."""
+    tas = np.arange(len(values) * 2, dtype=np.float32).reshape(-1, 1, 2) % 97 if tas is None else tas
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", len(values))
+        nc.createDimension("lat", 1)
+        nc.createDimension("lon", 2)
+        time = nc.createVariable("time", dtype, ("time",))
+        time.standard_name, time.units, time.calendar = "time", UNITS, "standard"
+        time[:] = np.asarray(values).astype(dtype)
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat[:] = "degrees_north", [45.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon[:] = "degrees_east", [0.0, 10.0]
+        variable = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        variable.units, variable[:] = "K", tas
+    return path
+
+
+#: Ten days of hourly stamps in January of two years (2004: float32 steps of 2⁻⁸ day there).
+TWO_JANUARIES = ((2003, 1, 1, 240), (2004, 1, 1, 240))
+
+
+@pytest.fixture
+def twins(tmp_path):
+    """The same hourly data with time stored as float32 and as float64."""
+    values = _hours(*TWO_JANUARIES)
+    tas = np.random.default_rng(0).normal(280, 5, (len(values), 1, 2)).astype(np.float32)
+    return (_write(tmp_path / "f32.nc", values, dtype="f4", tas=tas),
+            _write(tmp_path / "f64.nc", values, dtype="f8", tas=tas))
+
+
+def _warnings(caplog):
+    return [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+
+
+def test_float32_hourly_stamps_decode_to_the_dates_of_the_float64_twin_with_one_warning(twins, caplog):
+    f32, f64 = twins
+    stored = np.asarray(_hours(*TWO_JANUARIES), dtype=np.float32)
+    assert cftime.num2date(stored[2], UNITS, "standard").minute != 0  # the stored stamp is off its hour
+    with caplog.at_level(logging.WARNING):
+        times = open_dataset([f32])["time"].values
+        open_dataset([f32])
+    assert list(times) == list(open_dataset([f64])["time"].values)
+    assert list(times) == list(cftime.num2date(_hours(*TWO_JANUARIES), UNITS, "standard"))
+    [warning] = [message for message in _warnings(caplog) if "float32" in message]
+    assert "f32.nc: time 'time' is stored as float32 (precision ≈ 5.6 min at 2004)" in warning
+    assert "stamps rounded to the hourly step" in warning
+    assert "`ncap2 -s 'time=round(double(time)*24)/24' f32.nc fixed.nc`" in warning
+
+
+def test_float32_hourly_gives_the_steps_lags_and_climatology_of_the_float64_twin(twins):
+    dataset = open_dataset([twins[0]])
+    times, truth = dataset["time"].values, dataset["tas"].values.astype(np.float64)
+    step, positions = time_step_positions(times)
+    assert step.name == "hourly"
+    assert positions.tolist() == [*range(240), *range(8760, 8760 + 240)]  # 2003 has 365 days
+    lagged = lagged_steps(times, [1])
+    expected = np.arange(-1, len(times) - 1)
+    expected[240] = -1  # 2004-01-01 00:00 follows 2003-12-31 23:00, not in the data
+    assert lagged.earlier[1].tolist() == expected.tolist()
+    assert np.flatnonzero(lagged.in_gap[1]).tolist() == [240]
+    # the climatology per day of year and hour, by hand: both years' values at each hour of each day
+    train = np.ones(len(times), bool)
+    by_hour = truth.reshape(2, 240, 1, 2).mean(axis=0)
+    np.testing.assert_allclose(climatology_prediction(truth, times, train), np.concatenate([by_hour, by_hour]))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param(np.arange(54000, 54060) + 0.5, id="daily-at-noon"),
+        pytest.param(cftime.date2num([cftime.datetime(2004, m, 15, calendar="standard") for m in range(1, 13)],
+                                     UNITS, "standard"), id="monthly-15th"),
+        pytest.param(_hours((2004, 3, 1, 48))[::6], id="six-hourly"),
+    ],
+)
+def test_float32_stamps_that_are_exact_are_untouched_without_a_warning(tmp_path, caplog, values):
+    assert np.array_equal(np.asarray(values, np.float32), values)  # exact in float32
+    with caplog.at_level(logging.WARNING):
+        times = open_dataset([_write(tmp_path / "exact.nc", values, dtype="f4")])["time"].values
+    assert list(times) == list(cftime.num2date(values, UNITS, "standard"))
+    assert not [message for message in _warnings(caplog) if "float32" in message]
+
+
+def test_a_float32_stamp_farther_from_the_hour_than_the_precision_is_not_rounded(tmp_path, caplog):
+    values = _hours((2004, 1, 1, 48))
+    values[10] += 20 / 1440  # 20 minutes late: more than float32's 5.6 minutes
+    stored = np.asarray(values, np.float32).astype(np.float64)
+    with caplog.at_level(logging.WARNING):
+        times = open_dataset([_write(tmp_path / "irregular.nc", values, dtype="f4")])["time"].values
+    assert list(times) == list(cftime.num2date(stored, UNITS, "standard"))
+    assert not [message for message in _warnings(caplog) if "float32" in message]
+
+
+def test_lags_on_float32_stamps_too_coarse_to_round_name_the_storage(tmp_path):
+    quarter_hours = _hours((2004, 1, 1, 1))[0] + np.arange(96) / 96  # every 15 minutes
+    dataset = open_dataset([_write(tmp_path / "q15.nc", quarter_hours, dtype="f4")])
+    with pytest.raises(ClimannError) as error:
+        PointwiseSource(dataset, target="tas", predictors=(), features=(), lags={"tas": (1,)})
+    message = str(error.value)
+    assert "time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), too coarse for steps of about 15 min" \
+        in message
+    assert "store time as double" in message
+    assert "\n" not in message
