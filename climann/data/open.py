@@ -239,8 +239,13 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
 
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
+    # dask chunks of about dask's array.chunk-size (128 MiB), whole multiples of the file's own
+    # storage chunks ("auto"): netCDF-4 files with an unlimited time dimension (most CMIP and
+    # model output) store one time step per chunk, and dask arrays of the storage chunks alone
+    # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
+    # 1.5 CPU minutes in dask's graph ordering.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(open_input(path, chunks={}, decode_times=time_coder))
+        dataset = with_absolute_time_bounds(open_input(path, chunks="auto", decode_times=time_coder))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values

@@ -704,3 +704,24 @@ def test_files_of_one_variable_with_and_without_time_bounds_combine_as_split_blo
     assert list(combined["time"].values) == list(decoded((starts + ends) / 2))
     np.testing.assert_array_equal(combined["tas"].values[:, 0, 0], 100.0 * np.repeat(np.arange(2000, 2004), 12)
                                   + np.tile(np.arange(1, 13), 4))
+
+
+def test_a_file_stored_one_time_step_per_chunk_opens_in_chunks_of_many_steps(tmp_path):
+    """netCDF-4 files with an unlimited time dimension (most CMIP and model output) store each
+    time step in its own chunk; dask arrays of those chunks held one task per step, and
+    `climann info` of 4 years of hourly values spent minutes ordering dask's graph. The file's
+    2000 steps of 2 × 3 float32 values (48 kB) are one chunk of dask's 128 MiB default."""
+    times = np.arange(2000.0)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), np.random.default_rng(0).normal(280.0, 5.0, (2000, 2, 3)).astype("float32"))},
+        coords={"time": ("time", times, {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+    )
+    path = tmp_path / "unlimited.nc"
+    dataset.to_netcdf(path, unlimited_dims=["time"], encoding={"tas": {"chunksizes": (1, 2, 3)}})
+    with xr.open_dataset(path) as stored:
+        assert stored.tas.encoding["chunksizes"] == (1, 2, 3)  # one step per storage chunk
+    opened = open_dataset([path])
+    assert opened.tas.chunks == ((2000,), (2,), (3,))
+    np.testing.assert_array_equal(opened.tas.values, dataset.tas.values)
