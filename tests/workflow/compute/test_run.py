@@ -26,9 +26,11 @@ def runs(tiny_file, cluster, tmp_path_factory):
     """The same full-batch run in one process and on the cluster (its test block, 1983, a single
     year: its figures show it whole, whatever the limit)."""
     folder = tmp_path_factory.mktemp("runs")
-    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD}
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD,
+                "evaluation": {"figures": False}}  # the one-process run's figures: no test looks at them
     single = run_training(build_config(settings), run_dir=folder / "single")
     settings["compute"] = {"scheduler": cluster.scheduler_address}
+    settings["evaluation"] = {}  # the cluster run's figures are checked
     settings["data"]["in_memory_limit_gb"] = 1e-4  # ≈ 100 kB: streamed
     distributed = run_training(build_config(settings), run_dir=folder / "distributed", command_line="climann train")
     return single, distributed
@@ -178,9 +180,10 @@ def test_the_acc_on_the_cluster_without_the_climatology_baseline_equals_the_one_
 ):
     """The anomalies' climatology is fitted on the workers also when it is not a scored baseline."""
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": FULL_BATCH_GD | {"epochs": 1},
-                "evaluation": {"baselines": ["linear", "persistence"]}}
+                "evaluation": {"baselines": ["linear", "persistence"], "figures": False}}  # compared: its scores
     single = run_training(build_config(settings), run_dir=tmp_path / "single")
     settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.2}  # several chunks (8)
+    settings["evaluation"] = {"baselines": ["linear", "persistence"]}  # its ACC map is checked
     distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
     for block, models in single.metrics["splits"].items():
         assert list(distributed.metrics["splits"][block]) == list(models) == ["model", "linear", "persistence"]
