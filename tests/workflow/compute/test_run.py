@@ -3,7 +3,9 @@
 import json
 import os
 import re
+import shutil
 import signal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -61,18 +63,24 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
 
 
+@pytest.fixture(scope="module")
+def streamed_run_dir(tiny_file, tmp_path_factory):
+    """A run streamed in one process whose figures show one of its two test years."""
+    years = {"train": [1980, 1980], "val": [1981, 1981], "test": [1982, 1983]}  # two test years: one is drawn
+    config = build_config({"data": {"paths": [str(tiny_file)], "in_memory_limit_gb": 1e-4,  # ≈ 100 kB: streams
+                                    "split_years": years}, "model": {"hidden": [8]}, "training": {"epochs": 1}})
+    return run_training(config, run_dir=tmp_path_factory.mktemp("streamed") / "run").run_dir
+
+
 @pytest.mark.parametrize("out", [pytest.param(None, id="in-place"), pytest.param("again", id="out")])
-def test_a_streamed_run_evaluated_on_the_cluster_keeps_its_metrics_keys(tiny_file, cluster, tmp_path, out):
+def test_a_streamed_run_evaluated_on_the_cluster_keeps_its_metrics_keys(streamed_run_dir, cluster, tmp_path, out):
     """`climann evaluate RUN_DIR --workers N` of a run streamed in one process writes the keys
     of its metrics.json that describe the scores (every time step scored: 1), and no figures'
     stride: evaluate draws no figures."""
     from climann.workflow.config import ComputeConfig
     from climann.workflow.predict import evaluate_run
 
-    years = {"train": [1980, 1980], "val": [1981, 1981], "test": [1982, 1983]}  # two test years: one is drawn
-    config = build_config({"data": {"paths": [str(tiny_file)], "in_memory_limit_gb": 1e-4,  # ≈ 100 kB: streams
-                                    "split_years": years}, "model": {"hidden": [8]}, "training": {"epochs": 1}})
-    run_dir = run_training(config, run_dir=tmp_path / "streamed").run_dir
+    run_dir = Path(shutil.copytree(streamed_run_dir, tmp_path / "streamed"))  # evaluated in place: a copy
     original = json.loads((run_dir / "metrics.json").read_text())
     assert original["evaluated_every_nth_time_step"] == 1 and original["figures_every_nth_test_year"] > 1
     destination = tmp_path / out if out else run_dir
