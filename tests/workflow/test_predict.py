@@ -12,6 +12,7 @@ from climann.errors import ClimannError
 from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files
+from tests.conftest import draw_no_run_figures
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
@@ -782,7 +783,7 @@ def test_anomaly_features_refuse_data_on_a_grid_of_the_same_size_elsewhere(anoma
 @pytest.fixture
 def own_run(tmp_path, monkeypatch):
     """A fresh tiny run (no figures) whose input file each test may change."""
-    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
+    draw_no_run_figures(monkeypatch)
     sample = write_sample_dataset(tmp_path / "data.nc", years=4, resolution=15.0, seed=3)
     config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1}})
     return sample, run_training(config, run_dir=tmp_path / "run").run_dir
