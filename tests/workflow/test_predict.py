@@ -21,7 +21,8 @@ TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 def trained(tmp_path_factory):
     folder = tmp_path_factory.mktemp("predict")
     sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
-    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": {"epochs": 2}})
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})  # predict and evaluate read its model and scores only
     run = run_training(config, run_dir=folder / "run")
     return folder, sample, run.run_dir
 
