@@ -287,7 +287,8 @@ STREAMED = {"data": {"in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
 
 @pytest.fixture(scope="module")
 def streamed_run(tiny_sample, tmp_path_factory):
-    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]}}
+    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]},
+                "evaluation": {"figures": False}}  # its tests read its scores, predictions and model file
     return run_training(build_config(settings), run_dir=tmp_path_factory.mktemp("runs") / "streamed")
 
 

@@ -897,7 +897,8 @@ def season_run(tmp_path_factory):
     train = _write_monthly(folder / "train.nc", stamp="bounds")
     config = build_config({"data": {"paths": [str(train)], "predictors": [], "features": ["season"],
                                     "split_fractions": [0.34, 0.33, 0.33]},
-                           "model": {"hidden": [4]}, "training": {"epochs": 2}})
+                           "model": {"hidden": [4]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})  # its tests predict with its model file only
     return folder, run_training(config, run_dir=folder / "run").run_dir
 
 
