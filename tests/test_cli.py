@@ -14,6 +14,8 @@ from tests.conftest import unwrapped_report
 from tests.console import run_main
 
 runner = CliRunner()
+#: For the runs whose figures no test looks at (drawn after the scores, they take most of a tiny run's time).
+NO_FIGURES = ["--set", "evaluation.figures=false"]
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +100,7 @@ def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
         "train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
         "--region", "-60,60,300,60", "--seasons", "DJF,JJA", "--lags", "tas=1", "--global-means", "rsdt",
         "--select", "height=2", "--sample-fraction", "0.5", "--regional-means", "clt=-30,30,150,-150",
+        *NO_FIGURES,
     ])
     assert result.exit_code == 0, result.output
     config = (out / "config.toml").read_text()
@@ -121,6 +124,7 @@ def test_split_files_option_trains_on_one_file_and_tests_on_another(tiny_sample,
     result = runner.invoke(app, [
         "train", "--split-files", f"train={tiny_sample}", "--split-files", f"val={tiny_sample}",
         "--split-files", f"test={tiny_sample}", "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
+        *NO_FIGURES,
     ])
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
@@ -226,7 +230,7 @@ def test_a_rotated_file_with_a_region_trains_on_the_cells_inside_only(tmp_path):
     data, out = write_rotated(tmp_path / "rotated.nc", n_time=36), tmp_path / "run"
     result = runner.invoke(app, ["train", "--data", str(data), "--target", "tas", "--predictors", "", "--features",
                                  "lat,lon,season", "--region", "45,55,0,20", "--epochs", "2", "--hidden", "4",
-                                 "--out", str(out), "--quiet"])
+                                 "--out", str(out), "--quiet", *NO_FIGURES])
     assert result.exit_code == 0, result.output
     with netCDF4.Dataset(out / "predictions.nc") as raw:
         lat, lon, predicted = raw["lat"][:], raw["lon"][:], raw["tas_pred"][:].filled(np.nan)
@@ -248,7 +252,8 @@ def test_wrf_output_with_xlat_repeated_in_time_trains_exactly_as_with_2d_xlat(tm
     for name, repeated in (("repeated", True), ("control", False)):
         data, runs[name] = write_wrf(tmp_path / f"{name}.nc", repeated=repeated), tmp_path / f"run_{name}"
         result = runner.invoke(app, ["train", "--data", str(data), "--target", "T2", "--region", "35,50,-100,-85",
-                                     "--epochs", "3", "--hidden", "4", "--out", str(runs[name]), "--quiet"])
+                                     "--epochs", "3", "--hidden", "4", "--out", str(runs[name]), "--quiet",
+                                     *NO_FIGURES])
         assert result.exit_code == 0, result.output
     metrics = [json.loads((run / "metrics.json").read_text()) for run in runs.values()]
     assert metrics[0] == metrics[1] and metrics[0]

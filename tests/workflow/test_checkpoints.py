@@ -34,6 +34,7 @@ from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
 from climann.model import Network, load_state
 from climann.workflow.pipeline import check_run_directory, run_training
+from tests.conftest import draw_no_run_figures
 
 CLIMANN = [sys.executable, "-c", "from climann.cli import main; main()"]
 
@@ -47,13 +48,16 @@ def tiny_sample(tmp_path_factory):
 def no_figures(monkeypatch):
     """Runs in this process draw no figures: they take most of a tiny run's time, and
     checkpoints do not concern them (the subprocesses draw them)."""
-    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
+    draw_no_run_figures(monkeypatch)
 
 
 @pytest.fixture(scope="module")
 def reference(tiny_sample, tmp_path_factory):
-    """An uninterrupted run of ``_settings`` (4 epochs, in memory)."""
-    return run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path_factory.mktemp("reference") / "run")
+    """An uninterrupted run of ``_settings`` (4 epochs, in memory), without figures (set up
+    before the autouse ``no_figures``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        draw_no_run_figures(patch)
+        return run_training(build_config(_settings(tiny_sample)), run_dir=tmp_path_factory.mktemp("reference") / "run")
 
 
 def _settings(sample, **training):

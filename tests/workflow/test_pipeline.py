@@ -18,6 +18,7 @@ from climann.workflow.predict import saved_scalers
 from climann.workflow.preparation import prepared_with_scalers
 from climann.evaluation.predictions import split_labels
 from climann.workflow.preparation import resolve_inputs
+from tests.conftest import draw_no_run_figures
 
 TINY_TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}
 
@@ -188,7 +189,7 @@ def test_resolved_config_reruns_to_identical_weights(finished_run, tmp_path, mon
     saved = build_config(load_config_file(finished_run.run_dir / "config.toml"))
     assert saved == finished_run.config
     # the same configuration, its figures not drawn: they come after the weights and take most of the time
-    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
+    draw_no_run_figures(monkeypatch)
     rerun = run_training(saved, run_dir=tmp_path / "again")
     first = Network.load(finished_run.run_dir / "model.npz")
     second = Network.load(rerun.run_dir / "model.npz")
@@ -286,7 +287,8 @@ STREAMED = {"data": {"in_memory_limit_gb": 2e-4},  # ≈ 0.2 MB: streams
 
 @pytest.fixture(scope="module")
 def streamed_run(tiny_sample, tmp_path_factory):
-    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]}}
+    settings = {**STREAMED, "data": {**STREAMED["data"], "paths": [str(tiny_sample)]},
+                "evaluation": {"figures": False}}  # its tests read its scores, predictions and model file
     return run_training(build_config(settings), run_dir=tmp_path_factory.mktemp("runs") / "streamed")
 
 

@@ -12,6 +12,7 @@ from climann.errors import ClimannError
 from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files
+from tests.conftest import draw_no_run_figures
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
@@ -20,7 +21,8 @@ TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 def trained(tmp_path_factory):
     folder = tmp_path_factory.mktemp("predict")
     sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
-    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": {"epochs": 2}})
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})  # predict and evaluate read its model and scores only
     run = run_training(config, run_dir=folder / "run")
     return folder, sample, run.run_dir
 
@@ -782,7 +784,7 @@ def test_anomaly_features_refuse_data_on_a_grid_of_the_same_size_elsewhere(anoma
 @pytest.fixture
 def own_run(tmp_path, monkeypatch):
     """A fresh tiny run (no figures) whose input file each test may change."""
-    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
+    draw_no_run_figures(monkeypatch)
     sample = write_sample_dataset(tmp_path / "data.nc", years=4, resolution=15.0, seed=3)
     config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1}})
     return sample, run_training(config, run_dir=tmp_path / "run").run_dir
@@ -895,7 +897,8 @@ def season_run(tmp_path_factory):
     train = _write_monthly(folder / "train.nc", stamp="bounds")
     config = build_config({"data": {"paths": [str(train)], "predictors": [], "features": ["season"],
                                     "split_fractions": [0.34, 0.33, 0.33]},
-                           "model": {"hidden": [4]}, "training": {"epochs": 2}})
+                           "model": {"hidden": [4]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})  # its tests predict with its model file only
     return folder, run_training(config, run_dir=folder / "run").run_dir
 
 

@@ -3,7 +3,9 @@
 import json
 import os
 import re
+import shutil
 import signal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,9 +28,11 @@ def runs(tiny_file, cluster, tmp_path_factory):
     """The same full-batch run in one process and on the cluster (its test block, 1983, a single
     year: its figures show it whole, whatever the limit)."""
     folder = tmp_path_factory.mktemp("runs")
-    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD}
+    settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD,
+                "evaluation": {"figures": False}}  # the one-process run's figures: no test looks at them
     single = run_training(build_config(settings), run_dir=folder / "single")
     settings["compute"] = {"scheduler": cluster.scheduler_address}
+    settings["evaluation"] = {}  # the cluster run's figures are checked
     settings["data"]["in_memory_limit_gb"] = 1e-4  # ≈ 100 kB: streamed
     distributed = run_training(build_config(settings), run_dir=folder / "distributed", command_line="climann train")
     return single, distributed
@@ -59,18 +63,24 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     assert metrics_file["splits"]["test"]["model"]["mse"] == distributed.metrics["splits"]["test"]["model"]["mse"]
 
 
+@pytest.fixture(scope="module")
+def streamed_run_dir(tiny_file, tmp_path_factory):
+    """A run streamed in one process whose figures show one of its two test years."""
+    years = {"train": [1980, 1980], "val": [1981, 1981], "test": [1982, 1983]}  # two test years: one is drawn
+    config = build_config({"data": {"paths": [str(tiny_file)], "in_memory_limit_gb": 1e-4,  # ≈ 100 kB: streams
+                                    "split_years": years}, "model": {"hidden": [8]}, "training": {"epochs": 1}})
+    return run_training(config, run_dir=tmp_path_factory.mktemp("streamed") / "run").run_dir
+
+
 @pytest.mark.parametrize("out", [pytest.param(None, id="in-place"), pytest.param("again", id="out")])
-def test_a_streamed_run_evaluated_on_the_cluster_keeps_its_metrics_keys(tiny_file, cluster, tmp_path, out):
+def test_a_streamed_run_evaluated_on_the_cluster_keeps_its_metrics_keys(streamed_run_dir, cluster, tmp_path, out):
     """`climann evaluate RUN_DIR --workers N` of a run streamed in one process writes the keys
     of its metrics.json that describe the scores (every time step scored: 1), and no figures'
     stride: evaluate draws no figures."""
     from climann.workflow.config import ComputeConfig
     from climann.workflow.predict import evaluate_run
 
-    years = {"train": [1980, 1980], "val": [1981, 1981], "test": [1982, 1983]}  # two test years: one is drawn
-    config = build_config({"data": {"paths": [str(tiny_file)], "in_memory_limit_gb": 1e-4,  # ≈ 100 kB: streams
-                                    "split_years": years}, "model": {"hidden": [8]}, "training": {"epochs": 1}})
-    run_dir = run_training(config, run_dir=tmp_path / "streamed").run_dir
+    run_dir = Path(shutil.copytree(streamed_run_dir, tmp_path / "streamed"))  # evaluated in place: a copy
     original = json.loads((run_dir / "metrics.json").read_text())
     assert original["evaluated_every_nth_time_step"] == 1 and original["figures_every_nth_test_year"] > 1
     destination = tmp_path / out if out else run_dir
@@ -178,9 +188,10 @@ def test_the_acc_on_the_cluster_without_the_climatology_baseline_equals_the_one_
 ):
     """The anomalies' climatology is fitted on the workers also when it is not a scored baseline."""
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [4]}, "training": FULL_BATCH_GD | {"epochs": 1},
-                "evaluation": {"baselines": ["linear", "persistence"]}}
+                "evaluation": {"baselines": ["linear", "persistence"], "figures": False}}  # compared: its scores
     single = run_training(build_config(settings), run_dir=tmp_path / "single")
     settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.2}  # several chunks (8)
+    settings["evaluation"] = {"baselines": ["linear", "persistence"]}  # its ACC map is checked
     distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
     for block, models in single.metrics["splits"].items():
         assert list(distributed.metrics["splits"][block]) == list(models) == ["model", "linear", "persistence"]
