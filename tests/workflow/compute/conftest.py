@@ -5,6 +5,7 @@ closes forgotten netCDF files in finalisers, and HDF5 must not run in two thread
 (the cluster's client keeps threads of its own in this process).
 """
 
+import contextlib
 import gc
 import logging
 
@@ -42,3 +43,24 @@ def tiny_file(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_config(tiny_file):
     return build_config({"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}})
+
+
+async def _stop_work_stealing(dask_scheduler):
+    await dask_scheduler.extensions["stealing"].stop()
+
+
+async def _start_work_stealing(dask_scheduler):
+    await dask_scheduler.extensions["stealing"].start()
+
+
+@contextlib.contextmanager
+def work_stealing_paused(client):
+    """dask's work stealing paused (every 100 ms it moves tasks queued on a busy worker to an
+    idle one), restarted afterwards: for tests of where climann asks tasks to run, which a
+    loaded machine can otherwise move (their placement is loose, so that a lost worker's
+    tasks run elsewhere)."""
+    client.run_on_scheduler(_stop_work_stealing)
+    try:
+        yield
+    finally:
+        client.run_on_scheduler(_start_work_stealing)

@@ -2,7 +2,6 @@
 process; local SGD on the cluster equals local SGD computed in one process from the model layer's
 pieces, with every setting (L2, clipping, schedule, area weights) applied."""
 
-import contextlib
 import dataclasses
 import functools
 import logging
@@ -28,6 +27,7 @@ from climann.workflow.compute.training import (
     train_distributed,
 )
 from climann.workflow.config import build_config
+from tests.workflow.compute.conftest import work_stealing_paused
 from climann.data.sample_data import write_sample_dataset
 from climann.data.batches import blocks_in_split
 from climann.errors import ClimannError
@@ -584,25 +584,6 @@ def _sleep(seconds):
     time.sleep(seconds)
 
 
-async def _stop_work_stealing(dask_scheduler):
-    await dask_scheduler.extensions["stealing"].stop()
-
-
-async def _start_work_stealing(dask_scheduler):
-    await dask_scheduler.extensions["stealing"].start()
-
-
-@contextlib.contextmanager
-def _work_stealing_paused(client):
-    """dask's work stealing paused (every 100 ms it moves tasks queued on a busy worker to an
-    idle one), restarted afterwards."""
-    client.run_on_scheduler(_stop_work_stealing)
-    try:
-        yield
-    finally:
-        client.run_on_scheduler(_start_work_stealing)
-
-
 def test_an_epochs_validation_runs_before_the_next_round_submitted_with_it(client, prepared):
     """At the end of an epoch the validation's tasks and the next epoch's first round (submitted
     ahead, :class:`~climann.workflow.compute.training._Ahead`) reach the workers together; each
@@ -623,7 +604,7 @@ def test_an_epochs_validation_runs_before_the_next_round_submitted_with_it(clien
         homes = replica_homes(holders, 2)
         network = Network([persisted.n_features, 4, 1], seed=0)
         workers = sorted(client.scheduler_info()["workers"])
-        with _work_stealing_paused(client):
+        with work_stealing_paused(client):
             busy = [client.submit(_sleep, 0.5, workers=[worker], pure=False) for worker in workers]
             filled = [index for index, rows in enumerate(persisted.rows) if rows > 0]
             validation = training._validation_parts(client, network, network.parameter_vector.copy(), persisted,
