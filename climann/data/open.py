@@ -237,6 +237,16 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
         return xr.open_dataset(path, engine=engine, **options)
 
 
+def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+    """``path`` opened lazily in dask's automatic chunks (see :func:`_open_one`), or in its
+    storage chunks where dask cannot size them: a variable whose decoding gives text or
+    objects of no known size (a ``scale_factor`` stored as text, refused later with its fix)."""
+    try:
+        return open_input(path, chunks="auto", decode_times=time_coder)
+    except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
+        return open_input(path, chunks={}, decode_times=time_coder)
+
+
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     engine = input_engine(path)
     # dask chunks of about dask's array.chunk-size (128 MiB), whole multiples of the file's own
@@ -245,7 +255,7 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(open_input(path, chunks="auto", decode_times=time_coder))
+        dataset = with_absolute_time_bounds(_open_in_chunks(path, time_coder))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values

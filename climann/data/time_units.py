@@ -17,7 +17,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
-from climann.data.time_precision import coarse_storage, rounded_stamps
+from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps
 from climann.data.time_values import (
     TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
     not_a_series_message,
@@ -88,7 +88,30 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
             return self._decode_absolute(variable, name)
         if is_time_axis(name, variable.dims, variable.attrs):
             return self._decode_axis(variable, name)
-        return self._decode_since(variable, name)
+        variable, stored = self._bounds_on_stored_grid(variable, name)
+        decoded = self._decode_since(variable, name)
+        if stored:
+            decoded.encoding[TIME_WARNING_KEY] = stored
+        return decoded
+
+    @staticmethod
+    def _bounds_on_stored_grid(variable: xr.Variable, name: object) -> tuple[xr.Variable, str]:
+        """Time-cell bounds (shape (n_time, 2), in a floating type) on the regular grids of
+        their columns when their type is too coarse for their step, as the stamps are put on
+        theirs (:func:`climann.data.time_precision.rounded_bounds`), and the warning to give."""
+        units = variable.attrs.get("units")
+        if (variable.ndim != 2 or variable.shape[1] != 2 or not isinstance(units, str) or " since " not in units
+                or calendar_unit(units) is not None):
+            return variable, ""
+        dtype = np.dtype(variable.encoding.get("dtype", variable.dtype))
+        if dtype.kind != "f":
+            return variable, ""
+        calendar = str(variable.attrs.get("calendar", "standard"))
+        rounded = rounded_bounds(str(name), np.asarray(variable.values, dtype=np.float64), dtype, units, calendar)
+        if rounded is None:
+            return variable, ""
+        encoding = {**variable.encoding, "dtype": np.dtype("float64")}  # never written back as float32
+        return xr.Variable(variable.dims, rounded[0], variable.attrs, encoding), rounded[1]
 
     def _decode_axis(self, variable: xr.Variable, name: object) -> xr.Variable:
         """A time axis decoded after the checks of climann.data.time_values: a climatology, a

@@ -128,3 +128,39 @@ def test_lags_on_float32_stamps_too_coarse_to_round_name_the_storage(tmp_path):
         in message
     assert "store time as double" in message
     assert "\n" not in message
+
+
+def _write_with_bounds(path, values, *, dtype):
+    """An hourly file stamped at the end of each hour, ``time_bnds = [t − 1 h, t]``, time and
+    bounds stored as ``dtype`` (ERA5/CMIP 1hr means)."""
+    _write(path, values, dtype=dtype)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.createDimension("bnds", 2)
+        nc["time"].bounds = "time_bnds"
+        bounds = nc.createVariable("time_bnds", dtype, ("time", "bnds"))
+        bounds[:] = np.stack([values - 1 / 24, values], axis=1).astype(dtype)
+        nc["tas"].cell_methods = "time: mean"
+    return path
+
+
+def test_float32_cell_bounds_are_put_on_the_grid_of_their_rounded_stamps(tmp_path, caplog):
+    """Bounds left as stored stayed up to 2.8 min off the rounded stamps: the cells no longer
+    ended at their stamps, and the values were dated half an hour off the float64 twin's."""
+    values = _hours(*TWO_JANUARIES) + 1 / 24
+    f32 = _write_with_bounds(tmp_path / "f32.nc", values, dtype="f4")
+    f64 = _write_with_bounds(tmp_path / "f64.nc", values, dtype="f8")
+    with caplog.at_level(logging.WARNING):
+        rounded = open_dataset([f32])
+    exact = open_dataset([f64])
+    assert list(rounded["time"].values) == list(exact["time"].values)
+    assert rounded["time_bnds"].values.tolist() == exact["time_bnds"].values.tolist()
+    assert rounded["time_bnds"].values[0, 0] == cftime.datetime(2003, 1, 1, 0, calendar="standard")
+    [warning] = [message for message in _warnings(caplog) if "time_bnds" in message and "float32" in message]
+    assert "cell bounds rounded to the hourly grid" in warning
+
+
+def test_a_descending_float32_hourly_axis_is_put_on_its_grid_as_an_ascending_one(tmp_path):
+    """(The stored order newest first; climann then sorts the steps in time.)"""
+    values = _hours(*TWO_JANUARIES)
+    rounded = open_dataset([_write(tmp_path / "f32.nc", values[::-1], dtype="f4")])["time"].values
+    assert list(rounded) == list(cftime.num2date(values, UNITS, "standard"))
