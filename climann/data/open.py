@@ -396,7 +396,7 @@ class _FirstUnits:
 
 def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
-    grid_of: str | None = None,
+    grid_of: str | None = None, renames: FileRenames | None = None,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -428,6 +428,9 @@ def open_dataset(
         A variable (the target) whose file's grid order and longitude convention the result
         takes when the files hold the same cells in other orders (see
         :func:`on_reference_grid`); without it, the first file's.
+    renames : FileRenames, optional
+        Instead of ``rename``: the renames of a larger set of files these are part of (one
+        block of ``[data] split_files``), checked by the caller once every part is open.
 
     Returns
     -------
@@ -441,7 +444,7 @@ def open_dataset(
         the same variable twice), files overlap in time or repeat times (with ``overlap``
         "error"), or a rename does not apply.
     """
-    renames = FileRenames(files, rename or {})
+    renames = renames if renames is not None else FileRenames(files, rename or {})
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)

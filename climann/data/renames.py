@@ -48,13 +48,21 @@ class FileRenames:
         ``[data] rename``; each file takes the first rule whose pattern matches it (see the
         module description).
 
+    checked_at_last : bool
+        Shared by several openings (the blocks of ``[data] split_files``, whose files all
+        count for the patterns and old names): :meth:`check_applied` then checks only when
+        called with ``at_last=True``, once every block is open.
+
     Raises
     ------
     ClimannError
         If a pattern matches none of the files.
     """
 
-    def __init__(self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]]) -> None:
+    def __init__(
+        self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]], *, checked_at_last: bool = False
+    ) -> None:
+        self.checked_at_last = checked_at_last
         self.rules = {pattern: dict(mapping) for pattern, mapping in rules.items()}
         given = {pattern: frozenset(Path(p).resolve() for p in glob.glob(os.path.expanduser(pattern)))
                  for pattern in self.rules if "/" in pattern}
@@ -109,14 +117,17 @@ class FileRenames:
         self._variables.setdefault(rule, []).extend(data_variable_names(dataset))
         return dataset.rename(renames)
 
-    def check_applied(self) -> None:
-        """Refuse a rule whose old name is in none of the files its pattern matched.
+    def check_applied(self, *, at_last: bool = False) -> None:
+        """Refuse a rule whose old name is in none of the files its pattern matched (with
+        ``checked_at_last``, only when ``at_last``).
 
         Raises
         ------
         ClimannError
             Naming the old name, the rule's files and the variables they hold.
         """
+        if self.checked_at_last and not at_last:
+            return
         for rule, mapping in self.rules.items():
             missing = [old for old in mapping if (rule, old) not in self._applied]
             if missing:

@@ -26,6 +26,7 @@ from climann.data.layout import GridLayout
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.masking import warn_fill_like_values
 from climann.data.notes import note_once
+from climann.data.renames import FileRenames
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
@@ -145,17 +146,19 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
 
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
-    cell_methods: Mapping[str, str] | None = None,
+    cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
     variables ``<name>_global_mean`` and ``<name>_mean_<box>``. Variables named in ``units``
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
-    whether its values are totals over each time step)."""
+    whether its values are totals over each time step; ``renames``: those of every block's
+    files, see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
-    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target)
+    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
+                          renames=renames)
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
@@ -222,16 +225,22 @@ def open_selected(
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
     unstrided = dataclasses.replace(config, data=dataclasses.replace(data, grid_stride=1))
+    # The renames are those of every block's files: a pattern or an old name found in one block
+    # only (ERA5's t2m in the train block, CMIP's tas in the others) is checked once all are open.
+    every_file = list(dict.fromkeys(Path(f) for name in SPLIT_NAMES for f in (*data.paths, *data.split_files[name])))
+    renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
-                         cell_methods=cell_methods)
+                         cell_methods=cell_methods, renames=renames)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
                      **(cell_methods or {})}
     parts = [first] + [
         _open_subset(unstrided, (*data.paths, *data.split_files[name]), first_units,
-                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model, cell_methods=first_methods)
+                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model, cell_methods=first_methods,
+                     renames=renames)
         for name in SPLIT_NAMES[1:]
     ]
+    renames.check_applied(at_last=True)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
     return subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources), grid_stride=data.grid_stride)

@@ -167,6 +167,45 @@ def test_a_variable_renamed_in_some_years_is_prepared_as_if_renamed_by_hand(tmp_
     np.testing.assert_array_equal(renamed.target_scaler.std, by_hand.target_scaler.std)
 
 
+def _renamed_split_configs(tmp_path, rename):
+    """ERA5's ``t2m`` for 2000–2001 as the train block, CMIP's ``tas`` for 2002 and 2003 as the
+    val and test blocks, ``pred`` in a file of its own: with ``rename``, and renamed by hand."""
+    full = grid_dataset(n_years=4)[["tas", "pred"]]
+    configs = {}
+    for folder, t2m in (("renamed", "t2m"), ("by_hand", "tas")):
+        (tmp_path / folder).mkdir()
+        train = tmp_path / folder / f"{t2m}_2000-2001.nc"
+        full[["tas"]].isel(time=slice(0, 24)).rename(tas=t2m).to_netcdf(train)
+        for year, first in ((2002, 24), (2003, 36)):
+            full[["tas"]].isel(time=slice(first, first + 12)).to_netcdf(tmp_path / folder / f"tas_{year}.nc")
+        full[["pred"]].to_netcdf(tmp_path / folder / "pred_2000-2003.nc")
+        configs[folder] = resolve_inputs(build_config({"data": {
+            "paths": [str(tmp_path / folder / "pred_2000-2003.nc")], "target": "tas", "predictors": ["pred"],
+            "features": ["lat"], "rename": rename if folder == "renamed" else {},
+            "split_files": {"train": [str(train)], "val": [str(tmp_path / folder / "tas_2002.nc")],
+                            "test": [str(tmp_path / folder / "tas_2003.nc")]},
+        }}))
+    return full, configs
+
+
+def test_a_rename_matching_the_train_blocks_files_only_applies_with_split_files(tmp_path):
+    """The pattern ``t2m_*`` matches a file of the train block only: each block was opened with
+    every rule and the val block refused it ("matches none of the files")."""
+    full, configs = _renamed_split_configs(tmp_path, {"t2m_*": {"t2m": "tas"}})
+    renamed, by_hand = prepare_data(configs["renamed"]), prepare_data(configs["by_hand"])
+    expected = full["tas"].values.reshape(-1)
+    np.testing.assert_array_equal(renamed.samples.target[:, 0], expected[renamed.samples.flat_index])
+    assert renamed.split.descriptions == by_hand.split.descriptions
+    np.testing.assert_array_equal(renamed.scaled_inputs, by_hand.scaled_inputs)
+    np.testing.assert_array_equal(renamed.scaled_target, by_hand.scaled_target)
+
+
+def test_a_rename_whose_old_name_no_blocks_file_holds_is_refused_with_split_files(tmp_path):
+    _, configs = _renamed_split_configs(tmp_path, {"t2m_*": {"t2n": "tas"}})
+    with pytest.raises(ClimannError, match=r"^rename: 't2n' is not in t2m_2000-2001.nc; its variables: t2m"):
+        prepare_data(configs["renamed"])
+
+
 def test_field_anomalies_use_the_training_years_climatology(write_grid):
     path = write_grid("grid.nc", n_lat=3, n_lon=4, n_years=4)
     config = resolve_inputs(build_config({"data": {
