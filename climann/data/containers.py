@@ -15,7 +15,10 @@ so the choice of group is left to the user.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
+
+from climann.data.shell import shown_path
 
 #: The first bytes of compressed files, with the format and the command that decompresses.
 COMPRESSED_MAGIC: dict[bytes, tuple[str, str]] = {
@@ -45,7 +48,7 @@ def compressed_message(path: Path) -> str | None:
     if found is None:
         return None
     kind, command = found
-    return f"{path.name} is {kind}-compressed, not NetCDF; decompress it first: `{command} '{path.name}'`"
+    return f"{path.name} is {kind}-compressed, not NetCDF; decompress it first: `{command} {shown_path(path)}`"
 
 
 def groups_with_variables(dataset: object) -> list[str]:
@@ -70,10 +73,11 @@ def grouped_message(path: Path, groups: list[str]) -> str:
     names) do: the groups and how to copy one into a plain file."""
     first = groups[0].strip("/")
     out = f"{first.rsplit('/', 1)[-1]}.nc"
+    files = f"{shown_path(path)} {shown_path(path.with_name(out))}"  # the copy beside the file
     named = ", ".join(f"'{group.strip('/')}'" for group in groups[:5]) + (" …" if len(groups) > 5 else "")
     noun = "group" if len(groups) == 1 else "groups"
     return (
         f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann "
-        f"reads; copy the group into a plain file, e.g. `ncks -G : -g {first} '{path.name}' {out}` (or "
-        f"xarray: open_dataset(path, group='{first}').to_netcdf('{out}'))"
+        f"reads; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
+        f"(or xarray: open_dataset(path, group='{first}').to_netcdf('{out}'))"
     )

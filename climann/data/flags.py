@@ -34,10 +34,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
+
+from climann.data.shell import shown_path
 
 __all__ = ["flag_classes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
 
@@ -135,12 +138,13 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     values = np.atleast_1d(variable.attrs.get("flag_values", []))
     masks = np.atleast_1d(variable.attrs.get("flag_masks", []))
     meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
-    file = where if "," not in where else "IN.nc"
+    source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
+    files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{target}_{meaning}.nc'))}"  # beside it
     if values.size:
-        way = (f"cdo eqc,{values[0]:g} {file} {target}_{meaning}.nc (1 where {target} is {values[0]:g}, {meaning}; "
-               f"0 elsewhere) or ncap2 -s '{target}_{meaning}=({target}=={values[0]:g})' {file} {target}_{meaning}.nc")
+        way = (f"cdo eqc,{values[0]:g} {files} (1 where {target} is {values[0]:g}, {meaning}; "
+               f"0 elsewhere) or ncap2 -s '{target}_{meaning}=({target}=={values[0]:g})' {files}")
     else:
-        way = f"ncap2 -s '{target}_{meaning}=({target}/{masks[0]:g})%2' {file} {target}_{meaning}.nc for integer codes"
+        way = f"ncap2 -s '{target}_{meaning}=({target}/{masks[0]:g})%2' {files} for integer codes"
     raise ClimannError(
         f"the target '{target}' in {where} is a CF flag variable ({classes}): its codes are classes, not amounts, "
         f"and a regression on them would predict codes between classes; train on a 0/1 indicator of one class "

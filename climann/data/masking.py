@@ -33,6 +33,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.shell import input_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -135,7 +136,9 @@ def refuse_text_attributes(dataset: xr.Dataset) -> None:
         Naming the variable, the file, the attribute and the ``ncatted`` command that stores
         it as a number.
     """
-    where = Path(str(dataset.encoding.get("source", "the file"))).name
+    source = dataset.encoding.get("source")
+    where = Path(str(source)).name if source else "the file"
+    files = input_and_copy(source) if source else "IN.nc OUT.nc"
     for name, variable in dataset.data_vars.items():
         for key in NUMERIC_ATTRIBUTES:
             value = variable.attrs.get(key, variable.encoding.get(key))
@@ -146,8 +149,7 @@ def refuse_text_attributes(dataset: xr.Dataset) -> None:
             letter = "f" if key in ("scale_factor", "add_offset") else _NCATTED_TYPES.get(stored.str[1:], "f")
             raise ClimannError(
                 f"'{name}' in {where} has {key} stored as text ('{text}'), not as a number; store it as a number: "
-                f"ncatted -a {key},{name},o,{letter},{','.join(text.split())} "
-                f"{where} fixed.nc"
+                f"ncatted -a {key},{name},o,{letter},{','.join(text.split())} {files}"
             )
 
 
@@ -241,7 +243,9 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
     return found
 
 
-def warn_fill_like_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str) -> None:
+def warn_fill_like_values(
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None
+) -> None:
     """Warn, one line per variable, when a variable holds one of :data:`FILL_LIKE_VALUES`
     that no ``_FillValue`` or ``missing_value`` marks as missing: they are used as data (a
     field of 280 K with 1e20 over land would be trained on as it is), and climann does not
@@ -253,16 +257,21 @@ def warn_fill_like_values(dataset: xr.Dataset, names: Sequence[str], *, where: s
         As opened (fill values and valid ranges already NaN).
     names : sequence of str
         The variables to check (those absent are skipped).
-    where, file : str
-        The files, for the message; the file to name in the ``ncatted`` command.
+    where : str
+        The files, for the message.
+    file : str or Path or None
+        The file to name in the ``ncatted`` command, with its corrected copy beside it (see
+        :func:`climann.data.shell.input_and_copy`); None for data from several files
+        (``IN.nc OUT.nc``).
     """
     present = [name for name in names if name in dataset.data_vars]
+    files = "IN.nc OUT.nc" if file is None else input_and_copy(file)
     for name, found in fill_like_counts(dataset, present).items():
         value, (count, size) = max(found.items(), key=lambda item: item[1][0])
         stored = np.dtype(dataset[name].encoding.get("dtype", dataset[name].dtype))
         _log.warning(
             "'%s' in %s holds %g at %d of the %d values checked, a usual fill value that no _FillValue or "
             "missing_value marks as missing, so they are used as data; if they are missing values: "
-            "ncatted -a _FillValue,%s,o,%s,%g %s fixed.nc",
-            name, where, value, count, size, name, _NCATTED_TYPES.get(stored.str[1:], "f"), value, file,
+            "ncatted -a _FillValue,%s,o,%s,%g %s",
+            name, where, value, count, size, name, _NCATTED_TYPES.get(stored.str[1:], "f"), value, files,
         )

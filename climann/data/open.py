@@ -35,6 +35,7 @@ from climann.data.masking import mask_invalid
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+from climann.data.shell import input_and_copy
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
@@ -259,7 +260,7 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
-        raise ClimannError(error.in_file(path.name)) from None
+        raise ClimannError(error.in_file(path)) from None
     _note_time_warnings(dataset, path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
@@ -283,7 +284,7 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
     for variable in dataset.variables.values():
         note = variable.encoding.get(TIME_WARNING_KEY)
         if note:
-            note_once(_log, logging.WARNING, TimeValuesError(note).in_file(path.name))  # once per run
+            note_once(_log, logging.WARNING, TimeValuesError(note).in_file(path))  # once per run
 
 
 def _open_files(
@@ -329,7 +330,7 @@ def _open_files(
             for dataset, path in zip(each[1:], files[1:])
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
-        datasets = on_common_time_steps(datasets, [path.name for path in files], target=target)
+        datasets = on_common_time_steps(datasets, list(files), target=target)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
@@ -616,7 +617,7 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
             calendar = variable.attrs.get("calendar")
             if calendar and str(calendar).lower() not in KNOWN_CALENDARS:
                 # IRI Data Library files say '360' for CF's 360_day; not guessed, but named
-                fix = f"`ncatted -a calendar,{name},o,c,360_day {path.name} fixed.nc`"
+                fix = f"`ncatted -a calendar,{name},o,c,360_day {input_and_copy(path)}`"
                 hint = f"; if it means 30-day months, CF's name is '360_day': {fix}" if str(calendar) == "360" else ""
                 return (
                     f"'{name}' in {path.name} uses calendar '{calendar}', which is not a CF calendar; "
@@ -630,7 +631,7 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
-            message = isinstance(units, str) and months_since_message(str(name), units, calendar, path.name)
+            message = isinstance(units, str) and months_since_message(str(name), units, calendar, path)
             if message:
                 return message
     return None

@@ -28,11 +28,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.shell import input_and_copy
 from climann.data.time_overlap import date_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -50,7 +52,7 @@ class _Axis:
     """One variable's time axis: its sorted distinct steps, the first file holding it."""
 
     variable: str
-    file: str
+    file: str | Path
     times: np.ndarray
 
     @property
@@ -96,10 +98,10 @@ class _Axis:
         return f"{self.text(self.times[0])} to {self.text(self.times[-1])}"
 
 
-def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> tuple[str | None, list[_Axis]]:
+def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> tuple[str | None, list[_Axis]]:
     """The time dimension's name and each time-varying variable's axis, in the order of the files."""
     steps: dict[str, set] = {}
-    first_file: dict[str, str] = {}
+    first_file: dict[str, str | Path] = {}
     time_name = None
     for dataset, name in zip(datasets, names):
         if (time := time_coordinate(dataset)) is None:
@@ -119,12 +121,12 @@ def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
-def averaging_advice(file: str, frequency: str) -> str:
+def averaging_advice(file: str | Path, frequency: str) -> str:
     """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
-    command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```."""
+    command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
+    (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it)."""
     command = _FREQUENCIES.get(frequency, (None, None))[0]
-    stem = file.rsplit(".", 1)[0]
-    return (f"e.g. {frequency} means with `cdo {command} {file} {stem}_{frequency}.nc`" if command
+    return (f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`" if command
             else "e.g. with xarray's Dataset.resample")
 
 
@@ -160,12 +162,11 @@ def _stamps_refusal(first: _Axis, other: _Axis) -> ClimannError:
     periods = {"monthly": "months", "daily": "days", "yearly": "years"}[first.frequency]
     uniform = len({(t.day, t.hour, t.minute) if first.frequency == "monthly" else (t.hour, t.minute)
                    for t in first.times}) == 1
-    stem = other.file.rsplit(".", 1)[0]
     if uniform and first.frequency in ("monthly", "daily"):
         start, model = other.times[0], first.times[0]
         day = model.day if first.frequency == "monthly" else start.day
         how = (f"`cdo settaxis,{start.year:04d}-{start.month:02d}-{day:02d},{model.hour:02d}:{model.minute:02d}:00,"
-               f"{_FREQUENCIES[first.frequency][1]} {other.file} {stem}_restamped.nc`")
+               f"{_FREQUENCIES[first.frequency][1]} {input_and_copy(other.file, 'restamped')}`")
     else:
         how = f"in xarray, assign_coords with {first.variable}'s times"
     return ClimannError(
@@ -213,7 +214,7 @@ def _check_same_steps(axes: Sequence[_Axis]) -> None:
 
 
 def on_common_time_steps(
-    datasets: Sequence[xr.Dataset], names: Sequence[str], *, target: str | None = None
+    datasets: Sequence[xr.Dataset], names: Sequence[str | Path], *, target: str | None = None
 ) -> list[xr.Dataset]:
     """The datasets (one per file, or group of files) restricted to the period every
     time-varying variable covers, when their steps agree there (see the module description).
@@ -222,8 +223,8 @@ def on_common_time_steps(
     ----------
     datasets : sequence of xarray.Dataset
         Lazy, to be combined; static fields (no time dimension) pass unchanged.
-    names : sequence of str
-        The file (or files) of each dataset, for the messages.
+    names : sequence of str or Path
+        The file of each dataset, for the commands of the messages.
     target : str, optional
         The variable whose steps the others are compared with (and told to take when
         restamped); without it, the first file's first variable.

@@ -27,7 +27,7 @@ import cftime
 import numpy as np
 
 from climann.data.time_axis import TimeStep
-from climann.data.time_values import FILE_PLACEHOLDER
+from climann.data.time_values import COMMAND_FILES_PLACEHOLDER, FILE_PLACEHOLDER
 
 #: A stored precision finer than this fraction of the step is exact enough (every float64 axis).
 NEGLIGIBLE_FRACTION = 1e-6
@@ -161,7 +161,8 @@ def rounded_stamps(
     -------
     (values, warning) or None
         ``values`` of float64, shape (n_time,), in ``units``; ``warning`` one line with
-        :data:`climann.data.time_values.FILE_PLACEHOLDER` for the file's name.
+        :data:`climann.data.time_values.FILE_PLACEHOLDER` for the file's name and
+        :data:`~climann.data.time_values.COMMAND_FILES_PLACEHOLDER` for its command's files.
     """
     found = _grid_of(values, dtype, units, calendar)
     if found is None:
@@ -172,7 +173,7 @@ def rounded_stamps(
         return None
     year = cftime.num2date(float(values.max()), units, calendar=calendar).year
     per_step = per_unit / step
-    fix = (f"`ncap2 -s '{name}=round(double({name})*{per_step:g})/{per_step:g}' {FILE_PLACEHOLDER} fixed.nc`"
+    fix = (f"`ncap2 -s '{name}=round(double({name})*{per_step:g})/{per_step:g}' {COMMAND_FILES_PLACEHOLDER}`"
            if per_step == round(per_step) and np.all(np.mod(grid, step) == 0) else "writing it again from the source")
     warning = (f"{FILE_PLACEHOLDER}: {_storage(name, dtype, precision, year)}: stamps rounded to the "
                f"{_step_name(step)} step (at most {_duration(float(np.max(np.abs(grid - values * per_unit))))} "

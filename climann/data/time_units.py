@@ -12,11 +12,13 @@ is refused with the command that rewrites its time axis in days.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+from climann.data.shell import input_and_copy
 from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps
 from climann.data.time_values import (
     TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
@@ -46,17 +48,19 @@ def calendar_unit(units: str) -> tuple[str, str] | None:
     return (match.group(2).lower(), match.group("reference")) if match else None
 
 
-def months_since_message(name: str, units: str, calendar: str, file_name: str) -> str | None:
-    """Why ``months/years since`` cannot be read in ``calendar``, and how to fix the file;
-    None when the units are not in calendar months or years, or exact in ``calendar``."""
+def months_since_message(name: str, units: str, calendar: str, path: Path) -> str | None:
+    """Why ``months/years since`` cannot be read in ``calendar``, and how to fix the file
+    ``path`` (the command names it and its corrected copy beside it, see
+    :func:`climann.data.shell.input_and_copy`); None when the units are not in calendar months
+    or years, or exact in ``calendar``."""
     if calendar_unit(units) is None or calendar_unit(units)[0] in EXACT_UNIT_DAYS.get(calendar.lower(), {}):
         return None
     unit, reference = calendar_unit(units)
     return (
-        f"time '{name}' in {file_name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
+        f"time '{name}' in {Path(path).name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
         f"fixed length of time (CF and UDUNITS: a month is 1/12 year = 30.436875 days, not a calendar month), so "
         f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
-        f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {file_name} fixed.nc` (only the "
+        f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {input_and_copy(path)}` (only the "
         f"'360_day' calendar makes {unit}s exact)"
     )
 

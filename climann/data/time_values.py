@@ -26,10 +26,12 @@ makes the values no dates: both are refused in one line saying what to give inst
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import cftime
 import numpy as np
 
+from climann.data.shell import input_and_copy
 from climann.errors import ClimannError
 
 #: The first day of the Gregorian calendar; earlier dates of the ``standard`` calendar are Julian (CF §4.4.1).
@@ -42,15 +44,21 @@ _SINCE = re.compile(r"^\s*\w+\s+since\s+", re.IGNORECASE)
 
 #: Where a file's placeholder stands in a :class:`TimeValuesError` message.
 FILE_PLACEHOLDER = "{file}"
+#: Where the input and output files of a shell command stand in such a message (see
+#: :func:`climann.data.shell.input_and_copy`).
+COMMAND_FILES_PLACEHOLDER = "{input} {copy}"
 
 
 class TimeValuesError(ClimannError):
     """Time values that cannot be dated as written. The message holds :data:`FILE_PLACEHOLDER`
-    where the file's name goes (the decoder does not know it); see :meth:`in_file`."""
+    where the file's name goes and :data:`COMMAND_FILES_PLACEHOLDER` where a command's files
+    go (the decoder does not know the file); see :meth:`in_file`."""
 
-    def in_file(self, file_name: str) -> str:
-        """The message for the file ``file_name``."""
-        return str(self).replace(FILE_PLACEHOLDER, file_name)
+    def in_file(self, path: Path) -> str:
+        """The message for the file ``path``: its name in the text, its path (shell-quoted,
+        with the corrected copy beside it) in the commands."""
+        return (str(self).replace(COMMAND_FILES_PLACEHOLDER, input_and_copy(path))
+                .replace(FILE_PLACEHOLDER, Path(path).name))
 
 
 def is_time_axis(name: object, dims: tuple, attrs: dict) -> bool:
@@ -85,7 +93,7 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' has calendar 'none' (CF: no calendar), so its values are not dates "
             "and climann cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
-            f"`ncatted -a calendar,{name},o,c,360_day {FILE_PLACEHOLDER} fixed.nc` (or noleap, standard …)"
+            f"`ncatted -a calendar,{name},o,c,360_day {COMMAND_FILES_PLACEHOLDER}` (or noleap, standard …)"
         )
     return None
 
@@ -117,7 +125,7 @@ def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[
         what = f"step {first} of time '{name}' has no date ({stored})"
     last, kept = values.size - 1, _kept_ranges(np.isfinite(values))
     slabs = " ".join(f"-d {dim},{start},{'' if stop == last else stop}" for start, stop in kept)
-    drop = f" or drop it, e.g. `ncks {slabs} {FILE_PLACEHOLDER} fixed.nc`" if slabs else ""
+    drop = f" or drop it, e.g. `ncks {slabs} {COMMAND_FILES_PLACEHOLDER}`" if slabs else ""
     return (
         f"{FILE_PLACEHOLDER}: {what}{around}; a step without a date cannot be placed in the series: correct its "
         f"value{drop} (ncks counts steps from 0, as here)"
@@ -196,7 +204,7 @@ def early_reference_message(name: str, units: str, calendar: str, *, proleptic: 
     (CF §4.4.1), the ``days`` that the two readings differ by (see :func:`days_early`) and
     the ``ncatted`` line that names the arithmetic the file was written with."""
     reference = _SINCE.sub("", units).strip()
-    fix = f"`ncatted -a calendar,{name},o,c,proleptic_gregorian {FILE_PLACEHOLDER} fixed.nc`"
+    fix = f"`ncatted -a calendar,{name},o,c,proleptic_gregorian {COMMAND_FILES_PLACEHOLDER}`"
     if proleptic:
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, where dates "
@@ -229,7 +237,8 @@ def early_reference_problem(name: str, values: np.ndarray, units: str, calendar:
     Returns
     -------
     message : str or None
-        One line with :data:`FILE_PLACEHOLDER` for the file's name.
+        One line with :data:`FILE_PLACEHOLDER` for the file's name and
+        :data:`COMMAND_FILES_PLACEHOLDER` for its command's files.
     refuse : bool
     """
     if early_reference(units, calendar) is None:

@@ -29,12 +29,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
+from climann.data.shell import input_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -586,10 +588,12 @@ def _time_dim(variable: xr.DataArray) -> str | None:
                  and hasattr(variable[dim].values.flat[0], "calendar")), None)
 
 
-def _fixed_copy(where: str) -> tuple[str, str]:
-    """The file named in advice and the name of its corrected copy: ``new.nc``, ``new_fixed.nc``."""
-    file = where if re.fullmatch(r"[^,\s]+\.nc4?", where) else "FILE.nc"
-    return file, f"{file.rsplit('.', 1)[0]}_fixed.nc"
+def _fixed_copy(variable: xr.DataArray, where: str) -> str:
+    """The file named in advice and its corrected copy beside it, ``'my data/new.nc'
+    'my data/new_fixed.nc'`` (see :func:`climann.data.shell.input_and_copy`): the variable's
+    source file, else ``where`` when it names one file, else ``FILE.nc``."""
+    named = where if re.fullmatch(r"[^,\s]+\.nc4?", where) else "FILE.nc"
+    return input_and_copy(variable.encoding.get("source") or named)
 
 
 def _cell_lengths(
@@ -611,16 +615,16 @@ def _cell_lengths(
 
     units, dim = variable.attrs.get("units"), _time_dim(variable)
     own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
-    file, fixed = _fixed_copy(where)
+    files = _fixed_copy(variable, where)
     if found.per_cell < 0 and own != "time: sum":
         marked = " ".join(filter(None, (variable.attrs.get("cell_methods"), "time: sum")))
         raise ClimannError(
             f"'{name}' is in '{units}' in {where}, an amount that does not say the period it is over, but in '{to}', a "
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
             f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
-            f"time step, say so (ncatted -a cell_methods,{name},o,c,'{marked}' {file} {fixed}); if they are daily "
+            f"time step, say so (ncatted -a cell_methods,{name},o,c,{shlex.quote(marked)} {files}); if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
-            f"(ncatted -a units,{name},o,c,'{units} day-1' {file} {fixed})")
+            f"(ncatted -a units,{name},o,c,{shlex.quote(f'{units} day-1')} {files})")
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
         raise ClimannError(
             f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
@@ -636,7 +640,7 @@ def _cell_lengths(
         raise ClimannError(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
             f"over it (time: sum), but its time has no bounds and no regular step to give that length; add time "
-            f"bounds (CF 7.1), e.g. cdo settbounds,month {file} {fixed} for monthly values (day or year for others)")
+            f"bounds (CF 7.1), e.g. cdo settbounds,month {files} for monthly values (day or year for others)")
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
            f"the mean rates times each time step's length ({source})")

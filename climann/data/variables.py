@@ -7,6 +7,7 @@ the canonical (time, latitude, longitude) order, with size-1 extra dimensions dr
 from __future__ import annotations
 
 import difflib
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import xarray as xr
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
+from climann.data.shell import beside, shown_path
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
@@ -83,11 +85,11 @@ def require_variable(
         )
     if close:  # predict has no --rename: a way out that every command's user can take
         one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
-        file, copy, glob = ((where, f"{Path(where).stem}_renamed{Path(where).suffix}", where) if one_file
-                            else ("FILE", "NEW_FILE", "*"))
-        hint += (f" If it is the same field, rename it in a copy (ncrename -v {close[0]},{name} {file} "
-                 f"{copy}) or, when training, with --rename "
-                 f"'{glob}:{close[0]}={name}'")
+        source = dataset.encoding.get("source") or where
+        files, glob = ((f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}", where)
+                       if one_file else ("FILE NEW_FILE", "*"))
+        hint += (f" If it is the same field, rename it in a copy (ncrename -v {close[0]},{name} {files}) or, "
+                 f"when training, with --rename {shlex.quote(f'{glob}:{close[0]}={name}')}")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )

@@ -28,6 +28,7 @@ recorded — is not compared: such a model file predicts as it always did (one n
 from __future__ import annotations
 
 import logging
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import GridLayout
+from climann.data.shell import input_and_copy
 from climann.data.time_axes import averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step
 from climann.errors import ClimannError
@@ -117,7 +119,8 @@ def _files(layout: GridLayout) -> str:
 
 
 def _first_file(layout: GridLayout) -> str:
-    return Path(layout.source_files[0]).name if layout.source_files else "FILE.nc"
+    """The new data's first file, for commands (``FILE.nc`` when unknown)."""
+    return layout.source_files[0] if layout.source_files else "FILE.nc"
 
 
 def _step_dependent(run: TrainedRun) -> list[str]:
@@ -276,11 +279,11 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
             _log.warning(f"{said} {trained} (CF cell_methods): it is given another quantity than it learnt from; "
                          f"give {trained} {name}, or correct the attribute if it is wrong")
         elif scoring:
+            corrected = shlex.quote(_corrected(attribute, new, trained, layout.time.name))
             raise ClimannError(
                 f"{said} and predicts {trained} (CF cell_methods): its scores against {new} would measure another "
                 f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy "
-                f"(ncatted -a cell_methods,{name},o,c,'{_corrected(attribute, new, trained, layout.time.name)}' "
-                f"{first} {first.rsplit('.', 1)[0]}_fixed.nc)"
+                f"(ncatted -a cell_methods,{name},o,c,{corrected} {input_and_copy(first)})"
             )
         else:
             _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "

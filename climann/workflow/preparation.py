@@ -177,7 +177,7 @@ def _open_subset(
     )
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
     warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
-                          file=where if len(files) == 1 else "FILE")
+                          file=files[0] if len(files) == 1 else None)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     clashes = [name for name in series if name in selected.variables]

@@ -50,12 +50,14 @@ def _zipped(source, target):
                      id="gzip-named-nc"),
     ],
 )
-def test_a_compressed_file_is_refused_with_the_command_that_decompresses_it(tmp_path, name, compress, kind, command):
+def test_a_compressed_file_is_refused_with_the_command_that_decompresses_it(tmp_path, monkeypatch, name, compress, kind,
+                                                                             command):
+    monkeypatch.chdir(tmp_path)
     source = _plain(tmp_path / "source.nc")
     compress(source, tmp_path / name)
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / name])
-    assert str(error.value) == f"{name} is {kind}-compressed, not NetCDF; decompress it first: `{command} '{name}'`"
+    assert str(error.value) == f"{name} is {kind}-compressed, not NetCDF; decompress it first: `{command} {name}`"
 
 
 def test_a_compressed_file_among_plain_ones_is_named(tmp_path):
@@ -73,7 +75,9 @@ def test_a_compressed_file_among_plain_ones_is_named(tmp_path):
         pytest.param(["product/monthly"], "group 'product/monthly'", "product/monthly", "monthly.nc", id="nested"),
     ],
 )
-def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(tmp_path, groups, named, first, out):
+def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(tmp_path, monkeypatch, groups, named,
+                                                                                first, out):
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "grouped.nc"
     with netCDF4.Dataset(path, "w") as nc:
         nc.title = "the root has no variables"
@@ -83,7 +87,7 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
         open_dataset([path])
     assert str(error.value) == (
         f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
-        f"the group into a plain file, e.g. `ncks -G : -g {first} 'grouped.nc' {out}` (or xarray: "
+        f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray: "
         f"open_dataset(path, group='{first}').to_netcdf('{out}'))"
     )
 

@@ -184,19 +184,20 @@ def test_valid_limits_of_unsigned_data_are_read_unsigned(tmp_path, stored, attrs
 @pytest.mark.parametrize(
     ("attrs", "key", "fix"),
     [
-        pytest.param({"missing_value": "-999"}, "missing_value", "ncatted -a missing_value,v,o,f,-999 text.nc fixed.nc",
+        pytest.param({"missing_value": "-999"}, "missing_value", "ncatted -a missing_value,v,o,f,-999 text.nc text_fixed.nc",
                      id="missing_value"),
-        pytest.param({"valid_range": "-5 40"}, "valid_range", "ncatted -a valid_range,v,o,f,-5,40 text.nc fixed.nc",
+        pytest.param({"valid_range": "-5 40"}, "valid_range", "ncatted -a valid_range,v,o,f,-5,40 text.nc text_fixed.nc",
                      id="valid_range"),
-        pytest.param({"valid_min": "-5"}, "valid_min", "ncatted -a valid_min,v,o,f,-5 text.nc fixed.nc",
+        pytest.param({"valid_min": "-5"}, "valid_min", "ncatted -a valid_min,v,o,f,-5 text.nc text_fixed.nc",
                      id="valid_min"),
-        pytest.param({"scale_factor": "0.01"}, "scale_factor", "ncatted -a scale_factor,v,o,f,0.01 text.nc fixed.nc",
+        pytest.param({"scale_factor": "0.01"}, "scale_factor", "ncatted -a scale_factor,v,o,f,0.01 text.nc text_fixed.nc",
                      id="scale_factor"),
-        pytest.param({"add_offset": "273.15"}, "add_offset", "ncatted -a add_offset,v,o,f,273.15 text.nc fixed.nc",
+        pytest.param({"add_offset": "273.15"}, "add_offset", "ncatted -a add_offset,v,o,f,273.15 text.nc text_fixed.nc",
                      id="add_offset"),
     ],
 )
-def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, attrs, key, fix):
+def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, monkeypatch, attrs, key, fix):
+    monkeypatch.chdir(tmp_path)
     values = np.where(_land(), -999.0, 20.0) * np.ones((N_TIME, 1, 1))
     path = _write(tmp_path / "text.nc", values.astype("f4"), "f4", {})
     with netCDF4.Dataset(path, "a") as nc:
@@ -237,7 +238,7 @@ def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, 
     # 24 of the 48 steps checked (evenly spaced), 5 land cells each: 120 of 24 × 48 = 1152 values
     expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value that no "
                 f"_FillValue or missing_value marks as missing, so they are used as data; if they are missing "
-                f"values: ncatted -a _FillValue,tas,o,{letter},{value:g} a.nc fixed.nc")
+                f"values: ncatted -a _FillValue,tas,o,{letter},{value:g} a.nc a_fixed.nc")
     assert [record.getMessage() for record in caplog.records] == [expected]
 
 

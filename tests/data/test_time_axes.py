@@ -100,7 +100,8 @@ def _daily_and_monthly(tmp_path):
         ),
     ],
 )
-def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, write, message):
+def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypatch, write, message):
+    monkeypatch.chdir(tmp_path)
     write(tmp_path)
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")

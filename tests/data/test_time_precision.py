@@ -59,8 +59,9 @@ def _warnings(caplog):
     return [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
 
 
-def test_float32_hourly_stamps_decode_to_the_dates_of_the_float64_twin_with_one_warning(twins, caplog):
+def test_float32_hourly_stamps_decode_to_the_dates_of_the_float64_twin_with_one_warning(twins, caplog, monkeypatch):
     f32, f64 = twins
+    monkeypatch.chdir(f32.parent)
     stored = np.asarray(_hours(*TWO_JANUARIES), dtype=np.float32)
     assert cftime.num2date(stored[2], UNITS, "standard").minute != 0  # the stored stamp is off its hour
     with caplog.at_level(logging.WARNING):
@@ -71,7 +72,7 @@ def test_float32_hourly_stamps_decode_to_the_dates_of_the_float64_twin_with_one_
     [warning] = [message for message in _warnings(caplog) if "float32" in message]
     assert "f32.nc: time 'time' is stored as float32 (precision ≈ 5.6 min at 2004)" in warning
     assert "stamps rounded to the hourly step" in warning
-    assert "`ncap2 -s 'time=round(double(time)*24)/24' f32.nc fixed.nc`" in warning
+    assert "`ncap2 -s 'time=round(double(time)*24)/24' f32.nc f32_fixed.nc`" in warning
 
 
 def test_float32_hourly_gives_the_steps_lags_and_climatology_of_the_float64_twin(twins):

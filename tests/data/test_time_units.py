@@ -52,7 +52,8 @@ def test_calendar_units_are_exact_in_360_day(tmp_path, units, days_per_unit):
 
 @pytest.mark.parametrize("calendar", ["gregorian", "standard", "noleap", "proleptic_gregorian", "julian"])
 @pytest.mark.parametrize("unit", ["months", "years"])
-def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, calendar, unit):
+def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, monkeypatch, calendar, unit):
+    monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "obs.nc", units=f"{unit} since 1850-01-01", calendar=calendar)
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
@@ -60,7 +61,7 @@ def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, cal
     assert "\n" not in message
     assert f"'{unit} since 1850-01-01' in the '{calendar}' calendar" in message and "obs.nc" in message
     assert "not a fixed length of time" in message and "30.436875 days" in message
-    assert "cdo -setreftime,1850-01-01,00:00:00,days obs.nc" in message
+    assert "cdo -setreftime,1850-01-01,00:00:00,days obs.nc obs_fixed.nc`" in message
     assert "decode_times" not in message and "cftime" not in message
 
 

@@ -56,8 +56,9 @@ def _monthly_days(n, day=15):
     [pytest.param(-999.0, "the fill value -999.0", id="fill_value"), pytest.param(None, "NaN", id="nan")],
 )
 def test_a_step_without_a_time_value_is_refused_naming_it_its_neighbours_and_the_way_out(
-    tmp_path, step, around, slabs, fill, stored
+    tmp_path, monkeypatch, step, around, slabs, fill, stored
 ):
+    monkeypatch.chdir(tmp_path)
     values = _monthly_days(12)
     values[step] = np.nan if fill is None else fill
     path = _write(tmp_path / "gap.nc", values, fill=fill)
@@ -65,7 +66,7 @@ def test_a_step_without_a_time_value_is_refused_naming_it_its_neighbours_and_the
         open_dataset([path])
     assert str(error.value) == (
         f"gap.nc: step {step} of time 'time' has no date ({stored}), {around}; a step without a date cannot be "
-        f"placed in the series: correct its value or drop it, e.g. `ncks {slabs} gap.nc fixed.nc` (ncks counts "
+        f"placed in the series: correct its value or drop it, e.g. `ncks {slabs} gap.nc gap_fixed.nc` (ncks counts "
         "steps from 0, as here)"
     )
 
@@ -103,14 +104,16 @@ MONTH_STARTS = [datetime.date(1990 + k // 12, k % 12 + 1, 1) for k in range(14)]
 
 
 @pytest.mark.parametrize("calendar", ["standard", "gregorian", None])
-def test_month_starts_counted_proleptically_from_year_1_are_refused_with_the_calendar_fix(tmp_path, calendar):
+def test_month_starts_counted_proleptically_from_year_1_are_refused_with_the_calendar_fix(tmp_path, monkeypatch,
+                                                                                          calendar):
+    monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "ncep.nc", _hours_since_year_1(MONTH_STARTS), units=NCEP_UNITS, calendar=calendar)
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
     message = str(error.value)
     assert message.startswith(f"ncep.nc: time 'time' counts from 1-1-1 00:00:0.0 in the '{calendar or 'standard'}'")
     assert "each would be dated 2 days early" in message
-    assert message.endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian ncep.nc fixed.nc`")
+    assert message.endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian ncep.nc ncep_fixed.nc`")
 
 
 def test_the_calendar_fix_dates_the_months_on_their_first_day(tmp_path):
@@ -132,7 +135,8 @@ def test_month_starts_counted_in_the_mixed_calendar_are_read_as_cf_says_without_
     assert not [record for record in caplog.records if "1582" in record.getMessage()]
 
 
-def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path, caplog):
+def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     days = [datetime.date(1990, 1, 1) + datetime.timedelta(days=k) for k in range(10)]
     path = _write(tmp_path / "daily.nc", _hours_since_year_1(days), units=NCEP_UNITS, calendar="standard")
     with caplog.at_level(logging.WARNING):
@@ -144,7 +148,7 @@ def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path
     assert len(warnings) == 1
     assert warnings[0].startswith("daily.nc: time 'time' counts from 1-1-1 00:00:0.0 in the 'standard' calendar")
     assert "dated 2 days early" in warnings[0]
-    assert warnings[0].endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian daily.nc fixed.nc`")
+    assert warnings[0].endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian daily.nc daily_fixed.nc`")
 
 
 CUMULATIVE_DAYS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])
@@ -170,11 +174,12 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path):
 
 
 @pytest.mark.parametrize("calendar", ["none", "None"])
-def test_a_time_without_a_calendar_is_refused_with_how_to_set_one(tmp_path, calendar):
+def test_a_time_without_a_calendar_is_refused_with_how_to_set_one(tmp_path, monkeypatch, calendar):
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset([_write(tmp_path / "idealised.nc", _monthly_days(12), calendar=calendar)])
     assert str(error.value) == (
         "idealised.nc: time 'time' has calendar 'none' (CF: no calendar), so its values are not dates and climann "
         "cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
-        "`ncatted -a calendar,time,o,c,360_day idealised.nc fixed.nc` (or noleap, standard …)"
+        "`ncatted -a calendar,time,o,c,360_day idealised.nc idealised_fixed.nc` (or noleap, standard …)"
     )

@@ -104,7 +104,8 @@ DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
-def test_a_lagged_monthly_model_refuses_daily_data(runs, tmp_path, command):
+def test_a_lagged_monthly_model_refuses_daily_data(runs, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
     folder, lagged, _ = runs
     daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
     with pytest.raises(ClimannError) as refused:
@@ -114,6 +115,7 @@ def test_a_lagged_monthly_model_refuses_daily_data(runs, tmp_path, command):
 
 
 def test_the_refusal_is_one_line_and_exit_2(runs, tmp_path, capfd, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     from tests.console import run_main
 
     _, lagged, _ = runs
@@ -124,7 +126,8 @@ def test_the_refusal_is_one_line_and_exit_2(runs, tmp_path, capfd, monkeypatch):
     assert result.stderr.strip().splitlines() == [f"climann: error: {DAILY_REFUSAL}"]
 
 
-def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_path, caplog):
+def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     _, _, plain = runs
     daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
     with caplog.at_level(logging.WARNING, logger="climann"):
@@ -276,8 +279,9 @@ def test_predict_warns_of_another_time_cell_method_in_one_line(runs, tmp_path, c
     assert [record.getMessage() for record in caplog.records if "cell_methods" in record.getMessage()] == warned
 
 
-def test_evaluate_refuses_a_target_of_another_time_cell_method(runs, tmp_path):
+def test_evaluate_refuses_a_target_of_another_time_cell_method(runs, tmp_path, monkeypatch):
     """The ncatted in the advice changes the time method only: the area part stays as written."""
+    monkeypatch.chdir(tmp_path)
     _, _, plain = runs
     new = _write(tmp_path / "tas_max.nc", _monthly(2000, 2), seed=4, tas_methods="area: mean time: maximum")
     with pytest.raises(ClimannError) as refused:

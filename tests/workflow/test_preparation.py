@@ -378,9 +378,11 @@ def test_check_trains_reads_the_values_only_up_to_the_size_given(tmp_path):
     assert "# (The data are large" not in describe([str(tmp_path / "data.nc")], check=check_trains)
 
 
-def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prepared(tmp_path, caplog):
+def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prepared(tmp_path, caplog, monkeypatch):
     """-9999 over 'land' with no _FillValue: trained on as data (never guessed missing), but said."""
     import logging
+
+    monkeypatch.chdir(tmp_path)
 
     dataset = grid_dataset()
     dataset["pred"] = dataset["pred"].where(dataset["lat"] > dataset["lat"].min(), -9999.0)  # the southern row
@@ -393,7 +395,7 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
     # 36 monthly steps, 24 checked, 6 cells of the southern row each: 144 of 24 × 24 = 576 values
     assert ("'pred' in fill.nc holds -9999 at 144 of the 576 values checked, a usual fill value that no _FillValue "
             "or missing_value marks as missing") in caplog.text
-    assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fixed.nc" in caplog.text
+    assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fill_fixed.nc" in caplog.text
     assert (data.samples.inputs == -9999.0).any()  # still data
 
 
@@ -472,6 +474,7 @@ def test_a_flag_target_of_several_classes_exits_2_in_one_line(tmp_path, capfd, m
     train on one class's 0/1 indicator."""
     from tests.console import run_main
 
+    monkeypatch.chdir(tmp_path)
     dataset = grid_dataset()
     codes = (np.arange(dataset["tas"].size) % 3 + 1).reshape(dataset["tas"].shape).astype("i1")
     dataset["lc"] = (dataset["tas"].dims, codes, {"flag_values": np.array([1, 2, 3], "i1"),

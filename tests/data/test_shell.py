@@ -1,0 +1,147 @@
+"""Files named in the shell commands of climann's advice: each command, split as a shell splits
+it, names the file as the user can reach it from the working folder, and its copy beside it."""
+
+import gzip
+import logging
+import re
+import shlex
+
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.masking import warn_fill_like_values
+from climann.data.open import open_dataset
+from climann.data.shell import beside, input_and_copy, shown_path
+from climann.errors import ClimannError
+from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
+from tests.data.test_time_values import _write as _write_times
+from tests.data.test_time_units import _write as _write_units
+
+FOLDER = "my data"
+
+
+def test_a_path_inside_the_working_folder_is_relative_and_quoted(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = (tmp_path / FOLDER / "iri.nc").resolve()
+    assert shown_path(path) == "'my data/iri.nc'"
+    assert beside(path) == "'my data/iri_fixed.nc'"
+    assert shlex.split(input_and_copy(path, "monthly")) == ["my data/iri.nc", "my data/iri_monthly.nc"]
+
+
+def test_a_path_outside_the_working_folder_is_absolute(tmp_path, monkeypatch):
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    path = tmp_path / FOLDER / "it's.nc"
+    assert shlex.split(shown_path(path)) == [str(path.resolve())]
+
+
+def _commands(message: str) -> list[list[str]]:
+    """The shell commands in a message (between backticks, or in parentheses after ``ncatted``
+    when the message has no backticks), each split as a POSIX shell splits it."""
+    quoted = re.findall(r"`([^`]+)`", message)
+    found = quoted or [re.search(r"(ncatted .*?)\)?$", message).group(1)]
+    return [shlex.split(command) for command in found]
+
+
+def _in_folder(tmp_path, name):
+    (tmp_path / FOLDER).mkdir(exist_ok=True)
+    return tmp_path / FOLDER / name
+
+
+def _iri(tmp_path):
+    return _write_units(_in_folder(tmp_path, "iri file.nc"), units="months since 1960-01-01", calendar="360")
+
+
+def _months_since(tmp_path):
+    return _write_units(_in_folder(tmp_path, "obs file.nc"), units="months since 1850-01-01", calendar="standard")
+
+
+def _no_date(tmp_path):
+    values = _monthly_days(12)
+    values[5] = -999.0
+    return _write_times(_in_folder(tmp_path, "no date.nc"), values, fill=-999.0)
+
+
+def _no_calendar(tmp_path):
+    return _write_times(_in_folder(tmp_path, "idealised run.nc"), _monthly_days(12), calendar="none")
+
+
+def _proleptic(tmp_path):
+    return _write_times(_in_folder(tmp_path, "ncep file.nc"), _hours_since_year_1(MONTH_STARTS), units=NCEP_UNITS,
+                        calendar="standard")
+
+
+def _text_fill(tmp_path):
+    path = _write_times(_in_folder(tmp_path, "text fill.nc"), _monthly_days(12))
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.variables["tas"].setncattr_string("missing_value", "-9999")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("write", "tool", "suffix"),
+    [
+        pytest.param(_iri, "ncatted", "fixed", id="open-calendar-360"),
+        pytest.param(_months_since, "cdo", "fixed", id="time_units-months-since"),
+        pytest.param(_no_date, "ncks", "fixed", id="time_values-missing-stamp"),
+        pytest.param(_no_calendar, "ncatted", "fixed", id="time_values-calendar-none"),
+        pytest.param(_proleptic, "ncatted", "fixed", id="time_values-proleptic"),
+        pytest.param(_text_fill, "ncatted", "fixed", id="masking-text-attribute"),
+    ],
+)
+def test_a_refusal_names_the_file_and_its_copy_beside_it_as_a_shell_reads_them(tmp_path, monkeypatch, write, tool,
+                                                                               suffix):
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    (command,) = _commands(str(refused.value))
+    assert command[0] == tool
+    assert command[-2:] == [f"{FOLDER}/{path.name}", f"{FOLDER}/{path.stem}_{suffix}.nc"]
+    assert (tmp_path / command[-2]).samefile(path)
+
+
+def test_the_fill_like_warning_names_the_file_as_a_shell_reads_it(tmp_path, monkeypatch, caplog):
+    monkeypatch.chdir(tmp_path)
+    values = np.full(12, 280.0)
+    values[3] = -9999.0
+    path = _write_times(_in_folder(tmp_path, "fill like.nc"), _monthly_days(12))
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.variables["tas"][:] = values[:, None, None] * np.ones((1, 2, 3))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_fill_like_values(open_dataset([path]), ["tas"], where=path.name, file=path.resolve())
+    (command,) = _commands(caplog.records[0].getMessage())
+    assert command == ["ncatted", "-a", "_FillValue,tas,o,f,-9999", f"{FOLDER}/fill like.nc",
+                       f"{FOLDER}/fill like_fixed.nc"]
+    assert (tmp_path / command[-2]).samefile(path)
+
+
+def test_the_float32_stamps_warning_names_the_file_as_a_shell_reads_it(tmp_path, monkeypatch, caplog):
+    monkeypatch.chdir(tmp_path)
+    hours = np.arange(48, dtype=np.float64) + 24 * 365 * 14  # hourly, 2004
+    path = _write_times(_in_folder(tmp_path, "hourly f32.nc"), hours / 24.0, units="days since 1990-01-01",
+                        calendar="standard")
+    with netCDF4.Dataset(path, "w") as nc:  # the same file with time stored as float32
+        nc.createDimension("time", hours.size)
+        time = nc.createVariable("time", "f4", ("time",))
+        time.standard_name, time.units, time.calendar = "time", "days since 1990-01-01", "standard"
+        time[:] = (hours / 24.0).astype(np.float32)
+        nc.createVariable("tas", "f4", ("time",))[:] = np.arange(hours.size)
+    with caplog.at_level(logging.WARNING):
+        open_dataset([path])
+    (warning,) = [record.getMessage() for record in caplog.records if "float32" in record.getMessage()]
+    (command,) = _commands(warning)
+    assert command[0] == "ncap2" and command[-2:] == [f"{FOLDER}/hourly f32.nc", f"{FOLDER}/hourly f32_fixed.nc"]
+
+
+def test_the_decompression_command_names_the_file_as_a_shell_reads_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    plain = _write_times(tmp_path / "plain.nc", _monthly_days(3))
+    packed = _in_folder(tmp_path, "my file.nc.gz")
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([packed])
+    (command,) = _commands(str(refused.value))
+    assert command == ["gunzip", "-k", f"{FOLDER}/my file.nc.gz"]
+    assert (tmp_path / command[-1]).samefile(packed)
