@@ -66,17 +66,27 @@ def assert_readable_png(path, *, min_height=100, min_width=150):
     assert image[..., :3].std() > 0.05  # not blank
 
 
-def map_titles(monkeypatch) -> dict[str, str]:
-    """The title (suptitle) of each map drawn from now on, by file name."""
-    from climann.evaluation.figures import maps
+def map_titles(monkeypatch, *, save: bool = True) -> dict[str, str]:
+    """The title (suptitle) of each map drawn from now on, by file name. ``save=False``: for a
+    test that reads only the titles, no figure is written (the maps' and the plots' PNGs,
+    most of a redraw's time), each is closed where it would have been saved."""
+    import matplotlib.pyplot as plt
 
-    titles, save = {}, maps._save
+    from climann.evaluation.figures import maps, plots
+
+    titles, write = {}, maps._save
 
     def record(figure, path, dpi):
         titles[Path(path).name] = figure.get_suptitle()
-        return save(figure, path, dpi)
+        return write(figure, path, dpi) if save else unsaved(figure, path, dpi)
+
+    def unsaved(figure, path, dpi):
+        plt.close(figure)
+        return Path(path)
 
     monkeypatch.setattr(maps, "_save", record)
+    if not save:
+        monkeypatch.setattr(plots, "_save", unsaved)
     return titles
 
 
@@ -453,7 +463,7 @@ def test_plot_that_draws_every_test_year_removes_a_stale_stride(streamed_run, tm
     loses its figures_every_nth_test_year, and only that."""
     run_dir = copied_run(streamed_run, tmp_path, config=config)
     original = (run_dir / "metrics.json").read_text()
-    titles = map_titles(monkeypatch)
+    titles = map_titles(monkeypatch, save=False)
     metrics = plot_run(run_dir)
     assert "figures_every_nth_test_year" not in metrics
     assert (run_dir / "metrics.json").read_text() == original.replace(STRIDE_LINE, "")
@@ -467,7 +477,7 @@ def test_plot_under_the_runs_own_limit_draws_what_it_drew_and_leaves_its_metrics
     """The run's own limit: every 2nd year again (1997 and 1999), which the titles say;
     metrics.json, already true, is not rewritten."""
     run_dir = copied_run(streamed_run, tmp_path)
-    before, titles = (run_dir / "metrics.json").stat(), map_titles(monkeypatch)
+    before, titles = (run_dir / "metrics.json").stat(), map_titles(monkeypatch, save=False)
     assert plot_run(run_dir)["figures_every_nth_test_year"] == 2
     after = (run_dir / "metrics.json").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

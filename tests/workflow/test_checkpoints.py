@@ -292,6 +292,8 @@ E2E = ["--epochs", "80", "--hidden", "16", "--batch-size", "32", "--quiet"]
 # The runs whose figures no test looks at do without them (drawn after training, they do not
 # change the weights; each set costs seconds): the reference and the killed-and-resumed runs.
 NO_FIGURES = ["--set", "evaluation.figures=false"]
+# The runs whose figures a test only finds on disk (or interrupts) draw them at a low resolution.
+LOW_DPI = ["--set", "evaluation.dpi=40"]
 
 
 @pytest.fixture(scope="module")
@@ -367,7 +369,7 @@ def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_pa
     (after a short training: the weights are compared only when interrupted in training)."""
     run_dir = tmp_path / "runs" / "run"
     settings = E2E if moment == "training" else ["--epochs", "2", "--hidden", "4", "--quiet"]
-    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *settings]
+    command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *settings, *LOW_DPI]
     ready = (lambda: (run_dir / CHECKPOINT_NAME).exists()) if moment == "training" else _drawing_figures(run_dir)
     returncode, errors = _start_and_signal_when(command, ready, number)
     assert returncode == code, errors
