@@ -303,8 +303,14 @@ def _open_files(
     # compared: one file with it beside others without is one grid; see climann.data.cyclic.
     # Renamed variables are renamed as each file is opened, before anything looks at them:
     # the files are then one set, as if renamed by hand; see climann.data.renames.
+    # Each file is opened once: its times are read to plan calendars and overlaps, then the
+    # same lazy dataset is combined (it was opened two or three times, each time decoded again).
+    opened_files: dict[Path, xr.Dataset] = {}
+
     def opened(path: Path) -> xr.Dataset:
-        return renames.applied(_open_one(path, time_coder), path)
+        if path not in opened_files:
+            opened_files[path] = renames.applied(_open_one(path, time_coder), path)
+        return opened_files[path]
 
     try:
         if len(files) == 1:

@@ -62,12 +62,14 @@ def _dates_text(times: Sequence) -> str:
 
 def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
     """The file's time axis, or None when it has none (static fields) or cannot be read
-    (the combined opening then says why)."""
+    (the combined opening then says why). The dataset is left open: ``open_file`` may hand
+    out the very dataset that is combined afterwards (:mod:`climann.data.open` opens each file
+    once)."""
     try:
-        with open_file(path) as dataset:
-            name = find_coordinate(dataset, "time")
-            times = np.asarray(dataset[name].values)
-            variables = frozenset(v for v in data_variable_names(dataset) if name in dataset[v].dims)
+        dataset = open_file(path)
+        name = find_coordinate(dataset, "time")
+        times = np.asarray(dataset[name].values)
+        variables = frozenset(v for v in data_variable_names(dataset) if name in dataset[v].dims)
     except (ClimannError, OSError, ValueError, TypeError, KeyError):
         return None
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
@@ -140,7 +142,8 @@ def time_steps_to_keep(
         Files combined along time (and variables).
     open_file : callable
         Opens one file lazily with its times decoded, as the files are combined
-        (``climann.data.open``: the right engine for NetCDF, Zarr or GRIB).
+        (``climann.data.open``: the right engine for NetCDF, Zarr or GRIB). The dataset is
+        not closed here: the caller owns it.
     overlap : {"error", "first", "last"}
         See the module description.
 

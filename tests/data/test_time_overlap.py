@@ -64,6 +64,24 @@ def test_overlaps_are_resolved_without_reading_data(overlapping):
     assert isinstance(combined["tas"].data, dask.array.Array)
 
 
+@pytest.mark.parametrize("overlap", ["first", "error"])
+def test_each_file_is_opened_once_for_its_times_and_its_values(overlapping, overlap, monkeypatch):
+    """The calendar and overlap plans read the times of the datasets that are then combined:
+    each file is opened (and its time decoded) once, and the values equal a fresh opening's."""
+    import climann.data.open as opening
+
+    files, _, _ = overlapping
+    files = files[:1] if overlap == "error" else files  # one file, or two with an overlap to resolve
+    opened = []
+    open_one = opening._open_one
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    combined = open_dataset(files, overlap=overlap)
+    assert sorted(opened) == sorted(path.name for path in files)
+    fresh = [xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))["tas"] for path in files]
+    expected = fresh[0] if len(fresh) == 1 else xr.concat([fresh[0], fresh[1].isel(time=slice(12, None))], "time")
+    np.testing.assert_array_equal(combined["tas"].values, expected.values)
+
+
 def test_files_of_different_variables_over_one_period_do_not_overlap(tmp_path):
     full = _period(2000, 2, seed=3)
     full[["tas"]].to_netcdf(tmp_path / "tas.nc")
