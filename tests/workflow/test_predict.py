@@ -987,3 +987,61 @@ def test_one_time_step_predicts_as_within_a_year_of_steps(season_run, tmp_path, 
         assert alone.sizes["time"] == 1
         np.testing.assert_array_equal(alone["tas_pred"].values[0], within["tas_pred"].values[month])
     assert ("stamped at the start of each month" in caplog.text) == (days_after_the_1st == 0)
+
+
+@pytest.fixture(scope="module")
+def renamed_run(tmp_path_factory):
+    """A run on ERA5-like years of ``tas`` named ``t2m`` (1980–1981) and CMIP-like years named
+    ``tas`` (1982–1983), trained with ``rename = {"t2m_*" = {t2m = "tas"}}``."""
+    folder = tmp_path_factory.mktemp("renamed")
+    write_sample_dataset(folder / "sample.nc", years=4, resolution=30.0, seed=5)
+    with xr.open_dataset(folder / "sample.nc", decode_times=TIME) as sample:
+        full = sample[["tas", "rsdt", "time_bnds"]].load()
+    full.isel(time=slice(0, 24)).rename(tas="t2m").to_netcdf(folder / "t2m_1980-1981.nc")
+    full.isel(time=slice(24, None)).to_netcdf(folder / "tas_1982-1983.nc")
+    config = build_config({"data": {"paths": [str(folder / "t2m_1980-1981.nc"), str(folder / "tas_1982-1983.nc")],
+                                    "target": "tas", "predictors": ["rsdt"], "rename": {"t2m_*": {"t2m": "tas"}}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return folder, full, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("name, old", [
+    pytest.param("tas_1982-1983.nc", False, id="new-name-no-pattern-matches"),
+    pytest.param("t2m_1982-1983.nc", True, id="old-name-matched-by-the-pattern"),
+])
+def test_new_data_of_a_renamed_run_predict_and_evaluate_as_its_training_files(renamed_run, tmp_path, caplog, name, old):
+    """The run's renames apply to new files as to its own: new CMIP files already named
+    ``tas`` (which the pattern ``t2m_*`` does not match) and new ERA5 files named ``t2m``
+    give the run's own predictions of 1982–1983; the first were refused with 'rename pattern
+    't2m_*' matches none of the files'."""
+    folder, full, run_dir = renamed_run
+    years = full.isel(time=slice(24, None))
+    (years.rename(tas="t2m") if old else years).to_netcdf(tmp_path / name)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / name)], tmp_path / "predicted.nc")
+    assert "rename" not in caplog.text
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].isel(time=slice(24, None)).values,
+                                   rtol=1e-5)
+        np.testing.assert_array_equal(new["tas"].values, years["tas"].values)
+    from climann.workflow.predict import evaluate_run
+
+    metrics = evaluate_run(run_dir, [str(tmp_path / name)], tmp_path / "scores")
+    assert metrics["splits"]["all"]["model"]["n_samples"] == result.scores["n_samples"] == years["tas"].size
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(result.scores["mse"], rel=1e-5)
+
+
+def test_new_data_holding_the_old_name_outside_the_pattern_are_not_renamed_with_a_warning(renamed_run, tmp_path,
+                                                                                         caplog):
+    """A new ERA5 file that the run's pattern ``t2m_*`` does not match is left as it is (the
+    pattern says which files hold the field under its old name), said in one warning with
+    the fix; its ``t2m`` is not scored as ``tas``."""
+    folder, full, run_dir = renamed_run
+    full.isel(time=slice(24, None)).rename(tas="t2m").to_netcdf(tmp_path / "era5_1982.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / "era5_1982.nc")], tmp_path / "predicted.nc")
+    assert ("era5_1982.nc holds 't2m', which the run renamed to 'tas' in files matching 't2m_*' only ([data] rename): "
+            "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (ncrename -v t2m,tas "
+            "era5_1982.nc era5_1982_tas.nc) or name the file to match") in caplog.messages
+    assert result.scores is None
