@@ -1045,3 +1045,42 @@ def test_new_data_holding_the_old_name_outside_the_pattern_are_not_renamed_with_
             "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (ncrename -v t2m,tas "
             "era5_1982.nc era5_1982_tas.nc) or name the file to match") in caplog.messages
     assert result.scores is None
+
+
+@pytest.fixture(scope="module")
+def salinity_run(tmp_path_factory):
+    """A run predicting sea water salinity ``so`` in CMIP6's units ``1e-3`` (about 35) from
+    ``rsdt``."""
+    folder = tmp_path_factory.mktemp("salinity")
+    write_sample_dataset(folder / "sample.nc", years=3, resolution=30.0, seed=7)
+    with xr.open_dataset(folder / "sample.nc", decode_times=TIME) as sample:
+        data = sample[["tas", "rsdt", "time_bnds"]].load()
+    so = (30.0 + (data["tas"] - 250.0) / 10.0).astype(np.float32)
+    so.attrs = {"units": "1e-3", "standard_name": "sea_water_salinity", "cell_methods": "time: mean"}
+    data = data.drop_vars("tas").assign(so=so)
+    data.to_netcdf(folder / "so_1e-3.nc")
+    config = build_config({"data": {"paths": [str(folder / "so_1e-3.nc")], "target": "so", "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return data, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("units, factor", [
+    pytest.param("0.001", 1.0, id="0.001"),
+    pytest.param("1", 1e-3, id="1-values-1000-times-smaller"),
+    pytest.param("g/kg", 1.0, id="g-per-kg"),
+])
+def test_salinity_in_other_numeric_units_predicts_as_in_its_training_units(salinity_run, tmp_path, units, factor):
+    """The same salinity written in ``0.001``, ``g/kg`` or as a fraction (``1``, values 1000
+    times smaller): predictions and the target in the output are those of the training
+    file, in its units ``1e-3`` (CF section 3.1, UDUNITS: a number in the units is a scale)."""
+    data, run_dir = salinity_run
+    other = data.copy()
+    other["so"] = (data["so"] * factor).astype(np.float32)
+    other["so"].attrs = dict(data["so"].attrs, units=units)
+    other.to_netcdf(tmp_path / "so.nc")
+    result = predict_files(run_dir, [str(tmp_path / "so.nc")], tmp_path / "predicted.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["so_pred"].values, own["so_pred"].values, rtol=1e-6)
+        np.testing.assert_allclose(new["so"].values, data["so"].values, rtol=1e-6)
+        assert new["so_pred"].attrs["units"] == new["so"].attrs["units"] == "1e-3"
