@@ -1084,3 +1084,47 @@ def test_salinity_in_other_numeric_units_predicts_as_in_its_training_units(salin
         np.testing.assert_allclose(new["so_pred"].values, own["so_pred"].values, rtol=1e-6)
         np.testing.assert_allclose(new["so"].values, data["so"].values, rtol=1e-6)
         assert new["so_pred"].attrs["units"] == new["so"].attrs["units"] == "1e-3"
+
+
+def _seasonal_precipitation(path, *, totals: bool, bounds: bool = True):
+    """Ten years of DJF/MAM/JJA/SON precipitation (noleap: cells of 90, 92, 92 and 91 days),
+    stamped mid-season: mean rates in kg m-2 s-1 (``time: mean``), or the totals over each
+    season in kg m-2 (``time: sum``), with ``time_bnds`` when ``bounds``; ``pred`` alike."""
+    import cftime
+
+    starts = [cftime.datetime(1999 + (m + 11) // 12, (m + 11) % 12 + 1, 1, calendar="noleap") for m in range(0, 121, 3)]
+    cells = np.array(list(zip(starts[:-1], starts[1:])), dtype=object)
+    seconds = np.array([(high - low).total_seconds() for low, high in cells])
+    pred = np.random.default_rng(2).uniform(0, 1, (len(cells), 3, 4))
+    rate = (2.0 + 3.0 * pred + np.array([low.month == 6 for low, _ in cells])[:, None, None]) * 1e-5
+    values = rate * seconds[:, None, None] if totals else rate
+    attrs = {"units": "kg m-2" if totals else "kg m-2 s-1", "cell_methods": "time: sum" if totals else "time: mean"}
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), values.astype(np.float32), attrs),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1"})},
+        coords={"time": ("time", np.array([low + (high - low) / 2 for low, high in cells]), {"standard_name": "time"}),
+                "lat": ("lat", [-45.0, 0.0, 45.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    if bounds:
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"] = (("time", "bnds"), cells)
+    dataset.to_netcdf(path, encoding={"time": {"units": "days since 1850-01-01", "calendar": "noleap"}})
+    return rate.astype(np.float32), seconds
+
+
+def test_seasonal_totals_predict_as_the_rates_of_a_rate_model(tmp_path):
+    """A model of seasonal mean rates (kg m-2 s-1) given seasonal totals (kg m-2, time: sum,
+    with time_bnds): each season's total is divided by its own cell (90, 92, 92 or 91 days), and
+    the predictions and the target are those of the rates themselves."""
+    rate, seconds = _seasonal_precipitation(tmp_path / "rates.nc", totals=False)
+    assert sorted(set(seconds / 86400)) == [90.0, 91.0, 92.0]
+    config = build_config({"data": {"paths": [str(tmp_path / "rates.nc")], "target": "pr", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    _seasonal_precipitation(tmp_path / "totals.nc", totals=True)
+    result = predict_files(run_dir, [str(tmp_path / "totals.nc")], tmp_path / "predicted.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["pr"].transpose("time", "lat", "lon").values, rate, rtol=1e-6)
+        np.testing.assert_allclose(new["pr_pred"].values, own["pr_pred"].values, rtol=1e-5)
+        assert new["pr_pred"].attrs["units"] == "kg m-2 s-1"
