@@ -3,6 +3,7 @@ calendar trains and writes its predictions with the input's dates; nothing fails
 training because of the input's encoding."""
 
 import dataclasses
+import datetime
 
 import cftime
 import netCDF4
@@ -148,3 +149,86 @@ def test_a_cdo_absolute_time_that_is_no_date_is_refused_by_info_and_train(tmp_pa
         assert len(lines) == 1 and lines[0].startswith("climann: error: abs.nc: time 'time' has units 'day as")
         assert "value 19900800.5 is not a date of the 'proleptic_gregorian' calendar (invalid day number)" in lines[0]
     assert not (tmp_path / "run").exists()
+
+
+# Float32 and integer time axes of daily and monthly data (neighbours of the float32 hourly
+# fix, climann.data.time_precision): float32 days since 1850 are exact for stamps at 00:00 or
+# 12:00 (multiples of 2⁻⁸ day, the precision in the 2000s), integer hours always are; each
+# must give the season, the lags and the target_anomaly climatology of its float64 twin.
+ENCODING_LAT, ENCODING_LON = np.array([-45.0, 0.0, 45.0]), np.array([0.0, 90.0, 180.0, 270.0])
+
+
+def _daily_cells():
+    days = [cftime.DatetimeGregorian(2000, 1, 1) + datetime.timedelta(days=i) for i in range(5 * 365 + 1)]
+    return [[start, start + datetime.timedelta(days=1)] for start in days]
+
+
+def _monthly_cells():
+    starts = [cftime.DatetimeGregorian(2000 + m // 12, m % 12 + 1, 1) for m in range(5 * 12 + 1)]
+    return [list(cell) for cell in zip(starts[:-1], starts[1:])]
+
+
+def _encoded_file(path, cells, *, units, dtype, stamp="middle", bounds=False):
+    """``tas`` with a seasonal cycle (of each cell's middle) and ``pred`` on a 3×4 grid; time in
+    ``units`` stored as ``dtype``, stamped at each cell's middle or start, with ``time_bnds``
+    in the same type when ``bounds``."""
+    middles = [start + (end - start) / 2 for start, end in cells]
+    fraction = np.array([(t.dayofyr - 1 + t.hour / 24) / 365.25 for t in middles])
+    pred = np.random.default_rng(0).uniform(0, 1, (len(cells), ENCODING_LAT.size, ENCODING_LON.size))
+    tas = 280 + 10 * np.cos(2 * np.pi * fraction)[:, None, None] * np.sign(ENCODING_LAT)[None, :, None] + 5 * pred
+    stamps = middles if stamp == "middle" else [start for start, _ in cells]
+    time_attrs = {"units": units, "calendar": "standard", "standard_name": "time", "axis": "T"}
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas.astype(np.float32), {"units": "K", "cell_methods": "time: mean"}),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1"})},
+        coords={"time": ("time", np.asarray(cftime.date2num(stamps, units, "standard")).astype(dtype), time_attrs),
+                "lat": ("lat", ENCODING_LAT, {"units": "degrees_north"}),
+                "lon": ("lon", ENCODING_LON, {"units": "degrees_east"})})
+    encoding = {"time": {"dtype": dtype, "_FillValue": None}}
+    if bounds:
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"] = (("time", "bnds"), np.asarray(cftime.date2num(cells, units, "standard")).astype(dtype))
+        encoding["time_bnds"] = {"dtype": dtype, "_FillValue": None}
+    dataset.to_netcdf(path, encoding=encoding)
+    return path
+
+
+@pytest.fixture(scope="module", params=[pytest.param("daily", id="daily"), pytest.param("monthly", id="monthly")])
+def double_time_run(request, tmp_path_factory):
+    """A run (season, lags, target_anomaly) on float64 ``days since 1850-01-01`` with bounds."""
+    folder = tmp_path_factory.mktemp(f"double_{request.param}")
+    cells = _daily_cells() if request.param == "daily" else _monthly_cells()
+    path = _encoded_file(folder / "double.nc", cells, units="days since 1850-01-01", dtype="float64", bounds=True)
+    config = build_config({**TINY, "data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"],
+                                            "features": ["lat", "season"], "lags": {"tas": [1]},
+                                            "target_anomaly": True}})
+    return request.param, cells, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("units, dtype, stamp, bounds", [
+    pytest.param("days since 1850-01-01", "float32", "middle", True, id="float32-days-with-float32-bounds"),
+    pytest.param("days since 1850-01-01", "float32", "middle", False, id="float32-days"),
+    pytest.param("seconds since 1970-01-01", "float32", "middle", False, id="float32-seconds-64-s-off"),
+    pytest.param("hours since 1900-01-01", "int32", "middle", False, id="int32-hours"),
+    pytest.param("hours since 1900-01-01 00:00:00.0", "int64", "start", False, id="era5-int64-hours-at-the-start"),
+])
+def test_float32_and_integer_time_predict_as_their_float64_twin(double_time_run, tmp_path, units, dtype, stamp,
+                                                                bounds):
+    """Daily and monthly stamps in float32 days since 1850 (mid-month stamps at 00:00 or 12:00,
+    exact in float32), int32 hours and ERA5's int64 hours stamped at the start of each cell (read
+    as the cell beginning there): the run on the float64 twin predicts exactly what it predicts
+    on its own data, at the same dates. In float32 seconds since 1970 the stamps from 2004 are
+    64 s off (the precision is 128 s): daily ones are put back on their grid (with a warning),
+    monthly ones, on no regular grid, stay within that precision of their dates."""
+    from climann.workflow.predict import predict_files
+
+    frequency, cells, run_dir = double_time_run
+    path = _encoded_file(tmp_path / "encoded.nc", cells, units=units, dtype=dtype, stamp=stamp, bounds=bounds)
+    predict_files(run_dir, [str(path)], tmp_path / "predicted.nc")
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(tmp_path / "predicted.nc", decode_times=coder) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
+        stamps = [start + (end - start) / 2 if stamp == "middle" else start for start, end in cells]
+        off = [abs((written - expected).total_seconds()) for written, expected in zip(new["time"].values, stamps)]
+    assert max(off) == (64 if units.startswith("seconds") and frequency == "monthly" else 0)

@@ -30,8 +30,8 @@ from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.open import expand_paths, open_dataset
 from climann.data.subset import select_values
-from climann.data.time_units import time_units_problem
-from climann.data.time_axis import MONTH_STEP_NAMES, time_step_positions  # noqa: F401 (re-exported)
+from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
+from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, time_step_positions  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names, grid_layout
 from climann.errors import ClimannError
 
@@ -402,9 +402,11 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     if len(values) == 0 or not hasattr(values[0], "calendar"):
         return f"Time '{time.name}': {len(values)} values not decoded to dates: {time_units_problem(dict(time.attrs))}"
     calendar = time.encoding.get("calendar", values[0].calendar)
+    storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
     return (
         f"Time '{time.name}': {_date_text(values[0])} to {_date_text(values[-1])}, "
         f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
+        + (f"; {coarse_storage_text(storage)}" if storage else "")
     )
 
 

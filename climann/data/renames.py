@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import logging
 import os
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,8 @@ import xarray as xr
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
+_log = logging.getLogger(__name__)
+
 
 def _matches(path: Path, pattern: str, given: frozenset[Path]) -> bool:
     """Whether ``path`` is one of the files ``pattern`` names (``given``: the pattern's own
@@ -35,6 +38,21 @@ def _matches(path: Path, pattern: str, given: frozenset[Path]) -> bool:
     if "/" not in pattern:
         return fnmatch.fnmatch(path.name, pattern)
     return fnmatch.fnmatch(str(path), pattern) or path.resolve() in given
+
+
+def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str, Mapping[str, str]]) -> None:
+    """Warn that new data ``path``, which no pattern of the run's rules matches, hold an old
+    name of one of them and not its new name (they are not renamed: see :class:`FileRenames`)."""
+    names = {str(name) for name in dataset.variables}
+    found = next(((pattern, old, new) for pattern, mapping in rules.items() for old, new in mapping.items()
+                  if old in names and new not in names), None)
+    if found is not None:
+        pattern, old, new = found
+        _log.warning(
+            f"{path.name} holds '{old}', which the run renamed to '{new}' in files matching '{pattern}' only "
+            f"([data] rename): it is left as '{old}' here; if it is the model's '{new}', rename it in a copy "
+            f"(ncrename -v {old},{new} {path.name} {path.stem}_{new}{path.suffix}) or name the file to match"
+        )
 
 
 class FileRenames:
@@ -52,17 +70,26 @@ class FileRenames:
         Shared by several openings (the blocks of ``[data] split_files``, whose files all
         count for the patterns and old names): :meth:`check_applied` then checks only when
         called with ``at_last=True``, once every block is open.
+    new_data : bool
+        The rules are a trained run's, applied to new files (``predict``, ``evaluate
+        --data``): they rename where they match, as in training (new ERA5 files named
+        ``t2m_*`` give ``tas``), but a pattern that matches none of the new files, or an old
+        name none of them holds, is not refused: the rules were written for the training
+        files, and new files already named as the model's variables (a CMIP scenario's
+        ``tas``) need none.
 
     Raises
     ------
     ClimannError
-        If a pattern matches none of the files.
+        If a pattern matches none of the files (unless ``new_data``).
     """
 
     def __init__(
-        self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]], *, checked_at_last: bool = False
+        self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]], *, checked_at_last: bool = False,
+        new_data: bool = False,
     ) -> None:
         self.checked_at_last = checked_at_last
+        self.new_data = new_data
         self.rules = {pattern: dict(mapping) for pattern, mapping in rules.items()}
         given = {pattern: frozenset(Path(p).resolve() for p in glob.glob(os.path.expanduser(pattern)))
                  for pattern in self.rules if "/" in pattern}
@@ -72,7 +99,7 @@ class FileRenames:
             if rule is not None:
                 self.rule_of[Path(path)] = rule
         unused = [pattern for pattern in self.rules if pattern not in self.rule_of.values()]
-        if unused:
+        if unused and not new_data:
             raise ClimannError(f"rename pattern '{unused[0]}' matches none of the files")
         self._applied: set[tuple[str, str]] = set()
         self._variables: dict[str, list[str]] = {}
@@ -96,6 +123,9 @@ class FileRenames:
 
         A rule's old names that the file lacks are left alone (``'*:t2m=tas'`` over ERA5 and
         CMIP files); :meth:`check_applied` refuses an old name that none of its files holds.
+        With ``new_data``, a file that no pattern matches but that holds a rule's old name and
+        not its new one is left as it is, with one warning: the pattern, not the name, says
+        which files the rule is for.
 
         Raises
         ------
@@ -104,6 +134,8 @@ class FileRenames:
         """
         rule = self.rule_of.get(Path(path))
         if rule is None:
+            if self.new_data:
+                _warn_unmatched_old_name(dataset, Path(path), self.rules)
             return dataset
         names = [str(name) for name in dataset.variables]
         renames = {old: new for old, new in self.rules[rule].items() if old in names and old != new}
@@ -119,14 +151,14 @@ class FileRenames:
 
     def check_applied(self, *, at_last: bool = False) -> None:
         """Refuse a rule whose old name is in none of the files its pattern matched (with
-        ``checked_at_last``, only when ``at_last``).
+        ``checked_at_last``, only when ``at_last``; never for ``new_data``).
 
         Raises
         ------
         ClimannError
             Naming the old name, the rule's files and the variables they hold.
         """
-        if self.checked_at_last and not at_last:
+        if (self.checked_at_last and not at_last) or self.new_data:
             return
         for rule, mapping in self.rules.items():
             missing = [old for old in mapping if (rule, old) not in self._applied]

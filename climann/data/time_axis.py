@@ -276,6 +276,15 @@ class LaggedSteps:
     in_gap: dict[int, np.ndarray]
 
 
+def coarse_storage_text(storage: str) -> str:
+    """The cause of an axis without a regular step when it is the time's storage
+    (:func:`climann.data.time_precision.coarse_storage`, ``time 't' is stored as float32
+    (precision ≈ 5.6 min at 2004), too coarse for steps of about 15 min``) with its fix, one
+    wording for every message that says so (lags, persistence, ``climann info``)."""
+    return (f"{storage}; store time as double with its exact values (e.g. written again from the source, or "
+            "`cdo settaxis` with the first date and the step)")
+
+
 def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str = "") -> ClimannError:
     """Why lags cannot be counted on an axis without a nominal step, with a way out that
     serves training and ``predict`` alike (``predict`` cannot change the run's lags); the
@@ -286,9 +295,7 @@ def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str =
                             f"time step ({times[0]}); give data from at least {steps} before the first one to predict")
     if storage:
         return ClimannError(f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, "
-                            f"{times[0]} … {times[-1]}) has none: {storage}; store time as double with its exact "
-                            "values (e.g. written again from the source, or `cdo settaxis` with the first date and "
-                            "the step)")
+                            f"{times[0]} … {times[-1]}) has none: {coarse_storage_text(storage)}")
     return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' ({len(times)} "
                         f"time steps, {times[0]} … {times[-1]}) has none; give data at a regular step or, when "
                         f"training, remove [data] lags")

@@ -27,6 +27,7 @@ Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import re
 import shlex
@@ -639,12 +640,32 @@ def _cell_lengths(
     if lengths is None:
         raise ClimannError(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
-            f"over it (time: sum), but its time has no bounds and no regular step to give that length; add time "
-            f"bounds (CF 7.1), e.g. cdo settbounds,month {files} for monthly values (day or year for others)")
+            f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
            f"the mean rates times each time step's length ({source})")
     return xr.DataArray(lengths, dims=(dim,), coords={dim: variable[dim]}), how
+
+
+def _unknown_cells(variable: xr.DataArray, dim: str | None, files: str) -> str:
+    """Why the time cells of a total without bounds have no known length, and how to add
+    bounds (CF 7.1) of the right length: ``cdo settbounds`` gives cells of one hour, day,
+    month or year only, and bounds of one month on seasonal stamps would divide each season's
+    total by a month (three times too large a rate)."""
+    from climann.data.time_axis import axis_time_step
+
+    step = None if dim is None else axis_time_step(np.asarray(variable[dim].values))
+    if step is None:
+        return ("its time has no bounds and no regular step to give that length; add time bounds (CF 7.1), e.g. "
+                f"cdo settbounds,month {files} for monthly values (day or year for others)")
+    frequency = {(12, None): "year", (1, None): "month", (0, datetime.timedelta(days=1)): "day",
+                 (0, datetime.timedelta(hours=1)): "hour"}.get((step.months, step.duration))
+    if frequency is not None:
+        return (f"its time has no bounds and its {step.name} stamps do not say where each cell begins; add time "
+                f"bounds (CF 7.1), e.g. cdo settbounds,{frequency} {files}")
+    return (f"its time has no bounds and its {step.name} stamps do not say where each cell of {step.span()} begins; "
+            f"add time bounds (CF 7.1) giving each step's {step.span()} (not cdo settbounds,month: its cells are "
+            "1 month long, and the totals would be divided by a month)")
 
 
 def convert_dataset(

@@ -257,10 +257,16 @@ def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) ->
             for block, count in network_counts.items()]
 
 
-def persistence_left_out_reason(sample_fraction: float) -> str:
-    """Why persistence was not computed at all: a sample fraction, or an irregular time axis."""
+def persistence_left_out_reason(sample_fraction: float, storage: str = "") -> str:
+    """Why persistence was not computed at all: a sample fraction, or an irregular time axis,
+    named as the time's storage when that is the cause (``storage``:
+    :attr:`climann.data.layout.GridLayout.time_storage`, float32 stamps too coarse for their step)."""
+    from climann.data.time_axis import coarse_storage_text
+
     if sample_fraction < 1:
         return f"with sample_fraction = {sample_fraction:g} the previous time step is mostly not sampled"
+    if storage:
+        return f"the time axis has no regular step: {coarse_storage_text(storage)}"
     return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"
 
 

@@ -229,7 +229,8 @@ def predict_files(
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
     dataset = with_training_step(run, open_selected(config, units=run.input_units(),
-                                                    cell_methods=run.input_cell_methods(), grid=cell_order_grid(run)))
+                                                    cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
+                                                    new_data=True))
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -688,7 +689,7 @@ def evaluate_run(
     if other:  # opened once, here: data without the target are refused before anything is computed
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
-                                                        grid=cell_order_grid(run)))
+                                                        grid=cell_order_grid(run), new_data=True))
         require_scored_target(dataset, config.data.target, files)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
@@ -720,7 +721,7 @@ def evaluate_run(
             if is_regular(layout.time.values) and gap is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
-                left_out["persistence"] = gap or persistence_left_out_reason(1.0)
+                left_out["persistence"] = gap or persistence_left_out_reason(1.0, layout.time_storage)
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
@@ -872,7 +873,7 @@ def _evaluate_chunked(
         if source is None:
             if dataset is None:
                 dataset = open_selected(config, units=run.input_units() if other else None,
-                                        cell_methods=run.input_cell_methods())
+                                        cell_methods=run.input_cell_methods(), new_data=other)
                 dataset = with_training_step(run, dataset) if other else dataset
             source = pointwise_source(config, dataset, climatologies=training_climatologies(run, new_data=other))
         if other:

@@ -188,7 +188,7 @@ def _open_subset(
 
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
-    cell_methods: Mapping[str, str] | None = None,
+    cell_methods: Mapping[str, str] | None = None, new_data: bool = False,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -211,6 +211,10 @@ def open_selected(
         A trained model's grid axes (from its model file, see
         :func:`climann.workflow.run_directory.grid_axes`): data holding the same cells in
         another order are put in that order (:func:`on_training_grid`).
+    new_data : bool
+        The files are new data for a trained run (``predict``, ``evaluate --data``): its
+        ``[data] rename`` rules rename where they match, and are not refused where they
+        match nothing (:class:`~climann.data.renames.FileRenames` ``new_data``).
 
     Raises
     ------
@@ -220,7 +224,8 @@ def open_selected(
     data = config.data
     model = "the model's training data"
     if not data.split_files:
-        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods)
+        renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
+        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.

@@ -82,3 +82,67 @@ def test_a_flag_target_of_more_than_two_values_is_refused_in_one_line(attrs, mes
 ])
 def test_a_two_valued_flag_or_an_amount_is_a_target(attrs):
     refuse_flag_target(xr.Dataset({"lc": _variable(**attrs)}), "lc", where="lc.nc")
+
+
+def _flag_files(folder):
+    """``flags.nc``: ``frozen``, a two-valued byte flag (0 unfrozen, 1 frozen; -1 _FillValue at
+    the first longitude), and ``qc``, a bit field of two bits (frozen, warm pred), beside
+    ``tas`` and ``pred`` of :func:`tests.conftest.grid_dataset`."""
+    dataset = grid_dataset(n_years=3, seed=4)[["tas", "pred"]]
+    frozen = (dataset["tas"] < 255).astype("i1")
+    frozen[:, :, 0] = -1
+    dataset["frozen"] = frozen.assign_attrs(flag_values=np.array([0, 1], "i1"), flag_meanings="unfrozen frozen")
+    dataset["frozen"].encoding["_FillValue"] = np.int8(-1)
+    qc = ((dataset["tas"] < 255).astype("i1") + 2 * (dataset["pred"] > 0.5).astype("i1")).astype("i1")
+    dataset["qc"] = qc.assign_attrs(flag_masks=np.array([1, 2], "i1"), flag_meanings="frozen warm")
+    dataset.to_netcdf(folder / "flags.nc")
+    return folder / "flags.nc", frozen.values
+
+
+def test_a_two_valued_byte_flag_trains_as_a_target_and_its_fill_is_missing(tmp_path, monkeypatch):
+    """A 0/1 flag (``flag_values = 0b, 1b``) is a target like any amount (a regression on the
+    class's probability): the run's samples are its cells outside the fill value, and
+    ``predictions.nc`` holds its 0/1 values there; the bit field ``qc`` is no default predictor."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path, codes = _flag_files(tmp_path)
+    config = build_config({"data": {"paths": [str(path)], "target": "frozen"}, "model": {"hidden": [4]},
+                           "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    assert run.config.data.predictors == ("tas", "pred")  # qc left out: a bit field
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        truth = predictions["frozen"].transpose("time", "lat", "lon").values
+    expected = np.where(codes == -1, np.nan, codes)
+    np.testing.assert_array_equal(truth, expected)
+    scored = run.metrics["splits"]
+    assert sum(scored[name]["model"]["n_samples"] for name in ("train", "val", "test")) == np.sum(codes >= 0)
+
+
+@pytest.mark.parametrize("target, predictors, outcome", [
+    pytest.param("qc", ["pred"], "refused", id="bit-field-target"),
+    pytest.param("tas", ["qc"], "warned", id="bit-field-predictor"),
+    pytest.param("tas", ["frozen"], "silent", id="two-valued-flag-predictor"),
+])
+def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_end(tmp_path, caplog, target,
+                                                                                   predictors, outcome):
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    path, _ = _flag_files(tmp_path)
+    config = build_config({"data": {"paths": [str(path)], "target": target, "predictors": predictors}})
+    if outcome == "refused":
+        with pytest.raises(ClimannError, match=r"^the target 'qc' in flags.nc is a CF flag variable \(flag_masks 1 2: "
+                                               r"frozen warm\)"):
+            prepare_data(config)
+        return
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        prepared = prepare_data(config)
+    flagged = [r.getMessage() for r in caplog.records if "CF flag variable" in r.getMessage()]
+    assert flagged == ([] if outcome == "silent" else [
+        "'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are used as numbers, as if "
+        "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
+        "'qc_frozen=(qc/1)%2' IN.nc OUT.nc, for integer codes)"])
+    assert prepared.samples.feature_names[0] == predictors[0]

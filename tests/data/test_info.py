@@ -417,3 +417,22 @@ def test_info_leaves_a_flag_variable_out_of_the_config_and_says_why(tmp_path):
     assert _config(report)["data"]["predictors"] == ["pred", "landmask"]
     assert ("# left out of the default predictors: lc (flag_values 1 2 3 4: forest grass desert ice), CF flag "
             "variables whose codes are classes, not amounts") in unwrapped_report(report)
+
+
+@pytest.mark.parametrize("dtype", [pytest.param("f4", id="float32"), pytest.param("f8", id="float64")])
+def test_float32_stamps_too_coarse_to_place_are_named_as_the_cause_of_an_irregular_axis(tmp_path, dtype):
+    """Quarter-hours in float32 days since 1850 (stored 5.6 min apart in 2004, too coarse to
+    put on their grid): the time line names the storage and its fix, as the refusal of lags
+    does; in float64 the axis is regular and nothing is said."""
+    from tests.data.test_time_precision import _hours, _write
+
+    quarter_hours = _hours((2004, 1, 1, 1))[0] + np.arange(96) / 96
+    report = unwrapped_report(describe([str(_write(tmp_path / "q15.nc", quarter_hours, dtype=dtype))]))
+    line = next(line for line in report.splitlines() if "Time 'time'" in line)
+    if dtype == "f8":
+        assert line.endswith("2004-01-01 to 2004-01-01 23:45, 0.25-hourly, 96 steps, calendar standard")
+        return
+    assert "irregular (" in line and line.endswith(
+        "steps, calendar standard; time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), too coarse for "
+        "steps of about 15 min; store time as double with its exact values (e.g. written again from the source, or "
+        "`cdo settaxis` with the first date and the step)")

@@ -61,3 +61,13 @@ def test_a_pattern_without_a_slash_matches_names_and_one_with_a_slash_paths(patt
         return
     renames = FileRenames([ERA5, CMIP], {pattern: {"t2m": "tas"}})
     assert [path for path in (ERA5, CMIP) if renames.mapping(path)] == matched
+
+
+def test_a_trained_runs_rules_on_new_data_rename_where_they_match_and_refuse_nothing():
+    """``new_data``: the run's rule ``t2m_*`` matches none of new CMIP files (no refusal, no
+    rename); it still renames a new ERA5 file it matches."""
+    renames = FileRenames([CMIP], {"t2m_*": {"t2m": "tas"}}, new_data=True)
+    assert list(renames.applied(_file(tas="", rsdt=""), CMIP).data_vars) == ["tas", "rsdt"]
+    renames.check_applied()
+    renames = FileRenames([ERA5], {"t2m_*": {"t2m": "tas"}}, new_data=True)
+    assert list(renames.applied(_file(t2m="", rsdt=""), ERA5).data_vars) == ["tas", "rsdt"]

@@ -434,6 +434,31 @@ def test_totals_over_cells_of_unknown_length_are_refused_with_the_way_to_add_bou
         convert_variable(irregular, "kg m-2 s-1", name="pr", where="new.nc", reference="the model")
 
 
+@pytest.mark.parametrize("starts, months, advice", [
+    pytest.param([(2000, 12, 1), (2001, 3, 1), (2001, 6, 1), (2001, 9, 1)], 3,
+                 r"its seasonal \(every 3 months\) stamps do not say where each cell of 3 months begins; add time bounds "
+                 r"\(CF 7.1\) giving each step's 3 months \(not cdo settbounds,month: its cells are 1 month long, and "
+                 r"the totals would be divided by a month\)$", id="seasons-stamped-mid-season"),
+    pytest.param([(2000, 1, 1), (2001, 1, 1), (2002, 1, 1)], 12,
+                 r"its yearly stamps do not say where each cell begins; add time bounds \(CF 7.1\), e.g. cdo "
+                 r"settbounds,year new.nc new_fixed.nc$", id="years-stamped-mid-year"),
+])
+def test_totals_stamped_inside_cells_of_several_months_are_refused_with_bounds_of_their_length(starts, months, advice):
+    """Seasonal totals without bounds, stamped mid-season: ``cdo settbounds,month`` (the advice
+    for every axis before) gives one-month cells, and the seasons' totals were then divided by
+    a month, three times too large a rate, exit 0."""
+    import cftime
+
+    first = [cftime.datetime(*start, calendar="noleap") for start in starts]
+    cells = [(low, cftime.datetime(low.year + (low.month - 1 + months) // 12, (low.month - 1 + months) % 12 + 1, 1,
+                                   calendar="noleap")) for low in first]
+    stamps = [low + (high - low) / 2 for low, high in cells]
+    variable, _ = _cells(np.ones(len(stamps)), "kg m-2", [((2001, 1, 1), (2001, 2, 1))] * len(stamps), stamps=stamps)
+    with pytest.raises(ClimannError, match=r"^'pr' in new.nc is converted from 'kg m-2' to 'kg m-2 s-1' by the length "
+                                           r"of each time step, a total over it \(time: sum\), but its time has no bounds and " + advice):
+        convert_variable(variable, "kg m-2 s-1", name="pr", where="new.nc", reference="the model")
+
+
 def test_convert_dataset_takes_the_time_bounds_of_the_dataset():
     bounds = [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1))]
     variable, time_bounds = _cells([62.0, 28.0], "mm", bounds, stamps=[(2001, 1, 1), (2001, 2, 1)])

@@ -213,3 +213,30 @@ def test_the_linear_baseline_is_unbiased_on_its_training_block_under_the_loss_we
     else:
         assert abs(plain_bias) < 1e-4 * scale
         assert abs(area_bias) > 1e-2 * scale
+
+
+#: Why persistence is left out of float32 quarter-hourly stamps of 2004 (precision 2⁻⁸ day).
+FLOAT32_STORAGE = ("the time axis has no regular step: time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), "
+                   "too coarse for steps of about 15 min; store time as double with its exact values (e.g. written "
+                   "again from the source, or `cdo settaxis` with the first date and the step)")
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(2.0, id="in-memory"), pytest.param(1e-6, id="streamed")])
+def test_persistence_on_float32_stamps_too_coarse_to_place_names_the_storage(tmp_path, limit_gb):
+    """Ten days of quarter-hours in float32 days since 1850 (stored 5.6 min apart, too coarse
+    to put on their grid): persistence is left out naming the storage and its fix, in training
+    (in memory and streamed) and in evaluate --data, as the refusal of lags does; it said
+    'irregular spacing, or dates repeated across split_files'."""
+    from climann.workflow.predict import evaluate_run
+    from tests.data.test_time_precision import _hours, _write
+
+    quarter_hours = _hours((2004, 1, 1, 1))[0] + np.arange(960) / 96
+    path = _write(tmp_path / "q15.nc", quarter_hours, dtype="f4")
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": [], "features": ["lon"],
+                                    "in_memory_limit_gb": limit_gb},
+                           "model": {"hidden": [2]}, "training": TINY, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    reasons = {note["reason"] for note in run.metrics["notes"] if note["model"] == "persistence"}
+    assert reasons == {FLOAT32_STORAGE}
+    metrics = evaluate_run(run.run_dir, [str(path)], tmp_path / "other")
+    assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [FLOAT32_STORAGE]

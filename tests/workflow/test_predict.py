@@ -987,3 +987,144 @@ def test_one_time_step_predicts_as_within_a_year_of_steps(season_run, tmp_path, 
         assert alone.sizes["time"] == 1
         np.testing.assert_array_equal(alone["tas_pred"].values[0], within["tas_pred"].values[month])
     assert ("stamped at the start of each month" in caplog.text) == (days_after_the_1st == 0)
+
+
+@pytest.fixture(scope="module")
+def renamed_run(tmp_path_factory):
+    """A run on ERA5-like years of ``tas`` named ``t2m`` (1980–1981) and CMIP-like years named
+    ``tas`` (1982–1983), trained with ``rename = {"t2m_*" = {t2m = "tas"}}``."""
+    folder = tmp_path_factory.mktemp("renamed")
+    write_sample_dataset(folder / "sample.nc", years=4, resolution=30.0, seed=5)
+    with xr.open_dataset(folder / "sample.nc", decode_times=TIME) as sample:
+        full = sample[["tas", "rsdt", "time_bnds"]].load()
+    full.isel(time=slice(0, 24)).rename(tas="t2m").to_netcdf(folder / "t2m_1980-1981.nc")
+    full.isel(time=slice(24, None)).to_netcdf(folder / "tas_1982-1983.nc")
+    config = build_config({"data": {"paths": [str(folder / "t2m_1980-1981.nc"), str(folder / "tas_1982-1983.nc")],
+                                    "target": "tas", "predictors": ["rsdt"], "rename": {"t2m_*": {"t2m": "tas"}}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return folder, full, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("name, old", [
+    pytest.param("tas_1982-1983.nc", False, id="new-name-no-pattern-matches"),
+    pytest.param("t2m_1982-1983.nc", True, id="old-name-matched-by-the-pattern"),
+])
+def test_new_data_of_a_renamed_run_predict_and_evaluate_as_its_training_files(renamed_run, tmp_path, caplog, name, old):
+    """The run's renames apply to new files as to its own: new CMIP files already named
+    ``tas`` (which the pattern ``t2m_*`` does not match) and new ERA5 files named ``t2m``
+    give the run's own predictions of 1982–1983; the first were refused with 'rename pattern
+    't2m_*' matches none of the files'."""
+    folder, full, run_dir = renamed_run
+    years = full.isel(time=slice(24, None))
+    (years.rename(tas="t2m") if old else years).to_netcdf(tmp_path / name)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / name)], tmp_path / "predicted.nc")
+    assert "rename" not in caplog.text
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].isel(time=slice(24, None)).values,
+                                   rtol=1e-5)
+        np.testing.assert_array_equal(new["tas"].values, years["tas"].values)
+    from climann.workflow.predict import evaluate_run
+
+    metrics = evaluate_run(run_dir, [str(tmp_path / name)], tmp_path / "scores")
+    assert metrics["splits"]["all"]["model"]["n_samples"] == result.scores["n_samples"] == years["tas"].size
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(result.scores["mse"], rel=1e-5)
+
+
+def test_new_data_holding_the_old_name_outside_the_pattern_are_not_renamed_with_a_warning(renamed_run, tmp_path,
+                                                                                         caplog):
+    """A new ERA5 file that the run's pattern ``t2m_*`` does not match is left as it is (the
+    pattern says which files hold the field under its old name), said in one warning with
+    the fix; its ``t2m`` is not scored as ``tas``."""
+    folder, full, run_dir = renamed_run
+    full.isel(time=slice(24, None)).rename(tas="t2m").to_netcdf(tmp_path / "era5_1982.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(tmp_path / "era5_1982.nc")], tmp_path / "predicted.nc")
+    assert ("era5_1982.nc holds 't2m', which the run renamed to 'tas' in files matching 't2m_*' only ([data] rename): "
+            "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (ncrename -v t2m,tas "
+            "era5_1982.nc era5_1982_tas.nc) or name the file to match") in caplog.messages
+    assert result.scores is None
+
+
+@pytest.fixture(scope="module")
+def salinity_run(tmp_path_factory):
+    """A run predicting sea water salinity ``so`` in CMIP6's units ``1e-3`` (about 35) from
+    ``rsdt``."""
+    folder = tmp_path_factory.mktemp("salinity")
+    write_sample_dataset(folder / "sample.nc", years=3, resolution=30.0, seed=7)
+    with xr.open_dataset(folder / "sample.nc", decode_times=TIME) as sample:
+        data = sample[["tas", "rsdt", "time_bnds"]].load()
+    so = (30.0 + (data["tas"] - 250.0) / 10.0).astype(np.float32)
+    so.attrs = {"units": "1e-3", "standard_name": "sea_water_salinity", "cell_methods": "time: mean"}
+    data = data.drop_vars("tas").assign(so=so)
+    data.to_netcdf(folder / "so_1e-3.nc")
+    config = build_config({"data": {"paths": [str(folder / "so_1e-3.nc")], "target": "so", "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return data, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("units, factor", [
+    pytest.param("0.001", 1.0, id="0.001"),
+    pytest.param("1", 1e-3, id="1-values-1000-times-smaller"),
+    pytest.param("g/kg", 1.0, id="g-per-kg"),
+])
+def test_salinity_in_other_numeric_units_predicts_as_in_its_training_units(salinity_run, tmp_path, units, factor):
+    """The same salinity written in ``0.001``, ``g/kg`` or as a fraction (``1``, values 1000
+    times smaller): predictions and the target in the output are those of the training
+    file, in its units ``1e-3`` (CF section 3.1, UDUNITS: a number in the units is a scale)."""
+    data, run_dir = salinity_run
+    other = data.copy()
+    other["so"] = (data["so"] * factor).astype(np.float32)
+    other["so"].attrs = dict(data["so"].attrs, units=units)
+    other.to_netcdf(tmp_path / "so.nc")
+    result = predict_files(run_dir, [str(tmp_path / "so.nc")], tmp_path / "predicted.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["so_pred"].values, own["so_pred"].values, rtol=1e-6)
+        np.testing.assert_allclose(new["so"].values, data["so"].values, rtol=1e-6)
+        assert new["so_pred"].attrs["units"] == new["so"].attrs["units"] == "1e-3"
+
+
+def _seasonal_precipitation(path, *, totals: bool, bounds: bool = True):
+    """Ten years of DJF/MAM/JJA/SON precipitation (noleap: cells of 90, 92, 92 and 91 days),
+    stamped mid-season: mean rates in kg m-2 s-1 (``time: mean``), or the totals over each
+    season in kg m-2 (``time: sum``), with ``time_bnds`` when ``bounds``; ``pred`` alike."""
+    import cftime
+
+    starts = [cftime.datetime(1999 + (m + 11) // 12, (m + 11) % 12 + 1, 1, calendar="noleap") for m in range(0, 121, 3)]
+    cells = np.array(list(zip(starts[:-1], starts[1:])), dtype=object)
+    seconds = np.array([(high - low).total_seconds() for low, high in cells])
+    pred = np.random.default_rng(2).uniform(0, 1, (len(cells), 3, 4))
+    rate = (2.0 + 3.0 * pred + np.array([low.month == 6 for low, _ in cells])[:, None, None]) * 1e-5
+    values = rate * seconds[:, None, None] if totals else rate
+    attrs = {"units": "kg m-2" if totals else "kg m-2 s-1", "cell_methods": "time: sum" if totals else "time: mean"}
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), values.astype(np.float32), attrs),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1"})},
+        coords={"time": ("time", np.array([low + (high - low) / 2 for low, high in cells]), {"standard_name": "time"}),
+                "lat": ("lat", [-45.0, 0.0, 45.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    if bounds:
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"] = (("time", "bnds"), cells)
+    dataset.to_netcdf(path, encoding={"time": {"units": "days since 1850-01-01", "calendar": "noleap"}})
+    return rate.astype(np.float32), seconds
+
+
+def test_seasonal_totals_predict_as_the_rates_of_a_rate_model(tmp_path):
+    """A model of seasonal mean rates (kg m-2 s-1) given seasonal totals (kg m-2, time: sum,
+    with time_bnds): each season's total is divided by its own cell (90, 92, 92 or 91 days), and
+    the predictions and the target are those of the rates themselves."""
+    rate, seconds = _seasonal_precipitation(tmp_path / "rates.nc", totals=False)
+    assert sorted(set(seconds / 86400)) == [90.0, 91.0, 92.0]
+    config = build_config({"data": {"paths": [str(tmp_path / "rates.nc")], "target": "pr", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    _seasonal_precipitation(tmp_path / "totals.nc", totals=True)
+    result = predict_files(run_dir, [str(tmp_path / "totals.nc")], tmp_path / "predicted.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["pr"].transpose("time", "lat", "lon").values, rate, rtol=1e-6)
+        np.testing.assert_allclose(new["pr_pred"].values, own["pr_pred"].values, rtol=1e-5)
+        assert new["pr_pred"].attrs["units"] == "kg m-2 s-1"

@@ -290,7 +290,8 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
-    left_out = ({"persistence": gap or persistence_left_out_reason(config.data.sample_fraction)}
+    left_out = ({"persistence": gap or persistence_left_out_reason(config.data.sample_fraction,
+                                                                      layout.time_storage)}
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
