@@ -70,9 +70,9 @@ def geographic_kind(name: str, variable: xr.DataArray) -> str | None:
 def _angle_scale(units: str) -> float | None:
     """Degrees per unit of an angle unit (``radian`` → 57.29…), by pint and cf_xarray's UDUNITS
     registry; None when ``units`` is not an angle (or not readable)."""
-    from cf_xarray.units import units as registry
+    from climann.data.units import parse_units, unit_registry
 
-    from climann.data.units import parse_units
+    registry = unit_registry()
 
     if not units:
         return None

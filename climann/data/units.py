@@ -33,12 +33,16 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
 
 from climann.data.shell import input_and_copy
 from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    import pint
 
 _log = logging.getLogger(__name__)
 
@@ -84,6 +88,28 @@ def normalised_units(text: str) -> str:
 _DOT_BEFORE_EXPONENT = re.compile(r"(?<=\d)\.(?=[eE][+-]?\d)")
 
 
+def unit_registry() -> pint.UnitRegistry:
+    """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``).
+
+    Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
+    ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
+    a script with ``logging.basicConfig()`` would print on the first conversion.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        ``cf_xarray.units.units``, one registry for the process.
+    """
+    logger = logging.getLogger("pint.util")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        from cf_xarray.units import units
+    finally:
+        logger.setLevel(level)
+    return units
+
+
 def parse_units(text: str, *, variable: str, where: str = "the file", fix: str = ""):
     """The units string as a pint Quantity: its scale (1 unless the string holds a number)
     times its unit (cf_xarray's UDUNITS registry, after :func:`normalised_units`).
@@ -116,7 +142,7 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     """
     import pint
     import pint.util
-    from cf_xarray.units import units
+    units = unit_registry()
 
     readable = _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
     try:
@@ -148,7 +174,7 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
 
 def _has_offset(unit) -> bool:
     """Whether 0 in ``unit`` is not 0 in SI units (degC, degF: a temperature scale's zero)."""
-    from cf_xarray.units import units
+    units = unit_registry()
 
     return float(units.Quantity(0.0, unit).to_base_units().magnitude) != 0.0
 
@@ -257,7 +283,7 @@ def _over_cells(source, destination, *, variable: str, attrs: Mapping) -> Conver
     None when the units differ otherwise. ``source`` and ``destination`` are parsed units
     (:func:`parse_units`), whose scales carry through (``0.1 mm``: 0.1 ``mm s-1``)."""
     import pint
-    from cf_xarray.units import units as registry
+    registry = unit_registry()
 
     second = registry.Unit("s")
     # the unit divided or multiplied, not the quantity: pint would turn 1 degC into 274.15 K first
@@ -277,7 +303,7 @@ def _fixed_conversion(source, destination, units: str, to: str, *, variable: str
     """The conversion between two parsed units (pint Quantities: scale times unit) by pint,
     or for a water quantity with :data:`WATER_DENSITY`; None if neither applies (see
     :func:`conversion`)."""
-    from cf_xarray.units import units as registry
+    registry = unit_registry()
 
     # v in "s·U" is v·s U; in "d·V" it is (a·v·s + b) / d, where a·x + b converts U to V
     ratio = float(source.magnitude) / float(destination.magnitude)
@@ -333,7 +359,7 @@ def per_calendar_period(text: str, period: str) -> bool:
 def _in_days(quantity):
     """The parsed units (a pint Quantity, :func:`parse_units`) with each month and year
     replaced by a day, the scale kept: ``mm month-1`` → ``mm day-1``."""
-    from cf_xarray.units import units as registry
+    registry = unit_registry()
 
     for period in _CALENDAR_PERIODS:
         quantity = quantity * (registry.Unit("day") / registry.Unit(period)) ** _power(quantity.units, period)
@@ -449,7 +475,7 @@ def _temperature_conversion(
     ClimannError
         If nothing says whether it is a difference but its names say it is an anomaly.
     """
-    from cf_xarray.units import units as registry
+    registry = unit_registry()
 
     kind = temperature_kind(variable, attrs)
     if kind == "difference":  # pint: degC - degC is a delta_degC, which converts to K without an offset

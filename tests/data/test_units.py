@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import dask
 import numpy as np
@@ -466,3 +468,15 @@ def test_convert_dataset_takes_the_time_bounds_of_the_dataset():
     dataset["time"].attrs.update(standard_name="time", bounds="time_bnds")
     converted = convert_dataset(dataset, {"pr": "mm day-1"}, where="a.nc", reference="the model")
     np.testing.assert_allclose(converted["pr"].values, [2.0, 1.0], rtol=1e-6)
+
+
+def test_the_units_registry_is_built_without_pint_s_redefinition_warnings():
+    """cf_xarray's registry redefines pint's 'percent', 'year' … on purpose; a script or
+    notebook with logging configured printed a dozen pint warnings on its first conversion.
+    A fresh process, since the registry is built once per process."""
+    script = ("import logging; logging.basicConfig(level=logging.WARNING)\n"
+              "from climann.data.units import parse_units\n"
+              "print(parse_units('kg m-2 s-1', variable='pr'))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "1.0 kilogram / meter ** 2 / second"
+    assert result.stderr == ""
