@@ -417,3 +417,21 @@ def test_info_leaves_a_flag_variable_out_of_the_config_and_says_why(tmp_path):
     assert _config(report)["data"]["predictors"] == ["pred", "landmask"]
     assert ("# left out of the default predictors: lc (flag_values 1 2 3 4: forest grass desert ice), CF flag "
             "variables whose codes are classes, not amounts") in unwrapped_report(report)
+
+
+@pytest.mark.parametrize(("write", "line"), [
+    pytest.param("write_rotated", "no cell corners; areas exact, (sin φ₂ − sin φ₁)·Δλ of the rotated rows' and "
+                 "columns' edges midway between the centres (a rotation keeps areas)", id="rotated-pole"),
+    pytest.param("write_lambert", "cell corners computed from the rows' and columns' edges; areas geodesic, of the "
+                 "cells' corners in the projection", id="projected"),
+    pytest.param("write_curvilinear", "no cell corners; areas approximate, from the spacing of the centres",
+                 id="curvilinear"),
+])
+def test_the_grid_section_says_where_each_kind_of_grid_gets_its_areas(tmp_path, write, line):
+    """As GridLayout.cell_area_weights takes them: a rotated-pole grid without corners has exact
+    areas from its rotated axes (before: "areas from the spacing of the centres", true only of
+    a curvilinear grid without corners)."""
+    import tests.grid_files
+
+    report = describe([str(getattr(tests.grid_files, write)(tmp_path / "grid.nc"))])
+    assert line in unwrapped_report(report)
