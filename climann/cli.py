@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import shlex
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -35,8 +36,19 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+#: The interruption lines printed (at most one): typer returns exit code 130 for a SIGINT it
+#: caught itself (outside a command's body) without a word, which :func:`main` then says.
+_interruptions_said: list[str] = []
+
+
+def _say_interrupted(line: str) -> None:
+    typer.echo(f"climann: {line}", err=True)
+    _interruptions_said.append(line)
+
+
 def reports_errors(command: Command) -> Command:
-    """Turn a :class:`ClimannError` into one line on stderr and exit code 2."""
+    """Turn a :class:`ClimannError` into one line on stderr and exit code 2; an
+    :class:`Interrupted` (or SIGINT) into one line and 128 + the signal's number."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -45,8 +57,11 @@ def reports_errors(command: Command) -> Command:
         except ClimannError as error:
             _fail(str(error), 2)
         except Interrupted as error:
-            typer.echo(f"climann: {error}", err=True)
+            _say_interrupted(str(error))
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:  # typer would turn it into exit code 130 without a word
+            _say_interrupted("interrupted by SIGINT")
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -162,6 +177,14 @@ def predict(
 
     Example: climann predict runs/demo --data other_scenario.nc --out predictions_other.nc
     """
+    from climann.workflow.interrupts import outputs_reported
+
+    with outputs_reported([out]):  # from the start: importing the workflow takes seconds
+        _predict(run_dir, data, out, workers=workers, scheduler=scheduler, overwrite=overwrite, overlap=overlap)
+
+
+def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, scheduler: str | None,
+             overwrite: bool, overlap: str | None) -> None:
     from climann.workflow.predict import predict_files
     from climann.workflow.progress import warnings_on_stderr
 
@@ -195,19 +218,22 @@ def evaluate(
 
     Example: climann evaluate runs/demo --data ssp585.nc --out runs/demo/ssp585
     """
+    from climann.workflow.interrupts import outputs_reported
+    from climann.workflow.outputs import EVALUATION_FILES
     from climann.workflow.progress import NORMAL, terminal_display
 
-    # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
-    with terminal_display(NORMAL, status="evaluating"):
-        from climann.evaluation.scores import note_lines
-        from climann.workflow.predict import evaluate_run
+    with outputs_reported([(out or run_dir) / name for name in EVALUATION_FILES]):
+        # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
+        with terminal_display(NORMAL, status="evaluating"):
+            from climann.evaluation.scores import note_lines
+            from climann.workflow.predict import evaluate_run
 
-        metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
-                               overlap=_overlap_setting(overlap))
-    for line in note_lines(metrics.get("notes", [])):
-        typer.echo(f"climann: warning: {line}", err=True)
-    _print_metrics(metrics, wide=wide)
-    typer.echo(f"written to {out or run_dir}")
+            metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
+                                   overwrite=overwrite, overlap=_overlap_setting(overlap))
+        for line in note_lines(metrics.get("notes", [])):
+            typer.echo(f"climann: warning: {line}", err=True)
+        _print_metrics(metrics, wide=wide)
+        typer.echo(f"written to {out or run_dir}")
 
 
 @app.command()
@@ -573,8 +599,7 @@ def _interrupted(stopped: BaseException) -> int:
     ended the command; its exit code, 128 + the signal's number."""
     from climann.workflow.interrupts import Terminated, signal_number
 
-    typer.echo(f"climann: interrupted by {stopped}" if isinstance(stopped, Terminated) else "climann: interrupted",
-               err=True)
+    _say_interrupted(f"interrupted by {stopped}" if isinstance(stopped, Terminated) else "interrupted by SIGINT")
     return 128 + signal_number(stopped)
 
 
@@ -588,9 +613,12 @@ def main() -> None:
     """
     from climann.workflow.interrupts import Terminated, interruption_behind, signals_raise
 
+    _interruptions_said.clear()
     try:
         with signals_raise():
             code = app(standalone_mode=False)
+        if code == 128 + signal.SIGINT and not _interruptions_said:  # typer's own catch of a SIGINT
+            code = _interrupted(KeyboardInterrupt())
     except Terminated as stopped:
         code = _interrupted(stopped)
     except Exception as error:  # noqa: BLE001 — the last line of defence: one line each

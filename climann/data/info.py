@@ -345,11 +345,12 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
     in_file = geographic.latitude.name in dataset.variables
     source = "in the file" if in_file else "computed from the grid mapping with pyproj"
     if geographic.latitude_bounds is None:
-        bounds = "no cell corners (areas from the spacing of the centres)"
+        bounds = "no cell corners"
     elif in_file:
         bounds = f"cell corners '{geographic.latitude_bounds.name}', '{geographic.longitude_bounds.name}'"
     else:
         bounds = "cell corners computed from the rows' and columns' edges"
+    bounds = f"{bounds}; {_areas_text(dataset, dims, geographic, mapping, target=target)}"
     return [
         f"  {_grid_kind(mapping)}; rows and columns are not latitude and longitude",
         f"  rows      {_axis_text(dataset, dims[0])}",
@@ -360,6 +361,27 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
         f"{np.nanmax(longitude):.4g} degrees east, {longitude_convention(longitude)} convention",
         f"  {bounds}",
     ]
+
+
+def _areas_text(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping: Coordinate | None, *,
+                target: str) -> str:
+    """Where the area weights of a curvilinear, rotated-pole or projected grid come from, as
+    :meth:`climann.data.layout.GridLayout.cell_area_weights` takes them: the file's own (the
+    target's CF ``cell_measures``, section 7.2) first."""
+    words = str(dataset[target].attrs.get("cell_measures", "")).split() if target in dataset else []
+    measure = next((value for key, value in zip(words[::2], words[1::2]) if key == "area:"), None)
+    if measure in dataset.variables:
+        return f"areas the file's own, cell measure '{measure}'"
+    if mapping is not None and mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude":
+        bounded = all(dim in dataset and str(dataset[dim].attrs.get("bounds", "")) in dataset.variables for dim in dims)
+        edges = "from their bounds" if bounded else "midway between the centres"
+        return (f"areas exact, (sin φ₂ − sin φ₁)·Δλ of the rotated rows' and columns' edges {edges} (a rotation "
+                "keeps areas)")
+    if geographic.cell_areas is not None:
+        return "areas geodesic, of the cells' corners in the projection"
+    if geographic.latitude_bounds is not None:
+        return "areas from the cell corners"
+    return "areas approximate, from the spacing of the centres"
 
 
 def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str], *, target: str) -> str:

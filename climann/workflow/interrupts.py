@@ -13,7 +13,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from climann.errors import Interrupted
 
 #: The signals that stop a run with a checkpoint (see :mod:`climann.workflow.checkpoints`).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -156,3 +159,63 @@ def signals_raise() -> Iterator[None]:
         _lost_signals.clear()
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    """Inode, modification time (ns) and size of ``path``; None when it does not exist. A file
+    replaced by rename (as every output is written) has a new inode."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
+@contextlib.contextmanager
+def outputs_reported(paths: Sequence[Path]) -> Iterator[None]:
+    """Within the block, SIGINT (``KeyboardInterrupt``), SIGTERM or SIGHUP (:class:`Terminated`)
+    end it as :class:`~climann.errors.Interrupted`, whose one line says which of ``paths``
+    (the files the command writes, each complete or absent) were written before the signal
+    came, and that the others were not, an existing one untouched.
+
+    Raises
+    ------
+    Interrupted
+        With exit code 128 + the signal's number.
+    """
+    before = {Path(path): _file_state(Path(path)) for path in paths}
+    try:
+        yield
+    except (KeyboardInterrupt, Terminated) as stopped:
+        raise Interrupted(interruption_text(signal_number(stopped), before), exit_code=128 + signal_number(stopped)) \
+            from None
+    except Exception as error:  # a signal inside an import (see interruption_behind)
+        stopped = interruption_behind(error)
+        if stopped is None:
+            raise
+        raise Interrupted(interruption_text(signal_number(stopped), before), exit_code=128 + signal_number(stopped)) \
+            from None
+
+
+def interruption_text(number: int, before: dict[Path, tuple[int, int, int] | None]) -> str:
+    """``interrupted by SIGINT; pred.nc was not written (the existing file is untouched)``,
+    or ``interrupted by SIGINT after out/predictions.nc was written; out/metrics.json was
+    not``: the outputs (``before``: their state when the command started, see
+    :func:`outputs_reported`) as they are now."""
+    written = [path for path, state in before.items() if _file_state(path) not in (None, state)]
+    others = [path for path in before if path not in written]
+    existing = [path for path in others if before[path] is not None]
+    untouched = ("" if not existing else " (the existing file is untouched)" if len(others) == 1
+                 else " (the existing files are untouched)" if existing == others
+                 else f" ({_listed(existing)} {'is' if len(existing) == 1 else 'are'} untouched)")
+    text = f"interrupted by {signal.Signals(number).name}"
+    if written:
+        text += f" after {_listed(written)} {'was' if len(written) == 1 else 'were'} written"
+        return text + (f"; {_listed(others)} {'was' if len(others) == 1 else 'were'} not{untouched}" if others else "")
+    return text + (f"; {_listed(others)} {'was' if len(others) == 1 else 'were'} not written{untouched}"
+                   if others else "")
+
+
+def _listed(paths: Sequence[Path]) -> str:
+    names = [str(path) for path in paths]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -35,6 +35,7 @@ from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.workflow.new_data import check_like_training, with_training_step
+from climann.workflow.training_cells import TrainingCells, same_projection, training_cells
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     create_folder,
@@ -211,6 +212,7 @@ def predict_files(
         cluster or a Zarr output; anomaly features of a model file that does not hold their
         climatology; ``out`` an input file, a directory, or an existing file without ``overwrite``.
     """
+    from climann.data.variables import grid_layout
     from climann.workflow.run_directory import grid_summary
     from climann.workflow.preparation import open_selected, pointwise_source
 
@@ -236,11 +238,11 @@ def predict_files(
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target,
                               history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+    cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
-                              climatologies=training_climatologies(run, new_data=True))
+                              climatologies=training_climatologies(run, new_data=True, cells=cells))
     _check_features(source.feature_names, run, dataset)
     check_like_training(run, source.layout, scoring=False)
-    require_climatology_grid(run, source.layout)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     extent = ("n_lat", "n_lon", "lat_range", "lon_range")
     if trained_grid and any(trained_grid[key] != new_grid[key] for key in extent):
@@ -249,12 +251,13 @@ def predict_files(
             f"lat {_span(trained_grid['lat_range'])}, lon {_span(trained_grid['lon_range'])} → "
             f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
             f"lon {_span(new_grid['lon_range'])}); a pointwise model predicts each cell from its own features"
+            + (", with the training climatology of that cell" if cells is not None else "")
         )
     history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
     compute = compute or ComputeConfig()
-    target_climatology = saved_target_climatology(run)
+    target_climatology = saved_target_climatology(run, cells)
     if target_climatology is not None and (uses_cluster(compute) or is_zarr(out)):
         raise ClimannError("a run with [data] target_anomaly predicts in memory: give --out a .nc file and no "
                            "--workers/--scheduler")
@@ -395,9 +398,11 @@ def warn_extrapolation(run: TrainedRun, extrapolation: Extrapolation | None) -> 
     return extrapolation
 
 
-def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.ndarray] | None:
+def training_climatologies(run: TrainedRun, *, new_data: bool,
+                           cells: TrainingCells | None = None) -> dict[str, np.ndarray] | None:
     """The monthly climatologies of the run's anomaly features, as saved in its model file
-    (the training years'), shape (12, n_lat, n_lon) each.
+    (the training years'), shape (12, n_lat, n_lon) each; at the new data's ``cells`` when
+    they are a part of the training grid (:func:`climatology_cells`).
 
     New data must use these, never their own: an empty dict then when none are saved, which
     :func:`climann.workflow.preparation.anomaly_climatologies` refuses for a run with anomalies. On
@@ -406,6 +411,8 @@ def training_climatologies(run: TrainedRun, *, new_data: bool) -> dict[str, np.n
     from climann.data.climatology import climatologies_from_record
 
     saved = climatologies_from_record(run.network.metadata.get("climatologies", {}))
+    if cells is not None:
+        saved = {name: cells.cut(values) for name, values in saved.items()}
     return saved if saved or new_data else None
 
 
@@ -422,9 +429,10 @@ def cell_order_grid(run: TrainedRun) -> dict[str, list[float]] | None:
     return meta.get("grid_axes") if needs_order else None
 
 
-def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
+def saved_target_climatology(run: TrainedRun, cells: TrainingCells | None = None) -> np.ndarray | None:
     """The target's training climatology saved with a ``[data] target_anomaly`` run, shape
-    (12 or 366, n_lat, n_lon), float32; None for a run without the option.
+    (12 or 366, n_lat, n_lon), float32 (at the new data's ``cells`` when they are a part of the
+    training grid, see :func:`climatology_cells`); None for a run without the option.
 
     Raises
     ------
@@ -439,7 +447,8 @@ def saved_target_climatology(run: TrainedRun) -> np.ndarray | None:
             raise ClimannError("this run's model.npz does not hold the target's training climatology that "
                                "[data] target_anomaly needs: retrain the run")
         return None
-    return climatologies_from_record({"target": record})["target"]
+    climatology = climatologies_from_record({"target": record})["target"]
+    return climatology if cells is None else cells.cut(climatology)
 
 
 def saved_climatology_calendar(run: TrainedRun) -> str | None:
@@ -465,28 +474,62 @@ def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> Non
 SAME_CELL_DEGREES = 1e-3
 
 
-def require_climatology_grid(run: TrainedRun, layout: GridLayout) -> None:
-    """A run that adds back (``[data] target_anomaly``) or subtracts (``[data] anomalies``) its
-    training climatology, saved cell by cell on its training grid, can apply it only to data
-    on that grid: a grid of the same size elsewhere (shifted, another region, flipped) would
-    get other cells' climatologies, silently.
+def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | None:
+    """The training cells at which new data take a run's training climatology.
 
-    The grid is told by :func:`climann.workflow.run_directory.grid_summary` (size, latitude and
-    longitude extent, first and last cell), equal within :data:`SAME_CELL_DEGREES`.
+    A run that adds back (``[data] target_anomaly``) or subtracts (``[data] anomalies``) its
+    training climatology, saved cell by cell on its training grid, applies it to data on
+    training cells only: a grid elsewhere (shifted, another region) would get other cells'
+    climatologies, silently. The data's cells are found in the training grid by coordinate
+    value (:func:`climann.workflow.training_cells.training_cells`): the whole training grid
+    (aligned into its order when opened) or a part of it, such as a region cut from the same
+    product, which then takes the climatology of its own cells. On a rotated-pole or projected
+    grid a part is accepted under the training grid's projection only
+    (:func:`~climann.workflow.training_cells.same_projection`). Data whose cells cannot be
+    found by value (a model file without ``grid_axes``, index-only rows and columns) must be
+    the training grid itself, as told by :func:`climann.workflow.run_directory.grid_summary`
+    (size, extent, first and last cell, within :data:`SAME_CELL_DEGREES`).
+
+    Returns
+    -------
+    TrainingCells or None
+        The data's rows and columns in the training grid when they are a part of it; None
+        for the whole training grid or a run without a per-cell climatology.
 
     Raises
     ------
     ClimannError
-        If the run holds a climatology and the data's grid is not its training grid.
+        If the run holds a climatology and a cell of the data is not a training cell.
     """
-    from climann.workflow.run_directory import grid_summary
-
     meta = run.network.metadata
     uses = (["[data] target_anomaly adds back"] if meta.get("target_climatology") is not None else []) + (
         [f"[data] anomalies ({', '.join(run.config.data.anomalies)}) subtract"] if run.config.data.anomalies else [])
-    trained = meta.get("grid")
-    if not uses or not trained:
-        return
+    if not uses or not meta.get("grid"):
+        return None
+    needs = f"this run's {' and '.join(uses)} its training climatology cell by cell"
+    try:
+        cells = training_cells(meta.get("grid_axes") or {}, layout)
+    except ClimannError as error:
+        raise ClimannError(f"{needs}, at training cells only: {error}: regrid the data to the training grid "
+                           "(e.g. cdo remapcon), cut them to training cells, or retrain on their grid") from None
+    if cells is None or cells.whole:
+        _require_same_grid(meta["grid"], layout, needs=needs, by_value=cells is not None)
+        return None
+    if layout.geographic is not None and not same_projection(meta.get("grid_mapping"), layout):
+        raise ClimannError(
+            f"{needs}: the data's rows and columns ({layout.latitude.name}, {layout.longitude.name}) are the "
+            "training grid's, but are the same cells only under the same grid mapping, "
+            + ("and this run's model.npz predates the record of its grid mapping" if "grid_mapping" not in meta
+               else "which the data do not share")
+            + ": give the data on the whole training grid, or retrain")
+    return cells
+
+
+def _require_same_grid(trained: dict, layout: GridLayout, *, needs: str, by_value: bool) -> None:
+    """The data on the training grid itself (``trained``: its :func:`grid_summary`), its cells
+    not found by value: the same size, extent, first and last cell within :data:`SAME_CELL_DEGREES`."""
+    from climann.workflow.run_directory import grid_summary
+
     new = grid_summary(layout)
     keys = [key for key in ("lat_range", "lon_range", "first_cell", "last_cell") if key in trained]
     same_size = (trained["n_lat"], trained["n_lon"]) == (new["n_lat"], new["n_lon"])
@@ -499,12 +542,12 @@ def require_climatology_grid(run: TrainedRun, layout: GridLayout) -> None:
                    if "first_cell" in grid else ""))
     extent = ("lat_range", "lon_range")
     reordered = same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in extent)
+    index_only = [axis.name for axis in (layout.latitude, layout.longitude) if axis.name in layout.index_dims]
     advice = ("put them in the training order (e.g. cdo invertlat) and rerun" if reordered else
+              f"their cells cannot be found in it by value ({', '.join(index_only)} without coordinate values): give "
+              "the data on the whole training grid, or retrain on their grid" if index_only and not by_value else
               "regrid them to the training grid (e.g. cdo remapcon) or retrain on their grid")
-    raise ClimannError(
-        f"this run's {' and '.join(uses)} its training climatology cell by cell on its training grid "
-        f"({shown(trained)}); the data are on {shown(new)}: {advice}"
-    )
+    raise ClimannError(f"{needs} on its training grid ({shown(trained)}); the data are on {shown(new)}: {advice}")
 
 
 def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
@@ -654,6 +697,7 @@ def evaluate_run(
         As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
         data, a file, or holding those files without ``overwrite``.
     """
+    from climann.data.variables import grid_layout
     from climann.evaluation.baselines import is_regular, persistence_gap, persistence_prediction
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
@@ -685,15 +729,18 @@ def evaluate_run(
         raise ClimannError(f"an ensemble run ({run.network.size} members) is evaluated in memory: run without "
                            "--workers/--scheduler")
     changed = [] if other else warn_changed_inputs(run_dir, config)
-    dataset = None
+    dataset, cells = None, None
     if other:  # opened once, here: data without the target are refused before anything is computed
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True))
         require_scored_target(dataset, config.data.target, files)
+        if config.data.mode == "pointwise":  # a field-mode run needs its whole training grid
+            cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
+            target_climatology = saved_target_climatology(run, cells)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
-                                 history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset)
+                                 history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset, cells=cells)
     if not other and config.data.mode == "pointwise":
         source, streamed = sample_source(config)
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
@@ -701,14 +748,13 @@ def evaluate_run(
                                      history=f"climann evaluate {run_dir}", source=source, changed=changed)
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
-                                 climatologies=training_climatologies(run, new_data=other),
+                                 climatologies=training_climatologies(run, new_data=other, cells=cells),
                                  target_climatology=target_climatology, dataset=dataset,
                                  climatology_calendar=saved_climatology_calendar(run))
     if other and config.data.mode == "field":  # its own data are on its own grid
         require_training_grid(run, data.samples.layout)
     if other:
         check_like_training(run, data.samples.layout, scoring=True)
-        require_climatology_grid(run, data.samples.layout)
     flags = None  # where the inputs lie outside the training range (other data only)
     spread = None
     if other:
@@ -854,12 +900,14 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
 def _evaluate_chunked(
     run: TrainedRun, config: RunConfig, compute: ComputeConfig | None, destination: Path, *, other: bool,
     history: str, source=None, changed: list[dict] | None = None, dataset: xr.Dataset | None = None,
+    cells: TrainingCells | None = None,
 ) -> dict:
     """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
     on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
     data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open);
     ``changed``: its input files that differ from ``provenance.json`` (:func:`warn_changed_inputs`);
-    ``dataset``: the other data, already opened (:func:`~climann.workflow.preparation.open_selected`)."""
+    ``dataset``: the other data, already opened (:func:`~climann.workflow.preparation.open_selected`), on
+    the training grid's ``cells`` when a part of it (:func:`climatology_cells`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
@@ -875,7 +923,8 @@ def _evaluate_chunked(
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other)
                 dataset = with_training_step(run, dataset) if other else dataset
-            source = pointwise_source(config, dataset, climatologies=training_climatologies(run, new_data=other))
+            source = pointwise_source(config, dataset,
+                                      climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:
             check_like_training(run, source.layout, scoring=True)
             years = [time.year for time in source.layout.time.values]

@@ -42,6 +42,7 @@ from climann.model.ensemble import Ensemble
 from climann.workflow.config import RunConfig, config_to_toml
 from climann.workflow.preparation import PreparedData, exceeds_memory_limit
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
+from climann.workflow.training_cells import grid_mapping_record
 
 if TYPE_CHECKING:
     from climann.data.pointwise import PointwiseSource
@@ -144,7 +145,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     extrapolation), the inputs' ``units`` and the time part of their ``cell_methods``
     (``time_cell_methods``), the time axis's nominal step (``time_step``, see
     :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), how the season
-    and year features dated a time step (``season_dated_by``, ``[data] season_dated_by``), loss, grid, the
+    and year features dated a time step (``season_dated_by``, ``[data] season_dated_by``), loss, grid (with the
+    attributes of its CF grid-mapping variable, ``grid_mapping``, when it has one), the
     anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
     target's climatology with ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
     and the whole configuration (what ``predict`` needs to use the model again)."""
@@ -166,6 +168,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         "grid_axes": grid_axes(layout),
+        **({"grid_mapping": grid_mapping_record(layout.grid_mapping)} if layout.grid_mapping is not None else {}),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
         **({"target_climatology": target_climatology_record(data)} if data.target_climatology is not None else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),

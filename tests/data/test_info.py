@@ -436,3 +436,21 @@ def test_float32_stamps_too_coarse_to_place_are_named_as_the_cause_of_an_irregul
         "steps, calendar standard; time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), too coarse for "
         "steps of about 15 min; store time as double with its exact values (e.g. written again from the source, or "
         "`cdo settaxis` with the first date and the step)")
+
+
+@pytest.mark.parametrize(("write", "line"), [
+    pytest.param("write_rotated", "no cell corners; areas exact, (sin φ₂ − sin φ₁)·Δλ of the rotated rows' and "
+                 "columns' edges midway between the centres (a rotation keeps areas)", id="rotated-pole"),
+    pytest.param("write_lambert", "cell corners computed from the rows' and columns' edges; areas geodesic, of the "
+                 "cells' corners in the projection", id="projected"),
+    pytest.param("write_curvilinear", "no cell corners; areas approximate, from the spacing of the centres",
+                 id="curvilinear"),
+])
+def test_the_grid_section_says_where_each_kind_of_grid_gets_its_areas(tmp_path, write, line):
+    """As GridLayout.cell_area_weights takes them: a rotated-pole grid without corners has exact
+    areas from its rotated axes (before: "areas from the spacing of the centres", true only of
+    a curvilinear grid without corners)."""
+    import tests.grid_files
+
+    report = describe([str(getattr(tests.grid_files, write)(tmp_path / "grid.nc"))])
+    assert line in unwrapped_report(report)

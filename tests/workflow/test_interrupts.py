@@ -2,6 +2,9 @@
 command as a signal, and the command-line entry point reports it so."""
 
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,7 +41,7 @@ def test_the_signal_behind_an_import_error_is_found_through_causes_and_contexts(
 
 @pytest.mark.parametrize(("stopped", "code", "line"), [
     pytest.param(Terminated(signal.SIGTERM), 143, "climann: interrupted by SIGTERM", id="SIGTERM"),
-    pytest.param(KeyboardInterrupt(), 130, "climann: interrupted", id="SIGINT"),
+    pytest.param(KeyboardInterrupt(), 130, "climann: interrupted by SIGINT", id="SIGINT"),
 ])
 def test_a_signal_inside_an_import_ends_the_command_as_the_signal(monkeypatch, capsys, stopped, code, line):
     """Seen once in the suite: SIGTERM while the figures imported matplotlib gave
@@ -113,3 +116,78 @@ def test_a_lost_signal_while_evaluating_ends_the_run_with_its_checkpoint(tmp_pat
             _signal_inside_a_weakref_callback(signal.SIGTERM)
             finished.append("the evaluation went on")
     assert finished and interrupted.value.exit_code == 143
+
+
+def test_typers_own_catch_of_a_sigint_is_said(monkeypatch, capsys):
+    """typer turns a SIGINT it catches outside a command's body into exit code 130, silently."""
+    monkeypatch.setattr(climann.cli, "app", lambda **_: 130)
+    with pytest.raises(SystemExit) as exited:
+        climann.cli.main()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err == "climann: interrupted by SIGINT\n"
+
+
+def _replaced(path, text):
+    """Written as every output is: a complete temporary file renamed over the old one."""
+    (path.parent / f".{path.name}.tmp").write_text(text)
+    (path.parent / f".{path.name}.tmp").replace(path)
+
+
+@pytest.mark.parametrize(("names", "existing", "written", "line"), [
+    pytest.param(["a.nc"], ["a.nc"], [], "interrupted by SIGINT; a.nc was not written (the existing file is untouched)",
+                 id="one-existing"),
+    pytest.param(["a.nc", "b.json"], [], [], "interrupted by SIGINT; a.nc and b.json were not written",
+                 id="none-existing"),
+    pytest.param(["a.nc", "b.json"], ["a.nc"], [],
+                 "interrupted by SIGINT; a.nc and b.json were not written (a.nc is untouched)", id="one-of-two-existing"),
+    pytest.param(["a.nc", "b.json"], ["a.nc", "b.json"], ["a.nc"],
+                 "interrupted by SIGINT after a.nc was written; b.json was not (the existing file is untouched)",
+                 id="one-written"),
+])
+def test_an_interruption_says_which_outputs_were_written(tmp_path, monkeypatch, names, existing, written, line):
+    from climann.errors import Interrupted
+    from climann.workflow.interrupts import outputs_reported
+
+    monkeypatch.chdir(tmp_path)
+    for name in existing:
+        Path(name).write_text("old")
+    with pytest.raises(Interrupted) as stopped, outputs_reported([Path(name) for name in names]):
+        for name in written:
+            _replaced(tmp_path / name, "new")
+        raise KeyboardInterrupt
+    assert (str(stopped.value), stopped.value.exit_code) == (line, 130)
+    assert all(Path(name).read_text() == "old" for name in existing if name not in written)
+
+
+#: ``climann`` with the workflow function ``name`` replaced by one that receives SIGINT (Ctrl-C).
+_STOPPED_IN = """
+import os, signal, sys, time
+import climann.workflow.predict as predict
+
+def stopped(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(30)
+
+setattr(predict, sys.argv[1], stopped)
+sys.argv = ["climann", *sys.argv[2:]]
+from climann.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("function", "arguments", "line"), [
+    pytest.param("predict_files", ["predict", "run", "--data", "new.nc", "--out", "pred.nc", "--overwrite"],
+                 "climann: interrupted by SIGINT; pred.nc was not written (the existing file is untouched)",
+                 id="predict"),
+    pytest.param("evaluate_run", ["evaluate", "run", "--data", "new.nc", "--out", "scores"],
+                 "climann: interrupted by SIGINT; scores/metrics.json, scores/predictions.nc and scores/report.md "
+                 "were not written", id="evaluate"),
+])
+def test_predict_and_evaluate_stopped_by_sigint_say_so_in_one_line(tmp_path, function, arguments, line):
+    """Ctrl-C in the command's body: exit 130 with one line saying what was written (before:
+    typer turned the KeyboardInterrupt into exit code 130 with nothing on stderr)."""
+    (tmp_path / "pred.nc").write_text("old predictions")
+    done = subprocess.run([sys.executable, "-c", _STOPPED_IN, function, *arguments], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (130, line + "\n")
+    assert (tmp_path / "pred.nc").read_text() == "old predictions"

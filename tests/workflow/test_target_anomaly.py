@@ -186,9 +186,10 @@ def test_data_on_a_grid_of_the_same_size_elsewhere_are_refused(anomaly_run, tmp_
     with xr.open_dataset(sample) as source:
         assert (np.diff(source["lat"].values) == 15.0).all() and source["lat"].values.max() + 5.0 < 90.0
     moved = _shifted(sample, tmp_path / "moved.nc", **shift)
-    with pytest.raises(ClimannError, match="adds back its training climatology cell by cell on its training grid"):
+    refusal = "adds back its training climatology cell by cell, at training cells only: the data's (lat|lon) "
+    with pytest.raises(ClimannError, match=refusal):
         predict_files(run_dir, [str(moved)], tmp_path / "moved_pred.nc")
-    with pytest.raises(ClimannError, match="regrid them to the training grid"):
+    with pytest.raises(ClimannError, match="regrid the data to the training grid"):
         evaluate_run(run_dir, [str(moved)], tmp_path / "moved_eval")
     assert not (tmp_path / "moved_pred.nc").exists()
 
@@ -245,6 +246,99 @@ def test_a_model_file_without_its_grid_axes_refuses_the_flipped_grid_with_the_wa
         source.load().isel(lat=slice(None, None, -1)).to_netcdf(tmp_path / "flipped.nc")
     with pytest.raises(ClimannError, match=r"first cell at lat, lon 82\.5, .*: put them in the training order"):
         predict_files(old, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_pred.nc")
+
+
+def _region(sample, path, *, moved_latitude=None):
+    """A box cut from the sample as another product holds it: latitude 52.5…−22.5 north to
+    south, longitude −37.5…37.5 (−180…180, across 0°), the training cells at their own
+    coordinates; ``moved_latitude``: that row put a third of a cell north (no training row)."""
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        data = source.load()
+    shift = np.where(data["lon"].values > 180.0, -360.0, 0.0)
+    data["lon_bnds"] = data["lon_bnds"] + shift[:, None]
+    data = data.assign_coords(lon=data["lon"] + shift).sortby("lon")
+    box = data.sel(lat=slice(-25.0, 55.0), lon=slice(-40.0, 40.0)).isel(lat=slice(None, None, -1))
+    if moved_latitude is not None:
+        box = box.assign_coords(lat=np.where(box["lat"].values == moved_latitude, moved_latitude + 5.0,
+                                             box["lat"].values))
+        box["lat_bnds"] = box["lat_bnds"] + np.where(box["lat"].values == moved_latitude + 5.0, 5.0, 0.0)[:, None]
+    box.to_netcdf(path)
+    return path
+
+
+def _at_cells(whole: xr.DataArray, box: xr.Dataset) -> np.ndarray:
+    """Independently of climann: the whole grid's values at the box's cells (longitude 0…360)."""
+    return whole.sel(lat=box["lat"].values, lon=box["lon"].values % 360.0).values
+
+
+def test_a_region_cut_from_the_training_grid_is_predicted_with_its_cells_climatology(anomaly_run, tmp_path):
+    """A box of training cells, in another order and longitude convention, takes the saved
+    climatology of its own cells: its predictions are the whole grid's at those cells, and the
+    output keeps the box's grid (before, refused with advice to regrid)."""
+    _, sample, _, run_dir = anomaly_run
+    region = _region(sample, tmp_path / "region.nc")
+    got = predict_files(run_dir, [str(region)], tmp_path / "region_pred.nc").path
+    want = predict_files(run_dir, [str(sample)], tmp_path / "pred.nc").path
+    with xr.open_dataset(got, decode_times=TIME) as box, xr.open_dataset(want, decode_times=TIME) as whole:
+        np.testing.assert_array_equal(box["lat"].values, [52.5, 37.5, 22.5, 7.5, -7.5, -22.5])
+        np.testing.assert_array_equal(box["lon"].values, [-37.5, -22.5, -7.5, 7.5, 22.5, 37.5])
+        expected = _at_cells(whole["tas_pred"], box)
+        assert np.isfinite(expected).sum() > 1000
+        np.testing.assert_allclose(box["tas_pred"].values, expected, rtol=0, atol=1e-4)  # float32 round-off
+
+
+def _hand_scores(truth: np.ndarray, predicted: np.ndarray, climatology: np.ndarray, lat_bnds: np.ndarray,
+                 lon_bnds: np.ndarray) -> dict:
+    """NumPy: area-weighted MSE and bias over the values present in both, (sin φ₂ − sin φ₁)·Δλ
+    weights, and the mean over time steps of the area-weighted centred anomaly correlation."""
+    area = (np.abs(np.diff(np.sin(np.deg2rad(lat_bnds)), axis=1)) * np.abs(np.diff(lon_bnds, axis=1)).T)
+    weights = np.where(np.isfinite(truth) & np.isfinite(predicted), area, 0.0)
+    error = np.nan_to_num(predicted - truth)
+    accs = []
+    for w, f, o in zip(weights, predicted - climatology, truth - climatology):
+        if (w > 0).sum() < 2:
+            continue
+        f, o = np.nan_to_num(f - np.sum(w * np.nan_to_num(f)) / w.sum()), np.nan_to_num(o - np.sum(w * np.nan_to_num(o)) / w.sum())
+        accs.append(np.sum(w * f * o) / np.sqrt(np.sum(w * f * f) * np.sum(w * o * o)))
+    return {"mse": np.sum(weights * error**2) / weights.sum(), "bias": np.sum(weights * error) / weights.sum(),
+            "n_samples": int((weights > 0).sum()), "acc": float(np.mean(accs))}
+
+
+def test_evaluate_on_a_region_cut_from_the_training_grid_scores_its_cells(anomaly_run, tmp_path):
+    """evaluate --data on the box: MSE, bias, n and the ACC (against the training climatology of
+    the box's cells) equal a hand computation from the whole grid's predictions at those cells."""
+    _, sample, _, run_dir = anomaly_run
+    region = _region(sample, tmp_path / "region.nc")
+    metrics = evaluate_run(run_dir, [str(region)], tmp_path / "region_eval")
+    whole = predict_files(run_dir, [str(sample)], tmp_path / "pred.nc").path
+    climatology, _ = _training_climatology(sample, run_dir)
+    with xr.open_dataset(whole, decode_times=TIME) as predicted, xr.open_dataset(region, decode_times=TIME) as box:
+        months = np.array([t.month for t in box["time"].values])
+        on_grid = xr.DataArray(climatology[months - 1], dims=("time", "lat", "lon"),
+                               coords={"lat": predicted["lat"], "lon": predicted["lon"]})
+        expected = _hand_scores(box["tas"].transpose("time", "lat", "lon").values.astype(np.float64),
+                                _at_cells(predicted["tas_pred"], box).astype(np.float64), _at_cells(on_grid, box),
+                                box["lat_bnds"].values, box["lon_bnds"].values)
+    scored = metrics["splits"]["all"]["model"]
+    assert scored["n_samples"] == expected["n_samples"] > 1000
+    for name in ("mse", "bias", "acc"):
+        assert scored[name] == pytest.approx(expected[name], rel=1e-4, abs=1e-6), name
+
+
+def test_a_region_with_a_row_that_is_no_training_row_is_refused_naming_it(anomaly_run, tmp_path):
+    """One row of the box 5° off the training rows: its cells have no training climatology, so
+    predict and evaluate --data refuse in one line naming the row and the way out."""
+    _, sample, _, run_dir = anomaly_run
+    region = _region(sample, tmp_path / "region.nc", moved_latitude=7.5)
+    message = (r"^this run's \[data\] target_anomaly adds back its training climatology cell by cell, at training "
+               r"cells only: the data's lat 12\.5 \(1 of 6 rows\) is not on the training grid \(12×24, lat "
+               r"-82\.5…82\.5, lon 7\.5…352\.5\): regrid the data to the training grid \(e\.g\. cdo remapcon\), cut them "
+               r"to training cells, or retrain on their grid$")
+    with pytest.raises(ClimannError, match=message):
+        predict_files(run_dir, [str(region)], tmp_path / "region_pred.nc")
+    with pytest.raises(ClimannError, match=message):
+        evaluate_run(run_dir, [str(region)], tmp_path / "region_eval")
+    assert not (tmp_path / "region_pred.nc").exists()
 
 
 # Daily data in other calendars (the 09_anomcal case): a run trained on noleap years looks its
