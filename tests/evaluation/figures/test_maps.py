@@ -180,3 +180,46 @@ def test_the_title_of_a_map_figure_clears_each_maps_title_at_any_aspect_ratio(mo
     assert titles
     for title in titles:
         assert title.y1 <= heading.y0, (title, heading)
+
+
+def _overlapping_tick_labels(figure) -> list[tuple[str, str]]:
+    """Neighbouring tick labels whose boxes overlap, on every horizontal axis of ``figure``
+    (the maps' longitudes and the colorbars), as the figure is saved: labels of ticks within
+    the axis's view only (a locator may return one beyond each end, which is not drawn)."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    overlapping = []
+    for axis in figure.axes:
+        low, high = sorted(axis.get_xlim())
+        margin = 1e-9 * (high - low)
+        labels = [label for location, label in zip(axis.xaxis.get_majorticklocs(), axis.get_xticklabels())
+                  if low - margin <= location <= high + margin and label.get_visible() and label.get_text()]
+        boxes = sorted(((box.x0, box.x1, text) for box, text in
+                        ((label.get_window_extent(renderer), label.get_text()) for label in labels)))
+        overlapping += [(left, right) for (_, left_end, left), (right_start, _, right) in zip(boxes, boxes[1:])
+                        if left_end > right_start]
+    return overlapping
+
+
+@pytest.mark.parametrize("latitude, longitude, low, high", [
+    pytest.param([12.5], [52.5], 295.3, 297.9, id="station-1x1"),
+    pytest.param(np.arange(-87.5, 90.0, 5.0), [52.5], 240.0, 301.0, id="column-36x1"),
+    pytest.param(np.arange(30.0, 61.0, 5.0), [2.5, 7.5], 1275.25, 1295.75, id="narrow-box-7x2"),
+    pytest.param([12.5], np.arange(2.5, 360.0, 5.0), 293.7, 299.6, id="strip-1x72"),
+])
+def test_no_two_tick_labels_of_a_map_figure_overlap(monkeypatch, tmp_path, latitude, longitude, low, high):
+    """A station's colorbar of 295.5 … 297.5 K had six labels in 2 inches ('295.5296.0296.5…'),
+    and a one-column grid's longitude labels lay on each other: the ticks are thinned to what fits."""
+    overlaps = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: overlaps.append(
+        (path.name, _overlapping_tick_labels(figure))) or original(figure, path, dpi))
+    layout = _layout(latitude, longitude)
+    truth = np.linspace(low, high, layout.n_cells).reshape(layout.shape)
+    predicted = truth[:, ::-1, ::-1] + np.linspace(-2.4, 2.6, layout.n_cells).reshape(layout.shape)
+    plot_truth_prediction_error(layout, truth, predicted, time_index=0, split="test", path=tmp_path / "map.png",
+                                dpi=72)
+    plot_anomaly_correlation_map(layout, truth, predicted, np.zeros_like(truth), time_steps=np.ones(1, bool),
+                                 split="test", path=tmp_path / "acc.png", dpi=72)
+    assert [name for name, _ in overlaps] == ["map.png", "acc.png"]
+    assert overlaps == [("map.png", []), ("acc.png", [])]
