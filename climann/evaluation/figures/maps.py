@@ -86,6 +86,7 @@ class SpacedTicks(Locator):
 
     def __init__(self, locators: Sequence[Locator]) -> None:
         self.locators = list(locators)
+        self._chosen: tuple[tuple, np.ndarray] | None = None  # (view, axis width, dpi) and its ticks
 
     def set_axis(self, axis) -> None:
         super().set_axis(axis)
@@ -96,11 +97,18 @@ class SpacedTicks(Locator):
         return self.tick_values(*self.axis.get_view_interval())
 
     def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        # a draw asks many times (layout, ticks, labels): the labels are measured once per
+        # view and width of the axis
+        key = (vmin, vmax, *(() if self.axis is None else
+                             (self.axis.axes.get_window_extent().width, self.axis.axes.figure.dpi)))
+        if self._chosen is not None and self._chosen[0] == key:
+            return self._chosen[1]
         ticks = np.array([])
         for locator in self.locators:
             ticks = np.asarray(locator.tick_values(vmin, vmax))
             if self.axis is None or _labels_fit(self.axis, ticks):
                 break
+        self._chosen = (key, ticks)
         return ticks
 
 
