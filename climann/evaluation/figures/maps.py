@@ -352,7 +352,9 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     width, height = _map_figure_size(layout, len(panels))
     # the maps keep their aspect: a title of more than two lines needs the figure taller
     height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)
-    figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False)
+    # drawn at the dpi it is saved at: the layout measured below is the one saved
+    figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False,
+                                dpi=dpi)
     for axis, panel in zip(axes[0], panels):
         _draw_map(figure, axis, layout, panel)
     _clear_the_title(figure, figure.suptitle(title), axes[0])
@@ -364,7 +366,12 @@ def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.A
     """Make the figure taller until its title clears every map's own title. Constrained
     layout places the titles before a map's fixed aspect shrinks it (a wide, flat box is
     shortened towards its colorbar), so at some aspect ratios the two titles overlapped; the
-    overlap is measured on the drawn figure rather than guessed from the aspect."""
+    overlap is measured on the drawn figure rather than guessed from the aspect.
+
+    The layout that clears the titles is then kept (the figure's layout engine set to none):
+    saving draws the figure as laid out here instead of laying it out twice more (matplotlib's
+    ``savefig`` lays a constrained figure out in a draw of its own before the real one), the
+    same pixels in a third of the layouts when the figure is drawn at its saving dpi."""
     for _ in range(4):
         figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
@@ -372,6 +379,7 @@ def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.A
         top = max(axis.title.get_window_extent(renderer).y1 for axis in axes)
         overlap = (top - bottom) / figure.dpi + gap_inches
         if overlap <= 0:
+            figure.set_layout_engine("none")
             return
         width, height = figure.get_size_inches()
         figure.set_size_inches(width, height + overlap)

@@ -223,3 +223,22 @@ def test_no_two_tick_labels_of_a_map_figure_overlap(monkeypatch, tmp_path, latit
                                  split="test", path=tmp_path / "acc.png", dpi=72)
     assert [name for name, _ in overlaps] == ["map.png", "acc.png"]
     assert overlaps == [("map.png", []), ("acc.png", [])]
+
+
+def test_a_map_figure_whose_titles_clear_is_laid_out_once(monkeypatch, tmp_path):
+    """Measuring the titles laid the figure out, then saving laid it out again: a third of a
+    map figure's time. The layout measured is the one saved."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    layouts = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda engine, figure: layouts.append(figure) or
+                        execute(engine, figure))
+    layout = _layout(np.arange(-87.5, 90.0, 5.0), np.arange(2.5, 360.0, 5.0))
+    field = np.linspace(250.0, 300.0, layout.n_cells).reshape(layout.shape)
+    gaps = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: gaps.append(_title_gap(figure))
+                        or original(figure, path, dpi))
+    plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    assert len(layouts) == 1 and gaps[0] >= 0
