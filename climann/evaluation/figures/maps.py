@@ -378,11 +378,15 @@ def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.A
         bottom = heading.get_window_extent(renderer).y0
         top = max(axis.title.get_window_extent(renderer).y1 for axis in axes)
         overlap = (top - bottom) / figure.dpi + gap_inches
-        if overlap <= 0:
+        # a title wider than a narrow figure (one tall, narrow map) ran off both its sides
+        titles = [text.get_window_extent(renderer) for text in (heading, *(axis.title for axis in axes))]
+        beyond = max(0.0, *(-box.x0 for box in titles), *(box.x1 - figure.bbox.width for box in titles))
+        if overlap <= 0 and beyond <= 0:
             figure.set_layout_engine("none")
             return
         width, height = figure.get_size_inches()
-        figure.set_size_inches(width, height + overlap)
+        figure.set_size_inches(width + (2 * beyond / figure.dpi + gap_inches if beyond > 0 else 0.0),
+                               height + max(overlap, 0.0))
 
 
 def _truth_prediction_error_panels(

@@ -242,3 +242,30 @@ def test_a_map_figure_whose_titles_clear_is_laid_out_once(monkeypatch, tmp_path)
                         or original(figure, path, dpi))
     plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
     assert len(layouts) == 1 and gaps[0] >= 0
+
+
+@pytest.mark.parametrize("latitude, longitude", [
+    pytest.param(np.arange(30.0, 61.0, 5.0), [2.5, 7.5], id="narrow-box-7x2"),
+    pytest.param(np.arange(-87.5, 90.0, 5.0), [52.5], id="column-36x1"),
+])
+def test_every_title_of_a_narrow_map_figure_lies_within_it(monkeypatch, tmp_path, latitude, longitude):
+    """The anomaly correlation map of a box 10° wide and 30° high was 3.1 inches wide and cut
+    its own and the figure's titles at both sides ('rk's and truth's anomalies from the tr')."""
+    sides = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        titles = [text for text in figure.texts if text.get_text()] + [axis.title for axis in figure.axes
+                                                                       if axis.get_title()]
+        sides.extend((box.x0, figure.bbox.width - box.x1) for box in
+                     (title.get_window_extent(renderer) for title in titles))
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    layout = _layout(latitude, longitude)
+    truth = np.linspace(250.0, 300.0, layout.n_cells).reshape(layout.shape)
+    plot_anomaly_correlation_map(layout, truth, truth[:, ::-1], np.zeros_like(truth), time_steps=np.ones(1, bool),
+                                 split="test", path=tmp_path / "acc.png", dpi=60)
+    assert len(sides) == 2 and min(min(pair) for pair in sides) >= 0, sides  # the figure's title and the map's
