@@ -209,12 +209,26 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     lines += ["", *_coverage(metrics), ""]
     lines += ensemble_lines(metrics)
     lines += group_tables(metrics)
+    if _maps_left_out([Path(figure).name for figure in figures]):
+        from climann.evaluation.figures.style import NO_MAPS_TEXT
+
+        text = NO_MAPS_TEXT.format(where="")
+        lines += [text[0].upper() + text[1:] + ".", ""]
     for figure in figures:
         relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
         if relative.name in FIGURE_CAPTIONS:
             lines += [FIGURE_CAPTIONS[relative.name], ""]
     return "\n".join(lines)
+
+
+def _maps_left_out(names: Sequence[str]) -> bool:
+    """Whether a run's figures (file names) are those of a grid of one cell: the area-mean
+    series without a map (:func:`climann.evaluation.figures.draws_maps`)."""
+    from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, MAP_FIGURES
+
+    files = {**FIGURE_FILES, **ENSEMBLE_FIGURE_FILES}
+    return FIGURE_FILES["area_mean_series"] in names and not {files[key] for key in MAP_FIGURES} & set(names)
 
 
 def ensemble_lines(metrics: dict) -> list[str]:

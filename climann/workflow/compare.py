@@ -7,7 +7,8 @@ score against the climatology, MSESS = 1 − MSE/MSE_clim), the learning curves 
 after early stopping), the number of parameters the sizes of the weights and biases in
 ``model.npz`` (of an ensemble: every member's, in ``model_members.npz``), and the training time
 the duration of the training phase that ``train.log`` records (``training: 4.6 s``; for a
-resumed run, that of the session which finished it).
+resumed run, that of the session which finished it), to the millisecond from the timestamps of
+the phase's lines.
 
 Written with ``--out DIR``: ``comparison.md`` (the table, the notes and the figure's link) and
 ``comparison.png`` (:func:`climann.evaluation.figures.comparison.plot_comparison`).
@@ -22,6 +23,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +47,12 @@ MSESS_TEXT = ("MSESS = MSE skill score against the training years' climatology, 
 ACC_TEXT = "ACC = anomaly correlation coefficient (anomalies from the training years' climatology)"
 TIME_TEXT = "time = the training phase in train.log (not reading data, evaluating, writing)"
 # "2026-12-01T02:53:11.714 training: 4.6 s", also "training (streamed)" and "training (on the cluster)"
-_TRAINING_LINE = re.compile(r"^\S+ training(?: \([^)]*\))?: (?P<seconds>[0-9.]+) s$", re.M)
+_TRAINING_LINE = re.compile(r"^(?P<stamp>\S+) training(?: \([^)]*\))?: (?P<seconds>[0-9.]+) s$", re.M)
+# "2026-12-01T02:53:07.102 training …": where that phase began
+_TRAINING_BEGUN = re.compile(r"^(?P<stamp>\S+) training(?: \([^)]*\))? …$", re.M)
+#: How far the time between a phase's two lines may lie from the duration logged (rounded to
+#: 0.1 s), in seconds, for the two to be one measure of the phase.
+STAMPS_AGREE_SECONDS = 0.06
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,30 @@ def count_parameters(model_path: str | Path) -> int:
 
 
 def training_seconds(log_text: str) -> float | None:
-    """The duration of the training phase in a ``train.log`` (the last one logged), or None."""
-    found = _TRAINING_LINE.findall(log_text)
-    return float(found[-1]) if found else None
+    """The duration of the training phase in a ``train.log`` (the last one logged), or None.
+
+    The time between the millisecond timestamps of the phase's first line (``training …``)
+    and its last (``training: 0.1 s``), when it agrees with the duration logged there, which is
+    rounded to 0.1 s (a run of a few milliseconds is not "0.0 s" long); else the duration logged.
+    """
+    done = list(_TRAINING_LINE.finditer(log_text))
+    if not done:
+        return None
+    last, logged = done[-1], float(done[-1]["seconds"])
+    begun = list(_TRAINING_BEGUN.finditer(log_text, 0, last.start()))
+    try:
+        measured = (datetime.fromisoformat(last["stamp"]) - datetime.fromisoformat(begun[-1]["stamp"])).total_seconds()
+    except (IndexError, ValueError):
+        return logged
+    return measured if abs(measured - logged) <= STAMPS_AGREE_SECONDS else logged
+
+
+def time_text(seconds: float) -> str:
+    """A training time in the table: ``64 ms`` under 0.1 s (``<1 ms`` under a millisecond,
+    the resolution of ``train.log``), else as the run log writes durations (``4.6 s``, ``0:01:05``)."""
+    if seconds < 0.0005:
+        return "<1 ms"
+    return f"{seconds * 1000:.0f} ms" if seconds < 0.1 else duration_text(seconds)
 
 
 def read_history(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
@@ -294,7 +322,7 @@ def comparison_rows(runs: Sequence[RunSummary]) -> tuple[list[str], list[list[st
     """The header and one row of text per run: run, scores, parameters, epochs, time."""
     header = ["run", *(label for _, label in SCORE_COLUMNS), "params", "epochs", "time"]
     rows = [[run.label, *(format_score(run.scores[key], key) for key, _ in SCORE_COLUMNS), f"{run.n_parameters:,}",
-             str(run.epochs), "n/a" if run.training_seconds is None else duration_text(run.training_seconds)]
+             str(run.epochs), "n/a" if run.training_seconds is None else time_text(run.training_seconds)]
             for run in runs]
     return header, rows
 

@@ -20,6 +20,7 @@ import xarray as xr
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
 from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
+from climann.data.geometry import wrapped_difference
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
@@ -244,15 +245,17 @@ def predict_files(
     _check_features(source.feature_names, run, dataset)
     check_like_training(run, source.layout, scoring=False)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
-    extent = ("n_lat", "n_lon", "lat_range", "lon_range")
-    if trained_grid and any(trained_grid[key] != new_grid[key] for key in extent):
-        notes.append(
-            f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
-            f"lat {_span(trained_grid['lat_range'])}, lon {_span(trained_grid['lon_range'])} → "
-            f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
-            f"lon {_span(new_grid['lon_range'])}); a pointwise model predicts each cell from its own features"
-            + (", with the training climatology of that cell" if cells is not None else "")
-        )
+    if trained_grid:
+        trained_lon, new_lon = _trained_longitudes(run), source.layout.geographic_coordinates()[1]
+        extent = ("n_lat", "n_lon", "lat_range")
+        if any(trained_grid[key] != new_grid[key] for key in extent) or not _same_box(trained_lon, new_lon):
+            notes.append(
+                f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
+                f"lat {_span(trained_grid['lat_range'])}, lon {_longitude_span(trained_lon)} → "
+                f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
+                f"lon {_longitude_span(new_lon)}); a pointwise model predicts each cell from its own features"
+                + (", with the training climatology of that cell" if cells is not None else "")
+            )
     history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
@@ -303,6 +306,47 @@ def predict_files(
 def _span(limits: list[float]) -> str:
     """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
     return f"{limits[0]:g}…{limits[1]:g}"
+
+
+def _trained_longitudes(run: TrainedRun) -> np.ndarray:
+    """The longitudes of the training grid's cells (degrees east, as in its files): its
+    longitude axis (``grid_axes`` of the model file) on a regular grid; else, on a curvilinear
+    grid or for a model file from before that record, the two ends of ``grid.lon_range``."""
+    grid = run.network.metadata["grid"]
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if len(axes) == 2 and np.allclose([min(axes[1]), max(axes[1])], grid["lon_range"], rtol=0, atol=1e-9):
+        return np.asarray(axes[1], np.float64)
+    return np.asarray(grid["lon_range"], np.float64)
+
+
+def _longitude_ends(longitudes: np.ndarray) -> tuple[float, float]:
+    """The westernmost and easternmost of some cells' longitudes, in their own convention: a
+    regional box ends on either side of the widest gap between its longitudes
+    (:func:`~climann.evaluation.figures.maps.continuous_longitudes`), so a box across the
+    dateline in a −180…180 file has ends (172.5, −172.5); a global grid's are its min and max."""
+    from climann.evaluation.figures.maps import continuous_longitudes
+
+    longitudes = np.asarray(longitudes, np.float64).ravel()
+    longitudes = longitudes[np.isfinite(longitudes)]
+    continuous = continuous_longitudes(longitudes)
+    return float(longitudes[np.argmin(continuous)]), float(longitudes[np.argmax(continuous)])
+
+
+def _longitude_span(longitudes: np.ndarray) -> str:
+    """The longitudes of some cells as the box reads: ``"-177.5…177.5"`` for a global grid,
+    ``"172.5…-172.5 across the dateline"`` for a box across it in a −180…180 file
+    (``"350…10 across the prime meridian"`` in a 0…360 file)."""
+    west, east = _longitude_ends(longitudes)
+    if west <= east:
+        return f"{west:g}…{east:g}"
+    return f"{west:g}…{east:g} across the {'dateline' if east < 0.0 else 'prime meridian'}"
+
+
+def _same_box(longitudes: np.ndarray, other: np.ndarray) -> bool:
+    """Whether two sets of longitudes have the same ends, in whichever convention (172.5…−172.5
+    and 172.5…187.5 are one box)."""
+    return bool(np.allclose(wrapped_difference(np.array(_longitude_ends(longitudes)),
+                                               np.array(_longitude_ends(other))), 0.0, rtol=0, atol=1e-9))
 
 
 def _write_prediction_file(
@@ -513,7 +557,7 @@ def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | No
         raise ClimannError(f"{needs}, at training cells only: {error}: regrid the data to the training grid "
                            "(e.g. cdo remapcon), cut them to training cells, or retrain on their grid") from None
     if cells is None or cells.whole:
-        _require_same_grid(meta["grid"], layout, needs=needs, by_value=cells is not None)
+        _require_same_grid(meta["grid"], _trained_longitudes(run), layout, needs=needs, by_value=cells is not None)
         return None
     if layout.geographic is not None and not same_projection(meta.get("grid_mapping"), layout):
         raise ClimannError(
@@ -525,9 +569,12 @@ def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | No
     return cells
 
 
-def _require_same_grid(trained: dict, layout: GridLayout, *, needs: str, by_value: bool) -> None:
-    """The data on the training grid itself (``trained``: its :func:`grid_summary`), its cells
-    not found by value: the same size, extent, first and last cell within :data:`SAME_CELL_DEGREES`."""
+def _require_same_grid(
+    trained: dict, trained_longitudes: np.ndarray, layout: GridLayout, *, needs: str, by_value: bool
+) -> None:
+    """The data on the training grid itself (``trained``: its :func:`grid_summary`; its cells'
+    longitudes from :func:`_trained_longitudes`), its cells not found by value: the same size,
+    extent, first and last cell within :data:`SAME_CELL_DEGREES`."""
     from climann.workflow.run_directory import grid_summary
 
     new = grid_summary(layout)
@@ -536,8 +583,8 @@ def _require_same_grid(trained: dict, layout: GridLayout, *, needs: str, by_valu
     if same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in keys):
         return
 
-    def shown(grid: dict) -> str:
-        return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_span(grid['lon_range'])}"
+    def shown(grid: dict, longitudes: np.ndarray) -> str:
+        return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
     extent = ("lat_range", "lon_range")
@@ -547,7 +594,10 @@ def _require_same_grid(trained: dict, layout: GridLayout, *, needs: str, by_valu
               f"their cells cannot be found in it by value ({', '.join(index_only)} without coordinate values): give "
               "the data on the whole training grid, or retrain on their grid" if index_only and not by_value else
               "regrid them to the training grid (e.g. cdo remapcon) or retrain on their grid")
-    raise ClimannError(f"{needs} on its training grid ({shown(trained)}); the data are on {shown(new)}: {advice}")
+    raise ClimannError(
+        f"{needs} on its training grid ({shown(trained, trained_longitudes)}); the data are on "
+        f"{shown(new, layout.geographic_coordinates()[1])}: {advice}"
+    )
 
 
 def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
@@ -570,12 +620,13 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
             f"the new data are the training grid in another cell order (first cell at lat, lon {new['first_cell']}, "
             f"in training {trained['first_cell']}): put them in the training order (e.g. cdo invertlat) and rerun")
     if trained and trained != new:
-        def shown(grid: dict) -> str:
-            return (f"{grid['n_lat']}×{grid['n_lon']}, lat {grid['lat_range'][0]:g}…{grid['lat_range'][1]:g}, "
-                    f"lon {grid['lon_range'][0]:g}…{grid['lon_range'][1]:g}")
+        def shown(grid: dict, longitudes: np.ndarray) -> str:
+            return f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
         raise ClimannError(
-            f"this field-mode run predicts whole maps on its training grid ({shown(trained)}), the new data are on "
-            f"{shown(new)}: regrid them to the training grid (e.g. cdo remapcon) or use a pointwise run"
+            "this field-mode run predicts whole maps on its training grid "
+            f"({shown(trained, _trained_longitudes(run))}), the new data are on "
+            f"{shown(new, layout.geographic_coordinates()[1])}: regrid them to the training grid (e.g. cdo remapcon) "
+            "or use a pointwise run"
         )
 
 

@@ -32,6 +32,7 @@ from climann.evaluation.figures import (
     draw_figures,
     draw_figures_from_file,
     draw_skill_figure,
+    draws_maps,
     plot_spread_map,
 )
 from climann.evaluation.predictions import predictions_dataset, write_predictions
@@ -305,7 +306,7 @@ def write_run_files(
             member_losses=[(h.train_loss, h.val_loss) for h in member_histories] if is_ensemble else None,
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
-        if is_ensemble and evaluation.spread is not None:
+        if is_ensemble and evaluation.spread is not None and draws_maps(layout):
             figures.append(plot_spread_map(
                 layout, evaluation.spread, evaluation.truth, predicted, n_members=network.size,
                 time_steps=np.asarray(data.split.labels()) == "test", split="test",

@@ -65,7 +65,7 @@ def test_compare_lists_both_runs_with_their_true_scores(runs):
         model, epochs, seconds = own_numbers(runs[name])
         assert run.scores == {key: model[key] for key in ("mse", "mae", "acc", "skill_vs_climatology")}
         assert run.epochs == epochs == RUNS[name][1]
-        assert run.training_seconds == seconds
+        assert run.training_seconds == pytest.approx(seconds, abs=0.06)  # to the ms: the log's line rounds to 0.1 s
         sizes = [2, *hidden, 1]  # inputs pred and lat, one output
         assert run.n_parameters == sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     assert result.notes == []  # same data, same test block, same loss
@@ -188,6 +188,32 @@ def test_training_seconds_reads_every_kind_of_training_phase():
     assert training_seconds(log) == 4.6
     assert training_seconds(log.replace("training: 4.6", "training (on the cluster): 12.5")) == 12.5
     assert training_seconds("2026-01-01T00:00:00.000 evaluating: 1.0 s\n") is None
+
+
+@pytest.mark.parametrize(("begun", "done", "seconds", "shown"), [
+    pytest.param("00:00:00.000", "00:00:00.064", 0.064, "64 ms", id="64ms-logged-0.1"),
+    pytest.param("00:00:00.000", "00:00:00.041", 0.041, "41 ms", id="41ms-logged-0.0"),
+    pytest.param("00:00:00.500", "00:00:00.500", 0.0, "<1 ms", id="under-1ms"),
+    pytest.param("00:00:00.000", "00:00:04.612", 4.612, "4.6 s", id="seconds"),
+    pytest.param("23:59:59.990", "00:00:00.010", 0.02, "20 ms", id="across-midnight"),
+])
+def test_a_short_training_phase_is_timed_from_its_lines_timestamps(begun, done, seconds, shown):
+    """comparison.md showed 'time 0.0 s' for runs of some milliseconds: the logged duration is
+    rounded to 0.1 s, the timestamps of the phase's lines are to the millisecond."""
+    from climann.workflow.compare import time_text
+
+    day = "2026-01-02T" if done < begun else "2026-01-01T"
+    log = (f"2026-01-01T{begun} training …\n2026-01-01T{begun} 1 epochs × 1 batches\n"
+           f"{day}{done} training: {round(seconds, 1):.1f} s\n{day}{done} evaluating …\n")
+    assert training_seconds(log) == pytest.approx(seconds, abs=1e-9)
+    assert time_text(training_seconds(log)) == shown
+
+
+def test_the_last_sessions_training_phase_is_timed_and_disagreeing_stamps_give_the_logged_duration():
+    resumed = ("2026-01-01T00:00:00.000 training …\n2026-01-01T00:00:09.000 training: 9.0 s\n"
+               "2026-01-01T01:00:00.000 training …\n2026-01-01T01:00:00.070 training: 0.1 s\n")
+    assert training_seconds(resumed) == pytest.approx(0.07)
+    assert training_seconds("2026-01-01T00:00:00.000 training …\n2026-01-01T00:00:03.000 training: 0.1 s\n") == 0.1
 
 
 def test_count_parameters_counts_weights_and_biases_only(tmp_path):

@@ -1128,3 +1128,50 @@ def test_seasonal_totals_predict_as_the_rates_of_a_rate_model(tmp_path):
         np.testing.assert_allclose(new["pr"].transpose("time", "lat", "lon").values, rate, rtol=1e-6)
         np.testing.assert_allclose(new["pr_pred"].values, own["pr_pred"].values, rtol=1e-5)
         assert new["pr_pred"].attrs["units"] == "kg m-2 s-1"
+
+
+def _in_minus_180_to_180(dataset: xr.Dataset) -> xr.Dataset:
+    """The same cells with longitudes −180…180 (bounds too), west to east."""
+    wrapped = lambda values: (values + 180.0) % 360.0 - 180.0  # noqa: E731
+    moved = dataset.assign_coords(lon=wrapped(dataset["lon"]).assign_attrs(dataset["lon"].attrs))
+    moved["lon_bnds"] = moved["lon_bnds"].copy(data=np.sort(wrapped(moved["lon_bnds"].values), axis=1))
+    return moved.sortby("lon")
+
+
+@pytest.fixture(scope="module")
+def dateline_box(tmp_path_factory):
+    """A run on a box across the dateline (region 30…60°N, 150°E…150°W) of a −180…180 file:
+    cells at 157.5, 172.5, −172.5, −157.5."""
+    folder = tmp_path_factory.mktemp("dateline")
+    sample = write_sample_dataset(folder / "sample.nc", years=3, resolution=15.0, seed=3)
+    with xr.open_dataset(sample) as source:
+        _in_minus_180_to_180(source).to_netcdf(folder / "sample_180.nc")
+    config = build_config({"data": {"paths": [str(folder / "sample_180.nc")], "region": [30, 60, 150, -150],
+                                    "predictors": ["rsdt", "clt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_a_box_across_the_dateline_is_noted_as_the_box_it_is(dateline_box, tmp_path):
+    """The note gave the training box as 'lon -172.5…172.5' (the smallest and largest
+    longitude: the rest of the globe), and called the same cells in 0…360 another grid."""
+    folder, sample, run_dir = dateline_box
+    assert predict_files(run_dir, [str(sample)], tmp_path / "same_cells_0_360.nc").notes == []
+    with xr.open_dataset(folder / "sample_180.nc") as source:
+        source.sel(lon=[157.5, 172.5, -172.5]).to_netcdf(tmp_path / "part.nc")
+    assert predict_files(run_dir, [str(tmp_path / "part.nc")], tmp_path / "part_predicted.nc").notes == [
+        "the grid differs from the training grid (2×4, lat 37.5…52.5, lon 157.5…-157.5 across the dateline → "
+        "2×3, lat 37.5…52.5, lon 157.5…-172.5 across the dateline); a pointwise model predicts each cell from its "
+        "own features"]
+
+
+@pytest.mark.parametrize(("longitudes", "expected"), [
+    pytest.param([172.5, 177.5, -177.5, -172.5], "172.5…-172.5 across the dateline", id="dateline-180"),
+    pytest.param([172.5, 177.5, 182.5, 187.5], "172.5…187.5", id="dateline-0-360"),
+    pytest.param([350.0, 355.0, 0.0, 5.0], "350…5 across the prime meridian", id="greenwich-0-360"),
+    pytest.param(np.arange(-177.5, 180.0, 5.0), "-177.5…177.5", id="global"),
+])
+def test_the_longitudes_of_a_box_read_from_its_west_to_its_east_end(longitudes, expected):
+    from climann.workflow.predict import _longitude_span
+
+    assert _longitude_span(np.array(longitudes)) == expected

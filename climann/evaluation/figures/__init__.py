@@ -24,6 +24,7 @@ from climann.evaluation.figures.style import (
     value_limits,
 )
 from climann.evaluation.figures.maps import (
+    draws_maps,
     plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
@@ -64,6 +65,7 @@ __all__ = [
     "draw_figures_from_file",
     "draw_lesson_figures",
     "draw_skill_figure",
+    "draws_maps",
     "label_runs",
     "layout_from_predictions",
     "plot_anomaly_correlation_map",

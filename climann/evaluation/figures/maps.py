@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
@@ -57,9 +59,74 @@ class MapGrid(NamedTuple):
     hidden: np.ndarray  # (n_lat, n_lon) True for cells across the map's seam, not drawn
 
 
+#: Tick spacings of the degree axes, in degrees.
+DEGREE_STEPS = (1, 2, 5, 10, 15, 30, 45, 60, 90)
+#: The most ticks a colorbar gets (fewer when their labels would not fit side by side).
+COLORBAR_TICKS = 6
+#: The least space between two neighbouring tick labels, in points.
+TICK_LABEL_GAP_POINTS = 3.0
+
+
 def _degree_step(extent: float) -> float:
     """A tick spacing in degrees that gives at most about 7 ticks."""
-    return next((step for step in (1, 2, 5, 10, 15, 30, 45, 60, 90) if extent / step <= 7), 90)
+    return next((step for step in DEGREE_STEPS if extent / step <= 7), 90)
+
+
+class SpacedTicks(Locator):
+    """The ticks of the first of ``locators`` (densest first) whose labels lie side by side
+    along a horizontal axis without touching, as drawn: the label widths are measured with the
+    figure's renderer against the axis's length in pixels when the figure is laid out, so that
+    a narrow map or colorbar gets fewer ticks (the last locator's when none fits).
+
+    Parameters
+    ----------
+    locators : sequence of matplotlib.ticker.Locator
+        From the most ticks to the fewest.
+    """
+
+    def __init__(self, locators: Sequence[Locator]) -> None:
+        self.locators = list(locators)
+        self._chosen: tuple[tuple, np.ndarray] | None = None  # (view, axis width, dpi) and its ticks
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        for locator in self.locators:
+            locator.set_axis(axis)
+
+    def __call__(self) -> np.ndarray:
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        # a draw asks many times (layout, ticks, labels): the labels are measured once per
+        # view and width of the axis
+        key = (vmin, vmax, *(() if self.axis is None else
+                             (self.axis.axes.get_window_extent().width, self.axis.axes.figure.dpi)))
+        if self._chosen is not None and self._chosen[0] == key:
+            return self._chosen[1]
+        ticks = np.array([])
+        for locator in self.locators:
+            ticks = np.asarray(locator.tick_values(vmin, vmax))
+            if self.axis is None or _labels_fit(self.axis, ticks):
+                break
+        self._chosen = (key, ticks)
+        return ticks
+
+
+def _labels_fit(axis, ticks: np.ndarray) -> bool:
+    """Whether the labels of ``ticks`` on the horizontal ``axis`` (those within its view) are
+    at least :data:`TICK_LABEL_GAP_POINTS` apart, in the axis's formatter and tick font."""
+    low, high = sorted(axis.get_view_interval())
+    shown = ticks[(ticks >= low - 1e-9 * (high - low)) & (ticks <= high + 1e-9 * (high - low))]
+    if shown.size < 2:
+        return True
+    figure = axis.axes.figure
+    renderer = figure.canvas.get_renderer()
+    size = mpl.rcParams["xtick.labelsize"]
+    widths = [Text(text=label, fontsize=size, figure=figure).get_window_extent(renderer).width
+              for label in axis.get_major_formatter().format_ticks(list(shown))]
+    centres = axis.axes.transData.transform(np.column_stack([shown, np.zeros(shown.size)]))[:, 0]
+    room = np.abs(np.diff(centres)) - (np.add(widths[:-1], widths[1:]) / 2)
+    return bool(room.min() >= TICK_LABEL_GAP_POINTS * figure.dpi / 72.0)
 
 
 def continuous_longitudes(longitude: np.ndarray) -> np.ndarray:
@@ -176,6 +243,20 @@ def _latitude_label(value: float, _position: object = None) -> str:
     return "0°" if np.isclose(value, 0.0) else f"{abs(value):g}°{'S' if value < 0 else 'N'}"
 
 
+def draws_maps(layout: GridLayout) -> bool:
+    """Whether a run's maps are drawn for ``layout``: not on a grid of one cell (a station, or
+    one cell cut out of a grid), where each map would be one square of one colour; the
+    area-mean series (the cell's own values) says it all (:data:`.style.NO_MAPS_TEXT`)."""
+    return layout.n_cells > 1
+
+
+def cell_position(layout: GridLayout) -> str:
+    """Where the first cell of ``layout`` lies, on its true latitude and longitude: '12.5°N,
+    52.5°E' (the station of a grid of one cell)."""
+    latitude, longitude = layout.geographic_coordinates()
+    return f"{_latitude_label(float(latitude.flat[0]))}, {_longitude_label(float(longitude.flat[0]))}"
+
+
 def latitude_stretch(grid: MapGrid) -> float:
     """How much a map's latitude is stretched: 1 (a degree as long on both axes) unless the
     domain is more than :data:`MAX_MAP_RATIO` times wider than high, then the factor that
@@ -209,7 +290,9 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     axis.set_ylim(np.nanmin(grid.latitude), np.nanmax(grid.latitude))  # north up, whatever the file's order
     draw_coastlines(axis, grid.longitude, grid.latitude)
     # labels like "150°W" are wide: fewer of them along longitude
-    axis.xaxis.set_major_locator(MultipleLocator(_degree_step(1.6 * np.ptp(grid.longitude))))
+    step = _degree_step(1.6 * np.ptp(grid.longitude))
+    axis.xaxis.set_major_locator(SpacedTicks([MultipleLocator(wider) for wider in DEGREE_STEPS if wider >= step]
+                                             + [MultipleLocator(360)]))
     axis.yaxis.set_major_locator(MultipleLocator(_degree_step(np.ptp(grid.latitude))))
     axis.xaxis.set_major_formatter(FuncFormatter(_longitude_label))
     axis.yaxis.set_major_formatter(FuncFormatter(_latitude_label))
@@ -226,7 +309,9 @@ def _colorbar(figure: plt.Figure, axis: plt.Axes, mesh, panel: MapPanel) -> None
     extend = panel.extend or _colorbar_extend(panel)
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
                                label=panel.label, extend=extend)
-    colorbar.ax.xaxis.set_major_locator(MaxNLocator(nbins=6, symmetric=panel.vmin == -panel.vmax))
+    symmetric = panel.vmin == -panel.vmax
+    colorbar.ax.xaxis.set_major_locator(SpacedTicks([MaxNLocator(nbins=nbins, symmetric=symmetric)
+                                                     for nbins in range(COLORBAR_TICKS, 0, -1)]))
 
 
 def _colorbar_extend(panel: MapPanel) -> str:
@@ -267,7 +352,9 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     width, height = _map_figure_size(layout, len(panels))
     # the maps keep their aspect: a title of more than two lines needs the figure taller
     height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)
-    figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False)
+    # drawn at the dpi it is saved at: the layout measured below is the one saved
+    figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False,
+                                dpi=dpi)
     for axis, panel in zip(axes[0], panels):
         _draw_map(figure, axis, layout, panel)
     _clear_the_title(figure, figure.suptitle(title), axes[0])
@@ -279,17 +366,27 @@ def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.A
     """Make the figure taller until its title clears every map's own title. Constrained
     layout places the titles before a map's fixed aspect shrinks it (a wide, flat box is
     shortened towards its colorbar), so at some aspect ratios the two titles overlapped; the
-    overlap is measured on the drawn figure rather than guessed from the aspect."""
+    overlap is measured on the drawn figure rather than guessed from the aspect.
+
+    The layout that clears the titles is then kept (the figure's layout engine set to none):
+    saving draws the figure as laid out here instead of laying it out twice more (matplotlib's
+    ``savefig`` lays a constrained figure out in a draw of its own before the real one), the
+    same pixels in a third of the layouts when the figure is drawn at its saving dpi."""
     for _ in range(4):
         figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
         bottom = heading.get_window_extent(renderer).y0
         top = max(axis.title.get_window_extent(renderer).y1 for axis in axes)
         overlap = (top - bottom) / figure.dpi + gap_inches
-        if overlap <= 0:
+        # a title wider than a narrow figure (one tall, narrow map) ran off both its sides
+        titles = [text.get_window_extent(renderer) for text in (heading, *(axis.title for axis in axes))]
+        beyond = max(0.0, *(-box.x0 for box in titles), *(box.x1 - figure.bbox.width for box in titles))
+        if overlap <= 0 and beyond <= 0:
+            figure.set_layout_engine("none")
             return
         width, height = figure.get_size_inches()
-        figure.set_size_inches(width, height + overlap)
+        figure.set_size_inches(width + (2 * beyond / figure.dpi + gap_inches if beyond > 0 else 0.0),
+                               height + max(overlap, 0.0))
 
 
 def _truth_prediction_error_panels(

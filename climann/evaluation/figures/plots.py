@@ -198,9 +198,11 @@ def plot_area_mean_series(
     split_labels: Sequence[str],
     path: str | Path,
     dpi: int = 150,
+    point: str | None = None,
 ) -> Path:
     """Area-weighted mean over time of the truth, the model and the baselines, with the
-    difference of each prediction from the truth below.
+    difference of each prediction from the truth below; on a grid of one cell (``point``),
+    that cell's values, and the title and axis say so rather than "area-weighted mean".
 
     Parameters
     ----------
@@ -213,6 +215,9 @@ def plot_area_mean_series(
         ``"train"``, ``"val"``, ``"test"`` or ``""``; the val and test blocks are shaded.
     path : str or Path
     dpi : int
+    point : str, optional
+        Where the grid's only cell lies ('12.5°N, 52.5°E',
+        :func:`~climann.evaluation.figures.maps.cell_position`); None for a grid of several cells.
 
     Returns
     -------
@@ -230,11 +235,12 @@ def plot_area_mean_series(
             bottom.plot(years, np.asarray(values) - truth, **style)
     bottom.axhline(0.0, color="black", linewidth=0.8)
     _shade_blocks((top, bottom), years, split_labels)
-    top.set_ylabel(_with_units(f"area-mean {name}", units))
+    top.set_ylabel(_with_units(name if point else f"area-mean {name}", units))
     bottom.set_ylabel(_with_units("prediction − truth", units))
     bottom.set_xlabel("year")
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    top.set_title(f"{name}: area-weighted mean over the grid, {_period(years)}: truth, model and baselines")
+    where = f" at the single grid cell ({point})" if point else ": area-weighted mean over the grid"
+    top.set_title(f"{name}{where}, {_period(years)}: truth, model and baselines")
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     for axis in (top, bottom):
         axis.grid(True, alpha=0.3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import logging
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,8 @@ from climann.evaluation.scores import area_mean_series
 from climann.evaluation.baselines import climatology_prediction, season_count, season_keys
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.figures.maps import (
+    cell_position,
+    draws_maps,
     plot_anomaly_correlation_map,
     plot_error_maps,
     plot_mean_truth_prediction_error,
@@ -39,7 +42,9 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
     plot_skill_by_group,
 )
-from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
+from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES, NO_MAPS_TEXT
+
+_log = logging.getLogger(__name__)
 
 
 #: The ``<target>_*`` variables of a predictions file that are not a baseline's prediction.
@@ -81,7 +86,9 @@ def draw_figures(
     The test block's figures: maps of its middle time step and of its mean, error maps,
     predicted versus observed; then the learning curves (left out when ``history_train``
     is empty), the area-mean series over all time steps and the map of the anomaly
-    correlation over the test block (left out without a climatology).
+    correlation over the test block (left out without a climatology). On a grid of one cell
+    (a station) the maps are left out (:func:`~climann.evaluation.figures.maps.draws_maps`),
+    and a log record says so (:data:`~climann.evaluation.figures.style.NO_MAPS_TEXT`).
 
     Parameters
     ----------
@@ -127,6 +134,7 @@ def draw_figures(
         raise ClimannError("no time step is in the test split: nothing to draw the test figures from")
     model, name, units = predictions["model"], layout.target_name, layout.target_units
     test_steps = np.flatnonzero(test)
+    maps = draws_maps(layout)
     paths = [
         plot_truth_prediction_error(layout, truth, model, time_index=int(test_steps[len(test_steps) // 2]),
                                     split="test", path=directory / FIGURE_FILES["map"], dpi=dpi),
@@ -134,9 +142,11 @@ def draw_figures(
                                          path=directory / FIGURE_FILES["mean_map"], dpi=dpi),
         plot_error_maps(layout, truth, model, time_steps=test, split="test",
                         path=directory / FIGURE_FILES["error_maps"], dpi=dpi),
-        plot_predicted_vs_observed(model[test], truth[test], units=units, name=name, split="test",
-                                   path=directory / FIGURE_FILES["predicted_vs_observed"], dpi=dpi),
-    ]
+    ] if maps else []
+    if not maps:
+        _log.info(NO_MAPS_TEXT.format(where=f" ({cell_position(layout)})"))
+    paths.append(plot_predicted_vs_observed(model[test], truth[test], units=units, name=name, split="test",
+                                            path=directory / FIGURE_FILES["predicted_vs_observed"], dpi=dpi))
     if len(history_train):
         paths.append(plot_learning_curves(history_train, history_val, loss_name=loss_name,
                                           path=directory / FIGURE_FILES["learning_curves"], dpi=dpi,
@@ -144,7 +154,10 @@ def draw_figures(
     if area_mean_series:
         series = _area_means(layout.cell_area_weights(), truth, predictions)
         paths.append(plot_area_mean_series(layout.time.values, series, units=units, name=name, split_labels=labels,
-                                           path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi))
+                                           path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi,
+                                           point=None if maps else cell_position(layout)))
+    if not maps:
+        return paths
     if climatology is None:
         climatology = predictions.get("climatology")
     if climatology is None and (labels == "train").any():
@@ -366,8 +379,8 @@ def draw_figures_from_file(
                            climatology=climatology[season_index[steps]] if anomalies else None)
     figures.append(plot_area_mean_series(times, area_means, units=layout.target_units, name=target,
                                          split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
-                                         dpi=dpi))
-    if spread_grid is not None:
+                                         dpi=dpi, point=None if draws_maps(layout) else cell_position(layout)))
+    if spread_grid is not None and draws_maps(layout):
         figures.append(plot_spread_map(shown, spread_grid, truth, grids["model"], n_members=n_members,
                                        time_steps=test == "test", split="test",
                                        path=directory / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=dpi))

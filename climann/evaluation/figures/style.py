@@ -27,6 +27,12 @@ FIGURE_FILES = {
     "area_mean_series": "area_mean_series.png",
     "anomaly_correlation_map": "anomaly_correlation_test.png",
 }
+#: The figures that are maps (keys of :data:`FIGURE_FILES` and :data:`ENSEMBLE_FIGURE_FILES`):
+#: left out on a grid of one cell (a station), where each would be one square of one colour.
+MAP_FIGURES = ("map", "mean_map", "error_maps", "anomaly_correlation_map", "spread_map")
+#: The line of ``train.log`` and ``report.md`` that says why a run of one cell has no maps.
+NO_MAPS_TEXT = ("no maps: the grid is one cell{where}, which a map shows as one square of one colour; "
+                "its values over time are in area_mean_series.png")
 #: The figures drawn from ``metrics.json`` rather than from the grids (after those of
 #: :data:`FIGURE_FILES` in ``report.md``).
 METRICS_FIGURE_FILES = {"skill_by_group": "skill_by_season_region_test.png"}

@@ -180,3 +180,92 @@ def test_the_title_of_a_map_figure_clears_each_maps_title_at_any_aspect_ratio(mo
     assert titles
     for title in titles:
         assert title.y1 <= heading.y0, (title, heading)
+
+
+def _overlapping_tick_labels(figure) -> list[tuple[str, str]]:
+    """Neighbouring tick labels whose boxes overlap, on every horizontal axis of ``figure``
+    (the maps' longitudes and the colorbars), as the figure is saved: labels of ticks within
+    the axis's view only (a locator may return one beyond each end, which is not drawn)."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    overlapping = []
+    for axis in figure.axes:
+        low, high = sorted(axis.get_xlim())
+        margin = 1e-9 * (high - low)
+        labels = [label for location, label in zip(axis.xaxis.get_majorticklocs(), axis.get_xticklabels())
+                  if low - margin <= location <= high + margin and label.get_visible() and label.get_text()]
+        boxes = sorted(((box.x0, box.x1, text) for box, text in
+                        ((label.get_window_extent(renderer), label.get_text()) for label in labels)))
+        overlapping += [(left, right) for (_, left_end, left), (right_start, _, right) in zip(boxes, boxes[1:])
+                        if left_end > right_start]
+    return overlapping
+
+
+@pytest.mark.parametrize("latitude, longitude, low, high", [
+    pytest.param([12.5], [52.5], 295.3, 297.9, id="station-1x1"),
+    pytest.param(np.arange(-87.5, 90.0, 5.0), [52.5], 240.0, 301.0, id="column-36x1"),
+    pytest.param(np.arange(30.0, 61.0, 5.0), [2.5, 7.5], 1275.25, 1295.75, id="narrow-box-7x2"),
+    pytest.param([12.5], np.arange(2.5, 360.0, 5.0), 293.7, 299.6, id="strip-1x72"),
+])
+def test_no_two_tick_labels_of_a_map_figure_overlap(monkeypatch, tmp_path, latitude, longitude, low, high):
+    """A station's colorbar of 295.5 … 297.5 K had six labels in 2 inches ('295.5296.0296.5…'),
+    and a one-column grid's longitude labels lay on each other: the ticks are thinned to what fits."""
+    overlaps = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: overlaps.append(
+        (path.name, _overlapping_tick_labels(figure))) or original(figure, path, dpi))
+    layout = _layout(latitude, longitude)
+    truth = np.linspace(low, high, layout.n_cells).reshape(layout.shape)
+    predicted = truth[:, ::-1, ::-1] + np.linspace(-2.4, 2.6, layout.n_cells).reshape(layout.shape)
+    plot_truth_prediction_error(layout, truth, predicted, time_index=0, split="test", path=tmp_path / "map.png",
+                                dpi=72)
+    plot_anomaly_correlation_map(layout, truth, predicted, np.zeros_like(truth), time_steps=np.ones(1, bool),
+                                 split="test", path=tmp_path / "acc.png", dpi=72)
+    assert [name for name, _ in overlaps] == ["map.png", "acc.png"]
+    assert overlaps == [("map.png", []), ("acc.png", [])]
+
+
+def test_a_map_figure_whose_titles_clear_is_laid_out_once(monkeypatch, tmp_path):
+    """Measuring the titles laid the figure out, then saving laid it out again: a third of a
+    map figure's time. The layout measured is the one saved."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    layouts = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda engine, figure: layouts.append(figure) or
+                        execute(engine, figure))
+    layout = _layout(np.arange(-87.5, 90.0, 5.0), np.arange(2.5, 360.0, 5.0))
+    field = np.linspace(250.0, 300.0, layout.n_cells).reshape(layout.shape)
+    gaps = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: gaps.append(_title_gap(figure))
+                        or original(figure, path, dpi))
+    plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    assert len(layouts) == 1 and gaps[0] >= 0
+
+
+@pytest.mark.parametrize("latitude, longitude", [
+    pytest.param(np.arange(30.0, 61.0, 5.0), [2.5, 7.5], id="narrow-box-7x2"),
+    pytest.param(np.arange(-87.5, 90.0, 5.0), [52.5], id="column-36x1"),
+])
+def test_every_title_of_a_narrow_map_figure_lies_within_it(monkeypatch, tmp_path, latitude, longitude):
+    """The anomaly correlation map of a box 10° wide and 30° high was 3.1 inches wide and cut
+    its own and the figure's titles at both sides ('rk's and truth's anomalies from the tr')."""
+    sides = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        titles = [text for text in figure.texts if text.get_text()] + [axis.title for axis in figure.axes
+                                                                       if axis.get_title()]
+        sides.extend((box.x0, figure.bbox.width - box.x1) for box in
+                     (title.get_window_extent(renderer) for title in titles))
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    layout = _layout(latitude, longitude)
+    truth = np.linspace(250.0, 300.0, layout.n_cells).reshape(layout.shape)
+    plot_anomaly_correlation_map(layout, truth, truth[:, ::-1], np.zeros_like(truth), time_steps=np.ones(1, bool),
+                                 split="test", path=tmp_path / "acc.png", dpi=60)
+    assert len(sides) == 2 and min(min(pair) for pair in sides) >= 0, sides  # the figure's title and the map's
