@@ -320,9 +320,11 @@ def assert_same_scores(on_cluster: dict, expected: dict) -> None:
             assert found.keys() == scores.keys()
 
 
-def test_evaluate_on_the_cluster_refuses_daily_data_for_a_lagged_monthly_run(cluster, tmp_path):
+def test_evaluate_on_the_cluster_refuses_daily_data_for_a_lagged_monthly_run(cluster, tmp_path, monkeypatch):
     """The chunked evaluation checks the new data's time step as the in-memory one does
-    (climann/workflow/new_data.py), before anything is written."""
+    (climann/workflow/new_data.py), before anything is written; the cdo command names the file
+    relative to the working folder, as the in-memory test's does."""
+    monkeypatch.chdir(tmp_path)
     from climann.errors import ClimannError
     from climann.workflow.config import ComputeConfig
     from climann.workflow.predict import evaluate_run
