@@ -4,18 +4,133 @@ Pattern-scaling emulators predict a local field from a large-scale mean (the glo
 temperature, the Niño-3.4 SST). The mean is taken over the file's whole grid (or the given
 region of it), not over the cells selected for training, so that a model trained on one
 region still sees the global signal. The series stay lazy (dask) until the batch boundary.
+
+An area mean is only the same quantity over the same area: each series carries the extent of
+the cells it averages (:class:`AreaExtent`, in its attribute
+:data:`~climann.data.layout.AREA_EXTENT_ATTRIBUTE`),
+which a trained model records and new data must cover
+(:func:`climann.workflow.new_data.check_area_means`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.subset import select_region
+from climann.data.geometry import bounds_from_centres, wrapped_difference
+from climann.data.layout import AREA_EXTENT_ATTRIBUTE, GridLayout
+from climann.data.subset import longitude_in_box, select_region
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
+
+
+@dataclass(frozen=True)
+class AreaExtent:
+    """The area a mean is taken over: the outer edges of its cells, and their size.
+
+    Attributes
+    ----------
+    south, north : float
+        Degrees north, the southern edge of the southernmost cell and the northern edge of
+        the northernmost.
+    west, east : float
+        Degrees east, from the western edge eastward to the eastern edge (``east - west`` in
+        (0, 360]; 360: all longitudes), whatever the grid's longitude convention or order.
+    cell_lat, cell_lon : float
+        The widest cell along latitude and longitude, degrees: half of it is the tolerance of
+        :meth:`covers` (edges estimated from centres may be off by that much).
+    """
+
+    south: float
+    north: float
+    west: float
+    east: float
+    cell_lat: float
+    cell_lon: float
+
+    @property
+    def all_longitudes(self) -> bool:
+        return self.east - self.west >= 360.0 - 1e-6
+
+    def record(self) -> list[float]:
+        """``[south, north, west, east, cell_lat, cell_lon]``, for a model file or an attribute."""
+        return [float(v) for v in (self.south, self.north, self.west, self.east, self.cell_lat, self.cell_lon)]
+
+    @classmethod
+    def from_record(cls, values: Sequence[float]) -> AreaExtent:
+        return cls(*(float(v) for v in values))
+
+    def covers(self, other: AreaExtent) -> bool:
+        """Whether this extent holds ``other`` to within half a cell of the coarser of the two
+        grids (longitudes compared modulo 360°, so a box across the dateline is one box)."""
+        lat_tolerance = max(self.cell_lat, other.cell_lat) / 2 + 1e-6
+        lon_tolerance = max(self.cell_lon, other.cell_lon) / 2 + 1e-6
+        if self.south > other.south + lat_tolerance or self.north < other.north - lat_tolerance:
+            return False
+        width, other_width = self.east - self.west, other.east - other.west
+        if width >= 360.0 - lon_tolerance:
+            return True
+        offset = (other.west - self.west + lon_tolerance) % 360.0 - lon_tolerance
+        return offset + other_width <= width + lon_tolerance
+
+    def __str__(self) -> str:
+        longitudes = "all longitudes" if self.all_longitudes else f"lon {self.west:g}…{self.east:g}"
+        return f"lat {self.south:g}…{self.north:g}, {longitudes}"
+
+
+def _longitude_span(lows: np.ndarray, widths: np.ndarray) -> tuple[float, float]:
+    """West and east edge (``east - west`` ≤ 360) of cells from ``lows`` eastward by ``widths``
+    (degrees, any order and convention): the circle less its widest gap between cells."""
+    starts = np.mod(lows, 360.0)
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], starts[order] + widths[order]
+    reach = np.maximum.accumulate(ends)  # the eastern edge of the cells so far
+    gaps = np.append(starts[1:], starts[0] + 360.0) - reach
+    widest = int(np.argmax(gaps))
+    if gaps[widest] <= 1e-3 * widths.max():  # the cells go round the circle
+        return float(starts[0]), float(starts[0] + 360.0)
+    west = float(starts[(widest + 1) % starts.size])
+    return west, west + 360.0 - float(gaps[widest])
+
+
+def axes_extent(latitude: np.ndarray, longitude: np.ndarray, *, latitude_bounds: np.ndarray | None = None,
+                longitude_bounds: np.ndarray | None = None) -> AreaExtent:
+    """The extent of a regular grid from its 1-D axes (degrees, any order), with the cell
+    edges from the CF bounds, shape (n, 2), when given, else midway between the centres
+    (:func:`~climann.data.geometry.bounds_from_centres`)."""
+    if latitude_bounds is None:
+        latitude_bounds = bounds_from_centres(latitude, latitude=True)
+    if longitude_bounds is None:
+        longitude_bounds = bounds_from_centres(longitude, longitude=True)
+    lows = np.min(longitude_bounds, axis=1)
+    widths = np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0]))
+    lows = np.where(np.abs(longitude_bounds[:, 1] - longitude_bounds[:, 0]) > 180, np.max(longitude_bounds, axis=1),
+                    lows)  # a cell across the seam, e.g. (357.5, 2.5) in a file's own convention
+    west, east = _longitude_span(lows, widths)
+    return AreaExtent(float(np.min(latitude_bounds)), float(np.max(latitude_bounds)), west, east,
+                      float(np.max(np.abs(np.diff(latitude_bounds, axis=1)))), float(widths.max()))
+
+
+def layout_extent(layout: GridLayout) -> AreaExtent:
+    """The extent of a grid's cells (:class:`AreaExtent`). On a curvilinear, rotated-pole or
+    projected grid, from the cells' true latitude and longitude, each cell taken as wide as the
+    median step between neighbouring centres; cells without a position are left out."""
+    if layout.geographic is None:
+        return axes_extent(layout.latitude.values, layout.longitude.values,
+                           latitude_bounds=layout.latitude_bounds, longitude_bounds=layout.longitude_bounds)
+    latitude, longitude = layout.geographic_coordinates()
+    steps = [np.abs(np.diff(latitude, axis=axis)) for axis in (0, 1)]
+    steps += [np.abs(wrapped_difference(np.diff(longitude, axis=axis), 0.0)) for axis in (0, 1)]
+    cell = float(np.nanmax([np.nanmedian(step) if step.size else np.nan for step in steps]))
+    placed = np.isfinite(latitude) & np.isfinite(longitude)
+    latitude, longitude = latitude[placed], longitude[placed]
+    west, east = _longitude_span(longitude - cell / 2, np.full(longitude.size, cell))
+    return AreaExtent(max(float(latitude.min()) - cell / 2, -90.0), min(float(latitude.max()) + cell / 2, 90.0),
+                      west, east, cell, cell)
 
 
 def region_label(box: Sequence[float]) -> str:
@@ -96,7 +211,9 @@ def area_mean_series(
     weighted_sum = (field.fillna(0) * area).sum(grid[1:])
     total = (present * area).sum(grid[1:])
     mean = (weighted_sum / total.where(total > 0)).astype("float32")
-    return mean.drop_vars([c for c in mean.coords if c != grid[0]]).rename(name)
+    extent = layout_extent(grid_layout(dataset, name, ()))
+    return mean.drop_vars([c for c in mean.coords if c != grid[0]]).rename(name).assign_attrs(
+        {AREA_EXTENT_ATTRIBUTE: extent.record()})
 
 
 def area_mean_names(global_means: Sequence[str], regional_means: Mapping[str, Sequence[float]] | None) -> list[str]:
@@ -119,10 +236,28 @@ def area_mean_features(
     ``<name>_global_mean`` for each of ``global_means``; ``<name>_mean_<region>`` (see
     :func:`region_label`) for each box of ``regional_means = {name: [s, n, w, e, …]}``.
     """
-    requests = [(name, ()) for name in global_means]
-    requests += [(name, box) for name, values in (regional_means or {}).items() for box in regional_boxes(values, name)]
-    names = area_mean_names(global_means, regional_means)
     return {
         column: area_mean_series(dataset, name, region=box, where=where)
-        for column, (name, box) in zip(names, requests)
+        for column, name, box in area_mean_requests(global_means, regional_means)
     }
+
+
+def area_mean_requests(
+    global_means: Sequence[str], regional_means: Mapping[str, Sequence[float]] | None
+) -> list[tuple[str, str, tuple[float, ...]]]:
+    """``(column, variable, box)`` of each area-mean feature, in the order of
+    :func:`area_mean_names`; ``box`` is ``()`` for a global mean (nothing is read)."""
+    requests = [(name, ()) for name in global_means]
+    requests += [(name, box) for name, values in (regional_means or {}).items() for box in regional_boxes(values, name)]
+    return [(column, name, box) for column, (name, box) in zip(area_mean_names(global_means, regional_means), requests)]
+
+
+def axes_box_extent(latitude: np.ndarray, longitude: np.ndarray, box: Sequence[float]) -> AreaExtent | None:
+    """:func:`axes_extent` of the cells of a regular grid inside ``box = (south, north, west,
+    east)`` as :func:`~climann.data.subset.select_region` selects them (the whole grid for an
+    empty box); None when no cell is inside."""
+    latitude, longitude = np.asarray(latitude, np.float64), np.asarray(longitude, np.float64)
+    if box:
+        latitude = latitude[(latitude >= box[0]) & (latitude <= box[1])]
+        longitude = longitude[longitude_in_box(longitude, box[2], box[3])]
+    return axes_extent(latitude, longitude) if latitude.size and longitude.size else None

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
 SPLIT_BLOCK_COORDINATE = "climann_split_block"
 
+#: The attribute of an area-mean feature series holding the extent of the cells it averages
+#: (:meth:`climann.data.area_means.AreaExtent.record`).
+AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
+
 
 @dataclass(frozen=True)
 class Coordinate:
@@ -128,6 +132,10 @@ class GridLayout:
         Why the time axis has no regular step when the cause is its storage in a floating
         type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
         '' otherwise: named when lags are refused.
+    area_extents : dict of str to list of float
+        For each area-mean feature series of the input (``tas_global_mean``, …), the extent
+        of the cells it averages (:meth:`climann.data.area_means.AreaExtent.record`), recorded
+        in the model file so that new data can be checked to cover the same area.
     """
 
     time: Coordinate
@@ -186,6 +194,7 @@ class GridLayout:
         return latitude, longitude
     variable_units: dict = field(default_factory=dict)
     variable_cell_methods: dict = field(default_factory=dict)
+    area_extents: dict = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -16,7 +16,7 @@ import xarray as xr
 
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
-from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
+from climann.data.layout import AREA_EXTENT_ATTRIBUTE, SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.shell import beside, shown_path
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
@@ -265,4 +265,6 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         known_time_step=_known_step(time),
         cell_areas=file_cell_areas(dataset, target, rows_and_columns),
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
+        area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]
+                      for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},
     )

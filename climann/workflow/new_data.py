@@ -16,7 +16,12 @@ units can match while the values mean something else:
 - another calendar (CF-1.8 §4.4.1: a ``360_day`` or leap year on a ``noleap`` run): a
   ``target_anomaly`` climatology per day of year is looked up at the same fraction of the
   year, not by day number (:func:`climann.evaluation.baselines.climatology_days`), which is
-  said in one warning line.
+  said in one warning line;
+- another area under an area-mean feature (``[data] global_means``, ``regional_means``): a
+  "global mean" of data cut to the tropics is the tropical mean, another quantity with the
+  same name. Data whose grid (for a regional mean: whose cells in its box) is not the area
+  the mean was taken over in training, to within half a grid cell, are refused
+  (:func:`check_area_means`); another resolution over the same area is the same quantity.
 
 The model file records them at training (``time_step``, ``time_cell_methods``, the
 climatology's ``calendar``, see
@@ -46,14 +51,16 @@ if TYPE_CHECKING:
 
     from climann.workflow.predict import TrainedRun
 
-__all__ = ["check_calendar", "check_cell_methods", "check_like_training", "check_time_step", "with_training_step"]
+__all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_like_training", "check_time_step",
+           "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
 
 def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
-    """Check new data's time step (:func:`check_time_step`), calendar (:func:`check_calendar`)
-    and time cell methods (:func:`check_cell_methods`) against the run's training data.
+    """Check new data's time step (:func:`check_time_step`), calendar (:func:`check_calendar`),
+    time cell methods (:func:`check_cell_methods`) and the area of their area-mean features
+    (:func:`check_area_means`) against the run's training data.
 
     Parameters
     ----------
@@ -66,11 +73,80 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     Raises
     ------
     ClimannError
-        As the two checks.
+        As the checks.
     """
+    check_area_means(run, layout)
     check_time_step(run, layout)
     check_calendar(run, layout)
     check_cell_methods(run, layout, scoring=scoring)
+
+
+def check_area_means(run: TrainedRun, layout: GridLayout) -> None:
+    """Refuse new data whose area-mean features would be taken over another area than in training.
+
+    Each area-mean feature's area in training (``area_extents`` of the model file, see
+    :class:`~climann.data.area_means.AreaExtent`) is compared with the area the new data give
+    it (``layout.area_extents``): the outer cell edges must agree to within half a cell of the
+    coarser grid, longitudes modulo 360° (another order, longitude convention or resolution
+    over the same area is the same quantity). A model file written before the record gives
+    its training grid's axes (``grid_axes``) instead, when the run selected no ``region`` (the
+    means were then taken over that grid); otherwise one warning line says the area is not
+    checked.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    layout : GridLayout
+        The new data's layout, with the extents of their area-mean series.
+
+    Raises
+    ------
+    ClimannError
+        Naming the feature, its area in training, the data's, and the way out.
+    """
+    from climann.data.area_means import AreaExtent, area_mean_requests
+
+    data = run.config.data
+    requests = area_mean_requests(data.global_means, data.regional_means)
+    recorded = run.network.metadata.get("area_extents")
+    if recorded is None and requests:
+        recorded = _extents_of_trained_grid(run, requests)
+        if recorded is None:
+            _log.warning(f"this run's model.npz predates the record of the area its area means ({requests[0][0]}, …) "
+                         "were taken over: the new data's are not checked to be over the same area (retrain to check "
+                         "them)")
+            return
+    for column, name, box in requests:
+        if column not in recorded or column not in layout.area_extents:
+            continue
+        trained, new = AreaExtent.from_record(recorded[column]), AreaExtent.from_record(layout.area_extents[column])
+        if new.covers(trained) and trained.covers(new):
+            continue
+        setting = f"[data] regional_means.{name}" if box else "[data] global_means"
+        way_out = ("cut the data to that area (e.g. cdo sellonlatbox)" if new.covers(trained)
+                   else "give data that cover the whole box" if box
+                   else "give the data on the whole grid the mean was taken over")
+        way_out += "" if new.covers(trained) else " (cut the predictions afterwards)"
+        raise ClimannError(
+            f"the feature {column} is the area mean over {trained} in training, but {_files(layout)} "
+            f"give{'s' if len(layout.source_files) <= 1 else ''} it over {new}, another quantity: {way_out}, or "
+            f"retrain without {setting}")
+
+
+def _extents_of_trained_grid(run: TrainedRun, requests: list) -> dict[str, list[float]] | None:
+    """The area-mean features' areas as a model file without ``area_extents`` tells them: on
+    its regular training grid (``grid_axes``, no grid mapping) when the run selected no
+    ``region`` (its grid was then the whole grid); None when it cannot tell."""
+    from climann.data.area_means import axes_box_extent
+
+    meta = run.network.metadata
+    axes = list((meta.get("grid_axes") or {}).values())
+    if run.config.data.region or len(axes) != 2 or meta.get("grid_mapping") is not None:
+        return None
+    extents = {column: axes_box_extent(*axes, box) for column, _, box in requests}
+    if any(extent is None for extent in extents.values()):
+        return None
+    return {column: extent.record() for column, extent in extents.items()}
 
 
 def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:

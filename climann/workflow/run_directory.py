@@ -149,8 +149,10 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     and year features dated a time step (``season_dated_by``, ``[data] season_dated_by``), loss, grid (with the
     attributes of its CF grid-mapping variable, ``grid_mapping``, when it has one), the
     anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
-    target's climatology with ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`)
-    and the whole configuration (what ``predict`` needs to use the model again)."""
+    target's climatology with ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`),
+    the area each area-mean feature was taken over (``area_extents``, see
+    :meth:`~climann.data.area_means.AreaExtent.record`) and the whole configuration (what ``predict`` needs
+    to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
     ranges = data.input_scaler.range_dict()
@@ -172,6 +174,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         **({"grid_mapping": grid_mapping_record(layout.grid_mapping)} if layout.grid_mapping is not None else {}),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
         **({"target_climatology": target_climatology_record(data)} if data.target_climatology is not None else {}),
+        **({"area_extents": layout.area_extents} if layout.area_extents else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
 

@@ -10,9 +10,11 @@ from climann.data.area_means import (
     area_mean_features,
     area_mean_names,
     area_mean_series,
+    axes_extent,
     region_label,
     regional_boxes,
 )
+from climann.data.layout import AREA_EXTENT_ATTRIBUTE
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -114,3 +116,47 @@ def test_regional_mean_on_a_rotated_grid_uses_the_geographic_box_and_the_true_ar
     np.testing.assert_allclose(series, hand, rtol=1e-6)
     unweighted = values[:, inside].mean(axis=1)
     assert np.abs(hand - unweighted).max() > 1e-4  # the weights matter here
+
+
+LAT_5 = np.arange(-87.5, 90, 5.0)
+LON_5 = np.arange(2.5, 360, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "expected"),
+    [
+        pytest.param(LAT_5, LON_5, [-90, 90, 0, 360, 5, 5], id="globe-0-360"),
+        pytest.param(LAT_5[::-1], LON_5 - 180, [-90, 90, 0, 360, 5, 5], id="globe-north-to-south-pm180"),
+        pytest.param(np.arange(-88.75, 90, 2.5), np.arange(1.25, 360, 2.5), [-90, 90, 0, 360, 2.5, 2.5],
+                     id="globe-2.5-degrees"),
+        pytest.param(LAT_5[6:12], LON_5[:24], [-60, -30, 0, 120, 5, 5], id="cut"),
+        pytest.param(LAT_5, np.r_[LON_5[-2:] - 360, LON_5[:3]], [-90, 90, 350, 375, 5, 5], id="across-prime-meridian"),
+        pytest.param(LAT_5, np.r_[LON_5[-2:], LON_5[:3]], [-90, 90, 350, 375, 5, 5], id="across-the-files-seam"),
+    ],
+)
+def test_the_extent_is_the_cells_outer_edges_round_the_circle(latitude, longitude, expected):
+    np.testing.assert_allclose(axes_extent(latitude, longitude).record(), expected)
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "covered"),
+    [
+        pytest.param(axes_extent(LAT_5, LON_5), axes_extent(LAT_5[6:12], LON_5[:24]), True, id="globe-holds-a-cut"),
+        pytest.param(axes_extent(LAT_5[6:12], LON_5[:24]), axes_extent(LAT_5, LON_5), False, id="cut-not-the-globe"),
+        pytest.param(axes_extent(np.arange(-85, 90, 10.0), np.arange(5, 360, 10.0)), axes_extent(LAT_5, LON_5), True,
+                     id="another-resolution"),
+        pytest.param(axes_extent(LAT_5, LON_5[:-1]), axes_extent(LAT_5, LON_5), False, id="one-column-less"),
+        pytest.param(axes_extent(LAT_5, np.r_[LON_5[-3:], LON_5[:3]]),
+                     axes_extent(LAT_5, np.r_[LON_5[-2:], LON_5[:2]]), True, id="box-across-the-seam"),
+        pytest.param(axes_extent(LAT_5, np.r_[LON_5[-3:], LON_5[:3]] - 360),
+                     axes_extent(LAT_5, LON_5[:4]), False, id="east-beyond"),
+    ],
+)
+def test_covers_within_half_a_cell_modulo_360(outer, inner, covered):
+    assert outer.covers(inner) is covered
+
+
+def test_the_series_carries_the_extent_of_the_cells_it_averages():
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    expected = axes_extent(dataset["lat"].values, dataset["lon"].values).record()
+    assert area_mean_series(dataset, "landonly").attrs[AREA_EXTENT_ATTRIBUTE] == expected

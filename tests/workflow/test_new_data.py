@@ -406,3 +406,155 @@ def test_persistence_is_left_out_of_january_means_with_monthly_bounds_not_taken_
     months = _monthly(2000, 2)
     whole = _write(tmp_path / "whole.nc", months, seed=5, bounds=_month_bounds(months))
     assert "persistence" in evaluate_run(plain, [str(whole)], tmp_path / "whole_scores")["splits"]["all"]
+
+
+# Area-mean features ([data] global_means, regional_means) on data of another area.
+
+BOX = [-30, 30, 150, 240]
+GLOBAL_REFUSAL = ("the feature tas_global_mean is the area mean over lat -90…90, all longitudes in training, but cut.nc "
+                  "gives it over lat -30…30, lon 0…120, another quantity: give the data on the whole grid the mean was "
+                  "taken over (cut the predictions afterwards), or retrain without [data] global_means")
+
+
+def _train_sample(folder, name, **data):
+    config = build_config({
+        "data": {"paths": [str(folder / "sample.nc")], "target": "tas", "predictors": ["rsdt"], **data},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    return run_training(config, run_dir=folder / name).run_dir
+
+
+@pytest.fixture(scope="module")
+def area_runs(tmp_path_factory):
+    """Runs with the global mean of tas and its mean over 30S–30N, 150–240E as features, trained on
+    the global 15° sample (lat -90…90 and lon 0…360 at the cell edges, 3 years)."""
+    from climann.data.sample_data import write_sample_dataset
+
+    folder = tmp_path_factory.mktemp("area_means")
+    write_sample_dataset(folder / "sample.nc", years=3, resolution=15.0, seed=3)
+    return (folder, _train_sample(folder, "global", global_means=["tas"]),
+            _train_sample(folder, "regional", regional_means={"tas": BOX}))
+
+
+def _cut(folder, path, **selection):
+    with xr.open_dataset(folder / "sample.nc") as whole:
+        whole.sel(**selection).to_netcdf(path)
+    return path
+
+
+def _east_of_dateline_first(dataset):
+    """The same cells in -180…180 longitudes, in ascending order (edges from the centres)."""
+    dataset = dataset.drop_vars("lon_bnds")
+    dataset["lon"].attrs.pop("bounds", None)
+    return dataset.assign_coords(lon=(dataset["lon"] + 180) % 360 - 180).sortby("lon")
+
+
+def _on_the_sample_grid(path):
+    with xr.open_dataset(path) as predicted:
+        return predicted["tas_pred"].assign_coords(lon=predicted["lon"] % 360).sortby(["lat", "lon"]).load()
+
+
+@pytest.mark.parametrize(
+    ("command", "out", "options"),
+    [
+        pytest.param("predict", "p.nc", [], id="predict-in-memory"),
+        pytest.param("predict", "p.zarr", [], id="predict-chunked"),
+        pytest.param("evaluate", "scores", [], id="evaluate-in-memory"),
+        pytest.param("evaluate", "scores", ["--workers", "1"], id="evaluate-cluster"),
+    ],
+)
+def test_a_global_mean_over_data_cut_to_a_region_is_refused_in_one_line(area_runs, tmp_path, capfd, monkeypatch,
+                                                                         command, out, options):
+    from tests.console import run_main
+
+    folder, run_dir, _ = area_runs
+    cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-30, 30), lon=slice(0, 120))
+    result = run_main(command, run_dir, "--data", cut, "--out", tmp_path / out, *options, capfd=capfd,
+                      monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"climann: error: {GLOBAL_REFUSAL}"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cut.nc"]
+
+
+def test_a_regional_mean_over_data_cutting_its_box_is_refused(area_runs, tmp_path):
+    folder, _, run_dir = area_runs
+    cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-60, 60), lon=slice(0, 200))  # the box's cells to 187.5E
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, [str(cut)], tmp_path / "p.nc")
+    assert str(refused.value) == (
+        "the feature tas_mean_30S-30N_150E-240E is the area mean over lat -30…30, lon 150…240 in training, but cut.nc "
+        "gives it over lat -30…30, lon 150…195, another quantity: give data that cover the whole box (cut the "
+        "predictions afterwards), or retrain without [data] regional_means.tas")
+
+
+def test_the_whole_grid_north_to_south_in_minus_180_to_180_predicts_as_in_training_order(area_runs, tmp_path):
+    folder, run_dir, _ = area_runs
+    with xr.open_dataset(folder / "sample.nc") as whole:
+        _east_of_dateline_first(whole.isel(lat=slice(None, None, -1))).to_netcdf(tmp_path / "flipped.nc")
+    predict_files(run_dir, [str(folder / "sample.nc")], tmp_path / "whole.nc")
+    predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_p.nc")
+    expected, flipped = _on_the_sample_grid(tmp_path / "whole.nc"), _on_the_sample_grid(tmp_path / "flipped_p.nc")
+    np.testing.assert_allclose(flipped.values, expected.values, rtol=1e-6)
+    assert np.isfinite(expected.values).all()
+
+
+def test_the_globe_at_another_resolution_is_the_same_global_mean(area_runs, tmp_path):
+    from climann.data.sample_data import write_sample_dataset
+
+    _, run_dir, _ = area_runs
+    finer = write_sample_dataset(tmp_path / "finer.nc", years=1, resolution=7.5, seed=4)
+    result = predict_files(run_dir, [str(finer)], tmp_path / "p.nc")
+    assert result.n_samples == 12 * 24 * 48
+
+
+def test_a_regional_mean_over_data_covering_its_box_predicts_as_on_the_whole_grid(area_runs, tmp_path):
+    folder, _, run_dir = area_runs
+    with xr.open_dataset(folder / "sample.nc") as whole:  # the box across the data's dateline seam
+        _east_of_dateline_first(whole.sel(lat=slice(-45, 45), lon=slice(135, 255))).to_netcdf(tmp_path / "cut.nc")
+    predict_files(run_dir, [str(folder / "sample.nc")], tmp_path / "whole.nc")
+    predict_files(run_dir, [str(tmp_path / "cut.nc")], tmp_path / "cut_p.nc")
+    cut = _on_the_sample_grid(tmp_path / "cut_p.nc")
+    expected = _on_the_sample_grid(tmp_path / "whole.nc").sel(lat=cut["lat"], lon=cut["lon"])
+    assert cut.shape == (36, 6, 8)
+    np.testing.assert_allclose(cut.values, expected.values, rtol=1e-6)
+
+
+def _without_area_record(run_dir, folder):
+    """The run as climann wrote it before the area of its area means was recorded."""
+    old = folder / f"old_{run_dir.name}"
+    shutil.copytree(run_dir, old)
+    network = Network.load(old / "model.npz")
+    (old / "model.npz").unlink()
+    network.save(old / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "area_extents"})
+    return old
+
+
+def test_the_model_file_records_the_area_of_each_mean(area_runs):
+    _, global_run, regional_run = area_runs
+    assert Network.load(global_run / "model.npz").metadata["area_extents"] == {
+        "tas_global_mean": [-90.0, 90.0, 0.0, 360.0, 15.0, 15.0]}
+    assert Network.load(regional_run / "model.npz").metadata["area_extents"] == {
+        "tas_mean_30S-30N_150E-240E": [-30.0, 30.0, 150.0, 240.0, 15.0, 15.0]}
+
+
+def test_a_model_file_without_the_record_is_checked_against_its_training_grid(area_runs, tmp_path):
+    folder, run_dir, _ = area_runs
+    old = _without_area_record(run_dir, tmp_path)
+    cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-30, 30), lon=slice(0, 120))
+    with pytest.raises(ClimannError) as refused:
+        predict_files(old, [str(cut)], tmp_path / "p.nc")
+    assert str(refused.value) == GLOBAL_REFUSAL
+    assert predict_files(old, [str(folder / "sample.nc")], tmp_path / "whole.nc").n_samples == 36 * 12 * 24
+
+
+def test_a_model_file_without_the_record_trained_on_a_region_warns_that_the_area_is_not_checked(area_runs, tmp_path,
+                                                                                              caplog):
+    folder, _, _ = area_runs
+    old = _without_area_record(_train_sample(tmp_path, "tropics", global_means=["tas"], region=[-45, 45, 0, 360],
+                                             paths=[str(folder / "sample.nc")]), tmp_path)
+    cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-45, 45))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(old, [str(cut)], tmp_path / "p.nc")
+    assert [record.getMessage() for record in caplog.records if "area means" in record.getMessage()] == [
+        "this run's model.npz predates the record of the area its area means (tas_global_mean, …) were taken over: "
+        "the new data's are not checked to be over the same area (retrain to check them)"]
