@@ -106,6 +106,7 @@ class RunSummary:
     loss: str
     inputs: tuple[str, ...]
     ensemble_size: int = 1
+    learned: str = "the target"
 
 
 @dataclass(frozen=True)
@@ -233,8 +234,16 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         n_test=int(model.get("n_samples", 0)), n_parameters=n_parameters, epochs=int(train_loss.size),
         training_seconds=seconds, train_loss=train_loss, val_loss=val_loss,
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
-        ensemble_size=ensemble_size,
+        ensemble_size=ensemble_size, learned=learned_quantity(config.get("data", {})),
     )
+
+
+def learned_quantity(data: dict) -> str:
+    """What the network of a run learns (whose standardised values its loss J is taken
+    over), from its ``config.toml``'s ``[data]``: the target, its anomaly from the training
+    climatology (``target_anomaly``), or either as whole maps (``mode = "field"``)."""
+    quantity = "the target's anomaly" if data.get("target_anomaly") else "the target"
+    return f"{quantity} as maps (field mode)" if data.get("mode") == "field" else quantity
 
 
 def _input_keys(run_dir: Path) -> tuple[str, ...]:
@@ -287,6 +296,9 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
                      "different data")
     differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
+    differ("what the network learns", [run.learned for run in runs],
+           "their learning curves are losses of different standardised quantities and are not comparable (their "
+           "test scores are, in the target's units)")
     for run in runs:
         if run.ensemble_size > 1:
             notes.append(f"{run.label} is an ensemble of {run.ensemble_size} networks scored by their mean: its params "
@@ -395,6 +407,7 @@ def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path
         [run.label for run in runs], [run.train_loss for run in runs], [run.val_loss for run in runs],
         [run.scores["mse"] for run in runs], [run.climatology_mse for run in runs],
         [run.scores["skill_vs_climatology"] for run in runs], loss_names=[run.loss for run in runs],
+        learned=[run.learned for run in runs],
         target=runs[0].target, units=runs[0].units, period=", ".join(sorted({run.test_period for run in runs})),
         path=out / figure_name, dpi=dpi,
     )

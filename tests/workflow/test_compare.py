@@ -258,3 +258,41 @@ def test_an_ensemble_counts_every_members_parameters_and_is_named_in_the_notes(r
     assert [note for note in result.notes if "ensemble" in note] == [
         "ens is an ensemble of 2 networks scored by their mean: its params count every member's weights and "
         "biases, its epochs and learning curve are member 0's (history.csv)"]
+
+
+def test_runs_whose_networks_learn_different_quantities_are_noted_and_marked_on_the_figure(runs, tmp_path):
+    """A target_anomaly run's loss J is over the standardised anomaly, a field-mode run's over
+    maps: on one axis with a plain run's, the curves look comparable and are not. The notes
+    say which run learns what, and the figure's curves panel says so."""
+    import matplotlib.pyplot as plt
+
+    import climann.evaluation.figures.comparison as comparison_figure
+
+    anomaly = tmp_path / "anomaly"
+    shutil.copytree(runs["wide"], anomaly)
+    config = (anomaly / "config.toml").read_text()
+    assert config.count("target_anomaly = false") == 1
+    (anomaly / "config.toml").write_text(config.replace("target_anomaly = false", "target_anomaly = true"))
+    same = comparison_notes(read_runs([runs["small"], runs["wide"]]))
+    assert not [note for note in same if "learns" in note]
+    notes = comparison_notes(read_runs([runs["small"], anomaly]))
+    assert notes == ["the runs differ in what the network learns (small the target, anomaly the target's anomaly): "
+                     "their learning curves are losses of different standardised quantities and are not comparable "
+                     "(their test scores are, in the target's units)"]
+    texts = []
+    drawn = comparison_figure.plot_comparison
+
+    def keep_texts(*args, **kwargs):
+        path = drawn(*args, **kwargs)
+        texts.extend(text.get_text() for figure in map(plt.figure, plt.get_fignums()) for axis in figure.axes
+                     for text in axis.texts)
+        return path
+
+    original_close = plt.close
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plt, "close", lambda *args, **kwargs: None)
+        patch.setattr(comparison_figure, "plot_comparison", keep_texts)
+        compare_runs([runs["small"], anomaly], tmp_path / "out")
+    original_close("all")
+    assert ("not comparable: the runs learn different quantities (small: the target; anomaly: the target's "
+            "anomaly)") in texts

@@ -32,6 +32,7 @@ def plot_comparison(
     skill: Sequence[float | None],
     *,
     loss_names: Sequence[str],
+    learned: Sequence[str] | None = None,
     target: str,
     units: str,
     period: str,
@@ -51,6 +52,10 @@ def plot_comparison(
         its MSESS = 1 − MSE/MSE_clim; None where undefined (not drawn).
     loss_names : sequence of str
         Each run's training loss (``mse``, …), named on the y axis.
+    learned : sequence of str, optional
+        What each run's network learns (``"the target"``, ``"the target's anomaly"`` …; see
+        :func:`climann.workflow.compare.learned_quantity`). When the runs differ, their losses
+        are of different standardised quantities: the curves panel says so under its title.
     target, units, period : str
         The target, its units and the test block's years, for the titles.
     path : str or Path
@@ -79,6 +84,12 @@ def plot_comparison(
     names = ", ".join(sorted(set(loss_names)))
     curves.set_ylabel(f"loss J ({names}) of the standardised target")
     curves.set_title("Learning curves: validation (solid) and training (dashed) loss")
+    if learned is not None and len(set(learned)) > 1:
+        curves.set_ylabel(f"loss J ({names}) of each run's standardised quantity")
+        kinds = "; ".join(f"{label}: {quantity}" for label, quantity in zip(labels, learned))
+        curves.text(0.5, 0.01, f"not comparable: the runs learn different quantities ({kinds})",
+                    transform=curves.transAxes, ha="center", va="bottom", fontsize="small", color="firebrick",
+                    wrap=True)
     curves.grid(True, which="both", alpha=0.3)
     curves.legend(fontsize="small", ncol=1 if n_runs <= 6 else 2)
 
