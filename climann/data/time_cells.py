@@ -189,11 +189,16 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
     ``cell_methods`` ``time: sum``, CF 1.8 section 7.3) is summed over.
 
     From the CF bounds of time (section 7.1) when given; else from the cells implied by the
-    axis's nominal step (:func:`inferred_cells`: the calendar month of a monthly stamp, the k
-    months or n days beginning at a stamp at their first instant); else the step itself when
-    it is a fixed duration (daily values stamped at 12:00, 6-hourly ones). Lengths are exact
-    in the times' calendar (``cftime`` differences: February 28 days in ``noleap``, 30 in
-    ``360_day``).
+    axis's nominal step (:func:`inferred_cells`: the calendar month of a monthly stamp, the n
+    days beginning at a stamp at 00:00); else the step itself when it is a fixed duration
+    (daily values stamped at 12:00, 6-hourly ones). Lengths are exact in the times' calendar
+    (``cftime`` differences: February 28 days in ``noleap``, 30 in ``360_day``).
+
+    Stamps several months apart (seasonal, yearly, every k months) give no length, wherever
+    they sit in their months: the spacing is not the cell. Values one year apart may each be
+    a year's total, one season's (``cdo selseas,DJF`` then ``seassum``) or one month's
+    (``cdo selmon,1``); values 3 months apart may be seasons or single months; a stamp on the
+    1st may open its cell or close the one before (CESM history files).
 
     Parameters
     ----------
@@ -206,7 +211,7 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
     ndarray of float64, shape (n_time,), or None
         Seconds per cell; None when the lengths are unknown: no bounds (or bounds that are
         not dates, or an empty cell) and no step to infer them from (a single time, irregular
-        times, k months stamped inside their cells).
+        times, stamps several months apart).
 
     Examples
     --------
@@ -221,6 +226,8 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
         lengths = np.array([(high - low).total_seconds() for low, high in zip(lower, upper)])
         return lengths if len(lengths) and lengths.min() > 0 else None
     step = axis_time_step(times)
+    if step is None or step.months > 1:
+        return None
     found = inferred_cells(times, step)
     if found is not None:
         return np.array([(high - low).total_seconds() for low, high in found[0]])

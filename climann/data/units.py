@@ -27,7 +27,6 @@ Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import logging
 import re
 import shlex
@@ -666,32 +665,36 @@ def _cell_lengths(
     if lengths is None:
         raise ClimannError(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
-            f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
+            f"over it (time: sum), but {_unknown_cells(variable, dim)}")
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
            f"the mean rates times each time step's length ({source})")
     return xr.DataArray(lengths, dims=(dim,), coords={dim: variable[dim]}), how
 
 
-def _unknown_cells(variable: xr.DataArray, dim: str | None, files: str) -> str:
+def _unknown_cells(variable: xr.DataArray, dim: str | None) -> str:
     """Why the time cells of a total without bounds have no known length, and how to add
-    bounds (CF 7.1) of the right length: ``cdo settbounds`` gives cells of one hour, day,
-    month or year only, and bounds of one month on seasonal stamps would divide each season's
-    total by a month (three times too large a rate)."""
+    bounds (CF 7.1) of each value's own period.
+
+    No ``cdo`` command is given: ``cdo settbounds,FREQ`` gives each stamp's calendar day,
+    month or year, whatever the values are, and stamps that do not tell the length
+    (:func:`climann.data.time_cells.cell_lengths`) do not tell whether it is one of those.
+    Stamps one year apart may be yearly totals or one season's or month's of each year
+    (``cdo selseas,DJF`` then ``seassum``, ``cdo selmon,1``): ``settbounds,year`` would divide
+    a DJF total by a year (a rate 365/90 times too small), ``settbounds,month`` a season's by
+    a month. The documentation (``docs/own-data.md``, "Totals without time bounds") says which
+    ``settbounds`` fits which period and adds bounds of any period with xarray.
+    """
     from climann.data.time_axis import axis_time_step
 
     step = None if dim is None else axis_time_step(np.asarray(variable[dim].values))
+    way = ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals without time "
+           "bounds\") shows (cdo settbounds gives each stamp's calendar day, month or year, whatever the period)")
     if step is None:
-        return ("its time has no bounds and no regular step to give that length; add time bounds (CF 7.1), e.g. "
-                f"cdo settbounds,month {files} for monthly values (day or year for others)")
-    frequency = {(12, None): "year", (1, None): "month", (0, datetime.timedelta(days=1)): "day",
-                 (0, datetime.timedelta(hours=1)): "hour"}.get((step.months, step.duration))
-    if frequency is not None:
-        return (f"its time has no bounds and its {step.name} stamps do not say where each cell begins; add time "
-                f"bounds (CF 7.1), e.g. cdo settbounds,{frequency} {files}")
-    return (f"its time has no bounds and its {step.name} stamps do not say where each cell of {step.span()} begins; "
-            f"add time bounds (CF 7.1) giving each step's {step.span()} (not cdo settbounds,month: its cells are "
-            "1 month long, and the totals would be divided by a month)")
+        return f"its time has no bounds and no regular step to give that length; {way}"
+    first = variable[dim].values[0].strftime("%Y-%m-%d")
+    return (f"its time has no bounds and its {step.name} stamps (the first {first}) do not say each value's period: "
+            f"{step.span()}, or one season or month of every {step.span()} (as cdo selseas and selmon give); {way}")
 
 
 def convert_dataset(

@@ -299,7 +299,6 @@ def _noleap(*dates):
     ("times", "bounds", "days"),
     [
         pytest.param(_noleap((2001, 1, 16, 12), (2001, 2, 15)), None, [31, 28], id="monthly-stamps"),
-        pytest.param(_noleap((2001, 1, 1), (2001, 4, 1)), None, [90, 91], id="seasons-at-their-starts"),
         pytest.param(_noleap((2001, 1, 1, 12), (2001, 1, 2, 12), (2001, 1, 4, 12)), None, [1, 1, 1],
                      id="daily-at-noon-with-a-gap"),
         pytest.param(_noleap((2001, 1, 16), (2001, 7, 16)),
@@ -315,6 +314,10 @@ def test_cell_lengths_from_bounds_else_the_step(times, bounds, days):
     "times",
     [pytest.param(_noleap((2001, 1, 16)), id="single-time"),
      pytest.param(_noleap((2001, 1, 16), (2001, 4, 16)), id="seasons-stamped-inside"),
+     # the seasons starting there, those ending there, or January and April alone
+     pytest.param(_noleap((2001, 1, 1), (2001, 4, 1)), id="3-months-apart-on-the-1st"),
+     # years, or one winter (DJF) of each year
+     pytest.param(_noleap((2000, 12, 1), (2001, 12, 1)), id="12-months-apart-on-the-1st"),
      pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular")],
 )
 def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times):

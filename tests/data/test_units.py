@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 import subprocess
 import sys
 
@@ -431,34 +433,90 @@ def test_totals_over_cells_of_unknown_length_are_refused_with_the_way_to_add_bou
     bounds = [((2001, 1, 1), (2001, 1, 2)), ((2001, 1, 2), (2001, 1, 4)), ((2001, 1, 9), (2001, 1, 10))]
     irregular, _ = _cells([1.0, 2.0, 3.0], "mm", bounds, stamps=[(2001, 1, 1, 12), (2001, 1, 3), (2001, 1, 9, 12)])
     with pytest.raises(ClimannError, match=r"^'pr' in new.nc is converted from 'mm' to 'kg m-2 s-1' by the length "
-                                           r"of each time step.*no bounds and no regular step.*cdo settbounds,month "
-                                           r"new.nc new_fixed.nc"):
+                                           r"of each time step.*no bounds and no regular step to give that length; "
+                                           r"add time bounds \(CF 7.1\) that hold each value's own period, as "
+                                           r"docs/own-data.md \(\"Totals without time bounds\"\) shows"):
         convert_variable(irregular, "kg m-2 s-1", name="pr", where="new.nc", reference="the model")
 
 
-@pytest.mark.parametrize("starts, months, advice", [
-    pytest.param([(2000, 12, 1), (2001, 3, 1), (2001, 6, 1), (2001, 9, 1)], 3,
-                 r"its seasonal \(every 3 months\) stamps do not say where each cell of 3 months begins; add time bounds "
-                 r"\(CF 7.1\) giving each step's 3 months \(not cdo settbounds,month: its cells are 1 month long, and "
-                 r"the totals would be divided by a month\)$", id="seasons-stamped-mid-season"),
-    pytest.param([(2000, 1, 1), (2001, 1, 1), (2002, 1, 1)], 12,
-                 r"its yearly stamps do not say where each cell begins; add time bounds \(CF 7.1\), e.g. cdo "
-                 r"settbounds,year new.nc new_fixed.nc$", id="years-stamped-mid-year"),
-])
-def test_totals_stamped_inside_cells_of_several_months_are_refused_with_bounds_of_their_length(starts, months, advice):
-    """Seasonal totals without bounds, stamped mid-season: ``cdo settbounds,month`` (the advice
-    for every axis before) gives one-month cells, and the seasons' totals were then divided by
-    a month, three times too large a rate, exit 0."""
+def _month_start(year: int, month: int) -> tuple[int, int, int]:
+    """The first day of ``month`` months after January of ``year`` (month 0 is January)."""
+    return (year + month // 12, month % 12 + 1, 1)
+
+
+def _calendar_cells(frequency: str, stamps) -> list:
+    """The cells ``cdo settbounds,FREQUENCY`` writes, by hand: the calendar day, month or
+    year that holds each stamp (checked against cdo 2.1.1)."""
     import cftime
 
-    first = [cftime.datetime(*start, calendar="noleap") for start in starts]
-    cells = [(low, cftime.datetime(low.year + (low.month - 1 + months) // 12, (low.month - 1 + months) % 12 + 1, 1,
-                                   calendar="noleap")) for low in first]
-    stamps = [low + (high - low) / 2 for low, high in cells]
-    variable, _ = _cells(np.ones(len(stamps)), "kg m-2", [((2001, 1, 1), (2001, 2, 1))] * len(stamps), stamps=stamps)
-    with pytest.raises(ClimannError, match=r"^'pr' in new.nc is converted from 'kg m-2' to 'kg m-2 s-1' by the length "
-                                           r"of each time step, a total over it \(time: sum\), but its time has no bounds and " + advice):
+    def start(time, **changes):
+        fields = {"year": time.year, "month": time.month, "day": time.day, **changes}
+        return cftime.datetime(fields["year"], fields["month"], fields["day"], calendar=time.calendar)
+
+    if frequency == "day":
+        return [(start(t), start(t) + datetime.timedelta(days=1)) for t in stamps]
+    if frequency == "month":
+        return [(start(t, day=1), start(t, day=1, year=t.year + t.month // 12, month=t.month % 12 + 1)) for t in stamps]
+    return [(start(t, month=1, day=1), start(t, year=t.year + 1, month=1, day=1)) for t in stamps]
+
+
+#: Totals over cells of each kind, noleap: (lower, upper) of each cell, and where it is stamped.
+_DAYS = [((2001, 1, d), (2001, 1, d + 1)) for d in (1, 2, 3, 5)]
+_MONTHS = [(_month_start(2001, m), _month_start(2001, m + 1)) for m in range(4)]
+_YEARS = [((y, 1, 1), (y + 1, 1, 1)) for y in (2001, 2002, 2003)]
+_DJF = [(_month_start(y, -1), _month_start(y, 2)) for y in (2001, 2002, 2003)]
+_JANUARIES = [((y, 1, 1), (y, 2, 1)) for y in (2001, 2002, 2003)]
+_SEASONS = [(_month_start(2001, m), _month_start(2001, m + 3)) for m in (-1, 2, 5, 8)]
+_EVERY_THIRD_MONTH = [(_month_start(2001, m), _month_start(2001, m + 1)) for m in (0, 3, 6, 9)]
+
+
+def _totals(cells, stamped_at: str) -> tuple[xr.DataArray, list]:
+    """Totals of 2e-5 kg m-2 s-1 over each cell (noleap), stamped at each cell's middle or
+    start, without bounds; and the cells as cftime pairs."""
+    import cftime
+
+    edges = [(cftime.datetime(*low, calendar="noleap"), cftime.datetime(*high, calendar="noleap")) for low, high in cells]
+    stamps = [low + (high - low) / 2 if stamped_at == "middle" else low for low, high in edges]
+    seconds = np.array([(high - low).total_seconds() for low, high in edges])
+    return _cells(seconds * 2e-5, "kg m-2", cells, stamps=stamps)[0], edges
+
+
+@pytest.mark.parametrize(("cells", "stamped_at"), [
+    pytest.param(_DAYS, "middle", id="daily"),
+    pytest.param(_DAYS, "start", id="daily-at-00"),
+    pytest.param(_MONTHS, "middle", id="monthly"),
+    pytest.param(_MONTHS, "start", id="monthly-on-the-1st"),
+])
+def test_totals_without_bounds_on_a_daily_or_monthly_axis_are_divided_by_their_day_or_month(cells, stamped_at):
+    variable, _ = _totals(cells, stamped_at)
+    rates = convert_variable(variable, "kg m-2 s-1", name="pr", where="new.nc", reference="the model")
+    np.testing.assert_allclose(rates.values, 2e-5, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("cells", "stamped_at"), [
+    pytest.param(_YEARS, "middle", id="yearly"),
+    pytest.param(_YEARS, "start", id="yearly-on-1-january"),
+    pytest.param(_DJF, "middle", id="djf-only"),
+    pytest.param(_DJF, "start", id="djf-only-on-1-december"),
+    pytest.param(_JANUARIES, "middle", id="january-only"),
+    pytest.param(_SEASONS, "middle", id="seasons"),
+    pytest.param(_EVERY_THIRD_MONTH, "start", id="every-3-months-one-month-each"),
+])
+def test_totals_without_bounds_stamped_months_apart_are_refused_without_a_cdo_command_of_another_period(
+        cells, stamped_at):
+    """DJF totals, one a winter, stamped mid-winter without bounds were advised ``cdo
+    settbounds,year``, whose cells are calendar years: followed, each 90-day total was divided
+    by 365 days, exit 0; stamped on 1 December they were divided by a year without a word.
+    Stamps months apart do not tell a year's total from a season's or a month's, so every
+    such file is refused, and any ``cdo settbounds`` it advises must give the values' cells."""
+    variable, edges = _totals(cells, stamped_at)
+    first = variable["time"].values[0].strftime("%Y-%m-%d")
+    with pytest.raises(ClimannError) as error:
         convert_variable(variable, "kg m-2 s-1", name="pr", where="new.nc", reference="the model")
+    for frequency in re.findall(r"cdo settbounds,(\w+) \S+ \S+", str(error.value)):
+        assert _calendar_cells(frequency, variable["time"].values) == edges, f"settbounds,{frequency}: other cells"
+    assert re.search(rf"its time has no bounds and its .* stamps \(the first {first}\) do not say each value's "
+                     r"period: .* or one season or month of every", str(error.value))
 
 
 def test_convert_dataset_takes_the_time_bounds_of_the_dataset():
