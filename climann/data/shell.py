@@ -4,8 +4,12 @@
 climann works on absolute paths (see :func:`climann.data.open.expand_paths`); a command names
 a file relative to the working folder when the file is inside it, as the user most often gave
 it, and by its absolute path otherwise, quoted for a POSIX shell by :func:`shlex.quote`
-(``'my data/iri.nc'``). A corrected copy is written beside its input (``'my data/iri_fixed.nc'``):
-the command never overwrites the input and leaves nothing in an unexpected folder.
+(``'my data/iri.nc'``).
+
+A corrected copy is written beside its input (``'my data/iri_fixed.nc'``), named after it so
+that it is never the input itself, nor a file that is already there (``iri_fixed_2.nc`` when
+``iri_fixed.nc`` exists): the command never overwrites a file, whatever the tool does with an
+existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder.
 """
 
 from __future__ import annotations
@@ -15,20 +19,49 @@ import shlex
 from pathlib import Path
 
 
-def shown_path(path: str | os.PathLike) -> str:
-    """``path`` as a shell argument: relative to the working folder when it is inside it, else
-    absolute; quoted with :func:`shlex.quote` when it needs to be (``'my data/x.nc'``)."""
+def working_path(path: str | os.PathLike) -> str:
+    """``path`` as the user reaches it: relative to the working folder when it is inside it,
+    else absolute (unquoted: for Python code in a message, ``to_netcdf('my data/x.nc')``)."""
     absolute = Path(os.path.abspath(path))
     for base, full in ((Path.cwd(), absolute), (Path.cwd().resolve(), absolute.resolve())):
         if full.is_relative_to(base):
-            return shlex.quote(str(full.relative_to(base)))
-    return shlex.quote(str(absolute))
+            return str(full.relative_to(base))
+    return str(absolute)
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """``path`` as a shell argument: :func:`working_path`, quoted with :func:`shlex.quote` when
+    it needs to be (``'my data/x.nc'``)."""
+    return shlex.quote(working_path(path))
+
+
+def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> Path:
+    """The file a command writes beside ``path``, named after it (``iri_fixed.nc`` for
+    ``iri.nc``), with ``_2``, ``_3`` … added while that name is taken: never ``path`` itself
+    nor any existing file.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The command's input.
+    suffix : str
+        Says what the copy holds (``fixed``, ``monthly``, a group's name).
+    extension : str
+        The copy's extension, with its dot.
+    """
+    path = Path(path)
+    stem = f"{path.stem}_{suffix}"
+    candidate, number = path.with_name(f"{stem}{extension}"), 2
+    while os.path.lexists(candidate) or candidate == path:
+        candidate, number = path.with_name(f"{stem}_{number}{extension}"), number + 1
+    return candidate
 
 
 def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> str:
     """The shell argument of a file written beside ``path``, named after it:
-    ``'my data/iri_fixed.nc'`` for ``my data/iri.nc`` (see :func:`shown_path`)."""
-    return shown_path(Path(path).with_name(f"{Path(path).stem}_{suffix}{extension}"))
+    ``'my data/iri_fixed.nc'`` for ``my data/iri.nc`` (see :func:`copy_path`,
+    :func:`shown_path`)."""
+    return shown_path(copy_path(path, suffix, extension))
 
 
 def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:

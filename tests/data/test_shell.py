@@ -145,3 +145,12 @@ def test_the_decompression_command_names_the_file_as_a_shell_reads_it(tmp_path, 
     (command,) = _commands(str(refused.value))
     assert command == ["gunzip", "-k", f"{FOLDER}/my file.nc.gz"]
     assert (tmp_path / command[-1]).samefile(packed)
+
+
+def test_a_copy_is_never_named_as_its_input_or_an_existing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "iri.nc"
+    path.touch()
+    (tmp_path / "iri_fixed.nc").touch()
+    (tmp_path / "iri_fixed_2.nc").symlink_to(tmp_path / "gone.nc")  # a broken link is a name taken too
+    assert beside(path) == "iri_fixed_3.nc"
