@@ -4,7 +4,9 @@
 climann works on absolute paths (see :func:`climann.data.open.expand_paths`); a command names
 a file relative to the working folder when the file is inside it, as the user most often gave
 it, and by its absolute path otherwise, quoted for a POSIX shell by :func:`shlex.quote`
-(``'my data/iri.nc'``).
+(``'my data/iri.nc'``). A relative name that begins with ``-`` is written ``./-lead.nc``, so
+that the command does not read it as an option (POSIX utility syntax guidelines: an argument
+that begins with ``-`` is an option).
 
 A corrected copy is written beside its input (``'my data/iri_fixed.nc'``), named after it so
 that it is never the input itself, nor a file that is already there (``iri_fixed_2.nc`` when
@@ -20,12 +22,14 @@ from pathlib import Path
 
 
 def working_path(path: str | os.PathLike) -> str:
-    """``path`` as the user reaches it: relative to the working folder when it is inside it,
-    else absolute (unquoted: for Python code in a message, ``to_netcdf('my data/x.nc')``)."""
+    """``path`` as the user reaches it: relative to the working folder when it is inside it
+    (``./-lead.nc`` for a name that begins with ``-``, read as an option otherwise), else
+    absolute (unquoted: for Python code in a message, ``to_netcdf('my data/x.nc')``)."""
     absolute = Path(os.path.abspath(path))
     for base, full in ((Path.cwd(), absolute), (Path.cwd().resolve(), absolute.resolve())):
         if full.is_relative_to(base):
-            return str(full.relative_to(base))
+            relative = str(full.relative_to(base))
+            return f"./{relative}" if relative.startswith("-") else relative
     return str(absolute)
 
 

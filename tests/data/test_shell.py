@@ -154,3 +154,27 @@ def test_a_copy_is_never_named_as_its_input_or_an_existing_file(tmp_path, monkey
     (tmp_path / "iri_fixed.nc").touch()
     (tmp_path / "iri_fixed_2.nc").symlink_to(tmp_path / "gone.nc")  # a broken link is a name taken too
     assert beside(path) == "iri_fixed_3.nc"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        pytest.param("-lead.nc", "./-lead.nc", id="file"),
+        pytest.param("-x/a.nc", "./-x/a.nc", id="folder"),
+        pytest.param("-my data/a.nc", "'./-my data/a.nc'", id="folder-quoted"),
+    ],
+)
+def test_a_relative_name_beginning_with_a_dash_is_not_read_as_an_option(tmp_path, monkeypatch, name, shown):
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(tmp_path / name) == shown
+    assert all(not argument.startswith("-") for argument in shlex.split(input_and_copy(tmp_path / name)))
+
+
+def test_a_dash_named_file_in_a_refusal_is_reached_from_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _text_fill(tmp_path).rename(tmp_path / "-lead.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    (command,) = _commands(str(refused.value))
+    assert command[-2:] == ["./-lead.nc", "./-lead_fixed.nc"]
+    assert (tmp_path / command[-2]).samefile(path)
