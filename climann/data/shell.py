@@ -17,6 +17,7 @@ existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -72,3 +73,82 @@ def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
     """The two file arguments of a command that writes a corrected copy of ``path`` beside it:
     ``'my data/iri.nc' 'my data/iri_fixed.nc'``."""
     return f"{shown_path(path)} {beside(path, suffix)}"
+
+
+#: The tools whose commands climann's advice gives; in a message without backticks, a command
+#: runs from one of these words to the ``)`` that closes the parenthesis it is in, or to the end.
+TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunzip2", "unxz", "unzstd", "unzip")
+
+_COMMAND_START = re.compile(rf"`|(?<![\w.-])(?:{'|'.join(TOOLS)}) ")
+
+
+def _command_end(text: str, start: int) -> int:
+    """Where the command that begins at ``start`` (after a backtick, or a tool's name) ends:
+    after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
+    before it, or at the end of ``text`` (single and double quotes as a POSIX shell reads them)."""
+    if text[start] == "`":
+        closing = text.find("`", start + 1)
+        return len(text) if closing < 0 else closing + 1
+    depth, quote = 0, None
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth < 0:
+                return index
+    return len(text)
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`):
+    each word with the spaces that follow it."""
+    words: list[tuple[str, str]] = []
+    word, spaces, index = "", "", 0
+    while index < len(text):
+        if text[index].isspace():
+            spaces, index = spaces + text[index], index + 1
+            continue
+        if spaces and word:
+            words.append((word, spaces))
+            word = ""
+        spaces = ""
+        end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
+        word, index = word + text[index:end], end
+    return [*words, (word, spaces)] if word else words
+
+
+def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """``text`` wrapped between words into lines of at most ``width`` characters, as
+    :func:`textwrap.wrap`, but never inside a shell command (one in backticks, or one
+    beginning with a tool's name, see :data:`TOOLS`): a command that does not fit on the line
+    starts the next, and one longer than ``width`` stands on a line of its own, whole (a
+    terminal wraps it softly, and copying it gives the command back as one line).
+
+    Parameters
+    ----------
+    text : str
+        One message; its line breaks are kept, and the spaces between words on one line.
+    width : int
+        The terminal's or the report's width, in characters.
+    initial_indent, subsequent_indent : str
+        Put before the first line and before each of the others.
+
+    Returns
+    -------
+    list of str
+        The lines, without line breaks.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, indent, between = "", initial_indent if not lines else subsequent_indent, ""
+        for word, spaces in _words(paragraph):
+            if line and len(indent) + len(line) + len(between) + len(word) > width:
+                lines.append(indent + line)
+                line, indent, between = "", subsequent_indent, ""
+            line, between = line + between + word, spaces
+        lines.append(indent + line)
+    return lines
