@@ -18,7 +18,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from climann.data.shell import shown_path
+from climann.data.shell import copy_path, shown_path, working_path
 
 #: The first bytes of compressed files, with the format and the command that decompresses.
 COMPRESSED_MAGIC: dict[bytes, tuple[str, str]] = {
@@ -70,14 +70,17 @@ def groups_with_variables(dataset: object) -> list[str]:
 
 def grouped_message(path: Path, groups: list[str]) -> str:
     """One line for a file whose root holds no data variables and whose ``groups`` (full
-    names) do: the groups and how to copy one into a plain file."""
+    names) do: the groups and how to copy one into a plain file, written beside the file and
+    named after it and the group (``S5P_1990_PRODUCT.nc``): never the file itself (``data.nc``
+    with a group ``data``), nor the copy of another file's group of the same name (see
+    :func:`climann.data.shell.copy_path`)."""
     first = groups[0].strip("/")
-    out = f"{first.rsplit('/', 1)[-1]}.nc"
-    files = f"{shown_path(path)} {shown_path(path.with_name(out))}"  # the copy beside the file
+    copy = copy_path(path, first.rsplit("/", 1)[-1])
+    files = f"{shown_path(path)} {shown_path(copy)}"
     named = ", ".join(f"'{group.strip('/')}'" for group in groups[:5]) + (" …" if len(groups) > 5 else "")
     noun = "group" if len(groups) == 1 else "groups"
     return (
         f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann "
         f"reads; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
-        f"(or xarray: open_dataset(path, group='{first}').to_netcdf('{out}'))"
+        f"(or xarray: open_dataset(path, group='{first}').to_netcdf({working_path(copy)!r}))"
     )

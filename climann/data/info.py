@@ -13,7 +13,6 @@ else "No config to start from: <why>".
 from __future__ import annotations
 
 import json
-import textwrap
 import tomllib
 import warnings
 from collections.abc import Callable, Sequence
@@ -29,6 +28,7 @@ from climann.data.defaults import default_inputs
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.open import expand_paths, open_dataset
+from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, time_step_positions  # noqa: F401 (re-exported)
@@ -129,15 +129,14 @@ REPORT_WIDTH = 80
 
 def _commented(text: str) -> str:
     """Each line of ``text`` as a TOML comment, wrapped at :data:`REPORT_WIDTH` columns after
-    a space, its continuation indented four more spaces than the line (two more is a line
-    that belongs under it)."""
+    a space but never inside a shell command (:func:`climann.data.shell.wrapped_lines`), its
+    continuation indented four more spaces than the line (two more is a line that belongs
+    under it)."""
     lines = []
     for line in text.splitlines():
         body = line.lstrip(" ")
         indent = " " * (len(line) - len(body))
-        lines += textwrap.wrap(body, REPORT_WIDTH, initial_indent=f"# {indent}",
-                               subsequent_indent=f"# {indent}    ", break_long_words=False,
-                               break_on_hyphens=False) or ["#"]
+        lines += wrapped_lines(body, REPORT_WIDTH, initial_indent=f"# {indent}", subsequent_indent=f"# {indent}    ")
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -21,11 +21,13 @@ import fnmatch
 import glob
 import logging
 import os
+import shlex
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import xarray as xr
 
+from climann.data.shell import input_and_copy
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -40,19 +42,37 @@ def _matches(path: Path, pattern: str, given: frozenset[Path]) -> bool:
     return fnmatch.fnmatch(str(path), pattern) or path.resolve() in given
 
 
+def _needed_renames(names: Collection[str], rules: Mapping[str, Mapping[str, str]]) -> dict[str, tuple[str, str]]:
+    """{old name: (new name, pattern)} of the rules' renames that a file holding ``names`` would
+    need to be named as the run's files were: each old name it holds whose new name it lacks,
+    the first rule's when several rename one name (or give one new name)."""
+    needed: dict[str, tuple[str, str]] = {}
+    for pattern, mapping in rules.items():
+        for old, new in mapping.items():
+            taken = {renamed for renamed, _ in needed.values()}
+            if old in names and new not in names and old not in needed and new not in taken and old != new:
+                needed[old] = (new, pattern)
+    return needed
+
+
 def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str, Mapping[str, str]]) -> None:
-    """Warn that new data ``path``, which no pattern of the run's rules matches, hold an old
-    name of one of them and not its new name (they are not renamed: see :class:`FileRenames`)."""
-    names = {str(name) for name in dataset.variables}
-    found = next(((pattern, old, new) for pattern, mapping in rules.items() for old, new in mapping.items()
-                  if old in names and new not in names), None)
-    if found is not None:
-        pattern, old, new = found
-        _log.warning(
-            f"{path.name} holds '{old}', which the run renamed to '{new}' in files matching '{pattern}' only "
-            f"([data] rename): it is left as '{old}' here; if it is the model's '{new}', rename it in a copy "
-            f"(ncrename -v {old},{new} {path.name} {path.stem}_{new}{path.suffix}) or name the file to match"
-        )
+    """Warn that new data ``path``, which no pattern of the run's rules matches, hold old names
+    of the rules and not their new names (they are not renamed: see :class:`FileRenames`),
+    with the ``ncrename`` command that makes a renamed copy beside the file, all of the
+    renames in one (NCO manual, "ncrename"; files named by :mod:`climann.data.shell`)."""
+    needed = _needed_renames({str(name) for name in dataset.variables}, rules)
+    if not needed:
+        return
+    olds = " and ".join(f"'{old}'" for old in needed)
+    news = " and ".join(f"'{new}'" for new, _ in needed.values())
+    patterns = " or ".join(dict.fromkeys(f"'{pattern}'" for _, pattern in needed.values()))
+    renames = " ".join(f"-v {shlex.quote(f'{old},{new}')}" for old, (new, _) in needed.items())
+    they, them = ("it is", "it") if len(needed) == 1 else ("they are", "them")
+    _log.warning(
+        f"{path.name} holds {olds}, which the run renamed to {news} in files matching {patterns} only "
+        f"([data] rename): {they} left as {olds} here; if {they} the model's {news}, rename {them} in a copy "
+        f"(`ncrename {renames} {input_and_copy(path)}`) or name the file to match"
+    )
 
 
 class FileRenames:

@@ -4,34 +4,151 @@
 climann works on absolute paths (see :func:`climann.data.open.expand_paths`); a command names
 a file relative to the working folder when the file is inside it, as the user most often gave
 it, and by its absolute path otherwise, quoted for a POSIX shell by :func:`shlex.quote`
-(``'my data/iri.nc'``). A corrected copy is written beside its input (``'my data/iri_fixed.nc'``):
-the command never overwrites the input and leaves nothing in an unexpected folder.
+(``'my data/iri.nc'``). A relative name that begins with ``-`` is written ``./-lead.nc``, so
+that the command does not read it as an option (POSIX utility syntax guidelines: an argument
+that begins with ``-`` is an option).
+
+A corrected copy is written beside its input (``'my data/iri_fixed.nc'``), named after it so
+that it is never the input itself, nor a file that is already there (``iri_fixed_2.nc`` when
+``iri_fixed.nc`` exists): the command never overwrites a file, whatever the tool does with an
+existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 
 
-def shown_path(path: str | os.PathLike) -> str:
-    """``path`` as a shell argument: relative to the working folder when it is inside it, else
-    absolute; quoted with :func:`shlex.quote` when it needs to be (``'my data/x.nc'``)."""
+def working_path(path: str | os.PathLike) -> str:
+    """``path`` as the user reaches it: relative to the working folder when it is inside it
+    (``./-lead.nc`` for a name that begins with ``-``, read as an option otherwise), else
+    absolute (unquoted: for Python code in a message, ``to_netcdf('my data/x.nc')``)."""
     absolute = Path(os.path.abspath(path))
     for base, full in ((Path.cwd(), absolute), (Path.cwd().resolve(), absolute.resolve())):
         if full.is_relative_to(base):
-            return shlex.quote(str(full.relative_to(base)))
-    return shlex.quote(str(absolute))
+            relative = str(full.relative_to(base))
+            return f"./{relative}" if relative.startswith("-") else relative
+    return str(absolute)
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """``path`` as a shell argument: :func:`working_path`, quoted with :func:`shlex.quote` when
+    it needs to be (``'my data/x.nc'``)."""
+    return shlex.quote(working_path(path))
+
+
+def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> Path:
+    """The file a command writes beside ``path``, named after it (``iri_fixed.nc`` for
+    ``iri.nc``), with ``_2``, ``_3`` … added while that name is taken: never ``path`` itself
+    nor any existing file.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The command's input.
+    suffix : str
+        Says what the copy holds (``fixed``, ``monthly``, a group's name).
+    extension : str
+        The copy's extension, with its dot.
+    """
+    path = Path(path)
+    stem = f"{path.stem}_{suffix}"
+    candidate, number = path.with_name(f"{stem}{extension}"), 2
+    while os.path.lexists(candidate) or candidate == path:
+        candidate, number = path.with_name(f"{stem}_{number}{extension}"), number + 1
+    return candidate
 
 
 def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> str:
     """The shell argument of a file written beside ``path``, named after it:
-    ``'my data/iri_fixed.nc'`` for ``my data/iri.nc`` (see :func:`shown_path`)."""
-    return shown_path(Path(path).with_name(f"{Path(path).stem}_{suffix}{extension}"))
+    ``'my data/iri_fixed.nc'`` for ``my data/iri.nc`` (see :func:`copy_path`,
+    :func:`shown_path`)."""
+    return shown_path(copy_path(path, suffix, extension))
 
 
 def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
     """The two file arguments of a command that writes a corrected copy of ``path`` beside it:
     ``'my data/iri.nc' 'my data/iri_fixed.nc'``."""
     return f"{shown_path(path)} {beside(path, suffix)}"
+
+
+#: The tools whose commands climann's advice gives; in a message without backticks, a command
+#: runs from one of these words to the ``)`` that closes the parenthesis it is in, or to the end.
+TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunzip2", "unxz", "unzstd", "unzip")
+
+_COMMAND_START = re.compile(rf"`|(?<![\w.-])(?:{'|'.join(TOOLS)}) ")
+
+
+def _command_end(text: str, start: int) -> int:
+    """Where the command that begins at ``start`` (after a backtick, or a tool's name) ends:
+    after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
+    before it, or at the end of ``text`` (single and double quotes as a POSIX shell reads them)."""
+    if text[start] == "`":
+        closing = text.find("`", start + 1)
+        return len(text) if closing < 0 else closing + 1
+    depth, quote = 0, None
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth < 0:
+                return index
+    return len(text)
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`):
+    each word with the spaces that follow it."""
+    words: list[tuple[str, str]] = []
+    word, spaces, index = "", "", 0
+    while index < len(text):
+        if text[index].isspace():
+            spaces, index = spaces + text[index], index + 1
+            continue
+        if spaces and word:
+            words.append((word, spaces))
+            word = ""
+        spaces = ""
+        end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
+        word, index = word + text[index:end], end
+    return [*words, (word, spaces)] if word else words
+
+
+def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """``text`` wrapped between words into lines of at most ``width`` characters, as
+    :func:`textwrap.wrap`, but never inside a shell command (one in backticks, or one
+    beginning with a tool's name, see :data:`TOOLS`): a command that does not fit on the line
+    starts the next, and one longer than ``width`` stands on a line of its own, whole (a
+    terminal wraps it softly, and copying it gives the command back as one line).
+
+    Parameters
+    ----------
+    text : str
+        One message; its line breaks are kept, and the spaces between words on one line.
+    width : int
+        The terminal's or the report's width, in characters.
+    initial_indent, subsequent_indent : str
+        Put before the first line and before each of the others.
+
+    Returns
+    -------
+    list of str
+        The lines, without line breaks.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, indent, between = "", initial_indent if not lines else subsequent_indent, ""
+        for word, spaces in _words(paragraph):
+            if line and len(indent) + len(line) + len(between) + len(word) > width:
+                lines.append(indent + line)
+                line, indent, between = "", subsequent_indent, ""
+            line, between = line + between + word, spaces
+        lines.append(indent + line)
+    return lines

@@ -47,6 +47,7 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
+from climann.data.shell import wrapped_lines
 from climann.workflow.interrupts import notices_to
 from climann.workflow.runlog import LOGGER_NAME, RepeatedWarnings
 
@@ -171,8 +172,11 @@ class RichDisplay:
         elif getattr(record, "phase_done", None):
             self.progress.update(self._phase, visible=False)
         if shown(record, self.verbosity):
-            # wrapped between words at the terminal's width (a long data summary, a warning)
-            self.progress.console.print(display_line(record), markup=False, highlight=False)
+            # wrapped between words at the terminal's width (a long data summary, a warning), but
+            # never inside a shell command: rich's own wrapping (off here) would break one
+            console = self.progress.console
+            lines = wrapped_lines(display_line(record), console.width)
+            console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
     def _show_reading(self, what: str, done: int, total: int) -> None:
         if self._reading is None:

@@ -3,6 +3,8 @@
 import bz2
 import gzip
 import lzma
+import re
+import shlex
 import zipfile
 
 import netCDF4
@@ -70,9 +72,10 @@ def test_a_compressed_file_among_plain_ones_is_named(tmp_path):
 @pytest.mark.parametrize(
     ("groups", "named", "first", "out"),
     [
-        pytest.param(["data"], "group 'data'", "data", "data.nc", id="one-group"),
-        pytest.param(["ocean", "atmos"], "groups 'ocean', 'atmos'", "ocean", "ocean.nc", id="two-groups"),
-        pytest.param(["product/monthly"], "group 'product/monthly'", "product/monthly", "monthly.nc", id="nested"),
+        pytest.param(["data"], "group 'data'", "data", "grouped_data.nc", id="one-group"),
+        pytest.param(["ocean", "atmos"], "groups 'ocean', 'atmos'", "ocean", "grouped_ocean.nc", id="two-groups"),
+        pytest.param(["product/monthly"], "group 'product/monthly'", "product/monthly", "grouped_monthly.nc",
+                     id="nested"),
     ],
 )
 def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(tmp_path, monkeypatch, groups, named,
@@ -90,6 +93,37 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
         f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray: "
         f"open_dataset(path, group='{first}').to_netcdf('{out}'))"
     )
+
+
+def _grouped(path, group):
+    with netCDF4.Dataset(path, "w") as nc:
+        _fill(nc.createGroup(group))
+    return path
+
+
+def _copy_of(path) -> str:
+    """The file the refusal's ``ncks`` command writes (its last argument)."""
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    return shlex.split(re.search(r"`(ncks [^`]+)`", str(error.value)).group(1))[-1]
+
+
+def test_the_copy_of_a_group_named_as_its_file_is_not_the_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _copy_of(_grouped(tmp_path / "data.nc", "data")) == "data_data.nc"
+
+
+def test_the_copies_of_one_group_in_two_files_are_two_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    copies = [_copy_of(_grouped(tmp_path / f"S5P_{year}.nc", "PRODUCT")) for year in (1990, 1991)]
+    assert copies == ["S5P_1990_PRODUCT.nc", "S5P_1991_PRODUCT.nc"]
+
+
+def test_the_copy_is_not_named_as_an_existing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _grouped(tmp_path / "S5P.nc", "PRODUCT")
+    (tmp_path / "S5P_PRODUCT.nc").write_bytes(b"an earlier copy")
+    assert _copy_of(path) == "S5P_PRODUCT_2.nc"
 
 
 def test_a_file_with_data_in_its_root_is_read_beside_its_groups(tmp_path):

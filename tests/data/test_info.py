@@ -454,3 +454,13 @@ def test_the_grid_section_says_where_each_kind_of_grid_gets_its_areas(tmp_path, 
 
     report = describe([str(getattr(tests.grid_files, write)(tmp_path / "grid.nc"))])
     assert line in unwrapped_report(report)
+
+
+def test_a_commented_refusal_keeps_its_command_on_one_comment_line():
+    """The report's comment lines are wrapped at 80 columns, but not inside a command."""
+    from climann.data.info import _commented
+
+    command = "`ncks -G : -g PRODUCT 'S5P 1990 orbit 12345.nc' 'S5P 1990 orbit 12345_PRODUCT.nc'`"
+    text = f"No config to start from: S5P 1990 orbit 12345.nc holds its variables in a group; copy it, e.g. {command}"
+    lines = _commented(text).splitlines()
+    assert f"#     {command}" in lines and lines[0].startswith("# No config to start from: S5P")

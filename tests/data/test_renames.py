@@ -1,5 +1,7 @@
 """Variables renamed in some of the files, file by file (climann.data.renames)."""
 
+import logging
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -71,3 +73,41 @@ def test_a_trained_runs_rules_on_new_data_rename_where_they_match_and_refuse_not
     renames.check_applied()
     renames = FileRenames([ERA5], {"t2m_*": {"t2m": "tas"}}, new_data=True)
     assert list(renames.applied(_file(t2m="", rsdt=""), ERA5).data_vars) == ["tas", "rsdt"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "patterns"),
+    [
+        pytest.param({"t2m_*": {"t2m": "tas", "ssrd": "rsds"}}, "'t2m_*'", id="one-pattern"),
+        pytest.param({"t2m_*": {"t2m": "tas"}, "ssrd_*": {"ssrd": "rsds"}}, "'t2m_*' or 'ssrd_*'", id="two-patterns"),
+    ],
+)
+def test_new_data_outside_the_patterns_are_warned_with_one_command_doing_every_rename(tmp_path, monkeypatch, caplog,
+                                                                                     rules, patterns):
+    """The run renamed ``t2m`` and ``ssrd``; a new file that no pattern matches holds both:
+    one warning, whose ``ncrename`` line names the file from the working folder and renames
+    both in a copy beside it (the copy then needs no rename)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "new data" / "era5_2000.nc"
+    renames = FileRenames([path], rules, new_data=True)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        renames.applied(_file(t2m="", ssrd="", orog=""), path)
+    (message,) = caplog.messages
+    assert message == (
+        f"era5_2000.nc holds 't2m' and 'ssrd', which the run renamed to 'tas' and 'rsds' in files matching {patterns} "
+        "only ([data] rename): they are left as 't2m' and 'ssrd' here; if they are the model's 'tas' and 'rsds', "
+        "rename them in a copy (`ncrename -v t2m,tas -v ssrd,rsds 'new data/era5_2000.nc' "
+        "'new data/era5_2000_fixed.nc'`) or name the file to match"
+    )
+    command = shlex.split(message.split("`")[1])
+    assert command[-2:] == ["new data/era5_2000.nc", "new data/era5_2000_fixed.nc"]
+
+
+def test_new_data_already_holding_a_new_name_are_warned_about_the_others_only(tmp_path, monkeypatch, caplog):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "era5_2000.nc"
+    renames = FileRenames([path], {"t2m_*": {"t2m": "tas", "ssrd": "rsds"}}, new_data=True)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        renames.applied(_file(t2m="", rsds=""), path)
+    (message,) = caplog.messages
+    assert "(`ncrename -v t2m,tas era5_2000.nc era5_2000_fixed.nc`)" in message and "'rsds'" not in message

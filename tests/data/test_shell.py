@@ -5,6 +5,7 @@ import gzip
 import logging
 import re
 import shlex
+import textwrap
 
 import netCDF4
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 
 from climann.data.masking import warn_fill_like_values
 from climann.data.open import open_dataset
-from climann.data.shell import beside, input_and_copy, shown_path
+from climann.data.shell import beside, input_and_copy, shown_path, wrapped_lines
 from climann.errors import ClimannError
 from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
 from tests.data.test_time_values import _write as _write_times
@@ -145,3 +146,69 @@ def test_the_decompression_command_names_the_file_as_a_shell_reads_it(tmp_path, 
     (command,) = _commands(str(refused.value))
     assert command == ["gunzip", "-k", f"{FOLDER}/my file.nc.gz"]
     assert (tmp_path / command[-1]).samefile(packed)
+
+
+def test_a_copy_is_never_named_as_its_input_or_an_existing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "iri.nc"
+    path.touch()
+    (tmp_path / "iri_fixed.nc").touch()
+    (tmp_path / "iri_fixed_2.nc").symlink_to(tmp_path / "gone.nc")  # a broken link is a name taken too
+    assert beside(path) == "iri_fixed_3.nc"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        pytest.param("-lead.nc", "./-lead.nc", id="file"),
+        pytest.param("-x/a.nc", "./-x/a.nc", id="folder"),
+        pytest.param("-my data/a.nc", "'./-my data/a.nc'", id="folder-quoted"),
+    ],
+)
+def test_a_relative_name_beginning_with_a_dash_is_not_read_as_an_option(tmp_path, monkeypatch, name, shown):
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(tmp_path / name) == shown
+    assert all(not argument.startswith("-") for argument in shlex.split(input_and_copy(tmp_path / name)))
+
+
+def test_a_dash_named_file_in_a_refusal_is_reached_from_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _text_fill(tmp_path).rename(tmp_path / "-lead.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    (command,) = _commands(str(refused.value))
+    assert command[-2:] == ["./-lead.nc", "./-lead_fixed.nc"]
+    assert (tmp_path / command[-2]).samefile(path)
+
+
+FILL_WARNING = ("'sp' in era5 like.nc holds -9999 at 360 of the 7344 values checked, a usual fill value that no "
+                "_FillValue or missing_value marks as missing, so they are used as data; if they are missing values: "
+                "ncatted -a _FillValue,sp,o,f,-9999 'era5 like.nc' 'era5 like_fixed.nc'")
+GROUP_REFUSAL = ("data.nc holds its variables in the NetCDF-4 group 'data', not in the root group that climann reads; "
+                 "copy the group into a plain file, e.g. `ncks -G : -g data data.nc data_data.nc` (or xarray: "
+                 "open_dataset(path, group='data').to_netcdf('data_data.nc'))")
+RENAME_WARNING = ("x.nc holds 't2m', which the run renamed to 'tas': rename it in a copy (ncrename -v t2m,tas "
+                  "'a (1).nc' 'a (1)_fixed.nc') or name the file to match")
+
+
+@pytest.mark.parametrize(
+    ("message", "command"),
+    [
+        pytest.param(FILL_WARNING, "ncatted -a _FillValue,sp,o,f,-9999 'era5 like.nc' 'era5 like_fixed.nc'",
+                     id="after-a-colon"),
+        pytest.param(GROUP_REFUSAL, "`ncks -G : -g data data.nc data_data.nc`", id="backticks"),
+        pytest.param(RENAME_WARNING, "(ncrename -v t2m,tas 'a (1).nc' 'a (1)_fixed.nc')", id="in-parentheses"),
+    ],
+)
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 80)])
+def test_wrapping_never_breaks_inside_a_command(message, command, width):
+    lines = wrapped_lines(f"climann: warning: {message}", width)
+    assert any(command in line for line in lines)  # whole, on one line
+    assert " ".join(lines) == f"climann: warning: {message}"  # nothing lost or added
+    assert all(len(line) <= width or " " not in line for line in lines if command not in line)
+
+
+def test_wrapping_text_without_commands_is_textwrap():
+    text = "data_data.nc  (9.7 KiB) holds   the tas of 1990 to 1999 " * 5
+    assert wrapped_lines(text, 40, initial_indent="# ", subsequent_indent="#     ") == textwrap.wrap(
+        text, 40, initial_indent="# ", subsequent_indent="#     ", break_long_words=False, break_on_hyphens=False)

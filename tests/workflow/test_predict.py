@@ -1033,17 +1033,18 @@ def test_new_data_of_a_renamed_run_predict_and_evaluate_as_its_training_files(re
 
 
 def test_new_data_holding_the_old_name_outside_the_pattern_are_not_renamed_with_a_warning(renamed_run, tmp_path,
-                                                                                         caplog):
+                                                                                         caplog, monkeypatch):
     """A new ERA5 file that the run's pattern ``t2m_*`` does not match is left as it is (the
     pattern says which files hold the field under its old name), said in one warning with
     the fix; its ``t2m`` is not scored as ``tas``."""
     folder, full, run_dir = renamed_run
+    monkeypatch.chdir(tmp_path)
     full.isel(time=slice(24, None)).rename(tas="t2m").to_netcdf(tmp_path / "era5_1982.nc")
     with caplog.at_level(logging.WARNING, logger="climann"):
         result = predict_files(run_dir, [str(tmp_path / "era5_1982.nc")], tmp_path / "predicted.nc")
     assert ("era5_1982.nc holds 't2m', which the run renamed to 'tas' in files matching 't2m_*' only ([data] rename): "
-            "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (ncrename -v t2m,tas "
-            "era5_1982.nc era5_1982_tas.nc) or name the file to match") in caplog.messages
+            "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (`ncrename -v t2m,tas "
+            "era5_1982.nc era5_1982_fixed.nc`) or name the file to match") in caplog.messages
     assert result.scores is None
 
 

@@ -294,3 +294,19 @@ def test_without_a_live_display_a_stop_notice_goes_to_stderr(capfd):
     display.close()  # no longer live: not its notice any more
     announce("climann: stopping")
     assert capfd.readouterr().err == "\nclimann: stopping\n"
+
+
+def test_a_warning_wrapped_on_a_narrow_terminal_keeps_its_command_on_one_line():
+    """On a 40-column terminal, the warning is wrapped between words, but its ``ncatted``
+    command is printed whole on a line of its own (the terminal wraps it softly, and a copy
+    gives it back as one line): wrapped by rich, it was broken after ``ncatted -a``."""
+    command = "ncatted -a _FillValue,sp,o,f,-9999 'era5 like.nc' 'era5 like_fixed.nc'"
+    console = Console(file=io.StringIO(), force_terminal=True, width=40, color_system=None)
+    display = RichDisplay(console, verbosity=NORMAL)
+    try:
+        display.show(record(level=logging.WARNING, message=f"'sp' holds -9999 as data; if missing: {command}"))
+    finally:
+        display.close()
+    lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue()).splitlines()  # no cursor codes
+    assert command in lines
+    assert "climann: warning: 'sp' holds -9999 as" in lines  # the words before it still wrapped
