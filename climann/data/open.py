@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import cftime
 import dask
 import numpy as np
 import xarray as xr
@@ -577,15 +578,17 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     reason = library_message(error)
     if "calendar" in reason:
         return _calendar_message(files) or _time_units_message(files) or f"cannot decode the times of {names}: {reason}"
+    # A file that does not open on its own is the cause whatever the others hold: named
+    # first, before the diagnoses below compare the files that do open.
+    unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
+    if unreadable is not None:
+        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        return compressed_message(unreadable) or unknown
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
     if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
-    unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
-    if unreadable is not None:
-        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
-        return compressed_message(unreadable) or unknown
     return f"cannot open {names} as NetCDF: {reason}"
 
 
@@ -669,7 +672,7 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
     """When two files hold the same variable at the same times (two scenarios?), say so."""
     seen: dict[tuple[str, object], str] = {}
     for path, dataset in _raw_datasets(files):
-        times = tuple(dataset["time"].values[:3].tolist()) if "time" in dataset.variables else ()
+        times = _first_dates(dataset)
         for name in dataset.data_vars:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
@@ -679,6 +682,22 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
                 )
             seen[key] = path.name
     return None
+
+
+def _first_dates(dataset: xr.Dataset) -> tuple:
+    """The first three dates of an undecoded ``time`` variable, decoded with its own units
+    and calendar (cftime; CF section 4.4): yearly files written as ``days since <their
+    year>-01-01`` all hold 0, 31, 59 and are different years. Undecodable times are kept
+    as raw values with their units, empty without a ``time`` variable."""
+    if "time" not in dataset.variables:
+        return ()
+    time = dataset["time"]
+    values, units = time.values[:3], str(time.attrs.get("units", ""))
+    try:
+        dates = cftime.num2date(values, units, str(time.attrs.get("calendar", "standard")))
+    except (ValueError, TypeError, OverflowError):
+        return (units, *values.tolist())
+    return tuple(date.isoformat() for date in np.ravel(dates))
 
 
 #: Grid coordinates that differ by at most this fraction of the grid spacing are one grid
