@@ -26,7 +26,7 @@ from climann.data.layout import GridLayout
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.masking import warn_fill_like_values
 from climann.data.notes import note_once
-from climann.data.renames import FileRenames
+from climann.data.renames import FileRenames, anchored_rules
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
@@ -91,12 +91,14 @@ def ensure_sample_data(config: RunConfig) -> None:
 
 def resolve_inputs(config: RunConfig) -> RunConfig:
     """The configuration with its path patterns (and those of ``split_files``) expanded to
-    absolute file paths."""
+    absolute file paths, and its ``[data] rename`` patterns relative to the working
+    directory made absolute as they are (:func:`~climann.data.renames.anchored_rules`)."""
     def absolute(patterns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(str(f) for f in expand_paths(patterns))
 
     blocks = {name: absolute(patterns) for name, patterns in config.data.split_files.items()}
-    data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks)
+    data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks,
+                               rename=anchored_rules(config.data.rename or {}, Path.cwd()))
     return dataclasses.replace(config, data=data)
 
 
