@@ -13,7 +13,7 @@ import importlib
 import logging
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import cftime
@@ -126,7 +126,8 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
 
 
 def _open_group(
-    files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None
+    files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
+    variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
     with its variables renamed as ``renames`` says."""
@@ -135,7 +136,7 @@ def _open_group(
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
-        return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target), files)
+        return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target, variables), files)
 
 
 def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -290,7 +291,7 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
 
 def _open_files(
     files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
-    target: str | None = None,
+    target: str | None = None, variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -337,7 +338,7 @@ def _open_files(
             for dataset, path in zip(each[1:], files[1:])
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
-        datasets = on_common_time_steps(datasets, list(files), target=target)
+        datasets = on_common_time_steps(datasets, list(files), target=target, variables=variables)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
@@ -404,7 +405,7 @@ class _FirstUnits:
 
 def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
-    grid_of: str | None = None, renames: FileRenames | None = None,
+    grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -439,6 +440,12 @@ def open_dataset(
     renames : FileRenames, optional
         Instead of ``rename``: the renames of a larger set of files these are part of (one
         block of ``[data] split_files``), checked by the caller once every part is open.
+    variables : collection of str, optional
+        The variables the caller will use (a run's target, predictors, lagged, area-mean and
+        anomaly variables). Only these count when files of different variables cover
+        different periods: the others neither narrow the common period nor block it, and
+        are left out where their time steps differ (see :mod:`climann.data.time_axes`).
+        Without it, every variable counts.
 
     Returns
     -------
@@ -453,7 +460,7 @@ def open_dataset(
         "error"), or a rename does not apply.
     """
     renames = renames if renames is not None else FileRenames(files, rename or {})
-    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of))
+    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
 

@@ -146,6 +146,17 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
                                                                 features=chosen.features))
 
 
+def used_variables(config: RunConfig) -> tuple[str, ...] | None:
+    """The variables a run reads from its files: the target, the predictors, the lagged,
+    area-mean and anomaly variables and the features (static fields among them); None
+    while the predictors are still to be chosen from the data (every variable may be one)."""
+    data = config.data
+    if data.predictors is None:
+        return None
+    return tuple(dict.fromkeys([data.target, *data.predictors, *(data.features or ()), *data.lags,
+                                *data.global_means, *data.regional_means, *data.anomalies]))
+
+
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
@@ -160,7 +171,7 @@ def _open_subset(
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
-                          renames=renames)
+                          renames=renames, variables=used_variables(config))
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
