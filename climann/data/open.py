@@ -13,9 +13,10 @@ import importlib
 import logging
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+import cftime
 import dask
 import numpy as np
 import xarray as xr
@@ -125,7 +126,8 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
 
 
 def _open_group(
-    files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None
+    files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
+    variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
     with its variables renamed as ``renames`` says."""
@@ -134,7 +136,7 @@ def _open_group(
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
-        return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target), files)
+        return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target, variables), files)
 
 
 def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -289,7 +291,7 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
 
 def _open_files(
     files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
-    target: str | None = None,
+    target: str | None = None, variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -336,7 +338,7 @@ def _open_files(
             for dataset, path in zip(each[1:], files[1:])
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
-        datasets = on_common_time_steps(datasets, list(files), target=target)
+        datasets = on_common_time_steps(datasets, list(files), target=target, variables=variables)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
@@ -403,7 +405,7 @@ class _FirstUnits:
 
 def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
-    grid_of: str | None = None, renames: FileRenames | None = None,
+    grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -438,6 +440,12 @@ def open_dataset(
     renames : FileRenames, optional
         Instead of ``rename``: the renames of a larger set of files these are part of (one
         block of ``[data] split_files``), checked by the caller once every part is open.
+    variables : collection of str, optional
+        The variables the caller will use (a run's target, predictors, lagged, area-mean and
+        anomaly variables). Only these count when files of different variables cover
+        different periods: the others neither narrow the common period nor block it, and
+        are left out where their time steps differ (see :mod:`climann.data.time_axes`).
+        Without it, every variable counts.
 
     Returns
     -------
@@ -452,7 +460,7 @@ def open_dataset(
         "error"), or a rename does not apply.
     """
     renames = renames if renames is not None else FileRenames(files, rename or {})
-    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of))
+    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
 
@@ -577,15 +585,17 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     reason = library_message(error)
     if "calendar" in reason:
         return _calendar_message(files) or _time_units_message(files) or f"cannot decode the times of {names}: {reason}"
+    # A file that does not open on its own is the cause whatever the others hold: named
+    # first, before the diagnoses below compare the files that do open.
+    unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
+    if unreadable is not None:
+        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        return compressed_message(unreadable) or unknown
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
     if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
         return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
-    unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
-    if unreadable is not None:
-        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
-        return compressed_message(unreadable) or unknown
     return f"cannot open {names} as NetCDF: {reason}"
 
 
@@ -669,7 +679,7 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
     """When two files hold the same variable at the same times (two scenarios?), say so."""
     seen: dict[tuple[str, object], str] = {}
     for path, dataset in _raw_datasets(files):
-        times = tuple(dataset["time"].values[:3].tolist()) if "time" in dataset.variables else ()
+        times = _first_dates(dataset)
         for name in dataset.data_vars:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
@@ -679,6 +689,22 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
                 )
             seen[key] = path.name
     return None
+
+
+def _first_dates(dataset: xr.Dataset) -> tuple:
+    """The first three dates of an undecoded ``time`` variable, decoded with its own units
+    and calendar (cftime; CF section 4.4): yearly files written as ``days since <their
+    year>-01-01`` all hold 0, 31, 59 and are different years. Undecodable times are kept
+    as raw values with their units, empty without a ``time`` variable."""
+    if "time" not in dataset.variables:
+        return ()
+    time = dataset["time"]
+    values, units = time.values[:3], str(time.attrs.get("units", ""))
+    try:
+        dates = cftime.num2date(values, units, str(time.attrs.get("calendar", "standard")))
+    except (ValueError, TypeError, OverflowError):
+        return (units, *values.tolist())
+    return tuple(date.isoformat() for date in np.ravel(dates))
 
 
 #: Grid coordinates that differ by at most this fraction of the grid spacing are one grid

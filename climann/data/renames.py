@@ -12,7 +12,9 @@ A pattern without a ``/`` matches a file's name (``*585*`` is not matched by a f
 ``cmip-585/`` the files are in). One with a ``/`` matches its path: as the paths are given,
 a pattern relative to the working directory (``era5/*``, ``./era5/*``, ``../era5/*``, as
 ``[data] paths`` and ``--data`` are), or the file's absolute path (``/data/ssp585/*``,
-``*/ssp585/*``).
+``*/ssp585/*``). A run records each relative pattern with a ``/`` made absolute against the
+folder it was started in (:func:`anchored_rules`), as it records its files' absolute paths:
+its ``config.toml`` and its renames of new data then mean the same files from any folder.
 """
 
 from __future__ import annotations
@@ -53,6 +55,63 @@ def _needed_renames(names: Collection[str], rules: Mapping[str, Mapping[str, str
             if old in names and new not in names and old not in needed and new not in taken and old != new:
                 needed[old] = (new, pattern)
     return needed
+
+
+def _anchored(pattern: str, folder: Path) -> str:
+    """``pattern`` made absolute against ``folder`` when it names paths relative to it (it has
+    a ``/``, and begins neither with ``/``, ``~`` nor a glob character: ``*/ssp585/*`` matches
+    at any depth and stays so)."""
+    if "/" not in pattern:
+        return pattern
+    expanded = os.path.expanduser(pattern)
+    if os.path.isabs(expanded) or expanded[0] in "*?[":
+        return expanded
+    return os.path.normpath(os.path.join(folder, expanded))
+
+
+def anchored_rules(rules: Mapping[str, Mapping[str, str]], folder: Path) -> dict[str, dict[str, str]]:
+    """``[data] rename`` with each pattern that names paths relative to ``folder`` (``era5/*``,
+    ``../era5/*``) made absolute against it (``/work/era5/*``); name patterns (``t2m_*``) and
+    absolute ones as they are.
+
+    Parameters
+    ----------
+    rules : mapping of glob pattern to {old name: new name}
+    folder : Path
+        The folder the relative patterns were given in: the working directory of the run.
+
+    Returns
+    -------
+    dict
+        The same rules in the same order, their patterns anchored.
+
+    Examples
+    --------
+    >>> anchored_rules({"era5/*": {"t2m": "tas"}, "t2m_*": {"t2m": "tas"}}, Path("/work"))
+    {'/work/era5/*': {'t2m': 'tas'}, 't2m_*': {'t2m': 'tas'}}
+    """
+    return {_anchored(pattern, folder): dict(mapping) for pattern, mapping in rules.items()}
+
+
+def _matches_as_glob(path: str, pattern: str) -> bool:
+    """Whether ``glob`` would give ``path`` for the absolute ``pattern``: each path component
+    matched by the pattern's component (``*`` does not cross a ``/``), without the disk."""
+    parts, wanted = Path(path).parts, Path(pattern).parts
+    return len(parts) == len(wanted) and all(fnmatch.fnmatch(part, own) for part, own in zip(parts, wanted))
+
+
+def anchored_to_files(rules: Mapping[str, Mapping[str, str]], files: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The rules of a run recorded before its relative patterns were anchored
+    (:func:`anchored_rules`): each relative pattern with a ``/`` made absolute against the
+    innermost folder of one of the run's own (absolute) ``files`` from which it names that
+    file, as it did in the folder the run was started in; a pattern that names none of them
+    from any of their folders is kept as it is (and matches as before)."""
+    anchored = {}
+    for pattern, mapping in rules.items():
+        candidates = ((path, _anchored(pattern, folder)) for path in files for folder in Path(path).parents)
+        anchored[next((candidate for path, candidate in candidates if candidate != pattern
+                       and _matches_as_glob(path, candidate)), pattern)] = dict(mapping)
+    return anchored
 
 
 def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str, Mapping[str, str]]) -> None:

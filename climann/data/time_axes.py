@@ -17,7 +17,13 @@ are compared, from their time coordinates alone, before they are combined:
   mean at the *end* of its interval, the 1st of the next month; the stamps alone cannot tell
   which, so the user restamps one file (``cdo settaxis``) knowing where it comes from;
 - anything else (a month missing from one variable, periods that do not overlap): refused,
-  naming the first step held by one variable only.
+  naming the first step held by one variable only, or the two variables whose periods do
+  not overlap (the one that ends first and the one that begins last).
+
+Only the variables a run uses (its target, predictors, lagged, area-mean and anomaly
+variables) count, when the caller names them: a variable nobody asked for (``huss`` in one
+year's file only) neither narrows the period nor blocks the run; it is left out where its
+steps are not the others'.
 
 Frequencies are judged from the median step (28–31 days is monthly in every CF calendar);
 :func:`xarray.infer_freq` is not used because it names no frequency for mid-month stamps.
@@ -26,7 +32,7 @@ Frequencies are judged from the median step (28–31 days is monthly in every CF
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,12 +183,20 @@ def _stamps_refusal(first: _Axis, other: _Axis) -> ClimannError:
     )
 
 
+def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
+    """Naming the variable whose period ends first and the one whose period begins last
+    (two that do not overlap; the first of ``axes``, the target, first when it is one)."""
+    first = axes[0]
+    ends_first = min(axes, key=lambda axis: first.label(axis.times[-1]))
+    begins_last = max(axes, key=lambda axis: first.label(axis.times[0]))
+    one, other = sorted((ends_first, begins_last), key=lambda axis: axis is not first)
+    return ClimannError(
+        f"{one.variable} ({one.period}) and {other.variable} ({other.period}) cover periods that do not "
+        f"overlap: {_SAME_STEPS}; give files of a common period"
+    )
+
+
 def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> ClimannError:
-    if start > end:
-        return ClimannError(
-            f"{first.variable} ({first.period}) and {other.variable} ({other.period}) cover periods that do not "
-            f"overlap: {_SAME_STEPS}; give files of a common period"
-        )
     mine = {first.label(t): t for t in first.times if start <= first.label(t) <= end}
     theirs = {first.label(t): t for t in other.times if start <= first.label(t) <= end}
     label = min(set(mine) ^ set(theirs))
@@ -204,17 +218,20 @@ def _check_same_steps(axes: Sequence[_Axis]) -> None:
             raise _frequency_refusal(first, other)
     start = max(first.label(axis.times[0]) for axis in axes)
     end = min(first.label(axis.times[-1]) for axis in axes)
+    if start > end:
+        raise _no_overlap_refusal(axes)
     for other in axes[1:]:
         mine = [t for t in first.times if start <= first.label(t) <= end]
         theirs = [t for t in other.times if start <= first.label(t) <= end]
-        if start > end or [first.label(t) for t in mine] != [first.label(t) for t in theirs]:
+        if [first.label(t) for t in mine] != [first.label(t) for t in theirs]:
             raise _steps_refusal(first, other, start, end)
         if mine != theirs:
             raise _stamps_refusal(first, other)
 
 
 def on_common_time_steps(
-    datasets: Sequence[xr.Dataset], names: Sequence[str | Path], *, target: str | None = None
+    datasets: Sequence[xr.Dataset], names: Sequence[str | Path], *, target: str | None = None,
+    variables: Collection[str] | None = None,
 ) -> list[xr.Dataset]:
     """The datasets (one per file, or group of files) restricted to the period every
     time-varying variable covers, when their steps agree there (see the module description).
@@ -228,12 +245,18 @@ def on_common_time_steps(
     target : str, optional
         The variable whose steps the others are compared with (and told to take when
         restamped); without it, the first file's first variable.
+    variables : collection of str, optional
+        The variables the caller uses (the run's target, predictors, lagged, area-mean and
+        anomaly variables): only these count for the common period and the checks; any
+        other time-varying variable whose steps there are not theirs is dropped (named at
+        the INFO level). Without it, every time-varying variable counts.
 
     Returns
     -------
     list of xarray.Dataset
-        The same datasets when every variable has the same steps; else each restricted
-        (lazily) to the common period, after a warning, and those left without a step dropped.
+        The same datasets when every counted variable has the same steps; else each
+        restricted (lazily) to the common period, after a warning, and those left without a
+        step (or a variable) dropped.
 
     Raises
     ------
@@ -242,22 +265,20 @@ def on_common_time_steps(
         instants, or have different steps within their common period (or none in common),
         naming both variables, their periods and the way out.
     """
-    time, axes = _time_axes(datasets, names)
-    axes.sort(key=lambda axis: axis.variable != target)
-    if len(axes) < 2 or all(np.array_equal(axis.times, axes[0].times) for axis in axes[1:]):
+    time, every_axis = _time_axes(datasets, names)
+    every_axis.sort(key=lambda axis: axis.variable != target)
+    axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
+    if not axes or all(np.array_equal(axis.times, axes[0].times) for axis in every_axis):
         return list(datasets)
-    _check_same_steps(axes)
+    if len(axes) > 1:
+        _check_same_steps(axes)
     start = max(axis.times[0] for axis in axes)
     end = min(axis.times[-1] for axis in axes)
-    kept = sum(1 for t in axes[0].times if start <= t <= end)
-    periods = [f"{axis.variable} ({axis.period})" for axis in axes]
-    left_out = [f"{len(axis.times) - kept} of {axis.variable}'s {len(axis.times)}" for axis in axes
-                if len(axis.times) > kept]
-    _log.warning(
-        "%s cover different periods: only their common period, %s to %s, is used (%s steps left out); "
-        "[data] time_range chooses within it", _listed(periods), axes[0].text(start), axes[0].text(end),
-        _listed(left_out),
-    )
+    used = {axis.variable for axis in axes}
+    datasets = _without_unused(datasets, [axis for axis in every_axis if axis.variable not in used], axes[0],
+                               start, end)
+    if not all(np.array_equal(axis.times, axes[0].times) for axis in axes[1:]):
+        _warn_common_period(axes, start, end)
     result = []
     for dataset in datasets:
         if time not in dataset.dims or time not in dataset.indexes:
@@ -267,4 +288,38 @@ def on_common_time_steps(
         inside = np.flatnonzero([start <= t <= end for t in values])
         if len(inside):
             result.append(dataset.isel({time: inside}) if len(inside) < len(values) else dataset)
+    return result
+
+
+def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> None:
+    """Warn that only the common period of the variables' ``axes`` is used."""
+    kept = sum(1 for t in axes[0].times if start <= t <= end)
+    periods = [f"{axis.variable} ({axis.period})" for axis in axes]
+    left_out = [f"{len(axis.times) - kept} of {axis.variable}'s {len(axis.times)}" for axis in axes
+                if len(axis.times) > kept]
+    _log.warning(
+        "%s cover different periods: only their common period, %s to %s, is used (%s steps left out); "
+        "[data] time_range chooses within it", _listed(periods), axes[0].text(start), axes[0].text(end),
+        _listed(left_out),
+    )
+
+
+def _without_unused(
+    datasets: Sequence[xr.Dataset], unused: Sequence[_Axis], used: _Axis, start: object, end: object
+) -> list[xr.Dataset]:
+    """``datasets`` without each ``unused`` variable whose steps from ``start`` to ``end`` are
+    not those of the ``used`` one (it would not combine), and without the datasets left
+    holding no variable; said at the INFO level."""
+    common = [t for t in used.times if start <= t <= end]
+    dropped = [axis for axis in unused if [t for t in axis.times if start <= t <= end] != common]
+    if not dropped:
+        return list(datasets)
+    _log.info("%s, which the run does not use, left out: not at the time steps of %s", _listed(
+        [f"{axis.variable} ({axis.period})" for axis in dropped]), used.variable)
+    names = {axis.variable for axis in dropped}
+    result = []
+    for dataset in datasets:
+        kept = dataset.drop_vars([name for name in dataset.data_vars if name in names])
+        if kept.data_vars or not dataset.data_vars:
+            result.append(kept)
     return result

@@ -128,7 +128,23 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
-    return TrainedRun(_dated_as_trained(build_config(load_config_file(run_dir / "config.toml")), network), network)
+    config = _renames_as_trained(build_config(load_config_file(run_dir / "config.toml")))
+    return TrainedRun(_dated_as_trained(config, network), network)
+
+
+def _renames_as_trained(config: RunConfig) -> RunConfig:
+    """The run's configuration with its ``[data] rename`` patterns absolute, as runs record
+    them now: a run recorded before kept ``era5/*`` relative to the folder it was trained in
+    (its paths absolute), and from any other folder its renames matched none of its files;
+    such a pattern is anchored at the folder from which it names the run's own files
+    (:func:`~climann.data.renames.anchored_to_files`)."""
+    from climann.data.renames import anchored_to_files
+    from climann.workflow.pipeline import input_patterns
+
+    if not config.data.rename:
+        return config
+    rename = anchored_to_files(config.data.rename, input_patterns(config))
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, rename=rename))
 
 
 def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:

@@ -26,7 +26,7 @@ from climann.data.layout import GridLayout
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.masking import warn_fill_like_values
 from climann.data.notes import note_once
-from climann.data.renames import FileRenames
+from climann.data.renames import FileRenames, anchored_rules
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
@@ -91,12 +91,14 @@ def ensure_sample_data(config: RunConfig) -> None:
 
 def resolve_inputs(config: RunConfig) -> RunConfig:
     """The configuration with its path patterns (and those of ``split_files``) expanded to
-    absolute file paths."""
+    absolute file paths, and its ``[data] rename`` patterns relative to the working
+    directory made absolute as they are (:func:`~climann.data.renames.anchored_rules`)."""
     def absolute(patterns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(str(f) for f in expand_paths(patterns))
 
     blocks = {name: absolute(patterns) for name, patterns in config.data.split_files.items()}
-    data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks)
+    data = dataclasses.replace(config.data, paths=absolute(config.data.paths), split_files=blocks,
+                               rename=anchored_rules(config.data.rename or {}, Path.cwd()))
     return dataclasses.replace(config, data=data)
 
 
@@ -144,6 +146,17 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
                                                                 features=chosen.features))
 
 
+def used_variables(config: RunConfig) -> tuple[str, ...] | None:
+    """The variables a run reads from its files: the target, the predictors, the lagged,
+    area-mean and anomaly variables and the features (static fields among them); None
+    while the predictors are still to be chosen from the data (every variable may be one)."""
+    data = config.data
+    if data.predictors is None:
+        return None
+    return tuple(dict.fromkeys([data.target, *data.predictors, *(data.features or ()), *data.lags,
+                                *data.global_means, *data.regional_means, *data.anomalies]))
+
+
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
@@ -158,7 +171,7 @@ def _open_subset(
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
-                          renames=renames)
+                          renames=renames, variables=used_variables(config))
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:

@@ -62,6 +62,41 @@ def test_the_unreadable_file_among_several_is_named(tmp_path):
         open_dataset([tmp_path / "good.nc", tmp_path / "bad.nc"])
 
 
+def _yearly_files(folder, years, **grid):
+    """One file per year of ``tas`` and ``pred``, each written as xarray and CDO do, in days
+    since the start of its own year: every file's raw times are 0, 31, 59, … (noleap)."""
+    full = grid_dataset(n_years=len(years), **grid)[["tas", "pred"]]
+    paths = []
+    for index, year in enumerate(years):
+        part = full.isel(time=slice(12 * index, 12 * index + 12))
+        part = part.assign_coords(time=[date.replace(year=year) for date in part["time"].values])
+        part["time"].encoding = {"units": f"days since {year}-01-01", "calendar": "noleap"}
+        paths.append(folder / f"y{year}.nc")
+        part.to_netcdf(paths[-1])
+    return paths
+
+
+def test_a_truncated_file_among_yearly_files_is_named_not_two_good_ones(tmp_path):
+    """The yearly files hold other years at the same raw times in other units; the unreadable
+    third was blamed on the first two as 'the same times (two scenarios?)'."""
+    paths = _yearly_files(tmp_path, (1990, 1991, 1992))
+    content = paths[2].read_bytes()
+    paths[2].write_bytes(content[: len(content) // 2])
+    with pytest.raises(ClimannError, match=r"^.*/y1992\.nc is not a readable NetCDF file \(truncated or another format\)$"):
+        open_dataset(paths)
+
+
+def test_yearly_files_in_their_own_time_units_are_not_the_same_times(tmp_path):
+    """Days since each file's own year: 0, 31, 59 in 1990 and in 1991 are other dates
+    (CF 4.4), so a file on another grid is named as such, not as a second scenario."""
+    first = _yearly_files(tmp_path, (1990,))
+    other = tmp_path / "other"
+    other.mkdir()
+    second = _yearly_files(other, (1991,), n_lat=6)
+    with pytest.raises(ClimannError, match=r"different grids: lat has 4 values in y1990\.nc and 6 in y1991\.nc"):
+        open_dataset(first + second)
+
+
 def test_an_unknown_calendar_is_named(tmp_path):
     import netCDF4
 

@@ -111,3 +111,33 @@ def test_new_data_already_holding_a_new_name_are_warned_about_the_others_only(tm
         renames.applied(_file(t2m="", rsds=""), path)
     (message,) = caplog.messages
     assert "(`ncrename -v t2m,tas era5_2000.nc era5_2000_fixed.nc`)" in message and "'rsds'" not in message
+
+
+@pytest.mark.parametrize("pattern, anchored", [
+    pytest.param("era5/*", "/work/runs/era5/*", id="relative-folder"),
+    pytest.param("./era5/t2m_*", "/work/runs/era5/t2m_*", id="dot-slash"),
+    pytest.param("../era5/*", "/work/era5/*", id="parent"),
+    pytest.param("/data/era5/*", "/data/era5/*", id="absolute-kept"),
+    pytest.param("*/ssp585/*", "*/ssp585/*", id="any-depth-kept"),
+    pytest.param("t2m_*", "t2m_*", id="file-name-kept"),
+])
+def test_a_relative_pattern_with_a_folder_is_anchored_at_the_runs_folder(pattern, anchored):
+    """A run records its files' absolute paths; its patterns that name paths relative to the
+    folder it was started in are recorded absolute too (they matched nothing from elsewhere)."""
+    from climann.data.renames import anchored_rules
+
+    assert anchored_rules({pattern: {"t2m": "tas"}}, Path("/work/runs")) == {anchored: {"t2m": "tas"}}
+
+
+@pytest.mark.parametrize("pattern, anchored", [
+    pytest.param("era5/*", "/work/runs/era5/*", id="folder"),
+    pytest.param("../runs/era5/t2m_*", "/work/runs/era5/t2m_*", id="parent"),
+    pytest.param("t2m_*", "t2m_*", id="file-name-kept"),
+    pytest.param("other/*", "other/*", id="naming-none-of-the-files-kept"),
+])
+def test_an_old_runs_relative_pattern_is_anchored_where_it_names_the_runs_files(pattern, anchored):
+    """An old run's config.toml: absolute paths and the pattern as given in the training folder."""
+    from climann.data.renames import anchored_to_files
+
+    files = ["/work/runs/era5/t2m_1990.nc", "/work/runs/cmip/tas_1996.nc"]
+    assert anchored_to_files({pattern: {"t2m": "tas"}}, files) == {anchored: {"t2m": "tas"}}

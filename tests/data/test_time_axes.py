@@ -106,3 +106,36 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
     assert str(raised.value) == message
+
+
+def test_a_variable_nobody_uses_neither_narrows_nor_blocks_the_common_period(tmp_path, caplog):
+    """``huss`` in the second year's file only: with the variables used named (``tas``,
+    ``pred``), both years are kept and ``huss`` is left out; it cut them to its year."""
+    full = grid_dataset(n_years=2)
+    full[["tas", "pred"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "a2000.nc")
+    second = full[["tas", "pred"]].isel(time=slice(12, 24))
+    second.assign(huss=second["pred"] * 0 + 0.01).to_netcdf(tmp_path / "a2001.nc")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        combined = open_dataset([tmp_path / "a2000.nc", tmp_path / "a2001.nc"], grid_of="tas",
+                                variables=("tas", "pred"))
+    assert [(t.year, t.month) for t in combined["time"].values] == [(2000 + k // 12, k % 12 + 1) for k in range(24)]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+    assert "huss" not in combined.variables
+    assert _warnings(caplog) == []
+    assert "huss (2001-01 to 2001-12), which the run does not use, left out: not at the time steps of tas" in [
+        record.getMessage() for record in caplog.records]
+
+
+def test_periods_that_do_not_overlap_are_refused_naming_the_two_that_do_not(tmp_path):
+    """``tas`` 2000–2001 overlaps both ``pred`` (2000) and ``huss`` (2001); the two that do not
+    overlap are ``pred`` and ``huss`` (``tas`` and ``pred`` were named)."""
+    full = grid_dataset(n_years=2)
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    full[["pred"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "pred.nc")
+    full[["pred"]].rename(pred="huss").isel(time=slice(12, 24)).to_netcdf(tmp_path / "huss.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc", tmp_path / "huss.nc"], grid_of="tas")
+    assert str(raised.value) == ("pred (2000-01 to 2000-12) and huss (2001-01 to 2001-12) cover periods that do not "
+                                 "overlap: climann needs every variable at the same time steps; give files of a "
+                                 "common period")

@@ -12,6 +12,7 @@ from climann.errors import ClimannError
 from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files
+from climann.workflow.preparation import resolve_inputs
 from tests.conftest import draw_no_run_figures
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
@@ -1176,3 +1177,74 @@ def test_the_longitudes_of_a_box_read_from_its_west_to_its_east_end(longitudes, 
     from climann.workflow.predict import _longitude_span
 
     assert _longitude_span(np.array(longitudes)) == expected
+
+
+@pytest.fixture(scope="module")
+def folder_renamed_run(tmp_path_factory):
+    """A run started in ``work/`` on ``era5/t2m_1980-1981.nc`` (``tas`` named ``t2m``) and
+    ``cmip/tas_1982-1983.nc``, with ``rename = {"era5/*" = {t2m = "tas"}}`` relative to ``work/``."""
+    folder = tmp_path_factory.mktemp("folder_renamed")
+    write_sample_dataset(folder / "sample.nc", years=4, resolution=30.0, seed=5)
+    with xr.open_dataset(folder / "sample.nc", decode_times=TIME) as sample:
+        full = sample[["tas", "rsdt", "time_bnds"]].load()
+    for name in ("era5", "cmip", "elsewhere"):
+        (folder / name).mkdir()
+    full.isel(time=slice(0, 24)).rename(tas="t2m").to_netcdf(folder / "era5" / "t2m_1980-1981.nc")
+    full.isel(time=slice(24, None)).to_netcdf(folder / "cmip" / "tas_1982-1983.nc")
+    full.isel(time=slice(24, None)).rename(tas="t2m").to_netcdf(folder / "era5" / "t2m_1982-1983.nc")
+    config = build_config({"data": {"paths": ["era5/t2m_1980-1981.nc", "cmip/tas_1982-1983.nc"], "target": "tas",
+                                    "predictors": ["rsdt"], "rename": {"era5/*": {"t2m": "tas"}}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        run_dir = run_training(config, run_dir=folder / "run").run_dir
+    return folder, full, run_dir
+
+
+def _recorded_relative(run_dir, copy):
+    """A copy of the run as runs were recorded before: the rename pattern as given."""
+    import shutil
+
+    shutil.copytree(run_dir, copy)
+    text = (copy / "config.toml").read_text()
+    (copy / "config.toml").write_text(text.replace(f'"{run_dir.parent / "era5"}/*"', '"era5/*"'))
+    assert '"era5/*"' in (copy / "config.toml").read_text()
+    return copy
+
+
+@pytest.mark.parametrize("recorded", [pytest.param("now", id="recorded-absolute"),
+                                      pytest.param("before", id="old-run-recorded-relative")])
+def test_a_folder_pattern_renames_the_runs_new_data_from_any_folder(folder_renamed_run, tmp_path, monkeypatch,
+                                                                     recorded):
+    """From another folder, a new ``era5/`` file is renamed as in training: the run's
+    predictions of 1982–1983 (the pattern, kept relative to the training folder while the
+    paths were absolute, matched nothing there: 'neither the target nor a predictor')."""
+    folder, full, run_dir = folder_renamed_run
+    if recorded == "now":
+        from climann.workflow.config import load_config_file
+
+        assert load_config_file(run_dir / "config.toml")["data"]["rename"] == {f"{folder}/era5/*": {"t2m": "tas"}}
+    else:
+        run_dir = _recorded_relative(run_dir, tmp_path / "old_run")
+    monkeypatch.chdir(folder / "elsewhere")
+    result = predict_files(run_dir, ["../era5/t2m_1982-1983.nc"], tmp_path / "predicted.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as new, \
+            xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].isel(time=slice(24, None)).values,
+                                   rtol=1e-5)
+        np.testing.assert_array_equal(new["tas"].values, full["tas"].isel(time=slice(24, None)).values)
+
+
+def test_a_runs_config_with_a_folder_pattern_prepares_the_same_data_from_another_folder(folder_renamed_run,
+                                                                                        monkeypatch):
+    """``climann train --config RUN/config.toml`` from another folder reads the same files,
+    renamed as in the run (refused before: 'rename pattern 'era5/*' matches none of the files')."""
+    from climann.workflow.config import load_config_file
+    from climann.workflow.preparation import prepare_data
+
+    folder, full, run_dir = folder_renamed_run
+    monkeypatch.chdir(folder / "elsewhere")
+    prepared = prepare_data(resolve_inputs(build_config(load_config_file(run_dir / "config.toml"))))
+    expected = full["tas"].values.ravel()
+    assert prepared.samples.target.shape[0] == expected.size  # every cell of the four years
+    np.testing.assert_array_equal(prepared.samples.target[:, 0], expected[prepared.samples.flat_index])

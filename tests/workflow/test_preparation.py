@@ -488,3 +488,26 @@ def test_a_flag_target_of_several_classes_exits_2_in_one_line(tmp_path, capfd, m
                            "forest grass desert)")
     assert "cdo eqc,1 lc.nc lc_forest.nc" in line
     assert not (tmp_path / "run").exists()
+
+
+def test_a_variable_the_run_does_not_use_leaves_every_year_of_the_others_to_train_on(tmp_path):
+    """``huss``, in the 2001 file only and neither target nor predictor, cut the run to 2001;
+    the run's samples and split are now those of the same files without it: both years."""
+    full = grid_dataset(n_years=2)[["tas", "pred"]]
+    configs = {}
+    for folder in ("with_huss", "without"):
+        (tmp_path / folder).mkdir()
+        full.isel(time=slice(0, 12)).to_netcdf(tmp_path / folder / "a2000.nc")
+        second = full.isel(time=slice(12, 24))
+        second = second.assign(huss=second["pred"] * 0 + 0.01) if folder == "with_huss" else second
+        second.to_netcdf(tmp_path / folder / "a2001.nc")
+        configs[folder] = resolve_inputs(build_config({"data": {
+            "paths": [str(tmp_path / folder / "*.nc")], "target": "tas", "predictors": ["pred"], "features": ["lat"],
+        }}))
+    used, by_hand = prepare_data(configs["with_huss"]), prepare_data(configs["without"])
+    expected = full["tas"].values.reshape(-1)
+    assert used.samples.target.shape[0] == 24 * 4 * 6 == expected.size  # every cell of both years
+    np.testing.assert_array_equal(used.samples.target[:, 0], expected[used.samples.flat_index])
+    assert used.split.descriptions == by_hand.split.descriptions
+    for block, mask in by_hand.sample_masks.items():
+        np.testing.assert_array_equal(used.sample_masks[block], mask)
