@@ -241,7 +241,10 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     training data's step (``model.npz`` metadata ``time_step``).
 
     The cell length comes from the time bounds (CF 1.8 section 7.1,
-    :func:`climann.data.time_axis.cell_time_step`), else from the spacing of the times: January
+    :func:`climann.data.time_axis.cell_time_step`) and is compared with the training cells'
+    (``time_cell``) when the run recorded them: a run trained on DJF means (3-month cells 12
+    months apart) takes DJF means with bounds as its own values; else it comes from the spacing
+    of the times: January
     means of several years with monthly bounds are monthly values 12 months apart, as
     ``cdo selmon,1`` gives. Another cell length is refused when the run has features that count
     in steps (lags, ``target_anomaly``), and warned about in one line otherwise. Values of the
@@ -271,6 +274,13 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     spacing = nominal_time_step(layout)
     cells = cell_time_step(layout.time_bounds) if layout.time_bounds is not None else None
     lagged = bool(_lag_text(run)[1])
+    if metadata.get("time_cell") and cells is not None:  # both know what each value is: compare that
+        trained_cells = TimeStep.from_record(metadata["time_cell"])
+        if cells == trained_cells:  # DJF values 12 months apart, as trained: the lags go by the spacing
+            if lagged and spacing != trained:
+                raise _lags_refusal(run, layout, trained, spacing, cells)
+            return
+        trained = trained_cells
     values = cells or spacing
     if values == trained or (cells is None and spacing is not None
                              and spacing.approximate_days > trained.approximate_days):

@@ -25,7 +25,7 @@ from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
-from climann.data.time_axis import TimeStep, axis_time_step
+from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
 from climann.evaluation.figures import (
     ENSEMBLE_FIGURE_FILES,
     FIGURES_STRIDE_KEY,
@@ -145,7 +145,10 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     range of each feature on the training block (``input_ranges``, unscaled, to flag
     extrapolation), the inputs' ``units`` and the time part of their ``cell_methods``
     (``time_cell_methods``), the time axis's nominal step (``time_step``, see
-    :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), how the season
+    :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), the common length
+    of its time cells from the time bounds (``time_cell``: what each value is a mean or total
+    over, e.g. 3 months for DJF values 12 months apart; None without bounds or with cells of
+    different lengths), how the season
     and year features dated a time step (``season_dated_by``, ``[data] season_dated_by``), loss, grid (with the
     attributes of its CF grid-mapping variable, ``grid_mapping``, when it has one), the
     anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
@@ -164,6 +167,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "units": input_units(config, data.samples.feature_names, layout),
         "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
+        "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         "season_dated_by": config.data.season_dated_by,
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
@@ -233,6 +237,12 @@ def nominal_time_step(layout: GridLayout) -> TimeStep | None:
     own; None when it has none (irregular, a single time)."""
     starts = segment_starts(layout.time_blocks, layout.shape[0])
     return axis_time_step(layout.time.values, segment_starts=starts)
+
+
+def training_time_cell(layout: GridLayout) -> TimeStep | None:
+    """The common length of the layout's time cells from its CF time bounds (section 7.1,
+    :func:`climann.data.time_axis.cell_time_step`); None without bounds."""
+    return None if layout.time_bounds is None else cell_time_step(layout.time_bounds)
 
 
 def grid_summary(layout: GridLayout) -> dict:

@@ -558,3 +558,53 @@ def test_a_model_file_without_the_record_trained_on_a_region_warns_that_the_area
     assert [record.getMessage() for record in caplog.records if "area means" in record.getMessage()] == [
         "this run's model.npz predates the record of the area its area means (tas_global_mean, …) were taken over: "
         "the new data's are not checked to be over the same area (retrain to check them)"]
+
+
+def _winters(first_year, n_years):
+    """DJF means 12 months apart, stamped mid-January, with bounds of their 3 months (Dec–Feb)."""
+    times = [cftime.datetime(year, 1, 15, calendar="noleap") for year in range(first_year, first_year + n_years)]
+    bounds = [[cftime.datetime(t.year - 1, 12, 1, calendar="noleap"), cftime.datetime(t.year, 3, 1, calendar="noleap")]
+              for t in times]
+    return times, bounds
+
+
+@pytest.fixture(scope="module")
+def winter_runs(tmp_path_factory):
+    """A run with a lag of tas (the previous winter) and one without, trained on DJF means."""
+    folder = tmp_path_factory.mktemp("winters")
+    times, bounds = _winters(1990, 16)
+    _write(folder / "monthly.nc", times, bounds=bounds)
+    return folder, _train(folder, "lagged", lags={"tas": [1]}), _train(folder, "plain")
+
+
+@pytest.mark.parametrize("which", ["lagged", "plain"])
+def test_a_run_trained_on_winter_means_takes_winter_means_as_its_own_values(winter_runs, tmp_path, caplog, which):
+    """DJF means (3-month cells 12 months apart): the run recorded its 12-month step and its
+    3-month cells. Its own file was refused by the lagged run ('trained on yearly data and
+    monthly.nc is seasonal: … cdo yearmean') and warned about by the plain one, with advice
+    that would have turned the winters into yearly means."""
+    folder, lagged, plain = winter_runs
+    run_dir = lagged if which == "lagged" else plain
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(folder / "monthly.nc")], tmp_path / "p.nc")
+    assert "yearly" not in caplog.text and "seasonal" not in caplog.text
+    with xr.open_dataset(result.path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as new, \
+            xr.open_dataset(run_dir / "predictions.nc",
+                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)  # float32 sums
+        assert np.isfinite(new["tas_pred"].values).sum() == np.isfinite(own["tas_pred"].values).sum() > 0
+
+
+def test_yearly_means_given_to_a_run_trained_on_winter_means_are_refused_by_its_lags(winter_runs, tmp_path):
+    """Yearly means 12 months apart have the winter run's spacing but not its cells: they were
+    taken as its values, silently; the run's lag counts winters."""
+    folder, lagged, _ = winter_runs
+    years = [cftime.datetime(year, 7, 2, calendar="noleap") for year in range(1990, 2006)]
+    bounds = [[cftime.datetime(t.year, 1, 1, calendar="noleap"), cftime.datetime(t.year + 1, 1, 1, calendar="noleap")]
+              for t in years]
+    annual = _write(tmp_path / "annual.nc", years, bounds=bounds, seed=2)
+    with pytest.raises(ClimannError) as refused:
+        predict_files(lagged, [str(annual)], tmp_path / "p.nc")
+    assert str(refused.value).startswith(
+        "the run was trained on seasonal (every 3 months) data and annual.nc is yearly: the run's lags (tas=1)")
+    assert not (tmp_path / "p.nc").exists()
