@@ -30,6 +30,7 @@ Written to the output folder (default ``RUN/explain``): ``importance.json``,
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,8 @@ PD_POINTS = 20
 ICE_QUANTILES = (0.1, 0.5, 0.9)
 #: Derived features with one column in physical units, which get a partial dependence too.
 PD_DERIVED_UNITS = {"lat": "degrees_north", "year": "year"}
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class ExplainResult:
     partial_dependence : dict
         The content of ``partial_dependence.json``.
     figures : list of Path
+        ``importance.png``, ``importance_maps.png`` (not on a grid of one cell, a station,
+        where each map would be one square) and ``partial_dependence.png``.
     input_names : tuple of str
         The inputs in the order of their columns (not ranked).
     maps : ndarray, shape (n_inputs, n_lat, n_lon)
@@ -380,6 +385,7 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
         model's inputs, or ``out`` holding those files (without ``overwrite``, or not
         written by climann).
     """
+    from climann.evaluation.figures.maps import cell_position, draws_maps
     from climann.evaluation.figures.importance import (
         plot_importance_bars,
         plot_importance_maps,
@@ -408,10 +414,12 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     write_json(out / "partial_dependence.json", dependence, what="partial dependence file")
     maps = importance_maps(result, block)
     bars, mapped, curves = (out / name for name in EXPLAIN_FIGURES)
-    figures = [
-        plot_importance_bars(importance, path=bars, dpi=dpi),
-        plot_importance_maps(block.layout, maps, result.names, importance, path=mapped, dpi=dpi),
-        plot_partial_dependence(dependence, path=curves, dpi=dpi),
-    ]
+    figures = [plot_importance_bars(importance, path=bars, dpi=dpi)]
+    if draws_maps(block.layout):
+        figures.append(plot_importance_maps(block.layout, maps, result.names, importance, path=mapped, dpi=dpi))
+    else:  # a station: each map would be one square of one colour, its value the bar's
+        _log.info(f"no importance maps: the grid is one cell ({cell_position(block.layout)}), whose MSE increase "
+                  f"per input is {bars.name}'s")
+    figures.append(plot_partial_dependence(dependence, path=curves, dpi=dpi))
     return ExplainResult(out=out, importance=importance, partial_dependence=dependence, figures=figures,
                          input_names=result.names, maps=maps)

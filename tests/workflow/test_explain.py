@@ -301,3 +301,26 @@ def test_a_variable_only_lagged_gets_the_partial_dependence_on_its_shortest_lag(
     assert curves["tas_lag1"]["units"] == "K"
     tas = next(entry for entry in result.importance["inputs"] if entry["name"] == "tas")
     assert tas["columns"] == ["tas_lag1", "tas_lag2"]
+
+
+def test_a_station_run_is_explained_without_importance_maps(tmp_path, caplog):
+    """A grid of one cell: each importance map would be one square of one colour (the bar's
+    value), so it is left out, with one line saying why, as a station run's own maps are."""
+    import logging
+
+    whole = write_signal_and_noise(tmp_path / "grid.nc")
+    with xr.open_dataset(whole, decode_times=TIME) as dataset:
+        dataset.isel(lat=[2], lon=[3]).load().to_netcdf(tmp_path / "station.nc")
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "station.nc")], "target": "tas", "predictors": ["signal", "noise"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 3, "batch_size": 8}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with caplog.at_level(logging.INFO, logger="climann"):
+        result = explain_run(run_dir, repeats=2, seed=1)
+    assert [path.name for path in result.figures] == ["importance.png", "partial_dependence.png"]
+    assert sorted(path.name for path in result.out.iterdir()) == sorted(
+        name for name in EXPLAIN_FILES if name != "importance_maps.png")
+    assert "no importance maps: the grid is one cell (15°S, 157.5°E), whose MSE increase per input is " \
+           "importance.png's" in caplog.messages
+    assert result.maps.shape == (len(result.input_names), 1, 1)
