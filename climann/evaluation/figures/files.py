@@ -23,7 +23,7 @@ import xarray as xr
 from climann.data.layout import GridLayout
 from climann.data.open import open_input
 from climann.errors import ClimannError, library_message
-from climann.evaluation.figures.maps import plot_prediction_maps
+from climann.evaluation.figures.maps import draws_maps, plot_prediction_maps
 from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
 
@@ -264,10 +264,35 @@ def plot_prediction_file(
     path = Path(path)
     with open_prediction_file(path) as dataset:
         maps = prediction_file_maps(dataset, time=time, where=path.name)
+        if not draws_maps(maps.layout):  # a station: a map would be one square; its series instead
+            return [_plot_cell_series(dataset, maps.layout, path, out=Path(out), overwrite=overwrite, dpi=dpi)]
     name = figure_name(path, maps.label)
     prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
     return [plot_prediction_maps(maps.layout, maps.prediction, maps.truth, when=maps.when,
                                  path=Path(out) / name, dpi=dpi)]
+
+
+def _plot_cell_series(dataset: xr.Dataset, layout: GridLayout, path: Path, *, out: Path, overwrite: bool,
+                      dpi: int) -> Path:
+    """``<file stem>_series.png``: the truth (when the file holds it) and the prediction of a
+    file of one grid cell over all its time steps, titled by where the cell lies (a run's
+    ``area_mean_series.png`` of a station; :func:`~climann.evaluation.figures.plots.plot_area_mean_series`)."""
+    from climann.evaluation.figures.maps import cell_position
+    from climann.evaluation.figures.plots import plot_area_mean_series
+    from climann.evaluation.predictions import split_labels
+    from climann.workflow.outputs import prepare_output_folder
+
+    target = layout.target_name
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
+    names = {"truth": target, "model": f"{target}_pred"}
+    series = {label: np.asarray(dataset[name].transpose(*dims).values, np.float64).reshape(-1)
+              for label, name in names.items() if name in dataset}
+    splits = split_labels(dataset["split"]) if "split" in dataset else np.full(layout.time.values.size, "")
+    name = f"{path.stem}_series.png"
+    prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
+    return plot_area_mean_series(layout.time.values, series, units=str(dataset[names["model"]].attrs.get("units", "")),
+                                 name=target, split_labels=list(splits), path=out / name, dpi=dpi,
+                                 point=cell_position(layout))
 
 
 def is_prediction_file(path: str | Path) -> bool:

@@ -205,3 +205,38 @@ def test_a_rotated_pole_prediction_file_is_mapped_on_its_true_coordinates(tmp_pa
     result = runner.invoke(app, ["plot", str(path), "--time", "1971-03", "--out", str(tmp_path / "maps"), "--dpi", "40"])
     assert result.exit_code == 0, result.output
     assert_readable_png(tmp_path / "maps" / "cordex_map_1971-03.png")
+
+
+def test_a_prediction_file_of_one_cell_is_drawn_as_its_series_not_a_map(tmp_path):
+    """A station's predictions: a map would be one square of one colour. The figure is the
+    cell's truth and prediction over time (their values, read here from the file)."""
+    import climann.evaluation.figures.plots as plots
+
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=30.0, seed=2)
+    with xr.open_dataset(sample, decode_times=TIME) as dataset:
+        dataset.isel(lat=[2], lon=[3]).load().to_netcdf(tmp_path / "station.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "station.nc")], "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    drawn = {}
+    plot_series = plots.plot_area_mean_series
+
+    def keep(times, series, **kwargs):
+        drawn.update(times=times, series=series, **kwargs)
+        return plot_series(times, series, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plots, "plot_area_mean_series", keep)
+        result = runner.invoke(app, ["plot", str(run_dir / "predictions.nc"), "--out", str(tmp_path / "figs"),
+                                     "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"figure: {tmp_path / 'figs' / 'predictions_series.png'}"]
+    assert sorted(path.name for path in (tmp_path / "figs").iterdir()) == ["predictions_series.png"]
+    assert_readable_png(tmp_path / "figs" / "predictions_series.png")
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_array_equal(drawn["series"]["truth"], own["tas"].values.reshape(-1))
+        np.testing.assert_array_equal(drawn["series"]["model"], own["tas_pred"].values.reshape(-1))
+        assert list(drawn["times"]) == list(own["time"].values)
+        latitude, longitude = float(own["lat"][0]), float(own["lon"][0])
+    assert latitude < 0 and 0 < longitude < 180  # the station: the title's hemispheres below
+    assert drawn["point"] == f"{-latitude:g}°S, {longitude:g}°E" and drawn["split_labels"][-1] == "test"
