@@ -41,7 +41,7 @@ from climann.jsonfile import dumps
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
 from climann.workflow.config import RunConfig, config_to_toml
-from climann.workflow.preparation import PreparedData, exceeds_memory_limit
+from climann.workflow.preparation import PreparedData, exceeds_memory_limit, used_variables
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
 from climann.workflow.training_cells import grid_mapping_record
 
@@ -204,11 +204,9 @@ def untrained_outputs(data: PreparedData) -> list[int]:
 
 
 def _input_variables(config: RunConfig, feature_names: Sequence[str]) -> list[str]:
-    """The target and every variable the features are made of (predictors, lagged,
-    area-mean and anomaly variables), each once."""
-    data = config.data
-    return list(dict.fromkeys([data.target, *feature_names, *data.predictors, *data.lags, *data.global_means,
-                               *data.regional_means, *data.anomalies]))
+    """The target and every variable the features are made of (:func:`used_variables`:
+    predictors, lagged, area-mean and anomaly variables) and the features, each once."""
+    return list(dict.fromkeys([*used_variables(config), *feature_names]))
 
 
 def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
