@@ -11,7 +11,13 @@ from climann.data.open import concat_blocks, open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.subset import select_time
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, cell_lengths, cell_middles, inferred_cells
+from climann.data.time_cells import (
+    FILE_TIME_COORDINATE,
+    cell_lengths,
+    cell_middles,
+    inferred_cells,
+    stated_accumulation,
+)
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -318,10 +324,38 @@ def test_cell_lengths_from_bounds_else_the_step(times, bounds, days):
      pytest.param(_noleap((2001, 1, 1), (2001, 4, 1)), id="3-months-apart-on-the-1st"),
      # years, or one winter (DJF) of each year
      pytest.param(_noleap((2000, 12, 1), (2001, 12, 1)), id="12-months-apart-on-the-1st"),
-     pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular")],
+     pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular"),
+     # totals over the 6 hours before each stamp, or ERA5's over the hour before it
+     pytest.param(_noleap((2001, 1, 1, 0), (2001, 1, 1, 6), (2001, 1, 1, 12)), id="6-hourly"),
+     pytest.param(_noleap((2001, 1, 1, 0), (2001, 1, 1, 3), (2001, 1, 1, 6)), id="3-hourly")],
 )
 def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times):
     assert cell_lengths(times) is None
+
+
+def test_cell_lengths_of_hourly_stamps_are_the_hour():
+    np.testing.assert_array_equal(cell_lengths(_noleap((2001, 1, 1, 0), (2001, 1, 1, 1), (2001, 1, 1, 2))), 3600.0)
+
+
+_CDS = '{"source": "data.grib", "filter_by_keys": {"stream": ["%s"], "stepType": ["accum"]}}'
+
+
+@pytest.mark.parametrize(("attrs", "file_attrs", "hours"), [
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "oper"}, 1, id="era5-oper"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "enda"}, 3, id="era5-enda"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf"}, None, id="no-stream-several-files"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": f"{_CDS % 'oper'}\n{_CDS % 'enda'}"},
+                 None, id="two-streams"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "enfo"}, None,
+                 id="forecast-since-its-start"),
+    pytest.param({"GRIB_stepType": "instant"}, {"GRIB_centre": "ecmf", "history": _CDS % "oper"}, None,
+                 id="instant"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "kwbc", "history": _CDS % "oper"}, None,
+                 id="another-centre"),
+])
+def test_stated_accumulation_only_where_the_era5_stream_settles_it(attrs, file_attrs, hours):
+    stated = stated_accumulation(attrs, file_attrs)
+    assert (None if stated is None else stated[0]) == (None if hours is None else datetime.timedelta(hours=hours))
 
 
 @pytest.mark.parametrize(("times", "said", "not_said"), [
