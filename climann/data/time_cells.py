@@ -146,7 +146,11 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     - monthly: the calendar month that holds each stamp (a stamp on the 1st at 00:00 opens
       its month, as ERA5 monthly means and CDO ``monmean`` followed by ``setday,1`` stamp them);
     - every k months (seasonal, yearly, …) stamped at the first instant of a month: the k
-      months that start there;
+      months that start there; for one value a year (or fewer), only when stamped on
+      1 January: then the year is the stamp's whatever each value is (a year, or a season or
+      month of it, ``cdo selseas``, ``selmon``). Stamped on the 1st of another month (DJF means
+      on 1 December) the 12 months would move a season's value by half a year, into another
+      season and year (a DJF mean dated in June): no cell is inferred, the stamp dates it;
     - every n whole days stamped at 00:00: the n days that start there.
 
     Any other axis (k months stamped inside the cell, sub-daily, no nominal step) has no
@@ -171,7 +175,7 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
         lower = np.array([_months_after(time, 0) for time in times], dtype=object)
         upper = np.array([_months_after(time, 1) for time in times], dtype=object)
         doubt = "month" if all(_at_month_start(time) for time in times) else ""
-    elif step.months and all(_at_month_start(time) for time in times):
+    elif step.months and all(_at_month_start(time) for time in times) and not _one_season_a_year(times, step):
         lower = np.asarray(times, dtype=object)
         upper = np.array([_months_after(time, step.months) for time in times], dtype=object)
         doubt = f"{step.months} months"
@@ -183,6 +187,24 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     else:
         return None
     return np.stack([lower, upper], axis=1), doubt
+
+
+def _one_season_a_year(times: np.ndarray, step: TimeStep) -> bool:
+    """Whether stamps on the 1st are a year or more apart and not on 1 January: each value
+    may be one season's or month's beginning there (DJF means on 1 December), not a year's."""
+    return step.months % 12 == 0 and any(time.month != 1 for time in times)
+
+
+def _note_stamped_seasons(name: str, stamps: np.ndarray, step: TimeStep | None) -> None:
+    """Warn once that values a year apart stamped on the 1st of a month other than January,
+    without bounds, are dated by their stamps (see :func:`inferred_cells`)."""
+    if step is not None and step.months and len(stamps) and _one_season_a_year(stamps, step) \
+            and all(_at_month_start(time) for time in stamps):
+        note_once(_log, logging.WARNING, (
+            f"'{name}' has no bounds and its values are {step.span()} apart, stamped on the 1st of "
+            f"{stamps[0].strftime('%B')} ({_date(stamps[0])}, …): each may be the mean of the {step.span()} or of "
+            f"one season or month beginning there (DJF means on 1 December), so it is dated by its stamp (its "
+            f"month, season and year, and the season and year features); give time_bnds to date it by its cell"))
 
 
 def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray | None:
@@ -349,8 +371,10 @@ def season_feature_times(
     stamps = np.asarray(time.values)
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
-    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts) or known_step)
+    step = axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    found = inferred_cells(stamps, step)
     if found is None:
+        _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
     _note_start_stamps(str(time.name), stamps, doubt)
@@ -429,7 +453,10 @@ def _at_inferred_cell_middles(dataset: xr.Dataset) -> xr.Dataset:
     name = time_coordinate(dataset)
     time = dataset[name]
     stamps = np.asarray(time.values)
-    found = inferred_cells(stamps, axis_time_step(stamps)) if time.ndim == 1 else None
+    step = axis_time_step(stamps) if time.ndim == 1 else None
+    found = inferred_cells(stamps, step)
+    if found is None:
+        _note_stamped_seasons(str(name), stamps, step)
     middles = None if found is None else cell_middles(stamps, found[0])
     if middles is None or all(middles == stamps):
         return dataset

@@ -9,7 +9,7 @@ import xarray as xr
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, open_dataset
 from climann.data.pointwise import build_pointwise_samples
-from climann.data.subset import select_time
+from climann.data.subset import select_time, subset_dataset
 from climann.data.time_axis import TimeStep
 from climann.data.time_cells import (
     FILE_TIME_COORDINATE,
@@ -196,6 +196,9 @@ def _dates(days, calendar="noleap"):
         pytest.param([45.0, 135.0], TimeStep(months=3), None, id="seasonal-inside-the-cells"),
         pytest.param([0.5, 1.5], TimeStep(duration=datetime.timedelta(days=1)), None, id="daily-at-noon"),
         pytest.param([0.0], None, None, id="one-step"),
+        pytest.param([0.0, 365.0], TimeStep(months=12), [[0, 365], [365, 730]], id="yearly-on-1-january"),
+        # DJF means on 1 December: the 12 months from there would date each in June
+        pytest.param([334.0, 699.0], TimeStep(months=12), None, id="one-a-year-on-1-december"),
     ],
 )
 def test_inferred_cells(stamps, step, cell_days):
@@ -255,6 +258,51 @@ def test_split_blocks_with_and_without_time_bounds_combine_without_bounds(tmp_pa
     assert warned == ["ssp.nc (test) has no time bounds while hist.nc (train) has ('time_bnds'): each is dated as "
                       "on its own (by its cells' middles where the bounds give them, by the cells its time step "
                       "implies elsewhere) and the time bounds are dropped for all"]
+
+
+def _djf_means(path, years, *, bounds):
+    """DJF means (noleap) stamped on 1 December of each year, with time_bnds of their three
+    months (December to February) or without; tas = the year of the December."""
+    december = np.array([cftime.DatetimeNoLeap(year, 12, 1) for year in years], dtype=object)
+    variables = {"tas": (("time", "lat", "lon"), np.repeat(np.array(years, np.float32), 2).reshape(-1, 1, 2),
+                         {"units": "K"})}
+    if bounds:
+        ends = [cftime.DatetimeNoLeap(year + 1, 3, 1) for year in years]
+        variables["time_bnds"] = (("time", "nbnd"), np.stack([december, np.array(ends, dtype=object)], axis=1))
+    dataset = xr.Dataset(variables, coords={
+        "time": ("time", december, {"standard_name": "time", **({"bounds": "time_bnds"} if bounds else {})}),
+        "lat": ("lat", [10.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 90.0], {"units": "degrees_east", "standard_name": "longitude"})})
+    dataset["time"].encoding.update(units="days since 1980-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_djf_means_a_year_apart_without_bounds_are_dated_by_their_stamps_beside_a_block_with_bounds(tmp_path, caplog):
+    """DJF means on 1 December without bounds were dated by the 12 months from there, in June
+    of the next year, when combined with a block that has bounds: counted as JJA by --seasons
+    and per-season scores, and in the next year by the split into years."""
+    forget_notes()
+    train = open_dataset([_djf_means(tmp_path / "djf_bnds.nc", range(1980, 1984), bounds=True)])
+    test = open_dataset([_djf_means(tmp_path / "djf.nc", range(1990, 1994), bounds=False)])
+    with caplog.at_level(logging.WARNING):
+        combined = concat_blocks([train, test], ("train", "test"), sources=["djf_bnds.nc", "djf.nc"])
+    # by hand: the middles of Dec–Feb (90 days) are 45 days after 1 December (15 January);
+    # the block without bounds keeps its stamps, 1 December
+    expected = [cftime.DatetimeNoLeap(year + 1, 1, 15) for year in range(1980, 1984)] + \
+               [cftime.DatetimeNoLeap(year, 12, 1) for year in range(1990, 1994)]
+    assert list(combined["time"].values) == expected
+    assert subset_dataset(combined, seasons=["DJF"]).sizes["time"] == 8
+    assert "stamped on the 1st of December (1990-12-01, …): each may be the mean of the 12 months or of one " \
+           "season or month beginning there" in caplog.text
+
+
+def test_season_and_year_features_of_djf_means_on_1_december_are_those_of_the_stamps(tmp_path):
+    season_sin, season_cos, year = _season_columns(_djf_means(tmp_path / "djf.nc", range(1990, 1994), bounds=False))
+    fraction = 334 / 365  # 1 December in noleap: 334 days of the year elapsed
+    np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(year, np.arange(1990, 1994) + fraction, rtol=0, atol=1e-4)
 
 
 def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_middles(tmp_path):
