@@ -44,7 +44,7 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import shown_path
+from climann.data.shell import shown_path, source_and_copy
 
 __all__ = ["flag_classes", "flag_codes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
 
@@ -133,14 +133,16 @@ def flag_classes(variable: xr.DataArray) -> str | None:
 
 def indicator_advice(name: str, variable: xr.DataArray) -> str:
     """How to give a flag variable as one 0/1 variable per class (or per bit), for messages:
-    an ``ncap2`` expression for its first class."""
+    an ``ncap2`` command for its first class, on the variable's file and a copy beside it
+    (:func:`climann.data.shell.source_and_copy`)."""
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
+    files = source_and_copy(variable)
     if masks.size:
         return (f"give one 0/1 variable per bit instead (e.g. ncap2 -s "
-                f"'{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2' IN.nc OUT.nc, for integer codes)")
+                f"'{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2' {files}, for integer codes)")
     return (f"give one 0/1 variable per class instead (e.g. ncap2 -s "
-            f"'{name}_{meaning[0]}=({name}=={_shown(values[0])})' IN.nc OUT.nc)")
+            f"'{name}_{meaning[0]}=({name}=={_shown(values[0])})' {files})")
 
 
 def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:

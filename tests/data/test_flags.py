@@ -40,6 +40,13 @@ def test_the_advice_names_the_first_class_and_its_code(attrs, expected):
     assert expected in indicator_advice("lc", _variable(**attrs))
 
 
+def test_the_advice_names_the_variables_file_and_a_copy_beside_it(tmp_path):
+    (tmp_path / "my data").mkdir()
+    opened = _written_flags(tmp_path / "my data", flag_values="0 1 2", flag_meanings="clear cloudy fog")
+    assert indicator_advice("cond", opened["cond"]).endswith(
+        f"ncap2 -s 'cond_clear=(cond==0)' '{tmp_path}/my data/cond.nc' '{tmp_path}/my data/cond_fixed.nc')")
+
+
 def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_is_not(tmp_path, caplog):
     dataset = grid_dataset()
     codes = (np.arange(dataset.sizes["lon"]) % 4 + 1).astype("i1")
@@ -54,7 +61,7 @@ def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_i
     assert record.getMessage() == (
         "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
-        "(e.g. ncap2 -s 'lc_forest=(lc==1)' IN.nc OUT.nc)"
+        f"(e.g. ncap2 -s 'lc_forest=(lc==1)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
     )
 
 
@@ -200,5 +207,5 @@ def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_e
     assert flagged == ([] if outcome == "silent" else [
         "'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are used as numbers, as if "
         "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
-        "'qc_frozen=(qc/1)%2' IN.nc OUT.nc, for integer codes)"])
+        f"'qc_frozen=(qc/1)%2' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
     assert prepared.samples.feature_names[0] == predictors[0]
