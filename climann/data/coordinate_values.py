@@ -30,6 +30,7 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import BARE_NAMES
 from climann.data.notes import note_once
+from climann.data.shell import source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -133,12 +134,13 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             on_dims.setdefault(str(dataset[name].dims[0]), {})[kind] = name
     for dim, kinds in on_dims.items():
         if len(kinds) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+            files = source_and_copy(dataset, *dataset.data_vars.values(), suffix="remapped")
             raise ClimannError(
                 f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
                 f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
                 "latitude-longitude, rotated, projected or curvilinear grid; remap the file first, e.g. "
-                "`cdo remapcon,r360x180 IN OUT` (with the model's grid file when the cell corners are not in the "
-                "file: `cdo remapcon,r360x180 -setgrid,GRIDFILE IN OUT`)"
+                f"`cdo remapcon,r360x180 {files}` (with the model's grid file when the cell corners are not in the "
+                f"file: `cdo remapcon,r360x180 -setgrid,GRIDFILE {files}`)"
             )
 
 
@@ -194,7 +196,8 @@ def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
     if values.size and (values.min() < low - _RANGE_TOLERANCE or values.max() > high + _RANGE_TOLERANCE):
         raise ClimannError(
             f"{where}: latitude '{name}' values {values.min():g}…{values.max():g} lie outside −90…90 (a colatitude, "
-            f"or wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s '{name}=90-{name}' IN OUT` for a "
+            f"or wrong units?); store latitudes in degrees_north, e.g. "
+            f"`ncap2 -s '{name}=90-{name}' {source_and_copy(dataset, dataset[name])}` for a "
             "colatitude"
         )
 

@@ -20,9 +20,12 @@ scores its errors as distances between codes; no output is right. One class as a
 (``cdo eqc,CODE``) is a regression on its probability, and is meaningful.
 
 A flag variable of at most two values (``flag_values = 0, 1`` "sea land"; a single bit of
-``flag_masks``) is an indicator already: once standardised, two codes are the same input as 0
+``flag_masks``; one mask with one or two values, ``flag_masks = 1`` and ``flag_values = 1``
+"cloudy", CF §3.5's combined form) is an indicator already: once standardised, two codes are the same input as 0
 and 1, so it is a predictor like any other. A boolean mask without flag attributes is too.
-The test of the attributes is cf_xarray's ``DataArray.cf.is_flag_variable``.
+The test of the attributes is cf_xarray's ``DataArray.cf.is_flag_variable``; their codes are
+read by :func:`flag_codes`, which also reads them from text (``flag_values = "0 1 2"``, as
+some writers put them instead of numbers of the variable's type).
 
 Example
 -------
@@ -33,6 +36,7 @@ Example
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,11 +44,65 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import shown_path
+from climann.data.shell import shown_path, source_and_copy
 
-__all__ = ["flag_classes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
+__all__ = ["flag_classes", "flag_codes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
 
 _log = logging.getLogger(__name__)
+
+
+def flag_codes(variable: xr.DataArray, key: str) -> np.ndarray:
+    """The codes of a flag attribute, ``flag_values`` or ``flag_masks`` (CF-1.11 §3.5), one
+    per entry of ``flag_meanings``.
+
+    CF asks for numbers of the variable's type; some writers put text (``"0 1 2"``,
+    ``"1, 2, 4"``, CDL's ``"0b, 1b"``): it is split at blanks and commas, and each part read
+    as a number (a CDL type letter after it dropped), so that the text counts its codes, not
+    as one. A part that is not a number is kept as text.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+    key : {"flag_values", "flag_masks"}
+
+    Returns
+    -------
+    ndarray, shape (n_codes,)
+        Empty without the attribute; float64 for text of numbers, else the attribute's type.
+    """
+    raw = variable.attrs.get(key)
+    if raw is None:
+        return np.array([])
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    if not isinstance(raw, str):
+        return np.atleast_1d(np.asarray(raw))
+    parts = [part for part in re.split(r"[\s,]+", raw.strip()) if part]
+    numbers = [_number(part) for part in parts]
+    return np.array(parts if None in numbers else numbers)
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a number (``"2"``, ``"0b"`` with CDL's type letter), None if it is none."""
+    try:
+        return float(re.sub(r"(?<=[0-9.])(?:[bBsSlL]|[uU][bBsSlL]?)$", "", text))
+    except ValueError:
+        return None
+
+
+def _shown(code: object) -> str:
+    """A code as a message and an ncap2 expression show it: ``3`` for 3.0, text as it is."""
+    return f"{code:g}" if np.issubdtype(np.asarray(code).dtype, np.number) else str(code)
+
+
+def _is_indicator(values: np.ndarray, masks: np.ndarray) -> bool:
+    """Whether flag codes describe at most two values (CF-1.11 §3.5): two ``flag_values``,
+    one ``flag_masks`` bit, or one mask (repeated or not) with one or two values."""
+    if masks.size == 0:
+        return values.size <= 2
+    if values.size == 0:
+        return masks.size == 1
+    return np.unique(masks).size == 1 and values.size <= 2
 
 
 def flag_classes(variable: xr.DataArray) -> str | None:
@@ -61,30 +119,30 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     str or None
         ``"flag_values 1 2 3 4: forest grass desert ice"`` (or ``flag_masks …``); None for a
         variable without flag attributes, or with at most two values (``flag_values`` of two
-        codes, or one bit of ``flag_masks``): an indicator, used as it is.
+        codes, one bit of ``flag_masks``, or one mask with one or two values): an
+        indicator, used as it is.
     """
     if not variable.cf.is_flag_variable:
         return None
-    values = np.atleast_1d(variable.attrs.get("flag_values", []))
-    masks = np.atleast_1d(variable.attrs.get("flag_masks", []))
-    if (masks.size == 0 and values.size <= 2) or (values.size == 0 and masks.size == 1):
+    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
+    if _is_indicator(values, masks):
         return None
     kind, codes = ("flag_masks", masks) if masks.size else ("flag_values", values)
-    shown = " ".join(f"{code:g}" if np.issubdtype(np.asarray(code).dtype, np.number) else str(code) for code in codes)
-    return f"{kind} {shown}: {variable.attrs['flag_meanings']}"
+    return f"{kind} {' '.join(_shown(code) for code in codes)}: {variable.attrs['flag_meanings']}"
 
 
 def indicator_advice(name: str, variable: xr.DataArray) -> str:
     """How to give a flag variable as one 0/1 variable per class (or per bit), for messages:
-    an ``ncap2`` expression for its first class."""
-    values = np.atleast_1d(variable.attrs.get("flag_values", []))
-    masks = np.atleast_1d(variable.attrs.get("flag_masks", []))
+    an ``ncap2`` command for its first class, on the variable's file and a copy beside it
+    (:func:`climann.data.shell.source_and_copy`)."""
+    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
+    files = source_and_copy(variable)
     if masks.size:
-        return (f"give one 0/1 variable per bit instead (e.g. ncap2 -s '{name}_{meaning[0]}=({name}/{masks[0]:g})%2' "
-                "IN.nc OUT.nc, for integer codes)")
-    return (f"give one 0/1 variable per class instead (e.g. ncap2 -s '{name}_{meaning[0]}=({name}=={values[0]:g})' "
-            "IN.nc OUT.nc)")
+        return (f"give one 0/1 variable per bit instead (e.g. ncap2 -s "
+                f"'{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2' {files}, for integer codes)")
+    return (f"give one 0/1 variable per class instead (e.g. ncap2 -s "
+            f"'{name}_{meaning[0]}=({name}=={_shown(values[0])})' {files})")
 
 
 def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
@@ -135,16 +193,15 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     if target not in dataset.data_vars or (classes := flag_classes(dataset[target])) is None:
         return
     variable = dataset[target]
-    values = np.atleast_1d(variable.attrs.get("flag_values", []))
-    masks = np.atleast_1d(variable.attrs.get("flag_masks", []))
+    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{target}_{meaning}.nc'))}"  # beside it
     if values.size:
-        way = (f"cdo eqc,{values[0]:g} {files} (1 where {target} is {values[0]:g}, {meaning}; "
-               f"0 elsewhere) or ncap2 -s '{target}_{meaning}=({target}=={values[0]:g})' {files}")
+        way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
+               f"0 elsewhere) or ncap2 -s '{target}_{meaning}=({target}=={_shown(values[0])})' {files}")
     else:
-        way = f"ncap2 -s '{target}_{meaning}=({target}/{masks[0]:g})%2' {files} for integer codes"
+        way = f"ncap2 -s '{target}_{meaning}=({target}/{_shown(masks[0])})%2' {files} for integer codes"
     raise ClimannError(
         f"the target '{target}' in {where} is a CF flag variable ({classes}): its codes are classes, not amounts, "
         f"and a regression on them would predict codes between classes; train on a 0/1 indicator of one class "

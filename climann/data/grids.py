@@ -23,6 +23,7 @@ from climann.data.coords import (
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
+from climann.data.shell import source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -164,9 +165,9 @@ def _whose(dataset: xr.Dataset, target: str | None) -> str:
     return "" if _real_target(dataset, target) is None else f"'{target}' "
 
 
-def _without_bounds_advice(name: str) -> str:
+def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
     return (f"fill in the bounds, or remove the bounds attribute to have the areas computed from the cell centres: "
-            f"ncatted -a bounds,{name},d,, IN.nc OUT.nc")
+            f"ncatted -a bounds,{name},d,, {source_and_copy(dataset, dataset[name])}")
 
 
 def axis_bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
@@ -190,7 +191,7 @@ def axis_bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
         raise ClimannError(
             f"'{bounds_name}' (the cell bounds of '{name}') is missing at {int(missing.sum())} of {missing.size} "
             f"cells (first at {name}={first:g}): their areas, which weight the training and the scores, are unknown; "
-            + _without_bounds_advice(name)
+            + _without_bounds_advice(dataset, name)
         )
     return values
 
@@ -224,7 +225,7 @@ def _complete_vertices(dataset: xr.Dataset, bounds: list[Coordinate], placed: np
                 f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') are missing at "
                 f"{int(held.sum())} cells that hold {_whose(dataset, target)}data (first at {dims[0]}={i}, "
                 f"{dims[1]}={j}): their areas, which weight the training and the scores, are unknown; "
-                + _without_bounds_advice(names[1])
+                + _without_bounds_advice(dataset, names[1])
             )
     for k in range(1, missing.shape[-1]):  # the fill of fewer-sided cells: their last vertex again
         fill = (placed & trailing)[..., None] & missing[..., k:k + 1]

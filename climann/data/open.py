@@ -36,7 +36,7 @@ from climann.data.masking import mask_invalid
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, source_and_copy
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
@@ -189,7 +189,8 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
         if len(dated) > 1:
             raise ClimannError(
                 f"{where}: dimension '{dim}' has several time coordinates ({', '.join(dated)}) and the variables do "
-                f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {dated[1]} IN OUT"
+                f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {dated[1]} "
+                f"{source_and_copy(dataset)}"
             )
         if dated:
             swaps[dim] = dated[0]

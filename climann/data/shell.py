@@ -75,6 +75,18 @@ def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
     return f"{shown_path(path)} {beside(path, suffix)}"
 
 
+def source_and_copy(*objects: object, suffix: str = "fixed") -> str:
+    """The two file arguments of a command that writes a corrected copy of the file the first
+    of ``objects`` (xarray datasets or variables) that says so was read from (xarray's
+    ``encoding["source"]``), beside it (:func:`input_and_copy`): ``'my data/iri.nc'
+    'my data/iri_fixed.nc'``; ``IN.nc OUT.nc`` when none says (data built in memory)."""
+    for item in objects:
+        source = getattr(item, "encoding", {}).get("source")
+        if source:
+            return input_and_copy(source, suffix)
+    return "IN.nc OUT.nc"
+
+
 #: The tools whose commands climann's advice gives; in a message without backticks, a command
 #: runs from one of these words to the ``)`` that closes the parenthesis it is in, or to the end.
 TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunzip2", "unxz", "unzstd", "unzip")

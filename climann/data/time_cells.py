@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 import cftime
 import numpy as np
@@ -145,7 +146,11 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     - monthly: the calendar month that holds each stamp (a stamp on the 1st at 00:00 opens
       its month, as ERA5 monthly means and CDO ``monmean`` followed by ``setday,1`` stamp them);
     - every k months (seasonal, yearly, …) stamped at the first instant of a month: the k
-      months that start there;
+      months that start there; for one value a year (or fewer), only when stamped on
+      1 January: then the year is the stamp's whatever each value is (a year, or a season or
+      month of it, ``cdo selseas``, ``selmon``). Stamped on the 1st of another month (DJF means
+      on 1 December) the 12 months would move a season's value by half a year, into another
+      season and year (a DJF mean dated in June): no cell is inferred, the stamp dates it;
     - every n whole days stamped at 00:00: the n days that start there.
 
     Any other axis (k months stamped inside the cell, sub-daily, no nominal step) has no
@@ -170,7 +175,7 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
         lower = np.array([_months_after(time, 0) for time in times], dtype=object)
         upper = np.array([_months_after(time, 1) for time in times], dtype=object)
         doubt = "month" if all(_at_month_start(time) for time in times) else ""
-    elif step.months and all(_at_month_start(time) for time in times):
+    elif step.months and all(_at_month_start(time) for time in times) and not _one_season_a_year(times, step):
         lower = np.asarray(times, dtype=object)
         upper = np.array([_months_after(time, step.months) for time in times], dtype=object)
         doubt = f"{step.months} months"
@@ -184,6 +189,24 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     return np.stack([lower, upper], axis=1), doubt
 
 
+def _one_season_a_year(times: np.ndarray, step: TimeStep) -> bool:
+    """Whether stamps on the 1st are a year or more apart and not on 1 January: each value
+    may be one season's or month's beginning there (DJF means on 1 December), not a year's."""
+    return step.months % 12 == 0 and any(time.month != 1 for time in times)
+
+
+def _note_stamped_seasons(name: str, stamps: np.ndarray, step: TimeStep | None) -> None:
+    """Warn once that values a year apart stamped on the 1st of a month other than January,
+    without bounds, are dated by their stamps (see :func:`inferred_cells`)."""
+    if step is not None and step.months and len(stamps) and _one_season_a_year(stamps, step) \
+            and all(_at_month_start(time) for time in stamps):
+        note_once(_log, logging.WARNING, (
+            f"'{name}' has no bounds and its values are {step.span()} apart, stamped on the 1st of "
+            f"{stamps[0].strftime('%B')} ({_date(stamps[0])}, …): each may be the mean of the {step.span()} or of "
+            f"one season or month beginning there (DJF means on 1 December), so it is dated by its stamp (its "
+            f"month, season and year, and the season and year features); give time_bnds to date it by its cell"))
+
+
 def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndarray | None:
     """The length of each time cell in seconds: the period a total over the cell (CF
     ``cell_methods`` ``time: sum``, CF 1.8 section 7.3) is summed over.
@@ -193,6 +216,12 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
     days beginning at a stamp at 00:00); else the step itself when it is a fixed duration
     (daily values stamped at 12:00, 6-hourly ones). Lengths are exact in the times' calendar
     (``cftime`` differences: February 28 days in ``noleap``, 30 in ``360_day``).
+
+    Stamps more than an hour and less than a day apart (3-hourly, 6-hourly) give no length:
+    they may be totals over the hours since the stamp before (WRF, reanalyses at their own
+    step) or over one hour only (ERA5 hourly totals kept every 6 hours: 00, 06, 12 and 18 UTC,
+    as the CDS gives them when asked for those hours), rates 6 times apart. Hourly (or finer)
+    stamps give the step: the hour is the smallest period totals are kept over.
 
     Stamps several months apart (seasonal, yearly, every k months) give no length, wherever
     they sit in their months: the spacing is not the cell. Values one year apart may each be
@@ -211,7 +240,7 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
     ndarray of float64, shape (n_time,), or None
         Seconds per cell; None when the lengths are unknown: no bounds (or bounds that are
         not dates, or an empty cell) and no step to infer them from (a single time, irregular
-        times, stamps several months apart).
+        times, stamps between an hour and a day apart, stamps several months apart).
 
     Examples
     --------
@@ -231,9 +260,58 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
     found = inferred_cells(times, step)
     if found is not None:
         return np.array([(high - low).total_seconds() for low, high in found[0]])
-    if step is not None and not step.months:
+    if step is not None and not step.months and not _HOUR < step.duration < _DAY:
         return np.full(len(times), step.duration.total_seconds())
     return None
+
+
+_HOUR, _DAY = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+
+#: The hours over which ERA5 totals each accumulated parameter (GRIB ``stepType`` "accum"),
+#: ending at the value's validity time, by the ECMWF stream the value comes from (ECMWF,
+#: "ERA5: data documentation", section "Accumulations", and "Conversion table for
+#: accumulated variables"): the hourly reanalysis (``oper``) over the hour before each stamp,
+#: the ensemble (``enda``) over the 3 hours before it.
+ERA5_ACCUMULATION_HOURS = {"oper": 1, "enda": 3}
+
+_CFGRIB_STREAM = re.compile(r'"stream":\s*\[\s*"(\w+)"\s*\]')
+
+
+def stated_accumulation(attrs: Mapping, file_attrs: Mapping | None = None) -> tuple[datetime.timedelta, str] | None:
+    """The period each value of an ERA5 accumulated parameter is totalled over, as the file
+    itself says it, and how it says it; None when it does not settle it.
+
+    The CDS writes its NetCDF files of ERA5 through cfgrib: the variable keeps the GRIB
+    ``stepType`` (``GRIB_stepType = "accum"``), the file the centre (``GRIB_centre = "ecmf"``)
+    and, in its ``history``, the stream it was filtered by (``"filter_by_keys": {"stream":
+    ["oper"], …}``). ERA5 totals over a fixed period ending at each stamp, whatever hours of
+    the day were kept (:data:`ERA5_ACCUMULATION_HOURS`); other ECMWF products do not (ERA5-Land
+    and forecasts accumulate from the start of the day or forecast), so a file that names no
+    stream, or another one or several, is not settled by its attributes.
+
+    Parameters
+    ----------
+    attrs : Mapping
+        The variable's attributes.
+    file_attrs : Mapping, optional
+        The file's global attributes (dropped where several files differ: then not settled).
+
+    Returns
+    -------
+    (datetime.timedelta, str) or None
+        The period, and the attributes that say it (for the messages).
+    """
+    file_attrs = file_attrs or {}
+    centre = attrs.get("GRIB_centre", file_attrs.get("GRIB_centre"))
+    if attrs.get("GRIB_stepType") != "accum" or centre != "ecmf":
+        return None
+    streams = set(_CFGRIB_STREAM.findall(str(file_attrs.get("history", ""))))
+    if len(streams) != 1 or (stream := streams.pop()) not in ERA5_ACCUMULATION_HOURS:
+        return None
+    hours = ERA5_ACCUMULATION_HOURS[stream]
+    return datetime.timedelta(hours=hours), (
+        f"ERA5 totals over the {'hour' if hours == 1 else f'{hours} hours'} before each stamp: GRIB_stepType 'accum', "
+        f"stream '{stream}' (ECMWF ERA5 documentation, \"Accumulations\")")
 
 
 #: The key of a time coordinate's ``encoding`` holding the step (:meth:`TimeStep.record`) its
@@ -293,8 +371,10 @@ def season_feature_times(
     stamps = np.asarray(time.values)
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
-    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts) or known_step)
+    step = axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    found = inferred_cells(stamps, step)
     if found is None:
+        _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
     _note_start_stamps(str(time.name), stamps, doubt)
@@ -373,7 +453,10 @@ def _at_inferred_cell_middles(dataset: xr.Dataset) -> xr.Dataset:
     name = time_coordinate(dataset)
     time = dataset[name]
     stamps = np.asarray(time.values)
-    found = inferred_cells(stamps, axis_time_step(stamps)) if time.ndim == 1 else None
+    step = axis_time_step(stamps) if time.ndim == 1 else None
+    found = inferred_cells(stamps, step)
+    if found is None:
+        _note_stamped_seasons(str(name), stamps, step)
     middles = None if found is None else cell_middles(stamps, found[0])
     if middles is None or all(middles == stamps):
         return dataset

@@ -27,6 +27,7 @@ Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import re
 import shlex
@@ -504,13 +505,17 @@ def _present(units: object) -> bool:
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
     time_bounds: xr.DataArray | None = None, reference_method: str | None = None,
+    file_attrs: Mapping | None = None,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
     An amount (``mm``, ``kg m-2``) whose ``cell_methods`` say ``time: sum`` is the total over
     each time cell (CF 1.8 section 7.3); its mean rate (``kg m-2 s-1``) is that total divided
     by the cell's length (:func:`climann.data.time_cells.cell_lengths`: from the time bounds,
-    else the axis's step), so daily, monthly and seasonal totals convert alike; a rate goes
+    else the period an ERA5 file states (:func:`climann.data.time_cells.stated_accumulation`),
+    else the axis's step where it is the period: a calendar month or day, an hour; never
+    3- or 6-hourly stamps, which may hold ERA5's 1-hour totals kept every 6 hours), so daily,
+    monthly and seasonal totals convert alike; a rate goes
     back to such totals, times the length, when the reference's values are totals
     (``reference_method`` ``time: sum``). An amount that does not say its period (ERA5's
     ``m``) is refused.
@@ -530,6 +535,9 @@ def convert_variable(
         The CF bounds of the variable's time (section 7.1), for totals over time cells.
     reference_method : str, optional
         The ``cell_methods`` of the reference's values (their time part is read).
+    file_attrs : Mapping, optional
+        The global attributes of the variable's file, for the accumulation period an ERA5
+        file states (``GRIB_centre``, ``history``).
 
     Returns
     -------
@@ -576,7 +584,8 @@ def convert_variable(
                 found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
         if found.per_cell:
             lengths, how = _cell_lengths(variable, found, to, name=name, where=where, reference=reference,
-                                         time_bounds=time_bounds, reference_method=reference_method)
+                                         time_bounds=time_bounds, reference_method=reference_method,
+                                         file_attrs=file_attrs)
             factor = factor * lengths ** found.per_cell
             found = dataclasses.replace(found, assumption=", ".join(filter(None, (found.assumption, how))))
         converted = variable * factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
@@ -624,7 +633,7 @@ def _fixed_copy(variable: xr.DataArray, where: str) -> str:
 
 def _cell_lengths(
     variable: xr.DataArray, found: Conversion, to: str, *, name: str, where: str, reference: str,
-    time_bounds: xr.DataArray | None, reference_method: str | None,
+    time_bounds: xr.DataArray | None, reference_method: str | None, file_attrs: Mapping | None = None,
 ) -> tuple[xr.DataArray, str]:
     """The length in seconds of each time cell of ``variable``, shape (n_time,), by which an
     amount totalled over the cell and its mean rate differ, and how it was found (for the
@@ -637,7 +646,7 @@ def _cell_lengths(
         7.3), the rate's is not a mean (or unmarked), or the cells' lengths are unknown.
     """
     from climann.data.cell_methods import time_cell_method
-    from climann.data.time_cells import cell_lengths
+    from climann.data.time_cells import cell_lengths, stated_accumulation
 
     units, dim = variable.attrs.get("units"), _time_dim(variable)
     own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
@@ -661,18 +670,23 @@ def _cell_lengths(
             f"'{name}' in {where} is {own} of a rate ('{units}'), and only a mean rate times its time step's length is "
             f"the total over the step that {reference} holds in '{to}'; give time means of '{name}'")
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
-    lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
+    stated = stated_accumulation(variable.attrs, file_attrs) if bounds is None and dim is not None else None
+    if stated is not None:
+        lengths = np.full(variable.sizes[dim], stated[0].total_seconds())
+    else:
+        lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
     if lengths is None:
         raise ClimannError(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
-            f"over it (time: sum), but {_unknown_cells(variable, dim)}")
-    source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
+            f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
+    source = (f"the time bounds {time_bounds.name}" if bounds is not None else stated[1] if stated is not None
+              else "the step of its times")
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
            f"the mean rates times each time step's length ({source})")
     return xr.DataArray(lengths, dims=(dim,), coords={dim: variable[dim]}), how
 
 
-def _unknown_cells(variable: xr.DataArray, dim: str | None) -> str:
+def _unknown_cells(variable: xr.DataArray, dim: str | None, files: str) -> str:
     """Why the time cells of a total without bounds have no known length, and how to add
     bounds (CF 7.1) of each value's own period.
 
@@ -692,9 +706,48 @@ def _unknown_cells(variable: xr.DataArray, dim: str | None) -> str:
            "bounds\") shows (cdo settbounds gives each stamp's calendar day, month or year, whatever the period)")
     if step is None:
         return f"its time has no bounds and no regular step to give that length; {way}"
+    if not step.months and step.duration < datetime.timedelta(days=1):
+        return _sub_daily_cells(variable, dim, step, files, way)
     first = variable[dim].values[0].strftime("%Y-%m-%d")
     return (f"its time has no bounds and its {step.name} stamps (the first {first}) do not say each value's period: "
             f"{step.span()}, or one season or month of every {step.span()} (as cdo selseas and selmon give); {way}")
+
+
+def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: str) -> str:
+    """Why totals stamped a few hours apart (3-, 6-hourly) without bounds have no known
+    length, and the command that adds bounds of one hour before each stamp (ERA5's), with the
+    number to put for the step's hours: ``ncap2`` in the units of the file's time, so that
+    the bounds are exact whatever they are (``hours since``, ``seconds since`` …)."""
+    hours = step.duration / datetime.timedelta(hours=1)
+    first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
+    reason = (f"its time has no bounds and its stamps are {step.span()} apart (the first {first}): each value may be "
+              f"the total over the {step.span()} before its stamp, or over one hour only (ERA5's hourly totals kept "
+              f"every {step.span()}, as the CDS gives them for the hours asked), rates {hours:g} times apart")
+    one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
+    if one_hour is None:
+        return f"{reason}; {way}"
+    bounds, nv = f"{dim}_bnds", "bnds"
+    script = (f'defdim("{nv}",2);{bounds}[${dim},${nv}]=0.0;{bounds}(:,0)={dim}-{one_hour};{bounds}(:,1)={dim};'
+              f'{dim}@bounds="{bounds}"')
+    return (f"{reason}; add time bounds (CF 7.1) of each value's period: for totals over the hour before each stamp "
+            f"(ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over the {step.span()} before it, "
+            f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
+
+
+def _in_time_units(units: str, hours: float) -> str | None:
+    """``hours`` in the unit of a CF time (``hours since …``, ``seconds since …``) as an
+    ``ncap2`` number (``21600``, ``6.0/24`` in days); None when the units are not such."""
+    import pint
+
+    unit = units.split(" since ")[0].strip() if " since " in units else ""
+    try:
+        per_hour = float(unit_registry().Quantity(1.0, "hour").to(unit).magnitude)
+    except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        return None
+    if (per_hour * hours).is_integer():
+        return f"{per_hour * hours:.0f}"
+    per_unit = 1 / per_hour  # hours in one unit of the time (24 for days)
+    return f"{float(hours)!r}/{per_unit:.0f}" if per_unit.is_integer() else None
 
 
 def convert_dataset(
@@ -716,7 +769,7 @@ def convert_dataset(
             bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=where, reference=reference, time_bounds=bounds,
-                               reference_method=(cell_methods or {}).get(name))
+                               reference_method=(cell_methods or {}).get(name), file_attrs=dataset.attrs)
         for name, to in units.items() if name in dataset.data_vars
     }
     return dataset.assign(converted) if converted else dataset

@@ -170,6 +170,8 @@ def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, 
     with pytest.raises(ClimannError, match=rf"the grid is unstructured .* dimension '{dim}'.*cdo remapcon,r360x180") as error:
         open_dataset([tmp_path / "u.nc"])
     assert "select" not in str(error.value)
+    # the command names the file and a copy beside it, to be pasted as printed
+    assert f"`cdo remapcon,r360x180 {tmp_path}/u.nc {tmp_path}/u_remapped.nc`" in str(error.value)
 
 
 def test_radians_without_a_standard_name_are_known_by_the_name(tmp_path):
@@ -191,6 +193,6 @@ def test_the_cli_refuses_a_colatitude_in_one_line(tmp_path, capsys, monkeypatch,
     error = capsys.readouterr().err.strip().splitlines()
     assert exited.value.code == 2
     assert error == ["climann: error: colat.nc: latitude 'lat' values 15…165 lie outside −90…90 (a colatitude, or "
-                     "wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s 'lat=90-lat' IN OUT` for a "
+                     "wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s 'lat=90-lat' colat.nc colat_fixed.nc` for a "
                      "colatitude"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["colat.nc"]

@@ -54,7 +54,7 @@ def test_a_repeated_column_with_other_values_is_refused(tmp_path):
     path = tmp_path / "cyclic.nc"
     _with_cyclic_column(grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0), change=0.5).to_netcdf(path)
     with pytest.raises(ClimannError, match=r"lon 360° repeats lon 0° .* 'tas' differs .*by up to 0\.5 K.*"
-                                           r"ncks -d lon,0,3 IN OUT"):
+                                           rf"ncks -d lon,0,3 {tmp_path}/cyclic.nc {tmp_path}/cyclic_fixed.nc$"):
         open_dataset([path])
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.flags import flag_classes, indicator_advice, refuse_flag_target, warn_flag_predictors
+from climann.data.flags import flag_classes, flag_codes, indicator_advice, refuse_flag_target, warn_flag_predictors
 from climann.errors import ClimannError
 from climann.data.open import open_dataset
 from tests.conftest import grid_dataset
@@ -40,6 +40,13 @@ def test_the_advice_names_the_first_class_and_its_code(attrs, expected):
     assert expected in indicator_advice("lc", _variable(**attrs))
 
 
+def test_the_advice_names_the_variables_file_and_a_copy_beside_it(tmp_path):
+    (tmp_path / "my data").mkdir()
+    opened = _written_flags(tmp_path / "my data", flag_values="0 1 2", flag_meanings="clear cloudy fog")
+    assert indicator_advice("cond", opened["cond"]).endswith(
+        f"ncap2 -s 'cond_clear=(cond==0)' '{tmp_path}/my data/cond.nc' '{tmp_path}/my data/cond_fixed.nc')")
+
+
 def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_is_not(tmp_path, caplog):
     dataset = grid_dataset()
     codes = (np.arange(dataset.sizes["lon"]) % 4 + 1).astype("i1")
@@ -54,7 +61,7 @@ def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_i
     assert record.getMessage() == (
         "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
-        "(e.g. ncap2 -s 'lc_forest=(lc==1)' IN.nc OUT.nc)"
+        f"(e.g. ncap2 -s 'lc_forest=(lc==1)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
     )
 
 
@@ -82,6 +89,62 @@ def test_a_flag_target_of_more_than_two_values_is_refused_in_one_line(attrs, mes
 ])
 def test_a_two_valued_flag_or_an_amount_is_a_target(attrs):
     refuse_flag_target(xr.Dataset({"lc": _variable(**attrs)}), "lc", where="lc.nc")
+
+
+def _written_flags(path, **attrs) -> xr.Dataset:
+    """``cond`` (codes 0, 1, 2, 1 on a 1×4 grid) with ``attrs``, written to a NetCDF file in
+    ``path`` and opened as climann opens it (text attributes stay text)."""
+    lat = xr.DataArray([10.0], dims="lat", attrs={"units": "degrees_north", "standard_name": "latitude"})
+    lon = xr.DataArray([0.0, 90.0, 180.0, 270.0], dims="lon", attrs={"units": "degrees_east",
+                                                                     "standard_name": "longitude"})
+    codes = xr.DataArray(np.array([[0, 1, 2, 1]], "i1"), dims=("lat", "lon"), attrs=attrs)
+    xr.Dataset({"cond": codes}, coords={"lat": lat, "lon": lon}).to_netcdf(path / "cond.nc")
+    return open_dataset([path / "cond.nc"])
+
+
+@pytest.mark.parametrize(("attrs", "classes"), [
+    pytest.param({"flag_values": "0 1 2", "flag_meanings": "clear cloudy fog"},
+                 "flag_values 0 1 2: clear cloudy fog", id="values-as-text"),
+    pytest.param({"flag_values": "0b, 1b, 2b", "flag_meanings": "clear cloudy fog"},
+                 "flag_values 0 1 2: clear cloudy fog", id="values-as-cdl-text"),
+    pytest.param({"flag_masks": "1 2 4", "flag_meanings": "cloud land snow"},
+                 "flag_masks 1 2 4: cloud land snow", id="masks-as-text"),
+])
+def test_flag_codes_written_as_text_count_one_each_and_a_target_of_three_is_refused(tmp_path, attrs, classes):
+    """``flag_values = "0 1 2"`` (text, as some writers put it) counted as one value: a
+    three-class target was trained on as an indicator, exit 0."""
+    opened = _written_flags(tmp_path, **attrs)
+    key = next(iter(attrs))
+    np.testing.assert_array_equal(flag_codes(opened["cond"], key), [float(c) for c in classes.split(":")[0].split()[1:]])
+    assert flag_classes(opened["cond"]) == classes
+    with pytest.raises(ClimannError, match=rf"^the target 'cond' in cond.nc is a CF flag variable \({classes}\)"):
+        refuse_flag_target(opened, "cond", where="cond.nc")
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"flag_masks": np.int8(1), "flag_values": np.int8(1), "flag_meanings": "cloudy"},
+                 id="one-mask-one-value"),
+    pytest.param({"flag_masks": np.array([1, 1], "i1"), "flag_values": np.array([0, 1], "i1"),
+                  "flag_meanings": "clear cloudy"}, id="one-mask-two-values"),
+    pytest.param({"flag_values": "0 1", "flag_meanings": "sea land"}, id="two-values-as-text"),
+])
+def test_one_mask_with_its_value_or_two_values_as_text_is_an_indicator_target(tmp_path, attrs):
+    """CF §3.5's combined form with one mask and one value (one condition, 0 or 1) was refused
+    as a bit field of several values."""
+    opened = _written_flags(tmp_path, **attrs)
+    assert flag_classes(opened["cond"]) is None
+    refuse_flag_target(opened, "cond", where="cond.nc")
+
+
+@pytest.mark.parametrize(("attrs", "classes"), [
+    pytest.param({"flag_masks": np.array([1, 2], "i1"), "flag_values": np.array([1, 2], "i1"),
+                  "flag_meanings": "cloudy foggy"}, "flag_masks 1 2: cloudy foggy", id="two-masks"),
+    pytest.param({"flag_masks": np.array([3, 3, 3], "i1"), "flag_values": np.array([0, 1, 2], "i1"),
+                  "flag_meanings": "clear cloudy foggy"}, "flag_masks 3 3 3: clear cloudy foggy",
+                 id="one-mask-three-values"),
+])
+def test_masks_and_values_of_more_than_two_values_are_classes(attrs, classes):
+    assert flag_classes(_variable(**attrs)) == classes
 
 
 def _flag_files(folder):
@@ -144,5 +207,5 @@ def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_e
     assert flagged == ([] if outcome == "silent" else [
         "'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are used as numbers, as if "
         "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
-        "'qc_frozen=(qc/1)%2' IN.nc OUT.nc, for integer codes)"])
+        f"'qc_frozen=(qc/1)%2' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
     assert prepared.samples.feature_names[0] == predictors[0]

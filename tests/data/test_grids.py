@@ -395,7 +395,7 @@ def test_missing_1d_cell_bounds_are_refused_naming_the_cells_and_the_fix(write_g
     dataset.to_netcdf(tmp_path / "nan_bounds.nc")
     with pytest.raises(ClimannError, match=(
             rf"^'{axis}_bnds' \(the cell bounds of '{axis}'\) is missing at 1 of \d cells \(first at {cell}\): .*"
-            rf"ncatted -a bounds,{axis},d,, IN.nc OUT.nc$")):
+            rf"ncatted -a bounds,{axis},d,, {tmp_path}/nan_bounds.nc {tmp_path}/nan_bounds_fixed.nc$")):
         grid_layout(open_dataset([tmp_path / "nan_bounds.nc"]), "tas", [])
 
 
@@ -430,7 +430,8 @@ def test_2d_corners_missing_at_a_cell_that_holds_data_are_refused_and_where_neve
     dataset.to_netcdf(tmp_path / "broken.nc")
     with pytest.raises(ClimannError, match=(
             r"^'lat_bnds'/'lon_bnds' \(the cell corners of 'nav_lat'/'nav_lon'\) are missing at 1 cells that hold "
-            r"'tos' data \(first at y=3, x=4\): .*ncatted -a bounds,nav_lon,d,, IN.nc OUT.nc$")):
+            rf"'tos' data \(first at y=3, x=4\): .*ncatted -a bounds,nav_lon,d,, {tmp_path}/broken.nc "
+            rf"{tmp_path}/broken_fixed.nc$")):
         grid_layout(open_dataset([tmp_path / "broken.nc"]), "tos", [])
     dataset["tos"][:, 3, 4] = np.nan  # land: no data at any time, so its area weighs nothing
     dataset.to_netcdf(tmp_path / "land.nc")

@@ -377,8 +377,9 @@ def test_of_two_dated_coordinates_the_one_the_variables_name_is_the_time_axis(tm
     assert opened["tos"].dims[0] == "time_centered"
     _model_output_on_time_counter([0, 1], extra_time=True, named=None).to_netcdf(tmp_path / "unnamed.nc")
     with pytest.raises(ClimannError, match="unnamed.nc: dimension 'time_counter' has several time coordinates "
-                                           r"\(time_centered, time_instant\)"):
+                                           r"\(time_centered, time_instant\)") as error:
         open_dataset([tmp_path / "unnamed.nc"])
+    assert str(error.value).endswith(f"ncks -C -x -v time_instant {tmp_path}/unnamed.nc {tmp_path}/unnamed_fixed.nc")
 
 
 def _one_variable(dataset, name, path):

@@ -13,7 +13,7 @@ import pytest
 
 from climann.data.masking import warn_fill_like_values
 from climann.data.open import open_dataset
-from climann.data.shell import beside, input_and_copy, shown_path, wrapped_lines
+from climann.data.shell import beside, input_and_copy, shown_path, source_and_copy, wrapped_lines
 from climann.errors import ClimannError
 from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
 from tests.data.test_time_values import _write as _write_times
@@ -28,6 +28,18 @@ def test_a_path_inside_the_working_folder_is_relative_and_quoted(tmp_path, monke
     assert shown_path(path) == "'my data/iri.nc'"
     assert beside(path) == "'my data/iri_fixed.nc'"
     assert shlex.split(input_and_copy(path, "monthly")) == ["my data/iri.nc", "my data/iri_monthly.nc"]
+
+
+def test_source_and_copy_names_the_file_an_object_was_read_from(tmp_path, monkeypatch):
+    import xarray as xr
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my data").mkdir()
+    xr.Dataset({"tas": ("x", [1.0, 2.0])}).to_netcdf(tmp_path / "my data" / "a.nc")
+    (tmp_path / "my data" / "a_fixed.nc").touch()  # taken: the copy is a_fixed_2.nc
+    with xr.open_dataset(tmp_path / "my data" / "a.nc") as opened:
+        assert source_and_copy(xr.Dataset(), opened["tas"]) == "'my data/a.nc' 'my data/a_fixed_2.nc'"
+    assert source_and_copy(xr.Dataset({"tas": ("x", [1.0])})) == "IN.nc OUT.nc"  # in memory: no file to name
 
 
 def test_a_path_outside_the_working_folder_is_absolute(tmp_path, monkeypatch):

@@ -9,9 +9,15 @@ import xarray as xr
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, open_dataset
 from climann.data.pointwise import build_pointwise_samples
-from climann.data.subset import select_time
+from climann.data.subset import select_time, subset_dataset
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, cell_lengths, cell_middles, inferred_cells
+from climann.data.time_cells import (
+    FILE_TIME_COORDINATE,
+    cell_lengths,
+    cell_middles,
+    inferred_cells,
+    stated_accumulation,
+)
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -190,6 +196,9 @@ def _dates(days, calendar="noleap"):
         pytest.param([45.0, 135.0], TimeStep(months=3), None, id="seasonal-inside-the-cells"),
         pytest.param([0.5, 1.5], TimeStep(duration=datetime.timedelta(days=1)), None, id="daily-at-noon"),
         pytest.param([0.0], None, None, id="one-step"),
+        pytest.param([0.0, 365.0], TimeStep(months=12), [[0, 365], [365, 730]], id="yearly-on-1-january"),
+        # DJF means on 1 December: the 12 months from there would date each in June
+        pytest.param([334.0, 699.0], TimeStep(months=12), None, id="one-a-year-on-1-december"),
     ],
 )
 def test_inferred_cells(stamps, step, cell_days):
@@ -249,6 +258,51 @@ def test_split_blocks_with_and_without_time_bounds_combine_without_bounds(tmp_pa
     assert warned == ["ssp.nc (test) has no time bounds while hist.nc (train) has ('time_bnds'): each is dated as "
                       "on its own (by its cells' middles where the bounds give them, by the cells its time step "
                       "implies elsewhere) and the time bounds are dropped for all"]
+
+
+def _djf_means(path, years, *, bounds):
+    """DJF means (noleap) stamped on 1 December of each year, with time_bnds of their three
+    months (December to February) or without; tas = the year of the December."""
+    december = np.array([cftime.DatetimeNoLeap(year, 12, 1) for year in years], dtype=object)
+    variables = {"tas": (("time", "lat", "lon"), np.repeat(np.array(years, np.float32), 2).reshape(-1, 1, 2),
+                         {"units": "K"})}
+    if bounds:
+        ends = [cftime.DatetimeNoLeap(year + 1, 3, 1) for year in years]
+        variables["time_bnds"] = (("time", "nbnd"), np.stack([december, np.array(ends, dtype=object)], axis=1))
+    dataset = xr.Dataset(variables, coords={
+        "time": ("time", december, {"standard_name": "time", **({"bounds": "time_bnds"} if bounds else {})}),
+        "lat": ("lat", [10.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 90.0], {"units": "degrees_east", "standard_name": "longitude"})})
+    dataset["time"].encoding.update(units="days since 1980-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_djf_means_a_year_apart_without_bounds_are_dated_by_their_stamps_beside_a_block_with_bounds(tmp_path, caplog):
+    """DJF means on 1 December without bounds were dated by the 12 months from there, in June
+    of the next year, when combined with a block that has bounds: counted as JJA by --seasons
+    and per-season scores, and in the next year by the split into years."""
+    forget_notes()
+    train = open_dataset([_djf_means(tmp_path / "djf_bnds.nc", range(1980, 1984), bounds=True)])
+    test = open_dataset([_djf_means(tmp_path / "djf.nc", range(1990, 1994), bounds=False)])
+    with caplog.at_level(logging.WARNING):
+        combined = concat_blocks([train, test], ("train", "test"), sources=["djf_bnds.nc", "djf.nc"])
+    # by hand: the middles of Dec–Feb (90 days) are 45 days after 1 December (15 January);
+    # the block without bounds keeps its stamps, 1 December
+    expected = [cftime.DatetimeNoLeap(year + 1, 1, 15) for year in range(1980, 1984)] + \
+               [cftime.DatetimeNoLeap(year, 12, 1) for year in range(1990, 1994)]
+    assert list(combined["time"].values) == expected
+    assert subset_dataset(combined, seasons=["DJF"]).sizes["time"] == 8
+    assert "stamped on the 1st of December (1990-12-01, …): each may be the mean of the 12 months or of one " \
+           "season or month beginning there" in caplog.text
+
+
+def test_season_and_year_features_of_djf_means_on_1_december_are_those_of_the_stamps(tmp_path):
+    season_sin, season_cos, year = _season_columns(_djf_means(tmp_path / "djf.nc", range(1990, 1994), bounds=False))
+    fraction = 334 / 365  # 1 December in noleap: 334 days of the year elapsed
+    np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(year, np.arange(1990, 1994) + fraction, rtol=0, atol=1e-4)
 
 
 def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_middles(tmp_path):
@@ -318,10 +372,38 @@ def test_cell_lengths_from_bounds_else_the_step(times, bounds, days):
      pytest.param(_noleap((2001, 1, 1), (2001, 4, 1)), id="3-months-apart-on-the-1st"),
      # years, or one winter (DJF) of each year
      pytest.param(_noleap((2000, 12, 1), (2001, 12, 1)), id="12-months-apart-on-the-1st"),
-     pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular")],
+     pytest.param(_noleap((2001, 1, 1), (2001, 1, 3), (2001, 1, 6)), id="irregular"),
+     # totals over the 6 hours before each stamp, or ERA5's over the hour before it
+     pytest.param(_noleap((2001, 1, 1, 0), (2001, 1, 1, 6), (2001, 1, 1, 12)), id="6-hourly"),
+     pytest.param(_noleap((2001, 1, 1, 0), (2001, 1, 1, 3), (2001, 1, 1, 6)), id="3-hourly")],
 )
 def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times):
     assert cell_lengths(times) is None
+
+
+def test_cell_lengths_of_hourly_stamps_are_the_hour():
+    np.testing.assert_array_equal(cell_lengths(_noleap((2001, 1, 1, 0), (2001, 1, 1, 1), (2001, 1, 1, 2))), 3600.0)
+
+
+_CDS = '{"source": "data.grib", "filter_by_keys": {"stream": ["%s"], "stepType": ["accum"]}}'
+
+
+@pytest.mark.parametrize(("attrs", "file_attrs", "hours"), [
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "oper"}, 1, id="era5-oper"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "enda"}, 3, id="era5-enda"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf"}, None, id="no-stream-several-files"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": f"{_CDS % 'oper'}\n{_CDS % 'enda'}"},
+                 None, id="two-streams"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "enfo"}, None,
+                 id="forecast-since-its-start"),
+    pytest.param({"GRIB_stepType": "instant"}, {"GRIB_centre": "ecmf", "history": _CDS % "oper"}, None,
+                 id="instant"),
+    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "kwbc", "history": _CDS % "oper"}, None,
+                 id="another-centre"),
+])
+def test_stated_accumulation_only_where_the_era5_stream_settles_it(attrs, file_attrs, hours):
+    stated = stated_accumulation(attrs, file_attrs)
+    assert (None if stated is None else stated[0]) == (None if hours is None else datetime.timedelta(hours=hours))
 
 
 @pytest.mark.parametrize(("times", "said", "not_said"), [

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 
@@ -517,6 +519,102 @@ def test_totals_without_bounds_stamped_months_apart_are_refused_without_a_cdo_co
         assert _calendar_cells(frequency, variable["time"].values) == edges, f"settbounds,{frequency}: other cells"
     assert re.search(rf"its time has no bounds and its .* stamps \(the first {first}\) do not say each value's "
                      r"period: .* or one season or month of every", str(error.value))
+
+
+# --- totals a few hours apart without bounds: ERA5's 1-hour totals kept every 6 hours ------------
+#: The global attributes the CDS writes in its NetCDF files of ERA5 accumulated parameters.
+_CDS_HISTORY = ('2025-06-19T15:15 GRIB to CDM+CF via cfgrib-0.9.15.0/ecCodes-2.41.0 with {"source": "data.grib", '
+                '"filter_by_keys": {"stream": ["%s"], "stepType": ["accum"]}, "encode_cf": ["parameter", "time"]}')
+
+
+def _hourly_totals_file(path, *, hours: int, grib_stream: str | None = None, bounds_hours: int | None = None):
+    """``tp`` in m (time: sum) on ``valid_time`` every ``hours`` hours from 2001-01-01 00:00
+    (int64 seconds since 1970, as the CDS writes it), on a 1×2 grid; with the CDS's GRIB
+    attributes of ``grib_stream``, and time bounds of ``bounds_hours`` before each stamp.
+    Returns the totals, shape (4, 1, 2)."""
+    import pandas as pd
+
+    stamps = pd.date_range("2001-01-01", periods=4, freq=f"{hours}h")
+    totals = np.array([0.0036, 0.0072, 0.0, 0.0018], np.float32)[:, None, None] * np.ones((1, 1, 2), np.float32)
+    attrs = {"units": "m", "cell_methods": "time: sum"}
+    dataset = xr.Dataset({"tp": (("valid_time", "latitude", "longitude"), totals, attrs)},
+                         coords={"valid_time": stamps, "latitude": [50.0], "longitude": [0.0, 0.25]})
+    if grib_stream:
+        dataset["tp"].attrs["GRIB_stepType"] = "accum"
+        dataset.attrs.update(GRIB_centre="ecmf", history=_CDS_HISTORY % grib_stream)
+    if bounds_hours:
+        edges = np.stack([stamps - pd.Timedelta(hours=bounds_hours), stamps], axis=1)
+        dataset["valid_time_bnds"] = (("valid_time", "bnds"), edges)
+        dataset["valid_time"].attrs["bounds"] = "valid_time_bnds"
+    dataset["valid_time"].encoding.update(units="seconds since 1970-01-01", dtype="int64")
+    dataset.to_netcdf(path)
+    return totals
+
+
+@pytest.mark.parametrize(("hours", "grib_stream", "bounds_hours", "period_hours"), [
+    pytest.param(1, None, None, 1, id="hourly-totals-every-hour"),
+    pytest.param(6, "oper", None, 1, id="era5-hourly-totals-every-6-hours-grib-attributes"),
+    pytest.param(24, "oper", None, 1, id="era5-hourly-totals-once-a-day-grib-attributes"),
+    pytest.param(6, "enda", None, 3, id="era5-ensemble-3-hour-totals-every-6-hours"),
+    pytest.param(6, None, 6, 6, id="6-hour-totals-with-time-bounds"),
+    pytest.param(6, None, 1, 1, id="hourly-totals-every-6-hours-with-time-bounds"),
+])
+def test_totals_a_few_hours_apart_convert_by_the_period_the_file_states(tmp_path, hours, grib_stream, bounds_hours,
+                                                                        period_hours, caplog):
+    from climann.data.open import open_dataset
+
+    totals = _hourly_totals_file(tmp_path / "era5.nc", hours=hours, grib_stream=grib_stream, bounds_hours=bounds_hours)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_dataset(open_dataset([tmp_path / "era5.nc"]), {"tp": "kg m-2 s-1"}, where="era5.nc",
+                                reference="the model")["tp"]
+    # m of water over the period: × 1000 kg m-3, ÷ the period's seconds
+    np.testing.assert_allclose(rates.values, totals * 1000.0 / (period_hours * 3600.0), rtol=1e-6)
+    if grib_stream:
+        assert f"stream '{grib_stream}' (ECMWF ERA5 documentation" in caplog.text
+
+
+@pytest.mark.parametrize(("hours", "attrs"), [
+    pytest.param(6, {}, id="6-hourly"),
+    pytest.param(3, {}, id="3-hourly"),
+    pytest.param(6, {"GRIB_stepType": "accum"}, id="6-hourly-grib-accum-without-the-cds-stream"),
+])
+def test_totals_a_few_hours_apart_without_bounds_are_refused_with_a_command_that_adds_them(tmp_path, hours, attrs):
+    """ERA5's hourly totals downloaded for 00, 06, 12 and 18 UTC were divided by 6 hours:
+    rates 6 times too small, exit 0. The spacing does not say whether each value is the total
+    over the hours since the stamp before or over the hour before it."""
+    from climann.data.open import open_dataset
+
+    _hourly_totals_file(tmp_path / "era5.nc", hours=hours)
+    dataset = open_dataset([tmp_path / "era5.nc"])
+    dataset["tp"].attrs.update(attrs)
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(dataset, {"tp": "kg m-2 s-1"}, where="era5.nc", reference="the model")
+    message = str(error.value)
+    assert "\n" not in message
+    assert re.search(rf"its time has no bounds and its stamps are {hours} hours apart \(the first 2001-01-01 00:00\): "
+                     rf"each value may be the total over the {hours} hours before its stamp, or over one hour only "
+                     rf"\(ERA5's hourly totals kept every {hours} hours", message)
+    script = ('defdim("bnds",2);valid_time_bnds[$valid_time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time-3600;'
+              'valid_time_bnds(:,1)=valid_time;valid_time@bounds="valid_time_bnds"')
+    files = f"{tmp_path / 'era5.nc'} {tmp_path / 'era5_fixed.nc'}"
+    assert f"ncap2 -s '{script}' {files} (for totals over the {hours} hours before it, {hours * 3600} in place " \
+           "of 3600)" in message
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+def test_the_command_given_for_hourly_totals_kept_every_6_hours_gives_their_rates(tmp_path, monkeypatch):
+    from climann.data.open import open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    totals = _hourly_totals_file(tmp_path / "era5.nc", hours=6)
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([tmp_path / "era5.nc"]), {"tp": "kg m-2 s-1"}, where="era5.nc",
+                        reference="the model")
+    command = re.search(r"ncap2 -s '[^']*' era5.nc era5_fixed.nc", str(error.value)).group(0)
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "era5_fixed.nc"])
+    rates = convert_dataset(fixed, {"tp": "kg m-2 s-1"}, where="era5_fixed.nc", reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals * 1000.0 / 3600.0, rtol=1e-6)
 
 
 def test_convert_dataset_takes_the_time_bounds_of_the_dataset():
