@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import cftime
 import numpy as np
@@ -266,53 +265,6 @@ def cell_lengths(times: np.ndarray, bounds: np.ndarray | None = None) -> np.ndar
 
 
 _HOUR, _DAY = datetime.timedelta(hours=1), datetime.timedelta(days=1)
-
-#: The hours over which ERA5 totals each accumulated parameter (GRIB ``stepType`` "accum"),
-#: ending at the value's validity time, by the ECMWF stream the value comes from (ECMWF,
-#: "ERA5: data documentation", section "Accumulations", and "Conversion table for
-#: accumulated variables"): the hourly reanalysis (``oper``) over the hour before each stamp,
-#: the ensemble (``enda``) over the 3 hours before it.
-ERA5_ACCUMULATION_HOURS = {"oper": 1, "enda": 3}
-
-_CFGRIB_STREAM = re.compile(r'"stream":\s*\[\s*"(\w+)"\s*\]')
-
-
-def stated_accumulation(attrs: Mapping, file_attrs: Mapping | None = None) -> tuple[datetime.timedelta, str] | None:
-    """The period each value of an ERA5 accumulated parameter is totalled over, as the file
-    itself says it, and how it says it; None when it does not settle it.
-
-    The CDS writes its NetCDF files of ERA5 through cfgrib: the variable keeps the GRIB
-    ``stepType`` (``GRIB_stepType = "accum"``), the file the centre (``GRIB_centre = "ecmf"``)
-    and, in its ``history``, the stream it was filtered by (``"filter_by_keys": {"stream":
-    ["oper"], …}``). ERA5 totals over a fixed period ending at each stamp, whatever hours of
-    the day were kept (:data:`ERA5_ACCUMULATION_HOURS`); other ECMWF products do not (ERA5-Land
-    and forecasts accumulate from the start of the day or forecast), so a file that names no
-    stream, or another one or several, is not settled by its attributes.
-
-    Parameters
-    ----------
-    attrs : Mapping
-        The variable's attributes.
-    file_attrs : Mapping, optional
-        The file's global attributes (dropped where several files differ: then not settled).
-
-    Returns
-    -------
-    (datetime.timedelta, str) or None
-        The period, and the attributes that say it (for the messages).
-    """
-    file_attrs = file_attrs or {}
-    centre = attrs.get("GRIB_centre", file_attrs.get("GRIB_centre"))
-    if attrs.get("GRIB_stepType") != "accum" or centre != "ecmf":
-        return None
-    streams = set(_CFGRIB_STREAM.findall(str(file_attrs.get("history", ""))))
-    if len(streams) != 1 or (stream := streams.pop()) not in ERA5_ACCUMULATION_HOURS:
-        return None
-    hours = ERA5_ACCUMULATION_HOURS[stream]
-    return datetime.timedelta(hours=hours), (
-        f"ERA5 totals over the {'hour' if hours == 1 else f'{hours} hours'} before each stamp: GRIB_stepType 'accum', "
-        f"stream '{stream}' (ECMWF ERA5 documentation, \"Accumulations\")")
-
 
 #: The key of a time coordinate's ``encoding`` holding the step (:meth:`TimeStep.record`) its
 #: values have when the axis itself cannot tell (a single time step): a trained model's

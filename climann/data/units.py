@@ -505,14 +505,12 @@ def _present(units: object) -> bool:
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
     time_bounds: xr.DataArray | None = None, reference_method: str | None = None,
-    file_attrs: Mapping | None = None,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
     An amount (``mm``, ``kg m-2``) whose ``cell_methods`` say ``time: sum`` is the total over
     each time cell (CF 1.8 section 7.3); its mean rate (``kg m-2 s-1``) is that total divided
     by the cell's length (:func:`climann.data.time_cells.cell_lengths`: from the time bounds,
-    else the period an ERA5 file states (:func:`climann.data.time_cells.stated_accumulation`),
     else the axis's step where it is the period: a calendar month or day, an hour; never
     3- or 6-hourly stamps, which may hold ERA5's 1-hour totals kept every 6 hours), so daily,
     monthly and seasonal totals convert alike; a rate goes
@@ -535,9 +533,6 @@ def convert_variable(
         The CF bounds of the variable's time (section 7.1), for totals over time cells.
     reference_method : str, optional
         The ``cell_methods`` of the reference's values (their time part is read).
-    file_attrs : Mapping, optional
-        The global attributes of the variable's file, for the accumulation period an ERA5
-        file states (``GRIB_centre``, ``history``).
 
     Returns
     -------
@@ -584,8 +579,7 @@ def convert_variable(
                 found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
         if found.per_cell:
             lengths, how = _cell_lengths(variable, found, to, name=name, where=where, reference=reference,
-                                         time_bounds=time_bounds, reference_method=reference_method,
-                                         file_attrs=file_attrs)
+                                         time_bounds=time_bounds, reference_method=reference_method)
             factor = factor * lengths ** found.per_cell
             found = dataclasses.replace(found, assumption=", ".join(filter(None, (found.assumption, how))))
         converted = variable * factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
@@ -633,7 +627,7 @@ def _fixed_copy(variable: xr.DataArray, where: str) -> str:
 
 def _cell_lengths(
     variable: xr.DataArray, found: Conversion, to: str, *, name: str, where: str, reference: str,
-    time_bounds: xr.DataArray | None, reference_method: str | None, file_attrs: Mapping | None = None,
+    time_bounds: xr.DataArray | None, reference_method: str | None,
 ) -> tuple[xr.DataArray, str]:
     """The length in seconds of each time cell of ``variable``, shape (n_time,), by which an
     amount totalled over the cell and its mean rate differ, and how it was found (for the
@@ -646,7 +640,7 @@ def _cell_lengths(
         7.3), the rate's is not a mean (or unmarked), or the cells' lengths are unknown.
     """
     from climann.data.cell_methods import time_cell_method
-    from climann.data.time_cells import cell_lengths, stated_accumulation
+    from climann.data.time_cells import cell_lengths
 
     units, dim = variable.attrs.get("units"), _time_dim(variable)
     own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
@@ -657,7 +651,8 @@ def _cell_lengths(
             f"'{name}' is in '{units}' in {where}, an amount that does not say the period it is over, but in '{to}', a "
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
             f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
-            f"time step, say so (ncatted -a cell_methods,{name},o,c,{shlex.quote(marked)} {files}); if they are daily "
+            f"time step (not ERA5-Land's, which run from 00 UTC: take the differences of consecutive hours "
+            f"first), say so (ncatted -a cell_methods,{name},o,c,{shlex.quote(marked)} {files}); if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
             f"(ncatted -a units,{name},o,c,{shlex.quote(f'{units} day-1')} {files})")
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
@@ -670,17 +665,12 @@ def _cell_lengths(
             f"'{name}' in {where} is {own} of a rate ('{units}'), and only a mean rate times its time step's length is "
             f"the total over the step that {reference} holds in '{to}'; give time means of '{name}'")
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
-    stated = stated_accumulation(variable.attrs, file_attrs) if bounds is None and dim is not None else None
-    if stated is not None:
-        lengths = np.full(variable.sizes[dim], stated[0].total_seconds())
-    else:
-        lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
+    lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
     if lengths is None:
         raise ClimannError(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
             f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
-    source = (f"the time bounds {time_bounds.name}" if bounds is not None else stated[1] if stated is not None
-              else "the step of its times")
+    source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
            f"the mean rates times each time step's length ({source})")
     return xr.DataArray(lengths, dims=(dim,), coords={dim: variable[dim]}), how
@@ -769,7 +759,7 @@ def convert_dataset(
             bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=where, reference=reference, time_bounds=bounds,
-                               reference_method=(cell_methods or {}).get(name), file_attrs=dataset.attrs)
+                               reference_method=(cell_methods or {}).get(name))
         for name, to in units.items() if name in dataset.data_vars
     }
     return dataset.assign(converted) if converted else dataset

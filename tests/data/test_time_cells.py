@@ -16,7 +16,6 @@ from climann.data.time_cells import (
     cell_lengths,
     cell_middles,
     inferred_cells,
-    stated_accumulation,
 )
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
@@ -383,27 +382,6 @@ def test_cell_lengths_are_unknown_without_bounds_or_a_step_that_gives_them(times
 
 def test_cell_lengths_of_hourly_stamps_are_the_hour():
     np.testing.assert_array_equal(cell_lengths(_noleap((2001, 1, 1, 0), (2001, 1, 1, 1), (2001, 1, 1, 2))), 3600.0)
-
-
-_CDS = '{"source": "data.grib", "filter_by_keys": {"stream": ["%s"], "stepType": ["accum"]}}'
-
-
-@pytest.mark.parametrize(("attrs", "file_attrs", "hours"), [
-    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "oper"}, 1, id="era5-oper"),
-    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "enda"}, 3, id="era5-enda"),
-    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf"}, None, id="no-stream-several-files"),
-    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": f"{_CDS % 'oper'}\n{_CDS % 'enda'}"},
-                 None, id="two-streams"),
-    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "ecmf", "history": _CDS % "enfo"}, None,
-                 id="forecast-since-its-start"),
-    pytest.param({"GRIB_stepType": "instant"}, {"GRIB_centre": "ecmf", "history": _CDS % "oper"}, None,
-                 id="instant"),
-    pytest.param({"GRIB_stepType": "accum"}, {"GRIB_centre": "kwbc", "history": _CDS % "oper"}, None,
-                 id="another-centre"),
-])
-def test_stated_accumulation_only_where_the_era5_stream_settles_it(attrs, file_attrs, hours):
-    stated = stated_accumulation(attrs, file_attrs)
-    assert (None if stated is None else stated[0]) == (None if hours is None else datetime.timedelta(hours=hours))
 
 
 @pytest.mark.parametrize(("times", "said", "not_said"), [

@@ -553,13 +553,10 @@ def _hourly_totals_file(path, *, hours: int, grib_stream: str | None = None, bou
 
 @pytest.mark.parametrize(("hours", "grib_stream", "bounds_hours", "period_hours"), [
     pytest.param(1, None, None, 1, id="hourly-totals-every-hour"),
-    pytest.param(6, "oper", None, 1, id="era5-hourly-totals-every-6-hours-grib-attributes"),
-    pytest.param(24, "oper", None, 1, id="era5-hourly-totals-once-a-day-grib-attributes"),
-    pytest.param(6, "enda", None, 3, id="era5-ensemble-3-hour-totals-every-6-hours"),
     pytest.param(6, None, 6, 6, id="6-hour-totals-with-time-bounds"),
     pytest.param(6, None, 1, 1, id="hourly-totals-every-6-hours-with-time-bounds"),
 ])
-def test_totals_a_few_hours_apart_convert_by_the_period_the_file_states(tmp_path, hours, grib_stream, bounds_hours,
+def test_totals_a_few_hours_apart_convert_by_their_bounds_and_hourly_ones_by_the_hour(tmp_path, hours, grib_stream, bounds_hours,
                                                                         period_hours, caplog):
     from climann.data.open import open_dataset
 
@@ -569,24 +566,25 @@ def test_totals_a_few_hours_apart_convert_by_the_period_the_file_states(tmp_path
                                 reference="the model")["tp"]
     # m of water over the period: × 1000 kg m-3, ÷ the period's seconds
     np.testing.assert_allclose(rates.values, totals * 1000.0 / (period_hours * 3600.0), rtol=1e-6)
-    if grib_stream:
-        assert f"stream '{grib_stream}' (ECMWF ERA5 documentation" in caplog.text
+    assert f"({'the step of its times' if bounds_hours is None else 'the time bounds valid_time_bnds'})" in caplog.text
 
 
-@pytest.mark.parametrize(("hours", "attrs"), [
-    pytest.param(6, {}, id="6-hourly"),
-    pytest.param(3, {}, id="3-hourly"),
-    pytest.param(6, {"GRIB_stepType": "accum"}, id="6-hourly-grib-accum-without-the-cds-stream"),
+@pytest.mark.parametrize(("hours", "grib_stream"), [
+    pytest.param(6, None, id="6-hourly"),
+    pytest.param(3, None, id="3-hourly"),
+    pytest.param(6, "oper", id="6-hourly-with-the-cds-grib-attributes"),
 ])
-def test_totals_a_few_hours_apart_without_bounds_are_refused_with_a_command_that_adds_them(tmp_path, hours, attrs):
+def test_totals_a_few_hours_apart_without_bounds_are_refused_with_a_command_that_adds_them(tmp_path, hours,
+                                                                                          grib_stream):
     """ERA5's hourly totals downloaded for 00, 06, 12 and 18 UTC were divided by 6 hours:
     rates 6 times too small, exit 0. The spacing does not say whether each value is the total
-    over the hours since the stamp before or over the hour before it."""
+    over the hours since the stamp before or over the hour before it; nor do the CDS's GRIB
+    attributes: ERA5-Land's files carry the same (stepType accum, centre ecmf, stream oper),
+    and its totals run from 00 UTC."""
     from climann.data.open import open_dataset
 
-    _hourly_totals_file(tmp_path / "era5.nc", hours=hours)
+    _hourly_totals_file(tmp_path / "era5.nc", hours=hours, grib_stream=grib_stream)
     dataset = open_dataset([tmp_path / "era5.nc"])
-    dataset["tp"].attrs.update(attrs)
     with pytest.raises(ClimannError) as error:
         convert_dataset(dataset, {"tp": "kg m-2 s-1"}, where="era5.nc", reference="the model")
     message = str(error.value)
