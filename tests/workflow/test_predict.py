@@ -530,7 +530,9 @@ def test_a_model_file_without_the_climatology_is_refused_for_new_data(anomaly_ru
     [
         pytest.param("predict", "field-mode run predicts whole maps on its training grid \\(12×24, lat -82.5…82.5, "
                      "lon 7.5…352.5\\), the new data are on 6×12", id="predict"),
-        pytest.param("evaluate", "training grid; the data are on 6×12", id="evaluate"),
+        # refused from the coordinates before any sample is read, as predict refuses them
+        pytest.param("evaluate", "field-mode run predicts whole maps on its training grid \\(12×24, lat -82.5…82.5, "
+                     "lon 7.5…352.5\\), the new data are on 6×12", id="evaluate"),
     ],
 )
 def test_field_mode_refuses_data_on_another_grid(field_run, tmp_path, command, message):
