@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
+from climann.data.geometry import longitude_span
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
@@ -134,10 +135,11 @@ def continuous_longitudes(longitude: np.ndarray) -> np.ndarray:
     piece on the map.
 
     A regional grid is put in the window that starts just east of the widest gap between
-    its longitudes: a box across the dateline (170°…−170°, or 150°…210° in a 0…360 file)
-    becomes 170…190 or 150…210, not two strips at the edges of a world map; a window east
-    of 180° is moved back by 360° (so −10…10, not 350…370). A grid without a gap much wider
-    than its steps (a global one) keeps its values.
+    its longitudes (:func:`~climann.data.geometry.longitude_span`): a box across the dateline
+    (170°…−170°, or 150°…210° in a 0…360 file) becomes 170…190 or 150…210, not two strips at
+    the edges of a world map; a window east of 180° is moved back by 360° (so −10…10, not
+    350…370). A grid without a gap wider than twice its mean step (a global one) keeps its
+    values.
 
     Parameters
     ----------
@@ -152,11 +154,10 @@ def continuous_longitudes(longitude: np.ndarray) -> np.ndarray:
     distinct = np.unique(np.round(longitude[np.isfinite(longitude)] % 360.0, 9))
     if distinct.size < 2:
         return longitude
-    gaps = np.diff(np.concatenate([distinct, distinct[:1] + 360.0]))
-    widest = int(np.argmax(gaps))
-    if gaps[widest] <= 2 * np.median(gaps):
-        return longitude  # no real gap: a global grid, in the file's own convention
-    start = distinct[(widest + 1) % distinct.size] - 1e-6  # below the rounding of ``distinct``
+    west, east = longitude_span(distinct)
+    if 360.0 - (east - west) <= 2 * (east - west) / (distinct.size - 1):
+        return longitude  # no gap much wider than the mean step: a global grid, in the file's own convention
+    start = west - 1e-6  # below the rounding of ``distinct``
     shifted = start + (longitude - start) % 360.0
     return shifted - 360.0 if np.nanmin(shifted) >= 180.0 else shifted
 
