@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
-from climann.data.geometry import longitude_span
+from climann.data.geometry import longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
@@ -201,6 +201,10 @@ def map_grid(layout: GridLayout) -> MapGrid:
         longitude = continuous_longitudes(layout.longitude.values)
         columns = np.argsort(longitude, kind="stable")
         lon_edges, lat_edges = _cell_edges(longitude[columns]), _cell_edges(layout.latitude.values)
+        lon_edges = _one_cell_edges(longitude, layout.longitude_bounds, layout.latitude.values, longitude=True,
+                                    otherwise=lon_edges)
+        lat_edges = _one_cell_edges(layout.latitude.values, layout.latitude_bounds, longitude, longitude=False,
+                                    otherwise=lat_edges)
         corner_lat, corner_lon = np.meshgrid(lat_edges, lon_edges, indexing="ij")
         hidden = np.zeros(layout.shape[1:], dtype=bool)
         return MapGrid(corner_lon, corner_lat, columns, hidden)
@@ -212,6 +216,25 @@ def map_grid(layout: GridLayout) -> MapGrid:
     quads = np.stack([corner_lon[:-1, :-1], corner_lon[:-1, 1:], corner_lon[1:, 1:], corner_lon[1:, :-1]])
     hidden = (np.ptp(quads, axis=0) > 180.0) | positionless
     return MapGrid(corner_lon, corner_lat, np.arange(layout.shape[2]), hidden)
+
+
+def _one_cell_edges(centres: np.ndarray, bounds: np.ndarray | None, other_centres: np.ndarray, *, longitude: bool,
+                    otherwise: np.ndarray) -> np.ndarray:
+    """The edges of an axis of one cell as drawn, shape (2,), degrees: its CF bounds (CF
+    conventions section 7.1), a longitude's taken round the circle to its centre (a cell of
+    355…5 about 0 is −5…5); without bounds, as wide as the other axis's spacing (a square
+    cell, as the grid's other cells are spaced) when that has several cells. ``otherwise``
+    (the edges of an axis of several cells, shape (n + 1,)) is returned unchanged."""
+    if np.size(centres) != 1:
+        return otherwise
+    centre = float(np.ravel(centres)[0])
+    if bounds is not None and np.all(np.isfinite(bounds)) and np.ptp(bounds) > 0:
+        edges = np.ravel(bounds)[:2].astype(np.float64)
+        return np.sort(centre + wrapped_difference(edges, centre) if longitude else edges)
+    if np.size(other_centres) > 1:
+        spacing = float(np.median(np.abs(np.diff(np.sort(np.ravel(other_centres))))))
+        return np.array([centre - spacing / 2, centre + spacing / 2])
+    return otherwise
 
 
 def _fill_positionless(centres: np.ndarray, positionless: np.ndarray) -> np.ndarray:
