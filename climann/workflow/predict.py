@@ -812,8 +812,9 @@ def evaluate_run(
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                  history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset, cells=cells)
-    if not other and config.data.mode == "pointwise":
-        source, streamed = sample_source(config)
+    if not other and config.data.mode == "pointwise":  # opened once, for the source and the samples
+        dataset = open_selected(config)
+        source, streamed = sample_source(config, dataset)
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
             return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
                                      history=f"climann evaluate {run_dir}", source=source, changed=changed)

@@ -687,10 +687,10 @@ def check_trains(settings: Mapping[str, Mapping], *, values_up_to_gb: float | No
     """
     disabled, run_logger.disabled = run_logger.disabled, True
     try:
-        config = resolve_default_inputs(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
-        source, streamed = sample_source(config)
+        config, dataset = opened_for_run(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
+        source, streamed = sample_source(config, dataset)
         large = source is not None and values_up_to_gb is not None and estimated_bytes(source) > values_up_to_gb * 2**30
-        prepared_for_training(config, source, streamed=streamed or large)
+        prepared_for_training(config, source, streamed=streamed or large, dataset=dataset)
         return not (streamed or large)
     finally:
         run_logger.disabled = disabled
