@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.geometry import bounds_from_centres, wrapped_difference
+from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, GridLayout
 from climann.data.subset import longitude_in_box, select_region
 from climann.data.variables import grid_layout, on_grid, require_variable
@@ -82,21 +82,6 @@ class AreaExtent:
         return f"lat {self.south:g}…{self.north:g}, {longitudes}"
 
 
-def _longitude_span(lows: np.ndarray, widths: np.ndarray) -> tuple[float, float]:
-    """West and east edge (``east - west`` ≤ 360) of cells from ``lows`` eastward by ``widths``
-    (degrees, any order and convention): the circle less its widest gap between cells."""
-    starts = np.mod(lows, 360.0)
-    order = np.argsort(starts, kind="stable")
-    starts, ends = starts[order], starts[order] + widths[order]
-    reach = np.maximum.accumulate(ends)  # the eastern edge of the cells so far
-    gaps = np.append(starts[1:], starts[0] + 360.0) - reach
-    widest = int(np.argmax(gaps))
-    if gaps[widest] <= 1e-3 * widths.max():  # the cells go round the circle
-        return float(starts[0]), float(starts[0] + 360.0)
-    west = float(starts[(widest + 1) % starts.size])
-    return west, west + 360.0 - float(gaps[widest])
-
-
 def axes_extent(latitude: np.ndarray, longitude: np.ndarray, *, latitude_bounds: np.ndarray | None = None,
                 longitude_bounds: np.ndarray | None = None) -> AreaExtent:
     """The extent of a regular grid from its 1-D axes (degrees, any order), with the cell
@@ -110,7 +95,7 @@ def axes_extent(latitude: np.ndarray, longitude: np.ndarray, *, latitude_bounds:
     widths = np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0]))
     lows = np.where(np.abs(longitude_bounds[:, 1] - longitude_bounds[:, 0]) > 180, np.max(longitude_bounds, axis=1),
                     lows)  # a cell across the seam, e.g. (357.5, 2.5) in a file's own convention
-    west, east = _longitude_span(lows, widths)
+    west, east = longitude_span(lows, widths)
     return AreaExtent(float(np.min(latitude_bounds)), float(np.max(latitude_bounds)), west, east,
                       float(np.max(np.abs(np.diff(latitude_bounds, axis=1)))), float(widths.max()))
 
@@ -128,7 +113,7 @@ def layout_extent(layout: GridLayout) -> AreaExtent:
     cell = float(np.nanmax([np.nanmedian(step) if step.size else np.nan for step in steps]))
     placed = np.isfinite(latitude) & np.isfinite(longitude)
     latitude, longitude = latitude[placed], longitude[placed]
-    west, east = _longitude_span(longitude - cell / 2, np.full(longitude.size, cell))
+    west, east = longitude_span(longitude - cell / 2, np.full(longitude.size, cell))
     return AreaExtent(max(float(latitude.min()) - cell / 2, -90.0), min(float(latitude.max()) + cell / 2, 90.0),
                       west, east, cell, cell)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 
 def bounds_from_centres(centres: np.ndarray, *, latitude: bool = False, longitude: bool = False) -> np.ndarray:
@@ -72,14 +73,58 @@ def _monotonic(values: np.ndarray) -> bool:
     return bool((steps > 0).all() or (steps < 0).all())
 
 
+def longitude_span(west_edges: ArrayLike, widths: ArrayLike = 0.0) -> tuple[float, float]:
+    """The western and eastern edge of some cells around the circle of longitude: the circle
+    less the widest gap between the cells (where a regional box has its ends).
+
+    Each cell reaches eastward from its western edge by its width; the cells are taken in any
+    order and convention (−180…180, 0…360, across the dateline or the prime meridian), since
+    longitude is periodic (CF conventions section 4.2: degrees east, any range). Points
+    (``widths`` 0: cell centres) are cells of no width: the span then runs from the first
+    centre after the widest gap to the last before it. Cells that leave no gap wider than a
+    thousandth of the widest cell go round the whole circle.
+
+    Parameters
+    ----------
+    west_edges : array_like, shape (n,)
+        Degrees east, finite, n ≥ 1.
+    widths : array_like, shape (n,) or scalar
+        Degrees eastward, 0 ≤ width ≤ 360 (default 0: points).
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(west, east)`` in degrees: ``west`` in [0, 360) (one of ``west_edges`` modulo 360),
+        ``west ≤ east ≤ west + 360``; ``east - west`` is the span (360 for the whole circle,
+        0 for one point).
+
+    Examples
+    --------
+    >>> longitude_span([170.0, -175.0, 175.0, -170.0], 5.0)  # 170…195 across the dateline
+    (170.0, 195.0)
+    >>> longitude_span(np.arange(0.0, 360.0, 30.0), 30.0)  # the whole circle
+    (0.0, 360.0)
+    """
+    starts = np.mod(np.asarray(west_edges, np.float64).ravel(), 360.0)
+    widths = np.broadcast_to(np.asarray(widths, np.float64), starts.shape)
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], starts[order] + widths[order]
+    reach = np.maximum.accumulate(ends)  # the eastern edge of the cells so far
+    gaps = np.append(starts[1:], starts[0] + 360.0) - reach  # the last: from the end round to the start
+    widest = int(np.argmax(gaps))
+    if gaps[widest] <= 1e-3 * widths.max():  # the cells go round the circle
+        return float(starts[0]), float(starts[0] + 360.0)
+    west = float(starts[(widest + 1) % starts.size])
+    return west, west + 360.0 - float(gaps[widest])
+
+
 def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:
     """The indices of ``longitudes`` (degrees, any order) in ascending order round the circle,
-    starting after the widest gap between neighbours (where a regional axis has its ends)."""
+    starting after the widest gap between neighbours (where a regional axis has its ends,
+    :func:`longitude_span`)."""
     circular = np.mod(longitudes, 360.0)
-    order = np.argsort(circular, kind="stable")
-    ordered = circular[order]
-    gaps = np.diff(np.concatenate([ordered, [ordered[0] + 360.0]]))  # the last: from the end round to the start
-    return np.roll(order, -((int(np.argmax(gaps)) + 1) % order.size))
+    west, _ = longitude_span(circular)
+    return np.argsort(np.mod(circular - west, 360.0), kind="stable")
 
 
 def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> np.ndarray:

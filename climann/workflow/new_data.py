@@ -66,7 +66,9 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     ----------
     run : TrainedRun
     layout : GridLayout
-        The new data's layout (its time axis, files and variables' ``cell_methods``).
+        The new data's layout (its time axis, files and variables' ``cell_methods``), from
+        their coordinates (:func:`~climann.data.variables.grid_layout`): every route checks
+        before it reads a sample, so that large data are refused at once.
     scoring : bool
         Whether the target is scored (``evaluate --data``) rather than only predicted.
 

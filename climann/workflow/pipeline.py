@@ -57,10 +57,10 @@ from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run
 from climann.workflow.preparation import (
     PreparedData,
     ensure_sample_data,
+    opened_for_run,
     prepare_data,  # noqa: F401 (re-exported: notebooks and tests import it from here)
     prepared_for_training,
     record_split,
-    resolve_default_inputs,
     resolve_inputs,
     sample_source,
     split_for,
@@ -424,8 +424,9 @@ def _train_evaluate_write(
     ensure_sample_data(config)
     config = resolve_inputs(config)
     # Chosen once, before the checkpoint and config.toml record the configuration: a rerun,
-    # a resume, predict and evaluate use the same inputs.
-    config = resolve_default_inputs(config)
+    # a resume, predict and evaluate use the same inputs. The files are opened once for the
+    # choice and the samples (they were opened twice, each opening's notes logged twice).
+    config, dataset = opened_for_run(config)
     checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
     run_log.continue_from(checkpointing.resumed_log)  # a resumed run's train.log holds the whole run
     checkpointing.run_log = run_log.text
@@ -439,9 +440,10 @@ def _train_evaluate_write(
 
         with _training_progress(progress, config, None, epoch_log, log=False):
             return run_distributed(config, run_dir=run_dir, command_line=command_line, on_epoch=callbacks.on_epoch,
-                                   checkpointing=checkpointing, records=records, on_training_start=epoch_log.start)
+                                   checkpointing=checkpointing, records=records, on_training_start=epoch_log.start,
+                                   dataset=dataset)
     phases.begin("preparing data")
-    source, streamed = sample_source(config)
+    source, streamed = sample_source(config, dataset)
     if streamed and config.training.ensemble > 1:
         raise ClimannError(
             f"[training] ensemble = {config.training.ensemble} trains in memory, but these samples "
@@ -449,7 +451,7 @@ def _train_evaluate_write(
             f"{config.data.in_memory_limit_gb:g}: raise it, subsample (time_stride, grid_stride, sample_fraction) "
             "or train with ensemble = 1"
         )
-    data = prepared_for_training(config, source, streamed=streamed)
+    data = prepared_for_training(config, source, streamed=streamed, dataset=dataset)
     if not streamed:
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))

@@ -797,19 +797,24 @@ def evaluate_run(
                            "--workers/--scheduler")
     changed = [] if other else warn_changed_inputs(run_dir, config)
     dataset, cells = None, None
-    if other:  # opened once, here: data without the target are refused before anything is computed
+    if other:  # opened once, here: data unlike the training data are refused before any sample is read
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True))
         require_scored_target(dataset, config.data.target, files)
+        layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
+        if config.data.mode == "field":  # its own data are on its own grid
+            require_training_grid(run, layout)
+        check_like_training(run, layout, scoring=True)
         if config.data.mode == "pointwise":  # a field-mode run needs its whole training grid
-            cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
+            cells = climatology_cells(run, layout)
             target_climatology = saved_target_climatology(run, cells)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                  history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset, cells=cells)
-    if not other and config.data.mode == "pointwise":
-        source, streamed = sample_source(config)
+    if not other and config.data.mode == "pointwise":  # opened once, for the source and the samples
+        dataset = open_selected(config)
+        source, streamed = sample_source(config, dataset)
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
             return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
                                      history=f"climann evaluate {run_dir}", source=source, changed=changed)
@@ -818,10 +823,6 @@ def evaluate_run(
                                  climatologies=training_climatologies(run, new_data=other, cells=cells),
                                  target_climatology=target_climatology, dataset=dataset,
                                  climatology_calendar=saved_climatology_calendar(run))
-    if other and config.data.mode == "field":  # its own data are on its own grid
-        require_training_grid(run, data.samples.layout)
-    if other:
-        check_like_training(run, data.samples.layout, scoring=True)
     flags = None  # where the inputs lie outside the training range (other data only)
     spread = None
     if other:
@@ -973,7 +974,8 @@ def _evaluate_chunked(
     on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
     data exceed ``[data] in_memory_limit_gb`` (``source``: its sample source, already open);
     ``changed``: its input files that differ from ``provenance.json`` (:func:`warn_changed_inputs`);
-    ``dataset``: the other data, already opened (:func:`~climann.workflow.preparation.open_selected`), on
+    ``dataset``: the other data, already opened (:func:`~climann.workflow.preparation.open_selected`) and
+    checked like the training data (:func:`~climann.workflow.new_data.check_like_training`), on
     the training grid's ``cells`` when a part of it (:func:`climatology_cells`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
@@ -992,8 +994,7 @@ def _evaluate_chunked(
                 dataset = with_training_step(run, dataset) if other else dataset
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
-        if other:
-            check_like_training(run, source.layout, scoring=True)
+        if other:  # checked like training by evaluate_run as it opened them
             years = [time.year for time in source.layout.time.values]
             split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
         else:

@@ -157,6 +157,49 @@ def used_variables(config: RunConfig) -> tuple[str, ...] | None:
                                 *data.global_means, *data.regional_means, *data.anomalies]))
 
 
+def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
+    """A run's configuration with the inputs it does not give chosen from the data
+    (:func:`resolve_default_inputs`), and its files opened and subset (:func:`open_selected`):
+    opened once, the choice made on the data the run then reads.
+
+    The files are opened again only where the choice changes what opening does: several files
+    in a block, whose variables at other time steps count for the common period only when the
+    run uses them (:func:`climann.data.open.open_dataset` ``variables``). Where the data are
+    kept, the chosen predictors get the check :func:`open_selected` makes of named ones
+    (usual fill values not marked missing, :func:`~climann.data.masking.warn_fill_like_values`).
+
+    Parameters
+    ----------
+    config : RunConfig
+        With resolved paths (see :func:`resolve_inputs`).
+
+    Returns
+    -------
+    tuple of (RunConfig, xarray.Dataset)
+        The configuration with its inputs given, and its data (lazy: nothing is read but the
+        coordinates and what the choice looks at).
+
+    Raises
+    ------
+    ClimannError
+        From :func:`open_selected` or :func:`resolve_default_inputs`.
+    """
+    dataset = open_selected(config)
+    resolved = resolve_default_inputs(config, dataset)
+    if resolved is config:
+        return config, dataset
+    data = config.data
+    blocks = [data.paths] if not data.split_files else [(*data.paths, *files) for files in data.split_files.values()]
+    if data.predictors is None and any(len(files) > 1 for files in blocks):
+        return resolved, open_selected(resolved)
+    chosen = [name for name in resolved.data.predictors if name not in (data.predictors or ())]
+    if chosen:
+        files = tuple(dict.fromkeys(f for block in blocks for f in block))
+        warn_fill_like_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
+                              file=files[0] if len(files) == 1 else None)
+    return resolved, dataset
+
+
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
@@ -526,18 +569,21 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
                                                 *source.missing_where_target_present(split.time_masks[name])))
 
 
-def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> PreparedData:
+def prepare_data(
+    config: RunConfig, source: PointwiseSource | None = None, *, dataset: xr.Dataset | None = None
+) -> PreparedData:
     """Open the files, subset them, build samples, split them in time, standardise.
 
     The scalers are fit on the training block only. ``config.data.paths`` must already be
-    resolved (see :func:`resolve_inputs`).
+    resolved (see :func:`resolve_inputs`); ``source`` and ``dataset`` (the data as
+    :func:`open_selected` opens them) are used instead of opening the files when given.
 
     Raises
     ------
     ClimannError
         For any problem with the data (see the data layer), or a block without samples.
     """
-    samples = build_samples(config, source)
+    samples = build_samples(config, source, dataset=dataset)
     split = split_for(config, samples.layout)
     sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
     for name, mask in sample_masks.items():
@@ -571,7 +617,7 @@ def prepare_data(config: RunConfig, source: PointwiseSource | None = None) -> Pr
 
 
 def prepared_for_training(
-    config: RunConfig, source: PointwiseSource | None, *, streamed: bool
+    config: RunConfig, source: PointwiseSource | None, *, streamed: bool, dataset: xr.Dataset | None = None
 ) -> PreparedData | None:
     """What ``climann train`` checks (and prepares) of the data before it trains.
 
@@ -586,6 +632,9 @@ def prepared_for_training(
         With resolved paths and inputs (:func:`resolve_inputs`, :func:`resolve_default_inputs`).
     source, streamed
         From :func:`sample_source`.
+    dataset : xarray.Dataset, optional
+        The data as :func:`open_selected` opens them (:func:`opened_for_run`); opened when
+        needed and not given.
 
     Returns
     -------
@@ -600,7 +649,7 @@ def prepared_for_training(
     if streamed:
         check_predictions_encodable(source.layout, config.evaluation.baselines)
         return None
-    data = prepare_data(config, source)
+    data = prepare_data(config, source, dataset=dataset)
     check_predictions_encodable(data.samples.layout, config.evaluation.baselines)
     return data
 
@@ -638,10 +687,10 @@ def check_trains(settings: Mapping[str, Mapping], *, values_up_to_gb: float | No
     """
     disabled, run_logger.disabled = run_logger.disabled, True
     try:
-        config = resolve_default_inputs(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
-        source, streamed = sample_source(config)
+        config, dataset = opened_for_run(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
+        source, streamed = sample_source(config, dataset)
         large = source is not None and values_up_to_gb is not None and estimated_bytes(source) > values_up_to_gb * 2**30
-        prepared_for_training(config, source, streamed=streamed or large)
+        prepared_for_training(config, source, streamed=streamed or large, dataset=dataset)
         return not (streamed or large)
     finally:
         run_logger.disabled = disabled
@@ -715,12 +764,13 @@ def exceeds_memory_limit(source: PointwiseSource, config: RunConfig) -> bool:
     return estimated_bytes(source) > config.data.in_memory_limit_gb * 2**30
 
 
-def sample_source(config: RunConfig) -> tuple[PointwiseSource | None, bool]:
+def sample_source(config: RunConfig, dataset: xr.Dataset | None = None) -> tuple[PointwiseSource | None, bool]:
     """The pointwise sample source (None in field mode) and whether it must be streamed:
-    its samples exceed ``[data] in_memory_limit_gb``."""
+    its samples exceed ``[data] in_memory_limit_gb``; ``dataset``: the data as
+    :func:`open_selected` opens them, opened here when not given."""
     if config.data.mode != "pointwise":
         return None, False
-    source = pointwise_source(config, open_selected(config))
+    source = pointwise_source(config, open_selected(config) if dataset is None else dataset)
     streamed = exceeds_memory_limit(source, config)
     if streamed and config.data.target_anomaly:
         raise ClimannError(

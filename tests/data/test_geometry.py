@@ -4,7 +4,7 @@ import numpy as np
 import pyproj
 import pytest
 
-from climann.data.geometry import great_circle_polygon_areas, polygon_areas
+from climann.data.geometry import great_circle_polygon_areas, longitude_span, polygon_areas
 
 RADIUS = 6371000.0
 
@@ -55,3 +55,26 @@ def test_latitude_longitude_boxes_keep_their_exact_band_areas():
     sin = lambda degrees: np.sin(np.deg2rad(degrees))  # noqa: E731
     hand = np.array([sin(70) - sin(10), sin(-30) - sin(-80), sin(-85) - sin(-90)]) * np.deg2rad([20.0, 40.0, 10.0])
     np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("west_edges", "widths", "expected"),
+    [
+        # 5° boxes 170…190E: the gap is 190E round to 170E (340°)
+        pytest.param([170.0, 175.0, -180.0, -175.0], 5.0, (170.0, 190.0), id="dateline-minus180-180"),
+        pytest.param([180.0, 170.0, 185.0, 175.0], 5.0, (170.0, 190.0), id="dateline-0-360-unordered"),
+        # 5° boxes 10W…10E: west at 350, east 10 + 360
+        pytest.param([-10.0, -5.0, 0.0, 5.0], 5.0, (350.0, 370.0), id="greenwich-minus180-180"),
+        pytest.param([355.0, 0.0, 350.0, 5.0], 5.0, (350.0, 370.0), id="greenwich-0-360"),
+        pytest.param([100.0], 2.5, (100.0, 102.5), id="one-column"),
+        pytest.param(np.arange(-180.0, 180.0, 30.0), 30.0, (0.0, 360.0), id="whole-circle-minus180-180"),
+        pytest.param(np.arange(0.0, 360.0, 30.0), 30.0, (0.0, 360.0), id="whole-circle-0-360"),
+        # centres (no width): from the first after the widest gap (170) to the last before it (-170 = 190)
+        pytest.param([-175.0, -170.0, 170.0, 175.0], 0.0, (170.0, 190.0), id="centres-across-the-dateline"),
+        pytest.param([42.0], 0.0, (42.0, 42.0), id="one-centre"),
+        # cells of different widths: 0…20 and 30…40; the widest gap is 40 round to 0 (320°)
+        pytest.param([30.0, 0.0], [10.0, 20.0], (0.0, 40.0), id="widths-of-each-cell"),
+    ],
+)
+def test_longitude_span_is_the_circle_less_the_widest_gap(west_edges, widths, expected):
+    assert longitude_span(np.array(west_edges), widths) == pytest.approx(expected, abs=1e-12)

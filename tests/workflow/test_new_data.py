@@ -211,15 +211,21 @@ def test_times_further_apart_without_bounds_are_taken_as_the_training_step_with_
         predict_files(lagged, [str(january)], tmp_path / "p2.nc")
 
 
-@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
-def test_a_lagged_run_on_one_time_step_asks_for_the_steps_before_it(runs, tmp_path, command):
+@pytest.mark.parametrize(("command", "message"), [
+    pytest.param("predict", "lags take the values up to 1 step before each time step, but 'time' holds a single time "
+                 "step (2000-04-15 00:00:00); give data from at least 1 step before the first one to predict",
+                 id="predict"),
+    # evaluate --data checks the time step from the coordinates before it reads a sample
+    pytest.param("evaluate", "the run's lags (tas=1) take the values 1 month before each step, and one.nc holds a "
+                 "single time step (2000-04-15 00:00:00); give the whole monthly series, from at least 1 month before "
+                 "the first step to predict", id="evaluate"),
+])
+def test_a_lagged_run_on_one_time_step_asks_for_the_steps_before_it(runs, tmp_path, command, message):
     _, lagged, _ = runs
     one = _write(tmp_path / "one.nc", [cftime.DatetimeNoLeap(2000, 4, 15)], seed=6)
     with pytest.raises(ClimannError) as refused:
         _apply(command, lagged, one, tmp_path)
-    assert str(refused.value) == ("lags take the values up to 1 step before each time step, but 'time' holds a "
-                                  "single time step (2000-04-15 00:00:00); give data from at least 1 step before the "
-                                  "first one to predict")
+    assert str(refused.value) == message
 
 
 def test_data_at_the_training_step_are_not_warned_about(runs, tmp_path, caplog):
@@ -474,6 +480,35 @@ def test_a_global_mean_over_data_cut_to_a_region_is_refused_in_one_line(area_run
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [f"climann: error: {GLOBAL_REFUSAL}"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cut.nc"]
+
+
+@pytest.mark.parametrize(
+    ("command", "out", "options"),
+    [
+        pytest.param("predict", "p.nc", [], id="predict-in-memory"),
+        pytest.param("predict", "p.zarr", [], id="predict-chunked"),
+        pytest.param("evaluate", "scores", [], id="evaluate-in-memory"),
+        pytest.param("evaluate", "scores", ["--workers", "1"], id="evaluate-cluster"),
+    ],
+)
+def test_data_of_another_area_are_refused_before_any_sample_is_read(area_runs, tmp_path, capfd, monkeypatch,
+                                                                     command, out, options):
+    """The areas of the area-mean features are known from the coordinates: on large data the
+    refusal must not wait for the samples (this process reads none)."""
+    from climann.data.pointwise import PointwiseSource
+    from tests.console import run_main
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a sample was read before the refusal")
+
+    monkeypatch.setattr(PointwiseSource, "read", no_reading)
+    monkeypatch.setattr(PointwiseSource, "read_all", no_reading)
+    folder, run_dir, _ = area_runs
+    cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-30, 30), lon=slice(0, 120))
+    result = run_main(command, run_dir, "--data", cut, "--out", tmp_path / out, *options, capfd=capfd,
+                      monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"climann: error: {GLOBAL_REFUSAL}"]
 
 
 def test_a_regional_mean_over_data_cutting_its_box_is_refused(area_runs, tmp_path):

@@ -18,7 +18,7 @@ from climann.workflow.predict import saved_scalers
 from climann.workflow.preparation import prepared_with_scalers
 from climann.evaluation.predictions import split_labels
 from climann.workflow.preparation import resolve_inputs
-from tests.conftest import draw_no_run_figures
+from tests.conftest import draw_no_run_figures, grid_dataset
 
 TINY_TRAINING = {"epochs": 3, "batch_size": 64, "learning_rate": 3e-3}
 
@@ -496,3 +496,35 @@ def test_values_outside_valid_range_are_missing_in_training_and_predictions(tmp_
     assert np.isfinite(truth[:, ~land]).all() and np.isfinite(predicted[:, ~land]).all()
     assert np.nanmin(truth) > -3.0  # no -327.68 °C land value trained on
     assert "valid_range" not in predictions["tos"].attrs
+
+
+@pytest.mark.parametrize("given", [
+    pytest.param({"predictors": ["pred"]}, id="predictors-named-features-chosen"),
+    pytest.param({}, id="predictors-and-features-chosen"),
+])
+def test_a_run_opens_its_files_once_and_says_their_notes_once(tmp_path, monkeypatch, given):
+    """The inputs the run does not give are chosen on the data it then reads: each file is opened
+    once (it was opened for the choice, then again for the samples), so a note about the
+    files is in train.log once. Several files with named predictors: 'sic' (the last year
+    only) is not at the target's steps and the run does not use it, said at the INFO level."""
+    import climann.data.open as opening
+
+    draw_no_run_figures(monkeypatch)
+    full = grid_dataset(n_years=3)
+    if given:
+        full[["tas", "pred"]].to_netcdf(tmp_path / "a_tas.nc")
+        full[["pred"]].rename(pred="sic").isel(time=slice(24, None)).to_netcdf(tmp_path / "b_sic.nc")
+    else:
+        full[["tas", "pred", "static"]].to_netcdf(tmp_path / "a_tas.nc")
+    opened = []
+    open_one = opening._open_one
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    config = build_config({"data": {"paths": [str(tmp_path / "*.nc")], "target": "tas", **given},
+                           "training": TINY_TRAINING})
+    result = run_training(config, run_dir=tmp_path / "run")
+    expected_files = ["a_tas.nc", "b_sic.nc"] if given else ["a_tas.nc"]
+    assert sorted(opened) == expected_files
+    log = (result.run_dir / "train.log").read_text()
+    assert log.count("inputs chosen from the data: predictors pred") == 1
+    left_out = "sic (2002-01 to 2002-12), which the run does not use, left out: not at the time steps of tas"
+    assert log.count(left_out) == (1 if given else 0)

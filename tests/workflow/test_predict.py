@@ -530,7 +530,9 @@ def test_a_model_file_without_the_climatology_is_refused_for_new_data(anomaly_ru
     [
         pytest.param("predict", "field-mode run predicts whole maps on its training grid \\(12×24, lat -82.5…82.5, "
                      "lon 7.5…352.5\\), the new data are on 6×12", id="predict"),
-        pytest.param("evaluate", "training grid; the data are on 6×12", id="evaluate"),
+        # refused from the coordinates before any sample is read, as predict refuses them
+        pytest.param("evaluate", "field-mode run predicts whole maps on its training grid \\(12×24, lat -82.5…82.5, "
+                     "lon 7.5…352.5\\), the new data are on 6×12", id="evaluate"),
     ],
 )
 def test_field_mode_refuses_data_on_another_grid(field_run, tmp_path, command, message):
@@ -1248,3 +1250,21 @@ def test_a_runs_config_with_a_folder_pattern_prepares_the_same_data_from_another
     expected = full["tas"].values.ravel()
     assert prepared.samples.target.shape[0] == expected.size  # every cell of the four years
     np.testing.assert_array_equal(prepared.samples.target[:, 0], expected[prepared.samples.flat_index])
+
+
+def test_evaluating_a_run_on_its_own_data_opens_them_once(trained, tmp_path, monkeypatch):
+    """The sample source and the samples are built from one opening of the files (each was
+    opened twice), and the scores are those of the run."""
+    import json
+
+    import climann.data.open as opening
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    opened = []
+    open_one = opening._open_one
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    rescored = evaluate_run(run_dir, out=tmp_path / "again")
+    assert opened == [sample.name]
+    original = json.loads((run_dir / "metrics.json").read_text())
+    assert rescored["splits"] == original["splits"]

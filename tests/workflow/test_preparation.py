@@ -511,3 +511,37 @@ def test_a_variable_the_run_does_not_use_leaves_every_year_of_the_others_to_trai
     assert used.split.descriptions == by_hand.split.descriptions
     for block, mask in by_hand.sample_masks.items():
         np.testing.assert_array_equal(used.sample_masks[block], mask)
+
+
+def test_a_predictor_chosen_from_the_data_is_checked_for_fill_values_on_the_data_opened_once(tmp_path, caplog):
+    """The files are opened once for the choice of inputs and the samples: a predictor chosen
+    from the data gets the fill-value check a named one gets when the files are opened, once."""
+    import logging
+
+    from climann.workflow.preparation import opened_for_run
+
+    dataset = grid_dataset()[["tas", "pred"]]
+    dataset["pred"] = dataset["pred"].where(dataset["lat"] > dataset["lat"].min(), -9999.0)  # the southern row
+    dataset["pred"].encoding["_FillValue"] = None
+    dataset.to_netcdf(tmp_path / "fill.nc")
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "fill.nc")], "target": "tas"}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        resolved, opened = opened_for_run(config)
+    assert resolved.data.predictors == ("pred",)
+    # 36 monthly steps, 24 checked, 6 cells of the southern row each: 144 of 24 × 24 = 576 values
+    assert caplog.text.count("'pred' in fill.nc holds -9999 at 144 of the 576 values checked") == 1
+    np.testing.assert_array_equal(opened["pred"].values, dataset["pred"].values)
+
+
+def test_check_trains_opens_the_files_once(tmp_path, monkeypatch):
+    """``climann info`` checks its config as train does: the inputs chosen and the samples
+    read from one opening of the files (each was opened twice)."""
+    import climann.data.open as opening
+    from climann.workflow.preparation import check_trains
+
+    grid_dataset(n_years=3)[["tas", "pred"]].to_netcdf(tmp_path / "data.nc")
+    opened = []
+    open_one = opening._open_one
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    assert check_trains({"data": {"paths": [str(tmp_path / "data.nc")], "target": "tas"}}) is True
+    assert opened == ["data.nc"]

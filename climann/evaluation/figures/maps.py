@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
+from climann.data.geometry import longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
@@ -134,10 +135,11 @@ def continuous_longitudes(longitude: np.ndarray) -> np.ndarray:
     piece on the map.
 
     A regional grid is put in the window that starts just east of the widest gap between
-    its longitudes: a box across the dateline (170°…−170°, or 150°…210° in a 0…360 file)
-    becomes 170…190 or 150…210, not two strips at the edges of a world map; a window east
-    of 180° is moved back by 360° (so −10…10, not 350…370). A grid without a gap much wider
-    than its steps (a global one) keeps its values.
+    its longitudes (:func:`~climann.data.geometry.longitude_span`): a box across the dateline
+    (170°…−170°, or 150°…210° in a 0…360 file) becomes 170…190 or 150…210, not two strips at
+    the edges of a world map; a window east of 180° is moved back by 360° (so −10…10, not
+    350…370). A grid without a gap wider than twice its mean step (a global one) keeps its
+    values.
 
     Parameters
     ----------
@@ -152,11 +154,10 @@ def continuous_longitudes(longitude: np.ndarray) -> np.ndarray:
     distinct = np.unique(np.round(longitude[np.isfinite(longitude)] % 360.0, 9))
     if distinct.size < 2:
         return longitude
-    gaps = np.diff(np.concatenate([distinct, distinct[:1] + 360.0]))
-    widest = int(np.argmax(gaps))
-    if gaps[widest] <= 2 * np.median(gaps):
-        return longitude  # no real gap: a global grid, in the file's own convention
-    start = distinct[(widest + 1) % distinct.size] - 1e-6  # below the rounding of ``distinct``
+    west, east = longitude_span(distinct)
+    if 360.0 - (east - west) <= 2 * (east - west) / (distinct.size - 1):
+        return longitude  # no gap much wider than the mean step: a global grid, in the file's own convention
+    start = west - 1e-6  # below the rounding of ``distinct``
     shifted = start + (longitude - start) % 360.0
     return shifted - 360.0 if np.nanmin(shifted) >= 180.0 else shifted
 
@@ -200,6 +201,10 @@ def map_grid(layout: GridLayout) -> MapGrid:
         longitude = continuous_longitudes(layout.longitude.values)
         columns = np.argsort(longitude, kind="stable")
         lon_edges, lat_edges = _cell_edges(longitude[columns]), _cell_edges(layout.latitude.values)
+        lon_edges = _one_cell_edges(longitude, layout.longitude_bounds, layout.latitude.values, longitude=True,
+                                    otherwise=lon_edges)
+        lat_edges = _one_cell_edges(layout.latitude.values, layout.latitude_bounds, longitude, longitude=False,
+                                    otherwise=lat_edges)
         corner_lat, corner_lon = np.meshgrid(lat_edges, lon_edges, indexing="ij")
         hidden = np.zeros(layout.shape[1:], dtype=bool)
         return MapGrid(corner_lon, corner_lat, columns, hidden)
@@ -211,6 +216,25 @@ def map_grid(layout: GridLayout) -> MapGrid:
     quads = np.stack([corner_lon[:-1, :-1], corner_lon[:-1, 1:], corner_lon[1:, 1:], corner_lon[1:, :-1]])
     hidden = (np.ptp(quads, axis=0) > 180.0) | positionless
     return MapGrid(corner_lon, corner_lat, np.arange(layout.shape[2]), hidden)
+
+
+def _one_cell_edges(centres: np.ndarray, bounds: np.ndarray | None, other_centres: np.ndarray, *, longitude: bool,
+                    otherwise: np.ndarray) -> np.ndarray:
+    """The edges of an axis of one cell as drawn, shape (2,), degrees: its CF bounds (CF
+    conventions section 7.1), a longitude's taken round the circle to its centre (a cell of
+    355…5 about 0 is −5…5); without bounds, as wide as the other axis's spacing (a square
+    cell, as the grid's other cells are spaced) when that has several cells. ``otherwise``
+    (the edges of an axis of several cells, shape (n + 1,)) is returned unchanged."""
+    if np.size(centres) != 1:
+        return otherwise
+    centre = float(np.ravel(centres)[0])
+    if bounds is not None and np.all(np.isfinite(bounds)) and np.ptp(bounds) > 0:
+        edges = np.ravel(bounds)[:2].astype(np.float64)
+        return np.sort(centre + wrapped_difference(edges, centre) if longitude else edges)
+    if np.size(other_centres) > 1:
+        spacing = float(np.median(np.abs(np.diff(np.sort(np.ravel(other_centres))))))
+        return np.array([centre - spacing / 2, centre + spacing / 2])
+    return otherwise
 
 
 def _fill_positionless(centres: np.ndarray, positionless: np.ndarray) -> np.ndarray:

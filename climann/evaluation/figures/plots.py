@@ -240,7 +240,7 @@ def plot_area_mean_series(
     bottom.set_xlabel("year")
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     where = f" at the single grid cell ({point})" if point else ": area-weighted mean over the grid"
-    top.set_title(f"{name}{where}, {_period(years)}: truth, model and baselines")
+    top.set_title(f"{name}{where}, {_period(years)}: {drawn_series(list(series))}")
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     for axis in (top, bottom):
         axis.grid(True, alpha=0.3)
@@ -248,6 +248,15 @@ def plot_area_mean_series(
 
 
 
+
+
+def drawn_series(labels: Sequence[str]) -> str:
+    """What a series figure shows, for its title: 'truth, model and baselines' for a run's
+    (the truth, the network and its baselines), 'truth and model' for a prediction file's (no
+    baselines), 'model' for one without the truth."""
+    shown = [label for label in ("truth", "model") if label in labels]
+    shown += ["baselines"] if any(label not in ("truth", "model") for label in labels) else []
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 #: The models in the figure of skill by season and region (the climatology's skill is 0).

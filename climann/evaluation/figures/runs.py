@@ -16,7 +16,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.handles import open_netcdf
-from climann.data.grids import geographic_grid, grid_mapping_of
+from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.time_cells import times_at_cell_middles
@@ -409,8 +409,8 @@ def _target_name(dataset: xr.Dataset, path: Path) -> str:
 
 
 def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
-    """The grid of a predictions dataset, enough to draw its figures (no 1-D bounds, no
-    files); on a curvilinear grid with its 2-D latitude and longitude.
+    """The grid of a predictions dataset, enough to draw its figures (its 1-D axes' CF bounds,
+    no files); on a curvilinear grid with its 2-D latitude and longitude.
 
     Parameters
     ----------
@@ -448,6 +448,8 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         time_units=str(encoding.get("units", "")), calendar=str(encoding.get("calendar", "standard")),
         file_dims=tuple(str(dim) for dim in dataset[field].dims),
         target_name=target, target_attrs=attrs,
+        # drawn with their widths on a grid of one column or row
+        latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2]),
     )
 
 

@@ -86,6 +86,7 @@ from climann.workflow.run_directory import (
 from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_notes
 
 if TYPE_CHECKING:
+    import xarray as xr
     from distributed import Client
 
 __all__ = ["evaluate_and_write", "evaluate_distributed", "run_distributed", "train_on_cluster"]
@@ -358,13 +359,16 @@ def run_distributed(
     config: RunConfig, *, run_dir: Path, command_line: str = "",
     on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
     records: RunRecords | None = None, on_training_start: Callable[[], None] | None = None,
+    dataset: xr.Dataset | None = None,
 ) -> RunResult:
     """:func:`climann.workflow.pipeline.run_training` on the cluster of ``config.compute``.
 
     ``config.data.paths`` must be resolved and the run directory checked (``run_training``
     does both before it hands over, and passes its ``checkpointing`` and ``records``: the
     checkpoint, ``provenance.json`` and ``train.log``). ``on_training_start()`` is called once
-    the cluster holds the data, as training begins (the clock of the epoch lines).
+    the cluster holds the data, as training begins (the clock of the epoch lines). ``dataset``:
+    the data as :func:`~climann.workflow.preparation.open_selected` opens them (``run_training``
+    opened them to choose the inputs), opened here when not given.
 
     Raises
     ------
@@ -380,7 +384,7 @@ def run_distributed(
     with cluster_client(config.compute) as client:
         _begin(phases, "preparing data (on the cluster)")
         warming = warm_up(client)  # the workers import what they read with while the files are opened here
-        source = pointwise_source(config, open_selected(config))
+        source = pointwise_source(config, open_selected(config) if dataset is None else dataset)
         check_predictions_encodable(source.layout, config.evaluation.baselines)
         split = split_for(config, source.layout)
         config = record_split(config, split)

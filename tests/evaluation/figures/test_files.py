@@ -225,8 +225,15 @@ def test_a_prediction_file_of_one_cell_is_drawn_as_its_series_not_a_map(tmp_path
         drawn.update(times=times, series=series, **kwargs)
         return plot_series(times, series, **kwargs)
 
+    save = plots._save
+
+    def titled(figure, path, dpi):
+        drawn.update(title=figure.axes[0].get_title())
+        return save(figure, path, dpi)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(plots, "plot_area_mean_series", keep)
+        patch.setattr(plots, "_save", titled)
         result = runner.invoke(app, ["plot", str(run_dir / "predictions.nc"), "--out", str(tmp_path / "figs"),
                                      "--dpi", "40"])
     assert result.exit_code == 0, result.output
@@ -240,3 +247,5 @@ def test_a_prediction_file_of_one_cell_is_drawn_as_its_series_not_a_map(tmp_path
         latitude, longitude = float(own["lat"][0]), float(own["lon"][0])
     assert latitude < 0 and 0 < longitude < 180  # the station: the title's hemispheres below
     assert drawn["point"] == f"{-latitude:g}°S, {longitude:g}°E" and drawn["split_labels"][-1] == "test"
+    # a prediction file holds no baselines: the title names what is drawn
+    assert drawn["title"] == f"tas at the single grid cell ({drawn['point']}), 1980–1982: truth and model"

@@ -70,6 +70,32 @@ def test_a_region_across_the_dateline_is_drawn_as_the_box_it_is(monkeypatch, tmp
     assert _latitude_label(-45.0) == "45°S" and _latitude_label(0.0) == "0°"
 
 
+
+@pytest.mark.parametrize(
+    ("longitude", "bounds", "expected"),
+    [
+        pytest.param(100.0, [[95.0, 105.0]], [95.0, 105.0], id="bounds-10-degrees"),
+        pytest.param(0.0, [[355.0, 5.0]], [-5.0, 5.0], id="bounds-across-the-prime-meridian"),
+        pytest.param(-180.0, [[177.5, -177.5]], [-182.5, -177.5], id="bounds-across-the-dateline"),
+        pytest.param(100.0, None, [90.0, 110.0], id="no-bounds-the-rows-spacing"),
+    ],
+)
+def test_a_grid_of_one_column_is_drawn_as_wide_as_its_cells(monkeypatch, tmp_path, longitude, bounds, expected):
+    """One column of rows 20° apart: its width is that of its CF bounds (not 1°), or without
+    bounds the rows' spacing (square cells); the rows are drawn midway between centres."""
+    layout = dataclasses.replace(_layout([-20.0, 0.0, 20.0], [longitude]),
+                                 longitude_bounds=None if bounds is None else np.array(bounds))
+    grid = map_grid(layout)
+    np.testing.assert_allclose(grid.longitude[0], expected)
+    np.testing.assert_allclose(grid.latitude[:, 0], [-30.0, -10.0, 10.0, 30.0])
+    (west, east), _ = _drawn_limits(monkeypatch, layout, tmp_path)
+    assert (west, east) == pytest.approx(tuple(expected))
+
+
+def test_a_grid_of_one_row_is_drawn_as_tall_as_its_bounds():
+    layout = dataclasses.replace(_layout([45.0], [0.0, 2.5, 5.0]), latitude_bounds=np.array([[44.0, 46.0]]))
+    np.testing.assert_allclose(map_grid(layout).latitude[:, 0], [44.0, 46.0])
+
 def test_a_rotated_grid_is_drawn_on_its_geographic_coordinates(monkeypatch, tmp_path):
     lat2d, lon2d = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
     geographic = GeographicGrid(Coordinate("lat", lat2d), Coordinate("lon", lon2d))

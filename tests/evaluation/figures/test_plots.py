@@ -50,3 +50,25 @@ def test_one_panel_when_only_seasons_or_regions_are_scored(tmp_path, missing):
     metrics = _metrics({"model": [0.5] * 6})
     del metrics[missing]
     assert plot_skill_by_group(metrics, block="test", path=tmp_path / "skill.png", dpi=40).is_file()
+
+
+@pytest.mark.parametrize(
+    ("labels", "shown"),
+    [
+        pytest.param(("truth", "model", "linear", "climatology"), "truth, model and baselines", id="a-runs-series"),
+        pytest.param(("truth", "model"), "truth and model", id="a-prediction-file-with-the-truth"),
+        pytest.param(("model",), "model", id="a-prediction-file-without-the-truth"),
+    ],
+)
+def test_the_title_of_a_series_figure_names_the_series_drawn(tmp_path, monkeypatch, labels, shown):
+    import numpy as np
+
+    titles = []
+    save = plots._save
+    monkeypatch.setattr(plots, "_save", lambda figure, path, dpi: titles.append(figure.axes[0].get_title())
+                        or save(figure, path, dpi))
+    years = [2000 + month / 12 for month in range(24)]
+    series = {label: np.linspace(280.0, 290.0, 24) + index for index, label in enumerate(labels)}
+    plots.plot_area_mean_series(years, series, units="K", name="tas", split_labels=[""] * 24,
+                                path=tmp_path / "series.png", dpi=40, point="5°S, 100°E")
+    assert titles == [f"tas at the single grid cell (5°S, 100°E), 2000–2001: {shown}"]
