@@ -147,13 +147,14 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
 
 
 def used_variables(config: RunConfig) -> tuple[str, ...] | None:
-    """The variables a run reads from its files: the target, the predictors, the lagged,
-    area-mean and anomaly variables and the features (static fields among them); None
-    while the predictors are still to be chosen from the data (every variable may be one)."""
+    """The variables a run reads from its files: the target, the predictors (static fields
+    among them), the lagged, area-mean and anomaly variables; not the features, which are
+    derived from the coordinates (``lat``, ``season``). None while the predictors are still
+    to be chosen from the data (every variable may be one)."""
     data = config.data
     if data.predictors is None:
         return None
-    return tuple(dict.fromkeys([data.target, *data.predictors, *(data.features or ()), *data.lags,
+    return tuple(dict.fromkeys([data.target, *data.predictors, *data.lags,
                                 *data.global_means, *data.regional_means, *data.anomalies]))
 
 
