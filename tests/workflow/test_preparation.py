@@ -550,3 +550,15 @@ def test_a_used_variable_on_another_grid_is_still_refused_before_anything_is_wri
     with pytest.raises(ClimannError, match="the files are on different grids: lon differs by up to 30° between"):
         run_training(config, run_dir=tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+def test_a_time_range_from_mid_year_names_the_blocks_by_their_dates(tmp_path):
+    """Monthly data 2000–2004 cut to March 2000 … October 2004: the train block starts in March
+    and the test block ends in October; the validation year is whole."""
+    path = tmp_path / "monthly.nc"
+    grid_dataset(n_years=5).to_netcdf(path)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": [],
+        "time_range": ["2000-03", "2004-10"], "split_fractions": [0.6, 0.2, 0.2]}}))
+    data = prepare_data(config)
+    assert data.split.descriptions == {"train": "2000-03 to 2002-12", "val": "2003", "test": "2004-01 to 2004-10"}
