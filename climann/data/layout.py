@@ -257,18 +257,26 @@ class GridLayout:
         if self.geographic is not None and not self.is_rotated_pole:
             area = self._curvilinear_cell_areas()
             return area / area.mean()
-        latitude_bounds = self.latitude_bounds
-        if latitude_bounds is None:
-            latitude_bounds = bounds_from_centres(self.latitude.values, latitude=True)
+        latitude_bounds, longitude_bounds = self.axis_bounds()
         edges = np.deg2rad(latitude_bounds)
         by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
-        longitude_bounds = self.longitude_bounds
-        if longitude_bounds is None:
-            longitude_bounds = bounds_from_centres(self.longitude.values, longitude=True)
         # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
         by_longitude = np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0]))
         area = np.outer(by_latitude, by_longitude)
         return area / area.mean()
+
+    def axis_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cells' edges along the latitude and longitude axes (the rotated ones on a
+        rotated-pole grid), shapes (n_lat, 2) and (n_lon, 2), degrees: the file's CF bounds
+        (CF conventions section 7.1), else midway between the centres, latitudes clipped at
+        ±90° (:func:`~climann.data.geometry.bounds_from_centres`: a centre at a pole has its
+        polar cap as its cell). The edges of the area weights and of the maps."""
+        latitude_bounds, longitude_bounds = self.latitude_bounds, self.longitude_bounds
+        if latitude_bounds is None:
+            latitude_bounds = bounds_from_centres(self.latitude.values, latitude=True)
+        if longitude_bounds is None:
+            longitude_bounds = bounds_from_centres(self.longitude.values, longitude=True)
+        return np.asarray(latitude_bounds, np.float64), np.asarray(longitude_bounds, np.float64)
 
     def _curvilinear_cell_areas(self) -> np.ndarray:
         """Cell areas (unit sphere) of a curvilinear grid, shape (n_lat, n_lon)."""

@@ -38,6 +38,7 @@ from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.shell import input_and_copy, source_and_copy
 from climann.data.units import convert_dataset, variable_units
+from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names
 from climann.data.time_axes import on_common_time_steps
 from climann.data.time_cells import on_common_time_cells, time_bounds_name, times_at_cell_middles
@@ -445,7 +446,9 @@ def open_dataset(
         The variables the caller will use (a run's target, predictors, lagged, area-mean and
         anomaly variables). Only these count when files of different variables cover
         different periods: the others neither narrow the common period nor block it, and
-        are left out where their time steps differ (see :mod:`climann.data.time_axes`).
+        are left out where their time steps differ (see :mod:`climann.data.time_axes`). A
+        file holding none of them (nor the cell areas they name) is left out unopened: its
+        grid, calendar or time axis does not count (see :mod:`climann.data.used_files`).
         Without it, every variable counts.
 
     Returns
@@ -461,6 +464,7 @@ def open_dataset(
         "error"), or a rename does not apply.
     """
     renames = renames if renames is not None else FileRenames(files, rename or {})
+    files = files_in_use(files, variables, renames)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)

@@ -7,11 +7,16 @@ period unseen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import datetime
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+import cftime
 import numpy as np
 
+from climann.data.time_axis import TimeStep
+from climann.data.time_overlap import date_text
 from climann.errors import ClimannError
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -26,7 +31,8 @@ class TimeSplit:
     time_masks : dict of str to ndarray of bool, each shape (n_time,)
         ``{"train": …, "val": …, "test": …}``.
     descriptions : dict of str to str
-        Human-readable extent of each block, e.g. ``"1980–1993"``.
+        Human-readable extent of each block, e.g. ``"1980–1993"``, or its first and last
+        dates where it does not cover those years whole (:func:`with_dated_descriptions`).
     year_ranges : dict of str to (first, last), optional
         The blocks as inclusive year ranges, when they are made of whole years.
     """
@@ -160,3 +166,80 @@ def split_by_blocks(time_blocks: Sequence[str], years: Sequence[int]) -> TimeSpl
             raise ClimannError(f"the {name} block's files have no time step in the selected period")
         descriptions[name] = f"{year_span(years[masks[name]].min(), years[masks[name]].max())} ({name} files)"
     return TimeSplit(time_masks=masks, descriptions=descriptions)
+
+
+def _opens_its_year(time: cftime.datetime, step: TimeStep, first_month: int) -> bool:
+    """Whether no step of an unbroken series at ``step`` fits between the start of ``time``'s
+    year (of its first selected month) and ``time``."""
+    if step.months:
+        return time.month - first_month < step.months
+    start = cftime.datetime(time.year, first_month, 1, calendar=time.calendar)
+    return time - step.duration < start
+
+
+def _closes_its_year(time: cftime.datetime, step: TimeStep, last_month: int) -> bool:
+    """Whether no step of an unbroken series at ``step`` fits between ``time`` and the end of
+    its year (of its last selected month)."""
+    if step.months:
+        return last_month - time.month < step.months
+    year, month = (time.year + 1, 1) if last_month == 12 else (time.year, last_month + 1)
+    return time + step.duration >= cftime.datetime(year, month, 1, calendar=time.calendar)
+
+
+def _step_date(time: cftime.datetime, step: TimeStep) -> str:
+    """``1995-03`` at a monthly or coarser step, ``1995-03-10`` at a daily or coarser one,
+    with the hour at a finer one."""
+    if step.months:
+        return f"{time.year:04d}-{time.month:02d}"
+    return date_text(time) if step.duration < datetime.timedelta(days=1) else date_text(time)[:10]
+
+
+def with_dated_descriptions(
+    split: TimeSplit, times: Sequence[cftime.datetime], *, step: TimeStep | None, months: Collection[int] = (),
+) -> TimeSplit:
+    """The split with each block that does not cover its first and last years whole named by
+    its first and last steps' dates (``"1995-03-10 to 1997-12-31"``); a block that does keeps
+    its years (``"1995–1997"``, the form of ``metrics.json`` ``split_periods``).
+
+    A block covers its first year whole when no step of an unbroken series at the axis's
+    nominal step fits between 1 January (with ``months``, the first day of the earliest
+    selected month) and its first step; its last year likewise up to 31 December (the last
+    day of the latest selected month). A ``time_range`` of ``1995-03-10,1999-02-20`` on daily
+    data thus names the train block ``1995-03-10 to 1997-12-31`` and the test block
+    ``1999-01-01 to 1999-02-20``; monthly means stamped on the 16th cover their years.
+
+    Parameters
+    ----------
+    split : TimeSplit
+        Blocks of whole years of ``times`` (their descriptions begin with those years).
+    times : sequence of cftime.datetime, shape (n_time,)
+        The time axis the split's masks are over.
+    step : TimeStep or None
+        The axis's nominal step (:func:`climann.data.time_axis.axis_time_step`); None (a single
+        time, irregular steps): the descriptions are kept.
+    months : collection of int
+        The calendar months the data were selected to (``--months``, ``--seasons``); empty: all.
+
+    Returns
+    -------
+    TimeSplit
+        ``split`` with its descriptions so dated; masks and ``year_ranges`` unchanged.
+    """
+    if step is None:
+        return split
+    first_month, last_month = (min(months), max(months)) if months else (1, 12)
+    times = np.asarray(times)
+    descriptions = dict(split.descriptions)
+    for name, mask in split.time_masks.items():
+        chosen = times[mask]
+        if not len(chosen) or not hasattr(chosen[0], "calendar"):
+            continue
+        first, last = chosen[0], chosen[-1]
+        years = year_span(first.year, last.year)
+        if not descriptions[name].startswith(years):
+            continue  # not a block of these years (steps, or the years a user gave beyond the data)
+        if _opens_its_year(first, step, first_month) and _closes_its_year(last, step, last_month):
+            continue
+        dated = f"{_step_date(first, step)} to {_step_date(last, step)}"
+        descriptions[name] = dated + descriptions[name][len(years):]
+    return dataclasses.replace(split, descriptions=descriptions)

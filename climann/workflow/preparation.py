@@ -22,7 +22,7 @@ from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
 from climann.data.defaults import default_inputs
 from climann.data.field import FieldSamples, build_field_samples
-from climann.data.layout import GridLayout
+from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.masking import warn_fill_like_values
 from climann.data.notes import note_once
@@ -31,8 +31,11 @@ from climann.data.open import concat_blocks, expand_paths, on_reference_grid, op
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
-from climann.data.splits import SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks
-from climann.data.subset import select_values, subset_dataset
+from climann.data.splits import (
+    SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks, with_dated_descriptions,
+)
+from climann.data.subset import season_months, select_values, subset_dataset
+from climann.data.time_axis import axis_time_step
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -147,13 +150,14 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
 
 
 def used_variables(config: RunConfig) -> tuple[str, ...] | None:
-    """The variables a run reads from its files: the target, the predictors, the lagged,
-    area-mean and anomaly variables and the features (static fields among them); None
-    while the predictors are still to be chosen from the data (every variable may be one)."""
+    """The variables a run reads from its files: the target, the predictors (static fields
+    among them), the lagged, area-mean and anomaly variables; not the features, which are
+    derived from the coordinates (``lat``, ``season``). None while the predictors are still
+    to be chosen from the data (every variable may be one)."""
     data = config.data
     if data.predictors is None:
         return None
-    return tuple(dict.fromkeys([data.target, *data.predictors, *(data.features or ()), *data.lags,
+    return tuple(dict.fromkeys([data.target, *data.predictors, *data.lags,
                                 *data.global_means, *data.regional_means, *data.anomalies]))
 
 
@@ -426,13 +430,20 @@ def pointwise_source(
 
 
 def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
-    """The configured train/val/test blocks over the layout's time axis."""
+    """The configured train/val/test blocks over the layout's time axis, each named by its
+    years, or by its first and last dates where it does not cover those years whole
+    (:func:`~climann.data.splits.with_dated_descriptions`)."""
+    times = layout.time.values
+    years = np.array([t.year for t in times])
     if layout.time_blocks:
-        return split_by_blocks(layout.time_blocks, [t.year for t in layout.time.values])
-    years = np.array([t.year for t in layout.time.values])
-    if config.data.split_years:
-        return split_by_year_ranges(years, config.data.split_years)
-    return split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
+        split = split_by_blocks(layout.time_blocks, years)
+    elif config.data.split_years:
+        split = split_by_year_ranges(years, config.data.split_years)
+    else:
+        split = split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
+    step = axis_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)))
+    months = tuple(config.data.months) + season_months(config.data.seasons)
+    return with_dated_descriptions(split, times, step=step, months=months)
 
 
 def field_samples(

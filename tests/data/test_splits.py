@@ -1,7 +1,13 @@
+import datetime
+
+import cftime
 import numpy as np
 import pytest
 
-from climann.data.splits import split_by_blocks, split_by_year_ranges, split_time_blocks
+from climann.data.splits import (
+    split_by_blocks, split_by_year_ranges, split_time_blocks, with_dated_descriptions,
+)
+from climann.data.time_axis import TimeStep
 from climann.errors import ClimannError
 
 
@@ -90,3 +96,63 @@ def test_a_block_of_one_year_is_described_by_that_year():
 def test_a_block_of_one_time_step_is_described_by_that_step():
     split = split_time_blocks(np.array([2015, 2015, 2015]), (0.7, 0.15, 0.15))  # three months: one step each
     assert split.descriptions == {"train": "time step 0", "val": "time step 1", "test": "time step 2"}
+
+
+DAILY = TimeStep(duration=datetime.timedelta(days=1))
+SIX_HOURLY = TimeStep(duration=datetime.timedelta(hours=6))
+MONTHLY = TimeStep(months=1)
+
+
+def _steps(first, last, step, calendar="standard"):
+    """Dates from ``first`` to ``last`` (both (y, m, d[, h])) every ``step`` (a timedelta)."""
+    time, end = cftime.datetime(*first, calendar=calendar), cftime.datetime(*last, calendar=calendar)
+    times = []
+    while time <= end:
+        times.append(time)
+        time = time + step
+    return np.array(times)
+
+
+def _monthly(first_year, last_year, day=16, months=range(1, 13)):
+    return np.array([cftime.datetime(year, month, day, calendar="noleap")
+                     for year in range(first_year, last_year + 1) for month in months])
+
+
+def _dated(times, step, months=()):
+    split = split_time_blocks(np.array([t.year for t in times]), (0.6, 0.2, 0.2))
+    return with_dated_descriptions(split, times, step=step, months=months).descriptions
+
+
+@pytest.mark.parametrize(("times", "step", "months", "expected"), [
+    pytest.param(_steps((1995, 3, 10), (1999, 2, 20), datetime.timedelta(days=1)), DAILY, (),
+                 {"train": "1995-03-10 to 1997-12-31", "val": "1998", "test": "1999-01-01 to 1999-02-20"},
+                 id="daily-time-range-mid-year"),
+    pytest.param(_steps((1995, 1, 1), (1999, 12, 31), datetime.timedelta(days=1)), DAILY, (),
+                 {"train": "1995–1997", "val": "1998", "test": "1999"}, id="daily-whole-years"),
+    pytest.param(_steps((1995, 1, 1, 6), (1999, 12, 31, 18), datetime.timedelta(hours=6)), SIX_HOURLY, (),
+                 {"train": "1995-01-01 06:00 to 1997-12-31 18:00", "val": "1998", "test": "1999"},
+                 id="6-hourly-without-the-first-step"),
+    pytest.param(_monthly(1990, 1994), MONTHLY, (), {"train": "1990–1992", "val": "1993", "test": "1994"},
+                 id="monthly-on-the-16th-whole-years"),
+    pytest.param(_monthly(1990, 1994)[2:-1], MONTHLY, (),
+                 {"train": "1990-03 to 1992-12", "val": "1993", "test": "1994-01 to 1994-11"},
+                 id="monthly-from-march-to-november"),
+    pytest.param(_monthly(1990, 1994, months=(6, 7, 8)), MONTHLY, (6, 7, 8),
+                 {"train": "1990–1992", "val": "1993", "test": "1994"}, id="summers-selected-whole"),
+    pytest.param(_steps((1995, 3, 10), (1999, 2, 20), datetime.timedelta(days=1)), None, (),
+                 {"train": "1995–1997", "val": "1998", "test": "1999"}, id="no-nominal-step-kept"),
+])
+def test_blocks_not_covering_their_years_whole_are_named_by_their_dates(times, step, months, expected):
+    """metrics.json's split_periods keep the year form where it is exact (the contract) and give
+    the first and last steps' dates where a block starts after 1 January or ends before 31
+    December of its years (of the selected months)."""
+    assert _dated(times, step, months) == expected
+
+
+def test_blocks_of_files_keep_their_suffix_when_dated():
+    times = _steps((2000, 7, 1), (2002, 12, 31), datetime.timedelta(days=1))
+    years = np.array([t.year for t in times])
+    labels = np.where(years == 2000, "train", np.where(years == 2001, "val", "test"))
+    split = with_dated_descriptions(split_by_blocks(labels, years), times, step=DAILY)
+    assert split.descriptions == {"train": "2000-07-01 to 2000-12-31 (train files)", "val": "2001 (val files)",
+                                  "test": "2002 (test files)"}

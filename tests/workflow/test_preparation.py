@@ -545,3 +545,54 @@ def test_check_trains_opens_the_files_once(tmp_path, monkeypatch):
     monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
     assert check_trains({"data": {"paths": [str(tmp_path / "data.nc")], "target": "tas"}}) is True
     assert opened == ["data.nc"]
+
+
+def _cmip_folder(folder, *, with_shifted_pr: bool):
+    """tas, and (optionally) a pr file on the grid shifted by half a cell (30°) in longitude."""
+    folder.mkdir()
+    full = grid_dataset(n_years=3)
+    full[["tas", "pred"]].to_netcdf(folder / "tas.nc")
+    if with_shifted_pr:
+        pr = full[["pred"]].rename(pred="pr")
+        pr.assign_coords(lon=pr["lon"] + 30.0).to_netcdf(folder / "pr_shifted.nc")
+    return folder
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(2e-6, id="streamed")])
+def test_a_file_of_a_variable_the_run_does_not_use_on_another_grid_does_not_block_training(tmp_path, limit_gb):
+    """The run trains as on the folder without the file, in memory and streamed in chunks."""
+    runs = {}
+    for name, shifted in (("with_pr", True), ("without", False)):
+        data = {"paths": [str(_cmip_folder(tmp_path / name, with_shifted_pr=shifted))], "target": "tas",
+                "predictors": ["pred"], "features": ["lat"]}
+        if limit_gb is not None:
+            data["in_memory_limit_gb"] = limit_gb
+        runs[name] = run_training(build_config({"data": data, "model": {"hidden": [4]}, "compute": {"chunk_mb": 0.001},
+                                                "training": {"epochs": 2, "seed": 3},
+                                                "evaluation": {"figures": False}}), run_dir=tmp_path / f"run_{name}")
+    assert ("streamed from disk while training" in (runs["with_pr"].run_dir / "train.log").read_text()) is (
+        limit_gb is not None)
+    assert runs["with_pr"].metrics["n_samples"] == runs["without"].metrics["n_samples"]
+    assert sum(runs["with_pr"].metrics["n_samples"].values()) == 36 * 4 * 6  # every cell of every month
+    np.testing.assert_array_equal(runs["with_pr"].history.train_loss, runs["without"].history.train_loss)
+
+
+def test_a_used_variable_on_another_grid_is_still_refused_before_anything_is_written(tmp_path):
+    folder = _cmip_folder(tmp_path / "set", with_shifted_pr=True)
+    config = build_config({"data": {"paths": [str(folder)], "target": "tas", "predictors": ["pred", "pr"],
+                                    "features": ["lat"]}})
+    with pytest.raises(ClimannError, match="the files are on different grids: lon differs by up to 30° between"):
+        run_training(config, run_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_time_range_from_mid_year_names_the_blocks_by_their_dates(tmp_path):
+    """Monthly data 2000–2004 cut to March 2000 … October 2004: the train block starts in March
+    and the test block ends in October; the validation year is whole."""
+    path = tmp_path / "monthly.nc"
+    grid_dataset(n_years=5).to_netcdf(path)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": [],
+        "time_range": ["2000-03", "2004-10"], "split_fractions": [0.6, 0.2, 0.2]}}))
+    data = prepare_data(config)
+    assert data.split.descriptions == {"train": "2000-03 to 2002-12", "val": "2003", "test": "2004-01 to 2004-10"}

@@ -189,18 +189,30 @@ def _corners(centres: np.ndarray) -> np.ndarray:
     return np.apply_along_axis(_cell_edges, 1, along_rows)
 
 
+def _row_edges(bounds: np.ndarray) -> np.ndarray:
+    """The edges of contiguous cells along an axis, shape (n + 1,), in the axis's order, from
+    their bounds (n, 2) in either vertex order (CF section 7.1 fixes none)."""
+    lower, upper = bounds.min(axis=1), bounds.max(axis=1)
+    if bounds.shape[0] > 1 and lower[-1] < lower[0]:  # descending: north to south
+        return np.append(upper, lower[-1])
+    return np.append(lower, upper[-1])
+
+
 def map_grid(layout: GridLayout) -> MapGrid:
     """The cells of ``layout`` as drawn: corners in geographic degrees.
 
     A regular grid's columns are sorted by (continuous) longitude and its edges lie midway
-    between centres. A curvilinear, rotated-pole or projected grid is drawn on its true 2-D
-    latitude and (unwrapped) longitude, corners midway between neighbouring centres; a cell whose
-    corners are more than 180° of longitude apart straddles the map's seam and is hidden.
+    between centres; its rows' edges are those of its area weights
+    (:meth:`~climann.data.layout.GridLayout.axis_bounds`: a row centred at a pole is drawn as
+    its polar cap, to ±90°, not as a full row beyond the pole). A curvilinear, rotated-pole or
+    projected grid is drawn on its true 2-D latitude and (unwrapped) longitude, corners midway
+    between neighbouring centres; a cell whose corners are more than 180° of longitude apart
+    straddles the map's seam and is hidden.
     """
     if not layout.is_curvilinear:
         longitude = continuous_longitudes(layout.longitude.values)
         columns = np.argsort(longitude, kind="stable")
-        lon_edges, lat_edges = _cell_edges(longitude[columns]), _cell_edges(layout.latitude.values)
+        lon_edges, lat_edges = _cell_edges(longitude[columns]), _row_edges(layout.axis_bounds()[0])
         lon_edges = _one_cell_edges(longitude, layout.longitude_bounds, layout.latitude.values, longitude=True,
                                     otherwise=lon_edges)
         lat_edges = _one_cell_edges(layout.latitude.values, layout.latitude_bounds, longitude, longitude=False,

@@ -96,6 +96,33 @@ def test_a_grid_of_one_row_is_drawn_as_tall_as_its_bounds():
     layout = dataclasses.replace(_layout([45.0], [0.0, 2.5, 5.0]), latitude_bounds=np.array([[44.0, 46.0]]))
     np.testing.assert_allclose(map_grid(layout).latitude[:, 0], [44.0, 46.0])
 
+
+@pytest.mark.parametrize("descending", [pytest.param(True, id="era5-90-to-minus-90"),
+                                        pytest.param(False, id="minus-90-to-90")])
+def test_rows_centred_at_the_poles_are_drawn_as_their_polar_caps(monkeypatch, tmp_path, descending):
+    """ERA5's latitudes 90, 60, …, −90 (30° apart): the pole rows reach from ±75° to ±90°, the
+    cells of the area weights (sin 90° − sin 75° of a cap), not a full row to ±105°."""
+    latitude = np.arange(90.0, -91.0, -30.0)
+    latitude = latitude if descending else latitude[::-1]
+    layout = _layout(latitude, np.arange(0.0, 360.0, 45.0))
+    edges = np.array([90.0, 75.0, 45.0, 15.0, -15.0, -45.0, -75.0, -90.0])  # by hand: midway, clipped
+    grid = map_grid(layout)
+    np.testing.assert_allclose(grid.latitude[:, 0], edges if descending else edges[::-1])
+    heights = np.abs(np.sin(np.deg2rad(grid.latitude[1:, 0])) - np.sin(np.deg2rad(grid.latitude[:-1, 0])))
+    weights = layout.cell_area_weights()[:, 0]
+    np.testing.assert_allclose(heights / heights.mean(), weights / weights.mean())  # the map's cells weigh
+    _, (south, north) = _drawn_limits(monkeypatch, layout, tmp_path)
+    assert (south, north) == pytest.approx((-90.0, 90.0))
+
+
+def test_rows_are_drawn_on_the_files_latitude_bounds_in_either_vertex_order():
+    """A Gaussian-like grid whose CF bounds (section 7.1) are not midway between the centres,
+    each cell's vertices given upper first."""
+    layout = dataclasses.replace(_layout([50.0, 20.0, -10.0], [0.0, 90.0]),
+                                 latitude_bounds=np.array([[90.0, 30.0], [30.0, 0.0], [0.0, -90.0]]))
+    np.testing.assert_allclose(map_grid(layout).latitude[:, 0], [90.0, 30.0, 0.0, -90.0])
+
+
 def test_a_rotated_grid_is_drawn_on_its_geographic_coordinates(monkeypatch, tmp_path):
     lat2d, lon2d = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
     geographic = GeographicGrid(Coordinate("lat", lat2d), Coordinate("lon", lon2d))

@@ -1,0 +1,95 @@
+"""The files of a set that hold the variables a run uses: the others are left unopened.
+
+A folder of CMIP or reanalysis downloads often holds more than a run asks for: an ocean
+variable on its own grid beside the atmosphere's, a static field of another model. Only the
+variables a run uses count when its files are combined (as for their common period, see
+:mod:`climann.data.time_axes`): a file holding none of them is left out before its data are
+opened, so that its grid, calendar or time axis neither blocks nor changes the run. Which
+variables a file holds is read from its header alone (no values, no time decoding), after
+the file's renames (:class:`~climann.data.renames.FileRenames`).
+
+A file is kept when it holds a used variable (by its name after the renames), or the cell
+areas one of them names in its ``cell_measures`` (``"area: areacella"``, CF conventions
+section 7.2; a CMIP ``areacella_fx`` file beside the data). When a used variable is in none
+of the files, every file is kept: the variable's absence is then refused with the variables
+of every file named (:func:`~climann.data.variables.require_variable`). A file whose header
+cannot be read is kept too, to be refused with its own message when opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from climann.data.notes import note_once
+from climann.data.renames import FileRenames
+from climann.data.variables import data_variable_names
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What a file's header says: its data variables (after its renames) with the cell-measure
+    variables each names, and every variable it holds (by its names in the file)."""
+
+    measures: dict[str, set[str]]
+    variables: set[str]
+
+
+def _header(path: Path, renames: FileRenames) -> _Header | None:
+    """The header of ``path``; None when it cannot be read."""
+    from climann.data.open import open_input  # climann.data.open imports this module
+
+    try:
+        raw = open_input(path, decode_cf=False, chunks={})
+    except Exception:  # noqa: BLE001 — the file is refused with its own message when opened
+        return None
+    with raw:
+        mapping = renames.mapping(path)
+        measures = {mapping.get(name, name): set(str(raw[name].attrs.get("cell_measures", "")).split()[1::2])
+                    for name in data_variable_names(raw)}
+        if mapping:  # a file left out still counts for its renames (FileRenames.check_applied)
+            renames.applied(raw, path)
+        return _Header(measures, {str(name) for name in raw.variables})
+
+
+def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames) -> list[Path]:
+    """The files that hold any of ``variables`` or the cell areas they name (see the module
+    description), in the order given; the files left out are named in one INFO line per run.
+
+    Parameters
+    ----------
+    files : sequence of Path
+        The files of one set (a run's ``[data] paths``, or those of one block of its ``split_files``).
+    variables : collection of str or None
+        The variables the run reads (:func:`climann.workflow.preparation.used_variables`), by
+        their names after the renames; None: every file is used.
+    renames : FileRenames
+        The renames of ``files``.
+
+    Returns
+    -------
+    list of Path
+        ``files`` without those holding none of ``variables``; all of ``files`` when
+        ``variables`` is None, when a file's header cannot be read, or when a variable of
+        ``variables`` is in none of them.
+    """
+    if variables is None or len(files) < 2:
+        return list(files)
+    read = {path: _header(path, renames) for path in files}
+    if any(header is None for header in read.values()):
+        return list(files)
+    wanted = set(variables)
+    if wanted - {name for header in read.values() for name in header.measures}:
+        return list(files)
+    measures = {measure for header in read.values() for name in wanted & set(header.measures)
+                for measure in header.measures[name]}
+    kept = [path for path in files if wanted & set(read[path].measures) or measures & read[path].variables]
+    if len(kept) < len(files):
+        left_out = ", ".join(path.name for path in files if path not in kept)
+        note_once(_log, logging.INFO, f"left out, as they hold none of the variables the run uses "
+                  f"({', '.join(sorted(wanted))}): {left_out}")  # once per run
+    return kept

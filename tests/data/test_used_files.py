@@ -1,0 +1,90 @@
+"""Files holding none of the variables a run uses are left out (climann/data/used_files.py,
+applied where files are opened: climann.data.open.open_dataset)."""
+
+import logging
+
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.data.renames import FileRenames
+from climann.data.used_files import files_in_use
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset
+
+
+@pytest.fixture
+def shifted_set(tmp_path):
+    """tas on a 4×6 grid, and pr on the same grid shifted by half a cell (30°) in longitude:
+    a CMIP folder with a variable of another model component."""
+    full = grid_dataset(n_years=1)
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    shifted = full[["pred"]].rename(pred="pr")
+    shifted.assign_coords(lon=shifted["lon"] + 30.0).to_netcdf(tmp_path / "pr_shifted.nc")
+    return full, [tmp_path / "pr_shifted.nc", tmp_path / "tas.nc"]
+
+
+def test_a_file_of_a_variable_the_run_does_not_use_on_another_grid_is_left_out(shifted_set, caplog):
+    full, files = shifted_set
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset(files, grid_of="tas", variables=("tas",))
+    assert "pr" not in opened.variables
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(opened["lon"].values, full["lon"].values)  # tas's grid, not pr's
+    assert "left out, as they hold none of the variables the run uses (tas): pr_shifted.nc" in caplog.text
+
+
+def test_a_used_variable_on_another_grid_is_still_refused(shifted_set):
+    _, files = shifted_set
+    with pytest.raises(ClimannError, match="the files are on different grids: lon differs by up to 30°"):
+        open_dataset(files, grid_of="tas", variables=("tas", "pr"))
+
+
+def test_a_file_left_out_is_not_opened_beyond_its_header(tmp_path):
+    """An unused file whose calendar no CF decoder knows (refused when its times are decoded)
+    blocks nothing."""
+    full = grid_dataset(n_years=1)
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    odd = full[["pred"]]
+    odd["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    odd.to_netcdf(tmp_path / "odd.nc")
+    with netCDF4.Dataset(tmp_path / "odd.nc", "a") as nc:
+        nc["time"].calendar = "martian"
+    with pytest.raises(ClimannError, match="calendar 'martian'"):
+        open_dataset([tmp_path / "tas.nc", tmp_path / "odd.nc"], grid_of="tas")
+    opened = open_dataset([tmp_path / "tas.nc", tmp_path / "odd.nc"], grid_of="tas", variables=("tas",))
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+
+
+def test_the_cell_areas_a_used_variable_names_are_kept_from_their_own_file(tmp_path):
+    """CMIP's areacella_fx file beside the data (CF section 7.2 cell_measures)."""
+    full = grid_dataset(n_years=1)
+    tas = full[["tas"]]
+    tas["tas"].attrs["cell_measures"] = "area: areacella"
+    tas.to_netcdf(tmp_path / "tas.nc")
+    areas = full["static"].rename("areacella")
+    areas.to_dataset().to_netcdf(tmp_path / "areacella_fx.nc")
+    full[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    files = [tmp_path / "areacella_fx.nc", tmp_path / "pred.nc", tmp_path / "tas.nc"]
+    kept = files_in_use(files, ("tas",), FileRenames(files, {}))
+    assert kept == [tmp_path / "areacella_fx.nc", tmp_path / "tas.nc"]
+
+
+def test_a_renamed_variable_counts_by_its_new_name_and_a_left_out_file_by_its_renames(tmp_path):
+    full = grid_dataset(n_years=1)
+    full[["tas"]].rename(tas="t2m").to_netcdf(tmp_path / "era5.nc")
+    shifted = full[["pred"]].rename(pred="sst")
+    shifted.assign_coords(lon=shifted["lon"] + 30.0).to_netcdf(tmp_path / "ocean.nc")
+    files = [tmp_path / "era5.nc", tmp_path / "ocean.nc"]
+    rules = {"era5.nc": {"t2m": "tas"}, "ocean.nc": {"sst": "tos"}}
+    opened = open_dataset(files, rename=rules, grid_of="tas", variables=("tas",))
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+    assert "tos" not in opened.variables  # and the ocean file's rule, found in its header, is not refused
+
+
+def test_every_file_is_opened_when_a_used_variable_is_in_none(shifted_set):
+    """A misspelt predictor is then refused with every file's variables named, as before."""
+    _, files = shifted_set
+    assert files_in_use(files, ("tas", "prr"), FileRenames(files, {})) == files
+    assert files_in_use(files, None, FileRenames(files, {})) == files
