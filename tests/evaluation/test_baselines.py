@@ -172,6 +172,55 @@ def test_the_climatology_of_6_hourly_data_is_per_day_of_year_and_hour():
     assert mse < 0.2  # noise only (2 · 0.3² · 3/2 ≈ 0.135); pooling the hours would leave the 8 K cycle: ≈ 32 K²
 
 
+def _by_hand(truth, keys, train):
+    """NumPy: each value predicted by the mean of the training values of the same key (a tuple per step)."""
+    means = {key: truth[train & np.all(keys == key, axis=1)].mean(axis=0) for key in set(map(tuple, keys[train]))}
+    return np.stack([means[tuple(key)] for key in keys])
+
+
+@pytest.mark.parametrize("dropped", [pytest.param([1], id="second-stamp"),
+                                     pytest.param([1, 2, 3], id="rest-of-the-first-day")])
+def test_a_gap_after_the_first_6_hourly_stamp_keeps_the_climatology_per_day_of_year_and_hour(dropped):
+    """The keys follow the axis's nominal step (6 hours), not the spacing of its first two stamps
+    (12 hours, or a day): a missing stamp removes only its own value."""
+    from climann.evaluation.baselines import climatology_prediction, season_name
+
+    times, truth = six_hourly()
+    kept = np.setdiff1d(np.arange(times.size), dropped)
+    times, truth = times[kept], truth[kept]
+    train = np.array([time.year for time in times]) < 2003
+    keys = np.array([(time.dayofyr, time.hour) for time in times])
+    np.testing.assert_allclose(climatology_prediction(truth, times, train), _by_hand(truth, keys, train), rtol=1e-12)
+    assert season_name(times) == "day of year and hour"
+
+
+def _monthly(n_years=2):
+    import cftime
+
+    return np.array([cftime.DatetimeNoLeap(2001 + k // 12, k % 12 + 1, 15) for k in range(12 * n_years)])
+
+
+@pytest.mark.parametrize("axis", [pytest.param(lambda: six_hourly(n_years=1)[0], id="6-hourly"),
+                                  pytest.param(lambda: _days("noleap", 2001), id="daily"),
+                                  pytest.param(_monthly, id="monthly")])
+def test_the_keys_recorded_with_a_run_are_read_back_as_they_were(axis):
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    times = axis()
+    keys = climatology_keys(times)
+    read = ClimatologyKeys.from_record(keys.record(), keys.count)
+    assert read == keys
+    np.testing.assert_array_equal(read.of(times), keys.of(times))
+
+
+def test_a_record_written_before_the_slot_was_recorded_keeps_its_keys():
+    """Sub-daily keys recorded as ``per`` alone: 86 400 s / n slots."""
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    times, _ = six_hourly(n_years=1)
+    assert ClimatologyKeys.from_record({"per": "day of year and hour"}, 366 * 4) == climatology_keys(times)
+
+
 def _days(calendar, year, *, hours=(12,)):
     """Every day (at the given hours) of ``year`` in ``calendar``, as cftime datetimes."""
     import datetime

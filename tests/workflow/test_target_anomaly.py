@@ -455,6 +455,26 @@ def test_daily_data_in_another_calendar_get_the_climatology_of_the_same_fraction
     assert metrics["splits"]["all"]["model"]["n_samples"] == values.size
 
 
+def test_a_day_of_daily_data_is_looked_up_in_the_runs_climatology_per_day_of_year(noleap_daily_run, tmp_path):
+    """A single time step has no step of its own: it takes the run's (daily), and gets the
+    prediction and the ACC reference it gets within the whole year."""
+    folder, sample, run_dir = noleap_daily_run
+    days = [195]  # 15 July
+    year = _daily(tmp_path / "year.nc", "noleap", [1996], seed=4)
+    cut = tmp_path / "days.nc"
+    with xr.open_dataset(year, decode_times=False) as whole:
+        whole.isel(time=days).to_netcdf(cut)
+    expected = _daily_climatology(sample, run_dir)[days] + _network_anomaly(run_dir, cut)
+    with xr.open_dataset(predict_files(run_dir, [str(year)], tmp_path / "year_pred.nc").path) as predicted:
+        in_year = predicted["tas_pred"].values[days]
+    with xr.open_dataset(predict_files(run_dir, [str(cut)], tmp_path / "days_pred.nc").path) as predicted:
+        np.testing.assert_array_equal(predicted["tas_pred"].values, in_year)
+        np.testing.assert_allclose(predicted["tas_pred"].values, expected, rtol=0, atol=2e-4)
+    metrics = evaluate_run(run_dir, [str(cut)], tmp_path / "evaluated")
+    assert metrics["climatology_per"] == "day of year"
+    assert metrics["splits"]["all"]["model"]["n_samples"] == len(days) * DAILY_LAT.size * DAILY_LON.size
+
+
 def _without_calendar(run_dir, folder):
     """A copy of the run as climann wrote it before the climatology's calendar was recorded."""
     old = shutil.copytree(run_dir, folder / "old_run")
