@@ -105,30 +105,39 @@ class ClimatologyKeys:
 
     * sub-daily steps: the day of year and the time of day (``slot_seconds`` long slots, the
       step), as WeatherBench 2's ERA5 climatology by day of year and hour of day;
-    * daily to weekly steps: the day of year (366 rows);
+    * daily steps: the day of year (366 rows);
+    * steps between a day and a month (pentads, weeks): windows of the year as long as the
+      step (``window_days``), as CPC's 73 pentads or NOAA OISST's weekly climatology; the last
+      window takes the days left over at the end of the year (days 358–366 for weeks), so that
+      every window holds one value a year (a key per day of year would hold one value in
+      about seven years);
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
       standard normals (WMO-No. 1203).
 
     Attributes
     ----------
     per : str
-        ``"day of year and hour"``, ``"day of year"`` or ``"calendar month"``.
+        ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
+        ``"week of the year"``, ``"N-day period of the year"`` or ``"calendar month"``.
     count : int
         The number of keys (the climatology's rows).
     slot_seconds : float
         Sub-daily keys: the length of a time-of-day slot, s; else 0.
+    window_days : float
+        Window keys: the length of a window of the year, days; else 0.
     """
 
     per: str
     count: int
     slot_seconds: float = 0.0
+    window_days: float = 0.0
 
     def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
 
         Calendar month m; day of year d; for n slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
-        s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5).
-        With ``calendar``, d is
+        s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5);
+        for windows of L days, min(⌊(d − 1 + s / 86 400) / L⌋, count − 1) + 1. With ``calendar``, d is
         the day of a climatology counted in that calendar (:func:`climatology_days`); None: the
         times' own.
         """
@@ -139,23 +148,34 @@ class ClimatologyKeys:
         if self.slot_seconds:
             slots_per_day = self.count // 366
             return (days - 1) * slots_per_day + (seconds // self.slot_seconds).astype(np.int64) + 1
+        if self.window_days:
+            windows = np.floor((days - 1 + seconds / _DAY) / self.window_days).astype(np.int64)
+            return np.minimum(windows, self.count - 1) + 1
         return np.asarray(days, dtype=np.int64)
 
     def record(self) -> dict:
-        """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot
-        length when it has one; read back with :meth:`from_record`."""
-        return {"per": self.per, **({"slot_seconds": self.slot_seconds} if self.slot_seconds else {})}
+        """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot or
+        window length when it has one; read back with :meth:`from_record`."""
+        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days}
+        return {"per": self.per, **{name: value for name, value in lengths.items() if value}}
 
     @classmethod
     def from_record(cls, record: dict, count: int) -> ClimatologyKeys:
         """The keys of a saved climatology of ``count`` rows from its :meth:`record`. A record
         of sub-daily keys without ``slot_seconds`` (written before it was) has 86 400 s / n slots."""
         slot = record.get("slot_seconds") or (_DAY / (count // 366) if record["per"] == "day of year and hour" else 0)
-        return cls(per=record["per"], count=count, slot_seconds=float(slot))
+        return cls(per=record["per"], count=count, slot_seconds=float(slot),
+                   window_days=float(record.get("window_days", 0)))
 
     def fits(self, other: ClimatologyKeys) -> bool:
-        """Whether data whose own keys are ``other`` can be looked up in this climatology."""
-        return other == self
+        """Whether data whose own keys are ``other`` can be looked up in this climatology: the
+        same keys, or a climatology per day of year of a run trained on weekly data before
+        windows were keyed as such (its model file keeps its keys)."""
+        return other == self or (self.per == "day of year" and self.count == 366 and other.window_days > 0)
+
+
+def _window_name(days: float) -> str:
+    return {5: "pentad of the year", 7: "week of the year"}.get(days, f"{days:g}-day period of the year")
 
 
 def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> ClimatologyKeys:
@@ -167,7 +187,8 @@ def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> Climatolog
         The nominal step of the data (:func:`climann.data.time_axis.axis_time_step`); None
         (a single time of unknown step): per calendar month.
     calendar : str
-        A CF calendar (CF-1.8 §4.4.1).
+        A CF calendar (CF-1.8 §4.4.1): the windows are as many as fit in its shortest year
+        (365 days; 360 in ``360_day``).
 
     Returns
     -------
@@ -176,8 +197,12 @@ def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> Climatolog
     seconds = 0.0 if step is None or step.months else step.duration.total_seconds()
     if 0 < seconds < _DAY:
         return ClimatologyKeys("day of year and hour", 366 * int(np.ceil(_DAY / seconds)), slot_seconds=seconds)
-    if _DAY <= seconds < _MONTH_DAYS * _DAY:
+    if seconds == _DAY:
         return ClimatologyKeys("day of year", 366)
+    if _DAY < seconds < _MONTH_DAYS * _DAY:
+        days = seconds / _DAY
+        shortest = min(days_in_year(year, calendar) for year in (2001, 2004))
+        return ClimatologyKeys(_window_name(days), max(1, int(shortest // days)), window_days=days)
     return ClimatologyKeys("calendar month", 12)
 
 
@@ -292,9 +317,10 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
     """The training years' mean at each cell for each time of year (the climatology baseline's).
 
     clim[k − 1, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = k }, key the
-    calendar month (12 rows), for daily to weekly data the day of year (366 rows), for sub-daily
-    data the day of year and time of day (366 · steps a day rows), by the axis's nominal step
-    (see :func:`climatology_keys`); NaN where no training value exists.
+    calendar month (12 rows), for daily data the day of year (366 rows), for pentads and weeks
+    the window of the year, for sub-daily data the day of year and time of day (366 · steps a
+    day rows), by the axis's nominal step (see :func:`climatology_keys`); NaN where no
+    training value exists.
 
     Parameters
     ----------
@@ -321,8 +347,8 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     """Predict each value by the training years' mean at that cell for that time of year.
 
     ŷ[t, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = key(t) }, key the
-    calendar month (the day of year for daily to weekly data, the day of year and hour for
-    sub-daily data: :func:`climatology_keys`); NaN where
+    calendar month (the day of year for daily data, the window of the year for pentads and
+    weeks, the day of year and hour for sub-daily data: :func:`climatology_keys`); NaN where
     no training value exists
     (see :func:`seasonal_climatology`).
 

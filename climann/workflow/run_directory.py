@@ -186,8 +186,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
 def target_climatology_record(data: PreparedData) -> dict:
     """``[data] target_anomaly``: the target's training climatology in JSON form
     (:func:`~climann.data.climatology.climatology_record`), with what it is taken ``per``
-    (calendar month, day of year, or day of year and hour with the time-of-day slot's
-    ``slot_seconds``: :meth:`~climann.evaluation.baselines.ClimatologyKeys.record`)
+    (calendar month, window or day of year, with the window's ``window_days`` or the
+    time-of-day slot's ``slot_seconds``: :meth:`~climann.evaluation.baselines.ClimatologyKeys.record`)
     and the ``calendar`` its days of year are counted in (the training data's, CF-1.8 §4.4.1;
     new data in another calendar look it up by the fraction of the year,
     :func:`~climann.evaluation.baselines.climatology_days`)."""

@@ -194,6 +194,36 @@ def test_a_gap_after_the_first_6_hourly_stamp_keeps_the_climatology_per_day_of_y
     assert season_name(times) == "day of year and hour"
 
 
+def weekly(n_years=12, seed=3):
+    """Weekly standard-calendar times from 1990-01-01 (their day of year shifts by 1–2 days a
+    year) and a (time, 2, 3) field with a 12 K seasonal cycle and 1 K noise."""
+    import datetime
+
+    import cftime
+
+    times = np.array([cftime.DatetimeGregorian(1990, 1, 1, 12) + datetime.timedelta(days=7 * k)
+                      for k in range(n_years * 52 + n_years // 7)])
+    fraction = np.array([(time.dayofyr - 0.5) / 365.25 for time in times])
+    cycle = 12 * np.cos(2 * np.pi * (fraction - 0.55))
+    return times, 285 + cycle[:, None, None] + np.random.default_rng(seed).normal(0, 1, (times.size, 2, 3))
+
+
+def test_weekly_data_get_a_climatology_per_week_of_the_year():
+    """Windows of 7 days of the year, the last taking days 358–366: each holds one value of every
+    training year (a key per day of year held one value in about seven years)."""
+    from climann.evaluation.baselines import climatology_prediction, season_count, season_name
+
+    times, truth = weekly()
+    years = np.array([time.year for time in times])
+    train, later = years < 1998, years >= 1998
+    week = np.minimum((np.array([time.dayofyr for time in times]) - 1) // 7, 51)
+    assert season_name(times) == "week of the year" and season_count(times) == 52
+    assert np.all(np.bincount(week[train], minlength=52) >= 8)  # every week, in each of the 8 training years
+    predicted = climatology_prediction(truth, times, train)
+    np.testing.assert_allclose(predicted, _by_hand(truth, week[:, None], train), rtol=1e-12)
+    assert np.isfinite(predicted[later]).all()
+
+
 def _monthly(n_years=2):
     import cftime
 
@@ -219,6 +249,20 @@ def test_a_record_written_before_the_slot_was_recorded_keeps_its_keys():
 
     times, _ = six_hourly(n_years=1)
     assert ClimatologyKeys.from_record({"per": "day of year and hour"}, 366 * 4) == climatology_keys(times)
+
+
+def test_weekly_data_are_looked_up_by_day_of_year_in_a_run_trained_before_weeks_were_keys():
+    """A weekly run whose model file records its climatology per day of year (366 rows) takes
+    new weekly data, whose own keys are now the 52 weeks of the year, by day of year as then;
+    its recorded keys read back as written."""
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    weeks, _ = weekly(n_years=2)
+    own = climatology_keys(weeks)
+    assert (own.per, own.count) == ("week of the year", 52) and ClimatologyKeys.from_record(own.record(), 52) == own
+    old = ClimatologyKeys.from_record({"per": "day of year"}, 366)
+    assert old.fits(own) and not old.fits(climatology_keys(six_hourly(n_years=1)[0]))
+    np.testing.assert_array_equal(old.of(weeks), [time.dayofyr for time in weeks])
 
 
 def _days(calendar, year, *, hours=(12,)):

@@ -2,6 +2,7 @@
 predictions add it back (in the target's units), in training, ``predict`` and ``evaluate --data``."""
 
 import dataclasses
+import json
 import logging
 import shutil
 
@@ -519,3 +520,43 @@ def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_
     assert not finite[-1].any() and finite[:-1].all()
     assert result.n_samples == finite.sum() == 365 * 12
     assert any(note.startswith("12 values are not predicted") for note in result.notes)
+
+
+def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_path):
+    """Baseline, target_anomaly, metrics.json, model.npz and predict on one week: the same
+    keys, windows of 7 days of the year (hand-computed), so every validation week has a value."""
+    from tests.evaluation.test_baselines import weekly
+
+    times, truth = weekly()
+    path = tmp_path / "weekly.nc"
+    xr.Dataset({"tas": (("time", "lat", "lon"), truth.astype("f4"), {"units": "K"})},
+               coords={"time": ("time", times, {"standard_name": "time"}),
+                       "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"})}).to_netcdf(
+        path, encoding={"time": {"units": "days since 1990-01-01", "calendar": "standard"}})
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": [], "features": ["lat"],
+                                    "target_anomaly": True},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 256},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["climatology_per"] == "week of the year"
+    record = load_run(run_dir).network.metadata["target_climatology"]
+    assert (record["per"], record["window_days"], record["shape"][0]) == ("week of the year", 7, 52)
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as predicted:
+        labels, on_file = predicted["split"].values, predicted["tas_pred"].values
+    values = truth.astype("f4").astype(np.float64)
+    week = np.minimum((np.array([time.dayofyr for time in times]) - 1) // 7, 51)
+    climatology = np.stack([values[(labels == 1) & (week == key)].mean(axis=0) for key in range(52)])
+    np.testing.assert_allclose(load_run(run_dir).network.metadata["target_climatology"]["values"],
+                               climatology.astype("f4").ravel(), rtol=1e-6)
+    val = labels == 2
+    weights = np.cos(np.deg2rad([-30.0, 30.0]))[:, None] * np.ones((1, 3))
+    error = (values[val] - climatology[week[val]]) ** 2
+    np.testing.assert_allclose(metrics["splits"]["val"]["climatology"]["mse"],
+                               (error * weights).sum() / (weights.sum() * val.sum()), rtol=1e-5)
+    one = tmp_path / "one_week.nc"
+    with xr.open_dataset(path, decode_times=False) as whole:
+        whole.isel(time=[-30]).to_netcdf(one)
+    with xr.open_dataset(predict_files(run_dir, [str(one)], tmp_path / "one.nc").path) as predicted:
+        np.testing.assert_allclose(predicted["tas_pred"].values[0], on_file[-30], rtol=1e-6)
