@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from climann.data.features import days_in_year
-from climann.data.time_axis import cell_time_step, lagged_steps, time_step_positions
+from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions
 from climann.evaluation.metrics import nanmean_over_time
 
 _log = logging.getLogger(__name__)
@@ -93,43 +93,178 @@ class LinearRegression:
 #: Seconds in a day, for the time of day of sub-daily steps.
 _DAY = 86400
 
+#: The shortest step kept apart from a calendar month: finer steps are keyed by the day of the
+#: year (and the hour), coarser ones by the calendar month.
+_MONTH_DAYS = 28
 
-def _step_seconds(times: np.ndarray) -> float:
-    """The first step of the axis in seconds (0 for a single time)."""
-    return (times[1] - times[0]).total_seconds() if len(times) > 1 else 0.0
+
+@dataclass(frozen=True)
+class ClimatologyKeys:
+    """What a climatology is taken per: its keys, one row each, chosen by the time step so that
+    each key holds about one value per training year.
+
+    * sub-daily steps: the day of year and the time of day (``slot_seconds`` long slots, the
+      step), as WeatherBench 2's ERA5 climatology by day of year and hour of day;
+    * daily steps: the day of year (366 rows);
+    * steps between a day and a month (pentads, weeks): windows of the year as long as the
+      step (``window_days``), as CPC's 73 pentads or NOAA OISST's weekly climatology; the last
+      window takes the days left over at the end of the year (days 358–366 for weeks), so that
+      every window holds one value a year (a key per day of year would hold one value in
+      about seven years);
+    * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
+      standard normals (WMO-No. 1203).
+
+    Attributes
+    ----------
+    per : str
+        ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
+        ``"week of the year"``, ``"N-day period of the year"`` or ``"calendar month"``.
+    count : int
+        The number of keys (the climatology's rows).
+    slot_seconds : float
+        Sub-daily keys: the length of a time-of-day slot, s; else 0.
+    window_days : float
+        Window keys: the length of a window of the year, days; else 0.
+    """
+
+    per: str
+    count: int
+    slot_seconds: float = 0.0
+    window_days: float = 0.0
+
+    def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
+        """Each time's key, 1 … ``count``, shape (n_time,).
+
+        Calendar month m; day of year d; for n slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
+        s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5);
+        for windows of L days, min(⌊(d − 1 + s / 86 400) / L⌋, count − 1) + 1. With ``calendar``, d is
+        the day of a climatology counted in that calendar (:func:`climatology_days`); None: the
+        times' own.
+        """
+        if self.per == "calendar month":
+            return np.array([time.month for time in times], dtype=np.int64)
+        days = np.array([time.dayofyr for time in times]) if calendar is None else climatology_days(times, calendar)
+        seconds = np.array([time.hour * 3600 + time.minute * 60 + time.second for time in times], dtype=np.int64)
+        if self.slot_seconds:
+            slots_per_day = self.count // 366
+            return (days - 1) * slots_per_day + (seconds // self.slot_seconds).astype(np.int64) + 1
+        if self.window_days:
+            windows = np.floor((days - 1 + seconds / _DAY) / self.window_days).astype(np.int64)
+            return np.minimum(windows, self.count - 1) + 1
+        return np.asarray(days, dtype=np.int64)
+
+    def record(self) -> dict:
+        """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot or
+        window length when it has one; read back with :meth:`from_record`."""
+        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days}
+        return {"per": self.per, **{name: value for name, value in lengths.items() if value}}
+
+    @classmethod
+    def from_record(cls, record: dict, count: int) -> ClimatologyKeys:
+        """The keys of a saved climatology of ``count`` rows from its :meth:`record`. A record
+        of sub-daily keys without ``slot_seconds`` (written before it was) has 86 400 s / n slots."""
+        slot = record.get("slot_seconds") or (_DAY / (count // 366) if record["per"] == "day of year and hour" else 0)
+        return cls(per=record["per"], count=count, slot_seconds=float(slot),
+                   window_days=float(record.get("window_days", 0)))
+
+    def fits(self, other: ClimatologyKeys) -> bool:
+        """Whether data whose own keys are ``other`` can be looked up in this climatology: the
+        same keys, or a climatology per day of year of a run trained on weekly data before
+        windows were keyed as such (its model file keeps its keys)."""
+        return other == self or (self.per == "day of year" and self.count == 366 and other.window_days > 0)
 
 
-def season_name(times: np.ndarray) -> str:
-    """What the climatology is taken per: ``"day of year and hour"`` for sub-daily data (6-hourly,
-    hourly: the diurnal cycle is kept apart, as WeatherBench 2's ERA5 climatology by day of year
-    and hour of day), ``"day of year"`` for daily to weekly data, else ``"calendar month"``."""
-    seconds = _step_seconds(times)
+def _window_name(days: float) -> str:
+    return {5: "pentad of the year", 7: "week of the year"}.get(days, f"{days:g}-day period of the year")
+
+
+def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> ClimatologyKeys:
+    """The climatology keys (:class:`ClimatologyKeys`) for data of time step ``step`` in ``calendar``.
+
+    Parameters
+    ----------
+    step : TimeStep or None
+        The nominal step of the data (:func:`climann.data.time_axis.axis_time_step`); None
+        (a single time of unknown step): per calendar month.
+    calendar : str
+        A CF calendar (CF-1.8 §4.4.1): the windows are as many as fit in its shortest year
+        (365 days; 360 in ``360_day``).
+
+    Returns
+    -------
+    ClimatologyKeys
+    """
+    seconds = 0.0 if step is None or step.months else step.duration.total_seconds()
     if 0 < seconds < _DAY:
-        return "day of year and hour"
-    return "day of year" if len(times) > 1 and seconds < 28 * _DAY else "calendar month"
+        return ClimatologyKeys("day of year and hour", 366 * int(np.ceil(_DAY / seconds)), slot_seconds=seconds)
+    if seconds == _DAY:
+        return ClimatologyKeys("day of year", 366)
+    if _DAY < seconds < _MONTH_DAYS * _DAY:
+        days = seconds / _DAY
+        shortest = min(days_in_year(year, calendar) for year in (2001, 2004))
+        return ClimatologyKeys(_window_name(days), max(1, int(shortest // days)), window_days=days)
+    return ClimatologyKeys("calendar month", 12)
 
 
-def steps_per_day(times: np.ndarray) -> int:
-    """Time-of-day slots of a sub-daily axis, ⌈86 400 s / step⌉ (4 for 6-hourly), else 1."""
-    seconds = _step_seconds(times)
-    return int(np.ceil(_DAY / seconds)) if 0 < seconds < _DAY else 1
+def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> TimeStep | None:
+    """The time step the climatology keys follow: the axis's nominal step, the one its lags and
+    persistence go by (:func:`climann.data.time_axis.axis_time_step`: the smallest spacing,
+    gaps allowed), taken over the distinct times in order (blocks of a split by files may
+    repeat or interleave); for times without one (irregular), their smallest spacing; for a
+    single time, ``known_step`` (the run's training step, recorded with new data).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    known_step : TimeStep, optional
+
+    Returns
+    -------
+    TimeStep or None
+        None for a single time without ``known_step``.
+    """
+    distinct = np.unique(np.asarray(times))
+    if len(distinct) < 2:
+        return known_step
+    step = axis_time_step(distinct)
+    if step is not None:
+        return step
+    spacing = min(later - earlier for earlier, later in zip(distinct[:-1], distinct[1:]))
+    return TimeStep(duration=spacing)
+
+
+def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None) -> ClimatologyKeys:
+    """The climatology keys of a time axis (:class:`ClimatologyKeys`), by its step
+    (:func:`key_time_step`): the one route by which the baseline, the ACC's reference,
+    ``target_anomaly`` and ``metrics.json``'s ``climatology_per`` key their climatology.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    known_step : TimeStep, optional
+        The step of a single time (see :func:`key_time_step`).
+
+    Returns
+    -------
+    ClimatologyKeys
+    """
+    calendar = times[0].calendar if len(times) else "standard"
+    return climatology_keys_of_step(key_time_step(times, known_step), calendar)
+
+
+def season_name(times: np.ndarray, *, known_step: TimeStep | None = None) -> str:
+    """What the climatology is taken per (:attr:`ClimatologyKeys.per` of :func:`climatology_keys`)."""
+    return climatology_keys(times, known_step=known_step).per
 
 
 def season_count(times: np.ndarray) -> int:
-    """The number of climatology keys (rows) for this axis: 12 calendar months, 366 days of
-    year, or 366 · :func:`steps_per_day` days of year and times of day."""
-    name = season_name(times)
-    return 12 if name == "calendar month" else 366 * steps_per_day(times)
+    """The number of climatology keys (rows) for this axis (:func:`climatology_keys`)."""
+    return climatology_keys(times).count
 
 
 def season_keys(times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
-    """The climatology's key of each time step, 1 … :func:`season_count` (see :func:`season_name`).
-
-    Calendar month m for monthly or coarser data; day of year d for daily data; for sub-daily
-    data with n = :func:`steps_per_day` slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
-    s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5).
-    With ``calendar``, d is the day of a climatology counted in that calendar
-    (:func:`climatology_days`).
+    """The climatology's key of each time step, 1 … :func:`season_count` (:meth:`ClimatologyKeys.of`
+    of :func:`climatology_keys`).
 
     Parameters
     ----------
@@ -142,15 +277,7 @@ def season_keys(times: np.ndarray, *, calendar: str | None = None) -> np.ndarray
     -------
     ndarray of int, shape (n_time,)
     """
-    name = season_name(times)
-    if name == "calendar month":
-        return np.array([time.month for time in times])
-    days = np.array([time.dayofyr for time in times]) if calendar is None else climatology_days(times, calendar)
-    if name == "day of year":
-        return days
-    step = _step_seconds(times)
-    slots = np.array([(time.hour * 3600 + time.minute * 60 + time.second) // step for time in times], dtype=np.int64)
-    return (days - 1) * steps_per_day(times) + slots + 1
+    return climatology_keys(times).of(times, calendar=calendar)
 
 
 def climatology_days(times: np.ndarray, calendar: str) -> np.ndarray:
@@ -190,9 +317,10 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
     """The training years' mean at each cell for each time of year (the climatology baseline's).
 
     clim[k − 1, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = k }, key the
-    calendar month (12 rows), for daily data the day of year (366 rows), for sub-daily data
-    the day of year and time of day (366 · steps a day rows; see :func:`season_keys`); NaN
-    where no training value exists.
+    calendar month (12 rows), for daily data the day of year (366 rows), for pentads and weeks
+    the window of the year, for sub-daily data the day of year and time of day (366 · steps a
+    day rows), by the axis's nominal step (see :func:`climatology_keys`); NaN where no
+    training value exists.
 
     Parameters
     ----------
@@ -205,8 +333,9 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
     -------
     ndarray, shape (season_count(times), n_lat, n_lon), float64
     """
-    keys = season_keys(times)
-    climatology = np.full((season_count(times), *truth.shape[1:]), np.nan, dtype=np.float64)
+    season = climatology_keys(times)
+    keys = season.of(times)
+    climatology = np.full((season.count, *truth.shape[1:]), np.nan, dtype=np.float64)
     for key in np.unique(keys):
         chosen = train_steps & (keys == key)
         if chosen.any():
@@ -218,8 +347,9 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     """Predict each value by the training years' mean at that cell for that time of year.
 
     ŷ[t, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = key(t) }, key the
-    calendar month (the day of year for daily data, the day of year and hour for sub-daily
-    data); NaN where no training value exists
+    calendar month (the day of year for daily data, the window of the year for pentads and
+    weeks, the day of year and hour for sub-daily data: :func:`climatology_keys`); NaN where
+    no training value exists
     (see :func:`seasonal_climatology`).
 
     Parameters
@@ -233,7 +363,7 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     -------
     ndarray, shape (n_time, n_lat, n_lon)
     """
-    return seasonal_climatology(truth, times, train_steps)[season_keys(times) - 1]
+    return seasonal_climatology(truth, times, train_steps)[climatology_keys(times).of(times) - 1]
 
 
 def is_regular(times: np.ndarray) -> bool:

@@ -38,7 +38,8 @@ from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anoma
 )
 
 #: Why a baseline has no value where the network has one (``{season}``: "day of year and
-#: hour", "day of year" or "calendar month", see :func:`climann.evaluation.baselines.season_name`).
+#: hour", "day of year", "week of the year" … or "calendar month", see
+#: :func:`climann.evaluation.baselines.climatology_keys`).
 UNDEFINED_REASONS = {
     "climatology": "the training years have no value for that {season}",
     "persistence": "there is no value one time step earlier (a gap in the time axis or a missing value)",

@@ -55,6 +55,7 @@ from climann.workflow.predict import (
     TrainedRun,
     load_run,
     saved_climatology_calendar,
+    saved_climatology_keys,
     saved_scalers,
     saved_target_climatology,
     training_climatologies,
@@ -218,7 +219,8 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
     data = prepared_with_scalers(config, *saved_scalers(run),
                                  climatologies=training_climatologies(run, new_data=False),
                                  target_climatology=saved_target_climatology(run),
-                                 climatology_calendar=saved_climatology_calendar(run))
+                                 climatology_calendar=saved_climatology_calendar(run),
+                                 climatology_keys=saved_climatology_keys(run))
     samples, layout = data.samples, data.samples.layout
     expected = tuple(run.network.metadata.get("features", samples.feature_names))
     if samples.feature_names != expected:

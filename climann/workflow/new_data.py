@@ -170,11 +170,11 @@ def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
     their years have another length in it (:func:`climann.evaluation.baselines.climatology_days`).
     Nothing is said for a climatology per calendar month, or one whose model file predates
     the record of its calendar (looked up by day number, as then)."""
-    from climann.evaluation.baselines import climatology_days, season_name
+    from climann.evaluation.baselines import climatology_days
 
     record = run.network.metadata.get("target_climatology") or {}
-    calendar, times = record.get("calendar"), layout.time.values
-    if calendar is None or not len(times) or times[0].calendar == calendar or season_name(times) == "calendar month":
+    calendar, times, per = record.get("calendar"), layout.time.values, record.get("per")
+    if calendar is None or not len(times) or times[0].calendar == calendar or per == "calendar month":
         return
     days = np.array([time.dayofyr for time in times])
     moved = np.flatnonzero(climatology_days(times, calendar) != days)
@@ -183,7 +183,7 @@ def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
     last = moved[-1]
     _log.warning(
         f"{_files(layout)} {'is' if len(layout.source_files) <= 1 else 'are'} in the {times[0].calendar} calendar, the "
-        f"run's climatology per {season_name(times)} (target_anomaly) in {calendar}: at {moved.size} of {len(times)} "
+        f"run's climatology per {per} (target_anomaly) in {calendar}: at {moved.size} of {len(times)} "
         "time steps it is looked up at the same fraction of the year, not by day number (as xarray's "
         f"convert_calendar align_on='year'; e.g. {times[last].strftime('%Y-%m-%d')}, day {days[last]} → day "
         f"{climatology_days(times[last:last + 1], calendar)[0]})"

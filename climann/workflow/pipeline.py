@@ -341,8 +341,8 @@ def grid_metrics(
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
     )
     return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
-                       mode=mode, season=season_name(times), regions=regions, n_dropped=n_dropped,
-                       split_periods=split.descriptions, left_out=left_out,
+                       mode=mode, season=season_name(times, known_step=layout.known_time_step), regions=regions,
+                       n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                        have_climatology=climatology is not None)
 
 

@@ -28,6 +28,7 @@ from climann.data.open import expand_paths
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
+from climann.evaluation.baselines import ClimatologyKeys
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
 from climann.evaluation.scores import whole_grid_sums
@@ -295,7 +296,8 @@ def predict_files(
     if target_climatology is not None:  # the network learnt the anomaly: add the training climatology back
         from climann.workflow.preparation import climatology_offset
 
-        offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run))[:, 0]
+        offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run),
+                                    keys=saved_climatology_keys(run))[:, 0]
         if n_undefined := int(np.count_nonzero(~np.isfinite(offset))):
             notes.append(f"{n_undefined} value{'s are' if n_undefined > 1 else ' is'} not predicted: the run's "
                          "training years have no value of the target at that cell and time of year "
@@ -516,6 +518,17 @@ def saved_climatology_calendar(run: TrainedRun) -> str | None:
     training data's, CF-1.8 §4.4.1); None for a run without one, or whose model file predates
     the record (its climatology is then looked up by the new data's day number, as then)."""
     return (run.network.metadata.get("target_climatology") or {}).get("calendar")
+
+
+def saved_climatology_keys(run: TrainedRun) -> ClimatologyKeys | None:
+    """What the run's saved target climatology is taken per (``model.npz`` ``target_climatology``
+    ``per``, with its slot or window length, :meth:`~climann.evaluation.baselines.ClimatologyKeys.from_record`):
+    new data are looked up by the keys the run was trained with, a single time step too; None
+    for a run without one, or whose model file predates the record (the data's own keys)."""
+    record = run.network.metadata.get("target_climatology") or {}
+    if "per" not in record or "shape" not in record:
+        return None
+    return ClimatologyKeys.from_record(record, count=record["shape"][0])
 
 
 def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> None:
@@ -822,7 +835,8 @@ def evaluate_run(
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other, cells=cells),
                                  target_climatology=target_climatology, dataset=dataset,
-                                 climatology_calendar=saved_climatology_calendar(run))
+                                 climatology_calendar=saved_climatology_calendar(run),
+                                 climatology_keys=saved_climatology_keys(run))
     flags = None  # where the inputs lie outside the training range (other data only)
     spread = None
     if other:
@@ -841,7 +855,8 @@ def evaluate_run(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
                          n_dropped=data.samples.n_dropped, left_out=left_out,
                          climatology=saved_climatology_grid(target_climatology, layout,
-                                                            calendar=saved_climatology_calendar(run))),
+                                                            calendar=saved_climatology_calendar(run),
+                                                            keys=saved_climatology_keys(run))),
             files, None if extrapolation is None else extrapolation.summary(),
         )
         if extrapolation is not None:
@@ -928,17 +943,18 @@ def with_changed_inputs(metrics: dict, changed: list[dict]) -> dict:
     return {**metrics, "changed_inputs": changed} if changed else metrics
 
 
-def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout, *,
-                           calendar: str | None = None) -> np.ndarray | None:
+def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout, *, calendar: str | None = None,
+                           keys: ClimatologyKeys | None = None) -> np.ndarray | None:
     """The saved training climatology (see :func:`saved_target_climatology`) at every time
     step of ``layout``, shape (n_time, n_lat, n_lon): the reference of the ACC on other data;
     None without one (no ACC). ``calendar``: the one it is counted in
-    (:func:`saved_climatology_calendar`), as :func:`~climann.workflow.preparation.climatology_offset`."""
-    from climann.evaluation.baselines import season_keys
+    (:func:`saved_climatology_calendar`), ``keys`` what it is taken per
+    (:func:`saved_climatology_keys`), as :func:`~climann.workflow.preparation.climatology_offset`."""
+    from climann.workflow.preparation import climatology_rows
 
     if climatology is None:
         return None
-    return climatology.astype(np.float64)[season_keys(layout.time.values, calendar=calendar) - 1]
+    return climatology.astype(np.float64)[climatology_rows(layout, climatology, calendar=calendar, keys=keys)]
 
 
 def _model_and_spread(data, network: Network | Ensemble):

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -41,6 +42,10 @@ from climann.data.variables import data_variable_names, grid_layout, on_grid, re
 from climann.errors import ClimannError
 from climann.evaluation.predictions import check_predictions_encodable
 from climann.workflow.runlog import run_logger
+
+if TYPE_CHECKING:
+    from climann.evaluation.baselines import ClimatologyKeys
+
 
 @dataclass(frozen=True)
 class PreparedData:
@@ -507,46 +512,71 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np
     return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
 
 
-def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray, *,
-                       calendar: str | None = None) -> np.ndarray:
-    """The ``climatology`` (from :func:`target_climatology`) at each sample's cell and time
-    of year, shape (n_samples, 1), float64; NaN where it is undefined.
+def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: str | None = None,
+                     keys: ClimatologyKeys | None = None) -> np.ndarray:
+    """The row of ``climatology`` (from :func:`target_climatology`) for each time step of
+    ``layout``, 0-based, shape (n_time,).
 
-    ``calendar``: the one the climatology's days of year are counted in (the training data's,
-    saved in ``model.npz``); data in another are looked up at the same fraction of the year
-    (:func:`climann.evaluation.baselines.climatology_days`). None: the samples' own.
+    ``keys``: what the climatology is taken per (a trained run's, saved in ``model.npz``,
+    :func:`climann.workflow.predict.saved_climatology_keys`); None: the data's own keys
+    (:func:`climann.evaluation.baselines.climatology_keys`, by their nominal step, or by the
+    run's training step for a single time step). ``calendar``: the one the climatology's days
+    of year are counted in (the training data's); data in another are looked up at the same
+    fraction of the year (:func:`climann.evaluation.baselines.climatology_days`). None: the
+    data's own.
 
     Raises
     ------
     ClimannError
-        If the climatology is per another time of year or on another grid than the samples.
+        If the data's own keys are not the climatology's (data of another time step), or the
+        climatology is on another grid than the data.
     """
-    from climann.evaluation.baselines import season_count, season_keys, season_name
+    from climann.evaluation.baselines import climatology_keys, key_time_step
 
-    layout = samples.layout
-    per = season_name(layout.time.values)
-    if climatology.shape[0] != season_count(layout.time.values):
+    times = layout.time.values
+    own = climatology_keys(times, known_step=layout.known_time_step)
+    if keys is None:
+        keys = own
+    elif key_time_step(times, layout.known_time_step) is not None and not keys.fits(own):
+        raise ClimannError(f"the target's training climatology is per {keys.per} but these data need one per "
+                           f"{own.per}: give data at the training time step")
+    if climatology.shape[0] != keys.count:
         raise ClimannError(
-            f"the target's training climatology has {climatology.shape[0]} rows but these data need one per {per}: "
-            "give data at the training time step"
+            f"the target's training climatology has {climatology.shape[0]} rows but these data need one per "
+            f"{keys.per}: give data at the training time step"
         )
     if climatology.shape[1:] != layout.shape[1:]:
         raise ClimannError(
             f"the target's training climatology is on the {climatology.shape[1]}×{climatology.shape[2]} training "
             f"grid; the data are on {layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
         )
-    keys = season_keys(layout.time.values, calendar=calendar)[samples.time_index]
+    return keys.of(times, calendar=calendar) - 1
+
+
+def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray, *, calendar: str | None = None,
+                       keys: ClimatologyKeys | None = None) -> np.ndarray:
+    """The ``climatology`` (from :func:`target_climatology`) at each sample's cell and time
+    of year, shape (n_samples, 1), float64; NaN where it is undefined. ``calendar`` and
+    ``keys`` as in :func:`climatology_rows`.
+
+    Raises
+    ------
+    ClimannError
+        If the climatology is per another time of year or on another grid than the samples.
+    """
+    layout = samples.layout
+    rows = climatology_rows(layout, climatology, calendar=calendar, keys=keys)[samples.time_index]
     cells = samples.flat_index % layout.n_cells
-    return climatology.reshape(climatology.shape[0], -1)[keys - 1, cells].astype(np.float64)[:, None]
+    return climatology.reshape(climatology.shape[0], -1)[rows, cells].astype(np.float64)[:, None]
 
 
 def _anomaly_target(
     config: RunConfig, samples: PointwiseSamples, split: TimeSplit, sample_masks: dict[str, np.ndarray],
-    saved: np.ndarray | None = None, saved_calendar: str | None = None,
+    saved: np.ndarray | None = None, saved_calendar: str | None = None, saved_keys: ClimatologyKeys | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
     """``[data] target_anomaly``: (climatology, per-sample offset, target to scale): the
     training block's climatology (or the ``saved`` one of a trained model, counted in
-    ``saved_calendar``), and y − offset.
+    ``saved_calendar`` and taken per ``saved_keys``), and y − offset.
     Samples whose climatology is undefined (no training value at that cell and time of year)
     leave every block's mask. Without the option: (None, None, the target unchanged)."""
     if not config.data.target_anomaly:
@@ -554,7 +584,8 @@ def _anomaly_target(
     if isinstance(samples, FieldSamples):
         raise ClimannError('[data] target_anomaly needs mode = "pointwise"')
     climatology = target_climatology(samples, split.time_masks["train"]) if saved is None else saved
-    offset = climatology_offset(samples, climatology, calendar=None if saved is None else saved_calendar)
+    offset = (climatology_offset(samples, climatology) if saved is None
+              else climatology_offset(samples, climatology, calendar=saved_calendar, keys=saved_keys))
     for name, mask in sample_masks.items():
         sample_masks[name] = mask & np.isfinite(offset[:, 0])
     anomaly = samples.target - offset
@@ -712,6 +743,7 @@ def prepared_with_scalers(
     units: Mapping[str, str] | None = None, climatologies: Mapping[str, np.ndarray] | None = None,
     target_climatology: np.ndarray | None = None, dataset: xr.Dataset | None = None,
     grid: Mapping[str, list[float]] | None = None, climatology_calendar: str | None = None,
+    climatology_keys: ClimatologyKeys | None = None,
 ) -> PreparedData:
     """Samples of ``config.data``, split as configured (or as one block ``all``), scaled with
     given scalers — those of a trained model, never refitted on these data — and with the
@@ -719,7 +751,8 @@ def prepared_with_scalers(
     ``climatologies`` (see :func:`anomaly_climatologies`); with ``[data] target_anomaly``
     the target's climatology is its saved ``target_climatology`` (recomputed from the
     training block when None), counted in ``climatology_calendar`` (the training data's; None
-    for model files that predate its record: the data's own); ``dataset`` as in
+    for model files that predate its record: the data's own) and taken per
+    ``climatology_keys`` (see :func:`climatology_rows`); ``dataset`` as in
     :func:`build_samples`."""
     samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset, grid=grid)
     if whole_period:
@@ -733,7 +766,7 @@ def prepared_with_scalers(
         raise ClimannError("this run's model.npz does not hold the target's training climatology that "
                            "[data] target_anomaly needs: retrain the run")
     climatology, offset, target = _anomaly_target(config, samples, split, sample_masks, target_climatology,
-                                                  climatology_calendar)
+                                                  climatology_calendar, climatology_keys)
     scaled = ({"scaled_target": target_scaler.transform(target, dtype), "target_mask": None} if offset is not None
               else _scaled_target(samples, target_scaler, dtype))
     return PreparedData(

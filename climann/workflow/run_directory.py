@@ -186,14 +186,16 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
 def target_climatology_record(data: PreparedData) -> dict:
     """``[data] target_anomaly``: the target's training climatology in JSON form
     (:func:`~climann.data.climatology.climatology_record`), with what it is taken ``per``
-    (calendar month or day of year) and the ``calendar`` its days of year are counted in (the
-    training data's, CF-1.8 §4.4.1; new data in another calendar look it up by the fraction
-    of the year, :func:`~climann.evaluation.baselines.climatology_days`)."""
-    from climann.evaluation.baselines import season_name
+    (calendar month, window or day of year, with the window's ``window_days`` or the
+    time-of-day slot's ``slot_seconds``: :meth:`~climann.evaluation.baselines.ClimatologyKeys.record`)
+    and the ``calendar`` its days of year are counted in (the training data's, CF-1.8 §4.4.1;
+    new data in another calendar look it up by the fraction of the year,
+    :func:`~climann.evaluation.baselines.climatology_days`)."""
+    from climann.evaluation.baselines import climatology_keys
 
     name, times = data.samples.layout.target_name, data.samples.layout.time.values
     record = climatology_record({name: data.target_climatology})[name]
-    return {"per": season_name(times), "calendar": times[0].calendar, **record}
+    return {**climatology_keys(times).record(), "calendar": times[0].calendar, **record}
 
 
 def untrained_outputs(data: PreparedData) -> list[int]:

@@ -172,6 +172,99 @@ def test_the_climatology_of_6_hourly_data_is_per_day_of_year_and_hour():
     assert mse < 0.2  # noise only (2 · 0.3² · 3/2 ≈ 0.135); pooling the hours would leave the 8 K cycle: ≈ 32 K²
 
 
+def _by_hand(truth, keys, train):
+    """NumPy: each value predicted by the mean of the training values of the same key (a tuple per step)."""
+    means = {key: truth[train & np.all(keys == key, axis=1)].mean(axis=0) for key in set(map(tuple, keys[train]))}
+    return np.stack([means[tuple(key)] for key in keys])
+
+
+@pytest.mark.parametrize("dropped", [pytest.param([1], id="second-stamp"),
+                                     pytest.param([1, 2, 3], id="rest-of-the-first-day")])
+def test_a_gap_after_the_first_6_hourly_stamp_keeps_the_climatology_per_day_of_year_and_hour(dropped):
+    """The keys follow the axis's nominal step (6 hours), not the spacing of its first two stamps
+    (12 hours, or a day): a missing stamp removes only its own value."""
+    from climann.evaluation.baselines import climatology_prediction, season_name
+
+    times, truth = six_hourly()
+    kept = np.setdiff1d(np.arange(times.size), dropped)
+    times, truth = times[kept], truth[kept]
+    train = np.array([time.year for time in times]) < 2003
+    keys = np.array([(time.dayofyr, time.hour) for time in times])
+    np.testing.assert_allclose(climatology_prediction(truth, times, train), _by_hand(truth, keys, train), rtol=1e-12)
+    assert season_name(times) == "day of year and hour"
+
+
+def weekly(n_years=12, seed=3):
+    """Weekly standard-calendar times from 1990-01-01 (their day of year shifts by 1–2 days a
+    year) and a (time, 2, 3) field with a 12 K seasonal cycle and 1 K noise."""
+    import datetime
+
+    import cftime
+
+    times = np.array([cftime.DatetimeGregorian(1990, 1, 1, 12) + datetime.timedelta(days=7 * k)
+                      for k in range(n_years * 52 + n_years // 7)])
+    fraction = np.array([(time.dayofyr - 0.5) / 365.25 for time in times])
+    cycle = 12 * np.cos(2 * np.pi * (fraction - 0.55))
+    return times, 285 + cycle[:, None, None] + np.random.default_rng(seed).normal(0, 1, (times.size, 2, 3))
+
+
+def test_weekly_data_get_a_climatology_per_week_of_the_year():
+    """Windows of 7 days of the year, the last taking days 358–366: each holds one value of every
+    training year (a key per day of year held one value in about seven years)."""
+    from climann.evaluation.baselines import climatology_prediction, season_count, season_name
+
+    times, truth = weekly()
+    years = np.array([time.year for time in times])
+    train, later = years < 1998, years >= 1998
+    week = np.minimum((np.array([time.dayofyr for time in times]) - 1) // 7, 51)
+    assert season_name(times) == "week of the year" and season_count(times) == 52
+    assert np.all(np.bincount(week[train], minlength=52) >= 8)  # every week, in each of the 8 training years
+    predicted = climatology_prediction(truth, times, train)
+    np.testing.assert_allclose(predicted, _by_hand(truth, week[:, None], train), rtol=1e-12)
+    assert np.isfinite(predicted[later]).all()
+
+
+def _monthly(n_years=2):
+    import cftime
+
+    return np.array([cftime.DatetimeNoLeap(2001 + k // 12, k % 12 + 1, 15) for k in range(12 * n_years)])
+
+
+@pytest.mark.parametrize("axis", [pytest.param(lambda: six_hourly(n_years=1)[0], id="6-hourly"),
+                                  pytest.param(lambda: _days("noleap", 2001), id="daily"),
+                                  pytest.param(_monthly, id="monthly")])
+def test_the_keys_recorded_with_a_run_are_read_back_as_they_were(axis):
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    times = axis()
+    keys = climatology_keys(times)
+    read = ClimatologyKeys.from_record(keys.record(), keys.count)
+    assert read == keys
+    np.testing.assert_array_equal(read.of(times), keys.of(times))
+
+
+def test_a_record_written_before_the_slot_was_recorded_keeps_its_keys():
+    """Sub-daily keys recorded as ``per`` alone: 86 400 s / n slots."""
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    times, _ = six_hourly(n_years=1)
+    assert ClimatologyKeys.from_record({"per": "day of year and hour"}, 366 * 4) == climatology_keys(times)
+
+
+def test_weekly_data_are_looked_up_by_day_of_year_in_a_run_trained_before_weeks_were_keys():
+    """A weekly run whose model file records its climatology per day of year (366 rows) takes
+    new weekly data, whose own keys are now the 52 weeks of the year, by day of year as then;
+    its recorded keys read back as written."""
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    weeks, _ = weekly(n_years=2)
+    own = climatology_keys(weeks)
+    assert (own.per, own.count) == ("week of the year", 52) and ClimatologyKeys.from_record(own.record(), 52) == own
+    old = ClimatologyKeys.from_record({"per": "day of year"}, 366)
+    assert old.fits(own) and not old.fits(climatology_keys(six_hourly(n_years=1)[0]))
+    np.testing.assert_array_equal(old.of(weeks), [time.dayofyr for time in weeks])
+
+
 def _days(calendar, year, *, hours=(12,)):
     """Every day (at the given hours) of ``year`` in ``calendar``, as cftime datetimes."""
     import datetime

@@ -14,10 +14,13 @@ from tests.evaluation.test_baselines import six_hourly
 
 @pytest.fixture(scope="module")
 def six_hourly_file(tmp_path_factory):
-    times, truth = six_hourly()
+    return _six_hourly_file(tmp_path_factory.mktemp("data") / "tas_6hr.nc")
+
+
+def _six_hourly_file(path, n_years=3):
+    times, truth = six_hourly(n_years=n_years)
     units = "hours since 2001-01-01"
     hours = np.arange(times.size) * 6.0
-    path = tmp_path_factory.mktemp("data") / "tas_6hr.nc"
     xr.Dataset(
         {"tas": (("time", "lat", "lon"), truth.astype(np.float32), {"units": "K"})},
         coords={"time": ("time", hours, {"units": units, "calendar": "noleap", "standard_name": "time"}),
@@ -52,3 +55,37 @@ def test_the_climatology_baseline_of_6_hourly_data_keeps_the_diurnal_cycle(six_h
     np.testing.assert_allclose(metrics["splits"]["test"]["climatology"]["mse"], expected, rtol=1e-5)
     assert metrics["climatology_per"] == "day of year and hour"
     assert "climatology per day of year and hour" in (run_dir / "report.md").read_text()
+
+
+def test_a_gap_after_the_first_stamp_keeps_the_hours_apart_in_training_and_predict(tmp_path):
+    """A file without its second stamp (1 January 06:00) is 6-hourly: the climatology baseline
+    and the ``target_anomaly`` climatology stay per day of year and hour (by hand), and a run
+    trained on the whole file predicts it with the values it gives those times in the whole file."""
+    from climann.workflow.predict import predict_files
+
+    path, truth = _six_hourly_file(tmp_path / "tas_6hr.nc", n_years=5)  # 3 training years
+    gap = tmp_path / "tas_gap.nc"
+    with xr.open_dataset(path, decode_times=False) as whole:
+        whole.isel(time=np.setdiff1d(np.arange(whole.sizes["time"]), [1])).to_netcdf(gap)
+    runs = {}
+    for name, file in (("whole", path), ("gap", gap)):
+        data = {"paths": [str(file)], "target": "tas", "predictors": [], "features": ["lat"], "target_anomaly": True}
+        config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 256},
+                               "evaluation": {"figures": False}})
+        runs[name] = run_training(config, run_dir=tmp_path / name).run_dir
+    metrics = json.loads((runs["gap"] / "metrics.json").read_text())
+    with xr.open_dataset(runs["gap"] / "predictions.nc", decode_times=False) as predictions:
+        labels = predictions["split"].values
+    values = np.delete(truth.astype(np.float32).astype(np.float64), 1, axis=0)
+    keys = np.delete(np.arange(truth.shape[0]) % (365 * 4), 1)
+    train, test = labels == 1, labels == 3
+    climatology = {key: values[train & (keys == key)].mean(axis=0) for key in np.unique(keys[train])}
+    weights = np.cos(np.deg2rad([-30.0, 30.0]))[:, None] * np.ones((1, 3))
+    error = (values[test] - np.stack([climatology[key] for key in keys[test]])) ** 2
+    expected = float((error * weights).sum() / (weights.sum() * test.sum()))
+    np.testing.assert_allclose(metrics["splits"]["test"]["climatology"]["mse"], expected, rtol=1e-5)
+    assert metrics["climatology_per"] == "day of year and hour"
+    predicted = predict_files(runs["whole"], [str(gap)], tmp_path / "gap_pred.nc").path
+    with xr.open_dataset(predicted) as on_gap, xr.open_dataset(runs["whole"] / "predictions.nc") as on_whole:
+        np.testing.assert_allclose(on_gap["tas_pred"].values,
+                                   np.delete(on_whole["tas_pred"].values, 1, axis=0), rtol=1e-6)

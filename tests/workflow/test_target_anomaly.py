@@ -2,6 +2,7 @@
 predictions add it back (in the target's units), in training, ``predict`` and ``evaluate --data``."""
 
 import dataclasses
+import json
 import logging
 import shutil
 
@@ -455,6 +456,26 @@ def test_daily_data_in_another_calendar_get_the_climatology_of_the_same_fraction
     assert metrics["splits"]["all"]["model"]["n_samples"] == values.size
 
 
+def test_a_day_of_daily_data_is_looked_up_in_the_runs_climatology_per_day_of_year(noleap_daily_run, tmp_path):
+    """A single time step has no step of its own: it takes the run's (daily), and gets the
+    prediction and the ACC reference it gets within the whole year."""
+    folder, sample, run_dir = noleap_daily_run
+    days = [195]  # 15 July
+    year = _daily(tmp_path / "year.nc", "noleap", [1996], seed=4)
+    cut = tmp_path / "days.nc"
+    with xr.open_dataset(year, decode_times=False) as whole:
+        whole.isel(time=days).to_netcdf(cut)
+    expected = _daily_climatology(sample, run_dir)[days] + _network_anomaly(run_dir, cut)
+    with xr.open_dataset(predict_files(run_dir, [str(year)], tmp_path / "year_pred.nc").path) as predicted:
+        in_year = predicted["tas_pred"].values[days]
+    with xr.open_dataset(predict_files(run_dir, [str(cut)], tmp_path / "days_pred.nc").path) as predicted:
+        np.testing.assert_array_equal(predicted["tas_pred"].values, in_year)
+        np.testing.assert_allclose(predicted["tas_pred"].values, expected, rtol=0, atol=2e-4)
+    metrics = evaluate_run(run_dir, [str(cut)], tmp_path / "evaluated")
+    assert metrics["climatology_per"] == "day of year"
+    assert metrics["splits"]["all"]["model"]["n_samples"] == len(days) * DAILY_LAT.size * DAILY_LON.size
+
+
 def _without_calendar(run_dir, folder):
     """A copy of the run as climann wrote it before the climatology's calendar was recorded."""
     old = shutil.copytree(run_dir, folder / "old_run")
@@ -499,3 +520,43 @@ def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_
     assert not finite[-1].any() and finite[:-1].all()
     assert result.n_samples == finite.sum() == 365 * 12
     assert any(note.startswith("12 values are not predicted") for note in result.notes)
+
+
+def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_path):
+    """Baseline, target_anomaly, metrics.json, model.npz and predict on one week: the same
+    keys, windows of 7 days of the year (hand-computed), so every validation week has a value."""
+    from tests.evaluation.test_baselines import weekly
+
+    times, truth = weekly()
+    path = tmp_path / "weekly.nc"
+    xr.Dataset({"tas": (("time", "lat", "lon"), truth.astype("f4"), {"units": "K"})},
+               coords={"time": ("time", times, {"standard_name": "time"}),
+                       "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"})}).to_netcdf(
+        path, encoding={"time": {"units": "days since 1990-01-01", "calendar": "standard"}})
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": [], "features": ["lat"],
+                                    "target_anomaly": True},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 256},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["climatology_per"] == "week of the year"
+    record = load_run(run_dir).network.metadata["target_climatology"]
+    assert (record["per"], record["window_days"], record["shape"][0]) == ("week of the year", 7, 52)
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as predicted:
+        labels, on_file = predicted["split"].values, predicted["tas_pred"].values
+    values = truth.astype("f4").astype(np.float64)
+    week = np.minimum((np.array([time.dayofyr for time in times]) - 1) // 7, 51)
+    climatology = np.stack([values[(labels == 1) & (week == key)].mean(axis=0) for key in range(52)])
+    np.testing.assert_allclose(load_run(run_dir).network.metadata["target_climatology"]["values"],
+                               climatology.astype("f4").ravel(), rtol=1e-6)
+    val = labels == 2
+    weights = np.cos(np.deg2rad([-30.0, 30.0]))[:, None] * np.ones((1, 3))
+    error = (values[val] - climatology[week[val]]) ** 2
+    np.testing.assert_allclose(metrics["splits"]["val"]["climatology"]["mse"],
+                               (error * weights).sum() / (weights.sum() * val.sum()), rtol=1e-5)
+    one = tmp_path / "one_week.nc"
+    with xr.open_dataset(path, decode_times=False) as whole:
+        whole.isel(time=[-30]).to_netcdf(one)
+    with xr.open_dataset(predict_files(run_dir, [str(one)], tmp_path / "one.nc").path) as predicted:
+        np.testing.assert_allclose(predicted["tas_pred"].values[0], on_file[-30], rtol=1e-6)
