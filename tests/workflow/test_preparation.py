@@ -15,7 +15,7 @@ from climann.errors import ClimannError
 from climann.workflow.pipeline import run_training
 from climann.workflow.preparation import prepare_data, resolve_inputs
 from climann.evaluation.predictions import split_labels
-from tests.conftest import grid_dataset
+from tests.conftest import draw_no_run_figures, grid_dataset
 
 
 def cos_mean(field: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -70,7 +70,8 @@ def test_each_block_is_read_from_its_own_files_and_scaled_by_the_training_files(
     assert data.split.descriptions["test"] == "2000–2002 (test files)"
 
 
-def test_a_run_split_by_dataset_writes_every_block_and_reruns_from_its_config(scenarios, tmp_path):
+def test_a_run_split_by_dataset_writes_every_block_and_reruns_from_its_config(scenarios, tmp_path, monkeypatch):
+    draw_no_run_figures(monkeypatch)  # its blocks, predictions and config are checked, not its figures
     run = run_training(split_config(scenarios), run_dir=tmp_path / "run")
     assert set(run.metrics["splits"]) == {"train", "val", "test"}
     assert set(run.metrics["splits"]["test"]) == {"model", "climatology", "linear"}  # dates repeat: no persistence

@@ -19,7 +19,7 @@ from climann.evaluation.figures.files import (
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import predict_files
-from tests.conftest import write_user_image
+from tests.conftest import draw_no_run_figures, write_user_image
 from tests.grid_files import write_rotated
 
 runner = CliRunner()
@@ -33,7 +33,9 @@ def predicted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plot_file")
     sample = write_sample_dataset(folder / "sample.nc", years=3, resolution=30.0, seed=2)
     config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [4]}, "training": {"epochs": 1}})
-    run_dir = run_training(config, run_dir=folder / "run").run_dir
+    with pytest.MonkeyPatch.context() as patch:
+        draw_no_run_figures(patch)  # the run's own figures: no test here looks at them
+        run_dir = run_training(config, run_dir=folder / "run").run_dir
     with xr.open_dataset(sample) as source:
         source.drop_vars("tas").to_netcdf(folder / "no_truth.nc")
     return {

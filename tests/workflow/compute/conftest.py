@@ -17,10 +17,20 @@ from climann.data.sample_data import write_sample_dataset
 
 @pytest.fixture(scope="package")
 def cluster():
+    """Its workers and scheduler run their timers as rarely as climann's own local clusters do
+    and no statistical profiler (:data:`LOCAL_WORKER_TIMERS`): with dask's defaults they
+    ticked every 20 ms and sampled stacks every 10 ms for the whole compute package, ≈ 2 % of
+    a core per process (the suite's CPU, not what any test asserts); their memory allocation
+    stays dask's own (``MALLOC_TRIM_THRESHOLD_``), which a test of the run log's hint needs."""
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as local:
+    from climann.workflow.compute.cluster import LOCAL_WORKER_TIMERS
+
+    with dask.config.set(LOCAL_WORKER_TIMERS):  # read by the scheduler and the workers as they start
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                             silence_logs=logging.ERROR)
+    with local:
         yield local
     gc.collect()
 
