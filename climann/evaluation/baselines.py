@@ -13,6 +13,7 @@ that is what an unweighted least-squares fit is, not a fault.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,11 +168,31 @@ class ClimatologyKeys:
         return cls(per=record["per"], count=count, slot_seconds=float(slot),
                    window_days=float(record.get("window_days", 0)))
 
+    @property
+    def step_seconds(self) -> float | None:
+        """The time step these keys are for, s: the slot, a day, or the window; None for
+        calendar months."""
+        if self.per == "calendar month":
+            return None
+        return self.slot_seconds or self.window_days * _DAY or _DAY
+
+    @property
+    def description(self) -> str:
+        """``per``, with the slots' length for sub-daily keys (for messages: 6- and
+        12-hourly keys are both "per day of year and hour")."""
+        return f"{self.per} ({self.slot_seconds / 3600:g}-hour slots)" if self.slot_seconds else self.per
+
     def fits(self, other: ClimatologyKeys) -> bool:
         """Whether data whose own keys are ``other`` can be looked up in this climatology: the
-        same keys, or a climatology per day of year of a run trained on weekly data before
-        windows were keyed as such (its model file keeps its keys)."""
-        return other == self or (self.per == "day of year" and self.count == 366 and other.window_days > 0)
+        same keys; keys of a step that is a whole number of this one's (data at the training
+        step with stamps missing, such as 6-hourly data kept at 00 and 12 UTC, or weekly data
+        every other week: each time still falls in its own slot, day or window); or a
+        climatology per day of year of a run trained on weekly data before windows were keyed
+        as such (its model file keeps its keys)."""
+        mine, theirs = self.step_seconds, other.step_seconds
+        multiple = mine is not None and theirs is not None and theirs >= mine and math.isclose(
+            theirs / mine, round(theirs / mine))
+        return other == self or multiple or (self.per == "day of year" and self.count == 366 and other.window_days > 0)
 
 
 def _window_name(days: float) -> str:

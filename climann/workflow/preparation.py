@@ -538,8 +538,8 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
     if keys is None:
         keys = own
     elif key_time_step(times, layout.known_time_step) is not None and not keys.fits(own):
-        raise ClimannError(f"the target's training climatology is per {keys.per} but these data need one per "
-                           f"{own.per}: give data at the training time step")
+        raise ClimannError(f"the target's training climatology is per {keys.description} but these data need one "
+                           f"per {own.description}: give data at the training time step")
     if climatology.shape[0] != keys.count:
         raise ClimannError(
             f"the target's training climatology has {climatology.shape[0]} rows but these data need one per "

@@ -361,3 +361,27 @@ def test_sub_daily_keys_in_another_calendar_keep_the_hour_of_the_mapped_day():
     days = climatology_days(times, "noleap")
     np.testing.assert_array_equal(keys, (days - 1) * 4 + np.tile(np.arange(4), 360) + 1)
     assert keys[-1] == 365 * 4  # 30 December 18:00 → the last slot of noleap's 31 December
+
+
+@pytest.mark.parametrize(("trained", "given", "fits"), [
+    pytest.param(dict(per="day of year and hour", count=366 * 4, slot_seconds=21600.0),
+                 dict(per="day of year and hour", count=366 * 2, slot_seconds=43200.0), True, id="6-hourly-given-12-hourly"),
+    pytest.param(dict(per="day of year and hour", count=366 * 4, slot_seconds=21600.0),
+                 dict(per="day of year", count=366), True, id="6-hourly-given-daily"),
+    pytest.param(dict(per="day of year and hour", count=366 * 2, slot_seconds=43200.0),
+                 dict(per="day of year and hour", count=366 * 4, slot_seconds=21600.0), False, id="12-hourly-given-6-hourly"),
+    pytest.param(dict(per="day of year and hour", count=366 * 4, slot_seconds=21600.0),
+                 dict(per="day of year and hour", count=366 * 3, slot_seconds=28800.0), False, id="6-hourly-given-8-hourly"),
+    pytest.param(dict(per="week of the year", count=52, window_days=7.0),
+                 dict(per="14-day period of the year", count=26, window_days=14.0), True, id="weekly-given-fortnightly"),
+    pytest.param(dict(per="week of the year", count=52, window_days=7.0),
+                 dict(per="day of year", count=366), False, id="weekly-given-daily"),
+    pytest.param(dict(per="calendar month", count=12), dict(per="day of year", count=366), False, id="monthly-given-daily"),
+    pytest.param(dict(per="day of year", count=366), dict(per="calendar month", count=12), False, id="daily-given-monthly"),
+])
+def test_a_climatology_fits_data_at_a_whole_multiple_of_its_step(trained, given, fits):
+    """Data at the training step with stamps missing (6-hourly kept at 00 and 12 UTC, weekly
+    every other week) have a key in the run's climatology for every time; finer data do not."""
+    from climann.evaluation.baselines import ClimatologyKeys
+
+    assert ClimatologyKeys(**trained).fits(ClimatologyKeys(**given)) is fits
