@@ -41,11 +41,12 @@ def bounds_from_centres(centres: np.ndarray, *, latitude: bool = False, longitud
         Lower and upper edge of each cell along the axis's order, degrees (a longitude axis in
         no order round the circle, such as a region cut across the file's 0° or 180° seam:
         each cell's edges in ascending order round the circle). A single centre gets a cell
-        1° wide.
+        1° wide (clipped to ±90° on a latitude: half a degree at a pole).
     """
     centres = np.asarray(centres, np.float64).ravel()
-    if centres.size == 1:
-        return centres[:, None] + np.array([[-0.5, 0.5]])
+    if centres.size == 1:  # clipped too: a single row at a pole (90 ± 0.5) had no area at all
+        bounds = centres[:, None] + np.array([[-0.5, 0.5]])
+        return np.clip(bounds, -90.0, 90.0) if latitude else bounds
     if longitude and not _monotonic(np.unwrap(centres, period=360.0)):
         # A region cut across the file's seam keeps the file's order (0, 20, 340): the cells
         # are those of the centres in their order round the circle (340, 0, 20).

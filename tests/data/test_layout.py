@@ -190,6 +190,17 @@ def test_a_centre_at_the_pole_has_its_polar_cap_as_cell():
     np.testing.assert_allclose(weights[:, 0], band / band.mean(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("pole", [90.0, -90.0])
+def test_a_single_row_at_a_pole_has_equal_finite_weights(pole):
+    """A region keeping only the pole row of an ERA5-style grid (90, 60, …, −90): its cell,
+    1° about the pole, was 89.5…90.5, sin 90.5° − sin 89.5° = 0, so every weight was 0/0 and
+    training refused "sample_weight must be finite" (recheck7 #2). Clipped at the pole, the
+    row's cells have one positive area, each weight 1."""
+    row = layout([pole])
+    assert sorted(row.axis_bounds()[0][0]) == sorted([pole, pole - np.sign(pole) * 0.5])
+    np.testing.assert_array_equal(row.cell_area_weights(), np.ones((1, 4)))
+
+
 @pytest.mark.parametrize("longitudes", [[0.0, 20.0, 340.0], [-170.0, -150.0, 150.0, 170.0], [20.0, 340.0, 0.0]],
                          ids=["0-360 across 0°", "±180 across 180°", "shuffled"])
 def test_a_region_cut_across_the_seam_has_cells_of_its_spacing(longitudes):

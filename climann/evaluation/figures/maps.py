@@ -245,7 +245,8 @@ def _one_cell_edges(centres: np.ndarray, bounds: np.ndarray | None, other_centre
         return np.sort(centre + wrapped_difference(edges, centre) if longitude else edges)
     if np.size(other_centres) > 1:
         spacing = float(np.median(np.abs(np.diff(np.sort(np.ravel(other_centres))))))
-        return np.array([centre - spacing / 2, centre + spacing / 2])
+        edges = np.array([centre - spacing / 2, centre + spacing / 2])
+        return edges if longitude else np.clip(edges, -90.0, 90.0)  # a row at a pole: its cap
     return otherwise
 
 

@@ -97,6 +97,16 @@ def test_a_grid_of_one_row_is_drawn_as_tall_as_its_bounds():
     np.testing.assert_allclose(map_grid(layout).latitude[:, 0], [44.0, 46.0])
 
 
+@pytest.mark.parametrize(("latitude", "expected"), [pytest.param(90.0, [67.5, 90.0], id="north-pole"),
+                                                    pytest.param(-90.0, [-90.0, -67.5], id="south-pole"),
+                                                    pytest.param(60.0, [37.5, 82.5], id="60N")])
+def test_a_single_row_without_bounds_is_drawn_square_and_a_pole_row_as_its_cap(latitude, expected):
+    """A region keeping one row of an ERA5-style grid (columns 45° apart): the row is as tall
+    as the columns' spacing, and at a pole it ends at the pole (it reached ±112.5°)."""
+    layout = _layout([latitude], np.arange(0.0, 360.0, 45.0))
+    np.testing.assert_allclose(np.sort(map_grid(layout).latitude[:, 0]), expected)
+
+
 @pytest.mark.parametrize("descending", [pytest.param(True, id="era5-90-to-minus-90"),
                                         pytest.param(False, id="minus-90-to-90")])
 def test_rows_centred_at_the_poles_are_drawn_as_their_polar_caps(monkeypatch, tmp_path, descending):
