@@ -115,6 +115,65 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
                              for name, (first, last) in ranges.items()})
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def next_year_months(months: Collection[int]) -> tuple[int, ...]:
+    """The selected months that belong to the next year's season: those of the run of
+    consecutive selected months that crosses from December into January, before January.
+
+    A climate scientist dates a season that crosses the year boundary by the year of its
+    January: DJF 2000 is December 1999, January and February 2000. Splitting by calendar
+    years would put one winter in two blocks (December 1999 in val, its January in test),
+    leaking its autocorrelation across them. So with ``--seasons DJF`` December counts with
+    the next year, with ``--months 11,12,1,2,3`` November and December do; a selection
+    that does not hold both December and January, or holds every month, keeps calendar years.
+
+    Parameters
+    ----------
+    months : collection of int
+        The selected calendar months (1–12; ``--months``, ``--seasons``); empty: all.
+
+    Returns
+    -------
+    tuple of int
+        Those months in calendar order, e.g. ``(12,)`` for DJF; empty for calendar years.
+    """
+    chosen = set(months)
+    if not {1, 12} <= chosen or len(chosen) == 12:
+        return ()
+    first = 12
+    while first - 1 in chosen:
+        first -= 1
+    return tuple(range(first, 13))
+
+
+def season_years(times: Sequence[cftime.datetime], months: Collection[int] = ()) -> np.ndarray:
+    """The year each time step's season is counted in, shape (n_time,): its calendar year,
+    plus one for the months of :func:`next_year_months` (December 1999 of a DJF selection
+    is in the winter of 2000).
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+    months : collection of int
+        The selected calendar months; empty: all (calendar years).
+    """
+    later = next_year_months(months)
+    return np.array([time.year + (time.month in later) for time in times], dtype=np.int64)
+
+
+def season_year_note(months: Collection[int]) -> str:
+    """What a block's years mean with a selection crossing the year boundary, appended to
+    its description: ``" (December counted with the next year)"``; empty otherwise."""
+    later = next_year_months(months)
+    if not later:
+        return ""
+    names = _MONTH_NAMES[later[0] - 1] + ("" if len(later) == 1 else f"–{_MONTH_NAMES[later[-1] - 1]}")
+    return f" ({names} counted with the next year)"
+
+
 def year_span(first: int, last: int) -> str:
     """A block's years as people write them: ``"1980–1993"``, or ``"1985"`` for one year."""
     return f"{first}" if first == last else f"{first}–{last}"
@@ -168,22 +227,23 @@ def split_by_blocks(time_blocks: Sequence[str], years: Sequence[int]) -> TimeSpl
     return TimeSplit(time_masks=masks, descriptions=descriptions)
 
 
-def _opens_its_year(time: cftime.datetime, step: TimeStep, first_month: int) -> bool:
+def _opens_its_year(time: cftime.datetime, step: TimeStep, first_month: int, start_year: int) -> bool:
     """Whether no step of an unbroken series at ``step`` fits between the start of ``time``'s
-    year (of its first selected month) and ``time``."""
+    (season) year — the first day of ``first_month`` in ``start_year``, the year before the
+    season year when it crosses the year boundary — and ``time``."""
     if step.months:
-        return time.month - first_month < step.months
-    start = cftime.datetime(time.year, first_month, 1, calendar=time.calendar)
+        return (time.year - start_year) * 12 + time.month - first_month < step.months
+    start = cftime.datetime(start_year, first_month, 1, calendar=time.calendar)
     return time - step.duration < start
 
 
-def _closes_its_year(time: cftime.datetime, step: TimeStep, last_month: int) -> bool:
+def _closes_its_year(time: cftime.datetime, step: TimeStep, last_month: int, year: int) -> bool:
     """Whether no step of an unbroken series at ``step`` fits between ``time`` and the end of
-    its year (of its last selected month)."""
+    its (season) ``year`` (of its last selected month)."""
     if step.months:
-        return last_month - time.month < step.months
-    year, month = (time.year + 1, 1) if last_month == 12 else (time.year, last_month + 1)
-    return time + step.duration >= cftime.datetime(year, month, 1, calendar=time.calendar)
+        return (year - time.year) * 12 + last_month - time.month < step.months
+    end_year, month = (year + 1, 1) if last_month == 12 else (year, last_month + 1)
+    return time + step.duration >= cftime.datetime(end_year, month, 1, calendar=time.calendar)
 
 
 def _step_date(time: cftime.datetime, step: TimeStep) -> str:
@@ -206,7 +266,10 @@ def with_dated_descriptions(
     selected month) and its first step; its last year likewise up to 31 December (the last
     day of the latest selected month). A ``time_range`` of ``1995-03-10,1999-02-20`` on daily
     data thus names the train block ``1995-03-10 to 1997-12-31`` and the test block
-    ``1999-01-01 to 1999-02-20``; monthly means stamped on the 16th cover their years.
+    ``1999-01-01 to 1999-02-20``; monthly means stamped on the 16th cover their years. With
+    months crossing the year boundary the years are season years (:func:`season_years`): a
+    DJF year runs from 1 December of the year before to the end of February, and the
+    description says so (:func:`season_year_note`).
 
     Parameters
     ----------
@@ -227,7 +290,10 @@ def with_dated_descriptions(
     """
     if step is None:
         return split
+    later = next_year_months(months)
     first_month, last_month = (min(months), max(months)) if months else (1, 12)
+    if later:  # the season year runs from the first of these months to the last of the others
+        first_month, last_month = later[0], max(set(months) - set(later))
     times = np.asarray(times)
     descriptions = dict(split.descriptions)
     for name, mask in split.time_masks.items():
@@ -235,11 +301,25 @@ def with_dated_descriptions(
         if not len(chosen) or not hasattr(chosen[0], "calendar"):
             continue
         first, last = chosen[0], chosen[-1]
-        years = year_span(first.year, last.year)
+        first_year, last_year = season_years([first, last], months)
+        years = year_span(first_year, last_year)
         if not descriptions[name].startswith(years):
             continue  # not a block of these years (steps, or the years a user gave beyond the data)
-        if _opens_its_year(first, step, first_month) and _closes_its_year(last, step, last_month):
+        if (_opens_its_year(first, step, first_month, first_year - bool(later))
+                and _closes_its_year(last, step, last_month, last_year)):
             continue
         dated = f"{_step_date(first, step)} to {_step_date(last, step)}"
         descriptions[name] = dated + descriptions[name][len(years):]
+    return dataclasses.replace(split, descriptions=descriptions)
+
+
+def with_season_year_note(split: TimeSplit, months: Collection[int]) -> TimeSplit:
+    """The split with :func:`season_year_note` after each description of years (not of time
+    steps), e.g. ``"1998–1999 (December counted with the next year)"``; unchanged for
+    selections that keep calendar years."""
+    note = season_year_note(months)
+    if not note:
+        return split
+    descriptions = {name: text if text.startswith("time step") else text + note
+                    for name, text in split.descriptions.items()}
     return dataclasses.replace(split, descriptions=descriptions)

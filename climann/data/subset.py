@@ -286,12 +286,19 @@ def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:
     the first instant after it, in ``calendar``."""
     try:
         parts = [int(part) for part in str(text).split("-")]
-        if not 1 <= len(parts) <= 3:
+        if not 1 <= len(parts) <= 3 or not 1 <= (parts + [1, 1])[1] <= 12 or (parts + [1, 1])[2] < 1:
             raise ValueError
-        year, month, day = (parts + [1, 1])[:3]
-        start = cftime.datetime(year, month, day, calendar=calendar)
     except ValueError:
         raise ClimannError(f"time_range value '{text}' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'") from None
+    year, month, day = (parts + [1, 1])[:3]
+    try:
+        start = cftime.datetime(year, month, day, calendar=calendar)
+    except ValueError:  # a day this calendar lacks: 29 February in noleap, 31 January in 360_day
+        last = next(last for last in range(min(day - 1, 31), 0, -1) if _is_day(year, month, last, calendar))
+        raise ClimannError(
+            f"time_range value '{text}' is not a day of the data's '{calendar}' calendar, whose "
+            f"{year:04d}-{month:02d} ends on day {last}; give a day it has, e.g. '{year:04d}-{month:02d}-{last:02d}'"
+        ) from None
     if not end:
         return start
     if len(parts) == 1:
@@ -299,6 +306,15 @@ def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:
     if len(parts) == 2:
         return cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar)
     return start + timedelta(days=1)
+
+
+def _is_day(year: int, month: int, day: int, calendar: str) -> bool:
+    """Whether ``calendar`` (CF conventions §4.4.1) has that day."""
+    try:
+        cftime.datetime(year, month, day, calendar=calendar)
+    except ValueError:
+        return False
+    return True
 
 
 def _time_values(dataset: xr.Dataset) -> tuple[str, np.ndarray, str]:

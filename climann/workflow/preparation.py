@@ -33,7 +33,8 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complet
 from climann.data.sample_data import write_sample_dataset
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
-    SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks, with_dated_descriptions,
+    SPLIT_NAMES, TimeSplit, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
+    with_dated_descriptions, with_season_year_note,
 )
 from climann.data.subset import season_months, select_values, subset_dataset
 from climann.data.time_axis import axis_time_step
@@ -437,9 +438,12 @@ def pointwise_source(
 def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     """The configured train/val/test blocks over the layout's time axis, each named by its
     years, or by its first and last dates where it does not cover those years whole
-    (:func:`~climann.data.splits.with_dated_descriptions`)."""
+    (:func:`~climann.data.splits.with_dated_descriptions`). With months crossing the year
+    boundary (``--seasons DJF``) the years are season years: December counts with the next
+    year's January (:func:`~climann.data.splits.season_years`), so no winter is split."""
     times = layout.time.values
-    years = np.array([t.year for t in times])
+    months = tuple(config.data.months) + season_months(config.data.seasons)
+    years = season_years(times, months)
     if layout.time_blocks:
         split = split_by_blocks(layout.time_blocks, years)
     elif config.data.split_years:
@@ -447,8 +451,7 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     else:
         split = split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
     step = axis_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)))
-    months = tuple(config.data.months) + season_months(config.data.seasons)
-    return with_dated_descriptions(split, times, step=step, months=months)
+    return with_season_year_note(with_dated_descriptions(split, times, step=step, months=months), months)
 
 
 def field_samples(

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from climann.data.splits import (
-    split_by_blocks, split_by_year_ranges, split_time_blocks, with_dated_descriptions,
+    next_year_months, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
+    with_dated_descriptions, with_season_year_note,
 )
 from climann.data.time_axis import TimeStep
 from climann.errors import ClimannError
@@ -156,3 +157,67 @@ def test_blocks_of_files_keep_their_suffix_when_dated():
     split = with_dated_descriptions(split_by_blocks(labels, years), times, step=DAILY)
     assert split.descriptions == {"train": "2000-07-01 to 2000-12-31 (train files)", "val": "2001 (val files)",
                                   "test": "2002 (test files)"}
+
+
+@pytest.mark.parametrize(("months", "expected"), [
+    pytest.param((12, 1, 2), (12,), id="DJF"),
+    pytest.param((1, 2, 12), (12,), id="DJF-any-order"),
+    pytest.param((11, 12, 1, 2, 3), (11, 12), id="NDJFM"),
+    pytest.param((12, 1, 2, 6, 7, 8), (12,), id="DJF-and-JJA"),
+    pytest.param((6, 7, 8), (), id="JJA"),
+    pytest.param((11, 12), (), id="ND-without-January"),
+    pytest.param((), (), id="all-months"),
+    pytest.param(tuple(range(1, 13)), (), id="every-month-given"),
+])
+def test_months_counted_with_the_next_year_are_those_before_january_of_the_crossing_run(months, expected):
+    assert next_year_months(months) == expected
+
+
+def test_a_december_is_counted_in_the_winter_of_the_next_january():
+    times = _monthly(1999, 2000, months=(1, 2, 12))  # Jan 1999, Feb 1999, Dec 1999, Jan 2000, …
+    assert season_years(times, (12, 1, 2)).tolist() == [1999, 1999, 2000, 2000, 2000, 2001]
+    assert season_years(times, ()).tolist() == [1999, 1999, 1999, 2000, 2000, 2000]
+
+
+def _winter_blocks(times, months):
+    split = split_time_blocks(season_years(times, months), (0.6, 0.2, 0.2))
+    return with_season_year_note(with_dated_descriptions(split, times, step=MONTHLY, months=months), months)
+
+
+def test_djf_blocks_keep_each_winter_whole():
+    """Five DJF winters, December 1989 to February 1995 (whole winters 1990–1994): by season
+    years train is winters 1990–1992, val 1993, test 1994; by hand, each block's steps."""
+    times = _monthly(1989, 1994, months=(1, 2, 12))[2:-1]  # Dec 1989 … Feb 1994
+    times = np.append(times, [cftime.datetime(1994, 12, 16, calendar="noleap"),
+                              cftime.datetime(1995, 1, 16, calendar="noleap"),
+                              cftime.datetime(1995, 2, 16, calendar="noleap")])
+    split = _winter_blocks(times, (12, 1, 2))
+    dates = {name: [f"{t.year}-{t.month:02d}" for t in times[mask]] for name, mask in split.time_masks.items()}
+    assert dates == {
+        "train": ["1989-12", "1990-01", "1990-02", "1990-12", "1991-01", "1991-02", "1991-12", "1992-01",
+                  "1992-02", "1992-12", "1993-01", "1993-02"],
+        "val": ["1993-12", "1994-01", "1994-02"],
+        "test": ["1994-12", "1995-01", "1995-02"],
+    }
+    assert split.descriptions == {"train": "1990–1993 (December counted with the next year)",
+                                  "val": "1994 (December counted with the next year)",
+                                  "test": "1995 (December counted with the next year)"}
+
+
+def test_djf_blocks_of_incomplete_winters_are_named_by_their_dates():
+    """January 1990 to December 1994, DJF: six winters 1990–1995 (4 train, 1 val, 1 test);
+    the first lacks its December and the last (1995) is its December alone, so those blocks
+    are dated."""
+    times = _monthly(1990, 1994, months=(1, 2, 12))
+    split = _winter_blocks(times, (12, 1, 2))
+    assert split.descriptions == {
+        "train": "1990-01 to 1993-02 (December counted with the next year)",
+        "val": "1994 (December counted with the next year)",
+        "test": "1994-12 to 1994-12 (December counted with the next year)",
+    }
+
+
+def test_summer_blocks_are_not_noted():
+    times = _monthly(1990, 1994, months=(6, 7, 8))
+    split = _winter_blocks(times, (6, 7, 8))
+    assert split.descriptions == {"train": "1990–1992", "val": "1993", "test": "1994"}

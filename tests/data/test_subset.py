@@ -55,6 +55,30 @@ def test_time_range_is_inclusive_and_calendar_aware():
     assert chosen.sizes["time"] == 6
 
 
+@pytest.mark.parametrize(("calendar", "date", "message"), [
+    pytest.param("noleap", "2000-02-29", "time_range value '2000-02-29' is not a day of the data's 'noleap' calendar, "
+                 "whose 2000-02 ends on day 28; give a day it has, e.g. '2000-02-28'", id="noleap-29-february"),
+    pytest.param("360_day", "2000-01-31", "time_range value '2000-01-31' is not a day of the data's '360_day' calendar, "
+                 "whose 2000-01 ends on day 30; give a day it has, e.g. '2000-01-30'", id="360-day-31-january"),
+    pytest.param("standard", "2001-04-31", "time_range value '2001-04-31' is not a day of the data's 'standard' "
+                 "calendar, whose 2001-04 ends on day 30; give a day it has, e.g. '2001-04-30'", id="standard-31-april"),
+    pytest.param("noleap", "2000-13", "time_range value '2000-13' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'",
+                 id="month-13-not-a-date"),
+])
+def test_a_day_the_calendar_lacks_is_named_as_such(calendar, date, message):
+    """29 February is a date, just not a day of noleap (CF conventions §4.4.1); 30 February
+    of a 360_day file is one, and is accepted."""
+    dataset = grid_dataset(n_years=3, calendar=calendar)
+    with pytest.raises(ClimannError) as refused:
+        select_time(dataset, time_range=(date, "2002"))
+    assert str(refused.value) == message
+
+
+def test_30_february_of_a_360_day_file_is_a_day():
+    chosen = select_time(grid_dataset(n_years=3, calendar="360_day"), time_range=("2000", "2000-02-30"))
+    assert [t.strftime("%Y-%m") for t in chosen["time"].values] == ["2000-01", "2000-02"]
+
+
 def test_djf_spans_the_year_boundary_and_stride_thins():
     dataset = grid_dataset(n_years=2)
     winter = select_time(dataset, months=season_months(["DJF"]))

@@ -597,3 +597,37 @@ def test_a_time_range_from_mid_year_names_the_blocks_by_their_dates(tmp_path):
         "time_range": ["2000-03", "2004-10"], "split_fractions": [0.6, 0.2, 0.2]}}))
     data = prepare_data(config)
     assert data.split.descriptions == {"train": "2000-03 to 2002-12", "val": "2003", "test": "2004-01 to 2004-10"}
+
+
+def _winter_split(write_grid, **data):
+    """split_for (the one route of training, evaluate, resume and the cluster) on four years
+    2000–2003 of monthly data selected to DJF: each block's steps as 'YYYY-MM'."""
+    from climann.workflow.preparation import open_selected, pointwise_source, split_for
+
+    path = write_grid("winters.nc", n_years=4)
+    config = resolve_inputs(build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"],
+                                                   "features": [], "seasons": ["DJF"], **data}}))
+    layout = pointwise_source(config, open_selected(config)).layout
+    split = split_for(config, layout)
+    times = layout.time.values
+    return split, {name: [f"{t.year}-{t.month:02d}" for t in times[mask]] for name, mask in split.time_masks.items()}
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param({}, id="split-fractions"),
+    pytest.param({"split_years": {"train": [2000, 2002], "val": [2003, 2003], "test": [2004, 2004]}},
+                 id="split-years"),
+])
+def test_a_djf_split_counts_december_with_the_next_winter(write_grid, data):
+    """Winters 2000 (Jan–Feb only) … 2004 (Dec 2003 only): 5 season years, 3 train, 1 val,
+    1 test (0.7/0.15/0.15 rounded); December 2002 is in the val winter with January 2003."""
+    split, dates = _winter_split(write_grid, **data)
+    assert dates == {
+        "train": ["2000-01", "2000-02", "2000-12", "2001-01", "2001-02", "2001-12", "2002-01", "2002-02"],
+        "val": ["2002-12", "2003-01", "2003-02"],
+        "test": ["2003-12"],
+    }
+    assert split.descriptions == {"train": "2000-01 to 2002-02 (December counted with the next year)",
+                                  "val": "2003 (December counted with the next year)",
+                                  "test": "2003-12 to 2003-12 (December counted with the next year)"}
+    assert split.year_ranges == {"train": (2000, 2002), "val": (2003, 2003), "test": (2004, 2004)}
