@@ -16,7 +16,6 @@ import cftime
 import numpy as np
 
 from climann.data.time_axis import TimeStep
-from climann.data.time_overlap import date_text
 from climann.errors import ClimannError
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -251,6 +250,8 @@ def _step_date(time: cftime.datetime, step: TimeStep) -> str:
     with the hour at a finer one."""
     if step.months:
         return f"{time.year:04d}-{time.month:02d}"
+    from climann.data.time_overlap import date_text  # xarray: not imported while the configuration is checked
+
     return date_text(time) if step.duration < datetime.timedelta(days=1) else date_text(time)[:10]
 
 
