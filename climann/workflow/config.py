@@ -531,6 +531,18 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
     return schema(**converted)
 
 
+def parse_selection(assignments: list[str] | None) -> dict[str, float | str]:
+    """``["realization=2"]`` → ``{"realization": 2.0}``: ``--select`` of ``predict`` and
+    ``evaluate``, read as ``[data] select`` is (numbers as floats, else strings).
+
+    Raises
+    ------
+    ClimannError
+        For an item that is not ``DIM=VALUE``.
+    """
+    return _convert(list(assignments or ()), dict[str, float | str], "--select")
+
+
 def _split_assignment(text: str, where: str) -> tuple[str, str]:
     """The command line's ``key=value`` form of one dictionary entry."""
     key, sign, value = text.partition("=")

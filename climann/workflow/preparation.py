@@ -35,6 +35,7 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, split_by_blocks, split_by_year_ranges, split_time_blocks, with_dated_descriptions,
 )
+from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_values, subset_dataset
 from climann.data.time_axis import axis_time_step
 from climann.data.units import convert_dataset, variable_units
@@ -212,6 +213,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
+    new_data: bool = False, select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -219,7 +221,7 @@ def _open_subset(
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step; ``renames``: those of every block's
-    files, see :func:`open_selected`)."""
+    files; ``new_data``, ``select``: see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
@@ -228,8 +230,9 @@ def _open_subset(
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods)
-    if data.select:  # a trained model's level in its units: converted to the files' (hPa for Pa)
-        opened = select_values(opened, data.select, units=units, where=described, reference=reference)
+    selection = new_data_selection(opened, data.select, select, where=described) if new_data else data.select
+    if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
+        opened = select_values(opened, selection, units=units, where=described, reference=reference)
     whole_grid = subset_dataset(
         opened,
         time_range=data.time_range,
@@ -253,7 +256,7 @@ def _open_subset(
 
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
-    cell_methods: Mapping[str, str] | None = None, new_data: bool = False,
+    cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -279,7 +282,11 @@ def open_selected(
     new_data : bool
         The files are new data for a trained run (``predict``, ``evaluate --data``): its
         ``[data] rename`` rules rename where they match, and are not refused where they
-        match nothing (:class:`~climann.data.renames.FileRenames` ``new_data``).
+        match nothing (:class:`~climann.data.renames.FileRenames` ``new_data``); the run's
+        ``[data] select`` of an ensemble member does not apply to them, and ``select`` chooses
+        one value of their extra dimensions (:func:`~climann.data.members.new_data_selection`).
+    select : mapping of dimension name to value, optional
+        New data only: the user's choice (``--select realization=2``).
 
     Raises
     ------
@@ -290,7 +297,8 @@ def open_selected(
     model = "the model's training data"
     if not data.split_files:
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
-        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames)
+        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
+                              new_data=new_data, select=select)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
