@@ -463,7 +463,7 @@ def train(
     seasons: Annotated[str | None, typer.Option(help="Seasons to keep: DJF,MAM,JJA,SON.")] = None,
     time_stride: Annotated[int | None, typer.Option(help="Keep every n-th time step.")] = None,
     grid_stride: Annotated[int | None, typer.Option(help="Keep every n-th latitude and longitude.")] = None,
-    sample_fraction: Annotated[float | None, typer.Option(help="Seeded random fraction of samples to keep.")] = None,
+    sample_fraction: Annotated[float | None, typer.Option(help="Seeded random fraction of the training block's samples to keep (val and test are scored on every value).")] = None,
     lags: Annotated[list[str] | None, typer.Option(help="Lagged features VAR=K,K (time steps), e.g. tas=1,12 (repeatable).")] = None,
     global_means: Annotated[str | None, typer.Option(help="Variables whose area-weighted global mean is a feature.")] = None,
     regional_means: Annotated[list[str] | None, typer.Option(help="Area-weighted mean over a box as a feature: VAR=S,N,W,E, e.g. tos=-5,5,190,240 (repeatable).")] = None,

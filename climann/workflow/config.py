@@ -108,7 +108,8 @@ class DataConfig:
     time_stride, grid_stride : int
         Keep every n-th time step / every n-th latitude and longitude.
     sample_fraction : float
-        Keep a seeded random fraction of the pointwise samples (huge datasets; pointwise mode only).
+        Keep a seeded random fraction of the training block's pointwise samples (a cheaper training set for
+        huge datasets; pointwise mode only): the validation and test blocks are scored on every value.
     lags : dict of str to tuple of int
         ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features (field
         mode: the field k steps earlier, as its area mean ``tas_lag1_mean`` or its cells).

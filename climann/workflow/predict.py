@@ -863,7 +863,7 @@ def evaluate_run(
             if is_regular(layout.time.values) and gap is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
-                left_out["persistence"] = gap or persistence_left_out_reason(1.0, layout.time_storage)
+                left_out["persistence"] = gap or persistence_left_out_reason(layout.time_storage)
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,

@@ -420,12 +420,17 @@ def pointwise_source(
     """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
 
     Anomaly features need the split: their climatology is that of the training years (or
-    the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`).
+    the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`); so
+    does a ``sample_fraction`` below 1, which thins the training block's samples only.
     Predictors or features not given are chosen from ``dataset`` first
     (:func:`resolve_default_inputs`).
     """
     data = resolve_default_inputs(config, dataset).data
     climatologies = anomaly_climatologies(config, dataset, split, climatologies)
+    thinned = None  # sample_fraction gives a cheaper training set; the other blocks are scored on every value
+    if data.sample_fraction < 1:
+        layout = grid_layout(dataset, data.target, list(data.paths))
+        thinned = (split or split_for(config, layout)).time_masks["train"]
     return PointwiseSource(
         dataset,
         target=data.target,
@@ -439,6 +444,7 @@ def pointwise_source(
         source_files=list(data.paths),
         require_target=require_target,
         season_dated_by=data.season_dated_by,
+        thinned_steps=thinned,
     )
 
 
