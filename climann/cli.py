@@ -133,6 +133,7 @@ WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask clus
 SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask cluster of this scheduler, e.g. tcp://host:8786.")]
 WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
 OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
+NewDataSelectOption = Annotated[list[str] | None, typer.Option(help="One value of an extra dimension of the --data files, e.g. realization=2: one ensemble member (repeatable).")]
 
 
 def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
@@ -172,6 +173,7 @@ def predict(
     scheduler: SchedulerOption = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
     overlap: OverlapOption = None,
+    select: NewDataSelectOption = None,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
 
@@ -180,17 +182,19 @@ def predict(
     from climann.workflow.interrupts import outputs_reported
 
     with outputs_reported([out]):  # from the start: importing the workflow takes seconds
-        _predict(run_dir, data, out, workers=workers, scheduler=scheduler, overwrite=overwrite, overlap=overlap)
+        _predict(run_dir, data, out, workers=workers, scheduler=scheduler, overwrite=overwrite, overlap=overlap,
+                 select=select)
 
 
 def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, scheduler: str | None,
-             overwrite: bool, overlap: str | None) -> None:
+             overwrite: bool, overlap: str | None, select: list[str] | None) -> None:
+    from climann.workflow.config import parse_selection
     from climann.workflow.predict import predict_files
     from climann.workflow.progress import warnings_on_stderr
 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
-                               overlap=_overlap_setting(overlap))
+                               overlap=_overlap_setting(overlap), select=parse_selection(select))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {result.path} ({result.n_samples} values predicted)")
@@ -213,6 +217,7 @@ def evaluate(
     wide: WideOption = False,
     overwrite: Annotated[bool, typer.Option(help="Replace those files in an existing --out directory.")] = False,
     overlap: OverlapOption = None,
+    select: NewDataSelectOption = None,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -226,12 +231,16 @@ def evaluate(
         # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
         with terminal_display(NORMAL, status="evaluating"):
             from climann.evaluation.scores import note_lines
+            from climann.workflow.config import parse_selection
             from climann.workflow.predict import evaluate_run
 
             metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
-                                   overwrite=overwrite, overlap=_overlap_setting(overlap))
+                                   overwrite=overwrite, overlap=_overlap_setting(overlap),
+                                   select=parse_selection(select))
         for line in note_lines(metrics.get("notes", [])):
             typer.echo(f"climann: warning: {line}", err=True)
+        for dim, values in metrics.get("members", {}).items():
+            typer.echo(f"note: scored ensemble member {dim}={', '.join(map(str, values))}", err=True)
         _print_metrics(metrics, wide=wide)
         typer.echo(f"written to {out or run_dir}")
 
@@ -454,7 +463,7 @@ def train(
     seasons: Annotated[str | None, typer.Option(help="Seasons to keep: DJF,MAM,JJA,SON.")] = None,
     time_stride: Annotated[int | None, typer.Option(help="Keep every n-th time step.")] = None,
     grid_stride: Annotated[int | None, typer.Option(help="Keep every n-th latitude and longitude.")] = None,
-    sample_fraction: Annotated[float | None, typer.Option(help="Seeded random fraction of samples to keep.")] = None,
+    sample_fraction: Annotated[float | None, typer.Option(help="Seeded random fraction of the training block's samples to keep (val and test are scored on every value).")] = None,
     lags: Annotated[list[str] | None, typer.Option(help="Lagged features VAR=K,K (time steps), e.g. tas=1,12 (repeatable).")] = None,
     global_means: Annotated[str | None, typer.Option(help="Variables whose area-weighted global mean is a feature.")] = None,
     regional_means: Annotated[list[str] | None, typer.Option(help="Area-weighted mean over a box as a feature: VAR=S,N,W,E, e.g. tos=-5,5,190,240 (repeatable).")] = None,

@@ -195,7 +195,11 @@ class PointwiseSource:
         ``{name: climatology}``: adds ``<name>_anomaly``, the value minus the climatology
         of its calendar month (see :func:`climann.data.climatology.monthly_climatology`).
     sample_fraction : float
-        Keep each sample with this probability (seeded, per time step), for huge datasets.
+        Keep each sample with this probability (seeded, per time step), for huge datasets:
+        a cheaper training set.
+    thinned_steps : ndarray of bool, shape (n_time,), optional
+        The time steps ``sample_fraction`` thins: the training block's, so that the
+        validation and test blocks are scored on every value. None: every step.
     require_target : bool
         Drop samples whose target is missing (training, scoring); False for prediction,
         where the target may be absent (NaN) and only the features must be present.
@@ -230,6 +234,7 @@ class PointwiseSource:
         require_target: bool = True,
         area_means: Mapping[str, xr.DataArray] | None = None,
         season_dated_by: str = "cell_middle",
+        thinned_steps: np.ndarray | None = None,
     ) -> None:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
@@ -258,6 +263,8 @@ class PointwiseSource:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
+        self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None
+                               else np.asarray(thinned_steps, dtype=bool))
 
     def _plan_columns(self, target, predictors, features, lags, season_dated_by) -> dict[str, tuple]:
         """Each feature column: (kind, axis, variable, lag) or (kind, axis, values)."""
@@ -327,11 +334,12 @@ class PointwiseSource:
         return axis, shifted
 
     def _subsample(self, valid: np.ndarray, start: int) -> np.ndarray:
-        """Keep each valid sample with probability ``sample_fraction``; one seeded stream
-        per time step, so the choice does not depend on how time is split into blocks."""
+        """Keep each valid sample of the thinned steps (the training block's) with probability
+        ``sample_fraction``; one seeded stream per time step, so the choice does not depend on
+        how time is split into blocks."""
         if self._sample_fraction >= 1.0:
             return valid
-        for step in range(valid.shape[0]):
+        for step in np.flatnonzero(self._thinned_steps[start : start + valid.shape[0]]):
             draws = np.random.default_rng([self._seed, start + step]).random(valid.shape[1:])
             valid[step] &= draws < self._sample_fraction
         return valid

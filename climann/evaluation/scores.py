@@ -42,7 +42,8 @@ from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anoma
 #: :func:`climann.evaluation.baselines.climatology_keys`).
 UNDEFINED_REASONS = {
     "climatology": "the training years have no value for that {season}",
-    "persistence": "there is no value one time step earlier (a gap in the time axis or a missing value)",
+    "persistence": ("there is no value one time step earlier (a gap in the time axis, a missing value, or a "
+                    "training value not sampled with sample_fraction)"),
     "linear": "a feature is missing",
 }
 #: Why a prediction's ACC is undefined in a block (see :func:`acc_notes`).
@@ -258,14 +259,14 @@ def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) ->
             for block, count in network_counts.items()]
 
 
-def persistence_left_out_reason(sample_fraction: float, storage: str = "") -> str:
-    """Why persistence was not computed at all: a sample fraction, or an irregular time axis,
-    named as the time's storage when that is the cause (``storage``:
-    :attr:`climann.data.layout.GridLayout.time_storage`, float32 stamps too coarse for their step)."""
+def persistence_left_out_reason(storage: str = "") -> str:
+    """Why persistence was not computed at all: an irregular time axis, named as the time's
+    storage when that is the cause (``storage``: :attr:`climann.data.layout.GridLayout.time_storage`,
+    float32 stamps too coarse for their step). (A ``sample_fraction`` no longer is: it thins
+    the training block only, where persistence is scored on the values whose previous step was
+    sampled.)"""
     from climann.data.time_axis import coarse_storage_text
 
-    if sample_fraction < 1:
-        return f"with sample_fraction = {sample_fraction:g} the previous time step is mostly not sampled"
     if storage:
         return f"the time axis has no regular step: {coarse_storage_text(storage)}"
     return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"

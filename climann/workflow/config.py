@@ -108,7 +108,8 @@ class DataConfig:
     time_stride, grid_stride : int
         Keep every n-th time step / every n-th latitude and longitude.
     sample_fraction : float
-        Keep a seeded random fraction of the pointwise samples (huge datasets; pointwise mode only).
+        Keep a seeded random fraction of the training block's pointwise samples (a cheaper training set for
+        huge datasets; pointwise mode only): the validation and test blocks are scored on every value.
     lags : dict of str to tuple of int
         ``{"tas": [1, 12]}``: the variable's value k time steps earlier as features (field
         mode: the field k steps earlier, as its area mean ``tas_lag1_mean`` or its cells).
@@ -529,6 +530,18 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
         key: _convert(value, hints[key], f"[{name}] {key}") for key, value in values.items()
     }
     return schema(**converted)
+
+
+def parse_selection(assignments: list[str] | None) -> dict[str, float | str]:
+    """``["realization=2"]`` → ``{"realization": 2.0}``: ``--select`` of ``predict`` and
+    ``evaluate``, read as ``[data] select`` is (numbers as floats, else strings).
+
+    Raises
+    ------
+    ClimannError
+        For an item that is not ``DIM=VALUE``.
+    """
+    return _convert(list(assignments or ()), dict[str, float | str], "--select")
 
 
 def _split_assignment(text: str, where: str) -> tuple[str, str]:

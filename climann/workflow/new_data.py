@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_like_training", "check_time_step",
-           "with_training_step"]
+           "member_notes", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
@@ -376,3 +377,37 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
         else:
             _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "
                          f"the predicted {trained} with {new}")
+
+
+def member_notes(run: TrainedRun, dataset: xr.Dataset, files: Sequence[str | Path]) -> list[str]:
+    """Which ensemble member the new data are (:func:`climann.data.members.member_values`),
+    beside the member the run was trained on (its ``[data] select`` of a member axis), one
+    note per member axis: a run trained on one member predicts any other, and data without
+    members (observations), as the same quantity (:mod:`climann.data.members`).
+
+    Parameters
+    ----------
+    run : TrainedRun
+    dataset : xarray.Dataset
+        The new data, opened and selected (one member left on each member axis).
+    files : sequence of path
+        The new data's files, for the notes.
+    """
+    from climann.data.members import is_member_axis, member_values
+
+    names = ", ".join(Path(file).name for file in list(files)[:2]) + (" …" if len(files) > 2 else "")
+    trained = {dim: value for dim, value in run.config.data.select.items() if is_member_axis(dataset, dim)}
+    notes = []
+    for dim, values in member_values(dataset).items():
+        shown = ", ".join(map(str, values))
+        was = f" (the run was trained on {dim}={_shown(trained[dim])})" if dim in trained else ""
+        notes.append(f"{names}: ensemble member {dim}={shown}{was}")
+    for dim in trained.keys() - member_values(dataset).keys():
+        notes.append(f"{names}: no ensemble member ({dim}), predicted as the member the run was trained on "
+                     f"({dim}={_shown(trained[dim])}) would be")
+    return notes
+
+
+def _shown(value: object) -> str:
+    """``1.0`` → ``"1"`` (a member number read from the configuration as a float)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)

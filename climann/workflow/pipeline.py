@@ -269,15 +269,15 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     layout = data.samples.layout
     members = member_grids(data, network) if isinstance(network, Ensemble) else None
     on_grid = None if members is None else (truth_on_grid(data), ensemble_mean(members))
-    # With a sample fraction the previous step is mostly not sampled: no persistence then.
+    # A sample fraction thins the training block only: persistence is scored where the previous step was sampled.
     truth, predictions = gridded_predictions(
-        data, network, persistence=config.data.sample_fraction == 1, baselines=config.evaluation.baselines,
+        data, network, baselines=config.evaluation.baselines,
         area_weighted=config.training.area_weighted, on_grid=on_grid,
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = (persistence_gap(layout.time.values, layout.time_bounds)
-                                   or persistence_left_out_reason(config.data.sample_fraction, layout.time_storage))
+                                   or persistence_left_out_reason(layout.time_storage))
     reference = anomaly_reference(predictions, truth, data)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",

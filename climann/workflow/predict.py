@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,8 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.workflow.new_data import check_like_training, with_training_step
+from climann.data.members import member_values
+from climann.workflow.new_data import check_like_training, member_notes, with_training_step
 from climann.workflow.training_cells import TrainingCells, same_projection, training_cells
 from climann.workflow.outputs import (
     EVALUATION_FILES,
@@ -194,7 +195,7 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 def predict_files(
     run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
     overwrite: bool = False,
-    overlap: str | None = None,
+    overlap: str | None = None, select: Mapping[str, object] | None = None,
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -216,6 +217,12 @@ def predict_files(
         Replace an existing ``out`` (never one of the input files).
     overlap : {"error", "first", "last"}, optional
         Times held twice in the new files (``[data] overlap``); default: the run's setting.
+    select : mapping of dimension name to value, optional
+        One value of an extra dimension of the new files (``{"realization": 2}``: one member of
+        an ensemble file). The run's own ``[data] select`` of a level applies as it is; that of
+        an ensemble member does not (:func:`climann.data.members.new_data_selection`): a run
+        trained on one member predicts any other, and data without members; a note names the
+        member predicted.
 
     Returns
     -------
@@ -250,7 +257,8 @@ def predict_files(
     # predictions and the target in the output are then in the model's training units.
     dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                     cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
-                                                    new_data=True))
+                                                    new_data=True, select=select))
+    notes += member_notes(run, dataset, files)
     had_target = config.data.target in dataset
     dataset = _with_placeholder_target(dataset, run)
     if config.data.mode == "field":
@@ -748,6 +756,7 @@ def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
 def evaluate_run(
     run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
     compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
+    select: Mapping[str, object] | None = None,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -761,7 +770,9 @@ def evaluate_run(
     pointwise run whose own data exceed ``[data] in_memory_limit_gb`` (a streamed run) is
     scored chunk by chunk in this process, as it was when it trained. Either way the scores
     come from the sums of :mod:`climann.evaluation.sums`, as a run's do.
-    ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice.
+    ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice;
+    ``select`` chooses one value of an extra dimension of other data, as in
+    :func:`predict_files` (whose ensemble members are recorded in ``metrics.json`` as ``members``).
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -788,6 +799,9 @@ def evaluate_run(
     other = bool(data_paths)
     if other and out is None:
         raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
+    if select and not other:
+        raise ClimannError("--select chooses among other data's values: give it with --data, or leave it out to "
+                           "re-score the run on its own data")
     if other and Path(out).resolve() == Path(run_dir).resolve():
         raise ClimannError(f"--out {out} is the run directory: the scores on other data would replace the run's own "
                            "metrics.json, predictions.nc and report.md; give another directory")
@@ -813,7 +827,7 @@ def evaluate_run(
     if other:  # opened once, here: data unlike the training data are refused before any sample is read
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
-                                                        grid=cell_order_grid(run), new_data=True))
+                                                        grid=cell_order_grid(run), new_data=True, select=select))
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
         if config.data.mode == "field":  # its own data are on its own grid
@@ -849,7 +863,7 @@ def evaluate_run(
             if is_regular(layout.time.values) and gap is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
-                left_out["persistence"] = gap or persistence_left_out_reason(1.0, layout.time_storage)
+                left_out["persistence"] = gap or persistence_left_out_reason(layout.time_storage)
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
@@ -857,7 +871,7 @@ def evaluate_run(
                          climatology=saved_climatology_grid(target_climatology, layout,
                                                             calendar=saved_climatology_calendar(run),
                                                             keys=saved_climatology_keys(run))),
-            files, None if extrapolation is None else extrapolation.summary(),
+            files, None if extrapolation is None else extrapolation.summary(), dataset,
         )
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
@@ -1027,18 +1041,21 @@ def _evaluate_chunked(
     if "extrapolation" in metrics:
         warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
     if other:
-        metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"))
+        metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"), dataset)
     metrics = with_changed_inputs(metrics, changed or [])
     write_json(destination / "metrics.json", metrics, what="metrics file")
     write_report(destination, metrics)
     return metrics
 
 
-def _other_data_metrics(metrics: dict, files, extrapolation: dict | None) -> dict:
+def _other_data_metrics(metrics: dict, files, extrapolation: dict | None, dataset: xr.Dataset) -> dict:
     """``metrics.json`` of ``climann evaluate --data``: a run's metrics with the files scored
-    (``data``, after ``area_weighted``) and, when checked, the ``extrapolation``."""
+    (``data``, after ``area_weighted``), their ensemble ``members`` when they have a member
+    axis (:func:`climann.data.members.member_values` of the ``dataset``, e.g.
+    ``{"realization": [2]}``) and, when checked, the ``extrapolation``."""
+    members = member_values(dataset)
     metrics = {key: value for key, value in metrics.items() if key != "extrapolation"}
     first = ("target", "units", "mode", "area_weighted")
-    return {**{key: metrics[key] for key in first}, "data": list(files),
+    return {**{key: metrics[key] for key in first}, "data": list(files), **({"members": members} if members else {}),
             **{key: value for key, value in metrics.items() if key not in first},
             **({"extrapolation": extrapolation} if extrapolation is not None else {})}

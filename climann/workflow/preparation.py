@@ -36,6 +36,7 @@ from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
     with_dated_descriptions, with_season_year_note,
 )
+from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_values, subset_dataset
 from climann.data.time_axis import axis_time_step
 from climann.data.units import convert_dataset, variable_units
@@ -213,6 +214,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
+    new_data: bool = False, select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -220,7 +222,7 @@ def _open_subset(
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step; ``renames``: those of every block's
-    files, see :func:`open_selected`)."""
+    files; ``new_data``, ``select``: see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
@@ -229,8 +231,9 @@ def _open_subset(
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods)
-    if data.select:  # a trained model's level in its units: converted to the files' (hPa for Pa)
-        opened = select_values(opened, data.select, units=units, where=described, reference=reference)
+    selection = new_data_selection(opened, data.select, select, where=described) if new_data else data.select
+    if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
+        opened = select_values(opened, selection, units=units, where=described, reference=reference)
     whole_grid = subset_dataset(
         opened,
         time_range=data.time_range,
@@ -254,7 +257,7 @@ def _open_subset(
 
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
-    cell_methods: Mapping[str, str] | None = None, new_data: bool = False,
+    cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -280,7 +283,11 @@ def open_selected(
     new_data : bool
         The files are new data for a trained run (``predict``, ``evaluate --data``): its
         ``[data] rename`` rules rename where they match, and are not refused where they
-        match nothing (:class:`~climann.data.renames.FileRenames` ``new_data``).
+        match nothing (:class:`~climann.data.renames.FileRenames` ``new_data``); the run's
+        ``[data] select`` of an ensemble member does not apply to them, and ``select`` chooses
+        one value of their extra dimensions (:func:`~climann.data.members.new_data_selection`).
+    select : mapping of dimension name to value, optional
+        New data only: the user's choice (``--select realization=2``).
 
     Raises
     ------
@@ -291,7 +298,8 @@ def open_selected(
     model = "the model's training data"
     if not data.split_files:
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
-        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames)
+        opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
+                              new_data=new_data, select=select)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
@@ -413,12 +421,17 @@ def pointwise_source(
     """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
 
     Anomaly features need the split: their climatology is that of the training years (or
-    the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`).
+    the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`); so
+    does a ``sample_fraction`` below 1, which thins the training block's samples only.
     Predictors or features not given are chosen from ``dataset`` first
     (:func:`resolve_default_inputs`).
     """
     data = resolve_default_inputs(config, dataset).data
     climatologies = anomaly_climatologies(config, dataset, split, climatologies)
+    thinned = None  # sample_fraction gives a cheaper training set; the other blocks are scored on every value
+    if data.sample_fraction < 1:
+        layout = grid_layout(dataset, data.target, list(data.paths))
+        thinned = (split or split_for(config, layout)).time_masks["train"]
     return PointwiseSource(
         dataset,
         target=data.target,
@@ -432,6 +445,7 @@ def pointwise_source(
         source_files=list(data.paths),
         require_target=require_target,
         season_dated_by=data.season_dated_by,
+        thinned_steps=thinned,
     )
 
 

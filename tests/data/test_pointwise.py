@@ -150,6 +150,20 @@ def test_sample_fraction_is_seeded_and_independent_of_blocks():
     assert not np.array_equal(other.read(0, other.n_time).flat_index, whole)
 
 
+def test_sample_fraction_thins_only_the_steps_it_is_given():
+    dataset = grid_dataset(n_years=2)
+    train = np.arange(dataset.sizes["time"]) < 12
+    everywhere = PointwiseSource(dataset, target="tas", predictors=("pred",), features=(), sample_fraction=0.3, seed=5)
+    source = PointwiseSource(dataset, target="tas", predictors=("pred",), features=(), sample_fraction=0.3, seed=5,
+                             thinned_steps=train)
+    kept, thinned = source.read(0, source.n_time).flat_index, everywhere.read(0, source.n_time).flat_index
+    n_cells = source.layout.n_cells
+    valid = (np.isfinite(dataset["tas"].values) & np.isfinite(dataset["pred"].values)).reshape(-1)
+    # the training steps keep the same seeded draws; every valid sample of the others is kept
+    np.testing.assert_array_equal(kept[kept < 12 * n_cells], thinned[thinned < 12 * n_cells])
+    np.testing.assert_array_equal(kept[kept >= 12 * n_cells], np.flatnonzero(valid[12 * n_cells:]) + 12 * n_cells)
+
+
 def test_lags_do_not_reach_into_another_dataset_block():
     from climann.data.layout import SPLIT_BLOCK_COORDINATE
     from climann.data.open import concat_blocks

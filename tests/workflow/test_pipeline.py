@@ -527,3 +527,32 @@ def test_a_run_opens_its_files_once_and_says_their_notes_once(tmp_path, monkeypa
     assert log.count("inputs chosen from the data: predictors pred") == 1
     left_out = "left out, as they hold none of the variables the run uses (pred, tas): b_sic.nc"
     assert log.count(left_out) == (1 if given else 0)
+
+
+@pytest.mark.parametrize("settings", [pytest.param({}, id="in-memory"), pytest.param(STREAMED, id="streamed")])
+def test_sample_fraction_thins_the_training_block_only(tmp_path, monkeypatch, settings):
+    draw_no_run_figures(monkeypatch)
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=6, resolution=30.0, seed=2)
+    config = build_config({"data": {"paths": [str(sample)], "predictors": ["rsdt"], "features": ["lat"],
+                                    "sample_fraction": 0.3, **settings.get("data", {})},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(resolve_inputs(config), run_dir=tmp_path / "run")
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions, xr.open_dataset(sample) as source:
+        blocks = np.asarray(split_labels(predictions["split"]))
+        truth = source["tas"].values.astype(np.float64)
+        weights = np.broadcast_to(
+            np.diff(np.sin(np.deg2rad(predictions["lat_bnds"].values)), axis=1)[:, 0][None, :, None], truth.shape)
+        for block in ("val", "test"):  # every value of the file, the network's and persistence's
+            steps = blocks == block
+            present = np.isfinite(truth[steps])
+            assert metrics["splits"][block]["model"]["n_samples"] == present.sum()
+            assert np.isfinite(predictions["tas_pred"].values[steps][present]).all()
+            error = predictions["tas_pred"].values[steps].astype(np.float64) - truth[steps]
+            hand = np.sum((weights[steps] * error ** 2)[present]) / np.sum(weights[steps][present])
+            assert metrics["splits"][block]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+            persistence = truth[np.flatnonzero(steps) - 1] - truth[steps]  # the previous month, in the file
+            hand = np.sum((weights[steps] * persistence ** 2)[present]) / np.sum(weights[steps][present])
+            assert metrics["splits"][block]["persistence"]["mse"] == pytest.approx(hand, rel=1e-5)
+        train = blocks == "train"
+        assert 0.2 < metrics["splits"]["train"]["model"]["n_samples"] / np.isfinite(truth[train]).sum() < 0.4

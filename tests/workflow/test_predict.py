@@ -1269,3 +1269,96 @@ def test_evaluating_a_run_on_its_own_data_opens_them_once(trained, tmp_path, mon
     assert opened == [sample.name]
     original = json.loads((run_dir / "metrics.json").read_text())
     assert rescored["splits"] == original["splits"]
+
+
+def _ensemble(sample, path):
+    """``sample`` as an ensemble of 3 members (``realization`` 1, 2, 3, CF standard name): the
+    target of member k warmer by k − 1 K."""
+    with xr.open_dataset(sample) as source:
+        members = xr.DataArray([1, 2, 3], dims="realization", attrs={"standard_name": "realization", "units": "1"})
+        tas = (source["tas"] + xr.DataArray(np.float32([0.0, 1.0, 2.0]), dims="realization")).assign_attrs(
+            source["tas"].attrs)
+        source.assign(tas=tas.transpose("realization", ...)).assign_coords(realization=members).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained_on_member_1(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("members")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    ensemble = _ensemble(sample, folder / "ens.nc")
+    with xr.open_dataset(ensemble) as source:
+        source.isel(realization=1).to_netcdf(folder / "member_2.nc")  # CMIP-style: a scalar realization
+        source.isel(realization=1).drop_vars("realization").to_netcdf(folder / "no_member.nc")  # as observations
+        member_2 = source["tas"].isel(realization=1).values
+    config = build_config({"data": {"paths": [str(ensemble)], "select": {"realization": 1}}, "model": {"hidden": [4]},
+                           "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return folder, member_2, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize(
+    ("files", "select", "member"),
+    [
+        pytest.param(["member_2.nc"], None, 2, id="member-file"),
+        pytest.param(["ens.nc"], {"realization": 2.0}, 2, id="ensemble-file-selected"),
+        pytest.param(["no_member.nc"], None, None, id="no-member-axis"),
+    ],
+)
+def test_a_run_trained_on_one_member_predicts_another_and_says_which(trained_on_member_1, tmp_path, files, select,
+                                                                    member):
+    folder, member_2, run_dir = trained_on_member_1
+    result = predict_files(run_dir, [str(folder / name) for name in files], tmp_path / "p.nc", select=select)
+    reference = predict_files(run_dir, [str(folder / "no_member.nc")], tmp_path / "reference.nc")
+    with xr.open_dataset(result.path) as predicted, xr.open_dataset(reference.path) as plain:
+        np.testing.assert_array_equal(predicted["tas"].values, member_2)  # member 2's values, not member 1's
+        np.testing.assert_array_equal(predicted["tas_pred"].values, plain["tas_pred"].values)
+        if member:  # which member the predictions are of, kept from the data
+            assert int(predicted["realization"]) == member
+        else:
+            assert "realization" not in predicted.variables
+    expected = (f"{files[0]}: ensemble member realization=2 (the run was trained on realization=1)" if member else
+                f"{files[0]}: no ensemble member (realization), predicted as the member the run was trained on "
+                "(realization=1) would be")
+    assert expected in result.notes
+
+
+def test_evaluate_on_another_member_records_it_and_scores_its_values(trained_on_member_1, tmp_path):
+    from climann.workflow.predict import evaluate_run
+
+    folder, member_2, run_dir = trained_on_member_1
+    metrics = evaluate_run(run_dir, [str(folder / "ens.nc")], tmp_path / "scores", select={"realization": 2.0})
+    assert metrics["members"] == {"realization": [2]}
+    with xr.open_dataset(tmp_path / "scores" / "predictions.nc") as scored:
+        np.testing.assert_array_equal(scored["tas"].values, member_2)
+        error = (scored["tas_pred"] - member_2).values.astype(np.float64)
+        weights = np.broadcast_to(np.cos(np.deg2rad(scored["lat"].values))[None, :, None], error.shape)
+    present = np.isfinite(error)  # 15° cells: sin φ₂ − sin φ₁ ∝ cos φ to 0.3 %, so compare loosely
+    mse = np.sum(weights[present] * error[present] ** 2) / np.sum(weights[present])
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(mse, rel=1e-2)
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_several_members_are_refused_naming_an_option_the_command_has(trained_on_member_1, tmp_path, capfd,
+                                                                      monkeypatch, command):
+    from tests.console import run_main
+
+    folder, _, run_dir = trained_on_member_1
+    out = ["--out", tmp_path / ("p.nc" if command == "predict" else "scores")]
+    refused = run_main(command, run_dir, "--data", folder / "ens.nc", *out, capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [
+        "climann: error: ens.nc holds 3 ensemble members (realization: 1, 2, 3) (the run was trained on "
+        "realization=1); the model predicts one at a time: choose it with --select realization=VALUE, once per member"
+    ]
+    followed = run_main(command, run_dir, "--data", folder / "ens.nc", *out, "--select", "realization=3",
+                        capfd=capfd, monkeypatch=monkeypatch)
+    assert followed.returncode == 0, followed.stderr
+    assert "ensemble member realization=3" in followed.stderr
+
+
+def test_another_level_than_the_runs_is_refused_in_one_line(trained_at_850_hpa, tmp_path):
+    folder, run_dir = trained_at_850_hpa
+    other = _on_pressure_levels(folder / "t.nc", tmp_path / "other.nc", [1000.0, 850.0, 700.0], "hPa")
+    with pytest.raises(ClimannError, match=r"^the run was trained at plev=85000 \(\[data\] select\) and applies to "
+                                           r"data at that plev only, which it selects itself; leave out --select "
+                                           r"plev=700.0$"):
+        predict_files(run_dir, [str(other)], tmp_path / "p.nc", select={"plev": 700.0})

@@ -264,7 +264,7 @@ def evaluate_distributed(
     # the previous step by time (None without a nominal step): missing after gaps
     gap = persistence_gap(layout.time.values, layout.time_bounds)
     previous = previous_steps(layout.time.values) if is_regular(layout.time.values) and gap is None else None
-    if "persistence" in baselines and config.data.sample_fraction == 1 and previous is not None:
+    if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
         n_after_gaps = int((previous[1:] < 0).sum())
@@ -291,8 +291,7 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
-    left_out = ({"persistence": gap or persistence_left_out_reason(config.data.sample_fraction,
-                                                                      layout.time_storage)}
+    left_out = ({"persistence": gap or persistence_left_out_reason(layout.time_storage)}
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",

@@ -1,0 +1,105 @@
+"""Ensemble members: which member a run was trained on is not a level its new data must match.
+
+A climate model's ensemble holds several *members* (realizations) of one simulation: the same
+quantity on the same grid, from other initial conditions. CF conventions 1.8 section 4.5 (and
+Appendix A) name their axis by ``standard_name = "realization"``; CMIP files keep one member per
+file with a scalar ``realization`` coordinate, CMIP6 ensembles a ``member_id`` dimension, ECMWF's
+ensembles (cfgrib) a ``number`` dimension. A run trained on one member (``[data] select =
+{realization = 1}``, or a file of one member) applies to any other member, and to data without
+members (observations, a reanalysis), as it applies to another scenario. A level (``plev``,
+``height``) is another quantity, and stays compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import xarray as xr
+
+from climann.errors import ClimannError
+
+__all__ = ["MEMBER_NAMES", "is_member_axis", "member_values", "new_data_selection"]
+
+#: The CF standard name of an ensemble member axis (CF conventions 1.8, Appendix A).
+MEMBER_STANDARD_NAME = "realization"
+
+#: Names of ensemble member axes without the standard name: CF's, CMIP6's, cfgrib's (ECMWF).
+MEMBER_NAMES = ("realization", "member", "member_id", "ensemble_member", "number")
+
+
+def is_member_axis(dataset: xr.Dataset, name: str) -> bool:
+    """Whether ``name`` is an ensemble member axis of ``dataset``: its coordinate has the CF
+    ``standard_name = "realization"``, or (no such attribute, or no coordinate at all: data
+    without members) its name is one of :data:`MEMBER_NAMES`."""
+    if name in dataset.variables and "standard_name" in dataset[name].attrs:
+        return dataset[name].attrs["standard_name"] == MEMBER_STANDARD_NAME
+    return name in MEMBER_NAMES
+
+
+def member_values(dataset: xr.Dataset) -> dict[str, list]:
+    """The ensemble members ``dataset`` holds: member axis name → its values (a scalar
+    coordinate's one value, or a dimension's coordinate values)."""
+    found = {}
+    for name in dict.fromkeys([*dataset.coords, *dataset.dims]):
+        if is_member_axis(dataset, str(name)):
+            values = dataset[name].values.reshape(-1) if name in dataset.variables else range(dataset.sizes[name])
+            found[str(name)] = [value.item() if hasattr(value, "item") else value for value in values]
+    return found
+
+
+def new_data_selection(
+    dataset: xr.Dataset, trained: Mapping[str, object], chosen: Mapping[str, object] | None = None, *,
+    where: str = "these data",
+) -> dict[str, object]:
+    """The ``select`` to apply to new data (``predict``, ``evaluate --data``) of a run trained
+    with the selection ``trained`` (``[data] select``), the user choosing ``chosen``
+    (``--select``).
+
+    A member axis the run selected (:func:`is_member_axis`) is left out: the new data are any
+    member, or none; ``chosen`` picks one of several. Any other dimension the run selected (a
+    level) keeps the run's value, to be compared with the new data's. ``chosen`` adds one value
+    of a dimension the run did not select (a member of an ensemble file, for a run trained on
+    one member's file). Several members left unchosen are refused: the model predicts one
+    member at a time, and which one is the user's choice.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The new data, opened.
+    trained, chosen : mapping of dimension name to value
+    where : str
+        The new data's files, for the messages.
+
+    Returns
+    -------
+    dict
+        Dimension name → value, for :func:`climann.data.subset.select_values`.
+
+    Raises
+    ------
+    ClimannError
+        If ``chosen`` gives a value of a dimension the run selected that is not a member axis
+        (the model is fixed to its training level), or the data hold several members and
+        ``chosen`` picks none.
+    """
+    chosen = dict(chosen or {})
+    fixed = [dim for dim in chosen if dim in trained and not is_member_axis(dataset, dim)]
+    if fixed:
+        dim = fixed[0]
+        raise ClimannError(f"the run was trained at {dim}={_shown(trained[dim])} ([data] select) and applies to data "
+                           f"at that {dim} only, which it selects itself; leave out --select {dim}={chosen[dim]}")
+    for dim in dataset.dims:
+        if dim not in chosen and is_member_axis(dataset, str(dim)) and dataset.sizes[dim] > 1:
+            values = member_values(dataset)[str(dim)]
+            shown = ", ".join(map(str, values[:6])) + (", …" if len(values) > 6 else "")
+            trained_on = f" (the run was trained on {dim}={_shown(trained[dim])})" if dim in trained else ""
+            raise ClimannError(f"{where} hold{'s' if ', ' not in where else ''} {len(values)} ensemble members "
+                               f"({dim}: {shown}){trained_on}; the model predicts one at a time: choose it with "
+                               f"--select {dim}=VALUE, once per member")
+    kept = {dim: value for dim, value in trained.items() if not is_member_axis(dataset, dim)}
+    return {**kept, **chosen}
+
+
+def _shown(value: object) -> str:
+    """``1.0`` → ``"1"`` (a member number read from the configuration as a float)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
