@@ -151,7 +151,9 @@ def next_year_months(months: Collection[int]) -> tuple[int, ...]:
 def season_years(times: Sequence[cftime.datetime], months: Collection[int] = ()) -> np.ndarray:
     """The year each time step's season is counted in, shape (n_time,): its calendar year,
     plus one for the months of :func:`next_year_months` (December 1999 of a DJF selection
-    is in the winter of 2000).
+    is in the winter of 2000) unless the series ends in their year: a last December whose
+    January is not in the data stays with its own year, so that the split's last block is
+    never that one month alone (its winter is in no other block either).
 
     Parameters
     ----------
@@ -160,7 +162,8 @@ def season_years(times: Sequence[cftime.datetime], months: Collection[int] = ())
         The selected calendar months; empty: all (calendar years).
     """
     later = next_year_months(months)
-    return np.array([time.year + (time.month in later) for time in times], dtype=np.int64)
+    last = max((time.year for time in times), default=0)
+    return np.array([time.year + (time.month in later and time.year < last) for time in times], dtype=np.int64)
 
 
 def season_year_note(months: Collection[int]) -> str:
@@ -302,12 +305,13 @@ def with_dated_descriptions(
         if not len(chosen) or not hasattr(chosen[0], "calendar"):
             continue
         first, last = chosen[0], chosen[-1]
-        first_year, last_year = season_years([first, last], months)
+        first_year, last_year = season_years(times, months)[mask][[0, -1]]
         years = year_span(first_year, last_year)
         if not descriptions[name].startswith(years):
             continue  # not a block of these years (steps, or the years a user gave beyond the data)
+        trailing = last.month in later and last.year == last_year  # the series' last December, kept in its year
         if (_opens_its_year(first, step, first_month, first_year - bool(later))
-                and _closes_its_year(last, step, last_month, last_year)):
+                and _closes_its_year(last, step, last_month, last_year) and not trailing):
             continue
         dated = f"{_step_date(first, step)} to {_step_date(last, step)}"
         descriptions[name] = dated + descriptions[name][len(years):]

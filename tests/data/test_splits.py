@@ -175,7 +175,7 @@ def test_months_counted_with_the_next_year_are_those_before_january_of_the_cross
 
 def test_a_december_is_counted_in_the_winter_of_the_next_january():
     times = _monthly(1999, 2000, months=(1, 2, 12))  # Jan 1999, Feb 1999, Dec 1999, Jan 2000, …
-    assert season_years(times, (12, 1, 2)).tolist() == [1999, 1999, 2000, 2000, 2000, 2001]
+    assert season_years(times, (12, 1, 2)).tolist() == [1999, 1999, 2000, 2000, 2000, 2000]  # the last December: its own
     assert season_years(times, ()).tolist() == [1999, 1999, 1999, 2000, 2000, 2000]
 
 
@@ -205,15 +205,15 @@ def test_djf_blocks_keep_each_winter_whole():
 
 
 def test_djf_blocks_of_incomplete_winters_are_named_by_their_dates():
-    """January 1990 to December 1994, DJF: six winters 1990–1995 (4 train, 1 val, 1 test);
-    the first lacks its December and the last (1995) is its December alone, so those blocks
-    are dated."""
+    """January 1990 to December 1994, DJF: five season years 1990–1994 (3 train, 1 val, 1
+    test); the first lacks its December, and the last December, whose January is not in the
+    data, stays in 1994 with the winter before: those blocks are dated."""
     times = _monthly(1990, 1994, months=(1, 2, 12))
     split = _winter_blocks(times, (12, 1, 2))
     assert split.descriptions == {
-        "train": "1990-01 to 1993-02 (December counted with the next year)",
-        "val": "1994 (December counted with the next year)",
-        "test": "1994-12 to 1994-12 (December counted with the next year)",
+        "train": "1990-01 to 1992-02 (December counted with the next year)",
+        "val": "1993 (December counted with the next year)",
+        "test": "1993-12 to 1994-12 (December counted with the next year)",
     }
 
 

@@ -615,19 +615,21 @@ def _winter_split(write_grid, **data):
 
 @pytest.mark.parametrize("data", [
     pytest.param({}, id="split-fractions"),
-    pytest.param({"split_years": {"train": [2000, 2002], "val": [2003, 2003], "test": [2004, 2004]}},
+    pytest.param({"split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]}},
                  id="split-years"),
 ])
 def test_a_djf_split_counts_december_with_the_next_winter(write_grid, data):
-    """Winters 2000 (Jan–Feb only) … 2004 (Dec 2003 only): 5 season years, 3 train, 1 val,
-    1 test (0.7/0.15/0.15 rounded); December 2002 is in the val winter with January 2003."""
+    """Winters 2000 (Jan–Feb only) … 2003, with December 2003, the series' last step, whose
+    January is not in the data: 4 season years, 2 train, 1 val, 1 test (0.7/0.15/0.15
+    rounded); December 2001 is in the val winter with January 2002, and December 2003 stays
+    in 2003 (a test block of that December alone had no lagged value)."""
     split, dates = _winter_split(write_grid, **data)
     assert dates == {
-        "train": ["2000-01", "2000-02", "2000-12", "2001-01", "2001-02", "2001-12", "2002-01", "2002-02"],
-        "val": ["2002-12", "2003-01", "2003-02"],
-        "test": ["2003-12"],
+        "train": ["2000-01", "2000-02", "2000-12", "2001-01", "2001-02"],
+        "val": ["2001-12", "2002-01", "2002-02"],
+        "test": ["2002-12", "2003-01", "2003-02", "2003-12"],
     }
-    assert split.descriptions == {"train": "2000-01 to 2002-02 (December counted with the next year)",
-                                  "val": "2003 (December counted with the next year)",
-                                  "test": "2003-12 to 2003-12 (December counted with the next year)"}
-    assert split.year_ranges == {"train": (2000, 2002), "val": (2003, 2003), "test": (2004, 2004)}
+    assert split.descriptions == {"train": "2000-01 to 2001-02 (December counted with the next year)",
+                                  "val": "2002 (December counted with the next year)",
+                                  "test": "2002-12 to 2003-12 (December counted with the next year)"}
+    assert split.year_ranges == {"train": (2000, 2001), "val": (2002, 2002), "test": (2003, 2003)}
