@@ -464,7 +464,8 @@ def open_dataset(
         "error"), or a rename does not apply.
     """
     renames = renames if renames is not None else FileRenames(files, rename or {})
-    files = files_in_use(files, variables, renames)
+    files = files_in_use(files, variables, renames,
+                         open_header=functools.partial(open_input, decode_cf=False, chunks={}))
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)

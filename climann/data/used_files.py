@@ -19,13 +19,17 @@ cannot be read is kept too, to be refused with its own message when opened.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.variables import data_variable_names
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 _log = logging.getLogger(__name__)
 
@@ -39,12 +43,10 @@ class _Header:
     variables: set[str]
 
 
-def _header(path: Path, renames: FileRenames) -> _Header | None:
+def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.Dataset]) -> _Header | None:
     """The header of ``path``; None when it cannot be read."""
-    from climann.data.open import open_input  # climann.data.open imports this module
-
     try:
-        raw = open_input(path, decode_cf=False, chunks={})
+        raw = open_header(path)
     except Exception:  # noqa: BLE001 — the file is refused with its own message when opened
         return None
     with raw:
@@ -56,7 +58,8 @@ def _header(path: Path, renames: FileRenames) -> _Header | None:
         return _Header(measures, {str(name) for name in raw.variables})
 
 
-def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames) -> list[Path]:
+def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
+                 open_header: Callable[[Path], xr.Dataset]) -> list[Path]:
     """The files that hold any of ``variables`` or the cell areas they name (see the module
     description), in the order given; the files left out are named in one INFO line per run.
 
@@ -69,6 +72,10 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
         their names after the renames; None: every file is used.
     renames : FileRenames
         The renames of ``files``.
+    open_header : callable
+        Opens a file lazily without decoding it (``decode_cf=False``: no values, no times
+        decoded): :func:`climann.data.open.open_input`'s, passed in by
+        :func:`climann.data.open.open_dataset` (which imports this module).
 
     Returns
     -------
@@ -79,7 +86,7 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
     """
     if variables is None or len(files) < 2:
         return list(files)
-    read = {path: _header(path, renames) for path in files}
+    read = {path: _header(path, renames, open_header) for path in files}
     if any(header is None for header in read.values()):
         return list(files)
     wanted = set(variables)

@@ -1,17 +1,20 @@
 """Files holding none of the variables a run uses are left out (climann/data/used_files.py,
 applied where files are opened: climann.data.open.open_dataset)."""
 
+import functools
 import logging
 
 import netCDF4
 import numpy as np
 import pytest
 
-from climann.data.open import open_dataset
+from climann.data.open import open_dataset, open_input
 from climann.data.renames import FileRenames
 from climann.data.used_files import files_in_use
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+
+HEADER = functools.partial(open_input, decode_cf=False, chunks={})
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ def test_the_cell_areas_a_used_variable_names_are_kept_from_their_own_file(tmp_p
     areas.to_dataset().to_netcdf(tmp_path / "areacella_fx.nc")
     full[["pred"]].to_netcdf(tmp_path / "pred.nc")
     files = [tmp_path / "areacella_fx.nc", tmp_path / "pred.nc", tmp_path / "tas.nc"]
-    kept = files_in_use(files, ("tas",), FileRenames(files, {}))
+    kept = files_in_use(files, ("tas",), FileRenames(files, {}), open_header=HEADER)
     assert kept == [tmp_path / "areacella_fx.nc", tmp_path / "tas.nc"]
 
 
@@ -86,5 +89,5 @@ def test_a_renamed_variable_counts_by_its_new_name_and_a_left_out_file_by_its_re
 def test_every_file_is_opened_when_a_used_variable_is_in_none(shifted_set):
     """A misspelt predictor is then refused with every file's variables named, as before."""
     _, files = shifted_set
-    assert files_in_use(files, ("tas", "prr"), FileRenames(files, {})) == files
-    assert files_in_use(files, None, FileRenames(files, {})) == files
+    assert files_in_use(files, ("tas", "prr"), FileRenames(files, {}), open_header=HEADER) == files
+    assert files_in_use(files, None, FileRenames(files, {}), open_header=HEADER) == files
