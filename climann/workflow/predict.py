@@ -36,7 +36,7 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.workflow.new_data import check_like_training, with_training_step
+from climann.workflow.new_data import check_like_training, with_training_levels, with_training_step
 from climann.workflow.training_cells import TrainingCells, same_projection, training_cells
 from climann.workflow.outputs import (
     EVALUATION_FILES,
@@ -252,7 +252,7 @@ def predict_files(
                                                     cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
                                                     new_data=True))
     had_target = config.data.target in dataset
-    dataset = _with_placeholder_target(dataset, run)
+    dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target,
                               history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
@@ -814,6 +814,7 @@ def evaluate_run(
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True))
+        dataset = with_training_levels(run, dataset)
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
         if config.data.mode == "field":  # its own data are on its own grid
@@ -1007,7 +1008,7 @@ def _evaluate_chunked(
             if dataset is None:
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other)
-                dataset = with_training_step(run, dataset) if other else dataset
+                dataset = with_training_levels(run, with_training_step(run, dataset)) if other else dataset
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # checked like training by evaluate_run as it opened them
