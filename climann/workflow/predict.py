@@ -901,13 +901,23 @@ def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str 
     )
 
 
-def warn_changed_inputs(run_dir: str | Path, config: RunConfig) -> list[dict]:
+def warn_changed_inputs(run_dir: str | Path, config: RunConfig, *, other_data: bool = True) -> list[dict]:
     """The run's own input files (``[data] paths`` and ``split_files``) that differ now from
-    their record in its ``provenance.json``, each logged as one warning.
+    their record in its ``provenance.json``, each logged as one warning: what ``evaluate RUN``
+    and ``explain RUN`` check before they score the run's data again.
 
     A scientist may have corrected a file on purpose, so a change is said, not refused: the
-    scores are then of the file as it is now. A run without ``provenance.json`` (older
-    climann), or a file it does not record, is not checked.
+    scores (and importances) are then of the file as it is now. A run without
+    ``provenance.json`` (older climann), or a file it does not record, is not checked.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+    config : RunConfig
+        The run's configuration (its input files).
+    other_data : bool
+        Whether the command can score other data instead (``evaluate --data``), for the
+        advice when an input is missing.
 
     Returns
     -------
@@ -931,8 +941,8 @@ def warn_changed_inputs(run_dir: str | Path, config: RunConfig) -> list[dict]:
     if missing:  # reading them would fail: said once, with what the run was trained on
         one = len(missing) == 1
         raise ClimannError(f"{', '.join(missing)} {'is' if one else 'are'} missing: the run was trained on "
-                           f"{'it' if one else 'them'} (provenance.json); put {'it' if one else 'them'} back, or "
-                           "score other data with --data FILE --out DIR")
+                           f"{'it' if one else 'them'} (provenance.json); put {'it' if one else 'them'} back"
+                           + (", or score other data with --data FILE --out DIR" if other_data else ""))
     for change in changes:
         _log.warning(changed_input_text(change))
     return changes
