@@ -125,6 +125,11 @@ class GridLayout:
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
         model file so that new data can be checked against it.
+    variable_levels : dict of str to tuple of Coordinate
+        The levels (CF scalar vertical coordinates, values of shape (): ``plev = 85000 Pa``,
+        ``height = 2 m``) of each data variable that has one, as its own file gave them
+        (:func:`climann.data.variables.variable_levels`), recorded in the model file so that new
+        data can be checked to be at the same levels.
     variable_cell_methods : dict of str to str
         The CF ``cell_methods`` attribute of each data variable of the input that has one,
         recorded in the model file likewise (see :mod:`climann.data.cell_methods`).
@@ -194,6 +199,7 @@ class GridLayout:
         return latitude, longitude
     variable_units: dict = field(default_factory=dict)
     variable_cell_methods: dict = field(default_factory=dict)
+    variable_levels: dict = field(default_factory=dict)
     area_extents: dict = field(default_factory=dict)
 
     @property

@@ -39,7 +39,7 @@ from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.shell import input_and_copy, source_and_copy
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
-from climann.data.variables import data_variable_names
+from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import on_common_time_steps
 from climann.data.time_cells import on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
@@ -270,7 +270,9 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
         _refuse_grouped(path)
     dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
-    return checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name)
+    # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
+    return with_levels_recorded(
+        checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name))
 
 
 def _refuse_grouped(path: Path) -> None:

@@ -16,6 +16,7 @@ import xarray as xr
 
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
+from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.shell import beside, shown_path
 from climann.data.units import variable_units
@@ -199,6 +200,42 @@ def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]
     return tuple(found)
 
 
+def with_levels_recorded(dataset: xr.Dataset) -> xr.Dataset:
+    """One opened file with each data variable's levels recorded in its ``encoding``
+    (:data:`LEVELS_KEY`: a tuple of :class:`~climann.data.layout.Coordinate` of shape ()),
+    so that they survive the combination with other files. A variable's levels are its
+    single-valued coordinates (:func:`scalar_coordinates`) that are
+    levels (:func:`climann.data.levels.is_level`). Lazy; the variables are shallow copies."""
+    recorded = {}
+    for name in data_variable_names(dataset):
+        levels = tuple(coordinate for coordinate in scalar_coordinates(dataset, name, ()) if is_level(coordinate))
+        if levels:
+            variable = dataset[name].variable.copy(deep=False)
+            variable.encoding = {**variable.encoding, LEVELS_KEY: levels}
+            recorded[name] = variable
+    return dataset.assign(recorded) if recorded else dataset
+
+
+def variable_levels(dataset: xr.Dataset, name: str) -> tuple[Coordinate, ...]:
+    """The levels of the data variable ``name``: those recorded as its file was opened
+    (:func:`with_levels_recorded`), then those it has now and that were not recorded (a
+    level chosen since with ``[data] select``)."""
+    recorded = tuple(dataset[name].encoding.get(LEVELS_KEY, ()))
+    names = {level.name for level in recorded}
+    now = [coordinate for coordinate in scalar_coordinates(dataset, name, ())
+           if is_level(coordinate) and coordinate.name not in names]
+    return (*recorded, *now)
+
+
+def _with_own_levels(coordinates: tuple[Coordinate, ...], levels: tuple[Coordinate, ...]) -> tuple[Coordinate, ...]:
+    """The target's single-valued coordinates with its levels as its own file gave them
+    (:func:`variable_levels`): files combined keep the first file's value
+    of a coordinate they share (``height`` 10 m of ``uas.nc`` for ``tas`` at 2 m)."""
+    own = {level.name: level for level in levels}
+    kept = [own.pop(coordinate.name, coordinate) for coordinate in coordinates]
+    return (*kept, *own.values())
+
+
 def _listed_coordinates(variable: xr.DataArray) -> set[str]:
     """The names in a variable's CF ``coordinates`` attribute (in ``encoding`` once decoded)."""
     return {*str(variable.encoding.get("coordinates", "")).split(), *str(variable.attrs.get("coordinates", "")).split()}
@@ -234,6 +271,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
     scalar_names = [str(name) for name, value in dataset.coords.items() if not value.dims]
+    levels = {name: found for name in data_variable_names(dataset) if (found := variable_levels(dataset, name))}
     return GridLayout(
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
@@ -259,7 +297,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
                                if "cell_methods" in dataset[name].attrs},
         time_bounds=_time_bounds(dataset, names["time"]),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
-        scalar_coordinates=scalar_coordinates(dataset, target, not_scalar),
+        scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
+        variable_levels=levels,
         input_history=str(dataset.attrs.get("history", "")),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),

@@ -59,6 +59,8 @@ from climann.workflow.predict import (
     saved_scalers,
     saved_target_climatology,
     training_climatologies,
+    warn_changed_inputs,
+    with_changed_inputs,
 )
 
 #: The figures written, in this order (all of them are in :data:`climann.workflow.outputs.EXPLAIN_FILES`).
@@ -358,6 +360,11 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     """Permutation importance and partial dependence of a finished pointwise run on its test
     block; writes ``importance.json``, ``partial_dependence.json`` and their figures.
 
+    The run's input files are checked against its ``provenance.json`` as ``evaluate RUN``
+    checks them (:func:`~climann.workflow.predict.warn_changed_inputs`): a file changed since
+    training is said in one warning line and listed in both JSON files (``changed_inputs``,
+    last), since the unpermuted MSE is then not the run's own test score.
+
     With ``[data] target_anomaly`` the importance scores the full prediction (the saved
     climatology, a fixed offset that is not permuted, plus the network's output) and the
     partial dependence shows the anomaly the network adds (see the module).
@@ -383,9 +390,9 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     Raises
     ------
     ClimannError
-        Not a finished run, a field-mode run, ``repeats < 1``, the data no longer giving the
-        model's inputs, or ``out`` holding those files (without ``overwrite``, or not
-        written by climann).
+        Not a finished run, a field-mode run, ``repeats < 1``, an input file recorded in
+        ``provenance.json`` missing, the data no longer giving the model's inputs, or ``out``
+        holding those files (without ``overwrite``, or not written by climann).
     """
     from climann.evaluation.figures.maps import cell_position, draws_maps
     from climann.evaluation.figures.importance import (
@@ -404,13 +411,16 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     out = Path(out) if given else run_dir / "explain"
     prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
                           option="--out" if given else "the default --out")
+    # as evaluate RUN: an input corrected since training is said, and recorded with the importances
+    changed = warn_changed_inputs(run_dir, run.config, other_data=False)
     block = read_test_block(run)
     groups = input_groups(run.config.data, block.feature_names)
     # the full prediction (climatology + network output) against the truth; the climatology is not permuted
     result = permutation_importance(network_predictor(run, block.offset), block.inputs, block.truth, block.weights,
                                     groups, n_repeats=repeats, rng=np.random.default_rng(seed))
-    importance = importance_record(run_dir, run, block, result, groups, repeats=repeats, seed=seed)
-    dependence = partial_dependence_record(run, block, network_predictor(run), seed=seed)
+    importance = with_changed_inputs(importance_record(run_dir, run, block, result, groups, repeats=repeats,
+                                                       seed=seed), changed)
+    dependence = with_changed_inputs(partial_dependence_record(run, block, network_predictor(run), seed=seed), changed)
     create_folder(out)
     write_json(out / "importance.json", importance, what="importance file")
     write_json(out / "partial_dependence.json", dependence, what="partial dependence file")

@@ -17,13 +17,20 @@ units can match while the values mean something else:
   ``target_anomaly`` climatology per day of year is looked up at the same fraction of the
   year, not by day number (:func:`climann.evaluation.baselines.climatology_days`), which is
   said in one warning line;
+- another level (CF conventions 1.8 §5.7: a file of ``ua`` with the scalar coordinate
+  ``plev = 25000 Pa`` given to a model trained on ``ua`` at ``plev = 85000 Pa``; ``height``
+  10 m against 100 m, ``depth``): another quantity under the same name and units. A
+  variable at another level than in training is refused (:func:`check_levels`); the same
+  level in other units (850 hPa, 85000 Pa) is the same level, and data that do not say
+  their level (ERA5's ``t2m`` for a CMIP ``tas`` at 2 m) are taken as they are. The
+  predictions are labelled with the run's level (:func:`with_training_levels`);
 - another area under an area-mean feature (``[data] global_means``, ``regional_means``): a
   "global mean" of data cut to the tropics is the tropical mean, another quantity with the
   same name. Data whose grid (for a regional mean: whose cells in its box) is not the area
   the mean was taken over in training, to within half a grid cell, are refused
   (:func:`check_area_means`); another resolution over the same area is the same quantity.
 
-The model file records them at training (``time_step``, ``time_cell_methods``, the
+The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, the
 climatology's ``calendar``, see
 :func:`climann.workflow.run_directory.model_metadata`). Whatever is unknown on either side —
 an attribute missing, an axis without a nominal step, a model file written before they were
@@ -41,7 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.cell_methods import time_cell_method, with_time_method
-from climann.data.layout import GridLayout
+from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import input_and_copy
 from climann.data.time_axes import averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step
@@ -52,16 +59,16 @@ if TYPE_CHECKING:
 
     from climann.workflow.predict import TrainedRun
 
-__all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_like_training", "check_time_step",
-           "member_notes", "with_training_step"]
+__all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
+           "check_time_step", "member_notes", "with_training_levels", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
 
 def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
-    """Check new data's time step (:func:`check_time_step`), calendar (:func:`check_calendar`),
-    time cell methods (:func:`check_cell_methods`) and the area of their area-mean features
-    (:func:`check_area_means`) against the run's training data.
+    """Check new data's levels (:func:`check_levels`), time step (:func:`check_time_step`),
+    calendar (:func:`check_calendar`), time cell methods (:func:`check_cell_methods`) and the
+    area of their area-mean features (:func:`check_area_means`) against the run's training data.
 
     Parameters
     ----------
@@ -78,6 +85,7 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     ClimannError
         As the checks.
     """
+    check_levels(run, layout)
     check_area_means(run, layout)
     check_time_step(run, layout)
     check_calendar(run, layout)
@@ -150,6 +158,68 @@ def _extents_of_trained_grid(run: TrainedRun, requests: list) -> dict[str, list[
     if any(extent is None for extent in extents.values()):
         return None
     return {column: extent.record() for column, extent in extents.items()}
+
+
+def _trained_levels(run: TrainedRun) -> dict[str, tuple[Coordinate, ...]]:
+    """The levels of the run's inputs as ``model.npz`` records them (``levels``, see
+    :func:`climann.workflow.run_directory.input_levels`): variable → levels; empty for a model
+    file written before they were recorded."""
+    from climann.data.levels import from_record
+
+    return {str(name): tuple(from_record(str(level), record) for level, record in levels.items())
+            for name, levels in (run.network.metadata.get("levels") or {}).items()}
+
+
+def check_levels(run: TrainedRun, layout: GridLayout) -> None:
+    """Refuse new data holding a variable at another level than the run was trained on.
+
+    Each level recorded at training (a CF scalar coordinate, CF conventions 1.8 §5.7:
+    ``plev = 85000 Pa`` of ``ua``; :mod:`climann.data.levels`) is compared with the same
+    variable's level in the new data (``layout.variable_levels``; the level of the same name,
+    else of the same ``standard_name``), converted to the recorded units with pint
+    (:func:`climann.data.levels.same_level`: 850 hPa is 85000 Pa). A variable without a level
+    in the new data (ERA5's ``t2m`` for a 2 m ``tas``), or a model file written before the
+    levels were recorded, is not compared.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, both levels and the way out.
+    """
+    from climann.data.levels import level_text, matching_level, same_level
+
+    for name, trained_levels in _trained_levels(run).items():
+        for trained in trained_levels:
+            level = matching_level(trained, layout.variable_levels.get(name, ()))
+            if level is None or same_level(trained, level):
+                continue
+            raise ClimannError(
+                f"{name} in {_files(layout)} is at {level_text(level)}, the model was trained on {name} at "
+                f"{level_text(trained)} (CF scalar coordinate): give {name} at {level_text(trained)}, or retrain the "
+                f"run on {name} at {level_text(level)}")
+
+
+def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
+    """New data whose target carries the run's levels (``model.npz`` ``levels``) where it is
+    at the same level (in other units: 850 hPa for 85000 Pa) or does not say (a target absent,
+    or without the coordinate): the predictions are of the target at the level the model
+    learnt, and their file is labelled so. A target at another level is left as it is, for
+    :func:`check_levels` to refuse. Unchanged for a model file without the record."""
+    from climann.data.levels import LEVELS_KEY, matching_level, same_level
+    from climann.data.variables import variable_levels
+
+    target = run.config.data.target
+    trained = _trained_levels(run).get(target)
+    if not trained or target not in dataset:
+        return dataset
+    own = variable_levels(dataset, target)
+    matches = [matching_level(level, own) for level in trained]
+    if any(level is not None and not same_level(old, level) for old, level in zip(trained, matches)):
+        return dataset
+    others = tuple(level for level in own if all(level is not match for match in matches))
+    variable = dataset[target].variable.copy(deep=False)
+    variable.encoding = {**variable.encoding, LEVELS_KEY: (*trained, *others)}
+    return dataset.assign({target: variable})
 
 
 def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:

@@ -37,7 +37,7 @@ from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
-from climann.workflow.new_data import check_like_training, member_notes, with_training_step
+from climann.workflow.new_data import check_like_training, member_notes, with_training_levels, with_training_step
 from climann.workflow.training_cells import TrainingCells, same_projection, training_cells
 from climann.workflow.outputs import (
     EVALUATION_FILES,
@@ -260,7 +260,7 @@ def predict_files(
                                                     new_data=True, select=select))
     notes += member_notes(run, dataset, files)
     had_target = config.data.target in dataset
-    dataset = _with_placeholder_target(dataset, run)
+    dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target,
                               history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
@@ -828,6 +828,7 @@ def evaluate_run(
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True, select=select))
+        dataset = with_training_levels(run, dataset)
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
         if config.data.mode == "field":  # its own data are on its own grid
@@ -914,13 +915,23 @@ def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str 
     )
 
 
-def warn_changed_inputs(run_dir: str | Path, config: RunConfig) -> list[dict]:
+def warn_changed_inputs(run_dir: str | Path, config: RunConfig, *, other_data: bool = True) -> list[dict]:
     """The run's own input files (``[data] paths`` and ``split_files``) that differ now from
-    their record in its ``provenance.json``, each logged as one warning.
+    their record in its ``provenance.json``, each logged as one warning: what ``evaluate RUN``
+    and ``explain RUN`` check before they score the run's data again.
 
     A scientist may have corrected a file on purpose, so a change is said, not refused: the
-    scores are then of the file as it is now. A run without ``provenance.json`` (older
-    climann), or a file it does not record, is not checked.
+    scores (and importances) are then of the file as it is now. A run without
+    ``provenance.json`` (older climann), or a file it does not record, is not checked.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+    config : RunConfig
+        The run's configuration (its input files).
+    other_data : bool
+        Whether the command can score other data instead (``evaluate --data``), for the
+        advice when an input is missing.
 
     Returns
     -------
@@ -944,8 +955,8 @@ def warn_changed_inputs(run_dir: str | Path, config: RunConfig) -> list[dict]:
     if missing:  # reading them would fail: said once, with what the run was trained on
         one = len(missing) == 1
         raise ClimannError(f"{', '.join(missing)} {'is' if one else 'are'} missing: the run was trained on "
-                           f"{'it' if one else 'them'} (provenance.json); put {'it' if one else 'them'} back, or "
-                           "score other data with --data FILE --out DIR")
+                           f"{'it' if one else 'them'} (provenance.json); put {'it' if one else 'them'} back"
+                           + (", or score other data with --data FILE --out DIR" if other_data else ""))
     for change in changes:
         _log.warning(changed_input_text(change))
     return changes
@@ -1021,7 +1032,7 @@ def _evaluate_chunked(
             if dataset is None:
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other)
-                dataset = with_training_step(run, dataset) if other else dataset
+                dataset = with_training_levels(run, with_training_step(run, dataset)) if other else dataset
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # checked like training by evaluate_run as it opened them

@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChunkedEvaluation", "Evaluation", "RunRecords", "RunResult", "figures_from_file", "grid_summary", "history_csv",
-    "input_time_cell_methods", "input_units", "model_metadata", "nominal_time_step", "scored_steps_record",
-    "untrained_outputs", "write_chunked_run_files", "write_run_files", "write_run_record",
+    "input_levels", "input_time_cell_methods", "input_units", "model_metadata", "nominal_time_step",
+    "scored_steps_record", "untrained_outputs", "write_chunked_run_files", "write_run_files", "write_run_record",
 ]
 
 
@@ -143,8 +143,9 @@ def history_csv(history: History) -> str:
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
-    extrapolation), the inputs' ``units`` and the time part of their ``cell_methods``
-    (``time_cell_methods``), the time axis's nominal step (``time_step``, see
+    extrapolation), the inputs' ``units``, the time part of their ``cell_methods``
+    (``time_cell_methods``) and their levels (``levels``, see :func:`input_levels`), the time
+    axis's nominal step (``time_step``, see
     :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), the common length
     of its time cells from the time bounds (``time_cell``: what each value is a mean or total
     over, e.g. 3 months for DJF values 12 months apart; None without bounds or with cells of
@@ -166,6 +167,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "target_units": [layout.target_units],
         "units": input_units(config, data.samples.feature_names, layout),
         "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
+        "levels": input_levels(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         "season_dated_by": config.data.season_dated_by,
@@ -229,6 +231,19 @@ def input_time_cell_methods(config: RunConfig, feature_names: Sequence[str], lay
     found = {name: time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
              for name in _input_variables(config, feature_names)}
     return {name: method for name, method in found.items() if method is not None}
+
+
+def input_levels(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, dict]:
+    """The levels given as CF scalar coordinates (CF conventions §5.7: ``plev = 85000 Pa``,
+    ``height = 2 m``; :mod:`climann.data.levels`) of the target and of every variable the
+    features are made of, as their files gave them: variable → level name →
+    ``{"value", "units", "standard_name", …}`` (:func:`climann.data.levels.levels_record`).
+    Variables without a level are left out. ``predict`` and ``evaluate --data`` compare the
+    new data's with them (:func:`climann.workflow.new_data.check_levels`)."""
+    from climann.data.levels import levels_record
+
+    return {name: levels_record(layout.variable_levels[name]) for name in _input_variables(config, feature_names)
+            if layout.variable_levels.get(name)}
 
 
 def nominal_time_step(layout: GridLayout) -> TimeStep | None:

@@ -324,3 +324,60 @@ def test_a_station_run_is_explained_without_importance_maps(tmp_path, caplog):
     assert "no importance maps: the grid is one cell (15°S, 157.5°E), whose MSE increase per input is " \
            "importance.png's" in caplog.messages
     assert result.maps.shape == (len(result.input_names), 1, 1)
+
+
+def _last_year_warmer(path, kelvin):
+    """The file corrected in place, as a user fixing it would: its last year ``kelvin`` warmer
+    (netCDF4 in another process, so that no HDF5 handle of this one is on the file)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import netCDF4, sys; nc = netCDF4.Dataset(sys.argv[1], 'a'); v = nc['tas']; x = v[:]; "
+            f"x[-12:] += {kelvin}; v[:] = x; nc.close()")
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                   env={**os.environ, "HDF5_USE_FILE_LOCKING": "FALSE"})
+
+
+@pytest.fixture
+def small_run(tmp_path):
+    data = write_signal_and_noise(tmp_path / "signal_noise.nc")
+    config = build_config({
+        "data": {"paths": [str(data)], "target": "tas", "predictors": ["signal", "noise"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 2, "batch_size": 64}, "evaluation": {"figures": False},
+    })
+    return data, run_training(config, run_dir=tmp_path / "run").run_dir
+
+
+def test_an_input_changed_since_training_is_said_and_recorded_as_evaluate_does(small_run, tmp_path, caplog):
+    """explain said nothing, and filed the changed data's MSE as 'the run's own test score'."""
+    import logging
+
+    from climann.workflow.predict import evaluate_run
+
+    data, run_dir = small_run
+    trained_mse = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["model"]["mse"]
+    _last_year_warmer(data, 3.0)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = explain_run(run_dir, repeats=1, seed=1)
+    line = (f"{data.resolve()} changed since the run was trained (sha256 differs from provenance.json): the scores "
+            "are of the file as it is now")
+    assert [message for message in caplog.messages if "changed since" in message] == [line]
+    changed = [{"path": str(data.resolve()), "change": "sha256 differs from provenance.json"}]
+    for name in ("importance.json", "partial_dependence.json"):
+        written = json.loads((result.out / name).read_text())
+        assert written["changed_inputs"] == changed and list(written)[-1] == "changed_inputs"
+    # the unpermuted MSE is that of the file as it is now (evaluate's own sums), not the run's
+    now = evaluate_run(run_dir, out=tmp_path / "again")["splits"]["test"]["model"]["mse"]
+    assert result.importance["baseline_mse"] == pytest.approx(now, rel=1e-6)
+    assert abs(result.importance["baseline_mse"] - trained_mse) > 1.0  # 3 K on the test year: about 9 K² more
+
+
+def test_an_input_gone_since_training_is_refused_in_one_line(small_run, tmp_path):
+    data, run_dir = small_run
+    data.rename(tmp_path / "moved.nc")
+    with pytest.raises(ClimannError) as refused:
+        explain_run(run_dir, repeats=1, seed=1)
+    assert str(refused.value) == (f"{data.resolve()} is missing: the run was trained on it (provenance.json); put it "
+                                  "back")
+    assert not (run_dir / "explain").exists()

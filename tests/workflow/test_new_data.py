@@ -643,3 +643,130 @@ def test_yearly_means_given_to_a_run_trained_on_winter_means_are_refused_by_its_
     assert str(refused.value).startswith(
         "the run was trained on seasonal (every 3 months) data and annual.nc is yearly: the run's lags (tas=1)")
     assert not (tmp_path / "p.nc").exists()
+
+
+# A level given as a CF scalar coordinate (CF conventions 1.8 §5.7): plev = 85000 Pa, height = 2 m.
+
+PLEV = {"standard_name": "air_pressure", "axis": "Z", "positive": "down"}
+
+
+def _field(path, name, values, units, level=None):
+    """``name(time, lat, lon)`` (48 months from 1990) with the scalar coordinate ``level``
+    (name, value, units) when given; None values: the file is not written."""
+    coords = {"time": ("time", _monthly(1990, 4), {"standard_name": "time"}),
+              "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+              "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})}
+    if level is not None:
+        coords[level[0]] = ((), level[1], {**PLEV, "units": level[2]})
+    dataset = xr.Dataset({name: (("time", "lat", "lon"), values.astype(np.float32), {"units": units})}, coords=coords)
+    dataset["time"].encoding.update({"units": "days since 1990-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def level_runs(tmp_path_factory):
+    """tas = 280 + 3·ua850 (K) explained by the 850 hPa wind ``ua`` (its own file, scalar plev
+    in Pa), and ta at 850 hPa (scalar plev in hPa) explained by ``pred``; the same winds at
+    250 hPa, at 850 hPa in hPa and without a level; ta at 500 hPa and at 85000 Pa."""
+    folder = tmp_path_factory.mktemp("levels")
+    rng = np.random.default_rng(3)
+    shape = (48, LAT.size, LON.size)
+    ua850, ua250, pred = rng.standard_normal(shape), rng.standard_normal(shape), rng.uniform(0, 1, shape)
+    _field(folder / "tas.nc", "tas", 280 + 3 * ua850, "K")
+    _field(folder / "ua850.nc", "ua", ua850, "m s-1", ("plev", 85000.0, "Pa"))
+    _field(folder / "ua250.nc", "ua", ua250, "m s-1", ("plev", 25000.0, "Pa"))
+    _field(folder / "ua850hpa.nc", "ua", ua850, "m s-1", ("plev", 850.0, "hPa"))
+    _field(folder / "ua_nolevel.nc", "ua", ua850, "m s-1")
+    _field(folder / "pred.nc", "pred", pred, "1")
+    _field(folder / "ta850.nc", "ta", 270 + 10 * pred, "K", ("plev", 850.0, "hPa"))
+    _field(folder / "ta500.nc", "ta", 250 + 10 * pred, "K", ("plev", 500.0, "hPa"))
+    _field(folder / "ta85000pa.nc", "ta", 270 + 10 * pred, "K", ("plev", 85000.0, "Pa"))
+
+    def train(name, paths, target, predictors):
+        config = build_config({
+            "data": {"paths": [str(folder / path) for path in paths], "target": target, "predictors": predictors},
+            "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+        })
+        return run_training(config, run_dir=folder / name).run_dir
+
+    return (folder, train("wind", ["tas.nc", "ua850.nc"], "tas", ["ua"]),
+            train("ta850", ["ta850.nc", "pred.nc"], "ta", ["pred"]))
+
+
+WIND_REFUSAL = ("ua in tas.nc, ua250.nc is at plev = 25000 Pa, the model was trained on ua at plev = 85000 Pa (CF "
+                "scalar coordinate): give ua at plev = 85000 Pa, or retrain the run on ua at plev = 25000 Pa")
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate"),
+                                     pytest.param("zarr", id="predict-chunk-by-chunk")])
+def test_a_predictor_at_another_level_is_refused(level_runs, tmp_path, command):
+    """The 250 hPa wind was used as the 850 hPa one (exit 0, MSE 24 K² against 5)."""
+    folder, wind, _ = level_runs
+    data = [str(folder / "tas.nc"), str(folder / "ua250.nc")]
+    out = tmp_path / ("p.zarr" if command == "zarr" else "p.nc")
+    with pytest.raises(ClimannError) as refused:
+        if command == "evaluate":
+            evaluate_run(wind, data, tmp_path / "scores")
+        else:
+            predict_files(wind, data, out)
+    assert str(refused.value) == WIND_REFUSAL
+    assert not out.exists() and not (tmp_path / "scores").exists()
+
+
+def test_the_level_refusal_is_one_line_and_exit_2(level_runs, tmp_path, capfd, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from tests.console import run_main
+
+    folder, wind, _ = level_runs
+    result = run_main("predict", wind, "--data", folder / "tas.nc", "--data", folder / "ua250.nc", "--out",
+                      tmp_path / "p.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"climann: error: {WIND_REFUSAL}"]
+
+
+@pytest.mark.parametrize("wind", [pytest.param("ua850hpa.nc", id="850hPa-for-85000Pa"),
+                                  pytest.param("ua_nolevel.nc", id="no-level-said")])
+def test_the_same_level_in_other_units_or_unsaid_is_predicted_as_the_training_level(level_runs, tmp_path, wind):
+    folder, run_dir, _ = level_runs
+    own = predict_files(run_dir, [str(folder / "tas.nc"), str(folder / "ua850.nc")], tmp_path / "own.nc")
+    other = predict_files(run_dir, [str(folder / "tas.nc"), str(folder / wind)], tmp_path / "other.nc")
+    with xr.open_dataset(own.path) as first, xr.open_dataset(other.path) as second:
+        assert np.isfinite(second["tas_pred"].values).sum() == 48 * LAT.size * LON.size
+        np.testing.assert_array_equal(second["tas_pred"].values, first["tas_pred"].values)
+        assert "plev" not in second.coords  # the wind's level is not the target's
+
+
+def test_a_target_at_another_level_is_refused(level_runs, tmp_path):
+    """Predicted on the 500 hPa file, the 850 hPa predictions were labelled plev = 500 hPa."""
+    folder, _, ta850 = level_runs
+    with pytest.raises(ClimannError) as refused:
+        predict_files(ta850, [str(folder / "ta500.nc"), str(folder / "pred.nc")], tmp_path / "p.nc")
+    assert str(refused.value) == (
+        "ta in ta500.nc, pred.nc is at plev = 500 hPa, the model was trained on ta at plev = 850 hPa (CF scalar "
+        "coordinate): give ta at plev = 850 hPa, or retrain the run on ta at plev = 500 hPa")
+    with pytest.raises(ClimannError, match="is at plev = 500 hPa"):
+        evaluate_run(ta850, [str(folder / "ta500.nc"), str(folder / "pred.nc")], tmp_path / "scores")
+
+
+@pytest.mark.parametrize("data", [pytest.param(["ta85000pa.nc", "pred.nc"], id="target-in-Pa"),
+                                  pytest.param(["pred.nc"], id="target-absent")])
+def test_the_predictions_carry_the_runs_level(level_runs, tmp_path, data):
+    folder, _, ta850 = level_runs
+    result = predict_files(ta850, [str(folder / name) for name in data], tmp_path / "p.nc")
+    with xr.open_dataset(result.path) as predicted:
+        assert float(predicted["plev"]) == 850.0
+        assert predicted["plev"].attrs["units"] == "hPa"
+        assert predicted["plev"].attrs["standard_name"] == "air_pressure"
+
+
+def test_a_model_file_without_the_levels_predicts_as_before(level_runs, tmp_path):
+    folder, wind, _ = level_runs
+    old = tmp_path / "old"
+    shutil.copytree(wind, old)
+    network = Network.load(old / "model.npz")
+    metadata = {key: value for key, value in network.metadata.items() if key != "levels"}
+    (old / "model.npz").unlink()
+    network.save(old / "model.npz", metadata=metadata)
+    result = predict_files(old, [str(folder / "tas.nc"), str(folder / "ua250.nc")], tmp_path / "p.nc")
+    assert result.n_samples == 48 * LAT.size * LON.size

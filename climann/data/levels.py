@@ -1,0 +1,119 @@
+"""The level a variable is at when its file gives it as a single value: a CF scalar coordinate.
+
+A file of one pressure level (``ua`` with ``plev = 85000 Pa``, as ``cdo sellevel`` followed by
+``ncwa``, or CMIP's ``ua850``, write it), a 2 m temperature (``tas`` with ``height = 2 m``) or
+a 10 m wind (``height = 10 m``) says at which level its values are only through a *scalar
+coordinate variable* (CF conventions 1.8 §5.7), or a coordinate of size 1: no dimension, one
+value. The 250 hPa wind and the 850 hPa wind have the same name and units; only this value
+tells them apart. A level is a vertical coordinate as CF §4.3 identifies one: its
+``standard_name`` (``air_pressure``, ``height``, ``depth``, …), ``positive`` or ``axis = "Z"``
+attribute (cf_xarray's criteria tables ``vertical`` and ``Z``), or units of pressure.
+
+Files are combined with the first file's value of a coordinate they share (``height`` of
+``tas.nc`` and of ``uas.nc``), so the level of each variable is recorded on it as each file is
+opened (:func:`climann.data.variables.with_levels_recorded`, in the variable's ``encoding``,
+:data:`LEVELS_KEY`), before they are combined; :func:`climann.data.variables.variable_levels`
+reads it back. A trained run keeps its inputs' levels in ``model.npz``
+(:func:`levels_record`), and new data are compared with them (:func:`same_level`, see
+:func:`climann.workflow.new_data.check_levels`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import xarray as xr
+from cf_xarray.criteria import coordinate_criteria
+
+from climann.data.layout import Coordinate
+from climann.errors import ClimannError
+
+#: The ``encoding`` key of a data variable that holds its levels as its file gave them.
+LEVELS_KEY = "climann_levels"
+
+#: The attributes of a level kept in a model file: what it is and its units.
+KEPT_ATTRIBUTES = ("units", "standard_name", "long_name", "positive", "axis")
+
+#: Two values of a level are the same within this relative difference (float rounding when a
+#: file was written: a level 85000.000085 is the level 85000), as a selected value matches.
+LEVEL_TOLERANCE = 1e-6
+
+
+def is_level(coordinate: xr.DataArray | Coordinate) -> bool:
+    """Whether a coordinate is a vertical one (CF conventions §4.3): one of its attributes
+    matches cf_xarray's ``vertical`` or ``Z`` criteria (``standard_name = "air_pressure"``,
+    ``positive = "down"``, ``axis = "Z"``, …), or its units are those of a pressure."""
+    attrs = coordinate.attrs
+    for kind in ("vertical", "Z"):
+        if any(str(attrs.get(key, "")) in values for key, values in coordinate_criteria[kind].items()):
+            return True
+    return _is_pressure(str(attrs.get("units", "")))
+
+
+def _is_pressure(units: str) -> bool:
+    """Whether ``units`` are those of a pressure (hPa, Pa, mbar, …), read with pint."""
+    from climann.data.units import parse_units
+
+    if not units.strip():
+        return False
+    try:
+        return bool(parse_units(units, variable="level").check("[pressure]"))
+    except (ClimannError, AttributeError):
+        return False
+
+
+def levels_record(levels: tuple[Coordinate, ...]) -> dict[str, dict]:
+    """Levels in JSON form for a model file: name → ``{"value": …, "units": …, …}`` (the
+    :data:`KEPT_ATTRIBUTES` the coordinate has)."""
+    return {level.name: {"value": np.asarray(level.values).item(),
+                         **{key: str(level.attrs[key]) for key in KEPT_ATTRIBUTES if key in level.attrs}}
+            for level in levels}
+
+
+def from_record(name: str, record: Mapping) -> Coordinate:
+    """A level of :func:`levels_record` as a Coordinate of shape ()."""
+    attrs = {key: value for key, value in record.items() if key != "value"}
+    return Coordinate(name, np.asarray(record["value"]), attrs)
+
+
+def matching_level(trained: Coordinate, levels: tuple[Coordinate, ...]) -> Coordinate | None:
+    """The level among ``levels`` that stands for ``trained``: of the same name, else the one
+    of the same ``standard_name`` (``plev`` and ``pressure``, both ``air_pressure``); None."""
+    for level in levels:
+        if level.name == trained.name:
+            return level
+    kind = trained.attrs.get("standard_name")
+    same_kind = [level for level in levels if kind and level.attrs.get("standard_name") == kind]
+    return same_kind[0] if len(same_kind) == 1 else None
+
+
+def same_level(trained: Coordinate, level: Coordinate) -> bool:
+    """Whether ``level`` is the level ``trained``: the same value within a relative
+    :data:`LEVEL_TOLERANCE` once converted to ``trained``'s units with pint
+    (:func:`climann.data.units.conversion`: 850 hPa is 85000 Pa); text values equal. A
+    level whose units do not convert is another level; the numbers are compared as they are
+    when either side has no units."""
+    from climann.data.units import conversion
+
+    old, new = np.asarray(trained.values).item(), np.asarray(level.values).item()
+    if isinstance(old, (str, bytes)) or isinstance(new, (str, bytes)):
+        return old == new
+    units, to = str(level.attrs.get("units", "")).strip(), str(trained.attrs.get("units", "")).strip()
+    if units and to and units != to:
+        try:
+            found = conversion(units, to, variable=level.name, attrs=level.attrs)
+        except ClimannError:
+            return False
+        if found is None or found.along_time:
+            return False
+        new = found.scale * float(new) + found.offset
+    return bool(np.isclose(float(new), float(old), rtol=LEVEL_TOLERANCE, atol=0.0))
+
+
+def level_text(level: Coordinate) -> str:
+    """``plev = 85000 Pa`` for a message."""
+    value = np.asarray(level.values).item()
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    units = str(level.attrs.get("units", "")).strip()
+    return f"{level.name} = {shown}{' ' + units if units else ''}"

@@ -1,0 +1,87 @@
+"""Tests for climann.data.levels: a variable's level given as a CF scalar coordinate (§5.7)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.layout import Coordinate
+from climann.data.levels import is_level, same_level
+from climann.data.open import open_dataset
+from climann.data.variables import grid_layout
+from tests.conftest import monthly_times
+
+LAT = np.array([-30.0, 30.0])
+LON = np.array([45.0, 135.0, 225.0])
+
+
+def _single_level(path, name, level, value, attrs, *, seed):
+    """``name(time, lat, lon)`` of 12 months with the scalar coordinate ``level = value``."""
+    rng = np.random.default_rng(seed)
+    times = monthly_times(1, "noleap")
+    xr.Dataset(
+        {name: (("time", "lat", "lon"), rng.standard_normal((12, 2, 3)).astype(np.float32), {"units": "K"})},
+        coords={"time": ("time", times), "lat": ("lat", LAT, {"units": "degrees_north"}),
+                "lon": ("lon", LON, {"units": "degrees_east"}), level: ((), value, attrs)},
+    ).to_netcdf(path)
+    return path
+
+
+HEIGHT = {"units": "m", "standard_name": "height", "axis": "Z", "positive": "up"}
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [
+        pytest.param({"standard_name": "air_pressure", "units": "Pa"}, True, id="air-pressure"),
+        pytest.param({"units": "hPa"}, True, id="units-of-pressure-alone"),
+        pytest.param({"units": "m", "standard_name": "height"}, True, id="height"),
+        pytest.param({"units": "m", "positive": "down"}, True, id="positive-down-depth"),
+        pytest.param({"standard_name": "model_level_number", "units": "1"}, True, id="model-level"),
+        pytest.param({"standard_name": "realization", "units": "1"}, False, id="ensemble-member"),
+        pytest.param({"standard_name": "forecast_reference_time"}, False, id="initialisation"),
+        pytest.param({"units": "m"}, False, id="a-length-that-says-nothing-more"),
+    ],
+)
+def test_a_level_is_a_cf_vertical_coordinate(attrs, expected):
+    assert is_level(Coordinate("z", np.asarray(1.0), attrs)) is expected
+
+
+def _level(value, units, name="plev"):
+    return Coordinate(name, np.asarray(value), {"units": units} if units else {})
+
+
+@pytest.mark.parametrize(
+    ("trained", "new", "same"),
+    [
+        pytest.param(_level(85000.0, "Pa"), _level(850.0, "hPa"), True, id="850hPa-is-85000Pa"),
+        pytest.param(_level(850.0, "hPa"), _level(85000.0, "Pa"), True, id="85000Pa-is-850hPa"),
+        pytest.param(_level(85000.0, "Pa"), _level(850.0, "mbar"), True, id="850mbar-is-85000Pa"),
+        pytest.param(_level(85000.0, "Pa"), _level(85000.000085, "Pa"), True, id="float-rounding"),
+        pytest.param(_level(85000.0, "Pa"), _level(25000.0, "Pa"), False, id="250-is-not-850"),
+        pytest.param(_level(85000.0, "Pa"), _level(250.0, "hPa"), False, id="250hPa-is-not-85000Pa"),
+        pytest.param(_level(2.0, "m", "height"), _level(200.0, "cm", "height"), True, id="2m-is-200cm"),
+        pytest.param(_level(2.0, "m", "height"), _level(10.0, "m", "height"), False, id="10m-is-not-2m"),
+        pytest.param(_level(85000.0, "Pa"), _level(85000.0, "m"), False, id="units-that-do-not-convert"),
+        pytest.param(_level(850.0, "hPa"), _level(850.0, ""), True, id="no-units-compared-as-numbers"),
+    ],
+)
+def test_the_same_level_in_other_units_is_the_same_level(trained, new, same):
+    assert same_level(trained, new) is same
+
+
+@pytest.mark.parametrize("order", [pytest.param(("tas", "uas"), id="tas-first"),
+                                   pytest.param(("uas", "tas"), id="uas-first")])
+def test_each_file_keeps_its_own_level_when_files_are_combined(tmp_path, order):
+    """CMIP's tas (height 2 m) and uas (height 10 m): combined, the dataset has one ``height``,
+    the first file's; each variable's own level is the one its file gave."""
+    paths = {"tas": _single_level(tmp_path / "tas.nc", "tas", "height", 2.0, HEIGHT, seed=0),
+             "uas": _single_level(tmp_path / "uas.nc", "uas", "height", 10.0, HEIGHT, seed=1)}
+    dataset = open_dataset([paths[name] for name in order])
+    layout = grid_layout(dataset, "tas", [str(paths[name]) for name in order])
+    levels = {name: [(level.name, float(level.values), level.attrs["units"]) for level in found]
+              for name, found in layout.variable_levels.items()}
+    assert levels == {"tas": [("height", 2.0, "m")], "uas": [("height", 10.0, "m")]}
+    # the target's output label is its own level, whichever file came first
+    assert [(c.name, float(c.values)) for c in layout.scalar_coordinates] == [("height", 2.0)]
