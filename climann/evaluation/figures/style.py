@@ -9,8 +9,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # non-interactive: figures are files, also on machines without a display
 
+import matplotlib.image  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from climann._version import __version__  # noqa: E402
 from climann.atomic import atomic_path  # noqa: E402
@@ -114,12 +116,22 @@ def _period(years: Sequence[float]) -> str:
 
 def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
     """Write ``figure`` to ``path`` as PNG, atomically, marked as climann's
-    (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here."""
+    (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here.
+
+    The figure is drawn once, at ``dpi``, its layout engine (constrained layout) laying it
+    out within that draw; the PNG is the drawn canvas, written as ``savefig`` writes it.
+    ``savefig`` itself draws every figure that has a layout engine twice (a draw without
+    rendering to lay it out, even when the engine is a placeholder that lays out nothing, then
+    the real one): the same pixels in twice the drawing."""
     path = Path(path)
     keyword, value = FIGURE_MARK
     try:
+        figure.set_dpi(dpi)
+        canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+        canvas.draw()
         with atomic_path(path, what="figure") as temporary:
-            figure.savefig(temporary, dpi=dpi, format="png", metadata={keyword: value})
+            matplotlib.image.imsave(temporary, np.asarray(canvas.buffer_rgba()), format="png", origin="upper",
+                                    dpi=dpi, metadata={keyword: value})
     finally:
         plt.close(figure)
     return path
