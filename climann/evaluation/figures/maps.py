@@ -408,10 +408,16 @@ def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.A
     The layout that clears the titles is then kept (the figure's layout engine set to none):
     saving draws the figure as laid out here instead of laying it out twice more (matplotlib's
     ``savefig`` lays a constrained figure out in a draw of its own before the real one), the
-    same pixels in a third of the layouts when the figure is drawn at its saving dpi."""
+    same pixels in a third of the layouts when the figure is drawn at its saving dpi.
+
+    The titles are measured on the layout alone, without drawing the figure: the layout
+    engine places the axes and the figure's title, and each map then takes its fixed aspect
+    (``apply_aspect``, as a draw would), which is all a title's place depends on."""
     for _ in range(4):
-        figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
+        figure.get_layout_engine().execute(figure)
+        for axis in axes:
+            axis.apply_aspect()
         bottom = heading.get_window_extent(renderer).y0
         top = max(axis.title.get_window_extent(renderer).y1 for axis in axes)
         overlap = (top - bottom) / figure.dpi + gap_inches

@@ -11,6 +11,8 @@ matplotlib.use("Agg")  # non-interactive: figures are files, also on machines wi
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from PIL import Image, PngImagePlugin  # noqa: E402  (matplotlib's own dependency)
 
 from climann._version import __version__  # noqa: E402
 from climann.atomic import atomic_path  # noqa: E402
@@ -112,14 +114,40 @@ def _period(years: Sequence[float]) -> str:
     return f"{first}–{last}" + (f", every {_ordinal(stride)} year" if stride > 1 else "")
 
 
+#: zlib's level for the PNGs: 3 compresses an opaque figure's RGB pixels to about the size
+#: level 6 (PIL's default) made of its RGBA ones, in 60 % of the time (8 PNGs of a run at dpi 150:
+#: 0.36 -> 0.22 CPU s, 1103 -> 1088 KiB).
+PNG_COMPRESS_LEVEL = 3
+
+
+def _opaque_as_rgb(pixels: np.ndarray) -> np.ndarray:
+    """``pixels`` (n_rows, n_columns, 4), RGBA, without their alpha channel when every pixel is
+    opaque (a figure on its white face): the same image in three quarters of the bytes to
+    compress. A figure with any transparency keeps it."""
+    return pixels[..., :3] if pixels[..., 3].min() == 255 else pixels
+
+
 def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
     """Write ``figure`` to ``path`` as PNG, atomically, marked as climann's
-    (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here."""
+    (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here.
+
+    The figure is drawn once, at ``dpi``, its layout engine (constrained layout) laying it
+    out within that draw; the PNG is the drawn canvas (RGB when it is opaque, see
+    :func:`_opaque_as_rgb`), with the resolution and text chunk ``savefig`` would give it.
+    ``savefig`` itself draws every figure that has a layout engine twice (a draw without
+    rendering to lay it out, even when the engine is a placeholder that lays out nothing, then
+    the real one): the same pixels in twice the drawing."""
     path = Path(path)
     keyword, value = FIGURE_MARK
     try:
+        figure.set_dpi(dpi)
+        canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+        canvas.draw()
+        image = Image.fromarray(_opaque_as_rgb(np.asarray(canvas.buffer_rgba())))
+        text = PngImagePlugin.PngInfo()
+        text.add_text(keyword, value)
         with atomic_path(path, what="figure") as temporary:
-            figure.savefig(temporary, dpi=dpi, format="png", metadata={keyword: value})
+            image.save(temporary, format="png", pnginfo=text, dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
     finally:
         plt.close(figure)
     return path

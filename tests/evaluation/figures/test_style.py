@@ -58,6 +58,33 @@ def test_every_figure_is_saved_with_climanns_mark(tmp_path):
     assert is_marked_figure(path)
 
 
+@pytest.mark.parametrize("facecolor", [
+    pytest.param("white", id="opaque"),
+    pytest.param((1.0, 1.0, 1.0, 0.5), id="half-transparent"),
+])
+def test_a_figure_is_saved_with_the_pixels_and_resolution_savefig_gives_it(tmp_path, facecolor):
+    """_save draws the figure once and writes its canvas (RGB when every pixel is opaque): the
+    same pixels, size and resolution as matplotlib's savefig, transparency kept where there is some."""
+    import numpy as np
+    from PIL import Image
+
+    def figure():
+        drawn, axis = plt.subplots(figsize=(2.5, 1.8), layout="constrained", facecolor=facecolor)
+        axis.plot([0, 1, 4], [3, 0, 2], label="line")
+        axis.set_title("a title")
+        axis.legend()
+        return drawn
+
+    ours = _save(figure(), tmp_path / "ours.png", dpi=57)
+    theirs = figure()
+    theirs.savefig(tmp_path / "theirs.png", dpi=57, format="png")
+    plt.close(theirs)
+    with Image.open(ours) as saved, Image.open(tmp_path / "theirs.png") as reference:
+        assert saved.mode == ("RGB" if facecolor == "white" else "RGBA")
+        assert saved.size == reference.size and saved.info["dpi"] == pytest.approx(reference.info["dpi"])
+        np.testing.assert_array_equal(np.asarray(saved.convert("RGBA")), np.asarray(reference.convert("RGBA")))
+
+
 @pytest.mark.parametrize("kind", [
     pytest.param("matplotlib", id="a-users-matplotlib-figure"),
     pytest.param("pil", id="a-png-without-text"),
