@@ -79,6 +79,21 @@ def draw_no_run_figures(monkeypatch) -> None:
     monkeypatch.setattr("climann.workflow.run_directory.figures_from_file", lambda *args, **kwargs: ([], 1))
 
 
+def run_written_before(run_dir: Path, destination: Path, *keys: str) -> Path:
+    """A copy of the run at ``destination`` as climann wrote it before the ``model.npz``
+    metadata ``keys`` were recorded (a run of an older version, which must still work)."""
+    import shutil
+
+    from climann.model import Network
+
+    shutil.copytree(run_dir, destination)
+    network = Network.load(destination / "model.npz")
+    metadata = {key: value for key, value in network.metadata.items() if key not in keys}
+    (destination / "model.npz").unlink()
+    network.save(destination / "model.npz", metadata=metadata)
+    return destination
+
+
 @pytest.fixture
 def write_grid(tmp_path: Path):
     """Factory: ``write_grid(name="x.nc", **grid_dataset_options) -> Path``."""

@@ -65,8 +65,8 @@ def test_an_output_encoding_that_cannot_be_written_fails_before_training(months_
 
     real_build = preparation.build_samples
 
-    def with_unwritable_units(config, source=None):
-        samples = real_build(config, source)
+    def with_unwritable_units(config, source=None, **options):
+        samples = real_build(config, source, **options)
         layout = dataclasses.replace(samples.layout, time_units="months since 1960-01-01")
         return dataclasses.replace(samples, layout=layout)
 

@@ -18,6 +18,7 @@ from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
+from tests.conftest import run_written_before
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
@@ -239,13 +240,7 @@ def test_data_at_the_training_step_are_not_warned_about(runs, tmp_path, caplog):
 
 def _old_model_file(run_dir, folder):
     """The run as climann wrote it before the time step and cell methods were recorded."""
-    old = folder / f"old_{run_dir.name}"
-    shutil.copytree(run_dir, old)
-    network = Network.load(old / "model.npz")
-    metadata = {key: value for key, value in network.metadata.items() if key not in ("time_step", "time_cell_methods")}
-    (old / "model.npz").unlink()
-    network.save(old / "model.npz", metadata=metadata)
-    return old
+    return run_written_before(run_dir, folder / f"old_{run_dir.name}", "time_step", "time_cell_methods")
 
 
 def test_a_model_file_without_the_record_predicts_as_before(runs, tmp_path, caplog):
@@ -460,7 +455,8 @@ def _on_the_sample_grid(path):
         return predicted["tas_pred"].assign_coords(lon=predicted["lon"] % 360).sortby(["lat", "lon"]).load()
 
 
-@pytest.mark.parametrize(
+#: Every route new data take: predict in memory and chunked, evaluate --data in memory and on a cluster.
+_NEW_DATA_ROUTES = pytest.mark.parametrize(
     ("command", "out", "options"),
     [
         pytest.param("predict", "p.nc", [], id="predict-in-memory"),
@@ -469,6 +465,9 @@ def _on_the_sample_grid(path):
         pytest.param("evaluate", "scores", ["--workers", "1"], id="evaluate-cluster"),
     ],
 )
+
+
+@_NEW_DATA_ROUTES
 def test_a_global_mean_over_data_cut_to_a_region_is_refused_in_one_line(area_runs, tmp_path, capfd, monkeypatch,
                                                                          command, out, options):
     from tests.console import run_main
@@ -482,15 +481,7 @@ def test_a_global_mean_over_data_cut_to_a_region_is_refused_in_one_line(area_run
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cut.nc"]
 
 
-@pytest.mark.parametrize(
-    ("command", "out", "options"),
-    [
-        pytest.param("predict", "p.nc", [], id="predict-in-memory"),
-        pytest.param("predict", "p.zarr", [], id="predict-chunked"),
-        pytest.param("evaluate", "scores", [], id="evaluate-in-memory"),
-        pytest.param("evaluate", "scores", ["--workers", "1"], id="evaluate-cluster"),
-    ],
-)
+@_NEW_DATA_ROUTES
 def test_data_of_another_area_are_refused_before_any_sample_is_read(area_runs, tmp_path, capfd, monkeypatch,
                                                                      command, out, options):
     """The areas of the area-mean features are known from the coordinates: on large data the
@@ -762,11 +753,6 @@ def test_the_predictions_carry_the_runs_level(level_runs, tmp_path, data):
 
 def test_a_model_file_without_the_levels_predicts_as_before(level_runs, tmp_path):
     folder, wind, _ = level_runs
-    old = tmp_path / "old"
-    shutil.copytree(wind, old)
-    network = Network.load(old / "model.npz")
-    metadata = {key: value for key, value in network.metadata.items() if key != "levels"}
-    (old / "model.npz").unlink()
-    network.save(old / "model.npz", metadata=metadata)
+    old = run_written_before(wind, tmp_path / "old", "levels")
     result = predict_files(old, [str(folder / "tas.nc"), str(folder / "ua250.nc")], tmp_path / "p.nc")
     assert result.n_samples == 48 * LAT.size * LON.size

@@ -13,7 +13,7 @@ from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files
 from climann.workflow.preparation import resolve_inputs
-from tests.conftest import draw_no_run_figures
+from tests.conftest import draw_no_run_figures, run_written_before
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
@@ -402,17 +402,8 @@ def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path
 
 
 def test_a_model_file_without_recorded_units_still_predicts_with_a_warning(trained_in_kelvin, tmp_path, caplog):
-    import shutil
-
-    from climann.model import Network
-
     folder, run_dir, reference = trained_in_kelvin
-    old_run = tmp_path / "old_run"
-    shutil.copytree(run_dir, old_run)
-    network = Network.load(old_run / "model.npz")
-    old_metadata = {key: value for key, value in network.metadata.items() if key != "units"}
-    (old_run / "model.npz").unlink()
-    network.save(old_run / "model.npz", metadata=old_metadata)
+    old_run = run_written_before(run_dir, tmp_path / "old_run", "units")
     with caplog.at_level(logging.WARNING, logger="climann"):
         result = predict_files(old_run, [str(_write_temperatures(tmp_path / "c.nc", "degC", "K"))], tmp_path / "out.nc")
     assert "predates the record of the predictors' units" in caplog.text
