@@ -1,8 +1,8 @@
 """Ensemble members: which member a run was trained on is not a level its new data must match.
 
 A climate model's ensemble holds several *members* (realizations) of one simulation: the same
-quantity on the same grid, from other initial conditions. CF conventions 1.8 section 4.5 (and
-Appendix A) name their axis by ``standard_name = "realization"``; CMIP files keep one member per
+quantity on the same grid, from other initial conditions. The CF standard name table names
+their axis ``standard_name = "realization"``; CMIP files keep one member per
 file with a scalar ``realization`` coordinate, CMIP6 ensembles a ``member_id`` dimension, ECMWF's
 ensembles (cfgrib) a ``number`` dimension. A run trained on one member (``[data] select =
 {realization = 1}``, or a file of one member) applies to any other member, and to data without
@@ -20,7 +20,7 @@ from climann.errors import ClimannError
 
 __all__ = ["MEMBER_NAMES", "is_member_axis", "member_values", "new_data_selection"]
 
-#: The CF standard name of an ensemble member axis (CF conventions 1.8, Appendix A).
+#: The CF standard name of an ensemble member axis (CF standard name table).
 MEMBER_STANDARD_NAME = "realization"
 
 #: Names of ensemble member axes without the standard name: CF's, CMIP6's, cfgrib's (ECMWF).
