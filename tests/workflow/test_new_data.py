@@ -468,24 +468,11 @@ _NEW_DATA_ROUTES = pytest.mark.parametrize(
 
 
 @_NEW_DATA_ROUTES
-def test_a_global_mean_over_data_cut_to_a_region_is_refused_in_one_line(area_runs, tmp_path, capfd, monkeypatch,
-                                                                         command, out, options):
-    from tests.console import run_main
-
-    folder, run_dir, _ = area_runs
-    cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-30, 30), lon=slice(0, 120))
-    result = run_main(command, run_dir, "--data", cut, "--out", tmp_path / out, *options, capfd=capfd,
-                      monkeypatch=monkeypatch)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [f"climann: error: {GLOBAL_REFUSAL}"]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["cut.nc"]
-
-
-@_NEW_DATA_ROUTES
-def test_data_of_another_area_are_refused_before_any_sample_is_read(area_runs, tmp_path, capfd, monkeypatch,
-                                                                     command, out, options):
-    """The areas of the area-mean features are known from the coordinates: on large data the
-    refusal must not wait for the samples (this process reads none)."""
+def test_a_global_mean_over_data_cut_to_a_region_is_refused_before_any_sample_is_read(
+        area_runs, tmp_path, capfd, monkeypatch, command, out, options):
+    """A global mean over data cut to a region is refused in one line, nothing written. The
+    areas of the area-mean features are known from the coordinates: on large data the refusal
+    must not wait for the samples (this process reads none)."""
     from climann.data.pointwise import PointwiseSource
     from tests.console import run_main
 
@@ -500,6 +487,7 @@ def test_data_of_another_area_are_refused_before_any_sample_is_read(area_runs, t
                       monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [f"climann: error: {GLOBAL_REFUSAL}"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cut.nc"]
 
 
 def test_a_regional_mean_over_data_cutting_its_box_is_refused(area_runs, tmp_path):
