@@ -666,6 +666,11 @@ def _cell_lengths(
             f"the total over the step that {reference} holds in '{to}'; give time means of '{name}'")
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
     lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
+    if lengths is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
+        refusal = _days_apart_accumulations(variable, dim, files)
+        if refusal:
+            raise ClimannError(f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time "
+                               f"step, a total over it (time: sum), but {refusal}")
     if lengths is None:
         raise ClimannError(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
@@ -703,6 +708,36 @@ def _unknown_cells(variable: xr.DataArray, dim: str | None, files: str) -> str:
             f"{step.span()}, or one season or month of every {step.span()} (as cdo selseas and selmon give); {way}")
 
 
+def _accumulated_by_a_forecast_model(variable: xr.DataArray) -> bool:
+    """Whether the variable says it is a GRIB accumulation (``GRIB_stepType = "accum"``, as
+    cfgrib and the Copernicus Climate Data Store write for ERA5's and ERA5-Land's totals):
+    each value is totalled over the forecast steps before its stamp, one hour (ERA5) or
+    since 00 UTC (ERA5-Land), whatever the spacing of the stamps kept."""
+    return str(variable.attrs.get("GRIB_stepType", "")).strip().lower() == "accum"
+
+
+def _days_apart_accumulations(variable: xr.DataArray, dim: str, files: str) -> str | None:
+    """Why GRIB accumulations stamped whole days apart without bounds have no known length,
+    and the command that adds bounds, or None when the stamps are not whole days apart.
+
+    ERA5's hourly totals kept once a day (the CDS gives them for the hours asked) are totals
+    over the hour before the stamp; ERA5-Land's value at 00 UTC is the total of the day
+    before (its totals run from 00 UTC). Read by the spacing, the first would be 24 times
+    too small a rate. See the ERA5 and ERA5-Land documentation (ECMWF, "ERA5: data
+    documentation", section "Accumulations")."""
+    from climann.data.time_axis import axis_time_step
+
+    step = axis_time_step(np.asarray(variable[dim].values))
+    day = datetime.timedelta(days=1)
+    if step is None or step.months or step.duration < day or step.duration % day:
+        return None
+    kept = "once a day" if step.duration == day else f"every {step.span()}"
+    reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
+              f"{step.span()} apart: each value may be the total over the hour before its stamp (ERA5's hourly "
+              f"totals kept {kept}) or over the day before it (ERA5-Land's at 00 UTC), rates 24 times apart")
+    return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24)
+
+
 def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: str) -> str:
     """Why totals stamped a few hours apart (3-, 6-hourly) without bounds have no known
     length, and the command that adds bounds of one hour before each stamp (ERA5's), with the
@@ -713,6 +748,16 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
     reason = (f"its time has no bounds and its stamps are {step.span()} apart (the first {first}): each value may be "
               f"the total over the {step.span()} before its stamp, or over one hour only (ERA5's hourly totals kept "
               f"every {step.span()}, as the CDS gives them for the hours asked), rates {hours:g} times apart")
+    return _hour_bounds_advice(variable, dim, step, files, reason, longer=f"the {step.span()} before it", hours=hours,
+                               way=way)
+
+
+def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reason: str, *, longer: str,
+                        hours: float, way: str | None = None) -> str:
+    """``reason``, then the ``ncap2`` command that adds time bounds of the hour before each
+    stamp, and the number to put in its place for totals over ``longer`` (``hours`` hours)."""
+    way = way or ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals "
+                  "without time bounds\") shows")
     one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
     if one_hour is None:
         return f"{reason}; {way}"
@@ -720,7 +765,7 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
     script = (f'defdim("{nv}",2);{bounds}[${dim},${nv}]=0.0;{bounds}(:,0)={dim}-{one_hour};{bounds}(:,1)={dim};'
               f'{dim}@bounds="{bounds}"')
     return (f"{reason}; add time bounds (CF 7.1) of each value's period: for totals over the hour before each stamp "
-            f"(ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over the {step.span()} before it, "
+            f"(ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
             f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
 
 

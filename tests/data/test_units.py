@@ -599,6 +599,35 @@ def test_totals_a_few_hours_apart_without_bounds_are_refused_with_a_command_that
            "of 3600)" in message
 
 
+@pytest.mark.parametrize("hours", [24, 48])
+def test_grib_accumulations_kept_days_apart_without_bounds_are_refused_with_a_command_that_adds_them(tmp_path, hours):
+    """ERA5's hourly totals downloaded for 00 UTC only were read as daily totals: rates 24
+    times too small, exit 0. ERA5-Land's value at 00 UTC is the total of the day before, so
+    the GRIB attributes do not tell the period either; a plain daily file (no GRIB
+    accumulation) is still read as totals over each day."""
+    from climann.data.open import open_dataset
+
+    totals = _hourly_totals_file(tmp_path / "era5.nc", hours=hours, grib_stream="oper")
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([tmp_path / "era5.nc"]), {"tp": "kg m-2 s-1"}, where="era5.nc",
+                        reference="the model")
+    message = str(error.value)
+    assert "\n" not in message
+    kept = "once a day" if hours == 24 else f"every {hours // 24} days"
+    assert (f"its values are GRIB accumulations (GRIB_stepType = accum) stamped {hours // 24} day"
+            f"{'s' if hours > 24 else ''} apart: each value may be the total over the hour before its stamp (ERA5's "
+            f"hourly totals kept {kept}) or over the day before it (ERA5-Land's at 00 UTC)") in message
+    files = f"{tmp_path / 'era5.nc'} {tmp_path / 'era5_fixed.nc'}"
+    assert "valid_time_bnds(:,0)=valid_time-3600;" in message
+    assert f"{files} (for totals over the day before it, 86400 in place of 3600)" in message
+
+    plain = _hourly_totals_file(tmp_path / "daily.nc", hours=hours)
+    np.testing.assert_array_equal(plain, totals)
+    rates = convert_dataset(open_dataset([tmp_path / "daily.nc"]), {"tp": "kg m-2 s-1"}, where="daily.nc",
+                            reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals * 1000.0 / (hours * 3600.0), rtol=1e-6)
+
+
 @pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
 def test_the_command_given_for_hourly_totals_kept_every_6_hours_gives_their_rates(tmp_path, monkeypatch):
     from climann.data.open import open_dataset
