@@ -676,6 +676,9 @@ def _cell_lengths(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
             f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
+    if bounds is None and _accumulated_by_a_forecast_model(variable) and lengths.max() <= 3600:
+        source += ("; GRIB accumulations an hour apart are taken as ERA5's totals over the hour before each stamp: "
+                   "ERA5-Land's run from 00 UTC, difference them first (each hour minus the one before)")
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
            f"the mean rates times each time step's length ({source})")
     return xr.DataArray(lengths, dims=(dim,), coords={dim: variable[dim]}), how

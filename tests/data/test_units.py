@@ -553,6 +553,7 @@ def _hourly_totals_file(path, *, hours: int, grib_stream: str | None = None, bou
 
 @pytest.mark.parametrize(("hours", "grib_stream", "bounds_hours", "period_hours"), [
     pytest.param(1, None, None, 1, id="hourly-totals-every-hour"),
+    pytest.param(1, "oper", None, 1, id="hourly-grib-accumulations-every-hour"),
     pytest.param(6, None, 6, 6, id="6-hour-totals-with-time-bounds"),
     pytest.param(6, None, 1, 1, id="hourly-totals-every-6-hours-with-time-bounds"),
 ])
@@ -566,7 +567,8 @@ def test_totals_a_few_hours_apart_convert_by_their_bounds_and_hourly_ones_by_the
                                 reference="the model")["tp"]
     # m of water over the period: × 1000 kg m-3, ÷ the period's seconds
     np.testing.assert_allclose(rates.values, totals * 1000.0 / (period_hours * 3600.0), rtol=1e-6)
-    assert f"({'the step of its times' if bounds_hours is None else 'the time bounds valid_time_bnds'})" in caplog.text
+    assert f"({'the step of its times' if bounds_hours is None else 'the time bounds valid_time_bnds'}" in caplog.text
+    assert ("ERA5-Land's run from 00 UTC, difference them first" in caplog.text) == (grib_stream is not None)
 
 
 @pytest.mark.parametrize(("hours", "grib_stream"), [
