@@ -109,7 +109,8 @@ class ClimatologyKeys:
     * daily steps: the day of year (366 rows);
     * steps between a day and a month (pentads, weeks): windows of the year as long as the
       step (``window_days``), as CPC's 73 pentads or NOAA OISST's weekly climatology; the last
-      window takes the days left over at the end of the year (days 358–366 for weeks), so that
+      window takes the days left over at the end of the year (days 358–365 for weeks; 29 February
+      counts as 28 February), so that
       every window holds one value a year (a key per day of year would hold one value in
       about seven years);
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
@@ -138,9 +139,12 @@ class ClimatologyKeys:
 
         Calendar month m; day of year d; for n slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
         s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5);
-        for windows of L days, min(⌊(d − 1 + s / 86 400) / L⌋, count − 1) + 1. With ``calendar``, d is
-        the day of a climatology counted in that calendar (:func:`climatology_days`); None: the
-        times' own.
+        for windows of L days, min(⌊(d − 1 + s / 86 400) / L⌋, count − 1) + 1, where from 29 February
+        of a 366-day year on d is counted one less (29 February shares 28 February's window and
+        1 March has its day number of other years, as CPC's pentad 12 holds 25 February – 1 March
+        with the leap day; days after it would otherwise fall one day later in their windows).
+        With ``calendar``, d is the day of a climatology counted in that calendar
+        (:func:`climatology_days`); None: the times' own.
         """
         if self.per == "calendar month":
             return np.array([time.month for time in times], dtype=np.int64)
@@ -150,6 +154,7 @@ class ClimatologyKeys:
             slots_per_day = self.count // 366
             return (days - 1) * slots_per_day + (seconds // self.slot_seconds).astype(np.int64) + 1
         if self.window_days:
+            days = days - _from_leap_day(times, days, calendar)
             windows = np.floor((days - 1 + seconds / _DAY) / self.window_days).astype(np.int64)
             return np.minimum(windows, self.count - 1) + 1
         return np.asarray(days, dtype=np.int64)
@@ -193,6 +198,16 @@ class ClimatologyKeys:
         multiple = mine is not None and theirs is not None and theirs >= mine and math.isclose(
             theirs / mine, round(theirs / mine))
         return other == self or multiple or (self.per == "day of year" and self.count == 366 and other.window_days > 0)
+
+
+def _from_leap_day(times: np.ndarray, days: np.ndarray, calendar: str | None) -> np.ndarray:
+    """1 for each day from 29 February (day 60) of a year of 366 days in ``calendar`` (the
+    times' own when None), else 0, shape (n_time,)."""
+    if not len(times):
+        return np.zeros(0, dtype=np.int64)
+    counted_in = calendar or times[0].calendar
+    leap = np.array([days_in_year(time.year, counted_in) == 366 for time in times])
+    return (leap & (np.asarray(days) >= 60)).astype(np.int64)
 
 
 def _window_name(days: float) -> str:

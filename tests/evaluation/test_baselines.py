@@ -1,3 +1,5 @@
+import datetime
+
 import numpy as np
 import pytest
 
@@ -209,14 +211,15 @@ def weekly(n_years=12, seed=3):
 
 
 def test_weekly_data_get_a_climatology_per_week_of_the_year():
-    """Windows of 7 days of the year, the last taking days 358–366: each holds one value of every
-    training year (a key per day of year held one value in about seven years)."""
+    """Windows of 7 days of the year, the last taking days 358–365 (of a year whose 29 February
+    counts as 28 February): each holds one value of every training year (a key per day of year held one value in about seven years)."""
     from climann.evaluation.baselines import climatology_prediction, season_count, season_name
 
     times, truth = weekly()
     years = np.array([time.year for time in times])
     train, later = years < 1998, years >= 1998
-    week = np.minimum((np.array([time.dayofyr for time in times]) - 1) // 7, 51)
+    day = np.array([time.dayofyr - (time.year % 4 == 0 and time.dayofyr >= 60) for time in times])  # 29 Feb on 28 Feb
+    week = np.minimum((day - 1) // 7, 51)
     assert season_name(times) == "week of the year" and season_count(times) == 52
     assert np.all(np.bincount(week[train], minlength=52) >= 8)  # every week, in each of the 8 training years
     predicted = climatology_prediction(truth, times, train)
@@ -385,3 +388,26 @@ def test_a_climatology_fits_data_at_a_whole_multiple_of_its_step(trained, given,
     from climann.evaluation.baselines import ClimatologyKeys
 
     assert ClimatologyKeys(**trained).fits(ClimatologyKeys(**given)) is fits
+
+
+@pytest.mark.parametrize("calendar", ["standard", "proleptic_gregorian", "julian"])
+def test_windows_of_the_year_keep_their_dates_in_leap_years(calendar):
+    """Pentads and weeks are windows of the calendar's dates: 29 February shares 28 February's
+    window (CPC's pentad 12 holds 25 February – 1 March and the leap day), so that 1 March
+    and every later date fall in the same window in leap and other years."""
+    import cftime
+
+    from climann.evaluation.baselines import ClimatologyKeys
+
+    for keys in (ClimatologyKeys("pentad of the year", 73, window_days=5.0),
+                 ClimatologyKeys("week of the year", 52, window_days=7.0)):
+        other = np.array([cftime.datetime(2001, 1, 1, calendar=calendar) + datetime.timedelta(days=day)
+                          for day in range(365)])
+        leap = np.array([cftime.datetime(2004, time.month, time.day, calendar=calendar) for time in other])
+        np.testing.assert_array_equal(keys.of(leap), keys.of(other))
+        by_hand = np.minimum((np.arange(365) // keys.window_days).astype(int), keys.count - 1) + 1
+        np.testing.assert_array_equal(keys.of(other), by_hand)
+        leap_day = np.array([cftime.datetime(2004, 2, day, calendar=calendar) for day in (28, 29)])
+        assert keys.of(leap_day)[0] == keys.of(leap_day)[1] == (58 // int(keys.window_days)) + 1
+        december_31 = np.array([cftime.datetime(2004, 12, 31, calendar=calendar)])
+        assert keys.of(december_31)[0] == keys.count
