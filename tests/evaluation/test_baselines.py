@@ -218,13 +218,19 @@ def test_weekly_data_get_a_climatology_per_week_of_the_year():
     times, truth = weekly()
     years = np.array([time.year for time in times])
     train, later = years < 1998, years >= 1998
-    day = np.array([time.dayofyr - (time.year % 4 == 0 and time.dayofyr >= 60) for time in times])  # 29 Feb on 28 Feb
-    week = np.minimum((day - 1) // 7, 51)
+    week = week_of_the_year(times) - 1
     assert season_name(times) == "week of the year" and season_count(times) == 52
     assert np.all(np.bincount(week[train], minlength=52) >= 8)  # every week, in each of the 8 training years
     predicted = climatology_prediction(truth, times, train)
     np.testing.assert_allclose(predicted, _by_hand(truth, week[:, None], train), rtol=1e-12)
     assert np.isfinite(predicted[later]).all()
+
+
+def week_of_the_year(times):
+    """Each standard-calendar time's week of the year by hand, 1 … 52: days 1–7, 8–14 …, the
+    last taking 358–365, with 29 February counted as 28 February (day 60 of a leap year → 59)."""
+    day = np.array([time.dayofyr - (time.year % 4 == 0 and time.dayofyr >= 60) for time in times])
+    return np.minimum((day - 1) // 7, 51) + 1
 
 
 def _monthly(n_years=2):

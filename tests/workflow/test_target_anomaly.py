@@ -525,7 +525,7 @@ def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_
 def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_path):
     """Baseline, target_anomaly, metrics.json, model.npz and predict on one week: the same
     keys, windows of 7 days of the year (hand-computed), so every validation week has a value."""
-    from tests.evaluation.test_baselines import weekly
+    from tests.evaluation.test_baselines import week_of_the_year, weekly
 
     times, truth = weekly()
     path = tmp_path / "weekly.nc"
@@ -546,7 +546,7 @@ def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_pa
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as predicted:
         labels, on_file = predicted["split"].values, predicted["tas_pred"].values
     values = truth.astype("f4").astype(np.float64)
-    week = np.minimum((np.array([time.dayofyr for time in times]) - 1) // 7, 51)
+    week = week_of_the_year(times) - 1
     climatology = np.stack([values[(labels == 1) & (week == key)].mean(axis=0) for key in range(52)])
     np.testing.assert_allclose(load_run(run_dir).network.metadata["target_climatology"]["values"],
                                climatology.astype("f4").ravel(), rtol=1e-6)
