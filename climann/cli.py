@@ -612,6 +612,16 @@ def _interrupted(stopped: BaseException) -> int:
     return 128 + signal_number(stopped)
 
 
+def _usage_hint(message: str) -> str:
+    """The way out of a usage error the shell made: ``--data data/*.nc`` unquoted is expanded
+    by the shell into several words, and an option takes one value each."""
+    given = sys.argv[1:]
+    if "unexpected extra argument" in message and any(a == "--data" or a.startswith("--data=") for a in given):
+        return ("; --data takes one file or glob each: quote the glob so that climann expands it "
+                "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+    return ""
+
+
 def main() -> None:
     """Console-script entry point: usage errors as one line with exit code 2.
 
@@ -636,7 +646,7 @@ def main() -> None:
         if stopped is not None:
             code = _interrupted(stopped)
         elif hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            typer.echo(f"climann: error: {error.format_message()}", err=True)
+            typer.echo(f"climann: error: {error.format_message()}{_usage_hint(error.format_message())}", err=True)
             code = error.exit_code
         elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt
             code = _interrupted(KeyboardInterrupt())

@@ -88,6 +88,19 @@ def test_an_unknown_option_is_a_one_line_usage_error():
     assert len(lines) == 1 and lines[0].startswith("climann: error: No such option: --epoks")
 
 
+def test_a_glob_the_shell_expanded_after_data_is_told_to_be_quoted(tmp_path, capfd, monkeypatch):
+    """`--data data/*.nc` unquoted reaches climann as several words; typer's own message named
+    only the extra words."""
+    result = run_main("train", "--data", "a.nc", "b.nc", "c.nc", "--target", "tas", "--out", str(tmp_path / "run"),
+                      capfd=capfd, monkeypatch=monkeypatch)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert lines[0].startswith("climann: error: Got unexpected extra argument")  # click's own words
+    assert lines[0].endswith("(b.nc c.nc); --data takes one file or glob each: quote the glob so that climann expands "
+                             "it (--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+    assert not (tmp_path / "run").exists()
+
+
 def test_sample_data_bad_arguments_exit_2(tmp_path):
     result = run_console_script("sample-data", str(tmp_path / "x.nc"), "--resolution", "7")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
