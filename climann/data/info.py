@@ -27,7 +27,7 @@ from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
-from climann.data.open import expand_paths, open_dataset
+from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
@@ -77,13 +77,13 @@ def describe(
     ClimannError
         If a pattern matches nothing or a file cannot be opened as NetCDF.
     """
-    files = expand_paths(paths)
+    files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
     dataset = open_dataset(files, overlap=overlap)
     try:
         names = data_variable_names(dataset)
         grid, problems = _find_grid(dataset)
         sections = [
-            _files_section(files),
+            _files_section(files, other_grids),
             _variables_section(dataset, names),
             _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0]),
             _time_section(dataset, grid, problems),
@@ -201,12 +201,19 @@ def _size_text(size: int) -> str:
     return f"{size / 2**10:.1f} KiB"
 
 
-def _files_section(files: Sequence[Path]) -> str:
+def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = None) -> str:
+    """The files described, and those left out as on another grid than most (with the first
+    difference): a run reads the variables of one grid."""
     sizes = [path.stat().st_size for path in files]
     lines = [f"Files: {len(files)}, {_size_text(sum(sizes))} in all"]
     lines += [f"  {path.name}  ({_size_text(size)})" for path, size in list(zip(files, sizes))[:10]]
     if len(files) > 10:
         lines.append(f"  … and {len(files) - 10} more")
+    if other_grids:
+        first = next(iter(other_grids.values()))
+        names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")
+        lines.append(f"Left out, on another grid than the files above ({first}): {names}; a run reads the variables "
+                     "of one grid: put a file on that grid first (e.g. cdo remapbil) to use it")
     return "\n".join(lines)
 
 

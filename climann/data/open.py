@@ -451,7 +451,9 @@ def open_dataset(
         are left out where their time steps differ (see :mod:`climann.data.time_axes`). A
         file holding none of them (nor the cell areas they name) is left out unopened: its
         grid, calendar or time axis does not count (see :mod:`climann.data.used_files`).
-        Without it, every variable counts.
+        Without it, every variable counts, and with ``grid_of`` the files on another grid
+        than its file's are left out (:func:`files_on_grid_of`: the variables a run's
+        predictors are chosen from).
 
     Returns
     -------
@@ -468,9 +470,115 @@ def open_dataset(
     renames = renames if renames is not None else FileRenames(files, rename or {})
     files = files_in_use(files, variables, renames,
                          open_header=functools.partial(open_input, decode_cf=False, chunks={}))
+    if variables is None:
+        files = files_on_grid_of(files, grid_of, renames)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
+
+
+def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenames) -> list[Path]:
+    """The files on the grid of the first file holding variable ``name`` (a run's target),
+    those holding ``name`` itself, and those without a horizontal grid (series, scalars), in
+    the order given; the others are left out with one warning naming them and the first
+    difference.
+
+    A run whose predictors are chosen from the data (``predictors = "auto"``) takes "every
+    other variable on the target's grid": a folder of downloads that also holds an ocean
+    variable on its own grid is not refused for it. The same cells in another order or
+    longitude convention are the same grid (they are aligned when combined, see
+    :func:`on_reference_grid`).
+
+    Parameters
+    ----------
+    files : sequence of Path
+    name : str or None
+        The variable whose grid counts, by its name after the renames; None: every file is kept.
+    renames : FileRenames
+        The renames of ``files``.
+
+    Returns
+    -------
+    list of Path
+        All of ``files`` when fewer than two, when ``name`` is None or in no readable file, or
+        when its file has no grid; unreadable files are kept, to be refused when opened.
+    """
+    if name is None or len(files) < 2:
+        return list(files)
+    holders, grids = set(), {}
+    for path, raw in _raw_datasets(files):
+        with raw:
+            if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
+                holders.add(path)
+            try:
+                grids[path] = grid_coordinates(grid_without_repeats(checked_coordinates(raw, path.name)))
+            except ClimannError:  # refused with its own message when opened
+                continue
+    reference = next((path for path in files if path in holders and grids.get(path)), None)
+    if reference is None:
+        return list(files)
+    differences = {path: _cells_mismatch(grids[reference], grids[path], labels=(reference.name, path.name))
+                   for path in files if path not in holders and grids.get(path)}
+    left_out = [path for path, difference in differences.items() if difference]
+    if left_out:
+        note_once(_log, logging.WARNING, (
+            f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
+            f"{', '.join(path.name for path in left_out)}; the predictors chosen from the data are the variables on "
+            f"the target's grid: put a file on that grid first (e.g. cdo remapbil) to use it"))
+    return [path for path in files if path not in left_out]
+
+
+def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], dict[Path, str]]:
+    """The files on the grid most of ``files`` share (the first file's on a tie), and each
+    other file with how its grid differs, for ``climann info`` on a folder of downloads that
+    mixes an atmosphere and an ocean grid. Files without a horizontal grid, and files whose
+    coordinates cannot be read (refused when opened), count as on every grid.
+
+    Returns
+    -------
+    tuple of (list of Path, dict of Path to str)
+        The files kept, in the order given; the files left out, with the first difference
+        (:func:`grid_mismatch`'s words).
+    """
+    grids = {}
+    for path, raw in _raw_datasets(files):
+        with raw:
+            try:
+                grids[path] = grid_coordinates(grid_without_repeats(checked_coordinates(raw, path.name)))
+            except ClimannError:
+                continue
+    gridded = [path for path in files if grids.get(path)]
+    groups: list[list[Path]] = []
+    for path in gridded:
+        group = next((g for g in groups if not _cells_mismatch(grids[g[0]], grids[path], labels=("", ""))), None)
+        if group is None:
+            groups.append([path])
+        else:
+            group.append(path)
+    if len(groups) < 2:
+        return list(files), {}
+    main = max(groups, key=len)
+    others = {path: _cells_mismatch(grids[main[0]], grids[path], labels=(main[0].name, path.name))
+              for group in groups if group is not main for path in group}
+    return [path for path in files if path not in others], others
+
+
+def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,
+                    labels: tuple[str, str]) -> str | None:
+    """:func:`grid_mismatch` of the two grids' 1-D axes sorted (longitudes modulo 360°), so
+    that the same cells in another order or longitude convention are one grid."""
+    def sorted_axes(grid: dict[str, xr.DataArray]) -> dict[str, xr.DataArray]:
+        axes = {}
+        for axis, values in grid.items():
+            if values.ndim == 1:
+                numbers = np.asarray(values.values, np.float64)
+                if str(values.attrs.get("units", "")).startswith("degrees_east") or axis in ("lon", "longitude"):
+                    numbers = np.mod(numbers, 360.0)
+                values = values.copy(data=np.sort(numbers))
+            axes[axis] = values
+        return axes
+
+    return grid_mismatch(sorted_axes(reference), sorted_axes(other), labels=labels)
 
 
 def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:

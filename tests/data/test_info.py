@@ -81,6 +81,30 @@ def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
     }
 
 
+@pytest.mark.parametrize("ocean_files", [0, 2])
+def test_a_folder_of_two_grids_is_described_on_the_grid_most_files_share(tmp_path, ocean_files):
+    """A folder of downloads that mixes an atmosphere and an ocean grid was refused ("the files
+    are on different grids"): ``info`` describes the grid most files share and names the others."""
+    atmosphere, ocean = grid_dataset(n_lat=4), grid_dataset(n_lat=6, seed=1)
+    atmosphere[["tas"]].to_netcdf(tmp_path / "a_tas.nc")
+    atmosphere[["pred"]].to_netcdf(tmp_path / "b_pred.nc")
+    for k in range(ocean_files):
+        ocean[["static"]].rename(static=f"tos{k}").to_netcdf(tmp_path / f"c_tos{k}.nc")
+    ocean[["pred"]].rename(pred="zos").to_netcdf(tmp_path / "0_zos.nc")  # first by name, on the ocean grid
+    report = unwrapped_report(describe([str(tmp_path)]))
+    majority = ocean_files + 1 > 2
+    kept, left = (["0_zos.nc", "c_tos0.nc", "c_tos1.nc"], ["a_tas.nc", "b_pred.nc"]) if majority else (
+        ["a_tas.nc", "b_pred.nc"], ["0_zos.nc"])
+    assert f"# Files: {len(kept)}," in report
+    sizes = (6, 4) if majority else (4, 6)
+    assert (f"# Left out, on another grid than the files above (lat has {sizes[0]} values in {kept[0]} and "
+            f"{sizes[1]} in {left[0]}): {', '.join(left)}; a run reads the variables of one grid") in report
+    config = _config(report)["data"]
+    assert config["target"] == ("zos" if majority else "tas")
+    assert config["predictors"] == (["tos0", "tos1"] if majority else ["pred"])
+    assert config["paths"] == [str(tmp_path)]
+
+
 def _with_metadata_and_levels() -> xr.Dataset:
     dataset = grid_dataset()
     dataset["lat_bnds"] = (("lat", "bnds"), np.zeros((4, 2)))

@@ -117,6 +117,32 @@ def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
         open_dataset(expand_paths([tmp_path]))
 
 
+def test_a_file_on_another_grid_than_the_target_is_left_out_when_the_predictors_are_to_be_chosen(tmp_path, caplog):
+    """``predictors = "auto"`` takes the variables on the target's grid: a folder that also
+    holds a field on another grid was refused. The same cells north to south and in −180…180
+    are the target's grid; named variables (``variables`` given) still count in every file."""
+    import logging
+
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "a_tas.nc")
+    flipped = grid_dataset(n_lat=4, lat_descending=True, lon_start=-180.0)
+    flipped[["pred"]].to_netcdf(tmp_path / "b_pred.nc")
+    grid_dataset(n_lat=6)[["static"]].rename(static="tos").to_netcdf(tmp_path / "c_tos.nc")
+    files = expand_paths([tmp_path])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(files, grid_of="tas")
+    assert set(opened.data_vars) == {"tas", "pred"}
+    # pred aligned on tas's grid: rows south to north, columns from 30°E
+    expected = flipped["pred"].sortby("lat").roll(lon=3, roll_coords=True).values
+    np.testing.assert_array_equal(opened["pred"].values, expected)
+    assert caplog.text.count("left out, on another grid than the target 'tas' (lat has 4 values in a_tas.nc and 6 "
+                             "in c_tos.nc): c_tos.nc; the predictors chosen from the data are the variables on the "
+                             "target's grid") == 1
+    with pytest.raises(ClimannError, match=r"different grids: lat has 4 values in a_tas\.nc and 6 in c_tos\.nc"):
+        open_dataset(files, grid_of="tas", variables=["tas", "tos"])
+    with pytest.raises(ClimannError, match=r"different grids"):
+        open_dataset(files)
+
+
 def test_two_files_with_the_same_field_name_need_a_rename(tmp_path):
     grid_dataset(seed=1)[["tas"]].rename(tas="air_temperature").to_netcdf(tmp_path / "ssp126.nc")
     grid_dataset(seed=2)[["tas"]].rename(tas="air_temperature").to_netcdf(tmp_path / "ssp585.nc")
@@ -417,7 +443,7 @@ def test_a_truly_different_grid_is_still_refused(tmp_path):
     _one_variable(dataset, "tas", tmp_path / "b_tas.nc")
     shifted = _one_variable(dataset.assign_coords(lon=dataset.lon + 10.0), "pred", tmp_path / "a_pred.nc")
     with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*cdo remapbil or xESMF"):
-        open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas")
+        open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas", variables=["tas", "pred"])
 
 
 def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):

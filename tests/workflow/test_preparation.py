@@ -534,6 +534,19 @@ def test_a_predictor_chosen_from_the_data_is_checked_for_fill_values_on_the_data
     np.testing.assert_array_equal(opened["pred"].values, dataset["pred"].values)
 
 
+def test_predictors_chosen_from_the_data_are_those_on_the_target_s_grid(tmp_path):
+    """The help says "auto: every other variable on the target's grid": a folder that also
+    held a field on another grid was refused for a variable the run never asked for."""
+    from climann.workflow.preparation import opened_for_run
+
+    grid_dataset(n_lat=4)[["tas", "pred"]].to_netcdf(tmp_path / "atmosphere.nc")
+    grid_dataset(n_lat=6)[["static"]].rename(static="tos").to_netcdf(tmp_path / "ocean.nc")
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path)], "target": "tas"}}))
+    resolved, opened = opened_for_run(config)
+    assert resolved.data.predictors == ("pred",)
+    assert "tos" not in opened and opened.sizes["lat"] == 4
+
+
 def test_check_trains_opens_the_files_once(tmp_path, monkeypatch):
     """``climann info`` checks its config as train does: the inputs chosen and the samples
     read from one opening of the files (each was opened twice)."""
