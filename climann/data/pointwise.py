@@ -7,6 +7,7 @@ missing feature are dropped and counted.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
@@ -265,6 +266,25 @@ class PointwiseSource:
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None
                                else np.asarray(thinned_steps, dtype=bool))
+        self._cells: np.ndarray | None = None  # every cell; see at_cells
+
+    def at_cells(self, cells: np.ndarray | None) -> PointwiseSource:
+        """This source with samples at ``cells`` only.
+
+        Parameters
+        ----------
+        cells : ndarray of bool, shape (n_lat, n_lon), or None
+            The cells to sample (True); None: every cell. ``climann predict`` leaves out the
+            cells where the target never exists (:mod:`climann.workflow.target_cells`).
+
+        Returns
+        -------
+        PointwiseSource
+            A copy; this source is unchanged.
+        """
+        restricted = copy.copy(self)
+        restricted._cells = None if cells is None else np.asarray(cells, dtype=bool).reshape(self.layout.shape[1:])
+        return restricted
 
     def _plan_columns(self, target, predictors, features, lags, season_dated_by) -> dict[str, tuple]:
         """Each feature column: (kind, axis, variable, lag) or (kind, axis, values)."""
@@ -398,6 +418,9 @@ class PointwiseSource:
         valid = np.isfinite(target_values) if self._require_target else np.ones(shape, dtype=bool)
         valid &= np.isfinite(table).all(axis=-1)
         n_missing = int(valid.size - np.count_nonzero(valid))
+        if self._cells is not None:  # a cell left out is not a sample dropped
+            n_missing -= int(np.count_nonzero(~valid[:, ~self._cells]))
+            valid &= self._cells[None]
         keep = self._subsample(valid, start).reshape(-1)
         flat_table, flat_target = table.reshape(-1, len(self._columns)), target_values.reshape(-1, 1)
         everything = bool(keep.all())

@@ -38,6 +38,7 @@ from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
 from climann.workflow.new_data import check_like_training, member_notes, with_training_levels, with_training_step
+from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import TrainingCells, same_projection, training_cells
 from climann.workflow.outputs import (
     EVALUATION_FILES,
@@ -262,7 +263,7 @@ def predict_files(
     had_target = config.data.target in dataset
     dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
     if config.data.mode == "field":
-        return _predict_field(run, config, dataset, Path(out), had_target=had_target,
+        return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
                               history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
@@ -284,6 +285,10 @@ def predict_files(
     history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
+    # not where the target never exists (SST over land), on every route: the source reads no sample there
+    predicted_cells = target_cells(run, run_dir, dataset, source.layout, had_target=had_target)
+    source = source.at_cells(predicted_cells.cells)
+    notes += [predicted_cells.note] if predicted_cells.note else []
     compute = compute or ComputeConfig()
     target_climatology = saved_target_climatology(run, cells)
     if target_climatology is not None and (uses_cluster(compute) or is_zarr(out)):
@@ -668,10 +673,12 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
 
 
 def _predict_field(
-    run: TrainedRun, config: RunConfig, dataset: xr.Dataset, out: Path, *, had_target: bool, history: str
+    run: TrainedRun, config: RunConfig, dataset: xr.Dataset, out: Path, *, had_target: bool, history: str,
+    run_dir: str | Path,
 ) -> PredictionResult:
     """Field mode: each time step's whole map from its inputs, with the saved scalers and
-    climatologies; NaN where an input is missing and at cells that had no target in training."""
+    climatologies; NaN where an input is missing, at cells that had no target in training and
+    where the target never exists (:mod:`climann.workflow.target_cells`)."""
     from climann.data.variables import grid_layout
     from climann.workflow.preparation import field_samples
 
@@ -694,11 +701,16 @@ def _predict_field(
     else:
         outputs = target_scaler.inverse_transform(run.network.predict(scaled_inputs))
     predicted = _field_grid(layout, samples, outputs, untrained)
+    predicted_cells = target_cells(run, run_dir, dataset, layout, had_target=had_target)
+    if predicted_cells.cells is not None:
+        for grid in (predicted,) if spread is None else (predicted, spread):
+            grid[:, ~predicted_cells.cells] = np.nan
     truth = np.full((layout.shape[0], layout.n_cells), np.nan)
     truth[samples.time_index] = samples.target
     truth = truth.reshape(layout.shape)
     return _write_prediction_file(run, samples, truth, predicted, out, history=history, had_target=had_target,
-                                  n_samples=int(np.isfinite(predicted).sum()), notes=[], spread=spread)
+                                  n_samples=int(np.isfinite(predicted).sum()),
+                                  notes=[predicted_cells.note] if predicted_cells.note else [], spread=spread)
 
 
 def _field_grid(layout: GridLayout, samples, outputs: np.ndarray, untrained: list[int]) -> np.ndarray:

@@ -49,6 +49,22 @@ def test_samples_with_a_missing_feature_are_dropped_and_counted():
     assert not np.isin(samples.flat_index % samples.layout.shape[2], [0]).any()
 
 
+def test_a_source_at_some_cells_reads_samples_there_only_and_counts_no_other_cell_dropped():
+    dataset = grid_dataset(n_lat=3, n_lon=4)
+    source = PointwiseSource(dataset, target="tas", predictors=("landonly",), features=(), require_target=False)
+    cells = np.ones((3, 4), dtype=bool)
+    cells[0, :] = False  # a row where the target never exists
+    samples = source.at_cells(cells).read_all()
+    n_time = samples.layout.shape[0]
+    expected = cells.copy()
+    expected[:, 0] = False  # landonly is missing in the first column
+    flat = np.flatnonzero(np.broadcast_to(expected, (n_time, 3, 4)))
+    np.testing.assert_array_equal(samples.flat_index, flat)
+    np.testing.assert_array_equal(samples.inputs[:, 0], dataset["landonly"].values.reshape(-1)[flat])
+    assert samples.n_dropped == n_time * 2  # the first column's cells in the rows read
+    assert source.read_all().flat_index.size == n_time * 3 * 3  # the source itself unchanged
+
+
 def test_dimension_order_of_the_file_is_recorded():
     dataset = grid_dataset().transpose("time", "lon", "lat")
     samples = build(dataset)

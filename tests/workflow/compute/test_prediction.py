@@ -154,3 +154,33 @@ def test_predict_and_evaluate_on_a_cluster_from_the_command_line(trained, tiny_f
     result = runner.invoke(app, ["predict", str(trained), "--data", str(tiny_file), "--out", str(tmp_path / "x.nc"),
                                  "--workers", "-1"])
     assert result.exit_code == 2 and "workers must be ≥ 0" in result.output
+
+
+@pytest.fixture(scope="module")
+def sea_run(tmp_path_factory):
+    from tests.workflow.test_target_cells import sea_dataset
+
+    folder = tmp_path_factory.mktemp("sea")
+    sea_dataset().to_netcdf(folder / "sea.nc")
+    config = build_config({"data": {"paths": [str(folder / "sea.nc")], "target": "tas", "predictors": ["pred"],
+                                    "features": []},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("with_target", [pytest.param(True, id="data-with-the-target"),
+                                         pytest.param(False, id="data-without-it")])
+def test_predictions_on_the_cluster_leave_out_where_the_target_never_exists(sea_run, cluster, tmp_path, with_target):
+    from tests.workflow.test_target_cells import by_hand, land_mask, sea_dataset
+
+    _, run_dir = sea_run
+    data = sea_dataset() if with_target else sea_dataset().drop_vars("tas")
+    data.to_netcdf(tmp_path / "new.nc")
+    result = predict_files(run_dir, [str(tmp_path / "new.nc")], tmp_path / "out.nc",
+                           compute=ComputeConfig(scheduler=cluster.scheduler_address))
+    with xr.open_dataset(result.path) as predictions:
+        predicted = predictions["tas_pred"].values
+    land = land_mask()
+    np.testing.assert_array_equal(np.isnan(predicted), np.broadcast_to(land, predicted.shape))
+    np.testing.assert_allclose(predicted[:, ~land], by_hand(run_dir, data["pred"].values)[:, ~land], rtol=2e-6)
+    assert result.n_samples == 36 * 16 and len(result.notes) == 1
