@@ -96,8 +96,9 @@ class DataConfig:
         ["*ssp245*.nc"], test = ["*ssp585*.nc"]}``; each block is read from its own files
         (plus ``paths``, e.g. static fields shared by all blocks), periods may overlap.
     select : dict
-        One value of each extra dimension, by coordinate value: ``{"plev": 85000}``; by index
-        (0 the first) for a dimension without a coordinate variable: ``{"member": 0}``.
+        One value of each extra dimension, by coordinate value: ``{"plev": 85000}``, a bare
+        number being in the coordinate's own units, or with its units, ``{"plev": "850 hPa"}``;
+        by index (0 the first) for a dimension without a coordinate variable: ``{"member": 0}``.
     region : tuple of float
         ``(south, north, west, east)`` in degrees, any longitude convention; ``west > east``
         crosses the dateline or prime meridian. Empty: the whole grid.
