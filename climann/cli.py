@@ -20,6 +20,7 @@ import typer
 
 from climann._version import __version__
 from climann.errors import ClimannError, Interrupted
+from climann.workflow.terminal import say
 
 app = typer.Typer(
     help="Train a transparent NumPy neural network on gridded climate NetCDF data.",
@@ -32,7 +33,7 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"climann: error: {message}", err=True)
+    say(f"climann: error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -42,7 +43,7 @@ _interruptions_said: list[str] = []
 
 
 def _say_interrupted(line: str) -> None:
-    typer.echo(f"climann: {line}", err=True)
+    say(f"climann: {line}", err=True)
     _interruptions_said.append(line)
 
 
@@ -103,7 +104,7 @@ def sample_data(
     started = time.perf_counter()
     written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
     size = written.stat().st_size / 2**20
-    typer.echo(f"wrote {written} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
+    say(f"wrote {written} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
 
 
 @app.command()
@@ -196,12 +197,12 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
                                overlap=_overlap_setting(overlap), select=parse_selection(select))
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(f"wrote {result.path} ({result.n_samples} values predicted)")
+        say(f"note: {note}", err=True)
+    say(f"wrote {result.path} ({result.n_samples} values predicted)")
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
-        typer.echo(f"area-weighted scores against the target in the data, all time steps together (as climann "
+        say(f"area-weighted scores against the target in the data, all time steps together (as climann "
                    f"evaluate --data scores its block 'all'), over the {result.scores['n_samples']} values where the "
                    f"target and the prediction are both present: {scores}")
 
@@ -238,11 +239,11 @@ def evaluate(
                                    overwrite=overwrite, overlap=_overlap_setting(overlap),
                                    select=parse_selection(select))
         for line in note_lines(metrics.get("notes", [])):
-            typer.echo(f"climann: warning: {line}", err=True)
+            say(f"climann: warning: {line}", err=True)
         for dim, values in metrics.get("members", {}).items():
-            typer.echo(f"note: scored ensemble member {dim}={', '.join(map(str, values))}", err=True)
+            say(f"note: scored ensemble member {dim}={', '.join(map(str, values))}", err=True)
         _print_metrics(metrics, wide=wide)
-        typer.echo(f"written to {out or run_dir}")
+        say(f"written to {out or run_dir}")
 
 
 @app.command()
@@ -288,7 +289,7 @@ def plot(
     else:
         figures = redraw_figures(Path(run_dir), dpi=dpi)
     for figure in figures:
-        typer.echo(f"figure: {figure}")
+        say(f"figure: {figure}")
 
 
 @app.command()
@@ -316,16 +317,16 @@ def explain(
     # on the terminal K² for the UDUNITS "K2" of importance.json
     units = importance["mse_units"][:-1] + "²" if importance["mse_units"].endswith("2") else importance["mse_units"]
     unit = f" {units}" if units else ""
-    typer.echo(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
+    say(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
                f"area-weighted MSE {importance['baseline_mse']:.4g}{unit}): the increase of "
                f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} repeats")
     width = max(len(entry["name"]) for entry in importance["inputs"])
     for entry in importance["inputs"]:
-        typer.echo(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "
+        say(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "
                    f"{entry['mse_increase_std']:.2g}{unit}")
     for figure in result.figures:
-        typer.echo(f"figure: {figure}")
-    typer.echo(f"written to {result.out}")
+        say(f"figure: {figure}")
+    say(f"written to {result.out}")
 
 
 @app.command()
@@ -360,7 +361,7 @@ def _print_comparison(comparison: Any) -> Any:
     from climann.workflow.compare import comparison_legend, comparison_table
 
     for note in comparison.notes:
-        typer.echo(f"climann: warning: {note}", err=True)
+        say(f"climann: warning: {note}", err=True)
     console = Console()
     console.print(comparison_table(comparison.runs))
     for line in comparison_legend():
@@ -384,7 +385,7 @@ def sweep(
     from climann.workflow.progress import NORMAL, QUIET, terminal_display
 
     def announce(name: str, run_dir: Path, trained: bool) -> None:
-        typer.echo(f"{'training' if trained else 'up to date, not trained again:'} {run_dir}", err=True)
+        say(f"{'training' if trained else 'up to date, not trained again:'} {run_dir}", err=True)
 
     with terminal_display(NORMAL, status="starting"):
         from climann.workflow.sweep import run_sweep
@@ -397,9 +398,9 @@ def sweep(
 
         _print_comparison(compare_runs(result.runs))
     if result.compared:
-        typer.echo(f"comparison written to {result.comparison} (comparison.md, comparison.png)")
+        say(f"comparison written to {result.comparison} (comparison.md, comparison.png)")
     else:
-        typer.echo(f"nothing changed: the runs and the comparison in {result.comparison} are up to date")
+        say(f"nothing changed: the runs and the comparison in {result.comparison} are up to date")
 
 
 def _print_metrics(metrics: dict, *, wide: bool) -> Any:
@@ -556,7 +557,7 @@ def train(
             resume=resume is not None,
         )
     if quiet:
-        typer.echo(f"run directory: {result.run_dir}")
+        say(f"run directory: {result.run_dir}")
     else:
         _print_summary(result, wide=wide)
 
@@ -583,7 +584,7 @@ def config_init(
     if str(path) == "-":
         typer.echo(config_template(), nl=False)
         return
-    typer.echo(f"wrote {write_config_template(path, overwrite=overwrite)}")
+    say(f"wrote {write_config_template(path, overwrite=overwrite)}")
 
 
 @config_app.command("show")
@@ -646,14 +647,14 @@ def main() -> None:
         if stopped is not None:
             code = _interrupted(stopped)
         elif hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            typer.echo(f"climann: error: {error.format_message()}{_usage_hint(error.format_message())}", err=True)
+            say(f"climann: error: {error.format_message()}{_usage_hint(error.format_message())}", err=True)
             code = error.exit_code
         elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt
             code = _interrupted(KeyboardInterrupt())
         elif os.environ.get("CLIMANN_DEBUG"):
             raise
         else:
-            typer.echo(
+            say(
                 f"climann: unexpected error: {type(error).__name__}: {error} "
                 "(set CLIMANN_DEBUG=1 for the traceback)",
                 err=True,

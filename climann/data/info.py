@@ -27,6 +27,7 @@ from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
+from climann.data.members import is_member_axis
 from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
@@ -497,15 +498,22 @@ def _toml(value: object) -> str:
 
 
 def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> tuple[str, list[str]]:
-    """The variable to suggest as target — the first time-varying one on the grid, one without
-    an extra dimension of several values if there is one — and the variables off the grid."""
+    """The variable to suggest as target, and the variables off the grid.
+
+    The target is the first time-varying variable on the grid that has an ensemble member axis
+    (:func:`climann.data.members.is_member_axis`; CF standard name ``realization``) and no
+    other extra dimension of several values: in an ensemble file the members' own output,
+    not a forcing or a static field they share. Else the first without an extra dimension of
+    several values (a level), else the first time-varying one."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)
-    several = {name for dim, variables in extra.items() if dataset.sizes[dim] > 1 for name in variables}
+    several = {name for dim, variables in extra.items() if dataset.sizes[dim] > 1 and not is_member_axis(dataset, dim)
+               for name in variables}
+    members = {name for dim, variables in extra.items() if is_member_axis(dataset, dim) for name in variables}
     plain = [name for name in varying if name not in several]
-    target = (plain or varying or on_grid or names or [""])[0]
+    target = ([name for name in plain if name in members] or plain or varying or on_grid or names or [""])[0]
     return target, [name for name in names if name not in on_grid]
 
 
@@ -513,6 +521,13 @@ def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) ->
     """The first value of each extra dimension of the target with several values."""
     extra = extra_dimensions(dataset, [target], grid)
     return {dim: _values_text(dataset, dim)[1] for dim in extra if dataset.sizes[dim] > 1}
+
+
+def _member_note(dataset: xr.Dataset, dim: str) -> str:
+    """What the ``select`` of an ensemble member axis means: one member is trained on."""
+    shown, first = _values_text(dataset, dim)
+    return (f"{dim}: the ensemble members ({shown}); the model is trained on one, {dim} = {_toml(first)} here: "
+            f"pick the member to train on (the others can be predicted with climann predict --select {dim}=VALUE)")
 
 
 def _config_section(
@@ -551,6 +566,7 @@ def _config_section(
     if selection:
         choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
         lines += [f"select = {{{choices}}}", "# select: the first value of each; change it to the one you want"]
+        lines += [_commented(_member_note(dataset, dim)) for dim in selection if is_member_axis(dataset, dim)]
     lines += [_commented(note) for note in chosen.notes(target)]
     if off_grid:
         lines.append(f"# not on the latitude-longitude grid, so not predictors: {', '.join(off_grid)}")

@@ -143,7 +143,8 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
     Parameters
     ----------
     text : str
-        One message; its line breaks are kept, and the spaces between words on one line.
+        One message; its line breaks are kept, and the spaces before the first word and
+        between words on one line.
     width : int
         The terminal's or the report's width, in characters.
     initial_indent, subsequent_indent : str
@@ -156,7 +157,9 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line, indent, between = "", initial_indent if not lines else subsequent_indent, ""
+        # the paragraph's own leading spaces are kept, as textwrap keeps them (a table's indent)
+        leading = paragraph[: len(paragraph) - len(paragraph.lstrip())]
+        line, indent, between = "", initial_indent if not lines else subsequent_indent, leading
         for word, spaces in _words(paragraph):
             if line and len(indent) + len(line) + len(between) + len(word) > width:
                 lines.append(indent + line)

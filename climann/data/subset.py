@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import logging
+import re
 
 import cftime
 import numpy as np
@@ -45,6 +46,11 @@ def select_values(
     within a relative 1e-6 of a single value: a level written as ``85000.000085`` is the
     level 85000. The value selected is the file's own.
 
+    A bare number is in the coordinate's own units (its CF ``units`` attribute, CF
+    conventions section 3.1): ``{"plev": 850}`` in a file in hPa. A value written with its
+    units, ``{"plev": "85000 Pa"}``, is converted to them with pint
+    (:func:`climann.data.units.conversion`), whatever the file's units are.
+
     A dimension without a coordinate variable (``member`` with no ``member`` variable; NetCDF
     User Guide: a dimension's values are then only its indices) is selected by index, 0 the
     first: its values are 0, 1, 2 …, as ``climann info`` lists them. The index is kept as a
@@ -54,6 +60,8 @@ def select_values(
     ----------
     dataset : xarray.Dataset
     selection : mapping of dimension name to value
+        A number (in the coordinate's units), a number with units (``"850 hPa"``), or a
+        string value of a coordinate of strings.
     units : mapping of dimension name to units string, optional
         The units the selection's values are in (a trained model's, recorded from its
         training data). A coordinate in other units (its CF ``units`` attribute, e.g. hPa
@@ -67,11 +75,15 @@ def select_values(
     ------
     ClimannError
         If the dimension does not exist, the value is not one of its coordinate values
-        (of its indices, without a coordinate variable), or the coordinate's units do not
-        convert to those of ``units``.
+        (of its indices, without a coordinate variable; the message names the coordinate's
+        units), or the coordinate's units do not convert to those of ``units`` or to those
+        a value is given with.
     """
     for dim, value in selection.items():
-        if dim in dataset.coords and dim in (units or {}):
+        with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
+        if with_units is not None:  # "850 hPa": converted to the coordinate's own units
+            value = _in_own_units(dataset[dim], dim, *with_units, where=where)
+        elif dim in dataset.coords and dim in (units or {}):
             value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
             if _nearest(dataset[dim].values.reshape(1), value) is None:
@@ -166,6 +178,45 @@ def _in_coordinate_units(
     return converted
 
 
+#: A selection value written with its units: a number, then a UDUNITS string (``850 hPa``,
+#: ``1.5e3 m``, ``30 days``).
+_VALUE_WITH_UNITS = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s.+-].*?)\s*")
+
+
+def _value_and_units(coordinate: xr.DataArray, value: object) -> tuple[float, str] | None:
+    """``(850.0, "hPa")`` for the value ``"850 hPa"`` of a numeric coordinate; None for a
+    number, or a string of a coordinate of strings (``r1i1p1f1``)."""
+    if not isinstance(value, str) or coordinate.dtype.kind not in "iuf":
+        return None
+    matched = _VALUE_WITH_UNITS.fullmatch(value)
+    return None if matched is None else (float(matched.group(1)), matched.group(2))
+
+
+def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str, *, where: str) -> float:
+    """``number`` ``units`` (a selection given with its units, ``plev=850 hPa``) in the units
+    of ``coordinate`` (its CF ``units`` attribute), converted with pint
+    (:func:`climann.data.units.conversion`).
+
+    Raises
+    ------
+    ClimannError
+        If the coordinate has no units, or its units do not convert to ``units``.
+    """
+    from climann.data.units import conversion
+
+    own = str(coordinate.attrs.get("units", "")).strip()
+    given = f"{dim}={_shown(number)} {units}"
+    if not own:
+        raise ClimannError(f"{given} is given with units, but '{dim}' in {where} has none (no units attribute); "
+                           f"give the value as a bare number, as the file holds it")
+    found = conversion(units, own, variable=dim, attrs=coordinate.attrs, where=f"the selection {given}",
+                       reference=where)
+    if found is None or found.along_time:
+        raise ClimannError(f"{given}: '{units}' does not convert to '{own}', the units of '{dim}' in {where}; "
+                           f"give the value in {own} (a bare number) or in units that convert to it")
+    return found.scale * number + found.offset
+
+
 def _shown(value: object) -> str:
     """``85000.0`` → ``"85000"``; other values as they print."""
     return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
@@ -184,7 +235,14 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
         own = str(dataset[dim].attrs.get("units", "")).strip()
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
                 f"does not hold (its {dim} values: {shown}); give data at that {dim}")
-    return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"
+    own = str(dataset[dim].attrs.get("units", "")).strip()
+    if not own or dataset[dim].dtype.kind not in "iuf":
+        return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"
+    example = _shown(values[0])
+    shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+    return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown} {own}, and a bare "
+            f"number is read in {own}; give one of them, or a value with its units, e.g. "
+            f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
 
 
 def _select_index(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:

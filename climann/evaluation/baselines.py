@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -409,7 +410,9 @@ def is_regular(times: np.ndarray) -> bool:
     return len(times) >= 3 and time_step_positions(times)[0] is not None
 
 
-def persistence_gap(times: np.ndarray, bounds: np.ndarray | None) -> str | None:
+def persistence_gap(
+    times: np.ndarray, bounds: np.ndarray | None, *, lags: Mapping[str, Sequence[int]] | None = None,
+) -> str | None:
     """Why persistence has no previous value on a regular axis whose time cells are shorter
     than the spacing of its values, or None.
 
@@ -418,11 +421,18 @@ def persistence_gap(times: np.ndarray, bounds: np.ndarray | None) -> str | None:
     not in the data. Taken 12 months back instead, it would score a forecast of another
     lead as "persistence" (and make the network look twice as good as it is against it).
 
+    The lags (``[data] lags``) count steps of the axis as it is (after ``time_stride`` and
+    ``months``; :func:`climann.data.time_axis.lagged_steps`): ``tas_lag1`` of those January
+    means is the January before, 12 months earlier. With ``lags`` the reason says so, so that
+    the run's two "earlier" values are not taken for one.
+
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
     bounds : ndarray of cftime.datetime, shape (n_time, 2), or None
         The CF time bounds; without them the cells are not known and nothing is said.
+    lags : mapping of variable name to steps back, optional
+        The run's ``[data] lags``.
 
     Returns
     -------
@@ -434,8 +444,14 @@ def persistence_gap(times: np.ndarray, bounds: np.ndarray | None) -> str | None:
     cell, step = cell_time_step(np.asarray(bounds)), time_step_positions(np.asarray(times))[0]
     if cell is None or step is None or cell.approximate_days >= step.approximate_days - 0.5:
         return None
-    return (f"its values are {cell.span()} cells {step.span()} apart (time bounds): the value {cell.span()} "
-            "earlier, which persistence forecasts with, is not in the data")
+    reason = (f"its values are {cell.span()} cells {step.span()} apart (time bounds): the value {cell.span()} "
+              "earlier, which persistence forecasts with, is not in the data")
+    lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
+    if not lagged:
+        return reason
+    shown = ", ".join(f"{name}_lag{lag} is the value {step.span(lag)} earlier" for name, lag in lagged)
+    return (f"{reason}; the lags count steps of the data as kept ({step.span()} each), not {cell.span()} cells: "
+            f"{shown}")
 
 
 def persistence_gap_warning(n_after_gaps: int, times: np.ndarray) -> str:

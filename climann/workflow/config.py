@@ -96,8 +96,9 @@ class DataConfig:
         ["*ssp245*.nc"], test = ["*ssp585*.nc"]}``; each block is read from its own files
         (plus ``paths``, e.g. static fields shared by all blocks), periods may overlap.
     select : dict
-        One value of each extra dimension, by coordinate value: ``{"plev": 85000}``; by index
-        (0 the first) for a dimension without a coordinate variable: ``{"member": 0}``.
+        One value of each extra dimension, by coordinate value: ``{"plev": 85000}``, a bare
+        number being in the coordinate's own units, or with its units, ``{"plev": "850 hPa"}``;
+        by index (0 the first) for a dimension without a coordinate variable: ``{"member": 0}``.
     region : tuple of float
         ``(south, north, west, east)`` in degrees, any longitude convention; ``west > east``
         crosses the dateline or prime meridian. Empty: the whole grid.
@@ -522,13 +523,28 @@ def _reject_unknown(keys: Any, valid: Any, what: str, section: str | None = None
             )
 
 
+#: What a key's value is, said when it cannot be read: a named region ("NEU") is no box.
+_VALUE_IS = {
+    ("data", "region"): (
+        "region is 4 numbers in degrees, south,north,west,east (e.g. --region 35,72,-10,40; "
+        "[data] region = [35, 72, -10, 40]); a region by name (an IPCC region such as NEU) is not selected but "
+        "scored separately: [evaluation] named_regions = [\"NEU\"] (--set 'evaluation.named_regions=[\"NEU\"]')"
+    ),
+}
+
+
 def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
     fields = {f.name: f for f in dataclasses.fields(schema)}
     _reject_unknown(values.keys(), fields, "key", section=name)
     hints = typing.get_type_hints(schema)
-    converted = {
-        key: _convert(value, hints[key], f"[{name}] {key}") for key, value in values.items()
-    }
+    converted = {}
+    for key, value in values.items():
+        try:
+            converted[key] = _convert(value, hints[key], f"[{name}] {key}")
+        except ClimannError as error:
+            if (name, key) not in _VALUE_IS:
+                raise
+            raise ClimannError(f"[{name}] {key}: {value!r} is not a box of numbers: {_VALUE_IS[name, key]}") from error
     return schema(**converted)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from climann.errors import Interrupted
+from climann.workflow.terminal import message_lines
 
 #: The signals that stop a run with a checkpoint (see :mod:`climann.workflow.checkpoints`).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -34,12 +35,14 @@ def announce(message: str) -> None:
     several times a second and would overdraw a line written among them: while one is live
     the notice goes to it (its sink only stores the text, which its own thread draws as a row
     above the bars). Otherwise it is written to stderr with ``os.write``, which takes no lock:
-    a handler may run in the middle of another write to stderr.
+    a handler may run in the middle of another write to stderr; on a terminal wrapped between
+    words (:func:`climann.workflow.terminal.message_lines`).
     """
     if _notice_sinks:
         _notice_sinks[-1](message)
     else:
-        os.write(2, f"\n{message}\n".encode())
+        lines = "\n".join(message_lines(message, sys.stderr))
+        os.write(2, f"\n{lines}\n".encode())
 
 
 @contextlib.contextmanager

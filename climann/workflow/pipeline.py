@@ -276,7 +276,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
-        left_out["persistence"] = (persistence_gap(layout.time.values, layout.time_bounds)
+        left_out["persistence"] = (persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
                                    or persistence_left_out_reason(layout.time_storage))
     reference = anomaly_reference(predictions, truth, data)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,

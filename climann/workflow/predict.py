@@ -872,7 +872,7 @@ def evaluate_run(
         layout = data.samples.layout
         left_out = {}
         if "persistence" in config.evaluation.baselines:
-            gap = persistence_gap(layout.time.values, layout.time_bounds)
+            gap = persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
             if is_regular(layout.time.values) and gap is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:

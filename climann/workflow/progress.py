@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import sys
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
@@ -50,6 +49,7 @@ from rich.text import Text
 from climann.data.shell import wrapped_lines
 from climann.workflow.interrupts import notices_to
 from climann.workflow.runlog import LOGGER_NAME, RepeatedWarnings
+from climann.workflow.terminal import say
 
 if TYPE_CHECKING:
     from climann.model import History
@@ -96,14 +96,15 @@ def shown(record: logging.LogRecord, verbosity: int) -> bool:
 
 class PlainDisplay:
     """Log lines on ``sys.stderr``, one per epoch (and per phase with ``verbosity=VERBOSE``);
-    no per-batch work at all."""
+    no per-batch work at all. Off a terminal each is one line; on one (the warnings of
+    :func:`warnings_on_stderr`) wrapped between words (:func:`climann.workflow.terminal.say`)."""
 
     def __init__(self, *, verbosity: int = NORMAL) -> None:
         self.verbosity = verbosity
 
     def show(self, record: logging.LogRecord) -> None:
         if shown(record, self.verbosity):
-            print(display_line(record), file=sys.stderr, flush=True)
+            say(display_line(record), err=True)  # wrapped between words if stderr is a terminal
 
     def start_training(self, **plan: Any) -> None:
         pass

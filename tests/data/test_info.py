@@ -157,6 +157,29 @@ def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_
     np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
 
 
+@pytest.mark.parametrize("standard_name", [pytest.param("realization", id="CF-realization"),
+                                           pytest.param(None, id="named-realization")])
+def test_in_an_ensemble_file_the_members_variable_is_the_target_with_a_note_to_pick_a_member(tmp_path, standard_name):
+    """``info`` on a file whose ``tas`` has a ``realization`` dimension, beside a forcing
+    ``rsdt`` shared by the members, proposed ``target = "rsdt"`` with no predictors."""
+    path = tmp_path / "ens.nc"
+    dataset = grid_dataset()[["tas", "pred"]].rename({"pred": "rsdt"})
+    dataset["tas"] = dataset["tas"].expand_dims(realization=[1, 2, 3], axis=1) + xr.DataArray(
+        [0.0, 1.0, 2.0], dims="realization")
+    if standard_name:
+        dataset["realization"].attrs["standard_name"] = standard_name
+    dataset[["rsdt", "tas"]].to_netcdf(path)  # the forcing first: the target is not merely the first variable
+    report = describe([str(path)])
+    config = _config(report)["data"]
+    assert (config["target"], config["predictors"], config["select"]) == ("tas", ["rsdt"], {"realization": 1})
+    assert ("# realization: the ensemble members (1, 2, 3); the model is trained on one, realization = 1 here: "
+            "pick the member to train on (the others can be predicted with climann predict --select "
+            "realization=VALUE)") in unwrapped_report(report)
+    # the advice trains on member 1 (the values of realization = 1, not a mean of the members)
+    chosen = select_values(open_dataset([path]), build_config({"data": config}).data.select)
+    np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
+
+
 def test_missing_fractions_are_read_in_one_computation(write_grid):
     path = write_grid()
     computations = []

@@ -220,7 +220,11 @@ def test_wrapping_never_breaks_inside_a_command(message, command, width):
     assert all(len(line) <= width or " " not in line for line in lines if command not in line)
 
 
-def test_wrapping_text_without_commands_is_textwrap():
-    text = "data_data.nc  (9.7 KiB) holds   the tas of 1990 to 1999 " * 5
+@pytest.mark.parametrize("text", [
+    pytest.param("data_data.nc  (9.7 KiB) holds   the tas of 1990 to 1999 " * 5, id="spaces-between-words"),
+    # explain's ranking rows: their indent was dropped when wrapped on a terminal
+    pytest.param("  1. lat     23.46 ± 1.7 degC² " * 3, id="leading-spaces"),
+])
+def test_wrapping_text_without_commands_is_textwrap(text):
     assert wrapped_lines(text, 40, initial_indent="# ", subsequent_indent="#     ") == textwrap.wrap(
         text, 40, initial_indent="# ", subsequent_indent="#     ", break_long_words=False, break_on_hyphens=False)

@@ -166,6 +166,48 @@ def test_a_trained_level_the_file_lacks_is_refused_without_suggesting_another_va
                       reference="the model's training data")
 
 
+def test_a_level_not_in_the_file_is_refused_naming_the_coordinates_units():
+    """``plev=85000`` on a file in hPa said only "its values: 1000.0, 850.0, 500.0", leaving out
+    the units, which are what the user got wrong."""
+    with pytest.raises(ClimannError) as refused:
+        select_values(_on_levels([1000.0, 850.0, 500.0], "hPa"), {"plev": 85000.0}, where="ta.nc")
+    assert str(refused.value) == (
+        "plev=85000.0 is not a value of 'plev' in ta.nc: its values are 1000, 850, 500 hPa, and a bare number is read "
+        "in hPa; give one of them, or a value with its units, e.g. --select 'plev=1000 hPa' "
+        "([data] select = {plev = \"1000 hPa\"})")
+
+
+@pytest.mark.parametrize(("units", "levels"), [
+    pytest.param("hPa", [1000.0, 850.0, 500.0], id="hPa"),
+    pytest.param("Pa", [100000.0, 85000.0, 50000.0], id="Pa"),
+    pytest.param("kPa", [100.0, 85.0, 50.0], id="kPa"),
+])
+@pytest.mark.parametrize("value", [pytest.param("850 hPa", id="850-hPa"), pytest.param("85000 Pa", id="85000-Pa"),
+                                   pytest.param("850hPa", id="no-space"), pytest.param("0.85 bar", id="bar")])
+def test_a_value_given_with_its_units_is_converted_to_the_files(units, levels, value, caplog):
+    """"plev=850 hPa" was compared as a string with the numbers and refused."""
+    selected = select_values(_on_levels(levels, units), {"plev": value}, where="ta.nc")
+    np.testing.assert_array_equal(selected["pred"].values, 2 * grid_dataset()["pred"].values)  # the second level
+    assert float(selected["plev"]) == levels[1] and "selected as" not in caplog.text  # asked for: no warning
+
+
+@pytest.mark.parametrize(("coordinate_units", "value", "message"), [
+    pytest.param("hPa", "850 m", r"^plev=850 m: 'm' does not convert to 'hPa', the units of 'plev' in ta.nc; give "
+                 r"the value in hPa \(a bare number\)", id="not-convertible"),
+    pytest.param("", "850 hPa", r"^plev=850 hPa is given with units, but 'plev' in ta.nc has none", id="no-units"),
+])
+def test_a_value_with_units_that_do_not_apply_is_refused(coordinate_units, value, message):
+    with pytest.raises(ClimannError, match=message):
+        select_values(_on_levels([1000.0, 850.0], coordinate_units), {"plev": value}, where="ta.nc")
+
+
+def test_a_string_coordinate_is_matched_as_a_string_not_read_as_units():
+    dataset = grid_dataset()
+    dataset["pred"] = dataset["pred"].expand_dims(experiment=["1pctCO2", "historical"], axis=1)
+    selected = select_values(dataset, {"experiment": "1pctCO2"})
+    np.testing.assert_array_equal(selected["pred"].values, grid_dataset()["pred"].values)
+
+
 @pytest.mark.parametrize("index", [pytest.param(2, id="int"), pytest.param(2.0, id="float-from-the-command-line")])
 def test_a_dimension_without_a_coordinate_variable_is_selected_by_index(index):
     dataset = grid_dataset()

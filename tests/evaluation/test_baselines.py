@@ -103,6 +103,42 @@ def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
     np.testing.assert_array_equal(persistence_prediction(truth)[1:], truth[:-1])  # by position without times
 
 
+def _kept_months(first_month: int, every: int, n: int):
+    """Mid-month times every ``every`` months from ``first_month`` of 2000, each bounded by its own
+    month (``cdo selmon,1`` for every=12, ``--time-stride 2`` of monthly means for every=2)."""
+    import cftime
+
+    months = [first_month - 1 + every * k for k in range(n)]
+    times = np.array([cftime.DatetimeNoLeap(2000 + m // 12, m % 12 + 1, 16) for m in months])
+    bounds = np.array([[cftime.DatetimeNoLeap(2000 + m // 12, m % 12 + 1, 1),
+                        cftime.DatetimeNoLeap(2000 + (m + 1) // 12, (m + 1) % 12 + 1, 1)] for m in months])
+    return times, bounds
+
+
+@pytest.mark.parametrize(("every", "spans"), [pytest.param(12, ("12 months", "24 months"), id="January-means"),
+                                              pytest.param(2, ("2 months", "4 months"), id="time-stride-2")])
+def test_persistence_left_out_says_what_the_lags_are_and_they_are_that(every, spans):
+    """With --months 1 or --time-stride 2 and --lags tas=1, persistence was left out because "the
+    value 1 month earlier … is not in the data", while tas_lag1 is the previous value kept (12 or
+    2 months back): the reason now says what the lags are, and the lags are that."""
+    from climann.data.time_axis import lagged_steps
+    from climann.evaluation.baselines import persistence_gap
+
+    times, bounds = _kept_months(1, every, 6)
+    apart = f"{every} months"
+    plain = (f"its values are 1 month cells {apart} apart (time bounds): the value 1 month earlier, which "
+             "persistence forecasts with, is not in the data")
+    assert persistence_gap(times, bounds) == persistence_gap(times, bounds, lags={}) == plain  # without lags: as before
+    assert persistence_gap(times, bounds, lags={"tas": (1, 2)}) == (
+        f"{plain}; the lags count steps of the data as kept ({apart} each), not 1 month cells: "
+        f"tas_lag1 is the value {spans[0]} earlier, tas_lag2 is the value {spans[1]} earlier")
+    earlier = lagged_steps(times, [1, 2]).earlier  # what the lags take: months between, counted by hand
+    for lag, span in zip((1, 2), spans):
+        months_back = [(t.year * 12 + t.month) - (times[e].year * 12 + times[e].month)
+                       for t, e in zip(times, earlier[lag]) if e >= 0]
+        assert months_back == [int(span.split()[0])] * (len(times) - lag)
+
+
 def test_an_axis_with_gaps_is_still_regular_but_not_an_irregular_one():
     import cftime
 

@@ -162,3 +162,20 @@ def test_a_cluster_needs_pointwise_samples_and_the_default_is_one_process():
     assert build_config({"compute": {"workers": 2}}).compute.workers == 2
     with pytest.raises(ClimannError, match=r"needs \[data\] mode = \"pointwise\""):
         build_config({"compute": {"workers": 2}, "data": {"mode": "field"}})
+
+
+@pytest.mark.parametrize("region", [pytest.param("NEU", id="command-line"), pytest.param(["NEU"], id="toml-list"),
+                                    pytest.param("35,72,west,40", id="a-word-among-numbers")])
+def test_a_region_that_is_not_numbers_says_it_is_a_box_and_where_named_regions_go(region):
+    """``--region NEU`` said only "'NEU' is not a valid float"."""
+    with pytest.raises(ClimannError) as refused:
+        build_config({"data": {"region": region}})
+    message = str(refused.value)
+    assert message.startswith(f"[data] region: {region!r} is not a box of numbers: region is 4 numbers in degrees, "
+                              "south,north,west,east (e.g. --region 35,72,-10,40")
+    assert message.endswith("""scored separately: [evaluation] named_regions = ["NEU"] """
+                            """(--set 'evaluation.named_regions=["NEU"]')""")
+    # the way out it gives is a setting that is read
+    from climann.workflow.config import parse_assignments
+
+    assert build_config(parse_assignments(['evaluation.named_regions=["NEU"]'])).evaluation.named_regions == ("NEU",)

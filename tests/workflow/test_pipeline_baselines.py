@@ -240,3 +240,33 @@ def test_persistence_on_float32_stamps_too_coarse_to_place_names_the_storage(tmp
     assert reasons == {FLOAT32_STORAGE}
     metrics = evaluate_run(run.run_dir, [str(path)], tmp_path / "other")
     assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [FLOAT32_STORAGE]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_the_note_leaving_persistence_out_of_januaries_says_what_the_lag_is(tmp_path, mode):
+    """--months 1 --lags tas=1 on monthly means with monthly bounds: tas_lag1 is the January
+    before, 12 months back, while persistence is left out because the month before is not in
+    the data; the note said only the latter, as if the lag were that month too."""
+    times = np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
+                      for year in range(8) for month in range(1, 13)])
+    path = write_series(tmp_path / "raw.nc", times, seed=2)
+    with xr.open_dataset(path, decode_times=False) as raw:
+        dataset = raw.load()
+    first = [cftime.datetime(t.year + (t.month == 12), t.month % 12 + 1, 1, calendar="noleap") for t in times]
+    starts = [cftime.datetime(t.year, t.month, 1, calendar="noleap") for t in times]
+    units = dataset["time"].attrs["units"]
+    dataset["time_bnds"] = (("time", "bnds"), np.stack([cftime.date2num(starts, units, "noleap"),
+                                                         cftime.date2num(first, units, "noleap")], axis=1))
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset.to_netcdf(tmp_path / "monthly.nc")
+    settings = {"data": {"paths": [str(tmp_path / "monthly.nc")], "target": "tas", "predictors": ["rsdt"],
+                         "features": ["lat"], "months": [1], "lags": {"tas": [1]}},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    reasons = {note["reason"] for note in strict_json(run.run_dir / "metrics.json")["notes"]
+               if note["model"] == "persistence"}
+    assert reasons == {"its values are 1 month cells 12 months apart (time bounds): the value 1 month earlier, which "
+                       "persistence forecasts with, is not in the data; the lags count steps of the data as kept "
+                       "(12 months each), not 1 month cells: tas_lag1 is the value 12 months earlier"}

@@ -262,7 +262,7 @@ def evaluate_distributed(
         options.update({"linear": linear} if "linear" in fitted else {})
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
-    gap = persistence_gap(layout.time.values, layout.time_bounds)
+    gap = persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
     previous = previous_steps(layout.time.values) if is_regular(layout.time.values) and gap is None else None
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)

@@ -1,0 +1,90 @@
+"""Messages on the terminal: wrapped between words at its width there, one line each elsewhere.
+
+Every warning, note, result line and error line of the command line is one message. Printed
+as one long line on a terminal, the terminal itself breaks it at its last column, in the middle
+of a word (``did y`` / ``ou mean 'tos'?``). On a terminal, :func:`say` therefore wraps a
+message between words at the terminal's width, never inside a shell command
+(:func:`climann.data.shell.wrapped_lines`). Anywhere else (a pipe, a file, a test) a message
+stays one line, whatever its length, so that ``grep`` finds it and a script compares it whole
+(``climann: error: …`` is always one line there).
+
+The live progress display (:class:`climann.workflow.progress.RichDisplay`) wraps its log lines
+with the same :func:`climann.data.shell.wrapped_lines`, at its console's width. This module
+imports only the standard library: an error line costs no import of rich.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from climann.data.shell import wrapped_lines
+
+#: ``TERM`` values of terminals that cannot move the cursor (as rich treats them): no wrapping.
+DUMB_TERMINALS = ("dumb", "unknown")
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The width in columns of the terminal that ``stream`` writes to; None when it is not a
+    terminal (a pipe, a file, a test's capture, ``TERM=dumb``) or its width is unknown.
+
+    ``COLUMNS``, when set to a positive integer, overrides the size the terminal reports (as
+    :func:`shutil.get_terminal_size` and rich read it).
+
+    Parameters
+    ----------
+    stream : text stream
+        ``sys.stdout`` or ``sys.stderr`` (looked up when called: a test may have replaced it).
+
+    Returns
+    -------
+    int or None
+    """
+    try:
+        if not stream.isatty() or os.environ.get("TERM", "") in DUMB_TERMINALS:
+            return None
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # a stream without a file descriptor
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(descriptor).columns or None
+    except OSError:
+        return None
+
+
+def message_lines(message: str, stream: TextIO) -> list[str]:
+    """The lines that show ``message`` on ``stream``: wrapped between words (never inside a
+    shell command) at the terminal's width on a terminal, else ``message`` itself as one line.
+
+    Parameters
+    ----------
+    message : str
+        One message, e.g. ``"climann: warning: …"``.
+    stream : text stream
+        Where it will be written.
+
+    Returns
+    -------
+    list of str
+        The lines, without line breaks.
+    """
+    width = terminal_width(stream)
+    return [message] if width is None else wrapped_lines(message, width)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print ``message`` on stdout (``err=True``: stderr) as :func:`message_lines` shows it.
+
+    Parameters
+    ----------
+    message : str
+        One warning, note, result or error line.
+    err : bool
+        Write to stderr (warnings, notes, errors) instead of stdout (results).
+    """
+    stream = sys.stderr if err else sys.stdout
+    print("\n".join(message_lines(message, stream)), file=stream, flush=True)

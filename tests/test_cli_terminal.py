@@ -1,0 +1,169 @@
+"""What the commands print on an 80-column terminal: every warning, note, result line and error
+line wrapped between words (no word cut in two by the terminal), and the same messages one line
+each when the output is not a terminal.
+
+The commands run in this process (:func:`climann.cli.main`) with stdout and stderr on the slave
+side of a pseudo-terminal 80 columns wide (:mod:`pty`); what they wrote is read from the master
+side. A pseudo-terminal does not wrap: a line longer than 80 characters read back is one the
+terminal would have cut at its 80th column, wherever that falls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import struct
+import sys
+import termios
+import threading
+
+import pytest
+
+from climann.data.notes import forget_notes
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from tests.conftest import grid_dataset
+from tests.console import run_main
+
+COLUMNS = 80
+
+
+@contextlib.contextmanager
+def pseudo_terminal(monkeypatch, columns: int = COLUMNS):
+    """stdout and stderr on a pseudo-terminal ``columns`` wide; yields the list that receives
+    what was written, as text lines, once the block has ended."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    attributes = termios.tcgetattr(slave)
+    attributes[1] &= ~termios.ONLCR  # "\n" as written, not "\r\n"
+    termios.tcsetattr(slave, termios.TCSANOW, attributes)
+    chunks: list[bytes] = []
+
+    def read() -> None:  # at once, so that a long output never fills the terminal's buffer
+        with contextlib.suppress(OSError):  # EIO once the slave side is closed
+            while chunk := os.read(master, 4096):
+                chunks.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    stream = open(slave, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 — closed below
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    lines: list[str] = []
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", stream)
+            patch.setattr(sys, "stderr", stream)
+            yield lines
+    finally:
+        stream.close()
+        reader.join(timeout=10)
+        os.close(master)
+        lines += screen(b"".join(chunks).decode())
+
+
+#: The control sequences rich's live display writes: cursor up n rows, erase the row, the rest
+#: (colours, hiding the cursor) changes no text.
+_CONTROL = re.compile(r"(\x1b\[[0-9;?]*[A-Za-z]|\n|\r)")
+
+
+def screen(written: str) -> list[str]:
+    """The rows a terminal shows after ``written``, as far as rich's transient progress display
+    and plain lines need: a spinner drawn, erased and the cursor moved up leaves no row."""
+    rows, row = [""], 0
+    for part in _CONTROL.split(written):
+        if part == "\n":
+            row += 1
+            rows += [""] * (row + 1 - len(rows))
+        elif part == "\r" or part == "\x1b[2K":  # rich redraws a whole row after either
+            rows[row] = ""
+        elif part.startswith("\x1b[") and part.endswith("A"):
+            row = max(0, row - int(part[2:-1] or 1))
+        elif not part.startswith("\x1b"):
+            rows[row] += part
+    return [line.rstrip() for line in rows if line.strip()]
+
+
+def on_terminal(*arguments: str, monkeypatch) -> tuple[int, list[str]]:
+    """``climann ARGUMENTS`` on an 80-column pseudo-terminal: exit code and the lines shown."""
+    forget_notes()  # the file's warnings said again, as by a new process
+    monkeypatch.setattr(sys, "argv", ["climann", *arguments])
+    with pseudo_terminal(monkeypatch) as lines:
+        try:
+            from climann.cli import main
+
+            main()
+            code = 0
+        except SystemExit as exited:
+            code = exited.code
+    return code, lines
+
+
+def off_terminal(*arguments: str, capfd, monkeypatch) -> tuple[int, list[str]]:
+    """The same command with its output captured (not a terminal): exit code and the lines."""
+    forget_notes()
+    finished = run_main(*arguments, capfd=capfd, monkeypatch=monkeypatch)
+    return finished.returncode, (finished.stderr + finished.stdout).splitlines()
+
+
+def assert_wrapped_between_words(shown: list[str], messages: list[str]) -> None:
+    """``shown`` (the terminal's lines) fit the terminal, and its words, in order, are those of
+    ``messages`` (the lines off a terminal): no word was cut."""
+    assert all(len(line) <= COLUMNS for line in shown), [line for line in shown if len(line) > COLUMNS]
+    assert " ".join(shown).split() == " ".join(messages).split()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """A trained run, and a file of its predictors whose coordinates have no CF attributes
+    (every command that reads it warns: 'coordinates without CF attributes recognised by name')."""
+    folder = tmp_path_factory.mktemp("terminal")
+    dataset = grid_dataset(n_years=4)
+    dataset[["tas", "pred"]].to_netcdf(folder / "grid.nc")
+    config = build_config({"data": {"paths": [str(folder / "grid.nc")], "target": "tas", "predictors": ["pred"],
+                                    "features": ["lat"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    run_training(config, run_dir=folder / "run")
+    bare = dataset[["tas", "pred"]]
+    for name in ("lat", "lon"):
+        bare[name].attrs = {}
+    bare.to_netcdf(folder / "bare.nc")
+    return folder
+
+
+COMMANDS = [
+    pytest.param(["predict", "run", "--data", "bare.nc", "--out", "p-{}.nc"],
+                 ["climann: warning: bare.nc: coordinates without", "area-weighted scores"], id="predict"),
+    pytest.param(["info", "bare.nc"], ["climann: warning: bare.nc: coordinates without"], id="info"),
+    pytest.param(["explain", "run", "--repeats", "1", "--out", "explain-{}"],
+                 ["permutation importance on the test split", "  1. "], id="explain"),
+    pytest.param(["train", "--data", "grid.nc", "--target", "tass", "--out", "x"],
+                 ["climann: error: target variable 'tass' not in grid.nc"], id="error"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "beginnings"), COMMANDS)
+def test_every_command_wraps_its_messages_between_words_on_a_terminal(files, arguments, beginnings, capfd,
+                                                                       monkeypatch):
+    """predict, info and explain printed their warnings, notes and result lines (and every
+    command its error line) as one long line, which an 80-column terminal cut in the middle
+    of words (``recognised by nam`` / ``e: 'lat'``, ``b`` / ``ias -0.2246``, ``did y`` / ``ou
+    mean``); train and evaluate already wrapped theirs between words."""
+    monkeypatch.chdir(files)
+    code, messages = off_terminal(*[part.format("off") for part in arguments], capfd=capfd, monkeypatch=monkeypatch)
+    if arguments[0] == "info":
+        messages = [line for line in messages if line.startswith("climann:")]  # the report is TOML, not messages
+    for beginning in beginnings:
+        assert sum(line.startswith(beginning) for line in messages) == 1, messages  # one line each off a terminal
+    assert any(len(line) > COLUMNS for line in messages)  # the test has a message to wrap
+
+    code_on, shown = on_terminal(*[part.format("on") for part in arguments], monkeypatch=monkeypatch)
+    assert code_on == code
+    if arguments[0] == "info":
+        shown = shown[:next(index for index, line in enumerate(shown) if line.startswith("#"))]
+    shown = [line.replace("explain-on", "explain-off").replace("p-on.nc", "p-off.nc") for line in shown]
+    assert_wrapped_between_words(shown, messages)
+
