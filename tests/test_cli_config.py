@@ -1,8 +1,6 @@
 """`climann config init` and `climann config show`, and the examples in every command's help."""
 
 import re
-import subprocess
-import sys
 import tomllib
 
 import pytest
@@ -11,15 +9,17 @@ from typer.testing import CliRunner
 from climann.cli import app
 from climann.workflow.config import RunConfig, build_config, load_config_file
 from climann.workflow.config_template import config_template
+from tests.console import run_main
 
 runner = CliRunner()
 
 COMMANDS = [["train"], ["evaluate"], ["predict"], ["plot"], ["info"], ["sample-data"], ["config", "init"], ["config", "show"]]
 
 
-def run_console_script(*arguments):
-    code = "from climann.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True)
+def run_console_script(*arguments, capfd, monkeypatch):
+    """The console script's entry point in this process (exit code, stdout, stderr as a
+    subprocess gives them; tests/test_console.py starts the real script)."""
+    return run_main(*arguments, capfd=capfd, monkeypatch=monkeypatch)
 
 
 @pytest.mark.parametrize("command", [pytest.param(c, id=" ".join(c)) for c in COMMANDS])
@@ -29,7 +29,7 @@ def test_every_command_shows_an_example_in_its_help(command):
     assert f"Example: climann {' '.join(command)}" in " ".join(result.output.split())
 
 
-def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path):
+def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path, capfd, monkeypatch):
     path = tmp_path / "mine.toml"
     result = runner.invoke(app, ["config", "init", str(path)])
     assert result.exit_code == 0, result.output
@@ -38,7 +38,7 @@ def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path):
     edited = config_template().replace("\nepochs = 15\n", "\nepochs = 3\n")  # the user's edit of the template
     assert edited != config_template()
     path.write_text(edited)
-    refused = run_console_script("config", "init", str(path))
+    refused = run_console_script("config", "init", str(path), capfd=capfd, monkeypatch=monkeypatch)
     assert refused.returncode == 2
     assert refused.stderr.strip() == (f"climann: error: {path} exists; choose another file or pass --overwrite to "
                                       "replace it")
@@ -47,11 +47,11 @@ def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path):
     assert replaced.exit_code == 0 and path.read_text() == config_template()
 
 
-def test_init_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path):
+def test_init_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path, capfd, monkeypatch):
     """--overwrite replaces a template (or a run's config.toml), never the user's own TOML."""
     path = tmp_path / "pyproject.toml"
     path.write_text("[project]\nname = 'mine'\n")
-    refused = run_console_script("config", "init", str(path), "--overwrite")
+    refused = run_console_script("config", "init", str(path), "--overwrite", capfd=capfd, monkeypatch=monkeypatch)
     assert refused.returncode == 2
     assert refused.stderr.strip() == (f"climann: error: {path} was not written by climann, and --overwrite replaces "
                                       "only climann's own outputs; choose another name (or move that file away "
@@ -84,10 +84,10 @@ def test_show_prints_the_resolved_config_with_overrides(tmp_path):
         pytest.param("[training\n", "not valid TOML", id="not-toml"),
     ],
 )
-def test_show_refuses_a_bad_config_in_one_line(tmp_path, contents, message):
+def test_show_refuses_a_bad_config_in_one_line(tmp_path, contents, message, capfd, monkeypatch):
     path = tmp_path / "bad.toml"
     path.write_text(contents)
-    result = run_console_script("config", "show", str(path))
+    result = run_console_script("config", "show", str(path), capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ")

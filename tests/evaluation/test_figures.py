@@ -148,6 +148,7 @@ def test_draw_figures_leaves_the_area_mean_series_to_a_caller_that_has_every_ste
     """A run evaluated chunk by chunk passes the test block's grids only and draws the series
     over every step itself: drawn once, not twice."""
     layout, truth, predictions = run
+    map_titles(monkeypatch, save=False)  # which figures are drawn, not their files (test_draw_figures_writes_the_six_files)
     drawn = []
     monkeypatch.setattr(runs, "plot_area_mean_series", lambda *a, **k: drawn.append(k["path"]) or k["path"])
     paths = draw_figures(layout, truth, predictions, LABELS, [1.0, 0.5], [1.2, 0.7], loss_name="mse",
@@ -178,6 +179,7 @@ def test_the_anomaly_correlation_map_shows_each_cells_correlation_on_a_fixed_div
 
 def test_draw_figures_takes_the_climatology_from_the_training_steps_without_the_baseline(tmp_path, monkeypatch):
     layout, truth, predictions = make_run()
+    map_titles(monkeypatch, save=False)  # the climatology given, not the figures' files
     seen = {}
     monkeypatch.setattr(runs, "plot_anomaly_correlation_map",
                         lambda layout, truth, model, climatology, **k: seen.setdefault("climatology", climatology))
@@ -397,8 +399,9 @@ def streamed_run(tmp_path_factory):
     they show every 2nd year (1997 and 1999, 276,480 bytes)."""
     folder = tmp_path_factory.mktemp("streamed")
     sample = write_sample_dataset(folder / "sample.nc", years=20, resolution=15.0, seed=3)
+    # its own figures, which no test looks at (they plot copies again), at a low resolution
     result = CliRunner().invoke(app, ["train", "--data", str(sample), "--epochs", "1", "--out", str(folder / "run"),
-                                      "--set", "data.in_memory_limit_gb=3e-4"])
+                                      "--set", "data.in_memory_limit_gb=3e-4", "--set", "evaluation.dpi=40"])
     assert result.exit_code == 0, result.output
     metrics = json.loads((folder / "run" / "metrics.json").read_text())
     assert metrics["evaluated_every_nth_time_step"] == 1 and metrics["figures_every_nth_test_year"] == 2

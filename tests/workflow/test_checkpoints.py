@@ -35,6 +35,7 @@ from climann.errors import ClimannError, Interrupted
 from climann.model import Network, load_state
 from climann.workflow.pipeline import check_run_directory, run_training
 from tests.conftest import draw_no_run_figures
+from tests.console import run_main
 
 CLIMANN = [sys.executable, "-c", "from climann.cli import main; main()"]
 
@@ -298,9 +299,11 @@ LOW_DPI = ["--set", "evaluation.dpi=40"]
 
 @pytest.fixture(scope="module")
 def e2e_reference(tiny_sample, tmp_path_factory):
+    """The uninterrupted run, in this process (its weights are what a process of its own
+    trains: the tests below resume processes killed by signals in this process too)."""
     run_dir = tmp_path_factory.mktemp("reference") / "run"
-    subprocess.run([*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E, *NO_FIGURES],
-                   check=True, capture_output=True)
+    code, output = _cli("train", "--data", tiny_sample, "--out", run_dir, *E2E, *NO_FIGURES)
+    assert code == 0, output
     return run_dir
 
 
@@ -323,7 +326,8 @@ def _start_and_signal(command, checkpoint, number):
         pytest.param(signal.SIGKILL, -signal.SIGKILL, id="SIGKILL"),
     ],
 )
-def test_a_killed_training_resumes_bit_identically(tiny_sample, tmp_path, e2e_reference, number, code):
+def test_a_killed_training_resumes_bit_identically(tiny_sample, tmp_path, e2e_reference, number, code, capfd,
+                                                  monkeypatch):
     run_dir = tmp_path / "run"
     command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *E2E, *NO_FIGURES]
     returncode, errors = _start_and_signal(command, run_dir / CHECKPOINT_NAME, number)
@@ -333,7 +337,8 @@ def test_a_killed_training_resumes_bit_identically(tiny_sample, tmp_path, e2e_re
     assert [p.name for p in run_dir.iterdir() if not p.name.startswith(".")] == [CHECKPOINT_NAME]
     state, _ = load_state(run_dir / CHECKPOINT_NAME)
     assert 1 <= state.epoch < 80
-    resumed = subprocess.run([*CLIMANN, "train", "--resume", str(run_dir), "--quiet"], capture_output=True, text=True)
+    # resumed in this process (only the killed process needs one of its own)
+    resumed = run_main("train", "--resume", run_dir, "--quiet", capfd=capfd, monkeypatch=monkeypatch)
     assert resumed.returncode == 0, resumed.stderr
     _assert_same_weights(run_dir, e2e_reference)
     assert (run_dir / "history.csv").read_text() == (e2e_reference / "history.csv").read_text()
@@ -364,7 +369,8 @@ def _drawing_figures(run_dir):
         pytest.param(signal.SIGKILL, -signal.SIGKILL, "figures", id="SIGKILL-figures"),
     ],
 )
-def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_path, request, number, code, moment):
+def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_path, request, number, code, moment,
+                                                             capfd, monkeypatch):
     """SIGHUP (a closed terminal) while training; SIGTERM and SIGKILL while drawing figures
     (after a short training: the weights are compared only when interrupted in training)."""
     run_dir = tmp_path / "runs" / "run"
@@ -382,7 +388,9 @@ def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_pa
         assert errors.splitlines()[-1].endswith(f"resume with: climann train --resume {run_dir}")
         assert leftovers == []  # no staging directory
     assert [p.name for p in run_dir.iterdir()] == [CHECKPOINT_NAME]  # no run file, no hidden temporary
-    resumed = subprocess.run([*CLIMANN, "train", "--resume", str(run_dir)], capture_output=True, text=True)
+    # resumed in this process (only the killed process needs one of its own), drawing its figures
+    monkeypatch.undo()  # the autouse no_figures
+    resumed = run_main("train", "--resume", run_dir, capfd=capfd, monkeypatch=monkeypatch)
     assert resumed.returncode == 0, resumed.stderr
     warnings = [line for line in resumed.stderr.splitlines() if line.startswith("climann: warning: removed")]
     assert len(warnings) == (1 if number == signal.SIGKILL else 0), resumed.stderr
