@@ -30,6 +30,7 @@ from climann.data.handles import open_netcdf, shared_manager
 from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates, with_2d_coordinates,
 )
+from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -138,15 +139,6 @@ def _open_group(
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
         return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target, variables), files)
-
-
-def _grib_valid_times(dataset: xr.Dataset) -> xr.Dataset:
-    """A cfgrib dataset on the valid time: cfgrib's ``time`` is the forecast reference time
-    and ``valid_time`` (reference + step) the time the fields are valid at; with one step
-    per reference time, ``valid_time`` becomes the ``time`` axis."""
-    if "valid_time" in dataset.coords and dataset["valid_time"].dims == ("time",):
-        dataset = dataset.swap_dims({"time": "valid_time"}).drop_vars("time").rename({"valid_time": "time"})
-    return dataset
 
 
 def _is_time(variable: xr.DataArray) -> bool:
@@ -268,7 +260,9 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     _note_time_warnings(dataset, path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
-    dataset = _grib_valid_times(dataset) if engine == "cfgrib" else time_on_its_dimension(dataset, path.name)
+    # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
+    # see climann.data.forecast_times.
+    dataset = time_on_its_dimension(on_valid_time(dataset), path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
     return with_levels_recorded(
