@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,25 +16,39 @@ def write_grib(path: Path, short_name: str, values: np.ndarray, *, latitudes: np
 
     ``values`` : (n_months, n_latitudes, n_longitudes). Skips the test without eccodes.
     """
+    return write_grib_forecasts(path, short_name, np.asarray(values)[:, None], latitudes=latitudes,
+                                longitudes=longitudes, start_year=start_year, steps_hours=(0,))
+
+
+def write_grib_forecasts(path: Path, short_name: str, values: np.ndarray, *, latitudes: np.ndarray,
+                         longitudes: np.ndarray, steps_hours: Sequence[int], start_year: int = 1990) -> Path:
+    """Forecasts started on the first of each month from January of ``start_year``, at the
+    lead times ``steps_hours`` (GRIB's ``step``), one field per message, on a regular
+    latitude-longitude grid (``latitudes`` north to south, evenly spaced like ``longitudes``).
+
+    ``values`` : (n_months, n_steps, n_latitudes, n_longitudes). Skips the test without eccodes.
+    """
     eccodes = pytest.importorskip("eccodes")
     with open(path, "wb") as file:
-        for month, field in enumerate(values):
-            message = eccodes.codes_grib_new_from_samples("regular_ll_sfc_grib2")
-            settings = {
-                "Ni": len(longitudes), "Nj": len(latitudes),
-                "latitudeOfFirstGridPointInDegrees": float(latitudes[0]),
-                "latitudeOfLastGridPointInDegrees": float(latitudes[-1]),
-                "longitudeOfFirstGridPointInDegrees": float(longitudes[0]),
-                "longitudeOfLastGridPointInDegrees": float(longitudes[-1]),
-                "iDirectionIncrementInDegrees": float(longitudes[1] - longitudes[0]),
-                "jDirectionIncrementInDegrees": float(latitudes[0] - latitudes[1]),
-                "shortName": short_name,
-                "dataDate": (start_year + month // 12) * 10000 + (month % 12 + 1) * 100 + 1,
-                "dataTime": 0,
-            }
-            for key, value in settings.items():
-                eccodes.codes_set(message, key, value)
-            eccodes.codes_set_values(message, np.asarray(field, np.float64).ravel())
-            eccodes.codes_write(message, file)
-            eccodes.codes_release(message)
+        for month, fields in enumerate(values):
+            for step, field in zip(steps_hours, fields):
+                message = eccodes.codes_grib_new_from_samples("regular_ll_sfc_grib2")
+                settings = {
+                    "Ni": len(longitudes), "Nj": len(latitudes),
+                    "latitudeOfFirstGridPointInDegrees": float(latitudes[0]),
+                    "latitudeOfLastGridPointInDegrees": float(latitudes[-1]),
+                    "longitudeOfFirstGridPointInDegrees": float(longitudes[0]),
+                    "longitudeOfLastGridPointInDegrees": float(longitudes[-1]),
+                    "iDirectionIncrementInDegrees": float(longitudes[1] - longitudes[0]),
+                    "jDirectionIncrementInDegrees": float(latitudes[0] - latitudes[1]),
+                    "shortName": short_name,
+                    "dataDate": (start_year + month // 12) * 10000 + (month % 12 + 1) * 100 + 1,
+                    "dataTime": 0,
+                    "step": int(step),
+                }
+                for key, value in settings.items():
+                    eccodes.codes_set(message, key, value)
+                eccodes.codes_set_values(message, np.asarray(field, np.float64).ravel())
+                eccodes.codes_write(message, file)
+                eccodes.codes_release(message)
     return path

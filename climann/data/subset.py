@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.forecast_times import on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.grids import cell_coordinates
 from climann.data.open import GRID_TOLERANCE
@@ -103,8 +104,9 @@ def select_values(
         for name in had_dim:
             _add_scalar_coordinate(dataset.variables[name], dim)
     # one value of the grid's latitude or longitude (a station picked out of a grid) stays a
-    # grid axis of length 1, as a station file's scalar lat/lon do
-    return with_scalar_coordinates_as_axes(dataset)
+    # grid axis of length 1, as a station file's scalar lat/lon do; one lead time of a
+    # forecast (step) leaves its valid times on one dimension, which they become the axis of
+    return on_valid_time(with_scalar_coordinates_as_axes(dataset))
 
 
 #: A selected coordinate value matches within this fraction of the spacing of the

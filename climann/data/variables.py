@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
+from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
@@ -103,6 +104,19 @@ def _describe_values(variable: xr.DataArray, dim: str) -> str:
     return f"{dim} ({len(values)} values: {shown}{', …' if len(values) > 6 else ''})"
 
 
+def _several_lead_times_message(variable: xr.DataArray, dim: str) -> str:
+    """Why a forecast with several lead times per reference time (``valid_time(time, step)``,
+    see :mod:`climann.data.forecast_times`) is not one time axis, and the way out."""
+    values = np.asarray(variable[dim].values)
+    units = str(variable[dim].attrs.get("units", "")).strip()
+    shown = ", ".join(f"{value:g}" for value in values[:6]) + (", …" if len(values) > 6 else "")
+    example = f"{values[min(1, len(values) - 1)]:g}"
+    return (f"variable '{variable.name}' holds forecasts at {len(values)} lead times ({dim}: {shown}"
+            f"{' ' + units if units else ''}) for each forecast reference time, so its valid times are not one time "
+            f"axis; choose one lead time with [data] select or --select {dim}={example} (its valid times become the "
+            f"time axis)")
+
+
 def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: bool) -> xr.DataArray:
     """The variable with size-1 extra dimensions dropped, in (time, lat, lon) order.
 
@@ -131,6 +145,9 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
             f"wrf.destagger, or with xarray the mean of neighbouring values along {staggered[0]}), or choose another "
             "variable"
         )
+    lead = next((dim for dim in extra if dim in variable.coords and is_forecast_period(variable[dim])), None)
+    if lead is not None:
+        raise ClimannError(_several_lead_times_message(variable, lead))
     if extra:
         described = "; ".join(_describe_values(variable, dim) for dim in extra)
         raise ClimannError(

@@ -280,3 +280,29 @@ def test_a_region_across_the_dateline_on_a_curvilinear_grid(tmp_path):
     np.testing.assert_array_equal(region["tos"].notnull().values[0], [[True, True], [True, True]])
     with pytest.raises(ClimannError, match=r"contains no grid cell; the grid's cells lie at latitude 10…22"):
         select_region(dataset, (-30.0, -20.0, 0.0, 360.0))
+
+
+@pytest.mark.parametrize("step", [pytest.param(6, id="bare-hours"), pytest.param("360 minutes", id="with-units")])
+@pytest.mark.parametrize("suffix", [pytest.param(".nc", id="netcdf"), pytest.param(".grib2", id="grib")])
+def test_one_lead_time_of_a_forecast_is_a_time_axis_of_its_valid_times(tmp_path, suffix, step):
+    """Forecasts at lead times 0, 6 and 12 h of each reference time (valid_time(time, step)):
+    selecting the 6 h step leaves the fields valid at reference time + 6 h, on one time axis."""
+    from climann.data.open import open_dataset
+    from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout
+
+    written = cfgrib_layout([0, 6, 12])
+    path = tmp_path / f"fc{suffix}"
+    if suffix == ".nc":
+        written.to_netcdf(path)
+    else:
+        pytest.importorskip("cfgrib")
+        from tests.grib_files import write_grib_forecasts
+
+        write_grib_forecasts(path, "2t", written["t2m"].values, latitudes=written["latitude"].values,
+                             longitudes=written["longitude"].values, steps_hours=(0, 6, 12))
+    chosen = select_values(open_dataset([path]), {"step": step})
+    valid = (REFERENCE_TIMES + np.timedelta64(6, "h")).astype("datetime64[s]")
+    assert chosen["t2m"].dims == ("time", "latitude", "longitude")
+    assert [value.isoformat(sep=" ") for value in chosen["time"].values] == [str(v).replace("T", " ") for v in valid]
+    np.testing.assert_allclose(chosen["t2m"].values, written["t2m"].values[:, 1], rtol=1e-5)  # GRIB packs values
+    assert float(chosen["step"]) == 6.0  # the lead time chosen, kept as a scalar coordinate

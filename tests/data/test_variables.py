@@ -124,3 +124,20 @@ def test_a_missing_variable_with_a_close_name_says_how_to_rename_it_without_trai
         require_variable(dataset, "rsdt", where)
     assert str(refused.value).endswith(f"did you mean 'rsdt_new'? If it is the same field, rename it in a copy "
                                        f"({advice}")
+
+
+def test_a_forecast_with_several_lead_times_is_refused_naming_them(tmp_path):
+    """valid_time(time, step): the reference time is no time axis of the fields; one lead time is."""
+    from climann.data.open import open_dataset
+    from climann.data.variables import on_grid
+    from climann.errors import ClimannError
+    from tests.forecast_files import cfgrib_layout
+
+    cfgrib_layout([0, 6, 12]).to_netcdf(tmp_path / "fc.nc")
+    dataset = open_dataset([tmp_path / "fc.nc"])
+    with pytest.raises(ClimannError) as error:
+        on_grid(dataset["t2m"], ("time", "latitude", "longitude"), needs_time=True)
+    assert str(error.value) == (
+        "variable 't2m' holds forecasts at 3 lead times (step: 0, 6, 12 hours) for each forecast reference time, "
+        "so its valid times are not one time axis; choose one lead time with [data] select or --select step=6 "
+        "(its valid times become the time axis)")
