@@ -32,8 +32,8 @@ def is_forecast_period(coordinate: xr.DataArray) -> bool:
     return coordinate.attrs.get("standard_name") == FORECAST_PERIOD
 
 
-def _is_dated(coordinate: xr.DataArray) -> bool:
-    """Decoded to dates (cftime objects or datetime64)."""
+def is_dated(coordinate: xr.DataArray) -> bool:
+    """Whether a coordinate is decoded to dates (datetime64, or cftime objects with their calendar)."""
     if np.issubdtype(coordinate.dtype, np.datetime64):
         return True
     return coordinate.dtype == object and coordinate.size > 0 and hasattr(coordinate.values.flat[0], "calendar")
@@ -80,7 +80,7 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
     """
     dataset = with_lead_times_in_hours(dataset)
     for name, coordinate in list(dataset.coords.items()):
-        if coordinate.attrs.get("standard_name") != "time" or coordinate.ndim != 1 or not _is_dated(coordinate):
+        if coordinate.attrs.get("standard_name") != "time" or coordinate.ndim != 1 or not is_dated(coordinate):
             continue
         dim = coordinate.dims[0]
         replaced = dataset.coords.get(dim)

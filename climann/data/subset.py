@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.forecast_times import on_valid_time
+from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.grids import cell_coordinates
 from climann.data.open import GRID_TOLERANCE
@@ -81,6 +81,8 @@ def select_values(
         a value is given with.
     """
     for dim, value in selection.items():
+        if dim in dataset.coords and is_dated(dataset[dim]):  # "1990-01-01": a date of its calendar
+            value = _date_to_select(dataset, dim, value)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
             value = _in_own_units(dataset[dim], dim, *with_units, where=where)
@@ -107,6 +109,48 @@ def select_values(
     # grid axis of length 1, as a station file's scalar lat/lon do; one lead time of a
     # forecast (step) leaves its valid times on one dimension, which they become the axis of
     return on_valid_time(with_scalar_coordinates_as_axes(dataset))
+
+
+#: A date to select: ``YYYY-MM-DD``, then optionally the hour, minutes and seconds (ISO 8601).
+_DATE = re.compile(r"\s*(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2})(?::(\d{1,2}))?)?)?\s*")
+
+
+def _date_to_select(dataset: xr.Dataset, dim: str, value: object) -> object:
+    """``value`` (``"1990-01-01"`` or ``"1990-01-01 06:00:00"``) as a date of the dated
+    coordinate ``dim``: a :class:`cftime.datetime` in its calendar (CF conventions §4.4.1;
+    ``2000-02-30`` is a day of ``360_day``), or a :class:`numpy.datetime64`, so that it
+    compares with the coordinate's values (a text never equals a date).
+
+    Raises
+    ------
+    ClimannError
+        If ``dim`` is the time axis (a select keeps one time step; a period is chosen with
+        ``time_range``), or ``value`` is not such a date, or not a day of the calendar.
+    """
+    try:
+        time_axis = find_coordinate(dataset, "time")
+    except ClimannError:
+        time_axis = None
+    if time_axis == dim:
+        first, last = (f"{date:%Y-%m}" if hasattr(date, "year") else str(date)[:7]
+                       for date in (dataset[dim].values[0], dataset[dim].values[-1]))
+        raise ClimannError(
+            f"cannot select {dim}={value}: '{dim}' is the time axis, and a select keeps one value of it (one time "
+            f"step); choose a period with --time-range {first},{last} ([data] time_range = [\"{first}\", \"{last}\"]), "
+            "or seasons with --seasons")
+    matched = _DATE.fullmatch(str(value))
+    if matched is None:
+        raise ClimannError(f"{dim}={value} is not a date; '{dim}' holds dates: give one as YYYY-MM-DD or "
+                           f"'YYYY-MM-DD HH:MM:SS', e.g. {dim}={_shown(dataset[dim].values.flat[0])}")
+    parts = [int(part) for part in matched.groups(default="0")]
+    values = dataset[dim].values
+    if np.issubdtype(values.dtype, np.datetime64):
+        return np.datetime64("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*parts)).astype(values.dtype)
+    calendar = values.flat[0].calendar
+    try:
+        return cftime.datetime(*parts, calendar=calendar)
+    except ValueError:
+        raise ClimannError(f"{dim}={value} is not a date of the '{calendar}' calendar of '{dim}'") from None
 
 
 #: A selected coordinate value matches within this fraction of the spacing of the

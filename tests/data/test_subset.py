@@ -306,3 +306,50 @@ def test_one_lead_time_of_a_forecast_is_a_time_axis_of_its_valid_times(tmp_path,
     assert [value.isoformat(sep=" ") for value in chosen["time"].values] == [str(v).replace("T", " ") for v in valid]
     np.testing.assert_allclose(chosen["t2m"].values, written["t2m"].values[:, 1], rtol=1e-5)  # GRIB packs values
     assert float(chosen["step"]) == 6.0  # the lead time chosen, kept as a scalar coordinate
+
+
+def _hindcasts() -> xr.Dataset:
+    """tas (init, time, lat, lon) in the 360_day calendar: three forecast starts (a dated
+    dimension that is not the time axis) of four monthly steps each."""
+    import cftime
+
+    starts = [cftime.datetime(2000, 2, day, calendar="360_day") for day in (10, 20, 30)]
+    months = [cftime.datetime(2000, month, 15, calendar="360_day") for month in range(3, 7)]
+    values = np.arange(3 * 4 * 2 * 2, dtype="float32").reshape(3, 4, 2, 2)
+    return xr.Dataset(
+        {"tas": (("init", "time", "lat", "lon"), values, {"units": "K"})},
+        coords={"init": ("init", starts, {"standard_name": "forecast_reference_time"}),
+                "time": ("time", months, {"standard_name": "time"}),
+                "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})})
+
+
+@pytest.mark.parametrize("text", [pytest.param("2000-02-30", id="day"),
+                                  pytest.param("2000-02-30 00:00:00", id="day-and-time"),
+                                  pytest.param("2000-02-30T00:00", id="iso-t")])
+def test_a_date_selects_a_dated_dimension_in_its_calendar(text):
+    """30 February is a day of the 360_day calendar: the third start, read as a date, not text."""
+    dataset = _hindcasts()
+    chosen = select_values(dataset, {"init": text})
+    np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[2])
+    assert chosen["init"].values.item().strftime("%Y-%m-%d") == "2000-02-30"
+
+
+def test_selecting_one_date_of_the_time_axis_is_refused_with_the_time_range_to_use():
+    with pytest.raises(ClimannError) as error:
+        select_values(_hindcasts(), {"time": "2000-03-15"})
+    assert str(error.value) == (
+        "cannot select time=2000-03-15: 'time' is the time axis, and a select keeps one value of it (one time step); "
+        "choose a period with --time-range 2000-03,2000-06 ([data] time_range = [\"2000-03\", \"2000-06\"]), "
+        "or seasons with --seasons")
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("2000-02-31", "init=2000-02-31 is not a date of the '360_day' calendar of 'init'", id="no-such-day"),
+    pytest.param("February 2000", "init=February 2000 is not a date; 'init' holds dates: give one as YYYY-MM-DD or "
+                 "'YYYY-MM-DD HH:MM:SS', e.g. init=2000-02-10 00:00:00", id="not-a-date"),
+])
+def test_a_date_that_is_none_of_the_calendar_is_named(text, expected):
+    with pytest.raises(ClimannError) as error:
+        select_values(_hindcasts(), {"init": text})
+    assert str(error.value) == expected
