@@ -25,6 +25,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
+from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.members import is_member_axis
@@ -477,10 +478,14 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         shown, first = _values_text(dataset, dim)
         size = dataset.sizes[dim]
         where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
+        lead = dim in dataset.coords and is_forecast_period(dataset[dim])
+        units = str(dataset[dim].attrs.get("units", "")) if lead else ""
+        kind = (f": forecast lead times{f' in {units}' if units else ''}, whose valid times become the time axis "
+                "once one is chosen") if lead else ""
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
         else:
-            lines.append(f"  {dim}: {where}; choose one with select = {{{dim} = {_toml(first)}}}")
+            lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
     return "\n".join(lines)
 
 

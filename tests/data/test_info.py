@@ -511,3 +511,14 @@ def test_a_commented_refusal_keeps_its_command_on_one_comment_line():
     text = f"No config to start from: S5P 1990 orbit 12345.nc holds its variables in a group; copy it, e.g. {command}"
     lines = _commented(text).splitlines()
     assert f"#     {command}" in lines and lines[0].startswith("# No config to start from: S5P")
+
+
+def test_forecast_lead_times_are_named_as_such_with_the_select_that_trains(tmp_path):
+    """cfgrib's layout of forecasts at several lead times: the extra dimension ``step`` is
+    said to be lead times (in hours), and the suggested select of one gives valid times."""
+    from tests.forecast_files import cfgrib_layout
+
+    cfgrib_layout([0, 6, 12]).to_netcdf(tmp_path / "fc.nc")
+    report = unwrapped_report(describe([str(tmp_path / "fc.nc")]))
+    assert ("#   step: 3 values (0, 6, 12) on t2m, msl: forecast lead times in hours, whose valid times become the "
+            "time axis once one is chosen; choose one with select = {step = 0.0}") in report
