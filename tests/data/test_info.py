@@ -511,3 +511,15 @@ def test_a_commented_refusal_keeps_its_command_on_one_comment_line():
     text = f"No config to start from: S5P 1990 orbit 12345.nc holds its variables in a group; copy it, e.g. {command}"
     lines = _commented(text).splitlines()
     assert f"#     {command}" in lines and lines[0].startswith("# No config to start from: S5P")
+
+
+def test_a_zarr_stores_size_is_that_of_its_files_not_of_its_directory_entry(tmp_path):
+    """A directory store: its metadata and chunk files at any depth, summed here by os.walk."""
+    import os
+
+    store = tmp_path / "grid.zarr"
+    grid_dataset(n_years=3).to_zarr(store, consolidated=False)
+    size = sum(os.path.getsize(os.path.join(folder, name)) for folder, _, names in os.walk(store) for name in names)
+    assert f"{size / 2**10:.1f}" != f"{store.stat().st_size / 2**10:.1f}"  # not the directory entry's size
+    report = describe([str(store)])
+    assert _summary(report).startswith(f"Files: 1, {size / 2**10:.1f} KiB in all\n  grid.zarr  ({size / 2**10:.1f} KiB)")
