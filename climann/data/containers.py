@@ -11,6 +11,9 @@ whose root holds no data variables while groups do is refused, naming those grou
 ``ncks`` line that copies one into a plain file. Reading a group in place would lose what the
 root or other groups hold (coordinates may be in the root, CF 1.8 §2.7's search by proximity),
 so the choice of group is left to the user.
+
+A Zarr store is a directory of files (Zarr specification v2/v3: metadata and one file per
+chunk): its size is that of its files, never of its directory entry (:func:`store_files`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,35 @@ COMPRESSED_MAGIC: dict[bytes, tuple[str, str]] = {
     b"\x28\xb5\x2f\xfd": ("zstd", "unzstd"),
     b"PK\x03\x04": ("zip", "unzip"),
 }
+
+
+def store_files(path: str | Path) -> list[Path]:
+    """The files of an input: itself, or every file inside a directory store (Zarr), sorted.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file, or a directory store.
+
+    Returns
+    -------
+    list of Path
+        ``[path]`` for a file; a store's files (its metadata and chunks) at any depth.
+    """
+    path = Path(path)
+    return sorted(file for file in path.rglob("*") if file.is_file()) if path.is_dir() else [path]
+
+
+def input_size(path: str | Path) -> int:
+    """An input's size in bytes: the file's, or the sum of a directory store's files
+    (:func:`store_files`; ``du --apparent-size`` of the store).
+
+    Raises
+    ------
+    OSError
+        If the file (or a file of the store) cannot be read.
+    """
+    return sum(file.stat().st_size for file in store_files(path))
 
 
 def compression(path: Path) -> tuple[str, str] | None:

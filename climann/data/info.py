@@ -22,6 +22,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.containers import input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
@@ -206,7 +207,7 @@ def _size_text(size: int) -> str:
 def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = None) -> str:
     """The files described, and those left out as on another grid than most (with the first
     difference): a run reads the variables of one grid."""
-    sizes = [path.stat().st_size for path in files]
+    sizes = [input_size(path) for path in files]  # a Zarr store: its files, not its directory entry
     lines = [f"Files: {len(files)}, {_size_text(sum(sizes))} in all"]
     lines += [f"  {path.name}  ({_size_text(size)})" for path, size in list(zip(files, sizes))[:10]]
     if len(files) > 10:

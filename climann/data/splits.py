@@ -181,6 +181,22 @@ def year_span(first: int, last: int) -> str:
     return f"{first}" if first == last else f"{first}–{last}"
 
 
+def year_runs(years: Sequence[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive years among ``years``, first and last of each, in order:
+    ``[(1980, 1985), (2015, 2020)]`` for a block made of a historical and a scenario file."""
+    unique = np.unique(np.asarray(years, dtype=np.int64))
+    breaks = np.flatnonzero(np.diff(unique) > 1)
+    starts, ends = np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [len(unique) - 1]])
+    return [(int(unique[start]), int(unique[end])) for start, end in zip(starts, ends)]
+
+
+def years_text(years: Sequence[int]) -> str:
+    """A block's years as people write them, each run of consecutive years on its own:
+    ``"1980–1993"``, or ``"1980–1985, 2015–2020"`` when the block skips years (never a span
+    that reads as years the block does not hold)."""
+    return ", ".join(year_span(first, last) for first, last in year_runs(years))
+
+
 def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]]) -> TimeSplit:
     """Blocks given as inclusive year ranges, ``{"train": (1980, 1993), "val": …, "test": …}``.
 
@@ -225,7 +241,7 @@ def split_by_blocks(time_blocks: Sequence[str], years: Sequence[int]) -> TimeSpl
         masks[name] = labels == name
         if not masks[name].any():
             raise ClimannError(f"the {name} block's files have no time step in the selected period")
-        descriptions[name] = f"{year_span(years[masks[name]].min(), years[masks[name]].max())} ({name} files)"
+        descriptions[name] = f"{years_text(years[masks[name]])} ({name} files)"
     return TimeSplit(time_masks=masks, descriptions=descriptions)
 
 
@@ -299,22 +315,29 @@ def with_dated_descriptions(
     if later:  # the season year runs from the first of these months to the last of the others
         first_month, last_month = later[0], max(set(months) - set(later))
     times = np.asarray(times)
+    all_years = season_years(times, months)
     descriptions = dict(split.descriptions)
     for name, mask in split.time_masks.items():
         chosen = times[mask]
         if not len(chosen) or not hasattr(chosen[0], "calendar"):
             continue
-        first, last = chosen[0], chosen[-1]
-        first_year, last_year = season_years(times, months)[mask][[0, -1]]
-        years = year_span(first_year, last_year)
+        block_years = all_years[mask]
+        runs = year_runs(block_years)  # a block of split_files may skip years: each run named on its own
+        if not descriptions[name].startswith(years_text(block_years)):
+            runs = [(int(block_years[0]), int(block_years[-1]))]
+        years = ", ".join(year_span(first, last) for first, last in runs)
         if not descriptions[name].startswith(years):
             continue  # not a block of these years (steps, or the years a user gave beyond the data)
-        trailing = last.month in later and last.year == last_year  # the series' last December, kept in its year
-        if (_opens_its_year(first, step, first_month, first_year - bool(later))
-                and _closes_its_year(last, step, last_month, last_year) and not trailing):
-            continue
-        dated = f"{_step_date(first, step)} to {_step_date(last, step)}"
-        descriptions[name] = dated + descriptions[name][len(years):]
+        parts = []
+        for first_year, last_year in runs:
+            steps = chosen[(block_years >= first_year) & (block_years <= last_year)]
+            first, last = steps[0], steps[-1]
+            trailing = last.month in later and last.year == last_year  # the series' last December, kept in its year
+            whole = (_opens_its_year(first, step, first_month, first_year - bool(later))
+                     and _closes_its_year(last, step, last_month, last_year) and not trailing)
+            parts.append(year_span(first_year, last_year) if whole
+                         else f"{_step_date(first, step)} to {_step_date(last, step)}")
+        descriptions[name] = ", ".join(parts) + descriptions[name][len(years):]
     return dataclasses.replace(split, descriptions=descriptions)
 
 

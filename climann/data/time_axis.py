@@ -13,6 +13,7 @@ they assume the proleptic Gregorian calendar.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -229,6 +230,48 @@ def cell_time_step(bounds: np.ndarray) -> TimeStep | None:
     if len(durations) == 1 and (duration := durations.pop()) > 0:
         return TimeStep(duration=datetime.timedelta(microseconds=int(duration)))
     return None
+
+
+#: The months' initials, January first: the letters of a season's name (DJF, JJAS).
+_MONTH_LETTERS = "JFMAMJJASOND"
+
+
+def _season_letters(bounds: np.ndarray, months: int) -> str | None:
+    """The initials of the months of every cell ("DJF") when each cell is ``months`` (< 12)
+    calendar months starting in the same month of the year, else None."""
+    lower = np.where(bounds[:, 0] <= bounds[:, 1], bounds[:, 0], bounds[:, 1])
+    # a cell starting on the last days of a month (28th to 31st) starts with the next month
+    first = {(_month_number(time) + round(_fraction_of_month(time))) % 12 for time in lower}
+    if not 1 <= months < 12 or len(first) != 1:
+        return None
+    start = first.pop()
+    if months == 1:
+        return calendar.month_name[start + 1]
+    return "".join(_MONTH_LETTERS[(start + index) % 12] for index in range(months))
+
+
+def values_text(cells: TimeStep | None, spacing: TimeStep | None, bounds: np.ndarray | None = None) -> str:
+    """What the values of a time axis are, in words, from the length of their time cells (CF
+    1.8 section 7.1, :func:`cell_time_step`) and their spacing (:func:`axis_time_step`).
+
+    The step's name ("monthly", "seasonal (every 3 months)") when the cells are as long as the
+    spacing (or either is unknown); else both, since the name of either alone would say
+    something untrue: DJF means one a year are "values of 3-month cells (DJF) a year apart",
+    not "seasonal (every 3 months)" nor "yearly"; January means of several years are
+    "values of 1-month cells (January) a year apart".
+
+    Parameters
+    ----------
+    cells, spacing : TimeStep or None
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
+        The time bounds, to name the months of calendar-month cells.
+    """
+    if cells is None or spacing is None or cells == spacing:
+        return (cells or spacing).name if (cells or spacing) else "irregular"
+    letters = _season_letters(bounds, cells.months) if cells.months and bounds is not None else None
+    length = cells.span().replace(" ", "-").removesuffix("s")  # "3-month", "1-day"
+    apart = "a year" if spacing.months == 12 else spacing.span()
+    return f"values of {length} cells{f' ({letters})' if letters else ''} {apart} apart"
 
 
 def earlier_steps(positions: np.ndarray, lag: int) -> np.ndarray:

@@ -14,6 +14,7 @@ combination of features never seen together is not flagged); outside it is a war
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,22 @@ RANGE_MARGIN = 0.01
 
 #: Units of the derived features, which are no variable of the files.
 _FEATURE_UNITS = {"lat": "degrees_north", "lon": "degrees_east"}
+
+#: What follows ``<variable>_`` in the name of a feature in that variable's units: its lags
+#: (``tas_lag1``), anomaly, global and regional means (``tas_global_mean``, ``tas_mean_<box>``),
+#: and in field mode each of these as a grid mean or one cell (``tas_lag1_mean``, ``tas_cell7``).
+_SAME_UNITS_SUFFIX = re.compile(r"(lag\d+|anomaly|global_mean|mean_.+)?(_?(mean|cell\d+))?")
+
+
+def feature_units(name: str, units: Mapping[str, str]) -> str:
+    """The units of feature ``name``: its variable's (``units``, ``model.npz`` metadata), else
+    those of the variable it is derived from without a change of units (``tos_lag1`` has the
+    units of ``tos``; the longest such variable name wins), else lat's and lon's; "" unknown."""
+    if units.get(name):
+        return units[name]
+    sources = [variable for variable in units if name.startswith(variable + "_")
+               and _SAME_UNITS_SUFFIX.fullmatch(name[len(variable) + 1:])]
+    return units[max(sources, key=len)] if sources else _FEATURE_UNITS.get(name, "")
 
 
 def outside_training_range(inputs: np.ndarray, minimum: np.ndarray, maximum: np.ndarray) -> np.ndarray:
@@ -148,7 +165,7 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
     units = units or {}
     parts = []
     for index, (name, found) in enumerate(extrapolation.features.items()):
-        unit = units.get(name) or _FEATURE_UNITS.get(name, "")
+        unit = feature_units(name, units)
         unit = f" {unit}" if unit and unit != "1" else ""
         (low, high), (low_here, high_here) = found["training_range"], found["range_here"]
         sides = []

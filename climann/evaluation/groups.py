@@ -74,12 +74,15 @@ def season_region_metrics(
 
 
 def group_metrics_from_score_sums(
-    total: ScoreSums, block_names: list[str], model_names: list[str], regions: Mapping[str, Region]
+    total: ScoreSums, block_names: list[str], model_names: list[str], regions: Mapping[str, Region], *,
+    target: str = "the target",
 ) -> dict:
     """The ``seasons`` (or, when ``total`` has no sums per season, ``seasons_note``),
     ``regions`` and ``region_definitions`` entries of ``metrics.json`` from the summed chunks
-    of a run (:func:`~climann.evaluation.sums.group_metrics_from_sums`); a warning for each
-    region without a cell on the grid.
+    of a run (:func:`~climann.evaluation.sums.group_metrics_from_sums`): the one place, for runs
+    in memory, streamed or on a cluster, where the regions that cannot be scored are left out,
+    each with a warning and the reason as its definition's ``not_scored``
+    (:func:`unscored_regions`).
 
     Parameters
     ----------
@@ -88,15 +91,49 @@ def group_metrics_from_score_sums(
     block_names, model_names : list of str
     regions : mapping of str to Region
         Every region asked for (those without a cell on the grid are left out of the scores).
+    target : str
+        The target's name, for the reason of a region whose cells hold no value of it.
     """
-    for name, region in regions.items():
-        if not region.n_cells:
-            _log.warning("region %s has no cell on the grid: not scored", name)
-    scored = [name for name, region in regions.items() if region.n_cells]
-    grouped = group_metrics_from_sums(total, block_names, model_names, scored)
+    unscored = unscored_regions(total, regions, target)
+    for name, reason in unscored.items():
+        _log.warning("region %s %s: not scored", name, reason)
+    with_cells = [name for name, region in regions.items() if region.n_cells]
+    grouped = group_metrics_from_sums(total, block_names, model_names, with_cells)
+    by_block = grouped.get("regions", {block: {} for block in block_names})
+    definitions = region_definitions(regions)
+    for name in unscored:
+        definitions[name]["not_scored"] = NOT_SCORED[int(bool(regions[name].n_cells))].format(target=target)
     return {**({"seasons": grouped["seasons"]} if "seasons" in grouped else {"seasons_note": NO_SEASONS}),
-            "regions": grouped.get("regions", {block: {} for block in block_names}),
-            "region_definitions": region_definitions(regions)}
+            "regions": {block: {name: scores for name, scores in scored.items() if name not in unscored}
+                        for block, scored in by_block.items()},
+            "region_definitions": definitions}
+
+
+#: ``region_definitions``' ``not_scored``: a region without a cell on the grid, and one whose
+#: cells hold no value of the target to score in any block (an all-land box for an ocean field).
+NOT_SCORED = ("no cell on the grid", "no value of {target} to score in its cells")
+
+
+def unscored_regions(total: ScoreSums, regions: Mapping[str, Region], target: str) -> dict[str, str]:
+    """The regions that cannot be scored and why, as the warning says it: ``"has no cell on
+    the grid"``, or ``"has 24 cells but no value of tos to score"`` when the network is scored
+    on none of its cells' values in any block (the target always missing there).
+
+    Parameters
+    ----------
+    total : ScoreSums
+        ``region_scored`` (shape (n_regions with a cell, n_blocks, n_models); the network first)
+        over the regions of ``regions`` that have a cell, in their order.
+    regions : mapping of str to Region
+    target : str
+    """
+    with_cells = [name for name, region in regions.items() if region.n_cells]
+    unscored = {name: "has no cell on the grid" for name, region in regions.items() if not region.n_cells}
+    if total.region_scored is not None:
+        for index, name in enumerate(with_cells):
+            if not np.asarray(total.region_scored[index])[:, 0].any():
+                unscored[name] = f"has {regions[name].n_cells} cells but no value of {target} to score"
+    return {name: unscored[name] for name in regions if name in unscored}
 
 
 def run_metrics(
@@ -135,7 +172,7 @@ def run_metrics(
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
                                      have_climatology=have_climatology)
-    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions)
+    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target)
     return {
         "target": target, "units": units, "mode": mode, "area_weighted": True, "climatology_per": season,
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json

@@ -28,6 +28,7 @@ longitude (the 2-D geographic coordinates on a curvilinear or rotated grid, see
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,8 +201,12 @@ def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray) -> Regi
     region_set, regions, number = find_named_region(spec)
     chosen = regions[[number]]
     # mask_3D: one layer per region, right also for sets whose regions overlap (PRUDENCE),
-    # where regionmask refuses a 2-D mask
-    layers = chosen.mask_3D(np.asarray(longitude, np.float64), np.asarray(latitude, np.float64))
+    # where regionmask refuses a 2-D mask. A region off the grid is no fault of the mask:
+    # regionmask's UserWarning for it is silenced, and climann's own warning says it once
+    # (:func:`climann.evaluation.groups.group_metrics_from_score_sums`).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No gridpoint belongs to any region", category=UserWarning)
+        layers = chosen.mask_3D(np.asarray(longitude, np.float64), np.asarray(latitude, np.float64))
     cells = np.asarray(layers.values).any(axis=0).reshape(np.shape(latitude))
     abbrev, full = chosen.abbrevs[0], chosen.names[0]
     return Region(abbrev, cells, {"kind": region_set, "abbrev": abbrev, "name": full})

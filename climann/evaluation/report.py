@@ -332,6 +332,9 @@ def group_tables(metrics: dict) -> list[str]:
     empty = [name for name, definition in definitions.items() if not definition.get("n_cells")]
     if empty:
         lines += [f"Regions without a cell on the grid (not scored): {', '.join(empty)}.", ""]
+    for name, definition in definitions.items():
+        if definition.get("n_cells") and "not_scored" in definition:  # cells, but no value to score
+            lines += [f"Region {name} not scored: {definition['not_scored']} ({definition['n_cells']} cells).", ""]
     return lines
 
 

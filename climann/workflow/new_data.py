@@ -51,7 +51,7 @@ from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import input_and_copy
 from climann.data.time_axes import averaging_advice
-from climann.data.time_axis import TimeStep, cell_time_step
+from climann.data.time_axis import TimeStep, cell_time_step, values_text
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -326,7 +326,10 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     than the training step without bounds may be either (January means, or yearly means): they
     are taken as values of the training step, with one warning. Nothing is compared when the
     axis has no nominal step, unless the run has lags; a model file written before the step was
-    recorded is used as before, with one note.
+    recorded is used as before, with one note. Values whose cells and spacing differ (DJF means
+    one a year) are named by both (:func:`climann.data.time_axis.values_text`) and never advised
+    to be averaged to a step they already have one value per; values with bounds at the spacing
+    of a run that recorded no cells are taken as its own, with one warning that it cannot tell.
 
     Raises
     ------
@@ -370,17 +373,52 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
         raise _lags_refusal(run, layout, trained, spacing, cells)
     if values is None:
         return
-    if values.approximate_days < trained.approximate_days:
-        advice = f"average them to {trained.name} steps first, {averaging_advice(_first_file(layout), trained.name)}"
-    else:
-        advice = f"give {trained.name} data, or retrain the run on {values.name} data"
-    verb = "is" if len(layout.source_files) <= 1 else "are"
-    said = f"the run was trained on {trained.name} data and {_files(layout)} {verb} {values.name}"
+    if cells is not None and spacing == trained and not metadata.get("time_cell"):
+        _log.warning(_unrecorded_cells_text(layout, trained, values_text(cells, spacing, layout.time_bounds)))
+        return
+    recorded = TimeStep.from_record(metadata["time_cell"]) if metadata.get("time_cell") else None
+    trained_text = values_text(recorded, TimeStep.from_record(metadata["time_step"]))
+    new_text = values_text(cells, spacing, layout.time_bounds)
     depending = _step_dependent(run)
+    if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
+        if values.approximate_days < trained.approximate_days:
+            advice = (f"average them to {trained.name} steps first, "
+                      f"{averaging_advice(_first_file(layout), trained.name)}")
+        else:
+            advice = f"give {trained.name} data, or retrain the run on {values.name} data"
+        verb = "is" if len(layout.source_files) <= 1 else "are"
+        said = f"the run was trained on {trained.name} data and {_files(layout)} {verb} {values.name}"
+        if depending:
+            raise ClimannError(f"{said}: the run's {' and '.join(depending)} would count {values.name} steps here "
+                               f"instead of {trained.name} ones; {advice}")
+        _log.warning(f"{said}: the model is given {values.name} values as if they were {trained.name}; {advice}")
+        return
+    # cells and spacing differ on a side (DJF means one a year): naming either alone would say
+    # something untrue, and averaging one value a step to that step would change nothing
+    verb = "holds" if len(layout.source_files) <= 1 else "hold"
+    said = f"the run was trained on {_as_values(trained_text)} and {_files(layout)} {verb} {_as_values(new_text)}"
+    advice = f"give {_as_values(trained_text)}, or retrain the run on these"
     if depending:
-        raise ClimannError(f"{said}: the run's {' and '.join(depending)} would count {values.name} steps here "
-                           f"instead of {trained.name} ones; {advice}")
-    _log.warning(f"{said}: the model is given {values.name} values as if they were {trained.name}; {advice}")
+        raise ClimannError(f"{said}: the run's {' and '.join(depending)} would take them as the values it was "
+                           f"trained on; {advice}")
+    _log.warning(f"{said}: the model is given them as if they were the values it was trained on; {advice}")
+
+
+def _as_values(described: str) -> str:
+    """``values_text`` as what files hold: "monthly values", "values of 3-month cells … apart"."""
+    return described if described.startswith("values ") else f"{described} values"
+
+
+def _unrecorded_cells_text(layout: GridLayout, trained: TimeStep, described: str) -> str:
+    """The warning for new data with time bounds, spaced as the run's values, when the run
+    recorded no cells (trained without bounds): what each training value covered is unknown,
+    so the values are taken as the run's own (DJF means one a year, as trained on DJF means
+    stamped in January without bounds), and the one case where that is wrong is named."""
+    verb = "holds" if len(layout.source_files) <= 1 else "hold"
+    apart = "a year" if trained.months == 12 else trained.span()
+    return (f"the run was trained on values {apart} apart without time bounds (what each covered is not recorded), "
+            f"and {_files(layout)} {verb} {described}: taken as the run's own values; if each of the run's values "
+            f"covered the whole {trained.span()}, give values of such cells instead")
 
 
 def _totals_per_cell(trained: str, new: str, units: str | None, run: TrainedRun) -> bool:

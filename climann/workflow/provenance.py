@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from climann._version import __version__
+from climann.data.containers import store_files
 from climann.errors import ClimannError
 
 #: Files this large or larger are recorded by size and modification time, not hashed.
@@ -41,16 +42,11 @@ FALLBACK_PACKAGES = ("numpy", "xarray", "netCDF4", "cftime", "dask", "distribute
                      "cf_xarray", "rich")
 
 
-def _store_files(path: Path) -> list[Path]:
-    """The files of an input: itself, or every file inside a directory store (Zarr), sorted."""
-    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-
-
 def sha256_of(path: str | Path) -> str:
     """The SHA-256 checksum of a file as hex, read in chunks of :data:`CHUNK_BYTES`; of a
     directory store (Zarr), over each of its files' relative path and content, in order."""
     digest, path = hashlib.sha256(), Path(path)
-    for file in _store_files(path):
+    for file in store_files(path):
         if path.is_dir():
             digest.update(str(file.relative_to(path)).encode() + b"\0")
         with open(file, "rb") as stream:
@@ -61,7 +57,7 @@ def sha256_of(path: str | Path) -> str:
 
 def _statuses(path: Path) -> list[os.stat_result]:
     """The status of each file of an input (all the files of a Zarr store)."""
-    return [file.stat() for file in _store_files(path)]
+    return [file.stat() for file in store_files(path)]
 
 
 def _latest_mtime(statuses: Sequence[os.stat_result]) -> str:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from climann._version import __version__
+from climann.data.containers import store_files
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.workflow.compare import NEEDED_FILES, compare_runs
@@ -175,13 +176,16 @@ def load_sweep(path: str | Path) -> Sweep:
 def fingerprint(run: SweepRun) -> str:
     """SHA-256 of what a run is made of: its settings, the working directory (relative data
     paths are read from it), climann's version and each input file's absolute path, size and
-    modification time (as ``make`` would look at it)."""
+    modification time (as ``make`` would look at it; a Zarr store's: the sum of its files'
+    sizes and the latest of their times, since rewriting a chunk leaves the directory's own
+    unchanged)."""
     from climann.workflow.pipeline import input_files
 
     inputs = []
     for name in sorted(input_files(run.config)):
-        status = Path(name).stat()
-        inputs.append([str(Path(name).resolve()), status.st_size, status.st_mtime_ns])
+        statuses = [file.stat() for file in store_files(name)]  # a Zarr store: each of its files
+        inputs.append([str(Path(name).resolve()), sum(status.st_size for status in statuses),
+                       max((status.st_mtime_ns for status in statuses), default=0)])
     content = {"settings": run.settings, "cwd": str(Path.cwd().resolve()), "climann": __version__, "inputs": inputs}
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 

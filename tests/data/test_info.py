@@ -522,3 +522,15 @@ def test_forecast_lead_times_are_named_as_such_with_the_select_that_trains(tmp_p
     report = unwrapped_report(describe([str(tmp_path / "fc.nc")]))
     assert ("#   step: 3 values (0, 6, 12) on t2m, msl: forecast lead times in hours, whose valid times become the "
             "time axis once one is chosen; choose one with select = {step = 0.0}") in report
+
+
+def test_a_zarr_stores_size_is_that_of_its_files_not_of_its_directory_entry(tmp_path):
+    """A directory store: its metadata and chunk files at any depth, summed here by os.walk."""
+    import os
+
+    store = tmp_path / "grid.zarr"
+    grid_dataset(n_years=3).to_zarr(store, consolidated=False)
+    size = sum(os.path.getsize(os.path.join(folder, name)) for folder, _, names in os.walk(store) for name in names)
+    assert f"{size / 2**10:.1f}" != f"{store.stat().st_size / 2**10:.1f}"  # not the directory entry's size
+    report = describe([str(store)])
+    assert _summary(report).startswith(f"Files: 1, {size / 2**10:.1f} KiB in all\n  grid.zarr  ({size / 2**10:.1f} KiB)")

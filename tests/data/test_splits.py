@@ -159,6 +159,27 @@ def test_blocks_of_files_keep_their_suffix_when_dated():
                                   "test": "2002 (test files)"}
 
 
+def _historical_and_scenario(first_scenario_month=1):
+    """own-data.md's split_files: a train block of a historical file (1980–1985) and a scenario
+    file (2015–2020, from ``first_scenario_month``), monthly; val and test scenario files."""
+    historical, scenario = _monthly(1980, 1985), _monthly(2015, 2020)[first_scenario_month - 1:]
+    times = np.concatenate([historical, scenario, _monthly(2015, 2020), _monthly(2015, 2020)])
+    labels = ["train"] * (len(historical) + len(scenario)) + ["val"] * 72 + ["test"] * 72
+    return times, labels
+
+
+@pytest.mark.parametrize(("first_scenario_month", "train"), [
+    pytest.param(1, "1980–1985, 2015–2020 (train files)", id="whole-years"),
+    pytest.param(3, "1980–1985, 2015-03 to 2020-12 (train files)", id="scenario-from-march"),
+])
+def test_a_block_of_files_that_skips_years_is_named_by_its_parts(first_scenario_month, train):
+    """Not "1980–2020 (train files)", which reads as 41 contiguous years; each part dated on its
+    own when it does not cover its years whole. Contiguous blocks keep the old form."""
+    times, labels = _historical_and_scenario(first_scenario_month)
+    split = with_dated_descriptions(split_by_blocks(labels, [t.year for t in times]), times, step=MONTHLY)
+    assert split.descriptions == {"train": train, "val": "2015–2020 (val files)", "test": "2015–2020 (test files)"}
+
+
 @pytest.mark.parametrize(("months", "expected"), [
     pytest.param((12, 1, 2), (12,), id="DJF"),
     pytest.param((1, 2, 12), (12,), id="DJF-any-order"),

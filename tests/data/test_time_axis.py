@@ -6,7 +6,7 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions
+from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions, values_text
 from climann.errors import ClimannError
 
 
@@ -207,3 +207,29 @@ def test_a_step_is_recorded_exactly_and_read_back(step, record, days):
     assert step.record() == record
     assert TimeStep.from_record(step.record()) == step
     assert step.approximate_days == pytest.approx(days, rel=1e-12)
+
+
+def _bounded(calendar, starts, months):
+    """Cells of ``months`` calendar months from each (year, month) of ``starts``."""
+    def month(year, number):
+        return cftime.datetime(year + (number - 1) // 12, (number - 1) % 12 + 1, 1, calendar=calendar)
+
+    return np.array([[month(year, number), month(year, number + months)] for year, number in starts])
+
+
+@pytest.mark.parametrize("cells, spacing, bounds, text", [
+    pytest.param(TimeStep(months=3), TimeStep(months=12), _bounded("noleap", [(y, 12) for y in range(1990, 1993)], 3),
+                 "values of 3-month cells (DJF) a year apart", id="djf-a-year-apart"),
+    pytest.param(TimeStep(months=4), TimeStep(months=12), _bounded("360_day", [(y, 6) for y in range(1990, 1993)], 4),
+                 "values of 4-month cells (JJAS) a year apart", id="jjas-a-year-apart"),
+    pytest.param(TimeStep(months=1), TimeStep(months=12), _bounded("standard", [(y, 1) for y in range(1990, 1993)], 1),
+                 "values of 1-month cells (January) a year apart", id="januaries"),
+    pytest.param(TimeStep(months=3), TimeStep(months=3), None, "seasonal (every 3 months)", id="seasons-every-3-months"),
+    pytest.param(None, TimeStep(months=12), None, "yearly", id="no-bounds"),
+    pytest.param(TimeStep(duration=datetime.timedelta(days=1)), TimeStep(duration=datetime.timedelta(days=5)), None,
+                 "values of 1-day cells 5 days apart", id="days-5-days-apart"),
+])
+def test_values_are_named_by_their_cells_and_their_spacing_when_the_two_differ(cells, spacing, bounds, text):
+    if bounds is not None:
+        assert cell_time_step(bounds) == cells  # the bounds are what the cells say
+    assert values_text(cells, spacing, bounds) == text

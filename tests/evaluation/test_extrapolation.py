@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from climann.evaluation.extrapolation import check_extrapolation, extrapolation_message, outside_training_range
+from climann.evaluation.extrapolation import (
+    check_extrapolation, extrapolation_message, feature_units, outside_training_range,
+)
 
 RANGES = {"names": ["orog", "lat"], "min": [0.0, -30.0], "max": [3100.0, 30.0]}
 
@@ -50,3 +52,27 @@ def test_shares_are_written_as_percentages(share, text):
     inputs = np.zeros((n, 2))
     inputs[: round(share * n), 0] = 5000.0
     assert extrapolation_message(check_extrapolation(inputs, RANGES)).startswith(f"{text} of samples")
+
+
+@pytest.mark.parametrize("name, expected", [
+    pytest.param("tos_lag1", "K", id="lag-of-the-target"),
+    pytest.param("uas_lag12_cell3", "m s-1", id="field-mode-lag-cell"),
+    pytest.param("tas_global_mean", "K", id="global-mean"),
+    pytest.param("tas_mean_-5_5_190_240", "K", id="regional-mean"),
+    pytest.param("tas_anomaly", "K", id="anomaly"),
+    pytest.param("tas_max_lag2", "degC", id="the-longest-variable-name"),
+    pytest.param("tas_max", "degC", id="a-variable-of-its-own"),
+    pytest.param("tas_range", "", id="not-a-derived-suffix"),
+    pytest.param("lat", "degrees_north", id="lat"),
+])
+def test_a_derived_feature_has_the_units_of_its_variable(name, expected):
+    assert feature_units(name, {"tos": "K", "uas": "m s-1", "tas": "K", "tas_max": "degC"}) == expected
+
+
+def test_the_summary_gives_a_lags_range_in_its_variables_units():
+    """05_zarr's warning said `tos_lag1 (min 262.8 seen, down to 262 here; …)`, without K."""
+    ranges = {"names": ["uas", "tos_lag1"], "min": [-5.72, 262.8], "max": [6.0, 305.0]}
+    extrapolation = check_extrapolation(np.array([[0.0, 262.0], [-7.0, 300.0]]), ranges)
+    message = extrapolation_message(extrapolation, {"tos": "K", "uas": "m s-1"})
+    assert "uas (min -5.72 m s-1 seen, down to -7 m s-1 here: 50 % of samples), " \
+           "tos_lag1 (min 262.8 K seen, down to 262 K here: 50 %)" in message

@@ -93,3 +93,27 @@ def test_yearly_data_have_a_note_instead_of_seasons(case):
     times = np.array([cftime.datetime(1900 + year, 7, 1, calendar="360_day") for year in range(len(truth))])
     metrics = season_region_metrics(predictions, truth, area, {"all": np.ones(len(truth), bool)}, times, {})
     assert "seasons" not in metrics and metrics["seasons_note"] == NO_SEASONS
+
+
+def test_a_region_whose_cells_never_hold_the_target_is_left_out_with_a_warning_and_its_reason(case, caplog):
+    """An all-land box for an ocean field: the truth is missing in its cells at every step.
+    Not a row of null scores but no entry, a warning, and ``not_scored`` in its definition;
+    a region with values beside it is scored as before."""
+    times, truth, predictions, area, blocks = case
+    latitude, longitude = np.meshgrid(LATITUDE, LONGITUDE, indexing="ij")
+    land = (latitude == 60.0) & (longitude < 100)  # 2 cells
+    ocean = np.where(land[None], np.nan, truth)
+    regions = grid_regions(latitude, longitude, {"landbox": [50, 70, 0, 100], "pacific": [-20, 20, 120, -150],
+                                                 "empty": [80, 85, 0, 10]})
+    with caplog.at_level("WARNING", logger="climann.evaluation.groups"):
+        metrics = season_region_metrics(predictions, ocean, area, blocks, times, regions)
+    assert regions["landbox"].n_cells == land.sum() == 2
+    assert [record.getMessage() for record in caplog.records] == [
+        "region landbox has 2 cells but no value of the target to score: not scored",
+        "region empty has no cell on the grid: not scored"]
+    assert metrics["region_definitions"]["landbox"] == {
+        "kind": "box", "box": [50, 70, 0, 100], "n_cells": 2, "not_scored": "no value of the target to score in its cells"}
+    assert metrics["region_definitions"]["empty"]["not_scored"] == "no cell on the grid"
+    assert "not_scored" not in metrics["region_definitions"]["pacific"]
+    for block in blocks:
+        assert list(metrics["regions"][block]) == ["pacific"]

@@ -193,3 +193,13 @@ def test_a_region_of_a_set_with_overlapping_regions_is_masked(tmp_path):
     expected = shapely.contains_xy(polygon, (longitude + 180) % 360 - 180, latitude)
     assert region.name == "BI" and expected.sum() >= 3
     np.testing.assert_array_equal(region.cells, expected)
+
+
+def test_a_named_region_off_the_grid_has_no_cell_and_regionmask_warns_nothing(recwarn):
+    """SREX SAH (the Sahara) on a grid over northern Europe: no cell, and no UserWarning of
+    regionmask's ("No gridpoint belongs to any region") reaches the user (climann warns once
+    itself, when the regions are scored)."""
+    latitude, longitude = np.meshgrid(np.arange(50.5, 60, 1.0), np.arange(0.5, 20, 1.0), indexing="ij")
+    region = named_region("SAH", latitude, longitude)
+    assert region.n_cells == 0 and region.cells.shape == latitude.shape
+    assert [str(warning.message) for warning in recwarn] == []

@@ -213,3 +213,12 @@ def test_a_note_naming_a_config_key_in_brackets_is_printed_whole():
                                                 "reason": reason}]}
     text = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
     assert "a run with [data] target_anomaly = true saves it" in text
+
+
+def test_a_region_with_cells_but_no_value_to_score_is_named_with_its_reason(tmp_path):
+    metrics = {**METRICS, "regions": {"test": {}},
+               "region_definitions": {"landbox": {"kind": "box", "box": [0, 40, 70, 130], "n_cells": 24,
+                                                  "not_scored": "no value of tos to score in its cells"}}}
+    text = report_markdown(metrics, [], tmp_path)
+    assert "Region landbox not scored: no value of tos to score in its cells (24 cells)." in text
+    assert "| landbox |" not in text

@@ -619,9 +619,53 @@ def test_yearly_means_given_to_a_run_trained_on_winter_means_are_refused_by_its_
     annual = _write(tmp_path / "annual.nc", years, bounds=bounds, seed=2)
     with pytest.raises(ClimannError) as refused:
         predict_files(lagged, [str(annual)], tmp_path / "p.nc")
-    assert str(refused.value).startswith(
-        "the run was trained on seasonal (every 3 months) data and annual.nc is yearly: the run's lags (tas=1)")
+    assert str(refused.value) == (
+        "the run was trained on values of 3-month cells a year apart and annual.nc holds yearly values: the run's "
+        "lags (tas=1) would take them as the values it was trained on; give values of 3-month cells a year apart, "
+        "or retrain the run on these")
     assert not (tmp_path / "p.nc").exists()
+
+
+def test_winter_means_with_bounds_given_to_a_run_trained_on_them_without_bounds_are_its_own_values(tmp_path, caplog):
+    """own-data.md's snippet adds exact DJF bounds to the file a run was trained on: the same
+    values a year apart. They were called "seasonal (every 3 months)" with `cdo yearmean`
+    advice, which would change nothing (one value a year); the run cannot tell what its own
+    values covered, so one warning says so, without averaging advice."""
+    folder = tmp_path / "winters"
+    folder.mkdir()
+    times, bounds = _winters(1990, 16)
+    _write(folder / "monthly.nc", times)  # the training file: mid-January stamps, no bounds
+    run_dir = _train(folder, "plain")
+    fixed = _write(tmp_path / "fixed.nc", times, bounds=bounds)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(fixed)], tmp_path / "p.nc")
+    assert [record.getMessage() for record in caplog.records if "trained on" in record.getMessage()] == [
+        "the run was trained on values a year apart without time bounds (what each covered is not recorded), and "
+        "fixed.nc holds values of 3-month cells (DJF) a year apart: taken as the run's own values; if each of the "
+        "run's values covered the whole 12 months, give values of such cells instead"]
+    with xr.open_dataset(result.path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as new, \
+            xr.open_dataset(run_dir / "predictions.nc",
+                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
+
+
+def test_winter_means_given_to_a_run_trained_on_yearly_means_are_named_as_such_without_averaging_advice(
+        tmp_path, caplog):
+    """Yearly means (12-month cells) trained on, DJF means a year apart given: a true mismatch,
+    warned about naming both; averaging one value a year to yearly steps would change nothing."""
+    folder = tmp_path / "years"
+    folder.mkdir()
+    years, year_bounds = _years(1990, 16)
+    _write(folder / "monthly.nc", years, bounds=year_bounds)
+    run_dir = _train(folder, "plain")
+    times, bounds = _winters(1990, 16)
+    winters = _write(tmp_path / "winters.nc", times, bounds=bounds)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(winters)], tmp_path / "p.nc")
+    assert [record.getMessage() for record in caplog.records if "trained on" in record.getMessage()] == [
+        "the run was trained on yearly values and winters.nc holds values of 3-month cells (DJF) a year apart: the "
+        "model is given them as if they were the values it was trained on; give yearly values, or retrain the run "
+        "on these"]
 
 
 # A level given as a CF scalar coordinate (CF conventions 1.8 §5.7): plev = 85000 Pa, height = 2 m.

@@ -144,3 +144,18 @@ def test_a_comparison_folder_holding_a_users_file_is_refused_before_any_training
         run_sweep(sweep_file, runs_dir=tmp_path / "runs")
     assert (folder / "comparison.md").read_text() == "# my own notes\n"
     assert not (tmp_path / "runs" / "lr-0.01").exists()
+
+
+def test_the_fingerprint_follows_a_chunk_rewritten_inside_a_zarr_store(tmp_path):
+    """Rewriting a chunk changes neither the store directory's size nor its time: the files
+    inside it count."""
+    store = tmp_path / "grid.zarr"
+    grid_dataset(n_years=5).to_zarr(store, consolidated=False)
+    run = load_sweep(write_sweep(tmp_path / "lr.toml", store, [0.01])).runs[0]
+    current = fingerprint(run)
+    chunk = next(path for path in sorted(store.rglob("*")) if path.is_file() and "tas" in path.parts
+                 and not path.name.startswith((".", "zarr")))
+    status, directory = chunk.stat(), store.stat()
+    os.utime(chunk, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))
+    assert store.stat().st_mtime_ns == directory.st_mtime_ns
+    assert fingerprint(run) != current
