@@ -50,14 +50,19 @@ def by_hand(run_dir, pred: np.ndarray) -> np.ndarray:
     return (scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]).reshape(pred.shape)
 
 
-@pytest.fixture(scope="module")
-def sea_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sea")
+def trained_sea_run(folder):
+    """``sea.nc`` (:func:`sea_dataset`) written in ``folder`` and a run trained on it (one
+    epoch, tas from pred), in ``folder / "run"``: the folder and the run directory."""
     sea_dataset().to_netcdf(folder / "sea.nc")
     config = build_config({"data": {"paths": [str(folder / "sea.nc")], "target": "tas", "predictors": ["pred"],
                                     "features": []},
                            "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
     return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.fixture(scope="module")
+def sea_run(tmp_path_factory):
+    return trained_sea_run(tmp_path_factory.mktemp("sea"))
 
 
 def _predicted(path) -> np.ndarray:

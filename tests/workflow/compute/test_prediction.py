@@ -158,14 +158,9 @@ def test_predict_and_evaluate_on_a_cluster_from_the_command_line(trained, tiny_f
 
 @pytest.fixture(scope="module")
 def sea_run(tmp_path_factory):
-    from tests.workflow.test_target_cells import sea_dataset
+    from tests.workflow.test_target_cells import trained_sea_run
 
-    folder = tmp_path_factory.mktemp("sea")
-    sea_dataset().to_netcdf(folder / "sea.nc")
-    config = build_config({"data": {"paths": [str(folder / "sea.nc")], "target": "tas", "predictors": ["pred"],
-                                    "features": []},
-                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
-    return folder, run_training(config, run_dir=folder / "run").run_dir
+    return trained_sea_run(tmp_path_factory.mktemp("sea"))
 
 
 @pytest.mark.parametrize("with_target", [pytest.param(True, id="data-with-the-target"),
