@@ -116,6 +116,9 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         try:
             _log_allocator_hint(client)
             yield client
+        except BaseException:
+            _stopped_gathers_unreported(client)
+            raise
         finally:
             client.close()
         return
@@ -133,8 +136,35 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
             _log_allocator_hint(client)
             yield client
         except BaseException as error:
+            _stopped_gathers_unreported(client)
             stopped(error)
             raise
+
+
+def _stopped_gathers_unreported(client: Client) -> None:
+    """After a stop, asyncio reports no ``AllExit`` left by a gathering that Ctrl-C cancelled.
+
+    Ctrl-C while ``client.gather`` waits makes dask cancel the gathering (``distributed.utils.
+    sync``), but not the task it started per future to wait for it: as the client closes, each
+    ends with ``distributed.client.AllExit`` (dask's signal to stop waiting, never an error),
+    which no one retrieves, and asyncio prints "Task exception was never retrieved" with a
+    traceback for every future of the chunk. The client's event loop now drops these reports
+    only; any other report goes to the handler it had (asyncio's default: logged).
+    """
+    from distributed.client import AllExit
+
+    loop = client.loop.asyncio_loop
+    previous = loop.get_exception_handler()
+
+    def report(loop: Any, context: dict[str, Any]) -> None:
+        if isinstance(context.get("exception"), AllExit):
+            return
+        if previous is None:
+            loop.default_exception_handler(context)
+        else:
+            previous(loop, context)
+
+    loop.set_exception_handler(report)
 
 
 @contextlib.contextmanager
