@@ -17,6 +17,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING, Any
 
 from climann.model.threads import USER_VARIABLES
@@ -43,7 +44,7 @@ __all__ = [
     "ordered_sum_delayed",
     "shared_per_worker",
     "shared_value",
-    "terminal_signals_ignored_by_children",
+    "terminal_signals_blocked_in_children",
     "uses_cluster",
     "warm_up",
 ]
@@ -115,6 +116,9 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         try:
             _log_allocator_hint(client)
             yield client
+        except BaseException:
+            _stopped_gathers_unreported(client)
+            raise
         finally:
             client.close()
         return
@@ -132,8 +136,35 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
             _log_allocator_hint(client)
             yield client
         except BaseException as error:
+            _stopped_gathers_unreported(client)
             stopped(error)
             raise
+
+
+def _stopped_gathers_unreported(client: Client) -> None:
+    """After a stop, asyncio reports no ``AllExit`` left by a gathering that Ctrl-C cancelled.
+
+    Ctrl-C while ``client.gather`` waits makes dask cancel the gathering (``distributed.utils.
+    sync``), but not the task it started per future to wait for it: as the client closes, each
+    ends with ``distributed.client.AllExit`` (dask's signal to stop waiting, never an error),
+    which no one retrieves, and asyncio prints "Task exception was never retrieved" with a
+    traceback for every future of the chunk. The client's event loop now drops these reports
+    only; any other report goes to the handler it had (asyncio's default: logged).
+    """
+    from distributed.client import AllExit
+
+    loop = client.loop.asyncio_loop
+    previous = loop.get_exception_handler()
+
+    def report(loop: Any, context: dict[str, Any]) -> None:
+        if isinstance(context.get("exception"), AllExit):
+            return
+        if previous is None:
+            loop.default_exception_handler(context)
+        else:
+            previous(loop, context)
+
+    loop.set_exception_handler(report)
 
 
 @contextlib.contextmanager
@@ -301,18 +332,28 @@ def local_cluster(compute: ComputeConfig) -> Any:
     (when bokeh is installed) and only critical messages logged by the workers: a task's error
     reaches climann through its result, while a worker's own errors are mostly the broken
     connections of a cluster closed under running tasks (after Ctrl-C). To see a cluster's
-    every log, start it yourself (``dask scheduler``, ``dask worker``) and use ``--scheduler``."""
+    every log, start it yourself (``dask scheduler``, ``dask worker``) and use ``--scheduler``.
+
+    The workers hold Ctrl-C and SIGHUP (:func:`terminal_signals_blocked_in_children`); one that
+    reaches climann while they start closes the cluster, and is raised then."""
     import dask
     from distributed import LocalCluster
 
     memory = f"{compute.memory_limit_gb}GiB" if compute.memory_limit_gb else "auto"
     # read by the workers as they start
     settings = {**LOCAL_WORKER_MEMORY, **LOCAL_WORKER_TIMERS, **LOCAL_WORKER_ALLOCATOR}
-    with dask.config.set(settings), terminal_signals_ignored_by_children():
-        return LocalCluster(
-            n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
-            memory_limit=memory, dashboard_address=":0", silence_logs=logging.CRITICAL,
-        )
+    cluster = None
+    try:
+        with dask.config.set(settings), terminal_signals_blocked_in_children():
+            cluster = LocalCluster(
+                n_workers=compute.workers, threads_per_worker=compute.threads_per_worker, processes=True,
+                memory_limit=memory, dashboard_address=":0", silence_logs=logging.CRITICAL,
+            )
+    except BaseException:  # Ctrl-C while the workers started, delivered as the block ended
+        if cluster is not None:
+            cluster.close()
+        raise
+    return cluster
 
 
 #: The signals a terminal sends to every process of its foreground job: Ctrl-C (SIGINT) and a
@@ -321,32 +362,60 @@ TERMINAL_SIGNALS = (signal.SIGINT, signal.SIGHUP)
 
 
 @contextlib.contextmanager
-def terminal_signals_ignored_by_children() -> Iterator[None]:
-    """Start processes inside this block that ignore Ctrl-C and a closed terminal.
+def terminal_signals_blocked_in_children() -> Iterator[None]:
+    """Start processes inside this block that never receive Ctrl-C or a closed terminal's
+    SIGHUP; such a signal sent to climann meanwhile is kept and delivered as the block ends.
 
     A local cluster's worker processes belong to the terminal's foreground process group, so
     Ctrl-C reaches them as well as climann. Left to its default, each worker dies with a
     traceback while the client waits for the round they were computing, and the run hangs.
-    Ignored, they finish the round; climann writes its checkpoint and shuts the cluster down.
-    The parent's own handlers are set to "ignore" while the block runs and restored after.
+    Blocked, they finish the round; climann writes its checkpoint and shuts the cluster down.
 
-    This works because a signal that is ignored stays ignored across ``exec``. dask starts its
-    workers with multiprocessing's "spawn" method, and Python installs its
-    ``KeyboardInterrupt`` handler at start-up only when SIGINT is not ignored (CPython,
-    ``Modules/signalmodule.c``).
+    The signals are blocked in this thread (``pthread_sigmask``) while the block runs. The
+    threads started in the block are born with that mask (dask's event loop, whose threads
+    spawn the workers, also when the nanny restarts a lost worker later), and a process keeps
+    its mask across ``fork`` and ``exec`` (POSIX, ``sigprocmask(2)``; CPython's
+    ``_posixsubprocess`` gives the child the spawning thread's mask): the workers, started
+    with multiprocessing's "spawn" method, hold the signals pending for their whole life, as
+    multiprocessing's own resource tracker does (CPython bpo-33613). Here, meanwhile, a
+    handler keeps the first that arrives, and the previous handlers get it once they are
+    back: Ctrl-C pressed while the workers start raises ``KeyboardInterrupt`` as the block
+    ends (it used to be lost, its handler set to "ignore" for the children to inherit). A
+    signal ignored before the block (``nohup``) stays ignored. Outside the main thread, where
+    Python cannot set handlers, the block runs unchanged.
 
-    Ctrl-C pressed while the workers start is lost, so the user presses it again. Outside
-    the main thread, where Python cannot set handlers, the block runs unchanged.
+    Raises
+    ------
+    KeyboardInterrupt, climann.workflow.interrupts.Terminated
+        As the block ends, for a signal that arrived during it (whatever the previous
+        handler of that signal does).
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {number: signal.signal(number, signal.SIG_IGN) for number in TERMINAL_SIGNALS}
+    arrived: list[int] = []
+
+    def keep(number: int, frame: object) -> None:
+        arrived.append(number)
+
+    previous = {number: signal.signal(number, keep) for number in TERMINAL_SIGNALS
+                if signal.getsignal(number) != signal.SIG_IGN}
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, TERMINAL_SIGNALS)
+    # multiprocessing's resource tracker, started with the first process spawned, unblocks SIGINT
+    # and SIGTERM in the thread that starts it (CPython 3.11, ``resource_tracker.ensure_running``):
+    # started here, it holds SIGHUP as the workers do, and this thread blocks SIGINT again
+    resource_tracker.ensure_running()
+    signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask | set(TERMINAL_SIGNALS))
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        try:
+            for number, handler in previous.items():
+                signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)  # one still pending goes to its handler
+        if arrived:
+            signal.raise_signal(arrived[0])
 
 
 def _sum_in_order(*parts: Any) -> Any:

@@ -10,6 +10,7 @@ import time
 
 import dask
 import numpy as np
+import psutil
 import pytest
 
 from climann.workflow.checkpoints import CHECKPOINT_NAME
@@ -20,11 +21,12 @@ from climann.workflow.compute.cluster import (
     connect,
     ordered_sum,
     shared_per_worker,
-    terminal_signals_ignored_by_children,
+    terminal_signals_blocked_in_children,
     uses_cluster,
     warm_up,
 )
 from climann.workflow.config import ComputeConfig
+from climann.workflow.interrupts import Terminated, signal_number, signals_raise
 from climann.errors import ClimannError
 
 
@@ -105,25 +107,90 @@ def test_ordered_sum_adds_in_order_on_the_workers(client, n_parts):
         ordered_sum(client, [])
 
 
-def _dispositions(queue):
-    """In a spawned child: how it handles SIGINT and SIGHUP."""
-    queue.put([signal.getsignal(number) == signal.SIG_IGN for number in (signal.SIGINT, signal.SIGHUP)])
+TERMINAL = {signal.SIGINT, signal.SIGHUP}
 
 
-def test_processes_spawned_in_the_block_ignore_terminal_signals_and_the_parent_gets_its_handlers_back():
+def _blocked(queue):
+    """In a spawned child: which of SIGINT and SIGHUP it holds blocked."""
+    queue.put(signal.pthread_sigmask(signal.SIG_BLOCK, []) & TERMINAL)
+
+
+def test_processes_spawned_in_the_block_hold_terminal_signals_and_the_parent_gets_its_handlers_back():
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGHUP)
     context = multiprocessing.get_context("spawn")  # how dask starts a local cluster's workers
     queue = context.Queue()
-    with terminal_signals_ignored_by_children():
-        inside = context.Process(target=_dispositions, args=(queue,))
+    with terminal_signals_blocked_in_children():
+        inside = context.Process(target=_blocked, args=(queue,))
         inside.start()
-        assert queue.get(timeout=60) == [True, True]
+        assert queue.get(timeout=60) == TERMINAL
         inside.join()
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGHUP)) == before
-    outside = context.Process(target=_dispositions, args=(queue,))
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, []) & TERMINAL
+    outside = context.Process(target=_blocked, args=(queue,))
     outside.start()
-    assert queue.get(timeout=60) == [False, before[1] == signal.SIG_IGN]
+    assert queue.get(timeout=60) == set()
     outside.join()
+
+
+@pytest.mark.parametrize("number", [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGHUP, id="SIGHUP")])
+def test_a_terminal_signal_while_children_start_is_kept_and_raised_as_the_block_ends(number):
+    """Ctrl-C (or a dropped ssh session) while a local cluster's workers start used to be lost:
+    the run trained to the end and exited 0."""
+    with signals_raise(), pytest.raises((KeyboardInterrupt, Terminated)) as stopped:
+        with terminal_signals_blocked_in_children():
+            os.kill(os.getpid(), number)
+            finished = True  # the block itself runs to its end: the workers start
+    assert finished and signal_number(stopped.value) == number
+
+
+def _cli_signalled_as_the_cluster_starts(number):
+    """``python -c`` code: the CLI, whose local cluster sends ``number`` to the whole process group
+    (as a terminal does on Ctrl-C) just after its workers started, while they are still protected."""
+    return ("import os, signal, distributed\n"
+            "started = distributed.LocalCluster\n"
+            "def signalled(*args, **kwargs):\n"
+            "    cluster = started(*args, **kwargs)\n"
+            f"    os.killpg(0, {int(number)})\n"
+            "    return cluster\n"
+            "distributed.LocalCluster = signalled\n"
+            "from climann.cli import main\n"
+            "main()\n")
+
+
+@pytest.mark.parametrize("number", [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGHUP, id="SIGHUP")])
+def test_a_terminal_signal_while_the_local_cluster_starts_stops_the_run_in_one_line(tiny_file, tmp_path, number):
+    run_dir = tmp_path / "run"
+    command = [sys.executable, "-c", _cli_signalled_as_the_cluster_starts(number), "train", "--data", str(tiny_file),
+               "--out", str(run_dir), "--workers", "1", "--epochs", "1", "--hidden", "4", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                               start_new_session=True)  # its own session, as a terminal's job
+    try:
+        _, errors = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError("the run hung after the signal") from None
+    assert process.returncode == 128 + number, errors
+    assert errors.splitlines() == [f"climann: interrupted by {signal.Signals(number).name}; no checkpoint was written "
+                                   "yet; start the run again"]
+    assert not run_dir.exists() and os.listdir(tmp_path) == []
+    assert _left_in_session(process.pid) == []
+
+
+def _left_in_session(session, *, within=20.0):
+    """The command lines of the processes of ``session`` still running ``within`` s from now
+    (multiprocessing's resource tracker ends once it reads the end of its pipe)."""
+    deadline = time.monotonic() + within
+    while True:
+        left = []
+        for candidate in psutil.process_iter():
+            try:
+                if os.getsid(candidate.pid) == session and candidate.status() != psutil.STATUS_ZOMBIE:
+                    left.append(" ".join(candidate.cmdline()))
+            except (OSError, psutil.Error):  # ended meanwhile
+                continue
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
 
 
 def test_ctrl_c_on_a_local_cluster_run_stops_with_a_checkpoint_and_no_worker_traceback(tiny_file, tmp_path):
@@ -291,3 +358,52 @@ def test_after_a_dask_cluster_started_in_this_process_climann_still_chooses_the_
     with threadpool_limits(limits=3, user_api="blas"), limit_blas_threads([8, 64, 64, 1], 256) as chosen:
         inside = {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
     assert chosen == 1 and inside == {1}
+
+
+@pytest.mark.parametrize("local", [pytest.param(False, id="scheduler"), pytest.param(True, id="local-cluster")])
+def test_ctrl_c_while_the_client_gathers_leaves_no_asyncio_report(cluster, monkeypatch, caplog, local):
+    """Ctrl-C while a chunk's results are gathered: dask cancels its gathering, whose tasks
+    waiting for each future then ended with ``AllExit`` as the client closed, each reported on
+    stderr by asyncio as "Task exception was never retrieved" (12 tracebacks above climann's
+    one line)."""
+    import gc
+
+    from distributed import Client
+
+    gather = Client._gather
+
+    async def interrupted(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the client waits for its results
+        return await gather(self, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "_gather", interrupted)
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    with pytest.raises(KeyboardInterrupt):
+        compute = ComputeConfig(workers=1) if local else ComputeConfig(scheduler=cluster.scheduler_address)
+        with cluster_client(compute) as client:
+            # never computed (no such worker): waited for until the client closes
+            futures = [client.submit(abs, index, workers=["tcp://127.0.0.1:9"], allow_other_workers=False)
+                       for index in range(3)]
+            client.gather(futures)
+    gc.collect()
+    assert [record.getMessage() for record in caplog.records if record.name == "asyncio"] == []
+
+
+def test_after_a_stop_only_the_gatherings_allexit_goes_unreported(caplog):
+    """Targeted: the client's event loop still reports any other exception of a task."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from distributed.client import AllExit
+
+    from climann.workflow.compute.cluster import _stopped_gathers_unreported
+
+    loop = asyncio.new_event_loop()
+    try:
+        _stopped_gathers_unreported(SimpleNamespace(loop=SimpleNamespace(asyncio_loop=loop)))
+        caplog.set_level(logging.ERROR, logger="asyncio")
+        loop.call_exception_handler({"message": "Task exception was never retrieved", "exception": AllExit()})
+        loop.call_exception_handler({"message": "Task exception was never retrieved", "exception": OSError("disk")})
+    finally:
+        loop.close()
+    assert [type(record.exc_info[1]) for record in caplog.records] == [OSError]
