@@ -39,7 +39,8 @@ from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
 from climann.workflow.new_data import check_like_training, member_notes, with_training_levels, with_training_step
 from climann.workflow.target_cells import predicted_cells as target_cells
-from climann.workflow.training_cells import TrainingCells, same_projection, training_cells
+from climann.workflow.training_cells import (
+    TrainingCells, same_projection, same_summarised_grid, training_cells)
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     create_folder,
@@ -555,11 +556,6 @@ def _refuse_chunked_field(compute: ComputeConfig | None, out: str | Path) -> Non
         raise ClimannError(f"a field-mode run writes its predictions as NetCDF: give --out a .nc file, not {out}")
 
 
-#: How far (degrees) a cell of new data may lie from the training grid's and still be the same
-#: cell: coordinates written in float32 by one tool and float64 by another differ by ~1e-6°.
-SAME_CELL_DEGREES = 1e-3
-
-
 def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | None:
     """The training cells at which new data take a run's training climatology.
 
@@ -574,7 +570,7 @@ def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | No
     (:func:`~climann.workflow.training_cells.same_projection`). Data whose cells cannot be
     found by value (a model file without ``grid_axes``, index-only rows and columns) must be
     the training grid itself, as told by :func:`climann.workflow.run_directory.grid_summary`
-    (size, extent, first and last cell, within :data:`SAME_CELL_DEGREES`).
+    (size, extent, first and last cell, within :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`).
 
     Returns
     -------
@@ -616,21 +612,18 @@ def _require_same_grid(
 ) -> None:
     """The data on the training grid itself (``trained``: its :func:`grid_summary`; its cells'
     longitudes from :func:`_trained_longitudes`), its cells not found by value: the same size,
-    extent, first and last cell within :data:`SAME_CELL_DEGREES`."""
+    extent, first and last cell within :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`."""
     from climann.workflow.run_directory import grid_summary
 
     new = grid_summary(layout)
-    keys = [key for key in ("lat_range", "lon_range", "first_cell", "last_cell") if key in trained]
-    same_size = (trained["n_lat"], trained["n_lon"]) == (new["n_lat"], new["n_lon"])
-    if same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in keys):
+    if same_summarised_grid(trained, new):
         return
 
     def shown(grid: dict, longitudes: np.ndarray) -> str:
         return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
-    extent = ("lat_range", "lon_range")
-    reordered = same_size and all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in extent)
+    reordered = same_summarised_grid(trained, new, ("lat_range", "lon_range"))
     index_only = [axis.name for axis in (layout.latitude, layout.longitude) if axis.name in layout.index_dims]
     advice = ("put them in the training order (e.g. cdo invertlat) and rerun" if reordered else
               f"their cells cannot be found in it by value ({', '.join(index_only)} without coordinate values): give "

@@ -35,11 +35,6 @@ from climann.errors import ClimannError
 
 __all__ = ["PredictedCells", "never_present", "predicted_cells"]
 
-#: Cells of the same place on the whole training grid, found without coordinate values: their
-#: centres within this many degrees (as :data:`climann.workflow.predict.SAME_CELL_DEGREES`).
-SAME_CELL_DEGREES = 1e-3
-
-
 @dataclass(frozen=True)
 class PredictedCells:
     """The cells to predict and what a user is told about them.
@@ -138,7 +133,7 @@ def _on_data_grid(run, trained: xr.DataArray, layout: GridLayout) -> np.ndarray 
     """``trained`` (on the training grid) at the data's cells, shape (n_lat, n_lon); None when
     the data are not on the training grid or their cells cannot be found in it."""
     from climann.workflow.run_directory import grid_summary
-    from climann.workflow.training_cells import same_projection, training_cells
+    from climann.workflow.training_cells import same_projection, same_summarised_grid, training_cells
 
     meta = run.network.metadata
     axes = meta.get("grid_axes") or {}
@@ -151,10 +146,7 @@ def _on_data_grid(run, trained: xr.DataArray, layout: GridLayout) -> np.ndarray 
             return None
         return cells.cut(trained.transpose(*axes).values[None])[0]
     # cells without values to find them by (index-only rows and columns): the whole training grid only
-    dims, grid, new = (layout.latitude.name, layout.longitude.name), meta.get("grid"), grid_summary(layout)
-    if set(dims) != set(trained.dims) or not grid or (grid["n_lat"], grid["n_lon"]) != (new["n_lat"], new["n_lon"]):
-        return None
-    keys = [key for key in ("lat_range", "lon_range", "first_cell", "last_cell") if key in grid]
-    if not all(np.allclose(grid[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in keys):
+    dims, grid = (layout.latitude.name, layout.longitude.name), meta.get("grid")
+    if set(dims) != set(trained.dims) or not grid or not same_summarised_grid(grid, grid_summary(layout)):
         return None
     return trained.transpose(*dims).values

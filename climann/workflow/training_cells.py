@@ -31,6 +31,14 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.data.open import GRID_TOLERANCE
 from climann.errors import ClimannError
 
+#: How far (degrees) a cell of new data may lie from the training grid's and still be the same
+#: cell: coordinates written in float32 by one tool and float64 by another differ by ~1e-6°.
+SAME_CELL_DEGREES = 1e-3
+
+#: The entries of a grid summary (:func:`climann.workflow.run_directory.grid_summary`) that
+#: place a grid: its extent, and its first and last cell (which give its order).
+PLACING_ENTRIES = ("lat_range", "lon_range", "first_cell", "last_cell")
+
 
 @dataclass(frozen=True)
 class TrainingCells:
@@ -140,3 +148,27 @@ def grid_mapping_record(mapping: Coordinate) -> dict:
     """The grid-mapping variable's attributes as JSON values (numbers and lists of numbers)."""
     return {str(key): value if isinstance(value, str) else np.asarray(value).tolist()
             for key, value in mapping.attrs.items()}
+
+
+def same_summarised_grid(trained: Mapping, new: Mapping, entries: Sequence[str] = PLACING_ENTRIES) -> bool:
+    """Whether two grids whose cells cannot be found by value are the same grid, as their
+    summaries (:func:`climann.workflow.run_directory.grid_summary`) tell: the same numbers of
+    rows and columns, and each of ``entries`` that ``trained`` records within
+    :data:`SAME_CELL_DEGREES` of the other's.
+
+    Parameters
+    ----------
+    trained, new : mapping
+        Grid summaries (``n_lat``, ``n_lon``, ``lat_range``, ``lon_range`` and, since they
+        were recorded, ``first_cell`` and ``last_cell``; degrees).
+    entries : sequence of str
+        The entries compared: :data:`PLACING_ENTRIES`, or the extent alone (``lat_range``,
+        ``lon_range``) to tell the same grid in another order.
+
+    Returns
+    -------
+    bool
+    """
+    if (trained["n_lat"], trained["n_lon"]) != (new["n_lat"], new["n_lon"]):
+        return False
+    return all(np.allclose(trained[key], new[key], rtol=0, atol=SAME_CELL_DEGREES) for key in entries if key in trained)

@@ -13,7 +13,7 @@ from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import predict_files
-from climann.workflow.training_cells import axis_positions
+from climann.workflow.training_cells import axis_positions, same_summarised_grid
 from tests.grid_files import POLE_LONGITUDE, write_curvilinear, write_rotated
 
 
@@ -29,6 +29,29 @@ ROWS, COLUMNS = [-60.0, -30.0, 0.0, 30.0, 60.0], [7.5, 22.5, 37.5, 322.5]
 def test_axis_positions(training, values, longitude, expected):
     found = axis_positions(np.array(training), np.array(values), longitude=longitude)
     np.testing.assert_array_equal(found, expected)
+
+
+GRID = {"n_lat": 5, "n_lon": 4, "lat_range": [-60.0, 60.0], "lon_range": [7.5, 322.5],
+        "first_cell": [-60.0, 7.5], "last_cell": [60.0, 322.5]}
+
+
+@pytest.mark.parametrize(("new", "entries", "expected"), [
+    pytest.param({}, None, True, id="the-same"),
+    pytest.param({"lat_range": [-60.0 + 9e-4, 60.0]}, None, True, id="float32-rounding"),
+    pytest.param({"lat_range": [-60.0 + 2e-3, 60.0]}, None, False, id="moved-beyond-1e-3-degrees"),
+    pytest.param({"n_lon": 5}, None, False, id="another-size"),
+    pytest.param({"first_cell": [60.0, 7.5], "last_cell": [-60.0, 322.5]}, None, False, id="rows-reversed"),
+    pytest.param({"first_cell": [60.0, 7.5], "last_cell": [-60.0, 322.5]}, ("lat_range", "lon_range"), True,
+                 id="rows-reversed-same-extent"),
+])
+def test_same_summarised_grid(new, entries, expected):
+    args = () if entries is None else (entries,)
+    assert same_summarised_grid(GRID, {**GRID, **new}, *args) is expected
+
+
+def test_a_summary_recorded_before_first_and_last_cell_compares_the_extent():
+    old = {key: GRID[key] for key in ("n_lat", "n_lon", "lat_range", "lon_range")}
+    assert same_summarised_grid(old, {**GRID, "first_cell": [60.0, 7.5]}) is True
 
 
 def _run(folder, data, target):
