@@ -499,15 +499,13 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     """
     if name is None or len(files) < 2:
         return list(files)
-    holders, grids = set(), {}
-    for path, raw in _raw_datasets(files):
-        with raw:
-            if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
-                holders.add(path)
-            try:
-                grids[path] = grid_coordinates(grid_without_repeats(checked_coordinates(raw, path.name)))
-            except ClimannError:  # refused with its own message when opened
-                continue
+    holders = set()
+
+    def note_holder(path: Path, raw: xr.Dataset) -> None:
+        if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
+            holders.add(path)
+
+    grids = _file_grids(files, also=note_holder)
     reference = next((path for path in files if path in holders and grids.get(path)), None)
     if reference is None:
         return list(files)
@@ -534,13 +532,7 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
         The files kept, in the order given; the files left out, with the first difference
         (:func:`grid_mismatch`'s words).
     """
-    grids = {}
-    for path, raw in _raw_datasets(files):
-        with raw:
-            try:
-                grids[path] = grid_coordinates(grid_without_repeats(checked_coordinates(raw, path.name)))
-            except ClimannError:
-                continue
+    grids = _file_grids(files)
     gridded = [path for path in files if grids.get(path)]
     groups: list[list[Path]] = []
     for path in gridded:
@@ -555,6 +547,22 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
     others = {path: _cells_mismatch(grids[main[0]], grids[path], labels=(main[0].name, path.name))
               for group in groups if group is not main for path in group}
     return [path for path in files if path not in others], others
+
+
+def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
+    """Each file's horizontal grid coordinates (:func:`grid_coordinates`, read from its header
+    undecoded); a file whose coordinates cannot be read is left out (it is refused with its own
+    message when opened). ``also(path, raw)`` is called on each file's undecoded dataset."""
+    grids = {}
+    for path, raw in _raw_datasets(files):
+        with raw:
+            if also is not None:
+                also(path, raw)
+            try:
+                grids[path] = grid_coordinates(grid_without_repeats(checked_coordinates(raw, path.name)))
+            except ClimannError:
+                continue
+    return grids
 
 
 def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,
