@@ -91,4 +91,77 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
         dataset = dataset.swap_dims({dim: name}).drop_vars(dim)
         if "time" not in dataset.variables:
             dataset = dataset.rename({name: "time"})
+    return with_valid_times_from_lead_times(dataset)
+
+
+def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with the valid times (reference time + lead time) in place of a forecast
+    reference time on its dimension, when the file gives no valid time of its own.
+
+    A file that stores a forecast by its ``forecast_reference_time`` (the dimension) and its
+    ``forecast_period`` (one lead time: a scalar coordinate, one on the same dimension, or one
+    chosen with ``--select step=24``), without cfgrib's ``valid_time``, still holds fields
+    valid at the sum of the two (CF standard name table: "forecast_period is the time
+    interval between the forecast reference time and the validity time"). Read at their
+    reference times, a 24-hour forecast would be dated a day early: its season, its lags and
+    its match with any other file. The dimension's coordinate becomes the valid time
+    (``standard_name = "time"``; named ``time`` when that name is free), its time bounds
+    moved with it; the lead time stays a coordinate, so the outputs say which it is. Several
+    lead times on a dimension of their own are left as they are, to be chosen from with
+    ``select``.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Times decoded (cftime objects or datetime64); lead times in units of time (CF
+        ``units``, read with pint), as :func:`with_lead_times_in_hours` leaves them.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``dataset`` itself when it holds no such reference time, or its lead time has no
+        units of time.
+    """
+    for name, coordinate in list(dataset.coords.items()):
+        if (coordinate.attrs.get("standard_name") != FORECAST_REFERENCE_TIME or coordinate.dims != (name,)
+                or not is_dated(coordinate)):
+            continue
+        if any(other.attrs.get("standard_name") == "time" and name in other.dims
+               for key, other in dataset.coords.items() if key != name):
+            continue  # its own valid times (on two dimensions: several lead times, chosen with select)
+        leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
+        if len(leads) != 1 or leads[0].dims not in ((), (name,)):
+            continue
+        offsets = _durations(leads[0])
+        if offsets is None:
+            continue
+        if coordinate.dtype == object:  # cftime dates add datetime.timedelta objects
+            offsets = offsets.astype(object)
+        valid = coordinate.copy(data=coordinate.values + offsets)
+        valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},
+                       "standard_name": "time", "long_name": "valid time (forecast reference time + forecast period)"}
+        valid.encoding = {key: value for key, value in coordinate.encoding.items() if key == "calendar"}
+        bounds = coordinate.attrs.get("bounds")
+        if bounds in dataset.variables and is_dated(dataset[bounds]):
+            edges = dataset[bounds]
+            moved = edges.values + (offsets[..., None] if np.ndim(offsets) else offsets)
+            dataset = dataset.assign({bounds: edges.copy(data=moved)})
+        dataset = dataset.assign_coords({name: valid})
+        if name != "time" and "time" not in dataset.variables:
+            dataset = dataset.rename({name: "time"})
     return dataset
+
+
+def _durations(lead: xr.DataArray) -> np.ndarray | None:
+    """A lead time's values (numbers in its CF ``units``) as a ``timedelta64[us]`` array;
+    None without units of time."""
+    from climann.data.units import normalised_units, unit_registry
+
+    registry = unit_registry()
+    try:
+        seconds = registry.Quantity(np.asarray(lead.values, np.float64),
+                                    normalised_units(str(lead.attrs.get("units", "")))).to("second").magnitude
+    except Exception:  # pint's errors for units that are not a time (or none): no duration to add
+        return None
+    microseconds = np.round(np.asarray(seconds) * 1e6).astype(np.int64)
+    return microseconds.astype("timedelta64[us]")

@@ -1,8 +1,13 @@
+import datetime
+
+import cftime
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.forecast_times import on_valid_time
 from climann.data.open import open_dataset
+from climann.data.subset import select_values
 from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout
 
 
@@ -44,3 +49,76 @@ def test_a_dated_dimension_of_another_kind_is_left_alone():
     kept = on_valid_time(dataset)
     assert kept["valid_time"].dims == ("time",)
     np.testing.assert_array_equal(kept["time"].values, REFERENCE_TIMES)
+
+
+def _stored_by_reference_time(steps_hours: list[int], *, lead_units: str | None = "hours") -> xr.Dataset:
+    """A forecast stored by its reference time and lead time only (no valid time): cfgrib's
+    layout without ``valid_time``; the lead time as numbers in ``lead_units`` (None: no units)."""
+    dataset = cfgrib_layout(steps_hours).drop_vars("valid_time")
+    step = dataset["step"]
+    hours = step.values / np.timedelta64(1, "h")
+    numbers = hours / {"hours": 1.0, "days": 24.0, "min": 1 / 60, None: 1.0}[lead_units]
+    attrs = {**step.attrs, **({"units": lead_units} if lead_units else {})}
+    return dataset.assign_coords(step=xr.Variable(step.dims, numbers, attrs))
+
+
+@pytest.mark.parametrize(("lead_units", "hours"), [
+    pytest.param("hours", 36, id="hours"), pytest.param("days", 36, id="days"),
+    pytest.param("min", 6, id="minutes"),
+])
+def test_a_reference_time_with_one_lead_time_and_no_valid_time_is_dated_by_their_sum(tmp_path, lead_units, hours):
+    """CF: the forecast period is the interval from the reference time to the validity time.
+    Read at their reference times, the fields would be dated ``hours`` early."""
+    written = _stored_by_reference_time([hours], lead_units=lead_units)
+    written.to_netcdf(tmp_path / "fc.nc")
+    opened = open_dataset([tmp_path / "fc.nc"])
+    expected = (REFERENCE_TIMES + np.timedelta64(hours, "h")).astype("datetime64[s]")
+    assert _dates(opened["time"].values) == [str(date).replace("T", " ") for date in expected]
+    assert opened["time"].attrs["standard_name"] == "time"
+    np.testing.assert_array_equal(opened["t2m"].values, written["t2m"].values)
+    assert opened["step"].attrs["units"] == lead_units  # the lead time, kept
+
+
+def test_the_time_bounds_move_with_the_reference_time(tmp_path):
+    """Monthly means stored by reference time with bounds of one month: the cells move by the lead."""
+    written = _stored_by_reference_time([24])
+    edges = np.stack([REFERENCE_TIMES, np.append(REFERENCE_TIMES[1:], np.datetime64("1990-06-01"))], axis=1)
+    written["time_bnds"] = (("time", "bnds"), edges)
+    written["time"].attrs["bounds"] = "time_bnds"
+    written.to_netcdf(tmp_path / "fc.nc")
+    moved = on_valid_time(xr.open_dataset(tmp_path / "fc.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)))
+    day = datetime.timedelta(days=1)
+    assert _dates(moved["time_bnds"].values[:, 0]) == _dates([date + day for date in _cftime(REFERENCE_TIMES)])
+    assert _dates(moved["time"].values) == _dates([date + day for date in _cftime(REFERENCE_TIMES)])
+
+
+def test_several_lead_times_become_valid_times_once_one_is_selected(tmp_path):
+    written = _stored_by_reference_time([0, 24, 48])
+    written.to_netcdf(tmp_path / "fc.nc")
+    opened = open_dataset([tmp_path / "fc.nc"])
+    assert "step" in opened["t2m"].dims  # several lead times: chosen with select, the reference times kept till then
+    assert _dates(opened["time"].values) == _dates(_cftime(REFERENCE_TIMES))
+    chosen = select_values(opened, {"step": 48})
+    expected = (REFERENCE_TIMES + np.timedelta64(48, "h")).astype("datetime64[s]")
+    assert _dates(chosen["time"].values) == [str(date).replace("T", " ") for date in expected]
+    np.testing.assert_array_equal(chosen["t2m"].values, written["t2m"].values[:, 2])
+
+
+def test_a_lead_time_without_units_of_time_is_left_alone(tmp_path):
+    """No units: the interval cannot be told, so the dates stay what the file says."""
+    _stored_by_reference_time([24], lead_units=None).to_netcdf(tmp_path / "fc.nc")
+    opened = open_dataset([tmp_path / "fc.nc"])
+    assert _dates(opened["time"].values) == _dates(_cftime(REFERENCE_TIMES))
+
+
+def test_a_calendar_without_leap_days_adds_the_lead_in_it():
+    """28 February + 24 h is 1 March in the noleap calendar (CF §4.4.1), by cftime's arithmetic."""
+    february = [cftime.datetime(2001, 2, 28, calendar="noleap"), cftime.datetime(2004, 2, 28, calendar="noleap")]
+    dataset = xr.Dataset({"tas": ("time", [1.0, 2.0])}, coords={
+        "time": ("time", february, {"standard_name": "forecast_reference_time"}),
+        "step": ((), 24.0, {"standard_name": "forecast_period", "units": "hours"})})
+    assert _dates(on_valid_time(dataset)["time"].values) == ["2001-03-01 00:00:00", "2004-03-01 00:00:00"]
+
+
+def _cftime(dates: np.ndarray) -> list:
+    return [cftime.DatetimeProlepticGregorian(*map(int, str(date)[:10].split("-"))) for date in dates]
