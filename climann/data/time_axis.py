@@ -122,6 +122,18 @@ def _month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.nda
     return TimeStep(months=step), (months - months[0]) // step
 
 
+def _calendar_month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
+    """Monthly when every time falls in its own calendar month and most are in consecutive
+    months (gaps of missing months allowed), wherever each sits in its month: monthly values
+    stamped on the 15th in one file and at other instants in another are still one value a
+    month. Tried after a fixed duration, so that values every 31 days stay "31 days"."""
+    months = np.array([_month_number(time) for time in times], dtype=np.int64)
+    steps = np.diff(months)
+    if steps.min() < 1 or np.median(steps) != 1:
+        return None
+    return TimeStep(months=1), months - months[0]
+
+
 def _duration_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
     """A fixed step when every difference between consecutive times is a whole number of
     the smallest one (exact, in microseconds)."""
@@ -139,7 +151,10 @@ def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | No
     Position p means p nominal steps after the first time: a monthly axis without
     April–June 2001 has positions ``0, 1, …, 14, 18, 19, …``. Months are tried first (a
     monthly axis stays monthly across the 1582 calendar switch and in ``360_day``), then a
-    fixed duration (exact ``cftime`` differences).
+    fixed duration (exact ``cftime`` differences), then one time in each of mostly
+    consecutive calendar months, wherever in its month (monthly values stamped on the 15th,
+    then elsewhere in their months: the step is the month the stamps fall in, not their
+    smallest spacing).
 
     Parameters
     ----------
@@ -150,7 +165,8 @@ def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | No
     -------
     step : TimeStep or None
         None when the axis has no nominal step: a single time, times not increasing, or
-        spacings that are not whole multiples of one step ("irregular").
+        spacings that are not whole multiples of one step and not one time per calendar
+        month ("irregular").
     positions : ndarray of int64, shape (n_time,), or None
         Strictly increasing, starting at 0; None with ``step``.
 
@@ -164,7 +180,7 @@ def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | No
     times = list(times)
     if len(times) < 2 or not all(hasattr(time, "calendar") for time in times):
         return None, None
-    found = _month_positions(times) or _duration_positions(times)
+    found = _month_positions(times) or _duration_positions(times) or _calendar_month_positions(times)
     return found if found else (None, None)
 
 

@@ -53,6 +53,31 @@ def test_gaps_in_a_monthly_axis_are_missing_positions():
     np.testing.assert_array_equal(positions, [k for k in range(48) if k not in (15, 16, 17)])
 
 
+@pytest.mark.parametrize(
+    ("days", "skip"),
+    [
+        pytest.param({0: 15, 1: 15, 2: 15, 3: 1, 4: 1, 5: 1}, (), id="15th-then-1st"),
+        pytest.param({k: 15 for k in range(6)} | {3: 2}, (), id="one-stamp-on-the-2nd"),
+        pytest.param({0: 16, 1: 15, 2: 28, 3: 5, 4: 15, 5: 16}, (), id="scattered-within-months"),
+        pytest.param({0: 15, 1: 15, 2: 1, 3: 1, 4: 1, 5: 1}, (3,), id="with-a-gap"),
+    ],
+)
+def test_one_time_in_each_calendar_month_is_monthly_wherever_in_its_month(days, skip):
+    times = [cftime.datetime(2003, k + 1, day, calendar="standard") for k, day in days.items() if k not in skip]
+    step, positions = time_step_positions(times)
+    assert step.name == "monthly"
+    np.testing.assert_array_equal(positions, [time.month - 1 for time in times])
+
+
+def test_times_31_days_apart_stay_31_days_though_each_is_in_its_own_month():
+    first = cftime.datetime(2001, 1, 1, calendar="standard")
+    times = [first + datetime.timedelta(days=31 * k) for k in range(12)]
+    assert len({(time.year, time.month) for time in times}) == 12  # one per month, drifting within it
+    step, positions = time_step_positions(times)
+    assert step.name == "31 days"
+    np.testing.assert_array_equal(positions, np.arange(12))
+
+
 def test_a_daily_axis_across_the_1582_switch_is_daily():
     first = cftime.datetime(1582, 10, 1, calendar="standard")
     times = [first + datetime.timedelta(days=k) for k in range(10)]
@@ -86,7 +111,7 @@ def test_fixed_steps_are_exact_durations(hours, name, positions):
             [cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(hours=h) for h in (0, 24, 60)],
             id="1-and-1.5-days",
         ),
-        pytest.param([cftime.datetime(2000, m, d, calendar="noleap") for m, d in ((1, 1), (2, 20), (3, 5))],
+        pytest.param([cftime.datetime(2000, m, d, calendar="noleap") for m, d in ((1, 1), (1, 20), (3, 5))],
                      id="scattered-days"),
         pytest.param([cftime.datetime(2000, 1, d, calendar="noleap") for d in (3, 2, 1)], id="decreasing"),
     ],

@@ -453,3 +453,27 @@ def test_windows_of_the_year_keep_their_dates_in_leap_years(calendar):
         assert keys.of(leap_day)[0] == keys.of(leap_day)[1] == (58 // int(keys.window_days)) + 1
         december_31 = np.array([cftime.datetime(2004, 12, 31, calendar=calendar)])
         assert keys.of(december_31)[0] == keys.count
+
+
+@pytest.mark.parametrize(
+    "day_of",
+    [
+        pytest.param(lambda year, month: 15 if year < 2003 else 2, id="15th-then-2nd"),
+        pytest.param(lambda year, month: 2 if (year, month) == (2001, 6) else 15, id="one-stamp-on-the-2nd"),
+    ],
+)
+def test_monthly_values_stamped_at_different_days_get_a_climatology_per_calendar_month(day_of):
+    import cftime
+
+    from climann.evaluation.baselines import climatology_prediction, season_name, seasonal_climatology
+
+    times = np.array([cftime.datetime(year, month, day_of(year, month), calendar="standard")
+                      for year in range(2000, 2005) for month in range(1, 13)])
+    truth = np.random.default_rng(11).normal(280, 5, (times.size, 2, 3))
+    train = np.array([time.year < 2004 for time in times])
+    assert season_name(times) == "calendar month"
+    climatology = seasonal_climatology(truth, times, train)
+    month = np.arange(times.size) % 12  # by hand: the training years' mean of each calendar month
+    by_hand = np.stack([truth[train & (month == m)].mean(axis=0) for m in range(12)])
+    np.testing.assert_allclose(climatology, by_hand)
+    np.testing.assert_allclose(climatology_prediction(truth, times, train), by_hand[month])
