@@ -28,7 +28,8 @@ from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf, shared_manager
 from climann.data.coords import (
-    bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates, with_2d_coordinates,
+    bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
+    with_2d_coordinates,
 )
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
@@ -41,8 +42,8 @@ from climann.data.shell import input_and_copy, source_and_copy
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
-from climann.data.time_axes import on_common_time_steps
-from climann.data.time_cells import on_common_time_cells, time_bounds_name, times_at_cell_middles
+from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
+from climann.data.time_cells import check_month_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError
@@ -337,8 +338,11 @@ def _open_files(
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         datasets = on_common_time_steps(datasets, list(files), target=target, variables=variables)
+        check_one_step_per_variable([_with_bounds_in_memory(dataset) for dataset in datasets], list(files))
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
-        return _with_dropped_longitudes(xr.combine_by_coords(datasets, **combine), each)
+        combined = xr.combine_by_coords(datasets, **combine)
+        _check_month_stamps(combined, _where(files), dict(zip(files, datasets)))
+        return _with_dropped_longitudes(combined, each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
@@ -585,9 +589,33 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
 
 def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     """Time steps in increasing time (see climann.data.time_overlap.sorted_in_time), dated by the
-    middles of their CF time cells (see climann.data.time_cells)."""
-    where = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
-    return times_at_cell_middles(sorted_in_time(dataset, where), where)
+    middles of their CF time cells (see climann.data.time_cells); monthly stamps without
+    cells refused where they switch between the 1st at 00:00 and inside their months."""
+    where = _where(files)
+    dated = times_at_cell_middles(sorted_in_time(dataset, where), where)
+    _check_month_stamps(dated, where, {files[0]: dated} if len(files) == 1 else None)
+    return dated
+
+
+def _where(files: Sequence[Path]) -> str:
+    """The files for a message: the first three names."""
+    return ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
+
+
+def _check_month_stamps(dataset: xr.Dataset, where: str, parts: Mapping[object, xr.Dataset] | None = None) -> None:
+    """:func:`~climann.data.time_cells.check_month_stamps` on the distinct times of a dataset
+    without time bounds; ``parts``: what each part of it was read from (a file, a split
+    block) → its dataset, to name the part holding a stamp."""
+    name = time_coordinate(dataset)
+    if name is None or dataset[name].ndim != 1 or time_bounds_name(dataset) is not None:
+        return
+    parts = parts or {}
+
+    def source_of(time: object) -> str | None:
+        return next((str(source) for source, part in parts.items()
+                     if name in part.indexes and time in part.indexes[name]), None)
+
+    check_month_stamps(np.unique(np.asarray(dataset[name].values)), where, source_of if parts else None)
 
 
 def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], renames: FileRenames) -> xr.Dataset:
@@ -667,6 +695,9 @@ def concat_blocks(
         missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
         if missing:
             raise ClimannError(f"the {name} block's files lack '{missing[0]}', which the {names[0]} block has")
+    every_time = xr.Dataset(coords={time_name: np.concatenate([part[time_name].values for part in parts])})
+    every_time[time_name].attrs.update(parts[0][time_name].attrs)  # its bounds, if any
+    _check_month_stamps(every_time, "the split blocks", dict(zip(labels, parts)))
     labels = [label for name, part in zip(names, parts) for label in [name] * part.sizes[time_name]]
     try:
         combined = xr.concat(

@@ -41,6 +41,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.shell import input_and_copy
+from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, values_text
 from climann.data.time_overlap import date_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -323,3 +324,83 @@ def _without_unused(
         if kept.data_vars or not dataset.data_vars:
             result.append(kept)
     return result
+
+
+def _file_values(dataset: xr.Dataset, time: str) -> tuple[TimeStep | None, TimeStep | None]:
+    """What one file's values are: the length of their time cells (CF 7.1 bounds,
+    :func:`~climann.data.time_axis.cell_time_step`; None without bounds) and their spacing
+    (:func:`~climann.data.time_axis.axis_time_step`; None for a single or irregular time)."""
+    times = np.asarray(dataset.indexes[time].values)
+    bounds_name = str(dataset[time].attrs.get("bounds"))
+    bounds = np.asarray(dataset[bounds_name].values) if bounds_name in dataset.variables else None
+    return (cell_time_step(bounds) if bounds is not None else None), axis_time_step(times)
+
+
+def _same_values(first: tuple[TimeStep | None, TimeStep | None], other: tuple[TimeStep | None, TimeStep | None]) -> bool:
+    """Whether two files' values (cells, spacing) can be one series: the same cells (or,
+    either file without bounds, the same spacing); a file without bounds whose values lie
+    further apart than the other's cells may hold a subset of them (January means), so it is
+    not told apart. Unknown on either side: not compared."""
+    (cells, spacing), (other_cells, other_spacing) = first, other
+    values, other_values = cells or spacing, other_cells or other_spacing
+    if values is None or other_values is None or values == other_values:
+        return True
+    if cells is None and other_cells is not None and spacing.approximate_days > other_cells.approximate_days:
+        return True
+    return other_cells is None and cells is not None and other_spacing.approximate_days > cells.approximate_days
+
+
+def check_one_step_per_variable(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> None:
+    """Refuse files of the same variables (one per period) whose values are of different time
+    steps: monthly means followed by daily means are not one series, whatever their names.
+
+    What a file's values are is the length of their time cells when the file has CF time
+    bounds (section 7.1), else the spacing of its times (as ``predict`` judges new data
+    against a run, :func:`climann.workflow.new_data.check_time_step`). A file with a single
+    time step, or times without a regular step, is not compared; nor is a file without bounds
+    whose values lie further apart than another's cells (a subset of months, January means).
+    Gaps of missing steps keep a file's step (a monthly file without 2004 is monthly).
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        One per file, their time bounds (if any) readable.
+    names : sequence of str or Path
+        The file of each dataset.
+
+    Raises
+    ------
+    ClimannError
+        Naming two such files, what each holds and the way out: average the finer file to the
+        coarser step (``cdo monmean``), or use files of one step.
+    """
+    groups: dict[frozenset, list[tuple[str | Path, tuple]]] = {}
+    for dataset, name in zip(datasets, names):
+        time = time_coordinate(dataset)
+        if time is None or time not in dataset.dims or time not in dataset.indexes:
+            continue
+        bounds = str(dataset[time].attrs.get("bounds"))
+        variables = frozenset(variable for variable in data_variable_names(dataset) if variable != bounds)
+        groups.setdefault(variables, []).append((name, _file_values(dataset, time)))
+    for variables, files in groups.items():
+        for name, values in files[1:]:
+            if not _same_values(files[0][1], values):
+                raise _one_step_refusal(sorted(variables), files[0], (name, values))
+
+
+def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple) -> ClimannError:
+    """The refusal of :func:`check_one_step_per_variable` for two files (name, (cells, spacing))."""
+    def holds(values: tuple) -> str:
+        cells, spacing = values
+        described = values_text(cells, spacing)
+        return described if described.startswith("values ") else f"{described} values"
+
+    (coarse, coarse_values), (fine, fine_values) = sorted(
+        (first, other), key=lambda file: -(file[1][0] or file[1][1]).approximate_days)
+    coarse_step = coarse_values[0] or coarse_values[1]
+    return ClimannError(
+        f"the files of {_listed(variables)} are at different time steps ({Path(str(first[0])).name} holds "
+        f"{holds(first[1])}, {Path(str(other[0])).name} {holds(other[1])}): {_SAME_STEPS}, one series; bring "
+        f"{Path(str(fine)).name} to {coarse_step.name} steps first, {averaging_advice(fine, coarse_step.name)}, "
+        f"or give files of one time step"
+    )

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import cftime
 import numpy as np
@@ -28,7 +29,9 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
+from climann.data.shell import input_and_copy, source_and_copy
 from climann.data.time_axis import TimeStep, axis_time_step
+from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
 
@@ -91,8 +94,8 @@ def _date(time: object) -> str:
 def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     """``dataset`` with its time coordinate at the middles of its CF time cells.
 
-    Nothing changes when the time has no bounds, the bounds are not dates, a cell does not
-    hold its stamp, or every stamp is already its cell's middle. Otherwise the time
+    Nothing changes when the time has no bounds, the bounds are not dates, a cell is empty,
+    or every stamp is already its cell's middle. Otherwise the time
     coordinate (attributes and encoding kept) holds the middles and the stamps are kept in
     :data:`FILE_TIME_COORDINATE`; when that moves a step into another calendar month (stamps
     at the ends of the cells, as in CESM history files), a warning says so once.
@@ -107,6 +110,11 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     Returns
     -------
     xarray.Dataset
+
+    Raises
+    ------
+    ClimannError
+        If a cell does not hold its stamp (:func:`check_stamps_in_cells`).
     """
     if (name := time_coordinate(dataset)) is None:
         return dataset
@@ -115,6 +123,8 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     if time.ndim != 1 or bounds_name not in dataset.variables or dataset[bounds_name].dims[:1] != time.dims:
         return dataset
     stamps, bounds = np.asarray(time.values), np.asarray(dataset[bounds_name].values)
+    check_stamps_in_cells(stamps, bounds, (name, bounds_name), where,
+                          source_and_copy(dataset, time, suffix="restamped"))
     middles = cell_middles(stamps, bounds)
     if middles is None or all(middles == stamps):
         return dataset
@@ -123,6 +133,92 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
 
 
+
+
+#: How far outside its cell a stamp may lie and still be on its edge, as a fraction of the
+#: cell's length (a monthly cell: about 45 minutes): stamps and bounds stored apart may round
+#: differently.
+EDGE_TOLERANCE = 1e-3
+
+
+def stamp_outside_cell(stamps: np.ndarray, bounds: np.ndarray) -> int | None:
+    """The index of the first stamp that lies outside its time cell (CF 7.1 bounds), None when
+    every cell holds its stamp.
+
+    A stamp on an edge of its cell holds it (CESM history files stamp a mean at its upper
+    bound), to within :data:`EDGE_TOLERANCE` of the cell's length; an empty cell (both
+    bounds equal) holds only its own instant.
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+        Either order of the two vertices.
+
+    Returns
+    -------
+    int or None
+        None also when the shapes do not match or the values are not dates.
+    """
+    if len(stamps) == 0 or bounds.shape != (len(stamps), 2):
+        return None
+    if not all(hasattr(value, "calendar") for value in (*stamps, *bounds.ravel())):
+        return None
+    lower, upper = _lower_upper(bounds)
+    for index, (low, stamp, high) in enumerate(zip(lower, stamps, upper)):
+        slack = (high - low) * EDGE_TOLERANCE
+        if not low - slack <= stamp <= high + slack:
+            return index
+    return None
+
+
+def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[str, str], where: str,
+                          files: str = "IN.nc OUT.nc") -> None:
+    """Refuse time bounds whose cells do not hold their stamps (a stamp on 15 January with
+    the cell 1 December to 1 January): the stamps date each value in one period and the
+    cells in another, and nothing tells which is right.
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+    names : (str, str)
+        The time coordinate's and its bounds variable's names, for the commands.
+    where : str
+        The files, for the message.
+    files : str
+        The input and output arguments of the commands (:func:`climann.data.shell.input_and_copy`).
+
+    Raises
+    ------
+    ClimannError
+        Naming the first such step, both datings (the stamp, and its cell's middle) and the
+        ways out: restamp at the cells' middles when the bounds are right, or drop the bounds
+        when the stamps are.
+    """
+    index = stamp_outside_cell(stamps, bounds)
+    if index is None:
+        return
+    time_name, bounds_name = names
+    lower, upper = _lower_upper(bounds)
+    stamp, low, high = stamps[index], lower[index], upper[index]
+    restamp = f"{time_name}=({bounds_name}(:,0)+{bounds_name}(:,1))/2"
+    raise ClimannError(
+        f"{where}: the time bounds '{bounds_name}' contradict the stamps: step {index + 1} is stamped "
+        f"{_date(stamp)} outside its cell {_date(low)} to {_date(high)}, so {_readings(stamp, low + (high - low) / 2)} "
+        f"(CF 7.1); if the bounds are right, restamp at their "
+        f"middles: `ncap2 -s '{restamp}' {files}`; if the stamps are right, drop the bounds: "
+        f"`ncks -x -v {bounds_name} {files}`"
+    )
+
+
+def _readings(stamp: cftime.datetime, middle: cftime.datetime) -> str:
+    """The two datings of a value in words: by month when they differ in month ("it is in
+    January 2000 by its stamp and in December 1999 by its cell"), else by date."""
+    if (stamp.year, stamp.month) == (middle.year, middle.month):
+        return f"it is dated {_date(stamp)} by its stamp and {_date(middle)} by its cell's middle"
+    return (f"it is in {stamp.strftime('%B')} {stamp.year:04d} by its stamp and in {middle.strftime('%B')} "
+            f"{middle.year:04d} by its cell")
 
 
 def _months_after(time: cftime.datetime, months: int) -> cftime.datetime:
@@ -186,6 +282,77 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     else:
         return None
     return np.stack([lower, upper], axis=1), doubt
+
+
+def month_start_switch(stamps: np.ndarray) -> int | None:
+    """The index of the first stamp of a monthly axis whose place in its month switches
+    between the first instant of the month (1st at 00:00) and inside it, None when the
+    stamps keep one of the two (or the axis is not monthly).
+
+    Without time bounds a stamp on the 1st at 00:00 may open its month (ERA5) or close the
+    month before (CESM history files); a series stamped so throughout is read one way, with
+    a warning (:func:`inferred_cells`), but one that switches to or from stamps inside their
+    months (the 15th, CMIP's mid-month days and hours) would be dated by two readings at
+    once, one of them a month off.
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+
+    Returns
+    -------
+    int or None
+    """
+    if axis_time_step(stamps) != TimeStep(months=1):
+        return None
+    at_start = np.array([_at_month_start(time) for time in stamps])
+    if at_start.all() or not at_start.any():
+        return None
+    return int(np.flatnonzero(at_start != at_start[0])[0])
+
+
+def check_month_stamps(stamps: np.ndarray, where: str,
+                       source_of: Callable[[object], str | None] | None = None) -> None:
+    """Refuse monthly values without time bounds whose stamps switch between the first
+    instant of a month and inside it (:func:`month_start_switch`).
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+        The time coordinate of data without time bounds, in increasing order.
+    where : str
+        The files, for the message.
+    source_of : callable, optional
+        The file holding a stamp (a cftime date → its path, or None), to name it and give
+        the command on it; without it the step alone is named.
+
+    Raises
+    ------
+    ClimannError
+        Naming the step where the stamps switch, the step before, and the ways out: time
+        bounds, or restamping the values stamped on the 1st (``cdo setday,15``).
+    """
+    index = month_start_switch(np.asarray(stamps))
+    if index is None:
+        return
+    before, after = stamps[index - 1], stamps[index]
+    at_start = after if _at_month_start(after) else before
+    source = source_of(at_start) if source_of else None
+    files = input_and_copy(source, "restamped") if source else "IN.nc OUT.nc"
+    sources = [source_of(time) if source_of else None for time in (before, after)]
+    named = [f" in {Path(str(name)).name}" if name and sources[0] != sources[1] else "" for name in sources]
+    raise ClimannError(
+        f"{where}: monthly values without time bounds are stamped {_month_place(before)}{named[0]} then "
+        f"{_month_place(after)}{named[1]}: a stamp on the 1st at 00:00 may open its month (ERA5) or close "
+        f"the month before (CESM history files), so which month each value is cannot be told; give the files time "
+        f"bounds (CF 7.1), or restamp the values stamped on the 1st: if they open their months "
+        f"`cdo setday,15 {files}`, if they close the month before `cdo -setday,15 -shifttime,-1day {files}`"
+    )
+
+
+def _month_place(time: cftime.datetime) -> str:
+    """Where a stamp is in its month: "on the 1st at 00:00 (2005-01-01)", "inside the month (2004-12-15)"."""
+    return f"on the 1st at 00:00 ({_date(time)})" if _at_month_start(time) else f"inside the month ({_date(time)})"
 
 
 def _one_season_a_year(times: np.ndarray, step: TimeStep) -> bool:

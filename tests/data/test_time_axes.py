@@ -139,3 +139,69 @@ def test_periods_that_do_not_overlap_are_refused_naming_the_two_that_do_not(tmp_
     assert str(raised.value) == ("pred (2000-01 to 2000-12) and huss (2001-01 to 2001-12) cover periods that do not "
                                  "overlap: climann needs every variable at the same time steps; give files of a "
                                  "common period")
+
+
+def _file_of_steps(path, first, count, step, *, bounds=False):
+    """tas and rsds at ``count`` times from ``first`` (cftime, noleap), ``step`` apart (a
+    timedelta, or "month" for the calendar month after); with ``bounds`` each time's cell
+    [time, next time] as time_bnds. Returns the times."""
+    def after(time):
+        if step == "month":
+            year, month = divmod(time.year * 12 + time.month, 12)
+            return time.replace(year=year, month=month + 1)
+        return time + step
+
+    times = [first]
+    while len(times) < count + 1:
+        times.append(after(times[-1]))
+    units = "days since 2000-01-01"
+    rng = np.random.default_rng(count)
+    variables = {name: (("time", "lat", "lon"), rng.normal(size=(count, 2, 3)), {"units": unit})
+                 for name, unit in (("tas", "K"), ("rsds", "W m-2"))}
+    attrs = {"units": units, "calendar": "noleap", "standard_name": "time"}
+    if bounds:
+        variables["time_bnds"] = (("time", "nbnd"), cftime.date2num(np.stack([times[:-1], times[1:]], 1), units,
+                                                                    "noleap"))
+        attrs["bounds"] = "time_bnds"
+    xr.Dataset(variables, coords={
+        "time": ("time", cftime.date2num(times[:-1], units, "noleap"), attrs),
+        "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return times[:-1]
+
+
+@pytest.mark.parametrize("bounds", [pytest.param(False, id="without-bounds"), pytest.param(True, id="with-bounds")])
+def test_one_variables_files_at_different_steps_are_refused_naming_both(tmp_path, bounds):
+    import datetime
+
+    _file_of_steps(tmp_path / "tas_mon.nc", cftime.datetime(2000, 1, 1, calendar="noleap"), 72, "month", bounds=bounds)
+    _file_of_steps(tmp_path / "tas_day.nc", cftime.datetime(2006, 1, 1, calendar="noleap"), 365,
+                   datetime.timedelta(days=1), bounds=bounds)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "tas_mon.nc", tmp_path / "tas_day.nc"])
+    message = str(error.value)
+    assert "\n" not in message
+    assert "tas_mon.nc holds monthly values, tas_day.nc daily values" in message
+    assert "cdo monmean" in message and "tas_day_monthly.nc" in message
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "step", "bounds"),
+    [
+        pytest.param((2000, 1), (2004, 1), "month", False, id="monthly-with-a-gap-of-two-years"),
+        pytest.param((2000, 1), (2003, 1), "month", True, id="monthly-cells-of-28-to-31-days"),
+        pytest.param((2000, 1), (2000, 3), "6h", False, id="6-hourly"),
+    ],
+)
+def test_files_of_one_step_stay_one_series(tmp_path, first, second, step, bounds):
+    import datetime
+
+    delta = "month" if step == "month" else datetime.timedelta(hours=6)
+    count = 36 if step == "month" else 40
+    times = [*_file_of_steps(tmp_path / "a.nc", cftime.datetime(*first, 1, calendar="noleap"), count, delta,
+                             bounds=bounds),
+             *_file_of_steps(tmp_path / "b.nc", cftime.datetime(*second, 1, calendar="noleap"), count, delta,
+                             bounds=bounds)]
+    dataset = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    assert dataset.sizes["time"] == len(times)

@@ -401,3 +401,106 @@ def test_the_start_stamp_warning_cites_a_recipe_of_the_datas_step(caplog, times,
                              dated_by="cell_middle")
     (message,) = [record.getMessage() for record in caplog.records if "no bounds" in record.getMessage()]
     assert said in message and not_said not in message
+
+
+def _monthly_file(path, months, *, day_of, bounds=False, shift_bounds=0, first_year=2000, seed=0):
+    """Monthly values (standard calendar) of ``months`` months from January of ``first_year``,
+    month k stamped at ``day_of(k)`` = (day, hour); with ``bounds`` the calendar months
+    shifted by ``shift_bounds`` months as time_bnds; tas random on a 2×3 grid."""
+    def month_start(k):
+        return cftime.datetime(first_year + k // 12, k % 12 + 1, 1, calendar="standard")
+
+    stamps = [month_start(k).replace(day=day_of(k)[0], hour=day_of(k)[1]) for k in months]
+    units = "days since 2000-01-01"
+    tas = np.random.default_rng(seed).normal(280, 5, (len(stamps), 2, 3))
+    time_attrs = {"units": units, "calendar": "standard", "standard_name": "time"}
+    variables = {"tas": (("time", "lat", "lon"), tas, {"units": "K"})}
+    if bounds:
+        edges = [[month_start(k + shift_bounds), month_start(k + shift_bounds + 1)] for k in months]
+        variables["time_bnds"] = (("time", "nbnd"), cftime.date2num(edges, units, "standard"))
+        time_attrs["bounds"] = "time_bnds"
+    xr.Dataset(variables, coords={
+        "time": ("time", cftime.date2num(stamps, units, "standard"), time_attrs),
+        "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return path
+
+
+def test_bounds_that_do_not_hold_their_stamps_are_refused_naming_the_step_and_both_datings(tmp_path):
+    from climann.errors import ClimannError
+
+    path = _monthly_file(tmp_path / "bad.nc", range(24), day_of=lambda k: (15, 0), bounds=True, shift_bounds=-1)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    message = str(error.value)
+    assert "\n" not in message
+    assert "step 1 is stamped 2000-01-15 outside its cell 1999-12-01 to 2000-01-01" in message
+    assert "January 2000 by its stamp and in December 1999 by its cell" in message
+    assert "ncks -x -v time_bnds" in message and "ncap2" in message
+
+
+@pytest.mark.parametrize(
+    ("day_of", "shift", "months"),
+    [
+        pytest.param(lambda k: (1, 0), 1, list(range(1, 13)) * 2, id="stamped-at-the-upper-edge-cesm"),
+        pytest.param(lambda k: (1, 0), 0, list(range(1, 13)) * 2, id="stamped-at-the-lower-edge"),
+        pytest.param(lambda k: (15, 0) if k < 12 else (1, 0), 0, list(range(1, 13)) * 2,
+                     id="15th-then-1st-with-bounds"),
+    ],
+)
+def test_cells_that_hold_their_stamps_date_each_value_by_its_cell(tmp_path, day_of, shift, months):
+    # CESM: the value of month k is stamped at the 1st of month k+1, its cell is month k
+    stamps_of = (lambda k: day_of(k)) if shift == 0 else day_of
+    path = _monthly_file(tmp_path / "cells.nc", [k + shift for k in range(24)] if shift else range(24),
+                         day_of=stamps_of, bounds=True, shift_bounds=-shift)
+    times = open_dataset([path])["time"].values
+    assert [time.month for time in times] == months
+    assert all(time.day in (15, 16) for time in times)  # the middles of the months
+
+
+def test_monthly_stamps_switching_between_the_1st_and_mid_month_without_bounds_are_refused(tmp_path):
+    from climann.errors import ClimannError
+
+    _monthly_file(tmp_path / "a.nc", range(24), day_of=lambda k: (15, 0))
+    _monthly_file(tmp_path / "b.nc", range(24, 48), day_of=lambda k: (1, 0))
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    message = str(error.value)
+    assert "\n" not in message
+    assert "inside the month (2001-12-15) in a.nc then on the 1st at 00:00 (2002-01-01) in b.nc" in message
+    assert "cdo setday,15" in message and "b_restamped.nc" in message
+
+
+def test_one_stamp_on_the_1st_among_mid_month_stamps_is_refused_naming_it(tmp_path):
+    from climann.errors import ClimannError
+
+    path = _monthly_file(tmp_path / "one.nc", range(36), day_of=lambda k: (1, 0) if k == 17 else (15, 0))
+    with pytest.raises(ClimannError, match=r"inside the month \(2001-05-15\) then on the 1st at 00:00 \(2001-06-01\)"):
+        open_dataset([path])
+
+
+def test_monthly_files_restamped_with_bounds_are_one_monthly_series_keyed_per_calendar_month(tmp_path):
+    from climann.evaluation.baselines import climatology_prediction, season_name
+
+    _monthly_file(tmp_path / "a.nc", range(36), day_of=lambda k: (15, 0), bounds=True, seed=1)
+    _monthly_file(tmp_path / "b.nc", range(36, 60), day_of=lambda k: (1, 0), bounds=True, seed=2)
+    dataset = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    times = dataset["time"].values
+    truth = dataset["tas"].values
+    train = np.array([time.year < 2003 for time in times])
+    assert season_name(times) == "calendar month"
+    month = np.arange(60) % 12
+    raw = np.concatenate([xr.open_dataset(tmp_path / name)["tas"].values for name in ("a.nc", "b.nc")])
+    by_hand = np.stack([raw[train & (month == m)].mean(axis=0) for m in range(12)])
+    np.testing.assert_allclose(climatology_prediction(truth, times, train), by_hand[month])
+
+
+def test_cmip_mid_month_stamps_varying_by_a_day_and_hours_stay_monthly_without_a_word(tmp_path, caplog):
+    from climann.evaluation.baselines import season_name
+
+    path = _monthly_file(tmp_path / "cmip.nc", range(24), day_of=lambda k: (16, 12) if k % 2 else (15, 0))
+    with caplog.at_level(logging.WARNING):
+        times = open_dataset([path])["time"].values
+    assert season_name(times) == "calendar month"
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
