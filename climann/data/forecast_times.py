@@ -22,9 +22,13 @@ import xarray as xr
 FORECAST_REFERENCE_TIME = "forecast_reference_time"
 FORECAST_PERIOD = "forecast_period"
 
-#: The units lead times are given in once opened (numbers, so that ``select`` reads them
-#: with their units as it reads levels: ``step=6`` or ``step="360 minutes"``).
+#: The units of a lead time decoded to ``timedelta64`` whose file gave no units of time that
+#: numbers can keep (cfgrib's ``step`` is in hours).
 LEAD_TIME_UNITS = "hours"
+
+#: Units of time a lead time keeps from its file (UDUNITS spellings, CF section 4.4).
+_TIME_UNITS = {"days": "D", "day": "D", "d": "D", "hours": "h", "hour": "h", "hr": "h", "h": "h",
+               "minutes": "m", "minute": "m", "min": "m", "seconds": "s", "second": "s", "sec": "s", "s": "s"}
 
 
 def is_forecast_period(coordinate: xr.DataArray) -> bool:
@@ -39,17 +43,32 @@ def is_dated(coordinate: xr.DataArray) -> bool:
     return coordinate.dtype == object and coordinate.size > 0 and hasattr(coordinate.values.flat[0], "calendar")
 
 
-def with_lead_times_in_hours(dataset: xr.Dataset) -> xr.Dataset:
+def with_lead_times_as_numbers(dataset: xr.Dataset) -> xr.Dataset:
     """``dataset`` with each lead time (``forecast_period``) that was decoded to
-    ``timedelta64`` (cfgrib's ``step``, or xarray's decoding of a file it wrote) as numbers
-    in :data:`LEAD_TIME_UNITS`, its CF ``units`` attribute saying so (CF section 4.4: a time
-    duration is a number with units of time)."""
+    ``timedelta64`` (cfgrib's ``step``, or xarray's decoding of a file's ``units = "days"``)
+    as numbers in the file's own units of time (its encoding's ``units``; else
+    :data:`LEAD_TIME_UNITS`), its CF ``units`` attribute saying so (CF section 4.4: a time
+    duration is a number with units of time). A bare number in ``--select leadtime=2`` is
+    then read in the file's units, as for any coordinate."""
     converted = {}
     for name, coordinate in dataset.coords.items():
         if is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.timedelta64):
-            hours = coordinate.values / np.timedelta64(1, "h")
-            converted[name] = xr.Variable(coordinate.dims, hours, {**coordinate.attrs, "units": LEAD_TIME_UNITS})
+            units = str(coordinate.encoding.get("units", "")).strip().lower()
+            units = units if units in _TIME_UNITS else LEAD_TIME_UNITS
+            numbers = coordinate.values / np.timedelta64(1, _TIME_UNITS[units])
+            converted[name] = xr.Variable(coordinate.dims, numbers, {**coordinate.attrs, "units": units})
     return dataset.assign_coords(converted) if converted else dataset
+
+
+def with_one_lead_time_as_scalar(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with a lead-time dimension of length 1 (one lead time kept as a dimension,
+    with ``valid_time(time, step)``) as a scalar coordinate, as cfgrib gives one lead time:
+    its valid times then lie on one dimension, to become the time axis. Dropped as an extra
+    dimension of length 1 instead, it would leave the fields at their reference times."""
+    for name, coordinate in list(dataset.coords.items()):
+        if coordinate.dims == (name,) and dataset.sizes[name] == 1 and is_forecast_period(coordinate):
+            dataset = dataset.squeeze(name)
+    return dataset
 
 
 def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
@@ -66,7 +85,8 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
     (``valid_time(time, step)``: several lead times per reference time) are left as they
     are, to be chosen from with ``select`` (see
     :func:`climann.data.variables.on_grid`); lead times decoded to ``timedelta64`` become
-    hours (:func:`with_lead_times_in_hours`).
+    numbers in the file's units (:func:`with_lead_times_as_numbers`), and a lead-time
+    dimension of length 1 a scalar (:func:`with_one_lead_time_as_scalar`).
 
     Parameters
     ----------
@@ -78,7 +98,7 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
     xarray.Dataset
         Lazy as given: only coordinates are changed.
     """
-    dataset = with_lead_times_in_hours(dataset)
+    dataset = with_one_lead_time_as_scalar(with_lead_times_as_numbers(dataset))
     for name, coordinate in list(dataset.coords.items()):
         if coordinate.attrs.get("standard_name") != "time" or coordinate.ndim != 1 or not is_dated(coordinate):
             continue
@@ -114,7 +134,7 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
     ----------
     dataset : xarray.Dataset
         Times decoded (cftime objects or datetime64); lead times in units of time (CF
-        ``units``, read with pint), as :func:`with_lead_times_in_hours` leaves them.
+        ``units``, read with pint), as :func:`with_lead_times_as_numbers` leaves them.
 
     Returns
     -------

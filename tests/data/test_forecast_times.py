@@ -122,3 +122,33 @@ def test_a_calendar_without_leap_days_adds_the_lead_in_it():
 
 def _cftime(dates: np.ndarray) -> list:
     return [cftime.DatetimeProlepticGregorian(*map(int, str(date)[:10].split("-"))) for date in dates]
+
+
+def test_one_lead_time_kept_as_a_dimension_of_length_1_is_on_its_valid_times(tmp_path):
+    """``t2m(time, step=1, …)`` with ``valid_time(time, step)``: the same fields as cfgrib's
+    scalar ``step``, so the same valid times (not the reference times, 5 days early)."""
+    written = cfgrib_layout([0, 120]).isel(step=[1])
+    written.to_netcdf(tmp_path / "fc.nc")
+    opened = open_dataset([tmp_path / "fc.nc"])
+    expected = (REFERENCE_TIMES + np.timedelta64(120, "h")).astype("datetime64[s]")
+    assert opened["t2m"].dims == ("time", "latitude", "longitude")
+    assert _dates(opened["time"].values) == [str(date).replace("T", " ") for date in expected]
+    np.testing.assert_array_equal(opened["t2m"].values, written["t2m"].values[:, 0])
+
+
+@pytest.mark.parametrize(("units", "values"), [
+    pytest.param("days", [1.0, 2.0], id="days"), pytest.param("hours", [24.0, 48.0], id="hours"),
+    pytest.param("minutes", [1440.0, 2880.0], id="minutes"),
+])
+def test_a_decoded_lead_time_keeps_the_files_units(tmp_path, units, values):
+    """xarray decodes a lead time in days to timedelta64; as numbers again it is in days, so
+    that ``--select leadtime=2`` reads 2 in the file's units, as for any coordinate."""
+    written = cfgrib_layout([24, 48]).drop_vars("valid_time")
+    written["step"].encoding.update(units=units, dtype="f8")
+    written.to_netcdf(tmp_path / "fc.nc")
+    opened = open_dataset([tmp_path / "fc.nc"])
+    assert opened["step"].attrs["units"] == units
+    np.testing.assert_array_equal(opened["step"].values, values)
+    chosen = select_values(opened, {"step": values[1]})
+    expected = (REFERENCE_TIMES + np.timedelta64(48, "h")).astype("datetime64[s]")
+    assert _dates(chosen["time"].values) == [str(date).replace("T", " ") for date in expected]
