@@ -119,6 +119,44 @@ def longitude_span(west_edges: ArrayLike, widths: ArrayLike = 0.0) -> tuple[floa
     return west, west + 360.0 - float(gaps[widest])
 
 
+def longitude_ends(longitudes: ArrayLike) -> tuple[float, float]:
+    """The western and eastern end of some cells' longitudes, as the file writes them: the
+    centres on either side of the widest gap between them (:func:`longitude_span`), so that a
+    box across the dateline in a −180…180 file has ends (172.5, −172.5) and one across the
+    prime meridian in a 0…360 file (350, 10); cells without a gap wider than twice their mean
+    step (a global grid, or a polar grid whose 2-D longitudes go round the pole) have the
+    smallest and largest value as ends. The one description of a grid's longitudes, for the
+    training grid's record and for new data alike.
+
+    Parameters
+    ----------
+    longitudes : array_like, any shape
+        Degrees east, any convention; NaN (a cell without a position) left out; at least one
+        finite.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(west, east)``, two of ``longitudes``; ``west > east`` for a box across the seam of
+        the file's convention.
+
+    Examples
+    --------
+    >>> longitude_ends([172.5, 177.5, -177.5, -172.5])
+    (172.5, -172.5)
+    """
+    values = np.asarray(longitudes, np.float64).ravel()
+    values = values[np.isfinite(values)]
+    distinct = np.unique(np.round(np.mod(values, 360.0), 9))
+    if distinct.size < 2:
+        return float(values[0]), float(values[0])
+    west, east = longitude_span(distinct)
+    if 360.0 - (east - west) <= 2 * (east - west) / (distinct.size - 1):  # no gap much wider than a step
+        return float(values.min()), float(values.max())
+    return (float(values[np.argmin(np.abs(wrapped_difference(values, west)))]),
+            float(values[np.argmin(np.abs(wrapped_difference(values, east)))]))
+
+
 def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:
     """The indices of ``longitudes`` (degrees, any order) in ascending order round the circle,
     starting after the widest gap between neighbours (where a regional axis has its ends,
