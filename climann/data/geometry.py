@@ -119,6 +119,44 @@ def longitude_span(west_edges: ArrayLike, widths: ArrayLike = 0.0) -> tuple[floa
     return west, west + 360.0 - float(gaps[widest])
 
 
+def longitude_ends(longitudes: ArrayLike) -> tuple[float, float]:
+    """The western and eastern end of some cells' longitudes, as the file writes them: the
+    centres on either side of the widest gap between them (:func:`longitude_span`), so that a
+    box across the dateline in a −180…180 file has ends (172.5, −172.5) and one across the
+    prime meridian in a 0…360 file (350, 10); cells without a gap wider than twice their mean
+    step (a global grid, or a polar grid whose 2-D longitudes go round the pole) have the
+    smallest and largest value as ends. The one description of a grid's longitudes, for the
+    training grid's record and for new data alike.
+
+    Parameters
+    ----------
+    longitudes : array_like, any shape
+        Degrees east, any convention; NaN (a cell without a position) left out; at least one
+        finite.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(west, east)``, two of ``longitudes``; ``west > east`` for a box across the seam of
+        the file's convention.
+
+    Examples
+    --------
+    >>> longitude_ends([172.5, 177.5, -177.5, -172.5])
+    (172.5, -172.5)
+    """
+    values = np.asarray(longitudes, np.float64).ravel()
+    values = values[np.isfinite(values)]
+    distinct = np.unique(np.round(np.mod(values, 360.0), 9))
+    if distinct.size < 2:
+        return float(values[0]), float(values[0])
+    west, east = longitude_span(distinct)
+    if 360.0 - (east - west) <= 2 * (east - west) / (distinct.size - 1):  # no gap much wider than a step
+        return float(values.min()), float(values.max())
+    return (float(values[np.argmin(np.abs(wrapped_difference(values, west)))]),
+            float(values[np.argmin(np.abs(wrapped_difference(values, east)))]))
+
+
 def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:
     """The indices of ``longitudes`` (degrees, any order) in ascending order round the circle,
     starting after the widest gap between neighbours (where a regional axis has its ends,
@@ -231,57 +269,162 @@ def authalic_latitude(latitude: np.ndarray, *, flattening: float) -> np.ndarray:
 
 
 def centre_spacing_areas(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
-    """Approximate area of each cell from the cell centres alone, on the unit sphere.
+    """Approximate area of each cell from the cell centres alone, on the unit sphere
+    (steradians).
 
-    The local cell is the parallelogram spanned by the steps to the neighbouring centres
-    along the rows and along the columns (centred differences inside, one-sided at the
-    edges and beside a cell without a position): A ≈ cos φ · |∂λ/∂j · ∂φ/∂i − ∂λ/∂i · ∂φ/∂j|
-    with λ, φ in radians and i, j the row and column indices. On a regular latitude-longitude
-    grid with even spacing this is cos φ Δφ Δλ, the cos φ weighting of regular grids.
-    Longitude steps are wrapped to ±180°, so a grid across the dateline is continuous.
+    Each cell's four corners lie midway between its centre and its neighbours'
+    (:func:`corners_from_centres`), and its area is that of the quadrilateral through them:
+    :func:`polygon_areas` for a latitude-longitude box, exact, so that a regular grid written
+    with 2-D coordinates has the areas of the same grid with 1-D ones
+    ((sin φ₂ − sin φ₁)(λ₂ − λ₁), a centre at a pole its share of the polar cap); else the
+    geodesic quadrilateral (:func:`great_circle_polygon_areas`), which needs no longitude
+    difference, so that a cell centred on a pole or around it (a rotated grid written as
+    bare 2-D latitude and longitude, a NEMO/ORCA grid near its fold) gets its area, not the
+    cos φ = 0 of a pole. For cells of Δ radians the relative error is of the order of Δ²
+    (2° cells of a rotated grid: 4e-4, 3e-3 at the grid's four corners).
 
     Parameters
     ----------
     latitude, longitude : ndarray, shape (n_rows, n_columns)
         Cell centres in degrees, NaN for a cell without a position (it gets area 0 and is
-        no neighbour); at least 2 along an axis to measure a step along it (a single row or
-        column, or a cell with no placed neighbour along an axis, counts a step of 1 radian
-        along it).
+        no neighbour: the corners on that side come from the neighbour on the other side).
 
     Returns
     -------
     ndarray, shape (n_rows, n_columns)
     """
-    latitude = np.deg2rad(np.asarray(latitude, np.float64))
-    longitude = np.deg2rad(np.asarray(longitude, np.float64))
-    (dlon_di, dlat_di), (dlon_dj, dlat_dj) = (_centre_steps(latitude, longitude, axis) for axis in (0, 1))
-    area = np.clip(np.cos(latitude), 0, None) * np.abs(dlon_dj * dlat_di - dlon_di * dlat_dj)
-    return np.where(np.isfinite(area), area, 0.0)
+    latitude_corners, longitude_corners, boxes = corners_from_centres(latitude, longitude)
+    area = np.where(boxes, polygon_areas(latitude_corners, longitude_corners),
+                    great_circle_polygon_areas(latitude_corners, longitude_corners))
+    placed = np.isfinite(np.asarray(latitude, np.float64)) & np.isfinite(np.asarray(longitude, np.float64))
+    return np.where(placed & np.isfinite(area), area, 0.0)
 
 
-def _centre_steps(latitude: np.ndarray, longitude: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Steps of longitude (wrapped to ±π) and latitude to the next cell along ``axis``, radians:
-    the mean of the steps to the neighbours on either side that have a position (numpy's
-    centred difference inside, one-sided at the edges)."""
-    if latitude.shape[axis] < 2:
-        return (np.zeros_like(latitude), np.ones_like(latitude)) if axis == 0 else (
-            np.ones_like(latitude), np.zeros_like(latitude))
-    steps = []
-    for values, wrap in ((longitude, True), (latitude, False)):
-        forward = np.diff(values, axis=axis)
-        if wrap:
-            forward = (forward + np.pi) % (2 * np.pi) - np.pi
-        pad = [(0, 0), (0, 0)]
-        pad[axis] = (0, 1)
-        after = np.pad(forward, pad, constant_values=np.nan)  # to the next cell along the axis
-        pad[axis] = (1, 0)
-        before = np.pad(forward, pad, constant_values=np.nan)  # from the previous one
-        both = np.stack([after, before])
-        placed = np.isfinite(both)
-        steps.append(np.where(placed.any(axis=0), np.nansum(both, axis=0) / np.maximum(placed.sum(axis=0), 1),
-                              np.nan))
-    lonstep, latstep = steps
-    lonless = ~np.isfinite(lonstep) & np.isfinite(latitude)  # no placed neighbour along this axis
-    if axis == 0:
-        return np.where(lonless, 0.0, lonstep), np.where(lonless, 1.0, latstep)
-    return np.where(lonless, 1.0, lonstep), np.where(lonless, 0.0, latstep)
+# The neighbours of a corner, (step along the rows, step along the columns), in order round the
+# cell (anticlockwise in index space): the corners of the cell's quadrilateral.
+_CORNER_STEPS = ((-1, -1), (-1, 1), (1, 1), (1, -1))
+_SAME_DEGREES = 1e-6  # centres this close in latitude or longitude share a parallel or meridian
+
+
+def corners_from_centres(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The four corners of each cell of a grid known only by its centres, degrees.
+
+    A corner is the middle of the four centres around it: the cell's, its neighbours' along
+    the rows and the columns, and the diagonal one. Where these lie on two parallels and two
+    meridians (a latitude-longitude grid written with 2-D coordinates) it is their mean
+    latitude and longitude (clipped to ±90°), as :func:`bounds_from_centres` places the edges
+    of a 1-D axis; elsewhere it is their mean as unit vectors, which averages no longitude,
+    so centres around a pole or on it have a corner between them. A neighbour that is
+    missing (beyond the grid's edge, or without a position) is the cell's centre mirrored
+    through the neighbour on the other side (the edge half a spacing out, as in 1-D); a cell
+    with no neighbour along an axis is 1° wide along it (as a single centre of a 1-D axis).
+
+    Parameters
+    ----------
+    latitude, longitude : ndarray, shape (n_rows, n_columns)
+        Cell centres, degrees; NaN for a cell without a position.
+
+    Returns
+    -------
+    latitude_corners, longitude_corners : ndarray, shape (n_rows, n_columns, 4)
+        In order round the cell (CF section 7.1 vertices); NaN at a cell without a position.
+    boxes : ndarray of bool, shape (n_rows, n_columns)
+        Whether each cell is a latitude-longitude box (all four corners by mean latitude and
+        longitude).
+    """
+    latitude = np.asarray(latitude, np.float64)
+    longitude = np.asarray(longitude, np.float64)
+    centre = _Points(latitude, longitude)
+    corners = []
+    for row_step, column_step in _CORNER_STEPS:
+        along_rows = _neighbour(centre, axis=0, step=row_step)
+        along_columns = _neighbour(centre, axis=1, step=column_step)
+        # a missing diagonal: mirrored along the rows beside it, else along the columns, else the
+        # parallelogram's fourth corner (a corner of the grid)
+        diagonal = (_shifted(centre, row_step, column_step)
+                    .where_missing(_shifted(_neighbour(centre, axis=0, step=row_step), 0, column_step))
+                    .where_missing(_shifted(_neighbour(centre, axis=1, step=column_step), row_step, 0))
+                    .where_missing(centre.completed(along_rows, along_columns)))
+        corners.append(_middle(centre, along_rows, along_columns, diagonal))
+    latitude_corners = np.stack([corner[0] for corner in corners], axis=-1)
+    longitude_corners = np.stack([corner[1] for corner in corners], axis=-1)
+    boxes = np.all(np.stack([corner[2] for corner in corners]), axis=0)
+    return latitude_corners, longitude_corners, boxes
+
+
+class _Points:
+    """Points on the sphere both as latitude and longitude (degrees; a mirrored point may have
+    |latitude| > 90, on a meridian beyond the pole) and as (unnormalised) vectors, shape (..., 3);
+    sums and differences taken in both, longitudes relative to the first point's."""
+
+    def __init__(self, latitude: np.ndarray, longitude: np.ndarray, vectors: np.ndarray | None = None):
+        self.latitude, self.longitude = latitude, longitude
+        if vectors is None:
+            phi, lam = np.deg2rad(latitude), np.deg2rad(longitude)
+            vectors = np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
+        self.vectors = vectors
+
+    def completed(self, along_rows: "_Points", along_columns: "_Points") -> "_Points":
+        """The fourth corner of the parallelogram from this point to its two neighbours:
+        along_rows + along_columns − self (the diagonal neighbour of a cell that has none)."""
+        return _Points(along_rows.latitude + along_columns.latitude - self.latitude,
+                       along_rows.longitude + wrapped_difference(along_columns.longitude, self.longitude),
+                       along_rows.vectors + along_columns.vectors - self.vectors)
+
+    def mirrored_through(self, middle: "_Points") -> "_Points":
+        """This point reflected through ``middle``: 2·middle − self."""
+        return _Points(2 * middle.latitude - self.latitude,
+                       middle.longitude + wrapped_difference(middle.longitude, self.longitude),
+                       2 * middle.vectors - self.vectors)
+
+    def where_missing(self, other: "_Points") -> "_Points":
+        missing = ~np.isfinite(self.latitude) | ~np.isfinite(self.longitude)
+        return _Points(np.where(missing, other.latitude, self.latitude),
+                       np.where(missing, other.longitude, self.longitude),
+                       np.where(missing[..., None], other.vectors, self.vectors))
+
+
+def _shifted(points: _Points, row_step: int, column_step: int) -> _Points:
+    """The points of the cells ``row_step`` rows and ``column_step`` columns on, NaN beyond
+    the grid's edge, shape (n_rows, n_columns)."""
+    n_rows, n_columns = points.latitude.shape
+    rows, columns = slice(1 + row_step, 1 + row_step + n_rows), slice(1 + column_step, 1 + column_step + n_columns)
+
+    def shift(values: np.ndarray) -> np.ndarray:
+        padding = [(1, 1), (1, 1)] + [(0, 0)] * (values.ndim - 2)
+        return np.pad(values, padding, constant_values=np.nan)[rows, columns]
+
+    return _Points(shift(points.latitude), shift(points.longitude), shift(points.vectors))
+
+
+def _neighbour(centres: _Points, *, axis: int, step: int) -> _Points:
+    """Each cell's neighbour one ``step`` along ``axis`` (0: rows, 1: columns); where it is
+    missing, the cell's centre mirrored through the neighbour on the other side; where that
+    is missing too, a point 1° away (of latitude along the rows, of longitude along the
+    columns)."""
+    steps = (step, 0) if axis == 0 else (0, step)
+    beyond = _shifted(centres, -steps[0], -steps[1]).mirrored_through(centres)
+    one_degree = _Points(centres.latitude + step * (axis == 0), centres.longitude + step * (axis == 1))
+    return _shifted(centres, *steps).where_missing(beyond).where_missing(one_degree)
+
+
+def _middle(*points: _Points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The corner between a cell's centre and three neighbours (the one along the rows, the
+    one along the columns, the diagonal one): (latitude, longitude, whether they form a
+    latitude-longitude box), degrees."""
+    centre, along_rows, along_columns, diagonal = points
+    same = lambda a, b: np.abs(wrapped_difference(a, b)) <= _SAME_DEGREES  # noqa: E731
+    rows_are_parallels = (same(centre.latitude, along_columns.latitude) & same(along_rows.latitude, diagonal.latitude)
+                          & same(centre.longitude, along_rows.longitude)
+                          & same(along_columns.longitude, diagonal.longitude))
+    rows_are_meridians = (same(centre.latitude, along_rows.latitude) & same(along_columns.latitude, diagonal.latitude)
+                          & same(centre.longitude, along_columns.longitude)
+                          & same(along_rows.longitude, diagonal.longitude))
+    box = rows_are_parallels | rows_are_meridians
+    box_latitude = np.clip(sum(point.latitude for point in points) / 4, -90.0, 90.0)
+    box_longitude = centre.longitude + sum(wrapped_difference(point.longitude, centre.longitude)
+                                           for point in points) / 4
+    vector = sum(point.vectors for point in points)
+    vector_latitude = np.rad2deg(np.arctan2(vector[..., 2], np.hypot(vector[..., 0], vector[..., 1])))
+    vector_longitude = np.rad2deg(np.arctan2(vector[..., 1], vector[..., 0]))
+    return np.where(box, box_latitude, vector_latitude), np.where(box, box_longitude, vector_longitude), box

@@ -252,8 +252,8 @@ class GridLayout:
         keeps areas). On a map projection they are the geodesic areas of the cells' corners, which
         are exact in the projection's coordinates (``geographic.cell_areas``). On another
         curvilinear grid the areas come from the 2-D cell corners when the file has them
-        (:func:`~climann.data.geometry.polygon_areas`), else from the centres and their spacing
-        (:func:`~climann.data.geometry.centre_spacing_areas`).
+        (:func:`~climann.data.geometry.polygon_areas`), else from corners midway between the
+        centres (:func:`~climann.data.geometry.centre_spacing_areas`: a cell on a pole too).
         The file's own areas (``cell_areas``, from its CF ``cell_measures``) come first, on
         every grid: a model knows its cells best (CF conventions section 7.2).
         """

@@ -20,7 +20,7 @@ import xarray as xr
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
 from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
-from climann.data.geometry import wrapped_difference
+from climann.data.geometry import longitude_ends, wrapped_difference
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
@@ -273,7 +273,7 @@ def predict_files(
     check_like_training(run, source.layout, scoring=False)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     if trained_grid:
-        trained_lon, new_lon = _trained_longitudes(run), source.layout.geographic_coordinates()[1]
+        trained_lon, new_lon = _compared_longitude_ends(run, new_grid)
         extent = ("n_lat", "n_lon", "lat_range")
         if any(trained_grid[key] != new_grid[key] for key in extent) or not _same_box(trained_lon, new_lon):
             notes.append(
@@ -340,45 +340,36 @@ def _span(limits: list[float]) -> str:
     return f"{limits[0]:g}…{limits[1]:g}"
 
 
-def _trained_longitudes(run: TrainedRun) -> np.ndarray:
-    """The longitudes of the training grid's cells (degrees east, as in its files): its
-    longitude axis (``grid_axes`` of the model file) on a regular grid; else, on a curvilinear
-    grid or for a model file from before that record, the two ends of ``grid.lon_range``."""
+def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The western and eastern ends of the training grid's longitudes and of the new grid's
+    (its :func:`~climann.workflow.run_directory.grid_summary`), described the same way
+    (:func:`~climann.data.geometry.longitude_ends`): as recorded in ``grid.lon_ends``; for a
+    model file from before that record, of its regular longitude axis (``grid_axes``); on a
+    curvilinear grid recorded before it, both grids' smallest and largest longitude
+    (``lon_range``), the only extent recorded."""
     grid = run.network.metadata["grid"]
+    if "lon_ends" in grid:
+        return tuple(grid["lon_ends"]), tuple(new_grid["lon_ends"])
     axes = list((run.network.metadata.get("grid_axes") or {}).values())
     if len(axes) == 2 and np.allclose([min(axes[1]), max(axes[1])], grid["lon_range"], rtol=0, atol=1e-9):
-        return np.asarray(axes[1], np.float64)
-    return np.asarray(grid["lon_range"], np.float64)
+        return longitude_ends(axes[1]), tuple(new_grid["lon_ends"])
+    return tuple(grid["lon_range"]), tuple(new_grid["lon_range"])
 
 
-def _longitude_ends(longitudes: np.ndarray) -> tuple[float, float]:
-    """The westernmost and easternmost of some cells' longitudes, in their own convention: a
-    regional box ends on either side of the widest gap between its longitudes
-    (:func:`~climann.evaluation.figures.maps.continuous_longitudes`), so a box across the
-    dateline in a −180…180 file has ends (172.5, −172.5); a global grid's are its min and max."""
-    from climann.evaluation.figures.maps import continuous_longitudes
-
-    longitudes = np.asarray(longitudes, np.float64).ravel()
-    longitudes = longitudes[np.isfinite(longitudes)]
-    continuous = continuous_longitudes(longitudes)
-    return float(longitudes[np.argmin(continuous)]), float(longitudes[np.argmax(continuous)])
-
-
-def _longitude_span(longitudes: np.ndarray) -> str:
-    """The longitudes of some cells as the box reads: ``"-177.5…177.5"`` for a global grid,
-    ``"172.5…-172.5 across the dateline"`` for a box across it in a −180…180 file
-    (``"350…10 across the prime meridian"`` in a 0…360 file)."""
-    west, east = _longitude_ends(longitudes)
+def _longitude_span(ends: tuple[float, float]) -> str:
+    """A grid's longitudes as the box reads, from its ``(west, east)`` ends: ``"-177.5…177.5"``
+    for a global grid, ``"172.5…-172.5 across the dateline"`` for a box across it in a
+    −180…180 file (``"350…10 across the prime meridian"`` in a 0…360 file)."""
+    west, east = ends
     if west <= east:
         return f"{west:g}…{east:g}"
     return f"{west:g}…{east:g} across the {'dateline' if east < 0.0 else 'prime meridian'}"
 
 
-def _same_box(longitudes: np.ndarray, other: np.ndarray) -> bool:
-    """Whether two sets of longitudes have the same ends, in whichever convention (172.5…−172.5
+def _same_box(ends: tuple[float, float], other: tuple[float, float]) -> bool:
+    """Whether two grids' longitude ends are the same, in whichever convention (172.5…−172.5
     and 172.5…187.5 are one box)."""
-    return bool(np.allclose(wrapped_difference(np.array(_longitude_ends(longitudes)),
-                                               np.array(_longitude_ends(other))), 0.0, rtol=0, atol=1e-9))
+    return bool(np.allclose(wrapped_difference(np.array(ends), np.array(other)), 0.0, rtol=0, atol=1e-9))
 
 
 def _write_prediction_file(
@@ -595,7 +586,7 @@ def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | No
         raise ClimannError(f"{needs}, at training cells only: {error}: regrid the data to the training grid "
                            "(e.g. cdo remapcon), cut them to training cells, or retrain on their grid") from None
     if cells is None or cells.whole:
-        _require_same_grid(meta["grid"], _trained_longitudes(run), layout, needs=needs, by_value=cells is not None)
+        _require_same_grid(run, layout, needs=needs, by_value=cells is not None)
         return None
     if layout.geographic is not None and not same_projection(meta.get("grid_mapping"), layout):
         raise ClimannError(
@@ -607,19 +598,18 @@ def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | No
     return cells
 
 
-def _require_same_grid(
-    trained: dict, trained_longitudes: np.ndarray, layout: GridLayout, *, needs: str, by_value: bool
-) -> None:
-    """The data on the training grid itself (``trained``: its :func:`grid_summary`; its cells'
-    longitudes from :func:`_trained_longitudes`), its cells not found by value: the same size,
-    extent, first and last cell within :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`."""
+def _require_same_grid(run: TrainedRun, layout: GridLayout, *, needs: str, by_value: bool) -> None:
+    """The data on the run's training grid itself (its :func:`grid_summary` in the model file),
+    its cells not found by value: the same size, extent, first and last cell within
+    :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`."""
     from climann.workflow.run_directory import grid_summary
 
-    new = grid_summary(layout)
+    trained, new = run.network.metadata["grid"], grid_summary(layout)
     if same_summarised_grid(trained, new):
         return
+    trained_longitudes, new_longitudes = _compared_longitude_ends(run, new)
 
-    def shown(grid: dict, longitudes: np.ndarray) -> str:
+    def shown(grid: dict, longitudes: tuple[float, float]) -> str:
         return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
@@ -631,7 +621,7 @@ def _require_same_grid(
               "regrid them to the training grid (e.g. cdo remapcon) or retrain on their grid")
     raise ClimannError(
         f"{needs} on its training grid ({shown(trained, trained_longitudes)}); the data are on "
-        f"{shown(new, layout.geographic_coordinates()[1])}: {advice}"
+        f"{shown(new, new_longitudes)}: {advice}"
     )
 
 
@@ -649,18 +639,22 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     if trained and "first_cell" not in trained:
         raise ClimannError("this field-mode run's model.npz predates the record of its grid's cell order, which "
                            "predict needs to place the maps: retrain the run")
+    # compared on what the model file records (a file from before lon_ends has none)
+    new_recorded = {key: value for key, value in new.items() if key in (trained or {})}
     if trained and all(trained[key] == new[key] for key in ("n_lat", "n_lon", "lat_range", "lon_range")) \
-            and trained != new:
+            and trained != new_recorded:
         raise ClimannError(
             f"the new data are the training grid in another cell order (first cell at lat, lon {new['first_cell']}, "
             f"in training {trained['first_cell']}): put them in the training order (e.g. cdo invertlat) and rerun")
-    if trained and trained != new:
-        def shown(grid: dict, longitudes: np.ndarray) -> str:
+    if trained and trained != new_recorded:
+        trained_longitudes, new_longitudes = _compared_longitude_ends(run, new)
+
+        def shown(grid: dict, longitudes: tuple[float, float]) -> str:
             return f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
         raise ClimannError(
             "this field-mode run predicts whole maps on its training grid "
-            f"({shown(trained, _trained_longitudes(run))}), the new data are on "
-            f"{shown(new, layout.geographic_coordinates()[1])}: regrid them to the training grid (e.g. cdo remapcon) "
+            f"({shown(trained, trained_longitudes)}), the new data are on "
+            f"{shown(new, new_longitudes)}: regrid them to the training grid (e.g. cdo remapcon) "
             "or use a pointwise run"
         )
 

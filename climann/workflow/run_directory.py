@@ -23,6 +23,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
+from climann.data.geometry import longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
@@ -264,7 +265,9 @@ def grid_summary(layout: GridLayout) -> dict:
     """Size, geographic extent and cell order of a grid (true latitudes and longitudes, also
     on a curvilinear grid), to tell later whether new data are on the same grid:
     ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
-    that the same grid with its latitudes flipped or its longitudes rolled is told apart. Cells
+    that the same grid with its latitudes flipped or its longitudes rolled is told apart;
+    ``lon_ends`` the western and eastern end of its longitudes
+    (:func:`~climann.data.geometry.longitude_ends`, for the notes that compare grids). Cells
     without a position (NEMO's eliminated land processors, see
     :func:`climann.data.grids.eliminated_cells`) are left out: the first and last cells are
     then those with one."""
@@ -275,6 +278,7 @@ def grid_summary(layout: GridLayout) -> dict:
         "n_lat": int(layout.shape[1]), "n_lon": int(layout.shape[2]),
         "lat_range": [float(np.nanmin(latitude)), float(np.nanmax(latitude))],
         "lon_range": [float(np.nanmin(longitude)), float(np.nanmax(longitude))],
+        "lon_ends": list(longitude_ends(longitude)),
         "first_cell": [float(latitude.flat[first]), float(longitude.flat[first])],
         "last_cell": [float(latitude.flat[last]), float(longitude.flat[last])],
     }

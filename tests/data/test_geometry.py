@@ -4,7 +4,7 @@ import numpy as np
 import pyproj
 import pytest
 
-from climann.data.geometry import great_circle_polygon_areas, longitude_span, polygon_areas
+from climann.data.geometry import centre_spacing_areas, great_circle_polygon_areas, longitude_span, polygon_areas
 
 RADIUS = 6371000.0
 
@@ -78,3 +78,52 @@ def test_latitude_longitude_boxes_keep_their_exact_band_areas():
 )
 def test_longitude_span_is_the_circle_less_the_widest_gap(west_edges, widths, expected):
     assert longitude_span(np.array(west_edges), widths) == pytest.approx(expected, abs=1e-12)
+
+
+# --- areas from the centres alone -----------------------------------------------------------------
+def _rotated_centres(rlat, rlon, pole_latitude):
+    """Geographic latitude and longitude (degrees) of rotated coordinates whose north pole is at
+    (pole_latitude, 180°): the geographic North Pole is then at rotated (pole_latitude, 0)."""
+    phi, lam = np.meshgrid(np.deg2rad(rlat), np.deg2rad(rlon), indexing="ij")
+    x, y, z = np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)
+    tilt = np.deg2rad(90.0 - pole_latitude)  # about the y axis, taking rotated (pole_latitude, 0) to z
+    x, z = np.cos(tilt) * x - np.sin(tilt) * z, np.sin(tilt) * x + np.cos(tilt) * z
+    return np.rad2deg(np.arcsin(np.clip(z, -1, 1))), np.rad2deg(np.arctan2(y, x))
+
+
+@pytest.mark.parametrize("pole_latitude, hemisphere", [
+    pytest.param(30.0, 1, id="north-pole-at-a-centre"),
+    pytest.param(30.0, -1, id="south-pole-at-a-centre"),
+    pytest.param(31.0, 1, id="pole-at-a-corner"),
+    pytest.param(30.5, 1, id="pole-on-an-edge"),
+])
+def test_a_rotated_grid_of_bare_centres_has_its_areas_also_at_the_pole(pole_latitude, hemisphere):
+    """2° cells of a rotated grid written as 2-D latitude and longitude only: each cell's
+    area within 3e-3 of the rotated box's (sin φ₂ − sin φ₁)·Δλ (a rotation keeps areas), the
+    cells at the pole within 1e-3; the cell centred on it had cos 90° = 0."""
+    rlat, rlon = np.arange(-10.0, 40.1, 2.0), np.arange(-30.0, 30.1, 2.0)
+    latitude, longitude = _rotated_centres(rlat, rlon, pole_latitude)
+    edges = np.deg2rad(np.concatenate([rlat - 1.0, [rlat[-1] + 1.0]]))
+    true = np.diff(np.sin(edges))[:, None] * np.deg2rad(2.0) * np.ones(rlon.size)
+    areas = centre_spacing_areas(hemisphere * latitude, longitude)
+    np.testing.assert_allclose(areas, true, rtol=3e-3)
+    near_pole = np.hypot(rlat[:, None] - pole_latitude, rlon[None, :]) < 2.0
+    np.testing.assert_allclose(areas[near_pole], true[near_pole], rtol=1e-3)
+
+
+@pytest.mark.parametrize("latitudes", [
+    pytest.param(np.arange(-90.0, 90.1, 30.0), id="both-poles"),
+    pytest.param(np.arange(90.0, 59.0, -1.0), id="north-pole-first-row"),
+    pytest.param(np.array([-89.0, -70.0, -40.0]), id="edge-beyond-the-pole-clipped"),
+])
+def test_a_latitude_longitude_grid_written_in_2d_has_the_areas_of_its_1d_axes(latitudes):
+    """The bands between the edges midway, the end ones half a spacing out clipped to ±90° (a
+    centre at a pole has its share of the polar cap), by hand; the pole rows had 1e-14."""
+    longitudes = np.arange(0.0, 360.0, 45.0)
+    latitude, longitude = np.meshgrid(latitudes, longitudes, indexing="ij")
+    middles = (latitudes[1:] + latitudes[:-1]) / 2
+    edges = np.clip(np.concatenate([[2 * latitudes[0] - middles[0]], middles, [2 * latitudes[-1] - middles[-1]]]),
+                    -90.0, 90.0)
+    bands = np.abs(np.diff(np.sin(np.deg2rad(edges))))
+    np.testing.assert_allclose(centre_spacing_areas(latitude, longitude),
+                               bands[:, None] * np.deg2rad(45.0) * np.ones(longitudes.size), rtol=1e-9)

@@ -256,6 +256,11 @@ def test_time_step_names(times, expected):
         pytest.param([0.0, 90.0, 270.0], "0…360", id="0-360"),
         pytest.param([-180.0, 0.0, 90.0], "−180…180", id="signed"),
         pytest.param([10.0, 20.0], "0…180 (either convention)", id="ambiguous"),
+        # a curvilinear grid's 2-D longitudes running on across 0° (curv.nc of break9: −9.66…354.7)
+        pytest.param([-9.66, 120.0, 354.7], "neither −180…180 nor 0…360", id="across-both-seams"),
+        pytest.param([-200.0, -10.0], "neither −180…180 nor 0…360", id="below-minus-180"),
+        pytest.param([10.0, 370.0], "neither −180…180 nor 0…360", id="above-360"),
+        pytest.param([np.nan, -10.0, 20.0], "−180…180", id="cells-without-a-position"),
     ],
 )
 def test_longitude_convention(longitude, expected):

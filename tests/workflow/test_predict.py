@@ -1168,9 +1168,10 @@ def test_a_box_across_the_dateline_is_noted_as_the_box_it_is(dateline_box, tmp_p
     pytest.param(np.arange(-177.5, 180.0, 5.0), "-177.5…177.5", id="global"),
 ])
 def test_the_longitudes_of_a_box_read_from_its_west_to_its_east_end(longitudes, expected):
+    from climann.data.geometry import longitude_ends
     from climann.workflow.predict import _longitude_span
 
-    assert _longitude_span(np.array(longitudes)) == expected
+    assert _longitude_span(longitude_ends(np.array(longitudes))) == expected
 
 
 @pytest.fixture(scope="module")
@@ -1353,3 +1354,88 @@ def test_another_level_than_the_runs_is_refused_in_one_line(trained_at_850_hpa, 
                                            r"data at that plev only, which it selects itself; leave out --select "
                                            r"plev=700.0$"):
         predict_files(run_dir, [str(other)], tmp_path / "p.nc", select={"plev": 700.0})
+
+
+def _write_around_the_pole(path, *, turn=0.0, pole_column=2.5):
+    """A 6 × 6 grid of 2-D lat/lon centres round the North Pole (a polar stereographic grid
+    without its mapping: 300 km squares on a 6371 km sphere), longitudes in −180…180 going
+    round the pole (at ``pole_column`` along x and y: 2.5 in the middle, 0.5 beside the first
+    cell, the longitudes then leaving a gap), turned by ``turn`` degrees of longitude."""
+    x = (np.arange(6) - pole_column) * 300.0
+    x2d, y2d = np.meshgrid(x, x, indexing="xy")
+    distance = np.hypot(x2d, y2d) / 6371.0  # stereographic: r = 2R tan(colatitude / 2)
+    latitude = 90.0 - np.rad2deg(2 * np.arctan(distance / 2))
+    longitude = (np.rad2deg(np.arctan2(y2d, x2d)) + turn + 180.0) % 360.0 - 180.0
+    months = np.arange(36) % 12
+    rng = np.random.default_rng(5)
+    tas = (250 + 5 * np.cos(2 * np.pi * months / 12)[:, None, None] - 0.5 * (latitude - 80)
+           + rng.normal(0, 0.3, (36, 6, 6)))
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), tas.astype(np.float32), {"units": "K", "coordinates": "lat lon"}),
+         "rsdt": (("time", "y", "x"), (100 + 50 * np.cos(2 * np.pi * months / 12)[:, None, None]
+                                       + 0 * latitude).astype(np.float32), {"units": "W m-2", "coordinates": "lat lon"})},
+        coords={"time": ("time", 15.0 + 30.0 * np.arange(36), {"units": "days since 2000-01-01", "calendar": "360_day"}),
+                "lat": (("y", "x"), latitude, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": (("y", "x"), longitude, {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return path, longitude
+
+
+@pytest.fixture(scope="module", params=[pytest.param(2.5, id="pole-in-the-middle"),
+                                        pytest.param(0.5, id="pole-near-an-edge")])
+def around_the_pole(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pole")
+    path, _ = _write_around_the_pole(folder / "polar.nc", pole_column=request.param)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return request.param, path, run_training(config, run_dir=folder / "run").run_dir
+
+
+def _without_longitude_ends(run_dir, old_run):
+    """The run as a model file from before ``grid.lon_ends`` was recorded."""
+    import shutil
+
+    from climann.model import Network
+
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    (old_run / "model.npz").unlink()
+    grid = {key: value for key, value in network.metadata["grid"].items() if key != "lon_ends"}
+    network.save(old_run / "model.npz", metadata={**network.metadata, "grid": grid})
+    return old_run
+
+
+@pytest.mark.parametrize("old", [pytest.param(False, id="this-run"), pytest.param(True, id="model-file-before-lon-ends")])
+def test_the_training_file_of_a_grid_round_the_pole_gives_no_grid_note(around_the_pole, tmp_path, old):
+    """Its 2-D longitudes go round the pole: the training extent was recorded as the smallest and
+    largest longitude and the new data's by the widest gap, so the file itself was 'another grid'."""
+    _, path, run_dir = around_the_pole
+    run = _without_longitude_ends(run_dir, tmp_path / "old") if old else run_dir
+    assert predict_files(run, [str(path)], tmp_path / "same.nc").notes == []
+
+
+def _ends_by_hand(longitudes):
+    """The centres on either side of the widest gap between the sorted longitudes (mod 360);
+    the smallest and largest when no gap is wider than twice the mean step (round the pole)."""
+    values = np.unique(np.mod(longitudes.ravel(), 360.0))
+    gaps = np.append(np.diff(values), values[0] + 360.0 - values[-1])
+    widest = int(np.argmax(gaps))
+    if gaps[widest] <= 2 * (360.0 - gaps[widest]) / (values.size - 1):
+        return longitudes.min(), longitudes.max()
+    west, east = values[(widest + 1) % values.size], values[widest]
+    as_written = lambda value: longitudes.ravel()[np.argmin(np.abs(np.mod(longitudes.ravel() - value + 180, 360) - 180))]  # noqa: E731
+    return as_written(west), as_written(east)
+
+
+def test_the_same_grid_turned_round_the_pole_is_noted_with_both_extents_read_alike(around_the_pole, tmp_path):
+    pole_column, path, run_dir = around_the_pole
+    _, trained_longitude = _write_around_the_pole(tmp_path / "unused.nc", pole_column=pole_column)
+    turned, turned_longitude = _write_around_the_pole(tmp_path / "turned.nc", turn=20.0, pole_column=pole_column)
+    notes = predict_files(run_dir, [str(turned)], tmp_path / "turned_predicted.nc").notes
+
+    def shown(ends):
+        return f"{ends[0]:g}…{ends[1]:g}" + (f" across the {'dateline' if ends[1] < 0 else 'prime meridian'}"
+                                            if ends[0] > ends[1] else "")
+    assert len(notes) == 1 and notes[0].startswith("the grid differs from the training grid"), notes
+    assert f"lon {shown(_ends_by_hand(trained_longitude))} → 6×6" in notes[0], notes
+    assert f"lon {shown(_ends_by_hand(turned_longitude))});" in notes[0], notes

@@ -116,7 +116,7 @@ def test_the_grid_summary_leaves_out_cells_without_a_position():
                                   Coordinate("nav_lon", np.where(gone, np.nan, lon2d))),
     )
     assert grid_summary(layout) == {"n_lat": 3, "n_lon": 4, "lat_range": [-30.0, 30.0], "lon_range": [10.0, 40.0],
-                                    "first_cell": [-30.0, 20.0], "last_cell": [30.0, 30.0]}
+                                    "lon_ends": [10.0, 40.0], "first_cell": [-30.0, 20.0], "last_cell": [30.0, 30.0]}
 
 
 def test_the_model_file_records_the_training_time_step_and_time_cell_methods(tmp_path):
