@@ -30,7 +30,7 @@ from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.members import is_member_axis
-from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset
+from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset, path_list
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
@@ -41,7 +41,7 @@ from climann.errors import ClimannError
 
 
 def describe(
-    paths: Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None
+    paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -51,8 +51,8 @@ def describe(
 
     Parameters
     ----------
-    paths : sequence of str
-        Files, glob patterns or directories, as in ``[data] paths``.
+    paths : str or sequence of str
+        Files, glob patterns or directories, as in ``[data] paths`` (one alone: a str).
     overlap : {"error", "first", "last"}
         Times held twice, as ``[data] overlap`` (written into the suggested config when not
         "error").
@@ -78,8 +78,10 @@ def describe(
     Raises
     ------
     ClimannError
-        If a pattern matches nothing or a file cannot be opened as NetCDF.
+        If a pattern matches nothing or a file cannot be opened as NetCDF, or ``paths`` are
+        not paths (:func:`~climann.data.open.path_list`).
     """
+    paths = path_list(paths)
     files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
     dataset = open_dataset(files, overlap=overlap)
     try:

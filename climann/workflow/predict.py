@@ -25,6 +25,7 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
+from climann.data.paths import path_list
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
@@ -195,7 +196,8 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 
 
 def predict_files(
-    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
+    run_dir: str | Path, data_paths: str | Path | Sequence[str | Path], out: str | Path, *,
+    compute: ComputeConfig | None = None,
     overwrite: bool = False,
     overlap: str | None = None, select: Mapping[str, object] | None = None,
 ) -> PredictionResult:
@@ -205,8 +207,9 @@ def predict_files(
     ----------
     run_dir : str or Path
         A finished run directory (``config.toml``, ``model.npz``).
-    data_paths : list of str
-        Files, globs or directories with the model's predictors (and, optionally, the target).
+    data_paths : str, Path or sequence of them
+        Files, globs or directories with the model's predictors (and, optionally, the target);
+        one alone as itself.
     out : str or Path
         The NetCDF file to write: ``<target>_pred`` on the new data's grid, plus
         ``<target>`` and ``<target>_error`` when the target is in the data. A path ending in
@@ -243,6 +246,7 @@ def predict_files(
     from climann.workflow.run_directory import grid_summary
     from climann.workflow.preparation import open_selected, pointwise_source
 
+    data_paths = path_list(data_paths, name="data_paths")
     run = load_run(run_dir)
     require_zarr(out)
     if run.config.data.mode == "field":
@@ -265,7 +269,7 @@ def predict_files(
     dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
-                              history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+                              history=f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}")
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True, cells=cells))
@@ -283,7 +287,7 @@ def predict_files(
                 f"lon {_longitude_span(new_lon)}); a pointwise model predicts each cell from its own features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
-    history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
+    history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
     # not where the target never exists (SST over land), on every route: the source reads no sample there
@@ -759,8 +763,8 @@ def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
 
 
 def evaluate_run(
-    run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
-    compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
+    run_dir: str | Path, data_paths: str | Path | Sequence[str | Path] | None = None, out: str | Path | None = None,
+    *, compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
     select: Mapping[str, object] | None = None,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
@@ -778,6 +782,7 @@ def evaluate_run(
     ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice;
     ``select`` chooses one value of an extra dimension of other data, as in
     :func:`predict_files` (whose ensemble members are recorded in ``metrics.json`` as ``members``).
+    ``data_paths``: one path or a sequence of them.
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -800,6 +805,7 @@ def evaluate_run(
     from climann.workflow.pipeline import evaluate, grid_metrics
     from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
 
+    data_paths = path_list(data_paths, name="data_paths") if data_paths is not None else []
     run = load_run(run_dir)
     other = bool(data_paths)
     if other and out is None:

@@ -37,6 +37,26 @@ def test_predicting_the_training_data_reproduces_the_runs_predictions(trained):
     assert result.scores is not None and result.notes == []
 
 
+@pytest.mark.parametrize("as_given", [pytest.param(str, id="str"), pytest.param(lambda path: path, id="Path")])
+def test_one_file_given_alone_predicts_and_evaluates_as_a_list_of_it(trained, tmp_path, as_given):
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    alone = predict_files(run_dir, as_given(sample), tmp_path / "alone.nc")
+    listed = predict_files(run_dir, [str(sample)], tmp_path / "listed.nc")
+    with xr.open_dataset(alone.path) as one, xr.open_dataset(listed.path) as other:
+        np.testing.assert_array_equal(one["tas_pred"].values, other["tas_pred"].values)
+    scored = evaluate_run(run_dir, as_given(sample), tmp_path / "scored")
+    assert scored["splits"]["all"]["model"]["mse"] == pytest.approx(alone.scores["mse"], rel=1e-6)
+
+
+def test_a_dataset_given_as_files_is_refused_naming_its_type(trained, tmp_path):
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as dataset, pytest.raises(ClimannError, match="data_paths must be a file name "
+                                                           "\\(str or pathlib.Path\\) or a list of them; got type xarray"):
+        predict_files(run_dir, dataset, tmp_path / "p.nc")
+
+
 def test_predict_and_evaluate_outputs_keep_the_inputs_cf_metadata(trained, tmp_path):
     import re
 
