@@ -197,9 +197,8 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 
 def predict_files(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path], out: str | Path, *,
-    compute: ComputeConfig | None = None,
-    overwrite: bool = False,
-    overlap: str | None = None, select: Mapping[str, object] | None = None,
+    compute: ComputeConfig | None = None, overwrite: bool = False,
+    overlap: str | None = None, select: Mapping[str, object] | None = None, time_range: Sequence[str] = (),
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -228,6 +227,11 @@ def predict_files(
         an ensemble member does not (:func:`climann.data.members.new_data_selection`): a run
         trained on one member predicts any other, and data without members; a note names the
         member predicted.
+    time_range : (str, str), optional
+        A period of the new data, ``("2050", "2059-06")``, inclusive (``--time-range``);
+        default: all of it. The run's own ``[data] time_range`` chose its training period and
+        never applies to new data; its ``months``/``seasons`` do, with a warning naming the
+        steps kept (:func:`climann.workflow.preparation.new_data_config`).
 
     Returns
     -------
@@ -244,7 +248,7 @@ def predict_files(
     """
     from climann.data.variables import grid_layout
     from climann.workflow.run_directory import grid_summary
-    from climann.workflow.preparation import open_selected, pointwise_source
+    from climann.workflow.preparation import new_data_config, open_selected, pointwise_source
 
     data_paths = path_list(data_paths, name="data_paths")
     run = load_run(run_dir)
@@ -254,10 +258,7 @@ def predict_files(
     files = expand_paths(data_paths)
     refuse_run_files(out)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
-    # every sample of the new data: a sample_fraction thins the training data only
-    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
-                               overlap=overlap or run.config.data.overlap, sample_fraction=1.0)
-    config = dataclasses.replace(run.config, data=data)
+    config = new_data_config(run.config, files, time_range=time_range, overlap=overlap)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
@@ -765,7 +766,7 @@ def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
 def evaluate_run(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path] | None = None, out: str | Path | None = None,
     *, compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
-    select: Mapping[str, object] | None = None,
+    select: Mapping[str, object] | None = None, time_range: Sequence[str] = (),
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -780,9 +781,12 @@ def evaluate_run(
     scored chunk by chunk in this process, as it was when it trained. Either way the scores
     come from the sums of :mod:`climann.evaluation.sums`, as a run's do.
     ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice;
-    ``select`` chooses one value of an extra dimension of other data, as in
-    :func:`predict_files` (whose ensemble members are recorded in ``metrics.json`` as ``members``).
-    ``data_paths``: one path or a sequence of them.
+    ``select`` chooses one value of an extra dimension of other data, and ``time_range`` a
+    period of them, as in :func:`predict_files` (whose ensemble members are recorded in
+    ``metrics.json`` as ``members``): the run's own ``time_range`` never applies to other data,
+    its ``months``/``seasons`` do, with a warning naming the steps kept. On its own data the
+    run's selection is that of training, unchanged. ``data_paths``: one path or a sequence of
+    them.
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -803,11 +807,14 @@ def evaluate_run(
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
     from climann.workflow.pipeline import evaluate, grid_metrics
-    from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
+    from climann.workflow.preparation import new_data_config, open_selected, prepared_with_scalers, sample_source
 
     data_paths = path_list(data_paths, name="data_paths") if data_paths is not None else []
     run = load_run(run_dir)
     other = bool(data_paths)
+    if time_range and not other:
+        raise ClimannError("--time-range chooses a period of other data: give it with --data; on its own data a run "
+                           "is scored on the period it was trained on ([data] time_range)")
     if other and out is None:
         raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
     if select and not other:
@@ -821,8 +828,7 @@ def evaluate_run(
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={},
-                                                                      sample_fraction=1.0))
+        config = new_data_config(config, files, time_range=time_range)
     if out is not None:
         refuse_run_files(out, run_dir=run_dir)
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
