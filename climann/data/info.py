@@ -30,7 +30,9 @@ from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.members import is_member_axis
-from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset, path_list
+from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset
+from climann.data.paths import path_list
+from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
@@ -78,10 +80,13 @@ def describe(
     Raises
     ------
     ClimannError
-        If a pattern matches nothing or a file cannot be opened as NetCDF, or ``paths`` are
-        not paths (:func:`~climann.data.open.path_list`).
+        If a pattern matches nothing or a file cannot be opened as NetCDF, ``paths`` are not
+        paths (:func:`~climann.data.paths.path_list`), or one is a climann run directory
+        (:func:`~climann.data.run_outputs.refuse_run_directory`).
     """
     paths = path_list(paths)
+    for path in paths:
+        refuse_run_directory(path)
     files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
     dataset = open_dataset(files, overlap=overlap)
     try:
@@ -512,8 +517,10 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     (:func:`climann.data.members.is_member_axis`; CF standard name ``realization``) and no
     other extra dimension of several values: in an ensemble file the members' own output,
     not a forcing or a static field they share. Else the first without an extra dimension of
-    several values (a level), else the first time-varying one."""
+    several values (a level), else the first time-varying one. Never one of climann's outputs
+    in a predictions file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
+    names = [name for name in names if name not in run_outputs(dataset)]
     on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)

@@ -26,6 +26,7 @@ import xarray as xr
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.layout import Coordinate, GridLayout
+from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.errors import ClimannError, library_message
 
 _FILL_VALUE = np.float32(1e20)
@@ -33,8 +34,6 @@ _CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
 #: The code of each split label in the ``split`` variable ('' is a step in no block); the
 #: codes are fixed, so that a script selecting ``split == 3`` (test) works on every file.
 SPLIT_FLAGS = {"": 0, "train": 1, "val": 2, "test": 3, "all": 4}
-#: The end of the prediction's long_name ("Near-Surface Air Temperature predicted by climann").
-PREDICTED_SUFFIX = " predicted by climann"
 #: The flag meaning of each label: one word each, as CF asks.
 _FLAG_MEANINGS = {"": "unused", "train": "train", "val": "val", "test": "test", "all": "all"}
 
@@ -266,7 +265,7 @@ def predictions_dataset(
     coords = {**axes, **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
-        "title": f"climann predictions of {name}",
+        "title": f"{PREDICTIONS_TITLE}{name}",  # how info and train know the file (climann.data.run_outputs)
         "source": f"climann {__version__}",
         "history": file_history(history, layout.input_history),
         "input_files": ", ".join(Path(f).name for f in layout.source_files),

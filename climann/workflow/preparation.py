@@ -21,7 +21,7 @@ from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
-from climann.data.defaults import default_inputs
+from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
@@ -249,6 +249,7 @@ def _open_subset(
                           file=files[0] if len(files) == 1 else None)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
+    warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
