@@ -622,13 +622,23 @@ def _interrupted(stopped: BaseException) -> int:
     return 128 + signal_number(stopped)
 
 
+#: Options other tools spell so, for the commands with ``--quiet`` → what climann has instead.
+_QUIET_SPELLINGS = ("--no-progress", "--no-progress-bar")  # click itself suggests --quiet for --silent
+_QUIET_COMMANDS = {"train": "the progress and the results table", "sweep": "the training progress and the table"}
+
+
 def _usage_hint(message: str) -> str:
     """The way out of a usage error the shell made: ``--data data/*.nc`` unquoted is expanded
-    by the shell into several words, and an option takes one value each."""
+    by the shell into several words, and an option takes one value each; or of an option
+    named as other tools name it (``--no-progress``: ``--quiet``)."""
     given = sys.argv[1:]
     if "unexpected extra argument" in message and any(a == "--data" or a.startswith("--data=") for a in given):
         return ("; --data takes one file or glob each: quote the glob so that climann expands it "
                 "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+    command = next((word for word in given if not word.startswith("-")), "")
+    unknown = message.removeprefix("No such option: ").split()[0] if message.startswith("No such option") else ""
+    if unknown in _QUIET_SPELLINGS and command in _QUIET_COMMANDS:
+        return f"; {command} --quiet (-q) leaves out {_QUIET_COMMANDS[command]}"
     return ""
 
 

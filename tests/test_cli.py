@@ -109,6 +109,20 @@ def test_an_unknown_option_is_a_one_line_usage_error():
     assert len(lines) == 1 and lines[0].startswith("climann: error: No such option: --epoks")
 
 
+@pytest.mark.parametrize(("arguments", "hint"), [
+    pytest.param(("train", "--no-progress"), "; train --quiet (-q) leaves out the progress and the results table",
+                 id="train-no-progress"),
+    pytest.param(("sweep", "sweep.toml", "--no-progress-bar"), "; sweep --quiet (-q) leaves out the training progress and the "
+                 "table", id="sweep-no-progress-bar"),
+    pytest.param(("predict", "--no-progress"), "", id="predict-has-no-quiet"),
+])
+def test_an_option_spelled_as_other_tools_do_names_quiet(arguments, hint):
+    result = run_console_script(*arguments)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert lines[0] == f"climann: error: No such option: {arguments[-1]}{hint}"
+
+
 def test_a_glob_the_shell_expanded_after_data_is_told_to_be_quoted(tmp_path, capfd, monkeypatch):
     """`--data data/*.nc` unquoted reaches climann as several words; typer's own message named
     only the extra words."""
