@@ -135,6 +135,7 @@ SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask c
 WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
 OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
 NewDataSelectOption = Annotated[list[str] | None, typer.Option(help="One value of an extra dimension of the --data files, e.g. realization=2: one ensemble member (repeatable).")]
+NewDataTimeRangeOption = Annotated[str | None, typer.Option(help="A period of the --data files, FIRST,LAST as YYYY[-MM[-DD]], inclusive [default: all of it; the run's own time_range chose its training period only].")]
 
 
 def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
@@ -175,6 +176,7 @@ def predict(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
     overlap: OverlapOption = None,
     select: NewDataSelectOption = None,
+    time_range: NewDataTimeRangeOption = None,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
 
@@ -184,18 +186,24 @@ def predict(
 
     with outputs_reported([out]):  # from the start: importing the workflow takes seconds
         _predict(run_dir, data, out, workers=workers, scheduler=scheduler, overwrite=overwrite, overlap=overlap,
-                 select=select)
+                 select=select, time_range=time_range)
+
+
+def _time_range(text: str | None) -> tuple[str, ...]:
+    """``--time-range 2050,2059`` as ``("2050", "2059")`` (checked by the workflow)."""
+    return tuple(part.strip() for part in text.split(",")) if text else ()
 
 
 def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, scheduler: str | None,
-             overwrite: bool, overlap: str | None, select: list[str] | None) -> None:
+             overwrite: bool, overlap: str | None, select: list[str] | None, time_range: str | None) -> None:
     from climann.workflow.config import parse_selection
     from climann.workflow.predict import predict_files
     from climann.workflow.progress import warnings_on_stderr
 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
-                               overlap=_overlap_setting(overlap), select=parse_selection(select))
+                               overlap=_overlap_setting(overlap), select=parse_selection(select),
+                               time_range=_time_range(time_range))
     for note in result.notes:
         say(f"note: {note}", err=True)
     say(f"wrote {result.path} ({result.n_samples} values predicted)")
@@ -219,6 +227,7 @@ def evaluate(
     overwrite: Annotated[bool, typer.Option(help="Replace those files in an existing --out directory.")] = False,
     overlap: OverlapOption = None,
     select: NewDataSelectOption = None,
+    time_range: NewDataTimeRangeOption = None,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -237,7 +246,7 @@ def evaluate(
 
             metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
                                    overwrite=overwrite, overlap=_overlap_setting(overlap),
-                                   select=parse_selection(select))
+                                   select=parse_selection(select), time_range=_time_range(time_range))
         for line in note_lines(metrics.get("notes", [])):
             say(f"climann: warning: {line}", err=True)
         for dim, values in metrics.get("members", {}).items():
@@ -613,13 +622,23 @@ def _interrupted(stopped: BaseException) -> int:
     return 128 + signal_number(stopped)
 
 
+#: Options other tools spell so, for the commands with ``--quiet`` → what climann has instead.
+_QUIET_SPELLINGS = ("--no-progress", "--no-progress-bar")  # click itself suggests --quiet for --silent
+_QUIET_COMMANDS = {"train": "the progress and the results table", "sweep": "the training progress and the table"}
+
+
 def _usage_hint(message: str) -> str:
     """The way out of a usage error the shell made: ``--data data/*.nc`` unquoted is expanded
-    by the shell into several words, and an option takes one value each."""
+    by the shell into several words, and an option takes one value each; or of an option
+    named as other tools name it (``--no-progress``: ``--quiet``)."""
     given = sys.argv[1:]
     if "unexpected extra argument" in message and any(a == "--data" or a.startswith("--data=") for a in given):
         return ("; --data takes one file or glob each: quote the glob so that climann expands it "
                 "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+    command = next((word for word in given if not word.startswith("-")), "")
+    unknown = message.removeprefix("No such option: ").split()[0] if message.startswith("No such option") else ""
+    if unknown in _QUIET_SPELLINGS and command in _QUIET_COMMANDS:
+        return f"; {command} --quiet (-q) leaves out {_QUIET_COMMANDS[command]}"
     return ""
 
 

@@ -81,11 +81,46 @@ def test_user_errors_exit_2_with_one_line(tiny_sample, tmp_path, capfd, monkeypa
     assert not (tmp_path / "run").exists()
 
 
+def test_predict_takes_a_period_of_the_new_data(tiny_sample, tmp_path, capfd, monkeypatch):
+    import xarray as xr
+
+    run = tmp_path / "run"
+    trained = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(run), "--epochs", "1", "--hidden",
+                                  "4", "--quiet", *NO_FIGURES])
+    assert trained.exit_code == 0, trained.output
+    with xr.open_dataset(tiny_sample, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as sample:
+        middle_year = sample["time"].values[12].year
+    out = tmp_path / "p.nc"
+    predicted = runner.invoke(app, ["predict", str(run), "--data", str(tiny_sample), "--out", str(out),
+                                    "--time-range", f"{middle_year},{middle_year}"])
+    assert predicted.exit_code == 0, predicted.output
+    with xr.open_dataset(out, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        assert [time.year for time in predictions["time"].values] == [middle_year] * 12
+    result = run_main("evaluate", str(run), "--data", str(tiny_sample), "--out", str(tmp_path / "scored"),
+                      "--time-range", str(middle_year), capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2 and result.stderr.strip() == (
+        f"climann: error: --time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {middle_year}")
+
+
 def test_an_unknown_option_is_a_one_line_usage_error():
     result = run_console_script("train", "--epoks", "3")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: No such option: --epoks")
+
+
+@pytest.mark.parametrize(("arguments", "hint"), [
+    pytest.param(("train", "--no-progress"), "; train --quiet (-q) leaves out the progress and the results table",
+                 id="train-no-progress"),
+    pytest.param(("sweep", "sweep.toml", "--no-progress-bar"), "; sweep --quiet (-q) leaves out the training progress and the "
+                 "table", id="sweep-no-progress-bar"),
+    pytest.param(("predict", "--no-progress"), "", id="predict-has-no-quiet"),
+])
+def test_an_option_spelled_as_other_tools_do_names_quiet(arguments, hint):
+    result = run_console_script(*arguments)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert lines[0] == f"climann: error: No such option: {arguments[-1]}{hint}"
 
 
 def test_a_glob_the_shell_expanded_after_data_is_told_to_be_quoted(tmp_path, capfd, monkeypatch):

@@ -45,3 +45,19 @@ def test_the_configuration_page_lists_every_key_with_its_default():
     assert set(documented) == set(defaults)
     for section, keys in defaults.items():
         assert documented[section] == keys, section
+
+
+#: Counts as the pages write them.
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+@pytest.mark.parametrize("page", [pytest.param("README.md", id="readme"), pytest.param("docs/index.md", id="index"),
+                                  pytest.param("notebooks/README.md", id="notebooks-readme")])
+def test_the_pages_count_and_name_every_notebook(page):
+    """A notebook added without the pages' sentences updated left docs/index.md saying
+    "three notebooks" beside four."""
+    notebooks = sorted(path.stem for path in (PACKAGE.parent / "notebooks").glob("*.ipynb"))
+    text = (PACKAGE.parent / page).read_text()
+    counted = re.search(r"\b(\w+) notebooks\b", text, flags=re.I)
+    assert counted and counted.group(1).lower() == _NUMBER_WORDS[len(notebooks)], counted and counted.group(0)
+    assert [name for name in notebooks if name not in text] == []

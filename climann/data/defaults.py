@@ -28,8 +28,9 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 
 import dask
@@ -38,9 +39,13 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
+from climann.data.notes import note_once
+from climann.data.run_outputs import run_outputs
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: A variable missing on more than this fraction of the samples where the target is present
 #: is not a default predictor.
@@ -75,6 +80,9 @@ class DefaultInputs:
     flag_advice : str
         How to give the first of them as 0/1 indicators
         (:func:`~climann.data.flags.indicator_advice`).
+    outputs : dict of str to str
+        climann's outputs in a predictions file, left out → the target they were computed
+        from (:func:`~climann.data.run_outputs.run_outputs`).
     """
 
     predictors: tuple[str, ...]
@@ -85,10 +93,11 @@ class DefaultInputs:
     static: tuple[str, ...] = ()
     flags: dict[str, str] = field(default_factory=dict)
     flag_advice: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
-        notes = []
+        notes = [f"left out of the default predictors: {leak_text(self.outputs)}"] if self.outputs else []
         if self.mostly_missing:
             shown = ", ".join(f"{name} ({100 * fraction:.0f}%)" for name, fraction in self.mostly_missing.items())
             notes.append(
@@ -206,9 +215,11 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
     candidates, several_values, off_grid, static, flags = [], {}, [], [], {}
+    outputs = run_outputs(dataset)
     for name in data_variable_names(dataset):
         variable = dataset[name]
-        if name == target or not (np.issubdtype(variable.dtype, np.number) or variable.dtype == bool):
+        if name == target or name in outputs or not (np.issubdtype(variable.dtype, np.number)
+                                                     or variable.dtype == bool):
             continue
         if not horizontal <= set(variable.dims):
             off_grid.append(name)
@@ -233,7 +244,27 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         static=tuple(static),
         flags=flags,
         flag_advice=indicator_advice(next(iter(flags)), dataset[next(iter(flags))]) if flags else "",
+        outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
     )
+
+
+def leak_text(outputs: Mapping[str, str]) -> str:
+    """Why climann's outputs are no predictors: ``"tas_pred, tas_error, … are climann's outputs
+    from a predictions file of tas, …"``, one line."""
+    targets = sorted(set(outputs.values()))
+    example = targets[0]
+    return (f"{', '.join(outputs)} are climann's outputs in a predictions file of {', '.join(targets)} (its title "
+            f"'climann predictions of {example}'), not data: as predictors of {example} they hold it "
+            f"({example}_error = {example}_pred − {example}); train on the run's input files (its config.toml's "
+            "[data] paths) instead")
+
+
+def warn_run_outputs(dataset: xr.Dataset, predictors: Sequence[str], target: str, *, where: str) -> None:
+    """Warn, in one line, when predictors of ``target`` are climann's outputs computed from
+    that target (:func:`~climann.data.run_outputs.run_outputs`): they leak it."""
+    leaking = {name: of for name, of in run_outputs(dataset).items() if name in predictors and of == target}
+    if leaking:
+        note_once(_log, logging.WARNING, f"predictors in {where}: {leak_text(leaking)}")
 
 
 def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:

@@ -31,6 +31,8 @@ from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.members import is_member_axis
 from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset
+from climann.data.paths import path_list
+from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
@@ -41,7 +43,7 @@ from climann.errors import ClimannError
 
 
 def describe(
-    paths: Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None
+    paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -51,8 +53,8 @@ def describe(
 
     Parameters
     ----------
-    paths : sequence of str
-        Files, glob patterns or directories, as in ``[data] paths``.
+    paths : str or sequence of str
+        Files, glob patterns or directories, as in ``[data] paths`` (one alone: a str).
     overlap : {"error", "first", "last"}
         Times held twice, as ``[data] overlap`` (written into the suggested config when not
         "error").
@@ -78,8 +80,13 @@ def describe(
     Raises
     ------
     ClimannError
-        If a pattern matches nothing or a file cannot be opened as NetCDF.
+        If a pattern matches nothing or a file cannot be opened as NetCDF, ``paths`` are not
+        paths (:func:`~climann.data.paths.path_list`), or one is a climann run directory
+        (:func:`~climann.data.run_outputs.refuse_run_directory`).
     """
+    paths = path_list(paths)
+    for path in paths:
+        refuse_run_directory(path)
     files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
     dataset = open_dataset(files, overlap=overlap)
     try:
@@ -516,8 +523,10 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     (:func:`climann.data.members.is_member_axis`; CF standard name ``realization``) and no
     other extra dimension of several values: in an ensemble file the members' own output,
     not a forcing or a static field they share. Else the first without an extra dimension of
-    several values (a level), else the first time-varying one."""
+    several values (a level), else the first time-varying one. Never one of climann's outputs
+    in a predictions file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
+    names = [name for name in names if name not in run_outputs(dataset)]
     on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)

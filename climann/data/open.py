@@ -11,6 +11,7 @@ import functools
 import glob
 import importlib
 import logging
+import os
 import re
 import warnings
 from collections.abc import Collection, Mapping, Sequence
@@ -35,6 +36,7 @@ from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
+from climann.data.paths import path_list
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
@@ -95,13 +97,14 @@ def input_engine(path: Path) -> str:
     return engine
 
 
-def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
+def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Path]:
     """Turn files, glob patterns and directories into a sorted list of files.
 
     Parameters
     ----------
-    patterns : sequence of str or Path
-        Each a file, a glob (``data/tas_*.nc``) or a directory (all ``*.nc`` inside).
+    patterns : str, os.PathLike or sequence of them
+        Each a file, a glob (``data/tas_*.nc``) or a directory (all ``*.nc`` inside); one
+        of them alone is one pattern (:func:`~climann.data.paths.path_list`).
 
     Returns
     -------
@@ -111,10 +114,10 @@ def expand_paths(patterns: Sequence[str | Path]) -> list[Path]:
     Raises
     ------
     ClimannError
-        If a pattern matches nothing.
+        If a pattern matches nothing, or ``patterns`` are not paths (:func:`~climann.data.paths.path_list`).
     """
     files: list[Path] = []
-    for pattern in patterns:
+    for pattern in path_list(patterns):
         text = str(pattern)
         if _GLOB_CHARACTERS & set(text):
             matched = [Path(p) for p in sorted(glob.glob(text))]
@@ -422,7 +425,7 @@ def open_dataset(
 
     Parameters
     ----------
-    files : sequence of Path
+    files : sequence of Path (or one Path)
         Existing NetCDF3 or NetCDF4 files, e.g. from :func:`expand_paths`.
     rename : mapping of glob pattern to {old name: new name}, optional
         Variables to rename in the files matching each pattern (by file name or path), e.g.
@@ -463,8 +466,9 @@ def open_dataset(
     ClimannError
         If a file is not NetCDF, is truncated, the files do not combine (different grids,
         the same variable twice), files overlap in time or repeat times (with ``overlap``
-        "error"), or a rename does not apply.
+        "error"), or a rename does not apply; ``files`` not paths (:func:`~climann.data.paths.path_list`).
     """
+    files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
     files = files_in_use(files, variables, renames,
                          open_header=functools.partial(open_input, decode_cf=False, chunks={}))

@@ -198,7 +198,9 @@ def years_text(years: Sequence[int]) -> str:
 
 
 def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]]) -> TimeSplit:
-    """Blocks given as inclusive year ranges, ``{"train": (1980, 1993), "val": …, "test": …}``.
+    """Blocks given as inclusive year ranges, ``{"train": (1980, 1993), "val": …, "test": …}``,
+    each named by the years of the data it holds (:func:`years_text`: ``"2000–2003, 2006–2007"``
+    for a range 2000–2007 of data without 2004–2005); ``year_ranges`` keeps the ranges.
 
     Raises
     ------
@@ -210,10 +212,10 @@ def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]])
     for name in SPLIT_NAMES:
         first, last = ranges[name]
         masks[name] = (years >= first) & (years <= last)
-        descriptions[name] = year_span(first, last)
         if not masks[name].any():
             raise ClimannError(f"the {name} block {year_span(first, last)} has no time step; the data cover "
                                f"{year_span(years.min(), years.max())}")
+        descriptions[name] = years_text(years[masks[name]])  # the years it holds: "2000–2003, 2006–2007"
     if (sum(mask.astype(int) for mask in masks.values()) > 1).any():
         raise ClimannError(f"the split blocks overlap: {descriptions}")
     year_ranges = {name: (int(ranges[name][0]), int(ranges[name][1])) for name in SPLIT_NAMES}

@@ -446,19 +446,94 @@ def select_time(
     name, values, calendar = _time_values(dataset)
     keep = np.ones(len(values), dtype=bool)
     if time_range:
-        first = _parse_date(time_range[0], calendar, end=False)
-        after_last = _parse_date(time_range[1], calendar, end=True)
-        keep &= np.array([first <= value < after_last for value in values], dtype=bool)
+        keep &= _within(values, time_range, calendar)
     if months:
         keep &= np.isin([value.month for value in values], list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
     if chosen.size == 0:
-        span = f"{values[0].strftime('%Y-%m-%d')} to {values[-1].strftime('%Y-%m-%d')}" if len(values) else "nothing"
         raise ClimannError(
             f"the time selection (time_range {list(time_range)}, months {list(months)}) is empty; "
-            f"the data cover {span}"
+            f"the data cover {_span(values)}"
         )
     return dataset.isel({name: chosen})
+
+
+def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
+    """Which dates of ``values`` lie within ``time_range = (first, last)``, inclusive."""
+    first = _parse_date(time_range[0], calendar, end=False)
+    after_last = _parse_date(time_range[1], calendar, end=True)
+    return np.array([first <= value < after_last for value in values], dtype=bool)
+
+
+def _span(values: np.ndarray) -> str:
+    """The period of a time axis, ``"2007-01-15 to 2009-12-15"``."""
+    return f"{values[0].strftime('%Y-%m-%d')} to {values[-1].strftime('%Y-%m-%d')}" if len(values) else "nothing"
+
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _trained_months_text(months: Sequence[int], seasons: Sequence[str]) -> tuple[str, str]:
+    """The months a run was trained on, in words (``"DJF"``, ``"Jun, Jul"``), and the config
+    keys that chose them (``"[data] seasons"``)."""
+    named = [season.upper() for season in seasons] + [_MONTH_NAMES[month - 1] for month in months]
+    keys = [key for key, given in (("months", months), ("seasons", seasons)) if given]
+    return ", ".join(named), "[data] " + " and ".join(keys)
+
+
+def select_new_data_time(
+    dataset: xr.Dataset, *, time_range: Sequence[str] = (), months: Sequence[int] = (),
+    seasons: Sequence[str] = (), where: str,
+) -> xr.Dataset:
+    """The time steps of new data (``predict``, ``evaluate --data``) that a trained run predicts.
+
+    The run's own ``time_range`` chose its training period and never applies to new data
+    (predicting other years is what a trained run is for); ``time_range`` here is the user's
+    choice of a period of the new data (``--time-range``). The run's ``months`` and
+    ``seasons`` do apply: its network learnt those months only. Keeping fewer steps than the
+    data hold is said in one warning line; keeping none is refused.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        New data, opened lazily, with a time axis.
+    time_range : sequence of two str, optional
+        ``(first, last)``, inclusive, 'YYYY[-MM[-DD]]' in the data's calendar.
+    months, seasons : sequence, optional
+        The run's ``[data] months`` (1–12) and ``seasons`` (``"DJF"``, ...).
+    where : str
+        The files, for the messages.
+
+    Raises
+    ------
+    ClimannError
+        If ``time_range`` selects no step of the data, or none of the steps left falls in the
+        run's months; the message names the data's period or months.
+    """
+    if time_range:
+        name, values, calendar = _time_values(dataset)
+        inside = np.flatnonzero(_within(values, time_range, calendar))
+        if inside.size == 0:
+            raise ClimannError(f"--time-range {','.join(time_range)} selects no time step of {where}, which cover "
+                               f"{_span(values)}; give a period within it")
+        dataset = dataset.isel({name: inside})
+    chosen = tuple(months) + season_months(seasons)
+    if not chosen:
+        return dataset
+    name, values, _ = _time_values(dataset)
+    held = np.array([value.month for value in values])
+    keep = np.flatnonzero(np.isin(held, chosen))
+    trained, keys = _trained_months_text(months, seasons)
+    if keep.size == 0:
+        in_data = ", ".join(_MONTH_NAMES[month - 1] for month in sorted(set(held.tolist())))
+        raise ClimannError(
+            f"these data ({where}) hold no time step in the months the run was trained on ({trained}, {keys}): "
+            f"their steps fall in {in_data}; give data of those months" + (" or another --time-range" if time_range
+                                                                            else ""))
+    if keep.size < held.size:
+        _log.warning("kept the %d %s steps of the %d of %s: the run was trained on %s only (%s), so the other months "
+                     "are not predicted", keep.size, trained, held.size, where, trained, keys)
+    return dataset.isel({name: keep})
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:

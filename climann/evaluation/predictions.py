@@ -26,6 +26,7 @@ import xarray as xr
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.layout import Coordinate, GridLayout
+from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.errors import ClimannError, library_message
 
 _FILL_VALUE = np.float32(1e20)
@@ -33,10 +34,11 @@ _CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
 #: The code of each split label in the ``split`` variable ('' is a step in no block); the
 #: codes are fixed, so that a script selecting ``split == 3`` (test) works on every file.
 SPLIT_FLAGS = {"": 0, "train": 1, "val": 2, "test": 3, "all": 4}
-#: The end of the prediction's long_name ("Near-Surface Air Temperature predicted by climann").
-PREDICTED_SUFFIX = " predicted by climann"
 #: The flag meaning of each label: one word each, as CF asks.
 _FLAG_MEANINGS = {"": "unused", "train": "train", "val": "val", "test": "test", "all": "all"}
+#: What each flag meaning stands for, in the ``long_name``.
+_FLAG_EXPLAINED = {"val": "val: validation", "all": "all: the whole period scored as one block",
+                   "unused": "unused: in no block"}
 
 
 def history_line(command: str, now: datetime.datetime | None = None) -> str:
@@ -63,7 +65,8 @@ def file_history(command: str, input_history: str = "") -> str:
 
 def split_variable(labels: Sequence[str], dim: str) -> xr.DataArray:
     """The ``split`` variable: an int8 code per time step (:data:`SPLIT_FLAGS`) with the CF
-    ``flag_values`` and ``flag_meanings`` of the labels present.
+    ``flag_values`` and ``flag_meanings`` of the labels present (CF 1.8 §3.5), and a
+    ``long_name`` that explains those meanings and no others.
 
     Parameters
     ----------
@@ -75,11 +78,12 @@ def split_variable(labels: Sequence[str], dim: str) -> xr.DataArray:
     labels = [str(label) for label in labels]
     codes = np.array([SPLIT_FLAGS[label] for label in labels], dtype=np.int8)
     present = sorted(set(labels), key=SPLIT_FLAGS.__getitem__)
+    meanings = [_FLAG_MEANINGS[label] for label in present]
+    explained = "; ".join(_FLAG_EXPLAINED.get(meaning, meaning) for meaning in meanings)
     return xr.DataArray(codes, dims=dim, attrs={
-        "long_name": "data split of each time step (train, val: validation, test; all: the whole period "
-                     "scored as one block; unused: in no block)",
+        "long_name": f"data split of each time step ({explained})",
         "flag_values": np.array([SPLIT_FLAGS[label] for label in present], dtype=np.int8),
-        "flag_meanings": " ".join(_FLAG_MEANINGS[label] for label in present),
+        "flag_meanings": " ".join(meanings),
     })
 
 
@@ -266,7 +270,7 @@ def predictions_dataset(
     coords = {**axes, **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
-        "title": f"climann predictions of {name}",
+        "title": f"{PREDICTIONS_TITLE}{name}",  # how info and train know the file (climann.data.run_outputs)
         "source": f"climann {__version__}",
         "history": file_history(history, layout.input_history),
         "input_files": ", ".join(Path(f).name for f in layout.source_files),

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
@@ -264,6 +265,7 @@ def read_runs(run_dirs: Sequence[str | Path]) -> list[RunSummary]:
         No run, the same run twice, a directory that is not a finished run, or runs of
         different targets or units (their scores have no common scale).
     """
+    run_dirs = path_list(run_dirs, name="run_dirs")
     if not run_dirs:
         raise ClimannError("give at least one run directory to compare, e.g. climann compare runs/a runs/b")
     paths = [Path(run_dir) for run_dir in run_dirs]
@@ -422,8 +424,8 @@ def compare_runs(run_dirs: Sequence[str | Path], out: str | Path | None = None, 
 
     Parameters
     ----------
-    run_dirs : sequence of str or Path
-        Finished run directories (``climann train --out``).
+    run_dirs : str, Path or sequence of them
+        Finished run directories (``climann train --out``); one alone as itself.
     out : str or Path, optional
         Folder for ``comparison.md`` and ``comparison.png`` (created if missing).
     overwrite : bool

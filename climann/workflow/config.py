@@ -103,9 +103,11 @@ class DataConfig:
         ``(south, north, west, east)`` in degrees, any longitude convention; ``west > east``
         crosses the dateline or prime meridian. Empty: the whole grid.
     time_range : tuple of str
-        ``(first, last)`` dates ``YYYY[-MM[-DD]]``, inclusive. Empty: all times.
+        ``(first, last)`` dates ``YYYY[-MM[-DD]]``, inclusive. Empty: all times. The run's
+        period only: new data (``predict``, ``evaluate --data``) are not cut to it.
     months, seasons : tuple
-        Keep only these calendar months (1–12) and/or seasons (DJF, MAM, JJA, SON).
+        Keep only these calendar months (1–12) and/or seasons (DJF, MAM, JJA, SON); new
+        data are cut to them too, with a warning.
     time_stride, grid_stride : int
         Keep every n-th time step / every n-th latitude and longitude.
     sample_fraction : float

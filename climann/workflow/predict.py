@@ -25,6 +25,7 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
+from climann.data.paths import path_list
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
@@ -195,9 +196,9 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 
 
 def predict_files(
-    run_dir: str | Path, data_paths: list[str], out: str | Path, *, compute: ComputeConfig | None = None,
-    overwrite: bool = False,
-    overlap: str | None = None, select: Mapping[str, object] | None = None,
+    run_dir: str | Path, data_paths: str | Path | Sequence[str | Path], out: str | Path, *,
+    compute: ComputeConfig | None = None, overwrite: bool = False,
+    overlap: str | None = None, select: Mapping[str, object] | None = None, time_range: Sequence[str] = (),
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -205,8 +206,9 @@ def predict_files(
     ----------
     run_dir : str or Path
         A finished run directory (``config.toml``, ``model.npz``).
-    data_paths : list of str
-        Files, globs or directories with the model's predictors (and, optionally, the target).
+    data_paths : str, Path or sequence of them
+        Files, globs or directories with the model's predictors (and, optionally, the target);
+        one alone as itself.
     out : str or Path
         The NetCDF file to write: ``<target>_pred`` on the new data's grid, plus
         ``<target>`` and ``<target>_error`` when the target is in the data. A path ending in
@@ -225,6 +227,11 @@ def predict_files(
         an ensemble member does not (:func:`climann.data.members.new_data_selection`): a run
         trained on one member predicts any other, and data without members; a note names the
         member predicted.
+    time_range : (str, str), optional
+        A period of the new data, ``("2050", "2059-06")``, inclusive (``--time-range``);
+        default: all of it. The run's own ``[data] time_range`` chose its training period and
+        never applies to new data; its ``months``/``seasons`` do, with a warning naming the
+        steps kept (:func:`climann.workflow.preparation.new_data_config`).
 
     Returns
     -------
@@ -241,8 +248,9 @@ def predict_files(
     """
     from climann.data.variables import grid_layout
     from climann.workflow.run_directory import grid_summary
-    from climann.workflow.preparation import open_selected, pointwise_source
+    from climann.workflow.preparation import new_data_config, open_selected, pointwise_source
 
+    data_paths = path_list(data_paths, name="data_paths")
     run = load_run(run_dir)
     require_zarr(out)
     if run.config.data.mode == "field":
@@ -250,10 +258,7 @@ def predict_files(
     files = expand_paths(data_paths)
     refuse_run_files(out)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
-    # every sample of the new data: a sample_fraction thins the training data only
-    data = dataclasses.replace(run.config.data, paths=tuple(map(str, files)), split_files={},
-                               overlap=overlap or run.config.data.overlap, sample_fraction=1.0)
-    config = dataclasses.replace(run.config, data=data)
+    config = new_data_config(run.config, files, time_range=time_range, overlap=overlap)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
@@ -265,7 +270,7 @@ def predict_files(
     dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
-                              history=f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}")
+                              history=f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}")
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True, cells=cells))
@@ -283,7 +288,7 @@ def predict_files(
                 f"lon {_longitude_span(new_lon)}); a pointwise model predicts each cell from its own features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
-    history = f"climann predict {run_dir} --data {' '.join(data_paths)} --out {out}"
+    history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
     # not where the target never exists (SST over land), on every route: the source reads no sample there
@@ -753,9 +758,9 @@ def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
 
 
 def evaluate_run(
-    run_dir: str | Path, data_paths: list[str] | None = None, out: str | Path | None = None, *,
-    compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
-    select: Mapping[str, object] | None = None,
+    run_dir: str | Path, data_paths: str | Path | Sequence[str | Path] | None = None, out: str | Path | None = None,
+    *, compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
+    select: Mapping[str, object] | None = None, time_range: Sequence[str] = (),
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -770,8 +775,12 @@ def evaluate_run(
     scored chunk by chunk in this process, as it was when it trained. Either way the scores
     come from the sums of :mod:`climann.evaluation.sums`, as a run's do.
     ``overlap`` (``[data] overlap``) replaces the run's setting for times held twice;
-    ``select`` chooses one value of an extra dimension of other data, as in
-    :func:`predict_files` (whose ensemble members are recorded in ``metrics.json`` as ``members``).
+    ``select`` chooses one value of an extra dimension of other data, and ``time_range`` a
+    period of them, as in :func:`predict_files` (whose ensemble members are recorded in
+    ``metrics.json`` as ``members``): the run's own ``time_range`` never applies to other data,
+    its ``months``/``seasons`` do, with a warning naming the steps kept. On its own data the
+    run's selection is that of training, unchanged. ``data_paths``: one path or a sequence of
+    them.
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -792,10 +801,14 @@ def evaluate_run(
     from climann.evaluation.report import write_report
     from climann.evaluation.scores import persistence_left_out_reason
     from climann.workflow.pipeline import evaluate, grid_metrics
-    from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
+    from climann.workflow.preparation import new_data_config, open_selected, prepared_with_scalers, sample_source
 
+    data_paths = path_list(data_paths, name="data_paths") if data_paths is not None else []
     run = load_run(run_dir)
     other = bool(data_paths)
+    if time_range and not other:
+        raise ClimannError("--time-range chooses a period of other data: give it with --data; on its own data a run "
+                           "is scored on the period it was trained on ([data] time_range)")
     if other and out is None:
         raise ClimannError("scoring on other data needs --out DIR, so the run's own results stay untouched")
     if select and not other:
@@ -809,8 +822,7 @@ def evaluate_run(
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, paths=files, split_files={},
-                                                                      sample_fraction=1.0))
+        config = new_data_config(config, files, time_range=time_range)
     if out is not None:
         refuse_run_files(out, run_dir=run_dir)
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():

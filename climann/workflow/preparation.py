@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
-from climann.data.defaults import default_inputs
+from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
@@ -37,7 +37,7 @@ from climann.data.splits import (
     with_dated_descriptions, with_season_year_note,
 )
 from climann.data.members import new_data_selection
-from climann.data.subset import season_months, select_values, subset_dataset
+from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
 from climann.data.time_axis import axis_time_step
 from climann.data.units import convert_dataset, variable_units
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -234,13 +234,13 @@ def _open_subset(
     selection = new_data_selection(opened, data.select, select, where=described) if new_data else data.select
     if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
-    whole_grid = subset_dataset(
-        opened,
-        time_range=data.time_range,
-        months=data.months,
-        seasons=data.seasons,
-        time_stride=data.time_stride,
-    )
+    if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
+        opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
+                                      where=described)
+        period = {}
+    else:
+        period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons}
+    whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
@@ -249,10 +249,32 @@ def _open_subset(
                           file=files[0] if len(files) == 1 else None)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
+    warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
     return selected.assign(series)
+
+
+def new_data_config(
+    config: RunConfig, files: Sequence[str | Path], *, time_range: Sequence[str] = (), overlap: str | None = None,
+) -> RunConfig:
+    """A trained run's config for new data (``predict``, ``evaluate --data``): its files, one
+    block, every sample (a ``sample_fraction`` thins the training data only), and the user's
+    ``time_range`` of them instead of the run's, which chose its training period (predicting
+    other years is what a trained run is for). Its ``months``/``seasons`` stay: the network
+    learnt those months only (applied with a warning, :func:`open_selected` ``new_data``).
+
+    Raises
+    ------
+    ClimannError
+        If ``time_range`` is not two dates.
+    """
+    if time_range and len(time_range) != 2:
+        raise ClimannError(f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {','.join(time_range)}")
+    data = dataclasses.replace(config.data, paths=tuple(map(str, files)), split_files={}, sample_fraction=1.0,
+                               time_range=tuple(time_range), overlap=overlap or config.data.overlap)
+    return dataclasses.replace(config, data=data)
 
 
 def open_selected(
@@ -285,7 +307,10 @@ def open_selected(
         ``[data] rename`` rules rename where they match, and are not refused where they
         match nothing (:class:`~climann.data.renames.FileRenames` ``new_data``); the run's
         ``[data] select`` of an ensemble member does not apply to them, and ``select`` chooses
-        one value of their extra dimensions (:func:`~climann.data.members.new_data_selection`).
+        one value of their extra dimensions (:func:`~climann.data.members.new_data_selection`);
+        ``config``'s ``time_range`` is the user's period of them and its months are the run's,
+        kept with a warning (:func:`~climann.data.subset.select_new_data_time`; the config
+        from :func:`new_data_config`).
     select : mapping of dimension name to value, optional
         New data only: the user's choice (``--select realization=2``).
 

@@ -539,3 +539,27 @@ def test_a_zarr_stores_size_is_that_of_its_files_not_of_its_directory_entry(tmp_
     assert f"{size / 2**10:.1f}" != f"{store.stat().st_size / 2**10:.1f}"  # not the directory entry's size
     report = describe([str(store)])
     assert _summary(report).startswith(f"Files: 1, {size / 2**10:.1f} KiB in all\n  grid.zarr  ({size / 2**10:.1f} KiB)")
+
+
+def test_a_predictions_file_suggests_its_target_without_climanns_outputs_as_predictors(tmp_path):
+    from tests.data.test_run_outputs import predictions_like
+
+    path = tmp_path / "predictions.nc"
+    predictions_like().to_netcdf(path)
+    report = describe(str(path))
+    assert _config(report)["data"] == {"paths": [str(path)], "target": "tas", "predictors": [],
+                                       "features": ["lat", "season"]}
+    assert ("left out of the default predictors: tas_pred, tas_error, tas_climatology, split are climann's outputs "
+            "in a predictions file of tas") in unwrapped_report(report)
+
+
+def test_a_run_directory_is_not_described_as_data(tmp_path):
+    from tests.data.test_run_outputs import predictions_like
+
+    run = tmp_path / "run"
+    run.mkdir()
+    predictions_like().to_netcdf(run / "predictions.nc")
+    (run / "config.toml").write_text('[data]\npaths = ["/data/polar.nc"]\n')
+    (run / "model.npz").write_bytes(b"")
+    with pytest.raises(ClimannError, match="is a climann run directory .* it was trained on /data/polar.nc"):
+        describe([str(run)])

@@ -60,6 +60,25 @@ def test_explicit_year_ranges():
     assert split.labels()[12 * 10] == ""  # 1990 is in no block
 
 
+@pytest.mark.parametrize(("split", "train"), [
+    pytest.param(lambda years: split_time_blocks(years, (0.7, 0.15, 0.15)), "2000–2003, 2006–2007", id="default-blocks"),
+    pytest.param(lambda years: split_by_year_ranges(years, {"train": (2000, 2007), "val": (2008, 2008),
+                                                            "test": (2009, 2009)}), "2000–2003, 2006–2007",
+                 id="year-ranges"),
+])
+def test_a_block_of_years_with_years_missing_in_the_data_is_named_by_its_runs(split, train):
+    """Monthly 2000–2009 without 2004–2005: the train block holds 6 years, not "2000–2007"."""
+    years = np.repeat([year for year in range(2000, 2010) if year not in (2004, 2005)], 12)
+    made = split(years)
+    held = sorted(set(years[made.time_masks["train"]].tolist()))
+    assert held == [2000, 2001, 2002, 2003, 2006, 2007]
+    assert made.descriptions["train"] == train
+    times = np.array([cftime.datetime(year, month, 15, calendar="noleap") for year in set(years.tolist())
+                      for month in range(1, 13)])
+    times = np.sort(times)
+    assert with_dated_descriptions(made, times, step=MONTHLY).descriptions["train"] == train
+
+
 @pytest.mark.parametrize(
     ("ranges", "message"),
     [

@@ -6,6 +6,7 @@ from climann.data.subset import (
     longitude_in_box,
     season_months,
     select_grid_stride,
+    select_new_data_time,
     select_region,
     select_time,
     select_values,
@@ -353,3 +354,45 @@ def test_a_date_that_is_none_of_the_calendar_is_named(text, expected):
     with pytest.raises(ClimannError) as error:
         select_values(_hindcasts(), {"init": text})
     assert str(error.value) == expected
+
+
+def _months_of(dataset):
+    return [(time.year, time.month) for time in dataset["time"].values]
+
+
+@pytest.mark.parametrize(("options", "expected_months", "said"), [
+    pytest.param({"seasons": ("DJF",)}, {12, 1, 2}, "kept the 9 DJF steps of the 36 of new.nc: the run was trained "
+                 "on DJF only ([data] seasons), so the other months are not predicted", id="season"),
+    pytest.param({"months": (6, 7)}, {6, 7}, "kept the 6 Jun, Jul steps of the 36 of new.nc: the run was trained on "
+                 "Jun, Jul only ([data] months)", id="months"),
+    pytest.param({}, set(range(1, 13)), None, id="every-month"),
+])
+def test_new_data_keep_the_runs_months_saying_so(caplog, options, expected_months, said):
+    dataset = grid_dataset(n_years=3)  # monthly 2000–2002
+    with caplog.at_level("WARNING", logger="climann"):
+        kept = select_new_data_time(dataset, where="new.nc", **options)
+    by_hand = [(year, month) for year, month in _months_of(dataset) if month in expected_months]
+    assert _months_of(kept) == by_hand
+    assert (said in caplog.text) if said else caplog.text == ""
+
+
+def test_new_data_of_other_years_than_a_runs_are_all_kept():
+    """A run's own time_range is not an argument here: other years are what predict is for."""
+    dataset = grid_dataset(n_years=3)
+    kept = select_new_data_time(dataset, time_range=("2001", "2001-03"), months=(1, 2, 3, 4), where="new.nc")
+    assert _months_of(kept) == [(2001, 1), (2001, 2), (2001, 3)]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    pytest.param({"seasons": ("JJA",)}, r"these data \(new.nc\) hold no time step in the months the run was trained on "
+                 r"\(JJA, \[data\] seasons\): their steps fall in Jan, Feb, Mar; give data of those months or another "
+                 r"--time-range$", id="no-step-of-the-runs-season"),
+    pytest.param({"time_range": ("2005", "2006")}, r"--time-range 2005,2006 selects no time step of new.nc, which cover "
+                 r"2000-01-\d\d to 2002-12-\d\d; give a period within it$", id="a-period-the-data-lack"),
+])
+def test_new_data_without_a_step_to_predict_are_refused_naming_what_they_hold(options, message):
+    dataset = grid_dataset(n_years=3)
+    if "seasons" in options:
+        options = {**options, "time_range": ("2001-01", "2001-03")}
+    with pytest.raises(ClimannError, match=message):
+        select_new_data_time(dataset, where="new.nc", **options)

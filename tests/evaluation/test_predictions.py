@@ -251,6 +251,26 @@ def test_split_is_written_as_int8_flags_and_read_back(tmp_path, labels, values, 
         assert list(split_labels(reopened["split"])) == labels
 
 
+@pytest.mark.parametrize(("labels", "long_name"), [
+    pytest.param(["train", "val", "test"], "data split of each time step (train; val: validation; test)",
+                 id="a-run"),
+    pytest.param(["train", "", "val", "", "test"],
+                 "data split of each time step (unused: in no block; train; val: validation; test)", id="gap-years"),
+    pytest.param(["all", "all"], "data split of each time step (all: the whole period scored as one block)",
+                 id="evaluate-other-data"),
+    pytest.param(["", ""], "data split of each time step (unused: in no block)", id="predict"),
+])
+def test_the_split_long_name_explains_its_flag_meanings_and_no_others(labels, long_name):
+    """CF 1.8 §3.5: the flag_values are those present; a long_name naming 'all' and 'unused'
+    beside the flags 1, 2, 3 described codes the variable does not hold."""
+    from climann.evaluation.predictions import split_variable
+
+    variable = split_variable(labels, "time")
+    assert variable.attrs["long_name"] == long_name
+    named = re.findall(r"(?:\(|; )(\w+)", long_name)
+    assert named == variable.attrs["flag_meanings"].split()
+
+
 def test_split_strings_of_older_files_are_still_read(tmp_path):
     labels = ["train", "val", "test", ""]
     xr.Dataset({"split": ("time", np.array(labels, dtype=object))}).to_netcdf(tmp_path / "old.nc")

@@ -37,6 +37,26 @@ def test_predicting_the_training_data_reproduces_the_runs_predictions(trained):
     assert result.scores is not None and result.notes == []
 
 
+@pytest.mark.parametrize("as_given", [pytest.param(str, id="str"), pytest.param(lambda path: path, id="Path")])
+def test_one_file_given_alone_predicts_and_evaluates_as_a_list_of_it(trained, tmp_path, as_given):
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    alone = predict_files(run_dir, as_given(sample), tmp_path / "alone.nc")
+    listed = predict_files(run_dir, [str(sample)], tmp_path / "listed.nc")
+    with xr.open_dataset(alone.path) as one, xr.open_dataset(listed.path) as other:
+        np.testing.assert_array_equal(one["tas_pred"].values, other["tas_pred"].values)
+    scored = evaluate_run(run_dir, as_given(sample), tmp_path / "scored")
+    assert scored["splits"]["all"]["model"]["mse"] == pytest.approx(alone.scores["mse"], rel=1e-6)
+
+
+def test_a_dataset_given_as_files_is_refused_naming_its_type(trained, tmp_path):
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as dataset, pytest.raises(ClimannError, match="data_paths must be a file name "
+                                                           "\\(str or pathlib.Path\\) or a list of them; got type xarray"):
+        predict_files(run_dir, dataset, tmp_path / "p.nc")
+
+
 def test_predict_and_evaluate_outputs_keep_the_inputs_cf_metadata(trained, tmp_path):
     import re
 
@@ -895,6 +915,70 @@ def season_run(tmp_path_factory):
                            "model": {"hidden": [4]}, "training": {"epochs": 2},
                            "evaluation": {"figures": False}})  # its tests predict with its model file only
     return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.fixture(scope="module")
+def summer_run(tmp_path_factory):
+    """Trained on June–August ([data] months) of 2000–2002 ([data] time_range) of a 5-year file."""
+    folder = tmp_path_factory.mktemp("summer")
+    five_years = _write_monthly(folder / "five_years.nc", stamp="bounds", n_years=5)
+    config = build_config({"data": {"paths": [str(five_years)], "predictors": [], "features": ["season"],
+                                    "time_range": ["2000", "2002"], "months": [6, 7, 8],
+                                    "split_fractions": [0.34, 0.33, 0.33]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})
+    return five_years, run_training(config, run_dir=folder / "run").run_dir
+
+
+#: The middles of June, July and August as fractions of a noleap year.
+_SUMMER_MIDDLES = ((_MONTH_STARTS + _MONTH_DAYS / 2) / 365)[5:8]
+
+
+def test_new_data_are_predicted_in_every_year_and_in_the_runs_months_with_a_warning(summer_run, tmp_path, caplog):
+    five_years, run_dir = summer_run
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = predict_files(run_dir, [str(five_years)], tmp_path / "p.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as predictions:
+        assert [(t.year, t.month) for t in predictions["time"].values] == [
+            (year, month) for year in range(2000, 2005) for month in (6, 7, 8)]
+        by_hand = np.tile(_expected_predictions(run_dir, _SUMMER_MIDDLES), 5)
+        np.testing.assert_allclose(predictions["tas_pred"].values[:, 0, 0], by_hand, rtol=1e-6)
+    assert ("kept the 15 Jun, Jul, Aug steps of the 60 of five_years.nc: the run was trained on Jun, Jul, Aug only "
+            "([data] months)") in caplog.text
+
+
+def test_a_period_of_new_data_is_chosen_with_time_range(summer_run, tmp_path):
+    from climann.workflow.predict import evaluate_run
+
+    five_years, run_dir = summer_run
+    result = predict_files(run_dir, [str(five_years)], tmp_path / "p.nc", time_range=("2003", "2004"))
+    with xr.open_dataset(result.path, decode_times=TIME) as predictions:
+        assert [t.year for t in predictions["time"].values] == [2003] * 3 + [2004] * 3
+    metrics = evaluate_run(run_dir, [str(five_years)], tmp_path / "scored", time_range=("2003", "2004"))
+    assert metrics["splits"]["all"]["model"]["n_samples"] == 6 * 6  # 6 summer months × 6 cells
+    with pytest.raises(ClimannError, match="--time-range chooses a period of other data: give it with --data"):
+        evaluate_run(run_dir, out=tmp_path / "own", time_range=("2003", "2004"))
+
+
+def test_new_data_without_a_step_in_the_runs_months_are_refused_naming_both(summer_run, tmp_path):
+    five_years, run_dir = summer_run
+    with xr.open_dataset(five_years) as whole:
+        whole.isel(time=[0, 1, 11]).to_netcdf(tmp_path / "winter.nc")
+    with pytest.raises(ClimannError, match=r"these data \(winter.nc\) hold no time step in the months the run was "
+                       r"trained on \(Jun, Jul, Aug, \[data\] months\): their steps fall in Jan, Feb, Dec"):
+        predict_files(run_dir, [str(tmp_path / "winter.nc")], tmp_path / "p.nc")
+
+
+def test_evaluating_a_run_on_its_own_data_keeps_its_period_and_months_bit_for_bit(summer_run, tmp_path):
+    import json
+
+    from climann.workflow.predict import evaluate_run
+
+    _, run_dir = summer_run
+    original = json.loads((run_dir / "metrics.json").read_text())
+    rescored = evaluate_run(run_dir, out=tmp_path / "again")
+    assert rescored["splits"] == original["splits"] and rescored["n_samples"] == original["n_samples"]
+    assert original["n_samples"] == {"train": 18, "val": 18, "test": 18}  # 3 months × 6 cells per year
 
 
 def _expected_predictions(run_dir, fraction):

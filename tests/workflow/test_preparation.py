@@ -646,3 +646,36 @@ def test_a_djf_split_counts_december_with_the_next_winter(write_grid, data):
                                   "val": "2002 (December counted with the next year)",
                                   "test": "2002-12 to 2003-12 (December counted with the next year)"}
     assert split.year_ranges == {"train": (2000, 2001), "val": (2002, 2002), "test": (2003, 2003)}
+
+
+@pytest.mark.parametrize(("predictors", "warned"), [
+    pytest.param(["tas_error", "tas_pred"], "tas_pred, tas_error are climann's outputs", id="the-targets-outputs"),
+    pytest.param(["tas_climatology"], "tas_climatology are climann's outputs", id="a-baseline"),
+])
+def test_training_on_a_predictions_files_outputs_of_its_target_warns_of_the_leak(tmp_path, caplog, predictors, warned):
+    from climann.data.notes import forget_notes
+    from climann.workflow.preparation import open_selected
+    from tests.data.test_run_outputs import predictions_like
+
+    forget_notes()
+    path = tmp_path / "predictions.nc"
+    predictions_like().to_netcdf(path)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": predictors,
+                                    "features": ["lat"]}})
+    with caplog.at_level("WARNING", logger="climann"):
+        open_selected(config)
+    assert f"predictors in predictions.nc: {warned} in a predictions file of tas" in caplog.text
+    assert "(tas_error = tas_pred − tas)" in caplog.text
+
+
+def test_a_predictions_file_target_predicted_from_other_data_is_not_warned_about(tmp_path, caplog):
+    from climann.workflow.preparation import open_selected
+    from tests.data.test_run_outputs import predictions_like
+
+    path = tmp_path / "predictions.nc"
+    predictions = predictions_like()
+    predictions.assign(pred=grid_dataset(n_years=3)["pred"]).to_netcdf(path)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": []}})
+    with caplog.at_level("WARNING", logger="climann"):
+        open_selected(config)
+    assert "climann's outputs" not in caplog.text

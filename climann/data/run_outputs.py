@@ -1,0 +1,102 @@
+"""climann's own outputs found in data: the variables of a predictions file.
+
+A run's ``predictions.nc`` (and ``climann predict``'s output) holds the target ``T`` as it
+was read and, beside it, what climann computed from it: ``T_pred``, ``T_error`` (prediction
+minus truth), the baselines ``T_climatology``, ``T_linear``, ``T_persistence``, an
+ensemble's ``T_spread``, the ``T_extrapolated`` flags and the ``split`` of each time step.
+They are not data to learn ``T`` from: ``T_error + T`` is the prediction and ``T_pred −
+T_error`` the target itself, so as predictors of ``T`` they leak it. Such a file is known by
+its global ``title`` (``"climann predictions of T"``, written since climann's first version,
+:func:`climann.evaluation.predictions.predictions_dataset`), or, where a tool dropped the
+global attributes, by a ``T_pred`` whose ``long_name`` ends in :data:`PREDICTED_SUFFIX`.
+
+A run directory itself (``config.toml`` beside ``model.npz``) is no data either: its
+``predictions.nc`` is such a file, and the data it was trained on are named in its config
+(:func:`refuse_run_directory`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import xarray as xr
+
+from climann.errors import ClimannError
+
+__all__ = ["OUTPUT_SUFFIXES", "PREDICTED_SUFFIX", "PREDICTIONS_TITLE", "predicted_targets", "refuse_run_directory",
+           "run_outputs"]
+
+#: The start of a predictions file's global ``title``; the target's name follows.
+PREDICTIONS_TITLE = "climann predictions of "
+#: The end of the prediction's long_name ("Near-Surface Air Temperature predicted by climann").
+PREDICTED_SUFFIX = " predicted by climann"
+#: The names climann gives its outputs beside the target ``T``: ``T`` + suffix.
+OUTPUT_SUFFIXES = ("_pred", "_error", "_climatology", "_linear", "_persistence", "_spread", "_extrapolated")
+#: The variable of the split of each time step.
+SPLIT_VARIABLE = "split"
+#: The files that make a directory a finished climann run (climann.workflow.predict.load_run).
+RUN_FILES = ("config.toml", "model.npz")
+
+
+def predicted_targets(dataset: xr.Dataset) -> list[str]:
+    """The targets whose climann predictions ``dataset`` holds (none for ordinary data).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Opened data, lazy (only attributes are read).
+    """
+    title = str(dataset.attrs.get("title", ""))
+    targets = [title[len(PREDICTIONS_TITLE):].strip()] if title.startswith(PREDICTIONS_TITLE) else []
+    for name in dataset.data_vars:
+        labelled = str(dataset[name].attrs.get("long_name", "")).endswith(PREDICTED_SUFFIX)
+        if str(name).endswith("_pred") and labelled and str(name)[:-len("_pred")] not in targets:
+            targets.append(str(name)[:-len("_pred")])
+    return [target for target in targets if target]
+
+
+def run_outputs(dataset: xr.Dataset) -> dict[str, str]:
+    """climann's outputs in ``dataset``: each output variable → the target it was computed from.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"tas_pred": "tas", "tas_error": "tas", ..., "split": "tas"}``; empty for data that are
+        not a predictions file.
+    """
+    outputs = {}
+    for target in predicted_targets(dataset):
+        outputs |= {f"{target}{suffix}": target for suffix in OUTPUT_SUFFIXES if f"{target}{suffix}" in dataset}
+        if SPLIT_VARIABLE in dataset and "flag_meanings" in dataset[SPLIT_VARIABLE].attrs:
+            outputs[SPLIT_VARIABLE] = target
+    return outputs
+
+
+def refuse_run_directory(path: str | Path) -> None:
+    """Refuse a climann run directory given as data, naming the data it was trained on.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file, glob or directory given as data (only a directory is looked at).
+
+    Raises
+    ------
+    ClimannError
+        If ``path`` is a directory holding :data:`RUN_FILES`: the message names its config's
+        ``[data] paths`` (and ``split_files``), ``climann evaluate`` and ``climann predict``.
+    """
+    folder = Path(path)
+    if not (folder.is_dir() and all((folder / name).is_file() for name in RUN_FILES)):
+        return
+    try:
+        data = tomllib.loads((folder / RUN_FILES[0]).read_text()).get("data", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    files = [*data.get("paths", []), *(f for block in data.get("split_files", {}).values() for f in block)]
+    trained_on = ", ".join(dict.fromkeys(map(str, files))) or "files its config.toml does not name"
+    raise ClimannError(
+        f"{folder} is a climann run directory ({', '.join(RUN_FILES)}), not data: it was trained on {trained_on} "
+        f"(its config.toml's [data] paths): climann info those files, or use the run: climann evaluate {folder}, "
+        f"climann predict {folder} --data FILE --out OUT.nc")

@@ -1,0 +1,32 @@
+"""One path or a sequence of them, as the public API takes files and run directories."""
+
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from climann.data.paths import path_list
+from climann.errors import ClimannError
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    pytest.param("data/polar.nc", ["data/polar.nc"], id="one-str"),
+    pytest.param(Path("data/polar.nc"), [Path("data/polar.nc")], id="one-path"),
+    pytest.param(["a.nc", Path("b.nc")], ["a.nc", Path("b.nc")], id="list"),
+    pytest.param(("a.nc", "b*.nc"), ["a.nc", "b*.nc"], id="tuple"),
+    pytest.param([], [], id="empty"),
+])
+def test_one_path_is_one_path_and_a_sequence_keeps_its_order(given, expected):
+    assert path_list(given) == expected
+
+
+@pytest.mark.parametrize(("given", "shown"), [
+    pytest.param(xr.Dataset({"tas": ("x", [1.0])}), "got type xarray.core.dataset.Dataset", id="dataset"),
+    pytest.param(3, "got type int", id="number"),
+    pytest.param(b"polar.nc", "got type bytes", id="bytes"),
+    pytest.param(["a.nc", 3.5], "item 1 has type float", id="list-holding-a-number"),
+])
+def test_anything_else_is_refused_naming_what_was_given(given, shown):
+    with pytest.raises(ClimannError, match=rf"^data_paths must be a file name \(str or pathlib.Path\) or a list of "
+                                           rf"them; {shown}$"):
+        path_list(given, name="data_paths")
