@@ -462,7 +462,7 @@ def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:
 @reports_errors
 def train(
     config: Annotated[Path | None, typer.Option(help="TOML configuration file; flags override its keys.")] = None,
-    data: Annotated[list[str] | None, typer.Option(help="NetCDF file or glob (repeatable).")] = None,
+    data: Annotated[list[str] | None, typer.Option(help="NetCDF file or glob (repeatable); with --split-files, static fields that every block reads.")] = None,
     target: Annotated[str | None, typer.Option(help="Variable to predict.")] = None,
     predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables; '' for none; auto (the default): every other variable on the target's grid but mostly missing ones (field mode: time-varying ones).")] = None,
     features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year; '' for none; auto (the default): lat (pointwise mode), plus season when the time step is shorter than a year.")] = None,

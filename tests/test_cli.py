@@ -167,17 +167,48 @@ def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
     assert {"rsdt_global_mean", "clt_mean_30S-30N_150E-150W"} <= set(features)
 
 
-def test_split_files_option_trains_on_one_file_and_tests_on_another(tiny_sample, tmp_path):
+@pytest.fixture(scope="module")
+def sample_years(tiny_sample, tmp_path_factory):
+    """The tiny sample's three years, one file each (a file per year, as downloads come)."""
+    import xarray as xr
+
+    folder = tmp_path_factory.mktemp("years")
+    with xr.open_dataset(tiny_sample) as sample:
+        paths = []
+        for index in range(3):
+            path = folder / f"tiny_year{index + 1}.nc"
+            sample.isel(time=slice(12 * index, 12 * index + 12)).to_netcdf(path)
+            paths.append(path)
+    return paths
+
+
+def test_split_files_option_trains_on_one_file_and_tests_on_another(sample_years, tmp_path):
     out = tmp_path / "by-dataset"
     result = runner.invoke(app, [
-        "train", "--split-files", f"train={tiny_sample}", "--split-files", f"val={tiny_sample}",
-        "--split-files", f"test={tiny_sample}", "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
+        "train", "--split-files", f"train={sample_years[0]}", "--split-files", f"val={sample_years[1]}",
+        "--split-files", f"test={sample_years[2]}", "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet",
         *NO_FIGURES,
     ])
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["split_periods"]["test"].endswith("(test files)")
-    assert metrics["n_samples"]["train"] == metrics["n_samples"]["test"]  # the same file in each block
+    assert metrics["n_samples"]["train"] == metrics["n_samples"]["test"]  # a year of the same cells in each block
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param("tiny_year*.nc", id="glob-matching-the-blocks-files"),
+    pytest.param("tiny_year3.nc", id="the-test-file"),
+])
+def test_data_that_a_block_of_split_files_also_reads_exit_2(sample_years, tmp_path, capfd, monkeypatch, data):
+    """--data is shared by every block: a glob that matches the blocks' files put the test year
+    into train, val and test (identical scores, exit 0)."""
+    blocks = [f"{block}={path}" for block, path in zip(("train", "val", "test"), sample_years)]
+    result = run_main("train", "--data", str(sample_years[0].parent / data), *(f"--split-files={b}" for b in blocks),
+                      "--out", str(tmp_path / "run"), "--quiet", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert re.fullmatch(r"climann: error: tiny_year\d.nc is in \[data\] paths \(--data\), which every block of "
+                        r"split_files reads, and in the (train|test) block of split_files: .*", result.stderr.splitlines()[0])
+    assert not (tmp_path / "run").exists()
 
 
 @pytest.mark.parametrize(

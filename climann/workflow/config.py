@@ -94,7 +94,9 @@ class DataConfig:
     split_files : dict of str to list of str
         Split by dataset instead of by years: ``{train = ["*historical*.nc"], val =
         ["*ssp245*.nc"], test = ["*ssp585*.nc"]}``; each block is read from its own files
-        (plus ``paths``, e.g. static fields shared by all blocks), periods may overlap.
+        plus ``paths``, shared by all blocks: static fields (orog, sftlf), not a series of the
+        blocks' variables; a file in two blocks, or in paths and a block, is refused. Periods may
+        overlap (two scenarios over the same years).
     select : dict
         One value of each extra dimension, by coordinate value: ``{"plev": 85000}``, a bare
         number being in the coordinate's own units, or with its units, ``{"plev": "850 hPa"}``;

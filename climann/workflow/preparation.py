@@ -31,6 +31,7 @@ from climann.data.renames import FileRenames, anchored_rules
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
+from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
@@ -283,8 +284,10 @@ def open_selected(
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
-    With ``split_files`` each block's files (plus ``paths``) are opened and subset on their
-    own and concatenated along time in the order train, val, test; the coordinate
+    With ``split_files`` each block's files (plus ``paths``, static fields shared by every
+    block: :func:`~climann.data.split_files.check_split_files` refuses a shared file with a
+    time series, or a file named twice) are opened and subset on their own and concatenated
+    along time in the order train, val, test; the coordinate
     :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
     A variable whose units differ from those of the train block is converted to them (or
     refused when not convertible).
@@ -317,7 +320,8 @@ def open_selected(
     Raises
     ------
     ClimannError
-        From the data layer, or units that do not convert.
+        From the data layer, or units that do not convert; with ``split_files``, a shared
+        file with a time series or a file in two places.
     """
     data = config.data
     model = "the model's training data"
@@ -333,6 +337,9 @@ def open_selected(
     # only (ERA5's t2m in the train block, CMIP's tas in the others) is checked once all are open.
     every_file = list(dict.fromkeys(Path(f) for name in SPLIT_NAMES for f in (*data.paths, *data.split_files[name])))
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
+    # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
+    check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
+                                                      for name in SPLIT_NAMES}, renames)
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}

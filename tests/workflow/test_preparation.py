@@ -99,6 +99,73 @@ def test_a_split_by_dataset_excludes_the_split_by_years(scenarios, extra, messag
         split_config(scenarios, **extra)
 
 
+@pytest.fixture
+def scenarios_with_orography(write_grid, tmp_path):
+    """Blocks of 3, 1 and 2 years (2000 on, 4×6 cells) and a static ``orog`` file without a time axis."""
+    files = {name: write_grid(f"{name}.nc", n_years=years, seed=seed)
+             for seed, (name, years) in enumerate((("hist", 3), ("ssp2", 1), ("ssp5", 2)))}
+    orography = grid_dataset(seed=7)[["static"]].rename(static="orog")
+    orography.to_netcdf(tmp_path / "orog.nc")
+    return files, tmp_path / "orog.nc"
+
+
+def _orography_config(files, paths):
+    return build_config({"data": {
+        "paths": [str(p) for p in paths], "target": "tas", "predictors": ["pred", "orog"], "features": [],
+        "split_files": {"train": [str(files["hist"])], "val": [str(files["ssp2"])], "test": [str(files["ssp5"])]},
+    }})
+
+
+def test_static_fields_in_paths_join_every_block_of_its_own_files(scenarios_with_orography):
+    """Each block holds its own file's steps only (36, 12 and 24 months of 24 cells) with the
+    shared orography at every step."""
+    files, orography = scenarios_with_orography
+    data = prepare_data(resolve_inputs(_orography_config(files, [orography])))
+    with xr.open_dataset(orography) as static:
+        orog = static["orog"].values
+    for block, name, n_months in (("train", "hist", 36), ("val", "ssp2", 12), ("test", "ssp5", 24)):
+        inputs = data.samples.inputs[data.sample_masks[block]]
+        assert len(inputs) == n_months * orog.size
+        with xr.open_dataset(files[name]) as source:
+            np.testing.assert_array_equal(inputs[:, 0], source["pred"].values.reshape(-1))
+        np.testing.assert_array_equal(inputs[:, 1], np.broadcast_to(orog, (n_months, *orog.shape)).reshape(-1))
+
+
+def test_a_shared_series_of_a_variable_no_block_holds_is_taken_over_each_blocks_period(scenarios_with_orography,
+                                                                                       tmp_path):
+    """A predictor series over 2000–2002 (a forcing) beside blocks of tas alone: each block
+    gets the forcing at its own months only (36, 12 and 24 of them), not every block's."""
+    files, orography = scenarios_with_orography
+    targets = {}
+    for name, path in files.items():
+        with xr.open_dataset(path) as source:
+            targets[name] = source[["tas"]].load()
+        targets[name].to_netcdf(tmp_path / f"tas_{name}.nc")
+    forcing = grid_dataset(n_years=3, seed=11)[["pred"]]
+    forcing.to_netcdf(tmp_path / "forcing.nc")
+    data = prepare_data(resolve_inputs(_orography_config({name: tmp_path / f"tas_{name}.nc" for name in files},
+                                                         [orography, tmp_path / "forcing.nc"])))
+    pred = forcing["pred"].values
+    for block, name, n_months in (("train", "hist", 36), ("val", "ssp2", 12), ("test", "ssp5", 24)):
+        mask = data.sample_masks[block]
+        assert mask.sum() == n_months * pred[0].size
+        np.testing.assert_array_equal(data.samples.inputs[mask, 0], pred[:n_months].reshape(-1))
+        np.testing.assert_array_equal(data.samples.target[mask, 0], targets[name]["tas"].values.reshape(-1))
+
+
+@pytest.mark.parametrize(("shared", "message"), [
+    pytest.param("*.nc", r"^hist.nc is in \[data\] paths \(--data\), which every block", id="glob-of-the-blocks"),
+    pytest.param("later", r"^later.nc in \[data\] paths \(--data\) holds .*tas.* at 12 time steps", id="time-series"),
+])
+def test_a_shared_file_that_puts_time_steps_in_every_block_is_refused(scenarios_with_orography, write_grid,
+                                                                       shared, message):
+    """Trained, each block held every block's steps (train = val = test)."""
+    files, orography = scenarios_with_orography
+    paths = [orography.parent / shared] if shared == "*.nc" else [orography, write_grid("later.nc", n_years=1)]
+    with pytest.raises(ClimannError, match=message):
+        prepare_data(resolve_inputs(_orography_config(files, paths)))
+
+
 def test_a_missing_block_is_refused(scenarios):
     with pytest.raises(ClimannError, match="split_files must give files for each block"):
         build_config({"data": {"split_files": {"train": [str(scenarios["hist"])], "test": [str(scenarios["ssp5"])]}}})

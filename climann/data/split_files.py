@@ -1,0 +1,203 @@
+"""The files of a split by dataset (``[data] split_files``): each read by one block only, and
+the files shared by every block (``[data] paths``) static fields.
+
+With ``split_files`` each block — train, val, test — is opened from its own files together
+with the files of ``[data] paths``, which every block shares. A shared file is meant for static
+fields, the same in every block: CMIP's ``fx`` fields (``orog``, ``sftlf``, ``areacella``:
+no time axis), or an ERA5-style invariant field stored at a single time step (a land-sea mask
+with ``time = 1`` whose variables are in no other file, taken as static when the files are
+combined, see :mod:`climann.data.calendars`). A series of a variable that no block's file
+holds (a forcing over all the blocks' years) is taken by each block over its own period only
+(:mod:`climann.data.time_axes`), and passes too. A shared file with a series of a variable
+that the blocks' files also hold (``tas`` for 1986–1990 beside blocks of ``tas``) would join
+that series in every block: the same time steps trained on, then scored as unseen test
+data. So would a file that two places name (``[data] paths`` and a block, or two blocks), as
+a ``--data 'tas_*.nc'`` glob does that also matches the blocks' files. Both are refused in
+one line naming the file and the way out.
+
+Files are told apart by what they are, not by their names: a symbolic or hard link to a file
+of another block is that file (device and inode). The same dates in different files are
+allowed: two scenarios over the same years (ssp126 in train, ssp585 in test over 2015–2100)
+are a normal design; a copy of a file under another name cannot be told from such a file by
+its header and is not looked for.
+
+Only the files' headers are read (no values, no time decoding), as
+:mod:`climann.data.used_files` does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from climann.data.coords import find_coordinate
+from climann.data.open import open_input
+from climann.data.renames import FileRenames
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+#: Where a file of a split by dataset is named, for messages: ``[data] paths`` is ``--data``.
+SHARED = "[data] paths (--data)"
+
+
+@dataclass(frozen=True)
+class _TimeVarying:
+    """The variables of a file that have its time dimension, and the number of its steps."""
+
+    variables: tuple[str, ...]
+    n_steps: int
+
+
+#: A place that names a file (``[data] paths``, a block of ``split_files``) and the file's path there.
+_Place = tuple[str, Path]
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """Device and inode: one file under several names (links) has one identity."""
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
+
+
+def _places(shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]]) -> dict[tuple[int, int], list[_Place]]:
+    """Each file's identity with the places that name it and its name there, in the order
+    given, each place once."""
+    places: dict[tuple[int, int], list[_Place]] = {}
+    named = [(SHARED, path) for path in shared] + [
+        (f"the {name} block of split_files", path) for name, files in blocks.items() for path in files]
+    for place, path in named:
+        found = places.setdefault(_identity(path), [])
+        if place not in [known for known, _ in found]:
+            found.append((place, path))
+    return places
+
+
+def refuse_files_in_two_places(shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]]) -> None:
+    """Refuse a file that ``[data] paths`` and a block of ``split_files``, or two blocks, both
+    name (by its identity: a link to a file is that file).
+
+    Parameters
+    ----------
+    shared : sequence of Path
+        The expanded ``[data] paths``, read by every block.
+    blocks : mapping of str to sequence of Path
+        The expanded files of each block, ``{"train": [...], "val": [...], "test": [...]}``.
+
+    Raises
+    ------
+    ClimannError
+        Naming the first such file, its two places and the way out.
+    """
+    for places in _places(shared, blocks).values():
+        if len(places) < 2:
+            continue
+        (first, path), (second, other) = places[:2]
+        second += f" (as {other.name})" if other.name != path.name else ""
+        if first == SHARED:
+            raise ClimannError(
+                f"{path.name} is in {first}, which every block of split_files reads, and in {second}: its time "
+                f"steps would be trained on and scored as unseen; give only static fields (orog, sftlf) in paths, "
+                f"or none (a --data glob must not match the blocks' files)")
+        raise ClimannError(
+            f"{path.name} is in {first} and in {second}: its time steps would be trained on and scored as unseen; "
+            f"list it under one block only")
+
+
+def _time_varying(path: Path, renames: FileRenames) -> _TimeVarying | None:
+    """The file's variables (after its renames) that vary along its time axis; None without
+    a time axis, or when its header cannot be read (it is refused with its own message when
+    opened)."""
+    try:
+        header = open_input(path, decode_cf=False, chunks={})
+    except Exception:  # noqa: BLE001 — refused with its own message when opened
+        return None
+    with header:
+        try:
+            time = find_coordinate(header, "time")
+        except ClimannError:
+            return None
+        dimension = header[time].dims[0] if header[time].dims else None
+        mapping = renames.mapping(path)
+        names = tuple(mapping.get(name, name) for name in data_variable_names(header)
+                      if dimension is not None and dimension in header[name].dims)
+        return _TimeVarying(names, header.sizes[dimension]) if names else None
+
+
+def _variables_of(files: Sequence[Path], renames: FileRenames) -> set[str]:
+    """The data variables of ``files`` (after their renames), from their headers."""
+    names: set[str] = set()
+    for path in files:
+        try:
+            header = open_input(path, decode_cf=False, chunks={})
+        except Exception:  # noqa: BLE001 — refused with its own message when opened
+            continue
+        with header:
+            mapping = renames.mapping(path)
+            names.update(mapping.get(name, name) for name in data_variable_names(header))
+    return names
+
+
+def refuse_time_varying_shared_files(
+    shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]], renames: FileRenames,
+) -> None:
+    """Refuse a file of ``[data] paths`` whose time steps would join the blocks' series.
+
+    A shared file passes when it has no time axis, or when none of its time-varying variables
+    is in a block's file: a static field stored at one time step (see
+    :mod:`climann.data.calendars`), or the series of a variable that only it holds (a forcing
+    over every block's years, which each block takes over its own period:
+    :mod:`climann.data.time_axes`). A variable that it and a block's files both hold would be
+    combined along time into that variable's series in every block.
+
+    Parameters
+    ----------
+    shared : sequence of Path
+        The expanded ``[data] paths``.
+    blocks : mapping of str to sequence of Path
+        The expanded files of each block.
+    renames : FileRenames
+        The renames of all these files (``[data] rename``): variables are compared by their
+        names after them.
+
+    Raises
+    ------
+    ClimannError
+        Naming the first such file, the variables it shares with the blocks and the way out.
+    """
+    varying = {path: found for path, found in ((p, _time_varying(p, renames)) for p in shared) if found is not None}
+    in_blocks = _variables_of([p for files in blocks.values() for p in files], renames) if varying else set()
+    for path, found in varying.items():
+        both = [name for name in found.variables if name in in_blocks]
+        if not both:
+            continue
+        steps = "one time step" if found.n_steps == 1 else f"{found.n_steps} time steps"
+        raise ClimannError(
+            f"{path.name} in {SHARED} holds {', '.join(both)} at {steps}, as the blocks' files do, and every "
+            f"block of split_files reads it: its steps would be trained on and scored as unseen; list it under "
+            f"one block of split_files, or leave it out of paths (shared files are for static fields: orog, sftlf)")
+
+
+def check_split_files(
+    shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]], renames: FileRenames,
+) -> None:
+    """Refuse a split by dataset whose blocks could share time steps (see the module
+    description): a file in two places (:func:`refuse_files_in_two_places`), or a shared file
+    with time steps of the blocks' variables (:func:`refuse_time_varying_shared_files`).
+
+    Parameters
+    ----------
+    shared : sequence of Path
+        The expanded ``[data] paths``, read by every block.
+    blocks : mapping of str to sequence of Path
+        The expanded files of each block.
+    renames : FileRenames
+        The renames of all these files.
+
+    Raises
+    ------
+    ClimannError
+        In one line naming the file and the way out.
+    """
+    refuse_files_in_two_places(shared, blocks)
+    refuse_time_varying_shared_files(shared, blocks, renames)

@@ -1,0 +1,123 @@
+"""The files of a split by dataset: each read by one block only, the shared ones static fields."""
+
+from __future__ import annotations
+
+import os
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.renames import FileRenames
+from climann.data.split_files import check_split_files
+from climann.errors import ClimannError
+
+LAT = ("lat", [0.0, 10.0], {"units": "degrees_north"})
+LON = ("lon", [0.0, 10.0], {"units": "degrees_east"})
+
+
+def _monthly_file(path, first_year, n_years, names=("tas",)):
+    """Monthly fields of ``names`` on a 2×2 grid, noleap, stamped mid-month."""
+    times = [cftime.DatetimeNoLeap(y, m, 16) for y in range(first_year, first_year + n_years) for m in range(1, 13)]
+    values = np.arange(len(times) * 4, dtype="f4").reshape(len(times), 2, 2)
+    dataset = xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "K"}) for name in names},
+                         coords={"time": times, "lat": LAT, "lon": LON})
+    dataset["time"].encoding.update(units="days since 1850-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+def _static_file(path, name="orog", stamp=None):
+    """A (lat, lon) field; with ``stamp``, stored at that single time step (ERA5's invariants)."""
+    field = np.array([[1.0, 2.0], [3.0, 4.0]], dtype="f4")
+    if stamp is None:
+        dataset = xr.Dataset({name: (("lat", "lon"), field, {"units": "m"})}, coords={"lat": LAT, "lon": LON})
+    else:
+        dataset = xr.Dataset({name: (("time", "lat", "lon"), field[None], {"units": "m"})},
+                             coords={"time": [stamp], "lat": LAT, "lon": LON})
+        dataset["time"].encoding.update(units="days since 1850-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture
+def scenario_blocks(tmp_path):
+    """historical 1980–1981 in train, ssp245 2015–2016 in val, ssp585 2015–2016 in test (the
+    same years in val and test, different files: two scenarios)."""
+    return {"train": [_monthly_file(tmp_path / "tas_historical.nc", 1980, 2)],
+            "val": [_monthly_file(tmp_path / "tas_ssp245.nc", 2015, 2)],
+            "test": [_monthly_file(tmp_path / "tas_ssp585.nc", 2015, 2)]}
+
+
+def _check(shared, blocks, rename=None):
+    every = [*shared, *(path for files in blocks.values() for path in files)]
+    check_split_files(shared, blocks, FileRenames(every, rename or {}))
+
+
+@pytest.mark.parametrize("shared", [
+    pytest.param([], id="no-shared-files"),
+    pytest.param(["orog"], id="fx-field-without-time"),
+    pytest.param(["orog", "sftlf"], id="two-fx-fields"),
+    pytest.param(["lsm@1980"], id="invariant-at-one-time-step"),
+    pytest.param(["forcing"], id="series-of-a-variable-no-block-holds"),
+])
+def test_static_shared_files_and_scenarios_over_the_same_years_pass(tmp_path, scenario_blocks, shared):
+    """Val and test over the same years from different files pass; so does a forcing series
+    over every block's years, which each block takes over its own period."""
+    def written(name):
+        if name == "forcing":
+            return _monthly_file(tmp_path / "forcing.nc", 1980, 37, names=("co2",))
+        return _static_file(tmp_path / f"{name}.nc", name.split("@")[0],
+                            stamp=cftime.DatetimeNoLeap(1980, 1, 1) if "@" in name else None)
+
+    _check([written(name) for name in shared], scenario_blocks)
+
+
+def test_a_shared_file_with_a_series_of_the_blocks_variable_is_refused_naming_it_and_the_way_out(
+        tmp_path, scenario_blocks):
+    """tas 1982–1984 would join the tas of train, val and test alike."""
+    later = _monthly_file(tmp_path / "tas_historicalB.nc", 1982, 3, names=("pr", "tas"))
+    with pytest.raises(ClimannError) as error:
+        _check([_static_file(tmp_path / "orog.nc"), later], scenario_blocks)
+    message = str(error.value)
+    assert message.startswith("tas_historicalB.nc in [data] paths (--data) holds tas at 36 time steps, "
+                              "as the blocks' files do")
+    assert "list it under one block of split_files, or leave it out of paths" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("rename", [
+    pytest.param(None, id="same-name"),
+    pytest.param({"*tas_1982*": {"t2m": "tas"}}, id="same-name-after-rename"),
+])
+def test_a_shared_file_of_one_step_of_the_blocks_series_is_refused(tmp_path, scenario_blocks, rename):
+    """One month of the blocks' variable (one file per month) is a step of their series, not an
+    invariant field: every block would read it."""
+    month = _static_file(tmp_path / "tas_1982-01.nc", "tas" if rename is None else "t2m",
+                         stamp=cftime.DatetimeNoLeap(1982, 1, 16))
+    with pytest.raises(ClimannError, match=r"^tas_1982-01.nc in \[data\] paths \(--data\) holds tas at one time step, as the blocks"):
+        _check([month], scenario_blocks, rename)
+
+
+@pytest.mark.parametrize(("shared", "blocks", "message"), [
+    pytest.param(["train"], {}, r"^tas_historical.nc is in \[data\] paths \(--data\), which every block of "
+                 r"split_files reads, and in the train block of split_files", id="paths-and-a-block"),
+    pytest.param([], {"test": ["val"]}, r"^tas_ssp245.nc is in the val block of split_files and in the test "
+                 r"block of split_files: .*list it under one block only$", id="two-blocks"),
+    pytest.param([], {"test": ["link:val"]}, r"^tas_ssp245.nc is in the val block of split_files and in the test block of split_files "
+                 r"\(as tas_ssp585_link.nc\)",
+                 id="a-link-to-another-blocks-file"),
+])
+def test_a_file_in_two_places_is_refused_naming_it(tmp_path, scenario_blocks, shared, blocks, message):
+    def named(entry):
+        if entry.startswith("link:"):
+            link = tmp_path / "tas_ssp585_link.nc"
+            os.link(scenario_blocks[entry[5:]][0], link)  # a hard link: another name, the same file
+            return link
+        return scenario_blocks[entry][0]
+
+    changed = {name: scenario_blocks[name] + [named(entry) for entry in blocks.get(name, [])]
+               for name in scenario_blocks}
+    with pytest.raises(ClimannError, match=message):
+        _check([named(entry) for entry in shared], changed)
