@@ -336,7 +336,8 @@ def _file_values(dataset: xr.Dataset, time: str) -> tuple[TimeStep | None, TimeS
     return (cell_time_step(bounds) if bounds is not None else None), axis_time_step(times)
 
 
-def _same_values(first: tuple[TimeStep | None, TimeStep | None], other: tuple[TimeStep | None, TimeStep | None]) -> bool:
+def _same_values(first: tuple[TimeStep | None, TimeStep | None],
+                 other: tuple[TimeStep | None, TimeStep | None]) -> bool:
     """Whether two files' values (cells, spacing) can be one series: the same cells (or,
     either file without bounds, the same spacing); a file without bounds whose values lie
     further apart than the other's cells may hold a subset of them (January means), so it is
