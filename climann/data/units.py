@@ -757,18 +757,27 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
 
 def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reason: str, *, longer: str,
                         hours: float, way: str | None = None) -> str:
-    """``reason``, then the ``ncap2`` command that adds time bounds of the hour before each
-    stamp, and the number to put in its place for totals over ``longer`` (``hours`` hours)."""
+    """``reason``, then the ``ncap2`` command that adds time bounds of the
+    hour before each stamp, and the number to put in its place for totals over ``longer``
+    (``hours`` hours).
+
+    The command names the file's own time variable and dimension
+    (:func:`climann.data.forecast_times.file_time_names`): in cfgrib's layout the valid
+    time ``valid_time(time)``, which becomes the time axis, not the reference time ``time``
+    that is dropped, whose bounds would change nothing."""
+    from climann.data.forecast_times import file_time_names
+
     way = way or ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals "
                   "without time bounds\") shows")
     one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
     if one_hour is None:
         return f"{reason}; {way}"
-    bounds, nv = f"{dim}_bnds", "bnds"
-    script = (f'defdim("{nv}",2);{bounds}[${dim},${nv}]=0.0;{bounds}(:,0)={dim}-{one_hour};{bounds}(:,1)={dim};'
-              f'{dim}@bounds="{bounds}"')
-    return (f"{reason}; add time bounds (CF 7.1) of each value's period: for totals over the hour before each stamp "
-            f"(ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
+    time, axis = file_time_names(variable[dim])
+    bounds, nv = f"{time}_bnds", "bnds"
+    script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={time}-{one_hour};{bounds}(:,1)={time};'
+              f'{time}@bounds="{bounds}"')
+    return (f"{reason}; add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
+            f"stamp (ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
             f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
 
 

@@ -630,6 +630,99 @@ def test_grib_accumulations_kept_days_apart_without_bounds_are_refused_with_a_co
     np.testing.assert_allclose(rates.values, totals * 1000.0 / (hours * 3600.0), rtol=1e-6)
 
 
+# --- GRIB accumulations in cfgrib's layout: the command bounds the valid time ----------------------
+def _grib_totals_file(path, stamps, *, cfgrib_lead_hours: int | None = None):
+    """``tp`` in m (time: sum, GRIB_stepType accum, as the CDS writes ERA5's totals) at
+    ``stamps`` (``hours since 1900-01-01``), on a 1×2 grid; with ``cfgrib_lead_hours``, in
+    cfgrib's layout: the dimension ``time`` the forecast reference time, ``valid_time(time)``
+    the stamps, a scalar lead time ``step``. Returns the totals, shape (n, 1, 2)."""
+    import pandas as pd
+
+    totals = (np.arange(1, len(stamps) + 1, dtype=np.float32) * np.float32(0.0012))[:, None, None] * np.ones(
+        (1, 1, 2), np.float32)
+    attrs = {"units": "m", "cell_methods": "time: sum", "GRIB_stepType": "accum"}
+    dataset = xr.Dataset({"tp": (("time", "latitude", "longitude"), totals, attrs)},
+                         coords={"time": stamps, "latitude": [50.0], "longitude": [0.0, 0.25]})
+    if cfgrib_lead_hours is not None:
+        lead = pd.Timedelta(hours=cfgrib_lead_hours)
+        dataset = dataset.assign_coords(
+            time=("time", stamps - lead, {"standard_name": "forecast_reference_time"}),
+            valid_time=("time", stamps, {"standard_name": "time"}),
+            step=((), np.timedelta64(cfgrib_lead_hours, "h"), {"standard_name": "forecast_period"}))
+        dataset["valid_time"].encoding["units"] = "hours since 1900-01-01"
+    dataset["time"].encoding.update(units="hours since 1900-01-01", dtype="float64")
+    dataset.to_netcdf(path)
+    return totals
+
+
+def _number(text: str) -> float:
+    """An ``ncap2`` number as printed: ``3600``, ``1.0/24``."""
+    numerator, _, denominator = text.partition("/")
+    return float(numerator) / float(denominator or 1)
+
+
+def _apply_printed(command: str, directory) -> None:
+    """Do what a printed ``ncatted -a ATT,VAR,o,c,VALUE … in out`` or ``ncap2 -s 'defdim(…);
+    B[$T,$N]=0.0;B(:,0)=V-H;B(:,1)=V;V@bounds="B"' in out`` does, with netCDF4 (NCO is not
+    installed here): a copy of ``in`` as ``out`` with those attributes, or with bounds
+    ``B = [V - H, V]`` in V's own units on V's dimension ``T``."""
+    import netCDF4
+
+    words = shlex.split(command)
+    source, copy = (directory / word for word in words[-2:])
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as handle:
+        if words[0] == "ncatted":
+            for spec in words[2:-2:2]:
+                attribute, variable, mode, kind, value = spec.split(",", 4)
+                assert (mode, kind) == ("o", "c")
+                handle[variable].setncattr(attribute, value)
+            return
+        found = re.fullmatch(r'defdim\("(\w+)",2\);(\w+)\[\$(\w+),\$\1\]=0\.0;\2\(:,0\)=(\w+)-([\d./]+);'
+                             r'\2\(:,1\)=\4;\4@bounds="\2"', words[2])
+        nv, bounds, dim, time, hours = found.groups()
+        handle.createDimension(nv, 2)
+        edges = handle.createVariable(bounds, "f8", (dim, nv))
+        stamps = handle[time][:]
+        edges[:, 0], edges[:, 1] = stamps - _number(hours), stamps
+        handle[time].bounds = bounds
+
+
+def _refusal(path) -> str:
+    from climann.data.open import open_dataset
+
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([path]), {"tp": "kg m-2 s-1"}, where=path.name, reference="the model")
+    assert "\n" not in str(error.value)
+    return str(error.value)
+
+
+def _ncap2_command(message: str) -> str:
+    return re.search(r"ncap2 -s '[^']*' \S+ \S+", message).group(0)
+
+
+def test_the_command_for_a_cfgrib_layout_bounds_its_valid_time_and_gives_the_hourly_rates(tmp_path, caplog):
+    """cfgrib's layout: ``time`` the reference time (18 UTC the day before), ``valid_time(time)``
+    the stamps (00 UTC), a scalar lead time of 6 hours. The command bounded ``time``, the
+    reference time that is dropped: followed, the same refusal. It bounds ``valid_time`` on
+    its dimension ``time``, and those bounds are the cells of the valid times."""
+    import pandas as pd
+
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "era5.nc"
+    totals = _grib_totals_file(path, pd.date_range("2001-01-01", periods=4, freq="D"), cfgrib_lead_hours=6)
+    command = _ncap2_command(_refusal(path))
+    assert ('valid_time_bnds[$time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time-1;valid_time_bnds(:,1)=valid_time;'
+            'valid_time@bounds="valid_time_bnds"') in command
+    _apply_printed(command, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_dataset(open_dataset([tmp_path / "era5_fixed.nc"]), {"tp": "kg m-2 s-1"},
+                                where="era5_fixed.nc", reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / 3600.0, rtol=1e-6)
+    assert "(the time bounds valid_time_bnds)" in caplog.text
+
+
 @pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
 def test_the_command_given_for_hourly_totals_kept_every_6_hours_gives_their_rates(tmp_path, monkeypatch):
     from climann.data.open import open_dataset
