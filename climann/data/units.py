@@ -666,8 +666,8 @@ def _cell_lengths(
             f"the total over the step that {reference} holds in '{to}'; give time means of '{name}'")
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
     lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
-    if lengths is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
-        refusal = _days_apart_accumulations(variable, dim, files)
+    if dim is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
+        refusal = _grib_accumulation_cells(variable, dim, files)
         if refusal:
             raise ClimannError(f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time "
                                f"step, a total over it (time: sum), but {refusal}")
@@ -676,7 +676,7 @@ def _cell_lengths(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
             f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
-    if bounds is None and _accumulated_by_a_forecast_model(variable) and lengths.max() <= 3600:
+    if bounds is None and _accumulated_by_a_forecast_model(variable):  # an hour apart: the only kind taken
         source += ("; GRIB accumulations an hour apart are taken as ERA5's totals over the hour before each stamp: "
                    "ERA5-Land's run from 00 UTC, difference them first (each hour minus the one before)")
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
@@ -719,21 +719,85 @@ def _accumulated_by_a_forecast_model(variable: xr.DataArray) -> bool:
     return str(variable.attrs.get("GRIB_stepType", "")).strip().lower() == "accum"
 
 
-def _days_apart_accumulations(variable: xr.DataArray, dim: str, files: str) -> str | None:
+def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str) -> str | None:
+    """Why GRIB accumulations (:func:`_accumulated_by_a_forecast_model`) without time bounds
+    have no known period, and the way out; None when they are stamped one hour apart, the
+    one spacing that says it (ERA5's hourly totals, each over the hour before its stamp).
+
+    A GRIB accumulation is totalled over forecast steps, never over the spacing of the
+    stamps kept: whatever that is, each value may be ERA5's total over the hour before its
+    stamp (the CDS gives the hours asked for, once a day or once a month as well), or
+    ERA5-Land's over the day before it (its totals run from 00 UTC), and on a monthly axis
+    the mean daily total of the month (ERA5's "monthly averaged reanalysis", in m but per
+    day); no GRIB accumulation is a monthly total. Each kind of spacing says so in its own
+    words: months (:func:`_months_apart_accumulations`), whole days
+    (:func:`_days_apart_accumulations`), a few hours (:func:`_sub_daily_cells`), anything
+    else (irregular, under an hour, 36 hours) the bounds to add. See ECMWF, "ERA5: data
+    documentation", sections "Accumulations" and "Monthly means".
+    """
+    from climann.data.time_axis import axis_time_step
+
+    step = axis_time_step(np.asarray(variable[dim].values))
+    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+    if step is not None and not step.months and step.duration == hour:
+        return None
+    if step is not None and step.months:
+        return _months_apart_accumulations(variable, dim, step, files)
+    if step is not None and step.duration >= day and not step.duration % day:
+        return _days_apart_accumulations(variable, dim, step, files)
+    way = ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals without time "
+           "bounds\") shows")
+    if step is not None and hour < step.duration < day:
+        return _sub_daily_cells(variable, dim, step, files, way)
+    spacing = "irregular stamps" if step is None else f"stamps {step.span()} apart"
+    return (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) at {spacing}, "
+            f"which do not say the period each is totalled over (only stamps one hour apart do: ERA5's hourly "
+            f"totals); {way}")
+
+
+def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str) -> str:
+    """Why GRIB accumulations stamped months apart without bounds have no known period, and
+    the two ways out: the units of a mean daily total (``m day-1``, ERA5's monthly averaged
+    reanalysis: each value is the mean over the month of its daily totals, ECMWF, "ERA5:
+    data documentation", "Monthly means"), or the ``ncap2`` command that adds bounds of the
+    hour before each stamp (ERA5's hourly totals kept once a month)."""
+    name = variable.name
+    units = str(variable.attrs.get("units", ""))
+    per_day = f"{units} day-1"
+    method = variable.attrs.get("cell_methods")
+    mean = None if method is None else _with_time_mean(str(method), dim)
+    ncatted = " ".join(filter(None, (
+        f"ncatted -a units,{name},o,c,{shlex.quote(per_day)}",
+        None if mean is None else f"-a cell_methods,{name},o,c,{shlex.quote(mean)}", files)))
+    first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
+    kept = "once a month" if step.months == 1 else f"every {step.span()}"
+    reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
+              f"{step.span()} apart (the first {first}), and no GRIB accumulation is a total over its month: each "
+              f"value may be the mean daily total of its month (ERA5's monthly averaged reanalysis, in {units} per "
+              f"day), the total over the hour before its stamp (ERA5's hourly totals kept {kept}) or over the day "
+              f"before it (ERA5-Land's at 00 UTC); for mean daily totals give the units per day ({ncatted})")
+    return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24,
+                               joined="; else ")
+
+
+def _with_time_mean(method: str, dim: str) -> str:
+    """``cell_methods`` with its time entry a mean (``time: sum`` → ``time: mean``, CF 7.3): a
+    mean daily total is the time mean of a rate per day."""
+    from climann.data.cell_methods import with_time_method
+
+    return with_time_method(method, "sum", "mean", dim)
+
+
+def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str) -> str:
     """Why GRIB accumulations stamped whole days apart without bounds have no known length,
-    and the command that adds bounds, or None when the stamps are not whole days apart.
+    and the command that adds bounds.
 
     ERA5's hourly totals kept once a day (the CDS gives them for the hours asked) are totals
     over the hour before the stamp; ERA5-Land's value at 00 UTC is the total of the day
     before (its totals run from 00 UTC). Read by the spacing, the first would be 24 times
     too small a rate. See the ERA5 and ERA5-Land documentation (ECMWF, "ERA5: data
     documentation", section "Accumulations")."""
-    from climann.data.time_axis import axis_time_step
-
-    step = axis_time_step(np.asarray(variable[dim].values))
     day = datetime.timedelta(days=1)
-    if step is None or step.months or step.duration < day or step.duration % day:
-        return None
     kept = "once a day" if step.duration == day else f"every {step.span()}"
     reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
               f"{step.span()} apart: each value may be the total over the hour before its stamp (ERA5's hourly "
@@ -756,8 +820,8 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
 
 
 def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reason: str, *, longer: str,
-                        hours: float, way: str | None = None) -> str:
-    """``reason``, then the ``ncap2`` command that adds time bounds of the
+                        hours: float, way: str | None = None, joined: str = "; ") -> str:
+    """``reason``, then (after ``joined``) the ``ncap2`` command that adds time bounds of the
     hour before each stamp, and the number to put in its place for totals over ``longer``
     (``hours`` hours).
 
@@ -771,12 +835,12 @@ def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reas
                   "without time bounds\") shows")
     one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
     if one_hour is None:
-        return f"{reason}; {way}"
+        return f"{reason}{joined}{way}"
     time, axis = file_time_names(variable[dim])
     bounds, nv = f"{time}_bnds", "bnds"
     script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={time}-{one_hour};{bounds}(:,1)={time};'
               f'{time}@bounds="{bounds}"')
-    return (f"{reason}; add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
+    return (f"{reason}{joined}add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
             f"stamp (ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
             f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
 

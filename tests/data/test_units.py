@@ -630,7 +630,7 @@ def test_grib_accumulations_kept_days_apart_without_bounds_are_refused_with_a_co
     np.testing.assert_allclose(rates.values, totals * 1000.0 / (hours * 3600.0), rtol=1e-6)
 
 
-# --- GRIB accumulations in cfgrib's layout: the command bounds the valid time ----------------------
+# --- GRIB accumulations without bounds at any spacing but one hour: no known period -------------
 def _grib_totals_file(path, stamps, *, cfgrib_lead_hours: int | None = None):
     """``tp`` in m (time: sum, GRIB_stepType accum, as the CDS writes ERA5's totals) at
     ``stamps`` (``hours since 1900-01-01``), on a 1×2 grid; with ``cfgrib_lead_hours``, in
@@ -697,8 +697,67 @@ def _refusal(path) -> str:
     return str(error.value)
 
 
+@pytest.mark.parametrize(("frequency", "expected"), [
+    pytest.param("MS", r"stamped 1 month apart \(the first 2001-01-01 00:00\), and no GRIB accumulation is a total "
+                       r"over its month: each value may be the mean daily total of its month \(ERA5's monthly "
+                       r"averaged reanalysis, in m per day\), the total over the hour before its stamp \(ERA5's "
+                       r"hourly totals kept once a month\) or over the day before it \(ERA5-Land's at 00 UTC\)",
+                 id="on-the-1st-a-month-apart"),
+    pytest.param("QS", r"stamped 3 months apart .* the total over the hour before its stamp \(ERA5's hourly totals "
+                       r"kept every 3 months\)", id="3-months-apart"),
+    pytest.param("30min", r"at stamps 0.5 hours apart, which do not say the period each is totalled over",
+                 id="30-minutes-apart"),
+])
+def test_grib_accumulations_without_bounds_are_refused_at_any_spacing_but_an_hour(tmp_path, frequency, expected):
+    """ERA5's hourly totals kept for 00 UTC on the 1st of each month were divided by the
+    month: rates 744 times too small, exit 0 (31 times for ERA5-Land's totals of the day
+    before; ERA5's monthly means hold mean daily totals). A GRIB accumulation is totalled
+    over forecast steps, never over the spacing of the stamps kept: only an hour apart
+    (ERA5's hourly totals) does the spacing say the period."""
+    import pandas as pd
+
+    _grib_totals_file(tmp_path / "era5.nc", pd.date_range("2001-01-01", periods=4, freq=frequency))
+    message = _refusal(tmp_path / "era5.nc")
+    assert re.search(r"its time has no bounds and its values are GRIB accumulations \(GRIB_stepType = accum\) "
+                     + expected, message)
+
+
 def _ncap2_command(message: str) -> str:
     return re.search(r"ncap2 -s '[^']*' \S+ \S+", message).group(0)
+
+
+def _commands(message: str) -> dict[str, str]:
+    """The commands a refusal prints, by what they are for: ``per day`` (ncatted), ``hour``
+    (ncap2) and ``day`` (ncap2 with the number it says to put in place for the day before)."""
+    ncatted = re.search(r"ncatted .*? \S+\.nc \S+\.nc(?=\))", message).group(0)
+    ncap2 = _ncap2_command(message)
+    longer, hour = re.search(r"\(for totals over the day before it, (\S+) in place of (\S+)\)", message).groups()
+    return {"per day": ncatted, "hour": ncap2, "day": ncap2.replace(f"-{hour};", f"-{longer};")}
+
+
+@pytest.mark.parametrize(("way", "seconds"), [
+    pytest.param("per day", 86400.0, id="mean-daily-totals-by-their-units"),
+    pytest.param("hour", 3600.0, id="hourly-totals-by-bounds-of-the-hour-before"),
+    pytest.param("day", 86400.0, id="totals-of-the-day-before-by-bounds"),
+])
+def test_each_way_out_for_grib_accumulations_a_month_apart_gives_the_rates_it_says(tmp_path, caplog, way, seconds):
+    """Followed, the refusal's commands give the rates of what each says the values are: the
+    mean daily total in m (``m day-1``) × 1000 kg m-3 ÷ 86400 s; a total over the hour or the
+    day before each stamp ÷ 3600 s or 86400 s."""
+    import pandas as pd
+
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "era5.nc"
+    totals = _grib_totals_file(path, pd.date_range("2001-01-01", periods=4, freq="MS"))
+    command = _commands(_refusal(path))[way]
+    _apply_printed(command, tmp_path)
+    fixed = tmp_path / shlex.split(command)[-1]
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_dataset(open_dataset([fixed]), {"tp": "kg m-2 s-1"}, where=fixed.name,
+                                reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / seconds, rtol=1e-6)
+    assert ("(the time bounds time_bnds)" in caplog.text) == (way != "per day")
 
 
 def test_the_command_for_a_cfgrib_layout_bounds_its_valid_time_and_gives_the_hourly_rates(tmp_path, caplog):
