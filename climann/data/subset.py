@@ -206,7 +206,7 @@ def _in_coordinate_units(
     ClimannError
         If the units do not convert (or the conversion would need a calendar).
     """
-    from climann.data.units import conversion
+    from climann.data.units import conversion, misread_units_note
 
     own = str(coordinate.attrs.get("units", "")).strip()
     if not own or not str(units).strip() or own == str(units).strip() or isinstance(value, (str, bool)):
@@ -216,6 +216,7 @@ def _in_coordinate_units(
         raise ClimannError(
             f"{dim} is in '{own}' in {where} but in '{units}' in {reference} ({dim}={_shown(value)} {units} selected), "
             f"and '{own}' does not convert to '{units}'; give {dim} in {units} (or a convertible unit)"
+            f"{misread_units_note(own, units, variable=coordinate, name=dim, where=where)}"
         )
     converted = found.scale * float(value) + found.offset
     if not found.is_identity:
@@ -248,7 +249,7 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
     ClimannError
         If the coordinate has no units, or its units do not convert to ``units``.
     """
-    from climann.data.units import conversion
+    from climann.data.units import conversion, misread_units_note
 
     own = str(coordinate.attrs.get("units", "")).strip()
     given = f"{dim}={_shown(number)} {units}"
@@ -259,7 +260,8 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
                        reference=where)
     if found is None or found.along_time:
         raise ClimannError(f"{given}: '{units}' does not convert to '{own}', the units of '{dim}' in {where}; "
-                           f"give the value in {own} (a bare number) or in units that convert to it")
+                           f"give the value in {own} (a bare number) or in units that convert to it"
+                           f"{misread_units_note(own, units, variable=coordinate, name=dim, where=where)}")
     return found.scale * number + found.offset
 
 

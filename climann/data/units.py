@@ -83,6 +83,46 @@ def normalised_units(text: str) -> str:
     return stripped
 
 
+#: ``mb``, GrADS's and NCEP's spelling of the millibar, is a millibarn (1e-31 m², an area) for
+#: UDUNITS and pint; read as a millibar where the attributes say the quantity is a pressure.
+_MILLIBAR_SPELLINGS = frozenset({"mb"})
+
+
+def is_pressure(attrs: Mapping) -> bool:
+    """Whether a variable's CF attributes say it is a pressure: a ``standard_name`` that
+    names one (``air_pressure``, ``surface_air_pressure``, …; CF standard name table), or
+    ``positive = "down"`` (CF 4.3: a vertical coordinate that increases downward is a
+    pressure, or a depth, which no one gives in millibarns either)."""
+    named = "pressure" in str(attrs.get("standard_name", "")).lower()
+    return named or str(attrs.get("positive", "")).strip().lower() == "down"
+
+
+def units_as_meant(text: str, attrs: Mapping) -> str:
+    """``text``, with ``mb`` (GrADS's and NCEP's millibar, an area for UDUNITS and pint)
+    rewritten ``mbar`` where the attributes say the quantity is a pressure
+    (:func:`is_pressure`); unchanged elsewhere, so that an area is never read as a pressure.
+
+    Examples
+    --------
+    >>> units_as_meant("mb", {"positive": "down"}), units_as_meant("mb", {})
+    ('mbar', 'mb')
+    """
+    stripped = str(text).strip()
+    return "mbar" if stripped in _MILLIBAR_SPELLINGS and is_pressure(attrs) else stripped
+
+
+def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: str) -> str:
+    """``"; 'mb' is read as …"``, for a refusal whose units include ``mb`` read as a
+    millibarn (``variable``'s attributes do not say pressure, :func:`units_as_meant`), with
+    the ``ncatted`` command that sets the units of ``name`` in ``where`` to hPa; ``""``
+    otherwise."""
+    if not any(str(text).strip() in _MILLIBAR_SPELLINGS for text in texts):
+        return ""
+    return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
+            f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
+            f"(ncatted -a units,{name},o,c,hPa {_fixed_copy(variable, where)})")
+
+
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
 #: ``1.`` times the elementary charge ``e`` to the power −3; UDUNITS reads 0.001.
 _DOT_BEFORE_EXPONENT = re.compile(r"(?<=\d)\.(?=[eE][+-]?\d)")
@@ -234,7 +274,7 @@ def conversion(
     with different zeros (degC, degF, K) is converted as its ``units_metadata`` says (CF-1.11
     §3.1.2; see :func:`_temperature_conversion`): a difference without the offset. Depth and
     mass per area of a water quantity (see :func:`is_water_quantity`) convert with
-    :data:`WATER_DENSITY`.
+    :data:`WATER_DENSITY`. A pressure's ``mb`` is a millibar (:func:`units_as_meant`).
 
     An amount and a rate (``mm`` or ``kg m-2`` and ``kg m-2 s-1``) differ by a time: their
     conversion has ``per_cell`` set, and applies only to totals over each time cell
@@ -260,9 +300,10 @@ def conversion(
         If a units string cannot be read (:func:`parse_units`), or a temperature's
         ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
     """
-    source = parse_units(units, variable=variable, where=where)
-    destination = parse_units(to, variable=variable, where=reference, fix=reference_fix)
-    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs or {})
+    attrs = attrs or {}
+    source = parse_units(units_as_meant(units, attrs), variable=variable, where=where)
+    destination = parse_units(units_as_meant(to, attrs), variable=variable, where=reference, fix=reference_fix)
+    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs)
 
 
 def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping):
@@ -565,6 +606,7 @@ def convert_variable(
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
+            f"{misread_units_note(units, to, variable=variable, name=name, where=where)}"
         )
     relabelled = {**variable.attrs, "units": to}
     if found.is_identity:

@@ -191,6 +191,34 @@ def test_a_value_given_with_its_units_is_converted_to_the_files(units, levels, v
     assert float(selected["plev"]) == levels[1] and "selected as" not in caplog.text  # asked for: no warning
 
 
+@pytest.mark.parametrize("pressure", [pytest.param({"standard_name": "air_pressure"}, id="standard-name"),
+                                      pytest.param({"positive": "down", "axis": "Z"}, id="positive-down")])
+@pytest.mark.parametrize("value", [pytest.param("850 hPa", id="850-hPa"), pytest.param("85000 Pa", id="85000-Pa"),
+                                   pytest.param(850.0, id="bare-number-in-mb")])
+def test_a_pressure_in_mb_is_read_in_millibars(pressure, value):
+    """GrADS and NCEP write ``mb`` for millibar; UDUNITS and pint read a millibarn (an area):
+    ``plev=500 hPa`` was refused, "'hPa' does not convert to 'mb'". On a pressure it is a
+    millibar: 850 mb is 850 hPa, the second level."""
+    dataset = _on_levels([1000.0, 850.0, 500.0], "mb")
+    dataset["plev"].attrs = {"units": "mb", **pressure}
+    selected = select_values(dataset, {"plev": value}, where="ta.nc")
+    np.testing.assert_array_equal(selected["pred"].values, 2 * grid_dataset()["pred"].values)
+    assert float(selected["plev"]) == 850.0
+
+
+def test_mb_on_a_coordinate_that_does_not_say_pressure_is_refused_naming_millibarn_and_the_fix():
+    """Nothing says the levels are pressures: ``mb`` stays what UDUNITS reads (an area is never
+    read as a pressure), and the refusal says so, with the units to set."""
+    dataset = _on_levels([1000.0, 850.0, 500.0], "mb")
+    dataset["plev"].attrs = {"units": "mb"}
+    with pytest.raises(ClimannError) as error:
+        select_values(dataset, {"plev": "850 hPa"}, where="ta.nc")
+    assert str(error.value).endswith(
+        "'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on 'plev' says it is a pressure "
+        "(standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
+        "(ncatted -a units,plev,o,c,hPa ta.nc ta_fixed.nc)")
+
+
 @pytest.mark.parametrize(("coordinate_units", "value", "message"), [
     pytest.param("hPa", "850 m", r"^plev=850 m: 'm' does not convert to 'hPa', the units of 'plev' in ta.nc; give "
                  r"the value in hPa \(a bare number\)", id="not-convertible"),

@@ -38,6 +38,22 @@ def test_normalised_spellings(spelling, expected):
     assert normalised_units(spelling) == expected
 
 
+@pytest.mark.parametrize(("units", "to", "attrs", "scale"), [
+    pytest.param("mb", "Pa", {"standard_name": "air_pressure"}, 100.0, id="air-pressure-mb-to-Pa"),
+    pytest.param("hPa", "mb", {"standard_name": "surface_air_pressure"}, 1.0, id="hPa-to-mb"),
+    pytest.param("mb", "hPa", {"positive": "down"}, 1.0, id="positive-down"),
+    pytest.param("mb", "m2", {"standard_name": "cell_area"}, 1e-31, id="an-area-stays-an-area"),
+    pytest.param("mb", "Pa", {}, None, id="nothing-says-pressure"),
+])
+def test_mb_is_a_millibar_only_where_the_attributes_say_pressure(units, to, attrs, scale):
+    """1 mbar = 100 Pa = 1 hPa; 1 millibarn = 1e-3 × 1e-28 m² (UDUNITS' b, the barn)."""
+    found = conversion(units, to, variable="plev", attrs=attrs)
+    if scale is None:
+        assert found is None
+    else:
+        assert found.scale == pytest.approx(scale, rel=1e-12) and found.offset == 0.0
+
+
 # Independent values: 0 °C = 273.15 K (SI definition), 1 hPa = 100 Pa, 1 % = 0.01,
 # 0 °F = -160/9 °C and a Fahrenheit degree is 5/9 of a Celsius one,
 # 1 kg m-2 s-1 of water = 1 mm s-1 = 86400 mm day-1.
