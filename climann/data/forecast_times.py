@@ -18,16 +18,11 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from climann.data.shell import FILE_TIME_NAMES_KEY
+
 #: CF standard names of a forecast's start and of its lead time (CF standard name table).
 FORECAST_REFERENCE_TIME = "forecast_reference_time"
 FORECAST_PERIOD = "forecast_period"
-
-#: The key, in the ``encoding`` of the time coordinate made from a forecast's valid or
-#: reference time, of the file's own names of that variable and of its dimension
-#: (``("valid_time", "time")`` in cfgrib's layout): advice that changes the file names them
-#: (:func:`file_time_names`). Encoding, not attributes: it describes the file read, and
-#: xarray does not write keys it does not know into an output file.
-FILE_TIME_NAMES_KEY = "climann_file_time_names"
 
 #: The units lead times are given in once opened (numbers, so that ``select`` reads them
 #: with their units as it reads levels: ``step=6`` or ``step="360 minutes"``).
@@ -108,27 +103,6 @@ def _with_file_time_names(dataset: xr.Dataset, coordinate: str, variable: str, d
     recorded = dataset[coordinate].variable.copy(deep=False)
     recorded.encoding = {**recorded.encoding, FILE_TIME_NAMES_KEY: (variable, dimension)}
     return dataset.assign_coords({coordinate: recorded})
-
-
-def file_time_names(time: xr.DataArray) -> tuple[str, str]:
-    """The names, in the file read, of the variable that became the time coordinate ``time``
-    and of its dimension: ``("valid_time", "time")`` for cfgrib's ``valid_time(time)``
-    renamed ``time`` by :func:`on_valid_time`; ``(time.name, time.dims[0])`` for a time
-    read as it is stored.
-
-    Parameters
-    ----------
-    time : xarray.DataArray, shape (n_time,)
-        A time coordinate of an opened dataset.
-
-    Returns
-    -------
-    tuple of str
-        The variable's name and its dimension's, as a command on the file (``ncap2``,
-        ``ncatted``) must give them.
-    """
-    variable, dimension = time.encoding.get(FILE_TIME_NAMES_KEY, (time.name, time.dims[0]))
-    return str(variable), str(dimension)
 
 
 def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import file_time_names, input_and_copy
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -868,11 +868,9 @@ def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reas
     (``hours`` hours).
 
     The command names the file's own time variable and dimension
-    (:func:`climann.data.forecast_times.file_time_names`): in cfgrib's layout the valid
+    (:func:`climann.data.shell.file_time_names`): in cfgrib's layout the valid
     time ``valid_time(time)``, which becomes the time axis, not the reference time ``time``
     that is dropped, whose bounds would change nothing."""
-    from climann.data.forecast_times import file_time_names
-
     way = way or ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals "
                   "without time bounds\") shows")
     one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)

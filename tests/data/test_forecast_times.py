@@ -140,7 +140,7 @@ def test_the_time_axis_knows_its_names_in_the_file_and_writes_no_trace_of_them(t
     never written into an output file."""
     import netCDF4
 
-    from climann.data.forecast_times import FILE_TIME_NAMES_KEY, file_time_names
+    from climann.data.shell import file_time_names
 
     dataset.to_netcdf(tmp_path / "fc.nc")
     opened = open_dataset([tmp_path / "fc.nc"])
