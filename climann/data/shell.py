@@ -12,6 +12,10 @@ A corrected copy is written beside its input (``'my data/iri_fixed.nc'``), named
 that it is never the input itself, nor a file that is already there (``iri_fixed_2.nc`` when
 ``iri_fixed.nc`` exists): the command never overwrites a file, whatever the tool does with an
 existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder.
+
+A command names the file's own variables, not climann's names for them: cfgrib's valid time
+``valid_time(time)`` becomes climann's time axis ``time`` (see
+:mod:`climann.data.forecast_times`), which records the file's names (:func:`file_time_names`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,38 @@ import os
 import re
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+#: The key, in the ``encoding`` of the time coordinate made from a forecast's valid or
+#: reference time, of the file's own names of that variable and of its dimension
+#: (``("valid_time", "time")`` in cfgrib's layout): advice that changes the file names them
+#: (:func:`file_time_names`). Encoding, not attributes: it describes the file read, and
+#: xarray does not write keys it does not know into an output file.
+FILE_TIME_NAMES_KEY = "climann_file_time_names"
+
+
+def file_time_names(time: xr.DataArray) -> tuple[str, str]:
+    """The names, in the file read, of the variable that became the time coordinate ``time``
+    and of its dimension: ``("valid_time", "time")`` for cfgrib's ``valid_time(time)``
+    renamed ``time`` by :func:`climann.data.forecast_times.on_valid_time`;
+    ``(time.name, time.dims[0])`` for a time read as it is stored.
+
+    Parameters
+    ----------
+    time : xarray.DataArray, shape (n_time,)
+        A time coordinate of an opened dataset.
+
+    Returns
+    -------
+    tuple of str
+        The variable's name and its dimension's, as a command on the file (``ncap2``,
+        ``ncatted``) must give them.
+    """
+    variable, dimension = time.encoding.get(FILE_TIME_NAMES_KEY, (time.name, time.dims[0]))
+    return str(variable), str(dimension)
 
 
 def working_path(path: str | os.PathLike) -> str:

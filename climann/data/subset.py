@@ -144,13 +144,49 @@ def _date_to_select(dataset: xr.Dataset, dim: str, value: object) -> object:
                            f"'YYYY-MM-DD HH:MM:SS', e.g. {dim}={_shown(dataset[dim].values.flat[0])}")
     parts = [int(part) for part in matched.groups(default="0")]
     values = dataset[dim].values
-    if np.issubdtype(values.dtype, np.datetime64):
-        return np.datetime64("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*parts)).astype(values.dtype)
-    calendar = values.flat[0].calendar
+    dated64 = np.issubdtype(values.dtype, np.datetime64)
+    calendar = "proleptic_gregorian" if dated64 else values.flat[0].calendar  # datetime64: numpy's calendar
     try:
-        return cftime.datetime(*parts, calendar=calendar)
+        date = cftime.datetime(*parts, calendar=calendar)
     except ValueError:
-        raise ClimannError(f"{dim}={value} is not a date of the '{calendar}' calendar of '{dim}'") from None
+        raise ClimannError(_not_a_date_of_the_calendar(dim, value, parts, calendar, values)) from None
+    if dated64:
+        return np.datetime64("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*parts)).astype(values.dtype)
+    return date
+
+
+def _not_a_date_of_the_calendar(dim: str, value: object, parts: list[int], calendar: str, values: np.ndarray) -> str:
+    """Why ``value`` (``parts``: year, month, day, hour, minute, second) is no date of
+    ``calendar`` (CF conventions §4.4.1: ``360_day`` months have 30 days, ``noleap`` has no
+    29 February), the day to give instead, and the values of ``dim`` around it."""
+    year, month, day = parts[:3]
+    given = f"{dim}={value} is not a date of the '{calendar}' calendar of '{dim}'"
+    if not 1 <= month <= 12:
+        reason, month, day = "months are 1 to 12", min(max(month, 1), 12), 1
+    elif day < 1:
+        reason, day = "days start at 1", 1
+    elif not _is_day(year, month, day, calendar):
+        day = next(last for last in range(31, 0, -1) if _is_day(year, month, last, calendar))
+        reason = f"its {year:04d}-{month:02d} has {day} days (give {year:04d}-{month:02d}-{day:02d})"
+    else:
+        reason = "hours are 0 to 23, minutes and seconds 0 to 59"
+    return (f"{given}: {reason}; the values of '{dim}' nearest it: "
+            f"{_dates_around(values, year, month, day, calendar)}")
+
+
+def _dates_around(values: np.ndarray, year: int, month: int, day: int, calendar: str) -> str:
+    """The values of a dated coordinate just before and after the day ``year-month-day`` of
+    ``calendar`` (one of them at either end), as ``YYYY-MM-DD``."""
+    import pandas as pd
+
+    day_of = cftime.datetime(year, month, day, calendar=calendar)
+    dates = ([cftime.datetime(*pd.Timestamp(v).timetuple()[:6], calendar=calendar) for v in values.ravel()]
+             if np.issubdtype(values.dtype, np.datetime64) else list(values.ravel()))
+    before = [date for date in dates if date <= day_of]
+    after = [date for date in dates if date > day_of]
+    around = ([max(before)] if before else []) + ([min(after)] if after else [])
+    return ", ".join(f"{date:%Y-%m-%d}" if not (date.hour or date.minute) else f"{date:%Y-%m-%d %H:%M}"
+                     for date in around)
 
 
 #: A selected coordinate value matches within this fraction of the spacing of the
@@ -206,7 +242,7 @@ def _in_coordinate_units(
     ClimannError
         If the units do not convert (or the conversion would need a calendar).
     """
-    from climann.data.units import conversion
+    from climann.data.units import conversion, misread_units_note
 
     own = str(coordinate.attrs.get("units", "")).strip()
     if not own or not str(units).strip() or own == str(units).strip() or isinstance(value, (str, bool)):
@@ -216,6 +252,7 @@ def _in_coordinate_units(
         raise ClimannError(
             f"{dim} is in '{own}' in {where} but in '{units}' in {reference} ({dim}={_shown(value)} {units} selected), "
             f"and '{own}' does not convert to '{units}'; give {dim} in {units} (or a convertible unit)"
+            f"{misread_units_note(own, units, variable=coordinate, name=dim, where=where)}"
         )
     converted = found.scale * float(value) + found.offset
     if not found.is_identity:
@@ -248,7 +285,7 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
     ClimannError
         If the coordinate has no units, or its units do not convert to ``units``.
     """
-    from climann.data.units import conversion
+    from climann.data.units import conversion, misread_units_note
 
     own = str(coordinate.attrs.get("units", "")).strip()
     given = f"{dim}={_shown(number)} {units}"
@@ -259,7 +296,8 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
                        reference=where)
     if found is None or found.along_time:
         raise ClimannError(f"{given}: '{units}' does not convert to '{own}', the units of '{dim}' in {where}; "
-                           f"give the value in {own} (a bare number) or in units that convert to it")
+                           f"give the value in {own} (a bare number) or in units that convert to it"
+                           f"{misread_units_note(own, units, variable=coordinate, name=dim, where=where)}")
     return found.scale * number + found.offset
 
 

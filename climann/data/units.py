@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import file_time_names, input_and_copy
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -81,6 +81,46 @@ def normalised_units(text: str) -> str:
     if match:
         return _TEMPERATURE_SCALES[(match.group("scale") or match.group("letter")).lower()]
     return stripped
+
+
+#: ``mb``, GrADS's and NCEP's spelling of the millibar, is a millibarn (1e-31 m², an area) for
+#: UDUNITS and pint; read as a millibar where the attributes say the quantity is a pressure.
+_MILLIBAR_SPELLINGS = frozenset({"mb"})
+
+
+def is_pressure(attrs: Mapping) -> bool:
+    """Whether a variable's CF attributes say it is a pressure: a ``standard_name`` that
+    names one (``air_pressure``, ``surface_air_pressure``, …; CF standard name table), or
+    ``positive = "down"`` (CF 4.3: a vertical coordinate that increases downward is a
+    pressure, or a depth, which no one gives in millibarns either)."""
+    named = "pressure" in str(attrs.get("standard_name", "")).lower()
+    return named or str(attrs.get("positive", "")).strip().lower() == "down"
+
+
+def units_as_meant(text: str, attrs: Mapping) -> str:
+    """``text``, with ``mb`` (GrADS's and NCEP's millibar, an area for UDUNITS and pint)
+    rewritten ``mbar`` where the attributes say the quantity is a pressure
+    (:func:`is_pressure`); unchanged elsewhere, so that an area is never read as a pressure.
+
+    Examples
+    --------
+    >>> units_as_meant("mb", {"positive": "down"}), units_as_meant("mb", {})
+    ('mbar', 'mb')
+    """
+    stripped = str(text).strip()
+    return "mbar" if stripped in _MILLIBAR_SPELLINGS and is_pressure(attrs) else stripped
+
+
+def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: str) -> str:
+    """``"; 'mb' is read as …"``, for a refusal whose units include ``mb`` read as a
+    millibarn (``variable``'s attributes do not say pressure, :func:`units_as_meant`), with
+    the ``ncatted`` command that sets the units of ``name`` in ``where`` to hPa; ``""``
+    otherwise."""
+    if not any(str(text).strip() in _MILLIBAR_SPELLINGS for text in texts):
+        return ""
+    return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
+            f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
+            f"(ncatted -a units,{name},o,c,hPa {_fixed_copy(variable, where)})")
 
 
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
@@ -234,7 +274,7 @@ def conversion(
     with different zeros (degC, degF, K) is converted as its ``units_metadata`` says (CF-1.11
     §3.1.2; see :func:`_temperature_conversion`): a difference without the offset. Depth and
     mass per area of a water quantity (see :func:`is_water_quantity`) convert with
-    :data:`WATER_DENSITY`.
+    :data:`WATER_DENSITY`. A pressure's ``mb`` is a millibar (:func:`units_as_meant`).
 
     An amount and a rate (``mm`` or ``kg m-2`` and ``kg m-2 s-1``) differ by a time: their
     conversion has ``per_cell`` set, and applies only to totals over each time cell
@@ -260,9 +300,10 @@ def conversion(
         If a units string cannot be read (:func:`parse_units`), or a temperature's
         ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
     """
-    source = parse_units(units, variable=variable, where=where)
-    destination = parse_units(to, variable=variable, where=reference, fix=reference_fix)
-    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs or {})
+    attrs = attrs or {}
+    source = parse_units(units_as_meant(units, attrs), variable=variable, where=where)
+    destination = parse_units(units_as_meant(to, attrs), variable=variable, where=reference, fix=reference_fix)
+    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs)
 
 
 def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping):
@@ -565,6 +606,7 @@ def convert_variable(
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
+            f"{misread_units_note(units, to, variable=variable, name=name, where=where)}"
         )
     relabelled = {**variable.attrs, "units": to}
     if found.is_identity:
@@ -666,8 +708,8 @@ def _cell_lengths(
             f"the total over the step that {reference} holds in '{to}'; give time means of '{name}'")
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
     lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
-    if lengths is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
-        refusal = _days_apart_accumulations(variable, dim, files)
+    if dim is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
+        refusal = _grib_accumulation_cells(variable, dim, files)
         if refusal:
             raise ClimannError(f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time "
                                f"step, a total over it (time: sum), but {refusal}")
@@ -676,7 +718,7 @@ def _cell_lengths(
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
             f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
-    if bounds is None and _accumulated_by_a_forecast_model(variable) and lengths.max() <= 3600:
+    if bounds is None and _accumulated_by_a_forecast_model(variable):  # an hour apart: the only kind taken
         source += ("; GRIB accumulations an hour apart are taken as ERA5's totals over the hour before each stamp: "
                    "ERA5-Land's run from 00 UTC, difference them first (each hour minus the one before)")
     how = (f"the totals over each time step divided by its length ({source})" if found.per_cell < 0 else
@@ -719,21 +761,85 @@ def _accumulated_by_a_forecast_model(variable: xr.DataArray) -> bool:
     return str(variable.attrs.get("GRIB_stepType", "")).strip().lower() == "accum"
 
 
-def _days_apart_accumulations(variable: xr.DataArray, dim: str, files: str) -> str | None:
+def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str) -> str | None:
+    """Why GRIB accumulations (:func:`_accumulated_by_a_forecast_model`) without time bounds
+    have no known period, and the way out; None when they are stamped one hour apart, the
+    one spacing that says it (ERA5's hourly totals, each over the hour before its stamp).
+
+    A GRIB accumulation is totalled over forecast steps, never over the spacing of the
+    stamps kept: whatever that is, each value may be ERA5's total over the hour before its
+    stamp (the CDS gives the hours asked for, once a day or once a month as well), or
+    ERA5-Land's over the day before it (its totals run from 00 UTC), and on a monthly axis
+    the mean daily total of the month (ERA5's "monthly averaged reanalysis", in m but per
+    day); no GRIB accumulation is a monthly total. Each kind of spacing says so in its own
+    words: months (:func:`_months_apart_accumulations`), whole days
+    (:func:`_days_apart_accumulations`), a few hours (:func:`_sub_daily_cells`), anything
+    else (irregular, under an hour, 36 hours) the bounds to add. See ECMWF, "ERA5: data
+    documentation", sections "Accumulations" and "Monthly means".
+    """
+    from climann.data.time_axis import axis_time_step
+
+    step = axis_time_step(np.asarray(variable[dim].values))
+    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+    if step is not None and not step.months and step.duration == hour:
+        return None
+    if step is not None and step.months:
+        return _months_apart_accumulations(variable, dim, step, files)
+    if step is not None and step.duration >= day and not step.duration % day:
+        return _days_apart_accumulations(variable, dim, step, files)
+    way = ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals without time "
+           "bounds\") shows")
+    if step is not None and hour < step.duration < day:
+        return _sub_daily_cells(variable, dim, step, files, way)
+    spacing = "irregular stamps" if step is None else f"stamps {step.span()} apart"
+    return (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) at {spacing}, "
+            f"which do not say the period each is totalled over (only stamps one hour apart do: ERA5's hourly "
+            f"totals); {way}")
+
+
+def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str) -> str:
+    """Why GRIB accumulations stamped months apart without bounds have no known period, and
+    the two ways out: the units of a mean daily total (``m day-1``, ERA5's monthly averaged
+    reanalysis: each value is the mean over the month of its daily totals, ECMWF, "ERA5:
+    data documentation", "Monthly means"), or the ``ncap2`` command that adds bounds of the
+    hour before each stamp (ERA5's hourly totals kept once a month)."""
+    name = variable.name
+    units = str(variable.attrs.get("units", ""))
+    per_day = f"{units} day-1"
+    method = variable.attrs.get("cell_methods")
+    mean = None if method is None else _with_time_mean(str(method), dim)
+    ncatted = " ".join(filter(None, (
+        f"ncatted -a units,{name},o,c,{shlex.quote(per_day)}",
+        None if mean is None else f"-a cell_methods,{name},o,c,{shlex.quote(mean)}", files)))
+    first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
+    kept = "once a month" if step.months == 1 else f"every {step.span()}"
+    reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
+              f"{step.span()} apart (the first {first}), and no GRIB accumulation is a total over its month: each "
+              f"value may be the mean daily total of its month (ERA5's monthly averaged reanalysis, in {units} per "
+              f"day), the total over the hour before its stamp (ERA5's hourly totals kept {kept}) or over the day "
+              f"before it (ERA5-Land's at 00 UTC); for mean daily totals give the units per day ({ncatted})")
+    return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24,
+                               joined="; else ")
+
+
+def _with_time_mean(method: str, dim: str) -> str:
+    """``cell_methods`` with its time entry a mean (``time: sum`` → ``time: mean``, CF 7.3): a
+    mean daily total is the time mean of a rate per day."""
+    from climann.data.cell_methods import with_time_method
+
+    return with_time_method(method, "sum", "mean", dim)
+
+
+def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str) -> str:
     """Why GRIB accumulations stamped whole days apart without bounds have no known length,
-    and the command that adds bounds, or None when the stamps are not whole days apart.
+    and the command that adds bounds.
 
     ERA5's hourly totals kept once a day (the CDS gives them for the hours asked) are totals
     over the hour before the stamp; ERA5-Land's value at 00 UTC is the total of the day
     before (its totals run from 00 UTC). Read by the spacing, the first would be 24 times
     too small a rate. See the ERA5 and ERA5-Land documentation (ECMWF, "ERA5: data
     documentation", section "Accumulations")."""
-    from climann.data.time_axis import axis_time_step
-
-    step = axis_time_step(np.asarray(variable[dim].values))
     day = datetime.timedelta(days=1)
-    if step is None or step.months or step.duration < day or step.duration % day:
-        return None
     kept = "once a day" if step.duration == day else f"every {step.span()}"
     reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
               f"{step.span()} apart: each value may be the total over the hour before its stamp (ERA5's hourly "
@@ -756,19 +862,26 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
 
 
 def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reason: str, *, longer: str,
-                        hours: float, way: str | None = None) -> str:
-    """``reason``, then the ``ncap2`` command that adds time bounds of the hour before each
-    stamp, and the number to put in its place for totals over ``longer`` (``hours`` hours)."""
+                        hours: float, way: str | None = None, joined: str = "; ") -> str:
+    """``reason``, then (after ``joined``) the ``ncap2`` command that adds time bounds of the
+    hour before each stamp, and the number to put in its place for totals over ``longer``
+    (``hours`` hours).
+
+    The command names the file's own time variable and dimension
+    (:func:`climann.data.shell.file_time_names`): in cfgrib's layout the valid
+    time ``valid_time(time)``, which becomes the time axis, not the reference time ``time``
+    that is dropped, whose bounds would change nothing."""
     way = way or ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals "
                   "without time bounds\") shows")
     one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
     if one_hour is None:
-        return f"{reason}; {way}"
-    bounds, nv = f"{dim}_bnds", "bnds"
-    script = (f'defdim("{nv}",2);{bounds}[${dim},${nv}]=0.0;{bounds}(:,0)={dim}-{one_hour};{bounds}(:,1)={dim};'
-              f'{dim}@bounds="{bounds}"')
-    return (f"{reason}; add time bounds (CF 7.1) of each value's period: for totals over the hour before each stamp "
-            f"(ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
+        return f"{reason}{joined}{way}"
+    time, axis = file_time_names(variable[dim])
+    bounds, nv = f"{time}_bnds", "bnds"
+    script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={time}-{one_hour};{bounds}(:,1)={time};'
+              f'{time}@bounds="{bounds}"')
+    return (f"{reason}{joined}add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
+            f"stamp (ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
             f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
 
 

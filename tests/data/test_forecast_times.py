@@ -152,3 +152,35 @@ def test_a_decoded_lead_time_keeps_the_files_units(tmp_path, units, values):
     chosen = select_values(opened, {"step": values[1]})
     expected = (REFERENCE_TIMES + np.timedelta64(48, "h")).astype("datetime64[s]")
     assert _dates(chosen["time"].values) == [str(date).replace("T", " ") for date in expected]
+
+
+@pytest.mark.parametrize(("dataset", "names"), [
+    pytest.param(cfgrib_layout([6]), ("valid_time", "time"), id="cfgrib-valid-time-on-the-reference-dimension"),
+    pytest.param(cfgrib_layout([0]).rename({"time": "reftime", "valid_time": "valid"}), ("valid", "reftime"),
+                 id="valid-time-of-other-names"),
+    pytest.param(_stored_by_reference_time([24]).rename({"time": "init"}), ("init", "init"),
+                 id="reference-time-made-the-valid-time"),
+    pytest.param(cfgrib_layout([6]).drop_vars(["valid_time", "step"]).assign_coords(
+        time=lambda data: data["time"].assign_attrs(standard_name="time")), ("time", "time"), id="a-plain-time"),
+])
+def test_the_time_axis_knows_its_names_in_the_file_and_writes_no_trace_of_them(tmp_path, dataset, names):
+    """Advice that changes the file (an ncap2 command adding time bounds) must name the file's
+    variable: in cfgrib's layout ``valid_time`` on the dimension ``time``, which climann calls
+    ``time``, not the reference time ``time`` it dropped. The names are kept in the encoding,
+    never written into an output file."""
+    import netCDF4
+
+    from climann.data.shell import file_time_names
+
+    dataset.to_netcdf(tmp_path / "fc.nc")
+    opened = open_dataset([tmp_path / "fc.nc"])
+    assert opened["t2m"].dims[0] == "time"
+    assert file_time_names(opened["time"]) == names
+    opened.to_netcdf(tmp_path / "out.nc")
+    with netCDF4.Dataset(tmp_path / "out.nc") as written:
+        stored = [f"{key}={written.getncattr(key)}" for key in written.ncattrs()]
+        for variable in written.variables.values():
+            stored += [f"{key}={variable.getncattr(key)}" for key in variable.ncattrs()]
+        time_attributes = set(written["time"].ncattrs())
+    assert not [text for text in stored if "climann" in text]
+    assert time_attributes <= {"standard_name", "long_name", "units", "calendar", "axis", "bounds", "_FillValue"}

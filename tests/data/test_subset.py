@@ -192,6 +192,34 @@ def test_a_value_given_with_its_units_is_converted_to_the_files(units, levels, v
     assert float(selected["plev"]) == levels[1] and "selected as" not in caplog.text  # asked for: no warning
 
 
+@pytest.mark.parametrize("pressure", [pytest.param({"standard_name": "air_pressure"}, id="standard-name"),
+                                      pytest.param({"positive": "down", "axis": "Z"}, id="positive-down")])
+@pytest.mark.parametrize("value", [pytest.param("850 hPa", id="850-hPa"), pytest.param("85000 Pa", id="85000-Pa"),
+                                   pytest.param(850.0, id="bare-number-in-mb")])
+def test_a_pressure_in_mb_is_read_in_millibars(pressure, value):
+    """GrADS and NCEP write ``mb`` for millibar; UDUNITS and pint read a millibarn (an area):
+    ``plev=500 hPa`` was refused, "'hPa' does not convert to 'mb'". On a pressure it is a
+    millibar: 850 mb is 850 hPa, the second level."""
+    dataset = _on_levels([1000.0, 850.0, 500.0], "mb")
+    dataset["plev"].attrs = {"units": "mb", **pressure}
+    selected = select_values(dataset, {"plev": value}, where="ta.nc")
+    np.testing.assert_array_equal(selected["pred"].values, 2 * grid_dataset()["pred"].values)
+    assert float(selected["plev"]) == 850.0
+
+
+def test_mb_on_a_coordinate_that_does_not_say_pressure_is_refused_naming_millibarn_and_the_fix():
+    """Nothing says the levels are pressures: ``mb`` stays what UDUNITS reads (an area is never
+    read as a pressure), and the refusal says so, with the units to set."""
+    dataset = _on_levels([1000.0, 850.0, 500.0], "mb")
+    dataset["plev"].attrs = {"units": "mb"}
+    with pytest.raises(ClimannError) as error:
+        select_values(dataset, {"plev": "850 hPa"}, where="ta.nc")
+    assert str(error.value).endswith(
+        "'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on 'plev' says it is a pressure "
+        "(standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
+        "(ncatted -a units,plev,o,c,hPa ta.nc ta_fixed.nc)")
+
+
 @pytest.mark.parametrize(("coordinate_units", "value", "message"), [
     pytest.param("hPa", "850 m", r"^plev=850 m: 'm' does not convert to 'hPa', the units of 'plev' in ta.nc; give "
                  r"the value in hPa \(a bare number\)", id="not-convertible"),
@@ -346,7 +374,12 @@ def test_selecting_one_date_of_the_time_axis_is_refused_with_the_time_range_to_u
 
 
 @pytest.mark.parametrize("text, expected", [
-    pytest.param("2000-02-31", "init=2000-02-31 is not a date of the '360_day' calendar of 'init'", id="no-such-day"),
+    pytest.param("2000-02-31", "init=2000-02-31 is not a date of the '360_day' calendar of 'init': its 2000-02 has 30 "
+                 "days (give 2000-02-30); the values of 'init' nearest it: 2000-02-30", id="no-such-day"),
+    pytest.param("2000-02-15", "init=2000-02-15 00:00:00 is not a value of 'init'; its values: 2000-02-10 00:00:00, "
+                 "2000-02-20 00:00:00, 2000-02-30 00:00:00", id="a-day-without-a-value"),
+    pytest.param("2000-13-01", "init=2000-13-01 is not a date of the '360_day' calendar of 'init': months are 1 to 12; "
+                 "the values of 'init' nearest it: 2000-02-30", id="no-such-month"),
     pytest.param("February 2000", "init=February 2000 is not a date; 'init' holds dates: give one as YYYY-MM-DD or "
                  "'YYYY-MM-DD HH:MM:SS', e.g. init=2000-02-10 00:00:00", id="not-a-date"),
 ])
@@ -396,3 +429,29 @@ def test_new_data_without_a_step_to_predict_are_refused_naming_what_they_hold(op
         options = {**options, "time_range": ("2001-01", "2001-03")}
     with pytest.raises(ClimannError, match=message):
         select_new_data_time(dataset, where="new.nc", **options)
+
+
+@pytest.mark.parametrize(("calendar", "text", "last", "around"), [
+    pytest.param("360_day", "2000-02-31", 30, "2000-02-20, 2000-03-10", id="360-day-31-february"),
+    pytest.param("noleap", "2000-02-29", 28, "2000-02-20, 2000-03-10", id="noleap-29-february"),
+    pytest.param("standard", "2001-02-29", 28, "2001-02-20, 2001-03-10", id="standard-29-february-2001"),
+    pytest.param("datetime64", "2001-02-29", 28, "2001-02-20, 2001-03-10", id="datetime64-29-february-2001"),
+])
+def test_a_day_the_calendar_lacks_is_refused_with_its_last_day_and_the_values_around_it(calendar, text, last, around):
+    """``init=1991-02-31`` in a 360_day file said only that it is no date of the calendar, with
+    no way out; a datetime64 coordinate raised numpy's ValueError (a traceback). The month's
+    last day (by cftime, in the calendar) and the values just before and after are named."""
+    import cftime
+
+    year = int(text[:4])
+    days = [(year, 2, 20), (year, 3, 10)]
+    starts = (np.array([f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in days], "datetime64[ns]") if calendar == "datetime64"
+              else [cftime.datetime(*day, calendar=calendar) for day in days])
+    dataset = _hindcasts().isel(init=[0, 1]).assign_coords(
+        init=("init", starts, {"standard_name": "forecast_reference_time"}))
+    with pytest.raises(ClimannError) as error:
+        select_values(dataset, {"init": text})
+    expected_calendar = "proleptic_gregorian" if calendar == "datetime64" else calendar
+    assert str(error.value) == (
+        f"init={text} is not a date of the '{expected_calendar}' calendar of 'init': its {text[:7]} has {last} days "
+        f"(give {text[:7]}-{last}); the values of 'init' nearest it: {around}")

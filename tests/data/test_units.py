@@ -38,6 +38,22 @@ def test_normalised_spellings(spelling, expected):
     assert normalised_units(spelling) == expected
 
 
+@pytest.mark.parametrize(("units", "to", "attrs", "scale"), [
+    pytest.param("mb", "Pa", {"standard_name": "air_pressure"}, 100.0, id="air-pressure-mb-to-Pa"),
+    pytest.param("hPa", "mb", {"standard_name": "surface_air_pressure"}, 1.0, id="hPa-to-mb"),
+    pytest.param("mb", "hPa", {"positive": "down"}, 1.0, id="positive-down"),
+    pytest.param("mb", "m2", {"standard_name": "cell_area"}, 1e-31, id="an-area-stays-an-area"),
+    pytest.param("mb", "Pa", {}, None, id="nothing-says-pressure"),
+])
+def test_mb_is_a_millibar_only_where_the_attributes_say_pressure(units, to, attrs, scale):
+    """1 mbar = 100 Pa = 1 hPa; 1 millibarn = 1e-3 × 1e-28 m² (UDUNITS' b, the barn)."""
+    found = conversion(units, to, variable="plev", attrs=attrs)
+    if scale is None:
+        assert found is None
+    else:
+        assert found.scale == pytest.approx(scale, rel=1e-12) and found.offset == 0.0
+
+
 # Independent values: 0 °C = 273.15 K (SI definition), 1 hPa = 100 Pa, 1 % = 0.01,
 # 0 °F = -160/9 °C and a Fahrenheit degree is 5/9 of a Celsius one,
 # 1 kg m-2 s-1 of water = 1 mm s-1 = 86400 mm day-1.
@@ -628,6 +644,158 @@ def test_grib_accumulations_kept_days_apart_without_bounds_are_refused_with_a_co
     rates = convert_dataset(open_dataset([tmp_path / "daily.nc"]), {"tp": "kg m-2 s-1"}, where="daily.nc",
                             reference="the model")["tp"]
     np.testing.assert_allclose(rates.values, totals * 1000.0 / (hours * 3600.0), rtol=1e-6)
+
+
+# --- GRIB accumulations without bounds at any spacing but one hour: no known period -------------
+def _grib_totals_file(path, stamps, *, cfgrib_lead_hours: int | None = None):
+    """``tp`` in m (time: sum, GRIB_stepType accum, as the CDS writes ERA5's totals) at
+    ``stamps`` (``hours since 1900-01-01``), on a 1×2 grid; with ``cfgrib_lead_hours``, in
+    cfgrib's layout: the dimension ``time`` the forecast reference time, ``valid_time(time)``
+    the stamps, a scalar lead time ``step``. Returns the totals, shape (n, 1, 2)."""
+    import pandas as pd
+
+    totals = (np.arange(1, len(stamps) + 1, dtype=np.float32) * np.float32(0.0012))[:, None, None] * np.ones(
+        (1, 1, 2), np.float32)
+    attrs = {"units": "m", "cell_methods": "time: sum", "GRIB_stepType": "accum"}
+    dataset = xr.Dataset({"tp": (("time", "latitude", "longitude"), totals, attrs)},
+                         coords={"time": stamps, "latitude": [50.0], "longitude": [0.0, 0.25]})
+    if cfgrib_lead_hours is not None:
+        lead = pd.Timedelta(hours=cfgrib_lead_hours)
+        dataset = dataset.assign_coords(
+            time=("time", stamps - lead, {"standard_name": "forecast_reference_time"}),
+            valid_time=("time", stamps, {"standard_name": "time"}),
+            step=((), np.timedelta64(cfgrib_lead_hours, "h"), {"standard_name": "forecast_period"}))
+        dataset["valid_time"].encoding["units"] = "hours since 1900-01-01"
+    dataset["time"].encoding.update(units="hours since 1900-01-01", dtype="float64")
+    dataset.to_netcdf(path)
+    return totals
+
+
+def _number(text: str) -> float:
+    """An ``ncap2`` number as printed: ``3600``, ``1.0/24``."""
+    numerator, _, denominator = text.partition("/")
+    return float(numerator) / float(denominator or 1)
+
+
+def _apply_printed(command: str, directory) -> None:
+    """Do what a printed ``ncatted -a ATT,VAR,o,c,VALUE … in out`` or ``ncap2 -s 'defdim(…);
+    B[$T,$N]=0.0;B(:,0)=V-H;B(:,1)=V;V@bounds="B"' in out`` does, with netCDF4 (NCO is not
+    installed here): a copy of ``in`` as ``out`` with those attributes, or with bounds
+    ``B = [V - H, V]`` in V's own units on V's dimension ``T``."""
+    import netCDF4
+
+    words = shlex.split(command)
+    source, copy = (directory / word for word in words[-2:])
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as handle:
+        if words[0] == "ncatted":
+            for spec in words[2:-2:2]:
+                attribute, variable, mode, kind, value = spec.split(",", 4)
+                assert (mode, kind) == ("o", "c")
+                handle[variable].setncattr(attribute, value)
+            return
+        found = re.fullmatch(r'defdim\("(\w+)",2\);(\w+)\[\$(\w+),\$\1\]=0\.0;\2\(:,0\)=(\w+)-([\d./]+);'
+                             r'\2\(:,1\)=\4;\4@bounds="\2"', words[2])
+        nv, bounds, dim, time, hours = found.groups()
+        handle.createDimension(nv, 2)
+        edges = handle.createVariable(bounds, "f8", (dim, nv))
+        stamps = handle[time][:]
+        edges[:, 0], edges[:, 1] = stamps - _number(hours), stamps
+        handle[time].bounds = bounds
+
+
+def _refusal(path) -> str:
+    from climann.data.open import open_dataset
+
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([path]), {"tp": "kg m-2 s-1"}, where=path.name, reference="the model")
+    assert "\n" not in str(error.value)
+    return str(error.value)
+
+
+@pytest.mark.parametrize(("frequency", "expected"), [
+    pytest.param("MS", r"stamped 1 month apart \(the first 2001-01-01 00:00\), and no GRIB accumulation is a total "
+                       r"over its month: each value may be the mean daily total of its month \(ERA5's monthly "
+                       r"averaged reanalysis, in m per day\), the total over the hour before its stamp \(ERA5's "
+                       r"hourly totals kept once a month\) or over the day before it \(ERA5-Land's at 00 UTC\)",
+                 id="on-the-1st-a-month-apart"),
+    pytest.param("QS", r"stamped 3 months apart .* the total over the hour before its stamp \(ERA5's hourly totals "
+                       r"kept every 3 months\)", id="3-months-apart"),
+    pytest.param("30min", r"at stamps 0.5 hours apart, which do not say the period each is totalled over",
+                 id="30-minutes-apart"),
+])
+def test_grib_accumulations_without_bounds_are_refused_at_any_spacing_but_an_hour(tmp_path, frequency, expected):
+    """ERA5's hourly totals kept for 00 UTC on the 1st of each month were divided by the
+    month: rates 744 times too small, exit 0 (31 times for ERA5-Land's totals of the day
+    before; ERA5's monthly means hold mean daily totals). A GRIB accumulation is totalled
+    over forecast steps, never over the spacing of the stamps kept: only an hour apart
+    (ERA5's hourly totals) does the spacing say the period."""
+    import pandas as pd
+
+    _grib_totals_file(tmp_path / "era5.nc", pd.date_range("2001-01-01", periods=4, freq=frequency))
+    message = _refusal(tmp_path / "era5.nc")
+    assert re.search(r"its time has no bounds and its values are GRIB accumulations \(GRIB_stepType = accum\) "
+                     + expected, message)
+
+
+def _ncap2_command(message: str) -> str:
+    return re.search(r"ncap2 -s '[^']*' \S+ \S+", message).group(0)
+
+
+def _commands(message: str) -> dict[str, str]:
+    """The commands a refusal prints, by what they are for: ``per day`` (ncatted), ``hour``
+    (ncap2) and ``day`` (ncap2 with the number it says to put in place for the day before)."""
+    ncatted = re.search(r"ncatted .*? \S+\.nc \S+\.nc(?=\))", message).group(0)
+    ncap2 = _ncap2_command(message)
+    longer, hour = re.search(r"\(for totals over the day before it, (\S+) in place of (\S+)\)", message).groups()
+    return {"per day": ncatted, "hour": ncap2, "day": ncap2.replace(f"-{hour};", f"-{longer};")}
+
+
+@pytest.mark.parametrize(("way", "seconds"), [
+    pytest.param("per day", 86400.0, id="mean-daily-totals-by-their-units"),
+    pytest.param("hour", 3600.0, id="hourly-totals-by-bounds-of-the-hour-before"),
+    pytest.param("day", 86400.0, id="totals-of-the-day-before-by-bounds"),
+])
+def test_each_way_out_for_grib_accumulations_a_month_apart_gives_the_rates_it_says(tmp_path, caplog, way, seconds):
+    """Followed, the refusal's commands give the rates of what each says the values are: the
+    mean daily total in m (``m day-1``) × 1000 kg m-3 ÷ 86400 s; a total over the hour or the
+    day before each stamp ÷ 3600 s or 86400 s."""
+    import pandas as pd
+
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "era5.nc"
+    totals = _grib_totals_file(path, pd.date_range("2001-01-01", periods=4, freq="MS"))
+    command = _commands(_refusal(path))[way]
+    _apply_printed(command, tmp_path)
+    fixed = tmp_path / shlex.split(command)[-1]
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_dataset(open_dataset([fixed]), {"tp": "kg m-2 s-1"}, where=fixed.name,
+                                reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / seconds, rtol=1e-6)
+    assert ("(the time bounds time_bnds)" in caplog.text) == (way != "per day")
+
+
+def test_the_command_for_a_cfgrib_layout_bounds_its_valid_time_and_gives_the_hourly_rates(tmp_path, caplog):
+    """cfgrib's layout: ``time`` the reference time (18 UTC the day before), ``valid_time(time)``
+    the stamps (00 UTC), a scalar lead time of 6 hours. The command bounded ``time``, the
+    reference time that is dropped: followed, the same refusal. It bounds ``valid_time`` on
+    its dimension ``time``, and those bounds are the cells of the valid times."""
+    import pandas as pd
+
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "era5.nc"
+    totals = _grib_totals_file(path, pd.date_range("2001-01-01", periods=4, freq="D"), cfgrib_lead_hours=6)
+    command = _ncap2_command(_refusal(path))
+    assert ('valid_time_bnds[$time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time-1;valid_time_bnds(:,1)=valid_time;'
+            'valid_time@bounds="valid_time_bnds"') in command
+    _apply_printed(command, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        rates = convert_dataset(open_dataset([tmp_path / "era5_fixed.nc"]), {"tp": "kg m-2 s-1"},
+                                where="era5_fixed.nc", reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / 3600.0, rtol=1e-6)
+    assert "(the time bounds valid_time_bnds)" in caplog.text
 
 
 @pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
