@@ -613,14 +613,62 @@ def _interrupted(stopped: BaseException) -> int:
     return 128 + signal_number(stopped)
 
 
-def _usage_hint(message: str) -> str:
-    """The way out of a usage error the shell made: ``--data data/*.nc`` unquoted is expanded
-    by the shell into several words, and an option takes one value each."""
+def _usage_hint(error: Any) -> str:
+    """The way out of a usage error the shell made, after click's message: words it split.
+
+    Extra words that are files are a glob the shell expanded (``--data data/*.nc`` unquoted),
+    where an option takes one value each. Any other extra word is named with the value it
+    followed, which the shell split at a space (``--select plev=500 hPa``): quoted, it is one.
+    """
+    extra = _extra_words(error.format_message())
+    if not extra:
+        return ""
     given = sys.argv[1:]
-    if "unexpected extra argument" in message and any(a == "--data" or a.startswith("--data=") for a in given):
-        return ("; --data takes one file or glob each: quote the glob so that climann expands it "
-                "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
-    return ""
+    if all(Path(word).exists() for word in extra):
+        if any(a == "--data" or a.startswith("--data=") for a in given):
+            return ("; --data takes one file or glob each: quote the glob so that climann expands it "
+                    "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+        return ""
+    word = next(word for word in extra if not Path(word).exists())
+    split = _split_value(word, given, getattr(error, "ctx", None))
+    if split is None:
+        return (f"; '{word}' is neither an option nor its value: remove it, or quote the value it belongs to "
+                "if it holds a space, so that the shell passes it as one word (--select 'plev=500 hPa')")
+    option, value = split
+    return (f"; '{word}' follows {option} {value}: a value with a space must be quoted so that the shell "
+            f"passes it as one word ({option} {shlex.quote(f'{value} {word}')}); otherwise remove '{word}'")
+
+
+def _extra_words(message: str) -> list[str]:
+    """The words of click's "Got unexpected extra argument(s) (a b)", or none."""
+    import re
+
+    found = re.search(r"unexpected extra argument(?:s|\(s\))? \((.*)\)$", message)
+    return found.group(1).split() if found else []
+
+
+def _split_value(word: str, given: list[str], context: Any) -> tuple[str, str] | None:
+    """The option and the value that ``word`` came after on the command line
+    (``--select plev=500 hPa`` or ``--select=plev=500 hPa``), or None (after a flag, first)."""
+    if word not in given[1:]:
+        return None
+    before = given[: given.index(word, 1)]
+    if before[-1].startswith("--") and "=" in before[-1]:
+        option, value = before[-1].split("=", 1)
+        return option, value
+    if len(before) >= 2 and _takes_a_value(before[-2], context) and not _takes_a_value(before[-1], context):
+        return before[-2], before[-1]
+    return None
+
+
+def _takes_a_value(token: str, context: Any) -> bool:
+    """Whether ``token`` is an option of the command that takes a value (not a flag)."""
+    command = getattr(context, "command", None)
+    for parameter in getattr(command, "params", ()):
+        if token in (*parameter.opts, *parameter.secondary_opts):
+            return getattr(parameter, "param_type_name", "") == "option" and not parameter.is_flag \
+                and not getattr(parameter, "count", False)
+    return command is None and token.startswith("--")
 
 
 def main() -> None:
@@ -647,7 +695,7 @@ def main() -> None:
         if stopped is not None:
             code = _interrupted(stopped)
         elif hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            say(f"climann: error: {error.format_message()}{_usage_hint(error.format_message())}", err=True)
+            say(f"climann: error: {error.format_message()}{_usage_hint(error)}", err=True)
             code = error.exit_code
         elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt
             code = _interrupted(KeyboardInterrupt())
