@@ -349,24 +349,23 @@ def compare(
     if dpi < 1:
         raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
     result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
-    console = _print_comparison(result)
+    _print_comparison(result)
     for path in result.files:
-        console.print(f"written: {path}", highlight=False, soft_wrap=True, markup=False)
+        say(f"written: {path}")
 
 
-def _print_comparison(comparison: Any) -> Any:
-    """The notes as warnings on stderr, the table and what its columns are on stdout; returns the console."""
+def _print_comparison(comparison: Any) -> None:
+    """The notes as warnings on stderr, the table and what its columns are on stdout (one
+    message each: one line in a pipe or a file)."""
     from rich.console import Console
 
     from climann.workflow.compare import comparison_legend, comparison_table
 
     for note in comparison.notes:
         say(f"climann: warning: {note}", err=True)
-    console = Console()
-    console.print(comparison_table(comparison.runs))
+    Console().print(comparison_table(comparison.runs))
     for line in comparison_legend():
-        console.print(line, highlight=False, markup=False)  # wrapped at words
-    return console
+        say(line)
 
 
 @app.command()
@@ -403,36 +402,36 @@ def sweep(
         say(f"nothing changed: the runs and the comparison in {result.comparison} are up to date")
 
 
-def _print_metrics(metrics: dict, *, wide: bool) -> Any:
+def _print_metrics(metrics: dict, *, wide: bool) -> None:
     """The results table on stdout: the key scores in the terminal's width, or with ``wide``
-    every column (wider than the terminal if need be); returns the console."""
+    every column (wider than the terminal if need be); the notes below it are messages
+    (:func:`say`: one line each in a pipe or a file)."""
     from rich.console import Console
 
-    from climann.evaluation.report import metrics_table
+    from climann.evaluation.report import metrics_table, metrics_table_notes
 
     console = Console()
     if wide:
         table = metrics_table(metrics)
         needed = console.measure(table, options=console.options.update_width(10_000)).maximum
-        console = Console(width=max(console.width, needed))
-    else:
-        table = metrics_table(metrics, width=console.width)
-    console.print(table)
-    return console
+        Console(width=max(console.width, needed)).print(table)
+        return
+    console.print(metrics_table(metrics, width=console.width, notes=False))
+    for line in metrics_table_notes(metrics, width=console.width):
+        say(line)
 
 
 def _print_summary(result: Any, *, wide: bool) -> None:
     from climann.evaluation.report import ensemble_summary
 
-    console = _print_metrics(result.metrics, wide=wide)
+    _print_metrics(result.metrics, wide=wide)
     if ensemble_summary(result.metrics):
-        console.print(ensemble_summary(result.metrics), highlight=False, markup=False)
-    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True, markup=False)  # a path is never cut
+        say(ensemble_summary(result.metrics))
+    say(f"run directory: {result.run_dir}")  # a path is one word: never cut
     if result.metrics.get("regions") or result.metrics.get("seasons"):
-        console.print(f"scores by season and region: {result.run_dir / 'report.md'}", highlight=False, soft_wrap=True,
-                      markup=False)
+        say(f"scores by season and region: {result.run_dir / 'report.md'}")
     for figure in result.figures:
-        console.print(f"figure: {figure}", highlight=False, soft_wrap=True, markup=False)
+        say(f"figure: {figure}")
 
 
 def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:
