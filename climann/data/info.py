@@ -290,10 +290,11 @@ def _latitude_text(values: np.ndarray) -> str:
 
 
 def longitude_convention(values: np.ndarray) -> str:
-    """"0…360" or "−180…180", by where the longitudes lie (either, within 0…180)."""
+    """"0…360" or "−180…180", by where the longitudes lie; "0…180, either" within 0…180. The
+    word before " convention" in the summary ("0…180, either convention")."""
     if values.min() < 0:
         return "−180…180"
-    return "0…360" if values.max() > 180 else "0…180 (either convention)"
+    return "0…360" if values.max() > 180 else "0…180, either"
 
 
 def _longitude_text(values: np.ndarray) -> str:
