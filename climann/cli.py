@@ -358,24 +358,23 @@ def compare(
     if dpi < 1:
         raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
     result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
-    console = _print_comparison(result)
+    _print_comparison(result)
     for path in result.files:
-        console.print(f"written: {path}", highlight=False, soft_wrap=True, markup=False)
+        say(f"written: {path}")
 
 
-def _print_comparison(comparison: Any) -> Any:
-    """The notes as warnings on stderr, the table and what its columns are on stdout; returns the console."""
+def _print_comparison(comparison: Any) -> None:
+    """The notes as warnings on stderr, the table and what its columns are on stdout (one
+    message each: one line in a pipe or a file)."""
     from rich.console import Console
 
     from climann.workflow.compare import comparison_legend, comparison_table
 
     for note in comparison.notes:
         say(f"climann: warning: {note}", err=True)
-    console = Console()
-    console.print(comparison_table(comparison.runs))
+    Console().print(comparison_table(comparison.runs))
     for line in comparison_legend():
-        console.print(line, highlight=False, markup=False)  # wrapped at words
-    return console
+        say(line)
 
 
 @app.command()
@@ -412,36 +411,36 @@ def sweep(
         say(f"nothing changed: the runs and the comparison in {result.comparison} are up to date")
 
 
-def _print_metrics(metrics: dict, *, wide: bool) -> Any:
+def _print_metrics(metrics: dict, *, wide: bool) -> None:
     """The results table on stdout: the key scores in the terminal's width, or with ``wide``
-    every column (wider than the terminal if need be); returns the console."""
+    every column (wider than the terminal if need be); the notes below it are messages
+    (:func:`say`: one line each in a pipe or a file)."""
     from rich.console import Console
 
-    from climann.evaluation.report import metrics_table
+    from climann.evaluation.report import metrics_table, metrics_table_notes
 
     console = Console()
     if wide:
         table = metrics_table(metrics)
         needed = console.measure(table, options=console.options.update_width(10_000)).maximum
-        console = Console(width=max(console.width, needed))
-    else:
-        table = metrics_table(metrics, width=console.width)
-    console.print(table)
-    return console
+        Console(width=max(console.width, needed)).print(table)
+        return
+    console.print(metrics_table(metrics, width=console.width, notes=False))
+    for line in metrics_table_notes(metrics, width=console.width):
+        say(line)
 
 
 def _print_summary(result: Any, *, wide: bool) -> None:
     from climann.evaluation.report import ensemble_summary
 
-    console = _print_metrics(result.metrics, wide=wide)
+    _print_metrics(result.metrics, wide=wide)
     if ensemble_summary(result.metrics):
-        console.print(ensemble_summary(result.metrics), highlight=False, markup=False)
-    console.print(f"run directory: {result.run_dir}", highlight=False, soft_wrap=True, markup=False)  # a path is never cut
+        say(ensemble_summary(result.metrics))
+    say(f"run directory: {result.run_dir}")  # a path is one word: never cut
     if result.metrics.get("regions") or result.metrics.get("seasons"):
-        console.print(f"scores by season and region: {result.run_dir / 'report.md'}", highlight=False, soft_wrap=True,
-                      markup=False)
+        say(f"scores by season and region: {result.run_dir / 'report.md'}")
     for figure in result.figures:
-        console.print(f"figure: {figure}", highlight=False, soft_wrap=True, markup=False)
+        say(f"figure: {figure}")
 
 
 def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:
@@ -627,19 +626,68 @@ _QUIET_SPELLINGS = ("--no-progress", "--no-progress-bar")  # click itself sugges
 _QUIET_COMMANDS = {"train": "the progress and the results table", "sweep": "the training progress and the table"}
 
 
-def _usage_hint(message: str) -> str:
-    """The way out of a usage error the shell made: ``--data data/*.nc`` unquoted is expanded
-    by the shell into several words, and an option takes one value each; or of an option
-    named as other tools name it (``--no-progress``: ``--quiet``)."""
+def _usage_hint(error: Any) -> str:
+    """The way out of a usage error the shell made, after click's message: words it split.
+
+    Extra words that are files are a glob the shell expanded (``--data data/*.nc`` unquoted),
+    where an option takes one value each. Any other extra word is named with the value it
+    followed, which the shell split at a space (``--select plev=500 hPa``): quoted, it is one.
+    An option named as other tools name it (``--no-progress``) is given climann's (``--quiet``).
+    """
     given = sys.argv[1:]
-    if "unexpected extra argument" in message and any(a == "--data" or a.startswith("--data=") for a in given):
-        return ("; --data takes one file or glob each: quote the glob so that climann expands it "
-                "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+    message = error.format_message()
     command = next((word for word in given if not word.startswith("-")), "")
     unknown = message.removeprefix("No such option: ").split()[0] if message.startswith("No such option") else ""
     if unknown in _QUIET_SPELLINGS and command in _QUIET_COMMANDS:
         return f"; {command} --quiet (-q) leaves out {_QUIET_COMMANDS[command]}"
-    return ""
+    extra = _extra_words(message)
+    if not extra:
+        return ""
+    if all(Path(word).exists() for word in extra):
+        if any(a == "--data" or a.startswith("--data=") for a in given):
+            return ("; --data takes one file or glob each: quote the glob so that climann expands it "
+                    "(--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+        return ""
+    word = next(word for word in extra if not Path(word).exists())
+    split = _split_value(word, given, getattr(error, "ctx", None))
+    if split is None:
+        return (f"; '{word}' is neither an option nor its value: remove it, or quote the value it belongs to "
+                "if it holds a space, so that the shell passes it as one word (--select 'plev=500 hPa')")
+    option, value = split
+    return (f"; '{word}' follows {option} {value}: a value with a space must be quoted so that the shell "
+            f"passes it as one word ({option} {shlex.quote(f'{value} {word}')}); otherwise remove '{word}'")
+
+
+def _extra_words(message: str) -> list[str]:
+    """The words of click's "Got unexpected extra argument(s) (a b)", or none."""
+    import re
+
+    found = re.search(r"unexpected extra argument(?:s|\(s\))? \((.*)\)$", message)
+    return found.group(1).split() if found else []
+
+
+def _split_value(word: str, given: list[str], context: Any) -> tuple[str, str] | None:
+    """The option and the value that ``word`` came after on the command line
+    (``--select plev=500 hPa`` or ``--select=plev=500 hPa``), or None (after a flag, first)."""
+    if word not in given[1:]:
+        return None
+    before = given[: given.index(word, 1)]
+    if before[-1].startswith("--") and "=" in before[-1]:
+        option, value = before[-1].split("=", 1)
+        return option, value
+    if len(before) >= 2 and _takes_a_value(before[-2], context) and not _takes_a_value(before[-1], context):
+        return before[-2], before[-1]
+    return None
+
+
+def _takes_a_value(token: str, context: Any) -> bool:
+    """Whether ``token`` is an option of the command that takes a value (not a flag)."""
+    command = getattr(context, "command", None)
+    for parameter in getattr(command, "params", ()):
+        if token in (*parameter.opts, *parameter.secondary_opts):
+            return getattr(parameter, "param_type_name", "") == "option" and not parameter.is_flag \
+                and not getattr(parameter, "count", False)
+    return command is None and token.startswith("--")
 
 
 def main() -> None:
@@ -666,7 +714,7 @@ def main() -> None:
         if stopped is not None:
             code = _interrupted(stopped)
         elif hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            say(f"climann: error: {error.format_message()}{_usage_hint(error.format_message())}", err=True)
+            say(f"climann: error: {error.format_message()}{_usage_hint(error)}", err=True)
             code = error.exit_code
         elif type(error).__name__ == "Abort":  # click's wrapper of KeyboardInterrupt
             code = _interrupted(KeyboardInterrupt())

@@ -124,8 +124,11 @@ def test_an_option_spelled_as_other_tools_do_names_quiet(arguments, hint):
 
 
 def test_a_glob_the_shell_expanded_after_data_is_told_to_be_quoted(tmp_path, capfd, monkeypatch):
-    """`--data data/*.nc` unquoted reaches climann as several words; typer's own message named
-    only the extra words."""
+    """`--data data/*.nc` unquoted reaches climann as several words (the files it matched);
+    typer's own message named only the extra words."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.nc", "b.nc", "c.nc"):
+        (tmp_path / name).touch()
     result = run_main("train", "--data", "a.nc", "b.nc", "c.nc", "--target", "tas", "--out", str(tmp_path / "run"),
                       capfd=capfd, monkeypatch=monkeypatch)
     lines = result.stderr.strip().splitlines()
@@ -134,6 +137,43 @@ def test_a_glob_the_shell_expanded_after_data_is_told_to_be_quoted(tmp_path, cap
     assert lines[0].endswith("(b.nc c.nc); --data takes one file or glob each: quote the glob so that climann expands "
                              "it (--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "hint"),
+    [
+        pytest.param(["--select", "plev=500", "hPa"],
+                     "(hPa); 'hPa' follows --select plev=500: a value with a space must be quoted so that the shell "
+                     "passes it as one word (--select 'plev=500 hPa'); otherwise remove 'hPa'", id="select-unquoted"),
+        pytest.param(["--select=plev=500", "hPa"],
+                     "(hPa); 'hPa' follows --select plev=500: a value with a space must be quoted so that the shell "
+                     "passes it as one word (--select 'plev=500 hPa'); otherwise remove 'hPa'", id="select-equals"),
+        pytest.param(["--out", "r_x", "extra"],
+                     "(extra); 'extra' follows --out r_x: a value with a space must be quoted so that the shell "
+                     "passes it as one word (--out 'r_x extra'); otherwise remove 'extra'", id="stray-after-out"),
+        pytest.param(["--wide", "extra"],
+                     "(extra); 'extra' is neither an option nor its value: remove it, or quote the value it belongs "
+                     "to if it holds a space, so that the shell passes it as one word (--select 'plev=500 hPa')",
+                     id="stray-after-a-flag"),
+        pytest.param(["b.nc", "extra"],
+                     "(b.nc extra); 'extra' is neither an option nor its value: remove it, or quote the value it "
+                     "belongs to if it holds a space, so that the shell passes it as one word "
+                     "(--select 'plev=500 hPa')", id="a-file-and-a-stray-word"),
+    ],
+)
+def test_a_stray_word_is_named_not_blamed_on_the_data_glob(tmp_path, capfd, monkeypatch, arguments, hint):
+    """A word that is no file is not a glob the shell expanded: the glob advice misled
+    (`--select plev=500 hPa` unquoted was told to quote --data's glob)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.nc", "b.nc"):
+        (tmp_path / name).touch()
+    result = run_main("train", "--data", "a.nc", "--target", "ta", *arguments, capfd=capfd, monkeypatch=monkeypatch)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert lines[0].startswith("climann: error: Got unexpected extra argument")
+    assert lines[0].endswith(hint), lines[0]
+    assert "glob" not in lines[0]
+    assert not (tmp_path / "r_x").exists()
 
 
 def test_sample_data_bad_arguments_exit_2(tmp_path):

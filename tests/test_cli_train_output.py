@@ -125,3 +125,42 @@ def test_the_spinner_turns_before_the_heavy_modules_are_imported(command, tmp_pa
     result = subprocess.run([sys.executable, "-c", SPINNER_PROBE, *command], capture_output=True, text=True,
                             cwd=tmp_path, env=env, timeout=120)
     assert result.stdout.split(": ")[1].strip() == "none", result.stdout + result.stderr
+
+
+def lines_below_the_table(stdout: str) -> list[str]:
+    lines = stdout.splitlines()
+    last_border = max(number for number, line in enumerate(lines) if line.startswith("└"))
+    return lines[last_border + 1:]
+
+
+#: How each message below the results table begins: a line beginning otherwise is a message's wrapped rest.
+MESSAGES_BELOW_THE_TABLE = ("skill = ", "ACC = ", "ACC of ", "periods: ", "not shown: ", "run directory: ",
+                            "scores by season and region: ", "written to ")
+
+
+@pytest.mark.parametrize("command", [pytest.param("train", id="train"), pytest.param("evaluate", id="evaluate")])
+def test_each_line_below_the_results_table_is_one_message_in_a_pipe(tiny_sample, tmp_path, monkeypatch, command):
+    """docs/cli.md: in a pipe or a file each message is one line (so that grep finds it). The
+    notes below the table were the table's caption, wrapped at its width and padded with spaces
+    ("periods: train 1980–1985, …␣␣␣" / "2015–2026 (val files), …")."""
+    import json
+
+    monkeypatch.setenv("COLUMNS", "56")  # the ACC column shown; its notes (one year per block) are longer
+    run = tmp_path / "run"
+    if command == "train":
+        result = train(tiny_sample, run)
+    else:
+        train(tiny_sample, run, "--quiet")
+        result = runner.invoke(app, ["evaluate", str(run)])
+        assert result.exit_code == 0, result.output
+    metrics = json.loads((run / "metrics.json").read_text())
+    below = lines_below_the_table(result.stdout)
+    assert all(line.startswith(MESSAGES_BELOW_THE_TABLE) for line in below), below
+    assert all(line == line.rstrip() for line in below), below  # not padded to the table's width
+    assert "ACC = anomaly correlation; n/a for climatology: its anomaly is zero" in below
+    undefined = [line for line in below if line.startswith("ACC of ")]
+    noted = {note["model"] for note in metrics["score_notes"] if note["model"] != "climatology"}
+    assert noted and {line.split()[2] for line in undefined} == noted and all(len(line) > 56 for line in undefined)
+    periods = ", ".join(f"{split} {period}" for split, period in metrics["split_periods"].items())
+    assert f"periods: {periods}" in below
+    assert (f"run directory: {run}" if command == "train" else f"written to {run}") in below

@@ -297,16 +297,16 @@ def _latitude_text(values: np.ndarray) -> str:
 
 
 def longitude_convention(values: np.ndarray) -> str:
-    """"0…360" or "−180…180", by where the longitudes lie (either, within 0…180); "neither
-    −180…180 nor 0…360" for values below 0° beside values above 180° (a curvilinear grid
-    whose longitudes run on across the seam, −9.7…354.7) or beyond −180…360. NaN (a cell
-    without a position) left out."""
+    """"0…360" or "−180…180", by where the longitudes lie ("0…180, either" within 0…180: the
+    words before " convention" in the summary); "neither −180…180 nor 0…360" for values
+    below 0° beside values above 180° (a curvilinear grid whose longitudes run on across the
+    seam, −9.7…354.7) or beyond −180…360. NaN (a cell without a position) left out."""
     low, high = np.nanmin(values), np.nanmax(values)
     if (low < 0 and high > 180) or low < -180 or high > 360:
         return "neither −180…180 nor 0…360"
     if low < 0:
         return "−180…180"
-    return "0…360" if high > 180 else "0…180 (either convention)"
+    return "0…360" if high > 180 else "0…180, either"
 
 
 def _longitude_text(values: np.ndarray) -> str:

@@ -124,7 +124,8 @@ def source_and_copy(*objects: object, suffix: str = "fixed") -> str:
 
 
 #: The tools whose commands climann's advice gives; in a message without backticks, a command
-#: runs from one of these words to the ``)`` that closes the parenthesis it is in, or to the end.
+#: runs from one of these words to the ``)`` that closes the parenthesis it is in, to a word
+#: beginning with ``(`` after it (``… in.nc out.nc (for totals over the day …)``), or to the end.
 TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunzip2", "unxz", "unzstd", "unzip")
 
 _COMMAND_START = re.compile(rf"`|(?<![\w.-])(?:{'|'.join(TOOLS)}) ")
@@ -133,7 +134,10 @@ _COMMAND_START = re.compile(rf"`|(?<![\w.-])(?:{'|'.join(TOOLS)}) ")
 def _command_end(text: str, start: int) -> int:
     """Where the command that begins at ``start`` (after a backtick, or a tool's name) ends:
     after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
-    before it, or at the end of ``text`` (single and double quotes as a POSIX shell reads them)."""
+    before it, before an unquoted ``(`` that begins a word (prose after the command: in a
+    POSIX shell ``(`` is an operator that only begins a subshell, a syntax error among a
+    command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), or at the end of ``text``
+    (single and double quotes as a POSIX shell reads them)."""
     if text[start] == "`":
         closing = text.find("`", start + 1)
         return len(text) if closing < 0 else closing + 1
@@ -144,6 +148,8 @@ def _command_end(text: str, start: int) -> int:
             quote = None if char == quote else quote
         elif char in "'\"":
             quote = char
+        elif char == "(" and depth == 0 and text[index - 1].isspace():
+            return len(text[:index].rstrip())
         elif char in "()":
             depth += 1 if char == "(" else -1
             if depth < 0:

@@ -123,7 +123,7 @@ def _caption(metrics: dict) -> str:
             f"skill = 1 − MSE/MSE_climatology{per}; {ACC_TEXT}")
 
 
-def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
+def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True) -> Table:
     """A rich table of every split and model, the network's rows in bold.
 
     Parameters
@@ -134,10 +134,11 @@ def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
         Fit the table in this many terminal cells: split and model, then the scores of
         :data:`COMPACT_PRIORITY` (and the period) while they fit; the caption names what is
         left out. Default: every column (as in ``report.md``).
+    notes : bool
+        With ``width``, :func:`metrics_table_notes` as the table's caption. The command line
+        prints them as messages of their own instead (one line each in a pipe or a file).
     """
-    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
-    rows = metric_rows(metrics)
-    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
+    header, rows, shown = _table_columns(metrics, width)
     # title and caption are rich markup: escaped, so that "[data] target_anomaly" in a note is printed
     title = _caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown])
     table = Table(title=escape(title), title_justify="left", caption_justify="left")
@@ -147,9 +148,37 @@ def metrics_table(metrics: dict, *, width: int | None = None) -> Table:
         if number and row[0] != rows[number - 1][0]:
             table.add_section()  # a line between splits
         table.add_row(*(row[index] for index in shown), style="bold" if row[2] == "model" else None)
-    if width is not None:
-        table.caption = escape(_compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown]))
+    if width is not None and notes:
+        table.caption = escape("\n".join(metrics_table_notes(metrics, width=width)))
     return table
+
+
+def metrics_table_notes(metrics: dict, *, width: int) -> list[str]:
+    """The lines below :func:`metrics_table` fitted in ``width`` cells: what skill and ACC are,
+    the scores' notes, the periods and the columns left out (shown in the order of the table).
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    width : int
+        As :func:`metrics_table`'s: the columns left out at this width are named.
+
+    Returns
+    -------
+    list of str
+        One message each, plain text (no rich markup).
+    """
+    header, _, shown = _table_columns(metrics, width)
+    return _compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown])
+
+
+def _table_columns(metrics: dict, width: int | None) -> tuple[list[str], list[list[str]], list[int]]:
+    """The table's header, rows, and the indices of the columns shown in ``width`` (None: all)."""
+    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
+    rows = metric_rows(metrics)
+    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
+    return header, rows, shown
 
 
 def _columns_that_fit(header: list[str], rows: list[list[str]], width: int) -> list[int]:
@@ -178,7 +207,7 @@ def _compact_title(metrics: dict, shown: list[str]) -> str:
     return f"{metrics['target']} ({label}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
 
 
-def _compact_caption(metrics: dict, left_out: list[str]) -> str:
+def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     """Below the table: what skill is, the periods and the columns left out, one line each."""
     lines = [] if "skill" in left_out else ["skill = 1 − MSE/MSE_climatology"]
     if "ACC" not in left_out:
@@ -191,7 +220,7 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> str:
         lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
     if left_out:
         lines.append(f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)")
-    return "\n".join(lines)
+    return lines
 
 
 def _climatology_scored(metrics: dict) -> bool:

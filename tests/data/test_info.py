@@ -67,6 +67,17 @@ def test_report_names_descending_latitude_and_signed_longitude(write_grid):
     assert "-150 to 150, −180…180 convention" in unwrapped_report(report)
 
 
+def test_a_regional_grid_within_0_to_180_is_said_to_be_in_either_convention(tmp_path):
+    """It read "0…180 (either convention) convention"."""
+    path = tmp_path / "regional.nc"
+    regional = grid_dataset(n_lon=12).isel(lon=slice(0, 3))  # 15, 45, 75 °E
+    regional.to_netcdf(path)
+    lon = regional["lon"].values
+    text = unwrapped_report(describe([str(path)]))
+    assert f"3 values, {lon.min():g} to {lon.max():g}, 0…180, either convention, regular, every 30°" in text
+    assert "convention convention" not in text
+
+
 def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
     dataset = grid_dataset()
     dataset = dataset[["static", "tas", "pred", "landonly"]]  # a static field first
@@ -255,7 +266,7 @@ def test_time_step_names(times, expected):
     [
         pytest.param([0.0, 90.0, 270.0], "0…360", id="0-360"),
         pytest.param([-180.0, 0.0, 90.0], "−180…180", id="signed"),
-        pytest.param([10.0, 20.0], "0…180 (either convention)", id="ambiguous"),
+        pytest.param([10.0, 20.0], "0…180, either", id="ambiguous"),
         # a curvilinear grid's 2-D longitudes running on across 0° (curv.nc of break9: −9.66…354.7)
         pytest.param([-9.66, 120.0, 354.7], "neither −180…180 nor 0…360", id="across-both-seams"),
         pytest.param([-200.0, -10.0], "neither −180…180 nor 0…360", id="below-minus-180"),

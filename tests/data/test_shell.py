@@ -201,6 +201,11 @@ GROUP_REFUSAL = ("data.nc holds its variables in the NetCDF-4 group 'data', not 
                  "open_dataset(path, group='data').to_netcdf('data_data.nc'))")
 RENAME_WARNING = ("x.nc holds 't2m', which the run renamed to 'tas': rename it in a copy (ncrename -v t2m,tas "
                   "'a (1).nc' 'a (1)_fixed.nc') or name the file to match")
+NCAP2 = ("ncap2 -s 'defdim(\"bnds\",2);time_bnds[$time,$bnds]=0.0;time_bnds(:,0)=time-1;time_bnds(:,1)=time;"
+         "time@bounds=\"time_bnds\"' new_grib_daily.nc new_grib_daily_fixed_2.nc")
+BOUNDS_REFUSAL = ("'pr' in new_grib_daily.nc has no time bounds; add time bounds (CF 7.1) of each value's period: for "
+                  f"totals over the hour before each stamp (ERA5), {NCAP2} (for totals over the day before it, 24 in "
+                  "place of 1)")
 
 
 @pytest.mark.parametrize(
@@ -210,6 +215,8 @@ RENAME_WARNING = ("x.nc holds 't2m', which the run renamed to 'tas': rename it i
                      id="after-a-colon"),
         pytest.param(GROUP_REFUSAL, "`ncks -G : -g data data.nc data_data.nc`", id="backticks"),
         pytest.param(RENAME_WARNING, "(ncrename -v t2m,tas 'a (1).nc' 'a (1)_fixed.nc')", id="in-parentheses"),
+        # the words in parentheses after it stayed on the command's line (a 219-column line)
+        pytest.param(BOUNDS_REFUSAL, NCAP2, id="words-in-parentheses-after-it"),
     ],
 )
 @pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 80)])
@@ -218,6 +225,8 @@ def test_wrapping_never_breaks_inside_a_command(message, command, width):
     assert any(command in line for line in lines)  # whole, on one line
     assert " ".join(lines) == f"climann: warning: {message}"  # nothing lost or added
     assert all(len(line) <= width or " " not in line for line in lines if command not in line)
+    # a line too long is the command alone: the words after it wrap at the width
+    assert all(len(line) <= width or line == command or " " not in line for line in lines)
 
 
 @pytest.mark.parametrize("text", [

@@ -15,6 +15,7 @@ from climann.cli import app
 from climann.errors import ClimannError
 from climann.workflow.compare import (
     compare_runs,
+    comparison_legend,
     comparison_notes,
     comparison_title,
     count_parameters,
@@ -75,14 +76,16 @@ def test_the_command_prints_both_rows_with_their_scores(runs):
     result = CliRunner().invoke(app, ["compare", *map(str, runs.values())], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert max(len(line) for line in lines) <= 80
+    legend = next(number for number, line in enumerate(lines) if line.startswith("MSESS = "))
+    assert max(len(line) for line in lines[:legend]) <= 80  # the table fits the terminal's width
     for name, run_dir in runs.items():
         model, epochs, _ = own_numbers(run_dir)
         row = next(line for line in lines if line.strip().startswith(name))
         assert f"{model['mse']:.4g}" in row and f"{model['skill_vs_climatology']:.3f}" in row
         assert row.split()[-3] == str(epochs)
-    words = " ".join(result.output.split())  # the legend is wrapped at words
-    assert "MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim" in words
+    # the legend: one message a line in a pipe (docs/cli.md), not wrapped at the table's 80 columns
+    assert lines[legend:] == comparison_legend()
+    assert lines[legend].startswith("MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim")
 
 
 def test_out_writes_markdown_and_figure_and_refuses_what_is_not_climanns(runs, tmp_path):

@@ -37,6 +37,7 @@ __all__ = [
     "TERMINAL_SIGNALS",
     "WORKER_MODULES",
     "allocator_hint",
+    "cancelled_gathers_unreported",
     "cluster_client",
     "connect",
     "local_cluster",
@@ -72,6 +73,8 @@ def connect(address: str, *, timeout: float = 10.0) -> Client:
     Returns
     -------
     distributed.Client
+        Whose event loop leaves unreported the ``AllExit`` of a gathering that Ctrl-C cancelled
+        (:func:`cancelled_gathers_unreported`).
 
     Raises
     ------
@@ -81,13 +84,15 @@ def connect(address: str, *, timeout: float = 10.0) -> Client:
     from distributed import Client
 
     try:
-        return Client(address, timeout=f"{timeout}s", set_as_default=True)
+        client = Client(address, timeout=f"{timeout}s", set_as_default=True)
     except (OSError, ValueError, TypeError) as error:
         reason = str(error).split("\n")[0] or type(error).__name__
         raise ClimannError(
             f"cannot reach the dask scheduler at {address} ({reason}); is it running? Start one with "
             "`dask scheduler` and `dask worker ADDRESS`, or use --workers N for a local cluster"
         ) from None
+    cancelled_gathers_unreported(client)
+    return client
 
 
 @contextlib.contextmanager
@@ -116,9 +121,6 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         try:
             _log_allocator_hint(client)
             yield client
-        except BaseException:
-            _stopped_gathers_unreported(client)
-            raise
         finally:
             client.close()
         return
@@ -126,6 +128,7 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
 
     with blas_environment_restored(), _quiet_after_a_stop() as stopped, local_cluster(compute) as cluster, \
             Client(cluster, set_as_default=True) as client:
+        cancelled_gathers_unreported(client)
         try:
             # every worker registered before the run counts them (its replicas, the ensemble's
             # members at once): on a busy machine a worker process may still be connecting
@@ -136,20 +139,29 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
             _log_allocator_hint(client)
             yield client
         except BaseException as error:
-            _stopped_gathers_unreported(client)
             stopped(error)
             raise
 
 
-def _stopped_gathers_unreported(client: Client) -> None:
-    """After a stop, asyncio reports no ``AllExit`` left by a gathering that Ctrl-C cancelled.
+def cancelled_gathers_unreported(client: Client) -> None:
+    """From now on, asyncio reports no ``AllExit`` left by a gathering of ``client`` that Ctrl-C
+    cancelled.
 
     Ctrl-C while ``client.gather`` waits makes dask cancel the gathering (``distributed.utils.
-    sync``), but not the task it started per future to wait for it: as the client closes, each
-    ends with ``distributed.client.AllExit`` (dask's signal to stop waiting, never an error),
-    which no one retrieves, and asyncio prints "Task exception was never retrieved" with a
-    traceback for every future of the chunk. The client's event loop now drops these reports
-    only; any other report goes to the handler it had (asyncio's default: logged).
+    sync``), but not the task it started per future to wait for it: each ends with
+    ``distributed.client.AllExit`` (dask's signal to stop waiting, never an error) once its
+    future is released or the client closes, which no one retrieves, and asyncio prints "Task
+    exception was never retrieved" with a traceback for every future of the chunk. That can
+    happen while the stop still unwinds the run, before any ``except`` of ours runs:
+    ``dask.compute`` on the cluster (``Client.get``) releases its futures in a ``finally``.
+    Hence installed as the client is created, on every route that creates one. The client's
+    event loop drops these reports only; any other report goes to the handler it had
+    (asyncio's default: logged).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        Its ``loop.asyncio_loop`` gets the exception handler.
     """
     from distributed.client import AllExit
 

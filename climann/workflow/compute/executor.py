@@ -37,7 +37,9 @@ from climann.model import History
 from climann.model.threads import one_blas_thread
 from climann.workflow.checkpoints import Checkpointing
 from climann.workflow.compute.chunks import chunk_blocks
-from climann.workflow.compute.cluster import LOCAL_WORKER_TIMERS, blas_environment_restored
+from climann.workflow.compute.cluster import (
+    LOCAL_WORKER_TIMERS, blas_environment_restored, cancelled_gathers_unreported,
+)
 from climann.workflow.compute.run import TrainedOnCluster, train_on_cluster
 from climann.workflow.config import RunConfig
 from climann.workflow.runlog import run_logger
@@ -66,7 +68,9 @@ def in_process_client() -> Iterator[Client]:
     Yields
     ------
     distributed.Client
-        Not dask's default scheduler: other dask computations of the run are unaffected.
+        Not dask's default scheduler: other dask computations of the run are unaffected. A
+        gathering that Ctrl-C cancels leaves no asyncio report (:func:`~climann.workflow.
+        compute.cluster.cancelled_gathers_unreported`).
     """
     import dask
     from distributed import Client, LocalCluster
@@ -77,6 +81,7 @@ def in_process_client() -> Iterator[Client]:
           LocalCluster(n_workers=1, threads_per_worker=1, processes=False, memory_limit=0, dashboard_address=":0",
                        scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR) as cluster,
           Client(cluster, set_as_default=False) as client):
+        cancelled_gathers_unreported(client)
         yield client
 
 
