@@ -45,7 +45,7 @@ from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
-from climann.data.time_cells import check_month_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
+from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError
@@ -344,7 +344,7 @@ def _open_files(
         check_one_step_per_variable([_with_bounds_in_memory(dataset) for dataset in datasets], list(files))
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         combined = xr.combine_by_coords(datasets, **combine)
-        _check_month_stamps(combined, _where(files), dict(zip(files, datasets)))
+        _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
         return _with_dropped_longitudes(combined, each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
@@ -597,7 +597,7 @@ def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     cells refused where they switch between the 1st at 00:00 and inside their months."""
     where = _where(files)
     dated = times_at_cell_middles(sorted_in_time(dataset, where), where)
-    _check_month_stamps(dated, where, {files[0]: dated} if len(files) == 1 else None)
+    _check_period_stamps(dated, where, {files[0]: dated} if len(files) == 1 else None)
     return dated
 
 
@@ -606,8 +606,8 @@ def _where(files: Sequence[Path]) -> str:
     return ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
 
 
-def _check_month_stamps(dataset: xr.Dataset, where: str, parts: Mapping[object, xr.Dataset] | None = None) -> None:
-    """:func:`~climann.data.time_cells.check_month_stamps` on the distinct times of a dataset
+def _check_period_stamps(dataset: xr.Dataset, where: str, parts: Mapping[object, xr.Dataset] | None = None) -> None:
+    """:func:`~climann.data.time_cells.check_period_stamps` on the distinct times of a dataset
     without time bounds; ``parts``: what each part of it was read from (a file, a split
     block) → its dataset, to name the part holding a stamp."""
     name = time_coordinate(dataset)
@@ -619,7 +619,7 @@ def _check_month_stamps(dataset: xr.Dataset, where: str, parts: Mapping[object, 
         return next((str(source) for source, part in parts.items()
                      if name in part.indexes and time in part.indexes[name]), None)
 
-    check_month_stamps(np.unique(np.asarray(dataset[name].values)), where, source_of if parts else None)
+    check_period_stamps(np.unique(np.asarray(dataset[name].values)), where, source_of if parts else None)
 
 
 def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], renames: FileRenames) -> xr.Dataset:
@@ -701,7 +701,7 @@ def concat_blocks(
             raise ClimannError(f"the {name} block's files lack '{missing[0]}', which the {names[0]} block has")
     every_time = xr.Dataset(coords={time_name: np.concatenate([part[time_name].values for part in parts])})
     every_time[time_name].attrs.update(parts[0][time_name].attrs)  # its bounds, if any
-    _check_month_stamps(every_time, "the split blocks", dict(zip(labels, parts)))
+    _check_period_stamps(every_time, "the split blocks", dict(zip(labels, parts)))
     labels = [label for name, part in zip(names, parts) for label in [name] * part.sizes[time_name]]
     try:
         combined = xr.concat(

@@ -134,6 +134,37 @@ def _calendar_month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeSte
     return TimeStep(months=1), months - months[0]
 
 
+#: Daily values at other times of day change that time at most once in this many steps.
+_DAY_RUN_STEPS = 10
+
+
+def _day_number(time: cftime.datetime, first: cftime.datetime) -> int:
+    """Calendar days from the day of ``first`` to the day of ``time`` (exact in every calendar)."""
+    def midnight(day: cftime.datetime) -> cftime.datetime:
+        return cftime.datetime(day.year, day.month, day.day, calendar=day.calendar, has_year_zero=day.has_year_zero)
+
+    return (midnight(time) - midnight(first)).days
+
+
+def _calendar_day_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
+    """Daily when every time falls in its own calendar day, most in consecutive days (gaps of
+    missing days allowed), at different times of day: daily values stamped at 12:00 in one
+    file and at 00:00 in the next are one value a day, not a 12-hourly series with every
+    other step missing (whose climatology would be per day of year and hour). The time of
+    day changes in runs (a file's), at most once in :data:`_DAY_RUN_STEPS` steps: times at
+    00:00 and 12:00 in turn are 36 hours apart, not daily. Times at one time of day are
+    left to a fixed duration (exact)."""
+    hours = [(time.hour, time.minute, time.second, time.microsecond) for time in times]
+    switches = sum(before != after for before, after in zip(hours, hours[1:]))
+    if switches == 0 or switches * _DAY_RUN_STEPS > len(times) - 1:
+        return None
+    days = np.array([_day_number(time, times[0]) for time in times], dtype=np.int64)
+    steps = np.diff(days)
+    if steps.min() < 1 or np.median(steps) != 1:
+        return None
+    return TimeStep(duration=datetime.timedelta(days=1)), days
+
+
 def _duration_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
     """A fixed step when every difference between consecutive times is a whole number of
     the smallest one (exact, in microseconds)."""
@@ -150,11 +181,12 @@ def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | No
 
     Position p means p nominal steps after the first time: a monthly axis without
     April–June 2001 has positions ``0, 1, …, 14, 18, 19, …``. Months are tried first (a
-    monthly axis stays monthly across the 1582 calendar switch and in ``360_day``), then a
-    fixed duration (exact ``cftime`` differences), then one time in each of mostly
-    consecutive calendar months, wherever in its month (monthly values stamped on the 15th,
-    then elsewhere in their months: the step is the month the stamps fall in, not their
-    smallest spacing).
+    monthly axis stays monthly across the 1582 calendar switch and in ``360_day``), then one
+    time in each of mostly consecutive calendar days at different times of day (daily values
+    stamped at 12:00, then at 00:00), then a fixed duration (exact ``cftime`` differences),
+    then one time in each of mostly consecutive calendar months, wherever in its month
+    (monthly values stamped on the 15th, then elsewhere in their months: the step is the day
+    or month the stamps fall in, not their smallest spacing).
 
     Parameters
     ----------
@@ -180,7 +212,8 @@ def time_step_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep | No
     times = list(times)
     if len(times) < 2 or not all(hasattr(time, "calendar") for time in times):
         return None, None
-    found = _month_positions(times) or _duration_positions(times) or _calendar_month_positions(times)
+    found = (_month_positions(times) or _calendar_day_positions(times) or _duration_positions(times)
+             or _calendar_month_positions(times))
     return found if found else (None, None)
 
 

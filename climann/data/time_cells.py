@@ -284,16 +284,16 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     return np.stack([lower, upper], axis=1), doubt
 
 
-def month_start_switch(stamps: np.ndarray) -> int | None:
-    """The index of the first stamp of a monthly axis whose place in its month switches
-    between the first instant of the month (1st at 00:00) and inside it, None when the
-    stamps keep one of the two (or the axis is not monthly).
+def period_start_switch(stamps: np.ndarray) -> int | None:
+    """The index of the first stamp of a monthly or daily axis whose place in its month or
+    day switches between the first instant of the period (the 1st at 00:00; 00:00) and
+    inside it, None when the stamps keep one of the two (or the axis is neither).
 
-    Without time bounds a stamp on the 1st at 00:00 may open its month (ERA5) or close the
-    month before (CESM history files); a series stamped so throughout is read one way, with
-    a warning (:func:`inferred_cells`), but one that switches to or from stamps inside their
-    months (the 15th, CMIP's mid-month days and hours) would be dated by two readings at
-    once, one of them a month off.
+    Without time bounds a stamp at the first instant of a month or day may open it (ERA5) or
+    close the one before (CESM history files); a series stamped so throughout is read one way,
+    with a warning (:func:`inferred_cells`), but one that switches to or from stamps inside
+    their periods (the 15th, CMIP's mid-month days and hours; 12:00 for daily means) would be
+    dated by two readings at once, one of them a period off.
 
     Parameters
     ----------
@@ -303,18 +303,31 @@ def month_start_switch(stamps: np.ndarray) -> int | None:
     -------
     int or None
     """
-    if axis_time_step(stamps) != TimeStep(months=1):
+    step = axis_time_step(stamps)
+    if step == TimeStep(months=1):
+        at_start = np.array([_at_month_start(time) for time in stamps])
+    elif step == TimeStep(duration=datetime.timedelta(days=1)):
+        at_start = np.array([_at_midnight(time) for time in stamps])
+    else:
         return None
-    at_start = np.array([_at_month_start(time) for time in stamps])
     if at_start.all() or not at_start.any():
         return None
     return int(np.flatnonzero(at_start != at_start[0])[0])
 
 
-def check_month_stamps(stamps: np.ndarray, where: str,
-                       source_of: Callable[[object], str | None] | None = None) -> None:
-    """Refuse monthly values without time bounds whose stamps switch between the first
-    instant of a month and inside it (:func:`month_start_switch`).
+#: For a monthly and a daily axis: the period, where its first instant is, and the cdo
+#: operators that restamp a value inside its period (opening it) or inside the one before
+#: (closing it).
+_PERIODS = {
+    True: ("month", "on the 1st at 00:00", "setday,15", "-setday,15 -shifttime,-1day"),
+    False: ("day", "at 00:00", "settime,12:00:00", "-settime,12:00:00 -shifttime,-1day"),
+}
+
+
+def check_period_stamps(stamps: np.ndarray, where: str,
+                        source_of: Callable[[object], str | None] | None = None) -> None:
+    """Refuse monthly or daily values without time bounds whose stamps switch between the
+    first instant of their month or day and inside it (:func:`period_start_switch`).
 
     Parameters
     ----------
@@ -330,29 +343,33 @@ def check_month_stamps(stamps: np.ndarray, where: str,
     ------
     ClimannError
         Naming the step where the stamps switch, the step before, and the ways out: time
-        bounds, or restamping the values stamped on the 1st (``cdo setday,15``).
+        bounds, or restamping the values stamped at the period's start (``cdo setday,15``,
+        ``cdo settime,12:00:00``).
     """
-    index = month_start_switch(np.asarray(stamps))
+    index = period_start_switch(np.asarray(stamps))
     if index is None:
         return
+    monthly = axis_time_step(np.asarray(stamps)) == TimeStep(months=1)
+    period, first_instant, opening, closing = _PERIODS[monthly]
+    at_period_start = _at_month_start if monthly else _at_midnight
     before, after = stamps[index - 1], stamps[index]
-    at_start = after if _at_month_start(after) else before
+    at_start = after if at_period_start(after) else before
     source = source_of(at_start) if source_of else None
     files = input_and_copy(source, "restamped") if source else "IN.nc OUT.nc"
     sources = [source_of(time) if source_of else None for time in (before, after)]
     named = [f" in {Path(str(name)).name}" if name and sources[0] != sources[1] else "" for name in sources]
+
+    def place(time: cftime.datetime) -> str:
+        return f"{first_instant} ({_date(time)})" if at_period_start(time) else f"inside the {period} ({_date(time)})"
+
+    values = "monthly" if monthly else "daily"
     raise ClimannError(
-        f"{where}: monthly values without time bounds are stamped {_month_place(before)}{named[0]} then "
-        f"{_month_place(after)}{named[1]}: a stamp on the 1st at 00:00 may open its month (ERA5) or close "
-        f"the month before (CESM history files), so which month each value is cannot be told; give the files time "
-        f"bounds (CF 7.1), or restamp the values stamped on the 1st: if they open their months "
-        f"`cdo setday,15 {files}`, if they close the month before `cdo -setday,15 -shifttime,-1day {files}`"
+        f"{where}: {values} values without time bounds are stamped {place(before)}{named[0]} then "
+        f"{place(after)}{named[1]}: a stamp {first_instant} may open its {period} (ERA5) or close the {period} "
+        f"before (CESM history files), so which {period} each value is cannot be told; give the files time bounds "
+        f"(CF 7.1), or restamp the values stamped {first_instant}: if they open their {period}s "
+        f"`cdo {opening} {files}`, if they close the {period} before `cdo {closing} {files}`"
     )
-
-
-def _month_place(time: cftime.datetime) -> str:
-    """Where a stamp is in its month: "on the 1st at 00:00 (2005-01-01)", "inside the month (2004-12-15)"."""
-    return f"on the 1st at 00:00 ({_date(time)})" if _at_month_start(time) else f"inside the month ({_date(time)})"
 
 
 def _one_season_a_year(times: np.ndarray, step: TimeStep) -> bool:

@@ -69,6 +69,38 @@ def test_one_time_in_each_calendar_month_is_monthly_wherever_in_its_month(days, 
     np.testing.assert_array_equal(positions, [time.month - 1 for time in times])
 
 
+@pytest.mark.parametrize(
+    ("hours", "skip"),
+    [
+        pytest.param([12] * 8 + [0] * 8, (), id="12h-then-00h"),
+        pytest.param([12] * 8 + [6] * 8, (), id="12h-then-06h"),
+        pytest.param([12] * 8 + [0] * 8, (3, 9), id="with-gaps"),
+    ],
+)
+def test_one_time_in_each_calendar_day_at_other_hours_is_daily(hours, skip):
+    """Daily values stamped at 12:00 in one file and at another hour in the next: one a day,
+    not a 12- or 6-hourly axis with every other step missing."""
+    first = cftime.datetime(2001, 2, 26, calendar="noleap")
+    times = [first + datetime.timedelta(days=k, hours=hour) for k, hour in enumerate(hours) if k not in skip]
+    step, positions = time_step_positions(times)
+    assert step.name == "daily"
+    np.testing.assert_array_equal(positions, [k for k in range(len(hours)) if k not in skip])
+
+
+@pytest.mark.parametrize(
+    ("hours", "name"),
+    [
+        pytest.param([0, 12, 24, 36, 48], "12-hourly", id="twice-a-day"),
+        pytest.param([0, 36, 72, 108, 144, 180, 216], "1.5 days", id="every-36-hours"),
+        pytest.param([12, 36, 60, 84], "daily", id="daily-at-noon"),
+    ],
+)
+def test_steps_of_fixed_length_keep_their_length(hours, name):
+    first = cftime.datetime(2001, 1, 1, calendar="standard")
+    step, _ = time_step_positions([first + datetime.timedelta(hours=hour) for hour in hours])
+    assert step.name == name
+
+
 def test_times_31_days_apart_stay_31_days_though_each_is_in_its_own_month():
     first = cftime.datetime(2001, 1, 1, calendar="standard")
     times = [first + datetime.timedelta(days=31 * k) for k in range(12)]

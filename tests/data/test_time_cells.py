@@ -504,3 +504,48 @@ def test_cmip_mid_month_stamps_varying_by_a_day_and_hours_stay_monthly_without_a
         times = open_dataset([path])["time"].values
     assert season_name(times) == "calendar month"
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def _daily_file(path, days, *, hour, seed=0):
+    """tas once a day (noleap, days since 2000-01-01) at ``hour``, no bounds."""
+    stamps = np.asarray(days, np.float64) + hour / 24
+    rng = np.random.default_rng(seed)
+    xr.Dataset({"tas": (("time", "lat", "lon"), rng.normal(280, 5, (len(stamps), 2, 3)), {"units": "K"})}, coords={
+        "time": ("time", stamps, {"units": "days since 2000-01-01", "calendar": "noleap", "standard_name": "time"}),
+        "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return path
+
+
+def test_daily_stamps_switching_between_noon_and_midnight_without_bounds_are_refused(tmp_path):
+    """A stamp at 00:00 may open its day or close the day before: a set switching from 12:00
+    to 00:00 was read as 12-hourly with every other step missing, its climatology per day of
+    year and hour (each hour's from part of the years)."""
+    from climann.errors import ClimannError
+
+    _daily_file(tmp_path / "a.nc", range(0, 730), hour=12)
+    _daily_file(tmp_path / "b.nc", range(730, 1095), hour=0)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    message = str(error.value)
+    assert "\n" not in message
+    assert ("daily values without time bounds are stamped inside the day (2001-12-31 12:00) in a.nc then at 00:00 "
+            "(2002-01-01) in b.nc") in message
+    assert "cdo settime,12:00:00" in message and "b_restamped.nc" in message
+
+
+def test_daily_stamps_at_two_hours_inside_the_day_are_one_daily_series_keyed_per_day_of_year(tmp_path):
+    from climann.evaluation.baselines import climatology_prediction, season_name
+
+    _daily_file(tmp_path / "a.nc", range(0, 730), hour=12, seed=1)
+    _daily_file(tmp_path / "b.nc", range(730, 1095), hour=6, seed=2)
+    dataset = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    times = dataset["time"].values
+    assert season_name(times) == "day of year"
+    train = np.array([time.year < 2002 for time in times])
+    raw = np.concatenate([xr.open_dataset(tmp_path / name)["tas"].values for name in ("a.nc", "b.nc")])
+    day = np.arange(1095) % 365
+    by_hand = np.stack([raw[train & (day == d)].mean(axis=0) for d in range(365)])
+    np.testing.assert_allclose(climatology_prediction(dataset["tas"].values, times, train), by_hand[day])
+
