@@ -5,7 +5,8 @@ A file of one pressure level (``ua`` with ``plev = 85000 Pa``, as ``cdo sellevel
 a 10 m wind (``height = 10 m``) says at which level its values are only through a *scalar
 coordinate variable* (CF conventions 1.8 §5.7), or a coordinate of size 1: no dimension, one
 value. The 250 hPa wind and the 850 hPa wind have the same name and units; only this value
-tells them apart. A level is a vertical coordinate as CF §4.3 identifies one: its
+tells them apart, as the lead time (CF ``forecast_period``) tells a forecast's 18-hour fields
+from its 36-hour ones. A level is a vertical coordinate as CF §4.3 identifies one: its
 ``standard_name`` (``air_pressure``, ``height``, ``depth``, …), ``positive`` or ``axis = "Z"``
 attribute (cf_xarray's criteria tables ``vertical`` and ``Z``), or units of pressure.
 
@@ -43,8 +44,13 @@ LEVEL_TOLERANCE = 1e-6
 def is_level(coordinate: xr.DataArray | Coordinate) -> bool:
     """Whether a coordinate is a vertical one (CF conventions §4.3): one of its attributes
     matches cf_xarray's ``vertical`` or ``Z`` criteria (``standard_name = "air_pressure"``,
-    ``positive = "down"``, ``axis = "Z"``, …), or its units are those of a pressure."""
+    ``positive = "down"``, ``axis = "Z"``, …), or its units are those of a pressure. A
+    forecast's lead time (``standard_name = "forecast_period"``) counts too: the 18-hour and
+    the 36-hour forecasts of ``tas`` have the same name and units, and only this value tells
+    them apart (a run trained on one is refused the other)."""
     attrs = coordinate.attrs
+    if attrs.get("standard_name") == "forecast_period":
+        return True
     for kind in ("vertical", "Z"):
         if any(str(attrs.get(key, "")) in values for key, values in coordinate_criteria[kind].items()):
             return True

@@ -90,7 +90,8 @@ def select_values(
             value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
             if _nearest(dataset[dim].values.reshape(1), value) is None:
-                raise ClimannError(f"{dim} is {dataset[dim].values.item()} in these data, not {value}")
+                raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
+                                                where=where, reference=reference))
             continue
         if dim not in dataset.dims:
             raise ClimannError(
@@ -309,7 +310,7 @@ def _shown(value: object) -> str:
 def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool, where: str, reference: str) -> str:
     """The message for a selection ``dim=value`` that is none of the dimension's values: a
     value the user can change (``trained`` False), or one fixed by a trained model."""
-    values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
+    values = np.atleast_1d(dataset[dim].values) if dim in dataset.coords else np.arange(dataset.sizes[dim])
     shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
     if dim not in dataset.coords:
         given = f"{value:g}" if isinstance(value, float) else value  # (the config's numbers are floats: 5.0)
@@ -317,8 +318,10 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
                 f"index; its indices: {shown}")
     if trained:
         own = str(dataset[dim].attrs.get("units", "")).strip()
+        shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
-                f"does not hold (its {dim} values: {shown}); give data at that {dim}")
+                f"does not hold (its {dim} values: {shown}{' ' + own if own else ''}); give data at that {dim}, "
+                f"or retrain the run on these")
     own = str(dataset[dim].attrs.get("units", "")).strip()
     if not own or dataset[dim].dtype.kind not in "iuf":
         return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"

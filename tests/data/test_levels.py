@@ -41,6 +41,7 @@ HEIGHT = {"units": "m", "standard_name": "height", "axis": "Z", "positive": "up"
         pytest.param({"standard_name": "model_level_number", "units": "1"}, True, id="model-level"),
         pytest.param({"standard_name": "realization", "units": "1"}, False, id="ensemble-member"),
         pytest.param({"standard_name": "forecast_reference_time"}, False, id="initialisation"),
+        pytest.param({"standard_name": "forecast_period", "units": "hours"}, True, id="lead-time"),
         pytest.param({"units": "m"}, False, id="a-length-that-says-nothing-more"),
     ],
 )
@@ -65,6 +66,8 @@ def _level(value, units, name="plev"):
         pytest.param(_level(2.0, "m", "height"), _level(10.0, "m", "height"), False, id="10m-is-not-2m"),
         pytest.param(_level(85000.0, "Pa"), _level(85000.0, "m"), False, id="units-that-do-not-convert"),
         pytest.param(_level(850.0, "hPa"), _level(850.0, ""), True, id="no-units-compared-as-numbers"),
+        pytest.param(_level(18.0, "hours", "step"), _level(1080.0, "minutes", "step"), True, id="18h-is-1080min"),
+        pytest.param(_level(36.0, "hours", "step"), _level(1080.0, "minutes", "step"), False, id="18h-is-not-36h"),
     ],
 )
 def test_the_same_level_in_other_units_is_the_same_level(trained, new, same):
@@ -85,3 +88,17 @@ def test_each_file_keeps_its_own_level_when_files_are_combined(tmp_path, order):
     assert levels == {"tas": [("height", 2.0, "m")], "uas": [("height", 10.0, "m")]}
     # the target's output label is its own level, whichever file came first
     assert [(c.name, float(c.values)) for c in layout.scalar_coordinates] == [("height", 2.0)]
+
+
+def test_a_forecasts_lead_time_is_recorded_as_the_level_of_its_variables(tmp_path):
+    """A run trained on 36-hour forecasts keeps the lead in model.npz as it keeps plev, and new
+    data at the 18-hour lead are refused (climann.workflow.new_data.check_levels)."""
+    from tests.forecast_files import cfgrib_layout
+
+    cfgrib_layout([36]).drop_vars("valid_time").to_netcdf(tmp_path / "fc.nc")
+    dataset = open_dataset([tmp_path / "fc.nc"])
+    layout = grid_layout(dataset, "t2m", [str(tmp_path / "fc.nc")])
+    (lead,) = layout.variable_levels["t2m"]
+    assert (lead.name, float(lead.values), lead.attrs["units"]) == ("step", 36.0, "hours")
+    assert not same_level(lead, _level(18.0, "hours", "step"))
+

@@ -103,7 +103,7 @@ def test_select_by_coordinate_value_and_errors():
         select_values(dataset, {"member": 1})
     with_height = dataset.assign_coords(height=2.0)  # a scalar coordinate, as in CMIP files
     assert select_values(with_height, {"height": 2.0}).identical(with_height)
-    with pytest.raises(ClimannError, match="height is 2.0 in these data, not 10.0"):
+    with pytest.raises(ClimannError, match=r"^height=10.0 is not a value of 'height'; its values: 2.0$"):
         select_values(with_height, {"height": 10.0})
 
 
@@ -162,7 +162,8 @@ def test_a_trained_level_in_units_that_do_not_convert_is_refused_naming_both():
 
 def test_a_trained_level_the_file_lacks_is_refused_without_suggesting_another_value():
     with pytest.raises(ClimannError, match=r"^the model's training data are at plev=850 hPa \(\[data\] select\), "
-                       r"which new.nc does not hold \(its plev values: 1000.0, 500.0\); give data at that plev$"):
+                       r"which new.nc does not hold \(its plev values: 1000, 500 hPa\); give data at that plev, or retrain "
+                       r"the run on these$"):
         select_values(_on_levels([1000.0, 500.0], "hPa"), {"plev": 85000.0}, units={"plev": "Pa"}, where="new.nc",
                       reference="the model's training data")
 
@@ -455,3 +456,18 @@ def test_a_day_the_calendar_lacks_is_refused_with_its_last_day_and_the_values_ar
     assert str(error.value) == (
         f"init={text} is not a date of the '{expected_calendar}' calendar of 'init': its {text[:7]} has {last} days "
         f"(give {text[:7]}-{last}); the values of 'init' nearest it: {around}")
+
+
+def test_a_scalar_lead_time_other_than_the_runs_is_refused_with_both_in_their_units():
+    """Data of one lead time (a scalar ``step``) against a run's ``select = {step = 1080}``
+    in minutes: the message said ``step is 36.0 in these data, not 18.0``, without units."""
+    from tests.forecast_files import cfgrib_layout
+
+    dataset = cfgrib_layout([36]).drop_vars("valid_time")
+    dataset = dataset.assign_coords(step=((), 36.0, {"standard_name": "forecast_period", "units": "hours"}))
+    with pytest.raises(ClimannError) as error:
+        select_values(dataset, {"step": 1080.0}, units={"step": "minutes"}, where="f1.nc",
+                      reference="the model's training data")
+    assert str(error.value) == ("the model's training data are at step=18 hours ([data] select), which f1.nc does "
+                                "not hold (its step values: 36 hours); give data at that step, or retrain the run "
+                                "on these")
