@@ -79,17 +79,23 @@ def refuse_run_directory(path: str | Path) -> None:
     Parameters
     ----------
     path : str or Path
-        A file, glob or directory given as data (only a directory is looked at).
+        A file, glob or directory given as data (only a directory, or a ``.npz`` file in
+        one, is looked at).
 
     Raises
     ------
     ClimannError
-        If ``path`` is a directory holding :data:`RUN_FILES`: the message names its config's
+        If ``path`` is a directory holding :data:`RUN_FILES`, or a ``.npz`` file in one
+        (``model.npz``, which ``info`` would take for a zip archive): the message names its config's
         ``[data] paths`` (and ``split_files``), ``climann evaluate`` and ``climann predict``.
     """
-    folder = Path(path)
+    given = folder = Path(path)
+    if folder.is_file() and folder.suffix == ".npz":  # model.npz, checkpoint.npz: a run's own files
+        folder = folder.parent
     if not (folder.is_dir() and all((folder / name).is_file() for name in RUN_FILES)):
         return
+    what = f"{folder} is a climann run directory" if given == folder else \
+        f"{given.name} is a file of the climann run directory {folder}"
     try:
         data = tomllib.loads((folder / RUN_FILES[0]).read_text()).get("data", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -97,6 +103,6 @@ def refuse_run_directory(path: str | Path) -> None:
     files = [*data.get("paths", []), *(f for block in data.get("split_files", {}).values() for f in block)]
     trained_on = ", ".join(dict.fromkeys(map(str, files))) or "files its config.toml does not name"
     raise ClimannError(
-        f"{folder} is a climann run directory ({', '.join(RUN_FILES)}), not data: it was trained on {trained_on} "
+        f"{what} ({', '.join(RUN_FILES)}), not data: it was trained on {trained_on} "
         f"(its config.toml's [data] paths): climann info those files, or use the run: climann evaluate {folder}, "
         f"climann predict {folder} --data FILE --out OUT.nc")

@@ -48,5 +48,9 @@ def test_a_run_directory_given_as_data_is_refused_naming_its_training_files(tmp_
                        r"it was trained on /data/polar.nc, /data/a.nc \(its config.toml's \[data\] paths\): climann info "
                        rf"those files, or use the run: climann evaluate {run}, climann predict {run} --data FILE"):
         refuse_run_directory(run)
+    with pytest.raises(ClimannError, match=rf"^model.npz is a file of the climann run directory {run} \(config"):
+        refuse_run_directory(run / "model.npz")  # not "decompress it first: unzip model.npz"
     (run / "model.npz").unlink()  # a folder of data that happens to hold a config file is data
     refuse_run_directory(run)
+    (tmp_path / "weights.npz").write_bytes(b"")  # an .npz outside a run directory is not looked at
+    refuse_run_directory(tmp_path / "weights.npz")
