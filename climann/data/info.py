@@ -403,7 +403,14 @@ def _areas_text(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping:
         return "areas geodesic, of the cells' corners in the projection"
     if geographic.latitude_bounds is not None:
         return "areas from the cell corners"
-    return "areas approximate, from the spacing of the centres"
+    from climann.data.geometry import corners_from_centres
+
+    latitude, longitude = np.asarray(geographic.latitude.values), np.asarray(geographic.longitude.values)
+    boxes = corners_from_centres(latitude, longitude)[2][np.isfinite(latitude) & np.isfinite(longitude)]
+    if boxes.size and boxes.all():  # a latitude-longitude grid written with 2-D coordinates
+        return "areas exact, of latitude-longitude cells with edges midway between the centres"
+    return ("areas approximate, of quadrilaterals with corners midway between the centres (error of the order of "
+            "the squared spacing in radians)")
 
 
 def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str], *, target: str) -> str:

@@ -506,17 +506,32 @@ def test_float32_stamps_too_coarse_to_place_are_named_as_the_cause_of_an_irregul
                  "columns' edges midway between the centres (a rotation keeps areas)", id="rotated-pole"),
     pytest.param("write_lambert", "cell corners computed from the rows' and columns' edges; areas geodesic, of the "
                  "cells' corners in the projection", id="projected"),
-    pytest.param("write_curvilinear", "no cell corners; areas approximate, from the spacing of the centres",
-                 id="curvilinear"),
+    pytest.param("write_curvilinear", "no cell corners; areas approximate, of quadrilaterals with corners midway "
+                 "between the centres", id="curvilinear"),
+    pytest.param("_latitude_longitude_in_2d", "no cell corners; areas exact, of latitude-longitude cells with edges "
+                 "midway between the centres", id="latitude-longitude-written-in-2-d"),
 ])
 def test_the_grid_section_says_where_each_kind_of_grid_gets_its_areas(tmp_path, write, line):
     """As GridLayout.cell_area_weights takes them: a rotated-pole grid without corners has exact
     areas from its rotated axes (before: "areas from the spacing of the centres", true only of
-    a curvilinear grid without corners)."""
+    a curvilinear grid without corners); a latitude-longitude grid written with 2-D
+    coordinates gets its 1-D axes' exact areas (climann.data.geometry.centre_spacing_areas)."""
     import tests.grid_files
 
-    report = describe([str(getattr(tests.grid_files, write)(tmp_path / "grid.nc"))])
+    writer = _latitude_longitude_in_2d if write.startswith("_") else getattr(tests.grid_files, write)
+    report = describe([str(writer(tmp_path / "grid.nc"))])
     assert line in unwrapped_report(report)
+
+
+def _latitude_longitude_in_2d(path):
+    """tas on a 5° grid from the north pole down, its centres given as 2-D lat/lon on (y, x)."""
+    latitude, longitude = np.meshgrid(np.arange(90.0, 59.0, -5.0), np.arange(0.0, 360.0, 30.0), indexing="ij")
+    xr.Dataset({"tas": (("time", "y", "x"), np.ones((2, *latitude.shape), np.float32), {"units": "K"})}, coords={
+        "time": ("time", [0.0, 31.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+        "lat": (("y", "x"), latitude, {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": (("y", "x"), longitude, {"units": "degrees_east", "standard_name": "longitude"}),
+    }).to_netcdf(path)
+    return path
 
 
 def test_a_commented_refusal_keeps_its_command_on_one_comment_line():
