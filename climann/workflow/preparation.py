@@ -286,7 +286,7 @@ def open_selected(
 
     With ``split_files`` each block's files (plus ``paths``, static fields shared by every
     block: :func:`~climann.data.split_files.check_split_files` refuses a shared file with a
-    time series, or a file named twice) are opened and subset on their own and concatenated
+    time series of a variable the run reads and the blocks hold, or a file named twice) are opened and subset on their own and concatenated
     along time in the order train, val, test; the coordinate
     :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
     A variable whose units differ from those of the train block is converted to them (or
@@ -339,7 +339,7 @@ def open_selected(
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
     check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
-                                                      for name in SPLIT_NAMES}, renames)
+                                                      for name in SPLIT_NAMES}, renames, used_variables(config))
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}

@@ -153,6 +153,36 @@ def test_a_shared_series_of_a_variable_no_block_holds_is_taken_over_each_blocks_
         np.testing.assert_array_equal(data.samples.target[mask, 0], targets[name]["tas"].values.reshape(-1))
 
 
+@pytest.mark.parametrize("start_year", [
+    pytest.param(2003, id="series-just-after-the-blocks-years"),
+    pytest.param(2010, id="series-years-after-the-blocks"),
+])
+def test_a_shared_file_of_a_static_field_and_an_unused_series_of_the_blocks_variable_passes(
+        scenarios_with_orography, tmp_path, start_year):
+    """orog beside a series of pred (which the blocks hold too) in one shared file, with
+    predictors = orog: pred is never read, so no block trains on it; each block holds its own
+    months with the shared orography at every step (the file, whose steps are outside every
+    block's period, was dropped with its orog)."""
+    files, orography = scenarios_with_orography
+    with xr.open_dataset(orography) as static:
+        orog = static["orog"].values
+    series = grid_dataset(n_years=2, seed=13)[["pred"]]
+    series = series.assign_coords(time=[cftime.datetime(t.year - 2000 + start_year, t.month, t.day, calendar="noleap")
+                                        for t in series["time"].values])
+    series.assign(orog=(("lat", "lon"), orog, {"units": "m"})).to_netcdf(tmp_path / "fx_plus_pred.nc")
+    config = build_config({"data": {
+        "paths": [str(tmp_path / "fx_plus_pred.nc")], "target": "tas", "predictors": ["orog"], "features": [],
+        "split_files": {"train": [str(files["hist"])], "val": [str(files["ssp2"])], "test": [str(files["ssp5"])]},
+    }})
+    data = prepare_data(resolve_inputs(config))
+    for block, name, n_months in (("train", "hist", 36), ("val", "ssp2", 12), ("test", "ssp5", 24)):
+        mask = data.sample_masks[block]
+        np.testing.assert_array_equal(data.samples.inputs[mask, 0],
+                                      np.broadcast_to(orog, (n_months, *orog.shape)).reshape(-1))
+        with xr.open_dataset(files[name]) as source:
+            np.testing.assert_array_equal(data.samples.target[mask, 0], source["tas"].values.reshape(-1))
+
+
 @pytest.mark.parametrize(("shared", "message"), [
     pytest.param("*.nc", r"^hist.nc is in \[data\] paths \(--data\), which every block", id="glob-of-the-blocks"),
     pytest.param("later", r"^later.nc in \[data\] paths \(--data\) holds .*tas.* at 12 time steps", id="time-series"),
