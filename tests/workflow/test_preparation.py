@@ -13,7 +13,7 @@ import xarray as xr
 from climann.workflow.config import build_config, config_to_toml, load_config_file
 from climann.errors import ClimannError
 from climann.workflow.pipeline import run_training
-from climann.workflow.preparation import prepare_data, resolve_inputs
+from climann.workflow.preparation import new_data_config, open_selected, prepare_data, resolve_inputs
 from climann.evaluation.predictions import split_labels
 from tests.conftest import draw_no_run_figures, grid_dataset
 
@@ -776,3 +776,33 @@ def test_a_predictions_file_target_predicted_from_other_data_is_not_warned_about
     with caplog.at_level("WARNING", logger="climann"):
         open_selected(config)
     assert "climann's outputs" not in caplog.text
+
+
+@pytest.mark.parametrize("time_range", [
+    pytest.param("2001,2001", id="first-last-string-as-on-the-command-line"),
+    pytest.param(" 2001-01 , 2001-12 ", id="string-with-spaces"),
+    pytest.param(("2001", "2001"), id="pair"),
+])
+def test_a_period_of_new_data_given_as_a_string_or_a_pair_keeps_its_steps(write_grid, time_range):
+    """predict_files(time_range="2001,2001") and evaluate read new data of 2001 only (the
+    string was split into its characters)."""
+    path = write_grid("new.nc", n_years=3)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": []}})
+    opened = open_selected(new_data_config(config, [path], time_range=time_range), new_data=True)
+    with xr.open_dataset(path) as source:
+        expected = source["tas"].values[12:24]
+    assert [t.year for t in opened["time"].values] == [2001] * 12
+    np.testing.assert_array_equal(opened["tas"].values, expected)
+
+
+@pytest.mark.parametrize(("time_range", "given"), [
+    pytest.param("2001", "2001", id="one-date"),
+    pytest.param(("2001", "2002", "2003"), "('2001', '2002', '2003')", id="three-dates"),
+    pytest.param(2001, "2001", id="a-number"),
+    pytest.param((2001, 2002), "(2001, 2002)", id="a-pair-of-numbers"),
+])
+def test_a_period_of_new_data_that_is_not_two_dates_is_refused_naming_what_was_given(write_grid, time_range, given):
+    config = build_config({"data": {"paths": [str(write_grid("new.nc"))], "target": "tas"}})
+    with pytest.raises(ClimannError) as error:
+        new_data_config(config, config.data.paths, time_range=time_range)
+    assert str(error.value) == f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {given}"
