@@ -189,11 +189,6 @@ def predict(
                  select=select, time_range=time_range)
 
 
-def _time_range(text: str | None) -> tuple[str, ...]:
-    """``--time-range 2050,2059`` as ``("2050", "2059")`` (checked by the workflow)."""
-    return tuple(part.strip() for part in text.split(",")) if text else ()
-
-
 def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, scheduler: str | None,
              overwrite: bool, overlap: str | None, select: list[str] | None, time_range: str | None) -> None:
     from climann.workflow.config import parse_selection
@@ -203,7 +198,7 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
                                overlap=_overlap_setting(overlap), select=parse_selection(select),
-                               time_range=_time_range(time_range))
+                               time_range=time_range)
     for note in result.notes:
         say(f"note: {note}", err=True)
     say(f"wrote {result.path} ({result.n_samples} values predicted)")
@@ -246,7 +241,7 @@ def evaluate(
 
             metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
                                    overwrite=overwrite, overlap=_overlap_setting(overlap),
-                                   select=parse_selection(select), time_range=_time_range(time_range))
+                                   select=parse_selection(select), time_range=time_range)
         for line in note_lines(metrics.get("notes", [])):
             say(f"climann: warning: {line}", err=True)
         for dim, values in metrics.get("members", {}).items():

@@ -9,8 +9,9 @@ with ``time = 1`` whose variables are in no other file, taken as static when the
 combined, see :mod:`climann.data.calendars`). A series of a variable that no block's file
 holds (a forcing over all the blocks' years) is taken by each block over its own period only
 (:mod:`climann.data.time_axes`), and passes too. A shared file with a series of a variable
-that the blocks' files also hold (``tas`` for 1986–1990 beside blocks of ``tas``) would join
-that series in every block: the same time steps trained on, then scored as unseen test
+that the blocks' files also hold (``tas`` for 1986–1990 beside blocks of ``tas``), and that the
+run reads (its target, a predictor, a lagged or area-mean variable), would join that series in
+every block: the same time steps trained on, then scored as unseen test
 data. So would a file that two places name (``[data] paths`` and a block, or two blocks), as
 a ``--data 'tas_*.nc'`` glob does that also matches the blocks' files. Both are refused in
 one line naming the file and the way out.
@@ -28,7 +29,7 @@ Only the files' headers are read (no values, no time decoding), as
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +141,7 @@ def _variables_of(files: Sequence[Path], renames: FileRenames) -> set[str]:
 
 def refuse_time_varying_shared_files(
     shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]], renames: FileRenames,
+    variables: Collection[str] | None = None,
 ) -> None:
     """Refuse a file of ``[data] paths`` whose time steps would join the blocks' series.
 
@@ -148,7 +150,9 @@ def refuse_time_varying_shared_files(
     :mod:`climann.data.calendars`), or the series of a variable that only it holds (a forcing
     over every block's years, which each block takes over its own period:
     :mod:`climann.data.time_axes`). A variable that it and a block's files both hold would be
-    combined along time into that variable's series in every block.
+    combined along time into that variable's series in every block. Only the variables the run
+    reads count: a series in the shared file of a variable the run does not use (``rsdt`` beside
+    the static ``orog`` it predicts from) is never read, so no block trains on it.
 
     Parameters
     ----------
@@ -159,16 +163,20 @@ def refuse_time_varying_shared_files(
     renames : FileRenames
         The renames of all these files (``[data] rename``): variables are compared by their
         names after them.
+    variables : collection of str, optional
+        The variables the run reads (after the renames:
+        :func:`climann.workflow.preparation.used_variables`); None while they are still to be
+        chosen from the data, when every variable may be one.
 
     Raises
     ------
     ClimannError
-        Naming the first such file, the variables it shares with the blocks and the way out.
+        Naming the first such file, the used variables it shares with the blocks and the way out.
     """
     varying = {path: found for path, found in ((p, _time_varying(p, renames)) for p in shared) if found is not None}
     in_blocks = _variables_of([p for files in blocks.values() for p in files], renames) if varying else set()
     for path, found in varying.items():
-        both = [name for name in found.variables if name in in_blocks]
+        both = [name for name in found.variables if name in in_blocks and (variables is None or name in variables)]
         if not both:
             continue
         steps = "one time step" if found.n_steps == 1 else f"{found.n_steps} time steps"
@@ -180,10 +188,12 @@ def refuse_time_varying_shared_files(
 
 def check_split_files(
     shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]], renames: FileRenames,
+    variables: Collection[str] | None = None,
 ) -> None:
     """Refuse a split by dataset whose blocks could share time steps (see the module
     description): a file in two places (:func:`refuse_files_in_two_places`), or a shared file
-    with time steps of the blocks' variables (:func:`refuse_time_varying_shared_files`).
+    with time steps of the blocks' variables that the run reads
+    (:func:`refuse_time_varying_shared_files`).
 
     Parameters
     ----------
@@ -193,6 +203,8 @@ def check_split_files(
         The expanded files of each block.
     renames : FileRenames
         The renames of all these files.
+    variables : collection of str, optional
+        The variables the run reads; None (still to be chosen from the data): all of them.
 
     Raises
     ------
@@ -200,4 +212,4 @@ def check_split_files(
         In one line naming the file and the way out.
     """
     refuse_files_in_two_places(shared, blocks)
-    refuse_time_varying_shared_files(shared, blocks, renames)
+    refuse_time_varying_shared_files(shared, blocks, renames, variables)

@@ -23,7 +23,8 @@ are compared, from their time coordinates alone, before they are combined:
 Only the variables a run uses (its target, predictors, lagged, area-mean and anomaly
 variables) count, when the caller names them: a variable nobody asked for (``huss`` in one
 year's file only) neither narrows the period nor blocks the run; it is left out where its
-steps are not the others'.
+steps are not the others'. A file whose steps all lie outside the common period keeps its
+static fields (``orog`` beside an unused series of other years).
 
 Frequencies are judged from the median step (28–31 days is monthly in every CF calendar);
 :func:`xarray.infer_freq` is not used because it names no frequency for mid-month stamps.
@@ -289,6 +290,8 @@ def on_common_time_steps(
         inside = np.flatnonzero([start <= t <= end for t in values])
         if len(inside):
             result.append(dataset.isel({time: inside}) if len(inside) < len(values) else dataset)
+        elif (static := dataset.drop_dims(time)).data_vars:
+            result.append(static)  # its static fields (orog beside an unused series of other years) stay
     return result
 
 

@@ -198,7 +198,7 @@ def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr
 def predict_files(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path], out: str | Path, *,
     compute: ComputeConfig | None = None, overwrite: bool = False,
-    overlap: str | None = None, select: Mapping[str, object] | None = None, time_range: Sequence[str] = (),
+    overlap: str | None = None, select: Mapping[str, object] | None = None, time_range: str | Sequence[str] = (),
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -227,8 +227,9 @@ def predict_files(
         an ensemble member does not (:func:`climann.data.members.new_data_selection`): a run
         trained on one member predicts any other, and data without members; a note names the
         member predicted.
-    time_range : (str, str), optional
-        A period of the new data, ``("2050", "2059-06")``, inclusive (``--time-range``);
+    time_range : str or (str, str), optional
+        A period of the new data, ``"2050,2059-06"`` as ``--time-range`` takes it or
+        ``("2050", "2059-06")``, inclusive (:func:`~climann.workflow.preparation.time_range_dates`);
         default: all of it. The run's own ``[data] time_range`` chose its training period and
         never applies to new data; its ``months``/``seasons`` do, with a warning naming the
         steps kept (:func:`climann.workflow.preparation.new_data_config`).
@@ -760,7 +761,7 @@ def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
 def evaluate_run(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path] | None = None, out: str | Path | None = None,
     *, compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
-    select: Mapping[str, object] | None = None, time_range: Sequence[str] = (),
+    select: Mapping[str, object] | None = None, time_range: str | Sequence[str] = (),
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 

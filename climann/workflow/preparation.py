@@ -257,8 +257,31 @@ def _open_subset(
     return selected.assign(series)
 
 
+def time_range_dates(time_range: str | Sequence[str] | None) -> tuple[str, ...]:
+    """A period of new data as its two dates: ``"2014,2015"`` (as ``--time-range`` takes it) or
+    ``("2014", "2015")``; ``()`` for none given.
+
+    Raises
+    ------
+    ClimannError
+        Naming what was given when it is not two dates.
+    """
+    if time_range is None or (isinstance(time_range, (str, Sequence)) and len(time_range) == 0):
+        return ()
+    if isinstance(time_range, str):
+        dates = tuple(part.strip() for part in time_range.split(","))
+    elif isinstance(time_range, Sequence) and all(isinstance(part, str) for part in time_range):
+        dates = tuple(part.strip() for part in time_range)
+    else:
+        dates = ()
+    if len(dates) != 2 or not all(dates):
+        given = time_range if isinstance(time_range, str) else repr(time_range)  # the CLI's text as typed
+        raise ClimannError(f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {given}")
+    return dates
+
+
 def new_data_config(
-    config: RunConfig, files: Sequence[str | Path], *, time_range: Sequence[str] = (), overlap: str | None = None,
+    config: RunConfig, files: Sequence[str | Path], *, time_range: str | Sequence[str] = (), overlap: str | None = None,
 ) -> RunConfig:
     """A trained run's config for new data (``predict``, ``evaluate --data``): its files, one
     block, every sample (a ``sample_fraction`` thins the training data only), and the user's
@@ -269,12 +292,10 @@ def new_data_config(
     Raises
     ------
     ClimannError
-        If ``time_range`` is not two dates.
+        If ``time_range`` is not two dates (:func:`time_range_dates`).
     """
-    if time_range and len(time_range) != 2:
-        raise ClimannError(f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {','.join(time_range)}")
     data = dataclasses.replace(config.data, paths=tuple(map(str, files)), split_files={}, sample_fraction=1.0,
-                               time_range=tuple(time_range), overlap=overlap or config.data.overlap)
+                               time_range=time_range_dates(time_range), overlap=overlap or config.data.overlap)
     return dataclasses.replace(config, data=data)
 
 
@@ -286,7 +307,7 @@ def open_selected(
 
     With ``split_files`` each block's files (plus ``paths``, static fields shared by every
     block: :func:`~climann.data.split_files.check_split_files` refuses a shared file with a
-    time series, or a file named twice) are opened and subset on their own and concatenated
+    time series of a variable the run reads and the blocks hold, or a file named twice) are opened and subset on their own and concatenated
     along time in the order train, val, test; the coordinate
     :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
     A variable whose units differ from those of the train block is converted to them (or
@@ -339,7 +360,7 @@ def open_selected(
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
     check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
-                                                      for name in SPLIT_NAMES}, renames)
+                                                      for name in SPLIT_NAMES}, renames, used_variables(config))
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}

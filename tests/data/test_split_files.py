@@ -87,6 +87,29 @@ def test_a_shared_file_with_a_series_of_the_blocks_variable_is_refused_naming_it
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(("variables", "refused"), [
+    pytest.param(("tas", "orog"), False, id="series-the-run-does-not-use"),
+    pytest.param(("tas", "orog", "rsdt"), True, id="series-of-a-predictor"),
+    pytest.param(None, True, id="predictors-still-to-be-chosen"),
+])
+def test_a_shared_series_of_the_blocks_variable_counts_only_when_the_run_reads_it(tmp_path, variables, refused):
+    """orog with an rsdt series in one shared file, beside blocks of tas and rsdt: refused only
+    when the run reads rsdt (or every variable may be read)."""
+    blocks = {name: [_monthly_file(tmp_path / f"{name}.nc", year, 1, names=("tas", "rsdt"))]
+              for name, year in (("train", 1980), ("val", 2015), ("test", 2015))}
+    shared = _monthly_file(tmp_path / "fx_plus_rsdt.nc", 1980, 1, names=("rsdt",))
+    with xr.open_dataset(shared) as written:
+        written = written.load()
+    written.assign(orog=(("lat", "lon"), np.ones((2, 2), "f4"))).to_netcdf(shared)
+    every = [shared, *(path for files in blocks.values() for path in files)]
+    check = lambda: check_split_files([shared], blocks, FileRenames(every, {}), variables)  # noqa: E731
+    if not refused:
+        check()
+        return
+    with pytest.raises(ClimannError, match=r"^fx_plus_rsdt.nc in \[data\] paths \(--data\) holds rsdt at 12 time steps"):
+        check()
+
+
 @pytest.mark.parametrize("rename", [
     pytest.param(None, id="same-name"),
     pytest.param({"*tas_1982*": {"t2m": "tas"}}, id="same-name-after-rename"),

@@ -127,6 +127,20 @@ def test_a_variable_nobody_uses_neither_narrows_nor_blocks_the_common_period(tmp
         record.getMessage() for record in caplog.records]
 
 
+def test_a_files_static_field_stays_when_its_unused_series_is_outside_the_period(tmp_path):
+    """orog beside a pred series of 2010 in one file, tas of 2000 in another, pred unused: the
+    file has no step in the period, but its orog is every step's."""
+    full = grid_dataset(n_years=1)
+    full[["tas"]].to_netcdf(tmp_path / "tas_2000.nc")
+    later = full[["pred"]].assign_coords(time=[cftime.datetime(2010, t.month, t.day, calendar="noleap")
+                                               for t in full["time"].values])
+    later.assign(orog=full["static"]).to_netcdf(tmp_path / "fx_plus_pred.nc")
+    combined = open_dataset([tmp_path / "fx_plus_pred.nc", tmp_path / "tas_2000.nc"], grid_of="tas",
+                            variables=("tas", "orog"))
+    np.testing.assert_array_equal(combined["orog"].values, full["static"].values)
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+
+
 def test_periods_that_do_not_overlap_are_refused_naming_the_two_that_do_not(tmp_path):
     """``tas`` 2000–2001 overlaps both ``pred`` (2000) and ``huss`` (2001); the two that do not
     overlap are ``pred`` and ``huss`` (``tas`` and ``pred`` were named)."""

@@ -13,7 +13,7 @@ import xarray as xr
 from climann.workflow.config import build_config, config_to_toml, load_config_file
 from climann.errors import ClimannError
 from climann.workflow.pipeline import run_training
-from climann.workflow.preparation import prepare_data, resolve_inputs
+from climann.workflow.preparation import new_data_config, open_selected, prepare_data, resolve_inputs
 from climann.evaluation.predictions import split_labels
 from tests.conftest import draw_no_run_figures, grid_dataset
 
@@ -151,6 +151,36 @@ def test_a_shared_series_of_a_variable_no_block_holds_is_taken_over_each_blocks_
         assert mask.sum() == n_months * pred[0].size
         np.testing.assert_array_equal(data.samples.inputs[mask, 0], pred[:n_months].reshape(-1))
         np.testing.assert_array_equal(data.samples.target[mask, 0], targets[name]["tas"].values.reshape(-1))
+
+
+@pytest.mark.parametrize("start_year", [
+    pytest.param(2003, id="series-just-after-the-blocks-years"),
+    pytest.param(2010, id="series-years-after-the-blocks"),
+])
+def test_a_shared_file_of_a_static_field_and_an_unused_series_of_the_blocks_variable_passes(
+        scenarios_with_orography, tmp_path, start_year):
+    """orog beside a series of pred (which the blocks hold too) in one shared file, with
+    predictors = orog: pred is never read, so no block trains on it; each block holds its own
+    months with the shared orography at every step (the file, whose steps are outside every
+    block's period, was dropped with its orog)."""
+    files, orography = scenarios_with_orography
+    with xr.open_dataset(orography) as static:
+        orog = static["orog"].values
+    series = grid_dataset(n_years=2, seed=13)[["pred"]]
+    series = series.assign_coords(time=[cftime.datetime(t.year - 2000 + start_year, t.month, t.day, calendar="noleap")
+                                        for t in series["time"].values])
+    series.assign(orog=(("lat", "lon"), orog, {"units": "m"})).to_netcdf(tmp_path / "fx_plus_pred.nc")
+    config = build_config({"data": {
+        "paths": [str(tmp_path / "fx_plus_pred.nc")], "target": "tas", "predictors": ["orog"], "features": [],
+        "split_files": {"train": [str(files["hist"])], "val": [str(files["ssp2"])], "test": [str(files["ssp5"])]},
+    }})
+    data = prepare_data(resolve_inputs(config))
+    for block, name, n_months in (("train", "hist", 36), ("val", "ssp2", 12), ("test", "ssp5", 24)):
+        mask = data.sample_masks[block]
+        np.testing.assert_array_equal(data.samples.inputs[mask, 0],
+                                      np.broadcast_to(orog, (n_months, *orog.shape)).reshape(-1))
+        with xr.open_dataset(files[name]) as source:
+            np.testing.assert_array_equal(data.samples.target[mask, 0], source["tas"].values.reshape(-1))
 
 
 @pytest.mark.parametrize(("shared", "message"), [
@@ -746,3 +776,33 @@ def test_a_predictions_file_target_predicted_from_other_data_is_not_warned_about
     with caplog.at_level("WARNING", logger="climann"):
         open_selected(config)
     assert "climann's outputs" not in caplog.text
+
+
+@pytest.mark.parametrize("time_range", [
+    pytest.param("2001,2001", id="first-last-string-as-on-the-command-line"),
+    pytest.param(" 2001-01 , 2001-12 ", id="string-with-spaces"),
+    pytest.param(("2001", "2001"), id="pair"),
+])
+def test_a_period_of_new_data_given_as_a_string_or_a_pair_keeps_its_steps(write_grid, time_range):
+    """predict_files(time_range="2001,2001") and evaluate read new data of 2001 only (the
+    string was split into its characters)."""
+    path = write_grid("new.nc", n_years=3)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": []}})
+    opened = open_selected(new_data_config(config, [path], time_range=time_range), new_data=True)
+    with xr.open_dataset(path) as source:
+        expected = source["tas"].values[12:24]
+    assert [t.year for t in opened["time"].values] == [2001] * 12
+    np.testing.assert_array_equal(opened["tas"].values, expected)
+
+
+@pytest.mark.parametrize(("time_range", "given"), [
+    pytest.param("2001", "2001", id="one-date"),
+    pytest.param(("2001", "2002", "2003"), "('2001', '2002', '2003')", id="three-dates"),
+    pytest.param(2001, "2001", id="a-number"),
+    pytest.param((2001, 2002), "(2001, 2002)", id="a-pair-of-numbers"),
+])
+def test_a_period_of_new_data_that_is_not_two_dates_is_refused_naming_what_was_given(write_grid, time_range, given):
+    config = build_config({"data": {"paths": [str(write_grid("new.nc"))], "target": "tas"}})
+    with pytest.raises(ClimannError) as error:
+        new_data_config(config, config.data.paths, time_range=time_range)
+    assert str(error.value) == f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {given}"
