@@ -307,8 +307,9 @@ def open_selected(
 
     With ``split_files`` each block's files (plus ``paths``, static fields shared by every
     block: :func:`~climann.data.split_files.check_split_files` refuses a shared file with a
-    time series of a variable the run reads and the blocks hold, or a file named twice) are opened and subset on their own and concatenated
-    along time in the order train, val, test; the coordinate
+    time series of a variable the run reads and the blocks hold, or a file named twice) are
+    opened and subset on their own and concatenated along time in the order train, val,
+    test; the coordinate
     :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE` says which block each step is from.
     A variable whose units differ from those of the train block is converted to them (or
     refused when not convertible).
