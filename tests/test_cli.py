@@ -400,7 +400,7 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
                       capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines == ["climann: error: nest.nc: 'XLAT' changes in time (at step 5, 1990-05-16 00:00:00, by up to 0.5 "
+    assert lines == ["climann: error: nest.nc: 'XLAT' changes in time (at time step 4 counting from 0, 1990-05-16 00:00:00, by up to 0.5 "
                      "degree_north): the grid moves (a moving nest), and climann needs cells fixed in place; "
                      "interpolate the fields to a fixed grid first (e.g. with xESMF or cdo remapbil)"]
     assert not (tmp_path / "run").exists()

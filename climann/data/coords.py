@@ -398,7 +398,8 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         if change is not None:
             step, largest = change
             raise ClimannError(
-                f"{where}: '{name}' changes in time (at step {step + 1}, {dataset[time_dim].values[step]}, by up to "
+                f"{where}: '{name}' changes in time (at time step {step} counting from 0, "
+                f"{dataset[time_dim].values[step]}, by up to "
                 f"{largest:.6g} {variable.attrs.get('units', '')}): the grid moves (a moving nest), and climann "
                 "needs cells fixed in place; interpolate the fields to a fixed grid first (e.g. with xESMF or "
                 "cdo remapbil)"

@@ -204,7 +204,8 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
     stamp, low, high = stamps[index], lower[index], upper[index]
     restamp = f"{time_name}=({bounds_name}(:,0)+{bounds_name}(:,1))/2"
     raise ClimannError(
-        f"{where}: the time bounds '{bounds_name}' contradict the stamps: step {index + 1} is stamped "
+        f"{where}: the time bounds '{bounds_name}' contradict the stamps: time step {index} (counting from 0) is "
+        f"stamped "
         f"{_date(stamp)} outside its cell {_date(low)} to {_date(high)}, so {_readings(stamp, low + (high - low) / 2)} "
         f"(CF 7.1); if the bounds are right, restamp at their "
         f"middles: `ncap2 -s '{restamp}' {files}`; if the stamps are right, drop the bounds: "

@@ -122,7 +122,7 @@ def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[
     if missing.size > 1:
         what = f"{missing.size} steps of time '{name}' have no date ({stored}), the first step {first}"
     else:
-        what = f"step {first} of time '{name}' has no date ({stored})"
+        what = f"time step {first} (counting from 0) of '{name}' has no date ({stored})"
     last, kept = values.size - 1, _kept_ranges(np.isfinite(values))
     slabs = " ".join(f"-d {dim},{start},{'' if stop == last else stop}" for start, stop in kept)
     drop = f" or drop it, e.g. `ncks {slabs} {COMMAND_FILES_PLACEHOLDER}`" if slabs else ""

@@ -273,7 +273,7 @@ def test_a_latitude_that_changes_in_time_is_refused_naming_it_and_the_step(moved
     moved = LATITUDE.copy()
     moved[0, 1] += moved_by
     dataset = _repeated_coordinates([LATITUDE, LATITUDE, moved, moved])
-    with pytest.raises(ClimannError, match=rf"^wrf.nc: 'XLAT' changes in time \(at step 3, 1990-03-16 00:00:00, by "
+    with pytest.raises(ClimannError, match=rf"^wrf.nc: 'XLAT' changes in time \(at time step 2 counting from 0, 1990-03-16 00:00:00, by "
                                            rf"up to {moved_by:.6g} degree_north\): the grid moves \(a moving nest\).*"
                                            "interpolate the fields to a fixed grid"):
         fixed_in_time(dataset, "wrf.nc")

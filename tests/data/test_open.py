@@ -552,7 +552,7 @@ def test_a_wrf_grid_that_moves_in_the_second_file_is_refused_naming_that_file(tm
 
     parts = [write_wrf(tmp_path / "wrf_0.nc", months=range(12)),
              write_wrf(tmp_path / "wrf_1.nc", months=range(12, 24), moved_from=5)]
-    with pytest.raises(ClimannError, match=r"^wrf_1.nc: 'XLAT' changes in time \(at step 6, 1991-06-16 00:00:00, by "
+    with pytest.raises(ClimannError, match=r"^wrf_1.nc: 'XLAT' changes in time \(at time step 5 counting from 0, 1991-06-16 00:00:00, by "
                                            r"up to 0.5 degree_north\)"):
         open_dataset(parts)
 

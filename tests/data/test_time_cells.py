@@ -435,7 +435,7 @@ def test_bounds_that_do_not_hold_their_stamps_are_refused_naming_the_step_and_bo
         open_dataset([path])
     message = str(error.value)
     assert "\n" not in message
-    assert "step 1 is stamped 2000-01-15 outside its cell 1999-12-01 to 2000-01-01" in message
+    assert "time step 0 (counting from 0) is stamped 2000-01-15 outside its cell 1999-12-01 to 2000-01-01" in message
     assert "January 2000 by its stamp and in December 1999 by its cell" in message
     assert "ncks -x -v time_bnds" in message and "ncap2" in message
 

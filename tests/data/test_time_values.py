@@ -65,7 +65,7 @@ def test_a_step_without_a_time_value_is_refused_naming_it_its_neighbours_and_the
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
     assert str(error.value) == (
-        f"gap.nc: step {step} of time 'time' has no date ({stored}), {around}; a step without a date cannot be "
+        f"gap.nc: time step {step} (counting from 0) of 'time' has no date ({stored}), {around}; a step without a date cannot be "
         f"placed in the series: correct its value or drop it, e.g. `ncks {slabs} gap.nc gap_fixed.nc` (ncks counts "
         "steps from 0, as here)"
     )
