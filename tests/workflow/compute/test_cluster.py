@@ -360,14 +360,8 @@ def test_after_a_dask_cluster_started_in_this_process_climann_still_chooses_the_
     assert chosen == 1 and inside == {1}
 
 
-@pytest.mark.parametrize("local", [pytest.param(False, id="scheduler"), pytest.param(True, id="local-cluster")])
-def test_ctrl_c_while_the_client_gathers_leaves_no_asyncio_report(cluster, monkeypatch, caplog, local):
-    """Ctrl-C while a chunk's results are gathered: dask cancels its gathering, whose tasks
-    waiting for each future then ended with ``AllExit`` as the client closed, each reported on
-    stderr by asyncio as "Task exception was never retrieved" (12 tracebacks above climann's
-    one line)."""
-    import gc
-
+def _ctrl_c_as_the_client_gathers(monkeypatch):
+    """Every gathering of a client sends this process SIGINT (Ctrl-C) as it starts waiting."""
     from distributed import Client
 
     gather = Client._gather
@@ -377,6 +371,17 @@ def test_ctrl_c_while_the_client_gathers_leaves_no_asyncio_report(cluster, monke
         return await gather(self, *args, **kwargs)
 
     monkeypatch.setattr(Client, "_gather", interrupted)
+
+
+@pytest.mark.parametrize("local", [pytest.param(False, id="scheduler"), pytest.param(True, id="local-cluster")])
+def test_ctrl_c_while_the_client_gathers_leaves_no_asyncio_report(cluster, monkeypatch, caplog, local):
+    """Ctrl-C while a chunk's results are gathered: dask cancels its gathering, whose tasks
+    waiting for each future then ended with ``AllExit`` as the client closed, each reported on
+    stderr by asyncio as "Task exception was never retrieved" (12 tracebacks above climann's
+    one line)."""
+    import gc
+
+    _ctrl_c_as_the_client_gathers(monkeypatch)
     caplog.set_level(logging.ERROR, logger="asyncio")
     with pytest.raises(KeyboardInterrupt):
         compute = ComputeConfig(workers=1) if local else ComputeConfig(scheduler=cluster.scheduler_address)
@@ -420,15 +425,7 @@ def test_ctrl_c_while_dask_compute_gathers_leaves_no_asyncio_report_before_the_s
     import asyncio
     import gc
 
-    from distributed import Client
-
-    gather = Client._gather
-
-    async def interrupted(self, *args, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the client waits for its results
-        return await gather(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "_gather", interrupted)
+    _ctrl_c_as_the_client_gathers(monkeypatch)
     caplog.set_level(logging.ERROR, logger="asyncio")
     compute = ComputeConfig(workers=1) if local else ComputeConfig(scheduler=cluster.scheduler_address)
     with pytest.raises(KeyboardInterrupt), cluster_client(compute) as client:
