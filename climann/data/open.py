@@ -126,9 +126,28 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         else:
             matched = [Path(text)] if Path(text).exists() else []
         if not matched:
-            raise ClimannError(f"no file matches '{text}'")
+            raise ClimannError(_nothing_matched(text))
         files += [path.resolve() for path in matched if path.resolve() not in files]
     return files
+
+
+def _nothing_matched(text: str) -> str:
+    """Why a pattern gives no file: nothing of that name, or a directory without ``*.nc``
+    files (of climann run directories, perhaps: they are not data)."""
+    from climann.data.run_outputs import RUN_FILES
+
+    folder = Path(text)
+    if not folder.is_dir() or folder.suffix.lower() == ZARR_SUFFIX:
+        return f"no file matches '{text}'"
+    runs = sorted(entry for entry in folder.iterdir()
+                  if entry.is_dir() and all((entry / name).is_file() for name in RUN_FILES))
+    if runs:
+        shown = ", ".join(run.name for run in runs[:3]) + (" …" if len(runs) > 3 else "")
+        return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc) but climann run directories "
+                f"({shown}), which are not data; use a run with climann evaluate {runs[0]} or climann predict "
+                f"{runs[0]} --data FILE --out OUT.nc")
+    return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc); give its files by name or a "
+            f"glob ('{folder / '*.grib'}')")
 
 
 def _open_group(

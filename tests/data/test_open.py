@@ -29,6 +29,21 @@ def test_nothing_matching_is_a_clear_error(tmp_path, pattern):
         expand_paths([str(tmp_path / pattern)])
 
 
+def test_a_directory_of_run_directories_is_said_to_hold_runs_not_data(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.toml").write_text("[data]\n")
+        (tmp_path / name / "model.npz").write_bytes(b"")
+    with pytest.raises(ClimannError, match=rf"^no file matches '{tmp_path}': the directory holds no NetCDF file "
+                       rf"\(\*\.nc\) but climann run directories \(a, b\), which are not data; use a run with "
+                       rf"climann evaluate {tmp_path / 'a'} "):
+        expand_paths([str(tmp_path)])
+    for name in ("a", "b"):
+        (tmp_path / name / "model.npz").unlink()
+    with pytest.raises(ClimannError, match=r"the directory holds no NetCDF file \(\*\.nc\); give its files by name"):
+        expand_paths([str(tmp_path)])
+
+
 def test_open_is_lazy_and_decodes_calendar_with_cftime(write_grid):
     dataset = open_dataset([write_grid(calendar="360_day")])
     assert dataset["tas"].chunks is not None  # dask-backed: nothing read yet
