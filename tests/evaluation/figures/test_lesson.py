@@ -85,7 +85,18 @@ def test_draw_lesson_figures_writes_readable_pngs(tmp_path):
         assert image[..., :3].std() > 0.05, path.name  # not blank
 
 
-def test_a_higher_dpi_gives_a_larger_image(tmp_path):
+def _only_the_activations_drawn(monkeypatch):
+    """The lesson's figures other than the activations (the one a test looks at) are blank
+    stand-ins, written as climann's own like the real ones: building and drawing those three
+    takes ≈ 1.5 CPU s a set (test_draw_lesson_figures_writes_readable_pngs draws them all)."""
+    import matplotlib.pyplot as plt
+
+    for name in ("gradient_descent_figure", "learning_rates_figure", "loss_surface_figure"):
+        monkeypatch.setattr(f"climann.evaluation.figures.lesson.{name}", lambda: plt.figure(figsize=(1, 1)))
+
+
+def test_a_higher_dpi_gives_a_larger_image(tmp_path, monkeypatch):
+    _only_the_activations_drawn(monkeypatch)  # compared: the first figure's height
     small, large = (draw_lesson_figures(tmp_path / str(dpi), dpi=dpi)[0] for dpi in (30, 60))
     height_small, height_large = (matplotlib.image.imread(p).shape[0] for p in (small, large))
     assert height_large == pytest.approx(2 * height_small, abs=2)
@@ -117,7 +128,8 @@ def test_plot_lesson_never_replaces_a_teachers_own_figures(tmp_path, overwrite):
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 
-def test_plot_lesson_replaces_its_own_figures_only_when_asked(tmp_path):
+def test_plot_lesson_replaces_its_own_figures_only_when_asked(tmp_path, monkeypatch):
+    _only_the_activations_drawn(monkeypatch)  # read back: activations.png
     folder = tmp_path / "lesson"
     assert CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "20"]).exit_code == 0
     again = CliRunner().invoke(app, ["plot", "lesson", "--out", str(folder), "--dpi", "20"])
