@@ -302,7 +302,7 @@ def explain(
     run_dir: Annotated[Path, typer.Argument(help="A finished pointwise run directory.")],
     out: Annotated[Path | None, typer.Option(help="Folder for importance.json, partial_dependence.json and their figures [default: RUN_DIR/explain].")] = None,
     repeats: Annotated[int, typer.Option(help="Permutations of each input (the importance is their mean ± standard deviation).")] = 5,
-    seed: Annotated[int, typer.Option(help="Seed of the permutations and of the samples of the partial dependence.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the permutations and of the samples drawn for the ICE quantiles of the partial dependence.")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace those files in --out (only climann's own).")] = False,
 ) -> None:
     """Which inputs the network relies on, where and how, on its test block: permutation

@@ -385,6 +385,59 @@ def _power(unit, period: str) -> int:
     return int(dict(pint.util.to_units_container(unit)).get(period, 0))
 
 
+def scores_conversion(units: str, to: str, *, variable: str, where: str = "the file",
+                      reference: str = "the reference") -> Conversion | None:
+    """How scores of ``variable`` computed in ``units`` are expressed in ``to``: an error,
+    bias, MAE or RMSE (a difference of two values) is multiplied by ``scale``, an MSE (its
+    square) by ``scale²``; correlations and skill scores do not change. None when the two
+    units do not convert by one constant factor.
+
+    A difference drops the offset between scales (``new = scale · old + offset`` for values,
+    ``new − new' = scale · (old − old')``): K and degC give ``scale`` 1 and ``offset``
+    −273.15 (the same scores), degF and K ``scale`` 5/9. Units spelled otherwise but meaning
+    the same (``mm/day`` and UDUNITS' ``mm d-1``, ``K`` and ``kelvin``) give the identity.
+    Depth and mass per area of a water quantity convert with :data:`WATER_DENSITY`
+    (``assumption`` says so); a conversion whose scale varies along time (``mm month-1``
+    against ``mm day-1``: each month's days; an amount against a rate: each step's length)
+    has no single factor for a score over many steps, and gives None; so do missing units
+    (an empty string: unknown) against any other.
+
+    Parameters
+    ----------
+    units, to : str
+        The units the scores are in, and those wanted (the ``units`` of two ``metrics.json``).
+    variable : str
+        The scored variable (the target), whose name says whether it is a water quantity.
+    where, reference : str
+        Where ``units`` and ``to`` come from, for a message about units that cannot be read.
+
+    Returns
+    -------
+    Conversion or None
+        ``scale`` the factor of a difference; ``offset`` that of the values (differences drop it).
+
+    Raises
+    ------
+    ClimannError
+        If ``units`` and ``to`` differ and one of them cannot be read (:func:`parse_units`).
+
+    Examples
+    --------
+    >>> scores_conversion("mm d-1", "mm/day", variable="pr").is_identity
+    True
+    >>> scores_conversion("degF", "K", variable="tas").scale  # doctest: +ELLIPSIS
+    0.555...
+    """
+    if str(units).strip() == str(to).strip():
+        return Conversion(1.0, 0.0)
+    if not str(units).strip() or not str(to).strip():  # pint would read no units as "1"
+        return None
+    # the values' own conversion, with the offset of a temperature scale; scores of differences ignore it
+    found = conversion(units, to, variable=variable, attrs={"units_metadata": "temperature: on_scale"}, where=where,
+                       reference=reference)
+    return None if found is None or found.along_time else found
+
+
 def per_calendar_period(text: str, period: str) -> bool:
     """Whether the units ``text`` are an amount per one ``period`` ("month" or "year"):
     ``mm/month`` per month, as :func:`calendar_factor` reads them by each step's own month.

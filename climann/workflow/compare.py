@@ -2,7 +2,8 @@
 
 Nothing is recomputed: the test scores are those of each run's ``metrics.json`` (``splits →
 test → model``: ``mse``, ``mae``, ``acc`` and ``skill_vs_climatology``, which is the MSE skill
-score against the climatology, MSESS = 1 − MSE/MSE_clim), the learning curves its
+score against the climatology, MSESS = 1 − MSE/MSE_clim; a run whose target is in other units
+that convert by one factor has its MSE and MAE put in the first run's, :func:`in_units_of`), the learning curves its
 ``history.csv``, the number of epochs trained the rows there (fewer than ``[training] epochs``
 after early stopping), the number of parameters the sizes of the weights and biases in
 ``model.npz`` (of an ensemble: every member's, in ``model_members.npz``), and the training time
@@ -17,6 +18,7 @@ Written with ``--out DIR``: ``comparison.md`` (the table, the notes and the figu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 import re
@@ -66,7 +68,10 @@ class RunSummary:
         Its name in the table and figure (the directory's name, or more of its path when two
         runs share a name).
     path : Path
-    target, units : str
+    target : str
+    units : str
+        The units of the scores shown: the run's target's, or the first compared run's when
+        they differ and convert (:func:`in_units_of`; ``units_note`` then says how).
     test_period : str
         The test block's years, e.g. "1997–1999" (``split_periods`` of ``metrics.json``).
     scores : dict of str to float or None
@@ -89,6 +94,10 @@ class RunSummary:
         The sha256 (or path) of each input file, from ``provenance.json``.
     ensemble_size : int
         Networks whose mean the run scores (``ensemble → size`` of ``metrics.json``; 1: one network).
+    learned : str
+        What its network learns (:func:`learned_quantity`).
+    units_note : str
+        How its scores were put in the units of the first run compared ("" when not converted).
     """
 
     label: str
@@ -108,6 +117,7 @@ class RunSummary:
     inputs: tuple[str, ...]
     ensemble_size: int = 1
     learned: str = "the target"
+    units_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,7 +273,9 @@ def read_runs(run_dirs: Sequence[str | Path]) -> list[RunSummary]:
     ------
     ClimannError
         No run, the same run twice, a directory that is not a finished run, or runs of
-        different targets or units (their scores have no common scale).
+        different targets or of units that do not convert by one factor (their scores have
+        no common scale; see :func:`in_units_of`, which puts every run's scores in the
+        units of the first).
     """
     run_dirs = path_list(run_dirs, name="run_dirs")
     if not run_dirs:
@@ -274,18 +286,72 @@ def read_runs(run_dirs: Sequence[str | Path]) -> list[RunSummary]:
     if twice is not None:
         raise ClimannError(f"{twice} is given twice; give each run once")
     runs = [read_run(path, label) for path, label in zip(paths, run_labels(paths))]
-    for run in runs[1:]:
-        if (run.target, run.units) != (runs[0].target, runs[0].units):
-            raise ClimannError(
-                f"{run.path} predicts {run.target} ({run.units or 'no units'}), {runs[0].path} "
-                f"{runs[0].target} ({runs[0].units or 'no units'}): compare runs of the same target in the same units"
-            )
-    return runs
+    return [runs[0], *(in_units_of(run, runs[0]) for run in runs[1:])]
+
+
+def in_units_of(run: RunSummary, first: RunSummary) -> RunSummary:
+    """``run`` with its scores in the units of ``first``, the first run compared.
+
+    Units are compared by meaning (pint with cf_xarray's UDUNITS registry,
+    :func:`climann.data.units.scores_conversion`), not as text: ``mm/day`` and ``mm d-1``,
+    ``K`` and ``kelvin`` are one unit, and the run is returned as it is. Units that convert
+    by one factor c (``kg m-2 s-1`` to ``mm/day`` for precipitation: c = 86400 with the
+    density of liquid water; ``degF`` to ``K``: c = 5/9) give MAE × c and MSE × c² (of the
+    network and of the climatology baseline), ACC and MSESS unchanged (a correlation and a
+    ratio of MSEs); the offset between temperature scales (degC and K) cancels in the
+    differences the scores are made of. ``units_note`` says what was done.
+
+    Raises
+    ------
+    ClimannError
+        If the runs predict different targets, or units that do not convert by one factor
+        (another quantity, ``mm month-1`` against ``mm day-1``, missing or unreadable units).
+    """
+    from climann.data.units import scores_conversion
+
+    if run.target != first.target:
+        raise ClimannError(f"{run.path} predicts {run.target} ({run.units or 'no units'}), {first.path} {first.target} "
+                           f"({first.units or 'no units'}): compare runs of the same target")
+    try:
+        found = scores_conversion(run.units, first.units, variable=run.target, where=f"{run.path}/metrics.json",
+                                  reference=f"{first.path}/metrics.json")
+    except ClimannError:  # a unit pint cannot read: named below with the other
+        found = None
+    if found is None:
+        raise ClimannError(
+            f"{run.path} predicts {run.target} in {_units_named(run.units)}, {first.path} in "
+            f"{_units_named(first.units)}, which do not convert by one factor: their scores have no common scale; "
+            "compare runs of the same target in the same (or convertible) units"
+        )
+    if found.is_identity:
+        return run
+    scale = found.scale
+    scores = {**run.scores, "mse": _scaled(run.scores.get("mse"), scale ** 2),
+              "mae": _scaled(run.scores.get("mae"), scale)}
+    if scale == 1.0:
+        note = (f"{run.label}'s {run.target} is in {run.units}, {first.label}'s in {first.units}: its MSE and MAE are "
+                f"the same in {first.units} (the offset between the two scales cancels in the errors)")
+    else:
+        assumption = f"; {found.assumption}" if found.assumption else ""
+        note = (f"{run.label}'s {run.target} is in {run.units}: its MSE and MAE are converted to {first.units} "
+                f"(MAE × {scale:.6g}, MSE × {scale:.6g}²{assumption})")
+    return dataclasses.replace(run, units=first.units, scores=scores,
+                               climatology_mse=_scaled(run.climatology_mse, scale ** 2), units_note=note)
+
+
+def _units_named(units: str) -> str:
+    """``'mm d-1'``, or ``no units`` for a target whose file had none."""
+    return f"'{units}'" if units else "no units"
+
+
+def _scaled(value: float | None, factor: float) -> float | None:
+    """``value × factor``; None stays None (a score not defined)."""
+    return None if value is None else value * factor
 
 
 def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     """Why the runs' numbers are not comparable one to one, one sentence each (none when they are)."""
-    notes = []
+    notes = [run.units_note for run in runs if run.units_note]
 
     def differ(name: str, values: list, consequence: str) -> None:
         if len(set(values)) > 1:

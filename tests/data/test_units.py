@@ -15,7 +15,15 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.units import WATER_DENSITY, conversion, convert_dataset, convert_variable, normalised_units, parse_units
+from climann.data.units import (
+    WATER_DENSITY,
+    conversion,
+    convert_dataset,
+    convert_variable,
+    normalised_units,
+    parse_units,
+    scores_conversion,
+)
 from climann.errors import ClimannError
 
 
@@ -91,6 +99,57 @@ def test_water_density_only_for_water_quantities():
         == pytest.approx(86400.0 * 1000 / WATER_DENSITY)
     assert conversion("m", "K", variable="pr", attrs={}) is None
 
+
+
+@pytest.mark.parametrize(
+    ("units", "to", "variable"),
+    [
+        pytest.param("mm d-1", "mm/day", "pr", id="mm-d-1"),
+        pytest.param("mm day-1", "mm/day", "pr", id="mm-day-1"),
+        pytest.param("kelvin", "K", "tas", id="kelvin"),
+        pytest.param("W/m2", "W m-2", "rsds", id="W-per-m2"),
+        pytest.param("kg/m2", "kg m-2", "mrso", id="kg-per-m2"),
+    ],
+)
+def test_scores_in_one_unit_spelled_two_ways_need_no_conversion(units, to, variable):
+    assert scores_conversion(units, to, variable=variable).is_identity
+
+
+# (old units, new units, target, the values' conversion by hand: new = f(old))
+_BY_HAND = {
+    "degF-K": ("degF", "K", "tas", lambda f: (f - 32) * 5 / 9 + 273.15),
+    "degC-K": ("degC", "K", "tas", lambda c: c + 273.15),
+    "flux-mm-per-day": ("kg m-2 s-1", "mm/day", "pr", lambda flux: flux / 1000 * 1000 * 86400),  # kg m-2 = 1 mm
+    "percent-fraction": ("%", "1", "clt", lambda percent: percent / 100),
+}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=name) for name, case in _BY_HAND.items()])
+def test_scores_convert_as_the_errors_of_values_converted_by_hand(case):
+    """MAE × scale and MSE × scale² equal the scores of the values converted by hand; an offset
+    between temperature scales cancels in the errors."""
+    units, to, variable, by_hand = case
+    rng = np.random.default_rng(3)
+    truth, predicted = rng.normal(10, 4, 50), rng.normal(10, 4, 50)
+    found = scores_conversion(units, to, variable=variable)
+    mse, mae = np.mean((predicted - truth) ** 2), np.mean(np.abs(predicted - truth))
+    errors = by_hand(predicted) - by_hand(truth)
+    assert mse * found.scale ** 2 == pytest.approx(np.mean(errors ** 2), rel=1e-9)
+    assert mae * found.scale == pytest.approx(np.mean(np.abs(errors)), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("units", "to", "variable"),
+    [
+        pytest.param("m", "K", "tas", id="other-quantity"),
+        pytest.param("mm month-1", "mm/day", "pr", id="per-calendar-month"),
+        pytest.param("mm", "mm/day", "pr", id="amount-and-rate"),
+        pytest.param("kg m-2 s-1", "mm/day", "snd", id="not-a-water-quantity"),
+        pytest.param("", "1", "clt", id="no-units"),
+    ],
+)
+def test_scores_of_units_without_one_factor_between_them_do_not_convert(units, to, variable):
+    assert scores_conversion(units, to, variable=variable) is None
 
 @pytest.mark.parametrize(
     ("text", "message"),

@@ -11,6 +11,7 @@ from climann.evaluation.importance import (
     feature_grid,
     individual_conditional_expectation,
     partial_dependence,
+    partial_dependence_over_samples,
     permutation_importance,
     permuted_columns,
     weighted_quantiles,
@@ -105,6 +106,21 @@ def test_partial_dependence_and_ice_equal_scikit_learns_brute_method(case, colum
     np.testing.assert_allclose(ice, theirs["individual"][0].T, rtol=1e-12)
     np.testing.assert_allclose(partial_dependence(ice, weights), theirs["average"][0], rtol=1e-12)
 
+
+
+@pytest.mark.parametrize("chunk_rows", [
+    pytest.param(1, id="one-sample-a-chunk"), pytest.param(7 * 41, id="41-samples-a-chunk-and-a-short-last"),
+    pytest.param(10**6, id="all-at-once"),
+])
+def test_partial_dependence_over_samples_in_chunks_equals_scikit_learns_average(case, chunk_rows):
+    inputs, _, weights = case
+    grid = feature_grid(inputs[:, 0], n_points=7)
+    theirs = sk_partial_dependence(Wrapped(), inputs, [0], method="brute", kind="average", sample_weight=weights,
+                                   custom_values={0: grid})
+    ours = partial_dependence_over_samples(model, inputs, 0, grid, weights, chunk_rows=chunk_rows)
+    np.testing.assert_allclose(ours, theirs["average"][0], rtol=1e-12)
+    unweighted = partial_dependence_over_samples(model, inputs, 0, grid, chunk_rows=chunk_rows)
+    np.testing.assert_allclose(unweighted, [model(np.c_[np.full(300, v), inputs[:, 1:]]).mean() for v in grid])
 
 def test_ice_is_the_prediction_with_one_column_set():
     inputs = np.array([[1.0, 2.0], [3.0, -1.0]])

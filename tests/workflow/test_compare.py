@@ -179,6 +179,47 @@ def test_runs_of_another_target_are_refused_and_other_test_blocks_noted(runs, tm
         read_runs([runs["small"], runs["small"] / ".." / "small"])
 
 
+
+def _in_units(run_dir, folder, units):
+    """A copy of a run whose metrics.json says its target is in ``units`` (its numbers kept)."""
+    shutil.copytree(run_dir, folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    (folder / "metrics.json").write_text(json.dumps({**metrics, "units": units}))
+    return folder
+
+
+def test_the_same_unit_spelled_otherwise_is_compared_as_it_is(runs, tmp_path):
+    """K and kelvin (like mm/day and mm d-1) are one unit: the table, no note, exit 0."""
+    other = _in_units(runs["wide"], tmp_path / "kelvin", "kelvin")
+    compared = read_runs([runs["small"], other])
+    assert compared[1].scores == read_runs([runs["wide"]])[0].scores and comparison_notes(compared) == []
+    result = CliRunner().invoke(app, ["compare", str(runs["small"]), str(other)])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+@pytest.mark.parametrize(("units", "scale", "said"), [
+    pytest.param("degF", 5 / 9, "converted to K (MAE × 0.555556, MSE × 0.555556²)", id="degF"),
+    pytest.param("degC", 1.0, "the same in K (the offset between the two scales cancels", id="degC"),
+])
+def test_scores_in_another_unit_are_converted_to_the_first_runs_and_said(runs, tmp_path, units, scale, said):
+    other = _in_units(runs["wide"], tmp_path / units, units)
+    model = json.loads((other / "metrics.json").read_text())["splits"]["test"]
+    small, converted = read_runs([runs["small"], other])
+    assert converted.units == small.units == "K"
+    assert converted.scores["mse"] == pytest.approx(model["model"]["mse"] * scale ** 2, rel=1e-9)
+    assert converted.scores["mae"] == pytest.approx(model["model"]["mae"] * scale, rel=1e-9)
+    assert converted.climatology_mse == pytest.approx(model["climatology"]["mse"] * scale ** 2, rel=1e-9)
+    for key in ("acc", "skill_vs_climatology"):  # a correlation and a ratio of MSEs: no units
+        assert converted.scores[key] == model["model"][key]
+    notes = comparison_notes([small, converted])
+    assert len(notes) == 1 and notes[0].startswith(f"{units}'s tas is in {units}") and said in notes[0]
+
+
+def test_units_without_one_factor_between_them_are_refused_naming_both(runs, tmp_path):
+    other = _in_units(runs["wide"], tmp_path / "metres", "m")
+    with pytest.raises(ClimannError, match=r"tas in 'm', .* in 'K', which do not convert by one factor"):
+        read_runs([runs["small"], other])
+
 def test_labels_take_parent_folders_only_where_names_repeat(tmp_path):
     paths = [tmp_path / "x" / "demo", tmp_path / "y" / "demo", tmp_path / "z" / "other"]
     assert run_labels(paths) == ["x/demo", "y/demo", "z/other"]

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.errors import ClimannError
+from climann.evaluation.importance import individual_conditional_expectation, weighted_quantiles
 from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.explain import (
@@ -18,6 +19,7 @@ from climann.workflow.explain import (
     explain_run,
     input_groups,
     network_predictor,
+    partial_dependence_record,
     read_test_block,
 )
 from climann.workflow.outputs import EXPLAIN_FILES, foreign_entries, written_by_climann
@@ -131,6 +133,30 @@ def test_partial_dependence_follows_the_built_in_slope_in_physical_units(explain
         inputs[:, column] = value
         assert average == pytest.approx(np.average(predict(inputs), weights=block.weights), rel=1e-9)
 
+
+
+def test_the_curve_is_the_mean_over_every_test_sample_and_the_ice_band_of_those_drawn(explained):
+    """More test samples than the ICE draws (50 here, 5000 by default): the partial dependence
+    is still the area-weighted mean over every sample, as docs/cli.md says; the ICE quantiles
+    are of the samples drawn."""
+    run_dir, _ = explained
+    run = load_run(run_dir)
+    block, predict = read_test_block(run), network_predictor(run)
+    record = partial_dependence_record(run, block, predict, seed=1, ice_samples=50)
+    n_total = block.truth.size
+    assert (record["n_samples"], record["of_samples"], record["average_n_samples"]) == (50, n_total, n_total) \
+        and n_total > 50
+    assert "mean over every test sample" in record["method"]
+    signal = next(curve for curve in record["predictors"] if curve["name"] == "signal")
+    column = block.feature_names.index("signal")
+    for value, average in zip(signal["grid"], signal["average"]):
+        inputs = block.inputs.copy()
+        inputs[:, column] = value
+        assert average == pytest.approx(np.average(predict(inputs), weights=block.weights), rel=1e-9)
+    drawn = np.sort(np.random.default_rng(1).choice(n_total, 50, replace=False))
+    ice = individual_conditional_expectation(predict, block.inputs[drawn], column, np.array(signal["grid"]))
+    np.testing.assert_allclose(signal["ice_quantiles"]["0.5"],
+                               weighted_quantiles(ice, [0.5], block.weights[drawn])[0], rtol=1e-12)
 
 def test_existing_outputs_are_kept_unless_overwrite_and_foreign_ones_always(explained, tmp_path):
     run_dir, _ = explained

@@ -123,9 +123,23 @@ def plot_importance_maps(
     return _save(figure, path, dpi)
 
 
+def _samples_text(dependence: dict) -> str:
+    """The samples a partial dependence file's curves are of, for its figure's title: "20240
+    samples", or "mean of 20240 samples, ICE of 5000 drawn" when the ICE quantiles are of fewer
+    (a file without ``average_n_samples``, of before 2 Dec 2026, averaged the drawn ones too:
+    "5000 of 20240 samples")."""
+    drawn, total = dependence["n_samples"], dependence["of_samples"]
+    if drawn == total:
+        return f"{total} samples"
+    if dependence.get("average_n_samples") == total:
+        return f"mean of {total} samples, ICE of {drawn} drawn"
+    return f"{drawn} of {total} samples"
+
+
 def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 150) -> Path:
-    """A panel per predictor: the partial dependence (area-weighted mean prediction) against
-    the predictor's value in its units, with the ICE curves' 10–90 % band and median. When
+    """A panel per predictor: the partial dependence (area-weighted mean prediction over every
+    test sample) against the predictor's value in its units, with the 10–90 % band and median
+    of the ICE curves (of the samples drawn, when there are more than 5000). When
     ``dependence["quantity"]`` is ``"anomaly"`` (a ``[data] target_anomaly`` run) the curves
     are of the anomaly the network adds to the climatology, and the axis says so.
 
@@ -166,7 +180,7 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
     if curves:
         axes.flat[0].legend(fontsize="small")
     title = (f"{dependence['target']}{' anomaly' if anomaly else ''}: partial dependence on each predictor, "
-             f"test split {dependence['period']} ({dependence['n_samples']} of {dependence['of_samples']} samples)")
+             f"test split {dependence['period']} ({_samples_text(dependence)})")
     # about 11 characters per inch: one panel is too narrow for the title on one line
     figure.suptitle(textwrap.fill(title, width=max(40, int(11 * 4.2 * n_columns))))
     return _save(figure, path, dpi)

@@ -7,6 +7,7 @@ import pytest
 
 from climann.data.variables import grid_layout
 from climann.evaluation.figures.importance import (
+    _samples_text,
     input_label,
     plot_importance_bars,
     plot_importance_maps,
@@ -47,6 +48,16 @@ def test_squared_label(units, expected):
 def test_input_label_names_the_columns_of_an_input(name, columns, expected):
     assert input_label(name, columns) == expected
 
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    pytest.param({"n_samples": 48, "of_samples": 48, "average_n_samples": 48}, "48 samples", id="every-sample"),
+    pytest.param({"n_samples": 5000, "of_samples": 20240, "average_n_samples": 20240},
+                 "mean of 20240 samples, ICE of 5000 drawn", id="ice-drawn"),
+    pytest.param({"n_samples": 5000, "of_samples": 20240}, "5000 of 20240 samples", id="a-file-of-before"),
+])
+def test_the_partial_dependence_title_names_the_samples_of_the_mean_and_of_the_ice(counts, expected):
+    assert _samples_text({**DEPENDENCE, **counts}) == expected
 
 def test_the_three_figures_are_pngs(tmp_path):
     layout = grid_layout(grid_dataset(n_years=2), "tas", [])
