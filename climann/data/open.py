@@ -32,6 +32,7 @@ from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
     with_2d_coordinates,
 )
+from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
@@ -337,7 +338,7 @@ def _open_files(
 
     try:
         if len(files) == 1:
-            single = mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
+            single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
             return without_repeated_longitudes(single, files=files)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
@@ -348,7 +349,7 @@ def _open_files(
         first_units = _FirstUnits()
 
         def prepared(path: Path) -> xr.Dataset:
-            in_first_units = first_units.converted(mask_invalid(keep(on_calendar(opened(path)))))
+            in_first_units = first_units.converted(_masked(keep(on_calendar(opened(path))), path))
             return without_repeated_longitudes(with_2d_coordinates(in_first_units), files=[path])
 
         each = [prepared(path) for path in files]
@@ -367,6 +368,12 @@ def _open_files(
         return _with_dropped_longitudes(combined, each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _masked(dataset: xr.Dataset, path: Path) -> xr.Dataset:
+    """One file's values outside its valid range missing (climann.data.masking), then ERA5's
+    and ERA5T's experiment versions combined into one series (climann.data.experiment_versions)."""
+    return with_experiment_versions_combined(mask_invalid(dataset), path.name)
 
 
 def _periods_on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:

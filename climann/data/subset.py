@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.grids import cell_coordinates
@@ -94,8 +95,11 @@ def select_values(
                                                 where=where, reference=reference))
             continue
         if dim not in dataset.dims:
+            combined = (" (ERA5's and ERA5T's experiment versions are combined into one series as the files are "
+                        "opened; choose a period with --time-range instead)" if dim == EXPERIMENT_VERSION else "")
             raise ClimannError(
-                f"cannot select {dim}={value}: no dimension '{dim}'; dimensions: {', '.join(map(str, dataset.dims))}"
+                f"cannot select {dim}={value}: no dimension '{dim}'{combined}; dimensions: "
+                f"{', '.join(map(str, dataset.dims))}"
             )
         had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
         try:

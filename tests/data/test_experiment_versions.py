@@ -1,0 +1,92 @@
+"""ERA5 (expver 1) and ERA5T (expver 5) in one file are one series (climann.data.experiment_versions)."""
+
+import logging
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.experiment_versions import with_experiment_versions_combined
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.subset import select_values
+from climann.errors import ClimannError
+
+N_TIME, N_FINAL = 24, 18  # ERA5 final for the first 18 months, ERA5T for the last 6
+LAT, LON = np.array([60.0, 0.0, -60.0]), np.array([0.0, 120.0, 240.0])
+FILL = np.float32(-32767)
+
+
+def _truth() -> np.ndarray:
+    return (250 + np.arange(N_TIME * LAT.size * LON.size, dtype=np.float32).reshape(N_TIME, LAT.size, LON.size) / 10)
+
+
+def write_old_cds_file(path, *, versions=(1, 5)):
+    """t2m(time, expver, latitude, longitude) as the CDS wrote it before September 2024: each
+    month in one version, _FillValue in the other."""
+    truth = _truth()
+    with netCDF4.Dataset(path, "w") as handle:
+        handle.createDimension("time", None)
+        handle.createDimension("expver", len(versions))
+        handle.createDimension("latitude", LAT.size)
+        handle.createDimension("longitude", LON.size)
+        handle.createVariable("latitude", "f4", ("latitude",), fill_value=False)[:] = LAT
+        handle["latitude"].units = "degrees_north"
+        handle.createVariable("longitude", "f4", ("longitude",), fill_value=False)[:] = LON
+        handle["longitude"].units = "degrees_east"
+        handle.createVariable("expver", "i4", ("expver",), fill_value=False)[:] = np.array(versions)
+        time = handle.createVariable("time", "i4", ("time",), fill_value=False)
+        time.units, time.calendar = "hours since 1900-01-01 00:00:00.0", "gregorian"
+        starts = pd.date_range("2016-01-01", periods=N_TIME, freq="MS")
+        time[:] = ((starts - pd.Timestamp("1900-01-01")) // pd.Timedelta(hours=1)).to_numpy()
+        t2m = handle.createVariable("t2m", "f4", ("time", "expver", "latitude", "longitude"), fill_value=FILL)
+        t2m.units = "K"
+        values = np.full((N_TIME, len(versions), LAT.size, LON.size), FILL)
+        final, preliminary = versions.index(1), versions.index(5)
+        values[:N_FINAL, final] = truth[:N_FINAL]
+        values[N_FINAL:, preliminary] = truth[N_FINAL:]
+        t2m[:] = values
+    return path
+
+
+def test_each_value_comes_from_the_first_version_by_number_that_holds_it():
+    """Versions stored 5 before 1: where both hold a value, ERA5's (1) is taken."""
+    rng = np.random.default_rng(0)
+    final, preliminary = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
+    final[2:] = np.nan  # the last two steps only in ERA5T
+    preliminary[0] = np.nan  # the first step only in ERA5; step 1 in both
+    dataset = xr.Dataset(
+        {"t2m": (("time", "expver", "x"), np.stack([preliminary, final], axis=1), {"units": "K"})},
+        coords={"time": pd.date_range("2020-01-01", periods=4, freq="MS"), "expver": ["0005", "0001"]},
+    )
+    combined = with_experiment_versions_combined(dataset, "f.nc")
+    np.testing.assert_array_equal(combined["t2m"].values, np.where(np.isnan(final), preliminary, final))
+    assert combined["t2m"].dims == ("time", "x") and "expver" not in combined.dims
+    assert combined["t2m"].attrs == {"units": "K"}
+
+
+def test_a_dataset_without_the_dimension_is_returned_as_it_is():
+    """The new CDS writes expver as a variable along valid_time: one version per step."""
+    dataset = xr.Dataset({"t2m": (("time",), np.arange(3.0))},
+                         coords={"time": pd.date_range("2020-01-01", periods=3, freq="MS"),
+                                 "expver": ("time", ["0001", "0001", "0005"])})
+    assert with_experiment_versions_combined(dataset) is dataset
+
+
+@pytest.mark.parametrize("versions", [(1, 5), (5, 1)])
+def test_an_era5_and_era5t_file_opens_as_the_whole_series(tmp_path, caplog, versions):
+    """Selecting one version (what `info` advised before) lost the 6 ERA5T months."""
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([write_old_cds_file(tmp_path / "era5.nc", versions=versions)])
+    assert "expver" not in dataset.dims
+    np.testing.assert_array_equal(dataset["t2m"].transpose("time", "latitude", "longitude").values, _truth())
+    assert "combined into one series" in caplog.text
+
+
+def test_selecting_a_version_says_the_versions_are_combined(tmp_path):
+    dataset = open_dataset([write_old_cds_file(tmp_path / "era5.nc")])
+    with pytest.raises(ClimannError, match="combined into one series .*--time-range"):
+        select_values(dataset, {"expver": 1})
