@@ -682,6 +682,35 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
                                                 *source.missing_where_target_present(split.time_masks[name])))
 
 
+def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str, times: np.ndarray) -> None:
+    """Say, once per block, which of its time steps hold no value of the target anywhere.
+
+    A block named by its years ("the test block (2017)") whose target is missing at whole time
+    steps (the ERA5T months of a version left out, a month the file lacks as a field of fill
+    values) is scored on fewer steps than its name says; the warning names them.
+
+    Parameters
+    ----------
+    split : TimeSplit
+    present : ndarray of bool, shape (n_time,)
+        Whether the target has a value at some cell at each time step.
+    target : str
+        The target's name.
+    times : ndarray, shape (n_time,)
+        The time axis (datetime64 or cftime), for the dates shown.
+    """
+    for name, steps in split.time_masks.items():
+        empty = np.flatnonzero(np.asarray(steps, dtype=bool) & ~present)
+        if empty.size == 0:
+            continue
+        n_steps = int(np.count_nonzero(steps))
+        dates = [str(times[step])[:10] for step in empty]
+        shown = ", ".join(dates) if len(dates) <= 3 else f"{dates[0]}, {dates[1]}, …, {dates[-1]}"
+        note_once(run_logger, logging.WARNING,
+                  f"the {name} block ({split.descriptions[name]}) has no value of '{target}' at {empty.size} of its "
+                  f"{n_steps} time steps ({shown}): its scores cover the other {n_steps - empty.size}")
+
+
 def prepare_data(
     config: RunConfig, source: PointwiseSource | None = None, *, dataset: xr.Dataset | None = None
 ) -> PreparedData:
@@ -702,6 +731,9 @@ def prepare_data(
     for name, mask in sample_masks.items():
         if not mask.any():
             raise empty_block_error(config, split, name, source)
+    if samples.target_field is not None:
+        warn_steps_without_target(split, np.isfinite(samples.target_field).reshape(samples.target_field.shape[0], -1)
+                                  .any(axis=1), config.data.target, samples.layout.time.values)
     climatology, offset, target = _anomaly_target(config, samples, split, sample_masks)
     train_mask, dtype = sample_masks["train"], config.model.dtype
     input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)

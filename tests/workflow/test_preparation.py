@@ -806,3 +806,34 @@ def test_a_period_of_new_data_that_is_not_two_dates_is_refused_naming_what_was_g
     with pytest.raises(ClimannError) as error:
         new_data_config(config, config.data.paths, time_range=time_range)
     assert str(error.value) == f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {given}"
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-4, id="streamed")])
+def test_time_steps_without_any_target_value_are_named_in_their_block(tmp_path, caplog, limit_gb):
+    """A test block named "1983" whose last four months hold no tas anywhere (an ERA5T
+    version left out, months of fill values) is scored on eight months: both routes say so."""
+    from climann.data.sample_data import write_sample_dataset
+
+    path = write_sample_dataset(tmp_path / "full.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(path) as opened:
+        dataset = opened.load()
+    dataset["tas"][-4:] = np.nan
+    dataset.to_netcdf(gappy := tmp_path / "gappy.nc")
+    empty = [str(time)[:10] for time in dataset["time"].values[-4:]]
+    assert empty[0].startswith("1983-09")
+    data = {"split_years": {"train": [1980, 1981], "val": [1982, 1982], "test": [1983, 1983]}}
+    if limit_gb is not None:
+        data["in_memory_limit_gb"] = limit_gb
+    for file in (path, gappy):
+        caplog.clear()
+        config = build_config({"data": {"paths": [str(file)], **data}, "model": {"hidden": [4]},
+                               "training": {"epochs": 1}, "evaluation": {"figures": False}})
+        with caplog.at_level("WARNING"):
+            run = run_training(config, run_dir=tmp_path / f"run-{file.stem}")
+        said = [record.getMessage() for record in caplog.records if "has no value of" in record.getMessage()]
+        if file == path:
+            assert said == []
+        else:
+            assert said == [f"the test block (1983) has no value of 'tas' at 4 of its 12 time steps ({empty[0]}, "
+                            f"{empty[1]}, …, {empty[3]}): its scores cover the other 8"]
+            assert run.metrics["splits"]["test"]["model"]["n_samples"] == 8 * 12 * 24

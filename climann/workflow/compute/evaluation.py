@@ -66,6 +66,9 @@ __all__ = [
 ]
 
 
+#: The series of each time step saying whether the target has a value at some cell (1) or none (0).
+TARGET_PRESENT = "target:present"
+
 def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
     """Per-sample values on the chunk's part of the grid, shape (stop − start, n_lat, n_lon),
     float64, NaN where there is no sample (the chunk's piece of ``layout.to_grid``)."""
@@ -235,14 +238,15 @@ class ChunkEvaluation:
 
     @property
     def series_names(self) -> tuple[str, ...]:
-        """The series of each chunk: the area means of truth and models, and with ranges the
-        counts of :func:`extrapolation_series`."""
+        """The series of each chunk: the area means of truth and models, whether the target
+        has a value at each step (:data:`TARGET_PRESENT`), and with ranges the counts of
+        :func:`extrapolation_series`."""
         counts = ()
         if self.ranges is not None:
             n_features = len(self.ranges["names"])
             counts = ("extrapolation:n", "extrapolation:any", *(f"extrapolation:{kind}:{column}"
                       for kind in ("outside", "low", "high") for column in range(n_features)))
-        return ("truth", *self.models, *counts)
+        return ("truth", *self.models, TARGET_PRESENT, *counts)
 
 
 def extrapolation_series(samples: PointwiseSamples, ranges: dict, start: int, stop: int) -> dict[str, np.ndarray]:
@@ -303,8 +307,8 @@ def evaluate_chunk(
         ``"truth"`` and each of ``context.models``, float64, NaN where missing.
     sums : ScoreSums
     series : dict of str to ndarray, shape (stop − start,)
-        :func:`area_means` of the grids (and, with ``context.ranges``, the
-        :func:`extrapolation_series`).
+        :func:`area_means` of the grids, :data:`TARGET_PRESENT` (1 where the target has a
+        value at some cell, else 0) and, with ``context.ranges``, the :func:`extrapolation_series`.
     """
     samples = read_samples(context.source, start, stop)
     scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
@@ -333,6 +337,7 @@ def evaluate_chunk(
         n_dropped=samples.n_dropped,
     )
     series = area_means(grids, area)
+    series[TARGET_PRESENT] = np.isfinite(truth).reshape(truth.shape[0], -1).any(axis=1).astype(np.float64)
     if context.ranges is not None:
         grids["extrapolated"] = local_grid(
             outside_training_range(samples.inputs, np.asarray(context.ranges["min"]),

@@ -41,6 +41,7 @@ from climann.workflow.compute.chunks import (
 )
 from climann.workflow.compute.cluster import cluster_client, warm_up
 from climann.workflow.compute.evaluation import (
+    TARGET_PRESENT,
     ChunkEvaluation,
     ScoreSums,
     extrapolation_from_series,
@@ -73,6 +74,7 @@ from climann.workflow.preparation import (
     pointwise_source,
     record_split,
     split_for,
+    warn_steps_without_target,
 )
 from climann.workflow.outputs import publish_run, staging_directory
 from climann.workflow.run_directory import (
@@ -288,6 +290,7 @@ def evaluate_distributed(
                                   extrapolated=grids.get("extrapolated"))
     total, area_means = write_dataset(dataset, predictions_path, layout, also=[sums, series])
     counts = {name: area_means.pop(name) for name in list(area_means) if name.startswith("extrapolation:")}
+    warn_steps_without_target(split, area_means.pop(TARGET_PRESENT) > 0, config.data.target, layout.time.values)
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
