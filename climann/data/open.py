@@ -24,6 +24,7 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
+from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
@@ -274,8 +275,9 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     # model output) store one time step per chunk, and dask arrays of the storage chunks alone
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
+    # A bounds attribute naming a variable the file lacks is no bounds; see climann.data.cell_bounds.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(_open_in_chunks(path, time_coder))
+        dataset = with_absolute_time_bounds(without_absent_bounds(_open_in_chunks(path, time_coder), path.name))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
