@@ -49,7 +49,7 @@ from climann.data.time_axes import check_one_step_per_variable, on_common_time_s
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
-from climann.data.time_values import TimeValuesError
+from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -817,13 +817,19 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
 
 
 def _time_units_message(files: Sequence[Path]) -> str | None:
-    """For time units in calendar months or years where they are not exact: why, and the fix."""
+    """For time units in calendar months or years where they are not exact, or since a date in
+    year 0 in a calendar without one (whichever variable xarray decoded first): why, and the fix."""
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
             message = isinstance(units, str) and months_since_message(str(name), units, calendar, path)
             if message:
                 return message
+            if isinstance(units, str) and is_time_axis(name, variable.dims, variable.attrs):
+                values = np.asarray(variable.values, np.float64)
+                year_zero = year_zero_message(str(name), values, units, calendar)
+                if year_zero:
+                    return TimeValuesError(year_zero).in_file(path)
     return None
 
 
