@@ -15,6 +15,10 @@ per file: all datasets of the file read through the same handle (under xarray's 
 the file is never open twice. Closing one such dataset closes the handle; the others reopen it
 on their next read. A file changed on disk (other size, time or inode) gets a new handle, the
 old one closed first.
+
+Each variable's raw attributes pass through :func:`climann.data.stored_values.with_stored_values_read`
+before xarray decodes them (``_Unsigned`` in any case, fill values of another type than the
+data's): :class:`_StoreReadingStoredValues`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pathlib import Path
 import xarray as xr
 from xarray.backends import CachingFileManager, NetCDF4DataStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
+
+from climann.data.stored_values import with_stored_values_read
 
 #: The file manager of each file, by resolved path, with the file's identity when opened.
 _MANAGERS: dict[str, tuple[tuple[int, int, int, int], CachingFileManager]] = {}
@@ -73,6 +79,14 @@ def shared_manager(path: str | os.PathLike) -> CachingFileManager:
         return manager
 
 
+class _StoreReadingStoredValues(NetCDF4DataStore):
+    """xarray's NetCDF4 data store, each variable's attributes read as
+    :func:`~climann.data.stored_values.with_stored_values_read` says before decoding."""
+
+    def open_store_variable(self, name: str, var: object) -> xr.Variable:
+        return with_stored_values_read(name, super().open_store_variable(name, var), self._filename)
+
+
 def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of a NetCDF file through its shared handle (:func:`shared_manager`).
 
@@ -88,15 +102,18 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
     -------
     xarray.Dataset
         As ``xarray.open_dataset(path, engine="netcdf4", **options)`` gives it, with
-        ``encoding["source"]`` the path.
+        ``encoding["source"]`` the path, and ``_Unsigned`` and fill values read as
+        :mod:`climann.data.stored_values` says.
 
     Raises
     ------
     OSError
         If the file does not exist or is not a NetCDF file (from netCDF4).
+    ClimannError
+        If integer data have an ``_Unsigned`` that is neither true nor false.
     """
     manager = shared_manager(path)
-    store = NetCDF4DataStore(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
+    store = _StoreReadingStoredValues(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
     with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
         dataset = xr.open_dataset(store, engine="store", **options)
     dataset.encoding["source"] = str(Path(path).resolve())

@@ -16,7 +16,8 @@ NetCDF User Guide's attribute conventions):
   NetCDF-3 has no unsigned types) the limits of the stored type are read as unsigned too:
   a ``valid_max`` of ``-2s`` is 65534 (NUG, "Attribute Conventions": ``_Unsigned``; the
   limits have the variable's type and so its signedness, as netCDF4-python and
-  netCDF-Java read them); ``_Unsigned = "false"`` on an unsigned type, the reverse.
+  netCDF-Java read them); ``_Unsigned = "false"`` on an unsigned type, the reverse. The flag
+  is read in any case (``"True"``), as the data are (:mod:`climann.data.stored_values`).
 
 Checking a packed value ``p`` against packed limits equals checking the unpacked value
 ``p · scale_factor + add_offset`` against the limits unpacked with the same arithmetic (the

@@ -24,6 +24,7 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
+from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
@@ -49,7 +50,7 @@ from climann.data.time_axes import check_one_step_per_variable, on_common_time_s
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
-from climann.data.time_values import TimeValuesError
+from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all).
@@ -275,8 +276,9 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     # model output) store one time step per chunk, and dask arrays of the storage chunks alone
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
+    # A bounds attribute naming a variable the file lacks is no bounds; see climann.data.cell_bounds.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(_open_in_chunks(path, time_coder))
+        dataset = with_absolute_time_bounds(without_absent_bounds(_open_in_chunks(path, time_coder), path.name))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
@@ -822,13 +824,19 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
 
 
 def _time_units_message(files: Sequence[Path]) -> str | None:
-    """For time units in calendar months or years where they are not exact: why, and the fix."""
+    """For time units in calendar months or years where they are not exact, or since a date in
+    year 0 in a calendar without one (whichever variable xarray decoded first): why, and the fix."""
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
             message = isinstance(units, str) and months_since_message(str(name), units, calendar, path)
             if message:
                 return message
+            if isinstance(units, str) and is_time_axis(name, variable.dims, variable.attrs):
+                values = np.asarray(variable.values, np.float64)
+                year_zero = year_zero_message(str(name), values, units, calendar)
+                if year_zero:
+                    return TimeValuesError(year_zero).in_file(path)
     return None
 
 

@@ -22,7 +22,7 @@ from climann.data.shell import input_and_copy
 from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps
 from climann.data.time_values import (
     TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
-    not_a_series_message,
+    not_a_series_message, year_zero_message,
 )
 
 #: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
@@ -120,19 +120,22 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     def _decode_axis(self, variable: xr.Variable, name: object) -> xr.Variable:
         """A time axis decoded after the checks of climann.data.time_values: a climatology, a
         time without a calendar and a step without a value refused (never dated at the
-        reference date), a pre-1582 reference date in the
-        ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
+        reference date), a reference date in year 0 in a calendar without one refused, a pre-1582
+        reference date in the ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
         not_a_series = not_a_series_message(str(name), variable.attrs, variable.size)
         if not_a_series:
             raise TimeValuesError(not_a_series)
         values = np.asarray(variable.values, dtype=np.float64)
+        calendar = str(variable.attrs.get("calendar", "standard"))
+        year_zero = year_zero_message(str(name), values, str(variable.attrs["units"]), calendar)
+        if year_zero:
+            raise TimeValuesError(year_zero)
         if not np.all(np.isfinite(values)):
             steps = neighbour_steps(values)
             valid = xr.Variable(variable.dims, values[steps], {**variable.attrs}, {})
             dates = [str(date)[:19].removesuffix(" 00:00:00") for date in self._decode_since(valid, name).values]
             fill = variable.encoding.get("_FillValue", variable.encoding.get("missing_value"))
             raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], values, dates, fill))
-        calendar = str(variable.attrs.get("calendar", "standard"))
         warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
         if refused:
             raise TimeValuesError(warning)

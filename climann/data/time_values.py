@@ -17,6 +17,13 @@ is in the mixed one, the file was written the proleptic way and is refused with 
 ``ncatted`` line that says so; when they are all month starts in the mixed reading, it was
 written as CF reads it; otherwise (daily or mid-month stamps) a warning names the ambiguity.
 
+A reference date in year 0 (``days since 0000-01-01``) in a calendar without a year 0
+(``standard``, ``gregorian``, ``julian``: 1 BC is followed by AD 1, CF §4.4.1) dates nothing:
+refused in one line (:func:`year_zero_message`). Year 0 exists in the proleptic Gregorian
+calendar as ISO 8601 counts it (cftime's ``proleptic_gregorian``), the calendar of MATLAB's
+``datenum`` (1 = 1 January of year 0), where such files come from: the line gives the
+``ncatted`` that says so and the first date it then reads, to be checked.
+
 A climatology (CF §7.4: a ``climatology`` attribute on the time axis naming its climatology
 bounds, e.g. 12 months averaged over 1990-2019) holds climatological months or seasons, not a
 series of years, and calendar ``none`` (CF: no calendar, e.g. an idealised perpetual run)
@@ -144,6 +151,54 @@ def neighbour_steps(values: np.ndarray) -> list[int]:
     valid = np.flatnonzero(np.isfinite(values))
     before, after = valid[valid < first], valid[valid > first]
     return [int(step) for step in (*before[-1:], *after[:1])]
+
+
+#: Calendars without a year 0 (1 BC is followed by AD 1; CF §4.4.1), as cftime counts them.
+NO_YEAR_ZERO_CALENDARS = (*MIXED_CALENDARS, "julian")
+
+_SINCE_YEAR_ZERO = re.compile(r"^\s*\w+\s+since\s+\+?0+-", re.IGNORECASE)
+
+
+def year_zero_message(name: str, values: np.ndarray, units: str, calendar: str) -> str | None:
+    """One line refusing time ``values`` in ``units`` since a date in year 0 in a ``calendar``
+    without one (:data:`NO_YEAR_ZERO_CALENDARS`), None otherwise.
+
+    In the ``standard`` and ``gregorian`` calendars it says that year 0 exists in the proleptic
+    Gregorian calendar of ISO 8601 and MATLAB's ``datenum`` (``datenum(0, 1, 1) = 1``), with the
+    ``ncatted`` that names that calendar and the first date it gives (dates after 1582 are the
+    same in both calendars; a datenum stored as it is counts from 0000-01-00, a day later). A
+    ``julian`` file is told to count from a date after year 0.
+
+    Parameters
+    ----------
+    name : str
+        The time variable, as in the file.
+    values : ndarray of float, shape (n_time,)
+        Its values.
+    units, calendar : str
+        Its ``units`` and ``calendar`` attributes (``standard`` when it has none).
+
+    Returns
+    -------
+    str or None
+        With :data:`FILE_PLACEHOLDER` and :data:`COMMAND_FILES_PLACEHOLDER`.
+    """
+    if calendar.strip().lower() not in NO_YEAR_ZERO_CALENDARS or not _SINCE_YEAR_ZERO.match(units):
+        return None
+    reference = _SINCE.sub("", units).strip()
+    problem = (f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, which has "
+               f"no year 0 (1 BC is followed by AD 1, CF §4.4.1), so its values are no dates")
+    if calendar.strip().lower() == "julian":
+        return f"{problem}; store them from a date after year 0 (units '{_SINCE.match(units)[0].strip()} 0001-01-01 …')"
+    finite = values[np.isfinite(values)]
+    first = ""
+    if finite.size:
+        date = cftime.num2date(float(finite[0]), units, calendar="proleptic_gregorian")
+        first = f"its first step then reads {str(date)[:16].removesuffix(' 00:00')}; "
+    return (f"{problem}; year 0 exists in the proleptic Gregorian calendar (ISO 8601) that MATLAB's datenum counts "
+            f"in: if the file was written so, say it, `ncatted -a calendar,{name},o,c,proleptic_gregorian "
+            f"{COMMAND_FILES_PLACEHOLDER}` ({first}a datenum stored unchanged reads one day late, as datenum "
+            f"counts from 0000-01-00)")
 
 
 def early_reference(units: str, calendar: str) -> str | None:

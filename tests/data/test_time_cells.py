@@ -117,11 +117,15 @@ DAYS_1992 = DAYS_1990 + (np.arange(12) == 1)
 def _monthly_standard(path, stamp):
     """Monthly means of 1990 and 1992 (standard calendar, days since 1990-01-01): stamped on
     the 1st (ERA5, CDO monmean with setday,1) or on the 15th without bounds, or at the middles
-    of their time_bnds."""
+    of their time_bnds; "dangling": on the 1st, with ``bounds = "time_bnds"`` but no time_bnds
+    (xarray's ``ds[["tas"]].to_netcdf()`` of a file that had them, ``ncks -C -v tas``)."""
     starts = np.concatenate([np.cumsum(np.r_[0, DAYS_1990[:-1]]), 730 + np.cumsum(np.r_[0, DAYS_1992[:-1]])])
     ends = starts + np.concatenate([DAYS_1990, DAYS_1992])
-    values = {"first": starts, "15th": starts + 14.0, "bounds": (starts + ends) / 2}[stamp].astype(np.float64)
+    values = {"first": starts, "15th": starts + 14.0, "bounds": (starts + ends) / 2,
+              "dangling": starts}[stamp].astype(np.float64)
     attrs = {"units": "days since 1990-01-01", "calendar": "standard", "standard_name": "time"}
+    if stamp == "dangling":
+        attrs["bounds"] = "time_bnds"
     variables = {"tas": (("time", "lat", "lon"), np.full((24, 1, 2), 280.0, np.float32), {"units": "K"})}
     if stamp == "bounds":
         attrs["bounds"] = "time_bnds"
@@ -147,7 +151,8 @@ def _month_middle_fractions():
 
 @pytest.mark.parametrize("stamp", [pytest.param("first", id="on-the-1st-without-bounds"),
                                    pytest.param("15th", id="on-the-15th-without-bounds"),
-                                   pytest.param("bounds", id="with-time-bnds")])
+                                   pytest.param("bounds", id="with-time-bnds"),
+                                   pytest.param("dangling", id="on-the-1st-bounds-attribute-without-time-bnds")])
 def test_monthly_season_and_year_features_are_those_of_the_months_middles(tmp_path, stamp):
     season_sin, season_cos, year = _season_columns(_monthly_standard(tmp_path / f"m_{stamp}.nc", stamp))
     fraction = _month_middle_fractions()

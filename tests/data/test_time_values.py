@@ -183,3 +183,59 @@ def test_a_time_without_a_calendar_is_refused_with_how_to_set_one(tmp_path, monk
         "cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
         "`ncatted -a calendar,time,o,c,360_day idealised.nc idealised_fixed.nc` (or noleap, standard …)"
     )
+
+
+# A reference date in year 0 (MATLAB datenum-style files) in a calendar without a year 0.
+
+#: Mid-month days of 2001 as MATLAB's datenum − 1 counts them: days since 0000-01-01 in the
+#: proleptic Gregorian calendar with a year 0 (a leap year of 366 days), by Python's
+#: ``date.toordinal`` (day 1 = 0001-01-01) plus that year.
+MID_MONTHS_2001 = [datetime.datetime(2001, month, 15, 12) for month in range(1, 13)]
+DAYS_SINCE_YEAR_0 = np.array([date.toordinal() - 1 + 366 + 0.5 for date in MID_MONTHS_2001])
+YEAR_0_UNITS = "days since 0000-01-01 00:00:00"
+
+
+@pytest.mark.parametrize("calendar", ["standard", "gregorian", None])
+def test_a_year_0_reference_date_in_the_standard_calendar_is_refused_in_climanns_words(
+    tmp_path, monkeypatch, calendar
+):
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "y0.nc", DAYS_SINCE_YEAR_0, units=YEAR_0_UNITS, calendar=calendar)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    message = str(error.value)
+    assert "\n" not in message and "decode_times" not in message and "cftime" not in message
+    assert message.startswith(f"y0.nc: time 'time' counts from 0000-01-01 00:00:00 in the '{calendar or 'standard'}' "
+                              "calendar, which has no year 0")
+    assert "`ncatted -a calendar,time,o,c,proleptic_gregorian y0.nc y0_fixed.nc`" in message
+    assert "its first step then reads 2001-01-15 12:00;" in message  # MID_MONTHS_2001[0]
+
+
+def test_the_year_0_fix_dates_the_steps_as_matlab_counts_them(tmp_path):
+    path = _write(tmp_path / "y0_fixed.nc", DAYS_SINCE_YEAR_0, units=YEAR_0_UNITS, calendar="proleptic_gregorian")
+    dates = open_dataset([path])["time"].values
+    assert [(d.year, d.month, d.day, d.hour) for d in dates] == [(d.year, d.month, d.day, d.hour) for d in MID_MONTHS_2001]
+
+
+def test_a_year_0_reference_date_in_the_julian_calendar_is_refused_with_its_way_out(tmp_path):
+    with pytest.raises(ClimannError) as error:
+        open_dataset([_write(tmp_path / "y0j.nc", DAYS_SINCE_YEAR_0, units=YEAR_0_UNITS, calendar="julian")])
+    message = str(error.value)
+    assert "in the 'julian' calendar, which has no year 0" in message and "days since 0001-01-01" in message
+    assert "decode_times" not in message
+
+
+def test_year_0_bounds_read_before_their_time_are_refused_in_the_same_words(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with netCDF4.Dataset(tmp_path / "y0b.nc", "w") as nc:
+        nc.createDimension("time", 12)
+        nc.createDimension("nv", 2)
+        bounds = nc.createVariable("time_bnds", "f8", ("time", "nv"))  # first: xarray decodes it first
+        bounds[:] = np.stack([DAYS_SINCE_YEAR_0 - 14.5, DAYS_SINCE_YEAR_0 + 14.5], axis=1)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.bounds, time[:] = YEAR_0_UNITS, "standard", "time_bnds", DAYS_SINCE_YEAR_0
+        tas = nc.createVariable("tas", "f4", ("time",))
+        tas.units, tas[:] = "K", np.full(12, 280.0)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "y0b.nc"])
+    assert str(error.value).startswith("y0b.nc: time 'time' counts from 0000-01-01 00:00:00 in the 'standard' calendar")

@@ -1,0 +1,184 @@
+"""How a variable's stored values are read: ``_Unsigned``, and fill values of another type.
+
+xarray decodes a file's integers and fill values by the letter of its attributes, where other
+readers and the conventions read their meaning. Before a NetCDF file's variables are decoded
+(:func:`climann.data.handles.open_netcdf`), each variable's raw attributes are brought to what
+they say (:func:`with_stored_values_read`):
+
+- ``_Unsigned`` (NUG "Attribute Conventions": integers stored signed but meant unsigned, as
+  NetCDF-3 has no unsigned types) is read without regard to case or surrounding blanks, as
+  netCDF-Java and netCDF4-python read it: ``"True"`` and ``"TRUE"`` are ``"true"``. xarray
+  knows only ``"true"``: byte cloud cover of 0…200 × 0.5 % stored with ``_Unsigned = "True"``
+  was read as −64…63.5 %, while its valid range (:mod:`climann.data.masking`, which already
+  ignored case) was read unsigned. Data and limits now follow one rule. Any other value on
+  integer data (``"yes"``, ``"1"``) is refused in one line: readers disagree on it.
+- ``_FillValue`` and ``missing_value`` mark the values that equal them (CF-1.8 §2.5.1), in the
+  variable's type (NUG "Fill Values"; for packed data the packed type, CF-1.8 §8.1). An
+  attribute of another type is read as the value it is once cast to the data's type, when the
+  cast keeps it: ``missing_value = 1e20`` stored as a double (what netCDF4-python's
+  ``v.missing_value = 1e20`` writes) on float32 data marks the stored ``float32(1e20)``, which
+  the double 1e20 never equals (a note says so, ``-v``); ``-999.0`` on ``short`` data marks
+  ``-999s``. With ``_Unsigned = "true"`` a ``missing_value`` in the stored signed type marks
+  the same bits unsigned (``-1b`` is 255), as xarray already reads ``_FillValue``. An attribute
+  no value of the data's type equals (``1e20`` on ``short`` data, ``-999.5`` on integers, a
+  double beyond float32's range) marks nothing, and a warning says so.
+
+xarray's ``SerializationWarning`` about several fill values stays silenced where the files
+are opened (:func:`climann.data.open.open_input`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.notes import note_once
+from climann.data.shell import input_and_copy
+from climann.errors import ClimannError
+
+__all__ = ["FILL_ATTRIBUTES", "fill_value_in_type", "unsigned_flag", "with_stored_values_read"]
+
+_log = logging.getLogger(__name__)
+
+#: The attributes whose values mark missing data (CF-1.8 §2.5.1).
+FILL_ATTRIBUTES = ("_FillValue", "missing_value")
+
+def unsigned_flag(name: str, variable: xr.Variable, source: str | None = None) -> str | None:
+    """The variable's ``_Unsigned`` as ``"true"`` or ``"false"`` (any case, blanks stripped),
+    None without one; ``source``: the file, for the message.
+
+    Raises
+    ------
+    ClimannError
+        If integer data carry an ``_Unsigned`` that is neither true nor false (in any case):
+        naming the variable, the value and the ``ncatted`` that sets it.
+    """
+    if "_Unsigned" not in variable.attrs:
+        return None
+    given = variable.attrs["_Unsigned"]
+    flag = str(given).strip().lower()
+    if flag in ("true", "false") or variable.dtype.kind not in "iu":
+        return flag
+    files = input_and_copy(source) if source else "IN.nc OUT.nc"
+    raise ClimannError(
+        f"'{name}' in {_where(source)} has _Unsigned = {str(given)!r}, neither true nor false, so whether its "
+        f"{variable.dtype} values are signed is not said; set it: ncatted -a _Unsigned,{name},o,c,true {files} "
+        f"(or false)"
+    )
+
+
+def _exact_cast(value: np.ndarray, dtype: np.dtype) -> np.ndarray | None:
+    """``value`` in ``dtype`` when the cast keeps it (a float narrowed to its nearest float32
+    counts: that is the value a writer of float32 data stores), else None: an integer type
+    given a fraction or a number beyond its range, a float type given a number beyond its
+    range, or a NaN for an integer type."""
+    if dtype.kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            cast = value.astype(dtype)
+        return cast if (np.isfinite(cast) | ~np.isfinite(value)).all() else None
+    numbers = value.astype(np.float64) if value.dtype.kind == "f" else value
+    limits = np.iinfo(dtype)
+    if value.dtype.kind == "f" and not (np.isfinite(numbers).all() and (numbers == np.round(numbers)).all()):
+        return None
+    if not ((numbers >= limits.min) & (numbers <= limits.max)).all():
+        return None
+    return value.astype(dtype)
+
+
+def fill_value_in_type(key: str, value: object, stored: np.dtype, unsigned: str | None) -> np.ndarray | None:
+    """A fill or missing value attribute in the type it is compared in, None when no value of
+    that type equals it.
+
+    The type is the stored one (CF-1.8 §2.5.1; packed data: the packed type, §8.1), except
+    that with ``_Unsigned`` a ``missing_value`` is compared with the data converted to the
+    other signedness, so its integer is taken bit for bit in that type (``-1b`` → 255): xarray
+    converts ``_FillValue`` so, and compares ``missing_value`` with the converted data as given.
+
+    Parameters
+    ----------
+    key : {"_FillValue", "missing_value"}
+    value : scalar or array-like
+        The attribute as stored (numeric).
+    stored : numpy.dtype
+        The variable's stored type.
+    unsigned : {"true", "false"} or None
+        Its ``_Unsigned`` (:func:`unsigned_flag`).
+
+    Returns
+    -------
+    ndarray or None
+        Of the type compared in; the attribute itself when already of that type.
+    """
+    given = np.asarray(value)
+    converted = key == "missing_value" and stored.kind in "iu" and {"i": "true", "u": "false"}[stored.kind] == unsigned
+    if not converted:
+        return given if given.dtype == stored else _exact_cast(given, stored)
+    target = np.dtype(f"{'u' if stored.kind == 'i' else 'i'}{stored.itemsize}")
+    if given.dtype == target:
+        return given
+    if given.dtype != stored and (cast := _exact_cast(given, target)) is not None:
+        return cast  # a number of the type the data are read in: ubyte 255 on _Unsigned bytes
+    in_stored = given if given.dtype == stored else _exact_cast(given, stored)
+    return None if in_stored is None else in_stored.view(target)  # the stored type's bits, read as the data are
+
+
+def with_stored_values_read(name: str, variable: xr.Variable, source: str | None = None) -> xr.Variable:
+    """The raw (undecoded) variable with ``_Unsigned`` and its fill values as they are meant
+    (see the module's rules), ready for xarray's decoding; changed in place and returned.
+
+    Parameters
+    ----------
+    name : str
+        The variable, for messages.
+    variable : xarray.Variable
+        As a data store gives it: stored type, attributes as in the file.
+    source : str, optional
+        The file, for messages.
+
+    Returns
+    -------
+    xarray.Variable
+
+    Raises
+    ------
+    ClimannError
+        From :func:`unsigned_flag`.
+    """
+    attrs, where = variable.attrs, _where(source)
+    unsigned = unsigned_flag(name, variable, source)
+    if unsigned is not None:
+        attrs["_Unsigned"] = unsigned
+    if variable.dtype.kind not in "iuf":
+        return variable
+    for key in FILL_ATTRIBUTES:
+        given = np.asarray(attrs.get(key, ""))
+        if key not in attrs or given.dtype.kind not in "biuf":
+            continue  # text is refused with its fix (climann.data.masking.refuse_text_attributes)
+        typed = fill_value_in_type(key, given, variable.dtype, unsigned)
+        if typed is None:
+            _warn_marks_nothing(name, key, given, variable.dtype, where)
+        elif typed.dtype != given.dtype:
+            attrs[key] = typed
+            if given.dtype.kind == typed.dtype.kind == "f" and (typed.astype(np.float64) != given).any():
+                note_once(_log, logging.INFO, (
+                    f"'{name}' in {where}: {key} {_shown(given)} is stored as {given.dtype}, the data as "
+                    f"{typed.dtype}: values equal to {typed.dtype}({_shown(given)}) are missing (CF §2.5.1)"))
+    return variable
+
+
+def _where(source: str | None) -> str:
+    return Path(source).name if source else "the file"
+
+
+def _shown(value: np.ndarray) -> str:
+    return ", ".join(f"{float(v):g}" for v in np.ravel(value))
+
+
+def _warn_marks_nothing(name: str, key: str, given: np.ndarray, stored: np.dtype, where: str) -> None:
+    """Warn once that a fill value no value of the data's type equals marks nothing."""
+    note_once(_log, logging.WARNING, (
+        f"'{name}' in {where} has {key} = {_shown(given)} stored as {given.dtype}, which no {stored} value of its data "
+        f"equals, so it marks no value missing (a fill value is a value of the data's type, CF §2.5.1)"))
