@@ -34,6 +34,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
 from climann.errors import ClimannError
 
@@ -115,6 +116,40 @@ def valid_limits(variable: xr.DataArray) -> tuple[float, float] | None:
     return float(low), float(high)
 
 
+def _warn_ambiguous_limit_type(name: str, variable: xr.DataArray, limits: tuple[float, float]) -> None:
+    """Warn when packed integer data have valid-range limits stored as floating-point numbers
+    of neither the packed nor the unpacked type (a double ``valid_range`` beside a float
+    ``scale_factor``): CF §8.1 wants the packed type, the NUG allows the unpacked one, and a
+    third type says neither. They are read in packed units, as netCDF-Java and netCDF4-python
+    read them (:func:`valid_limits`); limits meant in the data's units then drop most values,
+    so the warning gives both readings and the ``ncatted`` that stores them in the unpacked type."""
+    encoding, attrs = variable.encoding, variable.attrs
+    packed, unpacked = np.dtype(encoding.get("dtype", variable.dtype)), _unpacked_type(encoding)
+    if unpacked is None or packed.kind not in "iu":
+        return
+    keys = ["valid_range"] if "valid_range" in attrs else [key for key in ("valid_min", "valid_max") if key in attrs]
+    stored = [np.asarray(attrs[key]) for key in keys]
+    if not any(value.dtype.kind == "f" and value.dtype not in (packed, unpacked) for value in stored):
+        return
+    given = ", ".join(f"{float(number):g}" for value in stored for number in value.reshape(-1))
+    source = encoding.get("source")
+    where = f" in {Path(source).name}" if source else ""
+    files = input_and_copy(source) if source else "IN.nc OUT.nc"
+    type_letter = _NCATTED_TYPES.get(unpacked.str[1:], "f")
+    commands = "; ".join(f"`ncatted -a {key},{name},o,{type_letter},{_attribute_text(attrs[key])} {files}`"
+                         for key in keys)
+    note_once(_log, logging.WARNING,
+              f"'{name}'{where} has {'/'.join(keys)} {given} stored as {stored[0].dtype}, neither its packed type "
+              f"({packed}) nor its unpacked type ({unpacked}) (CF §8.1): read in packed units, as netCDF-Java and "
+              f"netCDF4-python read it, so values outside {limits[0]:g} … {limits[1]:g} {attrs.get('units', '')} "
+              f"are missing; if the limits are in the data's units, store them in the unpacked type: {commands}")
+
+
+def _attribute_text(value: object) -> str:
+    """An attribute's numbers as ncatted writes them: ``200,360``."""
+    return ",".join(f"{float(number):g}" for number in np.asarray(value).reshape(-1))
+
+
 #: Attributes that hold numbers: the fill values and valid range in the stored type, the
 #: packing in the unpacked type (NUG attribute conventions; CF-1.8 §2.5.1, §8.1).
 NUMERIC_ATTRIBUTES = ("_FillValue", "missing_value", "scale_factor", "add_offset", *VALID_RANGE_ATTRIBUTES)
@@ -190,6 +225,7 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             ) from None
         if limits is None:
             continue
+        _warn_ambiguous_limit_type(name, variable, limits)
         low, high = limits
         attrs = {key: value for key, value in variable.attrs.items() if key not in VALID_RANGE_ATTRIBUTES}
         kept = variable.where((variable >= low) & (variable <= high))

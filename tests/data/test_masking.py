@@ -250,3 +250,49 @@ def test_ordinary_values_and_marked_fill_values_give_no_warning(caplog):
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_fill_like_values(_fill_like_dataset(6, np.nan), ["tas", "ok"], where="a.nc", file="a.nc")
     assert caplog.records == []
+
+
+def _packed_tas(path, valid_range):
+    """int16 tas packed with float32 scale 0.01 and offset 280 K: 260 … 300 K, every value inside 200 … 360 K."""
+    values = np.linspace(260.0, 300.0, 4 * 3 * 4).reshape(4, 3, 4)
+    with netCDF4.Dataset(path, "w") as handle:
+        for name, size in (("time", 4), ("lat", 3), ("lon", 4)):
+            handle.createDimension(name, size)
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(4) * 30.0 + 15
+        handle["time"].units = "days since 2000-01-01"
+        handle.createVariable("lat", "f8", ("lat",))[:] = [-60.0, 0.0, 60.0]
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f8", ("lon",))[:] = [0.0, 90.0, 180.0, 270.0]
+        handle["lon"].units = "degrees_east"
+        tas = handle.createVariable("tas", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
+        tas.set_auto_maskandscale(False)
+        tas.scale_factor, tas.add_offset, tas.units = np.float32(0.01), np.float32(280.0), "K"
+        tas.setncattr("valid_range", valid_range)
+        tas[:] = np.round((values - 280.0) / 0.01).astype("i2")
+    return path, values
+
+
+@pytest.mark.parametrize("valid_range, kept", [
+    pytest.param(np.array([200.0, 360.0], "f8"), 2, id="double: neither type, read packed, warned"),
+    pytest.param(np.array([200.0, 360.0], "f4"), 48, id="float: the unpacked type"),
+    pytest.param(np.array([-4000, 4000], "i2"), 48, id="short: the packed type"),
+])
+def test_limits_of_neither_the_packed_nor_the_unpacked_type_are_read_packed_with_a_warning(tmp_path, caplog,
+                                                                                          valid_range, kept):
+    """A double valid_range beside a float scale_factor is read packed (282.0 … 283.6 K), as
+    netCDF-Java and netCDF4-python read it; the warning gives the other reading's fix."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    path, values = _packed_tas(tmp_path / "tas.nc", valid_range)
+    with caplog.at_level("WARNING"):
+        tas = open_dataset([path])["tas"].values
+    low, high = (-np.inf, np.inf) if kept == 48 else (280 + 200 * 0.01, 280 + 360 * 0.01)
+    inside = (values >= low - 1e-4) & (values <= high + 1e-4)
+    assert np.count_nonzero(np.isfinite(tas)) == np.count_nonzero(inside) == kept
+    warned = [record.getMessage() for record in caplog.records if "neither its packed type" in record.getMessage()]
+    if kept == 48:
+        assert warned == []
+    else:
+        assert len(warned) == 1 and "`ncatted -a valid_range,tas,o,f,200,360 " in warned[0]
+        assert "values outside 282 … 283.6 K are missing" in warned[0]
