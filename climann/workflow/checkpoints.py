@@ -219,9 +219,13 @@ class Checkpointing:
         Those saved in the resumed checkpoint (None for a new run or an older checkpoint).
     replaces : bool
         Whether the finished run may replace a climann run in ``run_dir``
-        (:meth:`publish`): ``--overwrite`` for a new run; for a resumed one, whether a
-        finished run was there when it resumed (the one an interrupted ``--overwrite`` run
-        was to replace).
+        (:meth:`publish`): ``--overwrite`` for a new run; for a resumed one, whether the
+        finished run there now is the one it was started to replace (:attr:`replaces_model`).
+    replaces_model : str or None
+        The SHA-256 of the ``model.npz`` of the run that a new run started with
+        ``--overwrite`` found in ``run_dir`` (None: none, or no ``--overwrite``), recorded in
+        each checkpoint: a resumed run replaces that run, not one that another ``climann
+        train`` wrote there meanwhile.
     """
 
     run_dir: Path
@@ -237,13 +241,16 @@ class Checkpointing:
     inputs: list | None = None
     resumed_inputs: list | None = None
     replaces: bool = False
+    replaces_model: str | None = None
     _written: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def start(cls, config: RunConfig, run_dir: Path, *, overwrite: bool = False) -> Checkpointing:
         """For a new run of the resolved ``config``; ``overwrite``: it may replace a climann
         run in ``run_dir``."""
-        return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config), replaces=overwrite)
+        model = Path(run_dir) / "model.npz"
+        return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config), replaces=overwrite,
+                   replaces_model=_file_sha256(model) if overwrite and is_model_file(model) else None)
 
     @classmethod
     def resume(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -268,7 +275,7 @@ class Checkpointing:
             run_dir, config.training.checkpoint_every, config_to_toml(config),
             resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
             resumed_chunks=metadata.get("chunks"), resumed_inputs=metadata.get("inputs"),
-            replaces=is_model_file(run_dir / "model.npz"),
+            **_replaces_on_resume(run_dir, metadata),
         )
 
     def record_inputs(self, records: Sequence[dict]) -> None:
@@ -354,6 +361,7 @@ class Checkpointing:
                 metadata["inputs"] = self.inputs
             if self.run_log is not None:
                 metadata["log"] = self.run_log()
+            metadata["replaces_model"] = self.replaces_model
             save_state(self.path, state, metadata=metadata)
             self._written = _identity(self.path)
 
@@ -477,6 +485,27 @@ class Checkpointing:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _replaces_on_resume(run_dir: Path, metadata: dict) -> dict:
+    """``replaces`` and ``replaces_model`` of a resumed run: it replaces the finished run in
+    ``run_dir`` only if that is the one its ``--overwrite`` start found (by SHA-256); a
+    checkpoint of a climann that did not record it (before 2 Dec 2026) replaces any."""
+    model = run_dir / "model.npz"
+    present = is_model_file(model)
+    if "replaces_model" not in metadata:
+        return {"replaces": present, "replaces_model": _file_sha256(model) if present else None}
+    recorded = metadata["replaces_model"]
+    return {"replaces": present and recorded is not None and _file_sha256(model) == recorded,
+            "replaces_model": recorded}
 
 
 def _identity(path: Path) -> tuple | None:

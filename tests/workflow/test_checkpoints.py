@@ -180,6 +180,44 @@ def test_a_run_published_into_its_directory_meanwhile_is_not_replaced(tiny_sampl
     assert sorted(path.name for path in tmp_path.iterdir()) == ["same", "same-2"]
 
 
+@pytest.mark.parametrize("overwrite", [pytest.param(True, id="overwrite-then-resumed"),
+                                       pytest.param(False, id="another-run-published-meanwhile")])
+def test_a_resumed_run_replaces_only_the_run_it_was_started_to_replace(tiny_sample, tmp_path, reference, overwrite):
+    """An --overwrite run over a finished run, interrupted and resumed, replaces that run. A run
+    without --overwrite, into whose directory another run was published (its checkpoint then
+    written beside that run) and which was then interrupted, does not replace that run when
+    resumed: the checkpoint records which run it may replace (by model.npz's SHA-256)."""
+    from climann.workflow.outputs import RunDirectoryTaken, publish_run, staging_directory
+    from tests.conftest import write_climann_run
+
+    run_dir = tmp_path / "run"
+    there = "the old run" if overwrite else "the other run"
+    if overwrite:
+        write_climann_run(run_dir, there, figures=())
+
+    def publish_then_stop(epoch, history):
+        if epoch == 2 and not overwrite:
+            staging = staging_directory(run_dir)
+            write_climann_run(staging, there, figures=())
+            publish_run(staging, run_dir)
+        if epoch == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    config = build_config(_settings(tiny_sample))
+    with pytest.raises(Interrupted):
+        run_training(config, run_dir=run_dir, overwrite=overwrite, on_epoch=publish_then_stop)
+    assert there in (run_dir / "config.toml").read_text() and (run_dir / CHECKPOINT_NAME).is_file()
+    if overwrite:
+        run_training(config, run_dir=run_dir, resume=True)
+        _assert_same_weights(run_dir, reference.run_dir)
+        assert not (run_dir / CHECKPOINT_NAME).exists()
+        return
+    with pytest.raises(RunDirectoryTaken, match=f"this run was written to {run_dir}-2 instead"):
+        run_training(config, run_dir=run_dir, resume=True)
+    assert there in (run_dir / "config.toml").read_text()
+    _assert_same_weights(tmp_path / "run-2", reference.run_dir)
+
+
 @pytest.fixture(scope="module")
 def unfinished_run(tiny_sample, tmp_path_factory):
     """A run directory holding only the checkpoint after epoch 1 of 2 (checkpoint_every 0:
