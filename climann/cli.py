@@ -223,6 +223,7 @@ def evaluate(
     overlap: OverlapOption = None,
     select: NewDataSelectOption = None,
     time_range: NewDataTimeRangeOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Without the spinner and the table: only errors, warnings and where the scores were written (as train --quiet).")] = False,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -230,11 +231,11 @@ def evaluate(
     """
     from climann.workflow.interrupts import outputs_reported
     from climann.workflow.outputs import EVALUATION_FILES
-    from climann.workflow.progress import NORMAL, terminal_display
+    from climann.workflow.progress import NORMAL, QUIET, terminal_display
 
     with outputs_reported([(out or run_dir) / name for name in EVALUATION_FILES]):
         # The spinner turns first: importing the evaluation (xarray, dask, matplotlib) takes seconds.
-        with terminal_display(NORMAL, status="evaluating"):
+        with terminal_display(QUIET if quiet else NORMAL, status="evaluating"):
             from climann.evaluation.scores import note_lines
             from climann.workflow.config import parse_selection
             from climann.workflow.predict import evaluate_run
@@ -246,7 +247,8 @@ def evaluate(
             say(f"climann: warning: {line}", err=True)
         for dim, values in metrics.get("members", {}).items():
             say(f"note: scored ensemble member {dim}={', '.join(map(str, values))}", err=True)
-        _print_metrics(metrics, wide=wide)
+        if not quiet:
+            _print_metrics(metrics, wide=wide)
         say(f"written to {out or run_dir}")
 
 
@@ -618,7 +620,8 @@ def _interrupted(stopped: BaseException) -> int:
 
 #: Options other tools spell so, for the commands with ``--quiet`` → what climann has instead.
 _QUIET_SPELLINGS = ("--no-progress", "--no-progress-bar")  # click itself suggests --quiet for --silent
-_QUIET_COMMANDS = {"train": "the progress and the results table", "sweep": "the training progress and the table"}
+_QUIET_COMMANDS = {"train": "the progress and the results table", "sweep": "the training progress and the table",
+                   "evaluate": "the spinner and the results table"}
 
 
 def _usage_hint(error: Any) -> str:

@@ -213,3 +213,55 @@ def write_user_image(path: Path, kind: str) -> bytes:
         pixels = (np.random.default_rng(0).random((12, 16, 3)) * 255).astype("uint8")
         Image.fromarray(pixels).save(path, format="PNG" if kind == "pil" else "JPEG")
     return path.read_bytes()
+
+
+#: The files of a finished run directory (climann.workflow.outputs.RUN_FILES).
+RUN_FILE_NAMES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
+                  "provenance.json", "train.log")
+
+
+def write_climann_file(path: Path, tag: str = "") -> bytes:
+    """Write ``path``, a file of the run-directory contract, tiny but with the content climann
+    gives a file of that name (what tells it from another program's file of the same name;
+    model files by climann's own writer); ``tag`` makes two runs' files differ. Returns its
+    bytes, to check later what replaced what."""
+    import json
+
+    from climann.model import Network
+    from climann.run_files import CHECKPOINT_FORMAT, MEMBERS_KIND
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    name = path.name
+    if name in ("model.npz", "best_model.npz"):
+        Network([1, 1], seed=0).save(path, metadata={"tag": tag})
+    elif name in ("checkpoint.npz", "model_members.npz"):  # the header's mark; the training state is never read here
+        header = {"format": CHECKPOINT_FORMAT} if name == "checkpoint.npz" else {"kind": MEMBERS_KIND}
+        with open(path, "wb") as handle:
+            np.savez(handle, **{"header" if name == "checkpoint.npz" else "metadata": np.array(
+                json.dumps({**header, "format_version": 1, "tag": tag}))})
+    elif name == "predictions.nc":
+        xr.Dataset({"tas": ("x", [1.0])}, attrs={"source": "climann 0.1.0", "comment": tag}).to_netcdf(path)
+    else:
+        path.write_text({
+            "config.toml": f"# climann resolved configuration: `climann train --config <this file>` reruns it.\n"
+                           f"# {tag}\n",
+            "metrics.json": json.dumps({"target": "tas", "splits": {}, "tag": tag}),
+            "provenance.json": json.dumps({"command_line": f"climann train {tag}", "climann_version": "0.1.0"}),
+            "history.csv": f"epoch,train_loss,val_loss,learning_rate\n1,0.5,0.6,0.001\n# {tag}\n",
+            "report.md": f"# climann run: tas\n\n{tag}\n",
+            "train.log": f"2026-12-01T10:00:00.000 climann 0.1.0: climann train {tag}\n",
+        }[name])
+    return path.read_bytes()
+
+
+def write_climann_run(run_dir: Path, tag: str = "", *, names: tuple = RUN_FILE_NAMES,
+                      figures: tuple = ("map_test.png",)) -> dict[str, bytes]:
+    """A finished-looking climann run in ``run_dir``: the files ``names`` (:func:`write_climann_file`)
+    and unmarked figures of a run's names (as climann drew them before it marked them).
+    Returns every file's bytes by its name relative to ``run_dir``."""
+    files = {name: write_climann_file(run_dir / name, tag) for name in names}
+    for name in figures:
+        (run_dir / "figures").mkdir(parents=True, exist_ok=True)
+        (run_dir / "figures" / name).write_bytes(f"{tag} {name}".encode())
+        files[f"figures/{name}"] = (run_dir / "figures" / name).read_bytes()
+    return files

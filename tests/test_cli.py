@@ -114,6 +114,8 @@ def test_an_unknown_option_is_a_one_line_usage_error():
                  id="train-no-progress"),
     pytest.param(("sweep", "sweep.toml", "--no-progress-bar"), "; sweep --quiet (-q) leaves out the training progress and the "
                  "table", id="sweep-no-progress-bar"),
+    pytest.param(("evaluate", "runs/x", "--no-progress"), "; evaluate --quiet (-q) leaves out the spinner and the "
+                 "results table", id="evaluate-no-progress"),
     pytest.param(("predict", "--no-progress"), "", id="predict-has-no-quiet"),
 ])
 def test_an_option_spelled_as_other_tools_do_names_quiet(arguments, hint):

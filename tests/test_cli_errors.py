@@ -15,6 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from climann.cli import main
@@ -45,6 +46,14 @@ def workspace(tmp_path, tiny_sample, monkeypatch):
     run.mkdir(parents=True)
     (run / "config.toml").write_text(config_to_toml(build_config({"data": {"paths": ["mydata/sample.nc"]}})))
     Network([3, 4, 1]).save(run / "model.npz", metadata={"features": ["rsdt", "orog", "lat"], "targets": ["tas"]})
+    other = work / "other_ml"  # another ML tool's folder: climann's file names, not climann's files
+    other.mkdir()
+    (other / "config.toml").write_text("[model]\nlr = 0.1\n")
+    np.savez(other / "model.npz", w=np.ones(3))
+    (other / "history.csv").write_text("step,loss\n1,0.5\n")
+    (work / "ck").mkdir()
+    np.savez(work / "ck" / "checkpoint.npz", w=np.ones(3))  # a user's own checkpoint
+    (work / "link").symlink_to("nowhere/run")
     monkeypatch.chdir(work)
     # an empty regionmask cache: no AR6 regions downloaded earlier on this machine
     from regionmask.core.options import OPTIONS
@@ -84,6 +93,19 @@ CASES = [
     pytest.param(["train", *DATA, "--out", "runs/demo"], "run directory runs/demo is not empty; .*--overwrite",
                  id="train-out-a-run-without-overwrite"),
     pytest.param(["train", "--resume", "runs/nosuch"], "no checkpoint", id="train-resume-nothing"),
+    pytest.param(["train", *DATA, "--out", "other_ml", "--overwrite"], "--out other_ml is not a climann run directory; "
+                 "it holds config.toml, history.csv, model.npz, which climann did not write; choose another --out",
+                 id="train-out-another-tools-run"),
+    pytest.param(["train", *DATA, "--out", "ck", "--overwrite"], "--out ck is not a climann run directory; it holds "
+                 "checkpoint.npz, which climann did not write", id="train-out-a-users-checkpoint"),
+    pytest.param(["train", "--resume", "other_ml"], "--resume other_ml is not a climann run directory; it holds "
+                 "config.toml, history.csv, model.npz", id="train-resume-another-tools-run"),
+    pytest.param(["evaluate", "other_ml"], "other_ml is not a climann run directory; it holds config.toml, "
+                 "history.csv, model.npz", id="evaluate-another-tools-run"),
+    pytest.param(["info", "other_ml"], r"the directory holds no NetCDF file \(\*\.nc\); give its files",
+                 id="info-another-tools-run-is-no-run"),
+    pytest.param(["train", *DATA, "--out", "link"], "--out link is a symbolic link to nowhere/run, which does not "
+                 "exist", id="train-out-dangling-link"),
     # train: data
     pytest.param(["train", "--data", "nosuch.nc"], "no file matches 'nosuch.nc'", id="train-no-file"),
     pytest.param(["train", "--data", "mydata/notes.txt", "--predictors", "rsdt"],
@@ -130,7 +152,9 @@ CASES = [
     # predict
     pytest.param(["predict", "runs/nosuch", *DATA, "--out", "p.nc"], "run directory runs/nosuch does not exist",
                  id="predict-no-run"),
-    pytest.param(["predict", "mydata", *DATA, "--out", "p.nc"], "mydata is not a finished climann run",
+    pytest.param(["predict", "mydata", *DATA, "--out", "p.nc"], "mydata is not a climann run directory; it holds "
+                 "notes.txt, sample.nc, but no model.npz, checkpoint.npz or provenance.json written by climann; give "
+                 "a directory written by climann train",
                  id="predict-not-a-run"),
     pytest.param([*PREDICT, "--out", "existing.nc"], "^climann: error: existing.nc was not written by climann, and "
                  "--overwrite replaces only climann's own outputs; choose another name", id="predict-out-exists"),

@@ -93,6 +93,9 @@ def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, 
     assert [cell.strip() for cell in wide_table[1].strip("┃").split("┃")] == [
         "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "ACC", "skill"]
     assert len(wide_table) == len(table) and max(cell_len(line) for line in wide_table) > 80
+    quiet = runner.invoke(app, ["evaluate", str(tmp_path / "run"), "--quiet"])  # as train --quiet: no table
+    assert quiet.exit_code == 0, quiet.output
+    assert table_lines(quiet.stdout) == [] and quiet.stdout.strip() == f"written to {tmp_path / 'run'}"
 
 
 SPINNER_PROBE = """

@@ -136,13 +136,12 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
 def _nothing_matched(text: str) -> str:
     """Why a pattern gives no file: nothing of that name, or a directory without ``*.nc``
     files (of climann run directories, perhaps: they are not data)."""
-    from climann.data.run_outputs import RUN_FILES
+    from climann.run_files import is_finished_run
 
     folder = Path(text)
     if not folder.is_dir() or folder.suffix.lower() == ZARR_SUFFIX:
         return f"no file matches '{text}'"
-    runs = sorted(entry for entry in folder.iterdir()
-                  if entry.is_dir() and all((entry / name).is_file() for name in RUN_FILES))
+    runs = sorted(entry for entry in folder.iterdir() if entry.is_dir() and is_finished_run(entry))
     if runs:
         shown = ", ".join(run.name for run in runs[:3]) + (" …" if len(runs) > 3 else "")
         return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc) but climann run directories "

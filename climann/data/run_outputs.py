@@ -10,9 +10,10 @@ its global ``title`` (``"climann predictions of T"``, written since climann's fi
 :func:`climann.evaluation.predictions.predictions_dataset`), or, where a tool dropped the
 global attributes, by a ``T_pred`` whose ``long_name`` ends in :data:`PREDICTED_SUFFIX`.
 
-A run directory itself (``config.toml`` beside ``model.npz``) is no data either: its
-``predictions.nc`` is such a file, and the data it was trained on are named in its config
-(:func:`refuse_run_directory`).
+A run directory itself (``config.toml`` beside climann's ``model.npz``, known by content:
+:mod:`climann.run_files`) is no data either: its ``predictions.nc`` is such a file, and the
+data it was trained on are named in its config (:func:`refuse_run_directory`). Another
+program's folder of those names is not taken for one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.errors import ClimannError
+from climann.run_files import is_finished_run
 
 __all__ = ["OUTPUT_SUFFIXES", "PREDICTED_SUFFIX", "PREDICTIONS_TITLE", "predicted_targets", "refuse_run_directory",
            "run_outputs"]
@@ -85,14 +87,15 @@ def refuse_run_directory(path: str | Path) -> None:
     Raises
     ------
     ClimannError
-        If ``path`` is a directory holding :data:`RUN_FILES`, or a ``.npz`` file in one
+        If ``path`` is a directory holding :data:`RUN_FILES` that climann wrote
+        (:func:`climann.run_files.is_finished_run`), or a ``.npz`` file in one
         (``model.npz``, which ``info`` would take for a zip archive): the message names its config's
         ``[data] paths`` (and ``split_files``), ``climann evaluate`` and ``climann predict``.
     """
     given = folder = Path(path)
     if folder.is_file() and folder.suffix == ".npz":  # model.npz, checkpoint.npz: a run's own files
         folder = folder.parent
-    if not (folder.is_dir() and all((folder / name).is_file() for name in RUN_FILES)):
+    if not (folder.is_dir() and is_finished_run(folder)):
         return
     what = f"{folder} is a climann run directory" if given == folder else \
         f"{given.name} is a file of the climann run directory {folder}"

@@ -66,8 +66,14 @@ def metric_rows(metrics: dict) -> list[list[str]]:
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
             rows.append([split, metrics.get("split_periods", {}).get(split, ""), name]
-                        + [_score_text(scores, key) if key in scores else "" for key, _ in COLUMNS])
+                        + [_score_text(scores, key) for key, _ in COLUMNS])  # a score not computed: n/a
     return rows
+
+
+def _has_values(metrics: dict, key: str) -> bool:
+    """Whether any row of the table has a value of ``key`` (``climann evaluate --data`` has
+    no climatology baseline, so no ``skill_vs_climatology``)."""
+    return any(_number(scores.get(key)) != "n/a" for models in metrics["splits"].values() for scores in models.values())
 
 
 #: A bias within this fraction of the same row's RMSE is shown as 0 (``metrics.json`` keeps
@@ -119,8 +125,9 @@ def _caption(metrics: dict) -> str:
     label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
     per = f" (climatology per {metrics['climatology_per']})" if metrics.get("climatology_per") else ""
+    skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
-            f"skill = 1 − MSE/MSE_climatology{per}; {ACC_TEXT}")
+            f"{skill}{ACC_TEXT}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True) -> Table:
@@ -208,8 +215,10 @@ def _compact_title(metrics: dict, shown: list[str]) -> str:
 
 
 def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
-    """Below the table: what skill is, the periods and the columns left out, one line each."""
-    lines = [] if "skill" in left_out else ["skill = 1 − MSE/MSE_climatology"]
+    """Below the table: what skill is (when a row has one: not for other data, which have no
+    climatology baseline), the periods and the columns left out, one line each."""
+    explained = "skill" not in left_out and _has_values(metrics, "skill_vs_climatology")
+    lines = ["skill = 1 − MSE/MSE_climatology"] if explained else []
     if "ACC" not in left_out:
         lines.append("ACC = anomaly correlation" + ("; n/a for climatology: its anomaly is zero"
                                                     if _climatology_scored(metrics) else ""))

@@ -26,11 +26,12 @@ import numpy as np
 from climann.errors import ClimannError
 from climann.model.files import _layer_arrays, _read_archive, _savez_atomically
 from climann.model.network import Network
+from climann.run_files import MEMBERS_KIND
 
 __all__ = ["MEMBERS_FORMAT_VERSION", "Ensemble", "member_seeds", "read_members", "write_members"]
 
 MEMBERS_FORMAT_VERSION = 1
-_KIND = "climann ensemble members"
+_KIND = MEMBERS_KIND  # how climann.run_files knows a members file as climann's
 
 
 @dataclass(frozen=True)

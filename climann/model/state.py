@@ -34,11 +34,12 @@ from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.errors import ClimannError
 from climann.jsonfile import dumps
+from climann.run_files import CHECKPOINT_FORMAT
 
 __all__ = ["STATE_FORMAT_VERSION", "History", "TrainingState", "load_state", "save_state"]
 
 STATE_FORMAT_VERSION = 1
-_FORMAT = "climann training state"
+_FORMAT = CHECKPOINT_FORMAT  # how climann.run_files knows a checkpoint as climann's
 
 
 @dataclass

@@ -48,7 +48,14 @@ from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import RunConfig, build_config, config_to_dict, config_to_toml
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
-from climann.workflow.outputs import CHECKPOINT_FILES, refuse_unfinished_run, remove_leftovers  # noqa: F401 (re-exported)
+from climann.run_files import is_checkpoint_file, is_model_file, is_run_directory, not_a_run
+from climann.workflow.outputs import (  # noqa: F401 (refuse_unfinished_run re-exported)
+    CHECKPOINT_FILES,
+    RunDirectoryTaken,
+    publish_run,
+    refuse_unfinished_run,
+    remove_leftovers,
+)
 from climann.workflow.interrupts import (
     STOP_SIGNALS,
     Terminated,
@@ -128,10 +135,14 @@ def config_differences(config: RunConfig, recorded: RunConfig) -> list[str]:
 
 
 def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
-    """The checkpoint of ``run_dir``; refused if there is none."""
+    """The checkpoint of ``run_dir``; refused if there is none, or if the folder (or the
+    checkpoint) is not climann's (by content, :mod:`climann.run_files`)."""
     path = run_dir / CHECKPOINT_NAME
+    if run_dir.is_dir() and not is_run_directory(run_dir) and any(run_dir.iterdir()):
+        raise ClimannError(f"--resume {not_a_run(run_dir)}; give the run directory of an unfinished run (climann "
+                           "train --out)")
     if not path.is_file():
-        if (run_dir / "model.npz").is_file():
+        if is_model_file(run_dir / "model.npz"):
             raise ClimannError(
                 f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there (a finished run has none); to train it "
                 f"again, start a new run with --out {run_dir} --overwrite (it replaces the finished run)"
@@ -139,6 +150,9 @@ def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
         raise ClimannError(
             f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there; start a new run with --out {run_dir}"
         )
+    if not is_checkpoint_file(path):
+        raise ClimannError(f"--resume {run_dir}: its {CHECKPOINT_NAME} was not written by climann (no climann "
+                           "training state in it); it is left as it is: give the run directory of an unfinished run")
     return load_state(path)
 
 
@@ -203,6 +217,15 @@ class Checkpointing:
         each checkpoint (see :meth:`record_inputs`).
     resumed_inputs : list of dict or None
         Those saved in the resumed checkpoint (None for a new run or an older checkpoint).
+    replaces : bool
+        Whether the finished run may replace a climann run in ``run_dir``
+        (:meth:`publish`): ``--overwrite`` for a new run; for a resumed one, whether the
+        finished run there now is the one it was started to replace (:attr:`replaces_model`).
+    replaces_model : str or None
+        The SHA-256 of the ``model.npz`` of the run that a new run started with
+        ``--overwrite`` found in ``run_dir`` (None: none, or no ``--overwrite``), recorded in
+        each checkpoint: a resumed run replaces that run, not one that another ``climann
+        train`` wrote there meanwhile.
     """
 
     run_dir: Path
@@ -217,11 +240,17 @@ class Checkpointing:
     resumed_chunks: list | None = None
     inputs: list | None = None
     resumed_inputs: list | None = None
+    replaces: bool = False
+    replaces_model: str | None = None
+    _written: tuple | None = field(default=None, repr=False)
 
     @classmethod
-    def start(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
-        """For a new run of the resolved ``config``."""
-        return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config))
+    def start(cls, config: RunConfig, run_dir: Path, *, overwrite: bool = False) -> Checkpointing:
+        """For a new run of the resolved ``config``; ``overwrite``: it may replace a climann
+        run in ``run_dir``."""
+        model = Path(run_dir) / "model.npz"
+        return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config), replaces=overwrite,
+                   replaces_model=_file_sha256(model) if overwrite and is_model_file(model) else None)
 
     @classmethod
     def resume(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -246,6 +275,7 @@ class Checkpointing:
             run_dir, config.training.checkpoint_every, config_to_toml(config),
             resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
             resumed_chunks=metadata.get("chunks"), resumed_inputs=metadata.get("inputs"),
+            **_replaces_on_resume(run_dir, metadata),
         )
 
     def record_inputs(self, records: Sequence[dict]) -> None:
@@ -331,7 +361,9 @@ class Checkpointing:
                 metadata["inputs"] = self.inputs
             if self.run_log is not None:
                 metadata["log"] = self.run_log()
+            metadata["replaces_model"] = self.replaces_model
             save_state(self.path, state, metadata=metadata)
+            self._written = _identity(self.path)
 
         return {
             "initial_state": self.resumed,
@@ -359,8 +391,11 @@ class Checkpointing:
                 raise self._keep_best(network, diverged, model_metadata) from None
 
     @contextlib.contextmanager
-    def after_training(self) -> Iterator[None]:
-        """Around the evaluation: a signal there says that the training is checkpointed.
+    def after_training(self, phase: str | Callable[[], str | None] = "evaluating") -> Iterator[None]:
+        """Around the evaluation and the writing of the run directory: a signal there says
+        what the run was doing (``phase``, or what it returns when the signal came: a
+        :class:`~climann.workflow.runlog.PhaseTimer`'s current phase) and that the training
+        is checkpointed.
 
         Also a signal whose exception Python lost (:func:`~climann.workflow.interrupts.take_lost_signal`:
         raised inside a weak reference's callback during an import, say): raised again at the
@@ -372,8 +407,41 @@ class Checkpointing:
             stopped = interruption_behind(error)  # (a signal inside an import arrives as an ImportError)
             if stopped is None or not self.path.is_file():
                 raise
-            raise self._interrupted("while evaluating (the training is checkpointed)",
-                                    signal_number(stopped)) from None
+            doing = ((phase() if callable(phase) else phase) or "evaluating").split(" (")[0]  # no "(on the cluster)"
+            raise self._interrupted(f"while {doing} (the training is checkpointed)", signal_number(stopped)) from None
+
+    def publish(self, staging: Path) -> None:
+        """Put the finished run in ``staging`` into :attr:`run_dir`
+        (:func:`~climann.workflow.outputs.publish_run`, replacing a climann run there only
+        when :attr:`replaces`). When the directory was taken meanwhile the run goes beside
+        it, and this run's own checkpoint, if still there, is removed: its run is complete
+        elsewhere.
+
+        Raises
+        ------
+        RunDirectoryTaken
+        """
+        try:
+            publish_run(staging, self.run_dir, overwrite=self.replaces)
+        except RunDirectoryTaken:
+            if self._written is not None and _identity(self.path) == self._written:
+                self.path.unlink(missing_ok=True)
+            raise
+
+    def resumed_note(self) -> str | None:
+        """For ``train.log`` of a resumed run, between the interrupted part and the resumed
+        one: that the run was interrupted, and the checkpoint it resumes from, timed as that
+        checkpoint was written (None for a new run)."""
+        if self.resumed is None:
+            return None
+        import datetime
+
+        try:
+            written = datetime.datetime.fromtimestamp(self.path.stat().st_mtime)
+        except OSError:
+            written = datetime.datetime.now()
+        return (f"{written.isoformat(timespec='milliseconds')} interrupted; resumed by the command below from the "
+                f"checkpoint written here {self.resumed.describe()}")
 
     def _interrupted(self, where: str, number: int | None = None) -> Interrupted:
         return interrupted(self.run_dir, number or self.signal_number or signal.SIGINT, where)
@@ -417,6 +485,36 @@ class Checkpointing:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _replaces_on_resume(run_dir: Path, metadata: dict) -> dict:
+    """``replaces`` and ``replaces_model`` of a resumed run: it replaces the finished run in
+    ``run_dir`` only if that is the one its ``--overwrite`` start found (by SHA-256); a
+    checkpoint of a climann that did not record it (before 2 Dec 2026) replaces any."""
+    model = run_dir / "model.npz"
+    present = is_model_file(model)
+    if "replaces_model" not in metadata:
+        return {"replaces": present, "replaces_model": _file_sha256(model) if present else None}
+    recorded = metadata["replaces_model"]
+    return {"replaces": present and recorded is not None and _file_sha256(model) == recorded,
+            "replaces_model": recorded}
+
+
+def _identity(path: Path) -> tuple | None:
+    """Which file ``path`` is now (inode, size, modification time), None if there is none."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def interrupted(run_dir: Path, number: int, where: str = "") -> Interrupted:

@@ -32,6 +32,7 @@ import numpy as np
 
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
+from climann.run_files import finished_run_problem, is_unfinished_run
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
 
@@ -201,9 +202,12 @@ def run_labels(paths: Sequence[Path]) -> list[str]:
 def _refuse_not_a_run(run_dir: Path) -> None:
     if not run_dir.is_dir():
         raise ClimannError(f"{run_dir} is not a directory; give finished run directories (climann train --out)")
-    if (run_dir / CHECKPOINT_FILES[0]).is_file():
+    if is_unfinished_run(run_dir):
         raise ClimannError(f"{run_dir} is an unfinished run ({CHECKPOINT_FILES[0]}); finish it with: climann train "
                            f"--resume {run_dir}, then compare it")
+    problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
+    if problem is not None and not problem.startswith(f"{run_dir} is not a finished"):
+        raise ClimannError(f"{problem}; give run directories written by climann train")
     missing = [name for name in NEEDED_FILES if not (run_dir / name).is_file()]
     if missing:
         raise ClimannError(f"{run_dir} is not a finished climann run: it has no {', '.join(missing)}; give run "

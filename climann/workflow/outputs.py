@@ -1,11 +1,17 @@
 """Where a command may write: no command removes or replaces a file that it did not make.
 
-A run directory (``climann train --out``) is recognised by climann's own files:
-``config.toml`` with ``model.npz``, a checkpoint, the best weights of a diverged run, or a
-``provenance.json`` written by climann. ``--overwrite`` replaces such a directory's own
-files, and only those (:func:`publish_run`); a directory holding anything else is refused,
-naming a few of the foreign files. An ``--out`` that is a file, the working directory or one
-of its ancestors, or that contains an input of the run is refused before any work.
+A run directory (``climann train --out``) is recognised by the content of climann's own
+files, not by their names (:func:`climann.run_files.is_run_directory`: climann's
+``model.npz``, checkpoint, best weights of a diverged run or ``provenance.json``), and each
+file of the run-directory contract in it must be climann's by its content too
+(:data:`OWN_CONTENT`): another program's ``config.toml`` + ``model.npz`` + ``history.csv`` is
+no run. ``--overwrite`` replaces such a directory's own files, and only those
+(:func:`publish_run`); a directory holding anything else that climann did not write is
+refused, naming a few of those files. An ``--out`` that is a file, a dangling symbolic link,
+the working directory or one of its ancestors, that contains an input of the run, or whose
+parent does not let climann build the run beside it is refused before any work.
+:func:`publish_run` checks again when the run is done, hours later perhaps: another run
+written there meanwhile is not replaced without ``--overwrite``.
 
 The single output files of ``predict``, ``sample-data`` and ``config init``, and the files
 ``evaluate``, ``explain``, ``compare`` and ``plot`` write into a folder, replace an existing
@@ -23,6 +29,7 @@ into that directory, or ``--resume``, removes those of processes no longer runni
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -36,6 +43,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from climann.errors import ClimannError
+from climann.run_files import (
+    few,
+    is_checkpoint_file,
+    is_members_file,
+    is_model_file,
+    is_provenance_file,
+)
+from climann.run_files import is_run_directory as _is_run_directory
 
 #: The files of a finished run directory (the run-directory contract).
 RUN_FILES = ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
@@ -138,10 +153,7 @@ def remove_leftovers(run_dir: str | Path) -> list[Path]:
     return candidates
 
 
-def _few(names: Iterable[str], limit: int = 3) -> str:
-    names = sorted(names)
-    more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more
+_few = few  # the name this module used before climann.run_files
 
 
 def _is_evaluation_folder(path: Path) -> bool:
@@ -152,33 +164,88 @@ def _is_evaluation_folder(path: Path) -> bool:
             or ("importance.json" in names and names <= set(EXPLAIN_FILES)))
 
 
+def _first_line(path: Path) -> str:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.readline(1000)
+
+
+def _is_history_csv(path: Path) -> bool:
+    """``history.csv`` as climann writes it: ``epoch,train_loss,val_loss`` first (``,learning_rate``
+    since 30 Nov 2026)."""
+    return _first_line(path).startswith("epoch,train_loss,val_loss")
+
+
+#: A ``train.log`` begins with the time and climann's version (``2026-12-02T10:48:30.536 climann 0.1.0: …``).
+_RUN_LOG_START = re.compile(r"^\d{4}-\d{2}-\d{2}T\S+ climann \S")
+
+
+def _is_run_log(path: Path) -> bool:
+    return _RUN_LOG_START.match(_first_line(path)) is not None
+
+
+#: How each file of the run-directory contract is known as climann's by its content: the
+#: marks climann has written into them since their first version (a run of an earlier
+#: version is recognised alike).
+OWN_CONTENT = {
+    "config.toml": lambda path: written_by_climann(path),  # "# climann resolved configuration" first
+    "model.npz": is_model_file,
+    "best_model.npz": is_model_file,
+    "model_members.npz": is_members_file,
+    "checkpoint.npz": is_checkpoint_file,
+    "metrics.json": lambda path: written_by_climann(path),  # target and splits
+    "provenance.json": is_provenance_file,
+    "history.csv": _is_history_csv,
+    "predictions.nc": lambda path: written_by_climann(path),  # global source "climann …"
+    "report.md": lambda path: written_by_climann(path),  # "# climann run" first
+    "train.log": _is_run_log,
+}
+
+
+def is_own_run_file(path: Path) -> bool:
+    """Whether ``path``, a file named as one of the run-directory contract, is climann's by
+    its content (:data:`OWN_CONTENT`); a symbolic link never is (replacing it would replace
+    the link, not what climann wrote)."""
+    check = OWN_CONTENT.get(path.name)
+    try:
+        return check is not None and path.is_file() and not path.is_symlink() and bool(check(path))
+    except (OSError, ValueError):
+        return False
+
+
 def foreign_entries(run_dir: Path) -> list[str]:
-    """The names in ``run_dir`` that are not climann's own run files."""
+    """The names in ``run_dir`` that are not climann's: a file of a run-directory contract
+    name whose content climann did not write (:func:`is_own_run_file`), any other file that
+    is not an output of climann (:func:`written_by_climann`: ``climann predict --out
+    RUN/pred_2013.nc`` is climann's, and is kept by ``--overwrite``), a folder that is not
+    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link."""
     own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
     foreign = []
     for entry in run_dir.iterdir():
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
             foreign += [f"{FIGURES}/{inner.name}" for inner in entry.iterdir()
-                        if inner.name not in _figure_names() or not inner.is_file()]
+                        if inner.name not in _figure_names() or not inner.is_file() or inner.is_symlink()]
         elif entry.is_dir() and not entry.is_symlink():
             if not _is_evaluation_folder(entry):
                 foreign.append(f"{entry.name}/")
-        elif entry.name not in own or entry.is_symlink():
+        elif entry.is_symlink():
+            foreign.append(entry.name)
+        elif not (is_own_run_file(entry) if entry.name in own else written_by_climann(entry)):
             foreign.append(entry.name)
     return foreign
 
 
-def is_run_directory(run_dir: Path) -> bool:
-    """Whether ``run_dir`` holds a climann run: ``config.toml`` with ``model.npz``, a
-    checkpoint or best weights, or a ``provenance.json`` that climann wrote."""
-    if (run_dir / "config.toml").is_file() and (run_dir / "model.npz").is_file():
-        return True
-    if any((run_dir / name).is_file() for name in CHECKPOINT_FILES):
-        return True
-    try:
-        return "climann_version" in json.loads((run_dir / "provenance.json").read_text())
-    except (OSError, ValueError, TypeError):
-        return False
+def is_run_directory(run_dir: str | Path) -> bool:
+    """Whether ``run_dir`` holds a climann run, by content: climann's ``model.npz``,
+    ``checkpoint.npz``, ``best_model.npz`` or ``provenance.json``
+    (:func:`climann.run_files.is_run_directory`), not merely files of those names."""
+    return _is_run_directory(run_dir)
+
+
+def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
+    """The refusal of a folder that is not a climann run, naming what climann did not write."""
+    holds = f"; it holds {_few(foreign)}, which climann did not write" if foreign else ""
+    return (f"{option} {run_dir} is not a climann run directory{holds}; choose another {option} "
+            "(--overwrite replaces only a climann run)")
 
 
 def refuse_run_files(path: str | Path, *, option: str = "--out", run_dir: str | Path | None = None) -> None:
@@ -221,36 +288,72 @@ def refuse_unsafe_location(path: str | Path, *, option: str, inputs: Sequence[st
             raise ClimannError(f"{option} {path} contains the input file {given}; give a separate directory")
 
 
-def check_run_directory(run_dir: str | Path, overwrite: bool, *, inputs: Sequence[str | Path] = ()) -> None:
+def check_run_directory(
+    run_dir: str | Path, overwrite: bool, *, inputs: Sequence[str | Path] = (), option: str = "--out",
+) -> None:
     """Before a new run in ``run_dir``: refuse, before any work, a place that would lose data.
 
-    A file, the working directory or an ancestor of it, a directory that contains an input
-    file, a directory holding anything that is not climann's own, and (unless
-    ``overwrite``) any non-empty run directory. An unfinished run there is refused with how
-    to resume it; with ``overwrite`` its checkpoint is removed. Leftovers of killed runs are
-    removed first (:func:`remove_leftovers`).
+    A file, a symbolic link to nothing, the working directory or an ancestor of it, a
+    directory that contains an input file, a folder whose parent does not let climann build
+    the run beside it (:func:`staging_directory`), a directory holding anything that climann
+    did not write (by content: :func:`foreign_entries`, :func:`is_run_directory`), and
+    (unless ``overwrite``) any non-empty run directory. An unfinished run there is refused
+    with how to resume it; with ``overwrite`` its checkpoint is removed. Leftovers of killed
+    runs are removed first (:func:`remove_leftovers`).
+
+    Parameters
+    ----------
+    run_dir : str or Path
+    overwrite : bool
+        ``--overwrite``: a climann run there may be replaced.
+    inputs : sequence of str or Path
+        The run's input files (never inside ``run_dir``).
+    option : str
+        How the messages name the place (``--out``; ``climann sweep`` checks its runs'
+        folders itself, :func:`climann.workflow.sweep.check_sweep_folders`).
 
     Raises
     ------
     ClimannError
     """
     run_dir = Path(run_dir)
+    if run_dir.is_symlink() and not run_dir.exists():
+        raise ClimannError(f"{option} {run_dir} is a symbolic link to {os.readlink(run_dir)}, which does not exist; "
+                           f"create that directory first, or choose another {option}")
     if run_dir.exists() and not run_dir.is_dir():
-        raise ClimannError(f"--out {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
-    refuse_unsafe_location(run_dir, option="--out", inputs=inputs)
+        raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
+    refuse_unsafe_location(run_dir, option=option, inputs=inputs)
+    refuse_unwritable_parent(run_dir, option=option)
     remove_leftovers(run_dir)
     if not run_dir.is_dir() or not any(run_dir.iterdir()):
         return
     foreign = foreign_entries(run_dir)
     if foreign or not is_run_directory(run_dir):
-        holds = f"; it holds {_few(foreign)}" if foreign else ""
-        raise ClimannError(
-            f"--out {run_dir} is not a climann run directory{holds}; choose another --out "
-            "(--overwrite replaces only a climann run)"
-        )
+        raise ClimannError(_not_a_run(run_dir, foreign, option=option))
     refuse_unfinished_run(run_dir, overwrite)
     if not overwrite:
-        raise ClimannError(f"run directory {run_dir} is not empty; choose another --out or pass --overwrite")
+        raise ClimannError(f"run directory {run_dir} is not empty; choose another {option} or pass --overwrite")
+
+
+def refuse_unwritable_parent(run_dir: Path, *, option: str = "--out") -> None:
+    """Refuse a run directory whose parent does not let climann create the hidden folder the
+    run is built in (read-only, immutable, not ours): found now rather than after training.
+
+    Raises
+    ------
+    ClimannError
+    """
+    parent = run_dir.parent
+    if not parent.is_dir() or os.access(parent, os.W_OK | os.X_OK):
+        return
+    if run_dir.is_dir():
+        raise ClimannError(
+            f"{option} {run_dir}: climann builds a run in a hidden folder beside its directory and then moves it "
+            f"into place, but {parent} does not allow creating folders (read-only or immutable); make {parent} "
+            f"writable, or choose another {option}"
+        )
+    raise ClimannError(f"cannot create run directory {run_dir}: {parent} does not allow creating folders "
+                       f"(read-only or immutable); choose another {option}")
 
 
 def staging_directory(run_dir: Path) -> Path:
@@ -267,6 +370,9 @@ def staging_directory(run_dir: Path) -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.{os.getpid()}.", suffix=".partial",
                                         dir=run_dir.parent))
     except OSError as error:
+        if run_dir.is_dir():  # the run directory exists: it is the folder beside it that cannot be made
+            raise ClimannError(f"cannot create the folder in which run directory {run_dir} is built, beside it in "
+                               f"{run_dir.parent}: {error.strerror}") from None
         raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
     make_private_directory_public(staging)
     return staging
@@ -286,31 +392,143 @@ def signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _replace_entries(source: Path, destination: Path, own: set[str]) -> None:
+class RunDirectoryTaken(ClimannError):
+    """A finished run that :func:`publish_run` did not put in place: its run directory was
+    taken meanwhile (another run written there, or files climann did not write). The run is
+    kept, complete, in :attr:`kept` (None if it could not be)."""
+
+    def __init__(self, message: str, kept: Path | None) -> None:
+        super().__init__(message)
+        self.kept = kept
+
+
+def _replace_entries(source: Path, destination: Path, own: set[str], *, placed: Iterable[str] = ()) -> None:
     """Move every file of ``source`` into ``destination``, replacing files of the same
-    names; remove the files of ``own`` names in ``destination`` that ``source`` lacks."""
+    names; remove the files of ``own`` names in ``destination`` that ``source`` lacks (and
+    that were not ``placed`` there already)."""
     entries = list(source.iterdir())
     for entry in entries:
         os.replace(entry, destination / entry.name)
-    for stale in own - {entry.name for entry in entries}:  # last: the checkpoint goes when all is there
+    for stale in own - {entry.name for entry in entries} - set(placed):  # last: the checkpoint goes when all is there
         target = destination / stale
         if target.is_file() and not target.is_symlink():
             target.unlink()
 
 
-def publish_run(staging: Path, run_dir: Path) -> None:
+def _placed_as_new(staging: Path, run_dir: Path) -> bool:
+    """Rename ``staging`` to the new ``run_dir``: atomic, and refused by the system when a
+    directory of that name holding anything appeared meanwhile (False then)."""
+    try:
+        os.rename(staging, run_dir)
+    except OSError as error:
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            return False
+        raise
+    return True
+
+
+def _taken(run_dir: Path, overwrite: bool) -> str | None:
+    """Why the finished run may not go into the existing ``run_dir`` now, or None: without
+    ``overwrite``, files of another run (a checkpoint aside: that of this run, or of another
+    still training); with it, files of climann's names that climann did not write."""
+    if not run_dir.is_dir():
+        return f"{run_dir} is no longer a directory"
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
+    present = [run_dir / name for name in sorted(own) if os.path.lexists(run_dir / name)]
+    figures = run_dir / FIGURES
+    present += [figures / name for name in sorted(_figure_names()) if os.path.lexists(figures / name)]
+    not_ours = [str(path.relative_to(run_dir)) for path in present
+                if not (is_own_run_file(path) if path.parent == run_dir else path.is_file() and not path.is_symlink())]
+    if not_ours:
+        return f"it now holds {_few(not_ours)}, which climann did not write (put there while this run ran)"
+    others = [path.name for path in present if path.parent == run_dir and path.name != CHECKPOINT_FILES[0]] or \
+        [f"{FIGURES}/{path.name}" for path in present if path.parent != run_dir]
+    if others and not overwrite:
+        return f"another run was written there while this one ran (it holds {_few(others)})"
+    return None
+
+
+def _claimed(staging: Path, run_dir: Path) -> bool:
+    """Put the new ``model.npz`` into ``run_dir`` only if it has none: a hard link fails when
+    the name exists (atomic, also on NFS), so of two runs publishing into one new directory at
+    the same moment the second finds the first's. Where hard links are not supported, the
+    name is checked just before the rename instead."""
+    source, target = staging / "model.npz", run_dir / "model.npz"
+    if not source.is_file():
+        return not os.path.lexists(target)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links on this file system
+        if os.path.lexists(target):
+            return False
+        os.replace(source, target)
+        return True
+    source.unlink()
+    return True
+
+
+def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool) -> RunDirectoryTaken:
+    """Move the finished run that may not go into ``run_dir`` to the first free ``RUN-2``,
+    ``RUN-3``, … beside it; the error that names it."""
+    advice = ("--overwrite replaces only what climann wrote" if overwrite
+              else "a run is replaced only with --overwrite")
+    for number in range(2, 1000):
+        candidate = run_dir.with_name(f"{run_dir.name}-{number}")
+        if os.path.lexists(candidate):
+            continue
+        try:
+            os.rename(staging, candidate)
+        except OSError as error:
+            if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                continue
+            break
+        return RunDirectoryTaken(f"run directory {run_dir}: {why}; {advice}: this run was written to {candidate} "
+                                 "instead", candidate)
+    return RunDirectoryTaken(f"run directory {run_dir}: {why}; {advice}, and no folder beside it could take this "
+                             "run: it was not kept", None)
+
+
+def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> None:
     """Move the finished run in ``staging`` to ``run_dir``.
 
     A new ``run_dir`` is the staging directory renamed. An existing one (checked by
-    :func:`check_run_directory`: climann's files only, or others that are kept) gets the
-    new files in place of the old ones; climann's own files that the new run lacks (old
-    figures, best weights, the checkpoint) are removed and nothing else is touched.
-    Signals wait until this is done.
+    :func:`check_run_directory` when the run began) is checked again, since the run may have
+    taken hours: it may hold this run's checkpoint (or that of another run training into the
+    same directory), and with ``overwrite`` a climann run; never files of climann's names that
+    climann did not write (:func:`is_own_run_file`). It then gets the new files in place of
+    the old ones; climann's own files that the new run lacks (old figures, best weights, the
+    checkpoint) are removed and nothing else is touched. Without ``overwrite`` the new
+    ``model.npz`` goes first, and only if the directory has none (:func:`_claimed`): of two
+    runs finishing into one new directory, the second is refused. Signals wait until this is
+    done.
+
+    Parameters
+    ----------
+    staging : Path
+        The complete run (:func:`staging_directory`).
+    run_dir : Path
+    overwrite : bool
+        Whether a climann run in ``run_dir`` may be replaced (``--overwrite``).
+
+    Raises
+    ------
+    RunDirectoryTaken
+        When the run may not go into ``run_dir``: it is moved, complete, to ``RUN-2`` (or
+        ``RUN-3``, …) beside it, which the message names; ``run_dir`` is untouched.
     """
     with signals_deferred():
-        if not run_dir.exists():
-            os.replace(staging, run_dir)
+        if not os.path.lexists(run_dir) and _placed_as_new(staging, run_dir):
             return
+        why = _taken(run_dir, overwrite)
+        placed = set()
+        if why is None and not overwrite:
+            if not _claimed(staging, run_dir):
+                why = "another run was written there at the same moment"
+            placed = {"model.npz"}
+        if why is not None:
+            raise _kept_beside(staging, run_dir, why, overwrite)
         figures = staging / FIGURES
         if figures.is_dir() and (run_dir / FIGURES).is_dir():
             _replace_entries(figures, run_dir / FIGURES, _figure_names())
@@ -320,7 +538,7 @@ def publish_run(staging: Path, run_dir: Path) -> None:
                 (run_dir / FIGURES / name).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 (run_dir / FIGURES).rmdir()  # only if nothing else is in it
-        _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES})
+        _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}, placed=placed)
         staging.rmdir()
 
 
@@ -488,7 +706,9 @@ def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:
     which removes its checkpoint (a later interruption must not resume the old run)."""
     remove_leftovers(run_dir)
     path = run_dir / CHECKPOINT_FILES[0]
-    if path.is_file() and not overwrite:
+    if not is_checkpoint_file(path):  # none, or not climann's: no unfinished run, nothing to remove
+        return
+    if not overwrite:
         raise ClimannError(
             f"run directory {run_dir} holds an unfinished run ({CHECKPOINT_FILES[0]}); continue it "
             f"with: climann train --resume {shlex.quote(str(run_dir))}, or pass --overwrite to start again"

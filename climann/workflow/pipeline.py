@@ -409,14 +409,15 @@ def run_training(
     with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
         try:
-            return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume)
+            return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume=resume,
+                                         overwrite=overwrite)
         except (KeyboardInterrupt, Terminated) as stopped:  # outside training: staging and temporaries are gone
             raise interrupted(run_dir, signal_number(stopped)) from None
 
 
 def _train_evaluate_write(
     config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
-    progress: TrainingProgress | None, run_log: RunLogCollector, resume: bool,
+    progress: TrainingProgress | None, run_log: RunLogCollector, *, resume: bool, overwrite: bool,
 ) -> RunResult:
     """The body of :func:`run_training`, its phases logged into ``run_log``."""
     phases = PhaseTimer()
@@ -427,8 +428,10 @@ def _train_evaluate_write(
     # a resume, predict and evaluate use the same inputs. The files are opened once for the
     # choice and the samples (they were opened twice, each opening's notes logged twice).
     config, dataset = opened_for_run(config)
-    checkpointing = (Checkpointing.resume if resume else Checkpointing.start)(config, run_dir)
-    run_log.continue_from(checkpointing.resumed_log)  # a resumed run's train.log holds the whole run
+    checkpointing = (Checkpointing.resume(config, run_dir) if resume
+                     else Checkpointing.start(config, run_dir, overwrite=overwrite))
+    # a resumed run's train.log holds the whole run, and says where it was interrupted
+    run_log.continue_from(checkpointing.resumed_log, checkpointing.resumed_note())
     checkpointing.run_log = run_log.text
     records = RunRecords(run_provenance(input_files(config), command_line=command_line), run_log, phases)
     checkpointing.record_inputs(records.provenance["inputs"])
@@ -499,11 +502,11 @@ def _train_evaluate_write(
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
     try:
-        with checkpointing.after_training():
+        with checkpointing.after_training("writing the run directory"):
             figures = write_run_files(staging, config, data, network, history, evaluation, command_line,
                                       member_histories=histories)
             records.write(staging)
-        publish_run(staging, run_dir)
+        checkpointing.publish(staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
@@ -528,11 +531,11 @@ def _evaluate_streamed(
     blocks = evaluation_blocks(source, chunk_mb=config.compute.chunk_mb)
     staging = staging_directory(run_dir)
     try:
-        with checkpointing.after_training():
+        with checkpointing.after_training(lambda: records.phases.name):
             metrics, figures = evaluate_and_write(None, config, source, split, blocks, TrainedOnCluster(*trained),
                                                   staging, command_line=command_line, phases=records.phases)
             records.write(staging)
-        publish_run(staging, run_dir)
+        checkpointing.publish(staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     run_logger.info("evaluated on every time step, in %d chunks", len(blocks))

@@ -122,14 +122,15 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     ClimannError
         If the directory is not a finished run.
     """
+    from climann.run_files import finished_run_problem
+
     run_dir = Path(run_dir)
-    if not run_dir.exists():
-        raise ClimannError(f"run directory {run_dir} does not exist; give a directory written by climann train")
-    if not run_dir.is_dir():
-        raise ClimannError(f"{run_dir} is a file, not a run directory; give a directory written by climann train")
-    missing = [name for name in ("config.toml", "model.npz") if not (run_dir / name).is_file()]
-    if missing:
-        raise ClimannError(f"{run_dir} is not a finished climann run: {', '.join(missing)} missing")
+    problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
+    if problem is not None and "--resume" in problem:  # an unfinished run: the message says how to finish it
+        raise ClimannError(problem)
+    if problem is not None:
+        where = "run directory " if not run_dir.exists() else ""
+        raise ClimannError(f"{where}{problem}; give a directory written by climann train")
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
@@ -828,6 +829,8 @@ def evaluate_run(
         refuse_run_files(out, run_dir=run_dir)
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
+    else:  # re-scored in place: the run's own files are replaced, never one put there by someone else
+        prepare_output_folder(run_dir, EVALUATION_FILES, overwrite=True, create=False)
     target_climatology = saved_target_climatology(run)
     if target_climatology is not None and compute is not None and uses_cluster(compute):
         raise ClimannError("a run with [data] target_anomaly is evaluated in memory: run without --workers/--scheduler")

@@ -168,10 +168,11 @@ class RunLogCollector(logging.Handler):
         if not hasattr(record, "progress"):
             self.lines.append(self.format(record))
 
-    def continue_from(self, earlier: str) -> None:
+    def continue_from(self, earlier: str, note: str | None = None) -> None:
         """Put the log of the run's earlier part (``train.log`` text, as recorded in the
-        checkpoint that a resumed run continues) before the lines so far."""
-        self.lines[:0] = earlier.splitlines()
+        checkpoint that a resumed run continues) before the lines so far, and ``note``
+        between them (a line saying where the run was interrupted and resumed)."""
+        self.lines[:0] = [*earlier.splitlines(), *([note] if note else [])]
 
     def text(self) -> str:
         """The lines so far, as the content of ``train.log``."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,7 +43,16 @@ from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.workflow.compare import NEEDED_FILES, compare_runs
 from climann.workflow.config import RunConfig, build_config, load_config_file, merge_settings
-from climann.workflow.outputs import COMPARE_FILES, prepare_output_folder
+from climann.run_files import few
+from climann.workflow.outputs import (
+    COMPARE_FILES,
+    create_folder,
+    foreign_entries,
+    is_run_directory,
+    refuse_unsafe_location,
+    refuse_unwritable_parent,
+    written_by_climann,
+)
 
 #: The fingerprints, in the comparison folder.
 RECORD_FILE = "sweep.json"
@@ -220,6 +230,52 @@ def is_up_to_date(run_dir: Path, recorded: dict | None, current: str) -> bool:
     return recorded.get("model_sha256") == file_sha256(run_dir / "model.npz")
 
 
+def check_sweep_folders(sweep: Sweep, runs_dir: str | Path) -> None:
+    """Before the first run is trained: refuse a sweep whose runs' folders
+    (``RUNS/<stem>-<value>/``) or comparison folder (``RUNS/<stem>/``) hold files climann did
+    not write (by content, as ``climann train --out`` checks a run directory:
+    :func:`~climann.workflow.outputs.foreign_entries`), naming every such file in one
+    message; also a run folder that is a file, the working directory, contains an input, or
+    cannot be created. The runs' folders belong to the sweep: climann's runs there are
+    replaced (``--overwrite``), so they are no problem.
+
+    Raises
+    ------
+    ClimannError
+        With the sweep's own way out (``--runs DIR``, or moving the files), before anything
+        is trained or written.
+    """
+    from climann.workflow.pipeline import input_files
+
+    runs_dir = Path(runs_dir)
+    held: dict[Path, list[str]] = {}
+    for run in sweep.runs:
+        run_dir = runs_dir / run.name
+        if os.path.lexists(run_dir) and not run_dir.is_dir():
+            raise ClimannError(f"sweep {sweep.path}: {run_dir} (the folder of the run {run.name}) is a file or a "
+                               "broken link; move it away, or give the sweep another folder with --runs DIR")
+        refuse_unsafe_location(run_dir, option=f"sweep {sweep.path}: the run folder", inputs=input_files(run.config))
+        refuse_unwritable_parent(run_dir, option="--runs")
+        if run_dir.is_dir() and any(run_dir.iterdir()):
+            foreign = foreign_entries(run_dir)
+            if foreign or not is_run_directory(run_dir):
+                held[run_dir] = foreign or ["(no climann run)"]
+    comparison = runs_dir / sweep.comparison_name
+    if os.path.lexists(comparison) and not comparison.is_dir():
+        raise ClimannError(f"sweep {sweep.path}: {comparison} (the comparison folder) is a file or a broken link; "
+                           "move it away, or give the sweep another folder with --runs DIR")
+    foreign = [name for name in (*COMPARE_FILES, RECORD_FILE)
+               if os.path.lexists(comparison / name) and not written_by_climann(comparison / name)]
+    if foreign:
+        held[comparison] = foreign
+    if held:
+        listed = "; ".join(f"{folder}/: {few(names, limit=12)}" for folder, names in held.items())
+        raise ClimannError(
+            f"sweep {sweep.path}: its folders hold files climann did not write ({listed}), which a sweep never "
+            "replaces; move them away, or give the sweep another folder with --runs DIR (nothing was trained)"
+        )
+
+
 @contextlib.contextmanager
 def _no_display() -> Iterator[None]:
     yield None
@@ -260,15 +316,16 @@ def run_sweep(
     Raises
     ------
     ClimannError
-        From :func:`load_sweep`, a run's training (its directory holding files that are not
-        climann's …), or the comparison folder holding files that are not climann's.
+        From :func:`load_sweep`, :func:`check_sweep_folders` (a run's or the comparison's
+        folder holding files that are not climann's: before any run is trained), or a run's
+        training.
     """
     from climann.workflow.pipeline import run_training
 
     sweep = load_sweep(path)
     runs_dir = Path(runs_dir)
     comparison = runs_dir / sweep.comparison_name
-    prepare_output_folder(comparison, (*COMPARE_FILES, RECORD_FILE), overwrite=True)  # refuses files not climann's
+    check_sweep_folders(sweep, runs_dir)
     record_path = comparison / RECORD_FILE
     recorded = read_record(record_path)
     record = {name: entry for name, entry in recorded.items() if name in {run.name for run in sweep.runs}}
@@ -299,6 +356,7 @@ def run_sweep(
 
 
 def _write_record(path: Path, sweep: Sweep, runs: dict) -> None:
+    create_folder(path.parent)  # the comparison folder, made when there is something to record
     write_json(path, {"source": f"climann {__version__} sweep", "sweep": str(sweep.path.resolve()),
                       "key": sweep.key, "runs": runs}, what="sweep record")
 

@@ -12,7 +12,7 @@ from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from tests.conftest import unwrapped_report
-from tests.conftest import grid_dataset
+from tests.conftest import grid_dataset, write_climann_file
 
 
 def _config(report: str) -> dict:
@@ -586,6 +586,6 @@ def test_a_run_directory_is_not_described_as_data(tmp_path):
     run.mkdir()
     predictions_like().to_netcdf(run / "predictions.nc")
     (run / "config.toml").write_text('[data]\npaths = ["/data/polar.nc"]\n')
-    (run / "model.npz").write_bytes(b"")
+    write_climann_file(run / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match="is a climann run directory .* it was trained on /data/polar.nc"):
         describe([str(run)])

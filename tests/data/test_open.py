@@ -7,7 +7,7 @@ from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset
+from tests.conftest import grid_dataset, write_climann_file
 from tests.grid_files import LAMBERT
 
 
@@ -33,13 +33,13 @@ def test_a_directory_of_run_directories_is_said_to_hold_runs_not_data(tmp_path):
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "config.toml").write_text("[data]\n")
-        (tmp_path / name / "model.npz").write_bytes(b"")
+        write_climann_file(tmp_path / name / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match=rf"^no file matches '{tmp_path}': the directory holds no NetCDF file "
                        rf"\(\*\.nc\) but climann run directories \(a, b\), which are not data; use a run with "
                        rf"climann evaluate {tmp_path / 'a'} "):
         expand_paths([str(tmp_path)])
-    for name in ("a", "b"):
-        (tmp_path / name / "model.npz").unlink()
+    for name in ("a", "b"):  # another program's config.toml + model.npz: no climann runs
+        np.savez(tmp_path / name / "model.npz", weights=np.ones(3))
     with pytest.raises(ClimannError, match=r"the directory holds no NetCDF file \(\*\.nc\); give its files by name"):
         expand_paths([str(tmp_path)])
 

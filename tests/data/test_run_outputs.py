@@ -5,7 +5,7 @@ import pytest
 
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset
+from tests.conftest import grid_dataset, write_climann_file
 
 
 def predictions_like(*, title: bool = True, labelled: bool = True):
@@ -43,13 +43,15 @@ def test_a_run_directory_given_as_data_is_refused_naming_its_training_files(tmp_
     run = tmp_path / "run"
     run.mkdir()
     (run / "config.toml").write_text('[data]\npaths = ["/data/polar.nc"]\n[data.split_files]\ntrain = ["/data/a.nc"]\n')
-    (run / "model.npz").write_bytes(b"")
+    write_climann_file(run / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match=rf"^{run} is a climann run directory \(config.toml, model.npz\), not data: "
                        r"it was trained on /data/polar.nc, /data/a.nc \(its config.toml's \[data\] paths\): climann info "
                        rf"those files, or use the run: climann evaluate {run}, climann predict {run} --data FILE"):
         refuse_run_directory(run)
     with pytest.raises(ClimannError, match=rf"^model.npz is a file of the climann run directory {run} \(config"):
         refuse_run_directory(run / "model.npz")  # not "decompress it first: unzip model.npz"
+    np.savez(run / "model.npz", weights=np.ones(3))  # another program's model.npz beside a config.toml: no run
+    refuse_run_directory(run)
     (run / "model.npz").unlink()  # a folder of data that happens to hold a config file is data
     refuse_run_directory(run)
     (tmp_path / "weights.npz").write_bytes(b"")  # an .npz outside a run directory is not looked at

@@ -331,10 +331,19 @@ def test_redraw_writes_the_report_again_with_links_to_the_figures(tmp_path, run)
     write_run_dir(tmp_path, *run)
     metrics = {"target": "tas", "units": "K", "area_weighted": True, "splits": {"test": {"model": {"mse": 1.0}}}}
     (tmp_path / "metrics.json").write_text(json.dumps(metrics))
-    (tmp_path / "report.md").write_text("# an old report without figure links\n")
+    (tmp_path / "report.md").write_text("# climann run: tas\n\nan old report without figure links\n")
     redraw_figures(tmp_path, dpi=50)
     links = [line for line in (tmp_path / "report.md").read_text().splitlines() if line.startswith("![")]
     assert links == [f"![{Path(name).stem.replace('_', ' ')}](figures/{name})" for name in FIGURE_FILES.values()]
+
+
+def test_redraw_never_replaces_a_report_climann_did_not_write(tmp_path, run):
+    write_run_dir(tmp_path, *run)
+    (tmp_path / "report.md").write_text("my notes on this run\n")
+    with pytest.raises(ClimannError, match="report.md was not written by climann, and climann plot .* would replace "
+                                           "it"):
+        redraw_figures(tmp_path, dpi=50)
+    assert (tmp_path / "report.md").read_text() == "my notes on this run\n" and not (tmp_path / "figures").exists()
 
 
 def test_redraw_draws_the_skill_by_season_and_region_from_the_metrics(tmp_path, run):

@@ -130,6 +130,22 @@ def test_the_acc_is_among_the_scores_shown_at_80_columns_and_said_what_it_is():
     assert "ACC = anomaly correlation; n/a for climatology: its anomaly is zero" in "\n".join(lines)
 
 
+def test_a_score_not_computed_is_n_a_and_its_legend_left_out():
+    """climann evaluate --data: no climatology baseline, so no skill in any row; the column shows
+    n/a as ACC does, and neither the terminal's notes nor report.md explain a score that is not
+    there."""
+    other_data = {**WIDE_METRICS, "splits": {"all": {name: {key: value for key, value in SCORES.items()
+                                                            if key != "skill_vs_climatology"}
+                                                     for name in ("model", "persistence")}}}
+    for metrics, explained in ((WIDE_METRICS, True), (other_data, False)):
+        lines = rendered(metrics_table(metrics, width=100), 100)
+        skill = header_of(lines).index("skill")
+        assert {row[skill] for row in table_rows(lines)} == ({f"{SCORES['skill_vs_climatology']:.4g}"} if explained
+                                                              else {"n/a"})
+        assert ("skill = 1 − MSE/MSE_climatology" in "\n".join(lines)) is explained
+        assert ("skill = 1 − MSE/MSE_climatology" in report_markdown(metrics, [], Path("."))) is explained
+
+
 def test_wide_table_has_every_column():
     lines = rendered(metrics_table(WIDE_METRICS), 200)
     assert header_of(lines) == ["split", "period", "model", *(label for _, label in COLUMNS)]

@@ -34,7 +34,7 @@ from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
 from climann.model import Network, load_state
 from climann.workflow.pipeline import check_run_directory, run_training
-from tests.conftest import draw_no_run_figures
+from tests.conftest import draw_no_run_figures, write_climann_file
 from tests.console import run_main
 
 CLIMANN = [sys.executable, "-c", "from climann.cli import main; main()"]
@@ -115,6 +115,9 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_weights(tiny_sample, tm
     log = (tmp_path / "run" / "train.log").read_text()
     assert [int(n) for n in re.findall(r"^\S+ epoch +(\d+)/4", log, flags=re.MULTILINE)] == [1, 2, 3, 4]
     assert len(re.findall(r"^\S+ climann \S+", log, flags=re.MULTILINE)) == 2  # each part's first line
+    # and says, between the two, that the run was interrupted there and resumed
+    assert re.search(r"^\S+ epoch +2/4 .*\n(?:(?!\S+ epoch).*\n)*\S+ interrupted; resumed by the command below "
+                     r"from the checkpoint written here after epoch 2\n\S+ climann \S+", log, flags=re.MULTILINE), log
 
 
 def test_an_interruption_while_evaluating_resumes_without_training_again(
@@ -136,6 +139,83 @@ def test_an_interruption_while_evaluating_resumes_without_training_again(
     run_training(config, run_dir=tmp_path / "run", resume=True, on_epoch=lambda e, h: epochs.append(e))
     assert epochs == []
     _assert_same_weights(tmp_path / "run", reference.run_dir)
+
+
+def test_an_interruption_while_writing_the_run_directory_says_so(tiny_sample, tmp_path, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("climann.workflow.pipeline.write_run_files", interrupt)
+    with pytest.raises(Interrupted, match="^interrupted by SIGINT while writing the run directory \\(the training is "
+                                          "checkpointed\\); resume with: climann train --resume "):
+        run_training(build_config(_settings(tiny_sample, epochs=1)), run_dir=tmp_path / "run")
+    assert [path.name for path in tmp_path.iterdir()] == ["run"]  # no staging folder left
+    assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
+
+
+def test_a_run_published_into_its_directory_meanwhile_is_not_replaced(tiny_sample, tmp_path, reference):
+    """Two trains into the same new --out: the other one finishes while this one trains (after
+    which this one writes its checkpoint into the other's directory). This one is refused
+    (exit 2) and kept, complete, beside it; its checkpoint is not left in the other run's
+    directory, and the other run is untouched."""
+    from climann.workflow.outputs import RunDirectoryTaken, publish_run, staging_directory
+    from tests.conftest import write_climann_run
+
+    run_dir = tmp_path / "same"
+
+    def the_other_run_finishes_meanwhile(epoch, history):
+        if epoch == 2:
+            staging = staging_directory(run_dir)
+            write_climann_run(staging, "the other run", figures=())
+            publish_run(staging, run_dir)
+
+    with pytest.raises(RunDirectoryTaken, match=rf"^run directory {run_dir}: another run was written there while this "
+                                                rf"one ran .*: this run was written to {run_dir}-2 instead$"):
+        run_training(build_config(_settings(tiny_sample)), run_dir=run_dir, on_epoch=the_other_run_finishes_meanwhile)
+    assert "the other run" in (run_dir / "config.toml").read_text()
+    assert not (run_dir / CHECKPOINT_NAME).exists()
+    assert sorted(path.name for path in (tmp_path / "same-2").iterdir()) == sorted(
+        path.name for path in reference.run_dir.iterdir())
+    _assert_same_weights(tmp_path / "same-2", reference.run_dir)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["same", "same-2"]
+
+
+@pytest.mark.parametrize("overwrite", [pytest.param(True, id="overwrite-then-resumed"),
+                                       pytest.param(False, id="another-run-published-meanwhile")])
+def test_a_resumed_run_replaces_only_the_run_it_was_started_to_replace(tiny_sample, tmp_path, reference, overwrite):
+    """An --overwrite run over a finished run, interrupted and resumed, replaces that run. A run
+    without --overwrite, into whose directory another run was published (its checkpoint then
+    written beside that run) and which was then interrupted, does not replace that run when
+    resumed: the checkpoint records which run it may replace (by model.npz's SHA-256)."""
+    from climann.workflow.outputs import RunDirectoryTaken, publish_run, staging_directory
+    from tests.conftest import write_climann_run
+
+    run_dir = tmp_path / "run"
+    there = "the old run" if overwrite else "the other run"
+    if overwrite:
+        write_climann_run(run_dir, there, figures=())
+
+    def publish_then_stop(epoch, history):
+        if epoch == 2 and not overwrite:
+            staging = staging_directory(run_dir)
+            write_climann_run(staging, there, figures=())
+            publish_run(staging, run_dir)
+        if epoch == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    config = build_config(_settings(tiny_sample))
+    with pytest.raises(Interrupted):
+        run_training(config, run_dir=run_dir, overwrite=overwrite, on_epoch=publish_then_stop)
+    assert there in (run_dir / "config.toml").read_text() and (run_dir / CHECKPOINT_NAME).is_file()
+    if overwrite:
+        run_training(config, run_dir=run_dir, resume=True)
+        _assert_same_weights(run_dir, reference.run_dir)
+        assert not (run_dir / CHECKPOINT_NAME).exists()
+        return
+    with pytest.raises(RunDirectoryTaken, match=f"this run was written to {run_dir}-2 instead"):
+        run_training(config, run_dir=run_dir, resume=True)
+    assert there in (run_dir / "config.toml").read_text()
+    _assert_same_weights(tmp_path / "run-2", reference.run_dir)
 
 
 @pytest.fixture(scope="module")
@@ -193,9 +273,15 @@ def test_resuming_with_the_same_config_file_is_accepted(tiny_sample, unfinished,
     [
         pytest.param(lambda run: run.mkdir(), "no checkpoint", id="empty"),
         pytest.param(lambda run: None, "no checkpoint", id="missing"),
-        pytest.param(lambda run: (run.mkdir(), (run / "model.npz").write_text("x")),
+        pytest.param(lambda run: write_climann_file(run / "model.npz"),
                      "a finished run has none); to train it again, start a new run with --out {run} --overwrite",
                      id="finished"),
+        pytest.param(lambda run: (run.mkdir(), np.savez(run / "model.npz", weights=np.ones(3))),
+                     "--resume {run} is not a climann run directory; it holds model.npz, but no model.npz",
+                     id="another-programs-model"),
+        pytest.param(lambda run: (run.mkdir(), np.savez(run / "checkpoint.npz", weights=np.ones(3))),
+                     "--resume {run} is not a climann run directory; it holds checkpoint.npz, but no model.npz",
+                     id="a-users-checkpoint"),
     ],
 )
 def test_resuming_a_directory_without_a_checkpoint_exits_2(tmp_path, make, message):

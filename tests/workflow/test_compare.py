@@ -26,7 +26,7 @@ from climann.workflow.compare import (
 from climann.workflow.config import build_config
 from climann.workflow.outputs import COMPARE_FILES, written_by_climann
 from climann.workflow.pipeline import run_training
-from tests.conftest import grid_dataset, write_user_image
+from tests.conftest import grid_dataset, write_climann_file, write_user_image
 
 #: name → (hidden widths, epochs, learning rate)
 RUNS = {"small": ([4], 2, 0.01), "wide": ([8, 8], 3, 0.003)}
@@ -133,7 +133,12 @@ def test_out_inside_a_run_is_refused(runs):
 
 
 @pytest.mark.parametrize("make, words", [
-    pytest.param(lambda path: path.mkdir(), "not a finished climann run", id="empty-folder"),
+    pytest.param(lambda path: path.mkdir(), "is empty, not a climann run directory", id="empty-folder"),
+    pytest.param(lambda path: (path.mkdir(), (path / "config.toml").write_text("[model]\nlr = 0.1\n"),
+                               np.savez(path / "model.npz", weights=np.ones(3))),
+                 "is not a climann run directory; it holds config.toml, model.npz, but no model.npz, checkpoint.npz or "
+                 "provenance.json written by climann",
+                 id="another-programs-folder"),
     pytest.param(lambda path: path.write_text("x"), "not a directory", id="a-file"),
     pytest.param(lambda path: None, "not a directory", id="missing"),
 ])
@@ -148,9 +153,11 @@ def test_a_folder_that_is_not_a_run_is_one_line_and_exit_2(runs, tmp_path, make,
 
 def test_an_unfinished_run_and_an_evaluation_folder_are_refused(runs, tmp_path):
     unfinished = tmp_path / "unfinished"
-    unfinished.mkdir()
-    (unfinished / "checkpoint.npz").write_bytes(b"")
+    write_climann_file(unfinished / "checkpoint.npz")
     with pytest.raises(ClimannError, match="--resume"):
+        read_runs([runs["small"], unfinished])
+    np.savez(unfinished / "checkpoint.npz", weights=np.ones(3))  # a user's file of that name: no unfinished run
+    with pytest.raises(ClimannError, match="is not a climann run directory; it holds checkpoint.npz"):
         read_runs([runs["small"], unfinished])
     scored = tmp_path / "scored"  # what climann evaluate --data --out writes
     scored.mkdir()

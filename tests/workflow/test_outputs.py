@@ -8,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from climann.errors import ClimannError
 from climann.workflow.outputs import (
+    RunDirectoryTaken,
     check_run_directory,
     current_umask,
     foreign_entries,
@@ -23,7 +25,7 @@ from climann.workflow.outputs import (
     staging_directory,
     written_by_climann,
 )
-from tests.conftest import write_user_image
+from tests.conftest import write_climann_file, write_climann_run, write_user_image
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -33,12 +35,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _finished_run(run_dir: Path, *, figures=("map_test.png",)) -> Path:
     run_dir.mkdir(parents=True)
-    for name in ("config.toml", "model.npz", "metrics.json", "history.csv", "predictions.nc", "report.md",
-                 "provenance.json", "train.log"):
-        (run_dir / name).write_text(f"old {name}")
-    (run_dir / "figures").mkdir()
-    for name in figures:
-        (run_dir / "figures" / name).write_text(f"old {name}")
+    write_climann_run(run_dir, "old", figures=figures)
     return run_dir
 
 
@@ -57,7 +54,7 @@ def test_a_directory_with_foreign_files_is_refused_naming_them(tmp_path, overwri
         (mydata / name).write_text(name)
     before = _files(mydata)
     with pytest.raises(ClimannError, match=r"not a climann run directory; it holds notes.txt, sample.nc, "
-                                           r"thesis.tex and 1 more; choose another --out"):
+                                           r"thesis.tex and 1 more, which climann did not write; choose another --out"):
         check_run_directory(mydata, overwrite)
     assert _files(mydata) == before
 
@@ -107,24 +104,188 @@ def test_a_climann_run_is_refused_without_overwrite_and_accepted_with_it(tmp_pat
     check_run_directory(run_dir, overwrite=True)
 
 
+def _another_tools_run(folder: Path) -> None:
+    """config.toml + model.npz + history.csv of another ML tool: climann's names, not its files."""
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text("[model]\nlr = 0.1\n")
+    np.savez(folder / "model.npz", w=np.ones(3))
+    (folder / "history.csv").write_text("step,loss\n1,0.5\n")
+
+
+def _a_run_with_a_users_history(folder: Path) -> None:
+    write_climann_run(folder, "climann's")
+    (folder / "history.csv").write_text("step,loss\n1,0.5\n")  # the user's own file put in its place
+
+
+@pytest.mark.parametrize("make, holds", [
+    pytest.param(_another_tools_run, "config.toml, history.csv, model.npz, which climann did not write",
+                 id="another-tools-run"),
+    pytest.param(lambda folder: (folder.mkdir(), np.savez(folder / "checkpoint.npz", w=np.ones(3))),
+                 "checkpoint.npz, which climann did not write", id="a-users-checkpoint"),
+    pytest.param(lambda folder: (folder.mkdir(), np.savez(folder / "best_model.npz", w=np.ones(3)),
+                                 (folder / "notes.txt").write_text("mine")),
+                 "best_model.npz, notes.txt, which climann did not write", id="a-users-best-model"),
+    pytest.param(_a_run_with_a_users_history, "history.csv, which climann did not write",
+                 id="a-run-holding-a-users-history"),
+])
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_files_of_climanns_names_that_climann_did_not_write_are_refused_even_with_overwrite(
+    tmp_path, make, holds, overwrite
+):
+    """A folder is a climann run by what its files hold, not by their names: another tool's
+    config.toml + model.npz + history.csv used to be replaced by --overwrite, and a lone
+    checkpoint.npz of the user's removed."""
+    folder = tmp_path / "my_model"
+    make(folder)
+    before = _files(folder)
+    with pytest.raises(ClimannError, match=rf"^--out {folder} is not a climann run directory; it holds {holds}; "
+                                           r"choose another --out \(--overwrite replaces only a climann run\)$"):
+        check_run_directory(folder, overwrite)
+    assert _files(folder) == before
+
+
+def test_a_run_of_an_earlier_climann_is_still_a_run(tmp_path):
+    """Without provenance.json and train.log (before 24 Nov 2026) and with history.csv's
+    columns of then: recognised by content all the same."""
+    run_dir = _finished_run(tmp_path / "run")
+    for name in ("provenance.json", "train.log"):
+        (run_dir / name).unlink()
+    (run_dir / "history.csv").write_text("epoch,train_loss,val_loss\n1,0.5,0.6\n")
+    assert foreign_entries(run_dir) == []
+    check_run_directory(run_dir, overwrite=True)
+
+
+def test_climanns_own_predictions_in_a_run_are_kept_by_overwrite(tmp_path):
+    """climann predict RUN --data other.nc --out RUN/pred_2013.nc (as the docs allow): the run is
+    still a run, and --overwrite replaces the run's own files and keeps that one."""
+    import xarray as xr
+
+    run_dir = _finished_run(tmp_path / "run")
+    xr.Dataset({"pr_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf(run_dir / "pred_2013.nc")
+    kept = (run_dir / "pred_2013.nc").read_bytes()
+    check_run_directory(run_dir, overwrite=True)
+    staging = staging_directory(run_dir)
+    new = write_climann_run(staging, "new", figures=())
+    publish_run(staging, run_dir, overwrite=True)
+    assert _files(run_dir) == {**new, "pred_2013.nc": kept}
+    xr.Dataset({"pr": ("x", [1.0])}, attrs={"source": "ERA5"}).to_netcdf(run_dir / "era5.nc")  # a user's file
+    with pytest.raises(ClimannError, match="it holds era5.nc, which climann did not write; choose another --out"):
+        check_run_directory(run_dir, overwrite=True)
+
+
+def test_a_dangling_symbolic_link_is_refused_saying_where_it_points(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("link").symlink_to("nowhere/run")
+    with pytest.raises(ClimannError, match=r"^--out link is a symbolic link to nowhere/run, which does not exist; "
+                                           "create that directory first, or choose another --out$"):
+        check_run_directory(Path("link"), overwrite=True)
+    assert os.readlink("link") == "nowhere/run" and not Path("nowhere").exists()
+
+
+def test_a_parent_that_allows_no_new_folder_is_refused_before_any_work(tmp_path, monkeypatch):
+    """chattr +i or a read-only mount of the parent of an existing run: the run is built in a
+    hidden folder beside it, which could not be made (it used to be found after training, as
+    "cannot create run directory par/run", which exists)."""
+    run_dir = _finished_run(tmp_path / "par" / "run")
+    writable = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != run_dir.parent and writable(path, mode))
+    with pytest.raises(ClimannError, match=rf"^--out {run_dir}: climann builds a run in a hidden folder beside its "
+                                           rf"directory and then moves it into place, but {run_dir.parent} does not "
+                                           "allow creating folders"):
+        check_run_directory(run_dir, overwrite=True)
+    with pytest.raises(ClimannError, match=rf"^cannot create run directory {run_dir.parent / 'new'}: "
+                                           rf"{run_dir.parent} does not allow creating folders"):
+        check_run_directory(run_dir.parent / "new", overwrite=True)
+
+
+def test_a_staging_folder_that_cannot_be_made_is_said_to_be_beside_the_run(tmp_path, monkeypatch):
+    run_dir = _finished_run(tmp_path / "run")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("tempfile.mkdtemp", refuse)
+    with pytest.raises(ClimannError, match=rf"^cannot create the folder in which run directory {run_dir} is built, "
+                                           rf"beside it in {tmp_path}: Operation not permitted$"):
+        staging_directory(run_dir)
+
+
 # --- publish_run ---------------------------------------------------------------------------------------
 def test_publishing_over_a_run_replaces_its_own_files_and_keeps_the_rest(tmp_path):
     run_dir = _finished_run(tmp_path / "run", figures=("map_test.png", "learning_curves.png"))
-    (run_dir / "checkpoint.npz").write_text("checkpoint")
-    (run_dir / "best_model.npz").write_text("best of a diverged run")
+    write_climann_file(run_dir / "checkpoint.npz", "old")
+    write_climann_file(run_dir / "best_model.npz", "best of a diverged run")
     (run_dir / "ssp585").mkdir()
     (run_dir / "ssp585" / "metrics.json").write_text("kept")
     staging = staging_directory(run_dir)
-    for name in ("config.toml", "model.npz", "report.md"):
-        (staging / name).write_text(f"new {name}")
+    new = {name: write_climann_file(staging / name, "new") for name in ("config.toml", "model.npz", "report.md")}
     (staging / "figures").mkdir()
     (staging / "figures" / "map_test.png").write_text("new map")
-    publish_run(staging, run_dir)
-    assert _files(run_dir) == {
-        "config.toml": b"new config.toml", "model.npz": b"new model.npz", "report.md": b"new report.md",
-        "figures/map_test.png": b"new map", "ssp585/metrics.json": b"kept",
-    }
+    publish_run(staging, run_dir, overwrite=True)
+    assert _files(run_dir) == {**new, "figures/map_test.png": b"new map", "ssp585/metrics.json": b"kept"}
     assert not staging.exists()
+
+
+def _staged(run_dir: Path, tag: str) -> tuple[Path, dict[str, bytes]]:
+    staging = staging_directory(run_dir)
+    return staging, write_climann_run(staging, tag, figures=("map_test.png",))
+
+
+def test_the_second_of_two_runs_into_one_new_directory_is_refused_and_kept_beside_it(tmp_path):
+    """Two trains into the same new --out without --overwrite (both checked an empty place when
+    they began): the second to publish no longer replaces the first's run; its own run is kept,
+    complete, in RUN-2, which the message names."""
+    run_dir = tmp_path / "runs" / "same"
+    first, first_files = _staged(run_dir, "seed 0")
+    second, second_files = _staged(run_dir, "seed 5")
+    run_dir.mkdir(parents=True)
+    write_climann_file(run_dir / "checkpoint.npz", "seed 5")  # both trained into it: one checkpoint is left
+    publish_run(first, run_dir)
+    assert _files(run_dir) == first_files  # the checkpoint went with the publication
+    with pytest.raises(RunDirectoryTaken, match=rf"^run directory {run_dir}: another run was written there while this "
+                                                r"one ran \(it holds config.toml, history.csv, metrics.json and 5 more\); "
+                                                rf"a run is replaced only with --overwrite: this run was written to "
+                                                rf"{run_dir}-2 instead$") as taken:
+        publish_run(second, run_dir)
+    assert taken.value.kept == tmp_path / "runs" / "same-2"
+    assert _files(run_dir) == first_files and _files(taken.value.kept) == second_files
+    assert sorted(path.name for path in run_dir.parent.iterdir()) == ["same", "same-2"]  # no staging folder left
+
+
+def test_two_runs_publishing_at_the_same_moment_do_not_both_succeed(tmp_path, monkeypatch):
+    """The other run is published between this run's check and its move: the new model.npz goes
+    in first as a hard link, which fails when the name exists, so nothing of either is mixed."""
+    import climann.workflow.outputs as outputs
+
+    run_dir = tmp_path / "same"
+    run_dir.mkdir()
+    write_climann_file(run_dir / "checkpoint.npz", "shared")
+    first, first_files = _staged(run_dir, "first")
+    second, second_files = _staged(run_dir, "second")
+    checked = outputs._taken
+
+    def other_publishes_right_after_the_check(*args, **kwargs):
+        why = checked(*args, **kwargs)
+        monkeypatch.setattr(outputs, "_taken", checked)
+        publish_run(first, run_dir)
+        return why
+
+    monkeypatch.setattr(outputs, "_taken", other_publishes_right_after_the_check)
+    with pytest.raises(RunDirectoryTaken, match="another run was written there at the same moment; a run is replaced "
+                                                "only with --overwrite"):
+        publish_run(second, run_dir)
+    assert _files(run_dir) == first_files and _files(tmp_path / "same-2") == second_files
+
+
+def test_files_put_into_a_run_while_it_trained_are_not_replaced_even_with_overwrite(tmp_path):
+    run_dir = _finished_run(tmp_path / "run")
+    staging, new = _staged(run_dir, "new")
+    (run_dir / "report.md").write_text("my notes on this run\n")  # after check_run_directory, during training
+    before = _files(run_dir)
+    with pytest.raises(RunDirectoryTaken, match="it now holds report.md, which climann did not write .*; --overwrite "
+                                                rf"replaces only what climann wrote: this run was written to {run_dir}-2"):
+        publish_run(staging, run_dir, overwrite=True)
+    assert _files(run_dir) == before and _files(tmp_path / "run-2") == new
 
 
 def test_publishing_a_new_run_renames_the_staging_directory(tmp_path):
@@ -309,9 +470,8 @@ def test_unmarked_figures_and_other_files_are_each_refused_with_what_is_known_of
 def two_runs(tmp_path):
     """Two finished-looking run directories (config.toml and model.npz) with their predictions."""
     for name in ("run", "other_run"):
-        (tmp_path / name).mkdir()
-        for file in ("config.toml", "model.npz", "predictions.nc", "metrics.json"):
-            (tmp_path / name / file).write_text(file)
+        write_climann_run(tmp_path / name, name, names=("config.toml", "model.npz", "predictions.nc", "metrics.json"),
+                          figures=())
     return tmp_path
 
 

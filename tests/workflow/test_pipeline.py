@@ -412,7 +412,7 @@ def test_overwrite_replaces_only_the_runs_own_files_with_the_umasks_modes(finish
     shutil.copytree(finished_run.run_dir, run_dir)
     (run_dir / "ssp585").mkdir()  # climann evaluate --out runs/tiny/ssp585
     (run_dir / "ssp585" / "metrics.json").write_text("{}")
-    (run_dir / "best_model.npz").write_bytes(b"an older diverged run's weights")
+    Network([2, 1]).save(run_dir / "best_model.npz", metadata={"diverged_in_epoch": 3})  # an older diverged run's
     old_model = (run_dir / "model.npz").read_bytes()
     config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]},
                            "training": {**TINY_TRAINING, "epochs": 1}, "evaluation": {"figures": False}})

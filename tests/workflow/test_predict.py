@@ -150,6 +150,9 @@ def test_bad_prediction_inputs(trained, tmp_path, change, message):
 
 
 def test_not_a_run_directory(tmp_path):
+    with pytest.raises(ClimannError, match="is empty, not a climann run directory; give a directory written by climann"):
+        predict_files(tmp_path, ["x.nc"], tmp_path / "out.nc")
+    (tmp_path / "provenance.json").write_text('{"climann_version": "0.1.0"}')  # a run, by content, but not finished
     with pytest.raises(ClimannError, match="not a finished climann run: config.toml, model.npz missing"):
         predict_files(tmp_path, ["x.nc"], tmp_path / "out.nc")
 

@@ -3,6 +3,7 @@ rates on a tiny grid; a second call does nothing, a changed value retrains only 
 
 import json
 import os
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -135,15 +136,31 @@ def test_value_text_makes_directory_names():
     assert value_text(True) == "true"
 
 
-def test_a_comparison_folder_holding_a_users_file_is_refused_before_any_training(tmp_path, data):
-    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
-    folder = tmp_path / "runs" / "lr"
-    folder.mkdir(parents=True)
-    (folder / "comparison.md").write_text("# my own notes\n")
-    with pytest.raises(ClimannError, match="not written by climann"):
-        run_sweep(sweep_file, runs_dir=tmp_path / "runs")
-    assert (folder / "comparison.md").read_text() == "# my own notes\n"
-    assert not (tmp_path / "runs" / "lr-0.01").exists()
+@pytest.mark.parametrize("users_files", [
+    pytest.param(("lr/comparison.md",), id="comparison-folder"),
+    pytest.param(("lr-0.03/notes.txt",), id="second-run-folder"),
+    pytest.param(("lr/comparison.md", "lr-0.01/config.toml", "lr-0.01/model.npz", "lr-0.03/notes.txt"),
+                 id="every-file-named"),
+])
+def test_folders_holding_a_users_files_are_refused_before_any_training(tmp_path, data, users_files):
+    """Every run's folder and the comparison's are checked before the first run is trained
+    (a user's file in the second run's folder used to be found after the first was trained
+    and recorded), every such file is named, and the way out is the sweep's own (--runs)."""
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01, 0.03])
+    runs = tmp_path / "runs"
+    for name in users_files:
+        (runs / name).parent.mkdir(parents=True, exist_ok=True)
+        (runs / name).write_text("mine\n")
+    before = sorted(path.relative_to(runs) for path in runs.rglob("*"))
+    with pytest.raises(ClimannError) as refused:
+        run_sweep(sweep_file, runs_dir=runs)
+    message = str(refused.value)
+    for name in users_files:
+        folder, file = name.split("/")
+        assert re.search(rf"{re.escape(str(runs / folder))}/: [^;)]*\b{re.escape(file)}\b", message), name
+    assert "--runs DIR" in message and "--out" not in message
+    assert sorted(path.relative_to(runs) for path in runs.rglob("*")) == before  # nothing trained, nothing recorded
+    assert all((runs / name).read_text() == "mine\n" for name in users_files)
 
 
 def test_the_fingerprint_follows_a_chunk_rewritten_inside_a_zarr_store(tmp_path):

@@ -563,10 +563,16 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     Raises
     ------
     ClimannError
-        If ``run_dir`` has no readable predictions file, or its test block no time step.
+        If ``run_dir`` has no readable predictions file, or its test block no time step, or
+        holds a ``report.md`` climann did not write (it would be replaced).
     """
     run_dir = Path(run_dir)
     path = run_dir / "predictions.nc"
+    report = run_dir / "report.md"
+    if report.is_file() and not report.read_text(errors="replace").startswith("# climann run"):
+        raise ClimannError(f"{report} was not written by climann, and climann plot {run_dir} would replace it with "
+                           "the run's report; move it away first (climann plot redraws a run written by climann "
+                           "train)")
     with _open_predictions(path) as dataset:
         target = _target_name(dataset, path)
         if "split" not in dataset:

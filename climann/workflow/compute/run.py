@@ -401,14 +401,18 @@ def run_distributed(
         _begin(phases, "evaluating (on the cluster)")
         staging = staging_directory(run_dir)
         try:
-            with checkpointing.after_training() if checkpointing else contextlib.nullcontext():
+            during = (lambda: phases.name) if phases else "evaluating"
+            with checkpointing.after_training(during) if checkpointing else contextlib.nullcontext():
                 metrics, figures = evaluate_and_write(
                     client, config, source, split, evaluation_blocks(source, chunk_mb=config.compute.chunk_mb),
                     trained, staging, command_line=command_line, phases=phases,
                 )
                 if records is not None:
                     records.write(staging)
-            publish_run(staging, run_dir)
+            if checkpointing is not None:
+                checkpointing.publish(staging)  # replaces a run there only with --overwrite
+            else:
+                publish_run(staging, run_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     figures = [run_dir / figure.relative_to(staging) for figure in figures]

@@ -1,0 +1,169 @@
+"""A climann run directory, known by what its files hold rather than by their names.
+
+Another program's folder may well hold a ``config.toml`` beside a ``model.npz`` and a
+``history.csv`` (a common trio in machine-learning projects), and a user may keep a
+``checkpoint.npz`` of their own: names alone would take them for a climann run, and
+``climann train --overwrite`` would then replace them. A folder is a climann run when one of
+the files that only a run writes is climann's by its content:
+
+- ``model.npz`` or ``best_model.npz`` (a diverged run's best weights): a model file whose
+  ``metadata`` entry is JSON holding ``climann_version`` (:func:`climann.model.files.write_model`
+  has written it since climann's first version);
+- ``checkpoint.npz`` (an unfinished run): a training state whose ``header`` entry is JSON with
+  ``"format": "climann training state"`` (:data:`CHECKPOINT_FORMAT`, in every checkpoint
+  :func:`climann.model.state.save_state` wrote);
+- ``provenance.json``: a JSON object holding ``climann_version`` (in every run since
+  24 Nov 2026).
+
+Only NumPy and JSON are needed to tell (no pickles, no weights read: ``np.load`` of an
+``.npz`` reads one entry), so every layer may ask: the data layer refuses a run given as data
+(:mod:`climann.data.run_outputs`), the workflow refuses to replace what is not a run
+(:mod:`climann.workflow.outputs`).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "is_checkpoint_file", "is_finished_run",
+    "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory", "is_unfinished_run", "not_a_run",
+    "npz_json",
+]
+
+#: The ``format`` of a checkpoint's header (:mod:`climann.model.state`).
+CHECKPOINT_FORMAT = "climann training state"
+#: The ``kind`` of an ensemble's members file (:mod:`climann.model.ensemble`).
+MEMBERS_KIND = "climann ensemble members"
+MODEL_FILE, BEST_MODEL_FILE, CHECKPOINT_FILE = "model.npz", "best_model.npz", "checkpoint.npz"
+PROVENANCE_FILE, CONFIG_FILE = "provenance.json", "config.toml"
+
+
+def npz_json(path: str | Path, entry: str) -> dict | None:
+    """The JSON object held as text in the 0-d array ``entry`` of the ``.npz`` file ``path``.
+
+    Returns
+    -------
+    dict or None
+        None when ``path`` is not a readable ``.npz`` (zip) archive, has no such entry, or
+        the entry is not a JSON object. Nothing is unpickled; only ``entry`` is read.
+    """
+    path = Path(path)
+    try:
+        if not (path.is_file() and zipfile.is_zipfile(path)):
+            return None
+        with np.load(path, allow_pickle=False) as archive:
+            if entry not in archive.files:
+                return None
+            text = archive[entry]
+        content = json.loads(str(text)) if text.shape == () else None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, TypeError, AttributeError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def is_model_file(path: str | Path) -> bool:
+    """Whether ``path`` is a model file climann wrote (``model.npz``, ``best_model.npz``):
+    its ``metadata`` JSON holds ``climann_version``."""
+    header = npz_json(path, "metadata")
+    return header is not None and "climann_version" in header
+
+
+def is_checkpoint_file(path: str | Path) -> bool:
+    """Whether ``path`` is a training checkpoint climann wrote (:data:`CHECKPOINT_FORMAT`)."""
+    header = npz_json(path, "header")
+    return header is not None and header.get("format") == CHECKPOINT_FORMAT
+
+
+def is_members_file(path: str | Path) -> bool:
+    """Whether ``path`` is an ensemble's members file climann wrote (:data:`MEMBERS_KIND`)."""
+    header = npz_json(path, "metadata")
+    return header is not None and header.get("kind") == MEMBERS_KIND
+
+
+def is_provenance_file(path: str | Path) -> bool:
+    """Whether ``path`` is a run's ``provenance.json``: a JSON object with ``climann_version``."""
+    try:
+        content = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and "climann_version" in content
+
+
+def is_finished_run(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a finished climann run: climann's ``model.npz`` beside a
+    ``config.toml``."""
+    folder = Path(folder)
+    return (folder / CONFIG_FILE).is_file() and is_model_file(folder / MODEL_FILE)
+
+
+def is_unfinished_run(folder: str | Path) -> bool:
+    """Whether ``folder`` holds climann's ``checkpoint.npz`` (an unfinished run, see
+    :mod:`climann.workflow.checkpoints`)."""
+    return is_checkpoint_file(Path(folder) / CHECKPOINT_FILE)
+
+
+def is_run_directory(folder: str | Path) -> bool:
+    """Whether ``folder`` is a climann run directory, by content: climann's ``model.npz``,
+    ``checkpoint.npz``, ``best_model.npz`` or ``provenance.json`` (see the module's
+    description). Runs written by earlier climann versions are known alike: those marks are
+    as old as the files.
+
+    Examples
+    --------
+    A folder of another tool, ``config.toml`` + ``model.npz`` (a plain ``np.savez``) +
+    ``history.csv``, is not a run; the same names written by ``climann train`` are.
+    """
+    folder = Path(folder)
+    return (is_model_file(folder / MODEL_FILE) or is_unfinished_run(folder)
+            or is_model_file(folder / BEST_MODEL_FILE) or is_provenance_file(folder / PROVENANCE_FILE))
+
+
+def finished_run_problem(folder: str | Path) -> str | None:
+    """Why ``folder`` is not a finished climann run, as the start of a message, or None.
+
+    Returns
+    -------
+    str or None
+        ``"X does not exist"``, ``"X is a file, not a run directory"``, :func:`not_a_run`'s
+        ``"X is not a climann run directory; it holds a, b, but no …"``, ``"X is an unfinished
+        run (checkpoint.npz); finish it with: climann train --resume X"`` or ``"X is not a
+        finished climann run: config.toml missing"``; the caller adds what to do.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        return f"{folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is a file, not a run directory"
+    if not is_run_directory(folder):
+        return not_a_run(folder)
+    if is_finished_run(folder):
+        return None
+    if is_unfinished_run(folder):
+        return f"{folder} is an unfinished run ({CHECKPOINT_FILE}); finish it with: climann train --resume {folder}"
+    missing = [name for name in (CONFIG_FILE, MODEL_FILE) if not (folder / name).is_file()]
+    if not missing:
+        return f"{folder} is not a finished climann run: its {MODEL_FILE} was not written by climann"
+    return f"{folder} is not a finished climann run: {', '.join(missing)} missing"
+
+
+def not_a_run(folder: str | Path) -> str:
+    """``"X is not a climann run directory; it holds a, b, c, but no model.npz, checkpoint.npz
+    or provenance.json written by climann"`` (or ``"X is empty, …"``): the start of a refusal."""
+    names = [entry.name for entry in Path(folder).iterdir()] if Path(folder).is_dir() else []
+    if not names:
+        return f"{folder} is empty, not a climann run directory"
+    return (f"{folder} is not a climann run directory; it holds {few(names)}, but no {MODEL_FILE}, "
+            f"{CHECKPOINT_FILE} or {PROVENANCE_FILE} written by climann")
+
+
+def few(names: Iterable[str], limit: int = 3) -> str:
+    """``"a, b, c and 2 more"``: the first ``limit`` of ``names`` in sorted order."""
+    names = sorted(names)
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more

@@ -1,0 +1,106 @@
+"""Tests for climann/run_files.py: a run directory is climann's by what its files hold, not by their names."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from climann.model import Network, save_state, train
+from climann.model.ensemble import Ensemble, write_members
+from climann.run_files import (
+    finished_run_problem,
+    is_checkpoint_file,
+    is_members_file,
+    is_model_file,
+    is_provenance_file,
+    is_run_directory,
+)
+
+
+@pytest.fixture(scope="module")
+def training_state():
+    """The state after one epoch of a tiny network: what a checkpoint holds."""
+    states = []
+    inputs = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
+    train(Network([2, 3, 1], seed=0), inputs, inputs[:, :1], epochs=1, batch_size=10, checkpoint_every=1,
+          on_checkpoint=states.append)
+    return states[-1]
+
+
+def _npz(path, **arrays):
+    with open(path, "wb") as handle:  # a handle: np.savez would append ".npz" to other names
+        np.savez(handle, **arrays)
+
+
+# Each writer is climann's own; the others are what another program (or a user) leaves under those names.
+@pytest.mark.parametrize("write, model, checkpoint, members", [
+    pytest.param(lambda path, state: Network([2, 3, 1]).save(path, metadata={"features": ["a"]}), True, False, False,
+                 id="climanns-model-file"),
+    pytest.param(lambda path, state: save_state(path, state, metadata={"config": ""}), False, True, False,
+                 id="climanns-checkpoint"),
+    pytest.param(lambda path, state: write_members(path, Ensemble([Network([2, 1], seed=s) for s in (0, 1)], [0, 1])),
+                 False, False, True, id="climanns-members-file"),
+    pytest.param(lambda path, state: _npz(path, w=np.ones(3)), False, False, False, id="plain-np-savez"),
+    pytest.param(lambda path, state: _npz(path, metadata=np.array(json.dumps({"format_version": 1, "lr": 0.1}))),
+                 False, False, False, id="another-tools-metadata"),
+    pytest.param(lambda path, state: _npz(path, header=np.array(json.dumps({"format": "my training state"}))),
+                 False, False, False, id="another-tools-header"),
+    pytest.param(lambda path, state: np.save(open(path, "wb"), np.ones(3)), False, False, False, id="an-npy-file"),
+    pytest.param(lambda path, state: path.write_bytes(b""), False, False, False, id="empty"),
+    pytest.param(lambda path, state: path.write_text("not a zip"), False, False, False, id="text"),
+])
+def test_model_and_checkpoint_files_are_climanns_by_their_header(tmp_path, training_state, write, model, checkpoint,
+                                                                members):
+    path = tmp_path / "file.npz"
+    write(path, training_state)
+    assert (is_model_file(path), is_checkpoint_file(path), is_members_file(path)) == (model, checkpoint, members)
+
+
+@pytest.mark.parametrize("content, expected", [
+    pytest.param({"command_line": "climann train", "climann_version": "0.1.0"}, True, id="climanns"),
+    pytest.param({"command_line": "python fit.py", "version": "2.0"}, False, id="another-tools"),
+    pytest.param(["climann_version"], False, id="not-an-object"),
+])
+def test_provenance_is_climanns_by_its_version_key(tmp_path, content, expected):
+    path = tmp_path / "provenance.json"
+    path.write_text(json.dumps(content))
+    assert is_provenance_file(path) is expected
+
+
+def _another_tools_folder(folder):
+    """config.toml + model.npz + history.csv: a common trio in machine-learning projects."""
+    folder.mkdir()
+    (folder / "config.toml").write_text("[model]\nlr = 0.1\n")
+    _npz(folder / "model.npz", w=np.ones(3))
+    (folder / "history.csv").write_text("step,loss\n1,0.5\n")
+
+
+@pytest.mark.parametrize("make, is_run, problem", [
+    pytest.param(_another_tools_folder, False, "is not a climann run directory; it holds config.toml, history.csv, "
+                 "model.npz, but no model.npz, checkpoint.npz or provenance.json written by climann",
+                 id="another-tools-folder"),
+    pytest.param(lambda folder: (folder.mkdir(), _npz(folder / "checkpoint.npz", w=np.ones(3))), False,
+                 "is not a climann run directory; it holds checkpoint.npz", id="a-users-checkpoint"),
+    pytest.param(lambda folder: folder.mkdir(), False, "is empty, not a climann run directory", id="empty"),
+    pytest.param(lambda folder: (folder.mkdir(), (folder / "config.toml").write_text("x"),
+                                 Network([1, 1]).save(folder / "model.npz")), True, None, id="finished"),
+    pytest.param(lambda folder: (folder.mkdir(), Network([1, 1]).save(folder / "best_model.npz")), True,
+                 "is not a finished climann run: config.toml, model.npz missing", id="diverged"),
+    pytest.param(lambda folder: (folder.mkdir(), (folder / "provenance.json").write_text('{"climann_version": "0"}')),
+                 True, "is not a finished climann run: config.toml, model.npz missing", id="provenance-only"),
+])
+def test_a_run_directory_is_known_by_content(tmp_path, make, is_run, problem):
+    folder = tmp_path / "folder"
+    make(folder)
+    assert is_run_directory(folder) is is_run
+    found = finished_run_problem(folder)
+    assert found is None if problem is None else found.startswith(f"{folder} {problem}")
+
+
+def test_an_unfinished_run_is_told_how_to_resume(tmp_path, training_state):
+    save_state(tmp_path / "checkpoint.npz", training_state, metadata={})
+    assert is_run_directory(tmp_path)
+    assert finished_run_problem(tmp_path) == (f"{tmp_path} is an unfinished run (checkpoint.npz); finish it with: "
+                                              f"climann train --resume {tmp_path}")
