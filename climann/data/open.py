@@ -35,6 +35,7 @@ from climann.data.coords import (
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
+from climann.data.grid_cuts import cut_advice
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
@@ -559,10 +560,11 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
                    for path in files if path not in holders and grids.get(path)}
     left_out = [path for path, difference in differences.items() if difference]
     if left_out:
+        cut = _cut((reference, grids[reference]), (left_out[0], grids[left_out[0]]))
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
             f"{', '.join(path.name for path in left_out)}; the predictors chosen from the data are the variables on "
-            f"the target's grid: put a file on that grid first (e.g. cdo remapbil) to use it"))
+            f"the target's grid: {cut or REGRID_ADVICE}"))
     return [path for path in files if path not in left_out]
 
 
@@ -593,6 +595,21 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
     others = {path: _cells_mismatch(grids[main[0]], grids[path], labels=(main[0].name, path.name))
               for group in groups if group is not main for path in group}
     return [path for path in files if path not in others], others
+
+
+#: The way out for a file on another grid whose cells are not part of the run's (see
+#: :func:`cut_to_grid` for those that are).
+REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil) to use it"
+
+
+def cut_to_grid(reference: Path, other: Path) -> str | None:
+    """Advice to cut ``other`` to the cells of ``reference``'s grid, or ``reference`` to
+    ``other``'s, when one grid is a part of the other (:func:`~climann.data.grid_cuts.cut_advice`,
+    each file's header read); None otherwise."""
+    grids = _file_grids([reference, other])
+    if reference not in grids or other not in grids:
+        return None
+    return _cut((reference, grids[reference]), (other, grids[other]))
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
@@ -858,11 +875,20 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
         own = grid_coordinates(grid_without_repeats(dataset))
         mismatch = grid_mismatch(reference, own, labels=(first_path.name, path.name))
         if mismatch:
-            return _different_grids("files", mismatch)
+            return _different_grids("files", mismatch, _cut((first_path, reference), (path, own)))
     return None
 
 
-def _different_grids(what: str, mismatch: str) -> str:
+def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]]) -> str | None:
+    """Advice to cut whichever of two files' grids holds the other's cells to them
+    (:func:`~climann.data.grid_cuts.cut_advice`), or None."""
+    return (cut_advice(one[1], one[0].name, other[1], other[0], tolerance=GRID_TOLERANCE)
+            or cut_advice(other[1], other[0].name, one[1], one[0], tolerance=GRID_TOLERANCE))
+
+
+def _different_grids(what: str, mismatch: str, cut: str | None = None) -> str:
+    if cut:  # one grid is a part of the other: cut, do not interpolate
+        return f"the {what} are on different grids: {mismatch}; {cut}"
     return (
         f"the {what} are on different grids: {mismatch}. Regridding is out of scope: put them on one grid "
         "first (e.g. cdo remapbil or xESMF)"
