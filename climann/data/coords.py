@@ -166,8 +166,9 @@ def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
         If only one of them is 2-D, or they lie on different dimensions.
     """
     found = {}
+    bounds = bounds_names(dataset)
     for kind in ("latitude", "longitude"):
-        names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2]
+        names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2 and n not in bounds]
         unstaggered = [name for name in names if not is_staggered(dataset[name])]
         names = unstaggered if len(names) > 1 and unstaggered else names
         if names:
@@ -313,6 +314,34 @@ def time_coordinate(dataset: xr.Dataset) -> str | None:
         return None
 
 
+#: The names CF files give the bounds of coordinate ``{c}`` (CMIP's ``time_bnds``, NEMO's
+#: ``bounds_nav_lon``, ``time_centered_bounds``).
+BOUNDS_NAMES = ("{c}_bnds", "{c}_bounds", "{c}_bnd", "bounds_{c}")
+
+
+def unlinked_bounds(dataset: xr.Dataset) -> set[str]:
+    """The data variables that are a coordinate's cell bounds though no ``bounds`` attribute
+    names them (a file whose ``bounds`` attributes were lost, e.g. by ``ncks -C``): named after
+    the coordinate as :data:`BOUNDS_NAMES` says, on its dimensions and one more, last
+    (CF conventions 1.8 §7.1: the vertex dimension). They are never features, and the cells'
+    areas and times are computed as for a file without bounds."""
+    found = set()
+    for name, variable in dataset.data_vars.items():
+        for coordinate, values in dataset.coords.items():
+            if (values.ndim and variable.dims[:-1] == values.dims and variable.ndim == values.ndim + 1
+                    and str(name) in {pattern.format(c=coordinate) for pattern in BOUNDS_NAMES}):
+                found.add(str(name))
+    return found
+
+
+def bounds_names(dataset: xr.Dataset) -> set[str]:
+    """The variables that are cell bounds: named by a ``bounds`` or ``climatology`` attribute
+    (CF conventions 1.8 §7.1, §7.4), or :func:`unlinked_bounds`."""
+    named = {str(variable.attrs[key]) for variable in dataset.variables.values()
+             for key in ("bounds", "climatology") if key in variable.attrs}
+    return named | unlinked_bounds(dataset)
+
+
 def with_0d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
     """``dataset`` with 0-D data variables that are latitudes or longitudes by CF
     ``standard_name`` or ``units`` made coordinates: a station file that does not name its
@@ -328,8 +357,9 @@ def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
     ``standard_name`` or ``units`` (``nav_lat`` in ``degrees_north``…) made coordinates: files
     that do not name them in a ``coordinates`` attribute still have them, and they are never
     features."""
+    bounds = bounds_names(dataset)  # lat_bnds(lat, bnds) in degrees_north is no 2-D latitude
     names = [name for name, variable in dataset.data_vars.items()
-             if variable.ndim == 2 and _is_latitude_or_longitude(variable)]
+             if variable.ndim == 2 and _is_latitude_or_longitude(variable) and name not in bounds]
     return dataset.set_coords(names) if names else dataset
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 
 import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
@@ -23,7 +24,7 @@ from climann.data.coords import (
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
-from climann.data.shell import source_and_copy
+from climann.data.shell import shown_path, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -425,14 +426,26 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
 def _note_external_areas(dataset: xr.Dataset, target: str, name: str) -> None:
     """One note per run: the target's cell areas are in a variable the file only names (in
     CMIP files, listed in the global ``external_variables``, CF section 2.6.3), so they are
-    computed from the grid, and how to give them instead."""
+    computed from the grid, and how to give them instead: their file with the data, which is
+    matched to the grid by coordinate (nothing written, no input changed)."""
     external = str(dataset.attrs.get("external_variables", "")).split()
     where = " (named in the file's external_variables)" if name in external else ""
+    source = dataset[target].encoding.get("source") or dataset.encoding.get("source")
+    found = _files_of(name, Path(source).parent) if source else []
+    given = (f"add `--data {shown_path(found[0])}`" if found
+             else f"add `--data AREAS.nc`, AREAS.nc being the file of {name}")
+    data = f" {Path(source).name}'s" if source else ""
     note_once(_log, logging.INFO,
               f"the cell areas of '{target}' are in '{name}' (its cell_measures), which is not in the data{where}: "
               f"the areas are computed from the cell bounds (or from the cell centres without them) instead; to use "
-              f"{name}, merge its file into the data (e.g. `cdo merge DATA.nc AREAS.nc OUT.nc`, or "
-              f"`ncks -A -v {name} AREAS.nc DATA.nc`)", key=("external cell measure", target, name))
+              f"{name}, give its file with the data: {given} (or put it in [data] paths), matched to{data} grid by "
+              "coordinate", key=("external cell measure", target, name))
+
+
+def _files_of(name: str, folder: Path) -> list[Path]:
+    """The NetCDF files in ``folder`` named after the variable ``name`` as CMIP names them
+    (``areacella_fx_<model>_….nc``, or ``areacella.nc``), sorted."""
+    return sorted({*folder.glob(f"{name}_*.nc"), *folder.glob(f"{name}.nc")})
 
 
 def cell_coordinates(dataset: xr.Dataset) -> tuple[tuple[str, str], np.ndarray, np.ndarray] | None:

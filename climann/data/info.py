@@ -30,7 +30,7 @@ from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.members import is_member_axis
-from climann.data.open import expand_paths, files_on_the_most_common_grid, open_dataset
+from climann.data.open import REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.paths import path_list
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
@@ -222,8 +222,9 @@ def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = 
     if other_grids:
         first = next(iter(other_grids.values()))
         names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")
+        way = cut_to_grid(files[0], next(iter(other_grids))) if files else None
         lines.append(f"Left out, on another grid than the files above ({first}): {names}; a run reads the variables "
-                     "of one grid: put a file on that grid first (e.g. cdo remapbil) to use it")
+                     f"of one grid: {way or REGRID_ADVICE}")
     return "\n".join(lines)
 
 

@@ -36,6 +36,7 @@ from climann.data.coords import (
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
+from climann.data.grid_cuts import cut_advice
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
@@ -43,6 +44,7 @@ from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.stations import with_station_chosen
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -153,16 +155,17 @@ def _nothing_matched(text: str) -> str:
 
 def _open_group(
     files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
-    variables: Collection[str] | None = None,
+    variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
-    with its variables renamed as ``renames`` says."""
+    with its variables renamed as ``renames`` says and its station chosen as ``select`` says."""
     time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
-        return _with_bare_coordinates(_open_files(files, time_coder, renames, overlap, target, variables), files)
+        return _with_bare_coordinates(
+            _open_files(files, time_coder, renames, overlap, target, variables, select), files)
 
 
 def _is_time(variable: xr.DataArray) -> bool:
@@ -268,7 +271,8 @@ def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dat
         return open_input(path, chunks={}, decode_times=time_coder)
 
 
-def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
+              ) -> xr.Dataset:
     engine = input_engine(path)
     # dask chunks of about dask's array.chunk-size (128 MiB), whole multiples of the file's own
     # storage chunks ("auto"): netCDF-4 files with an unlimited time dimension (most CMIP and
@@ -288,6 +292,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times.
     dataset = time_on_its_dimension(on_valid_time(dataset), path.name)
+    # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.
+    dataset = with_station_chosen(dataset, select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
     return with_levels_recorded(
@@ -314,7 +320,7 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
 
 def _open_files(
     files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
-    target: str | None = None, variables: Collection[str] | None = None,
+    target: str | None = None, variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -334,7 +340,7 @@ def _open_files(
 
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
-            opened_files[path] = renames.applied(_open_one(path, time_coder), path)
+            opened_files[path] = renames.applied(_open_one(path, time_coder, select), path)
         return opened_files[path]
 
     try:
@@ -438,6 +444,7 @@ class _FirstUnits:
 def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
     grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
+    select: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -482,6 +489,11 @@ def open_dataset(
         Without it, every variable counts, and with ``grid_of`` the files on another grid
         than its file's are left out (:func:`files_on_grid_of`: the variables a run's
         predictors are chosen from).
+    select : mapping of dimension name to value, optional
+        The run's selection (``[data] select``); here only an entry naming a file's station
+        dimension counts, which chooses that station as the file is opened (see
+        :mod:`climann.data.stations`; the other entries are applied by
+        :func:`climann.data.subset.select_values`). A file of one station is that point.
 
     Returns
     -------
@@ -493,7 +505,8 @@ def open_dataset(
     ClimannError
         If a file is not NetCDF, is truncated, the files do not combine (different grids,
         the same variable twice), files overlap in time or repeat times (with ``overlap``
-        "error"), or a rename does not apply; ``files`` not paths (:func:`~climann.data.paths.path_list`).
+        "error"), or a rename does not apply; ``files`` not paths (:func:`~climann.data.paths.path_list`);
+        a file with several stations of which ``select`` chooses none.
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
@@ -501,7 +514,7 @@ def open_dataset(
                          open_header=functools.partial(open_input, decode_cf=False, chunks={}))
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
-    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables))
+    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
 
@@ -548,10 +561,11 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
                    for path in files if path not in holders and grids.get(path)}
     left_out = [path for path, difference in differences.items() if difference]
     if left_out:
+        cut = _cut((reference, grids[reference]), (left_out[0], grids[left_out[0]]))
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
             f"{', '.join(path.name for path in left_out)}; the predictors chosen from the data are the variables on "
-            f"the target's grid: put a file on that grid first (e.g. cdo remapbil) to use it"))
+            f"the target's grid: {cut or REGRID_ADVICE}"))
     return [path for path in files if path not in left_out]
 
 
@@ -582,6 +596,21 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
     others = {path: _cells_mismatch(grids[main[0]], grids[path], labels=(main[0].name, path.name))
               for group in groups if group is not main for path in group}
     return [path for path in files if path not in others], others
+
+
+#: The way out for a file on another grid whose cells are not part of the run's (see
+#: :func:`cut_to_grid` for those that are).
+REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil) to use it"
+
+
+def cut_to_grid(reference: Path, other: Path) -> str | None:
+    """Advice to cut ``other`` to the cells of ``reference``'s grid, or ``reference`` to
+    ``other``'s, when one grid is a part of the other (:func:`~climann.data.grid_cuts.cut_advice`,
+    each file's header read); None otherwise."""
+    grids = _file_grids([reference, other])
+    if reference not in grids or other not in grids:
+        return None
+    return _cut((reference, grids[reference]), (other, grids[other]))
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
@@ -657,7 +686,10 @@ def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], re
     for path, raw in _raw_datasets(files):
         with raw:
             in_file = renames.original_name(path, name, set(map(str, raw.variables)))
-            checked = checked_coordinates(raw, path.name) if in_file is not None else None
+            try:
+                checked = checked_coordinates(raw, path.name) if in_file is not None else None
+            except ClimannError:  # a station file's stations: no grid (the file opened, its station chosen)
+                checked = None
             reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
         if reference is not None:
             return _in_reference_order(dataset, reference)
@@ -850,11 +882,20 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
         own = grid_coordinates(grid_without_repeats(dataset))
         mismatch = grid_mismatch(reference, own, labels=(first_path.name, path.name))
         if mismatch:
-            return _different_grids("files", mismatch)
+            return _different_grids("files", mismatch, _cut((first_path, reference), (path, own)))
     return None
 
 
-def _different_grids(what: str, mismatch: str) -> str:
+def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]]) -> str | None:
+    """Advice to cut whichever of two files' grids holds the other's cells to them
+    (:func:`~climann.data.grid_cuts.cut_advice`), or None."""
+    return (cut_advice(one[1], one[0].name, other[1], other[0], tolerance=GRID_TOLERANCE)
+            or cut_advice(other[1], other[0].name, one[1], one[0], tolerance=GRID_TOLERANCE))
+
+
+def _different_grids(what: str, mismatch: str, cut: str | None = None) -> str:
+    if cut:  # one grid is a part of the other: cut, do not interpolate
+        return f"the {what} are on different grids: {mismatch}; {cut}"
     return (
         f"the {what} are on different grids: {mismatch}. Regridding is out of scope: put them on one grid "
         "first (e.g. cdo remapbil or xESMF)"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered
+from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, unlinked_bounds
 from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
@@ -30,10 +30,11 @@ from climann.errors import ClimannError
 def data_variable_names(dataset: xr.Dataset) -> list[str]:
     """Names of the data variables that can be features: bounds and grid-mapping variables
     (named by other variables' ``bounds``, ``climatology`` or ``grid_mapping`` attributes),
-    auxiliary coordinates (named by a ``coordinates`` attribute, when xarray left them data
-    variables), cell measures (``cell_measures = "area: areacella"``) and variables that are
-    not numbers (text such as WRF's ``Times`` character array, dates) excluded."""
-    metadata = set()
+    bounds that no ``bounds`` attribute names (:func:`unlinked_bounds`), auxiliary coordinates
+    (named by a ``coordinates`` attribute, when xarray left them data variables), cell measures
+    (``cell_measures = "area: areacella"``) and variables that are not numbers (text such as
+    WRF's ``Times`` character array, dates) excluded."""
+    metadata = unlinked_bounds(dataset)
     for variable in dataset.variables.values():
         for key in ("bounds", "climatology", "grid_mapping"):
             if key in variable.attrs:

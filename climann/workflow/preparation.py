@@ -226,8 +226,10 @@ def _open_subset(
     files; ``new_data``, ``select``: see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
+    # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
+    stations = {**(data.select or {}), **((select or {}) if new_data else {})}
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
-                          renames=renames, variables=used_variables(config))
+                          renames=renames, variables=used_variables(config), select=stations)
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:

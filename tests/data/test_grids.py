@@ -285,18 +285,32 @@ def test_an_external_cell_measure_leaves_the_areas_computed(tmp_path):
     np.testing.assert_array_equal(layout.cell_area_weights(), computed)
 
 
-def test_an_external_cell_measure_is_said_once_per_run_with_the_way_to_merge_it(tmp_path, caplog):
+@pytest.mark.parametrize(
+    ("beside", "given"),
+    [
+        pytest.param(None, "add `--data AREAS.nc`, AREAS.nc being the file of areacello",
+                     id="no-file-beside"),
+        pytest.param("areacello_Ofx_NEMO_historical_r1i1p1f1_gn.nc",
+                     "add `--data areacello_Ofx_NEMO_historical_r1i1p1f1_gn.nc`", id="its-file-beside"),
+    ],
+)
+def test_an_external_cell_measure_is_said_once_per_run_with_the_way_to_give_it(tmp_path, monkeypatch, caplog,
+                                                                                beside, given):
     """Computed areas in place of the model's own are said, not silent: one note, however often
-    the run opens its files, naming the variable and how to give it."""
+    the run opens its files, naming the variable and how to give it: its file with the data
+    (never a command that writes into the data file, as ``ncks -A`` did)."""
     import logging
 
     from climann.data.notes import forget_notes
     from climann.data.variables import grid_layout
 
+    monkeypatch.chdir(tmp_path)
     path, _ = _write_nemo(tmp_path / "nemo.nc", 0.0)
     dataset = xr.load_dataset(_with_cell_measure(path, None, name="areacello"))
     dataset.attrs["external_variables"] = "areacello"
     dataset.to_netcdf(tmp_path / "external.nc")
+    if beside:
+        (tmp_path / beside).write_bytes(b"")
     forget_notes()
     with caplog.at_level(logging.INFO, logger="climann"):
         for _ in range(2):
@@ -305,8 +319,8 @@ def test_an_external_cell_measure_is_said_once_per_run_with_the_way_to_merge_it(
     assert said == [
         "the cell areas of 'tos' are in 'areacello' (its cell_measures), which is not in the data (named in the "
         "file's external_variables): the areas are computed from the cell bounds (or from the cell centres without "
-        "them) instead; to use areacello, merge its file into the data (e.g. `cdo merge DATA.nc AREAS.nc "
-        "OUT.nc`, or `ncks -A -v areacello AREAS.nc DATA.nc`)"
+        f"them) instead; to use areacello, give its file with the data: {given} (or put it in [data] paths), "
+        "matched to external.nc's grid by coordinate"
     ]
     forget_notes()
 

@@ -145,6 +145,25 @@ def test_metadata_variables_are_left_out_and_extra_dimensions_explained(tmp_path
     assert "left out of the default predictors: ta (plev)" in unwrapped_report(report)
 
 
+def test_bounds_no_attribute_names_are_neither_counted_nor_listed_as_variables(tmp_path):
+    """break10 #13: a CMIP file whose time_bnds, lat_bnds and lon_bnds lost their ``bounds``
+    links was described as 5 variables (3 of them bounds, units '-'); the count is that of the
+    table, and the bounds are named among the metadata left out. Its lat_bnds in degrees_north
+    was taken for a 2-D latitude, and the file refused as a curvilinear grid without longitude."""
+    grid = grid_dataset(n_years=1)[["tas", "pred"]]
+    for axis in ("time", "lat", "lon"):
+        grid[f"{axis}_bnds"] = ((axis, "bnds"), np.zeros((grid.sizes[axis], 2)))
+    grid["lat_bnds"].attrs["units"] = "degrees_north"
+    grid.to_netcdf(tmp_path / "unlinked.nc")
+    report = describe([str(tmp_path / "unlinked.nc")])
+    assert _config(report)["data"]["predictors"] == ["pred"]  # lat_bnds in degrees_north is no 2-D latitude
+    summary = _summary(report)
+    section = summary[summary.index("Variables:"): summary.index("Grid:")].strip().splitlines()
+    assert section[0] == ("Variables: 2 (bounds, grid-mapping, text and other metadata variables left out: time_bnds, "
+                          "lat_bnds, lon_bnds)")
+    assert [line.split()[0] for line in section[2:]] == ["tas", "pred"]  # the rows under the header line
+
+
 def test_a_target_with_levels_gets_a_select_of_its_first_level(tmp_path):
     path = tmp_path / "levels.nc"
     _with_metadata_and_levels()[["ta", "static"]].to_netcdf(path)

@@ -132,6 +132,31 @@ def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
         open_dataset(expand_paths([tmp_path]))
 
 
+@pytest.mark.parametrize(
+    "order", [pytest.param(("tgt.nc", "x.nc"), id="target-first"), pytest.param(("x.nc", "tgt.nc"), id="global-first")]
+)
+def test_a_regional_file_beside_a_global_one_on_its_grid_is_refused_with_the_cut(tmp_path, monkeypatch, caplog, order):
+    """break10 #12: a regional target (the 2×3 cells south of the equator from 60 to 240°E) beside a
+    global predictor on the same grid needs a cut of the global file, not an interpolation."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    monkeypatch.chdir(tmp_path)
+    grid = grid_dataset(n_lat=4, n_lon=6)  # 45° by 60° cells: lat -67.5…67.5, lon 30…330
+    grid[["tas"]].isel(lat=slice(0, 2), lon=slice(1, 4)).to_netcdf(tmp_path / "tgt.nc")
+    grid[["pred"]].to_netcdf(tmp_path / "x.nc")
+    cut = ("tgt.nc's 2×3 cells are cells of x.nc's grid, so no interpolation is needed: cut x.nc to them (longitude "
+           "60…240, latitude -90…0), e.g. `cdo sellonlatbox,60,240,-90,0 x.nc x_fixed.nc`")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / name for name in order], grid_of="tas", variables=["tas", "pred"])
+    assert cut in str(error.value) and "remapbil" not in str(error.value)
+    forget_notes()  # said once per run: the other order's test said it
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / name for name in order], grid_of="tas")  # predictors to be chosen: left out
+    assert f"the predictors chosen from the data are the variables on the target's grid: {cut}" in caplog.text
+
+
 def test_a_file_on_another_grid_than_the_target_is_left_out_when_the_predictors_are_to_be_chosen(tmp_path, caplog):
     """``predictors = "auto"`` takes the variables on the target's grid: a folder that also
     holds a field on another grid was refused. The same cells north to south and in −180…180

@@ -74,7 +74,7 @@ def test_each_file_is_opened_once_for_its_times_and_its_values(overlapping, over
     files = files[:1] if overlap == "error" else files  # one file, or two with an overlap to resolve
     opened = []
     open_one = opening._open_one
-    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder, *rest: opened.append(path.name) or open_one(path, coder, *rest))
     combined = open_dataset(files, overlap=overlap)
     assert sorted(opened) == sorted(path.name for path in files)
     fresh = [xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))["tas"] for path in files]

@@ -141,3 +141,23 @@ def test_a_forecast_with_several_lead_times_is_refused_naming_them(tmp_path):
         "variable 't2m' holds forecasts at 3 lead times (step: 0, 6, 12 hours) for each forecast reference time, "
         "so its valid times are not one time axis; choose one lead time with [data] select or --select step=6 "
         "(its valid times become the time axis)")
+
+
+@pytest.mark.parametrize(
+    ("name", "dims", "bounds"),
+    [
+        pytest.param("time_bnds", ("time", "bnds"), True, id="cmip-time_bnds"),
+        pytest.param("lat_bounds", ("lat", "nv"), True, id="lat_bounds"),
+        pytest.param("bounds_lon", ("lon", "vertices"), True, id="nemo-style-bounds_lon"),
+        pytest.param("lat_bnds", ("time", "lat", "lon"), False, id="a-field-so-named-on-the-grid"),
+        pytest.param("lat_bnds", ("lon", "bnds"), False, id="on-another-coordinates-dimension"),
+        pytest.param("pr_bnds", ("time", "bnds"), False, id="named-after-no-coordinate"),
+    ],
+)
+def test_bounds_that_no_attribute_names_are_known_by_name_and_dimensions(name, dims, bounds):
+    from climann.data.variables import data_variable_names, unlinked_bounds
+
+    dataset = grid_dataset(n_years=1)[["tas"]]
+    dataset[name] = (dims, np.zeros([dataset.sizes.get(dim, 2) for dim in dims]))
+    assert (name in unlinked_bounds(dataset)) is bounds
+    assert (name in data_variable_names(dataset)) is not bounds

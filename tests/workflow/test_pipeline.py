@@ -518,7 +518,7 @@ def test_a_run_opens_its_files_once_and_says_their_notes_once(tmp_path, monkeypa
         full[["tas", "pred", "static"]].to_netcdf(tmp_path / "a_tas.nc")
     opened = []
     open_one = opening._open_one
-    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder, *rest: opened.append(path.name) or open_one(path, coder, *rest))
     config = build_config({"data": {"paths": [str(tmp_path / "*.nc")], "target": "tas", **given},
                            "training": TINY_TRAINING})
     result = run_training(config, run_dir=tmp_path / "run")

@@ -1343,7 +1343,7 @@ def test_evaluating_a_run_on_its_own_data_opens_them_once(trained, tmp_path, mon
     _, sample, run_dir = trained
     opened = []
     open_one = opening._open_one
-    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder, *rest: opened.append(path.name) or open_one(path, coder, *rest))
     rescored = evaluate_run(run_dir, out=tmp_path / "again")
     assert opened == [sample.name]
     original = json.loads((run_dir / "metrics.json").read_text())

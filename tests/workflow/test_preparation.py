@@ -653,7 +653,7 @@ def test_check_trains_opens_the_files_once(tmp_path, monkeypatch):
     grid_dataset(n_years=3)[["tas", "pred"]].to_netcdf(tmp_path / "data.nc")
     opened = []
     open_one = opening._open_one
-    monkeypatch.setattr(opening, "_open_one", lambda path, coder: opened.append(path.name) or open_one(path, coder))
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder, *rest: opened.append(path.name) or open_one(path, coder, *rest))
     assert check_trains({"data": {"paths": [str(tmp_path / "data.nc")], "target": "tas"}}) is True
     assert opened == ["data.nc"]
 

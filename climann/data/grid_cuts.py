@@ -1,0 +1,136 @@
+"""When one file's grid is part of another's: the cut that puts the files on one grid.
+
+climann does not regrid: files on different grids are refused, with the advice to put them on
+one grid first. Interpolation (``cdo remapbil``) is the advice for grids whose cells differ.
+When every cell of one latitude-longitude grid is a cell of the other's — a regional target
+(8×12 cells) beside a global predictor on the same 15° grid — nothing needs interpolating: the
+larger file is cut to the smaller one's cells, and the advice gives the box with its numbers
+(``cdo sellonlatbox,45,225,-60,60 x.nc x_fixed.nc``), the edges of those cells.
+
+The cut is advised, not made: the predictor's area means (``global_means``, ``regional_means``
+boxes beyond the target's cells) are over its whole grid, which a cut made silently as the
+files are opened would change.
+
+Sources: CDO user guide, ``sellonlatbox`` (selects the cells whose centres lie in the box);
+CF conventions 1.8 §4.1–4.2 (latitude, longitude in degrees; longitude periodic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coordinate_values import geographic_kind
+from climann.data.coords import BARE_NAMES
+from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
+from climann.data.shell import input_and_copy
+
+__all__ = ["cut_box", "cut_advice"]
+
+
+def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
+    """The 1-D latitude and longitude axes of a grid (:func:`climann.data.open.grid_coordinates`'s
+    mapping), kind → degrees; None when the grid has not both (a curvilinear or projected grid)."""
+    axes = {}
+    for name, values in grid.items():
+        kind = geographic_kind(str(name), values) or BARE_NAMES.get(str(name).lower())
+        if kind is None or values.dims != (name,):
+            continue
+        axes[kind] = np.asarray(values.values, np.float64)
+    return axes if len(axes) == 2 else None
+
+
+def _matches(inner: np.ndarray, outer: np.ndarray, *, longitude: bool, tolerance: float) -> np.ndarray | None:
+    """For each value of ``inner``, the index of the equal value of ``outer`` (within
+    ``tolerance`` times the outer axis's smallest step; longitudes modulo 360°), or None when
+    one has none."""
+    steps = np.abs(np.diff(np.sort(np.mod(outer, 360.0) if longitude else outer)))
+    steps = steps[steps > 0]
+    allowed = tolerance * (steps.min() if steps.size else 1.0)
+    gaps = inner[:, None] - outer[None, :]
+    gaps = np.abs(wrapped_difference(gaps, 0.0) if longitude else gaps)
+    nearest = np.argmin(gaps, axis=1)
+    if not np.all(gaps[np.arange(inner.size), nearest] <= allowed):
+        return None
+    return nearest
+
+
+def _contiguous(indices: np.ndarray, size: int, *, periodic: bool) -> bool:
+    """Whether ``indices`` are a run of neighbouring indices of an axis of ``size`` (round
+    the end of a periodic one): a box holds them and nothing else."""
+    taken = np.zeros(size, bool)
+    taken[indices] = True
+    if periodic and not taken.all():
+        taken = np.roll(taken, -int(np.argmin(taken)))  # start at an index not taken
+    starts = np.flatnonzero(np.diff(np.concatenate([[False], taken]).astype(int)) == 1)
+    return starts.size == 1
+
+
+def cut_box(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], *,
+            tolerance: float) -> tuple[float, float, float, float] | None:
+    """The box (west, east, south, north; degrees) that cuts the grid ``outer`` to the cells of
+    the grid ``inner``, when every cell of ``inner`` is one of ``outer``'s and they are
+    neighbours there; None otherwise (other cells, a coarser grid, or the same grid).
+
+    Parameters
+    ----------
+    inner, outer : mapping of str to xarray.DataArray
+        Two grids as :func:`climann.data.open.grid_coordinates` gives them; only 1-D latitude
+        and longitude axes (degrees) count.
+    tolerance : float
+        A centre matches one of ``outer``'s within this fraction of ``outer``'s spacing (as
+        grids are compared, :data:`climann.data.open.GRID_TOLERANCE`).
+
+    Returns
+    -------
+    tuple of float or None
+        The edges of the matched cells of ``outer`` (:func:`~climann.data.geometry.bounds_from_centres`
+        of its axes): ``west < east ≤ west + 360``, ``east ≤ 360`` (a box across the prime
+        meridian from a negative ``west``); ``south < north``.
+
+    Examples
+    --------
+    >>> grid = lambda lat, lon: {"lat": xr.DataArray(lat, dims="lat", attrs={"units": "degrees_north"}),
+    ...                          "lon": xr.DataArray(lon, dims="lon", attrs={"units": "degrees_east"})}
+    >>> cut_box(grid([-7.5, 7.5], [172.5, -172.5]), grid(np.arange(-82.5, 90, 15), np.arange(7.5, 360, 15)),
+    ...         tolerance=1e-3)
+    (165.0, 195.0, -15.0, 15.0)
+    """
+    inner_axes, outer_axes = _axes(inner), _axes(outer)
+    if inner_axes is None or outer_axes is None:
+        return None
+    edges = {}
+    for kind in ("latitude", "longitude"):
+        longitude = kind == "longitude"
+        found = _matches(inner_axes[kind], outer_axes[kind], longitude=longitude, tolerance=tolerance)
+        size = outer_axes[kind].size
+        if found is None or not _contiguous(found, size, periodic=longitude):
+            return None
+        edges[kind] = bounds_from_centres(outer_axes[kind], latitude=not longitude, longitude=longitude)[found]
+    if all(inner_axes[kind].size == outer_axes[kind].size for kind in edges):
+        return None  # the same cells (perhaps in another order): not a cut
+    south, north = float(edges["latitude"].min()), float(edges["latitude"].max())
+    west_edges = edges["longitude"].min(axis=1)
+    west, east = longitude_span(west_edges, np.abs(np.diff(edges["longitude"], axis=1)).ravel())
+    if east > 360.0:  # across the prime meridian: -15…15, as one writes it
+        west, east = west - 360.0, east - 360.0
+    return west, east, south, north
+
+
+def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mapping[str, xr.DataArray],
+               outer_path: str | Path, *, tolerance: float) -> str | None:
+    """Advice to cut the file ``outer_path`` to the cells of ``inner_file``'s grid
+    (:func:`cut_box`), with the CDO command that writes the cut copy beside it; None when the
+    grids are not so."""
+    box = cut_box(inner, outer, tolerance=tolerance)
+    if box is None:
+        return None
+    west, east, south, north = box
+    numbers = ",".join(f"{value:g}" for value in (west, east, south, north))
+    shape = "×".join(str(values.size) for values in inner.values() if values.ndim == 1)
+    return (f"{inner_file}'s {shape} cells are cells of {Path(outer_path).name}'s grid, so no interpolation is "
+            f"needed: cut {Path(outer_path).name} to them (longitude {west:g}…{east:g}, latitude {south:g}…{north:g}), "
+            f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(outer_path)}`")

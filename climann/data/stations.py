@@ -1,0 +1,221 @@
+"""Station time series (CF discrete sampling geometries): one station is a point, several are chosen from.
+
+A CF station file (CF conventions 1.8 §9, ``featureType = "timeSeries"``) lists its stations
+along an *instance dimension*: ``tas(station, time)`` (or ``tas(time, station)``) with
+``lat(station)``, ``lon(station)`` and the stations' names in a variable with
+``cf_role = "timeseries_id"``. climann trains on a grid, and on one place as a grid of one cell
+(:mod:`climann.data.scalar_coordinates`); as each file is opened:
+
+- a station dimension of length 1 (a single-station file, station- or time-major) is that
+  station: its latitude and longitude become scalar coordinates, and the station trains,
+  predicts and is scored exactly as the same values written with scalar ``lat``/``lon``;
+- a station (or any location) dimension named in ``select`` (``--select station=2``) is
+  reduced to that station: by index, 0 the first, when the dimension has no coordinate
+  variable (NetCDF User Guide: its values are then its indices), else by the coordinate's
+  value; the choice is kept as a scalar coordinate, so that ``predictions.nc`` says which;
+- several stations left are refused in one line with the ways out (choose one, or one file
+  per station). They are not a grid: the stations have no cells, areas or neighbours, and
+  climann's maps, area weights, regions and ``predictions.nc`` are those of a grid.
+
+Latitude and longitude that share one dimension without saying they are stations (ICON's
+``clat(ncells)``) are an unstructured grid, refused by
+:func:`climann.data.coordinate_values.checked_coordinates` with its own advice (remapping);
+one cell of it (length 1, or one index chosen) is a point as a station is.
+
+Sources: CF conventions 1.8 §9.1–9.5 (featureType, which is case-insensitive; instance
+dimension; cf_role), appendix H.2 (time series).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.coordinate_values import geographic_kind
+from climann.data.shell import source_and_copy
+from climann.errors import ClimannError
+
+__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen"]
+
+#: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
+#: instance dimension lists stations.
+STATION_FEATURE_TYPES = ("timeseries", "timeseriesprofile")
+
+#: The CF ``cf_role`` of the variable that names each station (CF §9.5).
+STATION_ROLE = "timeseries_id"
+
+#: At most this many stations are named in the refusal.
+_SHOWN = 3
+
+
+def location_dimension(dataset: xr.Dataset) -> str | None:
+    """The one dimension on which a 1-D latitude and a 1-D longitude both lie and some data
+    variable too (a station or unstructured-grid dimension), or None.
+
+    Latitude and longitude are found by CF ``standard_name`` or units
+    (:func:`~climann.data.coordinate_values.geographic_kind`).
+    """
+    kinds: dict[str, set[str]] = {}
+    for name, variable in dataset.variables.items():
+        kind = geographic_kind(str(name), dataset[name])
+        if kind is not None and variable.ndim == 1:
+            kinds.setdefault(str(variable.dims[0]), set()).add(kind)
+    for dim, found in kinds.items():
+        if len(found) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+            return dim
+    return None
+
+
+def is_station_dimension(dataset: xr.Dataset, dim: str) -> bool:
+    """Whether ``dim`` lists stations: the file's ``featureType`` is a time series
+    (:data:`STATION_FEATURE_TYPES`, any case), or a variable along ``dim`` names the stations
+    (``cf_role = "timeseries_id"``)."""
+    feature_type = str(dataset.attrs.get("featureType", "")).strip().lower()
+    return feature_type in STATION_FEATURE_TYPES or any(
+        variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,)
+        for variable in dataset.variables.values()
+    )
+
+
+def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None = None, *,
+                        where: str = "the file") -> xr.Dataset:
+    """``dataset`` with its station (location) dimension reduced to one station, whose
+    latitude and longitude are then scalar coordinates (see the module's description).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy; not modified). Only its coordinates are read.
+    select : mapping of dimension name to value, optional
+        The run's selection (``[data] select``, ``--select``); only an entry naming the
+        location dimension is used here: an index ``0 … n_stations - 1`` without a coordinate
+        variable, else one of the coordinate's values.
+    where : str
+        The file's name, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same dataset when it has no location dimension, or one of several that is not a
+        station dimension and not selected (an unstructured grid, refused later); otherwise
+        every variable at the one station, e.g. ``tas`` of shape (n_time,) with scalar ``lat``
+        and ``lon``. A selected station's index (or value) is a scalar coordinate named after
+        the dimension.
+
+    Raises
+    ------
+    ClimannError
+        If several stations are left (none selected), or the selected value is not one of the
+        dimension's indices or values.
+    """
+    dim = location_dimension(dataset)
+    if dim is None:
+        return dataset
+    chosen = (select or {}).get(dim)
+    if chosen is not None:
+        return _at(dataset, dim, _index(dataset, dim, chosen, where), keep=True)
+    if dataset.sizes[dim] == 1:
+        return _at(dataset, dim, 0, keep=False)
+    if is_station_dimension(dataset, dim):
+        raise ClimannError(_several_stations(dataset, dim, where))
+    return dataset
+
+
+def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool) -> xr.Dataset:
+    """Every variable at ``index`` of ``dim``; with ``keep``, the index of a dimension without
+    coordinate variable kept as its scalar coordinate and listed among the data variables'
+    coordinates (their CF ``coordinates``, in xarray's encoding)."""
+    had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
+    chosen = dataset.isel({dim: index})
+    if keep and dim not in dataset.variables:
+        chosen = chosen.assign_coords({dim: index})
+    if keep:
+        for name in had_dim:
+            listed = str(chosen[name].encoding.get("coordinates", "")).split()
+            chosen[name].encoding["coordinates"] = " ".join(dict.fromkeys([*listed, dim]))
+    return chosen
+
+
+def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> int:
+    """The index of the station ``value`` names: the index itself (a whole number) without a
+    coordinate variable, else the position of the coordinate's value."""
+    size = dataset.sizes[dim]
+    if dim in dataset.variables:
+        with dask.config.set(scheduler="synchronous"):
+            values = np.asarray(dataset[dim].values)
+        found = np.flatnonzero(values == np.asarray(value, dtype=values.dtype)) if _comparable(value, values) else []
+        if len(found):
+            return int(found[0])
+        raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: not one of its {size} values "
+                           f"({_listed([_shown(item) for item in values.tolist()])})")
+    number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.isfinite(value)
+    if not number or float(value) != int(value) or not 0 <= int(value) < size:
+        raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: '{dim}' has no coordinate variable, so a "
+                           f"station is chosen by its index ({_indices_text(dataset, dim)})")
+    return int(value)
+
+
+def _comparable(value: object, values: np.ndarray) -> bool:
+    """Whether ``value`` can be compared with a coordinate of ``values``' type."""
+    try:
+        np.asarray(value, dtype=values.dtype)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _shown(value: object) -> str:
+    """A value as the user would type it: ``2.0`` (a number read from the command line) → ``2``,
+    ``b"BER"`` → ``BER``."""
+    if isinstance(value, bytes):
+        return value.decode(errors="replace").strip()
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _toml(value: object) -> str:
+    """``value`` as TOML writes it (a string quoted)."""
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _listed(values: list) -> str:
+    return ", ".join(map(str, values[:_SHOWN])) + (", …" if len(values) > _SHOWN else "")
+
+
+def _station_names(dataset: xr.Dataset, dim: str) -> list[str]:
+    """Each station's name (its ``cf_role = "timeseries_id"`` variable), empty without one."""
+    for variable in dataset.variables.values():
+        if variable.attrs.get("cf_role") == STATION_ROLE and variable.dims == (dim,):
+            with dask.config.set(scheduler="synchronous"):
+                values = np.asarray(variable.values)
+            return [_shown(value) for value in values.tolist()]
+    return []
+
+
+def _indices_text(dataset: xr.Dataset, dim: str) -> str:
+    """``0 to 4; 0: ST01, 1: ST02, 2: ST03, …``: the indices, and the first stations' names
+    when the file names them."""
+    names = _station_names(dataset, dim)
+    named = f"; {_listed([f'{index}: {name}' for index, name in enumerate(names)])}" if names else ""
+    return f"0 to {dataset.sizes[dim] - 1}{named}"
+
+
+def _several_stations(dataset: xr.Dataset, dim: str, where: str) -> str:
+    """The refusal of a file with several stations, with the ways out."""
+    size = dataset.sizes[dim]
+    if dim in dataset.variables:
+        with dask.config.set(scheduler="synchronous"):
+            first = [_shown(value) for value in np.asarray(dataset[dim].values).tolist()]
+        how, example = f"one of its values: {_listed(first)}", first[0]
+    else:
+        how, example = f"its index, {_indices_text(dataset, dim)}", 0
+    copy = source_and_copy(dataset, suffix=f"{dim}0")
+    return (
+        f"{where} holds {size} stations along '{dim}' (a CF station time-series file), and climann trains on a "
+        f"grid or on one place (stations have no cells or areas to make a grid of): choose one station with "
+        f"--select {dim}={example} ([data] select = {{{dim} = {_toml(example)}}} in a config; {how}), or write "
+        f"one file per station, e.g. `ncks -d {dim},0 {copy}`, "
+        "which trains as a single point"
+    )

@@ -1,0 +1,77 @@
+"""The cut that puts a regional file on the cells of a global one (climann/data/grid_cuts.py):
+the box holds exactly the smaller grid's cells, checked by selecting the larger grid's cell
+centres in it as ``cdo sellonlatbox`` does; other grids get no cut."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.grid_cuts import cut_advice, cut_box
+
+#: A global 15° grid, as break10's x.nc.
+LAT = np.arange(-82.5, 90.0, 15.0)
+LON = np.arange(7.5, 360.0, 15.0)
+
+
+def _grid(lat, lon) -> dict[str, xr.DataArray]:
+    return {"lat": xr.DataArray(np.asarray(lat, float), dims="lat", attrs={"units": "degrees_north"}),
+            "lon": xr.DataArray(np.asarray(lon, float), dims="lon", attrs={"units": "degrees_east"})}
+
+
+def _in_box(lat, lon, box):
+    """The centres a ``cdo sellonlatbox,W,E,S,N`` keeps: latitude in S…N, longitude in W…E
+    going east (modulo 360°)."""
+    west, east, south, north = box
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    return lat[(lat >= south) & (lat <= north)], lon[np.mod(lon - west, 360.0) <= east - west]
+
+
+@pytest.mark.parametrize(
+    ("inner_lat", "inner_lon", "outer_lat", "outer_lon", "expected"),
+    [
+        pytest.param(LAT[2:10], LON[3:15], LAT, LON, (45.0, 225.0, -60.0, 60.0), id="break10-regional-in-global"),
+        pytest.param(LAT[2:10][::-1], LON[3:15], LAT[::-1], LON, (45.0, 225.0, -60.0, 60.0), id="lat-descending"),
+        pytest.param(LAT[5:7], [172.5, -172.5, -157.5], LAT, LON, (165.0, 210.0, -15.0, 15.0),
+                     id="across-the-dateline-in-180-convention"),
+        pytest.param(LAT[5:7], [352.5, 7.5], LAT, np.where(LON > 180, LON - 360, LON), (-15.0, 15.0, -15.0, 15.0),
+                     id="across-the-prime-meridian"),
+        pytest.param(LAT[:3], LON, LAT, LON, (0.0, 360.0, -90.0, -45.0), id="a-band-of-every-longitude"),
+    ],
+)
+def test_the_box_holds_exactly_the_smaller_grids_cells(inner_lat, inner_lon, outer_lat, outer_lon, expected):
+    box = cut_box(_grid(inner_lat, inner_lon), _grid(outer_lat, outer_lon), tolerance=1e-3)
+    assert box == pytest.approx(expected)
+    kept_lat, kept_lon = _in_box(outer_lat, outer_lon, box)
+    np.testing.assert_allclose(np.sort(kept_lat), np.sort(inner_lat))
+    np.testing.assert_allclose(np.sort(np.mod(kept_lon, 360.0)), np.sort(np.mod(inner_lon, 360.0)))
+
+
+@pytest.mark.parametrize(
+    ("inner_lat", "inner_lon"),
+    [
+        pytest.param(LAT, LON, id="the-same-grid"),
+        pytest.param(LAT[::-1], np.where(LON > 180, LON - 360, LON), id="the-same-cells-in-another-order"),
+        pytest.param(LAT[2:10] + 7.5, LON[3:15], id="shifted-by-half-a-cell"),
+        pytest.param(LAT[2:10] + 0.1, LON[3:15], id="shifted-by-a-tenth-of-a-degree"),
+        pytest.param(LAT[2:10:2], LON[3:15:2], id="every-second-cell"),
+    ],
+)
+def test_no_cut_for_grids_whose_cells_are_not_a_part(inner_lat, inner_lon):
+    assert cut_box(_grid(inner_lat, inner_lon), _grid(LAT, LON), tolerance=1e-3) is None
+
+
+def test_no_cut_for_a_curvilinear_grid():
+    lat2d = xr.DataArray(np.zeros((2, 3)), dims=("y", "x"), attrs={"units": "degrees_north"})
+    lon2d = xr.DataArray(np.zeros((2, 3)), dims=("y", "x"), attrs={"units": "degrees_east"})
+    assert cut_box({"lat": lat2d, "lon": lon2d}, _grid(LAT, LON), tolerance=1e-3) is None
+
+
+def test_the_advice_names_the_file_to_cut_and_a_copy_beside_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    advice = cut_advice(_grid(LAT[2:10], LON[3:15]), "tgt_region.nc", _grid(LAT, LON), tmp_path / "x.nc",
+                        tolerance=1e-3)
+    assert advice == ("tgt_region.nc's 8×12 cells are cells of x.nc's grid, so no interpolation is needed: cut x.nc "
+                      "to them (longitude 45…225, latitude -60…60), e.g. `cdo sellonlatbox,45,225,-60,60 x.nc "
+                      "x_fixed.nc`")

@@ -1,0 +1,163 @@
+"""CF station time series (featureType timeSeries, climann/data/stations.py): a file of one
+station is that point, ``select`` picks one of several, and several left are refused with
+advice for point data; each checked against the same values written with scalar lat/lon."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from tests.conftest import grid_dataset
+
+#: Cells of grid_dataset(n_lat=4, n_lon=6) taken as the stations: (row, column).
+CELLS = ((0, 1), (2, 2), (3, 5))
+NAMES = ("BER", "PAR", "ROM")
+
+
+def _point(grid: xr.Dataset, station: int) -> xr.Dataset:
+    """One cell of ``grid`` with scalar lat and lon (the file climann already trains as a point)."""
+    row, column = CELLS[station]
+    return grid[["tas", "pred"]].isel(lat=row, lon=column)
+
+
+def _stations(grid: xr.Dataset, which=(0, 1, 2), *, time_major: bool = False, feature_type: bool = True,
+              coordinate: bool = False) -> xr.Dataset:
+    """The cells ``which`` as a CF station file (CF 1.8 appendix H.2.1): ``tas(station, time)``,
+    ``lat(station)``, ``lon(station)``, station names with cf_role timeseries_id; with
+    ``coordinate`` the names are the station dimension's coordinate variable instead."""
+    points = [_point(grid, index) for index in which]
+    stations = xr.concat(points, dim="station", coords="all", compat="override")
+    stations = stations.assign_coords(lat=("station", [float(p["lat"]) for p in points], grid["lat"].attrs),
+                                      lon=("station", [float(p["lon"]) for p in points], grid["lon"].attrs))
+    names = ("station", [NAMES[index] for index in which], {"cf_role": "timeseries_id"})
+    stations = stations.assign_coords(station=names) if coordinate else stations.assign_coords(station_name=names)
+    if time_major:
+        stations = stations.transpose("time", "station")
+    stations.attrs = {"Conventions": "CF-1.8", **({"featureType": "timeSeries"} if feature_type else {})}
+    stations["time"].encoding.update(grid["time"].encoding)
+    return stations
+
+
+@pytest.fixture(scope="module")
+def grid() -> xr.Dataset:
+    return grid_dataset(n_years=4)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param({}, id="station-major"),
+        pytest.param({"time_major": True}, id="time-major"),
+        pytest.param({"feature_type": False}, id="cf_role-only"),
+    ],
+)
+def test_a_file_of_one_station_opens_as_its_point(tmp_path, grid, layout):
+    _stations(grid, (1,), **layout).to_netcdf(tmp_path / "one.nc")
+    _point(grid, 1).to_netcdf(tmp_path / "point.nc")
+    one, point = open_dataset([tmp_path / "one.nc"]), open_dataset([tmp_path / "point.nc"])
+    assert one["tas"].dims == point["tas"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(one["tas"].values, point["tas"].values)
+    np.testing.assert_array_equal(one["lat"].values, [grid["lat"].values[CELLS[1][0]]])
+    np.testing.assert_array_equal(one["lon"].values, [grid["lon"].values[CELLS[1][1]]])
+
+
+@pytest.mark.parametrize(
+    ("coordinate", "value", "kept"),
+    [
+        pytest.param(False, 2, 2, id="by-index"),
+        pytest.param(False, 2.0, 2, id="by-index-read-as-float"),
+        pytest.param(True, "ROM", "ROM", id="by-coordinate-value"),
+    ],
+)
+def test_select_takes_that_station_of_several(tmp_path, grid, coordinate, value, kept):
+    _stations(grid, coordinate=coordinate, time_major=True).to_netcdf(tmp_path / "stations.nc")
+    opened = open_dataset([tmp_path / "stations.nc"], select={"station": value, "plev": 850})
+    assert opened["tas"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
+    np.testing.assert_array_equal(opened["lat"].values, [grid["lat"].values[CELLS[2][0]]])
+    assert opened["station"].ndim == 0 and opened["station"].item() == kept  # predictions.nc says which
+
+
+def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monkeypatch, grid):
+    monkeypatch.chdir(tmp_path)
+    _stations(grid).to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"])
+    message = str(error.value)
+    assert "stations.nc holds 3 stations along 'station'" in message
+    assert ("--select station=0 ([data] select = {station = 0} in a config; its index, 0 to 2; 0: BER, 1: PAR, "
+            "2: ROM)") in message
+    assert "`ncks -d station,0 stations.nc stations_station0.nc`" in message
+    assert "remap" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("coordinate", "value", "expected"),
+    [
+        pytest.param(False, 3, "cannot select station=3 in stations.nc: 'station' has no coordinate variable, so a "
+                               "station is chosen by its index (0 to 2; 0: BER, 1: PAR, 2: ROM)", id="index"),
+        pytest.param(False, "PAR", "chosen by its index", id="a-name-for-an-index"),
+        pytest.param(True, "OSL", "cannot select station=OSL in stations.nc: not one of its 3 values (BER, PAR, ROM)",
+                     id="value"),
+    ],
+)
+def test_a_station_that_is_not_there_is_refused_naming_those_that_are(tmp_path, grid, coordinate, value, expected):
+    _stations(grid, coordinate=coordinate).to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError, match="cannot select") as error:
+        open_dataset([tmp_path / "stations.nc"], select={"station": value})
+    assert expected in str(error.value)
+
+
+def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid):
+    """lat and lon on one dimension without a station's marks: an unstructured grid (remap it)."""
+    _stations(grid, feature_type=False).drop_vars("station_name").to_netcdf(tmp_path / "cells.nc")
+    with pytest.raises(ClimannError, match="the grid is unstructured"):
+        open_dataset([tmp_path / "cells.nc"])
+
+
+def _train(path, run_dir, **data):
+    config = build_config({
+        "data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "lags": {"tas": [1]}, **data},
+        "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+    })
+    return run_training(config, run_dir=run_dir).run_dir
+
+
+def _scores(run_dir):
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    return {key: metrics[key] for key in ("splits", "seasons", "n_samples", "area_weighted")}
+
+
+@pytest.fixture(scope="module")
+def station_runs(tmp_path_factory, grid):
+    folder = tmp_path_factory.mktemp("stations")
+    _point(grid, 1).to_netcdf(folder / "point.nc")
+    _stations(grid, (1,)).to_netcdf(folder / "one.nc")
+    _stations(grid).to_netcdf(folder / "stations.nc")
+    return {
+        "point": _train(folder / "point.nc", folder / "run_point"),
+        "one": _train(folder / "one.nc", folder / "run_one"),
+        "selected": _train(folder / "stations.nc", folder / "run_selected", select={"station": 1}),
+    }
+
+
+@pytest.mark.parametrize("name", [pytest.param("one", id="one-station-file"),
+                                  pytest.param("selected", id="station-1-of-3")])
+def test_a_station_trains_exactly_as_its_point_file(station_runs, name):
+    station, point = _scores(station_runs[name]), _scores(station_runs["point"])
+    assert station == point
+    assert station["splits"]["test"]["model"]["n_samples"] == 12
+
+
+def test_the_selected_stations_predictions_say_which_station_they_are(station_runs, grid):
+    with xr.open_dataset(station_runs["selected"] / "predictions.nc") as predictions:
+        assert predictions["station"].item() == 1
+        assert predictions["station_name"].item() in ("PAR", b"PAR")
+        np.testing.assert_allclose(predictions["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
