@@ -47,6 +47,7 @@ from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
+from climann.data.time_names import one_time_name
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError
 from climann.errors import ClimannError, library_message
@@ -340,6 +341,9 @@ def _open_files(
             single = mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
             renames.check_applied()
             return without_repeated_longitudes(single, files=files)
+        # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
+        # name before anything compares the files' times; see climann.data.time_names.
+        opened_files.update(zip(files, one_time_name([opened(path) for path in files], [path.name for path in files])))
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
@@ -702,10 +706,11 @@ def concat_blocks(
         If the blocks are on different grids (naming the largest difference and both
         blocks' files) or lack a variable of the first block.
     """
-    time_name = find_coordinate(parts[0], "time")
-    reference = grid_coordinates(parts[0])
     labels = [f"{source} ({name})" for source, name in zip(sources, names)] if sources else [
         f"the {name} block" for name in names]
+    parts = one_time_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
+    time_name = find_coordinate(parts[0], "time")
+    reference = grid_coordinates(parts[0])
     aligned = [parts[0]]
     for part, label in zip(parts[1:], labels[1:]):
         part = _in_reference_order(part, reference)
