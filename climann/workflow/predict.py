@@ -1039,9 +1039,8 @@ def _evaluate_chunked(
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
-    from climann.data.splits import TimeSplit
     from climann.evaluation.report import write_report
-    from climann.workflow.preparation import open_selected, pointwise_source, split_for
+    from climann.workflow.preparation import open_selected, pointwise_source, split_for, whole_period_split
 
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
@@ -1054,8 +1053,7 @@ def _evaluate_chunked(
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # checked like training by evaluate_run as it opened them
-            years = [time.year for time in source.layout.time.values]
-            split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+            split = whole_period_split(config, source.layout)
         else:
             split = split_for(config, source.layout)
         with folder_written(destination, EVALUATION_FILES):

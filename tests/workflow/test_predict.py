@@ -292,6 +292,20 @@ def test_evaluate_leaves_no_folder_when_writing_its_files_fails(trained, tmp_pat
     assert not (tmp_path / "scores").exists()  # nor its predictions.nc, written before metrics.json
 
 
+def test_other_data_of_part_of_their_years_are_named_by_their_dates_as_a_runs_blocks(trained, tmp_path):
+    """March 1981 to February 1983 of the run's monthly data: the block 'all' was '1981–1983'
+    in metrics.json and report.md, years the data do not cover whole."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "part", time_range="1981-03,1983-02")
+    assert metrics["split_periods"] == {"all": "1981-03 to 1983-02"}
+    assert metrics["n_samples"]["all"] == metrics["splits"]["all"]["model"]["n_samples"]
+    assert "1981-03 to 1983-02" in (tmp_path / "part" / "report.md").read_text()
+    whole = evaluate_run(run_dir, [str(sample)], tmp_path / "whole", time_range="1981,1982")
+    assert whole["split_periods"] == {"all": "1981–1982"}
+
+
 def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):
     """A file with holes in the target and in a predictor: predict predicts every sample with
     its features, scores (and counts) only where the target is present too, and its scores
