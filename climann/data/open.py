@@ -41,6 +41,7 @@ from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.sources import source_files, with_source_files
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -340,6 +341,7 @@ def _open_files(
         if len(files) == 1:
             single = mask_invalid(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])))
             renames.check_applied()
+            single = with_source_files(single, {str(name): files for name in single.data_vars})
             return without_repeated_longitudes(single, files=files)
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
@@ -368,7 +370,10 @@ def _open_files(
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         combined = xr.combine_by_coords(datasets, **combine)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
-        return _with_dropped_longitudes(combined, each)
+        # each variable's own files, named in the messages about it; see climann.data.sources
+        holders = {str(name): [path for path, dataset in zip(files, datasets) if name in dataset.data_vars]
+                   for name in combined.data_vars}
+        return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
@@ -734,7 +739,10 @@ def concat_blocks(
         )
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(f"the split blocks do not combine along {time_name}: {library_message(error)}") from None
-    return combined.assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+    holders = {str(name): list(dict.fromkeys(file for part in parts if name in part.data_vars
+                                             for file in source_files(part[name])))
+               for name in combined.data_vars}
+    return with_source_files(combined, holders).assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 
 def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
