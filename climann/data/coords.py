@@ -95,10 +95,17 @@ def _is_projected(variable: xr.DataArray) -> bool:
 
 
 def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
-    """The one candidate, or among several the one with a CF standard_name."""
-    if len(names) > 1:
-        named = [name for name in names if "standard_name" in dataset[name].attrs]
-        names = named if len(named) == 1 else names
+    """The one candidate, or among several the one with a CF standard_name; refused when
+    none or several have one (as named in the refusal)."""
+    named = [name for name in names if "standard_name" in dataset[name].attrs]
+    if len(names) > 1 and len(named) == 1:
+        names = named
+    if len(named) > 1:  # the CF attributes say each is one: no advice to add one
+        raise ClimannError(
+            f"several coordinates look like {kind} ({', '.join(names)}), each by its CF standard_name, so which "
+            f"one is meant cannot be told; keep the variables of one, or, if they are one axis under two names, "
+            f"give them one name (--rename 'FILE:{names[-1]}={names[0]}')"
+        )
     if len(names) > 1:
         raise ClimannError(
             f"several coordinates look like {kind} ({', '.join(names)}); "

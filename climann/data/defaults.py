@@ -41,6 +41,7 @@ from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.notes import note_once
 from climann.data.run_outputs import run_outputs
+from climann.data.sources import files_text, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
@@ -264,7 +265,8 @@ def warn_run_outputs(dataset: xr.Dataset, predictors: Sequence[str], target: str
     that target (:func:`~climann.data.run_outputs.run_outputs`): they leak it."""
     leaking = {name: of for name, of in run_outputs(dataset).items() if name in predictors and of == target}
     if leaking:
-        note_once(_log, logging.WARNING, f"predictors in {where}: {leak_text(leaking)}")
+        files = list(dict.fromkeys(file for name in leaking for file in source_files(dataset[name])))
+        note_once(_log, logging.WARNING, f"predictors in {files_text(files) if files else where}: {leak_text(leaking)}")
 
 
 def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:

@@ -45,6 +45,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import shown_path, source_and_copy
+from climann.data.sources import variable_where
 
 __all__ = ["flag_classes", "flag_codes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
 
@@ -165,7 +166,8 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
         if classes is not None:
             _log.warning(
                 "'%s' in %s is a CF flag variable (%s): its codes are used as numbers, as if they were amounts; "
-                "to use its classes, %s", name, where, classes, indicator_advice(name, dataset[name]),
+                "to use its classes, %s", name, variable_where(dataset[name], where), classes,
+                indicator_advice(name, dataset[name]),
             )
 
 
@@ -203,7 +205,8 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     else:
         way = f"ncap2 -s '{target}_{meaning}=({target}/{_shown(masks[0])})%2' {files} for integer codes"
     raise ClimannError(
-        f"the target '{target}' in {where} is a CF flag variable ({classes}): its codes are classes, not amounts, "
+        f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
+        f"are classes, not amounts, "
         f"and a regression on them would predict codes between classes; train on a 0/1 indicator of one class "
         f"instead (its predictions are that class's probability), e.g. {way}"
     )

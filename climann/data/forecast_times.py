@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import FILE_TIME_NAMES_KEY
+from climann.data.shell import with_file_time_names
 
 #: CF standard names of a forecast's start and of its lead time (CF standard name table).
 FORECAST_REFERENCE_TIME = "forecast_reference_time"
@@ -112,17 +112,8 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
             continue
         dataset = dataset.swap_dims({dim: name}).drop_vars(dim)
         axis = "time" if "time" not in dataset.variables else name
-        dataset = _with_file_time_names(dataset.rename({name: axis}), axis, name, dim)
+        dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, dim)
     return with_valid_times_from_lead_times(dataset)
-
-
-def _with_file_time_names(dataset: xr.Dataset, coordinate: str, variable: str, dimension: str) -> xr.Dataset:
-    """``dataset`` whose coordinate ``coordinate`` records (:data:`FILE_TIME_NAMES_KEY`) that
-    it is the file's ``variable`` on its dimension ``dimension``; a copy of the coordinate,
-    the input's untouched."""
-    recorded = dataset[coordinate].variable.copy(deep=False)
-    recorded.encoding = {**recorded.encoding, FILE_TIME_NAMES_KEY: (variable, dimension)}
-    return dataset.assign_coords({coordinate: recorded})
 
 
 def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
@@ -179,7 +170,7 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
             dataset = dataset.assign({bounds: edges.copy(data=moved)})
         dataset = dataset.assign_coords({name: valid})
         axis = "time" if "time" not in dataset.variables else name
-        dataset = _with_file_time_names(dataset.rename({name: axis}), axis, name, name)
+        dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, name)
     return dataset
 
 

@@ -141,6 +141,9 @@ class GridLayout:
         For each area-mean feature series of the input (``tas_global_mean``, …), the extent
         of the cells it averages (:meth:`climann.data.area_means.AreaExtent.record`), recorded
         in the model file so that new data can be checked to cover the same area.
+    variable_files : dict of str to tuple of str
+        The files each data variable was read from (:mod:`climann.data.sources`), named in
+        the messages about it; a variable without a record, the ``source_files``.
     """
 
     time: Coordinate
@@ -201,6 +204,7 @@ class GridLayout:
     variable_cell_methods: dict = field(default_factory=dict)
     variable_levels: dict = field(default_factory=dict)
     area_extents: dict = field(default_factory=dict)
+    variable_files: dict = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -216,6 +220,10 @@ class GridLayout:
     def target_units(self) -> str:
         """The target's units ('' when the file gives none)."""
         return str(self.target_attrs.get("units", ""))
+
+    def files_of(self, name: str) -> tuple[str, ...]:
+        """The files holding the variable ``name`` (``variable_files``), else ``source_files``."""
+        return tuple(self.variable_files.get(name) or self.source_files)
 
     def time_index(self, flat_index: np.ndarray) -> np.ndarray:
         """Time step of each sample, shape (n,)."""

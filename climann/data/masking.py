@@ -36,6 +36,7 @@ import xarray as xr
 
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
+from climann.data.sources import variable_file, variable_where
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -295,20 +296,23 @@ def warn_fill_like_values(
     names : sequence of str
         The variables to check (those absent are skipped).
     where : str
-        The files, for the message.
+        The files, for the message, when the variable does not record its own
+        (:func:`climann.data.sources.variable_where`).
     file : str or Path or None
         The file to name in the ``ncatted`` command, with its corrected copy beside it (see
-        :func:`climann.data.shell.input_and_copy`); None for data from several files
+        :func:`climann.data.shell.input_and_copy`), when the variable does not record its one
+        file (:func:`climann.data.sources.variable_file`); None for data from several files
         (``IN.nc OUT.nc``).
     """
     present = [name for name in names if name in dataset.data_vars]
-    files = "IN.nc OUT.nc" if file is None else input_and_copy(file)
     for name, found in fill_like_counts(dataset, present).items():
         value, (count, size) = max(found.items(), key=lambda item: item[1][0])
         stored = np.dtype(dataset[name].encoding.get("dtype", dataset[name].dtype))
+        own = variable_file(dataset[name]) or file
         _log.warning(
             "'%s' in %s holds %g at %d of the %d values checked, a usual fill value that no _FillValue or "
             "missing_value marks as missing, so they are used as data; if they are missing values: "
             "ncatted -a _FillValue,%s,o,%s,%g %s",
-            name, where, value, count, size, name, _NCATTED_TYPES.get(stored.str[1:], "f"), value, files,
+            name, variable_where(dataset[name], where), value, count, size, name,
+            _NCATTED_TYPES.get(stored.str[1:], "f"), value, "IN.nc OUT.nc" if own is None else input_and_copy(own),
         )

@@ -44,6 +44,7 @@ from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.sources import source_files, with_source_files
 from climann.data.stations import with_station_chosen
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
@@ -51,6 +52,7 @@ from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
+from climann.data.time_names import one_time_name
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
@@ -347,7 +349,11 @@ def _open_files(
         if len(files) == 1:
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
+            single = with_source_files(single, {str(name): files for name in single.data_vars})
             return without_repeated_longitudes(single, files=files)
+        # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
+        # name before anything compares the files' times; see climann.data.time_names.
+        opened_files.update(zip(files, one_time_name([opened(path) for path in files], [path.name for path in files])))
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
@@ -372,7 +378,10 @@ def _open_files(
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         combined = xr.combine_by_coords(datasets, **combine)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
-        return _with_dropped_longitudes(combined, each)
+        # each variable's own files, named in the messages about it; see climann.data.sources
+        holders = {str(name): [path for path, dataset in zip(files, datasets) if name in dataset.data_vars]
+                   for name in combined.data_vars}
+        return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
@@ -742,10 +751,11 @@ def concat_blocks(
         If the blocks are on different grids (naming the largest difference and both
         blocks' files) or lack a variable of the first block.
     """
-    time_name = find_coordinate(parts[0], "time")
-    reference = grid_coordinates(parts[0])
     labels = [f"{source} ({name})" for source, name in zip(sources, names)] if sources else [
         f"the {name} block" for name in names]
+    parts = one_time_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
+    time_name = find_coordinate(parts[0], "time")
+    reference = grid_coordinates(parts[0])
     aligned = [parts[0]]
     for part, label in zip(parts[1:], labels[1:]):
         part = _in_reference_order(part, reference)
@@ -769,7 +779,10 @@ def concat_blocks(
         )
     except (ValueError, xr.MergeError) as error:
         raise ClimannError(f"the split blocks do not combine along {time_name}: {library_message(error)}") from None
-    return combined.assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+    holders = {str(name): list(dict.fromkeys(file for part in parts if name in part.data_vars
+                                             for file in source_files(part[name])))
+               for name in combined.data_vars}
+    return with_source_files(combined, holders).assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 
 def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:

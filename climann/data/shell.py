@@ -58,6 +58,16 @@ def file_time_names(time: xr.DataArray) -> tuple[str, str]:
     return str(variable), str(dimension)
 
 
+def with_file_time_names(dataset: xr.Dataset, coordinate: str, variable: str, dimension: str) -> xr.Dataset:
+    """``dataset`` whose time coordinate ``coordinate`` records (:data:`FILE_TIME_NAMES_KEY`)
+    that it is the file's ``variable`` on its dimension ``dimension``, unless it records
+    already the names of the file (a coordinate renamed twice); a copy of the coordinate,
+    the input's untouched."""
+    recorded = dataset[coordinate].variable.copy(deep=False)
+    recorded.encoding = {FILE_TIME_NAMES_KEY: (variable, dimension), **recorded.encoding}
+    return dataset.assign_coords({coordinate: recorded})
+
+
 def working_path(path: str | os.PathLike) -> str:
     """``path`` as the user reaches it: relative to the working folder when it is inside it
     (``./-lead.nc`` for a name that begins with ``-``, read as an option otherwise), else

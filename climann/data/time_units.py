@@ -193,6 +193,64 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         return decoded
 
 
+#: The unit words xarray encodes times in (it knows no other spelling: ``h``, ``hr``, ``sec``,
+#: ``min``, ``msec``, which CF §4.4 and UDUNITS allow, fail in its ``_netcdf_to_numpy_timeunit``),
+#: by their length in microseconds.
+ENCODABLE_TIME_UNITS: dict[int, str] = {
+    86_400_000_000: "days", 3_600_000_000: "hours", 60_000_000: "minutes", 1_000_000: "seconds",
+    1_000: "milliseconds", 1: "microseconds",
+}
+
+_SINCE = re.compile(r"^(?P<space>\s*)(?P<unit>[A-Za-z_]+)(?P<rest>\s+since\s.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def encodable_time_units(units: str) -> str:
+    """``units`` with the unit word spelt as xarray writes times: ``h since 2001-01-01`` →
+    ``hours since 2001-01-01``; the reference date (and anything after it) as it was.
+
+    CF §4.4 names the abbreviations ``d``, ``hr``/``h``, ``min``, ``sec``/``s``, and UDUNITS
+    more (``hrs``, ``secs``, ``msec``, …); cftime decodes them all, but xarray encodes only
+    ``days``, ``hours``, ``minutes``, ``seconds``, ``milliseconds``, ``microseconds`` (any case,
+    with or without the plural ``s``). The unit is read with cf_xarray's UDUNITS registry
+    (:func:`climann.data.units.unit_registry`) after lower-casing, as cftime does, and
+    replaced by the word of the same length of time (:data:`ENCODABLE_TIME_UNITS`), so the
+    numbers written are the same and mean the same dates. Units that xarray already writes,
+    and those that are not a length of time since a date, are returned unchanged.
+
+    Parameters
+    ----------
+    units : str
+        CF time units, ``UNIT since REFERENCE``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> encodable_time_units("hrs since 1950-01-01 00:00:00")
+    'hours since 1950-01-01 00:00:00'
+    >>> encodable_time_units("Days since 2001-01-01")
+    'Days since 2001-01-01'
+    """
+    import pint
+
+    from climann.data.units import unit_registry
+
+    match = _SINCE.match(str(units))
+    if match is None:
+        return units
+    word = match["unit"].lower()
+    if (word if word.endswith("s") else f"{word}s") in ENCODABLE_TIME_UNITS.values():
+        return units
+    try:
+        microseconds = float(unit_registry().Quantity(1, word).to("microsecond").magnitude)
+    except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        return units
+    written = ENCODABLE_TIME_UNITS.get(round(microseconds)) if abs(microseconds - round(microseconds)) < 1e-9 else None
+    return units if written is None else f"{match['space']}{written}{match['rest']}"
+
+
 def time_units_problem(attrs: dict) -> str:
     """Why a time coordinate is not dates (no CF units, or units not of time since a date),
     and what CF expects."""

@@ -39,6 +39,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import file_time_names, input_and_copy
+from climann.data.sources import variable_where
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -960,7 +961,9 @@ def convert_dataset(
 ) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
     as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
-    and the reference's ``cell_methods`` of each variable, for totals over time cells."""
+    and the reference's ``cell_methods`` of each variable, for totals over time cells. The
+    messages about a variable name its own files (:func:`climann.data.sources.variable_where`),
+    ``where`` (the files of the whole set) when they are not recorded."""
     import dask
 
     from climann.data.coords import time_coordinate
@@ -972,8 +975,8 @@ def convert_dataset(
         with dask.config.set(scheduler="synchronous"):
             bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
-        name: convert_variable(dataset[name], to, name=name, where=where, reference=reference, time_bounds=bounds,
-                               reference_method=(cell_methods or {}).get(name))
+        name: convert_variable(dataset[name], to, name=name, where=variable_where(dataset[name], where),
+                               reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name))
         for name, to in units.items() if name in dataset.data_vars
     }
     return dataset.assign(converted) if converted else dataset

@@ -20,6 +20,7 @@ from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, gr
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.shell import beside, shown_path
+from climann.data.sources import source_files as recorded_files
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
@@ -324,4 +325,6 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]
                       for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},
+        variable_files={name: files for name in data_variable_names(dataset)
+                        if (files := recorded_files(dataset[name]))},
     )

@@ -27,6 +27,7 @@ from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
+from climann.data.time_units import encodable_time_units
 from climann.errors import ClimannError, library_message
 
 _FILL_VALUE = np.float32(1e20)
@@ -348,18 +349,26 @@ def padded_time_units(units: str) -> str:
     return re.sub(r"(\bsince\s+)(-?)(\d{1,3})(?=-)", lambda m: f"{m[1]}{m[2]}{int(m[3]):04d}", units)
 
 
+def written_time_units(units: str) -> str:
+    """The units ``predictions.nc`` writes times in for an input whose times are in ``units``:
+    the same unit, reference date and so the same numbers, its unit word spelt as xarray
+    encodes it (``h since`` → ``hours since``, :func:`climann.data.time_units.encodable_time_units`)
+    and its year in four digits (:func:`padded_time_units`)."""
+    return padded_time_units(encodable_time_units(units))
+
+
 def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, dict]:
     """The encoding :func:`write_predictions` writes with: float32 fields with a
     ``_FillValue`` of 1e20; times (and their bounds, and date-valued scalar coordinates) in
-    the input's units and calendar; coordinates and bounds float64 and unfilled; string
-    scalar coordinates as fixed-length characters (tools such as CDO cannot read
-    variable-length strings)."""
+    the input's units (as :func:`written_time_units` spells them) and calendar; coordinates
+    and bounds float64 and unfilled; string scalar coordinates as fixed-length characters
+    (tools such as CDO cannot read variable-length strings)."""
     encoding: dict[str, dict] = {
         str(name): {"dtype": "float32", "_FillValue": _FILL_VALUE}
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind == "f"
     }
-    times = {"units": padded_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64",
+    times = {"units": written_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64",
              "_FillValue": None}
     encoding[layout.time.name] = dict(times)
     time_bounds = _bounds_name(layout.time)
@@ -386,9 +395,12 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
 
 
 def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = ()) -> None:
-    """Refuse, before any training, an input whose encoding ``predictions.nc`` could not keep.
+    """Refuse, before any training or prediction, an input whose encoding ``predictions.nc``
+    could not keep: ``train``, ``predict`` and ``evaluate --data`` all call it before they
+    compute (or create) anything.
 
-    Every time is encoded in the layout's units and calendar (``cftime.date2num``), and a
+    Every time is encoded in the units and calendar it is written in (:func:`written_time_units`,
+    ``cftime.date2num``), and a
     one-time-step predictions dataset with the layout's coordinates, attributes and the
     baselines' variables is written to a temporary NetCDF file with the encoding of
     :func:`write_predictions`: what would fail after training fails here, in a second.
@@ -412,7 +424,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:
-        cftime.date2num(list(values), padded_time_units(layout.time_units), layout.calendar)
+        cftime.date2num(list(values), written_time_units(layout.time_units), layout.calendar)
         dataset = predictions_dataset(single, grid, grid, ["train"], baselines={name: grid for name in baselines})
         with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
             dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4",
@@ -421,5 +433,5 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
         reason = library_message(error)
         raise ClimannError(
             f"predictions.nc could not be written with the input's time encoding (units '{layout.time_units}', "
-            f"calendar '{layout.calendar}') or attributes: {reason}; fix them in the input file before training"
+            f"calendar '{layout.calendar}') or attributes: {reason}; fix them in a copy of the input file"
         ) from None

@@ -415,7 +415,7 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
         plot_importance_maps,
         plot_partial_dependence,
     )
-    from climann.workflow.outputs import create_folder
+    from climann.workflow.outputs import folder_written
 
     if repeats < 1:
         raise ClimannError(f"--repeats must be at least 1, got {repeats}")
@@ -436,17 +436,17 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     importance = with_changed_inputs(importance_record(run_dir, run, block, result, groups, repeats=repeats,
                                                        seed=seed), changed)
     dependence = with_changed_inputs(partial_dependence_record(run, block, network_predictor(run), seed=seed), changed)
-    create_folder(out)
-    write_json(out / "importance.json", importance, what="importance file")
-    write_json(out / "partial_dependence.json", dependence, what="partial dependence file")
     maps = importance_maps(result, block)
     bars, mapped, curves = (out / name for name in EXPLAIN_FIGURES)
-    figures = [plot_importance_bars(importance, path=bars, dpi=dpi)]
-    if draws_maps(block.layout):
-        figures.append(plot_importance_maps(block.layout, maps, result.names, importance, path=mapped, dpi=dpi))
-    else:  # a station: each map would be one square of one colour, its value the bar's
-        _log.info(f"no importance maps: the grid is one cell ({cell_position(block.layout)}), whose MSE increase "
-                  f"per input is {bars.name}'s")
-    figures.append(plot_partial_dependence(dependence, path=curves, dpi=dpi))
+    with folder_written(out, EXPLAIN_FILES):
+        write_json(out / "importance.json", importance, what="importance file")
+        write_json(out / "partial_dependence.json", dependence, what="partial dependence file")
+        figures = [plot_importance_bars(importance, path=bars, dpi=dpi)]
+        if draws_maps(block.layout):
+            figures.append(plot_importance_maps(block.layout, maps, result.names, importance, path=mapped, dpi=dpi))
+        else:  # a station: each map would be one square of one colour, its value the bar's
+            _log.info(f"no importance maps: the grid is one cell ({cell_position(block.layout)}), whose MSE "
+                      f"increase per input is {bars.name}'s")
+        figures.append(plot_partial_dependence(dependence, path=curves, dpi=dpi))
     return ExplainResult(out=out, importance=importance, partial_dependence=dependence, figures=figures,
                          input_names=result.names, maps=maps)

@@ -50,6 +50,7 @@ import numpy as np
 from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import input_and_copy
+from climann.data.sources import files_text
 from climann.data.time_axes import averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step, values_text
 from climann.errors import ClimannError
@@ -194,9 +195,9 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
             if level is None or same_level(trained, level):
                 continue
             raise ClimannError(
-                f"{name} in {_files(layout)} is at {level_text(level)}, the model was trained on {name} at "
-                f"{level_text(trained)} (CF scalar coordinate): give {name} at {level_text(trained)}, or retrain the "
-                f"run on {name} at {level_text(level)}")
+                f"{name} in {_variable_files(layout, name)} is at {level_text(level)}, the model was trained on "
+                f"{name} at {level_text(trained)} (CF scalar coordinate): give {name} at {level_text(trained)}, or "
+                f"retrain the run on {name} at {level_text(level)}")
 
 
 def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
@@ -267,9 +268,22 @@ def _files(layout: GridLayout) -> str:
     return ", ".join(names[:2]) + (" …" if len(names) > 2 else "")
 
 
+def _variable_files(layout: GridLayout, name: str) -> str:
+    """The files of the new data holding the variable ``name``, for a message about it
+    (:func:`climann.data.sources.files_text`; all of them when not recorded)."""
+    return files_text(layout.files_of(name)) or "the new data"
+
+
 def _first_file(layout: GridLayout) -> str:
     """The new data's first file, for commands (``FILE.nc`` when unknown)."""
     return layout.source_files[0] if layout.source_files else "FILE.nc"
+
+
+def _variable_file(layout: GridLayout, name: str) -> str:
+    """The first file holding the variable ``name``, for a command that changes it
+    (``FILE.nc`` when unknown)."""
+    files = layout.files_of(name)
+    return files[0] if files else "FILE.nc"
 
 
 def _step_dependent(run: TrainedRun) -> list[str]:
@@ -464,14 +478,13 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
     """
     recorded = run.network.metadata.get("time_cell_methods") or {}
     target = run.config.data.target
-    files, first = _files(layout), _first_file(layout)
     for name, recorded_method in recorded.items():
         trained = time_cell_method(recorded_method)  # as recorded, read again by today's rule
         attribute = layout.variable_cell_methods.get(name)
         new = time_cell_method(attribute, layout.time.name)
         if new is None or new == trained or _totals_per_cell(trained, new, layout.variable_units.get(name), run):
             continue
-        said = f"{name} in {files} is {new}, the model was trained on"
+        said = f"{name} in {_variable_files(layout, name)} is {new}, the model was trained on"
         if name != target:
             _log.warning(f"{said} {trained} (CF cell_methods): it is given another quantity than it learnt from; "
                          f"give {trained} {name}, or correct the attribute if it is wrong")
@@ -480,7 +493,7 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
             raise ClimannError(
                 f"{said} and predicts {trained} (CF cell_methods): its scores against {new} would measure another "
                 f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy "
-                f"(ncatted -a cell_methods,{name},o,c,{corrected} {input_and_copy(first)})"
+                f"(ncatted -a cell_methods,{name},o,c,{corrected} {input_and_copy(_variable_file(layout, name))})"
             )
         else:
             _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "

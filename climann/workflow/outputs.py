@@ -701,6 +701,40 @@ def create_folder(folder: Path) -> None:
         raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None
 
 
+@contextlib.contextmanager
+def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
+    """Create ``folder`` (as :func:`create_folder`) for a block that writes the files ``names``
+    into it, and leave no empty or half-written folder when the block fails.
+
+    On an error (a refusal, a full disk), the files of ``names`` that were absent before the
+    block and that it wrote are removed, then the folders it created, when empty. On an
+    interruption, whose message names what was written
+    (:func:`climann.workflow.interrupts.outputs_reported`), only the folders left empty are.
+    A file that existed before the block (replaced with ``--overwrite``) and anything else in
+    ``folder`` are never removed.
+
+    Raises
+    ------
+    ClimannError
+        If ``folder`` cannot be created; and whatever the block raises.
+    """
+    folder = Path(folder)
+    created = [path for path in (folder, *folder.parents) if not path.exists()]  # the deepest first
+    absent = [folder / name for name in names if not (folder / name).exists()]
+    create_folder(folder)
+    try:
+        yield folder
+    except BaseException as error:
+        if isinstance(error, Exception):
+            for path in absent:
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+        for path in created:
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only when empty
+        raise
+
+
 def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:
     """Before a new run in ``run_dir``: refuse an unfinished run there unless ``overwrite``,
     which removes its checkpoint (a later interruption must not resume the old run)."""

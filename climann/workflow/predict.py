@@ -44,7 +44,7 @@ from climann.workflow.training_cells import (
     TrainingCells, same_projection, same_summarised_grid, training_cells)
 from climann.workflow.outputs import (
     EVALUATION_FILES,
-    create_folder,
+    folder_written,
     prepare_output_folder,
     refuse_existing,
     refuse_run_files,
@@ -849,6 +849,7 @@ def evaluate_run(
         if config.data.mode == "field":  # its own data are on its own grid
             require_training_grid(run, layout)
         check_like_training(run, layout, scoring=True)
+        check_predictions_encodable(layout, _written_baselines(config, other=True))  # as train and predict do
         if config.data.mode == "pointwise":  # a field-mode run needs its whole training grid
             cells = climatology_cells(run, layout)
             target_climatology = saved_target_climatology(run, cells)
@@ -901,11 +902,17 @@ def evaluate_run(
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
         metrics = with_changed_inputs(metrics, changed)
         spread = evaluation.spread
-    destination = Path(out) if out else Path(run_dir)
-    _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
-                  extrapolated=flags, spread=spread, n_members=_n_members(run))
-    write_report(destination, metrics)
+    with folder_written(Path(out) if out else Path(run_dir), EVALUATION_FILES) as destination:
+        _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
+                      extrapolated=flags, spread=spread, n_members=_n_members(run))
+        write_report(destination, metrics)
     return metrics
+
+
+def _written_baselines(config: RunConfig, *, other: bool) -> list[str]:
+    """The baselines whose predictions ``evaluate`` writes: the run's, and on other data only
+    persistence (the others need the training data)."""
+    return [name for name in config.evaluation.baselines if not other or name == "persistence"]
 
 
 def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str | Path]) -> None:
@@ -1014,7 +1021,6 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
     layout = data.samples.layout
     baselines = {name: grid for name, grid in predictions.items() if name != "model"}
     labels = data.split.labels()
-    create_folder(destination)
     output = predictions_dataset(layout, truth, predictions["model"], labels, history=history, baselines=baselines,
                                  extrapolated=extrapolated, spread=spread, n_members=n_members)
     write_predictions(output, destination / "predictions.nc", layout)
@@ -1036,9 +1042,8 @@ def _evaluate_chunked(
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
-    from climann.data.splits import TimeSplit
     from climann.evaluation.report import write_report
-    from climann.workflow.preparation import open_selected, pointwise_source, split_for
+    from climann.workflow.preparation import open_selected, pointwise_source, split_for, whole_period_split
 
     if config.data.mode != "pointwise":
         raise ClimannError('a dask cluster (--workers, --scheduler) needs a run with mode = "pointwise"')
@@ -1051,26 +1056,25 @@ def _evaluate_chunked(
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # checked like training by evaluate_run as it opened them
-            years = [time.year for time in source.layout.time.values]
-            split = TimeSplit({"all": np.ones(source.n_time, dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+            split = whole_period_split(config, source.layout)
         else:
             split = split_for(config, source.layout)
-        create_folder(destination)
-        evaluated = evaluate_distributed(
-            client, config, source, split, evaluation_blocks(source, chunk_mb=(compute or config.compute).chunk_mb),
-            run.network,
-            *saved_scalers(run), destination / "predictions.nc", history=history,
-            baselines=[name for name in config.evaluation.baselines if not other or name == "persistence"],
-            ranges=training_ranges(run) if other else None, own_data=not other,
-        )
-    metrics = evaluated.metrics
-    if "extrapolation" in metrics:
-        warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
-    if other:
-        metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"), dataset)
-    metrics = with_changed_inputs(metrics, changed or [])
-    write_json(destination / "metrics.json", metrics, what="metrics file")
-    write_report(destination, metrics)
+        with folder_written(destination, EVALUATION_FILES):
+            evaluated = evaluate_distributed(
+                client, config, source, split,
+                evaluation_blocks(source, chunk_mb=(compute or config.compute).chunk_mb), run.network,
+                *saved_scalers(run), destination / "predictions.nc", history=history,
+                baselines=_written_baselines(config, other=other),
+                ranges=training_ranges(run) if other else None, own_data=not other,
+            )
+            metrics = evaluated.metrics
+            if "extrapolation" in metrics:
+                warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
+            if other:
+                metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"), dataset)
+            metrics = with_changed_inputs(metrics, changed or [])
+            write_json(destination / "metrics.json", metrics, what="metrics file")
+            write_report(destination, metrics)
     return metrics
 
 

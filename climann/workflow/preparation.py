@@ -35,7 +35,7 @@ from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
-    with_dated_descriptions, with_season_year_note,
+    with_dated_descriptions, with_season_year_note, years_text,
 )
 from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
@@ -511,15 +511,38 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     (:func:`~climann.data.splits.with_dated_descriptions`). With months crossing the year
     boundary (``--seasons DJF``) the years are season years: December counts with the next
     year's January (:func:`~climann.data.splits.season_years`), so no winter is split."""
-    times = layout.time.values
-    months = tuple(config.data.months) + season_months(config.data.seasons)
-    years = season_years(times, months)
+    months = _selected_months(config)
+    years = season_years(layout.time.values, months)
     if layout.time_blocks:
         split = split_by_blocks(layout.time_blocks, years)
     elif config.data.split_years:
         split = split_by_year_ranges(years, config.data.split_years)
     else:
         split = split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
+    return _with_block_descriptions(split, layout, months)
+
+
+def whole_period_split(config: RunConfig, layout: GridLayout) -> TimeSplit:
+    """Every time step of ``layout`` in one block ``all`` (a run scored on other data,
+    ``evaluate --data``), named as :func:`split_for` names a run's blocks: by its years
+    (``"2000–2005"``), or by its first and last dates where it does not cover those years
+    whole (``"2000-03 to 2005-02"``; see :func:`~climann.data.splits.with_dated_descriptions`)."""
+    months = _selected_months(config)
+    years = season_years(layout.time.values, months)
+    split = TimeSplit({"all": np.ones(len(years), dtype=bool)}, {"all": years_text(years)})
+    return _with_block_descriptions(split, layout, months)
+
+
+def _selected_months(config: RunConfig) -> tuple[int, ...]:
+    """The calendar months ``[data] months`` and ``seasons`` keep (empty: all)."""
+    return tuple(config.data.months) + season_months(config.data.seasons)
+
+
+def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple[int, ...]) -> TimeSplit:
+    """The one way a block is named (``metrics.json`` ``split_periods``, ``report.md``, the
+    terminal, figure titles): ``split``'s blocks of years dated where they do not cover their
+    years whole, at the nominal step of the layout's time axis, and the season-year note."""
+    times = layout.time.values
     step = axis_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)))
     return with_season_year_note(with_dated_descriptions(split, times, step=step, months=months), months)
 
@@ -861,8 +884,7 @@ def prepared_with_scalers(
     :func:`build_samples`."""
     samples = build_samples(config, units=units, climatologies=climatologies, dataset=dataset, grid=grid)
     if whole_period:
-        years = [t.year for t in samples.layout.time.values]
-        split = TimeSplit({"all": np.ones(samples.layout.shape[0], dtype=bool)}, {"all": f"{min(years)}–{max(years)}"})
+        split = whole_period_split(config, samples.layout)
     else:
         split = split_for(config, samples.layout)
     dtype = config.model.dtype

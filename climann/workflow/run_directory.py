@@ -336,12 +336,14 @@ def write_run_files(
             history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
             dpi=config.evaluation.dpi,
             member_losses=[(h.train_loss, h.val_loss) for h in member_histories] if is_ensemble else None,
+            test_period=data.split.descriptions.get("test"),
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
         if is_ensemble and evaluation.spread is not None and draws_maps(layout):
             figures.append(plot_spread_map(
                 layout, evaluation.spread, evaluation.truth, predicted, n_members=network.size,
                 time_steps=np.asarray(data.split.labels()) == "test", split="test",
+                period=data.split.descriptions.get("test"),
                 path=staging / "figures" / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=config.evaluation.dpi,
             ))
     metadata = model_metadata(config, data)
@@ -449,5 +451,5 @@ def figures_from_file(
     return draw_figures_from_file(
         predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
         limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,
-        season_index=season_index,
+        season_index=season_index, test_period=split.descriptions.get("test"),
     )

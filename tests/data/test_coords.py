@@ -51,8 +51,11 @@ def test_a_scalar_latitude_is_named_as_such_not_called_missing():
 def test_two_equally_good_candidates_are_refused():
     attrs = {"standard_name": "latitude"}
     dataset = xr.Dataset(coords={"lat1": ("a", [0.0], attrs), "lat2": ("b", [1.0], attrs)})
-    with pytest.raises(ClimannError, match="several coordinates look like latitude"):
+    with pytest.raises(ClimannError, match="several coordinates look like latitude") as raised:
         find_coordinate(dataset, "latitude")
+    # both have the standard_name already: advice to give one a standard_name cannot be followed
+    assert "each by its CF standard_name" in str(raised.value) and "give the right one" not in str(raised.value)
+    assert "--rename 'FILE:lat2=lat1'" in str(raised.value)
 
 
 def _without_coordinate_attributes(names):

@@ -83,3 +83,58 @@ def test_a_time_without_cf_units_is_named_with_what_cf_expects(tmp_path, units, 
         f"time coordinate 'time' in raw.nc could not be read as dates: {said}; CF expects units = "
         "'days since 1970-01-01' (any unit since a reference date) and a calendar"
     )
+
+
+# --- CF's and UDUNITS' abbreviations of the time unit --------------------------------------------------
+@pytest.mark.parametrize(
+    ("word", "written"),
+    [
+        pytest.param("d", "days", id="d"),
+        pytest.param("h", "hours", id="h"),
+        pytest.param("hr", "hours", id="hr"),
+        pytest.param("hrs", "hours", id="hrs"),
+        pytest.param("H", "hours", id="H"),
+        pytest.param("min", "minutes", id="min"),
+        pytest.param("mins", "minutes", id="mins"),
+        pytest.param("s", "seconds", id="s"),
+        pytest.param("sec", "seconds", id="sec"),
+        pytest.param("secs", "seconds", id="secs"),
+        pytest.param("msec", "milliseconds", id="msec"),
+        pytest.param("ms", "milliseconds", id="ms"),
+        pytest.param("microsec", "microseconds", id="microsec"),
+    ],
+)
+def test_an_abbreviated_time_unit_is_spelt_in_full_with_the_same_dates(word, written):
+    """CF §4.4: 'day (d), hour (hr, h), minute (min) and second (sec, s)'; UDUNITS more. cftime
+    decodes them, xarray writes only the full words: rewritten, the same numbers mean the same
+    dates (cftime's own reading of both), and xarray encodes them."""
+    import xarray as xr
+
+    from climann.data.time_units import encodable_time_units
+
+    units = f"{word} since 2001-01-01 06:00:00"
+    rewritten = encodable_time_units(units)
+    assert rewritten == f"{written} since 2001-01-01 06:00:00"
+    numbers = np.array([0.0, 1.0, 36.0, 1000.0])
+    np.testing.assert_array_equal(cftime.num2date(numbers, rewritten, "noleap"), cftime.num2date(numbers, units, "noleap"))
+    dates = cftime.num2date(numbers, units, "noleap")
+    encoded, encoded_units, _ = xr.coding.times.encode_cf_datetime(dates, rewritten, "noleap", dtype=np.dtype("f8"))
+    np.testing.assert_array_equal(encoded, numbers)
+    assert encoded_units.split(" since ")[0] == written  # xarray writes the date in ISO form
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        pytest.param("days since 2001-01-01", id="days"),
+        pytest.param("Days since 2001-01-01", id="Days"),
+        pytest.param("hour since 1900-1-1 0:0:0", id="hour"),
+        pytest.param("months since 2001-01-01", id="months"),
+        pytest.param("m since 2001-01-01", id="metre-not-time"),
+        pytest.param("K", id="not-since"),
+    ],
+)
+def test_time_units_xarray_writes_or_that_are_no_time_are_left_as_they_are(units):
+    from climann.data.time_units import encodable_time_units
+
+    assert encodable_time_units(units) == units

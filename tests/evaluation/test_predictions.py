@@ -136,6 +136,41 @@ def test_an_output_encoding_that_cannot_be_written_is_refused_up_front(change, n
         check_predictions_encodable(dataclasses.replace(layout, **change), ["persistence"])
 
 
+@pytest.mark.parametrize(
+    ("word", "written", "per_day"),
+    [
+        pytest.param("h", "hours", 24, id="h"),
+        pytest.param("d", "days", 1, id="d"),
+        pytest.param("hrs", "hours", 24, id="hrs"),
+        pytest.param("sec", "seconds", 86400, id="sec"),
+        pytest.param("min", "minutes", 1440, id="min"),
+        pytest.param("msec", "milliseconds", 86_400_000, id="msec"),
+    ],
+)
+def test_times_in_an_abbreviated_unit_are_written_in_its_full_word_with_the_same_numbers(tmp_path, word, written,
+                                                                                        per_day):
+    """'h since 2001-01-01' (CF §4.4's abbreviation) decodes; predictions.nc was refused
+    (xarray's KeyError 'hs'). Now written as 'hours since 2001-01-01': the input's numbers,
+    reference date and calendar, so the same dates."""
+    from climann.data.open import open_dataset
+    from climann.evaluation.predictions import check_predictions_encodable
+
+    path = tmp_path / f"{word}.nc"
+    grid_dataset(calendar="360_day").to_netcdf(path, encoding={"time": {"units": "days since 2001-01-01"}})
+    with netCDF4.Dataset(path, "a") as raw:
+        days = raw["time"][:].data.copy()
+        raw["time"][:] = days * per_day
+        raw["time"].units = f"{word} since 2001-01-01"
+    layout = build_pointwise_samples(open_dataset([path]), target="tas", predictors=("pred",), features=()).layout
+    check_predictions_encodable(layout, ["persistence"])
+    field = np.zeros(layout.shape)
+    written_path = write_predictions(predictions_dataset(layout, field, field, ["train"] * layout.shape[0]),
+                                     tmp_path / "predictions.nc", layout)
+    with netCDF4.Dataset(written_path) as raw:
+        assert raw["time"].units == f"{written} since 2001-01-01" and raw["time"].calendar == "360_day"
+        np.testing.assert_array_equal(raw["time"][:].data, days * per_day)
+
+
 # --- CF metadata kept from the input -----------------------------------------------------------------
 HISTORY_LINE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: "
 

@@ -307,6 +307,36 @@ def test_evaluate_warns_of_a_predictor_of_another_time_cell_method(runs, tmp_pat
     assert metrics["splits"]["all"]["model"]["n_samples"] == 24 * LAT.size * LON.size
 
 
+def _one_file_per_variable(path, folder):
+    """The variables of ``path`` in files of their own: ``a_pred.nc`` (pred, orog) before
+    ``z_tas.nc`` (tas), as a folder of CMIP files lists them."""
+    folder.mkdir()
+    with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
+        dataset[["pred", "orog"]].to_netcdf(folder / "a_pred.nc")
+        dataset[["tas"]].to_netcdf(folder / "z_tas.nc")
+    return [str(folder / "a_pred.nc"), str(folder / "z_tas.nc")]
+
+
+def test_the_time_cell_method_messages_name_the_variables_own_file(runs, tmp_path, caplog, monkeypatch):
+    """They named the first files given ('tas in a_pred.nc, z_tas.nc …'), and the ncatted of
+    the refusal changed a_pred.nc, which has no tas."""
+    monkeypatch.chdir(tmp_path)
+    _, _, plain = runs
+    target_max = _one_file_per_variable(_write(tmp_path / "max.nc", _monthly(2000, 2), seed=4,
+                                               tas_methods="area: mean time: maximum"), tmp_path / "max")
+    with pytest.raises(ClimannError) as refused:
+        evaluate_run(plain, target_max, tmp_path / "scores")
+    assert str(refused.value).startswith("tas in z_tas.nc is time: maximum, the model was trained on and predicts")
+    assert str(refused.value).endswith("(ncatted -a cell_methods,tas,o,c,'area: mean time: mean' max/z_tas.nc "
+                                       "max/z_tas_fixed.nc)")
+    point = _one_file_per_variable(_write(tmp_path / "point.nc", _monthly(2000, 2), seed=4, pred_methods="time: point"),
+                                   tmp_path / "point")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(plain, point, tmp_path / "p.nc")
+    assert [record.getMessage()[:40] for record in caplog.records if "cell_methods" in record.getMessage()] == [
+        "pred in a_pred.nc is time: point, the mo"]
+
+
 def _precipitation(path, *, units, methods, seed=0):
     """Monthly precipitation of 2000–2003 (noleap) as ``pr`` in ``units`` (kg m-2 s-1; mm/month
     or mm, an amount with monthly ``time_bnds``: the same rates times the days of each month)
@@ -717,7 +747,8 @@ def level_runs(tmp_path_factory):
             train("ta850", ["ta850.nc", "pred.nc"], "ta", ["pred"]))
 
 
-WIND_REFUSAL = ("ua in tas.nc, ua250.nc is at plev = 25000 Pa, the model was trained on ua at plev = 85000 Pa (CF "
+# the file holding ua, not the first files given (it said 'ua in tas.nc, ua250.nc')
+WIND_REFUSAL = ("ua in ua250.nc is at plev = 25000 Pa, the model was trained on ua at plev = 85000 Pa (CF "
                 "scalar coordinate): give ua at plev = 85000 Pa, or retrain the run on ua at plev = 25000 Pa")
 
 
@@ -766,7 +797,7 @@ def test_a_target_at_another_level_is_refused(level_runs, tmp_path):
     with pytest.raises(ClimannError) as refused:
         predict_files(ta850, [str(folder / "ta500.nc"), str(folder / "pred.nc")], tmp_path / "p.nc")
     assert str(refused.value) == (
-        "ta in ta500.nc, pred.nc is at plev = 500 hPa, the model was trained on ta at plev = 850 hPa (CF scalar "
+        "ta in ta500.nc is at plev = 500 hPa, the model was trained on ta at plev = 850 hPa (CF scalar "
         "coordinate): give ta at plev = 850 hPa, or retrain the run on ta at plev = 500 hPa")
     with pytest.raises(ClimannError, match="is at plev = 500 hPa"):
         evaluate_run(ta850, [str(folder / "ta500.nc"), str(folder / "pred.nc")], tmp_path / "scores")

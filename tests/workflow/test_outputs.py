@@ -16,6 +16,7 @@ from climann.workflow.outputs import (
     RunDirectoryTaken,
     check_run_directory,
     current_umask,
+    folder_written,
     foreign_entries,
     prepare_output_folder,
     publish_run,
@@ -386,6 +387,35 @@ def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(
     assert json.dumps(_files(folder), default=str) == json.dumps(
         {"metrics.json": json.dumps({"target": "tas", "splits": {}}).encode(), "notes.txt": b"mine",
          "report.md": b"mine"}, default=str)
+
+
+def test_a_failed_block_leaves_no_folder_it_created_and_none_of_its_new_files(tmp_path):
+    names = ("metrics.json", "predictions.nc", "report.md")
+    out = tmp_path / "runs" / "scores"
+    with pytest.raises(ClimannError, match="refused"), folder_written(out, names) as folder:
+        (folder / "predictions.nc").write_text("written before the refusal")
+        raise ClimannError("refused")
+    assert not (tmp_path / "runs").exists()  # both folders it made are gone
+    existing = tmp_path / "scores"
+    existing.mkdir()
+    (existing / "metrics.json").write_text("climann's, replaced with --overwrite")
+    (existing / "notes.txt").write_text("mine")
+    with pytest.raises(ClimannError), folder_written(existing, names) as folder:
+        (folder / "metrics.json").write_text("new")
+        (folder / "report.md").write_text("new")
+        raise ClimannError("refused")
+    assert _files(existing) == {"metrics.json": b"new", "notes.txt": b"mine"}  # only its new report.md removed
+
+
+def test_an_interrupted_block_keeps_what_it_wrote_and_drops_only_empty_folders(tmp_path):
+    names = ("metrics.json", "predictions.nc")
+    with pytest.raises(KeyboardInterrupt), folder_written(tmp_path / "a", names) as folder:
+        (folder / "predictions.nc").write_text("complete")  # named as written by the interruption's line
+        raise KeyboardInterrupt
+    assert _files(tmp_path / "a") == {"predictions.nc": b"complete"}
+    with pytest.raises(KeyboardInterrupt), folder_written(tmp_path / "b", names):
+        raise KeyboardInterrupt
+    assert not (tmp_path / "b").exists()
 
 
 def _marked_figure(path: Path) -> None:

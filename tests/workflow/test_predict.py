@@ -236,6 +236,79 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
         evaluate_run(run_dir, [str(sample)])
 
 
+def test_times_in_cfs_abbreviation_predict_and_evaluate_as_in_the_full_word(trained, tmp_path):
+    """'d since' (CF §4.4's abbreviation of days): evaluate --data exited 1 with xarray's
+    KeyError 'ds' and left its --out folder empty; predict refused. Both now write the
+    same dates, in 'days since', and score as on the file in full words."""
+    import shutil
+
+    import netCDF4
+
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    abbreviated = shutil.copy(sample, tmp_path / "abbreviated.nc")
+    with netCDF4.Dataset(abbreviated, "a") as raw:
+        raw["time"].units = raw["time"].units.replace("days since", "d since")
+    scores = evaluate_run(run_dir, [abbreviated], tmp_path / "abbreviated")["splits"]["all"]["model"]
+    predicted = predict_files(run_dir, [abbreviated], tmp_path / "predicted.nc")
+    assert scores == evaluate_run(run_dir, [str(sample)], tmp_path / "full")["splits"]["all"]["model"]
+    assert predicted.scores["mse"] == pytest.approx(scores["mse"], rel=1e-6)
+    with netCDF4.Dataset(sample) as original, netCDF4.Dataset(tmp_path / "full" / "predictions.nc") as full:
+        assert full["time"].units.startswith("days since 1980-01-01")
+        for written in (tmp_path / "abbreviated" / "predictions.nc", predicted.path):
+            with netCDF4.Dataset(written) as raw:
+                assert raw["time"].units == full["time"].units and raw["time"].calendar == "noleap"
+                np.testing.assert_array_equal(raw["time"][:], original["time"][:])
+
+
+def test_evaluate_on_other_data_checks_the_output_encoding_before_creating_its_folder(trained, tmp_path,
+                                                                                      monkeypatch):
+    """The check train and predict make before computing anything: evaluate --data made none,
+    and failed writing predictions.nc after creating --out."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    checked = []
+
+    def refuse(layout, baselines=()):
+        checked.append(list(baselines))
+        raise ClimannError("predictions.nc could not be written")
+
+    monkeypatch.setattr("climann.workflow.predict.check_predictions_encodable", refuse)
+    with pytest.raises(ClimannError, match="could not be written"):
+        evaluate_run(run_dir, [str(sample)], tmp_path / "new" / "scores")
+    assert checked == [["persistence"]] and not (tmp_path / "new").exists()
+
+
+def test_evaluate_leaves_no_folder_when_writing_its_files_fails(trained, tmp_path, monkeypatch):
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+
+    def full_disk(*args, **kwargs):
+        raise ClimannError("cannot write metrics file: No space left on device")
+
+    monkeypatch.setattr("climann.workflow.predict.write_json", full_disk)
+    with pytest.raises(ClimannError, match="No space left"):
+        evaluate_run(run_dir, [str(sample)], tmp_path / "scores")
+    assert not (tmp_path / "scores").exists()  # nor its predictions.nc, written before metrics.json
+
+
+def test_other_data_of_part_of_their_years_are_named_by_their_dates_as_a_runs_blocks(trained, tmp_path):
+    """March 1981 to February 1983 of the run's monthly data: the block 'all' was '1981–1983'
+    in metrics.json and report.md, years the data do not cover whole."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "part", time_range="1981-03,1983-02")
+    assert metrics["split_periods"] == {"all": "1981-03 to 1983-02"}
+    assert metrics["n_samples"]["all"] == metrics["splits"]["all"]["model"]["n_samples"]
+    assert "1981-03 to 1983-02" in (tmp_path / "part" / "report.md").read_text()
+    whole = evaluate_run(run_dir, [str(sample)], tmp_path / "whole", time_range="1981,1982")
+    assert whole["split_periods"] == {"all": "1981–1982"}
+
+
 def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):
     """A file with holes in the target and in a predictor: predict predicts every sample with
     its features, scores (and counts) only where the target is present too, and its scores

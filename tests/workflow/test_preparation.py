@@ -837,3 +837,36 @@ def test_time_steps_without_any_target_value_are_named_in_their_block(tmp_path, 
             assert said == [f"the test block (1983) has no value of 'tas' at 4 of its 12 time steps ({empty[0]}, "
                             f"{empty[1]}, …, {empty[3]}): its scores cover the other 8"]
             assert run.metrics["splits"]["test"]["model"]["n_samples"] == 8 * 12 * 24
+
+
+# --- other data scored as one block 'all' (evaluate --data), named as a run's blocks ---------------------------
+def _months(first: str, n: int, *, skip_years=()) -> list:
+    year, month = map(int, first.split("-"))
+    times = []
+    while len(times) < n:
+        if year not in skip_years:
+            times.append(cftime.datetime(year, month, 16, calendar="noleap"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return times
+
+
+@pytest.mark.parametrize(
+    ("times", "months", "expected"),
+    [
+        pytest.param(_months("2000-03", 60), [], "2000-03 to 2005-02", id="march-to-february"),
+        pytest.param(_months("2000-01", 60), [], "2000–2004", id="whole-years"),
+        pytest.param(_months("2000-01", 72, skip_years=(2004, 2005)), [], "2000–2003, 2006–2007", id="years-skipped"),
+        pytest.param([t for t in _months("2000-06", 27) if t.month in (6, 7, 8)], [6, 7, 8], "2000–2002",
+                     id="summers-whole-in-their-months"),
+    ],
+)
+def test_other_data_are_one_block_named_as_a_run_names_its_blocks(times, months, expected):
+    """evaluate --data named the block 'all' '2000–2005' for March 2000 to February 2005
+    (and '2000–2007' for a gap), though a run names such a block by its dates."""
+    from climann.data.variables import grid_layout
+    from climann.workflow.preparation import whole_period_split
+
+    dataset = grid_dataset(n_years=1).isel(time=[0] * len(times)).assign_coords(time=times)
+    config = build_config({"data": {"paths": ["x.nc"], "target": "tas", "months": months}})
+    split = whole_period_split(config, grid_layout(dataset, "tas", []))
+    assert split.descriptions == {"all": expected} and split.time_masks["all"].all()

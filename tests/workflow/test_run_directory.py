@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 import pytest
@@ -142,3 +144,24 @@ def test_the_model_file_records_the_training_time_step_and_time_cell_methods(tmp
     assert metadata["time_step"] == {"name": "monthly", "months": 1, "microseconds": 0}
     # the time part only; pred says nothing about time; other is no input of the model
     assert metadata["time_cell_methods"] == {"tas": "time: maximum"}
+
+
+def test_the_maps_name_a_partial_test_block_as_metrics_json_does(tmp_path, monkeypatch):
+    """A test block of January to June 2002: metrics.json says '2002-01 to 2002-06'; the maps'
+    titles said 'mean over 2002', a whole year. Drawn by the run and again by climann plot."""
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import grid_dataset
+    from tests.evaluation.test_figures import plot_run
+
+    path = tmp_path / "partial.nc"
+    grid_dataset(n_years=3).isel(time=slice(0, 30)).to_netcdf(path)  # 2000-01 … 2002-06
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": []},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"dpi": 30}})
+    titles = map_titles(monkeypatch, save=False)
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    assert json.loads((run_dir / "metrics.json").read_text())["split_periods"]["test"] == "2002-01 to 2002-06"
+    for drawn in ("run", "plot"):
+        for name in ("map_test_mean.png", "error_maps_test.png", "anomaly_correlation_test.png"):
+            assert "over 2002-01 to 2002-06, test split" in titles.pop(name).replace("\n", " "), (drawn, name)
+        if drawn == "run":
+            plot_run(run_dir)

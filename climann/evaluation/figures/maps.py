@@ -496,6 +496,7 @@ def plot_mean_truth_prediction_error(
     *,
     time_steps: np.ndarray,
     split: str,
+    period: str | None = None,
     path: str | Path,
     dpi: int = 150,
 ) -> Path:
@@ -512,6 +513,10 @@ def plot_mean_truth_prediction_error(
         The block's time steps.
     split : str
         The block's name, for the title.
+    period : str, optional
+        The block as its split names it (``metrics.json`` ``split_periods``: ``"1999-01 to
+        2000-01"``, :func:`climann.workflow.preparation.split_for`), for the title; default:
+        its first and last years.
     path : str or Path
     dpi : int
 
@@ -523,7 +528,7 @@ def plot_mean_truth_prediction_error(
     truth_mean = nanmean_over_time(np.where(both, truth, np.nan)[time_steps])
     predicted_mean = nanmean_over_time(np.where(both, predicted, np.nan)[time_steps])
     panels = _truth_prediction_error_panels(layout, truth_mean, predicted_mean)
-    period = _period([time.year for time in layout.time.values[time_steps]])
+    period = period or _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}, mean over {period}, {split} split: truth, prediction and error"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
 
@@ -535,6 +540,7 @@ def plot_error_maps(
     *,
     time_steps: np.ndarray,
     split: str,
+    period: str | None = None,
     path: str | Path,
     dpi: int = 150,
 ) -> Path:
@@ -549,6 +555,10 @@ def plot_error_maps(
     truth, predicted : ndarray, shape (n_time, n_lat, n_lon)
     time_steps : ndarray of bool, shape (n_time,)
     split : str
+    period : str, optional
+        The block as its split names it (``metrics.json`` ``split_periods``: ``"1999-01 to
+        2000-01"``, :func:`climann.workflow.preparation.split_for`), for the title; default:
+        its first and last years.
     path : str or Path
     dpi : int
 
@@ -565,7 +575,7 @@ def plot_error_maps(
         MapPanel("bias (mean of prediction − truth)", scores["bias"], ERROR_COLORMAP, -limit, limit,
                  _with_units(f"{name} bias", units)),
     ]
-    period = _period([time.year for time in layout.time.values[time_steps]])
+    period = period or _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}: error of each grid cell over {period}, {split} split"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
 
@@ -580,6 +590,7 @@ def plot_anomaly_correlation_map(
     *,
     time_steps: np.ndarray,
     split: str,
+    period: str | None = None,
     path: str | Path,
     dpi: int = 150,
 ) -> Path:
@@ -595,6 +606,10 @@ def plot_anomaly_correlation_map(
         The climatology: the training years' mean of each step's calendar month (or day of year).
     time_steps : ndarray of bool, shape (n_time,)
     split : str
+    period : str, optional
+        The block as its split names it (``metrics.json`` ``split_periods``: ``"1999-01 to
+        2000-01"``, :func:`climann.workflow.preparation.split_for`), for the title; default:
+        its first and last years.
     path : str or Path
     dpi : int
 
@@ -606,7 +621,8 @@ def plot_anomaly_correlation_map(
     times = layout.time.values[time_steps]
     panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {season_name(times)}",
                      field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (1)", "neither")
-    line = f"anomaly correlation of each grid cell over {_period([time.year for time in times])}, {split} split"
+    period = period or _period([time.year for time in times])
+    line = f"anomaly correlation of each grid cell over {period}, {split} split"
     if len(line) > 70:  # one map is narrow: a longer period ("…, every 3rd year") goes on its own line
         line = line.replace(" over ", "\nover ", 1)
     title = f"{_variable_title(layout)}\n{line}"
@@ -659,6 +675,7 @@ def plot_spread_map(
     n_members: int | None,
     time_steps: np.ndarray,
     split: str,
+    period: str | None = None,
     path: str | Path,
     dpi: int = 150,
 ) -> Path:
@@ -676,6 +693,10 @@ def plot_spread_map(
         Named in the title when known.
     time_steps : ndarray of bool, shape (n_time,)
     split : str
+    period : str, optional
+        The block as its split names it (``metrics.json`` ``split_periods``: ``"1999-01 to
+        2000-01"``, :func:`climann.workflow.preparation.split_for`), for the title; default:
+        its first and last years.
     path : str or Path
     dpi : int
 
@@ -694,6 +715,6 @@ def plot_spread_map(
                  spread_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} spread", units)),
         MapPanel("RMSE of the ensemble mean", rmse_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} RMSE", units)),
     ]
-    period = _period([time.year for time in layout.time.values[time_steps]])
+    period = period or _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}, ensemble spread and error over {period}, {split} split"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)

@@ -80,6 +80,7 @@ def draw_figures(
     climatology: np.ndarray | None = None,
     member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
     area_mean_series: bool = True,
+    test_period: str | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -115,6 +116,9 @@ def draw_figures(
         Draw the area-mean series from these grids. False when the caller draws it over
         more time steps than it passes here (a run evaluated chunk by chunk passes the test
         block's grids only, and has the area means of every step).
+    test_period : str, optional
+        The test block as the run's split names it (``metrics.json`` ``split_periods``, e.g.
+        ``"1999-01 to 2000-01"``), for the maps' titles; default: its first and last years.
 
     Returns
     -------
@@ -138,9 +142,9 @@ def draw_figures(
     paths = [
         plot_truth_prediction_error(layout, truth, model, time_index=int(test_steps[len(test_steps) // 2]),
                                     split="test", path=directory / FIGURE_FILES["map"], dpi=dpi),
-        plot_mean_truth_prediction_error(layout, truth, model, time_steps=test, split="test",
+        plot_mean_truth_prediction_error(layout, truth, model, time_steps=test, split="test", period=test_period,
                                          path=directory / FIGURE_FILES["mean_map"], dpi=dpi),
-        plot_error_maps(layout, truth, model, time_steps=test, split="test",
+        plot_error_maps(layout, truth, model, time_steps=test, split="test", period=test_period,
                         path=directory / FIGURE_FILES["error_maps"], dpi=dpi),
     ] if maps else []
     if not maps:
@@ -164,6 +168,7 @@ def draw_figures(
         climatology = climatology_prediction(truth, layout.time.values, labels == "train")
     if climatology is not None:
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
+                                                  period=test_period,
                                                   path=directory / FIGURE_FILES["anomaly_correlation_map"], dpi=dpi))
     return paths
 
@@ -295,6 +300,7 @@ def draw_figures_from_file(
     climatology: np.ndarray | None = None,
     season_index: np.ndarray | None = None,
     n_members: int | None = None,
+    test_period: str | None = None,
 ) -> tuple[list[Path], int]:
     """Draw a run's figures from its predictions file, holding at most ``limit_gb`` of grids:
     the one route of a run evaluated chunk by chunk and of ``climann plot RUN_DIR``.
@@ -335,6 +341,9 @@ def draw_figures_from_file(
         Each step's row of ``climatology``; needed with it.
     n_members : int, optional
         An ensemble's size, for the spread map's title (default: from ``<target>_spread``).
+    test_period : str, optional
+        The test block as the run's split names it (``metrics.json`` ``split_periods``), for
+        the maps' titles when every test year is shown; with every n-th, the years shown.
 
     Returns
     -------
@@ -374,15 +383,16 @@ def draw_figures_from_file(
     directory.mkdir(parents=True, exist_ok=True)
     shown = dataclasses.replace(layout, time=Coordinate(layout.time.name, times[steps], layout.time.attrs))
     test = np.full(steps.size, "test")
+    period = test_period if every == 1 else None  # else the years shown: "1999–2010, every 3rd year"
     figures = draw_figures(shown, truth, grids, test, history_train, history_val, loss_name=loss_name,
                            directory=directory, dpi=dpi, area_mean_series=False,
-                           climatology=climatology[season_index[steps]] if anomalies else None)
+                           climatology=climatology[season_index[steps]] if anomalies else None, test_period=period)
     figures.append(plot_area_mean_series(times, area_means, units=layout.target_units, name=target,
                                          split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
                                          dpi=dpi, point=None if draws_maps(layout) else cell_position(layout)))
     if spread_grid is not None and draws_maps(layout):
         figures.append(plot_spread_map(shown, spread_grid, truth, grids["model"], n_members=n_members,
-                                       time_steps=test == "test", split="test",
+                                       time_steps=test == "test", split="test", period=period,
                                        path=directory / ENSEMBLE_FIGURE_FILES["spread_map"], dpi=dpi))
     return figures, every
 
@@ -587,6 +597,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     figures, every = draw_figures_from_file(
         path, layout, labels, train_loss, val_loss, loss_name=_loss_name(run_dir),
         limit_gb=run_memory_limit_gb(run_dir), directory=run_dir / "figures", dpi=dpi, n_members=n_members,
+        test_period=((metrics or {}).get("split_periods") or {}).get("test"),
     )
     if metrics is not None:
         figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)

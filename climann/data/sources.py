@@ -1,0 +1,72 @@
+"""The files each variable was read from, named in the messages about it.
+
+A run's data are often a folder of one-variable files (CMIP's ``pr_Amon_….nc``,
+``clt_Amon_….nc`` and a static ``areacella_fx_….nc``). A message about one variable — its
+units converted, its level or cell method unlike the training data's, fill-like values in it —
+names the files that hold that variable, not the first files of the folder (with twenty
+variables, those never include the culprit). :func:`climann.data.open.open_dataset` records
+them in each data variable's ``encoding`` as it combines the files (:func:`with_source_files`);
+every message about a variable asks :func:`variable_where`. Encoding, not attributes: it
+describes the files read, and xarray does not write keys it does not know into an output file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import xarray as xr
+
+#: The key, in a data variable's ``encoding``, of the files it was read from (paths as given
+#: to :func:`climann.data.open.open_dataset`, in their order).
+SOURCE_FILES_KEY = "climann_source_files"
+
+#: How many file names a message lists before "and N more files".
+LISTED_FILES = 2
+
+
+def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]]) -> xr.Dataset:
+    """``dataset`` whose data variables named in ``holders`` record the files that hold them
+    (:data:`SOURCE_FILES_KEY`); copies of those variables, lazy as given."""
+    recorded = {}
+    for name, files in holders.items():
+        if name in dataset.data_vars and files:
+            variable = dataset[name].variable.copy(deep=False)
+            variable.encoding = {**variable.encoding, SOURCE_FILES_KEY: tuple(str(file) for file in files)}
+            recorded[name] = variable
+    return dataset.assign(recorded) if recorded else dataset
+
+
+def source_files(variable: xr.DataArray) -> tuple[str, ...]:
+    """The files ``variable`` was read from; empty when not recorded (a dataset built in memory)."""
+    return tuple(variable.encoding.get(SOURCE_FILES_KEY, ()))
+
+
+def files_text(files: Sequence[str | Path]) -> str:
+    """Files for a message, by name: ``pr.nc``, ``a.nc, b.nc`` or ``a.nc, b.nc and 3 more files``."""
+    names = [Path(file).name for file in files]
+    more = len(names) - LISTED_FILES
+    return ", ".join(names[:LISTED_FILES]) + (f" and {more} more file{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def variable_where(variable: xr.DataArray, where: str) -> str:
+    """Where ``variable`` comes from, for a message about it: the files that hold it
+    (:func:`files_text` of :func:`source_files`), else ``where`` (the files of the whole set).
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> pr = xr.DataArray([1.0], dims="time")
+    >>> pr.encoding[SOURCE_FILES_KEY] = ("/data/cmip/pr_Amon_2005.nc",)
+    >>> variable_where(pr, "areacella_fx.nc, clt_Amon.nc and 1 more file")
+    'pr_Amon_2005.nc'
+    """
+    files = source_files(variable)
+    return files_text(files) if files else where
+
+
+def variable_file(variable: xr.DataArray) -> str | None:
+    """The one file ``variable`` was read from, for a command that changes it; None when it
+    comes from several files or is not recorded."""
+    files = source_files(variable)
+    return files[0] if len(files) == 1 else None

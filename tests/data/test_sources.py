@@ -1,0 +1,95 @@
+"""Each variable's own files (climann/data/sources.py), named in the messages about it: a
+folder of one-variable CMIP files, where the first files never hold the variable meant."""
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.masking import warn_fill_like_values
+from climann.data.open import concat_blocks, open_dataset
+from climann.data.sources import files_text, source_files, variable_where
+from climann.data.units import convert_dataset
+from climann.data.variables import grid_layout
+
+LAT = np.array([-45.0, 0.0, 45.0])
+LON = np.array([0.0, 120.0, 240.0])
+
+
+def _cmip_folder(folder, *, pr_units="kg m-2 s-1", factor=1.0, clt_fill=False):
+    """areacella_fx.nc (static), clt_Amon.nc, and pr split in two periods: pr_Amon_2000.nc,
+    pr_Amon_2001.nc; pr = 3e-7·clt (factor × in other units)."""
+    folder.mkdir()
+    times = pd.date_range("2000-01-01", periods=24, freq="MS") + pd.Timedelta(days=14)
+    grid = {"lat": ("lat", LAT, {"units": "degrees_north"}), "lon": ("lon", LON, {"units": "degrees_east"})}
+    clt = np.random.default_rng(0).uniform(0, 100, (24, LAT.size, LON.size))
+    if clt_fill:
+        clt[0, 0, 0] = 1e20  # a usual fill value no attribute marks
+    xr.Dataset({"areacella": (("lat", "lon"), np.ones((LAT.size, LON.size)), {"units": "m2"})},
+               coords=grid).to_netcdf(folder / "areacella_fx.nc")
+    xr.Dataset({"clt": (("time", "lat", "lon"), clt, {"units": "%"})},
+               coords={"time": times, **grid}).to_netcdf(folder / "clt_Amon.nc")
+    for year, steps in ((2000, slice(0, 12)), (2001, slice(12, 24))):
+        pr = xr.DataArray(3e-7 * clt[steps] * factor, dims=("time", "lat", "lon"), attrs={"units": pr_units})
+        xr.Dataset({"pr": pr}, coords={"time": times[steps], **grid}).to_netcdf(folder / f"pr_Amon_{year}.nc")
+    return sorted(folder.glob("*.nc"))
+
+
+def test_each_variable_records_the_files_that_hold_it(tmp_path):
+    files = _cmip_folder(tmp_path / "cmip")
+    dataset = open_dataset(files)
+    assert [source_files(dataset[name]) for name in ("areacella", "clt", "pr")] == [
+        (str(files[0]),), (str(files[1]),), (str(files[2]), str(files[3]))]
+    assert grid_layout(dataset, "pr", [str(f) for f in files]).files_of("pr") == (str(files[2]), str(files[3]))
+    assert variable_where(dataset["pr"], "every file") == "pr_Amon_2000.nc, pr_Amon_2001.nc"
+    assert variable_where(xr.DataArray([1.0]), "every file") == "every file"  # nothing recorded
+    one = open_dataset([files[1]])
+    assert source_files(one["clt"]) == (str(files[1]),)
+
+
+def test_split_blocks_record_the_files_of_every_block(tmp_path):
+    files = _cmip_folder(tmp_path / "cmip")
+    train, test = open_dataset(files[1:3]), open_dataset([files[1], files[3]])
+    combined = concat_blocks([train, test], ["train", "test"])
+    assert source_files(combined["pr"]) == (str(files[2]), str(files[3]))
+    assert source_files(combined["clt"]) == (str(files[1]),)
+
+
+def test_a_unit_conversion_warning_names_the_variables_own_files(tmp_path, caplog):
+    """predict's warning said "'pr' in areacella_fx.nc, clt_Amon.nc, pr_Amon_2000.nc converted";
+    train's (file by file) named the right one."""
+    files = _cmip_folder(tmp_path / "cmip", pr_units="mm/day", factor=86400.0)
+    dataset = open_dataset(files)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_dataset(dataset, {"pr": "kg m-2 s-1", "clt": "%"}, where=files_text(files),
+                                    reference="the model's training data")
+    [message] = [record.getMessage() for record in caplog.records]
+    assert message.startswith("'pr' in pr_Amon_2000.nc, pr_Amon_2001.nc converted from mm/day to kg m-2 s-1")
+    np.testing.assert_allclose(converted["pr"].values, 3e-7 * dataset["clt"].values, rtol=1e-6)
+    assert source_files(converted["pr"]) == (str(files[2]), str(files[3]))  # kept for the later messages
+
+
+def test_a_fill_like_value_warning_names_and_fixes_the_variables_own_file(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    files = _cmip_folder(tmp_path / "cmip", clt_fill=True)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_fill_like_values(open_dataset(files), ["pr", "clt"], where=files_text(files), file=None)
+    [message] = [record.getMessage() for record in caplog.records]
+    assert message.startswith("'clt' in clt_Amon.nc holds 1e+20 at 1 of")
+    assert message.endswith("ncatted -a _FillValue,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/clt_Amon_fixed.nc")
+
+
+@pytest.mark.parametrize(
+    ("files", "text"),
+    [
+        pytest.param(["/d/pr.nc"], "pr.nc", id="one"),
+        pytest.param(["/d/a.nc", "/d/b.nc"], "a.nc, b.nc", id="two"),
+        pytest.param(["a.nc", "b.nc", "c.nc"], "a.nc, b.nc and 1 more file", id="three"),
+        pytest.param([f"pr_{year}.nc" for year in range(2000, 2020)], "pr_2000.nc, pr_2001.nc and 18 more files",
+                     id="twenty"),
+    ],
+)
+def test_files_are_named_by_their_names_the_first_two_and_a_count(files, text):
+    assert files_text(files) == text

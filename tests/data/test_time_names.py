@@ -1,0 +1,100 @@
+"""Time axes named differently in different files (ERA5 from the old CDS: ``time``; from the
+new CDS: ``valid_time``), found by their CF attributes and given one name."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.open import concat_blocks, open_dataset
+from climann.data.shell import file_time_names
+from climann.data.time_names import one_time_name
+from climann.errors import ClimannError
+
+LAT = np.array([60.0, 0.0, -60.0])
+LON = np.array([0.0, 90.0, 180.0, 270.0])
+MONTHS = pd.date_range("2010-01-01", periods=24, freq="MS")
+
+
+def _era5(path, variable, time_name, months, *, seed, extra=None):
+    """An ERA5-like monthly file whose time axis is called ``time_name`` (standard_name time);
+    its values are ``seed`` + the month's index, so each step says where it came from."""
+    index = np.arange(len(MONTHS))[months]
+    values = seed + index[:, None, None] + np.zeros((1, LAT.size, LON.size))
+    dataset = xr.Dataset(
+        {variable: ((time_name, "latitude", "longitude"), values, {"units": "K"})},
+        coords={time_name: (time_name, MONTHS[months], {"standard_name": "time", "long_name": "time"}),
+                "latitude": ("latitude", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+                "longitude": ("longitude", LON, {"units": "degrees_east", "standard_name": "longitude"})},
+    )
+    dataset.update(extra or {})
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_one_variable_split_over_an_old_and_a_new_cds_file_is_one_series(tmp_path):
+    """It was refused in xarray's words ('the coordinate 'time' has no corresponding index')."""
+    old = _era5(tmp_path / "t2m_old.nc", "t2m", "time", slice(0, 12), seed=0)
+    new = _era5(tmp_path / "t2m_new.nc", "t2m", "valid_time", slice(12, 24), seed=0)
+    for files in ([old, new], [new, old]):  # 'time', which the old file has, whichever comes first
+        dataset = open_dataset(files)
+        assert dataset["t2m"].dims == ("time", "latitude", "longitude") and "valid_time" not in dataset.variables
+        assert [date.strftime("%Y-%m") for date in dataset["time"].values] == list(MONTHS.strftime("%Y-%m"))
+        np.testing.assert_array_equal(dataset["t2m"].values[:, 1, 2], np.arange(24))
+
+
+def test_a_target_and_a_predictor_from_old_and_new_cds_files_lie_on_one_axis(tmp_path):
+    """It was refused with advice that cannot be followed: 'give the right one a CF
+    standard_name' (both have it)."""
+    target = _era5(tmp_path / "t2m_old.nc", "t2m", "time", slice(None), seed=0)
+    predictor = _era5(tmp_path / "sp_new.nc", "sp", "valid_time", slice(None), seed=1000)
+    dataset = open_dataset([predictor, target])
+    assert dataset["t2m"].dims == dataset["sp"].dims == ("time", "latitude", "longitude")
+    np.testing.assert_array_equal(dataset["sp"].values - dataset["t2m"].values, 1000.0)  # same months matched
+
+    with xr.open_dataset(predictor) as new, xr.open_dataset(target) as old:  # commands name the file's own variable
+        renamed = one_time_name([new, old], ["sp_new.nc", "t2m_old.nc"])
+    assert file_time_names(renamed[0]["time"]) == ("valid_time", "valid_time")
+    assert file_time_names(renamed[1]["time"]) == ("time", "time") and renamed[1] is old
+
+
+def test_without_a_file_calling_it_time_the_first_files_name_is_taken(tmp_path):
+    first = _era5(tmp_path / "a.nc", "t2m", "valid_time", slice(0, 12), seed=0)
+    second = _era5(tmp_path / "b.nc", "t2m", "t", slice(12, 24), seed=0)
+    dataset = open_dataset([first, second])
+    assert dataset["t2m"].dims[0] == "valid_time" and dataset.sizes["valid_time"] == 24
+
+
+def test_a_name_taken_by_another_variable_of_a_file_is_not_given_to_its_axis(tmp_path):
+    """A new-CDS file with a scalar variable 'time' beside its 'valid_time' axis: the
+    axes take the name 'valid_time' instead, which no file uses for anything else."""
+    reference = xr.DataArray(MONTHS[0], attrs={"long_name": "forecast reference time"})
+    new = _era5(tmp_path / "new.nc", "sp", "valid_time", slice(None), seed=1000, extra={"time": reference})
+    old = _era5(tmp_path / "old.nc", "t2m", "time", slice(None), seed=0)
+    dataset = open_dataset([old, new])
+    assert dataset["t2m"].dims[0] == dataset["sp"].dims[0] == "valid_time"
+    np.testing.assert_array_equal(dataset["sp"].values - dataset["t2m"].values, 1000.0)
+
+
+def test_a_file_with_two_time_axes_is_never_guessed_from(tmp_path):
+    second_axis = xr.DataArray(np.arange(3.0), dims="valid_time",
+                               coords={"valid_time": ("valid_time", MONTHS[:3], {"standard_name": "time"})})
+    both = _era5(tmp_path / "both.nc", "t2m", "time", slice(None), seed=0, extra={"other": second_axis})
+    new = _era5(tmp_path / "new.nc", "sp", "valid_time", slice(None), seed=0)
+    other = _era5(tmp_path / "other.nc", "tp", "date", slice(None), seed=0)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([both, new, other])
+    assert str(raised.value) == (
+        "the files name their time axis differently ('time' in both.nc; 'valid_time' in both.nc, new.nc; 'date' in "
+        "other.nc) and both.nc has 2 time axes (time, valid_time), so which one is meant cannot be told; give each "
+        "file one time axis (a copy of both.nc with the variables of one), of one name, e.g. "
+        "--rename 'both.nc:valid_time=time'"
+    )
+
+
+def test_split_blocks_from_old_and_new_cds_files_are_one_axis(tmp_path):
+    train = open_dataset([_era5(tmp_path / "train.nc", "t2m", "time", slice(0, 16), seed=0)])
+    test = open_dataset([_era5(tmp_path / "test.nc", "t2m", "valid_time", slice(16, 24), seed=0)])
+    combined = concat_blocks([train, test], ["train", "test"], sources=["train.nc", "test.nc"])
+    assert combined["t2m"].dims[0] == "time" and combined.sizes["time"] == 24
+    np.testing.assert_array_equal(combined["t2m"].values[:, 0, 0], np.arange(24))
