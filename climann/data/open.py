@@ -376,6 +376,7 @@ def _open_files(
         datasets = on_common_time_steps(datasets, list(files), target=target, variables=variables)
         check_one_step_per_variable([_with_bounds_in_memory(dataset) for dataset in datasets], list(files))
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
+        datasets = _without_partial_step_labels(datasets, [path.name for path in files])
         combined = xr.combine_by_coords(datasets, **combine)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
         # each variable's own files, named in the messages about it; see climann.data.sources
@@ -390,6 +391,40 @@ def _masked(dataset: xr.Dataset, path: Path) -> xr.Dataset:
     """One file's values outside its valid range missing (climann.data.masking), then ERA5's
     and ERA5T's experiment versions combined into one series (climann.data.experiment_versions)."""
     return with_experiment_versions_combined(mask_invalid(dataset), path.name)
+
+
+def _without_partial_step_labels(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:
+    """The files' datasets without the labels of time steps that only some of them have.
+
+    A label of each time step is a coordinate along the time dimension alone, other than the
+    time itself: the experiment version ``expver(valid_time)`` of ERA5 from the new CDS, a
+    forecast's reference time. It says where a value came from, never what it is, and files
+    from two sources carry different labels (ERA5 from the old CDS has none); xarray cannot
+    join a coordinate that some files lack. Such a label is left out, with a note; one that
+    every file has is kept and joined along time.
+    """
+    from climann.data.coords import time_coordinate
+
+    def labels(dataset: xr.Dataset) -> set[str]:
+        time = time_coordinate(dataset)
+        if time is None:
+            return set()
+        dim = dataset[time].dims[0]
+        return {str(name) for name, coordinate in dataset.coords.items()
+                if coordinate.dims == (dim,) and name != time and name not in dataset.dims}
+
+    held = [labels(dataset) for dataset in datasets]
+    series = [index for index, dataset in enumerate(datasets) if time_coordinate(dataset) is not None]
+    in_series = [held[index] for index in series]
+    partial = set().union(*in_series) - set.intersection(*in_series) if in_series else set()
+    if not partial:
+        return list(datasets)
+    holders = [name for name, these in zip(names, held) if these & partial]
+    note_once(_log, logging.INFO,
+              f"{', '.join(sorted(partial))}, a label of each time step in {', '.join(holders)} that the other files "
+              "do not have, is left out: it says where a value came from, not what it is")
+    return [dataset.drop_vars(sorted(these & partial)) if these & partial else dataset
+            for dataset, these in zip(datasets, held)]
 
 
 def _periods_on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:

@@ -827,3 +827,31 @@ def test_a_file_stored_one_time_step_per_chunk_opens_in_chunks_of_many_steps(tmp
     opened = open_dataset([path])
     assert opened.tas.chunks == ((2000,), (2,), (3,))
     np.testing.assert_array_equal(opened.tas.values, dataset.tas.values)
+
+
+def test_a_label_of_each_step_that_only_some_files_have_is_left_out(tmp_path, caplog):
+    """ERA5 from the old CDS (time) beside the new CDS (valid_time with its expver(valid_time)
+    label and a scalar number): one series of every step, the label left out with a note; it
+    was refused in xarray's words ("coordinate 'expver' not present in all datasets")."""
+    import pandas as pd
+
+    from climann.data.notes import forget_notes
+
+    times = pd.date_range("2014-01-01", periods=30, freq="MS")
+    values = np.random.default_rng(4).normal(280, 1, (30, 3, 4)).astype("f4")
+    grid = {"latitude": ("latitude", [60.0, 0.0, -60.0], {"units": "degrees_north"}),
+            "longitude": ("longitude", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})}
+
+    def part(name, steps):
+        return xr.Dataset({"t2m": ((name, "latitude", "longitude"), values[steps], {"units": "K"})},
+                          coords={name: (name, times[steps], {"standard_name": "time"}), **grid})
+
+    part("time", slice(0, 18)).to_netcdf(old := tmp_path / "t2m_old.nc")
+    new = part("valid_time", slice(18, 30)).assign_coords(number=0, expver=("valid_time", ["0001"] * 11 + ["0005"]))
+    new.to_netcdf(new_path := tmp_path / "t2m_new.nc", encoding={"valid_time": {"units": "seconds since 1970-01-01"}})
+    forget_notes()
+    with caplog.at_level("INFO"):
+        dataset = open_dataset([old, new_path])
+    assert "expver" not in dataset.coords and dataset.sizes["time"] == 30
+    np.testing.assert_array_equal(dataset["t2m"].transpose("time", "latitude", "longitude").values, values)
+    assert "expver, a label of each time step in t2m_new.nc that the other files do not have, is left out" in caplog.text
