@@ -729,6 +729,8 @@ def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str
         if empty.size == 0:
             continue
         n_steps = int(np.count_nonzero(steps))
+        if empty.size == n_steps:  # no value at all: the block is refused (empty_block_error)
+            continue
         dates = [str(times[step])[:10] for step in empty]
         shown = ", ".join(dates) if len(dates) <= 3 else f"{dates[0]}, {dates[1]}, …, {dates[-1]}"
         note_once(run_logger, logging.WARNING,

@@ -130,6 +130,28 @@ class Evaluated:
     season_index: np.ndarray | None = None
 
 
+def check_test_block_has_a_sample(config: RunConfig, source: PointwiseSource, split: TimeSplit,
+                                   blocks: Sequence[tuple[int, int]]) -> None:
+    """Refuse, before any training, a run whose test block holds no complete sample.
+
+    The training and validation blocks are read before training; the test block only when
+    the run is evaluated. An in-memory run refuses an empty test block as it reads its samples;
+    the chunk route read the test block after training and refused then, leaving a checkpoint
+    that ``--resume`` could never finish. The test block's chunks are read here in this
+    process, one at a time, until one holds a sample: one chunk when the block has samples,
+    all of them only when it has none.
+
+    Raises
+    ------
+    ClimannError
+        If no chunk of the test block holds a sample (:func:`empty_block_error`).
+    """
+    for start, stop in blocks_in_split(blocks, split.time_masks["test"]):
+        if source.read(start, stop, scheduler="synchronous").target.size:
+            return
+    raise empty_block_error(config, split, "test", source)
+
+
 def train_on_cluster(
     client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     *, on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
@@ -155,13 +177,14 @@ def train_on_cluster(
     Raises
     ------
     ClimannError
-        If the training or validation block has no sample, the data differ from a resumed
+        If the training, validation or test block has no sample, the data differ from a resumed
         checkpoint's, or training diverges (the best weights are then kept in
         ``best_model.npz`` with ``checkpointing``).
     Interrupted
         On SIGINT, SIGTERM or SIGHUP, after writing the checkpoint.
     """
 
+    check_test_block_has_a_sample(config, source, split, blocks)
     replicas = local_sgd_replicas(client, checkpointing.resumed if checkpointing is not None else None)
     # each split's chunks of equal length, as many for every replica: the replicas get equal work
     train_blocks, val_blocks = (even_blocks(blocks_in_split(blocks, split.time_masks[name]), multiple_of=replicas)

@@ -355,3 +355,23 @@ def test_evaluate_on_the_cluster_leaves_persistence_out_of_january_means_as_in_m
     assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [
         "its values are 1 month cells 12 months apart (time bounds): the value 1 month earlier, which "
         "persistence forecasts with, is not in the data"]
+
+
+def test_a_chunked_run_refuses_an_empty_test_block_before_training(tmp_path):
+    """The streamed (and cluster) route read the test block only to evaluate: it trained every
+    epoch, then refused, leaving a checkpoint that --resume could never finish."""
+    from climann.data.sample_data import write_sample_dataset
+    from climann.errors import ClimannError
+
+    path = write_sample_dataset(tmp_path / "full.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(path) as opened:
+        dataset = opened.load()
+    dataset["tas"][-12:] = np.nan  # the test year, 1983
+    dataset.to_netcdf(gappy := tmp_path / "gappy.nc")
+    epochs = []
+    config = build_config({"data": {"paths": [str(gappy)], "in_memory_limit_gb": 1e-4,
+                                    "split_years": {"train": [1980, 1981], "val": [1982, 1982], "test": [1983, 1983]}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    with pytest.raises(ClimannError, match=r"the test block \(1983\) has no sample with 'tas'"):
+        run_training(config, run_dir=tmp_path / "run", on_epoch=lambda *args: epochs.append(args))
+    assert epochs == [] and not (tmp_path / "run").exists()
