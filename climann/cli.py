@@ -500,7 +500,7 @@ def train(
     resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     ensemble: Annotated[int | None, typer.Option(help="Train N networks with seeds seed…seed+N−1; predictions are their mean, predictions.nc gets their spread (in memory only; not resumable).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the run directory.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors, warnings and the run directory.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the data summary and each phase with its time.")] = False,
     wide: WideOption = False,
 ) -> None:

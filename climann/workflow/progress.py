@@ -356,7 +356,8 @@ def terminal_display(
     Parameters
     ----------
     verbosity : {QUIET, NORMAL, VERBOSE}
-        QUIET shows nothing (None is yielded); NORMAL the per-epoch lines (and bars on a
+        QUIET shows only the warnings, as ``climann: warning: …`` lines (None is yielded);
+        NORMAL the per-epoch lines (and bars on a
         terminal); VERBOSE also the phases with their timings and the data summary.
     console : rich.console.Console, optional
         Where to draw [default: stderr]; bars only if it is a terminal.
@@ -369,8 +370,9 @@ def terminal_display(
     TrainingProgress or None
         To pass to :func:`climann.workflow.pipeline.run_training` as ``progress``.
     """
-    if verbosity <= QUIET:
-        yield None
+    if verbosity <= QUIET:  # warnings still: a quiet run must not hide what it did to the data
+        with warnings_on_stderr():
+            yield None
         return
     console = console or Console(stderr=True)
     terminal = console.is_terminal and not console.is_dumb_terminal

@@ -150,12 +150,14 @@ def test_terminal_display_chooses_by_console_and_detaches(console, kind, capsys)
     assert "preparing data: 0.0 s" in printed
 
 
-def test_quiet_display_is_none_and_attaches_nothing():
+def test_quiet_display_is_none_and_attaches_only_a_warnings_handler_while_it_runs():
     logger = logging.getLogger("climann")
     handlers = list(logger.handlers)
     with terminal_display(QUIET) as display:
-        assert display is None and logger.handlers == handlers
+        added = [handler for handler in logger.handlers if handler not in handlers]
+        assert display is None and [handler.level for handler in added] == [logging.WARNING]
         run_logger.info("not shown")
+    assert logger.handlers == handlers
 
 
 def test_samples_per_second_count_from_the_first_batch(monkeypatch):
@@ -310,3 +312,15 @@ def test_a_warning_wrapped_on_a_narrow_terminal_keeps_its_command_on_one_line():
     lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue()).splitlines()  # no cursor codes
     assert command in lines
     assert "climann: warning: 'sp' holds -9999 as" in lines  # the words before it still wrapped
+
+
+def test_a_quiet_display_still_prints_the_warnings_with_their_prefix(capsys):
+    """--quiet hid train's warnings, and evaluate's came out bare (Python's last-resort
+    handler): a quiet run must still say what it did to the data."""
+    from climann.workflow.progress import QUIET, terminal_display
+
+    with terminal_display(QUIET) as progress:
+        assert progress is None
+        logging.getLogger("climann.data.open").warning("t2m: two experiment versions combined")
+        logging.getLogger("climann.data.open").info("a note for --verbose only")
+    assert capsys.readouterr().err == "climann: warning: t2m: two experiment versions combined\n"
