@@ -116,3 +116,49 @@ def grouped_message(path: Path, groups: list[str]) -> str:
         f"reads; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
         f"(or xarray: open_dataset(path, group='{first}').to_netcdf({working_path(copy)!r}))"
     )
+
+
+def cut_short_message(handle: object, path: Path) -> str | None:
+    """Why a NetCDF-3 file is cut short (a download or copy that did not finish), or None.
+
+    A classic or 64-bit-offset file (NetCDF User Guide, "File Format Specification") holds
+    its fixed-size variables, then one record after another along its unlimited dimension, as
+    many as its header's record count. Cut short, the file still opens, and the netCDF
+    library reads the records it lacks as zeros: a time axis then repeats its reference date
+    (refused as a repeated time, with advice about overlapping files that does not apply),
+    and data values are zero. The file needs at least the bytes of every fixed-size variable
+    and of every record (the header and padding come on top, so this lower bound never
+    accuses a complete file); fewer bytes on disk mean records are missing.
+
+    Parameters
+    ----------
+    handle : netCDF4.Dataset
+        The open file.
+    path : Path
+        The file, for its size and name.
+
+    Returns
+    -------
+    str or None
+        The one-line refusal, or None when the file is NetCDF-4 or has its bytes.
+    """
+    if not str(getattr(handle, "data_model", "")).startswith("NETCDF3"):
+        return None
+    dimensions = handle.dimensions
+    unlimited = [name for name, dimension in dimensions.items() if dimension.isunlimited()]
+    n_records = len(dimensions[unlimited[0]]) if unlimited else 0
+    fixed = per_record = 0
+    for variable in handle.variables.values():
+        size = variable.dtype.itemsize
+        for name in variable.dimensions:
+            size *= 1 if dimensions[name].isunlimited() else len(dimensions[name])
+        if variable.dimensions and dimensions[variable.dimensions[0]].isunlimited():
+            per_record += size
+        else:
+            fixed += size
+    needed, on_disk = fixed + n_records * per_record, path.stat().st_size
+    if on_disk >= needed:
+        return None
+    return (f"{path.name} is cut short: its header promises {n_records} records along '{unlimited[0]}' "
+            f"(at least {needed:,} bytes of data) but the file holds {on_disk:,} bytes, so the missing records "
+            "would be read as zeros (a download or copy that did not finish); fetch or copy the file again")

@@ -25,7 +25,7 @@ import xarray as xr
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import calendar_plan
 from climann.data.cell_bounds import without_absent_bounds
-from climann.data.containers import compressed_message, grouped_message, groups_with_variables
+from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf, shared_manager
@@ -289,6 +289,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
         raise ClimannError(error.in_file(path)) from None
     _note_time_warnings(dataset, path)
+    if engine == "netcdf4":
+        _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
@@ -300,6 +302,14 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
     return with_levels_recorded(
         checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name))
+
+
+def _refuse_cut_short(path: Path) -> None:
+    """Refuse a NetCDF-3 file shorter than its header says (see climann.data.containers)."""
+    with shared_manager(path).acquire_context() as handle:
+        message = cut_short_message(handle, path)
+    if message:
+        raise ClimannError(message)
 
 
 def _refuse_grouped(path: Path) -> None:

@@ -133,3 +133,57 @@ def test_a_file_with_data_in_its_root_is_read_beside_its_groups(tmp_path):
         _fill(nc.createGroup("extra"))
     dataset = open_dataset([path])
     np.testing.assert_array_equal(dataset["tas"].values, np.full((4, 2, 3), 280.0))
+
+
+def _classic_file(path, fmt="NETCDF3_64BIT_OFFSET", n_time=40):
+    import netCDF4
+
+    with netCDF4.Dataset(path, "w", format=fmt) as handle:
+        handle.createDimension("time", None)
+        handle.createDimension("lat", 3)
+        handle.createDimension("lon", 5)
+        handle.createVariable("lat", "f4", ("lat",))[:] = [-45.0, 0.0, 45.0]
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f4", ("lon",))[:] = [0.0, 72.0, 144.0, 216.0, 288.0]
+        handle["lon"].units = "degrees_east"
+        time = handle.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 2000-01-01", "noleap"
+        time[:] = np.arange(n_time) * 30.0 + 15
+        handle.createVariable("tas", "f4", ("time", "lat", "lon"))[:] = np.full((n_time, 3, 5), 280.0, "f4")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["NETCDF3_CLASSIC", "NETCDF3_64BIT_OFFSET"])
+def test_a_classic_file_cut_short_is_refused_as_such(tmp_path, fmt):
+    """The library reads missing records as zeros: time repeated its reference date, and the
+    refusal spoke of overlapping files."""
+    import netCDF4
+
+    from climann.data.containers import cut_short_message
+    from climann.data.open import open_dataset
+
+    path = _classic_file(tmp_path / "full.nc", fmt)
+    with netCDF4.Dataset(path) as handle:
+        assert cut_short_message(handle, path) is None
+    size = path.stat().st_size
+    cut = tmp_path / "cut.nc"
+    cut.write_bytes(path.read_bytes()[: int(size * 0.85)])
+    with netCDF4.Dataset(cut) as handle:
+        message = cut_short_message(handle, cut)
+    # 40 records of 8 + 60 bytes beside 12 + 20 bytes of coordinates: 2752 bytes of data at least
+    assert message == (f"cut.nc is cut short: its header promises 40 records along 'time' (at least 2,752 bytes of "
+                       f"data) but the file holds {int(size * 0.85):,} bytes, so the missing records would be read "
+                       "as zeros (a download or copy that did not finish); fetch or copy the file again")
+    with pytest.raises(ClimannError, match="cut short"):
+        open_dataset([cut])
+    assert open_dataset([path]).sizes["time"] == 40
+
+
+def test_a_netcdf4_file_is_never_said_to_be_cut_short(tmp_path):
+    import netCDF4
+
+    from climann.data.containers import cut_short_message
+
+    path = _classic_file(tmp_path / "nc4.nc", "NETCDF4")
+    with netCDF4.Dataset(path) as handle:
+        assert cut_short_message(handle, path) is None
