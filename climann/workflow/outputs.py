@@ -20,6 +20,11 @@ file only when asked, and only one climann wrote (:func:`refuse_existing`,
 :func:`climann.evaluation.figures.style._save` writes into each). A run directory's figures
 are climann's by the run's contract files, marked or not.
 
+An output given as a symbolic link (``ln -s /scratch/me/pred.nc pred.nc``, a run directory
+linked to a scratch disk) is written through, into what it points to, and the link is never
+removed or replaced (:func:`climann.atomic.write_target`); what it points into must exist
+(:func:`check_output_link`, the one rule every command's output goes through).
+
 A killed run (SIGKILL cannot be caught) may leave hidden temporaries: ``.NAME.PID.*.tmp``
 files (:mod:`climann.atomic`) and ``.RUN.PID.*.partial`` staging directories. The next run
 into that directory, or ``--resume``, removes those of processes no longer running
@@ -42,6 +47,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from climann.atomic import write_target
 from climann.errors import ClimannError
 from climann.run_files import (
     few,
@@ -261,9 +267,12 @@ def refuse_run_files(path: str | Path, *, option: str = "--out", run_dir: str | 
     """
     path = Path(path)
     own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
-    if path.name in own and is_run_directory(path.parent):
-        raise ClimannError(f"{option} {path} is the {path.name} of the run {path.parent}; writing there would replace "
-                           "the run's own results; give another file name")
+    target = write_target(path)  # a symbolic link is written through: what it points to counts
+    for written in dict.fromkeys([path, target]):
+        if written.name in own and is_run_directory(written.parent):
+            link = f" a symbolic link to {written}," if written != path else ""
+            raise ClimannError(f"{option} {path} is{link} the {written.name} of the run {written.parent}; writing "
+                               "there would replace the run's own results; give another file name")
     if run_dir is not None and path.is_dir() and path.resolve() != Path(run_dir).resolve() and is_run_directory(path):
         raise ClimannError(f"{option} {path} is another run's directory; its metrics.json, predictions.nc and "
                            "report.md would be replaced; give a new directory")
@@ -317,9 +326,7 @@ def check_run_directory(
     ClimannError
     """
     run_dir = Path(run_dir)
-    if run_dir.is_symlink() and not run_dir.exists():
-        raise ClimannError(f"{option} {run_dir} is a symbolic link to {os.readlink(run_dir)}, which does not exist; "
-                           f"create that directory first, or choose another {option}")
+    check_output_link(run_dir, option=option, directory=True)
     if run_dir.exists() and not run_dir.is_dir():
         raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
     refuse_unsafe_location(run_dir, option=option, inputs=inputs)
@@ -333,6 +340,53 @@ def check_run_directory(
     refuse_unfinished_run(run_dir, overwrite)
     if not overwrite:
         raise ClimannError(f"run directory {run_dir} is not empty; choose another {option} or pass --overwrite")
+
+
+def check_output_link(path: str | Path, *, option: str = "--out", directory: bool = False) -> None:
+    """The rule for an output that is a symbolic link, for every command: climann writes
+    through it, into what it points to, and never removes or replaces the link itself
+    (:func:`climann.atomic.write_target`). What it points into must therefore exist: the
+    directory itself for an output directory (a run, ``evaluate``/``explain``/``compare``/
+    ``plot`` ``--out``), as climann does not create a directory at the end of a user's link;
+    the folder the file goes into for an output file (``predict --out``, ``sample-data PATH``,
+    ``config init PATH``, each file written into an output folder), whose file is created
+    there. ``path`` that is no symbolic link passes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output as the user gave it.
+    option : str
+        How the messages name it (``--out``; "" for a positional path).
+    directory : bool
+        Whether ``path`` is an output directory (else a file or a Zarr store).
+
+    Raises
+    ------
+    ClimannError
+        Before any work: ``--out run_link is a symbolic link to scratch/run, which does not
+        exist; create that directory first, or choose another --out``; for a file, ``… to
+        /nonexistent/dir/p.nc, whose folder /nonexistent/dir does not exist; …``; a link that
+        points to itself through a loop.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return
+    named, instead = (f"{option} {path}", f"another {option}") if option else (str(path), "another name")
+    points_to = os.readlink(path)
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ClimannError(f"{named} is a symbolic link to {points_to}, which leads back to itself through "
+                               f"links (a loop); fix the link, or choose {instead}") from None
+    target = write_target(path)
+    if directory and not target.exists():
+        raise ClimannError(f"{named} is a symbolic link to {points_to}, which does not exist; create that directory "
+                           f"first, or choose {instead}")
+    if not directory and not target.parent.is_dir():
+        raise ClimannError(f"{named} is a symbolic link to {points_to}, whose folder {target.parent} does not exist; "
+                           f"create that folder first, or choose {instead}")
 
 
 def refuse_unwritable_parent(run_dir: Path, *, option: str = "--out") -> None:
@@ -542,17 +596,22 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> Non
         staging.rmdir()
 
 
-def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = ()) -> None:
+def refuse_existing(
+    path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = (), option: str = "",
+) -> None:
     """Before writing the single file (or Zarr store) ``path``: refuse an input of the
     command always, a directory (that is not a Zarr store) always, an existing file that
     climann did not write always (:func:`written_by_climann`), and climann's own unless
-    ``overwrite``.
+    ``overwrite``; a symbolic link is written through, and refused when the folder it points
+    into does not exist (:func:`check_output_link`; ``option`` names ``path`` there, e.g.
+    ``--out``).
 
     Raises
     ------
     ClimannError
     """
     path = Path(path)
+    check_output_link(path, option=option)
     resolved = path.resolve()
     if any(resolved == Path(given).resolve() for given in inputs):
         raise ClimannError(f"{path} is an input of this command; write the {what} to another file")
@@ -658,13 +717,18 @@ def prepare_output_folder(
     ``create``: a command that may still fail checks first and creates it when it writes):
     refuse a file, an input of the command among them always, existing files of those names
     that climann did not write always (:func:`written_by_climann`; named, all of them), and
-    climann's own unless ``overwrite``. Nothing else in ``folder`` is touched.
+    climann's own unless ``overwrite``; ``folder`` or one of those names as a symbolic link
+    to where nothing can be written (:func:`check_output_link`). Nothing else in ``folder``
+    is touched.
 
     Raises
     ------
     ClimannError
     """
     folder = Path(folder)
+    check_output_link(folder, option=option, directory=True)
+    for name in names:
+        check_output_link(folder / name, option="")
     if folder.exists() and not folder.is_dir():
         raise ClimannError(f"{option} {folder} exists and is not a directory; give a directory")
     inputs = {Path(given).resolve() for given in inputs}
@@ -693,11 +757,16 @@ def create_folder(folder: Path) -> None:
     Raises
     ------
     ClimannError
-        If it cannot be created.
+        If it cannot be created; when ``folder`` or a folder above it is a symbolic link to
+        nothing, saying so (:func:`check_output_link`): the link is not replaced.
     """
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        for link in (folder, *folder.parents):
+            if link.is_symlink() and not link.exists():
+                check_output_link(link, option="", directory=True)
         raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None
 
 
@@ -720,7 +789,8 @@ def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
     """
     folder = Path(folder)
     created = [path for path in (folder, *folder.parents) if not path.exists()]  # the deepest first
-    absent = [folder / name for name in names if not (folder / name).exists()]
+    # a name that is a symbolic link is written through: what it points to is what the block makes
+    absent = [write_target(folder / name) for name in names if not (folder / name).exists()]
     create_folder(folder)
     try:
         yield folder

@@ -14,7 +14,9 @@ import pytest
 from climann.errors import ClimannError
 from climann.workflow.outputs import (
     RunDirectoryTaken,
+    check_output_link,
     check_run_directory,
+    create_folder,
     current_umask,
     folder_written,
     foreign_entries,
@@ -527,3 +529,96 @@ def test_a_runs_own_files_are_refused_as_outputs(two_runs, monkeypatch, out, run
 def test_new_names_beside_a_runs_files_are_allowed(two_runs, monkeypatch, out, run_dir):
     monkeypatch.chdir(two_runs)
     refuse_run_files(out, run_dir=run_dir)
+
+
+def test_a_link_into_a_run_is_refused_as_the_runs_own_file(two_runs, monkeypatch):
+    """Written through, the link would replace the run's predictions.nc."""
+    monkeypatch.chdir(two_runs)
+    Path("pred.nc").symlink_to("run/predictions.nc")
+    with pytest.raises(ClimannError, match=rf"^--out pred.nc is a symbolic link to {two_runs}/run/predictions.nc, the "
+                                           rf"predictions.nc of the run {two_runs}/run; writing there would replace"):
+        refuse_run_files("pred.nc")
+
+
+# --- symbolic links as outputs: written through, never removed or replaced ------------------------------
+def _train_refusal(link: Path) -> str:
+    """What ``climann train --out LINK`` says of a link to nothing (the message every output
+    directory's refusal must match)."""
+    with pytest.raises(ClimannError) as refused:
+        check_run_directory(link, overwrite=True)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("refuse", [
+    pytest.param(lambda out: prepare_output_folder(out, ("metrics.json",), overwrite=True, create=False),
+                 id="evaluate-explain"),
+    pytest.param(lambda out: prepare_output_folder(out, ("comparison.md", "comparison.png"), overwrite=False),
+                 id="compare-plot"),
+    pytest.param(lambda out: check_output_link(out, directory=True), id="the-rule"),
+])
+def test_an_output_folder_that_is_a_link_to_nothing_is_refused_as_train_refuses_it(tmp_path, monkeypatch, refuse):
+    """evaluate and compare --out said "cannot create directory eval_link: File exists"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scratch").mkdir()
+    Path("eval_link").symlink_to("scratch/eval_dir")
+    expected = "--out eval_link is a symbolic link to scratch/eval_dir, which does not exist; create that directory " \
+               "first, or choose another --out"
+    assert _train_refusal(Path("eval_link")) == expected
+    with pytest.raises(ClimannError) as refused:
+        refuse(Path("eval_link"))
+    assert str(refused.value) == expected
+    assert os.readlink("eval_link") == "scratch/eval_dir" and os.listdir("scratch") == []
+
+
+def test_a_folder_through_a_link_to_nothing_names_the_link(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("data").symlink_to("/nonexistent/scratch")
+    with pytest.raises(ClimannError, match=r"^data is a symbolic link to /nonexistent/scratch, which does not exist; "
+                                           "create that directory first, or choose another name$"):
+        create_folder(Path("data/sample"))  # sample-data data/sample/sample.nc
+    assert Path("data").is_symlink()
+
+
+@pytest.mark.parametrize("points_to, error", [
+    pytest.param("scratch/pred.nc", None, id="its-folder-exists"),
+    pytest.param("scratch/old.nc", "pred.nc exists; choose another file", id="to-climanns-file"),
+    pytest.param("nowhere/pred.nc", "^--out pred.nc is a symbolic link to nowhere/pred.nc, whose folder "
+                                    "{tmp}/nowhere does not exist; create that folder first, or choose another --out$",
+                 id="its-folder-missing"),
+    pytest.param("pred.nc", "^--out pred.nc is a symbolic link to pred.nc, which leads back to itself through links "
+                            r"\(a loop\); fix the link, or choose another --out$", id="a-loop"),
+])
+def test_an_output_file_that_is_a_link_is_checked_where_it_points(tmp_path, monkeypatch, points_to, error):
+    import xarray as xr
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scratch").mkdir()
+    xr.Dataset({"v": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf("scratch/old.nc")
+    Path("pred.nc").symlink_to(points_to)
+    if error is None:
+        refuse_existing(Path("pred.nc"), overwrite=False, what="predictions", option="--out")
+    else:
+        with pytest.raises(ClimannError, match=error.format(tmp=tmp_path)):
+            refuse_existing(Path("pred.nc"), overwrite=False, what="predictions", option="--out")
+    assert os.readlink("pred.nc") == points_to
+
+
+def test_a_file_in_an_output_folder_that_is_a_link_is_written_through_and_removed_from_there_on_failure(tmp_path):
+    """A file the block wrote through a link is the one removed when the block fails; the link stays."""
+    folder = tmp_path / "scores"
+    folder.mkdir()
+    (tmp_path / "scratch").mkdir()
+    (folder / "predictions.nc").symlink_to(tmp_path / "scratch" / "p.nc")
+    prepare_output_folder(folder, ("predictions.nc",), overwrite=False)
+    with pytest.raises(ClimannError), folder_written(folder, ("predictions.nc",)):
+        from climann.atomic import atomic_path
+
+        with atomic_path(folder / "predictions.nc") as temporary:
+            temporary.write_text("complete")
+        assert (tmp_path / "scratch" / "p.nc").read_text() == "complete"
+        raise ClimannError("refused")
+    assert (folder / "predictions.nc").is_symlink() and os.listdir(tmp_path / "scratch") == []
+    (folder / "metrics.json").symlink_to(tmp_path / "gone" / "m.json")
+    with pytest.raises(ClimannError, match=rf"^{folder}/metrics.json is a symbolic link to {tmp_path}/gone/m.json, "
+                                           rf"whose folder {tmp_path}/gone does not exist; create that folder first"):
+        prepare_output_folder(folder, ("metrics.json",), overwrite=False)
