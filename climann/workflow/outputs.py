@@ -11,7 +11,8 @@ refused, naming a few of those files. An ``--out`` that is a file, a dangling sy
 the working directory or one of its ancestors, that contains an input of the run, or whose
 parent does not let climann build the run beside it is refused before any work.
 :func:`publish_run` checks again when the run is done, hours later perhaps: another run
-written there meanwhile is not replaced without ``--overwrite``.
+written there meanwhile is not replaced without ``--overwrite``, nor with it (``--overwrite``
+replaces the run found there when the run started, by its ``model.npz``'s SHA-256).
 
 The single output files of ``predict``, ``sample-data`` and ``config init``, and the files
 ``evaluate``, ``explain``, ``compare`` and ``plot`` write into a folder, replace an existing
@@ -55,6 +56,7 @@ from climann.run_files import (
     is_members_file,
     is_model_file,
     is_provenance_file,
+    model_sha256,
 )
 from climann.run_files import is_run_directory as _is_run_directory
 
@@ -523,11 +525,13 @@ def _claimed(staging: Path, run_dir: Path) -> bool:
     return True
 
 
-def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool) -> RunDirectoryTaken:
+def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool, advice: str | None = None
+                 ) -> RunDirectoryTaken:
     """Move the finished run that may not go into ``run_dir`` to the first free ``RUN-2``,
-    ``RUN-3``, … beside it; the error that names it."""
-    advice = ("--overwrite replaces only what climann wrote" if overwrite
-              else "a run is replaced only with --overwrite")
+    ``RUN-3``, … beside it; the error that names it (``advice``: why it was not replaced,
+    by default what ``overwrite`` replaces)."""
+    advice = advice or ("--overwrite replaces only what climann wrote" if overwrite
+                        else "a run is replaced only with --overwrite")
     for number in range(2, 1000):
         candidate = run_dir.with_name(f"{run_dir.name}-{number}")
         if os.path.lexists(candidate):
@@ -544,19 +548,59 @@ def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool) -> Run
                              "run: it was not kept", None)
 
 
-def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> None:
+#: ``publish_run(replaces=ANY_RUN)``: ``overwrite`` replaces whichever climann run is there.
+ANY_RUN = "any climann run"
+#: Held, while a run replaces another, by a hard link to the model it replaces (:func:`_replacing`).
+_REPLACED_MODEL = ".model.npz.replaced.tmp"
+_REPLACED_ADVICE = "--overwrite replaces only the run that was there when this one started"
+
+
+def _replacing(run_dir: Path, replaces: str | None) -> tuple[str | None, Path | None, bool]:
+    """Whether ``run_dir`` still holds the run that ``--overwrite`` set out to replace:
+    ``(why not, claim, changed)``.
+
+    ``replaces`` is the SHA-256 of the ``model.npz`` there when the run started (None: there
+    was none). The ``model.npz`` there now is first hard-linked to one fixed hidden name (the
+    claim, removed when the run is published): the file system refuses the link when the name
+    exists, so of two runs replacing the same run at the same moment only one goes on, and the
+    content compared is that of the file claimed, not of a name read twice. ``changed``: a
+    different run is there (or the one found at the start is gone)."""
+    model, claim = run_dir / "model.npz", run_dir / _REPLACED_MODEL
+    try:
+        os.link(model, claim, follow_symlinks=False)
+    except FileNotFoundError:  # no model.npz now
+        found, claim = None, None
+    except FileExistsError:
+        return "another run was being published there at the same moment", None, False
+    except OSError:  # no hard links on this file system: the name is read just before the replacement
+        found, claim = model_sha256(model), None
+    else:
+        found = model_sha256(claim)
+    if found == replaces:
+        return None, claim, False
+    if claim is not None:
+        claim.unlink(missing_ok=True)
+    if found is None:
+        return "the run that was there when this one started was removed meanwhile", None, True
+    return ("another run was written there while this one ran (its model.npz is not the one this run set out to "
+            "replace)"), None, True
+
+
+def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replaces: str | None = ANY_RUN) -> None:
     """Move the finished run in ``staging`` to ``run_dir``.
 
     A new ``run_dir`` is the staging directory renamed. An existing one (checked by
     :func:`check_run_directory` when the run began) is checked again, since the run may have
     taken hours: it may hold this run's checkpoint (or that of another run training into the
     same directory), and with ``overwrite`` a climann run; never files of climann's names that
-    climann did not write (:func:`is_own_run_file`). It then gets the new files in place of
-    the old ones; climann's own files that the new run lacks (old figures, best weights, the
-    checkpoint) are removed and nothing else is touched. Without ``overwrite`` the new
-    ``model.npz`` goes first, and only if the directory has none (:func:`_claimed`): of two
-    runs finishing into one new directory, the second is refused. Signals wait until this is
-    done.
+    climann did not write (:func:`is_own_run_file`). With ``overwrite`` and ``replaces``, only
+    the run found there when this one started (:func:`_replacing`): a run another ``climann
+    train`` wrote there meanwhile is not replaced, but treated as without ``overwrite``. It
+    then gets the new files in place of the old ones; climann's own files that the new run
+    lacks (old figures, best weights, the checkpoint) are removed and nothing else is touched.
+    Where no ``model.npz`` is to be replaced, the new one goes first, and only if the
+    directory has none (:func:`_claimed`): of two runs finishing into one new directory, the
+    second is refused. Signals wait until this is done.
 
     Parameters
     ----------
@@ -565,6 +609,10 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> Non
     run_dir : Path
     overwrite : bool
         Whether a climann run in ``run_dir`` may be replaced (``--overwrite``).
+    replaces : str or None
+        With ``overwrite``: which run may be replaced, the SHA-256 of its ``model.npz`` when
+        this run started (:func:`climann.run_files.model_sha256`; None: there was none), or
+        :data:`ANY_RUN` (whichever climann run is there).
 
     Raises
     ------
@@ -576,24 +624,40 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> Non
         if not os.path.lexists(run_dir) and _placed_as_new(staging, run_dir):
             return
         why = _taken(run_dir, overwrite)
-        placed = set()
-        if why is None and not overwrite:
-            if not _claimed(staging, run_dir):
-                why = "another run was written there at the same moment"
-            placed = {"model.npz"}
-        if why is not None:
-            raise _kept_beside(staging, run_dir, why, overwrite)
-        figures = staging / FIGURES
-        if figures.is_dir() and (run_dir / FIGURES).is_dir():
-            _replace_entries(figures, run_dir / FIGURES, _figure_names())
-            figures.rmdir()
-        elif (run_dir / FIGURES).is_dir():
-            for name in _figure_names():
-                (run_dir / FIGURES / name).unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                (run_dir / FIGURES).rmdir()  # only if nothing else is in it
-        _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}, placed=placed)
-        staging.rmdir()
+        placed, claim, advice = set(), None, None
+        new_model_first = not overwrite
+        if why is None and overwrite and replaces != ANY_RUN:
+            why, claim, changed = _replacing(run_dir, replaces)
+            new_model_first = replaces is None
+            if changed and _taken(run_dir, False) is None:  # no run there now: placed as without --overwrite
+                why, overwrite, new_model_first = None, False, True
+            advice = _REPLACED_ADVICE
+        try:
+            if why is None and new_model_first:
+                if not _claimed(staging, run_dir):
+                    why = "another run was written there at the same moment"
+                placed = {"model.npz"}
+            if why is not None:
+                raise _kept_beside(staging, run_dir, why, overwrite, advice)
+            _replace_run_files(staging, run_dir, placed)
+        finally:
+            if claim is not None:
+                claim.unlink(missing_ok=True)
+
+
+def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:
+    """Move the files of ``staging`` into ``run_dir`` over the old run's (:func:`publish_run`)."""
+    figures = staging / FIGURES
+    if figures.is_dir() and (run_dir / FIGURES).is_dir():
+        _replace_entries(figures, run_dir / FIGURES, _figure_names())
+        figures.rmdir()
+    elif (run_dir / FIGURES).is_dir():
+        for name in _figure_names():
+            (run_dir / FIGURES / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (run_dir / FIGURES).rmdir()  # only if nothing else is in it
+    _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}, placed=placed)
+    staging.rmdir()
 
 
 def refuse_existing(

@@ -291,6 +291,78 @@ def test_files_put_into_a_run_while_it_trained_are_not_replaced_even_with_overwr
     assert _files(run_dir) == before and _files(tmp_path / "run-2") == new
 
 
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_of_two_overwrite_runs_over_one_run_the_second_is_kept_beside_it(tmp_path):
+    """Both set out to replace the run found at their start (its model.npz's SHA-256): the first
+    does; the second finds another run there and goes to RUN-2, saying so."""
+    run_dir = _finished_run(tmp_path / "same")
+    found = _sha(run_dir / "model.npz")
+    first, first_files = _staged(run_dir, "first")
+    second, second_files = _staged(run_dir, "second")
+    publish_run(first, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == first_files
+    with pytest.raises(RunDirectoryTaken, match=rf"^run directory {run_dir}: another run was written there while this "
+                                                r"one ran \(its model.npz is not the one this run set out to replace\); "
+                                                r"--overwrite replaces only the run that was there when this one "
+                                                rf"started: this run was written to {run_dir}-2 instead$"):
+        publish_run(second, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == first_files and _files(tmp_path / "same-2") == second_files
+    assert sorted(os.listdir(tmp_path)) == ["same", "same-2"]
+
+
+def test_an_overwrite_run_that_found_no_run_replaces_none_published_meanwhile(tmp_path):
+    run_dir = tmp_path / "same"
+    run_dir.mkdir()
+    write_climann_file(run_dir / "best_model.npz", "a diverged run")  # what --overwrite set out to replace
+    other, other_files = _staged(run_dir, "other")
+    mine, mine_files = _staged(run_dir, "mine")
+    publish_run(other, run_dir, overwrite=True, replaces=None)
+    assert _files(run_dir) == other_files  # the diverged run's best weights replaced
+    with pytest.raises(RunDirectoryTaken, match="another run was written there while this one ran"):
+        publish_run(mine, run_dir, overwrite=True, replaces=None)
+    assert _files(run_dir) == other_files and _files(tmp_path / "same-2") == mine_files
+
+
+def test_an_overwrite_run_whose_run_was_removed_meanwhile_is_placed_as_a_new_run(tmp_path):
+    run_dir = _finished_run(tmp_path / "same")
+    found = _sha(run_dir / "model.npz")
+    for entry in run_dir.rglob("*"):  # the user cleared the folder while the run trained
+        if entry.is_file():
+            entry.unlink()
+    staging, files = _staged(run_dir, "new")
+    publish_run(staging, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == files
+
+
+def test_an_overwrite_run_does_not_replace_a_run_another_is_replacing_at_the_same_moment(tmp_path, monkeypatch):
+    """The run found at the start is claimed by a hard link of its model.npz to one fixed name
+    before it is compared: the other run, which holds that claim now, replaces it alone."""
+    import climann.workflow.outputs as outputs
+
+    run_dir = _finished_run(tmp_path / "same")
+    found = _sha(run_dir / "model.npz")
+    first, first_files = _staged(run_dir, "first")
+    second, second_files = _staged(run_dir, "second")
+    replace = outputs._replace_run_files
+
+    def the_second_publishes_while_the_first_replaces(*args, **kwargs):
+        with pytest.raises(RunDirectoryTaken, match="another run was being published there at the same moment; "
+                                                    "--overwrite replaces only the run that was there when this one "
+                                                    "started: this run was written to"):
+            publish_run(second, run_dir, overwrite=True, replaces=found)
+        replace(*args, **kwargs)
+
+    monkeypatch.setattr(outputs, "_replace_run_files", the_second_publishes_while_the_first_replaces)
+    publish_run(first, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == first_files and _files(tmp_path / "same-2") == second_files
+    assert sorted(os.listdir(run_dir)) == sorted({name.split("/")[0] for name in first_files})  # no claim left
+
+
 def test_publishing_a_new_run_renames_the_staging_directory(tmp_path):
     staging = staging_directory(tmp_path / "runs" / "new")
     (staging / "model.npz").write_text("new")
