@@ -209,6 +209,11 @@ OWN_CONTENT = {
 }
 
 
+#: Files of the run-directory contract whose content carries no mark of climann (the header
+#: ``epoch,train_loss,val_loss`` is any training logger's): climann's only beside a climann run.
+UNMARKED_RUN_FILES = ("history.csv",)
+
+
 def is_own_run_file(path: Path) -> bool:
     """Whether ``path``, a file named as one of the run-directory contract, is climann's by
     its content (:data:`OWN_CONTENT`); a symbolic link never is (replacing it would replace
@@ -225,8 +230,13 @@ def foreign_entries(run_dir: Path) -> list[str]:
     name whose content climann did not write (:func:`is_own_run_file`), any other file that
     is not an output of climann (:func:`written_by_climann`: ``climann predict --out
     RUN/pred_2013.nc`` is climann's, and is kept by ``--overwrite``), a folder that is not
-    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link."""
+    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link. A file of
+    :data:`UNMARKED_RUN_FILES` (``history.csv``) is climann's only in a climann run directory
+    (:func:`is_run_directory`): alone, or beside another program's files, nothing tells it
+    from another program's log."""
     own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
+    if not is_run_directory(run_dir):
+        own -= set(UNMARKED_RUN_FILES)
     foreign = []
     for entry in run_dir.iterdir():
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
@@ -250,8 +260,13 @@ def is_run_directory(run_dir: str | Path) -> bool:
 
 
 def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
-    """The refusal of a folder that is not a climann run, naming what climann did not write."""
-    holds = f"; it holds {_few(foreign)}, which climann did not write" if foreign else ""
+    """The refusal of a folder that is not a climann run, naming what climann did not write (or,
+    when climann wrote all of it, what it holds)."""
+    if foreign:
+        holds = f"; it holds {_few(foreign)}, which climann did not write"
+    else:
+        holds = (f"; it holds {_few(entry.name for entry in run_dir.iterdir())}, but no model.npz, checkpoint.npz "
+                 "or provenance.json of a climann run")
     return (f"{option} {run_dir} is not a climann run directory{holds}; choose another {option} "
             "(--overwrite replaces only a climann run)")
 

@@ -77,6 +77,37 @@ def test_a_folder_of_climann_names_that_is_no_run_is_refused(tmp_path):
         check_run_directory(folder, overwrite=True)
 
 
+@pytest.mark.parametrize("files, message", [
+    pytest.param({"history.csv": "epoch,train_loss,val_loss\n1,0.5,0.6\n"},
+                 "it holds history.csv, which climann did not write", id="a-lone-history-csv"),
+    pytest.param({"history.csv": "epoch,train_loss,val_loss\n1,0.5,0.6\n", "model.npz": "np.savez of another tool"},
+                 "it holds history.csv, model.npz, which climann did not write", id="beside-another-tools-model"),
+    pytest.param({"pred_2013.nc": None}, "it holds pred_2013.nc, but no model.npz, checkpoint.npz or provenance.json "
+                                         "of a climann run", id="only-climanns-predictions"),
+])
+def test_a_folder_that_is_no_run_is_refused_naming_what_it_holds(tmp_path, files, message):
+    """A foreign history.csv (its header is any training logger's) was taken for climann's, and
+    the refusal named nothing: "--out h1 is not a climann run directory; choose another --out"."""
+    folder = tmp_path / "h1"
+    folder.mkdir()
+    for name, content in files.items():
+        if content is None:
+            write_climann_file(folder / "predictions.nc")
+            (folder / "predictions.nc").rename(folder / name)
+        else:
+            (folder / name).write_text(content)
+    before = _files(folder)
+    with pytest.raises(ClimannError, match=rf"^--out {folder} is not a climann run directory; {message}; choose "
+                                           r"another --out \(--overwrite replaces only a climann run\)$"):
+        check_run_directory(folder, overwrite=True)
+    assert _files(folder) == before
+
+
+def test_a_history_csv_in_a_run_is_the_runs(tmp_path):
+    run_dir = _finished_run(tmp_path / "run")
+    assert foreign_entries(run_dir) == []
+
+
 @pytest.mark.parametrize(
     "out, message",
     [
