@@ -359,7 +359,9 @@ def check_run_directory(
         raise ClimannError(f"run directory {run_dir} is not empty; choose another {option} or pass --overwrite")
 
 
-def check_output_link(path: str | Path, *, option: str = "--out", directory: bool = False) -> None:
+def check_output_link(
+    path: str | Path, *, option: str = "--out", directory: bool = False, alternative: bool = True,
+) -> None:
     """The rule for an output that is a symbolic link, for every command: climann writes
     through it, into what it points to, and never removes or replaces the link itself
     (:func:`climann.atomic.write_target`). What it points into must therefore exist: the
@@ -377,6 +379,9 @@ def check_output_link(path: str | Path, *, option: str = "--out", directory: boo
         How the messages name it (``--out``; "" for a positional path).
     directory : bool
         Whether ``path`` is an output directory (else a file or a Zarr store).
+    alternative : bool
+        Whether the message offers another name (not for a folder the command always writes,
+        such as a run's ``figures``).
 
     Raises
     ------
@@ -390,20 +395,21 @@ def check_output_link(path: str | Path, *, option: str = "--out", directory: boo
     if not path.is_symlink():
         return
     named, instead = (f"{option} {path}", f"another {option}") if option else (str(path), "another name")
+    instead = f", or choose {instead}" if alternative else ""
     points_to = os.readlink(path)
     try:
         path.stat()
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise ClimannError(f"{named} is a symbolic link to {points_to}, which leads back to itself through "
-                               f"links (a loop); fix the link, or choose {instead}") from None
+                               f"links (a loop); fix the link{instead}") from None
     target = write_target(path)
     if directory and not target.exists():
         raise ClimannError(f"{named} is a symbolic link to {points_to}, which does not exist; create that directory "
-                           f"first, or choose {instead}")
+                           f"first{instead}")
     if not directory and not target.parent.is_dir():
         raise ClimannError(f"{named} is a symbolic link to {points_to}, whose folder {target.parent} does not exist; "
-                           f"create that folder first, or choose {instead}")
+                           f"create that folder first{instead}")
 
 
 def refuse_unwritable_parent(run_dir: Path, *, option: str = "--out") -> None:
