@@ -3,6 +3,10 @@
 Every file climann writes (model files, the sample dataset, run-directory files) goes
 through :func:`atomic_path`, so a crash or a full disk never leaves a half-written file
 under the final name, and an older file there survives a failed write.
+
+A final name that is a symbolic link is written through (:func:`write_target`): the file or
+store it points to is written, and the link stays (renaming a temporary onto the link's own
+name would replace the user's link by a regular file, and put nothing where it pointed).
 """
 
 from __future__ import annotations
@@ -14,6 +18,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from climann.errors import ClimannError
+
+
+def write_target(path: str | os.PathLike) -> Path:
+    """Where writing ``path`` lands: ``path`` itself, or, when ``path`` is a symbolic link
+    (dangling or not), what it points to, followed to the end (``os.path.realpath``).
+
+    Example
+    -------
+    ``ln -s /scratch/me/pred.nc pred.nc``: ``write_target("pred.nc")`` is
+    ``/scratch/me/pred.nc``; the link is left as it is.
+    """
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _create_temporary(path: Path) -> Path:
@@ -31,7 +48,7 @@ def atomic_path(path: str | os.PathLike, *, what: str = "file") -> Iterator[Path
     Parameters
     ----------
     path : str or path-like
-        The final file name.
+        The final file name; a symbolic link is written through (:func:`write_target`).
     what : str
         What is written, for error messages ("model file", "sample dataset", …).
 
@@ -47,11 +64,12 @@ def atomic_path(path: str | os.PathLike, *, what: str = "file") -> Iterator[Path
     ...     temporary.write_text("complete")
     """
     path = Path(path)
+    target = write_target(path)
     temporary = None
     try:
-        temporary = _create_temporary(path)
+        temporary = _create_temporary(target)
         yield temporary
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         reason = error.strerror or str(error)
         raise ClimannError(f"cannot write {what} {path}: {reason}") from None
@@ -66,7 +84,8 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
     directory next to ``path``; when the block succeeds, it replaces ``path``.
 
     An existing directory at ``path`` is moved aside, the new one renamed into place, and
-    the old one removed; a failed block leaves ``path`` as it was.
+    the old one removed; a failed block leaves ``path`` as it was. A symbolic link is
+    written through (:func:`write_target`): the directory it points to is the one replaced.
 
     Raises
     ------
@@ -76,16 +95,17 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
     import shutil
 
     path = Path(path)
-    if path.exists() and not path.is_dir():
+    target = write_target(path)
+    if target.exists() and not target.is_dir():
         raise ClimannError(f"cannot write {what} {path}: a file of that name exists")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         temporary.mkdir()
         yield temporary
-        old = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
-        if path.exists():
-            os.replace(path, old)
-        os.replace(temporary, path)
+        old = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(temporary, target)
         shutil.rmtree(old, ignore_errors=True)
     except OSError as error:
         reason = error.strerror or str(error)

@@ -23,6 +23,7 @@ Only NumPy and JSON are needed to tell (no pickles, no weights read: ``np.load``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from collections.abc import Iterable
@@ -32,8 +33,8 @@ import numpy as np
 
 __all__ = [
     "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "is_checkpoint_file", "is_finished_run",
-    "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory", "is_unfinished_run", "not_a_run",
-    "npz_json",
+    "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory", "is_unfinished_run", "model_sha256",
+    "not_a_run", "npz_json",
 ]
 
 #: The ``format`` of a checkpoint's header (:mod:`climann.model.state`).
@@ -72,6 +73,26 @@ def is_model_file(path: str | Path) -> bool:
     its ``metadata`` JSON holds ``climann_version``."""
     header = npz_json(path, "metadata")
     return header is not None and "climann_version" in header
+
+
+def model_sha256(path: str | Path) -> str | None:
+    """Which run's model ``path`` is: the SHA-256 of the model file climann wrote there
+    (64 hexadecimal digits), None when there is none (absent, or not climann's by
+    :func:`is_model_file`). What ``train --overwrite`` records of the run it set out to
+    replace (:func:`climann.workflow.outputs.publish_run`).
+
+    Raises
+    ------
+    OSError
+        If the file vanishes or cannot be read while it is hashed.
+    """
+    if not is_model_file(path):
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def is_checkpoint_file(path: str | Path) -> bool:

@@ -55,3 +55,31 @@ def test_a_directory_is_replaced_only_when_complete(tmp_path):
     with pytest.raises(ClimannError, match="a file of that name exists"):
         with atomic_directory(tmp_path / "file.zarr"):
             pass
+
+
+@pytest.mark.parametrize("existing", [pytest.param(False, id="not-yet"), pytest.param(True, id="replaced")])
+def test_a_symbolic_link_is_written_through_and_kept(tmp_path, existing):
+    """`ln -s scratch/pred.nc pred.nc`: the file goes where the link points; the link stays
+    (the temporary renamed onto the link's own name replaced the link by a regular file)."""
+    (tmp_path / "scratch").mkdir()
+    if existing:
+        (tmp_path / "scratch" / "pred.nc").write_text("old")
+    link = tmp_path / "pred.nc"
+    link.symlink_to("scratch/pred.nc")
+    with atomic_path(link) as temporary:
+        assert temporary.parent == tmp_path / "scratch"  # renamed within the target's file system
+        temporary.write_text("new")
+    assert os.readlink(link) == "scratch/pred.nc"
+    assert (tmp_path / "scratch" / "pred.nc").read_text() == "new"
+    assert sorted(os.listdir(tmp_path)) == ["pred.nc", "scratch"] and os.listdir(tmp_path / "scratch") == ["pred.nc"]
+
+
+def test_a_store_behind_a_symbolic_link_is_replaced_and_the_link_kept(tmp_path):
+    (tmp_path / "scratch" / "p.zarr").mkdir(parents=True)
+    (tmp_path / "scratch" / "p.zarr" / "old").write_text("old")
+    link = tmp_path / "p.zarr"
+    link.symlink_to(tmp_path / "scratch" / "p.zarr")
+    with atomic_directory(link) as temporary:
+        (temporary / "new").write_text("new")
+    assert link.is_symlink() and os.listdir(tmp_path / "scratch") == ["p.zarr"]
+    assert os.listdir(tmp_path / "scratch" / "p.zarr") == ["new"]

@@ -203,6 +203,17 @@ CASES = [
     pytest.param(["sample-data", "existing.nc"], "existing.nc was not written by climann, .*; choose another "
                  "name", id="sample-data-exists"),
     pytest.param(["sample-data", "mydata", "--overwrite"], "mydata is a directory", id="sample-data-a-folder"),
+    # an output that is a symbolic link to nothing: one rule for every command, the link kept
+    pytest.param(["evaluate", "runs/demo", *DATA, "--out", "link"], "--out link is a symbolic link to nowhere/run, "
+                 "which does not exist; create that directory first, or choose another --out$", id="evaluate-out-link"),
+    pytest.param(["plot", "lesson", "--out", "link"], "--out link is a symbolic link to nowhere/run, which does not "
+                 "exist; create that directory first, or choose another --out$", id="plot-lesson-out-link"),
+    pytest.param([*PREDICT, "--out", "link"], "--out link is a symbolic link to nowhere/run, whose folder .*/nowhere "
+                 "does not exist; create that folder first, or choose another --out$", id="predict-out-link"),
+    pytest.param(["sample-data", "link"], "link is a symbolic link to nowhere/run, whose folder .*/nowhere does not "
+                 "exist; create that folder first, or choose another name$", id="sample-data-link"),
+    pytest.param(["config", "init", "link"], "link is a symbolic link to nowhere/run, whose folder .*/nowhere does not "
+                 "exist; create that folder first, or choose another name$", id="config-init-link"),
     pytest.param(["sample-data", "new.nc", "--resolution", "7"], "7", id="sample-data-resolution"),
     pytest.param(["sample-data", "new.nc", "--years", "0"], "years", id="sample-data-no-years"),
 ]

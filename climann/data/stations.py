@@ -129,13 +129,31 @@ def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool) -> xr.Dataset:
     coordinate variable kept as its scalar coordinate and listed among the data variables'
     coordinates (their CF ``coordinates``, in xarray's encoding)."""
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
-    chosen = dataset.isel({dim: index})
+    chosen = _labels_as_text(dataset.isel({dim: index}), dataset, dim)
     if keep and dim not in dataset.variables:
         chosen = chosen.assign_coords({dim: index})
     if keep:
         for name in had_dim:
             listed = str(chosen[name].encoding.get("coordinates", "")).split()
             chosen[name].encoding["coordinates"] = " ".join(dict.fromkeys([*listed, dim]))
+    return chosen
+
+
+def _labels_as_text(chosen: xr.Dataset, dataset: xr.Dataset, dim: str) -> xr.Dataset:
+    """``chosen`` with the station's labels held as character arrays in ``dataset`` (CF §2.2:
+    ``char station_name(station, strlen)``, which xarray reads as fixed-width bytes,
+    ``b'WIEN      '``) as text without the padding, ``'WIEN'``: what a file storing them as
+    strings (NC_STRING) gives, and what ``predictions.nc`` then writes. Only the one station's
+    labels are read (a few bytes)."""
+    labels = [name for name, variable in dataset.variables.items()
+              if dim in variable.dims and variable.dtype.kind == "S" and name in chosen.variables]
+    for name in labels:
+        variable = chosen[name].variable
+        with dask.config.set(scheduler="synchronous"):
+            values = np.asarray(variable.values)
+        text = np.char.strip(np.char.decode(values, "utf-8", errors="replace"))
+        chosen = chosen.assign({name: xr.Variable(variable.dims, text, variable.attrs)}) if name in chosen.data_vars \
+            else chosen.assign_coords({name: xr.Variable(variable.dims, text, variable.attrs)})
     return chosen
 
 

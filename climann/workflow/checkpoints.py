@@ -48,7 +48,7 @@ from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import RunConfig, build_config, config_to_dict, config_to_toml
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
-from climann.run_files import is_checkpoint_file, is_model_file, is_run_directory, not_a_run
+from climann.run_files import is_checkpoint_file, is_model_file, is_run_directory, model_sha256, not_a_run
 from climann.workflow.outputs import (  # noqa: F401 (refuse_unfinished_run re-exported)
     CHECKPOINT_FILES,
     RunDirectoryTaken,
@@ -224,8 +224,9 @@ class Checkpointing:
     replaces_model : str or None
         The SHA-256 of the ``model.npz`` of the run that a new run started with
         ``--overwrite`` found in ``run_dir`` (None: none, or no ``--overwrite``), recorded in
-        each checkpoint: a resumed run replaces that run, not one that another ``climann
-        train`` wrote there meanwhile.
+        each checkpoint: the run, new or resumed, replaces that run when it is published
+        (:func:`~climann.workflow.outputs.publish_run`), not one that another ``climann
+        train`` wrote there meanwhile (that one is kept, and this run goes to ``RUN-2``).
     """
 
     run_dir: Path
@@ -248,9 +249,8 @@ class Checkpointing:
     def start(cls, config: RunConfig, run_dir: Path, *, overwrite: bool = False) -> Checkpointing:
         """For a new run of the resolved ``config``; ``overwrite``: it may replace a climann
         run in ``run_dir``."""
-        model = Path(run_dir) / "model.npz"
         return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config), replaces=overwrite,
-                   replaces_model=_file_sha256(model) if overwrite and is_model_file(model) else None)
+                   replaces_model=model_sha256(Path(run_dir) / "model.npz") if overwrite else None)
 
     @classmethod
     def resume(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -413,7 +413,8 @@ class Checkpointing:
     def publish(self, staging: Path) -> None:
         """Put the finished run in ``staging`` into :attr:`run_dir`
         (:func:`~climann.workflow.outputs.publish_run`, replacing a climann run there only
-        when :attr:`replaces`). When the directory was taken meanwhile the run goes beside
+        when :attr:`replaces`, and only the run :attr:`replaces_model` names, the one found
+        when the run started). When the directory was taken meanwhile the run goes beside
         it, and this run's own checkpoint, if still there, is removed: its run is complete
         elsewhere.
 
@@ -422,7 +423,7 @@ class Checkpointing:
         RunDirectoryTaken
         """
         try:
-            publish_run(staging, self.run_dir, overwrite=self.replaces)
+            publish_run(staging, self.run_dir, overwrite=self.replaces, replaces=self.replaces_model)
         except RunDirectoryTaken:
             if self._written is not None and _identity(self.path) == self._written:
                 self.path.unlink(missing_ok=True)
@@ -487,25 +488,15 @@ class Checkpointing:
                 signal.signal(number, handler)  # type: ignore[arg-type]
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _replaces_on_resume(run_dir: Path, metadata: dict) -> dict:
     """``replaces`` and ``replaces_model`` of a resumed run: it replaces the finished run in
     ``run_dir`` only if that is the one its ``--overwrite`` start found (by SHA-256); a
     checkpoint of a climann that did not record it (before 2 Dec 2026) replaces any."""
-    model = run_dir / "model.npz"
-    present = is_model_file(model)
+    found = model_sha256(run_dir / "model.npz")
     if "replaces_model" not in metadata:
-        return {"replaces": present, "replaces_model": _file_sha256(model) if present else None}
+        return {"replaces": found is not None, "replaces_model": found}
     recorded = metadata["replaces_model"]
-    return {"replaces": present and recorded is not None and _file_sha256(model) == recorded,
-            "replaces_model": recorded}
+    return {"replaces": found is not None and found == recorded, "replaces_model": recorded}
 
 
 def _identity(path: Path) -> tuple | None:

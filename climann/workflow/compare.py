@@ -46,6 +46,12 @@ COMPARISON_HEADING = "# climann comparison"
 SCORE_COLUMNS = (("mse", "MSE"), ("mae", "MAE"), ("acc", "ACC"), ("skill_vs_climatology", "MSESS"))
 #: Scores where higher is better (the others: lower is better).
 HIGHER_IS_BETTER = ("acc", "skill_vs_climatology")
+#: Scores closer than this (relative) are the same: one run's scores stored in other units
+#: (kg m-2 s-1 against mm/day) and converted differ from the other's in the 7th or 8th digit,
+#: float32 data carrying about 7 (the table shows 4 significant digits, or 3 decimals).
+SAME_SCORE_RTOL = 1e-5
+#: And, for ACC and MSESS (no units, of order 1), closer than this in absolute terms (near 0).
+SAME_SCORE_ATOL = 1e-6
 MSESS_TEXT = ("MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim (1 perfect, 0 no "
               "better than the climatology; skill_vs_climatology in metrics.json)")
 ACC_TEXT = "ACC = anomaly correlation coefficient (anomalies from the training years' climatology)"
@@ -391,14 +397,19 @@ def format_score(value: float | None, key: str) -> str:
 
 
 def best_runs(runs: Sequence[RunSummary]) -> dict[str, set[int]]:
-    """For each score, the indices of the runs with the best value (lowest MSE and MAE, highest ACC and MSESS)."""
+    """For each score, the indices of the runs with the best value (lowest MSE and MAE, highest
+    ACC and MSESS): every run whose value is the best one up to float noise
+    (:data:`SAME_SCORE_RTOL`, :data:`SAME_SCORE_ATOL` for ACC and MSESS), so that the same
+    run scored in two units is bold twice or not at all."""
     best = {}
     for key, _ in SCORE_COLUMNS:
         values = [run.scores[key] for run in runs]
         finite = [value for value in values if value is not None and math.isfinite(value)]
         if finite:
             target = max(finite) if key in HIGHER_IS_BETTER else min(finite)
-            best[key] = {index for index, value in enumerate(values) if value == target}
+            tolerance = SAME_SCORE_ATOL if key in HIGHER_IS_BETTER else 0.0
+            best[key] = {index for index, value in enumerate(values) if value is not None and math.isclose(
+                value, target, rel_tol=SAME_SCORE_RTOL, abs_tol=tolerance)}
     return best
 
 

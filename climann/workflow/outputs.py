@@ -11,7 +11,8 @@ refused, naming a few of those files. An ``--out`` that is a file, a dangling sy
 the working directory or one of its ancestors, that contains an input of the run, or whose
 parent does not let climann build the run beside it is refused before any work.
 :func:`publish_run` checks again when the run is done, hours later perhaps: another run
-written there meanwhile is not replaced without ``--overwrite``.
+written there meanwhile is not replaced without ``--overwrite``, nor with it (``--overwrite``
+replaces the run found there when the run started, by its ``model.npz``'s SHA-256).
 
 The single output files of ``predict``, ``sample-data`` and ``config init``, and the files
 ``evaluate``, ``explain``, ``compare`` and ``plot`` write into a folder, replace an existing
@@ -19,6 +20,11 @@ file only when asked, and only one climann wrote (:func:`refuse_existing`,
 :func:`prepare_output_folder`, :func:`written_by_climann`; figures by the mark that
 :func:`climann.evaluation.figures.style._save` writes into each). A run directory's figures
 are climann's by the run's contract files, marked or not.
+
+An output given as a symbolic link (``ln -s /scratch/me/pred.nc pred.nc``, a run directory
+linked to a scratch disk) is written through, into what it points to, and the link is never
+removed or replaced (:func:`climann.atomic.write_target`); what it points into must exist
+(:func:`check_output_link`, the one rule every command's output goes through).
 
 A killed run (SIGKILL cannot be caught) may leave hidden temporaries: ``.NAME.PID.*.tmp``
 files (:mod:`climann.atomic`) and ``.RUN.PID.*.partial`` staging directories. The next run
@@ -42,6 +48,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from climann.atomic import write_target
 from climann.errors import ClimannError
 from climann.run_files import (
     few,
@@ -49,6 +56,7 @@ from climann.run_files import (
     is_members_file,
     is_model_file,
     is_provenance_file,
+    model_sha256,
 )
 from climann.run_files import is_run_directory as _is_run_directory
 
@@ -201,6 +209,11 @@ OWN_CONTENT = {
 }
 
 
+#: Files of the run-directory contract whose content carries no mark of climann (the header
+#: ``epoch,train_loss,val_loss`` is any training logger's): climann's only beside a climann run.
+UNMARKED_RUN_FILES = ("history.csv",)
+
+
 def is_own_run_file(path: Path) -> bool:
     """Whether ``path``, a file named as one of the run-directory contract, is climann's by
     its content (:data:`OWN_CONTENT`); a symbolic link never is (replacing it would replace
@@ -217,8 +230,13 @@ def foreign_entries(run_dir: Path) -> list[str]:
     name whose content climann did not write (:func:`is_own_run_file`), any other file that
     is not an output of climann (:func:`written_by_climann`: ``climann predict --out
     RUN/pred_2013.nc`` is climann's, and is kept by ``--overwrite``), a folder that is not
-    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link."""
+    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link. A file of
+    :data:`UNMARKED_RUN_FILES` (``history.csv``) is climann's only in a climann run directory
+    (:func:`is_run_directory`): alone, or beside another program's files, nothing tells it
+    from another program's log."""
     own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
+    if not is_run_directory(run_dir):
+        own -= set(UNMARKED_RUN_FILES)
     foreign = []
     for entry in run_dir.iterdir():
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
@@ -242,8 +260,13 @@ def is_run_directory(run_dir: str | Path) -> bool:
 
 
 def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
-    """The refusal of a folder that is not a climann run, naming what climann did not write."""
-    holds = f"; it holds {_few(foreign)}, which climann did not write" if foreign else ""
+    """The refusal of a folder that is not a climann run, naming what climann did not write (or,
+    when climann wrote all of it, what it holds)."""
+    if foreign:
+        holds = f"; it holds {_few(foreign)}, which climann did not write"
+    else:
+        holds = (f"; it holds {_few(entry.name for entry in run_dir.iterdir())}, but no model.npz, checkpoint.npz "
+                 "or provenance.json of a climann run")
     return (f"{option} {run_dir} is not a climann run directory{holds}; choose another {option} "
             "(--overwrite replaces only a climann run)")
 
@@ -261,9 +284,12 @@ def refuse_run_files(path: str | Path, *, option: str = "--out", run_dir: str | 
     """
     path = Path(path)
     own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
-    if path.name in own and is_run_directory(path.parent):
-        raise ClimannError(f"{option} {path} is the {path.name} of the run {path.parent}; writing there would replace "
-                           "the run's own results; give another file name")
+    target = write_target(path)  # a symbolic link is written through: what it points to counts
+    for written in dict.fromkeys([path, target]):
+        if written.name in own and is_run_directory(written.parent):
+            link = f" a symbolic link to {written}," if written != path else ""
+            raise ClimannError(f"{option} {path} is{link} the {written.name} of the run {written.parent}; writing "
+                               "there would replace the run's own results; give another file name")
     if run_dir is not None and path.is_dir() and path.resolve() != Path(run_dir).resolve() and is_run_directory(path):
         raise ClimannError(f"{option} {path} is another run's directory; its metrics.json, predictions.nc and "
                            "report.md would be replaced; give a new directory")
@@ -317,9 +343,7 @@ def check_run_directory(
     ClimannError
     """
     run_dir = Path(run_dir)
-    if run_dir.is_symlink() and not run_dir.exists():
-        raise ClimannError(f"{option} {run_dir} is a symbolic link to {os.readlink(run_dir)}, which does not exist; "
-                           f"create that directory first, or choose another {option}")
+    check_output_link(run_dir, option=option, directory=True)
     if run_dir.exists() and not run_dir.is_dir():
         raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
     refuse_unsafe_location(run_dir, option=option, inputs=inputs)
@@ -333,6 +357,59 @@ def check_run_directory(
     refuse_unfinished_run(run_dir, overwrite)
     if not overwrite:
         raise ClimannError(f"run directory {run_dir} is not empty; choose another {option} or pass --overwrite")
+
+
+def check_output_link(
+    path: str | Path, *, option: str = "--out", directory: bool = False, alternative: bool = True,
+) -> None:
+    """The rule for an output that is a symbolic link, for every command: climann writes
+    through it, into what it points to, and never removes or replaces the link itself
+    (:func:`climann.atomic.write_target`). What it points into must therefore exist: the
+    directory itself for an output directory (a run, ``evaluate``/``explain``/``compare``/
+    ``plot`` ``--out``), as climann does not create a directory at the end of a user's link;
+    the folder the file goes into for an output file (``predict --out``, ``sample-data PATH``,
+    ``config init PATH``, each file written into an output folder), whose file is created
+    there. ``path`` that is no symbolic link passes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output as the user gave it.
+    option : str
+        How the messages name it (``--out``; "" for a positional path).
+    directory : bool
+        Whether ``path`` is an output directory (else a file or a Zarr store).
+    alternative : bool
+        Whether the message offers another name (not for a folder the command always writes,
+        such as a run's ``figures``).
+
+    Raises
+    ------
+    ClimannError
+        Before any work: ``--out run_link is a symbolic link to scratch/run, which does not
+        exist; create that directory first, or choose another --out``; for a file, ``… to
+        /nonexistent/dir/p.nc, whose folder /nonexistent/dir does not exist; …``; a link that
+        points to itself through a loop.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return
+    named, instead = (f"{option} {path}", f"another {option}") if option else (str(path), "another name")
+    instead = f", or choose {instead}" if alternative else ""
+    points_to = os.readlink(path)
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ClimannError(f"{named} is a symbolic link to {points_to}, which leads back to itself through "
+                               f"links (a loop); fix the link{instead}") from None
+    target = write_target(path)
+    if directory and not target.exists():
+        raise ClimannError(f"{named} is a symbolic link to {points_to}, which does not exist; create that directory "
+                           f"first{instead}")
+    if not directory and not target.parent.is_dir():
+        raise ClimannError(f"{named} is a symbolic link to {points_to}, whose folder {target.parent} does not exist; "
+                           f"create that folder first{instead}")
 
 
 def refuse_unwritable_parent(run_dir: Path, *, option: str = "--out") -> None:
@@ -469,11 +546,13 @@ def _claimed(staging: Path, run_dir: Path) -> bool:
     return True
 
 
-def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool) -> RunDirectoryTaken:
+def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool, advice: str | None = None
+                 ) -> RunDirectoryTaken:
     """Move the finished run that may not go into ``run_dir`` to the first free ``RUN-2``,
-    ``RUN-3``, … beside it; the error that names it."""
-    advice = ("--overwrite replaces only what climann wrote" if overwrite
-              else "a run is replaced only with --overwrite")
+    ``RUN-3``, … beside it; the error that names it (``advice``: why it was not replaced,
+    by default what ``overwrite`` replaces)."""
+    advice = advice or ("--overwrite replaces only what climann wrote" if overwrite
+                        else "a run is replaced only with --overwrite")
     for number in range(2, 1000):
         candidate = run_dir.with_name(f"{run_dir.name}-{number}")
         if os.path.lexists(candidate):
@@ -490,19 +569,59 @@ def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool) -> Run
                              "run: it was not kept", None)
 
 
-def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> None:
+#: ``publish_run(replaces=ANY_RUN)``: ``overwrite`` replaces whichever climann run is there.
+ANY_RUN = "any climann run"
+#: Held, while a run replaces another, by a hard link to the model it replaces (:func:`_replacing`).
+_REPLACED_MODEL = ".model.npz.replaced.tmp"
+_REPLACED_ADVICE = "--overwrite replaces only the run that was there when this one started"
+
+
+def _replacing(run_dir: Path, replaces: str | None) -> tuple[str | None, Path | None, bool]:
+    """Whether ``run_dir`` still holds the run that ``--overwrite`` set out to replace:
+    ``(why not, claim, changed)``.
+
+    ``replaces`` is the SHA-256 of the ``model.npz`` there when the run started (None: there
+    was none). The ``model.npz`` there now is first hard-linked to one fixed hidden name (the
+    claim, removed when the run is published): the file system refuses the link when the name
+    exists, so of two runs replacing the same run at the same moment only one goes on, and the
+    content compared is that of the file claimed, not of a name read twice. ``changed``: a
+    different run is there (or the one found at the start is gone)."""
+    model, claim = run_dir / "model.npz", run_dir / _REPLACED_MODEL
+    try:
+        os.link(model, claim, follow_symlinks=False)
+    except FileNotFoundError:  # no model.npz now
+        found, claim = None, None
+    except FileExistsError:
+        return "another run was being published there at the same moment", None, False
+    except OSError:  # no hard links on this file system: the name is read just before the replacement
+        found, claim = model_sha256(model), None
+    else:
+        found = model_sha256(claim)
+    if found == replaces:
+        return None, claim, False
+    if claim is not None:
+        claim.unlink(missing_ok=True)
+    if found is None:
+        return "the run that was there when this one started was removed meanwhile", None, True
+    return ("another run was written there while this one ran (its model.npz is not the one this run set out to "
+            "replace)"), None, True
+
+
+def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replaces: str | None = ANY_RUN) -> None:
     """Move the finished run in ``staging`` to ``run_dir``.
 
     A new ``run_dir`` is the staging directory renamed. An existing one (checked by
     :func:`check_run_directory` when the run began) is checked again, since the run may have
     taken hours: it may hold this run's checkpoint (or that of another run training into the
     same directory), and with ``overwrite`` a climann run; never files of climann's names that
-    climann did not write (:func:`is_own_run_file`). It then gets the new files in place of
-    the old ones; climann's own files that the new run lacks (old figures, best weights, the
-    checkpoint) are removed and nothing else is touched. Without ``overwrite`` the new
-    ``model.npz`` goes first, and only if the directory has none (:func:`_claimed`): of two
-    runs finishing into one new directory, the second is refused. Signals wait until this is
-    done.
+    climann did not write (:func:`is_own_run_file`). With ``overwrite`` and ``replaces``, only
+    the run found there when this one started (:func:`_replacing`): a run another ``climann
+    train`` wrote there meanwhile is not replaced, but treated as without ``overwrite``. It
+    then gets the new files in place of the old ones; climann's own files that the new run
+    lacks (old figures, best weights, the checkpoint) are removed and nothing else is touched.
+    Where no ``model.npz`` is to be replaced, the new one goes first, and only if the
+    directory has none (:func:`_claimed`): of two runs finishing into one new directory, the
+    second is refused. Signals wait until this is done.
 
     Parameters
     ----------
@@ -511,6 +630,10 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> Non
     run_dir : Path
     overwrite : bool
         Whether a climann run in ``run_dir`` may be replaced (``--overwrite``).
+    replaces : str or None
+        With ``overwrite``: which run may be replaced, the SHA-256 of its ``model.npz`` when
+        this run started (:func:`climann.run_files.model_sha256`; None: there was none), or
+        :data:`ANY_RUN` (whichever climann run is there).
 
     Raises
     ------
@@ -522,37 +645,58 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False) -> Non
         if not os.path.lexists(run_dir) and _placed_as_new(staging, run_dir):
             return
         why = _taken(run_dir, overwrite)
-        placed = set()
-        if why is None and not overwrite:
-            if not _claimed(staging, run_dir):
-                why = "another run was written there at the same moment"
-            placed = {"model.npz"}
-        if why is not None:
-            raise _kept_beside(staging, run_dir, why, overwrite)
-        figures = staging / FIGURES
-        if figures.is_dir() and (run_dir / FIGURES).is_dir():
-            _replace_entries(figures, run_dir / FIGURES, _figure_names())
-            figures.rmdir()
-        elif (run_dir / FIGURES).is_dir():
-            for name in _figure_names():
-                (run_dir / FIGURES / name).unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                (run_dir / FIGURES).rmdir()  # only if nothing else is in it
-        _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}, placed=placed)
-        staging.rmdir()
+        placed, claim, advice = set(), None, None
+        new_model_first = not overwrite
+        if why is None and overwrite and replaces != ANY_RUN:
+            why, claim, changed = _replacing(run_dir, replaces)
+            new_model_first = replaces is None
+            if changed and _taken(run_dir, False) is None:  # no run there now: placed as without --overwrite
+                why, overwrite, new_model_first = None, False, True
+            advice = _REPLACED_ADVICE
+        try:
+            if why is None and new_model_first:
+                if not _claimed(staging, run_dir):
+                    why = "another run was written there at the same moment"
+                placed = {"model.npz"}
+            if why is not None:
+                raise _kept_beside(staging, run_dir, why, overwrite, advice)
+            _replace_run_files(staging, run_dir, placed)
+        finally:
+            if claim is not None:
+                claim.unlink(missing_ok=True)
 
 
-def refuse_existing(path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = ()) -> None:
+def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:
+    """Move the files of ``staging`` into ``run_dir`` over the old run's (:func:`publish_run`)."""
+    figures = staging / FIGURES
+    if figures.is_dir() and (run_dir / FIGURES).is_dir():
+        _replace_entries(figures, run_dir / FIGURES, _figure_names())
+        figures.rmdir()
+    elif (run_dir / FIGURES).is_dir():
+        for name in _figure_names():
+            (run_dir / FIGURES / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (run_dir / FIGURES).rmdir()  # only if nothing else is in it
+    _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}, placed=placed)
+    staging.rmdir()
+
+
+def refuse_existing(
+    path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = (), option: str = "",
+) -> None:
     """Before writing the single file (or Zarr store) ``path``: refuse an input of the
     command always, a directory (that is not a Zarr store) always, an existing file that
     climann did not write always (:func:`written_by_climann`), and climann's own unless
-    ``overwrite``.
+    ``overwrite``; a symbolic link is written through, and refused when the folder it points
+    into does not exist (:func:`check_output_link`; ``option`` names ``path`` there, e.g.
+    ``--out``).
 
     Raises
     ------
     ClimannError
     """
     path = Path(path)
+    check_output_link(path, option=option)
     resolved = path.resolve()
     if any(resolved == Path(given).resolve() for given in inputs):
         raise ClimannError(f"{path} is an input of this command; write the {what} to another file")
@@ -658,13 +802,18 @@ def prepare_output_folder(
     ``create``: a command that may still fail checks first and creates it when it writes):
     refuse a file, an input of the command among them always, existing files of those names
     that climann did not write always (:func:`written_by_climann`; named, all of them), and
-    climann's own unless ``overwrite``. Nothing else in ``folder`` is touched.
+    climann's own unless ``overwrite``; ``folder`` or one of those names as a symbolic link
+    to where nothing can be written (:func:`check_output_link`). Nothing else in ``folder``
+    is touched.
 
     Raises
     ------
     ClimannError
     """
     folder = Path(folder)
+    check_output_link(folder, option=option, directory=True)
+    for name in names:
+        check_output_link(folder / name, option="")
     if folder.exists() and not folder.is_dir():
         raise ClimannError(f"{option} {folder} exists and is not a directory; give a directory")
     inputs = {Path(given).resolve() for given in inputs}
@@ -693,11 +842,16 @@ def create_folder(folder: Path) -> None:
     Raises
     ------
     ClimannError
-        If it cannot be created.
+        If it cannot be created; when ``folder`` or a folder above it is a symbolic link to
+        nothing, saying so (:func:`check_output_link`): the link is not replaced.
     """
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        for link in (folder, *folder.parents):
+            if link.is_symlink() and not link.exists():
+                check_output_link(link, option="", directory=True)
         raise ClimannError(f"cannot create directory {folder}: {error.strerror or error}") from None
 
 
@@ -720,7 +874,8 @@ def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
     """
     folder = Path(folder)
     created = [path for path in (folder, *folder.parents) if not path.exists()]  # the deepest first
-    absent = [folder / name for name in names if not (folder / name).exists()]
+    # a name that is a symbolic link is written through: what it points to is what the block makes
+    absent = [write_target(folder / name) for name in names if not (folder / name).exists()]
     create_folder(folder)
     try:
         yield folder

@@ -259,7 +259,7 @@ def predict_files(
         _refuse_chunked_field(compute, out)
     files = expand_paths(data_paths)
     refuse_run_files(out)
-    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files)
+    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out")
     config = new_data_config(run.config, files, time_range=time_range, overlap=overlap)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the

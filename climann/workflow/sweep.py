@@ -234,10 +234,10 @@ def check_sweep_folders(sweep: Sweep, runs_dir: str | Path) -> None:
     """Before the first run is trained: refuse a sweep whose runs' folders
     (``RUNS/<stem>-<value>/``) or comparison folder (``RUNS/<stem>/``) hold files climann did
     not write (by content, as ``climann train --out`` checks a run directory:
-    :func:`~climann.workflow.outputs.foreign_entries`), naming every such file in one
-    message; also a run folder that is a file, the working directory, contains an input, or
-    cannot be created. The runs' folders belong to the sweep: climann's runs there are
-    replaced (``--overwrite``), so they are no problem.
+    :func:`~climann.workflow.outputs.foreign_entries`), or are a file or a symbolic link to
+    nothing, naming every such folder and file in one message; also a run folder that is the
+    working directory, contains an input, or cannot be created. The runs' folders belong to
+    the sweep: climann's runs there are replaced (``--overwrite``), so they are no problem.
 
     Raises
     ------
@@ -249,31 +249,41 @@ def check_sweep_folders(sweep: Sweep, runs_dir: str | Path) -> None:
 
     runs_dir = Path(runs_dir)
     held: dict[Path, list[str]] = {}
+    unusable: list[str] = []
     for run in sweep.runs:
         run_dir = runs_dir / run.name
         if os.path.lexists(run_dir) and not run_dir.is_dir():
-            raise ClimannError(f"sweep {sweep.path}: {run_dir} (the folder of the run {run.name}) is a file or a "
-                               "broken link; move it away, or give the sweep another folder with --runs DIR")
+            unusable.append(f"{run_dir} (the folder of the run {run.name}) is {_not_a_folder(run_dir)}")
+            continue
         refuse_unsafe_location(run_dir, option=f"sweep {sweep.path}: the run folder", inputs=input_files(run.config))
         refuse_unwritable_parent(run_dir, option="--runs")
         if run_dir.is_dir() and any(run_dir.iterdir()):
             foreign = foreign_entries(run_dir)
             if foreign or not is_run_directory(run_dir):
-                held[run_dir] = foreign or ["(no climann run)"]
+                held[run_dir] = foreign or [f"{few(entry.name for entry in run_dir.iterdir())} but no climann run"]
     comparison = runs_dir / sweep.comparison_name
     if os.path.lexists(comparison) and not comparison.is_dir():
-        raise ClimannError(f"sweep {sweep.path}: {comparison} (the comparison folder) is a file or a broken link; "
-                           "move it away, or give the sweep another folder with --runs DIR")
-    foreign = [name for name in (*COMPARE_FILES, RECORD_FILE)
-               if os.path.lexists(comparison / name) and not written_by_climann(comparison / name)]
-    if foreign:
-        held[comparison] = foreign
+        unusable.append(f"{comparison} (the comparison folder) is {_not_a_folder(comparison)}")
+    else:
+        foreign = [name for name in (*COMPARE_FILES, RECORD_FILE)
+                   if os.path.lexists(comparison / name) and not written_by_climann(comparison / name)]
+        if foreign:
+            held[comparison] = foreign
+    problems = list(unusable)
     if held:
         listed = "; ".join(f"{folder}/: {few(names, limit=12)}" for folder, names in held.items())
-        raise ClimannError(
-            f"sweep {sweep.path}: its folders hold files climann did not write ({listed}), which a sweep never "
-            "replaces; move them away, or give the sweep another folder with --runs DIR (nothing was trained)"
-        )
+        problems.append(f"its folders hold files climann did not write ({listed}), which a sweep never replaces")
+    if problems:
+        things = "them" if len(unusable) + sum(map(len, held.values())) > 1 else "it"
+        raise ClimannError(f"sweep {sweep.path}: {'; '.join(problems)}; move {things} away, or give the sweep another "
+                           "folder with --runs DIR (nothing was trained)")
+
+
+def _not_a_folder(path: Path) -> str:
+    """``a file`` or ``a symbolic link to X, which does not exist``."""
+    if path.is_symlink() and not path.exists():
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    return "a file"
 
 
 @contextlib.contextmanager

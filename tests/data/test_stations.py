@@ -85,6 +85,32 @@ def test_select_takes_that_station_of_several(tmp_path, grid, coordinate, value,
     assert opened["station"].ndim == 0 and opened["station"].item() == kept  # predictions.nc says which
 
 
+@pytest.mark.parametrize("stored", [
+    pytest.param("string", id="NC_STRING"),
+    pytest.param("char-blank-padded", id="char-array-blank-padded"),
+    pytest.param("char-nul-padded", id="char-array-NUL-padded"),
+])
+@pytest.mark.parametrize("which", [pytest.param((0, 1, 2), id="selected"), pytest.param((2,), id="one-station-file")])
+def test_the_stations_name_is_text_however_the_file_stores_it(tmp_path, grid, stored, which):
+    """A CF char array (``char station_name(station, strlen)``, as many station files hold names)
+    gave ``b'ROM       '`` in predictions.nc, where NC_STRING names gave ``'ROM'``."""
+    stations = _stations(grid, which)
+    if stored != "string":
+        padding = b" " if stored == "char-blank-padded" else b"\0"
+        names = np.array([name.encode().ljust(10, padding) for name in stations["station_name"].values], "S10")
+        stations = stations.assign_coords(station_name=("station", names, {"cf_role": "timeseries_id"}))
+        stations["station_name"].encoding.update(dtype="S1", char_dim_name="strlen")
+    stations.to_netcdf(tmp_path / "stations.nc")
+    if stored != "string":
+        import netCDF4
+
+        with netCDF4.Dataset(tmp_path / "stations.nc") as raw:  # the fixture is what it says
+            assert raw["station_name"].dimensions == ("station", "strlen") and raw["station_name"].dtype == "S1"
+    opened = open_dataset([tmp_path / "stations.nc"], select={"station": which.index(2)} if len(which) > 1 else None)
+    assert opened["station_name"].ndim == 0 and opened["station_name"].values.item() == "ROM"
+    assert opened["station_name"].attrs["cf_role"] == "timeseries_id"
+
+
 def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monkeypatch, grid):
     monkeypatch.chdir(tmp_path)
     _stations(grid).to_netcdf(tmp_path / "stations.nc")
@@ -159,5 +185,5 @@ def test_a_station_trains_exactly_as_its_point_file(station_runs, name):
 def test_the_selected_stations_predictions_say_which_station_they_are(station_runs, grid):
     with xr.open_dataset(station_runs["selected"] / "predictions.nc") as predictions:
         assert predictions["station"].item() == 1
-        assert predictions["station_name"].item() in ("PAR", b"PAR")
+        assert predictions["station_name"].item() == "PAR"
         np.testing.assert_allclose(predictions["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)

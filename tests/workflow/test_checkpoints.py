@@ -218,6 +218,40 @@ def test_a_resumed_run_replaces_only_the_run_it_was_started_to_replace(tiny_samp
     _assert_same_weights(tmp_path / "run-2", reference.run_dir)
 
 
+@pytest.mark.parametrize("old_run", [pytest.param(True, id="over-a-run"), pytest.param(False, id="into-an-empty-folder")])
+def test_an_overwrite_run_replaces_only_the_run_it_found_when_it_started(tiny_sample, tmp_path, reference, old_run):
+    """Two `train --overwrite` into the same run at once (a script started twice): the other one
+    publishes while this one trains. Both exited 0 saying `run directory: runs/same`, and the
+    other run was gone; now this one is kept beside it, in same-2, as without --overwrite."""
+    from climann.run_files import model_sha256
+    from climann.workflow.outputs import RunDirectoryTaken, publish_run, staging_directory
+    from tests.conftest import write_climann_run
+
+    run_dir = tmp_path / "same"
+    run_dir.mkdir()
+    if old_run:
+        write_climann_run(run_dir, "the old run", figures=())
+    found_at_start = model_sha256(run_dir / "model.npz")
+    assert (found_at_start is None) != old_run
+
+    def the_other_overwrite_run_finishes_meanwhile(epoch, history):
+        if epoch == 2:
+            staging = staging_directory(run_dir)
+            write_climann_run(staging, "the other run", figures=())
+            publish_run(staging, run_dir, overwrite=True, replaces=found_at_start)  # what it found: replaced
+
+    with pytest.raises(RunDirectoryTaken, match=rf"^run directory {run_dir}: another run was written there while this "
+                                                r"one ran \(its model.npz is not the one this run set out to replace\); "
+                                                r"--overwrite replaces only the run that was there when this one "
+                                                rf"started: this run was written to {run_dir}-2 instead$"):
+        run_training(build_config(_settings(tiny_sample)), run_dir=run_dir, overwrite=True,
+                     on_epoch=the_other_overwrite_run_finishes_meanwhile)
+    assert "the other run" in (run_dir / "config.toml").read_text()
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted(path.name for path in reference.run_dir.iterdir())
+    _assert_same_weights(tmp_path / "same-2", reference.run_dir)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["same", "same-2"]
+
+
 @pytest.fixture(scope="module")
 def unfinished_run(tiny_sample, tmp_path_factory):
     """A run directory holding only the checkpoint after epoch 1 of 2 (checkpoint_every 0:

@@ -222,6 +222,37 @@ def test_scores_in_another_unit_are_converted_to_the_first_runs_and_said(runs, t
     assert len(notes) == 1 and notes[0].startswith(f"{units}'s tas is in {units}") and said in notes[0]
 
 
+def _noisy_copy_in_degf(run_dir, folder, mse_factor):
+    """The run's scores as the same run stored in degF would have them: MSE / (5/9)², MAE / (5/9),
+    ACC and MSESS as they are, each off in its 8th digit as float32 data make them."""
+    shutil.copytree(run_dir, folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    model = metrics["splits"]["test"]["model"]
+    model.update(mse=model["mse"] / (5 / 9) ** 2 * mse_factor, mae=model["mae"] / (5 / 9) * (1 - 2e-8),
+                 acc=model["acc"] + 3e-8, skill_vs_climatology=model["skill_vs_climatology"] * (1 + 1e-8))
+    (folder / "metrics.json").write_text(json.dumps({**metrics, "units": "degF"}))
+    return folder
+
+
+@pytest.mark.parametrize(("mse_factor", "mse_best"), [
+    pytest.param(1 + 3e-8, {0, 1}, id="equal-up-to-float-noise"),
+    pytest.param(1 + 1e-3, {0}, id="worse-by-a-thousandth"),
+])
+def test_scores_equal_up_to_float_noise_after_a_conversion_are_bold_in_both_rows(runs, tmp_path, mse_factor,
+                                                                                  mse_best):
+    """The same run in mm/day and kg m-2 s-1: float noise made run A's MAE and run B's MSE, ACC and
+    MSESS "best" (bold) although every value was the same."""
+    from climann.workflow.compare import best_runs, comparison_markdown
+
+    other = _noisy_copy_in_degf(runs["small"], tmp_path / "degF", mse_factor)
+    compared = read_runs([runs["small"], other])
+    assert compared[0].scores != compared[1].scores  # not exactly equal: the noise is there
+    assert best_runs(compared) == {"mse": mse_best, "mae": {0, 1}, "acc": {0, 1}, "skill_vs_climatology": {0, 1}}
+    rows = [line for line in comparison_markdown(compared, [], None).splitlines() if line.startswith("| small")
+            or line.startswith("| degF")]
+    assert [row.count("**") for row in rows] == [8, 8 if mse_best == {0, 1} else 6]
+
+
 def test_units_without_one_factor_between_them_are_refused_naming_both(runs, tmp_path):
     other = _in_units(runs["wide"], tmp_path / "metres", "m")
     with pytest.raises(ClimannError, match=r"tas in 'm', .* in 'K', which do not convert by one factor"):

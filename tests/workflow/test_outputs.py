@@ -14,7 +14,9 @@ import pytest
 from climann.errors import ClimannError
 from climann.workflow.outputs import (
     RunDirectoryTaken,
+    check_output_link,
     check_run_directory,
+    create_folder,
     current_umask,
     folder_written,
     foreign_entries,
@@ -73,6 +75,37 @@ def test_a_folder_of_climann_names_that_is_no_run_is_refused(tmp_path):
     (folder / "metrics.json").write_text("{}")  # e.g. written by hand or another tool
     with pytest.raises(ClimannError, match="is not a climann run directory"):
         check_run_directory(folder, overwrite=True)
+
+
+@pytest.mark.parametrize("files, message", [
+    pytest.param({"history.csv": "epoch,train_loss,val_loss\n1,0.5,0.6\n"},
+                 "it holds history.csv, which climann did not write", id="a-lone-history-csv"),
+    pytest.param({"history.csv": "epoch,train_loss,val_loss\n1,0.5,0.6\n", "model.npz": "np.savez of another tool"},
+                 "it holds history.csv, model.npz, which climann did not write", id="beside-another-tools-model"),
+    pytest.param({"pred_2013.nc": None}, "it holds pred_2013.nc, but no model.npz, checkpoint.npz or provenance.json "
+                                         "of a climann run", id="only-climanns-predictions"),
+])
+def test_a_folder_that_is_no_run_is_refused_naming_what_it_holds(tmp_path, files, message):
+    """A foreign history.csv (its header is any training logger's) was taken for climann's, and
+    the refusal named nothing: "--out h1 is not a climann run directory; choose another --out"."""
+    folder = tmp_path / "h1"
+    folder.mkdir()
+    for name, content in files.items():
+        if content is None:
+            write_climann_file(folder / "predictions.nc")
+            (folder / "predictions.nc").rename(folder / name)
+        else:
+            (folder / name).write_text(content)
+    before = _files(folder)
+    with pytest.raises(ClimannError, match=rf"^--out {folder} is not a climann run directory; {message}; choose "
+                                           r"another --out \(--overwrite replaces only a climann run\)$"):
+        check_run_directory(folder, overwrite=True)
+    assert _files(folder) == before
+
+
+def test_a_history_csv_in_a_run_is_the_runs(tmp_path):
+    run_dir = _finished_run(tmp_path / "run")
+    assert foreign_entries(run_dir) == []
 
 
 @pytest.mark.parametrize(
@@ -287,6 +320,78 @@ def test_files_put_into_a_run_while_it_trained_are_not_replaced_even_with_overwr
                                                 rf"replaces only what climann wrote: this run was written to {run_dir}-2"):
         publish_run(staging, run_dir, overwrite=True)
     assert _files(run_dir) == before and _files(tmp_path / "run-2") == new
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_of_two_overwrite_runs_over_one_run_the_second_is_kept_beside_it(tmp_path):
+    """Both set out to replace the run found at their start (its model.npz's SHA-256): the first
+    does; the second finds another run there and goes to RUN-2, saying so."""
+    run_dir = _finished_run(tmp_path / "same")
+    found = _sha(run_dir / "model.npz")
+    first, first_files = _staged(run_dir, "first")
+    second, second_files = _staged(run_dir, "second")
+    publish_run(first, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == first_files
+    with pytest.raises(RunDirectoryTaken, match=rf"^run directory {run_dir}: another run was written there while this "
+                                                r"one ran \(its model.npz is not the one this run set out to replace\); "
+                                                r"--overwrite replaces only the run that was there when this one "
+                                                rf"started: this run was written to {run_dir}-2 instead$"):
+        publish_run(second, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == first_files and _files(tmp_path / "same-2") == second_files
+    assert sorted(os.listdir(tmp_path)) == ["same", "same-2"]
+
+
+def test_an_overwrite_run_that_found_no_run_replaces_none_published_meanwhile(tmp_path):
+    run_dir = tmp_path / "same"
+    run_dir.mkdir()
+    write_climann_file(run_dir / "best_model.npz", "a diverged run")  # what --overwrite set out to replace
+    other, other_files = _staged(run_dir, "other")
+    mine, mine_files = _staged(run_dir, "mine")
+    publish_run(other, run_dir, overwrite=True, replaces=None)
+    assert _files(run_dir) == other_files  # the diverged run's best weights replaced
+    with pytest.raises(RunDirectoryTaken, match="another run was written there while this one ran"):
+        publish_run(mine, run_dir, overwrite=True, replaces=None)
+    assert _files(run_dir) == other_files and _files(tmp_path / "same-2") == mine_files
+
+
+def test_an_overwrite_run_whose_run_was_removed_meanwhile_is_placed_as_a_new_run(tmp_path):
+    run_dir = _finished_run(tmp_path / "same")
+    found = _sha(run_dir / "model.npz")
+    for entry in run_dir.rglob("*"):  # the user cleared the folder while the run trained
+        if entry.is_file():
+            entry.unlink()
+    staging, files = _staged(run_dir, "new")
+    publish_run(staging, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == files
+
+
+def test_an_overwrite_run_does_not_replace_a_run_another_is_replacing_at_the_same_moment(tmp_path, monkeypatch):
+    """The run found at the start is claimed by a hard link of its model.npz to one fixed name
+    before it is compared: the other run, which holds that claim now, replaces it alone."""
+    import climann.workflow.outputs as outputs
+
+    run_dir = _finished_run(tmp_path / "same")
+    found = _sha(run_dir / "model.npz")
+    first, first_files = _staged(run_dir, "first")
+    second, second_files = _staged(run_dir, "second")
+    replace = outputs._replace_run_files
+
+    def the_second_publishes_while_the_first_replaces(*args, **kwargs):
+        with pytest.raises(RunDirectoryTaken, match="another run was being published there at the same moment; "
+                                                    "--overwrite replaces only the run that was there when this one "
+                                                    "started: this run was written to"):
+            publish_run(second, run_dir, overwrite=True, replaces=found)
+        replace(*args, **kwargs)
+
+    monkeypatch.setattr(outputs, "_replace_run_files", the_second_publishes_while_the_first_replaces)
+    publish_run(first, run_dir, overwrite=True, replaces=found)
+    assert _files(run_dir) == first_files and _files(tmp_path / "same-2") == second_files
+    assert sorted(os.listdir(run_dir)) == sorted({name.split("/")[0] for name in first_files})  # no claim left
 
 
 def test_publishing_a_new_run_renames_the_staging_directory(tmp_path):
@@ -527,3 +632,96 @@ def test_a_runs_own_files_are_refused_as_outputs(two_runs, monkeypatch, out, run
 def test_new_names_beside_a_runs_files_are_allowed(two_runs, monkeypatch, out, run_dir):
     monkeypatch.chdir(two_runs)
     refuse_run_files(out, run_dir=run_dir)
+
+
+def test_a_link_into_a_run_is_refused_as_the_runs_own_file(two_runs, monkeypatch):
+    """Written through, the link would replace the run's predictions.nc."""
+    monkeypatch.chdir(two_runs)
+    Path("pred.nc").symlink_to("run/predictions.nc")
+    with pytest.raises(ClimannError, match=rf"^--out pred.nc is a symbolic link to {two_runs}/run/predictions.nc, the "
+                                           rf"predictions.nc of the run {two_runs}/run; writing there would replace"):
+        refuse_run_files("pred.nc")
+
+
+# --- symbolic links as outputs: written through, never removed or replaced ------------------------------
+def _train_refusal(link: Path) -> str:
+    """What ``climann train --out LINK`` says of a link to nothing (the message every output
+    directory's refusal must match)."""
+    with pytest.raises(ClimannError) as refused:
+        check_run_directory(link, overwrite=True)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("refuse", [
+    pytest.param(lambda out: prepare_output_folder(out, ("metrics.json",), overwrite=True, create=False),
+                 id="evaluate-explain"),
+    pytest.param(lambda out: prepare_output_folder(out, ("comparison.md", "comparison.png"), overwrite=False),
+                 id="compare-plot"),
+    pytest.param(lambda out: check_output_link(out, directory=True), id="the-rule"),
+])
+def test_an_output_folder_that_is_a_link_to_nothing_is_refused_as_train_refuses_it(tmp_path, monkeypatch, refuse):
+    """evaluate and compare --out said "cannot create directory eval_link: File exists"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scratch").mkdir()
+    Path("eval_link").symlink_to("scratch/eval_dir")
+    expected = "--out eval_link is a symbolic link to scratch/eval_dir, which does not exist; create that directory " \
+               "first, or choose another --out"
+    assert _train_refusal(Path("eval_link")) == expected
+    with pytest.raises(ClimannError) as refused:
+        refuse(Path("eval_link"))
+    assert str(refused.value) == expected
+    assert os.readlink("eval_link") == "scratch/eval_dir" and os.listdir("scratch") == []
+
+
+def test_a_folder_through_a_link_to_nothing_names_the_link(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("data").symlink_to("/nonexistent/scratch")
+    with pytest.raises(ClimannError, match=r"^data is a symbolic link to /nonexistent/scratch, which does not exist; "
+                                           "create that directory first, or choose another name$"):
+        create_folder(Path("data/sample"))  # sample-data data/sample/sample.nc
+    assert Path("data").is_symlink()
+
+
+@pytest.mark.parametrize("points_to, error", [
+    pytest.param("scratch/pred.nc", None, id="its-folder-exists"),
+    pytest.param("scratch/old.nc", "pred.nc exists; choose another file", id="to-climanns-file"),
+    pytest.param("nowhere/pred.nc", "^--out pred.nc is a symbolic link to nowhere/pred.nc, whose folder "
+                                    "{tmp}/nowhere does not exist; create that folder first, or choose another --out$",
+                 id="its-folder-missing"),
+    pytest.param("pred.nc", "^--out pred.nc is a symbolic link to pred.nc, which leads back to itself through links "
+                            r"\(a loop\); fix the link, or choose another --out$", id="a-loop"),
+])
+def test_an_output_file_that_is_a_link_is_checked_where_it_points(tmp_path, monkeypatch, points_to, error):
+    import xarray as xr
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scratch").mkdir()
+    xr.Dataset({"v": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf("scratch/old.nc")
+    Path("pred.nc").symlink_to(points_to)
+    if error is None:
+        refuse_existing(Path("pred.nc"), overwrite=False, what="predictions", option="--out")
+    else:
+        with pytest.raises(ClimannError, match=error.format(tmp=tmp_path)):
+            refuse_existing(Path("pred.nc"), overwrite=False, what="predictions", option="--out")
+    assert os.readlink("pred.nc") == points_to
+
+
+def test_a_file_in_an_output_folder_that_is_a_link_is_written_through_and_removed_from_there_on_failure(tmp_path):
+    """A file the block wrote through a link is the one removed when the block fails; the link stays."""
+    folder = tmp_path / "scores"
+    folder.mkdir()
+    (tmp_path / "scratch").mkdir()
+    (folder / "predictions.nc").symlink_to(tmp_path / "scratch" / "p.nc")
+    prepare_output_folder(folder, ("predictions.nc",), overwrite=False)
+    with pytest.raises(ClimannError), folder_written(folder, ("predictions.nc",)):
+        from climann.atomic import atomic_path
+
+        with atomic_path(folder / "predictions.nc") as temporary:
+            temporary.write_text("complete")
+        assert (tmp_path / "scratch" / "p.nc").read_text() == "complete"
+        raise ClimannError("refused")
+    assert (folder / "predictions.nc").is_symlink() and os.listdir(tmp_path / "scratch") == []
+    (folder / "metrics.json").symlink_to(tmp_path / "gone" / "m.json")
+    with pytest.raises(ClimannError, match=rf"^{folder}/metrics.json is a symbolic link to {tmp_path}/gone/m.json, "
+                                           rf"whose folder {tmp_path}/gone does not exist; create that folder first"):
+        prepare_output_folder(folder, ("metrics.json",), overwrite=False)

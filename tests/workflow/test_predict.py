@@ -1599,3 +1599,43 @@ def test_the_same_grid_turned_round_the_pole_is_noted_with_both_extents_read_ali
     assert len(notes) == 1 and notes[0].startswith("the grid differs from the training grid"), notes
     assert f"lon {shown(_ends_by_hand(trained_longitude))} → 6×6" in notes[0], notes
     assert f"lon {shown(_ends_by_hand(turned_longitude))});" in notes[0], notes
+
+
+def test_predict_writes_through_a_link_to_a_file_not_yet_there_and_keeps_the_link(trained, tmp_path):
+    """`ln -s scratch/pred_2013.nc pred.nc` then `predict --out pred.nc`: the link was deleted
+    and a regular file written in its place (scratch/ stayed empty)."""
+    import os
+
+    folder, sample, run_dir = trained
+    (tmp_path / "scratch").mkdir()
+    link = tmp_path / "pred.nc"
+    link.symlink_to("scratch/pred_2013.nc")
+    for overwrite in (False, True):  # a second time: climann's file behind the link replaced, the link kept
+        predict_files(run_dir, [str(sample)], link, overwrite=overwrite)
+        assert os.readlink(link) == "scratch/pred_2013.nc"
+        assert sorted(os.listdir(tmp_path / "scratch")) == ["pred_2013.nc"]
+    plain = predict_files(run_dir, [str(sample)], tmp_path / "plain.nc")
+    with xr.open_dataset(tmp_path / "scratch" / "pred_2013.nc") as through, xr.open_dataset(plain.path) as direct:
+        np.testing.assert_array_equal(through["tas_pred"].values, direct["tas_pred"].values)
+
+
+def test_evaluate_refuses_an_out_link_to_nothing_before_computing_as_train_does(trained, tmp_path, monkeypatch):
+    """It said "cannot create directory eval_link: File exists", after computing the scores."""
+    import os
+
+    from climann.workflow.outputs import check_run_directory
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    monkeypatch.chdir(tmp_path)
+    os.symlink("scratch/eval_dir", "eval_link")
+    with pytest.raises(ClimannError) as by_train:
+        check_run_directory("eval_link", overwrite=False)
+    opened = []
+    monkeypatch.setattr("climann.workflow.preparation.open_selected", lambda *args, **kwargs: opened.append(args))
+    with pytest.raises(ClimannError) as refused:
+        evaluate_run(run_dir, [str(sample)], "eval_link")
+    assert str(refused.value) == str(by_train.value) == ("--out eval_link is a symbolic link to scratch/eval_dir, "
+                                                         "which does not exist; create that directory first, or "
+                                                         "choose another --out")
+    assert opened == [] and os.readlink("eval_link") == "scratch/eval_dir" and not os.path.exists("scratch")

@@ -176,3 +176,27 @@ def test_the_fingerprint_follows_a_chunk_rewritten_inside_a_zarr_store(tmp_path)
     os.utime(chunk, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))
     assert store.stat().st_mtime_ns == directory.st_mtime_ns
     assert fingerprint(run) != current
+
+
+def test_a_broken_link_a_file_and_foreign_files_are_all_named_in_one_refusal(tmp_path, data):
+    """A broken link as one run's folder was refused alone; the foreign run in another folder
+    appeared on the next call. A lone history.csv (any training logger's header) was not named."""
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01, 0.03, 0.1])
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "lr-0.01").symlink_to("/nonexistent/where")
+    (runs / "lr-0.03").mkdir()
+    (runs / "lr-0.03" / "history.csv").write_text("epoch,train_loss,val_loss\n1,0.5,0.6\n")
+    (runs / "lr-0.03" / "model.npz").write_bytes(b"PK another tool's weights")
+    (runs / "lr-0.1").write_text("a file")
+    (runs / "lr").symlink_to("nowhere")
+    with pytest.raises(ClimannError) as refused:
+        run_sweep(sweep_file, runs_dir=runs)
+    assert str(refused.value) == (
+        f"sweep {sweep_file}: {runs}/lr-0.01 (the folder of the run lr-0.01) is a symbolic link to /nonexistent/where, "
+        f"which does not exist; {runs}/lr-0.1 (the folder of the run lr-0.1) is a file; {runs}/lr (the comparison "
+        f"folder) is a symbolic link to nowhere, which does not exist; its folders hold files climann did not write "
+        f"({runs}/lr-0.03/: history.csv, model.npz), which a sweep never replaces; move them away, or give the sweep "
+        "another folder with --runs DIR (nothing was trained)")
+    assert sorted(os.listdir(runs)) == ["lr", "lr-0.01", "lr-0.03", "lr-0.1"]
+    assert sorted(os.listdir(runs / "lr-0.03")) == ["history.csv", "model.npz"]

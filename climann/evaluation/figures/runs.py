@@ -574,11 +574,15 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     ------
     ClimannError
         If ``run_dir`` has no readable predictions file, or its test block no time step, or
-        holds a ``report.md`` climann did not write (it would be replaced).
+        holds a ``report.md`` climann did not write (it would be replaced), or its ``figures``
+        is a symbolic link to nothing (:func:`climann.workflow.outputs.check_output_link`).
     """
+    from climann.workflow.outputs import check_output_link
+
     run_dir = Path(run_dir)
     path = run_dir / "predictions.nc"
     report = run_dir / "report.md"
+    check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
     if report.is_file() and not report.read_text(errors="replace").startswith("# climann run"):
         raise ClimannError(f"{report} was not written by climann, and climann plot {run_dir} would replace it with "
                            "the run's report; move it away first (climann plot redraws a run written by climann "

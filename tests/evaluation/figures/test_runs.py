@@ -87,3 +87,28 @@ def test_the_series_of_a_station_is_titled_with_where_it_is_not_as_an_area_mean(
                  {name: np.repeat(grid, cells, axis=2) for name, grid in predictions.items()}, LABELS, [], [],
                  loss_name="mse", directory=tmp_path, dpi=30)
     assert titles["area_mean_series.png"] == (expected, "tas (K)" if cells == 1 else "area-mean tas (K)")
+
+
+@pytest.mark.parametrize("target_exists", [pytest.param(True, id="to-a-folder"), pytest.param(False, id="to-nothing")])
+def test_a_runs_figures_folder_that_is_a_link_is_drawn_through_or_refused(tmp_path, target_exists):
+    """`climann plot RUN` with RUN/figures -> scratch/figs: drawn there, the link kept; a link to
+    nothing ended in "unexpected error: FileExistsError"."""
+    from climann.errors import ClimannError
+
+    layout, truth, predictions = station_run()
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    write_predictions(predictions_dataset(layout, truth, predictions["model"], LABELS), run_dir / "predictions.nc",
+                      layout)
+    (run_dir / "history.csv").write_text("epoch,train_loss,val_loss\n1,0.5,0.6\n")
+    (run_dir / "figures").symlink_to(tmp_path / "scratch" / "figs")
+    if not target_exists:
+        with pytest.raises(ClimannError, match=rf"^{run_dir}/figures is a symbolic link to {tmp_path}/scratch/figs, "
+                                               "which does not exist; create that directory first$"):
+            redraw_figures(run_dir, dpi=30)
+        assert not (tmp_path / "scratch").exists()
+    else:
+        (tmp_path / "scratch" / "figs").mkdir(parents=True)
+        paths = redraw_figures(run_dir, dpi=30)
+        assert (run_dir / "figures").is_symlink()
+        assert sorted(path.name for path in (tmp_path / "scratch" / "figs").iterdir()) == sorted(p.name for p in paths)
