@@ -161,7 +161,8 @@ def _cli_signalled_as_the_cluster_starts(number):
 def test_a_terminal_signal_while_the_local_cluster_starts_stops_the_run_in_one_line(tiny_file, tmp_path, number):
     run_dir = tmp_path / "run"
     command = [sys.executable, "-c", _cli_signalled_as_the_cluster_starts(number), "train", "--data", str(tiny_file),
-               "--out", str(run_dir), "--workers", "1", "--epochs", "1", "--hidden", "4", "--quiet"]
+               "--out", str(run_dir), "--workers", "1", "--epochs", "1", "--hidden", "4", "--quiet",
+               "--predictors", "rsdt,orog"]  # no default choice to warn about: --quiet still shows warnings
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
                                start_new_session=True)  # its own session, as a terminal's job
     try:
