@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.masking import warn_fill_like_values
+from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.stored_values import fill_value_in_type, rounds_the_data, with_stored_values_read
