@@ -13,36 +13,102 @@ ECMWF's own advice is to combine the two, the final version where it exists
 (``ds.sel(expver=1).combine_first(ds.sel(expver=5))``, ECMWF Confluence, "ERA5: data
 documentation", section "Near real-time data (ERA5T)"). :func:`with_experiment_versions_combined`
 does this for every variable on such a dimension as each file is opened, in order of the
-version numbers (1 before 5: the final data first), and says so once. Files of the new CDS
-hold ``expver`` as a variable along ``valid_time`` instead, one value per step: nothing to
-combine, and they are left as they are.
+version numbers (1 before 5: the final data first), and says so once per run, with how many
+time steps each version supplied to the first such variable (:func:`supplied_steps`: a step
+is held by a version that has a value there at any grid cell; counting reads that variable
+once, when the warning is first said): a version that supplied none (both versions holding
+every month, ERA5T unused) is named so. Versions other than ERA5's 1 and ERA5T's 5 are
+combined by the same rule but not described as ERA5. Files of the new CDS hold ``expver`` as
+a variable along ``valid_time`` instead, one value per step: nothing to combine, and they
+are left as they are.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+import dask
 import numpy as np
 import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["EXPERIMENT_VERSION", "with_experiment_versions_combined"]
+__all__ = ["ERA5_VERSIONS", "EXPERIMENT_VERSION", "supplied_steps", "with_experiment_versions_combined"]
 
 _log = logging.getLogger(__name__)
 
 #: The name ECMWF's files give the dimension of experiment versions.
 EXPERIMENT_VERSION = "expver"
 
+#: ERA5's experiment versions: the final data and the preliminary ERA5T.
+ERA5_VERSIONS = {1: "ERA5", 5: "ERA5T"}
+
+
+def _version_numbers(values: np.ndarray) -> list[int] | None:
+    """The versions as numbers ("0001" and 1 are 1), None where one is not a number."""
+    try:
+        return [int(str(value).strip()) for value in values]
+    except ValueError:
+        return None
+
 
 def _version_order(values: np.ndarray) -> list[int]:
     """Positions of the versions in increasing number ("0001" and 1 are one); the file's
     order where a version is not a number."""
-    try:
-        numbers = [int(str(value).strip()) for value in values]
-    except ValueError:
+    numbers = _version_numbers(values)
+    if numbers is None:
         return list(range(len(values)))
     return sorted(range(len(values)), key=numbers.__getitem__)
+
+
+def supplied_steps(variable: xr.DataArray, time_dim: str, order: Sequence[int]) -> tuple[list[int], int, int]:
+    """How many time steps each version supplies to the combined series, in the order the
+    versions are taken: a version supplies a step that it holds (a value at any grid cell)
+    and no earlier version holds. Reads ``variable`` once (one dask computation, local threads).
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        On the time dimension and ``expver``, e.g. (n_time, n_versions, n_lat, n_lon).
+    time_dim : str
+    order : sequence of int
+        Positions along ``expver``, first taken first.
+
+    Returns
+    -------
+    (list of int, int, int)
+        The steps each version supplies (in ``order``), the steps held by more than one
+        version, and the steps held by none.
+    """
+    others = [dim for dim in variable.dims if dim not in (time_dim, EXPERIMENT_VERSION)]
+    held = variable.notnull().any(dim=others).transpose(time_dim, EXPERIMENT_VERSION)
+    with dask.config.set(scheduler="threads"):
+        held = np.asarray(held.values, bool)[:, list(order)]
+    first = np.argmax(held, axis=1)
+    anywhere = held.any(axis=1)
+    supplied = [int(np.count_nonzero(anywhere & (first == position))) for position in range(held.shape[1])]
+    return supplied, int(np.count_nonzero(held.sum(axis=1) > 1)), int(np.count_nonzero(~anywhere))
+
+
+def _combined_note(names: Sequence[str], where: str, labels: Sequence[str], numbers: list[int] | None,
+                   counts: tuple[list[int], int, int], n_steps: int) -> str:
+    """The warning that the versions were combined, with what each supplied."""
+    supplied, shared, neither = counts
+    era5 = numbers is not None and set(numbers) <= set(ERA5_VERSIONS)
+    known, rule = (("; ERA5 is 1, its preliminary ERA5T 5", "ECMWF's advice") if era5 else
+                   ("", "ECMWF's rule for ERA5's 1 and ERA5T's 5, which these are not: check that it suits them"))
+    steps = ", ".join(f"expver {label} supplied {count or 'none'}"
+                      for label, count in zip(labels, supplied, strict=True))
+    both = "both versions" if len(labels) == 2 else "more than one version"
+    shared_text = f" ({shared} held by {both}, each taken from the first of them)" if shared else ""
+    unused = [label for label, count in zip(labels, supplied, strict=True) if not count]
+    unused_text = f"; expver {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not used" if unused else ""
+    missing = f"; {neither} in no version" if neither else ""
+    return (f"{', '.join(names)} in {where} hold{'s' if len(names) == 1 else ''} {len(labels)} experiment versions "
+            f"(expver {', '.join(labels)}{known}): combined into one series, each value from the first version in "
+            f"that order that holds it ({rule}); of {names[0]}'s {n_steps} time steps {steps}{shared_text}"
+            f"{unused_text}{missing}")
 
 
 def with_experiment_versions_combined(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
@@ -52,7 +118,8 @@ def with_experiment_versions_combined(dataset: xr.Dataset, where: str = "the fil
     (ERA5's ``expver`` 1 before ERA5T's 5: the final data wherever they exist), as ECMWF
     advises; the ``expver`` dimension and coordinate are dropped. A variable on ``expver``
     but not on the time dimension, or a dataset without the dimension, is returned as it is.
-    Lazy: nothing is read.
+    Lazy, but for the warning's count (:func:`supplied_steps`), which reads the first such
+    variable once per run, when the warning is first said.
 
     Parameters
     ----------
@@ -89,9 +156,13 @@ def with_experiment_versions_combined(dataset: xr.Dataset, where: str = "the fil
             series = series.fillna(variable.isel({EXPERIMENT_VERSION: position}, drop=True))
         series.attrs, series.encoding = variable.attrs, variable.encoding
         combined[name] = series.transpose(*(dim for dim in variable.dims if dim != EXPERIMENT_VERSION))
-    shown = ", ".join(str(label).strip() for label in labels[order])
-    note_once(_log, logging.WARNING,
-              f"{', '.join(names)} in {where} hold{'s' if len(names) == 1 else ''} {len(labels)} experiment versions "
-              f"(expver {shown}; ERA5 is 1, its preliminary ERA5T 5): combined into one series, each value from the "
-              f"first version in that order that holds it (ECMWF's advice)")
+    shown = [str(label).strip() for label in labels[order]]
+    numbers = _version_numbers(labels)
+    counted = dataset[names[0]]  # the first variable only: counting reads it
+
+    def note() -> str:
+        return _combined_note(names, where, shown, numbers, supplied_steps(counted, time_dim, order),
+                              dataset.sizes[time_dim])
+
+    note_once(_log, logging.WARNING, note, key=(EXPERIMENT_VERSION, where, tuple(names), tuple(shown)))
     return dataset.drop_vars(names).assign(combined).drop_dims(EXPERIMENT_VERSION, errors="ignore")

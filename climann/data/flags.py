@@ -132,23 +132,35 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     return f"{kind} {' '.join(_shown(code) for code in codes)}: {variable.attrs['flag_meanings']}"
 
 
-def indicator_advice(name: str, variable: xr.DataArray) -> str:
-    """How to give a flag variable as one 0/1 variable per class (or per bit), for messages:
-    an ``ncap2`` command for its first class, on the variable's file and a copy beside it
-    (:func:`climann.data.shell.source_and_copy`)."""
+def _indicator_script(name: str, variable: xr.DataArray) -> str:
+    """The ``ncap2 -s`` of the 0/1 variable of the first class (or bit) of a flag variable."""
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
-    files = source_and_copy(variable)
     if masks.size:
-        return (f"give one 0/1 variable per bit instead (e.g. ncap2 -s "
-                f"'{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2' {files}, for integer codes)")
-    return (f"give one 0/1 variable per class instead (e.g. ncap2 -s "
-            f"'{name}_{meaning[0]}=({name}=={_shown(values[0])})' {files})")
+        return f"-s '{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2'"
+    return f"-s '{name}_{meaning[0]}=({name}=={_shown(values[0])})'"
+
+
+def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str] = ()) -> str:
+    """How to give a flag variable as one 0/1 variable per class (or per bit), for messages:
+    an ``ncap2`` command for its first class, on the variable's file and a copy beside it
+    (:func:`climann.data.shell.source_and_copy`); ``scripts``: the ``-s`` of other flag
+    variables of the same file, made by the same command (two commands each writing the
+    copy from the file would keep only the second one's variables)."""
+    masks = flag_codes(variable, "flag_masks")
+    files = source_and_copy(variable)
+    own = _indicator_script(name, variable)
+    every = list(dict.fromkeys([*scripts, own]))  # the file's order, the same in every line
+    together = f", one command for the {len(every)} flag variables of that file" if len(every) > 1 else ""
+    per = "bit" if masks.size else "class"
+    integer = ", for integer codes" if masks.size else ""
+    return f"give one 0/1 variable per {per} instead (e.g. ncap2 {' '.join(every)} {files}{integer}{together})"
 
 
 def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
     """Warn, one line per variable, when a predictor named by the user is a CF flag variable of
-    more than two values (:func:`flag_classes`): its codes are used as numbers.
+    more than two values (:func:`flag_classes`): its codes are used as numbers. The flag
+    variables of one file are given one ``ncap2`` command.
 
     Parameters
     ----------
@@ -159,16 +171,17 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
     where : str
         The files, for the message.
     """
-    for name in names:
-        if name not in dataset.data_vars:
-            continue
-        classes = flag_classes(dataset[name])
-        if classes is not None:
-            _log.warning(
-                "'%s' in %s is a CF flag variable (%s): its codes are used as numbers, as if they were amounts; "
-                "to use its classes, %s", name, variable_where(dataset[name], where), classes,
-                indicator_advice(name, dataset[name]),
-            )
+    flagged = {name: classes for name in names if name in dataset.data_vars
+               and (classes := flag_classes(dataset[name])) is not None}
+    by_file: dict[str, list[str]] = {}
+    for name in flagged:
+        by_file.setdefault(source_and_copy(dataset[name]), []).append(_indicator_script(name, dataset[name]))
+    for name, classes in flagged.items():
+        _log.warning(
+            "'%s' in %s is a CF flag variable (%s): its codes are used as numbers, as if they were amounts; "
+            "to use its classes, %s", name, variable_where(dataset[name], where), classes,
+            indicator_advice(name, dataset[name], scripts=by_file[source_and_copy(dataset[name])]),
+        )
 
 
 def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:

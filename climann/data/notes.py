@@ -11,20 +11,24 @@ run in the same Python session records them in its own ``train.log`` too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 __all__ = ["forget_notes", "note_once"]
 
 _SAID: set[Hashable] = set()
 
 
-def note_once(logger: logging.Logger, level: int, message: str, *, key: Hashable = None) -> None:
+def note_once(logger: logging.Logger, level: int, message: str | Callable[[], str], *,
+              key: Hashable = None) -> None:
     """Log ``message`` at ``level`` unless the same ``key`` (default: the message) was logged
-    since the last :func:`forget_notes`."""
+    since the last :func:`forget_notes`. A callable ``message`` (with a ``key``) is called only
+    when the note is said: a note that costs a read is computed once per run."""
+    if callable(message) and key is None:
+        raise TypeError("a message computed when said needs a key")
     key = message if key is None else key
     if key not in _SAID:
         _SAID.add(key)
-        logger.log(level, "%s", message)
+        logger.log(level, "%s", message() if callable(message) else message)
 
 
 def forget_notes() -> None:

@@ -23,8 +23,11 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -131,6 +134,45 @@ def source_and_copy(*objects: object, suffix: str = "fixed") -> str:
         if source:
             return input_and_copy(source, suffix)
     return "IN.nc OUT.nc"
+
+
+#: ncatted's type letters for NumPy types (NCO manual, "ncatted": ``f`` float, ``d`` double,
+#: ``s`` short …).
+NCATTED_TYPES = {"f4": "f", "f8": "d", "i1": "b", "u1": "ub", "i2": "s", "u2": "us", "i4": "l", "u4": "ul",
+                 "i8": "ll", "u8": "ull"}
+
+
+def ncatted_type(dtype: np.dtype) -> str:
+    """ncatted's letter for an attribute of type ``dtype`` (:data:`NCATTED_TYPES`; ``d`` for
+    a type it lacks)."""
+    return NCATTED_TYPES.get(np.dtype(dtype).str[1:], "d")
+
+
+def ncatted_number(value: object, dtype: np.dtype) -> str:
+    """``value`` as ncatted is to read it into an attribute of type ``dtype``, to the digit
+    that type needs: ``-9999``, ``1e+20`` (float), ``9.969209968386869e+36`` (double: the
+    netCDF default fill, which ``9.96921e+36`` is not), ``0.2``.
+
+    Parameters
+    ----------
+    value : number
+    dtype : numpy.dtype
+        The attribute's type.
+    """
+    dtype = np.dtype(dtype)
+    number = np.asarray(value).astype(dtype)[()]
+    if dtype.kind in "iu":
+        return str(int(number))
+    if np.isfinite(number) and float(number).is_integer() and abs(float(number)) < 1e15:
+        return str(int(number))
+    return str(number) if dtype == np.float32 else repr(float(number))
+
+
+def ncatted_command(attributes: Sequence[str], files: str) -> str:
+    """One ``ncatted`` that makes every change of ``attributes`` (``-a valid_min,psl,o,f,90000``
+    …) in one corrected copy: ``files`` is ``IN OUT`` (:func:`input_and_copy`). Commands that
+    each wrote the copy from the same input would keep only the last one's change."""
+    return " ".join(["ncatted", *dict.fromkeys(attributes), files])
 
 
 #: The tools whose commands climann's advice gives; in a message without backticks, a command

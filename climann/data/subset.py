@@ -95,8 +95,9 @@ def select_values(
                                                 where=where, reference=reference))
             continue
         if dim not in dataset.dims:
-            combined = (" (ERA5's and ERA5T's experiment versions are combined into one series as the files are "
-                        "opened; choose a period with --time-range instead)" if dim == EXPERIMENT_VERSION else "")
+            combined = (" (experiment versions are combined into one series as the files are opened, as ECMWF "
+                        "advises for ERA5 and ERA5T; choose a period with --time-range instead)"
+                        if dim == EXPERIMENT_VERSION else "")
             raise ClimannError(
                 f"cannot select {dim}={value}: no dimension '{dim}'{combined}; dimensions: "
                 f"{', '.join(map(str, dataset.dims))}"

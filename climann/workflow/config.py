@@ -164,7 +164,7 @@ class DataConfig:
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
     split_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    select: dict[str, float | str] = field(default_factory=dict)
+    select: dict[str, int | float | str] = field(default_factory=dict)
     region: tuple[float, ...] = ()
     time_range: tuple[str, ...] = ()
     months: tuple[int, ...] = ()
@@ -552,16 +552,18 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
     return schema(**converted)
 
 
-def parse_selection(assignments: list[str] | None) -> dict[str, float | str]:
-    """``["realization=2"]`` → ``{"realization": 2.0}``: ``--select`` of ``predict`` and
-    ``evaluate``, read as ``[data] select`` is (numbers as floats, else strings).
+def parse_selection(assignments: list[str] | None) -> dict[str, int | float | str]:
+    """``["realization=2"]`` → ``{"realization": 2}``: ``--select`` of ``predict`` and
+    ``evaluate``, read as ``[data] select`` is: each value as it is written, a whole number
+    as an integer (``5``, not ``5.0``, in messages and in ``config.toml``), a decimal as a
+    float (``2.5``, ``2.0``), anything else as a string.
 
     Raises
     ------
     ClimannError
         For an item that is not ``DIM=VALUE``.
     """
-    return _convert(list(assignments or ()), dict[str, float | str], "--select")
+    return _convert(list(assignments or ()), dict[str, int | float | str], "--select")
 
 
 def _split_assignment(text: str, where: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
-from climann.data.masking import warn_fill_like_values
+from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames, anchored_rules
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
@@ -178,7 +178,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     in a block, whose variables at other time steps count for the common period only when the
     run uses them (:func:`climann.data.open.open_dataset` ``variables``). Where the data are
     kept, the chosen predictors get the check :func:`open_selected` makes of named ones
-    (usual fill values not marked missing, :func:`~climann.data.masking.warn_fill_like_values`).
+    (usual fill values not marked missing, :func:`~climann.data.fill_like.warn_fill_like_values`).
 
     Parameters
     ----------

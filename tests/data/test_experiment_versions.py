@@ -23,9 +23,10 @@ def _truth() -> np.ndarray:
     return (250 + np.arange(N_TIME * LAT.size * LON.size, dtype=np.float32).reshape(N_TIME, LAT.size, LON.size) / 10)
 
 
-def write_old_cds_file(path, *, versions=(1, 5)):
+def write_old_cds_file(path, *, versions=(1, 5), in_both=False):
     """t2m(time, expver, latitude, longitude) as the CDS wrote it before September 2024: each
-    month in one version, _FillValue in the other."""
+    month in one version, _FillValue in the other; ``in_both``: every month in both, the second
+    version 10 K warmer."""
     truth = _truth()
     with netCDF4.Dataset(path, "w") as handle:
         handle.createDimension("time", None)
@@ -44,9 +45,11 @@ def write_old_cds_file(path, *, versions=(1, 5)):
         t2m = handle.createVariable("t2m", "f4", ("time", "expver", "latitude", "longitude"), fill_value=FILL)
         t2m.units = "K"
         values = np.full((N_TIME, len(versions), LAT.size, LON.size), FILL)
-        final, preliminary = versions.index(1), versions.index(5)
+        final, preliminary = versions.index(min(versions)), versions.index(max(versions))
         values[:N_FINAL, final] = truth[:N_FINAL]
         values[N_FINAL:, preliminary] = truth[N_FINAL:]
+        if in_both:
+            values[:, final], values[:, preliminary] = truth, truth + 10
         t2m[:] = values
     return path
 
@@ -90,3 +93,45 @@ def test_selecting_a_version_says_the_versions_are_combined(tmp_path):
     dataset = open_dataset([write_old_cds_file(tmp_path / "era5.nc")])
     with pytest.raises(ClimannError, match="combined into one series .*--time-range"):
         select_values(dataset, {"expver": 1})
+
+
+def _combined_warning(caplog, path):
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([path])
+    [said] = [record.getMessage() for record in caplog.records if "experiment versions" in record.getMessage()]
+    return dataset, said
+
+
+def test_the_warning_counts_the_steps_each_version_supplied(tmp_path, caplog):
+    _, said = _combined_warning(caplog, write_old_cds_file(tmp_path / "era5.nc"))
+    assert said.endswith("(ECMWF's advice); of t2m's 24 time steps expver 1 supplied 18, expver 5 supplied 6")
+
+
+def test_a_version_that_supplies_nothing_is_named(tmp_path, caplog):
+    """recheck10 F7: both versions held every month; expver 5 was silently unused."""
+    dataset, said = _combined_warning(caplog, write_old_cds_file(tmp_path / "both.nc", in_both=True))
+    np.testing.assert_array_equal(dataset["t2m"].transpose("time", "latitude", "longitude").values, _truth())
+    assert said.endswith("of t2m's 24 time steps expver 1 supplied 24, expver 5 supplied none (24 held by both "
+                         "versions, each taken from the first of them); expver 5 is not used")
+
+
+def test_versions_other_than_era5s_are_not_called_era5(tmp_path, caplog):
+    _, said = _combined_warning(caplog, write_old_cds_file(tmp_path / "v12.nc", versions=(1, 2)))
+    assert "ERA5T 5" not in said.split("(ECMWF's rule")[0]
+    assert "(expver 1, 2): combined into one series" in said
+    assert "(ECMWF's rule for ERA5's 1 and ERA5T's 5, which these are not: check that it suits them)" in said
+
+
+def test_the_steps_are_counted_once_per_run(tmp_path, caplog, monkeypatch):
+    import climann.data.experiment_versions as versions
+
+    calls = []
+    counting = versions.supplied_steps
+    monkeypatch.setattr(versions, "supplied_steps", lambda *args: calls.append(args) or counting(*args))
+    path = write_old_cds_file(tmp_path / "era5.nc")
+    forget_notes()
+    for _ in range(3):  # a run opens its files several times
+        open_dataset([path])
+    assert len(calls) == 1

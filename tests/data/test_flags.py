@@ -65,6 +65,24 @@ def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_i
     )
 
 
+def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
+    """Two ncap2 commands each writing classes_fixed.nc from classes.nc would keep only the second one's variable."""
+    dataset = grid_dataset()
+    codes = (np.arange(dataset.sizes["lon"]) % 4 + 1).astype("i1")
+    dataset["lc"] = ("lon", codes, {"flag_values": np.array([1, 2, 3, 4], "i1"),
+                                    "flag_meanings": "forest grass desert ice"})
+    dataset["soil"] = ("lon", codes, {"flag_values": np.array([1, 2, 3, 4], "i1"),
+                                      "flag_meanings": "sand silt clay loam"})
+    dataset.to_netcdf(tmp_path / "classes.nc")
+    opened = open_dataset([tmp_path / "classes.nc"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(opened, ["lc", "soil"], where="classes.nc")
+    command = (f"ncap2 -s 'lc_forest=(lc==1)' -s 'soil_sand=(soil==1)' {tmp_path}/classes.nc "
+               f"{tmp_path}/classes_fixed.nc, one command for the 2 flag variables of that file)")
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2 and all(message.endswith(command) for message in messages)
+
+
 @pytest.mark.parametrize(("attrs", "message"), [
     pytest.param({"flag_values": np.array([1, 2, 3, 4], "i1"), "flag_meanings": "forest grass desert ice"},
                  "^the target 'lc' in lc.nc is a CF flag variable \\(flag_values 1 2 3 4: forest grass desert ice\\): "

@@ -208,52 +208,9 @@ def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, mo
     assert str(error.value).endswith(fix) and "\n" not in str(error.value)
 
 
-# --- fill-like values without an attribute -----------------------------------------------------
-def _fill_like_dataset(n_time: int, value: float, dtype: str = "f4") -> xr.Dataset:
-    import cftime
-
-    values = np.full((n_time, LAT.size, LON.size), 280.0)
-    values[:, _land()] = value  # 5 land cells of 48
-    times = [cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(n_time)]
-    return xr.Dataset({"tas": (("time", "lat", "lon"), values.astype(dtype)),
-                       "ok": (("time", "lat", "lon"), np.zeros_like(values, dtype))},
-                      coords={"time": times, "lat": LAT, "lon": LON}).chunk({"time": 5})
-
-
-@pytest.mark.parametrize(
-    ("value", "dtype", "letter"),
-    [
-        pytest.param(1e20, "f4", "f", id="1e20-float32"),
-        pytest.param(-9999.0, "f8", "d", id="-9999-double"),
-        pytest.param(9.969209968386869e36, "f4", "f", id="netcdf-default-fill"),
-    ],
-)
-def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, value, dtype, letter):
-    import logging
-
-    from climann.data.masking import warn_fill_like_values
-
-    with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_fill_like_values(_fill_like_dataset(48, value, dtype), ["tas", "ok", "absent"], where="a.nc", file="a.nc")
-    # 24 of the 48 steps checked (evenly spaced), 5 land cells each: 120 of 24 × 48 = 1152 values
-    expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value that no "
-                f"_FillValue or missing_value marks as missing, so they are used as data; if they are missing "
-                f"values: ncatted -a _FillValue,tas,o,{letter},{value:g} a.nc a_fixed.nc")
-    assert [record.getMessage() for record in caplog.records] == [expected]
-
-
-def test_ordinary_values_and_marked_fill_values_give_no_warning(caplog):
-    import logging
-
-    from climann.data.masking import warn_fill_like_values
-
-    with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_fill_like_values(_fill_like_dataset(6, np.nan), ["tas", "ok"], where="a.nc", file="a.nc")
-    assert caplog.records == []
-
-
-def _packed_tas(path, valid_range):
-    """int16 tas packed with float32 scale 0.01 and offset 280 K: 260 … 300 K, every value inside 200 … 360 K."""
+def _packed_tas(path, valid_range=None, *, limits=None, names=("tas",)):
+    """int16 tas packed with float32 scale 0.01 and offset 280 K: 260 … 300 K, every value inside 200 … 360 K;
+    its valid_range, or the attributes ``limits`` (valid_min, valid_max); ``names``: variables written so."""
     values = np.linspace(260.0, 300.0, 4 * 3 * 4).reshape(4, 3, 4)
     with netCDF4.Dataset(path, "w") as handle:
         for name, size in (("time", 4), ("lat", 3), ("lon", 4)):
@@ -264,11 +221,13 @@ def _packed_tas(path, valid_range):
         handle["lat"].units = "degrees_north"
         handle.createVariable("lon", "f8", ("lon",))[:] = [0.0, 90.0, 180.0, 270.0]
         handle["lon"].units = "degrees_east"
-        tas = handle.createVariable("tas", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
-        tas.set_auto_maskandscale(False)
-        tas.scale_factor, tas.add_offset, tas.units = np.float32(0.01), np.float32(280.0), "K"
-        tas.setncattr("valid_range", valid_range)
-        tas[:] = np.round((values - 280.0) / 0.01).astype("i2")
+        for name in names:
+            tas = handle.createVariable(name, "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
+            tas.set_auto_maskandscale(False)
+            tas.scale_factor, tas.add_offset, tas.units = np.float32(0.01), np.float32(280.0), "K"
+            for key, value in ({"valid_range": valid_range} if limits is None else limits).items():
+                tas.setncattr(key, value)
+            tas[:] = np.round((values - 280.0) / 0.01).astype("i2")
     return path, values
 
 
@@ -296,3 +255,73 @@ def test_limits_of_neither_the_packed_nor_the_unpacked_type_are_read_packed_with
     else:
         assert len(warned) == 1 and "`ncatted -a valid_range,tas,o,f,200,360 " in warned[0]
         assert "values outside 282 … 283.6 K are missing" in warned[0]
+
+
+def _limit_warnings(caplog, path):
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        dataset = open_dataset([path])
+    return dataset, [record.getMessage() for record in caplog.records if "(CF §8.1)" in record.getMessage()]
+
+
+@pytest.mark.parametrize("limits, low, high", [
+    pytest.param({"valid_min": 270.5, "valid_max": 290.5}, 270.5, 290.5, id="fractions"),
+    # read packed (netCDF-Java) they would be -120 … 282.9 K; netCDF4-python ignores the one beyond short
+    pytest.param({"valid_min": -40000.0, "valid_max": 290.0}, -40000.0, 290.0, id="beyond-short"),
+])
+def test_double_limits_that_no_packed_value_equals_are_in_the_data_units(tmp_path, caplog, monkeypatch,
+                                                                        limits, low, high):
+    """recheck10 F4: valid_min/valid_max 90000, 110000 (doubles, Pa) on packed short psl were read as packed values,
+    119000 … 123000 Pa, and every value was lost; the advice was two ncatted commands writing the same copy."""
+    monkeypatch.chdir(tmp_path)
+    path, values = _packed_tas(tmp_path / "tas.nc", limits={key: np.float64(value) for key, value in limits.items()})
+    dataset, warned = _limit_warnings(caplog, path)
+    inside = (values >= low - 1e-4) & (values <= high + 1e-4)  # by hand, in K
+    assert 0 < np.count_nonzero(inside) < values.size
+    np.testing.assert_array_equal(np.isfinite(dataset["tas"].values), inside)
+    assert len(warned) == 1 and "so the limits are not packed values: read in the data's units" in warned[0]
+    assert f"values outside {low:g} … {high:g} K are missing" in warned[0]
+    command = f"ncatted -a valid_min,tas,o,f,{limits['valid_min']:g} -a valid_max,tas,o,f,{limits['valid_max']:g}"
+    assert warned[0].endswith(f"`{command} tas.nc tas_fixed.nc`")
+    # the command followed (ncatted emulated): both limits in the unpacked type, the same values, no warning
+    fixed_path, _ = _packed_tas(tmp_path / "tas_fixed.nc", limits={key: np.float32(value) for key, value in limits.items()})
+    fixed, warned = _limit_warnings(caplog, fixed_path)
+    assert warned == []
+    np.testing.assert_array_equal(np.isfinite(fixed["tas"].values), inside)
+
+
+def test_a_half_stored_limit_pair_is_named_by_its_types(tmp_path, caplog, monkeypatch):
+    """One limit stored in the unpacked type, one as a double: the warning names the double and fixes only it."""
+    monkeypatch.chdir(tmp_path)
+    path, _ = _packed_tas(tmp_path / "tas.nc", limits={"valid_min": np.float64(270.5), "valid_max": np.float32(290.5)})
+    _, [warned] = _limit_warnings(caplog, path)
+    assert warned.startswith("'tas' in tas.nc has valid_min 270.5 (float64), valid_max 290.5 (float32), valid_min in "
+                             "neither its packed type (int16) nor its unpacked type (float32)")
+    assert warned.endswith("`ncatted -a valid_min,tas,o,f,270.5 tas.nc tas_fixed.nc`")
+
+
+def test_the_limits_of_every_variable_of_a_file_are_fixed_by_one_command(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    limits = {"valid_min": np.float64(270.5), "valid_max": np.float64(290.5)}
+    path, _ = _packed_tas(tmp_path / "tas.nc", limits=limits, names=("tas", "ts"))
+    _, warned = _limit_warnings(caplog, path)
+    command = ("`ncatted -a valid_min,tas,o,f,270.5 -a valid_max,tas,o,f,290.5 -a valid_min,ts,o,f,270.5 "
+               "-a valid_max,ts,o,f,290.5 tas.nc tas_fixed.nc`")
+    assert len(warned) == 2 and all(line.endswith(command) for line in warned)
+
+
+def test_several_text_attributes_are_fixed_by_one_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    values = np.where(_land(), -999.0, 20.0) * np.ones((N_TIME, 1, 1))
+    path = _write(tmp_path / "text.nc", values.astype("f4"), "f4", {})
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.variables["v"].setncattr_string("missing_value", "-999")
+        nc.variables["v"].setncattr_string("valid_range", "-5 40")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        "'v' in text.nc has missing_value stored as text ('-999'), valid_range ('-5 40'), not as numbers; store them "
+        "as numbers: ncatted -a missing_value,v,o,f,-999 -a valid_range,v,o,f,-5,40 text.nc text_fixed.nc")

@@ -11,9 +11,17 @@ import netCDF4
 import numpy as np
 import pytest
 
-from climann.data.masking import warn_fill_like_values
+from climann.data.fill_like import warn_fill_like_values
 from climann.data.open import open_dataset
-from climann.data.shell import beside, input_and_copy, shown_path, source_and_copy, wrapped_lines
+from climann.data.shell import (
+    beside,
+    input_and_copy,
+    ncatted_command,
+    ncatted_number,
+    shown_path,
+    source_and_copy,
+    wrapped_lines,
+)
 from climann.errors import ClimannError
 from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
 from tests.data.test_time_values import _write as _write_times
@@ -237,3 +245,23 @@ def test_wrapping_never_breaks_inside_a_command(message, command, width):
 def test_wrapping_text_without_commands_is_textwrap(text):
     assert wrapped_lines(text, 40, initial_indent="# ", subsequent_indent="#     ") == textwrap.wrap(
         text, 40, initial_indent="# ", subsequent_indent="#     ", break_long_words=False, break_on_hyphens=False)
+
+
+@pytest.mark.parametrize("value, dtype, text", [
+    pytest.param(-9999.0, "f8", "-9999", id="whole"),
+    pytest.param(1e20, "f4", "1e+20", id="float"),
+    pytest.param(9.969209968386869e36, "f4", "9.96921e+36", id="float-default-fill"),
+    pytest.param(9.969209968386869e36, "f8", "9.969209968386869e+36", id="double-default-fill"),
+    pytest.param(np.float32(1e20), "f8", "1.0000000200408773e+20", id="float32-as-double"),
+    pytest.param(0.2, "f4", "0.2", id="fraction"),
+    pytest.param(-32767, "i2", "-32767", id="short"),
+])
+def test_ncatted_numbers_keep_the_digits_of_their_type(value, dtype, text):
+    assert ncatted_number(value, np.dtype(dtype)) == text
+    assert np.asarray(float(text)).astype(dtype) == np.asarray(value).astype(dtype)  # read back, the same number
+
+
+def test_one_ncatted_command_makes_every_change():
+    assert ncatted_command(["-a valid_min,psl,o,f,90000", "-a valid_max,psl,o,f,110000", "-a valid_min,psl,o,f,90000"],
+                           "psl.nc psl_fixed.nc") == (
+        "ncatted -a valid_min,psl,o,f,90000 -a valid_max,psl,o,f,110000 psl.nc psl_fixed.nc")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from climann.data.masking import warn_fill_like_values
+from climann.data.fill_like import warn_fill_like_values
 from climann.data.open import concat_blocks, open_dataset
 from climann.data.sources import files_text, source_files, variable_where
 from climann.data.units import convert_dataset
@@ -78,7 +78,9 @@ def test_a_fill_like_value_warning_names_and_fixes_the_variables_own_file(tmp_pa
         warn_fill_like_values(open_dataset(files), ["pr", "clt"], where=files_text(files), file=None)
     [message] = [record.getMessage() for record in caplog.records]
     assert message.startswith("'clt' in clt_Amon.nc holds 1e+20 at 1 of")
-    assert message.endswith("ncatted -a _FillValue,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/clt_Amon_fixed.nc")
+    # its _FillValue (NaN, as xarray writes) is kept: a missing_value marks them
+    assert "that its _FillValue NaN does not mark" in message
+    assert message.endswith("ncatted -a missing_value,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/clt_Amon_fixed.nc")
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,15 @@
 import logging
 
+import dask
 import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.masking import warn_fill_like_values
+from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
-from climann.data.stored_values import fill_value_in_type, with_stored_values_read
+from climann.data.stored_values import fill_value_in_type, rounds_the_data, with_stored_values_read
 from climann.errors import ClimannError
 
 #: Cloud cover in 0.5 % steps, 0…100 %, as unsigned bytes 0…200, and 255 (the fill, -1b) at one cell.
@@ -111,6 +112,71 @@ def test_a_double_missing_value_marks_the_float32_values_it_becomes(tmp_path, fi
     said = [record.getMessage() for record in caplog.records]
     assert any(f"values equal to float32({fill:g}) are missing" in line for line in said)
     assert not any("usual fill value" in line for line in said)
+
+
+def _double_with_float_missing_value(fill, stored="f8"):
+    """Double (or int32) data with a float32 missing_value, as ``ncatted -a missing_value,tas,o,f,FILL`` writes it on
+    a double variable: cells written as the decimal itself, as the float32 read into a double, and a near value."""
+    def create(dataset):
+        variable = dataset.createVariable("tas", stored, ("time", "lat", "lon"))
+        variable.set_auto_maskandscale(False)
+        variable.setncattr("missing_value", np.float32(fill))
+        variable.units = "K"
+        raw = (np.arange(12).reshape(2, 2, 3) + 280).astype(stored)
+        raw[0, 0, 1] = fill  # the number as typed (float64 -999.9; int32 -2147483647)
+        raw[1, 1, 2] = np.float32(fill)  # the float32 read into the data's type (-999.9000244140625; -2147483648)
+        raw[1, 0, 1] = fill * (1 + 1e-5) if stored == "f8" else 7  # data beside it
+        variable[:] = raw
+        return raw
+    return create
+
+
+@pytest.mark.parametrize("fill, stored", [
+    pytest.param(-999.9, "f8", id="-999.9-on-double"),
+    pytest.param(1e20, "f8", id="1e20-on-double"),
+    pytest.param(-9999.99, "f8", id="-9999.99-on-double"),
+    pytest.param(-2147483647, "i4", id="int32-default-fill-on-int"),
+])
+def test_a_float_missing_value_marks_the_values_that_round_to_it(tmp_path, fill, stored, caplog):
+    """The mirror of the double on float32: float32(-999.9) read as a double is -999.9000244,
+    which the stored -999.9 never equals (netCDF4-python and xarray mask nothing there)."""
+    path = _write(tmp_path / "mv_float.nc", _double_with_float_missing_value(fill, stored))
+    forget_notes()
+    with caplog.at_level(logging.INFO):
+        values = open_dataset([path])["tas"].values
+    expected = np.arange(12.0).reshape(2, 2, 3) + 280
+    expected[1, 0, 1] = fill * (1 + 1e-5) if stored == "f8" else 7
+    expected[0, 0, 1] = expected[1, 1, 2] = np.nan  # by hand: the two cells that are the fill in either form
+    np.testing.assert_array_equal(values, expected)
+    said = [record.getMessage() for record in caplog.records]
+    assert any(f"values equal to it at float32's precision (float32(x) == float32({np.float32(fill):g}))" in line
+               for line in said)
+    assert not any("marks no value missing" in line or "usual fill value" in line for line in said)
+
+
+def test_rounding_to_a_float_missing_value_stays_lazy(tmp_path):
+    path = _write(tmp_path / "mv_float.nc", _double_with_float_missing_value(-999.9))
+
+    def raising(graph, keys, **kwargs):
+        raise AssertionError("dask computed while opening")
+
+    with dask.config.set(scheduler=raising):
+        tas = open_dataset([path])["tas"]
+    assert tas.chunks is not None
+    assert np.isnan(tas.values).sum() == 2
+
+
+@pytest.mark.parametrize("given, stored, rounds", [
+    pytest.param("f4", "f8", True, id="float-on-double"),
+    pytest.param("f4", "i4", True, id="float-on-int"),
+    pytest.param("f8", "i8", True, id="double-on-int64"),
+    pytest.param("f8", "f4", False, id="double-on-float: the attribute rounds"),
+    pytest.param("f4", "i2", False, id="float-on-short: exact"),
+    pytest.param("i4", "f8", False, id="integer-on-double: exact"),
+    pytest.param("f8", "f8", False, id="same"),
+])
+def test_which_side_is_rounded(given, stored, rounds):
+    assert rounds_the_data(np.dtype(given), np.dtype(stored)) is rounds
 
 
 def test_packed_short_data_take_a_double_missing_value_as_a_packed_value(tmp_path):

@@ -179,3 +179,24 @@ def test_a_region_that_is_not_numbers_says_it_is_a_box_and_where_named_regions_g
     from climann.workflow.config import parse_assignments
 
     assert build_config(parse_assignments(['evaluation.named_regions=["NEU"]'])).evaluation.named_regions == ("NEU",)
+
+
+@pytest.mark.parametrize("typed, value", [
+    pytest.param("expver=5", 5, id="whole-number"),
+    pytest.param("plev=850.0", 850.0, id="decimal"),
+    pytest.param("height=2.5", 2.5, id="fraction"),
+    pytest.param("plev=850 hPa", "850 hPa", id="with-units"),
+    pytest.param("member_id=r1i1p1f1", "r1i1p1f1", id="text"),
+])
+def test_select_values_are_kept_as_they_are_typed(typed, value):
+    """recheck10 F7: --select expver=5 was refused as 'expver=5.0', and config.toml recorded {station = 2.0}."""
+    from climann.workflow.config import parse_selection
+
+    [(_, parsed)] = parse_selection([typed]).items()
+    assert parsed == value and type(parsed) is type(value)
+    config = build_config({"data": {"select": {typed.split("=")[0]: parsed}}})
+    text = config_to_toml(config)
+    assert build_config(tomllib.loads(text)).data.select == config.data.select
+    if isinstance(value, int):
+        key = typed.split("=")[0]
+        assert f'"{key}" = {value}}}' in text and f"{value}.0" not in text

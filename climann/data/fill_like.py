@@ -1,0 +1,258 @@
+"""Values that mark missing data in many files, held by a variable whose attributes do not say so.
+
+Files often hold fill values without the ``_FillValue`` or ``missing_value`` that marks them:
+CMIP's 1e20 over land, an observation product's -9999, and the netCDF default fill value
+that the library writes where nothing was written (NUG "Fill Values": 9.96921e36 for
+``float``, -32767 for ``short`` …), which the data then hold as numbers (a packed ``short``
+field with ``scale_factor = 0.01``, ``add_offset = 280`` reads its default fill as 352.33 K).
+climann does not guess them missing (xarray does not either; netCDF4-python masks a default
+fill, netCDF4 1.7.5's ``_toma``): a target or predictor that holds one is named in a warning
+with the count on a sample of time steps and the ``ncatted`` that marks them
+(:func:`warn_fill_like_values`).
+
+The values looked for (:func:`fill_like_values`):
+
+- :data:`FILL_LIKE_VALUES`, in the data's units: ``1e20`` in float32 data is ``float32(1e20)``;
+  in float64 data ``1e20``, or ``float32(1e20)`` as a double (a float32 field written as
+  doubles, ``1.0000000200408773e+20``, which a ``_FillValue`` of 1e20 does not mark);
+- the netCDF default fill value of the stored type (:data:`DEFAULT_FILL_VALUES`) when the
+  variable has no ``_FillValue`` (the default is then what a reader that masks it takes; bytes
+  have none, NUG), unpacked as xarray unpacks the data.
+
+The ``ncatted`` gives the value in the stored type (for packed data the packed value, CF-1.8
+§8.1), to the digit that type needs (``o,d,9.969209968386869e+36`` for a double), and names
+the attribute the variable lacks: ``_FillValue``; else ``missing_value``; else ``missing_value``
+with its values and the new one. The variables of one file get one command, every ``-a`` in
+it: two commands that each write the file's corrected copy from the original would keep only
+the second's change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
+from climann.data.sources import variable_file, variable_where
+from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
+
+__all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "FillLike", "fill_like_counts",
+           "fill_like_values", "warn_fill_like_values"]
+
+_log = logging.getLogger(__name__)
+
+#: Values that mark missing data in many files, sometimes left without the attribute that
+#: says so: the netCDF default fill of float and double (9.96921e36; NUG "Fill Values"),
+#: CMIP's 1e20, and the -9999, -99999 and -999 of observation products. Never guessed
+#: missing: a variable that holds them is named in a warning (:func:`warn_fill_like_values`).
+FILL_LIKE_VALUES = (9.969209968386869e36, 1e20, -9999.0, -99999.0, -999.0)
+
+#: The netCDF default fill value of each integer type but the bytes (netcdf.h ``NC_FILL_SHORT``
+#: …; NUG "Fill Values": "no default fill value for byte types"), by NumPy type code.
+DEFAULT_FILL_VALUES = {"i2": -32767, "u2": 65535, "i4": -2147483647, "u4": 4294967295,
+                       "i8": -9223372036854775806, "u8": 18446744073709551614}
+
+#: The netCDF names of the types in :data:`DEFAULT_FILL_VALUES`, for the messages.
+_NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", "i8": "int64", "u8": "uint64"}
+
+#: At most this many evenly spaced time steps are read to look for them.
+FILL_LIKE_CHECKED_STEPS = 24
+
+
+@dataclass(frozen=True)
+class FillLike:
+    """One value a variable may hold as an unmarked fill value.
+
+    Attributes
+    ----------
+    shown : float
+        The number as the message names it: the usual fill value, or the default fill in the
+        stored type (``-32767``).
+    decoded : tuple of numpy scalars
+        The values of the decoded data that are it (``float32(1e20)`` in float32 data; in
+        float64 data ``1e20``, and apart ``float32(1e20)`` as a double; a packed default
+        fill unpacked).
+    stored : numpy scalar or None
+        It in the stored type, as an attribute that marks it holds it; None when no stored
+        value is it.
+    default_of : str or None
+        The netCDF type whose default fill value it is (``"short"``), None for a usual one.
+    """
+
+    shown: float
+    decoded: tuple
+    stored: np.generic | None
+    default_of: str | None = None
+
+
+def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
+    """The value in the stored type whose decoding is ``decoded``: for packed data the packed
+    integer that xarray unpacks to it exactly, else the value cast exactly; None if none is."""
+    encoding = variable.encoding
+    stored, kind = np.dtype(encoding.get("dtype", variable.dtype)), read_type(variable)
+    if not ("scale_factor" in encoding or "add_offset" in encoding):
+        typed = exact_cast(np.asarray(decoded), kind)
+    else:
+        scale, offset = float(encoding.get("scale_factor", 1.0)), float(encoding.get("add_offset", 0.0))
+        guess = np.round((float(decoded) - offset) / scale) if scale else np.nan
+        found = [candidate for candidate in (guess, guess - 1, guess + 1) if np.isfinite(candidate)
+                 and (typed := exact_cast(np.asarray(candidate), kind)) is not None
+                 and unpacked(typed, encoding, variable.dtype) == decoded]
+        typed = exact_cast(np.asarray(found[0]), kind) if found else None
+    return None if typed is None else (typed.view(stored) if kind != stored else typed)[()]
+
+
+def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
+    """The fill-like values a decoded variable may hold (see the module's description).
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened: decoded values, the file's packing and stored type in ``encoding``.
+
+    Returns
+    -------
+    list of FillLike
+    """
+    found, dtype = [], variable.dtype
+    for value in FILL_LIKE_VALUES:
+        typed = exact_cast(np.asarray(value), dtype)
+        if typed is None:
+            continue
+        forms = [typed[()]]
+        if dtype == np.float64 and np.float64(np.float32(value)) != typed:
+            forms.append(np.float64(np.float32(value)))  # a float32 field written as doubles
+        found += [FillLike(value, (form,), _stored_value(variable, form)) for form in forms]
+    kind = read_type(variable)
+    default = DEFAULT_FILL_VALUES.get(kind.str[1:])
+    if default is not None and "_FillValue" not in variable.encoding:
+        decoded = unpacked(np.asarray(default, kind), variable.encoding, dtype)[()]
+        if not any(decoded in item.decoded for item in found):
+            name = _NETCDF_TYPE_NAMES[kind.str[1:]]
+            found.append(FillLike(default, (decoded,), _stored_value(variable, decoded), default_of=name))
+    return found
+
+
+def _checked_steps(variable: xr.DataArray) -> xr.DataArray:
+    """At most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced steps of its time dimension."""
+    time = [dim for dim in variable.dims if dim in variable.coords and variable[dim].size
+            and hasattr(variable[dim].values.flat[0], "calendar")]
+    if time and variable.sizes[time[0]] > FILL_LIKE_CHECKED_STEPS:
+        steps = np.linspace(0, variable.sizes[time[0]] - 1, FILL_LIKE_CHECKED_STEPS).round().astype(int)
+        return variable.isel({time[0]: np.unique(steps)})
+    return variable
+
+
+def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dict[FillLike, tuple[int, int]]]:
+    """How many values of each variable are each of its :func:`fill_like_values`, counted on
+    at most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced time steps, in one computation.
+
+    Returns
+    -------
+    dict
+        Variable name → {fill-like value → (count, number of values checked)}, only the
+        values found.
+    """
+    chosen, counts = [], []
+    for name in names:
+        if dataset[name].dtype.kind not in "fiu":
+            continue
+        variable = _checked_steps(dataset[name])
+        for value in fill_like_values(dataset[name]):
+            chosen.append((name, value, variable.size))
+            counts.append(variable.isin(list(value.decoded)).sum().data)
+    found: dict[str, dict[FillLike, tuple[int, int]]] = {}
+    for (name, value, size), count in zip(chosen, dask.compute(*counts), strict=True):
+        if int(count):
+            found.setdefault(name, {})[value] = (int(count), size)
+    return found
+
+
+def _marks(variable: xr.DataArray) -> dict[str, np.ndarray]:
+    """The fill and missing value attributes the variable was read with, as given."""
+    return {key: np.atleast_1d(variable.encoding[key]) for key in FILL_ATTRIBUTES if key in variable.encoding}
+
+
+def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
+    """The ``-a`` of ``ncatted`` that marks ``value`` missing: a ``_FillValue`` where the
+    variable has none, else a ``missing_value``, else its ``missing_value`` values and this one."""
+    if value.stored is None:
+        return None
+    marks = _marks(variable)
+    key = "missing_value" if "_FillValue" in marks else "_FillValue"
+    stored = np.dtype(type(value.stored))
+    kept = exact_cast(marks[key], stored) if key in marks else None  # a missing_value that marks nothing goes
+    numbers = [*(() if kept is None else kept), value.stored]
+    return f"-a {key},{name},o,{ncatted_type(stored)},{','.join(ncatted_number(number, stored) for number in numbers)}"
+
+
+def _number(value: object) -> str:
+    """A fill value as the messages show it: ``1e+20``, ``-999``, ``NaN``."""
+    return "NaN" if np.isnan(float(value)) else f"{float(value):g}"
+
+
+def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, count: int, size: int) -> str:
+    """What the variable holds and why it is used as data, without the command."""
+    packed = "scale_factor" in variable.encoding or "add_offset" in variable.encoding
+    decoded = float(value.decoded[0])
+    if value.default_of is None:
+        held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
+                                     else "")
+        kind = "a usual fill value"
+    else:
+        held = f"{decoded:g} (the packed value {value.shown})" if packed else f"{value.shown}"
+        kind = f"the netCDF default fill value of {value.default_of}"
+    marks = _marks(variable)
+    unmarked = ("no _FillValue or missing_value marks as missing" if not marks else
+                " or ".join(f"its {key} {', '.join(_number(v) for v in values)}" for key, values in marks.items())
+                + " does not mark")
+    reader = " (netCDF4-python masks a default fill; xarray and climann do not guess)" if value.default_of else ""
+    return (f"'{name}' in {variable_where(variable, where)} holds {held} at {count} of the {size} values checked, "
+            f"{kind}{', which' if value.default_of else ' that'} {unmarked}{reader}, so they are used as data")
+
+
+def warn_fill_like_values(
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None
+) -> None:
+    """Warn, one line per variable, when a variable holds one of its :func:`fill_like_values`
+    that no ``_FillValue`` or ``missing_value`` marks as missing: they are used as data (a
+    field of 280 K with 1e20 over land would be trained on as it is), and climann does not
+    guess; the warning gives the ``ncatted`` that marks them (NUG "Fill Values", CF §2.5.1),
+    one command for the variables of one file.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened (fill values and valid ranges already NaN).
+    names : sequence of str
+        The variables to check (those absent are skipped).
+    where : str
+        The files, for the message, when the variable does not record its own
+        (:func:`climann.data.sources.variable_where`).
+    file : str or Path or None
+        The file to name in the ``ncatted`` command, with its corrected copy beside it (see
+        :func:`climann.data.shell.input_and_copy`), when the variable does not record its one
+        file (:func:`climann.data.sources.variable_file`); None for data from several files
+        (``IN.nc OUT.nc``).
+    """
+    present = [name for name in names if name in dataset.data_vars]
+    lines, fixes = [], {}
+    for name, found in fill_like_counts(dataset, present).items():
+        value, (count, size) = max(found.items(), key=lambda item: item[1][0])
+        own = variable_file(dataset[name]) or file
+        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        lines.append((_sentence(name, dataset[name], where, value, count, size), files))
+        advice = _advice(name, dataset[name], value)
+        if advice is not None:
+            fixes.setdefault(files, []).append(advice)
+    for sentence, files in lines:
+        fix = fixes.get(files, [])
+        command = f"; if they are missing values: {ncatted_command(fix, files)}" if fix else ""
+        together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
+        _log.warning("%s%s%s", sentence, command, together)

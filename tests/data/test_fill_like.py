@@ -1,0 +1,152 @@
+"""Usual and default fill values that no attribute marks (climann/data/fill_like.py)."""
+
+from __future__ import annotations
+
+import logging
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.fill_like import warn_fill_like_values
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+
+LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
+LON = np.arange(0.0, 360.0, 45.0)
+
+
+def _land() -> np.ndarray:
+    land = np.zeros((LAT.size, LON.size), bool)
+    land[1:3, 2:4] = True
+    land[4, 6] = True
+    return land  # 5 cells of 48
+
+
+def _fill_like_dataset(n_time: int, value: float, dtype: str = "f4") -> xr.Dataset:
+    values = np.full((n_time, LAT.size, LON.size), 280.0)
+    values[:, _land()] = value
+    times = [cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(n_time)]
+    return xr.Dataset({"tas": (("time", "lat", "lon"), values.astype(dtype)),
+                       "ok": (("time", "lat", "lon"), np.zeros_like(values, dtype))},
+                      coords={"time": times, "lat": LAT, "lon": LON}).chunk({"time": 5})
+
+
+def _warnings(caplog, dataset, names, **where):
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_fill_like_values(dataset, names, **({"where": "a.nc", "file": "a.nc"} | where))
+    return [record.getMessage() for record in caplog.records]
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype", "text", "letter"),
+    [
+        pytest.param(1e20, "f4", "1e+20", "f", id="1e20-float32"),
+        pytest.param(-9999.0, "f8", "-9999", "d", id="-9999-double"),
+        pytest.param(9.969209968386869e36, "f4", "9.96921e+36", "f", id="netcdf-default-fill"),
+        # the double default fill to its 16 digits: ncatted's 9.96921e+36 would be another double
+        pytest.param(9.969209968386869e36, "f8", "9.969209968386869e+36", "d", id="netcdf-default-fill-double"),
+    ],
+)
+def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, value, dtype, text, letter):
+    said = _warnings(caplog, _fill_like_dataset(48, value, dtype), ["tas", "ok", "absent"])
+    # 24 of the 48 steps checked (evenly spaced), 5 land cells each: 120 of 24 × 48 = 1152 values
+    expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value that no "
+                f"_FillValue or missing_value marks as missing, so they are used as data; if they are missing "
+                f"values: ncatted -a _FillValue,tas,o,{letter},{text} a.nc a_fixed.nc")
+    assert said == [expected]
+
+
+def test_ordinary_values_and_marked_fill_values_give_no_warning(caplog):
+    assert _warnings(caplog, _fill_like_dataset(6, np.nan), ["tas", "ok"]) == []
+
+
+def test_a_float32_fill_written_as_doubles_is_found(caplog):
+    """float32(1e20) read into a double is 1.0000000200408773e20, not 1e20; the command names that double."""
+    said = _warnings(caplog, _fill_like_dataset(6, np.float32(1e20), "f8"), ["tas"])
+    assert len(said) == 1 and "holds 1e+20 at 30 of the 288 values checked" in said[0]
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,d,1.0000000200408773e+20 a.nc a_fixed.nc")
+
+
+def test_an_existing_fill_value_is_kept_and_named(caplog):
+    """Overwriting its _FillValue -999 with 1e20 would unmark the -999s: a missing_value is added instead."""
+    dataset = _fill_like_dataset(6, 1e20)
+    dataset["tas"].encoding["_FillValue"] = np.float32(-999.0)
+    said = _warnings(caplog, dataset, ["tas"])
+    assert len(said) == 1 and "a usual fill value that its _FillValue -999 does not mark, so" in said[0]
+    assert said[0].endswith("ncatted -a missing_value,tas,o,f,1e+20 a.nc a_fixed.nc")
+    dataset["tas"].encoding["missing_value"] = np.float32(-99.0)
+    said = _warnings(caplog, dataset, ["tas"])
+    assert "that its _FillValue -999 or its missing_value -99 does not mark" in said[0]
+    assert said[0].endswith("ncatted -a missing_value,tas,o,f,-99,1e+20 a.nc a_fixed.nc")
+
+
+def test_the_variables_of_one_file_get_one_command(caplog):
+    """Two commands each writing a_fixed.nc from a.nc would keep only the second one's change."""
+    dataset = _fill_like_dataset(6, 1e20)
+    dataset["pr"] = dataset["tas"].where(dataset["tas"] < 1e19, -9999.0)
+    said = _warnings(caplog, dataset, ["tas", "pr"])
+    command = "ncatted -a _FillValue,tas,o,f,1e+20 -a _FillValue,pr,o,f,-9999 a.nc a_fixed.nc"
+    assert len(said) == 2 and all(f"if they are missing values: {command} (one command for the 2 variables" in line
+                                  for line in said)
+
+
+def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None):
+    """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: 0.01 K steps about 280 K."""
+    values = np.full((4, LAT.size, LON.size), 1234, np.int16)
+    values[:, _land()] = fill
+    with netCDF4.Dataset(path, "w", format="NETCDF3_64BIT_OFFSET") as handle:
+        for name, size in (("time", 4), ("lat", LAT.size), ("lon", LON.size)):
+            handle.createDimension(name, size)
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(4) * 30.0 + 15
+        handle["time"].units = "days since 2000-01-01"
+        handle.createVariable("lat", "f8", ("lat",))[:] = LAT
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f8", ("lon",))[:] = LON
+        handle["lon"].units = "degrees_east"
+        tas = handle.createVariable("tas", "i2", ("time", "lat", "lon"), fill_value=fill_value)
+        tas.set_auto_maskandscale(False)
+        tas.units = "K"
+        if packed:
+            tas.scale_factor, tas.add_offset = np.float32(0.01), np.float32(280.0)
+        for key, value in (attrs or {}).items():
+            tas.setncattr(key, value)
+        tas[:] = values
+    return path
+
+
+@pytest.mark.parametrize("packed, held", [
+    # by hand: float32(-32767) * float32(0.01) + float32(280) = -47.67 K
+    pytest.param(True, f"{float(np.float32(-32767) * np.float32(0.01) + np.float32(280)):g} (the packed value -32767)",
+                 id="packed"),
+    pytest.param(False, "-32767", id="unpacked"),
+])
+def test_the_default_fill_of_short_data_without_a_fill_value_is_warned_about(tmp_path, caplog, monkeypatch, packed,
+                                                                             held):
+    """netCDF4-python masks the default fill; xarray reads -32767 (packed: -47.67 K) as data."""
+    monkeypatch.chdir(tmp_path)
+    path = _write_short(tmp_path / "tas.nc", packed=packed)
+    said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
+    assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, the netCDF default fill value of "
+                    "short, which no _FillValue or missing_value marks as missing (netCDF4-python masks a default "
+                    "fill; xarray and climann do not guess), so they are used as data; if they are missing values: "
+                    "ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc"]
+
+
+def test_a_missing_value_that_marks_nothing_is_named_beside_the_default_fill(tmp_path, caplog, monkeypatch):
+    """recheck10 F7: a double missing_value 1e20 on packed short data marks nothing; the -32767s were not named."""
+    monkeypatch.chdir(tmp_path)
+    path = _write_short(tmp_path / "tas.nc", packed=True, attrs={"missing_value": np.float64(1e20)})
+    said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
+    assert len(said) == 1 and "which its missing_value 1e+20 does not mark" in said[0]
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc")
+
+
+def test_a_fill_value_attribute_leaves_the_default_fill_alone(tmp_path, caplog):
+    """With a _FillValue, the default is no fill value (netCDF4-python too): -32767 is data there."""
+    path = _write_short(tmp_path / "tas.nc", packed=False, fill_value=np.int16(-999))
+    assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
