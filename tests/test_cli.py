@@ -195,7 +195,7 @@ def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
     assert result.exit_code == 0, result.output
     config = (out / "config.toml").read_text()
     for line in ('region = [-60.0, 60.0, 300.0, 60.0]', 'seasons = ["DJF", "JJA"]', 'lags = {"tas" = [1]}',
-                 'global_means = ["rsdt"]', 'select = {"height" = 2.0}', "sample_fraction = 0.5",
+                 'global_means = ["rsdt"]', 'select = {"height" = 2}', "sample_fraction = 0.5",
                  'split_years = {"train" = ', 'regional_means = {"clt" = [-30.0, 30.0, 150.0, -150.0]}'):
         assert line in config, line
     import xarray as xr
