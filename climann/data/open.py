@@ -413,19 +413,19 @@ def _without_partial_step_labels(datasets: Sequence[xr.Dataset], names: Sequence
     join a coordinate that some files lack. Such a label is left out, with a note; one that
     every file has is kept and joined along time.
     """
-    from climann.data.coords import time_coordinate
 
-    def labels(dataset: xr.Dataset) -> set[str]:
+    def labels(dataset: xr.Dataset) -> set[str] | None:
+        """The labels of its time steps; None for a file without a time axis (a static field)."""
         time = time_coordinate(dataset)
         if time is None:
-            return set()
+            return None
         dim = dataset[time].dims[0]
         return {str(name) for name, coordinate in dataset.coords.items()
                 if coordinate.dims == (dim,) and name != time and name not in dataset.dims}
 
-    held = [labels(dataset) for dataset in datasets]
-    series = [index for index, dataset in enumerate(datasets) if time_coordinate(dataset) is not None]
-    in_series = [held[index] for index in series]
+    found = [labels(dataset) for dataset in datasets]
+    in_series = [these for these in found if these is not None]
+    held = [these or set() for these in found]
     partial = set().union(*in_series) - set.intersection(*in_series) if in_series else set()
     if not partial:
         return list(datasets)
