@@ -18,7 +18,9 @@ old one closed first.
 
 Each variable's raw attributes pass through :func:`climann.data.stored_values.with_stored_values_read`
 before xarray decodes them (``_Unsigned`` in any case, fill values of another type than the
-data's): :class:`_StoreReadingStoredValues`.
+data's): :class:`_StoreReadingStoredValues`. A local Zarr store is read by the same rules
+(:func:`open_zarr`): its attributes are the same CF attributes, and xarray decodes them the
+same way (a double ``missing_value = 1e20`` on float32 data marked nothing there too).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import threading
 from pathlib import Path
 
 import xarray as xr
-from xarray.backends import CachingFileManager, NetCDF4DataStore
+from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.stored_values import with_stored_values_read
@@ -118,3 +120,43 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
         dataset = xr.open_dataset(store, engine="store", **options)
     dataset.encoding["source"] = str(Path(path).resolve())
     return dataset
+
+
+class _ZarrStoreReadingStoredValues(ZarrStore):
+    """xarray's Zarr data store, each variable's attributes read as
+    :func:`~climann.data.stored_values.with_stored_values_read` says before decoding;
+    ``source``: the store's path, for messages."""
+
+    source: str | None = None
+
+    def open_store_variable(self, name: str) -> xr.Variable:
+        return with_stored_values_read(name, super().open_store_variable(name), self.source)
+
+
+def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
+    """:func:`xarray.open_dataset` of a local Zarr store, its variables' ``_Unsigned`` and
+    fill values read as :mod:`climann.data.stored_values` says (as for NetCDF, :func:`open_netcdf`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A Zarr store (a directory), of Zarr format 2 or 3, with or without consolidated metadata.
+    **options
+        Given to :func:`xarray.open_dataset` (``chunks``, ``decode_times`` …).
+
+    Returns
+    -------
+    xarray.Dataset
+        As ``xarray.open_dataset(path, engine="zarr", **options)`` gives it, with fill values
+        of another type than the data's and ``_Unsigned`` read as for NetCDF.
+
+    Raises
+    ------
+    ClimannError
+        If integer data have an ``_Unsigned`` that is neither true nor false.
+    OSError, ValueError
+        From zarr, when the store cannot be read.
+    """
+    store = _ZarrStoreReadingStoredValues.open_group(str(Path(path)), mode="r", consolidated=None)
+    store.source = str(Path(path).resolve())
+    return xr.open_dataset(str(Path(path)), engine="zarr", store=store, **options)

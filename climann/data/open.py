@@ -28,7 +28,7 @@ from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
-from climann.data.handles import open_netcdf, shared_manager
+from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
     with_2d_coordinates,
@@ -257,6 +257,8 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
         if engine == "netcdf4":
             return open_netcdf(path, **options)
+        if engine == "zarr":
+            return open_zarr(path, **options)
         if engine == "cfgrib":
             backend_kwargs = options.pop("backend_kwargs", None) or {}
             options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}

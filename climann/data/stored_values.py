@@ -1,8 +1,9 @@
 """How a variable's stored values are read: ``_Unsigned``, and fill values of another type.
 
 xarray decodes a file's integers and fill values by the letter of its attributes, where other
-readers and the conventions read their meaning. Before a NetCDF file's variables are decoded
-(:func:`climann.data.handles.open_netcdf`), each variable's raw attributes are brought to what
+readers and the conventions read their meaning. Before a NetCDF file's or a Zarr store's
+variables are decoded (:func:`climann.data.handles.open_netcdf`,
+:func:`~climann.data.handles.open_zarr`), each variable's raw attributes are brought to what
 they say (:func:`with_stored_values_read`):
 
 - ``_Unsigned`` (NUG "Attribute Conventions": integers stored signed but meant unsigned, as

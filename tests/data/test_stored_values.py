@@ -114,6 +114,30 @@ def test_a_double_missing_value_marks_the_float32_values_it_becomes(tmp_path, fi
     assert not any("usual fill value" in line for line in said)
 
 
+@pytest.mark.parametrize("zarr_format", [2, 3])
+def test_a_zarr_store_is_read_by_the_same_rules(tmp_path, zarr_format):
+    # The same attributes in a Zarr store: xarray's zarr engine compared the double 1e20 with the float32 data exactly.
+    pytest.importorskip("zarr")
+    raw = np.arange(12, dtype=np.float32).reshape(2, 2, 3) + 280
+    raw[0, 1, 2] = raw[1, 0, 0] = np.float32(1e20)
+    cloud = RAW_CLOUD.view(np.int8)
+    written = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), raw, {"units": "K", "missing_value": np.float64(1e20)}),
+         "clt": (("time", "lat", "lon"), cloud,
+                 {"units": "%", "_Unsigned": "True", "scale_factor": np.float32(0.5), "missing_value": np.int8(-1)})},
+        coords={"time": ("time", [0.0, 31.0], {"units": "days since 2000-01-01"}),
+                "lat": ("lat", [-45.0, 45.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"})})
+    store = tmp_path / "raw.zarr"
+    encoding = {name: {"_FillValue": None} for name in ("tas", "clt")}
+    written.to_zarr(store, zarr_format=zarr_format, consolidated=False, encoding=encoding)
+    dataset = open_dataset([store])
+    expected = raw.astype(np.float64)
+    expected[0, 1, 2] = expected[1, 0, 0] = np.nan  # by hand: the two cells written as float32(1e20)
+    np.testing.assert_array_equal(dataset["tas"].values, expected)
+    np.testing.assert_array_equal(dataset["clt"].values, _expected_cloud())
+
+
 def _double_with_float_missing_value(fill, stored="f8"):
     """Double (or int32) data with a float32 missing_value, as ``ncatted -a missing_value,tas,o,f,FILL`` writes it on
     a double variable: cells written as the decimal itself, as the float32 read into a double, and a near value."""
