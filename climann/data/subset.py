@@ -89,6 +89,8 @@ def select_values(
             value = _in_own_units(dataset[dim], dim, *with_units, where=where)
         elif dim in dataset.coords and dim in (units or {}):
             value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
+        if dim in dataset.coords:
+            value = _in_coordinate_type(dataset[dim], value)
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
             if _nearest(dataset[dim].values.reshape(1), value) is None:
                 raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
@@ -201,6 +203,23 @@ SELECT_TOLERANCE = GRID_TOLERANCE
 
 #: A single coordinate value (no spacing) matches within this relative difference.
 SINGLE_VALUE_TOLERANCE = 1e-6
+
+
+def _in_coordinate_type(coordinate: xr.DataArray, value: object) -> object:
+    """``value`` as a value of ``coordinate``'s kind: a number written as text (``"2"``,
+    ``"010"`` of a TOML string or the command line) is its number on a numeric coordinate,
+    and a number its text on a coordinate of strings (``realization = 1`` is ``"1"`` of
+    ``["1", "2"]``); anything else unchanged (a text that is no number on a numeric
+    coordinate matches nothing, and is refused with the coordinate's values)."""
+    kind = coordinate.dtype.kind
+    if isinstance(value, str) and kind in "iuf":
+        try:
+            return float(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and kind in "USO":
+        return str(value)
+    return value
 
 
 def _nearest(values: np.ndarray, value: object) -> int | None:

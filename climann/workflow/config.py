@@ -556,7 +556,8 @@ def parse_selection(assignments: list[str] | None) -> dict[str, int | float | st
     """``["realization=2"]`` → ``{"realization": 2}``: ``--select`` of ``predict`` and
     ``evaluate``, read as ``[data] select`` is: each value as it is written, a whole number
     as an integer (``5``, not ``5.0``, in messages and in ``config.toml``), a decimal as a
-    float (``2.5``, ``2.0``), anything else as a string.
+    float (``2.5``, ``2.0``), anything else as a string (``010``: TOML numbers have no leading
+    zeros; see :func:`_command_line_word`).
 
     Raises
     ------
@@ -585,6 +586,8 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
         (annotation,) = [member for member in arguments if member is not type(None)]
         return _convert(value, annotation, where)
     if origin in (types.UnionType, typing.Union):
+        if isinstance(value, str) and str in arguments:  # a TOML string stays a string: "001" is not 1
+            return value
         for member in typing.get_args(annotation):
             try:
                 word = _parse_word(value, member, where) if isinstance(value, str) else value
@@ -598,7 +601,8 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
         if isinstance(value, str):
             value = [value]
         if isinstance(value, (list, tuple)):  # the command line's KEY=VALUE form
-            value = dict(_split_assignment(item, where) for item in value if str(item).strip())
+            pairs = (_split_assignment(item, where) for item in value if str(item).strip())
+            value = {key: _command_line_word(word, value_type) for key, word in pairs}
         if not isinstance(value, dict):
             raise ClimannError(f"{where} must be a table {{key = value}}, got {value!r}")
         return {str(key): _convert(item, value_type, f"{where}.{key}") for key, item in value.items()}
@@ -618,6 +622,21 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             f"{where} must be of type {expected.__name__}, got {type(value).__name__} {value!r}"
         )
     return value
+
+
+def _command_line_word(word: str, value_type: Any) -> Any:
+    """One value of the command line's ``KEY=VALUE`` form, for a table of ``value_type``: read
+    as the same text would be in a TOML file when a value may be a number or a string
+    (``int | float | str``): ``5`` and ``-2`` are integers, ``2.5`` and ``1e3`` floats, as TOML's
+    grammar writes them, and anything else is the string as typed (``010`` and ``+01`` are
+    labels, not 10 and 1: TOML allows no leading zeros); unchanged for other tables."""
+    if not (typing.get_origin(value_type) in (types.UnionType, typing.Union) and str in typing.get_args(value_type)):
+        return word
+    try:
+        number = tomllib.loads(f"value = {word}")["value"]
+    except (tomllib.TOMLDecodeError, KeyError):
+        return word
+    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else word
 
 
 def _parse_word(word: str, item_type: type, where: str) -> Any:

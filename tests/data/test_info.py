@@ -187,6 +187,18 @@ def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_
     np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
 
 
+def test_members_labelled_with_leading_zeros_get_a_config_that_trains(tmp_path):
+    """info advised select = {member = "001"}, then refused its own advice: 'member=1 is not a value of member'."""
+    path = tmp_path / "labels.nc"
+    dataset = grid_dataset()[["tas"]]
+    dataset["tas"] = dataset["tas"].expand_dims(member=["001", "010"], axis=1) + xr.DataArray([0.0, 5.0], dims="member")
+    dataset.to_netcdf(path)
+    config = _config(describe([str(path)], check=lambda settings: build_config(settings) and None))["data"]
+    assert config["select"] == {"member": "001"}
+    chosen = select_values(open_dataset([path]), build_config({"data": config}).data.select)
+    np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
+
+
 @pytest.mark.parametrize("standard_name", [pytest.param("realization", id="CF-realization"),
                                            pytest.param(None, id="named-realization")])
 def test_in_an_ensemble_file_the_members_variable_is_the_target_with_a_note_to_pick_a_member(tmp_path, standard_name):

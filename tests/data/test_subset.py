@@ -238,6 +238,22 @@ def test_a_string_coordinate_is_matched_as_a_string_not_read_as_units():
     np.testing.assert_array_equal(selected["pred"].values, grid_dataset()["pred"].values)
 
 
+@pytest.mark.parametrize("labels, value, position", [
+    pytest.param(["001", "010"], "010", 1, id="text-with-leading-zeros"),
+    pytest.param(["1", "2"], 2, 1, id="number-on-labels"),
+    pytest.param([10, 20], "020", 1, id="text-on-numbers"),
+    pytest.param([850.0, 500.0], "500", 1, id="text-on-levels"),
+])
+def test_a_selection_is_compared_as_a_value_of_the_coordinates_kind(labels, value, position):
+    """--select member=010 was read as 10 and refused on members '001', '010'; a TOML "500" matched no level."""
+    dataset = grid_dataset()
+    dataset["pred"] = dataset["pred"].expand_dims(member=labels, axis=1) * xr.DataArray(np.float32([1, 2]), dims="member")
+    selected = select_values(dataset, {"member": value})
+    np.testing.assert_array_equal(selected["pred"].values, dataset["pred"].values[:, position])
+    with pytest.raises(ClimannError, match="is not a value of 'member'"):
+        select_values(dataset, {"member": "3"})
+
+
 @pytest.mark.parametrize("index", [pytest.param(2, id="int"), pytest.param(2.0, id="float-from-the-command-line")])
 def test_a_dimension_without_a_coordinate_variable_is_selected_by_index(index):
     dataset = grid_dataset()

@@ -187,6 +187,9 @@ def test_a_region_that_is_not_numbers_says_it_is_a_box_and_where_named_regions_g
     pytest.param("height=2.5", 2.5, id="fraction"),
     pytest.param("plev=850 hPa", "850 hPa", id="with-units"),
     pytest.param("member_id=r1i1p1f1", "r1i1p1f1", id="text"),
+    pytest.param("member=010", "010", id="leading-zero-is-a-label"),
+    pytest.param("expver=0001", "0001", id="zeros-are-a-label"),
+    pytest.param("plev=1e3", 1000.0, id="exponent"),
 ])
 def test_select_values_are_kept_as_they_are_typed(typed, value):
     """recheck10 F7: --select expver=5 was refused as 'expver=5.0', and config.toml recorded {station = 2.0}."""
@@ -200,3 +203,10 @@ def test_select_values_are_kept_as_they_are_typed(typed, value):
     if isinstance(value, int):
         key = typed.split("=")[0]
         assert f'"{key}" = {value}}}' in text and f"{value}.0" not in text
+
+
+def test_a_toml_string_select_value_stays_a_string():
+    """climann info advised select = {member = "001"} and its own check read it as member = 1."""
+    select = build_config(tomllib.loads('[data]\nselect = {member = "001", realization = 2, level = "850"}')).data.select
+    assert select == {"member": "001", "realization": 2, "level": "850"}
+    assert type(select["realization"]) is int
