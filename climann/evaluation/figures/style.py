@@ -12,6 +12,7 @@ matplotlib.use("Agg")  # non-interactive: figures are files, also on machines wi
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 from PIL import Image, PngImagePlugin  # noqa: E402  (matplotlib's own dependency)
 
 from climann._version import __version__  # noqa: E402
@@ -127,6 +128,23 @@ def _opaque_as_rgb(pixels: np.ndarray) -> np.ndarray:
     return pixels[..., :3] if pixels[..., 3].min() == 255 else pixels
 
 
+#: Numbers on axes and colour bars below 10⁻³ or from 10⁴ in magnitude are written with a
+#: common power of ten (``0 2 4 ×10⁻⁵``), not as ``0.000020``: matplotlib's default (−5, 6)
+#: writes eight-character labels that run together on a precipitation flux in kg m⁻² s⁻¹.
+POWER_LIMITS = (-3, 4)
+
+
+def _one_number_notation(figure: plt.Figure) -> None:
+    """Every linear number axis of ``figure`` (colour bars included) in one notation: the
+    plain number, or one power of ten for the axis beyond :data:`POWER_LIMITS`."""
+    for axes in figure.get_axes():
+        for axis in (axes.xaxis, axes.yaxis):
+            formatter = axis.get_major_formatter()
+            if type(formatter) is ScalarFormatter:
+                formatter.set_powerlimits(POWER_LIMITS)
+                formatter.set_useMathText(True)
+
+
 def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
     """Write ``figure`` to ``path`` as PNG, atomically, marked as climann's
     (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here.
@@ -140,6 +158,7 @@ def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
     path = Path(path)
     keyword, value = FIGURE_MARK
     try:
+        _one_number_notation(figure)
         figure.set_dpi(dpi)
         canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
         canvas.draw()

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from climann import __version__
-from climann.evaluation.figures.style import _period, _save, is_marked_figure
+from climann.evaluation.figures.style import _one_number_notation, _period, _save, is_marked_figure
 from tests.conftest import write_user_image
 
 
@@ -77,6 +77,7 @@ def test_a_figure_is_saved_with_the_pixels_and_resolution_savefig_gives_it(tmp_p
 
     ours = _save(figure(), tmp_path / "ours.png", dpi=57)
     theirs = figure()
+    _one_number_notation(theirs)  # what _save does to the axes before it draws
     theirs.savefig(tmp_path / "theirs.png", dpi=57, format="png")
     plt.close(theirs)
     with Image.open(ours) as saved, Image.open(tmp_path / "theirs.png") as reference:
@@ -107,3 +108,20 @@ def test_a_file_that_is_no_readable_png_is_not_marked(tmp_path, content):
     path = tmp_path / "figure.png"
     path.write_bytes(content)
     assert not is_marked_figure(path)
+
+
+def test_numbers_on_axes_and_colour_bars_share_one_power_of_ten(tmp_path):
+    """A precipitation flux (1e-4 kg m-2 s-1) had tick labels 0.00000 0.00002 … that ran together on the
+    scatter, while its maps' colour bars used 0.000025 or a 1e-5 offset: three notations in one run."""
+    import numpy as np
+
+    drawn, (field, line) = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+    colour_bar = drawn.colorbar(field.pcolormesh(np.linspace(0, 1.4e-4, 12).reshape(3, 4)), ax=field)
+    line.plot([0, 1.4e-4], [0, 20_000])
+    _save(drawn, tmp_path / "small.png", dpi=50)
+    for ticks, power in ((line.xaxis, "10^{−4}"), (colour_bar.ax.yaxis, "10^{−4}"), (line.yaxis, "10^{4}"),
+                         (field.xaxis, None)):
+        formatter = ticks.get_major_formatter()
+        labels = formatter.format_ticks(list(ticks.get_majorticklocs()))
+        assert (power in formatter.get_offset()) if power else formatter.get_offset() == ""
+        assert all(len(label.replace("$\\mathdefault{", "").rstrip("}$").lstrip("−")) <= 3 for label in labels), labels
