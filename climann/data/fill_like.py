@@ -42,8 +42,8 @@ from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, 
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 
-__all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "FillLike", "fill_like_counts",
-           "fill_like_values", "warn_fill_like_values"]
+__all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "FillLike", "checked_steps",
+           "fill_like_counts", "fill_like_values", "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -139,8 +139,9 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
     return found
 
 
-def _checked_steps(variable: xr.DataArray) -> xr.DataArray:
-    """At most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced steps of its time dimension."""
+def checked_steps(variable: xr.DataArray) -> xr.DataArray:
+    """At most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced steps of its time dimension (the
+    values a check that reads the data looks at: fill-like values, values below absolute zero)."""
     time = [dim for dim in variable.dims if dim in variable.coords and variable[dim].size
             and hasattr(variable[dim].values.flat[0], "calendar")]
     if time and variable.sizes[time[0]] > FILL_LIKE_CHECKED_STEPS:
@@ -163,7 +164,7 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
     for name in names:
         if dataset[name].dtype.kind not in "fiu":
             continue
-        variable = _checked_steps(dataset[name])
+        variable = checked_steps(dataset[name])
         for value in fill_like_values(dataset[name]):
             chosen.append((name, value, variable.size))
             counts.append(variable.isin(list(value.decoded)).sum().data)

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.absolute_zero import masked_below_absolute_zero
 from climann.data.fill_like import (  # noqa: F401  (their home before climann.data.fill_like)
     FILL_LIKE_CHECKED_STEPS,
     FILL_LIKE_VALUES,
@@ -260,7 +261,9 @@ def refuse_text_attributes(dataset: xr.Dataset) -> None:
 
 
 def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
-    """The dataset with values outside each data variable's valid range set to NaN.
+    """The dataset with values outside each data variable's valid range set to NaN, and the
+    values of a temperature below absolute zero (codes such as HadISST's -1000 for sea ice;
+    :mod:`climann.data.absolute_zero`).
 
     Lazy: dask-backed variables stay dask-backed. Coordinates are left as they are. The
     valid-range attributes of the masked variables are dropped (see
@@ -279,7 +282,8 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     ------
     ClimannError
         If a fill value, packing or valid-range attribute is not numeric
-        (:func:`refuse_text_attributes`).
+        (:func:`refuse_text_attributes`), or a temperature holds many different values below
+        absolute zero (:func:`~climann.data.absolute_zero.masked_below_absolute_zero`).
     """
     refuse_text_attributes(dataset)
     masked, limits_of = {}, {}
@@ -302,4 +306,5 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
         masked[name] = kept
     warn_limit_types(dataset, limits_of)
-    return dataset.assign(masked) if masked else dataset
+    # a temperature below absolute zero is a code (HadISST's -1000 for sea ice); see climann.data.absolute_zero
+    return masked_below_absolute_zero(dataset.assign(masked) if masked else dataset, limits_of, given=dataset)

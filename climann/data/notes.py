@@ -13,22 +13,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable
 
-__all__ = ["forget_notes", "note_once"]
+__all__ = ["forget_notes", "note_once", "noted"]
 
 _SAID: set[Hashable] = set()
 
 
-def note_once(logger: logging.Logger, level: int, message: str | Callable[[], str], *,
+def note_once(logger: logging.Logger, level: int, message: str | Callable[[], str | None], *,
               key: Hashable = None) -> None:
     """Log ``message`` at ``level`` unless the same ``key`` (default: the message) was logged
     since the last :func:`forget_notes`. A callable ``message`` (with a ``key``) is called only
-    when the note is said: a note that costs a read is computed once per run."""
+    when the note is said: a note that costs a read is computed once per run; one that returns
+    None (the read found nothing to say) says nothing, and is not computed again."""
     if callable(message) and key is None:
         raise TypeError("a message computed when said needs a key")
     key = message if key is None else key
     if key not in _SAID:
         _SAID.add(key)
-        logger.log(level, "%s", message() if callable(message) else message)
+        said = message() if callable(message) else message
+        if said is not None:
+            logger.log(level, "%s", said)
+
+
+def noted(key: Hashable) -> bool:
+    """Whether the note of ``key`` was said (or found nothing to say) since the last
+    :func:`forget_notes`: a note that costs a read need not be computed again."""
+    return key in _SAID
 
 
 def forget_notes() -> None:

@@ -548,7 +548,7 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
     return match.group(1)
 
 
-def _described_as_anomaly(variable: str, attrs: Mapping) -> bool:
+def described_as_anomaly(variable: str, attrs: Mapping) -> bool:
     """Whether the name, ``standard_name`` (CF's ``..._anomaly`` names) or ``long_name``
     calls the variable an anomaly."""
     described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
@@ -581,7 +581,7 @@ def _temperature_conversion(
     if kind == "on_scale":
         return on_scale
     fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
-    if _described_as_anomaly(variable, attrs):
+    if described_as_anomaly(variable, attrs):
         raise ClimannError(
             f"'{variable}' is called an anomaly but is in '{units}' with no units_metadata saying whether it is a "
             f"temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "

@@ -25,6 +25,7 @@ from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
+from climann.data.absolute_zero import warn_below_absolute_zero
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames, anchored_rules
@@ -178,7 +179,8 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     in a block, whose variables at other time steps count for the common period only when the
     run uses them (:func:`climann.data.open.open_dataset` ``variables``). Where the data are
     kept, the chosen predictors get the check :func:`open_selected` makes of named ones
-    (usual fill values not marked missing, :func:`~climann.data.fill_like.warn_fill_like_values`).
+    (usual fill values not marked missing, :func:`~climann.data.fill_like.warn_fill_like_values`;
+    temperatures below absolute zero read as missing, :func:`~climann.data.absolute_zero.warn_below_absolute_zero`).
 
     Parameters
     ----------
@@ -209,6 +211,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
         files = tuple(dict.fromkeys(f for block in blocks for f in block))
         warn_fill_like_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
                               file=files[0] if len(files) == 1 else None)
+        warn_below_absolute_zero(dataset, chosen)
     return resolved, dataset
 
 
@@ -250,6 +253,7 @@ def _open_subset(
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
     warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
                           file=files[0] if len(files) == 1 else None)
+    warn_below_absolute_zero(selected, [data.target, *(data.predictors or ())])
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)

@@ -96,7 +96,7 @@ def test_the_variables_of_one_file_get_one_command(caplog):
 
 
 def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None):
-    """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: 0.01 K steps about 280 K."""
+    """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: steps of 0.01 about 280."""
     values = np.full((4, LAT.size, LON.size), 1234, np.int16)
     values[:, _land()] = fill
     with netCDF4.Dataset(path, "w", format="NETCDF3_64BIT_OFFSET") as handle:
@@ -110,7 +110,7 @@ def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None):
         handle["lon"].units = "degrees_east"
         tas = handle.createVariable("tas", "i2", ("time", "lat", "lon"), fill_value=fill_value)
         tas.set_auto_maskandscale(False)
-        tas.units = "K"
+        tas.units = "W m-2"  # no temperature: a temperature's -32767 K is below absolute zero (test_absolute_zero)
         if packed:
             tas.scale_factor, tas.add_offset = np.float32(0.01), np.float32(280.0)
         for key, value in (attrs or {}).items():
@@ -120,14 +120,14 @@ def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None):
 
 
 @pytest.mark.parametrize("packed, held", [
-    # by hand: float32(-32767) * float32(0.01) + float32(280) = -47.67 K
+    # by hand: float32(-32767) * float32(0.01) + float32(280) = -47.67
     pytest.param(True, f"{float(np.float32(-32767) * np.float32(0.01) + np.float32(280)):g} (the packed value -32767)",
                  id="packed"),
     pytest.param(False, "-32767", id="unpacked"),
 ])
 def test_the_default_fill_of_short_data_without_a_fill_value_is_warned_about(tmp_path, caplog, monkeypatch, packed,
                                                                              held):
-    """netCDF4-python masks the default fill; xarray reads -32767 (packed: -47.67 K) as data."""
+    """netCDF4-python masks the default fill; xarray reads -32767 (packed: -47.67) as data."""
     monkeypatch.chdir(tmp_path)
     path = _write_short(tmp_path / "tas.nc", packed=packed)
     said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)

@@ -25,7 +25,7 @@ def _land() -> np.ndarray:
     return land
 
 
-def _write(path, values, dtype, attrs, *, fill_value=None, time_offset=0):
+def _write(path, values, dtype, attrs, *, fill_value=None, time_offset=0, units="degC"):
     """A (time, lat, lon) variable ``v`` written exactly as given (no automatic packing or
     masking), with the attributes in ``attrs`` (scale_factor, valid_range, …)."""
     with netCDF4.Dataset(path, "w") as nc:
@@ -43,7 +43,7 @@ def _write(path, values, dtype, attrs, *, fill_value=None, time_offset=0):
         variable.set_auto_maskandscale(False)
         for key, value in attrs.items():
             variable.setncattr(key, value)
-        variable.units = "degC"
+        variable.units = units
         variable[:] = values
     return path
 
@@ -142,7 +142,8 @@ def test_each_file_is_masked_with_its_own_packing(tmp_path):
 def test_a_file_without_valid_limits_is_unchanged(tmp_path):
     values = np.random.default_rng(2).normal(0, 1000, (N_TIME, LAT.size, LON.size)).astype("f4")
     values[0, 0, 0] = -999.0
-    path = _write(tmp_path / "plain.nc", values, "f4", {"missing_value": np.float32(-999.0)})
+    # no temperature: values below -273.15 degC would be read as missing (test_absolute_zero)
+    path = _write(tmp_path / "plain.nc", values, "f4", {"missing_value": np.float32(-999.0)}, units="W m-2")
     ours = open_dataset([path])["v"]
     with xr.open_dataset(path) as plain:
         xr.testing.assert_identical(ours.load(), plain["v"].load())

@@ -145,7 +145,7 @@ def _double_with_float_missing_value(fill, stored="f8"):
         variable = dataset.createVariable("tas", stored, ("time", "lat", "lon"))
         variable.set_auto_maskandscale(False)
         variable.setncattr("missing_value", np.float32(fill))
-        variable.units = "K"
+        variable.units = "W m-2"  # no temperature: -999.9 K would be below absolute zero (test_absolute_zero)
         raw = (np.arange(12).reshape(2, 2, 3) + 280).astype(stored)
         raw[0, 0, 1] = fill  # the number as typed (float64 -999.9; int32 -2147483647)
         raw[1, 1, 2] = np.float32(fill)  # the float32 read into the data's type (-999.9000244140625; -2147483648)

@@ -1,0 +1,253 @@
+"""Temperatures below absolute zero: codes, read as missing.
+
+No temperature lies below absolute zero (0 K, -273.15 degC, -459.67 degF), so a value of a
+temperature below it cannot be a temperature: it is a code. The Met Office's HadISST1
+(``HadISST_sst.nc``, Rayner et al. 2003, doi:10.1029/2002JD002670) marks the grid boxes covered
+by sea ice with -1000 in its ``sst`` of ``units = "C"``, beside the ``_FillValue`` -1e30 of land,
+and no attribute says so: read as data, the -1000 °C "temperatures" enter every mean, baseline
+and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
+
+- a variable whose units are a temperature on a scale (pint's dimensionality ``[temperature]``:
+  ``K``, ``degC``, ``C``, ``degF``; :func:`climann.data.units.parse_units`) has its values below
+  absolute zero in those units read as missing, lazily, in every file as it is opened
+  (:func:`climann.data.masking.mask_invalid`, the one place that also applies the valid range),
+  so that every route (in memory, streamed, on a cluster, ``info``) reads the same values;
+- not a temperature difference: ``units_metadata = "temperature: difference"`` (CF-1.11
+  §3.1.2), or, when it does not say ``on_scale``, a variable called an anomaly
+  (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code;
+- one warning per variable and run (:func:`warn_below_absolute_zero`, where a run checks its
+  target and predictors for fill-like values: opening reads nothing) names the values, how
+  many of the values checked (at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS`
+  evenly spaced time steps of the first file that holds the variable) and the ``ncatted`` that
+  states it in the file: a ``valid_min`` (or the low end of its ``valid_range``) at absolute
+  zero in the data's units, in the type that says so (the data's type; for packed data the
+  unpacked type, NUG "Attribute Conventions", :mod:`climann.data.masking`);
+- codes are a few values (at most :data:`CODES_AT_MOST` different ones: HadISST's one -1000).
+  Many different values below absolute zero are no codes but a quantity whose units do not
+  say what it is (an anomaly in ``K`` not called one): refused, with the ``units_metadata``
+  that says it is a difference.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask.array
+import numpy as np
+import xarray as xr
+
+from climann.data.fill_like import checked_steps
+from climann.data.notes import note_once, noted
+from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
+from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
+from climann.errors import ClimannError
+
+__all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "BelowAbsoluteZero", "absolute_zero",
+           "masked_below_absolute_zero", "warn_below_absolute_zero"]
+
+_log = logging.getLogger(__name__)
+
+#: The most different values below absolute zero that are read as codes (missing) rather than
+#: refused as a quantity that is no temperature on its scale.
+CODES_AT_MOST = 5
+
+#: HadISST1's value of a sea-ice grid box in its ``sst`` (degC).
+HADISST_SEA_ICE = -1000.0
+
+
+def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | None:
+    """Absolute zero in a variable's units, if its values are temperatures on a scale.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name (an anomaly may say so only there: ``tas_anom``).
+    variable : xarray.DataArray or xarray.Variable
+        Decoded; its ``units`` and ``units_metadata`` are read.
+
+    Returns
+    -------
+    float or None
+        ``0.0`` for ``K``, ``-273.15`` for ``degC`` or ``C``, ``-459.67`` for ``degF`` (``0.1 K``:
+        0.0 in tenths of a kelvin); None for units that are not a temperature, that cannot be
+        read (refused where they are converted), and for temperature differences (see the
+        module's rules).
+    """
+    units = variable.attrs.get("units")
+    if units is None or not str(units).strip() or variable.dtype.kind not in "fiu":
+        return None
+    try:
+        quantity = parse_units(str(units), variable=name)
+        kind = temperature_kind(name, variable.attrs)
+    except ClimannError:
+        return None
+    if not quantity.check("[temperature]") or kind == "difference":
+        return None
+    if kind == "unknown" and described_as_anomaly(name, variable.attrs):
+        return None
+    zero = unit_registry().Quantity(0.0, "kelvin").to(quantity.units).magnitude / quantity.magnitude
+    return float(np.round(zero, 10))  # -459.66999999999996 degF is -459.67
+
+
+@dataclass(frozen=True)
+class BelowAbsoluteZero:
+    """What opening a file read as missing below absolute zero in one of its variables, kept
+    in the masked variable's ``encoding`` (:data:`BELOW_ABSOLUTE_ZERO_KEY`) for the warning,
+    which reads the values only when the run checks its inputs (the data layer stays lazy).
+
+    Attributes
+    ----------
+    zero : float
+        Absolute zero in the variable's units in that file.
+    sample : dask.array.Array
+        The variable's values as read before that mask, on at most
+        :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced time steps (lazy).
+    file : str or None
+        The file (``encoding["source"]``).
+    units : str
+        Its units there.
+    fix : str
+        The ``-a`` of ``ncatted`` that states absolute zero as the lowest valid value.
+    """
+
+    zero: float
+    sample: object
+    file: str | None
+    units: str
+    fix: str
+
+
+#: The key, in a masked variable's ``encoding``, of its :class:`BelowAbsoluteZero`. Encoding,
+#: not attributes: it describes the file read, and xarray does not write keys it does not know
+#: into an output file.
+BELOW_ABSOLUTE_ZERO_KEY = "climann_below_absolute_zero"
+
+
+def _fix(name: str, variable: xr.DataArray, zero: float, high: float | None) -> str:
+    """The ``-a`` of ``ncatted`` that makes absolute zero the lowest valid value: ``valid_min``
+    (or ``valid_range`` with its maximum kept, when the variable has one), in the unpacked type
+    for packed data, else in the data's (a double for integers, which cannot hold -273.15: NUG,
+    a limit of the unpacked type is in the data's units; :mod:`climann.data.masking`)."""
+    encoding = variable.encoding
+    packing = [encoding[key] for key in ("scale_factor", "add_offset") if key in encoding]
+    kind = np.result_type(*[np.asarray(value).dtype for value in packing]) if packing else \
+        np.dtype(encoding.get("dtype", variable.dtype))
+    if kind.kind != "f":
+        kind = np.dtype("f8")
+    if "valid_range" in variable.attrs and high is not None and np.isfinite(high):
+        numbers = f"{ncatted_number(zero, kind)},{ncatted_number(high, kind)}"
+        return f"-a valid_range,{name},o,{ncatted_type(kind)},{numbers}"
+    return f"-a valid_min,{name},o,{ncatted_type(kind)},{ncatted_number(zero, kind)}"
+
+
+def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray) -> str | None:
+    """The warning about the values below absolute zero of a variable: ``values`` the different
+    ones found on the checked steps, ``counts`` how many times each is there (most first);
+    None when there are none.
+
+    Raises
+    ------
+    ClimannError
+        When they are more than :data:`CODES_AT_MOST` different values: no codes.
+    """
+    if not values.size:
+        return None
+    where = Path(found.file).name if found.file else "the data"
+    files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
+    zero, units, size = found.zero, found.units, int(np.prod(found.sample.shape))
+    if values.size > CODES_AT_MOST:
+        difference = ncatted_command([f"-a units_metadata,{name},o,c,'temperature: difference'"], files)
+        raise ClimannError(
+            f"'{name}' in {where} holds {values.size} different values below absolute zero ({zero:g} {units}), from "
+            f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
+            f"but values of something other than a temperature on the scale of its units '{units}'; if they are "
+            f"temperature differences (anomalies), say so: {difference}"
+        )
+    shown = " and ".join(f"{value:g}" for value in values)
+    hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
+    return (
+        f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}, below absolute "
+        f"zero ({zero:g} {units}), which no temperature can be, so they are read as missing; to say so in the "
+        f"file: {ncatted_command([found.fix], files)}"
+    )
+
+
+def masked_below_absolute_zero(
+    dataset: xr.Dataset, limits: dict[str, tuple[float, float]], *, given: xr.Dataset | None = None
+) -> xr.Dataset:
+    """One file's dataset with each temperature's values below absolute zero set to NaN (see
+    the module's rules), each such variable recording what was masked
+    (:data:`BELOW_ABSOLUTE_ZERO_KEY`) for :func:`warn_below_absolute_zero`.
+
+    Lazy: nothing is read; the mask is part of the dask graph.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened, its valid range already applied.
+    limits : dict
+        Variable name → its valid limits in its units, for the variables that have them: a
+        ``valid_min`` at or above absolute zero has masked them already (nothing to do).
+    given : xarray.Dataset, optional
+        The file before its valid range was applied, whose attributes (``valid_range``) the
+        advised command keeps; by default ``dataset``.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    given = dataset if given is None else given
+    masked = {}
+    for name, variable in dataset.data_vars.items():
+        zero = absolute_zero(str(name), variable)
+        low, high = limits.get(str(name), (-np.inf, None))
+        if zero is None or low >= zero:
+            continue
+        original = given[name] if name in given.data_vars else variable
+        found = BelowAbsoluteZero(zero, dask.array.asarray(checked_steps(variable).data),
+                                  variable.encoding.get("source"), str(variable.attrs.get("units")),
+                                  _fix(str(name), original, zero, high))
+        kept = variable.where(~(variable < zero))  # NaN stays NaN
+        kept.attrs, kept.encoding = dict(variable.attrs), {**variable.encoding, BELOW_ABSOLUTE_ZERO_KEY: found}
+        masked[name] = kept
+    return dataset.assign(masked) if masked else dataset
+
+
+def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
+    """Warn, once per variable and run, when a variable of ``names`` held values below
+    absolute zero that opening read as missing (:func:`masked_below_absolute_zero`): the
+    values, how many of the values checked (at most
+    :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` time steps of the first file that
+    holds it), that HadISST marks sea ice with -1000, and the ``ncatted`` that says so in the
+    file; the variables are read in one computation.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened (:func:`climann.data.open.open_dataset`).
+    names : sequence of str
+        The variables to check (those absent, or not masked so, are skipped).
+
+    Raises
+    ------
+    ClimannError
+        If a variable holds more than :data:`CODES_AT_MOST` different values below absolute
+        zero: no codes, but a quantity that is no temperature on its scale (an anomaly not
+        said to be one).
+    """
+    chosen = {}
+    for name in dict.fromkeys(names):
+        found = dataset[name].encoding.get(BELOW_ABSOLUTE_ZERO_KEY) if name in dataset.data_vars else None
+        if found is not None and not noted(("below absolute zero", name)):
+            chosen[name] = found
+    if not chosen:
+        return
+    below = dask.compute(*[found.sample[found.sample < found.zero] for found in chosen.values()])
+    for (name, found), values in zip(chosen.items(), below, strict=True):
+        different, counts = np.unique(np.asarray(values), return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        message = _warning(name, found, different[order], counts[order])
+        note_once(_log, logging.WARNING, lambda message=message: message, key=("below absolute zero", name))

@@ -1,0 +1,227 @@
+"""Temperatures below absolute zero are codes, read as missing (climann/data/absolute_zero.py)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import cftime
+import dask
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.absolute_zero import absolute_zero, warn_below_absolute_zero
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+
+LAT = np.arange(-80.0, 81.0, 20.0)
+LON = np.arange(0.0, 360.0, 30.0)
+N_YEARS = 10
+
+
+def _months() -> np.ndarray:
+    return np.array([cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="standard")
+                     for k in range(12 * N_YEARS)])
+
+
+def _hadisst_values() -> np.ndarray:
+    """SST (degC) with HadISST's codes: -1000 where sea ice covers a box, -1e30 over land."""
+    rng = np.random.default_rng(7)
+    lat, lon = np.meshgrid(LAT, LON, indexing="ij")
+    month = np.array([time.month for time in _months()])
+    season = np.cos(2 * np.pi * (month[:, None, None] - 1) / 12) * np.sin(np.radians(lat))[None]
+    sst = 28 * np.cos(np.radians(lat))[None] ** 2 - 1 + 3 * season + rng.normal(0, 0.5, (month.size, *lat.shape))
+    ice = (np.abs(lat)[None] >= 80) & (season * np.sign(lat)[None] < 0.3)
+    sst[ice] = -1000.0
+    sst[:, (lon > 60) & (lon < 150) & (lat > 0)] = -1e30
+    return sst.astype("f4")
+
+
+def _write(path, values, units="C", **attrs):
+    """A HadISST_sst.nc-like file: float sst(time, latitude, longitude), _FillValue = missing_value = -1e30."""
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", None), ("latitude", LAT.size), ("longitude", LON.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.standard_name = "days since 1870-01-01", "gregorian", "time"
+        time[:] = cftime.date2num(_months()[: values.shape[0]], time.units, "gregorian")
+        for name, axis, units_of in (("latitude", LAT, "degrees_north"), ("longitude", LON, "degrees_east")):
+            variable = nc.createVariable(name, "f4", (name,))
+            variable.units, variable.standard_name, variable[:] = units_of, name, axis
+        sst = nc.createVariable("sst", "f4", ("time", "latitude", "longitude"), fill_value=np.float32(-1e30))
+        sst.missing_value = np.float32(-1e30)
+        sst.units, sst.standard_name, sst.long_name = units, "sea_surface_temperature", "sst"
+        for key, value in attrs.items():
+            sst.setncattr(key, value)
+        sst[:] = values
+    return path
+
+
+@pytest.fixture
+def hadisst(tmp_path):
+    return _write(tmp_path / "hadisst.nc", _hadisst_values())
+
+
+def _opened(caplog, path, names=("sst",)):
+    """The file as opened, and what the check of ``names`` says (twice: once per run)."""
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([path])
+        warn_below_absolute_zero(dataset, list(names))
+        warn_below_absolute_zero(open_dataset([path]), list(names))
+    return dataset, [record.getMessage() for record in caplog.records]
+
+
+@pytest.mark.parametrize(
+    ("attrs", "zero"),
+    [
+        pytest.param({"units": "K"}, 0.0, id="K"),
+        pytest.param({"units": "C"}, -273.15, id="C-as-HadISST"),
+        pytest.param({"units": "degC"}, -273.15, id="degC"),
+        pytest.param({"units": "degF"}, -459.67, id="degF"),
+        pytest.param({"units": "K", "units_metadata": "temperature: difference"}, None, id="difference"),
+        pytest.param({"units": "K", "long_name": "temperature anomaly"}, None, id="called-an-anomaly"),
+        pytest.param({"units": "K", "long_name": "anomaly", "units_metadata": "temperature: on_scale"}, 0.0,
+                     id="anomaly-name-but-on-scale"),
+        pytest.param({"units": "W m-2"}, None, id="no-temperature"),
+        pytest.param({}, None, id="no-units"),
+    ],
+)
+def test_absolute_zero_in_the_units_of_a_temperature_on_its_scale(attrs, zero):
+    assert absolute_zero("t", xr.DataArray(np.zeros(2), dims="x", attrs=attrs)) == zero
+
+
+def test_hadisst_sea_ice_is_read_as_missing_with_one_warning(hadisst, caplog):
+    values = _hadisst_values()
+    dataset, said = _opened(caplog, hadisst)
+    read = dataset["sst"].values
+    # by hand: every -1000 and every -1e30 missing, the other values as written
+    expected = np.where((values == -1000) | (values == np.float32(-1e30)), np.nan, values)
+    np.testing.assert_array_equal(read, expected)
+    # the warning counts the 24 evenly spaced steps checked of the 120
+    steps = np.unique(np.linspace(0, values.shape[0] - 1, 24).round().astype(int))
+    count = int((values[steps] == -1000).sum())
+    assert count > 0
+    assert said == [
+        f"'sst' in hadisst.nc holds -1000 at {count} of the {steps.size * LAT.size * LON.size} values checked "
+        "(HadISST marks sea ice so), below absolute zero (-273.15 C), which no temperature can be, so they are read "
+        f"as missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {hadisst} "
+        f"{hadisst.with_name('hadisst_fixed.nc')}"
+    ]
+
+
+def test_the_advised_valid_min_masks_them_without_a_warning(tmp_path, caplog):
+    """The file as the advised ncatted leaves it: the same values read, nothing said."""
+    path = _write(tmp_path / "fixed.nc", _hadisst_values(), valid_min=np.float32(-273.15))
+    dataset, said = _opened(caplog, path)
+    assert said == []
+    assert int(np.isnan(dataset["sst"].values).sum()) == int((_hadisst_values() < -273.15).sum())
+
+
+def test_a_valid_range_is_kept_in_the_advised_command(tmp_path, caplog):
+    path = _write(tmp_path / "ranged.nc", _hadisst_values(), valid_range=np.array([-2000, 40], "f4"))
+    _, said = _opened(caplog, path)
+    assert len(said) == 1 and "ncatted -a valid_range,sst,o,f,-273.15,40 " in said[0]
+
+
+def test_temperature_differences_are_not_masked(tmp_path, caplog):
+    values = np.where(_hadisst_values() < -100, np.float32(-1e30), _hadisst_values() - 15)
+    path = _write(tmp_path / "anomaly.nc", values, units="K", units_metadata="temperature: difference")
+    dataset, said = _opened(caplog, path)
+    assert said == []
+    assert np.nanmin(dataset["sst"].values) == values[values > -1e29].min() < 0
+
+
+def test_many_values_below_absolute_zero_are_refused_as_no_codes(tmp_path, caplog):
+    """An anomaly in K not called one: -5 K is no code, and masking every negative would bias it."""
+    values = np.where(_hadisst_values() < -100, np.float32(-1e30), _hadisst_values() - 15)
+    path = _write(tmp_path / "unsaid.nc", values, units="K")
+    forget_notes()
+    dataset = open_dataset([path])
+    with pytest.raises(ClimannError, match=r"'sst' in unsaid\.nc holds \d+ different values below absolute zero "
+                                           r"\(0 K\).*if they are temperature differences \(anomalies\), say so: "
+                                           r"ncatted -a units_metadata,sst,o,c,'temperature: difference' "):
+        warn_below_absolute_zero(dataset, ["sst"])
+
+
+def test_opening_reads_nothing(hadisst):
+    """The data layer stays lazy until the batch boundary: the mask is part of the graph."""
+    def raising(graph, keys, **kwargs):
+        raise AssertionError("dask computed while opening")
+
+    with dask.config.set(scheduler=raising):
+        sst = open_dataset([hadisst])["sst"]
+    assert sst.chunks is not None
+
+
+def test_an_unmarked_default_fill_of_packed_kelvins_is_read_as_missing(tmp_path, caplog):
+    """int16 K packed about 280 K with netCDF's default fill -32767 and no _FillValue: -47.67 K."""
+    path = tmp_path / "tas.nc"
+    with netCDF4.Dataset(path, "w", format="NETCDF3_64BIT_OFFSET") as nc:
+        nc.createDimension("time", 3)
+        nc.createDimension("lat", 2)
+        nc.createVariable("time", "f8", ("time",))[:] = [15.0, 45.0, 75.0]
+        nc["time"].units = "days since 2000-01-01"
+        nc.createVariable("lat", "f8", ("lat",))[:] = [-45.0, 45.0]
+        nc["lat"].units = "degrees_north"
+        tas = nc.createVariable("tas", "i2", ("time", "lat"))
+        tas.set_auto_maskandscale(False)
+        tas.units, tas.scale_factor, tas.add_offset = "K", np.float32(0.01), np.float32(280.0)
+        tas[:] = np.array([[100, -32767], [200, 300], [-32767, 400]], np.int16)
+    dataset, said = _opened(caplog, path, ["tas"])
+    np.testing.assert_allclose(dataset["tas"].values, [[281.0, np.nan], [282.0, 283.0], [np.nan, 284.0]], rtol=1e-6)
+    # the limit as a float, the type of scale_factor: in the data's units (NUG)
+    assert said == [f"'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, below absolute zero (0 K), which no "
+                    f"temperature can be, so they are read as missing; to say so in the file: ncatted -a "
+                    f"valid_min,tas,o,f,0 {path} {tmp_path / 'tas_fixed.nc'}"]
+
+
+def _years(period: str) -> tuple[int, int]:
+    """The first and last years of a block's period as metrics.json gives it: ``2000–2007``, ``2009``."""
+    years = [int(year) for year in re.findall(r"\d{4}", period)]
+    return years[0], years[-1]
+
+
+def _hand_climatology_mse(values: np.ndarray, periods: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """The monthly climatology of the training years scored on each block, area-weighted by
+    the cells' areas (sin of the latitude edges, midpoints clipped at the poles, times the
+    longitude widths), with -1000 and the land fill missing: by numpy, from the written values."""
+    sst = np.where(values < -273.15, np.nan, values).astype(np.float64)
+    years = np.array([time.year for time in _months()])
+    months = np.array([time.month for time in _months()])
+    edges = np.clip(np.concatenate([[LAT[0] - 10], (LAT[1:] + LAT[:-1]) / 2, [LAT[-1] + 10]]), -90, 90)
+    weights = np.broadcast_to(np.abs(np.diff(np.sin(np.radians(edges))))[:, None] * 30.0, sst.shape[1:])
+    first, last = _years(periods["train"])
+    train = (years >= first) & (years <= last)
+    climatology = {month: np.nanmean(sst[train & (months == month)], axis=0) for month in range(1, 13)}
+    scores = {}
+    for block, period in periods.items():
+        first, last = _years(period)
+        chosen = np.flatnonzero((years >= first) & (years <= last))
+        errors = np.stack([climatology[months[step]] - sst[step] for step in chosen])
+        cells = np.broadcast_to(weights, errors.shape)
+        ok = np.isfinite(errors)
+        scores[block] = (float((cells[ok] * errors[ok] ** 2).sum() / cells[ok].sum()), int(ok.sum()))
+    return scores
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(2.0, id="in-memory"), pytest.param(1e-6, id="streamed")])
+def test_a_run_on_hadisst_scores_the_sea_surface_without_the_ice_codes(hadisst, tmp_path, limit_gb):
+    """break13 F3: the climatology's test MSE was 0.280975 over 2400 values, -1000 °C included."""
+    config = build_config({"model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 256},
+                           "evaluation": {"figures": False},
+                           "data": {"paths": [str(hadisst)], "target": "sst", "predictors": [],
+                                    "in_memory_limit_gb": limit_gb}})
+    metrics = run_training(config, run_dir=tmp_path / "run").metrics
+    expected = _hand_climatology_mse(_hadisst_values(), metrics["split_periods"])
+    for block, (mse, count) in expected.items():
+        scored = metrics["splits"][block]["climatology"]
+        assert scored["n_samples"] == count
+        assert scored["mse"] == pytest.approx(mse, rel=1e-6)
+    assert expected["test"][1] == 2092 and expected["test"][0] == pytest.approx(0.291055, abs=1e-6)
