@@ -46,8 +46,10 @@ import xarray as xr
 
 from climann.data.shell import shown_path, source_and_copy
 from climann.data.sources import variable_where
+from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
-__all__ = ["flag_classes", "flag_codes", "indicator_advice", "refuse_flag_target", "warn_flag_predictors"]
+__all__ = ["flag_classes", "flag_codes", "indicator_advice", "refuse_flag_target", "status_codes",
+           "warn_flag_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -69,15 +71,18 @@ def flag_codes(variable: xr.DataArray, key: str) -> np.ndarray:
     Returns
     -------
     ndarray, shape (n_codes,)
-        Empty without the attribute; float64 for text of numbers, else the attribute's type.
+        Empty without the attribute; float64 for text of numbers, else the attribute's type,
+        read unsigned where the variable's ``_Unsigned`` is "true" (NUG "Attribute
+        Conventions": the attribute has the variable's type, so its signedness: the byte
+        ``-5b`` of NSIDC's sea-ice concentration is 251).
     """
     raw = variable.attrs.get(key)
     if raw is None:
         return np.array([])
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
-    if not isinstance(raw, str):
-        return np.atleast_1d(np.asarray(raw))
+    if not isinstance(raw, str):  # the stored type's signedness: -5b is 251 where _Unsigned = "true"
+        return with_signedness(np.atleast_1d(np.asarray(raw)), {**variable.attrs, **variable.encoding})
     parts = [part for part in re.split(r"[\s,]+", raw.strip()) if part]
     numbers = [_number(part) for part in parts]
     return np.array(parts if None in numbers else numbers)
@@ -89,6 +94,46 @@ def _number(text: str) -> float | None:
         return float(re.sub(r"(?<=[0-9.])(?:[bBsSlL]|[uU][bBsSlL]?)$", "", text))
     except ValueError:
         return None
+
+
+def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None) -> np.ndarray | None:
+    """The ``flag_values`` of a continuous quantity, none of which is a value of it: every one
+    lies outside its valid range or is one of its fill values, so opening reads them as missing
+    (:func:`climann.data.masking.mask_invalid`); None for a variable whose flags are classes.
+
+    CF-1.8 §3.5 lets flags stand beside continuous data: NOAA/NSIDC's sea-ice concentration
+    CDR (G02202) holds concentrations 0…100 × 0.01 (``valid_range = 0b, 100b``) and
+    ``flag_values = 251 … 255`` (pole hole, lakes, coast, land, missing; ``_FillValue`` 255)
+    in one ``_Unsigned`` byte variable. Such a variable is data with status codes, not a class
+    variable (:func:`flag_classes`).
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened, before its valid range is applied: the flag values, like the valid range
+        and the fill values, are stored (packed) values, read with the data's signedness.
+    limits : (float, float) or None
+        Its valid minimum and maximum in decoded units
+        (:func:`climann.data.masking.valid_limits`), None without a valid range.
+
+    Returns
+    -------
+    ndarray or None
+        The codes (stored values, as :func:`flag_codes` reads them), or None.
+    """
+    codes = flag_codes(variable, "flag_values")
+    if not codes.size or codes.dtype.kind not in "iuf" or flag_codes(variable, "flag_masks").size:
+        return None
+    marks = {**variable.attrs, **variable.encoding}
+    fills = np.concatenate([with_signedness(np.atleast_1d(np.asarray(marks[key])), marks).astype(np.float64)
+                            for key in FILL_ATTRIBUTES if key in marks and np.asarray(marks[key]).dtype.kind in "iuf"]
+                           or [np.array([])])
+    outside = np.zeros(codes.size, bool)
+    if limits is not None:
+        decoded = unpacked(codes.astype(read_type(variable)) if codes.dtype.kind in "iu" else codes,
+                           variable.encoding, variable.dtype).astype(np.float64)
+        outside = (decoded < limits[0]) | (decoded > limits[1])
+    return codes if bool(np.all(outside | np.isin(codes.astype(np.float64), fills))) else None
 
 
 def _shown(code: object) -> str:
@@ -132,13 +177,32 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     return f"{kind} {' '.join(_shown(code) for code in codes)}: {variable.attrs['flag_meanings']}"
 
 
+def _stored_forms(variable: xr.DataArray, code: object) -> list[str]:
+    """A code as a command compares the stored values with it: ``["251", "-5"]`` for a byte
+    stored signed with ``_Unsigned = "true"`` (a tool that reads the flag sees 251, one that
+    does not sees -5; either finds one of the two, and no other value is either), else
+    ``["251"]``."""
+    shown = [_shown(code)]
+    if np.asarray(code).dtype.kind in "iu":
+        stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+        if stored.kind in "iu" and stored != read_type(variable):
+            shown.append(_shown(np.asarray(code).astype(read_type(variable)).view(stored)[()]))
+    return shown
+
+
+def _is_code(name: str, variable: xr.DataArray, code: object) -> str:
+    """The ncap2 expression that is 1 where ``name`` holds ``code`` (:func:`_stored_forms`)."""
+    forms = _stored_forms(variable, code)
+    return f"({name}=={forms[0]})" if len(forms) == 1 else "(" + "||".join(f"{name}=={form}" for form in forms) + ")"
+
+
 def _indicator_script(name: str, variable: xr.DataArray) -> str:
     """The ``ncap2 -s`` of the 0/1 variable of the first class (or bit) of a flag variable."""
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
     if masks.size:
         return f"-s '{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2'"
-    return f"-s '{name}_{meaning[0]}=({name}=={_shown(values[0])})'"
+    return f"-s '{name}_{meaning[0]}={_is_code(name, variable, values[0])}'"
 
 
 def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str] = ()) -> str:
@@ -212,9 +276,12 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{target}_{meaning}.nc'))}"  # beside it
-    if values.size:
+    ncap2 = f"ncap2 -s '{target}_{meaning}={_is_code(target, variable, values[0])}' {files}" if values.size else ""
+    if values.size and len(_stored_forms(variable, values[0])) > 1:  # _Unsigned: cdo eqc takes one value
+        way = f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
+    elif values.size:
         way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
-               f"0 elsewhere) or ncap2 -s '{target}_{meaning}=({target}=={_shown(values[0])})' {files}")
+               f"0 elsewhere) or {ncap2}")
     else:
         way = f"ncap2 -s '{target}_{meaning}=({target}/{_shown(masks[0])})%2' {files} for integer codes"
     raise ClimannError(

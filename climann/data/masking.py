@@ -47,9 +47,10 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
     fill_like_counts,
     warn_fill_like_values,
 )
+from climann.data.flags import status_codes
 from climann.data.notes import note_once
 from climann.data.shell import NCATTED_TYPES, input_and_copy, ncatted_command, ncatted_number, ncatted_type
-from climann.data.stored_values import exact_cast, read_type, unpacked
+from climann.data.stored_values import exact_cast, read_type, unpacked, with_signedness
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -65,26 +66,15 @@ def _unpacked_type(encoding: dict) -> np.dtype | None:
     return np.result_type(*[np.asarray(value).dtype for value in packing]) if packing else None
 
 
-def _with_signedness(limit: np.ndarray, encoding: dict) -> np.ndarray:
-    """An integer limit reinterpreted (same bits) as unsigned when ``_Unsigned`` is "true",
-    as signed when it is "false"; other limits unchanged. ``-2s`` becomes 65534, the byte
-    ``-56b`` 200."""
-    unsigned = str(encoding.get("_Unsigned", "")).strip().lower()
-    kind = {"true": "i", "false": "u"}.get(unsigned)
-    if kind is None or limit.dtype.kind != kind:
-        return limit
-    return limit.view(np.dtype(f"{'u' if kind == 'i' else 'i'}{limit.dtype.itemsize}"))
-
-
 def _given_limits(attrs: dict, encoding: dict) -> list[tuple[str, np.ndarray | None]] | None:
     """The limits as stored, ``[(key, value or None), (key, value or None)]`` for the minimum
     and the maximum (``valid_range`` wins), integers read with the data's signedness; None
     when no limit is given."""
     if "valid_range" in attrs and np.asarray(attrs["valid_range"]).size == 2:
-        both = _with_signedness(np.asarray(attrs["valid_range"]), encoding).reshape(2)
+        both = with_signedness(np.asarray(attrs["valid_range"]), encoding).reshape(2)
         return [("valid_range", both[0]), ("valid_range", both[1])]
     if "valid_min" in attrs or "valid_max" in attrs:
-        return [(key, None if attrs.get(key) is None else _with_signedness(np.asarray(attrs[key]), encoding))
+        return [(key, None if attrs.get(key) is None else with_signedness(np.asarray(attrs[key]), encoding))
                 for key in ("valid_min", "valid_max")]
     return None
 
@@ -267,7 +257,10 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
 
     Lazy: dask-backed variables stay dask-backed. Coordinates are left as they are. The
     valid-range attributes of the masked variables are dropped (see
-    :data:`VALID_RANGE_ATTRIBUTES`); a variable without them is returned unchanged.
+    :data:`VALID_RANGE_ATTRIBUTES`), and the flag attributes of a variable whose flag values are
+    all outside its valid range or its fill values: status codes of continuous data, which no
+    longer holds them (:func:`~climann.data.flags.status_codes`, :data:`STATUS_FLAG_ATTRIBUTES`;
+    NSIDC's sea-ice concentration); a variable without them is returned unchanged.
 
     Parameters
     ----------
@@ -297,14 +290,38 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             raise ClimannError(
                 f"'{name}' has valid-range attributes that are not numbers ({given}); correct them in the file"
             ) from None
-        if limits is None:
+        codes = status_codes(variable, limits)
+        if limits is None and codes is None:
             continue
-        limits_of[name] = limits
-        low, high = limits
-        attrs = {key: value for key, value in variable.attrs.items() if key not in VALID_RANGE_ATTRIBUTES}
-        kept = variable.where((variable >= low) & (variable <= high))
+        dropped = (*VALID_RANGE_ATTRIBUTES, *(() if codes is None else STATUS_FLAG_ATTRIBUTES))
+        attrs = {key: value for key, value in variable.attrs.items() if key not in dropped}
+        if codes is not None:
+            _note_status_codes(str(name), variable, codes)
+        if limits is None:  # flags that are all fill values, masked already
+            kept = variable.copy(deep=False)
+        else:
+            limits_of[name] = low, high = limits
+            kept = variable.where((variable >= low) & (variable <= high))
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
         masked[name] = kept
     warn_limit_types(dataset, limits_of)
     # a temperature below absolute zero is a code (HadISST's -1000 for sea ice); see climann.data.absolute_zero
     return masked_below_absolute_zero(dataset.assign(masked) if masked else dataset, limits_of, given=dataset)
+
+
+#: The flag attributes of a variable whose flags are status codes read as missing
+#: (:func:`~climann.data.flags.status_codes`): dropped with the valid range, as its data no
+#: longer hold those codes (an output file that copied them would name codes it never holds).
+STATUS_FLAG_ATTRIBUTES = ("flag_values", "flag_meanings")
+
+
+def _note_status_codes(name: str, variable: xr.DataArray, codes: np.ndarray) -> None:
+    """Say once per run that a variable's flag values are status codes, read as missing."""
+    source = variable.encoding.get("source")
+    where = Path(source).name if source else "the data"
+    shown = " ".join(f"{code:g}" for code in codes)
+    meanings = str(variable.attrs.get("flag_meanings", "")).strip()
+    note_once(_log, logging.INFO, (
+        f"'{name}' in {where}: its flag_values {shown}{f' ({meanings})' if meanings else ''} lie outside its valid "
+        "range or are its fill values, so they are status codes of a continuous quantity (CF-1.8 §3.5), read as "
+        "missing; its other values are data"))

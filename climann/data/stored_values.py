@@ -57,7 +57,7 @@ from climann.data.shell import input_and_copy
 from climann.errors import ClimannError
 
 __all__ = ["FILL_ATTRIBUTES", "exact_cast", "fill_value_in_type", "read_type", "rounds_the_data", "unpacked",
-           "unsigned_flag", "with_stored_values_read"]
+           "unsigned_flag", "with_signedness", "with_stored_values_read"]
 
 _log = logging.getLogger(__name__)
 
@@ -259,6 +259,18 @@ def with_stored_values_read(name: str, variable: xr.Variable, source: str | None
                     f"'{name}' in {where}: {key} {_shown(given)} is stored as {given.dtype}, the data as "
                     f"{typed.dtype}: values equal to {typed.dtype}({_shown(given)}) are missing (CF §2.5.1)"))
     return variable
+
+
+def with_signedness(limit: np.ndarray, encoding: dict) -> np.ndarray:
+    """An integer attribute of the stored type (a valid-range limit, a flag value) reinterpreted
+    (same bits) as unsigned when the variable's ``_Unsigned`` (in ``encoding``) is "true", as
+    signed when it is "false"; other values unchanged. ``-2s`` becomes 65534, the byte
+    ``-56b`` 200."""
+    unsigned = str(encoding.get("_Unsigned", "")).strip().lower()
+    kind = {"true": "i", "false": "u"}.get(unsigned)
+    if kind is None or limit.dtype.kind != kind:
+        return limit
+    return limit.view(np.dtype(f"{'u' if kind == 'i' else 'i'}{limit.dtype.itemsize}"))
 
 
 def read_type(variable: xr.DataArray | xr.Variable) -> np.dtype:

@@ -227,3 +227,81 @@ def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_e
         "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
         f"'qc_frozen=(qc/1)%2' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
     assert prepared.samples.feature_names[0] == predictors[0]
+
+
+def _nsidc_like(path, *, flag_values=(251, 252, 253, 254, 255), valid_range=(0, 100)):
+    """A NOAA/NSIDC sea-ice concentration CDR (G02202) variable: _Unsigned bytes, scale_factor 0.01,
+    valid_range 0b, 100b, _FillValue -1b (255) and flag_values 251…255 stored as signed bytes."""
+    import netCDF4
+
+    rng = np.random.default_rng(4)
+    raw = rng.integers(0, 101, (6, 3, 4)).astype(np.uint8)
+    raw[:, 0, :] = 254  # land
+    raw[0, 1, 1], raw[1, 2, 3], raw[2, 1, 2] = 251, 253, 255
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", 6), ("lat", 3), ("lon", 4)):
+            nc.createDimension(name, size)
+        nc.createVariable("time", "f8", ("time",))[:] = 15.0 + 30 * np.arange(6)
+        nc["time"].units = "days since 2000-01-01"
+        nc.createVariable("lat", "f8", ("lat",))[:] = [60.0, 70.0, 80.0]
+        nc["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f8", ("lon",))[:] = [0.0, 90.0, 180.0, 270.0]
+        nc["lon"].units = "degrees_east"
+        conc = nc.createVariable("conc", "i1", ("time", "lat", "lon"), fill_value=np.int8(-1))
+        conc.set_auto_maskandscale(False)
+        conc._Unsigned, conc.scale_factor = "true", np.float32(0.01)
+        if valid_range is not None:
+            conc.valid_range = np.array(valid_range, np.uint8).view(np.int8)
+        conc.flag_values = np.array(flag_values, np.uint8).view(np.int8)
+        conc.flag_meanings = " ".join(["pole_hole_mask", "lakes", "coastal", "land_mask", "missing_data"][:len(flag_values)])
+        conc.units, conc.standard_name = "1", "sea_ice_area_fraction"
+        conc[:] = raw.view(np.int8)
+        tas = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        tas.units, tas[:] = "K", 270 - 20 * np.where(raw <= 100, raw / 100, 0)
+    return path, raw
+
+
+def test_flag_values_of_unsigned_data_are_read_unsigned():
+    variable = _variable(flag_values=np.array([-56, -55, -54], "i1"), flag_meanings="a b c")
+    variable.encoding["_Unsigned"] = "true"
+    assert flag_codes(variable, "flag_values").tolist() == [200, 201, 202]
+    assert flag_classes(variable) == "flag_values 200 201 202: a b c"
+
+
+def test_nsidc_sea_ice_concentration_is_data_with_status_codes(tmp_path, caplog):
+    """break13 F4: its codes 251…255 lie outside valid_range 0…100: read as missing, the rest as concentrations."""
+    path, raw = _nsidc_like(tmp_path / "nsidc.nc")
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset([path])
+    # by hand: 0…100 × float32(0.01), the codes missing
+    expected = np.where(raw <= 100, raw.astype(np.float32) * np.float32(0.01), np.nan)
+    np.testing.assert_array_equal(opened["conc"].values, expected)
+    assert flag_classes(opened["conc"]) is None
+    assert [r.getMessage() for r in caplog.records if "status codes" in r.getMessage()] == [
+        "'conc' in nsidc.nc: its flag_values 251 252 253 254 255 (pole_hole_mask lakes coastal land_mask "
+        "missing_data) lie outside its valid range or are its fill values, so they are status codes of a continuous "
+        "quantity (CF-1.8 §3.5), read as missing; its other values are data"]
+    refuse_flag_target(opened, "conc", where="nsidc.nc")  # a target
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(opened, ["conc"], where="nsidc.nc")
+    assert caplog.records == []
+
+
+def test_an_unsigned_class_variable_is_refused_with_a_comparison_that_finds_its_stored_codes(tmp_path):
+    """Codes 200…202 inside the valid range are classes; a byte stored as -56 is 200 read unsigned: the advice
+    compares with both, and gives no cdo eqc (one value)."""
+    path, _ = _nsidc_like(tmp_path / "classes.nc", flag_values=(200, 201, 202), valid_range=(0, 250))
+    opened = open_dataset([path])
+    with pytest.raises(ClimannError, match=r"flag_values 200 201 202: pole_hole_mask lakes coastal\).*ncap2 -s "
+                                           r"'conc_pole_hole_mask=\(conc==200\|\|conc==-56\)' ") as refused:
+        refuse_flag_target(opened, "conc", where="classes.nc")
+    assert "cdo eqc" not in str(refused.value)
+
+
+def test_flags_partly_inside_the_valid_range_stay_classes(tmp_path):
+    path, _ = _nsidc_like(tmp_path / "mixed.nc", flag_values=(50, 251, 254), valid_range=(0, 100))
+    assert flag_classes(open_dataset([path])["conc"]) == "flag_values 50 251 254: pole_hole_mask lakes coastal"
