@@ -63,6 +63,9 @@ class History:
         validation set).
     stopped_epoch : int or None
         The epoch after which early stopping ended the run; None if it ran all epochs.
+    weights_epoch : int or None
+        The epoch whose weights the network holds when training ends: ``best_epoch`` with
+        early stopping (its best weights restored), else the last epoch; None while training.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -70,6 +73,7 @@ class History:
     learning_rate: list[float] = field(default_factory=list)
     best_epoch: int | None = None
     stopped_epoch: int | None = None
+    weights_epoch: int | None = None
 
 
 @dataclass

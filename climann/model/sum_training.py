@@ -340,6 +340,6 @@ def train_in_rounds(
         loop.run(first_epoch, progress)
     except Diverged as diverged:
         raise loop.diverged(str(diverged)) from None
-    if early_stopping is not None:
-        loop.best.restore(network.parameter_vector)
+    restored = early_stopping is not None and loop.best.restore(network.parameter_vector)
+    loop.history.weights_epoch = loop.best.epoch if restored else len(loop.history.train_loss)
     return loop.history

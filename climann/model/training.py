@@ -582,8 +582,8 @@ def train(
         if diverged.at_initial_weights:
             raise _diverged_at_initial_weights(diverged.problem, network, stepper.optimizer.learning_rate) from None
         raise loop.diverged(diverged.problem) from None
-    if early_stopping is not None:
-        loop.best.restore(network.parameter_vector)
+    restored = early_stopping is not None and loop.best.restore(network.parameter_vector)
+    loop.history.weights_epoch = loop.best.epoch if restored else len(loop.history.train_loss)
     return loop.history
 
 

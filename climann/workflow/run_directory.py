@@ -30,6 +30,7 @@ from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
 from climann.evaluation.figures import (
     ENSEMBLE_FIGURE_FILES,
     FIGURES_STRIDE_KEY,
+    WEIGHTS_EPOCH_KEY,
     draw_figures,
     draw_figures_from_file,
     draw_skill_figure,
@@ -303,6 +304,8 @@ def write_run_record(
     ``figures``, already drawn) into ``staging``: the files every run writes, whichever way its
     predictions and figures were made."""
     (staging / "config.toml").write_text(config_to_toml(config))
+    if history.weights_epoch is not None:  # which epoch's weights model.npz holds (the learning curves mark it)
+        metadata = metadata | {WEIGHTS_EPOCH_KEY: history.weights_epoch}
     network.save(staging / "model.npz", metadata=metadata)
     (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
@@ -336,7 +339,7 @@ def write_run_files(
             history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
             dpi=config.evaluation.dpi,
             member_losses=[(h.train_loss, h.val_loss) for h in member_histories] if is_ensemble else None,
-            test_period=data.split.descriptions.get("test"),
+            test_period=data.split.descriptions.get("test"), weights_epoch=history.weights_epoch,
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
         if is_ensemble and evaluation.spread is not None and draws_maps(layout):
@@ -451,5 +454,5 @@ def figures_from_file(
     return draw_figures_from_file(
         predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
         limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,
-        season_index=season_index, test_period=split.descriptions.get("test"),
+        season_index=season_index, test_period=split.descriptions.get("test"), weights_epoch=history.weights_epoch,
     )

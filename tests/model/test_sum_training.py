@@ -84,7 +84,7 @@ def test_early_stopping_restores_the_best_weights():
         network, lambda epoch: [_chunked_step(network, X, y, 50)], validation=validation, epochs=6,
         optimizer="sgd", learning_rate=0.01, early_stopping=EarlyStopping(patience=2),
     )
-    assert history.best_epoch == 2 and history.stopped_epoch == 4
+    assert history.best_epoch == 2 and history.stopped_epoch == 4 and history.weights_epoch == 2
     np.testing.assert_array_equal(network.parameter_vector, snapshots[1])
 
 

@@ -661,6 +661,16 @@ def test_early_stopping_restores_the_best_weights():
     best = min(history.val_loss)
     assert history.val_loss[history.best_epoch - 1] == best < history.val_loss[-1]
     assert network.loss(X_val, y_val) == best
+    assert history.weights_epoch == history.best_epoch
+
+
+def test_without_early_stopping_the_weights_are_the_last_epochs_not_the_best():
+    """The demo's learning curves starred epoch 14 (lowest validation loss) while model.npz held epoch 15."""
+    X, y, X_val, y_val = _overfitting_problem()
+    network = Network([2, 64, 64, 1], activation="tanh", seed=0)
+    history = train(network, X, y, epochs=40, batch_size=8, learning_rate=1e-2, validation=(X_val, y_val))
+    assert history.best_epoch < 40 and history.weights_epoch == 40
+    assert network.loss(X_val, y_val) == history.val_loss[-1] > history.val_loss[history.best_epoch - 1]
 
 
 def test_early_stopping_without_validation_watches_the_training_loss():

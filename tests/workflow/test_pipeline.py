@@ -169,6 +169,7 @@ def test_history_records_the_training_loss_per_epoch(finished_run):
     assert [int(row[0]) for row in rows] == [1, 2, 3]
     assert [float(row[1]) for row in rows] == pytest.approx(finished_run.history.train_loss)
     assert float(rows[-1][1]) < float(rows[0][1])
+    assert Network.load(finished_run.run_dir / "model.npz").metadata["weights_epoch"] == 3  # no early stopping: the last
 
 
 def test_model_file_reproduces_the_predictions(finished_run):
@@ -241,6 +242,7 @@ def test_early_stopping_restores_the_best_validation_weights(tiny_sample, tmp_pa
     weights = sample_area_weights(data)[val]  # the loss is area-weighted by default
     restored = network.loss(data.scaled_inputs[val], data.scaled_target[val], loss="mse", sample_weight=weights)
     assert restored == pytest.approx(min(history.val_loss), rel=1e-4)
+    assert network.metadata["weights_epoch"] == history.best_epoch == int(np.argmin(history.val_loss)) + 1
 
 
 def test_field_mode_trains_with_the_default_inputs(tiny_sample, tmp_path):

@@ -41,6 +41,7 @@ from climann.evaluation.figures.plots import (
 )
 from climann.evaluation.figures.runs import (
     FIGURES_STRIDE_KEY,
+    WEIGHTS_EPOCH_KEY,
     draw_figures,
     draw_figures_from_file,
     draw_skill_figure,
@@ -58,6 +59,7 @@ from climann.evaluation.figures.comparison import plot_comparison
 __all__ = [
     "FIGURE_FILES",
     "FIGURES_STRIDE_KEY",
+    "WEIGHTS_EPOCH_KEY",
     "LESSON_FIGURE_FILES",
     "ENSEMBLE_FIGURE_FILES",
     "METRICS_FIGURE_FILES",

@@ -28,6 +28,7 @@ def plot_learning_curves(
     path: str | Path,
     dpi: int = 150,
     member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
+    weights_epoch: int | None = None,
 ) -> Path:
     """Training and validation loss J after each epoch, on a log scale.
 
@@ -45,6 +46,10 @@ def plot_learning_curves(
     path : str or Path
     dpi : int
     member_losses : sequence of (train_loss, val_loss), optional
+    weights_epoch : int, optional
+        The epoch whose weights the run kept (``model.npz``): marked on the validation curve
+        (the training curve without one), so that the lowest validation loss, starred, is not
+        read as the model kept when training ran on past it (no early stopping).
 
     Returns
     -------
@@ -65,6 +70,7 @@ def plot_learning_curves(
         best = int(np.nanargmin(val))
         axis.plot(best + 1, val[best], "*", color="black", markersize=11, zorder=5,
                   label=f"lowest validation loss (epoch {best + 1})")
+    _mark_weights_epoch(axis, weights_epoch, val if np.isfinite(val).any() else _positive(train_loss))
     axis.set_yscale("log")
     axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     axis.set_xlabel("epoch")
@@ -73,6 +79,14 @@ def plot_learning_curves(
     axis.grid(True, which="both", alpha=0.3)
     axis.legend()
     return _save(figure, path, dpi)
+
+
+def _mark_weights_epoch(axis: plt.Axes, epoch: int | None, losses: np.ndarray) -> None:
+    """A ring around ``losses`` at ``epoch`` (from 1): the weights the run kept."""
+    if epoch is None or not 1 <= epoch <= losses.size or not np.isfinite(losses[epoch - 1]):
+        return
+    axis.plot(epoch, losses[epoch - 1], "o", markersize=14, markerfacecolor="none", markeredgecolor="tab:red",
+              markeredgewidth=1.6, zorder=6, label=f"weights kept in model.npz (epoch {epoch})")
 
 
 def _positive(losses: Sequence[float]) -> np.ndarray:

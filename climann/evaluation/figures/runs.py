@@ -22,6 +22,7 @@ from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
+from climann.model.files import read_model
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import area_mean_series
@@ -81,6 +82,7 @@ def draw_figures(
     member_losses: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None,
     area_mean_series: bool = True,
     test_period: str | None = None,
+    weights_epoch: int | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -119,6 +121,8 @@ def draw_figures(
     test_period : str, optional
         The test block as the run's split names it (``metrics.json`` ``split_periods``, e.g.
         ``"1999-01 to 2000-01"``), for the maps' titles; default: its first and last years.
+    weights_epoch : int, optional
+        The epoch whose weights the run kept, marked on the learning curves.
 
     Returns
     -------
@@ -154,7 +158,7 @@ def draw_figures(
     if len(history_train):
         paths.append(plot_learning_curves(history_train, history_val, loss_name=loss_name,
                                           path=directory / FIGURE_FILES["learning_curves"], dpi=dpi,
-                                          member_losses=member_losses))
+                                          member_losses=member_losses, weights_epoch=weights_epoch))
     if area_mean_series:
         series = _area_means(layout.cell_area_weights(), truth, predictions)
         paths.append(plot_area_mean_series(layout.time.values, series, units=units, name=name, split_labels=labels,
@@ -301,6 +305,7 @@ def draw_figures_from_file(
     season_index: np.ndarray | None = None,
     n_members: int | None = None,
     test_period: str | None = None,
+    weights_epoch: int | None = None,
 ) -> tuple[list[Path], int]:
     """Draw a run's figures from its predictions file, holding at most ``limit_gb`` of grids:
     the one route of a run evaluated chunk by chunk and of ``climann plot RUN_DIR``.
@@ -344,6 +349,8 @@ def draw_figures_from_file(
     test_period : str, optional
         The test block as the run's split names it (``metrics.json`` ``split_periods``), for
         the maps' titles when every test year is shown; with every n-th, the years shown.
+    weights_epoch : int, optional
+        The epoch whose weights the run kept, marked on the learning curves.
 
     Returns
     -------
@@ -386,7 +393,8 @@ def draw_figures_from_file(
     period = test_period if every == 1 else None  # else the years shown: "1999–2010, every 3rd year"
     figures = draw_figures(shown, truth, grids, test, history_train, history_val, loss_name=loss_name,
                            directory=directory, dpi=dpi, area_mean_series=False,
-                           climatology=climatology[season_index[steps]] if anomalies else None, test_period=period)
+                           climatology=climatology[season_index[steps]] if anomalies else None, test_period=period,
+                           weights_epoch=weights_epoch)
     figures.append(plot_area_mean_series(times, area_means, units=layout.target_units, name=target,
                                          split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
                                          dpi=dpi, point=None if draws_maps(layout) else cell_position(layout)))
@@ -472,6 +480,20 @@ def _read_history(path: Path) -> tuple[list[float], list[float]]:
         rows = list(csv.DictReader(file))
     number = lambda text: float(text) if text not in (None, "") else float("nan")  # noqa: E731
     return [number(row.get("train_loss")) for row in rows], [number(row.get("val_loss")) for row in rows]
+
+
+#: The key, in ``model.npz``'s metadata, of the epoch whose weights the file holds (since 2 December 2026).
+WEIGHTS_EPOCH_KEY = "weights_epoch"
+
+
+def _weights_epoch(path: Path) -> int | None:
+    """The epoch whose weights the model file ``path`` holds, from its metadata
+    (:data:`WEIGHTS_EPOCH_KEY`); None for a file of an earlier version or none at all."""
+    try:
+        epoch = read_model(path).user_metadata.get(WEIGHTS_EPOCH_KEY)
+    except (OSError, ClimannError, ValueError, KeyError):
+        return None
+    return int(epoch) if isinstance(epoch, int) else None
 
 
 def _loss_name(run_dir: Path) -> str:
@@ -602,6 +624,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         path, layout, labels, train_loss, val_loss, loss_name=_loss_name(run_dir),
         limit_gb=run_memory_limit_gb(run_dir), directory=run_dir / "figures", dpi=dpi, n_members=n_members,
         test_period=((metrics or {}).get("split_periods") or {}).get("test"),
+        weights_epoch=_weights_epoch(run_dir / "model.npz"),
     )
     if metrics is not None:
         figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)

@@ -112,3 +112,33 @@ def test_a_runs_figures_folder_that_is_a_link_is_drawn_through_or_refused(tmp_pa
         paths = redraw_figures(run_dir, dpi=30)
         assert (run_dir / "figures").is_symlink()
         assert sorted(path.name for path in (tmp_path / "scratch" / "figs").iterdir()) == sorted(p.name for p in paths)
+
+
+@pytest.mark.parametrize("weights_epoch", [pytest.param(3, id="last-epoch-kept"), pytest.param(None, id="older-run")])
+def test_the_learning_curves_mark_the_epoch_whose_weights_model_npz_holds(tmp_path, monkeypatch, weights_epoch):
+    """tour13: the demo's curves starred the lowest validation loss (epoch 14) while model.npz held epoch 15."""
+    from climann.model import Network
+
+    layout, truth, predictions = station_run()
+    write_predictions(predictions_dataset(layout, truth, predictions["model"], LABELS), tmp_path / "predictions.nc",
+                      layout)
+    (tmp_path / "history.csv").write_text("epoch,train_loss,val_loss\n1,0.5,0.6\n2,0.25,0.3\n3,0.2,0.4\n")
+    Network([2, 3, 1], seed=0).save(tmp_path / "model.npz",
+                                    metadata={} if weights_epoch is None else {"weights_epoch": weights_epoch})
+    marks = {}
+    original = plots._save
+
+    def keep(figure, path, dpi):
+        if path.name == "learning_curves.png":
+            marks.update({line.get_label(): (list(line.get_xdata()), list(line.get_ydata()))
+                          for line in figure.axes[0].get_lines()})
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    redraw_figures(tmp_path, dpi=40)
+    assert marks["lowest validation loss (epoch 2)"] == ([2], [0.3])
+    kept = [label for label in marks if label.startswith("weights kept")]
+    if weights_epoch is None:
+        assert kept == []  # nothing recorded: nothing claimed
+    else:
+        assert kept == ["weights kept in model.npz (epoch 3)"] and marks[kept[0]] == ([3], [0.4])
