@@ -40,11 +40,20 @@ ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' clima
 NO_UNITS = "no units in the file"
 
 
+def squared_units(units: str) -> str:
+    """Units squared, as every caption, table and figure writes them: ``"K"`` → ``"K²"``,
+    ``"W m-2"`` → ``"(W m-2)²"``, ``""`` → ``""``."""
+    if not units:
+        return ""
+    return f"{units}²" if units.isalpha() else f"({units})²"
+
+
 def units_texts(units: str) -> tuple[str, str, str]:
     """How a caption names the target's units: the label after its name, the units of the
     scores in those units (RMSE, MAE, bias) and those of the MSE.
 
-    ``("K", "K", "(K)²")``. A target whose file has no ``units`` attribute is named as such,
+    ``("K", "K", "K²")``, ``("W m-2", "W m-2", "(W m-2)²")`` (:func:`squared_units`). A target
+    whose file has no ``units`` attribute is named as such,
     ``("no units in the file", "the target's units", "the target's units squared")``, never as
     the dimensionless "1": a missing attribute says nothing of the quantity's dimension (the
     eofs example ``hgt_djf.nc`` holds geopotential height, in m, without one).
@@ -55,7 +64,7 @@ def units_texts(units: str) -> tuple[str, str, str]:
         The target's ``units`` attribute ("" when the file has none).
     """
     if units:
-        return units, units, f"({units})²"
+        return units, units, squared_units(units)
     return NO_UNITS, "the target's units", "the target's units squared"
 
 
@@ -285,7 +294,7 @@ def ensemble_lines(metrics: dict) -> list[str]:
              "2, with its finite-ensemble correction of the MSE (1: spread matches the error; below 1: "
              "over-confident).", "",
              f"| split | spread{with_units} | RMSE of the mean{with_units} | spread–skill ratio | uncorrected | "
-             f"members' MSE{f' (({units})²)' if units else ''} |", "|---|---|---|---|---|---|"]
+             f"members' MSE{f' ({squared_units(units)})' if units else ''} |", "|---|---|---|---|---|---|"]
     for block, scores in ensemble["splits"].items():
         member_mse = ", ".join(_number(member["mse"].get(block)) for member in ensemble["members"])
         lines.append(f"| {block} | {_number(scores['spread'])} | {_number(scores['rmse'])} | "

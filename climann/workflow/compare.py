@@ -429,7 +429,6 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
     first = runs[0]
     label, units, squared = units_texts(first.units)
     periods = sorted({run.test_period for run in runs})
-    squared = f"{units}²" if units.isalpha() else squared
     return (f"{first.target} ({label}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
             f"MAE in {units}")
 

@@ -25,7 +25,7 @@ def test_table_lists_the_model_first_with_every_score():
     console.print(metrics_table(METRICS))
     text = console.export_text()
     assert text.index(" model ") < text.index(" climatology ")
-    assert "0.75" in text and "area-weighted" in text and "MSE in (K)²" in text
+    assert "0.75" in text and "area-weighted" in text and "MSE in K²" in text
 
 
 @pytest.mark.parametrize(("bias", "shown"), [
@@ -238,3 +238,15 @@ def test_a_region_with_cells_but_no_value_to_score_is_named_with_its_reason(tmp_
     text = report_markdown(metrics, [], tmp_path)
     assert "Region landbox not scored: no value of tos to score in its cells (24 cells)." in text
     assert "| landbox |" not in text
+
+
+@pytest.mark.parametrize(("units", "expected"), [
+    pytest.param("K", "K²", id="a-symbol"), pytest.param("W m-2", "(W m-2)²", id="a-product"), pytest.param("", "", id="none"),
+])
+def test_squared_units_are_written_alike_everywhere(units, expected):
+    """report.md wrote '(K)²' where the terminal, compare and the figures write 'K²'."""
+    from climann.evaluation.report import squared_units, units_texts
+
+    assert squared_units(units) == expected
+    if units:
+        assert units_texts(units) == (units, units, expected)

@@ -15,12 +15,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from climann.evaluation.figures.style import _save
-
-
-def _squared(units: str) -> str:
-    if not units:
-        return ""
-    return f"{units}²" if units.isalpha() else f"({units})²"
+from climann.evaluation.report import squared_units
 
 
 def plot_comparison(
@@ -109,7 +104,7 @@ def plot_comparison(
     right = np.nanmax(np.concatenate([mse, reference, [0.0]]))
     bars.set_xlim(0, (right if right > 0 else 1.0) * 1.45)  # room for the text beside the longest bar
     bars.set_yticks(positions, labels)
-    squared = _squared(units)
+    squared = squared_units(units)
     bars.set_xlabel(f"area-weighted test MSE ({squared})" if squared else "area-weighted test MSE")
     bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
     figure.suptitle(f"{target}: {n_runs} runs compared, test split {period}")

@@ -17,16 +17,10 @@ import numpy as np
 from climann.data.layout import GridLayout
 from climann.evaluation.figures.maps import MapPanel, _draw_map, _map_figure_size
 from climann.evaluation.figures.style import ERROR_COLORMAP, _save, symmetric_limit
+from climann.evaluation.report import squared_units
 
 #: Panels per row of the maps and of the partial-dependence curves.
 COLUMNS = 3
-
-
-def squared_label(units: str) -> str:
-    """Units squared for a label: "K" → "K²", "W m-2" → "(W m-2)²", "" → ""."""
-    if not units:
-        return ""
-    return f"{units}²" if units.isalpha() else f"({units})²"
 
 
 def input_label(name: str, columns: Sequence[str]) -> str:
@@ -66,7 +60,7 @@ def plot_importance_bars(importance: dict, *, path: str | Path, dpi: int = 150) 
     axis.barh(positions, means, xerr=stds, color="tab:blue", ecolor="black", capsize=3)
     axis.axvline(0.0, color="black", linewidth=0.8)
     axis.set_yticks(positions, names)
-    units = squared_label(importance["units"])
+    units = squared_units(importance["units"])
     axis.set_xlabel(_with("increase of the area-weighted test MSE", units))
     baseline = f"{importance['baseline_mse']:.3g}" + (f" {units}" if units else "")
     axis.set_title(
@@ -101,7 +95,7 @@ def plot_importance_maps(
     Path
     """
     ranked = [entry["name"] for entry in importance["inputs"]]
-    units = squared_label(importance["units"])
+    units = squared_units(importance["units"])
     n_columns = min(COLUMNS, len(ranked))
     n_rows = math.ceil(len(ranked) / n_columns)
     width, height = _map_figure_size(layout, n_columns)

@@ -487,10 +487,11 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
               "one chunk" if chunks_per_round == 1 else f"{chunks_per_round} chunks per replica")
     n_chunks = sum(1 for rows in samples.rows if rows > 0)
     if log:
+        who = (f"local SGD: {replicas} replicas" if replicas > 1 else
+               "mini-batch steps in one process (local SGD of one replica)")
         run_logger.info(
-            "local SGD: %d replicas, rounds of %s (≈ %d steps of %d samples per replica), %d round(s) per epoch "
-            "over %d chunks (%d training samples)", replicas, length, steps, batch_size, len(rounds), n_chunks,
-            samples.n_samples,
+            "%s, rounds of %s (≈ %d steps of %d samples per replica), %d round(s) per epoch over %d chunks "
+            "(%d training samples)", who, length, steps, batch_size, len(rounds), n_chunks, samples.n_samples,
         )
     if replicas == 1 or not warn:
         return

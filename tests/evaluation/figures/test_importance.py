@@ -12,7 +12,6 @@ from climann.evaluation.figures.importance import (
     plot_importance_bars,
     plot_importance_maps,
     plot_partial_dependence,
-    squared_label,
 )
 from tests.conftest import grid_dataset
 
@@ -33,11 +32,6 @@ DEPENDENCE = {
 }
 
 
-@pytest.mark.parametrize(("units", "expected"), [
-    pytest.param("K", "K²", id="a-symbol"), pytest.param("W m-2", "(W m-2)²", id="a-product"), pytest.param("", "", id="none"),
-])
-def test_squared_label(units, expected):
-    assert squared_label(units) == expected
 
 
 @pytest.mark.parametrize(("name", "columns", "expected"), [
