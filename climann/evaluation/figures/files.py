@@ -139,6 +139,8 @@ def time_steps(
     if match is None:
         raise ClimannError(f"--time '{text}' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2019-07)")
     year, month, day = (int(part) if part else None for part in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise ClimannError(f"--time {text} is not a month: months are 01 to 12 (e.g. {year:04d}-12)")
     absent = f"{where} has no time step in {text}; its times: {_range(times)}"
     if day is None:
         inside = np.array([t.year == year and (month is None or t.month == month) for t in times])

@@ -165,6 +165,7 @@ def test_with_time_bounds_a_day_picks_the_step_whose_cell_holds_it(text, step):
         pytest.param(["--time", "1979-12-01"], "no time step in 1979-12-01; its times: 1980-01-16", id="day-before-the-file"),
         pytest.param(["--time", "July 1981"], "--time 'July 1981' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD", id="malformed"),
         pytest.param(["--time", "1981-02-30"], "is not a day of the file's calendar (noleap)", id="no-such-day"),
+        pytest.param(["--time", "1981-13"], "--time 1981-13 is not a month: months are 01 to 12", id="no-such-month"),
     ],
 )
 def test_bad_times_exit_2_with_one_line(predicted, tmp_path, arguments, message):
