@@ -27,6 +27,7 @@ from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
 from climann.data.forecast_times import is_forecast_period
+from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.members import is_member_axis
@@ -269,8 +270,10 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     return "\n".join([header, *table])
 
 
-def _spacing_text(values: np.ndarray) -> str:
-    steps = np.abs(np.diff(values))
+def _spacing_text(steps: np.ndarray) -> str:
+    """"regular, every 5°" or "irregular, 1° to 3° apart", from the steps between neighbours
+    (degrees, any sign)."""
+    steps = np.abs(steps)
     if steps.size == 0:
         return "one value"
     if np.allclose(steps, steps[0], rtol=1e-3, atol=1e-6):
@@ -294,7 +297,7 @@ def _latitude_text(values: np.ndarray) -> str:
         order = "descending (north-to-south)"
     else:
         order = "unordered" if steps.size else "a single latitude"
-    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(values)}"
+    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(steps)}"
 
 
 def longitude_convention(values: np.ndarray) -> str:
@@ -311,12 +314,18 @@ def longitude_convention(values: np.ndarray) -> str:
 
 
 def _longitude_text(values: np.ndarray) -> str:
+    """The longitudes from their western to their eastern end (:func:`~climann.data.geometry.
+    longitude_ends`, as ``predict`` names a grid), their convention and spacing. Longitude is
+    periodic (CF section 4.2), so the steps are taken modulo 360°: a regional grid across the
+    dateline stored 150, …, 180, −175, …, −150 is "150 to -150 across the dateline, …,
+    regular, every 5°", not 355° apart at its seam."""
     if len(values) == 1:
         return _single_value_text(values)
-    spacing = _spacing_text(values)
-    covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(values[1] - values[0]), 360)
+    steps = wrapped_difference(values[1:], values[:-1])
+    spacing = _spacing_text(steps)
+    covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(steps[0]), 360)
     return (
-        f"{len(values)} values, {values.min():g} to {values.max():g}, "
+        f"{len(values)} values, {longitude_ends_text(longitude_ends(values), separator=' to ')}, "
         f"{longitude_convention(values)} convention, {spacing}{', global' if covers_globe else ''}"
     )
 

@@ -78,6 +78,28 @@ def test_a_regional_grid_within_0_to_180_is_said_to_be_in_either_convention(tmp_
     assert "convention convention" not in text
 
 
+@pytest.mark.parametrize(("longitudes", "expected"), [
+    pytest.param(np.r_[150.0:181.0:5.0, -175.0:-149.0:5.0],
+                 "13 values, 150 to -150 across the dateline, −180…180 convention, regular, every 5°",
+                 id="dateline-minus-180-to-180"),
+    pytest.param(np.arange(150.0, 211.0, 5.0), "13 values, 150 to 210, 0…360 convention, regular, every 5°",
+                 id="dateline-0-to-360"),
+    pytest.param(np.r_[340.0:360.0:5.0, 0.0:21.0:5.0],
+                 "9 values, 340 to 20 across the prime meridian, 0…360 convention, regular, every 5°",
+                 id="greenwich-0-to-360"),
+    pytest.param(np.array([150.0, 155.0, 165.0, -175.0]),
+                 "4 values, 150 to -175 across the dateline, −180…180 convention, irregular, 5° to 20° apart",
+                 id="irregular-across-the-dateline"),
+])
+def test_a_regional_grid_across_the_seam_is_described_from_its_west_to_its_east_end(tmp_path, longitudes, expected):
+    """A grid stored 150, …, 180, −175, …, −150 read "-175 to 180, …, irregular, 5° to 355°
+    apart": the steps are taken modulo 360°, the ends as predict names them."""
+    path = tmp_path / "regional.nc"
+    dataset = grid_dataset(n_years=1, n_lon=len(longitudes))
+    dataset.assign_coords(lon=("lon", longitudes, dataset.lon.attrs)).to_netcdf(path)
+    assert expected in _line(describe([str(path)]), "longitude")
+
+
 def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
     dataset = grid_dataset()
     dataset = dataset[["static", "tas", "pred", "landonly"]]  # a static field first
