@@ -100,6 +100,19 @@ def test_a_regional_grid_across_the_seam_is_described_from_its_west_to_its_east_
     assert expected in _line(describe([str(path)]), "longitude")
 
 
+def test_an_oisst_file_is_not_given_its_own_anomaly_as_a_predictor(tmp_path):
+    """info proposed predictors = ["anom", "err", "ice"] for sst (break13 F8)."""
+    from tests.data.test_defaults import _oisst_like
+
+    path = tmp_path / "oisst.nc"
+    _oisst_like().to_netcdf(path)
+    report = describe([str(path)])
+    assert _config(report)["data"]["predictors"] == ["err", "ice"]
+    assert ("# left out of the default predictors: anom (the anomaly of sst: its long_name 'Daily sea surface "
+            "temperature anomalies'): one is the other less its climatology, so as a predictor of sst it holds sst's "
+            "own signal, which would leak into the inputs") in unwrapped_report(report)
+
+
 def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
     dataset = grid_dataset()
     dataset = dataset[["static", "tas", "pred", "landonly"]]  # a static field first
