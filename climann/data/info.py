@@ -30,6 +30,7 @@ from climann.data.forecast_times import is_forecast_period
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
+from climann.data.levels import is_level
 from climann.data.members import is_member_axis
 from climann.data.open import REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.paths import path_list
@@ -539,19 +540,27 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     The target is the first time-varying variable on the grid that has an ensemble member axis
     (:func:`climann.data.members.is_member_axis`; CF standard name ``realization``) and no
     other extra dimension of several values: in an ensemble file the members' own output,
-    not a forcing or a static field they share. Else the first without an extra dimension of
-    several values (a level), else the first time-varying one. Never one of climann's outputs
-    in a predictions file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
+    not a forcing or a static field they share. Else the first whose extra dimensions of
+    several values are all vertical levels (:func:`climann.data.levels.is_level`: CF §4.3's
+    ``axis = "Z"``, ``positive``, a vertical standard name, units of pressure), or that has
+    none: the file's main variable, with a ``select`` of its first level (an ocean file's
+    ``thetao(time, lev, lat, lon)`` before the surface flux ``hfds`` beside it, which was
+    proposed with no predictor at all). Else the first without an extra dimension of several
+    values, else the first time-varying one. Never one of climann's outputs in a predictions
+    file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     names = [name for name in names if name not in run_outputs(dataset)]
     on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)
-    several = {name for dim, variables in extra.items() if dataset.sizes[dim] > 1 and not is_member_axis(dataset, dim)
-               for name in variables}
+    several_values = [dim for dim in extra if dataset.sizes[dim] > 1 and not is_member_axis(dataset, dim)]
+    several = {name for dim in several_values for name in extra[dim]}
+    not_levels = {name for dim in several_values if not (dim in dataset.coords and is_level(dataset[dim]))
+                  for name in extra[dim]}
     members = {name for dim, variables in extra.items() if is_member_axis(dataset, dim) for name in variables}
     plain = [name for name in varying if name not in several]
-    target = ([name for name in plain if name in members] or plain or varying or on_grid or names or [""])[0]
+    target = ([name for name in plain if name in members] or [name for name in varying if name not in not_levels]
+              or plain or varying or on_grid or names or [""])[0]
     return target, [name for name in names if name not in on_grid]
 
 

@@ -207,6 +207,44 @@ def test_a_target_with_levels_gets_a_select_of_its_first_level(tmp_path):
     assert config["predictors"] == ["static"]
 
 
+def _ocean_file(path, level_attrs: dict) -> xr.Dataset:
+    """An ocean model's output: thetao(time, lev, lat, lon) first (each level 0.5 K colder),
+    the surface heat flux hfds(time, lat, lon) beside it."""
+    grid = grid_dataset(n_years=3)
+    thetao = grid["tas"].expand_dims(lev=[500.0, 1500.0, 2500.0], axis=1) - xr.DataArray([0.0, 0.5, 1.0], dims="lev")
+    dataset = xr.Dataset({"thetao": thetao, "hfds": grid["pred"]})
+    dataset["lev"].attrs.update(level_attrs)
+    dataset.to_netcdf(path)
+    return dataset
+
+
+def test_an_ocean_file_gets_its_main_variable_at_its_first_level_and_the_config_trains(tmp_path):
+    """info proposed target = "hfds", predictors = [] for thetao(time, lev, lat, lon) beside
+    hfds (break13 F6): a network of lat and season only, of the secondary variable."""
+    from climann.workflow.pipeline import run_training
+    from climann.workflow.preparation import check_trains
+
+    path = tmp_path / "ocean.nc"
+    dataset = _ocean_file(path, {"units": "centimeters", "positive": "down", "axis": "Z", "standard_name": "depth"})
+    config = _config(describe([str(path)], check=check_trains))
+    assert config["data"] == {"paths": [str(path)], "target": "thetao", "predictors": ["hfds"],
+                              "features": ["lat", "season"], "select": {"lev": 500.0}}
+    settings = {**config, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")  # climann train --config, as info promised
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        assert float(predictions["lev"]) == 500.0
+        np.testing.assert_array_equal(predictions["thetao"].values, dataset["thetao"].values[:, 0])
+
+
+def test_an_extra_dimension_not_known_as_a_level_is_not_selected_for_the_target(tmp_path):
+    """Only a vertical coordinate (CF §4.3: axis, positive, standard_name, pressure units) makes
+    the first variable the target at one of its values; an unknown dimension keeps the plain one."""
+    path = tmp_path / "bands.nc"
+    _ocean_file(path, {"long_name": "spectral band"})
+    config = _config(describe([str(path)]))["data"]
+    assert config["target"] == "hfds" and "select" not in config
+
+
 def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_the_advice_trains(tmp_path):
     path = tmp_path / "members.nc"
     dataset = grid_dataset()[["tas"]]
