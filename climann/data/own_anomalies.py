@@ -100,6 +100,8 @@ def anomaly_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) ->
     ``"the anomaly of sst: its long_name '…'"`` or ``"sst_anom is its anomaly: its name
     'sst_anom'"``."""
     relations = {}
+    if target not in dataset.data_vars:  # said elsewhere, naming the variables there are
+        return relations
     for name in names:
         if name == target or name not in dataset.data_vars:
             continue

@@ -62,3 +62,9 @@ def test_the_relation_is_found_both_ways():
         "anom": "the anomaly of sst: its long_name 'Daily sea surface temperature anomalies'"}
     assert anomaly_relations(dataset, "anom", ["sst", "ice"]) == {
         "sst": "anom is its anomaly: anom's long_name 'Daily sea surface temperature anomalies'"}
+
+
+def test_a_missing_target_is_left_to_the_message_that_names_the_variables():
+    """The check ran before the target was found, and raised xarray's KeyError."""
+    dataset = xr.Dataset({"anom": _variable("anom", long_name="Daily sea surface temperature anomalies")})
+    assert anomaly_relations(dataset, "sst", ["anom"]) == {}
