@@ -36,7 +36,13 @@ DROPPED_KEY = "climann_repeated_longitudes"
 _log = logging.getLogger(__name__)
 
 def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
-    """The columns whose longitude repeats an earlier column's modulo 360°.
+    """The columns whose longitude repeats another column's modulo 360°: those to drop.
+
+    Of two columns on one meridian, the one dropped is the one outside the longitude range
+    (0…360° or −180…180°, the half-open interval) that holds more of the columns, so that
+    what is left is in one convention: of a halo on both sides (−30, 0, …, 330, 360) the
+    −30° and 360° columns go and 0…330 stays. When both or neither lie in that range, the
+    later column is dropped (0, …, 330, 360 keeps 0; −180, …, 180 keeps −180).
 
     Parameters
     ----------
@@ -46,7 +52,7 @@ def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
     Returns
     -------
     dict of int to int
-        Index of each repeating column → index of the first column it repeats; empty
+        Index of each column to drop → index of the column kept on its meridian; empty
         when every meridian appears once. Two longitudes are one meridian when they differ,
         modulo 360°, by at most :data:`REPEAT_TOLERANCE` of the smallest spacing.
 
@@ -54,17 +60,31 @@ def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
     --------
     >>> repeated_columns(np.array([0.0, 120.0, 240.0, 360.0]))
     {3: 0}
+    >>> repeated_columns(np.array([-120.0, 0.0, 120.0, 240.0, 360.0]))
+    {0: 3, 4: 1}
     """
     values = np.asarray(longitude, np.float64)
     steps = np.abs(wrapped_difference(values[1:], values[:-1]))
     steps = steps[steps > 0]
     tolerance = REPEAT_TOLERANCE * (float(steps.min()) if steps.size else 1.0)
+    inside = _in_the_usual_range(values)
     repeats = {}
     for column in range(1, values.size):
         same = np.flatnonzero(np.abs(wrapped_difference(values[:column], values[column])) <= tolerance)
         if same.size:
-            repeats[column] = int(same[0])
-    return repeats
+            earlier = int(same[0])
+            if inside[column] and not inside[earlier]:
+                repeats[earlier] = column
+            else:
+                repeats[column] = earlier
+    return dict(sorted(repeats.items()))
+
+
+def _in_the_usual_range(values: np.ndarray) -> np.ndarray:
+    """Which longitudes lie in [0, 360) or in [−180, 180), whichever holds more of them
+    ([0, 360) on a tie), shape (n_lon,) of bool."""
+    ranges = [(values >= 0.0) & (values < 360.0), (values >= -180.0) & (values < 180.0)]
+    return max(ranges, key=lambda inside: int(inside.sum()))
 
 
 def _regular_longitude(dataset: xr.Dataset) -> str | None:
@@ -123,7 +143,8 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
 
     A global grid saved with its cyclic point (0 … 360°, or −180 … 180° with both ends) has
     one meridian twice. When every data variable holds the same values in both columns (on
-    the first and last time steps) the later column is dropped, with its bounds, and a note
+    the first and last time steps) one is dropped (the later, or the one outside the range
+    most columns lie in: :func:`repeated_columns`), with its bounds, and a note
     is logged (``train.log``); the dropped longitudes are recorded in the longitude
     coordinate's ``encoding`` under :data:`DROPPED_KEY`. Curvilinear, rotated-pole and
     projected grids are returned unchanged.
@@ -162,7 +183,7 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
         units = str(dataset[name].attrs.get("units", ""))
         kept = [index for index in range(values.size) if index not in repeats]
         arguments = input_and_copy(files[0]) if len(files) == 1 else source_and_copy(dataset, dataset[name])
-        fix = (f"ncks -d {longitude},0,{len(kept) - 1} {arguments}" if kept == list(range(len(kept)))
+        fix = (f"ncks -d {longitude},{kept[0]},{kept[-1]} {arguments}" if kept == list(range(kept[0], kept[-1] + 1))
                else "remove one of the two columns")
         how = (f"by up to {largest:.3g}{' ' + units if units else ''}" if np.isfinite(largest)
                else "missing in one, present in the other")

@@ -12,7 +12,10 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   land-only soil moisture for a global temperature): they would drop most samples;
 - CF flag variables of more than two values (a land-cover class with ``flag_values`` and
   ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
-  (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning.
+  (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
+- the target's own anomaly (OISST's ``anom`` beside ``sst``), or the variable whose anomaly
+  the target is (:mod:`climann.data.own_anomalies`): the target's own signal would leak into
+  the inputs. Named in ``[data] predictors`` they are used, with a warning.
 
 When ``[data] features`` is not given, the derived features are ``lat`` (when the grid has
 more than one latitude) plus ``season`` when the time axis is finer than a year (some
@@ -40,6 +43,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.notes import note_once
+from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.sources import files_text, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
@@ -84,6 +88,9 @@ class DefaultInputs:
     outputs : dict of str to str
         climann's outputs in a predictions file, left out → the target they were computed
         from (:func:`~climann.data.run_outputs.run_outputs`).
+    anomalies : dict of str to str
+        The target's own anomaly, or the variable whose anomaly the target is, left out →
+        why (:func:`~climann.data.own_anomalies.anomaly_relations`).
     """
 
     predictors: tuple[str, ...]
@@ -95,10 +102,15 @@ class DefaultInputs:
     flags: dict[str, str] = field(default_factory=dict)
     flag_advice: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
+    anomalies: dict[str, str] = field(default_factory=dict)
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
         notes = [f"left out of the default predictors: {leak_text(self.outputs)}"] if self.outputs else []
+        if self.anomalies:
+            them = "them" if len(self.anomalies) > 1 else "it"
+            notes.append(f"left out of the default predictors: {leak_note(self.anomalies, target)}; name {them} in "
+                         f"[data] predictors (--predictors) to use {them} anyway")
         if self.mostly_missing:
             shown = ", ".join(f"{name} ({100 * fraction:.0f}%)" for name, fraction in self.mostly_missing.items())
             notes.append(
@@ -211,7 +223,8 @@ def finer_than_yearly(times: Sequence) -> bool:
 
 def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise") -> DefaultInputs:
     """Every other numeric data variable on the target's grid (in field mode, with a time
-    axis) that is not a flag variable of more than two values, the left-out ones by reason."""
+    axis) that is not a flag variable of more than two values nor the target's own anomaly
+    (or the variable whose anomaly the target is), the left-out ones by reason."""
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
@@ -234,6 +247,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             static.append(name)
         else:
             candidates.append(name)
+    anomalies = anomaly_relations(dataset, target, candidates)
+    candidates = [name for name in candidates if name not in anomalies]
     fractions = missing_where_target_present(dataset, target, candidates, time_dim=time_dim)
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     return DefaultInputs(
@@ -246,6 +261,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         flags=flags,
         flag_advice=indicator_advice(next(iter(flags)), dataset[next(iter(flags))]) if flags else "",
         outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
+        anomalies=anomalies,
     )
 
 

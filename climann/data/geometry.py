@@ -157,6 +157,24 @@ def longitude_ends(longitudes: ArrayLike) -> tuple[float, float]:
             float(values[np.argmin(np.abs(wrapped_difference(values, east)))]))
 
 
+def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…") -> str:
+    """A grid's longitudes as a box reads, from its ``(west, east)`` ends
+    (:func:`longitude_ends`): ``"-177.5…177.5"`` for a global grid, ``"172.5…-172.5 across
+    the dateline"`` for a box across it in a −180…180 file, ``"350…10 across the prime
+    meridian"`` for one across Greenwich in a 0…360 file. ``separator`` between the ends
+    (``" to "`` in ``climann info``'s summary).
+
+    Examples
+    --------
+    >>> longitude_ends_text(longitude_ends([150.0, 180.0, -175.0, -150.0]), separator=" to ")
+    '150 to -150 across the dateline'
+    """
+    west, east = ends
+    if west <= east:
+        return f"{west:g}{separator}{east:g}"
+    return f"{west:g}{separator}{east:g} across the {'dateline' if east < 0.0 else 'prime meridian'}"
+
+
 def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:
     """The indices of ``longitudes`` (degrees, any order) in ascending order round the circle,
     starting after the widest gap between neighbours (where a regional axis has its ends,

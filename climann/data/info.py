@@ -27,8 +27,10 @@ from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
 from climann.data.forecast_times import is_forecast_period
+from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
+from climann.data.levels import is_level
 from climann.data.members import is_member_axis
 from climann.data.open import REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.paths import path_list
@@ -269,8 +271,10 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     return "\n".join([header, *table])
 
 
-def _spacing_text(values: np.ndarray) -> str:
-    steps = np.abs(np.diff(values))
+def _spacing_text(steps: np.ndarray) -> str:
+    """"regular, every 5°" or "irregular, 1° to 3° apart", from the steps between neighbours
+    (degrees, any sign)."""
+    steps = np.abs(steps)
     if steps.size == 0:
         return "one value"
     if np.allclose(steps, steps[0], rtol=1e-3, atol=1e-6):
@@ -294,7 +298,7 @@ def _latitude_text(values: np.ndarray) -> str:
         order = "descending (north-to-south)"
     else:
         order = "unordered" if steps.size else "a single latitude"
-    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(values)}"
+    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(steps)}"
 
 
 def longitude_convention(values: np.ndarray) -> str:
@@ -311,12 +315,18 @@ def longitude_convention(values: np.ndarray) -> str:
 
 
 def _longitude_text(values: np.ndarray) -> str:
+    """The longitudes from their western to their eastern end (:func:`~climann.data.geometry.
+    longitude_ends`, as ``predict`` names a grid), their convention and spacing. Longitude is
+    periodic (CF section 4.2), so the steps are taken modulo 360°: a regional grid across the
+    dateline stored 150, …, 180, −175, …, −150 is "150 to -150 across the dateline, …,
+    regular, every 5°", not 355° apart at its seam."""
     if len(values) == 1:
         return _single_value_text(values)
-    spacing = _spacing_text(values)
-    covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(values[1] - values[0]), 360)
+    steps = wrapped_difference(values[1:], values[:-1])
+    spacing = _spacing_text(steps)
+    covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(steps[0]), 360)
     return (
-        f"{len(values)} values, {values.min():g} to {values.max():g}, "
+        f"{len(values)} values, {longitude_ends_text(longitude_ends(values), separator=' to ')}, "
         f"{longitude_convention(values)} convention, {spacing}{', global' if covers_globe else ''}"
     )
 
@@ -530,19 +540,27 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     The target is the first time-varying variable on the grid that has an ensemble member axis
     (:func:`climann.data.members.is_member_axis`; CF standard name ``realization``) and no
     other extra dimension of several values: in an ensemble file the members' own output,
-    not a forcing or a static field they share. Else the first without an extra dimension of
-    several values (a level), else the first time-varying one. Never one of climann's outputs
-    in a predictions file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
+    not a forcing or a static field they share. Else the first whose extra dimensions of
+    several values are all vertical levels (:func:`climann.data.levels.is_level`: CF §4.3's
+    ``axis = "Z"``, ``positive``, a vertical standard name, units of pressure), or that has
+    none: the file's main variable, with a ``select`` of its first level (an ocean file's
+    ``thetao(time, lev, lat, lon)`` before the surface flux ``hfds`` beside it, which was
+    proposed with no predictor at all). Else the first without an extra dimension of several
+    values, else the first time-varying one. Never one of climann's outputs in a predictions
+    file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     names = [name for name in names if name not in run_outputs(dataset)]
     on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)
-    several = {name for dim, variables in extra.items() if dataset.sizes[dim] > 1 and not is_member_axis(dataset, dim)
-               for name in variables}
+    several_values = [dim for dim in extra if dataset.sizes[dim] > 1 and not is_member_axis(dataset, dim)]
+    several = {name for dim in several_values for name in extra[dim]}
+    not_levels = {name for dim in several_values if not (dim in dataset.coords and is_level(dataset[dim]))
+                  for name in extra[dim]}
     members = {name for dim, variables in extra.items() if is_member_axis(dataset, dim) for name in variables}
     plain = [name for name in varying if name not in several]
-    target = ([name for name in plain if name in members] or plain or varying or on_grid or names or [""])[0]
+    target = ([name for name in plain if name in members] or [name for name in varying if name not in not_levels]
+              or plain or varying or on_grid or names or [""])[0]
     return target, [name for name in names if name not in on_grid]
 
 

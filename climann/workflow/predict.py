@@ -20,7 +20,7 @@ import xarray as xr
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
 from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
-from climann.data.geometry import longitude_ends, wrapped_difference
+from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
@@ -285,9 +285,9 @@ def predict_files(
         if any(trained_grid[key] != new_grid[key] for key in extent) or not _same_box(trained_lon, new_lon):
             notes.append(
                 f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
-                f"lat {_span(trained_grid['lat_range'])}, lon {_longitude_span(trained_lon)} → "
+                f"lat {_span(trained_grid['lat_range'])}, lon {longitude_ends_text(trained_lon)} → "
                 f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
-                f"lon {_longitude_span(new_lon)}); a pointwise model predicts each cell from its own features"
+                f"lon {longitude_ends_text(new_lon)}); a pointwise model predicts each cell from its own features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
     history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
@@ -361,16 +361,6 @@ def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[flo
     if len(axes) == 2 and np.allclose([min(axes[1]), max(axes[1])], grid["lon_range"], rtol=0, atol=1e-9):
         return longitude_ends(axes[1]), tuple(new_grid["lon_ends"])
     return tuple(grid["lon_range"]), tuple(new_grid["lon_range"])
-
-
-def _longitude_span(ends: tuple[float, float]) -> str:
-    """A grid's longitudes as the box reads, from its ``(west, east)`` ends: ``"-177.5…177.5"``
-    for a global grid, ``"172.5…-172.5 across the dateline"`` for a box across it in a
-    −180…180 file (``"350…10 across the prime meridian"`` in a 0…360 file)."""
-    west, east = ends
-    if west <= east:
-        return f"{west:g}…{east:g}"
-    return f"{west:g}…{east:g} across the {'dateline' if east < 0.0 else 'prime meridian'}"
 
 
 def _same_box(ends: tuple[float, float], other: tuple[float, float]) -> bool:
@@ -617,7 +607,8 @@ def _require_same_grid(run: TrainedRun, layout: GridLayout, *, needs: str, by_va
     trained_longitudes, new_longitudes = _compared_longitude_ends(run, new)
 
     def shown(grid: dict, longitudes: tuple[float, float]) -> str:
-        return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
+        return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, "
+                f"lon {longitude_ends_text(longitudes)}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
     reordered = same_summarised_grid(trained, new, ("lat_range", "lon_range"))
@@ -657,7 +648,8 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
         trained_longitudes, new_longitudes = _compared_longitude_ends(run, new)
 
         def shown(grid: dict, longitudes: tuple[float, float]) -> str:
-            return f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitude_span(longitudes)}"
+            return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, "
+                    f"lon {longitude_ends_text(longitudes)}")
         raise ClimannError(
             "this field-mode run predicts whole maps on its training grid "
             f"({shown(trained, trained_longitudes)}), the new data are on "

@@ -28,6 +28,7 @@ from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.absolute_zero import warn_below_absolute_zero
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import note_once
+from climann.data.own_anomalies import warn_own_anomalies
 from climann.data.renames import FileRenames, anchored_rules
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
@@ -257,6 +258,7 @@ def _open_subset(
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
+    warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")

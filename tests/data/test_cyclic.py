@@ -28,6 +28,9 @@ def _with_cyclic_column(dataset: xr.Dataset, *, change: float = 0.0) -> xr.Datas
         pytest.param(np.array([0.0, 120.0, 240.0, 360.0 + 1e-4]), {3: 0}, id="float-rounding"),
         pytest.param(np.arange(0.0, 360.0, 30.0), {}, id="no-repeat"),
         pytest.param(np.array([10.0, 20.0, 30.0]), {}, id="regional"),
+        # a halo on both sides: −30 and 360 go, 0…330 (one convention) stays
+        pytest.param(np.arange(-30.0, 361.0, 30.0), {0: 12, 13: 1}, id="halo-on-both-sides"),
+        pytest.param(np.arange(0.0, 391.0, 30.0), {12: 0, 13: 1}, id="two-columns-of-halo"),
     ],
 )
 def test_repeated_columns(longitude, expected):
@@ -48,6 +51,20 @@ def test_a_cyclic_column_is_dropped_on_reading(tmp_path, caplog):
     weights = np.cos(np.deg2rad(original.lat.values))
     expected = (original.tas.values.mean(axis=2) * weights).sum(axis=1) / weights.sum()
     np.testing.assert_allclose(area_mean_series(dataset, "tas").values, expected, rtol=1e-6)
+
+
+def test_a_halo_on_both_sides_leaves_the_grid_in_one_convention(tmp_path):
+    """−30, 0, …, 330, 360 kept −30 and dropped 330 and 360: −30…300, in neither the
+    −180…180 nor the 0…360 convention (predictions.nc then had it too)."""
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)  # lon 0, 90, 180, 270
+    before = original.isel(lon=[3]).assign_coords(lon=[-90.0])
+    after = original.isel(lon=[0]).assign_coords(lon=[360.0])
+    path = tmp_path / "halo.nc"
+    xr.concat([before, original, after], dim="lon").to_netcdf(path)
+    dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset.lon.values, [0.0, 90.0, 180.0, 270.0])
+    np.testing.assert_array_equal(dataset.tas.values, original.tas.values)
+    assert dataset.lon.encoding[DROPPED_KEY] == (-90.0, 360.0)
 
 
 def test_a_repeated_column_with_other_values_is_refused(tmp_path):

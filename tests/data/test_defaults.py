@@ -152,6 +152,40 @@ def test_flag_variables_of_classes_are_left_out_with_a_note_and_indicators_kept(
     assert default_inputs(dataset, "tas", predictors=("lc",)).predictors == ("lc",)  # named: used as asked
 
 
+def _oisst_like() -> xr.Dataset:
+    """NOAA OISST v2.1's variables: sst, its anomaly (sst less its monthly means), an error
+    estimate and the sea-ice concentration."""
+    dataset = grid_dataset()
+    sst = dataset["tas"].values - 273.15
+    anomaly = sst - np.tile(sst.reshape(3, 12, 4, 6).mean(axis=0), (3, 1, 1))
+    dims = ("time", "lat", "lon")
+    return xr.Dataset({
+        "sst": (dims, sst, {"units": "Celsius", "long_name": "Daily sea surface temperature"}),
+        "anom": (dims, anomaly, {"units": "Celsius", "long_name": "Daily sea surface temperature anomalies"}),
+        "err": (dims, np.full(sst.shape, 0.3),
+                {"units": "Celsius", "long_name": "Estimated error standard deviation of analysed_sst"}),
+        "ice": (dims, dataset["pred"].values * 100, {"units": "%", "long_name": "Sea ice concentration"}),
+    }, coords=dataset.coords)
+
+
+@pytest.mark.parametrize(("target", "predictors", "left_out"), [
+    pytest.param("sst", ("err", "ice"), "anom (the anomaly of sst: its long_name 'Daily sea surface temperature "
+                 "anomalies')", id="the-targets-anomaly"),
+    pytest.param("anom", ("err", "ice"), "sst (anom is its anomaly: anom's long_name 'Daily sea surface temperature "
+                 "anomalies')", id="the-target-is-the-anomaly"),
+])
+def test_the_targets_own_anomaly_is_no_default_predictor(target, predictors, left_out):
+    """OISST's info proposed anom as a predictor of sst: sst's own interannual signal (break13 F8)."""
+    chosen = default_inputs(_oisst_like(), target)
+    assert chosen.predictors == predictors
+    (note,) = chosen.notes(target)
+    assert note.startswith(f"left out of the default predictors: {left_out}: one is the other less its climatology, "
+                           f"so as a predictor of {target} it holds {target}'s own signal, which would leak")
+    assert note.endswith("name it in [data] predictors (--predictors) to use it anyway")
+    named = default_inputs(_oisst_like(), target, predictors=("anom" if target == "sst" else "sst",))
+    assert named.predictors == (("anom",) if target == "sst" else ("sst",))  # named: used as asked
+
+
 def test_auxiliary_coordinates_left_as_data_variables_are_metadata():
     dataset = _dataset_with(height2d=(("lat", "lon"), np.ones((4, 6))), pred=(("lat", "lon"), np.ones((4, 6))))
     dataset["tas"].encoding["coordinates"] = "height2d"

@@ -4,7 +4,9 @@ import numpy as np
 import pyproj
 import pytest
 
-from climann.data.geometry import centre_spacing_areas, great_circle_polygon_areas, longitude_span, polygon_areas
+from climann.data.geometry import (
+    centre_spacing_areas, great_circle_polygon_areas, longitude_ends, longitude_ends_text, longitude_span, polygon_areas,
+)
 
 RADIUS = 6371000.0
 
@@ -78,6 +80,17 @@ def test_latitude_longitude_boxes_keep_their_exact_band_areas():
 )
 def test_longitude_span_is_the_circle_less_the_widest_gap(west_edges, widths, expected):
     assert longitude_span(np.array(west_edges), widths) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(("longitudes", "separator", "expected"), [
+    pytest.param([172.5, 177.5, -177.5, -172.5], "…", "172.5…-172.5 across the dateline", id="dateline-180"),
+    pytest.param([172.5, 177.5, 182.5, 187.5], "…", "172.5…187.5", id="dateline-0-360"),
+    pytest.param([350.0, 355.0, 0.0, 5.0], "…", "350…5 across the prime meridian", id="greenwich-0-360"),
+    pytest.param(np.arange(-177.5, 180.0, 5.0), "…", "-177.5…177.5", id="global"),
+    pytest.param(np.r_[150.0:181.0:5.0, -175.0:-149.0:5.0], " to ", "150 to -150 across the dateline", id="info"),
+])
+def test_the_longitudes_of_a_box_read_from_its_west_to_its_east_end(longitudes, separator, expected):
+    assert longitude_ends_text(longitude_ends(np.array(longitudes)), separator=separator) == expected
 
 
 # --- areas from the centres alone -----------------------------------------------------------------

@@ -78,6 +78,41 @@ def test_a_regional_grid_within_0_to_180_is_said_to_be_in_either_convention(tmp_
     assert "convention convention" not in text
 
 
+@pytest.mark.parametrize(("longitudes", "expected"), [
+    pytest.param(np.r_[150.0:181.0:5.0, -175.0:-149.0:5.0],
+                 "13 values, 150 to -150 across the dateline, −180…180 convention, regular, every 5°",
+                 id="dateline-minus-180-to-180"),
+    pytest.param(np.arange(150.0, 211.0, 5.0), "13 values, 150 to 210, 0…360 convention, regular, every 5°",
+                 id="dateline-0-to-360"),
+    pytest.param(np.r_[340.0:360.0:5.0, 0.0:21.0:5.0],
+                 "9 values, 340 to 20 across the prime meridian, 0…360 convention, regular, every 5°",
+                 id="greenwich-0-to-360"),
+    pytest.param(np.array([150.0, 155.0, 165.0, -175.0]),
+                 "4 values, 150 to -175 across the dateline, −180…180 convention, irregular, 5° to 20° apart",
+                 id="irregular-across-the-dateline"),
+])
+def test_a_regional_grid_across_the_seam_is_described_from_its_west_to_its_east_end(tmp_path, longitudes, expected):
+    """A grid stored 150, …, 180, −175, …, −150 read "-175 to 180, …, irregular, 5° to 355°
+    apart": the steps are taken modulo 360°, the ends as predict names them."""
+    path = tmp_path / "regional.nc"
+    dataset = grid_dataset(n_years=1, n_lon=len(longitudes))
+    dataset.assign_coords(lon=("lon", longitudes, dataset.lon.attrs)).to_netcdf(path)
+    assert expected in _line(describe([str(path)]), "longitude")
+
+
+def test_an_oisst_file_is_not_given_its_own_anomaly_as_a_predictor(tmp_path):
+    """info proposed predictors = ["anom", "err", "ice"] for sst (break13 F8)."""
+    from tests.data.test_defaults import _oisst_like
+
+    path = tmp_path / "oisst.nc"
+    _oisst_like().to_netcdf(path)
+    report = describe([str(path)])
+    assert _config(report)["data"]["predictors"] == ["err", "ice"]
+    assert ("# left out of the default predictors: anom (the anomaly of sst: its long_name 'Daily sea surface "
+            "temperature anomalies'): one is the other less its climatology, so as a predictor of sst it holds sst's "
+            "own signal, which would leak into the inputs") in unwrapped_report(report)
+
+
 def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
     dataset = grid_dataset()
     dataset = dataset[["static", "tas", "pred", "landonly"]]  # a static field first
@@ -170,6 +205,44 @@ def test_a_target_with_levels_gets_a_select_of_its_first_level(tmp_path):
     config = _config(describe([str(path)]))["data"]
     assert config["target"] == "ta" and config["select"] == {"plev": 85000.0}
     assert config["predictors"] == ["static"]
+
+
+def _ocean_file(path, level_attrs: dict) -> xr.Dataset:
+    """An ocean model's output: thetao(time, lev, lat, lon) first (each level 0.5 K colder),
+    the surface heat flux hfds(time, lat, lon) beside it."""
+    grid = grid_dataset(n_years=3)
+    thetao = grid["tas"].expand_dims(lev=[500.0, 1500.0, 2500.0], axis=1) - xr.DataArray([0.0, 0.5, 1.0], dims="lev")
+    dataset = xr.Dataset({"thetao": thetao, "hfds": grid["pred"]})
+    dataset["lev"].attrs.update(level_attrs)
+    dataset.to_netcdf(path)
+    return dataset
+
+
+def test_an_ocean_file_gets_its_main_variable_at_its_first_level_and_the_config_trains(tmp_path):
+    """info proposed target = "hfds", predictors = [] for thetao(time, lev, lat, lon) beside
+    hfds (break13 F6): a network of lat and season only, of the secondary variable."""
+    from climann.workflow.pipeline import run_training
+    from climann.workflow.preparation import check_trains
+
+    path = tmp_path / "ocean.nc"
+    dataset = _ocean_file(path, {"units": "centimeters", "positive": "down", "axis": "Z", "standard_name": "depth"})
+    config = _config(describe([str(path)], check=check_trains))
+    assert config["data"] == {"paths": [str(path)], "target": "thetao", "predictors": ["hfds"],
+                              "features": ["lat", "season"], "select": {"lev": 500.0}}
+    settings = {**config, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")  # climann train --config, as info promised
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        assert float(predictions["lev"]) == 500.0
+        np.testing.assert_array_equal(predictions["thetao"].values, dataset["thetao"].values[:, 0])
+
+
+def test_an_extra_dimension_not_known_as_a_level_is_not_selected_for_the_target(tmp_path):
+    """Only a vertical coordinate (CF §4.3: axis, positive, standard_name, pressure units) makes
+    the first variable the target at one of its values; an unknown dimension keeps the plain one."""
+    path = tmp_path / "bands.nc"
+    _ocean_file(path, {"long_name": "spectral band"})
+    config = _config(describe([str(path)]))["data"]
+    assert config["target"] == "hfds" and "select" not in config
 
 
 def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_the_advice_trains(tmp_path):

@@ -1321,19 +1321,6 @@ def test_a_box_across_the_dateline_is_noted_as_the_box_it_is(dateline_box, tmp_p
         "own features"]
 
 
-@pytest.mark.parametrize(("longitudes", "expected"), [
-    pytest.param([172.5, 177.5, -177.5, -172.5], "172.5…-172.5 across the dateline", id="dateline-180"),
-    pytest.param([172.5, 177.5, 182.5, 187.5], "172.5…187.5", id="dateline-0-360"),
-    pytest.param([350.0, 355.0, 0.0, 5.0], "350…5 across the prime meridian", id="greenwich-0-360"),
-    pytest.param(np.arange(-177.5, 180.0, 5.0), "-177.5…177.5", id="global"),
-])
-def test_the_longitudes_of_a_box_read_from_its_west_to_its_east_end(longitudes, expected):
-    from climann.data.geometry import longitude_ends
-    from climann.workflow.predict import _longitude_span
-
-    assert _longitude_span(longitude_ends(np.array(longitudes))) == expected
-
-
 @pytest.fixture(scope="module")
 def folder_renamed_run(tmp_path_factory):
     """A run started in ``work/`` on ``era5/t2m_1980-1981.nc`` (``tas`` named ``t2m``) and

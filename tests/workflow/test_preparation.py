@@ -765,6 +765,29 @@ def test_training_on_a_predictions_files_outputs_of_its_target_warns_of_the_leak
     assert "(tas_error = tas_pred − tas)" in caplog.text
 
 
+@pytest.mark.parametrize(("predictors", "warned"), [
+    pytest.param(["anom", "ice"], True, id="named"),
+    pytest.param(["err", "ice"], False, id="not-named"),
+])
+def test_the_targets_own_anomaly_named_as_a_predictor_is_warned_about_once(tmp_path, caplog, predictors, warned):
+    from climann.data.notes import forget_notes
+    from climann.workflow.preparation import open_selected
+    from tests.data.test_defaults import _oisst_like
+
+    forget_notes()
+    path = tmp_path / "oisst.nc"
+    _oisst_like().to_netcdf(path)
+    config = build_config({"data": {"paths": [str(path)], "target": "sst", "predictors": predictors,
+                                    "features": ["lat"]}})
+    with caplog.at_level("WARNING", logger="climann"):
+        open_selected(config)
+        open_selected(config)  # a run opens its files more than once
+    expected = ("predictors in oisst.nc: anom (the anomaly of sst: its long_name 'Daily sea surface temperature "
+                "anomalies'): one is the other less its climatology")
+    assert caplog.text.count(expected) == (1 if warned else 0)
+    assert ("own signal" in caplog.text) == warned
+
+
 def test_a_predictions_file_target_predicted_from_other_data_is_not_warned_about(tmp_path, caplog):
     from climann.workflow.preparation import open_selected
     from tests.data.test_run_outputs import predictions_like
