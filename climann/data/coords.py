@@ -10,12 +10,15 @@ data tables: which cf_xarray keys mean each kind of coordinate, and which axes a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import dask
 import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
+from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
 
 #: For each kind: the cf_xarray coordinate key (standard_name, units, …), then its axis key
@@ -285,7 +288,17 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
 
 
 def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
-    """Why no coordinate of ``kind`` was found: a scalar one is not an axis, or none is there."""
+    """Why no coordinate of ``kind`` was found: a scalar one is not an axis, the dates are text
+    (WRF's ``Times``, see :mod:`climann.data.text_times`), or none is there."""
+    texts = text_dates_in(dataset) if kind == "time" else {}
+    if texts:
+        dates = next(iter(texts.values()))
+        source = dataset.encoding.get("source")
+        where = f" in {Path(source).name}" if source else ""
+        return (
+            f"no time coordinate found{where}: the dates of its {dates.count} steps (dimension '{dates.dim}') are "
+            f"stored as text in '{dates.name}' ({dates.quoted()}); {text_dates_advice(dates, source)}"
+        )
     try:
         scalar = scalar_coordinate(dataset, kind) if kind != "time" else None
     except ClimannError:

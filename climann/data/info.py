@@ -37,6 +37,7 @@ from climann.data.paths import path_list
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
+from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, time_step_positions  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names, grid_layout
@@ -462,7 +463,8 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     time = dataset[grid["time"]]
     values = time.values
     if len(values) == 0 or not hasattr(values[0], "calendar"):
-        return f"Time '{time.name}': {len(values)} values not decoded to dates: {time_units_problem(dict(time.attrs))}"
+        problem = time_units_problem(time, dataset.encoding.get("source"))
+        return f"Time '{time.name}': {len(values)} values not decoded to dates: {problem}"
     calendar = time.encoding.get("calendar", values[0].calendar)
     storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
     return (
@@ -506,9 +508,14 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         return (f"Extra dimensions: not known until the grid is found (dimensions besides time: "
                 f"{', '.join(extra)}); no select suggested")
     lines = ["Extra dimensions:"]
+    texts = text_dates_in(dataset)  # a time axis whose dates are text (WRF's Times): no date to select
     for dim, variables in extra.items():
-        shown, first = _values_text(dataset, dim)
         size = dataset.sizes[dim]
+        if dim in texts:
+            lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated by the text in '{texts[dim].name}': "
+                         "the time axis once its dates are numbers (see Time above), not a dimension to select from")
+            continue
+        shown, first = _values_text(dataset, dim)
         where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
         lead = dim in dataset.coords and is_forecast_period(dataset[dim])
         units = str(dataset[dim].attrs.get("units", "")) if lead else ""
@@ -589,6 +596,10 @@ def _config_section(
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
     target, off_grid = _target_choice(dataset, names, grid)
     selection = _target_selection(dataset, target, grid) if target else {}
+    texts = text_dates_in(dataset) if "time" not in grid else {}
+    if texts:
+        name = next(iter(texts.values())).name
+        return f"{_NO_CONFIG}no time coordinate: the dates are text in '{name}' (see Time above)"
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
         return f"{_NO_CONFIG}no time-varying variable on the latitude-longitude grid to predict"
     try:

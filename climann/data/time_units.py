@@ -19,6 +19,7 @@ import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.shell import input_and_copy
+from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps
 from climann.data.time_values import (
     TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
@@ -73,7 +74,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     calendars xarray's error stands for ``months since`` (see :func:`months_since_message`).
     A time axis stored in a floating type too coarse for its step (float32 hourly ``days
     since 1850``) has its stamps put on their regular grid, noted in
-    ``encoding[TIME_WARNING_KEY]`` (see :mod:`climann.data.time_precision`).
+    ``encoding[TIME_WARNING_KEY]`` (see :mod:`climann.data.time_precision`). Text with time
+    units (ISO dates given ``units = "days since …"``) is left as it is, for the refusal that
+    says it is text (:func:`time_units_problem`), not failed on as a number.
 
     Raises
     ------
@@ -87,6 +90,8 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     """
 
     def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
+        if variable.dtype.kind in "SUO":  # text with units is no number; see time_units_problem
+            return variable
         units = variable.attrs.get("units")
         if absolute_time_unit(units):
             return self._decode_absolute(variable, name)
@@ -251,14 +256,33 @@ def encodable_time_units(units: str) -> str:
     return units if written is None else f"{match['space']}{written}{match['rest']}"
 
 
-def time_units_problem(attrs: dict) -> str:
-    """Why a time coordinate is not dates (no CF units, or units not of time since a date),
-    and what CF expects."""
-    units = attrs.get("units")
+def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> str:
+    """Why a time coordinate is not dates (text, no CF units, or units not of time since a
+    date), and what CF expects.
+
+    Dates written as text (ISO 8601 strings, see :mod:`climann.data.text_times`) are named as
+    such, with the line of Python that writes them as a CF time coordinate into a copy of
+    ``source`` (the file read; ``IN.nc`` when not known): adding units to text does not help.
+
+    Parameters
+    ----------
+    time : xarray.DataArray, shape (n_time,)
+        The time coordinate, as opened (not decoded).
+    source : str or Path, optional
+        The one file it was read from.
+    """
+    dates = text_dates(time)
+    if dates is not None:
+        return f"it holds them as text ({dates.quoted()}); {text_dates_advice(dates, source)}"
+    if time.dtype.kind in "SUO":
+        shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
+        return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
+                "(any unit since a reference date) and a calendar")
+    units = time.attrs.get("units")
     found = f"its units are '{units}'" if units else "it has no units"
     return f"{found}; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar"
 
 
-def undecoded_time_message(name: str, attrs: dict, where: str) -> str:
-    """One line for a time coordinate that could not be read as dates."""
-    return f"time coordinate '{name}' in {where} could not be read as dates: {time_units_problem(attrs)}"
+def undecoded_time_message(time: xr.DataArray, where: str, source: str | Path | None = None) -> str:
+    """One line for a time coordinate that could not be read as dates (see :func:`time_units_problem`)."""
+    return f"time coordinate '{time.name}' in {where} could not be read as dates: {time_units_problem(time, source)}"

@@ -277,7 +277,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     values = time.values
     if len(values) and not hasattr(values[0], "calendar"):
         where = ", ".join(Path(f).name for f in source_files) or "the data"
-        raise ClimannError(undecoded_time_message(str(time.name), dict(time.attrs), where))
+        source = source_files[0] if len(source_files) == 1 else None
+        raise ClimannError(undecoded_time_message(time, where, source))
     calendar = time.encoding.get("calendar", values[0].calendar if len(values) else "standard")
     units = time.encoding.get("units", f"days since {values[0].year:04d}-01-01" if len(values) else "")
 

@@ -328,6 +328,34 @@ def test_a_file_without_time_is_still_described(tmp_path):
     assert unwrapped_report(report).rstrip().splitlines()[-1].startswith("# No config to start from: no time-varying variable")
 
 
+@pytest.mark.parametrize("dim", [pytest.param("Time", id="wrf-Time"), pytest.param("time", id="time")])
+def test_dates_as_text_are_named_and_their_dimension_never_selected(tmp_path, monkeypatch, dim):
+    """WRF's ``char Times(Time, DateStrLen)`` beside a time dimension without coordinate: the
+    Time section says the dates are text and how to make them a time axis; a select of one of
+    its steps (a series made one map) is never advised."""
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    texts = [f"{2000 + month // 12}-{month % 12 + 1:02d}-15_00:00:00" for month in range(24)]
+    with netCDF4.Dataset(tmp_path / "wrfout.nc", "w") as nc:
+        for name, size in ((dim, 24), ("DateStrLen", 19), ("lat", 2), ("lon", 3)):
+            nc.createDimension(name, size)
+        nc.createVariable("Times", "S1", (dim, "DateStrLen"))[:] = netCDF4.stringtochar(np.array(texts, "S19"))
+        for name, units, values in (("lat", "degrees_north", [0.0, 10.0]), ("lon", "degrees_east", [0.0, 10.0, 20.0])):
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.units, variable[:] = units, values
+        nc.createVariable("tas", "f4", (dim, "lat", "lon"))[:] = np.ones((24, 2, 3))
+    report = unwrapped_report(describe(["wrfout.nc"]))
+    assert "select" not in report.replace("not a dimension to select from", "")
+    assert f"{dim}: 24 steps on tas, dated by the text in 'Times'" in report
+    assert "Time: no time coordinate found in wrfout.nc: the dates of its 24 steps" in report
+    assert "stored as text in 'Times' ('2000-01-15_00:00:00', '2000-02-15_00:00:00', …, '2001-12-15_00:00:00')" in report
+    assert "to_netcdf('wrfout_fixed.nc')`" in report
+    assert _config(report) == {}
+    assert report.rstrip().splitlines()[-1] == (
+        "# No config to start from: no time coordinate: the dates are text in 'Times' (see Time above)")
+
+
 @pytest.mark.parametrize(
     "content",
     [pytest.param(None, id="missing-file"), pytest.param(b"not netcdf", id="not-netcdf")],

@@ -1,0 +1,143 @@
+"""Dates stored as text: refused in one line that names the variable and gives a Python line that works."""
+
+import re
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.data.text_times import text_dates
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+
+N_YEARS = 10
+
+
+def _stamps(calendar: str, day: int) -> list:
+    """Monthly dates on ``day`` of each month, over :data:`N_YEARS` years from 2000."""
+    return [cftime.datetime(2000 + month // 12, month % 12 + 1, day, calendar=calendar) for month in range(12 * N_YEARS)]
+
+
+def _write(path, *, layout: str, texts: list[str], time_attrs: dict | None = None):
+    """A (time, lat, lon) file whose dates are text: ``layout="wrf"`` as WRF writes them,
+    ``char Times(Time, DateStrLen)`` beside a ``Time`` dimension without coordinate; ``"strings"``
+    a ``time`` coordinate of NetCDF-4 strings (with ``time_attrs``). tas = 280 + step + row."""
+    dim = "Time" if layout == "wrf" else "time"
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension(dim, len(texts))
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        if layout == "wrf":
+            width = len(texts[0])
+            nc.createDimension("DateStrLen", width)
+            times = nc.createVariable("Times", "S1", (dim, "DateStrLen"))
+            times[:] = netCDF4.stringtochar(np.array(texts, f"S{width}"))
+        else:
+            times = nc.createVariable("time", str, (dim,))
+            times.setncatts(time_attrs or {})
+            times[:] = np.array(texts, dtype=object)
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat[:] = "degrees_north", [-10.0, 10.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon[:] = "degrees_east", [0.0, 10.0, 20.0]
+        tas = nc.createVariable("tas", "f4", (dim, "lat", "lon"))
+        tas.units = "K"
+        tas[:] = 280 + np.arange(len(texts))[:, None, None] + np.arange(2)[None, :, None] + np.zeros((1, 1, 3))
+    return path
+
+
+CASES = [
+    pytest.param("wrf", "standard", 15, "{:%Y-%m-%d}_00:00:00", None, "Times", id="wrf-Times"),
+    pytest.param("strings", "standard", 15, "{:%Y-%m-%d}", None, "time", id="iso-strings"),
+    pytest.param("strings", "standard", 15, "{:%Y-%m-%d}", {"units": "days since 1970-01-01", "standard_name": "time"},
+                 "time", id="iso-strings-given-units"),
+    pytest.param("strings", "standard", 15, "{:%Y-%m-%d}T12:00", None, "time", id="iso-T-hours"),
+    pytest.param("strings", "360_day", 30, "{:%Y-%m-%d}", None, "time", id="360-day-strings"),
+]
+
+
+def _refusal(tmp_path, monkeypatch, layout, calendar, day, pattern, attrs) -> tuple[str, list]:
+    monkeypatch.chdir(tmp_path)
+    dates = _stamps(calendar, day)
+    texts = [pattern.replace("{:%Y-%m-%d}", f"{d.year:04d}-{d.month:02d}-{d.day:02d}") for d in dates]
+    path = _write(tmp_path / "dated.nc", layout=layout, texts=texts, time_attrs=attrs)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "tas", [str(path)])
+    hour = 12 if "T12" in pattern else 0
+    return str(error.value), [d.replace(hour=hour) for d in dates], texts
+
+
+@pytest.mark.parametrize(("layout", "calendar", "day", "pattern", "attrs", "name"), CASES)
+def test_text_dates_are_refused_in_one_line_naming_the_variable_and_the_text(
+        tmp_path, monkeypatch, layout, calendar, day, pattern, attrs, name):
+    message, _, texts = _refusal(tmp_path, monkeypatch, layout, calendar, day, pattern, attrs)
+    assert "\n" not in message
+    assert f"'{name}'" in message and "dated.nc" in message
+    assert "text" in message and f"'{texts[0]}', '{texts[1]}', …, '{texts[-1]}'" in message
+    assert "it has no units" not in message and "its units are" not in message  # units do not make text numbers
+    assert f"calendar '{calendar}'" in message
+
+
+@pytest.mark.parametrize(("layout", "calendar", "day", "pattern", "attrs", "name"), CASES)
+def test_the_advised_python_line_writes_a_copy_read_with_the_same_dates(
+        tmp_path, monkeypatch, layout, calendar, day, pattern, attrs, name):
+    message, dates, _ = _refusal(tmp_path, monkeypatch, layout, calendar, day, pattern, attrs)
+    code = re.findall(r"`([^`]*)`", message)[-1]
+    assert "dated.nc" in code and "dated_fixed.nc" in code
+    exec(code, {})  # noqa: S102 (the line the user is told to run)
+    fixed = open_dataset([tmp_path / "dated_fixed.nc"])
+    layout_read = grid_layout(fixed, "tas", [str(tmp_path / "dated_fixed.nc")])
+    assert list(layout_read.time.values) == dates
+    assert layout_read.calendar == calendar
+    expected = 280 + np.arange(len(dates))[:, None, None] + np.array([0, 1])[None, :, None] + np.zeros((1, 1, 3))
+    np.testing.assert_array_equal(fixed["tas"].values, expected)
+    assert "Times" not in fixed.variables
+
+
+def test_the_fixed_wrf_copy_trains(tmp_path, monkeypatch):
+    message, dates, _ = _refusal(tmp_path, monkeypatch, "wrf", "standard", 15, "{:%Y-%m-%d}_00:00:00", None)
+    exec(re.findall(r"`([^`]*)`", message)[-1], {})  # noqa: S102
+    result = CliRunner().invoke(app, ["train", "--data", "dated_fixed.nc", "--target", "tas", "--out", "run",
+                                      "--epochs", "1", "--hidden", "4", "--quiet"])
+    assert result.exit_code == 0, result.output
+    predictions = xr.open_dataset(tmp_path / "run" / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    assert set(predictions["Time"].values) <= set(dates) and predictions.sizes["Time"] > 0
+
+
+def test_the_cli_refusal_is_one_line_with_exit_code_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "wrfout.nc", layout="wrf", texts=["2000-01-15_00:00:00", "2000-02-15_00:00:00"])
+    result = CliRunner().invoke(app, ["train", "--data", "wrfout.nc", "--target", "tas", "--out", "run"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: no time coordinate found in wrfout.nc")
+    assert "stored as text in 'Times'" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        pytest.param(["2000-01-15_00:00:00"], ("%Y-%m-%d_%H:%M:%S", "standard"), id="wrf"),
+        pytest.param(["2000-01-15 06:30:00.25"], ("%Y-%m-%d %H:%M:%S.%f", "standard"), id="fraction"),
+        pytest.param(["2000-02-29", "2000-03-01"], ("%Y-%m-%d", "standard"), id="leap-day"),
+        pytest.param(["2001-02-29", "2001-02-30"], ("%Y-%m-%d", "360_day"), id="360-day"),
+        pytest.param(["1582-10-10"], ("%Y-%m-%d", "360_day"), id="skipped-by-the-reform"),
+        pytest.param(["WIEN", "GRAZ"], None, id="station-names"),
+        pytest.param(["2000-01-15", "2000-02-15 00:00"], None, id="two-layouts"),
+        pytest.param(["2001-13-01"], None, id="month-13"),
+        pytest.param(["2001-01-31", "2001-02-31"], None, id="31-february"),
+        pytest.param(["15/01/2000"], None, id="not-iso"),
+    ],
+)
+def test_text_dates_layout_and_calendar(texts, expected):
+    found = text_dates(xr.DataArray(np.array(texts, dtype=object), dims="time", name="date"))
+    assert (found and (found.format, found.calendar)) == expected
+
+
+def test_numbers_are_no_text_dates():
+    assert text_dates(xr.DataArray(np.arange(3.0), dims="time", name="time")) is None
