@@ -620,7 +620,7 @@ def plot_anomaly_correlation_map(
     field = cell_anomaly_correlation(predicted[time_steps], truth[time_steps], climatology[time_steps])
     times = layout.time.values[time_steps]
     panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {season_name(times)}",
-                     field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (1)", "neither")
+                     field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (no units)", "neither")
     period = period or _period([time.year for time in times])
     line = f"anomaly correlation of each grid cell over {period}, {split} split"
     if len(line) > 70:  # one map is narrow: a longer period ("…, every 3rd year") goes on its own line

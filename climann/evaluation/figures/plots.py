@@ -338,5 +338,6 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
     figure.legend(handles, labels, loc="outside lower center", ncols=len(names))  # clear of the bars
     period = metrics.get("split_periods", {}).get(block, "")
     figure.suptitle(f"Skill of {metrics.get('target', '')} against climatology, {block} block"
-                    + (f" ({period})" if period else "") + f": above 0 beats climatology; bars cut at {SKILL_FLOOR:g}")
+                    + (f" ({period})" if period else "")
+                    + f": above 0 beats climatology; bars cut at {SKILL_FLOOR:g}".replace("-", "−"))  # the axis's minus
     return _save(figure, path, dpi)
