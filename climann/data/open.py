@@ -27,6 +27,7 @@ from climann.data.calendars import calendar_plan
 from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
+from climann.data.empty_files import check_not_empty
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -358,6 +359,9 @@ def _open_files(
         return opened_files[path]
 
     try:
+        # A file of no time step (or no grid cell) is named before anything combines it; see
+        # climann.data.empty_files.
+        check_not_empty({path: opened(path) for path in files})
         if len(files) == 1:
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
