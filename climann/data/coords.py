@@ -103,8 +103,9 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
     if len(named) > 1:  # the CF attributes say each is one: no advice to add one
         raise ClimannError(
             f"several coordinates look like {kind} ({', '.join(names)}), each by its CF standard_name, so which "
-            f"one is meant cannot be told; keep the variables of one, or, if they are one axis under two names, "
-            f"give them one name (--rename 'FILE:{names[-1]}={names[0]}')"
+            f"one is meant cannot be told; keep the variables of one (a file holding both: one copy per axis, e.g. "
+            f"ncks -v VARIABLES IN.nc OUT.nc), or, if two files name one axis so, give them one name "
+            f"(--rename 'FILE:{names[-1]}={names[0]}' on the file that holds {names[-1]})"
         )
     if len(names) > 1:
         raise ClimannError(
