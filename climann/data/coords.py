@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
+from climann.data.shell import copy_path, input_and_copy, working_path
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
 
@@ -106,8 +107,9 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
     if len(named) > 1:  # the CF attributes say each is one: no advice to add one
         raise ClimannError(
             f"several coordinates look like {kind} ({', '.join(names)}), each by its CF standard_name, so which "
-            f"one is meant cannot be told; keep the variables of one, or, if they are one axis under two names, "
-            f"give them one name (--rename 'FILE:{names[-1]}={names[0]}')"
+            f"one is meant cannot be told; keep the variables of one (a file holding both: one copy per axis, e.g. "
+            f"ncks -v VARIABLES IN.nc OUT.nc), or, if two files name one axis so, give them one name "
+            f"(--rename 'FILE:{names[-1]}={names[0]}' on the file that holds {names[-1]})"
         )
     if len(names) > 1:
         raise ClimannError(
@@ -273,6 +275,14 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     >>> find_coordinate(dataset, "latitude")
     'nav_lat'
     """
+    found = _found_coordinate(dataset, kind)
+    if found is None:
+        raise ClimannError(_not_found_message(dataset, kind))
+    return found
+
+
+def _found_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
+    """:func:`find_coordinate`'s coordinate, or None when there is none."""
     if kind != "time":
         two_dimensional = two_dimensional_coordinates(dataset)
         if two_dimensional is not None:
@@ -282,8 +292,6 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
         found = _mapped_axis(dataset, kind)
     if found is None:
         found = _choose(dataset.cf.guess_coord_axis(), kind)
-    if found is None:
-        raise ClimannError(_not_found_message(dataset, kind))
     return found
 
 
@@ -312,7 +320,92 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
         f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}"
+        f"{_position_advice(dataset, kind) if kind != 'time' else ''}"
     )
+
+
+#: The scalar coordinate that gives data without a latitude or longitude a position: its name,
+#: CF units and standard name. 0 is as good as any value for a zonal or area mean (one cell
+#: weighs the same at any position); a station has its own.
+POSITION_COORDINATES: dict[str, tuple[str, str]] = {"latitude": ("lat", "degrees_north"),
+                                                      "longitude": ("lon", "degrees_east")}
+
+
+def _could_be_horizontal(dataset: xr.Dataset, dim: str) -> bool:
+    """Whether dimension ``dim`` might be a latitude or longitude that was not recognised: it
+    has no coordinate variable, or one of numbers without units or in degrees or radians (not
+    a level with ``axis = "Z"`` or ``positive``, nor dates, names or members' labels)."""
+    if dim not in dataset.coords:
+        return True
+    coordinate = dataset[dim]
+    if not np.issubdtype(coordinate.dtype, np.number) or coordinate.attrs.get("axis") in ("Z", "T"):
+        return False
+    units = str(coordinate.attrs.get("units", "")).lower()
+    return "positive" not in coordinate.attrs and (not units or "degree" in units or "radian" in units)
+
+
+def _position_advice(dataset: xr.Dataset, kind: str) -> str:
+    """The way out for data that have no latitude or longitude at all (a zonal mean
+    ``tas(time, lat)``, a global-mean or station series ``tas(time)``): give them one as
+    a CF scalar coordinate (§5.7), which climann reads as an axis of length 1
+    (:mod:`climann.data.scalar_coordinates`), with the ``ncap2`` line and the xarray line that
+    write it in a copy; empty where :func:`_missing_position` gives no advice."""
+    missing = _missing_position(dataset, kind)
+    if not missing:
+        return ""
+    new = {POSITION_COORDINATES[other][0]: (other, POSITION_COORDINATES[other][1]) for other in missing}
+    ncap2 = ";".join(f'{name}=0.0;{name}@units="{units}";{name}@standard_name="{other}"'
+                     for name, (other, units) in new.items())
+    source = dataset.encoding.get("source") or next(
+        (variable.encoding["source"] for variable in dataset.data_vars.values() if "source" in variable.encoding), None)
+    files = input_and_copy(source) if source else "IN.nc OUT.nc"
+    given, copy = (working_path(source), working_path(copy_path(source))) if source else ("IN.nc", "OUT.nc")
+    coordinates = ", ".join(f"{name}=((), 0.0, {{'units': '{units}', 'standard_name': '{other}'}})"
+                            for name, (other, units) in new.items())
+    what = {("longitude",): "the data lie on latitudes alone (a zonal mean, as xarray's mean('lon') leaves it?): "
+                            "give them a longitude of one value (a CF scalar coordinate, read as one column; cdo "
+                            "zonmean writes one)",
+            ("latitude",): "the data lie on longitudes alone (a meridional mean?): give them a latitude of one value "
+                           "(a CF scalar coordinate, read as one row)",
+            }.get(tuple(missing), "the data have no position (one station's series, or a global or regional mean?): "
+                                  "give them a latitude and a longitude of one value each (CF scalar coordinates, "
+                                  "read as a grid of one cell; a station's own position, any for an area mean)")
+    return (f"; {what}: ncap2 -s '{ncap2}' {files} (or xarray: "
+            f"xr.open_dataset({given!r}).assign_coords({coordinates}).to_netcdf({copy!r}))")
+
+
+def _missing_position(dataset: xr.Dataset, kind: str) -> list[str]:
+    """The kinds (``latitude``, ``longitude``) that the data lack, ``kind`` among them, when
+    every dimension of the data variables is accounted for (time, the coordinates found);
+    empty when a dimension might be the missing coordinate under a name that was not
+    recognised (:func:`_could_be_horizontal`: the advice would add a second one), when the
+    other kind is ambiguous, or when the name the advice would give is taken."""
+    missing, placed = {kind}, set()
+    for other in set(POSITION_COORDINATES) - {kind}:
+        try:
+            found = _found_coordinate(dataset, other)
+            if found is None and scalar_coordinate(dataset, other) is None:
+                missing.add(other)
+        except ClimannError:  # several candidates, a rotated axis without its mapping
+            return []
+        placed |= set(dataset[found].dims) if found is not None else set()
+    placed.add(_found_time_dimension(dataset))
+    bounds = bounds_names(dataset)
+    names = [str(name) for name, variable in dataset.data_vars.items() if name not in bounds and variable.ndim]
+    unknown = {dim for name in names for dim in dataset[name].dims if dim not in placed}
+    if (not names or any(_could_be_horizontal(dataset, dim) for dim in unknown)
+            or any(POSITION_COORDINATES[other][0] in dataset.variables for other in missing)):
+        return []
+    return [other for other in POSITION_COORDINATES if other in missing]  # latitude first
+
+
+def _found_time_dimension(dataset: xr.Dataset) -> str | None:
+    """The dimension of the time coordinate (:func:`_found_coordinate`), or None."""
+    try:
+        time = _found_coordinate(dataset, "time")
+    except ClimannError:
+        return None
+    return str(dataset[time].dims[0]) if time is not None and dataset[time].ndim == 1 else None
 
 
 def _is_latitude_or_longitude(variable: xr.DataArray | xr.Variable) -> bool:

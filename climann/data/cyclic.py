@@ -6,6 +6,14 @@ cyclic halo): longitudes 0, 30, …, 330, 360, the 360° column the 0° one agai
 data it would be one place counted twice, as two samples in training and with double weight
 in area means. Such a column is dropped when its values equal the column it repeats; when
 they differ, which one is that meridian's is not known, and the file is refused.
+
+"Equal" is judged at the precision the values are stored in: regridding or a model's
+arithmetic in float32 leaves the copy one or two units in the last place (ulp) from the
+original (250 K ± 1.5e-5 K in float32), which is no difference between two meridians but the
+same number rounded twice. Values within :data:`REPEAT_ULPS` units in the last place of the
+file's stored type (IEEE 754: the spacing of floating-point numbers at the value's magnitude;
+for packed integers, CF-1.8 §8.1, one packing step is ``scale_factor``) are the same; any
+larger difference is refused.
 """
 
 from __future__ import annotations
@@ -28,6 +36,10 @@ from climann.errors import ClimannError
 #: Longitudes closer than this fraction of the grid spacing, modulo 360°, are one meridian
 #: (as :data:`climann.data.open.GRID_TOLERANCE`: float rounding when a file was written).
 REPEAT_TOLERANCE = 1e-3
+
+#: Values of a repeating column within this many units in the last place of the stored type
+#: (:func:`storage_tolerance`) of the column it repeats are the same values rounded twice.
+REPEAT_ULPS = 4
 
 #: Where the longitudes dropped from the longitude coordinate are recorded (its
 #: ``encoding``, never written to an output), for ``climann info`` to say so.
@@ -101,10 +113,48 @@ def _regular_longitude(dataset: xr.Dataset) -> str | None:
     return name
 
 
-def _largest_differences(dataset: xr.Dataset, longitude: str, repeats: dict[int, int]) -> dict[str, float]:
+def storage_tolerance(variable: xr.DataArray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The largest difference between ``first`` and ``second`` (values of ``variable``) that is
+    rounding at the precision the file stores them in: :data:`REPEAT_ULPS` units in the last
+    place of the stored type.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened; its ``encoding`` says the stored type (``dtype``) and packing
+        (``scale_factor``, ``add_offset``, CF-1.8 §8.1).
+    first, second : ndarray, same shape
+        Decoded values, in the variable's units.
+
+    Returns
+    -------
+    ndarray, the shape of ``first``
+        In the variable's units: for a float type, ``REPEAT_ULPS`` × the spacing of that type
+        at the larger magnitude (:func:`numpy.spacing`: 1.53e-5 at 250 in float32), times
+        ``|scale_factor|`` when packed; for packed integers ``REPEAT_ULPS`` steps of
+        ``|scale_factor|`` (and half a step for the rounding of unpacking in floats);
+        0 for unpacked integers (counts and codes are exact).
+    """
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    scale = abs(float(variable.encoding.get("scale_factor", 1.0)))
+    offset = float(variable.encoding.get("add_offset", 0.0))
+    if stored.kind in "iu":  # whole packing steps apart: half a step more absorbs the unpacking's float rounding
+        return np.full(np.shape(first), (REPEAT_ULPS + 0.5) * scale if "scale_factor" in variable.encoding else 0.0)
+    if stored.kind != "f":
+        return np.zeros(np.shape(first))
+    magnitude = np.maximum(np.abs(first - offset), np.abs(second - offset)) / scale
+    with np.errstate(over="ignore", invalid="ignore"):
+        spacing = np.spacing(magnitude.astype(stored)).astype(np.float64)
+    return REPEAT_ULPS * spacing * scale
+
+
+def _largest_differences(dataset: xr.Dataset, longitude: str,
+                         repeats: dict[int, int]) -> dict[str, tuple[float, float]]:
     """For each data variable on the longitude, the largest difference between the repeating
-    columns and the columns they repeat, on the first and last time steps (a few reads,
-    not the whole file); NaN equals NaN."""
+    columns and the columns they repeat beyond the precision they are stored in
+    (:func:`storage_tolerance`; 0 when none; inf when a value is missing in one column only)
+    and the largest within it, on the first and last time steps (a few reads, not the whole
+    file); NaN equals NaN."""
     time = time_coordinate(dataset)
     later, earlier = list(repeats), list(repeats.values())
     pairs = {}
@@ -120,9 +170,13 @@ def _largest_differences(dataset: xr.Dataset, longitude: str, repeats: dict[int,
     differences = {}
     for name, (repeating, repeated) in computed.items():
         repeating, repeated = np.asarray(repeating, np.float64), np.asarray(repeated, np.float64)
-        gaps = np.abs(repeating - repeated)[(repeating != repeated) & ~(np.isnan(repeating) & np.isnan(repeated))]
+        gap = np.abs(repeating - repeated)
+        beyond = ~(gap <= storage_tolerance(dataset[name], repeating, repeated))  # a NaN gap is beyond
+        gaps = gap[beyond & (repeating != repeated) & ~(np.isnan(repeating) & np.isnan(repeated))]
         finite = gaps[np.isfinite(gaps)]
-        differences[name] = 0.0 if not gaps.size else float(finite.max()) if finite.size else np.inf
+        within = gap[~beyond]
+        differences[name] = (0.0 if not gaps.size else float(finite.max()) if finite.size else np.inf,
+                             float(within.max()) if within.size else 0.0)
     return differences
 
 
@@ -143,8 +197,9 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
 
     A global grid saved with its cyclic point (0 … 360°, or −180 … 180° with both ends) has
     one meridian twice. When every data variable holds the same values in both columns (on
-    the first and last time steps) one is dropped (the later, or the one outside the range
-    most columns lie in: :func:`repeated_columns`), with its bounds, and a note
+    the first and last time steps; the same to :data:`REPEAT_ULPS` units in the last place of
+    their stored type, :func:`storage_tolerance`) one is dropped (the later, or the one outside
+    the range most columns lie in: :func:`repeated_columns`), with its bounds, and a note
     is logged (``train.log``); the dropped longitudes are recorded in the longitude
     coordinate's ``encoding`` under :data:`DROPPED_KEY`. Curvilinear, rotated-pole and
     projected grids are returned unchanged.
@@ -163,8 +218,8 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
     Raises
     ------
     ClimannError
-        If a variable's values differ between a column and the column it repeats: which
-        one holds that meridian's values is not known.
+        If a variable's values differ between a column and the column it repeats by more
+        than their storage precision: which one holds that meridian's values is not known.
     """
     where = ", ".join(Path(path).name for path in files[:3]) + (" …" if len(files) > 3 else "") or "the data"
     longitude = _regular_longitude(dataset)
@@ -177,7 +232,7 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
     differences = _largest_differences(dataset, longitude, repeats)
     first, counterpart = next(iter(repeats.items()))
     pair = f"{longitude} {values[first]:g}° repeats {longitude} {values[counterpart]:g}° (modulo 360°)"
-    differing = {name: value for name, value in differences.items() if value > 0}
+    differing = {name: beyond for name, (beyond, _) in differences.items() if beyond > 0}
     if differing:
         name, largest = next(iter(differing.items()))
         units = str(dataset[name].attrs.get("units", ""))
@@ -195,7 +250,9 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
     kept = [index for index in range(values.size) if index not in repeats]
     trimmed = dataset.isel({longitude: kept})
     trimmed[longitude].encoding[DROPPED_KEY] = tuple(float(values[index]) for index in repeats)
-    note = (f"{where}: {pair if len(repeats) == 1 else f'{pair} and {len(repeats) - 1} more'} with the same "
-            f"values (a cyclic column): dropped, {len(kept)} longitudes remain")
+    rounded = max((within for _, within in differences.values()), default=0.0)
+    same = f"the same values to their stored precision (up to {rounded:.3g} apart)" if rounded else "the same values"
+    note = (f"{where}: {pair if len(repeats) == 1 else f'{pair} and {len(repeats) - 1} more'} with {same} "
+            f"(a cyclic column): dropped, {len(kept)} longitudes remain")
     note_once(_log, logging.INFO, note, key=(str(list(map(str, files))), note))  # once per run
     return trimmed

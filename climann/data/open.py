@@ -27,6 +27,7 @@ from climann.data.calendars import calendar_plan
 from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
+from climann.data.empty_files import check_not_empty
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -52,7 +53,7 @@ from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
-from climann.data.time_names import one_time_name
+from climann.data.time_names import check_one_time_axis, one_time_name
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
@@ -298,6 +299,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times.
     dataset = time_on_its_dimension(on_valid_time(dataset), path.name)
+    # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
+    check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.
     dataset = with_station_chosen(dataset, select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
@@ -358,6 +361,9 @@ def _open_files(
         return opened_files[path]
 
     try:
+        # A file of no time step (or no grid cell) is named before anything combines it; see
+        # climann.data.empty_files.
+        check_not_empty({path: opened(path) for path in files})
         if len(files) == 1:
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()

@@ -10,9 +10,20 @@ coordinate whose ``units`` (``UNIT since DATE``) decoded it to dates. When the f
 have different names, each is renamed to one name, ``time`` when a file calls it so (CF's
 examples and most files do), else the name of the first file's (in the order given); the
 file's own names are recorded (:func:`climann.data.shell.with_file_time_names`), so that a
-command quoted in advice names the file's variable. Nothing is guessed: a file with two
-such axes, or where the name is taken by another of its variables, is refused in one line
-naming the files, their names and the ``--rename`` that gives them one.
+command quoted in advice names the file's variable. Nothing is guessed where the name is
+taken by another variable of a file: refused in one line naming the files, their names and the
+``--rename`` that gives them one.
+
+A file with two time axes that its variables lie on (``tas(time, …)`` and ``rsdt(time_2, …)``,
+what merging two files whose time variables differ in attributes leaves) is never guessed
+from, whether both axes or only one say so by ``standard_name``: which axis a variable's dates
+are on is not for climann to choose, and a second axis taken as an "extra dimension" would
+have one date of it selected as a level. It is refused as it is opened
+(:func:`check_one_time_axis`), naming both axes and their variables, with the ``ncks -v``
+lines that split it into one file per axis (NCO manual, "ncks": ``-v`` extracts the variables
+with their coordinates and CF bounds); the copies, given together, are one set whose axes
+get one name as above. A ``--rename`` of one axis to the other's name cannot help: the file
+holds both names.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from collections.abc import Sequence
 import xarray as xr
 
 from climann.data.forecast_times import is_dated
-from climann.data.shell import with_file_time_names
+from climann.data.shell import copy_path, shown_path, with_file_time_names, working_path
 from climann.errors import ClimannError
 
 #: The name the files' time axes get when they differ and one of them has it.
@@ -58,20 +69,15 @@ def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
     Raises
     ------
     ClimannError
-        When the names differ and a dataset has two time axes, or every name is taken by
-        another variable in a dataset that would be renamed.
+        When a dataset has two time axes (:func:`check_one_time_axis`), or the names differ
+        and every name is taken by another variable in a dataset that would be renamed.
     """
     axes = [time_axes(dataset) for dataset in datasets]
     names = list(dict.fromkeys(name for found in axes for name in found))
     if len(names) < 2:
         return list(datasets)
-    several = next((index for index, found in enumerate(axes) if len(found) > 1), None)
-    if several is not None:
-        raise ClimannError(_refusal(
-            axes, labels, f"{labels[several]} has {len(axes[several])} time axes ({', '.join(axes[several])}), so "
-                          "which one is meant cannot be told",
-            f"give each file one time axis (a copy of {labels[several]} with the variables of one), of one name, "
-            "e.g. "))
+    for dataset, label in zip(datasets, labels):
+        check_one_time_axis(dataset, label)
     candidates = sorted(names, key=lambda name: name != USUAL_TIME_NAME)  # stable: else in the given order
     taken = {name: next((index for index, found in enumerate(axes)
                          if found and found[0] != name and name in datasets[index].variables), None)
@@ -85,6 +91,63 @@ def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
             "give them one yourself, e.g. "))
     return [_renamed(dataset, found[0], free[0]) if found and found[0] != free[0] else dataset
             for dataset, found in zip(datasets, axes)]
+
+
+def check_one_time_axis(dataset: xr.Dataset, where: str) -> None:
+    """Refuse a dataset whose data variables lie on two or more time axes (dimension
+    coordinates decoded to dates by their CF ``units``, :func:`time_axes`), naming the axes,
+    the variables on each and the ``ncks -v`` lines that split the file into one file per axis.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened, times decoded.
+    where : str
+        The file's name, for the message.
+
+    Raises
+    ------
+    ClimannError
+        "two_time.nc has 2 time axes (time: tas; time_2: rsdt): which dates a variable is
+        on is never guessed …; split it into one file per axis: ncks -v tas two_time.nc
+        two_time_tas.nc; ncks -v rsdt two_time.nc two_time_rsdt.nc (or xarray: …), then
+        give the copies together in place of two_time.nc …"; the copies are named after
+        the file and their first variable (:func:`climann.data.shell.copy_path`).
+    """
+    on_axis = _variables_by_time_axis(dataset)
+    if len(on_axis) < 2:
+        return
+    listed = "; ".join(f"{axis}: {', '.join(names)}" for axis, names in on_axis.items())
+    path = dataset.encoding.get("source") or where
+    copies = {axis: copy_path(path, names[0]) for axis, names in on_axis.items()}  # two_time_tas.nc
+    commands = "; ".join(f"ncks -v {','.join(names)} {shown_path(path)} {shown_path(copies[axis])}"
+                         for axis, names in on_axis.items())
+    in_xarray = "; ".join(f"ds[{names!r}].to_netcdf({working_path(copies[axis])!r})" for axis, names in on_axis.items())
+    raise ClimannError(
+        f"{where} has {len(on_axis)} time axes ({listed}): which dates a variable is on is never guessed, nor is a "
+        f"date of a time axis a level to select; split it into one file per axis: {commands} (or xarray: "
+        f"ds = xr.open_dataset({working_path(path)!r}); {in_xarray}), then give the copies together in place of "
+        f"{where}: their time axes become one"
+    )
+
+
+def _variables_by_time_axis(dataset: xr.Dataset) -> dict[str, list[str]]:
+    """{time axis: the data variables on it}, each variable under the first axis it lies on;
+    the variables on none (static fields: orography, a land mask) with the first axis, so
+    that every variable is in one copy when the file is split. Axes no variable lies on are
+    left out."""
+    on_axis: dict[str, list[str]] = {}
+    static, axes = [], time_axes(dataset)
+    for name, variable in dataset.data_vars.items():
+        axis = next((axis for axis in axes if axis in variable.dims), None)
+        if axis is None:
+            static.append(str(name))
+        else:
+            on_axis.setdefault(axis, []).append(str(name))
+    if on_axis:
+        first = next(iter(on_axis))
+        on_axis[first] += static
+    return on_axis
 
 
 def _renamed(dataset: xr.Dataset, name: str, common: str) -> xr.Dataset:

@@ -1,4 +1,9 @@
 import logging
+import re
+import shlex
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -305,3 +310,63 @@ def test_the_2d_coordinates_are_the_mass_points_not_the_staggered_grids(stagger_
     })
     assert two_dimensional_coordinates(dataset) == ("XLAT", "XLONG")
     assert find_coordinate(dataset, "latitude") == "south_north" and find_coordinate(dataset, "longitude") == "west_east"
+
+
+# --- data without a latitude or longitude: the way out -----------------------------------------
+def _unplaced(path, dims):
+    """tas and rsdt on ``dims`` (of time, lat, lon; 24 months, 3 latitudes, 4 longitudes) as a
+    zonal mean (time, lat) or a series (time) is written by xarray's mean."""
+    sizes = {"time": 24, "lat": 3, "lon": 4}
+    rng = np.random.default_rng(5)
+    coords = {"time": ("time", xr.date_range("2000-01-01", periods=24, freq="MS", use_cftime=True)),
+              "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+              "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east", "standard_name": "longitude"})}
+    shape = tuple(sizes[dim] for dim in dims)
+    dataset = xr.Dataset({"tas": (dims, rng.normal(280.0, 3.0, shape), {"units": "K"}),
+                          "rsdt": (dims, rng.normal(300.0, 9.0, shape), {"units": "W m-2"})},
+                         coords={dim: coords[dim] for dim in dims})
+    dataset.to_netcdf(path)
+    return dataset
+
+
+@pytest.mark.parametrize(
+    ("dims", "kind", "added"),
+    [
+        pytest.param(("time", "lat"), "longitude", ("lon",), id="zonal-mean"),
+        pytest.param(("time",), "latitude", ("lat", "lon"), id="global-mean-series"),
+        pytest.param(("time", "lon"), "latitude", ("lat",), id="meridional-mean"),
+    ],
+)
+@pytest.mark.parametrize("tool", ["ncap2", "xarray"])
+def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(tmp_path, monkeypatch, dims, kind,
+                                                                               added, tool):
+    """Refused before without a way out ('no longitude coordinate found …; coordinates present: time, lat')."""
+    if tool == "ncap2" and shutil.which("ncap2") is None:
+        pytest.skip("NCO's ncap2 is not installed")
+    monkeypatch.chdir(tmp_path)
+    original = _unplaced(tmp_path / "mean.nc", dims)
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(open_dataset([tmp_path / "mean.nc"]), kind)
+    message = str(raised.value)
+    assert message.startswith(f"no {kind} coordinate found")
+    if tool == "ncap2":
+        command = re.search(r"ncap2 -s '[^']*' mean.nc mean_fixed.nc", message).group(0)
+        subprocess.run(shlex.split(command), check=True, capture_output=True)
+    else:
+        code = re.search(r"\(or xarray: (.*)\)$", message).group(1)
+        subprocess.run([sys.executable, "-c", f"import xarray as xr; {code}"], check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "mean_fixed.nc"])
+    assert {find_coordinate(fixed, "latitude"), find_coordinate(fixed, "longitude")} == {"lat", "lon"}
+    for name in added:
+        assert fixed.sizes[name] == 1 and fixed[name].values.tolist() == [0.0]
+    for name in ("tas", "rsdt"):
+        np.testing.assert_array_equal(fixed[name].transpose(*dims, ...).values.reshape(original[name].shape),
+                                      original[name].values)
+
+
+def test_no_position_is_advised_where_a_dimension_may_be_the_missing_one(tmp_path):
+    """tas(time, lat, xc): xc, without a coordinate variable, may be the longitude under another name."""
+    dataset = _unplaced(tmp_path / "unused.nc", ("time", "lat")).expand_dims(xc=2, axis=-1)
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(dataset, "longitude")
+    assert str(raised.value).endswith("coordinates present: time, lat")

@@ -121,3 +121,64 @@ def test_a_repeated_column_with_other_values_in_one_of_several_files_is_still_re
     _with_cyclic_column(original[["tas"]], change=0.5).to_netcdf(tmp_path / "tas.nc")
     with pytest.raises(ClimannError, match=r"tas.nc: lon 360° repeats lon 0° .* 'tas' differs .*by up to 0\.5 K"):
         open_dataset([tmp_path / "pred.nc", tmp_path / "tas.nc"], grid_of="tas")
+
+
+# --- a cyclic column equal to its storage precision ---------------------------------------------
+def _ulps_apart(values: np.ndarray, ulps: int, dtype: str) -> np.ndarray:
+    """``values`` moved ``ulps`` representable numbers of ``dtype`` upwards (np.nextafter)."""
+    moved = values.astype(dtype)
+    for _ in range(ulps):
+        moved = np.nextafter(moved, np.array(np.inf, dtype))
+    return moved
+
+
+@pytest.mark.parametrize(
+    ("dtype", "ulps", "kept"),
+    [
+        pytest.param("f4", 1, True, id="float32-one-ulp"),  # 1.5e-5 K at 250 K: regridding's rounding
+        pytest.param("f4", 4, True, id="float32-four-ulps"),
+        pytest.param("f4", 5, False, id="float32-five-ulps"),
+        pytest.param("f4", 700, False, id="float32-1e-2-K"),
+        pytest.param("f8", 4, True, id="float64-four-ulps"),
+        pytest.param("f8", 5, False, id="float64-five-ulps"),
+    ],
+)
+def test_a_cyclic_column_within_a_few_ulps_of_its_stored_type_is_dropped(tmp_path, dtype, ulps, kept):
+    """Refused with 'differs by up to 1.53e-05 K' before: one float32 ulp at 250 K."""
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)[["tas"]]
+    cyclic = _with_cyclic_column(original)
+    values = cyclic.tas.values.astype(dtype)
+    values[..., -1] = _ulps_apart(values[..., 0], ulps, dtype)
+    cyclic["tas"] = cyclic.tas.copy(data=values)
+    gap = float(np.abs(values[..., -1].astype(np.float64) - values[..., 0]).max())
+    assert (gap > 1e-5) if dtype == "f4" else (gap < 1e-12)  # a float32 ulp at 250 K is 1.5e-5 K
+    cyclic.to_netcdf(tmp_path / "cyclic.nc", encoding={"tas": {"dtype": dtype}})
+    if not kept:
+        with pytest.raises(ClimannError, match=r"lon 360° repeats lon 0° .* 'tas' differs .*by up to"):
+            open_dataset([tmp_path / "cyclic.nc"])
+        return
+    dataset = open_dataset([tmp_path / "cyclic.nc"])
+    np.testing.assert_array_equal(dataset.lon.values, [0.0, 90.0, 180.0, 270.0])
+    np.testing.assert_array_equal(dataset.tas.values, values[..., :-1])  # the first column's values kept
+
+
+@pytest.mark.parametrize(
+    ("steps", "kept"),
+    [pytest.param(1, True, id="one-packing-step"), pytest.param(4, True, id="four-steps"),
+     pytest.param(5, False, id="five-steps")],
+)
+def test_a_packed_cyclic_column_within_a_few_packing_steps_is_dropped(tmp_path, steps, kept):
+    """int16 with scale_factor 0.01 K (CF-1.8 §8.1): a packing step is the unit in the last place."""
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)[["tas"]]
+    cyclic = _with_cyclic_column(original)
+    packed = np.round((cyclic.tas.values.astype(np.float64) - 250.0) / 0.01)
+    packed[..., -1] = packed[..., 0] + steps
+    cyclic["tas"] = cyclic.tas.copy(data=packed * 0.01 + 250.0)
+    cyclic.to_netcdf(tmp_path / "cyclic.nc",
+                     encoding={"tas": {"dtype": "i2", "scale_factor": 0.01, "add_offset": 250.0, "_FillValue": -32767}})
+    if not kept:
+        with pytest.raises(ClimannError, match=r"'tas' differs .*by up to 0\.05 K"):
+            open_dataset([tmp_path / "cyclic.nc"])
+        return
+    dataset = open_dataset([tmp_path / "cyclic.nc"])
+    np.testing.assert_allclose(dataset.tas.values, packed[..., :-1] * 0.01 + 250.0, rtol=1e-12)

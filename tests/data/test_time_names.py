@@ -1,6 +1,12 @@
 """Time axes named differently in different files (ERA5 from the old CDS: ``time``; from the
 new CDS: ``valid_time``), found by their CF attributes and given one name."""
 
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,20 +82,96 @@ def test_a_name_taken_by_another_variable_of_a_file_is_not_given_to_its_axis(tmp
     np.testing.assert_array_equal(dataset["sp"].values - dataset["t2m"].values, 1000.0)
 
 
-def test_a_file_with_two_time_axes_is_never_guessed_from(tmp_path):
+def test_a_file_with_two_time_axes_among_others_is_never_guessed_from(tmp_path, monkeypatch):
+    """The advice was --rename 'both.nc:valid_time=time', refused since both.nc holds both names."""
+    monkeypatch.chdir(tmp_path)
     second_axis = xr.DataArray(np.arange(3.0), dims="valid_time",
                                coords={"valid_time": ("valid_time", MONTHS[:3], {"standard_name": "time"})})
     both = _era5(tmp_path / "both.nc", "t2m", "time", slice(None), seed=0, extra={"other": second_axis})
     new = _era5(tmp_path / "new.nc", "sp", "valid_time", slice(None), seed=0)
-    other = _era5(tmp_path / "other.nc", "tp", "date", slice(None), seed=0)
+    other = _era5(tmp_path / "tp.nc", "tp", "date", slice(None), seed=0)
     with pytest.raises(ClimannError) as raised:
         open_dataset([both, new, other])
-    assert str(raised.value) == (
-        "the files name their time axis differently ('time' in both.nc; 'valid_time' in both.nc, new.nc; 'date' in "
-        "other.nc) and both.nc has 2 time axes (time, valid_time), so which one is meant cannot be told; give each "
-        "file one time axis (a copy of both.nc with the variables of one), of one name, e.g. "
-        "--rename 'both.nc:valid_time=time'"
+    message = str(raised.value)
+    assert message.startswith("both.nc has 2 time axes (time: t2m; valid_time: other): which dates a variable is on "
+                              "is never guessed")
+    assert "ncks -v t2m both.nc both_t2m.nc; ncks -v other both.nc both_other.nc" in message
+    assert "--rename" not in message and "new.nc" not in message and "tp.nc" not in message
+
+
+def _two_axes(path, *, second_marked=True, first_marked=True):
+    """tas(time, lat, lon) and rsdt(time_2, lat, lon) over the same 24 months (what merging two
+    files whose time variables differ in attributes leaves), and a static orog(lat, lon);
+    ``time`` and ``time_2`` both decoded by their CF units, marked by standard_name as asked."""
+    rng = np.random.default_rng(3)
+    tas = rng.normal(280.0, 5.0, (24, LAT.size, LON.size))
+    rsdt = rng.normal(300.0, 20.0, (24, LAT.size, LON.size))
+    marks = [{"standard_name": "time"} if marked else {} for marked in (first_marked, second_marked)]
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas, {"units": "K"}),
+         "rsdt": (("time_2", "lat", "lon"), rsdt, {"units": "W m-2"}),
+         "orog": (("lat", "lon"), np.ones((LAT.size, LON.size)), {"units": "m"})},
+        coords={"time": ("time", MONTHS, marks[0]), "time_2": ("time_2", MONTHS, marks[1]),
+                "lat": ("lat", LAT, {"units": "degrees_north"}), "lon": ("lon", LON, {"units": "degrees_east"})},
     )
+    units = {"units": "days since 2010-01-01", "calendar": "standard"}
+    dataset.to_netcdf(path, encoding={"time": units, "time_2": units})
+    return tas, rsdt
+
+
+@pytest.mark.parametrize(
+    ("first_marked", "second_marked"),
+    [
+        # was: "several coordinates look like time … (--rename 'FILE:time_2=time')", which rename refuses
+        pytest.param(True, True, id="both-marked"),
+        # was: time_2 taken as the time axis and time as an extra dimension to select a date from
+        pytest.param(False, True, id="only-time_2-marked"),
+        pytest.param(False, False, id="none-marked"),
+    ],
+)
+def test_one_file_with_two_time_axes_is_refused_naming_both(tmp_path, monkeypatch, first_marked, second_marked):
+    monkeypatch.chdir(tmp_path)
+    _two_axes(tmp_path / "two_time.nc", first_marked=first_marked, second_marked=second_marked)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "two_time.nc"])
+    assert str(raised.value) == (
+        "two_time.nc has 2 time axes (time: tas, orog; time_2: rsdt): which dates a variable is on is never guessed, "
+        "nor is a date of a time axis a level to select; split it into one file per axis: ncks -v tas,orog "
+        "two_time.nc two_time_tas.nc; ncks -v rsdt two_time.nc two_time_rsdt.nc (or xarray: "
+        "ds = xr.open_dataset('two_time.nc'); ds[['tas', 'orog']].to_netcdf('two_time_tas.nc'); "
+        "ds[['rsdt']].to_netcdf('two_time_rsdt.nc')), then give the copies together in place of two_time.nc: their "
+        "time axes become one"
+    )
+
+
+def _check_split(tmp_path, tas, rsdt):
+    dataset = open_dataset([tmp_path / "two_time_tas.nc", tmp_path / "two_time_rsdt.nc"])
+    assert dataset["tas"].dims == dataset["rsdt"].dims == ("time", "lat", "lon") and dataset.sizes["time"] == 24
+    np.testing.assert_allclose(dataset["tas"].values, tas)
+    np.testing.assert_allclose(dataset["rsdt"].values, rsdt)
+    np.testing.assert_allclose(dataset["orog"].values, 1.0)
+
+
+@pytest.mark.skipif(shutil.which("ncks") is None, reason="NCO's ncks is not installed")
+def test_the_printed_ncks_lines_split_the_file_into_one_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    tas, rsdt = _two_axes(tmp_path / "two_time.nc", first_marked=False)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "two_time.nc"])
+    commands = re.search(r"one file per axis: (.*?) \(or xarray", str(raised.value)).group(1)
+    for command in commands.split("; "):
+        subprocess.run(shlex.split(command), check=True, capture_output=True)
+    _check_split(tmp_path, tas, rsdt)
+
+
+def test_the_printed_xarray_line_splits_the_file_into_one_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    tas, rsdt = _two_axes(tmp_path / "two_time.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "two_time.nc"])
+    code = re.search(r"\(or xarray: (.*)\), then give", str(raised.value)).group(1)
+    subprocess.run([sys.executable, "-c", f"import xarray as xr; {code}"], check=True, capture_output=True)
+    _check_split(tmp_path, tas, rsdt)
 
 
 def test_split_blocks_from_old_and_new_cds_files_are_one_axis(tmp_path):
