@@ -46,7 +46,7 @@ def write(path, latitude, longitude, *, lat_attrs=None, lon_attrs=None, dims=("l
     lon_attrs = {"standard_name": "longitude", "units": "degrees_east", **(lon_attrs or {})}
     lat_attrs, lon_attrs = ({k: v for k, v in attrs.items() if v is not None} for attrs in (lat_attrs, lon_attrs))
     tas = field(latitude, longitude) if tas is None else tas
-    variables = {"tas": (("time", *dims), tas, {"units": "K"})}
+    variables = {"tas": (("time", *dims), tas, {"units": "1"})}  # a field of the coordinates, no temperature
     coordinates = {"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"})}
     for name, dim, values, attrs in zip(names, dims, (latitude, longitude), (lat_attrs, lon_attrs)):
         (coordinates if name == dim else variables)[name] = ((dim,), np.asarray(values, np.float64), attrs)

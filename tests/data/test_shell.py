@@ -130,6 +130,7 @@ def test_the_fill_like_warning_names_the_file_as_a_shell_reads_it(tmp_path, monk
     path = _write_times(_in_folder(tmp_path, "fill like.nc"), _monthly_days(12))
     with netCDF4.Dataset(path, "a") as nc:
         nc.variables["tas"][:] = values[:, None, None] * np.ones((1, 2, 3))
+        nc.variables["tas"].units = "W m-2"  # in K, -9999 would be read as missing: below absolute zero
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_fill_like_values(open_dataset([path]), ["tas"], where=path.name, file=path.resolve())
     (command,) = _commands(caplog.records[0].getMessage())
