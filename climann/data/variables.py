@@ -297,7 +297,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         latitude=coordinate(names["latitude"]),
         longitude=coordinate(names["longitude"]),
         latitude_bounds=axis_bounds(dataset, names["latitude"]),
-        longitude_bounds=axis_bounds(dataset, names["longitude"]),
+        longitude_bounds=axis_bounds(dataset, names["longitude"], longitude=True),
         geographic=geographic,
         grid_mapping=mapping,
         index_dims=tuple(name for name in rows_and_columns if name not in dataset.coords),
