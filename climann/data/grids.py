@@ -21,7 +21,7 @@ import xarray as xr
 from climann.data.coords import (
     find_coordinate, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
 )
-from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas
+from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas, wrapped_difference
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.shell import shown_path, source_and_copy
@@ -171,16 +171,29 @@ def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
             f"ncatted -a bounds,{name},d,, {source_and_copy(dataset, dataset[name])}")
 
 
-def axis_bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
+def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> np.ndarray | None:
     """The CF cell bounds of the 1-D axis ``name``, shape (n, 2), as the file gives them (its
     ``bounds`` attribute, CF conventions section 7.1); None without.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    name : str
+        A latitude or longitude axis.
+    longitude : bool
+        Whether it is a longitude: its cells are arcs modulo 360° (``[165, -165]`` is the
+        30° cell of the −180° meridian).
 
     Raises
     ------
     ClimannError
         If a bound is missing (NaN): the cell's extent, and so its area, which weights the
-        training and the scores, is unknown. The message names the cells and how to have
-        the areas computed from the centres instead (nothing is guessed).
+        training and the scores, is unknown; or a cell does not hold its coordinate value
+        (:func:`centre_outside_cell`: ``lat_bnds`` left in south-to-north order by a flip of
+        ``lat``), so that the areas would be other rows' or columns' — as time bounds that
+        do not hold their stamps are refused (:func:`climann.data.time_cells.check_stamps_in_cells`).
+        The message names the cells and how to have the areas computed from the centres
+        instead (nothing is guessed).
     """
     bounds_name = dataset[name].attrs.get("bounds")
     if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
@@ -194,7 +207,57 @@ def axis_bounds(dataset: xr.Dataset, name: str) -> np.ndarray | None:
             f"cells (first at {name}={first:g}): their areas, which weight the training and the scores, are unknown; "
             + _without_bounds_advice(dataset, name)
         )
+    centres = np.asarray(dataset[name].values, np.float64)
+    outside = centre_outside_cell(centres, values, longitude=longitude) if values.shape == (centres.size, 2) else None
+    if outside is not None:
+        count = int(outside.sum())
+        index = int(np.argmax(outside))
+        low, high = values[index].min(), values[index].max()
+        more = f" (so do {count - 1} more of its {centres.size} cells)" if count > 1 else ""
+        raise ClimannError(
+            f"'{bounds_name}' (the cell bounds of '{name}') contradicts it: {name}={centres[index]:g} (index {index}, "
+            f"counting from 0) lies outside its cell {low:g} to {high:g}{more}, so the areas, which weight the "
+            f"training and the scores, would be those of other cells (CF 7.1: a cell holds its coordinate value); if "
+            f"the {name} values are right, remove the bounds attribute to have the areas computed from them: "
+            f"ncatted -a bounds,{name},d,, {source_and_copy(dataset, dataset[name])}"
+        )
     return values
+
+
+def centre_outside_cell(centres: np.ndarray, bounds: np.ndarray, *, longitude: bool = False) -> np.ndarray | None:
+    """Which cells of a 1-D axis do not hold their coordinate value (CF 7.1), None when all do.
+
+    A value on an edge of its cell holds it, to within the tolerance time cells have
+    (:data:`climann.data.time_cells.EDGE_TOLERANCE` of the cell's width: bounds and
+    values stored apart may round differently).
+
+    Parameters
+    ----------
+    centres : ndarray, shape (n,)
+        The axis's values, degrees.
+    bounds : ndarray, shape (n, 2)
+        Each cell's two bounds, degrees, in either order.
+    longitude : bool
+        Cells are arcs modulo 360°: the shorter arc between the two bounds (a single
+        column of 360° holds every value).
+
+    Returns
+    -------
+    ndarray of bool, shape (n,), or None
+    """
+    from climann.data.time_cells import EDGE_TOLERANCE
+
+    if longitude:
+        width = np.abs(wrapped_difference(bounds[:, 1], bounds[:, 0]))
+        # on the arc, the two distances to its ends add up to its width; off it, to more
+        reach = np.abs(wrapped_difference(centres, bounds[:, 0])) + np.abs(wrapped_difference(centres, bounds[:, 1]))
+        round_the_globe = np.abs(bounds[:, 1] - bounds[:, 0]) >= 360.0 - 1e-9
+        outside = ~round_the_globe & (reach - width > 2 * EDGE_TOLERANCE * width + 1e-9)
+    else:
+        low, high = bounds.min(axis=1), bounds.max(axis=1)
+        slack = EDGE_TOLERANCE * (high - low) + 1e-9
+        outside = (centres < low - slack) | (centres > high + slack)
+    return outside if outside.any() else None
 
 
 def _complete_vertices(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray, dims: tuple[str, str],

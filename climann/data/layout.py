@@ -133,6 +133,10 @@ class GridLayout:
     variable_cell_methods : dict of str to str
         The CF ``cell_methods`` attribute of each data variable of the input that has one,
         recorded in the model file likewise (see :mod:`climann.data.cell_methods`).
+    variable_quantities : dict of str to dict
+        The quantity and sign convention of each data variable whose ``standard_name`` or
+        ``positive`` attribute says them (:func:`climann.data.quantities.quantity_record`),
+        recorded in the model file likewise: an upward flux is not a downward one.
     time_storage : str
         Why the time axis has no regular step when the cause is its storage in a floating
         type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
@@ -203,6 +207,7 @@ class GridLayout:
     variable_units: dict = field(default_factory=dict)
     variable_cell_methods: dict = field(default_factory=dict)
     variable_levels: dict = field(default_factory=dict)
+    variable_quantities: dict = field(default_factory=dict)
     area_extents: dict = field(default_factory=dict)
     variable_files: dict = field(default_factory=dict)
 

@@ -51,6 +51,7 @@ from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
+from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.time_names import check_one_time_axis, one_time_name
@@ -712,9 +713,11 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
 def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     """Time steps in increasing time (see climann.data.time_overlap.sorted_in_time), dated by the
     middles of their CF time cells (see climann.data.time_cells); monthly stamps without
-    cells refused where they switch between the 1st at 00:00 and inside their months."""
+    cells refused where they switch between the 1st at 00:00 and inside their months; cells
+    that stop short of the next ones warned about (see climann.data.time_cell_gaps)."""
     where = _where(files)
     dated = times_at_cell_middles(sorted_in_time(dataset, where), where)
+    warn_cell_gaps(dated, where)
     _check_period_stamps(dated, where, {files[0]: dated} if len(files) == 1 else None)
     return dated
 

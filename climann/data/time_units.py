@@ -7,6 +7,10 @@ a date the file's author meant. In the ``360_day`` calendar every month has 30 d
 year 360, so such units are exact there: they are decoded (as days since the same date, which
 is also how the times are written back to ``predictions.nc``). In any other calendar the file
 is refused with the command that rewrites its time axis in days.
+
+UDUNITS units of time that cftime does not know (``nanoseconds since 1970-01-01``, what
+pandas-based writers give ``datetime64[ns]``; ``weeks``) are read as the same instants in a
+unit it does (:func:`in_cftime_units`).
 """
 
 from __future__ import annotations
@@ -93,6 +97,10 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if variable.dtype.kind in "SUO":  # text with units is no number; see time_units_problem
             return variable
         units = variable.attrs.get("units")
+        if isinstance(units, str) and (readable := in_cftime_units(units, variable.values)) is not None:
+            variable = xr.Variable(variable.dims, readable[1], {**variable.attrs, "units": readable[0]},
+                                   variable.encoding)
+            units = readable[0]
         if absolute_time_unit(units):
             return self._decode_absolute(variable, name)
         if is_time_axis(name, variable.dims, variable.attrs):
@@ -196,6 +204,78 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         decoded.encoding.update(units=f"days since {times.reference}", dtype=np.dtype("float64"))
         decoded.encoding[ABSOLUTE_UNITS_KEY] = variable.attrs["units"]
         return decoded
+
+
+#: The unit words cftime reads (``cftime._cftime._units``; any case), besides ``months`` and
+#: ``years`` (:func:`calendar_unit`).
+CFTIME_UNIT_WORDS = frozenset({
+    "microseconds", "microsecond", "microsec", "microsecs", "milliseconds", "millisecond", "millisec", "millisecs",
+    "msec", "msecs", "ms", "second", "seconds", "sec", "secs", "s", "minute", "minutes", "min", "mins", "hour",
+    "hours", "hr", "hrs", "h", "day", "days", "d",
+})
+
+#: The units cftime counts in, by their length in nanoseconds, longest first.
+_CFTIME_UNITS_NS = {"days": 86_400_000_000_000, "hours": 3_600_000_000_000, "minutes": 60_000_000_000,
+                    "seconds": 1_000_000_000, "milliseconds": 1_000_000, "microseconds": 1_000}
+
+
+def in_cftime_units(units: str, values: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """Times in a UDUNITS unit of time that cftime does not read, as the same instants in one
+    it does: ``nanoseconds since 1970-01-01`` (pandas' ``datetime64[ns]`` written as it is,
+    UDUNITS and xarray read it) in ``microseconds``, ``weeks since`` in ``days``; None for units
+    cftime reads, calendar months and years (:func:`calendar_unit`), and units that are not a
+    length of time since a date.
+
+    The unit word is read with cf_xarray's UDUNITS registry (:func:`climann.data.units.unit_registry`,
+    after lower-casing, as cftime does): ``ns``, ``nsec``, ``nanoseconds``, ``us``, ``usec``,
+    ``weeks``, ``fortnight``, ``ks``. Integer values are converted exactly, except that a
+    count of nanoseconds is rounded to the nearest microsecond, cftime's resolution (a
+    stamp's part below a microsecond cannot be a date of it). Lengths of 28 days or more are
+    left to :func:`calendar_unit` and cftime's error (a UDUNITS year is 365.24 days).
+
+    Parameters
+    ----------
+    units : str
+        CF time units, ``UNIT since REFERENCE``.
+    values : ndarray
+        The stored numbers, any shape.
+
+    Returns
+    -------
+    (str, ndarray) or None
+        The units in cftime's word and the numbers in them (int64 from integers, float64 else).
+
+    Examples
+    --------
+    >>> in_cftime_units("nanoseconds since 1970-01-01", np.array([946684800000000000]))
+    ('microseconds since 1970-01-01', array([946684800000000]))
+    """
+    import pint
+
+    from climann.data.units import unit_registry
+
+    match = _SINCE.match(str(units))
+    if match is None or match["unit"].lower() in CFTIME_UNIT_WORDS or calendar_unit(units) is not None:
+        return None
+    try:
+        nanoseconds = float(unit_registry().Quantity(1, match["unit"].lower()).to("nanosecond").magnitude)
+    except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        return None
+    # pint's factors round in the last digit (a week is 604799999999999.9 ns)
+    whole = abs(nanoseconds - round(nanoseconds)) <= 1e-9 * nanoseconds
+    if not (whole and 0 < nanoseconds < 28 * _CFTIME_UNITS_NS["days"]):
+        return None
+    length = round(nanoseconds)
+    word = next((word for word, unit in _CFTIME_UNITS_NS.items() if length % unit == 0), "microseconds")
+    unit = _CFTIME_UNITS_NS[word]
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        # exact: whole units (weeks in days), or nanoseconds to the nearest microsecond
+        total = values.astype(np.int64) * length
+        counted = total // unit + (total % unit * 2 >= unit) if length % unit else total // unit
+    else:
+        counted = values.astype(np.float64) * (length / unit)
+    return f"{match['space']}{word}{match['rest']}", counted
 
 
 #: The unit words xarray encodes times in (it knows no other spelling: ``h``, ``hr``, ``sec``,

@@ -21,6 +21,7 @@ from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
 from climann.data.shell import beside, shown_path
 from climann.data.sources import source_files as recorded_files
+from climann.data.quantities import quantity_record
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
@@ -297,7 +298,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         latitude=coordinate(names["latitude"]),
         longitude=coordinate(names["longitude"]),
         latitude_bounds=axis_bounds(dataset, names["latitude"]),
-        longitude_bounds=axis_bounds(dataset, names["longitude"]),
+        longitude_bounds=axis_bounds(dataset, names["longitude"], longitude=True),
         geographic=geographic,
         grid_mapping=mapping,
         index_dims=tuple(name for name in rows_and_columns if name not in dataset.coords),
@@ -319,6 +320,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
         variable_levels=levels,
+        variable_quantities={name: record for name in data_variable_names(dataset)
+                             if (record := quantity_record(dataset[name].attrs))},
         input_history=str(dataset.attrs.get("history", "")),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),

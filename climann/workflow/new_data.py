@@ -24,13 +24,18 @@ units can match while the values mean something else:
   level in other units (850 hPa, 85000 Pa) is the same level, and data that do not say
   their level (ERA5's ``t2m`` for a CMIP ``tas`` at 2 m) are taken as they are. The
   predictions are labelled with the run's level (:func:`with_training_levels`);
+- another quantity, or the same counted the other way (CF ``standard_name`` and ``positive``:
+  ``surface_downward_latent_heat_flux``, ``positive = "down"``, given to a run trained on
+  ``surface_upward_latent_heat_flux``, ``positive = "up"``, has the opposite sign): refused,
+  with the ``ncap2`` that converts the file (:func:`check_quantities`,
+  :mod:`climann.data.quantities`);
 - another area under an area-mean feature (``[data] global_means``, ``regional_means``): a
   "global mean" of data cut to the tropics is the tropical mean, another quantity with the
   same name. Data whose grid (for a regional mean: whose cells in its box) is not the area
   the mean was taken over in training, to within half a grid cell, are refused
   (:func:`check_area_means`); another resolution over the same area is the same quantity.
 
-The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, the
+The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, ``quantities``, the
 climatology's ``calendar``, see
 :func:`climann.workflow.run_directory.model_metadata`). Whatever is unknown on either side —
 an attribute missing, an axis without a nominal step, a model file written before they were
@@ -61,13 +66,14 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_time_step", "member_notes", "with_training_levels", "with_training_step"]
+           "check_quantities", "check_time_step", "member_notes", "with_training_levels", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
 
 def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
-    """Check new data's levels (:func:`check_levels`), time step (:func:`check_time_step`),
+    """Check new data's levels (:func:`check_levels`), quantities and sign conventions
+    (:func:`check_quantities`), time step (:func:`check_time_step`),
     calendar (:func:`check_calendar`), time cell methods (:func:`check_cell_methods`) and the
     area of their area-mean features (:func:`check_area_means`) against the run's training data.
 
@@ -87,6 +93,7 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
         As the checks.
     """
     check_levels(run, layout)
+    check_quantities(run, layout)
     check_area_means(run, layout)
     check_time_step(run, layout)
     check_calendar(run, layout)
@@ -198,6 +205,39 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
                 f"{name} in {_variable_files(layout, name)} is at {level_text(level)}, the model was trained on "
                 f"{name} at {level_text(trained)} (CF scalar coordinate): give {name} at {level_text(trained)}, or "
                 f"retrain the run on {name} at {level_text(level)}")
+
+
+def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
+    """Refuse new data holding a variable of another quantity, or of the opposite sign
+    convention, than the run was trained on.
+
+    Each variable's ``standard_name`` and ``positive`` recorded at training (``model.npz``
+    ``quantities``, :func:`climann.workflow.run_directory.input_quantities`) are compared
+    with the new data's (``layout.variable_quantities``) by
+    :func:`climann.data.quantities.quantity_clash`: ``surface_downward_latent_heat_flux``
+    (``positive = "down"``, ERA5 and ocean files) given to a run trained on CMIP's
+    ``surface_upward_latent_heat_flux`` (``positive = "up"``) would be read with the wrong
+    sign. An attribute missing on either side is not compared; a model file written before
+    the record compares nothing, with one note.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, both records and the ``ncap2`` that converts a copy of its file.
+    """
+    from climann.data.quantities import quantity_refusal
+
+    recorded = run.network.metadata.get("quantities")
+    if recorded is None:
+        _log.info("this run's model.npz predates the record of its inputs' standard_name and positive attributes: "
+                  "the new data's quantities and sign conventions are not compared with them (retrain to compare them)")
+        return
+    for name, trained in recorded.items():
+        new = layout.variable_quantities.get(name)
+        refusal = None if new is None else quantity_refusal(
+            name, trained, new, where=_variable_files(layout, name), file=_variable_file(layout, name))
+        if refusal is not None:
+            raise ClimannError(refusal)
 
 
 def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:

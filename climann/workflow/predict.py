@@ -168,7 +168,9 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
 
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
     """When the new data lack the target, a NaN field on the predictors' grid stands in
-    (predictions need only the features)."""
+    (predictions need only the features), with the target's units and, as the model file
+    records them, its ``standard_name`` and ``positive``: none of the predictor's attributes
+    (it is not that quantity)."""
     target = run.config.data.target
     if target in dataset:
         return dataset
@@ -178,9 +180,9 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
             f"the new data have neither the target '{target}' nor a time-varying predictor to take the grid from"
         )
     template = dataset[time_varying[0]]
-    placeholder = xr.full_like(template, np.nan, dtype=np.float32).assign_attrs(
-        {"units": run.target_units, "long_name": target}
-    )
+    placeholder = xr.full_like(template, np.nan, dtype=np.float32)
+    placeholder.attrs = {"units": run.target_units, "long_name": target,
+                         **(run.network.metadata.get("quantities") or {}).get(target, {})}
     placeholder.encoding[STAND_IN_TARGET] = True  # its cells judged by the predictors (climann.data.grids)
     return dataset.assign({target: placeholder})
 

@@ -146,7 +146,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
     extrapolation), the inputs' ``units``, the time part of their ``cell_methods``
-    (``time_cell_methods``) and their levels (``levels``, see :func:`input_levels`), the time
+    (``time_cell_methods``), their levels (``levels``, see :func:`input_levels`) and their
+    quantities and sign conventions (``quantities``, see :func:`input_quantities`), the time
     axis's nominal step (``time_step``, see
     :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), the common length
     of its time cells from the time bounds (``time_cell``: what each value is a mean or total
@@ -170,6 +171,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "units": input_units(config, data.samples.feature_names, layout),
         "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
         "levels": input_levels(config, data.samples.feature_names, layout),
+        "quantities": input_quantities(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         "season_dated_by": config.data.season_dated_by,
@@ -246,6 +248,17 @@ def input_levels(config: RunConfig, feature_names: Sequence[str], layout: GridLa
 
     return {name: levels_record(layout.variable_levels[name]) for name in _input_variables(config, feature_names)
             if layout.variable_levels.get(name)}
+
+
+def input_quantities(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, dict]:
+    """The ``standard_name`` and ``positive`` attributes (:func:`climann.data.quantities.quantity_record`)
+    of the target and of every variable the features are made of, as their files gave them:
+    variable → ``{"standard_name": "surface_upward_latent_heat_flux", "positive": "up"}``.
+    Variables that say neither are left out. ``predict`` and ``evaluate --data`` compare the
+    new data's with them (:func:`climann.workflow.new_data.check_quantities`): the same
+    flux counted downward has the opposite sign."""
+    return {name: dict(layout.variable_quantities[name]) for name in _input_variables(config, feature_names)
+            if layout.variable_quantities.get(name)}
 
 
 def nominal_time_step(layout: GridLayout) -> TimeStep | None:

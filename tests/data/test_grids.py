@@ -413,6 +413,125 @@ def test_missing_1d_cell_bounds_are_refused_naming_the_cells_and_the_fix(write_g
         grid_layout(open_dataset([tmp_path / "nan_bounds.nc"]), "tas", [])
 
 
+
+# --- 1-D cell bounds that do not hold their coordinate values -------------------------------------
+@pytest.mark.parametrize(("axis", "bounds", "said"), [
+    pytest.param("lat", lambda lat, lon: _midpoint_bounds(lat)[::-1], "lat=-75 (index 0, counting from 0) lies "
+                 "outside its cell 60 to 90 (so do 5 more of its 6 cells)", id="lat-bounds-in-reverse-order"),
+    pytest.param("lon", lambda lat, lon: np.roll(_midpoint_bounds(lon), 1, axis=0), "lon=22.5 (index 0, counting "
+                 "from 0) lies outside its cell 315 to 360 (so do 7 more of its 8 cells)", id="lon-bounds-shifted"),
+])
+def test_1d_cell_bounds_that_do_not_hold_their_values_are_refused_as_time_bounds_are(write_grid, tmp_path, monkeypatch,
+                                                                                       axis, bounds, said):
+    """break13 F3: lat_bnds left south-to-north by a flip of lat weighted each row by another
+    row's area (test climatology MSE 1.149728 instead of 1.227234), exit 0."""
+    from climann.data.variables import grid_layout
+
+    monkeypatch.chdir(tmp_path)
+    dataset = xr.load_dataset(write_grid(n_lat=6, n_lon=8))
+    for name in ("lat", "lon"):
+        dataset[f"{name}_bnds"] = ((name, "bnds"), _midpoint_bounds(dataset[name].values))
+        dataset[name].attrs["bounds"] = f"{name}_bnds"
+    dataset[f"{axis}_bnds"].values = bounds(dataset["lat"].values, dataset["lon"].values)
+    dataset.to_netcdf(tmp_path / "flipped.nc")
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(open_dataset([tmp_path / "flipped.nc"]), "tas", [])
+    assert str(refused.value) == (
+        f"'{axis}_bnds' (the cell bounds of '{axis}') contradicts it: {said}, so the areas, which weight the training "
+        f"and the scores, would be those of other cells (CF 7.1: a cell holds its coordinate value); if the {axis} "
+        f"values are right, remove the bounds attribute to have the areas computed from them: ncatted -a "
+        f"bounds,{axis},d,, flipped.nc flipped_fixed.nc")
+
+
+def _midpoint_bounds(centres):
+    """Cells from the midpoints between the centres, the outer edges as far out as the next
+    midpoint (clipped to the poles for latitudes), [lower, upper] per cell."""
+    edges = np.concatenate([[1.5 * centres[0] - 0.5 * centres[1]], (centres[1:] + centres[:-1]) / 2,
+                            [1.5 * centres[-1] - 0.5 * centres[-2]]])
+    return np.stack([edges[:-1], edges[1:]], axis=1)
+
+
+@pytest.mark.parametrize(("centres", "bounds", "longitude"), [
+    pytest.param([-165.0, 180.0], [[-180.0, -150.0], [165.0, -165.0]], True, id="lon-cell-wrapped-at-the-seam"),
+    pytest.param([177.5, -177.5], [[175.0, 180.0], [177.5 + 2.5, -175.0]], True, id="dateline-regional"),
+    pytest.param([180.0], [[0.0, 360.0]], True, id="one-column-round-the-globe"),
+    pytest.param([-45.0, 45.0], [[0.0, -90.0], [90.0, 0.0]], False, id="upper-bound-first"),
+    pytest.param([90.000001], [[80.0, 90.0]], False, id="pole-one-ulp-beyond"),
+    pytest.param([15.0], [[0.0, 30.0]], True, id="lon-plain"),
+])
+def test_cells_that_hold_their_values_pass(centres, bounds, longitude):
+    from climann.data.grids import centre_outside_cell
+
+    assert centre_outside_cell(np.array(centres), np.array(bounds), longitude=longitude) is None
+
+
+def _report_grid():
+    """break13's cases/c36.py grid: 12 irregular latitudes, 12 longitudes every 30°, monthly
+    2000–2009 (noleap), tas = 288 − 30 sin²φ + 3 cos λ + 10 sin φ cos(2π(m−1)/12) + N(0, 1)."""
+    import cftime
+
+    lat = np.array([-75.0, -45.0, -15.0, 5.0, 15.0, 25.0, 35.0, 45.0, 55.0, 65.0, 75.0, 85.0])
+    lon = np.arange(0, 360, 30.0)
+    times = [cftime.datetime(2000 + i // 12, i % 12 + 1, 15, calendar="noleap") for i in range(120)]
+    months = np.array([time.month for time in times])
+    rng = np.random.default_rng(0)
+    phi, lam = np.meshgrid(np.radians(lat), np.radians(lon), indexing="ij")
+    seasons = 10 * np.sin(phi)[None] * np.cos(2 * np.pi * (months[:, None, None] - 1) / 12)
+    tas = 288 - 30 * np.sin(phi)[None] ** 2 + 3 * np.cos(lam)[None] + seasons + rng.normal(0, 1, (120, *phi.shape))
+    edges = np.concatenate([[-90.0], (lat[1:] + lat[:-1]) / 2, [90.0]])
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas, {"units": "K", "standard_name": "air_temperature"}),
+         "lat_bnds": (("lat", "bnds"), np.stack([edges[:-1], edges[1:]], axis=1)[::-1].copy())},
+        coords={"time": ("time", times), "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})})
+    dataset["time"].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    return dataset
+
+
+def _hand_climatology_test_mse(tas, times, weights):
+    """The monthly climatology of 2000–2005 scored on 2008–2009, weighted by ``weights`` (lat, lon)."""
+    years, months = np.array([time.year for time in times]), np.array([time.month for time in times])
+    train = years <= 2005
+    climatology = np.stack([tas[train & (months == month)].mean(axis=0) for month in range(1, 13)])
+    test = np.flatnonzero(years >= 2008)
+    errors = climatology[months[test] - 1] - tas[test]
+    cells = np.broadcast_to(weights, errors.shape)
+    return float((cells * errors ** 2).sum() / cells.sum())
+
+
+def test_the_advised_fix_of_flipped_lat_bounds_scores_with_the_rows_own_areas(tmp_path, monkeypatch):
+    """The file is refused; without its bounds attribute (the advised ncatted) its areas are
+    the rows' own, from the midpoints, and the test climatology MSE is the hand one (1.227234;
+    with the flipped bounds' areas it was 1.149728)."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    monkeypatch.chdir(tmp_path)
+    dataset = _report_grid()
+    dataset["lat"].attrs["bounds"] = "lat_bnds"
+    dataset.to_netcdf(tmp_path / "latb_mismatch.nc")
+    dataset["lat"].attrs.pop("bounds")  # ncatted -a bounds,lat,d,, latb_mismatch.nc latb_mismatch_fixed.nc
+    dataset.to_netcdf(tmp_path / "latb_mismatch_fixed.nc")
+
+    def train(name):
+        config = build_config({"data": {"paths": [str(tmp_path / name)], "target": "tas", "predictors": []},
+                               "model": {"hidden": [2]}, "training": {"epochs": 1},
+                               "evaluation": {"figures": False}})
+        return run_training(config, run_dir=tmp_path / name.removesuffix(".nc")).metrics
+
+    with pytest.raises(ClimannError, match=r"^'lat_bnds' \(the cell bounds of 'lat'\) contradicts it: lat=-75 "):
+        train("latb_mismatch.nc")
+    metrics = train("latb_mismatch_fixed.nc")
+    assert metrics["split_periods"]["test"] == "2008–2009"
+    lat, tas, times = dataset["lat"].values, dataset["tas"].values, dataset["time"].values
+    edges = np.concatenate([[-90.0], (lat[1:] + lat[:-1]) / 2, [90.0]])
+    own = np.abs(np.diff(np.sin(np.radians(edges))))[:, None] * np.ones(12)
+    flipped = np.abs(np.diff(np.sin(np.radians(dataset["lat_bnds"].values)), axis=1))[:, 0][:, None] * np.ones(12)
+    expected = _hand_climatology_test_mse(tas, times, own)
+    assert metrics["splits"]["test"]["climatology"]["mse"] == pytest.approx(expected, rel=1e-6)
+    assert expected == pytest.approx(1.227234, abs=1e-6)
+    assert _hand_climatology_test_mse(tas, times, flipped) == pytest.approx(1.149728, abs=1e-6)
+
 def _nemo_with_corners(tmp_path, n_vertices=4):
     """_write_nemo's grid (every cell placed and holding data) with its 2-D corners as bounds, ``n_vertices`` per cell
     (the ones beyond 4 the fill value: CF 7.1's cells of fewer vertices)."""

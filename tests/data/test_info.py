@@ -153,7 +153,8 @@ def test_a_folder_of_two_grids_is_described_on_the_grid_most_files_share(tmp_pat
 
 def _with_metadata_and_levels() -> xr.Dataset:
     dataset = grid_dataset()
-    dataset["lat_bnds"] = (("lat", "bnds"), np.zeros((4, 2)))
+    latitude = dataset["lat"].values  # cells that hold their latitudes (zeros everywhere are refused)
+    dataset["lat_bnds"] = (("lat", "bnds"), np.stack([latitude - 22.5, latitude + 22.5], axis=1))
     dataset["lat"].attrs["bounds"] = "lat_bnds"
     dataset["crs"] = xr.DataArray(np.int32(0), attrs={"grid_mapping_name": "latitude_longitude"})
     dataset["tas"].attrs["grid_mapping"] = "crs"

@@ -138,3 +138,74 @@ def test_time_units_xarray_writes_or_that_are_no_time_are_left_as_they_are(units
     from climann.data.time_units import encodable_time_units
 
     assert encodable_time_units(units) == units
+
+
+def _write_integer_times(path, *, units, values, calendar="proleptic_gregorian"):
+    """_write with the times stored as int64 (what pandas-based writers give datetime64[ns])."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", len(values))
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        time = nc.createVariable("time", "i8", ("time",))
+        time.standard_name, time.units, time.calendar = "time", units, calendar
+        time[:] = np.asarray(values, np.int64)
+        nc.createVariable("lat", "f8", ("lat",))[:] = [0.0, 10.0]
+        nc["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f8", ("lon",))[:] = [0.0, 10.0, 20.0]
+        nc["lon"].units = "degrees_east"
+        nc.createVariable("tas", "f4", ("time", "lat", "lon"))[:] = np.ones((len(values), 2, 3))
+        nc["tas"].units = "K"
+    return path
+
+
+DAY_NS = 86_400 * 10**9
+
+
+@pytest.mark.parametrize(("word", "per_day"), [
+    pytest.param("nanoseconds", DAY_NS, id="nanoseconds"),
+    pytest.param("ns", DAY_NS, id="ns"),
+    pytest.param("nsec", DAY_NS, id="nsec"),
+    pytest.param("us", DAY_NS // 1000, id="us"),
+    pytest.param("usec", DAY_NS // 1000, id="usec"),
+    pytest.param("weeks", None, id="weeks"),
+    pytest.param("ks", None, id="kiloseconds"),
+])
+def test_udunits_time_units_cftime_does_not_read_are_decoded_to_the_same_dates(tmp_path, word, per_day):
+    """break13 F6: 'nanoseconds since 1970-01-01' was refused in xarray's words ("installing
+    cftime", which is installed); UDUNITS and xarray read it. The dates are cftime's reading of
+    the same instants in days (2000-01-01 is 10957 days after 1970-01-01)."""
+    if word == "weeks":
+        values, expected_days = [1565, 1566], [1565 * 7, 1566 * 7]
+    elif word == "ks":
+        values, expected_days = [946_080, 946_944], [10950.0, 10960.0]  # 86.4 ks a day
+    else:
+        values, expected_days = [10957 * per_day, 10958 * per_day + per_day // 2], [10957.0, 10958.5]
+    path = _write_integer_times(tmp_path / "t.nc", units=f"{word} since 1970-01-01", values=values)
+    times = open_dataset([path])["time"].values
+    expected = cftime.num2date(expected_days, "days since 1970-01-01", "proleptic_gregorian")
+    assert list(times) == list(expected)
+    assert times[0].strftime("%Y-%m-%d") == {"weeks": "1999-12-30", "ks": "1999-12-25"}.get(word, "2000-01-01")
+
+
+def test_nanoseconds_below_a_microsecond_are_rounded_to_cftimes_resolution():
+    from climann.data.time_units import in_cftime_units
+
+    units, values = in_cftime_units("nanoseconds since 1970-01-01 00:00:00",
+                                    np.array([946684800000000000, 946684800000000499, 946684800000000500]))
+    assert units == "microseconds since 1970-01-01 00:00:00"
+    np.testing.assert_array_equal(values, [946684800000000, 946684800000000, 946684800000001])
+    assert values.dtype == np.int64
+
+
+@pytest.mark.parametrize("units", [
+    pytest.param("days since 2001-01-01", id="cftime-reads-it"),
+    pytest.param("months since 2001-01-01", id="calendar-months"),
+    pytest.param("years since 2001-01-01", id="udunits-year"),
+    pytest.param("a since 2001-01-01", id="annum-left-to-cftime"),
+    pytest.param("m since 2001-01-01", id="metre-not-time"),
+    pytest.param("K", id="not-since"),
+])
+def test_units_cftime_reads_or_that_are_no_length_of_time_are_left(units):
+    from climann.data.time_units import in_cftime_units
+
+    assert in_cftime_units(units, np.array([1])) is None

@@ -819,3 +819,126 @@ def test_a_model_file_without_the_levels_predicts_as_before(level_runs, tmp_path
     old = run_written_before(wind, tmp_path / "old", "levels")
     result = predict_files(old, [str(folder / "tas.nc"), str(folder / "ua250.nc")], tmp_path / "p.nc")
     assert result.n_samples == 48 * LAT.size * LON.size
+
+
+# The quantity and sign convention of each input (CF standard_name and positive): a latent
+# heat flux counted downward (ERA5, ocean files) is CMIP's upward one with the other sign.
+
+UPWARD = {"standard_name": "surface_upward_latent_heat_flux", "positive": "up"}
+DOWNWARD = {"standard_name": "surface_downward_latent_heat_flux", "positive": "down"}
+
+
+@pytest.fixture(scope="module")
+def flux_runs(tmp_path_factory):
+    """tas = 280 + 0.05·hfls (K) with hfls upward (W m-2, in its own file); the same flux
+    counted downward (values ×−1), said by both attributes, by ``positive`` alone and by the
+    standard name alone; hfls named another quantity; and the run on the upward file."""
+    folder = tmp_path_factory.mktemp("quantities")
+    rng = np.random.default_rng(5)
+    hfls = rng.uniform(0, 80, (48, LAT.size, LON.size))
+    _field(folder / "tas.nc", "tas", 280 + 0.05 * hfls, "K")
+    files = {"up.nc": (1, UPWARD), "down.nc": (-1, DOWNWARD), "down_positive.nc": (-1, {"positive": "down"}),
+             "down_name.nc": (-1, {"standard_name": DOWNWARD["standard_name"]}),
+             "evaporation.nc": (1, {"standard_name": "water_evaporation_flux"}),
+             "unsaid.nc": (1, {"standard_name": "unknown"})}
+    for name, (sign, attrs) in files.items():
+        _field(folder / name, "hfls", sign * hfls, "W m-2")
+        with xr.open_dataset(folder / name) as opened:
+            written = opened.load()
+        written["hfls"].attrs.update(attrs)
+        written.to_netcdf(folder / name)
+    config = build_config({
+        "data": {"paths": [str(folder / "tas.nc"), str(folder / "up.nc")], "target": "tas", "predictors": ["hfls"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+SIGN_REFUSAL = (
+    "hfls in {file} is {new}, the model was trained on hfls as surface_upward_latent_heat_flux (positive up): the "
+    "opposite sign convention, its values would be taken with the wrong sign; convert a copy (ncap2 -s 'hfls=-hfls; "
+    "hfls@standard_name=\"surface_upward_latent_heat_flux\"; hfls@positive=\"up\"' {stem}.nc {stem}_fixed.nc), or "
+    "retrain the run on data in this convention")
+
+
+def test_the_model_file_records_each_inputs_quantity(flux_runs):
+    _, run_dir = flux_runs
+    assert Network.load(run_dir / "model.npz").metadata["quantities"] == {"hfls": UPWARD}
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+@pytest.mark.parametrize(("file", "said"), [
+    pytest.param("down.nc", "surface_downward_latent_heat_flux (positive down)", id="both-attributes"),
+    pytest.param("down_positive.nc", "positive down", id="positive-alone"),
+    pytest.param("down_name.nc", "surface_downward_latent_heat_flux", id="standard-name-alone")])
+def test_a_predictor_of_the_opposite_sign_convention_is_refused(flux_runs, tmp_path, monkeypatch, command, file,
+                                                               said):
+    """Taken as it was, the downward flux gave predictions off by up to 19.6 K (break13 F2)."""
+    folder, run_dir = flux_runs
+    monkeypatch.chdir(folder)
+    data = [str(folder / "tas.nc"), str(folder / file)]
+    with pytest.raises(ClimannError) as refused:
+        if command == "evaluate":
+            evaluate_run(run_dir, data, tmp_path / "scores")
+        else:
+            predict_files(run_dir, data, tmp_path / "p.nc")
+    assert str(refused.value) == SIGN_REFUSAL.format(file=file, new=said, stem=file.removesuffix(".nc"))
+    assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scores").exists()
+
+
+def test_the_sign_refusal_is_one_line_and_exit_2(flux_runs, tmp_path, capfd, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from tests.console import run_main
+
+    folder, run_dir = flux_runs
+    result = run_main("evaluate", run_dir, "--data", folder / "tas.nc", "--data", folder / "down.nc", "--out",
+                      tmp_path / "scores", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("climann: error: hfls in down.nc is surface_downward_latent_heat_flux (positive down)")
+
+
+def test_a_predictor_named_another_quantity_is_refused(flux_runs, tmp_path, monkeypatch):
+    folder, run_dir = flux_runs
+    monkeypatch.chdir(folder)
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, [str(folder / "evaporation.nc")], tmp_path / "p.nc")
+    assert str(refused.value) == (
+        "hfls in evaporation.nc is water_evaporation_flux, the model was trained on hfls as "
+        "surface_upward_latent_heat_flux (positive up): another quantity (CF standard_name); give hfls as "
+        "surface_upward_latent_heat_flux, or, if it is that quantity and the attribute is wrong, correct it in a "
+        "copy (ncap2 -s 'hfls@standard_name=\"surface_upward_latent_heat_flux\"' evaporation.nc "
+        "evaporation_fixed.nc)")
+
+
+def _hand_fixed(folder, tmp_path):
+    """down.nc converted as the refusal advises (hfls negated, the run's attributes), by hand."""
+    with xr.open_dataset(folder / "down.nc") as opened:
+        fixed = opened.load()
+    fixed["hfls"] = -fixed["hfls"]
+    fixed["hfls"].attrs.update({"units": "W m-2", **UPWARD})
+    fixed.to_netcdf(tmp_path / "down_fixed.nc")
+    return tmp_path / "down_fixed.nc"
+
+
+@pytest.mark.parametrize("file", [pytest.param("fixed", id="converted-as-advised"),
+                                  pytest.param("unsaid.nc", id="standard-name-unknown")])
+def test_the_same_quantity_converted_or_unsaid_predicts_as_the_training_file(flux_runs, tmp_path, file):
+    folder, run_dir = flux_runs
+    data = _hand_fixed(folder, tmp_path) if file == "fixed" else folder / file
+    own = predict_files(run_dir, [str(folder / "tas.nc"), str(folder / "up.nc")], tmp_path / "own.nc")
+    other = predict_files(run_dir, [str(folder / "tas.nc"), str(data)], tmp_path / "other.nc")
+    with xr.open_dataset(own.path) as first, xr.open_dataset(other.path) as second:
+        assert np.isfinite(second["tas_pred"].values).sum() == 48 * LAT.size * LON.size
+        np.testing.assert_array_equal(second["tas_pred"].values, first["tas_pred"].values)
+
+
+def test_a_model_file_without_the_quantities_predicts_as_before_with_a_note(flux_runs, tmp_path, caplog):
+    folder, run_dir = flux_runs
+    old = run_written_before(run_dir, tmp_path / "old", "quantities")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        result = predict_files(old, [str(folder / "tas.nc"), str(folder / "down.nc")], tmp_path / "p.nc")
+    assert result.n_samples == 48 * LAT.size * LON.size
+    assert [record.message for record in caplog.records if "standard_name and positive" in record.message] == [
+        "this run's model.npz predates the record of its inputs' standard_name and positive attributes: the new "
+        "data's quantities and sign conventions are not compared with them (retrain to compare them)"]

@@ -90,6 +90,8 @@ def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     with xr.open_dataset(result.path) as predictions:
         assert "tas_pred" in predictions and "tas" not in predictions and "tas_error" not in predictions
         assert predictions["tas_pred"].attrs["units"] == "K"
+        # the run's target, not the predictor whose grid stood in for it (toa_incoming_shortwave_flux)
+        assert predictions["tas_pred"].attrs["standard_name"] == "air_temperature"
     assert result.scores is None
 
 

@@ -467,7 +467,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         file_dims=tuple(str(dim) for dim in dataset[field].dims),
         target_name=target, target_attrs=attrs,
         # drawn with their widths on a grid of one column or row
-        latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2]),
+        latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2], longitude=True),
     )
 
 

@@ -1,0 +1,174 @@
+"""Which quantity a variable holds, and with which sign, as its CF attributes say.
+
+Two files can give a variable the same name and units while their values mean opposite
+things: CMIP's ``hfls`` is the ``surface_upward_latent_heat_flux`` (``positive = "up"``), the
+same flux in an ocean or ERA5-style file is ``surface_downward_latent_heat_flux``
+(``positive = "down"``), its values of the opposite sign. Only two attributes tell:
+
+- ``standard_name`` (CF conventions 1.8 §3.3, the CF standard name table): names that differ
+  only in a direction word, ``upward``/``downward``, ``northward``/``southward``,
+  ``eastward``/``westward``, are one quantity counted in opposite directions (the table's
+  guidelines: "upward" is the direction of positive values). Other differing names are
+  other quantities (``upwelling`` and ``downwelling`` radiation are two streams, not one
+  counted two ways), except the amount, flux and rate forms of one water quantity
+  (``precipitation_amount``, ``precipitation_flux``, ``lwe_precipitation_rate``), which
+  climann converts into one another by their units (:mod:`climann.data.units`);
+- ``positive`` (``"up"`` or ``"down"``, any case): CF §4.3 defines it for vertical
+  coordinates; the CMIP data request puts it on every vertical flux, saying which direction
+  its positive values go.
+
+A trained run records both for each of its inputs (:func:`quantity_record`, in ``model.npz``);
+new data whose record differs are refused (:func:`quantity_clash`,
+:func:`quantity_refusal`; see :func:`climann.workflow.new_data.check_quantities`). An attribute
+missing on either side, or the ``standard_name`` ``"unknown"`` (ERA5's files from the
+Climate Data Store), says nothing and is not compared. Aliases of the standard name table (a
+name renamed in a later version) are not known: such a pair is refused as other quantities,
+with the ``ncatted`` that names the data's quantity as the run's.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+
+from climann.data.shell import input_and_copy
+
+__all__ = ["quantity_clash", "quantity_record", "quantity_refusal", "quantity_text"]
+
+#: The attributes that say which quantity a variable holds and in which direction it counts.
+QUANTITY_ATTRIBUTES = ("standard_name", "positive")
+
+#: ``standard_name`` values that name no quantity (ERA5's files from the Climate Data Store
+#: write ``"unknown"``).
+_UNNAMED = frozenset({"", "unknown"})
+
+#: The direction words of the standard name table whose exchange reverses a quantity's sign.
+_OPPOSITE_DIRECTIONS = {"upward": "downward", "downward": "upward", "northward": "southward",
+                        "southward": "northward", "eastward": "westward", "westward": "eastward"}
+
+#: The forms of one water quantity in the standard name table: ``lwe_thickness_of_…_amount``
+#: (m), ``…_amount`` (kg m-2), ``…_flux`` (kg m-2 s-1), ``lwe_…_rate`` (m s-1). Stripped, they
+#: leave the quantity (``precipitation``), whatever the units.
+_WATER_FORMS = re.compile(r"^(?:lwe_thickness_of_|thickness_of_|lwe_)?(?P<quantity>.+?)(?:_amount|_flux|_rate)?$")
+
+
+def quantity_record(attrs: Mapping[str, object]) -> dict[str, str]:
+    """What a variable's attributes say of its quantity: its ``standard_name`` (stripped,
+    lower case) and ``positive`` (``"up"`` or ``"down"``), each only when it says something.
+
+    Parameters
+    ----------
+    attrs : mapping
+        The variable's attributes.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"standard_name": …, "positive": …}``, either key absent when the attribute is,
+        when the name is ``"unknown"``, or when ``positive`` is neither up nor down.
+
+    Examples
+    --------
+    >>> quantity_record({"standard_name": "surface_upward_latent_heat_flux", "positive": "Up"})
+    {'standard_name': 'surface_upward_latent_heat_flux', 'positive': 'up'}
+    """
+    record = {}
+    name = str(attrs.get("standard_name", "")).strip().lower()
+    if name not in _UNNAMED:
+        record["standard_name"] = name
+    positive = str(attrs.get("positive", "")).strip().lower()
+    if positive in ("up", "down"):
+        record["positive"] = positive
+    return record
+
+
+def _reversed_names(standard_name: str) -> set[str]:
+    """The standard names of the same quantity counted the other way: one direction word of
+    ``standard_name`` exchanged for its opposite (``surface_downward_latent_heat_flux`` for
+    ``surface_upward_latent_heat_flux``); empty when it has none."""
+    words = standard_name.split("_")
+    return {"_".join([*words[:at], _OPPOSITE_DIRECTIONS[word], *words[at + 1:]])
+            for at, word in enumerate(words) if word in _OPPOSITE_DIRECTIONS}
+
+
+def _same_quantity(first: str, second: str) -> bool:
+    """Whether two standard names are one quantity: equal, or forms of one water quantity
+    that differ only as amount, flux or rate (:data:`_WATER_FORMS`)."""
+    return first == second or _WATER_FORMS.fullmatch(first)["quantity"] == _WATER_FORMS.fullmatch(second)["quantity"]
+
+
+def quantity_clash(trained: Mapping[str, str], new: Mapping[str, str]) -> str | None:
+    """How the quantity of new data differs from the one a run was trained on.
+
+    Parameters
+    ----------
+    trained, new : mapping
+        :func:`quantity_record` of the variable in the training data and in the new data.
+
+    Returns
+    -------
+    {"sign", "quantity"} or None
+        ``"sign"``: the same quantity counted the other way (standard names that differ by a
+        direction word, or ``positive`` up against down); ``"quantity"``: standard names of
+        other quantities; None when they agree or an attribute is missing on a side.
+    """
+    trained_name, new_name = trained.get("standard_name"), new.get("standard_name")
+    if trained_name and new_name and not _same_quantity(trained_name, new_name):
+        return "sign" if new_name in _reversed_names(trained_name) else "quantity"
+    trained_positive, new_positive = trained.get("positive"), new.get("positive")
+    if trained_positive and new_positive and trained_positive != new_positive:
+        return "sign"
+    return None
+
+
+def quantity_text(record: Mapping[str, str]) -> str:
+    """A record for a message: ``surface_upward_latent_heat_flux (positive up)``."""
+    parts = [record["standard_name"]] if "standard_name" in record else []
+    parts += [f"({'positive ' + record['positive']})" if parts else f"positive {record['positive']}"] \
+        if "positive" in record else []
+    return " ".join(parts)
+
+
+def _renamed_attributes(name: str, trained: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    """The ``ncap2`` statements that give ``name`` the run's ``standard_name`` and ``positive``
+    where the data say otherwise."""
+    return [f'{name}@{key}="{trained[key]}"' for key in QUANTITY_ATTRIBUTES
+            if key in trained and new.get(key) != trained[key]]
+
+
+def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, str], *, where: str, file: str,
+                     reference: str = "the model was trained on") -> str | None:
+    """The one-line refusal of a variable whose quantity differs from the run's
+    (:func:`quantity_clash`), with the command that converts a copy of its file; None when
+    they agree.
+
+    Parameters
+    ----------
+    name : str
+        The variable.
+    trained, new : mapping
+        :func:`quantity_record` of it in the training data and in the new data.
+    where : str
+        The new data's files holding it, for the message.
+    file : str
+        The file the command converts (its copy is written beside it).
+    reference : str
+        Says what ``trained`` is.
+
+    Returns
+    -------
+    str or None
+    """
+    clash = quantity_clash(trained, new)
+    if clash is None:
+        return None
+    said = f"{name} in {where} is {quantity_text(new)}, {reference} {name} as {quantity_text(trained)}"
+    files = input_and_copy(file)
+    if clash == "sign":
+        script = shlex.quote("; ".join([f"{name}=-{name}", *_renamed_attributes(name, trained, new)]))
+        return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "
+                f"copy (ncap2 -s {script} {files}), or retrain the run on data in this convention")
+    script = shlex.quote(f'{name}@standard_name="{trained["standard_name"]}"')
+    return (f"{said}: another quantity (CF standard_name); give {name} as {trained['standard_name']}, or, if it "
+            f"is that quantity and the attribute is wrong, correct it in a copy (ncap2 -s {script} {files})")

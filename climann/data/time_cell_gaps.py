@@ -1,0 +1,130 @@
+"""Time cells that stop short of the next one: bounds that give a period's last day.
+
+CF conventions 1.8 §7.1: the cells of a contiguous series share their edges, the upper bound
+of one cell being the lower bound of the next (January 1990 is [1990-01-01, 1990-02-01]).
+Some observational monthly files give the last day of the period instead, [1990-01-01,
+1990-01-31]: read as CF says, each cell is one day short, a gap of a day lies between every
+two, and a total over the cell converted to a rate (``mm`` with ``time: sum`` to
+``mm day-1``, :func:`climann.data.units.convert_variable`) is divided by 30 days instead of
+31 — 3.3 % too high (3.7 % in February). The file's own numbers say so, and nothing in it
+says the other reading; so the cells are taken as they are, with one warning naming the gap,
+its effect on rates, and the ``ncap2`` that makes each cell reach the next.
+
+A gap as long as a cell or longer is not this: a subset of the steps (January means of
+several years, ``cdo selmon,1``; DJF means one a year; a missing month) leaves whole cells out.
+Only gaps shorter than both cells beside them count (:func:`short_gaps`).
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+
+import cftime
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import time_coordinate
+from climann.data.notes import note_once
+from climann.data.shell import source_and_copy
+
+__all__ = ["short_gaps", "warn_cell_gaps"]
+
+_log = logging.getLogger(__name__)
+
+
+def short_gaps(bounds: np.ndarray) -> np.ndarray:
+    """Which consecutive time cells leave a gap shorter than both of them between them.
+
+    Parameters
+    ----------
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+        The cells [lower, upper] (CF 7.1), in time order, either order of the two vertices.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_time − 1,)
+        True at ``i`` when cell ``i`` ends before cell ``i + 1`` starts, by less than the
+        length of either.
+    """
+    if len(bounds) < 2:
+        return np.zeros(0, dtype=bool)
+    in_order = bounds[:, 0] <= bounds[:, 1]
+    lower = np.where(in_order, bounds[:, 0], bounds[:, 1])
+    upper = np.where(in_order, bounds[:, 1], bounds[:, 0])
+    gaps = lower[1:] - upper[:-1]
+    lengths = upper - lower
+    zero = gaps[0] * 0
+    return np.array([zero < gap < min(before, after) for gap, before, after in zip(gaps, lengths[:-1], lengths[1:])],
+                    dtype=bool)
+
+
+def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
+    """Warn once when the dataset's CF time cells stop short of the next ones
+    (:func:`short_gaps`): how many, the first gap, what it does to rates from totals, and, when
+    every cell stops short by the same amount, the ``ncap2`` that moves each upper bound to the
+    next cell's start.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Times decoded to cftime and in increasing order, bounds in memory.
+    where : str
+        The files, for the message.
+    """
+    name = time_coordinate(dataset)
+    bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
+        return
+    bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape[1:] != (2,) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return
+    short = short_gaps(bounds)
+    if not short.any():
+        return
+    first = int(np.argmax(short))
+    lower, upper = np.sort(bounds[first]), np.sort(bounds[first + 1])
+    gap, length = upper[0] - lower[1], lower[1] - lower[0]
+    message = (
+        f"{where}: the time cells of '{bounds_name}' stop short of the next ones at {int(short.sum())} of "
+        f"{short.size} steps (the cell {_date(lower[0])} to {_date(lower[1])} ends {_span(gap)} before the next "
+        f"starts), as bounds that give a period's last day rather than the next one's start; CF cells of a "
+        f"series share their edges (7.1): taken as they are, each is {_span(gap)} short, and a total over it "
+        f"converted to a rate is divided by {_span(length)} instead of {_span(length + gap)}, "
+        f"{100 * gap / length:.1f} % too high"
+    )
+    note_once(_log, logging.WARNING, message + _fix(dataset, bounds_name, bounds, short))
+
+
+def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.ndarray) -> str:
+    """The ``ncap2`` that adds the gap to every upper bound, when every cell stops short of the
+    next by the same number of the file's units (the last cell then ends where the next would
+    start); else the words of the fix."""
+    said = "; if each cell is meant to reach the next, make its upper bound the next cell's lower bound"
+    encoding = {**dataset[time_coordinate(dataset)].encoding, **dataset[bounds_name].encoding}
+    units, calendar = encoding.get("units"), encoding.get("calendar", bounds[0, 0].calendar)
+    if not short.all() or not isinstance(units, str) or not (bounds[:, 0] <= bounds[:, 1]).all():
+        return said
+    numbers = cftime.date2num(bounds.ravel(), units, calendar).reshape(bounds.shape)
+    gaps = np.unique(numbers[1:, 0] - numbers[:-1, 1])
+    if gaps.size != 1:
+        return said
+    gap = int(gaps[0]) if float(gaps[0]).is_integer() else float(gaps[0])
+    script = shlex.quote(f"{bounds_name}(:,1)={bounds_name}(:,1)+{gap}")
+    return f"{said}: ncap2 -s {script} {source_and_copy(dataset, dataset[bounds_name])}"
+
+
+def _date(time: cftime.datetime) -> str:
+    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
+    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+
+
+def _span(duration) -> str:
+    """A length of time in words: ``1 day``, ``30 days``, ``1 hour``, ``90 minutes``."""
+    seconds = duration.total_seconds()
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0 or unit == "second":
+            count = seconds / size
+            count = int(count) if float(count).is_integer() else round(count, 3)
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"

@@ -1,0 +1,96 @@
+"""Time cells that stop short of the next one (climann/data/time_cell_gaps.py): bounds that
+give a period's last day rather than the next period's start."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.time_cell_gaps import short_gaps
+from climann.data.units import convert_dataset
+
+
+def _month(year, month):
+    return cftime.datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1, calendar="standard")
+
+
+def _months(n, *, first=1, every=1):
+    """The first ``n`` months from January 2000, ``every`` months apart: [start, next start]."""
+    return np.array([[_month(2000, first + every * k), _month(2000, first + every * k + 1)] for k in range(n)])
+
+
+def _last_days(cells):
+    """The same cells with the upper bound on the period's last day (00:00)."""
+    return np.array([[low, high - datetime.timedelta(days=1)] for low, high in cells])
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    pytest.param(_last_days(_months(4)), [True, True, True], id="monthly-cells-ending-on-the-last-day"),
+    pytest.param(_months(4), [False, False, False], id="contiguous-cells"),
+    pytest.param(_months(3, every=12), [False, False], id="januaries-of-several-years"),
+    pytest.param(np.array([[_month(2000, 12), _month(2001, 3)], [_month(2001, 12), _month(2002, 3)]]), [False],
+                 id="djf-one-a-year"),
+    pytest.param(np.concatenate([_months(2), _months(2, first=4)]), [False, False, False], id="a-missing-month"),
+    pytest.param(np.concatenate([_last_days(_months(2)), _months(1, first=4)]), [True, False], id="last-days-then-a-gap"),
+])
+def test_only_gaps_shorter_than_the_cells_beside_them_count(cells, expected):
+    np.testing.assert_array_equal(short_gaps(cells), expected)
+
+
+def _totals(path, cells):
+    """Monthly precipitation totals (mm, time: sum) of a rate of 5 mm/day, stamped mid-cell,
+    with ``cells`` as time_bnds."""
+    full = np.array([(_month(low.year, low.month + 1) - low).days for low, _ in cells], np.float64)
+    stamps = [low + (high - low) / 2 for low, high in cells]
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), np.broadcast_to(5.0 * full[:, None, None], (len(cells), 2, 3)).copy(),
+                {"units": "mm", "cell_methods": "time: sum"}),
+         "time_bnds": (("time", "bnds"), cells)},
+        coords={"time": ("time", stamps, {"bounds": "time_bnds", "standard_name": "time"}),
+                "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    encoding = {"units": "days since 1800-01-01", "calendar": "standard"}
+    dataset.to_netcdf(path, encoding={"time": encoding, "time_bnds": encoding})
+    return path, full
+
+
+def test_cells_ending_on_the_last_day_are_warned_about_once_with_the_rate_error_and_the_fix(tmp_path, monkeypatch,
+                                                                                            caplog):
+    """break13 F18: totals over [1 Jan, 31 Jan] were divided by 30 days, the rates 3.3 % high
+    (31/30) and 3.7 % in February 2001 (28/27), and nothing noted the gaps."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    path, days = _totals(tmp_path / "pr.nc", _last_days(_months(3)))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path])
+    said = [record.message for record in caplog.records if "stop short" in record.message]
+    assert said == [
+        "pr.nc: the time cells of 'time_bnds' stop short of the next ones at 2 of 2 steps (the cell 2000-01-01 to "
+        "2000-01-31 ends 1 day before the next starts), as bounds that give a period's last day rather than the next "
+        "one's start; CF cells of a series share their edges (7.1): taken as they are, each is 1 day short, and a "
+        "total over it converted to a rate is divided by 30 days instead of 31 days, 3.3 % too high; if each cell "
+        "is meant to reach the next, make its upper bound the next cell's lower bound: ncap2 -s "
+        "'time_bnds(:,1)=time_bnds(:,1)+1' pr.nc pr_fixed.nc"]
+    # the rates as the cells say, by hand: 5 mm/day × the month's days / (the month's days − 1)
+    rates = convert_dataset(opened, {"pr": "mm day-1"}, where="pr.nc", reference="the run",
+                            cell_methods={"pr": "time: mean"})["pr"].values[:, 0, 0]
+    np.testing.assert_allclose(rates, 5.0 * days / (days - 1), rtol=1e-12)
+    assert rates[0] / 5.0 - 1 == pytest.approx(0.0333, abs=5e-5)  # the 3.3 % said
+
+
+def test_cells_that_reach_the_next_are_not_warned_about_and_give_the_true_rate(tmp_path, caplog):
+    forget_notes()
+    path, _ = _totals(tmp_path / "pr.nc", _months(3))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path])
+    assert not [record for record in caplog.records if "stop short" in record.message]
+    rates = convert_dataset(opened, {"pr": "mm day-1"}, where="pr.nc", reference="the run",
+                            cell_methods={"pr": "time: mean"})["pr"].values
+    np.testing.assert_allclose(rates, 5.0, rtol=1e-12)
