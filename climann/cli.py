@@ -205,8 +205,8 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
-        say(f"area-weighted scores against the target in the data, all time steps together (as climann "
-                   f"evaluate --data scores its block 'all'), over the {result.scores['n_samples']} values where the "
+        say(f"area-weighted scores against the target in the data, all time steps together (as `climann "
+                   f"evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} values where the "
                    f"target and the prediction are both present: {scores}")
 
 
@@ -287,7 +287,7 @@ def plot(
     elif is_prediction_file(run_dir):
         figures = plot_prediction_file(run_dir, time=time, out=out or Path("."), overwrite=overwrite, dpi=dpi)
     elif out is not None:
-        raise ClimannError("--out is only for 'climann plot lesson' and prediction files; a run's figures are "
+        raise ClimannError("--out is only for `climann plot lesson` and prediction files; a run's figures are "
                            "redrawn into RUN_DIR/figures")
     elif time is not None:
         raise ClimannError("--time is only for a prediction file (climann plot FILE.nc --time 2019-07); "

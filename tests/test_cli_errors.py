@@ -184,7 +184,7 @@ CASES = [
                  "another program, or by a climann from before 2026-12-01, which did not mark its figures\\), .*; "
                  "choose another directory", id="plot-lesson-out-holds-figures"),
     pytest.param(["plot", "lesson", "--out", "new", "--dpi", "0"], "dpi", id="plot-lesson-dpi"),
-    pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for 'climann plot lesson'", id="plot-out-for-a-run"),
+    pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for `climann plot lesson`", id="plot-out-for-a-run"),
     # info
     pytest.param(["info", "nosuch.nc"], "no file matches", id="info-no-file"),
     pytest.param(["info", "mydata/notes.txt"], r"is not a readable NetCDF file \(truncated or another format\)$",

@@ -167,3 +167,50 @@ def test_every_command_wraps_its_messages_between_words_on_a_terminal(files, arg
     shown = [line.replace("explain-on", "explain-off").replace("p-on.nc", "p-off.nc") for line in shown]
     assert_wrapped_between_words(shown, messages)
 
+
+
+def _interrupted_at_epoch_1(monkeypatch):
+    """``climann train`` in this process receives SIGINT at the end of its first epoch."""
+    import signal
+
+    from climann.workflow import pipeline
+
+    run_training_as_is = pipeline.run_training
+
+    def interrupted(*arguments, **options):
+        def on_epoch(epoch, history):
+            if epoch == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+        return run_training_as_is(*arguments, **options, on_epoch=on_epoch)
+
+    monkeypatch.setattr(pipeline, "run_training", interrupted)
+
+
+# the 80th column falls inside the interruption's command with either name (tour13: `resume with:
+# climann` / `train --resume runs/demo`), inside the refusal's with the longer (`… climann train
+# --resume` / `runs/tas-from-rsdt-and-orog, or pass …`)
+@pytest.mark.parametrize("run_dir", [pytest.param(name, id=name) for name in ("runs/demo", "runs/tas-from-rsdt-and-orog")])
+def test_climanns_own_commands_in_messages_are_never_split_on_a_terminal(files, run_dir, tmp_path, monkeypatch):
+    """The interruption's resume advice and the refusal of an unfinished run's folder: each
+    ``climann train --resume DIR`` stands whole on one line of an 80-column terminal, as the
+    commands of ncatted and the other tools did (a command cut after ``climann`` runs ``climann``
+    alone when the two screen lines are pasted)."""
+    monkeypatch.chdir(tmp_path)
+    train = ["train", "--data", str(files / "grid.nc"), "--target", "tas", "--predictors", "pred", "--features",
+             "lat", "--hidden", "4", "--epochs", "3", "--set", "evaluation.figures=false", "--out", run_dir]
+    command = f"climann train --resume {run_dir}"
+    with monkeypatch.context() as patch:
+        _interrupted_at_epoch_1(patch)
+        code, shown = on_terminal(*train, monkeypatch=monkeypatch)
+    assert code == 130
+    interruption = f"climann: interrupted by SIGINT after epoch 1; resume with: {command}"
+    assert_wrapped_between_words(shown[-2:], [interruption])
+    assert any(line == command or line.endswith(f" {command}") for line in shown[-2:]), shown
+
+    code, shown = on_terminal(*train, monkeypatch=monkeypatch)
+    assert code == 2
+    refusal = (f"climann: error: run directory {run_dir} holds an unfinished run (checkpoint.npz); continue it "
+               f"with: {command}, or pass --overwrite to start again")
+    assert_wrapped_between_words(shown, [refusal])
+    assert any(f"{command}," in line for line in shown), shown

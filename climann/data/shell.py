@@ -177,10 +177,19 @@ def ncatted_command(attributes: Sequence[str], files: str) -> str:
 
 #: The tools whose commands climann's advice gives; in a message without backticks, a command
 #: runs from one of these words to the ``)`` that closes the parenthesis it is in, to a word
-#: beginning with ``(`` after it (``… in.nc out.nc (for totals over the day …)``), or to the end.
+#: beginning with ``(`` after it (``… in.nc out.nc (for totals over the day …)``), to a ``,``
+#: or ``;`` that ends a word outside quotes (``… --resume runs/demo, or pass --overwrite``),
+#: or to the end.
 TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunzip2", "unxz", "unzstd", "unzip")
 
-_COMMAND_START = re.compile(rf"`|(?<![\w.-])(?:{'|'.join(TOOLS)}) ")
+#: climann's own commands (``climann train --resume runs/demo``), which begin as the tools' do:
+#: ``climann`` followed by one of these words (not ``climann predictions of tas``, nor the
+#: ``climann: error:`` of every message).
+CLIMANN_COMMANDS = ("sample-data", "info", "predict", "evaluate", "plot", "explain", "compare", "sweep", "train",
+                    "config")
+
+_COMMAND_START = re.compile(
+    rf"`|(?<![\w.-])(?:(?:{'|'.join(TOOLS)}) |climann (?:{'|'.join(CLIMANN_COMMANDS)})(?![\w-]))")
 
 
 def _command_end(text: str, start: int) -> int:
@@ -188,8 +197,10 @@ def _command_end(text: str, start: int) -> int:
     after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
     before it, before an unquoted ``(`` that begins a word (prose after the command: in a
     POSIX shell ``(`` is an operator that only begins a subshell, a syntax error among a
-    command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), or at the end of ``text``
-    (single and double quotes as a POSIX shell reads them)."""
+    command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), before an unquoted ``,``
+    or ``;`` followed by a space (the prose's punctuation: ``;`` ends a shell command, and no
+    argument of climann's advice ends in a comma), or at the end of ``text`` (single and
+    double quotes as a POSIX shell reads them)."""
     if text[start] == "`":
         closing = text.find("`", start + 1)
         return len(text) if closing < 0 else closing + 1
@@ -202,6 +213,8 @@ def _command_end(text: str, start: int) -> int:
             quote = char
         elif char == "(" and depth == 0 and text[index - 1].isspace():
             return len(text[:index].rstrip())
+        elif char in ",;" and depth == 0 and text[index + 1:index + 2].isspace():
+            return index
         elif char in "()":
             depth += 1 if char == "(" else -1
             if depth < 0:
@@ -230,7 +243,8 @@ def _words(text: str) -> list[tuple[str, str]]:
 def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
     """``text`` wrapped between words into lines of at most ``width`` characters, as
     :func:`textwrap.wrap`, but never inside a shell command (one in backticks, or one
-    beginning with a tool's name, see :data:`TOOLS`): a command that does not fit on the line
+    beginning with a tool's name or with climann's own, see :data:`TOOLS` and
+    :data:`CLIMANN_COMMANDS`): a command that does not fit on the line
     starts the next, and one longer than ``width`` stands on a line of its own, whole (a
     terminal wraps it softly, and copying it gives the command back as one line).
 

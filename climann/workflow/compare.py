@@ -22,6 +22,7 @@ import dataclasses
 import json
 import math
 import re
+import shlex
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,7 +211,7 @@ def _refuse_not_a_run(run_dir: Path) -> None:
         raise ClimannError(f"{run_dir} is not a directory; give finished run directories (climann train --out)")
     if is_unfinished_run(run_dir):
         raise ClimannError(f"{run_dir} is an unfinished run ({CHECKPOINT_FILES[0]}); finish it with: climann train "
-                           f"--resume {run_dir}, then compare it")
+                           f"--resume {shlex.quote(str(run_dir))}, then compare it")
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
     if problem is not None and not problem.startswith(f"{run_dir} is not a finished"):
         raise ClimannError(f"{problem}; give run directories written by climann train")
@@ -244,7 +245,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         detail = f"no {error}" if isinstance(error, KeyError) else library_message(error)
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
                            f"when its metrics.json lacks the test scores, re-score it with: climann evaluate "
-                           f"{run_dir}") from None
+                           f"{shlex.quote(str(run_dir))}") from None
     log = run_dir / "train.log"
     seconds = training_seconds(log.read_text(errors="replace")) if log.is_file() else None
     climatology = test.get("climatology", {}).get("mse")

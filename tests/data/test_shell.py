@@ -215,6 +215,12 @@ BOUNDS_REFUSAL = ("'pr' in new_grib_daily.nc has no time bounds; add time bounds
                   f"totals over the hour before each stamp (ERA5), {NCAP2} (for totals over the day before it, 24 in "
                   "place of 1)")
 
+RESUME_ADVICE = ("run directory runs/tas 64x64 holds an unfinished run (checkpoint.npz); continue it with: climann "
+                 "train --resume 'runs/tas 64x64', or pass --overwrite to start again")
+MEMBER_NOTE = ("member: the ensemble members (r1i1p1f1, r2i1p1f1); the model is trained on one, member = 'r1i1p1f1' "
+               "here: pick the member to train on (the others can be predicted with climann predict --select "
+               "member=VALUE)")
+
 
 @pytest.mark.parametrize(
     ("message", "command"),
@@ -225,6 +231,9 @@ BOUNDS_REFUSAL = ("'pr' in new_grib_daily.nc has no time bounds; add time bounds
         pytest.param(RENAME_WARNING, "(ncrename -v t2m,tas 'a (1).nc' 'a (1)_fixed.nc')", id="in-parentheses"),
         # the words in parentheses after it stayed on the command's line (a 219-column line)
         pytest.param(BOUNDS_REFUSAL, NCAP2, id="words-in-parentheses-after-it"),
+        # climann's own commands were split after `climann` (tour13)
+        pytest.param(RESUME_ADVICE, "climann train --resume 'runs/tas 64x64',", id="climann-command-before-a-comma"),
+        pytest.param(MEMBER_NOTE, "climann predict --select member=VALUE)", id="climann-command-in-parentheses"),
     ],
 )
 @pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 80)])
@@ -241,6 +250,9 @@ def test_wrapping_never_breaks_inside_a_command(message, command, width):
     pytest.param("data_data.nc  (9.7 KiB) holds   the tas of 1990 to 1999 " * 5, id="spaces-between-words"),
     # explain's ranking rows: their indent was dropped when wrapped on a terminal
     pytest.param("  1. lat     23.46 ± 1.7 degC² " * 3, id="leading-spaces"),
+    # climann named in prose is no command: neither its messages' prefix nor its files' titles
+    pytest.param("climann: error: tas.nc holds climann predictions of tas, which climann trains on; climann "
+                 "evaluate-like words and climann's own " * 2, id="climann-in-prose"),
 ])
 def test_wrapping_text_without_commands_is_textwrap(text):
     assert wrapped_lines(text, 40, initial_indent="# ", subsequent_indent="#     ") == textwrap.wrap(

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import math
+import shlex
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -584,15 +585,15 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     report = run_dir / "report.md"
     check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
     if report.is_file() and not report.read_text(errors="replace").startswith("# climann run"):
-        raise ClimannError(f"{report} was not written by climann, and climann plot {run_dir} would replace it with "
-                           "the run's report; move it away first (climann plot redraws a run written by climann "
-                           "train)")
+        raise ClimannError(f"{report} was not written by climann, and `climann plot {shlex.quote(str(run_dir))}` "
+                           "would replace it with the run's report; move it away first (climann redraws the figures "
+                           "of a run that `climann train` wrote)")
     with _open_predictions(path) as dataset:
         target = _target_name(dataset, path)
         if "split" not in dataset:
             raise ClimannError(
-                f"{path} has no 'split' variable: it is a prediction file, not the run's own (climann predict "
-                f"writes such files); draw it with 'climann plot {path}', or retrain the run to restore its own")
+                f"{path} has no 'split' variable: it is a prediction file, not the run's own (as `climann predict` "
+                f"writes); draw it with climann plot {shlex.quote(str(path))}, or retrain the run to restore its own")
         layout = layout_from_predictions(dataset, target)
         labels = split_labels(dataset["split"])
     metrics = _read_metrics(run_dir)
