@@ -133,7 +133,8 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     path = Path(path)
     if path.is_dir():
         raise ClimannError(f"{path} is a directory; give a file name such as {path / 'climann.toml'}")
-    refuse_existing(path, overwrite=overwrite, what="configuration template")
+    refuse_existing(path, overwrite=overwrite, what="configuration template",
+                    not_ours="a template that `climann config init` wrote (nor a resolved configuration)")
     with atomic_path(path, what="config file") as temporary:
         temporary.write_text(config_template(), encoding="utf-8")
     return path
