@@ -222,9 +222,11 @@ def _command_end(text: str, start: int) -> int:
     return len(text)
 
 
-def _words(text: str) -> list[tuple[str, str]]:
-    """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`):
-    each word with the spaces that follow it."""
+def _words(text: str, whole: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`)
+    or inside one of the phrases ``whole``: each word with the spaces that follow it."""
+    phrases = sorted((phrase for phrase in set(whole) if any(char.isspace() for char in phrase)), key=len,
+                     reverse=True)  # the longest first: "(kg m-2 s-1)²" before "kg m-2 s-1"
     words: list[tuple[str, str]] = []
     word, spaces, index = "", "", 0
     while index < len(text):
@@ -235,16 +237,22 @@ def _words(text: str) -> list[tuple[str, str]]:
             words.append((word, spaces))
             word = ""
         spaces = ""
-        end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
+        phrase = next((phrase for phrase in phrases if text.startswith(phrase, index)), "")
+        if phrase:
+            end = index + len(phrase)
+        else:
+            end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
         word, index = word + text[index:end], end
     return [*words, (word, spaces)] if word else words
 
 
-def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "",
+                  whole: Sequence[str] = ()) -> list[str]:
     """``text`` wrapped between words into lines of at most ``width`` characters, as
     :func:`textwrap.wrap`, but never inside a shell command (one in backticks, or one
     beginning with a tool's name or with climann's own, see :data:`TOOLS` and
-    :data:`CLIMANN_COMMANDS`): a command that does not fit on the line
+    :data:`CLIMANN_COMMANDS`), nor inside a phrase of ``whole`` (units such as
+    ``(kg m-2 s-1)²``): a command that does not fit on the line
     starts the next, and one longer than ``width`` stands on a line of its own, whole (a
     terminal wraps it softly, and copying it gives the command back as one line).
 
@@ -257,6 +265,9 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
         The terminal's or the report's width, in characters.
     initial_indent, subsequent_indent : str
         Put before the first line and before each of the others.
+    whole : sequence of str
+        Phrases of ``text`` that are never split (their spaces are not places to break), as
+        a command's are not.
 
     Returns
     -------
@@ -268,7 +279,7 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
         # the paragraph's own leading spaces are kept, as textwrap keeps them (a table's indent)
         leading = paragraph[: len(paragraph) - len(paragraph.lstrip())]
         line, indent, between = "", initial_indent if not lines else subsequent_indent, leading
-        for word, spaces in _words(paragraph):
+        for word, spaces in _words(paragraph, whole):
             if line and len(indent) + len(line) + len(between) + len(word) > width:
                 lines.append(indent + line)
                 line, indent, between = "", subsequent_indent, ""

@@ -435,15 +435,19 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
             f"MAE in {units}")
 
 
-def comparison_table(runs: Sequence[RunSummary]):
+def comparison_table(runs: Sequence[RunSummary], *, title: bool = True):
     """A rich table of the runs, the best value of each score in bold (what the columns are:
-    :func:`comparison_legend`); the run names wrap first when the terminal is narrow."""
+    :func:`comparison_legend`); the run names wrap first when the terminal is narrow.
+    ``title=False`` leaves out :func:`comparison_title`, which the command line prints as a
+    message of its own (rich wraps a title at the table's width, in a pipe too, and inside
+    its units)."""
     from rich import box
     from rich.table import Table
 
     header, rows = comparison_rows(runs)
     best = best_runs(runs)
-    table = Table(title=comparison_title(runs), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=comparison_title(runs) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
     for index, name in enumerate(header):
         table.add_column(name, justify="left" if index == 0 else "right", overflow="fold", no_wrap=index > 0)
     for number, row in enumerate(rows):

@@ -277,3 +277,18 @@ def test_one_ncatted_command_makes_every_change():
     assert ncatted_command(["-a valid_min,psl,o,f,90000", "-a valid_max,psl,o,f,110000", "-a valid_min,psl,o,f,90000"],
                            "psl.nc psl_fixed.nc") == (
         "ncatted -a valid_min,psl,o,f,90000 -a valid_max,psl,o,f,110000 psl.nc psl_fixed.nc")
+
+
+# widths at which the words alone break the title inside a unit (71: the comparison table's, tour13)
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 71, 90)])
+def test_wrapping_never_breaks_inside_a_phrase_kept_whole(width):
+    """A table title's units (tour13: ``MSE in (kg m-2`` / ``s-1)², MAE in kg m-2 s-1``)."""
+    units = ("kg m-2 s-1", "(kg m-2 s-1)²")
+    title = "pr (kg m-2 s-1), test split 2007–2009, area-weighted: MSE in (kg m-2 s-1)², MAE in kg m-2 s-1"
+    lines = wrapped_lines(title, width, whole=units)
+    assert " ".join(lines) == title
+    assert all(len(line) <= width for line in lines)
+    assert sum(line.count("kg m-2 s-1") for line in lines) == 3  # each of the three whole on its line
+    plain = wrapped_lines(title, width)  # without the phrases: between any words, as textwrap
+    assert plain == textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False)
+    assert sum(line.count("kg m-2 s-1") for line in plain) < 3
