@@ -114,3 +114,17 @@ def test_show_refuses_a_bad_config_in_one_line(tmp_path, contents, message, capf
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ")
     assert re.search(message, lines[0]), lines[0]
+
+
+@pytest.mark.parametrize("command", [pytest.param(["config", "show"], id="show"),
+                                     pytest.param(["config", "init", "-"], id="init")])
+def test_every_comment_line_fits_an_80_column_terminal(command):
+    """config show's first line was 81 characters: on an 80-column terminal its final "."
+    stood alone on the next line, outside the comment (the screen copied into a file is then
+    invalid TOML); the template's comments were wrapped at 92."""
+    printed = runner.invoke(app, command)
+    assert printed.exit_code == 0
+    comments = [line for line in printed.output.splitlines() if line.startswith("#")]
+    assert len(comments) >= (1 if command[1] == "show" else 50)
+    assert [line for line in comments if len(line) > 80] == []
+    tomllib.loads(printed.output)  # still TOML that climann reads back
