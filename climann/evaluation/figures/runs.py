@@ -18,7 +18,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.handles import open_netcdf
 from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
@@ -461,6 +461,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         target_name=target, target_attrs=attrs,
         # drawn with their widths on a grid of one column or row
         latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2]),
+        geography=geography_of(dataset.attrs),  # the sample's invented planet: no coastlines
     )
 
 
