@@ -196,8 +196,8 @@ CASES = [
                  id="config-show-unknown-optimizer"),
     pytest.param(["config", "show", "--set", "trainin.epochs=3"], "did you mean 'training'",
                  id="config-show-unknown-section"),
-    pytest.param(["config", "init", "existing.toml"], "existing.toml was not written by climann, .*; choose another "
-                 "name", id="config-init-exists"),
+    pytest.param(["config", "init", "existing.toml"], "existing.toml exists and is not a template that `climann "
+                 "config init` wrote .*; choose another name", id="config-init-exists"),
     pytest.param(["config", "nosuch"], "No such command", id="config-unknown-command"),
     # sample-data
     pytest.param(["sample-data", "existing.nc"], "existing.nc was not written by climann, .*; choose another "
