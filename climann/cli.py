@@ -205,8 +205,8 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
-        say(f"area-weighted scores against the target in the data, all time steps together (as climann "
-                   f"evaluate --data scores its block 'all'), over the {result.scores['n_samples']} values where the "
+        say(f"area-weighted scores against the target in the data, all time steps together (as `climann "
+                   f"evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} values where the "
                    f"target and the prediction are both present: {scores}")
 
 
@@ -287,7 +287,7 @@ def plot(
     elif is_prediction_file(run_dir):
         figures = plot_prediction_file(run_dir, time=time, out=out or Path("."), overwrite=overwrite, dpi=dpi)
     elif out is not None:
-        raise ClimannError("--out is only for 'climann plot lesson' and prediction files; a run's figures are "
+        raise ClimannError("--out is only for `climann plot lesson` and prediction files; a run's figures are "
                            "redrawn into RUN_DIR/figures")
     elif time is not None:
         raise ClimannError("--time is only for a prediction file (climann plot FILE.nc --time 2019-07); "
@@ -365,11 +365,13 @@ def _print_comparison(comparison: Any) -> None:
     message each: one line in a pipe or a file)."""
     from rich.console import Console
 
-    from climann.workflow.compare import comparison_legend, comparison_table
+    from climann.evaluation.report import title_units
+    from climann.workflow.compare import comparison_legend, comparison_table, comparison_title
 
     for note in comparison.notes:
         say(f"climann: warning: {note}", err=True)
-    Console().print(comparison_table(comparison.runs))
+    say(comparison_title(comparison.runs), whole=title_units(comparison.runs[0].units))
+    Console().print(comparison_table(comparison.runs, title=False))
     for line in comparison_legend():
         say(line)
 
@@ -410,19 +412,22 @@ def sweep(
 
 def _print_metrics(metrics: dict, *, wide: bool) -> None:
     """The results table on stdout: the key scores in the terminal's width, or with ``wide``
-    every column (wider than the terminal if need be); the notes below it are messages
-    (:func:`say`: one line each in a pipe or a file)."""
+    every column (wider than the terminal if need be); its title above it and the notes below
+    it are messages (:func:`say`: one line each in a pipe or a file, never split inside a
+    unit on a terminal)."""
     from rich.console import Console
 
-    from climann.evaluation.report import metrics_table, metrics_table_notes
+    from climann.evaluation.report import metrics_table, metrics_table_notes, metrics_table_title, title_units
 
     console = Console()
+    width = None if wide else console.width
+    say(metrics_table_title(metrics, width=width), whole=title_units(metrics["units"]))
     if wide:
-        table = metrics_table(metrics)
+        table = metrics_table(metrics, title=False)
         needed = console.measure(table, options=console.options.update_width(10_000)).maximum
         Console(width=max(console.width, needed)).print(table)
         return
-    console.print(metrics_table(metrics, width=console.width, notes=False))
+    console.print(metrics_table(metrics, width=console.width, notes=False, title=False))
     for line in metrics_table_notes(metrics, width=console.width):
         say(line)
 

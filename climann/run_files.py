@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -166,7 +167,8 @@ def finished_run_problem(folder: str | Path) -> str | None:
     if is_finished_run(folder):
         return None
     if is_unfinished_run(folder):
-        return f"{folder} is an unfinished run ({CHECKPOINT_FILE}); finish it with: climann train --resume {folder}"
+        resume = f"climann train --resume {shlex.quote(str(folder))}"
+        return f"{folder} is an unfinished run ({CHECKPOINT_FILE}); finish it with: {resume}"
     missing = [name for name in (CONFIG_FILE, MODEL_FILE) if not (folder / name).is_file()]
     if not missing:
         return f"{folder} is not a finished climann run: its {MODEL_FILE} was not written by climann"

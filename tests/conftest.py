@@ -243,7 +243,7 @@ def write_climann_file(path: Path, tag: str = "") -> bytes:
         xr.Dataset({"tas": ("x", [1.0])}, attrs={"source": "climann 0.1.0", "comment": tag}).to_netcdf(path)
     else:
         path.write_text({
-            "config.toml": f"# climann resolved configuration: `climann train --config <this file>` reruns it.\n"
+            "config.toml": f"# climann resolved configuration: `climann train --config FILE` reruns it.\n"
                            f"# {tag}\n",
             "metrics.json": json.dumps({"target": "tas", "splits": {}, "tag": tag}),
             "provenance.json": json.dumps({"command_line": f"climann train {tag}", "climann_version": "0.1.0"}),

@@ -308,7 +308,7 @@ def test_plot_help_shows_both_uses():
     [
         pytest.param(["lesson"], "climann plot lesson needs --out DIR", id="lesson-without-out"),
         pytest.param(["lesson", "--out", "a_file.txt"], "a_file.txt exists and is not a directory", id="out-is-a-file"),
-        pytest.param(["some_run", "--out", "figures"], "--out is only for 'climann plot lesson'", id="out-with-a-run"),
+        pytest.param(["some_run", "--out", "figures"], "--out is only for `climann plot lesson`", id="out-with-a-run"),
         pytest.param(["./lesson"], "lesson/predictions.nc not found", id="a-run-directory-named-lesson"),
     ],
 )

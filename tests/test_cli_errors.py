@@ -184,7 +184,7 @@ CASES = [
                  "another program, or by a climann from before 2026-12-01, which did not mark its figures\\), .*; "
                  "choose another directory", id="plot-lesson-out-holds-figures"),
     pytest.param(["plot", "lesson", "--out", "new", "--dpi", "0"], "dpi", id="plot-lesson-dpi"),
-    pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for 'climann plot lesson'", id="plot-out-for-a-run"),
+    pytest.param(["plot", "runs/demo", "--out", "x"], "--out is only for `climann plot lesson`", id="plot-out-for-a-run"),
     # info
     pytest.param(["info", "nosuch.nc"], "no file matches", id="info-no-file"),
     pytest.param(["info", "mydata/notes.txt"], r"is not a readable NetCDF file \(truncated or another format\)$",
@@ -196,8 +196,8 @@ CASES = [
                  id="config-show-unknown-optimizer"),
     pytest.param(["config", "show", "--set", "trainin.epochs=3"], "did you mean 'training'",
                  id="config-show-unknown-section"),
-    pytest.param(["config", "init", "existing.toml"], "existing.toml was not written by climann, .*; choose another "
-                 "name", id="config-init-exists"),
+    pytest.param(["config", "init", "existing.toml"], "existing.toml exists and is not a template that `climann "
+                 "config init` wrote .*; choose another name", id="config-init-exists"),
     pytest.param(["config", "nosuch"], "No such command", id="config-unknown-command"),
     # sample-data
     pytest.param(["sample-data", "existing.nc"], "existing.nc was not written by climann, .*; choose another "

@@ -19,6 +19,7 @@ import struct
 import sys
 import termios
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,121 @@ def test_every_command_wraps_its_messages_between_words_on_a_terminal(files, arg
     shown = [line.replace("explain-on", "explain-off").replace("p-on.nc", "p-off.nc") for line in shown]
     assert_wrapped_between_words(shown, messages)
 
+
+
+def _interrupted_at_epoch_1(monkeypatch):
+    """``climann train`` in this process receives SIGINT at the end of its first epoch."""
+    import signal
+
+    from climann.workflow import pipeline
+
+    run_training_as_is = pipeline.run_training
+
+    def interrupted(*arguments, **options):
+        def on_epoch(epoch, history):
+            if epoch == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+        return run_training_as_is(*arguments, **options, on_epoch=on_epoch)
+
+    monkeypatch.setattr(pipeline, "run_training", interrupted)
+
+
+# the 80th column falls inside the interruption's command with either name (tour13: `resume with:
+# climann` / `train --resume runs/demo`), inside the refusal's with the longer (`… climann train
+# --resume` / `runs/tas-from-rsdt-and-orog, or pass …`)
+@pytest.mark.parametrize("run_dir", [pytest.param(name, id=name) for name in ("runs/demo", "runs/tas-from-rsdt-and-orog")])
+def test_climanns_own_commands_in_messages_are_never_split_on_a_terminal(files, run_dir, tmp_path, monkeypatch):
+    """The interruption's resume advice and the refusal of an unfinished run's folder: each
+    ``climann train --resume DIR`` stands whole on one line of an 80-column terminal, as the
+    commands of ncatted and the other tools did (a command cut after ``climann`` runs ``climann``
+    alone when the two screen lines are pasted)."""
+    monkeypatch.chdir(tmp_path)
+    train = ["train", "--data", str(files / "grid.nc"), "--target", "tas", "--predictors", "pred", "--features",
+             "lat", "--hidden", "4", "--epochs", "3", "--set", "evaluation.figures=false", "--out", run_dir]
+    command = f"climann train --resume {run_dir}"
+    with monkeypatch.context() as patch:
+        _interrupted_at_epoch_1(patch)
+        code, shown = on_terminal(*train, monkeypatch=monkeypatch)
+    assert code == 130
+    interruption = f"climann: interrupted by SIGINT after epoch 1; resume with: {command}"
+    assert_wrapped_between_words(shown[-2:], [interruption])
+    assert any(line == command or line.endswith(f" {command}") for line in shown[-2:]), shown
+
+    code, shown = on_terminal(*train, monkeypatch=monkeypatch)
+    assert code == 2
+    refusal = (f"climann: error: run directory {run_dir} holds an unfinished run (checkpoint.npz); continue it "
+               f"with: {command}, or pass --overwrite to start again")
+    assert_wrapped_between_words(shown, [refusal])
+    assert any(f"{command}," in line for line in shown), shown
+
+
+PR_UNITS = "kg m-2 s-1"
+PR_METRICS = {
+    "target": "pr", "units": PR_UNITS, "area_weighted": True, "split_periods": {"test": "2007–2009"},
+    "splits": {"test": {
+        "model": {"mse": 9.28e-11, "mae": 7.148e-6, "rmse": 9.63e-6, "bias": -7.05e-7, "r2": 0.9, "corr": 0.95,
+                  "acc": 0.483, "skill_vs_climatology": 0.033},
+        "persistence": {"mse": 2.233e-10, "mae": 1.031e-5, "rmse": 1.494e-5, "bias": 1.3e-8, "r2": 0.77,
+                        "corr": 0.89, "acc": 0.1, "skill_vs_climatology": -1.3},
+    }},
+}
+
+
+def _pr_comparison():
+    """``climann compare r1 r2 r3`` of three runs on a precipitation flux (tour13)."""
+    import numpy as np
+
+    from climann.workflow.compare import Comparison, RunSummary
+
+    runs = [RunSummary(label=f"r{number}", path=Path(f"r{number}"), target="pr", units=PR_UNITS,
+                       test_period="2007–2009", scores={"mse": 9.28e-11, "mae": 7.148e-6, "acc": 0.483,
+                                                        "skill_vs_climatology": 0.033},
+                       climatology_mse=9.59e-11, n_test=100, n_parameters=4609, epochs=1, training_seconds=0.2,
+                       train_loss=np.ones(1), val_loss=np.ones(1), loss="mse", inputs=())
+            for number in (1, 2, 3)]
+    return Comparison(runs=runs, notes=[], files=[])
+
+
+def _print_table(kind):
+    from climann.cli import _print_comparison, _print_metrics
+
+    if kind == "compare":
+        _print_comparison(_pr_comparison())
+    else:
+        _print_metrics(PR_METRICS, wide=kind == "evaluate-wide")
+
+
+TABLES = [pytest.param(kind, id=kind) for kind in ("compare", "evaluate-wide", "evaluate")]
+#: the units of the titles, none of which may be split across two lines
+PR_UNIT_TEXTS = (f"({PR_UNITS})²", PR_UNITS)
+
+
+@pytest.mark.parametrize("kind", TABLES)
+def test_a_table_title_is_one_line_in_a_pipe(kind, capsys, monkeypatch):
+    """docs/cli.md: in a pipe each message is one line; rich wrapped the table's title at the
+    table's width (``… MSE in (kg m-2`` / ``s-1)², MAE in kg m-2 s-1``), in a pipe too."""
+    monkeypatch.setenv("COLUMNS", "80")  # no terminal: the width of a table, not of a message
+    _print_table(kind)
+    lines = capsys.readouterr().out.splitlines()
+    [title] = [line for line in lines if line.startswith("pr (kg m-2 s-1)")]
+    assert f"MSE in ({PR_UNITS})²" in title or kind == "evaluate"  # the compact table shows no MSE at 80
+    assert title.endswith(f"in {PR_UNITS}") or kind == "evaluate-wide"
+    assert title == title.rstrip()  # not padded to the table's width
+
+
+@pytest.mark.parametrize("kind", TABLES)
+def test_a_table_title_wraps_between_units_on_a_terminal(kind, monkeypatch):
+    """On an 80-column terminal the title wraps between words, never inside a unit: tour13 saw
+    ``(kg m-2`` / ``s-1)²``."""
+    with pseudo_terminal(monkeypatch) as shown:
+        _print_table(kind)
+    start = next(index for index, line in enumerate(shown) if line.startswith("pr (kg m-2 s-1)"))
+    end = next(index for index, line in enumerate(shown) if index > start and line[:1] in "┏ ")
+    title = shown[start:end]
+    assert all(len(line) <= COLUMNS for line in title)
+    assert len(title) > 1 or kind == "evaluate"  # the test has a title to wrap
+    text = " ".join(title)
+    for unit in PR_UNIT_TEXTS:
+        # every unit the whole title holds is on one line of it
+        assert text.count(unit) == sum(line.count(unit) for line in title), title

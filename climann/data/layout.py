@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,30 @@ SPLIT_BLOCK_COORDINATE = "climann_split_block"
 #: The attribute of an area-mean feature series holding the extent of the cells it averages
 #: (:meth:`climann.data.area_means.AreaExtent.record`).
 AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
+
+#: The global attribute by which a file says that its land, seas and mountains are invented
+#: (climann's synthetic sample, :mod:`climann.data.sample_data`), its value beginning with
+#: :data:`SYNTHETIC_GEOGRAPHY`: its maps get no coastlines of the Earth, which would lie across
+#: the invented continents. CF has no attribute for this; CF 1.8 §2.6.2 allows a file's own.
+GEOGRAPHY_ATTRIBUTE = "geography"
+SYNTHETIC_GEOGRAPHY = "synthetic"
+
+#: What the sample generator wrote in a file's ``history`` (and a run's predictions inherit in
+#: theirs) before the sample said its geography in :data:`GEOGRAPHY_ATTRIBUTE`.
+_SAMPLE_HISTORY = re.compile(r"^created by climann \S+ write_sample_dataset\(", re.MULTILINE)
+
+
+def geography_of(attrs: Mapping[str, object]) -> str:
+    """A file's :data:`GEOGRAPHY_ATTRIBUTE` from its global attributes ``attrs``; for a sample
+    written before the attribute existed (``data/sample.nc`` of an earlier ``make demo``, kept
+    by later ones), or a file made from one (a run's ``predictions.nc``, whose ``history``
+    carries the input's), ``synthetic: …`` from the generator's line in ``history``; ''
+    otherwise."""
+    if GEOGRAPHY_ATTRIBUTE in attrs:
+        return str(attrs[GEOGRAPHY_ATTRIBUTE])
+    if _SAMPLE_HISTORY.search(str(attrs.get("history", ""))):
+        return f"{SYNTHETIC_GEOGRAPHY}: climann's sample (its history names the sample generator)"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,9 @@ class GridLayout:
         the ``season`` feature infers the time cell from it.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
+    geography : str
+        The input's global :data:`GEOGRAPHY_ATTRIBUTE` (of the first file), '' when it has
+        none; ``synthetic: …`` for an invented planet (see :attr:`synthetic_geography`).
     cell_areas : ndarray, shape (n_lat, n_lon), optional
         The cell areas the input gives (its target's CF ``cell_measures``, e.g. NEMO's or
         CMIP's ``areacello``), NaN where missing; they take precedence over computed ones.
@@ -169,6 +198,7 @@ class GridLayout:
     bounds_dim: str = "bnds"
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_history: str = ""
+    geography: str = ""
     file_times: np.ndarray | None = None
     known_time_step: TimeStep | None = None
     cell_areas: np.ndarray | None = None
@@ -184,6 +214,12 @@ class GridLayout:
             and self.latitude.attrs.get("standard_name") == "grid_latitude"
             and self.longitude.attrs.get("standard_name") == "grid_longitude"
         )
+
+    @property
+    def synthetic_geography(self) -> bool:
+        """Whether the input says its geography is invented (:data:`GEOGRAPHY_ATTRIBUTE`): the
+        Earth's coastlines are not drawn on its maps."""
+        return self.geography.strip().lower().startswith(SYNTHETIC_GEOGRAPHY)
 
     @property
     def is_curvilinear(self) -> bool:

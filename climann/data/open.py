@@ -13,6 +13,7 @@ import importlib
 import logging
 import os
 import re
+import shlex
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -151,8 +152,8 @@ def _nothing_matched(text: str) -> str:
     if runs:
         shown = ", ".join(run.name for run in runs[:3]) + (" …" if len(runs) > 3 else "")
         return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc) but climann run directories "
-                f"({shown}), which are not data; use a run with climann evaluate {runs[0]} or climann predict "
-                f"{runs[0]} --data FILE --out OUT.nc")
+                f"({shown}), which are not data; use a run with climann evaluate {shlex.quote(str(runs[0]))}, or "
+                f"climann predict {shlex.quote(str(runs[0]))} --data FILE --out OUT.nc")
     return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc); give its files by name or a "
             f"glob ('{folder / '*.grib'}')")
 

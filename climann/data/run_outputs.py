@@ -19,6 +19,7 @@ program's folder of those names is not taken for one.
 from __future__ import annotations
 
 import tomllib
+import shlex
 from pathlib import Path
 
 import xarray as xr
@@ -105,7 +106,8 @@ def refuse_run_directory(path: str | Path) -> None:
         data = {}
     files = [*data.get("paths", []), *(f for block in data.get("split_files", {}).values() for f in block)]
     trained_on = ", ".join(dict.fromkeys(map(str, files))) or "files its config.toml does not name"
+    shown = shlex.quote(str(folder))
     raise ClimannError(
         f"{what} ({', '.join(RUN_FILES)}), not data: it was trained on {trained_on} "
-        f"(its config.toml's [data] paths): climann info those files, or use the run: climann evaluate {folder}, "
-        f"climann predict {folder} --data FILE --out OUT.nc")
+        f"(its config.toml's [data] paths): give those files to `climann info`, or use the run: climann evaluate "
+        f"{shown}, climann predict {shown} --data FILE --out OUT.nc")

@@ -12,6 +12,10 @@ and its near-surface air temperature ``tas`` is a *nonlinear* function of the pr
   thermal inertia of land and ocean, heat transport towards the global mean,
   T = (F / (ε σ))^¼, evaporative and lapse-rate cooling, a warming trend and noise.
 
+The continents, mountains and seas are invented: the global attribute ``geography``
+(:data:`GEOGRAPHY`, see :data:`climann.data.layout.GEOGRAPHY_ATTRIBUTE`) says so, and maps of
+the sample, of runs on it and of their predictions draw no coastlines of the Earth.
+
 Each year is computed and written on its own (12 time steps), with its random draws from
 ``numpy.random.default_rng([seed, year_index])``, so memory does not grow with ``years``
 and the result does not depend on the order in which years are written.
@@ -37,6 +41,7 @@ from climann.data.sample_physics import (
     year_fields,
 )
 from climann.atomic import atomic_path
+from climann.data.layout import GEOGRAPHY_ATTRIBUTE, SYNTHETIC_GEOGRAPHY
 from climann.errors import ClimannError
 
 _MAX_YEARS = 10_000
@@ -63,6 +68,11 @@ VARIABLES: dict[str, dict[str, str]] = {
 }
 STATIC_VARIABLES = ("orog", "sftlf")
 TIME_VARYING_VARIABLES = ("tas", "rsdt", "clt", "mrso")
+#: The file's :data:`~climann.data.layout.GEOGRAPHY_ATTRIBUTE`: its continents are not the
+#: Earth's, and maps of it (and of runs and predictions made from it) draw no coastlines.
+GEOGRAPHY = (f"{SYNTHETIC_GEOGRAPHY}: invented continents, mountains and seas on an Earth-sized sphere, not the "
+             "Earth's; maps of these data draw no coastlines")
+
 COMMENT = (
     "Synthetic data, not a simulation. rsdt is the daily-mean top-of-atmosphere insolation "
     "at mid-month (S0 = 1361 W m-2, Spencer declination and eccentricity). Continents "
@@ -128,6 +138,7 @@ def _global_attributes(*, years: int, resolution: float, start_year: int,
         "source": f"climann {__version__} sample generator",
         "history": f"created by climann {__version__} {call}",
         "comment": COMMENT,
+        GEOGRAPHY_ATTRIBUTE: GEOGRAPHY,
         "frequency": "mon",
         "sample_years": np.int32(years),
         "sample_resolution_degrees": np.float64(resolution),

@@ -177,10 +177,19 @@ def ncatted_command(attributes: Sequence[str], files: str) -> str:
 
 #: The tools whose commands climann's advice gives; in a message without backticks, a command
 #: runs from one of these words to the ``)`` that closes the parenthesis it is in, to a word
-#: beginning with ``(`` after it (``… in.nc out.nc (for totals over the day …)``), or to the end.
+#: beginning with ``(`` after it (``… in.nc out.nc (for totals over the day …)``), to a ``,``
+#: or ``;`` that ends a word outside quotes (``… --resume runs/demo, or pass --overwrite``),
+#: or to the end.
 TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunzip2", "unxz", "unzstd", "unzip")
 
-_COMMAND_START = re.compile(rf"`|(?<![\w.-])(?:{'|'.join(TOOLS)}) ")
+#: climann's own commands (``climann train --resume runs/demo``), which begin as the tools' do:
+#: ``climann`` followed by one of these words (not ``climann predictions of tas``, nor the
+#: ``climann: error:`` of every message).
+CLIMANN_COMMANDS = ("sample-data", "info", "predict", "evaluate", "plot", "explain", "compare", "sweep", "train",
+                    "config")
+
+_COMMAND_START = re.compile(
+    rf"`|(?<![\w.-])(?:(?:{'|'.join(TOOLS)}) |climann (?:{'|'.join(CLIMANN_COMMANDS)})(?![\w-]))")
 
 
 def _command_end(text: str, start: int) -> int:
@@ -188,8 +197,10 @@ def _command_end(text: str, start: int) -> int:
     after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
     before it, before an unquoted ``(`` that begins a word (prose after the command: in a
     POSIX shell ``(`` is an operator that only begins a subshell, a syntax error among a
-    command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), or at the end of ``text``
-    (single and double quotes as a POSIX shell reads them)."""
+    command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), before an unquoted ``,``
+    or ``;`` followed by a space (the prose's punctuation: ``;`` ends a shell command, and no
+    argument of climann's advice ends in a comma), or at the end of ``text`` (single and
+    double quotes as a POSIX shell reads them)."""
     if text[start] == "`":
         closing = text.find("`", start + 1)
         return len(text) if closing < 0 else closing + 1
@@ -202,6 +213,8 @@ def _command_end(text: str, start: int) -> int:
             quote = char
         elif char == "(" and depth == 0 and text[index - 1].isspace():
             return len(text[:index].rstrip())
+        elif char in ",;" and depth == 0 and text[index + 1:index + 2].isspace():
+            return index
         elif char in "()":
             depth += 1 if char == "(" else -1
             if depth < 0:
@@ -209,9 +222,11 @@ def _command_end(text: str, start: int) -> int:
     return len(text)
 
 
-def _words(text: str) -> list[tuple[str, str]]:
-    """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`):
-    each word with the spaces that follow it."""
+def _words(text: str, whole: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`)
+    or inside one of the phrases ``whole``: each word with the spaces that follow it."""
+    phrases = sorted((phrase for phrase in set(whole) if any(char.isspace() for char in phrase)), key=len,
+                     reverse=True)  # the longest first: "(kg m-2 s-1)²" before "kg m-2 s-1"
     words: list[tuple[str, str]] = []
     word, spaces, index = "", "", 0
     while index < len(text):
@@ -222,15 +237,22 @@ def _words(text: str) -> list[tuple[str, str]]:
             words.append((word, spaces))
             word = ""
         spaces = ""
-        end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
+        phrase = next((phrase for phrase in phrases if text.startswith(phrase, index)), "")
+        if phrase:
+            end = index + len(phrase)
+        else:
+            end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
         word, index = word + text[index:end], end
     return [*words, (word, spaces)] if word else words
 
 
-def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "",
+                  whole: Sequence[str] = ()) -> list[str]:
     """``text`` wrapped between words into lines of at most ``width`` characters, as
     :func:`textwrap.wrap`, but never inside a shell command (one in backticks, or one
-    beginning with a tool's name, see :data:`TOOLS`): a command that does not fit on the line
+    beginning with a tool's name or with climann's own, see :data:`TOOLS` and
+    :data:`CLIMANN_COMMANDS`), nor inside a phrase of ``whole`` (units such as
+    ``(kg m-2 s-1)²``): a command that does not fit on the line
     starts the next, and one longer than ``width`` stands on a line of its own, whole (a
     terminal wraps it softly, and copying it gives the command back as one line).
 
@@ -243,6 +265,9 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
         The terminal's or the report's width, in characters.
     initial_indent, subsequent_indent : str
         Put before the first line and before each of the others.
+    whole : sequence of str
+        Phrases of ``text`` that are never split (their spaces are not places to break), as
+        a command's are not.
 
     Returns
     -------
@@ -254,7 +279,7 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
         # the paragraph's own leading spaces are kept, as textwrap keeps them (a table's indent)
         leading = paragraph[: len(paragraph) - len(paragraph.lstrip())]
         line, indent, between = "", initial_indent if not lines else subsequent_indent, leading
-        for word, spaces in _words(paragraph):
+        for word, spaces in _words(paragraph, whole):
             if line and len(indent) + len(line) + len(between) + len(word) > width:
                 lines.append(indent + line)
                 line, indent, between = "", subsequent_indent, ""

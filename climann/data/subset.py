@@ -96,14 +96,8 @@ def select_values(
                 raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
                                                 where=where, reference=reference))
             continue
-        if dim not in dataset.dims:
-            combined = (" (experiment versions are combined into one series as the files are opened, as ECMWF "
-                        "advises for ERA5 and ERA5T; choose a period with --time-range instead)"
-                        if dim == EXPERIMENT_VERSION else "")
-            raise ClimannError(
-                f"cannot select {dim}={value}: no dimension '{dim}'{combined}; dimensions: "
-                f"{', '.join(map(str, dataset.dims))}"
-            )
+        if dim not in _data_dimensions(dataset):
+            raise ClimannError(_no_dimension(dataset, dim, value))
         had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
         try:
             dataset = (_select_value(dataset, dim, value) if dim in dataset.coords
@@ -117,6 +111,28 @@ def select_values(
     # grid axis of length 1, as a station file's scalar lat/lon do; one lead time of a
     # forecast (step) leaves its valid times on one dimension, which they become the axis of
     return on_valid_time(with_scalar_coordinates_as_axes(dataset))
+
+
+def _data_dimensions(dataset: xr.Dataset) -> list[str]:
+    """The dimensions of ``dataset``'s data variables (:func:`climann.data.variables.data_variable_names`),
+    in the dataset's order: what a selection can pick a value of. Not the bounds' ``bnds``
+    nor a text's string length, which no data variable has."""
+    used = {dim for name in data_variable_names(dataset) for dim in dataset[name].dims}
+    return [str(dim) for dim in dataset.dims if dim in used]
+
+
+def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
+    """The refusal of ``select = {dim = value}`` where no data variable has the dimension
+    ``dim``: the dimensions that can be selected, and the variables (bounds, text) that have
+    ``dim`` when some do (CF conventions §7.1: ``bnds`` is the bounds' own dimension)."""
+    combined = (" (experiment versions are combined into one series as the files are opened, as ECMWF "
+                "advises for ERA5 and ERA5T; choose a period with --time-range instead)"
+                if dim == EXPERIMENT_VERSION else "")
+    holders = [str(name) for name, variable in dataset.variables.items() if dim in variable.dims]
+    only = (f" (only {', '.join(holders)} {'have' if len(holders) > 1 else 'has'} it, which "
+            f"{'are' if len(holders) > 1 else 'is'} not data)" if holders else "")
+    return (f"cannot select {dim}={value}: no dimension '{dim}' of the data{only}{combined}; dimensions: "
+            f"{', '.join(_data_dimensions(dataset)) or 'none'}")
 
 
 #: A date to select: ``YYYY-MM-DD``, then optionally the hour, minutes and seconds (ISO 8601).

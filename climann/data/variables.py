@@ -18,7 +18,13 @@ from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_
 from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
-from climann.data.layout import AREA_EXTENT_ATTRIBUTE, SPLIT_BLOCK_COORDINATE, Coordinate, GridLayout
+from climann.data.layout import (
+    AREA_EXTENT_ATTRIBUTE,
+    SPLIT_BLOCK_COORDINATE,
+    Coordinate,
+    GridLayout,
+    geography_of,
+)
 from climann.data.shell import beside, shown_path
 from climann.data.sources import source_files as recorded_files
 from climann.data.quantities import quantity_record
@@ -323,6 +329,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         variable_quantities={name: record for name in data_variable_names(dataset)
                              if (record := quantity_record(dataset[name].attrs))},
         input_history=str(dataset.attrs.get("history", "")),
+        geography=geography_of(dataset.attrs),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),
         cell_areas=file_cell_areas(dataset, target, rows_and_columns),

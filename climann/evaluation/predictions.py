@@ -25,7 +25,7 @@ import xarray as xr
 
 from climann._version import __version__
 from climann.atomic import atomic_path
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.time_units import encodable_time_units
 from climann.errors import ClimannError, library_message
@@ -275,6 +275,8 @@ def predictions_dataset(
         "source": f"climann {__version__}",
         "history": file_history(history, layout.input_history),
         "input_files": ", ".join(Path(f).name for f in layout.source_files),
+        # the input's invented geography travels with its predictions: plot draws no coastlines on them
+        **({GEOGRAPHY_ATTRIBUTE: layout.geography} if layout.geography else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 

@@ -68,6 +68,19 @@ def units_texts(units: str) -> tuple[str, str, str]:
     return NO_UNITS, "the target's units", "the target's units squared"
 
 
+def title_units(units: str) -> tuple[str, ...]:
+    """The phrases of a table's title that name units (:func:`units_texts`), which the
+    terminal must not split across lines: ``(kg m-2 s-1)²`` cut after ``(kg m-2`` reads as
+    two units (:func:`climann.workflow.terminal.say`'s ``whole``).
+
+    Parameters
+    ----------
+    units : str
+        The target's ``units`` attribute ("" when the file has none).
+    """
+    return units_texts(units)
+
+
 def metric_rows(metrics: dict) -> list[list[str]]:
     """One row per split and model: split, period, model, then the scores as text."""
     rows = []
@@ -139,7 +152,7 @@ def _caption(metrics: dict) -> str:
             f"{skill}{ACC_TEXT}")
 
 
-def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True) -> Table:
+def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True, title: bool = True) -> Table:
     """A rich table of every split and model, the network's rows in bold.
 
     Parameters
@@ -153,11 +166,15 @@ def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True
     notes : bool
         With ``width``, :func:`metrics_table_notes` as the table's caption. The command line
         prints them as messages of their own instead (one line each in a pipe or a file).
+    title : bool
+        :func:`metrics_table_title` above the table. The command line prints it as a message
+        of its own instead: rich wraps a title at the table's width, in a pipe too, and
+        inside its units.
     """
     header, rows, shown = _table_columns(metrics, width)
     # title and caption are rich markup: escaped, so that "[data] target_anomaly" in a note is printed
-    title = _caption(metrics) if width is None else _compact_title(metrics, [header[i] for i in shown])
-    table = Table(title=escape(title), title_justify="left", caption_justify="left")
+    heading = escape(metrics_table_title(metrics, width=width)) if title else None
+    table = Table(title=heading, title_justify="left", caption_justify="left")
     for index in shown:
         table.add_column(header[index], justify="left" if index < 3 else "right")
     for number, row in enumerate(rows):
@@ -167,6 +184,29 @@ def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True
     if width is not None and notes:
         table.caption = escape("\n".join(metrics_table_notes(metrics, width=width)))
     return table
+
+
+def metrics_table_title(metrics: dict, *, width: int | None = None) -> str:
+    """The title of :func:`metrics_table` at ``width``: the target, its units and those of the
+    scores shown (``tas (K), area-weighted: RMSE and bias in K``); with no ``width``, of every
+    score, and what ACC and skill are.
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+    width : int, optional
+        As :func:`metrics_table`'s.
+
+    Returns
+    -------
+    str
+        Plain text (no rich markup), one line.
+    """
+    if width is None:
+        return _caption(metrics)
+    header, _, shown = _table_columns(metrics, width)
+    return _compact_title(metrics, [header[i] for i in shown])
 
 
 def metrics_table_notes(metrics: dict, *, width: int) -> list[str]:

@@ -22,6 +22,7 @@ import dataclasses
 import json
 import math
 import re
+import shlex
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,7 +211,7 @@ def _refuse_not_a_run(run_dir: Path) -> None:
         raise ClimannError(f"{run_dir} is not a directory; give finished run directories (climann train --out)")
     if is_unfinished_run(run_dir):
         raise ClimannError(f"{run_dir} is an unfinished run ({CHECKPOINT_FILES[0]}); finish it with: climann train "
-                           f"--resume {run_dir}, then compare it")
+                           f"--resume {shlex.quote(str(run_dir))}, then compare it")
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
     if problem is not None and not problem.startswith(f"{run_dir} is not a finished"):
         raise ClimannError(f"{problem}; give run directories written by climann train")
@@ -244,7 +245,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         detail = f"no {error}" if isinstance(error, KeyError) else library_message(error)
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
                            f"when its metrics.json lacks the test scores, re-score it with: climann evaluate "
-                           f"{run_dir}") from None
+                           f"{shlex.quote(str(run_dir))}") from None
     log = run_dir / "train.log"
     seconds = training_seconds(log.read_text(errors="replace")) if log.is_file() else None
     climatology = test.get("climatology", {}).get("mse")
@@ -433,15 +434,19 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
             f"MAE in {units}")
 
 
-def comparison_table(runs: Sequence[RunSummary]):
+def comparison_table(runs: Sequence[RunSummary], *, title: bool = True):
     """A rich table of the runs, the best value of each score in bold (what the columns are:
-    :func:`comparison_legend`); the run names wrap first when the terminal is narrow."""
+    :func:`comparison_legend`); the run names wrap first when the terminal is narrow.
+    ``title=False`` leaves out :func:`comparison_title`, which the command line prints as a
+    message of its own (rich wraps a title at the table's width, in a pipe too, and inside
+    its units)."""
     from rich import box
     from rich.table import Table
 
     header, rows = comparison_rows(runs)
     best = best_runs(runs)
-    table = Table(title=comparison_title(runs), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=comparison_title(runs) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
     for index, name in enumerate(header):
         table.add_column(name, justify="left" if index == 0 else "right", overflow="fold", no_wrap=index > 0)
     for number, row in enumerate(rows):

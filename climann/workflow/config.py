@@ -887,13 +887,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: The first line of :func:`config_to_toml` (``config show``, a run's ``config.toml``), 80
+#: columns at most as every comment line climann prints: on an 80-column terminal a longer one
+#: ends on the next line, outside the comment (copied from the screen, invalid TOML).
+RESOLVED_HEADER = "# climann resolved configuration: `climann train --config FILE` reruns it."
+
+
 def config_to_toml(config: RunConfig) -> str:
     """Serialise the configuration as TOML that :func:`load_config_file` reads back.
 
     The schema holds only strings, integers, floats and flat lists of them, so a small
     writer suffices (the standard library reads TOML but does not write it).
     """
-    lines = ["# climann resolved configuration: `climann train --config <this file>` reruns it."]
+    lines = [RESOLVED_HEADER]
     for section, values in config_to_dict(config).items():
         lines += ["", f"[{section}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]

@@ -18,22 +18,24 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
-import textwrap
 from pathlib import Path
 
 from climann.atomic import atomic_path
+from climann.data.shell import wrapped_lines
 from climann.workflow.config import SECTIONS, RunConfig, _toml_value, config_to_dict
 from climann.errors import ClimannError
 from climann.workflow.outputs import refuse_existing
 
-#: Width of the template's comment lines.
-COMMENT_WIDTH = 92
+#: Width of the template's comment lines: an 80-column terminal (``config init -`` prints the
+#: template), where a longer comment ends on the next line, outside the comment.
+COMMENT_WIDTH = 80
 
 _HEADER = """\
 # climann configuration: every key with its default value.
-# Delete the keys you leave at their defaults and edit the others. Check the file with
-# `climann config show FILE`; train with `climann train --config FILE` (flags and
-# --set SECTION.KEY=VALUE override its keys). Unknown keys and bad values are refused.
+# Delete the keys you leave at their defaults and edit the others. Check the
+# file with `climann config show FILE`; train with `climann train --config FILE`
+# (flags and --set SECTION.KEY=VALUE override its keys). Unknown keys and bad
+# values are refused.
 """
 
 
@@ -81,7 +83,9 @@ def _plain_text(text: str) -> str:
 
 
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, width=COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# ")
+    """``text`` as comment lines of :data:`COMMENT_WIDTH` columns at most, wrapped between
+    words but never inside a command (``climann train --resume``)."""
+    return wrapped_lines(text, COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# ")
 
 
 def config_template() -> str:
@@ -133,7 +137,8 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     path = Path(path)
     if path.is_dir():
         raise ClimannError(f"{path} is a directory; give a file name such as {path / 'climann.toml'}")
-    refuse_existing(path, overwrite=overwrite, what="configuration template")
+    refuse_existing(path, overwrite=overwrite, what="configuration template",
+                    not_ours="a template that `climann config init` wrote (nor a resolved configuration)")
     with atomic_path(path, what="config file") as temporary:
         temporary.write_text(config_template(), encoding="utf-8")
     return path

@@ -683,6 +683,7 @@ def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:
 
 def refuse_existing(
     path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = (), option: str = "",
+    not_ours: str = "",
 ) -> None:
     """Before writing the single file (or Zarr store) ``path``: refuse an input of the
     command always, a directory (that is not a Zarr store) always, an existing file that
@@ -690,6 +691,11 @@ def refuse_existing(
     ``overwrite``; a symbolic link is written through, and refused when the folder it points
     into does not exist (:func:`check_output_link`; ``option`` names ``path`` there, e.g.
     ``--out``).
+
+    ``not_ours``, when given, is what an existing file that is not climann's output is said
+    not to be, in place of "not written by climann": ``"a template that `climann config init`
+    wrote"`` of a TOML file, whose text climann may well have printed (``climann info >
+    my.toml``) without marking it as an output.
 
     Raises
     ------
@@ -704,7 +710,8 @@ def refuse_existing(
     if path.is_dir() and not (path.suffix == ".zarr" and (is_store or not any(path.iterdir()))):
         raise ClimannError(f"{path} is a directory; give a file name for the {what}")
     if path.exists() and not written_by_climann(path):  # refused before --overwrite is offered
-        raise ClimannError(_not_ours([path]))
+        raise ClimannError(f"{path} exists and is not {not_ours}; choose another name (or remove that file yourself)"
+                           if not_ours else _not_ours([path]))
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
 

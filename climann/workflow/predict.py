@@ -926,8 +926,8 @@ def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str 
     held = data_variable_names(dataset)
     raise ClimannError(
         f"evaluate --data needs the target '{target}' in the data to score against ({where} "
-        f"{'holds ' + ', '.join(held) if held else 'holds no variable'}); add it, or use climann predict for "
-        "predictions without scores"
+        f"{'holds ' + ', '.join(held) if held else 'holds no variable'}); add it, or use `climann predict` "
+        "for predictions without scores"
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from climann.data.shell import wrapped_lines
@@ -56,9 +57,10 @@ def terminal_width(stream: TextIO) -> int | None:
         return None
 
 
-def message_lines(message: str, stream: TextIO) -> list[str]:
+def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) -> list[str]:
     """The lines that show ``message`` on ``stream``: wrapped between words (never inside a
-    shell command) at the terminal's width on a terminal, else ``message`` itself as one line.
+    shell command, nor inside a phrase of ``whole``) at the terminal's width on a terminal,
+    else ``message`` itself as one line.
 
     Parameters
     ----------
@@ -66,6 +68,9 @@ def message_lines(message: str, stream: TextIO) -> list[str]:
         One message, e.g. ``"climann: warning: …"``.
     stream : text stream
         Where it will be written.
+    whole : sequence of str
+        Phrases of ``message`` never split across lines, e.g. a table title's units
+        ``(kg m-2 s-1)²`` (:func:`climann.data.shell.wrapped_lines`).
 
     Returns
     -------
@@ -73,10 +78,10 @@ def message_lines(message: str, stream: TextIO) -> list[str]:
         The lines, without line breaks.
     """
     width = terminal_width(stream)
-    return [message] if width is None else wrapped_lines(message, width)
+    return [message] if width is None else wrapped_lines(message, width, whole=whole)
 
 
-def say(message: str, *, err: bool = False) -> None:
+def say(message: str, *, err: bool = False, whole: Sequence[str] = ()) -> None:
     """Print ``message`` on stdout (``err=True``: stderr) as :func:`message_lines` shows it.
 
     Parameters
@@ -85,6 +90,8 @@ def say(message: str, *, err: bool = False) -> None:
         One warning, note, result or error line.
     err : bool
         Write to stderr (warnings, notes, errors) instead of stdout (results).
+    whole : sequence of str
+        Phrases never split across lines on a terminal (a title's units).
     """
     stream = sys.stderr if err else sys.stdout
-    print("\n".join(message_lines(message, stream)), file=stream, flush=True)
+    print("\n".join(message_lines(message, stream, whole=whole)), file=stream, flush=True)

@@ -213,3 +213,25 @@ def test_a_region_cut_across_the_seam_has_cells_of_its_spacing(longitudes):
     np.testing.assert_allclose(widths, 20.0)
     centres = np.mod(bounds.mean(axis=1), 360.0)  # each cell holds its own centre in its middle
     np.testing.assert_allclose(centres, np.mod(longitudes, 360.0))
+
+
+@pytest.mark.parametrize(("attrs", "synthetic"), [
+    pytest.param({"geography": "synthetic: invented continents"}, True, id="said"),
+    pytest.param({"geography": "Earth", "history": "created by climann 0.1.0 write_sample_dataset(years=2)"}, False,
+                 id="said-wins"),
+    # data/sample.nc of an earlier make demo, and a run's predictions.nc made from it
+    pytest.param({"history": "created by climann 0.1.0 write_sample_dataset(years=20, resolution=5.0)"}, True,
+                 id="earlier-sample"),
+    pytest.param({"history": "2026-12-02T13:36:25Z: climann train --data data/sample.nc\n"
+                             "created by climann 0.1.0 write_sample_dataset(years=20)"}, True, id="earlier-run"),
+    pytest.param({"history": "Mon Dec 1 2026: cdo remapbil,r360x180 tas.nc out.nc"}, False, id="earth"),
+    pytest.param({}, False, id="nothing-said"),
+])
+def test_a_files_geography_is_synthetic_only_where_it_says_so_or_comes_from_the_sample(attrs, synthetic):
+    from climann.data.layout import geography_of
+
+    layout = GridLayout(time=Coordinate("time", np.arange(2.0)), latitude=Coordinate("lat", np.array([0.0, 10.0])),
+                        longitude=Coordinate("lon", np.array([0.0, 10.0])), time_units="days since 2000-01-01",
+                        calendar="noleap", file_dims=("time", "lat", "lon"), target_name="tas", target_attrs={},
+                        geography=geography_of(attrs))
+    assert layout.synthetic_geography is synthetic

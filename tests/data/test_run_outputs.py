@@ -45,8 +45,8 @@ def test_a_run_directory_given_as_data_is_refused_naming_its_training_files(tmp_
     (run / "config.toml").write_text('[data]\npaths = ["/data/polar.nc"]\n[data.split_files]\ntrain = ["/data/a.nc"]\n')
     write_climann_file(run / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match=rf"^{run} is a climann run directory \(config.toml, model.npz\), not data: "
-                       r"it was trained on /data/polar.nc, /data/a.nc \(its config.toml's \[data\] paths\): climann info "
-                       rf"those files, or use the run: climann evaluate {run}, climann predict {run} --data FILE"):
+                       r"it was trained on /data/polar.nc, /data/a.nc \(its config.toml's \[data\] paths\): give those files "
+                       rf"to `climann info`, or use the run: climann evaluate {run}, climann predict {run} --data FILE"):
         refuse_run_directory(run)
     with pytest.raises(ClimannError, match=rf"^model.npz is a file of the climann run directory {run} \(config"):
         refuse_run_directory(run / "model.npz")  # not "decompress it first: unzip model.npz"

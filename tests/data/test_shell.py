@@ -216,6 +216,12 @@ BOUNDS_REFUSAL = ("'pr' in new_grib_daily.nc has no time bounds; add time bounds
                   f"totals over the hour before each stamp (ERA5), {NCAP2} (for totals over the day before it, 24 in "
                   "place of 1)")
 
+RESUME_ADVICE = ("run directory runs/tas 64x64 holds an unfinished run (checkpoint.npz); continue it with: climann "
+                 "train --resume 'runs/tas 64x64', or pass --overwrite to start again")
+MEMBER_NOTE = ("member: the ensemble members (r1i1p1f1, r2i1p1f1); the model is trained on one, member = 'r1i1p1f1' "
+               "here: pick the member to train on (the others can be predicted with climann predict --select "
+               "member=VALUE)")
+
 
 @pytest.mark.parametrize(
     ("message", "command"),
@@ -226,6 +232,9 @@ BOUNDS_REFUSAL = ("'pr' in new_grib_daily.nc has no time bounds; add time bounds
         pytest.param(RENAME_WARNING, "(ncrename -v t2m,tas 'a (1).nc' 'a (1)_fixed.nc')", id="in-parentheses"),
         # the words in parentheses after it stayed on the command's line (a 219-column line)
         pytest.param(BOUNDS_REFUSAL, NCAP2, id="words-in-parentheses-after-it"),
+        # climann's own commands were split after `climann` (tour13)
+        pytest.param(RESUME_ADVICE, "climann train --resume 'runs/tas 64x64',", id="climann-command-before-a-comma"),
+        pytest.param(MEMBER_NOTE, "climann predict --select member=VALUE)", id="climann-command-in-parentheses"),
     ],
 )
 @pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 80)])
@@ -242,6 +251,9 @@ def test_wrapping_never_breaks_inside_a_command(message, command, width):
     pytest.param("data_data.nc  (9.7 KiB) holds   the tas of 1990 to 1999 " * 5, id="spaces-between-words"),
     # explain's ranking rows: their indent was dropped when wrapped on a terminal
     pytest.param("  1. lat     23.46 ± 1.7 degC² " * 3, id="leading-spaces"),
+    # climann named in prose is no command: neither its messages' prefix nor its files' titles
+    pytest.param("climann: error: tas.nc holds climann predictions of tas, which climann trains on; climann "
+                 "evaluate-like words and climann's own " * 2, id="climann-in-prose"),
 ])
 def test_wrapping_text_without_commands_is_textwrap(text):
     assert wrapped_lines(text, 40, initial_indent="# ", subsequent_indent="#     ") == textwrap.wrap(
@@ -266,3 +278,18 @@ def test_one_ncatted_command_makes_every_change():
     assert ncatted_command(["-a valid_min,psl,o,f,90000", "-a valid_max,psl,o,f,110000", "-a valid_min,psl,o,f,90000"],
                            "psl.nc psl_fixed.nc") == (
         "ncatted -a valid_min,psl,o,f,90000 -a valid_max,psl,o,f,110000 psl.nc psl_fixed.nc")
+
+
+# widths at which the words alone break the title inside a unit (71: the comparison table's, tour13)
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 71, 90)])
+def test_wrapping_never_breaks_inside_a_phrase_kept_whole(width):
+    """A table title's units (tour13: ``MSE in (kg m-2`` / ``s-1)², MAE in kg m-2 s-1``)."""
+    units = ("kg m-2 s-1", "(kg m-2 s-1)²")
+    title = "pr (kg m-2 s-1), test split 2007–2009, area-weighted: MSE in (kg m-2 s-1)², MAE in kg m-2 s-1"
+    lines = wrapped_lines(title, width, whole=units)
+    assert " ".join(lines) == title
+    assert all(len(line) <= width for line in lines)
+    assert sum(line.count("kg m-2 s-1") for line in lines) == 3  # each of the three whole on its line
+    plain = wrapped_lines(title, width)  # without the phrases: between any words, as textwrap
+    assert plain == textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False)
+    assert sum(line.count("kg m-2 s-1") for line in plain) < 3

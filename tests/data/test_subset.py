@@ -487,3 +487,21 @@ def test_a_scalar_lead_time_other_than_the_runs_is_refused_with_both_in_their_un
     assert str(error.value) == ("the model's training data are at step=18 hours ([data] select), which f1.nc does "
                                 "not hold (its step values: 36 hours); give data at that step, or retrain the run "
                                 "on these")
+
+
+@pytest.mark.parametrize(("dim", "message"), [
+    # tour13: "no dimension 'plev'; dimensions: time, lat, lon, bnds", bnds being time_bnds' own
+    pytest.param("plev", r"^cannot select plev=500: no dimension 'plev' of the data; dimensions: time, lat, lon$",
+                 id="absent"),
+    # selecting index 0 of bnds would have cut the bounds to their first edge
+    pytest.param("bnds", r"^cannot select bnds=500: no dimension 'bnds' of the data \(only time_bnds has it, which "
+                         r"is not data\); dimensions: time, lat, lon$", id="bounds-only"),
+])
+def test_a_selection_names_only_the_dimensions_of_the_data(dim, message):
+    dataset = grid_dataset()
+    time = dataset["time"].values
+    dataset["time_bnds"] = (("time", "bnds"), np.stack([time, time], axis=1))
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    assert list(dataset.dims) == ["time", "lat", "lon", "bnds"]
+    with pytest.raises(ClimannError, match=message):
+        select_values(dataset, {dim: 500})

@@ -340,8 +340,8 @@ def test_redraw_writes_the_report_again_with_links_to_the_figures(tmp_path, run)
 def test_redraw_never_replaces_a_report_climann_did_not_write(tmp_path, run):
     write_run_dir(tmp_path, *run)
     (tmp_path / "report.md").write_text("my notes on this run\n")
-    with pytest.raises(ClimannError, match="report.md was not written by climann, and climann plot .* would replace "
-                                           "it"):
+    with pytest.raises(ClimannError, match="report.md was not written by climann, and `climann plot .*` would "
+                                           "replace it"):
         redraw_figures(tmp_path, dpi=50)
     assert (tmp_path / "report.md").read_text() == "my notes on this run\n" and not (tmp_path / "figures").exists()
 

@@ -80,7 +80,7 @@ def test_overwrite_replaces_climanns_configurations_only(tmp_path):
     assert run_config.read_text() == config_template()
     own = tmp_path / "own.toml"
     own.write_text("[training]\nepochs = 3\n")
-    with pytest.raises(ClimannError, match="was not written by climann"):
+    with pytest.raises(ClimannError, match="own.toml exists and is not a template that `climann config init` wrote"):
         write_config_template(own, overwrite=True)
     assert own.read_text() == "[training]\nepochs = 3\n"
 

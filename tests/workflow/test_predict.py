@@ -115,7 +115,7 @@ def test_evaluate_on_data_without_the_target_exits_2_naming_it_and_predict(reque
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [
         "climann: error: evaluate --data needs the target 'tas' in the data to score against (no_target.nc holds "
-        "rsdt, orog, sftlf, clt, mrso); add it, or use climann predict for predictions without scores"
+        "rsdt, orog, sftlf, clt, mrso); add it, or use `climann predict` for predictions without scores"
     ]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["no_target.nc"]
 

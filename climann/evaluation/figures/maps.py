@@ -306,8 +306,9 @@ def latitude_stretch(grid: MapGrid) -> float:
 
 
 def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: MapPanel) -> None:
-    """One map on ``axis``: cells, coastlines, degree axes, a colorbar below it; a projected
-    grid in its own x and y (:mod:`.projected`)."""
+    """One map on ``axis``: cells, coastlines (not on an invented planet:
+    :attr:`~climann.data.layout.GridLayout.synthetic_geography`), degree axes, a colorbar
+    below it; a projected grid in its own x and y (:mod:`.projected`)."""
     projected = projected_grid(layout)
     if projected is not None:
         axis.set_facecolor(NO_DATA_COLOR)
@@ -325,7 +326,8 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     )
     axis.set_xlim(np.nanmin(grid.longitude), np.nanmax(grid.longitude))
     axis.set_ylim(np.nanmin(grid.latitude), np.nanmax(grid.latitude))  # north up, whatever the file's order
-    draw_coastlines(axis, grid.longitude, grid.latitude)
+    if not layout.synthetic_geography:  # the Earth's coastlines would lie across invented continents
+        draw_coastlines(axis, grid.longitude, grid.latitude)
     # labels like "150°W" are wide: fewer of them along longitude
     step = _degree_step(1.6 * np.ptp(grid.longitude))
     axis.xaxis.set_major_locator(SpacedTicks([MultipleLocator(wider) for wider in DEGREE_STEPS if wider >= step]
@@ -361,6 +363,9 @@ def _colorbar_extend(panel: MapPanel) -> str:
     return {(True, True): "both", (True, False): "min", (False, True): "max"}.get((below, above), "neither")
 
 
+#: What a map's title says of a file whose geography is invented (the synthetic sample).
+SYNTHETIC_GEOGRAPHY_NOTE = "synthetic geography, not the Earth's"
+
 #: Inches a map figure grows by for each line of its title beyond two.
 TITLE_LINE_INCHES = 0.25
 
@@ -383,9 +388,13 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
 
 
 def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, path: str | Path, dpi: int) -> Path:
-    """A row of maps with one title; grey cells are noted in it when there are any."""
-    if any(np.isnan(panel.field).any() for panel in panels):
-        title += "\n(grey: no data)"
+    """A row of maps with one title; grey cells are noted in it when there are any, and an
+    invented geography (drawn without coastlines) always."""
+    notes = ["grey: no data"] if any(np.isnan(panel.field).any() for panel in panels) else []
+    if layout.synthetic_geography:
+        notes.append(SYNTHETIC_GEOGRAPHY_NOTE)
+    if notes:
+        title += f"\n({'; '.join(notes)})"
     width, height = _map_figure_size(layout, len(panels))
     # the maps keep their aspect: a title of more than two lines needs the figure taller
     height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)

@@ -101,7 +101,8 @@ def graticule(grid: ProjectedGrid, layout: GridLayout) -> dict[str, list[np.ndar
 def draw_projected_map(axis, layout: GridLayout, grid: ProjectedGrid, field: np.ndarray, **style):
     """Draw ``field`` (shape (n_y, n_x), the layout's order) on ``axis`` in the projection's
     x and y (km) with ``pcolormesh`` (``style``: cmap, vmin, vmax), the graticule with its
-    latitude labels and the coastlines (when installed) projected; returns the mesh."""
+    latitude labels and the coastlines (when installed, and the geography is the Earth's:
+    :attr:`~climann.data.layout.GridLayout.synthetic_geography`) projected; returns the mesh."""
     x_edges, y_edges = _cell_edges(grid.x), _cell_edges(grid.y)
     mesh = axis.pcolormesh(x_edges, y_edges, np.ma.masked_invalid(field), shading="flat", **style)
     limits = (x_edges.min(), x_edges.max()), (y_edges.min(), y_edges.max())
@@ -112,7 +113,9 @@ def draw_projected_map(axis, layout: GridLayout, grid: ProjectedGrid, field: np.
                       if limits[0][0] <= point[0] <= limits[0][1] and limits[1][0] <= point[1] <= limits[1][1]]
             if inside:
                 axis.annotate(label, inside[len(inside) // 2], fontsize=7, color="0.3", zorder=4)
-    coast = [piece for line in coastlines() for piece in projected_lines(grid, line[:, 0], line[:, 1])]
+    # none on an invented planet: the Earth's would lie across its continents
+    coast = [] if layout.synthetic_geography else [
+        piece for line in coastlines() for piece in projected_lines(grid, line[:, 0], line[:, 1])]
     if coast:
         axis.add_collection(LineCollection(coast, **LINE_STYLE), autolim=False)
     axis.set_xlim(*limits[0])

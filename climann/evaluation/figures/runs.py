@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import math
+import shlex
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.handles import open_netcdf
 from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
@@ -468,6 +469,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         target_name=target, target_attrs=attrs,
         # drawn with their widths on a grid of one column or row
         latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2], longitude=True),
+        geography=geography_of(dataset.attrs),  # the sample's invented planet: no coastlines
     )
 
 
@@ -606,15 +608,15 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     report = run_dir / "report.md"
     check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
     if report.is_file() and not report.read_text(errors="replace").startswith("# climann run"):
-        raise ClimannError(f"{report} was not written by climann, and climann plot {run_dir} would replace it with "
-                           "the run's report; move it away first (climann plot redraws a run written by climann "
-                           "train)")
+        raise ClimannError(f"{report} was not written by climann, and `climann plot {shlex.quote(str(run_dir))}` "
+                           "would replace it with the run's report; move it away first (climann redraws the figures "
+                           "of a run that `climann train` wrote)")
     with _open_predictions(path) as dataset:
         target = _target_name(dataset, path)
         if "split" not in dataset:
             raise ClimannError(
-                f"{path} has no 'split' variable: it is a prediction file, not the run's own (climann predict "
-                f"writes such files); draw it with 'climann plot {path}', or retrain the run to restore its own")
+                f"{path} has no 'split' variable: it is a prediction file, not the run's own (as `climann predict` "
+                f"writes); draw it with climann plot {shlex.quote(str(path))}, or retrain the run to restore its own")
         layout = layout_from_predictions(dataset, target)
         labels = split_labels(dataset["split"])
     metrics = _read_metrics(run_dir)

