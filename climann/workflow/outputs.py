@@ -164,12 +164,41 @@ def remove_leftovers(run_dir: str | Path) -> list[Path]:
 _few = few  # the name this module used before climann.run_files
 
 
-def _is_evaluation_folder(path: Path) -> bool:
-    """A folder written by ``climann evaluate --out`` or ``climann explain`` (which may sit
-    inside a run)."""
-    names = {entry.name for entry in path.iterdir()}
-    return (("metrics.json" in names and names <= {*EVALUATION_FILES, FIGURES})
-            or ("importance.json" in names and names <= set(EXPLAIN_FILES)))
+#: What each kind of folder ``climann evaluate --out`` or ``climann explain`` writes (such a
+#: folder may sit inside a run), by the file that tells it: climann's ``metrics.json`` or
+#: ``importance.json``.
+_OUTPUT_FOLDERS = {"metrics.json": (*EVALUATION_FILES, FIGURES), "importance.json": EXPLAIN_FILES}
+
+
+def _foreign_in_output_folder(folder: Path) -> list[str] | None:
+    """What in ``folder`` climann did not write, when it is an ``evaluate --out`` or ``explain``
+    folder (:data:`_OUTPUT_FOLDERS`): ``["explain/notes.md"]``, each name relative to the
+    folder's parent (a folder as ``"explain/sub/"``); None when it is neither (the whole folder
+    is then someone else's)."""
+    for tell, names in _OUTPUT_FOLDERS.items():
+        if (folder / tell).is_file() and not (folder / tell).is_symlink() and written_by_climann(folder / tell):
+            break
+    else:
+        return None
+    foreign = []
+    for entry in sorted(folder.iterdir()):
+        label = f"{folder.name}/{entry.name}"
+        if entry.name == FIGURES and FIGURES in names and entry.is_dir() and not entry.is_symlink():
+            foreign += [f"{folder.name}/{inner}" for inner in _foreign_figures(entry)]
+        elif entry.is_dir() and not entry.is_symlink():
+            foreign.append(f"{label}/")
+        elif entry.name not in names or entry.is_symlink() or not written_by_climann(entry):
+            foreign.append(label)
+    return foreign
+
+
+def _foreign_figures(figures: Path) -> list[str]:
+    """What in a ``figures`` folder is not a figure climann drew there (by its mark, or, in a run
+    made before the mark, by its name: :func:`written_by_climann`), as ``"figures/NAME"``."""
+    return [f"{FIGURES}/{inner.name}" + ("/" if inner.is_dir() and not inner.is_symlink() else "")
+            for inner in sorted(figures.iterdir())
+            if inner.name not in _figure_names() or not inner.is_file() or inner.is_symlink()
+            or not written_by_climann(inner)]
 
 
 def _first_line(path: Path) -> str:
@@ -229,8 +258,11 @@ def foreign_entries(run_dir: Path) -> list[str]:
     """The names in ``run_dir`` that are not climann's: a file of a run-directory contract
     name whose content climann did not write (:func:`is_own_run_file`), any other file that
     is not an output of climann (:func:`written_by_climann`: ``climann predict --out
-    RUN/pred_2013.nc`` is climann's, and is kept by ``--overwrite``), a folder that is not
-    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link. A file of
+    RUN/pred_2013.nc`` is climann's), a figure that climann did not draw
+    (``figures/map_test.png`` without climann's mark in a run made since it marks them, see
+    :mod:`climann.workflow.own_figures`), a folder that is not climann's figures or an
+    ``evaluate``/``explain`` folder, and every symbolic link. Inside climann's folders the
+    user's files are named themselves (``explain/notes.md``), not their folder. A file of
     :data:`UNMARKED_RUN_FILES` (``history.csv``) is climann's only in a climann run directory
     (:func:`is_run_directory`): alone, or beside another program's files, nothing tells it
     from another program's log."""
@@ -238,13 +270,12 @@ def foreign_entries(run_dir: Path) -> list[str]:
     if not is_run_directory(run_dir):
         own -= set(UNMARKED_RUN_FILES)
     foreign = []
-    for entry in run_dir.iterdir():
+    for entry in sorted(run_dir.iterdir()):
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
-            foreign += [f"{FIGURES}/{inner.name}" for inner in entry.iterdir()
-                        if inner.name not in _figure_names() or not inner.is_file() or inner.is_symlink()]
+            foreign += _foreign_figures(entry)
         elif entry.is_dir() and not entry.is_symlink():
-            if not _is_evaluation_folder(entry):
-                foreign.append(f"{entry.name}/")
+            inside = _foreign_in_output_folder(entry)
+            foreign += [f"{entry.name}/"] if inside is None else inside
         elif entry.is_symlink():
             foreign.append(entry.name)
         elif not (is_own_run_file(entry) if entry.name in own else written_by_climann(entry)):
@@ -261,7 +292,13 @@ def is_run_directory(run_dir: str | Path) -> bool:
 
 def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
     """The refusal of a folder that is not a climann run, naming what climann did not write (or,
-    when climann wrote all of it, what it holds)."""
+    when climann wrote all of it, what it holds); of a climann run that also holds files climann
+    did not write, naming those files."""
+    if foreign and is_run_directory(run_dir):
+        many = len(foreign) > 1
+        return (f"{option} {run_dir} is a climann run, but it also holds {_few(foreign)}, which climann did not "
+                f"write and --overwrite never replaces; move {'them' if many else 'it'} away, or choose another "
+                f"{option}")
     if foreign:
         holds = f"; it holds {_few(foreign)}, which climann did not write"
     else:
@@ -515,7 +552,8 @@ def _taken(run_dir: Path, overwrite: bool) -> str | None:
     figures = run_dir / FIGURES
     present += [figures / name for name in sorted(_figure_names()) if os.path.lexists(figures / name)]
     not_ours = [str(path.relative_to(run_dir)) for path in present
-                if not (is_own_run_file(path) if path.parent == run_dir else path.is_file() and not path.is_symlink())]
+                if not (is_own_run_file(path) if path.parent == run_dir
+                        else path.is_file() and not path.is_symlink() and written_by_climann(path))]
     if not_ours:
         return f"it now holds {_few(not_ours)}, which climann did not write (put there while this run ran)"
     others = [path.name for path in present if path.parent == run_dir and path.name != CHECKPOINT_FILES[0]] or \
@@ -709,24 +747,60 @@ def refuse_existing(
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
 
 
-def _not_ours(paths: Sequence[Path], instead: str = "name") -> str:
+def _not_ours(paths: Sequence[Path], instead: str = "name", *, way_out: str | None = None) -> str:
     """One line refusing files that are not climann's outputs (``--overwrite`` would not
     help). A PNG is said to carry no mark, not to be another program's: climann's figures
-    from before :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` carry none either."""
+    from before :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` carry none either;
+    but where climann drew after it began marking them (a run made since, see
+    :mod:`climann.workflow.own_figures`), an unmarked figure is said not to be climann's. A file
+    named ``.png`` that is no PNG image was not written by climann."""
     from climann.evaluation.figures.style import FIGURE_MARK_SINCE
+    from climann.workflow.own_figures import is_png_file
 
-    figures = [path for path in paths if path.suffix == ".png"]
-    others = [path for path in paths if path.suffix != ".png"]
+    pngs = [path for path in paths if path.suffix == ".png" and is_png_file(path)]
+    marked_place = [path for path in pngs if (place := _figure_place(path)) is not None
+                    and not _made_before_marking(place)]
+    figures = [path for path in pngs if path not in marked_place]
+    others = [path for path in paths if path not in pngs]
     clauses = []
     if others:
         clauses.append(f"{_few(map(str, others))} {'were' if len(others) > 1 else 'was'} not written by climann")
+    if marked_place:
+        many = len(marked_place) > 1
+        clauses.append(f"{_few(map(str, marked_place))} carr{'y' if many else 'ies'} no climann mark, in a run or "
+                       f"folder made since climann marks every figure it draws ({FIGURE_MARK_SINCE}): "
+                       f"{'they are' if many else 'it is'} not climann's")
     if figures:
         clauses.append(f"{_few(map(str, figures))} carr{'y' if len(figures) > 1 else 'ies'} no climann mark (written "
                        f"by another program, or by a climann from before {FIGURE_MARK_SINCE}, which did not mark its "
                        "figures)")
     many = len(paths) > 1
+    if way_out is not None:
+        return f"{'; '.join(clauses)}; {way_out}"
     return (f"{'; '.join(clauses)}, and --overwrite replaces only climann's own outputs; choose another {instead} "
             f"(or move {'those files' if many else 'that file'} away yourself)")
+
+
+def refuse_foreign_figures(run_dir: str | Path) -> None:
+    """Before ``climann plot RUN`` redraws a run's figures: refuse, naming them, files of
+    climann's figure names in ``RUN/figures`` that climann did not draw (:func:`written_by_climann`:
+    unmarked in a run made since climann marks its figures, not a PNG image at all); nothing
+    is replaced then.
+
+    Raises
+    ------
+    ClimannError
+    """
+    figures = Path(run_dir) / FIGURES
+    if not figures.is_dir():
+        return
+    theirs = [figures / name for name in sorted(_figure_names())
+              if os.path.lexists(figures / name) and not written_by_climann(figures / name)]
+    if theirs:
+        many = len(theirs) > 1
+        raise ClimannError(_not_ours(theirs, way_out=(
+            f"climann plot {run_dir} redraws the run's figures under those names, and replaces only climann's own: "
+            f"move {'them' if many else 'it'} away first")))
 
 
 def written_by_climann(path: str | Path) -> bool:
@@ -780,18 +854,38 @@ def written_by_climann(path: str | Path) -> bool:
         return False
 
 
-def _is_unmarked_climann_figure(path: Path) -> bool:
-    """Whether a PNG without climann's mark is a figure an older climann wrote: one of a
-    run's figure names in the ``figures/`` of a run directory (climann's by its contract
-    files), or a figure of ``compare``/``explain`` beside the ``comparison.md``/
-    ``importance.json`` climann wrote with it (:data:`_UNMARKED_FIGURE_COMPANIONS`). The
-    lesson's figures and the maps of ``plot FILE.nc`` have no such companion: unmarked,
-    they are not taken for climann's."""
+def _figure_place(path: Path) -> tuple[str, Path] | None:
+    """Where climann puts a figure of ``path``'s name: ``("run", RUN)`` for a run's figure in the
+    ``figures/`` of the climann run ``RUN``, ``("companion", FILE)`` for an ``explain`` or
+    ``compare`` figure beside the ``importance.json``/``comparison.md`` climann wrote with it
+    (:data:`_UNMARKED_FIGURE_COMPANIONS`), None elsewhere (the lesson's figures, the maps of
+    ``plot FILE.nc``: nothing tells an unmarked one from another program's)."""
     folder = path.parent
     if path.name in _figure_names() and folder.name == FIGURES:
-        return is_run_directory(folder.parent)
+        return ("run", folder.parent) if is_run_directory(folder.parent) else None
     companion = _UNMARKED_FIGURE_COMPANIONS.get(path.name)
-    return companion is not None and written_by_climann(folder / companion)
+    if companion is not None and written_by_climann(folder / companion):
+        return "companion", folder / companion
+    return None
+
+
+def _made_before_marking(place: tuple[str, Path]) -> bool:
+    from climann.workflow.own_figures import made_before_marking
+
+    kind, where = place
+    return made_before_marking(run_dir=where) if kind == "run" else made_before_marking(companion=where)
+
+
+def _is_unmarked_climann_figure(path: Path) -> bool:
+    """Whether a PNG without climann's mark is a figure an older climann wrote: a PNG image (a
+    file of another format never is) of climann's figure name where climann put it
+    (:func:`_figure_place`), in a place made before climann marked its figures
+    (:func:`climann.workflow.own_figures.made_before_marking`). In a run or an ``explain``
+    folder made since, every figure climann drew carries the mark: an unmarked one is a user's."""
+    from climann.workflow.own_figures import is_png_file
+
+    place = _figure_place(path)
+    return place is not None and is_png_file(path) and _made_before_marking(place)
 
 
 def prepare_output_folder(

@@ -577,12 +577,13 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         holds a ``report.md`` climann did not write (it would be replaced), or its ``figures``
         is a symbolic link to nothing (:func:`climann.workflow.outputs.check_output_link`).
     """
-    from climann.workflow.outputs import check_output_link
+    from climann.workflow.outputs import check_output_link, refuse_foreign_figures
 
     run_dir = Path(run_dir)
     path = run_dir / "predictions.nc"
     report = run_dir / "report.md"
     check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
+    refuse_foreign_figures(run_dir)  # a user's image under a figure's name is never replaced
     if report.is_file() and not report.read_text(errors="replace").startswith("# climann run"):
         raise ClimannError(f"{report} was not written by climann, and climann plot {run_dir} would replace it with "
                            "the run's report; move it away first (climann plot redraws a run written by climann "
