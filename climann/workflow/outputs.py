@@ -140,7 +140,7 @@ def remove_leftovers(run_dir: str | Path) -> list[Path]:
         What was removed (logged as one warning line when not empty).
     """
     run_dir = Path(run_dir)
-    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names()}
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names(), FIGURES}
     candidates = []
     for folder in (run_dir, run_dir / FIGURES):
         if folder.is_dir():
@@ -385,6 +385,7 @@ def check_run_directory(
         raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
     refuse_unsafe_location(run_dir, option=option, inputs=inputs)
     refuse_unwritable_parent(run_dir, option=option)
+    refuse_unwritable(run_dir, option=option)  # its checkpoint is written there while it trains
     remove_leftovers(run_dir)
     if not run_dir.is_dir() or not any(run_dir.iterdir()):
         return
@@ -447,6 +448,51 @@ def check_output_link(
     if not directory and not target.parent.is_dir():
         raise ClimannError(f"{named} is a symbolic link to {points_to}, whose folder {target.parent} does not exist; "
                            f"create that folder first{instead}")
+
+
+def refuse_unwritable(
+    path: str | Path, *, option: str = "--out", directory: bool = True, way_out: str | None = None,
+) -> None:
+    """The one check, before any work, that an output can be written, for every command: the
+    folder that receives it (``path`` itself for an output directory, its folder for a file; a
+    symbolic link is followed, :func:`climann.atomic.write_target`) must let climann create
+    files, or, when it does not exist yet, the nearest folder above it that does must let
+    climann create folders, and be a folder, not a file. Found after training or computing, the
+    system's words ("Operation not permitted") came with no way out.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output as the user gave it (or its default).
+    option : str
+        How the messages name it (``--out``; "" for a positional path or a default).
+    directory : bool
+        Whether ``path`` is an output directory (else a file or a Zarr store).
+    way_out : str, optional
+        What to do instead of making the folder writable; by default choosing another
+        ``option`` (or name).
+
+    Raises
+    ------
+    ClimannError
+        ``--out ro/run: ro cannot be written (read-only, immutable or not yours); make it
+        writable, or choose another --out``; ``--out fcase/afile/sub: fcase/afile is a file, not
+        a folder; choose another --out``.
+    """
+    path = Path(path)
+    target = write_target(path)
+    folder = target if directory else target.parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    named = f"{option} {path}" if option else str(path)
+    way_out = way_out or (f"choose another {option.split()[-1]}" if option else "choose another name")
+    if not existing.is_dir():
+        raise ClimannError(f"{named}: {existing} is a file, not a folder; {way_out}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        doing = "cannot be written" if existing == folder else "does not allow creating folders"
+        which = named if existing == path else f"{named}: {existing}"  # not the same path twice
+        raise ClimannError(f"{which} {doing} (read-only, immutable or not yours); make it writable, or {way_out}")
 
 
 def refuse_unwritable_parent(run_dir: Path, *, option: str = "--out") -> None:
@@ -745,6 +791,7 @@ def refuse_existing(
         raise ClimannError(_not_ours([path]))
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
+    refuse_unwritable(path, option=option, directory=False)
 
 
 def _not_ours(paths: Sequence[Path], instead: str = "name", *, way_out: str | None = None) -> str:
@@ -890,15 +937,16 @@ def _is_unmarked_climann_figure(path: Path) -> bool:
 
 def prepare_output_folder(
     folder: str | Path, names: Iterable[str], *, overwrite: bool, option: str = "--out",
-    inputs: Sequence[str | Path] = (), create: bool = True,
+    inputs: Sequence[str | Path] = (), create: bool = True, way_out: str | None = None,
 ) -> Path:
     """Before writing the files ``names`` into ``folder`` (created if missing, unless not
     ``create``: a command that may still fail checks first and creates it when it writes):
     refuse a file, an input of the command among them always, existing files of those names
     that climann did not write always (:func:`written_by_climann`; named, all of them), and
     climann's own unless ``overwrite``; ``folder`` or one of those names as a symbolic link
-    to where nothing can be written (:func:`check_output_link`). Nothing else in ``folder``
-    is touched.
+    to where nothing can be written (:func:`check_output_link`), or a folder that cannot be
+    written (:func:`refuse_unwritable`; ``way_out`` its advice besides making it writable).
+    Nothing else in ``folder`` is touched.
 
     Raises
     ------
@@ -910,6 +958,7 @@ def prepare_output_folder(
         check_output_link(folder / name, option="")
     if folder.exists() and not folder.is_dir():
         raise ClimannError(f"{option} {folder} exists and is not a directory; give a directory")
+    refuse_unwritable(folder, option=option, way_out=way_out)
     inputs = {Path(given).resolve() for given in inputs}
     clash = [name for name in names if (folder / name).resolve() in inputs]
     if clash:
@@ -982,6 +1031,43 @@ def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 path.rmdir()  # only when empty
         raise
+
+
+@contextlib.contextmanager
+def figures_all_or_none(figures: str | Path) -> Iterator[Path]:
+    """A hidden folder inside ``figures`` (created if missing; a symbolic link is drawn
+    through) for a block that draws figures into it; when the block succeeds, every figure is
+    renamed into ``figures`` at once (signals wait), replacing those of the same names.
+
+    A block that fails or is interrupted replaces nothing: its figures are removed with the
+    hidden folder, and ``figures`` too when the block created it and it is empty. A killed
+    process's hidden folder is removed by :func:`remove_leftovers`. What
+    ``climann plot RUN`` draws (it had replaced the run's figures and then failed on its
+    ``report.md``: half-written).
+
+    Raises
+    ------
+    ClimannError
+        If the folders cannot be created; and whatever the block raises.
+    """
+    figures = Path(figures)
+    created = not os.path.lexists(figures)
+    create_folder(figures)
+    target = write_target(figures)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target))
+    except OSError as error:
+        raise ClimannError(f"cannot create a folder in {figures}: {error.strerror or error}") from None
+    try:
+        yield staging
+        with signals_deferred():
+            for drawn in sorted(staging.iterdir()):
+                os.replace(drawn, target / drawn.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                figures.rmdir()  # only when nothing was put there
 
 
 def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:

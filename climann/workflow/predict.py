@@ -830,7 +830,8 @@ def evaluate_run(
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     else:  # re-scored in place: the run's own files are replaced, never one put there by someone else
-        prepare_output_folder(run_dir, EVALUATION_FILES, overwrite=True, create=False)
+        prepare_output_folder(run_dir, EVALUATION_FILES, overwrite=True, create=False, option="",
+                              way_out="write the scores elsewhere with --out DIR")
     target_climatology = saved_target_climatology(run)
     if target_climatology is not None and compute is not None and uses_cluster(compute):
         raise ClimannError("a run with [data] target_anomaly is evaluated in memory: run without --workers/--scheduler")

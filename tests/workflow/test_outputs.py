@@ -18,6 +18,7 @@ from climann.workflow.outputs import (
     check_run_directory,
     create_folder,
     current_umask,
+    figures_all_or_none,
     folder_written,
     foreign_entries,
     prepare_output_folder,
@@ -283,6 +284,57 @@ def test_a_parent_that_allows_no_new_folder_is_refused_before_any_work(tmp_path,
     with pytest.raises(ClimannError, match=rf"^cannot create run directory {run_dir.parent / 'new'}: "
                                            rf"{run_dir.parent} does not allow creating folders"):
         check_run_directory(run_dir.parent / "new", overwrite=True)
+
+
+@pytest.mark.parametrize("check, message", [
+    pytest.param(lambda ro: check_run_directory(ro, overwrite=False),
+                 "--out {ro} cannot be written (read-only, immutable or not yours); make it writable, or choose another "
+                 "--out", id="train-into-an-empty-folder"),
+    pytest.param(lambda ro: prepare_output_folder(ro / "explain", ["importance.json"], overwrite=True, create=False),
+                 "--out {ro}/explain: {ro} does not allow creating folders (read-only, immutable or not yours); make "
+                 "it writable, or choose another --out", id="explain-evaluate-compare-into-a-new-folder"),
+    pytest.param(lambda ro: refuse_existing(ro / "p.nc", overwrite=False, what="predictions", option="--out"),
+                 "--out {ro}/p.nc: {ro} cannot be written (read-only, immutable or not yours); make it writable, or "
+                 "choose another --out", id="predict-into-it"),
+])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch, check, message):
+    """tour13 F-late: train --out into an existing folder that cannot be written trained every
+    epoch, then failed on its checkpoint in the system's words; evaluate, explain, predict and
+    plot into a read-only run computed everything first."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    writable = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != ro and writable(path, mode))
+    with pytest.raises(ClimannError) as refused:
+        check(ro)
+    assert str(refused.value) == message.format(ro=ro)
+    assert list(ro.iterdir()) == []
+
+
+def test_an_output_under_a_file_is_refused_naming_the_file(tmp_path):
+    (tmp_path / "afile").write_text("mine")
+    with pytest.raises(ClimannError, match=rf"^--out {tmp_path}/afile/sub: {tmp_path}/afile is a file, not a folder; "
+                                           "choose another --out$"):
+        check_run_directory(tmp_path / "afile" / "sub", overwrite=False)
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_figures_are_all_replaced_or_none(tmp_path):
+    figures = tmp_path / "run" / "figures"
+    figures.mkdir(parents=True)
+    (figures / "map_test.png").write_text("old map")
+    (figures / "learning_curves.png").write_text("old curves")
+    with pytest.raises(ClimannError, match="drawing failed"), figures_all_or_none(figures) as drawing:
+        (drawing / "map_test.png").write_text("new map")
+        raise ClimannError("drawing failed")
+    assert _files(figures) == {"map_test.png": b"old map", "learning_curves.png": b"old curves"}
+    with figures_all_or_none(figures) as drawing:
+        (drawing / "map_test.png").write_text("new map")
+        (drawing / "learning_curves.png").write_text("new curves")
+    assert _files(figures) == {"map_test.png": b"new map", "learning_curves.png": b"new curves"}
+    with pytest.raises(ClimannError), figures_all_or_none(tmp_path / "new" / "figures"):
+        raise ClimannError("drawing failed")
+    assert not (tmp_path / "new" / "figures").exists()
 
 
 def test_a_staging_folder_that_cannot_be_made_is_said_to_be_beside_the_run(tmp_path, monkeypatch):
