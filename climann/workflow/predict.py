@@ -122,7 +122,7 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     ClimannError
         If the directory is not a finished run.
     """
-    from climann.run_files import finished_run_problem
+    from climann.run_files import finished_run_problem, interrupted_retraining
 
     run_dir = Path(run_dir)
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
@@ -131,6 +131,8 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     if problem is not None:
         where = "run directory " if not run_dir.exists() else ""
         raise ClimannError(f"{where}{problem}; give a directory written by climann train")
+    if (retraining := interrupted_retraining(run_dir)) is not None:
+        _log.warning(retraining)
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
