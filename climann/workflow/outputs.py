@@ -744,10 +744,73 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
                 placed = {"model.npz"}
             if why is not None:
                 raise _kept_beside(staging, run_dir, why, overwrite, advice)
+            derived = _derived_outputs(run_dir) if overwrite else []  # found before the old model goes
             _replace_run_files(staging, run_dir, placed)
+            _remove_derived_outputs(run_dir, derived)
         finally:
             if claim is not None:
                 claim.unlink(missing_ok=True)
+
+
+def _is_prediction_file(path: Path) -> bool:
+    """A NetCDF file ``climann predict`` wrote (global ``title`` "climann predictions of …",
+    ``source`` "climann …"), not the run's own ``predictions.nc``."""
+    if path.suffix not in (".nc", ".nc4") or path.name in RUN_FILES or not written_by_climann(path):
+        return False
+    from climann.data.handles import open_netcdf
+
+    try:
+        with open_netcdf(path, decode_cf=False) as dataset:
+            return str(dataset.attrs.get("title", "")).startswith("climann predictions")
+    except Exception:  # noqa: BLE001 — what cannot be read is not taken for climann's
+        return False
+
+
+def _derived_outputs(run_dir: Path) -> list[Path]:
+    """What climann made from a run's model inside its directory: ``explain`` and
+    ``evaluate --out`` folders holding only climann's files (:func:`_foreign_in_output_folder`),
+    and ``climann predict`` files (:func:`_is_prediction_file`). Symbolic links are not followed."""
+    derived = []
+    for entry in sorted(run_dir.iterdir()):
+        if entry.is_symlink() or entry.name == FIGURES:
+            continue
+        if entry.is_dir() and _foreign_in_output_folder(entry) == []:
+            derived.append(entry)
+        elif entry.is_file() and _is_prediction_file(entry):
+            derived.append(entry)
+    return derived
+
+
+def _remove_derived_outputs(run_dir: Path, derived: Sequence[Path]) -> None:
+    """Remove ``derived`` (:func:`_derived_outputs`), the outputs of the model a run has just
+    replaced, and say so in one warning line: their numbers describe a network that is gone
+    (tour13: explain/importance.json ranked inputs the new network does not have). A file
+    climann did not write that appeared in such a folder meanwhile is kept, with its folder,
+    and named."""
+    from climann.workflow.runlog import run_logger
+
+    removed, kept = [], []
+    for path in derived:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+            continue
+        theirs = _foreign_in_output_folder(path)
+        if theirs:
+            kept += theirs
+            continue
+        for inner in sorted(path.rglob("*"), reverse=True):  # files before their folders
+            inner.rmdir() if inner.is_dir() and not inner.is_symlink() else inner.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.rmdir()
+        removed.append(f"{path.name}/")
+    if removed:
+        run_logger.warning("removed %s from %s: climann's outputs of the run this one replaced (explain, evaluate "
+                           "--out, predict), whose model is gone; make them again for this run", _few(removed, 6),
+                           run_dir)
+    if kept:
+        run_logger.warning("kept %s in %s, which climann did not write; the folders around them hold outputs of the "
+                           "replaced run", _few(kept), run_dir)
 
 
 def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:

@@ -243,21 +243,38 @@ def test_a_run_of_an_earlier_climann_is_still_a_run(tmp_path):
     check_run_directory(run_dir, overwrite=True)
 
 
-def test_climanns_own_predictions_in_a_run_are_kept_by_overwrite(tmp_path):
-    """climann predict RUN --data other.nc --out RUN/pred_2013.nc (as the docs allow): the run is
-    still a run, and --overwrite replaces the run's own files and keeps that one."""
+def test_overwrite_removes_climanns_outputs_of_the_replaced_model_and_keeps_the_rest(tmp_path, caplog):
+    """tour13 F-stale: after `train --overwrite` with other settings, RUN/explain/importance.json
+    still ranked inputs the new network does not have, and RUN/ssp585/ held the old network's
+    scores. What climann made from the old model (explain, evaluate --out, predict --out
+    RUN/pred.nc) goes with it; climann's other files and a file of another program's are kept."""
+    import logging
+
     import xarray as xr
 
     run_dir = _finished_run(tmp_path / "run")
-    xr.Dataset({"pr_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf(run_dir / "pred_2013.nc")
-    kept = (run_dir / "pred_2013.nc").read_bytes()
+    _climann_importance(run_dir / "explain", old=False)
+    _marked_figure(run_dir / "explain" / "importance.png")
+    for name in ("metrics.json", "predictions.nc", "report.md"):
+        write_climann_file(run_dir / "ssp585" / name, "ssp585")
+    xr.Dataset({"pr_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0", "title": "climann predictions of pr"}
+               ).to_netcdf(run_dir / "pred_2013.nc")
+    xr.Dataset({"tas": ("x", [1.0])}, attrs={"source": "climann 0.1.0 sample generator"}).to_netcdf(
+        run_dir / "sample.nc")  # climann's, but no output of the model
+    kept = (run_dir / "sample.nc").read_bytes()
     check_run_directory(run_dir, overwrite=True)
     staging = staging_directory(run_dir)
     new = write_climann_run(staging, "new", figures=())
-    publish_run(staging, run_dir, overwrite=True)
-    assert _files(run_dir) == {**new, "pred_2013.nc": kept}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        publish_run(staging, run_dir, overwrite=True)
+    assert _files(run_dir) == {**new, "sample.nc": kept}
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted([*new, "sample.nc"])
+    assert [record.getMessage() for record in caplog.records] == [
+        f"removed explain/, pred_2013.nc, ssp585/ from {run_dir}: climann's outputs of the run this one replaced "
+        "(explain, evaluate --out, predict), whose model is gone; make them again for this run"]
     xr.Dataset({"pr": ("x", [1.0])}, attrs={"source": "ERA5"}).to_netcdf(run_dir / "era5.nc")  # a user's file
-    with pytest.raises(ClimannError, match="it also holds era5.nc, which climann did not write and --overwrite never replaces; move it away"):
+    with pytest.raises(ClimannError, match="it also holds era5.nc, which climann did not write and --overwrite never "
+                                           "replaces; move it away"):
         check_run_directory(run_dir, overwrite=True)
 
 
