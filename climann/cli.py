@@ -293,7 +293,10 @@ def plot(
         raise ClimannError("--time is only for a prediction file (climann plot FILE.nc --time 2019-07); "
                            "a run's figures are of its test block")
     else:
-        figures = redraw_figures(Path(run_dir), dpi=dpi)
+        from climann.workflow.progress import warnings_on_stderr
+
+        with warnings_on_stderr():  # a run that also holds an interrupted retraining is said
+            figures = redraw_figures(Path(run_dir), dpi=dpi)
     for figure in figures:
         say(f"figure: {figure}")
 
@@ -351,10 +354,12 @@ def compare(
     Example: climann compare runs/sweep-* --out runs/sweep
     """
     from climann.workflow.compare import compare_runs
+    from climann.workflow.progress import warnings_on_stderr
 
     if dpi < 1:
         raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
-    result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
+    with warnings_on_stderr():  # a run that also holds an interrupted retraining is said
+        result = compare_runs(run_dirs, out, overwrite=overwrite, dpi=dpi)
     _print_comparison(result)
     for path in result.files:
         say(f"written: {path}")

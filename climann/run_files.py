@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "is_checkpoint_file", "is_finished_run",
-    "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory", "is_unfinished_run", "model_sha256",
-    "not_a_run", "npz_json",
+    "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "interrupted_retraining", "is_checkpoint_file",
+    "is_finished_run", "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory",
+    "is_unfinished_run", "model_sha256", "not_a_run", "npz_json",
 ]
 
 #: The ``format`` of a checkpoint's header (:mod:`climann.model.state`).
@@ -144,6 +144,38 @@ def is_run_directory(folder: str | Path) -> bool:
     folder = Path(folder)
     return (is_model_file(folder / MODEL_FILE) or is_unfinished_run(folder)
             or is_model_file(folder / BEST_MODEL_FILE) or is_provenance_file(folder / PROVENANCE_FILE))
+
+
+def interrupted_retraining(folder: str | Path) -> str | None:
+    """The warning every command that reads a finished run gives when the run also holds
+    climann's checkpoint, or None: ``train RUN --overwrite`` (``make demo``) stopped while it
+    trained, or still training.
+
+    A retraining writes only its checkpoint into the run directory until it is done; the new
+    ``config.toml``, ``model.npz`` and the rest replace the old ones together when it finishes
+    (:func:`climann.workflow.outputs.publish_run`). So the finished run there is still whole
+    and consistent (its model with its own configuration) and is used, with this warning;
+    ``climann train --resume RUN`` finishes the retraining, which then replaces it.
+
+    Returns
+    -------
+    str or None
+        ``"runs/demo also holds the checkpoint of a retraining that has not finished (in epoch
+        8, after batch 432; interrupted, or still running): these are the results of the
+        finished run it is to replace; finish the retraining with: climann train --resume
+        runs/demo"``.
+    """
+    folder = Path(folder)
+    if not (is_finished_run(folder) and is_unfinished_run(folder)):
+        return None
+    header = npz_json(folder / CHECKPOINT_FILE, "header") or {}
+    epoch, batch = header.get("epoch"), header.get("batch")
+    where = ""
+    if isinstance(epoch, int) and isinstance(batch, int):  # as climann.model.state.TrainingState.describe
+        where = f"in epoch {epoch + 1}, after batch {batch}; " if batch else f"after epoch {epoch}; "
+    return (f"{folder} also holds the checkpoint of a retraining that has not finished ({where}interrupted, or still "
+            f"running): these are the results of the finished run it is to replace; finish the retraining with: "
+            f"climann train --resume {folder}")
 
 
 def finished_run_problem(folder: str | Path) -> str | None:

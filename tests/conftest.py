@@ -220,11 +220,12 @@ RUN_FILE_NAMES = ("config.toml", "model.npz", "metrics.json", "history.csv", "pr
                   "provenance.json", "train.log")
 
 
-def write_climann_file(path: Path, tag: str = "") -> bytes:
+def write_climann_file(path: Path, tag: str = "", *, made_on: str = "2026-11-30") -> bytes:
     """Write ``path``, a file of the run-directory contract, tiny but with the content climann
     gives a file of that name (what tells it from another program's file of the same name;
     model files by climann's own writer); ``tag`` makes two runs' files differ. Returns its
-    bytes, to check later what replaced what."""
+    bytes, to check later what replaced what. ``made_on``: the day its provenance.json and
+    train.log say the run was created."""
     import json
 
     from climann.model import Network
@@ -246,22 +247,41 @@ def write_climann_file(path: Path, tag: str = "") -> bytes:
             "config.toml": f"# climann resolved configuration: `climann train --config FILE` reruns it.\n"
                            f"# {tag}\n",
             "metrics.json": json.dumps({"target": "tas", "splits": {}, "tag": tag}),
-            "provenance.json": json.dumps({"command_line": f"climann train {tag}", "climann_version": "0.1.0"}),
+            "provenance.json": json.dumps({"command_line": f"climann train {tag}", "created": f"{made_on}T10:00:00+00:00",
+                                           "climann_version": "0.1.0"}),
             "history.csv": f"epoch,train_loss,val_loss,learning_rate\n1,0.5,0.6,0.001\n# {tag}\n",
             "report.md": f"# climann run: tas\n\n{tag}\n",
-            "train.log": f"2026-12-01T10:00:00.000 climann 0.1.0: climann train {tag}\n",
+            "train.log": f"{made_on}T10:00:00.000 climann 0.1.0: climann train {tag}\n",
         }[name])
     return path.read_bytes()
 
 
 def write_climann_run(run_dir: Path, tag: str = "", *, names: tuple = RUN_FILE_NAMES,
-                      figures: tuple = ("map_test.png",)) -> dict[str, bytes]:
+                      figures: tuple = ("map_test.png",), marked: bool = False) -> dict[str, bytes]:
     """A finished-looking climann run in ``run_dir``: the files ``names`` (:func:`write_climann_file`)
-    and unmarked figures of a run's names (as climann drew them before it marked them).
-    Returns every file's bytes by its name relative to ``run_dir``."""
-    files = {name: write_climann_file(run_dir / name, tag) for name in names}
+    and figures of a run's names, PNG images that differ by ``tag``. By default a run made before
+    climann marked its figures (its provenance.json and train.log dated 30 Nov 2026), whose
+    figures are unmarked as climann drew them then; ``marked``: a run made since (2 Dec 2026),
+    whose figures carry climann's mark. Returns every file's bytes by its name relative to ``run_dir``."""
+    files = {name: write_climann_file(run_dir / name, tag, made_on="2026-12-02" if marked else "2026-11-30")
+             for name in names}
     for name in figures:
-        (run_dir / "figures").mkdir(parents=True, exist_ok=True)
-        (run_dir / "figures" / name).write_bytes(f"{tag} {name}".encode())
-        files[f"figures/{name}"] = (run_dir / "figures" / name).read_bytes()
+        files[f"figures/{name}"] = write_tagged_png(run_dir / "figures" / name, f"{tag} {name}", marked=marked)
     return files
+
+
+def write_tagged_png(path: Path, tag: str, *, marked: bool) -> bytes:
+    """A tiny PNG image at ``path`` whose bytes differ by ``tag`` (a ``Comment`` text chunk);
+    ``marked``: it carries climann's mark (climann.evaluation.figures.style.FIGURE_MARK), else
+    none, as climann drew its figures before 1 Dec 2026. Returns its bytes."""
+    from PIL import Image, PngImagePlugin
+
+    from climann.evaluation.figures.style import FIGURE_MARK
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", tag)
+    if marked:
+        text.add_text(*FIGURE_MARK)
+    Image.new("RGB", (2, 2), "white").save(path, format="PNG", pnginfo=text)
+    return path.read_bytes()

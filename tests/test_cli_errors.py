@@ -22,6 +22,7 @@ from climann.cli import main
 from climann.workflow.config import build_config, config_to_toml
 from climann.data.sample_data import write_sample_dataset
 from climann.model import Network
+from tests.conftest import write_user_image
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def workspace(tmp_path, tiny_sample, monkeypatch):
     (work / "scores").mkdir()
     (work / "scores" / "metrics.json").write_text("{}")
     (work / "figs").mkdir()
-    (work / "figs" / "activations.png").write_bytes(b"png")
+    write_user_image(work / "figs" / "activations.png", "matplotlib")  # unmarked, as an older climann's
     run = work / "runs" / "demo"
     run.mkdir(parents=True)
     (run / "config.toml").write_text(config_to_toml(build_config({"data": {"paths": ["mydata/sample.nc"]}})))

@@ -11,6 +11,7 @@ from climann.model import Network, save_state, train
 from climann.model.ensemble import Ensemble, write_members
 from climann.run_files import (
     finished_run_problem,
+    interrupted_retraining,
     is_checkpoint_file,
     is_members_file,
     is_model_file,
@@ -104,3 +105,20 @@ def test_an_unfinished_run_is_told_how_to_resume(tmp_path, training_state):
     assert is_run_directory(tmp_path)
     assert finished_run_problem(tmp_path) == (f"{tmp_path} is an unfinished run (checkpoint.npz); finish it with: "
                                               f"climann train --resume {tmp_path}")
+
+
+def test_a_finished_run_with_a_checkpoint_says_where_its_retraining_stopped(tmp_path, training_state):
+    """The state `train RUN --overwrite` leaves when stopped: the old run whole, plus the
+    retraining's checkpoint (what every command then says, the same way)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "config.toml").write_text("# climann resolved configuration\n")
+    Network([2, 3, 1]).save(run_dir / "model.npz", metadata={"features": ["a"]})
+    assert interrupted_retraining(run_dir) is None
+    save_state(run_dir / "checkpoint.npz", training_state, metadata={"config": ""})
+    assert interrupted_retraining(run_dir) == (
+        f"{run_dir} also holds the checkpoint of a retraining that has not finished (after epoch "
+        f"{training_state.epoch}; interrupted, or still running): these are the results of the finished run it is to "
+        f"replace; finish the retraining with: climann train --resume {run_dir}")
+    (run_dir / "model.npz").unlink()  # an unfinished run, not a finished one beside a retraining
+    assert interrupted_retraining(run_dir) is None

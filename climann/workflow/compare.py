@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import logging
 import math
 import re
 import shlex
@@ -33,9 +34,11 @@ import numpy as np
 
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
-from climann.run_files import finished_run_problem, is_unfinished_run
+from climann.run_files import finished_run_problem, interrupted_retraining, is_unfinished_run
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
+
+_log = logging.getLogger(__name__)
 
 #: An ensemble run's file of every member (climann.workflow.ensemble.MEMBERS_FILE).
 MEMBERS_FILE = ENSEMBLE_RUN_FILES[0]
@@ -209,7 +212,9 @@ def run_labels(paths: Sequence[Path]) -> list[str]:
 def _refuse_not_a_run(run_dir: Path) -> None:
     if not run_dir.is_dir():
         raise ClimannError(f"{run_dir} is not a directory; give finished run directories (climann train --out)")
-    if is_unfinished_run(run_dir):
+    if (retraining := interrupted_retraining(run_dir)) is not None:  # the finished run is whole: compared
+        _log.warning(retraining)
+    elif is_unfinished_run(run_dir):
         raise ClimannError(f"{run_dir} is an unfinished run ({CHECKPOINT_FILES[0]}); finish it with: climann train "
                            f"--resume {shlex.quote(str(run_dir))}, then compare it")
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run

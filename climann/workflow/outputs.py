@@ -140,7 +140,7 @@ def remove_leftovers(run_dir: str | Path) -> list[Path]:
         What was removed (logged as one warning line when not empty).
     """
     run_dir = Path(run_dir)
-    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names()}
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names(), FIGURES}
     candidates = []
     for folder in (run_dir, run_dir / FIGURES):
         if folder.is_dir():
@@ -164,12 +164,41 @@ def remove_leftovers(run_dir: str | Path) -> list[Path]:
 _few = few  # the name this module used before climann.run_files
 
 
-def _is_evaluation_folder(path: Path) -> bool:
-    """A folder written by ``climann evaluate --out`` or ``climann explain`` (which may sit
-    inside a run)."""
-    names = {entry.name for entry in path.iterdir()}
-    return (("metrics.json" in names and names <= {*EVALUATION_FILES, FIGURES})
-            or ("importance.json" in names and names <= set(EXPLAIN_FILES)))
+#: What each kind of folder ``climann evaluate --out`` or ``climann explain`` writes (such a
+#: folder may sit inside a run), by the file that tells it: climann's ``metrics.json`` or
+#: ``importance.json``.
+_OUTPUT_FOLDERS = {"metrics.json": (*EVALUATION_FILES, FIGURES), "importance.json": EXPLAIN_FILES}
+
+
+def _foreign_in_output_folder(folder: Path) -> list[str] | None:
+    """What in ``folder`` climann did not write, when it is an ``evaluate --out`` or ``explain``
+    folder (:data:`_OUTPUT_FOLDERS`): ``["explain/notes.md"]``, each name relative to the
+    folder's parent (a folder as ``"explain/sub/"``); None when it is neither (the whole folder
+    is then someone else's)."""
+    for tell, names in _OUTPUT_FOLDERS.items():
+        if (folder / tell).is_file() and not (folder / tell).is_symlink() and written_by_climann(folder / tell):
+            break
+    else:
+        return None
+    foreign = []
+    for entry in sorted(folder.iterdir()):
+        label = f"{folder.name}/{entry.name}"
+        if entry.name == FIGURES and FIGURES in names and entry.is_dir() and not entry.is_symlink():
+            foreign += [f"{folder.name}/{inner}" for inner in _foreign_figures(entry)]
+        elif entry.is_dir() and not entry.is_symlink():
+            foreign.append(f"{label}/")
+        elif entry.name not in names or entry.is_symlink() or not written_by_climann(entry):
+            foreign.append(label)
+    return foreign
+
+
+def _foreign_figures(figures: Path) -> list[str]:
+    """What in a ``figures`` folder is not a figure climann drew there (by its mark, or, in a run
+    made before the mark, by its name: :func:`written_by_climann`), as ``"figures/NAME"``."""
+    return [f"{FIGURES}/{inner.name}" + ("/" if inner.is_dir() and not inner.is_symlink() else "")
+            for inner in sorted(figures.iterdir())
+            if inner.name not in _figure_names() or not inner.is_file() or inner.is_symlink()
+            or not written_by_climann(inner)]
 
 
 def _first_line(path: Path) -> str:
@@ -229,8 +258,11 @@ def foreign_entries(run_dir: Path) -> list[str]:
     """The names in ``run_dir`` that are not climann's: a file of a run-directory contract
     name whose content climann did not write (:func:`is_own_run_file`), any other file that
     is not an output of climann (:func:`written_by_climann`: ``climann predict --out
-    RUN/pred_2013.nc`` is climann's, and is kept by ``--overwrite``), a folder that is not
-    climann's figures or an ``evaluate``/``explain`` folder, and every symbolic link. A file of
+    RUN/pred_2013.nc`` is climann's), a figure that climann did not draw
+    (``figures/map_test.png`` without climann's mark in a run made since it marks them, see
+    :mod:`climann.workflow.own_figures`), a folder that is not climann's figures or an
+    ``evaluate``/``explain`` folder, and every symbolic link. Inside climann's folders the
+    user's files are named themselves (``explain/notes.md``), not their folder. A file of
     :data:`UNMARKED_RUN_FILES` (``history.csv``) is climann's only in a climann run directory
     (:func:`is_run_directory`): alone, or beside another program's files, nothing tells it
     from another program's log."""
@@ -238,13 +270,12 @@ def foreign_entries(run_dir: Path) -> list[str]:
     if not is_run_directory(run_dir):
         own -= set(UNMARKED_RUN_FILES)
     foreign = []
-    for entry in run_dir.iterdir():
+    for entry in sorted(run_dir.iterdir()):
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
-            foreign += [f"{FIGURES}/{inner.name}" for inner in entry.iterdir()
-                        if inner.name not in _figure_names() or not inner.is_file() or inner.is_symlink()]
+            foreign += _foreign_figures(entry)
         elif entry.is_dir() and not entry.is_symlink():
-            if not _is_evaluation_folder(entry):
-                foreign.append(f"{entry.name}/")
+            inside = _foreign_in_output_folder(entry)
+            foreign += [f"{entry.name}/"] if inside is None else inside
         elif entry.is_symlink():
             foreign.append(entry.name)
         elif not (is_own_run_file(entry) if entry.name in own else written_by_climann(entry)):
@@ -261,7 +292,13 @@ def is_run_directory(run_dir: str | Path) -> bool:
 
 def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
     """The refusal of a folder that is not a climann run, naming what climann did not write (or,
-    when climann wrote all of it, what it holds)."""
+    when climann wrote all of it, what it holds); of a climann run that also holds files climann
+    did not write, naming those files."""
+    if foreign and is_run_directory(run_dir):
+        many = len(foreign) > 1
+        return (f"{option} {run_dir} is a climann run, but it also holds {_few(foreign)}, which climann did not "
+                f"write and --overwrite never replaces; move {'them' if many else 'it'} away, or choose another "
+                f"{option}")
     if foreign:
         holds = f"; it holds {_few(foreign)}, which climann did not write"
     else:
@@ -348,6 +385,7 @@ def check_run_directory(
         raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
     refuse_unsafe_location(run_dir, option=option, inputs=inputs)
     refuse_unwritable_parent(run_dir, option=option)
+    refuse_unwritable(run_dir, option=option)  # its checkpoint is written there while it trains
     remove_leftovers(run_dir)
     if not run_dir.is_dir() or not any(run_dir.iterdir()):
         return
@@ -410,6 +448,51 @@ def check_output_link(
     if not directory and not target.parent.is_dir():
         raise ClimannError(f"{named} is a symbolic link to {points_to}, whose folder {target.parent} does not exist; "
                            f"create that folder first{instead}")
+
+
+def refuse_unwritable(
+    path: str | Path, *, option: str = "--out", directory: bool = True, way_out: str | None = None,
+) -> None:
+    """The one check, before any work, that an output can be written, for every command: the
+    folder that receives it (``path`` itself for an output directory, its folder for a file; a
+    symbolic link is followed, :func:`climann.atomic.write_target`) must let climann create
+    files, or, when it does not exist yet, the nearest folder above it that does must let
+    climann create folders, and be a folder, not a file. Found after training or computing, the
+    system's words ("Operation not permitted") came with no way out.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output as the user gave it (or its default).
+    option : str
+        How the messages name it (``--out``; "" for a positional path or a default).
+    directory : bool
+        Whether ``path`` is an output directory (else a file or a Zarr store).
+    way_out : str, optional
+        What to do instead of making the folder writable; by default choosing another
+        ``option`` (or name).
+
+    Raises
+    ------
+    ClimannError
+        ``--out ro/run: ro cannot be written (read-only, immutable or not yours); make it
+        writable, or choose another --out``; ``--out fcase/afile/sub: fcase/afile is a file, not
+        a folder; choose another --out``.
+    """
+    path = Path(path)
+    target = write_target(path)
+    folder = target if directory else target.parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    named = f"{option} {path}" if option else str(path)
+    way_out = way_out or (f"choose another {option.split()[-1]}" if option else "choose another name")
+    if not existing.is_dir():
+        raise ClimannError(f"{named}: {existing} is a file, not a folder; {way_out}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        doing = "cannot be written" if existing == folder else "does not allow creating folders"
+        which = named if existing == path else f"{named}: {existing}"  # not the same path twice
+        raise ClimannError(f"{which} {doing} (read-only, immutable or not yours); make it writable, or {way_out}")
 
 
 def refuse_unwritable_parent(run_dir: Path, *, option: str = "--out") -> None:
@@ -515,7 +598,8 @@ def _taken(run_dir: Path, overwrite: bool) -> str | None:
     figures = run_dir / FIGURES
     present += [figures / name for name in sorted(_figure_names()) if os.path.lexists(figures / name)]
     not_ours = [str(path.relative_to(run_dir)) for path in present
-                if not (is_own_run_file(path) if path.parent == run_dir else path.is_file() and not path.is_symlink())]
+                if not (is_own_run_file(path) if path.parent == run_dir
+                        else path.is_file() and not path.is_symlink() and written_by_climann(path))]
     if not_ours:
         return f"it now holds {_few(not_ours)}, which climann did not write (put there while this run ran)"
     others = [path.name for path in present if path.parent == run_dir and path.name != CHECKPOINT_FILES[0]] or \
@@ -660,10 +744,73 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
                 placed = {"model.npz"}
             if why is not None:
                 raise _kept_beside(staging, run_dir, why, overwrite, advice)
+            derived = _derived_outputs(run_dir) if overwrite else []  # found before the old model goes
             _replace_run_files(staging, run_dir, placed)
+            _remove_derived_outputs(run_dir, derived)
         finally:
             if claim is not None:
                 claim.unlink(missing_ok=True)
+
+
+def _is_prediction_file(path: Path) -> bool:
+    """A NetCDF file ``climann predict`` wrote (global ``title`` "climann predictions of …",
+    ``source`` "climann …"), not the run's own ``predictions.nc``."""
+    if path.suffix not in (".nc", ".nc4") or path.name in RUN_FILES or not written_by_climann(path):
+        return False
+    from climann.data.handles import open_netcdf
+
+    try:
+        with open_netcdf(path, decode_cf=False) as dataset:
+            return str(dataset.attrs.get("title", "")).startswith("climann predictions")
+    except Exception:  # noqa: BLE001 — what cannot be read is not taken for climann's
+        return False
+
+
+def _derived_outputs(run_dir: Path) -> list[Path]:
+    """What climann made from a run's model inside its directory: ``explain`` and
+    ``evaluate --out`` folders holding only climann's files (:func:`_foreign_in_output_folder`),
+    and ``climann predict`` files (:func:`_is_prediction_file`). Symbolic links are not followed."""
+    derived = []
+    for entry in sorted(run_dir.iterdir()):
+        if entry.is_symlink() or entry.name == FIGURES:
+            continue
+        if entry.is_dir() and _foreign_in_output_folder(entry) == []:
+            derived.append(entry)
+        elif entry.is_file() and _is_prediction_file(entry):
+            derived.append(entry)
+    return derived
+
+
+def _remove_derived_outputs(run_dir: Path, derived: Sequence[Path]) -> None:
+    """Remove ``derived`` (:func:`_derived_outputs`), the outputs of the model a run has just
+    replaced, and say so in one warning line: their numbers describe a network that is gone
+    (tour13: explain/importance.json ranked inputs the new network does not have). A file
+    climann did not write that appeared in such a folder meanwhile is kept, with its folder,
+    and named."""
+    from climann.workflow.runlog import run_logger
+
+    removed, kept = [], []
+    for path in derived:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+            continue
+        theirs = _foreign_in_output_folder(path)
+        if theirs:
+            kept += theirs
+            continue
+        for inner in sorted(path.rglob("*"), reverse=True):  # files before their folders
+            inner.rmdir() if inner.is_dir() and not inner.is_symlink() else inner.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.rmdir()
+        removed.append(f"{path.name}/")
+    if removed:
+        run_logger.warning("removed %s from %s: climann's outputs of the run this one replaced (explain, evaluate "
+                           "--out, predict), whose model is gone; make them again for this run", _few(removed, 6),
+                           run_dir)
+    if kept:
+        run_logger.warning("kept %s in %s, which climann did not write; the folders around them hold outputs of the "
+                           "replaced run", _few(kept), run_dir)
 
 
 def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:
@@ -714,26 +861,63 @@ def refuse_existing(
                            if not_ours else _not_ours([path]))
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
+    refuse_unwritable(path, option=option, directory=False)
 
 
-def _not_ours(paths: Sequence[Path], instead: str = "name") -> str:
+def _not_ours(paths: Sequence[Path], instead: str = "name", *, way_out: str | None = None) -> str:
     """One line refusing files that are not climann's outputs (``--overwrite`` would not
     help). A PNG is said to carry no mark, not to be another program's: climann's figures
-    from before :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` carry none either."""
+    from before :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` carry none either;
+    but where climann drew after it began marking them (a run made since, see
+    :mod:`climann.workflow.own_figures`), an unmarked figure is said not to be climann's. A file
+    named ``.png`` that is no PNG image was not written by climann."""
     from climann.evaluation.figures.style import FIGURE_MARK_SINCE
+    from climann.workflow.own_figures import is_png_file
 
-    figures = [path for path in paths if path.suffix == ".png"]
-    others = [path for path in paths if path.suffix != ".png"]
+    pngs = [path for path in paths if path.suffix == ".png" and is_png_file(path)]
+    marked_place = [path for path in pngs if (place := _figure_place(path)) is not None
+                    and not _made_before_marking(place)]
+    figures = [path for path in pngs if path not in marked_place]
+    others = [path for path in paths if path not in pngs]
     clauses = []
     if others:
         clauses.append(f"{_few(map(str, others))} {'were' if len(others) > 1 else 'was'} not written by climann")
+    if marked_place:
+        many = len(marked_place) > 1
+        clauses.append(f"{_few(map(str, marked_place))} carr{'y' if many else 'ies'} no climann mark, in a run or "
+                       f"folder made since climann marks every figure it draws ({FIGURE_MARK_SINCE}): "
+                       f"{'they are' if many else 'it is'} not climann's")
     if figures:
         clauses.append(f"{_few(map(str, figures))} carr{'y' if len(figures) > 1 else 'ies'} no climann mark (written "
                        f"by another program, or by a climann from before {FIGURE_MARK_SINCE}, which did not mark its "
                        "figures)")
     many = len(paths) > 1
+    if way_out is not None:
+        return f"{'; '.join(clauses)}; {way_out}"
     return (f"{'; '.join(clauses)}, and --overwrite replaces only climann's own outputs; choose another {instead} "
             f"(or move {'those files' if many else 'that file'} away yourself)")
+
+
+def refuse_foreign_figures(run_dir: str | Path) -> None:
+    """Before ``climann plot RUN`` redraws a run's figures: refuse, naming them, files of
+    climann's figure names in ``RUN/figures`` that climann did not draw (:func:`written_by_climann`:
+    unmarked in a run made since climann marks its figures, not a PNG image at all); nothing
+    is replaced then.
+
+    Raises
+    ------
+    ClimannError
+    """
+    figures = Path(run_dir) / FIGURES
+    if not figures.is_dir():
+        return
+    theirs = [figures / name for name in sorted(_figure_names())
+              if os.path.lexists(figures / name) and not written_by_climann(figures / name)]
+    if theirs:
+        many = len(theirs) > 1
+        raise ClimannError(_not_ours(theirs, way_out=(
+            f"climann plot {run_dir} redraws the run's figures under those names, and replaces only climann's own: "
+            f"move {'them' if many else 'it'} away first")))
 
 
 def written_by_climann(path: str | Path) -> bool:
@@ -787,31 +971,52 @@ def written_by_climann(path: str | Path) -> bool:
         return False
 
 
-def _is_unmarked_climann_figure(path: Path) -> bool:
-    """Whether a PNG without climann's mark is a figure an older climann wrote: one of a
-    run's figure names in the ``figures/`` of a run directory (climann's by its contract
-    files), or a figure of ``compare``/``explain`` beside the ``comparison.md``/
-    ``importance.json`` climann wrote with it (:data:`_UNMARKED_FIGURE_COMPANIONS`). The
-    lesson's figures and the maps of ``plot FILE.nc`` have no such companion: unmarked,
-    they are not taken for climann's."""
+def _figure_place(path: Path) -> tuple[str, Path] | None:
+    """Where climann puts a figure of ``path``'s name: ``("run", RUN)`` for a run's figure in the
+    ``figures/`` of the climann run ``RUN``, ``("companion", FILE)`` for an ``explain`` or
+    ``compare`` figure beside the ``importance.json``/``comparison.md`` climann wrote with it
+    (:data:`_UNMARKED_FIGURE_COMPANIONS`), None elsewhere (the lesson's figures, the maps of
+    ``plot FILE.nc``: nothing tells an unmarked one from another program's)."""
     folder = path.parent
     if path.name in _figure_names() and folder.name == FIGURES:
-        return is_run_directory(folder.parent)
+        return ("run", folder.parent) if is_run_directory(folder.parent) else None
     companion = _UNMARKED_FIGURE_COMPANIONS.get(path.name)
-    return companion is not None and written_by_climann(folder / companion)
+    if companion is not None and written_by_climann(folder / companion):
+        return "companion", folder / companion
+    return None
+
+
+def _made_before_marking(place: tuple[str, Path]) -> bool:
+    from climann.workflow.own_figures import made_before_marking
+
+    kind, where = place
+    return made_before_marking(run_dir=where) if kind == "run" else made_before_marking(companion=where)
+
+
+def _is_unmarked_climann_figure(path: Path) -> bool:
+    """Whether a PNG without climann's mark is a figure an older climann wrote: a PNG image (a
+    file of another format never is) of climann's figure name where climann put it
+    (:func:`_figure_place`), in a place made before climann marked its figures
+    (:func:`climann.workflow.own_figures.made_before_marking`). In a run or an ``explain``
+    folder made since, every figure climann drew carries the mark: an unmarked one is a user's."""
+    from climann.workflow.own_figures import is_png_file
+
+    place = _figure_place(path)
+    return place is not None and is_png_file(path) and _made_before_marking(place)
 
 
 def prepare_output_folder(
     folder: str | Path, names: Iterable[str], *, overwrite: bool, option: str = "--out",
-    inputs: Sequence[str | Path] = (), create: bool = True,
+    inputs: Sequence[str | Path] = (), create: bool = True, way_out: str | None = None,
 ) -> Path:
     """Before writing the files ``names`` into ``folder`` (created if missing, unless not
     ``create``: a command that may still fail checks first and creates it when it writes):
     refuse a file, an input of the command among them always, existing files of those names
     that climann did not write always (:func:`written_by_climann`; named, all of them), and
     climann's own unless ``overwrite``; ``folder`` or one of those names as a symbolic link
-    to where nothing can be written (:func:`check_output_link`). Nothing else in ``folder``
-    is touched.
+    to where nothing can be written (:func:`check_output_link`), or a folder that cannot be
+    written (:func:`refuse_unwritable`; ``way_out`` its advice besides making it writable).
+    Nothing else in ``folder`` is touched.
 
     Raises
     ------
@@ -823,6 +1028,7 @@ def prepare_output_folder(
         check_output_link(folder / name, option="")
     if folder.exists() and not folder.is_dir():
         raise ClimannError(f"{option} {folder} exists and is not a directory; give a directory")
+    refuse_unwritable(folder, option=option, way_out=way_out)
     inputs = {Path(given).resolve() for given in inputs}
     clash = [name for name in names if (folder / name).resolve() in inputs]
     if clash:
@@ -895,6 +1101,43 @@ def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 path.rmdir()  # only when empty
         raise
+
+
+@contextlib.contextmanager
+def figures_all_or_none(figures: str | Path) -> Iterator[Path]:
+    """A hidden folder inside ``figures`` (created if missing; a symbolic link is drawn
+    through) for a block that draws figures into it; when the block succeeds, every figure is
+    renamed into ``figures`` at once (signals wait), replacing those of the same names.
+
+    A block that fails or is interrupted replaces nothing: its figures are removed with the
+    hidden folder, and ``figures`` too when the block created it and it is empty. A killed
+    process's hidden folder is removed by :func:`remove_leftovers`. What
+    ``climann plot RUN`` draws (it had replaced the run's figures and then failed on its
+    ``report.md``: half-written).
+
+    Raises
+    ------
+    ClimannError
+        If the folders cannot be created; and whatever the block raises.
+    """
+    figures = Path(figures)
+    created = not os.path.lexists(figures)
+    create_folder(figures)
+    target = write_target(figures)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target))
+    except OSError as error:
+        raise ClimannError(f"cannot create a folder in {figures}: {error.strerror or error}") from None
+    try:
+        yield staging
+        with signals_deferred():
+            for drawn in sorted(staging.iterdir()):
+                os.replace(drawn, target / drawn.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                figures.rmdir()  # only when nothing was put there
 
 
 def refuse_unfinished_run(run_dir: Path, overwrite: bool) -> None:

@@ -53,7 +53,13 @@ from climann.model.ensemble import Ensemble
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.workflow.interrupts import Terminated, signal_number, signals_raise
 from climann.model.training import BatchCallback
-from climann.workflow.outputs import RUN_FILES, check_run_directory, publish_run, staging_directory  # noqa: F401 (re-exported)
+from climann.workflow.outputs import (  # noqa: F401 (re-exported)
+    RUN_FILES,
+    check_run_directory,
+    publish_run,
+    refuse_unwritable,
+    staging_directory,
+)
 from climann.workflow.preparation import (
     PreparedData,
     ensure_sample_data,
@@ -404,6 +410,8 @@ def run_training(
         from climann.workflow.ensemble import refuse_ensemble_resume
 
         refuse_ensemble_resume(config, run_dir)
+        refuse_unwritable(run_dir, option="--resume",  # before any work, as for a new run
+                          way_out=f"copy the run elsewhere (cp -r {run_dir} NEW) and resume that")
     else:
         check_run_directory(run_dir, overwrite, inputs=input_files(config))
     with capture_run_log() as run_log, signals_raise():

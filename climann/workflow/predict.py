@@ -122,7 +122,7 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     ClimannError
         If the directory is not a finished run.
     """
-    from climann.run_files import finished_run_problem
+    from climann.run_files import finished_run_problem, interrupted_retraining
 
     run_dir = Path(run_dir)
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
@@ -131,6 +131,8 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     if problem is not None:
         where = "run directory " if not run_dir.exists() else ""
         raise ClimannError(f"{where}{problem}; give a directory written by climann train")
+    if (retraining := interrupted_retraining(run_dir)) is not None:
+        _log.warning(retraining)
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
@@ -824,7 +826,8 @@ def evaluate_run(
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
         prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
     else:  # re-scored in place: the run's own files are replaced, never one put there by someone else
-        prepare_output_folder(run_dir, EVALUATION_FILES, overwrite=True, create=False)
+        prepare_output_folder(run_dir, EVALUATION_FILES, overwrite=True, create=False, option="",
+                              way_out="write the scores elsewhere with --out DIR")
     target_climatology = saved_target_climatology(run)
     if target_climatology is not None and compute is not None and uses_cluster(compute):
         raise ClimannError("a run with [data] target_anomaly is evaluated in memory: run without --workers/--scheduler")

@@ -3,6 +3,7 @@ checked against their own files read here with csv/json/numpy, and what is refus
 
 import csv
 import json
+import logging
 import re
 import shutil
 from dataclasses import replace
@@ -378,3 +379,18 @@ def test_runs_whose_networks_learn_different_quantities_are_noted_and_marked_on_
     original_close("all")
     assert ("not comparable: the runs learn different quantities (small: the target; anomaly: the target's "
             "anomaly)") in texts
+
+
+def test_a_finished_run_with_an_interrupted_retraining_is_compared_with_a_warning(runs, tmp_path, caplog):
+    """tour13 F-mixed: `train RUN --overwrite` stopped by Ctrl-C leaves the finished run and a
+    checkpoint; compare called it unfinished while evaluate, explain and predict used it silently."""
+    mixed = tmp_path / "mixed"
+    shutil.copytree(runs["small"], mixed)
+    write_climann_file(mixed / "checkpoint.npz")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        summaries = read_runs([runs["small"], mixed])
+    assert summaries[1].scores == summaries[0].scores
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{mixed} also holds the checkpoint of a retraining that has not finished (interrupted, or still running): "
+        f"these are the results of the finished run it is to replace; finish the retraining with: climann train "
+        f"--resume {mixed}"]

@@ -18,6 +18,7 @@ from climann.workflow.outputs import (
     check_run_directory,
     create_folder,
     current_umask,
+    figures_all_or_none,
     folder_written,
     foreign_entries,
     prepare_output_folder,
@@ -36,9 +37,10 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _finished_run(run_dir: Path, *, figures=("map_test.png",)) -> Path:
+def _finished_run(run_dir: Path, *, figures=("map_test.png",), marked: bool = False) -> Path:
+    """A climann run made before climann marked its figures (``marked``: since)."""
     run_dir.mkdir(parents=True)
-    write_climann_run(run_dir, "old", figures=figures)
+    write_climann_run(run_dir, "old", figures=figures, marked=marked)
     return run_dir
 
 
@@ -65,8 +67,59 @@ def test_a_directory_with_foreign_files_is_refused_naming_them(tmp_path, overwri
 def test_a_run_directory_with_a_foreign_file_is_refused_even_with_overwrite(tmp_path):
     run_dir = _finished_run(tmp_path / "run")
     (run_dir / "figures" / "my_sketch.png").write_text("mine")
-    with pytest.raises(ClimannError, match="it holds figures/my_sketch.png"):
+    with pytest.raises(ClimannError, match=f"^--out {run_dir} is a climann run, but it also holds "
+                                           "figures/my_sketch.png, which climann did not write and --overwrite never "
+                                           "replaces; move it away, or choose another --out$"):
         check_run_directory(run_dir, overwrite=True)
+
+
+@pytest.mark.parametrize("write, what", [
+    pytest.param(lambda path: write_user_image(path, "matplotlib"), "carries no climann mark, in a run or folder made "
+                 "since climann marks every figure it draws", id="a-users-matplotlib-figure"),
+    pytest.param(lambda path: path.write_text("fake"), "was not written by climann", id="a-text-file"),
+])
+@pytest.mark.parametrize("name", ["figures/map_test.png", "explain/importance.png"])
+def test_a_users_file_of_a_figures_name_in_a_run_made_since_the_mark_is_refused_even_with_overwrite(
+    tmp_path, write, what, name
+):
+    """tour13: train --overwrite (and explain --overwrite, plot RUN) replaced the user's own figure
+    saved under a climann figure name in a run made on 2 Dec 2026, whose figures climann marks."""
+    run_dir = _finished_run(tmp_path / "run", marked=True)
+    _climann_importance(run_dir / "explain", old=False)
+    write(run_dir / name)
+    before = (run_dir / name).read_bytes()
+    with pytest.raises(ClimannError, match=f"^--out {run_dir} is a climann run, but it also holds {name}, which "
+                                           "climann did not write and --overwrite never replaces; move it away, or "
+                                           "choose another --out$"):
+        check_run_directory(run_dir, overwrite=True)
+    with pytest.raises(ClimannError, match=f"^{run_dir / name} {what}"):
+        prepare_output_folder(run_dir / Path(name).parent, [Path(name).name], overwrite=True)
+    assert (run_dir / name).read_bytes() == before
+
+
+def test_an_unmarked_figure_of_a_run_made_before_the_mark_is_the_runs(tmp_path):
+    """Runs made before climann marked its figures keep the documented older behaviour."""
+    run_dir = _finished_run(tmp_path / "run")
+    write_user_image(run_dir / "figures" / "error_maps_test.png", "matplotlib")  # as climann drew it then
+    assert foreign_entries(run_dir) == []
+    check_run_directory(run_dir, overwrite=True)
+
+
+@pytest.mark.parametrize("inside, named", [
+    pytest.param("explain/notes.md", "explain/notes.md", id="a-file-in-climanns-explain-folder"),
+    pytest.param("ssp585/sub/notes.md", "ssp585/sub/", id="a-folder-in-climanns-evaluate-folder"),
+    pytest.param("my_plots/mine.png", "my_plots/", id="a-users-folder"),
+])
+def test_a_users_file_inside_a_runs_folder_is_named_itself(tmp_path, inside, named):
+    """tour13 finding 8: a user's explain/notes.md was named as "explain/, which climann did not
+    write" although climann wrote explain/."""
+    run_dir = _finished_run(tmp_path / "run")
+    _climann_importance(run_dir / "explain", old=False)
+    for name in ("metrics.json", "predictions.nc", "report.md"):
+        write_climann_file(run_dir / "ssp585" / name)
+    (run_dir / inside).parent.mkdir(parents=True, exist_ok=True)
+    (run_dir / inside).write_text("mine")
+    assert foreign_entries(run_dir) == [named]
 
 
 def test_a_folder_of_climann_names_that_is_no_run_is_refused(tmp_path):
@@ -129,9 +182,8 @@ def test_unsafe_places_are_refused_before_any_work(tmp_path, monkeypatch, out, m
 
 def test_a_climann_run_is_refused_without_overwrite_and_accepted_with_it(tmp_path):
     run_dir = _finished_run(tmp_path / "run")
-    (run_dir / "ssp585").mkdir()  # climann evaluate --out run/ssp585
-    for name in ("metrics.json", "predictions.nc", "report.md"):
-        (run_dir / "ssp585" / name).write_text(name)
+    for name in ("metrics.json", "predictions.nc", "report.md"):  # climann evaluate --out run/ssp585
+        write_climann_file(run_dir / "ssp585" / name, "ssp585")
     with pytest.raises(ClimannError, match="not empty; choose another --out or pass --overwrite"):
         check_run_directory(run_dir, overwrite=False)
     assert foreign_entries(run_dir) == []
@@ -159,8 +211,7 @@ def _a_run_with_a_users_history(folder: Path) -> None:
     pytest.param(lambda folder: (folder.mkdir(), np.savez(folder / "best_model.npz", w=np.ones(3)),
                                  (folder / "notes.txt").write_text("mine")),
                  "best_model.npz, notes.txt, which climann did not write", id="a-users-best-model"),
-    pytest.param(_a_run_with_a_users_history, "history.csv, which climann did not write",
-                 id="a-run-holding-a-users-history"),
+    pytest.param(_a_run_with_a_users_history, None, id="a-run-holding-a-users-history"),
 ])
 @pytest.mark.parametrize("overwrite", [False, True])
 def test_files_of_climanns_names_that_climann_did_not_write_are_refused_even_with_overwrite(
@@ -172,8 +223,11 @@ def test_files_of_climanns_names_that_climann_did_not_write_are_refused_even_wit
     folder = tmp_path / "my_model"
     make(folder)
     before = _files(folder)
-    with pytest.raises(ClimannError, match=rf"^--out {folder} is not a climann run directory; it holds {holds}; "
-                                           r"choose another --out \(--overwrite replaces only a climann run\)$"):
+    says = (rf"is not a climann run directory; it holds {holds}; choose another --out \(--overwrite replaces only a "
+            r"climann run\)" if holds else
+            r"is a climann run, but it also holds history.csv, which climann did not write and --overwrite never "
+            r"replaces; move it away, or choose another --out")
+    with pytest.raises(ClimannError, match=rf"^--out {folder} {says}$"):
         check_run_directory(folder, overwrite)
     assert _files(folder) == before
 
@@ -189,21 +243,38 @@ def test_a_run_of_an_earlier_climann_is_still_a_run(tmp_path):
     check_run_directory(run_dir, overwrite=True)
 
 
-def test_climanns_own_predictions_in_a_run_are_kept_by_overwrite(tmp_path):
-    """climann predict RUN --data other.nc --out RUN/pred_2013.nc (as the docs allow): the run is
-    still a run, and --overwrite replaces the run's own files and keeps that one."""
+def test_overwrite_removes_climanns_outputs_of_the_replaced_model_and_keeps_the_rest(tmp_path, caplog):
+    """tour13 F-stale: after `train --overwrite` with other settings, RUN/explain/importance.json
+    still ranked inputs the new network does not have, and RUN/ssp585/ held the old network's
+    scores. What climann made from the old model (explain, evaluate --out, predict --out
+    RUN/pred.nc) goes with it; climann's other files and a file of another program's are kept."""
+    import logging
+
     import xarray as xr
 
     run_dir = _finished_run(tmp_path / "run")
-    xr.Dataset({"pr_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0"}).to_netcdf(run_dir / "pred_2013.nc")
-    kept = (run_dir / "pred_2013.nc").read_bytes()
+    _climann_importance(run_dir / "explain", old=False)
+    _marked_figure(run_dir / "explain" / "importance.png")
+    for name in ("metrics.json", "predictions.nc", "report.md"):
+        write_climann_file(run_dir / "ssp585" / name, "ssp585")
+    xr.Dataset({"pr_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0", "title": "climann predictions of pr"}
+               ).to_netcdf(run_dir / "pred_2013.nc")
+    xr.Dataset({"tas": ("x", [1.0])}, attrs={"source": "climann 0.1.0 sample generator"}).to_netcdf(
+        run_dir / "sample.nc")  # climann's, but no output of the model
+    kept = (run_dir / "sample.nc").read_bytes()
     check_run_directory(run_dir, overwrite=True)
     staging = staging_directory(run_dir)
     new = write_climann_run(staging, "new", figures=())
-    publish_run(staging, run_dir, overwrite=True)
-    assert _files(run_dir) == {**new, "pred_2013.nc": kept}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        publish_run(staging, run_dir, overwrite=True)
+    assert _files(run_dir) == {**new, "sample.nc": kept}
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted([*new, "sample.nc"])
+    assert [record.getMessage() for record in caplog.records] == [
+        f"removed explain/, pred_2013.nc, ssp585/ from {run_dir}: climann's outputs of the run this one replaced "
+        "(explain, evaluate --out, predict), whose model is gone; make them again for this run"]
     xr.Dataset({"pr": ("x", [1.0])}, attrs={"source": "ERA5"}).to_netcdf(run_dir / "era5.nc")  # a user's file
-    with pytest.raises(ClimannError, match="it holds era5.nc, which climann did not write; choose another --out"):
+    with pytest.raises(ClimannError, match="it also holds era5.nc, which climann did not write and --overwrite never "
+                                           "replaces; move it away"):
         check_run_directory(run_dir, overwrite=True)
 
 
@@ -230,6 +301,57 @@ def test_a_parent_that_allows_no_new_folder_is_refused_before_any_work(tmp_path,
     with pytest.raises(ClimannError, match=rf"^cannot create run directory {run_dir.parent / 'new'}: "
                                            rf"{run_dir.parent} does not allow creating folders"):
         check_run_directory(run_dir.parent / "new", overwrite=True)
+
+
+@pytest.mark.parametrize("check, message", [
+    pytest.param(lambda ro: check_run_directory(ro, overwrite=False),
+                 "--out {ro} cannot be written (read-only, immutable or not yours); make it writable, or choose another "
+                 "--out", id="train-into-an-empty-folder"),
+    pytest.param(lambda ro: prepare_output_folder(ro / "explain", ["importance.json"], overwrite=True, create=False),
+                 "--out {ro}/explain: {ro} does not allow creating folders (read-only, immutable or not yours); make "
+                 "it writable, or choose another --out", id="explain-evaluate-compare-into-a-new-folder"),
+    pytest.param(lambda ro: refuse_existing(ro / "p.nc", overwrite=False, what="predictions", option="--out"),
+                 "--out {ro}/p.nc: {ro} cannot be written (read-only, immutable or not yours); make it writable, or "
+                 "choose another --out", id="predict-into-it"),
+])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch, check, message):
+    """tour13 F-late: train --out into an existing folder that cannot be written trained every
+    epoch, then failed on its checkpoint in the system's words; evaluate, explain, predict and
+    plot into a read-only run computed everything first."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    writable = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != ro and writable(path, mode))
+    with pytest.raises(ClimannError) as refused:
+        check(ro)
+    assert str(refused.value) == message.format(ro=ro)
+    assert list(ro.iterdir()) == []
+
+
+def test_an_output_under_a_file_is_refused_naming_the_file(tmp_path):
+    (tmp_path / "afile").write_text("mine")
+    with pytest.raises(ClimannError, match=rf"^--out {tmp_path}/afile/sub: {tmp_path}/afile is a file, not a folder; "
+                                           "choose another --out$"):
+        check_run_directory(tmp_path / "afile" / "sub", overwrite=False)
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_figures_are_all_replaced_or_none(tmp_path):
+    figures = tmp_path / "run" / "figures"
+    figures.mkdir(parents=True)
+    (figures / "map_test.png").write_text("old map")
+    (figures / "learning_curves.png").write_text("old curves")
+    with pytest.raises(ClimannError, match="drawing failed"), figures_all_or_none(figures) as drawing:
+        (drawing / "map_test.png").write_text("new map")
+        raise ClimannError("drawing failed")
+    assert _files(figures) == {"map_test.png": b"old map", "learning_curves.png": b"old curves"}
+    with figures_all_or_none(figures) as drawing:
+        (drawing / "map_test.png").write_text("new map")
+        (drawing / "learning_curves.png").write_text("new curves")
+    assert _files(figures) == {"map_test.png": b"new map", "learning_curves.png": b"new curves"}
+    with pytest.raises(ClimannError), figures_all_or_none(tmp_path / "new" / "figures"):
+        raise ClimannError("drawing failed")
+    assert not (tmp_path / "new" / "figures").exists()
 
 
 def test_a_staging_folder_that_cannot_be_made_is_said_to_be_beside_the_run(tmp_path, monkeypatch):
@@ -532,14 +654,24 @@ def _marked_figure(path: Path) -> None:
     _save(plt.figure(figsize=(1, 1)), path, dpi=20)
 
 
-def _climann_comparison(folder: Path) -> None:
+#: 30 Nov 2026, 12:00 UTC: before climann marked its figures (the evening of 1 Dec 2026).
+BEFORE_THE_MARK = 1796040000
+
+
+def _climann_comparison(folder: Path, *, old: bool = True) -> None:
+    """climann's comparison.md in ``folder``; ``old``: written before climann marked its figures."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "comparison.md").write_text("# climann comparison\n")
+    if old:
+        os.utime(folder / "comparison.md", (BEFORE_THE_MARK, BEFORE_THE_MARK))
 
 
-def _climann_importance(folder: Path) -> None:
+def _climann_importance(folder: Path, *, old: bool = True) -> None:
+    """climann's importance.json in ``folder``; ``old``: written before climann marked its figures."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "importance.json").write_text(json.dumps({"source": "climann 0.1.0 explain"}))
+    if old:
+        os.utime(folder / "importance.json", (BEFORE_THE_MARK, BEFORE_THE_MARK))
 
 
 # An unmarked figure is a user's matplotlib figure: byte for byte what climann wrote before it marked its figures.
@@ -558,6 +690,17 @@ def _climann_importance(folder: Path) -> None:
                  .write_text("# my comparison\n"), False, id="unmarked-beside-a-users-comparison"),
     pytest.param("run/explain/importance_maps.png", lambda path: _climann_importance(path.parent), True,
                  id="unmarked-beside-climanns-importance"),
+    pytest.param("run/explain/importance.png", lambda path: _climann_importance(path.parent, old=False), False,
+                 id="unmarked-beside-climanns-importance-written-since-the-mark"),
+    pytest.param("cmp/comparison.png", lambda path: _climann_comparison(path.parent, old=False), False,
+                 id="unmarked-beside-climanns-comparison-written-since-the-mark"),
+    pytest.param("run/figures/map_test.png", lambda run: _finished_run(run.parents[1], marked=True, figures=()), False,
+                 id="unmarked-in-a-run-made-since-the-mark"),
+    pytest.param("run/figures/map_test.png", lambda run: (_finished_run(run.parents[1]), run.write_text("fake")),
+                 False, id="no-png-in-an-old-run-directory"),
+    pytest.param("run/explain/importance.png", lambda path: (_climann_importance(path.parent),
+                                                            path.write_text("fake")), False,
+                 id="no-png-beside-old-climann-importance"),
     pytest.param("mine/comparison.png", lambda path: _climann_importance(path.parent), False,
                  id="beside-another-commands-file"),
 ])
@@ -580,9 +723,10 @@ def test_a_users_images_in_an_output_folder_are_refused_without_offering_overwri
     with pytest.raises(ClimannError) as refused:
         prepare_output_folder(folder, names[:3], overwrite=overwrite)
     assert str(refused.value) == (
-        f"{folder}/activations.png, {folder}/loss_surface.png, {folder}/photo.png carry no climann mark (written by "
-        "another program, or by a climann from before 2026-12-01, which did not mark its figures), and --overwrite "
-        "replaces only climann's own outputs; choose another directory (or move those files away yourself)")
+        f"{folder}/photo.png was not written by climann; {folder}/activations.png, {folder}/loss_surface.png carry no "
+        "climann mark (written by another program, or by a climann from before 2026-12-01, which did not mark its "
+        "figures), and --overwrite replaces only climann's own outputs; choose another directory (or move those "
+        "files away yourself)")
     assert {name: (folder / name).read_bytes() for name in before} == before
 
 

@@ -412,8 +412,8 @@ def test_overwrite_replaces_only_the_runs_own_files_with_the_umasks_modes(finish
 
     run_dir = tmp_path / "runs" / "tiny"
     shutil.copytree(finished_run.run_dir, run_dir)
-    (run_dir / "ssp585").mkdir()  # climann evaluate --out runs/tiny/ssp585
-    (run_dir / "ssp585" / "metrics.json").write_text("{}")
+    (run_dir / "ssp585").mkdir()  # climann evaluate --out runs/tiny/ssp585: an output of the replaced model
+    shutil.copy(run_dir / "metrics.json", run_dir / "ssp585" / "metrics.json")
     Network([2, 1]).save(run_dir / "best_model.npz", metadata={"diverged_in_epoch": 3})  # an older diverged run's
     old_model = (run_dir / "model.npz").read_bytes()
     config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]},
@@ -425,8 +425,7 @@ def test_overwrite_replaces_only_the_runs_own_files_with_the_umasks_modes(finish
         os.umask(previous)
     assert (run_dir / "model.npz").read_bytes() != old_model
     assert Network.load(run_dir / "model.npz").layer_sizes[1] == 4
-    assert (run_dir / "ssp585" / "metrics.json").read_text() == "{}"
-    assert sorted(path.name for path in run_dir.iterdir()) == sorted({*RUN_FILES, "ssp585"})  # no old figures
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted(RUN_FILES)  # no old figures, no old scores
     assert run_dir.stat().st_mode & 0o777 == 0o755 and (run_dir / "model.npz").stat().st_mode & 0o777 == 0o644
     assert sorted(path.name for path in run_dir.parent.iterdir()) == ["tiny"]
 

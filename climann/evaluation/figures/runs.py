@@ -601,12 +601,23 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         holds a ``report.md`` climann did not write (it would be replaced), or its ``figures``
         is a symbolic link to nothing (:func:`climann.workflow.outputs.check_output_link`).
     """
-    from climann.workflow.outputs import check_output_link
+    from climann.run_files import interrupted_retraining
+    from climann.workflow.outputs import (
+        check_output_link,
+        figures_all_or_none,
+        refuse_foreign_figures,
+        refuse_unwritable,
+    )
 
     run_dir = Path(run_dir)
     path = run_dir / "predictions.nc"
     report = run_dir / "report.md"
     check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
+    refuse_foreign_figures(run_dir)  # a user's image under a figure's name is never replaced
+    if (retraining := interrupted_retraining(run_dir)) is not None:
+        _log.warning(retraining)
+    for folder in (run_dir, run_dir / "figures"):  # before any work: report.md, metrics.json and the figures
+        refuse_unwritable(folder, option="", way_out=f"copy the run elsewhere (cp -r {run_dir} NEW) and plot that")
     if report.is_file() and not report.read_text(errors="replace").startswith("# climann run"):
         raise ClimannError(f"{report} was not written by climann, and `climann plot {shlex.quote(str(run_dir))}` "
                            "would replace it with the run's report; move it away first (climann redraws the figures "
@@ -622,14 +633,17 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     metrics = _read_metrics(run_dir)
     n_members = ((metrics or {}).get("ensemble") or {}).get("size")
     train_loss, val_loss = _read_history(run_dir / "history.csv")
-    figures, every = draw_figures_from_file(
-        path, layout, labels, train_loss, val_loss, loss_name=_loss_name(run_dir),
-        limit_gb=run_memory_limit_gb(run_dir), directory=run_dir / "figures", dpi=dpi, n_members=n_members,
-        test_period=((metrics or {}).get("split_periods") or {}).get("test"),
-        weights_epoch=_weights_epoch(run_dir / "model.npz"),
-    )
+    with figures_all_or_none(run_dir / "figures") as drawing:  # all figures replaced, or none
+        figures, every = draw_figures_from_file(
+            path, layout, labels, train_loss, val_loss, loss_name=_loss_name(run_dir),
+            limit_gb=run_memory_limit_gb(run_dir), directory=drawing, dpi=dpi, n_members=n_members,
+            test_period=((metrics or {}).get("split_periods") or {}).get("test"),
+            weights_epoch=_weights_epoch(run_dir / "model.npz"),
+        )
+        if metrics is not None:
+            figures += draw_skill_figure(metrics, directory=drawing, dpi=dpi)
+    figures = [run_dir / "figures" / figure.name for figure in figures]
     if metrics is not None:
-        figures += draw_skill_figure(metrics, directory=run_dir / "figures", dpi=dpi)
         recorded = record_figures_stride(metrics, every)
         if recorded != metrics:
             write_json(run_dir / "metrics.json", recorded, what="metrics file")

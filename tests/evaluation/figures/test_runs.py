@@ -142,3 +142,45 @@ def test_the_learning_curves_mark_the_epoch_whose_weights_model_npz_holds(tmp_pa
         assert kept == []  # nothing recorded: nothing claimed
     else:
         assert kept == ["weights kept in model.npz (epoch 3)"] and marks[kept[0]] == ([3], [0.4])
+
+
+def _station_run_directory(run_dir, *, created):
+    """A climann run of one cell whose provenance.json says it was created at ``created``."""
+    layout, truth, predictions = station_run()
+    run_dir.mkdir()
+    write_predictions(predictions_dataset(layout, truth, predictions["model"], LABELS), run_dir / "predictions.nc",
+                      layout)
+    (run_dir / "history.csv").write_text("epoch,train_loss,val_loss\n1,0.5,0.6\n")
+    (run_dir / "provenance.json").write_text(json.dumps({"created": created, "climann_version": "0.1.0"}))
+    return run_dir
+
+
+def test_plot_refuses_a_users_figure_in_a_run_made_since_figures_are_marked(tmp_path):
+    """tour13: `climann plot RUN` replaced the user's own matplotlib figure saved as
+    figures/learning_curves.png (and a text file of that name) in a run made on 2 Dec 2026."""
+    from climann.errors import ClimannError
+    from tests.conftest import write_user_image
+
+    run_dir = _station_run_directory(tmp_path / "run", created="2026-12-02T14:04:19+00:00")
+    mine = write_user_image(run_dir / "figures" / "learning_curves.png", "matplotlib")
+    (run_dir / "figures" / "map_test.png").write_text("fake")
+    with pytest.raises(ClimannError) as refused:
+        redraw_figures(run_dir, dpi=30)
+    assert str(refused.value) == (
+        f"{run_dir}/figures/map_test.png was not written by climann; {run_dir}/figures/learning_curves.png carries no "
+        "climann mark, in a run or folder made since climann marks every figure it draws (2026-12-01): it is not "
+        f"climann's; climann plot {run_dir} redraws the run's figures under those names, and replaces only climann's "
+        "own: move them away first")
+    assert (run_dir / "figures" / "learning_curves.png").read_bytes() == mine
+    assert sorted(path.name for path in (run_dir / "figures").iterdir()) == ["learning_curves.png", "map_test.png"]
+    assert not (run_dir / "report.md").exists()
+
+
+def test_plot_replaces_the_unmarked_figures_of_a_run_made_before_figures_were_marked(tmp_path):
+    from climann.evaluation.figures.style import is_marked_figure
+    from tests.conftest import write_user_image
+
+    run_dir = _station_run_directory(tmp_path / "run", created="2026-11-30T10:00:00+00:00")
+    write_user_image(run_dir / "figures" / "learning_curves.png", "matplotlib")  # as climann drew it then
+    redraw_figures(run_dir, dpi=30)
+    assert is_marked_figure(run_dir / "figures" / "learning_curves.png")
