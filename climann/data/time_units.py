@@ -97,7 +97,8 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if variable.dtype.kind in "SUO":  # text with units is no number; see time_units_problem
             return variable
         units = variable.attrs.get("units")
-        if isinstance(units, str) and (readable := in_cftime_units(units, variable.values)) is not None:
+        if (isinstance(units, str) and not_cftime_units(units)  # (the values read only then: opening stays lazy)
+                and (readable := in_cftime_units(units, variable.values)) is not None):
             variable = xr.Variable(variable.dims, readable[1], {**variable.attrs, "units": readable[0]},
                                    variable.encoding)
             units = readable[0]
@@ -219,6 +220,13 @@ _CFTIME_UNITS_NS = {"days": 86_400_000_000_000, "hours": 3_600_000_000_000, "min
                     "seconds": 1_000_000_000, "milliseconds": 1_000_000, "microseconds": 1_000}
 
 
+def not_cftime_units(units: str) -> bool:
+    """Whether ``units`` are a length of time since a date in a word cftime does not read
+    (``nanoseconds since …``, ``weeks since …``), which :func:`in_cftime_units` converts."""
+    match = _SINCE.match(str(units))
+    return match is not None and match["unit"].lower() not in CFTIME_UNIT_WORDS and calendar_unit(units) is None
+
+
 def in_cftime_units(units: str, values: np.ndarray) -> tuple[str, np.ndarray] | None:
     """Times in a UDUNITS unit of time that cftime does not read, as the same instants in one
     it does: ``nanoseconds since 1970-01-01`` (pandas' ``datetime64[ns]`` written as it is,
@@ -254,9 +262,9 @@ def in_cftime_units(units: str, values: np.ndarray) -> tuple[str, np.ndarray] | 
 
     from climann.data.units import unit_registry
 
-    match = _SINCE.match(str(units))
-    if match is None or match["unit"].lower() in CFTIME_UNIT_WORDS or calendar_unit(units) is not None:
+    if not not_cftime_units(units):
         return None
+    match = _SINCE.match(str(units))
     try:
         nanoseconds = float(unit_registry().Quantity(1, match["unit"].lower()).to("nanosecond").magnitude)
     except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):

@@ -123,7 +123,7 @@ SCALE, OFFSET, FILL, MISSING = 0.01, 250.0, -32767, -32766
 def _packed_file(tmp_path):
     """int16 tas packed by hand (netCDF4, no automatic scaling): one cell _FillValue, one
     missing_value; a float predictor on the same grid."""
-    raw = np.array([[[100, FILL], [-200, 3000]], [[MISSING, 0], [32000, -32000]]], dtype=np.int16)
+    raw = np.array([[[100, FILL], [-200, 3000]], [[MISSING, 0], [32000, -20000]]], dtype=np.int16)  # ≥ 50 K
     path = tmp_path / "packed.nc"
     with netCDF4.Dataset(path, "w", format="NETCDF4_CLASSIC") as nc:
         for name, size in (("time", None), ("lat", 2), ("lon", 2)):
