@@ -13,7 +13,10 @@ Two additions to the registry, both documented where they act:
 
 - :func:`normalised_units` rewrites a few spellings of temperature scales that real files
   use but the registry misreads: ``degrees C`` and ``deg C`` would parse as *angle degrees
-  times a Celsius interval* (a factor π/180), ``degrees_C`` and ``Kelvin`` not at all.
+  times a Celsius interval* (a factor π/180), ``degrees_C`` and ``Kelvin`` not at all, nor the
+  IRI/LDEO Data Library's ``Kelvin_scale``, ``Celsius_scale`` and ``Fahrenheit_scale`` (its
+  names of a temperature on a scale, beside ``degree_Kelvin`` … for a difference: "Units in
+  the Data Library", the ``doc+unitsnote.html`` of any iridl.ldeo.columbia.edu page).
 - A length (rate) and a mass per area (rate) — ``mm day-1`` and ``kg m-2 s-1`` — differ by
   a density. For water quantities (precipitation, rain, snowfall, evaporation, runoff,
   CF's ``lwe_`` names) they are converted with the density of liquid water,
@@ -50,9 +53,11 @@ _log = logging.getLogger(__name__)
 #: Liquid water density (kg m-3) used to turn a water depth into a mass per area.
 WATER_DENSITY = 1000.0
 
-#: "degrees C", "deg_C", "Degrees Celsius", "degree K", "Kelvin", … (any case): the scale.
+#: "degrees C", "deg_C", "Degrees Celsius", "degree K", "Kelvin", the IRI Data Library's
+#: "Kelvin_scale", "Celsius_scale", "Fahrenheit_scale", … (any case): the scale.
 _TEMPERATURE_SPELLING = re.compile(
-    r"(?:deg(?:ree)?s?[\s_]*)?(?P<scale>celsius|centigrade|kelvin|fahrenheit)|deg(?:ree)?s?[\s_]*(?P<letter>[ckf])",
+    r"(?:deg(?:ree)?s?[\s_]*)?(?P<scale>celsius|centigrade|kelvin|fahrenheit)(?:_scale)?"
+    r"|deg(?:ree)?s?[\s_]*(?P<letter>[ckf])",
     re.IGNORECASE,
 )
 _TEMPERATURE_SCALES = {
@@ -69,8 +74,9 @@ _WATER_VARIABLE_NAMES = {"pr", "prc", "prsn", "tp", "rr", "evspsbl", "mrro"}
 
 def normalised_units(text: str) -> str:
     """The units string with a spelling of a temperature scale the registry misreads
-    (``degrees C``, ``deg C``, ``degrees_C``, ``Degrees Celsius``, ``degree K``, ``Kelvin``)
-    rewritten as ``degC``, ``K`` or ``degF``; other strings stripped of surrounding blanks.
+    (``degrees C``, ``deg C``, ``degrees_C``, ``Degrees Celsius``, ``degree K``, ``Kelvin``, the
+    IRI Data Library's ``Kelvin_scale``, ``Celsius_scale``, ``Fahrenheit_scale``) rewritten as
+    ``degC``, ``K`` or ``degF``; other strings stripped of surrounding blanks.
 
     Examples
     --------
@@ -265,7 +271,7 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
 
 def conversion(
     units: str, to: str, *, variable: str, attrs: Mapping | None = None, where: str = "the file",
-    reference: str = "the reference", reference_fix: str = "",
+    reference: str = "the reference", reference_fix: str = "", fix: str = "",
 ) -> Conversion | None:
     """How to convert values of ``variable`` from ``units`` to ``to``; None if not convertible.
 
@@ -294,6 +300,8 @@ def conversion(
         a message about units that cannot be read names the side that holds them.
     reference_fix : str, optional
         The way out when ``to`` cannot be read; by default, to correct the units of ``reference``.
+    fix : str, optional
+        The way out when ``units`` cannot be read; by default, to correct the units of ``where``.
 
     Raises
     ------
@@ -302,7 +310,7 @@ def conversion(
         ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
     """
     attrs = attrs or {}
-    source = parse_units(units_as_meant(units, attrs), variable=variable, where=where)
+    source = parse_units(units_as_meant(units, attrs), variable=variable, where=where, fix=fix)
     destination = parse_units(units_as_meant(to, attrs), variable=variable, where=reference, fix=reference_fix)
     return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs)
 
@@ -655,12 +663,14 @@ def convert_variable(
         return variable  # identical strings: nothing to convert, even if the registry cannot read them
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
                        reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
-                                     "(identical units are not converted)")
+                                     "(identical units are not converted)",
+                       fix=f"correct its units attribute: {_units_fix(variable, name, to, where, reference)}")
     if found is None:
+        misread = misread_units_note(units, to, variable=variable, name=name, where=where)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
-            f"{misread_units_note(units, to, variable=variable, name=name, where=where)}"
+            + (misread or f"; if only its units attribute is wrong: {_units_fix(variable, name, to, where, reference)}")
         )
     relabelled = {**variable.attrs, "units": to}
     if found.is_identity:
@@ -711,6 +721,15 @@ def _time_dim(variable: xr.DataArray) -> str | None:
     """The variable's dimension whose coordinate holds cftime dates, None without one."""
     return next((dim for dim in variable.dims if dim in variable.coords and variable[dim].size
                  and hasattr(variable[dim].values.flat[0], "calendar")), None)
+
+
+def _units_fix(variable: xr.DataArray, name: str, to: str, where: str, reference: str) -> str:
+    """The ``ncatted`` that sets the units of ``name`` in the file ``variable`` comes from to
+    ``to``, said as the fix for values that are in those units (the reference's), last in a
+    message: ``if the values are in K (as in the model's training data), ncatted -a units,tas,o,c,K …``."""
+    shown = str(to).strip()
+    return (f"if the values are in {shown} (as in {reference}), "
+            f"ncatted -a units,{name},o,c,{shlex.quote(shown)} {_fixed_copy(variable, where)}")
 
 
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:

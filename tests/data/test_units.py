@@ -36,6 +36,10 @@ from climann.errors import ClimannError
         pytest.param("Degrees Celsius", "degC", id="Degrees-Celsius"),
         pytest.param("degree K", "K", id="degree-K"),
         pytest.param("Kelvin", "K", id="Kelvin"),
+        # the IRI Data Library's names of the scales (its degree_Celsius … is a difference: its units note)
+        pytest.param("Kelvin_scale", "K", id="IRI-Kelvin_scale"),
+        pytest.param("Celsius_scale", "degC", id="IRI-Celsius_scale"),
+        pytest.param("Fahrenheit_scale", "degF", id="IRI-Fahrenheit_scale"),
         pytest.param("degrees F", "degF", id="degrees-F"),
         pytest.param(" K ", "K", id="blanks"),
         pytest.param("degrees_north", "degrees_north", id="not-a-temperature"),
@@ -203,6 +207,20 @@ def test_units_that_do_not_convert_are_refused_naming_the_variable_and_both_unit
     with pytest.raises(ClimannError, match="'ts' is in 'm' in new.nc but in 'K' in the model's training data") as error:
         convert_variable(_celsius(np.zeros(2), "m"), "K", name="ts", where="new.nc", reference="the model's training data")
     assert "\n" not in str(error.value)
+    assert str(error.value).endswith("; if only its units attribute is wrong: if the values are in K (as in the model's "
+                                     "training data), ncatted -a units,ts,o,c,K new.nc new_fixed.nc")
+
+
+@pytest.mark.parametrize(("units", "to", "expected"), [
+    # break13 F19: IRI files in Kelvin_scale were refused as unreadable; by hand: 300 K = 26.85 degC, 50 degF = 10 degC
+    pytest.param("Kelvin_scale", "degrees Celsius", [26.85, -273.15], id="Kelvin_scale"),
+    pytest.param("Celsius_scale", "K", [300.0 + 273.15, 0.0 + 273.15], id="Celsius_scale"),
+    pytest.param("Fahrenheit_scale", "degC", [(300.0 - 32) * 5 / 9, -160 / 9], id="Fahrenheit_scale"),
+])
+def test_the_iri_data_library_scales_convert(units, to, expected):
+    converted = convert_variable(_celsius(np.array([300.0, 0.0]), units), to, name="tmp", where="iri.nc",
+                                 reference="the model's training data")
+    np.testing.assert_allclose(converted.values, expected, rtol=1e-6, atol=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -401,7 +419,8 @@ def test_scales_that_are_not_units_are_refused(text, message):
     ("units", "to", "message"),
     [
         pytest.param("PSS-78 x", "0.001", "cannot read the units 'PSS-78 x' of 'sos' in new.nc: .*; "
-                     "correct the units attribute of new.nc$", id="the-file"),
+                     r"correct its units attribute: if the values are in 0\.001 \(as in the model's training data\), "
+                     r"ncatted -a units,sos,o,c,0\.001 new.nc new_fixed.nc$", id="the-file"),
         pytest.param("0.001", "PSS-78 x", "cannot read the units 'PSS-78 x' of 'sos' in the model's training data: "
                      ".*; give 'sos' in new.nc with units 'PSS-78 x' exactly as in the model's training data",
                      id="the-model"),
