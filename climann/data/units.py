@@ -537,7 +537,9 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
 
     CF-1.11 §3.1.2: ``units_metadata = "temperature: on_scale"`` (a temperature on its
     scale, e.g. 15 degC = 288.15 K), ``"temperature: difference"`` (a difference or
-    anomaly, 1 degC = 1 K with no offset) or ``"temperature: unknown"``.
+    anomaly, 1 degC = 1 K with no offset) or ``"temperature: unknown"``. Without it, units
+    in the IRI Data Library's names of a scale (``Kelvin_scale``, ``Celsius_scale``,
+    ``Fahrenheit_scale``; its units note) say ``"on_scale"``.
 
     Raises
     ------
@@ -546,7 +548,7 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
     """
     given = attrs.get("units_metadata")
     if given is None:
-        return "unknown"
+        return "on_scale" if _IRI_SCALE.fullmatch(str(attrs.get("units", "")).strip()) else "unknown"
     match = re.fullmatch(r"\s*temperature\s*:\s*(on_scale|difference|unknown)\s*", str(given))
     if match is None:
         raise ClimannError(
@@ -554,6 +556,10 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
             "'temperature: difference' or 'temperature: unknown'; correct it in the file"
         )
     return match.group(1)
+
+
+#: The IRI Data Library's units of a temperature on its scale (its ``degree_Kelvin`` … are differences).
+_IRI_SCALE = re.compile(r"(?:kelvin|celsius|fahrenheit)_scale", re.IGNORECASE)
 
 
 def described_as_anomaly(variable: str, attrs: Mapping) -> bool:

@@ -217,10 +217,13 @@ def test_units_that_do_not_convert_are_refused_naming_the_variable_and_both_unit
     pytest.param("Celsius_scale", "K", [300.0 + 273.15, 0.0 + 273.15], id="Celsius_scale"),
     pytest.param("Fahrenheit_scale", "degC", [(300.0 - 32) * 5 / 9, -160 / 9], id="Fahrenheit_scale"),
 ])
-def test_the_iri_data_library_scales_convert(units, to, expected):
-    converted = convert_variable(_celsius(np.array([300.0, 0.0]), units), to, name="tmp", where="iri.nc",
-                                 reference="the model's training data")
+def test_the_iri_data_library_scales_convert(caplog, units, to, expected):
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_variable(_celsius(np.array([300.0, 0.0]), units), to, name="tmp", where="iri.nc",
+                                     reference="the model's training data")
     np.testing.assert_allclose(converted.values, expected, rtol=1e-6, atol=1e-4)
+    # the IRI names say a temperature on its scale: no assumption to state
+    assert f"converted from {units} to {to}, the units of the model's training data\n" in caplog.text + "\n"
 
 
 @pytest.mark.parametrize(
