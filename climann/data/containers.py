@@ -10,7 +10,10 @@ group, as some satellite products and model output do. climann reads the root gr
 whose root holds no data variables while groups do is refused, naming those groups and the
 ``ncks`` line that copies one into a plain file. Reading a group in place would lose what the
 root or other groups hold (coordinates may be in the root, CF 1.8 §2.7's search by proximity),
-so the choice of group is left to the user.
+so the choice of group is left to the user. A variable asked for that is not in the root but
+in a group of a file beside root data (``tas`` in the root, ``rsdt`` in ``/radiation``) is
+refused the same way, naming its group (:func:`variable_in_groups`, :func:`in_group_message`):
+it is in the file, not where climann reads.
 
 A Zarr store is a directory of files (Zarr specification v2/v3: metadata and one file per
 chunk): its size is that of its files, never of its directory entry (:func:`store_files`).
@@ -19,9 +22,15 @@ chunk): its size is that of its files, never of its directory entry (:func:`stor
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
+from climann.data.handles import shared_manager
 from climann.data.shell import copy_path, shown_path, working_path
+
+#: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
+#: "Format Signature"): only these can hold groups.
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 #: The first bytes of compressed files, with the format and the command that decompresses.
 COMPRESSED_MAGIC: dict[bytes, tuple[str, str]] = {
@@ -98,6 +107,91 @@ def groups_with_variables(dataset: object) -> list[str]:
             found.append(group.path)
         found += groups_with_variables(group)
     return found
+
+
+def groups_holding(dataset: object, name: str) -> list[str]:
+    """The full names of the groups below the root (``/radiation``) that hold a variable
+    ``name``, depth first.
+
+    Parameters
+    ----------
+    dataset : netCDF4.Dataset or netCDF4.Group
+        An open NetCDF file (its root group).
+    name : str
+        The variable's name in the file.
+    """
+    found = []
+    for group in getattr(dataset, "groups", {}).values():
+        if name in group.variables:
+            found.append(group.path)
+        found += groups_holding(group, name)
+    return found
+
+
+def _netcdf4_groups(path: Path, read: Callable[[object], object]) -> object | None:
+    """``read`` of an open NetCDF-4 file (its root group); None for a file that is not
+    NetCDF-4 (:data:`HDF5_SIGNATURE`: only these hold groups) or cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(HDF5_SIGNATURE)) != HDF5_SIGNATURE:
+                return None
+        with shared_manager(path).acquire_context() as dataset:
+            return read(dataset)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def grouped_variables(path: str | Path) -> dict[str, list[str]]:
+    """The groups below the root of a NetCDF-4 file that hold variables (full names, depth
+    first), each with the names of its variables but coordinate variables (CF §1.2: one
+    dimension of their own name); empty for a file without such groups or that is not NetCDF-4."""
+    def read(dataset: object) -> dict[str, list[str]]:
+        found = {}
+        for name in groups_with_variables(dataset):
+            group = dataset[name.strip("/")]
+            found[name] = [key for key, variable in group.variables.items() if variable.dimensions != (key,)]
+        return found
+
+    return _netcdf4_groups(Path(path), read) or {}
+
+
+def variable_in_groups(files: list[str | Path], name: str) -> tuple[Path, list[str]] | None:
+    """The first NetCDF-4 file of ``files`` that holds a variable ``name`` in groups below its
+    root, and those groups (:func:`groups_holding`); None when none does. Read from the
+    headers only; a file that is not NetCDF-4 (:data:`HDF5_SIGNATURE`) or cannot be read is
+    passed over: this only explains a variable that was not found."""
+    for file in dict.fromkeys(Path(file) for file in files):
+        groups = _netcdf4_groups(file, lambda dataset: groups_holding(dataset, name))
+        if groups:
+            return file, groups
+    return None
+
+
+def in_group_message(path: Path, name: str, groups: list[str]) -> str:
+    """Where a variable asked for is, when it is not in the root group of ``path`` but in
+    ``groups`` (full names) beside the root's data: the group and the ``ncks`` that copies it
+    into a plain file beside ``path`` (see :func:`grouped_message`), to be given too."""
+    first = groups[0].strip("/")
+    copy = copy_path(path, first.rsplit("/", 1)[-1])
+    also = f" (also in {', '.join(repr(group.strip('/')) for group in groups[1:])})" if len(groups) > 1 else ""
+    return (
+        f"variable '{name}' is in {path.name} in the NetCDF-4 group '{first}'{also}, not in the root group that "
+        f"climann reads; copy the group into a plain file and give that file too (--data), e.g. "
+        f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}`"
+    )
+
+
+def groups_beside_root_note(path: Path, groups: dict[str, list[str]]) -> str:
+    """One line for ``climann info`` about a file whose groups (:func:`grouped_variables`) hold
+    variables beside the root's data, which climann does not read: the groups, their
+    variables and the ``ncks`` that copies the first into a plain file."""
+    first = next(iter(groups)).strip("/")
+    copy = copy_path(path, first.rsplit("/", 1)[-1])
+    held = "; ".join(f"'{group.strip('/')}': {', '.join(names[:8])}{' …' if len(names) > 8 else ''}"
+                     for group, names in list(groups.items())[:5]) + (" …" if len(groups) > 5 else "")
+    return (f"{path.name} also holds variables in NetCDF-4 groups, which climann does not read ({held}); to use "
+            f"them, copy a group into a plain file and give it too, e.g. "
+            f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}`")
 
 
 def grouped_message(path: Path, groups: list[str]) -> str:

@@ -22,7 +22,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.containers import input_size
+from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
@@ -214,14 +214,22 @@ def _size_text(size: int) -> str:
     return f"{size / 2**10:.1f} KiB"
 
 
+#: At most this many files are looked into for variables in NetCDF-4 groups (their headers).
+_GROUPED_FILES_CHECKED = 100
+
+
 def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = None) -> str:
-    """The files described, and those left out as on another grid than most (with the first
-    difference): a run reads the variables of one grid."""
+    """The files described, those whose NetCDF-4 groups hold variables beside the root's data,
+    which no run reads (with the ``ncks`` that copies a group into a plain file), and those
+    left out as on another grid than most (with the first difference): a run reads the
+    variables of one grid."""
     sizes = [input_size(path) for path in files]  # a Zarr store: its files, not its directory entry
     lines = [f"Files: {len(files)}, {_size_text(sum(sizes))} in all"]
     lines += [f"  {path.name}  ({_size_text(size)})" for path, size in list(zip(files, sizes))[:10]]
     if len(files) > 10:
         lines.append(f"  … and {len(files) - 10} more")
+    grouped = [(path, groups) for path in files[:_GROUPED_FILES_CHECKED] if (groups := grouped_variables(path))]
+    lines += [groups_beside_root_note(path, groups) for path, groups in grouped]
     if other_grids:
         first = next(iter(other_grids.values()))
         names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.containers import in_group_message, variable_in_groups
 from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, unlinked_bounds
 from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
@@ -75,8 +76,10 @@ def require_variable(
     Raises
     ------
     ClimannError
-        "variable 'tass' not in sample.nc; available: tas, rsdt; did you mean 'tas'?", or, for
-        a variable that is there but not numbers (WRF's ``Times``), that it holds text.
+        "variable 'tass' not in sample.nc; available: tas, rsdt; did you mean 'tas'?"; for a
+        variable that is there but not numbers (WRF's ``Times``), that it holds text; for one
+        in a NetCDF-4 group of a file read, its group and the ``ncks`` that copies the group
+        into a plain file (:func:`climann.data.containers.in_group_message`).
     """
     available = data_variable_names(dataset)
     if name in available:
@@ -87,6 +90,10 @@ def require_variable(
             f"variable '{name}' in {where} holds {holds}, not numbers, so it "
             f"cannot be a {'target' if role == 'target' else 'feature'}; available: {', '.join(available) or 'none'}"
         )
+    in_groups = variable_in_groups(_read_files(dataset), name)
+    if in_groups is not None:  # in a NetCDF-4 group beside the root's data (break13 F20)
+        path, groups = in_groups
+        raise ClimannError(f"{in_group_message(path, name, groups)}; in the root: {', '.join(available) or 'none'}")
     close = difflib.get_close_matches(name, available, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     if role == "target":
@@ -104,6 +111,13 @@ def require_variable(
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )
+
+
+def _read_files(dataset: xr.Dataset) -> list[str]:
+    """The files a dataset was read from: those its data variables record
+    (:func:`climann.data.sources.source_files`) and its own ``source``."""
+    files = [file for variable in dataset.data_vars.values() for file in recorded_files(variable)]
+    return [*files, *([dataset.encoding["source"]] if dataset.encoding.get("source") else [])]
 
 
 def _describe_values(variable: xr.DataArray, dim: str) -> str:

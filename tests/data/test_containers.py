@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
+from climann.data.variables import require_variable
 from climann.errors import ClimannError
 
 
@@ -133,6 +134,48 @@ def test_a_file_with_data_in_its_root_is_read_beside_its_groups(tmp_path):
         _fill(nc.createGroup("extra"))
     dataset = open_dataset([path])
     np.testing.assert_array_equal(dataset["tas"].values, np.full((4, 2, 3), 280.0))
+
+
+def _root_and_group(path, group="radiation"):
+    """``tas`` in the root, ``rsdt`` in ``group`` with its own coordinates (break13 F20's layout)."""
+    with netCDF4.Dataset(path, "w") as nc:
+        _fill(nc)
+        inner = nc.createGroup(group)
+        _fill(inner)
+        inner.renameVariable("tas", "rsdt")
+    return path
+
+
+@pytest.mark.parametrize(("group", "copy"), [
+    pytest.param("radiation", "mixed_radiation.nc", id="group"),
+    pytest.param("product/radiation", "mixed_radiation.nc", id="nested"),
+])
+def test_a_variable_in_a_group_beside_root_data_is_named_with_its_group(tmp_path, monkeypatch, group, copy):
+    """break13 F20: 'rsdt' was "not in" the file; it is there, in a group climann does not read."""
+    monkeypatch.chdir(tmp_path)
+    dataset = open_dataset([_root_and_group(tmp_path / "mixed.nc", group)])
+    with pytest.raises(ClimannError) as error:
+        require_variable(dataset, "rsdt", "mixed.nc")
+    assert str(error.value) == (
+        f"variable 'rsdt' is in mixed.nc in the NetCDF-4 group '{group}', not in the root group that climann reads; "
+        f"copy the group into a plain file and give that file too (--data), e.g. `ncks -G : -g {group} mixed.nc "
+        f"{copy}`; in the root: tas")
+
+
+def test_the_copy_of_the_group_with_the_root_file_gives_the_variable(tmp_path):
+    """The advice's copy (what ``ncks -G : -g radiation`` writes: the group's variables in a root) beside the file."""
+    path = _root_and_group(tmp_path / "mixed.nc")
+    with netCDF4.Dataset(tmp_path / "mixed_radiation.nc", "w") as nc:
+        _fill(nc)
+        nc.renameVariable("tas", "rsdt")
+    dataset = open_dataset([path, tmp_path / "mixed_radiation.nc"])
+    np.testing.assert_array_equal(require_variable(dataset, "rsdt").values, np.full((4, 2, 3), 280.0))
+
+
+def test_a_variable_in_no_group_is_not_in_the_file(tmp_path):
+    dataset = open_dataset([_root_and_group(tmp_path / "mixed.nc")])
+    with pytest.raises(ClimannError, match=r"^variable 'pr' not in mixed.nc; available: tas$"):
+        require_variable(dataset, "pr", "mixed.nc")
 
 
 def _classic_file(path, fmt="NETCDF3_64BIT_OFFSET", n_time=40):

@@ -722,3 +722,20 @@ def test_a_run_directory_is_not_described_as_data(tmp_path):
     write_climann_file(run / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match="is a climann run directory .* it was trained on /data/polar.nc"):
         describe([str(run)])
+
+
+def test_variables_in_groups_beside_root_data_are_named_with_the_way_to_read_them(tmp_path, monkeypatch):
+    """break13 F20: info listed the root's tas and said nothing of rsdt in the group 'radiation'."""
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    grid_dataset().to_netcdf(tmp_path / "mixed.nc", format="NETCDF4")
+    with netCDF4.Dataset(tmp_path / "mixed.nc", "a") as nc:
+        group = nc.createGroup("radiation")
+        group.createDimension("x", 2)
+        group.createVariable("x", "f8", ("x",))[:] = [0.0, 1.0]
+        group.createVariable("rsdt", "f4", ("x",))[:] = [1.0, 2.0]
+    report = unwrapped_report(describe(["mixed.nc"]))
+    assert ("mixed.nc also holds variables in NetCDF-4 groups, which climann does not read ('radiation': rsdt); to "
+            "use them, copy a group into a plain file and give it too, e.g. "
+            "`ncks -G : -g radiation mixed.nc mixed_radiation.nc`") in report
