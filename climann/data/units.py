@@ -670,13 +670,15 @@ def convert_variable(
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
                        reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                                      "(identical units are not converted)",
-                       fix=f"correct its units attribute: {_units_fix(variable, name, to, where, reference)}")
+                       fix=f"correct its units attribute (if the values are in {str(to).strip()}, as in {reference}: "
+                           f"{_units_fix(variable, name, to, where)})")
     if found is None:
         misread = misread_units_note(units, to, variable=variable, name=name, where=where)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
-            + (misread or f"; if only its units attribute is wrong: {_units_fix(variable, name, to, where, reference)}")
+            + (misread or f"; if the values are in {str(to).strip()} and only the units attribute is wrong: "
+                          f"{_units_fix(variable, name, to, where)}")
         )
     relabelled = {**variable.attrs, "units": to}
     if found.is_identity:
@@ -729,13 +731,10 @@ def _time_dim(variable: xr.DataArray) -> str | None:
                  and hasattr(variable[dim].values.flat[0], "calendar")), None)
 
 
-def _units_fix(variable: xr.DataArray, name: str, to: str, where: str, reference: str) -> str:
-    """The ``ncatted`` that sets the units of ``name`` in the file ``variable`` comes from to
-    ``to``, said as the fix for values that are in those units (the reference's), last in a
-    message: ``if the values are in K (as in the model's training data), ncatted -a units,tas,o,c,K …``."""
-    shown = str(to).strip()
-    return (f"if the values are in {shown} (as in {reference}), "
-            f"ncatted -a units,{name},o,c,{shlex.quote(shown)} {_fixed_copy(variable, where)}")
+def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
+    """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
+    ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``."""
+    return f"ncatted -a units,{name},o,c,{shlex.quote(str(to).strip())} {_fixed_copy(variable, where)}"
 
 
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:

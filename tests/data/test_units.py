@@ -207,8 +207,8 @@ def test_units_that_do_not_convert_are_refused_naming_the_variable_and_both_unit
     with pytest.raises(ClimannError, match="'ts' is in 'm' in new.nc but in 'K' in the model's training data") as error:
         convert_variable(_celsius(np.zeros(2), "m"), "K", name="ts", where="new.nc", reference="the model's training data")
     assert "\n" not in str(error.value)
-    assert str(error.value).endswith("; if only its units attribute is wrong: if the values are in K (as in the model's "
-                                     "training data), ncatted -a units,ts,o,c,K new.nc new_fixed.nc")
+    assert str(error.value).endswith("; if the values are in K and only the units attribute is wrong: "
+                                     "ncatted -a units,ts,o,c,K new.nc new_fixed.nc")
 
 
 @pytest.mark.parametrize(("units", "to", "expected"), [
@@ -422,8 +422,8 @@ def test_scales_that_are_not_units_are_refused(text, message):
     ("units", "to", "message"),
     [
         pytest.param("PSS-78 x", "0.001", "cannot read the units 'PSS-78 x' of 'sos' in new.nc: .*; "
-                     r"correct its units attribute: if the values are in 0\.001 \(as in the model's training data\), "
-                     r"ncatted -a units,sos,o,c,0\.001 new.nc new_fixed.nc$", id="the-file"),
+                     r"correct its units attribute \(if the values are in 0\.001, as in the model's training data: "
+                     r"ncatted -a units,sos,o,c,0\.001 new.nc new_fixed.nc\)$", id="the-file"),
         pytest.param("0.001", "PSS-78 x", "cannot read the units 'PSS-78 x' of 'sos' in the model's training data: "
                      ".*; give 'sos' in new.nc with units 'PSS-78 x' exactly as in the model's training data",
                      id="the-model"),

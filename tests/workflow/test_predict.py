@@ -478,10 +478,12 @@ def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in
                     ["evaluate", str(run_dir), "--data", str(path), "--out", str(tmp_path / "scores")]):
         result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
         assert result.returncode == 2, result.stderr
-        assert result.stderr.strip().splitlines() == [
+        (line,) = result.stderr.strip().splitlines()
+        assert line == (
             "climann: error: 'ts' is in 'm' in metres.nc but in 'K' in the model's training data, and 'm' does not "
-            "convert to 'K'; give 'ts' in K (or a convertible unit) or check that it is the same quantity"
-        ]
+            "convert to 'K'; give 'ts' in K (or a convertible unit) or check that it is the same quantity; if the "
+            f"values are in K and only the units attribute is wrong: ncatted -a units,ts,o,c,K {path} "
+            f"{tmp_path / 'metres_fixed.nc'}")
     assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
 
 
