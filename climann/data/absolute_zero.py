@@ -1,36 +1,55 @@
-"""Temperatures below absolute zero: codes, read as missing.
+"""Temperatures at or below absolute zero: codes, read as missing.
 
 No temperature lies below absolute zero (0 K, -273.15 degC, -459.67 degF), so a value of a
-temperature below it cannot be a temperature: it is a code. The Met Office's HadISST1
+temperature below it cannot be a temperature: it is a code. Nor is one at absolute zero a
+measured or modelled temperature (the third law of thermodynamics: it is never reached; no
+air, sea or land surface in a climate model or an observation comes near it), while land
+stored as exactly 0 in an ocean temperature in K written without a fill value is common
+(break13 F1: a ``tos`` in K with its 30 land cells at 0.0 was trained on, test climatology MSE
+0.244307 over 4608 values instead of 0.282911 over 3888). So a value at absolute zero is read
+as missing too, by the same rules: it is one code (a few different values at most, below).
+A temperature difference (below) may be 0 and is never masked; nor is a variable whose
+``cell_methods`` make it a difference (``standard_deviation``, ``range``: CF-1.8 Appendix E,
+whose units are those of the variable: a standard deviation of SST under sea ice is 0 K). The Met Office's HadISST1
 (``HadISST_sst.nc``, Rayner et al. 2003, doi:10.1029/2002JD002670) marks the grid boxes covered
 by sea ice with -1000 in its ``sst`` of ``units = "C"``, beside the ``_FillValue`` -1e30 of land,
 and no attribute says so: read as data, the -1000 °C "temperatures" enter every mean, baseline
 and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
 
 - a variable whose units are a temperature on a scale (pint's dimensionality ``[temperature]``:
-  ``K``, ``degC``, ``C``, ``degF``; :func:`climann.data.units.parse_units`) has its values below
-  absolute zero in those units read as missing, lazily, in every file as it is opened
+  ``K``, ``degC``, ``C``, ``degF``; :func:`climann.data.units.parse_units`) has its values at or
+  below absolute zero in those units read as missing, lazily, in every file as it is opened
   (:func:`climann.data.masking.mask_invalid`, the one place that also applies the valid range),
   so that every route (in memory, streamed, on a cluster, ``info``) reads the same values;
 - not a temperature difference: ``units_metadata = "temperature: difference"`` (CF-1.11
-  §3.1.2), or, when it does not say ``on_scale``, a variable called an anomaly
+  §3.1.2), ``cell_methods`` of a standard deviation or a range (:data:`DIFFERENCE_METHODS`), or,
+  when it does not say ``on_scale``, a variable called an anomaly
   (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code;
+- nor a flag variable (``flag_values`` or ``flag_masks``, CF-1.8 §3.5), whose values are
+  classes whatever units it carries (a ``frozen`` 0/1 made from a ``tas`` keeps its ``K``);
 - one warning per variable and run (:func:`warn_below_absolute_zero`, where a run checks its
   target and predictors for fill-like values: opening reads nothing) names the values, how
   many of the values checked (at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS`
   evenly spaced time steps of the first file that holds the variable) and the ``ncatted`` that
-  states it in the file: a ``valid_min`` (or the low end of its ``valid_range``) at absolute
-  zero in the data's units, in the type that says so (the data's type; for packed data the
-  unpacked type, NUG "Attribute Conventions", :mod:`climann.data.masking`);
-- codes are a few values (at most :data:`CODES_AT_MOST` different ones: HadISST's one -1000).
-  Many different values below absolute zero are no codes but a quantity whose units do not
-  say what it is (an anomaly in ``K`` not called one): refused, with the ``units_metadata``
-  that says it is a difference.
+  states it in the file: for values below, a ``valid_min`` (or the low end of its
+  ``valid_range``) at absolute zero in the data's units, in the type that says so (the data's
+  type; for packed data the unpacked type, NUG "Attribute Conventions",
+  :mod:`climann.data.masking`); for values at absolute zero, which a ``valid_min`` there keeps
+  valid, a ``_FillValue`` (or ``missing_value``) of that value in the stored type
+  (:func:`climann.data.fill_like.marking_fix`);
+- codes are a few values (at most :data:`CODES_AT_MOST` different ones: HadISST's one -1000,
+  a land's 0 K). Many different values at or below absolute zero are no codes but a quantity
+  whose units do not say what it is (an anomaly in ``K`` not called one): refused, with the
+  ``units_metadata`` that says it is a difference.
+
+Only absolute zero itself is so read: land stored as 0.0 in a temperature in degC (0 °C is a
+sea surface temperature, and a land's value) cannot be told from data, and is left as it is.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +58,7 @@ import dask.array
 import numpy as np
 import xarray as xr
 
-from climann.data.fill_like import checked_steps
+from climann.data.fill_like import checked_steps, marking_fix
 from climann.data.notes import note_once, noted
 from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
@@ -50,12 +69,17 @@ __all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "Below
 
 _log = logging.getLogger(__name__)
 
-#: The most different values below absolute zero that are read as codes (missing) rather than
+#: The most different values at or below absolute zero that are read as codes (missing) rather than
 #: refused as a quantity that is no temperature on its scale.
 CODES_AT_MOST = 5
 
 #: HadISST1's value of a sea-ice grid box in its ``sst`` (degC).
 HADISST_SEA_ICE = -1000.0
+
+#: ``cell_methods`` whose values are differences of the variable's, in its units (CF-1.8
+#: Appendix E: the units of a ``standard_deviation`` or ``range`` are the variable's): a
+#: temperature's are temperature differences, never masked here.
+DIFFERENCE_METHODS = ("standard_deviation", "range")
 
 
 def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | None:
@@ -73,18 +97,23 @@ def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | No
     float or None
         ``0.0`` for ``K``, ``-273.15`` for ``degC`` or ``C``, ``-459.67`` for ``degF`` (``0.1 K``:
         0.0 in tenths of a kelvin); None for units that are not a temperature, that cannot be
-        read (refused where they are converted), and for temperature differences (see the
-        module's rules).
+        read (refused where they are converted), for temperature differences, standard
+        deviations and ranges, and for flag variables (see the module's rules).
     """
     units = variable.attrs.get("units")
     if units is None or not str(units).strip() or variable.dtype.kind not in "fiu":
         return None
+    if "flag_values" in variable.attrs or "flag_masks" in variable.attrs:
+        return None  # classes (CF §3.5), whatever their units
     try:
         quantity = parse_units(str(units), variable=name)
         kind = temperature_kind(name, variable.attrs)
     except ClimannError:
         return None
     if not quantity.check("[temperature]") or kind == "difference":
+        return None
+    methods = str(variable.attrs.get("cell_methods", ""))
+    if any(re.search(rf":\s*{method}\b", methods) for method in DIFFERENCE_METHODS):
         return None
     if kind == "unknown" and described_as_anomaly(name, variable.attrs):
         return None
@@ -94,7 +123,7 @@ def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | No
 
 @dataclass(frozen=True)
 class BelowAbsoluteZero:
-    """What opening a file read as missing below absolute zero in one of its variables, kept
+    """What opening a file read as missing at or below absolute zero in one of its variables, kept
     in the masked variable's ``encoding`` (:data:`BELOW_ABSOLUTE_ZERO_KEY`) for the warning,
     which reads the values only when the run checks its inputs (the data layer stays lazy).
 
@@ -111,6 +140,10 @@ class BelowAbsoluteZero:
         Its units there.
     fix : str
         The ``-a`` of ``ncatted`` that states absolute zero as the lowest valid value.
+    fix_at_zero : str or None
+        The ``-a`` of ``ncatted`` that marks absolute zero itself missing (a ``_FillValue`` or
+        ``missing_value``: a ``valid_min`` there keeps it valid); None when no stored value
+        is exactly it (packed data).
     """
 
     zero: float
@@ -118,6 +151,7 @@ class BelowAbsoluteZero:
     file: str | None
     units: str
     fix: str
+    fix_at_zero: str | None = None
 
 
 #: The key, in a masked variable's ``encoding``, of its :class:`BelowAbsoluteZero`. Encoding,
@@ -144,9 +178,9 @@ def _fix(name: str, variable: xr.DataArray, zero: float, high: float | None) -> 
 
 
 def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray) -> str | None:
-    """The warning about the values below absolute zero of a variable: ``values`` the different
-    ones found on the checked steps, ``counts`` how many times each is there (most first);
-    None when there are none.
+    """The warning about the values at or below absolute zero of a variable: ``values`` the
+    different ones found on the checked steps, ``counts`` how many times each is there (most
+    first); None when there are none.
 
     Raises
     ------
@@ -158,27 +192,31 @@ def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np
     where = Path(found.file).name if found.file else "the data"
     files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
     zero, units, size = found.zero, found.units, int(np.prod(found.sample.shape))
+    at, below = bool((values == zero).any()), bool((values < zero).any())
+    side = "at or below" if at and below else "at" if at else "below"
     if values.size > CODES_AT_MOST:
         difference = ncatted_command([f"-a units_metadata,{name},o,c,'temperature: difference'"], files)
         raise ClimannError(
-            f"'{name}' in {where} holds {values.size} different values below absolute zero ({zero:g} {units}), from "
+            f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
             f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
             f"but values of something other than a temperature on the scale of its units '{units}'; if they are "
             f"temperature differences (anomalies), say so: {difference}"
         )
     shown = " and ".join(f"{value:g}" for value in values)
     hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
+    fixes = [*([found.fix] if below else []), *([found.fix_at_zero] if at and found.fix_at_zero else [])]
+    said = f"; to say so in the file: {ncatted_command(fixes, files)}" if fixes else ""
     return (
-        f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}, below absolute "
-        f"zero ({zero:g} {units}), which no temperature can be, so they are read as missing; to say so in the "
-        f"file: {ncatted_command([found.fix], files)}"
+        f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}, {side} absolute "
+        f"zero ({zero:g} {units}), which no {'measured or modelled ' if at else ''}temperature can be, so they are "
+        f"read as missing{said}"
     )
 
 
 def masked_below_absolute_zero(
     dataset: xr.Dataset, limits: dict[str, tuple[float, float]], *, given: xr.Dataset | None = None
 ) -> xr.Dataset:
-    """One file's dataset with each temperature's values below absolute zero set to NaN (see
+    """One file's dataset with each temperature's values at or below absolute zero set to NaN (see
     the module's rules), each such variable recording what was masked
     (:data:`BELOW_ABSOLUTE_ZERO_KEY`) for :func:`warn_below_absolute_zero`.
 
@@ -190,7 +228,8 @@ def masked_below_absolute_zero(
         One file as opened, its valid range already applied.
     limits : dict
         Variable name → its valid limits in its units, for the variables that have them: a
-        ``valid_min`` at or above absolute zero has masked them already (nothing to do).
+        ``valid_min`` above absolute zero has masked them already (nothing to do; one at it
+        keeps absolute zero itself valid).
     given : xarray.Dataset, optional
         The file before its valid range was applied, whose attributes (``valid_range``) the
         advised command keeps; by default ``dataset``.
@@ -204,20 +243,20 @@ def masked_below_absolute_zero(
     for name, variable in dataset.data_vars.items():
         zero = absolute_zero(str(name), variable)
         low, high = limits.get(str(name), (-np.inf, None))
-        if zero is None or low >= zero:
+        if zero is None or low > zero:
             continue
         original = given[name] if name in given.data_vars else variable
         found = BelowAbsoluteZero(zero, dask.array.asarray(checked_steps(variable).data),
                                   variable.encoding.get("source"), str(variable.attrs.get("units")),
-                                  _fix(str(name), original, zero, high))
-        kept = variable.where(~(variable < zero))  # NaN stays NaN
+                                  _fix(str(name), original, zero, high), marking_fix(str(name), original, zero))
+        kept = variable.where(~(variable <= zero))  # NaN stays NaN
         kept.attrs, kept.encoding = dict(variable.attrs), {**variable.encoding, BELOW_ABSOLUTE_ZERO_KEY: found}
         masked[name] = kept
     return dataset.assign(masked) if masked else dataset
 
 
 def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
-    """Warn, once per variable and run, when a variable of ``names`` held values below
+    """Warn, once per variable and run, when a variable of ``names`` held values at or below
     absolute zero that opening read as missing (:func:`masked_below_absolute_zero`): the
     values, how many of the values checked (at most
     :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` time steps of the first file that
@@ -234,8 +273,8 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
     Raises
     ------
     ClimannError
-        If a variable holds more than :data:`CODES_AT_MOST` different values below absolute
-        zero: no codes, but a quantity that is no temperature on its scale (an anomaly not
+        If a variable holds more than :data:`CODES_AT_MOST` different values at or below
+        absolute zero: no codes, but a quantity that is no temperature on its scale (an anomaly not
         said to be one).
     """
     chosen = {}
@@ -245,7 +284,7 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
             chosen[name] = found
     if not chosen:
         return
-    below = dask.compute(*[found.sample[found.sample < found.zero] for found in chosen.values()])
+    below = dask.compute(*[found.sample[found.sample <= found.zero] for found in chosen.values()])
     for (name, found), values in zip(chosen.items(), below, strict=True):
         different, counts = np.unique(np.asarray(values), return_counts=True)
         order = np.argsort(-counts, kind="stable")

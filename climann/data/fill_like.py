@@ -12,12 +12,20 @@ with the count on a sample of time steps and the ``ncatted`` that marks them
 
 The values looked for (:func:`fill_like_values`):
 
-- :data:`FILL_LIKE_VALUES`, in the data's units: ``1e20`` in float32 data is ``float32(1e20)``;
+- :data:`FILL_LIKE_VALUES`, the values of :data:`USUAL_FILL_VALUES` (each with the tool or
+  product that writes it), in the data's units: ``1e20`` in float32 data is ``float32(1e20)``;
   in float64 data ``1e20``, or ``float32(1e20)`` as a double (a float32 field written as
   doubles, ``1.0000000200408773e+20``, which a ``_FillValue`` of 1e20 does not mark);
 - the netCDF default fill value of the stored type (:data:`DEFAULT_FILL_VALUES`) when the
   variable has no ``_FillValue`` (the default is then what a reader that masks it takes; bytes
-  have none, NUG), unpacked as xarray unpacks the data.
+  have none, NUG), unpacked as xarray unpacks the data;
+- the lowest and highest values of a stored integer type (:data:`INTEGER_EXTREMES`: ``short``'s
+  -32768 and 32767, which the IRI Data Library and NOAA PSL write as fill values beside the
+  default -32767), with or without a ``_FillValue`` (a marked one is missing already); for
+  packed data the lowest only, unpacked, as packers put the data's maximum at the highest
+  (NCO's ``ncpdq`` maps the range to ±32767, gdalcubes' ``pack_minmax`` the maximum to the
+  highest value and missing data to the lowest); not for bytes, whose whole range holds data
+  (flags, categories; NUG).
 
 The ``ncatted`` gives the value in the stored type (for packed data the packed value, CF-1.8
 §8.1), to the digit that type needs (``o,d,9.969209968386869e+36`` for a double), and names
@@ -42,16 +50,56 @@ from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, 
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 
-__all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "FillLike", "checked_steps",
-           "fill_like_counts", "fill_like_values", "warn_fill_like_values"]
+__all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
+           "USUAL_FILL_VALUES", "FillLike", "checked_steps", "fill_like_counts", "fill_like_values", "marking_fix",
+           "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
 
 #: Values that mark missing data in many files, sometimes left without the attribute that
-#: says so: the netCDF default fill of float and double (9.96921e36; NUG "Fill Values"),
-#: CMIP's 1e20, and the -9999, -99999 and -999 of observation products. Never guessed
-#: missing: a variable that holds them is named in a warning (:func:`warn_fill_like_values`).
-FILL_LIKE_VALUES = (9.969209968386869e36, 1e20, -9999.0, -99999.0, -999.0)
+#: says so (a copy that dropped it, a tool that writes its own flag without one), each with
+#: whose it is, for the message. Never guessed missing: a variable that holds one is named in
+#: a warning (:func:`warn_fill_like_values`); a temperature holding one below absolute zero has
+#: it read as missing before (:mod:`climann.data.absolute_zero`). Sources:
+#:
+#: - 9.96921e36: netCDF's default fill of float and double (NUG "Fill Values");
+#: - 1e20: CMIP's missing value (CMOR; the CMIP6 data request);
+#: - -9999, -99999, -999: observation products (GHCN, station series);
+#: - -999.9: NOAA NCEI's ERSST, whose ASCII Readme's reader writes -999.9 where a value is
+#:   missing (ncei.noaa.gov/pub/data/cmb/ersst/v5/ascii/Readme);
+#: - -1e34: Ferret's and PyFerret's missing value flag -1.E+34 (Ferret User's Guide, chapter 3,
+#:   "Missing value flags"), written into model output with no attribute (ferret_users 2013,
+#:   msg00420);
+#: - -1e30: the Met Office Hadley Centre's HadISST (``_FillValue = missing_value = -1e30`` over
+#:   land) and CRUTEM4 (its Read_instructions.txt);
+#: - 1e30: the IRI Data Library's ``missing_value 1.00000002E30`` (its Kaplan extended SST v2);
+#: - -9.99e8: GrADS's output undef (``set undef``: -9.99e8 by default since 2.0.a6, written by
+#:   fwrite and sdfwrite; cola.gmu.edu/grads/gadoc/gradcomdsetundef.html);
+#: - -9.99e33: GrADS's output undef before 2.0.a6, and the undef its sdfopen assumes without an
+#:   attribute (gradsusr, May 2014, J. Adams);
+#: - 32767 and -32768: short's highest and lowest values, fill values of short data (NOAA PSL's
+#:   ``_FillValue 32767s``, the IRI Data Library's ``missing_value -32768``; see
+#:   :data:`INTEGER_EXTREMES`), left as numbers in a float copy of such data.
+USUAL_FILL_VALUES = {
+    9.969209968386869e36: "netCDF's default fill of float and double",
+    1e20: "CMIP's missing value",
+    -9999.0: "observation products' missing value",
+    -99999.0: "observation products' missing value",
+    -999.0: "observation products' missing value",
+    -999.9: "ERSST's missing value",
+    -1e34: "Ferret's missing value flag",
+    -1e30: "HadISST's and CRUTEM's fill value",
+    1e30: "the IRI Data Library's missing value",
+    -9.99e8: "GrADS's undef",
+    -9.99e33: "GrADS's undef before 2.0.a6",
+    32767.0: "short's highest value, a fill value of short data",
+    -32768.0: "short's lowest value, a fill value of short data",
+}
+FILL_LIKE_VALUES = tuple(USUAL_FILL_VALUES)
+
+#: The values of :data:`USUAL_FILL_VALUES` looked for in data stored as floats only: data
+#: stored as integers are checked for the extremes of their own type (:data:`INTEGER_EXTREMES`).
+_IN_FLOAT_DATA = frozenset({32767.0, -32768.0})
 
 #: The netCDF default fill value of each integer type but the bytes (netcdf.h ``NC_FILL_SHORT``
 #: …; NUG "Fill Values": "no default fill value for byte types"), by NumPy type code.
@@ -60,6 +108,13 @@ DEFAULT_FILL_VALUES = {"i2": -32767, "u2": 65535, "i4": -2147483647, "u4": 42949
 
 #: The netCDF names of the types in :data:`DEFAULT_FILL_VALUES`, for the messages.
 _NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", "i8": "int64", "u8": "uint64"}
+
+#: The lowest and highest values of each integer type but the bytes, by NumPy type code, which
+#: writers use as fill values as they do the default fills one step inside them (short's
+#: -32768 and 32767: the IRI Data Library's packed ``missing_value -32768``, NOAA PSL's
+#: ``_FillValue 32767s``); the highest value of an unsigned type is its default fill.
+INTEGER_EXTREMES = {code: ((("lowest", int(np.iinfo(code).min)),) if code[0] == "i" else ())
+                    + (("highest", int(np.iinfo(code).max)),) for code in _NETCDF_TYPE_NAMES}
 
 #: At most this many evenly spaced time steps are read to look for them.
 FILL_LIKE_CHECKED_STEPS = 24
@@ -83,12 +138,16 @@ class FillLike:
         value is it.
     default_of : str or None
         The netCDF type whose default fill value it is (``"short"``), None for a usual one.
+    extreme_of : str or None
+        ``"the lowest value of short"`` (or highest) for an extreme of the stored integer type
+        (:data:`INTEGER_EXTREMES`), None otherwise.
     """
 
     shown: float
     decoded: tuple
     stored: np.generic | None
     default_of: str | None = None
+    extreme_of: str | None = None
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -120,8 +179,10 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
     -------
     list of FillLike
     """
-    found, dtype = [], variable.dtype
+    found, dtype, kind = [], variable.dtype, read_type(variable)
     for value in FILL_LIKE_VALUES:
+        if value in _IN_FLOAT_DATA and kind.kind != "f":
+            continue  # stored as integers (decoded as floats when masked or packed): their own type's extremes
         typed = exact_cast(np.asarray(value), dtype)
         if typed is None:
             continue
@@ -129,13 +190,21 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
         if dtype == np.float64 and np.float64(np.float32(value)) != typed:
             forms.append(np.float64(np.float32(value)))  # a float32 field written as doubles
         found += [FillLike(value, (form,), _stored_value(variable, form)) for form in forms]
-    kind = read_type(variable)
-    default = DEFAULT_FILL_VALUES.get(kind.str[1:])
+    code = kind.str[1:]
+    default = DEFAULT_FILL_VALUES.get(code)
     if default is not None and "_FillValue" not in variable.encoding:
         decoded = unpacked(np.asarray(default, kind), variable.encoding, dtype)[()]
         if not any(decoded in item.decoded for item in found):
-            name = _NETCDF_TYPE_NAMES[kind.str[1:]]
-            found.append(FillLike(default, (decoded,), _stored_value(variable, decoded), default_of=name))
+            found.append(FillLike(default, (decoded,), _stored_value(variable, decoded),
+                                  default_of=_NETCDF_TYPE_NAMES[code]))
+    packed = "scale_factor" in variable.encoding or "add_offset" in variable.encoding
+    for end, extreme in INTEGER_EXTREMES.get(code, ()):
+        if packed and end == "highest":
+            continue  # where packers put the data's maximum (NCO's ncpdq, gdalcubes' pack_minmax)
+        decoded = unpacked(np.asarray(extreme, kind), variable.encoding, dtype)[()]
+        if not any(decoded in item.decoded for item in found):
+            found.append(FillLike(extreme, (decoded,), _stored_value(variable, decoded),
+                                  extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}"))
     return found
 
 
@@ -193,6 +262,33 @@ def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
     return f"-a {key},{name},o,{ncatted_type(stored)},{','.join(ncatted_number(number, stored) for number in numbers)}"
 
 
+def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None:
+    """The ``-a`` of ``ncatted`` that marks the decoded value ``decoded`` of a variable missing:
+    a ``_FillValue`` where it has none, else a ``missing_value`` (with those it has), in the
+    stored type (for packed data the packed value that unpacks to it exactly); None when no
+    stored value is it.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name in the file.
+    variable : xarray.DataArray
+        As opened (its packing, stored type and fill attributes in ``encoding``).
+    decoded : float
+        The value, in the data's units (0.0 for 0 K).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> marking_fix("tos", xr.DataArray(np.zeros(2, "f4"), dims="x"), 0.0)
+    '-a _FillValue,tos,o,f,0'
+    """
+    typed = exact_cast(np.asarray(decoded), variable.dtype)
+    if typed is None:
+        return None
+    return _advice(name, variable, FillLike(decoded, (typed[()],), _stored_value(variable, typed[()])))
+
+
 def _number(value: object) -> str:
     """A fill value as the messages show it: ``1e+20``, ``-999``, ``NaN``."""
     return "NaN" if np.isnan(float(value)) else f"{float(value):g}"
@@ -202,20 +298,22 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, co
     """What the variable holds and why it is used as data, without the command."""
     packed = "scale_factor" in variable.encoding or "add_offset" in variable.encoding
     decoded = float(value.decoded[0])
-    if value.default_of is None:
+    if value.default_of is None and value.extreme_of is None:
         held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
                                      else "")
-        kind = "a usual fill value"
+        kind = f"a usual fill value ({USUAL_FILL_VALUES[value.shown]})"
     else:
         held = f"{decoded:g} (the packed value {value.shown})" if packed else f"{value.shown}"
-        kind = f"the netCDF default fill value of {value.default_of}"
+        kind = (f"the netCDF default fill value of {value.default_of}" if value.default_of else
+                f"{value.extreme_of}, a fill value of many writers,")
     marks = _marks(variable)
     unmarked = ("no _FillValue or missing_value marks as missing" if not marks else
                 " or ".join(f"its {key} {', '.join(_number(v) for v in values)}" for key, values in marks.items())
                 + " does not mark")
     reader = " (netCDF4-python masks a default fill; xarray and climann do not guess)" if value.default_of else ""
+    which = ", which" if value.default_of else " which" if value.extreme_of else " that"
     return (f"'{name}' in {variable_where(variable, where)} holds {held} at {count} of the {size} values checked, "
-            f"{kind}{', which' if value.default_of else ' that'} {unmarked}{reader}, so they are used as data")
+            f"{kind}{which} {unmarked}{reader}, so they are used as data")
 
 
 def warn_fill_like_values(

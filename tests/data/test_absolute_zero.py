@@ -188,11 +188,13 @@ def _years(period: str) -> tuple[int, int]:
     return years[0], years[-1]
 
 
-def _hand_climatology_mse(values: np.ndarray, periods: dict[str, str]) -> dict[str, tuple[float, int]]:
+def _hand_climatology_mse(values: np.ndarray, periods: dict[str, str], missing: np.ndarray | None = None,
+                          ) -> dict[str, tuple[float, int]]:
     """The monthly climatology of the training years scored on each block, area-weighted by
     the cells' areas (sin of the latitude edges, midpoints clipped at the poles, times the
-    longitude widths), with -1000 and the land fill missing: by numpy, from the written values."""
-    sst = np.where(values < -273.15, np.nan, values).astype(np.float64)
+    longitude widths), with ``missing`` missing (by default -1000 and the land fill): by numpy,
+    from the written values."""
+    sst = np.where(values < -273.15 if missing is None else missing, np.nan, values).astype(np.float64)
     years = np.array([time.year for time in _months()])
     months = np.array([time.month for time in _months()])
     edges = np.clip(np.concatenate([[LAT[0] - 10], (LAT[1:] + LAT[:-1]) / 2, [LAT[-1] + 10]]), -90, 90)
@@ -225,3 +227,88 @@ def test_a_run_on_hadisst_scores_the_sea_surface_without_the_ice_codes(hadisst, 
         assert scored["n_samples"] == count
         assert scored["mse"] == pytest.approx(mse, rel=1e-6)
     assert expected["test"][1] == 2092 and expected["test"][0] == pytest.approx(0.291055, abs=1e-6)
+
+
+def _kelvin_land_zero() -> np.ndarray:
+    """The SST in K with land and sea ice stored as 0.0, as ocean output written without a fill value holds land."""
+    values = _hadisst_values()
+    return np.where(values < -100, np.float32(0.0), values + np.float32(273.15))
+
+
+def test_land_at_absolute_zero_is_read_as_missing_with_one_warning(tmp_path, caplog):
+    """break13 F1: a tos in K with its land at 0.0 was trained on as data, no warning, info 'missing 0%'."""
+    values = _kelvin_land_zero()
+    path = _write(tmp_path / "tos.nc", values, units="K")
+    dataset, said = _opened(caplog, path)
+    # by hand: every 0 K missing, the other values as written
+    np.testing.assert_array_equal(dataset["sst"].values, np.where(values == 0, np.nan, values))
+    steps = np.unique(np.linspace(0, values.shape[0] - 1, 24).round().astype(int))
+    count = int((values[steps] == 0).sum())
+    assert count > 0
+    # the _FillValue -1e30 kept: the zeros are marked by a missing_value beside it (a valid_min of 0 keeps 0 valid)
+    assert said == [
+        f"'sst' in tos.nc holds 0 at {count} of the {steps.size * LAT.size * LON.size} values checked, at absolute zero "
+        "(0 K), which no measured or modelled temperature can be, so they are read as missing; to say so in the file: "
+        f"ncatted -a missing_value,sst,o,f,-1e+30,0 {path} {tmp_path / 'tos_fixed.nc'}"]
+
+
+def test_the_advised_missing_value_masks_the_zeros_without_a_warning(tmp_path, caplog):
+    path = _write(tmp_path / "fixed.nc", _kelvin_land_zero(), units="K")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["sst"].missing_value = np.array([-1e30, 0.0], "f4")
+    dataset, said = _opened(caplog, path)
+    assert said == []
+    assert int(np.isnan(dataset["sst"].values).sum()) == int((_kelvin_land_zero() == 0).sum())
+
+
+def test_a_valid_min_at_absolute_zero_keeps_no_zero(tmp_path, caplog):
+    """valid_min = 0 K says 0 K is valid; no temperature is: read as missing, with the missing_value that marks it."""
+    path = _write(tmp_path / "vmin.nc", _kelvin_land_zero(), units="K", valid_min=np.float32(0.0))
+    dataset, said = _opened(caplog, path)
+    assert int(np.isnan(dataset["sst"].values).sum()) == int((_kelvin_land_zero() == 0).sum())
+    assert len(said) == 1 and said[0].endswith(f"ncatted -a missing_value,sst,o,f,-1e+30,0 {path} "
+                                               f"{tmp_path / 'vmin_fixed.nc'}")
+
+
+def test_codes_at_and_below_absolute_zero_get_both_commands(tmp_path, caplog):
+    values = _kelvin_land_zero()
+    values[:, 0, 0] = -1000.0
+    path = _write(tmp_path / "both.nc", values, units="K")
+    _, said = _opened(caplog, path)
+    assert len(said) == 1 and ", at or below absolute zero (0 K), which no measured or modelled temperature" in said[0]
+    assert said[0].endswith(f"ncatted -a valid_min,sst,o,f,0 -a missing_value,sst,o,f,-1e+30,0 {path} "
+                            f"{tmp_path / 'both_fixed.nc'}")
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"units": "degC"}, id="degC-zero-is-a-temperature"),
+    pytest.param({"units": "K", "cell_methods": "time: standard_deviation"}, id="standard-deviation"),
+    pytest.param({"units": "K", "cell_methods": "area: mean time: range"}, id="range"),
+    pytest.param({"units": "K", "units_metadata": "temperature: difference"}, id="difference"),
+    pytest.param({"units": "K", "flag_values": np.array([0.0, 1.0], "f4"), "flag_meanings": "open frozen"},
+                 id="flags-with-the-units-of-their-temperature"),
+])
+def test_zeros_that_are_no_absolute_zero_are_data(tmp_path, caplog, attrs):
+    """0 degC is a sea surface temperature; a standard deviation or range of 0 K is a difference (CF Appendix E)."""
+    values = np.where(_hadisst_values() < -100, np.float32(0.0), np.abs(_hadisst_values()))
+    path = _write(tmp_path / "zeros.nc", values, **attrs)
+    dataset, said = _opened(caplog, path)
+    assert said == []
+    np.testing.assert_array_equal(dataset["sst"].values, values)
+
+
+def test_a_run_on_kelvins_with_land_at_zero_scores_the_sea_surface_only(tmp_path):
+    """break13 F1 (c15): test climatology MSE 0.244307 over 4608 values with the land's 0 K, 0.282911 without."""
+    values = _kelvin_land_zero()
+    path = _write(tmp_path / "tos.nc", values, units="K")
+    config = build_config({"model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 256},
+                           "evaluation": {"figures": False},
+                           "data": {"paths": [str(path)], "target": "sst", "predictors": []}})
+    metrics = run_training(config, run_dir=tmp_path / "run").metrics
+    expected = _hand_climatology_mse(values, metrics["split_periods"], missing=values == 0)
+    for block, (mse, count) in expected.items():
+        scored = metrics["splits"][block]["climatology"]
+        assert scored["n_samples"] == count
+        assert scored["mse"] == pytest.approx(mse, rel=1e-6)
+    # the same cells as HadISST's codes: the same sea-surface samples, in K
+    assert expected["test"][1] == 2092

@@ -67,7 +67,7 @@ CFTIME_NAMES = {"365_day": "noleap"}
 def _calendar_file(tmp_path, calendar):
     times = [cftime.datetime(1900, month, 1, calendar=calendar) for month in (1, 3, 7)]
     lat, lon = np.array([-45.0, 45.0]), np.array([90.0, 270.0])
-    tas = np.arange(3 * 2 * 2, dtype=np.float32).reshape(3, 2, 2)
+    tas = 250 + np.arange(3 * 2 * 2, dtype=np.float32).reshape(3, 2, 2)  # 0 K is no temperature (absolute_zero)
     dataset = xr.Dataset(
         {"tas": (("time", "lat", "lon"), tas, {"units": "K"})},
         coords={

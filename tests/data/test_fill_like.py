@@ -43,22 +43,49 @@ def _warnings(caplog, dataset, names, **where):
 
 
 @pytest.mark.parametrize(
-    ("value", "dtype", "text", "letter"),
+    ("value", "dtype", "text", "letter", "whose"),
     [
-        pytest.param(1e20, "f4", "1e+20", "f", id="1e20-float32"),
-        pytest.param(-9999.0, "f8", "-9999", "d", id="-9999-double"),
-        pytest.param(9.969209968386869e36, "f4", "9.96921e+36", "f", id="netcdf-default-fill"),
+        pytest.param(1e20, "f4", "1e+20", "f", "CMIP's missing value", id="1e20-float32"),
+        pytest.param(-9999.0, "f8", "-9999", "d", "observation products' missing value", id="-9999-double"),
+        pytest.param(9.969209968386869e36, "f4", "9.96921e+36", "f", "netCDF's default fill of float and double",
+                     id="netcdf-default-fill"),
         # the double default fill to its 16 digits: ncatted's 9.96921e+36 would be another double
-        pytest.param(9.969209968386869e36, "f8", "9.969209968386869e+36", "d", id="netcdf-default-fill-double"),
+        pytest.param(9.969209968386869e36, "f8", "9.969209968386869e+36", "d",
+                     "netCDF's default fill of float and double", id="netcdf-default-fill-double"),
+        # break13 F1: these were trained on as data (test MSE 1.8e4 for -999.9, 1.1e66 for -1e34)
+        pytest.param(-999.9, "f4", "-999.9", "f", "ERSST's missing value", id="ERSST-999.9"),
+        pytest.param(-999.9, "f8", "-999.9", "d", "ERSST's missing value", id="ERSST-999.9-double"),
+        pytest.param(-1e34, "f4", "-1e+34", "f", "Ferret's missing value flag", id="Ferret-1e34"),
+        pytest.param(-1e30, "f4", "-1e+30", "f", "HadISST's and CRUTEM's fill value", id="HadISST-1e30"),
+        pytest.param(1e30, "f4", "1e+30", "f", "the IRI Data Library's missing value", id="IRI-1e30"),
+        pytest.param(-9.99e8, "f4", "-999000000", "f", "GrADS's undef", id="GrADS-9.99e8"),
+        pytest.param(-9.99e33, "f4", "-9.99e+33", "f", "GrADS's undef before 2.0.a6", id="GrADS-9.99e33"),
+        pytest.param(32767.0, "f4", "32767", "f", "short's highest value, a fill value of short data",
+                     id="short-highest-in-floats"),
+        pytest.param(-32768.0, "f8", "-32768", "d", "short's lowest value, a fill value of short data",
+                     id="short-lowest-in-doubles"),
     ],
 )
-def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, value, dtype, text, letter):
+def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, value, dtype, text, letter, whose):
     said = _warnings(caplog, _fill_like_dataset(48, value, dtype), ["tas", "ok", "absent"])
     # 24 of the 48 steps checked (evenly spaced), 5 land cells each: 120 of 24 × 48 = 1152 values
-    expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value that no "
-                f"_FillValue or missing_value marks as missing, so they are used as data; if they are missing "
+    expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value ({whose}) that "
+                f"no _FillValue or missing_value marks as missing, so they are used as data; if they are missing "
                 f"values: ncatted -a _FillValue,tas,o,{letter},{text} a.nc a_fixed.nc")
     assert said == [expected]
+
+
+def test_the_command_marks_exactly_the_values_held(tmp_path, caplog, monkeypatch):
+    """The advised _FillValue, read back as ncatted would store it (float32 -999.9), masks every -999.9 and nothing
+    else: the test climatology over the kept values equals the one by hand with that row left out."""
+    monkeypatch.chdir(tmp_path)
+    dataset = _fill_like_dataset(48, -999.9, "f4")
+    dataset.to_netcdf(tmp_path / "a.nc", encoding={"tas": {"_FillValue": None}, "ok": {"_FillValue": None}})
+    said = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["tas"])
+    value = float(said[0].rsplit(",", 1)[1].split()[0])  # ncatted -a _FillValue,tas,o,f,-999.9 a.nc a_fixed.nc
+    dataset.to_netcdf(tmp_path / "b.nc", encoding={"tas": {"_FillValue": np.float32(value)}, "ok": {"_FillValue": None}})
+    masked = open_dataset([tmp_path / "b.nc"])["tas"].values
+    assert np.isnan(masked).sum() == 48 * 5 and np.all(masked[~np.isnan(masked)] == 280.0)
 
 
 def test_ordinary_values_and_marked_fill_values_give_no_warning(caplog):
@@ -77,7 +104,8 @@ def test_an_existing_fill_value_is_kept_and_named(caplog):
     dataset = _fill_like_dataset(6, 1e20)
     dataset["tas"].encoding["_FillValue"] = np.float32(-999.0)
     said = _warnings(caplog, dataset, ["tas"])
-    assert len(said) == 1 and "a usual fill value that its _FillValue -999 does not mark, so" in said[0]
+    assert len(said) == 1 and "a usual fill value (CMIP's missing value) that its _FillValue -999 does not mark, so" \
+        in said[0]
     assert said[0].endswith("ncatted -a missing_value,tas,o,f,1e+20 a.nc a_fixed.nc")
     dataset["tas"].encoding["missing_value"] = np.float32(-99.0)
     said = _warnings(caplog, dataset, ["tas"])
@@ -95,11 +123,11 @@ def test_the_variables_of_one_file_get_one_command(caplog):
                                   for line in said)
 
 
-def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None):
+def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtype="i2"):
     """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: steps of 0.01 about 280."""
-    values = np.full((4, LAT.size, LON.size), 1234, np.int16)
+    values = np.full((4, LAT.size, LON.size), 1234, dtype)
     values[:, _land()] = fill
-    with netCDF4.Dataset(path, "w", format="NETCDF3_64BIT_OFFSET") as handle:
+    with netCDF4.Dataset(path, "w", format="NETCDF4" if dtype in ("i8", "u2") else "NETCDF3_64BIT_OFFSET") as handle:
         for name, size in (("time", 4), ("lat", LAT.size), ("lon", LON.size)):
             handle.createDimension(name, size)
         handle.createVariable("time", "f8", ("time",))[:] = np.arange(4) * 30.0 + 15
@@ -108,7 +136,7 @@ def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None):
         handle["lat"].units = "degrees_north"
         handle.createVariable("lon", "f8", ("lon",))[:] = LON
         handle["lon"].units = "degrees_east"
-        tas = handle.createVariable("tas", "i2", ("time", "lat", "lon"), fill_value=fill_value)
+        tas = handle.createVariable("tas", dtype, ("time", "lat", "lon"), fill_value=fill_value)
         tas.set_auto_maskandscale(False)
         tas.units = "W m-2"  # no temperature: a temperature's -32767 K is below absolute zero (test_absolute_zero)
         if packed:
@@ -149,4 +177,47 @@ def test_a_missing_value_that_marks_nothing_is_named_beside_the_default_fill(tmp
 def test_a_fill_value_attribute_leaves_the_default_fill_alone(tmp_path, caplog):
     """With a _FillValue, the default is no fill value (netCDF4-python too): -32767 is data there."""
     path = _write_short(tmp_path / "tas.nc", packed=False, fill_value=np.int16(-999))
+    assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
+
+
+@pytest.mark.parametrize(("dtype", "fill", "packed", "held", "end", "letter"), [
+    # break13 F1: 32767 in short data was trained on as data; by hand float32(32767) * 0.01 + 280 = 607.67
+    pytest.param("i2", 32767, False, "32767", "highest value of short", "s", id="short-highest"),
+    pytest.param("i2", -32768, False, "-32768", "lowest value of short", "s", id="short-lowest"),
+    pytest.param("i2", -32768, True, f"{float(np.float32(-32768) * np.float32(0.01) + np.float32(280)):g} "
+                 "(the packed value -32768)", "lowest value of short", "s", id="short-lowest-packed"),
+    pytest.param("i4", -2147483648, False, "-2147483648", "lowest value of int", "l", id="int-lowest"),
+    pytest.param("i8", 9223372036854775807, False, "9223372036854775807", "highest value of int64", "ll",
+                 id="int64-highest"),
+])
+def test_the_extremes_of_an_integer_type_are_warned_about(tmp_path, caplog, monkeypatch, dtype, fill, packed, held,
+                                                          end, letter):
+    monkeypatch.chdir(tmp_path)
+    path = _write_short(tmp_path / "tas.nc", packed=packed, fill=fill, dtype=dtype)
+    said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
+    assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, the {end}, a fill value of many "
+                    "writers, which no _FillValue or missing_value marks as missing, so they are used as data; if they "
+                    f"are missing values: ncatted -a _FillValue,tas,o,{letter},{fill} tas.nc tas_fixed.nc"]
+
+
+def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path, caplog, monkeypatch):
+    """-32767 is the _FillValue (masked); the unmarked 32767s are named, and the command keeps the _FillValue."""
+    monkeypatch.chdir(tmp_path)
+    path = _write_short(tmp_path / "tas.nc", packed=False, fill=32767, fill_value=np.int16(-32767))
+    said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
+    assert len(said) == 1 and "holds 32767 at 20 of the 192 values checked, the highest value of short" in said[0]
+    assert said[0].endswith("which its _FillValue -32767 does not mark, so they are used as data; if they are missing "
+                            "values: ncatted -a missing_value,tas,o,s,32767 tas.nc tas_fixed.nc")
+
+
+def test_the_highest_value_of_packed_short_data_is_data(tmp_path, caplog):
+    """Packers put the data's maximum there (NCO's ncpdq maps the range to ±32767): 607.67 is the warmest value."""
+    path = _write_short(tmp_path / "tas.nc", packed=True, fill=32767, fill_value=np.int16(-32767))
+    assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
+
+
+@pytest.mark.parametrize("value", [pytest.param(32767, id="32767"), pytest.param(-32768, id="-32768")])
+def test_short_extremes_in_int_data_are_data(tmp_path, caplog, value):
+    """In int data, 32767 is a number like any other (int's extremes are its fill-like values)."""
+    path = _write_short(tmp_path / "tas.nc", packed=False, fill=value, dtype="i4", fill_value=np.int32(-1))
     assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []

@@ -202,8 +202,9 @@ def test_a_dash_named_file_in_a_refusal_is_reached_from_the_working_folder(tmp_p
     assert (tmp_path / command[-2]).samefile(path)
 
 
-FILL_WARNING = ("'sp' in era5 like.nc holds -9999 at 360 of the 7344 values checked, a usual fill value that no "
-                "_FillValue or missing_value marks as missing, so they are used as data; if they are missing values: "
+FILL_WARNING = ("'sp' in era5 like.nc holds -9999 at 360 of the 7344 values checked, a usual fill value (observation "
+                "products' missing value) that no _FillValue or missing_value marks as missing, so they are used as "
+                "data; if they are missing values: "
                 "ncatted -a _FillValue,sp,o,f,-9999 'era5 like.nc' 'era5 like_fixed.nc'")
 GROUP_REFUSAL = ("data.nc holds its variables in the NetCDF-4 group 'data', not in the root group that climann reads; "
                  "copy the group into a plain file, e.g. `ncks -G : -g data data.nc data_data.nc` (or xarray: "

@@ -28,7 +28,8 @@ def _era5(path, variable, time_name, months, *, seed, extra=None):
     index = np.arange(len(MONTHS))[months]
     values = seed + index[:, None, None] + np.zeros((1, LAT.size, LON.size))
     dataset = xr.Dataset(
-        {variable: ((time_name, "latitude", "longitude"), values, {"units": "K"})},
+        # values 0, 1, … tell the steps apart; in K, 0 would be absolute zero, read as missing
+        {variable: ((time_name, "latitude", "longitude"), values, {"units": "1"})},
         coords={time_name: (time_name, MONTHS[months], {"standard_name": "time", "long_name": "time"}),
                 "latitude": ("latitude", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
                 "longitude": ("longitude", LON, {"units": "degrees_east", "standard_name": "longitude"})},

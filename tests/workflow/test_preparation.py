@@ -491,8 +491,8 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
     with caplog.at_level(logging.WARNING, logger="climann"):
         data = prepare_data(config)
     # 36 monthly steps, 24 checked, 6 cells of the southern row each: 144 of 24 × 24 = 576 values
-    assert ("'pred' in fill.nc holds -9999 at 144 of the 576 values checked, a usual fill value that no _FillValue "
-            "or missing_value marks as missing") in caplog.text
+    assert ("'pred' in fill.nc holds -9999 at 144 of the 576 values checked, a usual fill value (observation "
+            "products' missing value) that no _FillValue or missing_value marks as missing") in caplog.text
     assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fill_fixed.nc" in caplog.text
     assert (data.samples.inputs == -9999.0).any()  # still data
 
