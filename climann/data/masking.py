@@ -51,6 +51,7 @@ from climann.data.flags import status_codes
 from climann.data.notes import note_once
 from climann.data.shell import NCATTED_TYPES, input_and_copy, ncatted_command, ncatted_number, ncatted_type
 from climann.data.stored_values import exact_cast, read_type, unpacked, with_signedness
+from climann.data.valid_range_tails import sample_outside_valid_range
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -255,7 +256,10 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     values of a temperature below absolute zero (codes such as HadISST's -1000 for sea ice;
     :mod:`climann.data.absolute_zero`).
 
-    Lazy: dask-backed variables stay dask-backed. Coordinates are left as they are. The
+    Lazy: dask-backed variables stay dask-backed. Coordinates are left as they are. Each
+    variable with a valid range records a lazy sample of what it reads as missing, for the
+    warning when that is a tail of the data rather than a few codes
+    (:func:`~climann.data.valid_range_tails.warn_outside_valid_range`). The
     valid-range attributes of the masked variables are dropped (see
     :data:`VALID_RANGE_ATTRIBUTES`), and the flag attributes of a variable whose flag values are
     all outside its valid range or its fill values: status codes of continuous data, which no
@@ -303,6 +307,8 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             limits_of[name] = low, high = limits
             kept = variable.where((variable >= low) & (variable <= high))
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
+        if limits is not None:  # what they read as missing: a cut tail is warned of (climann.data.valid_range_tails)
+            kept.encoding.update(sample_outside_valid_range(variable, limits, status_codes=codes is not None))
         masked[name] = kept
     warn_limit_types(dataset, limits_of)
     # a temperature below absolute zero is a code (HadISST's -1000 for sea ice); see climann.data.absolute_zero

@@ -26,6 +26,7 @@ from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.absolute_zero import warn_below_absolute_zero
+from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
@@ -181,7 +182,9 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     run uses them (:func:`climann.data.open.open_dataset` ``variables``). Where the data are
     kept, the chosen predictors get the check :func:`open_selected` makes of named ones
     (usual fill values not marked missing, :func:`~climann.data.fill_like.warn_fill_like_values`;
-    temperatures below absolute zero read as missing, :func:`~climann.data.absolute_zero.warn_below_absolute_zero`).
+    temperatures at or below absolute zero read as missing,
+    :func:`~climann.data.absolute_zero.warn_below_absolute_zero`; a tail of the data cut off by a
+    valid range, :func:`~climann.data.valid_range_tails.warn_outside_valid_range`).
 
     Parameters
     ----------
@@ -213,6 +216,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
         warn_fill_like_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
                               file=files[0] if len(files) == 1 else None)
         warn_below_absolute_zero(dataset, chosen)
+        warn_outside_valid_range(dataset, chosen)
     return resolved, dataset
 
 
@@ -255,6 +259,7 @@ def _open_subset(
     warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
                           file=files[0] if len(files) == 1 else None)
     warn_below_absolute_zero(selected, [data.target, *(data.predictors or ())])
+    warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)

@@ -1,0 +1,174 @@
+"""Values a valid range reads as missing: a few codes, or a tail of the data cut off.
+
+CF-1.8 §2.5.1 (and the NUG's attribute conventions) make a value below ``valid_min`` or above
+``valid_max`` (or outside ``valid_range``) missing, and climann reads them so
+(:func:`climann.data.masking.mask_invalid`). Usually the values so removed are codes outside
+the range of the data: NSIDC's 251…255 beside concentrations 0…100, a land flag. But a limit
+that is stale or conservative cuts off a tail of the data themselves (break13 F16: a ``tas``
+with ``valid_max = 289`` lost its warmest 6.5 %, 848 of 12960 values, and every baseline and
+score was computed on the rest without a word; plain xarray does not apply the range at all).
+
+The two are told apart as :mod:`climann.data.absolute_zero` tells codes from quantities: codes
+are a few values (at most :data:`~climann.data.absolute_zero.CODES_AT_MOST` different ones on
+each side of the range); more are a continuous tail of the data. So, once per variable and run,
+when a run checks its target and predictors (:func:`warn_outside_valid_range`; opening reads
+nothing, :func:`sample_outside_valid_range` records a lazy sample):
+
+- a tail is warned about: the limit, how many of the values checked (at most
+  :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced time steps of the first
+  file that holds the variable) it removes and their range, and the ``ncatted`` that removes
+  the limit (a ``valid_range`` replaced by the other side's ``valid_min`` or ``valid_max``,
+  which stays) — or set it beyond the data's largest value to widen it;
+- a few codes are noted at ``INFO`` (``-v``, ``train.log``): they are what a valid range is for.
+
+The values stay missing either way: the file says they are invalid, and climann does not
+second-guess it; the warning makes a clipped distribution visible.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+import dask.array
+import numpy as np
+import xarray as xr
+
+from climann.data.absolute_zero import CODES_AT_MOST
+from climann.data.fill_like import checked_steps
+from climann.data.notes import note_once, noted
+from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
+
+__all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
+
+_log = logging.getLogger(__name__)
+
+#: The key, in a variable's ``encoding``, of its :class:`OutsideValidRange`. Encoding, not
+#: attributes: it describes the file read, and xarray does not write keys it does not know.
+OUTSIDE_VALID_RANGE_KEY = "climann_outside_valid_range"
+
+
+@dataclass(frozen=True)
+class OutsideValidRange:
+    """What a variable's valid range reads as missing in one file, for the warning.
+
+    Attributes
+    ----------
+    low, high : float
+        The valid minimum and maximum in the data's units (``-inf``/``inf`` for a side without
+        a limit; :func:`climann.data.masking.valid_limits`).
+    sample : dask.array.Array
+        The variable's values before the valid range is applied, on at most
+        :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced time steps (lazy).
+    file : str or None
+        The file (``encoding["source"]``).
+    units : str
+        The variable's units there ('' without).
+    limits : dict
+        The valid-range attributes as the file gives them (``{"valid_max": 289.0}``), for the
+        messages and the command.
+    status_codes : bool
+        Whether its ``flag_values`` are status codes outside the range, already noted
+        (:func:`climann.data.flags.status_codes`).
+    """
+
+    low: float
+    high: float
+    sample: object
+    file: str | None
+    units: str
+    limits: dict
+    status_codes: bool = False
+
+
+def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, float], *,
+                               status_codes: bool = False) -> dict:
+    """The ``encoding`` entry that records, lazily, what the valid range ``limits`` of one
+    file's ``variable`` (as opened, before the range is applied) reads as missing.
+
+    Returns
+    -------
+    dict
+        ``{OUTSIDE_VALID_RANGE_KEY: OutsideValidRange}``, to merge into the masked variable's
+        encoding.
+    """
+    given = {key: np.asarray(variable.attrs[key]) for key in ("valid_range", "valid_min", "valid_max")
+             if key in variable.attrs}
+    found = OutsideValidRange(limits[0], limits[1], dask.array.asarray(checked_steps(variable).data),
+                              variable.encoding.get("source"), str(variable.attrs.get("units", "")).strip(), given,
+                              status_codes)
+    return {OUTSIDE_VALID_RANGE_KEY: found}
+
+
+def _side_text(found: OutsideValidRange, side: str, values: np.ndarray) -> str:
+    """``848 lie above its valid_max, 289 K (from 289.1 to 305.2)``: the values of one side."""
+    key = "valid_range" if "valid_range" in found.limits else "valid_min" if side == "low" else "valid_max"
+    limit = f"{found.low if side == 'low' else found.high:g}{f' {found.units}' if found.units else ''}"
+    return (f"{values.size} lie {'below' if side == 'low' else 'above'} its {key}, {limit} (from {values.min():g} to "
+            f"{values.max():g})")
+
+
+def _removal(name: str, found: OutsideValidRange, side: str) -> str:
+    """The ``-a`` of ``ncatted`` that removes the limit of ``side`` ("low" or "high"): the
+    attribute deleted, or a ``valid_range`` replaced by the other side's ``valid_min`` or
+    ``valid_max`` in its own type (so in the same units: packed or not)."""
+    if "valid_range" not in found.limits:
+        return f"-a {'valid_min' if side == 'low' else 'valid_max'},{name},d,,"
+    kept = found.limits["valid_range"].reshape(-1)
+    key, value = ("valid_max", kept[1]) if side == "low" else ("valid_min", kept[0])
+    return (f"-a valid_range,{name},d,, -a {key},{name},o,{ncatted_type(kept.dtype)},"
+            f"{ncatted_number(value, kept.dtype)}")
+
+
+def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.ndarray) -> tuple[int, str] | None:
+    """The level and text of what the valid range of ``name`` removed (``below`` and ``above``
+    its limits, on the checked steps): a warning for a tail, an ``INFO`` note for codes; None
+    when it removed nothing (or only status codes, noted already)."""
+    sides = {side: values for side, values in (("low", below), ("high", above)) if values.size}
+    if not sides:
+        return None
+    where = Path(found.file).name if found.file else "the data"
+    size = int(np.prod(found.sample.shape))
+    said = "; ".join(_side_text(found, side, values) for side, values in sides.items())
+    counted = f"'{name}' in {where}: of the {size} values checked, {said}, read as missing"
+    tails = [side for side, values in sides.items() if np.unique(values).size > CODES_AT_MOST]
+    if not tails:
+        return None if found.status_codes else (logging.INFO, f"{counted}: a few codes (CF §2.5.1)")
+    files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
+    removal = ncatted_command([_removal(name, found, side) for side in tails], files)
+    share = 100 * sum(sides[side].size for side in tails) / size
+    return logging.WARNING, (
+        f"{counted}: not a few codes but {'a tail' if len(tails) == 1 else 'both tails'} of the data ({share:.1f} %), "
+        f"which every score then leaves out (CF §2.5.1 makes values outside the valid range missing); if the limit "
+        f"is stale, remove it: {removal} (or set it beyond the data's extreme values)")
+
+
+def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
+    """Warn, once per variable and run, when the valid range of a variable of ``names`` read a
+    tail of its data as missing rather than a few codes (see the module's rules), naming the
+    limit, how many of the values checked it removed and their range, and the ``ncatted`` that
+    removes it; a few codes are noted at ``INFO``. The variables are read in one computation.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened (:func:`climann.data.open.open_dataset`).
+    names : sequence of str
+        The variables to check (those absent, or without a valid range, are skipped).
+    """
+    chosen = {}
+    for name in dict.fromkeys(names):
+        found = dataset[name].encoding.get(OUTSIDE_VALID_RANGE_KEY) if name in dataset.data_vars else None
+        if found is not None and not noted(("outside the valid range", name)):
+            chosen[name] = found
+    if not chosen:
+        return
+    outside = dask.compute(*[(found.sample[found.sample < found.low], found.sample[found.sample > found.high])
+                             for found in chosen.values()])
+    for (name, found), (below, above) in zip(chosen.items(), outside, strict=True):
+        said = _message(name, found, np.asarray(below, np.float64), np.asarray(above, np.float64))
+        level, text = said if said is not None else (logging.INFO, None)
+        note_once(_log, level, lambda text=text: text, key=("outside the valid range", name))

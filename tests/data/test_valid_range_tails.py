@@ -1,0 +1,150 @@
+"""A valid range that cuts off a tail of the data is warned about; a few codes are not (climann/data/valid_range_tails.py)."""
+
+from __future__ import annotations
+
+import logging
+
+import cftime
+import dask
+import netCDF4
+import numpy as np
+
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.valid_range_tails import warn_outside_valid_range
+from climann.workflow.config import build_config
+from climann.workflow.preparation import prepare_data
+
+LAT = np.array([-60.0, -20.0, 20.0, 60.0])
+LON = np.arange(0.0, 360.0, 60.0)
+N_TIME = 48
+#: The evenly spaced steps the check reads (24 of 48), as climann.data.fill_like.checked_steps picks them.
+STEPS = np.unique(np.linspace(0, N_TIME - 1, 24).round().astype(int))
+
+
+def _values() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    return (285 + 8 * rng.standard_normal((N_TIME, LAT.size, LON.size))).astype("f4")
+
+
+def _write(path, values, *, dtype="f4", **attrs):
+    """tas(time, lat, lon) in K, monthly, with ``attrs`` (a valid range) as given; ``dtype`` "i2" packs by 0.01 K."""
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", None), ("lat", LAT.size), ("lon", LON.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.standard_name = "days since 2000-01-01", "noleap", "time"
+        time[:] = cftime.date2num([cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap")
+                                   for k in range(N_TIME)], time.units, "noleap")
+        for name, axis, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.units, variable[:] = units, axis
+        tas = nc.createVariable("tas", dtype, ("time", "lat", "lon"))
+        tas.units = "K"
+        if dtype == "i2":
+            tas.set_auto_maskandscale(False)
+            tas.scale_factor, tas.add_offset = np.float32(0.01), np.float32(285.0)
+            values = np.round((values - 285.0) / 0.01).astype("i2")
+        for key, value in attrs.items():
+            tas.setncattr(key, value)
+        tas[:] = values
+        nc.createVariable("pred", "f4", ("time", "lat", "lon"))[:] = np.arange(values.size, dtype="f4").reshape(
+            values.shape)
+    return path
+
+
+def _said(caplog, path, level=logging.WARNING):
+    """What the check says of tas, opened twice as a run does (once per run)."""
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(level, logger="climann"):
+        for _ in range(2):
+            warn_outside_valid_range(open_dataset([path]), ["tas"])
+    return [record.getMessage() for record in caplog.records if record.levelno >= level]
+
+
+def test_a_valid_max_that_cuts_the_warm_tail_is_warned_about_once(tmp_path, caplog):
+    """break13 F16: valid_max 289 dropped the warmest 6.5 % of tas without a word."""
+    values = _values()
+    path = _write(tmp_path / "vmax.nc", values, valid_max=np.float32(289.0))
+    # by hand: the values above 289 on the 24 steps checked
+    above = values[STEPS][values[STEPS] > 289.0]
+    size = STEPS.size * LAT.size * LON.size
+    assert np.unique(above).size > 5
+    assert _said(caplog, path) == [
+        f"'tas' in vmax.nc: of the {size} values checked, {above.size} lie above its valid_max, 289 K (from "
+        f"{above.min():g} to {above.max():g}), read as missing: not a few codes but a tail of the data "
+        f"({100 * above.size / size:.1f} %), which every score then leaves out (CF §2.5.1 makes values outside the "
+        "valid range missing); if the limit is stale, remove it: ncatted -a valid_max,tas,d,, "
+        f"{path} {tmp_path / 'vmax_fixed.nc'} (or set it beyond the data's extreme values)"]
+    # still missing, as CF says
+    assert int(np.isnan(open_dataset([path])["tas"].values).sum()) == int((values > 289.0).sum())
+
+
+def test_a_valid_range_is_replaced_by_the_limit_that_stays(tmp_path, caplog):
+    """Deleting valid_range would drop its minimum too: the command keeps it as valid_min, in its own type."""
+    path = _write(tmp_path / "range.nc", _values(), valid_range=np.array([200.0, 289.0], "f4"))
+    (said,) = _said(caplog, path)
+    assert "lie above its valid_range, 289 K" in said
+    assert f"remove it: ncatted -a valid_range,tas,d,, -a valid_min,tas,o,f,200 {path} " in said
+
+
+def test_a_packed_valid_range_keeps_its_packed_minimum(tmp_path, caplog):
+    """Limits of the stored type are packed values (CF §8.1): -8500 is 200 K; the kept valid_min stays a short."""
+    values = _values()
+    path = _write(tmp_path / "packed.nc", values, dtype="i2", valid_range=np.array([-8500, 400], "i2"))
+    (said,) = _said(caplog, path)
+    # 400 × 0.01 + 285 = 289 K, the limit in the data's units
+    assert "lie above its valid_range, 289 K" in said
+    assert "ncatted -a valid_range,tas,d,, -a valid_min,tas,o,s,-8500 " in said
+
+
+def test_both_tails_get_both_commands(tmp_path, caplog):
+    path = _write(tmp_path / "both.nc", _values(), valid_min=np.float32(280.0), valid_max=np.float32(289.0))
+    (said,) = _said(caplog, path)
+    assert "lie below its valid_min, 280 K" in said and "lie above its valid_max, 289 K" in said
+    assert "not a few codes but both tails of the data" in said
+    assert f"ncatted -a valid_min,tas,d,, -a valid_max,tas,d,, {path} " in said
+
+
+def test_a_few_codes_beyond_the_range_are_only_noted(tmp_path, caplog):
+    """What a valid range is for: -999 and -888 below valid_min 0 are no tail of the data."""
+    values = _values()
+    values[:, 0, :3] = -999.0
+    values[:, 1, :2] = -888.0
+    path = _write(tmp_path / "codes.nc", values, valid_min=np.float32(0.0))
+    assert _said(caplog, path) == []
+    (note,) = _said(caplog, path, logging.INFO)
+    # by hand: 3 + 2 cells on each of the 24 steps checked
+    assert note == (f"'tas' in codes.nc: of the {STEPS.size * LAT.size * LON.size} values checked, {5 * STEPS.size} "
+                    "lie below its valid_min, 0 K (from -999 to -888), read as missing: a few codes (CF §2.5.1)")
+
+
+def test_data_inside_the_range_say_nothing(tmp_path, caplog):
+    path = _write(tmp_path / "inside.nc", _values(), valid_range=np.array([100.0, 400.0], "f4"))
+    assert _said(caplog, path, logging.INFO) == []
+
+
+def test_opening_reads_nothing(tmp_path):
+    """The data layer stays lazy until the batch boundary: the sample is part of the graph."""
+    path = _write(tmp_path / "vmax.nc", _values(), valid_max=np.float32(289.0))
+
+    def raising(graph, keys, **kwargs):
+        raise AssertionError("dask computed while opening")
+
+    with dask.config.set(scheduler=raising):
+        tas = open_dataset([path])["tas"]
+    assert tas.chunks is not None
+
+
+def test_a_run_says_it_once_and_trains_on_the_kept_values(tmp_path, caplog):
+    values = _values()
+    path = _write(tmp_path / "vmax.nc", values, valid_max=np.float32(289.0))
+    forget_notes()
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": []}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    assert caplog.text.count("lie above its valid_max, 289 K") == 1
+    # the samples are the values at or below 289 K, as CF says
+    assert data.samples.target.max() <= 289.0
+    assert len(data.samples.target) == int((values <= 289.0).sum())
