@@ -59,7 +59,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.fill_like import checked_steps, marking_fix
-from climann.data.notes import note_once, noted
+from climann.data.notes import note_once, unsaid_records
 from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
 from climann.errors import ClimannError
@@ -277,11 +277,7 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
         absolute zero: no codes, but a quantity that is no temperature on its scale (an anomaly not
         said to be one).
     """
-    chosen = {}
-    for name in dict.fromkeys(names):
-        found = dataset[name].encoding.get(BELOW_ABSOLUTE_ZERO_KEY) if name in dataset.data_vars else None
-        if found is not None and not noted(("below absolute zero", name)):
-            chosen[name] = found
+    chosen = unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero")
     if not chosen:
         return
     below = dask.compute(*[found.sample[found.sample <= found.zero] for found in chosen.values()])

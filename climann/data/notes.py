@@ -11,7 +11,7 @@ run in the same Python session records them in its own ``train.log`` too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
 __all__ = ["forget_notes", "note_once", "noted"]
 
@@ -43,3 +43,16 @@ def noted(key: Hashable) -> bool:
 def forget_notes() -> None:
     """Start a new run: every note may be said again."""
     _SAID.clear()
+
+
+def unsaid_records(dataset: object, names: Iterable[str], key: str, topic: str) -> dict[str, object]:
+    """The records that opening left in the ``encoding`` of variables ``names`` of ``dataset``
+    under ``key`` (what a mask removed, for a warning said later, once the run checks its
+    inputs), by variable, leaving out those whose note on ``topic`` was said already; each
+    variable once, in the order given."""
+    chosen = {}
+    for name in dict.fromkeys(names):
+        found = dataset[name].encoding.get(key) if name in dataset.data_vars else None
+        if found is not None and not noted((topic, name)):
+            chosen[name] = found
+    return chosen

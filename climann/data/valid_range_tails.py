@@ -39,7 +39,7 @@ import xarray as xr
 
 from climann.data.absolute_zero import CODES_AT_MOST
 from climann.data.fill_like import checked_steps
-from climann.data.notes import note_once, noted
+from climann.data.notes import note_once, unsaid_records
 from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
 
 __all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
@@ -159,11 +159,7 @@ def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
     names : sequence of str
         The variables to check (those absent, or without a valid range, are skipped).
     """
-    chosen = {}
-    for name in dict.fromkeys(names):
-        found = dataset[name].encoding.get(OUTSIDE_VALID_RANGE_KEY) if name in dataset.data_vars else None
-        if found is not None and not noted(("outside the valid range", name)):
-            chosen[name] = found
+    chosen = unsaid_records(dataset, names, OUTSIDE_VALID_RANGE_KEY, "outside the valid range")
     if not chosen:
         return
     outside = dask.compute(*[(found.sample[found.sample < found.low], found.sample[found.sample > found.high])

