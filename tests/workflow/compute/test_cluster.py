@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import dask
@@ -138,7 +139,10 @@ def test_a_terminal_signal_while_children_start_is_kept_and_raised_as_the_block_
     the run trained to the end and exited 0."""
     with signals_raise(), pytest.raises((KeyboardInterrupt, Terminated)) as stopped:
         with terminal_signals_blocked_in_children():
-            os.kill(os.getpid(), number)
+            # to this thread, which blocks it: os.kill lets the kernel hand it to another thread of
+            # the process (pytest-xdist's), whose C handler may run only after the block has
+            # ended, on a busy machine; the test then lost the KeyboardInterrupt to its worker
+            signal.pthread_kill(threading.main_thread().ident, number)
             finished = True  # the block itself runs to its end: the workers start
     assert finished and signal_number(stopped.value) == number
 
