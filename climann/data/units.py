@@ -562,11 +562,18 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
 _IRI_SCALE = re.compile(r"(?:kelvin|celsius|fahrenheit)_scale", re.IGNORECASE)
 
 
+#: Words of a name, ``standard_name`` or ``long_name`` that make a variable a difference from a
+#: reference: an anomaly (CF's ``..._anomaly`` names, ``tas_anom``), a change or difference
+#: ("temperature change relative to 1850-1900", as IPCC AR6 and CMIP scenario deltas are
+#: named), a departure from normal (NOAA CPC's word).
+DIFFERENCE_WORDS = re.compile(r"anom|\bchange|\bdifference|\bdeparture|relative to", re.IGNORECASE)
+
+
 def described_as_anomaly(variable: str, attrs: Mapping) -> bool:
-    """Whether the name, ``standard_name`` (CF's ``..._anomaly`` names) or ``long_name``
-    calls the variable an anomaly."""
+    """Whether the name, ``standard_name`` or ``long_name`` calls the variable an anomaly, a
+    change or a difference from a reference (:data:`DIFFERENCE_WORDS`)."""
     described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
-    return bool(re.search(r"anom", f"{variable} {described}", re.IGNORECASE))
+    return bool(DIFFERENCE_WORDS.search(f"{variable} {described}"))
 
 
 def _temperature_conversion(
@@ -597,7 +604,7 @@ def _temperature_conversion(
     fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
     if described_as_anomaly(variable, attrs):
         raise ClimannError(
-            f"'{variable}' is called an anomaly but is in '{units}' with no units_metadata saying whether it is a "
+            f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying whether it is a "
             f"temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
             "else set units_metadata = 'temperature: on_scale'"
         )
