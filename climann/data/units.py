@@ -604,8 +604,8 @@ def _temperature_conversion(
     fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
     if described_as_anomaly(variable, attrs):
         raise ClimannError(
-            f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying whether it is a "
-            f"temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
+            f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying "
+            f"whether it is a temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
             "else set units_metadata = 'temperature: on_scale'"
         )
     return Conversion(on_scale.scale, on_scale.offset, (
