@@ -605,8 +605,8 @@ def _temperature_conversion(
     if described_as_anomaly(variable, attrs):
         raise ClimannError(
             f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying "
-            f"whether it is a temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
-            "else set units_metadata = 'temperature: on_scale'"
+            f"whether it is a temperature difference; converting it to '{to}' needs to know: if it is one, "
+            f"mark it ({fix}), else set units_metadata = 'temperature: on_scale'"
         )
     return Conversion(on_scale.scale, on_scale.offset, (
         "assumed a temperature on the scale (with the offset): units_metadata does not say; if it is a "
