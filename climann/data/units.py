@@ -34,7 +34,7 @@ import datetime
 import logging
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -620,7 +620,7 @@ def _present(units: object) -> bool:
 
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
-    time_bounds: xr.DataArray | None = None, reference_method: str | None = None,
+    time_bounds: xr.DataArray | None = None, reference_method: str | None = None, values_checked: bool = False,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
@@ -649,6 +649,10 @@ def convert_variable(
         The CF bounds of the variable's time (section 7.1), for totals over time cells.
     reference_method : str, optional
         The ``cell_methods`` of the reference's values (their time part is read).
+    values_checked : bool
+        Whether the caller compares the variable's values with the reference's when it has no
+        units and the reference has (:func:`climann.data.unitless_values.check_unitless_values`,
+        which refuses or warns): then it is returned without the warning.
 
     Returns
     -------
@@ -667,6 +671,8 @@ def convert_variable(
     """
     units = variable.attrs.get("units")
     if not _present(units) and not _present(to):
+        return variable
+    if not _present(units) and values_checked:
         return variable
     if not _present(units) or not _present(to):
         missing, other = (where, f"{reference} has '{to}'") if _present(to) else (reference, f"{where} has '{units}'")
@@ -988,11 +994,13 @@ def _in_time_units(units: str, hours: float) -> str | None:
 
 def convert_dataset(
     dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str,
-    cell_methods: Mapping[str, str] | None = None,
+    cell_methods: Mapping[str, str] | None = None, values_checked: Collection[str] = (),
 ) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
     as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
-    and the reference's ``cell_methods`` of each variable, for totals over time cells. The
+    and the reference's ``cell_methods`` of each variable, for totals over time cells;
+    ``values_checked``: the variables whose values the caller compares with the reference's
+    when they have no units (:func:`convert_variable`). The
     messages about a variable name its own files (:func:`climann.data.sources.variable_where`),
     ``where`` (the files of the whole set) when they are not recorded."""
     import dask
@@ -1007,7 +1015,8 @@ def convert_dataset(
             bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=variable_where(dataset[name], where),
-                               reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name))
+                               reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name),
+                               values_checked=name in values_checked)
         for name, to in units.items() if name in dataset.data_vars
     }
     return dataset.assign(converted) if converted else dataset

@@ -835,25 +835,18 @@ def _check_evaluation(evaluation: EvaluationConfig) -> None:
         raise ClimannError(f"[evaluation] baselines lists a baseline twice: {list(evaluation.baselines)}")
     if not 10 <= evaluation.dpi <= 1200:
         raise ClimannError(f"[evaluation] dpi must be in 10–1200, got {evaluation.dpi}")
-    from climann.evaluation.regions import box_problem
+    from climann.evaluation.regions import box_problem, named_region_keys
 
     for name, box in (evaluation.regions or {}).items():
         problem = box_problem(box)
         if problem:
             raise ClimannError(f"[evaluation] regions.{name} {problem}")
     # named regions are checked now, not after training (regionmask is imported only then)
-    names = [*(evaluation.regions or {}), *map(_region_abbrev, evaluation.named_regions)]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise ClimannError(f"[evaluation] regions and named_regions name the region {twice[0]} twice")
-
-
-def _region_abbrev(spec: str) -> str:
-    """The key of a named region (its abbreviation), checking that it exists."""
-    from climann.evaluation.regions import find_named_region
-
-    _, regions, number = find_named_region(spec)
-    return regions[[number]].abbrevs[0]
+    keys = named_region_keys(evaluation.named_regions)
+    spec = next((spec for spec, key in keys.items() if key in (evaluation.regions or {})), None)
+    if spec is not None:
+        raise ClimannError(f"[evaluation] regions has a box named {keys[spec]}, the name under which named_regions' "
+                           f"{spec!r} is scored: rename the box (regions are keyed by name in metrics.json)")
 
 
 def _check_split(fractions: tuple[float, ...]) -> None:

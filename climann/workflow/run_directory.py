@@ -145,7 +145,8 @@ def history_csv(history: History) -> str:
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
-    extrapolation), the inputs' ``units``, the time part of their ``cell_methods``
+    extrapolation) and of the target (``target_range``, to compare new data without units
+    with), the inputs' ``units``, the time part of their ``cell_methods``
     (``time_cell_methods``), their levels (``levels``, see :func:`input_levels`) and their
     quantities and sign conventions (``quantities``, see :func:`input_quantities`), the time
     axis's nominal step (``time_step``, see
@@ -162,7 +163,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
-    ranges = data.input_scaler.range_dict()
+    ranges, target_range = data.input_scaler.range_dict(), data.target_scaler.range_dict()
     return {
         **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
         "features": list(data.samples.feature_names),
@@ -178,6 +179,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),
+        **({"target_range": target_range} if target_range is not None else {}),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         "grid_axes": grid_axes(layout),

@@ -131,6 +131,19 @@ def test_bad_evaluation_settings_name_the_key(settings, message):
         build_config(settings)
 
 
+def test_two_meds_of_two_region_sets_are_accepted_and_a_box_of_a_named_regions_key_is_refused():
+    """eval14 F7: ["MED", "giorgi:MED"] was refused as "regions and named_regions name the region MED twice"."""
+    named = ("NEU", "MED", "prudence:AL", "giorgi:MED")
+    assert build_config({"evaluation": {"named_regions": list(named)}}).evaluation.named_regions == named
+    with pytest.raises(ClimannError) as refused:
+        build_config({"evaluation": {"named_regions": ["MED", "giorgi:MED"], "regions": {"srex:MED": [30, 45, 0, 40]}}})
+    assert str(refused.value) == ("[evaluation] regions has a box named srex:MED, the name under which named_regions' "
+                                  "'MED' is scored: rename the box (regions are keyed by name in metrics.json)")
+    with pytest.raises(ClimannError, match=r"^\[evaluation\] named_regions names the region srex:MED twice \('MED' and "
+                                           r"'srex:MED'\): keep one$"):
+        build_config({"evaluation": {"named_regions": ["MED", "srex:MED"]}})
+
+
 def test_evaluation_defaults_are_every_baseline_with_figures():
     evaluation = build_config({}).evaluation
     assert evaluation.baselines == ("climatology", "persistence", "linear")
