@@ -841,13 +841,13 @@ def _check_evaluation(evaluation: EvaluationConfig) -> None:
     _reject_unknown(evaluation.baselines, BASELINES, "baseline", section="evaluation")
     if len(set(evaluation.baselines)) != len(evaluation.baselines):
         raise ClimannError(f"[evaluation] baselines lists a baseline twice: {list(evaluation.baselines)}")
-    if not 10 <= evaluation.dpi <= 1200:
-        raise ClimannError(f"[evaluation] dpi must be in 10–1200, got {evaluation.dpi}")
     window = evaluation.climatology_window_days
     if not (1 <= window <= 359 and window % 2 == 1):
         raise ClimannError(f"[evaluation] climatology_window_days must be an odd number of days from 1 to 359 (a "
                            f"window centred on each day of the year), got {window}: e.g. 61 (WeatherBench 2's) or 1 "
                            "(the raw mean of each day of year)")
+    if not 10 <= evaluation.dpi <= 1200:
+        raise ClimannError(f"[evaluation] dpi must be in 10–1200, got {evaluation.dpi}")
     from climann.evaluation.regions import box_problem
 
     for name, box in (evaluation.regions or {}).items():
