@@ -172,8 +172,19 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
-    config = _renames_as_trained(build_config(load_config_file(run_dir / "config.toml")))
+    settings = load_config_file(run_dir / "config.toml")
+    config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
     return TrainedRun(_dated_as_trained(config, network), network)
+
+
+def _window_as_trained(config: RunConfig, settings: dict) -> RunConfig:
+    """The run's configuration with ``[evaluation] climatology_window_days`` as it was trained:
+    a run's ``config.toml`` holds every key, so one without this key was written before the
+    climatology of daily and sub-daily data was smoothed, and its climatology was the raw mean
+    of each day of year (window 1). Re-scored, it keeps that climatology (and its scores)."""
+    if "climatology_window_days" in settings.get("evaluation", {}):
+        return config
+    return dataclasses.replace(config, evaluation=dataclasses.replace(config.evaluation, climatology_window_days=1))
 
 
 def _renames_as_trained(config: RunConfig) -> RunConfig:

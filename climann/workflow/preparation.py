@@ -614,11 +614,12 @@ def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
     return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
 
 
-def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np.ndarray:
+def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, window_days: int) -> np.ndarray:
     """The target's climatology of the training block, as the climatology baseline takes it
     (:func:`climann.evaluation.baselines.seasonal_climatology`: per calendar month, per day of
-    year for daily data, per day of year and hour for sub-daily data), rounded to float32 so
-    that the copy saved in ``model.npz`` is exact.
+    year for daily data, per day of year and hour for sub-daily data, these two smoothed over
+    ``window_days`` days of the year, ``[evaluation] climatology_window_days``), rounded to
+    float32 so that the copy saved in ``model.npz`` is exact.
 
     Returns
     -------
@@ -629,7 +630,7 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np
     layout = samples.layout
     truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
              if samples.target_field is None else samples.target_field.astype(np.float64))
-    return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
+    return seasonal_climatology(truth, layout.time.values, train_steps, window_days=window_days).astype(np.float32)
 
 
 def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: str | None = None,
@@ -703,7 +704,9 @@ def _anomaly_target(
         return None, None, samples.target
     if isinstance(samples, FieldSamples):
         raise ClimannError('[data] target_anomaly needs mode = "pointwise"')
-    climatology = target_climatology(samples, split.time_masks["train"]) if saved is None else saved
+    climatology = (target_climatology(samples, split.time_masks["train"],
+                                      window_days=config.evaluation.climatology_window_days)
+                   if saved is None else saved)
     offset = (climatology_offset(samples, climatology) if saved is None
               else climatology_offset(samples, climatology, calendar=saved_calendar, keys=saved_keys))
     for name, mask in sample_masks.items():

@@ -1702,3 +1702,46 @@ def test_evaluate_refuses_an_out_link_to_nothing_before_computing_as_train_does(
                                                          "which does not exist; create that directory first, or "
                                                          "choose another --out")
     assert opened == [] and os.readlink("eval_link") == "scratch/eval_dir" and not os.path.exists("scratch")
+
+
+def test_a_run_recorded_before_the_smoothed_climatology_keeps_its_raw_climatology_when_re_scored(tmp_path):
+    """A run's config.toml holds every key: one without ``climatology_window_days`` was trained
+    when the daily climatology was the raw mean of each day of year, and ``evaluate RUN`` keeps
+    it (window 1, recorded so); a run of now keeps its 61 days."""
+    import json
+    import shutil
+
+    import cftime
+
+    from climann.workflow.predict import evaluate_run
+    from tests.evaluation.test_baselines import wb2_climatology_by_hand
+    from tests.workflow.test_pipeline_baselines import write_series
+
+    times = np.array([cftime.datetime(2001, 1, 1, calendar="noleap") + np.timedelta64(d, "D").item()
+                      for d in range(4 * 365)])
+    path = write_series(tmp_path / "daily.nc", times, seed=6)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    old = shutil.copytree(run_dir, tmp_path / "old")
+    toml = (old / "config.toml").read_text()
+    assert "climatology_window_days = 61\n" in toml
+    (old / "config.toml").write_text(toml.replace("climatology_window_days = 61\n", ""))
+    assert load_run(old).config.evaluation.climatology_window_days == 1
+    assert load_run(run_dir).config.evaluation.climatology_window_days == 61
+    day = np.arange(times.size) % 365
+    for directory, window in ((old, 1), (run_dir, 61)):
+        metrics = evaluate_run(directory)
+        assert metrics["climatology_window_days"] == window
+        with xr.open_dataset(directory / "predictions.nc", decode_times=False) as predictions:
+            truth, train = predictions["tas"].values.astype(np.float64), predictions["split"].values == 1
+            climatology = predictions["tas_climatology"].values
+        if window == 1:  # the raw mean of each day of year, by hand
+            by_hand = np.stack([truth[train & (day == d)].mean(axis=0) for d in range(365)])[day]
+        else:
+            by_hand = wb2_climatology_by_hand(truth, day, train, window=61, n_days=365)[day]
+        np.testing.assert_allclose(climatology, by_hand, rtol=2e-7)
+        caption = "unsmoothed" if window == 1 else "smoothed over 61 days"
+        assert f"climatology per day of year {caption}" in (directory / "report.md").read_text()
+    assert json.loads((run_dir / "metrics.json").read_text())["climatology_window_days"] == 61
