@@ -91,6 +91,14 @@ def bare_coordinates(dataset: xr.Dataset) -> dict[str, str]:
     return recognised
 
 
+def named_coordinates(variable: xr.DataArray | xr.Variable) -> list[str]:
+    """The names in a variable's CF ``coordinates`` attribute (CF 1.8 §5: its auxiliary
+    coordinates), read from its attributes or, once xarray has decoded them, its encoding;
+    in the attribute's order, each once."""
+    sources = (variable.attrs, variable.encoding)
+    return list(dict.fromkeys(word for source in sources for word in str(source.get("coordinates", "")).split()))
+
+
 def _is_projected(variable: xr.DataArray) -> bool:
     return (
         variable.attrs.get("standard_name") in PROJECTED_STANDARD_NAMES

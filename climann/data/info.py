@@ -26,7 +26,7 @@ from climann.data.containers import groups_beside_root_note, grouped_variables, 
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
-from climann.data.forecast_times import is_forecast_period
+from climann.data.forecast_times import is_dated, is_forecast_period
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
@@ -523,6 +523,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
             lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated by the text in '{texts[dim].name}': "
                          "the time axis once its dates are numbers (see Time above), not a dimension to select from")
             continue
+        if _is_dated_dimension(dataset, dim):  # a time axis (not found, or a second one): never a date to select
+            lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated: a time axis (see Time above), not "
+                         "a dimension to select from")
+            continue
         shown, first = _values_text(dataset, dim)
         where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
         lead = dim in dataset.coords and is_forecast_period(dataset[dim])
@@ -534,6 +538,11 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         else:
             lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
     return "\n".join(lines)
+
+
+def _is_dated_dimension(dataset: xr.Dataset, dim: str) -> bool:
+    """Whether a coordinate on dimension ``dim`` alone holds dates (its own, or an auxiliary one)."""
+    return any(coordinate.dims == (dim,) and is_dated(coordinate) for coordinate in dataset.coords.values())
 
 
 def _toml(value: object) -> str:

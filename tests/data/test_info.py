@@ -739,3 +739,28 @@ def test_variables_in_groups_beside_root_data_are_named_with_the_way_to_read_the
     assert ("mixed.nc also holds variables in NetCDF-4 groups, which climann does not read ('radiation': rsdt); to "
             "use them, copy a group into a plain file and give it too, e.g. "
             "`ncks -G : -g radiation mixed.nc mixed_radiation.nc`") in report
+
+
+def test_info_on_xios_output_finds_one_time_axis_and_proposes_a_config(tmp_path):
+    """NEMO/XIOS: time_counter and time_centered on one dimension are one axis (break14 F2:
+    refused, and time_counter offered for a select of one date)."""
+    from tests.data.test_time_names import _xios_output
+
+    _xios_output(tmp_path / "EXP_1m_grid_T.nc", n_years=2)
+    report = describe(str(tmp_path / "EXP_1m_grid_T.nc"))
+    summary = _summary(report)
+    assert "Time 'time_centered': 2000-01-16 12:00 to 2001-12-16 12:00, monthly, 24 steps" in summary
+    assert "select" not in summary and "several coordinates look like time" not in summary
+    assert _config(report)["data"]["target"] == "tos"
+
+
+def test_info_never_offers_a_date_of_a_time_axis_to_select(tmp_path):
+    """A time axis that is not found (a second, unused one beside it) is no extra dimension
+    to select a date from."""
+    dataset = grid_dataset(n_years=1)
+    dataset = dataset.assign_coords(time_2=("time_2", dataset["time"].values[:2], {"standard_name": "time"}))
+    dataset.to_netcdf(tmp_path / "two.nc")
+    summary = _summary(describe(str(tmp_path / "two.nc")))
+    assert "time: 12 steps on tas, pred, landonly, dated: a time axis (see Time above), not a dimension to select " \
+           "from" in summary
+    assert "select = {time" not in summary
