@@ -39,6 +39,7 @@ from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
+from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
@@ -304,10 +305,16 @@ def _open_files(
     # Each file is opened once: its times are read to plan calendars and overlaps, then the
     # same lazy dataset is combined (it was opened two or three times, each time decoded again).
     opened_files: dict[Path, xr.Dataset] = {}
+    # A grid with several sets of points (POP's T and U) is its target's; see climann.data.grid_points.
+    points: list = [None]
 
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
-            opened_files[path] = renames.applied(_open_one(path, time_coder, select), path)
+            dataset = renames.applied(_open_one(path, time_coder, select), path)
+            if target is not None:
+                dataset, found = on_points_of(dataset, target, used=variables, points=points[0], where=path.name)
+                points[0] = points[0] if target not in dataset.data_vars else found
+            opened_files[path] = dataset
         return opened_files[path]
 
     try:
@@ -702,6 +709,7 @@ def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], re
             in_file = renames.original_name(path, name, set(map(str, raw.variables)))
             try:
                 checked = checked_coordinates(raw, path.name) if in_file is not None else None
+                checked = on_points_of(checked, in_file)[0] if checked is not None else None  # POP: the target's
             except ClimannError:  # a station file's stations: no grid (the file opened, its station chosen)
                 checked = None
             reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
