@@ -709,7 +709,7 @@ def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], re
             in_file = renames.original_name(path, name, set(map(str, raw.variables)))
             try:
                 checked = checked_coordinates(raw, path.name) if in_file is not None else None
-                checked = on_points_of(checked, in_file)[0] if checked is not None else None  # POP: the target's
+                checked = on_points_of(checked, in_file, where=path.name)[0] if checked is not None else None
             except ClimannError:  # a station file's stations: no grid (the file opened, its station chosen)
                 checked = None
             reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
