@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.shell import copy_path, input_and_copy, working_path
+from climann.data.shell import copy_path, input_and_copy, source_and_copy, working_path
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
 
@@ -89,6 +89,14 @@ def bare_coordinates(dataset: xr.Dataset) -> dict[str, str]:
         if np.issubdtype(values.dtype, np.number) and values.size and low <= values.min() and values.max() <= high:
             recognised[str(name)] = kind
     return recognised
+
+
+def named_coordinates(variable: xr.DataArray | xr.Variable) -> list[str]:
+    """The names in a variable's CF ``coordinates`` attribute (CF 1.8 §5: its auxiliary
+    coordinates), read from its attributes or, once xarray has decoded them, its encoding;
+    in the attribute's order, each once."""
+    sources = (variable.attrs, variable.encoding)
+    return list(dict.fromkeys(word for source in sources for word in str(source.get("coordinates", "")).split()))
 
 
 def _is_projected(variable: xr.DataArray) -> bool:
@@ -178,13 +186,13 @@ def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
         If only one of them is 2-D, or they lie on different dimensions.
     """
     found = {}
-    bounds = bounds_names(dataset)
-    for kind in ("latitude", "longitude"):
-        names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2 and n not in bounds]
-        unstaggered = [name for name in names if not is_staggered(dataset[name])]
-        names = unstaggered if len(names) > 1 and unstaggered else names
-        if names:
-            found[kind] = _single(dataset, kind, names)
+    for kind, names in two_dimensional_candidates(dataset).items():
+        named = [name for name in names if name in _named_by_data_variables(dataset)]
+        if len(names) > 1 and len(named) == 1:
+            names = named
+        if len(names) > 1 and all("standard_name" not in dataset[name].attrs for name in names):
+            raise ClimannError(_several_points_message(dataset, kind, names))
+        found[kind] = _single(dataset, kind, names)
     if not found:
         return None
     if len(found) == 1 or dataset[found["latitude"]].dims != dataset[found["longitude"]].dims:
@@ -194,6 +202,51 @@ def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
             "on the same two dimensions"
         )
     return found["latitude"], found["longitude"]
+
+
+def two_dimensional_candidates(dataset: xr.Dataset) -> dict[str, list[str]]:
+    """The 2-D latitudes and longitudes of ``dataset`` by CF ``standard_name`` or ``units``
+    (bounds left out; of several, WRF's staggered ones too, :func:`is_staggered`): kind →
+    names, a kind without any left out. Several of a kind are the points of a grid with more
+    than one set (POP's ``TLAT`` and ``ULAT``; see :mod:`climann.data.grid_points`)."""
+    found = {}
+    bounds = bounds_names(dataset)
+    for kind in ("latitude", "longitude"):
+        names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2 and n not in bounds]
+        unstaggered = [name for name in names if not is_staggered(dataset[name])]
+        names = unstaggered if len(names) > 1 and unstaggered else names
+        if names:
+            found[kind] = names
+    return found
+
+
+def _named_by_data_variables(dataset: xr.Dataset) -> set[str]:
+    """The names that the data variables (not bounds) give in their ``coordinates`` attributes."""
+    bounds = bounds_names(dataset)
+    return {coordinate for name, variable in dataset.data_vars.items() if name not in bounds
+            for coordinate in named_coordinates(variable)}
+
+
+def _several_points_message(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
+    """Why the 2-D ``kind`` is not known (several, none with a CF standard_name, and the data
+    variables name several or none of them), with the ``ncatted`` line that gives the first
+    pair its CF standard names (the file then says which is its grid)."""
+    bounds = bounds_names(dataset)
+    on = {name: [str(variable) for variable, values in dataset.data_vars.items()
+                 if variable not in bounds and name in named_coordinates(values)] for name in names}
+    said = "; ".join(f"{name}: {', '.join(variables)}" for name, variables in on.items() if variables)
+    pair = {kind: names[0]}
+    others = two_dimensional_candidates(dataset).get("longitude" if kind == "latitude" else "latitude", [])
+    partner = next((other for other in others if dataset[other].dims == dataset[names[0]].dims
+                    and any(other in named_coordinates(values) and names[0] in named_coordinates(values)
+                            for values in dataset.data_vars.values())), others[0] if others else None)
+    if partner is not None:
+        pair["longitude" if kind == "latitude" else "latitude"] = partner
+    fix = " ".join(f"-a standard_name,{name},o,c,{which}" for which, name in sorted(pair.items(), reverse=True))
+    return (f"several 2-D coordinates look like {kind} ({', '.join(names)}): the points of a grid with more than one "
+            f"set (as CESM POP's T and U points), named by the variables' coordinates attributes "
+            f"({said or 'by none'}); a run takes its target's, or the one with a CF standard_name: say which is the "
+            f"grid's, e.g. ncatted {fix} {source_and_copy(dataset)}")
 
 
 def grid_mapping_names(dataset: xr.Dataset) -> list[str]:

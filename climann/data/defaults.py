@@ -15,7 +15,14 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
 - the target's own anomaly (OISST's ``anom`` beside ``sst``), or the variable whose anomaly
   the target is (:mod:`climann.data.own_anomalies`): the target's own signal would leak into
-  the inputs. Named in ``[data] predictors`` they are used, with a warning.
+  the inputs. Named in ``[data] predictors`` they are used, with a warning;
+- data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
+  station count ``stn``, OISST's error estimate ``err``; :mod:`climann.data.ancillary`);
+- cell areas: static variables with CF ``standard_name = "cell_area"`` or units of area
+  (POP's ``TAREA`` in cm², ``areacello``): where the cells are, not what happens in them;
+- variables with one value wherever the target is present (on the steps checked for
+  missing values): POP's ``KMT`` on the ocean cells, a land fraction of 0 under an ocean
+  target. Training refuses a feature that does not vary, so none is proposed.
 
 When ``[data] features`` is not given, the derived features are ``lat`` (when the grid has
 more than one latitude) plus ``season`` when the time axis is finer than a year (some
@@ -40,6 +47,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.notes import note_once
@@ -47,6 +55,7 @@ from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.sources import files_text, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
+from climann.data.units import normalised_units, unit_registry
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
 
@@ -91,6 +100,13 @@ class DefaultInputs:
     anomalies : dict of str to str
         The target's own anomaly, or the variable whose anomaly the target is, left out →
         why (:func:`~climann.data.own_anomalies.anomaly_relations`).
+    ancillary : dict of str to str
+        Data about the target's values (station counts, error estimates), left out → why
+        (:func:`~climann.data.ancillary.ancillary_relations`).
+    cell_areas : tuple of str
+        Static cell areas (:func:`is_cell_area`), left out.
+    constant : dict of str to float
+        Variables with one value wherever the target is present, left out → that value.
     """
 
     predictors: tuple[str, ...]
@@ -103,10 +119,22 @@ class DefaultInputs:
     flag_advice: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
     anomalies: dict[str, str] = field(default_factory=dict)
+    ancillary: dict[str, str] = field(default_factory=dict)
+    cell_areas: tuple[str, ...] = ()
+    constant: dict[str, float] = field(default_factory=dict)
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
         notes = [f"left out of the default predictors: {leak_text(self.outputs)}"] if self.outputs else []
+        if self.ancillary:
+            notes.append(ancillary_note(self.ancillary, target))
+        if self.cell_areas:
+            notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
+                         "the cells are, not what happens in them (areas weigh the scores)")
+        if self.constant:
+            shown = ", ".join(f"{name} (= {value:g})" for name, value in self.constant.items())
+            notes.append(f"left out of the default predictors: {shown}, one value wherever '{target}' is present: "
+                         "nothing to learn from")
         if self.anomalies:
             them = "them" if len(self.anomalies) > 1 else "it"
             notes.append(f"left out of the default predictors: {leak_note(self.anomalies, target)}; name {them} in "
@@ -248,11 +276,14 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         else:
             candidates.append(name)
     anomalies = anomaly_relations(dataset, target, candidates)
-    candidates = [name for name in candidates if name not in anomalies]
-    fractions = missing_where_target_present(dataset, target, candidates, time_dim=time_dim)
+    ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
+    areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
+    candidates = [name for name in candidates if name not in anomalies and name not in ancillary and name not in areas]
+    fractions, constant = _where_target_present(dataset, target, candidates, time_dim=time_dim)
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
+    constant = {name: value for name, value in constant.items() if name not in mostly_missing}
     return DefaultInputs(
-        predictors=tuple(name for name in candidates if name not in mostly_missing),
+        predictors=tuple(name for name in candidates if name not in mostly_missing and name not in constant),
         features=(),
         mostly_missing=mostly_missing,
         several_values=several_values,
@@ -262,7 +293,25 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         flag_advice=indicator_advice(next(iter(flags)), dataset[next(iter(flags))]) if flags else "",
         outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
         anomalies=anomalies,
+        ancillary=ancillary,
+        cell_areas=areas,
+        constant=constant,
     )
+
+
+def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
+    """Whether a variable is a static field of cell areas: no ``time_dim``, and CF
+    ``standard_name = "cell_area"`` or units of area (pint dimensionality length², e.g. POP's
+    ``centimeter^2``, CMIP's ``m2``)."""
+    if time_dim in variable.dims:
+        return False
+    if variable.attrs.get("standard_name") == "cell_area":
+        return True
+    try:
+        units = unit_registry()(normalised_units(str(variable.attrs.get("units", ""))))
+    except Exception:  # noqa: BLE001 — units pint cannot read are no area
+        return False
+    return dict(getattr(units, "dimensionality", {})) == {"[length]": 2}
 
 
 def leak_text(outputs: Mapping[str, str]) -> str:
@@ -290,6 +339,28 @@ def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
     return variable.squeeze([dim for dim in variable.dims if dim not in keep and variable.sizes[dim] == 1], drop=True)
 
 
+def _where_target_present(
+    dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str
+) -> tuple[dict[str, float], dict[str, float]]:
+    """:func:`missing_where_target_present`, and the variables with one value wherever both
+    they and the target are present → that value, from the same steps in one computation."""
+    if not names:
+        return {}, {}
+    present, checked = _checked_steps(dataset, target, time_dim=time_dim)
+    both = {name: present & checked(name).notnull() for name in names}
+    counts = dask.compute(present.sum().data,
+                          *[(present & checked(name).isnull()).sum().data for name in names],
+                          *[checked(name).where(both[name]).min().data for name in names],
+                          *[checked(name).where(both[name]).max().data for name in names])
+    n_present, missing = int(counts[0]), counts[1:1 + len(names)]
+    lowest, highest = counts[1 + len(names):1 + 2 * len(names)], counts[1 + 2 * len(names):]
+    fractions = dict.fromkeys(names, 0.0) if n_present == 0 else {
+        name: int(count) / n_present for name, count in zip(names, missing)}
+    constant = {name: float(low) for name, low, high in zip(names, lowest, highest)
+                if n_present and np.isfinite(float(low)) and float(low) == float(high)}
+    return fractions, constant
+
+
 def missing_where_target_present(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str
 ) -> dict[str, float]:
@@ -307,6 +378,17 @@ def missing_where_target_present(
     """
     if not names:
         return {}
+    present, checked = _checked_steps(dataset, target, time_dim=time_dim)
+    counts = dask.compute(present.sum().data, *[(present & checked(name).isnull()).sum().data for name in names])
+    n_present = int(counts[0])
+    if n_present == 0:
+        return dict.fromkeys(names, 0.0)
+    return {name: int(count) / n_present for name, count in zip(names, counts[1:])}
+
+
+def _checked_steps(dataset: xr.Dataset, target: str, *, time_dim: str):
+    """Where the target is present on the checked steps (:data:`CHECKED_TIME_STEPS`, lazy), and
+    a function giving a variable on those steps (its size-1 extra dimensions dropped)."""
     keep = {time_dim, *dataset[target].dims}
     steps = {}
     if time_dim in dataset[target].dims and dataset.sizes[time_dim] > CHECKED_TIME_STEPS:
@@ -317,9 +399,4 @@ def missing_where_target_present(
         variable = _squeezed(dataset[name], keep)
         return variable.isel({dim: index for dim, index in steps.items() if dim in variable.dims})
 
-    present = checked(target).notnull()
-    counts = dask.compute(present.sum().data, *[(present & checked(name).isnull()).sum().data for name in names])
-    n_present = int(counts[0])
-    if n_present == 0:
-        return dict.fromkeys(names, 0.0)
-    return {name: int(count) / n_present for name, count in zip(names, counts[1:])}
+    return checked(target).notnull(), checked

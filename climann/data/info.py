@@ -26,8 +26,9 @@ from climann.data.containers import groups_beside_root_note, grouped_variables, 
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
-from climann.data.forecast_times import is_forecast_period
+from climann.data.forecast_times import is_dated, is_forecast_period
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
+from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.levels import is_level
@@ -91,20 +92,24 @@ def describe(
     for path in paths:
         refuse_run_directory(path)
     files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
-    dataset = open_dataset(files, overlap=overlap)
+    opened = open_dataset(files, overlap=overlap)
     try:
+        # A grid with several sets of points (POP's T and U): those most variables name; see climann.data.grid_points.
+        on = named_points(opened)
+        dataset, points = on_points_of(opened, None, where=_where(files))
         names = data_variable_names(dataset)
         grid, problems = _find_grid(dataset)
         sections = [
             _files_section(files, other_grids),
-            _variables_section(dataset, names),
-            _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0]),
+            _variables_section(opened, data_variable_names(opened)),
+            _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
+            + _other_points_text(on, points),
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
         config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems, files=files)
     finally:
-        dataset.close()
+        opened.close()
     if check is not None and not config.startswith(_NO_CONFIG):
         config = _checked(config, check)
     if config.startswith(_NO_CONFIG):
@@ -468,6 +473,24 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     return "\n".join(lines)
 
 
+def _other_points_text(on: dict[str, tuple[str, str]], points: tuple[str, str] | None) -> str:
+    """The grid section's lines on variables at other points than the grid's (POP's U points
+    beside its T points; :mod:`climann.data.grid_points`), empty when there are none."""
+    elsewhere = {name: pair for name, pair in on.items() if pair != points}
+    if points is None or not elsewhere:
+        return ""
+    listed = "; ".join(f"{name} on {' and '.join(pair)}" for name, pair in elsewhere.items())
+    first = next(iter(elsewhere))
+    return (f"\n  points    '{points[0]}' and '{points[1]}', those most variables name in their coordinates "
+            f"attribute; other points: {listed}, left out here (not predictors of a target on these points; to "
+            f"predict one on its own points: climann train --target {first} …)")
+
+
+def _where(files: Sequence[Path]) -> str:
+    """The files for a message: the first three names."""
+    return ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
+
+
 def _units_suffix(variable: xr.DataArray) -> str:
     return f" {variable.attrs['units']}" if "units" in variable.attrs else ""
 
@@ -535,6 +558,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
             lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated by the text in '{texts[dim].name}': "
                          "the time axis once its dates are numbers (see Time above), not a dimension to select from")
             continue
+        if _is_dated_dimension(dataset, dim):  # a time axis (not found, or a second one): never a date to select
+            lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated: a time axis (see Time above), not "
+                         "a dimension to select from")
+            continue
         shown, first = _values_text(dataset, dim)
         where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
         lead = dim in dataset.coords and is_forecast_period(dataset[dim])
@@ -546,6 +573,11 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         else:
             lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
     return "\n".join(lines)
+
+
+def _is_dated_dimension(dataset: xr.Dataset, dim: str) -> bool:
+    """Whether a coordinate on dimension ``dim`` alone holds dates (its own, or an auxiliary one)."""
+    return any(coordinate.dims == (dim,) and is_dated(coordinate) for coordinate in dataset.coords.values())
 
 
 def _toml(value: object) -> str:

@@ -39,13 +39,14 @@ from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
+from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
-from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.shell import input_and_copy
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import with_station_chosen
 from climann.data.units import convert_dataset, variable_units
@@ -55,7 +56,7 @@ from climann.data.time_axes import check_one_step_per_variable, on_common_time_s
 from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
-from climann.data.time_names import check_one_time_axis, one_time_name
+from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
@@ -171,58 +172,6 @@ def _open_group(
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
         return _with_bare_coordinates(
             _open_files(files, time_coder, renames, overlap, target, variables, select), files)
-
-
-def _is_time(variable: xr.DataArray) -> bool:
-    """Decoded to dates (cftime objects or datetime64)."""
-    if np.issubdtype(variable.dtype, np.datetime64):
-        return True
-    return variable.dtype == object and variable.size > 0 and hasattr(variable.values.flat[0], "calendar")
-
-
-def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
-    """The dataset with its time coordinate as the dimension coordinate of its time dimension.
-
-    Ocean and climate model output (NEMO/XIOS, some CMOR-like writers) put the time on an
-    auxiliary coordinate: the dimension ``time_counter`` carries no units (or plain
-    numbers), and ``time_centered(time_counter)`` holds the dates, named in each variable's
-    ``coordinates`` attribute (CF 1.8 §5: auxiliary coordinate variables). Such a dimension
-    is swapped for its dated coordinate (:meth:`xarray.Dataset.swap_dims`) and its own
-    undated values dropped, so that the time axis is found, and files are combined along
-    the dates (not along the dimension's ``0, 0, 0`` of one step per file).
-
-    Of several dated coordinates on one dimension (``time_centered`` and ``time_instant``),
-    the one that the data variables name in their ``coordinates`` attribute is taken.
-
-    Raises
-    ------
-    ClimannError
-        If several dated coordinates lie on one dimension and the variables do not name
-        exactly one of them.
-    """
-    swaps = {}
-    for dim in dataset.dims:
-        if dim in dataset.coords and _is_time(dataset[dim]):
-            continue
-        dated = [str(name) for name, coord in dataset.coords.items()
-                 if name != dim and coord.dims == (dim,) and _is_time(coord)]
-        if len(dated) > 1:
-            named = {word for variable in dataset.data_vars.values()
-                     for source in (variable.attrs, variable.encoding)
-                     for word in str(source.get("coordinates", "")).split()}
-            dated = [name for name in dated if name in named] or dated
-        if len(dated) > 1:
-            raise ClimannError(
-                f"{where}: dimension '{dim}' has several time coordinates ({', '.join(dated)}) and the variables do "
-                f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {dated[1]} "
-                f"{source_and_copy(dataset)}"
-            )
-        if dated:
-            swaps[dim] = dated[0]
-    if not swaps:
-        return dataset
-    undated = [dim for dim in swaps if dim in dataset.variables]
-    return dataset.swap_dims(swaps).drop_vars(undated)
 
 
 def open_input(path: Path, **options: object) -> xr.Dataset:
@@ -356,10 +305,16 @@ def _open_files(
     # Each file is opened once: its times are read to plan calendars and overlaps, then the
     # same lazy dataset is combined (it was opened two or three times, each time decoded again).
     opened_files: dict[Path, xr.Dataset] = {}
+    # A grid with several sets of points (POP's T and U) is its target's; see climann.data.grid_points.
+    points: list = [None]
 
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
-            opened_files[path] = renames.applied(_open_one(path, time_coder, select), path)
+            dataset = renames.applied(_open_one(path, time_coder, select), path)
+            if target is not None:
+                dataset, found = on_points_of(dataset, target, used=variables, points=points[0], where=path.name)
+                points[0] = points[0] if target not in dataset.data_vars else found
+            opened_files[path] = dataset
         return opened_files[path]
 
     try:
@@ -754,6 +709,7 @@ def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], re
             in_file = renames.original_name(path, name, set(map(str, raw.variables)))
             try:
                 checked = checked_coordinates(raw, path.name) if in_file is not None else None
+                checked = on_points_of(checked, in_file, where=path.name)[0] if checked is not None else None
             except ClimannError:  # a station file's stations: no grid (the file opened, its station chosen)
                 checked = None
             reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None

@@ -32,8 +32,9 @@ from collections.abc import Sequence
 
 import xarray as xr
 
+from climann.data.coords import bounds_names, named_coordinates
 from climann.data.forecast_times import is_dated
-from climann.data.shell import copy_path, shown_path, with_file_time_names, working_path
+from climann.data.shell import copy_path, shown_path, source_and_copy, with_file_time_names, working_path
 from climann.errors import ClimannError
 
 #: The name the files' time axes get when they differ and one of them has it.
@@ -128,6 +129,112 @@ def check_one_time_axis(dataset: xr.Dataset, where: str) -> None:
         f"date of a time axis a level to select; split it into one file per axis: {commands} (or xarray: "
         f"ds = xr.open_dataset({working_path(path)!r}); {in_xarray}), then give the copies together in place of "
         f"{where}: their time axes become one"
+    )
+
+
+def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
+    """The dataset with one time coordinate on each dimension that holds dates, as that
+    dimension's coordinate.
+
+    Ocean and climate model output written by XIOS (NEMO in IPSL, EC-Earth, CNRM, HadGEM3
+    and UKESM) puts dates on auxiliary coordinates of the dimension ``time_counter``:
+    ``time_centered(time_counter)`` (the middles of the averaging periods) and, in files of
+    instantaneous fields, ``time_instant(time_counter)``, named in each variable's
+    ``coordinates`` attribute; ``time_counter`` itself holds either no dates (a record
+    counter) or dates of its own (``standard_name = "time"``, often the same as
+    ``time_centered``). Several coordinates on one dimension are one time axis, never two
+    (two axes are two dimensions: :func:`check_one_time_axis`). Its dates are taken from
+
+    - the dated coordinate that the data variables name in their ``coordinates`` attribute
+      (CF 1.8 §5: a variable's own auxiliary coordinates), whether or not its values are
+      the dimension coordinate's: XIOS's ``time_counter`` may hold the ends of the periods
+      (``time_counter = "instant"``) while the means name ``time_centered``;
+    - else the dimension coordinate, when it holds dates (CF §4.4, §5: every variable's).
+
+    A named coordinate becomes the dimension (:meth:`xarray.Dataset.swap_dims`): the files
+    of one model are combined along one axis whichever form XIOS wrote them in. The other
+    dated coordinates of the dimension, their CF bounds and their names in the variables'
+    ``coordinates`` are dropped.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened, times decoded.
+    where : str
+        The file's name, for the message.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same dataset (lazy) with at most one dated coordinate per dimension.
+
+    Raises
+    ------
+    ClimannError
+        If several dated coordinates lie on one dimension and neither rule decides: the
+        variables name none of them (and the dimension holds no dates) or name different
+        ones, with the ``ncks`` line that keeps one.
+    """
+    swaps, dropped = {}, []
+    for dim in map(str, dataset.dims):
+        dated = [str(name) for name, coord in dataset.coords.items() if coord.dims == (dim,) and is_dated(coord)]
+        if dim in dated:  # beside dated steps, only other time coordinates compete (not a forecast's reference time)
+            dated = [name for name in dated if name == dim or _is_time_coordinate(dataset[name])]
+        if not dated or dated == [dim]:
+            continue
+        chosen = _time_coordinate_of(dataset, dim, dated, where)
+        dropped += [name for name in dated if name != chosen]
+        if chosen != dim:
+            swaps[dim] = chosen
+            dropped += [dim] if dim in dataset.variables else []
+    if not swaps and not dropped:
+        return dataset
+    bounds = [str(dataset[name].attrs[key]) for name in dropped for key in ("bounds", "climatology")
+              if str(dataset[name].attrs.get(key)) in dataset.variables]
+    result = dataset.swap_dims(swaps).drop_vars(dropped + bounds)
+    for variable in result.variables.values():
+        for source in (variable.attrs, variable.encoding):
+            if "coordinates" in source:
+                source["coordinates"] = " ".join(name for name in str(source["coordinates"]).split()
+                                                 if name not in dropped)
+    return result
+
+
+def _is_time_coordinate(coordinate: xr.DataArray) -> bool:
+    """A time coordinate by CF ``standard_name = "time"`` or ``axis = "T"`` (CF 1.8 §4.4)."""
+    return coordinate.attrs.get("standard_name") == "time" or coordinate.attrs.get("axis") == "T"
+
+
+def _time_coordinate_of(dataset: xr.Dataset, dim: str, dated: list[str], where: str) -> str:
+    """Of the dated coordinates on dimension ``dim``, the one :func:`time_on_its_dimension`
+    takes: named by the variables on ``dim``, else ``dim`` itself; refused otherwise."""
+    naming: dict[str, list[str]] = {}
+    bounds = bounds_names(dataset)  # xarray writes a coordinate into its bounds' coordinates attribute
+    for name, variable in dataset.data_vars.items():
+        for coordinate in named_coordinates(variable) if name not in bounds else ():
+            if coordinate in dated and coordinate != dim and dim in variable.dims:
+                naming.setdefault(coordinate, []).append(str(name))
+    extra = [name for name in dated if name != dim]
+    if len(naming) == 1:
+        return next(iter(naming))
+    if not naming and dim in dated:
+        return dim
+    if not naming and len(extra) == 1:
+        return extra[0]
+    if not naming:
+        raise ClimannError(
+            f"{where}: dimension '{dim}' has several time coordinates ({', '.join(extra)}) and the variables do "
+            f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {extra[1]} "
+            f"{source_and_copy(dataset)}"
+        )
+    path = dataset.encoding.get("source") or where
+    listed = "; ".join(f"{coordinate}: {', '.join(names)}" for coordinate, names in naming.items())
+    commands = "; ".join(f"ncks -v {','.join(names)} {shown_path(path)} {shown_path(copy_path(path, names[0]))}"
+                         for names in naming.values())
+    raise ClimannError(
+        f"{where}: dimension '{dim}' has several time coordinates and the variables name different ones in their "
+        f"coordinates attribute ({listed}): which dates a variable is on is never guessed; split it into one file "
+        f"per time coordinate: {commands}"
     )
 
 

@@ -15,7 +15,9 @@ import numpy as np
 import xarray as xr
 
 from climann.data.containers import in_group_message, variable_in_groups
-from climann.data.coords import STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, unlinked_bounds
+from climann.data.coords import (
+    STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
+)
 from climann.data.forecast_times import is_forecast_period
 from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
@@ -228,12 +230,12 @@ def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]
     variable = dataset[target]
     grid_dims = set(variable.dims) - {dim for dim in variable.dims if variable.sizes[dim] == 1}
     others = {name for other, values in dataset.data_vars.items() if other != target
-              for name in _listed_coordinates(values)}
+              for name in named_coordinates(values)}
     found = []
     for name, coordinate in variable.coords.items():
         if name in excluded or coordinate.size != 1 or set(coordinate.dims) & grid_dims:
             continue
-        if not coordinate.dims and name in others - _listed_coordinates(variable):
+        if not coordinate.dims and name in others - set(named_coordinates(variable)):
             continue  # another variable's scalar coordinate, not the target's
         attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds"}
         found.append(Coordinate(str(name), np.asarray(coordinate.values).reshape(()), attrs))
@@ -274,11 +276,6 @@ def _with_own_levels(coordinates: tuple[Coordinate, ...], levels: tuple[Coordina
     own = {level.name: level for level in levels}
     kept = [own.pop(coordinate.name, coordinate) for coordinate in coordinates]
     return (*kept, *own.values())
-
-
-def _listed_coordinates(variable: xr.DataArray) -> set[str]:
-    """The names in a variable's CF ``coordinates`` attribute (in ``encoding`` once decoded)."""
-    return {*str(variable.encoding.get("coordinates", "")).split(), *str(variable.attrs.get("coordinates", "")).split()}
 
 
 def _known_step(time: xr.DataArray) -> TimeStep | None:

@@ -74,7 +74,7 @@ def _dataset_with(**variables) -> xr.Dataset:
 
 def _missing_on(fraction_of_columns: float) -> np.ndarray:
     """A (36, 4, 6) field missing on the first columns: that fraction of the cells."""
-    values = np.ones((36, 4, 6), dtype=np.float32)
+    values = np.arange(1, 36 * 4 * 6 + 1, dtype=np.float32).reshape(36, 4, 6)  # varies: a constant is no predictor
     values[:, :, : round(6 * fraction_of_columns)] = np.nan
     return values
 
@@ -112,7 +112,7 @@ def test_metadata_off_grid_text_and_level_variables_are_not_predictors():
         co2=(("time",), np.linspace(380, 390, 36)),
         label=(("lat", "lon"), np.full((4, 6), "a")),
         ta=(("time", "plev", "lat", "lon"), np.ones((36, 2, 4, 6))),
-        uas=(("time", "height", "lat", "lon"), np.ones((36, 1, 4, 6))),
+        uas=(("time", "height", "lat", "lon"), _missing_on(0)[:, None]),
         areacella=(("lat", "lon"), np.ones((4, 6))),
         lat_bnds=(("lat", "bnds"), np.zeros((4, 2))),
     )
@@ -169,16 +169,18 @@ def _oisst_like() -> xr.Dataset:
 
 
 @pytest.mark.parametrize(("target", "predictors", "left_out"), [
-    pytest.param("sst", ("err", "ice"), "anom (the anomaly of sst: its long_name 'Daily sea surface temperature "
+    pytest.param("sst", ("ice",), "anom (the anomaly of sst: its long_name 'Daily sea surface temperature "
                  "anomalies')", id="the-targets-anomaly"),
-    pytest.param("anom", ("err", "ice"), "sst (anom is its anomaly: anom's long_name 'Daily sea surface temperature "
+    pytest.param("anom", ("ice",), "sst (anom is its anomaly: anom's long_name 'Daily sea surface temperature "
                  "anomalies')", id="the-target-is-the-anomaly"),
 ])
 def test_the_targets_own_anomaly_is_no_default_predictor(target, predictors, left_out):
     """OISST's info proposed anom as a predictor of sst: sst's own interannual signal (break13 F8)."""
     chosen = default_inputs(_oisst_like(), target)
     assert chosen.predictors == predictors
-    (note,) = chosen.notes(target)
+    error_note, note = chosen.notes(target)  # err, OISST's error estimate, is no predictor either
+    assert error_note.startswith("left out of the default predictors: err (its long_name 'Estimated error standard "
+                                 f"deviation of analysed_sst'): data about how well {target}'s values are known")
     assert note.startswith(f"left out of the default predictors: {left_out}: one is the other less its climatology, "
                            f"so as a predictor of {target} it holds {target}'s own signal, which would leak")
     assert note.endswith("name it in [data] predictors (--predictors) to use it anyway")
@@ -291,3 +293,19 @@ def test_season_is_a_default_only_when_the_time_of_year_varies_in_the_training_b
     training = split_time_blocks(np.array([t.year for t in dataset["time"].values]), (0.7, 0.15, 0.15))
     months = {t.month for t in dataset["time"].values[training.time_masks["train"]]}
     assert ("season" in features) == (len(months) > 1)  # the independent reason
+
+
+def test_cell_areas_and_fields_of_one_value_where_the_target_is_are_no_default_predictors():
+    """POP's TAREA (cm²) and KMT (60 on every ocean cell) were proposed, and training then
+    refused KMT as not varying (break14 F8); a static field that varies stays a predictor."""
+    dataset = grid_dataset()
+    dataset["tas"][:, :, 0] = np.nan  # "land"
+    depth_index = np.full((4, 6), 60, "i4")
+    depth_index[:, 0] = 0  # differs only where tas is missing
+    dataset["KMT"] = (("lat", "lon"), depth_index)
+    dataset["TAREA"] = (("lat", "lon"), np.ones((4, 6)) * 1e16, {"units": "centimeter^2"})
+    dataset["areacello"] = (("lat", "lon"), np.ones((4, 6)), {"standard_name": "cell_area", "units": "1"})
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == ("pred", "static", "landonly")
+    assert chosen.cell_areas == ("TAREA", "areacello") and chosen.constant == {"KMT": 60.0}
+    assert default_inputs(dataset, "tas", predictors=("KMT",)).predictors == ("KMT",)  # named: used as asked

@@ -101,13 +101,14 @@ def test_a_regional_grid_across_the_seam_is_described_from_its_west_to_its_east_
 
 
 def test_an_oisst_file_is_not_given_its_own_anomaly_as_a_predictor(tmp_path):
-    """info proposed predictors = ["anom", "err", "ice"] for sst (break13 F8)."""
+    """info proposed predictors = ["anom", "err", "ice"] for sst (break13 F8); err, an error
+    estimate of sst, is no predictor either (break14 F10)."""
     from tests.data.test_defaults import _oisst_like
 
     path = tmp_path / "oisst.nc"
     _oisst_like().to_netcdf(path)
     report = describe([str(path)])
-    assert _config(report)["data"]["predictors"] == ["err", "ice"]
+    assert _config(report)["data"]["predictors"] == ["ice"]
     assert ("# left out of the default predictors: anom (the anomaly of sst: its long_name 'Daily sea surface "
             "temperature anomalies'): one is the other less its climatology, so as a predictor of sst it holds sst's "
             "own signal, which would leak into the inputs") in unwrapped_report(report)
@@ -449,7 +450,8 @@ def test_land_corners_missing_under_a_forcing_field_are_judged_by_the_suggested_
     dataset["lat_bnds"][2, 3, :] = np.nan
     dataset["nav_lat"].attrs["bounds"], dataset["nav_lon"].attrs["bounds"] = "lat_bnds", "lon_bnds"
     dataset["tos"][:, 2, 3] = np.nan
-    dataset["rsdt"] = (("time", "y", "x"), np.full(dataset["tos"].shape, 300.0, np.float32), {"units": "W m-2"})
+    rsdt = 300.0 + np.arange(dataset["tos"].size, dtype=np.float32).reshape(dataset["tos"].shape)  # varies
+    dataset["rsdt"] = (("time", "y", "x"), rsdt, {"units": "W m-2"})
     dataset.to_netcdf(tmp_path / "forcing.nc")
     report = describe([str(tmp_path / "forcing.nc")])
     assert "cell corners 'lat_bnds', 'lon_bnds'" in unwrapped_report(report)
@@ -512,9 +514,11 @@ def test_wrf_staggered_winds_are_described_as_off_the_grid_with_no_select_on_the
                                     "(e.g. wrf-python's wrf.destagger)")
 
 
-def test_an_ambiguous_latitude_gives_no_config_rather_than_a_select_on_the_grid(tmp_path):
-    """Two 2-D latitudes on different dims, neither marked staggered: no grid, so no config; before,
-    the config selected south_north = 0 and west_east = 0 and found a 1-D latitude in what was left."""
+def test_of_two_2d_latitudes_the_one_the_variables_name_is_the_grid_and_no_select_is_made_on_it(tmp_path):
+    """Two 2-D latitudes on different dims, neither marked staggered: T2 and SWDOWN name XLAT
+    in their coordinates attribute (CF §5), so that is the grid (refused before, break14 F3);
+    never, as once, a config selecting south_north = 0 and west_east = 0 to find a 1-D
+    latitude in what was left."""
     from tests.grid_files import write_wrf
 
     with xr.open_dataset(write_wrf(tmp_path / "wrfout.nc", staggered=True), decode_times=False) as opened:
@@ -524,10 +528,10 @@ def test_an_ambiguous_latitude_gives_no_config_rather_than_a_select_on_the_grid(
     ambiguous["U"].attrs.pop("stagger")
     ambiguous.to_netcdf(tmp_path / "ambiguous.nc")
     report = describe([str(tmp_path / "ambiguous.nc")])
-    assert "several coordinates look like latitude (XLAT, XLAT_U)" in _summary(report)
-    assert unwrapped_report(report).rstrip().endswith("# No config to start from: several coordinates look like latitude (XLAT, XLAT_U); "
-                                    "give the right one a CF standard_name")
-    assert "select =" not in unwrapped_report(report) and "[data]" not in unwrapped_report(report)
+    assert "latitude  'XLAT' (2-D, in the file)" in _summary(report)
+    data = _config(report)["data"]
+    assert (data["target"], data["predictors"], "select" in data) == ("T2", ["SWDOWN"], False)
+    assert "# not on the latitude-longitude grid, so not predictors: U, V" in report
 
 
 def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
@@ -761,3 +765,28 @@ def test_long_names_beside_long_dimensions_get_a_line_of_their_own_never_broken(
     assert lines[row].split()[-1] == "0%"
     assert lines[row + 1].split("#", 1)[1].strip() == "2 metre temperature"
     assert lines[row + 1].index("2 metre") == lines[row].index("K")  # under the units column
+
+
+def test_info_on_xios_output_finds_one_time_axis_and_proposes_a_config(tmp_path):
+    """NEMO/XIOS: time_counter and time_centered on one dimension are one axis (break14 F2:
+    refused, and time_counter offered for a select of one date)."""
+    from tests.data.test_time_names import _xios_output
+
+    _xios_output(tmp_path / "EXP_1m_grid_T.nc", n_years=2)
+    report = describe(str(tmp_path / "EXP_1m_grid_T.nc"))
+    summary = _summary(report)
+    assert "Time 'time_centered': 2000-01-16 12:00 to 2001-12-16 12:00, monthly, 24 steps" in summary
+    assert "select" not in summary and "several coordinates look like time" not in summary
+    assert _config(report)["data"]["target"] == "tos"
+
+
+def test_info_never_offers_a_date_of_a_time_axis_to_select(tmp_path):
+    """A time axis that is not found (a second, unused one beside it) is no extra dimension
+    to select a date from."""
+    dataset = grid_dataset(n_years=1)
+    dataset = dataset.assign_coords(time_2=("time_2", dataset["time"].values[:2], {"standard_name": "time"}))
+    dataset.to_netcdf(tmp_path / "two.nc")
+    summary = _summary(describe(str(tmp_path / "two.nc")))
+    assert "time: 12 steps on tas, pred, landonly, dated: a time axis (see Time above), not a dimension to select " \
+           "from" in summary
+    assert "select = {time" not in summary

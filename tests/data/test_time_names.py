@@ -1,6 +1,7 @@
 """Time axes named differently in different files (ERA5 from the old CDS: ``time``; from the
 new CDS: ``valid_time``), found by their CF attributes and given one name."""
 
+import json
 import re
 import shlex
 import shutil
@@ -181,3 +182,126 @@ def test_split_blocks_from_old_and_new_cds_files_are_one_axis(tmp_path):
     combined = concat_blocks([train, test], ["train", "test"], sources=["train.nc", "test.nc"])
     assert combined["t2m"].dims[0] == "time" and combined.sizes["time"] == 24
     np.testing.assert_array_equal(combined["t2m"].values[:, 0, 0], np.arange(24))
+
+
+def _xios_month_starts(n_months: int) -> np.ndarray:
+    """Seconds since 1900-01-01 of the first instants of ``n_months`` months from January 2000
+    (proleptic Gregorian, as XIOS counts), and of the month after."""
+    starts = pd.date_range("2000-01-01", periods=n_months + 1, freq="MS")
+    return np.asarray((starts - pd.Timestamp("1900-01-01")).total_seconds())
+
+
+def _xios_output(path, *, n_years=5, counter="centered", named="time_centered", seed=25):
+    """A NEMO monthly file as XIOS writes it: the dimension ``time_counter`` with its own dated
+    coordinate (``axis = "T"``, ``standard_name = "time"``, bounds ``time_counter_bounds``) and
+    ``time_centered(time_counter)`` (the months' middles, bounds ``time_centered_bounds``),
+    ``tos(time_counter, y, x)`` naming ``named`` in its ``coordinates`` with the 2-D
+    ``nav_lat``/``nav_lon``; land 1e20. ``counter``: "centered" (time_counter = time_centered)
+    or "instant" (the months' ends, XIOS's ``time_counter = "instant"``). Returns tos, NaN on land."""
+    rng = np.random.default_rng(seed)
+    edges = _xios_month_starts(12 * n_years)
+    middles = (edges[:-1] + edges[1:]) / 2
+    months = np.tile(np.arange(12), n_years)
+    lat, lon = np.array([-60.0, -20.0, 20.0, 60.0]), np.arange(0.0, 360.0, 60.0)
+    nav_lat, nav_lon = np.meshgrid(lat, lon, indexing="ij")
+    tos = 15 + 5 * np.cos(np.radians(nav_lat)) + 3 * np.sin(2 * np.pi * months / 12)[:, None, None] \
+        + rng.normal(0, 0.5, (months.size, *nav_lat.shape))
+    tos[:, 3, 1:3] = np.nan  # land
+    units = {"units": "seconds since 1900-01-01 00:00:00", "calendar": "gregorian"}
+    bounds = np.stack([edges[:-1], edges[1:]], axis=1)
+    dataset = xr.Dataset(
+        {"tos": (("time_counter", "y", "x"), np.where(np.isnan(tos), 1e20, tos).astype("float32"),
+                 {"standard_name": "sea_surface_temperature", "units": "degC", "_FillValue": np.float32(1e20),
+                  "coordinates": f"{named} nav_lat nav_lon" if named else "nav_lat nav_lon"}),
+         "time_counter_bounds": (("time_counter", "axis_nbounds"), bounds),
+         "time_centered_bounds": (("time_counter", "axis_nbounds"), bounds)},
+        coords={"time_counter": ("time_counter", middles if counter == "centered" else edges[1:],
+                                 {"axis": "T", "standard_name": "time", "bounds": "time_counter_bounds", **units}),
+                "time_centered": ("time_counter", middles, {"standard_name": "time", "bounds": "time_centered_bounds",
+                                                            **units}),
+                "nav_lat": (("y", "x"), nav_lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                "nav_lon": (("y", "x"), nav_lon, {"standard_name": "longitude", "units": "degrees_east"})},
+        attrs={"Conventions": "CF-1.6"},  # NCO reads the coordinates attributes of CF files only
+    )
+    dataset.to_netcdf(path)
+    return tos
+
+
+def _weighted_mse(errors, latitudes):
+    """Area-weighted MSE over the present values of ``errors`` (n_time, 4, 6) on the rows at
+    ``latitudes`` (cells with edges midway, equal longitude widths): weights sin φ₂ − sin φ₁."""
+    edges = np.concatenate([[latitudes[0] - 20], (latitudes[1:] + latitudes[:-1]) / 2, [latitudes[-1] + 20]])
+    weights = np.broadcast_to((np.sin(np.radians(edges[1:])) - np.sin(np.radians(edges[:-1])))[None, :, None],
+                              errors.shape)
+    present = np.isfinite(errors)
+    return float((weights[present] * errors[present] ** 2).sum() / weights[present].sum())
+
+
+def _climatology_test_mse(tos, *, train_years=3, test_year=4):
+    """The monthly climatology of the training years scored on the test year, by hand."""
+    by_month = tos.reshape(-1, 12, *tos.shape[1:])
+    climatology = np.nanmean(by_month[:train_years], axis=0)
+    return _weighted_mse(climatology - by_month[test_year], np.array([-60.0, -20.0, 20.0, 60.0]))
+
+
+def _train_tos(path, run_dir):
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    config = build_config({
+        "data": {"paths": [str(path)], "target": "tos", "predictors": [], "features": ["lat", "season"],
+                 "split_years": {"train": [2000, 2002], "val": [2003, 2003], "test": [2004, 2004]}},
+        "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    return json.loads((run_training(config, run_dir=run_dir).run_dir / "metrics.json").read_text())
+
+
+@pytest.mark.parametrize("counter", [pytest.param("centered", id="time_counter-same-as-time_centered"),
+                                     pytest.param("instant", id="time_counter-at-the-months-ends")])
+def test_xios_output_with_two_time_coordinates_on_one_dimension_trains(tmp_path, counter):
+    """NEMO/XIOS output: time_counter and time_centered on the dimension time_counter are one
+    axis, not two (refused before as "several coordinates look like time", break14 F2); tos
+    names time_centered, so its months are time_centered's whatever time_counter holds."""
+    tos = _xios_output(tmp_path / "EXP_1m_grid_T.nc", counter=counter)
+    opened = open_dataset([tmp_path / "EXP_1m_grid_T.nc"])
+    assert opened["tos"].dims == ("time_centered", "y", "x")
+    assert "time_counter" not in opened.variables and "time_counter_bounds" not in opened.variables
+    assert [(t.year, t.month, t.day) for t in opened["time_centered"].values[:2]] == [(2000, 1, 16), (2000, 2, 15)]
+    metrics = _train_tos(tmp_path / "EXP_1m_grid_T.nc", tmp_path / "run")
+    test = metrics["splits"]["test"]["climatology"]
+    assert test["n_samples"] == 12 * 22  # 24 cells less 2 of land
+    assert test["mse"] == pytest.approx(_climatology_test_mse(tos), rel=1e-5)
+
+
+def test_without_a_name_in_coordinates_the_dated_dimension_is_the_time_axis(tmp_path):
+    """No variable names time_centered: the dimension coordinate's dates (CF §5: every
+    variable's coordinate), here the months' ends, never refused as two axes."""
+    _xios_output(tmp_path / "unnamed.nc", counter="instant", named=None, n_years=1)
+    opened = open_dataset([tmp_path / "unnamed.nc"])
+    assert opened["tos"].dims == ("time_counter", "y", "x") and "time_centered" not in opened.variables
+    assert opened["time_counter"].attrs["bounds"] == "time_counter_bounds" and "time_centered_bounds" not in opened
+
+
+def test_variables_naming_different_time_coordinates_of_one_dimension_are_refused(tmp_path):
+    """An instantaneous field beside a mean, each naming its own dates: never guessed; the
+    ncks lines split the file into copies that each open."""
+    _xios_output(tmp_path / "mixed.nc", n_years=1)
+    with xr.open_dataset(tmp_path / "mixed.nc", decode_cf=False) as raw:
+        mixed = raw.load()
+    mixed["time_instant"] = mixed["time_counter"] + 15 * 86400.0
+    mixed["time_instant"].attrs = {key: value for key, value in mixed["time_counter"].attrs.items()
+                                   if key in ("standard_name", "units", "calendar")}
+    mixed["sos"] = mixed["tos"].copy(data=mixed["tos"].values * 0 + 35).assign_attrs(
+        coordinates="time_instant nav_lat nav_lon", standard_name="sea_surface_salinity", units="1e-3")
+    mixed.to_netcdf(tmp_path / "mixed2.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "mixed2.nc"])
+    message = str(error.value)
+    assert message.startswith("mixed2.nc: dimension 'time_counter' has several time coordinates and the variables name "
+                              "different ones in their coordinates attribute (time_centered: tos; time_instant: sos)")
+    assert message.endswith(f"ncks -v tos {tmp_path}/mixed2.nc {tmp_path}/mixed2_tos.nc; "
+                            f"ncks -v sos {tmp_path}/mixed2.nc {tmp_path}/mixed2_sos.nc")
+    if shutil.which("ncks"):
+        for command in message.split("per time coordinate: ")[1].split("; "):
+            subprocess.run(shlex.split(command), check=True)
+        assert open_dataset([tmp_path / "mixed2_sos.nc"])["sos"].dims[0] == "time_instant"

@@ -1,0 +1,83 @@
+"""Variables that say how well the target's values are known, not what drives them.
+
+Gridded products ship their values with data about them (CF 1.8 §3.4, "ancillary data":
+"measurement uncertainty, … number of observations"): CRU TS has ``stn`` beside ``tmp``, "number
+of stations contributing to each datum" (0 where the value was relaxed to the climatology);
+NOAA OISST ``err``, "Estimated error standard deviation of analysed_sst"; gridded station
+products the number of observations per cell. As a predictor such a variable teaches the
+network the data's sampling, not the physics, so it is left out of the default predictors
+(:mod:`climann.data.defaults`) with a note; named in ``[data] predictors`` it is used.
+
+The rule is kept narrow, so that no physical variable is left out; a variable is ancillary
+to the target when
+
+- the target's ``ancillary_variables`` attribute names it (CF §3.4); or
+- its CF ``standard_name`` ends with a standard name modifier of CF Appendix C that
+  describes another quantity's values: ``number_of_observations``, ``standard_error``,
+  ``detection_minimum``, ``status_flag``; or
+- its ``long_name`` or ``description`` counts stations or observations ("number of
+  stations", "number of observations", "station count", "observation count") or is an
+  error estimate ("error standard deviation", "standard error", "uncertainty").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import xarray as xr
+
+__all__ = ["ancillary_note", "ancillary_reason", "ancillary_relations"]
+
+#: CF Appendix C's standard name modifiers that describe another quantity's values.
+STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detection_minimum", "status_flag")
+
+#: Phrases of a long_name or description that make a variable a count of the data's support
+#: or an estimate of its error (lower case, words separated by single spaces).
+DESCRIPTION_PHRASES = ("number of stations", "number of observations", "station count", "observation count",
+                       "error standard deviation", "standard error", "uncertainty")
+
+
+def _words(text: object) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
+
+
+def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None:
+    """Why ``variable`` is ancillary data of ``target`` (the module's rules), or None.
+
+    Returns
+    -------
+    str or None
+        ``"the target's ancillary_variables name it"``, ``"its standard_name
+        'air_temperature number_of_observations'"`` or ``"its description 'number of stations
+        contributing to each datum'"``.
+    """
+    if str(variable.name) in str(target.attrs.get("ancillary_variables", "")).split():
+        return f"{target.name}'s ancillary_variables name it"
+    standard_name = str(variable.attrs.get("standard_name", ""))
+    if any(standard_name.split()[-1:] == [modifier] for modifier in STANDARD_NAME_MODIFIERS):
+        return f"its standard_name '{standard_name}'"
+    for key in ("long_name", "description"):
+        text = variable.attrs.get(key)
+        if text is not None and any(phrase in _words(text) for phrase in DESCRIPTION_PHRASES):
+            return f"its {key} '{text}'"
+    return None
+
+
+def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) -> dict[str, str]:
+    """Of ``names``, those that are ancillary data of ``target`` → why (:func:`ancillary_reason`)."""
+    found = {}
+    for name in names:
+        reason = ancillary_reason(dataset[name], dataset[target])
+        if reason is not None:
+            found[name] = reason
+    return found
+
+
+def ancillary_note(relations: dict[str, str], target: str) -> str:
+    """One line for the notes of the default predictors: which were left out and why."""
+    shown = ", ".join(f"{name} ({reason})" for name, reason in relations.items())
+    them = "them" if len(relations) > 1 else "it"
+    return (f"left out of the default predictors: {shown}: data about how well {target}'s values are known (CF 3.4 "
+            f"ancillary data: station counts, error estimates), not what drives them, so a network fed {them} learns "
+            f"the data's sampling; name {them} in [data] predictors (--predictors) to use {them} anyway")

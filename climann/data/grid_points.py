@@ -1,0 +1,143 @@
+"""The points a variable lies on, in a file whose grid has more than one set of them.
+
+CESM's ocean model POP2 writes each history file with two pairs of 2-D coordinates on the
+same dimensions ``(nlat, nlon)``: ``TLAT``/``TLONG``, the T points (temperature, salinity, sea
+surface height) and ``ULAT``/``ULONG``, the U points half a cell to the north-east
+(velocities, wind stress: an Arakawa B grid), neither pair with a CF ``standard_name``. Each
+variable names its own pair in its ``coordinates`` attribute (``SST: coordinates = "TLONG
+TLAT time"``, ``UVEL: coordinates = "ULONG ULAT z_t time"``): CF 1.8 §5, a variable's
+auxiliary coordinates are those it names, not every coordinate of the file.
+
+So the grid of a run is its target's points (:func:`on_points_of`):
+
+- the pair that the target names in its ``coordinates``; else the pair with CF standard
+  names (the file says which is its grid); else refused in one line with the ``ncatted`` that
+  gives one pair its standard names;
+- a variable the run uses (a predictor) that names another pair lies elsewhere in every cell,
+  as WRF's staggered winds do (:func:`climann.data.coords.is_staggered`): refused in one line,
+  interpolate it to the target's points first;
+- a variable the run does not name (the predictors chosen from the data, ``climann info``)
+  on another pair is left out, with a note;
+- the other pairs (and their CF bounds) are dropped: the dataset then has one grid.
+
+``climann info``, which has no target yet, takes the pair that most data variables name (POP's
+T points), and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Collection
+
+import xarray as xr
+
+from climann.data.coords import bounds_names, named_coordinates, two_dimensional_candidates
+from climann.data.notes import note_once
+from climann.data.shell import source_and_copy
+from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+#: A pair of 2-D coordinates: (latitude name, longitude name).
+Points = tuple[str, str]
+
+
+def named_points(dataset: xr.Dataset) -> dict[str, Points]:
+    """Each data variable (not bounds) that names a 2-D latitude and longitude of ``dataset`` in
+    its ``coordinates`` attribute → that pair; only when the dataset has several of a kind
+    (:func:`~climann.data.coords.two_dimensional_candidates`), else empty."""
+    candidates = two_dimensional_candidates(dataset)
+    if all(len(candidates.get(kind, [])) < 2 for kind in ("latitude", "longitude")):
+        return {}
+    bounds, found = bounds_names(dataset), {}
+    for name, variable in dataset.data_vars.items():
+        listed = named_coordinates(variable)
+        latitude = [item for item in listed if item in candidates.get("latitude", [])]
+        longitude = [item for item in listed if item in candidates.get("longitude", [])]
+        if name not in bounds and len(latitude) == 1 and len(longitude) == 1:
+            found[str(name)] = (latitude[0], longitude[0])
+    return found
+
+
+def _stated_points(dataset: xr.Dataset) -> Points | None:
+    """The one pair whose latitude and longitude carry CF standard names, or None."""
+    candidates = two_dimensional_candidates(dataset)
+    stated = [[name for name in candidates.get(kind, []) if "standard_name" in dataset[name].attrs]
+              for kind in ("latitude", "longitude")]
+    return (stated[0][0], stated[1][0]) if all(len(names) == 1 for names in stated) else None
+
+
+def _most_named(on: dict[str, Points]) -> Points:
+    """The pair most variables name (the first named of equals)."""
+    return Counter(on.values()).most_common(1)[0][0]
+
+
+def on_points_of(
+    dataset: xr.Dataset, target: str | None, *, used: Collection[str] | None = None,
+    points: Points | None = None, where: str = "the file",
+) -> tuple[xr.Dataset, Points | None]:
+    """``dataset`` with one set of 2-D points, its target's, as the module says.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file (or the files combined), lazy.
+    target : str or None
+        The run's target; None: the pair most data variables name (``climann info``).
+    used : collection of str, optional
+        The variables the run uses (target, predictors …); None: predictors not chosen yet,
+        so the variables on other points are left out rather than refused.
+    points : (str, str), optional
+        The target's pair as found in another file (a file without the target).
+    where : str
+        The file's name, for messages.
+
+    Returns
+    -------
+    (xarray.Dataset, (str, str) or None)
+        The dataset with the other pairs, their bounds and the unused variables on them
+        dropped, and the pair kept; as given, with None, when it has one set of points.
+
+    Raises
+    ------
+    ClimannError
+        If the target names no pair and none has CF standard names (with the ``ncatted``
+        line), or a used variable names another pair than the target's.
+    """
+    on = named_points(dataset)
+    if not on and _stated_points(dataset) is None:
+        return dataset, None
+    if target is not None and target in on:
+        points = on[target]
+    elif points is None or points[0] not in dataset.variables:
+        points = _stated_points(dataset) or (_most_named(on) if on and (target is None or target not in dataset)
+                                             else None)
+    if points is None:
+        raise ClimannError(_unnamed_message(dataset, target, where))
+    elsewhere = {name: pair for name, pair in on.items() if pair != points}
+    refused = [name for name in elsewhere if used is not None and name in used]
+    if refused:
+        name = refused[0]
+        raise ClimannError(
+            f"variable '{name}' lies on other points than the target's: its coordinates attribute names "
+            f"{' and '.join(elsewhere[name])}, the target's {' and '.join(points)} (a staggered grid, as POP's U and T "
+            f"points); interpolate it to the target's points first (e.g. with xESMF), or choose another variable")
+    if elsewhere:
+        whose = f"the target '{target}'" if target is not None else "most variables"
+        note_once(_log, logging.INFO, f"{where}: left out, on other points than {whose} ({' and '.join(points)}): "
+                  + "; ".join(f"{name} ({' and '.join(pair)})" for name, pair in elsewhere.items()))
+    others = {name for kind in two_dimensional_candidates(dataset).values() for name in kind} - set(points)
+    bounds = {str(dataset[name].attrs["bounds"]) for name in others if "bounds" in dataset[name].attrs}
+    dropped = [name for name in (*elsewhere, *others, *bounds) if name in dataset.variables]
+    return dataset.drop_vars(dropped), points
+
+
+def _unnamed_message(dataset: xr.Dataset, target: str | None, where: str) -> str:
+    """Why the target's points are not known, with the ``ncatted`` line that says which pair is the grid."""
+    candidates = two_dimensional_candidates(dataset)
+    latitude, longitude = candidates["latitude"][0], candidates.get("longitude", ["LON"])[0]
+    return (f"{where}: several 2-D coordinates look like latitude ({', '.join(candidates['latitude'])}) and "
+            f"'{target}' names none of them in its coordinates attribute, nor does any carry a CF standard_name; say "
+            f"which are its points, e.g. ncatted -a standard_name,{latitude},o,c,latitude -a standard_name,"
+            f"{longitude},o,c,longitude {source_and_copy(dataset)}")

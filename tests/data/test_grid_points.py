@@ -1,0 +1,161 @@
+"""A grid with two sets of points (CESM POP's T and U points): each variable's coordinates
+attribute names its own (CF 1.8 §5); a run's grid is its target's (climann/data/grid_points.py)."""
+
+import json
+import shlex
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.info import describe
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from tests.conftest import unwrapped_report
+
+#: The T points' rows and columns: a regular grid (areas by hand below), cells 18° × 30°.
+T_LATITUDES = np.arange(-81.0, 82.0, 18.0)
+T_LONGITUDES = np.arange(0.0, 360.0, 30.0)
+N_YEARS = 6
+DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] * N_YEARS, dtype=float)
+
+
+def _pop_history(path, *, named=True, seed=18):
+    """A POP2 history file as CESM writes it: SST and SSH on the T points (``coordinates =
+    "TLONG TLAT time"``), UVEL on the U points half a cell north-east (``"ULONG ULAT z_t
+    time"``), 2-D TLAT/TLONG/ULAT/ULONG without standard_name, TAREA in cm², the static depth
+    index KMT, time stamped at the months' ends with ``time_bound``, noleap, land 9.96921e36.
+    Returns SST (n_time, n_lat, n_lon), NaN on land."""
+    rng = np.random.default_rng(seed)
+    t_lat, t_lon = np.meshgrid(T_LATITUDES, T_LONGITUDES, indexing="ij")
+    land = (t_lon > 60) & (t_lon < 130) & (t_lat > -30)
+    month = np.tile(np.arange(12), N_YEARS)
+    sst = 15 + 12 * np.cos(np.radians(t_lat))[None] + 4 * np.sin(np.radians(t_lat))[None] \
+        * np.cos(2 * np.pi * month / 12)[:, None, None] + rng.normal(0, 0.7, (month.size, *t_lat.shape))
+    ssh = 10 * (sst - 10) + rng.normal(0, 5, sst.shape)
+    sst[:, land], ssh[:, land] = np.nan, np.nan
+    fill = {"_FillValue": np.float32(9.96921e36)}
+    edges = 365.0 + np.concatenate([[0.0], np.cumsum(DAYS)])
+    time_units = {"units": "days since 0000-01-01 00:00:00", "calendar": "noleap"}
+    t_coordinates = {"coordinates": "TLONG TLAT time"} if named else {}
+    dims = ("time", "nlat", "nlon")
+    dataset = xr.Dataset(
+        {"SST": (dims, sst.astype("f4"), {"long_name": "Surface Potential Temperature", "units": "degC",
+                                          **t_coordinates, **fill}),
+         "SSH": (dims, ssh.astype("f4"), {"long_name": "Sea Surface Height", "units": "centimeter", **t_coordinates,
+                                          **fill}),
+         "UVEL": (("time", "z_t", *dims[1:]), np.repeat(ssh[:, None] * 0.1, 2, axis=1).astype("f4"),
+                  {"long_name": "Velocity in grid-x direction", "units": "centimeter/s",
+                   "coordinates": "ULONG ULAT z_t time", **fill}),
+         "TAREA": (dims[1:], np.cos(np.radians(t_lat)) * 1e16, {"long_name": "area of T cells",
+                                                                 "units": "centimeter^2"}),
+         "KMT": (dims[1:], np.where(land, 0, 60).astype("i4"), {"long_name": "k Index of Deepest Grid Cell on T "
+                                                                             "Grid"}),
+         "time_bound": (("time", "d2"), np.stack([edges[:-1], edges[1:]], axis=1), time_units)},
+        coords={"time": ("time", edges[1:], {"bounds": "time_bound", **time_units}),
+                "z_t": ("z_t", [500.0, 1500.0], {"units": "centimeters", "positive": "down"}),
+                "ULONG": (dims[1:], t_lon + 15, {"long_name": "array of u-grid longitudes", "units": "degrees_east"}),
+                "ULAT": (dims[1:], t_lat + 9, {"long_name": "array of u-grid latitudes", "units": "degrees_north"}),
+                "TLONG": (dims[1:], t_lon, {"long_name": "array of t-grid longitudes", "units": "degrees_east"}),
+                "TLAT": (dims[1:], t_lat, {"long_name": "array of t-grid latitudes", "units": "degrees_north"})},
+        attrs={"Conventions": "CF-1.0", "source": "CCSM POP2, the CCSM Ocean Component"},
+    )
+    for name in ("SST", "SSH", "UVEL", "TAREA", "KMT"):  # as POP writes them: xarray would list every coordinate
+        dataset[name].encoding["coordinates"] = dataset[name].attrs.pop("coordinates", None)
+    dataset.to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("time", "z_t", "TAREA", *dataset.coords)})
+    return sst
+
+
+def _climatology_test_mse(sst):
+    """The monthly climatology of years 1–4 scored on year 6, area-weighted by hand: T cells
+    with edges midway between the rows (clipped at ±90°), equal widths: sin φ₂ − sin φ₁."""
+    edges = np.clip(np.concatenate([[T_LATITUDES[0] - 9], T_LATITUDES + 9]), -90, 90)
+    by_month = sst.reshape(N_YEARS, 12, *sst.shape[1:])
+    errors = np.nanmean(by_month[:4], axis=0) - by_month[5]
+    weights = np.broadcast_to(np.diff(np.sin(np.radians(edges)))[None, :, None], errors.shape)
+    present = np.isfinite(errors)
+    return float((weights[present] * errors[present] ** 2).sum() / weights[present].sum()), int(present.sum())
+
+
+def _train(path, run_dir, target, predictors, **data):
+    config = build_config({
+        "data": {"paths": [str(path)], "target": target, "predictors": predictors, "features": ["lat", "season"],
+                 "split_years": {"train": [1, 4], "val": [5, 5], "test": [6, 6]}, **data},
+        "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    return run_training(config, run_dir=run_dir).run_dir
+
+
+def test_a_pop_history_file_trains_on_its_targets_points(tmp_path):
+    """SST names TLONG TLAT: those are its grid, though ULAT/ULONG look like latitude and
+    longitude too (refused before: "several coordinates look like latitude", break14 F3)."""
+    sst = _pop_history(tmp_path / "pop.h.nc")
+    run_dir = _train(tmp_path / "pop.h.nc", tmp_path / "run", "SST", ["SSH"])
+    climatology = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["climatology"]
+    mse, n_values = _climatology_test_mse(sst)
+    assert climatology["n_samples"] == n_values == 12 * 106  # 120 cells less 14 of land
+    assert climatology["mse"] == pytest.approx(mse, rel=1e-5)
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        assert {"TLAT", "TLONG"} <= set(predictions.coords) and "ULAT" not in predictions.variables
+
+
+def test_a_variable_on_other_points_is_refused_as_a_predictor(tmp_path):
+    """UVEL lies half a cell north-east of SST in every cell (a B grid): used at SST's points
+    without a word before (break14 F8)."""
+    _pop_history(tmp_path / "pop.h.nc")
+    with pytest.raises(ClimannError) as error:
+        _train(tmp_path / "pop.h.nc", tmp_path / "run", "SST", ["SSH", "UVEL"], select={"z_t": 500.0})
+    assert str(error.value) == (
+        "variable 'UVEL' lies on other points than the target's: its coordinates attribute names ULAT and ULONG, the "
+        "target's TLAT and TLONG (a staggered grid, as POP's U and T points); interpolate it to the target's points "
+        "first (e.g. with xESMF), or choose another variable")
+
+
+def test_a_variable_on_the_u_points_trains_on_them(tmp_path):
+    _pop_history(tmp_path / "pop.h.nc")
+    run_dir = _train(tmp_path / "pop.h.nc", tmp_path / "run", "UVEL", [], select={"z_t": 500.0})
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        assert {"ULAT", "ULONG"} <= set(predictions.coords) and "TLAT" not in predictions.variables
+        np.testing.assert_allclose(predictions["ULAT"].values[:, 0], T_LATITUDES + 9)
+
+
+def test_info_on_a_pop_file_proposes_a_config_without_constants_areas_or_other_points(tmp_path):
+    """info refused the file, and after a standard_name fix proposed KMT and TAREA as predictors
+    and then refused its own choice (break14 F3, F8)."""
+    _pop_history(tmp_path / "pop.h.nc")
+    report = unwrapped_report(describe(str(tmp_path / "pop.h.nc")))
+    data = tomllib_loads(report)["data"]
+    assert (data["target"], data["predictors"]) == ("SST", ["SSH"])
+    assert "latitude  'TLAT' (2-D, in the file)" in report
+    assert ("points    'TLAT' and 'TLONG', those most variables name in their coordinates attribute; other points: "
+            "UVEL on ULAT and ULONG, left out here") in report
+    assert "# left out of the default predictors: TAREA, the cells' areas" in report
+    assert "# left out of the default predictors: KMT (= 60), one value wherever 'SST' is present" in report
+
+
+def tomllib_loads(report):
+    import tomllib
+
+    return tomllib.loads(report)
+
+
+def test_a_target_that_names_no_points_is_refused_with_an_ncatted_that_works(tmp_path):
+    """Without the coordinates attributes nothing says which pair is SST's: refused in one
+    line whose ncatted gives the T points their CF standard names, after which it trains."""
+    sst = _pop_history(tmp_path / "pop.h.nc", named=False)
+    with pytest.raises(ClimannError) as error:
+        _train(tmp_path / "pop.h.nc", tmp_path / "run", "SST", ["SSH"])
+    fixed = tmp_path / "pop.h_fixed.nc"
+    assert str(error.value) == (
+        "pop.h.nc: several 2-D coordinates look like latitude (TLAT, ULAT) and 'SST' names none of them in its "
+        "coordinates attribute, nor does any carry a CF standard_name; say which are its points, e.g. ncatted -a "
+        f"standard_name,TLAT,o,c,latitude -a standard_name,TLONG,o,c,longitude {tmp_path}/pop.h.nc {fixed}")
+    if not shutil.which("ncatted"):
+        pytest.skip("NCO's ncatted is not installed")
+    subprocess.run(shlex.split(str(error.value).split("e.g. ")[1]), check=True)
+    run_dir = _train(fixed, tmp_path / "run_fixed", "SST", ["SSH"])
+    climatology = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["climatology"]
+    assert climatology["mse"] == pytest.approx(_climatology_test_mse(sst)[0], rel=1e-5)
