@@ -27,6 +27,14 @@ COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), (
 COMPACT_PRIORITY = ("rmse", "acc", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
 #: A sentence below a figure's link in report.md, by file name.
 FIGURE_CAPTIONS = {
+    "area_mean_series.png": (
+        "Area-weighted mean (on a grid of one cell, its values) of each time step over the cells where the truth "
+        "and the network are present "
+        "(black: truth). Each baseline is compared with the truth on the cells where it has a value too: its "
+        "line lies above or below the truth's by the area mean of its error there (lower panel), so a baseline "
+        "missing at some cells (persistence where sea ice has just melted, the climatology at cells the training "
+        "years never saw) is not drawn off by the climate of the cells it lacks."
+    ),
     "anomaly_correlation_test.png": (
         "Anomaly correlation over the test block: at each grid cell, the correlation over the block's time steps "
         "of the network's and the truth's anomalies from the training years' climatology (1: every departure "
