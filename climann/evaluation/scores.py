@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
+from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
 from climann.evaluation.metrics import mean_anomaly_correlation, nanmean_over_time, temporal_anomaly_correlation
 from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anomaly_correlations: re-exported)
     ScoreSums,
@@ -257,19 +258,6 @@ def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) ->
     network's values scored in each block."""
     return [{"split": block, "model": name, "n_samples": 0, "of": int(count), "reason": reason}
             for block, count in network_counts.items()]
-
-
-def persistence_left_out_reason(storage: str = "") -> str:
-    """Why persistence was not computed at all: an irregular time axis, named as the time's
-    storage when that is the cause (``storage``: :attr:`climann.data.layout.GridLayout.time_storage`,
-    float32 stamps too coarse for their step). (A ``sample_fraction`` no longer is: it thins
-    the training block only, where persistence is scored on the values whose previous step was
-    sampled.)"""
-    from climann.data.time_axis import coarse_storage_text
-
-    if storage:
-        return f"the time axis has no regular step: {coarse_storage_text(storage)}"
-    return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"
 
 
 def note_text(note: Mapping) -> str:

@@ -35,14 +35,14 @@ from climann.errors import ClimannError
 from climann.evaluation.baselines import (
     LinearRegression,
     climatology_prediction,
-    is_regular,
-    persistence_gap,
+    persistence_left_out,
+    persistence_left_out_reason,
     persistence_prediction,
     season_name,
 )
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.scores import persistence_left_out_reason, whole_grid_sums
+from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.seasons import is_sub_annual, season_index
 from climann.model import (
     History,
@@ -247,8 +247,7 @@ def gridded_predictions(
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
-    if (persistence and "persistence" in baselines and is_regular(layout.time.values)
-            and persistence_gap(layout.time.values, layout.time_bounds) is None):
+    if persistence and "persistence" in baselines and persistence_left_out(layout) is None:
         predictions["persistence"] = persistence_prediction(truth, layout.time.values)
     return truth, predictions
 
@@ -282,7 +281,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
-        left_out["persistence"] = (persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
+        left_out["persistence"] = (persistence_left_out(layout, lags=config.data.lags)
                                    or persistence_left_out_reason(layout.time_storage))
     reference = anomaly_reference(predictions, truth, data)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
