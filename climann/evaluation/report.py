@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.evaluation.scores import note_lines, score_note_lines
+from climann.evaluation.seasons import SEASONS
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
@@ -422,6 +423,9 @@ def group_tables(metrics: dict) -> list[str]:
         lines += [f"## The {block} block by {title}", "",
                   "| " + " | ".join([title, "model", *header]) + " |", "|" + "---|" * (len(header) + 2)]
         lines += ["| " + " | ".join(row) + " |" for row in rows] + [""]
+        if key == "seasons" and (absent := [season for season in SEASONS if season not in groups]):
+            listed = absent[0] if len(absent) == 1 else ", ".join(absent[:-1]) + " and " + absent[-1]
+            lines += [f"Not scored: {listed}, which the data hold no time step of.", ""]
         if key == "regions":
             lines += [f"- {_region_label(name, definitions.get(name, {}))}" for name in groups] + [""]
     empty = [name for name, definition in definitions.items() if not definition.get("n_cells")]

@@ -43,7 +43,7 @@ from climann.evaluation.baselines import (
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.scores import whole_grid_sums
-from climann.evaluation.seasons import is_sub_annual, season_index
+from climann.evaluation.seasons import axis_seasons, is_sub_annual, season_index
 from climann.model import (
     History,
     Network,
@@ -348,7 +348,7 @@ def grid_metrics(
     return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                        mode=mode, season=season_name(times, known_step=layout.known_time_step), regions=regions,
                        n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
-                       have_climatology=climatology is not None)
+                       have_climatology=climatology is not None, seasons=axis_seasons(times))
 
 
 def run_training(

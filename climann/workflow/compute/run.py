@@ -61,7 +61,7 @@ from climann.evaluation.baselines import (
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
-from climann.evaluation.seasons import is_sub_annual
+from climann.evaluation.seasons import axis_seasons, is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.model import History, Network
 from climann.workflow.preparation import (
@@ -320,6 +320,7 @@ def evaluate_distributed(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
         season=season_name(layout.time.values), regions=every_region, n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
+        seasons=axis_seasons(layout.time.values),
     )
     if own_data:
         metrics.update(scored_steps_record(source, config))
