@@ -67,6 +67,9 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
         pytest.param(["--config", "/nonexistent/climann.toml"], "config file not found", id="missing-config"),
         pytest.param(["--epochs", "0"], "epochs must be ≥ 1", id="bad-value"),
         pytest.param(["--activation", "relux"], "relux", id="bad-activation"),
+        pytest.param(["--set", "evaluation.climatology_window_days=60"],
+                     r"climatology_window_days must be an odd number of days from 1 to 359 .*got 60: e\.g\. 61",
+                     id="even-climatology-window"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(tiny_sample, tmp_path, capfd, monkeypatch, arguments, message):

@@ -23,7 +23,7 @@ and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
   so that every route (in memory, streamed, on a cluster, ``info``) reads the same values;
 - not a temperature difference: ``units_metadata = "temperature: difference"`` (CF-1.11
   §3.1.2), ``cell_methods`` of a standard deviation or a range (:data:`DIFFERENCE_METHODS`), or,
-  when it does not say ``on_scale``, a variable called an anomaly
+  when it does not say ``on_scale``, a variable called an anomaly, a change or a difference
   (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code;
 - nor a flag variable (``flag_values`` or ``flag_masks``, CF-1.8 §3.5), whose values are
   classes whatever units it carries (a ``frozen`` 0/1 made from a ``tas`` keeps its ``K``);
@@ -159,6 +159,12 @@ class BelowAbsoluteZero:
 #: into an output file.
 BELOW_ABSOLUTE_ZERO_KEY = "climann_below_absolute_zero"
 
+#: How far below absolute zero (in the variable's units) a few values may lie and still be
+#: temperature differences (a warming hole's −0.3 K in a change field): the warning then also
+#: gives the ``units_metadata`` that keeps them. Anomalies of monthly and daily means stay
+#: within ±30 K; HadISST's −1000 °C and packed fills do not.
+ANOMALY_AT_MOST = 30.0
+
 
 def _fix(name: str, variable: xr.DataArray, zero: float, high: float | None) -> str:
     """The ``-a`` of ``ncatted`` that makes absolute zero the lowest valid value: ``valid_min``
@@ -206,6 +212,9 @@ def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np
     hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
     fixes = [*([found.fix] if below else []), *([found.fix_at_zero] if at and found.fix_at_zero else [])]
     said = f"; to say so in the file: {ncatted_command(fixes, files)}" if fixes else ""
+    if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
+        difference = ncatted_command([f"-a units_metadata,{name},o,c,'temperature: difference'"], files)
+        said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference}"
     return (
         f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}, {side} absolute "
         f"zero ({zero:g} {units}), which no {'measured or modelled ' if at else ''}temperature can be, so they are "

@@ -9,8 +9,10 @@ nothing needs to be guessed; the calendar of the first file with more than one t
 - names of one calendar (CF-1.8 §4.4.1: ``gregorian`` is ``standard``, ``365_day`` is
   ``noleap``, ``366_day`` is ``all_leap``) are one calendar, silently;
 - ``standard`` and ``proleptic_gregorian`` agree for dates from 1582-10-15 on (CF-1.8
-  §4.4.1: they differ only before the Gregorian reform): dates from then on are relabelled
-  in the series' calendar, with a warning;
+  §4.4.1: they differ only before the Gregorian reform): a file whose dates all lie from then
+  on is relabelled in the series' calendar, with a warning; the series' calendar is that of
+  the files reaching before the reform when they share one (a proleptic_gregorian past1000
+  run beside a standard historical one), else the first series file's;
 - a file with a single time step whose variables are in no other file (an ERA5-style
   land-sea mask with ``time = 1`` next to model data), beside a series, is a static field
   in whatever calendar (the series' own too): its time is dropped, with a warning naming
@@ -120,12 +122,25 @@ def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
 
 
 def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
+    # align_on chooses the days of a 360_day year; between other calendars it has no role
+    align = ", align_on=..." if "360_day" in (series.calendar, other.calendar) else ""
     return ClimannError(
         f"{series.path.name} uses the {series.calendar} calendar and {other.path.name} the {other.calendar} "
         f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first (xarray's Dataset.convert_calendar('{series.calendar}', align_on=...), or cdo "
+        f"first (xarray's Dataset.convert_calendar('{series.calendar}'{align}), or cdo "
         f"setcalendar,{series.calendar} when its dates are all valid {series.calendar} dates)"
     )
+
+
+def _series_calendar(series: _FileCalendar, infos: Sequence[_FileCalendar]) -> str:
+    """The calendar the combined series is read in: the first series file's, except where files in
+    the standard and the proleptic Gregorian calendar meet and only those in one of the two reach
+    before 1582-10-15: theirs, since the others' dates are the same in both (a PMIP past1000 run in
+    proleptic_gregorian beside a historical run in standard)."""
+    if series.calendar not in _GREGORIAN:
+        return series.calendar
+    before = {info.calendar for info in infos if info.calendar in _GREGORIAN and not _after_reform(info.times)}
+    return before.pop() if len(before) == 1 else series.calendar
 
 
 def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]) -> CalendarPlan:
@@ -156,6 +171,9 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
         return CalendarPlan("standard")
     statics = [_is_static(info, infos) for info in infos]
     series = next((info for info in infos if len(info.times) > 1), infos[statics.index(False)])
+    calendar = _series_calendar(series, [info for info, is_static in zip(infos, statics) if not is_static])
+    if calendar != series.calendar:  # the series read in the calendar of the files reaching before 1582
+        series = next(info for info in infos if info.calendar == calendar and not _after_reform(info.times))
     relabelled, static = set(), set()
     for info, is_static in zip(infos, statics):
         if is_static:
@@ -167,9 +185,7 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
             )
         elif info.calendar == series.calendar:
             continue
-        elif {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times) and _after_reform(
-            series.times
-        ):
+        elif {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times):
             relabelled.add(os.path.realpath(info.path))
             _log.warning(
                 "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are "

@@ -276,8 +276,20 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     table = _table(rows)
     start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
     last = REPORT_WIDTH - 2  # after "# "
-    table = [line if len(line) <= last or last - 1 <= start + 8 else line[: last - 1].rstrip() + "…" for line in table]
-    return "\n".join([header, *table])
+    if last - 1 > start + 8:
+        table = [line if len(line) <= last else line[: last - 1].rstrip() + "…" for line in table]
+        return "\n".join([header, *table])
+    # no room beside the dimensions: each long name on a line of its own under its row's units, never
+    # broken between words by the report's wrapping (ERA5's "2 metre temperature" read as "2" missing)
+    table = _table([row[:-1] for row in rows])
+    indent = " " * table[0].index("units")
+    lines = [header, table[0]]
+    for line, row in zip(table[1:], rows[1:], strict=True):
+        lines.append(line)
+        if row[-1]:
+            below = indent + row[-1]
+            lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
+    return "\n".join(lines)
 
 
 def _spacing_text(steps: np.ndarray) -> str:

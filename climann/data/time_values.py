@@ -33,6 +33,7 @@ makes the values no dates: both are refused in one line saying what to give inst
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import cftime
@@ -250,27 +251,51 @@ def days_early(value: float, units: str) -> float:
                  - cftime.date2num(mixed, "days since 1-1-1", "proleptic_gregorian"))
 
 
+def misdating(days: Sequence[float]) -> str:
+    """How the other reading would date the stamps, from :func:`days_early` of several of them:
+    "2 days early", "4 to 9 days late", or "from 1 day early to 9 days late" for stamps on both
+    sides of 1582-10-15 (the readings differ by 10 days more after the switch) or of a
+    century year that only the Julian calendar makes a leap year."""
+
+    def text(value: float) -> str:
+        count = abs(value)
+        side = "early" if value > 0 else "late"
+        return f"{count:g} day{'' if count == 1 else 's'} {side}"
+
+    low, high = min(days), max(days)
+    if low == high:
+        return text(high)
+    if low < 0 < high:
+        return f"from {text(high)} to {text(low)}"
+    nearer, farther = sorted((low, high), key=abs)
+    return f"{abs(nearer):g} to {text(farther)}"
+
+
 def _month_start(date: cftime.datetime) -> bool:
     return (date.day, date.hour, date.minute, date.second, date.microsecond) == (1, 0, 0, 0, 0)
 
 
-def early_reference_message(name: str, units: str, calendar: str, *, proleptic: bool, days: float) -> str:
+def early_reference_message(
+    name: str, units: str, calendar: str, *, proleptic: bool, days: float | Sequence[float]
+) -> str:
     """One line on a pre-1582 reference date in a mixed calendar: why the dates are ambiguous
-    (CF §4.4.1), the ``days`` that the two readings differ by (see :func:`days_early`) and
-    the ``ncatted`` line that names the arithmetic the file was written with."""
+    (CF §4.4.1), the ``days`` that the two readings differ by (see :func:`days_early`; one
+    value, or one per stamp checked: :func:`misdating`) and the ``ncatted`` line that names the
+    arithmetic the file was written with."""
+    shift = misdating([days] if isinstance(days, int | float) else list(days))
     reference = _SINCE.sub("", units).strip()
     fix = f"`ncatted -a calendar,{name},o,c,proleptic_gregorian {COMMAND_FILES_PLACEHOLDER}`"
     if proleptic:
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, where dates "
             f"before 1582-10-15 are Julian (CF §4.4.1), but its stamps fall on the first of each month only when "
-            f"counted in the proleptic Gregorian calendar (read as written, each would be dated {days:g} days "
-            f"early, in the month before): say so in the file, {fix}"
+            f"counted in the proleptic Gregorian calendar (read as written, each would be dated {shift}, "
+            f"in another month): say so in the file, {fix}"
         )
     return (
         f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, where dates before "
         f"1582-10-15 are Julian (CF §4.4.1); files written with proleptic Gregorian arithmetic (e.g. the old "
-        f"NCEP/NCAR reanalysis) are then dated {days:g} days early; if this file is one, {fix}"
+        f"NCEP/NCAR reanalysis) are then dated {shift}; if this file is one, {fix}"
     )
 
 
@@ -302,5 +327,7 @@ def early_reference_problem(name: str, values: np.ndarray, units: str, calendar:
     if reading == "standard":
         return None, False
     proleptic = reading == "proleptic_gregorian"
-    days = days_early(float(values[0]), units) if values.size else 0.0
+    # the first stamp, the last and evenly between: the shift changes in 1582 and at century years
+    checked = np.unique(np.linspace(0, values.size - 1, min(values.size, 25)).round().astype(int))
+    days = [days_early(float(values[index]), units) for index in checked] or [0.0]
     return early_reference_message(name, units, calendar, proleptic=proleptic, days=days), proleptic

@@ -34,7 +34,7 @@ import datetime
 import logging
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -562,11 +562,18 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
 _IRI_SCALE = re.compile(r"(?:kelvin|celsius|fahrenheit)_scale", re.IGNORECASE)
 
 
+#: Words of a name, ``standard_name`` or ``long_name`` that make a variable a difference from a
+#: reference: an anomaly (CF's ``..._anomaly`` names, ``tas_anom``), a change or difference
+#: ("temperature change relative to 1850-1900", as IPCC AR6 and CMIP scenario deltas are
+#: named), a departure from normal (NOAA CPC's word).
+DIFFERENCE_WORDS = re.compile(r"anom|\bchange|\bdifference|\bdeparture|relative to", re.IGNORECASE)
+
+
 def described_as_anomaly(variable: str, attrs: Mapping) -> bool:
-    """Whether the name, ``standard_name`` (CF's ``..._anomaly`` names) or ``long_name``
-    calls the variable an anomaly."""
+    """Whether the name, ``standard_name`` or ``long_name`` calls the variable an anomaly, a
+    change or a difference from a reference (:data:`DIFFERENCE_WORDS`)."""
     described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
-    return bool(re.search(r"anom", f"{variable} {described}", re.IGNORECASE))
+    return bool(DIFFERENCE_WORDS.search(f"{variable} {described}"))
 
 
 def _temperature_conversion(
@@ -597,9 +604,9 @@ def _temperature_conversion(
     fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
     if described_as_anomaly(variable, attrs):
         raise ClimannError(
-            f"'{variable}' is called an anomaly but is in '{units}' with no units_metadata saying whether it is a "
-            f"temperature difference; converting it to '{to}' needs to know: if it is one, mark it ({fix}), "
-            "else set units_metadata = 'temperature: on_scale'"
+            f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying "
+            f"whether it is a temperature difference; converting it to '{to}' needs to know: if it is one, "
+            f"mark it ({fix}), else set units_metadata = 'temperature: on_scale'"
         )
     return Conversion(on_scale.scale, on_scale.offset, (
         "assumed a temperature on the scale (with the offset): units_metadata does not say; if it is a "
@@ -613,7 +620,7 @@ def _present(units: object) -> bool:
 
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
-    time_bounds: xr.DataArray | None = None, reference_method: str | None = None,
+    time_bounds: xr.DataArray | None = None, reference_method: str | None = None, values_checked: bool = False,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
@@ -642,6 +649,10 @@ def convert_variable(
         The CF bounds of the variable's time (section 7.1), for totals over time cells.
     reference_method : str, optional
         The ``cell_methods`` of the reference's values (their time part is read).
+    values_checked : bool
+        Whether the caller compares the variable's values with the reference's when it has no
+        units and the reference has (:func:`climann.data.unitless_values.check_unitless_values`,
+        which refuses or warns): then it is returned without the warning.
 
     Returns
     -------
@@ -660,6 +671,8 @@ def convert_variable(
     """
     units = variable.attrs.get("units")
     if not _present(units) and not _present(to):
+        return variable
+    if not _present(units) and values_checked:
         return variable
     if not _present(units) or not _present(to):
         missing, other = (where, f"{reference} has '{to}'") if _present(to) else (reference, f"{where} has '{units}'")
@@ -981,11 +994,13 @@ def _in_time_units(units: str, hours: float) -> str | None:
 
 def convert_dataset(
     dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str,
-    cell_methods: Mapping[str, str] | None = None,
+    cell_methods: Mapping[str, str] | None = None, values_checked: Collection[str] = (),
 ) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
     as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
-    and the reference's ``cell_methods`` of each variable, for totals over time cells. The
+    and the reference's ``cell_methods`` of each variable, for totals over time cells;
+    ``values_checked``: the variables whose values the caller compares with the reference's
+    when they have no units (:func:`convert_variable`). The
     messages about a variable name its own files (:func:`climann.data.sources.variable_where`),
     ``where`` (the files of the whole set) when they are not recorded."""
     import dask
@@ -1000,7 +1015,8 @@ def convert_dataset(
             bounds = bounds.compute()  # a copy: the dataset keeps its lazy bounds
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=variable_where(dataset[name], where),
-                               reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name))
+                               reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name),
+                               values_checked=name in values_checked)
         for name, to in units.items() if name in dataset.data_vars
     }
     return dataset.assign(converted) if converted else dataset

@@ -22,7 +22,6 @@ import numpy as np
 
 from climann.data.features import days_in_year
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions
-from climann.evaluation.metrics import nanmean_over_time
 
 if TYPE_CHECKING:
     from climann.data.layout import GridLayout
@@ -354,13 +353,186 @@ def climatology_days(times: np.ndarray, calendar: str) -> np.ndarray:
     return np.where(own == other, days, np.round(days * other / own).astype(np.int64))
 
 
-def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:
-    """The training years' mean at each cell for each time of year (the climatology baseline's).
+#: WeatherBench 2's window over the days of the year (``scripts/compute_climatology.py``
+#: ``--window_size``, default 61; Rasp et al. 2024, §"Climatology"): the default of
+#: ``[evaluation] climatology_window_days``.
+CLIMATOLOGY_WINDOW_DAYS = 61
 
-    clim[k − 1, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = k }, key the
-    calendar month (12 rows), for daily data the day of year (366 rows), for pentads and weeks
-    the window of the year, for sub-daily data the day of year and time of day (366 · steps a
-    day rows), by the axis's nominal step (see :func:`climatology_keys`); NaN where no
+
+def climatology_window_weights(window_days: int) -> np.ndarray:
+    """WeatherBench 2's triangular weights of a window of ``window_days`` days centred on a day.
+
+    w_k = 1 − |k| / h for k = −h … h, h = (``window_days`` − 1) / 2: 1 on the day itself,
+    falling linearly to 0 at ±h days (so a 61-day window gives weight to the 59 days within
+    ±29 days, and a 3-day window, 0 1 0, smooths nothing). ``window_days`` = 1 gives the one
+    weight w₀ = 1 (no smoothing; WeatherBench 2's formula would give 0/0). Source:
+    WeatherBench 2 ``weatherbench2/utils.py`` ``create_window_weights`` (odd sizes only).
+
+    Parameters
+    ----------
+    window_days : int
+        Odd, ≥ 1.
+
+    Returns
+    -------
+    ndarray, shape (window_days,)
+        w_{−h} … w_h.
+    """
+    half = (window_days - 1) // 2
+    if half == 0:
+        return np.ones(1)
+    return 1.0 - np.abs(np.arange(-half, half + 1)) / half
+
+
+def is_smoothed(per: str) -> bool:
+    """Whether a climatology taken per ``per`` (:attr:`ClimatologyKeys.per`) is smoothed over
+    the days of the year (:func:`climatology_from_sums`): per day of year, and per day of year
+    and hour. Calendar months (WMO's normals) and windows of the year are each key's mean."""
+    return per in ("day of year", "day of year and hour")
+
+
+def cyclic_days(counts: np.ndarray, keys: ClimatologyKeys, calendar: str) -> int:
+    """L, the days of the year the day-of-year climatology cycles over: the longest year of
+    ``calendar`` (360 in ``360_day``, 365 in ``noleap``, 366 in ``all_leap`` and in calendars
+    with leap years), but 365 where day 366 holds no training value (no leap year trained
+    on: day 366 is then no day of the training years, and 31 December is followed by 1 January).
+
+    Parameters
+    ----------
+    counts : ndarray, shape (keys.count, ...)
+        The training values of each key (and cell).
+    keys : ClimatologyKeys
+        Per day of year, or per day of year and hour.
+    calendar : str
+        The CF calendar the days of year are counted in (CF-1.8 §4.4.1).
+    """
+    longest = max(days_in_year(year, calendar) for year in (2001, 2004))
+    per_day = counts.reshape(366, keys.count // 366, -1)
+    return 365 if longest == 366 and not per_day[365].any() else longest
+
+
+def climatology_from_sums(
+    sums: np.ndarray, counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str, window_days: int,
+) -> np.ndarray:
+    """The climatology from each key's sum and count of training values: the one place where
+    the in-memory, streamed and cluster routes turn their sums into the climatology.
+
+    Monthly keys, windows of the year (pentads, weeks) and ``window_days`` = 1 give the mean of
+    each key, S[k] / N[k]. Keys per day of year (daily data) and per day of year and hour
+    (sub-daily data, each time of day on its own) are smoothed over the days of the year with
+    WeatherBench 2's triangular window (:func:`climatology_window_weights`), cyclic over the
+    L days of the year (:func:`cyclic_days`)::
+
+        c[d, s] = Σₖ w_k S[(d + k) mod L, s] / Σₖ w_k N[(d + k) mod L, s],   k = −h … h
+
+    d the day of year (0-based), s the time of day: the weighted mean of every training value
+    within ±h days of the day of year, each weighted by its distance — WeatherBench 2's
+    "explicit" climatology (``weatherbench2/utils.py`` ``compute_rolling_stat``: the weighted
+    mean over the window and the years, missing values skipped; 61 days over 1990–2020 for its
+    ERA5 climatology, Rasp et al. 2024, https://doi.org/10.1029/2023MS004019). The sums, not
+    the means, are smoothed so that every training value weighs the same: a day with values
+    missing (sea ice, gaps) or held by fewer years (day 366, a partial first year) weighs less,
+    as in WeatherBench 2, and the result does not depend on how the sums were split into chunks.
+    Unlike WeatherBench 2, day 366 of the other years is not filled with their day 365: it holds
+    the leap years' 31 December only. c is defined where the raw key has a training value
+    (N[d, s] > 0): smoothing changes the values, never where the climatology exists.
+
+    Parameters
+    ----------
+    sums, counts : ndarray, shape (keys.count, n_lat, n_lon)
+        Σ y and the number of present y over the training steps of each key, at each cell.
+    keys : ClimatologyKeys
+    calendar : str
+        The CF calendar the days of year are counted in (the training data's).
+    window_days : int
+        ``[evaluation] climatology_window_days``: odd, 1 … 359 (1: no smoothing).
+
+    Returns
+    -------
+    ndarray, shape (keys.count, n_lat, n_lon), float64
+        NaN where no training value exists.
+    """
+    sums, counts = np.asarray(sums, np.float64), np.asarray(counts, np.float64)
+    seen = counts > 0
+    if window_days > 1 and is_smoothed(keys.per):
+        length, slots = cyclic_days(counts, keys, calendar), keys.count // 366
+        weights = climatology_window_weights(window_days)
+        half, days = len(weights) // 2, np.arange(length)
+        window = np.zeros((length, length))  # window[d, e]: the weight of day e in day d's mean
+        for offset, weight in zip(range(-half, half + 1), weights):
+            np.add.at(window, (days, (days + offset) % length), weight)
+        by_day = (366, slots, -1)
+        sums, counts = sums.reshape(by_day).copy(), counts.reshape(by_day).copy()
+        sums[:length] = np.tensordot(window, sums[:length], axes=1)
+        counts[:length] = np.tensordot(window, counts[:length], axes=1)
+        sums, counts = sums.reshape(seen.shape), counts.reshape(seen.shape)
+    return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen)
+
+
+def key_sums(truth: np.ndarray, keys: np.ndarray, steps: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """Σ y and the number of present y at each cell over the chosen ``steps`` of each key.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where missing.
+    keys : ndarray of int, shape (n_time,)
+        Each step's key, 1 … ``n_keys``.
+    steps : ndarray of bool, shape (n_time,)
+    n_keys : int
+
+    Returns
+    -------
+    sums, counts : ndarray, shape (n_keys, n_lat, n_lon), float64 and int64
+    """
+    sums = np.zeros((n_keys, *truth.shape[1:]))
+    counts = np.zeros((n_keys, *truth.shape[1:]), dtype=np.int64)
+    for key in np.unique(keys[steps]):
+        chosen = truth[steps & (keys == key)]
+        present = np.isfinite(chosen)
+        sums[key - 1] = np.where(present, chosen, 0.0).sum(axis=0, dtype=np.float64)
+        counts[key - 1] = present.sum(axis=0)
+    return sums, counts
+
+
+def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
+                         window_days: int) -> np.ndarray:
+    """The training years' climatology at each cell for each time of year (the climatology
+    baseline's, the ACC's reference and ``target_anomaly``'s).
+
+    Keyed by the calendar month (12 rows), for daily data the day of year (366 rows), for
+    pentads and weeks the window of the year, for sub-daily data the day of year and time of
+    day (366 · steps a day rows), by the axis's nominal step (see :func:`climatology_keys`):
+    clim[k − 1, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = k }, and for the
+    keys by day of year (and hour) that mean smoothed over ``window_days`` days of the year
+    (:func:`climatology_from_sums`); NaN where no training value exists.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where missing.
+    times : ndarray of cftime.datetime, shape (n_time,)
+    train_steps : ndarray of bool, shape (n_time,)
+    window_days : int
+        ``[evaluation] climatology_window_days`` (1: the raw mean of each day of year).
+
+    Returns
+    -------
+    ndarray, shape (season_count(times), n_lat, n_lon), float64
+    """
+    season = climatology_keys(times)
+    sums, counts = key_sums(truth, season.of(times), np.asarray(train_steps, bool), season.count)
+    calendar = times[0].calendar if len(times) else "standard"
+    return climatology_from_sums(sums, counts, season, calendar=calendar, window_days=window_days)
+
+
+def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
+                           window_days: int) -> np.ndarray:
+    """Predict each value by the training years' climatology at that cell for that time of year.
+
+    ŷ[t, i, j] = clim[key(t) − 1, i, j], clim the :func:`seasonal_climatology` (the mean of
+    the calendar month, of the window of the year for pentads and weeks, of the day of year
+    (and hour) smoothed over ``window_days`` days for daily and sub-daily data); NaN where no
     training value exists.
 
     Parameters
@@ -369,42 +541,15 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
         NaN where missing.
     times : ndarray of cftime.datetime, shape (n_time,)
     train_steps : ndarray of bool, shape (n_time,)
-
-    Returns
-    -------
-    ndarray, shape (season_count(times), n_lat, n_lon), float64
-    """
-    season = climatology_keys(times)
-    keys = season.of(times)
-    climatology = np.full((season.count, *truth.shape[1:]), np.nan, dtype=np.float64)
-    for key in np.unique(keys):
-        chosen = train_steps & (keys == key)
-        if chosen.any():
-            climatology[key - 1] = nanmean_over_time(truth[chosen])
-    return climatology
-
-
-def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray) -> np.ndarray:
-    """Predict each value by the training years' mean at that cell for that time of year.
-
-    ŷ[t, i, j] = mean{ y[s, i, j] : s in the training block, key(s) = key(t) }, key the
-    calendar month (the day of year for daily data, the window of the year for pentads and
-    weeks, the day of year and hour for sub-daily data: :func:`climatology_keys`); NaN where
-    no training value exists
-    (see :func:`seasonal_climatology`).
-
-    Parameters
-    ----------
-    truth : ndarray, shape (n_time, n_lat, n_lon)
-        NaN where missing.
-    times : ndarray of cftime.datetime, shape (n_time,)
-    train_steps : ndarray of bool, shape (n_time,)
+    window_days : int
+        ``[evaluation] climatology_window_days``.
 
     Returns
     -------
     ndarray, shape (n_time, n_lat, n_lon)
     """
-    return seasonal_climatology(truth, times, train_steps)[climatology_keys(times).of(times) - 1]
+    climatology = seasonal_climatology(truth, times, train_steps, window_days=window_days)
+    return climatology[climatology_keys(times).of(times) - 1]
 
 
 def is_regular(times: np.ndarray, *, known_step: TimeStep | None = None, bounds: np.ndarray | None = None) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.regions import Region, region_definitions
 from climann.jsonfile import finite_or_none
 from climann.evaluation.scores import metrics_from_score_sums, score_blocks, whole_grid_sums
@@ -143,7 +144,8 @@ def unscored_regions(total: ScoreSums, regions: Mapping[str, Region], target: st
 def run_metrics(
     total: ScoreSums, block_names: list[str], model_names: list[str], *, target: str, units: str, mode: str,
     season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
-    left_out: Mapping[str, str] | None = None, have_climatology: bool = True, seasons: Sequence[str] = tuple(SEASONS),
+    left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
+    seasons: Sequence[str] = tuple(SEASONS),
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -160,6 +162,10 @@ def run_metrics(
         As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
     regions, seasons
         As for :func:`group_metrics_from_score_sums`.
+    window_days : int, optional
+        The days of year the climatology was smoothed over (``[evaluation]
+        climatology_window_days``), recorded as ``climatology_window_days`` when the climatology
+        is per day of year (and hour) (:func:`~climann.evaluation.baselines.is_smoothed`).
     n_dropped : int
         Grid points without target or some feature.
     split_periods : mapping of block to str
@@ -170,15 +176,18 @@ def run_metrics(
     dict
         ``target``, ``units``, ``mode``, ``area_weighted``, ``climatology_per`` (what the
         climatology baseline and the ACC's anomalies are taken per: "calendar month", "day of
-        year", "day of year and hour"), ``splits``, ``n_samples``,
+        year", "day of year and hour"), ``climatology_window_days`` (see ``window_days``),
+        ``splits``, ``n_samples``,
         ``notes`` and ``score_notes`` (when any), ``seasons`` or ``seasons_note``, ``regions``,
         ``region_definitions``, ``n_dropped``, ``split_periods``; undefined scores None.
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
                                      have_climatology=have_climatology)
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
+    smoothed = window_days is not None and is_smoothed(season)
     return {
         "target": target, "units": units, "mode": mode, "area_weighted": True, "climatology_per": season,
+        **({"climatology_window_days": int(window_days)} if smoothed else {}),
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         **finite_or_none(grouped),
         "n_dropped": int(n_dropped), "split_periods": dict(split_periods),

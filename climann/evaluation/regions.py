@@ -23,6 +23,13 @@ longitude (the 2-D geographic coordinates on a curvilinear or rotated grid, see
   with network, or copied into the cache folder) and refuses ``ar6:`` names in one line,
   saying so, when it is not.
   regionmask is an optional extra (``pip install "climann[regions]"``), imported only here.
+
+  A named region's key in ``metrics.json`` and the tables is its abbreviation (``MED``); two
+  regions of one abbreviation from different sets (``"MED"`` and ``"giorgi:MED"``: SREX's
+  "S. Europe/Mediterranean" and Giorgi's Mediterranean, other polygons) are both scored, keyed
+  by set and abbreviation (``srex:MED``, ``giorgi:MED``: :func:`named_region_keys`), so that
+  two definitions of a region can be compared. The same region named twice (``"MED"`` and
+  ``"srex:MED"``) is refused.
 """
 
 from __future__ import annotations
@@ -195,9 +202,47 @@ def ar6_regions():
                                      source="Iturbide et al., 2020 (ESSD)", overlap=False)
 
 
-def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray) -> Region:
+def named_region_keys(specs: Sequence[str]) -> dict[str, str]:
+    """Each named region's key in ``metrics.json`` and the tables: its abbreviation
+    (``"NEU"`` → ``NEU``), or its set and abbreviation when a region of another set in
+    ``specs`` has the same abbreviation (``"MED"``, ``"giorgi:MED"`` → ``srex:MED``,
+    ``giorgi:MED``).
+
+    Parameters
+    ----------
+    specs : sequence of str
+        ``[evaluation] named_regions`` (see :func:`parse_named_region`).
+
+    Returns
+    -------
+    dict of str to str
+        Each spec → its key, in the order given.
+
+    Raises
+    ------
+    ClimannError
+        The same region named twice (by abbreviation and name, with and without ``srex:``),
+        or an unknown set or region (:func:`find_named_region`).
+    """
+    chosen: dict[str, tuple[str, str]] = {}
+    for spec in specs:
+        region_set, regions, number = find_named_region(spec)
+        found = (region_set, str(regions[[number]].abbrevs[0]))
+        earlier = next((given for given, other in chosen.items() if other == found), None)
+        if earlier is not None:
+            raise ClimannError(f"[evaluation] named_regions names the region {found[0]}:{found[1]} twice ({earlier!r} "
+                               f"and {spec!r}): keep one")
+        chosen[spec] = found
+    sets = {abbrev: {region_set for region_set, other in chosen.values() if other == abbrev}
+            for _, abbrev in chosen.values()}
+    return {spec: abbrev if len(sets[abbrev]) == 1 else f"{region_set}:{abbrev}"
+            for spec, (region_set, abbrev) in chosen.items()}
+
+
+def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray, *, key: str | None = None) -> Region:
     """A named region's cells (cell centres inside its polygon, by ``regionmask``'s ``mask``
-    on the true coordinates) and description; its name is its abbreviation."""
+    on the true coordinates) and description; its name is ``key``, by default its
+    abbreviation (see :func:`named_region_keys`)."""
     region_set, regions, number = find_named_region(spec)
     chosen = regions[[number]]
     # mask_3D: one layer per region, right also for sets whose regions overlap (PRUDENCE),
@@ -209,7 +254,7 @@ def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray) -> Regi
         layers = chosen.mask_3D(np.asarray(longitude, np.float64), np.asarray(latitude, np.float64))
     cells = np.asarray(layers.values).any(axis=0).reshape(np.shape(latitude))
     abbrev, full = chosen.abbrevs[0], chosen.names[0]
-    return Region(abbrev, cells, {"kind": region_set, "abbrev": abbrev, "name": full})
+    return Region(key or abbrev, cells, {"kind": region_set, "abbrev": abbrev, "name": full})
 
 
 def grid_regions(
@@ -230,16 +275,16 @@ def grid_regions(
     Returns
     -------
     dict of str to Region
-        Regions without a cell on the grid included (``n_cells`` 0).
+        Regions without a cell on the grid included (``n_cells`` 0); the named ones keyed
+        by :func:`named_region_keys`.
     """
     if boxes is None:
         regions = latitude_bands(latitude)
     else:
         regions = {name: Region(name, box_cells(latitude, longitude, box), {"kind": "box", "box": list(box)})
                    for name, box in boxes.items()}
-    for spec in named:
-        region = named_region(spec, latitude, longitude)
-        regions[region.name] = region
+    for spec, key in named_region_keys(named).items():
+        regions[key] = named_region(spec, latitude, longitude, key=key)
     return regions
 
 

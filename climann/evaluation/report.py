@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
+from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
 
@@ -152,10 +153,22 @@ def changed_input_text(change: dict) -> str:
             "as it is now")
 
 
+def climatology_text(metrics: dict) -> str:
+    """What a run's climatology is taken per, and for days of year how it was smoothed, from its
+    ``metrics.json``: "calendar month", "day of year smoothed over 61 days", "day of year
+    unsmoothed" (``climatology_window_days`` 1, or a run from before the key, whose climatology
+    was the raw mean of each day of year); "" without ``climatology_per``."""
+    per = str(metrics.get("climatology_per") or "")
+    if not is_smoothed(per):
+        return per
+    window = int(metrics.get("climatology_window_days", 1))
+    return f"{per} smoothed over {window} days" if window > 1 else f"{per} unsmoothed"
+
+
 def _caption(metrics: dict) -> str:
     label, units, squared = units_texts(metrics["units"])
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
-    per = f" (climatology per {metrics['climatology_per']})" if metrics.get("climatology_per") else ""
+    per = f" (climatology per {climatology_text(metrics)})" if metrics.get("climatology_per") else ""
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
             f"{skill}{ACC_TEXT}")
@@ -276,7 +289,9 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     """Below the table: what skill is (when a row has one: not for other data, which have no
     climatology baseline), the periods and the columns left out, one line each."""
     explained = "skill" not in left_out and _has_values(metrics, "skill_vs_climatology")
-    lines = ["skill = 1 − MSE/MSE_climatology"] if explained else []
+    # the monthly normals need no words; a day-of-year climatology says how it was smoothed
+    per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
+    lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if explained else []
     if "ACC" not in left_out:
         lines.append("ACC = anomaly correlation" + ("; n/a for climatology: its anomaly is zero"
                                                     if _climatology_scored(metrics) else ""))

@@ -34,6 +34,7 @@ import numpy as np
 
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
+from climann.evaluation.report import climatology_text
 from climann.run_files import finished_run_problem, interrupted_retraining, is_unfinished_run
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
@@ -107,6 +108,9 @@ class RunSummary:
         Networks whose mean the run scores (``ensemble → size`` of ``metrics.json``; 1: one network).
     learned : str
         What its network learns (:func:`learned_quantity`).
+    climatology : str
+        What the reference of its MSESS and ACC is taken per, and how it was smoothed
+        (:func:`~climann.evaluation.report.climatology_text`).
     units_note : str
         How its scores were put in the units of the first run compared ("" when not converted).
     """
@@ -128,6 +132,7 @@ class RunSummary:
     inputs: tuple[str, ...]
     ensemble_size: int = 1
     learned: str = "the target"
+    climatology: str = ""
     units_note: str = ""
 
 
@@ -262,6 +267,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         training_seconds=seconds, train_loss=train_loss, val_loss=val_loss,
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
         ensemble_size=ensemble_size, learned=learned_quantity(config.get("data", {})),
+        climatology=climatology_text(metrics),
     )
 
 
@@ -379,6 +385,9 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     if all(run.inputs for run in runs) and len({run.inputs for run in runs}) > 1:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
                      "different data")
+    differ("climatology", [run.climatology for run in runs],
+           "their MSESS and ACC are against different climatologies (metrics.json climatology_per and "
+           "climatology_window_days)")
     differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
     differ("what the network learns", [run.learned for run in runs],
            "their learning curves are losses of different standardised quantities and are not comparable (their "

@@ -30,6 +30,7 @@ from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.data.features import SEASON_DATINGS
 from climann.errors import ClimannError
+from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
 from climann.model.losses import LOSSES, Huber
@@ -323,6 +324,12 @@ class EvaluationConfig:
         IPCC regions scored separately, by abbreviation or name from the sets shipped inside
         regionmask (pip install "climann[regions]"): ["NEU", "srex:MED", "giorgi:WAF",
         "prudence:BI"]; no prefix: srex (the IPCC SREX/AR5 regions).
+    climatology_window_days : int
+        The days of the year over which the climatology of daily and sub-daily data (the
+        ``climatology`` baseline, the ACC's reference, ``[data] target_anomaly``'s) is smoothed:
+        an odd number from 1 to 359, WeatherBench 2's triangular 61-day window by default
+        (:func:`climann.evaluation.baselines.climatology_from_sums`); 1: the raw mean of each day
+        of year (and hour) over the training years. Monthly climatologies are not smoothed.
     """
 
     baselines: tuple[str, ...] = BASELINES
@@ -330,6 +337,7 @@ class EvaluationConfig:
     dpi: int = 150
     regions: dict[str, tuple[float, ...]] | None = None
     named_regions: tuple[str, ...] = ()
+    climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS
 
 
 @dataclass(frozen=True)
@@ -833,27 +841,25 @@ def _check_evaluation(evaluation: EvaluationConfig) -> None:
     _reject_unknown(evaluation.baselines, BASELINES, "baseline", section="evaluation")
     if len(set(evaluation.baselines)) != len(evaluation.baselines):
         raise ClimannError(f"[evaluation] baselines lists a baseline twice: {list(evaluation.baselines)}")
+    window = evaluation.climatology_window_days
+    if not (1 <= window <= 359 and window % 2 == 1):
+        raise ClimannError(f"[evaluation] climatology_window_days must be an odd number of days from 1 to 359 (a "
+                           f"window centred on each day of the year), got {window}: e.g. 61 (WeatherBench 2's) or 1 "
+                           "(the raw mean of each day of year)")
     if not 10 <= evaluation.dpi <= 1200:
         raise ClimannError(f"[evaluation] dpi must be in 10–1200, got {evaluation.dpi}")
-    from climann.evaluation.regions import box_problem
+    from climann.evaluation.regions import box_problem, named_region_keys
 
     for name, box in (evaluation.regions or {}).items():
         problem = box_problem(box)
         if problem:
             raise ClimannError(f"[evaluation] regions.{name} {problem}")
     # named regions are checked now, not after training (regionmask is imported only then)
-    names = [*(evaluation.regions or {}), *map(_region_abbrev, evaluation.named_regions)]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise ClimannError(f"[evaluation] regions and named_regions name the region {twice[0]} twice")
-
-
-def _region_abbrev(spec: str) -> str:
-    """The key of a named region (its abbreviation), checking that it exists."""
-    from climann.evaluation.regions import find_named_region
-
-    _, regions, number = find_named_region(spec)
-    return regions[[number]].abbrevs[0]
+    keys = named_region_keys(evaluation.named_regions)
+    spec = next((spec for spec, key in keys.items() if key in (evaluation.regions or {})), None)
+    if spec is not None:
+        raise ClimannError(f"[evaluation] regions has a box named {keys[spec]}, the name under which named_regions' "
+                           f"{spec!r} is scored: rename the box (regions are keyed by name in metrics.json)")
 
 
 def _check_split(fractions: tuple[float, ...]) -> None:

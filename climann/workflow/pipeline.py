@@ -229,12 +229,15 @@ def member_grids(data: PreparedData, ensemble: Ensemble) -> np.ndarray:
 def gridded_predictions(
     data: PreparedData, network: Network | Ensemble, *, persistence: bool = True, baselines: Sequence[str] = BASELINES,
     area_weighted: bool = False, on_grid: tuple[np.ndarray, np.ndarray] | None = None,
+    climatology_window_days: int,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The truth and every prediction (the network's and the ``baselines``') on the grid.
 
     The linear baseline is fitted with the loss's weights (``area_weighted``, see
-    :func:`fit_linear_baseline`). ``on_grid``: the truth and the network's predictions when
-    already computed (:func:`model_on_grid`).
+    :func:`fit_linear_baseline`); the climatology's days of year are smoothed over
+    ``climatology_window_days`` (``[evaluation] climatology_window_days``, see
+    :func:`~climann.evaluation.baselines.climatology_from_sums`). ``on_grid``: the truth and
+    the network's predictions when already computed (:func:`model_on_grid`).
 
     Persistence (the value one step earlier) is included when asked and the time axis is
     regular (a selection of months leaves gaps where "one step earlier" changes meaning).
@@ -243,7 +246,8 @@ def gridded_predictions(
     truth, model = on_grid if on_grid is not None else model_on_grid(data, network)
     predictions = {"model": model}
     if "climatology" in baselines:
-        predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"])
+        predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"],
+                                                            window_days=climatology_window_days)
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
@@ -252,13 +256,16 @@ def gridded_predictions(
     return truth, predictions
 
 
-def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, data: PreparedData) -> np.ndarray:
+def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, data: PreparedData, *,
+                      window_days: int) -> np.ndarray:
     """The climatology the ACC takes anomalies from, shape (n_time, n_lat, n_lon): the
     ``climatology`` baseline's grid, or (when that baseline is not asked for) the same
-    computed from the truth of the training block."""
+    computed from the truth of the training block (its days of year smoothed over
+    ``window_days``, ``[evaluation] climatology_window_days``)."""
     if "climatology" in predictions:
         return predictions["climatology"]
-    return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"])
+    return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"],
+                                  window_days=window_days)
 
 
 def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble) -> Evaluation:
@@ -278,12 +285,13 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     truth, predictions = gridded_predictions(
         data, network, baselines=config.evaluation.baselines,
         area_weighted=config.training.area_weighted, on_grid=on_grid,
+        climatology_window_days=config.evaluation.climatology_window_days,
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
         left_out["persistence"] = (persistence_left_out(layout, lags=config.data.lags)
                                    or persistence_left_out_reason(layout.time_storage))
-    reference = anomaly_reference(predictions, truth, data)
+    reference = anomaly_reference(predictions, truth, data, window_days=config.evaluation.climatology_window_days)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
                            n_dropped=data.samples.n_dropped)
@@ -333,7 +341,9 @@ def grid_metrics(
         ``"pointwise"`` or ``"field"``.
     n_dropped : int
     climatology : ndarray, shape (n_time, n_lat, n_lon), optional
-        The reference of the ACC's anomalies (none: no ACC).
+        The reference of the ACC's anomalies (none: no ACC), smoothed over ``[evaluation]
+        climatology_window_days`` (recorded in ``metrics.json``; a trained run's saved
+        climatology was made with its own setting, which ``config`` holds).
     left_out : dict of baseline to reason, optional
         Baselines asked for but not computed.
     """
@@ -348,7 +358,8 @@ def grid_metrics(
     return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                        mode=mode, season=season_name(times, known_step=layout.known_time_step), regions=regions,
                        n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
-                       have_climatology=climatology is not None, seasons=axis_seasons(times))
+                       have_climatology=climatology is not None, seasons=axis_seasons(times),
+                       window_days=None if climatology is None else config.evaluation.climatology_window_days)
 
 
 def run_training(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
 from climann.data.paths import path_list
+from climann.data.unitless_values import TrainingValues
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
@@ -79,6 +81,29 @@ class TrainedRun:
         )
         return {self.config.data.target: self.target_units} if self.target_units else {}
 
+    def training_values(self) -> dict[str, TrainingValues]:
+        """The mean, standard deviation and range on the training block of the target and of
+        each variable of :meth:`input_units` that is a feature itself (a predictor, or else its
+        first lag), from the model file (``target_scaling`` and ``target_range``,
+        ``input_scaling`` and ``input_ranges``), with its training units: what new data without
+        units are compared with (:func:`~climann.data.unitless_values.check_unitless_values`).
+        The target is left out with ``[data] target_anomaly`` (the network's target was its
+        anomaly), and so are variables that enter as area means or anomalies only."""
+        meta = self.network.metadata
+        target = self.config.data.target
+        inputs = _scaled_columns(meta.get("input_scaling"), meta.get("input_ranges"))
+        targets = {} if self.config.data.target_anomaly else _scaled_columns(meta.get("target_scaling"),
+                                                                             meta.get("target_range"))
+        found = {}
+        for name, units in self.input_units().items():
+            lags = sorted((column for column in inputs if re.fullmatch(rf"{re.escape(name)}_lag\d+", column)),
+                          key=lambda column: int(column.rsplit("_lag", 1)[1]))
+            candidates = [targets.get(name) if name == target else None, inputs.get(name), *map(inputs.get, lags)]
+            chosen = next((values for values in candidates if values is not None), None)
+            if chosen is not None:
+                found[name] = dataclasses.replace(chosen, units=units)
+        return found
+
     def input_cell_methods(self) -> dict[str, str]:
         """The time part of the CF ``cell_methods`` of the variables of :meth:`input_units`, as
         recorded at training (``time: sum`` marks totals over each time step); empty for a
@@ -114,6 +139,17 @@ class PredictionResult:
     extrapolation: dict | None = None
 
 
+def _scaled_columns(scaling: Mapping | None, ranges: Mapping | None) -> dict[str, TrainingValues]:
+    """Each column of a model file's ``input_scaling`` (or ``target_scaling``) with its range
+    from ``input_ranges`` (``target_range``) when the file holds it, units left ''."""
+    scaling, ranges = scaling or {}, ranges or {}
+    limits = {name: (low, high) for name, low, high in
+              zip(ranges.get("names", []), ranges.get("min", []), ranges.get("max", []), strict=True)}
+    return {name: TrainingValues(float(mean), float(std), "", *limits.get(name, (None, None)))
+            for name, mean, std in zip(scaling.get("names", []), scaling.get("mean", []), scaling.get("std", []),
+                                       strict=True)}
+
+
 def load_run(run_dir: str | Path) -> TrainedRun:
     """Read ``config.toml`` and ``model.npz`` of a run directory.
 
@@ -136,8 +172,19 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     from climann.workflow.ensemble import load_run_network
 
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
-    config = _renames_as_trained(build_config(load_config_file(run_dir / "config.toml")))
+    settings = load_config_file(run_dir / "config.toml")
+    config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
     return TrainedRun(_dated_as_trained(config, network), network)
+
+
+def _window_as_trained(config: RunConfig, settings: dict) -> RunConfig:
+    """The run's configuration with ``[evaluation] climatology_window_days`` as it was trained:
+    a run's ``config.toml`` holds every key, so one without this key was written before the
+    climatology of daily and sub-daily data was smoothed, and its climatology was the raw mean
+    of each day of year (window 1). Re-scored, it keeps that climatology (and its scores)."""
+    if "climatology_window_days" in settings.get("evaluation", {}):
+        return config
+    return dataclasses.replace(config, evaluation=dataclasses.replace(config.evaluation, climatology_window_days=1))
 
 
 def _renames_as_trained(config: RunConfig) -> RunConfig:
@@ -270,7 +317,8 @@ def predict_files(
     # predictions and the target in the output are then in the model's training units.
     dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                     cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
-                                                    new_data=True, select=select))
+                                                    new_data=True, select=select,
+                                                    training_values=run.training_values()))
     notes += member_notes(run, dataset, files)
     had_target = config.data.target in dataset
     dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
@@ -838,7 +886,8 @@ def evaluate_run(
     if other:  # opened once, here: data unlike the training data are refused before any sample is read
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
-                                                        grid=cell_order_grid(run), new_data=True, select=select))
+                                                        grid=cell_order_grid(run), new_data=True, select=select,
+                                                        training_values=run.training_values()))
         dataset = with_training_levels(run, dataset)
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
@@ -1047,7 +1096,8 @@ def _evaluate_chunked(
         if source is None:
             if dataset is None:
                 dataset = open_selected(config, units=run.input_units() if other else None,
-                                        cell_methods=run.input_cell_methods(), new_data=other)
+                                        cell_methods=run.input_cell_methods(), new_data=other,
+                                        training_values=run.training_values() if other else None)
                 dataset = with_training_levels(run, with_training_step(run, dataset)) if other else dataset
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))

@@ -44,6 +44,7 @@ from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
 from climann.data.time_axis import series_time_step
 from climann.data.units import convert_dataset, variable_units
+from climann.data.unitless_values import TrainingValues, check_unitless_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 from climann.evaluation.predictions import check_predictions_encodable
@@ -224,6 +225,7 @@ def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
+    training_values: Mapping[str, TrainingValues] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -231,7 +233,7 @@ def _open_subset(
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step; ``renames``: those of every block's
-    files; ``new_data``, ``select``: see :func:`open_selected`)."""
+    files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
@@ -241,7 +243,8 @@ def _open_subset(
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
-        opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods)
+        opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
+                                 values_checked=tuple(training_values or ()))
     selection = new_data_selection(opened, data.select, select, where=described) if new_data else data.select
     if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
@@ -256,6 +259,8 @@ def _open_subset(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
+    if training_values:  # after the subset: the values the model will be given
+        check_unitless_values(selected, training_values, where=described, reference=reference)
     warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
                           file=files[0] if len(files) == 1 else None)
     warn_below_absolute_zero(selected, [data.target, *(data.predictors or ())])
@@ -315,6 +320,7 @@ def new_data_config(
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
+    training_values: Mapping[str, TrainingValues] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -351,19 +357,26 @@ def open_selected(
         from :func:`new_data_config`).
     select : mapping of dimension name to value, optional
         New data only: the user's choice (``--select realization=2``).
+    training_values : mapping of variable name to TrainingValues, optional
+        New data only: the values of the target and of the variables the features are made of
+        on the training block (from the model file, :meth:`~climann.workflow.predict.TrainedRun.training_values`).
+        A variable without units whose training data had units is compared with them, once
+        subset: refused when far from them, else warned about
+        (:func:`~climann.data.unitless_values.check_unitless_values`).
 
     Raises
     ------
     ClimannError
-        From the data layer, or units that do not convert; with ``split_files``, a shared
-        file with a time series or a file in two places.
+        From the data layer, or units that do not convert, or a variable without units far
+        from its training values; with ``split_files``, a shared file with a time series or a
+        file in two places.
     """
     data = config.data
     model = "the model's training data"
     if not data.split_files:
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
-                              new_data=new_data, select=select)
+                              new_data=new_data, select=select, training_values=training_values)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
@@ -602,11 +615,12 @@ def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
     return Standardizer(mean=np.full(n_outputs, mean), std=np.full(n_outputs, std), names=(name,) * n_outputs)
 
 
-def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np.ndarray:
+def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, window_days: int) -> np.ndarray:
     """The target's climatology of the training block, as the climatology baseline takes it
     (:func:`climann.evaluation.baselines.seasonal_climatology`: per calendar month, per day of
-    year for daily data, per day of year and hour for sub-daily data), rounded to float32 so
-    that the copy saved in ``model.npz`` is exact.
+    year for daily data, per day of year and hour for sub-daily data, these two smoothed over
+    ``window_days`` days of the year, ``[evaluation] climatology_window_days``), rounded to
+    float32 so that the copy saved in ``model.npz`` is exact.
 
     Returns
     -------
@@ -617,7 +631,7 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray) -> np
     layout = samples.layout
     truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
              if samples.target_field is None else samples.target_field.astype(np.float64))
-    return seasonal_climatology(truth, layout.time.values, train_steps).astype(np.float32)
+    return seasonal_climatology(truth, layout.time.values, train_steps, window_days=window_days).astype(np.float32)
 
 
 def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: str | None = None,
@@ -691,7 +705,9 @@ def _anomaly_target(
         return None, None, samples.target
     if isinstance(samples, FieldSamples):
         raise ClimannError('[data] target_anomaly needs mode = "pointwise"')
-    climatology = target_climatology(samples, split.time_masks["train"]) if saved is None else saved
+    climatology = (target_climatology(samples, split.time_masks["train"],
+                                      window_days=config.evaluation.climatology_window_days)
+                   if saved is None else saved)
     offset = (climatology_offset(samples, climatology) if saved is None
               else climatology_offset(samples, climatology, calendar=saved_calendar, keys=saved_keys))
     for name, mask in sample_masks.items():

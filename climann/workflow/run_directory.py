@@ -27,6 +27,7 @@ from climann.data.geometry import longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
+from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.evaluation.figures import (
     ENSEMBLE_FIGURE_FILES,
     FIGURES_STRIDE_KEY,
@@ -145,7 +146,8 @@ def history_csv(history: History) -> str:
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
-    extrapolation), the inputs' ``units``, the time part of their ``cell_methods``
+    extrapolation) and of the target (``target_range``, to compare new data without units
+    with), the inputs' ``units``, the time part of their ``cell_methods``
     (``time_cell_methods``), their levels (``levels``, see :func:`input_levels`) and their
     quantities and sign conventions (``quantities``, see :func:`input_quantities`), the time
     axis's nominal step (``time_step``, see
@@ -162,7 +164,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
-    ranges = data.input_scaler.range_dict()
+    ranges, target_range = data.input_scaler.range_dict(), data.target_scaler.range_dict()
     return {
         **({"climatologies": climatology_record(climatologies)} if climatologies else {}),
         "features": list(data.samples.feature_names),
@@ -178,30 +180,36 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),
+        **({"target_range": target_range} if target_range is not None else {}),
         "loss": config.training.loss,
         "grid": grid_summary(layout),
         "grid_axes": grid_axes(layout),
         **({"grid_mapping": grid_mapping_record(layout.grid_mapping)} if layout.grid_mapping is not None else {}),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
-        **({"target_climatology": target_climatology_record(data)} if data.target_climatology is not None else {}),
+        **({"target_climatology": target_climatology_record(data, config.evaluation.climatology_window_days)}
+           if data.target_climatology is not None else {}),
         **({"area_extents": layout.area_extents} if layout.area_extents else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
 
 
-def target_climatology_record(data: PreparedData) -> dict:
+def target_climatology_record(data: PreparedData, smoothing_days: int) -> dict:
     """``[data] target_anomaly``: the target's training climatology in JSON form
     (:func:`~climann.data.climatology.climatology_record`), with what it is taken ``per``
     (calendar month, window or day of year, with the window's ``window_days`` or the
-    time-of-day slot's ``slot_seconds``: :meth:`~climann.evaluation.baselines.ClimatologyKeys.record`)
-    and the ``calendar`` its days of year are counted in (the training data's, CF-1.8 §4.4.1;
+    time-of-day slot's ``slot_seconds``: :meth:`~climann.evaluation.baselines.ClimatologyKeys.record`),
+    the ``calendar`` its days of year are counted in (the training data's, CF-1.8 §4.4.1;
     new data in another calendar look it up by the fraction of the year,
-    :func:`~climann.evaluation.baselines.climatology_days`)."""
-    from climann.evaluation.baselines import climatology_keys
+    :func:`~climann.evaluation.baselines.climatology_days`) and, per day of year (and hour),
+    the days of year it was smoothed over (``smoothing_days``, ``[evaluation]
+    climatology_window_days``; a record without it is of the raw means)."""
+    from climann.evaluation.baselines import climatology_keys, is_smoothed
 
     name, times = data.samples.layout.target_name, data.samples.layout.time.values
     record = climatology_record({name: data.target_climatology})[name]
-    return {**climatology_keys(times).record(), "calendar": times[0].calendar, **record}
+    keys = climatology_keys(times)
+    smoothed = {"smoothing_days": int(smoothing_days)} if is_smoothed(keys.per) else {}
+    return {**keys.record(), "calendar": times[0].calendar, **smoothed, **record}
 
 
 def untrained_outputs(data: PreparedData) -> list[int]:
@@ -353,6 +361,7 @@ def write_run_files(
             dpi=config.evaluation.dpi,
             member_losses=[(h.train_loss, h.val_loss) for h in member_histories] if is_ensemble else None,
             test_period=data.split.descriptions.get("test"), weights_epoch=history.weights_epoch,
+            climatology_window_days=config.evaluation.climatology_window_days,
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
         if is_ensemble and evaluation.spread is not None and draws_maps(layout):
@@ -440,6 +449,7 @@ def write_chunked_run_files(
             staging / "predictions.nc", layout, split, history, evaluated.area_means, loss_name=config.training.loss,
             limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures", dpi=config.evaluation.dpi,
             climatology=evaluated.climatology, season_index=evaluated.season_index,
+            climatology_window_days=config.evaluation.climatology_window_days,
         )
         if every > 1:
             metrics[FIGURES_STRIDE_KEY] = every
@@ -452,7 +462,7 @@ def write_chunked_run_files(
 def figures_from_file(
     predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
     *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
-    season_index: np.ndarray | None = None,
+    season_index: np.ndarray | None = None, climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
 ) -> tuple[list[Path], int]:
     """The run's figures when its grids are not in memory: :func:`~climann.evaluation.figures.draw_figures_from_file`
     (every n-th year of the test block when its grids would exceed ``limit_gb``; the area-mean
@@ -468,4 +478,5 @@ def figures_from_file(
         predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
         limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,
         season_index=season_index, test_period=split.descriptions.get("test"), weights_epoch=history.weights_epoch,
+        climatology_window_days=climatology_window_days,
     )

@@ -87,6 +87,11 @@ def _opened(caplog, path, names=("sst",)):
         pytest.param({"units": "degF"}, -459.67, id="degF"),
         pytest.param({"units": "K", "units_metadata": "temperature: difference"}, None, id="difference"),
         pytest.param({"units": "K", "long_name": "temperature anomaly"}, None, id="called-an-anomaly"),
+        pytest.param({"units": "K", "long_name": "Near-Surface Air Temperature change relative to 1850-1900"}, None,
+                     id="called-a-change"),
+        pytest.param({"units": "K", "long_name": "difference from the 1991-2020 mean"}, None,
+                     id="called-a-difference"),
+        pytest.param({"units": "K", "long_name": "Near-Surface Air Temperature"}, 0.0, id="no-such-word"),
         pytest.param({"units": "K", "long_name": "anomaly", "units_metadata": "temperature: on_scale"}, 0.0,
                      id="anomaly-name-but-on-scale"),
         pytest.param({"units": "W m-2"}, None, id="no-temperature"),
@@ -136,6 +141,31 @@ def test_temperature_differences_are_not_masked(tmp_path, caplog):
     dataset, said = _opened(caplog, path)
     assert said == []
     assert np.nanmin(dataset["sst"].values) == values[values > -1e29].min() < 0
+
+
+def test_a_warming_called_a_change_keeps_its_few_negative_values(tmp_path, caplog):
+    """A temperature change in K (IPCC AR6's "change relative to 1850-1900") with a warming hole: its three
+    negative values are data, not codes, when its long_name calls it a change."""
+    values = np.abs(_hadisst_values()).clip(0.5, 4.0)
+    values[:, 0, :3] = [-0.31, -0.12, -0.05]
+    path = _write(tmp_path / "change.nc", values, units="K",
+                  long_name="Near-Surface Air Temperature change relative to 1850-1900")
+    dataset, said = _opened(caplog, path)
+    assert said == []
+    np.testing.assert_array_equal(dataset["sst"].values, values)
+
+
+def test_a_few_values_just_below_absolute_zero_get_the_difference_fix_too(tmp_path, caplog):
+    """A change field in K whose names do not call it one: its few negative values are read as missing, and
+    the warning also gives the units_metadata that keeps them."""
+    values = np.abs(_hadisst_values()).clip(0.5, 4.0)
+    values[:, 0, :2] = [-0.31, -0.12]
+    path = _write(tmp_path / "delta.nc", values, units="K")
+    dataset, said = _opened(caplog, path)
+    assert int(np.isnan(dataset["sst"].values).sum()) == 2 * values.shape[0]
+    assert len(said) == 1 and said[0].endswith(
+        f"; if 'sst' holds temperature differences (changes, anomalies), say so instead: ncatted -a "
+        f"units_metadata,sst,o,c,'temperature: difference' {path} {path.with_name('delta_fixed.nc')}")
 
 
 def test_many_values_below_absolute_zero_are_refused_as_no_codes(tmp_path, caplog):

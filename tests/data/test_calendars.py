@@ -39,6 +39,35 @@ def test_standard_and_proleptic_gregorian_after_1582_combine_in_the_first_calend
     assert any("agree from 1582-10-15 on" in message for message in _warnings(caplog))
 
 
+@pytest.mark.parametrize("order", [pytest.param((0, 1), id="past1000-first"), pytest.param((1, 0), id="historical-first")])
+def test_a_proleptic_series_before_1582_takes_a_standard_file_after_it_in_its_own_calendar(tmp_path, caplog, order):
+    """PMIP past1000 (proleptic_gregorian, 1575-1589) beside a historical run (standard, 1590-1599): the
+    calendars agree on the historical dates, so its file is read in the proleptic calendar (break14 F5)."""
+    full = grid_dataset(n_years=25)[["tas"]]
+    names = []
+    for calendar, part, start in (("proleptic_gregorian", slice(0, 180), 1575), ("standard", slice(180, 300), 1590)):
+        names.append(tmp_path / f"tas_{calendar}.nc")
+        _in_calendar(full.isel(time=part), calendar, start).to_netcdf(names[-1])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([names[index] for index in order])
+    assert {t.calendar for t in combined["time"].values} == {"proleptic_gregorian"}
+    assert [(t.year, t.month, t.day) for t in combined["time"].values] == [
+        (1575 + k // 12, k % 12 + 1, 15) for k in range(300)
+    ]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    assert any("tas_standard.nc uses the standard calendar" in message and "agree from 1582-10-15 on" in message
+               for message in _warnings(caplog))
+
+
+def test_two_files_reaching_before_1582_in_the_two_calendars_are_refused_without_align_on(tmp_path):
+    full = grid_dataset(n_years=2)[["tas"]]
+    for calendar, part, start in (("proleptic_gregorian", slice(0, 12), 1575), ("standard", slice(12, 24), 1576)):
+        _in_calendar(full.isel(time=part), calendar, start).to_netcdf(tmp_path / f"tas_{calendar}.nc")
+    with pytest.raises(ClimannError, match="cannot be aligned without a choice") as error:
+        open_dataset([tmp_path / "tas_proleptic_gregorian.nc", tmp_path / "tas_standard.nc"])
+    assert "align_on" not in str(error.value) and "\n" not in str(error.value)
+
+
 def test_a_single_time_step_in_another_calendar_is_a_static_field(tmp_path, caplog):
     """An ERA5-style land-sea mask (time = 1, gregorian, 1979) beside noleap model data."""
     full = grid_dataset(n_years=2)

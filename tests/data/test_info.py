@@ -739,3 +739,25 @@ def test_variables_in_groups_beside_root_data_are_named_with_the_way_to_read_the
     assert ("mixed.nc also holds variables in NetCDF-4 groups, which climann does not read ('radiation': rsdt); to "
             "use them, copy a group into a plain file and give it too, e.g. "
             "`ncks -G : -g radiation mixed.nc mixed_radiation.nc`") in report
+
+
+def test_long_names_beside_long_dimensions_get_a_line_of_their_own_never_broken(tmp_path):
+    """ERA5's dimensions leave no room for "2 metre temperature" beside them: the report wrapped it after "2",
+    which then read as a value of the "missing" column (break14 F11)."""
+    n_time, lat, lon = 24, np.linspace(60.0, -60.0, 9), np.arange(0.0, 360.0, 30.0)
+    dates = [cftime.DatetimeGregorian(2015 + k // 12, k % 12 + 1, 1) for k in range(n_time)]
+    values = np.random.default_rng(0).normal(280.0, 5.0, (n_time, lat.size, lon.size)).astype("f4")
+    dataset = xr.Dataset(
+        {"t2m": (("valid_time", "latitude", "longitude"), values,
+                 {"units": "K", "long_name": "2 metre temperature"})},
+        coords={"valid_time": ("valid_time", dates, {"standard_name": "time"}),
+                "latitude": ("latitude", lat, {"units": "degrees_north"}),
+                "longitude": ("longitude", lon, {"units": "degrees_east"})},
+    )
+    path = tmp_path / "era5_monthly_2015_2016.nc"
+    dataset.to_netcdf(path, encoding={"valid_time": {"units": "seconds since 1970-01-01"}})
+    lines = describe([str(path)]).splitlines()
+    row = next(index for index, line in enumerate(lines) if line.split()[1:3] == ["t2m", "K"])
+    assert lines[row].split()[-1] == "0%"
+    assert lines[row + 1].split("#", 1)[1].strip() == "2 metre temperature"
+    assert lines[row + 1].index("2 metre") == lines[row].index("K")  # under the units column

@@ -89,7 +89,8 @@ def test_float32_hourly_gives_the_steps_lags_and_climatology_of_the_float64_twin
     # the climatology per day of year and hour, by hand: both years' values at each hour of each day
     train = np.ones(len(times), bool)
     by_hour = truth.reshape(2, 240, 1, 2).mean(axis=0)
-    np.testing.assert_allclose(climatology_prediction(truth, times, train), np.concatenate([by_hour, by_hour]))
+    np.testing.assert_allclose(climatology_prediction(truth, times, train, window_days=1),  # the keys: not smoothed
+                               np.concatenate([by_hour, by_hour]))
 
 
 @pytest.mark.parametrize(

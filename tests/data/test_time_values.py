@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
+from climann.data.time_values import misdating
 from climann.errors import ClimannError
 
 
@@ -149,6 +150,38 @@ def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path
     assert warnings[0].startswith("daily.nc: time 'time' counts from 1-1-1 00:00:0.0 in the 'standard' calendar")
     assert "dated 2 days early" in warnings[0]
     assert warnings[0].endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian daily.nc daily_fixed.nc`")
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        pytest.param([2.0], "2 days early", id="one-shift"),
+        pytest.param([1.0, 1.0], "1 day early", id="one-day"),
+        pytest.param([1.0, -9.0], "from 1 day early to 9 days late", id="across-1582"),
+        pytest.param([-4.0, -9.0], "4 to 9 days late", id="late-only"),
+    ],
+)
+def test_the_misdating_names_every_shift_of_the_stamps(days, text):
+    assert misdating(days) == text
+
+
+def test_stamps_on_both_sides_of_1582_give_the_range_of_shifts(tmp_path, caplog, monkeypatch):
+    """Mid-month stamps 1576-1587 counted from 1500 in the mixed calendar: read proleptically, a stamp before
+    the switch moves by days_early of its value (by hand with cftime), one after it by ten days more."""
+    monkeypatch.chdir(tmp_path)
+    dates = [cftime.datetime(1576 + k // 12, k % 12 + 1, 15, calendar="standard") for k in range(144)]
+    units = "days since 1500-01-01"
+    values = cftime.date2num(dates, units, "standard")
+    shifts = [
+        cftime.date2num(cftime.num2date(value, units, "proleptic_gregorian"), "days since 1-1-1", "proleptic_gregorian")
+        - cftime.date2num(cftime.num2date(value, units, "standard"), "days since 1-1-1", "proleptic_gregorian")
+        for value in (values[0], values[-1])
+    ]
+    assert shifts == [1.0, -9.0]  # the first stamp one day early, the last nine days late
+    with caplog.at_level(logging.WARNING):
+        open_dataset([_write(tmp_path / "span.nc", values, units=units, calendar="standard")])
+    said = [record.getMessage() for record in caplog.records if "1582" in record.getMessage()]
+    assert len(said) == 1 and "are then dated from 1 day early to 9 days late;" in said[0]
 
 
 CUMULATIVE_DAYS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])

@@ -190,12 +190,15 @@ def test_persistence_of_two_consecutive_months_is_the_first_for_the_second():
     np.testing.assert_array_equal(persistence_prediction(truth, layout.time.values), [[[np.nan]], [[20.0]]])
 
 
-def test_seasonal_climatology_is_the_training_mean_per_day_of_year_for_daily_data():
+def test_window_1_gives_the_training_mean_per_day_of_year_of_daily_data_exactly():
+    """``climatology_window_days = 1``: the raw mean of each day of year, bit for bit the mean
+    of the training values of that day (the climatology before it was smoothed)."""
     import datetime
 
     import cftime
 
     from climann.evaluation.baselines import climatology_prediction, seasonal_climatology
+    from climann.evaluation.metrics import nanmean_over_time
 
     rng = np.random.default_rng(5)
     times = np.array([cftime.DatetimeNoLeap(2001, 1, 1) + datetime.timedelta(days=d)
@@ -203,13 +206,140 @@ def test_seasonal_climatology_is_the_training_mean_per_day_of_year_for_daily_dat
     truth = rng.normal(size=(times.size, 2, 3))
     truth[4, 1, 2] = np.nan
     train = np.arange(times.size) < 2 * 365
-    climatology = seasonal_climatology(truth, times, train)
+    climatology = seasonal_climatology(truth, times, train, window_days=1)
     assert climatology.shape == (366, 2, 3) and np.isnan(climatology[365]).all()
     day = np.arange(times.size) % 365
     for key in (0, 4, 200):
         chosen = train & (day == key)
         np.testing.assert_allclose(climatology[key], np.nanmean(truth[chosen], axis=0))
-    np.testing.assert_array_equal(climatology_prediction(truth, times, train), climatology[day])
+    by_hand = np.stack([nanmean_over_time(truth[train & (day == key)]) for key in range(365)])
+    np.testing.assert_array_equal(climatology[:365], by_hand)
+    np.testing.assert_array_equal(climatology_prediction(truth, times, train, window_days=1), climatology[day])
+
+
+def wb2_climatology_by_hand(truth, day, train, *, window, n_days):
+    """WeatherBench 2's climatology by hand, per day of year (``day`` 0-based, shape (n_time,)):
+    the sum and count of the training values of each day, each convolved (``np.convolve``) with
+    WB2's triangular weights (``create_window_weights``: linspace(0, 1) up, linspace(1, 0) down)
+    over the day-of-year axis of ``n_days`` padded cyclically, divided; NaN where the day itself
+    has no training value. Shape (n_days, ...)."""
+    half = window // 2
+    weights = np.concatenate([np.linspace(0, 1, half + 1), np.linspace(1, 0, half + 1)[1:]])
+    present = np.isfinite(truth) & np.asarray(train)[:, None, None]
+    values = np.where(present, truth, 0.0)
+    sums = np.stack([values[day == d].sum(axis=0) for d in range(n_days)])
+    counts = np.stack([present[day == d].sum(axis=0) for d in range(n_days)]).astype(float)
+
+    def cyclic_convolution(series):
+        padded = np.concatenate([series[-half:], series, series[:half]])
+        return np.apply_along_axis(lambda column: np.convolve(column, weights, mode="valid"), 0, padded)
+
+    with np.errstate(invalid="ignore"):  # 0/0 where no day of the window has a value: NaN, as below
+        climatology = cyclic_convolution(sums) / cyclic_convolution(counts)
+    climatology[counts == 0] = np.nan
+    return climatology
+
+
+def noleap_daily(n_years=3, seed=5):
+    """Daily noleap times from 2001 and a (time, 2, 3) field: a 10 K seasonal cycle and 2 K noise,
+    with values missing at random (5 %) and at cell (0, 0) on day 10 of every year."""
+    import datetime
+
+    import cftime
+
+    times = np.array([cftime.DatetimeNoLeap(2001, 1, 1) + datetime.timedelta(days=d) for d in range(n_years * 365)])
+    day = np.arange(times.size) % 365
+    rng = np.random.default_rng(seed)
+    truth = 285 + 10 * np.cos(2 * np.pi * (day - 200) / 365)[:, None, None] + rng.normal(0, 2, (times.size, 2, 3))
+    truth[rng.random(truth.shape) < 0.05] = np.nan
+    truth[day == 9, 0, 0] = np.nan
+    return times, truth
+
+
+@pytest.mark.parametrize("window", [pytest.param(61, id="wb2-61"), pytest.param(31, id="31"),
+                                    pytest.param(5, id="5")])
+def test_the_daily_climatology_is_smoothed_over_the_days_of_the_year_as_weatherbench2(window):
+    from climann.evaluation.baselines import climatology_prediction, seasonal_climatology
+
+    times, truth = noleap_daily()
+    train = np.arange(times.size) < 2 * 365
+    day = np.arange(times.size) % 365
+    climatology = seasonal_climatology(truth, times, train, window_days=window)
+    by_hand = wb2_climatology_by_hand(truth, day, train, window=window, n_days=365)
+    np.testing.assert_allclose(climatology[:365], by_hand, rtol=1e-12)
+    assert np.isnan(climatology[365]).all()  # no day 366 in a noleap calendar
+    # a day with no training value at a cell stays undefined there; its neighbours do not
+    assert np.isnan(climatology[9, 0, 0]) and np.isfinite(climatology[[8, 10], 0, 0]).all()
+    np.testing.assert_array_equal(climatology_prediction(truth, times, train, window_days=window), climatology[day])
+    # the window reaches across the new year: 1 January's climatology holds December's values
+    raw = seasonal_climatology(truth, times, train, window_days=1)
+    assert not np.allclose(climatology[0], raw[0])
+
+
+def test_a_3_day_window_smooths_nothing_as_weatherbench2s():
+    """WB2's triangular weights of 3 days are 0, 1, 0: the days ±1 weigh nothing."""
+    from climann.evaluation.baselines import climatology_window_weights, seasonal_climatology
+
+    times, truth = noleap_daily()
+    train = np.arange(times.size) < 2 * 365
+    np.testing.assert_array_equal(climatology_window_weights(3), [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(seasonal_climatology(truth, times, train, window_days=3),
+                                  seasonal_climatology(truth, times, train, window_days=1))
+
+
+def test_the_smoothed_climatology_is_nearer_the_true_cycle_than_the_raw_mean():
+    """Two training years: the raw mean of each day holds half the noise's variance (2 K noise:
+    2 K²); the 61-day window averages it away (what the baseline and the ACC are meant to be)."""
+    from climann.evaluation.baselines import seasonal_climatology
+
+    times, truth = noleap_daily()
+    train = np.arange(times.size) < 2 * 365
+    cycle = 285 + 10 * np.cos(2 * np.pi * (np.arange(365) - 200) / 365)
+    raw, smoothed = (seasonal_climatology(truth, times, train, window_days=w)[:365] for w in (1, 61))
+    raw_error, smoothed_error = (np.nanmean((c - cycle[:, None, None]) ** 2) for c in (raw, smoothed))
+    assert 1.5 < raw_error < 2.6 and smoothed_error < 0.2
+
+
+def test_the_6_hourly_climatology_is_smoothed_per_time_of_day():
+    from climann.evaluation.baselines import seasonal_climatology
+
+    times, truth = six_hourly()
+    truth[np.random.default_rng(2).random(truth.shape) < 0.05] = np.nan
+    train = np.arange(times.size) < 2 * 365 * 4
+    climatology = seasonal_climatology(truth, times, train, window_days=61).reshape(366, 4, 2, 3)
+    slot, day = np.arange(times.size) % 4, np.arange(times.size) // 4 % 365
+    for hour in range(4):
+        steps = slot == hour
+        by_hand = wb2_climatology_by_hand(truth[steps], day[steps], train[steps], window=61, n_days=365)
+        np.testing.assert_allclose(climatology[:365, hour], by_hand, rtol=1e-12)
+    assert np.isnan(climatology[365]).all()
+    # the diurnal cycle (±8 K) is kept: each time of day smoothed on its own
+    assert np.nanmean(climatology[:365, 2] - climatology[:365, 0]) > 10
+
+
+@pytest.mark.parametrize("leap_trained", [pytest.param(True, id="leap-year-trained"),
+                                          pytest.param(False, id="no-leap-year-trained")])
+def test_day_366_of_the_standard_calendar(leap_trained):
+    """A leap year among the training years: the climatology cycles over 366 days, day 366
+    (31 December of the leap years) weighing as many values as it holds. None: day 366 stays
+    undefined and the cycle is 365 days (31 December followed by 1 January)."""
+    import datetime
+
+    import cftime
+
+    start = 2003 if leap_trained else 2001
+    times = np.array([cftime.DatetimeGregorian(start, 1, 1) + datetime.timedelta(days=d) for d in range(4 * 365 + 1)])
+    years = np.array([time.year for time in times])
+    train = years < start + 3 if not leap_trained else years < start + 2
+    day = np.array([time.dayofyr for time in times]) - 1
+    truth = np.random.default_rng(4).normal(280, 3, (times.size, 1, 2))
+    from climann.evaluation.baselines import seasonal_climatology
+
+    climatology = seasonal_climatology(truth, times, train, window_days=61)
+    n_days = 366 if leap_trained else 365
+    np.testing.assert_allclose(climatology[:n_days], wb2_climatology_by_hand(truth, day, train, window=61,
+                                                                             n_days=n_days), rtol=1e-12)
+    assert np.isfinite(climatology[365]).all() == leap_trained
 
 
 def six_hourly(n_years=3, seed=7):
@@ -245,7 +375,7 @@ def test_the_climatology_of_6_hourly_data_is_per_day_of_year_and_hour():
     # by hand: the two training years' mean of each (day of year, 6-hour step) at each cell
     by_year = truth.reshape(3, 365 * 4, 2, 3)
     expected_mse = np.mean((by_year[2] - by_year[:2].mean(axis=0)) ** 2)
-    predicted = climatology_prediction(truth, times, train)
+    predicted = climatology_prediction(truth, times, train, window_days=1)  # the keys; smoothing: below
     mse = np.mean((truth[test] - predicted[test]) ** 2)
     np.testing.assert_allclose(mse, expected_mse, rtol=1e-12)
     assert mse < 0.2  # noise only (2 · 0.3² · 3/2 ≈ 0.135); pooling the hours would leave the 8 K cycle: ≈ 32 K²
@@ -269,7 +399,8 @@ def test_a_gap_after_the_first_6_hourly_stamp_keeps_the_climatology_per_day_of_y
     times, truth = times[kept], truth[kept]
     train = np.array([time.year for time in times]) < 2003
     keys = np.array([(time.dayofyr, time.hour) for time in times])
-    np.testing.assert_allclose(climatology_prediction(truth, times, train), _by_hand(truth, keys, train), rtol=1e-12)
+    np.testing.assert_allclose(climatology_prediction(truth, times, train, window_days=1), _by_hand(truth, keys, train),
+                               rtol=1e-12)
     assert season_name(times) == "day of year and hour"
 
 
@@ -298,7 +429,7 @@ def test_weekly_data_get_a_climatology_per_week_of_the_year():
     week = week_of_the_year(times) - 1
     assert season_name(times) == "week of the year" and season_count(times) == 52
     assert np.all(np.bincount(week[train], minlength=52) >= 8)  # every week, in each of the 8 training years
-    predicted = climatology_prediction(truth, times, train)
+    predicted = climatology_prediction(truth, times, train, window_days=61)  # windows of the year: not smoothed
     np.testing.assert_allclose(predicted, _by_hand(truth, week[:, None], train), rtol=1e-12)
     assert np.isfinite(predicted[later]).all()
 
@@ -513,8 +644,8 @@ def test_monthly_values_stamped_at_different_days_get_a_climatology_per_calendar
     truth = np.random.default_rng(11).normal(280, 5, (times.size, 2, 3))
     train = np.array([time.year < 2004 for time in times])
     assert season_name(times) == "calendar month"
-    climatology = seasonal_climatology(truth, times, train)
+    climatology = seasonal_climatology(truth, times, train, window_days=61)  # calendar months: not smoothed
     month = np.arange(times.size) % 12  # by hand: the training years' mean of each calendar month
     by_hand = np.stack([truth[train & (month == m)].mean(axis=0) for m in range(12)])
     np.testing.assert_allclose(climatology, by_hand)
-    np.testing.assert_allclose(climatology_prediction(truth, times, train), by_hand[month])
+    np.testing.assert_allclose(climatology_prediction(truth, times, train, window_days=61), by_hand[month])

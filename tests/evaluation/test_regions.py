@@ -5,7 +5,9 @@ import pytest
 import shapely
 
 from climann.errors import ClimannError
-from climann.evaluation.regions import box_cells, box_problem, grid_regions, latitude_bands, named_region
+from climann.evaluation.regions import (
+    box_cells, box_problem, grid_regions, latitude_bands, named_region, named_region_keys,
+)
 
 
 def _grid(lon_start: float, n_lat: int = 18, n_lon: int = 36):
@@ -136,6 +138,43 @@ def test_ar6_regions_come_from_regionmasks_cache_and_are_never_downloaded(tmp_pa
     assert region.name == "NEU" and region.description == {"kind": "ar6", "abbrev": "NEU", "name": "N.Europe"}
     assert expected.sum() >= 10
     np.testing.assert_array_equal(region.cells, expected)
+
+
+def test_two_regions_of_one_abbreviation_from_two_sets_are_both_scored_keyed_by_their_set():
+    """eval14 F7: SREX's and Giorgi's MED are other polygons; both are kept, the other names as they were."""
+    import regionmask
+
+    latitude, longitude = np.meshgrid(np.arange(20.3, 80, 2.0), 0.7 + np.arange(0, 360, 2.0), indexing="ij")
+    regions = grid_regions(latitude, longitude, None, ["NEU", "MED", "prudence:AL", "giorgi:MED"])
+    assert list(regions)[-4:] == ["NEU", "srex:MED", "AL", "giorgi:MED"]
+    east_west = (longitude + 180) % 360 - 180
+    for key, region_set in (("srex:MED", "srex"), ("giorgi:MED", "giorgi")):
+        regions_of_set = getattr(regionmask.defined_regions, region_set)
+        polygon = regions_of_set.polygons[regions_of_set.abbrevs.index("MED")]
+        np.testing.assert_array_equal(regions[key].cells, shapely.contains_xy(polygon, east_west, latitude))
+        assert regions[key].description["kind"] == region_set and regions[key].description["abbrev"] == "MED"
+    assert (regions["srex:MED"].cells != regions["giorgi:MED"].cells).any()  # two definitions, compared
+
+
+@pytest.mark.parametrize("specs, keys", [
+    pytest.param(["NEU", "MED"], ["NEU", "MED"], id="one-region-per-abbreviation-keeps-its-key"),
+    pytest.param(["giorgi:MED", "MED"], ["giorgi:MED", "srex:MED"], id="two-sets"),
+    pytest.param(["NEU", "giorgi:NEU"], ["srex:NEU", "giorgi:NEU"], id="srex-by-default"),
+])
+def test_named_region_keys(specs, keys):
+    assert list(named_region_keys(specs).values()) == keys
+
+
+@pytest.mark.parametrize("specs, message", [
+    pytest.param(["MED", "srex:MED"], "named_regions names the region srex:MED twice ('MED' and 'srex:MED'): keep one",
+                 id="with-and-without-the-set"),
+    pytest.param(["NEU", "n. europe"], "named_regions names the region srex:NEU twice ('NEU' and 'n. europe'): keep one",
+                 id="by-abbreviation-and-name"),
+])
+def test_the_same_region_named_twice_is_refused(specs, message):
+    with pytest.raises(ClimannError) as refused:
+        named_region_keys(specs)
+    assert str(refused.value) == f"[evaluation] {message}"
 
 
 def test_grid_regions_boxes_replace_the_bands_and_named_regions_come_after():

@@ -28,7 +28,7 @@ def test_climatology_is_the_training_mean_of_each_calendar_month():
     rng = np.random.default_rng(0)
     truth = rng.normal(size=(36, 2, 3))
     train = np.arange(36) < 24
-    predicted = climatology_prediction(truth, monthly(3), train)
+    predicted = climatology_prediction(truth, monthly(3), train, window_days=61)  # months: not smoothed
     np.testing.assert_allclose(predicted[30], (truth[6] + truth[18]) / 2)  # July of year 3 ← Julys 1 and 2
     np.testing.assert_allclose(predicted[6], predicted[30])
 
@@ -36,7 +36,7 @@ def test_climatology_is_the_training_mean_of_each_calendar_month():
 def test_climatology_uses_day_of_year_for_daily_data():
     times = np.array([cftime.datetime(2000, 1, 1, calendar="360_day") + np.timedelta64(d, "D").item() for d in range(720)])
     truth = np.arange(720, dtype=float).reshape(720, 1, 1)
-    predicted = climatology_prediction(truth, times, np.arange(720) < 360)
+    predicted = climatology_prediction(truth, times, np.arange(720) < 360, window_days=1)
     assert predicted[365, 0, 0] == pytest.approx(5.0)  # day 6 of year 2 ← day 6 of year 1
 
 
@@ -61,7 +61,7 @@ def test_a_baseline_that_must_be_beaten_by_construction():
     masks = {"train": np.arange(48) < 24, "test": np.arange(48) >= 24}
     predictions = {
         "model": truth + 0.1 * rng.normal(size=truth.shape),  # nearly perfect
-        "climatology": climatology_prediction(truth, monthly(4), masks["train"]),
+        "climatology": climatology_prediction(truth, monthly(4), masks["train"], window_days=61),
     }
     scores = score_blocks(predictions, truth, area, masks)
     assert scores["test"]["model"]["mse"] < scores["test"]["climatology"]["mse"]
@@ -135,7 +135,7 @@ def test_a_baseline_undefined_on_a_whole_block_is_left_out_and_the_network_is_st
     rng = np.random.default_rng(2)
     truth = rng.normal(size=(200, 2, 3))
     masks = {"train": np.arange(200) < 120, "test": np.arange(200) >= 150}
-    predictions = {"model": truth + 0.3, "climatology": climatology_prediction(truth, daily(200), masks["train"])}
+    predictions = {"model": truth + 0.3, "climatology": climatology_prediction(truth, daily(200), masks["train"], window_days=61)}
     assert np.isnan(predictions["climatology"][150:]).all()  # days of year the training never saw
     scores = score_blocks(predictions, truth, np.ones((2, 3)), masks)
     assert list(scores["test"]) == ["model"]
@@ -210,7 +210,7 @@ def seasonal_case():
     masks = {"train": np.arange(48) < 24, "test": np.arange(48) >= 24}
     model = truth + 0.7 * rng.normal(size=truth.shape)
     model[40, 0, 0] = np.nan
-    climatology = climatology_prediction(truth, monthly(4), masks["train"])
+    climatology = climatology_prediction(truth, monthly(4), masks["train"], window_days=61)
     area = np.repeat(np.cos(np.deg2rad([-60.0, 0.0, 60.0]))[:, None], 4, axis=1)
     return truth, model, climatology, area, masks
 

@@ -394,3 +394,22 @@ def test_a_finished_run_with_an_interrupted_retraining_is_compared_with_a_warnin
         f"{mixed} also holds the checkpoint of a retraining that has not finished (interrupted, or still running): "
         f"these are the results of the finished run it is to replace; finish the retraining with: climann train "
         f"--resume {mixed}"]
+
+
+def test_runs_whose_daily_climatologies_are_smoothed_differently_are_noted(runs, tmp_path):
+    """MSESS and ACC are against each run's climatology: one smoothed over 61 days of the year and
+    one not (a run before the setting, or climatology_window_days = 1) are not comparable one to one."""
+    daily = {}
+    for name, window in (("smoothed", 61), ("raw", None)):
+        daily[name] = shutil.copytree(runs["small"], tmp_path / name)
+        metrics = json.loads((daily[name] / "metrics.json").read_text())
+        metrics["climatology_per"] = "day of year"
+        metrics.pop("climatology_window_days", None)
+        if window is not None:
+            metrics["climatology_window_days"] = window
+        (daily[name] / "metrics.json").write_text(json.dumps(metrics))
+    assert not [note for note in comparison_notes(read_runs([runs["small"], runs["wide"]])) if "climatolog" in note]
+    notes = comparison_notes(read_runs([daily["smoothed"], daily["raw"]]))
+    assert notes == ["the runs differ in climatology (smoothed day of year smoothed over 61 days, raw day of year "
+                     "unsmoothed): their MSESS and ACC are against different climatologies (metrics.json "
+                     "climatology_per and climatology_window_days)"]

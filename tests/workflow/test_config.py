@@ -131,10 +131,39 @@ def test_bad_evaluation_settings_name_the_key(settings, message):
         build_config(settings)
 
 
+def test_two_meds_of_two_region_sets_are_accepted_and_a_box_of_a_named_regions_key_is_refused():
+    """eval14 F7: ["MED", "giorgi:MED"] was refused as "regions and named_regions name the region MED twice"."""
+    named = ("NEU", "MED", "prudence:AL", "giorgi:MED")
+    assert build_config({"evaluation": {"named_regions": list(named)}}).evaluation.named_regions == named
+    with pytest.raises(ClimannError) as refused:
+        build_config({"evaluation": {"named_regions": ["MED", "giorgi:MED"], "regions": {"srex:MED": [30, 45, 0, 40]}}})
+    assert str(refused.value) == ("[evaluation] regions has a box named srex:MED, the name under which named_regions' "
+                                  "'MED' is scored: rename the box (regions are keyed by name in metrics.json)")
+    with pytest.raises(ClimannError, match=r"^\[evaluation\] named_regions names the region srex:MED twice \('MED' and "
+                                           r"'srex:MED'\): keep one$"):
+        build_config({"evaluation": {"named_regions": ["MED", "srex:MED"]}})
+
+
 def test_evaluation_defaults_are_every_baseline_with_figures():
     evaluation = build_config({}).evaluation
     assert evaluation.baselines == ("climatology", "persistence", "linear")
     assert evaluation.figures is True and evaluation.dpi == 150
+    assert evaluation.climatology_window_days == 61  # WeatherBench 2's
+
+
+@pytest.mark.parametrize("window", [pytest.param(60, id="even"), pytest.param(0, id="zero"),
+                                    pytest.param(-61, id="negative"), pytest.param(361, id="over-a-year")])
+def test_a_climatology_window_that_is_no_odd_number_of_days_within_a_year_is_refused_in_one_line(window):
+    with pytest.raises(ClimannError) as error:
+        build_config({"evaluation": {"climatology_window_days": window}})
+    assert str(error.value) == (
+        f"[evaluation] climatology_window_days must be an odd number of days from 1 to 359 (a window centred on "
+        f"each day of the year), got {window}: e.g. 61 (WeatherBench 2's) or 1 (the raw mean of each day of year)")
+
+
+@pytest.mark.parametrize("window", [pytest.param(1, id="raw"), pytest.param(31, id="31"), pytest.param(359, id="359")])
+def test_an_odd_climatology_window_within_a_year_is_kept(window):
+    assert build_config({"evaluation": {"climatology_window_days": window}}).evaluation.climatology_window_days == window
 
 
 @pytest.mark.parametrize(

@@ -529,10 +529,82 @@ def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path
     result = run_main("predict", str(run_dir), "--data", str(path), "--out", str(tmp_path / "out.nc"),
                       capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 0, result.stderr
-    assert ("climann: warning: 'ts' has no units in bare.nc (the model's training data has 'K'): its units are not "
-            "checked") in result.stderr.splitlines()
+    # plausible values (the same K as in training): warned, with the comparison made
+    (line,) = [line for line in result.stderr.splitlines() if "has no units" in line]
+    assert line.startswith("climann: warning: 'ts' has no units in bare.nc (the model's training data has 'K'): its "
+                           "units are not checked (its values there, ")
+    assert "lie within 10 standard deviations of those of the model's training data, mean " in line
     with xr.open_dataset(tmp_path / "out.nc") as predictions:
         np.testing.assert_array_equal(predictions["tas_pred"].values, reference["tas_pred"].values)
+
+
+def _training_block(run_dir, path, name) -> np.ndarray:
+    """``name``'s values in the run's training years, by hand from the file (every cell and step
+    of these files is a sample)."""
+    first, last = load_run(run_dir).config.data.split_years["train"]
+    with xr.open_dataset(path, decode_times=TIME) as dataset:
+        years = np.array([time.year for time in dataset["time"].values])
+        return dataset[name].values[(years >= first) & (years <= last)].astype(np.float64)
+
+
+@pytest.mark.parametrize("name", [pytest.param("tas", id="target"), pytest.param("ts", id="predictor")])
+def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(trained_in_kelvin, tmp_path, capfd,
+                                                                               monkeypatch, name):
+    from climann.workflow.predict import evaluate_run
+    from tests.console import run_main
+
+    folder, run_dir, _ = trained_in_kelvin
+    with xr.open_dataset(_write_temperatures(tmp_path / "c.nc", "degC", "degC"), decode_times=TIME) as celsius:
+        celsius = celsius.isel(time=slice(0, 24)).load()  # 24 steps: every value is checked
+    celsius[name].attrs.pop("units")
+    celsius.to_netcdf(tmp_path / "bare_c.nc")
+    values, trained = celsius[name].values.astype(np.float64), _training_block(run_dir, folder / "train_K.nc", name)
+    distance = abs(values.mean() - trained.mean()) / trained.std()  # about 27 K-run standard deviations
+    assert distance > 10
+    expected = (
+        f"climann: error: '{name}' has no units in bare_c.nc, and its values there ({values.min():.4g}…"
+        f"{values.max():.4g}, mean {values.mean():.4g}) lie {distance:.0f} standard deviations from those of the "
+        f"model's training data (mean {trained.mean():.4g}, sd {trained.std():.4g} K, {trained.min():.4g}…"
+        f"{trained.max():.4g}): they are likely in another unit than K; set the units they are in, which are then "
+        f"converted to K: ncatted -a units,{name},o,c,UNITS {tmp_path / 'bare_c.nc'} {tmp_path / 'bare_c_fixed.nc'}"
+    )
+    for command in (["predict", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "o.nc")],
+                    ["evaluate", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "ev")]):
+        result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines()[-1] == expected
+        assert "its units are not checked" not in result.stderr
+    assert not (tmp_path / "o.nc").exists() and not (tmp_path / "ev").exists()
+    # the way out: with its units set, it is converted and scored as the same values in K are
+    celsius[name].attrs["units"] = "degC"
+    celsius.to_netcdf(tmp_path / "bare_c_fixed.nc")
+    with xr.open_dataset(folder / "train_K.nc", decode_times=TIME) as kelvin:
+        kelvin.isel(time=slice(0, 24)).to_netcdf(tmp_path / "k.nc")
+    fixed = evaluate_run(run_dir, [str(tmp_path / "bare_c_fixed.nc")], tmp_path / "fixed")
+    same = evaluate_run(run_dir, [str(tmp_path / "k.nc")], tmp_path / "kelvin")
+    assert fixed["splits"]["all"]["model"]["mse"] == pytest.approx(same["splits"]["all"]["model"]["mse"], rel=1e-4)
+
+
+def test_the_training_values_of_the_target_and_predictors_are_read_from_the_model_file(trained_in_kelvin):
+    folder, run_dir, _ = trained_in_kelvin
+    found = load_run(run_dir).training_values()
+    assert list(found) == ["tas", "ts"]
+    for name, values in found.items():
+        trained = _training_block(run_dir, folder / "train_K.nc", name)
+        assert values.units == "K"
+        assert values.mean == pytest.approx(trained.mean(), rel=1e-6)
+        assert values.std == pytest.approx(trained.std(), rel=1e-5)
+        assert (values.minimum, values.maximum) == (trained.min(), trained.max())  # float32 values: exact
+
+
+def test_the_training_values_leave_out_a_target_trained_as_its_anomaly(trained_in_kelvin):
+    import dataclasses
+
+    _, run_dir, _ = trained_in_kelvin
+    run = load_run(run_dir)
+    data = dataclasses.replace(run.config.data, target_anomaly=True)  # target_scaling is then the anomaly's
+    anomaly = dataclasses.replace(run, config=dataclasses.replace(run.config, data=data))
+    assert list(anomaly.training_values()) == ["ts"]
 
 
 def test_a_model_file_without_recorded_units_still_predicts_with_a_warning(trained_in_kelvin, tmp_path, caplog):
@@ -1664,3 +1736,46 @@ def test_evaluate_refuses_an_out_link_to_nothing_before_computing_as_train_does(
                                                          "which does not exist; create that directory first, or "
                                                          "choose another --out")
     assert opened == [] and os.readlink("eval_link") == "scratch/eval_dir" and not os.path.exists("scratch")
+
+
+def test_a_run_recorded_before_the_smoothed_climatology_keeps_its_raw_climatology_when_re_scored(tmp_path):
+    """A run's config.toml holds every key: one without ``climatology_window_days`` was trained
+    when the daily climatology was the raw mean of each day of year, and ``evaluate RUN`` keeps
+    it (window 1, recorded so); a run of now keeps its 61 days."""
+    import json
+    import shutil
+
+    import cftime
+
+    from climann.workflow.predict import evaluate_run
+    from tests.evaluation.test_baselines import wb2_climatology_by_hand
+    from tests.workflow.test_pipeline_baselines import write_series
+
+    times = np.array([cftime.datetime(2001, 1, 1, calendar="noleap") + np.timedelta64(d, "D").item()
+                      for d in range(4 * 365)])
+    path = write_series(tmp_path / "daily.nc", times, seed=6)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    old = shutil.copytree(run_dir, tmp_path / "old")
+    toml = (old / "config.toml").read_text()
+    assert "climatology_window_days = 61\n" in toml
+    (old / "config.toml").write_text(toml.replace("climatology_window_days = 61\n", ""))
+    assert load_run(old).config.evaluation.climatology_window_days == 1
+    assert load_run(run_dir).config.evaluation.climatology_window_days == 61
+    day = np.arange(times.size) % 365
+    for directory, window in ((old, 1), (run_dir, 61)):
+        metrics = evaluate_run(directory)
+        assert metrics["climatology_window_days"] == window
+        with xr.open_dataset(directory / "predictions.nc", decode_times=False) as predictions:
+            truth, train = predictions["tas"].values.astype(np.float64), predictions["split"].values == 1
+            climatology = predictions["tas_climatology"].values
+        if window == 1:  # the raw mean of each day of year, by hand
+            by_hand = np.stack([truth[train & (day == d)].mean(axis=0) for d in range(365)])[day]
+        else:
+            by_hand = wb2_climatology_by_hand(truth, day, train, window=61, n_days=365)[day]
+        np.testing.assert_allclose(climatology, by_hand, rtol=2e-7)
+        caption = "unsmoothed" if window == 1 else "smoothed over 61 days"
+        assert f"climatology per day of year {caption}" in (directory / "report.md").read_text()
+    assert json.loads((run_dir / "metrics.json").read_text())["climatology_window_days"] == 61

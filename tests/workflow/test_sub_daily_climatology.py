@@ -40,21 +40,36 @@ def test_the_climatology_baseline_of_6_hourly_data_keeps_the_diurnal_cycle(six_h
                            "training": {"epochs": 1, "batch_size": 256}, "evaluation": {"figures": False}})
     run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
     metrics = json.loads((run_dir / "metrics.json").read_text())
-    # by hand, on the run's own split (flags 1 train, 3 test): the training years' mean of each
-    # (day of year, 6-hour step), scored with cos(latitude) area weights
+    # by hand, on the run's own split (flags 1 train, 3 test): the training years' values of each
+    # (day of year, 6-hour step), smoothed over 61 days of the year for each 6-hour step on its
+    # own, scored with cos(latitude) area weights
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as predictions:
         labels = predictions["split"].values
     by_step = truth.astype(np.float32).astype(np.float64)
     train = labels == 1
     keys = np.arange(truth.shape[0]) % (365 * 4)
-    climatology = np.stack([by_step[train & (keys == key)].mean(axis=0) for key in range(365 * 4)])
+    climatology = _climatology_by_hand(by_step, keys, train)
     test = labels == 3
     weights = np.cos(np.deg2rad([-30.0, 30.0]))[:, None] * np.ones((1, 3))
     error = (by_step[test] - climatology[keys[test]]) ** 2
     expected = float((error * weights).sum() / (weights.sum() * test.sum()))
     np.testing.assert_allclose(metrics["splits"]["test"]["climatology"]["mse"], expected, rtol=1e-5)
-    assert metrics["climatology_per"] == "day of year and hour"
-    assert "climatology per day of year and hour" in (run_dir / "report.md").read_text()
+    assert (metrics["climatology_per"], metrics["climatology_window_days"]) == ("day of year and hour", 61)
+    assert "climatology per day of year and hour smoothed over 61 days" in (run_dir / "report.md").read_text()
+
+
+def _climatology_by_hand(values, keys, train):
+    """NumPy: the climatology of each 6-hourly key (day of year · 4 + step of the day, 0-based),
+    shape (365 · 4, …): each step of the day's training values smoothed over 61 days of the year
+    (WeatherBench 2, :func:`~tests.evaluation.test_baselines.wb2_climatology_by_hand`)."""
+    from tests.evaluation.test_baselines import wb2_climatology_by_hand
+
+    climatology = np.empty((365, 4, *values.shape[1:]))
+    for step in range(4):
+        chosen = keys % 4 == step
+        climatology[:, step] = wb2_climatology_by_hand(values[chosen], keys[chosen] // 4, train[chosen], window=61,
+                                                       n_days=365)
+    return climatology.reshape(365 * 4, *values.shape[1:])
 
 
 def test_a_gap_after_the_first_stamp_keeps_the_hours_apart_in_training_and_predict(tmp_path):
@@ -81,9 +96,9 @@ def test_a_gap_after_the_first_stamp_keeps_the_hours_apart_in_training_and_predi
     values = np.delete(truth.astype(np.float32).astype(np.float64), 1, axis=0)
     keys = np.delete(np.arange(truth.shape[0]) % (365 * 4), 1)
     train, test = labels == 1, labels == 3
-    climatology = {key: values[train & (keys == key)].mean(axis=0) for key in np.unique(keys[train])}
+    climatology = _climatology_by_hand(values, keys, train)
     weights = np.cos(np.deg2rad([-30.0, 30.0]))[:, None] * np.ones((1, 3))
-    error = (values[test] - np.stack([climatology[key] for key in keys[test]])) ** 2
+    error = (values[test] - climatology[keys[test]]) ** 2
     expected = float((error * weights).sum() / (weights.sum() * test.sum()))
     np.testing.assert_allclose(metrics["splits"]["test"]["climatology"]["mse"], expected, rtol=1e-5)
     assert metrics["climatology_per"] == "day of year and hour"

@@ -390,14 +390,21 @@ def noleap_daily_run(tmp_path_factory):
 
 
 def _daily_climatology(sample, run_dir):
-    """NumPy: the mean of tas over the training block's steps of each day of year, shape (366, 3, 4)."""
+    """NumPy: the training block's climatology of tas per day of year, shape (366, 3, 4): the
+    sums of each day smoothed over WeatherBench 2's 61 days, cyclic over the days of the year
+    trained on (:func:`~tests.evaluation.test_baselines.wb2_climatology_by_hand`); NaN for a day
+    not trained on (day 366 without a leap year)."""
+    from tests.evaluation.test_baselines import wb2_climatology_by_hand
+
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run, \
             xr.open_dataset(sample, decode_times=TIME) as source:
         train = run["split"].values == 1
         tas = source["tas"].values.astype(np.float64)
         days = np.array([t.dayofyr for t in source["time"].values])
-    return np.stack([tas[train & (days == d)].mean(axis=0) if (train & (days == d)).any()
-                     else np.full(tas.shape[1:], np.nan) for d in range(1, 367)])
+    n_days = 366 if (train & (days == 366)).any() else 365
+    climatology = np.full((366, *tas.shape[1:]), np.nan)
+    climatology[:n_days] = wb2_climatology_by_hand(tas, days - 1, train, window=61, n_days=n_days)
+    return climatology
 
 
 def _network_anomaly(run_dir, path):
@@ -487,7 +494,8 @@ def _without_calendar(run_dir, folder):
 
 def test_the_training_calendar_keeps_the_lookup_by_day_number_bit_for_bit(noleap_daily_run, tmp_path, caplog):
     folder, sample, run_dir = noleap_daily_run
-    assert load_run(run_dir).network.metadata["target_climatology"]["calendar"] == "noleap"
+    record = load_run(run_dir).network.metadata["target_climatology"]
+    assert (record["calendar"], record["per"], record["smoothing_days"]) == ("noleap", "day of year", 61)
     new = _daily(tmp_path / "new_noleap.nc", "noleap", [1996], seed=4)
     old = _without_calendar(run_dir, tmp_path)
     with caplog.at_level(logging.WARNING):

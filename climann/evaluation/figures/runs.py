@@ -27,8 +27,12 @@ from climann.model.files import read_model
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import compared_area_means
-from climann.evaluation.baselines import climatology_prediction, season_count, season_keys
-from climann.evaluation.metrics import nanmean_over_time
+from climann.evaluation.baselines import (
+    CLIMATOLOGY_WINDOW_DAYS,
+    climatology_from_sums,
+    climatology_keys,
+    climatology_prediction,
+)
 from climann.evaluation.figures.maps import (
     cell_position,
     draws_maps,
@@ -83,6 +87,7 @@ def draw_figures(
     area_mean_series: bool = True,
     test_period: str | None = None,
     weights_epoch: int | None = None,
+    climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -110,7 +115,8 @@ def draw_figures(
     climatology : ndarray, shape (n_time, n_lat, n_lon), optional
         The training years' climatology of each step, the reference of the anomalies;
         default: ``predictions["climatology"]``, else computed from the truth of the steps
-        labelled ``"train"`` (none: no anomaly correlation map).
+        labelled ``"train"`` (none: no anomaly correlation map), its days of year smoothed over
+        ``climatology_window_days`` (the run's ``[evaluation] climatology_window_days``).
     member_losses : sequence of (train_loss, val_loss), optional
         An ensemble's members' losses per epoch: the learning curves show each member
         (:func:`~climann.evaluation.figures.plots.plot_learning_curves`).
@@ -169,7 +175,8 @@ def draw_figures(
     if climatology is None:
         climatology = predictions.get("climatology")
     if climatology is None and (labels == "train").any():
-        climatology = climatology_prediction(truth, layout.time.values, labels == "train")
+        climatology = climatology_prediction(truth, layout.time.values, labels == "train",
+                                             window_days=climatology_window_days)
     if climatology is not None:
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
                                                   period=test_period,
@@ -267,10 +274,13 @@ def _area_means_from_file(dataset: xr.Dataset, names: Mapping[str, str], layout:
     return {label: np.concatenate([part[label] for part in parts]) for label in parts[0]}
 
 
-def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.ndarray, *,
+                           window_days: int) -> tuple[np.ndarray, np.ndarray]:
     """The training years' climatology of the truth (that of
-    :func:`~climann.evaluation.baselines.seasonal_climatology`, value for value), read one
-    season key at a time: as many grids as the block has years of that key.
+    :func:`~climann.evaluation.baselines.seasonal_climatology`, value for value: the sums of
+    each key smoothed over ``window_days`` by
+    :func:`~climann.evaluation.baselines.climatology_from_sums`), read one season key at a
+    time: as many grids as the block has years of that key.
 
     Returns
     -------
@@ -280,13 +290,16 @@ def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.nd
         Each step's row of ``climatology``.
     """
     times = np.asarray(layout.time.values)
-    dims, keys = (layout.time.name, layout.latitude.name, layout.longitude.name), season_keys(times)
-    climatology = np.full((season_count(times), *layout.shape[1:]), np.nan)
-    for key in np.unique(keys[train]):
-        steps = np.flatnonzero(train & (keys == key))
+    dims, keys = (layout.time.name, layout.latitude.name, layout.longitude.name), climatology_keys(times)
+    key_of_step = keys.of(times)
+    sums, counts = np.zeros((keys.count, *layout.shape[1:])), np.zeros((keys.count, *layout.shape[1:]))
+    for key in np.unique(key_of_step[train]):
+        steps = np.flatnonzero(train & (key_of_step == key))
         truth = _read_grids(dataset, {layout.target_name: "truth"}, dims, steps)["truth"]
-        climatology[key - 1] = nanmean_over_time(truth)
-    return climatology, keys - 1
+        present = np.isfinite(truth)
+        sums[key - 1], counts[key - 1] = np.where(present, truth, 0.0).sum(axis=0), present.sum(axis=0)
+    climatology = climatology_from_sums(sums, counts, keys, calendar=times[0].calendar, window_days=window_days)
+    return climatology, key_of_step - 1
 
 
 def draw_figures_from_file(
@@ -306,6 +319,7 @@ def draw_figures_from_file(
     n_members: int | None = None,
     test_period: str | None = None,
     weights_epoch: int | None = None,
+    climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
 ) -> tuple[list[Path], int]:
     """Draw a run's figures from its predictions file, holding at most ``limit_gb`` of grids:
     the one route of a run evaluated chunk by chunk and of ``climann plot RUN_DIR``.
@@ -353,6 +367,9 @@ def draw_figures_from_file(
         the maps' titles when every test year is shown; with every n-th, the years shown.
     weights_epoch : int, optional
         The epoch whose weights the run kept, marked on the learning curves.
+    climatology_window_days : int
+        The run's ``[evaluation] climatology_window_days``, for a climatology computed from
+        the file's truth.
 
     Returns
     -------
@@ -379,7 +396,8 @@ def draw_figures_from_file(
         if "climatology" in names.values():  # the baseline read for the maps is the reference: no second grid
             climatology = season_index = None
         elif climatology is None and (labels == "train").any():
-            climatology, season_index = _climatology_from_file(dataset, layout, labels == "train")
+            climatology, season_index = _climatology_from_file(dataset, layout, labels == "train",
+                                                               window_days=climatology_window_days)
         spread = f"{target}_spread" if f"{target}_spread" in dataset else None
         if spread is not None and n_members is None:
             n_members = _ensemble_size(dataset[spread])
@@ -640,6 +658,8 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
             limit_gb=run_memory_limit_gb(run_dir), directory=drawing, dpi=dpi, n_members=n_members,
             test_period=((metrics or {}).get("split_periods") or {}).get("test"),
             weights_epoch=_weights_epoch(run_dir / "model.npz"),
+            # the window the run used; a metrics.json without it is of a run whose climatology was not smoothed
+            climatology_window_days=int((metrics or {}).get("climatology_window_days", 1)),
         )
         if metrics is not None:
             figures += draw_skill_figure(metrics, directory=drawing, dpi=dpi)

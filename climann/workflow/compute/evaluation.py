@@ -35,7 +35,7 @@ import numpy as np
 from climann.workflow.compute.chunks import read_samples
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
-from climann.evaluation.baselines import LinearRegression
+from climann.evaluation.baselines import LinearRegression, climatology_from_sums, climatology_keys
 from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import SUM_NAMES, scores_from_sums  # noqa: F401 (re-exported)
 from climann.evaluation.scores import compared_area_means
@@ -112,12 +112,18 @@ class BaselineSums:
         solution, *_ = np.linalg.lstsq(self.normal, self.moment, rcond=None)
         return LinearRegression(weights=solution[:-1], bias=solution[-1])
 
-    def climatology(self, n_seasons: int, shape: tuple[int, int]) -> np.ndarray:
-        """Mean per season key and cell, shape (n_seasons, n_lat, n_lon); NaN without data."""
-        means = np.full((n_seasons, *shape), np.nan)
-        for key, (total, count) in self.seasons.items():
-            np.divide(total, count, out=means[key], where=count > 0)
-        return means
+    def climatology(self, key_values: np.ndarray, times: np.ndarray, shape: tuple[int, int], *,
+                    window_days: int) -> np.ndarray:
+        """The climatology of the summed seasons, shape (n_seasons, n_lat, n_lon), row i for
+        the key ``key_values[i]``; NaN without data. Smoothed over the days of the year as the
+        in-memory route's, by the same function
+        (:func:`~climann.evaluation.baselines.climatology_from_sums`, on every key of the year)."""
+        keys = climatology_keys(times)
+        sums, counts = np.zeros((keys.count, *shape)), np.zeros((keys.count, *shape))
+        for index, (total, count) in self.seasons.items():
+            sums[key_values[index] - 1], counts[key_values[index] - 1] = total, count
+        climatology = climatology_from_sums(sums, counts, keys, calendar=times[0].calendar, window_days=window_days)
+        return climatology[np.asarray(key_values) - 1]
 
 
 def _baseline_sums(
@@ -144,7 +150,8 @@ def _baseline_sums(
 
 def fit_baselines(
     client, source: PointwiseSource, train_blocks: Sequence[tuple[int, int]], input_scaler: Standardizer, *,
-    dtype: str | np.dtype, season_index: np.ndarray, n_seasons: int, area_weighted: bool = False,
+    dtype: str | np.dtype, season_index: np.ndarray, key_values: np.ndarray, area_weighted: bool = False,
+    window_days: int,
 ) -> tuple[LinearRegression, np.ndarray]:
     """The linear and climatology baselines from the training block's chunks (pass 1).
 
@@ -158,9 +165,13 @@ def fit_baselines(
     dtype : the network's dtype (the features are standardised in it, as for the network)
     season_index : ndarray of int, shape (n_time,)
         Each time step's season (0 … n_seasons − 1).
-    n_seasons : int
+    key_values : ndarray of int, shape (n_seasons,)
+        The climatology key of each season (1 … :func:`~climann.evaluation.baselines.season_count`):
+        ``np.unique(season_keys(times))``, whose inverse is ``season_index``.
     area_weighted : bool
         Fit the linear baseline with cell-area weights, as the loss (``[training] area_weighted``).
+    window_days : int
+        ``[evaluation] climatology_window_days``: the days of year the climatology is smoothed over.
 
     Returns
     -------
@@ -175,7 +186,9 @@ def fit_baselines(
              for start, stop in train_blocks]
     summed = ordered_sum_delayed(parts)
     total = dask.compute(summed)[0] if client is None else client.compute(summed).result()
-    return total.linear(), total.climatology(n_seasons, source.layout.shape[1:])
+    climatology = total.climatology(key_values, source.layout.time.values, source.layout.shape[1:],
+                                    window_days=window_days)
+    return total.linear(), climatology
 
 
 # --- pass 2: scores and grids -----------------------------------------------------------------------

@@ -277,8 +277,8 @@ def evaluate_distributed(
         keys, season_index = np.unique(season_keys(layout.time.values), return_inverse=True)
         linear, climatology = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
-            dtype=config.model.dtype, season_index=season_index, n_seasons=len(keys),
-            area_weighted=config.training.area_weighted,
+            dtype=config.model.dtype, season_index=season_index, key_values=keys,
+            area_weighted=config.training.area_weighted, window_days=config.evaluation.climatology_window_days,
         )
         options = {"season_index": season_index, "climatology": climatology}
         options.update({"linear": linear} if "linear" in fitted else {})
@@ -320,6 +320,7 @@ def evaluate_distributed(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
         season=season_name(layout.time.values), regions=every_region, n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
+        window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
         seasons=axis_seasons(layout.time.values),
     )
     if own_data:

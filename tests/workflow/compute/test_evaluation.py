@@ -83,7 +83,8 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     keys, season_index = np.unique(season_keys(source.layout.time.values), return_inverse=True)
     blocks = blocks_in_split(chunk_blocks(source, chunk_mb=32), data.split.time_masks["train"])
     linear, climatology = fit_baselines(client, source, blocks, data.input_scaler, dtype="float32",
-                                        season_index=season_index, n_seasons=len(keys), area_weighted=area_weighted)
+                                        season_index=season_index, key_values=keys, area_weighted=area_weighted,
+                                        window_days=61)
     # the loss's weights: each sample's cell area (cos latitude, mean 1) when area weighted
     cell = source.layout.cell_area_weights().ravel()[data.samples.flat_index % source.layout.n_cells]
     expected = LinearRegression.fit(data.scaled_inputs[train], data.samples.target[train],
@@ -91,7 +92,8 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     np.testing.assert_allclose(linear.weights, expected.weights, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(linear.bias, expected.bias, rtol=1e-9)
     truth = source.layout.to_grid(data.samples.target[:, 0].astype(np.float64), data.samples.flat_index)
-    in_memory = climatology_prediction(truth, source.layout.time.values, data.split.time_masks["train"])
+    in_memory = climatology_prediction(truth, source.layout.time.values, data.split.time_masks["train"],
+                                       window_days=61)
     np.testing.assert_allclose(climatology[season_index], in_memory, rtol=1e-12)
 
 

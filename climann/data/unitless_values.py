@@ -1,0 +1,136 @@
+"""New data without units, checked against the values a model was trained on.
+
+A trained model converts new data to the units of its training data
+(:func:`climann.data.units.convert_variable`); a variable of the new data without a ``units``
+attribute cannot be converted, and is used as it stands. When its values are in another unit
+than the training data's, every prediction and score made from it is wrong with no error (a
+``tos`` in K scored against a network trained in degC: MSE 74 733 K², bias -273 K, eval14
+F6). The model file holds the mean and standard deviation of each input and of the target on
+the training block (``input_scaling``, ``target_scaling``), so the new values can be
+compared with them:
+
+- a variable without units whose mean lies more than :data:`UNITLESS_LIMIT_SD` training
+  standard deviations from the training mean is refused, naming its values against the
+  training values and the ``ncatted`` that sets its units (then converted, or checked);
+- otherwise the warning that its units are not checked stays, with the comparison made.
+
+Why 10 standard deviations: by Chebyshev's inequality no distribution puts more than
+1/10² = 1 % of its values beyond 10 standard deviations of its mean, whatever its shape, so
+new data whose mean lies there are mostly where the network saw (almost) nothing; while the
+usual mix-ups of units lie further: K and degC differ by 273.15, at least 11 standard
+deviations of any near-surface temperature (a global monthly ``tas`` over every season has
+one of about 21 K; an SST one of 9 K: 31), Pa and hPa by a factor 100, a flux in
+kg m-2 s-1 and a total in mm day-1 by 86 400, a fraction and a percentage by 100. A model
+applied to another region or climate moves its inputs by a few standard deviations, not
+ten. Mix-ups of a smaller factor (km h-1 for m s-1: 3.6, degF for degC: a mean 5 standard
+deviations off for SST) are not caught: the warning says their units are not checked.
+
+The values are read on at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS`
+evenly spaced time steps of the data as subset (the region and period used), as the checks of
+fill-like values do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import dask
+import xarray as xr
+
+from climann.data.fill_like import checked_steps
+from climann.data.shell import source_and_copy
+from climann.errors import ClimannError
+
+__all__ = ["UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "unitless_variables"]
+
+_log = logging.getLogger(__name__)
+
+#: How many training standard deviations a variable without units may have its mean from the
+#: training mean before it is refused as being in another unit (see the module's reasons).
+UNITLESS_LIMIT_SD = 10.0
+
+
+@dataclass(frozen=True)
+class TrainingValues:
+    """What a model file says of one variable's values on the training block.
+
+    Attributes
+    ----------
+    mean, std : float
+        Their mean and standard deviation (``input_scaling`` or ``target_scaling``), in ``units``.
+    units : str
+        The units of the training data ('' when they had none).
+    minimum, maximum : float or None
+        Their range (``input_ranges``, ``target_range``), None when the file does not hold it.
+    """
+
+    mean: float
+    std: float
+    units: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def described(self) -> str:
+        """``"mean 14.22, sd 8.726 degC, -4.8…32.6"``."""
+        spread = f"mean {self.mean:.4g}, sd {self.std:.4g} {self.units}".rstrip()
+        if self.minimum is None or self.maximum is None:
+            return spread
+        return f"{spread}, {self.minimum:.4g}…{self.maximum:.4g}"
+
+
+def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValues]) -> list[str]:
+    """The variables of ``training`` present in ``dataset`` without units whose training
+    data had units: those :func:`check_unitless_values` compares."""
+    return [name for name, values in training.items()
+            if name in dataset.data_vars and values.units.strip()
+            and not str(dataset[name].attrs.get("units", "")).strip()
+            and dataset[name].dtype.kind in "fiu"]
+
+
+def check_unitless_values(
+    dataset: xr.Dataset, training: Mapping[str, TrainingValues], *, where: str, reference: str,
+) -> None:
+    """Refuse a variable without units whose values lie far from the training values, and warn
+    about the others that their units are not checked (see the module's rule).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        New data as opened and subset (lazy; the checked steps of the variables compared are
+        read in one computation).
+    training : mapping of variable name to TrainingValues
+        The training values of the target and of the variables the features are made of.
+    where, reference : str
+        The new data's files (``"new.nc"``) and where the training values come from (``"the
+        model's training data"``), for the messages.
+
+    Raises
+    ------
+    ClimannError
+        If a variable without units has its mean more than :data:`UNITLESS_LIMIT_SD` training
+        standard deviations from the training mean, naming both, the likely cause (another
+        unit) and the ``ncatted`` that sets its units.
+    """
+    names = unitless_variables(dataset, training)
+    if not names:
+        return
+    checked = [checked_steps(dataset[name]) for name in names]
+    found = dask.compute(*[(values.min(), values.max(), values.mean(), values.count()) for values in checked])
+    for name, (low, high, mean, count) in zip(names, found, strict=True):
+        expected = training[name]
+        mean, count = float(mean), int(count)
+        distance = abs(mean - expected.mean) / expected.std if count and expected.std > 0 else 0.0
+        here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
+        if distance > UNITLESS_LIMIT_SD:
+            raise ClimannError(
+                f"'{name}' has no units in {where}, and its values there ({here}) lie {distance:.0f} standard "
+                f"deviations from those of {reference} ({expected.described()}): they are likely in another unit "
+                f"than {expected.units}; set the units they are in, which are then converted to {expected.units}: "
+                f"ncatted -a units,{name},o,c,UNITS {source_and_copy(dataset[name], dataset)}"
+            )
+        _log.warning("'%s' has no units in %s (%s has '%s'): its units are not checked (its values there, %s, "
+                     "lie within %g standard deviations of those of %s, %s)", name, where, reference, expected.units,
+                     here, UNITLESS_LIMIT_SD, reference, expected.described())
+

@@ -1,0 +1,109 @@
+"""New data without units against the model's training values (climann/data/unitless_values.py)."""
+
+from __future__ import annotations
+
+import logging
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.units import convert_dataset
+from climann.data.unitless_values import UNITLESS_LIMIT_SD, TrainingValues, check_unitless_values
+from climann.errors import ClimannError
+
+#: An SST trained on in degC (eval14 F6's run: 14.22 ± 8.726 degC, -4.8…32.6).
+SST_IN_CELSIUS = TrainingValues(14.22, 8.726, "degC", -4.8, 32.6)
+
+#: Six months of a 2×3 SST in degC (all checked: at most 24 steps are).
+CELSIUS = np.array([[[-1.8, 4.0, 12.5], [20.0, 27.5, 30.1]]], np.float32) + np.arange(6, dtype=np.float32)[:, None, None]
+
+
+def _dataset(values: np.ndarray, attrs: dict, name: str = "tos") -> xr.Dataset:
+    times = [cftime.DatetimeNoLeap(2001, month, 15) for month in range(1, values.shape[0] + 1)]
+    return xr.Dataset({name: (("time", "lat", "lon"), values, attrs)},
+                      coords={"time": times, "lat": [-2.5, 2.5], "lon": [0.0, 5.0, 10.0]})
+
+
+def test_a_target_in_kelvin_without_units_for_a_run_in_celsius_is_refused_with_both_values(tmp_path):
+    kelvin = CELSIUS.astype(np.float64) + 273.15
+    mean = kelvin.mean()  # 17.88 degC + 273.15 = 291.03: by hand, every value checked
+    distance = abs(mean - 14.22) / 8.726  # 31.7 training standard deviations
+    dataset = _dataset(kelvin.astype(np.float32), {"long_name": "sea surface temperature"})
+    dataset.to_netcdf(tmp_path / "sst_K.nc")
+    with xr.open_dataset(tmp_path / "sst_K.nc") as opened, pytest.raises(ClimannError) as raised:
+        check_unitless_values(opened, {"tos": SST_IN_CELSIUS}, where="sst_K.nc",
+                              reference="the model's training data")
+    assert str(raised.value) == (
+        f"'tos' has no units in sst_K.nc, and its values there ({kelvin.min():.4g}…{kelvin.max():.4g}, mean "
+        f"{mean:.4g}) lie {distance:.0f} standard deviations from those of the model's training data (mean 14.22, "
+        "sd 8.726 degC, -4.8…32.6): they are likely in another unit than degC; set the units they are in, which are "
+        f"then converted to degC: ncatted -a units,tos,o,c,UNITS {tmp_path / 'sst_K.nc'} {tmp_path / 'sst_K_fixed.nc'}"
+    )
+    assert f"{mean:.4g}" == "291" and f"{distance:.0f}" == "32"
+
+
+def test_plausible_values_without_units_keep_the_warning_with_the_comparison(caplog):
+    dataset = _dataset(CELSIUS, {})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        check_unitless_values(dataset, {"tos": SST_IN_CELSIUS}, where="sst.nc", reference="the model's training data")
+    values = CELSIUS.astype(np.float64)
+    assert caplog.messages == [
+        "'tos' has no units in sst.nc (the model's training data has 'degC'): its units are not checked (its values "
+        f"there, {values.min():.4g}…{values.max():.4g}, mean {values.mean():.4g}, lie within 10 standard deviations "
+        "of those of the model's training data, mean 14.22, sd 8.726 degC, -4.8…32.6)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("offset", "refused"),
+    [pytest.param(UNITLESS_LIMIT_SD - 0.1, False, id="just-within"),
+     pytest.param(UNITLESS_LIMIT_SD + 0.1, True, id="just-beyond"),
+     pytest.param(-UNITLESS_LIMIT_SD - 0.1, True, id="just-beyond-below")],
+)
+def test_the_limit_is_ten_training_standard_deviations_of_the_mean(caplog, offset, refused):
+    # values 3 ± 1 around a mean of 100 + 2·offset, for training values of mean 100 and sd 2
+    values = (100 + 2 * offset + np.array([-1.0, 1.0] * 3)).reshape(6, 1, 1) * np.ones((1, 2, 3))
+    dataset = _dataset(values, {})
+    training = {"tos": TrainingValues(100.0, 2.0, "W m-2")}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if refused:
+            with pytest.raises(ClimannError, match=r"lie 10 standard deviations from those of the model \(mean 100, "
+                                                   r"sd 2 W m-2\)"):
+                check_unitless_values(dataset, training, where="new.nc", reference="the model")
+        else:
+            check_unitless_values(dataset, training, where="new.nc", reference="the model")
+            assert "its units are not checked" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("attrs", "training_units"),
+    [pytest.param({"units": "K"}, "degC", id="with-units"),  # converted or refused by convert_variable
+     pytest.param({}, "", id="training-without-units-either")],
+)
+def test_variables_whose_units_are_known_or_unknown_on_both_sides_are_not_compared(caplog, attrs, training_units):
+    dataset = _dataset(CELSIUS + 1000, attrs)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        check_unitless_values(dataset, {"tos": TrainingValues(14.22, 8.726, training_units)}, where="new.nc",
+                              reference="the model")
+    assert caplog.text == ""
+
+
+def test_a_predictor_far_from_its_training_values_is_refused_by_the_same_rule():
+    # a predictor (rsds in mW m-2 for a run in W m-2) beside a plausible target: the same rule
+    dataset = _dataset(CELSIUS, {}).assign(rsds=_dataset(np.full((6, 2, 3), 150_000.0), {}, "rsds")["rsds"])
+    training = {"tos": SST_IN_CELSIUS, "rsds": TrainingValues(144.4, 68.15, "W m-2", -46.31, 331.0)}
+    with pytest.raises(ClimannError, match=r"^'rsds' has no units in new.nc, and its values there \(1.5e\+05…1.5e\+05, "
+                                           r"mean 1.5e\+05\) lie 2199 standard deviations"):
+        check_unitless_values(dataset, training, where="new.nc", reference="the model")
+    assert f"{(150_000 - 144.4) / 68.15:.0f}" == "2199"
+
+
+def test_convert_dataset_leaves_the_warning_to_the_check_for_the_variables_it_compares(caplog):
+    dataset = _dataset(CELSIUS, {}).assign(uas=_dataset(CELSIUS, {}, "uas")["uas"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        kept = convert_dataset(dataset, {"tos": "degC", "uas": "m s-1"}, where="new.nc", reference="the model",
+                               values_checked=("tos",))
+    assert "'tos' has no units" not in caplog.text and "'uas' has no units in new.nc" in caplog.text
+    np.testing.assert_array_equal(kept["tos"].values, CELSIUS)
