@@ -266,14 +266,25 @@ def _closes_its_year(time: cftime.datetime, step: TimeStep, last_month: int, yea
     return time + step.duration >= cftime.datetime(end_year, month, 1, calendar=time.calendar)
 
 
-def _step_date(time: cftime.datetime, step: TimeStep) -> str:
+def _step_date(time: cftime.datetime, step: TimeStep | None) -> str:
     """``1995-03`` at a monthly or coarser step, ``1995-03-10`` at a daily or coarser one,
-    with the hour at a finer one."""
-    if step.months:
+    with the hour at a finer one (``1995-03-10 00:00``, also at midnight: ``2004-12-31``
+    alone would read as the whole day); without a step, the date (with ``HH:MM`` when not
+    midnight)."""
+    if step is not None and step.months:
         return f"{time.year:04d}-{time.month:02d}"
-    from climann.data.time_overlap import date_text  # xarray: not imported while the configuration is checked
+    day = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
+    if step is None:
+        from climann.data.time_overlap import date_text  # xarray: not imported while the configuration is checked
 
-    return date_text(time) if step.duration < datetime.timedelta(days=1) else date_text(time)[:10]
+        return date_text(time)
+    return f"{day} {time.hour:02d}:{time.minute:02d}" if step.duration < datetime.timedelta(days=1) else day
+
+
+def _dates_span(first: cftime.datetime, last: cftime.datetime, step: TimeStep | None) -> str:
+    """``"1995-03 to 1997-12"``, or one date for a block of one step (``"2030-07"``)."""
+    first_text, last_text = _step_date(first, step), _step_date(last, step)
+    return first_text if first_text == last_text else f"{first_text} to {last_text}"
 
 
 def with_dated_descriptions(
@@ -288,7 +299,9 @@ def with_dated_descriptions(
     selected month) and its first step; its last year likewise up to 31 December (the last
     day of the latest selected month). A ``time_range`` of ``1995-03-10,1999-02-20`` on daily
     data thus names the train block ``1995-03-10 to 1997-12-31`` and the test block
-    ``1999-01-01 to 1999-02-20``; monthly means stamped on the 16th cover their years. With
+    ``1999-01-01 to 1999-02-20``; monthly means stamped on the 16th cover their years. A block
+    of one step is named by that step alone (``"2030-07"``), sub-daily dates always with the
+    hour (``"2004-01-01 00:00 to 2004-12-31 00:00"``). With
     months crossing the year boundary the years are season years (:func:`season_years`): a
     DJF year runs from 1 December of the year before to the end of February, and the
     description says so (:func:`season_year_note`).
@@ -300,8 +313,10 @@ def with_dated_descriptions(
     times : sequence of cftime.datetime, shape (n_time,)
         The time axis the split's masks are over.
     step : TimeStep or None
-        The axis's nominal step (:func:`climann.data.time_axis.axis_time_step`); None (a single
-        time, irregular steps): the descriptions are kept.
+        The step of the axis's values (:func:`climann.data.time_axis.series_time_step`: of a
+        single time, the run's recorded step or its time bounds'); None: the descriptions of
+        several times are kept (irregular steps), a block of a single time is named by its date
+        (``"2030-07-16"``), since nothing says it covers a year.
     months : collection of int
         The calendar months the data were selected to (``--months``, ``--seasons``); empty: all.
 
@@ -310,8 +325,6 @@ def with_dated_descriptions(
     TimeSplit
         ``split`` with its descriptions so dated; masks and ``year_ranges`` unchanged.
     """
-    if step is None:
-        return split
     later = next_year_months(months)
     first_month, last_month = (min(months), max(months)) if months else (1, 12)
     if later:  # the season year runs from the first of these months to the last of the others
@@ -321,8 +334,8 @@ def with_dated_descriptions(
     descriptions = dict(split.descriptions)
     for name, mask in split.time_masks.items():
         chosen = times[mask]
-        if not len(chosen) or not hasattr(chosen[0], "calendar"):
-            continue
+        if not len(chosen) or not hasattr(chosen[0], "calendar") or (step is None and len(chosen) > 1):
+            continue  # irregular steps: the years kept
         block_years = all_years[mask]
         runs = year_runs(block_years)  # a block of split_files may skip years: each run named on its own
         if not descriptions[name].startswith(years_text(block_years)):
@@ -335,10 +348,9 @@ def with_dated_descriptions(
             steps = chosen[(block_years >= first_year) & (block_years <= last_year)]
             first, last = steps[0], steps[-1]
             trailing = last.month in later and last.year == last_year  # the series' last December, kept in its year
-            whole = (_opens_its_year(first, step, first_month, first_year - bool(later))
+            whole = (step is not None and _opens_its_year(first, step, first_month, first_year - bool(later))
                      and _closes_its_year(last, step, last_month, last_year) and not trailing)
-            parts.append(year_span(first_year, last_year) if whole
-                         else f"{_step_date(first, step)} to {_step_date(last, step)}")
+            parts.append(year_span(first_year, last_year) if whole else _dates_span(first, last, step))
         descriptions[name] = ", ".join(parts) + descriptions[name][len(years):]
     return dataclasses.replace(split, descriptions=descriptions)
 

@@ -236,6 +236,41 @@ def axis_time_step(
     return steps.pop() if len(steps) == 1 else None
 
 
+def series_time_step(
+    times: Sequence[cftime.datetime], *, segment_starts: np.ndarray | None = None,
+    known_step: TimeStep | None = None, bounds: np.ndarray | None = None,
+) -> TimeStep | None:
+    """The step of the values on a time axis: its nominal step (:func:`axis_time_step`); on an
+    axis of one or two times, whose spacing cannot show a step (one time has none, any two
+    are one step of their own spacing), the step recorded for the values (``known_step``: a
+    trained model's ``time_step``, given to new data) or else the common length of their time
+    cells (``bounds``, CF 1.8 section 7.1, :func:`cell_time_step`), else the spacing of the two.
+
+    One July mean with its bounds (or of a monthly run) is a month of data, not a year.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+    segment_starts : ndarray of int, shape (n_time,), optional
+        As for :func:`axis_time_step`.
+    known_step : TimeStep, optional
+        :attr:`climann.data.layout.GridLayout.known_time_step`.
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
+        The CF time bounds.
+
+    Returns
+    -------
+    TimeStep or None
+        None when nothing tells it (a single time without bounds or a recorded step; irregular
+        spacing).
+    """
+    times = np.asarray(times)
+    if len(times) >= 3:
+        return axis_time_step(times, segment_starts=segment_starts)
+    told = known_step or (cell_time_step(np.asarray(bounds)) if bounds is not None and len(bounds) else None)
+    return told or (axis_time_step(times, segment_starts=segment_starts) if len(times) == 2 else None)
+
+
 def cell_time_step(bounds: np.ndarray) -> TimeStep | None:
     """The common length of the time cells (CF 1.8 section 7.1, the ``bounds`` of time): the
     period each value is a mean, sum or extreme over, whatever the spacing of the values.

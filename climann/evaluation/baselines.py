@@ -16,11 +16,15 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from climann.data.features import days_in_year
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions
+
+if TYPE_CHECKING:
+    from climann.data.layout import GridLayout
 
 _log = logging.getLogger(__name__)
 
@@ -548,11 +552,86 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     return climatology[climatology_keys(times).of(times) - 1]
 
 
-def is_regular(times: np.ndarray) -> bool:
+def is_regular(times: np.ndarray, *, known_step: TimeStep | None = None, bounds: np.ndarray | None = None) -> bool:
     """Whether the time axis has a nominal step (monthly, daily, … judged against its
     calendar, gaps allowed; see :func:`climann.data.time_axis.time_step_positions`), so that
-    "the previous step" has a meaning; at least 3 steps."""
-    return len(times) >= 3 and time_step_positions(times)[0] is not None
+    "the previous step" has a meaning.
+
+    Three times or more show it by their spacing. Any two times are one step of their own
+    spacing, so two count as regular only when that spacing is the step something else says
+    the values have: ``known_step`` (a trained model's ``time_step``, given to new data) or
+    the common length of their time cells (``bounds``, CF 1.8 section 7.1). July and August
+    means with their bounds are a monthly series, whose August has persistence (July); January
+    and July means without either are not. A single time has no step.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    known_step : TimeStep, optional
+        :attr:`climann.data.layout.GridLayout.known_time_step`.
+    bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
+        The CF time bounds.
+    """
+    if len(times) >= 3:
+        return time_step_positions(times)[0] is not None
+    if len(times) < 2:
+        return False
+    spacing = time_step_positions(times)[0]
+    cells = cell_time_step(np.asarray(bounds)) if bounds is not None else None
+    return spacing is not None and spacing in {known_step, cells} - {None}
+
+
+#: Why persistence is left out of data of one time step.
+SINGLE_STEP_REASON = "a single time step: no value one step earlier"
+
+
+def persistence_left_out_reason(storage: str = "") -> str:
+    """Why persistence was not computed at all: an irregular time axis, named as the time's
+    storage when that is the cause (``storage``: :attr:`climann.data.layout.GridLayout.time_storage`,
+    float32 stamps too coarse for their step). (A ``sample_fraction`` no longer is: it thins
+    the training block only, where persistence is scored on the values whose previous step was
+    sampled.)"""
+    from climann.data.time_axis import coarse_storage_text
+
+    if storage:
+        return f"the time axis has no regular step: {coarse_storage_text(storage)}"
+    return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"
+
+
+def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]] | None = None) -> str | None:
+    """Why the persistence baseline cannot be computed on the layout's time axis, or None when
+    it can: the one test of every route (in memory, streamed, on a cluster, ``evaluate --data``).
+
+    Left out: a single time step (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing
+    of the values (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
+    two times whose spacing neither the run's recorded step nor the time bounds confirm,
+    :func:`persistence_left_out_reason`).
+
+    Parameters
+    ----------
+    layout : GridLayout
+        Its time axis, time bounds, the step recorded for new data (``known_time_step``) and
+        the time's storage.
+    lags : mapping of variable name to steps back, optional
+        The run's ``[data] lags``, named in the reason of :func:`persistence_gap`.
+
+    Returns
+    -------
+    str or None
+        The reason, for the run's notes.
+    """
+    times = np.asarray(layout.time.values)
+    if len(times) < 2:
+        return SINGLE_STEP_REASON
+    gap = persistence_gap(times, layout.time_bounds, lags=lags)
+    if gap is not None:
+        return gap
+    if is_regular(times, known_step=layout.known_time_step, bounds=layout.time_bounds):
+        return None
+    if len(times) == 2:
+        return ("two time steps, and neither time bounds nor the run's recorded time step say that their spacing "
+                "is the series' step: no value one step earlier is known")
+    return persistence_left_out_reason(layout.time_storage)
 
 
 def persistence_gap(

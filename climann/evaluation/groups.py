@@ -12,7 +12,7 @@ and region, of one chunk (grids in memory) or many (a streamed or cluster run).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.regions import Region, region_definitions
 from climann.jsonfile import finite_or_none
 from climann.evaluation.scores import metrics_from_score_sums, score_blocks, whole_grid_sums
-from climann.evaluation.seasons import block_season_masks, is_sub_annual, season_index
+from climann.evaluation.seasons import SEASONS, axis_seasons, block_season_masks, is_sub_annual, season_index
 from climann.evaluation.sums import ScoreSums, group_metrics_from_sums
 
 _log = logging.getLogger(__name__)
@@ -71,12 +71,12 @@ def season_region_metrics(
         season_of_step=season_index(times) if is_sub_annual(times) else None,
         region_cells=np.stack([region.cells for region in scored.values()]) if scored else None,
     )
-    return group_metrics_from_score_sums(total, list(time_masks), names, regions)
+    return group_metrics_from_score_sums(total, list(time_masks), names, regions, seasons=axis_seasons(times))
 
 
 def group_metrics_from_score_sums(
     total: ScoreSums, block_names: list[str], model_names: list[str], regions: Mapping[str, Region], *,
-    target: str = "the target",
+    target: str = "the target", seasons: Sequence[str] = tuple(SEASONS),
 ) -> dict:
     """The ``seasons`` (or, when ``total`` has no sums per season, ``seasons_note``),
     ``regions`` and ``region_definitions`` entries of ``metrics.json`` from the summed chunks
@@ -94,12 +94,16 @@ def group_metrics_from_score_sums(
         Every region asked for (those without a cell on the grid are left out of the scores).
     target : str
         The target's name, for the reason of a region whose cells hold no value of it.
+    seasons : sequence of str
+        The seasons the time axis holds (:func:`~climann.evaluation.seasons.axis_seasons`): the
+        others (left out by a ``--seasons`` or ``--months`` selection, or new data of a few
+        months) have no entry, rather than n/a with n = 0 in every block.
     """
     unscored = unscored_regions(total, regions, target)
     for name, reason in unscored.items():
         _log.warning("region %s %s: not scored", name, reason)
     with_cells = [name for name, region in regions.items() if region.n_cells]
-    grouped = group_metrics_from_sums(total, block_names, model_names, with_cells)
+    grouped = group_metrics_from_sums(total, block_names, model_names, with_cells, seasons=seasons)
     by_block = grouped.get("regions", {block: {} for block in block_names})
     definitions = region_definitions(regions)
     for name in unscored:
@@ -141,6 +145,7 @@ def run_metrics(
     total: ScoreSums, block_names: list[str], model_names: list[str], *, target: str, units: str, mode: str,
     season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
+    seasons: Sequence[str] = tuple(SEASONS),
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -155,7 +160,7 @@ def run_metrics(
         The target's name and units; ``"pointwise"`` or ``"field"``.
     season, left_out, have_climatology
         As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
-    regions : mapping of str to Region
+    regions, seasons
         As for :func:`group_metrics_from_score_sums`.
     window_days : int, optional
         The days of year the climatology was smoothed over (``[evaluation]
@@ -178,7 +183,7 @@ def run_metrics(
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
                                      have_climatology=have_climatology)
-    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target)
+    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)
     return {
         "target": target, "units": units, "mode": mode, "area_weighted": True, "climatology_per": season,

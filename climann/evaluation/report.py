@@ -19,6 +19,7 @@ from rich.table import Table
 
 from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.scores import note_lines, score_note_lines
+from climann.evaluation.seasons import SEASONS
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
@@ -28,6 +29,14 @@ COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), (
 COMPACT_PRIORITY = ("rmse", "acc", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
 #: A sentence below a figure's link in report.md, by file name.
 FIGURE_CAPTIONS = {
+    "area_mean_series.png": (
+        "Area-weighted mean (on a grid of one cell, its values) of each time step over the cells where the truth "
+        "and the network are present "
+        "(black: truth). Each baseline is compared with the truth on the cells where it has a value too: its "
+        "line lies above or below the truth's by the area mean of its error there (lower panel), so a baseline "
+        "missing at some cells (persistence where sea ice has just melted, the climatology at cells the training "
+        "years never saw) is not drawn off by the climate of the cells it lacks."
+    ),
     "anomaly_correlation_test.png": (
         "Anomaly correlation over the test block: at each grid cell, the correlation over the block's time steps "
         "of the network's and the truth's anomalies from the training years' climatology (1: every departure "
@@ -429,6 +438,9 @@ def group_tables(metrics: dict) -> list[str]:
         lines += [f"## The {block} block by {title}", "",
                   "| " + " | ".join([title, "model", *header]) + " |", "|" + "---|" * (len(header) + 2)]
         lines += ["| " + " | ".join(row) + " |" for row in rows] + [""]
+        if key == "seasons" and (absent := [season for season in SEASONS if season not in groups]):
+            listed = absent[0] if len(absent) == 1 else ", ".join(absent[:-1]) + " and " + absent[-1]
+            lines += [f"Not scored: {listed}, which the data hold no time step of.", ""]
         if key == "regions":
             lines += [f"- {_region_label(name, definitions.get(name, {}))}" for name in groups] + [""]
     empty = [name for name, definition in definitions.items() if not definition.get("n_cells")]

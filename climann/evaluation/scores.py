@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
+from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
 from climann.evaluation.metrics import mean_anomaly_correlation, nanmean_over_time, temporal_anomaly_correlation
 from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anomaly_correlations: re-exported)
     ScoreSums,
@@ -259,19 +260,6 @@ def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) ->
             for block, count in network_counts.items()]
 
 
-def persistence_left_out_reason(storage: str = "") -> str:
-    """Why persistence was not computed at all: an irregular time axis, named as the time's
-    storage when that is the cause (``storage``: :attr:`climann.data.layout.GridLayout.time_storage`,
-    float32 stamps too coarse for their step). (A ``sample_fraction`` no longer is: it thins
-    the training block only, where persistence is scored on the values whose previous step was
-    sampled.)"""
-    from climann.data.time_axis import coarse_storage_text
-
-    if storage:
-        return f"the time axis has no regular step: {coarse_storage_text(storage)}"
-    return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"
-
-
 def note_text(note: Mapping) -> str:
     """One line for the terminal and ``report.md`` from a note of :func:`baseline_notes`."""
     if note["n_samples"] == 0:
@@ -303,6 +291,61 @@ def cell_scores(predicted: np.ndarray, truth: np.ndarray) -> dict[str, np.ndarra
 def area_mean_series(grid: np.ndarray, area: np.ndarray) -> np.ndarray:
     """The area-weighted mean of each time step over its present cells, shape (n_time,)."""
     return area_weighted_mean(grid, area)
+
+
+def compared_area_means(
+    truth: np.ndarray, predictions: Mapping[str, np.ndarray], area: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The series of ``area_mean_series.png``: each step's area-weighted mean of the truth,
+    and of every prediction compared with the truth on the cells where both are present.
+
+    The truth's mean T_t = Σ w y / Σ w is over the cells C_t where the truth and the network's
+    prediction are both present (the values every score covers). A prediction p is drawn as
+    T_t + D_t, where D_t = Σ w (p − y) / Σ w is its error's area mean over C_t less the cells
+    where p is missing, so that its distance from the truth's curve is its error on the cells it
+    has (the lower panel draws D_t). Averaging p and y each over its own cells instead would
+    compare means over different areas: with a time-varying mask (sea ice, a climatology
+    missing at newly open cells, persistence of a step after a gap) the cells p lacks enter the
+    truth's mean only, and their climate, not p's error, moves the difference (+0.95 K drawn
+    for persistence's −0.006 K in an October when the ice melts). A prediction present at every
+    cell of C_t is drawn at its own mean over C_t (the network always is).
+
+    Each step's values depend on that step alone, so a caller may pass any run of steps (a
+    chunk of a file).
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_time, n_lat, n_lon)
+        NaN where missing.
+    predictions : mapping of str to ndarray, shape (n_time, n_lat, n_lon)
+        ``"model"`` (the network) and any baselines; NaN where missing.
+    area : ndarray, shape (n_lat, n_lon)
+        Cell areas (any scale).
+
+    Returns
+    -------
+    dict of str to ndarray, shape (n_time,)
+        ``"truth"`` (T_t) and each prediction (T_t + D_t), in the target's units; NaN at a step
+        where the prediction and the truth share no cell.
+
+    Examples
+    --------
+    Two equal cells; the baseline lacks the cold one at the second step:
+
+    >>> truth = np.array([[[0.0, 10.0]], [[0.0, 10.0]]])
+    >>> baseline = np.array([[[1.0, 11.0]], [[np.nan, 11.0]]])
+    >>> compared_area_means(truth, {"model": truth, "baseline": baseline}, np.ones((1, 2)))["baseline"]
+    array([6., 6.])
+    """
+    common = np.isfinite(truth) & np.isfinite(predictions["model"])
+    reference = area_weighted_mean(np.where(common, truth, np.nan), area)
+    series = {"truth": reference}
+    for label, grid in predictions.items():
+        both = common & np.isfinite(grid)
+        complete = (both == common).all(axis=(1, 2))  # its own mean over C_t, exactly
+        series[label] = np.where(complete, area_weighted_mean(np.where(both, grid, np.nan), area),
+                                 reference + area_weighted_mean(np.where(both, grid - truth, np.nan), area))
+    return series
 
 
 def scored_blocks_metrics(

@@ -48,6 +48,19 @@ def block_season_masks(time_masks: dict[str, np.ndarray], times: np.ndarray) -> 
             for block, steps in time_masks.items()}
 
 
+def axis_seasons(times: np.ndarray) -> tuple[str, ...]:
+    """The seasons of :data:`SEASONS` (in their order) that hold at least one step of the axis:
+    the seasons ``metrics.json`` and ``report.md`` score. A run restricted to some months
+    (``--seasons DJF``, ``--months 6,7,8``) or new data of a few months have no step in the
+    others, whose rows would be n/a with n = 0 in every block.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    """
+    return tuple(season for season, chosen in season_masks(times).items() if chosen.any())
+
+
 def season_index(times: np.ndarray) -> np.ndarray:
     """Each step's season as its position in :data:`SEASONS` (0 DJF … 3 SON), shape (n_time,)."""
     index = np.full(len(times), -1, dtype=np.int64)

@@ -366,11 +366,14 @@ def metrics_from_sums(
 
 
 def group_metrics_from_sums(
-    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str], region_names: Sequence[str]
+    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str], region_names: Sequence[str], *,
+    seasons: Sequence[str] = tuple(SEASONS),
 ) -> dict:
     """The ``seasons`` (``{block: {season: {model: scores}}}``) and ``regions``
     (``{block: {region: {model: scores}}}``) entries of ``metrics.json`` from the summed
-    chunks, each as :func:`metrics_from_sums`; an entry only when its sums were taken."""
+    chunks, each as :func:`metrics_from_sums`; an entry only when its sums were taken.
+    ``seasons``: those the time axis holds (:func:`climann.evaluation.seasons.axis_seasons`),
+    each block keyed by them all."""
     def blocks_of(sums: np.ndarray, scored: np.ndarray, acc: np.ndarray | None) -> dict:
         empty = np.zeros(len(block_names), dtype=np.int64)
         return metrics_from_sums(ScoreSums(sums, scored, empty, 0, scored * 0, acc), block_names, model_names)[0]
@@ -379,8 +382,9 @@ def group_metrics_from_sums(
     if total.season_sums is not None:
         by_season = {season: blocks_of(total.season_sums[:, index], total.season_scored[:, index],
                                        None if total.season_acc is None else total.season_acc[:, index])
-                     for index, season in enumerate(SEASONS)}
-        metrics["seasons"] = {block: {season: by_season[season][block] for season in SEASONS} for block in block_names}
+                     for index, season in enumerate(SEASONS) if season in seasons}
+        metrics["seasons"] = {block: {season: by_season[season][block] for season in by_season}
+                              for block in block_names}
     if total.region_sums is not None:
         by_region = {region: blocks_of(total.region_sums[index], total.region_scored[index],
                                        None if total.region_acc is None else total.region_acc[index])

@@ -35,15 +35,15 @@ from climann.errors import ClimannError
 from climann.evaluation.baselines import (
     LinearRegression,
     climatology_prediction,
-    is_regular,
-    persistence_gap,
+    persistence_left_out,
+    persistence_left_out_reason,
     persistence_prediction,
     season_name,
 )
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.scores import persistence_left_out_reason, whole_grid_sums
-from climann.evaluation.seasons import is_sub_annual, season_index
+from climann.evaluation.scores import whole_grid_sums
+from climann.evaluation.seasons import axis_seasons, is_sub_annual, season_index
 from climann.model import (
     History,
     Network,
@@ -251,8 +251,7 @@ def gridded_predictions(
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
-    if (persistence and "persistence" in baselines and is_regular(layout.time.values)
-            and persistence_gap(layout.time.values, layout.time_bounds) is None):
+    if persistence and "persistence" in baselines and persistence_left_out(layout) is None:
         predictions["persistence"] = persistence_prediction(truth, layout.time.values)
     return truth, predictions
 
@@ -290,7 +289,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     )
     left_out = {}
     if "persistence" in config.evaluation.baselines and "persistence" not in predictions:
-        left_out["persistence"] = (persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
+        left_out["persistence"] = (persistence_left_out(layout, lags=config.data.lags)
                                    or persistence_left_out_reason(layout.time_storage))
     reference = anomaly_reference(predictions, truth, data, window_days=config.evaluation.climatology_window_days)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
@@ -359,7 +358,7 @@ def grid_metrics(
     return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                        mode=mode, season=season_name(times, known_step=layout.known_time_step), regions=regions,
                        n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
-                       have_climatology=climatology is not None,
+                       have_climatology=climatology is not None, seasons=axis_seasons(times),
                        window_days=None if climatology is None else config.evaluation.climatology_window_days)
 
 

@@ -843,9 +843,8 @@ def evaluate_run(
         data, a file, or holding those files without ``overwrite``.
     """
     from climann.data.variables import grid_layout
-    from climann.evaluation.baselines import is_regular, persistence_gap, persistence_prediction
+    from climann.evaluation.baselines import persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
-    from climann.evaluation.scores import persistence_left_out_reason
     from climann.workflow.pipeline import evaluate, grid_metrics
     from climann.workflow.preparation import new_data_config, open_selected, prepared_with_scalers, sample_source
 
@@ -922,11 +921,11 @@ def evaluate_run(
         layout = data.samples.layout
         left_out = {}
         if "persistence" in config.evaluation.baselines:
-            gap = persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
-            if is_regular(layout.time.values) and gap is None:
+            reason = persistence_left_out(layout, lags=config.data.lags)
+            if reason is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values)
             else:
-                left_out["persistence"] = gap or persistence_left_out_reason(layout.time_storage)
+                left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)
         metrics = _other_data_metrics(
             grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,

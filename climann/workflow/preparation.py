@@ -42,7 +42,7 @@ from climann.data.splits import (
 )
 from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
-from climann.data.time_axis import axis_time_step
+from climann.data.time_axis import series_time_step
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -567,7 +567,8 @@ def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple
     terminal, figure titles): ``split``'s blocks of years dated where they do not cover their
     years whole, at the nominal step of the layout's time axis, and the season-year note."""
     times = layout.time.values
-    step = axis_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)))
+    step = series_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)),
+                            known_step=layout.known_time_step, bounds=layout.time_bounds)
     return with_season_year_note(with_dated_descriptions(split, times, step=step, months=months), months)
 
 

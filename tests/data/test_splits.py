@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from climann.data.splits import (
-    next_year_months, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
+    TimeSplit, next_year_months, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
     with_dated_descriptions, with_season_year_note,
 )
 from climann.data.time_axis import TimeStep
@@ -161,12 +161,31 @@ def _dated(times, step, months=()):
                  {"train": "1990–1992", "val": "1993", "test": "1994"}, id="summers-selected-whole"),
     pytest.param(_steps((1995, 3, 10), (1999, 2, 20), datetime.timedelta(days=1)), None, (),
                  {"train": "1995–1997", "val": "1998", "test": "1999"}, id="no-nominal-step-kept"),
+    pytest.param(_steps((2000, 1, 1), (2004, 12, 31), datetime.timedelta(hours=6)), SIX_HOURLY, (),
+                 {"train": "2000–2002", "val": "2003", "test": "2004-01-01 00:00 to 2004-12-31 00:00"},
+                 id="6-hourly-ending-at-midnight-before-its-year-does"),
 ])
 def test_blocks_not_covering_their_years_whole_are_named_by_their_dates(times, step, months, expected):
     """metrics.json's split_periods keep the year form where it is exact (the contract) and give
     the first and last steps' dates where a block starts after 1 January or ends before 31
     December of its years (of the selected months)."""
     assert _dated(times, step, months) == expected
+
+
+JULY = np.array([cftime.datetime(2030, 7, 16, 12, calendar="noleap")])
+
+
+@pytest.mark.parametrize(("step", "expected"), [
+    pytest.param(MONTHLY, "2030-07", id="a-month-of-monthly-data"),
+    pytest.param(TimeStep(months=12), "2030", id="a-yearly-value-covers-its-year"),
+    pytest.param(DAILY, "2030-07-16", id="a-day"),
+    pytest.param(SIX_HOURLY, "2030-07-16 12:00", id="six-hours"),
+    pytest.param(None, "2030-07-16 12:00", id="no-step-known-its-date"),
+])
+def test_a_block_of_one_step_is_named_by_that_step_not_by_its_year(step, expected):
+    """One July of new data was named "2030", a year it does not cover."""
+    split = TimeSplit({"all": np.ones(1, bool)}, {"all": "2030"})
+    assert with_dated_descriptions(split, JULY, step=step).descriptions == {"all": expected}
 
 
 def test_blocks_of_files_keep_their_suffix_when_dated():

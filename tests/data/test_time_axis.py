@@ -6,7 +6,9 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions, values_text
+from climann.data.time_axis import (
+    TimeStep, axis_time_step, cell_time_step, lagged_steps, series_time_step, time_step_positions, values_text,
+)
 from climann.errors import ClimannError
 
 
@@ -290,3 +292,30 @@ def test_values_are_named_by_their_cells_and_their_spacing_when_the_two_differ(c
     if bounds is not None:
         assert cell_time_step(bounds) == cells  # the bounds are what the cells say
     assert values_text(cells, spacing, bounds) == text
+
+
+def _month_cell(year, month):
+    """The CF bounds of one calendar month (noleap)."""
+    end = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [cftime.datetime(year, month, 1, calendar="noleap"), cftime.datetime(*end, 1, calendar="noleap")]
+
+
+JULY_16 = cftime.datetime(2030, 7, 16, 12, calendar="noleap")
+
+
+@pytest.mark.parametrize(("times", "known", "bounds", "expected"), [
+    pytest.param([JULY_16], None, [_month_cell(2030, 7)], TimeStep(months=1), id="one-july-with-bounds"),
+    pytest.param([JULY_16], TimeStep(months=1), None, TimeStep(months=1), id="one-july-of-a-monthly-run"),
+    pytest.param([JULY_16], TimeStep(months=12), [_month_cell(2030, 7)], TimeStep(months=12),
+                 id="the-runs-step-first"),
+    pytest.param([JULY_16], None, None, None, id="one-time-nothing-tells"),
+    pytest.param([JULY_16, cftime.datetime(2030, 8, 16, 12, calendar="noleap")], None, None, TimeStep(months=1),
+                 id="two-months-by-their-spacing"),
+    pytest.param([cftime.datetime(2030, m, 16, calendar="noleap") for m in (1, 4, 7)], TimeStep(months=1), None,
+                 TimeStep(months=3), id="three-times-by-their-spacing"),
+])
+def test_the_step_of_a_short_series_is_the_recorded_one_or_its_cells(times, known, bounds, expected):
+    """One July mean has no spacing: its step (and so whether it covers a year) comes from the
+    run's recorded step or its time bounds."""
+    assert series_time_step(np.array(times), known_step=known,
+                            bounds=None if bounds is None else np.array(bounds)) == expected

@@ -3,6 +3,7 @@ import datetime
 import numpy as np
 import pytest
 
+from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import LinearRegression, is_regular, persistence_prediction
 
 
@@ -147,6 +148,46 @@ def test_an_axis_with_gaps_is_still_regular_but_not_an_irregular_one():
     scattered = [cftime.datetime(2000, 1, d, calendar="noleap") for d in (1, 2, 4)][:2] + [
         cftime.datetime(2000, 1, 3, 12, calendar="noleap")]
     assert not is_regular(scattered)
+
+
+def _months_layout(months, *, bounds=False, known=None):
+    """A layout of one cell at the 16th of ``months`` (year, month) in 2030, noleap."""
+    import cftime
+
+    from climann.data.layout import Coordinate, GridLayout
+
+    times = np.array([cftime.datetime(2030, month, 16, calendar="noleap") for month in months])
+    cells = np.array([[cftime.datetime(2030, month, 1, calendar="noleap"),
+                       cftime.datetime(2030 + month // 12, month % 12 + 1, 1, calendar="noleap")] for month in months])
+    return GridLayout(time=Coordinate("time", times), latitude=Coordinate("lat", np.array([10.0])),
+                      longitude=Coordinate("lon", np.array([20.0])), time_units="days since 2030-01-01",
+                      calendar="noleap", file_dims=("time", "lat", "lon"), target_name="tos", target_attrs={},
+                      time_bounds=cells if bounds else None, known_time_step=known)
+
+
+@pytest.mark.parametrize(("months", "bounds", "known", "expected"), [
+    pytest.param((7,), True, TimeStep(months=1), "a single time step: no value one step earlier", id="one-month"),
+    pytest.param((7, 8), True, None, None, id="two-months-with-bounds"),
+    pytest.param((7, 8), False, TimeStep(months=1), None, id="two-months-of-a-monthly-run"),
+    pytest.param((1, 7), False, None, "two time steps", id="january-and-july-nothing-tells"),
+    pytest.param((1, 7), False, TimeStep(months=1), "two time steps", id="january-and-july-of-a-monthly-run"),
+    pytest.param((7, 8, 9), False, None, None, id="three-months"),
+])
+def test_persistence_is_left_out_of_one_step_and_of_two_whose_spacing_nothing_confirms(months, bounds, known,
+                                                                                       expected):
+    from climann.evaluation.baselines import persistence_left_out
+
+    reason = persistence_left_out(_months_layout(months, bounds=bounds, known=known))
+    assert reason is None if expected is None else reason.startswith(expected)
+
+
+def test_persistence_of_two_consecutive_months_is_the_first_for_the_second():
+    from climann.evaluation.baselines import persistence_left_out
+
+    layout = _months_layout((7, 8), bounds=True)
+    truth = np.array([[[20.0]], [[21.5]]])
+    assert persistence_left_out(layout) is None and is_regular(layout.time.values, bounds=layout.time_bounds)
+    np.testing.assert_array_equal(persistence_prediction(truth, layout.time.values), [[[np.nan]], [[20.0]]])
 
 
 def test_window_1_gives_the_training_mean_per_day_of_year_of_daily_data_exactly():

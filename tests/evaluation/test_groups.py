@@ -33,6 +33,24 @@ def case():
     return times, truth, {"model": model, "climatology": climatology}, area, blocks
 
 
+def test_seasons_without_a_step_on_the_axis_are_left_out_and_each_block_keeps_the_others(case):
+    """Winters and summers only (``--seasons DJF,JJA``), the test block a summer alone: MAM and
+    SON are in no block (they were rows of n/a with n = 0); the test block keeps DJF, n = 0."""
+    times, truth, predictions, area, _ = case
+    kept = np.flatnonzero(np.isin([time.month for time in times], (12, 1, 2, 6, 7, 8)))
+    times, truth = times[kept], truth[kept]
+    predictions = {name: grid[kept] for name, grid in predictions.items()}
+    months = np.array([time.month for time in times])
+    test = (np.array([time.year for time in times]) == 2002) & np.isin(months, (6, 7, 8))
+    metrics = season_region_metrics(predictions, truth, area, {"train": ~test, "test": test}, times, {})
+    assert {block: list(seasons) for block, seasons in metrics["seasons"].items()} == {
+        "train": ["DJF", "JJA"], "test": ["DJF", "JJA"]}
+    assert metrics["seasons"]["test"]["DJF"]["model"]["n_samples"] == 0
+    network = np.isfinite(truth) & np.isfinite(predictions["model"]) & test[:, None, None]
+    assert metrics["seasons"]["test"]["JJA"]["model"]["mse"] == pytest.approx(
+        _mse(predictions["model"], truth, area, network), rel=1e-12)
+
+
 def _mse(predicted, truth, area, where):
     """Σ w (ŷ − y)² / Σ w over ``where``: the hand computation."""
     weights = np.broadcast_to(area, truth.shape)[where]

@@ -10,6 +10,7 @@ from climann.evaluation.scores import (
     block_counts,
     cell_anomaly_correlation,
     cell_scores,
+    compared_area_means,
     left_out_notes,
     note_lines,
     score_blocks,
@@ -90,6 +91,39 @@ def test_cell_maps_and_series():
     np.testing.assert_allclose(maps["bias"], [[1.0, 1.0]])
     np.testing.assert_allclose(maps["rmse"], [[1.0, np.sqrt(5.0)]])
     np.testing.assert_allclose(area_mean_series(predicted, np.array([[1.0, 3.0]])), [-0.5, 1.0, 2.5])
+
+
+def test_a_baseline_missing_at_some_cells_is_compared_with_the_truth_on_the_cells_both_have():
+    """area_mean_series.png: persistence of the month the ice melts has no value at the newly
+    open (cold) cells; averaging the truth over them too drew +0.95 K for an error of −0.006 K."""
+    rng = np.random.default_rng(3)
+    truth = 10.0 + rng.normal(size=(4, 3, 4))
+    truth[0, 0, :] = np.nan  # ice on the first row at the first step, open (and cold) after it
+    truth[1:, 0, :] = -1.8
+    model = truth + 0.1
+    model[2, 2, 3] = np.nan  # a sample the network lacks: no cell enters a mean it is not in
+    persistence = np.concatenate([np.full((1, 3, 4), np.nan), truth[:-1]])
+    climatology = truth + 0.5
+    climatology[:, 1, 1] = np.nan  # a cell the training years never saw
+    area = np.array([[0.5], [1.0], [0.5]]) * np.ones((3, 4))
+    series = compared_area_means(truth, {"model": model, "persistence": persistence, "climatology": climatology}, area)
+    for step in range(4):
+        common = np.isfinite(truth[step]) & np.isfinite(model[step])
+        weights = np.where(common, area, 0.0)
+        hand_truth = np.sum(np.where(common, truth[step], 0.0) * weights) / weights.sum()
+        assert series["truth"][step] == pytest.approx(hand_truth, rel=1e-12)
+        assert series["model"][step] == pytest.approx(np.sum(np.where(common, model[step], 0.0) * weights)
+                                                      / weights.sum(), rel=1e-12)
+        for name, grid in (("persistence", persistence), ("climatology", climatology)):
+            both = common & np.isfinite(grid[step])
+            if not both.any():
+                assert np.isnan(series[name][step])
+                continue
+            error = np.sum(np.where(both, grid[step] - truth[step], 0.0) * area) / np.sum(np.where(both, area, 0.0))
+            assert series[name][step] - series["truth"][step] == pytest.approx(error, rel=1e-9, abs=1e-12)
+    # the climatology's error is +0.5 at every cell it has; persistence's at step 1 is that of the rows it has
+    np.testing.assert_allclose(series["climatology"] - series["truth"], 0.5, rtol=1e-12)
+    assert np.isnan(series["persistence"][0])
 
 
 def daily(n_days):

@@ -109,6 +109,36 @@ def test_seasons_and_regions_are_in_metrics_report_and_a_figure(finished_run):
     assert _png_width(finished_run.run_dir / "figures" / "skill_by_season_region_test.png") > 500
 
 
+@pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-4, id="streamed")])
+def test_a_run_of_winters_scores_djf_alone_with_no_rows_for_the_seasons_it_has_no_step_of(tiny_sample, tmp_path,
+                                                                                          limit_gb):
+    """--seasons DJF: report.md listed MAM, JJA and SON as rows of n/a with n = 0 and
+    metrics.json held them with null scores, in every block."""
+    data = {"paths": [str(tiny_sample)], "seasons": ["DJF"], **({"in_memory_limit_gb": limit_gb} if limit_gb else {})}
+    config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "djf")
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert ("evaluated_every_nth_time_step" in metrics) == (limit_gb is not None)  # the chunked route
+    assert {block: list(seasons) for block, seasons in metrics["seasons"].items()} == {
+        "train": ["DJF"], "val": ["DJF"], "test": ["DJF"]}
+    with xr.open_dataset(run.run_dir / "predictions.nc",
+                         decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        test = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
+        truth, predicted = test["tas"].values.astype(np.float64), test["tas_pred"].values.astype(np.float64)
+        assert {time.month for time in test["time"].values} == {12, 1, 2}
+    with xr.open_dataset(tiny_sample) as source:
+        edges = np.deg2rad(source["lat_bnds"].values)
+    area = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[None, :, None], truth.shape)
+    present = np.isfinite(truth) & np.isfinite(predicted)
+    hand = np.sum(area[present] * (predicted[present] - truth[present]) ** 2) / np.sum(area[present])
+    assert metrics["seasons"]["test"]["DJF"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)
+    assert metrics["seasons"]["test"]["DJF"]["model"]["n_samples"] == present.sum()
+    report = (run.run_dir / "report.md").read_text()
+    assert "| DJF | model |" in report and "| MAM |" not in report and "| JJA |" not in report
+    assert "Not scored: MAM, JJA and SON, which the data hold no time step of." in report
+
+
 def test_configured_boxes_and_named_regions_are_scored(tiny_sample, tmp_path):
     regions = {"pacific": [-30, 30, 160, -100], "europe": [35, 70, 350, 40]}
     config = build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]}, "training": TINY_TRAINING,

@@ -311,6 +311,40 @@ def test_other_data_of_part_of_their_years_are_named_by_their_dates_as_a_runs_bl
     assert whole["split_periods"] == {"all": "1981–1982"}
 
 
+def test_other_data_of_one_month_are_named_by_it_and_leave_persistence_out_for_want_of_an_earlier_step(trained,
+                                                                                                      tmp_path):
+    """One July: split_periods was '1981' (the year) and persistence's note 'no regular step
+    (irregular spacing …)'."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "july", time_range="1981-07,1981-07")
+    assert metrics["split_periods"] == {"all": "1981-07"}
+    assert set(metrics["splits"]["all"]) == {"model"}
+    assert metrics["notes"] == [{"split": "all", "model": "persistence", "n_samples": 0,
+                                 "of": metrics["n_samples"]["all"],
+                                 "reason": "a single time step: no value one step earlier"}]
+    assert "| all | 1981-07 | model |" in (tmp_path / "july" / "report.md").read_text()
+
+
+def test_two_consecutive_months_of_other_data_score_persistence_on_the_second(trained, tmp_path):
+    """July and August: persistence was left out ('no regular step'), though August's
+    forecast (July) is in the data: the run's monthly step says the two are consecutive."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "summer", time_range="1981-07,1981-08")
+    assert metrics["split_periods"] == {"all": "1981-07 to 1981-08"} and "notes" not in metrics
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        chosen = source.sel(time=slice("1981-07", "1981-08"))
+        july, august = chosen["tas"].values.astype(np.float64)
+        edges = np.deg2rad(source["lat_bnds"].values)
+    weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None], august.shape)
+    persistence = metrics["splits"]["all"]["persistence"]
+    assert persistence["n_samples"] == august.size
+    assert persistence["mse"] == pytest.approx(np.sum(weights * (july - august) ** 2) / weights.sum(), rel=1e-6)
+
+
 def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):
     """A file with holes in the target and in a predictor: predict predicts every sample with
     its features, scores (and counts) only where the target is present too, and its scores

@@ -278,17 +278,23 @@ def _plot_cell_series(dataset: xr.Dataset, layout: GridLayout, path: Path, *, ou
                       dpi: int) -> Path:
     """``<file stem>_series.png``: the truth (when the file holds it) and the prediction of a
     file of one grid cell over all its time steps, titled by where the cell lies (a run's
-    ``area_mean_series.png`` of a station; :func:`~climann.evaluation.figures.plots.plot_area_mean_series`)."""
+    ``area_mean_series.png`` of a station; :func:`~climann.evaluation.figures.plots.plot_area_mean_series`),
+    both drawn where both are present
+    (:func:`~climann.evaluation.scores.compared_area_means`)."""
     from climann.evaluation.figures.maps import cell_position
     from climann.evaluation.figures.plots import plot_area_mean_series
     from climann.evaluation.predictions import split_labels
+    from climann.evaluation.scores import compared_area_means
     from climann.workflow.outputs import prepare_output_folder
 
     target = layout.target_name
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     names = {"truth": target, "model": f"{target}_pred"}
-    series = {label: np.asarray(dataset[name].transpose(*dims).values, np.float64).reshape(-1)
-              for label, name in names.items() if name in dataset}
+    grids = {label: np.asarray(dataset[name].transpose(*dims).values, np.float64)
+             for label, name in names.items() if name in dataset}
+    # compared where both are present, as a run's figure (one cell: its values where both have one)
+    series = (compared_area_means(grids.pop("truth"), grids, np.ones(grids["model"].shape[1:])) if "truth" in grids
+              else {"model": grids["model"].reshape(-1)})
     splits = split_labels(dataset["split"]) if "split" in dataset else np.full(layout.time.values.size, "")
     name = f"{path.stem}_series.png"
     prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])

@@ -218,11 +218,18 @@ def plot_area_mean_series(
     difference of each prediction from the truth below; on a grid of one cell (``point``),
     that cell's values, and the title and axis say so rather than "area-weighted mean".
 
+    The lower panel draws ``series[label] − series["truth"]`` as given: pass the series of
+    :func:`~climann.evaluation.scores.compared_area_means`, whose predictions are compared with
+    the truth on the cells where both are present, so that the difference is the area mean of
+    each prediction's error (not a difference of means over different cells when a baseline
+    lacks some, as persistence where sea ice has just melted).
+
     Parameters
     ----------
     times : sequence of cftime.datetime (or decimal years), length n_time
     series : mapping of str to ndarray, shape (n_time,)
-        ``"truth"`` and ``"model"`` plus any baselines (``"linear"``, ``"climatology"``, …).
+        ``"truth"`` and ``"model"`` plus any baselines (``"linear"``, ``"climatology"``, …),
+        as :func:`~climann.evaluation.scores.compared_area_means` gives them.
     units, name : str
         The variable's units and name.
     split_labels : sequence of str, length n_time

@@ -26,7 +26,7 @@ from climann.jsonfile import write_json
 from climann.model.files import read_model
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
-from climann.evaluation.scores import area_mean_series
+from climann.evaluation.scores import compared_area_means
 from climann.evaluation.baselines import (
     CLIMATOLOGY_WINDOW_DAYS,
     climatology_from_sums,
@@ -61,15 +61,14 @@ FIGURES_STRIDE_KEY = "figures_every_nth_test_year"
 
 
 def _area_means(area: np.ndarray, truth: np.ndarray, predictions: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Area-weighted mean of each time step of the truth and of every prediction, all taken
-    on the cells where the truth and the network's prediction are both present.
+    """The series of the area-mean figure (:func:`~climann.evaluation.scores.compared_area_means`):
+    the truth's area-weighted mean over the cells where it and the network's prediction are
+    present, and each prediction compared with it on the cells where both have a value.
 
     ``area`` : (n_lat, n_lon) cell areas; ``truth`` and each prediction : (n_time, n_lat,
     n_lon); each mean : (n_time,), in the target's units. Each step's mean depends on that
     step alone, so a caller may pass any run of steps (a chunk of a file)."""
-    common = np.isfinite(truth) & np.isfinite(predictions["model"])
-    grids = {"truth": truth, **predictions}
-    return {label: area_mean_series(np.where(common, grid, np.nan), area) for label, grid in grids.items()}
+    return compared_area_means(truth, predictions, area)
 
 
 def draw_figures(
@@ -352,8 +351,10 @@ def draw_figures_from_file(
         The folder for the figures (created if missing).
     dpi : int
     area_means : mapping of str to ndarray, shape (n_time,), optional
-        Area-weighted means of ``"truth"``, ``"model"`` and the baselines at every step, in the
-        target's units (a chunked evaluation sums them); default: computed from the file.
+        The series of the area-mean figure at every step: ``"truth"``, ``"model"`` and the
+        baselines, each compared with the truth on the cells where both are present
+        (:func:`~climann.evaluation.scores.compared_area_means`), in the target's units (a
+        chunked evaluation takes them chunk by chunk); default: computed from the file.
     climatology : ndarray, shape (n_seasons, n_lat, n_lon), optional
         The training years' mean of each season key and cell, in the target's units; used
         when the file has no climatology baseline.

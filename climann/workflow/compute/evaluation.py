@@ -33,11 +33,12 @@ import dask
 import numpy as np
 
 from climann.workflow.compute.chunks import read_samples
-from climann.data.pointwise import PointwiseSamples, PointwiseSource, area_weighted_mean
+from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.evaluation.baselines import LinearRegression, climatology_from_sums, climatology_keys
 from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import SUM_NAMES, scores_from_sums  # noqa: F401 (re-exported)
+from climann.evaluation.scores import compared_area_means
 from climann.evaluation.sums import (  # noqa: F401 (the sums moved to the evaluation layer: re-exported)
     GROUP_FIELDS,
     MATCHED_NAMES,
@@ -302,10 +303,10 @@ def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
 
 
 def area_means(grids: dict[str, np.ndarray], area: np.ndarray) -> dict[str, np.ndarray]:
-    """The area-weighted mean of each time step of every grid, over the cells where the truth
-    and the network's prediction are both present (the run's area-mean series figure)."""
-    common = np.isfinite(grids["truth"]) & np.isfinite(grids["model"])
-    return {name: area_weighted_mean(np.where(common, grid, np.nan), area) for name, grid in grids.items()}
+    """The series of the run's area-mean figure from the grids of one chunk: ``"truth"`` and
+    every prediction, compared on the cells where both are present, as the in-memory run takes
+    them (:func:`~climann.evaluation.scores.compared_area_means`)."""
+    return compared_area_means(grids["truth"], {name: grid for name, grid in grids.items() if name != "truth"}, area)
 
 
 def evaluate_chunk(

@@ -56,16 +56,13 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.evaluation.baselines import (
-    is_regular, persistence_gap, persistence_gap_warning, season_keys, season_name,
+    persistence_gap_warning, persistence_left_out, persistence_left_out_reason, season_keys, season_name,
 )
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
-from climann.evaluation.seasons import is_sub_annual
+from climann.evaluation.seasons import axis_seasons, is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
-from climann.evaluation.scores import (
-    persistence_left_out_reason,
-)
 from climann.model import History, Network
 from climann.workflow.preparation import (
     PreparedData,
@@ -287,8 +284,8 @@ def evaluate_distributed(
         options.update({"linear": linear} if "linear" in fitted else {})
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
-    gap = persistence_gap(layout.time.values, layout.time_bounds, lags=config.data.lags)
-    previous = previous_steps(layout.time.values) if is_regular(layout.time.values) and gap is None else None
+    left_out_because = persistence_left_out(layout, lags=config.data.lags)
+    previous = previous_steps(layout.time.values) if left_out_because is None else None
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
@@ -317,13 +314,14 @@ def evaluate_distributed(
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
-    left_out = ({"persistence": gap or persistence_left_out_reason(layout.time_storage)}
+    left_out = ({"persistence": left_out_because or persistence_left_out_reason(layout.time_storage)}
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
         season=season_name(layout.time.values), regions=every_region, n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
+        seasons=axis_seasons(layout.time.values),
     )
     if own_data:
         metrics.update(scored_steps_record(source, config))

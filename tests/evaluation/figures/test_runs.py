@@ -184,3 +184,73 @@ def test_plot_replaces_the_unmarked_figures_of_a_run_made_before_figures_were_ma
     write_user_image(run_dir / "figures" / "learning_curves.png", "matplotlib")  # as climann drew it then
     redraw_figures(run_dir, dpi=30)
     assert is_marked_figure(run_dir / "figures" / "learning_curves.png")
+
+
+def iced_run():
+    """A 3×4 grid (latitude bounds 80–60–40–20°N) of 36 months whose first row is ice (no value)
+    from January to April and open from May on, colder than the rest: the truth, the network,
+    persistence (missing at the newly open cells in May) and a climatology missing at one cell."""
+    times = np.array([cftime.datetime(2000 + step // 12, step % 12 + 1, 16, calendar="noleap") for step in range(36)])
+    layout = GridLayout(
+        time=Coordinate("time", times), latitude=Coordinate("lat", np.array([70.0, 50.0, 30.0]), {"units": "degrees_north"}),
+        longitude=Coordinate("lon", np.array([45.0, 135.0, 225.0, 315.0]), {"units": "degrees_east"}),
+        time_units="days since 2000-01-01", calendar="noleap", file_dims=("time", "lat", "lon"),
+        target_name="tos", target_attrs={"units": "degC"},
+        latitude_bounds=np.array([[80.0, 60.0], [60.0, 40.0], [40.0, 20.0]]),
+        longitude_bounds=np.array([[0.0, 90.0], [90.0, 180.0], [180.0, 270.0], [270.0, 360.0]]),
+    )
+    rng = np.random.default_rng(5)
+    truth = np.array([-1.0, 12.0, 24.0])[None, :, None] + rng.normal(0, 0.3, (36, 3, 4))
+    truth[np.arange(36) % 12 < 4, 0, :] = np.nan
+    model = truth + rng.normal(0.1, 0.2, truth.shape)
+    persistence = np.concatenate([np.full((1, 3, 4), np.nan), truth[:-1]])
+    climatology = truth + rng.normal(-0.4, 0.1, truth.shape)
+    climatology[:, 0, 1] = np.nan
+    return layout, truth, {"model": model, "persistence": persistence, "climatology": climatology}
+
+
+def hand_errors(truth, predictions):
+    """Each prediction's area-weighted mean error at each step over the cells where it, the
+    truth and the network are present: weights (sin φ₂ − sin φ₁) of the bounds above."""
+    edges = np.deg2rad([[80.0, 60.0], [60.0, 40.0], [40.0, 20.0]])
+    weights = np.abs(np.sin(edges[:, 0]) - np.sin(edges[:, 1]))[:, None] * np.ones((3, 4))
+    errors = {}
+    for name, grid in predictions.items():
+        both = np.isfinite(truth) & np.isfinite(predictions["model"]) & np.isfinite(grid)
+        errors[name] = np.array([np.sum((grid[t] - truth[t])[both[t]] * weights[both[t]]) / weights[both[t]].sum()
+                                 if both[t].any() else np.nan for t in range(len(truth))])
+    return errors
+
+
+def drawn_errors(monkeypatch):
+    """The lines of the lower panel of every area_mean_series.png saved, by series order."""
+    drawn, save = [], plots._save
+
+    def keep(figure, path, dpi):
+        if path.name == "area_mean_series.png":
+            drawn.append([np.asarray(line.get_ydata(), float) for line in figure.axes[1].get_lines()])
+        return save(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    return drawn
+
+
+def test_the_area_mean_series_compares_each_baseline_with_the_truth_on_the_cells_both_have(tmp_path, monkeypatch):
+    """In memory and redrawn from predictions.nc (`climann plot RUN`): the lower panel is each
+    baseline's area-mean error on its own cells with the truth. Persistence of May lacks the
+    newly open cold row; averaging the truth over it drew persistence 3.7 degC too warm."""
+    layout, truth, predictions = iced_run()
+    drawn = drawn_errors(monkeypatch)
+    draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path / "memory", dpi=30)
+    dataset = predictions_dataset(layout, truth, predictions["model"], LABELS,
+                                  baselines={name: grid for name, grid in predictions.items() if name != "model"})
+    write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    (tmp_path / "metrics.json").write_text(json.dumps({"target": "tos", "units": "degC", "splits": {}}))
+    redraw_figures(tmp_path, dpi=30)
+    expected = hand_errors(truth, predictions)
+    assert len(drawn) == 2
+    for lines, rtol in zip(drawn, (1e-9, 1e-5)):  # the file holds float32
+        for name, line in zip(predictions, lines):
+            np.testing.assert_allclose(line, expected[name], rtol=rtol, atol=1e-6, err_msg=name)
+    may = 4
+    assert abs(drawn[0][1][may]) < 0.5  # persistence's error on the open rows, not the 3.7 degC of the cold row

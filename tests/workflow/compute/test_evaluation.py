@@ -97,15 +97,21 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     np.testing.assert_allclose(climatology[season_index], in_memory, rtol=1e-12)
 
 
-def test_area_means_are_taken_over_the_cells_where_truth_and_model_are_present():
+def test_area_means_are_taken_over_the_cells_where_truth_and_model_are_present_each_baseline_on_its_own():
     truth = np.array([[[1.0, 2.0], [3.0, np.nan]], [[5.0, 6.0], [7.0, 8.0]]])
     model = np.array([[[1.5, np.nan], [3.0, 4.0]], [[5.0, 6.0], [7.0, 9.0]]])
     area = np.array([[1.0, 1.0], [2.0, 2.0]])
-    means = area_means({"truth": truth, "model": model, "climatology": np.full_like(truth, 10.0)}, area)
+    persistence = np.array([[[np.nan, 9.0], [np.nan, 9.0]], [[np.nan, 7.0], [8.0, 6.0]]])
+    means = area_means({"truth": truth, "model": model, "climatology": np.full_like(truth, 10.0),
+                        "persistence": persistence}, area)
     # step 0: only cells (0, 0) and (1, 0) have both, weights 1 and 2
     np.testing.assert_allclose(means["truth"], [(1 + 2 * 3) / 3, (5 + 6 + 14 + 16) / 6])
     np.testing.assert_allclose(means["model"], [(1.5 + 6) / 3, (5 + 6 + 14 + 18) / 6])
     np.testing.assert_allclose(means["climatology"], [10.0, 10.0])
+    # persistence lacks cells the truth has: compared on the cells both have (step 1: (0, 1), (1, 0), (1, 1))
+    assert np.isnan(means["persistence"][0])
+    np.testing.assert_allclose(means["persistence"][1] - means["truth"][1],
+                               ((7 - 6) + 2 * (8 - 7) + 2 * (6 - 8)) / 5)
 
 
 def test_persistence_in_chunks_is_by_date_and_missing_after_a_gap():
