@@ -22,10 +22,12 @@ from climann.evaluation.scores import note_lines, score_note_lines
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
-           ("corr", "corr"), ("acc", "ACC"), ("skill_vs_climatology", "skill"))
+           ("corr", "corr"), ("acc", "ACC"), ("acc_uncentred", "unc. ACC"), ("skill_vs_climatology", "skill"))
 #: The scores of the terminal table that fits a width, most wanted first: each is shown while
 #: the table still fits; a score of COLUMNS not listed here comes after these, the period last.
-COMPACT_PRIORITY = ("rmse", "acc", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
+#: The uncentred ACC right after the centred one: the two side by side tell a shift of the whole
+#: field (which only the uncentred one counts) from a pattern missed.
+COMPACT_PRIORITY = ("rmse", "acc", "acc_uncentred", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
 #: A sentence below a figure's link in report.md, by file name.
 FIGURE_CAPTIONS = {
     "anomaly_correlation_test.png": (
@@ -34,9 +36,14 @@ FIGURE_CAPTIONS = {
         "from the usual followed; 0: none; below 0: opposite)."
     ),
 }
-#: What the ACC column is, below the tables.
+#: What the ACC columns are, below the tables.
 ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
-            "step, averaged over the block's steps)")
+            "step, averaged over the block's steps), centred: each step's area mean of the anomalies removed; "
+            "unc. ACC = the uncentred ACC of WeatherBench 2 and ECMWF, which also counts that area mean "
+            "(a shift of the whole field lowers it only)")
+#: The terminal's shorter lines on the ACC columns (:func:`metrics_table_notes`).
+ACC_LINES = {"ACC": "ACC = anomaly correlation, centred: each step's area mean removed",
+             "unc. ACC": "unc. ACC = uncentred, as WeatherBench 2 and ECMWF: area mean kept"}
 #: What the captions say of a target whose file gives no ``units`` (CF: not the same as "1").
 NO_UNITS = "no units in the file"
 
@@ -283,17 +290,25 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     # the monthly normals need no words; a day-of-year climatology says how it was smoothed
     per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
     lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if explained else []
-    if "ACC" not in left_out:
-        lines.append("ACC = anomaly correlation" + ("; n/a for climatology: its anomaly is zero"
-                                                    if _climatology_scored(metrics) else ""))
-        others = [note for note in metrics.get("score_notes", []) if note["model"] != "climatology"]
-        lines += score_note_lines(others)
+    shown = [label for label in ACC_LINES if label not in left_out]
+    lines += [ACC_LINES[label] for label in shown]
+    if shown and _climatology_scored(metrics):
+        lines.append(f"{' and '.join(shown)}: n/a for climatology, its anomaly is zero")
+    # the notes on the table's columns and blocks (report.md lists the seasons' and regions' too)
+    keys = [_key(label) for label in shown]
+    lines += score_note_lines([note for note in metrics.get("score_notes", []) if note["model"] != "climatology"
+                               and note["score"] in keys and "season" not in note and "region" not in note])
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
     if left_out:
         lines.append(f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)")
     return lines
+
+
+def _key(label: str) -> str:
+    """The ``metrics.json`` key of a column of :data:`COLUMNS` by its label."""
+    return dict((label, key) for key, label in COLUMNS)[label]
 
 
 def _climatology_scored(metrics: dict) -> bool:
@@ -372,8 +387,8 @@ def ensemble_summary(metrics: dict) -> str | None:
 
 
 #: The columns of the tables per season and per region (``acc`` shown when the scores have it).
-GROUP_COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("bias", "bias"), ("acc", "ACC"), ("skill_vs_climatology", "skill"),
-                 ("n_samples", "n"))
+GROUP_COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("bias", "bias"), ("acc", "ACC"), ("acc_uncentred", "unc. ACC"),
+                 ("skill_vs_climatology", "skill"), ("n_samples", "n"))
 
 
 def group_block(metrics: dict) -> str | None:
