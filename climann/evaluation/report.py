@@ -36,11 +36,12 @@ FIGURE_CAPTIONS = {
         "from the usual followed; 0: none; below 0: opposite)."
     ),
 }
-#: What the ACC columns are, below the tables.
+#: What the ACC columns are, below the tables: the ACC, and (:data:`UNCENTRED_TEXT`) its two forms.
 ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
-            "step, averaged over the block's steps), centred: each step's area mean of the anomalies removed; "
-            "unc. ACC = the uncentred ACC of WeatherBench 2 and ECMWF, which also counts that area mean "
-            "(a shift of the whole field lowers it only)")
+            "step, averaged over the block's steps)")
+UNCENTRED_TEXT = (", centred: each step's area mean of the anomalies removed; unc. ACC = the uncentred ACC of "
+                  "WeatherBench 2 and ECMWF, which also counts that area mean (a shift of the whole field lowers it "
+                  "only)")
 #: The terminal's shorter lines on the ACC columns (:func:`metrics_table_notes`).
 ACC_LINES = {"ACC": "ACC = anomaly correlation, centred: each step's area mean removed",
              "unc. ACC": "unc. ACC = uncentred, as WeatherBench 2 and ECMWF: area mean kept"}
@@ -89,14 +90,27 @@ def title_units(units: str) -> tuple[str, ...]:
     return units_texts(units)
 
 
+#: Scores of :data:`COLUMNS` that the ``metrics.json`` of older runs lacks (``climann plot RUN``
+#: writes their ``report.md`` again): their column is left out where no row has the key.
+RECENT_SCORES = ("acc_uncentred",)
+
+
+def table_columns(metrics: dict) -> list[tuple[str, str]]:
+    """The :data:`COLUMNS` of ``metrics``' table: all, less a :data:`RECENT_SCORES` column that
+    no row has (a run recorded before it; a score computed but undefined is n/a, not left out)."""
+    recorded = {key for models in metrics["splits"].values() for scores in models.values() for key in scores}
+    return [(key, label) for key, label in COLUMNS if key not in RECENT_SCORES or key in recorded]
+
+
 def metric_rows(metrics: dict) -> list[list[str]]:
     """One row per split and model: split, period, model, then the scores as text."""
     rows = []
+    columns = table_columns(metrics)
     for split, models in metrics["splits"].items():
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
             rows.append([split, metrics.get("split_periods", {}).get(split, ""), name]
-                        + [_score_text(scores, key) for key, _ in COLUMNS])  # a score not computed: n/a
+                        + [_score_text(scores, key) for key, _ in columns])  # a score not computed: n/a
     return rows
 
 
@@ -168,8 +182,9 @@ def _caption(metrics: dict) -> str:
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
     per = f" (climatology per {climatology_text(metrics)})" if metrics.get("climatology_per") else ""
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
+    acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
     return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
-            f"{skill}{ACC_TEXT}")
+            f"{skill}{acc}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True, title: bool = True) -> Table:
@@ -251,15 +266,17 @@ def metrics_table_notes(metrics: dict, *, width: int) -> list[str]:
 
 def _table_columns(metrics: dict, width: int | None) -> tuple[list[str], list[list[str]], list[int]]:
     """The table's header, rows, and the indices of the columns shown in ``width`` (None: all)."""
-    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
+    columns = table_columns(metrics)
+    header = ["split", "period", "model", *(label for _, label in columns)]
     rows = metric_rows(metrics)
-    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
+    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width, columns)
     return header, rows, shown
 
 
-def _columns_that_fit(header: list[str], rows: list[list[str]], width: int) -> list[int]:
+def _columns_that_fit(header: list[str], rows: list[list[str]], width: int, columns: list[tuple[str, str]]
+                      ) -> list[int]:
     """Indices of the columns (split and model always) that fit in ``width`` cells, in table order."""
-    keys = [key for key, _ in COLUMNS]
+    keys = [key for key, _ in columns]
     ranked = [key for key in COMPACT_PRIORITY if key in keys] + [key for key in keys if key not in COMPACT_PRIORITY]
     wanted = [3 + keys.index(key) for key in ranked] + [1]  # the period last
     # a cell is its text and one space either side; one border character before each and at the end
@@ -290,7 +307,8 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     # the monthly normals need no words; a day-of-year climatology says how it was smoothed
     per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
     lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if explained else []
-    shown = [label for label in ACC_LINES if label not in left_out]
+    labels = [label for _, label in table_columns(metrics)]
+    shown = [label for label in ACC_LINES if label in labels and label not in left_out]
     lines += [ACC_LINES[label] for label in shown]
     if shown and _climatology_scored(metrics):
         lines.append(f"{' and '.join(shown)}: n/a for climatology, its anomaly is zero")
@@ -319,7 +337,7 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
     (the folder of ``report.md``; figures given relative to the working directory, like
     ``run_dir``, or absolute)."""
-    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
+    header = ["split", "period", "model", *(label for _, label in table_columns(metrics))]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]

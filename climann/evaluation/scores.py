@@ -284,30 +284,44 @@ def acc_notes(
 
 
 def score_note_lines(notes: list[dict]) -> list[str]:
-    """One line per model, place and reason from the ``score_notes`` of ``metrics.json``, the
-    scores undefined in the same blocks together ("ACC and uncentred ACC of climatology
-    undefined in the train, val and test blocks: …", "ACC of model in region two undefined in
-    the test block: …")."""
-    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    """One line per reason from the ``score_notes`` of ``metrics.json``: the scores, models and
+    places (the block, a season, a region) undefined in the same blocks for the same reason
+    together ("ACC and uncentred ACC of climatology undefined in the train, val and test
+    blocks: …", "ACC of model and persistence in regions one and two undefined in the test
+    block: …")."""
+    by_place: dict[tuple[str, str, tuple[str, str]], dict[str, list[str]]] = {}
     for note in notes:
-        place = (f" in region {note['region']}" if "region" in note
-                 else f" in {note['season']}" if "season" in note else "")
-        grouped.setdefault((note["model"], place, note["reason"]), {}).setdefault(note["score"], []).append(
+        place = ("region", note["region"]) if "region" in note else ("season", note["season"]) if "season" in note \
+            else ("", "")
+        by_place.setdefault((note["model"], note["reason"], place), {}).setdefault(note["score"], []).append(
             note["split"])
-    lines = []
-    for (name, place, reason), by_score in grouped.items():
+    by_model: dict[tuple, list[str]] = {}  # (reason, scores, blocks, place) → models
+    for (name, reason, place), by_score in by_place.items():
         same_blocks: dict[tuple[str, ...], list[str]] = {}
         for score, blocks in by_score.items():
             same_blocks.setdefault(tuple(blocks), []).append(SCORE_LABELS.get(score, score.upper()))
-        lines += [f"{' and '.join(labels)} of {name}{place} undefined in the {_listed(list(blocks))}: {reason}"
-                  for blocks, labels in same_blocks.items()]
+        for blocks, labels in same_blocks.items():
+            by_model.setdefault((reason, tuple(labels), blocks, place), []).append(name)
+    grouped: dict[tuple, list[str]] = {}  # (reason, scores, blocks, models, kind of place) → places
+    for (reason, labels, blocks, (kind, place)), names in by_model.items():
+        grouped.setdefault((reason, labels, blocks, tuple(names), kind), []).append(place)
+    lines = []
+    for (reason, labels, blocks, names, kind), places in grouped.items():
+        where = f" in {kind}{'s' if len(places) > 1 else ''} {_and(places)}" if kind == "region" else \
+            f" in {_and(places)}" if kind else ""
+        lines.append(f"{' and '.join(labels)} of {_and(list(names))}{where} undefined in the {_listed(list(blocks))}: "
+                     f"{reason}")
     return lines
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _listed(blocks: list[str]) -> str:
     """Blocks named in a sentence: 'train block', 'train and test blocks', 'train, val and test blocks'."""
-    listed = blocks[0] if len(blocks) == 1 else ", ".join(blocks[:-1]) + " and " + blocks[-1]
-    return f"{listed} block{'s' if len(blocks) > 1 else ''}"
+    return f"{_and(blocks)} block{'s' if len(blocks) > 1 else ''}"
 
 
 def cell_anomaly_correlation(predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray) -> np.ndarray:

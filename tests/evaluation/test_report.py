@@ -272,3 +272,19 @@ def test_squared_units_are_written_alike_everywhere(units, expected):
     assert squared_units(units) == expected
     if units:
         assert units_texts(units) == (units, units, expected)
+
+
+def test_a_run_recorded_before_the_uncentred_acc_has_no_column_of_it(tmp_path):
+    """`climann plot RUN` writes report.md again from an older metrics.json, which has no
+    acc_uncentred: no column of n/a that reads as undefined, and no legend of it. A run that
+    has the key keeps the column, n/a where it is null."""
+    old = {**WIDE_METRICS, "splits": {block: {name: {key: value for key, value in scores.items()
+                                                     if key != "acc_uncentred"} for name, scores in models.items()}
+                                      for block, models in WIDE_METRICS["splits"].items()}}
+    for text in ("\n".join(rendered(metrics_table(old, width=200), 200)), report_markdown(old, [], tmp_path)):
+        assert "unc. ACC" not in text and "ACC" in text
+    assert "| split | period | model | MSE | RMSE | MAE | bias | R² | corr | ACC | skill |" in report_markdown(
+        old, [], tmp_path)
+    undefined = {**WIDE_METRICS, "splits": {"test": {"model": {**SCORES, "acc_uncentred": None}}}}
+    lines = rendered(metrics_table(undefined, width=200), 200)
+    assert table_rows(lines)[0][header_of(lines).index("unc. ACC")] == "n/a"

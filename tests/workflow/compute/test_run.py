@@ -138,7 +138,8 @@ def test_regions_of_few_cells_have_the_uncentred_acc_only_with_the_reason_on_bot
                     for name in run.metrics["regions"][block][region] if name != "climatology"}
         assert notes == expected
         report = (run.run_dir / "report.md").read_text()
-        assert f"ACC of model in region two undefined in the train, val and test blocks: {few}" in report
+        assert (f"ACC of model, linear and persistence in regions one and two undefined in the train, val and test "
+                f"blocks: {few}") in report
         assert "tropics" not in {region for _, region, _, _ in notes}  # 64 cells: the centred ACC is taken
         assert run.metrics["regions"]["test"]["tropics"]["model"]["acc"] is not None
     with xr.open_dataset(single.run_dir / "predictions.nc") as predictions:
