@@ -91,7 +91,7 @@ def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, 
     assert wide.exit_code == 0, wide.output
     wide_table = table_lines(wide.stdout)
     assert [cell.strip() for cell in wide_table[1].strip("┃").split("┃")] == [
-        "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "ACC", "skill"]
+        "split", "period", "model", "MSE", "RMSE", "MAE", "bias", "R²", "corr", "ACC", "unc. ACC", "skill"]
     assert len(wide_table) == len(table) and max(cell_len(line) for line in wide_table) > 80
     quiet = runner.invoke(app, ["evaluate", str(tmp_path / "run"), "--quiet"])  # as train --quiet: no table
     assert quiet.exit_code == 0, quiet.output
@@ -137,7 +137,8 @@ def lines_below_the_table(stdout: str) -> list[str]:
 
 
 #: How each message below the results table begins: a line beginning otherwise is a message's wrapped rest.
-MESSAGES_BELOW_THE_TABLE = ("skill = ", "ACC = ", "ACC of ", "periods: ", "not shown: ", "run directory: ",
+MESSAGES_BELOW_THE_TABLE = ("skill = ", "ACC = ", "unc. ACC = ", "ACC and unc. ACC: ", "ACC of ", "uncentred ACC of ",
+                            "ACC and uncentred ACC of ", "periods: ", "not shown: ", "run directory: ",
                             "scores by season and region: ", "written to ")
 
 
@@ -160,10 +161,14 @@ def test_each_line_below_the_results_table_is_one_message_in_a_pipe(tiny_sample,
     below = lines_below_the_table(result.stdout)
     assert all(line.startswith(MESSAGES_BELOW_THE_TABLE) for line in below), below
     assert all(line == line.rstrip() for line in below), below  # not padded to the table's width
-    assert "ACC = anomaly correlation; n/a for climatology: its anomaly is zero" in below
-    undefined = [line for line in below if line.startswith("ACC of ")]
-    noted = {note["model"] for note in metrics["score_notes"] if note["model"] != "climatology"}
-    assert noted and {line.split()[2] for line in undefined} == noted and all(len(line) > 56 for line in undefined)
+    assert "ACC and unc. ACC: n/a for climatology, its anomaly is zero" in below
+    # the notes of the blocks (one year of training: its truth is its climatology), not of the regions
+    undefined = [line for line in below if line.startswith(("ACC of ", "uncentred ACC of "))]
+    noted = {(note["score"], note["model"]) for note in metrics["score_notes"]
+             if note["model"] != "climatology" and "region" not in note}
+    assert noted and all(len(line) > 56 for line in undefined)
+    assert {("acc_uncentred" if line.startswith("uncentred") else "acc", name) for line in undefined
+            for name in line.split(" undefined ")[0].split(" of ")[1].replace(" and ", ", ").split(", ")} == noted
     periods = ", ".join(f"{split} {period}" for split, period in metrics["split_periods"].items())
     assert f"periods: {periods}" in below
     assert (f"run directory: {run}" if command == "train" else f"written to {run}") in below

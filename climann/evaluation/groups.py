@@ -178,11 +178,13 @@ def run_metrics(
         climatology baseline and the ACC's anomalies are taken per: "calendar month", "day of
         year", "day of year and hour"), ``climatology_window_days`` (see ``window_days``),
         ``splits``, ``n_samples``,
-        ``notes`` and ``score_notes`` (when any), ``seasons`` or ``seasons_note``, ``regions``,
+        ``notes`` and ``score_notes`` (when any: the reason of every undefined ACC of the blocks,
+        seasons and regions), ``seasons`` or ``seasons_note``, ``regions``,
         ``region_definitions``, ``n_dropped``, ``split_periods``; undefined scores None.
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
-                                     have_climatology=have_climatology)
+                                     have_climatology=have_climatology,
+                                     region_names=[name for name, region in regions.items() if region.n_cells])
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)
     return {

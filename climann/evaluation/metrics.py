@@ -9,9 +9,17 @@ J = 1/(2m) Σ(ŷ − y)².
 
 The ACC correlates anomalies from a climatology (a = y − c, f = ŷ − c), not the raw fields,
 whose seasonal cycle and latitude gradient any sensible prediction gets right: it measures the
-skill for the departures from the usual (Wilks 2011, *Statistical Methods in the Atmospheric
-Sciences*, 3rd ed., §8.6.4, the centred ACC; Rasp et al. 2024, WeatherBench 2, the same
-area-weighted form).
+skill for the departures from the usual. It comes in two forms, and climann gives both, each
+area-weighted per time step and averaged over the steps:
+
+- the centred ACC (``acc``; Wilks 2011, *Statistical Methods in the Atmospheric Sciences*,
+  3rd ed., §8.6.4, :func:`anomaly_correlation_from_sums`) removes each step's area mean of
+  a and of f first: the correlation of the anomaly *patterns*;
+- the uncentred ACC (``acc_uncentred``, :func:`uncentred_anomaly_correlation_from_sums`) does
+  not: the form of WeatherBench 2 (Rasp et al. 2024; ``weatherbench2/metrics.py``, class
+  ``ACC``) and of ECMWF's headline scores. It also counts the area-mean anomaly, so a shift of
+  the whole field (a warmer scenario the prediction misses) lowers it and leaves the centred
+  ACC unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +34,15 @@ SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "
 #: The per-step sums the ACC is computed from (:func:`anomaly_sums`), over the scored cells:
 #: their count, Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a (a the truth's anomaly, f the prediction's).
 ANOMALY_SUM_NAMES = ("n", "w", "w_truth", "w_pred", "w_truth2", "w_pred2", "w_pred_truth")
+#: The fewest cells of a time step over which the centred ACC is taken. A correlation of n
+#: points is itself a sample: for n independent normal points its sampling standard deviation
+#: is about (1 − ρ²)/√(n − 1), and exactly 1/√(n − 1) where there is no skill at all (Fisher
+#: 1915, Biometrika 10, 507–521), which exceeds 1/3 below 10 points; neighbouring cells of a
+#: grid are not independent, so the real uncertainty is larger still. With 2 cells the centred
+#: anomalies are ±d and the correlation is exactly +1 or −1 at every step: a sign, not a skill.
+#: The uncentred ACC keeps its meaning on any number of cells (on one, the sign of f·a), and is
+#: given there.
+MIN_CENTRED_CELLS = 10
 
 
 def _present(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray | None):
@@ -218,7 +235,7 @@ def anomaly_sums(predicted_anomaly: np.ndarray, truth_anomaly: np.ndarray, weigh
                      (weights * pred * truth).sum(axis=1)], axis=-1).astype(np.float64)
 
 
-def anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
+def anomaly_correlation_from_sums(sums: np.ndarray, *, min_cells: int = MIN_CENTRED_CELLS) -> np.ndarray:
     """The centred anomaly correlation coefficient of each time step (Wilks 2011 §8.6.4).
 
     Over the cells of one step, with weights w and anomalies a = y − c (truth), f = ŷ − c
@@ -227,9 +244,53 @@ def anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
         ACC = Σ w a' f' / √(Σ w a'² · Σ w f'²)
 
     computed from the step's sums (cov = Σwfa/Σw − (Σwf/Σw)(Σwa/Σw), and the variances
-    alike). Undefined (NaN) with fewer than 2 cells or where either anomaly field has no
+    alike). Undefined (NaN) on fewer than ``min_cells`` cells (:data:`MIN_CENTRED_CELLS`: a
+    correlation of so few points is mostly sampling noise) or where either anomaly field has no
     variance (such as climatology's own anomaly, zero everywhere); a variance within rounding
-    of zero (below 10⁻¹² of the mean square) counts as none.
+    of zero (below 10⁻¹² of the mean square) counts as none. The area mean of the anomalies,
+    removed here, is what :func:`uncentred_anomaly_correlation_from_sums` keeps.
+
+    Parameters
+    ----------
+    sums : ndarray, shape (n_time, 7)
+        :func:`anomaly_sums`, possibly added up over parts of the grid.
+    min_cells : int
+        The fewest cells a step's correlation is taken over (at least 2: with 1 there is no
+        variance).
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+        In [−1, 1]; 1 for a prediction whose anomaly pattern is the truth's up to a positive
+        factor and an offset.
+    """
+    count, total, truth, pred, truth2, pred2, pred_truth = np.moveaxis(np.asarray(sums, np.float64), -1, 0)
+    defined = (count >= max(min_cells, 2)) & (total > 0)
+    total = np.where(defined, total, 1.0)
+    mean_truth, mean_pred = truth / total, pred / total
+    spread_truth = truth2 / total - mean_truth**2
+    spread_pred = pred2 / total - mean_pred**2
+    defined &= (spread_truth > 1e-12 * truth2 / total) & (spread_pred > 1e-12 * pred2 / total)
+    covariance = pred_truth / total - mean_pred * mean_truth
+    spread = np.sqrt(np.where(defined, spread_truth * spread_pred, 1.0))
+    return np.where(defined, np.clip(covariance / spread, -1.0, 1.0), np.nan)
+
+
+def uncentred_anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
+    """The uncentred anomaly correlation coefficient of each time step: WeatherBench 2's ACC.
+
+    Over the cells of one step, with weights w and anomalies a = y − c (truth), f = ŷ − c
+    (prediction), not centred::
+
+        ACC_uncentred = Σ w f a / √(Σ w f² · Σ w a²)
+
+    as ``weatherbench2/metrics.py``, class ``ACC`` (Rasp et al. 2024, WeatherBench 2:
+    ``_spatial_average(f·a) / √(_spatial_average(f²) · _spatial_average(a²))`` per time, then
+    averaged over time) and ECMWF's headline ACC. Unlike the centred ACC
+    (:func:`anomaly_correlation_from_sums`) it counts the area-mean anomaly: a prediction that
+    misses a shift of the whole field scores lower, and it is defined on any number of cells
+    (on one, the sign of f·a). Undefined (NaN) only without a denominator: no cell, or either
+    anomaly zero on every cell (the climatology's own).
 
     Parameters
     ----------
@@ -239,19 +300,12 @@ def anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray, shape (n_time,)
-        In [−1, 1]; 1 for a prediction whose anomaly pattern is the truth's up to a positive
-        factor and an offset.
+        In [−1, 1].
     """
-    count, total, truth, pred, truth2, pred2, pred_truth = np.moveaxis(np.asarray(sums, np.float64), -1, 0)
-    defined = (count >= 2) & (total > 0)
-    total = np.where(defined, total, 1.0)
-    mean_truth, mean_pred = truth / total, pred / total
-    spread_truth = truth2 / total - mean_truth**2
-    spread_pred = pred2 / total - mean_pred**2
-    defined &= (spread_truth > 1e-12 * truth2 / total) & (spread_pred > 1e-12 * pred2 / total)
-    covariance = pred_truth / total - mean_pred * mean_truth
-    spread = np.sqrt(np.where(defined, spread_truth * spread_pred, 1.0))
-    return np.where(defined, np.clip(covariance / spread, -1.0, 1.0), np.nan)
+    count, total, _, _, truth2, pred2, pred_truth = np.moveaxis(np.asarray(sums, np.float64), -1, 0)
+    defined = (count >= 1) & (total > 0) & (truth2 > 0) & (pred2 > 0)
+    spread = np.sqrt(np.where(defined, truth2 * pred2, 1.0))
+    return np.where(defined, np.clip(pred_truth / spread, -1.0, 1.0), np.nan)
 
 
 def mean_anomaly_correlation(step_correlations: np.ndarray) -> tuple[float, int]:

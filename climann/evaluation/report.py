@@ -23,10 +23,12 @@ from climann.evaluation.seasons import SEASONS
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
-           ("corr", "corr"), ("acc", "ACC"), ("skill_vs_climatology", "skill"))
+           ("corr", "corr"), ("acc", "ACC"), ("acc_uncentred", "unc. ACC"), ("skill_vs_climatology", "skill"))
 #: The scores of the terminal table that fits a width, most wanted first: each is shown while
 #: the table still fits; a score of COLUMNS not listed here comes after these, the period last.
-COMPACT_PRIORITY = ("rmse", "acc", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
+#: The uncentred ACC right after the centred one: the two side by side tell a shift of the whole
+#: field (which only the uncentred one counts) from a pattern missed.
+COMPACT_PRIORITY = ("rmse", "acc", "acc_uncentred", "skill_vs_climatology", "bias", "corr", "mae", "r2", "mse")
 #: A sentence below a figure's link in report.md, by file name.
 FIGURE_CAPTIONS = {
     "area_mean_series.png": (
@@ -43,9 +45,15 @@ FIGURE_CAPTIONS = {
         "from the usual followed; 0: none; below 0: opposite)."
     ),
 }
-#: What the ACC column is, below the tables.
+#: What the ACC columns are, below the tables: the ACC, and (:data:`UNCENTRED_TEXT`) its two forms.
 ACC_TEXT = ("ACC = anomaly correlation (anomalies from the training years' climatology, area-weighted per time "
             "step, averaged over the block's steps)")
+UNCENTRED_TEXT = (", centred: each step's area mean of the anomalies removed; unc. ACC = the uncentred ACC of "
+                  "WeatherBench 2 and ECMWF, which also counts that area mean (a shift of the whole field lowers it "
+                  "only)")
+#: The terminal's shorter lines on the ACC columns (:func:`metrics_table_notes`).
+ACC_LINES = {"ACC": "ACC = anomaly correlation, centred: each step's area mean removed",
+             "unc. ACC": "unc. ACC = uncentred, as WeatherBench 2 and ECMWF: area mean kept"}
 #: What the captions say of a target whose file gives no ``units`` (CF: not the same as "1").
 NO_UNITS = "no units in the file"
 
@@ -91,14 +99,27 @@ def title_units(units: str) -> tuple[str, ...]:
     return units_texts(units)
 
 
+#: Scores of :data:`COLUMNS` that the ``metrics.json`` of older runs lacks (``climann plot RUN``
+#: writes their ``report.md`` again): their column is left out where no row has the key.
+RECENT_SCORES = ("acc_uncentred",)
+
+
+def table_columns(metrics: dict) -> list[tuple[str, str]]:
+    """The :data:`COLUMNS` of ``metrics``' table: all, less a :data:`RECENT_SCORES` column that
+    no row has (a run recorded before it; a score computed but undefined is n/a, not left out)."""
+    recorded = {key for models in metrics["splits"].values() for scores in models.values() for key in scores}
+    return [(key, label) for key, label in COLUMNS if key not in RECENT_SCORES or key in recorded]
+
+
 def metric_rows(metrics: dict) -> list[list[str]]:
     """One row per split and model: split, period, model, then the scores as text."""
     rows = []
+    columns = table_columns(metrics)
     for split, models in metrics["splits"].items():
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
             rows.append([split, metrics.get("split_periods", {}).get(split, ""), name]
-                        + [_score_text(scores, key) for key, _ in COLUMNS])  # a score not computed: n/a
+                        + [_score_text(scores, key) for key, _ in columns])  # a score not computed: n/a
     return rows
 
 
@@ -170,8 +191,9 @@ def _caption(metrics: dict) -> str:
     weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
     per = f" (climatology per {climatology_text(metrics)})" if metrics.get("climatology_per") else ""
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
+    acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
     return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
-            f"{skill}{ACC_TEXT}")
+            f"{skill}{acc}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True, title: bool = True) -> Table:
@@ -253,15 +275,17 @@ def metrics_table_notes(metrics: dict, *, width: int) -> list[str]:
 
 def _table_columns(metrics: dict, width: int | None) -> tuple[list[str], list[list[str]], list[int]]:
     """The table's header, rows, and the indices of the columns shown in ``width`` (None: all)."""
-    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
+    columns = table_columns(metrics)
+    header = ["split", "period", "model", *(label for _, label in columns)]
     rows = metric_rows(metrics)
-    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width)
+    shown = list(range(len(header))) if width is None else _columns_that_fit(header, rows, width, columns)
     return header, rows, shown
 
 
-def _columns_that_fit(header: list[str], rows: list[list[str]], width: int) -> list[int]:
+def _columns_that_fit(header: list[str], rows: list[list[str]], width: int, columns: list[tuple[str, str]]
+                      ) -> list[int]:
     """Indices of the columns (split and model always) that fit in ``width`` cells, in table order."""
-    keys = [key for key, _ in COLUMNS]
+    keys = [key for key, _ in columns]
     ranked = [key for key in COMPACT_PRIORITY if key in keys] + [key for key in keys if key not in COMPACT_PRIORITY]
     wanted = [3 + keys.index(key) for key in ranked] + [1]  # the period last
     # a cell is its text and one space either side; one border character before each and at the end
@@ -292,17 +316,26 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     # the monthly normals need no words; a day-of-year climatology says how it was smoothed
     per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
     lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if explained else []
-    if "ACC" not in left_out:
-        lines.append("ACC = anomaly correlation" + ("; n/a for climatology: its anomaly is zero"
-                                                    if _climatology_scored(metrics) else ""))
-        others = [note for note in metrics.get("score_notes", []) if note["model"] != "climatology"]
-        lines += score_note_lines(others)
+    labels = [label for _, label in table_columns(metrics)]
+    shown = [label for label in ACC_LINES if label in labels and label not in left_out]
+    lines += [ACC_LINES[label] for label in shown]
+    if shown and _climatology_scored(metrics):
+        lines.append(f"{' and '.join(shown)}: n/a for climatology, its anomaly is zero")
+    # the notes on the table's columns and blocks (report.md lists the seasons' and regions' too)
+    keys = [_key(label) for label in shown]
+    lines += score_note_lines([note for note in metrics.get("score_notes", []) if note["model"] != "climatology"
+                               and note["score"] in keys and "season" not in note and "region" not in note])
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
     if left_out:
         lines.append(f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)")
     return lines
+
+
+def _key(label: str) -> str:
+    """The ``metrics.json`` key of a column of :data:`COLUMNS` by its label."""
+    return dict((label, key) for key, label in COLUMNS)[label]
 
 
 def _climatology_scored(metrics: dict) -> bool:
@@ -313,7 +346,7 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
     (the folder of ``report.md``; figures given relative to the working directory, like
     ``run_dir``, or absolute)."""
-    header = ["split", "period", "model", *(label for _, label in COLUMNS)]
+    header = ["split", "period", "model", *(label for _, label in table_columns(metrics))]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
@@ -381,8 +414,8 @@ def ensemble_summary(metrics: dict) -> str | None:
 
 
 #: The columns of the tables per season and per region (``acc`` shown when the scores have it).
-GROUP_COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("bias", "bias"), ("acc", "ACC"), ("skill_vs_climatology", "skill"),
-                 ("n_samples", "n"))
+GROUP_COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("bias", "bias"), ("acc", "ACC"), ("acc_uncentred", "unc. ACC"),
+                 ("skill_vs_climatology", "skill"), ("n_samples", "n"))
 
 
 def group_block(metrics: dict) -> str | None:

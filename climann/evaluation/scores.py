@@ -14,20 +14,31 @@ of them is scored there with its own ``n_samples``; both get a note (:func:`base
 The skill against climatology compares the two on the values where both are defined.
 
 The anomaly correlation (ACC, :func:`~climann.evaluation.sums.acc_sums`) of each prediction is taken
-on the same values, less those where the climatology it measures anomalies from is undefined;
-climatology's own ACC is undefined (its anomaly is zero), which :func:`acc_notes` says.
+on the same values, less those where the climatology it measures anomalies from is undefined,
+in two forms: centred (``acc``) and uncentred (``acc_uncentred``, WeatherBench 2's; see
+:mod:`climann.evaluation.metrics`). Climatology's own ACC is undefined (its anomaly is zero),
+and the centred ACC is not taken over fewer than
+:data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` cells; :func:`acc_notes` gives the reason
+for every undefined ACC.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
 from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
-from climann.evaluation.metrics import mean_anomaly_correlation, nanmean_over_time, temporal_anomaly_correlation
+from climann.evaluation.metrics import (
+    MIN_CENTRED_CELLS,
+    mean_anomaly_correlation,
+    nanmean_over_time,
+    temporal_anomaly_correlation,
+)
+from climann.evaluation.seasons import SEASONS
 from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anomaly_correlations: re-exported)
+    ACC_SUM_NAMES,
     ScoreSums,
     block_of_step,
     counts_from_sums,
@@ -47,14 +58,22 @@ UNDEFINED_REASONS = {
                     "training value not sampled with sample_fraction)"),
     "linear": "a feature is missing",
 }
-#: Why a prediction's ACC is undefined in a block (see :func:`acc_notes`).
+#: Why a prediction's ACC (centred or uncentred) is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
     "no climatology": ("there is no climatology of the training years to take anomalies from (scoring other data "
                        "does not read the training data; a run with [data] target_anomaly = true saves it)"),
-    "other": ("no time step has the training years' climatology on at least 2 scored cells with anomalies "
-              "that vary"),
+    "nothing scored": "no value is scored there",
+    "few cells": (f"at every time step fewer than {MIN_CENTRED_CELLS} scored cells have the training years' "
+                  "climatology: a correlation over so few points is mostly sampling noise (over 2 cells the centred "
+                  "ACC is +1 or -1 at every step); the uncentred ACC is defined on any number of cells"),
+    "other": (f"no time step has the training years' climatology on at least {MIN_CENTRED_CELLS} scored cells "
+              "with anomalies that vary"),
+    "other uncentred": ("no time step has the training years' climatology on a scored cell with anomalies of the "
+                        "truth and of the prediction that are not zero everywhere"),
 }
+#: How the notes name the scores of ``score_notes``.
+SCORE_LABELS = {"acc": "ACC", "acc_uncentred": "uncentred ACC"}
 
 
 def score_blocks(
@@ -72,8 +91,9 @@ def score_blocks(
     block is left out of the block. ``skill_vs_climatology`` = 1 − MSE/MSE_climatology, both
     over the values where the prediction and the climatology are scored (NaN when the
     climatology is left out of the block). ``acc`` is the mean over the block's time steps of
-    the anomaly correlation (:func:`~climann.evaluation.sums.step_anomaly_correlations`),
-    ``acc_n_steps`` the number of steps where it is defined. Computed from the sums of the grid
+    the centred anomaly correlation (:func:`~climann.evaluation.sums.step_anomaly_correlations`),
+    ``acc_n_steps`` the number of steps where it is defined; ``acc_uncentred`` and
+    ``acc_uncentred_n_steps`` the same of the uncentred one. Computed from the sums of the grid
     as one chunk (:func:`whole_grid_sums`, :func:`~climann.evaluation.sums.metrics_from_sums`).
 
     Parameters
@@ -96,8 +116,9 @@ def score_blocks(
     Returns
     -------
     dict
-        ``{block: {name: {"mse", "mae", "rmse", "bias", "r2", "corr", "n_samples", "acc", "acc_n_steps"
-        [, "skill_vs_climatology"]}}}``, ``n_samples`` the number of values scored.
+        ``{block: {name: {"mse", "mae", "rmse", "bias", "r2", "corr", "n_samples", "acc", "acc_n_steps",
+        "acc_uncentred", "acc_uncentred_n_steps" [, "skill_vs_climatology"]}}}``, ``n_samples`` the
+        number of values scored.
     """
     total, names = whole_grid_sums(predictions, truth, area, time_masks, climatology=climatology, cells=cells)
     return metrics_from_sums(total, list(time_masks), names)[0]
@@ -139,7 +160,8 @@ def whole_grid_sums(
 
 
 def block_anomaly_correlation(
-    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray | None, area: np.ndarray, where: np.ndarray
+    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray | None, area: np.ndarray, where: np.ndarray,
+    *, centred: bool = True,
 ) -> tuple[float, int]:
     """The ACC of a block: the mean over its time steps of :func:`step_anomaly_correlations`
     where defined. (Kept for the Python API; a run's scores add the same correlations up
@@ -153,6 +175,9 @@ def block_anomaly_correlation(
     area : ndarray, shape (n_lat, n_lon)
     where : ndarray of bool, shape (n_time, n_lat, n_lon)
         The values scored in the block.
+    centred : bool
+        The centred ACC (``acc``, default) or the uncentred one (``acc_uncentred``,
+        WeatherBench 2's).
 
     Returns
     -------
@@ -165,49 +190,139 @@ def block_anomaly_correlation(
     if climatology is None or not steps.any():
         return float("nan"), 0
     return mean_anomaly_correlation(
-        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps])
+        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps],
+                                  centred=centred)
     )
 
 
-def acc_notes(splits: Mapping[str, Mapping[str, Mapping]], *, have_climatology: bool = True) -> list[dict]:
-    """The ``score_notes`` of ``metrics.json``: why an ACC is undefined (null).
+def null_acc_reasons(acc: np.ndarray | None, scored: int, name: str) -> dict[str, str]:
+    """Which ACCs of one block and model are undefined, and why (a key of
+    :data:`ACC_UNDEFINED_REASONS`).
 
     Parameters
     ----------
-    splits : mapping
-        ``{block: {name: scores}}`` as :func:`score_blocks` gives it.
+    acc : ndarray, shape (6,), or None
+        The model's ACC sums in the block (:data:`~climann.evaluation.sums.ACC_SUM_NAMES`); None
+        without a climatology to take anomalies from.
+    scored : int
+        The model's values scored in the block.
+    name : str
+        The model.
+
+    Returns
+    -------
+    dict
+        ``{"acc" or "acc_uncentred": reason key}`` for each ACC without a defined step.
+    """
+    if acc is None:
+        return dict.fromkeys(("acc", "acc_uncentred"), "no climatology")
+    sums = dict(zip(ACC_SUM_NAMES, acc, strict=True))
+    reasons = {}
+    for score in ("acc", "acc_uncentred"):
+        if sums[f"{score}_n_steps"]:
+            continue
+        if name == "climatology":
+            reasons[score] = "climatology"
+        elif not scored:
+            reasons[score] = "nothing scored"
+        elif score == "acc_uncentred":
+            reasons[score] = "other uncentred"
+        else:
+            few = sums["steps_with_values"] and not sums["steps_with_enough_cells"]
+            reasons[score] = "few cells" if few else "other"
+    return reasons
+
+
+def acc_notes(
+    total: ScoreSums, block_names: Sequence[str], model_names: Sequence[str], *, have_climatology: bool = True,
+    region_names: Sequence[str] = (),
+) -> list[dict]:
+    """The ``score_notes`` of ``metrics.json``: why an ACC (``acc`` or ``acc_uncentred``) is
+    undefined (null), for every block and model of ``splits``, then for every season and region
+    whose null has another reason than its block's (a region of 2 cells in a block whose ACC is
+    defined; the climatology's zero anomaly is said once per block).
+
+    Parameters
+    ----------
+    total : ScoreSums
+        The run's summed chunks (:mod:`climann.evaluation.sums`).
+    block_names, model_names : sequence of str
+        The order of the blocks and models in ``total``.
     have_climatology : bool
         Whether there was a climatology to take anomalies from at all.
+    region_names : sequence of str
+        The regions of ``total``'s sums per region, in their order.
 
     Returns
     -------
     list of dict
-        ``{"split", "model", "score": "acc", "reason"}`` each (:data:`ACC_UNDEFINED_REASONS`).
+        ``{"split", "model", "score", "reason"}`` each, with ``"season"`` or ``"region"`` for a
+        season's or region's note (:data:`ACC_UNDEFINED_REASONS`).
     """
-    notes = []
-    for block, models in splits.items():
-        for name, scores in models.items():
-            acc = scores.get("acc")
-            if acc is None or not np.isfinite(acc):
-                kind = "no climatology" if not have_climatology else "climatology" if name == "climatology" else "other"
-                notes.append({"split": block, "model": name, "score": "acc", "reason": ACC_UNDEFINED_REASONS[kind]})
+    def reasons(acc: np.ndarray | None, scored: np.ndarray) -> dict[tuple[str, str], dict[str, str]]:
+        return {(block, name): null_acc_reasons(None if acc is None or not have_climatology else acc[b, m],
+                                                int(scored[b, m]), name)
+                for b, block in enumerate(block_names) for m, name in enumerate(model_names)
+                if m == 0 or scored[b, m]}  # a baseline without a value scored is left out of the block
+
+    by_block = reasons(total.acc, total.scored)
+    notes = [{"split": block, "model": name, "score": score, "reason": ACC_UNDEFINED_REASONS[kind]}
+             for (block, name), kinds in by_block.items() for score, kind in kinds.items()]
+    groups = []
+    if total.season_sums is not None:
+        groups += [("season", season, None if total.season_acc is None else total.season_acc[:, index],
+                    total.season_scored[:, index]) for index, season in enumerate(SEASONS)]
+    if total.region_sums is not None:
+        groups += [("region", region, None if total.region_acc is None else total.region_acc[index],
+                    total.region_scored[index]) for index, region in enumerate(region_names)
+                   if np.asarray(total.region_scored[index])[:, 0].any()]  # the others are not scored at all
+    for kind_of_group, group, acc, scored in groups:
+        for (block, name), kinds in reasons(acc, scored).items():
+            notes += [{"split": block, kind_of_group: group, "model": name, "score": score,
+                       "reason": ACC_UNDEFINED_REASONS[kind]}
+                      for score, kind in kinds.items() if by_block.get((block, name), {}).get(score) != kind]
     return notes
 
 
 def score_note_lines(notes: list[dict]) -> list[str]:
-    """One line per model and reason from the ``score_notes`` of ``metrics.json``
-    ("ACC of climatology undefined in the train, val and test blocks: …")."""
-    grouped: dict[tuple[str, str, str], list[str]] = {}
+    """One line per reason from the ``score_notes`` of ``metrics.json``: the scores, models and
+    places (the block, a season, a region) undefined in the same blocks for the same reason
+    together ("ACC and uncentred ACC of climatology undefined in the train, val and test
+    blocks: …", "ACC of model and persistence in regions one and two undefined in the test
+    block: …")."""
+    by_place: dict[tuple[str, str, tuple[str, str]], dict[str, list[str]]] = {}
     for note in notes:
-        grouped.setdefault((note["score"], note["model"], note["reason"]), []).append(note["split"])
-    return [f"{score.upper()} of {name} undefined in the {_listed(blocks)}: {reason}"
-            for (score, name, reason), blocks in grouped.items()]
+        place = ("region", note["region"]) if "region" in note else ("season", note["season"]) if "season" in note \
+            else ("", "")
+        by_place.setdefault((note["model"], note["reason"], place), {}).setdefault(note["score"], []).append(
+            note["split"])
+    by_model: dict[tuple, list[str]] = {}  # (reason, scores, blocks, place) → models
+    for (name, reason, place), by_score in by_place.items():
+        same_blocks: dict[tuple[str, ...], list[str]] = {}
+        for score, blocks in by_score.items():
+            same_blocks.setdefault(tuple(blocks), []).append(SCORE_LABELS.get(score, score.upper()))
+        for blocks, labels in same_blocks.items():
+            by_model.setdefault((reason, tuple(labels), blocks, place), []).append(name)
+    grouped: dict[tuple, list[str]] = {}  # (reason, scores, blocks, models, kind of place) → places
+    for (reason, labels, blocks, (kind, place)), names in by_model.items():
+        grouped.setdefault((reason, labels, blocks, tuple(names), kind), []).append(place)
+    lines = []
+    for (reason, labels, blocks, names, kind), places in grouped.items():
+        where = f" in {kind}{'s' if len(places) > 1 else ''} {_and(places)}" if kind == "region" else \
+            f" in {_and(places)}" if kind else ""
+        lines.append(f"{' and '.join(labels)} of {_and(list(names))}{where} undefined in the {_listed(list(blocks))}: "
+                     f"{reason}")
+    return lines
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _listed(blocks: list[str]) -> str:
     """Blocks named in a sentence: 'train block', 'train and test blocks', 'train, val and test blocks'."""
-    listed = blocks[0] if len(blocks) == 1 else ", ".join(blocks[:-1]) + " and " + blocks[-1]
-    return f"{listed} block{'s' if len(blocks) > 1 else ''}"
+    return f"{_and(blocks)} block{'s' if len(blocks) > 1 else ''}"
 
 
 def cell_anomaly_correlation(predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray) -> np.ndarray:
@@ -375,7 +490,7 @@ def scored_blocks_metrics(
 
 def metrics_from_score_sums(
     total: ScoreSums, block_names: list[str], model_names: list[str], *, season: str,
-    left_out: Mapping[str, str] | None = None, have_climatology: bool = True,
+    left_out: Mapping[str, str] | None = None, have_climatology: bool = True, region_names: Sequence[str] = (),
 ) -> dict:
     """The ``splits``, ``n_samples`` and (when there are any) ``notes`` and ``score_notes``
     entries of ``metrics.json`` from the summed chunks of a run, in memory (one chunk) or not:
@@ -393,13 +508,16 @@ def metrics_from_score_sums(
         Baselines asked for but not computed at all (e.g. persistence on an irregular time axis).
     have_climatology : bool
         Whether there was a climatology to take the ACC's anomalies from.
+    region_names : sequence of str
+        The regions of ``total``'s sums per region, in their order (for the notes of their ACCs).
     """
     splits, n_samples = metrics_from_sums(total, block_names, model_names)
     reasons = {name: text.format(season=season) for name, text in UNDEFINED_REASONS.items()}
     notes = baseline_notes(counts_from_sums(total, block_names, model_names), reasons)
     for name, reason in (left_out or {}).items():
         notes += left_out_notes(name, n_samples, reason)
-    score_notes = acc_notes(splits, have_climatology=have_climatology)
+    score_notes = acc_notes(total, block_names, model_names, have_climatology=have_climatology,
+                            region_names=region_names)
     return {"splits": splits, "n_samples": n_samples, **({"notes": notes} if notes else {}),
             **({"score_notes": score_notes} if score_notes else {})}
 

@@ -6,8 +6,8 @@ whole grid is one chunk; a streamed or cluster run has many). Each chunk gives, 
 (:func:`scored_cells`), with cell-area weights (:func:`score_sums`, the nine sums of
 :func:`climann.evaluation.metrics.value_sums` and, for the skill against climatology, the
 matched sums over the values where the model and the climatology are both scored), the sum
-and number of its time steps' anomaly correlations (:func:`acc_sums`), and the same per block
-and season and per block and region (:func:`grid_sums`). The chunks' :class:`ScoreSums` are
+and number of its time steps' anomaly correlations, centred and uncentred (:func:`acc_sums`),
+and the same per block and season and per block and region (:func:`grid_sums`). The chunks' :class:`ScoreSums` are
 added in time order; :func:`metrics_from_sums`, :func:`group_metrics_from_sums` and
 :func:`counts_from_sums` turn the total into the entries of ``metrics.json``
 (:func:`climann.evaluation.metrics.scores_from_sums` defines each score once).
@@ -21,23 +21,31 @@ from dataclasses import dataclass
 import numpy as np
 
 from climann.evaluation.metrics import (
+    MIN_CENTRED_CELLS,
     SUM_NAMES,
     anomaly_correlation_from_sums,
     anomaly_sums,
     scores_from_sums,
     skill_score,
+    uncentred_anomaly_correlation_from_sums,
     value_sums,
 )
 from climann.evaluation.seasons import SEASONS
 
 __all__ = [
-    "GROUP_FIELDS", "MATCHED_NAMES", "ScoreSums", "acc_sums", "block_of_step", "counts_from_sums", "grid_sums",
-    "group_metrics_from_sums", "metrics_from_sums", "network_scores", "score_sums", "scored_cells",
-    "step_anomaly_correlations", "unexplained_gaps",
+    "ACC_SUM_NAMES", "GROUP_FIELDS", "MATCHED_NAMES", "ScoreSums", "acc_sums", "block_of_step", "counts_from_sums",
+    "grid_sums", "group_metrics_from_sums", "metrics_from_sums", "network_scores", "score_sums", "scored_cells",
+    "step_anomaly_correlations", "step_anomaly_sums", "unexplained_gaps",
 ]
 
 #: The sums for the skill, over the values where the model and the climatology are both scored.
 MATCHED_NAMES = ("w_matched", "w_error2_matched", "w_reference_error2_matched")
+#: The ACC's sums per block and model (:func:`acc_sums`): the sum of the defined per-step centred
+#: ACCs and their number, the same of the uncentred ACCs, the steps with a value to correlate
+#: (a scored cell with the climatology) and those with at least
+#: :data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` such cells (the centred ACC's minimum).
+ACC_SUM_NAMES = ("acc", "acc_n_steps", "acc_uncentred", "acc_uncentred_n_steps", "steps_with_values",
+                 "steps_with_enough_cells")
 #: The sums per season and per region of :class:`ScoreSums` (None when not taken).
 GROUP_FIELDS = ("season_sums", "season_scored", "season_acc", "region_sums", "region_scored", "region_acc")
 
@@ -64,12 +72,12 @@ def unexplained_gaps(
     return gaps
 
 
-def step_anomaly_correlations(
+def step_anomaly_sums(
     predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray, area: np.ndarray, where: np.ndarray
 ) -> np.ndarray:
-    """The area-weighted centred anomaly correlation of each time step
-    (:func:`~climann.evaluation.metrics.anomaly_correlation_from_sums`) over the step's values
-    ``where`` the climatology is defined too.
+    """The area-weighted anomaly sums of each time step
+    (:func:`~climann.evaluation.metrics.anomaly_sums`) over the step's values ``where`` the
+    climatology is defined too: what both forms of the ACC are computed from.
 
     Parameters
     ----------
@@ -81,15 +89,40 @@ def step_anomaly_correlations(
 
     Returns
     -------
-    ndarray, shape (n_time,)
-        NaN where undefined (no step values, fewer than 2 cells, no variance).
+    ndarray, shape (n_time, 7)
+        In the order of :data:`~climann.evaluation.metrics.ANOMALY_SUM_NAMES`.
     """
     chosen = where & np.isfinite(climatology)
     n_time = chosen.shape[0]
     predicted_anomaly = np.where(chosen, predicted - climatology, np.nan).reshape(n_time, -1)
     truth_anomaly = np.where(chosen, truth - climatology, np.nan).reshape(n_time, -1)
-    sums = anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
-    return anomaly_correlation_from_sums(sums)
+    return anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
+
+
+def step_anomaly_correlations(
+    predicted: np.ndarray, truth: np.ndarray, climatology: np.ndarray, area: np.ndarray, where: np.ndarray,
+    *, centred: bool = True,
+) -> np.ndarray:
+    """The area-weighted anomaly correlation of each time step over the step's values
+    ``where`` the climatology is defined too (:func:`step_anomaly_sums`): centred
+    (:func:`~climann.evaluation.metrics.anomaly_correlation_from_sums`) or uncentred
+    (:func:`~climann.evaluation.metrics.uncentred_anomaly_correlation_from_sums`).
+
+    Parameters
+    ----------
+    predicted, truth, climatology, area, where
+        As for :func:`step_anomaly_sums`.
+    centred : bool
+        The centred ACC (default) or the uncentred one (WeatherBench 2's).
+
+    Returns
+    -------
+    ndarray, shape (n_time,)
+        NaN where undefined (no step values; for the centred ACC also fewer than
+        :data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` cells or no variance).
+    """
+    sums = step_anomaly_sums(predicted, truth, climatology, area, where)
+    return anomaly_correlation_from_sums(sums) if centred else uncentred_anomaly_correlation_from_sums(sums)
 
 
 @dataclass(frozen=True)
@@ -109,14 +142,14 @@ class ScoreSums:
     gaps : ndarray of int, shape (n_blocks, n_models)
         The network's values each model lacks, beyond the series' first time step
         (:func:`unexplained_gaps`).
-    acc : ndarray, shape (n_blocks, n_models, 2), or None
-        The sum of the defined per-step ACCs and their number (:func:`acc_sums`); None
-        without a climatology.
+    acc : ndarray, shape (n_blocks, n_models, 6), or None
+        The ACC's sums in the order of :data:`ACC_SUM_NAMES` (:func:`acc_sums`); None without a
+        climatology.
     season_sums, season_scored, season_acc : ndarray, shape (n_blocks, 4, n_models, 12), (n_blocks, 4, n_models)
-        and (n_blocks, 4, n_models, 2), or None
+        and (n_blocks, 4, n_models, 6), or None
         ``sums``, ``scored`` and ``acc`` of each block's steps in each season (DJF, MAM, JJA, SON).
     region_sums, region_scored, region_acc : ndarray, shape (n_regions, n_blocks, n_models, 12), (n_regions,
-        n_blocks, n_models) and (n_regions, n_blocks, n_models, 2), or None
+        n_blocks, n_models) and (n_regions, n_blocks, n_models, 6), or None
         ``sums``, ``scored`` and ``acc`` over each region's cells.
     """
 
@@ -228,10 +261,15 @@ def acc_sums(
     truth: np.ndarray, predictions: Sequence[np.ndarray], climatology: np.ndarray, area: np.ndarray,
     block_of_step: np.ndarray, n_blocks: int,
 ) -> np.ndarray:
-    """Per block and model, the sum of the per-step ACCs where defined and their number.
+    """Per block and model, the ACC's sums that add over chunks (:data:`ACC_SUM_NAMES`): the
+    sum of the per-step centred ACCs where defined and their number, the same of the
+    uncentred ACCs, and the steps with a value to correlate and with enough cells for the
+    centred ACC.
 
-    Each step's ACC is taken over the values where the model is scored (as in
-    :func:`score_sums`) and the climatology is defined (:func:`step_anomaly_correlations`).
+    Each step's ACCs are taken over the values where the model is scored (as in
+    :func:`score_sums`) and the climatology is defined (:func:`step_anomaly_sums`), from the
+    same sums: :func:`~climann.evaluation.metrics.anomaly_correlation_from_sums` and
+    :func:`~climann.evaluation.metrics.uncentred_anomaly_correlation_from_sums`.
 
     Parameters
     ----------
@@ -248,21 +286,26 @@ def acc_sums(
 
     Returns
     -------
-    ndarray, shape (n_blocks, n_models, 2)
-        Σ ACC_t and the number of steps t with a defined ACC.
+    ndarray, shape (n_blocks, n_models, 6)
+        In the order of :data:`ACC_SUM_NAMES`: Σ ACC_t and the number of steps t with a
+        defined centred ACC, the same for the uncentred ACC, the steps with at least one cell
+        and those with at least :data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` cells.
     """
     named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
     cells = list(scored_cells(named, truth).values())
-    result = np.zeros((n_blocks, len(predictions), 2))
+    result = np.zeros((n_blocks, len(predictions), len(ACC_SUM_NAMES)))
     for block in range(n_blocks):
         steps = block_of_step == block
         if not steps.any():
             continue
         for index, predicted in enumerate(predictions):
-            step_acc = step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area,
-                                                 cells[index][steps])
-            defined = np.isfinite(step_acc)
-            result[block, index] = step_acc[defined].sum(), defined.sum()
+            sums = step_anomaly_sums(predicted[steps], truth[steps], climatology[steps], area, cells[index][steps])
+            centred = anomaly_correlation_from_sums(sums)
+            uncentred = uncentred_anomaly_correlation_from_sums(sums)
+            defined, defined_uncentred = np.isfinite(centred), np.isfinite(uncentred)
+            count = sums[:, 0]
+            result[block, index] = (centred[defined].sum(), defined.sum(), uncentred[defined_uncentred].sum(),
+                                    defined_uncentred.sum(), (count >= 1).sum(), (count >= MIN_CENTRED_CELLS).sum())
     return result
 
 
@@ -314,7 +357,7 @@ def grid_sums(
         groups["season_scored"] = season_scored.reshape(n_blocks, len(SEASONS), n_models)
         if climatology is not None:
             groups["season_acc"] = acc_sums(truth, predictions, climatology, area, group, n_groups).reshape(
-                n_blocks, len(SEASONS), n_models, 2)
+                n_blocks, len(SEASONS), n_models, len(ACC_SUM_NAMES))
     if region_cells is not None:
         masked = [np.where(cells, truth, np.nan) for cells in region_cells]
         per_region = [score_sums(inside, predictions, area, block_of_step, n_blocks, shift=shift,
@@ -334,8 +377,9 @@ def metrics_from_sums(
     """The ``splits`` and ``n_samples`` entries of ``metrics.json`` from the summed chunks.
 
     Per block and model: :func:`~climann.evaluation.metrics.scores_from_sums`, ``n_samples``
-    (the values scored), ``acc`` (the mean of the block's defined per-step ACCs, NaN without
-    one) and ``acc_n_steps``, and with a ``climatology`` model ``skill_vs_climatology`` =
+    (the values scored), ``acc`` (the mean of the block's defined per-step centred ACCs, NaN
+    without one) and ``acc_n_steps``, ``acc_uncentred`` and ``acc_uncentred_n_steps`` (the same
+    of the uncentred ACC, WeatherBench 2's), and with a ``climatology`` model ``skill_vs_climatology`` =
     1 − MSE/MSE_climatology over the values both are scored on (NaN without any). A baseline
     without any value scored in a block is left out of it.
 
@@ -353,9 +397,11 @@ def metrics_from_sums(
             if index and not total.scored[block, index]:
                 continue
             scores = {**scores_from_sums(total.sums[block, index]), "n_samples": int(total.scored[block, index])}
-            acc_total, n_steps = (0.0, 0) if total.acc is None else total.acc[block, index]
-            scores["acc"] = float(acc_total / n_steps) if n_steps else float("nan")
-            scores["acc_n_steps"] = int(n_steps)
+            acc = np.zeros(len(ACC_SUM_NAMES)) if total.acc is None else total.acc[block, index]
+            for score in ("acc", "acc_uncentred"):
+                acc_total, n_steps = acc[ACC_SUM_NAMES.index(score)], acc[ACC_SUM_NAMES.index(f"{score}_n_steps")]
+                scores[score] = float(acc_total / n_steps) if n_steps else float("nan")
+                scores[f"{score}_n_steps"] = int(n_steps)
             if "climatology" in model_names:
                 weight, error2, reference2 = total.sums[block, index, len(SUM_NAMES):]
                 scores["skill_vs_climatology"] = (

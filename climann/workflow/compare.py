@@ -59,7 +59,8 @@ SAME_SCORE_RTOL = 1e-5
 SAME_SCORE_ATOL = 1e-6
 MSESS_TEXT = ("MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim (1 perfect, 0 no "
               "better than the climatology; skill_vs_climatology in metrics.json)")
-ACC_TEXT = "ACC = anomaly correlation coefficient (anomalies from the training years' climatology)"
+ACC_TEXT = ("ACC = anomaly correlation coefficient (anomalies from the training years' climatology), centred; "
+            "the uncentred one (WeatherBench 2's) is acc_uncentred in each run's metrics.json")
 TIME_TEXT = "time = the training phase in train.log (not reading data, evaluating, writing)"
 # "2026-12-01T02:53:11.714 training: 4.6 s", also "training (streamed)" and "training (on the cluster)"
 _TRAINING_LINE = re.compile(r"^(?P<stamp>\S+) training(?: \([^)]*\))?: (?P<seconds>[0-9.]+) s$", re.M)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from climann.evaluation.metrics import (
+    MIN_CENTRED_CELLS,
     anomaly_correlation_from_sums,
     anomaly_sums,
     coefficient_of_determination,
@@ -13,6 +14,7 @@ from climann.evaluation.metrics import (
     score,
     skill_score,
     temporal_anomaly_correlation,
+    uncentred_anomaly_correlation_from_sums,
     weighted_mean,
 )
 
@@ -103,27 +105,111 @@ def test_acc_of_each_step_equals_wilks_formula_on_a_grid_with_cos_latitude_weigh
     assert len(set(np.round(expected, 6))) == 6  # a real pattern of values, not a constant
 
 
+#: A truth anomaly of 12 cells (above the centred ACC's minimum), alternating in sign.
+TRUTH_ANOMALY = np.tile([1.0, -1.0, 1.0, -1.0], 3)
+
+
 @pytest.mark.parametrize(("make_anomaly", "expected"), [
     pytest.param(lambda a: 2 * a, 1.0, id="twice-the-anomaly"),
     pytest.param(lambda a: 0.5 * a + 3.0, 1.0, id="scaled-and-shifted"),
     pytest.param(lambda a: -a, -1.0, id="opposite"),
-    pytest.param(lambda a: np.array([1.0, 1.0, -1.0, -1.0]), 0.0, id="orthogonal-pattern"),
+    pytest.param(lambda a: np.tile([1.0, 1.0, -1.0, -1.0], 3), 0.0, id="orthogonal-pattern"),
 ])
 def test_acc_of_hand_cases(make_anomaly, expected):
-    truth_anomaly = np.array([1.0, -1.0, 1.0, -1.0])
-    sums = anomaly_sums(make_anomaly(truth_anomaly)[None, :], truth_anomaly[None, :], np.ones(4))
+    sums = anomaly_sums(make_anomaly(TRUTH_ANOMALY)[None, :], TRUTH_ANOMALY[None, :], np.ones(12))
     assert anomaly_correlation_from_sums(sums)[0] == pytest.approx(expected, abs=1e-12)
 
 
-@pytest.mark.parametrize(("predicted_anomaly", "truth_anomaly"), [
-    pytest.param([0.0, 0.0, 0.0], [1.0, -2.0, 0.5], id="climatology-zero-anomaly"),
-    pytest.param([0.7, 0.7, 0.7], [1.0, -2.0, 0.5], id="uniform-anomaly"),
-    pytest.param([1.0, np.nan, np.nan], [1.0, -2.0, 0.5], id="one-cell"),
-    pytest.param([1.0, 2.0, 3.0], [4.0, 4.0, 4.0], id="truth-without-variance"),
+@pytest.mark.parametrize(("make_anomaly", "expected"), [
+    pytest.param(lambda a: 2 * a, 1.0, id="twice-the-anomaly"),
+    # Σfa = 0.5·12, Σf² = 12·(0.25 + 9) (the cross terms cancel), Σa² = 12: 0.5/√9.25
+    pytest.param(lambda a: 0.5 * a + 3.0, 0.5 / np.sqrt(9.25), id="scaled-and-shifted"),
+    pytest.param(lambda a: -a, -1.0, id="opposite"),
+    pytest.param(lambda a: np.tile([1.0, 1.0, -1.0, -1.0], 3), 0.0, id="orthogonal-pattern"),
+    pytest.param(lambda a: np.full(12, 0.7), 0.0, id="uniform-anomaly"),  # centred: undefined
 ])
-def test_acc_is_undefined_without_two_cells_or_without_variance(predicted_anomaly, truth_anomaly):
-    sums = anomaly_sums(np.array([predicted_anomaly]), np.array([truth_anomaly]), np.array([1.0, 2.0, 1.0]))
+def test_uncentred_acc_of_hand_cases(make_anomaly, expected):
+    """Σ w f a / √(Σ w f² · Σ w a²), WeatherBench 2's ACC: an offset of the prediction's anomaly
+    counts against it (the centred ACC of "scaled-and-shifted" is 1)."""
+    sums = anomaly_sums(make_anomaly(TRUTH_ANOMALY)[None, :], TRUTH_ANOMALY[None, :], np.ones(12))
+    assert uncentred_anomaly_correlation_from_sums(sums)[0] == pytest.approx(expected, abs=1e-12)
+
+
+def uncentred_by_hand(predicted_anomaly, truth_anomaly, weights):
+    """WeatherBench 2's ACC of one step written out: mean(w f a) / √(mean(w f²) · mean(w a²))."""
+    keep = np.isfinite(predicted_anomaly) & np.isfinite(truth_anomaly)
+    f, a, w = predicted_anomaly[keep], truth_anomaly[keep], weights[keep]
+    return np.average(f * a, weights=w) / np.sqrt(np.average(f * f, weights=w) * np.average(a * a, weights=w))
+
+
+def test_uncentred_acc_of_each_step_equals_the_formula_on_a_grid_with_cos_latitude_weights():
+    rng = np.random.default_rng(5)
+    truth = rng.normal(size=(6, 3, 4))
+    predicted = 0.6 * truth + 0.5 * rng.normal(size=truth.shape) + 0.3
+    truth[2, 1, 3] = np.nan
+    predicted[4, 0, 0] = np.nan
+    weights = np.repeat(np.cos(np.deg2rad([-60.0, 0.0, 60.0]))[:, None], 4, axis=1).reshape(-1)
+    sums = anomaly_sums(predicted.reshape(6, -1), truth.reshape(6, -1), weights)
+    expected = [uncentred_by_hand(predicted[t].reshape(-1), truth[t].reshape(-1), weights) for t in range(6)]
+    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(sums), expected, rtol=1e-12)
+    assert len(set(np.round(expected, 6))) == 6
+
+
+def test_a_constant_shift_of_the_whole_field_leaves_the_centred_acc_and_lowers_the_uncentred_one():
+    """A warmer scenario the prediction misses: the truth's anomaly everywhere 2 higher. The
+    centred ACC removes each step's area mean and cannot see it; the uncentred ACC does."""
+    rng = np.random.default_rng(3)
+    weights = rng.uniform(0.5, 1.5, size=40)
+    truth = rng.normal(size=(5, 40))
+    predicted = truth + 0.4 * rng.normal(size=truth.shape)
+    before = anomaly_sums(predicted, truth, weights)
+    after = anomaly_sums(predicted, truth + 2.0, weights)
+    np.testing.assert_allclose(anomaly_correlation_from_sums(after), anomaly_correlation_from_sums(before),
+                               rtol=1e-12)
+    shifted = [uncentred_by_hand(predicted[t], truth[t] + 2.0, weights) for t in range(5)]
+    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(after), shifted, rtol=1e-12)
+    assert np.all(uncentred_anomaly_correlation_from_sums(after)
+                  < uncentred_anomaly_correlation_from_sums(before) - 0.25)
+
+
+@pytest.mark.parametrize(("predicted_anomaly", "truth_anomaly"), [
+    pytest.param(np.zeros(12), np.arange(12.0) - 4, id="climatology-zero-anomaly"),
+    pytest.param(np.full(12, 0.7), np.arange(12.0) - 4, id="uniform-anomaly"),
+    pytest.param(np.arange(12.0), np.full(12, 4.0), id="truth-without-variance"),
+])
+def test_centred_acc_is_undefined_without_variance(predicted_anomaly, truth_anomaly):
+    sums = anomaly_sums(predicted_anomaly[None, :], truth_anomaly[None, :], np.linspace(1.0, 2.0, 12))
     assert np.isnan(anomaly_correlation_from_sums(sums)[0])
+
+
+def test_the_centred_acc_needs_enough_cells_and_the_uncentred_one_does_not():
+    """Over 2 cells the centred anomalies are ±d: the correlation is +1 or −1 at every step,
+    whatever the values (here 10 random steps), a sign count. Below
+    :data:`MIN_CENTRED_CELLS` it is not taken; the uncentred ACC is, even on one cell."""
+    rng = np.random.default_rng(11)
+    truth, predicted = rng.normal(size=(10, 2)), rng.normal(size=(10, 2))
+    sums = anomaly_sums(predicted, truth, np.array([1.0, 0.6]))
+    assert set(np.abs(anomaly_correlation_from_sums(sums, min_cells=2)).round(12)) == {1.0}  # why it is not taken
+    assert np.isnan(anomaly_correlation_from_sums(sums)).all()
+    expected = [uncentred_by_hand(predicted[t], truth[t], np.array([1.0, 0.6])) for t in range(10)]
+    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(sums), expected, rtol=1e-12)
+    one = anomaly_sums(predicted[:, :1], truth[:, :1], np.ones(1))
+    np.testing.assert_array_equal(uncentred_anomaly_correlation_from_sums(one), np.sign(predicted[:, 0] * truth[:, 0]))
+    # at the minimum the centred ACC is taken
+    many = anomaly_sums(rng.normal(size=(1, MIN_CENTRED_CELLS)), rng.normal(size=(1, MIN_CENTRED_CELLS)),
+                        np.ones(MIN_CENTRED_CELLS))
+    assert np.isfinite(anomaly_correlation_from_sums(many)[0])
+    assert np.isnan(anomaly_correlation_from_sums(many, min_cells=MIN_CENTRED_CELLS + 1)[0])
+
+
+@pytest.mark.parametrize(("predicted_anomaly", "truth_anomaly"), [
+    pytest.param(np.zeros(12), np.arange(12.0) - 4, id="climatology-zero-anomaly"),
+    pytest.param(np.arange(12.0), np.zeros(12), id="truth-anomaly-zero"),
+    pytest.param(np.full(12, np.nan), np.arange(12.0), id="no-cell"),
+])
+def test_uncentred_acc_is_undefined_only_without_a_denominator(predicted_anomaly, truth_anomaly):
+    sums = anomaly_sums(predicted_anomaly[None, :], truth_anomaly[None, :], np.ones(12))
+    assert np.isnan(uncentred_anomaly_correlation_from_sums(sums)[0])
 
 
 def test_block_acc_is_the_mean_of_the_defined_steps():

@@ -12,11 +12,12 @@ METRICS = {
     "split_periods": {"test": "1997–1999"},
     "splits": {"test": {
         "climatology": {"mse": 4.0, "mae": 1.5, "rmse": 2.0, "bias": 0.1, "r2": 0.5, "corr": 0.7, "acc": None,
-                        "skill_vs_climatology": 0.0},
+                        "acc_uncentred": None, "skill_vs_climatology": 0.0},
         "model": {"mse": 1.0, "mae": 0.8, "rmse": 1.0, "bias": -0.05, "r2": 0.9, "corr": 0.95, "acc": 0.6,
-                  "skill_vs_climatology": 0.75},
+                  "acc_uncentred": 0.55, "skill_vs_climatology": 0.75},
     }},
-    "score_notes": [{"split": "test", "model": "climatology", "score": "acc", "reason": "its anomaly is zero"}],
+    "score_notes": [{"split": "test", "model": "climatology", "score": score, "reason": "its anomaly is zero"}
+                    for score in ("acc", "acc_uncentred")],
 }
 
 
@@ -54,10 +55,12 @@ def test_a_bias_that_is_round_off_of_zero_is_shown_as_zero_and_kept_in_the_file(
 def test_report_embeds_table_and_figures(tmp_path):
     figure = tmp_path / "figures" / "map_test.png"
     markdown = report_markdown(METRICS, [figure], tmp_path)
-    assert "| test | 1997–1999 | model | 1 | 1 | 0.8 | -0.05 | 0.9 | 0.95 | 0.6 | 0.75 |" in markdown
-    assert "| test | 1997–1999 | climatology | 4 | 2 | 1.5 | 0.1 | 0.5 | 0.7 | n/a | 0 |" in markdown
-    assert "- ACC of climatology undefined in the test block: its anomaly is zero" in markdown
+    assert "| split | period | model | MSE | RMSE | MAE | bias | R² | corr | ACC | unc. ACC | skill |" in markdown
+    assert "| test | 1997–1999 | model | 1 | 1 | 0.8 | -0.05 | 0.9 | 0.95 | 0.6 | 0.55 | 0.75 |" in markdown
+    assert "| test | 1997–1999 | climatology | 4 | 2 | 1.5 | 0.1 | 0.5 | 0.7 | n/a | n/a | 0 |" in markdown
+    assert "- ACC and uncentred ACC of climatology undefined in the test block: its anomaly is zero" in markdown
     assert "ACC = anomaly correlation (anomalies from the training years' climatology" in markdown
+    assert "unc. ACC = the uncentred ACC of WeatherBench 2 and ECMWF" in markdown
     assert "![map test](figures/map_test.png)" in markdown
     assert "dropped (missing target or feature): 2" in markdown
 
@@ -78,7 +81,7 @@ def header_of(lines):
 
 
 SCORES = {"mse": 1.2345, "mae": 0.8765, "rmse": 1.1111, "bias": -0.012345, "r2": 0.98765, "corr": 0.99321,
-          "acc": 0.87654, "skill_vs_climatology": 0.45678}
+          "acc": 0.87654, "acc_uncentred": 0.81234, "skill_vs_climatology": 0.45678}
 WIDE_METRICS = {
     "target": "tas", "units": "K", "area_weighted": True,
     "split_periods": {"train": "1980–1983", "val": "1984–1984", "test": "1985–1985"},
@@ -125,9 +128,15 @@ def test_a_new_score_is_shown_when_it_fits_and_named_when_it_does_not(monkeypatc
 
 
 def test_the_acc_is_among_the_scores_shown_at_80_columns_and_said_what_it_is():
+    """Both ACCs side by side at 80 columns: a shift of the whole field shows in the uncentred one only."""
     lines = rendered(metrics_table(WIDE_METRICS, width=80), 80)
-    assert {"RMSE", "ACC", "skill"} <= set(header_of(lines))
-    assert "ACC = anomaly correlation; n/a for climatology: its anomaly is zero" in "\n".join(lines)
+    header = header_of(lines)
+    assert {"RMSE", "ACC", "unc. ACC", "skill"} <= set(header)
+    assert header.index("unc. ACC") == header.index("ACC") + 1
+    text = "\n".join(lines)
+    assert "ACC = anomaly correlation, centred: each step's area mean removed" in text
+    assert "unc. ACC = uncentred, as WeatherBench 2 and ECMWF: area mean kept" in text
+    assert "ACC and unc. ACC: n/a for climatology, its anomaly is zero" in text
 
 
 def test_a_score_not_computed_is_n_a_and_its_legend_left_out():
@@ -194,10 +203,23 @@ def test_report_has_a_table_per_season_and_per_region_of_the_test_block(tmp_path
 
 
 def test_the_group_tables_show_acc_when_the_scores_have_it(tmp_path):
-    metrics = {**METRICS, "seasons": {"test": {"DJF": {"model": _scores(1.0, 0.5, 3, acc=0.875)}}},
+    metrics = {**METRICS, "seasons": {"test": {"DJF": {"model": _scores(1.0, 0.5, 3, acc=0.875, acc_uncentred=0.75)}}},
                "regions": {"test": {}}}
     text = report_markdown(metrics, [], tmp_path)
-    assert "| season | model | MSE | RMSE | bias | ACC | skill | n |" in text and "| 0.875 | 0.5 | 3 |" in text
+    assert "| season | model | MSE | RMSE | bias | ACC | unc. ACC | skill | n |" in text
+    assert "| 0.875 | 0.75 | 0.5 | 3 |" in text
+
+
+def test_the_notes_of_a_regions_null_acc_are_in_the_report_and_not_below_the_terminal_table(tmp_path):
+    """report.md lists every null ACC's reason, a region's too; the terminal's lines below the
+    table of the blocks name the blocks' only."""
+    note = {"split": "test", "region": "two", "model": "model", "score": "acc", "reason": "too few cells"}
+    metrics = {**METRICS, "score_notes": [*METRICS["score_notes"], note],
+               "regions": {"test": {"two": {"model": _scores(1.0, 0.5, 3, acc=None, acc_uncentred=0.25)}}}}
+    text = report_markdown(metrics, [], tmp_path)
+    assert "- ACC of model in region two undefined in the test block: too few cells" in text
+    assert "| two | model | 1 | 1 | 0.5 | n/a | 0.25 | 0.5 | 3 |" in text
+    assert "too few cells" not in "\n".join(rendered(metrics_table(metrics, width=80), 80))
 
 
 def test_yearly_data_say_why_there_is_no_season_table(tmp_path):
@@ -219,7 +241,7 @@ def test_a_target_without_units_is_not_labelled_dimensionless(tmp_path):
         assert "z (no units in the file)" in text
         assert "(1)" not in text and " in 1" not in text
     assert "MSE in the target's units squared, RMSE, MAE and bias in the target's units" in markdown
-    assert "RMSE, MAE and bias in the target's units" in " ".join(compact.split())  # the title wraps at 80
+    assert "RMSE and bias in the target's units" in " ".join(compact.split())  # the title wraps at 80
 
 
 def test_a_note_naming_a_config_key_in_brackets_is_printed_whole():
@@ -250,3 +272,19 @@ def test_squared_units_are_written_alike_everywhere(units, expected):
     assert squared_units(units) == expected
     if units:
         assert units_texts(units) == (units, units, expected)
+
+
+def test_a_run_recorded_before_the_uncentred_acc_has_no_column_of_it(tmp_path):
+    """`climann plot RUN` writes report.md again from an older metrics.json, which has no
+    acc_uncentred: no column of n/a that reads as undefined, and no legend of it. A run that
+    has the key keeps the column, n/a where it is null."""
+    old = {**WIDE_METRICS, "splits": {block: {name: {key: value for key, value in scores.items()
+                                                     if key != "acc_uncentred"} for name, scores in models.items()}
+                                      for block, models in WIDE_METRICS["splits"].items()}}
+    for text in ("\n".join(rendered(metrics_table(old, width=200), 200)), report_markdown(old, [], tmp_path)):
+        assert "unc. ACC" not in text and "ACC" in text
+    assert "| split | period | model | MSE | RMSE | MAE | bias | R² | corr | ACC | skill |" in report_markdown(
+        old, [], tmp_path)
+    undefined = {**WIDE_METRICS, "splits": {"test": {"model": {**SCORES, "acc_uncentred": None}}}}
+    lines = rendered(metrics_table(undefined, width=200), 200)
+    assert table_rows(lines)[0][header_of(lines).index("unc. ACC")] == "n/a"

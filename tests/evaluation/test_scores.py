@@ -249,14 +249,91 @@ def test_undefined_acc_is_null_in_metrics_with_its_reason(seasonal_case):
     truth, model, climatology, area, masks = seasonal_case
     scored = scored_blocks_metrics({"model": model, "climatology": climatology}, truth, area, masks,
                                    season="calendar month")
-    assert {(note["split"], note["model"]) for note in scored["score_notes"]} == {("train", "climatology"),
-                                                                                  ("test", "climatology")}
+    assert {(note["split"], note["model"], note["score"]) for note in scored["score_notes"]} == {
+        (block, "climatology", score) for block in ("train", "test") for score in ("acc", "acc_uncentred")}
     assert score_note_lines(scored["score_notes"]) == [
-        f"ACC of climatology undefined in the train and test blocks: {ACC_UNDEFINED_REASONS['climatology']}"]
+        f"ACC and uncentred ACC of climatology undefined in the train and test blocks: "
+        f"{ACC_UNDEFINED_REASONS['climatology']}"]
     assert finite_or_none(scored)["splits"]["test"]["climatology"]["acc"] is None
+    assert finite_or_none(scored)["splits"]["test"]["climatology"]["acc_uncentred"] is None
     other = scored_blocks_metrics({"model": model}, truth, area, {"all": np.ones(48, bool)}, season="calendar month")
-    assert other["score_notes"] == [{"split": "all", "model": "model", "score": "acc",
-                                     "reason": ACC_UNDEFINED_REASONS["no climatology"]}]
+    assert other["score_notes"] == [{"split": "all", "model": "model", "score": score,
+                                     "reason": ACC_UNDEFINED_REASONS["no climatology"]}
+                                    for score in ("acc", "acc_uncentred")]
+
+
+def wilks_uncentred_block_acc(predicted, truth, climatology, area, steps):
+    """Mean over the steps of WeatherBench 2's uncentred ACC, mean(w f a)/√(mean(w f²) mean(w a²))."""
+    values = []
+    for t in np.flatnonzero(steps):
+        keep = np.isfinite(predicted[t]) & np.isfinite(truth[t]) & np.isfinite(climatology[t])
+        f, a, w = (predicted[t] - climatology[t])[keep], (truth[t] - climatology[t])[keep], area[keep]
+        values.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+    return np.mean(values), len(values)
+
+
+def test_block_uncentred_acc_equals_the_mean_of_each_steps_by_hand_and_counts_a_shift(seasonal_case):
+    """A network right about the pattern that misses a warming of the whole field by 2: its
+    centred ACC is that of the unshifted truth, its uncentred ACC much lower."""
+    truth, model, climatology, area, masks = seasonal_case
+    scores = score_blocks({"model": model, "climatology": climatology}, truth, area, masks)
+    warmer = np.where(masks["test"][:, None, None], truth + 2.0, truth)
+    shifted = score_blocks({"model": model, "climatology": climatology}, warmer, area, masks)
+    for block, steps in masks.items():
+        expected, n_steps = wilks_uncentred_block_acc(model, truth, climatology, area, steps)
+        assert scores[block]["model"]["acc_uncentred"] == pytest.approx(expected, rel=1e-10)
+        assert scores[block]["model"]["acc_uncentred_n_steps"] == n_steps == 24
+    expected, _ = wilks_uncentred_block_acc(model, warmer, climatology, area, masks["test"])
+    assert shifted["test"]["model"]["acc_uncentred"] == pytest.approx(expected, rel=1e-10)
+    assert shifted["test"]["model"]["acc"] == pytest.approx(scores["test"]["model"]["acc"], rel=1e-9)
+    assert shifted["test"]["model"]["acc_uncentred"] < scores["test"]["model"]["acc_uncentred"] - 0.3
+
+
+def test_regions_of_one_and_two_cells_have_a_reason_for_their_null_centred_acc(seasonal_case):
+    """The 3×4 grid's 12 cells and regions of 2 and 1 cells, through the sums of one chunk and
+    of three: over 2 cells every step's centred ACC would be ±1 (shown with the kernel's minimum
+    lowered), so it is null, with its reason, and the uncentred ACC is the hand value."""
+    from climann.evaluation.metrics import anomaly_correlation_from_sums
+    from climann.evaluation.scores import acc_notes, whole_grid_sums
+    from climann.evaluation.sums import group_metrics_from_sums, step_anomaly_sums
+
+    truth, model, climatology, area, masks = seasonal_case
+    regions = np.zeros((2, 3, 4), bool)
+    regions[0, 1, 1:3], regions[1, 1, 1] = True, True
+    predictions = {"model": model, "climatology": climatology}
+    total, names = whole_grid_sums(predictions, truth, area, masks, region_cells=regions)
+    grouped = group_metrics_from_sums(total, list(masks), names, ["two", "one"])["regions"]
+    for region in ("two", "one"):
+        inside = np.where(regions[["two", "one"].index(region)], truth, np.nan)
+        expected, n_steps = wilks_uncentred_block_acc(model, inside, climatology, area, masks["test"])
+        scores = grouped["test"][region]["model"]
+        assert np.isnan(scores["acc"]) and scores["acc_n_steps"] == 0
+        assert scores["acc_uncentred"] == pytest.approx(expected, rel=1e-10) and scores["acc_uncentred_n_steps"] == 24
+    two = np.where(regions[0], truth, np.nan)[masks["test"]]
+    sums = step_anomaly_sums(model[masks["test"]], two, climatology[masks["test"]], area, np.isfinite(two))
+    assert set(np.abs(anomaly_correlation_from_sums(sums, min_cells=2)).round(12)) == {1.0}
+    notes = acc_notes(total, list(masks), names, region_names=["two", "one"])
+    assert [note for note in notes if "region" in note] == [
+        {"split": block, "region": region, "model": "model", "score": "acc",
+         "reason": ACC_UNDEFINED_REASONS["few cells"]} for region in ("two", "one") for block in ("train", "test")]
+    assert score_note_lines([note for note in notes if "region" in note]) == [
+        f"ACC of model in regions two and one undefined in the train and test blocks: "
+        f"{ACC_UNDEFINED_REASONS['few cells']}"]
+    assert score_note_lines([note for note in notes if note.get("region") == "one"][:1]) == [
+        f"ACC of model in region one undefined in the train block: {ACC_UNDEFINED_REASONS['few cells']}"]
+
+
+def test_a_null_acc_of_a_season_without_values_has_its_own_note_and_the_climatologys_is_said_once(seasonal_case):
+    from climann.evaluation.scores import acc_notes, whole_grid_sums
+
+    truth, model, climatology, area, masks = seasonal_case
+    seasons = np.where(np.arange(48) % 12 < 6, 0, 2)  # DJF and JJA only: MAM and SON have no step
+    total, names = whole_grid_sums({"model": model, "climatology": climatology}, truth, area, masks,
+                                   season_of_step=seasons)
+    notes = acc_notes(total, list(masks), names)
+    assert {(note.get("season"), note["model"]) for note in notes} == {
+        (None, "climatology"), ("MAM", "model"), ("SON", "model")}
+    assert {note["reason"] for note in notes if "season" in note} == {ACC_UNDEFINED_REASONS["nothing scored"]}
 
 
 def test_map_of_the_anomaly_correlation_over_time(seasonal_case):

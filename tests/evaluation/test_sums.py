@@ -62,19 +62,23 @@ def hand_scores(predicted, truth, area, steps):
             "n_samples": int(keep.sum())}
 
 
-def hand_acc(predicted, truth, climatology, area, steps):
-    """The mean over the block's steps of the centred area-weighted correlation of the anomalies."""
+def hand_acc(predicted, truth, climatology, area, steps, *, centred=True):
+    """The mean over the block's steps of the area-weighted correlation of the anomalies:
+    centred (each step's weighted mean removed, over at least 10 cells) or not (WeatherBench 2's)."""
     values = []
     for step in np.flatnonzero(steps):
         keep = np.isfinite(predicted[step]) & np.isfinite(truth[step]) & np.isfinite(climatology[step])
         weights = area[keep]
         forecast = predicted[step][keep] - climatology[step][keep]
         anomaly = truth[step][keep] - climatology[step][keep]
-        forecast = forecast - np.sum(weights * forecast) / weights.sum()
-        anomaly = anomaly - np.sum(weights * anomaly) / weights.sum()
+        if centred:
+            if keep.sum() < 10:
+                continue
+            forecast = forecast - np.sum(weights * forecast) / weights.sum()
+            anomaly = anomaly - np.sum(weights * anomaly) / weights.sum()
         values.append(np.sum(weights * forecast * anomaly)
                       / np.sqrt(np.sum(weights * forecast**2) * np.sum(weights * anomaly**2)))
-    return np.mean(values)
+    return np.mean(values), len(values)
 
 
 def test_the_scores_of_one_chunk_are_the_hand_computed_area_weighted_scores(grids):
@@ -86,8 +90,12 @@ def test_the_scores_of_one_chunk_are_the_hand_computed_area_weighted_scores(grid
         model = splits[block]["model"]
         assert {key: model[key] for key in expected} == pytest.approx(expected, rel=1e-10)
         assert n_samples[block] == expected["n_samples"]
-        assert model["acc"] == pytest.approx(
-            hand_acc(predictions["model"], truth, predictions["climatology"], area, steps), rel=1e-10)
+        for centred, key in ((True, "acc"), (False, "acc_uncentred")):
+            expected_acc, n_steps = hand_acc(predictions["model"], truth, predictions["climatology"], area, steps,
+                                             centred=centred)
+            assert model[key] == pytest.approx(expected_acc, rel=1e-10) and model[f"{key}_n_steps"] == n_steps
+        # the steps whose climatology lacks a row (8 cells) have an uncentred ACC only
+        assert model["acc_uncentred_n_steps"] == model["acc_n_steps"] + (block in ("train", "val"))
         # the skill: both on the values where the network and the climatology are scored
         both = np.where(np.isfinite(predictions["climatology"]), predictions["model"], np.nan)
         reference = np.where(np.isfinite(predictions["model"]), predictions["climatology"], np.nan)

@@ -158,8 +158,9 @@ def test_configured_boxes_and_named_regions_are_scored(tiny_sample, tmp_path):
 
 
 def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(finished_run):
-    """Anomalies from the training years' mean of each calendar month, centred and area-weighted
-    per time step (Wilks 2011 §8.6.4), averaged over each block's steps."""
+    """Anomalies from the training years' mean of each calendar month, area-weighted per time
+    step and averaged over each block's steps: centred (Wilks 2011 §8.6.4, over at least 10
+    cells) and uncentred (WeatherBench 2's ACC)."""
     metrics = json.loads((finished_run.run_dir / "metrics.json").read_text())
     with xr.open_dataset(finished_run.config.data.paths[0]) as source:
         edges = np.deg2rad(source["lat_bnds"].values)
@@ -175,20 +176,26 @@ def test_acc_in_metrics_equals_wilks_formula_recomputed_from_predictions_nc(fini
     network = np.isfinite(truth) & np.isfinite(grids["model"])
     for block in ("train", "val", "test"):
         for key, predicted in grids.items():
-            values = []
+            centred, uncentred = [], []
             for t in np.flatnonzero(split == block):
                 keep = network[t] & np.isfinite(predicted[t])
                 f, a, w = (predicted[t] - climatology[t])[keep], (truth[t] - climatology[t])[keep], area[keep]
-                if keep.sum() < 2:
+                if not keep.any():
+                    continue
+                uncentred.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+                if keep.sum() < 10:
                     continue
                 f, a = f - np.sum(w * f) / np.sum(w), a - np.sum(w * a) / np.sum(w)
-                values.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+                centred.append(np.sum(w * f * a) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
             scores = metrics["splits"][block][key]
-            assert scores["acc"] == pytest.approx(np.mean(values), rel=1e-5), (block, key)
-            assert scores["acc_n_steps"] == len(values)
+            assert scores["acc"] == pytest.approx(np.mean(centred), rel=1e-5), (block, key)
+            assert scores["acc_n_steps"] == len(centred)
+            assert scores["acc_uncentred"] == pytest.approx(np.mean(uncentred), rel=1e-5), (block, key)
+            assert scores["acc_uncentred_n_steps"] == len(uncentred)
         assert metrics["splits"][block]["climatology"]["acc"] is None
+        assert metrics["splits"][block]["climatology"]["acc_uncentred"] is None
     assert {note["model"] for note in metrics["score_notes"]} == {"climatology"}
-    assert "ACC of climatology undefined in the train, val and test blocks" in (
+    assert "ACC and uncentred ACC of climatology undefined in the train, val and test blocks" in (
         finished_run.run_dir / "report.md").read_text()
 
 

@@ -230,10 +230,11 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
     assert metrics["splits"]["all"]["persistence"]["n_samples"] == present[1:].sum()
     assert "notes" not in metrics
     # no training years here to take anomalies from: the ACC is null, and the report says why
-    assert all(scores["acc"] is None for scores in metrics["splits"]["all"].values())
+    assert all(scores["acc"] is None and scores["acc_uncentred"] is None
+               for scores in metrics["splits"]["all"].values())
     assert {note["model"] for note in metrics["score_notes"]} == {"model", "persistence"}
-    assert "ACC of model undefined in the all block: there is no climatology of the training years" in (
-        tmp_path / "other" / "report.md").read_text()
+    assert ("ACC and uncentred ACC of model and persistence undefined in the all block: there is no climatology of "
+            "the training years") in (tmp_path / "other" / "report.md").read_text()
     with pytest.raises(ClimannError, match="needs --out DIR"):
         evaluate_run(run_dir, [str(sample)])
 

@@ -97,19 +97,54 @@ def test_evaluate_on_other_data_adds_the_saved_climatology_and_scores_an_acc(ano
         np.testing.assert_allclose(scored["tas_pred"].values, direct["tas_pred"].values, rtol=1e-6)
         months = np.array([t.month for t in scored["time"].values])
         truth, pred = scored["tas"].values.astype(np.float64), scored["tas_pred"].values.astype(np.float64)
-    # the centred ACC of each step against the saved (training) climatology, mean over steps
-    with xr.open_dataset(other) as source:
+    # the ACCs of each step against the saved (training) climatology, mean over steps
+    centred, uncentred = _hand_accs(other, truth, pred, climatology, months)
+    assert metrics["splits"]["all"]["model"]["acc"] == pytest.approx(centred, abs=1e-4)
+    assert metrics["splits"]["all"]["model"]["acc_uncentred"] == pytest.approx(uncentred, abs=1e-4)
+
+
+def _hand_accs(path, truth, pred, climatology, months):
+    """The mean over the steps of the area-weighted ACC against the training climatology:
+    centred (Wilks) and uncentred (WeatherBench 2), written out in NumPy."""
+    with xr.open_dataset(path) as source:
         edges = np.deg2rad(source["lat_bnds"].values)
     weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None], truth.shape[1:])
-    accs = []
+    centred, uncentred = [], []
     for step in range(truth.shape[0]):
         present = np.isfinite(truth[step]) & np.isfinite(pred[step])
         w = weights[present]
         a = truth[step][present] - climatology[months[step] - 1][present]
         f = pred[step][present] - climatology[months[step] - 1][present]
+        uncentred.append(np.sum(w * a * f) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
         a, f = a - np.sum(w * a) / w.sum(), f - np.sum(w * f) / w.sum()
-        accs.append(np.sum(w * a * f) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
-    assert metrics["splits"]["all"]["model"]["acc"] == pytest.approx(np.mean(accs), abs=1e-4)
+        centred.append(np.sum(w * a * f) / np.sqrt(np.sum(w * a * a) * np.sum(w * f * f)))
+    return np.mean(centred), np.mean(uncentred)
+
+
+def test_a_warmer_scenario_the_network_misses_changes_the_uncentred_acc_only(anomaly_run, tmp_path):
+    """`evaluate --data` of a file 2 K warmer than the one before with the same predictors: the
+    network predicts what it did, so it misses the whole warming. The centred ACC removes each
+    step's area mean and stays; the uncentred ACC (WeatherBench 2's) counts it. (Whether it
+    drops depends on the sign of the network's own mean anomaly here, 0.15 → 0.20 on this small
+    run; an unbiased prediction's drops: tests/evaluation/test_scores.py.)"""
+    folder, sample, _, run_dir = anomaly_run
+    other = write_sample_dataset(folder / "other_for_shift.nc", years=3, resolution=15.0, seed=11)
+    with xr.open_dataset(other) as source:
+        warmer = source.load()
+    warmer["tas"] = warmer["tas"] + np.float32(2.0)
+    warmer["tas"].attrs = dict(source["tas"].attrs)
+    warmer.to_netcdf(folder / "warmer.nc")
+    before = evaluate_run(run_dir, [str(other)], tmp_path / "before")["splits"]["all"]["model"]
+    after = evaluate_run(run_dir, [str(folder / "warmer.nc")], tmp_path / "after")["splits"]["all"]["model"]
+    climatology, _ = _training_climatology(sample, run_dir)
+    with xr.open_dataset(tmp_path / "after" / "predictions.nc", decode_times=TIME) as scored:
+        months = np.array([t.month for t in scored["time"].values])
+        truth, pred = scored["tas"].values.astype(np.float64), scored["tas_pred"].values.astype(np.float64)
+    centred, uncentred = _hand_accs(folder / "warmer.nc", truth, pred, climatology, months)
+    assert after["bias"] == pytest.approx(before["bias"] - 2.0, abs=1e-3)
+    assert after["acc"] == pytest.approx(centred, abs=1e-4) and after["acc"] == pytest.approx(before["acc"], abs=1e-4)
+    assert after["acc_uncentred"] == pytest.approx(uncentred, abs=1e-4)
+    assert abs(after["acc_uncentred"] - before["acc_uncentred"]) > 0.03
 
 
 def test_a_run_without_the_option_has_no_target_climatology(tmp_path):

@@ -14,25 +14,31 @@ from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.errors import Interrupted
+from climann.evaluation.predictions import split_labels
 from climann.model import Network, load_state
 from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import RUN_FILES, run_training
 
 FULL_BATCH_GD = {"epochs": 4, "batch_size": 10**9, "optimizer": "sgd", "learning_rate": 0.2}
+#: Boxes of the 15° tiny file (cell centres 7.5°N and 7.5°E, 22.5°E, where every predictor has values).
+FEW_CELLS = {"one": [0, 10, 0, 10], "two": [0, 10, 0, 25]}
+REGIONS = {"tropics": [-20, 20, 0, 360], **FEW_CELLS}
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def runs(tiny_file, cluster, tmp_path_factory):
     """The same full-batch run in one process and on the cluster (its test block, 1983, a single
-    year: its figures show it whole, whatever the limit)."""
+    year: its figures show it whole, whatever the limit), with a band and two boxes of 1 and 2
+    cells (:data:`FEW_CELLS`) as regions."""
     folder = tmp_path_factory.mktemp("runs")
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": FULL_BATCH_GD,
-                "evaluation": {"figures": False}}  # the one-process run's figures: no test looks at them
+                "evaluation": {"figures": False,  # the one-process run's figures: no test looks at them
+                               "regions": REGIONS}}
     single = run_training(build_config(settings), run_dir=folder / "single")
     settings["compute"] = {"scheduler": cluster.scheduler_address}
-    settings["evaluation"] = {}  # the cluster run's figures are checked
+    settings["evaluation"] = {"regions": REGIONS}  # the cluster run's figures are checked
     settings["data"]["in_memory_limit_gb"] = 1e-4  # ≈ 100 kB: streamed
     distributed = run_training(build_config(settings), run_dir=folder / "distributed", command_line="climann train")
     return single, distributed
@@ -113,6 +119,44 @@ def test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_proce
             assert list(by_group) == list(metrics[key][block]) == groups
             for group, models in by_group.items():
                 _assert_same_scores(metrics[key][block][group], models, (key, block, group))
+
+
+def test_regions_of_few_cells_have_the_uncentred_acc_only_with_the_reason_on_both_routes(runs):
+    """Over 1 or 2 cells the centred ACC is not taken (2 cells: ±1 at every step): null with its
+    reason in score_notes and report.md; the uncentred ACC is there, recomputed by hand from
+    predictions.nc, and both routes agree (the rest of the scores:
+    :func:`test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_process`)."""
+    from climann.evaluation.scores import ACC_UNDEFINED_REASONS
+
+    single, distributed = runs
+    assert {name: single.metrics["region_definitions"][name]["n_cells"] for name in FEW_CELLS} == {"one": 1, "two": 2}
+    few = ACC_UNDEFINED_REASONS["few cells"]
+    for run in (single, distributed):
+        notes = {(note["split"], note["region"], note["model"], note["score"]): note["reason"]
+                 for note in run.metrics["score_notes"] if "region" in note}
+        expected = {(block, region, name, "acc"): few for block in ("train", "val", "test") for region in FEW_CELLS
+                    for name in run.metrics["regions"][block][region] if name != "climatology"}
+        assert notes == expected
+        report = (run.run_dir / "report.md").read_text()
+        assert (f"ACC of model, linear and persistence in regions one and two undefined in the train, val and test "
+                f"blocks: {few}") in report
+        assert "tropics" not in {region for _, region, _, _ in notes}  # 64 cells: the centred ACC is taken
+        assert run.metrics["regions"]["test"]["tropics"]["model"]["acc"] is not None
+    with xr.open_dataset(single.run_dir / "predictions.nc") as predictions:
+        test = np.flatnonzero(split_labels(predictions["split"]) == "test")
+        truth = predictions["tas"].values[test, 6, :2].astype(np.float64)  # 7.5°N, 7.5°E and 22.5°E
+        model = predictions["tas_pred"].values[test, 6, :2].astype(np.float64)
+        climatology = predictions["tas_climatology"].values[test, 6, :2].astype(np.float64)
+        weight = np.cos(np.deg2rad(7.5))  # the same for both cells: it cancels
+    f, a = model - climatology, truth - climatology
+    for region, cells in (("one", slice(0, 1)), ("two", slice(0, 2))):
+        by_hand = np.mean(np.sum(weight * f[:, cells] * a[:, cells], axis=1) / np.sqrt(
+            np.sum(weight * f[:, cells] ** 2, axis=1) * np.sum(weight * a[:, cells] ** 2, axis=1)))
+        for run in (single, distributed):
+            scores = run.metrics["regions"]["test"][region]["model"]
+            assert scores["acc"] is None and scores["acc_n_steps"] == 0
+            assert scores["acc_uncentred"] == pytest.approx(by_hand, rel=1e-4), (region, run.run_dir.name)
+            assert scores["acc_uncentred_n_steps"] == len(test)
 
 
 def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
@@ -200,6 +244,8 @@ def test_the_acc_on_the_cluster_without_the_climatology_baseline_equals_the_one_
             assert scores["acc"] is not None and scores["acc_n_steps"] > 0, (block, name)
             assert on_cluster["acc"] == pytest.approx(scores["acc"], rel=1e-4, abs=1e-5), (block, name)
             assert on_cluster["acc_n_steps"] == scores["acc_n_steps"], (block, name)
+            assert on_cluster["acc_uncentred"] == pytest.approx(scores["acc_uncentred"], rel=1e-4, abs=1e-5)
+            assert on_cluster["acc_uncentred_n_steps"] == scores["acc_uncentred_n_steps"] > 0, (block, name)
     assert "score_notes" not in distributed.metrics and "score_notes" not in single.metrics
     assert (tmp_path / "distributed" / "figures" / "anomaly_correlation_test.png").stat().st_size > 10_000
 
