@@ -52,6 +52,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
 from climann.data.step_periods import step_periods, unknown_periods_refusal
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, values_text
@@ -383,9 +384,9 @@ def _on_target_stamps(datasets: Sequence[xr.Dataset], time: str, target: _Axis, 
     restamp = any(stamps is not None and list(dataset.indexes[time].values) != stamps for dataset, stamps in kept)
     if not restamp:
         return [dataset for dataset, _ in kept]
-    _log.info("the variables' values are paired by the %s they cover (their time cells) and take %s's stamps "
-              "(%s, …)", {"yearly": "years", "monthly": "months", "daily": "days"}.get(target.step, "periods"),
-              target.variable, date_text(target.times[0]))
+    periods = {"yearly": "years", "monthly": "months", "daily": "days"}.get(target.step, "periods")
+    note_once(_log, logging.INFO, f"the variables' values are paired by the {periods} they cover (their time cells) "
+              f"and take {target.variable}'s stamps ({date_text(target.times[0])}, …)")  # once per run
     return [dataset if stamps is None else _restamped(dataset, time, stamps, keep_bounds=target.variable in dataset)
             for dataset, stamps in kept]
 
