@@ -348,8 +348,10 @@ def _open_files(
             for dataset, path in zip(each[1:], files[1:])
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
-        datasets = on_common_time_steps(datasets, list(files), target=target, variables=variables)
-        check_one_step_per_variable([_with_bounds_in_memory(dataset) for dataset in datasets], list(files))
+        # (their time bounds read: the steps are paired by the periods of their cells)
+        datasets = on_common_time_steps([_with_bounds_in_memory(dataset) for dataset in datasets], list(files),
+                                        target=target, variables=variables)
+        check_one_step_per_variable(datasets, list(files))
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
         combined = xr.combine_by_coords(datasets, **combine)

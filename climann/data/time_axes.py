@@ -2,8 +2,22 @@
 
 climann needs every time-varying variable at the same time steps (a sample pairs the
 target's map with the predictors' maps of the same step). Files holding different variables
-are compared, from their time coordinates alone, before they are combined:
+are compared before they are combined, each step by the period it stands for
+(:mod:`climann.data.step_periods`): on a yearly, monthly or daily axis the calendar year,
+month or day of its time cell, from its CF bounds or from a stamp inside the period; on any
+other axis (sub-daily, every k months) its stamp.
 
+- the same periods stamped at different instants (CESM's January mean at 1 February 00:00
+  with ``time_bnds``, CMIP's at 16 January 12:00, pandas' ``resample("ME")`` at 31 January,
+  CDO's ``daymean`` at 09:00 beside daily means at 12:00): paired by period. The other
+  variables take the target's stamps, and only the target's files keep their time bounds,
+  so the combined data are dated (and written back to prediction files) as the target is;
+- a variable stamped on its periods' first instants without bounds (ERA5's 1st at 00:00,
+  which may open its month or, as in CESM history files, close the month before) beside a
+  variable whose periods are known: refused, naming both files' stamps and the bounds that
+  say each reading, when the two readings pair them differently. Variables stamped at the
+  same instants throughout are paired as they are stamped (each stamp read as the others'
+  are), and so are variables none of whose periods are known (all stamped on the 1st);
 - the same steps over different periods (``tas`` 1990–1995, ``rsdt`` 1991–1996): only the
   common period is used, with a warning naming each variable's period and the steps left out.
   The configuration's ``time_range`` is applied after the files are combined, so it can only
@@ -11,11 +25,6 @@ are compared, from their time coordinates alone, before they are combined:
   would do by hand;
 - different frequencies (a daily predictor beside a monthly target): refused, naming both
   frequencies and the ``cdo`` command that averages the finer one to the coarser;
-- the same months (or days, or years) stamped at different instants (ERA5 stamps a monthly
-  mean on the 1st at 00:00, CMIP on the 16th): refused. Aligning them by month would be
-  right for ERA5 and wrong by one month for CESM history files, which stamp each monthly
-  mean at the *end* of its interval, the 1st of the next month; the stamps alone cannot tell
-  which, so the user restamps one file (``cdo settaxis``) knowing where it comes from;
 - anything else (a month missing from one variable, periods that do not overlap): refused,
   naming the first step held by one variable only, or the two variables whose periods do
   not overlap (the one that ends first and the one that begins last).
@@ -32,7 +41,9 @@ Frequencies are judged from the median step (28–31 days is monthly in every CF
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +52,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
+from climann.data.step_periods import step_periods, unknown_periods_refusal
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, values_text
+from climann.data.time_cells import check_stamps_in_cells
 from climann.data.time_overlap import date_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -51,42 +65,73 @@ _log = logging.getLogger(__name__)
 
 _SAME_STEPS = "climann needs every variable at the same time steps"
 
-#: Frequency name → (the cdo command averaging finer data to it, cdo settaxis increment).
-_FREQUENCIES = {"yearly": ("yearmean", "1year"), "monthly": ("monmean", "1mon"), "daily": ("daymean", "1day")}
+#: Frequency name → the cdo command averaging finer data to it.
+_FREQUENCIES = {"yearly": "yearmean", "monthly": "monmean", "daily": "daymean"}
+
+
+def _step_days(times: np.ndarray) -> float | None:
+    """The median step of sorted stamps in days (None for a single step)."""
+    if len(times) < 2:
+        return None
+    return float(np.median([(b - a).total_seconds() for a, b in zip(times[:-1], times[1:])])) / 86400
+
+
+def _frequency(times: np.ndarray) -> str | None:
+    """The frequency of sorted stamps by their median step: "yearly", "monthly", "daily",
+    "6-hourly", "5-daily"…; None for a single step."""
+    days = _step_days(times)
+    if days is None:
+        return None
+    if 359 <= days <= 366:
+        return "yearly"
+    if 28 <= days <= 31:
+        return "monthly"
+    if 0.99 <= days <= 1.01:
+        return "daily"
+    return f"{days * 24:g}-hourly" if days < 1 else f"{days:g}-daily"
 
 
 @dataclass(frozen=True)
 class _Axis:
-    """One variable's time axis: its sorted distinct steps, the first file holding it."""
+    """One variable's time axis: its sorted distinct stamps and, for each, the file holding it,
+    its time cell (CF 7.1 bounds; None without) and its period when a stamp on a period's
+    first instant opens the period (``opening``) or closes the one before (``closing``), the
+    two equal where the period is known (:func:`~climann.data.step_periods.step_periods`)."""
 
     variable: str
-    file: str | Path
     times: np.ndarray
+    files: tuple
+    cells: tuple
+    opening: np.ndarray | None = None
+    closing: np.ndarray | None = None
+    step: str | None = None  # the frequency the periods are of
 
     @property
-    def step_days(self) -> float | None:
-        """The median step in days (None for a single step)."""
-        if len(self.times) < 2:
-            return None
-        return float(np.median([(b - a).total_seconds() for a, b in zip(self.times[:-1], self.times[1:])])) / 86400
+    def file(self) -> str | Path:
+        """The first file holding the variable."""
+        return self.files[0]
 
     @property
     def frequency(self) -> str | None:
-        days = self.step_days
-        if days is None:
-            return None
-        if 359 <= days <= 366:
-            return "yearly"
-        if 28 <= days <= 31:
-            return "monthly"
-        if 0.99 <= days <= 1.01:
-            return "daily"
-        hours = days * 24
-        return f"{hours:g}-hourly" if days < 1 else f"{days:g}-daily"
+        return _frequency(self.times)
+
+    def with_periods(self, frequency: str | None) -> _Axis:
+        """The axis with its steps' periods at its own frequency, or ``frequency`` when it has
+        none (a single step)."""
+        step = self.frequency or frequency
+        periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
+        opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
+        return dataclasses.replace(self, opening=opening, closing=closing, step=step)
+
+    @property
+    def known(self) -> bool:
+        """Whether the period of every step is known (none stamped on a period's first instant
+        without bounds)."""
+        return bool(np.all(self.opening == self.closing))
 
     def label(self, time: object) -> object:
         """The period a step stands for at this frequency: its year, month or day (else the step)."""
-        kind = self.frequency
+        kind = self.step or self.frequency
         if kind == "yearly":
             return (time.year,)
         if kind == "monthly":
@@ -103,26 +148,59 @@ class _Axis:
 
     @property
     def period(self) -> str:
-        return f"{self.text(self.times[0])} to {self.text(self.times[-1])}"
+        """Its first and last periods (its stamps' before the periods are known)."""
+        periods = self.times if self.opening is None else self.opening
+        return f"{self.text(min(periods))} to {self.text(max(periods))}"
+
+
+def _time_dimension(dataset: xr.Dataset) -> str | None:
+    """The dataset's time coordinate when it is a dimension with an index, else None."""
+    time = time_coordinate(dataset)
+    return time if time is not None and time in dataset.dims and time in dataset.indexes else None
+
+
+def _time_cells(dataset: xr.Dataset, time: str, name: str | Path) -> list[tuple | None]:
+    """Each step's time cell (lower, upper) from the CF bounds of ``time`` (section 7.1), or
+    None for each step when there are none (or they are not dates).
+
+    Raises
+    ------
+    ClimannError
+        If a cell does not hold its stamp (:func:`~climann.data.time_cells.check_stamps_in_cells`).
+    """
+    stamps = np.asarray(dataset.indexes[time].values)
+    bounds_name = str(dataset[time].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].dims[:1] != (time,):
+        return [None] * len(stamps)
+    bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape != (len(stamps), 2) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return [None] * len(stamps)
+    check_stamps_in_cells(stamps, bounds, (time, bounds_name), Path(str(name)).name,
+                          input_and_copy(name, "restamped"))
+    return [tuple(cell) for cell in bounds]
 
 
 def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> tuple[str | None, list[_Axis]]:
-    """The time dimension's name and each time-varying variable's axis, in the order of the files."""
-    steps: dict[str, set] = {}
-    first_file: dict[str, str | Path] = {}
+    """The time dimension's name and each time-varying variable's axis (without its periods),
+    in the order of the files."""
+    steps: dict[str, dict] = {}
     time_name = None
     for dataset, name in zip(datasets, names):
-        if (time := time_coordinate(dataset)) is None:
-            continue
-        if time not in dataset.dims or time not in dataset.indexes:
+        if (time := _time_dimension(dataset)) is None:
             continue
         time_name = time
-        values = dataset.indexes[time].values
-        for variable in data_variable_names(dataset):
-            if time in dataset[variable].dims:
-                steps.setdefault(variable, set()).update(values)
-                first_file.setdefault(variable, name)
-    return time_name, [_Axis(v, first_file[v], np.array(sorted(steps[v]), dtype=object)) for v in steps]
+        series = [variable for variable in data_variable_names(dataset) if time in dataset[variable].dims]
+        if not series:
+            continue
+        held = list(zip(dataset.indexes[time].values, _time_cells(dataset, time, name)))
+        for variable in series:
+            for stamp, cell in held:
+                steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
+    axes = []
+    for variable, held in steps.items():
+        times = np.array(sorted(held), dtype=object)
+        axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times)))
+    return time_name, axes
 
 
 def _listed(parts: Sequence[str]) -> str:
@@ -133,13 +211,13 @@ def averaging_advice(file: str | Path, frequency: str) -> str:
     """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it)."""
-    command = _FREQUENCIES.get(frequency, (None, None))[0]
+    command = _FREQUENCIES.get(frequency)
     return (f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`" if command
             else "e.g. with xarray's Dataset.resample")
 
 
 def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
-    coarse, fine = (first, other) if first.step_days > other.step_days else (other, first)
+    coarse, fine = (first, other) if _step_days(first.times) > _step_days(other.times) else (other, first)
     how = averaging_advice(fine.file, coarse.frequency)
     return ClimannError(
         f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "
@@ -147,50 +225,32 @@ def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
     )
 
 
-def _instants_text(axis: _Axis, times: np.ndarray) -> str:
-    """Where in its period each step is stamped: "on the 16th", "at 12:00", "on days 15 to 16"."""
-    if axis.frequency == "daily":
-        hours = sorted({f"{t.hour:02d}:{t.minute:02d}" for t in times})
-        return f"at {hours[0]}" if len(hours) == 1 else f"at {hours[0]} to {hours[-1]}"
-    if axis.frequency == "yearly":
-        days = sorted({f"{t.month:02d}-{t.day:02d}" for t in times})
-        return f"on {days[0]}" if len(days) == 1 else f"on {days[0]} to {days[-1]}"
-    days = sorted({t.day for t in times})
-    clocks = {f"{t.hour:02d}:{t.minute:02d}" for t in times}
-    clock = f" at {clocks.pop()}" if len(clocks) == 1 and "00:00" not in clocks else ""
-    on = f"on the {_ordinal(days[0])}" if len(days) == 1 else f"on days {days[0]} to {days[-1]}"
-    return on + clock
+def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
+    """The (stamp of ``known``, stamp of ``unsure``) of the steps paired when ``unsure``'s
+    steps are of ``periods``."""
+    at = dict(zip(periods, unsure.times))
+    return {(time, at[period]) for time, period in zip(known.times, known.opening) if period in at}
 
 
-def _ordinal(day: int) -> str:
-    return f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
-
-
-def _stamps_refusal(first: _Axis, other: _Axis) -> ClimannError:
-    periods = {"monthly": "months", "daily": "days", "yearly": "years"}[first.frequency]
-    uniform = len({(t.day, t.hour, t.minute) if first.frequency == "monthly" else (t.hour, t.minute)
-                   for t in first.times}) == 1
-    if uniform and first.frequency in ("monthly", "daily"):
-        start, model = other.times[0], first.times[0]
-        day = model.day if first.frequency == "monthly" else start.day
-        how = (f"`cdo settaxis,{start.year:04d}-{start.month:02d}-{day:02d},{model.hour:02d}:{model.minute:02d}:00,"
-               f"{_FREQUENCIES[first.frequency][1]} {input_and_copy(other.file, 'restamped')}`")
-    else:
-        how = f"in xarray, assign_coords with {first.variable}'s times"
-    return ClimannError(
-        f"the same {periods} are stamped at different instants ({first.variable} {_instants_text(first, first.times)}, "
-        f"{other.variable} {_instants_text(other, other.times)}): {_SAME_STEPS}, and the stamps cannot tell whether "
-        f"a step dates its own period or, stamped at its end as in CESM files, the one before; if {other.variable}'s "
-        f"stamps date their own {periods}, give it {first.variable}'s: {how}"
-    )
+def _check_known_periods(axes: Sequence[_Axis]) -> None:
+    """Refuse a variable stamped on its periods' first instants without bounds beside one whose
+    periods are known, when the two readings of its stamps pair their steps differently."""
+    known = [axis for axis in axes if axis.known]
+    for unsure in (axis for axis in axes if not axis.known):
+        for other in known:
+            if _pairs(other, unsure, unsure.opening) != _pairs(other, unsure, unsure.closing):
+                first = int(np.flatnonzero(unsure.opening != unsure.closing)[0])
+                raise unknown_periods_refusal(
+                    other.step, (unsure.variable, unsure.files[first], unsure.times[first]),
+                    (other.variable, other.file, other.times[0], other.cells[0]))
 
 
 def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
     """Naming the variable whose period ends first and the one whose period begins last
     (two that do not overlap; the first of ``axes``, the target, first when it is one)."""
     first = axes[0]
-    ends_first = min(axes, key=lambda axis: first.label(axis.times[-1]))
-    begins_last = max(axes, key=lambda axis: first.label(axis.times[0]))
+    ends_first = min(axes, key=lambda axis: max(axis.opening))
+    begins_last = max(axes, key=lambda axis: min(axis.opening))
     one, other = sorted((ends_first, begins_last), key=lambda axis: axis is not first)
     return ClimannError(
         f"{one.variable} ({one.period}) and {other.variable} ({other.period}) cover periods that do not "
@@ -199,36 +259,44 @@ def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
 
 
 def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> ClimannError:
-    mine = {first.label(t): t for t in first.times if start <= first.label(t) <= end}
-    theirs = {first.label(t): t for t in other.times if start <= first.label(t) <= end}
-    label = min(set(mine) ^ set(theirs))
-    holder, time = (first, mine[label]) if label in mine else (other, theirs[label])
+    mine = Counter(period for period in first.opening if start <= period <= end)
+    theirs = Counter(period for period in other.opening if start <= period <= end)
+    period = min((mine - theirs) + (theirs - mine))
+    holder = first if mine[period] > theirs[period] else other
+    where = f"{holder.variable} only" if not (mine[period] and theirs[period]) else f"{holder.variable} twice"
     return ClimannError(
         f"{first.variable} ({first.period}, {len(first.times)} {first.frequency or ''} steps) and {other.variable} "
         f"({other.period}, {len(other.times)} {other.frequency or ''} steps) are not at the same time steps: "
-        f"{holder.text(time)} is in {holder.variable} only; {_SAME_STEPS}; give them the same steps (e.g. cdo "
+        f"{holder.text(period)} is in {where}; {_SAME_STEPS}; give them the same steps (e.g. cdo "
         f"seldate or cdo delete on one file)"
     )
 
 
-def _check_same_steps(axes: Sequence[_Axis]) -> None:
-    """Refuse (see the module description) unless every axis has the first's steps within the
-    common period."""
+def _check_same_steps(axes: Sequence[_Axis]) -> tuple[object, object]:
+    """Refuse (see the module description) unless every axis has the first's periods within
+    the common period; that period's first and last periods."""
     first = axes[0]
     for other in axes[1:]:
         if first.frequency and other.frequency and first.frequency != other.frequency:
             raise _frequency_refusal(first, other)
-    start = max(first.label(axis.times[0]) for axis in axes)
-    end = min(first.label(axis.times[-1]) for axis in axes)
+    _check_known_periods(axes)
+    start = max(min(axis.opening) for axis in axes)
+    end = min(max(axis.opening) for axis in axes)
     if start > end:
         raise _no_overlap_refusal(axes)
     for other in axes[1:]:
-        mine = [t for t in first.times if start <= first.label(t) <= end]
-        theirs = [t for t in other.times if start <= first.label(t) <= end]
-        if [first.label(t) for t in mine] != [first.label(t) for t in theirs]:
+        if [p for p in first.opening if start <= p <= end] != [p for p in other.opening if start <= p <= end]:
             raise _steps_refusal(first, other, start, end)
-        if mine != theirs:
-            raise _stamps_refusal(first, other)
+    return start, end
+
+
+def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
+    """Whether every variable has the same stamps and the used ones whose periods are known
+    agree on them: the files are then combined as they are."""
+    if not all(np.array_equal(axis.times, every_axis[0].times) for axis in every_axis):
+        return False
+    known = [axis.opening for axis in axes if axis.known]
+    return all(np.array_equal(periods, known[0]) for periods in known)
 
 
 def on_common_time_steps(
@@ -236,17 +304,18 @@ def on_common_time_steps(
     variables: Collection[str] | None = None,
 ) -> list[xr.Dataset]:
     """The datasets (one per file, or group of files) restricted to the period every
-    time-varying variable covers, when their steps agree there (see the module description).
+    time-varying variable covers, their steps paired by period (see the module description).
 
     Parameters
     ----------
     datasets : sequence of xarray.Dataset
-        Lazy, to be combined; static fields (no time dimension) pass unchanged.
+        Lazy, to be combined, their time bounds (if any) in memory; static fields (no time
+        dimension) pass unchanged.
     names : sequence of str or Path
         The file of each dataset, for the commands of the messages.
     target : str, optional
-        The variable whose steps the others are compared with (and told to take when
-        restamped); without it, the first file's first variable.
+        The variable whose steps the others are compared with and whose stamps they take;
+        without it, the first file's first variable.
     variables : collection of str, optional
         The variables the caller uses (the run's target, predictors, lagged, area-mean and
         anomaly variables): only these count for the common period and the checks; any
@@ -256,48 +325,87 @@ def on_common_time_steps(
     Returns
     -------
     list of xarray.Dataset
-        The same datasets when every counted variable has the same steps; else each
-        restricted (lazily) to the common period, after a warning, and those left without a
-        step (or a variable) dropped.
+        The same datasets when every variable has the same stamps (and the known periods
+        agree); else each restricted (lazily) to the common period, after a warning when
+        steps are left out, those left without a step (or a variable) dropped, and, when
+        the variables' stamps differ, every dataset at the target's stamps for the same
+        periods, those without the target without their time bounds.
 
     Raises
     ------
     ClimannError
-        If two variables are at different frequencies, stamp the same periods at different
-        instants, or have different steps within their common period (or none in common),
-        naming both variables, their periods and the way out.
+        If two variables are at different frequencies, a variable stamped on its periods'
+        first instants without bounds is paired differently by the two readings of its
+        stamps with one whose periods are known, or two have different steps within their
+        common period (or none in common), naming both variables, their periods and the way
+        out; if time bounds do not hold their stamps.
     """
     time, every_axis = _time_axes(datasets, names)
     every_axis.sort(key=lambda axis: axis.variable != target)
+    used = [axis for axis in every_axis if variables is None or axis.variable in variables]
+    frequency = next((axis.frequency for axis in used if axis.frequency), None)
+    every_axis = [axis.with_periods(frequency) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
-    if not axes or all(np.array_equal(axis.times, axes[0].times) for axis in every_axis):
+    if not axes or _stamped_alike(every_axis, axes):
         return list(datasets)
     if len(axes) > 1:
-        _check_same_steps(axes)
-    start = max(axis.times[0] for axis in axes)
-    end = min(axis.times[-1] for axis in axes)
-    used = {axis.variable for axis in axes}
-    datasets = _without_unused(datasets, [axis for axis in every_axis if axis.variable not in used], axes[0],
+        start, end = _check_same_steps(axes)
+    else:
+        start, end = min(axes[0].opening), max(axes[0].opening)
+    in_use = {axis.variable for axis in axes}
+    datasets = _without_unused(datasets, [axis for axis in every_axis if axis.variable not in in_use], axes[0],
                                start, end)
-    if not all(np.array_equal(axis.times, axes[0].times) for axis in axes[1:]):
+    if any(len(axis.times) > sum(1 for p in axis.opening if start <= p <= end) for axis in axes):
         _warn_common_period(axes, start, end)
-    result = []
+    return _on_target_stamps(datasets, time, axes[0], every_axis, start, end)
+
+
+def _on_target_stamps(datasets: Sequence[xr.Dataset], time: str, target: _Axis, every_axis: Sequence[_Axis],
+                      start: object, end: object) -> list[xr.Dataset]:
+    """The datasets restricted to the periods from ``start`` to ``end``; when a step is stamped
+    otherwise than the ``target``'s step of its period, each at the target's stamps, and those
+    without the target without their time bounds (which the target's give)."""
+    periods_of = {axis.variable: dict(zip(axis.times, axis.opening)) for axis in every_axis}
+    stamp_of = dict(zip(target.opening, target.times))
+    kept = []
     for dataset in datasets:
         if time not in dataset.dims or time not in dataset.indexes:
-            result.append(dataset)
+            kept.append((dataset, None))
             continue
+        series = [name for name in data_variable_names(dataset) if time in dataset[name].dims and name in periods_of]
         values = dataset.indexes[time].values
-        inside = np.flatnonzero([start <= t <= end for t in values])
+        periods = [periods_of[series[0]][value] for value in values] if series else []
+        inside = np.flatnonzero([start <= period <= end for period in periods])
         if len(inside):
-            result.append(dataset.isel({time: inside}) if len(inside) < len(values) else dataset)
+            within = dataset.isel({time: inside}) if len(inside) < len(values) else dataset
+            kept.append((within, [stamp_of.get(periods[i], values[i]) for i in inside]))
         elif (static := dataset.drop_dims(time)).data_vars:
-            result.append(static)  # its static fields (orog beside an unused series of other years) stay
-    return result
+            kept.append((static, None))  # its static fields (orog beside an unused series of other years) stay
+    restamp = any(stamps is not None and list(dataset.indexes[time].values) != stamps for dataset, stamps in kept)
+    if not restamp:
+        return [dataset for dataset, _ in kept]
+    periods = {"yearly": "years", "monthly": "months", "daily": "days"}.get(target.step, "periods")
+    note_once(_log, logging.INFO, f"the variables' values are paired by the {periods} they cover (their time cells) "
+              f"and take {target.variable}'s stamps ({date_text(target.times[0])}, …)")  # once per run
+    return [dataset if stamps is None else _restamped(dataset, time, stamps, keep_bounds=target.variable in dataset)
+            for dataset, stamps in kept]
+
+
+def _restamped(dataset: xr.Dataset, time: str, stamps: Sequence[object], *, keep_bounds: bool) -> xr.Dataset:
+    """``dataset`` with its time coordinate holding ``stamps`` (attributes and encoding kept),
+    and without its time bounds unless ``keep_bounds``."""
+    coordinate = dataset[time].variable
+    attrs = dict(coordinate.attrs)
+    if not keep_bounds and "bounds" in attrs:
+        bounds = str(attrs.pop("bounds"))
+        dataset = dataset.drop_vars([bounds] if bounds in dataset.variables else [])
+    stamped = xr.Variable(coordinate.dims, np.array(stamps, dtype=object), attrs, coordinate.encoding)
+    return dataset.assign_coords({time: stamped})
 
 
 def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> None:
     """Warn that only the common period of the variables' ``axes`` is used."""
-    kept = sum(1 for t in axes[0].times if start <= t <= end)
+    kept = sum(1 for period in axes[0].opening if start <= period <= end)
     periods = [f"{axis.variable} ({axis.period})" for axis in axes]
     left_out = [f"{len(axis.times) - kept} of {axis.variable}'s {len(axis.times)}" for axis in axes
                 if len(axis.times) > kept]
@@ -311,11 +419,11 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> No
 def _without_unused(
     datasets: Sequence[xr.Dataset], unused: Sequence[_Axis], used: _Axis, start: object, end: object
 ) -> list[xr.Dataset]:
-    """``datasets`` without each ``unused`` variable whose steps from ``start`` to ``end`` are
+    """``datasets`` without each ``unused`` variable whose periods from ``start`` to ``end`` are
     not those of the ``used`` one (it would not combine), and without the datasets left
     holding no variable; said at the INFO level."""
-    common = [t for t in used.times if start <= t <= end]
-    dropped = [axis for axis in unused if [t for t in axis.times if start <= t <= end] != common]
+    common = [period for period in used.opening if start <= period <= end]
+    dropped = [axis for axis in unused if [period for period in axis.opening if start <= period <= end] != common]
     if not dropped:
         return list(datasets)
     _log.info("%s, which the run does not use, left out: not at the time steps of %s", _listed(

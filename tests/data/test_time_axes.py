@@ -1,13 +1,17 @@
 """Variables of different files at different time steps (climann/data/time_axes.py, applied
 where files are opened)."""
 
+import datetime
 import logging
+import shutil
+import subprocess
 
 import cftime
 import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.coords import FILE_TIME_COORDINATE
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -70,10 +74,12 @@ def _daily_and_monthly(tmp_path):
         pytest.param(
             lambda path: (_monthly(grid_dataset(n_years=2)[["tas"]], 2000, day=16).to_netcdf(path / "tas.nc"),
                           _monthly(grid_dataset(n_years=2)[["pred"]], 2000, day=1).to_netcdf(path / "pred.nc")),
-            "the same months are stamped at different instants (tas on the 16th, pred on the 1st): climann needs "
-            "every variable at the same time steps, and the stamps cannot tell whether a step dates its own period "
-            "or, stamped at its end as in CESM files, the one before; if pred's stamps date their own months, give it "
-            "tas's: `cdo settaxis,2000-01-16,00:00:00,1mon pred.nc pred_restamped.nc`",
+            "pred.nc stamps pred on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open "
+            "its month (ERA5) or close the month before (CESM history files), while tas's months are known from its "
+            "stamps inside them (tas.nc: 2000-01-16): paired by month, the two readings put each pred value one month "
+            "apart, and climann does not guess; give pred.nc time bounds: if each value is of the month beginning at "
+            "its stamp `cdo settbounds,month pred.nc pred_bounds.nc`, if of the month ending there "
+            "`cdo -settbounds,month -shifttime,-1day pred.nc pred_bounds.nc`",
             id="stamps-mid-month-and-first",
         ),
         pytest.param(
@@ -219,3 +225,144 @@ def test_files_of_one_step_stay_one_series(tmp_path, first, second, step, bounds
                              bounds=bounds)]
     dataset = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
     assert dataset.sizes["time"] == len(times)
+
+
+# Variables of different files are paired by the periods their values cover (their time
+# cells), not by their stamps: CESM history files stamp the January mean at 1 February
+# 00:00 (with time_bnds saying so), CMIP files mid-month, pandas' resample("ME") on the 31st.
+
+_N_MONTHS = 36
+
+
+def _month_after(time, months=1):
+    year, month = divmod(time.year * 12 + time.month - 1 + months, 12)
+    return time.replace(year=year, month=month + 1)
+
+
+_STARTS = [cftime.datetime(2000 + k // 12, k % 12 + 1, 1, calendar="noleap") for k in range(_N_MONTHS)]
+_MONTHS = [(start, _month_after(start)) for start in _STARTS]
+_DAYS = [(cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(days=k),
+          cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(days=k + 1)) for k in range(60)]
+
+
+def _write(path, name, values, stamps, cells=None):
+    """``name`` (time, lat, lon) holding ``values`` at ``stamps`` (noleap), with ``cells``
+    [lower, upper] as CF time_bnds when given (as CESM, CMIP and CDO write them)."""
+    units = "days since 2000-01-01"
+    variables = {name: (("time", "lat", "lon"), values, {"units": "K"})}
+    attrs = {"units": units, "calendar": "noleap", "standard_name": "time"}
+    if cells is not None:
+        variables["time_bnds"] = (("time", "nbnd"), cftime.date2num(np.array(cells), units, "noleap"))
+        attrs["bounds"] = "time_bnds"
+    xr.Dataset(variables, coords={
+        "time": ("time", cftime.date2num(list(stamps), units, "noleap"), attrs),
+        "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+
+
+def _values(cells):
+    return np.random.default_rng(len(cells)).normal(280, 10, (len(cells), 2, 3)).astype("f4")
+
+
+#: How files stamp the periods of ``cells``: each a function of the cells, giving the stamps
+#: and the bounds written (None: no bounds).
+_CESM = (lambda cells: [high for _, high in cells], lambda cells: cells)  # the end, with bounds
+_STARTS_WITH_BOUNDS = (lambda cells: [low for low, _ in cells], lambda cells: cells)  # resample("MS") + settbounds
+_CMIP = (lambda cells: [low + (high - low) / 2 for low, high in cells], lambda cells: cells)  # mid-month, bounds
+_15TH = (lambda cells: [low.replace(day=15) for low, _ in cells], lambda cells: None)  # observations
+_ME = (lambda cells: [high - datetime.timedelta(days=1) for _, high in cells], lambda cells: None)  # resample("ME")
+_AT_09 = (lambda cells: [low + datetime.timedelta(hours=9) for low, _ in cells], lambda cells: cells)  # cdo daymean
+_AT_12 = (lambda cells: [low + datetime.timedelta(hours=12) for low, _ in cells], lambda cells: None)  # daily means
+
+
+@pytest.mark.parametrize(("cells", "target", "copy"), [
+    pytest.param(_MONTHS, _CESM, _STARTS_WITH_BOUNDS, id="cesm-month-ends-beside-identical-bounds-on-the-1st"),
+    pytest.param(_MONTHS, _STARTS_WITH_BOUNDS, _CMIP, id="identical-bounds-on-the-1st-and-mid-month"),
+    pytest.param(_MONTHS, _15TH, _CMIP, id="15th-without-bounds-beside-cmip-mid-month-with-bounds"),
+    pytest.param(_MONTHS, _ME, _STARTS_WITH_BOUNDS, id="resample-ME-beside-MS-with-bounds"),
+    pytest.param(_MONTHS, _CESM, _15TH, id="cesm-month-ends-beside-the-15th"),
+    pytest.param(_DAYS, _AT_12, _AT_09, id="daily-12:00-beside-cdo-daymean-09:00-with-bounds"),
+    pytest.param(_DAYS, _CESM, _AT_12, id="cesm-day-ends-beside-daily-12:00"),
+])
+def test_the_variables_of_different_files_are_paired_by_their_cells(tmp_path, cells, target, copy):
+    """A copy of the target's values in another file, stamped otherwise: each step meets its
+    own period's value, so the linear fit of the target on the copy is exact (by hand, with
+    numpy's least squares); the data keep the target's stamps and its bounds."""
+    values = _values(cells)
+    _write(tmp_path / "tas.nc", "tas", values, target[0](cells), target[1](cells))
+    _write(tmp_path / "copy.nc", "copy", values, copy[0](cells), copy[1](cells))
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
+    np.testing.assert_array_equal(combined["copy"].values, values)
+    np.testing.assert_array_equal(combined["tas"].values, values)
+    x, y = combined["copy"].values.ravel().astype(float), combined["tas"].values.ravel().astype(float)
+    (slope, intercept), residual = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[:2]
+    assert (slope, intercept) == pytest.approx((1.0, 0.0), abs=1e-9) and residual[0] < 1e-12
+    stamps = combined[FILE_TIME_COORDINATE] if FILE_TIME_COORDINATE in combined.coords else combined["time"]
+    assert list(stamps.values) == target[0](cells)
+
+
+def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bounds(tmp_path):
+    """Both files stamped on the 1st at 00:00: tas's bounds say each stamp opens its month,
+    the copy's (CESM's) that it closes the month before: the copy stamped 1 February holds
+    January."""
+    values = _values(_MONTHS)
+    _write(tmp_path / "tas.nc", "tas", values[1:], _STARTS[1:], _MONTHS[1:])
+    _write(tmp_path / "copy.nc", "copy", values[:-1], _STARTS[1:], _MONTHS[:-1])
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
+    np.testing.assert_array_equal(combined["copy"].values, values[1:-1])
+    np.testing.assert_array_equal(combined["tas"].values, values[1:-1])
+
+
+@pytest.mark.parametrize(("cells", "copy", "message"), [
+    pytest.param(
+        _MONTHS, (lambda cells: [low for low, _ in cells], lambda cells: None),
+        "copy.nc stamps copy on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its "
+        "month (ERA5) or close the month before (CESM history files), while tas's months are known from its time "
+        "bounds (tas.nc: 2000-02-01 for the cell 2000-01-01 to 2000-02-01): paired by month, the two readings put "
+        "each copy value one month apart, and climann does not guess; give copy.nc time bounds: if each value is of "
+        "the month beginning at its stamp `cdo settbounds,month copy.nc copy_bounds.nc`, if of the month ending "
+        "there `cdo -settbounds,month -shifttime,-1day copy.nc copy_bounds.nc`",
+        id="cesm-month-ends-beside-the-1st-without-bounds",
+    ),
+    pytest.param(
+        _DAYS, (lambda cells: [low for low, _ in cells], lambda cells: None),
+        "copy.nc stamps copy at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its day (ERA5) "
+        "or close the day before (CESM history files), while tas's days are known from its time bounds (tas.nc: "
+        "2000-01-02 for the cell 2000-01-01 to 2000-01-02): paired by day, the two readings put each copy value one "
+        "day apart, and climann does not guess; give copy.nc time bounds: if each value is of the day beginning at "
+        "its stamp `cdo settbounds,day copy.nc copy_bounds.nc`, if of the day ending there "
+        "`cdo -settbounds,day -shifttime,-12hour copy.nc copy_bounds.nc`",
+        id="cesm-day-ends-beside-00:00-without-bounds",
+    ),
+])
+def test_stamps_on_a_periods_first_instant_beside_known_cells_are_refused(tmp_path, monkeypatch, cells, copy,
+                                                                           message):
+    """The copy's stamps may open their periods (ERA5) or close the ones before (CESM): paired
+    by stamp with CESM's end stamps (as before) each value met the next period's."""
+    monkeypatch.chdir(tmp_path)
+    values = _values(cells)
+    _write(tmp_path / "tas.nc", "tas", values, _CESM[0](cells), cells)
+    _write(tmp_path / "copy.nc", "copy", values, copy[0](cells), copy[1](cells))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
+    assert str(raised.value) == message
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize(("reading", "shift"), [pytest.param(0, 0, id="opening"), pytest.param(1, 1, id="closing")])
+def test_the_refusals_cdo_commands_give_the_bounds_of_each_reading(tmp_path, monkeypatch, reading, shift):
+    """The advised commands run as printed: opening, the copy stamped 1 January is January's
+    and pairs with the CESM file exactly; closing, it is December's, one month before."""
+    monkeypatch.chdir(tmp_path)
+    values = _values(_MONTHS)
+    _write(tmp_path / "tas.nc", "tas", values, _CESM[0](_MONTHS), _MONTHS)
+    _write(tmp_path / "copy.nc", "copy", values, _STARTS)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
+    command = str(raised.value).split("`")[1 + 2 * reading]
+    subprocess.run(command.split(), check=True, capture_output=True)
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "copy_bounds.nc"], grid_of="tas",
+                            variables=("tas", "copy"))
+    np.testing.assert_array_equal(combined["tas"].values, values[:len(values) - shift])
+    np.testing.assert_array_equal(combined["copy"].values, values[shift:])

@@ -1,5 +1,6 @@
 """`climann predict`: a trained run applied to new files."""
 
+import datetime
 import logging
 
 import numpy as np
@@ -452,6 +453,63 @@ def test_temperatures_in_celsius_predict_as_in_kelvin(trained_in_kelvin, tmp_pat
     units = {"tas": tas_units, "ts": ts_units}
     for name in converted:
         assert f"'{name}' in new.nc converted from {units[name]} to K" in caplog.text
+
+
+def _month_after(time):
+    return time.replace(year=time.year + time.month // 12, month=time.month % 12 + 1, day=1)
+
+
+#: How a file stamps each month (its 1st at 00:00 given): the stamps and the time bounds.
+_MONTH_ENDS_WITH_BOUNDS = (_month_after, True)  # CESM history files
+_MID_MONTH_WITH_BOUNDS = (lambda start: start + (_month_after(start) - start) / 2, True)  # CMIP
+_LAST_DAYS = (lambda start: _month_after(start) - datetime.timedelta(days=1), False)  # pandas resample("ME")
+
+
+def _write_predictor(source, path, stamping):
+    """``ts`` of ``source`` (stamped on the 15th) in a file of its own, stamped each month as
+    ``stamping`` says."""
+    stamp, with_bounds = stamping
+    with xr.open_dataset(source, decode_times=TIME) as data:
+        ts = data[["ts"]].load()
+    starts = [time.replace(day=1) for time in ts["time"].values]
+    encoding = {"units": "days since 2000-01-01", "calendar": "noleap"}
+    ts = ts.assign_coords(time=("time", [stamp(start) for start in starts], {"standard_name": "time"}))
+    if with_bounds:
+        ts["time_bnds"] = (("time", "nbnd"), np.array([[start, _month_after(start)] for start in starts]))
+        ts["time"].attrs["bounds"] = "time_bnds"
+    ts.to_netcdf(path, encoding={"time": encoding, **({"time_bnds": encoding} if with_bounds else {})})
+    return path
+
+
+@pytest.mark.parametrize("stamping", [
+    pytest.param(_MONTH_ENDS_WITH_BOUNDS, id="cesm-month-ends-with-bounds"),
+    pytest.param(_MID_MONTH_WITH_BOUNDS, id="cmip-mid-month-with-bounds"),
+    pytest.param(_LAST_DAYS, id="resample-ME"),
+])
+def test_a_predictor_stamped_otherwise_predicts_by_its_months(trained_in_kelvin, tmp_path, stamping):
+    """The run's ts in a file of its own, stamped at each month's end (CESM, with bounds),
+    middle (CMIP) or last day (pandas' "ME") beside tas stamped on the 15th: paired by month,
+    the predictions are the training file's (paired by stamp, the CESM file's January mean met
+    tas's February)."""
+    folder, run_dir, reference = trained_in_kelvin
+    with xr.open_dataset(folder / "train_K.nc") as data:
+        data[["tas"]].load().to_netcdf(tmp_path / "tas.nc")
+    ts = _write_predictor(folder / "train_K.nc", tmp_path / "ts.nc", stamping)
+    result = predict_files(run_dir, [str(tmp_path / "tas.nc"), str(ts)], tmp_path / "out.nc")
+    with xr.open_dataset(result.path, decode_times=TIME) as predictions:
+        np.testing.assert_array_equal(predictions["tas_pred"].values, reference["tas_pred"].values)
+        assert [t.day for t in predictions["time"].values] == [15] * reference.sizes["time"]
+
+
+def test_a_predictor_stamped_on_the_1st_without_bounds_is_refused_beside_known_months(trained_in_kelvin, tmp_path):
+    """ts stamped on the 1st at 00:00 may hold the month beginning or the month ending there."""
+    folder, run_dir, _ = trained_in_kelvin
+    with xr.open_dataset(folder / "train_K.nc") as data:
+        data[["tas"]].load().to_netcdf(tmp_path / "tas.nc")
+    ts = _write_predictor(folder / "train_K.nc", tmp_path / "ts.nc", (lambda start: start, False))
+    with pytest.raises(ClimannError, match=r"^ts\.nc stamps ts on the 1st at 00:00 without time bounds \(2000-01-01, …\)"
+                       r".* while tas's months are known from its stamps inside them \(tas\.nc: 2000-01-15\)"):
+        predict_files(run_dir, [str(tmp_path / "tas.nc"), str(ts)], tmp_path / "out.nc")
 
 
 def test_evaluate_on_other_data_converts_their_units(trained_in_kelvin, tmp_path):
