@@ -51,6 +51,7 @@ from climann.evaluation.importance import (
 )
 from climann.evaluation.metrics import nanmean_over_time
 from climann.jsonfile import write_json
+from climann.run_files import model_sha256
 from climann.workflow.config import DERIVED_FEATURES, DataConfig
 from climann.workflow.outputs import EXPLAIN_FILES, prepare_output_folder
 from climann.workflow.predict import (
@@ -433,9 +434,12 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     # the full prediction (climatology + network output) against the truth; the climatology is not permuted
     result = permutation_importance(network_predictor(run, block.offset), block.inputs, block.truth, block.weights,
                                     groups, n_repeats=repeats, rng=np.random.default_rng(seed))
-    importance = with_changed_inputs(importance_record(run_dir, run, block, result, groups, repeats=repeats,
-                                                       seed=seed), changed)
-    dependence = with_changed_inputs(partial_dependence_record(run, block, network_predictor(run), seed=seed), changed)
+    # which network they describe: the run's model file, as train --overwrite records the one it replaces
+    model = {"model_sha256": model_sha256(run_dir / "model.npz")}
+    importance = with_changed_inputs({**importance_record(run_dir, run, block, result, groups, repeats=repeats,
+                                                          seed=seed), **model}, changed)
+    dependence = with_changed_inputs({**partial_dependence_record(run, block, network_predictor(run), seed=seed),
+                                      **model}, changed)
     maps = importance_maps(result, block)
     bars, mapped, curves = (out / name for name in EXPLAIN_FIGURES)
     with folder_written(out, EXPLAIN_FILES):

@@ -1,6 +1,7 @@
 """``climann explain`` (climann/workflow/explain.py): a run trained on a generated file whose target
 is built from one predictor (and a little from latitude), beside a predictor of pure noise."""
 
+import hashlib
 import json
 import shutil
 
@@ -93,6 +94,14 @@ def test_the_unpermuted_mse_is_the_runs_own_test_score(explained):
     assert result.importance["baseline_mse"] == pytest.approx(metrics["splits"]["test"]["model"]["mse"], rel=1e-9)
     assert result.importance["n_samples"] == metrics["splits"]["test"]["model"]["n_samples"]
     assert result.importance["period"] == metrics["split_periods"]["test"]
+
+
+def test_both_files_name_the_model_they_describe_by_its_sha256(explained):
+    run_dir, result = explained
+    expected = hashlib.sha256((run_dir / "model.npz").read_bytes()).hexdigest()
+    assert result.importance["model_sha256"] == result.partial_dependence["model_sha256"] == expected
+    written = json.loads((result.out / "importance.json").read_text())
+    assert written["model_sha256"] == expected
 
 
 def test_each_map_is_the_cells_mse_increase_and_averages_to_the_importance(explained):
