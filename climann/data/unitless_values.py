@@ -33,7 +33,7 @@ fill-like values do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import dask
@@ -43,7 +43,7 @@ from climann.data.fill_like import checked_steps
 from climann.data.shell import source_and_copy
 from climann.errors import ClimannError
 
-__all__ = ["UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "unitless_variables"]
+__all__ = ["UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "checked_values", "unitless_variables"]
 
 _log = logging.getLogger(__name__)
 
@@ -78,6 +78,36 @@ class TrainingValues:
         if self.minimum is None or self.maximum is None:
             return spread
         return f"{spread}, {self.minimum:.4g}…{self.maximum:.4g}"
+
+
+def checked_values(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, TrainingValues]:
+    """The values of the variables ``names`` of ``dataset`` that have units, read on the steps
+    the checks read (:func:`~climann.data.fill_like.checked_steps`), in one computation: what
+    a run split by files (``split_files``) compares its val and test blocks with, before the
+    model's scaling exists.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The train block as opened and subset (lazy).
+    names : sequence of str
+        Variables to describe; those absent, without units or not numeric are left out.
+
+    Returns
+    -------
+    dict
+        Variable name → :class:`TrainingValues` (mean, standard deviation with ddof 0,
+        minimum, maximum over the values checked, NaN left out; its units).
+    """
+    kept = [name for name in names if name in dataset.data_vars and dataset[name].dtype.kind in "fiu"
+            and str(dataset[name].attrs.get("units", "")).strip()]
+    checked = [checked_steps(dataset[name]) for name in kept]
+    found = dask.compute(*[(values.mean(), values.std(), values.min(), values.max()) for values in checked])
+    return {
+        name: TrainingValues(float(mean), float(std), str(dataset[name].attrs["units"]).strip(), float(low),
+                             float(high))
+        for name, (mean, std, low, high) in zip(kept, found, strict=True)
+    }
 
 
 def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValues]) -> list[str]:

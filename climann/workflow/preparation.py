@@ -44,7 +44,7 @@ from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
 from climann.data.time_axis import series_time_step
 from climann.data.units import convert_dataset, variable_units
-from climann.data.unitless_values import TrainingValues, check_unitless_values
+from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 from climann.evaluation.predictions import check_predictions_encodable
@@ -225,7 +225,7 @@ def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
-    training_values: Mapping[str, TrainingValues] | None = None,
+    training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -233,7 +233,9 @@ def _open_subset(
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step; ``renames``: those of every block's
-    files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`)."""
+    files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`;
+    ``units_checked``: variables whose missing units the caller checks against values of its own,
+    so that converting them says nothing)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
@@ -244,7 +246,7 @@ def _open_subset(
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
-                                 values_checked=tuple(training_values or ()))
+                                 values_checked=(*(training_values or ()), *units_checked))
     selection = new_data_selection(opened, data.select, select, where=described) if new_data else data.select
     if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
@@ -393,12 +395,21 @@ def open_selected(
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
                      **(cell_methods or {})}
-    parts = [first] + [
-        _open_subset(unstrided, (*data.paths, *data.split_files[name]), first_units,
-                     reference=f"the {SPLIT_NAMES[0]} block" if not units else model, cell_methods=first_methods,
-                     renames=renames)
-        for name in SPLIT_NAMES[1:]
-    ]
+    # training: a val or test block's variable without units is compared with the train block's values
+    # (read only then), as new data with a model's: a K block beside degC train files was scored as it stood
+    with_units = () if units else tuple(name for name in data_variable_names(first)
+                                        if str(first[name].attrs.get("units", "")).strip())
+    parts = [first]
+    for name in SPLIT_NAMES[1:]:
+        files = (*data.paths, *data.split_files[name])
+        part = _open_subset(unstrided, files, first_units, reference=f"the {SPLIT_NAMES[0]} block" if not units
+                            else model, cell_methods=first_methods, renames=renames, units_checked=with_units)
+        lacking = [variable for variable in with_units if variable in part.data_vars
+                   and not str(part[variable].attrs.get("units", "")).strip()]
+        if lacking:
+            check_unitless_values(part, checked_values(first, lacking), where=_files_text(files),
+                                  reference=f"the {SPLIT_NAMES[0]} block")
+        parts.append(part)
     renames.check_applied(at_last=True)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]

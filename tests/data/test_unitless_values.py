@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 
 from climann.data.units import convert_dataset
-from climann.data.unitless_values import UNITLESS_LIMIT_SD, TrainingValues, check_unitless_values
+from climann.data.unitless_values import UNITLESS_LIMIT_SD, TrainingValues, check_unitless_values, checked_values
 from climann.errors import ClimannError
 
 #: An SST trained on in degC (eval14 F6's run: 14.22 ± 8.726 degC, -4.8…32.6).
@@ -107,3 +107,23 @@ def test_convert_dataset_leaves_the_warning_to_the_check_for_the_variables_it_co
                                values_checked=("tos",))
     assert "'tos' has no units" not in caplog.text and "'uas' has no units in new.nc" in caplog.text
     np.testing.assert_array_equal(kept["tos"].values, CELSIUS)
+
+
+def test_checked_values_are_the_mean_sd_and_range_of_the_steps_checked():
+    """30 monthly steps: the 24 evenly spaced steps the checks read, by hand with numpy (ddof 0, NaN left out)."""
+    rng = np.random.default_rng(3)
+    values = rng.normal(280.0, 7.0, (30, 2, 3))
+    values[4, 0, 0] = np.nan
+    times = [cftime.DatetimeNoLeap(2000 + k // 12, k % 12 + 1, 15) for k in range(30)]
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "K"}),
+                          "bare": (("time", "lat", "lon"), values)}, coords={"time": times})
+    described = checked_values(dataset, ["tas", "bare", "absent"])
+    assert list(described) == ["tas"]  # without units or absent: nothing to compare with
+    steps = np.unique(np.linspace(0, 29, 24).round().astype(int))
+    chosen = values[steps]
+    expected = TrainingValues(float(np.nanmean(chosen)), float(np.nanstd(chosen)), "K", float(np.nanmin(chosen)),
+                              float(np.nanmax(chosen)))
+    got = described["tas"]
+    assert got.units == "K"
+    np.testing.assert_allclose([got.mean, got.std, got.minimum, got.maximum],
+                               [expected.mean, expected.std, expected.minimum, expected.maximum], rtol=1e-12)

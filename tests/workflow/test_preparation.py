@@ -893,3 +893,43 @@ def test_other_data_are_one_block_named_as_a_run_names_its_blocks(times, months,
     config = build_config({"data": {"paths": ["x.nc"], "target": "tas", "months": months}})
     split = whole_period_split(config, grid_layout(dataset, "tas", []))
     assert split.descriptions == {"all": expected} and split.time_masks["all"].all()
+
+
+def _without_units(path, out, shift=0.0):
+    """A copy of ``path`` with tas shifted by ``shift`` and its units attribute removed."""
+    with xr.open_dataset(path) as source:
+        copy = source.load()
+    copy["tas"] = copy["tas"] + shift
+    copy["tas"].attrs = {key: value for key, value in source["tas"].attrs.items() if key != "units"}
+    copy.to_netcdf(out)
+    return out
+
+
+def test_a_test_block_without_units_far_from_the_train_block_is_refused(scenarios, tmp_path):
+    """A test block in degC without units beside train files in K: scored as it stood before (only 'its units
+    are not checked'); its mean lies far more than 10 of the train block's standard deviations from the train
+    block's mean (by hand on the 24 steps checked, here every step), so it is refused with the ncatted."""
+    celsius = _without_units(scenarios["ssp5"], tmp_path / "ssp5_celsius.nc", shift=-273.15)
+    config = resolve_inputs(split_config({**scenarios, "ssp5": celsius}))
+    with xr.open_dataset(scenarios["hist"]) as train, xr.open_dataset(celsius) as test:
+        distance = abs(float(test["tas"].mean()) - float(train["tas"].mean())) / float(train["tas"].std())
+    assert distance > 10
+    with pytest.raises(ClimannError) as error:
+        prepare_data(config)
+    message = str(error.value)
+    assert message.startswith(f"'tas' has no units in {celsius.name}, and its values there (")
+    assert f"lie {distance:.0f} standard deviations from those of the train block (mean " in message
+    assert f"ncatted -a units,tas,o,c,UNITS {celsius}" in message and "\n" not in message
+
+
+def test_a_test_block_without_units_near_the_train_block_is_warned_about_and_used(scenarios, tmp_path, caplog):
+    kelvin = _without_units(scenarios["ssp5"], tmp_path / "ssp5_bare.nc")
+    config = resolve_inputs(split_config({**scenarios, "ssp5": kelvin}))
+    with caplog.at_level("WARNING", logger="climann"):
+        data = prepare_data(config)
+    said = [record.getMessage() for record in caplog.records if "has no units" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith(f"'tas' has no units in {kelvin.name} (the train block has 'K'): "
+                                                 "its units are not checked (its values there, ")
+    with xr.open_dataset(kelvin) as source:
+        np.testing.assert_allclose(data.samples.target[data.sample_masks["test"], 0],
+                                   source["tas"].values.reshape(-1), rtol=1e-6)
