@@ -89,7 +89,9 @@ def cut_box(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray]
     tuple of float or None
         The edges of the matched cells of ``outer`` (:func:`~climann.data.geometry.bounds_from_centres`
         of its axes): ``west < east ≤ west + 360``, ``east ≤ 360`` (a box across the prime
-        meridian from a negative ``west``); ``south < north``.
+        meridian from a negative ``west``); a band of every longitude is 0…360, or −180…180
+        when ``outer``'s longitudes are so (never a box of shifted edges, −345…15, that
+        relabels the cells); ``south < north``.
 
     Examples
     --------
@@ -113,6 +115,9 @@ def cut_box(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray]
     if all(inner_axes[kind].size == outer_axes[kind].size for kind in edges):
         return None  # the same cells (perhaps in another order): not a cut
     south, north = float(edges["latitude"].min()), float(edges["latitude"].max())
+    if inner_axes["longitude"].size == outer_axes["longitude"].size:  # a band of every longitude, in outer's convention
+        west, east = (-180.0, 180.0) if outer_axes["longitude"].min() < 0 else (0.0, 360.0)
+        return west, east, south, north
     west_edges = edges["longitude"].min(axis=1)
     west, east = longitude_span(west_edges, np.abs(np.diff(edges["longitude"], axis=1)).ravel())
     if east > 360.0:  # across the prime meridian: -15…15, as one writes it
@@ -130,7 +135,8 @@ def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mappin
         return None
     west, east, south, north = box
     numbers = ",".join(f"{value:g}" for value in (west, east, south, north))
+    longitudes = "all longitudes" if east - west >= 360.0 else f"longitude {west:g}…{east:g}"
     shape = "×".join(str(values.size) for values in inner.values() if values.ndim == 1)
     return (f"{inner_file}'s {shape} cells are cells of {Path(outer_path).name}'s grid, so no interpolation is "
-            f"needed: cut {Path(outer_path).name} to them (longitude {west:g}…{east:g}, latitude {south:g}…{north:g}), "
+            f"needed: cut {Path(outer_path).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
             f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(outer_path)}`")

@@ -38,6 +38,11 @@ def _in_box(lat, lon, box):
         pytest.param(LAT[5:7], [352.5, 7.5], LAT, np.where(LON > 180, LON - 360, LON), (-15.0, 15.0, -15.0, 15.0),
                      id="across-the-prime-meridian"),
         pytest.param(LAT[:3], LON, LAT, LON, (0.0, 360.0, -90.0, -45.0), id="a-band-of-every-longitude"),
+        # break13 F17: a global grid with a cell centred on 0° less one latitude row gave -345…15
+        pytest.param(LAT[1:], np.arange(0.0, 360.0, 15.0), LAT, np.arange(0.0, 360.0, 15.0),
+                     (0.0, 360.0, -75.0, 90.0), id="every-longitude-with-a-cell-on-0"),
+        pytest.param(LAT[1:], np.arange(-180.0, 180.0, 15.0), LAT, np.arange(-180.0, 180.0, 15.0),
+                     (-180.0, 180.0, -75.0, 90.0), id="every-longitude-in-180-convention"),
     ],
 )
 def test_the_box_holds_exactly_the_smaller_grids_cells(inner_lat, inner_lon, outer_lat, outer_lon, expected):
@@ -75,3 +80,10 @@ def test_the_advice_names_the_file_to_cut_and_a_copy_beside_it(tmp_path, monkeyp
     assert advice == ("tgt_region.nc's 8×12 cells are cells of x.nc's grid, so no interpolation is needed: cut x.nc "
                       "to them (longitude 45…225, latitude -60…60), e.g. `cdo sellonlatbox,45,225,-60,60 x.nc "
                       "x_fixed.nc`")
+
+
+def test_a_band_of_every_longitude_is_said_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lon = np.arange(0.0, 360.0, 15.0)
+    advice = cut_advice(_grid(LAT[1:], lon), "short.nc", _grid(LAT, lon), tmp_path / "full.nc", tolerance=1e-3)
+    assert "cut full.nc to them (all longitudes, latitude -75…90), e.g. `cdo sellonlatbox,0,360,-75,90 " in advice
