@@ -774,9 +774,11 @@ def concat_blocks(
     aligned = [parts[0]]
     for part, label in zip(parts[1:], labels[1:]):
         part = _in_reference_order(part, reference)
-        mismatch = grid_mismatch(reference, grid_coordinates(part), labels=(labels[0], label))
+        own = grid_coordinates(part)
+        mismatch = grid_mismatch(reference, own, labels=(labels[0], label))
         if mismatch:
-            raise ClimannError(_different_grids("split blocks", mismatch))
+            said = _cells_mismatch(reference, own, labels=(labels[0], label)) or mismatch
+            raise ClimannError(_different_grids("split blocks", said))
         aligned.append(on_reference_grid(part, reference, labels=(labels[0], label)))
     parts = on_common_time_cells(aligned, labels)
     for name, part in zip(names[1:], parts[1:]):
@@ -908,9 +910,33 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
     reference = grid_coordinates(grid_without_repeats(first))
     for path, dataset in opened[1:]:
         own = grid_coordinates(grid_without_repeats(dataset))
-        mismatch = grid_mismatch(reference, own, labels=(first_path.name, path.name))
+        # the cells compared in order (an axis stored the other way round read as 170° apart for a 10° shift)
+        mismatch = _cells_mismatch(reference, own, labels=(first_path.name, path.name)) or grid_mismatch(
+            reference, own, labels=(first_path.name, path.name))
         if mismatch:
-            return _different_grids("files", mismatch, _cut((first_path, reference), (path, own)))
+            areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
+            return areas or _different_grids("files", mismatch, _cut((first_path, reference), (path, own)))
+    return None
+
+
+def _cell_areas_of_another_grid(one: tuple[Path, xr.Dataset], other: tuple[Path, xr.Dataset],
+                                mismatch: str) -> str | None:
+    """When one of two files on different grids holds only cell areas (a CMIP ``areacella``,
+    :func:`~climann.data.defaults.is_cell_area`), the refusal for it: cell areas are not
+    interpolated or cut, they are the areas of the data's own grid or none (break13 F17: an
+    ``areacella`` of the ``gr`` grid beside ``gn`` data was advised ``cdo remapbil``)."""
+    from climann.data.defaults import is_cell_area
+
+    def only_areas(dataset: xr.Dataset) -> bool:
+        names = [name for name in dataset.data_vars if dataset[name].ndim >= 2]
+        return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
+
+    for (areas, data), (other_path, _) in ((one, other), (other, one)):
+        if only_areas(data):
+            return (f"{areas.name} holds cell areas of another grid than {other_path.name}: {mismatch}; cell areas are "
+                    f"not interpolated: give the cell-area file of the data's own grid (for CMIP data, the areacella "
+                    f"of the same grid label, gn or gr), or leave {areas.name} out and climann computes the areas "
+                    f"from the grid")
     return None
 
 
@@ -1120,8 +1146,8 @@ def on_reference_grid(
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
     mismatch = grid_mismatch(same_size, own, labels=labels)
-    if mismatch:
-        raise ClimannError(_different_grids("files", mismatch))
+    if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
+        raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))
     replaced = {
         name: _like(own[name], values.dims, values.values)
         for name, values in reference.items()

@@ -21,6 +21,33 @@ def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
     assert expand_paths([tmp_path / "tas_2001.nc", str(tmp_path / "*.nc")]) == expected[::-1]
 
 
+def test_a_grid_stored_the_other_way_round_and_shifted_names_the_shift(tmp_path):
+    """A 45° grid north-to-south shifted by 10° beside one south-to-north: compared value by value the
+    difference read 170°, the rows' distance when one runs the other way (break13 F17)."""
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    shifted = grid_dataset(n_lat=4)[["pred"]]
+    shifted = shifted.assign_coords(lat=shifted["lat"] + 10.0).isel(lat=slice(None, None, -1))
+    shifted.to_netcdf(tmp_path / "pred.nc")
+    with pytest.raises(ClimannError, match=r"different grids: lat differs by up to 10° between pred\.nc and tas\.nc"):
+        open_dataset([tmp_path / "pred.nc", tmp_path / "tas.nc"])
+
+
+def test_cell_areas_of_another_grid_are_refused_as_areas_not_regridded(tmp_path):
+    """A CMIP areacella of another grid beside the data: no cdo remapbil (areas are not interpolated); the
+    areas of the data's own grid, or none."""
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas_Amon_gn.nc")
+    lat = grid_dataset(n_lat=6)["lat"]
+    lon = grid_dataset(n_lat=6)["lon"]
+    areas = xr.DataArray(np.ones((lat.size, lon.size)), coords={"lat": lat, "lon": lon}, dims=("lat", "lon"),
+                         attrs={"standard_name": "cell_area", "units": "m2"})
+    areas.to_dataset(name="areacella").to_netcdf(tmp_path / "areacella_fx_gr.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "tas_Amon_gn.nc", tmp_path / "areacella_fx_gr.nc"])
+    message = str(error.value)
+    assert message.startswith("areacella_fx_gr.nc holds cell areas of another grid than tas_Amon_gn.nc: lat has ")
+    assert "remapbil" not in message and "leave areacella_fx_gr.nc out" in message and "\n" not in message
+
+
 @pytest.mark.parametrize(
     "pattern", [pytest.param("missing.nc", id="file"), pytest.param("missing_*.nc", id="glob")]
 )
