@@ -219,9 +219,18 @@ def checked_steps(variable: xr.DataArray) -> xr.DataArray:
     return variable
 
 
+def _counts_in_block(block: np.ndarray, tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
+    """How many values of ``block`` are in each table (``numpy.isin``), shape (n_tables,)."""
+    return np.array([np.isin(block, table).sum() for table in tables], dtype=np.int64)
+
+
 def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dict[FillLike, tuple[int, int]]]:
     """How many values of each variable are each of its :func:`fill_like_values`, counted on
     at most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced time steps, in one computation.
+
+    Each block of a variable's data is read once and counted for all its values in one task
+    (a reduction per value cost dask a graph each: a third of a second per file opened, for a
+    dozen values of half a dozen variables, whatever the file's size).
 
     Returns
     -------
@@ -229,18 +238,21 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
         Variable name → {fill-like value → (count, number of values checked)}, only the
         values found.
     """
-    chosen, counts = [], []
+    chosen, tasks = [], []
     for name in names:
-        if dataset[name].dtype.kind not in "fiu":
+        if dataset[name].dtype.kind not in "fiu" or not (values := fill_like_values(dataset[name])):
             continue
-        variable = checked_steps(dataset[name])
-        for value in fill_like_values(dataset[name]):
-            chosen.append((name, value, variable.size))
-            counts.append(variable.isin(list(value.decoded)).sum().data)
+        data = checked_steps(dataset[name]).data
+        blocks = data.to_delayed().ravel() if dask.is_dask_collection(data) else [data]
+        tables = [list(value.decoded) for value in values]
+        chosen.append((name, values, data.size, len(tasks), len(tasks) + len(blocks)))
+        tasks += [dask.delayed(_counts_in_block)(block, tables) for block in blocks]
+    counted = dask.compute(*tasks)
     found: dict[str, dict[FillLike, tuple[int, int]]] = {}
-    for (name, value, size), count in zip(chosen, dask.compute(*counts), strict=True):
-        if int(count):
-            found.setdefault(name, {})[value] = (int(count), size)
+    for name, values, size, first, end in chosen:
+        for value, count in zip(values, np.sum(counted[first:end], axis=0), strict=True):
+            if int(count):
+                found.setdefault(name, {})[value] = (int(count), size)
     return found
 
 
