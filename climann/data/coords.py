@@ -10,7 +10,11 @@ data tables: which cf_xarray keys mean each kind of coordinate, and which axes a
 
 from __future__ import annotations
 
+import copy
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import dask
@@ -65,6 +69,64 @@ FILE_TIME_COORDINATE = "climann_file_stamp"
 
 #: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
 _IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
+
+
+#: How many answers :func:`_by_metadata` keeps (first in, first out).
+_KEPT_ANSWERS = 512
+
+_Answer = TypeVar("_Answer")
+
+
+def _attribute_key(value: object) -> object:
+    """An attribute's value as a key: arrays by their type, shape and bytes (their repr
+    elides long ones), anything else by its repr."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.str, value.shape, value.tobytes()
+    return type(value).__name__, repr(value)
+
+
+def _holds_cftime(variable: xr.Variable) -> bool:
+    """Whether a 1-D coordinate of objects holds cftime dates (cf_xarray's guess takes it for a
+    time by that): its first value is read, nothing more."""
+    return variable.size > 0 and hasattr(np.asarray(variable[:1].values)[0], "calendar")
+
+
+def _metadata_key(dataset: xr.Dataset) -> tuple:
+    """Everything :func:`find_coordinate` and cf_xarray read to find a dataset's coordinates:
+    each variable's name, whether it is a coordinate and an index, its dimensions, type,
+    attributes and ``coordinates`` encoding (for a 1-D coordinate of objects, whether it holds
+    dates), and the dataset's own ``coordinates``; never its values."""
+    coordinates, indexes = set(dataset.coords), set(dataset.xindexes)
+    return (
+        tuple(str(dataset.attrs.get("coordinates", "")).split()),
+        tuple(str(dataset.encoding.get("coordinates", "")).split()),
+        tuple((name, name in coordinates, name in indexes, variable.dims, variable.dtype.str,
+               tuple((key, _attribute_key(value)) for key, value in variable.attrs.items()),
+               str(variable.encoding.get("coordinates", "")),
+               variable.dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
+              for name, variable in dataset.variables.items()),
+    )
+
+
+def _by_metadata(find: Callable[..., _Answer]) -> Callable[..., _Answer]:
+    """``find(dataset, *args)`` answered once for each :func:`_metadata_key` of the dataset:
+    a run asks for a dataset's coordinates some thousand times, of datasets that differ in
+    their values only (a block, a subset, a file of a series), and each question cost
+    cf_xarray a scan of every variable (its criteria read attributes only). Refusals are not
+    kept: they are asked again, and raised again."""
+    answers: dict[tuple, _Answer] = {}
+
+    @functools.wraps(find)
+    def remembered(dataset: xr.Dataset, *args):
+        key = (_metadata_key(dataset), args)
+        if key not in answers:
+            if len(answers) >= _KEPT_ANSWERS:
+                answers.pop(next(iter(answers)))
+            answers[key] = find(dataset, *args)
+        return copy.deepcopy(answers[key])
+
+    remembered.answers = answers  # type: ignore[attr-defined]
+    return remembered
 
 
 def bare_coordinates(dataset: xr.Dataset) -> dict[str, str]:
@@ -150,6 +212,7 @@ def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1) -> str | None:
     return None
 
 
+@_by_metadata
 def scalar_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     """Name of the scalar (0-D, one value) coordinate of ``kind``, or None.
 
@@ -173,6 +236,7 @@ def is_staggered(variable: xr.DataArray) -> bool:
     )
 
 
+@_by_metadata
 def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
     """Names of the 2-D latitude and longitude (auxiliary coordinates of a curvilinear or
     rotated-pole grid, found by CF ``standard_name``/``units``), or None when there are none.
@@ -204,6 +268,7 @@ def two_dimensional_coordinates(dataset: xr.Dataset) -> tuple[str, str] | None:
     return found["latitude"], found["longitude"]
 
 
+@_by_metadata
 def two_dimensional_candidates(dataset: xr.Dataset) -> dict[str, list[str]]:
     """The 2-D latitudes and longitudes of ``dataset`` by CF ``standard_name`` or ``units``
     (bounds left out; of several, WRF's staggered ones too, :func:`is_staggered`): kind →
@@ -334,6 +399,7 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     return found
 
 
+@_by_metadata
 def _found_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     """:func:`find_coordinate`'s coordinate, or None when there is none."""
     if kind != "time":
@@ -491,12 +557,14 @@ def unlinked_bounds(dataset: xr.Dataset) -> set[str]:
     the coordinate as :data:`BOUNDS_NAMES` says, on its dimensions and one more, last
     (CF conventions 1.8 §7.1: the vertex dimension). They are never features, and the cells'
     areas and times are computed as for a file without bounds."""
+    data_names = {str(name): name for name in dataset.data_vars}
     found = set()
-    for name, variable in dataset.data_vars.items():
-        for coordinate, values in dataset.coords.items():
-            if (values.ndim and variable.dims[:-1] == values.dims and variable.ndim == values.ndim + 1
-                    and str(name) in {pattern.format(c=coordinate) for pattern in BOUNDS_NAMES}):
-                found.add(str(name))
+    for coordinate in dataset.coords:
+        values = dataset.variables[coordinate]  # Variables, not DataArrays: read often, built cheaply
+        for name in {pattern.format(c=coordinate) for pattern in BOUNDS_NAMES} & data_names.keys():
+            variable = dataset.variables[data_names[name]]
+            if values.ndim and variable.dims[:-1] == values.dims and variable.ndim == values.ndim + 1:
+                found.add(name)
     return found
 
 

@@ -54,14 +54,15 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
         for source in (variable.attrs, variable.encoding):
             metadata.update(str(source.get("coordinates", "")).split())
         metadata.update(str(variable.attrs.get("cell_measures", "")).split()[1::2])
-    return [str(name) for name, variable in dataset.data_vars.items() if name not in metadata and _is_numeric(variable)]
+    return [str(name) for name in dataset.data_vars
+            if name not in metadata and _is_numeric(dataset.variables[name])]
 
 
 #: What a variable of each non-numeric NumPy dtype kind holds, for messages.
 _NON_NUMERIC = {"S": "text", "U": "text", "M": "dates", "m": "durations"}
 
 
-def _is_numeric(variable: xr.DataArray) -> bool:
+def _is_numeric(variable: xr.DataArray | xr.Variable) -> bool:
     """Numbers or booleans: not text (``S``, ``U``, object) nor dates (``M``, ``m``)."""
     return variable.dtype.kind in "biuf"
 

@@ -120,6 +120,46 @@ def test_standard_name_wins_over_units_alone():
     assert find_coordinate(dataset, "latitude") == "lat"
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(lambda ds: ds["clat"].attrs.update(standard_name="latitude") or ds, "several", id="attribute-added"),
+        pytest.param(lambda ds: ds["lat"].attrs.pop("standard_name") and ds, "several", id="attribute-removed"),
+        pytest.param(lambda ds: ds["lat"].attrs.update(standard_name="height", units="m") or ds, "clat",
+                     id="attribute-changed"),
+        pytest.param(lambda ds: ds.rename({"lat": "lat2"}), "lat2", id="renamed"),
+        pytest.param(lambda ds: ds.drop_vars("lat"), "clat", id="dropped"),
+        pytest.param(lambda ds: ds.assign_coords(lat=ds["lat"] + 1.0), "lat", id="values-changed"),
+    ],
+)
+def test_a_coordinate_is_found_again_when_the_metadata_change_and_not_when_only_values_do(change, expected):
+    """find_coordinate remembers its answers by the metadata it reads; a change of them in
+    place or in a copy is a new question, a change of values is the same one."""
+    dataset = xr.Dataset(coords={"clat": ("c", [0.0, 1.0], {"units": "degrees_north"}),
+                                 "lat": ("lat", [0.0, 1.0], {"units": "degrees_north", "standard_name": "latitude"})})
+    assert find_coordinate(dataset, "latitude") == "lat"
+    changed = change(dataset)
+    if expected == "several":
+        with pytest.raises(ClimannError, match="several coordinates look like latitude"):
+            find_coordinate(changed, "latitude")
+    else:
+        assert find_coordinate(changed, "latitude") == expected
+
+
+def test_a_coordinate_of_dates_is_a_time_and_one_of_text_with_the_same_metadata_is_not():
+    """cf_xarray guesses a time from the values' type: a remembered answer for one cannot
+    stand for the other."""
+    import cftime
+
+    dates = [cftime.DatetimeNoLeap(2000, month, 1) for month in (1, 2)]
+    with_dates = xr.Dataset(coords={"when": ("step", np.array(dates, dtype=object))})
+    with_text = xr.Dataset(coords={"when": ("step", np.array(["a", "b"], dtype=object))})
+    assert find_coordinate(with_dates, "time") == "when"
+    with pytest.raises(ClimannError, match="no time coordinate"):
+        find_coordinate(with_text, "time")
+    assert find_coordinate(with_dates, "time") == "when"
+
+
 def _rotated_pole_dataset():
     rlat, rlon = np.array([-1.0, 0.0, 1.0]), np.array([-2.0, 0.0, 2.0, 4.0])
     true_lat = 40.0 + rlat[:, None] + 0.1 * rlon[None, :]
