@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -115,15 +116,20 @@ def _by_metadata(find: Callable[..., _Answer]) -> Callable[..., _Answer]:
     cf_xarray a scan of every variable (its criteria read attributes only). Refusals are not
     kept: they are asked again, and raised again."""
     answers: dict[tuple, _Answer] = {}
+    lock = threading.Lock()  # dask's threads may ask too
 
     @functools.wraps(find)
     def remembered(dataset: xr.Dataset, *args):
         key = (_metadata_key(dataset), args)
-        if key not in answers:
+        with lock:
+            if key in answers:
+                return copy.deepcopy(answers[key])
+        answer = find(dataset, *args)
+        with lock:
             if len(answers) >= _KEPT_ANSWERS:
                 answers.pop(next(iter(answers)))
-            answers[key] = find(dataset, *args)
-        return copy.deepcopy(answers[key])
+            answers[key] = answer
+        return copy.deepcopy(answer)
 
     remembered.answers = answers  # type: ignore[attr-defined]
     return remembered
