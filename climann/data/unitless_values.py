@@ -14,6 +14,11 @@ compared with them:
   training values and the ``ncatted`` that sets its units (then converted, or checked);
 - otherwise the warning that its units are not checked stays, with the comparison made.
 
+The same holds the other way round: a model trained on a variable without units, given new
+data of it with units, cannot convert them (it does not know what it was trained in), and
+compares the values the same way (a network trained on SST in degC without units, given the
+new data in K, would be as wrong).
+
 Why 10 standard deviations: by Chebyshev's inequality no distribution puts more than
 1/10² = 1 % of its values beyond 10 standard deviations of its mean, whatever its shape, so
 new data whose mean lies there are mostly where the network saw (almost) nothing; while the
@@ -81,49 +86,51 @@ class TrainingValues:
 
 
 def checked_values(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, TrainingValues]:
-    """The values of the variables ``names`` of ``dataset`` that have units, read on the steps
-    the checks read (:func:`~climann.data.fill_like.checked_steps`), in one computation: what
-    a run split by files (``split_files``) compares its val and test blocks with, before the
-    model's scaling exists.
+    """The values of the variables ``names`` of ``dataset``, read on the steps the checks read
+    (:func:`~climann.data.fill_like.checked_steps`), in one computation: what a run split by
+    files (``split_files``) compares its val and test blocks with, before the model's scaling
+    exists.
 
     Parameters
     ----------
     dataset : xarray.Dataset
         The train block as opened and subset (lazy).
     names : sequence of str
-        Variables to describe; those absent, without units or not numeric are left out.
+        Variables to describe; those absent or not numeric are left out.
 
     Returns
     -------
     dict
         Variable name → :class:`TrainingValues` (mean, standard deviation with ddof 0,
-        minimum, maximum over the values checked, NaN left out; its units).
+        minimum, maximum over the values checked, NaN left out; its units, '' for none).
     """
-    kept = [name for name in names if name in dataset.data_vars and dataset[name].dtype.kind in "fiu"
-            and str(dataset[name].attrs.get("units", "")).strip()]
+    kept = [name for name in names if name in dataset.data_vars and dataset[name].dtype.kind in "fiu"]
     checked = [checked_steps(dataset[name]) for name in kept]
     found = dask.compute(*[(values.mean(), values.std(), values.min(), values.max()) for values in checked])
     return {
-        name: TrainingValues(float(mean), float(std), str(dataset[name].attrs["units"]).strip(), float(low),
-                             float(high))
+        name: TrainingValues(float(mean), float(std), _units(dataset[name]), float(low), float(high))
         for name, (mean, std, low, high) in zip(kept, found, strict=True)
     }
 
 
+def _units(variable: xr.DataArray) -> str:
+    return str(variable.attrs.get("units", "")).strip()
+
+
 def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValues]) -> list[str]:
-    """The variables of ``training`` present in ``dataset`` without units whose training
-    data had units: those :func:`check_unitless_values` compares."""
+    """The variables of ``training`` present in ``dataset`` whose units only one side gives
+    (the new data or the training data): those :func:`check_unitless_values` compares."""
     return [name for name, values in training.items()
-            if name in dataset.data_vars and values.units.strip()
-            and not str(dataset[name].attrs.get("units", "")).strip()
-            and dataset[name].dtype.kind in "fiu"]
+            if name in dataset.data_vars and dataset[name].dtype.kind in "fiu"
+            and bool(values.units.strip()) != bool(_units(dataset[name]))]
 
 
 def check_unitless_values(
     dataset: xr.Dataset, training: Mapping[str, TrainingValues], *, where: str, reference: str,
 ) -> None:
-    """Refuse a variable without units whose values lie far from the training values, and warn
-    about the others that their units are not checked (see the module's rule).
+    """Refuse a variable whose units only one side gives (the new data or the training data)
+    when its values lie far from the training values, and warn about the others that their
+    units are not checked (see the module's rule).
 
     Parameters
     ----------
@@ -139,9 +146,10 @@ def check_unitless_values(
     Raises
     ------
     ClimannError
-        If a variable without units has its mean more than :data:`UNITLESS_LIMIT_SD` training
-        standard deviations from the training mean, naming both, the likely cause (another
-        unit) and the ``ncatted`` that sets its units.
+        If such a variable has its mean more than :data:`UNITLESS_LIMIT_SD` training standard
+        deviations from the training mean, naming both, the likely cause (another unit) and
+        the way out: the ``ncatted`` that sets the new data's units, or, for training data
+        without units, the new data in the training data's unit.
     """
     names = unitless_variables(dataset, training)
     if not names:
@@ -153,14 +161,24 @@ def check_unitless_values(
         mean, count = float(mean), int(count)
         distance = abs(mean - expected.mean) / expected.std if count and expected.std > 0 else 0.0
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
-        if distance > UNITLESS_LIMIT_SD:
+        units = _units(dataset[name])
+        if distance > UNITLESS_LIMIT_SD and not units:
             raise ClimannError(
                 f"'{name}' has no units in {where}, and its values there ({here}) lie {distance:.0f} standard "
                 f"deviations from those of {reference} ({expected.described()}): they are likely in another unit "
                 f"than {expected.units}; set the units they are in, which are then converted to {expected.units}: "
                 f"ncatted -a units,{name},o,c,UNITS {source_and_copy(dataset[name], dataset)}"
             )
-        _log.warning("'%s' has no units in %s (%s has '%s'): its units are not checked (its values there, %s, "
-                     "lie within %g standard deviations of those of %s, %s)", name, where, reference, expected.units,
-                     here, UNITLESS_LIMIT_SD, reference, expected.described())
+        if distance > UNITLESS_LIMIT_SD:
+            raise ClimannError(
+                f"'{name}' is in '{units}' in {where} but has no units in {reference}, and its values there ({here}) "
+                f"lie {distance:.0f} standard deviations from those of {reference} ({expected.described()}): they "
+                f"are likely in another unit than {reference}'s, which climann cannot convert to without knowing it; "
+                f"give '{name}' in the unit {reference} was in, or train again on data whose units are set"
+            )
+        lacking, other = (where, f"{reference} has '{expected.units}'") if not units else (reference, f"{where} has "
+                                                                                          f"'{units}'")
+        _log.warning("'%s' has no units in %s (%s): its units are not checked (its values there, %s, lie within %g "
+                     "standard deviations of those of %s, %s)", name, lacking, other, here, UNITLESS_LIMIT_SD,
+                     reference, expected.described())
 

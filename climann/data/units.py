@@ -650,9 +650,9 @@ def convert_variable(
     reference_method : str, optional
         The ``cell_methods`` of the reference's values (their time part is read).
     values_checked : bool
-        Whether the caller compares the variable's values with the reference's when it has no
-        units and the reference has (:func:`climann.data.unitless_values.check_unitless_values`,
-        which refuses or warns): then it is returned without the warning.
+        Whether the caller compares the variable's values with the reference's when only one
+        of them has units (:func:`climann.data.unitless_values.check_unitless_values`, which
+        refuses or warns): then it is returned without the warning.
 
     Returns
     -------
@@ -672,8 +672,8 @@ def convert_variable(
     units = variable.attrs.get("units")
     if not _present(units) and not _present(to):
         return variable
-    if not _present(units) and values_checked:
-        return variable
+    if values_checked and (not _present(units) or not _present(to)):
+        return variable  # its values are compared with the reference's instead
     if not _present(units) or not _present(to):
         missing, other = (where, f"{reference} has '{to}'") if _present(to) else (reference, f"{where} has '{units}'")
         _log.warning("'%s' has no units in %s (%s): its units are not checked", name, missing, other)

@@ -395,25 +395,29 @@ def open_selected(
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
                      **(cell_methods or {})}
-    # training: a val or test block's variable without units is compared with the train block's values
-    # (read only then), as new data with a model's: a K block beside degC train files was scored as it stood
-    with_units = () if units else tuple(name for name in data_variable_names(first)
-                                        if str(first[name].attrs.get("units", "")).strip())
+    # training: a val or test block's variable whose units only it or the train block gives is compared with
+    # the train block's values (read only then), as new data with a model's: a K block beside degC train files
+    # was scored as it stood
+    compared = () if units else tuple(data_variable_names(first))
     parts = [first]
     for name in SPLIT_NAMES[1:]:
         files = (*data.paths, *data.split_files[name])
         part = _open_subset(unstrided, files, first_units, reference=f"the {SPLIT_NAMES[0]} block" if not units
-                            else model, cell_methods=first_methods, renames=renames, units_checked=with_units)
-        lacking = [variable for variable in with_units if variable in part.data_vars
-                   and not str(part[variable].attrs.get("units", "")).strip()]
-        if lacking:
-            check_unitless_values(part, checked_values(first, lacking), where=_files_text(files),
+                            else model, cell_methods=first_methods, renames=renames, units_checked=compared)
+        one_sided = [variable for variable in compared if variable in part.data_vars
+                     and bool(_units_of(first[variable])) != bool(_units_of(part[variable]))]
+        if one_sided:
+            check_unitless_values(part, checked_values(first, one_sided), where=_files_text(files),
                                   reference=f"the {SPLIT_NAMES[0]} block")
         parts.append(part)
     renames.check_applied(at_last=True)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
     return subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources), grid_stride=data.grid_stride)
+
+
+def _units_of(variable: xr.DataArray) -> str:
+    return str(variable.attrs.get("units", "")).strip()
 
 
 def _files_text(files: tuple[str, ...]) -> str:

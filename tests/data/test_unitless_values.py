@@ -118,7 +118,8 @@ def test_checked_values_are_the_mean_sd_and_range_of_the_steps_checked():
     dataset = xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "K"}),
                           "bare": (("time", "lat", "lon"), values)}, coords={"time": times})
     described = checked_values(dataset, ["tas", "bare", "absent"])
-    assert list(described) == ["tas"]  # without units or absent: nothing to compare with
+    assert list(described) == ["tas", "bare"]  # absent: nothing to compare with
+    assert described["bare"].units == "" and described["bare"].mean == described["tas"].mean
     steps = np.unique(np.linspace(0, 29, 24).round().astype(int))
     chosen = values[steps]
     expected = TrainingValues(float(np.nanmean(chosen)), float(np.nanstd(chosen)), "K", float(np.nanmin(chosen)),
@@ -127,3 +128,44 @@ def test_checked_values_are_the_mean_sd_and_range_of_the_steps_checked():
     assert got.units == "K"
     np.testing.assert_allclose([got.mean, got.std, got.minimum, got.maximum],
                                [expected.mean, expected.std, expected.minimum, expected.maximum], rtol=1e-12)
+
+
+def test_new_data_in_kelvin_for_a_model_trained_without_units_on_celsius_are_refused(tmp_path):
+    """The other way round: the training data had no units (SST in degC as numbers), the new data
+    say K. Nothing can convert them (climann does not know what it was trained in), and they lie
+    32 training standard deviations away: refused, not scored as they stand."""
+    kelvin = CELSIUS.astype(np.float64) + 273.15
+    mean, distance = kelvin.mean(), abs(kelvin.mean() - 14.22) / 8.726
+    dataset = _dataset(kelvin.astype(np.float32), {"units": "K"})
+    training = {"tos": TrainingValues(14.22, 8.726, "", -4.8, 32.6)}
+    with pytest.raises(ClimannError) as raised:
+        check_unitless_values(dataset, training, where="sst_K.nc", reference="the model's training data")
+    assert str(raised.value) == (
+        f"'tos' is in 'K' in sst_K.nc but has no units in the model's training data, and its values there "
+        f"({kelvin.min():.4g}…{kelvin.max():.4g}, mean {mean:.4g}) lie {distance:.0f} standard deviations from those "
+        "of the model's training data (mean 14.22, sd 8.726, -4.8…32.6): they are likely in another unit than the "
+        "model's training data's, which climann cannot convert to without knowing it; give 'tos' in the unit the "
+        "model's training data was in, or train again on data whose units are set"
+    )
+
+
+def test_new_data_with_units_near_training_values_without_units_keep_the_warning_with_the_comparison(caplog):
+    dataset = _dataset(CELSIUS, {"units": "degC"})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        check_unitless_values(dataset, {"tos": TrainingValues(14.22, 8.726, "", -4.8, 32.6)}, where="sst.nc",
+                              reference="the model's training data")
+    values = CELSIUS.astype(np.float64)
+    assert caplog.messages == [
+        "'tos' has no units in the model's training data (sst.nc has 'degC'): its units are not checked (its values "
+        f"there, {values.min():.4g}…{values.max():.4g}, mean {values.mean():.4g}, lie within 10 standard deviations "
+        "of those of the model's training data, mean 14.22, sd 8.726, -4.8…32.6)"
+    ]
+
+
+def test_convert_dataset_leaves_the_warning_to_the_check_when_the_reference_lacks_the_units(caplog):
+    dataset = _dataset(CELSIUS, {"units": "degC"}).assign(uas=_dataset(CELSIUS, {"units": "m s-1"}, "uas")["uas"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        kept = convert_dataset(dataset, {"tos": "", "uas": ""}, where="new.nc", reference="the model",
+                               values_checked=("tos",))
+    assert "'tos'" not in caplog.text and "'uas' has no units in the model (new.nc has 'm s-1')" in caplog.text
+    np.testing.assert_array_equal(kept["tos"].values, CELSIUS)

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import re
 
 import numpy as np
 import pytest
@@ -595,6 +596,35 @@ def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path
     assert "lie within 10 standard deviations of those of the model's training data, mean " in line
     with xr.open_dataset(tmp_path / "out.nc") as predictions:
         np.testing.assert_array_equal(predictions["tas_pred"].values, reference["tas_pred"].values)
+
+
+def test_kelvin_for_a_run_trained_on_celsius_without_units_exits_2(tmp_path, capfd, monkeypatch):
+    """A run trained on numbers without units (degC values), given new data that say K: nothing can
+    convert them, and predict and evaluate used to score them as they stood with only a warning."""
+    from tests.console import run_main
+
+    with xr.open_dataset(_write_temperatures(tmp_path / "c.nc", "degC", "degC"), decode_times=TIME) as celsius:
+        bare = celsius.load()
+    for name in ("tas", "ts"):
+        bare[name].attrs.pop("units")
+    bare.to_netcdf(tmp_path / "bare_c.nc")
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "bare_c.nc")], "target": "tas", "predictors": ["ts"], "features": ["lat"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    kelvin = _write_temperatures(tmp_path / "k.nc", "K", "K")
+    for command in (["predict", str(run_dir), "--data", str(kelvin), "--out", str(tmp_path / "o.nc")],
+                    ["evaluate", str(run_dir), "--data", str(kelvin), "--out", str(tmp_path / "ev")]):
+        result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 2, result.stderr
+        line = result.stderr.strip().splitlines()[-1]
+        assert re.fullmatch(r"climann: error: '(tas|ts)' is in 'K' in k\.nc but has no units in the model's training "
+                            r"data, and its values there \(.*\) lie \d+ standard deviations from those of the model's "
+                            r"training data \(mean .*\): they are likely in another unit than the model's training "
+                            r"data's, which climann cannot convert to without knowing it; give '(tas|ts)' in the unit "
+                            r"the model's training data was in, or train again on data whose units are set", line), line
+    assert not (tmp_path / "o.nc").exists() and not (tmp_path / "ev").exists()
 
 
 def _training_block(run_dir, path, name) -> np.ndarray:

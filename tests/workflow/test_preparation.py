@@ -922,6 +922,24 @@ def test_a_test_block_without_units_far_from_the_train_block_is_refused(scenario
     assert f"ncatted -a units,tas,o,c,UNITS {celsius}" in message and "\n" not in message
 
 
+def test_a_test_block_with_units_far_from_a_train_block_without_them_is_refused(scenarios, tmp_path):
+    """The other way round: train files in degC without units, a test block in K that says so. Nothing
+    converts it (the train block's unit is unknown) and it was scored as it stood with a warning; its mean
+    lies far more than 10 of the train block's standard deviations away, so it is refused."""
+    celsius = _without_units(scenarios["hist"], tmp_path / "hist_celsius.nc", shift=-273.15)
+    config = resolve_inputs(split_config({**scenarios, "hist": celsius}))
+    with xr.open_dataset(celsius) as train, xr.open_dataset(scenarios["ssp5"]) as test:
+        assert "units" not in train["tas"].attrs and test["tas"].attrs["units"] == "K"
+        distance = abs(float(test["tas"].mean()) - float(train["tas"].mean())) / float(train["tas"].std())
+    assert distance > 10
+    with pytest.raises(ClimannError) as error:
+        prepare_data(config)
+    message = str(error.value)
+    assert message.startswith(f"'tas' is in 'K' in {scenarios['ssp2'].name} but has no units in the train block, "
+                              "and its values there (")
+    assert "give 'tas' in the unit the train block was in, or train again on data whose units are set" in message
+
+
 def test_a_test_block_without_units_near_the_train_block_is_warned_about_and_used(scenarios, tmp_path, caplog):
     kelvin = _without_units(scenarios["ssp5"], tmp_path / "ssp5_bare.nc")
     config = resolve_inputs(split_config({**scenarios, "ssp5": kelvin}))
