@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
+import cf_xarray  # registers the ``.cf`` accessor
+import cf_xarray.options
 import dask
 import numpy as np
 import xarray as xr
@@ -95,15 +96,19 @@ def _holds_cftime(variable: xr.Variable) -> bool:
 def _metadata_key(dataset: xr.Dataset) -> tuple:
     """Everything :func:`find_coordinate` and cf_xarray read to find a dataset's coordinates:
     each variable's name, whether it is a coordinate and an index, its dimensions, type,
-    attributes and ``coordinates`` encoding (for a 1-D coordinate of objects, whether it holds
-    dates), and the dataset's own ``coordinates``; never its values."""
+    attributes, ``coordinates`` encoding and pint units (for a 1-D coordinate of objects,
+    whether it holds dates), the dataset's own ``coordinates`` attribute and encoding as
+    given (cf_xarray splits them on spaces only; an empty attribute hides the encoding), and
+    cf_xarray's ``custom_criteria`` option; never values."""
     coordinates, indexes = set(dataset.coords), set(dataset.xindexes)
     return (
-        tuple(str(dataset.attrs.get("coordinates", "")).split()),
-        tuple(str(dataset.encoding.get("coordinates", "")).split()),
+        repr(cf_xarray.options.OPTIONS["custom_criteria"]),
+        tuple(("coordinates" in where, _attribute_key(where.get("coordinates")))
+              for where in (dataset.attrs, dataset.encoding)),
         tuple((name, name in coordinates, name in indexes, variable.dims, variable.dtype.str,
                tuple((key, _attribute_key(value)) for key, value in variable.attrs.items()),
                str(variable.encoding.get("coordinates", "")),
+               _attribute_key(getattr(getattr(variable, "_data", None), "units", None)),  # pint units
                variable.dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
               for name, variable in dataset.variables.items()),
     )

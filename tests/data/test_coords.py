@@ -160,6 +160,39 @@ def test_a_coordinate_of_dates_is_a_time_and_one_of_text_with_the_same_metadata_
     assert find_coordinate(with_dates, "time") == "when"
 
 
+@pytest.mark.parametrize("order", [("lat\tlon", "lat lon"), ("lat lon", "lat\tlon")], ids=["tab-first", "space-first"])
+def test_the_datasets_coordinates_attribute_is_read_as_cf_xarray_reads_it_whatever_was_asked_before(order):
+    """cf_xarray splits a dataset's ``coordinates`` on spaces only (cache15 F1): a tab-separated
+    attribute names no coordinate it knows, a space-separated one the 2-D pair; each answer must
+    be the one a fresh process gives, in either order."""
+    def curvilinear(attribute):
+        lat = np.array([[0.0, 1.0], [2.0, 3.0]])
+        dataset = xr.Dataset({"tas": (("y", "x"), lat)},
+                             coords={"lat": (("y", "x"), lat, {"units": "degrees_north"}),
+                                     "lon": (("y", "x"), lat + 10.0, {"units": "degrees_east"})})
+        dataset.attrs["coordinates"] = attribute
+        return dataset
+
+    for attribute in order:
+        if "\t" in attribute:
+            with pytest.raises(ClimannError, match="no latitude coordinate found"):
+                find_coordinate(curvilinear(attribute), "latitude")
+        else:
+            assert find_coordinate(curvilinear(attribute), "latitude") == "y"
+
+
+def test_cf_xarrays_custom_criteria_are_in_force_only_while_they_are_set():
+    """A criterion set with ``cf_xarray.set_options`` finds a coordinate; once it is unset, the
+    same dataset has none (cache15 F2)."""
+    import cf_xarray
+
+    row = xr.Dataset(coords={"row": ("row", [0.0, 1.0], {"long_name": "grid latitude in degrees"})})
+    with cf_xarray.set_options(custom_criteria={"latitude": {"long_name": "grid latitude.*"}}):
+        assert find_coordinate(row, "latitude") == "row"
+    with pytest.raises(ClimannError, match="no latitude coordinate found"):
+        find_coordinate(row, "latitude")
+
+
 def _rotated_pole_dataset():
     rlat, rlon = np.array([-1.0, 0.0, 1.0]), np.array([-2.0, 0.0, 2.0, 4.0])
     true_lat = 40.0 + rlat[:, None] + 0.1 * rlon[None, :]
