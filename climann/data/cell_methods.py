@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CellMethod", "parse_cell_methods", "time_cell_method", "with_time_method"]
+__all__ = ["CellMethod", "over_each_cell", "parse_cell_methods", "time_cell_method", "with_time_method",
+           "without_time_entries"]
 
 _COMMENT = re.compile(r"\([^)]*\)")
 _NAME = re.compile(r"(\S+?)\s*:(?=\s|$)")
@@ -138,3 +139,46 @@ def with_time_method(text: str, old: str, new: str, time_name: str = "time") -> 
     names = "|".join(map(re.escape, dict.fromkeys(["time", time_name])))
     entry = re.compile(rf"((?:^|\s)(?:[^\s:()]+:\s+)*(?:{names}):\s+(?:[^\s:()]+:\s+)*){re.escape(old)}(?=\s|\(|$)")
     return entry.sub(lambda found: found.group(1) + new, str(text))
+
+
+#: Methods that, applied within the days (or hours …) of a cell and then over those days, are
+#: the same method over the whole cell: a sum of sums is the sum, a maximum of maxima the
+#: maximum; a mean of daily means the mean (days of equal length).
+_SAME_OVER_PARTS = ("sum", "mean", "maximum", "minimum")
+_WITHIN_OVER = re.compile(r"time: (?P<method>\w+) within (?P<part>\w+) time: (?P=method) over (?P=part)")
+
+
+def over_each_cell(time_method: str | None) -> str | None:
+    """A time part (:func:`time_cell_method`) of a variable on ordinary time cells, as the
+    method over each whole cell: ``"time: sum within days time: sum over days"`` is
+    ``"time: sum"``.
+
+    CF 1.8 section 7.4 gives ``within``/``over`` to climatological statistics, on a time axis
+    with a ``climatology`` attribute; Daymet v4 (ORNL DAAC) writes the same two entries on its
+    monthly and annual totals (``prcp``: ``area: mean time: sum within days time: sum over
+    days``), whose time cells are ordinary months: the daily totals summed over the days of the
+    month, the monthly total. For ``sum``, ``mean``, ``maximum`` and ``minimum`` the method
+    within the parts then over them is the method over the cell; other pairs (the mean of
+    daily maxima, ``time: maximum within days time: mean over days``) are left as they are.
+    Call it only for variables whose time axis is no climatology.
+
+    Examples
+    --------
+    >>> over_each_cell("time: sum within days time: sum over days")
+    'time: sum'
+    >>> over_each_cell("time: maximum within days time: mean over days")
+    'time: maximum within days time: mean over days'
+    """
+    if time_method is None:
+        return None
+    found = _WITHIN_OVER.fullmatch(time_method)
+    if found is None or found["method"] not in _SAME_OVER_PARTS:
+        return time_method
+    return f"time: {found['method']}"
+
+
+def without_time_entries(text: str | None, time_name: str = "time") -> str:
+    """The ``cell_methods`` attribute's entries over other axes than time (``"area: mean"``),
+    comments left out: what an advice that states the time method afresh keeps."""
+    return " ".join(str(entry) for entry in parse_cell_methods(str(text or ""))
+                    if not {"time", time_name} & set(entry.names))

@@ -772,14 +772,17 @@ def _cell_lengths(
         If the amount's side is not a total over each cell (``time: sum``, CF 1.8 section
         7.3), the rate's is not a mean (or unmarked), or the cells' lengths are unknown.
     """
-    from climann.data.cell_methods import time_cell_method
+    from climann.data.cell_methods import over_each_cell, time_cell_method, without_time_entries
     from climann.data.time_cells import cell_lengths
 
     units, dim = variable.attrs.get("units"), _time_dim(variable)
     own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
+    if dim is not None and "climatology" not in variable[dim].attrs:
+        own = over_each_cell(own)  # Daymet's "time: sum within days time: sum over days" on months: their sum
     files = _fixed_copy(variable, where)
     if found.per_cell < 0 and own != "time: sum":
-        marked = " ".join(filter(None, (variable.attrs.get("cell_methods"), "time: sum")))
+        marked = " ".join(filter(None, (without_time_entries(variable.attrs.get("cell_methods"), dim or "time"),
+                                        "time: sum")))
         raise ClimannError(
             f"'{name}' is in '{units}' in {where}, an amount that does not say the period it is over, but in '{to}', a "
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "

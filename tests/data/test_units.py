@@ -528,6 +528,39 @@ def test_an_amount_and_a_rate_that_are_not_totals_over_cells_are_refused(units, 
     assert "\n" not in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("methods", "expected"),
+    [pytest.param("area: mean time: sum within days time: sum over days", "area: mean time: mean within days time: "
+                  "mean over days", id="daymet-monthly-totals"),
+     pytest.param("time: sum", "time: mean", id="one-entry")],
+)
+def test_daymets_sums_within_and_over_days_of_ordinary_months_are_monthly_totals(methods, expected):
+    """Daymet v4's monthly totals say ``time: sum within days time: sum over days`` on months that
+    are no climatology (break15 F2): the sum of the daily totals over the month, converted to a rate
+    by each month's days as a plain ``time: sum`` is (by hand: total ÷ days)."""
+    bounds = [((2000, 1, 1), (2000, 2, 1)), ((2000, 2, 1), (2000, 3, 1)), ((2000, 3, 1), (2000, 4, 1))]
+    variable, time_bounds = _cells([62.0, 58.0, 31.0], "mm", bounds, methods=methods, calendar="standard")
+    rates = convert_variable(variable, "mm day-1", name="prcp", where="daymet.nc", reference="the model",
+                             time_bounds=time_bounds, reference_method="time: mean")
+    np.testing.assert_allclose(rates.values, [62.0 / 31, 58.0 / 29, 31.0 / 31], rtol=1e-6)
+    assert rates.attrs["cell_methods"].endswith(expected)
+
+
+def test_sums_within_and_over_days_on_a_climatology_are_not_read_as_totals():
+    """On a climatological time axis (a ``climatology`` attribute, CF 7.4) the same entries mean a
+    statistic over years, not the total over each cell: refused as before, and the advice states the
+    time method afresh instead of appending a third entry (the appended form could never pass)."""
+    bounds = [((2000, 1, 1), (2000, 2, 1)), ((2000, 2, 1), (2000, 3, 1))]
+    variable, time_bounds = _cells([62.0, 58.0], "mm", bounds, calendar="standard",
+                                   methods="area: mean time: sum within days time: sum over days")
+    variable["time"].attrs["climatology"] = "climatology_bounds"
+    with pytest.raises(ClimannError, match=r"\(it says time: sum within days time: sum over days\); if the values "
+                                           r"are totals over each time step .*say so \(ncatted -a cell_methods,prcp,o,"
+                                           r"c,'area: mean time: sum' new.nc new_fixed.nc\)"):
+        convert_variable(variable, "mm day-1", name="prcp", where="new.nc", reference="the model",
+                         time_bounds=time_bounds, reference_method="time: mean")
+
+
 def test_totals_over_cells_of_unknown_length_are_refused_with_the_way_to_add_bounds():
     bounds = [((2001, 1, 1), (2001, 1, 2)), ((2001, 1, 2), (2001, 1, 4)), ((2001, 1, 9), (2001, 1, 10))]
     irregular, _ = _cells([1.0, 2.0, 3.0], "mm", bounds, stamps=[(2001, 1, 1, 12), (2001, 1, 3), (2001, 1, 9, 12)])
