@@ -15,9 +15,10 @@ to the target when
 - its CF ``standard_name`` ends with a standard name modifier of CF Appendix C that
   describes another quantity's values: ``number_of_observations``, ``standard_error``,
   ``detection_minimum``, ``status_flag``; or
-- its ``long_name`` or ``description`` counts stations or observations ("number of
-  stations", "number of observations", "station count", "observation count") or is an
-  error estimate ("error standard deviation", "standard error", "uncertainty").
+- its ``long_name``, ``description`` or ``var_desc`` (NOAA PSL's) counts stations, gauges
+  or observations ("number of stations", "number of gauges", "station count", "count of
+  observations", …: GPCC's ``numgauge``, "GPCC Number of Gauges") or is an error estimate
+  ("error standard deviation", "standard error", "uncertainty").
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detectio
 
 #: Phrases of a long_name or description that make a variable a count of the data's support
 #: or an estimate of its error (lower case, words separated by single spaces).
-DESCRIPTION_PHRASES = ("number of stations", "number of observations", "station count", "observation count",
-                       "error standard deviation", "standard error", "uncertainty")
+DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number of gauges", "station count",
+                       "observation count", "gauge count", "count of stations", "count of observations",
+                       "count of gauges", "error standard deviation", "standard error", "uncertainty")
 
 
 def _words(text: object) -> str:
@@ -57,7 +59,7 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
     standard_name = str(variable.attrs.get("standard_name", ""))
     if any(standard_name.split()[-1:] == [modifier] for modifier in STANDARD_NAME_MODIFIERS):
         return f"its standard_name '{standard_name}'"
-    for key in ("long_name", "description"):
+    for key in ("long_name", "description", "var_desc"):
         text = variable.attrs.get(key)
         if text is not None and any(phrase in _words(text) for phrase in DESCRIPTION_PHRASES):
             return f"its {key} '{text}'"

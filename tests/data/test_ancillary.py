@@ -43,6 +43,9 @@ def _variable(name, **attrs):
     pytest.param(_variable("n", standard_name="air_temperature number_of_observations"),
                  "its standard_name 'air_temperature number_of_observations'", id="cf-modifier"),
     pytest.param(_variable("quality"), "tas's ancillary_variables name it", id="cf-ancillary-variables"),
+    pytest.param(_variable("numgauge", long_name="GPCC Number of Gauges", units="gauges"),
+                 "its long_name 'GPCC Number of Gauges'", id="gpcc-gauge-count"),
+    pytest.param(_variable("cnt", var_desc="Count of gauges"), "its var_desc 'Count of gauges'", id="psl-var-desc"),
     pytest.param(_variable("cdnc", long_name="Number concentration of cloud droplets"), None, id="physical-number"),
     pytest.param(_variable("sfcWind", standard_name="wind_speed"), None, id="physical"),
 ])
