@@ -24,9 +24,9 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.shell import input_and_copy
 from climann.data.text_times import text_dates, text_dates_advice
-from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps
+from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_values import (
-    TimeValuesError, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
+    TimeValuesError, beyond_any_date, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
     not_a_series_message, year_zero_message,
 )
 
@@ -144,12 +144,17 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         year_zero = year_zero_message(str(name), values, str(variable.attrs["units"]), calendar)
         if year_zero:
             raise TimeValuesError(year_zero)
-        if not np.all(np.isfinite(values)):
-            steps = neighbour_steps(values)
-            valid = xr.Variable(variable.dims, values[steps], {**variable.attrs}, {})
+        far = beyond_any_date(values, unit_seconds(str(variable.attrs["units"]), calendar))
+        if far.any() or not np.all(np.isfinite(values)):
+            undated = np.where(far, np.nan, values)
+            steps = neighbour_steps(undated)
+            valid = xr.Variable(variable.dims, undated[steps], {**variable.attrs}, {})
             dates = [str(date)[:19].removesuffix(" 00:00:00") for date in self._decode_since(valid, name).values]
             fill = variable.encoding.get("_FillValue", variable.encoding.get("missing_value"))
-            raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], values, dates, fill))
+            first = int(np.flatnonzero(~np.isfinite(undated))[0])
+            stored = (f"{values[first]:g} {variable.attrs['units']}, further from it than any date can lie"
+                      if far[first] else None)
+            raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], undated, dates, fill, stored))
         warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
         if refused:
             raise TimeValuesError(warning)

@@ -106,10 +106,33 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
     return None
 
 
-def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[str], fill: object) -> str:
+#: The largest offset from the reference date, in seconds, that a date can lie at: cftime and
+#: NumPy count time in 64-bit microseconds (2**63 µs, about ±292 000 years).
+LARGEST_OFFSET_SECONDS = 2.0**63 / 1e6
+
+
+def beyond_any_date(values: np.ndarray, seconds_per_unit: float | None) -> np.ndarray:
+    """Which finite time values lie further from their reference date than any date can
+    (:data:`LARGEST_OFFSET_SECONDS`): an unmarked fill such as NEMO's 1e30 seconds, which
+    dates nothing; all False when the units' length is unknown.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (n_time,)
+    seconds_per_unit : float or None
+        Seconds per unit of the ``since`` units (86400 for days).
+    """
+    if seconds_per_unit is None:
+        return np.zeros(values.shape, bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.isfinite(values) & (np.abs(values) * seconds_per_unit >= LARGEST_OFFSET_SECONDS)
+
+
+def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[str], fill: object,
+                           stored: str | None = None) -> str:
     """One line for a time axis with steps that have no value (NaN after the fill value was
-    masked), naming the first such step, its neighbours' ``dates`` and the ``ncks`` line that
-    keeps the other steps.
+    masked, or a value :func:`beyond_any_date`), naming the first such step, its neighbours'
+    ``dates`` and the ``ncks`` line that keeps the other steps.
 
     Parameters
     ----------
@@ -121,10 +144,12 @@ def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[
         The dates of the neighbours of the first missing step (one or two), as text.
     fill : object
         The variable's ``_FillValue`` or ``missing_value``, or None.
+    stored : str, optional
+        What the first such step holds, when it is not the fill value or NaN.
     """
     missing = np.flatnonzero(~np.isfinite(values))
     first = int(missing[0])
-    stored = f"the fill value {fill}" if fill is not None else "NaN"
+    stored = stored or (f"the fill value {fill}" if fill is not None else "NaN")
     where = "after" if first == values.size - 1 else "before" if first == 0 else "between"
     around = f", {where} {' and '.join(dates)}" if dates else ""
     if missing.size > 1:

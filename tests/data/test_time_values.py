@@ -72,6 +72,28 @@ def test_a_step_without_a_time_value_is_refused_naming_it_its_neighbours_and_the
     )
 
 
+@pytest.mark.parametrize(("units", "huge"), [("seconds since 1900-01-01", 1e30), ("days since 1990-01-01", 1e9)],
+                         ids=["nemo-1e30-seconds", "1e9-days"])
+def test_a_stamp_further_from_its_reference_than_any_date_is_refused_as_one_without_a_date(tmp_path, monkeypatch,
+                                                                                          units, huge):
+    """NEMO writes 1e30 into an unwritten time_centered without a fill attribute: more than 2**63
+    microseconds (about 292 000 years) from the reference, which no calendar dates; it was an
+    "unexpected error: OverflowError" (cache15 F4). 1e9 days (2.7 million years) likewise."""
+    monkeypatch.chdir(tmp_path)
+    day = {"seconds since 1900-01-01": 86400.0, "days since 1990-01-01": 1.0}[units]
+    start = 0.0 if units.startswith("days") else 90 * 365.25 * 86400
+    values = start + _monthly_days(6) * day
+    values[2] = huge
+    path = _write(tmp_path / "huge.nc", values, units=units)
+    assert abs(huge) * (86400.0 / day) >= 2.0**63 / 1e6  # beyond 64-bit microseconds, by hand
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value).startswith(
+        f"huge.nc: time step 2 (counting from 0) of 'time' has no date ({huge:g} {units}, further from it than any "
+        "date can lie), between ")
+    assert "`ncks -d time,0,1 -d time,3, huge.nc huge_fixed.nc`" in str(error.value)
+
+
 def test_several_missing_stamps_are_counted_and_all_left_out_of_the_way_out(tmp_path):
     values = _monthly_days(12)
     values[[3, 4, 9]] = np.nan
