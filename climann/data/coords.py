@@ -99,7 +99,9 @@ def _metadata_key(dataset: xr.Dataset) -> tuple:
     attributes, ``coordinates`` encoding and pint units (for a 1-D coordinate of objects,
     whether it holds dates), the dataset's own ``coordinates`` attribute and encoding as
     given (cf_xarray splits them on spaces only; an empty attribute hides the encoding), and
-    cf_xarray's ``custom_criteria`` option; never values."""
+    cf_xarray's ``custom_criteria`` option. Of the values, only the first of each 1-D
+    coordinate of objects is read (from its file when it is lazy), as cf_xarray's guess reads
+    it."""
     coordinates, indexes = set(dataset.coords), set(dataset.xindexes)
     return (
         repr(cf_xarray.options.OPTIONS["custom_criteria"]),
