@@ -56,15 +56,19 @@ def _note(message: str) -> None:
 def geographic_kind(name: str, variable: xr.DataArray) -> str | None:
     """``latitude``, ``longitude`` or None: by CF ``standard_name``, by units (northward,
     eastward, southward or westward spellings), or, for a variable in another angle unit
-    (``radian``), by a name of :data:`~climann.data.coords.BARE_NAMES`."""
+    (``radian``), by a name of :data:`~climann.data.coords.BARE_NAMES` or one that starts
+    with one of its short forms (MPAS's ``latCell``/``lonCell`` in radians)."""
     units = str(variable.attrs.get("units", "")).strip()
     for kind in CF_UNITS:
         if variable.attrs.get("standard_name") == kind:
             return kind
         if units in coordinate_criteria[kind]["units"] or units in REVERSED_UNITS[kind]:
             return kind
-    if name.lower() in BARE_NAMES and _angle_scale(units) not in (None, 1.0):
-        return BARE_NAMES[name.lower()]
+    lowered = name.lower()
+    kind = BARE_NAMES.get(lowered) or next((BARE_NAMES[short] for short in ("lat", "lon") if lowered.startswith(short)
+                                            and not lowered.startswith("long_")), None)
+    if kind is not None and _angle_scale(units) not in (None, 1.0):
+        return kind
     return None
 
 
@@ -125,9 +129,27 @@ def _geographic_variables(dataset: xr.Dataset) -> dict[str, str]:
     return found
 
 
+def _healpix(dataset: xr.Dataset, where: str) -> None:
+    """Refuse a HEALPix grid (a grid mapping ``healpix``, as the WCRP/easy.gems HEALPix files
+    write: the cells numbered on one dimension, their positions implied by ``healpix_nside``
+    and ``healpix_order``, no latitude or longitude variables)."""
+    for name, variable in dataset.variables.items():
+        if str(variable.attrs.get("grid_mapping_name", "")).strip().lower() == "healpix":
+            nside, order = variable.attrs.get("healpix_nside"), variable.attrs.get("healpix_order")
+            said = ", ".join(str(part) for part in (f"nside {nside}" if nside is not None else None, order) if part)
+            raise ClimannError(
+                f"{where}: the grid is HEALPix (grid mapping '{name}'{f': {said}' if said else ''}), its cells "
+                "numbered on one dimension with no latitude or longitude, and climann needs a latitude-longitude, "
+                "rotated, projected or curvilinear grid; remap the file to one first (e.g. with healpy or easygems, "
+                "or CDO 2.4 or later, which reads HEALPix grids)"
+            )
+
+
 def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:
     """Refuse latitude and longitude that share their one dimension (ICON's ``clat(ncells)``,
-    FESOM's ``lat(nod2)``), when data variables lie on that dimension."""
+    FESOM's ``lat(nod2)``, MPAS's ``latCell(nCells)``), when data variables lie on that
+    dimension, and a HEALPix grid (:func:`_healpix`)."""
+    _healpix(dataset, where)
     on_dims: dict[str, dict[str, str]] = {}
     for name, kind in found.items():
         if dataset[name].ndim == 1:

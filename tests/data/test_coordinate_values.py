@@ -159,9 +159,10 @@ def test_1d_latitude_and_longitude_without_a_coordinates_link_are_the_axes(tmp_p
     [pytest.param("ncells", ("clat", "clon"), "radian", id="icon"),
      pytest.param("nod2", ("lat", "lon"), "degrees", id="fesom")],
 )
-def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, units):
+def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, units, standard_names=True):
     rng = np.random.default_rng(0)
-    attrs = [{"standard_name": kind, "units": units} for kind in ("latitude", "longitude")]
+    attrs = [{"standard_name": kind, "units": units} if standard_names else {"units": units}
+             for kind in ("latitude", "longitude")]
     xr.Dataset(
         {"tas": (("time", dim), rng.normal(size=(2, 5)), {"units": "K", "coordinates": " ".join(names)})},
         coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
@@ -172,6 +173,37 @@ def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, 
     assert "select" not in str(error.value)
     # the command names the file and a copy beside it, to be pasted as printed
     assert f"`cdo remapcon,r360x180 {tmp_path}/u.nc {tmp_path}/u_remapped.nc`" in str(error.value)
+
+
+def test_mpas_cells_in_radians_without_standard_names_are_an_unstructured_grid(tmp_path):
+    """MPAS's latCell/lonCell(nCells) in radians, with no standard_name: was 'no latitude coordinate
+    found' (break15), now the unstructured grid's refusal with its remap."""
+    test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, "nCells", ("latCell", "lonCell"), "radians",
+                                                          standard_names=False)
+
+
+def test_a_healpix_grid_is_refused_naming_it_and_the_way_out(tmp_path):
+    """A HEALPix file as the WCRP/easy.gems ones are written: cells on one dimension, a ``healpix``
+    grid mapping, no latitude or longitude (break15: 'no latitude coordinate found')."""
+    crs = xr.DataArray(0, attrs={"grid_mapping_name": "healpix", "healpix_nside": 4, "healpix_order": "nest"})
+    xr.Dataset({"tas": (("time", "cell"), np.zeros((2, 192)), {"units": "K", "grid_mapping": "crs"}), "crs": crs},
+               coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"})}).to_netcdf(tmp_path / "hp.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "hp.nc"])
+    assert str(error.value).startswith("hp.nc: the grid is HEALPix (grid mapping 'crs': nside 4, nest), its cells "
+                                       "numbered on one dimension with no latitude or longitude")
+    assert "remap the file to one first" in str(error.value)
+
+
+def test_a_variable_named_like_a_latitude_in_other_units_is_no_latitude():
+    """The names read for radians are read for angles only: a 'longwave' flux or a 'latent' heat
+    in W m-2 stays a variable."""
+    from climann.data.coordinate_values import geographic_kind
+
+    for name in ("longwave", "latent_heat", "lon_flux"):
+        assert geographic_kind(name, xr.DataArray(0.0, attrs={"units": "W m-2"})) is None
+    assert geographic_kind("latCell", xr.DataArray(0.0, attrs={"units": "radians"})) == "latitude"
+    assert geographic_kind("lonVertex", xr.DataArray(0.0, attrs={"units": "rad"})) == "longitude"
 
 
 def test_radians_without_a_standard_name_are_known_by_the_name(tmp_path):
