@@ -67,6 +67,9 @@ _log = logging.getLogger(__name__)
 #: - -9999, -99999, -999: observation products (GHCN, station series);
 #: - -999.9: NOAA NCEI's ERSST, whose ASCII Readme's reader writes -999.9 where a value is
 #:   missing (ncei.noaa.gov/pub/data/cmb/ersst/v5/ascii/Readme);
+#: - -99.9: APHRODITE's missing value (its daily gridded precipitation, "-99.9: missing",
+#:   over the sea), left without an attribute by conversions of its binary files;
+#: - -99: a missing value of station series and Fortran-era products (break13 F1);
 #: - -1e34: Ferret's and PyFerret's missing value flag -1.E+34 (Ferret User's Guide, chapter 3,
 #:   "Missing value flags"), written into model output with no attribute (ferret_users 2013,
 #:   msg00420);
@@ -87,6 +90,8 @@ USUAL_FILL_VALUES = {
     -99999.0: "observation products' missing value",
     -999.0: "observation products' missing value",
     -999.9: "ERSST's missing value",
+    -99.9: "APHRODITE's missing value",
+    -99.0: "a missing value of station and Fortran-era products",
     -1e34: "Ferret's missing value flag",
     -1e30: "HadISST's and CRUTEM's fill value",
     1e30: "the IRI Data Library's missing value",

@@ -55,6 +55,9 @@ def _warnings(caplog, dataset, names, **where):
         # break13 F1: these were trained on as data (test MSE 1.8e4 for -999.9, 1.1e66 for -1e34)
         pytest.param(-999.9, "f4", "-999.9", "f", "ERSST's missing value", id="ERSST-999.9"),
         pytest.param(-999.9, "f8", "-999.9", "d", "ERSST's missing value", id="ERSST-999.9-double"),
+        # break15 F5: APHRODITE's sea, trained and scored on as -99.9 mm/day of rain
+        pytest.param(-99.9, "f4", "-99.9", "f", "APHRODITE's missing value", id="APHRODITE-99.9"),
+        pytest.param(-99.0, "f8", "-99", "d", "a missing value of station and Fortran-era products", id="-99-double"),
         pytest.param(-1e34, "f4", "-1e+34", "f", "Ferret's missing value flag", id="Ferret-1e34"),
         pytest.param(-1e30, "f4", "-1e+30", "f", "HadISST's and CRUTEM's fill value", id="HadISST-1e30"),
         pytest.param(1e30, "f4", "1e+30", "f", "the IRI Data Library's missing value", id="IRI-1e30"),
