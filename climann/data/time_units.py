@@ -26,8 +26,8 @@ from climann.data.shell import input_and_copy
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_values import (
-    TimeValuesError, beyond_any_date, early_reference_problem, is_time_axis, missing_stamps_message, neighbour_steps,
-    not_a_series_message, year_zero_message,
+    TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
+    missing_stamps_message, neighbour_steps, not_a_series_message, year_zero_message,
 )
 
 #: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
@@ -160,6 +160,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
             raise TimeValuesError(warning)
         variable, stored = self._on_stored_grid(variable, name, values, calendar)
         decoded = self._decode_since(variable, name)
+        by_hour = hours_of_monthly_means_message(str(name), decoded.values)
+        if by_hour:
+            raise TimeValuesError(by_hour)
         notes = [note for note in (warning, stored.get(TIME_WARNING_KEY)) if note]
         if notes:
             decoded.encoding[TIME_WARNING_KEY] = "; ".join(notes)

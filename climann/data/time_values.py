@@ -27,7 +27,10 @@ calendar as ISO 8601 counts it (cftime's ``proleptic_gregorian``), the calendar 
 A climatology (CF §7.4: a ``climatology`` attribute on the time axis naming its climatology
 bounds, e.g. 12 months averaged over 1990-2019) holds climatological months or seasons, not a
 series of years, and calendar ``none`` (CF: no calendar, e.g. an idealised perpetual run)
-makes the values no dates: both are refused in one line saying what to give instead.
+makes the values no dates: both are refused in one line saying what to give instead. So are
+monthly means by hour of day (ERA5's "monthly averaged reanalysis by hour of day": the 24
+hours stamped on the first of each month, :func:`hours_of_monthly_means_message`): they read
+as an hourly series with gaps, whose hours are no consecutive steps.
 """
 
 from __future__ import annotations
@@ -356,3 +359,59 @@ def early_reference_problem(name: str, values: np.ndarray, units: str, calendar:
     checked = np.unique(np.linspace(0, values.size - 1, min(values.size, 25)).round().astype(int))
     days = [days_early(float(values[index]), units) for index in checked] or [0.0]
     return early_reference_message(name, units, calendar, proleptic=proleptic, days=days), proleptic
+
+
+def hours_of_monthly_means_message(name: str, dates: Sequence) -> str | None:
+    """One line for a time axis that holds the same times of day on the same day of each month
+    and nothing else: monthly means by hour of day (the CDS's ERA5 ``monthly averaged
+    reanalysis by hour of day``, 00:00 … 23:00 on the first of each month), None otherwise.
+
+    Read as a series they are an hourly axis with gaps: the hours of one month's mean diurnal
+    cycle would be consecutive steps (persistence "the hour before", a climatology per day of
+    year and hour that shifts with leap years), so they are refused with the two ways to a
+    series: one hour of each month (``cdo selhour``) or the mean over the hours (``cdo
+    monmean``).
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    dates : sequence of cftime.datetime or numpy.datetime64, shape (n_time,)
+        Its decoded values.
+    """
+    import pandas as pd
+
+    values = np.asarray(dates)
+    if values.size < 4:
+        return None
+    if np.issubdtype(values.dtype, np.datetime64):
+        stamps = pd.DatetimeIndex(values)
+        fields = zip(stamps.year, stamps.month, stamps.day, stamps.hour, stamps.minute)
+    elif hasattr(values.flat[0], "calendar"):
+        fields = ((value.year, value.month, value.day, value.hour, value.minute) for value in values)
+    else:
+        return None
+    by_month: dict[tuple[int, int], set] = {}
+    for year, month, day, hour, minute in fields:  # stops at the first month that is no such month
+        held = by_month.setdefault((year, month), set())
+        if held and next(iter(held))[0] != day:
+            return None  # two dates in one month: a series (daily, hourly …)
+        if len(by_month) > 1 and len(held) == 0 and len(by_month[list(by_month)[-2]]) < 2:
+            return None  # one time in a month: a monthly (or coarser) series
+        held.add((day, hour, minute))
+    if len(by_month) < 2 or any(len(held) < 2 for held in by_month.values()):
+        return None
+    first_month = min(by_month)
+    day = next(iter(by_month[first_month]))[0]
+    times_of_day = {frozenset((hour, minute) for _, hour, minute in held) for held in by_month.values()}
+    if {next(iter(held))[0] for held in by_month.values()} != {day} or len(times_of_day) != 1:
+        return None  # the same hours on the same day of every month, as the CDS writes them
+    hours = sorted(times_of_day.pop())
+    shown = [f"{hour:02d}:{minute:02d}" for hour, minute in (hours[0], hours[-1])]
+    return (
+        f"{FILE_PLACEHOLDER}: time '{name}' holds {len(hours)} times of day ({shown[0]} to {shown[1]}) on one date of "
+        f"each month ({first_month[0]:04d}-{first_month[1]:02d}-{day:02d} and so on), and nothing between: monthly "
+        "means by hour of day (ERA5's 'monthly averaged reanalysis by hour of day'), whose hours are no consecutive "
+        f"steps of a series; take one hour of each month (e.g. `cdo selhour,12 {COMMAND_FILES_PLACEHOLDER}`) or "
+        f"the monthly mean over the hours (`cdo monmean {COMMAND_FILES_PLACEHOLDER}`)"
+    )

@@ -294,3 +294,40 @@ def test_year_0_bounds_read_before_their_time_are_refused_in_the_same_words(tmp_
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "y0b.nc"])
     assert str(error.value).startswith("y0b.nc: time 'time' counts from 0000-01-01 00:00:00 in the 'standard' calendar")
+
+
+def _hours_on_the_first(n_months: int, hours: range, *, calendar: str = "standard") -> np.ndarray:
+    """Hours since 1990-01-01 of ``hours`` on the first of each of ``n_months`` months."""
+    dates = [cftime.datetime(1990 + k // 12, k % 12 + 1, 1, hour, calendar=calendar)
+             for k in range(n_months) for hour in hours]
+    return np.asarray(cftime.date2num(dates, "hours since 1990-01-01", calendar=calendar), dtype=np.float64)
+
+
+def test_monthly_means_by_hour_of_day_are_refused_with_the_two_ways_to_a_series(tmp_path, monkeypatch):
+    """ERA5's 'monthly averaged reanalysis by hour of day' (00:00 … 23:00 on the first of each
+    month) was read as an hourly series with gaps: persistence 'the hour before', a climatology per
+    day of year and hour (break15 F4)."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "byhour.nc", _hours_on_the_first(4, range(24)), units="hours since 1990-01-01",
+                  calendar="standard")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        "byhour.nc: time 'time' holds 24 times of day (00:00 to 23:00) on one date of each month (1990-01-01 and so "
+        "on), and nothing between: monthly means by hour of day (ERA5's 'monthly averaged reanalysis by hour of "
+        "day'), whose hours are no consecutive steps of a series; take one hour of each month (e.g. `cdo selhour,12 "
+        "byhour.nc byhour_fixed.nc`) or the monthly mean over the hours (`cdo monmean byhour.nc byhour_fixed.nc`)")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [pytest.param(np.arange(24 * 40, dtype=np.float64), id="hourly-40-days"),
+     pytest.param(np.arange(0, 24 * 120, 6, dtype=np.float64), id="6-hourly-4-months"),
+     pytest.param(_hours_on_the_first(6, range(0, 1)), id="monthly-on-the-first"),
+     pytest.param(np.concatenate([_hours_on_the_first(1, range(24)), 24 * 40 + np.arange(24.0)]),
+                  id="one-month-then-another-date")],
+)
+def test_series_with_several_times_a_day_are_no_monthly_means_by_hour(tmp_path, values):
+    dataset = open_dataset([_write(tmp_path / "series.nc", values, units="hours since 1990-01-01",
+                                   calendar="standard")])
+    assert dataset.sizes["time"] == values.size
