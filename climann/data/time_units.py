@@ -40,17 +40,23 @@ TIME_WARNING_KEY = "time_warning"
 TIME_STORAGE_KEY = "time_storage"
 
 
-#: Days per calendar unit in the calendars where the unit has a fixed length.
-EXACT_UNIT_DAYS: dict[str, dict[str, int]] = {"360_day": {"month": 30, "year": 360}}
+#: Days per calendar unit in the calendars where the unit has a fixed length. UDUNITS'
+#: ``common_year`` is 365 days in any calendar (its ``year`` is 365.24 days, no calendar year);
+#: in ``360_day`` climann has read it as that calendar's year since it first read it.
+EXACT_UNIT_DAYS: dict[str, dict[str, int]] = {
+    "360_day": {"month": 30, "year": 360, "common_year": 360},
+    **{calendar: {"common_year": 365} for calendar in ("standard", "gregorian", "proleptic_gregorian", "julian",
+                                                        "noleap", "365_day", "all_leap", "366_day")},
+}
 
 _CALENDAR_UNITS = re.compile(r"^\s*(common_)?(month|year)s?\s+since\s+(?P<reference>.+?)\s*$", re.IGNORECASE)
 
 
 def calendar_unit(units: str) -> tuple[str, str] | None:
-    """``("month", "1960-01-01")`` for ``months since 1960-01-01`` (also ``years``,
-    ``common_years``); None for other units."""
+    """``("month", "1960-01-01")`` for ``months since 1960-01-01`` (also ``years``, and
+    ``common_years`` as ``"common_year"``); None for other units."""
     match = _CALENDAR_UNITS.match(str(units))
-    return (match.group(2).lower(), match.group("reference")) if match else None
+    return ((match.group(1) or "").lower() + match.group(2).lower(), match.group("reference")) if match else None
 
 
 def months_since_message(name: str, units: str, calendar: str, path: Path) -> str | None:

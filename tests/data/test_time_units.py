@@ -50,6 +50,19 @@ def test_calendar_units_are_exact_in_360_day(tmp_path, units, days_per_unit):
     assert (layout.time_units, layout.calendar) == ("days since 1960-01-01", "360_day")
 
 
+@pytest.mark.parametrize("calendar", ["noleap", "standard"])
+def test_common_years_are_365_days_in_any_other_calendar(tmp_path, calendar):
+    """UDUNITS' common_year is 365 days (its year is 365.24): read as days, so that the outputs
+    are written in days since the same date (break15: info read it, train ended on "'common_years'")."""
+    values = [0.0, 1.0, 2.0, 59.0]
+    dataset = open_dataset([_write(tmp_path / "a.nc", units="common_years since 1850-01-01", values=values,
+                                   calendar=calendar)])
+    expected = cftime.num2date(np.array(values) * 365, "days since 1850-01-01", calendar=calendar)
+    assert list(dataset["time"].values) == list(expected)
+    layout = grid_layout(dataset, "tas", [])
+    assert (layout.time_units, layout.calendar) == ("days since 1850-01-01", calendar)
+
+
 @pytest.mark.parametrize("calendar", ["gregorian", "standard", "noleap", "proleptic_gregorian", "julian"])
 @pytest.mark.parametrize("unit", ["months", "years"])
 def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, monkeypatch, calendar, unit):
