@@ -10,15 +10,21 @@ is the month it is valid for, whatever run produced it.
 
 :func:`on_valid_time` puts the valid time on the dimension it lies on whenever that is one
 dimension, on every route (NetCDF, Zarr, GRIB) as a file is opened, and again once a lead
-time is selected (``--select step=6``), when a 2-D valid time becomes 1-D.
+time is selected (``--select step=6``), when a 2-D valid time becomes 1-D. A file with no valid
+time is dated by reference time + lead time (:func:`with_valid_times_from_lead_times`), a lead in
+months or years counted in calendar months (:func:`plus_lead_time`).
 """
 
 from __future__ import annotations
 
+import calendar
+
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import with_file_time_names
+from climann.data.shell import source_and_copy, with_file_time_names
+from climann.data.units import normalised_units, unit_registry
+from climann.errors import ClimannError
 
 #: CF standard names of a forecast's start and of its lead time (CF standard name table).
 FORECAST_REFERENCE_TIME = "forecast_reference_time"
@@ -130,7 +136,8 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
     (``standard_name = "time"``; named ``time`` when that name is free), its time bounds
     moved with it; the lead time stays a coordinate, so the outputs say which it is. Several
     lead times on a dimension of their own are left as they are, to be chosen from with
-    ``select``.
+    ``select``. A lead time in months or years is added in calendar months
+    (:func:`plus_lead_time`).
 
     Parameters
     ----------
@@ -142,7 +149,13 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
     -------
     xarray.Dataset
         ``dataset`` itself when it holds no such reference time, or its lead time has no
-        units of time.
+        units.
+
+    Raises
+    ------
+    ClimannError
+        If the lead time's units are not units of time, or it cannot be added exactly
+        (:func:`plus_lead_time`).
     """
     for name, coordinate in list(dataset.coords.items()):
         if (coordinate.attrs.get("standard_name") != FORECAST_REFERENCE_TIME or coordinate.dims != (name,)
@@ -152,38 +165,179 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
                for key, other in dataset.coords.items() if key != name):
             continue  # its own valid times (on two dimensions: several lead times, chosen with select)
         leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
-        if len(leads) != 1 or leads[0].dims not in ((), (name,)):
+        if len(leads) != 1 or leads[0].dims not in ((), (name,)) or not str(leads[0].attrs.get("units", "")).strip():
             continue
-        offsets = _durations(leads[0])
-        if offsets is None:
-            continue
-        if coordinate.dtype == object:  # cftime dates add datetime.timedelta objects
-            offsets = offsets.astype(object)
-        valid = coordinate.copy(data=coordinate.values + offsets)
+        lead, fix = leads[0], source_and_copy(dataset, coordinate)
+        valid = coordinate.copy(data=plus_lead_time(coordinate.values, lead, fix=fix))
         valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},
                        "standard_name": "time", "long_name": "valid time (forecast reference time + forecast period)"}
         valid.encoding = {key: value for key, value in coordinate.encoding.items() if key == "calendar"}
         bounds = coordinate.attrs.get("bounds")
         if bounds in dataset.variables and is_dated(dataset[bounds]):
             edges = dataset[bounds]
-            moved = edges.values + (offsets[..., None] if np.ndim(offsets) else offsets)
-            dataset = dataset.assign({bounds: edges.copy(data=moved)})
+            dataset = dataset.assign({bounds: edges.copy(data=plus_lead_time(edges.values, lead, fix=fix))})
         dataset = dataset.assign_coords({name: valid})
         axis = "time" if "time" not in dataset.variables else name
         dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, name)
     return dataset
 
 
-def _durations(lead: xr.DataArray) -> np.ndarray | None:
-    """A lead time's values (numbers in its CF ``units``) as a ``timedelta64[us]`` array;
-    None without units of time."""
-    from climann.data.units import normalised_units, unit_registry
+def plus_lead_time(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc OUT.nc") -> np.ndarray:
+    """The dates ``times`` + the lead time ``lead``, in the dates' calendar.
 
-    registry = unit_registry()
-    try:
-        seconds = registry.Quantity(np.asarray(lead.values, np.float64),
-                                    normalised_units(str(lead.attrs.get("units", "")))).to("second").magnitude
-    except Exception:  # pint's errors for units that are not a time (or none): no duration to add
+    A lead time in units of fixed length (seconds, hours, days, weeks, UDUNITS'
+    ``common_year`` of 365 days) is that duration. A lead time in months or years (``months``,
+    ``month``, ``mon``, ``years``, ``yr``, ``a`` …: pint's ``month``, ``year`` and the units made
+    of whole ones, :func:`calendar_months_per_unit`) is counted in **calendar months** of the
+    dates' calendar (cftime's; the proleptic Gregorian for datetime64), a year as 12 months:
+    1990-01-01 + 1 month = 1990-02-01, + 1 year = 1991-01-01, the time of day kept. A day the
+    month reached lacks is its last day (1990-01-31 + 1 month = 1990-02-28), as pandas'
+    ``DateOffset`` and dateutil's ``relativedelta`` do. A fraction of a month is that fraction of
+    the month reached, the span from reference + n months to reference + (n + 1) months: the
+    IRI Data Library's NMME hindcasts (lead ``L`` 0.5, 1.5 … 11.5 months from starts ``S`` on the
+    1st) date the mean of the first month at ``L = 0.5``, i.e. mid-month (1990-01-01 +
+    0.5 month = 1990-01-16 12:00; in the ``360_day`` calendar, every month 30 days, that is
+    also the IRI's own ``S + L``).
+
+    Why not UDUNITS' month: CF 1.11 §4.4 says its year is 365.242198781 days, "not a calendar
+    year", and its month, year/12 (30.44 days; pint's 30.4375), "should also be used with
+    caution". Added to a start on the 1st, it dates a one-month lead 1990-01-31 10:30 and a
+    ten-year lead in the ninth year, whereas a seasonal or decadal forecast's lead counts
+    calendar months from the start: climpred shifts ``init`` by whole months
+    (``CFTimeIndex.shift(lead, "MS")``; it refuses fractional months outside ``360_day``, where
+    a month is 30 days).
+
+    Parameters
+    ----------
+    times : numpy.ndarray
+        Dates (cftime objects, or datetime64), shape (n,) or (n, 2) for time bounds.
+    lead : xarray.DataArray
+        The lead time: numbers in its CF ``units``, shape () or (n,).
+    fix : str
+        The file and its corrected copy, for the command in a refusal.
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape and type of ``times``.
+
+    Raises
+    ------
+    ClimannError
+        If the lead time's units are not units of time; if a lead time is not a number; if a
+        lead time in years (or longer calendar units) is not a whole number of months (0.1
+        year: which year's length it is a tenth of is not said).
+    """
+    name, units = lead.name, str(lead.attrs.get("units", "")).strip()
+    numbers = np.asarray(lead.values, np.float64)
+    if numbers.ndim and np.ndim(times) == 2:
+        numbers = numbers[:, None]
+    if not np.isfinite(numbers).all():
+        raise ClimannError(f"lead time '{name}' (forecast_period) has missing values, so the time its fields are "
+                           f"valid at (forecast reference time + lead) cannot be told; give each lead time a value "
+                           f"(or select those that have one)")
+    quantity = _lead_time_unit(units)
+    if quantity is None:
+        raise ClimannError(
+            f"lead time '{name}' (forecast_period) has units '{units}', not units of time, so the time its fields "
+            f"are valid at (forecast reference time + lead) cannot be told; set units of time, e.g. "
+            f"`ncatted -a units,{name},o,c,months {fix}`")
+    months = calendar_months_per_unit(units)
+    if months is None:
+        durations = _durations(numbers * quantity.to("second").magnitude)
+        return times + (durations.astype(object) if np.asarray(times).dtype == object else durations)
+    counted = np.broadcast_to(numbers * months, np.shape(times))
+    whole = np.round(counted)
+    exact = np.abs(counted - whole) <= 1e-9 * np.maximum(1.0, np.abs(counted))
+    if not exact.all() and str(quantity.units) != "month":
+        odd = np.broadcast_to(numbers, counted.shape)[~exact][0]
+        raise ClimannError(
+            f"lead time '{name}' = {odd:g} {units} is not a whole number of calendar months ({odd * months:g}), and a "
+            f"fraction of a year has no length until one says which year; give the lead in months, e.g. "
+            f"`ncap2 -s '{name}={name}*{months:g};{name}@units=\"months\"' {fix}` (a fraction of a month is read as "
+            f"that fraction of the month it reaches), or in days")
+    return _plus_calendar_months(times, np.where(exact, whole, counted))
+
+
+def calendar_months_per_unit(units: str) -> float | None:
+    """How many calendar months one unit of a lead time in ``units`` is, when its units are
+    months or years (:func:`plus_lead_time` adds them in the calendar); None for units of
+    time of fixed length, and for units that are not of time.
+
+    pint (climann's registry, :func:`climann.data.units.unit_registry`) decides: its ``month``
+    (``month``, ``months``; also CDO's ``mon``) and ``year`` (``years``, ``yr``, ``a``; pint makes
+    ``julian_year`` the same unit) and the units that are a whole number of them (``century``)
+    are calendar units; UDUNITS' ``common_year``
+    (365 days), ``leap_year`` and ``gregorian_year`` are fixed lengths, as are days and weeks.
+
+    Examples
+    --------
+    >>> calendar_months_per_unit("years"), calendar_months_per_unit("mon"), calendar_months_per_unit("days")
+    (12.0, 1.0, None)
+    """
+    quantity = _lead_time_unit(units)
+    if quantity is None:
         return None
+    import pint.util
+
+    powers = dict(pint.util.to_units_container(quantity.units))
+    if len(powers) != 1 or list(powers.values()) != [1]:
+        return None
+    (unit,) = powers
+    in_months = float(unit_registry().Quantity(1.0, unit).to("month").magnitude)
+    if in_months < 1 or abs(in_months - round(in_months)) > 1e-9:
+        return None
+    return float(quantity.magnitude) * round(in_months)
+
+
+#: Spellings of a month that neither UDUNITS nor pint define (CDO's and GrADS' ``mon``).
+_MONTH_SPELLINGS = {"mon": "month", "mons": "months"}
+
+
+def _lead_time_unit(units: str):
+    """One unit of a lead time in ``units`` as a pint Quantity of time (``3 months``: 3
+    months), read as UDUNITS spells it, else in lower case (``Months``); None when the
+    units are not units of time (or none)."""
+    registry = unit_registry()
+    text = normalised_units(units)
+    for spelling in (text, text.lower(), _MONTH_SPELLINGS.get(text.lower(), "")):
+        if not spelling:
+            continue
+        try:
+            quantity = registry.Quantity(spelling)
+        except Exception:  # pint's errors for a string it cannot read: try the next spelling
+            continue
+        if isinstance(quantity, registry.Quantity) and quantity.check("[time]"):
+            return quantity
+    return None
+
+
+def _plus_calendar_months(times: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Each date of ``times`` + its number of calendar months in ``months`` (same shape; a
+    fraction of the month reached, see :func:`plus_lead_time`); missing dates (NaT) stay."""
+    dated = np.asarray(times)
+    objects = dated.astype("datetime64[us]").astype(object) if dated.dtype.kind == "M" else dated
+    later = np.empty(dated.shape, object)
+    for index, date in np.ndenumerate(objects):
+        count = float(months[index])
+        whole = int(np.floor(count))
+        later[index] = date if date is None else _months_later(date, whole)
+        if date is not None and count != whole:
+            later[index] += (_months_later(date, whole + 1) - later[index]) * (count - whole)
+    return later.astype("datetime64[us]").astype(dated.dtype) if dated.dtype.kind == "M" else later
+
+
+def _months_later(date, months: int):
+    """``date`` (a cftime or datetime.datetime) ``months`` calendar months later, the same day
+    and time of day, or the last day of the month reached when it has no such day."""
+    year, month = divmod(date.year * 12 + date.month - 1 + months, 12)
+    first = date.replace(year=year, month=month + 1, day=1)
+    days = getattr(first, "daysinmonth", None) or calendar.monthrange(first.year, first.month)[1]
+    return first.replace(day=min(date.day, days))
+
+
+def _durations(seconds: np.ndarray) -> np.ndarray:
+    """Durations in seconds as a ``timedelta64[us]`` array (cftime dates add them as
+    ``datetime.timedelta`` objects, datetime64 as they are)."""
     microseconds = np.round(np.asarray(seconds) * 1e6).astype(np.int64)
     return microseconds.astype("timedelta64[us]")

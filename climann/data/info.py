@@ -26,7 +26,7 @@ from climann.data.containers import groups_beside_root_note, grouped_variables, 
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.defaults import default_inputs
-from climann.data.forecast_times import is_dated, is_forecast_period
+from climann.data.forecast_times import calendar_months_per_unit, is_dated, is_forecast_period
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
@@ -566,8 +566,9 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
         lead = dim in dataset.coords and is_forecast_period(dataset[dim])
         units = str(dataset[dim].attrs.get("units", "")) if lead else ""
-        kind = (f": forecast lead times{f' in {units}' if units else ''}, whose valid times become the time axis "
-                "once one is chosen") if lead else ""
+        calendar = " (added to each start date in calendar months)" if calendar_months_per_unit(units) else ""
+        kind = (f": forecast lead times{f' in {units}' if units else ''}{calendar}, whose valid times become the time "
+                "axis once one is chosen") if lead else ""
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
         else:

@@ -8,6 +8,7 @@ import xarray as xr
 from climann.data.forecast_times import on_valid_time
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
+from climann.errors import ClimannError
 from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout
 
 
@@ -184,3 +185,119 @@ def test_the_time_axis_knows_its_names_in_the_file_and_writes_no_trace_of_them(t
         time_attributes = set(written["time"].ncattrs())
     assert not [text for text in stored if "climann" in text]
     assert time_attributes <= {"standard_name", "long_name", "units", "calendar", "axis", "bounds", "_FillValue"}
+
+
+def _hindcast(starts: list, leads: list[float], units: str) -> xr.Dataset:
+    """A seasonal or decadal hindcast as the IRI Data Library and climpred lay it out: the
+    starts ``S`` (forecast_reference_time) and the lead ``L`` (forecast_period) in ``units``."""
+    values = np.arange(len(starts) * len(leads), dtype=float).reshape(len(starts), len(leads), 1, 1)
+    return xr.Dataset({"tas": (("S", "L", "lat", "lon"), values, {"units": "K"})}, coords={
+        "S": ("S", starts, {"standard_name": "forecast_reference_time"}),
+        "L": ("L", np.asarray(leads, float), {"standard_name": "forecast_period", "units": units}),
+        "lat": ("lat", [0.0], {"units": "degrees_north"}), "lon": ("lon", [0.0], {"units": "degrees_east"})})
+
+
+def _by_hand(date, months: int):
+    """``date`` ``months`` calendar months later, counted on the fingers (no climann code)."""
+    year, month = date.year + (date.month - 1 + months) // 12, (date.month - 1 + months) % 12 + 1
+    return cftime.datetime(year, month, date.day, date.hour, calendar=date.calendar)
+
+
+MONTHLY_STARTS = [cftime.datetime(1990 + k // 12, k % 12 + 1, 1, calendar="standard") for k in range(24)]
+
+
+@pytest.mark.parametrize(("units", "lead", "months"), [
+    pytest.param("months", 1.0, 1, id="one-month"), pytest.param("months", 2.0, 2, id="two-months"),
+    pytest.param("month", 11.0, 11, id="month-singular"), pytest.param("Months", 3.0, 3, id="capitalised"),
+    pytest.param("mon", 5.0, 5, id="cdo-mon"), pytest.param("years", 1.0, 12, id="a-year"),
+    pytest.param("yr", 10.0, 120, id="ten-yr"), pytest.param("months", -1.0, -1, id="a-month-before"),
+])
+def test_a_lead_in_months_or_years_lands_on_the_same_day_that_many_calendar_months_later(tmp_path, units, lead, months):
+    """Seasonal hindcasts started on the 1st of each month: S + L months is the 1st of the
+    calendar month L later, never UDUNITS' fixed month of 30.44 days (which dated the January
+    start's one-month lead 31 January and March's two-month lead 1 May 21:00)."""
+    path = tmp_path / "hindcast.nc"
+    _hindcast(MONTHLY_STARTS, [0.0, lead], units).to_netcdf(
+        path, encoding={"S": {"units": "days since 1960-01-01", "calendar": "standard"}})
+    chosen = select_values(open_dataset([path]), {"L": lead})
+    assert _dates(chosen["time"].values) == _dates([_by_hand(start, months) for start in MONTHLY_STARTS])
+    np.testing.assert_array_equal(chosen["tas"].values[:, 0, 0], np.arange(len(MONTHLY_STARTS)) * 2 + 1)
+
+
+@pytest.mark.parametrize("calendar", ["standard", "noleap", "360_day", "julian"])
+def test_a_lead_in_years_keeps_the_day_in_each_calendar(calendar):
+    """Decadal hindcasts started on 1 November: lead year 10 is 1 November ten years on, in
+    the file's calendar (10 × 365.2425 days would land on 31 October or 2 November)."""
+    starts = [cftime.datetime(1960 + k, 11, 1, calendar=calendar) for k in range(12)]
+    dataset = _hindcast(starts, [10.0], "years").squeeze("L")
+    valid = on_valid_time(dataset)["time"].values
+    assert _dates(valid) == _dates([cftime.datetime(1970 + k, 11, 1, calendar=calendar) for k in range(12)])
+
+
+def test_a_half_month_lead_is_the_middle_of_the_month_it_reaches():
+    """The IRI Data Library's NMME files: lead L = 0.5, 1.5 … months from a start on the 1st is
+    the mean of the first, second … month, dated at its middle: half that month's days on."""
+    dataset = _hindcast(MONTHLY_STARTS, [0.5, 1.5], "months")
+    for lead, months in ((0.5, 0), (1.5, 1)):
+        valid = on_valid_time(dataset.sel(L=lead))["time"].values
+        first, following = ([_by_hand(start, k) for start in MONTHLY_STARTS] for k in (months, months + 1))
+        middles = [start + (end - start) / 2 for start, end in zip(first, following)]
+        assert _dates(valid) == _dates(middles)
+    assert _dates(valid[:2]) == ["1990-02-15 00:00:00", "1990-03-16 12:00:00"]  # February 1990: 28 days
+
+
+def test_a_start_on_a_day_the_month_reached_lacks_lands_on_its_last_day():
+    """31 January + 1 month: February has no 31st; its last day (28th, 29th in a leap year),
+    as pandas' DateOffset and dateutil's relativedelta give; 31 January + 2 months is 31 March."""
+    starts = [cftime.datetime(year, 1, 31, 6, calendar="standard") for year in (1990, 1992)]
+    one, two = (on_valid_time(_hindcast(starts, [months], "months").squeeze("L"))["time"].values for months in (1, 2))
+    assert _dates(one) == ["1990-02-28 06:00:00", "1992-02-29 06:00:00"]
+    assert _dates(two) == ["1990-03-31 06:00:00", "1992-03-31 06:00:00"]
+
+
+def test_datetime64_starts_count_months_in_the_proleptic_gregorian_calendar():
+    starts = np.array(["1990-01-01", "1990-12-15T12:00", "1992-01-31"], "datetime64[ns]")
+    valid = on_valid_time(_hindcast(list(starts), [2.0], "months").squeeze("L"))["time"].values
+    assert valid.dtype == starts.dtype
+    np.testing.assert_array_equal(valid, np.array(["1990-03-01", "1991-02-15T12:00", "1992-03-31"], "datetime64[ns]"))
+
+
+def test_the_time_bounds_move_by_calendar_months_too():
+    """Monthly cells [S, S + 1 month]: a one-month lead moves each to the next calendar month."""
+    dataset = _hindcast(MONTHLY_STARTS, [1.0], "months").squeeze("L")
+    cells = [[start, _by_hand(start, 1)] for start in MONTHLY_STARTS]
+    dataset["S_bnds"] = (("S", "bnds"), np.array(cells, dtype=object))
+    dataset["S"].attrs["bounds"] = "S_bnds"
+    moved = on_valid_time(dataset)
+    assert _dates(moved["S_bnds"].values) == _dates([[_by_hand(start, 1), _by_hand(start, 2)] for start in MONTHLY_STARTS])
+
+
+@pytest.mark.parametrize(("units", "days"), [
+    pytest.param("common_year", 365, id="udunits-common-year"), pytest.param("weeks", 14, id="weeks"),
+    pytest.param("days", 2, id="days"),
+])
+def test_units_of_fixed_length_are_added_as_durations(units, days):
+    """UDUNITS' common_year is 365 days whatever the calendar month; weeks are 7 days."""
+    lead = {"common_year": 1.0, "weeks": 2.0, "days": 2.0}[units]
+    starts = [cftime.datetime(1992, 1, 1, calendar="standard"), cftime.datetime(1993, 3, 1, calendar="standard")]
+    valid = on_valid_time(_hindcast(starts, [lead], units).squeeze("L"))["time"].values
+    assert _dates(valid) == _dates([start + datetime.timedelta(days=days) for start in starts])
+
+
+@pytest.mark.parametrize(("units", "lead", "expected"), [
+    pytest.param("years", 0.1, r"0.1 years is not a whole number of calendar months \(1.2\).*ncap2 -s 'L=L\*12;"
+                 r"L@units=\"months\"'", id="a-tenth-of-a-year"),
+    pytest.param("furlongs", 1.0, r"units 'furlongs', not units of time.*ncatted -a units,L,o,c,months",
+                 id="not-a-time"),
+])
+def test_a_lead_that_has_no_one_date_is_refused_with_the_way_out(tmp_path, units, lead, expected):
+    path = tmp_path / "hindcast.nc"
+    _hindcast(MONTHLY_STARTS, [lead], units).squeeze("L").to_netcdf(path)
+    with pytest.raises(ClimannError, match=expected) as refusal:
+        open_dataset([path])
+    assert "hindcast.nc" in str(refusal.value) and "\n" not in str(refusal.value)
+
+
+def test_half_a_year_is_six_calendar_months():
+    valid = on_valid_time(_hindcast(MONTHLY_STARTS[:3], [0.5], "years").squeeze("L"))["time"].values
+    assert _dates(valid) == _dates([_by_hand(start, 6) for start in MONTHLY_STARTS[:3]])

@@ -692,6 +692,19 @@ def test_forecast_lead_times_are_named_as_such_with_the_select_that_trains(tmp_p
             "time axis once one is chosen; choose one with select = {step = 0.0}") in report
 
 
+def test_lead_times_in_months_are_said_to_count_calendar_months(tmp_path):
+    """A seasonal hindcast's lead in months is added in calendar months, not UDUNITS' 30.44 days."""
+    starts = [cftime.datetime(1990, month, 1, calendar="standard") for month in range(1, 13)]
+    xr.Dataset({"tas": (("S", "L", "lat", "lon"), np.zeros((12, 3, 2, 2)), {"units": "K"})}, coords={
+        "S": ("S", starts, {"standard_name": "forecast_reference_time"}),
+        "L": ("L", [0.5, 1.5, 2.5], {"standard_name": "forecast_period", "units": "months"}),
+        "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+        "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "nmme.nc")
+    report = unwrapped_report(describe([str(tmp_path / "nmme.nc")]))
+    assert ("forecast lead times in months (added to each start date in calendar months), whose valid times become "
+            "the time axis once one is chosen") in report
+
+
 def test_a_zarr_stores_size_is_that_of_its_files_not_of_its_directory_entry(tmp_path):
     """A directory store: its metadata and chunk files at any depth, summed here by os.walk."""
     import os
