@@ -165,9 +165,19 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
                for key, other in dataset.coords.items() if key != name):
             continue  # its own valid times (on two dimensions: several lead times, chosen with select)
         leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
-        if len(leads) != 1 or leads[0].dims not in ((), (name,)) or not str(leads[0].attrs.get("units", "")).strip():
+        if len(leads) != 1 or leads[0].dims not in ((), (name,)):
             continue
         lead, fix = leads[0], source_and_copy(dataset, coordinate)
+        if not str(lead.attrs.get("units", "")).strip():
+            values = np.asarray(lead.values, dtype=np.float64)
+            if np.all(values == 0):
+                continue  # analyses: valid at their reference times whatever the unit
+            raise ClimannError(
+                f"the lead time '{lead.name}' (forecast_period) has no units, so its valid times (reference time + "
+                f"lead time, CF) cannot be told, and read at their reference times the fields would be dated early by "
+                f"{np.unique(values)[:3].tolist()} of an unknown unit; set its units, e.g. "
+                f"ncatted -a units,{lead.name},o,c,hours {fix} (or days, months …)"
+            )
         valid = coordinate.copy(data=plus_lead_time(coordinate.values, lead, fix=fix))
         valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},
                        "standard_name": "time", "long_name": "valid time (forecast reference time + forecast period)"}

@@ -105,10 +105,19 @@ def test_several_lead_times_become_valid_times_once_one_is_selected(tmp_path):
     np.testing.assert_array_equal(chosen["t2m"].values, written["t2m"].values[:, 2])
 
 
-def test_a_lead_time_without_units_of_time_is_left_alone(tmp_path):
-    """No units: the interval cannot be told, so the dates stay what the file says."""
+def test_a_lead_time_without_units_is_refused_with_the_ncatted_that_sets_them(tmp_path, monkeypatch):
+    """No units: the interval cannot be told; read at their reference times the 24-hour forecasts
+    were dated a day early with no word. A lead of 0 everywhere (analyses) needs none."""
+    monkeypatch.chdir(tmp_path)
     _stored_by_reference_time([24], lead_units=None).to_netcdf(tmp_path / "fc.nc")
-    opened = open_dataset([tmp_path / "fc.nc"])
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "fc.nc"])
+    assert str(error.value).endswith(
+        "the lead time 'step' (forecast_period) has no units, so its valid times (reference time + lead time, CF) "
+        "cannot be told, and read at their reference times the fields would be dated early by [24.0] of an unknown "
+        "unit; set its units, e.g. ncatted -a units,step,o,c,hours fc.nc fc_fixed.nc (or days, months …)")
+    _stored_by_reference_time([0], lead_units=None).to_netcdf(tmp_path / "analysis.nc")
+    opened = open_dataset([tmp_path / "analysis.nc"])
     assert _dates(opened["time"].values) == _dates(_cftime(REFERENCE_TIMES))
 
 
