@@ -99,6 +99,9 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
             f"{FILE_PLACEHOLDER}: time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4): "
             f"its {size} steps are climatological periods averaged over years, not a series of years, and climann "
             "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
+            + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
+               f"-ymonadd -mulc,0 -selname,VAR SERIES.nc {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the series, "
+               "CLIM this file's)" if size == 12 else "")
         )
     if str(attrs.get("calendar", "")).strip().lower() == "none":
         return (

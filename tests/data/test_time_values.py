@@ -209,8 +209,10 @@ def test_stamps_on_both_sides_of_1582_give_the_range_of_shifts(tmp_path, caplog,
 CUMULATIVE_DAYS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])
 
 
-def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path):
-    """CF §7.4's example: 12 climatological months over 1990-2019, with climatology bounds."""
+def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path, monkeypatch):
+    """CF §7.4's example: 12 climatological months over 1990-2019, with climatology bounds; a
+    predictor's way out is the CDO line that repeats it over a series' months (break15)."""
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "clim.nc"
     _write(path, CUMULATIVE_DAYS[:12] + 15.0)
     with netCDF4.Dataset(path, "a") as nc:
@@ -224,7 +226,9 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path):
     assert str(error.value) == (
         "clim.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 12 steps are "
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
-        "give the series it was computed from (e.g. each year's monthly means)"
+        "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
+        "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
+        "clim.nc clim_fixed.nc` (VAR a variable of the series, CLIM this file's)"
     )
 
 
