@@ -258,7 +258,44 @@ def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
     )
 
 
+def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
+    """When every step of ``other`` lies one fixed interval from the step of ``first`` with
+    the same index (CMIP6's 3-hourly instants ``3hrPt`` beside 3-hourly means ``3hr`` stamped
+    at their cells' middles, 1:30 later), the refusal that says so and gives the two shifts
+    between which the user chooses (which mean goes with which instant is no fact of the files);
+    None otherwise."""
+    if len(first.times) != len(other.times) or len(first.times) < 2:
+        return None
+    try:
+        offsets = {later - earlier for earlier, later in zip(first.times, other.times)}
+    except TypeError:  # dates of two calendars
+        return None
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    minutes = round(offset.total_seconds() / 60)
+    if minutes == 0 or abs(offset.total_seconds()) >= _step_days(first.times) * 86400:
+        return None
+    later, earlier = (other, first) if minutes > 0 else (first, other)
+    shift = abs(minutes)
+    return ClimannError(
+        f"every step of {later.variable} lies {shift // 60}:{shift % 60:02d} after the step of {earlier.variable} "
+        f"({later.variable} {later.period}, {earlier.variable} {earlier.period}; e.g. instants beside means over "
+        f"cells that begin or end at them, as CMIP6's 3hrPt beside 3hr): {_SAME_STEPS}; which of {later.variable}'s "
+        f"steps goes with which of {earlier.variable}'s is a choice: `cdo shifttime,-{shift}minutes "
+        f"{input_and_copy(later.file)}` pairs each with the step of {earlier.variable} before it, `cdo "
+        f"shifttime,{_step_minutes(earlier) - shift}minutes` with the one after it"
+    )
+
+
+def _step_minutes(axis: _Axis) -> int:
+    return round(_step_days(axis.times) * 1440)
+
+
 def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> ClimannError:
+    offset = _offset_refusal(first, other)
+    if offset is not None:
+        return offset
     mine = Counter(period for period in first.opening if start <= period <= end)
     theirs = Counter(period for period in other.opening if start <= period <= end)
     period = min((mine - theirs) + (theirs - mine))

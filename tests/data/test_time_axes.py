@@ -366,3 +366,36 @@ def test_the_refusals_cdo_commands_give_the_bounds_of_each_reading(tmp_path, mon
                             variables=("tas", "copy"))
     np.testing.assert_array_equal(combined["tas"].values, values[:len(values) - shift])
     np.testing.assert_array_equal(combined["copy"].values, values[shift:])
+
+
+def _three_hourly(name, start_minutes, *, bounds=False, n=16):
+    """``name`` 3-hourly from 2000-01-01 plus ``start_minutes``, on a 2 × 3 grid (noleap);
+    with CF bounds of 3 hours centred on each stamp."""
+    start = cftime.DatetimeNoLeap(2000, 1, 1) + datetime.timedelta(minutes=start_minutes)
+    times = [start + datetime.timedelta(hours=3 * k) for k in range(n)]
+    values = np.arange(n * 6, dtype=np.float32).reshape(n, 2, 3)
+    dataset = xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "K" if name == "tas" else "kg m-2 s-1"})},
+                         coords={"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    if bounds:
+        half = datetime.timedelta(minutes=90)
+        dataset["time_bnds"] = (("time", "bnds"), np.array([[t - half, t + half] for t in times], dtype=object))
+        dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["time"].encoding.update(units="minutes since 2000-01-01", calendar="noleap")
+    return dataset
+
+
+def test_instants_beside_means_stamped_a_fixed_interval_later_are_refused_with_the_two_shifts(tmp_path, monkeypatch):
+    """CMIP6's 3hrPt tas (00:00, 03:00 …) beside 3hr pr (means stamped 01:30 with their cells): every
+    step 1:30 apart; 'cdo seldate or cdo delete' would delete them all (break15 F14)."""
+    monkeypatch.chdir(tmp_path)
+    _three_hourly("tas", 0).to_netcdf("tas.nc")
+    _three_hourly("pr", 90, bounds=True).to_netcdf("pr.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
+    assert str(error.value) == (
+        "every step of pr lies 1:30 after the step of tas (pr 2000-01-01 01:30 to 2000-01-02 22:30, tas 2000-01-01 to "
+        "2000-01-02 21:00; e.g. instants beside means over cells that begin or end at them, as CMIP6's 3hrPt beside "
+        "3hr): climann needs every variable at the same time steps; which of pr's steps goes with which of tas's is "
+        "a choice: `cdo shifttime,-90minutes pr.nc pr_fixed.nc` pairs each with the step of tas before it, `cdo "
+        "shifttime,90minutes` with the one after it")
