@@ -404,6 +404,15 @@ class PointwiseSource:
         return n_target, {name: int(count) / n_target if n_target else 0.0
                           for name, count in zip(self._columns, n_missing)}
 
+    def target_steps(self) -> np.ndarray:
+        """Which time steps hold any value of the target, shape (n_time,), bool; read block by
+        block (to say where a block without the target should have been)."""
+        held = np.zeros(self.n_time, dtype=bool)
+        for start, stop in self.time_blocks():
+            target_values, _ = self._table(start, stop)
+            held[start:stop] = np.isfinite(target_values).reshape(stop - start, -1).any(axis=1)
+        return held
+
     def read(self, start: int, stop: int, *, scheduler: str | None = None) -> PointwiseSamples:
         """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start.
 
@@ -466,7 +475,8 @@ class PointwiseSource:
         return samples
 
 
-def no_complete_sample_text(problem: str, target: str, n_target: int, missing: dict[str, float]) -> str:
+def no_complete_sample_text(problem: str, target: str, n_target: int, missing: dict[str, float],
+                            held: str | None = None) -> str:
     """``problem`` (a block or a file without a complete sample) and its cause: no value of
     the target, or the features missing wherever the target is present (else the most often
     missing ones), with the way out.
@@ -479,7 +489,15 @@ def no_complete_sample_text(problem: str, target: str, n_target: int, missing: d
     target : str
     n_target, missing
         As :meth:`PointwiseSource.missing_where_target_present` returns them.
+    held : str, optional
+        The first and last dates at which the target has values anywhere ("1962-11 to
+        1967-10"), for a block where it has none: its ``time_range`` is the way out.
     """
+    if not n_target and held:
+        first, last = held.split(" to ")
+        return (f"{problem}: '{target}' itself has no value there, only from {held} (an outer join of forecasts "
+                f"started at other times, a file of another period?); choose that period with [data] time_range "
+                f"(--time-range {first},{last}), or check the files")
     if not n_target:
         return f"{problem}: '{target}' itself has no value there; check the files and the [data] time range"
     everywhere = [name for name, fraction in missing.items() if fraction >= 1.0]

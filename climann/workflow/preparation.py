@@ -746,8 +746,19 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
     if config.data.mode != "pointwise":
         return ClimannError(problem)
     source = source or pointwise_source(config, open_selected(config))
-    return ClimannError(no_complete_sample_text(problem, config.data.target,
-                                                *source.missing_where_target_present(split.time_masks[name])))
+    n_target, missing = source.missing_where_target_present(split.time_masks[name])
+    held = None
+    if not n_target:  # where the target has values at all: the period to choose
+        steps = np.flatnonzero(source.target_steps())
+        if steps.size:
+            times = source.layout.time.values
+            held = f"{_month_text(times[steps[0]])} to {_month_text(times[steps[-1]])}"
+    return ClimannError(no_complete_sample_text(problem, config.data.target, n_target, missing, held))
+
+
+def _month_text(time: object) -> str:
+    """``1962-11``: the year and month of a date, as ``time_range`` takes them."""
+    return f"{time.year:04d}-{time.month:02d}"
 
 
 def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str, times: np.ndarray) -> None:

@@ -342,6 +342,23 @@ def test_a_block_without_samples_names_the_predictor_missing_wherever_the_target
         "its file")
 
 
+def test_a_block_where_the_target_has_no_value_names_the_period_it_has(tmp_path):
+    """A DCPP start cut from an outer-joined file holds values in its own years only: the test
+    block named the problem without the period to choose (break15 F15)."""
+    dataset = grid_dataset(n_years=6)  # 2000-2005, monthly
+    dataset["tas"][:10] = np.nan   # values from 2000-11 …
+    dataset["tas"][53:] = np.nan   # … to 2004-05
+    dataset.to_netcdf(tmp_path / "joined.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "joined.nc")], "target": "tas", "predictors": ["pred"],
+                                    "features": []}})
+    with pytest.raises(ClimannError) as refused:
+        prepare_data(resolve_inputs(config))
+    assert str(refused.value).endswith(
+        "has no sample with 'tas' and every feature present: 'tas' itself has no value there, only from 2000-11 to "
+        "2004-05 (an outer join of forecasts started at other times, a file of another period?); choose that period "
+        "with [data] time_range (--time-range 2000-11,2004-05), or check the files")
+
+
 def prepare_split_text(config) -> str:
     """The train block's description, from the split alone (4 of 6 years)."""
     from climann.workflow.preparation import split_for, pointwise_source, open_selected
