@@ -367,3 +367,18 @@ def test_a_run_on_two_downloads_has_a_climatology_per_calendar_month(tmp_path, o
     test = metrics["splits"]["test"]["climatology"]
     assert test["n_samples"] == 12 * 6
     assert test["mse"] == pytest.approx(float(((climatology - by_month[5]) ** 2).mean()), rel=1e-6)
+
+
+def test_a_repeat_in_one_file_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(tmp_path):
+    """Months stamped on the 1st at 00:00, then December 2001 again at its middle: held twice
+    if a stamp on the 1st opens its month, not if it closes the month before."""
+    stamps, _ = _monthly_stamps((2000, 1), 24, "1st")
+    more, _ = _monthly_stamps((2001, 12), 1, "middle")
+    _write_series(tmp_path / "mixed.nc", stamps + more, seed=13)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "mixed.nc"], overlap="first")
+    assert str(error.value).startswith(
+        "'time' in mixed.nc is stamped on the 1st at 00:00 without time bounds (2000-01-01, …) and elsewhere inside its "
+        "months: it holds 2001-12 twice if a stamp there opens its month (ERA5), nothing if it closes the month before "
+        "(CESM history files), and climann does not guess; give mixed.nc time bounds: if each value is of the month "
+        f"beginning at its stamp `cdo settbounds,month {tmp_path}/mixed.nc {tmp_path}/mixed_bounds.nc`")
