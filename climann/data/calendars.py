@@ -37,7 +37,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.time_overlap import date_text, file_times
+from climann.data.time_axis import date_text
+from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)

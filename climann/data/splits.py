@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cftime
 import numpy as np
 
-from climann.data.time_axis import TimeStep
+from climann.data.time_axis import TimeStep, date_text
 from climann.errors import ClimannError
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -275,8 +275,6 @@ def _step_date(time: cftime.datetime, step: TimeStep | None) -> str:
         return f"{time.year:04d}-{time.month:02d}"
     day = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
     if step is None:
-        from climann.data.time_overlap import date_text  # xarray: not imported while the configuration is checked
-
         return date_text(time)
     return f"{day} {time.hour:02d}:{time.minute:02d}" if step.duration < datetime.timedelta(days=1) else day
 

@@ -29,8 +29,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import cftime
+import numpy as np
 
 from climann.data.shell import input_and_copy
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 #: The frequencies (:attr:`climann.data.time_axes._Axis.frequency`) whose steps are paired by
@@ -45,13 +48,45 @@ _PERIODS = {
 _SECOND = datetime.timedelta(seconds=1)
 
 
+def median_step_days(times: np.ndarray) -> float | None:
+    """The median step of sorted stamps in days (None for a single step)."""
+    if len(times) < 2:
+        return None
+    return float(np.median([(b - a).total_seconds() for a, b in zip(times[:-1], times[1:])])) / 86400
+
+
+def frequency_of(times: np.ndarray) -> str | None:
+    """The frequency of sorted stamps by their median step (:func:`frequency_of_step`); None
+    for a single step.
+
+    The median, not the smallest step: a month held twice at two instants (the 15th in one
+    file, the 16th at 12:00 in the next) leaves the axis monthly.
+    """
+    return frequency_of_step(median_step_days(times))
+
+
+def frequency_of_step(days: float | None) -> str | None:
+    """The frequency of an axis whose median step is ``days`` days: "yearly" (359–366 days),
+    "monthly" (28–31 days, in every CF calendar), "daily", "6-hourly", "5-daily"…; None for
+    None. :func:`xarray.infer_freq` is not used: it names no frequency for mid-month stamps."""
+    if days is None:
+        return None
+    if 359 <= days <= 366:
+        return "yearly"
+    if 28 <= days <= 31:
+        return "monthly"
+    if 0.99 <= days <= 1.01:
+        return "daily"
+    return f"{days * 24:g}-hourly" if days < 1 else f"{days:g}-daily"
+
+
 def period_start(time: object, frequency: str) -> object:
     """The first instant of the calendar year, month or day (``frequency`` ``"yearly"``,
     ``"monthly"``, ``"daily"``) holding ``time`` (a cftime date), in its calendar."""
-    midnight = time.replace(hour=0, minute=0, second=0, microsecond=0)
-    if frequency == "daily":
-        return midnight
-    return midnight.replace(day=1) if frequency == "monthly" else midnight.replace(month=1, day=1)
+    month = 1 if frequency == "yearly" else time.month
+    day = time.day if frequency == "daily" else 1
+    # built anew rather than by ``replace`` (five times slower): each step of a century of days
+    return cftime.datetime(time.year, month, day, calendar=time.calendar, has_year_zero=time.has_year_zero)
 
 
 def step_periods(stamp: object, cell: tuple | None, frequency: str | None) -> tuple[object, object]:
@@ -91,9 +126,33 @@ def step_periods(stamp: object, cell: tuple | None, frequency: str | None) -> tu
     return opening, (period_start(stamp - _SECOND, frequency) if stamp == opening else opening)
 
 
-def _date(time: object) -> str:
-    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+def period_text(period: object, frequency: str | None) -> str:
+    """A step's period as precisely as its frequency needs: ``2003`` (yearly), ``2003-01``
+    (monthly), ``2003-01-01`` (daily); the date (and time) for other frequencies."""
+    if frequency == "yearly":
+        return f"{period.year:04d}"
+    if frequency == "monthly":
+        return f"{period.year:04d}-{period.month:02d}"
+    return f"{period.year:04d}-{period.month:02d}-{period.day:02d}" if frequency == "daily" else date_text(period)
+
+
+def first_instant_text(frequency: str) -> str:
+    """Where a ``frequency`` ("yearly", "monthly", "daily") period's first instant is, in words
+    ("on the 1st at 00:00")."""
+    return _PERIODS[frequency][1]
+
+
+def bounds_advice(file: str | Path, frequency: str) -> str:
+    """The way out for a file stamped on its periods' first instants without bounds: "give
+    FILE time bounds: if each value is of the month beginning at its stamp `cdo
+    settbounds,month IN OUT`, if of the month ending there `cdo -settbounds,month
+    -shifttime,-1day IN OUT`" (CDO's ``settbounds`` gives the calendar period holding each
+    stamp; a stamp closing a period is first moved into it with ``shifttime``)."""
+    period, _, back = _PERIODS[frequency]
+    files = input_and_copy(file, "bounds")
+    return (f"give {Path(str(file)).name} time bounds: if each value is of the {period} beginning at its stamp "
+            f"`cdo settbounds,{period} {files}`, if of the {period} ending there "
+            f"`cdo -settbounds,{period} -shifttime,{back} {files}`")
 
 
 def unknown_periods_refusal(
@@ -118,20 +177,17 @@ def unknown_periods_refusal(
         reading (CDO's ``settbounds`` gives the calendar period holding each stamp; a stamp
         closing a period is first moved into it with ``shifttime``).
     """
-    period, first_instant, back = _PERIODS[frequency]
+    period, first_instant, _ = _PERIODS[frequency]
     variable, file, stamp = unsure
     other, other_file, other_stamp, cell = known
     if cell is None:
-        how = f"from its stamps inside them ({Path(str(other_file)).name}: {_date(other_stamp)})"
+        how = f"from its stamps inside them ({Path(str(other_file)).name}: {date_text(other_stamp)})"
     else:
-        how = (f"from its time bounds ({Path(str(other_file)).name}: {_date(other_stamp)} for the cell "
-               f"{_date(min(cell))} to {_date(max(cell))})")
-    files = input_and_copy(file, "bounds")
+        how = (f"from its time bounds ({Path(str(other_file)).name}: {date_text(other_stamp)} for the cell "
+               f"{date_text(min(cell))} to {date_text(max(cell))})")
     return ClimannError(
-        f"{Path(str(file)).name} stamps {variable} {first_instant} without time bounds ({_date(stamp)}, …), and a "
+        f"{Path(str(file)).name} stamps {variable} {first_instant} without time bounds ({date_text(stamp)}, …), and a "
         f"stamp there may open its {period} (ERA5) or close the {period} before (CESM history files), while "
         f"{other}'s {period}s are known {how}: paired by {period}, the two readings put each {variable} value one "
-        f"{period} apart, and climann does not guess; give {Path(str(file)).name} time bounds: if each value is of the "
-        f"{period} beginning at its stamp `cdo settbounds,{period} {files}`, if of the {period} ending there "
-        f"`cdo -settbounds,{period} -shifttime,{back} {files}`"
+        f"{period} apart, and climann does not guess; {bounds_advice(file, frequency)}"
     )

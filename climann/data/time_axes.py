@@ -35,8 +35,7 @@ year's file only) neither narrows the period nor blocks the run; it is left out 
 steps are not the others'. A file whose steps all lie outside the common period keeps its
 static fields (``orog`` beside an unused series of other years).
 
-Frequencies are judged from the median step (28–31 days is monthly in every CF calendar);
-:func:`xarray.infer_freq` is not used because it names no frequency for mid-month stamps.
+Frequencies are judged from the median step (:func:`~climann.data.step_periods.frequency_of`).
 """
 
 from __future__ import annotations
@@ -54,10 +53,9 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
-from climann.data.step_periods import step_periods, unknown_periods_refusal
-from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, values_text
+from climann.data.step_periods import frequency_of, median_step_days, step_periods, unknown_periods_refusal
+from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, date_text, values_text
 from climann.data.time_cells import check_stamps_in_cells
-from climann.data.time_overlap import date_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -67,28 +65,6 @@ _SAME_STEPS = "climann needs every variable at the same time steps"
 
 #: Frequency name → the cdo command averaging finer data to it.
 _FREQUENCIES = {"yearly": "yearmean", "monthly": "monmean", "daily": "daymean"}
-
-
-def _step_days(times: np.ndarray) -> float | None:
-    """The median step of sorted stamps in days (None for a single step)."""
-    if len(times) < 2:
-        return None
-    return float(np.median([(b - a).total_seconds() for a, b in zip(times[:-1], times[1:])])) / 86400
-
-
-def _frequency(times: np.ndarray) -> str | None:
-    """The frequency of sorted stamps by their median step: "yearly", "monthly", "daily",
-    "6-hourly", "5-daily"…; None for a single step."""
-    days = _step_days(times)
-    if days is None:
-        return None
-    if 359 <= days <= 366:
-        return "yearly"
-    if 28 <= days <= 31:
-        return "monthly"
-    if 0.99 <= days <= 1.01:
-        return "daily"
-    return f"{days * 24:g}-hourly" if days < 1 else f"{days:g}-daily"
 
 
 @dataclass(frozen=True)
@@ -113,7 +89,7 @@ class _Axis:
 
     @property
     def frequency(self) -> str | None:
-        return _frequency(self.times)
+        return frequency_of(self.times)
 
     def with_periods(self, frequency: str | None) -> _Axis:
         """The axis with its steps' periods at its own frequency, or ``frequency`` when it has
@@ -217,7 +193,7 @@ def averaging_advice(file: str | Path, frequency: str) -> str:
 
 
 def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
-    coarse, fine = (first, other) if _step_days(first.times) > _step_days(other.times) else (other, first)
+    coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
     how = averaging_advice(fine.file, coarse.frequency)
     return ClimannError(
         f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "

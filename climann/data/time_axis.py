@@ -92,6 +92,12 @@ class TimeStep:
         return cls(duration=datetime.timedelta(microseconds=int(record["microseconds"])))
 
 
+def date_text(time: object) -> str:
+    """``2003-01-16`` (with ``HH:MM`` when not midnight) for a cftime date."""
+    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
+    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+
+
 def _month_number(time: cftime.datetime) -> int:
     return time.year * 12 + time.month - 1
 

@@ -1,13 +1,29 @@
 """Times held twice: files of one variable that overlap in time, and repeated times in a file.
 
 Combining such files along time would give a time axis with repeated dates (or fail with a
-misleading error). They are found from the files' time coordinates alone, before the files
-are combined, and resolved as the ``[data] overlap`` setting says:
+misleading error). They are found from the files' time coordinates (and their CF bounds)
+alone, before the files are combined, and resolved as the ``[data] overlap`` setting says:
 
-- ``"error"`` (default): refuse, naming the files (or the file) and the dates;
+- ``"error"`` (default): refuse, naming the files (or the file) and the periods;
 - ``"first"``: keep the values of the file that starts earlier (in a file, the first of
   each repeated time);
 - ``"last"``: keep the values of the file that starts later (in a file, the last repeat).
+
+A step is held twice when two steps cover the same period, not only when they carry the
+same stamp: on a yearly, monthly or daily axis a step stands for the calendar year, month or
+day of its time cell (:mod:`climann.data.step_periods`, as variables of different files are
+paired), from its CF bounds (CF 1.8 section 7.1) or from a stamp strictly inside the period.
+An observational product downloaded twice stamps January 2003 on the 15th at 00:00 in one
+file and at 16 January 12:00 in the next: one month, held twice. The step kept is the kept
+file's, with its own stamp (``first``: 2003-01-15, ``last``: 2003-01-16 12:00), so the kept
+values stay dated as their file dates them. Without bounds a stamp on a period's first
+instant (the 1st at 00:00; 00:00 for daily values) may open its period (ERA5) or close the
+one before (CESM history files); where the two readings hold different periods twice,
+climann does not guess: it refuses in one line with the ``cdo settbounds`` command for each
+reading. Where neither reading holds a period twice the files are combined, and the stamps
+are dated (or refused) as any series of them is (:mod:`climann.data.time_cells`). Sub-daily
+axes and steps of several months or days compare their stamps: a sub-daily value is often an
+instant, which has no period.
 
 Repeated times in one file are resolved by position, not by comparing their values: the
 values are not read when files are opened (everything stays lazy), and "keep the first"
@@ -19,38 +35,58 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import dask
 import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate, time_coordinate
+from climann.data.step_periods import (
+    bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
+)
+from climann.data.time_axis import axis_time_step, date_text
+from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
 _SETTING = '[data] overlap = "first" or "last" (--overlap first|last)'
 
+#: The period of a step at each frequency whose steps are dated by period.
+_PERIOD_NAMES = {"yearly": "year", "monthly": "month", "daily": "day"}
+
 
 @dataclass
 class _FileTimes:
-    """One file's time axis, its time-varying data variables and the steps kept so far."""
+    """One file's time axis, its time-varying data variables and the steps kept so far; once
+    the frequency of its variables is known, each step's period when a stamp on a period's
+    first instant opens it (``opening``) and when it closes the one before (``closing``),
+    the two equal where the period is known (:func:`~climann.data.step_periods.step_periods`)."""
 
     path: Path
     name: str
     times: np.ndarray
     variables: frozenset[str]
     keep: np.ndarray
+    cells: list = field(default_factory=list)
+    frequency: str | None = None
+    opening: np.ndarray | None = None
+    closing: np.ndarray | None = None
 
     @property
     def kept(self) -> np.ndarray:
         return self.times[self.keep]
 
+    def periods(self, reading: str = "opening") -> np.ndarray:
+        """The kept steps' periods in one reading ("opening" or "closing")."""
+        return (self.opening if reading == "opening" else self.closing)[self.keep]
 
-def date_text(time: object) -> str:
-    """``2003-01-16`` (with ``HH:MM`` when not midnight) for a cftime date."""
-    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+    @property
+    def unsure(self) -> np.ndarray:
+        """Which steps' periods depend on the reading (stamps on a period's first instant
+        without bounds), shape (n_time,) of bool."""
+        return self.opening != self.closing
 
 
 def _dates_text(times: Sequence) -> str:
@@ -58,6 +94,26 @@ def _dates_text(times: Sequence) -> str:
     if len(times) == 1:
         return f"{date_text(times[0])}, 1 time step"
     return f"{date_text(times[0])} … {date_text(times[-1])}, {len(times)} time steps"
+
+
+def _span_text(texts: Sequence[str]) -> str:
+    """"2003-01" or "2003-01 … 2003-12" for the texts of sorted periods or dates."""
+    return texts[0] if len(texts) == 1 else f"{texts[0]} … {texts[-1]}"
+
+
+def _time_cells(dataset: xr.Dataset, name: str, times: np.ndarray) -> list:
+    """Each step's time cell (lower, upper) from the CF bounds of the time (section 7.1), or
+    None for each step when there are none, they are not dates, or a cell does not hold its
+    stamp (the combined opening refuses those, naming both datings). The bounds are small
+    metadata, read with dask's synchronous scheduler so that no data computation is counted."""
+    bounds_name = str(dataset[name].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].dims[:1] != dataset[name].dims:
+        return [None] * len(times)
+    with dask.config.set(scheduler="synchronous"):
+        bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape != (len(times), 2) or cell_middles(times, bounds) is None:
+        return [None] * len(times)
+    return [tuple(cell) for cell in bounds]
 
 
 def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
@@ -74,40 +130,181 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
         return None
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
-    return _FileTimes(path, name, times, variables, np.arange(len(times)))
+    info = _FileTimes(path, name, times, variables, np.arange(len(times)))
+    try:
+        info.cells = _time_cells(dataset, name, times)
+    except (OSError, ValueError, TypeError, KeyError):
+        info.cells = [None] * len(times)
+    return info
+
+
+def _groups(infos: Sequence[_FileTimes]) -> list[list[_FileTimes]]:
+    """The files in groups of one series each: files sharing a time-varying variable, directly
+    or through another file, are one group."""
+    groups: list[tuple[set[str], list[_FileTimes]]] = []
+    for info in infos:
+        joined = [group for group in groups if group[0] & info.variables]
+        variables = set(info.variables).union(*(group[0] for group in joined))
+        members = [info] + [member for group in joined for member in group[1]]
+        groups = [group for group in groups if all(group is not other for other in joined)] + [(variables, members)]
+    return [members for _, members in groups]
+
+
+def _group_frequency(group: Sequence[_FileTimes]) -> str | None:
+    """The frequency of one series' files (:func:`~climann.data.step_periods.frequency_of_step`)
+    by the median of the steps within each file (an overlap between files, or a month held
+    twice at two instants, leaves it monthly); by the spacing of the files' times when none
+    holds two steps (one file per step)."""
+    steps = []
+    for info in group:
+        times = info.times if np.all(info.times[1:] >= info.times[:-1]) else np.sort(info.times)
+        steps.append(np.asarray(times[1:] - times[:-1], dtype="timedelta64[us]"))
+    within = np.concatenate(steps) if steps else np.zeros(0, "timedelta64[us]")
+    within = within[within > np.timedelta64(0, "us")]
+    if not len(within):
+        every = np.sort(np.unique(np.concatenate([info.times for info in group])))
+        within = np.asarray(every[1:] - every[:-1], dtype="timedelta64[us]")
+    if not len(within):
+        return None
+    return frequency_of_step(float(np.median(within / np.timedelta64(1, "s"))) / 86400)
+
+
+def _on_calendar_periods(group: Sequence[_FileTimes], frequency: str | None) -> bool:
+    """Whether the files' steps stand for calendar periods at ``frequency``: a yearly or
+    monthly frequency whose files step by a fixed duration instead (every 30 days in the
+    ``standard`` calendar, where two stamps of one month are two steps, not one month held
+    twice; :func:`~climann.data.time_axis.axis_time_step`) does not."""
+    if frequency not in _PERIOD_NAMES:
+        return False
+    if frequency == "daily":
+        return True
+    steps = (axis_time_step(np.unique(info.times)) for info in group if len(info.times) > 2)
+    return not any(step is not None and not step.months for step in steps)
+
+
+def _with_periods(infos: Sequence[_FileTimes]) -> None:
+    """Each file's frequency and its steps' periods in both readings (in place)."""
+    for group in _groups(infos):
+        frequency = _group_frequency(group)
+        by_period = _on_calendar_periods(group, frequency)
+        for info in group:
+            info.frequency = frequency
+            if not by_period:  # sub-daily, several months or days: the stamps
+                info.opening = info.closing = info.times
+                continue
+            readings = [step_periods(time, cell, frequency) for time, cell in zip(info.times, info.cells)]
+            info.opening, info.closing = (np.array(reading, dtype=object) for reading in zip(*readings))
+
+
+def _repeats(info: _FileTimes, reading: str) -> dict[object, list[int]]:
+    """The file's periods held by more than one step in one reading → those steps (indices)."""
+    periods = info.periods(reading)
+    if np.all(periods[1:] > periods[:-1]):  # in order, none twice: most files, without hashing each date
+        return {}
+    held: dict[object, list[int]] = {}
+    for index, period in zip(info.keep, periods):
+        held.setdefault(period, []).append(int(index))
+    return {period: steps for period, steps in held.items() if len(steps) > 1}
+
+
+def _held_text(info: _FileTimes, period: object, steps: Sequence[int]) -> str:
+    """One period held twice: its stamp when the steps share one, else "2003-01, stamped
+    2003-01-15 and 2003-01-16 12:00"."""
+    stamps = sorted(set(info.times[steps]))
+    if len(stamps) == 1:
+        return date_text(stamps[0])
+    return f"{period_text(period, info.frequency)}, stamped {' and '.join(date_text(time) for time in stamps)}"
+
+
+def _unsure_text(info: _FileTimes) -> tuple[str, str]:
+    """Where the file's stamps are that may open or close their periods, and its first such
+    stamp: ("on the 1st at 00:00", "2003-01-01")."""
+    return first_instant_text(info.frequency), date_text(info.times[np.flatnonzero(info.unsure)[0]])
+
+
+def _unknown_repeats_refusal(info: _FileTimes, opening: dict, closing: dict) -> ClimannError:
+    def held(repeats: dict) -> str:
+        return ", ".join(period_text(period, info.frequency) for period in sorted(repeats)[:3]) or "nothing"
+
+    where, stamp = _unsure_text(info)
+    period = _PERIOD_NAMES[info.frequency]
+    return ClimannError(
+        f"'{info.name}' in {info.path.name} is stamped {where} without time bounds ({stamp}, …) and elsewhere "
+        f"inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
+        f"{held(closing)} if it closes the {period} before (CESM history files), and climann does not guess; "
+        f"{bounds_advice(info.path, info.frequency)}"
+    )
 
 
 def _unrepeated(info: _FileTimes, overlap: str) -> np.ndarray:
-    """Steps of the file kept when each repeated time is kept once (first or last repeat)."""
-    seen: dict[object, int] = {}
-    repeated: list[object] = []
-    order = range(len(info.times)) if overlap != "last" else range(len(info.times) - 1, -1, -1)
-    for index in order:
-        time = info.times[index]
-        if time in seen:
-            repeated.append(time)
-        else:
-            seen[time] = index
-    if not repeated:
+    """Steps of the file kept when each repeated period is kept once (first or last repeat)."""
+    repeats = _repeats(info, "opening")
+    if not repeats:
         return info.keep
+    if repeats != (closing := _repeats(info, "closing")):
+        raise _unknown_repeats_refusal(info, repeats, closing)
     if overlap == "error":
-        dates = sorted(set(repeated))
-        shown = ", ".join(date_text(t) for t in dates[:3]) + (", …" if len(dates) > 3 else "")
+        periods = sorted(repeats)
+        shown = ", ".join(_held_text(info, period, repeats[period]) for period in periods[:3])
+        shown += ", …" if len(periods) > 3 else ""
+        alike = all(len(set(info.times[steps])) == 1 for steps in repeats.values())
+        unit = "time" if alike else _PERIOD_NAMES[info.frequency]
         raise ClimannError(
-            f"'{info.name}' in {info.path.name} repeats {len(dates)} time{'s' if len(dates) > 1 else ''} "
+            f"'{info.name}' in {info.path.name} repeats {len(periods)} {unit}{'s' if len(periods) > 1 else ''} "
             f"({shown}); keep the first or the last of each with {_SETTING}, or remove the repeats from the file"
         )
-    return np.sort(np.fromiter(seen.values(), dtype=np.int64))
+    dropped = {step for steps in repeats.values() for step in (steps[1:] if overlap != "last" else steps[:-1])}
+    return np.array([index for index in info.keep if int(index) not in dropped], dtype=np.int64)
+
+
+def _shared(earlier: _FileTimes, later: _FileTimes, reading: str) -> tuple[tuple, tuple]:
+    """The kept steps (positions among each file's kept steps) of ``earlier`` from the start of
+    ``later`` on and of ``later`` up to the end of ``earlier``, their periods read as ``reading``;
+    both empty when the files do not overlap."""
+    first, second = earlier.periods(reading), later.periods(reading)
+    if not len(first) or not len(second) or second.min() > first.max():
+        return (), ()
+    return tuple(np.flatnonzero(first >= second.min())), tuple(np.flatnonzero(second <= first.max()))
 
 
 def _overlap_error(earlier: _FileTimes, later: _FileTimes) -> ClimannError:
-    both = sorted(
-        set(later.kept[later.kept <= earlier.kept[-1]]) | set(earlier.kept[earlier.kept >= later.kept[0]])
-    )
+    """The refusal of two files holding the same periods, naming them (and each file's stamps
+    there when they differ)."""
+    in_earlier, in_later = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, later, "opening"))
+    stamps = earlier.kept[in_earlier], later.kept[in_later]
+    variables = ", ".join(sorted(earlier.variables & later.variables))
+    if set(stamps[0]) == set(stamps[1]):
+        held = f"{_dates_text(sorted(set(stamps[0])))} in both, variables {variables}"
+    else:
+        periods = sorted(set(earlier.periods()[in_earlier]) | set(later.periods()[in_later]))
+        texts = [period_text(period, earlier.frequency) for period in periods]
+        count = f"{len(periods)} time step{'s' if len(periods) > 1 else ''}"
+        held = (f"{_span_text(texts)}, {count} in both, stamped {_span_text([date_text(t) for t in stamps[0]])} in "
+                f"{earlier.path.name} and {_span_text([date_text(t) for t in stamps[1]])} in {later.path.name}; "
+                f"variables {variables}")
     return ClimannError(
-        f"{earlier.path.name} and {later.path.name} overlap in time ({_dates_text(both)} in both, "
-        f"variables {', '.join(sorted(earlier.variables & later.variables))}); keep the earlier or the later "
-        f"file's values there with {_SETTING}, or leave one file out"
+        f"{earlier.path.name} and {later.path.name} overlap in time ({held}); keep the "
+        f"earlier or the later file's values there with {_SETTING}, or leave one file out"
+    )
+
+
+def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannError:
+    """The refusal of two files whose overlap depends on the reading of stamps on their
+    periods' first instants without bounds."""
+    unsure = earlier if earlier.unsure.any() else later
+    where, stamp = _unsure_text(unsure)
+    period = _PERIOD_NAMES[unsure.frequency]
+
+    def held(reading: str) -> str:
+        in_earlier, in_later = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, later, reading))
+        periods = sorted(set(earlier.periods(reading)[in_earlier]) | set(later.periods(reading)[in_later]))
+        return f"in {_span_text([period_text(p, unsure.frequency) for p in periods])}" if periods else "not at all"
+
+    return ClimannError(
+        f"{unsure.path.name} stamps {', '.join(sorted(earlier.variables & later.variables))} {where} without time "
+        f"bounds ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} if a stamp there "
+        f"opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM history files), and "
+        f"climann does not guess; {bounds_advice(unsure.path, unsure.frequency)}"
     )
 
 
@@ -118,23 +315,27 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
     scenarios) than an overlap, which the combined opening names, suggesting ``rename``."""
     pairs = [
         (a, b) for i, a in enumerate(infos) for b in infos[i + 1 :]
-        if a.variables & b.variables and len(a.keep) and len(b.keep) and b.kept[0] <= a.kept[-1]
-        and not np.array_equal(a.kept, b.kept)
+        if a.variables & b.variables and _shared(a, b, "opening")[0] and not np.array_equal(a.kept, b.kept)
     ]
+    for earlier, later in pairs:
+        if _shared(earlier, later, "opening") != _shared(earlier, later, "closing"):
+            raise _unknown_overlap_refusal(earlier, later)
     if pairs and overlap == "error":
         raise _overlap_error(*pairs[0])
     if overlap == "first":  # each later file loses what an earlier one holds
         for earlier, later in pairs:
-            later.keep = later.keep[later.kept > earlier.kept[-1]] if len(earlier.keep) else later.keep
+            if len(earlier.keep):
+                later.keep = later.keep[later.periods() > earlier.periods().max()]
     else:  # each earlier file loses what a later one holds, the latest first
         for earlier, later in reversed(pairs):
-            earlier.keep = earlier.keep[earlier.kept < later.kept[0]] if len(later.keep) else earlier.keep
+            if len(later.keep):
+                earlier.keep = earlier.keep[earlier.periods() < later.periods().min()]
 
 
 def time_steps_to_keep(
     files: Sequence[Path], open_file: Callable[[Path], xr.Dataset], *, overlap: str = "error"
 ) -> dict[str, tuple[str, np.ndarray]]:
-    """Which time steps of which files to keep so that no time is held twice.
+    """Which time steps of which files to keep so that no period is held twice.
 
     Parameters
     ----------
@@ -156,12 +357,15 @@ def time_steps_to_keep(
     Raises
     ------
     ClimannError
-        With ``overlap = "error"``, naming the files (or the file) and the dates held twice.
+        With ``overlap = "error"``, naming the files (or the file) and the periods held twice;
+        whatever ``overlap``, when which periods are held twice depends on the reading of
+        stamps on a period's first instant without bounds (with the bounds for each reading).
     """
     infos = [info for info in (file_times(Path(path), open_file) for path in files) if info is not None]
+    _with_periods(infos)
     for info in infos:
         info.keep = _unrepeated(info, overlap)
-    infos.sort(key=lambda info: info.kept[0] if len(info.keep) else info.times[0])
+    infos.sort(key=lambda info: (info.periods().min(), info.kept.min()))
     _resolve_overlaps(infos, overlap)
     return {
         os.path.realpath(info.path): (info.name, info.keep) for info in infos if len(info.keep) < len(info.times)

@@ -12,6 +12,7 @@ that is what an unweighted least-squares fit is, not a fault.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -21,7 +22,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.features import days_in_year
-from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, lagged_steps, time_step_positions
+from climann.data.notes import note_once
+from climann.data.time_axis import (
+    TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, time_step_positions,
+)
 
 if TYPE_CHECKING:
     from climann.data.layout import GridLayout
@@ -250,8 +254,11 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> Time
     """The time step the climatology keys follow: the axis's nominal step, the one its lags and
     persistence go by (:func:`climann.data.time_axis.axis_time_step`: the smallest spacing,
     gaps allowed), taken over the distinct times in order (blocks of a split by files may
-    repeat or interleave); for times without one (irregular), their smallest spacing; for a
-    single time, ``known_step`` (the run's training step, recorded with new data).
+    repeat or interleave); for times without one (irregular), their usual (median) spacing,
+    so that a single odd spacing (a month held twice, stamped on the 15th and on the 16th at
+    12:00: 1.5 days) does not key a monthly axis by 1.5-day periods of the year; for a single
+    time, ``known_step`` (the run's training step, recorded with new data). A smallest
+    spacing far below the usual one is warned about once (:func:`_note_odd_spacing`).
 
     Parameters
     ----------
@@ -266,11 +273,45 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> Time
     distinct = np.unique(np.asarray(times))
     if len(distinct) < 2:
         return known_step
+    spacings = distinct[1:] - distinct[:-1]
+    usual = sorted(spacings)[len(spacings) // 2]
     step = axis_time_step(distinct)
-    if step is not None:
-        return step
-    spacing = min(later - earlier for earlier, later in zip(distinct[:-1], distinct[1:]))
-    return TimeStep(duration=spacing)
+    chosen = step if step is not None else TimeStep(duration=usual)
+    _note_odd_spacing(distinct, spacings, chosen, usual, regular=step is not None)
+    return chosen
+
+
+#: An odd spacing: at most this fraction of the usual (median) spacing of a time axis.
+_ODD_SPACING = 0.5
+
+#: A nominal step set by odd spacings is warned about when they are at most this fraction of
+#: an axis's spacings (a few places, not data kept at every other step after a complete start).
+_RARE_SPACINGS = 0.05
+
+
+def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, usual: datetime.timedelta, *,
+                      regular: bool) -> None:
+    """Warn (once) when a time axis's smallest spacing is far below its usual one: on an axis
+    without a nominal step (the climatology then follows the usual spacing), or when a few
+    such spacings set the nominal step (whose keys then split values of one period stamped at
+    two instants: a day's value at 00:00 and at 12:00 under two hours of the day)."""
+    odd = np.flatnonzero([spacing <= _ODD_SPACING * usual for spacing in spacings])
+    if not odd.size or (regular and odd.size > max(1, _RARE_SPACINGS * len(spacings))):
+        return
+    first = int(odd[0])
+    smallest = TimeStep(duration=spacings[first]).span()
+    keys = climatology_keys_of_step(step, times[0].calendar).per
+    where = f"{date_text(times[first])} to {date_text(times[first + 1])}"
+    if regular:
+        how = (f"sets its step ({step.name}) though most steps are {TimeStep(duration=usual).span()} apart: the "
+               f"climatology is taken per {keys}, and a value stamped at another instant of its period than the "
+               f"others falls under another key")
+    else:
+        how = (f"is far below its usual step of {TimeStep(duration=usual).span()}, and the axis has no regular step: "
+               f"the climatology is taken per {keys}, by the usual step")
+    note_once(_log, logging.WARNING,
+              f"the time axis's smallest spacing, {smallest} ({where}{', …' if odd.size > 1 else ''}), {how}; if "
+              "two values there are of one period stamped at two instants (files that overlap), leave one out")
 
 
 def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None) -> ClimatologyKeys:

@@ -288,7 +288,7 @@ def test_variables_naming_different_time_coordinates_of_one_dimension_are_refuse
     _xios_output(tmp_path / "mixed.nc", n_years=1)
     with xr.open_dataset(tmp_path / "mixed.nc", decode_cf=False) as raw:
         mixed = raw.load()
-    mixed["time_instant"] = mixed["time_counter"] + 15 * 86400.0
+    mixed["time_instant"] = mixed["time_counter"] + 5 * 86400.0  # inside each month: one instant a month
     mixed["time_instant"].attrs = {key: value for key, value in mixed["time_counter"].attrs.items()
                                    if key in ("standard_name", "units", "calendar")}
     mixed["sos"] = mixed["tos"].copy(data=mixed["tos"].values * 0 + 35).assign_attrs(

@@ -1,5 +1,7 @@
 """Files that overlap in time and times repeated in a file: refused, or resolved lazily."""
 
+import datetime
+
 import cftime
 import dask
 import numpy as np
@@ -169,3 +171,214 @@ def test_unsorted_and_repeated_times_are_refused_as_repeats_or_kept_once(unsorte
     opened = open_dataset([tmp_path / "twice.nc"], overlap="first")
     assert list(opened["time"].values) == list(ordered["time"].values)
     np.testing.assert_array_equal(opened["tas"].values, ordered["tas"].values)
+
+
+# A period held twice at two instants: files of one variable (or one file) that hold the same
+# month or day stamped differently (an observational product downloaded twice, a CMIP file
+# beside observations) hold it twice, as if stamped alike.
+
+def _month(year, month):
+    return cftime.datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1, calendar="standard")
+
+
+def _monthly_stamps(first, n, where):
+    """``n`` months from ``first`` (year, month), stamped on the 15th at 00:00 ("15th"), at the
+    middle of the month ("middle": 16 January 12:00, as CMIP files), on the 1st at 00:00
+    ("1st") or at the end of the month ("end", as CESM history files); with the months as cells."""
+    starts = [_month(first[0], first[1] + k) for k in range(n)]
+    ends = [_month(first[0], first[1] + k + 1) for k in range(n)]
+    stamps = {"15th": [start.replace(day=15) for start in starts], "1st": starts, "end": ends,
+              "middle": [start + (end - start) / 2 for start, end in zip(starts, ends)]}[where]
+    return stamps, np.stack([starts, ends], axis=1)
+
+
+def _daily_stamps(first, n, hour):
+    """``n`` days from ``first`` (a date) at ``hour``, with the days as cells."""
+    days = [cftime.datetime(*first, calendar="standard") + datetime.timedelta(days=k) for k in range(n + 1)]
+    return [day + datetime.timedelta(hours=hour) for day in days[:-1]], np.stack([days[:-1], days[1:]], axis=1)
+
+
+def _write_series(path, stamps, cells=None, *, seed=0):
+    """``tas`` (time, 2, 3) in K of seeded random values at ``stamps``, with ``time_bnds`` =
+    ``cells`` when given; returns the values."""
+    values = np.random.default_rng(seed).normal(280.0, 5.0, (len(stamps), 2, 3))
+    encoding = {"units": "days since 2000-01-01", "calendar": "standard"}
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), values, {"units": "K", "standard_name": "air_temperature"})},
+        coords={"time": ("time", np.array(stamps, dtype=object), {"standard_name": "time", "axis": "T"}),
+                "lat": ("lat", [-45.0, 45.0], {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": ("lon", [60.0, 180.0, 300.0], {"standard_name": "longitude", "units": "degrees_east"})})
+    if cells is not None:
+        dataset["time"].attrs["bounds"] = "time_bnds"
+        dataset["time_bnds"] = (("time", "bnds"), np.asarray(cells, dtype=object))
+    dataset.to_netcdf(path, encoding={"time": encoding, **({"time_bnds": encoding} if cells is not None else {})})
+    return values
+
+
+def _two_downloads(tmp_path, later="middle", *, later_cells=False):
+    """v1: January 2000 to January 2003 on the 15th; v2: January 2003 to December 2005 stamped
+    as ``later`` (with its cells as bounds when ``later_cells``), other values."""
+    stamps, _ = _monthly_stamps((2000, 1), 37, "15th")
+    first = _write_series(tmp_path / "v1_tas_200001-200301.nc", stamps, seed=1)
+    stamps, cells = _monthly_stamps((2003, 1), 36, later)
+    second = _write_series(tmp_path / "v2_tas_200301-200512.nc", stamps, cells if later_cells else None, seed=2)
+    return [tmp_path / "v1_tas_200001-200301.nc", tmp_path / "v2_tas_200301-200512.nc"], first, second
+
+
+@pytest.mark.parametrize(("later", "later_cells", "stamp"), [
+    pytest.param("middle", False, "2003-01-16 12:00", id="mid-month-stamps"),
+    pytest.param("end", True, "2003-02-01", id="month-ends-with-bounds"),
+    pytest.param("1st", True, "2003-01-01", id="1st-with-bounds"),
+])
+def test_one_month_stamped_differently_in_two_files_is_an_overlap(tmp_path, later, later_cells, stamp):
+    files, _, _ = _two_downloads(tmp_path, later, later_cells=later_cells)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    assert str(error.value) == (
+        "v1_tas_200001-200301.nc and v2_tas_200301-200512.nc overlap in time (2003-01, 1 time step in both, stamped "
+        f"2003-01-15 in v1_tas_200001-200301.nc and {stamp} in v2_tas_200301-200512.nc; variables tas); keep the "
+        'earlier or the later file\'s values there with [data] overlap = "first" or "last" (--overlap first|last), '
+        "or leave one file out")
+
+
+@pytest.mark.parametrize("overlap", ["first", "last"])
+def test_first_or_last_keeps_one_value_a_month_with_the_kept_files_stamp(tmp_path, overlap):
+    files, first, second = _two_downloads(tmp_path)
+    combined = open_dataset(files, overlap=overlap)
+    times = combined["time"].values
+    assert [(time.year, time.month) for time in times] == [(2000 + k // 12, k % 12 + 1) for k in range(72)]
+    expected = np.concatenate([first, second[1:]]) if overlap == "first" else np.concatenate([first[:36], second])
+    np.testing.assert_array_equal(combined["tas"].values, expected)
+    assert str(times[36]) == ("2003-01-15 00:00:00" if overlap == "first" else "2003-01-16 12:00:00")
+
+
+def test_a_month_held_twice_in_one_file_is_a_repeat(tmp_path):
+    """`cdo cat` of the two downloads: January 2003 on the 15th, then again at the 16th 12:00."""
+    stamps, _ = _monthly_stamps((2000, 1), 37, "15th")
+    more, _ = _monthly_stamps((2003, 1), 12, "middle")
+    values = _write_series(tmp_path / "cat.nc", stamps + more, seed=3)
+    with pytest.raises(ClimannError, match=r"^'time' in cat.nc repeats 1 month \(2003-01, stamped 2003-01-15 and "
+                                           r"2003-01-16 12:00\); keep the first or the last of each with"):
+        open_dataset([tmp_path / "cat.nc"])
+    for overlap, dropped in (("first", 37), ("last", 36)):
+        opened = open_dataset([tmp_path / "cat.nc"], overlap=overlap)
+        np.testing.assert_array_equal(opened["tas"].values, np.delete(values, dropped, axis=0))
+
+
+def test_one_day_stamped_differently_in_two_files_is_an_overlap(tmp_path):
+    """Daily means at 12:00, then CDO daymean's 09:00: 1 January 2003 in both."""
+    stamps, _ = _daily_stamps((2002, 12, 1), 32, 12)
+    first = _write_series(tmp_path / "noon.nc", stamps, seed=4)
+    stamps, _ = _daily_stamps((2003, 1, 1), 31, 9)
+    second = _write_series(tmp_path / "nine.nc", stamps, seed=5)
+    files = [tmp_path / "noon.nc", tmp_path / "nine.nc"]
+    with pytest.raises(ClimannError, match=r"overlap in time \(2003-01-01, 1 time step in both, stamped "
+                                           r"2003-01-01 12:00 in noon.nc and 2003-01-01 09:00 in nine.nc"):
+        open_dataset(files)
+    np.testing.assert_array_equal(open_dataset(files, overlap="last")["tas"].values,
+                                  np.concatenate([first[:31], second]))
+
+
+@pytest.mark.parametrize("overlap", ["error", "first"])
+def test_an_overlap_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(tmp_path, overlap):
+    """ERA5-like stamps on the 1st at 00:00 without bounds, beside mid-month stamps: January
+    2003 is in both if a stamp on the 1st opens its month, in neither if it closes the month
+    before (then the 1st-stamped file ends in December 2002)."""
+    stamps, _ = _monthly_stamps((2000, 1), 37, "1st")
+    _write_series(tmp_path / "era.nc", stamps, seed=6)
+    stamps, _ = _monthly_stamps((2003, 1), 12, "middle")
+    _write_series(tmp_path / "cmip.nc", stamps, seed=7)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "era.nc", tmp_path / "cmip.nc"], overlap=overlap)
+    era = tmp_path / "era.nc"
+    assert str(error.value) == (
+        "era.nc stamps tas on the 1st at 00:00 without time bounds (2000-01-01, …): era.nc and cmip.nc overlap in "
+        "2003-01 if a stamp there opens its month (ERA5), not at all if it closes the month before (CESM history "
+        "files), and climann does not guess; give era.nc time bounds: if each value is of the month beginning at "
+        f"its stamp `cdo settbounds,month {era} {tmp_path}/era_bounds.nc`, if of the month ending there "
+        f"`cdo -settbounds,month -shifttime,-1day {era} {tmp_path}/era_bounds.nc`")
+
+
+def test_files_apart_when_stamps_on_the_1st_open_their_months_are_combined_as_such_a_series_is(tmp_path, caplog):
+    """Months with bounds to December 2002, then stamps on the 1st from 1 January 2003: no
+    month in both if a stamp on the 1st opens its month, the reading by which a series of
+    such stamps beside bounded files is dated, with a warning saying so (December 2002 would
+    be in both if it closed the month before)."""
+    stamps, cells = _monthly_stamps((2000, 1), 36, "middle")
+    _write_series(tmp_path / "bounded.nc", stamps, cells, seed=8)
+    stamps, _ = _monthly_stamps((2003, 1), 12, "1st")
+    _write_series(tmp_path / "era.nc", stamps, seed=9)
+    with caplog.at_level("WARNING"):
+        assert open_dataset([tmp_path / "bounded.nc", tmp_path / "era.nc"]).sizes["time"] == 48
+    assert "era.nc has no time bounds while bounded.nc has ('time_bnds'): each is dated as on its own" in caplog.text
+
+
+def test_days_stamped_at_00_and_at_12_that_share_a_day_are_refused_with_the_bounds_of_each_reading(tmp_path):
+    """00:00 stamps without bounds to 1 January 2003, then 12:00 stamps from that day (break15
+    F3: read as one 12-hourly axis, whose climatology per hour of the day missed every test
+    value). With the bounds of the first reading (as `cdo settbounds,day` writes them) the day
+    is an overlap that ``first`` resolves."""
+    stamps, cells = _daily_stamps((2002, 12, 1), 32, 0)
+    first = _write_series(tmp_path / "d00.nc", stamps, seed=10)
+    stamps, _ = _daily_stamps((2003, 1, 1), 31, 12)
+    second = _write_series(tmp_path / "d12.nc", stamps, seed=11)
+    with pytest.raises(ClimannError, match=r"d00.nc and d12.nc overlap in 2003-01-01 if a stamp there opens its day "
+                                           r"\(ERA5\), not at all if it closes the day before .*`cdo settbounds,day "
+                                           r".*`cdo -settbounds,day -shifttime,-12hour "):
+        open_dataset([tmp_path / "d00.nc", tmp_path / "d12.nc"])
+    _write_series(tmp_path / "d00_bounds.nc", _daily_stamps((2002, 12, 1), 32, 0)[0], cells, seed=10)
+    files = [tmp_path / "d00_bounds.nc", tmp_path / "d12.nc"]
+    with pytest.raises(ClimannError, match=r"overlap in time \(2003-01-01, 1 time step in both, stamped 2003-01-01 in"):
+        open_dataset(files)
+    np.testing.assert_array_equal(open_dataset(files, overlap="first")["tas"].values,
+                                  np.concatenate([first, second[1:]]))
+
+
+def test_two_stamps_in_one_month_of_an_axis_every_30_days_are_two_steps(tmp_path):
+    """Steps of a fixed 30 days in the standard calendar put two stamps in some months
+    (1 and 31 January): not a month held twice, the stamps are the steps."""
+    stamps = [cftime.datetime(2000, 1, 1, 12, calendar="standard") + datetime.timedelta(days=30 * k)
+              for k in range(40)]
+    values = _write_series(tmp_path / "every_30_days.nc", stamps, seed=12)
+    np.testing.assert_array_equal(open_dataset([tmp_path / "every_30_days.nc"])["tas"].values, values)
+
+
+@pytest.mark.parametrize("overlap", ["first", "last"])
+def test_a_run_on_two_downloads_has_a_climatology_per_calendar_month(tmp_path, overlap):
+    """break15 F3: the month held twice was a 1.5-day step, and the climatology was per 1.5-day
+    period of the year (test MSE 1.70 against 1.20). With one value a month kept, the test
+    climatology's MSE is the NumPy mean per calendar month of the training years."""
+    import json
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    files, first, second = _two_downloads(tmp_path)
+    config = build_config({
+        "data": {"paths": [str(path) for path in files], "target": "tas", "predictors": [], "features": ["lat"],
+                 "overlap": overlap, "split_years": {"train": [2000, 2003], "val": [2004, 2004], "test": [2005, 2005]}},
+        "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    metrics = json.loads((run_training(config, run_dir=tmp_path / "run").run_dir / "metrics.json").read_text())
+    values = np.concatenate([first, second[1:]]) if overlap == "first" else np.concatenate([first[:36], second])
+    by_month = values.reshape(6, 12, 2, 3)
+    climatology = by_month[:4].mean(axis=0)  # equal cell areas: two latitude bands of one hemisphere each
+    assert metrics["climatology_per"] == "calendar month"
+    test = metrics["splits"]["test"]["climatology"]
+    assert test["n_samples"] == 12 * 6
+    assert test["mse"] == pytest.approx(float(((climatology - by_month[5]) ** 2).mean()), rel=1e-6)
+
+
+def test_a_repeat_in_one_file_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(tmp_path):
+    """Months stamped on the 1st at 00:00, then December 2001 again at its middle: held twice
+    if a stamp on the 1st opens its month, not if it closes the month before."""
+    stamps, _ = _monthly_stamps((2000, 1), 24, "1st")
+    more, _ = _monthly_stamps((2001, 12), 1, "middle")
+    _write_series(tmp_path / "mixed.nc", stamps + more, seed=13)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "mixed.nc"], overlap="first")
+    assert str(error.value).startswith(
+        "'time' in mixed.nc is stamped on the 1st at 00:00 without time bounds (2000-01-01, …) and elsewhere inside its "
+        "months: it holds 2001-12 twice if a stamp there opens its month (ERA5), nothing if it closes the month before "
+        "(CESM history files), and climann does not guess; give mixed.nc time bounds: if each value is of the month "
+        f"beginning at its stamp `cdo settbounds,month {tmp_path}/mixed.nc {tmp_path}/mixed_bounds.nc`")

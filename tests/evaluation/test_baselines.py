@@ -649,3 +649,56 @@ def test_monthly_values_stamped_at_different_days_get_a_climatology_per_calendar
     by_hand = np.stack([truth[train & (month == m)].mean(axis=0) for m in range(12)])
     np.testing.assert_allclose(climatology, by_hand)
     np.testing.assert_allclose(climatology_prediction(truth, times, train, window_days=61), by_hand[month])
+
+
+def _months_with_one_held_twice():
+    """Monthly standard-calendar times 2000–2005 on the 15th, January 2003 also at its middle
+    (16 January 12:00, a second download's stamp: 1.5 days after the first), and a (time, 2, 3) field."""
+    import cftime
+
+    times = [cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="standard") for k in range(72)]
+    times.insert(37, cftime.datetime(2003, 1, 16, 12, calendar="standard"))
+    return np.array(times), np.random.default_rng(12).normal(280, 5, (len(times), 2, 3))
+
+
+def test_a_single_odd_spacing_does_not_key_the_climatology_of_an_irregular_axis(caplog):
+    """break15 F3: the 1.5 days between two stamps of one month keyed a monthly axis per
+    1.5-day period of the year. Without a regular step the keys follow the usual (median)
+    spacing, with a warning naming the odd one."""
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import climatology_prediction, season_name
+
+    forget_notes()
+    times, truth = _months_with_one_held_twice()
+    train = np.array([time.year < 2004 for time in times])
+    with caplog.at_level("WARNING"):
+        assert season_name(times) == "calendar month"
+    assert ("the time axis's smallest spacing, 1.5 days (2003-01-15 to 2003-01-16 12:00), is far below its usual "
+            "step of 31 days, and the axis has no regular step: the climatology is taken per calendar month") \
+        in caplog.text
+    month = np.array([time.month for time in times])
+    by_hand = np.stack([truth[train & (month == m)].mean(axis=0) for m in range(1, 13)])  # both Januaries of 2003
+    np.testing.assert_allclose(climatology_prediction(truth, times, train, window_days=61), by_hand[month - 1])
+
+
+@pytest.mark.parametrize(("skipped", "warned"), [pytest.param(1, True, id="one-day-at-00-and-12"),
+                                                 pytest.param(0, False, id="every-day-at-00-and-12")])
+def test_a_step_set_by_a_few_odd_spacings_is_warned_about(caplog, skipped, warned):
+    """Daily values at 00:00, one day also at 12:00: the 12 hours between them make the axis
+    12-hourly and its climatology per day of year and hour (said in a warning); values at 00:00
+    and 12:00 every day are a 12-hourly axis, said nothing of."""
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import season_name
+
+    forget_notes()
+    days = [cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(days=k) for k in range(3 * 365)]
+    twice = [days[400]] if skipped else days
+    times = np.array(sorted(days + [day + datetime.timedelta(hours=12) for day in twice]))
+    with caplog.at_level("WARNING"):
+        assert season_name(times) == "day of year and hour"
+    said = ("the time axis's smallest spacing, 12 hours (2001-02-05 to 2001-02-05 12:00, …), sets its step (12-hourly) "
+            "though most steps are 1 day apart")
+    assert (said in caplog.text) == warned
+    assert ("smallest spacing" in caplog.text) == warned
