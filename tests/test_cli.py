@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -238,6 +239,76 @@ def test_split_files_option_trains_on_one_file_and_tests_on_another(sample_years
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["split_periods"]["test"].endswith("(test files)")
     assert metrics["n_samples"]["train"] == metrics["n_samples"]["test"]  # a year of the same cells in each block
+
+
+def _calendar_blocks(folder, calendars):
+    """Monthly train (2000-2001, ERA5's hours since 1900), val (2002) and test (2003) files, each block in its
+    calendar (the CMIP blocks in days since 1850), and the data written."""
+    import cftime
+
+    from tests.conftest import grid_dataset
+
+    full = grid_dataset(n_years=4)[["tas", "pred"]]
+    blocks = {"train": (0, 24), "val": (24, 36), "test": (36, 48)}
+    arguments = []
+    for (name, (start, stop)), calendar in zip(blocks.items(), calendars):
+        block = full.isel(time=slice(start, stop))
+        block = block.assign_coords(time=[cftime.datetime(t.year, t.month, 15, calendar=calendar)
+                                          for t in block["time"].values])
+        units = "hours since 1900-01-01" if name == "train" else "days since 1850-01-01"
+        block.to_netcdf(folder / f"{name}.nc", encoding={"time": {"units": units, "calendar": calendar}})
+        arguments += ["--split-files", f"{name}={folder / f'{name}.nc'}"]
+    return full, arguments
+
+
+def test_split_files_of_era5_in_proleptic_gregorian_and_cmip_in_standard_train_in_one_calendar(
+        tmp_path, capfd, monkeypatch):
+    """ERA5 (proleptic_gregorian) for training, CMIP (standard) for val and test: it trained, then failed writing
+    predictions.nc with an unexpected TypeError, a lone checkpoint.npz left (break15 F8). The calendars agree
+    after 1582: one time axis in the train block's calendar, each date as its file says."""
+    import datetime
+
+    import netCDF4
+
+    full, blocks = _calendar_blocks(tmp_path, ("proleptic_gregorian", "standard", "standard"))
+    out = tmp_path / "run"
+    result = run_main("train", *blocks, "--target", "tas", "--predictors", "pred", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), "--quiet", *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    for name in ("val", "test"):
+        assert (f"climann: warning: {name}.nc ({name}) uses the standard calendar and train.nc (train) the "
+                f"proleptic_gregorian calendar, which agree from 1582-10-15 on: its dates are read in the "
+                f"proleptic_gregorian calendar") in result.stderr
+    with netCDF4.Dataset(out / "predictions.nc") as raw:
+        assert (raw["time"].units, raw["time"].calendar) == ("hours since 1900-01-01", "proleptic_gregorian")
+        # Python's datetime is the proleptic Gregorian calendar: hours since 1900-01-01 by hand
+        expected = [(datetime.datetime(2000 + k // 12, k % 12 + 1, 15) - datetime.datetime(1900, 1, 1)).days * 24
+                    for k in range(48)]
+        np.testing.assert_array_equal(raw["time"][:], expected)
+        assert expected[36] == 903_216  # 2003-01-15: 103 years of 365 days, 25 leap days (1904…2000) and 14 days
+        np.testing.assert_array_equal(raw["split"][:], [1] * 24 + [2] * 12 + [3] * 12)
+        # the climatology baseline of each val and test month: the mean of that month's two training years
+        train = full["tas"].values[:24].astype(np.float64)
+        by_month = (train[:12] + train[12:]) / 2
+        np.testing.assert_allclose(raw["tas_climatology"][24:], np.concatenate([by_month, by_month]), rtol=1e-6)
+        np.testing.assert_array_equal(raw["tas"][:], full["tas"].values)
+
+
+def test_split_files_of_observations_in_standard_and_a_model_in_noleap_exit_2_before_writing(
+        tmp_path, capfd, monkeypatch):
+    """Observations (standard) for training, a model (noleap) for testing: an unexpected TypeError (break15 F7)."""
+    _, blocks = _calendar_blocks(tmp_path, ("standard", "noleap", "noleap"))
+    out = tmp_path / "run"
+    result = run_main("train", *blocks, "--target", "tas", "--predictors", "pred", "--epochs", "1",
+                      "--out", str(out), capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "climann: error: the split blocks are in different calendars: train.nc (train) standard, val.nc (val) noleap, "
+        "test.nc (test) noleap; predictions.nc has one time axis in one calendar and the climatology is the train "
+        "block's, per calendar month or day of its year: convert the val and test blocks' files to the standard "
+        "calendar first (xarray's Dataset.convert_calendar('standard'), or cdo setcalendar,standard when their dates "
+        "are all valid standard dates)"]
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("data", [

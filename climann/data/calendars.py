@@ -23,6 +23,12 @@ nothing needs to be guessed; the calendar of the first file with more than one t
 
 Only the time coordinates are read (as :mod:`climann.data.time_overlap` does), before the
 files are combined.
+
+The blocks of a split by files (:func:`blocks_in_one_calendar`: observations for training, a
+model for testing) follow the same rules, the train block's calendar kept: ``standard`` and
+``proleptic_gregorian`` after 1582 are one calendar, with the same warning; any other pair is
+refused before anything is written, since ``predictions.nc`` has one time axis in one
+calendar and the train block's climatology is kept per calendar month or day of its year.
 """
 
 from __future__ import annotations
@@ -59,6 +65,11 @@ class _FileCalendar:
     calendar: str
     times: np.ndarray
     variables: frozenset[str]
+    label: str = ""  # how messages name it, when not by the file's name (a split block: its files and name)
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path.name
 
 
 def calendar_name(calendar: str) -> str:
@@ -100,13 +111,30 @@ class CalendarPlan:
         if path in self.static:
             dropped = [name for name in (time, bounds) if name in dataset.variables]
             return dataset.isel({time: 0}).drop_vars(dropped)
-        relabel = np.vectorize(lambda date: date.change_calendar(self.calendar), otypes=[object])
-        changed = {time: (dataset[time].dims, relabel(dataset[time].values), dataset[time].attrs)}
-        if bounds in dataset.variables:
-            changed[bounds] = (dataset[bounds].dims, relabel(dataset[bounds].values), dataset[bounds].attrs)
-        result = dataset.assign_coords({time: changed[time]}).assign({k: v for k, v in changed.items() if k != time})
-        result[time].encoding = {**dataset[time].encoding, "calendar": self.calendar}
-        return result
+        return in_calendar(dataset, self.calendar)
+
+
+def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
+    """``dataset`` (lazy) with the dates of its time coordinate and of their CF bounds
+    (section 7.1) relabelled in ``calendar``: the same year, month, day and time of day
+    (``cftime.datetime.change_calendar``), which is the same instant only where the two
+    calendars agree (``standard`` and ``proleptic_gregorian`` from 1582-10-15 on). The time is
+    encoded in ``calendar`` when written back.
+
+    Raises
+    ------
+    ValueError
+        From cftime, for a date that ``calendar`` lacks (callers relabel only where none is).
+    """
+    time = find_coordinate(dataset, "time")
+    bounds = dataset[time].attrs.get("bounds")
+    relabel = np.vectorize(lambda date: date.change_calendar(calendar), otypes=[object])
+    changed = {time: (dataset[time].dims, relabel(dataset[time].values), dataset[time].attrs)}
+    if bounds in dataset.variables:
+        changed[bounds] = (dataset[bounds].dims, relabel(dataset[bounds].values), dataset[bounds].attrs)
+    result = dataset.assign_coords({time: changed[time]}).assign({k: v for k, v in changed.items() if k != time})
+    result[time].encoding = {**dataset[time].encoding, "calendar": calendar}
+    return result
 
 
 def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
@@ -126,7 +154,7 @@ def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
     # align_on chooses the days of a 360_day year; between other calendars it has no role
     align = ", align_on=..." if "360_day" in (series.calendar, other.calendar) else ""
     return ClimannError(
-        f"{series.path.name} uses the {series.calendar} calendar and {other.path.name} the {other.calendar} "
+        f"{series.name} uses the {series.calendar} calendar and {other.name} the {other.calendar} "
         f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
         f"first (xarray's Dataset.convert_calendar('{series.calendar}'{align}), or cdo "
         f"setcalendar,{series.calendar} when its dates are all valid {series.calendar} dates)"
@@ -181,8 +209,8 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
             static.add(os.path.realpath(info.path))
             _log.warning(
                 "%s (%s) has a single time step, %s in the %s calendar, and its variables are in no other file: "
-                "taken as a static field beside the series of %s, its time dropped", info.path.name,
-                ", ".join(sorted(info.variables)), date_text(info.times[0]), info.calendar, series.path.name,
+                "taken as a static field beside the series of %s, its time dropped", info.name,
+                ", ".join(sorted(info.variables)), date_text(info.times[0]), info.calendar, series.name,
             )
         elif info.calendar == series.calendar:
             continue
@@ -190,9 +218,94 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
             relabelled.add(os.path.realpath(info.path))
             _log.warning(
                 "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are "
-                "read in the %s calendar", info.path.name, info.calendar, series.path.name, series.calendar,
+                "read in the %s calendar", info.name, info.calendar, series.name, series.calendar,
                 series.calendar,
             )
         else:
             raise _refusal(series, info)
     return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static))
+
+
+def _block_calendar(dataset: xr.Dataset, label: str) -> _FileCalendar | None:
+    """A split block's time axis and calendar, None without decoded dates."""
+    try:
+        time = find_coordinate(dataset, "time")
+    except ClimannError:
+        return None
+    times = np.asarray(dataset[time].values)
+    if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
+        return None
+    return _FileCalendar(Path(label), time, calendar_name(times[0].calendar), times, frozenset(), label)
+
+
+def _blocks_refusal(series: _FileCalendar, dated: Sequence[_FileCalendar],
+                    converted: Sequence[tuple[str, _FileCalendar]]) -> ClimannError:
+    """One line naming every block and its calendar and how to convert the ``converted``
+    blocks (name, calendar) to the ``series`` calendar."""
+    calendar = series.calendar
+    # align_on chooses the days of a 360_day year; between other calendars it has no role
+    align = ", align_on=..." if "360_day" in {calendar, *(info.calendar for _, info in converted)} else ""
+    names = " and ".join(name for name, _ in converted)
+    whose = f"the {names} block's" if len(converted) == 1 else f"the {names} blocks'"
+    listed = ", ".join(f"{info.label} {info.calendar}" for info in dated)
+    return ClimannError(
+        f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one "
+        f"calendar and the climatology is the train block's, per calendar month or day of its year: convert "
+        f"{whose} files to the {calendar} calendar first (xarray's Dataset.convert_calendar('{calendar}'{align}), "
+        f"or cdo setcalendar,{calendar} when their dates are all valid {calendar} dates)"
+    )
+
+
+def blocks_in_one_calendar(parts: Sequence[xr.Dataset], names: Sequence[str], labels: Sequence[str]
+                           ) -> list[xr.Dataset]:
+    """The blocks of a split by files (train first) with their dates in one calendar, as the
+    files of one set are (:func:`calendar_plan`).
+
+    The calendar kept is the train block's, or that of the blocks reaching before 1582-10-15
+    when those share one. A block in the other of ``standard`` and ``proleptic_gregorian``
+    whose dates all lie from 1582-10-15 on (ERA5 for training, a CMIP model for testing; CF-1.8
+    §4.4.1: the two agree from then on) is relabelled in it (:func:`in_calendar`), with a
+    warning naming both blocks.
+
+    Parameters
+    ----------
+    parts : sequence of xarray.Dataset
+        One per block, lazy, with cftime dates; train first.
+    names : sequence of str
+        The blocks' names (``train``, ``val``, ``test``).
+    labels : sequence of str
+        How messages name each block: its files and its name, ``"obs.nc (train)"``.
+
+    Returns
+    -------
+    list of xarray.Dataset
+        The blocks in the order given; the same objects when their calendars agree.
+
+    Raises
+    ------
+    ClimannError
+        Any other pair of calendars (``noleap`` beside ``standard``, ``360_day`` beside any other, or
+        ``standard`` beside ``proleptic_gregorian`` before 1582-10-15): one line naming every block
+        with its calendar, and how to convert the others to the train block's. Dates of two such
+        calendars cannot be put on one time axis, nor matched to the train block's climatology,
+        without a choice (which day a ``360_day`` 30 February is, where a 29 February goes).
+    """
+    infos = [_block_calendar(part, label) for part, label in zip(parts, labels)]
+    dated = [info for info in infos if info is not None]
+    if len({info.calendar for info in dated}) < 2:
+        return list(parts)
+    calendar = _series_calendar(dated[0], dated)
+    series = dated[0] if calendar == dated[0].calendar else next(
+        info for info in dated if info.calendar == calendar and not _after_reform(info.times))
+    others = [info for info in dated if info.calendar != calendar]
+    unaligned = [(name, info) for name, info in zip(names, infos) if info is not None and info.calendar != calendar
+                 and ({info.calendar, calendar} != _GREGORIAN or not _after_reform(info.times))]
+    if unaligned:
+        raise _blocks_refusal(series, dated, unaligned)
+    for info in others:
+        _log.warning(
+            "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are read in "
+            "the %s calendar", info.name, info.calendar, series.name, series.calendar, series.calendar,
+        )
+    return [part if info is None or info.calendar == calendar else in_calendar(part, calendar)
+            for part, info in zip(parts, infos)]

@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
-from climann.data.calendars import calendar_plan
+from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
@@ -748,7 +748,9 @@ def concat_blocks(
     :data:`GRID_TOLERANCE` of the grid spacing are one grid, the first block's values used.
     Each block keeps its own dating: by its time cells' middles, or by its stamps without
     time bounds; when only some blocks have time bounds, they are dropped for all, with one
-    warning (:func:`~climann.data.time_cells.on_common_time_cells`).
+    warning (:func:`~climann.data.time_cells.on_common_time_cells`). Blocks in ``standard`` and
+    ``proleptic_gregorian`` after 1582 are read in one calendar, with a warning, and blocks in
+    other calendars refused (:func:`~climann.data.calendars.blocks_in_one_calendar`).
 
     Parameters
     ----------
@@ -764,11 +766,14 @@ def concat_blocks(
     ------
     ClimannError
         If the blocks are on different grids (naming the largest difference and both
-        blocks' files) or lack a variable of the first block.
+        blocks' files), in calendars that cannot be aligned, or lack a variable of the first
+        block.
     """
     labels = [f"{source} ({name})" for source, name in zip(sources, names)] if sources else [
         f"the {name} block" for name in names]
     parts = one_time_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
+    # Blocks in different calendars (observations for training, a model for testing): one, or refused.
+    parts = blocks_in_one_calendar(parts, names, labels)
     time_name = find_coordinate(parts[0], "time")
     reference = grid_coordinates(parts[0])
     aligned = [parts[0]]

@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import cftime
 import numpy as np
 import xarray as xr
 
@@ -396,13 +395,27 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
     return encoding
 
 
+def _encode_every_time(layout: GridLayout, values: np.ndarray) -> None:
+    """Encode all of ``values`` (the times written) and the layout's time bounds as
+    :func:`write_predictions` does: the one-step file alone misses a date of another calendar
+    further on (a test block in ``standard`` after a ``proleptic_gregorian`` train block: xarray's
+    "cannot compute the time difference between dates with different calendars" after
+    training), which ``cftime.date2num`` accepts."""
+    encoding = {"units": written_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64"}
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    for dates in (values, layout.time_bounds):
+        if dates is not None:
+            coder.encode(xr.Variable(("time",), np.asarray(dates).ravel(), encoding=dict(encoding)))
+
+
 def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = ()) -> None:
     """Refuse, before any training or prediction, an input whose encoding ``predictions.nc``
     could not keep: ``train``, ``predict`` and ``evaluate --data`` all call it before they
     compute (or create) anything.
 
-    Every time is encoded in the units and calendar it is written in (:func:`written_time_units`,
-    ``cftime.date2num``), and a
+    Every time and time bound is encoded as ``to_netcdf`` encodes it, in the units and calendar
+    it is written in (:func:`written_time_units`; xarray's ``CFDatetimeCoder``, which refuses
+    dates of another calendar than that one as well as any that overflow), and a
     one-time-step predictions dataset with the layout's coordinates, attributes and the
     baselines' variables is written to a temporary NetCDF file with the encoding of
     :func:`write_predictions`: what would fail after training fails here, in a second.
@@ -426,7 +439,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:
-        cftime.date2num(list(values), written_time_units(layout.time_units), layout.calendar)
+        _encode_every_time(layout, values)
         dataset = predictions_dataset(single, grid, grid, ["train"], baselines={name: grid for name in baselines})
         with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
             dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4",

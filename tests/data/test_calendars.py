@@ -1,11 +1,13 @@
 """Files in different calendars (climann/data/calendars.py, applied where files are opened)."""
 
 import logging
+import re
 
+import cftime
 import numpy as np
 import pytest
 
-from climann.data.open import open_dataset
+from climann.data.open import concat_blocks, open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times
 
@@ -130,3 +132,85 @@ def test_calendars_that_do_not_align_are_refused_naming_both(tmp_path, calendars
     with pytest.raises(ClimannError, match=rf"^a\.nc uses the {calendars[0]} calendar and b\.nc the {calendars[1]} "
                                            r"calendar: .*convert_calendar"):
         open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+
+
+def _blocks(tmp_path, calendars, start_years, *, bounds=False):
+    """A train, a val and a test block of one year each (monthly, tas), each in its calendar,
+    opened as split blocks are: each on its own, then concatenated; also the written dates."""
+    full = grid_dataset(n_years=3)[["tas"]]
+    parts, written = [], []
+    for index, (name, calendar, year) in enumerate(zip(("train", "val", "test"), calendars, start_years)):
+        block = _in_calendar(full.isel(time=slice(12 * index, 12 * index + 12)), calendar, year)
+        if bounds:  # CMIP-style monthly cells: the 1st of the month to the 1st of the next
+            cells = [[cftime.datetime(t.year, t.month, 1, calendar=calendar),
+                      cftime.datetime(t.year + t.month // 12, t.month % 12 + 1, 1, calendar=calendar)]
+                     for t in block["time"].values]
+            block = block.assign(time_bnds=(("time", "bnds"), np.array(cells)))
+            block["time"].attrs["bounds"] = "time_bnds"
+        block.to_netcdf(tmp_path / f"tas_{name}.nc", encoding={"time": {"units": "days since 1850-01-01"}})
+        parts.append(open_dataset([tmp_path / f"tas_{name}.nc"]))
+        written.append(block)
+    sources = [f"tas_{name}.nc" for name in ("train", "val", "test")]
+    return full, parts, written, sources
+
+
+@pytest.mark.parametrize(
+    ("calendars", "bounds"),
+    [
+        pytest.param(("proleptic_gregorian", "standard", "standard"), False, id="era5-train-cmip-val-test"),
+        pytest.param(("standard", "gregorian", "proleptic_gregorian"), True, id="proleptic-test-with-bounds"),
+    ],
+)
+def test_split_blocks_in_standard_and_proleptic_gregorian_after_1582_are_read_in_the_train_calendar(
+        tmp_path, caplog, calendars, bounds):
+    """ERA5 (proleptic_gregorian) for training, CMIP (standard) for testing: the blocks kept their own
+    calendars, and the run crashed comparing their dates, or wrote predictions.nc after training (break15 F8)."""
+    full, parts, written, sources = _blocks(tmp_path, calendars, (2000, 2001, 2002), bounds=bounds)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = concat_blocks(parts, ("train", "val", "test"), sources=sources)
+    first = {"gregorian": "standard"}.get(calendars[0], calendars[0])
+    assert {t.calendar for t in combined["time"].values} == {first}
+    # each block dated as on its own: the stamps, or the middles of the cells (16 January 12:00)
+    expected = [t if not bounds else cell[0] + (cell[1] - cell[0]) / 2 for block in written
+                for t, cell in zip(block["time"].values, block["time_bnds"].values if bounds else block["time"].values)]
+    assert [(t.year, t.month, t.day, t.hour) for t in combined["time"].values] == [
+        (t.year, t.month, t.day, t.hour) for t in expected]
+    assert [(t.month, t.day, t.hour) for t in combined["time"].values[:2]] == ([(1, 16, 12), (2, 15, 12)] if bounds
+                                                                                else [(1, 15, 0), (2, 15, 0)])
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    if bounds:
+        assert {t.calendar for t in combined["time_bnds"].values.ravel()} == {first}
+        assert [(t.year, t.month, t.day) for t in combined["time_bnds"].values[-1]] == [(2002, 12, 1), (2003, 1, 1)]
+    relabelled = [(name, calendar) for name, calendar in zip(("val", "test"), calendars[1:])
+                  if {"gregorian": "standard"}.get(calendar, calendar) != first]
+    assert _warnings(caplog) == [
+        f"tas_{name}.nc ({name}) uses the {calendar} calendar and tas_train.nc (train) the {first} calendar, which "
+        f"agree from 1582-10-15 on: its dates are read in the {first} calendar" for name, calendar in relabelled]
+
+
+@pytest.mark.parametrize(
+    ("calendars", "years", "converted", "align"),
+    [
+        pytest.param(("standard", "noleap", "noleap"), (2000, 2001, 2002), "the val and test blocks'", "",
+                     id="observations-train-model-val-test"),
+        pytest.param(("noleap", "noleap", "360_day"), (2000, 2001, 2002), "the test block's", ", align_on=...",
+                     id="360-day-test"),
+        pytest.param(("proleptic_gregorian", "proleptic_gregorian", "standard"), (1570, 1571, 1572),
+                     "the test block's", "", id="gregorian-before-1582"),
+    ],
+)
+def test_split_blocks_in_calendars_that_do_not_align_are_refused_naming_each(tmp_path, calendars, years, converted,
+                                                                              align):
+    """Observations (standard) for training, a model (noleap) for testing: an unexpected TypeError comparing
+    their dates (break15 F7). One time axis in one calendar cannot hold both without a choice."""
+    _, parts, _, sources = _blocks(tmp_path, calendars, years)
+    listed = ", ".join(f"tas_{name}.nc \\({name}\\) {calendar}" for name, calendar in zip(("train", "val", "test"),
+                                                                                           calendars))
+    with pytest.raises(ClimannError) as raised:
+        concat_blocks(parts, ("train", "val", "test"), sources=sources)
+    assert re.fullmatch(
+        f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one calendar "
+        f"and the climatology is the train block's, per calendar month or day of its year: convert {converted} "
+        rf"files to the {calendars[0]} calendar first \(xarray's Dataset.convert_calendar\('{calendars[0]}'"
+        rf"{re.escape(align)}\), or cdo setcalendar,{calendars[0]} when their dates are all valid {calendars[0]} "
+        r"dates\)", str(raised.value))

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import netCDF4
@@ -134,6 +135,32 @@ def test_an_output_encoding_that_cannot_be_written_is_refused_up_front(change, n
     check_predictions_encodable(layout, ["persistence"])  # the input's own encoding is writable
     with pytest.raises(ClimannError, match=f"predictions.nc could not be written .*{named}"):
         check_predictions_encodable(dataclasses.replace(layout, **change), ["persistence"])
+
+
+@pytest.mark.parametrize("where", [pytest.param("time", id="times"), pytest.param("time_bounds", id="bounds")])
+def test_dates_of_another_calendar_after_the_first_step_are_refused_up_front(where):
+    """A test block in CMIP's standard calendar after an ERA5 train block in proleptic_gregorian:
+    the one-step file and cftime.date2num passed, and predictions.nc failed after training
+    (break15 F8, xarray's "cannot compute the time difference between dates with different calendars")."""
+    import dataclasses
+
+    from climann.errors import ClimannError
+    from climann.evaluation.predictions import check_predictions_encodable
+
+    layout = build_pointwise_samples(grid_dataset(calendar="proleptic_gregorian"), target="tas", predictors=("pred",),
+                                     features=()).layout
+    times = np.asarray(layout.time.values)
+    cells = np.stack([times, times + datetime.timedelta(days=1)], axis=1)
+    layout = dataclasses.replace(layout, time_bounds=cells)
+    check_predictions_encodable(layout)  # one calendar: writable
+    standard = np.vectorize(lambda date: date.change_calendar("standard"), otypes=[object])
+    if where == "time":
+        changed = {"time": dataclasses.replace(layout.time, values=np.concatenate([times[:24], standard(times[24:])]))}
+    else:
+        changed = {"time_bounds": np.concatenate([cells[:24], standard(cells[24:])])}
+    with pytest.raises(ClimannError, match="predictions.nc could not be written .*calendar 'proleptic_gregorian'.*: "
+                                           "cannot compute the time difference between dates with different calendars"):
+        check_predictions_encodable(dataclasses.replace(layout, **changed))
 
 
 @pytest.mark.parametrize(
