@@ -250,7 +250,7 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         return None
     offset = offsets.pop()
     minutes = round(offset.total_seconds() / 60)
-    if minutes == 0 or abs(offset.total_seconds()) >= _step_days(first.times) * 86400:
+    if minutes == 0 or abs(offset.total_seconds()) >= median_step_days(first.times) * 86400:
         return None
     later, earlier = (other, first) if minutes > 0 else (first, other)
     shift = abs(minutes)
@@ -265,7 +265,7 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
 
 
 def _step_minutes(axis: _Axis) -> int:
-    return round(_step_days(axis.times) * 1440)
+    return round(median_step_days(axis.times) * 1440)
 
 
 def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> ClimannError:
