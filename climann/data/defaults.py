@@ -22,7 +22,12 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   (POP's ``TAREA`` in cm², ``areacello``): where the cells are, not what happens in them;
 - variables with one value wherever the target is present (on the steps checked for
   missing values): POP's ``KMT`` on the ocean cells, a land fraction of 0 under an ocean
-  target. Training refuses a feature that does not vary, so none is proposed.
+  target. Training refuses a feature that does not vary, so none is proposed;
+- a land-sea mask whose land cells are where the target holds one value at every step
+  checked (ROMS's ``mask_rho`` "land water" beside a ``temp`` with land stored as 0:
+  :mod:`climann.data.land_masks`): it tells the network where the stored land is, which
+  nothing else predicts, and is one value wherever the target is present once those cells
+  are missing.
 
 When ``[data] features`` is not given, the derived features are ``lat`` (when the grid has
 more than one latitude) plus ``season`` when the time axis is finer than a year (some
@@ -50,6 +55,7 @@ import xarray as xr
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
+from climann.data.land_masks import StoredLand, land_stored_as_value
 from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
@@ -107,6 +113,9 @@ class DefaultInputs:
         Static cell areas (:func:`is_cell_area`), left out.
     constant : dict of str to float
         Variables with one value wherever the target is present, left out → that value.
+    land_mask : StoredLand or None
+        The land-sea mask whose land cells the target holds one value on, left out
+        (:func:`~climann.data.land_masks.land_stored_as_value`).
     """
 
     predictors: tuple[str, ...]
@@ -122,6 +131,7 @@ class DefaultInputs:
     ancillary: dict[str, str] = field(default_factory=dict)
     cell_areas: tuple[str, ...] = ()
     constant: dict[str, float] = field(default_factory=dict)
+    land_mask: StoredLand | None = None
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -135,6 +145,12 @@ class DefaultInputs:
             shown = ", ".join(f"{name} (= {value:g})" for name, value in self.constant.items())
             notes.append(f"left out of the default predictors: {shown}, one value wherever '{target}' is present: "
                          "nothing to learn from")
+        if self.land_mask is not None:
+            found = self.land_mask
+            notes.append(f"left out of the default predictors: {found.mask}, whose land cells are those where "
+                         f"'{target}' holds {found.value:g} at every step checked: it would tell the network where "
+                         f"that stored land is, nothing about '{target}' in the water; set those cells of '{target}' "
+                         "missing (the warning about them gives the command)")
         if self.anomalies:
             them = "them" if len(self.anomalies) > 1 else "it"
             notes.append(f"left out of the default predictors: {leak_note(self.anomalies, target)}; name {them} in "
@@ -279,6 +295,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
     candidates = [name for name in candidates if name not in anomalies and name not in ancillary and name not in areas]
+    land = land_stored_as_value(dataset, target)
+    land = land if land is not None and land.mask in candidates else None
+    candidates = [name for name in candidates if land is None or name != land.mask]
     fractions, constant = _where_target_present(dataset, target, candidates, time_dim=time_dim)
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
@@ -296,6 +315,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         ancillary=ancillary,
         cell_areas=areas,
         constant=constant,
+        land_mask=land,
     )
 
 

@@ -28,6 +28,7 @@ from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.absolute_zero import warn_below_absolute_zero
 from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.fill_like import warn_fill_like_values
+from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
 from climann.data.renames import FileRenames, anchored_rules
@@ -267,6 +268,7 @@ def _open_subset(
                           file=files[0] if len(files) == 1 else None)
     warn_below_absolute_zero(selected, [data.target, *(data.predictors or ())])
     warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
+    warn_land_stored_as_value(selected, data.target, where=where, file=files[0] if len(files) == 1 else None)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)

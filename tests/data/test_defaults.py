@@ -309,3 +309,46 @@ def test_cell_areas_and_fields_of_one_value_where_the_target_is_are_no_default_p
     assert chosen.predictors == ("pred", "static", "landonly")
     assert chosen.cell_areas == ("TAREA", "areacello") and chosen.constant == {"KMT": 60.0}
     assert default_inputs(dataset, "tas", predictors=("KMT",)).predictors == ("KMT",)  # named: used as asked
+
+
+def _ocean_model_output(*, land: str) -> xr.Dataset:
+    """ROMS-like output: ``temp`` and ``zeta`` on a 4 × 5 grid whose western two columns are land
+    (``mask_rho`` 0, "land water"), holding 0 there (``land = "zero"``), missing (``"missing"``)
+    or values of their own (``"data"``: a field defined over land too); a static ``h``."""
+    rng = np.random.default_rng(5)
+    times = [cftime.datetime(2001, 1, 1 + k, calendar="noleap") for k in range(20)]
+    is_land = np.zeros((4, 5), bool)
+    is_land[:, :2] = True
+    temp, zeta = 18 + rng.normal(0, 1, (20, 4, 5)), rng.normal(0, 0.1, (20, 4, 5))
+    if land != "data":
+        temp[:, is_land] = zeta[:, is_land] = 0.0 if land == "zero" else np.nan
+    dims = ("time", "lat", "lon")
+    return xr.Dataset(
+        {"temp": (dims, temp), "zeta": (dims, zeta), "h": (("lat", "lon"), rng.uniform(10, 50, (4, 5))),
+         "mask_rho": (("lat", "lon"), np.where(is_land, 0.0, 1.0),
+                      {"flag_values": np.array([0.0, 1.0]), "flag_meanings": "land water"})},
+        coords={"time": times, "lat": [30.0, 31.0, 32.0, 33.0], "lon": [0.0, 1.0, 2.0, 3.0, 4.0]},
+    )
+
+
+def test_a_land_sea_mask_of_land_stored_as_a_value_is_no_default_predictor():
+    """break15 F4: ROMS's temp with land stored as 0; info proposed mask_rho, which tells the network
+    where the 0s are."""
+    chosen = default_inputs(_ocean_model_output(land="zero"), "temp")
+    assert chosen.predictors == ("zeta", "h")
+    assert chosen.land_mask is not None and chosen.land_mask.mask == "mask_rho"
+    assert any(note.startswith("left out of the default predictors: mask_rho, whose land cells are those where "
+                               "'temp' holds 0 at every step checked") for note in chosen.notes("temp"))
+
+
+@pytest.mark.parametrize(
+    ("land", "predictors", "constant"),
+    [
+        pytest.param("missing", ("zeta", "h"), {"mask_rho": 1.0}, id="land-missing-one-value-where-present"),
+        pytest.param("data", ("zeta", "h", "mask_rho"), {}, id="a-field-defined-over-land-learns-from-it"),
+    ],
+)
+def test_a_land_sea_mask_is_left_out_or_kept_as_before_where_no_land_is_stored(land, predictors, constant):
+    chosen = default_inputs(_ocean_model_output(land=land), "temp")
+    assert chosen.predictors == predictors
+    assert chosen.land_mask is None and chosen.constant == constant

@@ -514,6 +514,34 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
     assert (data.samples.inputs == -9999.0).any()  # still data
 
 
+def test_a_target_with_land_stored_as_zero_is_named_when_the_data_are_prepared(tmp_path, caplog, monkeypatch):
+    """break15 F4: ROMS output without _FillValue holds 0 on land, which its mask_rho ("land water")
+    marks; trained on as data (not guessed missing), but said with the command that masks it."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    forget_notes()  # said once per run
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset()
+    land = np.zeros((dataset.sizes["lat"], dataset.sizes["lon"]), bool)
+    land[:, :2] = True  # the two western columns: 8 cells of 24
+    dataset["tas"] = (dataset["tas"] - np.float32(273.15)).where(~land, np.float32(0.0))  # 0 degC: data
+    dataset["tas"].attrs["units"] = "degC"
+    dataset["mask_rho"] = (("lat", "lon"), np.where(land, 0.0, 1.0),
+                           {"flag_values": np.array([0.0, 1.0]), "flag_meanings": "land water"})
+    dataset.to_netcdf(tmp_path / "roms.nc", encoding={"tas": {"_FillValue": None}})
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "roms.nc")], "target": "tas", "predictors": ["pred"], "features": []}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    assert ("'tas' in roms.nc holds 0 at every step checked (24) on 8 of the 8 cells that 'mask_rho' calls land "
+            "(flag_meanings 'land water')") in caplog.text
+    assert ("ncap2 -s 'tas=tas;tas.set_miss(9.96921e+36f);where(mask_rho==0) tas=tas.get_miss();' roms.nc "
+            "roms_fixed.nc") in caplog.text
+    assert (data.samples.target == 0.0).sum() == 8 * dataset.sizes["time"]  # still data, every step
+
+
 def test_a_flag_variable_named_as_a_predictor_is_used_as_its_codes_with_a_warning(tmp_path, caplog):
     """Named in [data] predictors, a land-cover class is used as asked (its codes 1…4 as
     numbers), and train says so in one line; left to the defaults it would be left out."""

@@ -1,0 +1,337 @@
+"""Land stored as a value, told by the file's own land-sea mask.
+
+Ocean models write their fields over the whole grid: without a fill value (ROMS unless built
+so, many regional-run archives, older NEMO output) the land cells hold a number, 0 most
+often. In a temperature in °C that 0 cannot be told from a 0 °C sea surface by the values
+alone (docs/own-data.md), and it is trained on and scored as data: break15 F4, a ROMS
+``temp`` with its 33 land cells of 120 at 0.0, test climatology MSE 0.553948 over 43800 values
+against 0.763653 over the 31755 ocean values. But the file often says which cells are land,
+in a mask on the same grid (:func:`land_codes`):
+
+- a CF flag variable (CF-1.11 §3.5) whose ``flag_meanings`` name land and water, sea or ocean:
+  ROMS's ``mask_rho``, ``flag_values = 0., 1.``, ``flag_meanings = "land water"`` (its
+  ``def_info.F`` and ``roms_matlab``); meanings split at blanks and commas (NEMO's SalishSeaCast
+  mesh masks write ``"land, water"``), ``flag_values`` read by
+  :func:`climann.data.flags.flag_codes`;
+- ROMS's older ``option_0 = "land"``, ``option_1 = "water"`` (each ``option_N`` the meaning of
+  code N; also FVCOM's ``wet_nodes``);
+- a ``long_name``, ``comment`` or ``units`` that states the codes: MOM's ``wet``, "0 if land, 1
+  if ocean at tracer points" (MOM5 and MOM6 static files), CICE's ``tmask`` comment "0 = land,
+  1 = ocean", CLM's ``landmask`` "land/ocean mask (0.=ocean and 1.=land)";
+- NEMO's ``tmask`` and ``tmaskutil`` (``mesh_mask.nc``), most often without attributes: 0 on
+  land, 1 in the ocean (NEMO reference manual, "Domain: space and time", the land/sea masks),
+  when they hold only 0 and 1.
+
+When the target holds one value at every step checked (at most
+:data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced steps) on nearly all the
+cells such a mask calls land
+(:data:`NEARLY_ALL`), and not on most of its water cells (:data:`AT_MOST_IN_WATER`: a dry
+field at 0 everywhere is no stored land), the land is stored as that value: one warning
+names the mask, the cells and the value, with the ``ncap2`` that sets them missing
+(:func:`warn_land_stored_as_value`); such a mask is no default predictor
+(:mod:`climann.data.defaults`): it would hand the network where the stored land is.
+
+climann does not mask them on its own, as it does not mark a usual fill value missing
+(:mod:`climann.data.fill_like`): nothing in the file ties the mask to the variable (no
+``_FillValue``, no ``ancillary_variables``), and a field on the same grid may be defined over
+land too (an atmospheric forcing of the ocean model, a river runoff); masking would be a
+guess, the ``ncap2`` one command.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.fill_like import checked_steps
+from climann.data.flags import flag_codes
+from climann.data.notes import note_once
+from climann.data.shell import copy_path, input_and_copy, ncatted_number, ncatted_type, working_path
+from climann.data.sources import variable_file, variable_where
+from climann.data.stored_values import read_type
+
+__all__ = ["AT_MOST_IN_WATER", "NEARLY_ALL", "LandCodes", "StoredLand", "land_codes", "land_fix",
+           "land_stored_as_value", "warn_land_stored_as_value"]
+
+_log = logging.getLogger(__name__)
+
+#: The meanings of a mask's land code.
+LAND_WORDS = frozenset({"land"})
+
+#: The meanings of a mask's water codes.
+WATER_WORDS = frozenset({"water", "sea", "ocean", "open_water", "sea_water", "ocean_water", "open_ocean", "open_sea"})
+
+#: NEMO's land-sea masks, which its ``mesh_mask.nc`` most often writes without attributes:
+#: 0 on land, 1 in the ocean.
+NEMO_MASKS = frozenset({"tmask", "tmaskutil"})
+
+#: The share of a mask's land cells on which the target must hold its one value: nearly all
+#: (a mask edited after the run, a cell the model wets, may differ).
+NEARLY_ALL = 0.9
+
+#: At most this share of the mask's water cells may hold that value at every step checked: a
+#: field that is one value nearly everywhere (a dry month's rain) stores no land.
+AT_MOST_IN_WATER = 0.5
+
+#: Codes stated in text: "0 if land", "0 = land", "1.=land", and "land = 0".
+_CODE_FIRST = re.compile(r"(?<![\w.])(\d+)\.?\s*(?:=|if|:)\s*(land|ocean|sea|water)\b", re.IGNORECASE)
+_WORD_FIRST = re.compile(r"\b(land|ocean|sea|water)\s*(?:=|:)\s*(\d+)(?![\w.])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LandCodes:
+    """The codes a mask gives land, and what says so.
+
+    Attributes
+    ----------
+    codes : tuple of float
+        The values of the mask on land cells.
+    said_by : str
+        For the message: ``"flag_meanings 'land water'"``, ``"long_name '0 if land, 1 if ocean …'"``.
+    """
+
+    codes: tuple[float, ...]
+    said_by: str
+
+
+def _meanings(codes: dict[float, str], said_by: str) -> LandCodes | None:
+    """The land codes of ``codes`` (code → meaning) when they name land and water."""
+    words = {code: meaning.lower() for code, meaning in codes.items()}
+    land = tuple(code for code, word in words.items() if word in LAND_WORDS)
+    if not land or not any(word in WATER_WORDS for word in words.values()):
+        return None
+    return LandCodes(land, said_by)
+
+
+def land_codes(name: str, variable: xr.DataArray) -> LandCodes | None:
+    """The codes of land in a land-sea mask (see the module's description), else None.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name (NEMO's masks are known by it).
+    variable : xarray.DataArray
+        Its attributes are read; its values only for NEMO's masks without attributes.
+
+    Returns
+    -------
+    LandCodes or None
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> mask = xr.DataArray([0.0, 1.0], dims="x", attrs={"flag_values": [0.0, 1.0], "flag_meanings": "land water"})
+    >>> land_codes("mask_rho", mask).codes
+    (0.0,)
+    """
+    attrs = variable.attrs
+    meanings = [word for word in re.split(r"[\s,]+", str(attrs.get("flag_meanings", "")).strip()) if word]
+    values = flag_codes(variable, "flag_values")
+    if meanings and values.size == len(meanings) and values.dtype.kind in "iuf":
+        return _meanings(dict(zip(values.astype(float).tolist(), meanings)),
+                         f"flag_meanings '{attrs['flag_meanings']}'")
+    options = {int(match.group(1)): str(value) for key, value in attrs.items()
+               if (match := re.fullmatch(r"option_(\d+)", str(key)))}
+    if options:
+        shown = ", ".join(f"option_{code} '{meaning}'" for code, meaning in options.items())
+        return _meanings({float(code): meaning for code, meaning in options.items()}, shown)
+    for key in ("long_name", "comment", "units", "description"):
+        text = str(attrs.get(key, ""))
+        stated = {float(code): word for code, word in _CODE_FIRST.findall(text)}
+        stated.update({float(code): word for word, code in _WORD_FIRST.findall(text)})
+        if (found := _meanings(stated, f"{key} '{text}'")) is not None:
+            return found
+    if name in NEMO_MASKS and not meanings and variable.size and variable.size <= 10**8:
+        if set(np.unique(np.asarray(variable.values)).tolist()) <= {0, 1}:
+            return LandCodes((0.0,), "NEMO's land-sea mask, 0 on land")
+    return None
+
+
+@dataclass(frozen=True)
+class StoredLand:
+    """Land stored as one value in a target, as a mask says where the land is.
+
+    Attributes
+    ----------
+    mask : str
+        The mask variable.
+    codes : LandCodes
+    value : float
+        The value the target holds there at every step checked.
+    n_held : int
+        The land cells holding it.
+    n_land : int
+        The cells the mask calls land.
+    n_steps : int
+        The steps checked (of every extra dimension too).
+    """
+
+    mask: str
+    codes: LandCodes
+    value: float
+    n_held: int
+    n_land: int
+    n_steps: int
+
+
+def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, LandCodes]]:
+    """The land-sea masks on the target's grid: static, every dimension of several values one
+    of the target's (its size-1 dimensions dropped)."""
+    variable = dataset[target]
+    found = {}
+    for name in dataset.variables:
+        if name == target or name in dataset.dims or dataset[name].dtype.kind not in "iufb":
+            continue
+        mask = dataset[name].squeeze([dim for dim in dataset[name].dims
+                                      if dataset.sizes[dim] == 1 and dim not in variable.dims], drop=True)
+        if not mask.dims or not set(mask.dims) <= set(variable.dims) or set(mask.dims) == set(variable.dims):
+            continue  # no grid, another grid, or varying as the target does (a wet/dry mask in time)
+        if (codes := land_codes(str(name), mask)) is not None:
+            found[str(name)] = (mask, codes)
+    return found
+
+
+def land_stored_as_value(dataset: xr.Dataset, target: str) -> StoredLand | None:
+    """The land a mask on the target's grid marks, where the target holds one value at every
+    step checked (see the module's description); None when there is none.
+
+    The target is read on at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly
+    spaced time steps (and every value of its other dimensions off the mask's grid), reduced to
+    its minimum, maximum and presence per cell in one computation: a map, not the data.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened and subset (lazy).
+    target : str
+
+    Returns
+    -------
+    StoredLand or None
+        The first mask (in the file's order) whose land cells the target fills so.
+    """
+    if target not in dataset.data_vars or dataset[target].dtype.kind not in "iuf":
+        return None
+    masks = _masks(dataset, target)
+    if not masks:
+        return None
+    sample = checked_steps(dataset[target])
+    for name, (mask, codes) in masks.items():
+        steps = [dim for dim in sample.dims if dim not in mask.dims]
+        reduced = (sample.min(steps), sample.max(steps), sample.notnull().all(steps))
+        lowest, highest, present, mask_values = dask.compute(
+            *[array.transpose(*mask.dims).data for array in reduced], mask.data)
+        found = _stored(name, codes, np.asarray(mask_values), lowest, highest, present,
+                        n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))
+        if found is not None:
+            return found
+    return None
+
+
+def _stored(name: str, codes: LandCodes, mask: np.ndarray, lowest: np.ndarray, highest: np.ndarray,
+            present: np.ndarray, *, n_steps: int) -> StoredLand | None:
+    """:class:`StoredLand` from the mask's values and the target's per-cell minimum, maximum and
+    presence at every step (arrays of the mask's shape), when the land holds one value."""
+    land = np.isin(mask, codes.codes)
+    water = ~land & np.isfinite(mask.astype(float))
+    constant = present & (lowest == highest)
+    held_values = lowest[land & constant]
+    if not land.any() or not water.any() or not held_values.size:
+        return None
+    values, counts = np.unique(held_values, return_counts=True)
+    value = values[np.argmax(counts)]
+    n_held, n_land = int(np.sum(land & constant & (lowest == value))), int(land.sum())
+    in_water = int(np.sum(water & constant & (lowest == value)))
+    if n_held < NEARLY_ALL * n_land or in_water > AT_MOST_IN_WATER * int(water.sum()):
+        return None
+    return StoredLand(name, codes, float(value), n_held, n_land, n_steps)
+
+
+#: The netCDF default fill value of each type (netcdf.h ``NC_FILL_*``; NUG "Fill Values").
+_DEFAULT_FILLS = {"f4": 9.969209968386869e36, "f8": 9.969209968386869e36, "i1": -127, "u1": 255, "i2": -32767,
+                  "u2": 65535, "i4": -2147483647, "u4": 4294967295, "i8": -9223372036854775806,
+                  "u8": 18446744073709551614}
+
+
+def _fill_literal(variable: xr.DataArray) -> str:
+    """The netCDF default fill value of the variable's stored type as an ``ncap2`` literal:
+    ``9.96921e+36f`` for float, ``9.969209968386869e+36`` for double (unsuffixed: a double),
+    ``-32767s`` for short (NUG "Fill Values"; NCO's literal suffixes are ncatted's type letters)."""
+    stored = read_type(variable)
+    number = ncatted_number(_DEFAULT_FILLS[stored.str[1:]], stored)
+    return number if stored == np.float64 else f"{number}{ncatted_type(stored)}"
+
+
+def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str | Path | None) -> str:
+    """The command that sets the target missing on the mask's land cells: one ``ncap2`` on
+    the target's file and a copy beside it, a ``_FillValue`` (netCDF's default fill of its
+    type) set first where it has none (NCO's ``set_miss``/``get_miss``; checked on break15's
+    ROMS file: the land cells NaN at every level and step, the rest unchanged); when the mask
+    is in another file (a ROMS grid file), a ``python -c`` with xarray, as ``ncap2`` reads one.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    target : str
+    found : StoredLand
+    file : str or Path or None
+        The file to name when the target does not record its one file
+        (:func:`~climann.data.sources.variable_file`); None for several files.
+    """
+    variable = dataset[target]
+    own = variable_file(variable) or file
+    mask_file = variable_file(dataset[found.mask])
+    land = "||".join(f"{found.mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes)
+    if own is not None and mask_file is not None and Path(mask_file) != Path(own):  # ncap2 reads one file
+        script = (f'import xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
+                  f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; '
+                  f'd["{target}"] = d["{target}"].where(~m.isin({list(found.codes.codes)})); '
+                  f'd.to_netcdf("{working_path(copy_path(own))}")')
+        return f"python -c {shlex.quote(script)}"
+    files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+    fill = ("" if "_FillValue" in variable.encoding  # NCO's missing value is the _FillValue
+            else f"{target}={target};{target}.set_miss({_fill_literal(variable)});")
+    return f"ncap2 -s '{fill}where({land}) {target}={target}.get_miss();' {files}"
+
+
+def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
+                              file: str | Path | None = None) -> None:
+    """Warn, once per run, when the target holds one value at every step checked on the land
+    cells of a land-sea mask on its grid (:func:`land_stored_as_value`): land stored as a
+    value, trained on and scored as data. The message names the mask, the cells, the value and
+    the ``ncap2`` that sets them missing (:func:`land_fix`); nothing is masked here (see the
+    module's description).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened and subset.
+    target : str
+        The target's name (nothing is checked when it is absent).
+    where : str
+        The files, for the message, when the target does not record its own.
+    file : str or Path or None
+        The file to name in the command (see :func:`land_fix`).
+    """
+    if target not in dataset.data_vars:
+        return
+
+    def message() -> str | None:
+        found = land_stored_as_value(dataset, target)
+        if found is None:
+            return None
+        return (f"'{target}' in {variable_where(dataset[target], where)} holds {found.value:g} at every step checked "
+                f"({found.n_steps}) on {found.n_held} of the {found.n_land} cells that '{found.mask}' calls land "
+                f"({found.codes.said_by}): land stored as a value, trained on and scored as data; climann does not "
+                f"mask it on its own (nothing ties the mask to '{target}'); to set those cells missing: "
+                f"{land_fix(dataset, target, found, file=file)}")
+
+    note_once(_log, logging.WARNING, message,
+              key=("land stored as a value", target, variable_where(dataset[target], where)))

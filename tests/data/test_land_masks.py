@@ -1,0 +1,189 @@
+"""Land stored as a value, told by the file's land-sea mask (climann/data/land_masks.py)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.land_masks import land_codes, land_stored_as_value, warn_land_stored_as_value
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+
+N_TIME, N_ETA, N_XI = 40, 5, 6
+
+
+def _land() -> np.ndarray:
+    """11 land cells of 30: the two western columns and one more (a ROMS coast)."""
+    land = np.zeros((N_ETA, N_XI), bool)
+    land[:, :2] = True
+    land[4, 2] = True
+    return land
+
+
+def _roms_like(*, land_value: float | None = 0.0, mask_attrs: dict | None = None, varying_on_land: bool = False,
+               dry: bool = False) -> xr.Dataset:
+    """A ROMS averages file on a regular grid: ``temp`` of ~18 °C in the water, ``land_value``
+    on land (None: missing), ``mask_rho`` 0 on land, 1 in the water."""
+    rng = np.random.default_rng(3)
+    temp = 18.0 + rng.normal(0.0, 1.0, (N_TIME, N_ETA, N_XI))
+    if dry:
+        temp[:] = 0.0
+    land = _land()
+    if not varying_on_land:
+        temp[:, land] = np.nan if land_value is None else land_value
+    times = [cftime.datetime(2001, 1, 1, 12, calendar="proleptic_gregorian") + np.timedelta64(k, "D").item()
+             for k in range(N_TIME)]
+    attrs = {"flag_values": np.array([0.0, 1.0]), "flag_meanings": "land water"} if mask_attrs is None else mask_attrs
+    return xr.Dataset(
+        {"temp": (("ocean_time", "lat", "lon"), temp.astype("f4"), {"units": "Celsius"}),
+         "mask_rho": (("lat", "lon"), np.where(land, 0.0, 1.0), {"long_name": "mask on RHO-points", **attrs})},
+        coords={"ocean_time": ("ocean_time", times, {"standard_name": "time"}),
+                "lat": ("lat", 35.0 + 0.1 * np.arange(N_ETA), {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", -75.0 + 0.1 * np.arange(N_XI), {"units": "degrees_east", "standard_name": "longitude"})},
+    )
+
+
+def _written(tmp_path, dataset: xr.Dataset, name: str = "roms_avg.nc"):
+    path = tmp_path / name
+    dataset.to_netcdf(path, encoding={"temp": {"_FillValue": None}, "mask_rho": {"_FillValue": None}})
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs", "values", "expected"),
+    [
+        pytest.param("mask_rho", {"flag_values": np.array([0.0, 1.0]), "flag_meanings": "land water"}, [0, 1], (0.0,),
+                     id="ROMS-flag"),
+        pytest.param("mask", {"flag_values": "0, 1", "flag_meanings": "land, water"}, [0, 1], (0.0,),
+                     id="SalishSeaCast-text-with-commas"),
+        pytest.param("lsm", {"flag_values": np.array([0, 1], "i1"), "flag_meanings": "sea land"}, [0, 1], (1.0,),
+                     id="sea-land"),
+        pytest.param("mask_rho", {"option_0": "land", "option_1": "water"}, [0, 1], (0.0,), id="ROMS-options"),
+        pytest.param("wet", {"long_name": "0 if land, 1 if ocean at tracer points"}, [0, 1], (0.0,), id="MOM-wet"),
+        pytest.param("tmask", {"long_name": "ocean grid mask", "comment": "0 = land, 1 = ocean"}, [0, 1], (0.0,),
+                     id="CICE-tmask"),
+        pytest.param("landmask", {"long_name": "land/ocean mask (0.=ocean and 1.=land)"}, [0, 1], (1.0,),
+                     id="CLM-landmask"),
+        pytest.param("tmaskutil", {}, [0, 1], (0.0,), id="NEMO-no-attributes"),
+        pytest.param("lc", {"flag_values": np.array([1, 2, 3]), "flag_meanings": "forest grass desert"}, [1, 2], None,
+                     id="land-cover-classes"),
+        pytest.param("mask_rho", {"flag_values": np.array([0.0, 1.0]), "flag_meanings": "land ice"}, [0, 1], None,
+                     id="land-without-water"),
+        pytest.param("ice", {"long_name": "0 if open, 1 if ice"}, [0, 1], None, id="text-without-land"),
+        pytest.param("tmask", {}, [0, 1, 2], None, id="NEMO-name-other-values"),
+        pytest.param("other", {}, [0, 1], None, id="no-attributes"),
+    ],
+)
+def test_land_codes_are_read_from_the_mask_s_attributes(name, attrs, values, expected):
+    mask = xr.DataArray(np.array(values, "f8"), dims="x", attrs=attrs)
+    found = land_codes(name, mask)
+    assert (None if found is None else found.codes) == expected
+
+
+def test_land_stored_as_zero_is_counted_on_the_mask_s_land_cells(tmp_path):
+    dataset = open_dataset([_written(tmp_path, _roms_like())])
+    found = land_stored_as_value(dataset, "temp")
+    land = _land()
+    assert found is not None and found.mask == "mask_rho" and found.value == 0.0
+    assert (found.n_held, found.n_land) == (int(land.sum()), 11)
+    assert found.n_steps == 24  # of the 40 daily steps
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [
+        pytest.param(_roms_like(land_value=None), id="land-already-missing"),
+        pytest.param(_roms_like(varying_on_land=True), id="a-field-defined-over-land"),
+        pytest.param(_roms_like(dry=True), id="one-value-everywhere"),
+        pytest.param(_roms_like(mask_attrs={"flag_values": np.array([0.0, 1.0]), "flag_meanings": "outside inside"}),
+                     id="a-mask-of-another-meaning"),
+    ],
+)
+def test_no_stored_land_is_found_where_the_mask_does_not_show_it(tmp_path, dataset):
+    assert land_stored_as_value(open_dataset([_written(tmp_path, dataset)]), "temp") is None
+
+
+def test_land_holding_the_value_on_too_few_of_its_cells_is_not_stored_land(tmp_path):
+    """Nearly all (90 %) of the land cells must hold it: 9 of 11 is not."""
+    dataset = _roms_like()
+    dataset["temp"][:, 0, :2] = np.float32(5.0) + np.arange(N_TIME, dtype="f4")[:, None]  # 2 land cells vary
+    assert land_stored_as_value(open_dataset([_written(tmp_path, dataset)]), "temp") is None
+    dataset["temp"][:, 0, 1] = np.float32(0.0)  # 10 of 11
+    found = land_stored_as_value(open_dataset([_written(tmp_path, dataset, "b.nc")]), "temp")
+    assert found is not None and (found.n_held, found.n_land) == (10, 11)
+
+
+def test_a_mask_that_varies_in_time_is_no_land_sea_mask(tmp_path):
+    """ROMS's wet/dry mask (rmask_wet) changes with the tide: not where land is."""
+    dataset = _roms_like()
+    dataset["mask_rho"] = dataset["mask_rho"].expand_dims(ocean_time=dataset["ocean_time"]).copy()
+    assert land_stored_as_value(open_dataset([_written(tmp_path, dataset)]), "temp") is None
+
+
+def _warnings(caplog, dataset, **where):
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_land_stored_as_value(dataset, "temp", **({"where": "roms_avg.nc"} | where))
+    return [record.getMessage() for record in caplog.records]
+
+
+def test_the_warning_names_the_mask_the_cells_the_value_and_the_command(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (message,) = _warnings(caplog, open_dataset([_written(tmp_path, _roms_like())]))
+    assert message == (
+        "'temp' in roms_avg.nc holds 0 at every step checked (24) on 11 of the 11 cells that 'mask_rho' calls land "
+        "(flag_meanings 'land water'): land stored as a value, trained on and scored as data; climann does not mask "
+        "it on its own (nothing ties the mask to 'temp'); to set those cells missing: ncap2 -s "
+        "'temp=temp;temp.set_miss(9.96921e+36f);where(mask_rho==0) temp=temp.get_miss();' roms_avg.nc "
+        "roms_avg_fixed.nc")
+    assert _warnings(caplog, open_dataset([_written(tmp_path, _roms_like(land_value=None), "masked.nc")])) == []
+
+
+def test_a_target_with_a_fill_value_is_given_no_new_one(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dataset = _roms_like()
+    path = tmp_path / "filled.nc"
+    dataset.to_netcdf(path, encoding={"temp": {"_FillValue": np.float32(1e37)}, "mask_rho": {"_FillValue": None}})
+    (message,) = _warnings(caplog, open_dataset([path]))
+    assert message.endswith("ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' filled.nc filled_fixed.nc")
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+def test_the_command_given_sets_the_land_cells_missing_and_nothing_else(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    original = _roms_like()
+    (message,) = _warnings(caplog, open_dataset([_written(tmp_path, original)]))
+    command = re.search(r"ncap2 -s '[^']*' roms_avg.nc roms_avg_fixed.nc", message).group(0)
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "roms_avg_fixed.nc"])
+    temp, land = fixed["temp"].values, _land()
+    assert np.isnan(temp[:, land]).all()
+    np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
+    assert _warnings(caplog, fixed) == []
+
+
+def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, caplog, monkeypatch):
+    """ROMS keeps mask_rho in its grid file: ncap2 reads one file, so the command is xarray's."""
+    monkeypatch.chdir(tmp_path)
+    original = _roms_like()
+    original[["temp"]].to_netcdf(tmp_path / "roms_his.nc", encoding={"temp": {"_FillValue": None}})
+    original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
+    (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
+    command = message[message.index("python -c "):]
+    assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"roms_his.nc\"); m = "
+                       "xr.open_dataset(\"roms_grd.nc\")[\"mask_rho\"]; d[\"temp\"] = d[\"temp\"].where(~m.isin([0.0])); "
+                       "d.to_netcdf(\"roms_his_fixed.nc\")'")
+    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, capture_output=True)
+    temp, land = open_dataset([tmp_path / "roms_his_fixed.nc"])["temp"].values, _land()
+    assert np.isnan(temp[:, land]).all()
+    np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
