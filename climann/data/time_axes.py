@@ -53,7 +53,9 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
-from climann.data.step_periods import frequency_of, median_step_days, step_periods, unknown_periods_refusal
+from climann.data.step_periods import (
+    frequency_of, median_step_days, period_text, step_periods, unknown_periods_refusal,
+)
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, date_text, values_text
 from climann.data.time_cells import check_stamps_in_cells
 from climann.data.variables import data_variable_names
@@ -105,22 +107,9 @@ class _Axis:
         without bounds)."""
         return bool(np.all(self.opening == self.closing))
 
-    def label(self, time: object) -> object:
-        """The period a step stands for at this frequency: its year, month or day (else the step)."""
-        kind = self.step or self.frequency
-        if kind == "yearly":
-            return (time.year,)
-        if kind == "monthly":
-            return (time.year, time.month)
-        if kind == "daily":
-            return (time.year, time.month, time.day)
-        return time
-
     def text(self, time: object) -> str:
         """The date of a step as precisely as its frequency needs (``1990-01`` for monthly)."""
-        label = self.label(time)
-        return "-".join(f"{part:0{4 if i == 0 else 2}d}" for i, part in enumerate(label)) if isinstance(
-            label, tuple) else date_text(time)
+        return period_text(time, self.step or self.frequency)
 
     @property
     def period(self) -> str:
