@@ -413,9 +413,30 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
     reading = _reading(dataset, dims, mapping, file_grid)
     grid = file_grid or _from_mapping(dataset, dims, mapping, reading)
     if _is_projection(dataset, dims, mapping):  # also when the file (a predictions file) has 2-D lat/lon
-        grid = dataclasses.replace(grid, cell_areas=_projected_cell_areas(dataset, dims, mapping, reading),
-                                   projection=reading)
+        areas = _projected_cell_areas(dataset, dims, mapping, reading)
+        _note_cells_off_the_earth(dataset, dims, mapping, grid, areas, target)
+        grid = dataclasses.replace(grid, cell_areas=areas, projection=reading)
     return grid
+
+
+def _note_cells_off_the_earth(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
+                              grid: GeographicGrid, areas: np.ndarray, target: str | None) -> None:
+    """One warning per run when cells holding data (:func:`_cells_with_data`) have a corner the
+    projection puts nowhere on the Earth (the limb of a geostationary satellite's disk): their
+    areas, and so their weights in the training and the scores, are 0."""
+    unknown = ~np.isfinite(areas) & np.isfinite(np.asarray(grid.latitude.values, np.float64))
+    if not unknown.any():
+        return
+    has_data = _cells_with_data(dataset, unknown, dims, target)
+    held = unknown if has_data is None else unknown & has_data
+    if held.any():
+        i, j = np.argwhere(held)[0]
+        note_once(_log, logging.WARNING, (
+            f"{int(held.sum())} cells holding {_whose(dataset, target)}data (first at {dims[0]}={i}, {dims[1]}={j}) "
+            f"have a corner that grid mapping '{mapping.name}' puts off the Earth (the edge of a geostationary "
+            "satellite's disk): their areas are unknown, so they weigh 0 in the training and the scores "
+            "(counted in the numbers of samples all the same)"
+        ), key=("cells off the Earth", mapping.name, int(held.sum())))
 
 
 def horizontal_grid(dataset: xr.Dataset, *, target: str | None = None

@@ -825,3 +825,37 @@ def test_axes_that_cannot_be_read_as_the_projections_metres_are_refused(tmp_path
     path, _, _ = _write_goes(tmp_path / "abi.nc", mapping, units)
     with pytest.raises(ClimannError, match=expected):
         cell_coordinates(open_dataset([path]))
+
+
+def test_cells_on_the_limb_of_a_geostationary_disk_weigh_nothing_and_are_said(tmp_path, caplog):
+    """A full-disk grid: cells whose centre is on the Earth but a corner off it (PROJ gives no
+    place) have no known area; by hand, those with a corner off the disk."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    height = GOES_EAST["perspective_point_height"]
+    x = y = np.linspace(-0.15, 0.15, 12)
+    half = (x[1] - x[0]) / 2
+    centre_lat, _ = proj4_positions(GOES_PROJ4, *np.meshgrid(x * height, y * height))
+    corners = [proj4_positions(GOES_PROJ4, *np.meshgrid((x + dx) * height, (y + dy) * height))[0]
+               for dx in (-half, half) for dy in (-half, half)]
+    on_disk = np.isfinite(centre_lat)
+    limb = on_disk & ~np.all([np.isfinite(corner) for corner in corners], axis=0)
+    assert limb.sum() > 0 and (on_disk & ~limb).sum() > 0
+    time = xr.date_range("2018-01-01", periods=3, freq="MS", use_cftime=True)
+    xr.Dataset(
+        {"LST": (("time", "y", "x"), np.where(on_disk, 295.0, np.nan)[None].repeat(3, 0).astype(np.float32),
+                 {"units": "K", "grid_mapping": "goes_imager_projection"}),
+         "goes_imager_projection": ((), np.int32(0), GOES_EAST)},
+        coords={"time": time, "x": ("x", x, {"units": "rad", "standard_name": "projection_x_coordinate"}),
+                "y": ("y", y, {"units": "rad", "standard_name": "projection_y_coordinate"})},
+    ).to_netcdf(tmp_path / "disk.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        weights = grid_layout(open_dataset([tmp_path / "disk.nc"]), "LST", []).cell_area_weights()
+    np.testing.assert_array_equal(weights == 0, ~on_disk | limb)
+    said = [record.getMessage() for record in caplog.records if "off the Earth" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith(f"{int(limb.sum())} cells holding 'LST' data (first at y=")
+    forget_notes()
