@@ -157,9 +157,10 @@ def projection_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
     - with the file's own 2-D latitude and longitude (``file_positions``), the reading that
       places the cells within that tolerance of them is taken (the closer if both do); when
       neither does, the file is refused;
-    - without them, CF's reading is taken and a warning (once per run) names the latitudes
-      of both and the ``ncatted`` that settles it; a reading that puts no cell on the Earth
-      is not a reading; with none left the file is refused.
+    - without them, a reading that puts no cell on the Earth, or squeezes or stretches the
+      grid beyond :data:`PLAUSIBLE_SCALES`, is not a reading; of two left CF's is taken, and
+      a warning (once per run) names the places of both and the ``ncatted`` that settles it
+      (so it is when only the metres reading is left); with none left the file is refused.
 
     With a single reading and the file's own latitude and longitude, the two are compared too:
     a mapping that places the cells further from them than the tolerance is refused, since
@@ -206,10 +207,10 @@ def projection_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
     plausible = [k for k, scale in enumerate(scales) if _is_plausible(scale)]
     apart = _largest_distance_km(*placed[0], *placed[1]) > tolerance
     if not plausible or (plausible == [0, 1] and apart) or plausible == [1]:
-        message = _two_readings_text(dataset, dims, mapping, readings, scales, plausible)
+        said = lambda: _two_readings_text(dataset, dims, mapping, readings, scales, plausible)  # noqa: E731
         if not plausible:
-            raise ClimannError(message)
-        note_once(_log, logging.WARNING, message, key=("false origin unit", mapping.name, _false_origin(mapping)))
+            raise ClimannError(said())
+        note_once(_log, logging.WARNING, said, key=("false origin unit", mapping.name, _false_origin(mapping)))
     return readings[plausible[0]]
 
 
