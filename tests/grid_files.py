@@ -10,6 +10,7 @@ from pathlib import Path
 
 import netCDF4
 import numpy as np
+import xarray as xr
 
 POLE_LATITUDE, POLE_LONGITUDE = 39.25, 198.0  # EURO-CORDEX's rotated north pole
 RLAT = np.arange(-10.0, 12.0, 4.4)  # 5 rows
@@ -199,3 +200,49 @@ def _write_wrf_winds(nc: netCDF4.Dataset, latitude: np.ndarray, longitude: np.nd
         wind = nc.createVariable(suffix, "f4", ("Time", *dims))
         wind.units, wind.stagger, wind.coordinates = "m s-1", stagger, f"XLONG_{suffix} XLAT_{suffix} XTIME"
         wind[:] = np.random.default_rng(4).normal(0, 3, (n_time, *(nc.dimensions[d].size for d in dims)))
+
+
+#: NARR's Lambert conformal grid mapping (PSL's files), its false origin written in km, as CF
+#: appendix F says it is beside x/y in km ("in the unit of the projection_x_coordinate").
+NARR_KM = {"grid_mapping_name": "lambert_conformal_conic", "standard_parallel": 50.0,
+           "longitude_of_central_meridian": -107.0, "latitude_of_projection_origin": 50.0,
+           "false_easting": 5632.64222547, "false_northing": 4612.54565137, "earth_radius": 6371200.0}
+#: The same in metres, as NARR's own files write it beside x/y in km.
+NARR_M = {**NARR_KM, "false_easting": 5632642.22547, "false_northing": 4612545.65137}
+NARR_X_KM, NARR_Y_KM = np.arange(3000.0, 3400.0, 32.463), np.arange(3500.0, 3800.0, 32.463)  # 13 × 10 cells
+
+
+def proj4_positions(proj4: str, x_m, y_m) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of the points (x_m, y_m) in metres, by hand with a PROJ string."""
+    import pyproj
+
+    to_lonlat = pyproj.Transformer.from_crs(pyproj.CRS.from_proj4(proj4), "EPSG:4326", always_xy=True)
+    longitude, latitude = to_lonlat.transform(x_m, y_m)
+    return np.asarray(latitude), np.asarray(longitude)
+
+
+#: NARR's projection with the false origin at its true place, in metres (PROJ's +x_0/+y_0).
+NARR_PROJ4 = ("+proj=lcc +lat_1=50 +lat_2=50 +lat_0=50 +lon_0=-107 +x_0=5632642.22547 +y_0=4612545.65137 "
+              "+R=6371200 +units=m")
+
+
+def write_narr(path: Path, mapping: dict, *, positions: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
+    """A 13 × 10 tile of NARR's grid, x/y in km, with ``mapping`` and, when given, the 2-D
+    ``(lat, lon)`` in the file."""
+    time = xr.date_range("2000-01-01", periods=24, freq="MS", use_cftime=True)
+    variables = {"air": (("time", "y", "x"), np.random.default_rng(5).normal(280, 1, (24, 10, 13)).astype(np.float32),
+                         {"units": "K", "grid_mapping": "Lambert_Conformal"}),
+                 "Lambert_Conformal": ((), np.int32(0), mapping)}
+    coords = {"time": time, "x": ("x", NARR_X_KM, {"units": "km", "standard_name": "projection_x_coordinate"}),
+              "y": ("y", NARR_Y_KM, {"units": "km", "standard_name": "projection_y_coordinate"})}
+    if positions is not None:
+        coords["lat"] = (("y", "x"), positions[0], {"units": "degrees_north", "standard_name": "latitude"})
+        coords["lon"] = (("y", "x"), positions[1], {"units": "degrees_east", "standard_name": "longitude"})
+        variables["air"][2]["coordinates"] = "lat lon"
+    xr.Dataset(variables, coords=coords).to_netcdf(path)
+    return path
+
+
+def narr_true_positions() -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of the NARR tile's cells, by hand (:data:`NARR_PROJ4`), each shape (10, 13)."""
+    return proj4_positions(NARR_PROJ4, *np.meshgrid(NARR_X_KM * 1000, NARR_Y_KM * 1000))

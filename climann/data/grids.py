@@ -5,7 +5,8 @@ Such grids have row and column axes that are not latitude and longitude: rotated
 projection (``x``/``y`` in metres with, e.g., a ``lambert_conformal_conic`` grid mapping) or
 bare indices (``y``/``x`` of an ocean model). The true latitude and longitude of each cell
 are the file's 2-D auxiliary coordinates (CF ``coordinates``), or, when it has none,
-computed from its grid mapping with pyproj (``pyproj.CRS.from_cf``).
+computed from its grid mapping with pyproj (``pyproj.CRS.from_cf``, the axes and false origin
+read in metres as :mod:`climann.data.projections` says).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import logging
 from pathlib import Path
 
 import numpy as np
-import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
 import xarray as xr
 
 from climann.data.coords import (
@@ -24,6 +24,7 @@ from climann.data.coords import (
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas, wrapped_difference
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
+from climann.data.projections import ProjectionReading, projection_reading
 from climann.data.shell import shown_path, source_and_copy
 from climann.errors import ClimannError
 
@@ -32,13 +33,6 @@ _log = logging.getLogger(__name__)
 #: The ``encoding`` key of a stand-in target (all missing: ``climann predict`` on data
 #: without the target); the cells are then judged by the variables the predictions come from.
 STAND_IN_TARGET = "climann_stand_in_target"
-
-#: Units of projected axes, as a factor to metres (what ``pyproj.CRS.from_cf`` expects).
-METRES_PER_UNIT: dict[str, float] = {
-    "m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0,
-    "km": 1000.0, "kilometre": 1000.0, "kilometres": 1000.0, "kilometer": 1000.0, "kilometers": 1000.0,
-}
-
 
 def grid_mapping_of(dataset: xr.Dataset, target: str) -> Coordinate | None:
     """The grid-mapping variable of ``target`` (its CF ``grid_mapping``), else the one the
@@ -308,44 +302,28 @@ def _axis_edges(dataset: xr.Dataset, name: str) -> np.ndarray:
     return np.concatenate([bounds[:, 0], bounds[-1:, 1]])
 
 
-def _axis_scale(variable: xr.DataArray, mapping: Coordinate) -> float:
-    """Factor from the axis's units to what pyproj expects: 1 for degrees, metres for projections."""
-    if mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude":
-        return 1.0
-    units = str(variable.attrs.get("units", "m")).strip()
-    if units not in METRES_PER_UNIT:
-        raise ClimannError(
-            f"projected axis '{variable.name}' has units '{units}'; expected a length ({', '.join(METRES_PER_UNIT)})"
-        )
-    return METRES_PER_UNIT[units]
+def _reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
+             file_grid: GeographicGrid | None = None) -> ProjectionReading:
+    """How pyproj reads the 1-D rotated or projected axes ``dims`` with ``mapping``: rotated
+    degrees as they are; a map projection's x/y and false origin in metres
+    (:func:`~climann.data.projections.projection_reading`, checked against the file's own
+    latitude and longitude in ``file_grid``)."""
+    if not _is_projection(dataset, dims, mapping):
+        return ProjectionReading(dict(mapping.attrs), (1.0, 1.0))
+    positions = None if file_grid is None else (file_grid.latitude, file_grid.longitude)
+    return projection_reading(dataset, dims, mapping, positions)
 
 
-def _transformer(mapping: Coordinate):
-    """A pyproj transformer from the grid mapping's coordinates to longitude, latitude (EPSG:4326)."""
-    try:
-        crs = pyproj.CRS.from_cf(dict(mapping.attrs))
-    except (pyproj.exceptions.CRSError, KeyError, ValueError) as error:
-        raise ClimannError(
-            f"cannot read grid mapping '{mapping.name}' "
-            f"({mapping.attrs.get('grid_mapping_name', 'no grid_mapping_name')}): {error}"
-        ) from None
-    return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-
-
-def _projected_corners(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate):
-    """Longitude and latitude of the cell centres, shape (n_rows, n_columns), and of the cell
+def _projected_corners(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate, reading: ProjectionReading):
+    """Latitude and longitude of the cell centres, shape (n_rows, n_columns), and of the cell
     corners, shape (n_rows + 1, n_columns + 1), degrees, from the 1-D projected (or rotated)
     axes: the corners are the axes' edges (CF bounds, else midway between centres), exact in
-    the projection's coordinates, transformed with pyproj."""
-    transformer = _transformer(mapping)
-    scales = [_axis_scale(dataset[dim], mapping) for dim in dims]
-    rows, columns = (np.asarray(dataset[dim].values, np.float64) * scale for dim, scale in zip(dims, scales))
-    row_edges, column_edges = (_axis_edges(dataset, dim) * scale for dim, scale in zip(dims, scales))
-    row_grid, column_grid = np.meshgrid(rows, columns, indexing="ij")
-    longitude, latitude = transformer.transform(column_grid, row_grid)
-    corner_rows, corner_columns = np.meshgrid(row_edges, column_edges, indexing="ij")
-    corner_lon, corner_lat = transformer.transform(corner_columns, corner_rows)
-    return (np.asarray(longitude), np.asarray(latitude)), (np.asarray(corner_lon), np.asarray(corner_lat))
+    the projection's coordinates, transformed with pyproj as ``reading`` says."""
+    rows, columns = np.meshgrid(*(np.asarray(dataset[dim].values, np.float64) for dim in dims), indexing="ij")
+    corner_rows, corner_columns = np.meshgrid(*(_axis_edges(dataset, dim) for dim in dims), indexing="ij")
+    latitude, longitude = reading.positions(rows, columns, mapping.name)
+    corner_lat, corner_lon = reading.positions(corner_rows, corner_columns, mapping.name)
+    return (longitude, latitude), (corner_lon, corner_lat)
 
 
 def _vertices(corners: np.ndarray) -> np.ndarray:
@@ -355,21 +333,23 @@ def _vertices(corners: np.ndarray) -> np.ndarray:
     return np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=-1)
 
 
-def _projected_cell_areas(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> np.ndarray:
+def _projected_cell_areas(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
+                          reading: ProjectionReading) -> np.ndarray:
     """Area of each cell of a projected grid on the Earth, shape (n_rows, n_columns), unit
     authalic sphere (steradians): the geodesic polygon through its corners, which are exact in
     the projection's coordinates, on the grid mapping's ellipsoid
     (:func:`~climann.data.geometry.great_circle_polygon_areas`). Cells around or containing
     a pole, or across the antimeridian, are whole: no longitude is averaged or differenced."""
-    _, (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping)
-    ellipsoid = _transformer(mapping).source_crs.ellipsoid
+    _, (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping, reading)
+    ellipsoid = reading.transformer(mapping.name).source_crs.ellipsoid
     flattening = 0.0 if ellipsoid is None or not ellipsoid.inverse_flattening else 1 / ellipsoid.inverse_flattening
     return great_circle_polygon_areas(_vertices(corner_lat), _vertices(corner_lon), flattening=flattening)
 
 
-def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate) -> GeographicGrid:
+def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
+                  reading: ProjectionReading) -> GeographicGrid:
     """2-D latitude, longitude and cell corners computed from the 1-D axes and the grid mapping."""
-    (longitude, latitude), (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping)
+    (longitude, latitude), (corner_lon, corner_lat) = _projected_corners(dataset, dims, mapping, reading)
     latitude_attrs = {"standard_name": "latitude", "long_name": "latitude", "units": "degrees_north",
                       "bounds": "lat_bnds"}
     longitude_attrs = {"standard_name": "longitude", "long_name": "longitude", "units": "degrees_east",
@@ -416,23 +396,47 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
         axes with a grid mapping and no 2-D coordinates, values computed with pyproj
         (cell corners from the axes' bounds, or midway between centres). On a map
         projection it also carries the cells' geodesic areas from their projected corners
-        (:func:`_projected_cell_areas`).
+        (:func:`_projected_cell_areas`) and how pyproj reads the axes (its ``projection``).
 
     Raises
     ------
     ClimannError
-        If pyproj cannot read the grid mapping or a projected axis has no length units.
+        If pyproj cannot read the grid mapping, a projected axis has no length units (nor
+        radians on a geostationary grid), or the mapping places the cells far from the
+        file's own 2-D latitude and longitude (:func:`~climann.data.projections.projection_reading`).
     """
     names = two_dimensional_coordinates(dataset)
-    if names is not None:
-        grid = _from_file(dataset, names, dims, target)
-    elif mapping is None or not all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims):
-        return None  # a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
-    else:
-        grid = _from_mapping(dataset, dims, mapping)
+    file_grid = None if names is None else _from_file(dataset, names, dims, target)
+    on_axes = mapping is not None and all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims)
+    if not on_axes:
+        return file_grid  # None on a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
+    reading = _reading(dataset, dims, mapping, file_grid)
+    grid = file_grid or _from_mapping(dataset, dims, mapping, reading)
     if _is_projection(dataset, dims, mapping):  # also when the file (a predictions file) has 2-D lat/lon
-        grid = dataclasses.replace(grid, cell_areas=_projected_cell_areas(dataset, dims, mapping))
+        areas = _projected_cell_areas(dataset, dims, mapping, reading)
+        _note_cells_off_the_earth(dataset, dims, mapping, grid, areas, target)
+        grid = dataclasses.replace(grid, cell_areas=areas, projection=reading)
     return grid
+
+
+def _note_cells_off_the_earth(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
+                              grid: GeographicGrid, areas: np.ndarray, target: str | None) -> None:
+    """One warning per run when cells holding data (:func:`_cells_with_data`) have a corner the
+    projection puts nowhere on the Earth (the limb of a geostationary satellite's disk): their
+    areas, and so their weights in the training and the scores, are 0."""
+    unknown = ~np.isfinite(areas) & np.isfinite(np.asarray(grid.latitude.values, np.float64))
+    if not unknown.any():
+        return
+    has_data = _cells_with_data(dataset, unknown, dims, target)
+    held = unknown if has_data is None else unknown & has_data
+    if held.any():
+        i, j = np.argwhere(held)[0]
+        note_once(_log, logging.WARNING, (
+            f"{int(held.sum())} cells holding {_whose(dataset, target)}data (first at {dims[0]}={i}, {dims[1]}={j}) "
+            f"have a corner that grid mapping '{mapping.name}' puts off the Earth (the edge of a geostationary "
+            "satellite's disk): their areas are unknown, so they weigh 0 in the training and the scores "
+            "(counted in the numbers of samples all the same)"
+        ), key=("cells off the Earth", mapping.name, int(held.sum())))
 
 
 def horizontal_grid(dataset: xr.Dataset, *, target: str | None = None

@@ -12,6 +12,7 @@ import numpy as np
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 
 if TYPE_CHECKING:
+    from climann.data.projections import ProjectionReading
     from climann.data.time_axis import TimeStep
 
 #: A coordinate along time naming the split block of each step when the blocks come from
@@ -75,6 +76,9 @@ class GeographicGrid:
         Each cell's area (any unit; only relative areas are used) when known better than
         from the latitude and longitude corners: on a map projection, the geodesic areas of
         the cells' projected corners (:func:`climann.data.grids.geographic_grid`).
+    projection : ProjectionReading, optional
+        On a map projection, how pyproj reads its x/y axes and grid mapping (false origin and
+        axes in metres: :func:`climann.data.projections.projection_reading`).
     """
 
     latitude: Coordinate
@@ -83,6 +87,7 @@ class GeographicGrid:
     longitude_bounds: Coordinate | None = None
     vertex_dim: str = "nv"
     cell_areas: np.ndarray | None = None
+    projection: ProjectionReading | None = None
 
 
 @dataclass(frozen=True)

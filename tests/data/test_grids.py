@@ -7,7 +7,10 @@ import xarray as xr
 from climann.data.grids import cell_coordinates, geographic_grid, grid_mapping_of, horizontal_grid
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.grid_files import LAMBERT, RLAT, RLON, rotated_to_geographic, write_lambert, write_rotated
+from tests.grid_files import (
+    LAMBERT, NARR_KM, NARR_M, NARR_PROJ4, NARR_X_KM, NARR_Y_KM, RLAT, RLON, narr_true_positions, proj4_positions,
+    rotated_to_geographic, write_lambert, write_narr, write_rotated,
+)
 
 
 def test_the_2d_latitude_and_longitude_of_the_file_are_used_as_they_are(tmp_path):
@@ -634,3 +637,225 @@ def test_fill_values_ending_the_vertices_of_fewer_sided_cells_are_not_missing_co
     _nemo_with_corners(tmp_path, n_vertices=6).to_netcdf(tmp_path / "six.nc")
     weights = grid_layout(open_dataset([tmp_path / "six.nc"]), "tos", []).cell_area_weights()
     np.testing.assert_allclose(weights, _band_areas() / _band_areas().mean(), rtol=1e-9)
+
+
+# --- the false origin's unit, the file's own positions and geostationary scanning angles ----------
+def _narr_geodesic_areas():
+    """Each cell's area by hand: its corners (midway between centres) in metres with the false
+    origin at its true place, to degrees with PROJ, pyproj.Geod's polygon area on the sphere."""
+    import pyproj
+
+    geod = pyproj.Geod(a=6371200.0, b=6371200.0)
+    x_edges = np.concatenate([[NARR_X_KM[0] - 16.2315], NARR_X_KM + 16.2315]) * 1000
+    y_edges = np.concatenate([[NARR_Y_KM[0] - 16.2315], NARR_Y_KM + 16.2315]) * 1000
+    areas = np.empty((NARR_Y_KM.size, NARR_X_KM.size))
+    for i in range(NARR_Y_KM.size):
+        for j in range(NARR_X_KM.size):
+            latitude, longitude = proj4_positions(NARR_PROJ4, x_edges[[j, j + 1, j + 1, j]], y_edges[[i, i, i + 1, i + 1]])
+            areas[i, j] = abs(geod.polygon_area_perimeter(longitude, latitude)[0])
+    return areas / areas.mean()
+
+
+def test_a_false_easting_in_km_beside_km_axes_is_read_in_km_with_a_warning_naming_both_places(tmp_path, caplog):
+    """CF appendix F: in the unit of the x/y axes. Read as metres (before), the tile lay 3000 km
+    away, south-east of Iceland; no 2-D lat/lon decides, so the other reading is said, once."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    path = write_narr(tmp_path / "narr_km.nc", NARR_KM)
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        for _ in range(2):
+            layout = grid_layout(open_dataset([path]), "air", [str(path)])
+    latitude, longitude = narr_true_positions()
+    np.testing.assert_allclose(layout.geographic.latitude.values, latitude, atol=1e-9)
+    np.testing.assert_allclose(layout.geographic.longitude.values, longitude, atol=1e-9)
+    assert 35.5 < latitude.min() and latitude.max() < 39.2  # off California
+    np.testing.assert_allclose(layout.cell_area_weights(), _narr_geodesic_areas(), rtol=1e-6)
+    said = [record.getMessage() for record in caplog.records if "false_easting" in record.getMessage()]
+    assert len(said) == 1
+    assert said[0].startswith(
+        "grid mapping 'Lambert_Conformal' gives false_easting 5632.64222547 and false_northing 4612.54565137 beside "
+        f"x/y in km: read in km, as CF says (appendix F), the grid lies at latitude {latitude.min():.2f}…"
+        f"{latitude.max():.2f}, longitude {longitude.min():.2f}…{longitude.max():.2f}; read in metres (as NARR's "
+        "files write them) at latitude 63.26…67.41")
+    assert said[0].endswith("the km reading is used, and the file's own 2-D latitude and longitude would decide; if "
+                            "metres are meant, write the false origin in the axes' unit, as CF reads it: ncatted -a "
+                            "false_easting,Lambert_Conformal,o,d,5.63264222547 -a false_northing,Lambert_Conformal,o,d,"
+                            f"4.61254565137 {path} {tmp_path / 'narr_km_fixed.nc'}")
+    forget_notes()
+
+
+@pytest.mark.parametrize("mapping", [pytest.param(NARR_KM, id="in-km-as-CF"), pytest.param(NARR_M, id="in-metres")])
+def test_with_2d_latitude_and_longitude_the_reading_that_matches_them_places_the_cells(tmp_path, caplog, mapping):
+    """NARR's files write the false origin in metres beside x/y in km, CF in km: the file's own
+    positions tell which is meant; the areas, from the mapping's corners, are then the true ones
+    (the misread ones differ by up to 1 %: the Lambert scale factor at 65°N instead of 37°N)."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    path = write_narr(tmp_path / "narr.nc", mapping, positions=narr_true_positions())
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        weights = grid_layout(open_dataset([path]), "air", [str(path)]).cell_area_weights()
+    np.testing.assert_allclose(weights, _narr_geodesic_areas(), rtol=1e-6)
+    assert not [record for record in caplog.records if "false_easting" in record.getMessage()]
+    forget_notes()
+
+
+def test_a_false_easting_in_metres_without_positions_is_read_so_when_km_put_the_grid_in_a_point(tmp_path, caplog):
+    """NARR's 5632642 read as km puts the whole tile within metres of the South Pole: not a
+    reading; metres are taken, with the warning and the ncatted that writes them as CF reads them."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        _, latitude, _ = cell_coordinates(open_dataset([write_narr(tmp_path / "narr_m.nc", NARR_M)]))
+    np.testing.assert_allclose(latitude, narr_true_positions()[0], atol=1e-9)
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "read in km, as CF says (appendix F), the grid lies at latitude -89.97…-89.97" in said
+    assert "the metres reading is used" in said and "false_easting,Lambert_Conformal,o,d,5632.64222547 " in said
+    forget_notes()
+
+
+def test_a_false_origin_that_no_reading_puts_on_a_grid_is_refused(tmp_path):
+    mapping = {**NARR_M, "false_easting": 5.6e12, "false_northing": 4.6e12}
+    with pytest.raises(ClimannError, match=r"gives false_easting 5.6e\+12 and false_northing 4.6e\+12 "
+                                           r"beside x/y in km: read in km.*read in metres.*check the grid mapping's"):
+        cell_coordinates(open_dataset([write_narr(tmp_path / "narr_far.nc", mapping)]))
+
+
+@pytest.mark.parametrize("mapping", [pytest.param(NARR_KM, id="two-readings"),
+                                     pytest.param({**NARR_KM, "false_easting": 0.0, "false_northing": 0.0},
+                                                  id="one-reading")])
+def test_a_grid_mapping_far_from_the_files_own_positions_is_refused_naming_the_distance(tmp_path, mapping):
+    """The positions 1° of latitude north of the mapping's (111.2 km on the Earth's mean sphere):
+    the areas would come from one place, the positions from another."""
+    from climann.data.variables import grid_layout
+
+    x, y = np.meshgrid(NARR_X_KM * 1000, NARR_Y_KM * 1000)
+    if mapping["false_easting"] == 0.0:
+        x, y = x + 5632642.22547, y + 4612545.65137  # where the mapping without a false origin puts them
+    latitude, longitude = proj4_positions(NARR_PROJ4, x, y)
+    path = write_narr(tmp_path / "shifted.nc", mapping, positions=(latitude + 1.0, longitude))
+    if mapping["false_easting"]:
+        expected = r"neither reading places the cells near the file's own 'lat'/'lon': read in km \(CF appendix F\) " \
+                   r"they lie up to 111 km from them, read in metres up to \d+ km"
+    else:
+        expected = r"\(lambert_conformal_conic\) places the cells up to 111 km from the file's own 'lat'/'lon'"
+    with pytest.raises(ClimannError, match=expected + r".*ncatted -a grid_mapping,,d,, "):
+        grid_layout(open_dataset([path]), "air", [str(path)])
+
+
+@pytest.mark.parametrize("mapping", [pytest.param(NARR_KM, id="in-km-as-CF"), pytest.param(NARR_M, id="in-metres")])
+def test_positions_20_km_from_the_mappings_are_the_same_cells(tmp_path, mapping):
+    """lat/lon computed on another figure of the Earth than the mapping's (WGS 84 for a sphere)
+    lie up to ~20 km from its positions: 0.18° of latitude (20 km) north is accepted, and the
+    areas are the mapping's."""
+    from climann.data.variables import grid_layout
+
+    latitude, longitude = narr_true_positions()
+    path = write_narr(tmp_path / "near.nc", mapping, positions=(latitude + 0.18, longitude))
+    np.testing.assert_allclose(grid_layout(open_dataset([path]), "air", [str(path)]).cell_area_weights(),
+                               _narr_geodesic_areas(), rtol=1e-6)
+
+
+#: GOES-16 ABI's fixed grid (the product user guide's goes_imager_projection).
+GOES_EAST = {"grid_mapping_name": "geostationary", "perspective_point_height": 35786023.0,
+             "semi_major_axis": 6378137.0, "semi_minor_axis": 6356752.31414, "inverse_flattening": 298.2572221,
+             "latitude_of_projection_origin": 0.0, "longitude_of_projection_origin": -75.0, "sweep_angle_axis": "x"}
+GOES_PROJ4 = "+proj=geos +h=35786023 +lon_0=-75 +sweep=x +a=6378137 +b=6356752.31414 +units=m"
+
+
+def _write_goes(path, mapping=GOES_EAST, units="rad"):
+    """10 × 8 cells of the ABI fixed grid, x/y scanning angles (CF appendix F) in ``units``."""
+    x, y = np.linspace(-0.02, 0.02, 10), np.linspace(0.06, 0.03, 8)
+    time = xr.date_range("2018-01-01", periods=24, freq="MS", use_cftime=True)
+    xr.Dataset(
+        {"LST": (("time", "y", "x"), np.full((24, 8, 10), 295.0, np.float32),
+                 {"units": "K", "grid_mapping": "goes_imager_projection"}),
+         "goes_imager_projection": ((), np.int32(0), mapping)},
+        coords={"time": time, "x": ("x", x, {"units": units, "standard_name": "projection_x_coordinate"}),
+                "y": ("y", y, {"units": units, "standard_name": "projection_y_coordinate"})},
+    ).to_netcdf(path)
+    return path, x, y
+
+
+def test_a_geostationary_grid_in_radians_is_placed_by_its_scanning_angles(tmp_path):
+    """PROJ's geos x/y in metres are the angles times the satellite's height; the areas are the
+    geodesic areas of the corners so placed, on GRS 80, by hand."""
+    import pyproj
+
+    from climann.data.variables import grid_layout
+
+    path, x, y = _write_goes(tmp_path / "abi.nc")
+    layout = grid_layout(open_dataset([path]), "LST", [str(path)])
+    height = GOES_EAST["perspective_point_height"]
+    latitude, longitude = proj4_positions(GOES_PROJ4, *np.meshgrid(x * height, y * height))
+    np.testing.assert_allclose(layout.geographic.latitude.values, latitude, atol=1e-9)
+    np.testing.assert_allclose(layout.geographic.longitude.values, longitude, atol=1e-9)
+    assert latitude.min() == pytest.approx(9.7837, abs=1e-4) and latitude.max() == pytest.approx(20.0753, abs=1e-4)
+    geod = pyproj.Geod(a=6378137.0, b=6356752.31414)
+    x_edges = np.concatenate([[x[0] - (x[1] - x[0]) / 2], (x[1:] + x[:-1]) / 2, [x[-1] + (x[1] - x[0]) / 2]]) * height
+    y_edges = np.concatenate([[y[0] - (y[1] - y[0]) / 2], (y[1:] + y[:-1]) / 2, [y[-1] + (y[1] - y[0]) / 2]]) * height
+    areas = np.array([[abs(geod.polygon_area_perimeter(*proj4_positions(
+        GOES_PROJ4, x_edges[[j, j + 1, j + 1, j]], y_edges[[i, i, i + 1, i + 1]])[::-1])[0])
+        for j in range(x.size)] for i in range(y.size)])
+    assert areas.max() / areas.min() > 1.05  # not equal areas: the test tells them apart
+    np.testing.assert_allclose(layout.cell_area_weights(), areas / areas.mean(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(("mapping", "units", "expected"), [
+    pytest.param({k: v for k, v in GOES_EAST.items() if k != "perspective_point_height"}, "rad",
+                 r"scanning angle in 'rad' on the geostationary grid mapping 'goes_imager_projection', which has no "
+                 r"perspective_point_height .*ncatted -a perspective_point_height,goes_imager_projection,o,d,35786023 ",
+                 id="geostationary-without-height"),
+    pytest.param(GOES_EAST, "degrees", r"projected axis 'y' has units 'degrees'; expected a length .*, or on this "
+                 r"geostationary grid a scanning angle in rad or radian or radians \(CF appendix F\)",
+                 id="geostationary-in-degrees"),
+    pytest.param(NARR_KM, "rad", r"projected axis 'y' has units 'rad'; expected a length \(m, metre", id="lambert-in-rad"),
+])
+def test_axes_that_cannot_be_read_as_the_projections_metres_are_refused(tmp_path, mapping, units, expected):
+    path, _, _ = _write_goes(tmp_path / "abi.nc", mapping, units)
+    with pytest.raises(ClimannError, match=expected):
+        cell_coordinates(open_dataset([path]))
+
+
+def test_cells_on_the_limb_of_a_geostationary_disk_weigh_nothing_and_are_said(tmp_path, caplog):
+    """A full-disk grid: cells whose centre is on the Earth but a corner off it (PROJ gives no
+    place) have no known area; by hand, those with a corner off the disk."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    height = GOES_EAST["perspective_point_height"]
+    x = y = np.linspace(-0.15, 0.15, 12)
+    half = (x[1] - x[0]) / 2
+    centre_lat, _ = proj4_positions(GOES_PROJ4, *np.meshgrid(x * height, y * height))
+    corners = [proj4_positions(GOES_PROJ4, *np.meshgrid((x + dx) * height, (y + dy) * height))[0]
+               for dx in (-half, half) for dy in (-half, half)]
+    on_disk = np.isfinite(centre_lat)
+    limb = on_disk & ~np.all([np.isfinite(corner) for corner in corners], axis=0)
+    assert limb.sum() > 0 and (on_disk & ~limb).sum() > 0
+    time = xr.date_range("2018-01-01", periods=3, freq="MS", use_cftime=True)
+    xr.Dataset(
+        {"LST": (("time", "y", "x"), np.where(on_disk, 295.0, np.nan)[None].repeat(3, 0).astype(np.float32),
+                 {"units": "K", "grid_mapping": "goes_imager_projection"}),
+         "goes_imager_projection": ((), np.int32(0), GOES_EAST)},
+        coords={"time": time, "x": ("x", x, {"units": "rad", "standard_name": "projection_x_coordinate"}),
+                "y": ("y", y, {"units": "rad", "standard_name": "projection_y_coordinate"})},
+    ).to_netcdf(tmp_path / "disk.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        weights = grid_layout(open_dataset([tmp_path / "disk.nc"]), "LST", []).cell_area_weights()
+    np.testing.assert_array_equal(weights == 0, ~on_disk | limb)
+    said = [record.getMessage() for record in caplog.records if "off the Earth" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith(f"{int(limb.sum())} cells holding 'LST' data (first at y=")
+    forget_notes()

@@ -18,7 +18,6 @@ import pyproj
 from matplotlib.collections import LineCollection
 from matplotlib.ticker import MaxNLocator
 
-from climann.data.grids import METRES_PER_UNIT
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import LINE_STYLE, coastlines
 from climann.evaluation.figures.style import _cell_edges
@@ -38,7 +37,9 @@ class ProjectedGrid(NamedTuple):
 
 def projected_grid(layout: GridLayout) -> ProjectedGrid | None:
     """The grid's x and y in km and its projection, for a grid on a CF map projection whose
-    row and column axes are projection coordinates (units of length); None for other grids
+    row and column axes are projection coordinates (units of length, or a geostationary
+    grid's scanning angles: in the projection's km, angle × satellite height), read as the
+    grid's :attr:`~climann.data.layout.GeographicGrid.projection` says; None for other grids
     (regular, rotated-pole, curvilinear without a grid mapping, or a mapping pyproj cannot read).
 
     Parameters
@@ -49,22 +50,18 @@ def projected_grid(layout: GridLayout) -> ProjectedGrid | None:
     -------
     ProjectedGrid or None
     """
-    mapping = layout.grid_mapping
-    if layout.geographic is None or mapping is None or layout.is_rotated_pole:
+    reading = None if layout.geographic is None else layout.geographic.projection
+    if reading is None or layout.grid_mapping is None or layout.is_rotated_pole:
         return None
-    if mapping.attrs.get("grid_mapping_name") in ("latitude_longitude", "rotated_latitude_longitude"):
-        return None
-    factors = [METRES_PER_UNIT.get(str(axis.attrs.get("units", "")).strip()) for axis in (layout.longitude,
-                                                                                           layout.latitude)]
-    if None in factors or {layout.latitude.name, layout.longitude.name} & set(layout.index_dims):
+    if {layout.latitude.name, layout.longitude.name} & set(layout.index_dims):
         return None
     try:
-        crs = pyproj.CRS.from_cf(dict(mapping.attrs))
+        crs = pyproj.CRS.from_cf(dict(reading.attrs))
     except (pyproj.exceptions.CRSError, KeyError, ValueError):
         return None
     to_map = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    x = np.asarray(layout.longitude.values, np.float64) * factors[0] / 1000.0
-    y = np.asarray(layout.latitude.values, np.float64) * factors[1] / 1000.0
+    x = np.asarray(layout.longitude.values, np.float64) * reading.factors[1] / 1000.0
+    y = np.asarray(layout.latitude.values, np.float64) * reading.factors[0] / 1000.0
     return ProjectedGrid(x, y, to_map)
 
 

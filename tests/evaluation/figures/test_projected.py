@@ -111,3 +111,19 @@ def test_a_projected_map_of_an_invented_planet_gets_no_coastlines(ring_at_75N, t
              if isinstance(item, LineCollection) and item.get_zorder() == LINE_STYLE["zorder"]]  # not the graticule
     assert len(drawn) == coast
     plt.close(figure)
+
+
+@pytest.mark.parametrize("km_in_file", [pytest.param(True, id="false-easting-in-km-as-CF"),
+                                        pytest.param(False, id="false-easting-in-metres-with-lat-lon")])
+def test_the_map_projects_the_true_places_onto_the_files_x_and_y(tmp_path, km_in_file):
+    """The graticule and coastlines are projected with the grid's reading of its false origin:
+    the cells' true places (by hand, PROJ) land on the file's x/y in km."""
+    from tests.grid_files import NARR_KM, NARR_M, NARR_X_KM, NARR_Y_KM, narr_true_positions, write_narr
+
+    latitude, longitude = narr_true_positions()
+    path = write_narr(tmp_path / "narr.nc", NARR_KM if km_in_file else NARR_M,
+                      positions=None if km_in_file else (latitude, longitude))
+    grid = projected_grid(grid_layout(open_dataset([path]), "air", [str(path)]))
+    x, y = grid.to_map.transform(longitude, latitude)
+    np.testing.assert_allclose(np.asarray(x) / 1000.0, np.broadcast_to(NARR_X_KM, latitude.shape), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(y) / 1000.0, np.broadcast_to(NARR_Y_KM[:, None], latitude.shape), atol=1e-6)
