@@ -415,6 +415,8 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
 @_by_metadata
 def _found_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     """:func:`find_coordinate`'s coordinate, or None when there is none."""
+    if kind != "time" and (tiled := tiled_coordinates(dataset)) is not None:
+        raise ClimannError(_tiled_message(dataset, *tiled))
     if kind != "time":
         two_dimensional = two_dimensional_coordinates(dataset)
         if two_dimensional is not None:
@@ -425,6 +427,62 @@ def _found_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     if found is None:
         found = _choose(dataset.cf.guess_coord_axis(), kind)
     return found
+
+
+def tiled_coordinates(dataset: xr.Dataset) -> tuple[str, str, tuple[str, ...]] | None:
+    """The latitude and longitude of a grid made of tiles, and the dimensions that number the
+    tiles; None for any other grid.
+
+    A tiled grid stores its latitude and longitude with more than two dimensions besides time:
+    MITgcm's and ECCO's lat-lon-cap grid (``XC``/``YC`` on ``(tile, j, i)``, 13 tiles; ECCO v4
+    release 4 native files) and cubed-sphere output (GEOS's ``lats``/``lons`` on
+    ``(nf, Ydim, Xdim)``, 6 faces). Each tile is a curvilinear grid of rows and columns (its
+    last two dimensions); the tiles together are not one. Found by CF ``standard_name`` or
+    ``units`` (``degrees_north``…), coordinate or data variable; a latitude repeated along
+    time is not tiled (see :func:`fixed_in_time`).
+
+    Returns
+    -------
+    tuple of (str, str, tuple of str) or None
+        The latitude's and the longitude's names and the dimensions before their last two
+        (``("tile",)``).
+    """
+    time_dim = _found_time_dimension(dataset)
+    bounds = bounds_names(dataset)
+    found: dict[str, str] = {}
+    for name, variable in dataset.variables.items():
+        if name in bounds or len([dim for dim in variable.dims if dim != time_dim]) < 3:
+            continue
+        for kind in ("latitude", "longitude"):
+            if (variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
+                    or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]):
+                found.setdefault(kind, str(name))
+    if len(found) < 2:
+        return None
+    latitude = dataset[found["latitude"]]
+    # the corners of a curvilinear grid's cells (CMIP's vertices_latitude(j, i, vertices) in
+    # degrees_north, its bounds attribute lost) lie on a dimension that no data variable has
+    on_data = any(set(latitude.dims) <= set(variable.dims) for name, variable in dataset.data_vars.items()
+                  if name not in found.values() and name not in bounds)
+    if dataset[found["longitude"]].dims != latitude.dims or not on_data:
+        return None
+    tiles = tuple(str(dim) for dim in latitude.dims[:-2] if dim != time_dim)
+    return found["latitude"], found["longitude"], tiles
+
+
+def _tiled_message(dataset: xr.Dataset, latitude: str, longitude: str, tiles: tuple[str, ...]) -> str:
+    """The refusal of a tiled grid (:func:`tiled_coordinates`) with its two ways out."""
+    dims = tuple(map(str, dataset[latitude].dims))
+    counts = " × ".join(str(dataset.sizes[dim]) for dim in tiles) + f" tiles (along {', '.join(tiles)})"
+    rows, columns = (dataset.sizes[dim] for dim in dims[-2:])
+    choose = " ".join(f"--select {dim}=VALUE" for dim in tiles)
+    return (
+        f"latitude '{latitude}' and longitude '{longitude}' lie on {dims}: a grid of {counts} of "
+        f"{rows} × {columns} cells (a lat-lon-cap grid such as MITgcm's and ECCO's, or a cubed sphere), not one "
+        f"grid of rows and columns; each tile is one: choose a tile with {choose} (in a config, select = "
+        f"{{{', '.join(f'{dim} = VALUE' for dim in tiles)}}}), or regrid the tiles to a latitude-longitude grid "
+        "first (e.g. ecco_v4_py's resample_to_latlon or xESMF)"
+    )
 
 
 def _not_found_message(dataset: xr.Dataset, kind: str) -> str:

@@ -443,3 +443,88 @@ def test_no_position_is_advised_where_a_dimension_may_be_the_missing_one(tmp_pat
     with pytest.raises(ClimannError) as raised:
         find_coordinate(dataset, "longitude")
     assert str(raised.value).endswith("coordinates present: time, lat")
+
+
+# --- tiled grids: lat-lon-cap (ECCO, MITgcm) and cubed sphere ---------------------------------------
+def _lat_lon_cap(path, *, as_coordinates=True):
+    """ECCO v4r4's native layout, small: SSH (time, tile, j, i), XC/YC (tile, j, i), the cell areas rA
+    named by cell_measures; the index axes j, i hold 0, 1, 2… (what cf_xarray's guess takes for axes)."""
+    import cftime
+
+    rng = np.random.default_rng(31)
+    n_tiles, n = 3, 4
+    latitude = np.stack([np.linspace(-60 + 40 * k, -30 + 40 * k, n)[:, None] * np.ones((1, n)) for k in range(n_tiles)])
+    longitude = np.stack([np.linspace(90 * k, 60 + 90 * k, n)[None, :] * np.ones((n, 1)) for k in range(n_tiles)])
+    areas = 1e10 * np.cos(np.radians(latitude)) * (1 + 0.5 * rng.random(latitude.shape))
+    times = [cftime.DatetimeGregorian(1992 + month // 12, month % 12 + 1, 16) for month in range(48)]
+    ssh = rng.normal(0, 0.05, (48, n_tiles, n, n)) + np.cos(np.arange(48) * np.pi / 6)[:, None, None, None]
+    positions = {"XC": (("tile", "j", "i"), longitude, {"units": "degrees_east", "standard_name": "longitude"}),
+                 "YC": (("tile", "j", "i"), latitude, {"units": "degrees_north", "standard_name": "latitude"})}
+    dataset = xr.Dataset(
+        {"SSH": (("time", "tile", "j", "i"), ssh, {"units": "m", "coordinates": "XC YC time", "cell_measures": "area: rA"}),
+         "rA": (("tile", "j", "i"), areas, {"units": "m2", "standard_name": "cell_area"})},
+        coords={"time": ("time", times), "tile": ("tile", np.arange(n_tiles)), "j": ("j", np.arange(n)),
+                "i": ("i", np.arange(n))})
+    dataset = dataset.assign_coords(positions) if as_coordinates else dataset.assign(positions)
+    dataset.to_netcdf(path, encoding={"time": {"units": "hours since 1992-01-01"}})
+    return ssh, areas, [time.year for time in times]
+
+
+@pytest.mark.parametrize("as_coordinates", [pytest.param(True, id="coordinates"),
+                                            pytest.param(False, id="data-variables")])
+def test_a_grid_of_tiles_is_refused_with_the_tile_to_choose_not_read_on_its_index_axes(tmp_path, as_coordinates):
+    """Before: 'j' and 'i' (0, 1, 2…) were the latitude and longitude, 'every 1°' in info, and
+    train blamed the cell measure rA for lying on (tile, j, i) (break15 F17)."""
+    _lat_lon_cap(tmp_path / "SSH_llc.nc", as_coordinates=as_coordinates)
+    dataset = open_dataset([tmp_path / "SSH_llc.nc"])
+    for kind in ("latitude", "longitude"):
+        with pytest.raises(ClimannError, match=r"^latitude 'YC' and longitude 'XC' lie on \('tile', 'j', 'i'\): a grid of "
+                                               r"3 tiles \(along tile\) of 4 × 4 cells .*choose a tile with --select "
+                                               r"tile=VALUE .*or regrid the tiles to a latitude-longitude grid"):
+            find_coordinate(dataset, kind)
+    assert find_coordinate(dataset, "time") == "time"
+
+
+def test_one_tile_of_a_grid_of_tiles_is_a_curvilinear_grid_weighted_by_its_cell_measure(tmp_path, monkeypatch):
+    """The way out the refusal gives: --select tile=1 trains on that tile, rA its weights
+    (the climatology's test MSE by hand)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    ssh, areas, years = _lat_lon_cap(tmp_path / "SSH_llc.nc")
+    arguments = ["train", "--data", str(tmp_path / "SSH_llc.nc"), "--target", "SSH", "--predictors", "",
+                 "--epochs", "1"]
+    refused = CliRunner().invoke(app, [*arguments, "--out", str(tmp_path / "all")])
+    assert refused.exit_code == 2 and "choose a tile with --select tile=VALUE" in refused.output
+    result = CliRunner().invoke(app, [*arguments, "--select", "tile=1", "--out", str(tmp_path / "tile1")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "tile1" / "metrics.json").read_text())
+    periods = metrics["split_periods"]
+    values, weights, years = ssh[:, 1], areas[1], np.array(years)
+    months = np.arange(48) % 12
+    train = (years >= int(periods["train"][:4])) & (years <= int(periods["train"][-4:]))
+    test = (years >= int(periods["test"][:4])) & (years <= int(periods["test"][-4:]))
+    climatology = np.stack([values[train & (months == month)].mean(axis=0) for month in range(12)])
+    errors = (values[test] - climatology[months[test]]) ** 2
+    expected = (errors * weights).sum() / (weights.sum() * test.sum())
+    assert metrics["splits"]["test"]["climatology"]["mse"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_the_corners_of_a_curvilinear_grids_cells_are_no_grid_of_tiles():
+    """CMIP's vertices_latitude(j, i, vertices) in degrees_north, its bounds attribute lost:
+    three dimensions, but no data variable lies on 'vertices'."""
+    latitude = np.array([[10.0, 10.5], [11.0, 11.5]])
+    corners = latitude[..., None] + np.array([-0.25, -0.25, 0.25, 0.25])
+    dataset = xr.Dataset(
+        {"tos": (("time", "j", "i"), np.zeros((2, 2, 2)), {"units": "degC"}),
+         "vertices_latitude": (("j", "i", "vertices"), corners, {"units": "degrees_north"}),
+         "vertices_longitude": (("j", "i", "vertices"), corners + 100, {"units": "degrees_east"})},
+        coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01", "standard_name": "time"}),
+                "latitude": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+                "longitude": (("j", "i"), latitude + 100, {"standard_name": "longitude", "units": "degrees_east"})})
+    assert find_coordinate(dataset, "latitude") == "j" and find_coordinate(dataset, "longitude") == "i"
