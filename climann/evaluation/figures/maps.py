@@ -19,7 +19,13 @@ from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.baselines import season_name
 from climann.evaluation.scores import cell_anomaly_correlation, cell_scores
-from climann.evaluation.figures.projected import draw_projected_map, projected_grid
+from climann.evaluation.figures.projected import (
+    cell_corners,
+    draw_projected_map,
+    edges,
+    filled_positions,
+    map_projection,
+)
 from climann.evaluation.figures.style import (
     ERROR_COLORMAP,
     NO_DATA_COLOR,
@@ -182,13 +188,6 @@ def unwrapped_longitudes(longitude: np.ndarray) -> np.ndarray:
     return along_rows - 360.0 * np.floor((np.nanmin(along_rows) + 180.0) / 360.0)
 
 
-def _corners(centres: np.ndarray) -> np.ndarray:
-    """Cell corners of a 2-D array of centres, shape (n + 1, m + 1): midway between
-    neighbouring centres, and as far beyond the outer centres as the neighbouring step."""
-    along_rows = np.apply_along_axis(_cell_edges, 0, centres)
-    return np.apply_along_axis(_cell_edges, 1, along_rows)
-
-
 def _row_edges(bounds: np.ndarray) -> np.ndarray:
     """The edges of contiguous cells along an axis, shape (n + 1,), in the axis's order, from
     their bounds (n, 2) in either vertex order (CF section 7.1 fixes none)."""
@@ -222,9 +221,9 @@ def map_grid(layout: GridLayout) -> MapGrid:
         return MapGrid(corner_lon, corner_lat, columns, hidden)
     latitude, longitude = layout.geographic_coordinates()
     positionless = ~np.isfinite(latitude) | ~np.isfinite(longitude)
-    longitude = unwrapped_longitudes(_fill_positionless(longitude, positionless))
-    latitude = _fill_positionless(latitude, positionless)
-    corner_lon, corner_lat = _corners(longitude), _corners(latitude)
+    longitude = unwrapped_longitudes(filled_positions(longitude, positionless))
+    latitude = filled_positions(latitude, positionless)
+    corner_lon, corner_lat = cell_corners(longitude), cell_corners(latitude)
     quads = np.stack([corner_lon[:-1, :-1], corner_lon[:-1, 1:], corner_lon[1:, 1:], corner_lon[1:, :-1]])
     hidden = (np.ptp(quads, axis=0) > 180.0) | positionless
     return MapGrid(corner_lon, corner_lat, np.arange(layout.shape[2]), hidden)
@@ -248,23 +247,6 @@ def _one_cell_edges(centres: np.ndarray, bounds: np.ndarray | None, other_centre
         edges = np.array([centre - spacing / 2, centre + spacing / 2])
         return edges if longitude else np.clip(edges, -90.0, 90.0)  # a row at a pole: its cap
     return otherwise
-
-
-def _fill_positionless(centres: np.ndarray, positionless: np.ndarray) -> np.ndarray:
-    """Centres of 2-D cells without a position (NEMO's eliminated land processors) filled in by
-    linear interpolation from the placed cells along their row, else along their column (the
-    end values held), so that the neighbours' corners lie midway as on the rest of the grid;
-    such cells are hidden on the map."""
-    if not positionless.any():
-        return centres
-    filled = np.array(centres, np.float64)
-    for values, missing in ((filled, positionless), (filled.T, positionless.T)):
-        for row, gaps in zip(values, missing):
-            if gaps.any() and not gaps.all():
-                index = np.arange(row.size)
-                row[gaps] = np.interp(index[gaps], index[~gaps], row[~gaps])
-        positionless = ~np.isfinite(filled)
-    return np.where(np.isfinite(filled), filled, 0.0)
 
 
 def _longitude_label(value: float, _position: object = None) -> str:
@@ -309,7 +291,7 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     """One map on ``axis``: cells, coastlines (not on an invented planet:
     :attr:`~climann.data.layout.GridLayout.synthetic_geography`), degree axes, a colorbar
     below it; a projected grid in its own x and y (:mod:`.projected`)."""
-    projected = projected_grid(layout)
+    projected = map_projection(layout)
     if projected is not None:
         axis.set_facecolor(NO_DATA_COLOR)
         mesh = draw_projected_map(axis, layout, projected, panel.field, cmap=panel.cmap, vmin=panel.vmin,
@@ -374,9 +356,10 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
     """Inches for a row of maps: each map about 2.3 in high and as wide as its aspect asks,
     plus room for the latitude axis (beside) and titles and colorbar (above and below), so
     colorbars are as wide as their maps and titles clear of each other, globally and regionally."""
-    projected = projected_grid(layout)
+    projected = map_projection(layout)
     if projected is not None:  # drawn in its own x and y, a km as long on both axes; a polar square
-        ratio = np.ptp(_cell_edges(projected.x)) / np.ptp(_cell_edges(projected.y))  # needs room for ticks
+        x_edges, y_edges = edges(projected)
+        ratio = np.ptp(x_edges) / np.ptp(y_edges)  # needs room for ticks
         width = float(np.clip(3.2 * ratio, 3.2, 6.0))
         return (width + 0.9) * n_panels, float(np.clip(width / ratio, 1.2, 5.0)) + 2.1
     grid = map_grid(layout)

@@ -6,7 +6,11 @@ in its own x and y (kilometres) every cell is the rectangle the file describes. 
 latitude and longitude (a graticule) and the coastlines are projected onto the map with
 pyproj (``pyproj.CRS.from_cf``, CF conventions section 5.6 and appendix F), no cartopy.
 Rotated-pole grids (rotated degrees) and curvilinear grids without a projection are not
-projected grids: they are drawn on their true latitude and longitude (:mod:`.maps`).
+projected grids: they are drawn on their true latitude and longitude (:mod:`.maps`), unless
+they hold a pole (CORDEX's Arctic domain ARC-44, a sea-ice grid given by its 2-D latitude and
+longitude only): in longitude and latitude, the cells around a pole would be drawn up to 180°
+wide over their neighbours, so such a grid is drawn on a polar stereographic plane
+(:func:`polar_grid`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import pyproj
 from matplotlib.collections import LineCollection
+from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
 from climann.data.layout import GridLayout
@@ -30,9 +35,94 @@ GRATICULE_STYLE = {"colors": "0.45", "linewidths": 0.5, "linestyles": ":", "zord
 class ProjectedGrid(NamedTuple):
     """A projected grid as drawn: its axes in kilometres and the projection from degrees."""
 
-    x: np.ndarray  # (n_x,) km, the file's column axis
-    y: np.ndarray  # (n_y,) km, the file's row axis
+    x: np.ndarray  # (n_x,) km, the file's column axis; or (n_y + 1, n_x + 1) km, the cells' corners
+    y: np.ndarray  # (n_y,) km, the file's row axis; or (n_y + 1, n_x + 1) km, the cells' corners
     to_map: pyproj.Transformer  # longitude, latitude (degrees) → x, y (the projection's metres)
+    axis_names: tuple[str, str] | None = None  # the x and y axes' labels; None: the file's axes
+    hidden: np.ndarray | None = None  # (n_y, n_x) cells not drawn (no position); None: none
+
+
+#: The plane a grid holding a pole is drawn on: polar stereographic on WGS 84, true scale at the
+#: pole (EPSG:32661 and EPSG:32761's projection, UPS, without their false easting and northing).
+POLAR_STEREOGRAPHIC = "+proj=stere +lat_0={pole} +lat_ts={pole} +lon_0=0 +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m"
+
+
+def cell_corners(centres: np.ndarray) -> np.ndarray:
+    """Cell corners of a 2-D array of centres, shape (n + 1, m + 1): midway between
+    neighbouring centres, and as far beyond the outer centres as the neighbouring step."""
+    along_rows = np.apply_along_axis(_cell_edges, 0, centres)
+    return np.apply_along_axis(_cell_edges, 1, along_rows)
+
+
+def filled_positions(centres: np.ndarray, positionless: np.ndarray) -> np.ndarray:
+    """Centres of 2-D cells without a position (NEMO's eliminated land processors) filled in by
+    linear interpolation from the placed cells along their row, else along their column (the
+    end values held), so that the neighbours' corners lie midway as on the rest of the grid;
+    such cells are hidden on the map."""
+    if not positionless.any():
+        return centres
+    filled = np.array(centres, np.float64)
+    for values, missing in ((filled, positionless), (filled.T, positionless.T)):
+        for row, gaps in zip(values, missing):
+            if gaps.any() and not gaps.all():
+                index = np.arange(row.size)
+                row[gaps] = np.interp(index[gaps], index[~gaps], row[~gaps])
+        positionless = ~np.isfinite(filled)
+    return np.where(np.isfinite(filled), filled, 0.0)
+
+
+def polar_grid(layout: GridLayout) -> ProjectedGrid | None:
+    """A curvilinear or rotated-pole grid that holds a pole, on a polar stereographic plane
+    (:data:`POLAR_STEREOGRAPHIC`, about the pole it holds); None for other grids.
+
+    The grid holds a pole when the pole lies inside the ring of its outer cells' centres, on
+    that plane. Each cell's centre is projected with pyproj and its corners lie midway between
+    neighbouring centres there (:func:`cell_corners`), so that every cell is drawn where it is;
+    drawn on longitude and latitude, the cells next to the pole would be quadrilaterals up to
+    180° of longitude wide painted over their neighbours.
+
+    Parameters
+    ----------
+    layout : GridLayout
+
+    Returns
+    -------
+    ProjectedGrid or None
+        ``x`` and ``y`` the cells' corners in km, shape (n_rows + 1, n_columns + 1).
+    """
+    if not layout.is_curvilinear or min(layout.shape[1:]) < 2:
+        return None
+    latitude, longitude = layout.geographic_coordinates()
+    positionless = ~np.isfinite(latitude) | ~np.isfinite(longitude)
+    if positionless.all():
+        return None
+    pole = 90 if np.nanmax(latitude) >= -np.nanmin(latitude) else -90
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", POLAR_STEREOGRAPHIC.format(pole=pole), always_xy=True)
+    x, y = (np.asarray(values) / 1000.0 for values in to_map.transform(longitude, latitude))
+    # the outer cells' centres in order round the grid: first row, last column, last row, first column
+    ring = np.concatenate([np.column_stack(pair) for pair in (
+        (x[0], y[0]), (x[1:, -1], y[1:, -1]), (x[-1, -2::-1], y[-1, -2::-1]), (x[-2:0:-1, 0], y[-2:0:-1, 0]))])
+    ring = ring[np.isfinite(ring).all(axis=1)]
+    if len(ring) < 3 or not Path(ring).contains_point((0.0, 0.0)):
+        return None
+    x, y = filled_positions(x, positionless), filled_positions(y, positionless)
+    names = ("x (km, polar stereographic)", "y (km, polar stereographic)")
+    return ProjectedGrid(cell_corners(x), cell_corners(y), to_map, names, positionless)
+
+
+def map_projection(layout: GridLayout) -> ProjectedGrid | None:
+    """The plane a grid's maps are drawn on: its own projection (:func:`projected_grid`), a
+    polar stereographic one for a grid holding a pole (:func:`polar_grid`), or None
+    (longitude and latitude)."""
+    return projected_grid(layout) or polar_grid(layout)
+
+
+def edges(grid: ProjectedGrid) -> tuple[np.ndarray, np.ndarray]:
+    """The cells' edges in km: of the x and y axes, shapes (n_x + 1,) and (n_y + 1,), or the
+    corners of every cell, each shape (n_y + 1, n_x + 1)."""
+    if grid.x.ndim == 2:
+        return grid.x, grid.y
+    return _cell_edges(grid.x), _cell_edges(grid.y)
 
 
 def projected_grid(layout: GridLayout) -> ProjectedGrid | None:
@@ -100,7 +190,9 @@ def draw_projected_map(axis, layout: GridLayout, grid: ProjectedGrid, field: np.
     x and y (km) with ``pcolormesh`` (``style``: cmap, vmin, vmax), the graticule with its
     latitude labels and the coastlines (when installed, and the geography is the Earth's:
     :attr:`~climann.data.layout.GridLayout.synthetic_geography`) projected; returns the mesh."""
-    x_edges, y_edges = _cell_edges(grid.x), _cell_edges(grid.y)
+    x_edges, y_edges = edges(grid)
+    if grid.hidden is not None:
+        field = np.where(grid.hidden, np.nan, field)
     mesh = axis.pcolormesh(x_edges, y_edges, np.ma.masked_invalid(field), shading="flat", **style)
     limits = (x_edges.min(), x_edges.max()), (y_edges.min(), y_edges.max())
     for label, pieces in graticule(grid, layout).items():
@@ -119,6 +211,7 @@ def draw_projected_map(axis, layout: GridLayout, grid: ProjectedGrid, field: np.
     axis.set_ylim(*limits[1])
     axis.set_aspect("equal")
     axis.xaxis.set_major_locator(MaxNLocator(nbins=4))  # "−3000" is wide: few labels along x
-    axis.set_xlabel(f"{layout.longitude.name} (km)")
-    axis.set_ylabel(f"{layout.latitude.name} (km)")
+    x_name, y_name = grid.axis_names or (f"{layout.longitude.name} (km)", f"{layout.latitude.name} (km)")
+    axis.set_xlabel(x_name)
+    axis.set_ylabel(y_name)
     return mesh

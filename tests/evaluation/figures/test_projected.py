@@ -127,3 +127,71 @@ def test_the_map_projects_the_true_places_onto_the_files_x_and_y(tmp_path, km_in
     x, y = grid.to_map.transform(longitude, latitude)
     np.testing.assert_allclose(np.asarray(x) / 1000.0, np.broadcast_to(NARR_X_KM, latitude.shape), atol=1e-6)
     np.testing.assert_allclose(np.asarray(y) / 1000.0, np.broadcast_to(NARR_Y_KM[:, None], latitude.shape), atol=1e-6)
+
+
+# --- curvilinear and rotated-pole grids that hold a pole: drawn on a polar stereographic plane ----
+def _pole_file(path, *, pole_inside=True):
+    """A sea-ice grid of 100 km cells given only by its 2-D latitude and longitude (no grid mapping,
+    as copies stripped of it have), 9 × 9 cells about the North Pole (or beside it); a
+    checkerboard ``siconc``."""
+    crs = pyproj.CRS.from_cf(POLAR)
+    offset = 0.0 if pole_inside else 2.5e6
+    x, y = np.meshgrid(np.arange(-4, 5) * 1e5 + offset, np.arange(4, -5, -1) * 1e5)
+    longitude, latitude = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
+    checker = np.where((np.add.outer(np.arange(9), np.arange(9)) % 2) == 0, 10.0, 90.0)
+    time = xr.date_range("2000-01-01", periods=3, freq="MS", use_cftime=True)
+    xr.Dataset(
+        {"siconc": (("time", "j", "i"), np.broadcast_to(checker, (3, 9, 9)).copy(), {"units": "%"})},
+        coords={"time": time,
+                "latitude": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+                "longitude": (("j", "i"), longitude, {"standard_name": "longitude", "units": "degrees_east"})},
+    ).to_netcdf(path)
+    return path, x / 1000.0, y / 1000.0
+
+
+def _quad_areas(corners: np.ndarray) -> np.ndarray:
+    """Areas of the quadrilaterals of a mesh's corners (n + 1, m + 1, 2), shoelace formula."""
+    quads = np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], axis=2)
+    x, y = quads[..., 0], quads[..., 1]
+    return 0.5 * np.abs((x * np.roll(y, -1, axis=2) - np.roll(x, -1, axis=2) * y).sum(axis=2))
+
+
+def test_a_grid_holding_the_pole_is_drawn_with_every_cell_where_it_is(tmp_path):
+    """Drawn on longitude and latitude, the cells beside the pole were quadrilaterals up to 173°
+    of longitude wide painted over their neighbours (a checkerboard drawn as stripes; break16
+    F3). On the polar stereographic plane, each cell is drawn as the 100 km square it is."""
+    from matplotlib.path import Path as Polygon
+
+    path, x_km, y_km = _pole_file(tmp_path / "arctic.nc")
+    layout = grid_layout(open_dataset([path]), "siconc", [str(path)])
+    figure, axis = plt.subplots()
+    field = np.where((np.add.outer(np.arange(9), np.arange(9)) % 2) == 0, 10.0, 90.0)
+    _draw_map(figure, axis, layout, MapPanel("truth", field, "viridis", 0.0, 100.0, "siconc (%)"))
+    mesh = axis.collections[0]
+    corners = mesh.get_coordinates()
+    areas = _quad_areas(corners)
+    # the polar stereographic plane at the pole (true scale there) against NSIDC's (true at 70°N):
+    # the same squares to within the scale factors' ratio, ~3 % so near the pole
+    np.testing.assert_allclose(areas, 100.0 * 100.0, rtol=0.08)
+    # each cell's drawn quadrilateral holds its own centre, in the drawn plane
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", "+proj=stere +lat_0=90 +lat_ts=90 +lon_0=0 +ellps=WGS84",
+                                         always_xy=True)
+    latitude, longitude = layout.geographic_coordinates()
+    centre_x, centre_y = (np.asarray(values) / 1000.0 for values in to_map.transform(longitude, latitude))
+    for row in range(9):
+        for column in range(9):
+            quad = [corners[row, column], corners[row, column + 1], corners[row + 1, column + 1],
+                    corners[row + 1, column]]
+            assert Polygon(quad).contains_point((centre_x[row, column], centre_y[row, column]))
+    np.testing.assert_array_equal(mesh.get_array().reshape(9, 9), field)
+    assert axis.get_xlabel() == "x (km, polar stereographic)"
+    plt.close(figure)
+
+
+def test_a_curvilinear_grid_beside_the_pole_is_drawn_on_longitude_and_latitude(tmp_path):
+    path, _, _ = _pole_file(tmp_path / "beside.nc", pole_inside=False)
+    layout = grid_layout(open_dataset([path]), "siconc", [str(path)])
+    figure, axis = plt.subplots()
+    _draw_map(figure, axis, layout, MapPanel("truth", np.zeros((9, 9)), "viridis", 0.0, 1.0, "siconc (%)"))
+    assert axis.get_xlabel() == "longitude"
+    plt.close(figure)
