@@ -56,6 +56,7 @@ from climann.data.time_axes import check_one_step_per_variable, on_common_time_s
 from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
+from climann.data.grid_names import one_grid_name
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
@@ -329,6 +330,9 @@ def _open_files(
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
         opened_files.update(zip(files, one_time_name([opened(path) for path in files], [path.name for path in files])))
+        # So do latitude and longitude axes named differently (ERA5's latitude beside CMIP's lat); see
+        # climann.data.grid_names.
+        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], [path.name for path in files])))
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
@@ -772,6 +776,7 @@ def concat_blocks(
     labels = [f"{source} ({name})" for source, name in zip(sources, names)] if sources else [
         f"the {name} block" for name in names]
     parts = one_time_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
+    parts = one_grid_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
     # Blocks in different calendars (observations for training, a model for testing): one, or refused.
     parts = blocks_in_one_calendar(parts, names, labels)
     time_name = find_coordinate(parts[0], "time")

@@ -1,0 +1,112 @@
+"""One name for the latitude and longitude axes of files that name them differently.
+
+ERA5 from the Copernicus Climate Data Store names its axes ``latitude`` and ``longitude``,
+CMIP and most observations ``lat`` and ``lon``, Argo gridded products ``LATITUDE`` and
+``LONGITUDE``; each says what its axes are by CF ``standard_name`` or ``units`` (CF
+conventions section 4.1, 4.2). A target in one and a predictor in another on the same grid
+are one grid under two names, which xarray cannot combine (and cf_xarray then finds two
+latitudes in the combined dataset).
+
+Each file's axes are found by their CF attributes, not their names
+(:func:`climann.data.coords.find_coordinate`): only 1-D axes that are their own dimension's
+coordinate (a regular latitude-longitude grid). When the files' names differ, each is renamed to
+the first file's name (in the order given), dimension, coordinate and bounds alike, as the
+files' time axes get one name (:mod:`climann.data.time_names`); whether the grids are one is
+then judged as for any two files, by their values. Nothing is guessed where the name is taken
+by another variable of a file that would be renamed: refused in one line naming the files,
+their names and the ``--rename`` lines that give them one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.errors import ClimannError
+
+#: The horizontal axes given one name across files.
+GRID_KINDS = ("latitude", "longitude")
+
+
+def _grid_axis(dataset: xr.Dataset, kind: str) -> str | None:
+    """The name of the dataset's 1-D ``kind`` axis when it is its own dimension's coordinate
+    (not a rotated, projected or curvilinear grid's rows or columns), else None."""
+    try:
+        name = find_coordinate(dataset, kind)
+    except ClimannError:
+        return None
+    variable = dataset.variables.get(name)
+    return name if variable is not None and variable.dims == (name,) and kind in _kinds(variable) else None
+
+
+def _kinds(variable: xr.Variable) -> set[str]:
+    """The geographic kinds a variable's CF attributes give it (cf_xarray's criteria)."""
+    from cf_xarray.criteria import coordinate_criteria
+
+    return {kind for kind in GRID_KINDS
+            if variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
+            or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]}
+
+
+def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list[xr.Dataset]:
+    """The datasets with their latitude and longitude axes under one name each when they name
+    them differently (``latitude`` in ERA5's file, ``lat`` in a CMIP file).
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Each file (or split block) as opened, in the order given.
+    labels : sequence of str
+        What each was read from, a file name (also the ``--rename`` pattern the advice
+        gives for it).
+
+    Returns
+    -------
+    list of xarray.Dataset
+        The same datasets, lazy as given; those whose axes had other names renamed (the
+        axis's CF bounds too, when their name holds the axis's: ``latitude_bnds`` →
+        ``lat_bnds``), the others as they are.
+
+    Raises
+    ------
+    ClimannError
+        When the common name is taken by another variable of a dataset that would be
+        renamed, naming it and the ``--rename`` lines that give the axes one name.
+    """
+    renamed = list(datasets)
+    for kind in GRID_KINDS:
+        axes = [_grid_axis(dataset, kind) for dataset in renamed]
+        names = list(dict.fromkeys(name for name in axes if name is not None))
+        if len(names) < 2:
+            continue
+        common = names[0]
+        for index, (dataset, name) in enumerate(zip(renamed, axes)):
+            if name is None or name == common:
+                continue
+            if common in dataset.variables:
+                fixes = " ".join(f"--rename '{labels[other]}:{axes[other]}={common}'"
+                                 for other in range(len(axes)) if axes[other] not in (None, common))
+                raise ClimannError(
+                    f"the files name their {kind} axis differently ('{common}' in {labels[axes.index(common)]}, "
+                    f"'{name}' in {labels[index]}) and {labels[index]} has another variable named '{common}'; "
+                    f"rename that variable (e.g. --rename '{labels[index]}:{common}={common}_2') and the axes take "
+                    f"one name, or give them one yourself: {fixes}")
+            renamed[index] = _renamed(dataset, name, common)
+    return renamed
+
+
+def _renamed(dataset: xr.Dataset, name: str, common: str) -> xr.Dataset:
+    """``dataset`` with its axis ``name`` (variable and dimension) called ``common``, and its
+    bounds variable renamed alike when its name holds the axis's and the new name is free."""
+    names = {name: common}
+    bounds = str(dataset[name].attrs.get("bounds", ""))
+    if bounds in dataset.variables and name in bounds:
+        new_bounds = bounds.replace(name, common, 1)
+        if new_bounds not in dataset.variables:
+            names[bounds] = new_bounds
+    result = dataset.rename(names)
+    if bounds in names:
+        result[common].attrs["bounds"] = names[bounds]
+    return result

@@ -1,0 +1,49 @@
+"""Latitude and longitude axes named differently in two files (ERA5's latitude, CMIP's lat) are one grid."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+LATITUDE, LONGITUDE = np.array([-40.0, -20.0, 0.0, 20.0, 40.0]), np.array([0.0, 60.0, 120.0, 180.0, 240.0, 300.0])
+
+
+def _write(path, variable, lat_name, lon_name, *, north_to_south=False, extra=None):
+    """A monthly field on the 5 × 6 grid; ``north_to_south`` stores the rows as ERA5 does."""
+    latitude = LATITUDE[::-1] if north_to_south else LATITUDE
+    values = 250 + np.add.outer(np.arange(12.0), np.add.outer(latitude, LONGITUDE / 1000))
+    dataset = xr.Dataset(
+        {variable: (("time", lat_name, lon_name), values, {"units": "K"}), **(extra or {})},
+        coords={"time": ("time", np.arange(12) * 30.0 + 15, {"units": "days since 2000-01-01", "calendar": "360_day"}),
+                lat_name: (lat_name, latitude, {"standard_name": "latitude", "units": "degrees_north",
+                                                "bounds": f"{lat_name}_bnds"}),
+                lon_name: (lon_name, LONGITUDE, {"standard_name": "longitude", "units": "degrees_east"})})
+    dataset[f"{lat_name}_bnds"] = ((lat_name, "bnds"), np.column_stack([latitude - 10, latitude + 10]))
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_era5s_latitude_beside_cmips_lat_is_one_grid_aligned_by_value(tmp_path):
+    """Refused before as 'several coordinates look like latitude (lat, latitude)' (break16 F7)."""
+    target = _write(tmp_path / "tas_cmip.nc", "tas", "lat", "lon")
+    predictor = _write(tmp_path / "rsdt_era5.nc", "rsdt", "latitude", "longitude", north_to_south=True)
+    dataset = open_dataset([target, predictor])
+    assert find_coordinate(dataset, "latitude") == "lat" and find_coordinate(dataset, "longitude") == "lon"
+    assert "latitude" not in dataset.variables and "longitude" not in dataset.variables
+    assert dataset["rsdt"].dims == ("time", "lat", "lon")
+    expected = 250 + np.add.outer(np.arange(12.0), np.add.outer(LATITUDE, LONGITUDE / 1000))  # south to north
+    np.testing.assert_array_equal(dataset["rsdt"].values, expected)
+    np.testing.assert_array_equal(dataset["tas"].values, expected)
+
+
+def test_a_common_name_taken_by_another_variable_is_refused_with_the_renames(tmp_path):
+    target = _write(tmp_path / "tas_cmip.nc", "tas", "lat", "lon")
+    taken = {"lat": (("latitude", "longitude"), np.zeros((5, 6)), {"units": "1"})}
+    predictor = _write(tmp_path / "rsdt_era5.nc", "rsdt", "latitude", "longitude", extra=taken)
+    with pytest.raises(ClimannError, match=r"^the files name their latitude axis differently \('lat' in tas_cmip.nc, "
+                                           r"'latitude' in rsdt_era5.nc\) and rsdt_era5.nc has another variable named "
+                                           r"'lat'.*--rename 'rsdt_era5.nc:latitude=lat'"):
+        open_dataset([target, predictor])
