@@ -552,7 +552,7 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     (:func:`~climann.data.splits.with_dated_descriptions`). With months crossing the year
     boundary (``--seasons DJF``) the years are season years: December counts with the next
     year's January (:func:`~climann.data.splits.season_years`), so no winter is split."""
-    months = _selected_months(config)
+    months = selected_months(config)
     years = season_years(layout.time.values, months)
     if layout.time_blocks:
         split = split_by_blocks(layout.time_blocks, years)
@@ -568,13 +568,13 @@ def whole_period_split(config: RunConfig, layout: GridLayout) -> TimeSplit:
     ``evaluate --data``), named as :func:`split_for` names a run's blocks: by its years
     (``"2000–2005"``), or by its first and last dates where it does not cover those years
     whole (``"2000-03 to 2005-02"``; see :func:`~climann.data.splits.with_dated_descriptions`)."""
-    months = _selected_months(config)
+    months = selected_months(config)
     years = season_years(layout.time.values, months)
     split = TimeSplit({"all": np.ones(len(years), dtype=bool)}, {"all": years_text(years)})
     return _with_block_descriptions(split, layout, months)
 
 
-def _selected_months(config: RunConfig) -> tuple[int, ...]:
+def selected_months(config: RunConfig) -> tuple[int, ...]:
     """The calendar months ``[data] months`` and ``seasons`` keep (empty: all)."""
     return tuple(config.data.months) + season_months(config.data.seasons)
 

@@ -44,7 +44,7 @@ from climann.jsonfile import dumps
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
 from climann.workflow.config import RunConfig, config_to_toml
-from climann.workflow.preparation import PreparedData, exceeds_memory_limit, used_variables
+from climann.workflow.preparation import PreparedData, exceeds_memory_limit, selected_months, used_variables
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
 from climann.workflow.training_cells import grid_mapping_record
 
@@ -449,7 +449,7 @@ def write_chunked_run_files(
             staging / "predictions.nc", layout, split, history, evaluated.area_means, loss_name=config.training.loss,
             limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures", dpi=config.evaluation.dpi,
             climatology=evaluated.climatology, season_index=evaluated.season_index,
-            climatology_window_days=config.evaluation.climatology_window_days,
+            climatology_window_days=config.evaluation.climatology_window_days, months=selected_months(config),
         )
         if every > 1:
             metrics[FIGURES_STRIDE_KEY] = every
@@ -463,10 +463,13 @@ def figures_from_file(
     predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
     *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
     season_index: np.ndarray | None = None, climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
+    months: Sequence[int] = (),
 ) -> tuple[list[Path], int]:
     """The run's figures when its grids are not in memory: :func:`~climann.evaluation.figures.draw_figures_from_file`
     (every n-th year of the test block when its grids would exceed ``limit_gb``; the area-mean
-    series from ``area_means``, over every step) with the run's ``split`` and ``history``.
+    series from ``area_means``, over every step) with the run's ``split`` and ``history``;
+    ``months`` are the run's selected months (:func:`~climann.workflow.preparation.selected_months`),
+    so that the test years are the split's (a DJF year is a winter).
 
     Returns
     -------
@@ -478,5 +481,5 @@ def figures_from_file(
         predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
         limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,
         season_index=season_index, test_period=split.descriptions.get("test"), weights_epoch=history.weights_epoch,
-        climatology_window_days=climatology_window_days,
+        climatology_window_days=climatology_window_days, months=months,
     )

@@ -9,7 +9,7 @@ import logging
 import math
 import shlex
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,8 @@ from climann.data.handles import open_netcdf
 from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
+from climann.data.splits import season_year_note, season_years
+from climann.data.subset import season_months
 from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
@@ -48,7 +50,13 @@ from climann.evaluation.figures.plots import (
     plot_predicted_vs_observed,
     plot_skill_by_group,
 )
-from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES, NO_MAPS_TEXT
+from climann.evaluation.figures.style import (
+    ENSEMBLE_FIGURE_FILES,
+    FIGURE_FILES,
+    METRICS_FIGURE_FILES,
+    NO_MAPS_TEXT,
+    _period,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -207,19 +215,25 @@ def _grid_bytes(n_steps: int, n_cells: int, n_grids: int) -> int:
 
 
 def every_nth_test_year(
-    times: np.ndarray, test: np.ndarray, *, n_cells: int, n_grids: int, limit_gb: float
+    times: np.ndarray, test: np.ndarray, *, n_cells: int, n_grids: int, limit_gb: float,
+    months: Collection[int] = (),
 ) -> tuple[np.ndarray, int]:
     """The test block's time steps a run's figures show, and n: every n-th year of the block.
 
-    n is the smallest stride whose years' ``n_grids`` float64 grids stay under ``limit_gb``
-    (whole years: a subsample of months would alias the seasonal cycle), starting from
-    ⌈bytes of every test step / limit⌉: a stride of n keeps ⌈years / n⌉ of the block's years,
-    more than 1/n of them when n does not divide the years. At least the block's first year is
-    shown, whatever the limit.
+    The years are those the run's split counts (:func:`~climann.data.splits.season_years` of
+    the whole time axis and the run's ``months``): with ``seasons = ["DJF"]`` a year is a
+    winter, December with the next January and February, never a December alone. n is the
+    smallest stride whose years' ``n_grids`` float64 grids stay under ``limit_gb`` (whole
+    years: a subsample of months would alias the seasonal cycle), starting from ⌈bytes of
+    every test step / limit⌉: a stride of n keeps ⌈years / n⌉ of the block's years, more than
+    1/n of them when n does not divide the years. At least the block's first year is shown,
+    whatever the limit: n is at most the number of years the block spans (last − first + 1),
+    which keeps that first year alone.
 
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
+        The run's whole time axis (a December's season year depends on the series' end).
     test : ndarray of bool, shape (n_time,)
         The test block's steps; at least one.
     n_cells : int
@@ -228,6 +242,8 @@ def every_nth_test_year(
         Grids held at once (truth, predictions, climatology, spread).
     limit_gb : float
         ``[data] in_memory_limit_gb``, in GiB.
+    months : collection of int
+        The calendar months the run selected (``[data] months`` and ``seasons``); empty: all.
 
     Returns
     -------
@@ -237,14 +253,30 @@ def every_nth_test_year(
         n; 1 when every test year is shown (also when n > 1 leaves none out: a block of one year).
     """
     steps = np.flatnonzero(test)
-    years = np.array([time.year for time in np.asarray(times)[steps]])
-    limit = limit_gb * 2**30
-    every = max(1, math.ceil(_grid_bytes(steps.size, n_cells, n_grids) / limit))
+    years = season_years(np.asarray(times), months)[steps]
+    limit, span = limit_gb * 2**30, int(years[-1] - years[0]) + 1
+    every = min(span, max(1, math.ceil(_grid_bytes(steps.size, n_cells, n_grids) / limit)))
     chosen = (years - years[0]) % every == 0
-    while _grid_bytes(int(chosen.sum()), n_cells, n_grids) > limit and every <= years[-1] - years[0]:
+    while _grid_bytes(int(chosen.sum()), n_cells, n_grids) > limit and every < span:
         every += 1  # at most the block's span: then its first year alone
         chosen = (years - years[0]) % every == 0
     return steps[chosen], (1 if chosen.all() else every)
+
+
+def shown_test_period(times: np.ndarray, steps: np.ndarray, months: Collection[int] = ()) -> str:
+    """The years of the test steps a run's figures show, in the years the split counts:
+    ``"1999–2010, every 3rd year"``, ``"2006 (December counted with the next year)"``.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+        The run's whole time axis.
+    steps : ndarray of int, shape (n_shown,)
+        Indices into ``times`` (:func:`every_nth_test_year`).
+    months : collection of int
+        The calendar months the run selected; empty: all.
+    """
+    return _period(season_years(np.asarray(times), months)[steps]) + season_year_note(months)
 
 
 def _time_chunks(n_time: int, *, n_cells: int, n_grids: int, limit_gb: float) -> list[slice]:
@@ -320,14 +352,16 @@ def draw_figures_from_file(
     test_period: str | None = None,
     weights_epoch: int | None = None,
     climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
+    months: Collection[int] = (),
 ) -> tuple[list[Path], int]:
     """Draw a run's figures from its predictions file, holding at most ``limit_gb`` of grids:
     the one route of a run evaluated chunk by chunk and of ``climann plot RUN_DIR``.
 
     The test block's maps, error maps, density and anomaly correlation map (and an ensemble's
     spread map) are drawn with :func:`draw_figures` from the test steps of every n-th year of
-    the block (:func:`every_nth_test_year`: n = 1 unless the float64 grids of every test step would
-    exceed ``limit_gb``; the titles name the first and last year shown); the area-mean series
+    the block, in the years the run's split counts (:func:`every_nth_test_year`: n = 1 unless the
+    float64 grids of every test step would exceed ``limit_gb``; the titles name the first and
+    last year shown, :func:`shown_test_period`); the area-mean series
     over every time step, from ``area_means`` or else from the file, read in chunks under
     ``limit_gb``. The anomalies are taken from the file's climatology baseline, else from
     ``climatology[season_index]``, else from the training years' climatology of the file's
@@ -370,6 +404,9 @@ def draw_figures_from_file(
     climatology_window_days : int
         The run's ``[evaluation] climatology_window_days``, for a climatology computed from
         the file's truth.
+    months : collection of int
+        The calendar months the run selected (``[data] months`` and ``seasons``; empty: all):
+        with months crossing the year boundary the test years are season years, as the split's.
 
     Returns
     -------
@@ -404,13 +441,14 @@ def draw_figures_from_file(
         anomalies = climatology is not None and season_index is not None
         n_grids = len(names) + anomalies + (spread is not None)
         steps, every = every_nth_test_year(times, labels == "test", n_cells=layout.n_cells, n_grids=n_grids,
-                                           limit_gb=limit_gb)
+                                           limit_gb=limit_gb, months=months)
         grids = _read_grids(dataset, {**names, **({spread: "spread"} if spread else {})}, dims, steps)
     truth, spread_grid = grids.pop("truth"), grids.pop("spread", None)
     directory.mkdir(parents=True, exist_ok=True)
     shown = dataclasses.replace(layout, time=Coordinate(layout.time.name, times[steps], layout.time.attrs))
     test = np.full(steps.size, "test")
-    period = test_period if every == 1 else None  # else the years shown: "1999–2010, every 3rd year"
+    # the block as the split names it, else the years shown: "1999–2010, every 3rd year"
+    period = test_period if every == 1 and test_period else shown_test_period(times, steps, months)
     figures = draw_figures(shown, truth, grids, test, history_train, history_val, loss_name=loss_name,
                            directory=directory, dpi=dpi, area_mean_series=False,
                            climatology=climatology[season_index[steps]] if anomalies else None, test_period=period,
@@ -567,6 +605,25 @@ def run_memory_limit_gb(run_dir: str | Path) -> float:
     return float(value)
 
 
+def run_selected_months(run_dir: str | Path) -> tuple[int, ...]:
+    """The calendar months a run selected (``[data] months`` and ``seasons`` of its
+    ``config.toml``), which decide the years its split counts
+    (:func:`~climann.data.splits.season_years`): ``(12, 1, 2)`` for ``seasons = ["DJF"]``;
+    empty (every month, calendar years) when the directory has no readable ``config.toml`` or
+    the file neither key.
+
+    Raises
+    ------
+    ClimannError
+        If ``seasons`` names an unknown season.
+    """
+    try:
+        data = tomllib.loads((Path(run_dir) / "config.toml").read_text())["data"]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return ()
+    return tuple(int(month) for month in data.get("months", ())) + season_months(data.get("seasons", ()))
+
+
 def _read_metrics(run_dir: Path) -> dict | None:
     """The run's ``metrics.json``, or None when it is missing or not a JSON object."""
     try:
@@ -600,7 +657,8 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     ``metrics.json`` is rewritten (atomically) when its :data:`FIGURES_STRIDE_KEY` no longer
     says how the figures were drawn (:func:`record_figures_stride`); it is otherwise left as it
     is. Also reads ``history.csv`` (the learning curves; an ensemble's first member's) and
-    ``config.toml`` (the loss's name, the memory limit).
+    ``config.toml`` (the loss's name, the memory limit, the selected months: with
+    ``seasons = ["DJF"]`` the test years are winters, as the split's).
 
     Parameters
     ----------
@@ -660,6 +718,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
             weights_epoch=_weights_epoch(run_dir / "model.npz"),
             # the window the run used; a metrics.json without it is of a run whose climatology was not smoothed
             climatology_window_days=int((metrics or {}).get("climatology_window_days", 1)),
+            months=run_selected_months(run_dir),  # the years the run's split counts
         )
         if metrics is not None:
             figures += draw_skill_figure(metrics, directory=drawing, dpi=dpi)

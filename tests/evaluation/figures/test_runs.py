@@ -254,3 +254,68 @@ def test_the_area_mean_series_compares_each_baseline_with_the_truth_on_the_cells
             np.testing.assert_allclose(line, expected[name], rtol=rtol, atol=1e-6, err_msg=name)
     may = 4
     assert abs(drawn[0][1][may]) < 0.5  # persistence's error on the open rows, not the 3.7 degC of the cold row
+
+
+def djf_times(first_winter, last_winter, *, days=(16,), calendar="noleap"):
+    """The December, January and February steps of the winters ``first_winter`` … ``last_winter``
+    (a winter is dated by its January: that of 2002 begins in December 2001), on each of ``days``."""
+    return np.array([cftime.datetime(winter - (month == 12), month, day, calendar=calendar)
+                     for winter in range(first_winter, last_winter + 1) for month in (12, 1, 2) for day in days])
+
+
+def test_every_nth_test_year_of_a_djf_run_keeps_whole_winters():
+    """Daily 360_day DJF, test block the winters 2001–2004 (4 × 90 steps of one 8-byte value
+    each: 2880 bytes) under a limit of 1500 bytes: every 2nd winter, 2001 and 2003, each
+    whole (December of the year before with its January and February), 1440 bytes; not the
+    calendar years 2000 (a December alone), 2002 and 2004 of the old route."""
+    from climann.evaluation.figures import every_nth_test_year
+
+    times = djf_times(2001, 2004, days=range(1, 31), calendar="360_day")
+    steps, every = every_nth_test_year(times, np.ones(times.size, bool), n_cells=1, n_grids=1,
+                                       limit_gb=1500 / 2**30, months=(12, 1, 2))
+    winter = np.array([time.year + (time.month == 12) for time in times])  # by hand
+    assert every == 2 and steps.tolist() == np.flatnonzero(np.isin(winter, [2001, 2003])).tolist()
+    assert [(times[steps[0]].year, times[steps[0]].month), (times[steps[-1]].year, times[steps[-1]].month)] == [
+        (2000, 12), (2003, 2)]
+
+
+def test_every_nth_test_year_is_at_most_the_years_of_the_block():
+    """24 months (1998–1999) under a limit that holds not even one year: the first year alone,
+    recorded as every 2nd year (the block's two years), not as ⌈bytes / limit⌉ = 1536."""
+    from climann.evaluation.figures import every_nth_test_year
+
+    times = np.array([cftime.datetime(1998 + step // 12, step % 12 + 1, 16, calendar="noleap") for step in range(24)])
+    steps, every = every_nth_test_year(times, np.ones(24, bool), n_cells=1024, n_grids=2, limit_gb=2**-20)
+    assert every == 2 and steps.tolist() == list(range(12))
+
+
+def test_a_redrawn_djf_run_shows_whole_winters_of_its_test_block_and_says_which(tmp_path, monkeypatch):
+    """`climann plot` of a run with seasons = ["DJF"] (config.toml), winters 2000–2004, test
+    block 2002–2004 (9 steps of 2×2 cells and 3 grids, 864 bytes) under a limit of 600 bytes:
+    the maps show the winters 2002 and 2004 (Dec 2001–Feb 2002, Dec 2003–Feb 2004; 576
+    bytes), titled as such; metrics.json records 2."""
+    from climann.evaluation.figures import runs
+
+    times = djf_times(2000, 2004)
+    layout, truth, predictions = station_run()
+    layout = dataclasses.replace(layout, time=Coordinate("time", times),
+                                 longitude=Coordinate("lon", np.array([-7.25, -2.25])),
+                                 latitude=Coordinate("lat", np.array([12.5, 17.5]), {"units": "degrees_north"}))
+    rng = np.random.default_rng(1)
+    truth = 290 + rng.normal(0, 1, (times.size, 2, 2))
+    labels = ["train"] * 3 + ["val"] * 3 + ["test"] * 9
+    dataset = predictions_dataset(layout, truth, truth + 0.5, labels, baselines={"climatology": truth - 0.5})
+    write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    (tmp_path / "config.toml").write_text(f'[data]\nseasons = ["DJF"]\nin_memory_limit_gb = {600 / 2**30!r}\n')
+    (tmp_path / "metrics.json").write_text(json.dumps({"target": "tas", "units": "K", "splits": {}}))
+    drawn, draw = [], runs.draw_figures
+
+    def recorded(shown, *args, **kwargs):
+        drawn.append(([(time.year, time.month) for time in shown.time.values], kwargs["test_period"]))
+        return draw(shown, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "draw_figures", recorded)
+    redraw_figures(tmp_path, dpi=30)
+    assert drawn == [([(2001, 12), (2002, 1), (2002, 2), (2003, 12), (2004, 1), (2004, 2)],
+                      "2002–2004, every 2nd year (December counted with the next year)")]
+    assert json.loads((tmp_path / "metrics.json").read_text())["figures_every_nth_test_year"] == 2
