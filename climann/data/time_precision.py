@@ -40,6 +40,55 @@ PLACEABLE_FRACTION = 0.25
 _STEP_UNITS = (3600, 60, 1)
 
 
+#: Stamps this close to a whole second (s) are read as that second (:func:`on_whole_seconds`).
+WHOLE_SECOND_TOLERANCE = 0.1
+
+#: Only axes whose usual spacing is at least this long (s) have stamps put on whole seconds.
+_WHOLE_SECOND_STEPS = 60.0
+
+
+def on_whole_seconds(values: np.ndarray, units: str, calendar: str) -> np.ndarray | None:
+    """Time values within :data:`WHOLE_SECOND_TOLERANCE` (0.1 s) of a whole second since the
+    reference date put on that second; None when none is moved.
+
+    A stamp meant for 12:00 or the 1st at 00:00 but stored as a float number of days carries
+    whatever rounding its conversions left: double ``days since`` holds a day's stamp to a few
+    microseconds, a fraction of a day computed in float32 and stored as double is off by up to
+    some milliseconds (1e-7 day is 8.6 ms), a MATLAB datenum by some tens of microseconds. Read
+    as they are, such stamps change what is derived from them: 11:59:59.999 and 12:00:00.001
+    make a daily axis irregular, 10:59:59.999 falls in hour 10, 23:59:59.991 on 31 December
+    dates a monthly value a month early. No time step or key climann derives is finer than a
+    second (the hour, day or month of a stamp, its time of day in whole seconds), so a stamp
+    within a tenth of a second of a whole second can only mean that second; stamps off by more
+    (a satellite day's mean observation time, minutes from 12:00) are left as they are. Only
+    axes whose usual spacing is a minute or more (every climate axis) are concerned: a
+    sub-second series keeps its stamps.
+
+    Parameters
+    ----------
+    values : ndarray of float64, shape (n_time,) or (n_time, 2)
+        Stamps (or time-cell bounds) in ``units``, finite.
+    units, calendar : str
+        ``<unit> since <date>`` and the CF calendar.
+
+    Returns
+    -------
+    ndarray of float64 or None
+        The values, those within the tolerance of a whole second replaced by it, in ``units``.
+    """
+    per_unit = unit_seconds(units, calendar)
+    if per_unit is None or values.size < 2 or not np.all(np.isfinite(values)):
+        return None
+    seconds = values * per_unit
+    spacings = np.abs(np.diff(np.ravel(seconds if seconds.ndim == 1 else seconds[:, 0])))
+    if not spacings.size or float(np.median(spacings)) < _WHOLE_SECOND_STEPS:
+        return None
+    whole = np.round(seconds)
+    near = np.abs(seconds - whole) <= WHOLE_SECOND_TOLERANCE
+    snapped = np.where(near, whole / per_unit, values)
+    return None if np.array_equal(snapped, values) else snapped
+
+
 def unit_seconds(units: str, calendar: str) -> float | None:
     """Seconds per unit of ``<unit> since <date>`` (86400 for ``days since …``), from cftime's
     reading of the units; None when cftime cannot read them."""

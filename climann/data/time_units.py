@@ -24,7 +24,7 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.shell import input_and_copy
 from climann.data.text_times import text_dates, text_dates_advice
-from climann.data.time_precision import coarse_storage, rounded_bounds, rounded_stamps, unit_seconds
+from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_values import (
     TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
     missing_stamps_message, neighbour_steps, not_a_series_message, year_zero_message,
@@ -84,7 +84,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     calendars xarray's error stands for ``months since`` (see :func:`months_since_message`).
     A time axis stored in a floating type too coarse for its step (float32 hourly ``days
     since 1850``) has its stamps put on their regular grid, noted in
-    ``encoding[TIME_WARNING_KEY]`` (see :mod:`climann.data.time_precision`). Text with time
+    ``encoding[TIME_WARNING_KEY]`` (see :mod:`climann.data.time_precision`); stamps and cell
+    bounds within 0.1 s of a whole second are put on it (11:59:59.999 left by float rounding is
+    12:00, :func:`climann.data.time_precision.on_whole_seconds`). Text with time
     units (ISO dates given ``units = "days since …"``) is left as it is, for the refusal that
     says it is text (:func:`time_units_problem`), not failed on as a number.
 
@@ -113,6 +115,8 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if is_time_axis(name, variable.dims, variable.attrs):
             return self._decode_axis(variable, name)
         variable, stored = self._bounds_on_stored_grid(variable, name)
+        if variable.ndim == 2 and variable.shape[-1] == 2:  # time-cell bounds, read as their stamps are
+            variable = _on_whole_seconds(variable)
         decoded = self._decode_since(variable, name)
         if stored:
             decoded.encoding[TIME_WARNING_KEY] = stored
@@ -165,7 +169,7 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if refused:
             raise TimeValuesError(warning)
         variable, stored = self._on_stored_grid(variable, name, values, calendar)
-        decoded = self._decode_since(variable, name)
+        decoded = self._decode_since(_on_whole_seconds(variable), name)
         by_hour = hours_of_monthly_means_message(str(name), decoded.values)
         if by_hour:
             raise TimeValuesError(by_hour)
@@ -219,6 +223,22 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         decoded.encoding.update(units=f"days since {times.reference}", dtype=np.dtype("float64"))
         decoded.encoding[ABSOLUTE_UNITS_KEY] = variable.attrs["units"]
         return decoded
+
+
+def _on_whole_seconds(variable: xr.Variable) -> xr.Variable:
+    """A floating time variable (``<unit> since <date>``) with its stamps within a tenth of a
+    second of a whole second put on it (:func:`climann.data.time_precision.on_whole_seconds`:
+    11:59:59.999 left by float rounding is 12:00)."""
+    units = variable.attrs.get("units")
+    if (variable.dtype.kind != "f" or not isinstance(units, str) or " since " not in units
+            or calendar_unit(units) is not None):
+        return variable
+    calendar = str(variable.attrs.get("calendar", "standard"))
+    snapped = on_whole_seconds(np.asarray(variable.values, dtype=np.float64), units, calendar)
+    if snapped is None:
+        return variable
+    encoding = {**variable.encoding, "dtype": np.dtype("float64")}
+    return xr.Variable(variable.dims, snapped, variable.attrs, encoding)
 
 
 #: The unit words cftime reads (``cftime._cftime._units``; any case), besides ``months`` and

@@ -257,7 +257,8 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> Time
     repeat or interleave); for times without one (irregular), their usual (median) spacing,
     so that a single odd spacing (a month held twice, stamped on the 15th and on the 16th at
     12:00: 1.5 days) does not key a monthly axis by 1.5-day periods of the year; for a single
-    time, ``known_step`` (the run's training step, recorded with new data). A smallest
+    time, ``known_step`` (the run's training step, recorded with new data). The usual spacing
+    of an irregular axis is read as a whole step (:func:`whole_step`, warned). A smallest
     spacing far below the usual one is warned about once (:func:`_note_odd_spacing`).
 
     Parameters
@@ -276,9 +277,56 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> Time
     spacings = distinct[1:] - distinct[:-1]
     usual = sorted(spacings)[len(spacings) // 2]
     step = axis_time_step(distinct)
-    chosen = step if step is not None else TimeStep(duration=usual)
+    chosen = step if step is not None else TimeStep(duration=whole_step(usual))
+    if step is None and chosen.duration != usual:
+        _note_rounded_spacing(distinct, chosen)
     _note_odd_spacing(distinct, spacings, chosen, usual, regular=step is not None)
     return chosen
+
+
+#: An irregular axis's usual spacing is keyed as the whole number of days, hours, minutes or
+#: seconds within this fraction of it (:func:`whole_step`).
+_WHOLE_STEP_FRACTION = 0.02
+
+
+def whole_step(usual: datetime.timedelta) -> datetime.timedelta:
+    """The usual (median) spacing of an irregular time axis as a whole number of days, hours,
+    minutes or seconds, the coarsest of these within 2 % of it (:data:`_WHOLE_STEP_FRACTION`);
+    the spacing itself when none is.
+
+    Daily values stamped at each day's mean observation time (minutes around 12:00) have a
+    median spacing of 1.00059 days or 0.99995 days: keyed by that, their climatology was taken
+    per "1.00059-day period of the year" (windows drifting through the days) or per day and
+    hour, never the smoothed day-of-year climatology of daily data; 1 day is the step meant.
+    A spacing between whole units (36 hours) keeps the finer unit's count; a step of several
+    days within 2 % of a whole number (5.02 days) is that many days.
+
+    Examples
+    --------
+    >>> whole_step(datetime.timedelta(days=1.00059))
+    datetime.timedelta(days=1)
+    >>> whole_step(datetime.timedelta(hours=36))
+    datetime.timedelta(days=1, seconds=43200)
+    """
+    seconds = usual.total_seconds()
+    for unit in (86400, 3600, 60, 1):
+        count = round(seconds / unit)
+        if count >= 1 and abs(seconds - count * unit) <= _WHOLE_STEP_FRACTION * seconds:
+            return datetime.timedelta(seconds=count * unit)
+    return usual
+
+
+def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep) -> None:
+    """Warn (once) that an irregular axis's climatology keys follow its usual spacing rounded
+    to a whole step (:func:`whole_step`)."""
+    keys = climatology_keys_of_step(chosen, times[0].calendar).per
+    # the same words for every block of a run (train, val, test): one warning
+    fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
+    note_once(_log, logging.WARNING,
+              f"the time axis has no regular step, its spacings only about {chosen.span()} (not exactly whole "
+              f"seconds or steps): the climatology is taken per {keys}, as for {chosen.name} data; if each value is "
+              f"of one step, stamped off its usual instant, put the stamps on it"
+              f"{fix if chosen.span() == '1 day' else ''}")
 
 
 #: An odd spacing: at most this fraction of the usual (median) spacing of a time axis.

@@ -166,3 +166,76 @@ def test_a_descending_float32_hourly_axis_is_put_on_its_grid_as_an_ascending_one
     values = _hours(*TWO_JANUARIES)
     rounded = open_dataset([_write(tmp_path / "f32.nc", values[::-1], dtype="f4")])["time"].values
     assert list(rounded) == list(cftime.num2date(values, UNITS, "standard"))
+
+
+def test_stamps_within_a_tenth_of_a_second_of_a_whole_second_are_put_on_it():
+    """Float rounding of double ``days since`` (1 ms, 8.6 ms off) is undone; a stamp 0.3 s or
+    minutes off a whole second, and a sub-minute axis, keep their values."""
+    from climann.data.time_precision import on_whole_seconds
+
+    exact = np.arange(10) + 0.5
+    off = np.array([1e-3, -1e-3, 8.6e-3, -0.09, 0.3, 0, 1800, -1e-3, 0, 0]) / 86400
+    snapped = on_whole_seconds(exact + off, "days since 2000-01-01", "noleap")
+    expected = exact + np.where(np.abs(off) * 86400 <= 0.1, 0, off)
+    np.testing.assert_array_equal(snapped, expected)
+    assert on_whole_seconds(exact, "days since 2000-01-01", "noleap") is None  # nothing moved
+    tenths = np.arange(100) * 0.1 + 0.01  # seconds: a 0.1-s series is not put on whole seconds
+    assert on_whole_seconds(tenths, "seconds since 2000-01-01", "standard") is None
+
+
+def _daily(path, offsets_seconds, tas):
+    """A noleap daily (time, lat, lon) file, 2×2 cells, stamped at 12:00 plus ``offsets_seconds``, double
+    ``days since 2000-01-01``."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", len(tas))
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 2)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.standard_name, time.units, time.calendar = "time", "days since 2000-01-01", "noleap"
+        time[:] = np.arange(len(tas)) + 0.5 + offsets_seconds / 86400
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat[:] = "degrees_north", [-30.0, 30.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon[:] = "degrees_east", [0.0, 90.0]
+        variable = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        variable.units, variable[:] = "K", tas
+    return path
+
+
+def test_daily_stamps_a_millisecond_off_noon_score_the_climatology_of_the_exact_stamps(tmp_path, monkeypatch):
+    """break16 F2: stamps wobbling by ±1 ms around 12:00 (float rounding) made the axis
+    irregular: the climatology lost its day-of-year smoothing (test MSE 1.509 instead of
+    1.024) and persistence was dropped. Now both runs score the same."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    n = 4 * 365
+    day = np.arange(n)
+    tas = (280 + 10 * np.cos(2 * np.pi * day / 365)[:, None, None]
+           + np.random.default_rng(5).normal(size=(n, 2, 2))).astype(np.float32)
+    wobble = np.random.default_rng(21).uniform(-1e-3, 1e-3, n)
+    metrics = {}
+    for name, offsets in (("exact", np.zeros(n)), ("wobble", wobble)):
+        path = _daily(tmp_path / f"{name}.nc", offsets, tas)
+        config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": []},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1},
+                               "evaluation": {"figures": False}})
+        metrics[name] = run_training(config, run_dir=tmp_path / name).metrics
+    assert metrics["wobble"]["climatology_per"] == "day of year"
+    exact, wobble = metrics["exact"]["splits"]["test"], metrics["wobble"]["splits"]["test"]
+    assert wobble["climatology"]["mse"] == exact["climatology"]["mse"]
+    assert wobble["climatology"]["n_samples"] == exact["climatology"]["n_samples"] == 365 * 4
+    assert wobble["persistence"]["mse"] == exact["persistence"]["mse"]
+
+
+def test_monthly_stamps_8_ms_before_the_1st_are_dated_in_their_month(tmp_path):
+    """break16 F2: ERA5-style stamps on the 1st at 00:00 stored 1e-7 day (8.6 ms) early read as
+    23:59:59.991 on the last day of the month before: every value was dated a month early."""
+    dates = [cftime.datetime(2000 + k // 12, k % 12 + 1, 1, calendar="standard") for k in range(24)]
+    values = cftime.date2num(dates, "days since 1850-01-01", "standard") - 1e-7
+    tas = np.arange(48, dtype=np.float32).reshape(24, 1, 2)
+    times = open_dataset([_write(tmp_path / "eps.nc", values, dtype="f8", tas=tas)])["time"].values
+    assert [(time.year, time.month, time.day, time.hour, time.second, time.microsecond) for time in times] == \
+        [(date.year, date.month, 1, 0, 0, 0) for date in dates]

@@ -702,3 +702,40 @@ def test_a_step_set_by_a_few_odd_spacings_is_warned_about(caplog, skipped, warne
             "though most steps are 1 day apart")
     assert (said in caplog.text) == warned
     assert ("smallest spacing" in caplog.text) == warned
+
+
+@pytest.mark.parametrize("wobble_minutes", [10, 30])
+def test_daily_stamps_minutes_off_noon_are_keyed_per_day_of_year_with_a_warning(caplog, wobble_minutes):
+    """break16 F2: daily stamps within ±30 min of 12:00 (a satellite day's mean observation
+    time) have no regular step; keyed by their median spacing (1.00059 days) the climatology was
+    taken per "1.00059-day period of the year" (or, at 0.99995 days, per day and hour). The usual
+    spacing is read as the whole day it is within 2 % of, said in a warning."""
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import climatology_prediction, season_name
+
+    forget_notes()
+    rng = np.random.default_rng(3)
+    noon = [cftime.datetime(2000, 1, 1, 12, calendar="noleap") + datetime.timedelta(days=k) for k in range(3 * 365)]
+    times = np.array([time + datetime.timedelta(seconds=float(rng.uniform(-60, 60) * wobble_minutes))
+                      for time in noon])
+    with caplog.at_level("WARNING"):
+        assert season_name(times) == "day of year"
+    assert "the time axis has no regular step, its spacings only about 1 day" in caplog.text
+    assert "the climatology is taken per day of year, as for daily data" in caplog.text
+    truth = rng.normal(size=(len(times), 1, 1))
+    train = np.arange(len(times)) < 2 * 365
+    by_hand = truth[:730].reshape(2, 365, 1, 1).mean(axis=0)  # unsmoothed: each day of year's two values
+    np.testing.assert_allclose(climatology_prediction(truth, times, train, window_days=1)[730:], by_hand)
+
+
+def test_whole_step():
+    from climann.evaluation.baselines import whole_step
+
+    day = datetime.timedelta(days=1)
+    assert whole_step(day * 1.00059) == day
+    assert whole_step(day * 0.99995) == day
+    assert whole_step(day * 1.5) == datetime.timedelta(hours=36)
+    assert whole_step(day * 5.02) == 5 * day
+    assert whole_step(datetime.timedelta(minutes=59, seconds=50)) == datetime.timedelta(hours=1)
