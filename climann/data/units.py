@@ -300,14 +300,15 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     the density of water: precipitation, rain, evaporation, runoff, a snow water equivalent,
     the water in the soil (1 mm of liquid water is 1 kg m-2). A depth of snow or ice is not.
 
-    A ``standard_name`` decides alone when the file gives one (:data:`_LIQUID_WATER_NAME`:
-    ``lwe_…`` names, a depth or rate of rainfall, the amount or flux forms of water;
-    ``thickness_of_snowfall_amount`` is the depth of the fallen snow, CF's liquid form being
-    ``lwe_thickness_of_snowfall_amount``). Without one, a ``long_name`` (or variable name)
-    that says a depth of snow or ice (:data:`_SNOW_DEPTH_WORDS`: "Snow depth (accumulated
-    snowfall on the ground)") is not water unless it says water equivalent; else the words
-    of a water equivalent, the CMIP/ERA5 names of water fluxes (``pr``, ``prsn``, ``tp`` …)
-    and the words precipitation, rain, evaporation and runoff say water.
+    A ``standard_name`` of the table's liquid forms says water (:data:`_LIQUID_WATER_NAME`:
+    ``lwe_…`` names, a depth or rate of rainfall, the amount or flux forms of water); any
+    other thickness, depth or height does not (``thickness_of_snowfall_amount`` is the depth
+    of the fallen snow, CF's liquid form being ``lwe_thickness_of_snowfall_amount``). Else
+    its words and the ``long_name`` (and the variable name) decide: a depth of snow or ice
+    (:data:`_SNOW_DEPTH_WORDS`: "Snow depth (accumulated snowfall on the ground)") is not
+    water unless they say water equivalent; else the words of a water equivalent, the
+    CMIP/ERA5 names of water fluxes (``pr``, ``prsn``, ``tp`` …) and the words
+    precipitation, rain, evaporation and runoff say water.
 
     Parameters
     ----------
@@ -330,14 +331,18 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     False
     """
     standard_name = str(attrs.get("standard_name", "")).strip().lower()
-    if standard_name not in ("", "unknown"):
-        return bool(_LIQUID_WATER_NAME.fullmatch(standard_name))
-    described = f"{name} {attrs.get('long_name', '')}"
-    if _WATER_EQUIVALENT_WORDS.search(described):
+    standard_name = "" if standard_name == "unknown" else standard_name
+    if _LIQUID_WATER_NAME.fullmatch(standard_name):
         return True
-    if _SNOW_DEPTH_WORDS.search(described):
+    if re.search(r"thickness|depth|height", standard_name):
         return False
-    return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(str(attrs.get("long_name", ""))))
+    # a name outside the table ("total_precipitation") is read as words, like a long_name
+    words = f"{standard_name.replace('_', ' ')} {attrs.get('long_name', '')}"
+    if _WATER_EQUIVALENT_WORDS.search(f"{name} {words}"):
+        return True
+    if _SNOW_DEPTH_WORDS.search(f"{name} {words}"):
+        return False
+    return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(words))
 
 
 def conversion(

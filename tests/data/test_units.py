@@ -134,6 +134,10 @@ def test_water_density_only_for_water_quantities():
                      id="soil-moisture-in-mm"),
         pytest.param("mm day-1", "kg m-2 s-1", "x", {"long_name": "Total precipitation (rain + snow)"}, 1 / 86400,
                      id="precipitation-mentioning-snow"),
+        pytest.param("mm day-1", "kg m-2 s-1", "x", {"standard_name": "total_precipitation"}, 1 / 86400,
+                     id="standard-name-outside-the-table"),
+        pytest.param("m", "kg m-2", "x", {"standard_name": "snow_depth", "long_name": "snowfall"}, None,
+                     id="standard-name-outside-the-table-saying-depth"),
     ],
 )
 def test_water_density_only_where_the_quantity_is_liquid_water(units, to, variable, attrs, scale):
