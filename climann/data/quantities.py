@@ -34,7 +34,7 @@ from collections.abc import Mapping
 
 from climann.data.shell import input_and_copy
 
-__all__ = ["quantity_clash", "quantity_record", "quantity_refusal", "quantity_text"]
+__all__ = ["liquid_equivalent", "quantity_clash", "quantity_record", "quantity_refusal", "quantity_text"]
 
 #: The attributes that say which quantity a variable holds and in which direction it counts.
 QUANTITY_ATTRIBUTES = ("standard_name", "positive")
@@ -48,9 +48,28 @@ _OPPOSITE_DIRECTIONS = {"upward": "downward", "downward": "upward", "northward":
                         "southward": "northward", "eastward": "westward", "westward": "eastward"}
 
 #: The forms of one water quantity in the standard name table: ``lwe_thickness_of_…_amount``
-#: (m), ``…_amount`` (kg m-2), ``…_flux`` (kg m-2 s-1), ``lwe_…_rate`` (m s-1). Stripped, they
-#: leave the quantity (``precipitation``), whatever the units.
-_WATER_FORMS = re.compile(r"^(?:lwe_thickness_of_|thickness_of_|lwe_)?(?P<quantity>.+?)(?:_amount|_flux|_rate)?$")
+#: (m), ``…_amount`` (kg m-2), ``…_flux`` (kg m-2 s-1), ``lwe_…_rate`` (m s-1), and for rain,
+#: which is liquid, ``thickness_of_…rainfall_amount`` (m). Stripped, they leave the quantity
+#: (``precipitation``), whatever the units. A ``thickness_of_`` of anything else is not one of
+#: them: ``thickness_of_snowfall_amount`` is the depth of the fallen snow, whose mass per area
+#: depends on the snow's density (the table: its liquid form is
+#: ``lwe_thickness_of_snowfall_amount``).
+_WATER_FORMS = re.compile(r"^(?:lwe_thickness_of_|lwe_|thickness_of_(?=(?:\w+_)?rainfall_amount$))?"
+                          r"(?P<quantity>.+?)(?:_amount|_flux|_rate)?$")
+
+#: Depths of snow in the standard name table and the names of their liquid water equivalents.
+_SNOW_DEPTHS = {"surface_snow_thickness": "lwe_thickness_of_surface_snow_amount"}
+
+
+def liquid_equivalent(standard_name: str) -> str | None:
+    """The standard name of the liquid water equivalent of a depth of snow (or of anything but
+    rain): ``lwe_thickness_of_snowfall_amount`` for ``thickness_of_snowfall_amount``,
+    ``lwe_thickness_of_surface_snow_amount`` for ``surface_snow_thickness``; None for other
+    names (CF standard name table)."""
+    if standard_name.startswith("thickness_of_") and not _WATER_FORMS.fullmatch(standard_name)["quantity"] \
+            .endswith("rainfall"):
+        return f"lwe_{standard_name}"
+    return _SNOW_DEPTHS.get(standard_name)
 
 
 def quantity_record(attrs: Mapping[str, object]) -> dict[str, str]:
@@ -165,6 +184,14 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
         return None
     said = f"{name} in {where} is {quantity_text(new)}, {reference} {name} as {quantity_text(trained)}"
     files = input_and_copy(file)
+    liquid = liquid_equivalent(new.get("standard_name", ""))
+    if clash == "quantity" and liquid and _same_quantity(liquid, trained["standard_name"]):
+        script = shlex.quote(f'{name}={name}*DENSITY/1000; {name}@standard_name="{liquid}"')
+        return (f"{said}: a depth of snow, not its liquid water equivalent ({liquid}); it converts only through "
+                f"the snow's density (fresh snow about 100 kg m-3), which is not known, never water's 1000 kg m-3; "
+                f"give {name} as its water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
+                f"(ncap2 -s {script} {files}), or, if its values already are a water equivalent, name it so "
+                f"(ncatted -a standard_name,{name},o,c,{liquid} {files})")
     if clash == "sign":
         script = shlex.quote("; ".join([f"{name}=-{name}", *_renamed_attributes(name, trained, new)]))
         return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "

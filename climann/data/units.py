@@ -18,10 +18,13 @@ Two additions to the registry, both documented where they act:
   names of a temperature on a scale, beside ``degree_Kelvin`` … for a difference: "Units in
   the Data Library", the ``doc+unitsnote.html`` of any iridl.ldeo.columbia.edu page).
 - A length (rate) and a mass per area (rate) — ``mm day-1`` and ``kg m-2 s-1`` — differ by
-  a density. For water quantities (precipitation, rain, snowfall, evaporation, runoff,
-  CF's ``lwe_`` names) they are converted with the density of liquid water,
-  :data:`WATER_DENSITY`, and the note says so; for anything else (e.g. snow depth against
-  snow water equivalent, where the density is not that of water) they are refused.
+  a density. Where the quantity is liquid water (:func:`is_water_quantity`: precipitation,
+  rain, evaporation, runoff, a water equivalent, CF's ``lwe_`` names and the amount and flux
+  forms of water) they are converted with the density of liquid water,
+  :data:`WATER_DENSITY`, and the note says so; a depth of snow or ice (CF
+  ``thickness_of_snowfall_amount``, ``surface_snow_thickness``, a "Snow depth") is refused
+  in one line as needing its own density, never converted with water's (fresh snow is about
+  100 kg m-3: water's would make it 10 times too much).
 
 Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 (https://cf-xarray.readthedocs.io/en/latest/units.html), pint.
@@ -41,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
+from climann.data.quantities import liquid_equivalent
 from climann.data.shell import file_time_names, input_and_copy
 from climann.data.sources import variable_where
 from climann.errors import ClimannError
@@ -66,9 +70,38 @@ _TEMPERATURE_SCALES = {
     "fahrenheit": "degF", "f": "degF",
 }
 
-#: Names of water quantities (standard_name, long_name or variable name) whose depth and
-#: mass per area convert with :data:`WATER_DENSITY`.
-_WATER_QUANTITY = re.compile(r"precip|rain|snowfall|lwe_|evapo|runoff", re.IGNORECASE)
+#: Standard names whose values are liquid water, so that a depth of them and their mass per area
+#: differ by :data:`WATER_DENSITY` (CF standard name table): CF's ``lwe_`` ("liquid water
+#: equivalent") names; a depth (``thickness_of_…``) or rate of rain, which is liquid
+#: (``thickness_of_rainfall_amount``, ``rainfall_rate``); and the mass per area forms of water
+#: (``…_amount``, ``…_flux``, ``mass_content_of_…``) of precipitation, rain, snow, ice,
+#: evaporation, runoff, melt or water, whose mass given as a depth is a depth of liquid water
+#: equivalent (``surface_snow_amount`` in mm, ``mass_content_of_water_in_soil`` in mm). A
+#: thickness or depth of anything else (``thickness_of_snowfall_amount``: the depth of the
+#: fallen snow, ``surface_snow_thickness``, ``sea_ice_thickness``) is not: its density is its own.
+_LIQUID_WATER_NAME = re.compile(
+    r"lwe_.*"
+    r"|(?:thickness_of_)?(?:\w+_)?rainfall_(?:amount|rate)"
+    r"|(?!.*(?:thickness|depth|height))"
+    r"(?=.*(?:precipitation|rain|snow|(?:^|_)ice(?:_|$)|graupel|hail|evapo|transpiration|runoff|melt|water))"
+    r"(?:.*(?:_amount|_flux)|.*mass_content_of_.*)"
+)
+#: Words of a ``long_name`` (or variable name) that say a liquid water depth: a water
+#: equivalent, or water held in the soil or the air column given as its depth.
+_WATER_EQUIVALENT_WORDS = re.compile(
+    r"water[\s_-]*equivalent|\blwe\b|\bswe\b|liquid[\s_-]*water|soil[\s_-]*(?:moisture|water)|precipitable[\s_-]*water",
+    re.IGNORECASE)
+#: Words that say a depth of snow or ice (its own density, about 50 to 900 kg m-3): "Snow depth",
+#: "sea ice thickness", "fresh snow", "new snow".
+_SNOW_DEPTH_WORDS = re.compile(
+    r"(?=.*\b(?:snow\w*|ice|firn|hail|graupel)\b)(?=.*\b(?:depth|thickness|height)\b)|\b(?:fresh|new)[\s_-]*snow",
+    re.IGNORECASE)
+#: Words of a liquid water quantity in a ``long_name``: precipitation (whatever falls, as its
+#: water), rain, evaporation, runoff. Snowfall alone is not among them: "snowfall" in cm is
+#: usually the depth of the fresh snow, in mm its water; only its units would tell.
+_WATER_QUANTITY = re.compile(r"precip|rain|evapo|runoff", re.IGNORECASE)
+#: Variable names of liquid water (equivalent) quantities: CMIP's precipitation, snowfall
+#: flux, evaporation and runoff, ERA5's total precipitation, E-OBS's rainfall.
 _WATER_VARIABLE_NAMES = {"pr", "prc", "prsn", "tp", "rr", "evspsbl", "mrro"}
 
 
@@ -263,10 +296,53 @@ class Conversion:
 
 
 def is_water_quantity(name: str, attrs: Mapping) -> bool:
-    """Whether a variable is a water amount or flux (precipitation, evaporation, runoff …),
-    judged by its name, ``standard_name`` or ``long_name``."""
-    described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
-    return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(described))
+    """Whether a variable is liquid water, so that its depth and its mass per area differ by
+    the density of water: precipitation, rain, evaporation, runoff, a snow water equivalent,
+    the water in the soil (1 mm of liquid water is 1 kg m-2). A depth of snow or ice is not.
+
+    A ``standard_name`` of the table's liquid forms says water (:data:`_LIQUID_WATER_NAME`:
+    ``lwe_…`` names, a depth or rate of rainfall, the amount or flux forms of water); any
+    other thickness, depth or height does not (``thickness_of_snowfall_amount`` is the depth
+    of the fallen snow, CF's liquid form being ``lwe_thickness_of_snowfall_amount``). Else
+    its words and the ``long_name`` (and the variable name) decide: a depth of snow or ice
+    (:data:`_SNOW_DEPTH_WORDS`: "Snow depth (accumulated snowfall on the ground)") is not
+    water unless they say water equivalent; else the words of a water equivalent, the
+    CMIP/ERA5 names of water fluxes (``pr``, ``prsn``, ``tp`` …) and the words
+    precipitation, rain, evaporation and runoff say water.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``standard_name``, ``long_name``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_water_quantity("prsn", {"standard_name": "lwe_thickness_of_snowfall_amount"})
+    True
+    >>> is_water_quantity("prsn", {"standard_name": "thickness_of_snowfall_amount"})
+    False
+    >>> is_water_quantity("snd", {"long_name": "Snow depth (accumulated snowfall on the ground)"})
+    False
+    """
+    standard_name = str(attrs.get("standard_name", "")).strip().lower()
+    standard_name = "" if standard_name == "unknown" else standard_name
+    if _LIQUID_WATER_NAME.fullmatch(standard_name):
+        return True
+    if re.search(r"thickness|depth|height", standard_name):
+        return False
+    # a name outside the table ("total_precipitation") is read as words, like a long_name
+    words = f"{standard_name.replace('_', ' ')} {attrs.get('long_name', '')}"
+    if _WATER_EQUIVALENT_WORDS.search(f"{name} {words}"):
+        return True
+    if _SNOW_DEPTH_WORDS.search(f"{name} {words}"):
+        return False
+    return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(words))
 
 
 def conversion(
@@ -686,6 +762,8 @@ def convert_variable(
                        fix=f"correct its units attribute (if the values are in {str(to).strip()}, as in {reference}: "
                            f"{_units_fix(variable, name, to, where)})")
     if found is None:
+        if _differ_by_a_density(str(units), to):
+            raise ClimannError(_density_refusal(variable, name, units, to, where=where, reference=reference))
         misread = misread_units_note(units, to, variable=variable, name=name, where=where)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
@@ -742,6 +820,52 @@ def _time_dim(variable: xr.DataArray) -> str | None:
     """The variable's dimension whose coordinate holds cftime dates, None without one."""
     return next((dim for dim in variable.dims if dim in variable.coords and variable[dim].size
                  and hasattr(variable[dim].values.flat[0], "calendar")), None)
+
+
+def _differ_by_a_density(units: str, to: str) -> bool:
+    """Whether a depth (rate) and a mass per area (rate) are all that parts ``units`` from
+    ``to`` (``m`` and ``kg m-2 s-1``, ``mm`` and ``kg m-2``): the two convert through a
+    density, possibly with a time cell. False when either cannot be read."""
+    import pint
+    registry = unit_registry()
+
+    try:
+        source = parse_units(units_as_meant(units, {}), variable="").units
+        destination = parse_units(units_as_meant(to, {}), variable="").units
+    except (ClimannError, pint.PintError):
+        return False
+    density, second = registry.Unit("kg m-3"), registry.Unit("s")
+    return any((source * by * per).is_compatible_with(destination)
+               for by in (density, 1 / density) for per in (1, second, 1 / second))
+
+
+def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:
+    """The one-line refusal of a depth that is not said to be liquid water
+    (:func:`is_water_quantity`: a snow or ice depth, CF ``thickness_of_snowfall_amount``)
+    against a mass per area: its own density is needed and not known, and water's would be
+    wrong (fresh snow about 100 kg m-3, settled snow 200 to 500: the mass 2 to 10 times too
+    large). The ways out: its water equivalent computed with the density the user knows, or,
+    when its values already are one, the attribute that says so."""
+    standard_name = str(variable.attrs.get("standard_name", "")).strip()
+    named = standard_name not in ("", "unknown")
+    long_name = str(variable.attrs.get("long_name", "")).strip()
+    said = f"standard_name {standard_name}" if named else f"long_name '{long_name}'" if long_name else "nothing"
+    liquid = liquid_equivalent(standard_name)
+    files = _fixed_copy(variable, where)
+    convert = f"{name}={name}*DENSITY/{WATER_DENSITY:g}" + (f'; {name}@standard_name="{liquid}"' if liquid else "")
+    if liquid:
+        relabel = f"ncatted -a standard_name,{name},o,c,{liquid} {files}"
+    elif not named:
+        relabel = f"ncatted -a long_name,{name},o,c,{shlex.quote(f'{name} water equivalent')} {files}"
+    else:
+        relabel = None
+    return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: a depth against a mass per area, "
+            f"which convert only through the density of what '{name}' is, and its attributes ({said}) do not say "
+            f"liquid water (CF lwe_ names, precipitation, rain, a water equivalent): a depth of snow or ice has its "
+            f"own density (fresh snow about 100 kg m-3, not water's {WATER_DENSITY:g}), which is not known; give "
+            f"'{name}' as its liquid water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
+            f"(ncap2 -s {shlex.quote(convert)} {files})"
+            + (f", or, if its values already are a water equivalent, say so ({relabel})" if relabel else ""))
 
 
 def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:

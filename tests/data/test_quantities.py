@@ -44,6 +44,14 @@ def test_the_record_keeps_what_the_attributes_say(attrs, record):
                  {"standard_name": "lwe_thickness_of_precipitation_amount"}, None, id="water-rate-and-depth"),
     pytest.param({"standard_name": "precipitation_flux"}, {"standard_name": "snowfall_flux"}, "quantity",
                  id="rain-and-snow"),
+    pytest.param({"standard_name": "snowfall_flux"}, {"standard_name": "lwe_thickness_of_snowfall_amount"}, None,
+                 id="snowfall-flux-and-its-water-depth"),
+    pytest.param({"standard_name": "snowfall_flux"}, {"standard_name": "thickness_of_snowfall_amount"}, "quantity",
+                 id="snowfall-flux-and-the-depth-of-the-fallen-snow"),
+    pytest.param({"standard_name": "rainfall_flux"}, {"standard_name": "thickness_of_rainfall_amount"}, None,
+                 id="rainfall-flux-and-its-depth"),
+    pytest.param({"standard_name": "surface_snow_amount"}, {"standard_name": "surface_snow_thickness"}, "quantity",
+                 id="snow-amount-and-snow-depth"),
     pytest.param({"standard_name": UP, "positive": "up"}, {"positive": "up"}, None, id="name-missing-on-a-side"),
     pytest.param({"standard_name": UP, "positive": "up"}, {}, None, id="nothing-said-in-the-new-data"),
     pytest.param({"standard_name": UP, "positive": "up"}, {"standard_name": UP, "positive": "up"}, None, id="same"),
@@ -68,3 +76,17 @@ def test_the_sign_refusal_names_both_and_the_ncap2_that_converts_the_file(tmp_pa
         f"hfls@standard_name=\"{UP}\"; hfls@positive=\"up\"' era5.nc era5_fixed.nc), or retrain the run on data in "
         "this convention")
     assert quantity_refusal("hfls", {"positive": "up"}, {"positive": "up"}, where="era5.nc", file="era5.nc") is None
+
+
+@pytest.mark.parametrize(("trained", "depth", "liquid"), [
+    pytest.param("snowfall_flux", "thickness_of_snowfall_amount", "lwe_thickness_of_snowfall_amount", id="snowfall"),
+    pytest.param("surface_snow_amount", "surface_snow_thickness", "lwe_thickness_of_surface_snow_amount",
+                 id="snow-on-the-ground"),
+])
+def test_a_depth_of_snow_is_refused_as_needing_the_snows_density(trained, depth, liquid):
+    """Break16 F1: the depth of the fallen snow was taken for the snowfall flux's water depth."""
+    refusal = quantity_refusal("prsn", {"standard_name": trained}, {"standard_name": depth}, where="new.nc",
+                               file="new.nc")
+    assert f"a depth of snow, not its liquid water equivalent ({liquid})" in refusal
+    assert f"ncatted -a standard_name,prsn,o,c,{liquid} new.nc new_fixed.nc" in refusal
+    assert f"give prsn as {trained}" not in refusal  # relabelling the depth as the flux would convert it as water

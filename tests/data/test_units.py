@@ -104,6 +104,73 @@ def test_water_density_only_for_water_quantities():
     assert conversion("m", "K", variable="pr", attrs={}) is None
 
 
+# CF standard name table: thickness_of_snowfall_amount is the depth of the fallen snow (its
+# liquid form is lwe_thickness_of_snowfall_amount); thickness_of_rainfall_amount is a depth of
+# liquid rain; a mass per area of water given as a depth is its liquid water equivalent.
+@pytest.mark.parametrize(
+    ("units", "to", "variable", "attrs", "scale"),
+    [
+        pytest.param("m", "kg m-2", "prsn", {"standard_name": "thickness_of_snowfall_amount"}, None,
+                     id="depth-of-fallen-snow"),
+        pytest.param("m", "kg m-2", "prsn", {"standard_name": "lwe_thickness_of_snowfall_amount"}, 1000.0,
+                     id="lwe-snowfall"),
+        pytest.param("mm", "kg m-2", "x", {"standard_name": "thickness_of_convective_rainfall_amount"}, 1.0,
+                     id="depth-of-rain"),
+        pytest.param("m", "kg m-2", "snd", {"standard_name": "surface_snow_thickness"}, None, id="snow-depth"),
+        pytest.param("m", "kg m-2", "sit", {"standard_name": "sea_ice_thickness"}, None, id="sea-ice-thickness"),
+        pytest.param("mm", "kg m-2", "snw", {"standard_name": "surface_snow_amount"}, 1.0, id="snow-amount-in-mm"),
+        pytest.param("mm", "kg m-2", "mrso", {"standard_name": "mass_content_of_water_in_soil"}, 1.0,
+                     id="soil-water-in-mm"),
+        pytest.param("m", "kg m-2", "x", {"standard_name": "equivalent_thickness_at_stp_of_atmosphere_ozone_content"},
+                     None, id="ozone-column-is-no-water"),
+        pytest.param("m", "kg m-2", "snw", {"long_name": "Snow depth (accumulated snowfall on the ground)"}, None,
+                     id="snow-depth-whose-long-name-says-snowfall"),
+        pytest.param("mm", "kg m-2", "prsn", {"long_name": "new snow depth"}, None, id="cmip-name-but-a-snow-depth"),
+        pytest.param("cm", "kg m-2", "sf", {"long_name": "Snowfall"}, None, id="snowfall-of-unknown-form"),
+        pytest.param("mm", "kg m-2", "snw", {"long_name": "snow water equivalent"}, 1.0, id="swe-in-mm"),
+        pytest.param("mm", "kg m-2", "swe", {"long_name": "Snow depth water equivalent"}, 1.0,
+                     id="snow-depth-water-equivalent"),
+        pytest.param("mm", "kg m-2", "mrso", {"long_name": "Total Soil Moisture Content"}, 1.0,
+                     id="soil-moisture-in-mm"),
+        pytest.param("mm day-1", "kg m-2 s-1", "x", {"long_name": "Total precipitation (rain + snow)"}, 1 / 86400,
+                     id="precipitation-mentioning-snow"),
+        pytest.param("mm day-1", "kg m-2 s-1", "x", {"standard_name": "total_precipitation"}, 1 / 86400,
+                     id="standard-name-outside-the-table"),
+        pytest.param("m", "kg m-2", "x", {"standard_name": "snow_depth", "long_name": "snowfall"}, None,
+                     id="standard-name-outside-the-table-saying-depth"),
+    ],
+)
+def test_water_density_only_where_the_quantity_is_liquid_water(units, to, variable, attrs, scale):
+    found = conversion(units, to, variable=variable, attrs=attrs)
+    if scale is None:
+        assert found is None
+    else:
+        assert found.scale == pytest.approx(scale, rel=1e-12)
+
+
+def test_a_depth_of_fallen_snow_is_refused_as_needing_its_density():
+    """Break16 F1: snowfall given as the depth of the fresh snow (m, time: sum) was converted to
+    a snowfall flux with water's density, 10 times too much snow for snow of 100 kg m-3."""
+    bounds = [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1))]
+    variable, time_bounds = _cells([0.3, 0.2], "m", bounds)
+    variable = variable.assign_attrs(standard_name="thickness_of_snowfall_amount")
+    with pytest.raises(ClimannError) as refusal:
+        convert_variable(variable, "kg m-2 s-1", name="prsn", where="new.nc", reference="the model",
+                         time_bounds=time_bounds)
+    message = str(refusal.value)
+    assert "\n" not in message and "in 'm' in new.nc but in 'kg m-2 s-1' in the model" in message
+    assert "own density" in message and "not water's 1000" in message
+    assert "ncap2 -s 'prsn=prsn*DENSITY/1000; prsn@standard_name=\"lwe_thickness_of_snowfall_amount\"' new.nc" \
+        in message
+    assert "ncatted -a standard_name,prsn,o,c,lwe_thickness_of_snowfall_amount new.nc new_fixed.nc" in message
+    # the way out: the liquid water equivalent (100 kg m-3 snow: a tenth of the depth) converts
+    liquid = variable * 100 / WATER_DENSITY
+    liquid.attrs = {**variable.attrs, "standard_name": "lwe_thickness_of_snowfall_amount"}
+    rates = convert_variable(liquid, "kg m-2 s-1", name="prsn", where="new.nc", reference="the model",
+                             time_bounds=time_bounds)
+    np.testing.assert_allclose(rates.values, np.array([0.3, 0.2]) * 100 / _seconds(bounds), rtol=1e-6)
+
+
 
 @pytest.mark.parametrize(
     ("units", "to", "variable"),

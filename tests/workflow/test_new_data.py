@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.units import WATER_DENSITY
 from climann.errors import ClimannError
 from climann.model import Network
 from climann.workflow.config import build_config
@@ -909,6 +910,55 @@ def test_a_predictor_named_another_quantity_is_refused(flux_runs, tmp_path, monk
         "surface_upward_latent_heat_flux, or, if it is that quantity and the attribute is wrong, correct it in a "
         "copy (ncap2 -s 'hfls@standard_name=\"surface_upward_latent_heat_flux\"' evaporation.nc "
         "evaporation_fixed.nc)")
+
+
+# A depth of the fallen snow (CF thickness_of_snowfall_amount) is not the snowfall's liquid
+# water depth (lwe_thickness_of_snowfall_amount): fresh snow of 100 kg m-3 is 10 times deeper.
+
+@pytest.fixture(scope="module")
+def snowfall_run(tmp_path_factory):
+    """tas = 275 − 20·prsn (K), prsn the monthly snowfall as its liquid water depth (m, CF
+    lwe_thickness_of_snowfall_amount); the same snowfall as the depth of the fresh snow (×10,
+    thickness_of_snowfall_amount); and the run on the water depth."""
+    folder = tmp_path_factory.mktemp("snowfall")
+    lwe = np.random.default_rng(8).uniform(0, 0.1, (48, LAT.size, LON.size))
+    _field(folder / "tas.nc", "tas", 275 - 20 * lwe, "K")
+    for name, values, standard_name in (("lwe.nc", lwe, "lwe_thickness_of_snowfall_amount"),
+                                        ("depth.nc", lwe * WATER_DENSITY / 100, "thickness_of_snowfall_amount")):
+        _field(folder / name, "prsn", values, "m")
+        with xr.open_dataset(folder / name) as opened:
+            written = opened.load()
+        written["prsn"].attrs.update(standard_name=standard_name, cell_methods="time: sum")
+        written.to_netcdf(folder / name)
+    config = build_config({
+        "data": {"paths": [str(folder / "tas.nc"), str(folder / "lwe.nc")], "target": "tas", "predictors": ["prsn"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_a_depth_of_fallen_snow_is_refused_and_its_water_equivalent_predicts_as_the_run(snowfall_run, tmp_path,
+                                                                                         monkeypatch):
+    """Break16 F1: in the run's own units (m) the snow depth was read as the water depth, 10
+    times too much snow, exit 0."""
+    folder, run_dir = snowfall_run
+    monkeypatch.chdir(folder)
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, [str(folder / "tas.nc"), str(folder / "depth.nc")], tmp_path / "p.nc")
+    assert str(refused.value).startswith(
+        "prsn in depth.nc is thickness_of_snowfall_amount, the model was trained on prsn as "
+        "lwe_thickness_of_snowfall_amount: a depth of snow, not its liquid water equivalent "
+        "(lwe_thickness_of_snowfall_amount); it converts only through the snow's density")
+    # the advised conversion, by hand with the snow's 100 kg m-3: prsn·100/1000, named lwe_
+    with xr.open_dataset(folder / "depth.nc") as opened:
+        fixed = opened.load()
+    fixed["prsn"] = fixed["prsn"] * 100 / WATER_DENSITY
+    fixed["prsn"].attrs.update(units="m", standard_name="lwe_thickness_of_snowfall_amount", cell_methods="time: sum")
+    fixed.to_netcdf(tmp_path / "depth_fixed.nc")
+    own = predict_files(run_dir, [str(folder / "tas.nc"), str(folder / "lwe.nc")], tmp_path / "own.nc")
+    other = predict_files(run_dir, [str(folder / "tas.nc"), str(tmp_path / "depth_fixed.nc")], tmp_path / "fix.nc")
+    with xr.open_dataset(own.path) as first, xr.open_dataset(other.path) as second:
+        np.testing.assert_allclose(second["tas"].values, first["tas"].values, rtol=1e-5)
 
 
 def _hand_fixed(folder, tmp_path):
