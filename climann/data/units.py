@@ -105,18 +105,25 @@ _WATER_QUANTITY = re.compile(r"precip|rain|evapo|runoff", re.IGNORECASE)
 _WATER_VARIABLE_NAMES = {"pr", "prc", "prsn", "tp", "rr", "evspsbl", "mrro"}
 
 
+#: ECMWF's way of saying a depth is of liquid water, after the unit: ERA5's snowfall ``sf`` and
+#: snow depth ``sd`` are in "m of water equivalent" (ECMWF parameter database, 228144 and 141).
+_WATER_EQUIVALENT_SUFFIX = re.compile(r"\s+(?:of\s+)?water\s+equivalent\s*$", re.IGNORECASE)
+
+
 def normalised_units(text: str) -> str:
     """The units string with a spelling of a temperature scale the registry misreads
     (``degrees C``, ``deg C``, ``degrees_C``, ``Degrees Celsius``, ``degree K``, ``Kelvin``, the
     IRI Data Library's ``Kelvin_scale``, ``Celsius_scale``, ``Fahrenheit_scale``) rewritten as
-    ``degC``, ``K`` or ``degF``; other strings stripped of surrounding blanks.
+    ``degC``, ``K`` or ``degF``, ECMWF's "of water equivalent" after a length left out (the
+    quantity stays water: :func:`is_water_quantity` reads it in the units attribute); other
+    strings stripped of surrounding blanks.
 
     Examples
     --------
-    >>> normalised_units("degrees C"), normalised_units("K")
-    ('degC', 'K')
+    >>> normalised_units("degrees C"), normalised_units("K"), normalised_units("m of water equivalent")
+    ('degC', 'K', 'm')
     """
-    stripped = str(text).strip()
+    stripped = _WATER_EQUIVALENT_SUFFIX.sub("", str(text)).strip()
     match = _TEMPERATURE_SPELLING.fullmatch(stripped)
     if match:
         return _TEMPERATURE_SCALES[(match.group("scale") or match.group("letter")).lower()]
@@ -304,7 +311,8 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     ``lwe_…`` names, a depth or rate of rainfall, the amount or flux forms of water); any
     other thickness, depth or height does not (``thickness_of_snowfall_amount`` is the depth
     of the fallen snow, CF's liquid form being ``lwe_thickness_of_snowfall_amount``). Else
-    its words and the ``long_name`` (and the variable name) decide: a depth of snow or ice
+    its words, the ``long_name`` (and the variable name) decide, and units that say water
+    equivalent (ERA5's ``m of water equivalent``) say water: a depth of snow or ice
     (:data:`_SNOW_DEPTH_WORDS`: "Snow depth (accumulated snowfall on the ground)") is not
     water unless they say water equivalent; else the words of a water equivalent, the
     CMIP/ERA5 names of water fluxes (``pr``, ``prsn``, ``tp`` …) and the words
@@ -329,6 +337,8 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     False
     >>> is_water_quantity("snd", {"long_name": "Snow depth (accumulated snowfall on the ground)"})
     False
+    >>> is_water_quantity("sd", {"long_name": "Snow depth", "units": "m of water equivalent"})
+    True
     """
     standard_name = str(attrs.get("standard_name", "")).strip().lower()
     standard_name = "" if standard_name == "unknown" else standard_name
@@ -338,7 +348,8 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
         return False
     # a name outside the table ("total_precipitation") is read as words, like a long_name
     words = f"{standard_name.replace('_', ' ')} {attrs.get('long_name', '')}"
-    if _WATER_EQUIVALENT_WORDS.search(f"{name} {words}"):
+    # ERA5's snowfall and snow depth say it in their units: "m of water equivalent"
+    if _WATER_EQUIVALENT_WORDS.search(f"{name} {words} {attrs.get('units', '')}"):
         return True
     if _SNOW_DEPTH_WORDS.search(f"{name} {words}"):
         return False
@@ -441,7 +452,7 @@ def _fixed_conversion(source, destination, units: str, to: str, *, variable: str
             return Conversion(scale, offset)
         return _temperature_conversion(Conversion(scale, offset), source.units, destination.units, units, to,
                                        variable=variable, attrs=attrs, ratio=ratio)
-    if not is_water_quantity(variable, attrs):
+    if not is_water_quantity(variable, {**attrs, "units": f"{attrs.get('units', '')} {units}"}):
         return None
     density = registry.Quantity(WATER_DENSITY, "kg m-3")
     assumption = f"with the density of liquid water, {WATER_DENSITY:g} kg m-3"

@@ -138,6 +138,10 @@ def test_water_density_only_for_water_quantities():
                      id="standard-name-outside-the-table"),
         pytest.param("m", "kg m-2", "x", {"standard_name": "snow_depth", "long_name": "snowfall"}, None,
                      id="standard-name-outside-the-table-saying-depth"),
+        pytest.param("m of water equivalent", "kg m-2", "sf", {"long_name": "Snowfall", "standard_name": "unknown"},
+                     1000.0, id="era5-snowfall-whose-units-say-water-equivalent"),
+        pytest.param("m of water equivalent", "kg m-2", "sd", {"long_name": "Snow depth"}, 1000.0,
+                     id="era5-snow-depth-whose-units-say-water-equivalent"),
     ],
 )
 def test_water_density_only_where_the_quantity_is_liquid_water(units, to, variable, attrs, scale):
