@@ -50,6 +50,7 @@ from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, wit
 from climann.data.shell import input_and_copy
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import with_station_chosen
+from climann.data.undated_files import undated_files_message
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -970,17 +971,21 @@ def _different_grids(what: str, mismatch: str, cut: str | None = None) -> str:
 
 def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
     """When two files hold the same variable at the same times (two scenarios?), say so."""
-    seen: dict[tuple[str, object], str] = {}
+    seen: dict[tuple[str, object], tuple[Path, xr.Dataset]] = {}
     for path, dataset in _raw_datasets(files):
         times = _first_dates(dataset)
         for name in dataset.data_vars:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
+                # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
+                undated = undated_files_message(str(name), seen[key], (path, dataset))
+                if undated:
+                    return undated
                 return (
-                    f"'{name}' is in both {seen[key]} and {path.name} at the same times (two scenarios?); "
+                    f"'{name}' is in both {seen[key][0].name} and {path.name} at the same times (two scenarios?); "
                     f"give one a new name with [data] rename = {{\"{path.name}\" = {{{name} = \"{name}_2\"}}}}"
                 )
-            seen[key] = path.name
+            seen[key] = (path, dataset)
     return None
 
 

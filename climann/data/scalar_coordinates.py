@@ -125,7 +125,8 @@ def with_scalar_time_as_axis(dataset: xr.Dataset) -> xr.Dataset:
     """``dataset`` with a scalar time coordinate (CF conventions 1.8 §5.7: one value, no
     dimension) made a time dimension of length 1, first, of the data variables it belongs to.
 
-    Only when the dataset has no 1-D time coordinate. The time belongs to the data variables
+    Only when the dataset has no 1-D time coordinate. A 0-D data variable with ``standard_name
+    = "time"`` or ``axis = "T"`` is such a coordinate too. The time belongs to the data variables
     whose ``coordinates`` attribute names it (CF §5.7); when none names it (NCO's ``ncwa``
     leaves no such attribute), to every data variable that can be a feature
     (:func:`~climann.data.variables.data_variable_names`). Its CF bounds, shape (2,), become
@@ -160,7 +161,10 @@ def with_scalar_time_as_axis(dataset: xr.Dataset) -> xr.Dataset:
     """
     if all(variable.ndim for variable in dataset.variables.values()):
         return dataset  # nothing scalar: the usual file, at no cost
-    if time_coordinate(dataset) is not None or (name := scalar_coordinate(dataset, "time")) is None:
+    if time_coordinate(dataset) is not None:
+        return dataset
+    dataset = _with_0d_times_as_coordinates(dataset)
+    if (name := scalar_coordinate(dataset, "time")) is None:
         return dataset
     fields = data_variable_names(dataset)
     naming = [field for field in fields if name in _coordinates_named(dataset[field])]
@@ -168,6 +172,16 @@ def with_scalar_time_as_axis(dataset: xr.Dataset) -> xr.Dataset:
     placed = {field: expanded[field].variable.set_dims({name: 1, **expanded[field].sizes})
               for field in (naming or fields) if field != name}
     return expanded.assign(placed)
+
+
+def _with_0d_times_as_coordinates(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its 0-D data variables that say they are the time (CF ``standard_name =
+    "time"`` or ``axis = "T"``) made coordinates: a time that no ``coordinates`` attribute
+    names (NCO's ``ncwa -a time``, or one added with ``ncap2 -s 'time=0.0;…'``) is still the
+    file's scalar time, never a feature."""
+    names = [name for name, variable in dataset.data_vars.items() if variable.ndim == 0 and (
+        variable.attrs.get("standard_name") == "time" or str(variable.attrs.get("axis", "")).upper() == "T")]
+    return dataset.set_coords(names) if names else dataset
 
 
 def _coordinates_named(variable: xr.DataArray) -> list[str]:
