@@ -45,10 +45,12 @@ from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
-from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
+from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import with_station_chosen
+from climann.data.undated_files import undated_files_message
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -178,9 +180,10 @@ def _open_group(
 def open_input(path: Path, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of one input file with the engine of :func:`input_engine`.
 
-    Values equal to ``_FillValue`` or to ``missing_value`` are missing, also when the two
-    differ, without xarray's warning (CF-1.8 §2.5.1: both mark missing data). A NetCDF file
-    is opened through its one handle in the process
+    A variable on one dimension twice (an averaging kernel) is left out, with a note
+    (:mod:`climann.data.repeated_dimensions`). Values equal to ``_FillValue`` or to
+    ``missing_value`` are missing, also when the two differ, without xarray's warning (CF-1.8
+    §2.5.1: both mark missing data). A NetCDF file is opened through its one handle in the process
     (:func:`climann.data.handles.open_netcdf`): HDF5 crashes on NetCDF-4 string variables when
     a file is open twice at once. A GRIB file is read without an index file (cfgrib's
     ``indexpath=""``): cfgrib would write ``<file>.<hash>.idx`` beside it, and nothing is
@@ -208,14 +211,18 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
         warnings.filterwarnings("ignore", message=".*multiple fill values.*")
         # Most local Zarr stores have no consolidated metadata; reading without is right, not alarming.
         warnings.filterwarnings("ignore", message=".*consolidated metadata.*")
+        # A matrix on one dimension twice is left out below, said once in climann's words.
+        warnings.filterwarnings("ignore", message=XARRAY_WARNING)
         if engine == "netcdf4":
-            return open_netcdf(path, **options)
-        if engine == "zarr":
-            return open_zarr(path, **options)
-        if engine == "cfgrib":
-            backend_kwargs = options.pop("backend_kwargs", None) or {}
-            options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
-        return xr.open_dataset(path, engine=engine, **options)
+            dataset = open_netcdf(path, **options)
+        elif engine == "zarr":
+            dataset = open_zarr(path, **options)
+        else:
+            if engine == "cfgrib":
+                backend_kwargs = options.pop("backend_kwargs", None) or {}
+                options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
+            dataset = xr.open_dataset(path, engine=engine, **options)
+        return without_repeated_dimensions(dataset, path.name)
 
 
 def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
@@ -249,8 +256,9 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
-    # see climann.data.forecast_times.
-    dataset = time_on_its_dimension(on_valid_time(dataset), path.name)
+    # see climann.data.forecast_times. One map per file with a scalar time (CF §5.7) is one
+    # step; see climann.data.scalar_coordinates.
+    dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.
@@ -968,17 +976,21 @@ def _different_grids(what: str, mismatch: str, cut: str | None = None) -> str:
 
 def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
     """When two files hold the same variable at the same times (two scenarios?), say so."""
-    seen: dict[tuple[str, object], str] = {}
+    seen: dict[tuple[str, object], tuple[Path, xr.Dataset]] = {}
     for path, dataset in _raw_datasets(files):
         times = _first_dates(dataset)
         for name in dataset.data_vars:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
+                # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
+                undated = undated_files_message(str(name), seen[key], (path, dataset))
+                if undated:
+                    return undated
                 return (
-                    f"'{name}' is in both {seen[key]} and {path.name} at the same times (two scenarios?); "
+                    f"'{name}' is in both {seen[key][0].name} and {path.name} at the same times (two scenarios?); "
                     f"give one a new name with [data] rename = {{\"{path.name}\" = {{{name} = \"{name}_2\"}}}}"
                 )
-            seen[key] = path.name
+            seen[key] = (path, dataset)
     return None
 
 
@@ -990,7 +1002,7 @@ def _first_dates(dataset: xr.Dataset) -> tuple:
     if "time" not in dataset.variables:
         return ()
     time = dataset["time"]
-    values, units = time.values[:3], str(time.attrs.get("units", ""))
+    values, units = np.ravel(time.values)[:3], str(time.attrs.get("units", ""))  # a scalar time: one
     try:
         dates = cftime.num2date(values, units, str(time.attrs.get("calendar", "standard")))
     except (ValueError, TypeError, OverflowError):

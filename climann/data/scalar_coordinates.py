@@ -10,13 +10,18 @@ coordinates). CF says they mean exactly what a coordinate of size 1 means. clima
 length 1 of the data variables when a file is opened: the station trains, predicts and is
 scored exactly as the same data written with 1-long ``lat`` and ``lon`` dimensions would be
 (one cell, a 1×1 grid; a scalar latitude beside a 1-D longitude is a 1×n grid).
+
+A scalar *time* is read the same way (:func:`with_scalar_time_as_axis`): one map per file,
+``sst(lat, lon)`` with ``time`` a scalar coordinate (what xarray's ``ds.isel(time=i).to_netcdf()``
+or NCO's ``ncwa -a time`` writes, and how some Level-3 products ship one month per file), is a
+time axis of length 1, so that such files combine into a series as files of one step each do.
 """
 
 from __future__ import annotations
 
 import xarray as xr
 
-from climann.data.coords import find_coordinate, scalar_coordinate, with_0d_coordinates
+from climann.data.coords import find_coordinate, scalar_coordinate, time_coordinate, with_0d_coordinates
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -114,6 +119,74 @@ def with_scalar_coordinates_as_axes(dataset: xr.Dataset) -> xr.Dataset:
         last = [dim for dim in grid_dims if dim in variable.dims]
         placed[field] = variable.transpose(*[dim for dim in variable.dims if dim not in last], *last)
     return expanded.assign(placed)
+
+
+def with_scalar_time_as_axis(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with a scalar time coordinate (CF conventions 1.8 §5.7: one value, no
+    dimension) made a time dimension of length 1, first, of the data variables it belongs to.
+
+    Only when the dataset has no 1-D time coordinate. A 0-D data variable with ``standard_name
+    = "time"`` or ``axis = "T"`` is such a coordinate too. The time belongs to the data variables
+    whose ``coordinates`` attribute names it (CF §5.7); when none names it (NCO's ``ncwa``
+    leaves no such attribute), to every data variable that can be a feature
+    (:func:`~climann.data.variables.data_variable_names`). Its CF bounds, shape (2,), become
+    shape (1, 2). ``sst(lat, lon)`` of shape (n_lat, n_lon) becomes ``sst(time, lat, lon)`` of
+    shape (1, n_lat, n_lon): one step, exactly as the same map written with a ``time``
+    dimension. Lazy: nothing is read.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file, its times decoded (not modified).
+
+    Returns
+    -------
+    xarray.Dataset
+        The same dataset when it has a 1-D time coordinate or no scalar one.
+
+    Raises
+    ------
+    ClimannError
+        If several scalar coordinates are equally good as the time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> one_month = xr.Dataset(
+    ...     {"sst": (("lat", "lon"), [[290.0, 291.0]])},
+    ...     coords={"lat": [0.0], "lon": [0.0, 1.0],
+    ...             "time": ((), np.datetime64("2003-01-16"), {"standard_name": "time"})})
+    >>> with_scalar_time_as_axis(one_month)["sst"].dims
+    ('time', 'lat', 'lon')
+    """
+    if all(variable.ndim for variable in dataset.variables.values()):
+        return dataset  # nothing scalar: the usual file, at no cost
+    if time_coordinate(dataset) is not None:
+        return dataset
+    dataset = _with_0d_times_as_coordinates(dataset)
+    if (name := scalar_coordinate(dataset, "time")) is None:
+        return dataset
+    fields = data_variable_names(dataset)
+    naming = [field for field in fields if name in _coordinates_named(dataset[field])]
+    expanded = _as_axis(dataset, name)
+    placed = {field: expanded[field].variable.set_dims({name: 1, **expanded[field].sizes})
+              for field in (naming or fields) if field != name}
+    return expanded.assign(placed)
+
+
+def _with_0d_times_as_coordinates(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its 0-D data variables that say they are the time (CF ``standard_name =
+    "time"`` or ``axis = "T"``) made coordinates: a time that no ``coordinates`` attribute
+    names (NCO's ``ncwa -a time``, or one added with ``ncap2 -s 'time=0.0;…'``) is still the
+    file's scalar time, never a feature."""
+    names = [name for name, variable in dataset.data_vars.items() if variable.ndim == 0 and (
+        variable.attrs.get("standard_name") == "time" or str(variable.attrs.get("axis", "")).upper() == "T")]
+    return dataset.set_coords(names) if names else dataset
+
+
+def _coordinates_named(variable: xr.DataArray) -> list[str]:
+    """The names in a variable's CF ``coordinates`` attribute (moved to its encoding when decoded)."""
+    return str(variable.encoding.get("coordinates", variable.attrs.get("coordinates", ""))).split()
 
 
 def _grid_dimension(dataset: xr.Dataset, kind: str) -> str | None:

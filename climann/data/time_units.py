@@ -59,6 +59,14 @@ def calendar_unit(units: str) -> tuple[str, str] | None:
     return ((match.group(1) or "").lower() + match.group(2).lower(), match.group("reference")) if match else None
 
 
+#: What CF (conventions 1.8 §4.4) and UDUNITS-2 make of each calendar unit: a year is the
+#: tropical year, 365.242198781 days; a month is 1/12 of it.
+_UDUNITS_LENGTHS = {
+    "month": "CF and UDUNITS: a month is 1/12 year = 30.436850 days, not a calendar month",
+    "year": "CF and UDUNITS: a year is 365.242198781 days, the tropical year, not a calendar year",
+}
+
+
 def months_since_message(name: str, units: str, calendar: str, path: Path) -> str | None:
     """Why ``months/years since`` cannot be read in ``calendar``, and how to fix the file
     ``path`` (the command names it and its corrected copy beside it, see
@@ -69,7 +77,7 @@ def months_since_message(name: str, units: str, calendar: str, path: Path) -> st
     unit, reference = calendar_unit(units)
     return (
         f"time '{name}' in {Path(path).name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
-        f"fixed length of time (CF and UDUNITS: a month is 1/12 year = 30.436875 days, not a calendar month), so "
+        f"fixed length of time ({_UDUNITS_LENGTHS[unit]}), so "
         f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
         f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {input_and_copy(path)}` (only the "
         f"'360_day' calendar makes {unit}s exact)"

@@ -12,6 +12,7 @@ import xarray as xr
 
 from climann.data.info import describe
 from climann.data.open import open_dataset
+from climann.data.scalar_coordinates import with_scalar_time_as_axis
 from climann.data.subset import select_region, select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
@@ -175,3 +176,68 @@ def test_a_gridded_run_predicts_at_the_station_its_grid_cells_values(station_run
         np.testing.assert_allclose(at_station["tas_pred"].values[:, 0, 0],
                                    on_grid["tas_pred"].values[:, ROW, COLUMN], rtol=1e-6)
         assert np.isfinite(at_station["tas_pred"].values[1:]).all()
+
+
+def _monthly_maps(folder, grid: xr.Dataset, *, with_bounds: bool) -> list:
+    """One file per month: ``tas(lat, lon)`` with ``time`` a CF scalar coordinate, as
+    ``grid.isel(time=i).to_netcdf()`` writes it (``tas:coordinates = "time"``)."""
+    paths = []
+    for step in range(grid.sizes["time"]):
+        one = grid[["tas", "pred", "time_bnds"] if with_bounds else ["tas", "pred"]].isel(time=step)
+        one = one.assign(static=grid["static"])
+        if not with_bounds:
+            one["time"].attrs.pop("bounds", None)
+        paths.append(folder / f"tas_{step:03d}.nc")
+        one.to_netcdf(paths[-1])
+    return paths
+
+
+@pytest.mark.parametrize("with_bounds", [False, True])
+def test_one_map_per_file_with_a_scalar_time_is_a_series_of_one_step_per_file(tmp_path, with_bounds):
+    """break16 F4: 'unexpected error: IndexError' in info and train; each file is one step."""
+    grid = _grid()
+    paths = _monthly_maps(tmp_path, grid, with_bounds=with_bounds)
+    assert xr.open_dataset(paths[0])["time"].ndim == 0  # the files are what the finding describes
+    opened = open_dataset([str(path) for path in paths])
+    assert opened["tas"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(opened["tas"].values, np.stack([grid["tas"].values[i] for i in range(len(paths))]))
+    np.testing.assert_array_equal(opened["time"].values, grid["time"].values)
+    # xarray names the scalar time in every variable's coordinates attribute: static too, at each step
+    np.testing.assert_array_equal(opened["static"].values, np.broadcast_to(grid["static"].values, (48, 4, 6)))
+    if with_bounds:
+        np.testing.assert_array_equal(opened["time_bnds"].values, grid["time_bnds"].values)
+    report = describe([str(path) for path in paths])
+    assert "48 steps" in report and "tas" in report
+
+
+def test_one_map_with_a_scalar_time_predicts_as_the_same_map_with_a_time_dimension(tmp_path):
+    """break16 F4: predict said 'no time coordinate found … time (scalar)'."""
+    grid = _grid()
+    grid[["tas", "pred", "time_bnds"]].to_netcdf(tmp_path / "series.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "series.nc")], "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_training(config, run_dir=tmp_path / "run")
+    map_path = tmp_path / "one.nc"
+    grid[["tas", "pred", "time_bnds"]].isel(time=[40]).isel(time=0).to_netcdf(map_path)
+    with_dim = tmp_path / "one_dim.nc"
+    grid[["tas", "pred", "time_bnds"]].isel(time=[40]).to_netcdf(with_dim)
+    predict_files(tmp_path / "run", [str(map_path)], tmp_path / "p1.nc")
+    predict_files(tmp_path / "run", [str(with_dim)], tmp_path / "p2.nc")
+    one, two = xr.open_dataset(tmp_path / "p1.nc"), xr.open_dataset(tmp_path / "p2.nc")
+    assert one["tas_pred"].shape == (1, 4, 6)
+    np.testing.assert_array_equal(one["tas_pred"].values, two["tas_pred"].values)
+    np.testing.assert_array_equal(one["time"].values, grid["time"].values[[40]])
+
+
+@pytest.mark.parametrize("named_by", [("tas",), ()])
+def test_a_scalar_time_belongs_to_the_variables_whose_coordinates_name_it(named_by):
+    """CF §5.7: a scalar coordinate applies to the variables that name it; when none does
+    (NCO's ``ncwa -a time`` writes no coordinates attribute), to every field."""
+    one = _grid().isel(time=3)[["tas", "static"]]
+    for name in named_by:
+        one[name].encoding["coordinates"] = "time"
+    expanded = with_scalar_time_as_axis(one)
+    assert expanded["tas"].dims == ("time", "lat", "lon")
+    assert expanded["static"].dims == (("lat", "lon") if named_by else ("time", "lat", "lon"))
+    np.testing.assert_array_equal(expanded["tas"].values[0], one["tas"].values)
+    np.testing.assert_array_equal(expanded["time"].values, [one["time"].values])

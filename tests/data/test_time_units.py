@@ -73,7 +73,11 @@ def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, mon
     message = str(error.value)
     assert "\n" not in message
     assert f"'{unit} since 1850-01-01' in the '{calendar}' calendar" in message and "obs.nc" in message
-    assert "not a fixed length of time" in message and "30.436875 days" in message
+    # CF 1.8 §4.4 and UDUNITS-2: a year is 365.242198781 days, a month 1/12 of it (break16 F13: a
+    # refused 'years since' was told about months, and 30.436875 is the Gregorian year's twelfth)
+    length = {"months": f"a month is 1/12 year = {365.242198781 / 12:.6f} days, not a calendar month",
+              "years": "a year is 365.242198781 days, the tropical year, not a calendar year"}[unit]
+    assert f"not a fixed length of time (CF and UDUNITS: {length})" in message
     assert "cdo -setreftime,1850-01-01,00:00:00,days obs.nc obs_fixed.nc`" in message
     assert "decode_times" not in message and "cftime" not in message
 

@@ -1,0 +1,66 @@
+"""Files of one variable that hold no time at all, said so rather than taken for two scenarios.
+
+NASA OceanColor's Level-3 mapped files (``AQUA_MODIS.20030101_20030131.L3m.MO.SST.sst.9km.nc``)
+hold ``sst(lat, lon)`` and say their period only in the global attributes
+``time_coverage_start``/``time_coverage_end`` (ACDD 1.3); GeoTIFFs converted with
+``gdal_translate -of netCDF`` (PRISM, CHELSA, WorldClim, one per month) hold ``Band1(lat, lon)``
+and no time. Several such files of one variable cannot be told apart in time: climann says so,
+and gives the ``ncap2`` line that adds a CF scalar time to a file (CF conventions 1.8 §5.7; read
+as one step, see :mod:`climann.data.scalar_coordinates`), dated from the file's
+``time_coverage_start`` where it has one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import xarray as xr
+
+from climann.data.shell import input_and_copy
+
+__all__ = ["undated_files_message"]
+
+#: A CF time coordinate's units (CF §4.4): ``UNIT since DATE``.
+_SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
+
+
+def has_time(dataset: xr.Dataset) -> bool:
+    """Whether any variable of an undecoded ``dataset`` has CF time units (``days since …``)."""
+    return any(_SINCE.search(str(variable.attrs.get("units", ""))) for variable in dataset.variables.values())
+
+
+def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset]) -> str | None:
+    """The refusal of two files that both hold ``name`` and neither has a time, or None when
+    either has one.
+
+    Parameters
+    ----------
+    name : str
+        The variable in both files.
+    first, second : tuple of (Path, xarray.Dataset)
+        Each file and its dataset, opened without decoding times.
+
+    Returns
+    -------
+    str or None
+        One line naming the two files, where their period is said (``time_coverage_start``),
+        the ``ncap2`` line that adds a time to the second file (each file with its own date),
+        and the rename for two different fields.
+    """
+    (one_path, one), (other_path, other) = first, second
+    if has_time(one) or has_time(other):
+        return None
+    start = str(other.attrs.get("time_coverage_start", ""))
+    date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
+    said = (f" (the period only in the global attribute time_coverage_start, {start} in the second)"
+            if start else "")
+    command = (f"ncap2 -s 'time=0.0;time@units=\"days since {date} 00:00:00\";time@standard_name=\"time\"' "
+               f"{input_and_copy(other_path, 'dated')}")
+    return (
+        f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate"
+        f"{said}, so which date each holds cannot be told; give each file its date as a time coordinate, "
+        f"e.g. {command} (each file with its own date; a file's time is then one step), or, if they are "
+        f"two different fields, give one a new name with [data] rename = "
+        f"{{\"{other_path.name}\" = {{{name} = \"{name}_2\"}}}}"
+    )

@@ -1,0 +1,61 @@
+"""Files of one variable with no time at all (NASA OceanColor L3m, GDAL's GeoTIFF copies)
+refused as such, with the ncap2 line that dates them (climann/data/undated_files.py): break16 F6,
+refused as "two scenarios?" with a rename."""
+
+from __future__ import annotations
+
+import shlex
+
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+
+def _map(path, month: int, values: np.ndarray) -> None:
+    """An L3m-like map: ``sst(lat, lon)``, its month only in ``time_coverage_start``."""
+    xr.Dataset({"sst": (("lat", "lon"), values)},
+               coords={"lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 90.0, 180.0], {"units": "degrees_east"})},
+               attrs={"time_coverage_start": f"2003-{month:02d}-01T00:00:00.000Z"}).to_netcdf(path)
+
+
+def _dated(path, month: int, values: np.ndarray) -> None:
+    """What the advised ``ncap2 -s 'time=0.0;time@units=…;time@standard_name="time"'`` writes:
+    the map with a 0-D ``time`` variable that no ``coordinates`` attribute names."""
+    date = f"2003-{month:02d}-01"
+    _map(path, month, values)
+    with netCDF4.Dataset(path, "a") as handle:
+        time = handle.createVariable("time", "f8", ())
+        time.units = f"days since {date} 00:00:00"
+        time.standard_name = "time"
+        time.assignValue(0.0)
+
+
+def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_dates_them(tmp_path):
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(2, 2, 3))
+    paths = [tmp_path / "A2003001.nc", tmp_path / "A2003032.nc"]
+    for month, (path, field) in enumerate(zip(paths, values), start=1):
+        _map(path, month, field)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset([str(path) for path in paths])
+    message = str(refusal.value)
+    assert "two scenarios" not in message
+    assert ("'sst' is in both A2003001.nc and A2003032.nc, and neither has a time coordinate (the period only in "
+            "the global attribute time_coverage_start, 2003-02-01T00:00:00.000Z in the second)") in message
+    command = message.split("e.g. ", 1)[1].split(" (each file", 1)[0]
+    assert shlex.split(command)[:2] == ["ncap2", "-s"]
+    assert 'time@units="days since 2003-02-01 00:00:00"' in command
+    # the advised time, added to each file with its own date, makes a series of one step per file
+    dated = [tmp_path / "A2003001_dated.nc", tmp_path / "A2003032_dated.nc"]
+    for month, (path, field) in enumerate(zip(dated, values), start=1):
+        _dated(path, month, field)
+    opened = open_dataset([str(path) for path in dated])
+    assert opened["sst"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(opened["sst"].values, values)
+    np.testing.assert_array_equal(opened["time"].values.astype("datetime64[D]"),
+                                  np.array(["2003-01-01", "2003-02-01"], dtype="datetime64[D]"))
