@@ -195,7 +195,7 @@ def _monthly_maps(folder, grid: xr.Dataset, *, with_bounds: bool) -> list:
 @pytest.mark.parametrize("with_bounds", [False, True])
 def test_one_map_per_file_with_a_scalar_time_is_a_series_of_one_step_per_file(tmp_path, with_bounds):
     """break16 F4: 'unexpected error: IndexError' in info and train; each file is one step."""
-    grid = _grid()
+    grid = _grid().isel(time=slice(0, 12))  # a year of files
     paths = _monthly_maps(tmp_path, grid, with_bounds=with_bounds)
     assert xr.open_dataset(paths[0])["time"].ndim == 0  # the files are what the finding describes
     opened = open_dataset([str(path) for path in paths])
@@ -203,11 +203,11 @@ def test_one_map_per_file_with_a_scalar_time_is_a_series_of_one_step_per_file(tm
     np.testing.assert_array_equal(opened["tas"].values, np.stack([grid["tas"].values[i] for i in range(len(paths))]))
     np.testing.assert_array_equal(opened["time"].values, grid["time"].values)
     # xarray names the scalar time in every variable's coordinates attribute: static too, at each step
-    np.testing.assert_array_equal(opened["static"].values, np.broadcast_to(grid["static"].values, (48, 4, 6)))
+    np.testing.assert_array_equal(opened["static"].values, np.broadcast_to(grid["static"].values, (12, 4, 6)))
     if with_bounds:
         np.testing.assert_array_equal(opened["time_bnds"].values, grid["time_bnds"].values)
     report = describe([str(path) for path in paths])
-    assert "48 steps" in report and "tas" in report
+    assert "12 steps" in report and "tas" in report
 
 
 def test_one_map_with_a_scalar_time_predicts_as_the_same_map_with_a_time_dimension(tmp_path):
