@@ -113,6 +113,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if variable.dtype.kind in "SUO":  # text with units is no number; see time_units_problem
             return variable
         units = variable.attrs.get("units")
+        if isinstance(units, str) and (spelt := since_units(units)) != units:  # "days after", "DAYS SINCE"
+            variable = xr.Variable(variable.dims, variable.data, {**variable.attrs, "units": spelt}, variable.encoding)
+            units = spelt
         if (isinstance(units, str) and not_cftime_units(units)  # (the values read only then: opening stays lazy)
                 and (readable := in_cftime_units(units, variable.values)) is not None):
             variable = xr.Variable(variable.dims, readable[1], {**variable.attrs, "units": readable[0]},
@@ -337,6 +340,31 @@ ENCODABLE_TIME_UNITS: dict[int, str] = {
 }
 
 _SINCE = re.compile(r"^(?P<space>\s*)(?P<unit>[A-Za-z_]+)(?P<rest>\s+since\s.*)$", re.IGNORECASE | re.DOTALL)
+
+
+#: UDUNITS-2's words between a unit of time and its reference date ("timestamp" units): all
+#: mean "since" (UDUNITS-2 manual, "Unit Syntax": ``since``, ``after``, ``from``, ``ref``, any
+#: case), while cftime and xarray read ``since`` alone, in lower case.
+_UDUNITS_SINCE = re.compile(r"^(?P<space>\s*)(?P<unit>[A-Za-z_]+)\s+(?:since|after|from|ref)(?P<rest>\s.*)$",
+                            re.IGNORECASE | re.DOTALL)
+
+
+def since_units(units: str) -> str:
+    """``units`` as cftime reads them when UDUNITS-2 spells the shift another way:
+    ``days after 2000-01-01``, ``days from …``, ``days ref …`` and ``DAYS SINCE …`` become
+    ``days since …`` (the unit word in lower case, as cftime wants it); other units unchanged.
+
+    Examples
+    --------
+    >>> since_units("days after 2000-01-01"), since_units("DAYS SINCE 2000-01-01")
+    ('days since 2000-01-01', 'days since 2000-01-01')
+    >>> since_units("hours since 1900-01-01 00:00:00.0")
+    'hours since 1900-01-01 00:00:00.0'
+    """
+    match = _UDUNITS_SINCE.match(units)
+    if match is None:
+        return units
+    return f"{match['space']}{match['unit'].lower()} since{match['rest']}"
 
 
 def encodable_time_units(units: str) -> str:

@@ -226,3 +226,27 @@ def test_units_cftime_reads_or_that_are_no_length_of_time_are_left(units):
     from climann.data.time_units import in_cftime_units
 
     assert in_cftime_units(units, np.array([1])) is None
+
+
+@pytest.mark.parametrize("units", ["days after 2000-01-01", "days from 2000-01-01", "days ref 2000-01-01",
+                                   "DAYS SINCE 2000-01-01", "Days After 2000-01-01"])
+def test_udunits_other_words_for_since_are_read_as_since(tmp_path, units):
+    """UDUNITS-2 reads 'after', 'from' and 'ref' as 'since', in any case; cftime reads only 'since',
+    and the file was refused (break16 F11). The dates are those of 'days since', and are written
+    back so."""
+    import xarray as xr
+
+    def write(path, text):
+        xr.Dataset({"tas": (("time", "lat", "lon"), np.full((3, 2, 2), 280.0), {"units": "K"})},
+                   coords={"time": ("time", [15.0, 45.0, 74.0], {"units": text, "calendar": "standard"}),
+                           "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_netcdf(path)
+        return path
+
+    spelt = open_dataset([write(tmp_path / "spelt.nc", units)])
+    since = open_dataset([write(tmp_path / "since.nc", "days since 2000-01-01")])
+    np.testing.assert_array_equal(spelt["time"].values, since["time"].values)
+    spelt.to_netcdf(tmp_path / "copy.nc")
+    copy = xr.open_dataset(tmp_path / "copy.nc", decode_times=False)
+    assert copy["time"].attrs["units"] == "days since 2000-01-01"
+    np.testing.assert_array_equal(copy["time"].values, [15.0, 45.0, 74.0])
