@@ -27,6 +27,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import source_and_copy
+from climann.data.sources import files_text, source_files
 
 __all__ = ["short_gaps", "warn_cell_gaps"]
 
@@ -85,13 +86,27 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
     first = int(np.argmax(short))
     lower, upper = np.sort(bounds[first]), np.sort(bounds[first + 1])
     gap, length = upper[0] - lower[1], lower[1] - lower[0]
+    ordered = np.sort(bounds, axis=1)
+    gaps = [after - before for before, after in zip(ordered[:-1, 1], ordered[1:, 0])]
+    short_ones = [value for value, is_short in zip(gaps, short) if is_short]
+    timed = sorted({file for variable in dataset.data_vars.values() if dataset[name].dims[0] in variable.dims
+                    for file in source_files(variable)})
+    where = files_text(timed) if timed else where  # the files holding the cells, not every file of the set
+    if all(value == gap for value in short_ones):
+        effect = (f"as bounds that give a period's last day rather than the next one's start; CF cells of a series "
+                  f"share their edges (7.1): taken as they are, each is {_span(gap)} short, and a total over it "
+                  f"converted to a rate is divided by {_span(length)} instead of {_span(length + gap)}, "
+                  f"{100 * gap / length:.1f} % too high")
+    else:  # cells of their own lengths (GRACE's solution spans): no one factor
+        overlaps = sum(value < gap * 0 for value in gaps)
+        overlapping = f", and {overlaps} cell{'s overlap' if overlaps != 1 else ' overlaps'} the next" if overlaps else ""
+        effect = (f"CF cells of a series share their edges (7.1), and here the gaps vary, from "
+                  f"{_span(min(short_ones))} to {_span(max(short_ones))}{overlapping}; taken as they are, a total "
+                  "over a cell converted to a rate is divided by the cell's own length, not by the time to the next cell")
     message = (
         f"{where}: the time cells of '{bounds_name}' stop short of the next ones at {int(short.sum())} of "
         f"{short.size} steps (the cell {_date(lower[0])} to {_date(lower[1])} ends {_span(gap)} before the next "
-        f"starts), as bounds that give a period's last day rather than the next one's start; CF cells of a "
-        f"series share their edges (7.1): taken as they are, each is {_span(gap)} short, and a total over it "
-        f"converted to a rate is divided by {_span(length)} instead of {_span(length + gap)}, "
-        f"{100 * gap / length:.1f} % too high"
+        f"starts), {effect}"
     )
     note_once(_log, logging.WARNING, message + _fix(dataset, bounds_name, bounds, short))
 

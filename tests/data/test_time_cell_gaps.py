@@ -94,3 +94,34 @@ def test_cells_that_reach_the_next_are_not_warned_about_and_give_the_true_rate(t
     rates = convert_dataset(opened, {"pr": "mm day-1"}, where="pr.nc", reference="the run",
                             cell_methods={"pr": "time: mean"})["pr"].values
     np.testing.assert_allclose(rates, 5.0, rtol=1e-12)
+
+
+def test_cells_of_their_own_lengths_beside_a_file_without_time_are_said_as_they_are(tmp_path, monkeypatch, caplog):
+    """GRACE's solution spans: gaps of 1 to 4 days and an overlap. The warning said 'each is N days
+    short' of the first gap and named the land-mask file without time too (break16 F10)."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    day = datetime.timedelta(days=1)
+    cells = np.array([[_month(2000, 1) + day, _month(2000, 2) - 2 * day],  # ends 2 days before the next
+                      [_month(2000, 2), _month(2000, 3) - 3 * day],  # 1 day before the next, which starts 2 days early
+                      [_month(2000, 3) - 2 * day, _month(2000, 4) + day],  # overlaps the next by a day
+                      [_month(2000, 4), _month(2000, 5) - 4 * day],
+                      [_month(2000, 5), _month(2000, 6)]])
+    stamps = [low + (high - low) / 2 for low, high in cells]
+    xr.Dataset({"lwe": (("time", "lat", "lon"), np.zeros((5, 2, 3)), {"units": "cm"}),
+                "time_bounds": (("time", "bnds"), cells)},
+               coords={"time": ("time", stamps, {"bounds": "time_bounds", "standard_name": "time"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(
+        tmp_path / "grace.nc", encoding={"time": {"units": "days since 2000-01-01"},
+                                         "time_bounds": {"units": "days since 2000-01-01"}})
+    xr.Dataset({"land": (("lat", "lon"), np.ones((2, 3)))},
+               coords={"lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "mask.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "grace.nc", tmp_path / "mask.nc"])
+    said = [record.message for record in caplog.records if "stop short" in record.message]
+    assert len(said) == 1 and said[0].startswith("grace.nc: the time cells of 'time_bounds' stop short of the next "
+                                                 "ones at 3 of 4 steps (the cell 2000-01-02 to 2000-01-30 ends 2 days")
+    assert ("the gaps vary, from 1 day to 4 days, and 1 cell overlaps the next" in said[0]
+            and "each is" not in said[0] and "mask.nc" not in said[0])
