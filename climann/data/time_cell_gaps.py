@@ -99,10 +99,12 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
                   f"{100 * gap / length:.1f} % too high")
     else:  # cells of their own lengths (GRACE's solution spans): no one factor
         overlaps = sum(value < gap * 0 for value in gaps)
-        overlapping = f", and {overlaps} cell{'s overlap' if overlaps != 1 else ' overlaps'} the next" if overlaps else ""
+        overlapping = (f", and {overlaps} cell{'s overlap' if overlaps != 1 else ' overlaps'} the next"
+                       if overlaps else "")
         effect = (f"CF cells of a series share their edges (7.1), and here the gaps vary, from "
                   f"{_span(min(short_ones))} to {_span(max(short_ones))}{overlapping}; taken as they are, a total "
-                  "over a cell converted to a rate is divided by the cell's own length, not by the time to the next cell")
+                  "over a cell converted to a rate is divided by the cell's own length, not by the time to the next "
+                  "cell")
     message = (
         f"{where}: the time cells of '{bounds_name}' stop short of the next ones at {int(short.sum())} of "
         f"{short.size} steps (the cell {_date(lower[0])} to {_date(lower[1])} ends {_span(gap)} before the next "
