@@ -453,10 +453,8 @@ def tiled_coordinates(dataset: xr.Dataset) -> tuple[str, str, tuple[str, ...]] |
     for name, variable in dataset.variables.items():
         if name in bounds or len([dim for dim in variable.dims if dim != time_dim]) < 3:
             continue
-        for kind in ("latitude", "longitude"):
-            if (variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
-                    or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]):
-                found.setdefault(kind, str(name))
+        for kind in geographic_kinds(variable):
+            found.setdefault(kind, str(name))
     if len(found) < 2:
         return None
     latitude = dataset[found["latitude"]]
@@ -598,14 +596,17 @@ def _found_time_dimension(dataset: xr.Dataset) -> str | None:
     return str(dataset[time].dims[0]) if time is not None and dataset[time].ndim == 1 else None
 
 
+def geographic_kinds(variable: xr.DataArray | xr.Variable) -> set[str]:
+    """Which of "latitude" and "longitude" a variable is by CF ``standard_name`` or ``units``
+    (cf_xarray's criteria: ``degrees_north``, ``degree_north``, …); empty for neither."""
+    return {kind for kind in ("latitude", "longitude")
+            if variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
+            or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]}
+
+
 def _is_latitude_or_longitude(variable: xr.DataArray | xr.Variable) -> bool:
-    """Whether a variable is a latitude or longitude by CF ``standard_name`` or ``units``
-    (cf_xarray's criteria: ``degrees_north``, ``degree_north``, …)."""
-    return any(
-        variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
-        or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]
-        for kind in ("latitude", "longitude")
-    )
+    """Whether a variable is a latitude or longitude (:func:`geographic_kinds`)."""
+    return bool(geographic_kinds(variable))
 
 
 def time_coordinate(dataset: xr.Dataset) -> str | None:

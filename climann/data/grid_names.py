@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, geographic_kinds
 from climann.errors import ClimannError
 
 #: The horizontal axes given one name across files.
@@ -38,16 +38,7 @@ def _grid_axis(dataset: xr.Dataset, kind: str) -> str | None:
     except ClimannError:
         return None
     variable = dataset.variables.get(name)
-    return name if variable is not None and variable.dims == (name,) and kind in _kinds(variable) else None
-
-
-def _kinds(variable: xr.Variable) -> set[str]:
-    """The geographic kinds a variable's CF attributes give it (cf_xarray's criteria)."""
-    from cf_xarray.criteria import coordinate_criteria
-
-    return {kind for kind in GRID_KINDS
-            if variable.attrs.get("standard_name") in coordinate_criteria[kind]["standard_name"]
-            or str(variable.attrs.get("units", "")) in coordinate_criteria[kind]["units"]}
+    return name if variable is not None and variable.dims == (name,) and kind in geographic_kinds(variable) else None
 
 
 def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list[xr.Dataset]:
