@@ -60,7 +60,7 @@ import xarray as xr
 
 from climann.data.fill_like import checked_steps, marking_fix
 from climann.data.notes import note_once, unsaid_records
-from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
+from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
 from climann.errors import ClimannError
 
@@ -179,8 +179,14 @@ def _fix(name: str, variable: xr.DataArray, zero: float, high: float | None) -> 
         kind = np.dtype("f8")
     if "valid_range" in variable.attrs and high is not None and np.isfinite(high):
         numbers = f"{ncatted_number(zero, kind)},{ncatted_number(high, kind)}"
-        return f"-a valid_range,{name},o,{ncatted_type(kind)},{numbers}"
-    return f"-a valid_min,{name},o,{ncatted_type(kind)},{ncatted_number(zero, kind)}"
+        return ncatted_attribute("valid_range", name, "o", ncatted_type(kind), numbers)
+    return ncatted_attribute("valid_min", name, "o", ncatted_type(kind), ncatted_number(zero, kind))
+
+
+def _difference_attribute(name: str) -> str:
+    """The ``-a`` of ``ncatted`` that says ``name`` holds temperature differences (CF 1.11
+    section 3.1.2, ``units_metadata``)."""
+    return ncatted_attribute("units_metadata", name, "o", "c", "temperature: difference")
 
 
 def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray) -> str | None:
@@ -201,7 +207,7 @@ def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np
     at, below = bool((values == zero).any()), bool((values < zero).any())
     side = "at or below" if at and below else "at" if at else "below"
     if values.size > CODES_AT_MOST:
-        difference = ncatted_command([f"-a units_metadata,{name},o,c,'temperature: difference'"], files)
+        difference = ncatted_command([_difference_attribute(name)], files)
         raise ClimannError(
             f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
             f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
@@ -213,7 +219,7 @@ def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np
     fixes = [*([found.fix] if below else []), *([found.fix_at_zero] if at and found.fix_at_zero else [])]
     said = f"; to say so in the file: {ncatted_command(fixes, files)}" if fixes else ""
     if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
-        difference = ncatted_command([f"-a units_metadata,{name},o,c,'temperature: difference'"], files)
+        difference = ncatted_command([_difference_attribute(name)], files)
         said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference}"
     return (
         f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}, {side} absolute "

@@ -46,7 +46,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
+from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 
@@ -276,7 +276,8 @@ def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
     stored = np.dtype(type(value.stored))
     kept = exact_cast(marks[key], stored) if key in marks else None  # a missing_value that marks nothing goes
     numbers = [*(() if kept is None else kept), value.stored]
-    return f"-a {key},{name},o,{ncatted_type(stored)},{','.join(ncatted_number(number, stored) for number in numbers)}"
+    return ncatted_attribute(key, name, "o", ncatted_type(stored), ",".join(ncatted_number(number, stored)
+                                                                     for number in numbers))
 
 
 def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None:

@@ -44,7 +44,7 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import shown_path, source_and_copy
+from climann.data.shell import identifier, ncap2_command, ncap2_name, script_word, shown_path, source_and_copy
 from climann.data.sources import variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
@@ -192,7 +192,7 @@ def _stored_forms(variable: xr.DataArray, code: object) -> list[str]:
 
 def _is_code(name: str, variable: xr.DataArray, code: object) -> str:
     """The ncap2 expression that is 1 where ``name`` holds ``code`` (:func:`_stored_forms`)."""
-    forms = _stored_forms(variable, code)
+    forms, name = _stored_forms(variable, code), ncap2_name(name)
     return f"({name}=={forms[0]})" if len(forms) == 1 else "(" + "||".join(f"{name}=={form}" for form in forms) + ")"
 
 
@@ -200,9 +200,10 @@ def _indicator_script(name: str, variable: xr.DataArray) -> str:
     """The ``ncap2 -s`` of the 0/1 variable of the first class (or bit) of a flag variable."""
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
+    made = identifier(f"{name}_{meaning[0]}")
     if masks.size:
-        return f"-s '{name}_{meaning[0]}=({name}/{_shown(masks[0])})%2'"
-    return f"-s '{name}_{meaning[0]}={_is_code(name, variable, values[0])}'"
+        return f"-s {script_word(f'{made}=({ncap2_name(name)}/{_shown(masks[0])})%2')}"
+    return f"-s {script_word(f'{made}={_is_code(name, variable, values[0])}')}"
 
 
 def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str] = ()) -> str:
@@ -275,15 +276,16 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
-    files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{target}_{meaning}.nc'))}"  # beside it
-    ncap2 = f"ncap2 -s '{target}_{meaning}={_is_code(target, variable, values[0])}' {files}" if values.size else ""
+    made = identifier(f"{target}_{meaning}")
+    files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}"  # beside it
+    ncap2 = ncap2_command([f"{made}={_is_code(target, variable, values[0])}"], files) if values.size else ""
     if values.size and len(_stored_forms(variable, values[0])) > 1:  # _Unsigned: cdo eqc takes one value
         way = f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
     elif values.size:
         way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
                f"0 elsewhere) or {ncap2}")
     else:
-        way = f"ncap2 -s '{target}_{meaning}=({target}/{_shown(masks[0])})%2' {files} for integer codes"
+        way = f"{ncap2_command([f'{made}=({ncap2_name(target)}/{_shown(masks[0])})%2'], files)} for integer codes"
     raise ClimannError(
         f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
         f"are classes, not amounts, "

@@ -53,7 +53,9 @@ import xarray as xr
 from climann.data.fill_like import checked_steps
 from climann.data.flags import flag_codes
 from climann.data.notes import note_once
-from climann.data.shell import copy_path, input_and_copy, ncatted_number, ncatted_type, working_path
+from climann.data.shell import (
+    copy_path, input_and_copy, ncap2_command, ncap2_name, ncatted_number, ncatted_type, working_path,
+)
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import read_type
 
@@ -288,7 +290,8 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     variable = dataset[target]
     own = variable_file(variable) or file
     mask_file = variable_file(dataset[found.mask])
-    land = "||".join(f"{found.mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes)
+    mask, own_name = ncap2_name(found.mask), ncap2_name(target)
+    land = "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes)
     if own is not None and mask_file is not None and Path(mask_file) != Path(own):  # ncap2 reads one file
         script = (f'import xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
                   f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; '
@@ -297,8 +300,8 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
         return f"python -c {shlex.quote(script)}"
     files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
     fill = ("" if "_FillValue" in variable.encoding  # NCO's missing value is the _FillValue
-            else f"{target}={target};{target}.set_miss({_fill_literal(variable)});")
-    return f"ncap2 -s '{fill}where({land}) {target}={target}.get_miss();' {files}"
+            else f"{own_name}={own_name};{own_name}.set_miss({_fill_literal(variable)});")
+    return ncap2_command([f"{fill}where({land}) {own_name}={own_name}.get_miss();"], files)
 
 
 def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,

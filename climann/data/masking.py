@@ -49,7 +49,9 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
 )
 from climann.data.flags import status_codes
 from climann.data.notes import note_once
-from climann.data.shell import NCATTED_TYPES, input_and_copy, ncatted_command, ncatted_number, ncatted_type
+from climann.data.shell import (
+    NCATTED_TYPES, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
+)
 from climann.data.stored_values import exact_cast, read_type, unpacked, with_signedness
 from climann.data.valid_range_tails import sample_outside_valid_range
 from climann.errors import ClimannError
@@ -242,7 +244,7 @@ def refuse_text_attributes(dataset: xr.Dataset) -> None:
     (name, key, text, _), others = found[0], found[1:]
     also = "".join(f", {'' if other == name else f'{other!r} '}{attribute} ('{words}')"
                    for other, attribute, words, _ in others)
-    command = ncatted_command([f"-a {attribute},{variable},o,{letter},{','.join(words.split())}"
+    command = ncatted_command([ncatted_attribute(attribute, variable, "o", letter, ",".join(words.split()))
                                for variable, attribute, words, letter in found], files)
     numbers, them = ("numbers", "them") if others else ("a number", "it")
     raise ClimannError(

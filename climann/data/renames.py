@@ -23,13 +23,12 @@ import fnmatch
 import glob
 import logging
 import os
-import shlex
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import xarray as xr
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, ncrename_variable
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -125,7 +124,7 @@ def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str
     olds = " and ".join(f"'{old}'" for old in needed)
     news = " and ".join(f"'{new}'" for new, _ in needed.values())
     patterns = " or ".join(dict.fromkeys(f"'{pattern}'" for _, pattern in needed.values()))
-    renames = " ".join(f"-v {shlex.quote(f'{old},{new}')}" for old, (new, _) in needed.items())
+    renames = " ".join(ncrename_variable(old, new) for old, (new, _) in needed.items())
     they, them = ("it is", "it") if len(needed) == 1 else ("they are", "them")
     _log.warning(
         f"{path.name} holds {olds}, which the run renamed to {news} in files matching {patterns} only "

@@ -168,6 +168,77 @@ def ncatted_number(value: object, dtype: np.dtype) -> str:
     return str(number) if dtype == np.float32 else repr(float(number))
 
 
+#: A name NCO's ncap2 reads bare in a script (NCO manual, ncap2, "ID Quoting": a letter or
+#: ``_``, then letters, digits and ``_``); any other name is quoted there (:func:`ncap2_name`).
+_NCAP2_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def ncap2_name(name: str) -> str:
+    """A variable's ``name`` as an ncap2 script names it: bare when it is an NCO identifier
+    (``tas``), else in single quotes (``'land cover'``), as the NCO manual (ncap2, "ID
+    Quoting") says for names with characters outside letters, digits and ``_`` (checked with
+    NCO 5.1.4: ``land_cover_forest=('land cover'==1)`` reads the variable ``land cover``)."""
+    return name if _NCAP2_BARE_NAME.fullmatch(name) else f"'{name}'"
+
+
+def identifier(name: str) -> str:
+    """``name`` as a name of a new variable that every tool reads bare: each run of characters
+    other than letters, digits and ``_`` becomes one ``_`` (``land cover`` → ``land_cover``),
+    with ``_`` before a leading digit."""
+    word = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "_"
+    return f"_{word}" if word[0].isdigit() else word
+
+
+def script_word(script: str) -> str:
+    """An ncap2 (or other tool's) ``script`` as one shell word, in quotes whatever it holds:
+    ``'lat=90-lat'``; in double quotes when it holds single quotes (a quoted ncap2 name) and
+    nothing a shell expands or ends between double quotes (dollar, backquote, backslash, ``"``, ``!``):
+    ``"land_cover_forest=('land cover'==1)"``; else as :func:`shlex.quote` writes it."""
+    if "'" not in script:
+        return f"'{script}'"
+    if not any(char in script for char in '$`\\"!'):
+        return f'"{script}"'
+    return shlex.quote(script)
+
+
+def ncap2_command(scripts: Sequence[str], files: str) -> str:
+    """One ``ncap2`` that runs each of ``scripts`` (``-s`` each, :func:`script_word`) on
+    ``files`` (``IN OUT``, :func:`input_and_copy`); names in the scripts are given by
+    :func:`ncap2_name`."""
+    return " ".join(["ncap2", *(f"-s {script_word(script)}" for script in dict.fromkeys(scripts)), files])
+
+
+def ncatted_attribute(attribute: str, variable: str, mode: str, kind: str = "", value: str = "") -> str:
+    """One ``-a`` of ncatted (NCO manual, "ncatted": ``-a att_nm,var_nm,mode,att_type,att_val``),
+    one shell word whatever the names: each part quoted as it needs to be
+    (``-a valid_min,'sea surface temperature',o,f,-273.15``, ``-a units,tas,o,c,'kg m-2'``);
+    ``variable`` empty for every variable (``-a bounds,,d,,``), ``global`` for the file's.
+
+    Parameters
+    ----------
+    attribute, variable : str
+        The attribute's and the variable's names as in the file.
+    mode : str
+        ``o`` overwrite, ``c`` create, ``d`` delete, ``a`` append, ``m`` modify.
+    kind : str
+        ncatted's type letter (:func:`ncatted_type`, ``c`` for text); empty with ``d``.
+    value : str
+        The value as ncatted reads it (numbers joined by ``,``, or text), not yet quoted.
+    """
+    parts = [attribute, variable, mode, kind, value]
+    return "-a " + ",".join(shlex.quote(part) if part else "" for part in parts)
+
+
+def ncrename_variable(old: str, new: str) -> str:
+    """ncrename's ``-v old,new`` as one shell word (``-v 'sea temp',sst``)."""
+    return f"-v {shlex.quote(old)},{shlex.quote(new)}"
+
+
+def name_list(names: Sequence[str]) -> str:
+    """Variables' names as the one shell word of NCO's ``-v`` (``tas,'net radiation'``)."""
+    return ",".join(shlex.quote(name) for name in names)
+
+
 def ncatted_command(attributes: Sequence[str], files: str) -> str:
     """One ``ncatted`` that makes every change of ``attributes`` (``-a valid_min,psl,o,f,90000``
     …) in one corrected copy: ``files`` is ``IN OUT`` (:func:`input_and_copy`). Commands that

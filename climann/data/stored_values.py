@@ -53,7 +53,7 @@ import xarray as xr
 from xarray.coding.common import lazy_elemwise_func
 
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.errors import ClimannError
 
 __all__ = ["FILL_ATTRIBUTES", "exact_cast", "fill_value_in_type", "read_type", "rounds_the_data", "unpacked",
@@ -84,7 +84,8 @@ def unsigned_flag(name: str, variable: xr.Variable, source: str | None = None) -
     files = input_and_copy(source) if source else "IN.nc OUT.nc"
     raise ClimannError(
         f"'{name}' in {_where(source)} has _Unsigned = {str(given)!r}, neither true nor false, so whether its "
-        f"{variable.dtype} values are signed is not said; set it: ncatted -a _Unsigned,{name},o,c,true {files} "
+        f"{variable.dtype} values are signed is not said; set it: "
+        f"ncatted {ncatted_attribute('_Unsigned', name, 'o', 'c', 'true')} {files} "
         f"(or false)"
     )
 

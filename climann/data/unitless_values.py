@@ -45,7 +45,7 @@ import dask
 import xarray as xr
 
 from climann.data.fill_like import checked_steps
-from climann.data.shell import source_and_copy
+from climann.data.shell import ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 __all__ = ["UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "checked_values", "unitless_variables"]
@@ -167,7 +167,8 @@ def check_unitless_values(
                 f"'{name}' has no units in {where}, and its values there ({here}) lie {distance:.0f} standard "
                 f"deviations from those of {reference} ({expected.described()}): they are likely in another unit "
                 f"than {expected.units}; set the units they are in, which are then converted to {expected.units}: "
-                f"ncatted -a units,{name},o,c,UNITS {source_and_copy(dataset[name], dataset)}"
+                f"ncatted {ncatted_attribute('units', name, 'o', 'c', 'UNITS')} "
+                f"{source_and_copy(dataset[name], dataset)}"
             )
         if distance > UNITLESS_LIMIT_SD:
             raise ClimannError(

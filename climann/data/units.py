@@ -45,7 +45,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.quantities import liquid_equivalent
-from climann.data.shell import file_time_names, input_and_copy
+from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
 from climann.data.sources import variable_where
 from climann.errors import ClimannError
 
@@ -167,7 +167,7 @@ def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: st
         return ""
     return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
             f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
-            f"(ncatted -a units,{name},o,c,hPa {_fixed_copy(variable, where)})")
+            f"(ncatted {ncatted_attribute('units', name, 'o', 'c', 'hPa')} {_fixed_copy(variable, where)})")
 
 
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
@@ -688,7 +688,7 @@ def _temperature_conversion(
         return Conversion(float(step.to(unit).magnitude) * ratio, 0.0, note)
     if kind == "on_scale":
         return on_scale
-    fix = f"ncatted -a units_metadata,{variable},c,c,'temperature: difference' FILE"
+    fix = f"ncatted {ncatted_attribute('units_metadata', variable, 'c', 'c', 'temperature: difference')} FILE"
     if described_as_anomaly(variable, attrs):
         raise ClimannError(
             f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying "
@@ -863,11 +863,12 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
     said = f"standard_name {standard_name}" if named else f"long_name '{long_name}'" if long_name else "nothing"
     liquid = liquid_equivalent(standard_name)
     files = _fixed_copy(variable, where)
-    convert = f"{name}={name}*DENSITY/{WATER_DENSITY:g}" + (f'; {name}@standard_name="{liquid}"' if liquid else "")
+    own = ncap2_name(name)
+    convert = f"{own}={own}*DENSITY/{WATER_DENSITY:g}" + (f'; {own}@standard_name="{liquid}"' if liquid else "")
     if liquid:
-        relabel = f"ncatted -a standard_name,{name},o,c,{liquid} {files}"
+        relabel = f"ncatted {ncatted_attribute('standard_name', name, 'o', 'c', liquid)} {files}"
     elif not named:
-        relabel = f"ncatted -a long_name,{name},o,c,{shlex.quote(f'{name} water equivalent')} {files}"
+        relabel = f"ncatted {ncatted_attribute('long_name', name, 'o', 'c', f'{name} water equivalent')} {files}"
     else:
         relabel = None
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: a depth against a mass per area, "
@@ -875,14 +876,14 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
             f"liquid water (CF lwe_ names, precipitation, rain, a water equivalent): a depth of snow or ice has its "
             f"own density (fresh snow about 100 kg m-3, not water's {WATER_DENSITY:g}), which is not known; give "
             f"'{name}' as its liquid water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
-            f"(ncap2 -s {shlex.quote(convert)} {files})"
+            f"({ncap2_command([convert], files)})"
             + (f", or, if its values already are a water equivalent, say so ({relabel})" if relabel else ""))
 
 
 def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
     ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``."""
-    return f"ncatted -a units,{name},o,c,{shlex.quote(str(to).strip())} {_fixed_copy(variable, where)}"
+    return f"ncatted {ncatted_attribute('units', name, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
 
 
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:
@@ -923,9 +924,10 @@ def _cell_lengths(
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
             f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
             f"time step (not ERA5-Land's, which run from 00 UTC: take the differences of consecutive hours "
-            f"first), say so (ncatted -a cell_methods,{name},o,c,{shlex.quote(marked)} {files}); if they are daily "
+            f"first), say so (ncatted {ncatted_attribute('cell_methods', name, 'o', 'c', marked)} {files}); "
+            f"if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
-            f"(ncatted -a units,{name},o,c,{shlex.quote(f'{units} day-1')} {files})")
+            f"(ncatted {ncatted_attribute('units', name, 'o', 'c', f'{units} day-1')} {files})")
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
         raise ClimannError(
             f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
@@ -1038,8 +1040,8 @@ def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: s
     method = variable.attrs.get("cell_methods")
     mean = None if method is None else _with_time_mean(str(method), dim)
     ncatted = " ".join(filter(None, (
-        f"ncatted -a units,{name},o,c,{shlex.quote(per_day)}",
-        None if mean is None else f"-a cell_methods,{name},o,c,{shlex.quote(mean)}", files)))
+        f"ncatted {ncatted_attribute('units', name, 'o', 'c', per_day)}",
+        None if mean is None else ncatted_attribute("cell_methods", name, "o", "c", mean), files)))
     first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
     kept = "once a month" if step.months == 1 else f"every {step.span()}"
     reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "

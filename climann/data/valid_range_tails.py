@@ -40,7 +40,7 @@ import xarray as xr
 from climann.data.absolute_zero import CODES_AT_MOST
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once, unsaid_records
-from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
+from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 
 __all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
 
@@ -116,11 +116,11 @@ def _removal(name: str, found: OutsideValidRange, side: str) -> str:
     attribute deleted, or a ``valid_range`` replaced by the other side's ``valid_min`` or
     ``valid_max`` in its own type (so in the same units: packed or not)."""
     if "valid_range" not in found.limits:
-        return f"-a {'valid_min' if side == 'low' else 'valid_max'},{name},d,,"
+        return ncatted_attribute("valid_min" if side == "low" else "valid_max", name, "d")
     kept = found.limits["valid_range"].reshape(-1)
     key, value = ("valid_max", kept[1]) if side == "low" else ("valid_min", kept[0])
-    return (f"-a valid_range,{name},d,, -a {key},{name},o,{ncatted_type(kept.dtype)},"
-            f"{ncatted_number(value, kept.dtype)}")
+    return (f"{ncatted_attribute('valid_range', name, 'd')} "
+            f"{ncatted_attribute(key, name, 'o', ncatted_type(kept.dtype), ncatted_number(value, kept.dtype))}")
 
 
 def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.ndarray) -> tuple[int, str] | None:

@@ -28,7 +28,7 @@ from climann.data.layout import (
     GridLayout,
     geography_of,
 )
-from climann.data.shell import beside, shown_path
+from climann.data.shell import beside, ncrename_variable, shown_path
 from climann.data.sources import source_files as recorded_files
 from climann.data.quantities import quantity_record
 from climann.data.units import variable_units
@@ -109,7 +109,8 @@ def require_variable(
         source = dataset.encoding.get("source") or where
         files, glob = ((f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}", where)
                        if one_file else ("FILE NEW_FILE", "*"))
-        hint += (f" If it is the same field, rename it in a copy (ncrename -v {close[0]},{name} {files}) or, "
+        hint += (f" If it is the same field, rename it in a copy (ncrename {ncrename_variable(close[0], name)} "
+                 f"{files}) or, "
                  f"when training, with --rename {shlex.quote(f'{glob}:{close[0]}={name}')}")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import shlex
+import shutil
+import subprocess
 
 import cftime
 import dask
@@ -342,3 +345,24 @@ def test_a_run_on_kelvins_with_land_at_zero_scores_the_sea_surface_only(tmp_path
         assert scored["mse"] == pytest.approx(mse, rel=1e-6)
     # the same cells as HadISST's codes: the same sea-surface samples, in K
     assert expected["test"][1] == 2092
+
+
+def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
+    """break16 F8: ``-a valid_min,sea surface temperature,…`` is four shell words (ncatted: "received 4 input
+    filenames"); the name is quoted inside the one word of ``-a``, and the printed command, run by a shell, fixes
+    the file."""
+    values = _hadisst_values()[:12]
+    path = _write(tmp_path / "spaced.nc", values)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.renameVariable("sst", "sea surface temperature")
+    _, said = _opened(caplog, path, names=("sea surface temperature",))
+    command = (f"ncatted -a valid_min,'sea surface temperature',o,f,-273.15 {path} "
+               f"{path.with_name('spaced_fixed.nc')}")
+    assert len(said) == 1 and said[0].endswith(f"to say so in the file: {command}")
+    assert shlex.split(command)[1:3] == ["-a", "valid_min,sea surface temperature,o,f,-273.15"]
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    dataset, said = _opened(caplog, path.with_name("spaced_fixed.nc"), names=("sea surface temperature",))
+    assert said == []
+    assert int(np.isnan(dataset["sea surface temperature"].values).sum()) == int((values < -273.15).sum())

@@ -1,6 +1,9 @@
 """CF flag variables as predictors or target: classes are told apart from amounts."""
 
 import logging
+import shlex
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -305,3 +308,26 @@ def test_an_unsigned_class_variable_is_refused_with_a_comparison_that_finds_its_
 def test_flags_partly_inside_the_valid_range_stay_classes(tmp_path):
     path, _ = _nsidc_like(tmp_path / "mixed.nc", flag_values=(50, 251, 254), valid_range=(0, 100))
     assert flag_classes(open_dataset([path])["conc"]) == "flag_values 50 251 254: pole_hole_mask lakes coastal"
+
+
+def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
+    """break16 F8: ``ncap2 -s 'land cover_forest=(land cover==1)'`` is no ncap2 script; the new variable gets a
+    name every tool reads (land_cover_forest), the file's variable is quoted as NCO's ncap2 quotes names ("ID
+    Quoting"), and the printed command, run by a shell, writes the 0/1 indicator."""
+    dataset = grid_dataset()
+    codes = (np.arange(dataset.sizes["lon"]) % 3 + 1).astype("i1")
+    dataset["land cover"] = ("lon", codes, {"flag_values": np.array([1, 2, 3], "i1"),
+                                            "flag_meanings": "forest grass desert"})
+    dataset.to_netcdf(tmp_path / "spaced.nc")
+    opened = open_dataset([tmp_path / "spaced.nc"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(opened, ["land cover"], where="spaced.nc")
+    command = f"""ncap2 -s "land_cover_forest=('land cover'==1)" {tmp_path}/spaced.nc {tmp_path}/spaced_fixed.nc"""
+    (record,) = caplog.records
+    assert record.getMessage().endswith(f"(e.g. {command})")
+    assert shlex.split(command)[1:3] == ["-s", "land_cover_forest=('land cover'==1)"]
+    if shutil.which("ncap2") is None:
+        return
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "spaced_fixed.nc") as fixed:
+        np.testing.assert_array_equal(fixed["land_cover_forest"].values, (codes == 1).astype(int))

@@ -5,6 +5,8 @@ import gzip
 import logging
 import re
 import shlex
+import shutil
+import subprocess
 import textwrap
 
 import netCDF4
@@ -15,9 +17,15 @@ from climann.data.fill_like import warn_fill_like_values
 from climann.data.open import open_dataset
 from climann.data.shell import (
     beside,
+    identifier,
     input_and_copy,
+    name_list,
+    ncap2_command,
+    ncap2_name,
+    ncatted_attribute,
     ncatted_command,
     ncatted_number,
+    ncrename_variable,
     shown_path,
     source_and_copy,
     wrapped_lines,
@@ -294,3 +302,57 @@ def test_wrapping_never_breaks_inside_a_phrase_kept_whole(width):
     plain = wrapped_lines(title, width)  # without the phrases: between any words, as textwrap
     assert plain == textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False)
     assert sum(line.count("kg m-2 s-1") for line in plain) < 3
+
+
+HOSTILE_NAMES = [pytest.param("tas", id="plain"), pytest.param("sea surface temperature", id="spaces"),
+                 pytest.param("a;b", id="semicolon"), pytest.param("x$HOME", id="dollar"),
+                 pytest.param("-lead", id="dash"), pytest.param("it's", id="quote")]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_an_ncatted_attribute_is_one_shell_word_whatever_the_name(name):
+    """A shell gives ncatted the ``-a`` argument as the NCO manual spells it, the name as it is in the file."""
+    word = ncatted_attribute("long_name", name, "o", "c", "kg m-2; it's")
+    assert shlex.split(f"ncatted {word} in.nc out.nc") == ["ncatted", "-a", f"long_name,{name},o,c,kg m-2; it's",
+                                                           "in.nc", "out.nc"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_ncrename_and_a_name_list_are_one_shell_word_each(name):
+    assert shlex.split(f"ncrename {ncrename_variable(name, 'new')} a.nc")[1:3] == ["-v", f"{name},new"]
+    assert shlex.split(f"ncks -v {name_list(['tas', name])} a.nc")[2] == f"tas,{name}"
+
+
+@pytest.mark.parametrize(("name", "quoted", "made"), [
+    pytest.param("tas", "tas", "tas", id="plain"),
+    pytest.param("land cover", "'land cover'", "land_cover", id="space"),
+    pytest.param("sst-anomaly", "'sst-anomaly'", "sst_anomaly", id="dash"),
+    pytest.param("2m temperature", "'2m temperature'", "_2m_temperature", id="leading-digit"),
+])
+def test_ncap2_names_a_variable_quoted_and_a_new_one_bare(name, quoted, made):
+    """NCO manual, ncap2 "ID Quoting": a name other than letters, digits and _ is quoted in single quotes."""
+    assert (ncap2_name(name), identifier(name)) == (quoted, made)
+    command = ncap2_command([f"{identifier(name)}_x={ncap2_name(name)}*2", 'y@units="K"'], "in.nc out.nc")
+    assert shlex.split(command) == ["ncap2", "-s", f"{made}_x={quoted}*2", "-s", 'y@units="K"', "in.nc", "out.nc"]
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="NCO is not installed")
+def test_the_built_commands_run_on_a_file_whose_names_hold_spaces(tmp_path):
+    """The commands as a shell runs them, with NCO's ncatted, ncap2 and ncrename, on such a file."""
+    path = tmp_path / "spaced.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("x", 3)
+        nc.createVariable("land cover", "i1", ("x",))[:] = [1, 2, 1]
+    files = input_and_copy(path)
+    for command in (ncatted_command([ncatted_attribute("units", "land cover", "o", "c", "kg m-2")], files),
+                    ncap2_command([f"{identifier('land cover')}_two={ncap2_name('land cover')}*2"], files),
+                    f"ncrename {ncrename_variable('land cover', 'lc')} {files}"):
+        subprocess.run(command, shell=True, check=True, capture_output=True)
+        with netCDF4.Dataset(tmp_path / "spaced_fixed.nc") as fixed:
+            if command.startswith("ncatted"):
+                assert fixed["land cover"].units == "kg m-2"
+            elif command.startswith("ncap2"):
+                np.testing.assert_array_equal(fixed["land_cover_two"][:], [2, 4, 2])
+            else:
+                assert "lc" in fixed.variables and "land cover" not in fixed.variables
+        (tmp_path / "spaced_fixed.nc").unlink()
