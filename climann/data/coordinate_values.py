@@ -30,7 +30,7 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import BARE_NAMES
 from climann.data.notes import note_once
-from climann.data.shell import source_and_copy
+from climann.data.shell import ncap2_command, ncap2_name, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -219,8 +219,8 @@ def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
         raise ClimannError(
             f"{where}: latitude '{name}' values {values.min():g}…{values.max():g} lie outside −90…90 (a colatitude, "
             f"or wrong units?); store latitudes in degrees_north, e.g. "
-            f"`ncap2 -s '{name}=90-{name}' {source_and_copy(dataset, dataset[name])}` for a "
-            "colatitude"
+            f"`{ncap2_command([f'{ncap2_name(name)}=90-{ncap2_name(name)}'], source_and_copy(dataset, dataset[name]))}`"
+            " for a colatitude"
         )
 
 

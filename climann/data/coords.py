@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.shell import copy_path, input_and_copy, source_and_copy, working_path
+from climann.data.shell import copy_path, input_and_copy, ncatted_attribute, source_and_copy, working_path
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
 
@@ -320,7 +320,8 @@ def _several_points_message(dataset: xr.Dataset, kind: str, names: list[str]) ->
                             for values in dataset.data_vars.values())), others[0] if others else None)
     if partner is not None:
         pair["longitude" if kind == "latitude" else "latitude"] = partner
-    fix = " ".join(f"-a standard_name,{name},o,c,{which}" for which, name in sorted(pair.items(), reverse=True))
+    fix = " ".join(ncatted_attribute("standard_name", name, "o", "c", which)
+                   for which, name in sorted(pair.items(), reverse=True))
     return (f"several 2-D coordinates look like {kind} ({', '.join(names)}): the points of a grid with more than one "
             f"set (as CESM POP's T and U points), named by the variables' coordinates attributes "
             f"({said or 'by none'}); a run takes its target's, or the one with a CF standard_name: say which is the "

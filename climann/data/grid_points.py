@@ -34,7 +34,7 @@ import xarray as xr
 
 from climann.data.coords import bounds_names, named_coordinates, two_dimensional_candidates
 from climann.data.notes import note_once
-from climann.data.shell import source_and_copy
+from climann.data.shell import ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -139,5 +139,5 @@ def _unnamed_message(dataset: xr.Dataset, target: str | None, where: str) -> str
     latitude, longitude = candidates["latitude"][0], candidates.get("longitude", ["LON"])[0]
     return (f"{where}: several 2-D coordinates look like latitude ({', '.join(candidates['latitude'])}) and "
             f"'{target}' names none of them in its coordinates attribute, nor does any carry a CF standard_name; say "
-            f"which are its points, e.g. ncatted -a standard_name,{latitude},o,c,latitude -a standard_name,"
-            f"{longitude},o,c,longitude {source_and_copy(dataset)}")
+            f"which are its points, e.g. ncatted {ncatted_attribute('standard_name', latitude, 'o', 'c', 'latitude')} "
+            f"{ncatted_attribute('standard_name', longitude, 'o', 'c', 'longitude')} {source_and_copy(dataset)}")

@@ -25,7 +25,7 @@ from climann.data.geometry import bounds_from_centres, great_circle_polygon_area
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, projection_reading
-from climann.data.shell import shown_path, source_and_copy
+from climann.data.shell import ncatted_attribute, shown_path, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ def _whose(dataset: xr.Dataset, target: str | None) -> str:
 
 def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
     return (f"fill in the bounds, or remove the bounds attribute to have the areas computed from the cell centres: "
-            f"ncatted -a bounds,{name},d,, {source_and_copy(dataset, dataset[name])}")
+            f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}")
 
 
 def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> np.ndarray | None:
@@ -213,7 +213,7 @@ def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> n
             f"counting from 0) lies outside its cell {low:g} to {high:g}{more}, so the areas, which weight the "
             f"training and the scores, would be those of other cells (CF 7.1: a cell holds its coordinate value); if "
             f"the {name} values are right, remove the bounds attribute to have the areas computed from them: "
-            f"ncatted -a bounds,{name},d,, {source_and_copy(dataset, dataset[name])}"
+            f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}"
         )
     return values
 

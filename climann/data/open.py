@@ -47,7 +47,7 @@ from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import with_station_chosen
 from climann.data.undated_files import undated_files_message
@@ -893,7 +893,7 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
             calendar = variable.attrs.get("calendar")
             if calendar and str(calendar).lower() not in KNOWN_CALENDARS:
                 # IRI Data Library files say '360' for CF's 360_day; not guessed, but named
-                fix = f"`ncatted -a calendar,{name},o,c,360_day {input_and_copy(path)}`"
+                fix = f"`ncatted {ncatted_attribute('calendar', name, 'o', 'c', '360_day')} {input_and_copy(path)}`"
                 hint = f"; if it means 30-day months, CF's name is '360_day': {fix}" if str(calendar) == "360" else ""
                 return (
                     f"'{name}' in {path.name} uses calendar '{calendar}', which is not a CF calendar; "

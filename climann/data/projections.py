@@ -29,7 +29,7 @@ import xarray as xr
 
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
-from climann.data.shell import source_and_copy
+from climann.data.shell import ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -134,8 +134,9 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
             raise ClimannError(
                 f"projected axis '{variable.name}' is a scanning angle in '{units}' on the geostationary grid mapping "
                 f"'{mapping.name}', which has no perspective_point_height (the satellite's height above the "
-                f"ellipsoid, m) to turn it into the projection's metres; add it: ncatted -a "
-                f"perspective_point_height,{mapping.name},o,d,35786023 {source_and_copy(variable)} (GOES-R and MSG)"
+                f"ellipsoid, m) to turn it into the projection's metres; add it: ncatted "
+                f"{ncatted_attribute('perspective_point_height', str(mapping.name), 'o', 'd', '35786023')} "
+                f"{source_and_copy(variable)} (GOES-R and MSG)"
             )
         return height
     expected = f"expected a length ({', '.join(METRES_PER_UNIT)})"
@@ -341,7 +342,8 @@ def _disagreement_text(dataset, dims, mapping, file_positions, placed, at, dista
     """The refusal of a grid mapping that places the cells far from the file's own latitude and longitude."""
     latitude, longitude = file_positions
     ways_out = (f"correct the grid mapping's attributes, or, if '{latitude.name}'/'{longitude.name}' are right, have "
-                f"the areas computed from them alone: ncatted -a grid_mapping,,d,, {source_and_copy(dataset)}")
+                f"the areas computed from them alone: ncatted {ncatted_attribute('grid_mapping', '', 'd')} "
+                f"{source_and_copy(dataset)}")
     names = f"the file's own '{latitude.name}'/'{longitude.name}'"
     beyond = (f"more than the {tolerance:.0f} km that another figure of the Earth and the cell size explain; the "
               "area weights would come from the mapping, the positions from the file")

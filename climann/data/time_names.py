@@ -34,7 +34,7 @@ import xarray as xr
 
 from climann.data.coords import bounds_names, named_coordinates
 from climann.data.forecast_times import is_dated
-from climann.data.shell import copy_path, shown_path, source_and_copy, with_file_time_names, working_path
+from climann.data.shell import copy_path, name_list, shown_path, source_and_copy, with_file_time_names, working_path
 from climann.errors import ClimannError
 
 #: The name the files' time axes get when they differ and one of them has it.
@@ -121,7 +121,7 @@ def check_one_time_axis(dataset: xr.Dataset, where: str) -> None:
     listed = "; ".join(f"{axis}: {', '.join(names)}" for axis, names in on_axis.items())
     path = dataset.encoding.get("source") or where
     copies = {axis: copy_path(path, names[0]) for axis, names in on_axis.items()}  # two_time_tas.nc
-    commands = "; ".join(f"ncks -v {','.join(names)} {shown_path(path)} {shown_path(copies[axis])}"
+    commands = "; ".join(f"ncks -v {name_list(names)} {shown_path(path)} {shown_path(copies[axis])}"
                          for axis, names in on_axis.items())
     in_xarray = "; ".join(f"ds[{names!r}].to_netcdf({working_path(copies[axis])!r})" for axis, names in on_axis.items())
     raise ClimannError(
@@ -224,12 +224,12 @@ def _time_coordinate_of(dataset: xr.Dataset, dim: str, dated: list[str], where: 
     if not naming:
         raise ClimannError(
             f"{where}: dimension '{dim}' has several time coordinates ({', '.join(extra)}) and the variables do "
-            f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {extra[1]} "
+            f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {name_list(extra[1:2])} "
             f"{source_and_copy(dataset)}"
         )
     path = dataset.encoding.get("source") or where
     listed = "; ".join(f"{coordinate}: {', '.join(names)}" for coordinate, names in naming.items())
-    commands = "; ".join(f"ncks -v {','.join(names)} {shown_path(path)} {shown_path(copy_path(path, names[0]))}"
+    commands = "; ".join(f"ncks -v {name_list(names)} {shown_path(path)} {shown_path(copy_path(path, names[0]))}"
                          for names in naming.values())
     raise ClimannError(
         f"{where}: dimension '{dim}' has several time coordinates and the variables name different ones in their "

@@ -42,7 +42,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.errors import ClimannError
 
 #: The first day of the Gregorian calendar; earlier dates of the ``standard`` calendar are Julian (CF §4.4.1).
@@ -107,7 +107,8 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' has calendar 'none' (CF: no calendar), so its values are not dates "
             "and climann cannot tell months, seasons or years; set the calendar the model ran in, e.g. "
-            f"`ncatted -a calendar,{name},o,c,360_day {COMMAND_FILES_PLACEHOLDER}` (or noleap, standard …)"
+            f"`ncatted {ncatted_attribute('calendar', name, 'o', 'c', '360_day')} {COMMAND_FILES_PLACEHOLDER}` "
+            "(or noleap, standard …)"
         )
     return None
 
@@ -228,7 +229,8 @@ def year_zero_message(name: str, values: np.ndarray, units: str, calendar: str) 
         date = cftime.num2date(float(finite[0]), units, calendar="proleptic_gregorian")
         first = f"its first step then reads {str(date)[:16].removesuffix(' 00:00')}; "
     return (f"{problem}; year 0 exists in the proleptic Gregorian calendar (ISO 8601) that MATLAB's datenum counts "
-            f"in: if the file was written so, say it, `ncatted -a calendar,{name},o,c,proleptic_gregorian "
+            f"in: if the file was written so, say it, "
+            f"`ncatted {ncatted_attribute('calendar', name, 'o', 'c', 'proleptic_gregorian')} "
             f"{COMMAND_FILES_PLACEHOLDER}` ({first}a datenum stored unchanged reads one day late, as datenum "
             f"counts from 0000-01-00)")
 
@@ -315,7 +317,8 @@ def early_reference_message(
     arithmetic the file was written with."""
     shift = misdating([days] if isinstance(days, int | float) else list(days))
     reference = _SINCE.sub("", units).strip()
-    fix = f"`ncatted -a calendar,{name},o,c,proleptic_gregorian {COMMAND_FILES_PLACEHOLDER}`"
+    proleptic_fix = ncatted_attribute("calendar", name, "o", "c", "proleptic_gregorian")
+    fix = f"`ncatted {proleptic_fix} {COMMAND_FILES_PLACEHOLDER}`"
     if proleptic:
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' counts from {reference} in the '{calendar}' calendar, where dates "
