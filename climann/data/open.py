@@ -60,7 +60,9 @@ from climann.data.time_cells import check_period_stamps, on_common_time_cells, t
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.grid_names import one_grid_name
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
-from climann.data.time_units import TIME_WARNING_KEY, ExactCalendarCoder, months_since_message
+from climann.data.time_units import (
+    TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
+)
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
 
@@ -908,7 +910,8 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
-            message = isinstance(units, str) and months_since_message(str(name), units, calendar, path)
+            message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path)
+                                                  or unreadable_reference_message(str(name), units, calendar, path))
             if message:
                 return message
             if isinstance(units, str) and is_time_axis(name, variable.dims, variable.attrs):

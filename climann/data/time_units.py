@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_values import (
@@ -349,22 +349,68 @@ _UDUNITS_SINCE = re.compile(r"^(?P<space>\s*)(?P<unit>[A-Za-z_]+)\s+(?:since|aft
                             re.IGNORECASE | re.DOTALL)
 
 
+#: A reference date packed as UDUNITS-2 reads it (``20000101``, ``20000101T120000``: its
+#: "packed" timestamp, which some Fortran writers use), eight digits of year, month and day
+#: and an optional packed clock; cftime reads only ``2000-01-01``. Shorter packed dates
+#: (``2000115``) are left: their split is not evident to a reader, and they are refused.
+_PACKED_DATE = re.compile(r"^(?P<year>\d{4})(?P<month>0[1-9]|1[0-2])(?P<day>0[1-9]|[12]\d|3[01])"
+                          r"(?:T(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)(?P<second>[0-5]\d)?)?(?=\s|$)")
+
+
 def since_units(units: str) -> str:
-    """``units`` as cftime reads them when UDUNITS-2 spells the shift another way:
+    """``units`` as cftime reads them when UDUNITS-2 spells the shift or the date another way:
     ``days after 2000-01-01``, ``days from …``, ``days ref …`` and ``DAYS SINCE …`` become
-    ``days since …`` (the unit word in lower case, as cftime wants it); other units unchanged.
+    ``days since …`` (the unit word in lower case, as cftime wants it), and a packed
+    reference date ``days since 20000101`` (``20000101T120000``) becomes ``days since
+    2000-01-01`` (``2000-01-01 12:00:00``), the date UDUNITS-2 reads in it (checked with
+    libudunits2: ``days since 20000115`` is 14 days after 2000-01-01); other units unchanged.
 
     Examples
     --------
     >>> since_units("days after 2000-01-01"), since_units("DAYS SINCE 2000-01-01")
     ('days since 2000-01-01', 'days since 2000-01-01')
+    >>> since_units("days since 20000101"), since_units("hours since 19000101T063000 UTC")
+    ('days since 2000-01-01', 'hours since 1900-01-01 06:30:00 UTC')
     >>> since_units("hours since 1900-01-01 00:00:00.0")
     'hours since 1900-01-01 00:00:00.0'
     """
     match = _UDUNITS_SINCE.match(units)
     if match is None:
         return units
-    return f"{match['space']}{match['unit'].lower()} since{match['rest']}"
+    rest = match["rest"]
+    date = rest.lstrip()
+    if (packed := _PACKED_DATE.match(date)) is not None:
+        clock = f" {packed['hour']}:{packed['minute']}:{packed['second'] or '00'}" if packed["hour"] else ""
+        unpacked = f"{packed['year']}-{packed['month']}-{packed['day']}{clock}"
+        rest = rest[: len(rest) - len(date)] + unpacked + date[packed.end():]
+    return f"{match['space']}{match['unit'].lower()} since{rest}"
+
+
+def unreadable_reference_message(name: str, units: str, calendar: str, path: Path) -> str | None:
+    """Why the time ``name`` of ``path``, whose ``units`` are a unit since a reference date
+    (UDUNITS-2's words, :func:`since_units`), cannot be read: the date is none that cftime
+    reads, even unpacked (``days since 2000115``: seven digits, whose split into month and day
+    is not evident); the ``ncatted`` that sets the date it counts from, as ``YYYY-MM-DD``, in a
+    copy. None when the date reads, or the units are not a time since a date."""
+    import cftime
+
+    match = _UDUNITS_SINCE.match(units)
+    if match is None:
+        return None
+    spelt = since_units(units)
+    try:
+        cftime.num2date(0, spelt, calendar)
+    except (ValueError, TypeError) as error:  # cftime 1.6: a TypeError for '2000115'
+        if "calendar" in str(error).lower():
+            return None  # an unknown calendar: said by its own message
+    else:
+        return None
+    unit, date = spelt.split()[0], spelt.split(maxsplit=2)[2]
+    fix = ncatted_attribute("units", name, "o", "c", f"{unit} since YYYY-MM-DD")
+    return (f"time '{name}' in {Path(path).name} has units '{units}', whose reference date '{date}' is not "
+            f"written as a date (CF: 'days since 2000-01-01'; UDUNITS-2 also reads 20000101), so its dates are "
+            f"unknown; set the date it counts from: "
+            f"`ncatted {fix} {input_and_copy(path)}`")
 
 
 def encodable_time_units(units: str) -> str:

@@ -229,10 +229,11 @@ def test_units_cftime_reads_or_that_are_no_length_of_time_are_left(units):
 
 
 @pytest.mark.parametrize("units", ["days after 2000-01-01", "days from 2000-01-01", "days ref 2000-01-01",
-                                   "DAYS SINCE 2000-01-01", "Days After 2000-01-01"])
+                                   "DAYS SINCE 2000-01-01", "Days After 2000-01-01", "days since 20000101",
+                                   "days since 20000101T000000", "Days after 20000101 00:00"])
 def test_udunits_other_words_for_since_are_read_as_since(tmp_path, units):
-    """UDUNITS-2 reads 'after', 'from' and 'ref' as 'since', in any case; cftime reads only 'since',
-    and the file was refused (break16 F11). The dates are those of 'days since', and are written
+    """UDUNITS-2 reads 'after', 'from' and 'ref' as 'since', in any case, and a packed date 20000101 as 2000-01-01
+    (libudunits2 checked); cftime reads only 'since' and 2000-01-01, and the file was refused (break16 F11). The dates are those of 'days since', and are written
     back so."""
     import xarray as xr
 
@@ -250,3 +251,37 @@ def test_udunits_other_words_for_since_are_read_as_since(tmp_path, units):
     copy = xr.open_dataset(tmp_path / "copy.nc", decode_times=False)
     assert copy["time"].attrs["units"] == "days since 2000-01-01"
     np.testing.assert_array_equal(copy["time"].values, [15.0, 45.0, 74.0])
+
+
+@pytest.mark.parametrize("units", [pytest.param("days since 2000115", id="seven-digits"),
+                                   pytest.param("days since 20001301", id="month-13")])
+def test_a_reference_date_that_is_no_date_is_refused_in_one_line_with_the_ncatted(tmp_path, units):
+    """break16 F11: such units were refused in xarray's words ("Try opening your dataset with decode_times=False");
+    the refusal names the units and gives the ncatted that sets the date, and that command, with the date filled
+    in, makes the file read."""
+    import shlex
+    import shutil
+    import subprocess
+
+    import xarray as xr
+
+    from climann.errors import ClimannError
+
+    path = tmp_path / "packed.nc"
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.full((3, 2, 2), 280.0), {"units": "K"})},
+               coords={"time": ("time", [15.0, 45.0, 74.0], {"units": units, "calendar": "standard"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_netcdf(path)
+    command = f"ncatted -a units,time,o,c,'days since YYYY-MM-DD' {path} {tmp_path / 'packed_fixed.nc'}"
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([path])
+    assert str(raised.value) == (
+        f"time 'time' in packed.nc has units '{units}', whose reference date '{units.split()[-1]}' is not written "
+        "as a date (CF: 'days since 2000-01-01'; UDUNITS-2 also reads 20000101), so its dates are unknown; set the "
+        f"date it counts from: `{command}`")
+    assert shlex.split(command)[1:3] == ["-a", "units,time,o,c,days since YYYY-MM-DD"]
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(command.replace("YYYY-MM-DD", "2000-01-01"), shell=True, check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "packed_fixed.nc"])
+    assert [str(date)[:10] for date in fixed["time"].values] == ["2000-01-16", "2000-02-15", "2000-03-15"]
