@@ -18,7 +18,6 @@ Only gaps shorter than both cells beside them count (:func:`short_gaps`).
 from __future__ import annotations
 
 import logging
-import shlex
 
 import cftime
 import numpy as np
@@ -26,7 +25,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import source_and_copy
+from climann.data.shell import ncap2_command, ncap2_name, source_and_copy
 from climann.data.sources import files_text, source_files
 
 __all__ = ["short_gaps", "warn_cell_gaps"]
@@ -127,8 +126,9 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
     if gaps.size != 1:
         return said
     gap = int(gaps[0]) if float(gaps[0]).is_integer() else float(gaps[0])
-    script = shlex.quote(f"{bounds_name}(:,1)={bounds_name}(:,1)+{gap}")
-    return f"{said}: ncap2 -s {script} {source_and_copy(dataset, dataset[bounds_name])}"
+    bounds_own = ncap2_name(bounds_name)
+    script = f"{bounds_own}(:,1)={bounds_own}(:,1)+{gap}"
+    return f"{said}: {ncap2_command([script], source_and_copy(dataset, dataset[bounds_name]))}"
 
 
 def _date(time: cftime.datetime) -> str:

@@ -29,7 +29,7 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.shell import input_and_copy, name_list, ncap2_command, ncap2_name, source_and_copy
 from climann.data.time_axis import TimeStep, axis_time_step
 from climann.errors import ClimannError
 
@@ -202,14 +202,15 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
     time_name, bounds_name = names
     lower, upper = _lower_upper(bounds)
     stamp, low, high = stamps[index], lower[index], upper[index]
-    restamp = f"{time_name}=({bounds_name}(:,0)+{bounds_name}(:,1))/2"
+    time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
+    restamp = f"{time_own}=({bounds_own}(:,0)+{bounds_own}(:,1))/2"
     raise ClimannError(
         f"{where}: the time bounds '{bounds_name}' contradict the stamps: time step {index} (counting from 0) is "
         f"stamped "
         f"{_date(stamp)} outside its cell {_date(low)} to {_date(high)}, so {_readings(stamp, low + (high - low) / 2)} "
         f"(CF 7.1); if the bounds are right, restamp at their "
-        f"middles: `ncap2 -s '{restamp}' {files}`; if the stamps are right, drop the bounds: "
-        f"`ncks -x -v {bounds_name} {files}`"
+        f"middles: `{ncap2_command([restamp], files)}`; if the stamps are right, drop the bounds: "
+        f"`ncks -x -v {name_list([bounds_name])} {files}`"
     )
 
 

@@ -26,6 +26,7 @@ import datetime
 import cftime
 import numpy as np
 
+from climann.data.shell import ncap2_command, ncap2_name
 from climann.data.time_axis import TimeStep
 from climann.data.time_values import COMMAND_FILES_PLACEHOLDER, FILE_PLACEHOLDER
 
@@ -222,7 +223,8 @@ def rounded_stamps(
         return None
     year = cftime.num2date(float(values.max()), units, calendar=calendar).year
     per_step = per_unit / step
-    fix = (f"`ncap2 -s '{name}=round(double({name})*{per_step:g})/{per_step:g}' {COMMAND_FILES_PLACEHOLDER}`"
+    own = ncap2_name(name)
+    fix = (f"`{ncap2_command([f'{own}=round(double({own})*{per_step:g})/{per_step:g}'], COMMAND_FILES_PLACEHOLDER)}`"
            if per_step == round(per_step) and np.all(np.mod(grid, step) == 0) else "writing it again from the source")
     warning = (f"{FILE_PLACEHOLDER}: {_storage(name, dtype, precision, year)}: stamps rounded to the "
                f"{_step_name(step)} step (at most {_duration(float(np.max(np.abs(grid - values * per_unit))))} "
