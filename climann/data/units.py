@@ -36,7 +36,6 @@ import dataclasses
 import datetime
 import logging
 import re
-import shlex
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -1112,7 +1111,7 @@ def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reas
     script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={time}-{one_hour};{bounds}(:,1)={time};'
               f'{time}@bounds="{bounds}"')
     return (f"{reason}{joined}add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
-            f"stamp (ERA5), ncap2 -s {shlex.quote(script)} {files} (for totals over {longer}, "
+            f"stamp (ERA5), {ncap2_command([script], files)} (for totals over {longer}, "
             f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
 
 
