@@ -53,7 +53,6 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import dask.array
 import numpy as np
@@ -61,12 +60,14 @@ import xarray as xr
 
 from climann.data.fill_like import blocks_by_step, marking_fix, steps_text, time_dimension
 from climann.data.notes import note_once, unsaid_records
+from climann.data.sources import files_text
 from climann.data.shell import input_and_copy, ncatted_command, ncatted_number, ncatted_type
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
 from climann.errors import ClimannError
 
 __all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "BelowAbsoluteZero", "absolute_zero",
-           "masked_below_absolute_zero", "warn_below_absolute_zero"]
+           "masked_below_absolute_zero", "warn_below_absolute_zero",
+           "with_every_file_records"]
 
 _log = logging.getLogger(__name__)
 
@@ -191,11 +192,13 @@ def _fix(name: str, variable: xr.DataArray, zero: float, high: float | None) -> 
 
 
 def _warning(
-    name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray, times: np.ndarray
+    name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray, times: np.ndarray, *,
+    size: int, holders: Sequence[str | None]
 ) -> str | None:
     """The warning about the values at or below absolute zero of a variable: ``values`` the
-    different ones found in every value read, ``counts`` how many times each is there (most
-    first), ``times`` the time steps that hold them (empty for a static field); None when there
+    different ones found in every value read (``size`` of them), ``counts`` how many times each
+    is there (most first), ``times`` the time steps that hold them (empty for a static field),
+    ``holders`` the files that hold them; ``found`` the record of the first; None when there
     are none.
 
     Raises
@@ -205,9 +208,10 @@ def _warning(
     """
     if not values.size:
         return None
-    where = Path(found.file).name if found.file else "the data"
-    files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
-    zero, units, size = found.zero, found.units, int(np.prod(found.sample.shape))
+    named = [file for file in holders if file]
+    where = files_text(named) if named else "the data"
+    files = input_and_copy(named[0]) if len(named) == len(holders) == 1 else "IN.nc OUT.nc"
+    zero, units = found.zero, found.units
     at, below = bool((values == zero).any()), bool((values < zero).any())
     side = "at or below" if at and below else "at" if at else "below"
     if values.size > CODES_AT_MOST:
@@ -302,12 +306,44 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
     chosen = unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero")
     if not chosen:
         return
-    for (name, found), (values, counts, by_step) in zip(chosen.items(), _below_by_step(list(chosen.values())),
-                                                         strict=True):
+    files_of = {name: found if isinstance(found, tuple) else (found,) for name, found in chosen.items()}
+    read = iter(_below_by_step([found for records in files_of.values() for found in records]))
+    for name, records in files_of.items():
+        each, steps, holding = {}, [], []
+        for found, (values, counts, by_step) in zip(records, read, strict=False):
+            for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+                each[value] = each.get(value, 0) + count
+            if by_step.sum():
+                holding.append(found)
+                steps.append(found.times[np.flatnonzero(by_step)] if found.times is not None else np.array([]))
+        if not holding:
+            continue
+        values, counts = np.array(list(each)), np.array(list(each.values()), dtype=np.int64)
         order = np.argsort(-counts, kind="stable")
-        steps = found.times[np.flatnonzero(by_step)] if found.times is not None else np.array([])
-        message = _warning(name, found, values[order], counts[order], steps)
+        message = _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
+                           size=sum(int(np.prod(found.sample.shape)) for found in records),
+                           holders=[found.file for found in holding])
         note_once(_log, logging.WARNING, lambda message=message: message, key=("below absolute zero", name))
+
+
+def with_every_file_records(combined: xr.Dataset, parts: Sequence[xr.Dataset]) -> xr.Dataset:
+    """``combined`` whose variables keep the :data:`BELOW_ABSOLUTE_ZERO_KEY` records of every
+    one of ``parts`` (the files or blocks it was combined from; xarray keeps the first's
+    encoding), as a tuple, so that the warning reads what every file had masked."""
+    recorded = {}
+    for name in combined.data_vars:
+        records = [record for part in parts if name in part.data_vars
+                   for record in _as_tuple(part[name].encoding.get(BELOW_ABSOLUTE_ZERO_KEY))]
+        if len(records) > 1:
+            variable = combined[name].variable.copy(deep=False)
+            variable.encoding = {**variable.encoding, BELOW_ABSOLUTE_ZERO_KEY: tuple(records)}
+            recorded[name] = variable
+    return combined.assign(recorded) if recorded else combined
+
+
+def _as_tuple(records: object) -> tuple:
+    """A record, a tuple of them, or None, as a tuple."""
+    return () if records is None else records if isinstance(records, tuple) else (records,)
 
 
 def _below_in_block(block: np.ndarray, time_axis: int | None, zero: float) -> tuple[np.ndarray, ...]:

@@ -127,6 +127,27 @@ def test_hadisst_sea_ice_is_read_as_missing_with_one_warning(hadisst, caplog):
     ]
 
 
+def test_codes_in_a_later_file_only_are_counted_in_every_file(tmp_path, caplog):
+    """The record of the first file alone was read: sea ice in the second of two files was read
+    as missing without a word. Every file's values are counted, their steps named."""
+    values = _hadisst_values()
+    first = np.where(values == -1000, np.float32(-1.8), values)[:60]  # no ice in the first five years
+    paths = [_write(tmp_path / "a.nc", first), _write(tmp_path / "b.nc", values[60:])]
+    with netCDF4.Dataset(paths[1], "a") as nc:
+        nc["time"][:] = cftime.date2num(_months()[60:], nc["time"].units, "gregorian")
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_below_absolute_zero(open_dataset(paths), ["sst"])
+    said = [record.getMessage() for record in caplog.records]
+    ice = np.concatenate([first, values[60:]]) == -1000  # by hand
+    assert ice[:60].sum() == 0 and ice.sum() > 0
+    assert said == [
+        f"'sst' in b.nc holds -1000 at {int(ice.sum())} of the {ice.size} values checked (HadISST marks sea ice so), "
+        f"{_steps_held(ice)}, below absolute zero (-273.15 C), which no temperature can be, so they are read as "
+        f"missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {paths[1]} {tmp_path / 'b_fixed.nc'}"]
+
+
 def test_the_advised_valid_min_masks_them_without_a_warning(tmp_path, caplog):
     """The file as the advised ncatted leaves it: the same values read, nothing said."""
     path = _write(tmp_path / "fixed.nc", _hadisst_values(), valid_min=np.float32(-273.15))
