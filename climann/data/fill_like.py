@@ -303,12 +303,20 @@ def counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -
 
 def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
     """How many values of ``block`` are in each table (``numpy.isin``), by time step: shape
-    (n_tables, n_steps) (one column for a static field)."""
+    (n_tables, n_steps) (one column for a static field). The values of every table are looked
+    for at once, each table then among those found only (a tenth of the time of one look per
+    table, in the usual block that holds none)."""
     block = np.asarray(block)
-    if time_axis is None:
-        return np.array([[np.isin(block, table).sum()] for table in tables], dtype=np.int64).reshape(len(tables), 1)
-    other = tuple(axis for axis in range(block.ndim) if axis != time_axis)
-    return np.stack([np.isin(block, table).sum(axis=other) for table in tables]).astype(np.int64)
+    n_steps = 1 if time_axis is None else block.shape[time_axis]
+    counts = np.zeros((len(tables), n_steps), dtype=np.int64)
+    found = np.isin(block, [value for table in tables for value in table])
+    if not found.any():
+        return counts
+    held = block[found]
+    steps = np.zeros(held.size, dtype=np.int64) if time_axis is None else np.nonzero(found)[time_axis]
+    for row, table in enumerate(tables):
+        counts[row] = np.bincount(steps[np.isin(held, table)], minlength=n_steps)
+    return counts
 
 
 @dataclass(frozen=True)
