@@ -29,8 +29,9 @@ and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
   classes whatever units it carries (a ``frozen`` 0/1 made from a ``tas`` keeps its ``K``);
 - one warning per variable and run (:func:`warn_below_absolute_zero`, where a run checks its
   target and predictors for fill-like values: opening reads nothing) names the values, how
-  many of the values checked (at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS`
-  evenly spaced time steps of the first file that holds the variable) and the ``ncatted`` that
+  many of the values checked (every value of the first file that holds the variable), the time
+  steps that hold them (HadISST's -1000 in one winter is not missed: routes16 F2) and the
+  ``ncatted`` that
   states it in the file: for values below, a ``valid_min`` (or the low end of its
   ``valid_range``) at absolute zero in the data's units, in the type that says so (the data's
   type; for packed data the unpacked type, NUG "Attribute Conventions",
@@ -52,20 +53,21 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import dask.array
 import numpy as np
 import xarray as xr
 
-from climann.data.fill_like import checked_steps, marking_fix
+from climann.data.fill_like import blocks_by_step, marking_fix, steps_text, time_dimension
 from climann.data.notes import note_once, unsaid_records
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
+from climann.data.sources import files_text
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
 from climann.errors import ClimannError
 
 __all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "BelowAbsoluteZero", "absolute_zero",
-           "masked_below_absolute_zero", "warn_below_absolute_zero"]
+           "masked_below_absolute_zero", "warn_below_absolute_zero",
+           "with_every_file_records"]
 
 _log = logging.getLogger(__name__)
 
@@ -132,8 +134,8 @@ class BelowAbsoluteZero:
     zero : float
         Absolute zero in the variable's units in that file.
     sample : dask.array.Array
-        The variable's values as read before that mask, on at most
-        :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced time steps (lazy).
+        The variable's values as read before that mask, every value of the file (lazy; read
+        block by block when the run checks its inputs).
     file : str or None
         The file (``encoding["source"]``).
     units : str
@@ -144,6 +146,10 @@ class BelowAbsoluteZero:
         The ``-a`` of ``ncatted`` that marks absolute zero itself missing (a ``_FillValue`` or
         ``missing_value``: a ``valid_min`` there keeps it valid); None when no stored value
         is exactly it (packed data).
+    time_axis : int or None
+        The axis of ``sample`` that is time; None for a static field.
+    times : numpy.ndarray or None
+        The time steps of ``sample`` (coordinate values), for the message; None for a static field.
     """
 
     zero: float
@@ -152,6 +158,8 @@ class BelowAbsoluteZero:
     units: str
     fix: str
     fix_at_zero: str | None = None
+    time_axis: int | None = None
+    times: np.ndarray | None = None
 
 
 #: The key, in a masked variable's ``encoding``, of its :class:`BelowAbsoluteZero`. Encoding,
@@ -189,10 +197,15 @@ def _difference_attribute(name: str) -> str:
     return ncatted_attribute("units_metadata", name, "o", "c", "temperature: difference")
 
 
-def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray) -> str | None:
+def _warning(
+    name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray, times: np.ndarray, *,
+    size: int, holders: Sequence[str | None]
+) -> str | None:
     """The warning about the values at or below absolute zero of a variable: ``values`` the
-    different ones found on the checked steps, ``counts`` how many times each is there (most
-    first); None when there are none.
+    different ones found in every value read (``size`` of them), ``counts`` how many times each
+    is there (most first), ``times`` the time steps that hold them (empty for a static field),
+    ``holders`` the files that hold them; ``found`` the record of the first; None when there
+    are none.
 
     Raises
     ------
@@ -201,9 +214,10 @@ def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np
     """
     if not values.size:
         return None
-    where = Path(found.file).name if found.file else "the data"
-    files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
-    zero, units, size = found.zero, found.units, int(np.prod(found.sample.shape))
+    named = [file for file in holders if file]
+    where = files_text(named) if named else "the data"
+    files = input_and_copy(named[0]) if len(named) == len(holders) == 1 else "IN.nc OUT.nc"
+    zero, units = found.zero, found.units
     at, below = bool((values == zero).any()), bool((values < zero).any())
     side = "at or below" if at and below else "at" if at else "below"
     if values.size > CODES_AT_MOST:
@@ -221,10 +235,11 @@ def _warning(name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np
     if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
         difference = ncatted_command([_difference_attribute(name)], files)
         said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference}"
+    steps = f", {steps_text(times)}" if times.size else ""
     return (
-        f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}, {side} absolute "
-        f"zero ({zero:g} {units}), which no {'measured or modelled ' if at else ''}temperature can be, so they are "
-        f"read as missing{said}"
+        f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}{steps}, {side} "
+        f"absolute zero ({zero:g} {units}), which no {'measured or modelled ' if at else ''}temperature can be, so "
+        f"they are read as missing{said}"
     )
 
 
@@ -261,9 +276,12 @@ def masked_below_absolute_zero(
         if zero is None or low > zero:
             continue
         original = given[name] if name in given.data_vars else variable
-        found = BelowAbsoluteZero(zero, dask.array.asarray(checked_steps(variable).data),
+        time = time_dimension(variable)
+        found = BelowAbsoluteZero(zero, dask.array.asarray(variable.data),
                                   variable.encoding.get("source"), str(variable.attrs.get("units")),
-                                  _fix(str(name), original, zero, high), marking_fix(str(name), original, zero))
+                                  _fix(str(name), original, zero, high), marking_fix(str(name), original, zero),
+                                  None if time is None else variable.dims.index(time),
+                                  None if time is None else variable[time].values)
         kept = variable.where(~(variable <= zero))  # NaN stays NaN
         kept.attrs, kept.encoding = dict(variable.attrs), {**variable.encoding, BELOW_ABSOLUTE_ZERO_KEY: found}
         masked[name] = kept
@@ -273,9 +291,8 @@ def masked_below_absolute_zero(
 def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
     """Warn, once per variable and run, when a variable of ``names`` held values at or below
     absolute zero that opening read as missing (:func:`masked_below_absolute_zero`): the
-    values, how many of the values checked (at most
-    :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` time steps of the first file that
-    holds it), that HadISST marks sea ice with -1000, and the ``ncatted`` that says so in the
+    values, how many of the values checked (every value of the first file that holds it) and
+    at which time steps, that HadISST marks sea ice with -1000, and the ``ncatted`` that says so in the
     file; the variables are read in one computation.
 
     Parameters
@@ -295,9 +312,70 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
     chosen = unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero")
     if not chosen:
         return
-    below = dask.compute(*[found.sample[found.sample <= found.zero] for found in chosen.values()])
-    for (name, found), values in zip(chosen.items(), below, strict=True):
-        different, counts = np.unique(np.asarray(values), return_counts=True)
+    files_of = {name: found if isinstance(found, tuple) else (found,) for name, found in chosen.items()}
+    read = iter(_below_by_step([found for records in files_of.values() for found in records]))
+    for name, records in files_of.items():
+        each, steps, holding = {}, [], []
+        for found, (values, counts, by_step) in zip(records, read, strict=False):
+            for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+                each[value] = each.get(value, 0) + count
+            if by_step.sum():
+                holding.append(found)
+                steps.append(found.times[np.flatnonzero(by_step)] if found.times is not None else np.array([]))
+        if not holding:
+            continue
+        values, counts = np.array(list(each)), np.array(list(each.values()), dtype=np.int64)
         order = np.argsort(-counts, kind="stable")
-        message = _warning(name, found, different[order], counts[order])
+        message = _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
+                           size=sum(int(np.prod(found.sample.shape)) for found in records),
+                           holders=[found.file for found in holding])
         note_once(_log, logging.WARNING, lambda message=message: message, key=("below absolute zero", name))
+
+
+def with_every_file_records(combined: xr.Dataset, parts: Sequence[xr.Dataset]) -> xr.Dataset:
+    """``combined`` whose variables keep the :data:`BELOW_ABSOLUTE_ZERO_KEY` records of every
+    one of ``parts`` (the files or blocks it was combined from; xarray keeps the first's
+    encoding), as a tuple, so that the warning reads what every file had masked."""
+    recorded = {}
+    for name in combined.data_vars:
+        records = [record for part in parts if name in part.data_vars
+                   for record in _as_tuple(part[name].encoding.get(BELOW_ABSOLUTE_ZERO_KEY))]
+        if len(records) > 1:
+            variable = combined[name].variable.copy(deep=False)
+            variable.encoding = {**variable.encoding, BELOW_ABSOLUTE_ZERO_KEY: tuple(records)}
+            recorded[name] = variable
+    return combined.assign(recorded) if recorded else combined
+
+
+def _as_tuple(records: object) -> tuple:
+    """A record, a tuple of them, or None, as a tuple."""
+    return () if records is None else records if isinstance(records, tuple) else (records,)
+
+
+def _below_in_block(block: np.ndarray, time_axis: int | None, zero: float) -> tuple[np.ndarray, ...]:
+    """The different values of ``block`` at or below ``zero``, how many of each, and how many
+    at each of its time steps (one count for a static field)."""
+    block = np.asarray(block)
+    below = block <= zero
+    values, counts = np.unique(block[below], return_counts=True)
+    if time_axis is None:
+        return values, counts, np.array([below.sum()])
+    return values, counts, below.sum(axis=tuple(axis for axis in range(block.ndim) if axis != time_axis))
+
+
+def _below_by_step(records: Sequence[BelowAbsoluteZero]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each record, the different values at or below absolute zero of every value it holds,
+    how many of each, and how many at each time step: every block read once, in one computation."""
+    tasks, places = [], []
+    for number, found in enumerate(records):
+        for block, offset in blocks_by_step(found.sample, found.time_axis):
+            tasks.append(dask.delayed(_below_in_block)(block, found.time_axis, found.zero))
+            places.append((number, offset))
+    totals = [({}, np.zeros(1 if found.times is None else found.times.size, dtype=np.int64)) for found in records]
+    for (number, offset), (values, counts, by_step) in zip(places, dask.compute(*tasks), strict=True):
+        each, steps = totals[number]
+        for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+            each[value] = each.get(value, 0) + count
+        steps[offset:offset + by_step.size] += by_step
+    return [(np.array(list(each), dtype=found.sample.dtype), np.array(list(each.values()), dtype=np.int64), steps)
+            for (each, steps), found in zip(totals, records, strict=True)]

@@ -7,8 +7,12 @@ that the library writes where nothing was written (NUG "Fill Values": 9.96921e36
 field with ``scale_factor = 0.01``, ``add_offset = 280`` reads its default fill as 352.33 K).
 climann does not guess them missing (xarray does not either; netCDF4-python masks a default
 fill, netCDF4 1.7.5's ``_toma``): a target or predictor that holds one is named in a warning
-with the count on a sample of time steps and the ``ncatted`` that marks them
-(:func:`warn_fill_like_values`).
+with the count over every value and the time steps that hold it (a fill written at two steps
+of 120 is not missed: routes16 F2), and the ``ncatted`` that marks them
+(:func:`warn_fill_like_values`). Counting every value reads the data once more before training
+(one pass, each of dask's blocks read and counted in one task; the count below absolute zero,
+:mod:`climann.data.absolute_zero`, makes its own): on a streamed run as much as an epoch's
+reading, said before the scalers are fitted and the data used, on every route alike.
 
 The values looked for (:func:`fill_like_values`):
 
@@ -37,8 +41,9 @@ the second's change.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +56,8 @@ from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
-           "USUAL_FILL_VALUES", "FillLike", "checked_steps", "fill_like_counts", "fill_like_values", "marking_fix",
+           "USUAL_FILL_VALUES", "FillLike", "FillLikeCount", "blocks_by_step", "checked_steps", "counts_by_step",
+           "fill_like_counts", "fill_like_values", "marking_fix", "steps_text", "time_dimension",
            "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
@@ -121,7 +127,9 @@ _NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", 
 INTEGER_EXTREMES = {code: ((("lowest", int(np.iinfo(code).min)),) if code[0] == "i" else ())
                     + (("highest", int(np.iinfo(code).max)),) for code in _NETCDF_TYPE_NAMES}
 
-#: At most this many evenly spaced time steps are read to look for them.
+#: At most this many evenly spaced time steps are read by the checks that look at a sample of the
+#: data (:func:`checked_steps`: units, land masks, valid-range tails); the fill-like values and
+#: the temperatures below absolute zero are counted on every value.
 FILL_LIKE_CHECKED_STEPS = 24
 
 
@@ -215,49 +223,153 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
 
 def checked_steps(variable: xr.DataArray) -> xr.DataArray:
     """At most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced steps of its time dimension (the
-    values a check that reads the data looks at: fill-like values, values below absolute zero)."""
-    time = [dim for dim in variable.dims if dim in variable.coords and variable[dim].size
-            and hasattr(variable[dim].values.flat[0], "calendar")]
-    if time and variable.sizes[time[0]] > FILL_LIKE_CHECKED_STEPS:
-        steps = np.linspace(0, variable.sizes[time[0]] - 1, FILL_LIKE_CHECKED_STEPS).round().astype(int)
-        return variable.isel({time[0]: np.unique(steps)})
+    values a check that reads a sample of the data looks at: units, land masks, valid-range
+    tails; the fill-like values and those below absolute zero are counted on every value)."""
+    time = time_dimension(variable)
+    if time is not None and variable.sizes[time] > FILL_LIKE_CHECKED_STEPS:
+        steps = np.linspace(0, variable.sizes[time] - 1, FILL_LIKE_CHECKED_STEPS).round().astype(int)
+        return variable.isel({time: np.unique(steps)})
     return variable
 
 
-def _counts_in_block(block: np.ndarray, tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
-    """How many values of ``block`` are in each table (``numpy.isin``), shape (n_tables,)."""
-    return np.array([np.isin(block, table).sum() for table in tables], dtype=np.int64)
+def time_dimension(variable: xr.DataArray) -> str | None:
+    """The variable's time dimension (a dimension coordinate of dates), None for a static field."""
+    time = [dim for dim in variable.dims if dim in variable.coords and variable[dim].size
+            and (hasattr(variable[dim].values.flat[0], "calendar") or variable[dim].dtype.kind == "M")]
+    return str(time[0]) if time else None
 
 
-def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dict[FillLike, tuple[int, int]]]:
+#: At most this many of the time steps that hold a value are named in a warning.
+STEPS_NAMED = 3
+
+
+def steps_text(times: np.ndarray) -> str:
+    """The time steps that hold the values, for a warning: ``"at 1 time step (1990-08-16)"``,
+    ``"at 5 time steps (1990-08-16, 1990-09-16, 1990-10-16, …)"``; ``""`` for a static field
+    (``times`` empty)."""
+    if not times.size:
+        return ""
+    labels = [_date(value) for value in times[:STEPS_NAMED]] + (["…"] if times.size > STEPS_NAMED else [])
+    return f"at {times.size} time step{'s' if times.size > 1 else ''} ({', '.join(labels)})"
+
+
+def _date(value: object) -> str:
+    """A time step as the messages show it: its date, with the time of day when it has one."""
+    if isinstance(value, np.datetime64):
+        text = np.datetime_as_string(value, unit="s")
+    else:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = text.replace("T", " ")
+    return text[:10] if text[10:].strip() in ("", "00:00:00", "00:00") else text[:16]
+
+
+def blocks_by_step(data: object, time_axis: int | None) -> list[tuple[object, int]]:
+    """Each block of ``data`` (dask's blocks, or a NumPy array whole) with the index of its first
+    time step (0 for a static field, ``time_axis`` None): for counts by time step that read every
+    block once, one block in memory per task."""
+    if not dask.is_dask_collection(data):
+        return [(data, 0)]
+    blocks = data.to_delayed()
+    starts = np.cumsum([0, *data.chunks[time_axis]]) if time_axis is not None else None
+    return [(blocks[index], 0 if starts is None else int(starts[index[time_axis]]))
+            for index in np.ndindex(*blocks.shape)]
+
+
+def counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -> list[np.ndarray]:
+    """Counts of every block of each array, by time step, in one computation (each block read once).
+
+    Parameters
+    ----------
+    arrays : sequence of (data, time_axis, count, n_counts)
+        ``data`` a variable's values (dask or NumPy array); ``time_axis`` its time axis, None for
+        a static field (one "step"); ``count(block, time_axis)`` gives ``(n_counts, n_steps)`` for
+        a block.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One per array, shape (n_counts, n_time) (n_time 1 for a static field), int64.
+    """
+    tasks, places, results = [], [], []
+    for number, (data, time_axis, count, n_counts) in enumerate(arrays):
+        results.append(np.zeros((n_counts, 1 if time_axis is None else data.shape[time_axis]), dtype=np.int64))
+        for block, offset in blocks_by_step(data, time_axis):
+            tasks.append(dask.delayed(count)(block, time_axis))
+            places.append((number, offset))
+    for (number, offset), part in zip(places, dask.compute(*tasks), strict=True):
+        results[number][:, offset:offset + part.shape[1]] += part
+    return results
+
+
+def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
+    """How many values of ``block`` are in each table (``numpy.isin``), by time step: shape
+    (n_tables, n_steps) (one column for a static field). The values of every table are looked
+    for at once, each table then among those found only (a tenth of the time of one look per
+    table, in the usual block that holds none)."""
+    block = np.asarray(block)
+    n_steps = 1 if time_axis is None else block.shape[time_axis]
+    counts = np.zeros((len(tables), n_steps), dtype=np.int64)
+    found = np.isin(block, [value for table in tables for value in table])
+    if not found.any():
+        return counts
+    held = block[found]
+    steps = np.zeros(held.size, dtype=np.int64) if time_axis is None else np.nonzero(found)[time_axis]
+    for row, table in enumerate(tables):
+        counts[row] = np.bincount(steps[np.isin(held, table)], minlength=n_steps)
+    return counts
+
+
+@dataclass(frozen=True)
+class FillLikeCount:
+    """How many values of a variable are one fill-like value, out of how many read, and where.
+
+    Attributes
+    ----------
+    count : int
+        The values that are it.
+    size : int
+        Every value of the variable read (all its time steps).
+    times : numpy.ndarray
+        The time steps that hold it (their coordinate values); empty for a static field.
+    """
+
+    count: int
+    size: int
+    times: np.ndarray
+
+
+def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dict[FillLike, FillLikeCount]]:
     """How many values of each variable are each of its :func:`fill_like_values`, counted on
-    at most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced time steps, in one computation.
+    every value (every time step: a fill written at a few steps only, HadISST's sea ice in one
+    winter, is not missed), by time step.
 
     Each block of a variable's data is read once and counted for all its values in one task
     (a reduction per value cost dask a graph each: a third of a second per file opened, for a
-    dozen values of half a dozen variables, whatever the file's size).
+    dozen values of half a dozen variables, whatever the file's size); the blocks are dask's
+    (:func:`climann.data.open.open_dataset`), so that no more than one is in memory per task.
 
     Returns
     -------
     dict
-        Variable name → {fill-like value → (count, number of values checked)}, only the
-        values found.
+        Variable name → {fill-like value → :class:`FillLikeCount`}, only the values found.
     """
-    chosen, tasks = [], []
+    chosen, arrays = [], []
     for name in names:
-        if dataset[name].dtype.kind not in "fiu" or not (values := fill_like_values(dataset[name])):
+        variable = dataset[name]
+        if variable.dtype.kind not in "fiu" or not (values := fill_like_values(variable)):
             continue
-        data = checked_steps(dataset[name]).data
-        blocks = data.to_delayed().ravel() if dask.is_dask_collection(data) else [data]
+        time = time_dimension(variable)
         tables = [list(value.decoded) for value in values]
-        chosen.append((name, values, data.size, len(tasks), len(tasks) + len(blocks)))
-        tasks += [dask.delayed(_counts_in_block)(block, tables) for block in blocks]
-    counted = dask.compute(*tasks)
-    found: dict[str, dict[FillLike, tuple[int, int]]] = {}
-    for name, values, size, first, end in chosen:
-        for value, count in zip(values, np.sum(counted[first:end], axis=0), strict=True):
-            if int(count):
-                found.setdefault(name, {})[value] = (int(count), size)
+        chosen.append((name, values, time))
+        arrays.append((variable.data, None if time is None else variable.dims.index(time),
+                       functools.partial(_counts_in_block, tables=tables), len(tables)))
+    found: dict[str, dict[FillLike, FillLikeCount]] = {}
+    for (name, values, time), counted in zip(chosen, counts_by_step(arrays), strict=True):
+        times = dataset[name][time].values if time is not None else np.array([])
+        for value, by_step in zip(values, counted, strict=True):
+            if int(by_step.sum()):
+                steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
+                found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), int(dataset[name].size), steps)
     return found
 
 
@@ -312,7 +424,7 @@ def _number(value: object) -> str:
     return "NaN" if np.isnan(float(value)) else f"{float(value):g}"
 
 
-def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, count: int, size: int) -> str:
+def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, found: FillLikeCount) -> str:
     """What the variable holds and why it is used as data, without the command."""
     packed = "scale_factor" in variable.encoding or "add_offset" in variable.encoding
     decoded = float(value.decoded[0])
@@ -330,8 +442,9 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, co
                 + " does not mark")
     reader = " (netCDF4-python masks a default fill; xarray and climann do not guess)" if value.default_of else ""
     which = ", which" if value.default_of else " which" if value.extreme_of else " that"
-    return (f"'{name}' in {variable_where(variable, where)} holds {held} at {count} of the {size} values checked, "
-            f"{kind}{which} {unmarked}{reader}, so they are used as data")
+    steps = f", {steps_text(found.times)}" if found.times.size else ""
+    return (f"'{name}' in {variable_where(variable, where)} holds {held} at {found.count} of the {found.size} values "
+            f"checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
 
 
 def warn_fill_like_values(
@@ -361,10 +474,10 @@ def warn_fill_like_values(
     present = [name for name in names if name in dataset.data_vars]
     lines, fixes = [], {}
     for name, found in fill_like_counts(dataset, present).items():
-        value, (count, size) = max(found.items(), key=lambda item: item[1][0])
+        value, counted = max(found.items(), key=lambda item: item[1].count)
         own = variable_file(dataset[name]) or file
         files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
-        lines.append((_sentence(name, dataset[name], where, value, count, size), files))
+        lines.append((_sentence(name, dataset[name], where, value, counted), files))
         advice = _advice(name, dataset[name], value)
         if advice is not None:
             fixes.setdefault(files, []).append(advice)

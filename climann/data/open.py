@@ -29,6 +29,7 @@ from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.empty_files import check_not_empty
+from climann.data.absolute_zero import with_every_file_records
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -373,6 +374,8 @@ def _open_files(
         # each variable's own files, named in the messages about it; see climann.data.sources
         holders = {str(name): [path for path, dataset in zip(files, datasets) if name in dataset.data_vars]
                    for name in combined.data_vars}
+        # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
+        combined = with_every_file_records(combined, datasets)
         return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
@@ -819,6 +822,7 @@ def concat_blocks(
     holders = {str(name): list(dict.fromkeys(file for part in parts if name in part.data_vars
                                              for file in source_files(part[name])))
                for name in combined.data_vars}
+    combined = with_every_file_records(combined, parts)
     return with_source_files(combined, holders).assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 

@@ -65,6 +65,13 @@ def _write(path, values, units="C", **attrs):
     return path
 
 
+def _steps_held(held: np.ndarray) -> str:
+    """The time steps named in a warning, by hand: ``held`` (n_time, ...) True where the value is."""
+    steps = np.flatnonzero(held.reshape(held.shape[0], -1).any(axis=1))
+    dates = [_months()[step].strftime("%Y-%m-%d") for step in steps[:3]] + (["…"] if steps.size > 3 else [])
+    return f"at {steps.size} time step{'s' if steps.size > 1 else ''} ({', '.join(dates)})"
+
+
 @pytest.fixture
 def hadisst(tmp_path):
     return _write(tmp_path / "hadisst.nc", _hadisst_values())
@@ -112,16 +119,36 @@ def test_hadisst_sea_ice_is_read_as_missing_with_one_warning(hadisst, caplog):
     # by hand: every -1000 and every -1e30 missing, the other values as written
     expected = np.where((values == -1000) | (values == np.float32(-1e30)), np.nan, values)
     np.testing.assert_array_equal(read, expected)
-    # the warning counts the 24 evenly spaced steps checked of the 120
-    steps = np.unique(np.linspace(0, values.shape[0] - 1, 24).round().astype(int))
-    count = int((values[steps] == -1000).sum())
+    # the warning counts every value of the 120 steps
+    count = int((values == -1000).sum())
     assert count > 0
     assert said == [
-        f"'sst' in hadisst.nc holds -1000 at {count} of the {steps.size * LAT.size * LON.size} values checked "
-        "(HadISST marks sea ice so), below absolute zero (-273.15 C), which no temperature can be, so they are read "
+        f"'sst' in hadisst.nc holds -1000 at {count} of the {values.size} values checked "
+        f"(HadISST marks sea ice so), {_steps_held(values == -1000)}, below absolute zero (-273.15 C), which no temperature can be, so they are read "
         f"as missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {hadisst} "
         f"{hadisst.with_name('hadisst_fixed.nc')}"
     ]
+
+
+def test_codes_in_a_later_file_only_are_counted_in_every_file(tmp_path, caplog):
+    """The record of the first file alone was read: sea ice in the second of two files was read
+    as missing without a word. Every file's values are counted, their steps named."""
+    values = _hadisst_values()
+    first = np.where(values == -1000, np.float32(-1.8), values)[:60]  # no ice in the first five years
+    paths = [_write(tmp_path / "a.nc", first), _write(tmp_path / "b.nc", values[60:])]
+    with netCDF4.Dataset(paths[1], "a") as nc:
+        nc["time"][:] = cftime.date2num(_months()[60:], nc["time"].units, "gregorian")
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_below_absolute_zero(open_dataset(paths), ["sst"])
+    said = [record.getMessage() for record in caplog.records]
+    ice = np.concatenate([first, values[60:]]) == -1000  # by hand
+    assert ice[:60].sum() == 0 and ice.sum() > 0
+    assert said == [
+        f"'sst' in b.nc holds -1000 at {int(ice.sum())} of the {ice.size} values checked (HadISST marks sea ice so), "
+        f"{_steps_held(ice)}, below absolute zero (-273.15 C), which no temperature can be, so they are read as "
+        f"missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {paths[1]} {tmp_path / 'b_fixed.nc'}"]
 
 
 def test_the_advised_valid_min_masks_them_without_a_warning(tmp_path, caplog):
@@ -210,7 +237,8 @@ def test_an_unmarked_default_fill_of_packed_kelvins_is_read_as_missing(tmp_path,
     dataset, said = _opened(caplog, path, ["tas"])
     np.testing.assert_allclose(dataset["tas"].values, [[281.0, np.nan], [282.0, 283.0], [np.nan, 284.0]], rtol=1e-6)
     # the limit as a float, the type of scale_factor: in the data's units (NUG)
-    assert said == [f"'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, below absolute zero (0 K), which no "
+    assert said == [f"'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, at 2 time steps (2000-01-16, "
+                    f"2000-03-16), below absolute zero (0 K), which no "
                     f"temperature can be, so they are read as missing; to say so in the file: ncatted -a "
                     f"valid_min,tas,o,f,0 {path} {tmp_path / 'tas_fixed.nc'}"]
 
@@ -275,13 +303,12 @@ def test_land_at_absolute_zero_is_read_as_missing_with_one_warning(tmp_path, cap
     dataset, said = _opened(caplog, path)
     # by hand: every 0 K missing, the other values as written
     np.testing.assert_array_equal(dataset["sst"].values, np.where(values == 0, np.nan, values))
-    steps = np.unique(np.linspace(0, values.shape[0] - 1, 24).round().astype(int))
-    count = int((values[steps] == 0).sum())
+    count = int((values == 0).sum())
     assert count > 0
     # the _FillValue -1e30 kept: the zeros are marked by a missing_value beside it (a valid_min of 0 keeps 0 valid)
     assert said == [
-        f"'sst' in tos.nc holds 0 at {count} of the {steps.size * LAT.size * LON.size} values checked, at absolute zero "
-        "(0 K), which no measured or modelled temperature can be, so they are read as missing; to say so in the file: "
+        f"'sst' in tos.nc holds 0 at {count} of the {values.size} values checked, {_steps_held(values == 0)}, at "
+        "absolute zero (0 K), which no measured or modelled temperature can be, so they are read as missing; to say so in the file: "
         f"ncatted -a missing_value,sst,o,f,-1e+30,0 {path} {tmp_path / 'tos_fixed.nc'}"]
 
 

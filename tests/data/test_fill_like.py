@@ -71,8 +71,9 @@ def _warnings(caplog, dataset, names, **where):
 )
 def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, value, dtype, text, letter, whose):
     said = _warnings(caplog, _fill_like_dataset(48, value, dtype), ["tas", "ok", "absent"])
-    # 24 of the 48 steps checked (evenly spaced), 5 land cells each: 120 of 24 × 48 = 1152 values
-    expected = (f"'tas' in a.nc holds {value:g} at 120 of the 1152 values checked, a usual fill value ({whose}) that "
+    # every value read: 5 land cells at each of the 48 steps, 240 of 48 × 48 = 2304 values
+    expected = (f"'tas' in a.nc holds {value:g} at 240 of the 2304 values checked, at 48 time steps (2000-01-15, "
+                f"2000-02-15, 2000-03-15, …), a usual fill value ({whose}) that "
                 f"no _FillValue or missing_value marks as missing, so they are used as data; if they are missing "
                 f"values: ncatted -a _FillValue,tas,o,{letter},{text} a.nc a_fixed.nc")
     assert said == [expected]
@@ -98,7 +99,7 @@ def test_ordinary_values_and_marked_fill_values_give_no_warning(caplog):
 def test_a_float32_fill_written_as_doubles_is_found(caplog):
     """float32(1e20) read into a double is 1.0000000200408773e20, not 1e20; the command names that double."""
     said = _warnings(caplog, _fill_like_dataset(6, np.float32(1e20), "f8"), ["tas"])
-    assert len(said) == 1 and "holds 1e+20 at 30 of the 288 values checked" in said[0]
+    assert len(said) == 1 and "holds 1e+20 at 30 of the 288 values checked, at 6 time steps" in said[0]
     assert said[0].endswith("ncatted -a _FillValue,tas,o,d,1.0000000200408773e+20 a.nc a_fixed.nc")
 
 
@@ -162,7 +163,8 @@ def test_the_default_fill_of_short_data_without_a_fill_value_is_warned_about(tmp
     monkeypatch.chdir(tmp_path)
     path = _write_short(tmp_path / "tas.nc", packed=packed)
     said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
-    assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, the netCDF default fill value of "
+    assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, "
+                    f"at 4 time steps (2000-01-16, 2000-02-15, 2000-03-16, …), the netCDF default fill value of "
                     "short, which no _FillValue or missing_value marks as missing (netCDF4-python masks a default "
                     "fill; xarray and climann do not guess), so they are used as data; if they are missing values: "
                     "ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc"]
@@ -198,7 +200,8 @@ def test_the_extremes_of_an_integer_type_are_warned_about(tmp_path, caplog, monk
     monkeypatch.chdir(tmp_path)
     path = _write_short(tmp_path / "tas.nc", packed=packed, fill=fill, dtype=dtype)
     said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
-    assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, the {end}, a fill value of many "
+    assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, "
+                    f"at 4 time steps (2000-01-16, 2000-02-15, 2000-03-16, …), the {end}, a fill value of many "
                     "writers, which no _FillValue or missing_value marks as missing, so they are used as data; if they "
                     f"are missing values: ncatted -a _FillValue,tas,o,{letter},{fill} tas.nc tas_fixed.nc"]
 
@@ -208,7 +211,8 @@ def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path,
     monkeypatch.chdir(tmp_path)
     path = _write_short(tmp_path / "tas.nc", packed=False, fill=32767, fill_value=np.int16(-32767))
     said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
-    assert len(said) == 1 and "holds 32767 at 20 of the 192 values checked, the highest value of short" in said[0]
+    assert len(said) == 1 and "holds 32767 at 20 of the 192 values checked, at 4 time steps" in said[0]
+    assert "the highest value of short" in said[0]
     assert said[0].endswith("which its _FillValue -32767 does not mark, so they are used as data; if they are missing "
                             "values: ncatted -a missing_value,tas,o,s,32767 tas.nc tas_fixed.nc")
 

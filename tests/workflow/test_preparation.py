@@ -507,8 +507,11 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
         "paths": [str(tmp_path / "fill.nc")], "target": "tas", "predictors": ["pred"], "features": []}}))
     with caplog.at_level(logging.WARNING, logger="climann"):
         data = prepare_data(config)
-    # 36 monthly steps, 24 checked, 6 cells of the southern row each: 144 of 24 × 24 = 576 values
-    assert ("'pred' in fill.nc holds -9999 at 144 of the 576 values checked, a usual fill value (observation "
+    # every value read: 36 monthly steps, 6 cells of the southern row each: 216 of 36 × 24 = 864 values
+    held = int((dataset["pred"].values == -9999.0).sum())
+    assert held == 216
+    assert (f"'pred' in fill.nc holds -9999 at {held} of the {dataset['pred'].size} values checked, at 36 time steps "
+            "(2000-01-15, 2000-02-15, 2000-03-15, …), a usual fill value (observation "
             "products' missing value) that no _FillValue or missing_value marks as missing") in caplog.text
     assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fill_fixed.nc" in caplog.text
     assert (data.samples.inputs == -9999.0).any()  # still data
@@ -671,8 +674,8 @@ def test_a_predictor_chosen_from_the_data_is_checked_for_fill_values_on_the_data
     with caplog.at_level(logging.WARNING, logger="climann"):
         resolved, opened = opened_for_run(config)
     assert resolved.data.predictors == ("pred",)
-    # 36 monthly steps, 24 checked, 6 cells of the southern row each: 144 of 24 × 24 = 576 values
-    assert caplog.text.count("'pred' in fill.nc holds -9999 at 144 of the 576 values checked") == 1
+    # every value read: 36 monthly steps, 6 cells of the southern row each: 216 of 36 × 24 = 864 values
+    assert caplog.text.count("'pred' in fill.nc holds -9999 at 216 of the 864 values checked") == 1
     np.testing.assert_array_equal(opened["pred"].values, dataset["pred"].values)
 
 

@@ -421,3 +421,63 @@ def test_a_chunked_run_refuses_an_empty_test_block_before_training(tmp_path):
     with pytest.raises(ClimannError, match=r"the test block \(1983\) has no sample with 'tas'"):
         run_training(config, run_dir=tmp_path / "run", on_epoch=lambda *args: epochs.append(args))
     assert epochs == [] and not (tmp_path / "run").exists()
+
+
+def _hidden_codes_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """routes16 c11: a HadISST-like sst (units "C", no fill attribute) with -1000 only at steps 7
+    and 8 of 120, and a predictor pr (mm/day) with -9999 at step 7 only: steps that a check of 24
+    evenly spaced steps (0, 5, 10, 16 …) does not read. Returns the two arrays as written."""
+    import cftime
+
+    rng = np.random.default_rng(11)
+    lat, lon = np.arange(-75.0, 76.0, 30.0), np.arange(0.0, 360.0, 45.0)
+    times = [cftime.datetime(1990 + k // 12, k % 12 + 1, 16, calendar="standard") for k in range(120)]
+    month = np.array([time.month for time in times])[:, None, None]
+    sst = (15 + 10 * np.cos(np.radians(lat))[None, :, None] + np.cos(2 * np.pi * month / 12)
+           + rng.normal(0, 0.3, (120, lat.size, lon.size))).astype("f4")
+    pr = np.abs(rng.normal(3, 1, sst.shape)).astype("f4")
+    sst[7:9, :2, :] = -1000.0
+    pr[7, 4:, :3] = -9999.0
+    xr.Dataset({"sst": (("time", "lat", "lon"), sst, {"units": "C"}),
+                "pr": (("time", "lat", "lon"), pr, {"units": "mm/day"})},
+               coords={"time": times, "lat": ("lat", lat, {"units": "degrees_north"}),
+                       "lon": ("lon", lon, {"units": "degrees_east"})}).to_netcdf(
+        path, encoding={"sst": {"_FillValue": None}, "pr": {"_FillValue": None}})
+    return sst, pr
+
+
+@pytest.mark.parametrize("route", ["in-memory", "streamed", "cluster"])
+def test_codes_at_steps_a_sample_would_not_read_are_said_on_every_route(route, cluster, tmp_path, caplog,
+                                                                        monkeypatch):
+    """routes16 F2: -1000 °C and -9999 mm/day only at steps 7-8 were masked and used as data
+    without a word on all three routes; every value is now counted, and each route says so."""
+    import logging
+
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = tmp_path / "c11.nc"
+    sst, pr = _hidden_codes_file(path)
+    settings = {"data": {"paths": [str(path)], "target": "sst", "predictors": ["pr"]}, "model": {"hidden": [4]},
+                "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-6
+        settings["compute"] = {"chunk_mb": 0.05}
+    elif route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    # by hand: where the codes are, and how many
+    ice, rain = sst == -1000.0, pr == -9999.0
+    assert np.flatnonzero(ice.any(axis=(1, 2))).tolist() == [7, 8] and np.flatnonzero(rain.any(axis=(1, 2))) == [7]
+    said = [record.getMessage() for record in caplog.records]
+    assert (f"'sst' in c11.nc holds -1000 at {int(ice.sum())} of the {sst.size} values checked (HadISST marks sea "
+            "ice so), at 2 time steps (1990-08-16, 1990-09-16), below absolute zero (-273.15 C), which no temperature "
+            "can be, so they are read as missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 "
+            f"{path} {tmp_path / 'c11_fixed.nc'}") in said
+    assert (f"'pr' in c11.nc holds -9999 at {int(rain.sum())} of the {pr.size} values checked, at 1 time step "
+            "(1990-08-16), a usual fill value (observation products' missing value) that no _FillValue or "
+            f"missing_value marks as missing, so they are used as data; if they are missing values: ncatted -a "
+            f"_FillValue,pr,o,f,-9999 {path} {tmp_path / 'c11_fixed.nc'}") in said
+    assert int(ice.sum()) == 32 and int(rain.sum()) == 6
+    assert sum(block["model"]["n_samples"] for block in metrics["splits"].values()) == sst.size - int(ice.sum())
