@@ -25,9 +25,16 @@ other axis (sub-daily, every k months) its stamp.
   would do by hand;
 - different frequencies (a daily predictor beside a monthly target): refused, naming both
   frequencies and the ``cdo`` command that averages the finer one to the coarser;
-- anything else (a month missing from one variable, periods that do not overlap): refused,
-  naming the first step held by one variable only, or the two variables whose periods do
-  not overlap (the one that ends first and the one that begins last).
+- a target with missing steps beside complete predictors (GRACE's 33 missing months): the
+  samples are the target's steps, the others taken at them, with one warning naming how many
+  of the common period's steps the target lacks and the first few. Lags and persistence are
+  then by time on those steps (a lag across a missing month is missing);
+- a step of the target that another variable the run uses lacks: refused (a sample there
+  would miss an input), naming how many and the first few, with the ``cdo delete,timestep=``
+  line for each of the target's files that leaves them out of the target;
+- anything else (a period held twice by one variable and once by another, periods that do
+  not overlap): refused, naming the period, or the two variables whose periods do not
+  overlap (the one that ends first and the one that begins last).
 
 Only the variables a run uses (its target, predictors, lagged, area-mean and anomaly
 variables) count, when the caller names them: a variable nobody asked for (``huss`` in one
@@ -263,20 +270,46 @@ def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> Cl
         return offset
     mine = Counter(period for period in first.opening if start <= period <= end)
     theirs = Counter(period for period in other.opening if start <= period <= end)
-    period = min((mine - theirs) + (theirs - mine))
+    if lacking := sorted(set(mine) - set(theirs)):
+        return _lacking_refusal(first, other, lacking)
+    period = min(period for period in mine if mine[period] != theirs[period])
     holder = first if mine[period] > theirs[period] else other
-    where = f"{holder.variable} only" if not (mine[period] and theirs[period]) else f"{holder.variable} twice"
     return ClimannError(
         f"{first.variable} ({first.period}, {len(first.times)} {first.frequency or ''} steps) and {other.variable} "
         f"({other.period}, {len(other.times)} {other.frequency or ''} steps) are not at the same time steps: "
-        f"{holder.text(period)} is in {where}; {_SAME_STEPS}; give them the same steps (e.g. cdo "
+        f"{holder.text(period)} is in {holder.variable} twice; {_SAME_STEPS}; give them the same steps (e.g. cdo "
         f"seldate or cdo delete on one file)"
     )
 
 
+def _some(texts: Sequence[str], shown: int = 5) -> str:
+    """The first ``shown`` of ``texts``, then ``…`` when there are more."""
+    return ", ".join(texts[:shown]) + (", …" if len(texts) > shown else "")
+
+
+def _lacking_refusal(target: _Axis, other: _Axis, lacking: Sequence[object]) -> ClimannError:
+    """The refusal of a variable ``other`` that lacks some periods (``lacking``, sorted) of the
+    ``target``'s steps: a sample at such a step would miss an input. The way out leaves those
+    steps out of the target's files: ``cdo delete,timestep=…`` with CDO's 1-based steps of each
+    file (CDO's ``delete`` operator)."""
+    left_out, steps_of = set(lacking), {}
+    for period, file in zip(target.opening, target.files):
+        steps_of.setdefault(file, []).append(period)
+    commands = [f"`cdo delete,timestep={','.join(numbers)} {input_and_copy(file, 'selected')}`"
+                for file, periods in steps_of.items()
+                if (numbers := [str(number) for number, period in enumerate(periods, start=1) if period in left_out])]
+    return ClimannError(
+        f"{other.variable} ({other.period}, {len(other.times)} {other.frequency or ''} steps) lacks {len(lacking)} of "
+        f"the steps of {target.variable} ({target.period}, {len(target.times)} {target.frequency or ''} steps): "
+        f"{_some([target.text(period) for period in lacking])}; a sample there would miss an input ({_SAME_STEPS} "
+        f"as {target.variable}); leave those steps out of {target.variable}, {' and '.join(commands)}"
+    )
+
+
 def _check_same_steps(axes: Sequence[_Axis]) -> tuple[object, object]:
-    """Refuse (see the module description) unless every axis has the first's periods within
-    the common period; that period's first and last periods."""
+    """Refuse (see the module description) unless every axis holds each of the first's (the
+    target's) periods within the common period, once; that period's first and last periods.
+    Steps the others hold and the target lacks are left out later (:func:`_on_target_stamps`)."""
     first = axes[0]
     for other in axes[1:]:
         if first.frequency and other.frequency and first.frequency != other.frequency:
@@ -286,10 +319,18 @@ def _check_same_steps(axes: Sequence[_Axis]) -> tuple[object, object]:
     end = min(max(axis.opening) for axis in axes)
     if start > end:
         raise _no_overlap_refusal(axes)
+    wanted = [period for period in first.opening if start <= period <= end]
     for other in axes[1:]:
-        if [p for p in first.opening if start <= p <= end] != [p for p in other.opening if start <= p <= end]:
+        if not _holds_once(other, wanted, start, end):
             raise _steps_refusal(first, other, start, end)
     return start, end
+
+
+def _holds_once(axis: _Axis, wanted: Sequence[object], start: object, end: object) -> bool:
+    """Whether ``axis`` holds each of the periods ``wanted`` as often as they are there (once,
+    unless the target has two steps in one period), whatever it holds besides."""
+    theirs = Counter(period for period in axis.opening if start <= period <= end)
+    return all(theirs[period] == count for period, count in Counter(wanted).items())
 
 
 def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
@@ -329,7 +370,8 @@ def on_common_time_steps(
     list of xarray.Dataset
         The same datasets when every variable has the same stamps (and the known periods
         agree); else each restricted (lazily) to the common period, after a warning when
-        steps are left out, those left without a step (or a variable) dropped, and, when
+        steps are left out (the other variables' steps that the target lacks too, warned
+        once), those left without a step (or a variable) dropped, and, when
         the variables' stamps differ, every dataset at the target's stamps for the same
         periods, those without the target without their time bounds.
 
@@ -338,9 +380,10 @@ def on_common_time_steps(
     ClimannError
         If two variables are at different frequencies, a variable stamped on its periods'
         first instants without bounds is paired differently by the two readings of its
-        stamps with one whose periods are known, or two have different steps within their
-        common period (or none in common), naming both variables, their periods and the way
-        out; if time bounds do not hold their stamps.
+        stamps with one whose periods are known, a variable lacks some of the target's steps
+        within their common period (or holds one twice), or two have no period in common,
+        naming both variables, their periods and the way out; if time bounds do not hold
+        their stamps.
     """
     time, every_axis = _time_axes(datasets, names)
     every_axis.sort(key=lambda axis: axis.variable != target)
@@ -359,16 +402,19 @@ def on_common_time_steps(
                                start, end)
     if any(len(axis.times) > sum(1 for p in axis.opening if start <= p <= end) for axis in axes):
         _warn_common_period(axes, start, end)
+    _warn_target_gaps(axes, start, end)
     return _on_target_stamps(datasets, time, axes[0], every_axis, start, end)
 
 
 def _on_target_stamps(datasets: Sequence[xr.Dataset], time: str, target: _Axis, every_axis: Sequence[_Axis],
                       start: object, end: object) -> list[xr.Dataset]:
-    """The datasets restricted to the periods from ``start`` to ``end``; when a step is stamped
+    """The datasets restricted to the ``target``'s periods from ``start`` to ``end`` (the steps
+    other variables hold where the target has none left out); when a step is stamped
     otherwise than the ``target``'s step of its period, each at the target's stamps, and those
     without the target without their time bounds (which the target's give)."""
     periods_of = {axis.variable: dict(zip(axis.times, axis.opening)) for axis in every_axis}
     stamp_of = dict(zip(target.opening, target.times))
+    wanted = {period for period in target.opening if start <= period <= end}
     kept = []
     for dataset in datasets:
         if time not in dataset.dims or time not in dataset.indexes:
@@ -377,7 +423,7 @@ def _on_target_stamps(datasets: Sequence[xr.Dataset], time: str, target: _Axis, 
         series = [name for name in data_variable_names(dataset) if time in dataset[name].dims and name in periods_of]
         values = dataset.indexes[time].values
         periods = [periods_of[series[0]][value] for value in values] if series else []
-        inside = np.flatnonzero([start <= period <= end for period in periods])
+        inside = np.flatnonzero([period in wanted for period in periods])
         if len(inside):
             within = dataset.isel({time: inside}) if len(inside) < len(values) else dataset
             kept.append((within, [stamp_of.get(periods[i], values[i]) for i in inside]))
@@ -407,10 +453,9 @@ def _restamped(dataset: xr.Dataset, time: str, stamps: Sequence[object], *, keep
 
 def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> None:
     """Warn that only the common period of the variables' ``axes`` is used."""
-    kept = sum(1 for period in axes[0].opening if start <= period <= end)
     periods = [f"{axis.variable} ({axis.period})" for axis in axes]
-    left_out = [f"{len(axis.times) - kept} of {axis.variable}'s {len(axis.times)}" for axis in axes
-                if len(axis.times) > kept]
+    outside = [(axis, sum(1 for period in axis.opening if not start <= period <= end)) for axis in axes]
+    left_out = [f"{count} of {axis.variable}'s {len(axis.times)}" for axis, count in outside if count]
     _log.warning(
         "%s cover different periods: only their common period, %s to %s, is used (%s steps left out); "
         "[data] time_range chooses within it", _listed(periods), axes[0].text(start), axes[0].text(end),
@@ -418,14 +463,32 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> No
     )
 
 
+def _warn_target_gaps(axes: Sequence[_Axis], start: object, end: object) -> None:
+    """Warn, once, when the other variables hold steps of the common period that the target
+    (the first of ``axes``) lacks (GRACE's missing months beside a complete predictor): the
+    samples are the target's steps, the others taken at them. Nothing when it lacks none."""
+    target, others = axes[0], axes[1:]
+    held = {period for axis in others for period in axis.opening if start <= period <= end}
+    mine = {period for period in target.opening if start <= period <= end}
+    if not (lacking := sorted(held - mine)):
+        return
+    holders = [axis.variable for axis in others if any(period in held - mine for period in axis.opening)]
+    _log.warning(
+        "%s has no value at %d of the %d %s steps from %s to %s that %s %s: %s; the samples are its %d steps, "
+        "%s taken at them", target.variable, len(lacking), len(held | mine), target.step or "time",
+        target.text(start), target.text(end), _listed(holders), "holds" if len(holders) == 1 else "hold",
+        _some([target.text(period) for period in lacking]), len(mine), _listed(holders),
+    )
+
+
 def _without_unused(
     datasets: Sequence[xr.Dataset], unused: Sequence[_Axis], used: _Axis, start: object, end: object
 ) -> list[xr.Dataset]:
-    """``datasets`` without each ``unused`` variable whose periods from ``start`` to ``end`` are
-    not those of the ``used`` one (it would not combine), and without the datasets left
+    """``datasets`` without each ``unused`` variable that lacks some of the ``used`` one's periods
+    from ``start`` to ``end`` (it would not combine), and without the datasets left
     holding no variable; said at the INFO level."""
     common = [period for period in used.opening if start <= period <= end]
-    dropped = [axis for axis in unused if [period for period in axis.opening if start <= period <= end] != common]
+    dropped = [axis for axis in unused if not _holds_once(axis, common, start, end)]
     if not dropped:
         return list(datasets)
     _log.info("%s, which the run does not use, left out: not at the time steps of %s", _listed(

@@ -92,10 +92,10 @@ def _daily_and_monthly(tmp_path):
         pytest.param(
             lambda path: (grid_dataset(n_years=2)[["tas"]].to_netcdf(path / "tas.nc"),
                           grid_dataset(n_years=2)[["pred"]].drop_isel(time=[3]).to_netcdf(path / "pred.nc")),
-            "tas (2000-01 to 2001-12, 24 monthly steps) and pred (2000-01 to 2001-12, 23 monthly steps) are not at "
-            "the same time steps: 2000-04 is in tas only; climann needs every variable at the same time steps; give "
-            "them the same steps (e.g. cdo seldate or cdo delete on one file)",
-            id="a-month-missing",
+            "pred (2000-01 to 2001-12, 23 monthly steps) lacks 1 of the steps of tas (2000-01 to 2001-12, 24 monthly "
+            "steps): 2000-04; a sample there would miss an input (climann needs every variable at the same time steps "
+            "as tas); leave those steps out of tas, `cdo delete,timestep=4 tas.nc tas_selected.nc`",
+            id="a-month-missing-from-a-predictor",
         ),
         pytest.param(
             lambda path: (grid_dataset(n_years=1)[["tas"]].to_netcdf(path / "tas.nc"),
@@ -112,6 +112,57 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
     assert str(raised.value) == message
+
+
+def test_a_target_lacking_months_takes_the_predictors_at_its_months_with_one_warning(tmp_path, caplog):
+    """GRACE's missing months beside complete predictors (break16 F12): the samples are the
+    target's months, each predictor's value of the same month (its own stamps differ), and one
+    warning lists the months the target lacks in the common period; it was refused naming one."""
+    full = grid_dataset(n_years=3)
+    gaps = [0, 5, 6, 7, 13, 20, 30, 35]  # the first month (it narrows nothing) and the last (it does)
+    _monthly(full[["tas"]], 2000).drop_isel(time=gaps).to_netcdf(tmp_path / "tas.nc")
+    _monthly(full[["pred"]], 2000, day=16).to_netcdf(tmp_path / "pred.nc")
+    _monthly(full[["pred"]].rename(pred="huss").isel(time=slice(1, 36)), 2000, day=1).assign_coords(
+        time=[cftime.datetime(2000 + k // 12, k % 12 + 1, 10, calendar="noleap") for k in range(1, 36)]
+    ).to_netcdf(tmp_path / "huss.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc", tmp_path / "huss.nc"], grid_of="tas")
+    kept = np.setdiff1d(np.arange(36), gaps)
+    assert [(t.year, t.month, t.day) for t in combined["time"].values] == [
+        (2000 + k // 12, k % 12 + 1, 15) for k in kept]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[kept])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[kept])
+    np.testing.assert_array_equal(combined["huss"].values, full["pred"].values[kept])
+    assert _warnings(caplog) == [
+        "tas (2000-02 to 2002-11), pred (2000-01 to 2002-12) and huss (2000-02 to 2002-12) cover different "
+        "periods: only their common period, 2000-02 to 2002-11, is used (2 of pred's 36 and 1 of huss's 35 steps "
+        "left out); [data] time_range chooses within it",
+        "tas has no value at 6 of the 34 monthly steps from 2000-02 to 2002-11 that pred and huss hold: 2000-06, "
+        "2000-07, 2000-08, 2001-02, 2001-09, …; the samples are its 28 steps, pred and huss taken at them",
+    ]
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_the_cdo_command_for_a_predictor_lacking_months_leaves_them_out_of_the_target(tmp_path, monkeypatch):
+    """The refusal's `cdo delete,timestep=…` runs as printed, on each of the target's files
+    (their own step numbers), and the files then combine at the predictor's months."""
+    monkeypatch.chdir(tmp_path)
+    full = grid_dataset(n_years=2)
+    full[["tas"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "tas_2000.nc")
+    full[["tas"]].isel(time=slice(12, 24)).to_netcdf(tmp_path / "tas_2001.nc")
+    full[["pred"]].drop_isel(time=[3, 4, 15]).to_netcdf(tmp_path / "pred.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas_2000.nc", tmp_path / "tas_2001.nc", tmp_path / "pred.nc"], grid_of="tas")
+    assert str(raised.value).endswith(
+        "leave those steps out of tas, `cdo delete,timestep=4,5 tas_2000.nc tas_2000_selected.nc` and "
+        "`cdo delete,timestep=4 tas_2001.nc tas_2001_selected.nc`")
+    for command in str(raised.value).split("`")[1::2]:
+        subprocess.run(command.split(), check=True, capture_output=True)
+    combined = open_dataset([tmp_path / "tas_2000_selected.nc", tmp_path / "tas_2001_selected.nc",
+                             tmp_path / "pred.nc"], grid_of="tas")
+    kept = np.setdiff1d(np.arange(24), [3, 4, 15])
+    np.testing.assert_allclose(combined["tas"].values, full["tas"].values[kept])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[kept])
 
 
 def test_a_variable_nobody_uses_neither_narrows_nor_blocks_the_common_period(tmp_path, caplog):

@@ -68,3 +68,105 @@ def test_the_smoothed_daily_climatology_is_the_same_in_memory_streamed_and_on_th
         np.testing.assert_allclose(climatology, by_hand, rtol=2e-7, err_msg=name)  # written as float32
     for name in ("streamed", "cluster"):  # the same float32 values, up to the order the chunks' sums were added
         np.testing.assert_allclose(climatologies[name], climatologies["in-memory"], rtol=1.2e-7, err_msg=name)
+
+
+#: The months (of 2001–2006, 0 = January 2001) a GRACE-like target lacks: one alone, two and three in a
+#: row, and one in each of the val (2005) and test (2006) years.
+GAPPY_MONTHS = [5, 20, 21, 40, 41, 42, 55, 62]
+
+
+def _write_gappy_target_and_complete_predictor(folder):
+    """``tas`` (stamped on the 15th, no bounds) without the months :data:`GAPPY_MONTHS`, beside
+    ``rsdt`` at every month of 2001–2006 stamped CMIP-style (the 16th at 12:00, with bounds),
+    on 2 × 4 cells of equal area (latitudes ±10°). Returns the full ``tas`` and the kept steps."""
+    import xarray as xr
+
+    rng = np.random.default_rng(7)
+    n = 72
+    lat, lon = np.array([-10.0, 10.0]), np.array([0.0, 90.0, 180.0, 270.0])
+    rsdt = 300 + 50 * np.sin(2 * np.pi * (np.arange(n) % 12) / 12)[:, None, None] + rng.normal(0, 5, (n, 2, 4))
+    tas = 270 + 0.1 * rsdt + rng.normal(0, 1, (n, 2, 4))
+    kept = np.setdiff1d(np.arange(n), GAPPY_MONTHS)
+    month = [(2001 + k // 12, k % 12 + 1) for k in range(n)]
+    grid = {"lat": ("lat", lat, {"units": "degrees_north"}), "lon": ("lon", lon, {"units": "degrees_east"})}
+    units = "days since 2001-01-01"
+    xr.Dataset({"tas": (("time", "lat", "lon"), tas[kept].astype(np.float32), {"units": "K"})},
+               coords={"time": ("time", cftime.date2num([cftime.datetime(*month[k], 15, calendar="noleap")
+                                                         for k in kept], units, "noleap"),
+                                {"units": units, "calendar": "noleap"}), **grid}).to_netcdf(folder / "tas.nc")
+    edges = [cftime.datetime(2001 + k // 12, k % 12 + 1, 1, calendar="noleap") for k in range(n + 1)]
+    middles = [cftime.datetime(*month[k], 16, 12, calendar="noleap") for k in range(n)]
+    xr.Dataset({"rsdt": (("time", "lat", "lon"), rsdt.astype(np.float32), {"units": "W m-2"}),
+                "time_bnds": (("time", "bnds"), cftime.date2num(np.array([edges[:-1], edges[1:]]).T, units, "noleap"))},
+               coords={"time": ("time", cftime.date2num(middles, units, "noleap"),
+                                {"units": units, "calendar": "noleap", "bounds": "time_bnds"}),
+                       **grid}).to_netcdf(folder / "rsdt.nc")
+    return tas.astype(np.float32).astype(np.float64), kept
+
+
+@pytest.mark.parametrize("route", ["in-memory", "streamed", "cluster"])
+def test_a_gappy_target_beside_a_complete_predictor_is_scored_on_its_own_steps(cluster, tmp_path, route, caplog):
+    """GRACE's missing months beside a complete predictor (break16 F12): the samples are the
+    target's months, the predictor taken at them, with one warning; climatology and
+    persistence (never across a gap) equal NumPy's on the target's own steps, on every route."""
+    import logging
+
+    import xarray as xr
+
+    from climann.evaluation.predictions import SPLIT_FLAGS
+
+    tas, kept = _write_gappy_target_and_complete_predictor(tmp_path)
+    settings = {"data": {"paths": [str(tmp_path / "tas.nc"), str(tmp_path / "rsdt.nc")], "target": "tas",
+                         "predictors": ["rsdt"], "features": []},
+                "model": {"hidden": [4]}, "evaluation": {"figures": False}, "training": {"epochs": 1}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-7  # below the 4.6 kB of data: streamed
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.001}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run_dir = run_training(build_config(settings), run_dir=tmp_path / route).run_dir
+    assert ("tas has no value at 8 of the 72 monthly steps from 2001-01 to 2006-12 that rsdt holds: 2001-06, "
+            "2002-09, 2002-10, 2004-05, 2004-06, …; the samples are its 64 steps, rsdt taken at them") in [
+        record.getMessage() for record in caplog.records]
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        assert [(t.year, t.month, t.day) for t in predictions["time"].values] == [
+            (2001 + k // 12, k % 12 + 1, 15) for k in kept]
+        np.testing.assert_array_equal(predictions["tas"].values, tas[kept])
+        split = predictions["split"].values
+    metrics = strict_json(run_dir / "metrics.json")
+    month = kept % 12
+    train = split == SPLIT_FLAGS["train"]
+    climatology = np.stack([tas[kept][train & (month == m)].mean(axis=0) for m in range(12)])
+    previous = {k + 1: i for i, k in enumerate(kept)}  # the step of the calendar month before, where there is one
+    for block in ("train", "val", "test"):
+        steps = np.flatnonzero(split == SPLIT_FLAGS[block])
+        errors = tas[kept][steps] - climatology[month[steps]]
+        scores = metrics["splits"][block]
+        assert scores["climatology"]["mse"] == pytest.approx(np.mean(errors ** 2), rel=1e-5), block
+        pairs = [(i, previous[kept[i]]) for i in steps if kept[i] in previous]
+        persistence = [(tas[kept][i] - tas[kept][j]) ** 2 for i, j in pairs]
+        assert scores["persistence"]["n_samples"] == 8 * len(pairs), block
+        assert scores["persistence"]["mse"] == pytest.approx(np.mean(persistence), rel=1e-5), block
+
+
+def test_a_lagged_predictor_beside_a_gappy_target_is_missing_after_each_gap(tmp_path, caplog, monkeypatch):
+    """The predictor is taken at the target's steps before lags are made (docs/own-data.md): its
+    lag of one month after a month the target lacks is missing, and those samples are dropped
+    (warned), though the predictor's file holds that month."""
+    import logging
+
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    _, kept = _write_gappy_target_and_complete_predictor(tmp_path)
+    settings = {"data": {"paths": [str(tmp_path / "tas.nc"), str(tmp_path / "rsdt.nc")], "target": "tas",
+                         "predictors": ["rsdt"], "features": [], "lags": {"rsdt": [1]}},
+                "model": {"hidden": [4]}, "evaluation": {"figures": False}, "training": {"epochs": 1}}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(build_config(settings), run_dir=tmp_path / "lagged")
+    after_gaps = [k for k in kept[1:] if k - 1 not in kept]  # 2001-07, 2002-11, 2004-07, 2005-09, 2006-04
+    assert len(after_gaps) == 5
+    assert any(record.getMessage().startswith("the monthly time axis has gaps: lag 1 is missing at 5 time steps")
+               for record in caplog.records)
+    samples = sum(scores["model"]["n_samples"] for scores in run.metrics["splits"].values())
+    assert samples == 8 * (len(kept) - 1 - len(after_gaps))  # the first month has no lag either
