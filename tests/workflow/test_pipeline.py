@@ -294,7 +294,8 @@ def test_field_mode_trains_with_the_default_inputs(tiny_sample, tmp_path):
     assert written["data"]["features"] == ["season"]
 
 
-def test_field_mode_end_to_end(tiny_sample, tmp_path):
+def test_field_mode_end_to_end(tiny_sample, tmp_path, monkeypatch):
+    draw_no_run_figures(monkeypatch)  # its scores, model file and predictions are checked, not its figures
     config = build_config({
         "data": {"paths": [str(tiny_sample)], "mode": "field", "predictors": ["rsdt", "clt"],
                  "features": ["season"], "global_means": ["clt"]},

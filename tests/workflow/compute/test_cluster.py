@@ -29,6 +29,12 @@ from climann.workflow.compute.cluster import (
 from climann.workflow.config import ComputeConfig
 from climann.workflow.interrupts import Terminated, signal_number, signals_raise
 from climann.errors import ClimannError
+from tests.workflow.compute.in_children import (
+    TERMINAL,
+    blocked_terminal_signals,
+    page_faults_of_repeated_temporaries,
+    worker_timers,
+)
 
 
 @pytest.mark.parametrize(
@@ -108,26 +114,18 @@ def test_ordered_sum_adds_in_order_on_the_workers(client, n_parts):
         ordered_sum(client, [])
 
 
-TERMINAL = {signal.SIGINT, signal.SIGHUP}
-
-
-def _blocked(queue):
-    """In a spawned child: which of SIGINT and SIGHUP it holds blocked."""
-    queue.put(signal.pthread_sigmask(signal.SIG_BLOCK, []) & TERMINAL)
-
-
 def test_processes_spawned_in_the_block_hold_terminal_signals_and_the_parent_gets_its_handlers_back():
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGHUP)
     context = multiprocessing.get_context("spawn")  # how dask starts a local cluster's workers
     queue = context.Queue()
     with terminal_signals_blocked_in_children():
-        inside = context.Process(target=_blocked, args=(queue,))
+        inside = context.Process(target=blocked_terminal_signals, args=(queue,))
         inside.start()
         assert queue.get(timeout=60) == TERMINAL
         inside.join()
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGHUP)) == before
     assert not signal.pthread_sigmask(signal.SIG_BLOCK, []) & TERMINAL
-    outside = context.Process(target=_blocked, args=(queue,))
+    outside = context.Process(target=blocked_terminal_signals, args=(queue,))
     outside.start()
     assert queue.get(timeout=60) == set()
     outside.join()
@@ -282,12 +280,6 @@ def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(monkeyp
         name: ("3" if name == "MKL_NUM_THREADS" else None) for name in USER_VARIABLES}
 
 
-def _worker_timers(dask_worker):
-    """The worker's tick and system-monitor periods (ms) and whether it runs the profiler."""
-    callbacks = dask_worker.periodic_callbacks
-    return callbacks["tick"].callback_time, callbacks["monitor"].callback_time, "profile" in callbacks
-
-
 def test_a_local_clusters_workers_run_their_timers_rarely_and_no_profiler(monkeypatch):
     """The workers of ``--workers N`` tick every second, sample the system every 2 s and run no
     statistical profiler (each of these takes the interpreter lock from the training thread:
@@ -298,22 +290,9 @@ def test_a_local_clusters_workers_run_their_timers_rarely_and_no_profiler(monkey
     from climann.workflow.config import build_config
 
     with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
-        assert list(client.run(_worker_timers).values()) == [(1000, 2000, False)]
+        assert list(client.run(worker_timers).values()) == [(1000, 2000, False)]
     # this process keeps dask's default
     assert dask.config.get("distributed.admin.tick.interval") != LOCAL_WORKER_TIMERS["distributed.admin.tick.interval"]
-
-
-def _page_faults_of_repeated_temporaries() -> int:
-    """Minor page faults of 20 NumPy temporaries of 2 MiB, made and freed one after another."""
-    import resource
-
-    array = np.ones(2**18)
-    for _ in range(2):  # glibc raises its mmap threshold after the first free of a large block
-        (array * 2.0).sum()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    for _ in range(20):
-        (array * 2.0).sum()
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 
 def test_a_small_threshold_inherited_by_local_workers_gets_the_hint_too(monkeypatch, caplog):
@@ -339,11 +318,11 @@ def test_a_local_clusters_workers_reuse_freed_memory_as_a_plain_process_does(mon
     from climann.workflow.config import build_config
 
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    assert _page_faults_of_repeated_temporaries() < 20 * 512 / 4  # this process, the reference
+    assert page_faults_of_repeated_temporaries() < 20 * 512 / 4  # this process, the reference
     with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
         assert client.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result() is None
         assert allocator_hint(client) is None
-        [faults] = client.run(_page_faults_of_repeated_temporaries).values()
+        [faults] = client.run(page_faults_of_repeated_temporaries).values()
     assert faults < 20 * 512 / 4
 
 
