@@ -405,6 +405,12 @@ def unreadable_reference_message(name: str, units: str, calendar: str, path: Pat
             return None  # an unknown calendar: said by its own message
     else:
         return None
+    try:  # a date, but none of this calendar (year 0 of 'standard', 29 February 2001): its own message
+        cftime.num2date(0, spelt, "all_leap", has_year_zero=True)
+    except (ValueError, TypeError):
+        pass
+    else:
+        return None
     unit, date = spelt.split()[0], spelt.split(maxsplit=2)[2]
     fix = ncatted_attribute("units", name, "o", "c", f"{unit} since YYYY-MM-DD")
     return (f"time '{name}' in {Path(path).name} has units '{units}', whose reference date '{date}' is not "
