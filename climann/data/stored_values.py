@@ -6,6 +6,8 @@ variables are decoded (:func:`climann.data.handles.open_netcdf`,
 :func:`~climann.data.handles.open_zarr`), each variable's raw attributes are brought to what
 they say (:func:`with_stored_values_read`):
 
+- ``calendar`` is read without the blanks or NUL that pad it (Fortran writes ``CHARACTER*9``
+  attributes blank-padded: ``"noleap   "``); cftime knows the name only without them.
 - ``_Unsigned`` (NUG "Attribute Conventions": integers stored signed but meant unsigned, as
   NetCDF-3 has no unsigned types) is read without regard to case or surrounding blanks, as
   netCDF-Java and netCDF4-python read it: ``"True"`` and ``"TRUE"`` are ``"true"``. xarray
@@ -60,6 +62,10 @@ __all__ = ["FILL_ATTRIBUTES", "exact_cast", "fill_value_in_type", "read_type", "
            "unsigned_flag", "with_signedness", "with_stored_values_read"]
 
 _log = logging.getLogger(__name__)
+
+#: What pads a text attribute without being part of it: blanks (Fortran ``CHARACTER*9``
+#: attributes are written blank-padded: ``"noleap   "``) and NUL (C strings written with their end).
+_PADDING = " \t\r\n\0"
 
 #: The attributes whose values mark missing data (CF-1.8 §2.5.1).
 FILL_ATTRIBUTES = ("_FillValue", "missing_value")
@@ -238,6 +244,9 @@ def with_stored_values_read(name: str, variable: xr.Variable, source: str | None
         From :func:`unsigned_flag`.
     """
     attrs, where = variable.attrs, _where(source)
+    calendar = attrs.get("calendar")
+    if isinstance(calendar, str):  # Fortran's blank-padded CHARACTER*n, C's NUL: no part of the name
+        attrs["calendar"] = calendar.strip(_PADDING)
     unsigned = unsigned_flag(name, variable, source)
     if unsigned is not None:
         attrs["_Unsigned"] = unsigned

@@ -1,5 +1,6 @@
 import logging
 
+import cftime
 import dask
 import netCDF4
 import numpy as np
@@ -266,3 +267,24 @@ def test_attributes_are_stored_as_the_data_are_read_before_decoding():
     decoded = xr.decode_cf(xr.Dataset({"a": read, "b": unsigned}))
     np.testing.assert_array_equal(decoded["a"].values, [1.0, np.nan])
     np.testing.assert_array_equal(decoded["b"].values, [1.0, 200.0, np.nan])
+
+
+def _write_calendar(path, calendar):
+    """Two steps of ``tas`` (days 0 and 31 since 2000-01-01), the time's calendar as given."""
+    def create(dataset):
+        dataset["time"].calendar = calendar
+        dataset.createVariable("tas", "f4", ("time", "lat", "lon"))[:] = np.full((2, 2, 3), 280.0)
+    return _write(path, create)
+
+
+@pytest.mark.parametrize("calendar", [
+    pytest.param("noleap   ", id="blank-padded"),  # Fortran CHARACTER*9
+    pytest.param("  noleap", id="leading-blanks"),
+    pytest.param("NoLeap\t ", id="mixed-case-and-tab"),
+])
+def test_a_padded_calendar_is_read_as_its_name(tmp_path, calendar):
+    """break17 F3: ``"noleap   "`` was refused as "not a CF calendar" by a message listing noleap."""
+    dataset = open_dataset([_write_calendar(tmp_path / "padded.nc", calendar)])
+    # days 0 and 31 since 2000-01-01: 1 January and 1 February, by hand
+    assert list(dataset["time"].values) == [cftime.DatetimeNoLeap(2000, 1, 1), cftime.DatetimeNoLeap(2000, 2, 1)]
+
