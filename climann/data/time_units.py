@@ -173,7 +173,8 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
             dates = [str(date)[:19].removesuffix(" 00:00:00") for date in self._decode_since(valid, name).values]
             fill = variable.encoding.get("_FillValue", variable.encoding.get("missing_value"))
             first = int(np.flatnonzero(~np.isfinite(undated))[0])
-            stored = (f"{values[first]:g} {variable.attrs['units']}, further from it than any date can lie"
+            stored = (f"{values[first]:g} {variable.attrs['units']}, "
+                      f"{_default_fill(values[first], variable) or 'further from it than any date can lie'}"
                       if far[first] else None)
             raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], undated, dates, fill, stored))
         warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
@@ -234,6 +235,25 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         decoded.encoding.update(units=f"days since {times.reference}", dtype=np.dtype("float64"))
         decoded.encoding[ABSOLUTE_UNITS_KEY] = variable.attrs["units"]
         return decoded
+
+
+def _default_fill(value: float, variable: xr.Variable) -> str | None:
+    """What a time value far beyond any date is when it is netCDF's default fill value of the
+    variable's stored type (netcdf.h ``NC_FILL_DOUBLE`` 9.96921e36, ``NC_FILL_INT`` -2147483647 …;
+    NUG "Fill Values"): the value of a record whose time was never written. None otherwise."""
+    import netCDF4  # the netcdf4 engine's library, already imported when a file is decoded
+
+    dtype = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    default = netCDF4.default_fillvals.get(dtype.str[1:])
+    if default is None or float(np.asarray(default, dtype)) != value:
+        return None
+    kind = _NETCDF_TYPES.get(dtype.str[1:], dtype.name)
+    return f"netCDF's default fill value for {kind}, left where a time was never written"
+
+
+#: The netCDF names of the NumPy types a time axis is stored in, for messages.
+_NETCDF_TYPES = {"f8": "double", "f4": "float", "i8": "int64", "i4": "int", "i2": "short", "u8": "uint64",
+                 "u4": "uint", "u2": "ushort"}
 
 
 def _on_whole_seconds(variable: xr.Variable) -> xr.Variable:

@@ -157,7 +157,10 @@ def missing_stamps_message(name: str, dim: str, values: np.ndarray, dates: list[
     missing = np.flatnonzero(~np.isfinite(values))
     first = int(missing[0])
     stored = stored or (f"the fill value {fill}" if fill is not None else "NaN")
-    where = "after" if first == values.size - 1 else "before" if first == 0 else "between"
+    # the neighbours are the valid steps on either side of the first missing one: after the last
+    # valid step when the missing ones run to the end, before the first when they start the axis
+    before, after = np.isfinite(values[:first]).any(), np.isfinite(values[first + 1:]).any()
+    where = "between" if before and after else "after" if before else "before"
     around = f", {where} {' and '.join(dates)}" if dates else ""
     if missing.size > 1:
         what = f"{missing.size} steps of time '{name}' have no date ({stored}), the first step {first}"

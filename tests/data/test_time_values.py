@@ -94,6 +94,52 @@ def test_a_stamp_further_from_its_reference_than_any_date_is_refused_as_one_with
     assert "`ncks -d time,0,1 -d time,3, huge.nc huge_fixed.nc`" in str(error.value)
 
 
+def _write_unwritten_times(path, written, *, dtype):
+    """12 monthly records of ``tas`` (noleap), the time written only at the steps ``written``:
+    the others hold netCDF's default fill of ``dtype`` (a model restarted after a crash)."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        time = nc.createVariable("time", dtype, ("time",))  # no _FillValue attribute: the default one
+        time.standard_name, time.units, time.calendar = "time", "days since 1990-01-01", "noleap"
+        tas = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        tas.units, tas[:] = "K", np.full((12, 2, 3), 280.0)
+        time[written] = _monthly_days(12)[written].astype(dtype)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("written", "around", "slabs"),
+    [
+        pytest.param(slice(0, 10), "the first step 10, after 1990-10-15", "-d time,0,9", id="end-unwritten"),
+        pytest.param(slice(2, 12), "the first step 0, before 1990-03-15", "-d time,2,", id="start-unwritten"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("dtype", "stored"),
+    [pytest.param("f8", "9.96921e+36", id="double"), pytest.param("i4", "-2.14748e+09", id="int")],
+)
+def test_unwritten_time_records_are_named_as_default_fills_with_their_one_neighbour(tmp_path, monkeypatch, written,
+                                                                                   around, slabs, dtype, stored):
+    """break17 F7: records unwritten at the end read "the first step 118, between 2009-10-15;" (a
+    "between" with one date), and the value was not named as what it is."""
+    monkeypatch.chdir(tmp_path)
+    path = _write_unwritten_times(tmp_path / "short.nc", written, dtype=dtype)
+    with netCDF4.Dataset(path) as nc:  # the file holds what the test says, by hand
+        nc.set_auto_mask(False)
+        assert float(nc["time"][11 if written.start == 0 else 0]) == float(netCDF4.default_fillvals[dtype])
+    kind = {"f8": "double", "i4": "int"}[dtype]
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        f"short.nc: 2 steps of time 'time' have no date ({stored} days since 1990-01-01, netCDF's default fill value "
+        f"for {kind}, left where a time was never written), {around}; a step without a date cannot be placed in the "
+        f"series: correct its value or drop it, e.g. `ncks {slabs} short.nc short_fixed.nc` (ncks counts steps from "
+        "0, as here)"
+    )
+
+
 def test_several_missing_stamps_are_counted_and_all_left_out_of_the_way_out(tmp_path):
     values = _monthly_days(12)
     values[[3, 4, 9]] = np.nan
