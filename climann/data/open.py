@@ -130,7 +130,8 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
     Raises
     ------
     ClimannError
-        If a pattern matches nothing, or ``patterns`` are not paths (:func:`~climann.data.paths.path_list`).
+        If a pattern matches nothing, or a file it matches is a symbolic link to nothing (naming the
+        link and its target), or ``patterns`` are not paths (:func:`~climann.data.paths.path_list`).
     """
     files: list[Path] = []
     for pattern in path_list(patterns):
@@ -140,9 +141,13 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         elif Path(text).is_dir() and Path(text).suffix.lower() != ZARR_SUFFIX:
             matched = sorted(Path(text).glob("*.nc"))
         else:
-            matched = [Path(text)] if Path(text).exists() else []
+            matched = [Path(text)] if Path(text).exists() or Path(text).is_symlink() else []
         if not matched:
             raise ClimannError(_nothing_matched(text))
+        broken = next((path for path in matched if path.is_symlink() and not path.exists()), None)
+        if broken is not None:  # named before its target's "no such file" blames the files opened with it
+            raise ClimannError(f"{broken.name} is a broken symbolic link (to {os.readlink(broken)}): restore its "
+                               f"target (a store not mounted?) or leave it out of the files given")
         files += [path.resolve() for path in matched if path.resolve() not in files]
     return files
 

@@ -21,6 +21,30 @@ def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
     assert expand_paths([tmp_path / "tas_2001.nc", str(tmp_path / "*.nc")]) == expected[::-1]
 
 
+@pytest.mark.parametrize("given", [
+    pytest.param(lambda folder: [folder], id="folder"),
+    pytest.param(lambda folder: [str(folder / "tas_*.nc")], id="glob"),
+    pytest.param(lambda folder: [folder / "tas_2000.nc", folder / "tas_2001.nc"], id="by-name"),
+])
+def test_a_broken_symbolic_link_is_named_with_its_target_not_the_good_files(tmp_path, given):
+    """break17 F5: a link into a store that is not mounted gave "cannot open A, B, C … as NetCDF",
+    blaming the good files."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    grid_dataset().to_netcdf(folder / "tas_2000.nc")
+    (folder / "tas_2001.nc").symlink_to("/nonexistent/store/tas_2001.nc")
+    with pytest.raises(ClimannError) as error:
+        expand_paths(given(folder))
+    assert str(error.value) == ("tas_2001.nc is a broken symbolic link (to /nonexistent/store/tas_2001.nc): restore "
+                                "its target (a store not mounted?) or leave it out of the files given")
+
+
+def test_a_symbolic_link_to_a_file_is_read_as_that_file(tmp_path):
+    grid_dataset().to_netcdf(tmp_path / "store.nc")
+    (tmp_path / "link.nc").symlink_to(tmp_path / "store.nc")
+    assert expand_paths([tmp_path / "link.nc"]) == [tmp_path / "store.nc"]
+
+
 def test_a_grid_stored_the_other_way_round_and_shifted_names_the_shift(tmp_path):
     """A 45° grid north-to-south shifted by 10° beside one south-to-north: compared value by value the
     difference read 170°, the rows' distance when one runs the other way (break13 F17)."""
