@@ -67,10 +67,11 @@ from climann.data.time_units import (
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
 
-#: The calendars of the CF conventions (cftime decodes them all).
+#: The calendars of the CF conventions (cftime decodes them all but utc, read as standard:
+#: :func:`~climann.data.time_values.utc_as_standard_message`).
 KNOWN_CALENDARS = (
     "standard", "gregorian", "proleptic_gregorian", "noleap", "365_day",
-    "all_leap", "366_day", "360_day", "julian", "none",
+    "all_leap", "366_day", "360_day", "julian", "tai", "utc", "none",
 )
 
 _GLOB_CHARACTERS = set("*?[")

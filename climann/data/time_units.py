@@ -27,7 +27,7 @@ from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_values import (
     TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
-    missing_stamps_message, neighbour_steps, not_a_series_message, year_zero_message,
+    missing_stamps_message, neighbour_steps, not_a_series_message, utc_as_standard_message, year_zero_message,
 )
 
 #: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
@@ -112,6 +112,24 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
         if variable.dtype.kind in "SUO":  # text with units is no number; see time_units_problem
             return variable
+        if str(variable.attrs.get("calendar", "")).lower() != "utc":
+            return self._decode_any(variable, name)
+        # CF's utc calendar, which cftime lacks: read as standard, or refused (see utc_as_standard_message)
+        attrs = {**variable.attrs, "calendar": "standard"}
+        variable = xr.Variable(variable.dims, variable.data, attrs, variable.encoding)
+        units = variable.attrs.get("units")
+        if not (isinstance(units, str) and " since " in units and is_time_axis(name, variable.dims, attrs)):
+            return self._decode_any(variable, name)  # its bounds: read as the axis is
+        note, refused = utc_as_standard_message(str(name), np.asarray(variable.values, dtype=np.float64), units)
+        if refused:
+            raise TimeValuesError(note)
+        decoded = self._decode_any(variable, name)
+        decoded.encoding[TIME_WARNING_KEY] = "; ".join(
+            text for text in (decoded.encoding.get(TIME_WARNING_KEY), note) if text)
+        return decoded
+
+    def _decode_any(self, variable: xr.Variable, name: object) -> xr.Variable:
+        """A time variable in a calendar cftime knows, decoded as the class says."""
         units = variable.attrs.get("units")
         if isinstance(units, str) and (spelt := since_units(units)) != units:  # "days after", "DAYS SINCE"
             variable = xr.Variable(variable.dims, variable.data, {**variable.attrs, "units": spelt}, variable.encoding)

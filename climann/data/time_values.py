@@ -424,3 +424,60 @@ def hours_of_monthly_means_message(name: str, dates: Sequence) -> str | None:
         f"steps of a series; take one hour of each month (e.g. `cdo selhour,12 {COMMAND_FILES_PLACEHOLDER}`) or "
         f"the monthly mean over the hours (`cdo monmean {COMMAND_FILES_PLACEHOLDER}`)"
     )
+
+
+#: The most by which elapsed time counted with leap seconds (CF's ``utc`` calendar) exceeds the
+#: same span counted without them, in seconds: TAI − UTC, 37 s since 2017-01-01 (IERS Bulletin C);
+#: 27 leap seconds were inserted from 1972 on, so a span starting later differs by less.
+UTC_LEAP_SECONDS = 37
+
+#: The shortest step of a ``utc`` time axis read as ``standard``: stamps of steps of an hour or more
+#: lie on whole minutes, which a shift of at most :data:`UTC_LEAP_SECONDS` moves to no other day.
+UTC_SHORTEST_STEP = 3600.0
+
+
+def utc_as_standard_message(name: str, values: np.ndarray, units: str) -> tuple[str, bool]:
+    """What reading the time axis ``name`` in CF's ``utc`` calendar as ``standard`` means: a
+    note, or a refusal (``(message, True)``) when it could matter.
+
+    CF-1.11 §4.4.2 defines ``utc`` as the Gregorian calendar whose elapsed times count the leap
+    seconds, and ``tai`` as one without them (the ``standard`` calendar's reading, which cftime
+    has as ``tai`` too). cftime cannot count leap seconds; read as ``standard``, a stamp is late
+    by the leap seconds inserted between the reference date and it, at most
+    :data:`UTC_LEAP_SECONDS`. For a step of an hour or more (daily, monthly data) that moves no
+    stamp to another step, day or month, and the axis is read so with this note. Shorter steps
+    (the 37 s are a larger part of them, and stamps may lie within 37 s of a day's edge) are
+    refused with the ``ncatted`` line that declares the values free of leap seconds.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    values : ndarray of float, shape (n_time,)
+        Its values, in ``units``.
+    units : str
+        ``<unit> since <date>``.
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The message (with :data:`FILE_PLACEHOLDER` and :data:`COMMAND_FILES_PLACEHOLDER`) and
+        whether it is a refusal.
+    """
+    seconds = cftime.num2date([0, 1], units, calendar="standard")
+    per_unit = (seconds[1] - seconds[0]).total_seconds()
+    steps = np.abs(np.diff(np.asarray(values, dtype=np.float64))) * per_unit
+    steps = steps[np.isfinite(steps) & (steps > 0)]
+    shortest = float(steps.min()) if steps.size else None
+    calendar = "the utc calendar (CF-1.11 §4.4.2: elapsed time counting leap seconds)"
+    if shortest is not None and shortest < UTC_SHORTEST_STEP:
+        fix = f"`ncatted {ncatted_attribute('calendar', name, 'o', 'c', 'standard')} {COMMAND_FILES_PLACEHOLDER}`"
+        return (
+            f"{FILE_PLACEHOLDER}: time '{name}' is in {calendar}, which cftime cannot count; read without leap "
+            f"seconds its stamps may lie up to {UTC_LEAP_SECONDS} s late, too much for its step of "
+            f"{shortest:g} s (climann reads utc only for steps of an hour or more); if its values count no leap "
+            f"seconds, say so: {fix}", True)
+    return (
+        f"{FILE_PLACEHOLDER}: time '{name}' is in {calendar}, read as the standard calendar: leap seconds are not "
+        f"counted, so its stamps may lie up to {UTC_LEAP_SECONDS} s late, which moves none to another step or day",
+        False)

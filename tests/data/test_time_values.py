@@ -381,3 +381,39 @@ def test_series_with_several_times_a_day_are_no_monthly_means_by_hour(tmp_path, 
     dataset = open_dataset([_write(tmp_path / "series.nc", values, units="hours since 1990-01-01",
                                    calendar="standard")])
     assert dataset.sizes["time"] == values.size
+
+
+#: Noon of 30 December 2008 … 2 January 2009 in UTC, as seconds since 2008-12-30 00:00:00 counting
+#: the leap second 2008-12-31 23:59:60 (IERS Bulletin C 36), by hand: 86 400 s a day, and one
+#: more from the third noon on.
+UTC_NOONS = [43200.0, 129600.0, 216001.0, 302401.0]
+
+
+def test_a_utc_time_axis_of_daily_steps_is_read_as_standard_with_a_note(tmp_path, caplog):
+    """break17 F2: CF's ``utc`` calendar was refused as "not a CF calendar". Read without leap
+    seconds the stamps after the leap second are one second late, on the same days."""
+    path = _write(tmp_path / "utc.nc", UTC_NOONS, units="seconds since 2008-12-30 00:00:00", calendar="utc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([path])
+    assert list(dataset["time"].values) == [
+        cftime.DatetimeGregorian(2008, 12, 30, 12), cftime.DatetimeGregorian(2008, 12, 31, 12),
+        cftime.DatetimeGregorian(2009, 1, 1, 12, 0, 1), cftime.DatetimeGregorian(2009, 1, 2, 12, 0, 1)]
+    assert dataset["time"].encoding["calendar"] == "standard"  # written back as what the values now are
+    assert ("utc.nc: time 'time' is in the utc calendar (CF-1.11 §4.4.2: elapsed time counting leap seconds), read "
+            "as the standard calendar: leap seconds are not counted, so its stamps may lie up to 37 s late, which "
+            "moves none to another step or day") in caplog.text
+
+
+@pytest.mark.parametrize("calendar", ["utc", "UTC"])
+def test_a_utc_time_axis_of_steps_under_an_hour_is_refused_with_the_ncatted(tmp_path, monkeypatch, calendar):
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "fast.nc", [0.0, 600.0, 1200.0, 1800.0], units="seconds since 2009-01-01 00:00:00",
+                  calendar=calendar)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        "fast.nc: time 'time' is in the utc calendar (CF-1.11 §4.4.2: elapsed time counting leap seconds), which "
+        "cftime cannot count; read without leap seconds its stamps may lie up to 37 s late, too much for its step "
+        "of 600 s (climann reads utc only for steps of an hour or more); if its values count no leap seconds, say "
+        "so: `ncatted -a calendar,time,o,c,standard fast.nc fast_fixed.nc`")
+
