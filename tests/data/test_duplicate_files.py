@@ -113,3 +113,23 @@ def test_an_identical_copy_trains_to_the_same_metrics_as_one_file_and_says_so(tm
         logs.append((run_dir / "train.log").read_text())
     assert metrics[0] == metrics[1]
     assert "'tas' in tas_2000-2001.nc is a copy of tas_2000-2001 (1).nc" in logs[0] and "is a copy of" not in logs[1]
+
+
+@pytest.mark.parametrize("command", [pytest.param(["predict"], id="predict"),
+                                     pytest.param(["evaluate"], id="evaluate")])
+def test_new_data_with_two_scenarios_are_refused_by_predict_and_evaluate(tmp_path, monkeypatch, command):
+    """A run trained on ssp245 given a folder of ssp245 and ssp585 as new data: before, scored
+    against ssp585's tas (the file sorting last), exit 0."""
+    draw_no_run_figures(monkeypatch)
+    files = _cmip_folder(tmp_path / "cmip", {"experiment": "ssp585"})
+    trained = [str(path) for path in files if "ssp245" in path.name]
+    config = build_config({"data": {"paths": trained, "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 64},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    out = str(tmp_path / ("new.nc" if command == ["predict"] else "scores"))
+    result = CliRunner().invoke(app, [*command, str(run_dir), "--data", str(tmp_path / "cmip"), "--out", out])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith("climann: error: 'tas' is in both tas_Amon_FAKE-ESM_ssp245_r1i1p1f1_gn_200001-200112.nc "
+                           "and tas_Amon_FAKE-ESM_ssp585_r1i1p1f1_gn_200001-200112.nc at the same times: two scenarios")
