@@ -36,6 +36,7 @@ from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
     with_2d_coordinates,
 )
+from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
@@ -375,6 +376,9 @@ def _open_files(
         check_one_step_per_variable(datasets, list(files))
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
+        # One variable twice at the very same times: a copy left out, two fields refused (xarray's
+        # compat="override" would keep one of them silently); see climann.data.duplicate_files.
+        datasets, files = without_duplicate_files(datasets, files)
         combined = xr.combine_by_coords(datasets, **combine)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
         # each variable's own files, named in the messages about it; see climann.data.sources

@@ -311,8 +311,8 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
 def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
     """Trim (or refuse) the files of one variable whose periods overlap; ``infos`` sorted by start.
 
-    Files with the very same times are left alone: more likely two fields under one name (two
-    scenarios) than an overlap, which the combined opening names, suggesting ``rename``."""
+    Files with the very same times are left alone: a copy, or two fields under one name (two
+    scenarios), which :mod:`climann.data.duplicate_files` tells apart by their names and values."""
     pairs = [
         (a, b) for i, a in enumerate(infos) for b in infos[i + 1 :]
         if a.variables & b.variables and _shared(a, b, "opening")[0] and not np.array_equal(a.kept, b.kept)

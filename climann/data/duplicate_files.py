@@ -1,0 +1,140 @@
+"""Two files of one variable at the very same time steps: a second copy, or two different fields.
+
+A folder of downloads often holds one variable twice over the same years: the same file
+fetched twice (``tas_…_200001-200412 (1).nc``, a browser's second copy), a corrected
+re-download (``…_v2.nc``), two scenarios of one model (CMIP's ``…_ssp245_…`` and
+``…_ssp585_…``) or two ensemble members (``…_r1i1p1f1_…`` and ``…_r2i1p1f1_…``). Combined
+along their coordinates, one file's values would silently stand for both (xarray's
+``compat = "override"`` keeps one), chosen by the files' order. Before the files are combined
+(:mod:`climann.data.open`), each such pair is judged:
+
+- file names that differ in a CMIP experiment (``ssp245``/``ssp585``, ``historical``) or
+  variant label (``r1i1p1f1``/``r2i1p1f1``; CMIP6 file names, Taylor et al., "CMIP6 Global
+  Attributes, DRS, Filenames, Directory Structure, and CV's") are two fields: refused in one
+  line without reading their values;
+- otherwise their values are compared (read once, block by block, missing values equal to
+  missing values): the very same values are one field held twice, and the later file's copy
+  is left out with a note naming it; different values are refused in one line naming both
+  files and the way out (leave one out, or give one a new name with ``[data] rename``).
+
+Files whose times overlap only in part are the business of :mod:`climann.data.time_overlap`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import time_coordinate
+from climann.data.notes import note_once
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+__all__ = ["without_duplicate_files"]
+
+_log = logging.getLogger(__name__)
+
+#: A CMIP variant label (member): realization, initialization, physics and forcing indices.
+_VARIANT_LABEL = re.compile(r"^r\d+i\d+p\d+(f\d+)?$")
+
+#: CMIP experiment names that say a scenario or a simulation of its own (CMIP5 and CMIP6 CVs).
+_EXPERIMENT = re.compile(r"^(ssp\d{3}\S*|rcp\d{2}\S*|historical\S*|piControl\S*|amip\S*|abrupt-\S+|1pctCO2\S*|"
+                         r"hist-\S+|esm-\S+)$", re.IGNORECASE)
+
+
+def _name_kind(first: Path, second: Path) -> str | None:
+    """What the two file names say the files are when they differ in a CMIP experiment or
+    variant label: "two scenarios (ssp245, ssp585)", "two ensemble members (r1i1p1f1,
+    r2i1p1f1)"; None when they do not say (a copy, a version)."""
+    parts = first.stem.split("_"), second.stem.split("_")
+    if len(parts[0]) != len(parts[1]):
+        return None
+    for one, other in zip(*parts):
+        if one == other:
+            continue
+        if _VARIANT_LABEL.match(one) and _VARIANT_LABEL.match(other):
+            return f"two ensemble members ({one}, {other})"
+        if _EXPERIMENT.match(one) and _EXPERIMENT.match(other):
+            return f"two scenarios ({one}, {other})"
+    return None
+
+
+def _same_values(first: xr.DataArray, second: xr.DataArray) -> bool:
+    """Whether two variables hold the same values, missing where the other is missing. Read
+    block by block (one dask reduction, local threads): both files once."""
+    if first.dims != second.dims or first.shape != second.shape:
+        return False
+    with dask.config.set(scheduler="threads"):
+        return bool(first.variable.equals(second.variable))
+
+
+def _refusal(name: str, first: Path, second: Path, kind: str) -> ClimannError:
+    return ClimannError(
+        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann uses one series "
+        f"of each variable: leave the one not wanted out of the files given, or give one a new name with "
+        f"[data] rename = {{\"{second.name}\" = {{{name} = \"{name}_2\"}}}}"
+    )
+
+
+def _times_key(dataset: xr.Dataset) -> tuple:
+    """The dataset's time steps as a key: equal keys, the very same times (the first, the last
+    and their number first, so that a thousand one-day files are not compared pairwise)."""
+    times = np.asarray(dataset[time_coordinate(dataset)].values).ravel()
+    return (len(times), times[0], times[-1], tuple(times)) if len(times) else (0,)
+
+
+def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path]
+                            ) -> tuple[list[xr.Dataset], list[Path]]:
+    """The files' datasets with each variable that a later file holds again at the very same
+    times, with the very same values, left out of the later file (a file left with no
+    time-varying variable is left out whole); a note names each copy left out.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        The files opened, on one grid, in the order given; lazy.
+    files : sequence of Path
+        Their paths, in the same order.
+
+    Returns
+    -------
+    (list of xarray.Dataset, list of Path)
+        The datasets and their paths, without the copies.
+
+    Raises
+    ------
+    ClimannError
+        When two files hold one variable at the very same times and their names say two
+        scenarios or members, or their values differ, naming both files and the way out.
+    """
+    kept = list(datasets)
+    holders: dict[tuple, int] = {}  # (variable, its times) → the first file holding it there
+    for index, dataset in enumerate(datasets):
+        time = time_coordinate(dataset)
+        if time is None:
+            continue
+        times = _times_key(dataset)
+        for name in data_variable_names(dataset):
+            if time not in dataset[name].dims:
+                continue
+            earlier = holders.setdefault((name, times), index)
+            if earlier == index:
+                continue
+            first, second = files[earlier], files[index]
+            kind = _name_kind(first, second)
+            if kind is not None:
+                raise _refusal(name, first, second, kind)
+            if not _same_values(datasets[earlier][name], dataset[name]):
+                raise _refusal(name, first, second, "their values differ (a corrected download? two scenarios?)")
+            note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "
+                                          f"the same times): {second.name}'s is not used")
+            kept[index] = kept[index].drop_vars(name)
+    still = [index for index, dataset in enumerate(kept)
+             if time_coordinate(dataset) is None or data_variable_names(dataset)]
+    return [kept[index] for index in still], [files[index] for index in still]

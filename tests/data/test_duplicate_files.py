@@ -1,0 +1,135 @@
+"""One variable in two files at the very same times (climann.data.duplicate_files, through open_dataset).
+
+Before, xarray's compat="override" kept the values of the file whose name sorts last, with exit 0
+and no word (break17 F0): two scenarios, two members or a corrected re-download were silently one.
+"""
+
+import json
+import logging
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from tests.conftest import draw_no_run_figures, grid_dataset
+
+CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
+
+#: Two periods per variable, as CMIP files come: one period alone is refused even before (xarray
+#: cannot order two files at the same times); over several periods one file was silently kept.
+PERIODS = {"200001-200112": slice(0, 24), "200201-200212": slice(24, 36)}
+
+
+def _cmip_folder(folder, other: dict):
+    """pred and tas of ssp245 r1i1p1f1 in two periods, and tas once more in the files named with
+    ``other``'s experiment or member, 1 K warmer."""
+    folder.mkdir()
+    dataset = grid_dataset()
+    warmer = dataset[["tas"]].copy(deep=True)
+    warmer["tas"] = warmer["tas"] + 1.0
+    names = {"experiment": "ssp245", "member": "r1i1p1f1"}
+    for period, steps in PERIODS.items():
+        dataset[["pred"]].isel(time=steps).to_netcdf(folder / CMIP.format(var="pred", period=period, **names))
+        dataset[["tas"]].isel(time=steps).to_netcdf(folder / CMIP.format(var="tas", period=period, **names))
+        warmer.isel(time=steps).to_netcdf(folder / CMIP.format(var="tas", period=period, **{**names, **other}))
+    return sorted(folder.iterdir())
+
+
+@pytest.mark.parametrize("other, kind", [
+    pytest.param({"experiment": "ssp585"}, "two scenarios (ssp245, ssp585)", id="scenarios"),
+    pytest.param({"member": "r2i1p1f1"}, "two ensemble members (r1i1p1f1, r2i1p1f1)", id="members"),
+])
+def test_two_scenarios_or_members_at_the_same_times_are_refused_naming_both_files(tmp_path, other, kind):
+    files = _cmip_folder(tmp_path / "cmip", other)
+    first, second = [path.name for path in files if path.name.startswith("tas") and "200001" in path.name]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert f"'tas' is in both {first} and {second} at the same times: {kind}" in message
+    assert "leave the one not wanted out" in message and "[data] rename" in message and "\n" not in message
+
+
+def test_the_cli_refuses_two_scenarios_in_one_line_with_exit_code_2(tmp_path):
+    files = _cmip_folder(tmp_path / "cmip", {"experiment": "ssp585"})
+    result = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "cmip"), "--target", "tas",
+                                      "--epochs", "1", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith("climann: error: 'tas' is in both ") and "\n" not in line
+    assert ": two scenarios (ssp245, ssp585)" in line and "leave the one not wanted out" in line
+    assert all(path.name in line for path in files if path.name.startswith("tas") and "200001" in path.name)
+
+
+def _with_copy(tmp_path, changed: bool):
+    """tas and landonly (NaN in a column) in tas_2000-2001.nc and tas_2002.nc, pred.nc, and a
+    browser's second download 'tas_2000-2001 (1).nc': the same, or with one month of tas 1 K warmer."""
+    dataset = grid_dataset()
+    dataset[["tas", "landonly"]].isel(time=slice(0, 24)).to_netcdf(tmp_path / "tas_2000-2001.nc")
+    dataset[["tas", "landonly"]].isel(time=slice(24, 36)).to_netcdf(tmp_path / "tas_2002.nc")
+    dataset[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    copy = dataset[["tas", "landonly"]].isel(time=slice(0, 24)).copy(deep=True)
+    if changed:
+        copy["tas"][5] = copy["tas"][5] + 1.0
+    copy.to_netcdf(tmp_path / "tas_2000-2001 (1).nc")
+    return [tmp_path / name for name in ("pred.nc", "tas_2000-2001 (1).nc", "tas_2000-2001.nc", "tas_2002.nc")]
+
+
+def test_a_copy_with_one_month_changed_is_refused_naming_both_files(tmp_path):
+    with pytest.raises(ClimannError) as error:
+        open_dataset(_with_copy(tmp_path, changed=True))
+    message = str(error.value)
+    assert "'tas' is in both tas_2000-2001 (1).nc and tas_2000-2001.nc at the same times: their values differ" in message
+
+
+def test_an_identical_copy_is_left_out_with_a_note(tmp_path, caplog):
+    files = _with_copy(tmp_path, changed=False)
+    with caplog.at_level(logging.INFO, logger="climann.data.duplicate_files"):
+        both = open_dataset(files)
+    one = open_dataset([files[0], *files[2:]])
+    for name in ("tas", "landonly", "pred"):  # the NaN column of landonly counts as equal
+        np.testing.assert_array_equal(both[name].values, one[name].values)
+    assert both.sizes["time"] == one.sizes["time"] == 36
+    assert "'tas' in tas_2000-2001.nc is a copy of tas_2000-2001 (1).nc" in caplog.text
+    assert "'landonly' in tas_2000-2001.nc is a copy of tas_2000-2001 (1).nc" in caplog.text
+
+
+def test_an_identical_copy_trains_to_the_same_metrics_as_one_file_and_says_so(tmp_path, monkeypatch):
+    """Every score equal to the run on one copy; train.log names the copy left out."""
+    draw_no_run_figures(monkeypatch)
+    files = _with_copy(tmp_path, changed=False)
+    metrics, logs = [], []
+    for name, paths in (("copy", files), ("one", [files[0], *files[2:]])):
+        config = build_config({"data": {"paths": [str(path) for path in paths], "target": "tas",
+                                        "predictors": ["pred"]},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 64},
+                               "evaluation": {"figures": False}})
+        run_dir = run_training(config, run_dir=tmp_path / name).run_dir
+        metrics.append(json.loads((run_dir / "metrics.json").read_text())["splits"])
+        logs.append((run_dir / "train.log").read_text())
+    assert metrics[0] == metrics[1]
+    assert "'tas' in tas_2000-2001.nc is a copy of tas_2000-2001 (1).nc" in logs[0] and "is a copy of" not in logs[1]
+
+
+@pytest.mark.parametrize("command", [pytest.param(["predict"], id="predict"),
+                                     pytest.param(["evaluate"], id="evaluate")])
+def test_new_data_with_two_scenarios_are_refused_by_predict_and_evaluate(tmp_path, monkeypatch, command):
+    """A run trained on ssp245 given a folder of ssp245 and ssp585 as new data: before, scored
+    against ssp585's tas (the file sorting last), exit 0."""
+    draw_no_run_figures(monkeypatch)
+    files = _cmip_folder(tmp_path / "cmip", {"experiment": "ssp585"})
+    trained = [str(path) for path in files if "ssp245" in path.name]
+    config = build_config({"data": {"paths": trained, "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 64},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    out = str(tmp_path / ("new.nc" if command == ["predict"] else "scores"))
+    result = CliRunner().invoke(app, [*command, str(run_dir), "--data", str(tmp_path / "cmip"), "--out", out])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith("climann: error: 'tas' is in both tas_Amon_FAKE-ESM_ssp245_r1i1p1f1_gn_200001-200112.nc "
+                           "and tas_Amon_FAKE-ESM_ssp585_r1i1p1f1_gn_200001-200112.nc at the same times: two scenarios")
