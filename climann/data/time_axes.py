@@ -458,9 +458,27 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> No
     left_out = [f"{count} of {axis.variable}'s {len(axis.times)}" for axis, count in outside if count]
     _log.warning(
         "%s cover different periods: only their common period, %s to %s, is used (%s steps left out); "
-        "[data] time_range chooses within it", _listed(periods), axes[0].text(start), axes[0].text(end),
-        _listed(left_out),
+        "[data] time_range chooses within it%s", _listed(periods), axes[0].text(start), axes[0].text(end),
+        _listed(left_out), _climatology_hint(axes),
     )
+
+
+def _climatology_hint(axes: Sequence[_Axis]) -> str:
+    """For :func:`_warn_common_period`: when one variable holds the 12 months of a single year
+    beside a series of several years (CDO's ``ymonmean`` output, stamped in the last year
+    averaged, without the CF §7.4 ``climatology`` attribute that would say so), the words that
+    ask whether it is a monthly climatology and the ``cdo`` that repeats it over the series'
+    months (as for a CF-marked climatology, :func:`~climann.data.time_values.not_a_series_message`);
+    else ``""``."""
+    years = {axis.variable: {time.year for time in axis.times} for axis in axes}
+    series = [axis for axis in axes if len(years[axis.variable]) > 1]
+    for axis in axes:
+        if series and axis.frequency == "monthly" and len(axis.times) == 12 and len(years[axis.variable]) == 1:
+            return (f"; if {axis.variable} is a monthly climatology (its 12 steps are the months of one year beside "
+                    f"{series[0].variable}'s {len(years[series[0].variable])} years), repeat it over the series' "
+                    f"months instead, e.g. `cdo -chname,VAR,{axis.variable} -ymonadd -mulc,0 -selname,VAR SERIES.nc "
+                    f"{input_and_copy(axis.file)}` (VAR a variable of the series' file SERIES.nc)")
+    return ""
 
 
 def _warn_target_gaps(axes: Sequence[_Axis], start: object, end: object) -> None:

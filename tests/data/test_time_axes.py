@@ -450,3 +450,37 @@ def test_instants_beside_means_stamped_a_fixed_interval_later_are_refused_with_t
         "3hr): climann needs every variable at the same time steps; which of pr's steps goes with which of tas's is "
         "a choice: `cdo shifttime,-90minutes pr.nc pr_fixed.nc` pairs each with the step of tas before it, `cdo "
         "shifttime,90minutes` with the one after it")
+
+
+def test_twelve_months_of_one_year_beside_a_series_of_years_are_asked_about_as_a_climatology(tmp_path, caplog):
+    # CDO's ymonmean output: 12 monthly steps stamped in the last year averaged, without CF's
+    # climatology attribute (break17 F6); the common period is then that one year.
+    full = grid_dataset(n_years=4)
+    _monthly(full[["tas"]], 2000).to_netcdf(tmp_path / "tas.nc")
+    by_month = full["pred"].values.reshape(4, 12, *full["pred"].shape[1:]).mean(axis=0)
+    clim = full[["pred"]].isel(time=slice(36, 48)).rename(pred="pred_clim")
+    clim["pred_clim"].values[:] = by_month
+    _monthly(clim, 2003).to_netcdf(tmp_path / "pred_clim.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred_clim.nc"], grid_of="tas")
+    [said] = [text for text in _warnings(caplog) if "cover different periods" in text]
+    assert said.endswith(
+        "; if pred_clim is a monthly climatology (its 12 steps are the months of one year beside tas's 4 years), "
+        "repeat it over the series' months instead, e.g. `cdo -chname,VAR,pred_clim -ymonadd -mulc,0 -selname,VAR "
+        f"SERIES.nc {tmp_path / 'pred_clim.nc'} {tmp_path / 'pred_clim_fixed.nc'}` (VAR a variable of the series' file "
+        "SERIES.nc)")
+    if shutil.which("cdo") is None:
+        return
+    command = said.rsplit("`", 2)[1].replace("VAR", "tas").replace("SERIES.nc", str(tmp_path / "tas.nc"))
+    subprocess.run(command.split(), cwd=tmp_path, check=True, capture_output=True)
+    repeated = xr.open_dataset(tmp_path / "pred_clim_fixed.nc")["pred_clim"].values
+    np.testing.assert_allclose(repeated, np.tile(by_month, (4, 1, 1)), rtol=1e-6)
+
+
+def test_a_second_series_of_one_year_is_not_asked_about_as_a_climatology(tmp_path, caplog):
+    full = grid_dataset(n_years=3)
+    _monthly(full[["tas"]].isel(time=slice(0, 24)), 2000).to_netcdf(tmp_path / "tas.nc")
+    _monthly(full[["pred"]].isel(time=slice(12, 36)), 2001).to_netcdf(tmp_path / "pred.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas")
+    assert not any("climatology" in text for text in _warnings(caplog))
