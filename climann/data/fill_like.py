@@ -56,8 +56,10 @@ from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
-           "USUAL_FILL_VALUES", "FillLike", "FillLikeCount", "blocks_by_step", "checked_steps", "counts_by_step",
-           "fill_like_counts", "fill_like_values", "marking_fix", "steps_text", "time_dimension",
+           "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_step", "checked_steps",
+           "counts_by_step",
+           "fill_like_counts", "fill_like_values", "marking_fix", "planned_counts_by_step",
+           "planned_fill_like_counts", "read_together", "steps_text", "time_dimension",
            "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
@@ -275,6 +277,55 @@ def blocks_by_step(data: object, time_axis: int | None) -> list[tuple[object, in
             for index in np.ndindex(*blocks.shape)]
 
 
+@dataclass(frozen=True)
+class BlockReads:
+    """Tasks that each read one block of a variable, and what makes their results a check's answer,
+    so that several checks read the data in one computation (:func:`read_together`).
+
+    Attributes
+    ----------
+    tasks : list of dask.delayed.Delayed
+        One per block read.
+    finish : callable
+        ``finish(results)``, the results of ``tasks`` in order, gives the check's answer.
+    """
+
+    tasks: list
+    finish: Callable[[Sequence], object]
+
+
+def read_together(*reads: BlockReads) -> list[Callable[[], object]]:
+    """Every task of ``reads`` in one computation (dask reads a block that several checks look at
+    once), each check's answer then given by a call of the function returned for it, so that
+    its caller says each answer in its order (a warning before a check that refuses).
+    """
+    results = dask.compute(*[task for read in reads for task in read.tasks])
+    answers, start = [], 0
+    for read in reads:
+        part = results[start:start + len(read.tasks)]
+        answers.append(functools.partial(read.finish, part))
+        start += len(read.tasks)
+    return answers
+
+
+def planned_counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -> BlockReads:
+    """The reads of :func:`counts_by_step`, to be computed with other checks' (:func:`read_together`)."""
+    tasks, places, shapes = [], [], []
+    for number, (data, time_axis, count, n_counts) in enumerate(arrays):
+        shapes.append((n_counts, 1 if time_axis is None else data.shape[time_axis]))
+        for block, offset in blocks_by_step(data, time_axis):
+            tasks.append(dask.delayed(count)(block, time_axis))
+            places.append((number, offset))
+
+    def finish(parts: Sequence[np.ndarray]) -> list[np.ndarray]:
+        results = [np.zeros(shape, dtype=np.int64) for shape in shapes]
+        for (number, offset), part in zip(places, parts, strict=True):
+            results[number][:, offset:offset + part.shape[1]] += part
+        return results
+
+    return BlockReads(tasks, finish)
+
+
 def counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -> list[np.ndarray]:
     """Counts of every block of each array, by time step, in one computation (each block read once).
 
@@ -290,15 +341,7 @@ def counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -
     list of numpy.ndarray
         One per array, shape (n_counts, n_time) (n_time 1 for a static field), int64.
     """
-    tasks, places, results = [], [], []
-    for number, (data, time_axis, count, n_counts) in enumerate(arrays):
-        results.append(np.zeros((n_counts, 1 if time_axis is None else data.shape[time_axis]), dtype=np.int64))
-        for block, offset in blocks_by_step(data, time_axis):
-            tasks.append(dask.delayed(count)(block, time_axis))
-            places.append((number, offset))
-    for (number, offset), part in zip(places, dask.compute(*tasks), strict=True):
-        results[number][:, offset:offset + part.shape[1]] += part
-    return results
+    return read_together(planned_counts_by_step(arrays))[0]()
 
 
 def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
@@ -353,6 +396,11 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
     dict
         Variable name → {fill-like value → :class:`FillLikeCount`}, only the values found.
     """
+    return read_together(planned_fill_like_counts(dataset, names))[0]()
+
+
+def planned_fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> BlockReads:
+    """The reads of :func:`fill_like_counts`, to be computed with other checks' (:func:`read_together`)."""
     chosen, arrays = [], []
     for name in names:
         variable = dataset[name]
@@ -363,14 +411,20 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
         chosen.append((name, values, time))
         arrays.append((variable.data, None if time is None else variable.dims.index(time),
                        functools.partial(_counts_in_block, tables=tables), len(tables)))
-    found: dict[str, dict[FillLike, FillLikeCount]] = {}
-    for (name, values, time), counted in zip(chosen, counts_by_step(arrays), strict=True):
-        times = dataset[name][time].values if time is not None else np.array([])
-        for value, by_step in zip(values, counted, strict=True):
-            if int(by_step.sum()):
-                steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
-                found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), int(dataset[name].size), steps)
-    return found
+    reads = planned_counts_by_step(arrays)
+
+    def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
+        found: dict[str, dict[FillLike, FillLikeCount]] = {}
+        for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
+            times = dataset[name][time].values if time is not None else np.array([])
+            for value, by_step in zip(values, counted, strict=True):
+                if int(by_step.sum()):
+                    steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
+                    found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), int(dataset[name].size),
+                                                                      steps)
+        return found
+
+    return BlockReads(reads.tasks, finish)
 
 
 def _marks(variable: xr.DataArray) -> dict[str, np.ndarray]:
@@ -448,7 +502,8 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
 
 
 def warn_fill_like_values(
-    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
+    counts: dict[str, dict[FillLike, FillLikeCount]] | None = None,
 ) -> None:
     """Warn, one line per variable, when a variable holds one of its :func:`fill_like_values`
     that no ``_FillValue`` or ``missing_value`` marks as missing: they are used as data (a
@@ -470,10 +525,14 @@ def warn_fill_like_values(
         :func:`climann.data.shell.input_and_copy`), when the variable does not record its one
         file (:func:`climann.data.sources.variable_file`); None for data from several files
         (``IN.nc OUT.nc``).
+    counts : dict, optional
+        :func:`fill_like_counts` of ``names`` when the caller read them with other checks
+        (:func:`read_together`); by default they are read here.
     """
     present = [name for name in names if name in dataset.data_vars]
     lines, fixes = [], {}
-    for name, found in fill_like_counts(dataset, present).items():
+    counted = fill_like_counts(dataset, present) if counts is None else counts
+    for name, found in counted.items():
         value, counted = max(found.items(), key=lambda item: item[1].count)
         own = variable_file(dataset[name]) or file
         files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
