@@ -397,7 +397,7 @@ def _planned_below_by_step(records: Sequence[BelowAbsoluteZero]) -> BlockReads:
     (with other checks', :func:`~climann.data.fill_like.read_together`)."""
     tasks, places = [], []
     for number, found in enumerate(records):
-        for block, offset in blocks_by_step(found.sample, found.time_axis):
+        for block, offset in blocks_by_step(found.sample, found.time_axis, shared=True):
             tasks.append(dask.delayed(_below_in_block)(block, found.time_axis, found.zero))
             places.append((number, offset))
 

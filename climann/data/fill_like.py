@@ -265,13 +265,19 @@ def _date(value: object) -> str:
     return text[:10] if text[10:].strip() in ("", "00:00:00", "00:00") else text[:16]
 
 
-def blocks_by_step(data: object, time_axis: int | None) -> list[tuple[object, int]]:
+def blocks_by_step(data: object, time_axis: int | None, *, shared: bool = False) -> list[tuple[object, int]]:
     """Each block of ``data`` (dask's blocks, or a NumPy array whole) with the index of its first
     time step (0 for a static field, ``time_axis`` None): for counts by time step that read every
-    block once, one block in memory per task."""
+    block once, one block in memory per task.
+
+    ``shared``: the blocks keep the keys of the file's reads (dask's graph not optimized), so that
+    a check of other data made from the same reads (the values a mask removed,
+    :mod:`climann.data.absolute_zero`), computed together (:func:`read_together`), reads the
+    file once with it; else the graph is optimized (a region read alone from the file).
+    """
     if not dask.is_dask_collection(data):
         return [(data, 0)]
-    blocks = data.to_delayed()
+    blocks = data.to_delayed(optimize_graph=not shared)
     starts = np.cumsum([0, *data.chunks[time_axis]]) if time_axis is not None else None
     return [(blocks[index], 0 if starts is None else int(starts[index[time_axis]]))
             for index in np.ndindex(*blocks.shape)]
@@ -308,12 +314,15 @@ def read_together(*reads: BlockReads) -> list[Callable[[], object]]:
     return answers
 
 
-def planned_counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -> BlockReads:
-    """The reads of :func:`counts_by_step`, to be computed with other checks' (:func:`read_together`)."""
+def planned_counts_by_step(
+    arrays: Sequence[tuple[object, int | None, Callable, int]], *, shared: Sequence[bool] = ()
+) -> BlockReads:
+    """The reads of :func:`counts_by_step`, to be computed with other checks' (:func:`read_together`);
+    ``shared``, by array, whether its blocks keep the keys of the file's reads (:func:`blocks_by_step`)."""
     tasks, places, shapes = [], [], []
     for number, (data, time_axis, count, n_counts) in enumerate(arrays):
         shapes.append((n_counts, 1 if time_axis is None else data.shape[time_axis]))
-        for block, offset in blocks_by_step(data, time_axis):
+        for block, offset in blocks_by_step(data, time_axis, shared=number < len(shared) and shared[number]):
             tasks.append(dask.delayed(count)(block, time_axis))
             places.append((number, offset))
 
@@ -399,8 +408,11 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
     return read_together(planned_fill_like_counts(dataset, names))[0]()
 
 
-def planned_fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> BlockReads:
-    """The reads of :func:`fill_like_counts`, to be computed with other checks' (:func:`read_together`)."""
+def planned_fill_like_counts(
+    dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()
+) -> BlockReads:
+    """The reads of :func:`fill_like_counts`, to be computed with other checks' (:func:`read_together`);
+    the variables ``shared`` keep the keys of the file's reads (:func:`blocks_by_step`)."""
     chosen, arrays = [], []
     for name in names:
         variable = dataset[name]
@@ -411,7 +423,7 @@ def planned_fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> Block
         chosen.append((name, values, time))
         arrays.append((variable.data, None if time is None else variable.dims.index(time),
                        functools.partial(_counts_in_block, tables=tables), len(tables)))
-    reads = planned_counts_by_step(arrays)
+    reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
         found: dict[str, dict[FillLike, FillLikeCount]] = {}

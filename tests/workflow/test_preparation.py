@@ -517,6 +517,30 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
     assert (data.samples.inputs == -9999.0).any()  # still data
 
 
+def test_a_target_precipitation_with_a_sign_fault_is_named_when_the_data_are_prepared(tmp_path, caplog, monkeypatch):
+    """-5 mm/day in a rain field (no rounding: 1e-3 of its largest value is far smaller) is named,
+    and trained on as it is; the rounding negatives of another step are not what is named."""
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset()
+    rain = (dataset["pred"] * 80).astype("f4")
+    rain[5, 1, 2], rain[7, 0, 0] = -5.0, -1e-6
+    dataset["pr"] = rain.assign_attrs(units="mm/day", standard_name="precipitation_flux")
+    dataset.to_netcdf(tmp_path / "rain.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "rain.nc")], "target": "pr", "predictors": ["pred"], "features": []}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    negative = int((rain.values < 0).sum())
+    assert negative == 2
+    assert (f"'pr' in rain.nc holds {negative} negative values of the {rain.size} values checked, down to -5 mm/day"
+            in caplog.text)
+    assert "below -0.0799" in caplog.text and "at 1 time step (2000-06-15)" in caplog.text
+    assert "ncap2 -s 'where(pr < 0) pr = 0' rain.nc rain_fixed.nc" in caplog.text
+    assert data.samples.target.min() == pytest.approx(-5.0)  # still data
+
+
 def test_a_target_with_land_stored_as_zero_is_named_when_the_data_are_prepared(tmp_path, caplog, monkeypatch):
     """break15 F4: ROMS output without _FillValue holds 0 on land, which its mask_rho ("land water")
     marks; trained on as data (not guessed missing), but said with the command that masks it."""
