@@ -10,9 +10,10 @@ fill, netCDF4 1.7.5's ``_toma``): a target or predictor that holds one is named 
 with the count over every value and the time steps that hold it (a fill written at two steps
 of 120 is not missed: routes16 F2), and the ``ncatted`` that marks them
 (:func:`warn_fill_like_values`). Counting every value reads the data once more before training
-(one pass, each of dask's blocks read and counted in one task; the count below absolute zero,
-:mod:`climann.data.absolute_zero`, makes its own): on a streamed run as much as an epoch's
-reading, said before the scalers are fitted and the data used, on every route alike.
+(one pass, each of dask's blocks read and counted in one task, computed with the count below
+absolute zero, :mod:`climann.data.absolute_zero`, and that of negative values,
+:mod:`climann.data.nonnegative`: :mod:`climann.data.value_checks`): on a streamed run as much as
+an epoch's reading, said before the scalers are fitted and the data used, on every route alike.
 
 The values looked for (:func:`fill_like_values`):
 
