@@ -9,11 +9,13 @@ climann does not guess them missing (xarray does not either; netCDF4-python mask
 fill, netCDF4 1.7.5's ``_toma``): a target or predictor that holds one is named in a warning
 with the count over every value and the time steps that hold it (a fill written at two steps
 of 120 is not missed: routes16 F2), and the ``ncatted`` that marks them
-(:func:`warn_fill_like_values`). Counting every value reads the data once more before training
-(one pass, each of dask's blocks read and counted in one task, computed with the count below
-absolute zero, :mod:`climann.data.absolute_zero`, and that of negative values,
-:mod:`climann.data.nonnegative`: :mod:`climann.data.value_checks`): on a streamed run as much as
-an epoch's reading, said before the scalers are fitted and the data used, on every route alike.
+(:func:`warn_fill_like_values`); one of magnitude :data:`REFUSED_AT_LEAST` (1e30) or more, which
+no quantity reaches, is refused with that command (:func:`refuse_huge_fill_like_values`).
+Counting every value reads the data once more before training (one pass, each of dask's blocks
+read and counted in one task, computed with the count below absolute zero,
+:mod:`climann.data.absolute_zero`, and that of negative values, :mod:`climann.data.nonnegative`:
+:mod:`climann.data.value_checks`): on a streamed run as much as an epoch's reading, said before
+the scalers are fitted and the data used, on every route alike.
 
 The values looked for (:func:`fill_like_values`):
 
@@ -55,13 +57,13 @@ import xarray as xr
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
+from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
-           "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_step", "checked_steps",
-           "counts_by_step",
-           "fill_like_counts", "fill_like_values", "marking_fix", "planned_counts_by_step",
-           "planned_fill_like_counts", "read_together", "steps_text", "time_dimension",
-           "warn_fill_like_values"]
+           "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_step",
+           "checked_steps", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix",
+           "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
+           "steps_text", "time_dimension", "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -512,6 +514,61 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
     steps = f", {steps_text(found.times)}" if found.times.size else ""
     return (f"'{name}' in {variable_where(variable, where)} holds {held} at {found.count} of the {found.size} values "
             f"checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
+
+
+#: The magnitude from which a fill-like value held by a target or predictor is refused, not warned
+#: about (:func:`refuse_huge_fill_like_values`): 1e30, above any measured or modelled quantity in
+#: any unit climate data use (the air's 2.5e25 molecules per m3, the ocean's heat content of some
+#: 1e25 J), and at or below the values that mark nothing else: netCDF's default fill 9.96921e36,
+#: Ferret's -1e34, GrADS's -9.99e33, HadISST's -1e30 and the IRI Data Library's 1e30. Trained on,
+#: one such value is the mean and spread of its variable (a predictor standardised by a sigma
+#: of 1e36 is a constant to the network) and every score of a target (break17 F1: a "skill"
+#: 0.40 computed from fills); CMIP's 1e20 stays a warning (its squares still fit a float64).
+REFUSED_AT_LEAST = 1e30
+
+
+def refuse_huge_fill_like_values(
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
+    counts: dict[str, dict[FillLike, FillLikeCount]] | None = None,
+) -> None:
+    """Refuse a variable of ``names`` that holds a fill-like value of magnitude at least
+    :data:`REFUSED_AT_LEAST` that no attribute marks missing: no quantity is that large, and the
+    run would train on it and print scores computed from it; the message gives the ``ncatted``
+    that marks it (one command for the variables of one file).
+
+    Parameters
+    ----------
+    dataset, names, where, file, counts
+        As for :func:`warn_fill_like_values`.
+
+    Raises
+    ------
+    ClimannError
+        For the first such variable.
+    """
+    present = [name for name in names if name in dataset.data_vars]
+    counted = fill_like_counts(dataset, present) if counts is None else counts
+    huge = {name: [(value, count) for value, count in found.items() if abs(float(value.decoded[0])) >= REFUSED_AT_LEAST]
+            for name, found in counted.items()}
+    huge = {name: found for name, found in huge.items() if found}
+    if not huge:
+        return
+    fixes = {}
+    for name, found in huge.items():
+        own = variable_file(dataset[name]) or file
+        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        advice = _advice(name, dataset[name], found[0][0])
+        if advice is not None:
+            fixes.setdefault(files, []).append(advice)
+    name, found = next(iter(huge.items()))
+    value, count = max(found, key=lambda item: item[1].count)
+    own = variable_file(dataset[name]) or file
+    files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+    sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
+    fix = fixes.get(files, [])
+    command = f"; mark them missing: {ncatted_command(fix, files)}" if fix else ""
+    raise ClimannError(f"{sentence}: no measured or modelled quantity reaches {REFUSED_AT_LEAST:g}, and trained on "
+                       f"they would be its mean, spread and scores{command}")
 
 
 def warn_fill_like_values(

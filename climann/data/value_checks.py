@@ -17,16 +17,17 @@ import xarray as xr
 
 from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero,
                                         warn_below_absolute_zero)
-from climann.data.fill_like import planned_fill_like_counts, read_together, warn_fill_like_values
+from climann.data.fill_like import (planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
+                                   warn_fill_like_values)
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 
 __all__ = ["warn_held_values"]
 
 
 def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None) -> None:
-    """Warn about the fill-like values, the temperatures at or below absolute zero and the negative
-    values of quantities that cannot be negative that the variables ``names`` hold, every value
-    read once for the three.
+    """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
+    or below absolute zero and the negative values of quantities that cannot be negative that
+    the variables ``names`` hold, every value read once for the three.
 
     Parameters
     ----------
@@ -43,7 +44,9 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     Raises
     ------
     ClimannError
-        From :func:`~climann.data.absolute_zero.warn_below_absolute_zero` (many different values
+        From :func:`~climann.data.fill_like.refuse_huge_fill_like_values` (a fill-like value of
+        1e30 or more, no quantity) and
+        :func:`~climann.data.absolute_zero.warn_below_absolute_zero` (many different values
         below absolute zero: no codes).
     """
     present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
@@ -53,6 +56,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     fill_like, below, negative = read_together(planned_fill_like_counts(dataset, present, shared=shared),
                                                planned_below_absolute_zero(dataset, present),
                                                planned_negative_values(dataset, present, shared=shared))
-    warn_fill_like_values(dataset, present, where=where, file=file, counts=fill_like())
+    counts = fill_like()
+    refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
+    warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_below_absolute_zero(dataset, present, messages=below)
     warn_negative_values(dataset, present, where=where, file=file, found=negative())
