@@ -51,14 +51,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import dask.array
 import numpy as np
 import xarray as xr
 
-from climann.data.fill_like import blocks_by_step, marking_fix, steps_text, time_dimension
+from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, read_together, steps_text,
+                                   time_dimension)
 from climann.data.notes import note_once, unsaid_records
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import files_text
@@ -66,7 +67,7 @@ from climann.data.units import described_as_anomaly, parse_units, temperature_ki
 from climann.errors import ClimannError
 
 __all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "BelowAbsoluteZero", "absolute_zero",
-           "masked_below_absolute_zero", "warn_below_absolute_zero",
+           "masked_below_absolute_zero", "planned_below_absolute_zero", "warn_below_absolute_zero",
            "with_every_file_records"]
 
 _log = logging.getLogger(__name__)
@@ -288,7 +289,9 @@ def masked_below_absolute_zero(
     return dataset.assign(masked) if masked else dataset
 
 
-def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
+def warn_below_absolute_zero(
+    dataset: xr.Dataset, names: Sequence[str], *, messages: Callable[[], dict[str, str]] | None = None
+) -> None:
     """Warn, once per variable and run, when a variable of ``names`` held values at or below
     absolute zero that opening read as missing (:func:`masked_below_absolute_zero`): the
     values, how many of the values checked (every value of the first file that holds it) and
@@ -301,6 +304,10 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
         As opened (:func:`climann.data.open.open_dataset`).
     names : sequence of str
         The variables to check (those absent, or not masked so, are skipped).
+    messages : callable, optional
+        The answer of :func:`planned_below_absolute_zero` of ``names`` when the caller read
+        them with other checks (:func:`~climann.data.fill_like.read_together`); by default they
+        are read here.
 
     Raises
     ------
@@ -309,27 +316,48 @@ def warn_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> None:
         absolute zero: no codes, but a quantity that is no temperature on its scale (an anomaly not
         said to be one).
     """
+    if messages is None:
+        messages = read_together(planned_below_absolute_zero(dataset, names))[0]
+    for name, message in messages().items():
+        note_once(_log, logging.WARNING, message, key=("below absolute zero", name))
+
+
+def planned_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> BlockReads:
+    """The reads of :func:`warn_below_absolute_zero`, to be computed with other checks'
+    (:func:`~climann.data.fill_like.read_together`); their answer is each warning by variable
+    (none for a variable that held none), and raises the ``ClimannError`` of that function."""
     chosen = unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero")
-    if not chosen:
-        return
     files_of = {name: found if isinstance(found, tuple) else (found,) for name, found in chosen.items()}
-    read = iter(_below_by_step([found for records in files_of.values() for found in records]))
-    for name, records in files_of.items():
-        each, steps, holding = {}, [], []
-        for found, (values, counts, by_step) in zip(records, read, strict=False):
-            for value, count in zip(values.tolist(), counts.tolist(), strict=True):
-                each[value] = each.get(value, 0) + count
-            if by_step.sum():
-                holding.append(found)
-                steps.append(found.times[np.flatnonzero(by_step)] if found.times is not None else np.array([]))
-        if not holding:
-            continue
-        values, counts = np.array(list(each)), np.array(list(each.values()), dtype=np.int64)
-        order = np.argsort(-counts, kind="stable")
-        message = _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
-                           size=sum(int(np.prod(found.sample.shape)) for found in records),
-                           holders=[found.file for found in holding])
-        note_once(_log, logging.WARNING, lambda message=message: message, key=("below absolute zero", name))
+    reads = _planned_below_by_step([found for records in files_of.values() for found in records])
+
+    def finish(parts: Sequence[object]) -> dict[str, str]:
+        read, messages = iter(reads.finish(parts)), {}
+        for name, records in files_of.items():
+            message = _message_of(name, records, [next(read) for _ in records])
+            if message is not None:
+                messages[name] = message
+        return messages
+
+    return BlockReads(reads.tasks, finish)
+
+
+def _message_of(name: str, records: Sequence[BelowAbsoluteZero], read: Sequence[tuple]) -> str | None:
+    """The warning about one variable from what each of its files' records read (values, counts,
+    counts by step); None when none held any."""
+    each, steps, holding = {}, [], []
+    for found, (values, counts, by_step) in zip(records, read, strict=True):
+        for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+            each[value] = each.get(value, 0) + count
+        if by_step.sum():
+            holding.append(found)
+            steps.append(found.times[np.flatnonzero(by_step)] if found.times is not None else np.array([]))
+    if not holding:
+        return None
+    values, counts = np.array(list(each)), np.array(list(each.values()), dtype=np.int64)
+    order = np.argsort(-counts, kind="stable")
+    return _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
+                    size=sum(int(np.prod(found.sample.shape)) for found in records),
+                    holders=[found.file for found in holding])
 
 
 def with_every_file_records(combined: xr.Dataset, parts: Sequence[xr.Dataset]) -> xr.Dataset:
@@ -363,19 +391,24 @@ def _below_in_block(block: np.ndarray, time_axis: int | None, zero: float) -> tu
     return values, counts, below.sum(axis=tuple(axis for axis in range(block.ndim) if axis != time_axis))
 
 
-def _below_by_step(records: Sequence[BelowAbsoluteZero]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _planned_below_by_step(records: Sequence[BelowAbsoluteZero]) -> BlockReads:
     """For each record, the different values at or below absolute zero of every value it holds,
-    how many of each, and how many at each time step: every block read once, in one computation."""
+    how many of each, and how many at each time step: every block read once, in one computation
+    (with other checks', :func:`~climann.data.fill_like.read_together`)."""
     tasks, places = [], []
     for number, found in enumerate(records):
-        for block, offset in blocks_by_step(found.sample, found.time_axis):
+        for block, offset in blocks_by_step(found.sample, found.time_axis, shared=True):
             tasks.append(dask.delayed(_below_in_block)(block, found.time_axis, found.zero))
             places.append((number, offset))
-    totals = [({}, np.zeros(1 if found.times is None else found.times.size, dtype=np.int64)) for found in records]
-    for (number, offset), (values, counts, by_step) in zip(places, dask.compute(*tasks), strict=True):
-        each, steps = totals[number]
-        for value, count in zip(values.tolist(), counts.tolist(), strict=True):
-            each[value] = each.get(value, 0) + count
-        steps[offset:offset + by_step.size] += by_step
-    return [(np.array(list(each), dtype=found.sample.dtype), np.array(list(each.values()), dtype=np.int64), steps)
-            for (each, steps), found in zip(totals, records, strict=True)]
+
+    def finish(parts: Sequence[tuple]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        totals = [({}, np.zeros(1 if found.times is None else found.times.size, dtype=np.int64)) for found in records]
+        for (number, offset), (values, counts, by_step) in zip(places, parts, strict=True):
+            each, steps = totals[number]
+            for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+                each[value] = each.get(value, 0) + count
+            steps[offset:offset + by_step.size] += by_step
+        return [(np.array(list(each), dtype=found.sample.dtype), np.array(list(each.values()), dtype=np.int64), steps)
+                for (each, steps), found in zip(totals, records, strict=True)]
+
+    return BlockReads(tasks, finish)

@@ -9,10 +9,13 @@ climann does not guess them missing (xarray does not either; netCDF4-python mask
 fill, netCDF4 1.7.5's ``_toma``): a target or predictor that holds one is named in a warning
 with the count over every value and the time steps that hold it (a fill written at two steps
 of 120 is not missed: routes16 F2), and the ``ncatted`` that marks them
-(:func:`warn_fill_like_values`). Counting every value reads the data once more before training
-(one pass, each of dask's blocks read and counted in one task; the count below absolute zero,
-:mod:`climann.data.absolute_zero`, makes its own): on a streamed run as much as an epoch's
-reading, said before the scalers are fitted and the data used, on every route alike.
+(:func:`warn_fill_like_values`); one of magnitude :data:`REFUSED_AT_LEAST` (1e30) or more, which
+no quantity reaches, is refused with that command (:func:`refuse_huge_fill_like_values`).
+Counting every value reads the data once more before training (one pass, each of dask's blocks
+read and counted in one task, computed with the count below absolute zero,
+:mod:`climann.data.absolute_zero`, and that of negative values, :mod:`climann.data.nonnegative`:
+:mod:`climann.data.value_checks`): on a streamed run as much as an epoch's reading, said before
+the scalers are fitted and the data used, on every route alike.
 
 The values looked for (:func:`fill_like_values`):
 
@@ -54,11 +57,13 @@ import xarray as xr
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
+from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
-           "USUAL_FILL_VALUES", "FillLike", "FillLikeCount", "blocks_by_step", "checked_steps", "counts_by_step",
-           "fill_like_counts", "fill_like_values", "marking_fix", "steps_text", "time_dimension",
-           "warn_fill_like_values"]
+           "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_step",
+           "checked_steps", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix",
+           "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
+           "steps_text", "time_dimension", "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -263,16 +268,74 @@ def _date(value: object) -> str:
     return text[:10] if text[10:].strip() in ("", "00:00:00", "00:00") else text[:16]
 
 
-def blocks_by_step(data: object, time_axis: int | None) -> list[tuple[object, int]]:
+def blocks_by_step(data: object, time_axis: int | None, *, shared: bool = False) -> list[tuple[object, int]]:
     """Each block of ``data`` (dask's blocks, or a NumPy array whole) with the index of its first
     time step (0 for a static field, ``time_axis`` None): for counts by time step that read every
-    block once, one block in memory per task."""
+    block once, one block in memory per task.
+
+    ``shared``: the blocks keep the keys of the file's reads (dask's graph not optimized), so that
+    a check of other data made from the same reads (the values a mask removed,
+    :mod:`climann.data.absolute_zero`), computed together (:func:`read_together`), reads the
+    file once with it; else the graph is optimized (a region read alone from the file).
+    """
     if not dask.is_dask_collection(data):
         return [(data, 0)]
-    blocks = data.to_delayed()
+    blocks = data.to_delayed(optimize_graph=not shared)
     starts = np.cumsum([0, *data.chunks[time_axis]]) if time_axis is not None else None
     return [(blocks[index], 0 if starts is None else int(starts[index[time_axis]]))
             for index in np.ndindex(*blocks.shape)]
+
+
+@dataclass(frozen=True)
+class BlockReads:
+    """Tasks that each read one block of a variable, and what makes their results a check's answer,
+    so that several checks read the data in one computation (:func:`read_together`).
+
+    Attributes
+    ----------
+    tasks : list of dask.delayed.Delayed
+        One per block read.
+    finish : callable
+        ``finish(results)``, the results of ``tasks`` in order, gives the check's answer.
+    """
+
+    tasks: list
+    finish: Callable[[Sequence], object]
+
+
+def read_together(*reads: BlockReads) -> list[Callable[[], object]]:
+    """Every task of ``reads`` in one computation (dask reads a block that several checks look at
+    once), each check's answer then given by a call of the function returned for it, so that
+    its caller says each answer in its order (a warning before a check that refuses).
+    """
+    results = dask.compute(*[task for read in reads for task in read.tasks])
+    answers, start = [], 0
+    for read in reads:
+        part = results[start:start + len(read.tasks)]
+        answers.append(functools.partial(read.finish, part))
+        start += len(read.tasks)
+    return answers
+
+
+def planned_counts_by_step(
+    arrays: Sequence[tuple[object, int | None, Callable, int]], *, shared: Sequence[bool] = ()
+) -> BlockReads:
+    """The reads of :func:`counts_by_step`, to be computed with other checks' (:func:`read_together`);
+    ``shared``, by array, whether its blocks keep the keys of the file's reads (:func:`blocks_by_step`)."""
+    tasks, places, shapes = [], [], []
+    for number, (data, time_axis, count, n_counts) in enumerate(arrays):
+        shapes.append((n_counts, 1 if time_axis is None else data.shape[time_axis]))
+        for block, offset in blocks_by_step(data, time_axis, shared=number < len(shared) and shared[number]):
+            tasks.append(dask.delayed(count)(block, time_axis))
+            places.append((number, offset))
+
+    def finish(parts: Sequence[np.ndarray]) -> list[np.ndarray]:
+        results = [np.zeros(shape, dtype=np.int64) for shape in shapes]
+        for (number, offset), part in zip(places, parts, strict=True):
+            results[number][:, offset:offset + part.shape[1]] += part
+        return results
+
+    return BlockReads(tasks, finish)
 
 
 def counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -> list[np.ndarray]:
@@ -290,15 +353,7 @@ def counts_by_step(arrays: Sequence[tuple[object, int | None, Callable, int]]) -
     list of numpy.ndarray
         One per array, shape (n_counts, n_time) (n_time 1 for a static field), int64.
     """
-    tasks, places, results = [], [], []
-    for number, (data, time_axis, count, n_counts) in enumerate(arrays):
-        results.append(np.zeros((n_counts, 1 if time_axis is None else data.shape[time_axis]), dtype=np.int64))
-        for block, offset in blocks_by_step(data, time_axis):
-            tasks.append(dask.delayed(count)(block, time_axis))
-            places.append((number, offset))
-    for (number, offset), part in zip(places, dask.compute(*tasks), strict=True):
-        results[number][:, offset:offset + part.shape[1]] += part
-    return results
+    return read_together(planned_counts_by_step(arrays))[0]()
 
 
 def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
@@ -353,6 +408,14 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
     dict
         Variable name → {fill-like value → :class:`FillLikeCount`}, only the values found.
     """
+    return read_together(planned_fill_like_counts(dataset, names))[0]()
+
+
+def planned_fill_like_counts(
+    dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()
+) -> BlockReads:
+    """The reads of :func:`fill_like_counts`, to be computed with other checks' (:func:`read_together`);
+    the variables ``shared`` keep the keys of the file's reads (:func:`blocks_by_step`)."""
     chosen, arrays = [], []
     for name in names:
         variable = dataset[name]
@@ -363,14 +426,20 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
         chosen.append((name, values, time))
         arrays.append((variable.data, None if time is None else variable.dims.index(time),
                        functools.partial(_counts_in_block, tables=tables), len(tables)))
-    found: dict[str, dict[FillLike, FillLikeCount]] = {}
-    for (name, values, time), counted in zip(chosen, counts_by_step(arrays), strict=True):
-        times = dataset[name][time].values if time is not None else np.array([])
-        for value, by_step in zip(values, counted, strict=True):
-            if int(by_step.sum()):
-                steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
-                found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), int(dataset[name].size), steps)
-    return found
+    reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
+
+    def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
+        found: dict[str, dict[FillLike, FillLikeCount]] = {}
+        for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
+            times = dataset[name][time].values if time is not None else np.array([])
+            for value, by_step in zip(values, counted, strict=True):
+                if int(by_step.sum()):
+                    steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
+                    found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), int(dataset[name].size),
+                                                                      steps)
+        return found
+
+    return BlockReads(reads.tasks, finish)
 
 
 def _marks(variable: xr.DataArray) -> dict[str, np.ndarray]:
@@ -447,8 +516,64 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
             f"checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
 
 
+#: The magnitude from which a fill-like value held by a target or predictor is refused, not warned
+#: about (:func:`refuse_huge_fill_like_values`): 1e30, above any measured or modelled quantity in
+#: any unit climate data use (the air's 2.5e25 molecules per m3, the ocean's heat content of some
+#: 1e25 J), and at or below the values that mark nothing else: netCDF's default fill 9.96921e36,
+#: Ferret's -1e34, GrADS's -9.99e33, HadISST's -1e30 and the IRI Data Library's 1e30. Trained on,
+#: one such value is the mean and spread of its variable (a predictor standardised by a sigma
+#: of 1e36 is a constant to the network) and every score of a target (break17 F1: a "skill"
+#: 0.40 computed from fills); CMIP's 1e20 stays a warning (its squares still fit a float64).
+REFUSED_AT_LEAST = 1e30
+
+
+def refuse_huge_fill_like_values(
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
+    counts: dict[str, dict[FillLike, FillLikeCount]] | None = None,
+) -> None:
+    """Refuse a variable of ``names`` that holds a fill-like value of magnitude at least
+    :data:`REFUSED_AT_LEAST` that no attribute marks missing: no quantity is that large, and the
+    run would train on it and print scores computed from it; the message gives the ``ncatted``
+    that marks it (one command for the variables of one file).
+
+    Parameters
+    ----------
+    dataset, names, where, file, counts
+        As for :func:`warn_fill_like_values`.
+
+    Raises
+    ------
+    ClimannError
+        For the first such variable.
+    """
+    present = [name for name in names if name in dataset.data_vars]
+    counted = fill_like_counts(dataset, present) if counts is None else counts
+    huge = {name: [(value, count) for value, count in found.items() if abs(float(value.decoded[0])) >= REFUSED_AT_LEAST]
+            for name, found in counted.items()}
+    huge = {name: found for name, found in huge.items() if found}
+    if not huge:
+        return
+    fixes = {}
+    for name, found in huge.items():
+        own = variable_file(dataset[name]) or file
+        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        advice = _advice(name, dataset[name], found[0][0])
+        if advice is not None:
+            fixes.setdefault(files, []).append(advice)
+    name, found = next(iter(huge.items()))
+    value, count = max(found, key=lambda item: item[1].count)
+    own = variable_file(dataset[name]) or file
+    files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+    sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
+    fix = fixes.get(files, [])
+    command = f"; mark them missing: {ncatted_command(fix, files)}" if fix else ""
+    raise ClimannError(f"{sentence}: no measured or modelled quantity reaches {REFUSED_AT_LEAST:g}, and trained on "
+                       f"they would be its mean, spread and scores{command}")
+
+
 def warn_fill_like_values(
-    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
+    counts: dict[str, dict[FillLike, FillLikeCount]] | None = None,
 ) -> None:
     """Warn, one line per variable, when a variable holds one of its :func:`fill_like_values`
     that no ``_FillValue`` or ``missing_value`` marks as missing: they are used as data (a
@@ -470,10 +595,14 @@ def warn_fill_like_values(
         :func:`climann.data.shell.input_and_copy`), when the variable does not record its one
         file (:func:`climann.data.sources.variable_file`); None for data from several files
         (``IN.nc OUT.nc``).
+    counts : dict, optional
+        :func:`fill_like_counts` of ``names`` when the caller read them with other checks
+        (:func:`read_together`); by default they are read here.
     """
     present = [name for name in names if name in dataset.data_vars]
     lines, fixes = [], {}
-    for name, found in fill_like_counts(dataset, present).items():
+    counted = fill_like_counts(dataset, present) if counts is None else counts
+    for name, found in counted.items():
         value, counted = max(found.items(), key=lambda item: item[1].count)
         own = variable_file(dataset[name]) or file
         files = "IN.nc OUT.nc" if own is None else input_and_copy(own)

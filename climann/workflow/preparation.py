@@ -25,9 +25,8 @@ from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
-from climann.data.absolute_zero import warn_below_absolute_zero
 from climann.data.valid_range_tails import warn_outside_valid_range
-from climann.data.fill_like import warn_fill_like_values
+from climann.data.value_checks import warn_held_values
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
@@ -183,9 +182,9 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     in a block, whose variables at other time steps count for the common period only when the
     run uses them (:func:`climann.data.open.open_dataset` ``variables``). Where the data are
     kept, the chosen predictors get the check :func:`open_selected` makes of named ones
-    (usual fill values not marked missing, :func:`~climann.data.fill_like.warn_fill_like_values`;
-    temperatures at or below absolute zero read as missing,
-    :func:`~climann.data.absolute_zero.warn_below_absolute_zero`; a tail of the data cut off by a
+    (usual fill values not marked missing, temperatures at or below absolute zero read as
+    missing, negative values of quantities that cannot be negative, in one read:
+    :func:`~climann.data.value_checks.warn_held_values`; a tail of the data cut off by a
     valid range, :func:`~climann.data.valid_range_tails.warn_outside_valid_range`).
 
     Parameters
@@ -215,9 +214,8 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     chosen = [name for name in resolved.data.predictors if name not in (data.predictors or ())]
     if chosen:
         files = tuple(dict.fromkeys(f for block in blocks for f in block))
-        warn_fill_like_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
-                              file=files[0] if len(files) == 1 else None)
-        warn_below_absolute_zero(dataset, chosen)
+        warn_held_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
+                         file=files[0] if len(files) == 1 else None)
         warn_outside_valid_range(dataset, chosen)
     return resolved, dataset
 
@@ -264,9 +262,8 @@ def _open_subset(
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
-    warn_fill_like_values(selected, [data.target, *(data.predictors or ())], where=where,
-                          file=files[0] if len(files) == 1 else None)
-    warn_below_absolute_zero(selected, [data.target, *(data.predictors or ())])
+    warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
+                     file=files[0] if len(files) == 1 else None)
     warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
     warn_land_stored_as_value(selected, data.target, where=where, file=files[0] if len(files) == 1 else None)
     refuse_flag_target(selected, data.target, where=where)

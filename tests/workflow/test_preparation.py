@@ -517,6 +517,68 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
     assert (data.samples.inputs == -9999.0).any()  # still data
 
 
+@pytest.mark.parametrize(("variable", "fill"), [
+    pytest.param("tas", 9.969209968386869e36, id="target-netcdf-default"),
+    pytest.param("pred", 9.969209968386869e36, id="predictor-netcdf-default"),
+    pytest.param("pred", -1e34, id="predictor-ferret"),  # (a temperature in K reads -1e34 as missing: absolute_zero)
+])
+def test_a_fill_like_value_of_1e30_or_more_is_refused_when_the_data_are_prepared(tmp_path, monkeypatch, variable,
+                                                                                  fill):
+    """break17 F1: an unwritten record's default fill trained on and scored ("skill" 0.40 from
+    fills); no quantity is that large: refused with the ncatted that marks it."""
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset()
+    dataset[variable][30, 1, 2] = fill  # one value of one record of 36, in the test period
+    dataset[variable].encoding["_FillValue"] = None
+    dataset.to_netcdf(tmp_path / "fill.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "fill.nc")], "target": "tas", "predictors": ["pred"], "features": []}}))
+    with pytest.raises(ClimannError) as refused:
+        prepare_data(config)
+    message = str(refused.value)
+    assert message.startswith(f"'{variable}' in fill.nc holds {np.float32(fill):g} at 1 of the 864 values checked, "
+                              "at 1 time step (2002-07-15)")
+    assert "no measured or modelled quantity reaches 1e+30" in message and "\n" not in message
+    assert f"mark them missing: ncatted -a _FillValue,{variable},o,f," in message
+    assert message.endswith("fill.nc fill_fixed.nc")
+
+
+def test_cmip_1e20_stays_a_warning(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset()
+    dataset["pred"][30, 1, 2] = 1e20
+    dataset["pred"].encoding["_FillValue"] = None
+    dataset.to_netcdf(tmp_path / "fill.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "fill.nc")], "target": "tas", "predictors": ["pred"], "features": []}}))
+    prepare_data(config)
+    assert "'pred' in fill.nc holds 1e+20 at 1 of the 864 values checked" in caplog.text
+
+
+def test_a_target_precipitation_with_a_sign_fault_is_named_when_the_data_are_prepared(tmp_path, caplog, monkeypatch):
+    """-5 mm/day in a rain field (no rounding: 1e-3 of its largest value is far smaller) is named,
+    and trained on as it is; the rounding negatives of another step are not what is named."""
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset()
+    rain = (dataset["pred"] * 80).astype("f4")
+    rain[5, 1, 2], rain[7, 0, 0] = -5.0, -1e-6
+    dataset["pr"] = rain.assign_attrs(units="mm/day", standard_name="precipitation_flux")
+    dataset.to_netcdf(tmp_path / "rain.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "rain.nc")], "target": "pr", "predictors": ["pred"], "features": []}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    negative = int((rain.values < 0).sum())
+    assert negative == 2
+    assert (f"'pr' in rain.nc holds {negative} negative values of the {rain.size} values checked, down to -5 mm/day"
+            in caplog.text)
+    assert "below -0.0799" in caplog.text and "at 1 time step (2000-06-15)" in caplog.text
+    assert "ncap2 -s 'where(pr < 0) pr = 0' rain.nc rain_fixed.nc" in caplog.text
+    assert data.samples.target.min() == pytest.approx(-5.0)  # still data
+
+
 def test_a_target_with_land_stored_as_zero_is_named_when_the_data_are_prepared(tmp_path, caplog, monkeypatch):
     """break15 F4: ROMS output without _FillValue holds 0 on land, which its mask_rho ("land water")
     marks; trained on as data (not guessed missing), but said with the command that masks it."""

@@ -1,0 +1,269 @@
+"""Negative values of quantities that cannot be negative: precipitation, snow, runoff, contents.
+
+No rain falls upward: a precipitation of -5 mm/day is no measurement but a fault of the file (a
+sign flipped in a conversion, an anomaly stored under the name of the field, a code), and a
+network trained on it learns it. Many files hold tiny negatives all the same: regridding
+(bicubic and patch interpolation overshoot near sharp edges), packing (a value one packing step
+below 0) and the products themselves (ERA5's ``tp`` holds very small negative values, from its
+GRIB encoding: ECMWF's "ERA5: data documentation", known issues). So negatives are never
+refused nor masked: a variable whose most negative value lies below
+:data:`NEGATIVE_TOLERANCE` times its largest absolute value is named in a warning
+(:func:`warn_negative_values`) with how many values are negative, the most negative, the time
+steps that hold values below that tolerance, and the ``ncap2`` that sets them to 0 or missing.
+
+Which variables cannot be negative (:func:`cannot_be_negative`):
+
+- by ``standard_name`` (CF standard name table): :data:`NONNEGATIVE_STANDARD_NAMES`, amounts,
+  fluxes and rates of precipitation and snowfall, ``lwe_`` thicknesses and rates, runoff, snow
+  amounts, mass contents, mass and mole fractions, concentrations, specific humidity; but not
+  evaporation or water fluxes (``water_evapotranspiration_flux`` is negative where dew forms;
+  ``water_flux_into_sea_water`` either way), tendencies or changes (:data:`SIGNED_WORDS`);
+- without a ``standard_name``, by the usual names of such fields (:data:`NONNEGATIVE_NAMES`:
+  CMIP's ``pr``, ``mrro``, ``snw``, ERA5's ``tp``, ``precip``, ``precipitation``);
+- never a variable called an anomaly, a change or a difference
+  (:func:`climann.data.units.described_as_anomaly`), nor a flag variable (CF-1.8 §3.5).
+
+The values are counted in the pass that counts the fill-like values
+(:mod:`climann.data.value_checks`), and the fill-like values themselves are left out: a -9999
+is named by that warning, and a 1e20 over land would hide every negative behind its size.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.fill_like import (BlockReads, blocks_by_step, fill_like_values, read_together, steps_text,
+                                   time_dimension)
+from climann.data.shell import input_and_copy, ncap2_command, ncap2_name, ncatted_number
+from climann.data.sources import variable_file, variable_where
+from climann.data.units import described_as_anomaly
+
+__all__ = ["NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
+           "cannot_be_negative", "negative_values", "planned_negative_values", "warn_negative_values"]
+
+_log = logging.getLogger(__name__)
+
+#: How far below 0 a variable's most negative value may lie, as a fraction of its largest
+#: absolute value, and be taken for rounding (not named): 1e-3, some 65 steps of a field packed
+#: into shorts from 0 to its maximum (65534 steps), far beyond ERA5's tiny negatives of ``tp``
+#: and a regridding's overshoot of a smooth field, and far above nothing of a real sign fault
+#: (-5 mm/day in a field whose maximum is 300 mm/day is 1.7e-2).
+NEGATIVE_TOLERANCE = 1e-3
+
+#: Parts of a CF ``standard_name`` that make a quantity that cannot be negative.
+NONNEGATIVE_STANDARD_NAMES = re.compile(
+    r"precipitation_(flux|amount|rate)|^lwe_|snowfall|runoff|snow_amount|mass_content|^mass_fraction_"
+    r"|^mole_fraction_|concentration|^specific_humidity$"
+)
+
+#: Words of a ``standard_name`` that make it a quantity that may be negative even so.
+SIGNED_WORDS = re.compile(r"evaporation|evapotranspiration|water_flux|tendency|change|anomaly|difference|"
+                          r"divergence|transport|sublimation")
+
+#: Names of fields that cannot be negative, for a variable without a ``standard_name``.
+NONNEGATIVE_NAMES = frozenset({"pr", "tp", "precip", "precipitation", "mrro", "snw"})
+
+
+def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
+    """What says ``variable`` cannot be negative, for the message (``"its standard_name
+    precipitation_flux"``, ``"its name 'pr'"``); None when it may be (see the module's rules).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> cannot_be_negative("pr", xr.DataArray(np.zeros(2), dims="x"))
+    "its name 'pr'"
+    >>> cannot_be_negative("evspsbl", xr.DataArray(np.zeros(2), dims="x", attrs={"standard_name":
+    ...     "water_evapotranspiration_flux"})) is None
+    True
+    """
+    attrs = variable.attrs
+    if variable.dtype.kind not in "fiu" or "flag_values" in attrs or "flag_masks" in attrs:
+        return None
+    if described_as_anomaly(name, attrs):
+        return None
+    standard = str(attrs.get("standard_name", "")).strip()
+    if standard:
+        if NONNEGATIVE_STANDARD_NAMES.search(standard) and not SIGNED_WORDS.search(standard):
+            return f"its standard_name {standard}"
+        return None
+    return f"its name '{name}'" if name.lower() in NONNEGATIVE_NAMES else None
+
+
+@dataclass(frozen=True)
+class NegativeValues:
+    """The negative values of a variable that cannot hold any, counted on every value.
+
+    Attributes
+    ----------
+    count : int
+        The values below 0 (fill-like values left out).
+    size : int
+        Every value read.
+    lowest : float
+        The most negative value.
+    largest : float
+        The largest absolute value (fill-like values left out).
+    times : numpy.ndarray
+        The time steps that hold a value below ``-NEGATIVE_TOLERANCE * largest`` (their
+        coordinate values); empty for a static field.
+    """
+
+    count: int
+    size: int
+    lowest: float
+    largest: float
+    times: np.ndarray
+
+    @property
+    def beyond_rounding(self) -> bool:
+        """Whether the most negative value lies below :data:`NEGATIVE_TOLERANCE` times the largest
+        absolute value: no rounding of packing or regridding."""
+        return self.lowest < -NEGATIVE_TOLERANCE * self.largest
+
+
+def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Sequence) -> tuple[np.ndarray, ...]:
+    """How many values of ``block`` are below 0 at each time step, the lowest value at each step,
+    and the largest absolute value (NaN and the ``excluded`` values left out): shapes (n_steps,),
+    (n_steps,), (). A block with no negative value and no excluded one costs two reductions."""
+    block = np.asarray(block)
+    n_steps = 1 if time_axis is None else block.shape[time_axis]
+    if not block.size or np.isnan(low := np.fmin.reduce(block, axis=None)):
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0
+    high = np.fmax.reduce(block, axis=None)
+    excluded = [value for value in excluded if low <= value <= high]
+    if low >= 0 and not excluded:
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), float(high)
+    kept = ~np.isnan(block) if block.dtype.kind == "f" else np.ones(block.shape, dtype=bool)
+    if excluded:
+        kept &= ~np.isin(block, excluded)
+    if not kept.any():
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0
+    others = tuple(axis for axis in range(block.ndim) if axis != time_axis)
+    negative = (block < 0) & kept
+    lowest = np.where(kept, block, np.inf).min(axis=others if time_axis is not None else None)
+    counts = negative.sum(axis=others) if time_axis is not None else negative.sum()
+    largest = float(np.abs(block[kept]).max())
+    return (np.asarray(counts, dtype=np.int64).reshape(-1), np.asarray(lowest, dtype=np.float64).reshape(-1),
+            largest)
+
+
+def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads of :func:`negative_values`, to be computed with other checks'
+    (:func:`~climann.data.fill_like.read_together`); the variables ``shared`` keep the keys of
+    the file's reads (:func:`~climann.data.fill_like.blocks_by_step`)."""
+    chosen, tasks, places = [], [], []
+    for name in names:
+        if name not in dataset.data_vars or cannot_be_negative(name, variable := dataset[name]) is None:
+            continue
+        time = time_dimension(variable)
+        axis = None if time is None else variable.dims.index(time)
+        excluded = [float(form) for value in fill_like_values(variable) for form in value.decoded]
+        count = functools.partial(_negative_in_block, excluded=excluded)
+        for block, offset in blocks_by_step(variable.data, axis, shared=name in shared):
+            tasks.append(dask.delayed(count)(block, axis))
+            places.append((len(chosen), offset))
+        chosen.append((name, time))
+
+    def finish(parts: Sequence[tuple]) -> dict[str, NegativeValues]:
+        sizes = [1 if time is None else dataset[name].sizes[time] for name, time in chosen]
+        counts = [np.zeros(size, dtype=np.int64) for size in sizes]
+        lowest = [np.full(size, np.inf) for size in sizes]
+        largest = [0.0 for _ in chosen]
+        for (number, offset), (count, low, large) in zip(places, parts, strict=True):
+            counts[number][offset:offset + count.size] += count
+            np.minimum(lowest[number][offset:offset + low.size], low, out=lowest[number][offset:offset + low.size])
+            largest[number] = max(largest[number], large)
+        found = {}
+        for number, (name, time) in enumerate(chosen):
+            if not counts[number].sum():
+                continue
+            below = lowest[number] < -NEGATIVE_TOLERANCE * largest[number]
+            times = dataset[name][time].values[below] if time is not None else np.array([])
+            found[name] = NegativeValues(int(counts[number].sum()), int(dataset[name].size),
+                                         float(lowest[number].min()), largest[number], times)
+        return found
+
+    return BlockReads(tasks, finish)
+
+
+def negative_values(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, NegativeValues]:
+    """The negative values of each variable of ``names`` that cannot be negative
+    (:func:`cannot_be_negative`), counted on every value, each block read once.
+
+    Returns
+    -------
+    dict
+        Variable name → :class:`NegativeValues`, only the variables that hold any.
+    """
+    return read_together(planned_negative_values(dataset, names))[0]()
+
+
+def _fixes(name: str, variable: xr.DataArray) -> tuple[str, str | None]:
+    """The ``ncap2`` scripts that set the negative values to 0, and to missing (a fill value the
+    variable has, else 1e20 marked as its ``_FillValue``; None for data stored as integers)."""
+    word = ncap2_name(name)
+    zero = f"where({word} < 0) {word} = 0"
+    encoding = variable.encoding
+    if any(key in encoding for key in ("_FillValue", "missing_value")):
+        return zero, f"where({word} < 0) {word} = {word}.get_miss()"
+    stored = np.dtype(encoding.get("dtype", variable.dtype))
+    if stored.kind != "f" or "scale_factor" in encoding or "add_offset" in encoding:
+        return zero, None
+    fill = ncatted_number(1e20, stored) + ("f" if stored == np.float32 else "")
+    return zero, f"where({word} < 0) {word} = {fill}; {word}.set_miss({fill})"
+
+
+def warn_negative_values(
+    dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
+    found: dict[str, NegativeValues] | None = None,
+) -> None:
+    """Warn, one line per variable, when a variable that cannot be negative holds negative values
+    beyond rounding (:data:`NEGATIVE_TOLERANCE`): they are used as data as they are; the warning
+    gives the ``ncap2`` that sets them to 0 or missing.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The variables to check (those absent are skipped).
+    where : str
+        The files, for the message, when the variable does not record its own.
+    file : str or Path or None
+        The file to name in the command when the variable does not record its one file; None
+        for data from several files (``IN.nc OUT.nc``).
+    found : dict, optional
+        :func:`negative_values` of ``names`` when the caller read them with other checks; by
+        default they are read here.
+    """
+    present = [name for name in names if name in dataset.data_vars]
+    found = negative_values(dataset, present) if found is None else found
+    for name, negative in found.items():
+        if not negative.beyond_rounding:
+            continue
+        variable = dataset[name]
+        own = variable_file(variable) or file
+        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+        limit = -NEGATIVE_TOLERANCE * negative.largest
+        steps = f", below {limit:g}{units} {steps_text(negative.times)}" if negative.times.size else ""
+        zero, missing = _fixes(name, variable)
+        to_missing = f", or to missing: {ncap2_command([missing], files)}" if missing else ""
+        _log.warning(
+            "'%s' in %s holds %d negative values of the %d values checked, down to %g%s (%.3g of its largest absolute "
+            "value %g%s: beyond the rounding of packing or regridding, which stays within %g of it)%s, which %s says "
+            "it cannot hold, so they are used as data; to set them to 0: %s%s",
+            name, variable_where(variable, where), negative.count, negative.size, negative.lowest, units,
+            -negative.lowest / negative.largest, negative.largest, units, NEGATIVE_TOLERANCE, steps,
+            cannot_be_negative(name, variable), ncap2_command([zero], files), to_missing,
+        )

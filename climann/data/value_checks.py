@@ -1,0 +1,63 @@
+"""The checks of a run's target and predictors that read every value, in one read of the data.
+
+Three checks look at every value of the variables a run trains on, before training: the
+fill-like values no attribute marks missing (:mod:`climann.data.fill_like`), the temperatures at
+or below absolute zero that opening read as missing (:mod:`climann.data.absolute_zero`) and the
+negative values of quantities that cannot be negative (:mod:`climann.data.nonnegative`). Their
+block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
+block that several of them look at once, and the data are read in one pass, not three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import xarray as xr
+
+from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero,
+                                        warn_below_absolute_zero)
+from climann.data.fill_like import (planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
+                                   warn_fill_like_values)
+from climann.data.nonnegative import planned_negative_values, warn_negative_values
+
+__all__ = ["warn_held_values"]
+
+
+def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None) -> None:
+    """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
+    or below absolute zero and the negative values of quantities that cannot be negative that
+    the variables ``names`` hold, every value read once for the three.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened (:func:`climann.data.open.open_dataset`).
+    names : sequence of str
+        The variables to check (those absent are skipped).
+    where : str
+        The files, for the messages, when a variable does not record its own.
+    file : str or Path or None
+        The file to name in the commands when a variable does not record its one file; None for
+        data from several files.
+
+    Raises
+    ------
+    ClimannError
+        From :func:`~climann.data.fill_like.refuse_huge_fill_like_values` (a fill-like value of
+        1e30 or more, no quantity) and
+        :func:`~climann.data.absolute_zero.warn_below_absolute_zero` (many different values
+        below absolute zero: no codes).
+    """
+    present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
+    # a temperature masked below absolute zero is read for that count as it was in the file: its
+    # other counts keep the keys of those reads, so that dask reads it once for all
+    shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
+    fill_like, below, negative = read_together(planned_fill_like_counts(dataset, present, shared=shared),
+                                               planned_below_absolute_zero(dataset, present),
+                                               planned_negative_values(dataset, present, shared=shared))
+    counts = fill_like()
+    refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
+    warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)
+    warn_below_absolute_zero(dataset, present, messages=below)
+    warn_negative_values(dataset, present, where=where, file=file, found=negative())

@@ -1,0 +1,120 @@
+"""Negative values of quantities that cannot be negative: counted on every value, warned beyond rounding."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative, negative_values, warn_negative_values
+from climann.data.open import open_dataset
+
+
+@pytest.mark.parametrize(("name", "attrs", "cannot"), [
+    pytest.param("pr", {}, True, id="CMIP-pr"),
+    pytest.param("tp", {"units": "m"}, True, id="ERA5-tp"),
+    pytest.param("rain", {"standard_name": "precipitation_flux"}, True, id="precipitation_flux"),
+    pytest.param("x", {"standard_name": "lwe_thickness_of_precipitation_amount"}, True, id="lwe"),
+    pytest.param("prsn", {"standard_name": "snowfall_flux"}, True, id="snowfall"),
+    pytest.param("mrro", {"standard_name": "runoff_flux"}, True, id="runoff"),
+    pytest.param("clw", {"standard_name": "mass_fraction_of_cloud_liquid_water_in_air"}, True, id="mass-fraction"),
+    pytest.param("x", {"standard_name": "mass_concentration_of_dust_dry_aerosol_particles_in_air"}, True,
+                 id="concentration"),
+    pytest.param("evspsbl", {"standard_name": "water_evapotranspiration_flux"}, False, id="evaporation"),
+    pytest.param("wfo", {"standard_name": "water_flux_into_sea_water"}, False, id="water-flux"),
+    pytest.param("x", {"standard_name": "tendency_of_atmosphere_mass_content_of_water_vapor"}, False,
+                 id="tendency"),
+    pytest.param("pr_anom", {}, False, id="anomaly-by-name"),
+    pytest.param("pr", {"long_name": "precipitation anomaly"}, False, id="anomaly-by-long-name"),
+    pytest.param("tas", {"standard_name": "air_temperature"}, False, id="temperature"),
+    pytest.param("pr", {"flag_values": [0, 1]}, False, id="flags"),
+])
+def test_which_quantities_cannot_be_negative(name, attrs, cannot):
+    variable = xr.DataArray(np.zeros(3, "f4"), dims="x", attrs=attrs)
+    assert (cannot_be_negative(name, variable) is not None) is cannot
+
+
+def _precipitation(values: np.ndarray, **attrs) -> xr.Dataset:
+    times = pd.date_range("2000-01-01", periods=values.shape[0], freq="D")
+    return xr.Dataset({"pr": (("time", "lat", "lon"), values, {"units": "mm/day", **attrs})},
+                      coords={"time": times, "lat": np.arange(values.shape[1]), "lon": np.arange(values.shape[2])})
+
+
+def _field() -> np.ndarray:
+    """12 days of 4 x 5 rain up to 80 mm/day with rounding negatives, a sign fault at days 3 and 8,
+    a fill value and NaN."""
+    rng = np.random.default_rng(3)
+    values = rng.uniform(0, 80, (12, 4, 5)).astype("f4")
+    values[0, 0, :3] = -1e-6  # packing or regridding
+    values[7, 1, 1] = -2e-5
+    values[3, 2, 2], values[8, 0, 4] = -5.0, -0.5  # no rounding
+    values[9, 3, 3] = -9999.0  # a fill-like value, warned about as such
+    values[10, 1, 2] = np.nan
+    return values
+
+
+@pytest.mark.parametrize("chunks", [pytest.param(None, id="numpy"), pytest.param({"time": 5}, id="dask")])
+def test_negative_values_are_counted_on_every_value_as_numpy_counts_them(chunks):
+    values = _field()
+    dataset = _precipitation(values)
+    dataset = dataset.chunk(chunks) if chunks else dataset
+    found = negative_values(dataset, ["pr"])["pr"]
+    kept = np.isfinite(values) & (values != np.float32(-9999.0))
+    largest = np.abs(values[kept]).max()
+    assert found.count == int(((values < 0) & kept).sum()) == 6
+    assert found.size == values.size
+    assert found.lowest == -5.0
+    assert found.largest == pytest.approx(float(largest))
+    below = np.flatnonzero((np.where(kept, values, np.inf) < -NEGATIVE_TOLERANCE * largest).any(axis=(1, 2)))
+    assert below.tolist() == [3, 8]
+    np.testing.assert_array_equal(found.times, dataset["time"].values[below])
+
+
+def _said(caplog, dataset, **where) -> list[str]:
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_negative_values(dataset, ["pr"], **({"where": "pr.nc", "file": "pr.nc"} | where))
+    return [record.getMessage() for record in caplog.records]
+
+
+def test_a_sign_fault_is_named_with_its_count_lowest_value_and_steps(caplog):
+    said = _said(caplog, _precipitation(_field()))
+    assert len(said) == 1
+    assert said[0].startswith("'pr' in pr.nc holds 6 negative values of the 240 values checked, down to -5 mm/day")
+    assert "at 2 time steps (2000-01-04, 2000-01-09)" in said[0]
+    assert "its name 'pr' says it cannot hold, so they are used as data" in said[0]
+    assert "ncap2 -s 'where(pr < 0) pr = 0' pr.nc pr_fixed.nc" in said[0]
+
+
+def test_rounding_negatives_alone_are_not_named(caplog):
+    values = _field()
+    values[3, 2, 2] = values[8, 0, 4] = 1.0
+    assert negative_values(_precipitation(values), ["pr"])["pr"].count == 4  # counted all the same
+    assert _said(caplog, _precipitation(values)) == []
+
+
+def test_an_anomaly_of_precipitation_is_not_named(caplog):
+    assert _said(caplog, _precipitation(_field(), long_name="precipitation anomaly")) == []
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO's ncap2")
+@pytest.mark.parametrize("fill", [pytest.param(None, id="no-fill-value"), pytest.param(1e20, id="fill-value")])
+def test_the_commands_set_the_negative_values_to_zero_or_missing(tmp_path, caplog, monkeypatch, fill):
+    monkeypatch.chdir(tmp_path)
+    values = _field()
+    values[9, 3, 3], values[10, 1, 2] = 1.0, 2.0
+    _precipitation(values).to_netcdf("pr.nc", encoding={"pr": {"_FillValue": fill}})
+    said = _said(caplog, open_dataset([tmp_path / "pr.nc"]))[0]
+    zero = said[said.index("to set them to 0: ") + 18:said.index(", or to missing: ")]
+    missing = said[said.index(", or to missing: ") + 17:]
+    subprocess.run(zero, shell=True, check=True)
+    copy = xr.open_dataset("pr_fixed.nc")["pr"].values
+    np.testing.assert_array_equal(copy, np.where(values < 0, 0, values))
+    subprocess.run(missing.replace("pr_fixed.nc", "pr_missing.nc"), shell=True, check=True)
+    copy = xr.open_dataset("pr_missing.nc")["pr"].values
+    np.testing.assert_array_equal(np.isnan(copy), values < 0)

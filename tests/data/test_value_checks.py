@@ -1,0 +1,65 @@
+"""The fill-like, below-absolute-zero and negative-value checks read the data once for all three."""
+
+from __future__ import annotations
+
+import collections
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+import xarray.backends.netCDF4_ as netcdf4_backend
+
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.value_checks import warn_held_values
+
+
+@pytest.fixture
+def bytes_read(monkeypatch):
+    """Bytes read from the files by xarray's netCDF4 backend, by variable."""
+    read = collections.Counter()
+    original = netcdf4_backend.NetCDF4ArrayWrapper._getitem
+
+    def counted(self, key):
+        values = original(self, key)
+        read[self.variable_name] += np.asarray(values).nbytes
+        return values
+
+    monkeypatch.setattr(netcdf4_backend.NetCDF4ArrayWrapper, "_getitem", counted)
+    return read
+
+
+def _write(path) -> xr.Dataset:
+    """24 days of a 6 x 8 grid: ``tas`` in K with land at 0 K and a fill 1e20, ``pr`` with a sign fault."""
+    rng = np.random.default_rng(5)
+    tas = rng.uniform(260, 300, (24, 6, 8)).astype("f4")
+    tas[:, 0, :2] = 0.0  # land stored as 0 K: read as missing
+    tas[4, 1, 3] = 1e20
+    pr = rng.uniform(0, 50, (24, 6, 8)).astype("f4")
+    pr[6, 2, 5] = -4.0
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), tas, {"units": "K"}),
+                          "pr": (("time", "lat", "lon"), pr, {"units": "mm/day"})},
+                         coords={"time": pd.date_range("2000-01-01", periods=24), "lat": np.arange(6.0),
+                                 "lon": np.arange(8.0)})
+    dataset.to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("tas", "pr")})
+    return dataset
+
+
+@pytest.mark.parametrize("region", [pytest.param(None, id="whole"), pytest.param(slice(0, 3), id="region")])
+def test_the_three_checks_read_every_value_once(tmp_path, caplog, bytes_read, region):
+    written = _write(tmp_path / "d.nc")
+    opened = open_dataset([tmp_path / "d.nc"])
+    opened = opened.isel(lat=region) if region else opened
+    bytes_read.clear()
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_held_values(opened, ["tas", "pr"], where="d.nc", file=tmp_path / "d.nc")
+    # the temperature's values below absolute zero are counted in the whole file (as opening
+    # masked them), its others in the region: one read of the whole file serves both
+    assert bytes_read["tas"] == written["tas"].nbytes
+    assert bytes_read["pr"] == (written["pr"].isel(lat=region) if region else written["pr"]).nbytes
+    assert "'tas' in d.nc holds 1e+20 at 1 of the" in caplog.text
+    assert "'tas' in d.nc holds 0 at 48 of the 1152 values checked" in caplog.text
+    assert "'pr' in d.nc holds 1 negative values of the" in caplog.text
