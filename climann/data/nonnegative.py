@@ -14,7 +14,9 @@ steps that hold values below that tolerance, and the ``ncap2`` that sets them to
 Which variables cannot be negative (:func:`cannot_be_negative`):
 
 - by ``standard_name`` (CF standard name table): :data:`NONNEGATIVE_STANDARD_NAMES`, amounts,
-  fluxes and rates of precipitation and snowfall, ``lwe_`` thicknesses and rates, runoff, snow
+  fluxes and rates of precipitation and snowfall, ``lwe_thickness_of_`` an amount and ``lwe_``
+  rates (not GRACE's bare ``lwe_thickness``, an anomaly from a mean period that its names do
+  not call one), runoff, snow
   amounts, mass contents, mass and mole fractions, concentrations, specific humidity; but not
   evaporation or water fluxes (``water_evapotranspiration_flux`` is negative where dew forms;
   ``water_flux_into_sea_water`` either way), tendencies or changes (:data:`SIGNED_WORDS`);
@@ -61,7 +63,8 @@ NEGATIVE_TOLERANCE = 1e-3
 
 #: Parts of a CF ``standard_name`` that make a quantity that cannot be negative.
 NONNEGATIVE_STANDARD_NAMES = re.compile(
-    r"precipitation_(flux|amount|rate)|^lwe_|snowfall|runoff|snow_amount|mass_content|^mass_fraction_"
+    r"precipitation_(flux|amount|rate)|^lwe_thickness_of_|^lwe_\w*_rate$|snowfall|runoff|snow_amount|mass_content|"
+    r"^mass_fraction_"
     r"|^mole_fraction_|concentration|^specific_humidity$"
 )
 

@@ -20,6 +20,11 @@ from climann.data.open import open_dataset
     pytest.param("tp", {"units": "m"}, True, id="ERA5-tp"),
     pytest.param("rain", {"standard_name": "precipitation_flux"}, True, id="precipitation_flux"),
     pytest.param("x", {"standard_name": "lwe_thickness_of_precipitation_amount"}, True, id="lwe"),
+    pytest.param("x", {"standard_name": "lwe_precipitation_rate"}, True, id="lwe-rate"),
+    # GRACE's mascons: water storage anomalies from the 2004-2009 mean, named without saying so
+    pytest.param("lwe_thickness", {"standard_name": "lwe_thickness", "long_name": "Liquid_Water_Equivalent_Thickness"},
+                 False, id="GRACE-lwe_thickness"),
+    pytest.param("x", {"standard_name": "lwe_thickness_of_water_evaporation_amount"}, False, id="lwe-evaporation"),
     pytest.param("prsn", {"standard_name": "snowfall_flux"}, True, id="snowfall"),
     pytest.param("mrro", {"standard_name": "runoff_flux"}, True, id="runoff"),
     pytest.param("clw", {"standard_name": "mass_fraction_of_cloud_liquid_water_in_air"}, True, id="mass-fraction"),
