@@ -1600,10 +1600,9 @@ def test_evaluating_a_run_on_its_own_data_opens_them_once(trained, tmp_path, mon
     from climann.workflow.predict import evaluate_run
 
     _, sample, run_dir = trained
-    opened = []  # each opening asked for (a run keeps what it opened: opening._OPENED, which may answer it)
-    open_once = opening._opened_once
-    monkeypatch.setattr(opening, "_opened_once",
-                        lambda path, coder, *rest: opened.append(path.name) or open_once(path, coder, *rest))
+    opened = []
+    open_one = opening._open_one
+    monkeypatch.setattr(opening, "_open_one", lambda path, coder, *rest: opened.append(path.name) or open_one(path, coder, *rest))
     rescored = evaluate_run(run_dir, out=tmp_path / "again")
     assert opened == [sample.name]
     original = json.loads((run_dir / "metrics.json").read_text())
