@@ -21,29 +21,18 @@ before xarray decodes them (``_Unsigned`` in any case, fill values of another ty
 data's): :class:`_StoreReadingStoredValues`. A local Zarr store is read by the same rules
 (:func:`open_zarr`): its attributes are the same CF attributes, and xarray decodes them the
 same way (a double ``missing_value = 1e20`` on float32 data marked nothing there too).
-
-What opening a file gives (its undecoded header, its decoded lazy dataset) is kept per file
-while the file is unchanged, for one run (:class:`PerFile`): a run reads each file's header
-and opens it several times, and with one small file per day (ERA5 daily statistics, IMERG,
-MODIS L3) the per-file work of ``xarray.open_dataset`` (≈13 ms a file) made ``climann info``
-of three years of daily files four minutes long (break17 F4).
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Generic, TypeVar
 
 import xarray as xr
 from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
-from climann.data.notes import when_forgotten
 from climann.data.stored_values import with_stored_values_read
 
 #: The file manager of each file, by resolved path, with the file's identity when opened.
@@ -90,59 +79,6 @@ def shared_manager(path: str | os.PathLike) -> CachingFileManager:
         )
         _MANAGERS[str(path)] = (identity, manager)
         return manager
-
-
-_Read = TypeVar("_Read")
-
-
-class PerFile(Generic[_Read]):
-    """What reading each file gave, kept while the file is unchanged (its :func:`_identity`:
-    device, inode, size and modification time), for one run: forgotten with the run's notes
-    (:func:`climann.data.notes.forget_notes`), since a reading kept says its notes no more.
-
-    The ``kept`` files read last are kept (least recently asked for forgotten first). A reading
-    that raises is not kept: it is asked again, and raises again. Only regular files are kept
-    (a Zarr store is a directory, whose time does not change with its chunks); a path that
-    cannot be examined is read each time (its error is the reading's own).
-
-    Parameters
-    ----------
-    kept : int
-        How many readings are kept at most.
-    """
-
-    def __init__(self, kept: int) -> None:
-        self.kept = kept
-        self._readings: OrderedDict[tuple, _Read] = OrderedDict()
-        self._lock = threading.Lock()
-        when_forgotten(self.forget)
-
-    def read(self, path: str | os.PathLike, how: Hashable, reading: Callable[[], _Read]) -> _Read:
-        """``reading()`` of ``path`` (read ``how``: options that change what it gives), or what it
-        gave when last asked for the unchanged file in this run."""
-        resolved = Path(path).resolve()
-        try:
-            status = os.stat(resolved)
-        except OSError:
-            return reading()
-        if not stat.S_ISREG(status.st_mode):
-            return reading()
-        key = (str(resolved), (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns), how)
-        with self._lock:
-            if key in self._readings:
-                self._readings.move_to_end(key)
-                return self._readings[key]
-        read = reading()
-        with self._lock:
-            self._readings[key] = read
-            while len(self._readings) > self.kept:
-                self._readings.popitem(last=False)
-        return read
-
-    def forget(self) -> None:
-        """Forget every reading kept."""
-        with self._lock:
-            self._readings.clear()
 
 
 class _StoreReadingStoredValues(NetCDF4DataStore):

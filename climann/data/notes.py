@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable, Iterable
 
-__all__ = ["forget_notes", "note_once", "noted", "when_forgotten"]
+__all__ = ["forget_notes", "note_once", "noted"]
 
 _SAID: set[Hashable] = set()
 
@@ -41,21 +41,8 @@ def noted(key: Hashable) -> bool:
 
 
 def forget_notes() -> None:
-    """Start a new run: every note may be said again, and what was kept of each file's reading
-    with its notes (:func:`when_forgotten`) is read again."""
+    """Start a new run: every note may be said again."""
     _SAID.clear()
-    for forget in _FORGETTING:
-        forget()
-
-
-#: What :func:`forget_notes` also forgets: caches of what reading a file gave, notes said on the way.
-_FORGETTING: list[Callable[[], None]] = []
-
-
-def when_forgotten(forget: Callable[[], None]) -> None:
-    """Call ``forget`` whenever the notes are forgotten (a new run): a cache of what was read from
-    a file skips the notes its reading said, which a new run must say again."""
-    _FORGETTING.append(forget)
 
 
 def unsaid_records(dataset: object, names: Iterable[str], key: str, topic: str) -> dict[str, object]:

@@ -31,7 +31,7 @@ from climann.data.coordinate_values import checked_coordinates
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import with_every_file_records
 from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
-from climann.data.handles import PerFile, open_netcdf, open_zarr, shared_manager
+from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
     with_2d_coordinates,
@@ -245,26 +245,6 @@ def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dat
         return open_input(path, chunks={}, decode_times=time_coder)
 
 
-#: How many files' readings a run keeps (:class:`~climann.data.handles.PerFile`): their decoded
-#: lazy datasets (:func:`_opened_once`) and their undecoded headers (:func:`_raw_datasets`).
-#: A day's file of a small grid keeps about 0.1 MB; eleven years of daily files fit.
-KEPT_FILES = 4096
-
-_OPENED: PerFile[xr.Dataset] = PerFile(KEPT_FILES)
-_HEADERS: PerFile[xr.Dataset] = PerFile(KEPT_FILES)
-
-
-def _opened_once(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
-                 ) -> xr.Dataset:
-    """:func:`_open_one` of ``path``, opened once per run while the file is unchanged: a run
-    opens its files again to choose its inputs and to read them (``climann info`` to describe
-    them and to check they train), each time the same; every caller gets its own shallow copy
-    (attributes and encodings its own, the lazy values shared). ``time_coder`` is always
-    :func:`_open_group`'s, the same decoding."""
-    how = ("decoded", repr(sorted(select.items(), key=str)) if select else None)
-    return _OPENED.read(path, how, lambda: _open_one(path, time_coder, select)).copy(deep=False)
-
-
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
               ) -> xr.Dataset:
     engine = input_engine(path)
@@ -349,7 +329,7 @@ def _open_files(
 
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
-            dataset = renames.applied(_opened_once(path, time_coder, select), path)
+            dataset = renames.applied(_open_one(path, time_coder, select), path)
             if target is not None:
                 dataset, found = on_points_of(dataset, target, used=variables, points=points[0], where=path.name)
                 points[0] = points[0] if target not in dataset.data_vars else found
@@ -913,15 +893,11 @@ def _unreadable_file(files: Sequence[Path]) -> Path | None:
 
 
 def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:
-    """Each file opened without decoding times, for diagnostics; unreadable files skipped.
-    Each file's header is read once per run while it is unchanged (its grid is asked for to
-    choose the files, and again to order the grid), each caller given a shallow copy."""
+    """Each file opened without decoding times, for diagnostics; unreadable files skipped."""
     opened = []
     for path in files:
         try:
-            header = _HEADERS.read(path, "times undecoded", functools.partial(
-                open_input, path, decode_times=False, chunks={}))
-            opened.append((path, header.copy(deep=False)))
+            opened.append((path, open_input(path, decode_times=False, chunks={})))
         except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
     return opened

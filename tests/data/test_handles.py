@@ -6,7 +6,6 @@ import sys
 import textwrap
 
 import numpy as np
-import pytest
 import xarray as xr
 
 from climann.data.handles import open_netcdf, shared_manager
@@ -65,35 +64,3 @@ def test_a_file_rewritten_at_the_same_path_is_read_anew(tmp_path):
     after = open_netcdf(path)["tas"].values
     np.testing.assert_array_equal(after, written["tas"].values)
     assert not np.array_equal(before, after)
-
-
-def test_a_reading_is_kept_while_its_file_is_unchanged_and_not_when_it_fails(tmp_path):
-    """:class:`PerFile`: one reading per unchanged file and way of reading; a changed file, another
-    way, a failed reading, a directory (a Zarr store) and a forgotten run are read again."""
-    from climann.data.handles import PerFile
-
-    path = tmp_path / "a.nc"
-    path.write_bytes(b"one")
-    kept, reads = PerFile(kept=8), []
-
-    def reading(text=None):
-        reads.append(text)
-        if text == "fails":
-            raise OSError("unreadable")
-        return path.read_bytes() if path.is_file() else b""
-
-    assert kept.read(path, "raw", reading) == kept.read(tmp_path / "." / "a.nc", "raw", reading) == b"one"
-    assert len(reads) == 1
-    kept.read(path, "decoded", reading)
-    assert len(reads) == 2
-    path.write_bytes(b"three")  # another size: another file
-    assert kept.read(path, "raw", reading) == b"three"
-    for _ in range(2):
-        with pytest.raises(OSError):
-            kept.read(path, "fails", lambda: reading("fails"))
-    assert reads.count("fails") == 2
-    kept.read(tmp_path, "raw", reading), kept.read(tmp_path, "raw", reading)
-    assert len(reads) == 7
-    kept.forget()
-    kept.read(path, "raw", reading)
-    assert len(reads) == 8

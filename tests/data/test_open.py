@@ -110,57 +110,6 @@ def test_many_files_combine_along_time(tmp_path):
     assert (combined["tas"].values == full["tas"].values).all()
 
 
-def _counting_opens(monkeypatch):
-    """Every :func:`climann.data.open.open_input` of a file, by path and how: its header (variables
-    and attributes, ``decode_cf=False``), undecoded times (grids), or decoded (the data)."""
-    import climann.data.open as opening
-
-    opens = []
-    real = opening.open_input
-
-    def counted(path, **options):
-        how = ("header" if options.get("decode_cf") is False else
-               "undecoded" if options.get("decode_times") is False else "decoded")
-        opens.append((path.name, how))
-        return real(path, **options)
-
-    monkeypatch.setattr(opening, "open_input", counted)
-    return opens
-
-
-def test_each_file_is_opened_once_per_run_however_often_it_is_read(tmp_path, monkeypatch):
-    """One small file per period (ERA5 daily statistics, IMERG): each file's header and data were
-    opened two or three times each (to choose the files, to order the grid, to read the data; and
-    twice by climann info), ≈13 ms a file each time (break17 F4); now once per run, the same values."""
-    from climann.data.notes import forget_notes
-
-    forget_notes()  # a new run
-    full = grid_dataset(n_years=3)
-    for year in range(3):
-        full.isel(time=slice(12 * year, 12 * (year + 1))).to_netcdf(tmp_path / f"tas_{2000 + year}.nc")
-    files = expand_paths([str(tmp_path / "tas_*.nc")])
-    opens = _counting_opens(monkeypatch)
-    first = open_dataset(files, grid_of="tas")
-    second = open_dataset(files, grid_of="tas", variables=["tas", "pred"])
-    for name in ("tas_2000.nc", "tas_2001.nc", "tas_2002.nc"):
-        assert opens.count((name, "decoded")) == 1
-        assert opens.count((name, "undecoded")) == 1
-        assert opens.count((name, "header")) <= 1
-    np.testing.assert_array_equal(first["tas"].values, full["tas"].values)
-    np.testing.assert_array_equal(second["tas"].values, full["tas"].values)
-    # a file rewritten is read anew: its own values, never the kept reading's
-    changed = full.isel(time=slice(24, 36)).assign(tas=full["tas"].isel(time=slice(24, 36)) + 1.0)
-    changed.to_netcdf(tmp_path / "rewritten.nc")
-    (tmp_path / "rewritten.nc").replace(tmp_path / "tas_2002.nc")
-    third = open_dataset(files, grid_of="tas")
-    assert opens.count(("tas_2002.nc", "decoded")) == 2
-    np.testing.assert_array_equal(third["tas"].values[24:], full["tas"].values[24:] + 1.0)
-    # a new run reads every file again (its notes are said again)
-    forget_notes()
-    open_dataset(files, grid_of="tas")
-    assert opens.count(("tas_2000.nc", "decoded")) == 2
-
-
 @pytest.mark.parametrize(
     "content",
     [pytest.param(b"this is not netcdf", id="text"), pytest.param(b"\x89HDF\r\n\x1a\n\x00\x00", id="truncated-hdf5")],
