@@ -28,6 +28,7 @@ from climann.data.notes import forget_notes
 
 if TYPE_CHECKING:
     from climann.model import History
+    from climann.workflow.config import DataConfig
     from climann.workflow.preparation import PreparedData
 
 #: The logger every climann module logs under; ``climann.run`` reports phases and summaries,
@@ -128,6 +129,18 @@ def warn_about_notes(metrics: dict) -> None:
     from climann.evaluation.scores import note_lines
 
     for line in note_lines(metrics.get("notes", [])):
+        run_logger.warning(line)
+
+
+def warn_about_identity(metrics: dict, data: DataConfig) -> None:
+    """Warn (on the terminal and in ``train.log``) when the run's inputs reproduce its target
+    on the test block: its skill then measures an identity
+    (:func:`climann.evaluation.identities.identity_warning`). ``data``: the run's ``[data]``
+    with its inputs chosen (their names go into the line)."""
+    from climann.evaluation.identities import identity_warning
+
+    line = identity_warning(metrics, predictors=data.predictors or (), features=data.features or ())
+    if line is not None:
         run_logger.warning(line)
 
 

@@ -270,3 +270,96 @@ def test_the_note_leaving_persistence_out_of_januaries_says_what_the_lag_is(tmp_
     assert reasons == {"its values are 1 month cells 12 months apart (time bounds): the value 1 month earlier, which "
                        "persistence forecasts with, is not in the data; the lags count steps of the data as kept "
                        "(12 months each), not 1 month cells: tas_lag1 is the value 12 months earlier"}
+
+
+def write_monthly_fields(path, fields):
+    """Eight years of monthly means of ``fields`` (name → (values (96, 3, 4), attributes)), float32."""
+    times = np.array([cftime.datetime(2001 + month // 12, month % 12 + 1, 15, calendar="noleap") for month in range(96)])
+    units = "days since 2001-01-01"
+    dataset = xr.Dataset(
+        {name: (("time", "lat", "lon"), values.astype(np.float32), attrs) for name, (values, attrs) in fields.items()},
+        coords={"time": ("time", cftime.date2num(times, units, "noleap"),
+                         {"units": units, "calendar": "noleap", "standard_name": "time", "axis": "T"}),
+                "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east", "standard_name": "longitude"})},
+    )
+    dataset.to_netcdf(path)
+    return path
+
+
+def ceres_like(rng):
+    """CERES EBAF-TOA's fluxes (W m-2) and cloud fraction: net = solar − sw − lw, as in the product."""
+    shape = (96, 3, 4)
+    season = np.sin(2 * np.pi * np.arange(96) / 12)[:, None, None] * np.sin(np.deg2rad([-30, 0, 30]))[None, :, None]
+    solar = 340 + 80 * season + rng.normal(0, 5, shape)
+    clouds = rng.uniform(40, 80, shape)
+    sw = 0.3 * solar + 0.5 * clouds + rng.normal(0, 3, shape)
+    lw = 240 - 0.3 * clouds + rng.normal(0, 4, shape)
+    flux = {"units": "W m-2"}
+    return {"toa_sw_all_mon": (sw, flux | {"standard_name": "toa_outgoing_shortwave_flux"}),
+            "toa_lw_all_mon": (lw, flux | {"standard_name": "toa_outgoing_longwave_flux"}),
+            "toa_net_all_mon": (solar - sw - lw, flux | {"standard_name": "toa_net_downward_flux"}),
+            "solar_mon": (solar, flux | {"standard_name": "toa_incoming_shortwave_flux"}),
+            "cldarea_total_daynight_mon": (clouds, {"units": "percent", "standard_name": "cloud_area_fraction"})}
+
+
+def kelvin_and_celsius(rng):
+    """tas in K and the same field in degC (a unit conversion of the target), with a real predictor."""
+    rsdt = 300 + rng.normal(0, 30, (96, 3, 4))
+    tas = 280 + 0.1 * (rsdt - 300) + rng.normal(0, 2, rsdt.shape)
+    return {"tas": (tas, {"units": "K", "standard_name": "air_temperature"}),
+            "tas_c": (tas - 273.15, {"units": "degC", "long_name": "air temperature in Celsius"}),
+            "rsdt": (rsdt, {"units": "W m-2", "standard_name": "toa_incoming_shortwave_flux"})}
+
+
+IDENTITY = "the scores measure an identity, not a prediction"
+
+
+@pytest.mark.parametrize(("fields", "target", "predictors", "limit_gb"), [
+    pytest.param(ceres_like, "toa_net_all_mon",
+                 "toa_sw_all_mon, toa_lw_all_mon, solar_mon, cldarea_total_daynight_mon", 2.0, id="ceres-budget"),
+    pytest.param(ceres_like, "toa_net_all_mon",
+                 "toa_sw_all_mon, toa_lw_all_mon, solar_mon, cldarea_total_daynight_mon", 1e-9, id="ceres-streamed"),
+    pytest.param(kelvin_and_celsius, "tas", "tas_c, rsdt", 2.0, id="kelvin-and-celsius"),
+])
+def test_inputs_that_reproduce_the_target_are_warned_about(tmp_path, monkeypatch, caplog, fields, target, predictors,
+                                                           limit_gb):
+    """CERES EBAF's net flux with the fluxes it is made of, and tas beside itself in degC, as
+    ``climann info`` proposes them (predictors auto): the run trains (exit 0) to a skill of 1,
+    and says in one line, on the terminal and in train.log, that it measures an identity."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = write_monthly_fields(tmp_path / "fluxes.nc", fields(np.random.default_rng(5)))
+    config = build_config({"data": {"paths": [str(path)], "target": target, "in_memory_limit_gb": limit_gb},
+                           "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    # the premise, by hand: least squares of the test block's target on its predictors leaves (almost) nothing
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        test = split_labels(predictions["split"]) == "test"
+    with xr.open_dataset(path) as dataset:
+        inputs = np.stack([dataset[name].values[test].ravel() for name in predictors.split(", ")], axis=1)
+        truth = dataset[target].values[test].ravel().astype(np.float64)
+    design = np.column_stack([inputs, np.ones(len(truth))]).astype(np.float64)
+    residual = truth - design @ np.linalg.lstsq(design, truth, rcond=None)[0]
+    assert np.mean(residual ** 2) < 1e-9 * np.var(truth)
+    line = next(record.getMessage() for record in caplog.records if IDENTITY in record.getMessage())
+    assert line.startswith(f"the linear baseline reproduces {target} on the test block")
+    assert f"computed from the predictors ({predictors})" in line and "leave those out with --predictors" in line
+    assert line in (run.run_dir / "train.log").read_text()
+    assert run.metrics["splits"]["test"]["linear"]["r2"] > 1 - 1e-4
+
+
+def test_an_ordinary_sample_run_is_not_warned_about(tmp_path, monkeypatch, caplog):
+    from climann.data.sample_data import write_sample_dataset
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = write_sample_dataset(tmp_path / "tiny.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(path)]}, "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    assert not [record for record in caplog.records if IDENTITY in record.getMessage()]
+    assert IDENTITY not in (run.run_dir / "train.log").read_text()
+    assert run.metrics["splits"]["test"]["linear"]["r2"] < 0.99

@@ -82,7 +82,7 @@ from climann.workflow.run_directory import (
     scored_steps_record,
     write_chunked_run_files,
 )
-from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_notes
+from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_identity, warn_about_notes
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -370,6 +370,7 @@ def evaluate_and_write(
         staging / "predictions.nc", history=command_line, baselines=config.evaluation.baselines,
     )
     warn_about_notes(evaluated.metrics)
+    warn_about_identity(evaluated.metrics, config.data)
     _begin(phases, "writing the run directory")
     figures = write_chunked_run_files(
         staging, config, _metadata_only(source, split, trained.input_scaler, trained.target_scaler), trained.network,

@@ -1,0 +1,80 @@
+"""Scores of an identity: inputs that determine the target exactly.
+
+A target computed from the predictors (CERES EBAF's ``toa_net_all_mon`` = ``solar_mon`` −
+``toa_sw_all_mon`` − ``toa_lw_all_mon``, precipitation = convective + large-scale
+precipitation), or a copy of one (``tas`` in K beside the same field in °C, a target plus a
+constant, a target's anomaly about a fixed climatology), gives every model a skill of 1: the
+skill then says that the file holds a budget, not that the target can be predicted. The linear
+baseline finds such a relation on its own: a linear combination of the inputs reproduces the
+target on the test block, years the fit never saw, to within rounding.
+
+The rule (:data:`IDENTITY_FRACTION`): the linear baseline's test MSE below 10⁻⁴ of the
+target's variance on the test block (area-weighted, R² > 0.9999; its RMSE below 1 % of the
+target's standard deviation). Why there:
+
+- float32 rounding of the stored values leaves residuals of at most half an ulp, 2⁻²⁴ of a
+  value's magnitude: an MSE near 10⁻¹⁵ (|x|/σ)² of the variance, below 10⁻⁹ even where the
+  mean is 1000 standard deviations from zero (surface pressure in Pa). A budget of float32
+  terms is caught however it is stored: CERES-like fluxes give 10⁻¹⁴.
+- Packed storage (CF §8.1, ``scale_factor``) rounds to a step q, an MSE of q²/12: a copy of
+  ``tas`` packed to 0.01 K against a 1 K standard deviation leaves 8·10⁻⁶ of the variance,
+  caught; 10⁻⁶ would have missed it.
+- No relation between distinct climate fields is that close on years the fit never saw: the
+  measurement noise and the weather alone leave more than 1 % of the standard deviation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+#: The linear baseline's test MSE below this fraction of the target's test variance (1 − R²) is
+#: an identity: the target computed from its inputs, or a copy (see the module's docstring).
+IDENTITY_FRACTION = 1e-4
+
+
+def identity_warning(metrics: dict, *, predictors: Sequence[str], features: Sequence[str] = (),
+                     block: str = "test") -> str | None:
+    """One line saying that the inputs reproduce the target (the skill measures an identity),
+    or None.
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json`` (``target``, ``units``, ``splits``); the rule reads
+        the ``linear`` baseline's ``r2`` (1 − MSE/variance, area-weighted) and ``rmse`` on
+        ``block``.
+    predictors : sequence of str
+        The run's predictors (``[data] predictors``), named in the line.
+    features : sequence of str
+        The run's coordinate features (``[data] features``), named in the line when there are
+        no predictors.
+    block : str
+        The block judged: the test block, years the linear fit never saw.
+
+    Returns
+    -------
+    str or None
+        The warning, when 1 − R² < :data:`IDENTITY_FRACTION`; None otherwise, and when the run
+        scores no linear baseline on ``block`` or its R² is undefined (a constant target).
+
+    Examples
+    --------
+    >>> metrics = {"target": "tasC", "units": "degC",
+    ...            "splits": {"test": {"linear": {"r2": 1 - 1e-12, "rmse": 3e-6}}}}
+    >>> identity_warning(metrics, predictors=["tas", "rsdt"]).split(":")[0]
+    'the linear baseline reproduces tasC on the test block (RMSE 3e-06 degC, 1 − R² = 1e-12 < 0.0001)'
+    """
+    linear = metrics.get("splits", {}).get(block, {}).get("linear")
+    r2 = None if linear is None else linear.get("r2")
+    if r2 is None or not 1 - r2 < IDENTITY_FRACTION:  # NaN (constant target) is no identity
+        return None
+    target, units = metrics["target"], metrics.get("units", "")
+    # The predictors are what a budget's terms or a copy come in as; coordinate features alone
+    # (a target that is a function of latitude and season) are named when there are no predictors.
+    kind, names, option = (("predictors", predictors, "--predictors") if predictors
+                           else ("features", features, "--features"))
+    return (f"the linear baseline reproduces {target} on the {block} block (RMSE {linear['rmse']:.3g}"
+            f"{f' {units}' if units else ''}, 1 − R² = {1 - r2:.2g} < {IDENTITY_FRACTION:g}): the scores measure an "
+            f"identity, not a prediction: {target} is computed from the {kind} ({', '.join(names)}) or is a copy "
+            f"of one (other units, plus a constant, its anomaly, a budget's sum); leave those out with {option} "
+            f"(or [data] {kind} in the config)")

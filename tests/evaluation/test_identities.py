@@ -1,0 +1,69 @@
+"""The rule that the linear baseline reproducing the target means an identity (climann.evaluation.identities)."""
+
+import numpy as np
+import pytest
+
+from climann.evaluation.identities import IDENTITY_FRACTION, identity_warning
+
+
+def metrics_of(truth: np.ndarray, linear: np.ndarray) -> dict:
+    """metrics.json's test entry of a linear prediction, R² and RMSE computed here by hand."""
+    mse = float(np.mean((linear - truth) ** 2))
+    return {"target": "tas", "units": "K",
+            "splits": {"test": {"linear": {"r2": 1 - mse / float(np.var(truth)), "rmse": mse ** 0.5}}}}
+
+
+@pytest.mark.parametrize(("relative_rmse", "warned"), [
+    pytest.param(0.0, True, id="exact-copy"),
+    pytest.param(0.009, True, id="within-1-percent"),
+    pytest.param(0.011, False, id="beyond-1-percent"),
+    pytest.param(0.3, False, id="a-prediction"),
+])
+def test_the_linear_baseline_within_1_percent_of_the_standard_deviation_is_an_identity(relative_rmse, warned):
+    rng = np.random.default_rng(0)
+    truth = 288 + rng.normal(0, 2, 10_000)
+    noise = rng.normal(0, 1, truth.size)
+    linear = truth + relative_rmse * np.std(truth) * noise / np.sqrt(np.mean(noise ** 2))
+    line = identity_warning(metrics_of(truth, linear), predictors=["tas_c", "rsdt"])
+    assert (line is not None) is warned
+    assert IDENTITY_FRACTION == pytest.approx(0.01 ** 2)
+
+
+def test_a_float32_copy_in_other_units_is_caught_with_room_to_spare():
+    rng = np.random.default_rng(1)
+    pascal = (101325 + rng.normal(0, 10, 10_000)).astype(np.float32)  # |x|/σ = 10⁴: a bad float32 case
+    hectopascal = (pascal.astype(np.float64) / 100).astype(np.float32)
+    linear = hectopascal.astype(np.float64) * 100
+    metrics = metrics_of(pascal.astype(np.float64), linear)
+    assert 1 - metrics["splits"]["test"]["linear"]["r2"] < IDENTITY_FRACTION / 100
+    assert identity_warning(metrics, predictors=["ps_hpa"]) is not None
+
+
+def test_the_line_names_the_target_the_predictors_and_the_way_out():
+    line = identity_warning({"target": "toa_net_all_mon", "units": "W m-2",
+                             "splits": {"test": {"linear": {"r2": 1 - 1.3e-14, "rmse": 6.5e-6}}}},
+                            predictors=["toa_sw_all_mon", "solar_mon"], features=["lat"])
+    assert line == (
+        "the linear baseline reproduces toa_net_all_mon on the test block (RMSE 6.5e-06 W m-2, 1 − R² = 1.3e-14 "
+        "< 0.0001): the scores measure an identity, not a prediction: toa_net_all_mon is computed from the "
+        "predictors (toa_sw_all_mon, solar_mon) or is a copy of one (other units, plus a constant, its anomaly, "
+        "a budget's sum); leave those out with --predictors (or [data] predictors in the config)"
+    )
+
+
+def test_without_predictors_the_features_are_named():
+    line = identity_warning({"target": "rsdt", "units": "W m-2",
+                             "splits": {"test": {"linear": {"r2": 1.0, "rmse": 0.0}}}}, predictors=(),
+                            features=["lat", "season"])
+    assert "computed from the features (lat, season)" in line and "with --features (or [data] features" in line
+
+
+@pytest.mark.parametrize("metrics", [
+    pytest.param({"target": "tas", "splits": {"test": {"linear": {"r2": float("nan"), "rmse": 0.0}}}},
+                 id="constant-target"),
+    pytest.param({"target": "tas", "splits": {"test": {"model": {"r2": 1.0, "rmse": 0.0}}}}, id="no-linear"),
+    pytest.param({"target": "tas", "splits": {"val": {"linear": {"r2": 1.0, "rmse": 0.0}}}}, id="no-test-block"),
+])
+def test_no_warning_without_a_linear_score_on_the_test_block(metrics):
+    assert identity_warning(metrics, predictors=["pred"]) is None
+
