@@ -20,7 +20,9 @@ along their coordinates, one file's values would silently stand for both (xarray
   files and the way out (leave one out, or give one a new name with ``[data] rename``).
 
 A field without a time dimension (``orog``, ``sftlf``, a land mask) held by two files is
-compared by its values alone (the same model's ``sftlf`` is the same in every experiment):
+compared by its values alone (the same model's ``sftlf`` is the same in every experiment;
+two files neither of which has a time are maps of a series without dates, refused as such by
+:mod:`climann.data.undated_files` when they are combined):
 the same values are used once (the files then combine as they are: each year's file may carry
 it), different values are refused naming both files.
 
@@ -151,6 +153,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             earlier = holders.setdefault((name, None if static else times), index)
             if earlier == index:
                 continue
+            if static and time is None and time_coordinate(datasets[earlier]) is None:
+                continue  # two files without time: maps of a series without dates (climann.data.undated_files)
             first, second = files[earlier], files[index]
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
