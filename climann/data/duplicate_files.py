@@ -11,11 +11,20 @@ along their coordinates, one file's values would silently stand for both (xarray
 - file names that differ in a CMIP experiment (``ssp245``/``ssp585``, ``historical``) or
   variant label (``r1i1p1f1``/``r2i1p1f1``; CMIP6 file names, Taylor et al., "CMIP6 Global
   Attributes, DRS, Filenames, Directory Structure, and CV's") are two fields: refused in one
-  line without reading their values;
+  line without reading their values; so are files renamed by a user (``tas_a.nc``,
+  ``tas_b.nc``) whose CMIP6 global attributes ``experiment_id``, ``variant_label`` or
+  ``source_id`` (the same document) differ, naming the attribute;
 - otherwise their values are compared (read once, block by block, missing values equal to
   missing values): the very same values are one field held twice, and the later file's copy
   is left out with a note naming it; different values are refused in one line naming both
   files and the way out (leave one out, or give one a new name with ``[data] rename``).
+
+A field without a time dimension (``orog``, ``sftlf``, a land mask) held by two files is
+compared by its values alone (the same model's ``sftlf`` is the same in every experiment;
+two files neither of which has a time are maps of a series without dates, refused as such by
+:mod:`climann.data.undated_files` when they are combined):
+the same values are used once (the files then combine as they are: each year's file may carry
+it), different values are refused naming both files.
 
 Files whose times overlap only in part are the business of :mod:`climann.data.time_overlap`.
 """
@@ -65,6 +74,22 @@ def _name_kind(first: Path, second: Path) -> str | None:
     return None
 
 
+#: CMIP6 global attributes that tell two fields of one variable apart (Taylor et al., "CMIP6
+#: Global Attributes, DRS, Filenames, Directory Structure, and CV's"), with what a difference says.
+_ATTRIBUTES = {"experiment_id": "two scenarios", "variant_label": "two ensemble members",
+               "source_id": "two models"}
+
+
+def _attribute_kind(first: xr.Dataset, second: xr.Dataset) -> str | None:
+    """What the two files' global attributes :data:`_ATTRIBUTES` say when both have one and it
+    differs: "two scenarios (global attribute experiment_id: ssp245, ssp585)"; None otherwise."""
+    for attribute, kind in _ATTRIBUTES.items():
+        one, other = (str(dataset.attrs.get(attribute, "")).strip() for dataset in (first, second))
+        if one and other and one != other:
+            return f"{kind} (global attribute {attribute}: {one}, {other})"
+    return None
+
+
 def _same_values(first: xr.DataArray, second: xr.DataArray) -> bool:
     """Whether two variables hold the same values, missing where the other is missing. Read
     block by block (one dask reduction, local threads): both files once."""
@@ -74,11 +99,12 @@ def _same_values(first: xr.DataArray, second: xr.DataArray) -> bool:
         return bool(first.variable.equals(second.variable))
 
 
-def _refusal(name: str, first: Path, second: Path, kind: str) -> ClimannError:
+def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False) -> ClimannError:
+    where = "" if static else " at the same times"
     return ClimannError(
-        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann uses one series "
-        f"of each variable: leave the one not wanted out of the files given, or give one a new name with "
-        f"[data] rename = {{\"{second.name}\" = {{{name} = \"{name}_2\"}}}}"
+        f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
+        f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
+        f"or give one a new name with [data] rename = {{\"{second.name}\" = {{{name} = \"{name}_2\"}}}}"
     )
 
 
@@ -91,8 +117,8 @@ def _times_key(dataset: xr.Dataset) -> tuple:
 def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path]
                             ) -> tuple[list[xr.Dataset], list[Path]]:
     """The files' datasets with each variable that a later file holds again at the very same
-    times, with the very same values, left out of the later file (a file left with no
-    time-varying variable is left out whole); a note names each copy left out.
+    times (or, for a field without time, at all), with the very same values, left out of the
+    later file (a file left with no variable is left out whole); a note names each copy left out.
 
     Parameters
     ----------
@@ -109,31 +135,38 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
     Raises
     ------
     ClimannError
-        When two files hold one variable at the very same times and their names say two
-        scenarios or members, or their values differ, naming both files and the way out.
+        When two files hold one variable at the very same times and their names or global
+        attributes say two scenarios, members or models, or their values differ, naming both
+        files (and the attribute) and the way out; when two files hold a field without time
+        whose values differ, naming both files.
     """
     kept = list(datasets)
-    holders: dict[tuple, int] = {}  # (variable, its times) → the first file holding it there
+    holders: dict[tuple, int] = {}  # (variable, its times or None) → the first file holding it there
+    emptied = set()
     for index, dataset in enumerate(datasets):
         time = time_coordinate(dataset)
-        if time is None:
-            continue
-        times = _times_key(dataset)
+        if time is not None and time not in dataset.dims:
+            continue  # one time held as a scalar: its fields are not told from another time's
+        times = None if time is None else _times_key(dataset)
         for name in data_variable_names(dataset):
-            if time not in dataset[name].dims:
-                continue
-            earlier = holders.setdefault((name, times), index)
+            static = times is None or time not in dataset[name].dims
+            earlier = holders.setdefault((name, None if static else times), index)
             if earlier == index:
                 continue
+            if static and time is None and time_coordinate(datasets[earlier]) is None:
+                continue  # two files without time: maps of a series without dates (climann.data.undated_files)
             first, second = files[earlier], files[index]
-            kind = _name_kind(first, second)
+            kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
                 raise _refusal(name, first, second, kind)
             if not _same_values(datasets[earlier][name], dataset[name]):
-                raise _refusal(name, first, second, "their values differ (a corrected download? two scenarios?)")
+                raise _refusal(name, first, second, "their values differ" if static else
+                               "their values differ (a corrected download? two scenarios?)", static=static)
+            if static:  # the same field beside each year's series (one file per year): combined as one
+                continue
             note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "
                                           f"the same times): {second.name}'s is not used")
             kept[index] = kept[index].drop_vars(name)
-    still = [index for index, dataset in enumerate(kept)
-             if time_coordinate(dataset) is None or data_variable_names(dataset)]
+            emptied.add(index)
+    still = [index for index, dataset in enumerate(kept) if index not in emptied or data_variable_names(dataset)]
     return [kept[index] for index in still], [files[index] for index in still]

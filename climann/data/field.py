@@ -22,7 +22,7 @@ import xarray as xr
 from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.layout import GridLayout, segment_starts
-from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns
+from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns, own_series_lag_names
 from climann.data.time_axis import lagged_steps
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -84,21 +84,26 @@ def _predictor_columns(
 
 
 def _lag_columns(
-    layout: GridLayout, lags: Mapping[str, Sequence[int]], loaded: xr.Dataset, area: np.ndarray, field_inputs: str
+    layout: GridLayout, lags: Mapping[str, Sequence[int]], loaded: xr.Dataset, area: np.ndarray, field_inputs: str,
+    own_lags: Mapping[tuple[str, int], str],
 ) -> dict[str, np.ndarray]:
     """Input columns of the lagged variables: ``<name>_lag<k>_mean`` (or ``…_cell<i>``), the
-    field k nominal steps before each time (by date), NaN where that time is not in the data."""
-    all_lags = sorted({lag for steps in lags.values() for lag in steps})
-    if not all_lags:
-        return {}
+    field k nominal steps before each time (by date), NaN where that time is not in the data;
+    a lag in ``own_lags`` (:func:`~climann.data.pointwise.own_series_lag_names`) is the loaded
+    variable it names, taken from its variable's own series."""
+    all_lags = sorted({lag for name, steps in lags.items() for lag in steps if (name, lag) not in own_lags})
     n_time = layout.shape[0]
     lagged = lagged_steps(layout.time.values, all_lags, segment_starts=segment_starts(layout.time_blocks, n_time),
-                          name=layout.time.name, storage=layout.time_storage)
-    _log_lag_gaps(lagged, 1, layout.time.values)  # one sample per time step
+                          name=layout.time.name, storage=layout.time_storage) if all_lags else None
+    if lagged is not None:
+        _log_lag_gaps(lagged, 1, layout.time.values)  # one sample per time step
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():
         for lag in steps:
-            earlier = _shifted(loaded[name].values, start=0, first=0, earlier=lagged.earlier[lag], n_steps=n_time)
+            if (name, lag) in own_lags:
+                earlier = loaded[own_lags[name, lag]].values
+            else:
+                earlier = _shifted(loaded[name].values, start=0, first=0, earlier=lagged.earlier[lag], n_steps=n_time)
             columns.update(_predictor_columns(f"{name}_lag{lag}", earlier, area, field_inputs))
     return columns
 
@@ -187,7 +192,8 @@ def build_field_samples(
     grid_dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
     anomalies = dict(anomalies or {})
-    names = dict.fromkeys((target, *predictors, *lags, *anomalies))
+    own_lags = own_series_lag_names(dataset, lags)
+    names = dict.fromkeys((target, *predictors, *lags, *anomalies, *own_lags.values()))
     fields = {name: on_grid(require_variable(dataset, name, where, role="target" if name == target else "variable"),
                           grid_dims, needs_time=False) for name in names}
     static = [name for name, field in fields.items() if layout.time.name not in field.dims]
@@ -202,7 +208,7 @@ def build_field_samples(
     columns: dict[str, np.ndarray] = {}
     for name in predictors:
         columns.update(_predictor_columns(name, loaded[name].values, area, field_inputs))
-    columns.update(_lag_columns(layout, lags, loaded, area, field_inputs))
+    columns.update(_lag_columns(layout, lags, loaded, area, field_inputs, own_lags))
     for name in series:
         columns[name] = loaded[name].values
     columns.update(_anomaly_columns(layout, anomalies, loaded, area, field_inputs))

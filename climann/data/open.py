@@ -56,7 +56,7 @@ from climann.data.undated_files import undated_files_message
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
-from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps
+from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
 from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
@@ -175,16 +175,18 @@ def _nothing_matched(text: str) -> str:
 def _open_group(
     files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
     variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
+    lags: Mapping[str, Sequence[int]] | None = None,
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
-    with its variables renamed as ``renames`` says and its station chosen as ``select`` says."""
+    with its variables renamed as ``renames`` says and its station chosen as ``select`` says
+    (``lags``: see :func:`open_dataset`)."""
     time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
         return _with_bare_coordinates(
-            _open_files(files, time_coder, renames, overlap, target, variables, select), files)
+            _open_files(files, time_coder, renames, overlap, target, variables, select, lags), files)
 
 
 def open_input(path: Path, **options: object) -> xr.Dataset:
@@ -308,6 +310,7 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
 def _open_files(
     files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
     target: str | None = None, variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
+    lags: Mapping[str, Sequence[int]] | None = None,
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -371,8 +374,8 @@ def _open_files(
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         # (their time bounds read: the steps are paired by the periods of their cells)
-        datasets = on_common_time_steps([_with_bounds_in_memory(dataset) for dataset in datasets], list(files),
-                                        target=target, variables=variables)
+        datasets = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
+                                        list(files), target=target, variables=variables)
         check_one_step_per_variable(datasets, list(files))
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
@@ -386,6 +389,8 @@ def _open_files(
                    for name in combined.data_vars}
         # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
         combined = with_every_file_records(combined, datasets)
+        if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
+            combined = combined.assign(own_series_lags(before, list(files), combined, target=target, lags=lags))
         return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
@@ -492,7 +497,7 @@ class _FirstUnits:
 def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
     grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
-    select: Mapping[str, object] | None = None,
+    select: Mapping[str, object] | None = None, lags: Mapping[str, Sequence[int]] | None = None,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -542,6 +547,11 @@ def open_dataset(
         dimension counts, which chooses that station as the file is opened (see
         :mod:`climann.data.stations`; the other entries are applied by
         :func:`climann.data.subset.select_values`). A file of one station is that point.
+    lags : mapping of str to sequence of int, optional
+        The run's lags (``{"lcopy": [1]}``), with ``grid_of`` its target. When the target lacks
+        time steps that a lagged predictor holds (GRACE's missing months), each such lag is
+        added as the variable ``lcopy@lag1``, taken from the predictor's own series
+        (:func:`~climann.data.time_axes.own_series_lags`), for the samples to use.
 
     Returns
     -------
@@ -562,7 +572,7 @@ def open_dataset(
                          open_header=functools.partial(open_input, decode_cf=False, chunks={}))
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
-    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select))
+    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
 

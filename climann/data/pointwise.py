@@ -21,7 +21,7 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
-from climann.data.time_axis import LaggedSteps, lagged_steps
+from climann.data.time_axis import LaggedSteps, lagged_steps, own_series_lag_name
 from climann.data.time_cells import season_feature_times
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -149,6 +149,15 @@ def _shifted(values: np.ndarray, *, start: int, first: int, earlier: np.ndarray,
     return out
 
 
+def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]]) -> dict[tuple[str, int], str]:
+    """The lags that ``dataset`` holds from their variable's own series (a predictor beside a
+    target with missing steps, :func:`climann.data.time_axes.own_series_lags`): (variable, lag)
+    → the name of the lagged variable (``lcopy@lag1``). The others are computed on the
+    dataset's time axis."""
+    return {(name, lag): own_series_lag_name(name, lag) for name, steps in lags.items() for lag in steps
+            if own_series_lag_name(name, lag) in dataset.data_vars}
+
+
 def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray) -> None:
     """Say how many time steps (and samples) each lag loses to gaps in the time axis."""
     for lag, in_gap in lagged.in_gap.items():
@@ -240,22 +249,23 @@ class PointwiseSource:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
         anomalies = dict(anomalies or {})
-        names = dict.fromkeys((target, *predictors, *lags, *anomalies))
+        own_lags = own_series_lag_names(dataset, lags)
+        names = dict.fromkeys((target, *predictors, *lags, *anomalies, *own_lags.values()))
         variables = {name: require_variable(dataset, name, where, role="target" if name == target else "variable")
                      for name in names}
         self.layout = grid_layout(dataset, target, source_files)
         self._time_dim = self.layout.time.name
         grid_dims = (self._time_dim, self.layout.latitude.name, self.layout.longitude.name)
         self._on_grid = {
-            name: on_grid(variable, grid_dims, needs_time=(name == target or name in lags))
+            name: on_grid(variable, grid_dims, needs_time=(name == target or name in lags or name in own_lags.values()))
             for name, variable in variables.items()
         }
         self._series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
         self._climatologies = anomalies
         self._months = month_of_each_step(self.layout.time.values)
         self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
-        self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by)
-        all_lags = sorted({k for steps in lags.values() for k in steps})
+        self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by, own_lags)
+        all_lags = sorted({k for name, steps in lags.items() for k in steps if (name, k) not in own_lags})
         self._lagged = lagged_steps(
             self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim,
             storage=self.layout.time_storage,
@@ -286,15 +296,18 @@ class PointwiseSource:
         restricted._cells = None if cells is None else np.asarray(cells, dtype=bool).reshape(self.layout.shape[1:])
         return restricted
 
-    def _plan_columns(self, target, predictors, features, lags, season_dated_by) -> dict[str, tuple]:
-        """Each feature column: (kind, axis, variable, lag) or (kind, axis, values)."""
+    def _plan_columns(self, target, predictors, features, lags, season_dated_by, own_lags) -> dict[str, tuple]:
+        """Each feature column: (kind, axis, variable, lag) or (kind, axis, values); a lag taken
+        from its variable's own series (``own_lags``, :func:`own_series_lag_names`) is its
+        variable at lag 0."""
         columns: dict[str, tuple] = {}
         for name in predictors:
             axis = "grid" if self._on_grid[name].ndim == 3 else "cell"
             columns[name] = ("variable", axis, name, 0)
         for name, steps in lags.items():
             for lag in steps:
-                columns[f"{name}_lag{lag}"] = ("variable", "grid", name, lag)
+                own = own_lags.get((name, lag))
+                columns[f"{name}_lag{lag}"] = ("variable", "grid", own, 0) if own else ("variable", "grid", name, lag)
         for name in self._series:
             columns[name] = ("series", "time", name, 0)
         for name in self._climatologies:

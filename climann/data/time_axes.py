@@ -27,8 +27,10 @@ other axis (sub-daily, every k months) its stamp.
   frequencies and the ``cdo`` command that averages the finer one to the coarser;
 - a target with missing steps beside complete predictors (GRACE's 33 missing months): the
   samples are the target's steps, the others taken at them, with one warning naming how many
-  of the common period's steps the target lacks and the first few. Lags and persistence are
-  then by time on those steps (a lag across a missing month is missing);
+  of the common period's steps the target lacks and the first few. A lag of such a predictor
+  is its own value k steps earlier, from its own complete series (the month before a missing
+  month of the target is in the predictor's file): :func:`own_series_lags`. A lag of the
+  target, and persistence, are by time on the target's steps (across a missing month: missing);
 - a step of the target that another variable the run uses lacks: refused (a sample there
   would miss an input), naming how many and the first few, with the ``cdo delete,timestep=``
   line for each of the target's files that leaves them out of the target;
@@ -50,7 +52,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +65,9 @@ from climann.data.shell import input_and_copy
 from climann.data.step_periods import (
     frequency_of, median_step_days, period_text, step_periods, unknown_periods_refusal,
 )
-from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step, date_text, values_text
+from climann.data.time_axis import (
+    TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
+)
 from climann.data.time_cells import check_stamps_in_cells
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -599,3 +603,86 @@ def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple) -> C
         f"{Path(str(fine)).name} to {coarse_step.name} steps first, {averaging_advice(fine, coarse_step.name)}, "
         f"or give files of one time step"
     )
+
+
+def own_series_lags(
+    datasets: Sequence[xr.Dataset], names: Sequence[str | Path], combined: xr.Dataset, *, target: str,
+    lags: Mapping[str, Sequence[int]],
+) -> dict[str, xr.DataArray]:
+    """Each lag of a predictor that holds steps the target lacks, from the predictor's own series.
+
+    A target with missing steps (GRACE's 33 missing months) is combined on its own steps, the
+    predictors taken at them (:func:`on_common_time_steps`), so a lag computed on the
+    combined axis would be missing after each missing month although the predictor's file
+    holds the month before. Here the value of ``variable`` ``k`` nominal steps earlier
+    (:func:`~climann.data.time_axis.lagged_steps`, by date, on the predictor's own axis) is
+    taken from its complete series, missing only where that step is not in its files or lies
+    before the common period (as on a complete target's axis). The target's own lags are not
+    given: an autoregressive lag across a missing month stays missing.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        One per file, as given to :func:`on_common_time_steps` (before their steps are
+        restricted), on one grid, their time bounds in memory.
+    names : sequence of str or Path
+        The file of each dataset.
+    combined : xarray.Dataset
+        The datasets combined on the target's steps.
+    target : str
+        The target variable.
+    lags : mapping of str to sequence of int
+        The run's lags, ``{"lcopy": (1,)}``.
+
+    Returns
+    -------
+    dict of str to xarray.DataArray
+        By :func:`own_series_lag_name`: lazy, dims those of the variable, on ``combined``'s
+        time steps and grid; empty when the target lacks no step a lagged predictor holds.
+    """
+    time, every_axis = _time_axes(datasets, names)
+    axes = {axis.variable: axis for axis in every_axis}
+    lagged = [name for name, steps in lags.items() if steps and name != target and name in axes]
+    if time is None or target not in axes or not lagged or time not in combined.dims:
+        return {}
+    frequency = next((axis.frequency for axis in axes.values() if axis.frequency), None)
+    mine = axes[target].with_periods(frequency)
+    period_of = dict(zip(mine.times, mine.opening))
+    periods = [period_of.get(stamp) for stamp in combined.indexes[time].values]
+    if any(period is None for period in periods):
+        return {}
+    result = {}
+    for name in lagged:
+        theirs = axes[name].with_periods(frequency)
+        if not set(theirs.opening[(theirs.opening >= periods[0]) & (theirs.opening <= periods[-1])]) - set(periods):
+            continue  # it lacks none of the target's steps: lags on the combined axis are its own
+        position = {period: index for index, period in enumerate(theirs.opening)}
+        at = np.array([position[period] for period in periods])
+        earlier = lagged_steps(theirs.times, sorted(set(lags[name])), name=time).earlier
+        series = _whole_series(datasets, name, time)
+        # a stamp held by two files (a copy, left out later by climann.data.duplicate_files): the first
+        index_of = {stamp: index for index, stamp in reversed(list(enumerate(series.indexes[time].values)))}
+        order = np.array([index_of[stamp] for stamp in theirs.times])
+        for lag in sorted(set(lags[name])):
+            source = earlier[lag][at]
+            have = (source >= 0) & (theirs.opening[np.maximum(source, 0)] >= periods[0])
+            values = series.isel({time: order[np.maximum(source, 0)]})
+            values = values.where(xr.DataArray(have, dims=time))
+            coords = {dim: combined[dim] for dim in values.dims if dim in combined.coords}
+            result[own_series_lag_name(name, lag)] = xr.DataArray(values.data, dims=values.dims, coords=coords,
+                                                                  attrs=series.attrs)
+    return result
+
+
+def _whole_series(datasets: Sequence[xr.Dataset], name: str, time: str) -> xr.DataArray:
+    """``name`` from every dataset holding it along ``time``, joined (lazily) in the files' order,
+    without the coordinates along time other than time itself."""
+    parts = []
+    for dataset in datasets:
+        if name in dataset.data_vars and time in dataset[name].dims:
+            part = dataset[name]
+            parts.append(part.drop_vars([coord for coord in part.coords if coord != time and time in part[coord].dims]))
+    if len(parts) == 1:
+        return parts[0]
+    return xr.concat(parts, dim=time, coords="minimal", compat="override", join="override",
+                     combine_attrs="drop_conflicts")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -490,3 +491,22 @@ def previous_steps(
         return lagged_steps(times, [1], segment_starts=segment_starts).earlier[1]
     except ClimannError:
         return None
+
+
+#: The name of a predictor's lag taken from its own series (``lcopy@lag1``, see
+#: :func:`climann.data.time_axes.own_series_lags`): CF names (section 2.3) are letters, digits and
+#: underscores, so no CF variable is named so; it is never written to a file.
+_OWN_LAG = re.compile(r"^(?P<variable>.+)@lag(?P<lag>[0-9]+)$")
+
+
+def own_series_lag_name(variable: str, lag: int) -> str:
+    """The name of ``variable``'s value ``lag`` steps earlier from its own series
+    (:func:`climann.data.time_axes.own_series_lags`): ``lcopy@lag1``."""
+    return f"{variable}@lag{lag}"
+
+
+def own_series_lag_of(name: str) -> tuple[str, int] | None:
+    """The (variable, lag) that ``name`` is the own-series lag of (:func:`own_series_lag_name`),
+    or None for any other name."""
+    found = _OWN_LAG.match(name)
+    return (found["variable"], int(found["lag"])) if found else None

@@ -46,6 +46,7 @@ import xarray as xr
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
 from climann.data.sources import variable_where
+from climann.data.time_axis import own_series_lag_of
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -1158,7 +1159,29 @@ def convert_dataset(
                                values_checked=name in values_checked)
         for name, to in units.items() if name in dataset.data_vars
     }
+    converted.update(_own_series_lags_converted(dataset, units, bounds, cell_methods or {}, values_checked))
     return dataset.assign(converted) if converted else dataset
+
+
+def _own_series_lags_converted(
+    dataset: xr.Dataset, units: Mapping[str, str], bounds: xr.DataArray | None, cell_methods: Mapping[str, str],
+    values_checked: Collection[str],
+) -> dict[str, xr.DataArray]:
+    """For :func:`convert_dataset`: each lag a predictor's own series gave (``lcopy@lag1``,
+    :func:`climann.data.time_axes.own_series_lags`) converted as its variable is, without a
+    second warning (its variable's says it)."""
+    lagged = {name: found[0] for name in dataset.data_vars
+              if (found := own_series_lag_of(str(name))) is not None and found[0] in units}
+    if not lagged:
+        return {}
+    quiet, _log.disabled = _log.disabled, True
+    try:
+        return {name: convert_variable(dataset[name], units[of], name=of, where=variable_where(dataset[of], ""),
+                                       reference="", time_bounds=bounds, reference_method=cell_methods.get(of),
+                                       values_checked=of in values_checked)
+                for name, of in lagged.items()}
+    finally:
+        _log.disabled = quiet
 
 
 def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:

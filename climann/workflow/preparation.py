@@ -173,6 +173,15 @@ def used_variables(config: RunConfig) -> tuple[str, ...] | None:
                                 *data.global_means, *data.regional_means, *data.anomalies]))
 
 
+def _own_series_lags(config: RunConfig) -> dict[str, tuple[int, ...]] | None:
+    """The lags the files are opened with (:func:`climann.data.open.open_dataset` ``lags``: a
+    predictor's taken from its own series beside a target lacking steps): none while the
+    predictors are still to be chosen (its lag is no candidate), nor with a ``time_stride``
+    above 1 (a lag then counts the strided steps, on the target's axis)."""
+    data = config.data
+    return dict(data.lags) if data.predictors is not None and data.time_stride == 1 else None
+
+
 def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     """A run's configuration with the inputs it does not give chosen from the data
     (:func:`resolve_default_inputs`), and its files opened and subset (:func:`open_selected`):
@@ -240,7 +249,8 @@ def _open_subset(
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
-                          renames=renames, variables=used_variables(config), select=stations)
+                          renames=renames, variables=used_variables(config), select=stations,
+                          lags=_own_series_lags(config))
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:

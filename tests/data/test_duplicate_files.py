@@ -133,3 +133,61 @@ def test_new_data_with_two_scenarios_are_refused_by_predict_and_evaluate(tmp_pat
     line = result.output.strip()
     assert line.startswith("climann: error: 'tas' is in both tas_Amon_FAKE-ESM_ssp245_r1i1p1f1_gn_200001-200112.nc "
                            "and tas_Amon_FAKE-ESM_ssp585_r1i1p1f1_gn_200001-200112.nc at the same times: two scenarios")
+
+
+@pytest.mark.parametrize("attribute, values, kind", [
+    pytest.param("experiment_id", ("ssp245", "ssp585"), "two scenarios", id="experiment_id"),
+    pytest.param("variant_label", ("r1i1p1f1", "r2i1p1f1"), "two ensemble members", id="variant_label"),
+    pytest.param("source_id", ("FAKE-ESM", "OTHER-ESM"), "two models", id="source_id"),
+])
+def test_renamed_files_whose_cmip_attributes_differ_are_refused_naming_the_attribute(tmp_path, attribute, values,
+                                                                                    kind):
+    """tas_a.nc and tas_b.nc (names a user gave) with the very same values but CMIP global
+    attributes that say two fields: refused before any value is compared (the same values would
+    make one a copy); it was taken as a copy, exit 0."""
+    dataset = grid_dataset()
+    dataset[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    for name, value in zip(("tas_a.nc", "tas_b.nc"), values):
+        dataset[["tas"]].assign_attrs({attribute: value, "table_id": "Amon"}).to_netcdf(tmp_path / name)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert str(error.value).startswith(
+        f"'tas' is in both tas_a.nc and tas_b.nc at the same times: {kind} (global attribute {attribute}: "
+        f"{values[0]}, {values[1]}); climann uses one series of each variable: leave the one not wanted out")
+
+
+def test_renamed_files_with_the_same_cmip_attributes_are_a_copy(tmp_path):
+    dataset = grid_dataset()
+    for name in ("tas_a.nc", "tas_b.nc"):
+        dataset[["tas"]].assign_attrs(experiment_id="ssp245", source_id="FAKE-ESM").to_netcdf(tmp_path / name)
+    np.testing.assert_array_equal(open_dataset(sorted(tmp_path.glob("*.nc")))["tas"].values, dataset["tas"].values)
+
+
+def _with_orog(tmp_path, other_orog):
+    """tas and orog in tas_2000.nc and tas_2001.nc (one year each, orog in both), and orog
+    once more in fx.nc: ``other_orog`` (a (lat, lon) array)."""
+    dataset = grid_dataset(n_years=2).rename(static="orog")
+    for year in range(2):
+        dataset[["tas", "orog"]].isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(tmp_path / f"tas_{2000 + year}.nc")
+    dataset[["orog"]].copy(data={"orog": other_orog}).to_netcdf(tmp_path / "fx.nc")
+    return dataset, sorted(tmp_path.glob("*.nc"))
+
+
+def test_a_static_field_with_other_values_in_another_file_is_refused_naming_both(tmp_path):
+    """orog in fx.nc differs from the tas files' orog in one cell by 1 m: which was used depended
+    on the files' order, with no word; now refused."""
+    orog = grid_dataset(n_years=2)["static"].values.copy()
+    orog[1, 2] += 1.0
+    _, files = _with_orog(tmp_path, orog)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    assert str(error.value).startswith(
+        "'orog' is in both fx.nc and tas_2000.nc: their values differ; climann uses one field of each variable: "
+        "leave the one not wanted out of the files given")
+
+
+def test_a_static_field_with_the_same_values_in_several_files_is_used_once(tmp_path):
+    dataset, files = _with_orog(tmp_path, grid_dataset(n_years=2)["static"].values)
+    combined = open_dataset(files)
+    np.testing.assert_array_equal(combined["orog"].values, dataset["orog"].values)
+    np.testing.assert_array_equal(combined["tas"].values, dataset["tas"].values)

@@ -108,6 +108,23 @@ def test_lags_are_by_date_and_missing_across_a_gap(field_inputs, caplog):
     assert "lag 1 is missing at 1 time step" in caplog.text and "lag 2 is missing at 2 time steps" in caplog.text
 
 
+def test_a_lag_taken_from_its_own_series_is_read_as_it_is_given(caplog):
+    """A predictor's lag the opened data hold from its own series (``pred@lag1``, beside a
+    target lacking months) is that field at each step, also after the gap: no step dropped
+    but the first, and no gap warning."""
+    dataset = grid_dataset(n_lat=3, n_lon=4, n_years=2)
+    dataset = dataset.isel(time=[t for t in range(24) if t not in (5, 6, 7)])
+    own = dataset["pred"] * 2.0 + 1.0
+    own[0] = np.nan
+    dataset["pred@lag1"] = own
+    samples = build_field_samples(dataset, target="tas", predictors=(), features=(), lags={"pred": [1]})
+    assert samples.feature_names == ("pred_lag1_mean",)
+    assert list(samples.time_index) == list(range(1, 21))
+    np.testing.assert_allclose(samples.inputs[:, 0],
+                               _cos_mean(own.values[1:].astype(np.float64), dataset["lat"].values), rtol=1e-6)
+    assert "gaps" not in caplog.text
+
+
 @pytest.mark.parametrize("field_inputs", [pytest.param("mean", id="mean"), pytest.param("flatten", id="flatten")])
 def test_anomalies_subtract_the_given_climatology_of_each_calendar_month(field_inputs):
     dataset = grid_dataset(n_lat=3, n_lon=4, n_years=3)

@@ -268,3 +268,27 @@ def test_lags_on_an_irregular_time_axis_are_refused():
                                           dataset["time"].attrs))
     with pytest.raises(ClimannError, match="lags need a time axis with a regular step"):
         build(dataset, lags={"pred": (1,)})
+
+
+def test_a_lag_taken_from_its_own_series_is_read_as_it_is_given_and_the_targets_lag_by_date(caplog):
+    """A predictor's lag that the opened data hold from its own series (``pred@lag1``, beside a
+    target lacking months; climann.data.time_axes.own_series_lags) is that variable at each
+    step, also after the gap, in blocks as at once; the target's lag is by date on the axis."""
+    dataset = _missing_months()
+    own = dataset["pred"] + 100.0
+    own[0] = np.nan  # before the common period
+    dataset["pred@lag1"] = own
+    with caplog.at_level("WARNING", logger="climann"):
+        source = PointwiseSource(dataset, target="tas", predictors=(), features=(), lags={"pred": (1,), "tas": (1,)})
+        whole = source.read_all()
+    assert whole.feature_names == ("pred_lag1", "tas_lag1")
+    t, i, j = np.unravel_index(whole.flat_index, whole.layout.shape)
+    np.testing.assert_array_equal(whole.inputs[:, 0], own.values[t, i, j])
+    times = dataset["time"].values
+    assert [times[k].strftime("%Y-%m") for k in sorted(set(range(45)) - set(t))] == ["2000-01", "2001-07"]
+    np.testing.assert_array_equal(whole.inputs[:, 1], dataset["tas"].values[t - 1, i, j])
+    parts = [source.read(start, min(start + 4, source.n_time)) for start in range(0, source.n_time, 4)]
+    np.testing.assert_array_equal(np.concatenate([p.inputs for p in parts]), whole.inputs)
+    assert [r.getMessage() for r in caplog.records if "gaps" in r.getMessage()] == [
+        f"the monthly time axis has gaps: lag 1 is missing at 1 time step (2001-07-15); "
+        f"their {source.layout.n_cells} samples are dropped"]

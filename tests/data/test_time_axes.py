@@ -142,6 +142,40 @@ def test_a_target_lacking_months_takes_the_predictors_at_its_months_with_one_war
     ]
 
 
+def test_a_predictor_lag_beside_a_gappy_target_is_its_own_previous_month(tmp_path):
+    """The lag of one month of a complete predictor (split into one file per year, stamped on
+    the 16th) beside a target lacking months is its own value of the month before, from its
+    files, also after a month the target lacks and across its files' boundary; missing only
+    before the common period. The target's own lag is not taken from anywhere else."""
+    full = grid_dataset(n_years=3)
+    gaps = [4, 11, 12, 20]  # December and January around the files' boundary among them
+    _monthly(full[["tas"]], 2000).drop_isel(time=gaps).to_netcdf(tmp_path / "tas.nc")
+    pred = _monthly(full[["pred"]], 2000, day=16)
+    for year in range(3):
+        pred.isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(tmp_path / f"pred_{2000 + year}.nc")
+    files = [tmp_path / "tas.nc", *sorted(tmp_path.glob("pred_*.nc"))]
+    combined = open_dataset(files, grid_of="tas", lags={"pred": [1, 2], "tas": [1]})
+    kept = np.setdiff1d(np.arange(36), gaps)
+    for lag in (1, 2):
+        expected = np.full((kept.size, 4, 6), np.nan, np.float32)
+        expected[kept >= lag] = full["pred"].values[kept[kept >= lag] - lag]
+        np.testing.assert_array_equal(combined[f"pred@lag{lag}"].values, expected)
+    after = int(np.flatnonzero(kept == 13)[0])  # February 2001: January and December 2000 the target lacks
+    np.testing.assert_array_equal(combined["pred@lag1"].values[after], full["pred"].values[12])
+    np.testing.assert_array_equal(combined["pred@lag2"].values[after], full["pred"].values[11])
+    assert "tas@lag1" not in combined.variables
+    assert list(combined["time"].values) == list(combined["tas"]["time"].values)
+
+
+def test_a_predictor_lag_beside_a_complete_target_is_left_to_the_samples(tmp_path):
+    """With no month missing from the target, no lag is added: the samples lag on the time axis."""
+    full = grid_dataset(n_years=1)
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    full[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", lags={"pred": [1]})
+    assert sorted(combined.data_vars) == ["pred", "tas"]
+
+
 @pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
 def test_the_cdo_command_for_a_predictor_lacking_months_leaves_them_out_of_the_target(tmp_path, monkeypatch):
     """The refusal's `cdo delete,timestep=…` runs as printed, on each of the target's files

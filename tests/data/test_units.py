@@ -316,6 +316,20 @@ def test_convert_dataset_converts_the_named_variables_present():
     assert converted["tas"].attrs["units"] == "K" and "absent" not in converted
 
 
+def test_convert_dataset_converts_a_lag_from_its_own_series_as_its_variable_with_one_warning(caplog):
+    """``tas@lag1`` (a predictor's lag from its own series beside a target lacking months,
+    climann.data.time_axes.own_series_lags) is in tas's units too: 0 and 10 °C → 273.15 and
+    283.15 K; it was left in °C beside a tas in K. Only tas's conversion is said."""
+    dataset = xr.Dataset({"tas": _celsius(np.array([10.0, 20.0]), "degC"),
+                          "tas@lag1": _celsius(np.array([np.nan, 10.0]), "degC")})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_dataset(dataset, {"tas": "K"}, where="f.nc", reference="r")
+    np.testing.assert_allclose(converted["tas@lag1"].values, [np.nan, 283.15])
+    assert converted["tas@lag1"].attrs["units"] == "K"
+    said = [r.getMessage() for r in caplog.records if "converted" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'tas' in f.nc converted from degC to K, the units of r")
+
+
 # CF-1.11 §3.1.2 units_metadata. Independent values: a difference of 1 degC is 1 K and of
 # 1 K is 9/5 degF (no offset); 0 degC on the scale is 273.15 K.
 @pytest.mark.parametrize(

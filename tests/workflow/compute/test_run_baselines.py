@@ -149,10 +149,16 @@ def test_a_gappy_target_beside_a_complete_predictor_is_scored_on_its_own_steps(c
         assert scores["persistence"]["mse"] == pytest.approx(np.mean(persistence), rel=1e-5), block
 
 
-def test_a_lagged_predictor_beside_a_gappy_target_is_missing_after_each_gap(tmp_path, caplog, monkeypatch):
-    """The predictor is taken at the target's steps before lags are made (docs/own-data.md): its
-    lag of one month after a month the target lacks is missing, and those samples are dropped
-    (warned), though the predictor's file holds that month."""
+@pytest.mark.parametrize("route", ["in-memory", "streamed", "cluster"])
+@pytest.mark.parametrize(("lags", "dropped_after_gaps"), [
+    pytest.param({"rsdt": [1]}, False, id="predictor-lag-from-its-own-series"),
+    pytest.param({"rsdt": [1], "tas": [1]}, True, id="target-lag-missing-across-gaps"),
+])
+def test_a_lagged_predictor_beside_a_gappy_target_takes_its_own_previous_month(
+        cluster, tmp_path, caplog, monkeypatch, route, lags, dropped_after_gaps):
+    """A complete predictor's lag of one month is its own previous month, from its file, also
+    after a month the target lacks (it was missing there, and those samples dropped); the
+    target's own lag stays missing across its gaps. The three routes keep the same samples."""
     import logging
 
     from tests.conftest import draw_no_run_figures
@@ -160,13 +166,27 @@ def test_a_lagged_predictor_beside_a_gappy_target_is_missing_after_each_gap(tmp_
     draw_no_run_figures(monkeypatch)
     _, kept = _write_gappy_target_and_complete_predictor(tmp_path)
     settings = {"data": {"paths": [str(tmp_path / "tas.nc"), str(tmp_path / "rsdt.nc")], "target": "tas",
-                         "predictors": ["rsdt"], "features": [], "lags": {"rsdt": [1]}},
+                         "predictors": ["rsdt"], "features": [], "lags": lags},
                 "model": {"hidden": [4]}, "evaluation": {"figures": False}, "training": {"epochs": 1}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-7
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.001}
     with caplog.at_level(logging.WARNING, logger="climann"):
-        run = run_training(build_config(settings), run_dir=tmp_path / "lagged")
-    after_gaps = [k for k in kept[1:] if k - 1 not in kept]  # 2001-07, 2002-11, 2004-07, 2005-09, 2006-04
+        run = run_training(build_config(settings), run_dir=tmp_path / route)
+    after_gaps = [k for k in kept[1:] if k - 1 not in kept]  # 2001-07, 2002-11, 2004-08, 2005-09, 2006-04
     assert len(after_gaps) == 5
-    assert any(record.getMessage().startswith("the monthly time axis has gaps: lag 1 is missing at 5 time steps")
-               for record in caplog.records)
-    samples = sum(scores["model"]["n_samples"] for scores in run.metrics["splits"].values())
-    assert samples == 8 * (len(kept) - 1 - len(after_gaps))  # the first month has no lag either
+    gap_warnings = [record.getMessage() for record in caplog.records
+                    if record.getMessage().startswith("the monthly time axis has gaps")]
+    assert gap_warnings == ([
+        "the monthly time axis has gaps: lag 1 is missing at 5 time steps (2001-07-15, 2002-11-15, 2004-08-15, …); "
+        "their 40 samples are dropped"] if dropped_after_gaps else [])
+    # the first month (January 2001) has no month before in either file; after a gap only tas lacks it
+    year = kept // 12
+    counts = {block: np.sum(in_block & (kept != 0) & (~np.isin(kept, after_gaps) if dropped_after_gaps else True))
+              for block, in_block in {"train": year <= 3, "val": year == 4, "test": year == 5}.items()}
+    assert {block: scores["model"]["n_samples"] for block, scores in run.metrics["splits"].items()} == {
+        block: 8 * int(count) for block, count in counts.items()}
+    assert sum(counts.values()) == (58 if dropped_after_gaps else 63)
+
+
