@@ -25,6 +25,7 @@ import xarray as xr
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.cyclic import DROPPED_KEY
+from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
 from climann.data.forecast_times import calendar_months_per_unit, is_dated, is_forecast_period
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
@@ -419,7 +420,15 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
         f"  longitude '{geographic.longitude.name}' (2-D, {source}): {np.nanmin(longitude):.4g} to "
         f"{np.nanmax(longitude):.4g} degrees east, {longitude_convention(longitude)} convention",
         f"  {bounds}",
+        *_used_once_lines(dataset, geographic.latitude.name),
     ]
+
+
+def _used_once_lines(dataset: xr.Dataset, latitude: str) -> list[str]:
+    """The line on cells that repeat others' positions (an ORCA grid's halo) used once on
+    reading (:mod:`climann.data.repeated_cells`), if any."""
+    said = dataset[latitude].encoding.get(USED_ONCE_KEY) if latitude in dataset.variables else None
+    return [f"  {said}"] if said else []
 
 
 def _areas_text(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping: Coordinate | None, *,

@@ -30,7 +30,7 @@ from climann.data.containers import compressed_message, cut_short_message, group
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import with_every_file_records
-from climann.data.cyclic import DROPPED_KEY, grid_without_repeats, without_repeated_longitudes
+from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
     bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
@@ -47,6 +47,7 @@ from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
+from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy, ncatted_attribute
@@ -321,7 +322,8 @@ def _open_files(
     # valid_min/valid_max/valid_range are applied to each file with its own packing (xarray
     # masks only _FillValue and missing_value); see climann.data.masking.
     # A repeated (cyclic) longitude column is dropped from each file before the grids are
-    # compared: one file with it beside others without is one grid; see climann.data.cyclic.
+    # compared: one file with it beside others without is one grid; see climann.data.cyclic
+    # (and an ORCA grid's halo: climann.data.repeated_cells).
     # Renamed variables are renamed as each file is opened, before anything looks at them:
     # the files are then one set, as if renamed by hand; see climann.data.renames.
     # Each file is opened once: its times are read to plan calendars and overlaps, then the
@@ -347,7 +349,7 @@ def _open_files(
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
             single = with_source_files(single, {str(name): files for name in single.data_vars})
-            return without_repeated_longitudes(single, files=files)
+            return each_place_once(single, files=files)
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
         opened_files.update(zip(files, one_time_name([opened(path) for path in files], [path.name for path in files])))
@@ -363,7 +365,7 @@ def _open_files(
 
         def prepared(path: Path) -> xr.Dataset:
             in_first_units = first_units.converted(_masked(keep(on_calendar(opened(path))), path))
-            return without_repeated_longitudes(with_2d_coordinates(in_first_units), files=[path])
+            return each_place_once(with_2d_coordinates(in_first_units), files=[path])
 
         each = [prepared(path) for path in files]
         renames.check_applied()
@@ -504,8 +506,8 @@ def open_dataset(
     Times are decoded to ``cftime`` objects whatever the calendar, so that ``noleap`` or
     ``360_day`` dates survive unchanged; several files are combined along their coordinates
     (e.g. one file per year, or one file per variable on the same grid). A repeated (cyclic)
-    longitude column is dropped from each file before the grids are compared
-    (:func:`~climann.data.cyclic.without_repeated_longitudes`). Grid coordinates that agree
+    longitude column, and the halo of a curvilinear (ORCA) grid, are dropped from each file
+    before the grids are compared (:func:`~climann.data.repeated_cells.each_place_once`). Grid coordinates that agree
     within :data:`GRID_TOLERANCE` of the grid spacing are one grid: the first file's values
     are used; the same cells in another order or longitude convention are aligned by value,
     their CF bounds with them (:func:`on_reference_grid`).
@@ -574,7 +576,7 @@ def open_dataset(
         files = files_on_grid_of(files, grid_of, renames)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags))
     only = _on_grid_of(opened, grid_of, files, renames)
-    return _dated_by_cells(_with_bounds_in_memory(without_repeated_longitudes(only, files=files)), files)
+    return _dated_by_cells(_with_bounds_in_memory(each_place_once(only, files=files)), files)
 
 
 def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenames) -> list[Path]:
@@ -681,7 +683,7 @@ def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.Dat
             if also is not None:
                 also(path, raw)
             try:
-                grids[path] = grid_coordinates(grid_without_repeats(checked_coordinates(raw, path.name)))
+                grids[path] = grid_coordinates(grid_of_each_place_once(checked_coordinates(raw, path.name)))
             except ClimannError:
                 continue
     return grids
@@ -751,7 +753,7 @@ def _on_grid_of(dataset: xr.Dataset, name: str | None, files: Sequence[Path], re
                 checked = on_points_of(checked, in_file, where=path.name)[0] if checked is not None else None
             except ClimannError:  # a station file's stations: no grid (the file opened, its station chosen)
                 checked = None
-            reference = grid_coordinates(grid_without_repeats(checked)) if checked is not None else None
+            reference = grid_coordinates(grid_of_each_place_once(checked)) if checked is not None else None
         if reference is not None:
             return _in_reference_order(dataset, reference)
     return dataset
@@ -952,9 +954,9 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
     if len(opened) < 2:
         return None
     first_path, first = opened[0]
-    reference = grid_coordinates(grid_without_repeats(first))
+    reference = grid_coordinates(grid_of_each_place_once(first))
     for path, dataset in opened[1:]:
-        own = grid_coordinates(grid_without_repeats(dataset))
+        own = grid_coordinates(grid_of_each_place_once(dataset))
         # the cells compared in order (an axis stored the other way round read as 170° apart for a 10° shift)
         mismatch = _cells_mismatch(reference, own, labels=(first_path.name, path.name)) or grid_mismatch(
             reference, own, labels=(first_path.name, path.name))
