@@ -1,22 +1,24 @@
-"""Shared style of climann's figures: colours, limits, file names, saving."""
+"""Shared style of climann's figures: colours, limits, file names, saving.
+
+Every figure is a :class:`matplotlib.figure.Figure` drawn on its own Agg canvas
+(:func:`_save`), never one of pyplot's: climann's figures are files, drawn the same on a
+machine without a display, and they leave the backend a notebook or script chose as it was.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
+from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 
-matplotlib.use("Agg")  # non-interactive: figures are files, also on machines without a display
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.ticker import ScalarFormatter  # noqa: E402
-from PIL import Image, PngImagePlugin  # noqa: E402  (matplotlib's own dependency)
-
-from climann._version import __version__  # noqa: E402
-from climann.atomic import atomic_path  # noqa: E402
+from climann._version import __version__
+from climann.atomic import atomic_path
 
 
 #: File names of the figures in a run's ``figures/`` folder (``map_test.png`` is in the
@@ -134,7 +136,16 @@ def _opaque_as_rgb(pixels: np.ndarray) -> np.ndarray:
 POWER_LIMITS = (-3, 4)
 
 
-def _one_number_notation(figure: plt.Figure) -> None:
+def _figure(**kwargs) -> Figure:
+    """A new :class:`~matplotlib.figure.Figure` (``kwargs``: ``figsize``, ``layout``, ``dpi`` …)
+    on its own Agg canvas, which measures text for the layout and draws the PNG; what
+    ``pyplot.subplots`` gives under the Agg backend, without pyplot's global state."""
+    figure = Figure(**kwargs)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _one_number_notation(figure: Figure) -> None:
     """Every linear number axis of ``figure`` (colour bars included) in one notation: the
     plain number, or one power of ten for the axis beyond :data:`POWER_LIMITS`."""
     for axes in figure.get_axes():
@@ -145,7 +156,7 @@ def _one_number_notation(figure: plt.Figure) -> None:
                 formatter.set_useMathText(True)
 
 
-def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
+def _save(figure: Figure, path: str | Path, dpi: int) -> Path:
     """Write ``figure`` to ``path`` as PNG, atomically, marked as climann's
     (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here.
 
@@ -168,7 +179,9 @@ def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
         with atomic_path(path, what="figure") as temporary:
             image.save(temporary, format="png", pnginfo=text, dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
     finally:
-        plt.close(figure)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:  # a figure of pyplot's (a caller's) is released; climann's own are no pyplot's
+            pyplot.close(figure)
     return path
 
 
