@@ -33,6 +33,7 @@ from climann.evaluation.report import report_markdown
 from climann.jsonfile import dumps
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
+from climann.model.state import WEIGHTS_EPOCH_KEY
 from climann.workflow.config import RunConfig, config_to_toml
 from climann.workflow.preparation import PreparedData, exceeds_memory_limit, selected_months, used_variables
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
@@ -317,8 +318,6 @@ def write_run_record(
     :func:`model_metadata`), ``metrics.json``, ``history.csv`` and ``report.md`` (naming
     ``figures``, already drawn) into ``staging``: the files every run writes, whichever way its
     predictions and figures were made."""
-    from climann.evaluation.figures.runs import WEIGHTS_EPOCH_KEY
-
     (staging / "config.toml").write_text(config_to_toml(config))
     if history.weights_epoch is not None:  # which epoch's weights model.npz holds (the learning curves mark it)
         metadata = metadata | {WEIGHTS_EPOCH_KEY: history.weights_epoch}

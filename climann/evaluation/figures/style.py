@@ -17,32 +17,18 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 
-from climann._version import __version__
 from climann.atomic import atomic_path
+from climann.evaluation.figure_files import (  # noqa: F401  (re-exported: the figures' names and mark)
+    ENSEMBLE_FIGURE_FILES,
+    FIGURE_FILES,
+    FIGURE_MARK,
+    FIGURE_MARK_SINCE,
+    MAP_FIGURES,
+    METRICS_FIGURE_FILES,
+    NO_MAPS_TEXT,
+    is_marked_figure,
+)
 
-
-#: File names of the figures in a run's ``figures/`` folder (``map_test.png`` is in the
-#: run-directory contract).
-FIGURE_FILES = {
-    "map": "map_test.png",
-    "mean_map": "map_test_mean.png",
-    "error_maps": "error_maps_test.png",
-    "learning_curves": "learning_curves.png",
-    "predicted_vs_observed": "predicted_vs_observed_test.png",
-    "area_mean_series": "area_mean_series.png",
-    "anomaly_correlation_map": "anomaly_correlation_test.png",
-}
-#: The figures that are maps (keys of :data:`FIGURE_FILES` and :data:`ENSEMBLE_FIGURE_FILES`):
-#: left out on a grid of one cell (a station), where each would be one square of one colour.
-MAP_FIGURES = ("map", "mean_map", "error_maps", "anomaly_correlation_map", "spread_map")
-#: The line of ``train.log`` and ``report.md`` that says why a run of one cell has no maps.
-NO_MAPS_TEXT = ("no maps: the grid is one cell{where}, which a map shows as one square of one colour; "
-                "its values over time are in area_mean_series.png")
-#: The figures drawn from ``metrics.json`` rather than from the grids (after those of
-#: :data:`FIGURE_FILES` in ``report.md``).
-METRICS_FIGURE_FILES = {"skill_by_group": "skill_by_season_region_test.png"}
-#: The figures of an ensemble run only (after those of :data:`FIGURE_FILES` in ``report.md``).
-ENSEMBLE_FIGURE_FILES = {"spread_map": "spread_test.png"}
 
 VALUE_COLORMAP, ERROR_COLORMAP, RMSE_COLORMAP = "viridis", "RdBu_r", "magma_r"
 NO_DATA_COLOR = "0.72"  # grey, apart from the near-white zero of the diverging scale
@@ -55,16 +41,6 @@ SERIES_STYLES = {
     "persistence": {"color": "tab:orange", "linewidth": 0.9, "alpha": 0.85},
 }
 BLOCK_COLORS = {"val": "tab:olive", "test": "tab:purple"}
-#: The PNG text chunk (keyword, value) that marks every figure climann writes: the PNG
-#: specification's registered keyword "Software" (PNG 1.2, section 4.2.3.1, tEXt), whose
-#: value matplotlib otherwise fills with its own name. ``--overwrite`` replaces an image only
-#: when it carries this mark (:func:`climann.workflow.outputs.written_by_climann`).
-FIGURE_MARK = ("Software", f"climann {__version__}")
-#: The day climann began to mark its figures (in version 0.1.0, as before it): an unmarked
-#: figure may be climann's from before then, which a refusal says.
-FIGURE_MARK_SINCE = "2026-12-01"
-
-
 def symmetric_limit(values: np.ndarray) -> float:
     """Largest |value| ignoring NaN (the 99.5th percentile, so one outlier does not wash
     out the map); the limits of a zero-centred diverging colour scale are ±this."""
@@ -183,31 +159,3 @@ def _save(figure: Figure, path: str | Path, dpi: int) -> Path:
         if pyplot is not None:  # a figure of pyplot's (a caller's) is released; climann's own are no pyplot's
             pyplot.close(figure)
     return path
-
-
-def is_marked_figure(path: str | Path) -> bool:
-    """Whether ``path`` is a PNG image carrying climann's :data:`FIGURE_MARK` (its
-    "Software" text chunk begins with "climann", of any version).
-
-    Parameters
-    ----------
-    path : str or Path
-        An existing file.
-
-    Returns
-    -------
-    bool
-        False for an image without the mark (a figure of matplotlib, PIL or another
-        program, or one climann wrote before it marked its figures), for another format,
-        and for what cannot be read.
-    """
-    from PIL import Image, UnidentifiedImageError  # matplotlib's own dependency
-
-    keyword, value = FIGURE_MARK
-    try:
-        with Image.open(path) as image:
-            text = getattr(image, "text", {})  # a PNG's tEXt, zTXt and iTXt chunks
-            return image.format == "PNG" and str(text.get(keyword, "")).startswith(value.split()[0] + " ")
-    except (OSError, UnidentifiedImageError, ValueError):
-        return False
-
