@@ -73,9 +73,10 @@ def draw_no_run_figures(monkeypatch) -> None:
     """Runs in this process draw no figures (a test that never looks at them): drawn after
     the scores and the model file, they take most of a tiny run's time. Both routes: the
     in-memory one (the maps and the skill figure) and the chunked one (a streamed run's
-    figures, drawn from its predictions file)."""
-    monkeypatch.setattr("climann.workflow.run_directory.draw_figures", lambda *args, **kwargs: [])
-    monkeypatch.setattr("climann.workflow.run_directory.draw_skill_figure", lambda *args, **kwargs: [])
+    figures, drawn from its predictions file). The run directory imports the figure functions
+    where it draws, so they are replaced in :mod:`climann.evaluation.figures`."""
+    monkeypatch.setattr("climann.evaluation.figures.draw_figures", lambda *args, **kwargs: [])
+    monkeypatch.setattr("climann.evaluation.figures.draw_skill_figure", lambda *args, **kwargs: [])
     monkeypatch.setattr("climann.workflow.run_directory.figures_from_file", lambda *args, **kwargs: ([], 1))
 
 

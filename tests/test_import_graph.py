@@ -7,6 +7,8 @@ not those under ``if TYPE_CHECKING:`` (for type hints only; they never run).
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,16 @@ def test_layers_import_downwards(layer, forbidden):
     wrong = {(module, target) for module, targets in graph.items() if module.startswith(layer)
              for target in targets if target.startswith(forbidden)}
     assert wrong == set()
+
+
+def test_the_workflow_imports_no_plotting_or_array_library_it_does_not_use(tmp_path):
+    """Every fresh process that runs the workflow (a CLI command, a notebook kernel, a dask worker)
+    pays its imports: matplotlib (≈0.4 s) is imported where a figure is drawn, dask.array (≈0.2 s)
+    where a file's values are wrapped, not with the modules that merely may do so (issue 15); a
+    run's checks of its directory (which know the figures' file names) draw nothing either."""
+    code = ("import sys\nimport climann.workflow.pipeline, climann.workflow.predict, climann.workflow.compute\n"
+            "from climann.workflow.outputs import remove_leftovers\n"
+            f"remove_leftovers({str(tmp_path / 'run')!r})\n"
+            "print(sorted(m for m in ('matplotlib', 'dask.array', 'distributed', 'scipy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr

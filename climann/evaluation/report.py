@@ -354,7 +354,7 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     lines += ensemble_lines(metrics)
     lines += group_tables(metrics)
     if _maps_left_out([Path(figure).name for figure in figures]):
-        from climann.evaluation.figures.style import NO_MAPS_TEXT
+        from climann.evaluation.figure_files import NO_MAPS_TEXT
 
         text = NO_MAPS_TEXT.format(where="")
         lines += [text[0].upper() + text[1:] + ".", ""]
@@ -369,7 +369,7 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
 def _maps_left_out(names: Sequence[str]) -> bool:
     """Whether a run's figures (file names) are those of a grid of one cell: the area-mean
     series without a map (:func:`climann.evaluation.figures.draws_maps`)."""
-    from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, MAP_FIGURES
+    from climann.evaluation.figure_files import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, MAP_FIGURES
 
     files = {**FIGURE_FILES, **ENSEMBLE_FIGURE_FILES}
     return FIGURE_FILES["area_mean_series"] in names and not {files[key] for key in MAP_FIGURES} & set(names)
@@ -487,7 +487,7 @@ def group_tables(metrics: dict) -> list[str]:
 
 def figures_in(folder: str | Path) -> list[Path]:
     """The run figures in ``folder/figures`` (in the order a run draws them)."""
-    from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
+    from climann.evaluation.figure_files import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
 
     figures = Path(folder) / "figures"
     names = [*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values(), *ENSEMBLE_FIGURE_FILES.values()]

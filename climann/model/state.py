@@ -36,10 +36,13 @@ from climann.errors import ClimannError
 from climann.jsonfile import dumps
 from climann.run_files import CHECKPOINT_FORMAT
 
-__all__ = ["STATE_FORMAT_VERSION", "History", "TrainingState", "load_state", "save_state"]
+__all__ = ["STATE_FORMAT_VERSION", "WEIGHTS_EPOCH_KEY", "History", "TrainingState", "load_state", "save_state"]
 
 STATE_FORMAT_VERSION = 1
 _FORMAT = CHECKPOINT_FORMAT  # how climann.run_files knows a checkpoint as climann's
+#: The key, in ``model.npz``'s metadata, of :attr:`History.weights_epoch`: the epoch whose weights
+#: the file holds (since 2 December 2026).
+WEIGHTS_EPOCH_KEY = "weights_epoch"
 
 
 @dataclass

@@ -104,7 +104,7 @@ def make_private_directory_public(path: Path) -> None:
 
 
 def _figure_names() -> set[str]:
-    from climann.evaluation.figures.style import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
+    from climann.evaluation.figure_files import ENSEMBLE_FIGURE_FILES, FIGURE_FILES, METRICS_FIGURE_FILES
 
     return {*FIGURE_FILES.values(), *METRICS_FIGURE_FILES.values(), *ENSEMBLE_FIGURE_FILES.values()}
 
@@ -867,11 +867,11 @@ def refuse_existing(
 def _not_ours(paths: Sequence[Path], instead: str = "name", *, way_out: str | None = None) -> str:
     """One line refusing files that are not climann's outputs (``--overwrite`` would not
     help). A PNG is said to carry no mark, not to be another program's: climann's figures
-    from before :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` carry none either;
+    from before :data:`~climann.evaluation.figure_files.FIGURE_MARK_SINCE` carry none either;
     but where climann drew after it began marking them (a run made since, see
     :mod:`climann.workflow.own_figures`), an unmarked figure is said not to be climann's. A file
     named ``.png`` that is no PNG image was not written by climann."""
-    from climann.evaluation.figures.style import FIGURE_MARK_SINCE
+    from climann.evaluation.figure_files import FIGURE_MARK_SINCE
     from climann.workflow.own_figures import is_png_file
 
     pngs = [path for path in paths if path.suffix == ".png" and is_png_file(path)]
@@ -927,7 +927,7 @@ def written_by_climann(path: str | Path) -> bool:
     starts with "climann" (``climann explain``'s), a report beginning
     "# climann run" or a comparison beginning "# climann comparison", a TOML configuration
     beginning as climann writes them (:data:`TOML_HEADINGS`), or a PNG figure that carries
-    climann's mark (:data:`climann.evaluation.figures.style.FIGURE_MARK`). A figure of
+    climann's mark (:data:`climann.evaluation.figure_files.FIGURE_MARK`). A figure of
     climann older than the mark counts as climann's where climann put it
     (:func:`_is_unmarked_climann_figure`); any other image, however named, is not.
 
@@ -963,7 +963,7 @@ def written_by_climann(path: str | Path) -> bool:
         if path.suffix == ".toml":
             return path.read_text().startswith(TOML_HEADINGS)
         if path.suffix == ".png":
-            from climann.evaluation.figures.style import is_marked_figure
+            from climann.evaluation.figure_files import is_marked_figure
 
             return is_marked_figure(path) or _is_unmarked_climann_figure(path)
         return False

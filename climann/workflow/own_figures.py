@@ -2,7 +2,7 @@
 marked its figures, those it put there then.
 
 Every figure climann has written since 1 Dec 2026 carries the PNG text chunk
-``Software: climann <version>`` (:data:`climann.evaluation.figures.style.FIGURE_MARK`). A
+``Software: climann <version>`` (:data:`climann.evaluation.figure_files.FIGURE_MARK`). A
 figure without it, under one of climann's figure names in a place climann writes them (a run's
 ``figures/``, an ``explain`` or ``compare`` folder beside the ``importance.json`` or
 ``comparison.md`` climann wrote with it), is climann's only when that place was made before
@@ -29,7 +29,7 @@ from climann.run_files import PROVENANCE_FILE, is_provenance_file
 __all__ = ["MARKING_BEGAN", "is_png_file", "made_before_marking", "run_created"]
 
 #: When climann began to mark its figures: the commit that added the mark (6f6bd7e,
-#: 2026-12-01 19:45:36 UTC; :data:`~climann.evaluation.figures.style.FIGURE_MARK_SINCE` is its day).
+#: 2026-12-01 19:45:36 UTC; :data:`~climann.evaluation.figure_files.FIGURE_MARK_SINCE` is its day).
 MARKING_BEGAN = datetime.datetime(2026, 12, 1, 19, 45, 36, tzinfo=datetime.UTC)
 #: The first line of a ``train.log``: ``2026-12-02T10:48:30.536 climann 0.1.0: …`` (local time).
 _RUN_LOG_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)? climann \S")

@@ -28,21 +28,12 @@ from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
-from climann.evaluation.figures import (
-    ENSEMBLE_FIGURE_FILES,
-    FIGURES_STRIDE_KEY,
-    WEIGHTS_EPOCH_KEY,
-    draw_figures,
-    draw_figures_from_file,
-    draw_skill_figure,
-    draws_maps,
-    plot_spread_map,
-)
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.report import report_markdown
 from climann.jsonfile import dumps
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
+from climann.model.state import WEIGHTS_EPOCH_KEY
 from climann.workflow.config import RunConfig, config_to_toml
 from climann.workflow.preparation import PreparedData, exceeds_memory_limit, selected_months, used_variables
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
@@ -50,6 +41,9 @@ from climann.workflow.training_cells import grid_mapping_record
 
 if TYPE_CHECKING:
     from climann.data.pointwise import PointwiseSource
+
+# climann.evaluation.figures is imported inside the functions that use it: it imports matplotlib
+# (~0.4 s), which a process that draws no figure (a test, a notebook, a dask worker) never needs.
 
 __all__ = [
     "ChunkedEvaluation", "Evaluation", "RunRecords", "RunResult", "figures_from_file", "grid_summary", "history_csv",
@@ -355,6 +349,10 @@ def write_run_files(
     write_predictions(dataset, staging / "predictions.nc", layout)
     figures = []
     if config.evaluation.figures:
+        from climann.evaluation.figures import (
+            ENSEMBLE_FIGURE_FILES, draw_figures, draw_skill_figure, draws_maps, plot_spread_map,
+        )
+
         figures = draw_figures(
             layout, evaluation.truth, evaluation.predictions, data.split.labels(), history.train_loss,
             history.val_loss, loss_name=config.training.loss, directory=staging / "figures",
@@ -445,6 +443,8 @@ def write_chunked_run_files(
     layout, split, metrics = data.samples.layout, data.split, evaluated.metrics
     figures: list[Path] = []
     if config.evaluation.figures:
+        from climann.evaluation.figures import FIGURES_STRIDE_KEY, draw_skill_figure
+
         figures, every = figures_from_file(
             staging / "predictions.nc", layout, split, history, evaluated.area_means, loss_name=config.training.loss,
             limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures", dpi=config.evaluation.dpi,
@@ -477,6 +477,8 @@ def figures_from_file(
     every : int
         n, the test years' stride (1: all of them).
     """
+    from climann.evaluation.figures import draw_figures_from_file
+
     return draw_figures_from_file(
         predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
         limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,

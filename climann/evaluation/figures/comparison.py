@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from climann.evaluation.figures.style import _save
+from climann.evaluation.figures.style import _figure, _save
 from climann.evaluation.report import squared_units
 
 
@@ -61,9 +61,9 @@ def plot_comparison(
     Path
     """
     n_runs = len(labels)
-    colors = plt.get_cmap("tab10" if n_runs <= 10 else "tab20")(np.arange(n_runs) % (10 if n_runs <= 10 else 20))
-    figure, (curves, bars) = plt.subplots(1, 2, figsize=(12, 1.5 + max(3.5, 0.45 * n_runs)), layout="constrained",
-                                          width_ratios=(1.4, 1))
+    colors = colormaps["tab10" if n_runs <= 10 else "tab20"](np.arange(n_runs) % (10 if n_runs <= 10 else 20))
+    figure = _figure(figsize=(12, 1.5 + max(3.5, 0.45 * n_runs)), layout="constrained")
+    curves, bars = figure.subplots(1, 2, width_ratios=(1.4, 1))
     for label, train, val, color in zip(labels, train_loss, val_loss, colors):
         for losses, style, suffix in ((val, "-", "validation"), (train, "--", "training")):
             values = np.asarray(losses, dtype=np.float64)

@@ -11,12 +11,11 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from climann.data.layout import GridLayout
 from climann.evaluation.figures.maps import MapPanel, _draw_map, _map_figure_size
-from climann.evaluation.figures.style import ERROR_COLORMAP, _save, symmetric_limit
+from climann.evaluation.figures.style import ERROR_COLORMAP, _figure, _save, symmetric_limit
 from climann.evaluation.report import squared_units
 
 #: Panels per row of the maps and of the partial-dependence curves.
@@ -55,7 +54,8 @@ def plot_importance_bars(importance: dict, *, path: str | Path, dpi: int = 150) 
     names = [input_label(entry["name"], entry["columns"]) for entry in inputs]
     means = np.array([entry["mse_increase_mean"] for entry in inputs], dtype=np.float64)
     stds = np.array([entry["mse_increase_std"] for entry in inputs], dtype=np.float64)
-    figure, axis = plt.subplots(figsize=(7.0, 1.2 + 0.45 * len(inputs)), layout="constrained")
+    figure = _figure(figsize=(7.0, 1.2 + 0.45 * len(inputs)), layout="constrained")
+    axis = figure.subplots()
     positions = np.arange(len(inputs))[::-1]
     axis.barh(positions, means, xerr=stds, color="tab:blue", ecolor="black", capsize=3)
     axis.axvline(0.0, color="black", linewidth=0.8)
@@ -99,8 +99,8 @@ def plot_importance_maps(
     n_columns = min(COLUMNS, len(ranked))
     n_rows = math.ceil(len(ranked) / n_columns)
     width, height = _map_figure_size(layout, n_columns)
-    figure, axes = plt.subplots(n_rows, n_columns, figsize=(width, height * n_rows), layout="constrained",
-                                squeeze=False)
+    figure = _figure(figsize=(width, height * n_rows), layout="constrained")
+    axes = figure.subplots(n_rows, n_columns, squeeze=False)
     for axis, entry in zip(axes.flat, importance["inputs"]):
         title = f"{entry['rank']}. {entry['name']}: {entry['mse_increase_mean']:.3g} ± {entry['mse_increase_std']:.3g}"
         field = maps[list(names).index(entry["name"])]
@@ -151,8 +151,8 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
     curves = dependence["predictors"]
     n_columns = max(1, min(COLUMNS, len(curves)))
     n_rows = max(1, math.ceil(len(curves) / n_columns))
-    figure, axes = plt.subplots(n_rows, n_columns, figsize=(4.2 * n_columns, 3.4 * n_rows + 0.6),
-                                layout="constrained", squeeze=False)
+    figure = _figure(figsize=(4.2 * n_columns, 3.4 * n_rows + 0.6), layout="constrained")
+    axes = figure.subplots(n_rows, n_columns, squeeze=False)
     quantiles = dependence["quantiles"]
     low, high = f"{min(quantiles):g}", f"{max(quantiles):g}"
     anomaly = dependence.get("quantity") == "anomaly"

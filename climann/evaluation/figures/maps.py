@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
@@ -32,6 +33,7 @@ from climann.evaluation.figures.style import (
     RMSE_COLORMAP,
     VALUE_COLORMAP,
     _cell_edges,
+    _figure,
     _period,
     _save,
     _with_units,
@@ -287,7 +289,7 @@ def latitude_stretch(grid: MapGrid) -> float:
     return float(max(1.0, lon_extent / lat_extent / MAX_MAP_RATIO))
 
 
-def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: MapPanel) -> None:
+def _draw_map(figure: Figure, axis: Axes, layout: GridLayout, panel: MapPanel) -> None:
     """One map on ``axis``: cells, coastlines (not on an invented planet:
     :attr:`~climann.data.layout.GridLayout.synthetic_geography`), degree axes, a colorbar
     below it; a projected grid in its own x and y (:mod:`.projected`)."""
@@ -325,7 +327,7 @@ def _draw_map(figure: plt.Figure, axis: plt.Axes, layout: GridLayout, panel: Map
     _colorbar(figure, axis, mesh, panel)
 
 
-def _colorbar(figure: plt.Figure, axis: plt.Axes, mesh, panel: MapPanel) -> None:
+def _colorbar(figure: Figure, axis: Axes, mesh, panel: MapPanel) -> None:
     """The map's colour bar, below it, with the panel's label (units) and arrows."""
     extend = panel.extend or _colorbar_extend(panel)
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
@@ -382,15 +384,15 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     # the maps keep their aspect: a title of more than two lines needs the figure taller
     height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)
     # drawn at the dpi it is saved at: the layout measured below is the one saved
-    figure, axes = plt.subplots(1, len(panels), figsize=(width, height), layout="constrained", squeeze=False,
-                                dpi=dpi)
+    figure = _figure(figsize=(width, height), layout="constrained", dpi=dpi)
+    axes = figure.subplots(1, len(panels), squeeze=False)
     for axis, panel in zip(axes[0], panels):
         _draw_map(figure, axis, layout, panel)
     _clear_the_title(figure, figure.suptitle(title), axes[0])
     return _save(figure, path, dpi)
 
 
-def _clear_the_title(figure: plt.Figure, heading: plt.Text, axes: Sequence[plt.Axes], *,
+def _clear_the_title(figure: Figure, heading: Text, axes: Sequence[Axes], *,
                      gap_inches: float = 0.06) -> None:
     """Make the figure taller until its title clears every map's own title. Constrained
     layout places the titles before a map's fixed aspect shrinks it (a wide, flat box is

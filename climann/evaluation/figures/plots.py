@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from climann.data.features import decimal_year
@@ -14,6 +14,7 @@ from climann.evaluation.figures.style import (
     BLOCK_COLORS,
     SERIES_STYLES,
     _cell_edges,
+    _figure,
     _period,
     _save,
     _with_units,
@@ -57,7 +58,8 @@ def plot_learning_curves(
     """
     if member_losses is not None and len(member_losses) > 1:
         return _plot_member_learning_curves(member_losses, loss_name=loss_name, path=path, dpi=dpi)
-    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    figure = _figure(figsize=(7, 4.5), layout="constrained")
+    axis = figure.subplots()
     marked = max(len(train_loss), len(val_loss)) <= 60  # markers on a short run only, else a blur
     for label, losses, marker in (("training", train_loss, "o"), ("validation", val_loss, "s")):
         values = np.asarray(losses, dtype=np.float64)
@@ -81,7 +83,7 @@ def plot_learning_curves(
     return _save(figure, path, dpi)
 
 
-def _mark_weights_epoch(axis: plt.Axes, epoch: int | None, losses: np.ndarray) -> None:
+def _mark_weights_epoch(axis: Axes, epoch: int | None, losses: np.ndarray) -> None:
     """A ring around ``losses`` at ``epoch`` (from 1): the weights the run kept."""
     if epoch is None or not 1 <= epoch <= losses.size or not np.isfinite(losses[epoch - 1]):
         return
@@ -98,7 +100,8 @@ def _plot_member_learning_curves(
     member_losses: Sequence[tuple[Sequence[float], Sequence[float]]], *, loss_name: str, path: str | Path, dpi: int,
 ) -> Path:
     """:func:`plot_learning_curves` of an ensemble: each member's training and validation loss."""
-    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    figure = _figure(figsize=(7, 4.5), layout="constrained")
+    axis = figure.subplots()
     n_members = len(member_losses)
     for index, (train_loss, val_loss) in enumerate(member_losses):
         for label, losses, color, style in (("training", train_loss, "tab:blue", "-"),
@@ -151,7 +154,8 @@ def plot_predicted_vs_observed(
     low, high = (float(min(x.min(), y.min())), float(max(x.max(), y.max()))) if x.size else (0.0, 1.0)
     pad = 0.03 * (high - low) if high > low else 0.5
     low, high = low - pad, high + pad
-    figure, axis = plt.subplots(figsize=(6.2, 5.4), layout="constrained")
+    figure = _figure(figsize=(6.2, 5.4), layout="constrained")
+    axis = figure.subplots()
     if x.size:
         cells = axis.hexbin(x, y, gridsize=90, bins="log", mincnt=1, cmap="viridis", extent=(low, high, low, high))
         figure.colorbar(cells, ax=axis, label="samples per hexagon (log scale)")
@@ -190,7 +194,7 @@ def label_runs(labels: Sequence[str]) -> list[tuple[str, int, int]]:
     return runs
 
 
-def _shade_blocks(axes: Sequence[plt.Axes], years: np.ndarray, split_labels: Sequence[str]) -> None:
+def _shade_blocks(axes: Sequence[Axes], years: np.ndarray, split_labels: Sequence[str]) -> None:
     """Shade the validation and test blocks, from half a step before to half a step after."""
     edges = _cell_edges(years) if years.size else years
     labelled: set[str] = set()
@@ -245,8 +249,8 @@ def plot_area_mean_series(
     Path
     """
     years = _as_numbers(times)
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.2), sharex=True, height_ratios=(2.2, 1),
-                                         layout="constrained")
+    figure = _figure(figsize=(11, 6.2), layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(2.2, 1))
     extra = iter(f"C{index}" for index in range(4, 10))
     truth = np.asarray(series["truth"]) if "truth" in series else None
     for label, values in series.items():
@@ -318,8 +322,8 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
     if not panels or not names:
         return None
     widths = [max(len(groups), 2) for _, groups in panels]
-    figure, axes = plt.subplots(1, len(panels), figsize=(3 + 0.9 * sum(widths), 4.5), layout="constrained",
-                                sharey=True, width_ratios=widths, squeeze=False)
+    figure = _figure(figsize=(3 + 0.9 * sum(widths), 4.5), layout="constrained")
+    axes = figure.subplots(1, len(panels), sharey=True, width_ratios=widths, squeeze=False)
     for axis, (title, groups) in zip(axes[0], panels, strict=True):
         positions = np.arange(len(groups))
         width = 0.8 / len(names)

@@ -26,6 +26,7 @@ from climann.data.time_cells import times_at_cell_middles
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.model.files import read_model
+from climann.model.state import WEIGHTS_EPOCH_KEY
 from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import compared_area_means
@@ -541,13 +542,9 @@ def _read_history(path: Path) -> tuple[list[float], list[float]]:
     return [number(row.get("train_loss")) for row in rows], [number(row.get("val_loss")) for row in rows]
 
 
-#: The key, in ``model.npz``'s metadata, of the epoch whose weights the file holds (since 2 December 2026).
-WEIGHTS_EPOCH_KEY = "weights_epoch"
-
-
 def _weights_epoch(path: Path) -> int | None:
     """The epoch whose weights the model file ``path`` holds, from its metadata
-    (:data:`WEIGHTS_EPOCH_KEY`); None for a file of an earlier version or none at all."""
+    (:data:`~climann.model.state.WEIGHTS_EPOCH_KEY`); None for a file of an earlier version or none at all."""
     try:
         epoch = read_model(path).user_metadata.get(WEIGHTS_EPOCH_KEY)
     except (OSError, ClimannError, ValueError, KeyError):

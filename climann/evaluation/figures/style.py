@@ -1,46 +1,34 @@
-"""Shared style of climann's figures: colours, limits, file names, saving."""
+"""Shared style of climann's figures: colours, limits, file names, saving.
+
+Every figure is a :class:`matplotlib.figure.Figure` drawn on its own Agg canvas
+(:func:`_save`), never one of pyplot's: climann's figures are files, drawn the same on a
+machine without a display, and they leave the backend a notebook or script chose as it was.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
+from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 
-matplotlib.use("Agg")  # non-interactive: figures are files, also on machines without a display
+from climann.atomic import atomic_path
+from climann.evaluation.figure_files import (  # noqa: F401  (re-exported: the figures' names and mark)
+    ENSEMBLE_FIGURE_FILES,
+    FIGURE_FILES,
+    FIGURE_MARK,
+    FIGURE_MARK_SINCE,
+    MAP_FIGURES,
+    METRICS_FIGURE_FILES,
+    NO_MAPS_TEXT,
+    is_marked_figure,
+)
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.ticker import ScalarFormatter  # noqa: E402
-from PIL import Image, PngImagePlugin  # noqa: E402  (matplotlib's own dependency)
-
-from climann._version import __version__  # noqa: E402
-from climann.atomic import atomic_path  # noqa: E402
-
-
-#: File names of the figures in a run's ``figures/`` folder (``map_test.png`` is in the
-#: run-directory contract).
-FIGURE_FILES = {
-    "map": "map_test.png",
-    "mean_map": "map_test_mean.png",
-    "error_maps": "error_maps_test.png",
-    "learning_curves": "learning_curves.png",
-    "predicted_vs_observed": "predicted_vs_observed_test.png",
-    "area_mean_series": "area_mean_series.png",
-    "anomaly_correlation_map": "anomaly_correlation_test.png",
-}
-#: The figures that are maps (keys of :data:`FIGURE_FILES` and :data:`ENSEMBLE_FIGURE_FILES`):
-#: left out on a grid of one cell (a station), where each would be one square of one colour.
-MAP_FIGURES = ("map", "mean_map", "error_maps", "anomaly_correlation_map", "spread_map")
-#: The line of ``train.log`` and ``report.md`` that says why a run of one cell has no maps.
-NO_MAPS_TEXT = ("no maps: the grid is one cell{where}, which a map shows as one square of one colour; "
-                "its values over time are in area_mean_series.png")
-#: The figures drawn from ``metrics.json`` rather than from the grids (after those of
-#: :data:`FIGURE_FILES` in ``report.md``).
-METRICS_FIGURE_FILES = {"skill_by_group": "skill_by_season_region_test.png"}
-#: The figures of an ensemble run only (after those of :data:`FIGURE_FILES` in ``report.md``).
-ENSEMBLE_FIGURE_FILES = {"spread_map": "spread_test.png"}
 
 VALUE_COLORMAP, ERROR_COLORMAP, RMSE_COLORMAP = "viridis", "RdBu_r", "magma_r"
 NO_DATA_COLOR = "0.72"  # grey, apart from the near-white zero of the diverging scale
@@ -53,16 +41,6 @@ SERIES_STYLES = {
     "persistence": {"color": "tab:orange", "linewidth": 0.9, "alpha": 0.85},
 }
 BLOCK_COLORS = {"val": "tab:olive", "test": "tab:purple"}
-#: The PNG text chunk (keyword, value) that marks every figure climann writes: the PNG
-#: specification's registered keyword "Software" (PNG 1.2, section 4.2.3.1, tEXt), whose
-#: value matplotlib otherwise fills with its own name. ``--overwrite`` replaces an image only
-#: when it carries this mark (:func:`climann.workflow.outputs.written_by_climann`).
-FIGURE_MARK = ("Software", f"climann {__version__}")
-#: The day climann began to mark its figures (in version 0.1.0, as before it): an unmarked
-#: figure may be climann's from before then, which a refusal says.
-FIGURE_MARK_SINCE = "2026-12-01"
-
-
 def symmetric_limit(values: np.ndarray) -> float:
     """Largest |value| ignoring NaN (the 99.5th percentile, so one outlier does not wash
     out the map); the limits of a zero-centred diverging colour scale are ±this."""
@@ -134,7 +112,16 @@ def _opaque_as_rgb(pixels: np.ndarray) -> np.ndarray:
 POWER_LIMITS = (-3, 4)
 
 
-def _one_number_notation(figure: plt.Figure) -> None:
+def _figure(**kwargs) -> Figure:
+    """A new :class:`~matplotlib.figure.Figure` (``kwargs``: ``figsize``, ``layout``, ``dpi`` …)
+    on its own Agg canvas, which measures text for the layout and draws the PNG; what
+    ``pyplot.subplots`` gives under the Agg backend, without pyplot's global state."""
+    figure = Figure(**kwargs)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _one_number_notation(figure: Figure) -> None:
     """Every linear number axis of ``figure`` (colour bars included) in one notation: the
     plain number, or one power of ten for the axis beyond :data:`POWER_LIMITS`."""
     for axes in figure.get_axes():
@@ -145,7 +132,7 @@ def _one_number_notation(figure: plt.Figure) -> None:
                 formatter.set_useMathText(True)
 
 
-def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
+def _save(figure: Figure, path: str | Path, dpi: int) -> Path:
     """Write ``figure`` to ``path`` as PNG, atomically, marked as climann's
     (:data:`FIGURE_MARK`), and close it. Every figure climann writes goes through here.
 
@@ -168,33 +155,7 @@ def _save(figure: plt.Figure, path: str | Path, dpi: int) -> Path:
         with atomic_path(path, what="figure") as temporary:
             image.save(temporary, format="png", pnginfo=text, dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
     finally:
-        plt.close(figure)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:  # a figure of pyplot's (a caller's) is released; climann's own are no pyplot's
+            pyplot.close(figure)
     return path
-
-
-def is_marked_figure(path: str | Path) -> bool:
-    """Whether ``path`` is a PNG image carrying climann's :data:`FIGURE_MARK` (its
-    "Software" text chunk begins with "climann", of any version).
-
-    Parameters
-    ----------
-    path : str or Path
-        An existing file.
-
-    Returns
-    -------
-    bool
-        False for an image without the mark (a figure of matplotlib, PIL or another
-        program, or one climann wrote before it marked its figures), for another format,
-        and for what cannot be read.
-    """
-    from PIL import Image, UnidentifiedImageError  # matplotlib's own dependency
-
-    keyword, value = FIGURE_MARK
-    try:
-        with Image.open(path) as image:
-            text = getattr(image, "text", {})  # a PNG's tEXt, zTXt and iTXt chunks
-            return image.format == "PNG" and str(text.get(keyword, "")).startswith(value.split()[0] + " ")
-    except (OSError, UnidentifiedImageError, ValueError):
-        return False
-

@@ -1,6 +1,8 @@
 """Tests for climann/evaluation/figures/style.py: the shared pieces of every figure."""
 
 import struct
+import subprocess
+import sys
 import zlib
 
 import matplotlib.pyplot as plt
@@ -125,3 +127,14 @@ def test_numbers_on_axes_and_colour_bars_share_one_power_of_ten(tmp_path):
         labels = formatter.format_ticks(list(ticks.get_majorticklocs()))
         assert (power in formatter.get_offset()) if power else formatter.get_offset() == ""
         assert all(len(label.replace("$\\mathdefault{", "").rstrip("}$").lstrip("−")) <= 3 for label in labels), labels
+
+
+def test_drawing_a_figure_leaves_the_backend_a_script_chose(tmp_path):
+    """climann draws on its own Agg canvas: a notebook's or script's pyplot backend stays as it was
+    (the import of the figure modules once switched it to Agg), and no figure is left open in pyplot."""
+    code = ("import matplotlib\nmatplotlib.use('svg')\nimport matplotlib.pyplot as plt\n"
+            "from climann.evaluation.figures.plots import plot_learning_curves\n"
+            f"path = plot_learning_curves([2.0, 1.0], [2.5, 1.5], loss_name='mse', path={str(tmp_path / 'j.png')!r}, dpi=20)\n"
+            "print(matplotlib.get_backend(), plt.get_fignums(), path.stat().st_size > 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "svg [] True", result.stdout + result.stderr
