@@ -52,3 +52,33 @@ def write_grib_forecasts(path: Path, short_name: str, values: np.ndarray, *, lat
                 eccodes.codes_write(message, file)
                 eccodes.codes_release(message)
     return path
+
+
+def write_grib_messages(path: Path, messages: Sequence[tuple[dict, np.ndarray]], *, latitudes: np.ndarray,
+                        longitudes: np.ndarray, sample: str = "regular_ll_sfc_grib2") -> Path:
+    """One message per ``(keys, field)`` of ``messages``, in order, from ecCodes' ``sample``
+    (``regular_ll_sfc_grib1`` for GRIB1): its ecCodes ``keys`` set in the order given (a
+    parameter's codes, ``dataDate``, ``step`` …), on a regular latitude-longitude grid
+    (``latitudes`` north to south, evenly spaced like ``longitudes``).
+
+    ``field`` : (n_latitudes, n_longitudes). Skips the test without eccodes.
+    """
+    eccodes = pytest.importorskip("eccodes")
+    grid = {
+        "Ni": len(longitudes), "Nj": len(latitudes),
+        "latitudeOfFirstGridPointInDegrees": float(latitudes[0]),
+        "latitudeOfLastGridPointInDegrees": float(latitudes[-1]),
+        "longitudeOfFirstGridPointInDegrees": float(longitudes[0]),
+        "longitudeOfLastGridPointInDegrees": float(longitudes[-1]),
+        "iDirectionIncrementInDegrees": float(longitudes[1] - longitudes[0]),
+        "jDirectionIncrementInDegrees": float(latitudes[0] - latitudes[1]),
+    }
+    with open(path, "wb") as file:
+        for keys, field in messages:
+            message = eccodes.codes_grib_new_from_samples(sample)
+            for key, value in {**grid, **keys}.items():
+                eccodes.codes_set(message, key, value)
+            eccodes.codes_set_values(message, np.asarray(field, np.float64).ravel())
+            eccodes.codes_write(message, file)
+            eccodes.codes_release(message)
+    return path

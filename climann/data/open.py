@@ -41,6 +41,7 @@ from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
+from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
@@ -230,11 +231,8 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
             dataset = open_netcdf(path, **options)
         elif engine == "zarr":
             dataset = open_zarr(path, **options)
-        else:
-            if engine == "cfgrib":
-                backend_kwargs = options.pop("backend_kwargs", None) or {}
-                options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
-            dataset = xr.open_dataset(path, engine=engine, **options)
+        else:  # cfgrib, checked for what it would fold or drop; see climann.data.grib
+            dataset = open_grib(path, **options)
         return without_repeated_dimensions(dataset, path.name)
 
 

@@ -1,0 +1,240 @@
+"""GRIB files read through cfgrib, refused where cfgrib would read them otherwise than they are.
+
+cfgrib builds one variable per ecCodes ``paramId`` (cfgrib ``dataset.build_dataset_components``).
+Two kinds of file are then read wrong without an error:
+
+- **Parameters ecCodes cannot name.** CDO's code-only output (``cdo -f grb``, ``-f grb2``:
+  ``code167``, ``code228``) and other centres' local tables have ``paramId = 0``, ``shortName =
+  "unknown"``, ``units = "unknown"`` for this ecCodes. Every such parameter is one ``paramId``,
+  so cfgrib folds them all into one variable ``unknown``, keeping one message per time step and
+  dropping the others without a word; where the message order changes between steps (``cat``
+  of two downloads) the variable splices two fields (break18 F2: tas for 4 years, the other
+  field for 4). A file holding more than one such parameter (distinct GRIB1
+  ``table2Version``/``indicatorOfParameter``, GRIB2 ``discipline``/``parameterCategory``/
+  ``parameterNumber``, counted over its messages with ecCodes) is refused, naming the codes and
+  the commands that split it. One such parameter alone is read, renamed as CDO names it
+  (``code167``, see :func:`parameter_name`) so that files of two different codes are never one
+  variable, and without ``units``: ecCodes' ``"unknown"`` is no unit, and the scores of a
+  target without units say so (:func:`climann.evaluation.report.units_texts`), with a warning.
+- **Parameters cfgrib cannot put in one dataset with the others.** An ERA5 download of ``2t``
+  (analyses, step 0, hourly) and ``tp`` (``stepType = accum``, forecasts from 06 and 18 UTC,
+  steps 1…12 h) has two time axes; cfgrib keeps the first parameter, logs the other as
+  ``skipping variable`` with a ``DatasetBuildError`` traceback, and drops it (break18 F5). The
+  file is refused in one line naming the parameters skipped and the ``grib_copy`` commands that
+  split it, rather than opened per cfgrib group (``cfgrib.open_datasets``): the groups' time
+  axes cannot be one ``time`` dimension of one dataset, and every later step (``info``'s list,
+  the default predictors, "not in the file") would otherwise see a part of the file as the
+  whole. cfgrib's log records of skipped variables are kept from the terminal.
+
+ecCodes is imported only when a GRIB file is checked (it comes with cfgrib, the ``grib`` extra).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import xarray as xr
+
+from climann.data.notes import note_once
+from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
+
+#: The logger cfgrib says "skipping variable" on (``cfgrib/dataset.py``).
+CFGRIB_LOGGER = "cfgrib.dataset"
+
+#: ecCodes' ``paramId`` of a parameter not in its tables.
+UNKNOWN_PARAM_ID = 0
+
+#: 255: GRIB2's "missing" code (WMO GRIB2 Code Tables 0.0, 4.1), as CDO writes its code-only fields.
+MISSING_CODE = 255
+
+
+class _SkipRecords(logging.Filter):
+    """Keeps the arguments of cfgrib's ``skipping variable: paramId==%r shortName=%r`` records
+    and stops them (a logger's filters run before any handler sees a record)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: list[tuple[int, str]] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("skipping variable"):
+            return True
+        arguments = record.args if isinstance(record.args, tuple) else ()
+        self.skipped.append((int(arguments[0]), str(arguments[1])) if len(arguments) == 2 else (0, "?"))
+        return False
+
+
+@contextmanager
+def skipped_variables() -> Iterator[list[tuple[int, str]]]:
+    """The ``(paramId, shortName)`` of each variable cfgrib skips while the block runs; its log
+    records of them (a traceback each) are not passed on, its other records are."""
+    logger = logging.getLogger(CFGRIB_LOGGER)
+    records = _SkipRecords()
+    logger.addFilter(records)
+    try:
+        yield records.skipped
+    finally:
+        logger.removeFilter(records)
+
+
+def open_grib(path: Path, **options: object) -> xr.Dataset:
+    """:func:`xarray.open_dataset` of a GRIB file through cfgrib, without an index file
+    (``indexpath=""``), checked for the faults of this module's docstring.
+
+    Parameters
+    ----------
+    path : Path
+        A GRIB file (edition 1 or 2).
+    **options
+        Given to :func:`xarray.open_dataset` (``chunks``, ``decode_times`` …).
+
+    Returns
+    -------
+    xarray.Dataset
+        As cfgrib reads it; a variable of one parameter ecCodes cannot name renamed as CDO
+        names it (``code167``) and without its ``units = "unknown"``.
+
+    Raises
+    ------
+    ClimannError
+        If cfgrib skipped a parameter, or if the file holds more than one parameter ecCodes
+        cannot name.
+    """
+    backend_kwargs = options.pop("backend_kwargs", None) or {}
+    options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
+    with skipped_variables() as skipped:
+        try:
+            dataset = xr.open_dataset(path, engine="cfgrib", **options)
+        except Exception:
+            # cfgrib refuses parameters it cannot tell apart on two level types (the same
+            # "unknown" paramId); the codes are the user's way out, not cfgrib's filter_by_keys.
+            _refuse_several_unknown(path, _unknown_parameters_if_readable(path))
+            raise
+    if skipped:
+        dataset.close()
+        raise ClimannError(skipped_message(path, [name for _, name in skipped]))
+    if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
+        return _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
+    return dataset
+
+
+def skipped_message(path: Path, names: list[str]) -> str:
+    """Why a GRIB file whose parameters cfgrib skipped is refused, and the commands that split it.
+
+    >>> skipped_message(Path("era5.grib"), ["tp"])  # doctest: +NORMALIZE_WHITESPACE
+    "era5.grib holds 'tp' on other times or steps than the rest of the file (an accumulation \
+from forecasts beside analyses, say): cfgrib cannot read them as one dataset and drops 'tp'; \
+split the file, one parameter per file: grib_copy -w shortName=tp era5.grib era5_tp.grib; \
+grib_copy -w shortName!=tp era5.grib era5_rest.grib"
+    """
+    quoted = ", ".join(f"'{name}'" for name in names)
+    copies = "; ".join(f"grib_copy -w shortName={name} {path.name} {path.stem}_{name}{path.suffix}" for name in names)
+    rest = ",".join(f"shortName!={name}" for name in names)
+    return (f"{path.name} holds {quoted} on other times or steps than the rest of the file (an accumulation from "
+            f"forecasts beside analyses, say): cfgrib cannot read them as one dataset and drops {quoted}; split the "
+            f"file, one parameter per file: {copies}; grib_copy -w {rest} {path.name} {path.stem}_rest{path.suffix}")
+
+
+def unknown_parameters(path: Path) -> list[tuple[int, ...]]:
+    """The distinct parameters of ``path``'s messages that ecCodes cannot name (``paramId`` 0),
+    in file order: ``(1, table2Version, indicatorOfParameter)`` for GRIB1 (WMO FM 92 GRIB
+    edition 1, section 1 octets 4 and 9), ``(2, discipline, parameterCategory,
+    parameterNumber)`` for GRIB2 (sections 0 and 4). Reads the message headers only, up to a
+    last message cut short (which cfgrib also leaves out)."""
+    import eccodes  # with cfgrib, the grib extra
+
+    found: dict[tuple[int, ...], None] = {}
+    with open(path, "rb") as file:
+        while (message := _next_message(eccodes, file)) is not None:
+            try:
+                if eccodes.codes_get(message, "paramId") == UNKNOWN_PARAM_ID:
+                    edition = eccodes.codes_get(message, "edition")
+                    keys = (("table2Version", "indicatorOfParameter") if edition == 1
+                            else ("discipline", "parameterCategory", "parameterNumber"))
+                    found[(edition, *(int(eccodes.codes_get(message, key)) for key in keys))] = None
+            finally:
+                eccodes.codes_release(message)
+    return list(found)
+
+
+def _next_message(eccodes, file):
+    """The next message's handle (headers only), None at the end or at a message cut short."""
+    try:
+        return eccodes.codes_grib_new_from_file(file, headers_only=True)
+    except eccodes.PrematureEndOfFileError:
+        return None
+
+
+def _unknown_parameters_if_readable(path: Path) -> list[tuple[int, ...]]:
+    """:func:`unknown_parameters`, or none where ecCodes cannot read the file either (not GRIB,
+    cut short): cfgrib's error, diagnosed by the caller, then says what is wrong."""
+    try:
+        return unknown_parameters(path)
+    except Exception:  # ecCodes' errors have no common base class apart from Exception
+        return []
+
+
+def parameter_name(parameter: tuple[int, ...]) -> str:
+    """The name CDO gives a parameter ecCodes cannot name, in ``cdo -f nc copy``'s output and
+    ``cdo showname``: ``code167`` (GRIB1 code 167, or GRIB2 number 167 with category and
+    discipline missing, 255, as CDO writes them), else ``param8.1.0`` (GRIB2 number 8,
+    category 1, discipline 0: CDO's ``number.category.discipline``)."""
+    if parameter[0] == 1 or parameter[1:3] == (MISSING_CODE, MISSING_CODE):
+        return f"code{parameter[-1]}"
+    _, discipline, category, number = parameter
+    return f"param{number}.{category}.{discipline}"
+
+
+def parameter_text(parameter: tuple[int, ...]) -> str:
+    """A parameter's codes in GRIB's words: ``GRIB1 code 167 of table 128``, ``GRIB2 discipline
+    255 category 255 number 167``."""
+    if parameter[0] == 1:
+        return f"GRIB1 code {parameter[2]} of table {parameter[1]}"
+    return "GRIB2 discipline {1} category {2} number {3}".format(*parameter)
+
+
+def _copy_condition(parameter: tuple[int, ...]) -> str:
+    if parameter[0] == 1:
+        return f"indicatorOfParameter={parameter[2]}"
+    return "discipline={1},parameterCategory={2},parameterNumber={3}".format(*parameter)
+
+
+def _refuse_several_unknown(path: Path, parameters: list[tuple[int, ...]]) -> None:
+    """Refuse a file of more than one parameter ecCodes cannot name (see the module docstring)."""
+    if len(parameters) < 2:
+        return
+    texts = "; ".join(parameter_text(parameter) for parameter in parameters)
+    names = ", ".join(parameter_name(parameter) for parameter in parameters)
+    first = parameters[0]
+    raise ClimannError(
+        f"{path.name} holds {len(parameters)} parameters that ecCodes' tables do not name ({texts}): cfgrib "
+        f"cannot tell them apart (all are its one variable 'unknown', one field per time step kept, the others "
+        f"dropped); give each its own name with cdo -f nc copy {path.name} {path.stem}.nc (variables {names}), "
+        f"or split the file: "
+        f"grib_copy -w {_copy_condition(first)} {path.name} {path.stem}_{parameter_name(first)}{path.suffix}")
+
+
+def _with_unknown_parameter_named(dataset: xr.Dataset, path: Path, parameters: list[tuple[int, ...]]) -> xr.Dataset:
+    """``dataset`` whose variable of one parameter ecCodes cannot name is named as CDO names it
+    and has no ``units`` (ecCodes' ``"unknown"``), with a warning; refused for several."""
+    _refuse_several_unknown(path, parameters)
+    unknown = [name for name, variable in dataset.data_vars.items()
+               if variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID]
+    if len(parameters) != 1 or len(unknown) != 1:  # the header scan and cfgrib disagree: say nothing named
+        return dataset
+    name = parameter_name(parameters[0])
+    if name in dataset.variables:
+        return dataset
+    note_once(_log, logging.WARNING,
+              f"{path.name}: its parameter {parameter_text(parameters[0])} is not in ecCodes' tables: read as '{name}' "
+              f"(the name CDO gives it) with no units (ecCodes says 'unknown'), so nothing checks or converts its "
+              f"units and scores are in the file's own units, whatever they are")
+    renamed = dataset.rename({unknown[0]: name})  # new variables: the opened dataset is left as it is
+    renamed.variables[name].attrs = {key: value for key, value in renamed.variables[name].attrs.items()
+                                     if key not in ("units", "GRIB_units")}
+    return renamed

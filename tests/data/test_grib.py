@@ -1,0 +1,118 @@
+"""GRIB files that cfgrib would read otherwise than they are (climann.data.grib): parameters
+ecCodes cannot name (CDO's code-only output) and parameters on two time axes (ERA5's 2t and tp)."""
+
+import datetime
+import logging
+
+import numpy as np
+import pytest
+
+from climann.data.grib import parameter_name
+from climann.data.open import expand_paths, open_dataset
+from climann.errors import ClimannError
+from tests.grib_files import write_grib_messages
+
+LATITUDES = np.array([40.0, 30.0, 20.0])
+LONGITUDES = np.array([0.0, 10.0, 20.0, 30.0])
+#: Each edition's sample, and the keys of a parameter ecCodes cannot name as CDO writes them.
+CODES = {
+    "grib1": ("regular_ll_sfc_grib1", lambda code: {"table2Version": 255, "indicatorOfParameter": code}),
+    "grib2": ("regular_ll_sfc_grib2",
+              lambda code: {"discipline": 255, "parameterCategory": 255, "parameterNumber": code}),
+}
+
+
+@pytest.fixture(autouse=True)
+def _cfgrib():
+    pytest.importorskip("cfgrib")
+
+
+def _monthly(code_keys, code: int, fields: np.ndarray, month: int) -> tuple[dict, np.ndarray]:
+    date = 19900001 + (month // 12) * 10000 + (month % 12 + 1) * 100
+    return {**code_keys(code), "dataDate": date, "dataTime": 0}, fields[month]
+
+
+def _fields(seed: int, n_months: int = 12) -> np.ndarray:
+    return 280.0 + np.random.default_rng(seed).normal(0.0, 5.0, (n_months, len(LATITUDES), len(LONGITUDES)))
+
+
+@pytest.mark.parametrize("edition", ["grib1", "grib2"])
+@pytest.mark.parametrize("swapped", [pytest.param(False, id="same-order"), pytest.param(True, id="swapped-halfway")])
+def test_two_parameters_ecCodes_cannot_name_are_refused_naming_their_codes(tmp_path, edition, swapped):
+    """cfgrib reads both as one variable 'unknown' (the first message of each step): tas for
+    half the steps and the other field for the rest when the order changes (break18 F2)."""
+    sample, code_keys = CODES[edition]
+    tas, other = _fields(1), 0.5 * _fields(2)
+    messages = []
+    for month in range(12):
+        pair = [_monthly(code_keys, 167, tas, month), _monthly(code_keys, 228, other, month)]
+        messages += pair[::-1] if swapped and month >= 6 else pair
+    path = write_grib_messages(tmp_path / {"grib1": "g.grb", "grib2": "g.grb2"}[edition], messages, latitudes=LATITUDES, longitudes=LONGITUDES,
+                               sample=sample)
+    codes = ("code 167 of table 255; GRIB1 code 228 of table 255" if edition == "grib1"
+             else "number 167; GRIB2 discipline 255 category 255 number 228")
+    with pytest.raises(ClimannError, match=rf"holds 2 parameters that ecCodes' tables do not name \(GRIB. .*{codes}\)"
+                                           rf".*cdo -f nc copy g\.grb2? g\.nc \(variables code167, code228\)"):
+        open_dataset(expand_paths([str(path)]))
+
+
+@pytest.mark.parametrize("edition", ["grib1", "grib2"])
+def test_one_parameter_ecCodes_cannot_name_is_read_as_CDO_names_it_without_units(tmp_path, caplog, edition):
+    sample, code_keys = CODES[edition]
+    tas = _fields(3)
+    path = write_grib_messages(tmp_path / "a.grb", [_monthly(code_keys, 167, tas, month) for month in range(12)],
+                               latitudes=LATITUDES, longitudes=LONGITUDES, sample=sample)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset(expand_paths([str(path)]))
+    assert list(dataset.data_vars) == ["code167"]
+    np.testing.assert_allclose(dataset["code167"].values, tas, atol=0.01)  # GRIB packs to 16 bits
+    assert "units" not in dataset["code167"].attrs  # ecCodes' "unknown" is no unit
+    assert "a.grb: its parameter GRIB" in caplog.text and "is not in ecCodes' tables: read as 'code167'" in caplog.text
+
+
+def _era5_2t_tp(path, n_days: int = 2):
+    """ERA5 as the CDS gives 2t and tp in one GRIB2 file: 2t hourly analyses (step 0), tp
+    accumulated over steps 1…12 h of the forecasts from 06 and 18 UTC."""
+    rng = np.random.default_rng(4)
+    shape = (len(LATITUDES), len(LONGITUDES))
+    days = [datetime.date(2000, 1, 1) + datetime.timedelta(days=day) for day in range(n_days)]
+    messages = [({"centre": 98, "dataDate": int(f"{day:%Y%m%d}"), "dataTime": hour * 100, "shortName": "2t",
+                  "step": 0}, 270 + rng.normal(0, 1, shape)) for day in days for hour in range(24)]
+    messages += [({"centre": 98, "dataDate": int(f"{day:%Y%m%d}"), "dataTime": hour * 100, "shortName": "tp",
+                   "stepRange": f"0-{step}"}, np.full(shape, 1e-4 * step)) for day in days for hour in (6, 18)
+                 for step in range(1, 13)]
+    return write_grib_messages(path, messages, latitudes=LATITUDES, longitudes=LONGITUDES)
+
+
+def test_a_parameter_cfgrib_skips_is_refused_naming_it_without_a_traceback(tmp_path, caplog, capsys):
+    """cfgrib drops tp with a DatasetBuildError traceback in its log; it is named instead (break18 F5)."""
+    path = _era5_2t_tp(tmp_path / "era5.grib2")
+    with caplog.at_level(logging.DEBUG), pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths([str(path)]))
+    assert str(raised.value).startswith("era5.grib2 holds 'tp' on other times or steps than the rest of the file")
+    assert str(raised.value).endswith("split the file, one parameter per file: grib_copy -w shortName=tp era5.grib2 "
+                                      "era5_tp.grib2; grib_copy -w shortName!=tp era5.grib2 era5_rest.grib2")
+    assert not [record for record in caplog.records if record.name.startswith("cfgrib") and record.levelno >= logging.WARNING]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_known_parameters_on_several_level_types_are_read_as_before(tmp_path, caplog):
+    """2t (heightAboveGround), msl (meanSea), sp (surface), all analyses: one dataset, no note."""
+    fields = {name: _fields(seed, n_months=3) for seed, name in enumerate(("2t", "msl", "sp"))}
+    messages = [({"dataDate": 20000101 + month * 100, "dataTime": 0, "shortName": name}, values[month])
+                for month in range(3) for name, values in fields.items()]
+    path = write_grib_messages(tmp_path / "levels.grib2", messages, latitudes=LATITUDES, longitudes=LONGITUDES)
+    with caplog.at_level(logging.WARNING, logger="climann.data.grib"):
+        dataset = open_dataset(expand_paths([str(path)]))
+    assert sorted(dataset.data_vars) == ["msl", "sp", "t2m"]
+    np.testing.assert_allclose(dataset["msl"].values, fields["msl"], atol=0.01)
+    assert not caplog.records
+
+
+@pytest.mark.parametrize(("parameter", "name"), [
+    pytest.param((1, 128, 167), "code167", id="grib1"),
+    pytest.param((2, 255, 255, 167), "code167", id="grib2-cdo"),
+    pytest.param((2, 0, 1, 8), "param8.1.0", id="grib2-local"),
+])
+def test_parameter_names_are_CDOs(parameter, name):
+    assert parameter_name(parameter) == name
