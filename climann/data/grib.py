@@ -26,12 +26,19 @@ Two kinds of file are then read wrong without an error:
   the default predictors, "not in the file") would otherwise see a part of the file as the
   whole. cfgrib's log records of skipped variables are kept from the terminal.
 
+A parameter on several kinds of level (ERA5's ``t`` on pressure and model levels), which cfgrib
+refuses itself with the ``filter_by_keys`` groups to re-open the file with, is refused in one
+line naming the groups and the ``grib_copy -w`` lines that split the file along them
+(:func:`several_groups_message`); climann takes no ``filter_by_keys`` of its own.
+
 ecCodes is imported only when a GRIB file is checked (it comes with cfgrib, the ``grib`` extra).
 """
 
 from __future__ import annotations
 
+import ast
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,10 +117,14 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
     with skipped_variables() as skipped:
         try:
             dataset = xr.open_dataset(path, engine="cfgrib", **options)
-        except Exception:
+        except Exception as error:
             # cfgrib refuses parameters it cannot tell apart on two level types (the same
             # "unknown" paramId); the codes are the user's way out, not cfgrib's filter_by_keys.
             _refuse_several_unknown(path, _unknown_parameters_if_readable(path))
+            # A named parameter on two kinds of level: the groups cfgrib names, split apart.
+            groups = filter_groups(str(error))
+            if groups:
+                raise ClimannError(several_groups_message(path, groups)) from None
             raise
     if skipped:
         dataset.close()
@@ -121,6 +132,49 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
     if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
         return _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
     return dataset
+
+
+#: cfgrib's advice when one parameter lies on several kinds of level (or steps): one line per
+#: group, ``filter_by_keys={'typeOfLevel': 'isobaricInhPa'}`` (cfgrib ``dataset.build_dataset_components``).
+_FILTER_BY_KEYS = re.compile(r"filter_by_keys=(\{[^}]*\})")
+
+
+def filter_groups(text: str) -> list[dict[str, object]]:
+    """The groups cfgrib's error ``text`` proposes to re-open the file with, each its
+    ``filter_by_keys`` (``{"typeOfLevel": "hybrid"}``); empty when it proposes none.
+
+    >>> filter_groups("multiple values for unique key, try re-open the file with one of:\\n"
+    ...               "    filter_by_keys={'typeOfLevel': 'isobaricInhPa'}\\n"
+    ...               "    filter_by_keys={'typeOfLevel': 'hybrid'}")
+    [{'typeOfLevel': 'isobaricInhPa'}, {'typeOfLevel': 'hybrid'}]
+    """
+    groups = []
+    for found in _FILTER_BY_KEYS.findall(text):
+        try:
+            keys = ast.literal_eval(found)
+        except (ValueError, SyntaxError):
+            return []
+        if isinstance(keys, dict) and keys:
+            groups.append(keys)
+    return groups
+
+
+def several_groups_message(path: Path, groups: list[dict[str, object]]) -> str:
+    """Why a GRIB file whose one parameter lies on several kinds of level (ERA5's ``t`` on
+    pressure and on model levels) is refused, and the ``grib_copy`` commands that split it.
+
+    >>> several_groups_message(Path("t.grib2"), [{"typeOfLevel": "isobaricInhPa"}, {"typeOfLevel": "hybrid"}])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    't.grib2 holds a parameter on several kinds of level or time (typeOfLevel isobaricInhPa; typeOfLevel \
+hybrid), which cfgrib cannot read as one dataset; split the file, one kind per file: grib_copy -w \
+typeOfLevel=isobaricInhPa t.grib2 t_isobaricInhPa.grib2; grib_copy -w typeOfLevel=hybrid t.grib2 t_hybrid.grib2'
+    """
+    kinds = "; ".join(", ".join(f"{key} {value}" for key, value in group.items()) for group in groups)
+    copies = "; ".join(
+        f"grib_copy -w {','.join(f'{key}={value}' for key, value in group.items())} {path.name} "
+        f"{path.stem}_{'_'.join(str(value) for value in group.values())}{path.suffix}" for group in groups)
+    return (f"{path.name} holds a parameter on several kinds of level or time ({kinds}), which cfgrib cannot read "
+            f"as one dataset; split the file, one kind per file: {copies}")
 
 
 def skipped_message(path: Path, names: list[str]) -> str:

@@ -116,3 +116,44 @@ def test_known_parameters_on_several_level_types_are_read_as_before(tmp_path, ca
 ])
 def test_parameter_names_are_CDOs(parameter, name):
     assert parameter_name(parameter) == name
+
+
+def _grib_copy() -> str:
+    """ecCodes' grib_copy from the eccodeslib wheel cfgrib installs, or on PATH; skips without."""
+    import shutil
+    from pathlib import Path
+
+    eccodeslib = pytest.importorskip("eccodeslib")
+    beside = Path(eccodeslib.__file__).parent / "bin" / "grib_copy"
+    found = str(beside) if beside.exists() else shutil.which("grib_copy")
+    if found is None:
+        pytest.skip("grib_copy is not installed")
+    return found
+
+
+def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_that_split_it(tmp_path):
+    """ERA5's ``t`` on pressure and on model levels in one file: cfgrib's "try re-open the file
+    with one of:" was cut to its first line; now the groups, and grib_copy lines that work."""
+    import subprocess
+
+    fields = _fields(7, n_months=2)
+    messages = [({"shortName": "t", "typeOfLevel": kind, "level": level, "dataDate": 19900101 + month * 100},
+                 fields[month] + offset)
+                for month in range(2) for kind, levels, offset in (("isobaricInhPa", (850, 500), 0.0),
+                                                                   ("hybrid", (1, 2), 10.0))
+                for level in levels]
+    path = write_grib_messages(tmp_path / "t.grib2", messages, latitudes=LATITUDES, longitudes=LONGITUDES)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths([str(path)]))
+    message = str(raised.value)
+    assert message.startswith("t.grib2 holds a parameter on several kinds of level or time (typeOfLevel "
+                              "isobaricInhPa; typeOfLevel hybrid), which cfgrib cannot read as one dataset")
+    commands = message.split("one kind per file: ")[1].split("; ")
+    assert commands == ["grib_copy -w typeOfLevel=isobaricInhPa t.grib2 t_isobaricInhPa.grib2",
+                        "grib_copy -w typeOfLevel=hybrid t.grib2 t_hybrid.grib2"]
+    grib_copy = _grib_copy()
+    for command in commands:
+        subprocess.run([grib_copy, *command.split()[1:]], cwd=tmp_path, check=True)
+    hybrid = open_dataset(expand_paths([str(tmp_path / "t_hybrid.grib2")]))["t"]
+    assert hybrid.sizes["hybrid"] == 2
+    np.testing.assert_allclose(hybrid.isel(hybrid=1).values, fields + 10.0, atol=0.01)
