@@ -39,6 +39,7 @@ from climann.data.coords import (
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
+from climann.data.gathered import ungathered
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
 from climann.data.grid_points import on_points_of
@@ -268,6 +269,8 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times. One map per file with a scalar time (CF §5.7) is one
     # step; see climann.data.scalar_coordinates.
+    # Land-only output compressed by gathering (CF §8.2) is put back on its grid; see climann.data.gathered.
+    dataset = ungathered(dataset, path.name)
     # A ragged array of stations (CF §9.3.3, §9.3.4) is cut to the chosen station's observations
     # before its time(obs) becomes the axis; see climann.data.stations.
     dataset = with_station_rows(dataset, select, where=path.name)
