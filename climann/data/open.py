@@ -52,7 +52,7 @@ from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_di
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.sources import source_files, with_source_files
-from climann.data.stations import with_station_chosen, with_station_rows
+from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import undated_files_message
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
@@ -274,6 +274,7 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     # A ragged array of stations (CF §9.3.3, §9.3.4) is cut to the chosen station's observations
     # before its time(obs) becomes the axis; see climann.data.stations.
     dataset = with_station_rows(dataset, select, where=path.name)
+    check_times_shared_by_stations(dataset, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)

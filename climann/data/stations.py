@@ -30,6 +30,12 @@ chosen as above), and refuses several stations left with the same advice, never 
 ``lat(station)`` alone: all stations' observations under one station's name would be a
 series spliced from the others.
 
+An *incomplete multidimensional* array (CF §9.3.2, appendix H.2.2), ``tas(station, obs)`` with
+``time(station, obs)``, gives each station its own times: the ``obs`` dimension is the n-th
+observation of each station, not a date, and one value of it is one observation of every
+station at a different time each. :func:`check_times_shared_by_stations` refuses it naming the
+2-D time, with the lines that write one station on its own time axis.
+
 Latitude and longitude that share one dimension without saying they are stations (ICON's
 ``clat(ncells)``) are an unstructured grid, refused by
 :func:`climann.data.coordinate_values.checked_coordinates` with its own advice (remapping);
@@ -49,10 +55,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
-from climann.data.shell import source_and_copy
+from climann.data.shell import copy_path, source_and_copy, working_path
 from climann.errors import ClimannError
 
-__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows"]
+__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
+           "check_times_shared_by_stations"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -196,6 +203,42 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     rows = rows.set_coords([name for name, variable in rows.data_vars.items() if variable.dims == (sample,) and (
         variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T")])
     return _at(rows, instance, index, keep=chosen is not None)
+
+
+def check_times_shared_by_stations(dataset: xr.Dataset, where: str = "the file") -> None:
+    """Refuse a time coordinate on the station dimension (CF §9.3.2, H.2.2: ``time(station, obs)``).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy); only its variables' dimensions and attributes are read.
+    where : str
+        The file's name, for the message.
+
+    Raises
+    ------
+    ClimannError
+        If a variable with ``standard_name = "time"`` or ``axis = "T"`` lies on the location
+        dimension (:func:`location_dimension`) and another one: each station has its own dates.
+    """
+    dim = location_dimension(dataset)
+    for name, variable in dataset.variables.items():
+        dated = variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T"
+        if dim is None or not dated or dim not in variable.dims or variable.ndim < 2:
+            continue
+        other = next(str(each) for each in variable.dims if each != dim)
+        source = dataset.encoding.get("source") or where
+        copy = working_path(copy_path(source, suffix=f"{dim}0"))
+        # The times stay numbers until the padding is dropped: xarray decodes a missing time of a
+        # noleap or 360_day calendar (cftime) as the reference date, which notnull() keeps.
+        dims = ", ".join(map(str, variable.dims))
+        raise ClimannError(
+            f"{where} gives each of its {dataset.sizes[dim]} stations its own times ({name}({dims}), "
+            f"'{other}' counting each station's observations: a CF incomplete multidimensional array, appendix "
+            f"H.2.2), and climann reads one time axis: write a station on its own first, e.g. in Python: "
+            f"import xarray as xr; ds = xr.open_dataset('{working_path(source)}', decode_times=False)"
+            f".isel({dim}=0); "
+            f"ds.where(ds.{name}.notnull(), drop=True).swap_dims({other}='{name}').to_netcdf('{copy}')")
 
 
 def _ragged_arrays(dataset: xr.Dataset) -> dict[str, tuple[str, str]]:

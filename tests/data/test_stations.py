@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import cftime
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -257,3 +259,32 @@ def test_a_station_of_a_ragged_array_trains_exactly_as_its_point_file(tmp_path, 
     _ragged(grid, indexed=True).to_netcdf(tmp_path / "ragged.nc")
     assert _scores(_train(tmp_path / "ragged.nc", tmp_path / "run", select={"station": 1})) == \
         _scores(station_runs["point"])
+
+
+def test_times_of_each_station_are_refused_with_lines_that_write_one(tmp_path, monkeypatch, grid):
+    """CF H.2.2, ``tas(station, obs)`` with ``time(station, obs)``: ``--select station=0`` left
+    ``obs`` (each station's n-th observation) as an extra dimension, with ``--select obs=VALUE``
+    advice: one observation of every station. The advised lines give station 0's series."""
+    monkeypatch.chdir(tmp_path)
+    stations = _stations(grid)
+    units, calendar = grid["time"].encoding["units"], grid["time"].encoding["calendar"]
+    days = cftime.date2num(list(grid["time"].values), units, calendar)
+    times, values = np.full((3, 48), np.nan), np.full((3, 48), np.nan, dtype=np.float32)
+    for station, n_months in enumerate(LENGTHS):  # padded with missing values, as CF H.2.2 writes them
+        times[station, :n_months] = days[:n_months]
+        values[station, :n_months] = stations["tas"].values[station, :n_months]
+    time_attrs = {"standard_name": "time", "units": units, "calendar": calendar}
+    incomplete = xr.Dataset({"tas": (("station", "obs"), values, stations["tas"].attrs)},
+                            coords={"time": (("station", "obs"), times, time_attrs),
+                                    **{name: stations[name] for name in ("lat", "lon", "station_name")}},
+                            attrs=stations.attrs)
+    incomplete.to_netcdf(tmp_path / "incomplete.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "incomplete.nc"], select={"station": 0})
+    message = str(error.value)
+    assert "its own times (time(station, obs)" in message and "appendix H.2.2" in message
+    assert "select obs" not in message
+    exec(message.split("in Python: ")[1])  # noqa: S102 — the advice is run as the user would run it
+    opened = open_dataset([tmp_path / "incomplete_station0.nc"])
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values[:LENGTHS[0]])
+    assert opened["station_name"].values.item() == "BER"
