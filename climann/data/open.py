@@ -53,7 +53,7 @@ from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, wit
 from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
-from climann.data.undated_files import undated_files_message
+from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -874,6 +874,10 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     if unreadable is not None:
         unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
         return compressed_message(unreadable) or unknown
+    scalar_time = scalar_time_on_dimension_message(_unreadable_file(files) or files[0], reason) \
+        if "already exists as a scalar variable" in reason else None
+    if scalar_time:
+        return scalar_time
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
