@@ -39,6 +39,7 @@ from climann.data.coords import (
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import on_valid_time
+from climann.data.gathered import ungathered
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
 from climann.data.grib import open_grib
@@ -53,8 +54,8 @@ from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_di
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.sources import source_files, with_source_files
-from climann.data.stations import with_station_chosen
-from climann.data.undated_files import undated_files_message
+from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
+from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -269,6 +270,12 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times. One map per file with a scalar time (CF §5.7) is one
     # step; see climann.data.scalar_coordinates.
+    # Land-only output compressed by gathering (CF §8.2) is put back on its grid; see climann.data.gathered.
+    dataset = ungathered(dataset, path.name)
+    # A ragged array of stations (CF §9.3.3, §9.3.4) is cut to the chosen station's observations
+    # before its time(obs) becomes the axis; see climann.data.stations.
+    dataset = with_station_rows(dataset, select, where=path.name)
+    check_times_shared_by_stations(dataset, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)
@@ -877,6 +884,10 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     if unreadable is not None:
         unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
         return compressed_message(unreadable) or unknown
+    scalar_time = scalar_time_on_dimension_message(_unreadable_file(files) or files[0], reason) \
+        if "already exists as a scalar variable" in reason else None
+    if scalar_time:
+        return scalar_time
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated

@@ -17,13 +17,33 @@ along an *instance dimension*: ``tas(station, time)`` (or ``tas(time, station)``
   per station). They are not a grid: the stations have no cells, areas or neighbours, and
   climann's maps, area weights, regions and ``predictions.nc`` are those of a grid.
 
+A station file may also hold every station's observations along one *sample dimension*, a
+ragged array (CF §9.3.3, §9.3.4; appendix H.2.4, H.2.5): ``tas(obs)``, ``time(obs)``, and either
+
+- a *contiguous* ragged array: ``row_size(station)`` with ``sample_dimension = "obs"``, the
+  number of observations of each station, stored one station after the other;
+- an *indexed* ragged array: ``stationIndex(obs)`` with ``instance_dimension = "station"``, the
+  station of each observation (0 the first), in any order.
+
+:func:`with_station_rows` cuts such a file to the rows of the station chosen in ``select`` (then
+chosen as above), and refuses several stations left with the same advice, never cutting
+``lat(station)`` alone: all stations' observations under one station's name would be a
+series spliced from the others.
+
+An *incomplete multidimensional* array (CF §9.3.2, appendix H.2.2), ``tas(station, obs)`` with
+``time(station, obs)``, gives each station its own times: the ``obs`` dimension is the n-th
+observation of each station, not a date, and one value of it is one observation of every
+station at a different time each. :func:`check_times_shared_by_stations` refuses it naming the
+2-D time, with the lines that write one station on its own time axis.
+
 Latitude and longitude that share one dimension without saying they are stations (ICON's
 ``clat(ncells)``) are an unstructured grid, refused by
 :func:`climann.data.coordinate_values.checked_coordinates` with its own advice (remapping);
 one cell of it (length 1, or one index chosen) is a point as a station is.
 
 Sources: CF conventions 1.8 §9.1–9.5 (featureType, which is case-insensitive; instance
-dimension; cf_role), appendix H.2 (time series).
+dimension; cf_role), §9.3.3–9.3.4 (ragged arrays: ``sample_dimension``, ``instance_dimension``),
+appendix H.2 (time series).
 """
 
 from __future__ import annotations
@@ -35,10 +55,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
-from climann.data.shell import source_and_copy
+from climann.data.shell import copy_path, source_and_copy, working_path
 from climann.errors import ClimannError
 
-__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen"]
+__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
+           "check_times_shared_by_stations"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -122,6 +143,134 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     if is_station_dimension(dataset, dim):
         raise ClimannError(_several_stations(dataset, dim, where))
     return dataset
+
+
+def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None = None, *,
+                      where: str = "the file") -> xr.Dataset:
+    """``dataset`` with a ragged array of stations (CF §9.3.3, §9.3.4; see the module's
+    description) cut to the observations of the station chosen in ``select``.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy; not modified). Only the count or index variable is read.
+    select : mapping of dimension name to value, optional
+        The run's selection; the entry naming the instance dimension (``station``) chooses the
+        station: its index without a coordinate variable, else one of the coordinate's values.
+    where : str
+        The file's name, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same dataset without a ragged array; else the chosen station's observations, e.g.
+        ``tas(obs)`` and ``time(obs)`` of its ``row_size`` values, without the count or index
+        variable, with that station's scalar ``lat``, ``lon`` and name, as
+        :func:`with_station_chosen` gives.
+
+    Raises
+    ------
+    ClimannError
+        If several stations are left (none selected), the selected value is not a station, or
+        the counts do not add up to the sample dimension (a file cut along the stations only,
+        whose offsets would take another station's rows), or the ragged array is nested
+        (``timeSeriesProfile``, CF H.5.3).
+    """
+    ragged = _ragged_arrays(dataset)
+    if not ragged:
+        return dataset
+    if len(ragged) > 1:
+        raise ClimannError(f"{where} holds ragged arrays within ragged arrays ({', '.join(ragged)}; e.g. CF "
+                           "timeSeriesProfile, appendix H.5.3), which climann does not read: write the one station "
+                           "and depth you want as a time series first (e.g. cf-python's cf.read expands them)")
+    name, (instance, sample) = next(iter(ragged.items()))
+    chosen = (select or {}).get(instance)
+    if chosen is None and dataset.sizes[instance] > 1:
+        raise ClimannError(_several_stations(dataset, instance, where, ragged=_layout_text(dataset, name)))
+    index = 0 if chosen is None else _index(dataset, instance, chosen, where)
+    with dask.config.set(scheduler="synchronous"):
+        values = np.asarray(dataset[name].values).astype(np.int64)
+    contiguous = dataset[name].dims == (instance,)
+    if contiguous and values.sum() != dataset.sizes[sample]:
+        raise ClimannError(
+            f"{where}: the station counts '{name}' ({_layout_text(dataset, name)}) add up to {values.sum()} "
+            f"observations, but '{sample}' holds {dataset.sizes[sample]}, so a station's rows cannot be found (a "
+            f"file cut along '{instance}' without its observations?): give the original file with --select "
+            f"{instance}=N")
+    rows = dataset.drop_vars(name).isel({sample: _rows(values, index, contiguous=contiguous)})
+    # The observations' times (CF H.2.4, H.2.5: time(obs)) are a coordinate also where no
+    # variable's ``coordinates`` attribute names them.
+    rows = rows.set_coords([name for name, variable in rows.data_vars.items() if variable.dims == (sample,) and (
+        variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T")])
+    return _at(rows, instance, index, keep=chosen is not None)
+
+
+def check_times_shared_by_stations(dataset: xr.Dataset, where: str = "the file") -> None:
+    """Refuse a time coordinate on the station dimension (CF §9.3.2, H.2.2: ``time(station, obs)``).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy); only its variables' dimensions and attributes are read.
+    where : str
+        The file's name, for the message.
+
+    Raises
+    ------
+    ClimannError
+        If a variable with ``standard_name = "time"`` or ``axis = "T"`` lies on the location
+        dimension (:func:`location_dimension`) and another one: each station has its own dates.
+    """
+    dim = location_dimension(dataset)
+    for name, variable in dataset.variables.items():
+        dated = variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T"
+        if dim is None or not dated or dim not in variable.dims or variable.ndim < 2:
+            continue
+        other = next(str(each) for each in variable.dims if each != dim)
+        source = dataset.encoding.get("source") or where
+        copy = working_path(copy_path(source, suffix=f"{dim}0"))
+        # The times stay numbers until the padding is dropped: xarray decodes a missing time of a
+        # noleap or 360_day calendar (cftime) as the reference date, which notnull() keeps.
+        dims = ", ".join(map(str, variable.dims))
+        raise ClimannError(
+            f"{where} gives each of its {dataset.sizes[dim]} stations its own times ({name}({dims}), "
+            f"'{other}' counting each station's observations: a CF incomplete multidimensional array, appendix "
+            f"H.2.2), and climann reads one time axis: write a station on its own first, e.g. in Python: "
+            f"import xarray as xr; ds = xr.open_dataset('{working_path(source)}', decode_times=False)"
+            f".isel({dim}=0); "
+            f"ds.where(ds.{name}.notnull(), drop=True).swap_dims({other}='{name}').to_netcdf('{copy}')")
+
+
+def _ragged_arrays(dataset: xr.Dataset) -> dict[str, tuple[str, str]]:
+    """Each count variable (``sample_dimension``, CF §9.3.3) or index variable
+    (``instance_dimension``, CF §9.3.4) → (instance dimension, sample dimension)."""
+    found = {}
+    for name, variable in dataset.variables.items():
+        if variable.ndim != 1:
+            continue
+        if "sample_dimension" in variable.attrs:
+            found[str(name)] = (str(variable.dims[0]), str(variable.attrs["sample_dimension"]).strip())
+        elif "instance_dimension" in variable.attrs:
+            found[str(name)] = (str(variable.attrs["instance_dimension"]).strip(), str(variable.dims[0]))
+    return {name: dims for name, dims in found.items() if all(dim in dataset.sizes for dim in dims)}
+
+
+def _rows(values: np.ndarray, index: int, *, contiguous: bool) -> np.ndarray | slice:
+    """The positions along the sample dimension of station ``index``'s observations: the
+    ``values[index]`` rows after those of the stations before it (counts, CF §9.3.3), or
+    where the index variable is ``index`` (CF §9.3.4)."""
+    if contiguous:
+        start = int(values[:index].sum())
+        return slice(start, start + int(values[index]))
+    return np.flatnonzero(values == index)
+
+
+def _layout_text(dataset: xr.Dataset, name: str) -> str:
+    """``a contiguous ragged array: row_size with sample_dimension = "obs", CF §9.3.3``."""
+    attrs = dataset[name].attrs
+    if "sample_dimension" in attrs:
+        return f'a contiguous ragged array: {name} with sample_dimension = "{attrs["sample_dimension"]}", CF §9.3.3'
+    return f'an indexed ragged array: {name} with instance_dimension = "{attrs["instance_dimension"]}", CF §9.3.4'
 
 
 def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool) -> xr.Dataset:
@@ -220,8 +369,10 @@ def _indices_text(dataset: xr.Dataset, dim: str) -> str:
     return f"0 to {dataset.sizes[dim] - 1}{named}"
 
 
-def _several_stations(dataset: xr.Dataset, dim: str, where: str) -> str:
-    """The refusal of a file with several stations, with the ways out."""
+def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | None = None) -> str:
+    """The refusal of a file with several stations, with the ways out; for a ragged array
+    (described by ``ragged``) only ``select``: ``ncks -d station,0`` would keep every station's
+    observations beside the first station's counts."""
     size = dataset.sizes[dim]
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
@@ -229,11 +380,11 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str) -> str:
         how, example = f"one of its values: {_listed(first)}", first[0]
     else:
         how, example = f"its index, {_indices_text(dataset, dim)}", 0
+    layout = f"a CF station time-series file, {ragged}" if ragged else "a CF station time-series file"
+    choose = (f"{where} holds {size} stations along '{dim}' ({layout}), and climann trains on a grid or on one "
+              f"place (stations have no cells or areas to make a grid of): choose one station with --select "
+              f"{dim}={example} ([data] select = {{{dim} = {_toml(example)}}} in a config; {how})")
+    if ragged:
+        return f"{choose}, which takes that station's observations"
     copy = source_and_copy(dataset, suffix=f"{dim}0")
-    return (
-        f"{where} holds {size} stations along '{dim}' (a CF station time-series file), and climann trains on a "
-        f"grid or on one place (stations have no cells or areas to make a grid of): choose one station with "
-        f"--select {dim}={example} ([data] select = {{{dim} = {_toml(example)}}} in a config; {how}), or write "
-        f"one file per station, e.g. `ncks -d {dim},0 {copy}`, "
-        "which trains as a single point"
-    )
+    return f"{choose}, or write one file per station, e.g. `ncks -d {dim},0 {copy}`, which trains as a single point"

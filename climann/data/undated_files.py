@@ -8,6 +8,16 @@ and no time. Several such files of one variable cannot be told apart in time: cl
 and gives the ``ncap2`` line that adds a CF scalar time to a file (CF conventions 1.8 §5.7; read
 as one step, see :mod:`climann.data.scalar_coordinates`), dated from the file's
 ``time_coverage_start`` where it has one.
+
+Files of one map each with a *scalar* time joined by ``ncecat -u time`` (NCO) are the same
+fault inside one file: ``sst(time, lat, lon)`` along a new record dimension ``time``, while
+the variable ``time`` stays a scalar, the first file's date. The steps have no dates, and
+xarray refuses the file ("dimension 'time' already exists as a scalar variable");
+:func:`scalar_time_on_dimension_message` says so in climann's words, with the way out: the
+joined files themselves (climann reads one file per step), or xarray's lines that join them
+along their scalar times (``ncks --mk_rec_dmn`` does not apply: the files have no ``time``
+dimension to make a record one; ``ncrcat`` of them wants one, and ``cdo mergetime`` drops the
+scalar time: NCO 5.1.4, CDO 2.1.1).
 """
 
 from __future__ import annotations
@@ -17,9 +27,13 @@ from pathlib import Path
 
 import xarray as xr
 
-from climann.data.shell import input_and_copy
+from climann.data.handles import shared_manager
+from climann.data.shell import copy_path, input_and_copy, working_path
 
-__all__ = ["undated_files_message"]
+__all__ = ["undated_files_message", "scalar_time_on_dimension_message"]
+
+#: xarray's refusal of a variable named as a dimension but scalar.
+_SCALAR_ON_DIMENSION = re.compile(r"dimension '([^']+)' already exists as a scalar variable")
 
 #: A CF time coordinate's units (CF §4.4): ``UNIT since DATE``.
 _SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
@@ -63,4 +77,39 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         f"e.g. {command} (each file with its own date; a file's time is then one step), or, if they are "
         f"two different fields, give one a new name with [data] rename = "
         f"{{\"{other_path.name}\" = {{{name} = \"{name}_2\"}}}}"
+    )
+
+
+def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
+    """The refusal of a file whose time dimension's variable is a scalar (``ncecat -u time`` of
+    files with a scalar time), or None when xarray's ``reason`` is another.
+
+    Parameters
+    ----------
+    path : Path
+        The file xarray could not open.
+    reason : str
+        xarray's message.
+
+    Returns
+    -------
+    str or None
+        One line: the dimension's number of steps, that they have no dates, and the ways out.
+    """
+    found = _SCALAR_ON_DIMENSION.search(reason)
+    if found is None:
+        return None
+    dim = found.group(1)
+    try:
+        with shared_manager(path).acquire_context() as handle:
+            steps = f" of {len(handle.dimensions[dim])} steps"
+    except (OSError, KeyError, AttributeError):  # not a NetCDF file xarray's netCDF4 backend opens
+        steps = ""
+    copy = working_path(copy_path(path, "dated"))
+    return (
+        f"{path.name}: '{dim}' is a dimension{steps}, but the variable '{dim}' is a scalar (one date), as "
+        f"`ncecat -u {dim}` leaves files of one map with a scalar {dim}: the steps have no dates, and climann "
+        f"does not guess them; give the files that were joined instead (climann reads one map per file, e.g. "
+        f"--data 'DAILY/*.nc'), or join them along their dates in Python: import xarray as xr; "
+        f"xr.open_mfdataset('DAILY/*.nc', combine='nested', concat_dim='{dim}').to_netcdf('{copy}')"
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import cftime
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -187,3 +189,102 @@ def test_the_selected_stations_predictions_say_which_station_they_are(station_ru
         assert predictions["station"].item() == 1
         assert predictions["station_name"].item() == "PAR"
         np.testing.assert_allclose(predictions["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
+
+
+#: Each station's number of months in the ragged files: station 1 has all 48, the others fewer.
+LENGTHS = (36, 48, 24)
+
+
+def _ragged(grid: xr.Dataset, *, indexed: bool = False) -> xr.Dataset:
+    """The stations' first LENGTHS months as a CF ragged array: contiguous (CF H.2.4,
+    ``row_size(station)`` with ``sample_dimension``, one station after the other) or indexed
+    (H.2.5, ``stationIndex(obs)`` with ``instance_dimension``, interleaved by time, as an archive
+    appends them, and ``time(obs)`` named by no ``coordinates`` attribute)."""
+    stations = _stations(grid)
+    which = np.repeat(np.arange(3), LENGTHS)
+    month = np.concatenate([np.arange(n) for n in LENGTHS])
+    order = np.lexsort((which, month)) if indexed else np.arange(len(which))
+    observations = {name: ("obs", stations[name].values[which, month][order], stations[name].attrs)
+                    for name in ("tas", "pred")}
+    time = ("obs", stations["time"].values[month][order], {"standard_name": "time"})
+    counts = (({"stationIndex": ("obs", which[order].astype("int32"), {"instance_dimension": "station"})})
+              if indexed else {"row_size": ("station", np.array(LENGTHS, "int32"), {"sample_dimension": "obs"})})
+    ragged = xr.Dataset({**observations, **counts, **({"time": time} if indexed else {})},
+                        coords={name: stations[name] for name in ("lat", "lon", "station_name")}, attrs=stations.attrs)
+    if not indexed:
+        ragged = ragged.assign_coords(time=time)
+    ragged["time"].encoding.update(grid["time"].encoding)
+    return ragged
+
+
+@pytest.mark.parametrize("indexed", [pytest.param(False, id="contiguous"), pytest.param(True, id="indexed")])
+@pytest.mark.parametrize("station", [1, 2])
+def test_select_takes_that_stations_rows_of_a_ragged_array(tmp_path, grid, indexed, station):
+    """``--select station=1`` cut lat/lon/station_name but kept every station's observations,
+    which ``--overlap first`` then trained on under station 1's name."""
+    _ragged(grid, indexed=indexed).to_netcdf(tmp_path / "ragged.nc")
+    opened = open_dataset([tmp_path / "ragged.nc"], select={"station": station})
+    n_months = LENGTHS[station]
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, station)["tas"].values[:n_months])
+    np.testing.assert_array_equal(opened["time"].values, grid["time"].values[:n_months])
+    np.testing.assert_array_equal(opened["lat"].values, [grid["lat"].values[CELLS[station][0]]])
+    assert opened["station_name"].values.item() == NAMES[station] and opened["station"].values.item() == station
+    assert "row_size" not in opened and "stationIndex" not in opened
+
+
+@pytest.mark.parametrize(("indexed", "layout"), [
+    pytest.param(False, 'a contiguous ragged array: row_size with sample_dimension = "obs", CF §9.3.3', id="contiguous"),
+    pytest.param(True, 'an indexed ragged array: stationIndex with instance_dimension = "station", CF §9.3.4',
+                 id="indexed"),
+])
+def test_several_stations_of_a_ragged_array_are_refused_naming_it(tmp_path, grid, indexed, layout):
+    _ragged(grid, indexed=indexed).to_netcdf(tmp_path / "ragged.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ragged.nc"])
+    message = str(error.value)
+    assert f"ragged.nc holds 3 stations along 'station' (a CF station time-series file, {layout})" in message
+    assert "--select station=0" in message and "0: BER, 1: PAR, 2: ROM" in message
+    assert "ncks" not in message and "overlap" not in message  # ncks -d station,0 keeps all observations
+
+
+def test_a_ragged_array_cut_along_its_stations_only_is_refused(tmp_path, grid):
+    """``ncks -d station,1`` keeps row_size = [48] and all 108 observations: the offsets would
+    take station 0's rows under station 1's name."""
+    _ragged(grid).isel(station=[1]).to_netcdf(tmp_path / "cut.nc")
+    with pytest.raises(ClimannError, match="add up to 48 observations, but 'obs' holds 108"):
+        open_dataset([tmp_path / "cut.nc"], select={"station": 0})
+
+
+def test_a_station_of_a_ragged_array_trains_exactly_as_its_point_file(tmp_path, station_runs, grid):
+    _ragged(grid, indexed=True).to_netcdf(tmp_path / "ragged.nc")
+    assert _scores(_train(tmp_path / "ragged.nc", tmp_path / "run", select={"station": 1})) == \
+        _scores(station_runs["point"])
+
+
+def test_times_of_each_station_are_refused_with_lines_that_write_one(tmp_path, monkeypatch, grid):
+    """CF H.2.2, ``tas(station, obs)`` with ``time(station, obs)``: ``--select station=0`` left
+    ``obs`` (each station's n-th observation) as an extra dimension, with ``--select obs=VALUE``
+    advice: one observation of every station. The advised lines give station 0's series."""
+    monkeypatch.chdir(tmp_path)
+    stations = _stations(grid)
+    units, calendar = grid["time"].encoding["units"], grid["time"].encoding["calendar"]
+    days = cftime.date2num(list(grid["time"].values), units, calendar)
+    times, values = np.full((3, 48), np.nan), np.full((3, 48), np.nan, dtype=np.float32)
+    for station, n_months in enumerate(LENGTHS):  # padded with missing values, as CF H.2.2 writes them
+        times[station, :n_months] = days[:n_months]
+        values[station, :n_months] = stations["tas"].values[station, :n_months]
+    time_attrs = {"standard_name": "time", "units": units, "calendar": calendar}
+    incomplete = xr.Dataset({"tas": (("station", "obs"), values, stations["tas"].attrs)},
+                            coords={"time": (("station", "obs"), times, time_attrs),
+                                    **{name: stations[name] for name in ("lat", "lon", "station_name")}},
+                            attrs=stations.attrs)
+    incomplete.to_netcdf(tmp_path / "incomplete.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "incomplete.nc"], select={"station": 0})
+    message = str(error.value)
+    assert "its own times (time(station, obs)" in message and "appendix H.2.2" in message
+    assert "select obs" not in message
+    exec(message.split("in Python: ")[1])  # noqa: S102 — the advice is run as the user would run it
+    opened = open_dataset([tmp_path / "incomplete_station0.nc"])
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values[:LENGTHS[0]])
+    assert opened["station_name"].values.item() == "BER"

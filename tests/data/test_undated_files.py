@@ -59,3 +59,44 @@ def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_date
     np.testing.assert_array_equal(opened["sst"].values, values)
     np.testing.assert_array_equal(opened["time"].values.astype("datetime64[D]"),
                                   np.array(["2003-01-01", "2003-02-01"], dtype="datetime64[D]"))
+
+
+def _ncecat_of(maps: list, path) -> None:
+    """What ``ncecat -u time`` (NCO 5.1.4) writes of files of one map with a scalar time:
+    ``sst(time, lat, lon)`` on a new record dimension ``time``, the variable ``time`` still the
+    first file's scalar."""
+    with netCDF4.Dataset(path, "w") as handle:
+        handle.createDimension("time", None)
+        handle.createDimension("lat", 2)
+        handle.createDimension("lon", 3)
+        time = handle.createVariable("time", "f8", ())
+        time.units, time.standard_name = "days since 2001-01-01", "time"
+        time.assignValue(0.5)
+        handle.createVariable("lat", "f8", ("lat",))[:] = [-10.0, 10.0]
+        handle.createVariable("lon", "f8", ("lon",))[:] = [0.0, 90.0, 180.0]
+        handle["lat"].units, handle["lon"].units = "degrees_north", "degrees_east"
+        handle.createVariable("sst", "f4", ("time", "lat", "lon"))[:] = np.stack(maps)
+
+
+def test_ncecat_of_scalar_times_is_refused_as_steps_without_dates(tmp_path, monkeypatch):
+    """Refused in xarray's words ("cannot open … as NetCDF: dimension 'time' already exists as
+    a scalar variable"), with no way out; the advised lines join the daily files on their dates."""
+    monkeypatch.chdir(tmp_path)
+    maps = list(np.random.default_rng(1).normal(280, 5, (3, 2, 3)).astype(np.float32))
+    (tmp_path / "DAILY").mkdir()
+    for day, values in enumerate(maps):
+        xr.Dataset({"sst": (("lat", "lon"), values)},
+                   coords={"time": ((), np.datetime64(f"2001-01-0{day + 1}T12:00"), {"standard_name": "time"}),
+                           "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [0.0, 90.0, 180.0], {"units": "degrees_east"})}
+                   ).to_netcdf(tmp_path / "DAILY" / f"sst_{day}.nc")
+    _ncecat_of(maps, tmp_path / "joined.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "joined.nc"])
+    message = str(error.value)
+    assert message.startswith("joined.nc: 'time' is a dimension of 3 steps, but the variable 'time' is a scalar")
+    assert "the steps have no dates" in message and "already exists" not in message
+    exec(message.split("in Python: ")[1])  # noqa: S102 — the advice is run as the user would run it
+    opened = open_dataset([tmp_path / "joined_dated.nc"])
+    np.testing.assert_array_equal(opened["sst"].values, np.stack(maps))
+    assert [str(time)[:10] for time in opened["time"].values] == ["2001-01-01", "2001-01-02", "2001-01-03"]
