@@ -186,8 +186,9 @@ def _found(dataset: xr.Dataset) -> tuple[tuple[str, str], RepeatedCells] | None:
     if names is None:
         return None
     latitude, longitude, dims = names
-    found = repeated_cells(np.asarray(dataset[latitude].transpose(*dims).values, np.float64),
-                           np.asarray(dataset[longitude].transpose(*dims).values, np.float64))
+    with dask.config.set(scheduler="synchronous"):  # the grid's coordinates: metadata, not the data pipeline
+        found = repeated_cells(np.asarray(dataset[latitude].transpose(*dims).values, np.float64),
+                               np.asarray(dataset[longitude].transpose(*dims).values, np.float64))
     return (dims, found) if found.any else None
 
 

@@ -347,8 +347,6 @@ def test_runs_whose_networks_learn_different_quantities_are_noted_and_marked_on_
     """A target_anomaly run's loss J is over the standardised anomaly, a field-mode run's over
     maps: on one axis with a plain run's, the curves look comparable and are not. The notes
     say which run learns what, and the figure's curves panel says so."""
-    import matplotlib.pyplot as plt
-
     import climann.evaluation.figures.comparison as comparison_figure
 
     anomaly = tmp_path / "anomaly"
@@ -362,21 +360,17 @@ def test_runs_whose_networks_learn_different_quantities_are_noted_and_marked_on_
     assert notes == ["the runs differ in what the network learns (small the target, anomaly the target's anomaly): "
                      "their learning curves are losses of different standardised quantities and are not comparable "
                      "(their test scores are, in the target's units)"]
-    texts = []
-    drawn = comparison_figure.plot_comparison
+    figures = []
+    made = comparison_figure._figure
 
-    def keep_texts(*args, **kwargs):
-        path = drawn(*args, **kwargs)
-        texts.extend(text.get_text() for figure in map(plt.figure, plt.get_fignums()) for axis in figure.axes
-                     for text in axis.texts)
-        return path
+    def kept(**kwargs):  # every figure the comparison draws, to read its texts after the PNG is written
+        figures.append(made(**kwargs))
+        return figures[-1]
 
-    original_close = plt.close
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(plt, "close", lambda *args, **kwargs: None)
-        patch.setattr(comparison_figure, "plot_comparison", keep_texts)
+        patch.setattr(comparison_figure, "_figure", kept)
         compare_runs([runs["small"], anomaly], tmp_path / "out")
-    original_close("all")
+    texts = [text.get_text() for figure in figures for axis in figure.axes for text in axis.texts]
     assert ("not comparable: the runs learn different quantities (small: the target; anomaly: the target's "
             "anomaly)") in texts
 
