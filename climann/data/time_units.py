@@ -191,8 +191,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
             dates = [str(date)[:19].removesuffix(" 00:00:00") for date in self._decode_since(valid, name).values]
             fill = variable.encoding.get("_FillValue", variable.encoding.get("missing_value"))
             first = int(np.flatnonzero(~np.isfinite(undated))[0])
-            stored = (f"{values[first]:g} {variable.attrs['units']}, "
-                      f"{_default_fill(values[first], variable) or 'further from it than any date can lie'}"
+            raw = np.asarray(variable.values)[first]
+            stored = (f"{_stored_text(raw)} {variable.attrs['units']}, "
+                      f"{_default_fill(raw, variable) or 'further from it than any date can lie'}"
                       if far[first] else None)
             raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], undated, dates, fill, stored))
         warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
@@ -255,18 +256,38 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         return decoded
 
 
-def _default_fill(value: float, variable: xr.Variable) -> str | None:
-    """What a time value far beyond any date is when it is netCDF's default fill value of the
-    variable's stored type (netcdf.h ``NC_FILL_DOUBLE`` 9.96921e36, ``NC_FILL_INT`` -2147483647 …;
-    NUG "Fill Values"): the value of a record whose time was never written. None otherwise."""
+def _default_fill(value: np.generic, variable: xr.Variable) -> str | None:
+    """What a time value far beyond any date is when it is a known placeholder, None otherwise:
+
+    - numpy's and pandas' missing date ``NaT``, the int64 minimum -9223372036854775808, which
+      xarray writes for a ``NaT`` in an int64 time (``pd.to_datetime(..., errors="coerce")``);
+    - netCDF's default fill value of the variable's stored type (netcdf.h ``NC_FILL_DOUBLE``
+      9.96921e36, ``NC_FILL_INT`` -2147483647, ``NC_FILL_INT64`` -9223372036854775806 …;
+      NUG "Fill Values"): the value of a record whose time was never written.
+
+    Integers are compared exactly (as float64 the int64 minimum and the int64 fill are one number)."""
     import netCDF4  # the netcdf4 engine's library, already imported when a file is decoded
 
     dtype = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    if dtype == np.int64 and np.issubdtype(np.asarray(value).dtype, np.integer) \
+            and int(value) == np.iinfo(np.int64).min:
+        return "a missing date (NaT, the int64 minimum) as pandas and xarray write it"
     default = netCDF4.default_fillvals.get(dtype.str[1:])
-    if default is None or float(np.asarray(default, dtype)) != value:
+    if default is None:
+        return None
+    exact = np.issubdtype(np.asarray(value).dtype, np.integer) and dtype.kind in "iu"
+    if (int(default) != int(value)) if exact else (float(np.asarray(default, dtype)) != float(value)):
         return None
     kind = _NETCDF_TYPES.get(dtype.str[1:], dtype.name)
     return f"netCDF's default fill value for {kind}, left where a time was never written"
+
+
+def _stored_text(value: np.generic) -> str:
+    """A stored time value for a message: an integer to its last digit (-9223372036854775808,
+    not -9.22337e+18), a floating one in ``%g``."""
+    if np.issubdtype(np.asarray(value).dtype, np.integer):
+        return str(int(value))
+    return f"{float(value):g}"
 
 
 #: The netCDF names of the NumPy types a time axis is stored in, for messages.
