@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+from climann.data.decimal_years import decimal_years_problem
 from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
@@ -547,6 +548,9 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 "(any unit since a reference date) and a calendar")
+    decimal_years = decimal_years_problem(time, source)
+    if decimal_years:
+        return decimal_years
     units = time.attrs.get("units")
     found = f"its units are '{units}'" if units else "it has no units"
     return f"{found}; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar"
