@@ -145,11 +145,58 @@ def _healpix(dataset: xr.Dataset, where: str) -> None:
             )
 
 
+#: CF's discrete sampling geometries whose positions are not a grid nor one place (CF 1.8 §9.1,
+#: Table 9.1; ``featureType`` is read in any case), in words for the refusal.
+MOVING_FEATURE_TYPES = {
+    "point": "points, each observation at its own place and time",
+    "trajectory": "a trajectory, positions that move in time as a drifter's or ship's track",
+    "profile": "profiles, each at its own place and time",
+    "trajectoryprofile": "profiles along a trajectory, each at its own place and time",
+}
+
+
+def _is_time(variable: xr.DataArray) -> bool:
+    """Whether a variable is a time (CF ``standard_name``, ``axis = "T"``, or dates, decoded
+    or not); its values are not read."""
+    units = str(variable.encoding.get("units", variable.attrs.get("units", "")))
+    return (variable.attrs.get("standard_name") == "time" or str(variable.attrs.get("axis", "")).upper() == "T"
+            or variable.dtype.kind == "M" or " since " in units)
+
+
+def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:
+    """Refuse a file whose latitude and longitude change with its time: a CF point, trajectory,
+    profile or trajectoryProfile feature (:data:`MOVING_FEATURE_TYPES`, CF 1.8 §9; NOAA GDP
+    drifters, ICOADS/SAMOS ship tracks, Argo, gliders), or any file whose latitude, longitude and
+    time lie on the same dimensions (``lat(obs)``, ``lon(obs)``, ``time(obs)``). Each position
+    holds one time, so no cell of a grid has a series and remapping cannot make one; station
+    files (``timeSeries``, one place per station) are left to :mod:`climann.data.stations`."""
+    feature = str(dataset.attrs.get("featureType", "")).strip()
+    for name, variable in dataset.variables.items():
+        if not (variable.ndim and _is_time(dataset[name])):
+            continue
+        kinds = {kind: other for other, kind in found.items() if dataset[other].dims == variable.dims}
+        moving = feature.lower() in MOVING_FEATURE_TYPES or (not feature and len(kinds) == 2)
+        if not (moving and kinds):
+            continue
+        what = MOVING_FEATURE_TYPES.get(feature.lower(), "observations whose positions move in time")
+        said = f" (CF featureType '{feature}')" if feature else ""
+        along = "" if variable.dims == (name,) else f" (dimensions {', '.join(map(str, variable.dims))})"
+        raise ClimannError(
+            f"{where}: the file holds {what}{said}: {' and '.join(f'{k} {n!r}' for k, n in kinds.items())} "
+            f"are given at each step of time '{name}'{along}, so no place has a series and the file is not a grid; "
+            "climann trains on grids and single places only: bin the observations onto a latitude-longitude grid "
+            "and a time axis first (e.g. the mean of each 1° box and month: with pandas, group ds.to_dataframe() by "
+            "the month and the rounded latitude and longitude, .mean().to_xarray())"
+        )
+
+
 def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:
     """Refuse latitude and longitude that share their one dimension (ICON's ``clat(ncells)``,
     FESOM's ``lat(nod2)``, MPAS's ``latCell(nCells)``), when data variables lie on that
-    dimension, and a HEALPix grid (:func:`_healpix`)."""
+    dimension, a HEALPix grid (:func:`_healpix`), and positions that move in time
+    (:func:`_moving_positions`: they share their dimension with the time, not a grid)."""
     _healpix(dataset, where)
+    _moving_positions(dataset, where, found)
     on_dims: dict[str, dict[str, str]] = {}
     for name, kind in found.items():
         if dataset[name].ndim == 1:

@@ -20,6 +20,11 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   station count ``stn``, OISST's error estimate ``err``; :mod:`climann.data.ancillary`);
 - cell areas: static variables with CF ``standard_name = "cell_area"`` or units of area
   (POP's ``TAREA`` in cm², ``areacello``): where the cells are, not what happens in them;
+- grid metrics of NEMO's ``mesh_mask.nc`` (or ``domain_cfg.nc``) given beside the output:
+  scale factors ``e1t``, ``e2u``, ``e3t_0`` …, the grid's own longitudes and latitudes
+  ``glamt``, ``gphit`` …, depths ``gdept_0`` …, masks ``tmask``, ``umaskutil`` …, level
+  indices ``mbathy``, ``mbkt`` …, by name (:data:`NEMO_GRID_METRICS`): like the areas, they say
+  where the cells are, not what happens in them (``gphit`` repeats the ``lat`` feature);
 - variables with one value wherever the target is present (on the steps checked for
   missing values): POP's ``KMT`` on the ocean cells, a land fraction of 0 under an ocean
   target. Training refuses a feature that does not vary, so none is proposed;
@@ -48,6 +53,8 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 
+import re
+
 import dask
 import numpy as np
 import xarray as xr
@@ -70,6 +77,17 @@ _log = logging.getLogger(__name__)
 #: A variable missing on more than this fraction of the samples where the target is present
 #: is not a default predictor.
 MAX_MISSING_FRACTION = 0.5
+
+#: NEMO's grid metrics, as ``dom_wri`` writes them into ``mesh_mask.nc`` and the DOMAINcfg tool
+#: into ``domain_cfg.nc`` (NEMO ocean engine reference manual, Madec et al., chapter "Space and
+#: time domain": scale factors ``e1``/``e2``/``e3`` at the T, U, V, W and F points, geographic
+#: positions ``glam``/``gphi``, depths ``gdep``, masks ``tmask`` … and ``tmaskutil`` …, the
+#: bottom and top level indices ``mbathy``, ``mbkt``, ``mikt``, ``misf``, the Coriolis parameter
+#: ``ff_t``/``ff_f``), static fields named so are no default predictors.
+NEMO_GRID_METRICS = re.compile(
+    r"e[123][tuvwf]w?(_0|_1d|_ps)?|e1e2[tuvf]|glam[tuvf]|gphi[tuvf]|gdep[tuvw](_0|_1d)?|ht_0|"
+    r"[tuvf]mask(util)?|mbathy|mbk[tuv]|mik[tuvf]|misf|ff(_[tf])?|bathy_metry|bottom_level|top_level"
+)
 
 #: The missing fractions are counted on at most this many time steps, evenly spaced over the
 #: axis (first and last included): a look at the data, not a second pass over all of it.
@@ -111,6 +129,8 @@ class DefaultInputs:
         (:func:`~climann.data.ancillary.ancillary_relations`).
     cell_areas : tuple of str
         Static cell areas (:func:`is_cell_area`), left out.
+    grid_metrics : tuple of str
+        Static NEMO grid metrics (:func:`is_grid_metric`), left out.
     constant : dict of str to float
         Variables with one value wherever the target is present, left out → that value.
     land_mask : StoredLand or None
@@ -130,6 +150,7 @@ class DefaultInputs:
     anomalies: dict[str, str] = field(default_factory=dict)
     ancillary: dict[str, str] = field(default_factory=dict)
     cell_areas: tuple[str, ...] = ()
+    grid_metrics: tuple[str, ...] = ()
     constant: dict[str, float] = field(default_factory=dict)
     land_mask: StoredLand | None = None
 
@@ -141,6 +162,10 @@ class DefaultInputs:
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          "the cells are, not what happens in them (areas weigh the scores)")
+        if self.grid_metrics:
+            notes.append(f"left out of the default predictors: {', '.join(self.grid_metrics)}, NEMO's grid metrics "
+                         "(mesh_mask: cell widths, positions, masks): where the cells are, not what happens in them; "
+                         "name them in [data] predictors (--predictors) to use them anyway")
         if self.constant:
             shown = ", ".join(f"{name} (= {value:g})" for name, value in self.constant.items())
             notes.append(f"left out of the default predictors: {shown}, one value wherever '{target}' is present: "
@@ -272,7 +297,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
-    candidates, several_values, off_grid, static, flags = [], {}, [], [], {}
+    candidates, several_values, off_grid, static, flags, metrics = [], {}, [], [], {}, []
     outputs = run_outputs(dataset)
     for name in data_variable_names(dataset):
         variable = dataset[name]
@@ -281,6 +306,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             continue
         if not horizontal <= set(variable.dims):
             off_grid.append(name)
+            continue
+        if is_grid_metric(str(name), variable, time_dim=time_dim):
+            metrics.append(name)
             continue
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
@@ -296,8 +324,10 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
     candidates = [name for name in candidates if name not in anomalies and name not in ancillary and name not in areas]
     land = land_stored_as_value(dataset, target)
-    land = land if land is not None and land.mask in candidates else None
+    # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
+    land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
     candidates = [name for name in candidates if land is None or name != land.mask]
+    metrics = [name for name in metrics if land is None or name != land.mask]
     fractions, constant = _where_target_present(dataset, target, candidates, time_dim=time_dim)
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
@@ -314,6 +344,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         anomalies=anomalies,
         ancillary=ancillary,
         cell_areas=areas,
+        grid_metrics=tuple(metrics),
         constant=constant,
         land_mask=land,
     )
@@ -332,6 +363,12 @@ def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
     except Exception:  # noqa: BLE001 — units pint cannot read are no area
         return False
     return dict(getattr(units, "dimensionality", {})) == {"[length]": 2}
+
+
+def is_grid_metric(name: str, variable: xr.DataArray, *, time_dim: str) -> bool:
+    """Whether a variable is one of NEMO's static grid metrics: no ``time_dim`` and a name of
+    :data:`NEMO_GRID_METRICS` (``e1t``, ``glamt``, ``tmask``, ``mbathy`` …; any case)."""
+    return time_dim not in variable.dims and NEMO_GRID_METRICS.fullmatch(name.lower()) is not None
 
 
 def leak_text(outputs: Mapping[str, str]) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+from climann.data.decimal_years import decimal_years_problem
 from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
@@ -191,8 +192,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
             dates = [str(date)[:19].removesuffix(" 00:00:00") for date in self._decode_since(valid, name).values]
             fill = variable.encoding.get("_FillValue", variable.encoding.get("missing_value"))
             first = int(np.flatnonzero(~np.isfinite(undated))[0])
-            stored = (f"{values[first]:g} {variable.attrs['units']}, "
-                      f"{_default_fill(values[first], variable) or 'further from it than any date can lie'}"
+            raw = np.asarray(variable.values)[first]
+            stored = (f"{_stored_text(raw)} {variable.attrs['units']}, "
+                      f"{_default_fill(raw, variable) or 'further from it than any date can lie'}"
                       if far[first] else None)
             raise TimeValuesError(missing_stamps_message(str(name), variable.dims[0], undated, dates, fill, stored))
         warning, refused = early_reference_problem(str(name), values, str(variable.attrs["units"]), calendar)
@@ -255,18 +257,38 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         return decoded
 
 
-def _default_fill(value: float, variable: xr.Variable) -> str | None:
-    """What a time value far beyond any date is when it is netCDF's default fill value of the
-    variable's stored type (netcdf.h ``NC_FILL_DOUBLE`` 9.96921e36, ``NC_FILL_INT`` -2147483647 …;
-    NUG "Fill Values"): the value of a record whose time was never written. None otherwise."""
+def _default_fill(value: np.generic, variable: xr.Variable) -> str | None:
+    """What a time value far beyond any date is when it is a known placeholder, None otherwise:
+
+    - numpy's and pandas' missing date ``NaT``, the int64 minimum -9223372036854775808, which
+      xarray writes for a ``NaT`` in an int64 time (``pd.to_datetime(..., errors="coerce")``);
+    - netCDF's default fill value of the variable's stored type (netcdf.h ``NC_FILL_DOUBLE``
+      9.96921e36, ``NC_FILL_INT`` -2147483647, ``NC_FILL_INT64`` -9223372036854775806 …;
+      NUG "Fill Values"): the value of a record whose time was never written.
+
+    Integers are compared exactly (as float64 the int64 minimum and the int64 fill are one number)."""
     import netCDF4  # the netcdf4 engine's library, already imported when a file is decoded
 
     dtype = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    if dtype == np.int64 and np.issubdtype(np.asarray(value).dtype, np.integer) \
+            and int(value) == np.iinfo(np.int64).min:
+        return "a missing date (NaT, the int64 minimum) as pandas and xarray write it"
     default = netCDF4.default_fillvals.get(dtype.str[1:])
-    if default is None or float(np.asarray(default, dtype)) != value:
+    if default is None:
+        return None
+    exact = np.issubdtype(np.asarray(value).dtype, np.integer) and dtype.kind in "iu"
+    if (int(default) != int(value)) if exact else (float(np.asarray(default, dtype)) != float(value)):
         return None
     kind = _NETCDF_TYPES.get(dtype.str[1:], dtype.name)
     return f"netCDF's default fill value for {kind}, left where a time was never written"
+
+
+def _stored_text(value: np.generic) -> str:
+    """A stored time value for a message: an integer to its last digit (-9223372036854775808,
+    not -9.22337e+18), a floating one in ``%g``."""
+    if np.issubdtype(np.asarray(value).dtype, np.integer):
+        return str(int(value))
+    return f"{float(value):g}"
 
 
 #: The netCDF names of the NumPy types a time axis is stored in, for messages.
@@ -526,6 +548,9 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 "(any unit since a reference date) and a calendar")
+    decimal_years = decimal_years_problem(time, source)
+    if decimal_years:
+        return decimal_years
     units = time.attrs.get("units")
     found = f"its units are '{units}'" if units else "it has no units"
     return f"{found}; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar"

@@ -195,6 +195,91 @@ def test_a_healpix_grid_is_refused_naming_it_and_the_way_out(tmp_path):
     assert "remap the file to one first" in str(error.value)
 
 
+_LAT = {"standard_name": "latitude", "units": "degrees_north"}
+_LON = {"standard_name": "longitude", "units": "degrees_east"}
+
+
+def _write_moving(path, feature_type, layout):
+    """A CF discrete sampling geometry (CF 1.8 Appendix H) of 6 observations whose positions move
+    in time: ``obs`` (one trajectory, points; H.4.1, H.1), ``profile`` (profiles ``temp(profile,
+    z)``; H.3.1, H.6.1) or ``trajectory-obs`` (two trajectories on ``(trajectory, obs)``, H.4.2)."""
+    rng = np.random.default_rng(1)
+    hours = {"units": "hours since 2010-01-01", "standard_name": "time"}
+    if layout == "trajectory-obs":
+        dims, shape = ("trajectory", "obs"), (2, 6)
+        data = {"sst": (dims, rng.normal(size=shape), {"units": "K", "coordinates": "time lat lon"}),
+                "trajectory": ("trajectory", np.array(["a", "b"], dtype=object), {"cf_role": "trajectory_id"})}
+    elif layout == "profile":
+        dims, shape = ("profile",), (6,)
+        data = {"temp": (("profile", "z"), rng.normal(size=(6, 3)), {"units": "degC", "coordinates": "time lat lon"}),
+                "z": ("z", [0.0, 10.0, 20.0], {"standard_name": "depth", "units": "m", "positive": "down"})}
+    else:
+        dims, shape = ("obs",), (6,)
+        data = {"sst": (dims, rng.normal(size=shape), {"units": "K", "coordinates": "time lat lon"})}
+    attrs = {"featureType": feature_type} if feature_type else {}
+    xr.Dataset({**data, "time": (dims, np.arange(12.0).reshape(shape) * 6 if len(shape) == 2 else np.arange(6.0) * 6,
+                                 hours),
+                "lat": (dims, 30 + rng.normal(size=shape), _LAT), "lon": (dims, -40 + rng.normal(size=shape), _LON)},
+               attrs=attrs).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("feature_type", "layout", "what", "along"),
+    [
+        pytest.param("trajectory", "obs", "a trajectory, positions that move in time as a drifter's or ship's "
+                     "track (CF featureType 'trajectory')", "", id="trajectory"),
+        # two trajectories on (trajectory, obs): was "unexpected error: ValueError" in info
+        pytest.param("trajectory", "trajectory-obs", "a trajectory, positions that move in time as a drifter's or "
+                     "ship's track (CF featureType 'trajectory')", " (dimensions trajectory, obs)",
+                     id="trajectories-2d"),
+        pytest.param("point", "obs", "points, each observation at its own place and time (CF featureType 'point')",
+                     "", id="point"),
+        pytest.param("Profile", "profile", "profiles, each at its own place and time (CF featureType 'Profile')", "",
+                     id="profile-any-case"),
+        pytest.param("trajectoryProfile", "profile", "profiles along a trajectory, each at its own place and time "
+                     "(CF featureType 'trajectoryProfile')", "", id="trajectory-profile"),
+        pytest.param(None, "obs", "observations whose positions move in time", "", id="no-feature-type"),
+    ],
+)
+@pytest.mark.parametrize("command", ["open", "info"])
+def test_positions_that_move_in_time_are_named_so_not_an_unstructured_grid(tmp_path, capsys, feature_type, layout,
+                                                                           what, along, command):
+    """break18 F10: a drifter track was "an unstructured grid … on the one horizontal dimension
+    'time'" with `cdo remapcon` advice, which would give one filled cell per step."""
+    path = _write_moving(tmp_path / "track.nc", feature_type, layout)
+    expected = (
+        f"track.nc: the file holds {what}: latitude 'lat' and longitude 'lon' are given at each step of time "
+        f"'time'{along}, so no place has a series and the file is not a grid; climann trains on grids and single "
+        "places only: bin the observations onto a latitude-longitude grid and a time axis first (e.g. the mean of "
+        "each 1° box and month: with pandas, group ds.to_dataframe() by the month and the rounded latitude and "
+        "longitude, .mean().to_xarray())"
+    )
+    if command == "open":
+        with pytest.raises(ClimannError) as error:
+            open_dataset([path])
+        assert str(error.value) == expected
+    else:
+        from climann.cli import app
+        from typer.testing import CliRunner
+
+        result = CliRunner().invoke(app, ["info", str(path)])
+        assert result.exit_code == 2
+        assert f"climann: error: {expected}" in " ".join(result.output.split())
+
+
+def test_a_station_file_is_not_taken_for_moving_positions(tmp_path):
+    """Station files (featureType timeSeries) stay with climann.data.stations: its refusal, not this one."""
+    rng = np.random.default_rng(0)
+    xr.Dataset({"tas": (("station", "time"), rng.normal(size=(2, 4)), {"units": "K"}),
+                "lat": ("station", [47.0, 48.0], _LAT), "lon": ("station", [15.0, 16.0], _LON)},
+               coords={"time": ("time", [15.0, 45.0, 75.0, 105.0], {"units": "days since 2000-01-01"})},
+               attrs={"featureType": "timeSeries"}).to_netcdf(tmp_path / "st.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "st.nc"])
+    assert "holds 2 stations" in str(error.value) and "move in time" not in str(error.value)
+
+
 def test_a_variable_named_like_a_latitude_in_other_units_is_no_latitude():
     """The names read for radians are read for angles only: a 'longwave' flux or a 'latent' heat
     in W m-2 stays a variable."""

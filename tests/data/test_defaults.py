@@ -311,6 +311,46 @@ def test_cell_areas_and_fields_of_one_value_where_the_target_is_are_no_default_p
     assert default_inputs(dataset, "tas", predictors=("KMT",)).predictors == ("KMT",)  # named: used as asked
 
 
+def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():
+    """break18 F11: NEMO's mesh_mask.nc beside grid_T output had e1t (cell width), glamt and gphit
+    (the grid's own longitude and latitude) proposed as predictors of tos."""
+    dataset = grid_dataset()
+    lat2d, lon2d = xr.broadcast(dataset["lat"], dataset["lon"])
+    rng = np.random.default_rng(1)
+    metrics = {
+        "e1t": (("lat", "lon"), 2.2e6 * np.cos(np.deg2rad(lat2d.values))),
+        "e2t": (("lat", "lon"), np.full((4, 6), 1.67e6)),
+        "glamt": (("lat", "lon"), lon2d.values),
+        "gphit": (("lat", "lon"), lat2d.values),
+        "gdept_0": (("lat", "lon"), rng.uniform(5, 10, (4, 6))),
+        "tmaskutil": (("lat", "lon"), rng.integers(0, 2, (4, 6)).astype("i1")),
+        "tmask": (("z", "lat", "lon"), rng.integers(0, 2, (2, 4, 6)).astype("i1")),
+        "mbathy": (("lat", "lon"), rng.integers(1, 30, (4, 6))),
+        "E1U": (("lat", "lon"), rng.uniform(1e5, 2e5, (4, 6))),  # any case
+    }
+    for name, (dims, values) in metrics.items():
+        dataset[name] = (dims, values)
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == ("pred", "static", "landonly")  # as without the mesh mask
+    assert chosen.grid_metrics == tuple(metrics) and chosen.several_values == {} and chosen.constant == {}
+    assert ("left out of the default predictors: e1t, e2t, glamt, gphit, gdept_0, tmaskutil, tmask, mbathy, E1U, "
+            "NEMO's grid metrics (mesh_mask: cell widths, positions, masks): where the cells are, not what happens "
+            "in them; name them in [data] predictors (--predictors) to use them anyway") in chosen.notes("tas")
+    assert default_inputs(dataset, "tas", predictors=("e1t",)).predictors == ("e1t",)  # named: used as asked
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param("elevation", id="not-a-metric"), pytest.param("e1tx", id="longer-name"),
+     pytest.param("mask", id="a-mask-not-nemos")],
+)
+def test_other_static_fields_stay_default_predictors(name):
+    dataset = grid_dataset()
+    dataset[name] = (("lat", "lon"), np.random.default_rng(2).uniform(0, 1, (4, 6)))
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == ("pred", "static", "landonly", name) and chosen.grid_metrics == ()
+
+
 def _ocean_model_output(*, land: str) -> xr.Dataset:
     """ROMS-like output: ``temp`` and ``zeta`` on a 4 × 5 grid whose western two columns are land
     (``mask_rho`` 0, "land water"), holding 0 there (``land = "zero"``), missing (``"missing"``)
@@ -339,6 +379,18 @@ def test_a_land_sea_mask_of_land_stored_as_a_value_is_no_default_predictor():
     assert chosen.land_mask is not None and chosen.land_mask.mask == "mask_rho"
     assert any(note.startswith("left out of the default predictors: mask_rho, whose land cells are those where "
                                "'temp' holds 0 at every step checked") for note in chosen.notes("temp"))
+
+
+def test_nemos_tmask_over_land_stored_as_a_value_keeps_the_land_mask_note():
+    """A NEMO tmask is a grid metric, but over a target with land stored as 0 the land mask's note
+    (which says to set those cells missing) is the one that helps."""
+    dataset = _ocean_model_output(land="zero")
+    dataset = dataset.rename({"mask_rho": "tmask"})
+    dataset["tmask"].attrs = {}  # NEMO writes none
+    dataset["e1t"] = (("lat", "lon"), np.full((4, 5), 1e5) + np.arange(4)[:, None])
+    chosen = default_inputs(dataset, "temp")
+    assert chosen.predictors == ("zeta", "h") and chosen.grid_metrics == ("e1t",)
+    assert chosen.land_mask is not None and chosen.land_mask.mask == "tmask"
 
 
 @pytest.mark.parametrize(

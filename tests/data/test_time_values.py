@@ -118,7 +118,8 @@ def _write_unwritten_times(path, written, *, dtype):
 )
 @pytest.mark.parametrize(
     ("dtype", "stored"),
-    [pytest.param("f8", "9.96921e+36", id="double"), pytest.param("i4", "-2.14748e+09", id="int")],
+    [pytest.param("f8", "9.96921e+36", id="double"), pytest.param("i4", "-2147483647", id="int"),
+     pytest.param("i8", "-9223372036854775806", id="int64")],
 )
 def test_unwritten_time_records_are_named_as_default_fills_with_their_one_neighbour(tmp_path, monkeypatch, written,
                                                                                    around, slabs, dtype, stored):
@@ -129,7 +130,7 @@ def test_unwritten_time_records_are_named_as_default_fills_with_their_one_neighb
     with netCDF4.Dataset(path) as nc:  # the file holds what the test says, by hand
         nc.set_auto_mask(False)
         assert float(nc["time"][11 if written.start == 0 else 0]) == float(netCDF4.default_fillvals[dtype])
-    kind = {"f8": "double", "i4": "int"}[dtype]
+    kind = {"f8": "double", "i4": "int", "i8": "int64"}[dtype]
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
     assert str(error.value) == (
@@ -138,6 +139,24 @@ def test_unwritten_time_records_are_named_as_default_fills_with_their_one_neighb
         f"series: correct its value or drop it, e.g. `ncks {slabs} short.nc short_fixed.nc` (ncks counts steps from "
         "0, as here)"
     )
+
+
+def test_a_pandas_nat_in_an_int64_time_is_named_as_a_missing_date_to_its_last_digit(tmp_path, monkeypatch):
+    """break18 F7: xarray writes a NaT as the int64 minimum, -9223372036854775808; it was called
+    netCDF's default fill for int64 (which is -9223372036854775806) and printed as -9.22337e+18."""
+    monkeypatch.chdir(tmp_path)
+    path = _write_unwritten_times(tmp_path / "nat.nc", slice(0, 12), dtype="i8")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["time"][5] = np.iinfo(np.int64).min
+    with netCDF4.Dataset(path) as nc:  # by hand: the NaT, not the default fill
+        nc.set_auto_mask(False)
+        assert int(nc["time"][5]) == -9223372036854775808 != int(netCDF4.default_fillvals["i8"])
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value).startswith(
+        "nat.nc: time step 5 (counting from 0) of 'time' has no date (-9223372036854775808 days since 1990-01-01, "
+        "a missing date (NaT, the int64 minimum) as pandas and xarray write it), between 1990-05-15 and 1990-07-15; ")
+    assert "`ncks -d time,0,4 -d time,6, nat.nc nat_fixed.nc`" in str(error.value)
 
 
 def test_several_missing_stamps_are_counted_and_all_left_out_of_the_way_out(tmp_path):

@@ -1,0 +1,100 @@
+"""Time axes in decimal years (climann/data/decimal_years.py): refused with the CDO line that restamps them."""
+
+import shutil
+import subprocess
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.decimal_years import decimal_year_step, decimal_years_problem
+from climann.data.open import open_dataset
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+
+# Berkeley Earth's monthly stamps: the middle of each month as a twelfth of the year
+BERKELEY = 1980 + (np.arange(24) + 0.5) / 12
+
+
+def _write(path, values, units="year A.D."):
+    """``temperature(time, latitude, longitude)`` on a 3 × 4 grid with ``time`` as given."""
+    rng = np.random.default_rng(0)
+    dataset = xr.Dataset(
+        {"temperature": (("time", "latitude", "longitude"), rng.normal(size=(len(values), 3, 4)).astype("f4"),
+                         {"units": "degree C"})},
+        coords={"time": ("time", np.asarray(values, dtype=np.float64), {"units": units, "standard_name": "time"}),
+                "latitude": ("latitude", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "longitude": ("longitude", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
+    )
+    dataset.to_netcdf(path)
+    return path
+
+
+def _refusal(path):
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "temperature", [str(path)])
+    return str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("values", "units", "start", "increment", "steps"),
+    [
+        pytest.param(BERKELEY, "year A.D.", "1980-01-15,00:00:00", "1mon", "monthly steps of 1/12 year",
+                     id="berkeley-mid-month"),
+        pytest.param(2001 + np.arange(24) / 12, "years", "2001-01-01,00:00:00", "1mon", "monthly steps of 1/12 year",
+                     id="month-starts"),
+        # months as their days / 365 (28 to 31 days: steps 0.0767 to 0.0849)
+        pytest.param(1990 + np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30]) / 365, "common_era",
+                     "1990-01-01,00:00:00", "1mon", "monthly steps of 1/12 year", id="months-by-days"),
+        # the middle of each day of 1980 (a leap year: 366 days), 0.5/366 after 1 January
+        pytest.param(1980 + (np.arange(40) + 0.5) / 366, "year", "1980-01-01,12:00:00", "1day",
+                     "daily steps of 1/365 year", id="daily-mid-day"),
+        pytest.param(1900.5 + np.arange(30), "Year", "1900-07-01,00:00:00", "1year", "yearly steps", id="mid-years"),
+    ],
+)
+def test_a_decimal_year_axis_is_refused_with_the_cdo_line_that_restamps_it(tmp_path, monkeypatch, values, units,
+                                                                          start, increment, steps):
+    """break18 F12: Berkeley Earth's 'year A.D.' was refused only with "CF expects units = 'days
+    since …'", no way out."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "be.nc", values, units)
+    shown = f"{values[0]:.8g}, {values[1]:.8g}"
+    assert _refusal(path) == (
+        f"time coordinate 'time' in be.nc could not be read as dates: it holds decimal years (units '{units}': "
+        f"{shown}, …, {steps}), which name no calendar date (CF expects units = 'days since 1970-01-01' and a "
+        f"calendar), and climann does not guess them: if {values[0]:.8g} is {start[:10]} {start[11:16]}, write the "
+        f"dates into a copy, e.g. `cdo -settunits,days -settaxis,{start},{increment} be.nc be_fixed.nc`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "units"),
+    [
+        pytest.param(BERKELEY, "years since 1980-01-01", id="cf-years-since"),  # CF's own, handled elsewhere
+        pytest.param(np.arange(1.0, 25.0), "years", id="model-years-1-to-24"),  # no calendar year
+        pytest.param(BERKELEY[[0, 1, 3, 4, 6, 7]], "year A.D.", id="irregular-steps"),
+        pytest.param(1980 + np.arange(24) / 52, "year A.D.", id="weekly"),
+        pytest.param(BERKELEY, "degree C", id="not-years"),
+    ],
+)
+def test_other_times_are_not_taken_for_decimal_years(values, units):
+    time = xr.DataArray(values, dims="time", name="time", attrs={"units": units})
+    assert decimal_year_step(time) is None
+    assert decimal_years_problem(time, None) is None
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_the_printed_cdo_line_gives_a_file_climann_reads_at_the_stated_dates(tmp_path, monkeypatch):
+    """The command runs as printed (CDO 2.1.1) and its copy is read as the 24 months from
+    1980-01-15, each on the 15th, in days since that date."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "be.nc", BERKELEY)
+    command = _refusal(path).split("`")[1]
+    subprocess.run(command.split(), check=True, capture_output=True)
+    dataset = open_dataset([tmp_path / "be_fixed.nc"])
+    calendar = dataset["time"].values[0].calendar
+    expected = [cftime.datetime(1980 + month // 12, month % 12 + 1, 15, calendar=calendar) for month in range(24)]
+    assert list(dataset["time"].values) == expected
+    with xr.open_dataset(path) as original:
+        np.testing.assert_array_equal(dataset["temperature"].values, original["temperature"].values)
