@@ -12,12 +12,23 @@ NEMO reference manual, "Lateral boundary conditions", and the ORCA grid's ``jper
 
 Read as data, each such cell would be one place counted twice: two samples in training and
 double weight in the scores. Cells whose latitudes are equal and whose longitudes are equal
-modulo 360°, to :data:`POSITION_TOLERANCE` degrees, are one cell: whole rows or columns at
+modulo 360° are one cell (:func:`position_step`): whole rows or columns at
 the edges of the grid that repeat other cells are dropped (:func:`repeated_cells`); other
 repeating cells (half a fold row) are kept on the grid but masked, so that they give no
 sample and no weight. When the copies hold different values (beyond the precision they are
 stored in, :func:`climann.data.cyclic.storage_tolerance`) which is that place's is not known,
 and the file is refused.
+
+Equal, not near: NEMO's halo and fold cells are copies of ``nav_lat``/``nav_lon`` (bit-equal),
+and a 2-D grid's columns at longitudes 0 and 360 (or −180 and 180) are equal after the
+longitude is taken modulo 360 in float64. Two distinct places, however close, are never one:
+a fixed tolerance (10⁻⁴°, 11 m, as before) made adjacent rows of a 10 m urban or LES grid one
+place and masked a tenth of its cells as "the north fold". Latitudes must be equal. The only
+slack is in the longitude, for one stored as λ and once as λ + 360 in float32, whose roundings
+differ by up to an ulp at 360° (3·10⁻⁵°): two longitudes at one latitude within
+:data:`POSITION_FRACTION` (10⁻³) of the grid's own smallest nonzero distance between
+neighbouring cells (:func:`position_step`) are one place, so that no two cells of the grid,
+which are at least that distance apart, ever are (a 1° grid allows 10⁻³°, a 10 m grid 10⁻⁷°).
 
 A regular latitude-longitude grid's cyclic column is :mod:`climann.data.cyclic`'s.
 """
@@ -40,9 +51,9 @@ from climann.data.shell import input_and_copy, source_and_copy
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
-#: Two cells whose latitudes and longitudes (modulo 360°) round to the same multiple of this
-#: many degrees are one place (float32 coordinates hold about 1e-5° at 180°).
-POSITION_TOLERANCE = 1e-4
+#: Longitudes at one latitude closer than this fraction of the grid's smallest nonzero distance
+#: between neighbouring cells are one place (see the module's docstring and :func:`position_step`).
+POSITION_FRACTION = 1e-3
 
 #: Positions an ocean model writes where it has none (NEMO's eliminated land processors), as
 #: :data:`climann.data.grids._NO_POSITION`: such cells are not repeats of one another.
@@ -80,17 +91,53 @@ class RepeatedCells:
         return bool((self.original >= 0).any())
 
 
+def position_step(latitude: np.ndarray, longitude: np.ndarray) -> float:
+    """How close, in degrees, two longitudes at one latitude are one place: :data:`POSITION_FRACTION`
+    of the smallest nonzero distance between neighbouring cells (along rows or columns; the larger
+    of the latitude and the longitude difference, modulo 360°), 0 (equality) on a grid without one.
+
+    Parameters
+    ----------
+    latitude, longitude : ndarray, shape (n_rows, n_columns)
+        Degrees, float64; missing positions are not distances.
+
+    Examples
+    --------
+    >>> lat = np.array([[52.5, 52.5], [52.50009, 52.50009]])
+    >>> lon = np.array([[0.0, 0.000148], [0.0, 0.000148]])
+    >>> f"{position_step(lat, lon):.2g}"
+    '9e-08'
+    """
+    distances = []
+    for axis in (0, 1):
+        if latitude.shape[axis] < 2:
+            continue
+        d_lat = np.abs(np.diff(latitude, axis=axis))
+        d_lon = np.abs(np.diff(longitude, axis=axis)) % 360.0
+        distance = np.fmax(d_lat, np.minimum(d_lon, 360.0 - d_lon))
+        distances.append(distance[np.isfinite(distance) & (distance > 0)])
+    found = np.concatenate(distances) if distances else np.empty(0)
+    return float(found.min()) * POSITION_FRACTION if found.size else 0.0
+
+
 def _position_groups(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
     """One label per cell, shape (n_rows, n_columns): cells of one position share it; −1 for
-    cells without a position (missing, or NEMO's eliminated-processor (0, 0) and (−1, −1))."""
+    cells without a position (missing, or NEMO's eliminated-processor (0, 0) and (−1, −1)).
+    One position: equal latitudes, longitudes modulo 360° within :func:`position_step`."""
     lat, lon = np.asarray(latitude, np.float64), np.asarray(longitude, np.float64)
     placed = np.isfinite(lat) & np.isfinite(lon) & ~np.logical_or.reduce([(lat == a) & (lon == b)
                                                                            for a, b in _NO_POSITION])
-    turn = round(360.0 / POSITION_TOLERANCE)
-    lat_key = np.round(np.where(placed, lat, 0.0) / POSITION_TOLERANCE).astype(np.int64)
-    lon_key = np.round(np.where(placed, lon % 360.0, 0.0) / POSITION_TOLERANCE).astype(np.int64) % turn
-    _, labels = np.unique(np.stack([lat_key.ravel(), lon_key.ravel()], axis=1), axis=0, return_inverse=True)
-    return np.where(placed, labels.reshape(lat.shape), -1)
+    lat, lon = np.where(placed, lat, 0.0), np.where(placed, lon % 360.0, 0.0)
+    step = position_step(np.where(placed, lat, np.nan), np.where(placed, lon, np.nan))
+    lon = np.where(lon > 360.0 - step, lon - 360.0, lon).ravel()  # just below 360° is 0°
+    order = np.lexsort((lon, lat.ravel()))
+    # sorted by latitude, then longitude: a new place where the latitude changes or the
+    # longitude moves on by more than the step
+    new = np.ones(order.size, bool)
+    new[1:] = (np.diff(lat.ravel()[order]) != 0) | (np.diff(lon[order]) > step)
+    labels = np.empty(order.size, np.int64)
+    labels[order] = np.cumsum(new) - 1
+    return np.where(placed, labels.reshape(placed.shape), -1)
 
 
 def _edge_repeats(labels: np.ndarray, axis: int, rows: list[int], columns: list[int]) -> None:
@@ -131,7 +178,7 @@ def repeated_cells(latitude: np.ndarray, longitude: np.ndarray) -> RepeatedCells
     ----------
     latitude, longitude : ndarray, shape (n_rows, n_columns)
         Degrees; longitudes in either convention. Cells at the same latitude and the same
-        longitude modulo 360° to :data:`POSITION_TOLERANCE` are one place (a row at a pole,
+        longitude modulo 360° (within :func:`position_step`) are one place (a row at a pole,
         whose longitudes differ, is not: its velocities differ by direction). Missing
         positions repeat none.
 

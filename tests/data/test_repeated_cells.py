@@ -164,3 +164,48 @@ def test_a_halo_with_other_values_is_refused(tmp_path):
             r"halo.nc: cell y=3, x=0 is at the position of cell y=3, x=8 .*'tos' differs between them "
             r"\(by up to 0.5 degC\).*ncks -d x,1,8 ")):
         open_dataset([path])
+
+
+def _ten_metre_grid(n_rows: int = 20, n_columns: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """A 10 m urban/LES grid at 52.5°N (2-D latitude and longitude, float64): rows 9.0e-5° apart,
+    so that every 10th pair of adjacent rows rounded to the same multiple of 1e-4°."""
+    step = 10 / 111195.0
+    row, column = np.meshgrid(np.arange(n_rows), np.arange(n_columns), indexing="ij")
+    return 52.5 + row * step, 13.4 + column * step / np.cos(np.deg2rad(52.5))
+
+
+def test_a_ten_metre_grid_has_no_repeats():
+    latitude, longitude = _ten_metre_grid()
+    for dtype in (np.float64, np.float32):  # float32 still tells rows 9e-5° apart (its ulp is 4e-6° at 52°)
+        found = repeated_cells(latitude.astype(dtype).astype(np.float64), longitude.astype(dtype).astype(np.float64))
+        assert not found.any, dtype
+
+
+def test_a_ten_metre_grid_of_blocky_values_keeps_every_cell(tmp_path):
+    """Values equal in blocks of 10 × 10 cells (a 100 m driving model): every cell is a place of
+    its own, 20 × 4 cells × 24 steps held (by hand), no note of a halo."""
+    latitude, longitude = _ten_metre_grid()
+    rng = np.random.default_rng(3)
+    blocks = rng.normal(280, 1, (24, 2, 1))
+    tas = np.repeat(np.repeat(blocks, 10, axis=1), 4, axis=2).astype(np.float32)
+    path = tmp_path / "urban.nc"
+    xr.Dataset({"tas": (("time", "y", "x"), tas, {"units": "K", "standard_name": "air_temperature"})},
+               coords={"lat": (("y", "x"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+                       "lon": (("y", "x"), longitude, {"standard_name": "longitude", "units": "degrees_east"}),
+                       "time": ("time", monthly_times(2, "standard", start_year=2000))}).to_netcdf(path)
+    dataset = open_dataset([path])
+    assert dataset.tas.shape == (24, 20, 4)
+    assert int(np.isfinite(dataset.tas.values).sum()) == 24 * 20 * 4
+
+
+def test_copies_at_longitudes_apart_by_360_are_one_place():
+    """Columns at −180 and 180 (or λ and λ + 360 stored in float32, whose roundings differ by an
+    ulp at 360°) are one place; a column 1e-3° away on a 1° grid is not."""
+    lat = np.array([[0.0] * 4, [1.0] * 4])
+    for first, last in ((-180.0, 180.0), (-10.123, 349.877), (0.0, 360.0)):
+        lon = np.array([[first, first + 1.0, first + 2.0, np.float32(last)]] * 2, np.float64)
+        lon[:, 3] = np.float32(last)
+        lon[:, 0] = np.float32(first)
+        assert repeated_cells(lat, lon).columns == (1, 2, 3), (first, last)
+    lon = np.array([[0.0, 1.0, 2.0, 360.002]] * 2)
+    assert not repeated_cells(lat, lon).any
