@@ -28,7 +28,7 @@ target's standard deviation). Why there:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 #: The linear baseline's test MSE below this fraction of the target's test variance (1 − R²) is
 #: an identity: the target computed from its inputs, or a copy (see the module's docstring).
@@ -36,7 +36,7 @@ IDENTITY_FRACTION = 1e-6
 
 
 def identity_warning(metrics: dict, *, predictors: Sequence[str], features: Sequence[str] = (),
-                     block: str = "test") -> str | None:
+                     lags: Mapping[str, Sequence[int]] | None = None, block: str = "test") -> str | None:
     """One line saying that the inputs reproduce the target (the skill measures an identity),
     or None.
 
@@ -51,6 +51,11 @@ def identity_warning(metrics: dict, *, predictors: Sequence[str], features: Sequ
     features : sequence of str
         The run's coordinate features (``[data] features``), named in the line when there are
         no predictors.
+    lags : mapping of str to sequence of int, optional
+        The run's lags (``[data] lags``, variable → steps), named in the line as the input
+        columns they make (``rsdt_lag12``): a target that repeats itself a period earlier
+        (a noise-free seasonal cycle, ``rsdt(t) = rsdt(t − 12)``) or a predictor's lagged copy
+        is an identity the lags bring in, and ``--lags`` is the way out.
     block : str
         The block judged: the test block, years the linear fit never saw.
 
@@ -73,11 +78,19 @@ def identity_warning(metrics: dict, *, predictors: Sequence[str], features: Sequ
         return None
     target, units = metrics["target"], metrics.get("units", "")
     # The predictors are what a budget's terms or a copy come in as; coordinate features alone
-    # (a target that is a function of latitude and season) are named when there are no predictors.
-    kind, names, option = (("predictors", predictors, "--predictors") if predictors
-                           else ("features", features, "--features"))
+    # (a target that is a function of latitude and season) are named when there are no predictors;
+    # lagged inputs (the target's own, a predictor's) whenever the run has them.
+    lagged = [f"{name}_lag{lag}" for name, steps in (lags or {}).items() for lag in steps]
+    groups = [("predictors", list(predictors), "predictors") if predictors
+              else ("features", list(features), "features")]
+    if lagged:
+        groups.append(("lagged inputs", lagged, "lags"))
+    groups = [group for group in groups if group[1]] or groups[:1]
+    inputs = " or the ".join(f"{kind} ({', '.join(names)})" for kind, names, _ in groups)
+    options = " or ".join(f"--{option}" for _, _, option in groups)
+    keys = " or ".join(option for _, _, option in groups)
+    copy = "other units, plus a constant, a budget's sum" + (", itself a period earlier" if lagged else "")
     return (f"the linear baseline reproduces {target} on the {block} block (RMSE {linear['rmse']:.3g}"
             f"{f' {units}' if units else ''}, 1 − R² = {1 - r2:.2g} < {IDENTITY_FRACTION:g}): the scores measure an "
-            f"identity, not a prediction: {target} is computed from the {kind} ({', '.join(names)}) or is a copy "
-            f"of one (other units, plus a constant, a budget's sum); leave those out with {option} "
-            f"(or [data] {kind} in the config)")
+            f"identity, not a prediction: {target} is computed from the {inputs} or is a copy of one ({copy}); "
+            f"leave those out with {options} (or [data] {keys} in the config)")

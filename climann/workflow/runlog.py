@@ -139,7 +139,8 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
     with its inputs chosen (their names go into the line)."""
     from climann.evaluation.identities import identity_warning
 
-    line = identity_warning(metrics, predictors=data.predictors or (), features=data.features or ())
+    line = identity_warning(metrics, predictors=data.predictors or (), features=data.features or (),
+                           lags=data.lags or {})
     if line is not None:
         run_logger.warning(line)
 

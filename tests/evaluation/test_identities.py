@@ -67,3 +67,29 @@ def test_without_predictors_the_features_are_named():
 def test_no_warning_without_a_linear_score_on_the_test_block(metrics):
     assert identity_warning(metrics, predictors=["pred"]) is None
 
+
+
+def test_an_identity_from_the_targets_own_lag_names_the_lags_and_their_way_out():
+    """rsdt(t) = rsdt(t − 12), a noise-free seasonal cycle: the lag, not lat and season, is the
+    identity; the line names it and --lags."""
+    line = identity_warning({"target": "rsdt", "units": "W m-2",
+                             "splits": {"test": {"linear": {"r2": 1 - 7.8e-16, "rmse": 1e-5}}}}, predictors=(),
+                            features=["lat", "season"], lags={"rsdt": (12,)})
+    assert line.endswith(
+        "rsdt is computed from the features (lat, season) or the lagged inputs (rsdt_lag12) or is a copy of one "
+        "(other units, plus a constant, a budget's sum, itself a period earlier); leave those out with --features "
+        "or --lags (or [data] features or lags in the config)")
+
+
+def test_an_identity_beside_a_predictors_lag_names_both():
+    line = identity_warning({"target": "tasC", "units": "degC",
+                             "splits": {"test": {"linear": {"r2": 1.0, "rmse": 0.0}}}}, predictors=["ps"],
+                            features=["lat"], lags={"tas": (1, 2), "ps": (1,)})
+    assert ("computed from the predictors (ps) or the lagged inputs (tas_lag1, tas_lag2, ps_lag1)" in line
+            and "leave those out with --predictors or --lags (or [data] predictors or lags in the config)" in line)
+
+
+def test_lags_with_neither_predictors_nor_features_are_named_alone():
+    line = identity_warning({"target": "rsdt", "splits": {"test": {"linear": {"r2": 1.0, "rmse": 0.0}}}},
+                            predictors=(), features=(), lags={"rsdt": (12,)})
+    assert "computed from the lagged inputs (rsdt_lag12) or is" in line and "with --lags (or [data] lags in" in line

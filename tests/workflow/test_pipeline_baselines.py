@@ -379,3 +379,24 @@ def test_the_way_out_named_in_the_warning_silences_it(tmp_path, monkeypatch, cap
         run = run_training(config, run_dir=tmp_path / "run")
     assert not [record for record in caplog.records if IDENTITY in record.getMessage()]
     assert run.metrics["splits"]["test"]["linear"]["r2"] < 0.999
+
+
+def test_an_identity_from_the_targets_own_lag_names_the_lags(tmp_path, monkeypatch, caplog):
+    """A noise-free seasonal insolation: rsdt(t) = rsdt(t − 12) exactly, its only input its own
+    lag 12 (and lat, season, which cannot reproduce it linearly): the line names the lag and
+    --lags, the way out that changes something."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    month = np.arange(96) % 12
+    amplitude = np.array([[100.0, 120, 150, 170], [180, 160, 140, 110], [90, 130, 155, 175]])
+    rsdt = 340 + amplitude * np.cos(2 * np.pi * (month[:, None, None] + amplitude / 50) / 12)
+    path = write_monthly_fields(tmp_path / "rsdt.nc", {"rsdt": (rsdt, {"units": "W m-2"})})
+    config = build_config({"data": {"paths": [str(path)], "target": "rsdt", "predictors": [],
+                                    "lags": {"rsdt": [12]}},
+                           "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    line = next(record.getMessage() for record in caplog.records if IDENTITY in record.getMessage())
+    assert "or the lagged inputs (rsdt_lag12)" in line and "leave those out with --features or --lags" in line
+    assert line in (run.run_dir / "train.log").read_text()
