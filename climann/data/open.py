@@ -60,6 +60,7 @@ from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
+from climann.data.time_axis import check_no_own_series_lag_names
 from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
@@ -340,6 +341,8 @@ def _open_files(
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
             dataset = renames.applied(_open_one(path, time_coder, select), path)
+            # a variable named as a predictor's own-series lag (x@lag1) is refused, not taken for it
+            check_no_own_series_lag_names(list(map(str, dataset.data_vars)), path)
             if target is not None:
                 dataset, found = on_points_of(dataset, target, used=variables, points=points[0], where=path.name)
                 points[0] = points[0] if target not in dataset.data_vars else found

@@ -16,12 +16,16 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import os
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import cftime
 import numpy as np
 
+from climann.data.shell import input_and_copy, ncrename_variable
 from climann.errors import ClimannError
 
 #: Time steps named by their number of calendar months.
@@ -495,7 +499,8 @@ def previous_steps(
 
 #: The name of a predictor's lag taken from its own series (``lcopy@lag1``, see
 #: :func:`climann.data.time_axes.own_series_lags`): CF names (section 2.3) are letters, digits and
-#: underscores, so no CF variable is named so; it is never written to a file.
+#: underscores, but netCDF allows ``@``, so a file's variable of this form is refused
+#: (:func:`check_no_own_series_lag_names`) rather than taken for the lag; it is never written to a file.
 _OWN_LAG = re.compile(r"^(?P<variable>.+)@lag(?P<lag>[0-9]+)$")
 
 
@@ -510,3 +515,34 @@ def own_series_lag_of(name: str) -> tuple[str, int] | None:
     or None for any other name."""
     found = _OWN_LAG.match(name)
     return (found["variable"], int(found["lag"])) if found else None
+
+
+def check_no_own_series_lag_names(names: Sequence[str], path: str | os.PathLike) -> None:
+    """Refuse a file's variable named as climann names a predictor's own-series lag
+    (:func:`own_series_lag_name`, ``x@lag1``): it would be taken for the lag of ``x`` (or the
+    lag made would replace it), a silently wrong input.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The file's data variables, after ``[data] rename``.
+    path : path-like
+        The file, named in the message and its ``ncrename``.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable and the ``ncrename`` (or ``--rename``) that gives it another name.
+    """
+    file_name = Path(path).name
+    for name in names:
+        found = own_series_lag_of(str(name))
+        if found is not None:
+            variable, lag = found
+            new = f"{variable}_at_lag{lag}"
+            raise ClimannError(
+                f"{file_name}: variable '{name}' is named as climann names the lag {lag} of '{variable}' taken from "
+                f"its own series, and would be taken for it; give it another name: ncrename "
+                f"{ncrename_variable(str(name), new)} {input_and_copy(path)} (or, in train, --rename "
+                f"{shlex.quote(f'{file_name}:{name}={new}')})"
+            )

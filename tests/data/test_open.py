@@ -906,3 +906,50 @@ def test_a_label_of_each_step_that_only_some_files_have_is_left_out(tmp_path, ca
     assert "expver" not in dataset.coords and dataset.sizes["time"] == 30
     np.testing.assert_array_equal(dataset["t2m"].transpose("time", "latitude", "longitude").values, values)
     assert "expver, a label of each time step in t2m_new.nc that the other files do not have, is left out" in caplog.text
+
+
+def _file_with_an_at_lag_variable(path, name="x@lag1"):
+    """The report's case: y = 3·x(t − 1) + noise 0.1, a complete target, and an unrelated
+    variable literally named ``x@lag1`` (netCDF allows '@')."""
+    rng = np.random.default_rng(2)
+    x, other = rng.normal(0, 1, (2, 48, 2, 3))
+    y = np.zeros_like(x)
+    y[1:] = 3 * x[:-1]
+    y += rng.normal(0, 0.1, y.shape)
+    attrs = {"units": "1"}
+    xr.Dataset({"y": (("time", "lat", "lon"), y, attrs), "x": (("time", "lat", "lon"), x, attrs),
+                name: (("time", "lat", "lon"), other, attrs)},
+               coords={"lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"}),
+                       "time": xr.date_range("2000-01-01", periods=48, freq="MS", use_cftime=True)}).to_netcdf(path)
+    return path
+
+
+def test_a_variable_named_as_an_own_series_lag_is_refused_not_taken_for_the_lag(tmp_path):
+    path = _file_with_an_at_lag_variable(tmp_path / "atname.nc")
+    with pytest.raises(ClimannError, match=r"atname.nc: variable 'x@lag1' is named as climann names the lag 1 of "
+                                           r"'x' .*ncrename -v x@lag1,x_at_lag1 .*--rename atname.nc:x@lag1=x_at_lag1"):
+        open_dataset([path], lags={"x": (1,)})
+    renamed = open_dataset([path], rename={"atname.nc": {"x@lag1": "x_at_lag1"}}, lags={"x": (1,)})
+    assert "x@lag1" not in renamed.data_vars
+    np.testing.assert_array_equal(renamed["x_at_lag1"].values, xr.open_dataset(path)["x@lag1"].values)
+
+
+def test_renamed_the_lag_of_x_is_xs_value_a_step_earlier(tmp_path, monkeypatch):
+    """With the file's x@lag1 renamed, the lag 1 of x is x a month earlier: the first month is
+    dropped (6 cells) and the linear baseline leaves the noise 0.1, where the file's unrelated
+    variable taken for the lag left ≈ 3."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = _file_with_an_at_lag_variable(tmp_path / "atname.nc")
+    config = build_config({"data": {"paths": [str(path)], "target": "y", "predictors": ["x"], "features": [],
+                                    "lags": {"x": [1]}, "rename": {"atname.nc": {"x@lag1": "x_at_lag1"}},
+                                    "split_years": {"train": [2000, 2001], "val": [2002, 2002],
+                                                    "test": [2003, 2003]}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}})
+    metrics = run_training(config, run_dir=tmp_path / "run").metrics
+    assert metrics["splits"]["train"]["model"]["n_samples"] == 23 * 6
+    assert metrics["splits"]["test"]["linear"]["rmse"] == pytest.approx(0.1, rel=0.25)

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, lagged_steps, series_time_step, time_step_positions, values_text,
+    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, lagged_steps, own_series_lag_name,
+    series_time_step, time_step_positions, values_text,
 )
 from climann.errors import ClimannError
 
@@ -319,3 +320,14 @@ def test_the_step_of_a_short_series_is_the_recorded_one_or_its_cells(times, know
     run's recorded step or its time bounds."""
     assert series_time_step(np.array(times), known_step=known,
                             bounds=None if bounds is None else np.array(bounds)) == expected
+
+
+def test_a_file_variable_named_as_an_own_series_lag_is_refused_with_its_rename():
+    check_no_own_series_lag_names(["x", "x_lag1", "x@lagged", "tas@2m"], "data/at name.nc")  # other names pass
+    assert own_series_lag_name("x", 1) == "x@lag1"
+    with pytest.raises(ClimannError) as raised:
+        check_no_own_series_lag_names(["y", "x", "x@lag12"], "data/at name.nc")
+    assert str(raised.value) == (
+        "at name.nc: variable 'x@lag12' is named as climann names the lag 12 of 'x' taken from its own series, and "
+        "would be taken for it; give it another name: ncrename -v x@lag12,x_at_lag12 'data/at name.nc' "
+        "'data/at name_fixed.nc' (or, in train, --rename 'at name.nc:x@lag12=x_at_lag12')")
