@@ -24,10 +24,11 @@ and a 2-D grid's columns at longitudes 0 and 360 (or −180 and 180) are equal a
 longitude is taken modulo 360 in float64. Two distinct places, however close, are never one:
 a fixed tolerance (10⁻⁴°, 11 m, as before) made adjacent rows of a 10 m urban or LES grid one
 place and masked a tenth of its cells as "the north fold". Latitudes must be equal. The only
-slack is in the longitude, for one stored as λ and once as λ + 360 in float32, whose roundings
+slack is in the longitude, for one stored once as λ and once as λ + 360 in float32, whose roundings
 differ by up to an ulp at 360° (3·10⁻⁵°): two longitudes at one latitude within
 :data:`POSITION_FRACTION` (10⁻³) of the grid's own smallest nonzero distance between
-neighbouring cells (:func:`position_step`) are one place, so that no two cells of the grid,
+neighbouring cells (:func:`position_step`; the fraction of a regular grid's cyclic column,
+:data:`climann.data.cyclic.REPEAT_TOLERANCE`) are one place, so that no two cells of the grid,
 which are at least that distance apart, ever are (a 1° grid allows 10⁻³°, a 10 m grid 10⁻⁷°).
 
 A regular latitude-longitude grid's cyclic column is :mod:`climann.data.cyclic`'s.
