@@ -381,23 +381,26 @@ def _open_files(
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         # (their time bounds read: the steps are paired by the periods of their cells)
-        datasets = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
-                                        list(files), target=target, variables=variables)
-        check_one_step_per_variable(datasets, list(files))
+        # A step that leaves a dataset out (a predictor's year wholly before the target's first step)
+        # returns the files kept beside the datasets kept: each dataset stays paired with its own file.
+        datasets, kept = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
+                                              every_file := list(files), target=target, variables=variables)
+        files = [Path(path) for path in kept]
+        check_one_step_per_variable(datasets, files)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
         # One variable twice at the very same times: a copy left out, two fields refused (xarray's
         # compat="override" would keep one of them silently); see climann.data.duplicate_files.
         datasets, files = without_duplicate_files(datasets, files)
         combined = xr.combine_by_coords(datasets, **combine)
-        _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
+        _check_period_stamps(combined, _where(files), dict(zip(files, datasets, strict=True)))
         # each variable's own files, named in the messages about it; see climann.data.sources
-        holders = {str(name): [path for path, dataset in zip(files, datasets) if name in dataset.data_vars]
-                   for name in combined.data_vars}
+        holders = {str(name): [path for path, dataset in zip(files, datasets, strict=True)
+                               if name in dataset.data_vars] for name in combined.data_vars}
         # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
         combined = with_every_file_records(combined, datasets)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
-            combined = combined.assign(own_series_lags(before, list(files), combined, target=target, lags=lags))
+            combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
         return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
