@@ -357,10 +357,11 @@ def _open_files(
             return each_place_once(single, files=files)
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
-        opened_files.update(zip(files, one_time_name([opened(path) for path in files], [path.name for path in files])))
+        names = [path.name for path in files]
+        opened_files.update(zip(files, one_time_name([opened(path) for path in files], names), strict=True))
         # So do latitude and longitude axes named differently (ERA5's latitude beside CMIP's lat); see
         # climann.data.grid_names.
-        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], [path.name for path in files])))
+        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names), strict=True))
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
