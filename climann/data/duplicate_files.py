@@ -15,14 +15,18 @@ along their coordinates, one file's values would silently stand for both (xarray
   ``tas_b.nc``) whose CMIP6 global attributes ``experiment_id``, ``variant_label`` or
   ``source_id`` (the same document) differ, naming the attribute;
 - otherwise their values are compared (read once, block by block, missing values equal to
-  missing values): the very same values are one field held twice, and the later file's copy
-  is left out with a note naming it; different values are refused in one line naming both
-  files and the way out (leave one out, or give one a new name with ``[data] rename``).
+  missing values): the same values, within the precision either file stores them in
+  (:func:`climann.data.cyclic.storage_tolerance`: a few units in the last place of a float, a
+  packing step of a file packed with its own ``scale_factor``, CF-1.8 §8.1, as ``ncpdq``, ERA5
+  and TerraClimate pack each file), are one field held twice, and the later file's copy is
+  left out with a note naming it; different values are refused in one line naming both files,
+  by how much they differ and the way out (leave one out, or give one a new name with
+  ``[data] rename``).
 
 A field without a time dimension (``orog``, ``sftlf``, a land mask) held by two files is
-compared by its values alone (the same model's ``sftlf`` is the same in every experiment;
-two files neither of which has a time are maps of a series without dates, refused as such by
-:mod:`climann.data.undated_files` when they are combined):
+compared by its values alone, within the same precision (the same model's ``sftlf`` is the
+same in every experiment; two files neither of which has a time are maps of a series without
+dates, refused as such by :mod:`climann.data.undated_files` when they are combined):
 the same values are used once (the files then combine as they are: each year's file may carry
 it), different values are refused naming both files.
 
@@ -41,6 +45,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.cyclic import storage_tolerance
 from climann.data.notes import note_once
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -90,13 +95,42 @@ def _attribute_kind(first: xr.Dataset, second: xr.Dataset) -> str | None:
     return None
 
 
-def _same_values(first: xr.DataArray, second: xr.DataArray) -> bool:
-    """Whether two variables hold the same values, missing where the other is missing. Read
-    block by block (one dask reduction, local threads): both files once."""
-    if first.dims != second.dims or first.shape != second.shape:
-        return False
+def _beyond_storage(first: xr.DataArray, second: xr.DataArray) -> tuple[float, float]:
+    """The largest difference between two variables' values (in their units; inf where one is
+    missing and the other not, 0 where both are), and the largest beyond the precision either
+    file stores it in (:func:`~climann.data.cyclic.storage_tolerance` of each, the larger; 0
+    when none): one field packed per file (``ncpdq``, ERA5's and TerraClimate's
+    ``scale_factor`` of each file) is decoded to values a packing step apart. Values other
+    than numbers (dates, text): 0 and 0 when equal, else inf and inf. Read block by block (one
+    dask reduction, local threads): both files once."""
+
+    def gaps(one: np.ndarray, other: np.ndarray) -> np.ndarray:
+        """(..., 2) the difference, and what of it lies beyond the stored precision."""
+        one, other = np.asarray(one, np.float64), np.asarray(other, np.float64)
+        with np.errstate(invalid="ignore"):
+            gap = np.where((one == other) | (np.isnan(one) & np.isnan(other)), 0.0,
+                           np.where(np.isnan(one) | np.isnan(other), np.inf, np.abs(one - other)))
+            tolerance = np.maximum(storage_tolerance(first, one, other), storage_tolerance(second, one, other))
+            return np.stack([gap, np.where(gap <= tolerance, 0.0, gap)], axis=-1)
+
+    if not all(np.dtype(variable.dtype).kind in "fiub" for variable in (first, second)):
+        with dask.config.set(scheduler="threads"):  # dates, text: equal or not
+            same = bool(first.variable.equals(second.variable))
+        return (0.0, 0.0) if same else (np.inf, np.inf)
+    found = xr.apply_ufunc(gaps, first.variable, second.variable, output_core_dims=[["gap"]],
+                           dask="parallelized", output_dtypes=[np.float64],
+                           dask_gufunc_kwargs={"output_sizes": {"gap": 2}})
     with dask.config.set(scheduler="threads"):
-        return bool(first.variable.equals(second.variable))
+        largest = found.max(dim=[dim for dim in found.dims if dim != "gap"]).values
+    return float(largest[0]), float(largest[1])
+
+
+def _difference_text(first: xr.DataArray, largest: float) -> str:
+    """How two fields' values differ, for the refusal: by up to how much, in their units."""
+    if np.isinf(largest):
+        return "their values differ (one is missing where the other has a value, or they are not numbers)"
+    units = str(first.attrs.get("units", "")).strip()
+    return f"their values differ (by up to {largest:.3g}{f' {units}' if units else ''})"
 
 
 def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False) -> ClimannError:
@@ -117,8 +151,9 @@ def _times_key(dataset: xr.Dataset) -> tuple:
 def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path]
                             ) -> tuple[list[xr.Dataset], list[Path]]:
     """The files' datasets with each variable that a later file holds again at the very same
-    times (or, for a field without time, at all), with the very same values, left out of the
-    later file (a file left with no variable is left out whole); a note names each copy left out.
+    times (or, for a field without time, at all), with the same values (within the precision
+    either file stores them in), left out of the later file (a file left with no variable is
+    left out whole); a note names each copy left out.
 
     Parameters
     ----------
@@ -137,8 +172,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
     ClimannError
         When two files hold one variable at the very same times and their names or global
         attributes say two scenarios, members or models, or their values differ, naming both
-        files (and the attribute) and the way out; when two files hold a field without time
-        whose values differ, naming both files.
+        files (and the attribute, or by how much the values differ) and the way out; when two
+        files hold a field without time whose values differ, naming both files and by how much.
     """
     kept = list(datasets)
     holders: dict[tuple, int] = {}  # (variable, its times or None) → the first file holding it there
@@ -159,9 +194,14 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
                 raise _refusal(name, first, second, kind)
-            if not _same_values(datasets[earlier][name], dataset[name]):
-                raise _refusal(name, first, second, "their values differ" if static else
-                               "their values differ (a corrected download? two scenarios?)", static=static)
+            if not (dataset[name].dims == datasets[earlier][name].dims
+                    and dataset[name].shape == datasets[earlier][name].shape):
+                raise _refusal(name, first, second, "their values differ (on different grids)", static=static)
+            largest, beyond = _beyond_storage(datasets[earlier][name], dataset[name])
+            if beyond > 0:
+                differ = _difference_text(dataset[name], largest)
+                raise _refusal(name, first, second, differ if static else
+                               f"{differ[:-1]}: a corrected download? two scenarios?)", static=static)
             if static:  # the same field beside each year's series (one file per year): combined as one
                 continue
             note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "

@@ -360,10 +360,11 @@ def _open_files(
             return each_place_once(single, files=files)
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
-        opened_files.update(zip(files, one_time_name([opened(path) for path in files], [path.name for path in files])))
+        names = [path.name for path in files]
+        opened_files.update(zip(files, one_time_name([opened(path) for path in files], names), strict=True))
         # So do latitude and longitude axes named differently (ERA5's latitude beside CMIP's lat); see
         # climann.data.grid_names.
-        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], [path.name for path in files])))
+        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names), strict=True))
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
@@ -384,23 +385,26 @@ def _open_files(
         )]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         # (their time bounds read: the steps are paired by the periods of their cells)
-        datasets = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
-                                        list(files), target=target, variables=variables)
-        check_one_step_per_variable(datasets, list(files))
+        # A step that leaves a dataset out (a predictor's year wholly before the target's first step)
+        # returns the files kept beside the datasets kept: each dataset stays paired with its own file.
+        datasets, kept = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
+                                              every_file := list(files), target=target, variables=variables)
+        files = [Path(path) for path in kept]
+        check_one_step_per_variable(datasets, files)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
         # One variable twice at the very same times: a copy left out, two fields refused (xarray's
         # compat="override" would keep one of them silently); see climann.data.duplicate_files.
         datasets, files = without_duplicate_files(datasets, files)
         combined = xr.combine_by_coords(datasets, **combine)
-        _check_period_stamps(combined, _where(files), dict(zip(files, datasets)))
+        _check_period_stamps(combined, _where(files), dict(zip(files, datasets, strict=True)))
         # each variable's own files, named in the messages about it; see climann.data.sources
-        holders = {str(name): [path for path, dataset in zip(files, datasets) if name in dataset.data_vars]
-                   for name in combined.data_vars}
+        holders = {str(name): [path for path, dataset in zip(files, datasets, strict=True)
+                               if name in dataset.data_vars] for name in combined.data_vars}
         # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
         combined = with_every_file_records(combined, datasets)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
-            combined = combined.assign(own_series_lags(before, list(files), combined, target=target, lags=lags))
+            combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
         return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None

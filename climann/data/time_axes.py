@@ -161,7 +161,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     in the order of the files."""
     steps: dict[str, dict] = {}
     time_name = None
-    for dataset, name in zip(datasets, names):
+    for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
             continue
         time_name = time
@@ -349,9 +349,10 @@ def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
 def on_common_time_steps(
     datasets: Sequence[xr.Dataset], names: Sequence[str | Path], *, target: str | None = None,
     variables: Collection[str] | None = None,
-) -> list[xr.Dataset]:
+) -> tuple[list[xr.Dataset], list[str | Path]]:
     """The datasets (one per file, or group of files) restricted to the period every
-    time-varying variable covers, their steps paired by period (see the module description).
+    time-varying variable covers, their steps paired by period (see the module description),
+    with the files of those kept.
 
     Parameters
     ----------
@@ -371,13 +372,16 @@ def on_common_time_steps(
 
     Returns
     -------
-    list of xarray.Dataset
+    (list of xarray.Dataset, list of str or Path)
         The same datasets when every variable has the same stamps (and the known periods
         agree); else each restricted (lazily) to the common period, after a warning when
         steps are left out (the other variables' steps that the target lacks too, warned
         once), those left without a step (or a variable) dropped, and, when
         the variables' stamps differ, every dataset at the target's stamps for the same
-        periods, those without the target without their time bounds.
+        periods, those without the target without their time bounds. Beside them, the file
+        of each dataset kept, in the same order: a file wholly outside the common period (a
+        predictor's year before the target's first) is left out with its dataset, so that
+        what is said of a dataset later names its own file.
 
     Raises
     ------
@@ -396,51 +400,54 @@ def on_common_time_steps(
     every_axis = [axis.with_periods(frequency) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     if not axes or _stamped_alike(every_axis, axes):
-        return list(datasets)
+        return list(datasets), list(names)
     if len(axes) > 1:
         start, end = _check_same_steps(axes)
     else:
         start, end = min(axes[0].opening), max(axes[0].opening)
     in_use = {axis.variable for axis in axes}
-    datasets = _without_unused(datasets, [axis for axis in every_axis if axis.variable not in in_use], axes[0],
-                               start, end)
+    # each dataset travels with its file: a step that leaves a dataset out leaves its file out too
+    files = _without_unused(list(zip(datasets, names, strict=True)),
+                            [axis for axis in every_axis if axis.variable not in in_use], axes[0], start, end)
     if any(len(axis.times) > sum(1 for p in axis.opening if start <= p <= end) for axis in axes):
         _warn_common_period(axes, start, end)
     _warn_target_gaps(axes, start, end)
-    return _on_target_stamps(datasets, time, axes[0], every_axis, start, end)
+    files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
+    return [dataset for dataset, _ in files], [name for _, name in files]
 
 
-def _on_target_stamps(datasets: Sequence[xr.Dataset], time: str, target: _Axis, every_axis: Sequence[_Axis],
-                      start: object, end: object) -> list[xr.Dataset]:
-    """The datasets restricted to the ``target``'s periods from ``start`` to ``end`` (the steps
-    other variables hold where the target has none left out); when a step is stamped
-    otherwise than the ``target``'s step of its period, each at the target's stamps, and those
-    without the target without their time bounds (which the target's give)."""
+def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,
+                      every_axis: Sequence[_Axis], start: object, end: object) -> list[tuple[xr.Dataset, str | Path]]:
+    """The (dataset, file) pairs, each dataset restricted to the ``target``'s periods from
+    ``start`` to ``end`` (the steps other variables hold where the target has none left out;
+    a dataset left with no step and no static field left out with its file); when a step is
+    stamped otherwise than the ``target``'s step of its period, each at the target's stamps,
+    and those without the target without their time bounds (which the target's give)."""
     periods_of = {axis.variable: dict(zip(axis.times, axis.opening)) for axis in every_axis}
     stamp_of = dict(zip(target.opening, target.times))
     wanted = {period for period in target.opening if start <= period <= end}
     kept = []
-    for dataset in datasets:
+    for dataset, name in files:
         if time not in dataset.dims or time not in dataset.indexes:
-            kept.append((dataset, None))
+            kept.append((dataset, name, None))
             continue
-        series = [name for name in data_variable_names(dataset) if time in dataset[name].dims and name in periods_of]
+        series = [var for var in data_variable_names(dataset) if time in dataset[var].dims and var in periods_of]
         values = dataset.indexes[time].values
         periods = [periods_of[series[0]][value] for value in values] if series else []
         inside = np.flatnonzero([period in wanted for period in periods])
         if len(inside):
             within = dataset.isel({time: inside}) if len(inside) < len(values) else dataset
-            kept.append((within, [stamp_of.get(periods[i], values[i]) for i in inside]))
+            kept.append((within, name, [stamp_of.get(periods[i], values[i]) for i in inside]))
         elif (static := dataset.drop_dims(time)).data_vars:
-            kept.append((static, None))  # its static fields (orog beside an unused series of other years) stay
-    restamp = any(stamps is not None and list(dataset.indexes[time].values) != stamps for dataset, stamps in kept)
+            kept.append((static, name, None))  # its static fields (orog beside an unused series of other years) stay
+    restamp = any(stamps is not None and list(dataset.indexes[time].values) != stamps for dataset, _, stamps in kept)
     if not restamp:
-        return [dataset for dataset, _ in kept]
+        return [(dataset, name) for dataset, name, _ in kept]
     periods = {"yearly": "years", "monthly": "months", "daily": "days"}.get(target.step, "periods")
     note_once(_log, logging.INFO, f"the variables' values are paired by the {periods} they cover (their time cells) "
               f"and take {target.variable}'s stamps ({date_text(target.times[0])}, …)")  # once per run
-    return [dataset if stamps is None else _restamped(dataset, time, stamps, keep_bounds=target.variable in dataset)
-            for dataset, stamps in kept]
+    return [(dataset if stamps is None else _restamped(dataset, time, stamps, keep_bounds=target.variable in dataset),
+             name) for dataset, name, stamps in kept]
 
 
 def _restamped(dataset: xr.Dataset, time: str, stamps: Sequence[object], *, keep_bounds: bool) -> xr.Dataset:
@@ -504,23 +511,23 @@ def _warn_target_gaps(axes: Sequence[_Axis], start: object, end: object) -> None
 
 
 def _without_unused(
-    datasets: Sequence[xr.Dataset], unused: Sequence[_Axis], used: _Axis, start: object, end: object
-) -> list[xr.Dataset]:
-    """``datasets`` without each ``unused`` variable that lacks some of the ``used`` one's periods
-    from ``start`` to ``end`` (it would not combine), and without the datasets left
-    holding no variable; said at the INFO level."""
+    files: Sequence[tuple[xr.Dataset, str | Path]], unused: Sequence[_Axis], used: _Axis, start: object, end: object
+) -> list[tuple[xr.Dataset, str | Path]]:
+    """The (dataset, file) pairs without each ``unused`` variable that lacks some of the ``used``
+    one's periods from ``start`` to ``end`` (it would not combine), and without the datasets
+    (with their files) left holding no variable; said at the INFO level."""
     common = [period for period in used.opening if start <= period <= end]
     dropped = [axis for axis in unused if not _holds_once(axis, common, start, end)]
     if not dropped:
-        return list(datasets)
+        return list(files)
     _log.info("%s, which the run does not use, left out: not at the time steps of %s", _listed(
         [f"{axis.variable} ({axis.period})" for axis in dropped]), used.variable)
     names = {axis.variable for axis in dropped}
     result = []
-    for dataset in datasets:
+    for dataset, file in files:
         kept = dataset.drop_vars([name for name in dataset.data_vars if name in names])
         if kept.data_vars or not dataset.data_vars:
-            result.append(kept)
+            result.append((kept, file))
     return result
 
 
@@ -574,7 +581,7 @@ def check_one_step_per_variable(datasets: Sequence[xr.Dataset], names: Sequence[
         coarser step (``cdo monmean``), or use files of one step.
     """
     groups: dict[frozenset, list[tuple[str | Path, tuple]]] = {}
-    for dataset, name in zip(datasets, names):
+    for dataset, name in zip(datasets, names, strict=True):
         time = time_coordinate(dataset)
         if time is None or time not in dataset.dims or time not in dataset.indexes:
             continue

@@ -9,6 +9,7 @@ import logging
 
 import numpy as np
 import pytest
+import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
@@ -182,7 +183,8 @@ def test_a_static_field_with_other_values_in_another_file_is_refused_naming_both
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
     assert str(error.value).startswith(
-        "'orog' is in both fx.nc and tas_2000.nc: their values differ; climann uses one field of each variable: "
+        "'orog' is in both fx.nc and tas_2000.nc: their values differ (by up to 1 m); climann uses one field of each "
+        "variable: "
         "leave the one not wanted out of the files given")
 
 
@@ -191,3 +193,47 @@ def test_a_static_field_with_the_same_values_in_several_files_is_used_once(tmp_p
     combined = open_dataset(files)
     np.testing.assert_array_equal(combined["orog"].values, dataset["orog"].values)
     np.testing.assert_array_equal(combined["tas"].values, dataset["tas"].values)
+
+
+def _orog_packed_per_file(tmp_path, *, changed: float = 0.0):
+    """tas and orog in 4 yearly files, orog packed to int16 with each file's own scale_factor and
+    add_offset (``ncpdq``; ERA5's and TerraClimate's files are packed so), ``changed`` m added
+    to one cell in the last; the packing steps of the files."""
+    dataset = grid_dataset(n_years=4).rename(static="orog")
+    dataset["orog"].attrs["units"] = "m"
+    orog, steps = dataset["orog"].values.astype(np.float64), []
+    for year in range(4):
+        low, high = orog.min() - 10 * year, orog.max() + 20 * year
+        steps.append((high - low) / 65000)
+        part = dataset[["tas", "orog"]].isel(time=slice(12 * year, 12 * year + 12))
+        if year == 3:
+            part["orog"] = part["orog"] + np.where(np.arange(orog.size).reshape(orog.shape) == 7, changed, 0.0)
+        part.to_netcdf(tmp_path / f"tas_{2000 + year}.nc", encoding={"orog": {
+            "dtype": "int16", "scale_factor": steps[-1], "add_offset": (high + low) / 2, "_FillValue": -32767}})
+    return orog, sorted(tmp_path.glob("*.nc")), steps
+
+
+def test_a_static_field_packed_per_file_is_one_field_within_its_packing_steps(tmp_path):
+    """verify18 F5: orog packed per yearly file decodes to values up to a packing step apart
+    (here steps of 0.0015 to 0.0028 m, values up to 0.0019 m apart); it was refused as two fields
+    whose values differ (the rename way out needing 3 renames). Now the files combine, orog
+    within a packing step of its values."""
+    orog, files, steps = _orog_packed_per_file(tmp_path)
+    decoded = [xr.open_dataset(path)["orog"].values for path in files]
+    assert 0 < max(np.abs(one - decoded[0]).max() for one in decoded[1:]) < max(steps)  # not the very same values
+    combined = open_dataset(files)
+    np.testing.assert_allclose(combined["orog"].values, orog, rtol=0, atol=max(steps))
+    assert combined.sizes["time"] == 48
+
+
+def test_a_static_field_packed_per_file_with_other_values_is_refused_with_the_difference(tmp_path):
+    """0.5 m in one cell of the last file's orog is a different field (beyond its packing steps,
+    ≤ 0.0028 m): refused, saying by how much they differ (the packing steps' rounding kept)."""
+    _, files, steps = _orog_packed_per_file(tmp_path, changed=0.5)
+    decoded = [xr.open_dataset(path)["orog"].values for path in files]
+    largest = np.abs(decoded[3] - decoded[0]).max()
+    assert abs(largest - 0.5) < max(steps)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    assert str(error.value).startswith(
+        f"'orog' is in both tas_2000.nc and tas_2003.nc: their values differ (by up to {largest:.3g} m); ")

@@ -5,6 +5,7 @@ import datetime
 import logging
 import shutil
 import subprocess
+from pathlib import Path
 
 import cftime
 import numpy as np
@@ -13,6 +14,7 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE
 from climann.data.open import open_dataset
+from climann.data.sources import source_files
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
@@ -165,6 +167,31 @@ def test_a_predictor_lag_beside_a_gappy_target_is_its_own_previous_month(tmp_pat
     np.testing.assert_array_equal(combined["pred@lag2"].values[after], full["pred"].values[11])
     assert "tas@lag1" not in combined.variables
     assert list(combined["time"].values) == list(combined["tas"]["time"].values)
+
+
+def test_a_file_left_out_of_the_common_period_leaves_the_others_paired_with_their_files(tmp_path):
+    """verify18 F3: a file with no step in the common period (a predictor's year before the
+    target's first) was left out of the datasets but not of their files: every later dataset
+    was named by the file before it, the target (last) read from none, its predictor's
+    own-series lags silently not made. Now the lags are the predictor's previous months and
+    each variable names its own files."""
+    full = grid_dataset(n_years=3)
+    months = [cftime.datetime(1999 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(36)]
+    full = full.assign_coords(time=months)
+    full[["pred"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "pred_1999.nc")
+    for year in (2000, 2001):
+        full[["pred"]].sel(time=[t for t in months if t.year == year]).to_netcdf(tmp_path / f"pred_{year}.nc")
+    gaps = [14, 20]  # 2000-03 and 2000-09 (from 1999-01)
+    full[["tas"]].isel(time=slice(12, 36)).drop_isel(time=[gap - 12 for gap in gaps]).to_netcdf(tmp_path / "tas.nc")
+    files = sorted(tmp_path.glob("*.nc"))
+    combined = open_dataset(files, grid_of="tas", lags={"pred": [1]}, variables=("tas", "pred"))
+    kept = np.setdiff1d(np.arange(12, 36), gaps)
+    expected = full["pred"].values[kept - 1]
+    expected[0] = np.nan  # 2000-01's month before lies before the common period
+    np.testing.assert_array_equal(combined["pred@lag1"].values, expected)
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[kept])
+    assert [Path(file).name for file in source_files(combined["tas"])] == ["tas.nc"]
+    assert [Path(file).name for file in source_files(combined["pred"])] == ["pred_2000.nc", "pred_2001.nc"]
 
 
 def test_a_predictor_lag_beside_a_complete_target_is_left_to_the_samples(tmp_path):

@@ -1061,3 +1061,57 @@ def test_a_test_block_without_units_near_the_train_block_is_warned_about_and_use
     with xr.open_dataset(kelvin) as source:
         np.testing.assert_allclose(data.samples.target[data.sample_masks["test"], 0],
                                    source["tas"].values.reshape(-1), rtol=1e-6)
+
+
+def _gappy_target_beside_yearly_predictor_files(tmp_path, *, first_year):
+    """GRACE-like: ``tas.nc`` 2000–2003 lacking four months (a -9999 in 2000-04 that nothing marks),
+    beside ``pred`` in one file per year from ``first_year`` to 2003 (complete); written in a
+    folder of their own, ``tas.nc`` last in the files' order. Returns the files and the months
+    (from 2000-01) the target holds."""
+    folder = tmp_path / f"from{first_year}"
+    folder.mkdir()
+    full = grid_dataset(n_years=2004 - first_year)
+    months = [cftime.datetime(first_year + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(full.sizes["time"])]
+    full = full.assign_coords(time=months)
+    for year in range(first_year, 2004):
+        full[["pred"]].sel(time=[t for t in months if t.year == year]).to_netcdf(folder / f"pred_{year}.nc")
+    held = np.setdiff1d(np.arange(48), [5, 6, 17, 30])  # 2000-06, 2000-07, 2001-06, 2002-07
+    tas = full[["tas"]].sel(time=[t for t in months if t.year >= 2000]).isel(time=held)
+    tas["tas"][3, 0, 0] = -9999.0
+    tas["tas"].encoding["_FillValue"] = None
+    tas.to_netcdf(folder / "tas.nc")
+    return sorted(folder.glob("*.nc")), held
+
+
+@pytest.mark.parametrize("first_year", [pytest.param(2000, id="predictor-from-the-targets-year"),
+                                        pytest.param(1999, id="a-predictor-file-wholly-before-the-target")])
+def test_a_predictor_file_before_the_target_changes_neither_the_lags_nor_the_files_named(tmp_path, caplog,
+                                                                                         first_year):
+    """verify18 F3: a predictor's file with no step in the common period (its year before the
+    target's first) was left out of the datasets but not of their files, so every file after it
+    was named one off: the own-series lags were silently not made (lags on the target's steps,
+    missing after each month it lacks) and the warnings named pred_2003.nc for tas's values.
+    Now both folders give the samples counted by hand, and name tas.nc."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    forget_notes()  # each folder's warnings said, as by a run of its own
+    files, held = _gappy_target_beside_yearly_predictor_files(tmp_path, first_year=first_year)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path) for path in files], "target": "tas", "predictors": ["pred"], "features": [],
+        "lags": {"pred": [1, 12]}, "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]}}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        data = prepare_data(config)
+    # a sample at each month the target holds whose lag 12 (from pred's own series) is in the common
+    # period (from 2000-01): not in 2000; 24 cells each
+    sampled = held[held >= 12]
+    expected = {name: 24 * int(((sampled // 12 >= first) & (sampled // 12 <= last)).sum())
+                for name, (first, last) in {"train": (0, 1), "val": (2, 2), "test": (3, 3)}.items()}
+    assert expected == {"train": 24 * 11, "val": 24 * 11, "test": 24 * 12}
+    assert {name: int(mask.sum()) for name, mask in data.sample_masks.items()} == expected
+    # the -9999 (below absolute zero: read as missing, in a month not sampled) is said of tas.nc
+    folder = files[0].parent
+    assert "'tas' in tas.nc holds -9999 at 1 of the" in caplog.text
+    assert f"ncatted -a valid_min,tas,o,f,0 {folder / 'tas.nc'} {folder / 'tas_fixed.nc'}" in caplog.text
+    assert "pred_2003.nc" not in caplog.text
