@@ -177,9 +177,12 @@ def _own_series_lags(config: RunConfig) -> dict[str, tuple[int, ...]] | None:
     """The lags the files are opened with (:func:`climann.data.open.open_dataset` ``lags``: a
     predictor's taken from its own series beside a target lacking steps): none while the
     predictors are still to be chosen (its lag is no candidate), nor with a ``time_stride``
-    above 1 (a lag then counts the strided steps, on the target's axis)."""
+    above 1 or chosen ``months`` or ``seasons`` (a lag then counts the steps kept, on the
+    target's axis: lag 1 of a January with ``months = [1]`` is the January before, beside a
+    complete target as beside one lacking some months)."""
     data = config.data
-    return dict(data.lags) if data.predictors is not None and data.time_stride == 1 else None
+    counts_all_steps = data.time_stride == 1 and not data.months and not data.seasons
+    return dict(data.lags) if data.predictors is not None and counts_all_steps else None
 
 
 def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:

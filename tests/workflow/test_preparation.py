@@ -1115,3 +1115,35 @@ def test_a_predictor_file_before_the_target_changes_neither_the_lags_nor_the_fil
     assert "'tas' in tas.nc holds -9999 at 1 of the" in caplog.text
     assert f"ncatted -a valid_min,tas,o,f,0 {folder / 'tas.nc'} {folder / 'tas_fixed.nc'}" in caplog.text
     assert "pred_2003.nc" not in caplog.text
+
+
+def test_with_chosen_months_a_predictors_lag_means_the_same_beside_a_gappy_or_a_complete_target(tmp_path):
+    """verify18 F11: with ``months = [1]`` a lag counts the chosen steps (lag 1 of a January is the
+    January before) beside a complete target; beside a target lacking some months it was the
+    predictor's own December, from its own series: one setting, two meanings, and which one
+    depended on a month elsewhere in the file. Now the same: the lag's values equal sample by
+    sample."""
+    files, held = _gappy_target_beside_yearly_predictor_files(tmp_path, first_year=2000)
+    complete = tmp_path / "complete"
+    complete.mkdir()
+    full = xr.open_mfdataset([path for path in files if path.name.startswith("pred")])
+    for path in files:
+        if path.name.startswith("pred"):
+            (complete / path.name).write_bytes(path.read_bytes())
+    with xr.open_dataset(files[-1]) as gappy:
+        tas = full["pred"] * 0 + gappy["tas"].reindex(time=full["time"]).fillna(280.0)
+    tas.rename("tas").to_dataset().to_netcdf(complete / "tas.nc")
+    prepared = []
+    for folder in (files[0].parent, complete):
+        config = resolve_inputs(build_config({"data": {
+            "paths": [str(path) for path in sorted(folder.glob("*.nc"))], "target": "tas", "predictors": ["pred"],
+            "features": [], "months": [1], "lags": {"pred": [1]},
+            "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]}}}))
+        prepared.append(prepare_data(config).samples)
+    gappy, whole = prepared
+    assert gappy.feature_names == whole.feature_names == ("pred", "pred_lag1")
+    np.testing.assert_array_equal(gappy.flat_index, whole.flat_index)
+    np.testing.assert_array_equal(gappy.inputs, whole.inputs)
+    # lag 1 of a January is the January before: pred's value there, by hand
+    january = full["pred"].sel(time=full["time"].dt.month == 1).values.reshape(4, -1)
+    np.testing.assert_array_equal(whole.inputs[:, 1].reshape(3, -1), january[:3])
