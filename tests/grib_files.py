@@ -28,30 +28,10 @@ def write_grib_forecasts(path: Path, short_name: str, values: np.ndarray, *, lat
 
     ``values`` : (n_months, n_steps, n_latitudes, n_longitudes). Skips the test without eccodes.
     """
-    eccodes = pytest.importorskip("eccodes")
-    with open(path, "wb") as file:
-        for month, fields in enumerate(values):
-            for step, field in zip(steps_hours, fields):
-                message = eccodes.codes_grib_new_from_samples("regular_ll_sfc_grib2")
-                settings = {
-                    "Ni": len(longitudes), "Nj": len(latitudes),
-                    "latitudeOfFirstGridPointInDegrees": float(latitudes[0]),
-                    "latitudeOfLastGridPointInDegrees": float(latitudes[-1]),
-                    "longitudeOfFirstGridPointInDegrees": float(longitudes[0]),
-                    "longitudeOfLastGridPointInDegrees": float(longitudes[-1]),
-                    "iDirectionIncrementInDegrees": float(longitudes[1] - longitudes[0]),
-                    "jDirectionIncrementInDegrees": float(latitudes[0] - latitudes[1]),
-                    "shortName": short_name,
-                    "dataDate": (start_year + month // 12) * 10000 + (month % 12 + 1) * 100 + 1,
-                    "dataTime": 0,
-                    "step": int(step),
-                }
-                for key, value in settings.items():
-                    eccodes.codes_set(message, key, value)
-                eccodes.codes_set_values(message, np.asarray(field, np.float64).ravel())
-                eccodes.codes_write(message, file)
-                eccodes.codes_release(message)
-    return path
+    messages = [({"shortName": short_name, "dataTime": 0, "step": int(step),
+                  "dataDate": (start_year + month // 12) * 10000 + (month % 12 + 1) * 100 + 1}, field)
+                for month, fields in enumerate(values) for step, field in zip(steps_hours, fields)]
+    return write_grib_messages(path, messages, latitudes=latitudes, longitudes=longitudes)
 
 
 def write_grib_messages(path: Path, messages: Sequence[tuple[dict, np.ndarray]], *, latitudes: np.ndarray,
