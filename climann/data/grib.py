@@ -46,6 +46,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.notes import note_once
+from climann.data.shell import beside, shown_path
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -171,10 +172,16 @@ typeOfLevel=isobaricInhPa t.grib2 t_isobaricInhPa.grib2; grib_copy -w typeOfLeve
     """
     kinds = "; ".join(", ".join(f"{key} {value}" for key, value in group.items()) for group in groups)
     copies = "; ".join(
-        f"grib_copy -w {','.join(f'{key}={value}' for key, value in group.items())} {path.name} "
-        f"{path.stem}_{'_'.join(str(value) for value in group.values())}{path.suffix}" for group in groups)
+        f"grib_copy -w {','.join(f'{key}={value}' for key, value in group.items())} {shown_path(path)} "
+        f"{_split_part(path, '_'.join(str(value) for value in group.values()))}" for group in groups)
     return (f"{path.name} holds a parameter on several kinds of level or time ({kinds}), which cfgrib cannot read "
             f"as one dataset; split the file, one kind per file: {copies}")
+
+
+def _split_part(path: Path, part: str) -> str:
+    """The shell argument of the GRIB file a command writes beside ``path`` holding ``part`` of
+    it (``era5_tp.grib``): never ``path`` nor an existing file (:func:`~climann.data.shell.beside`)."""
+    return beside(path, part, path.suffix)
 
 
 def skipped_message(path: Path, names: list[str]) -> str:
@@ -187,11 +194,12 @@ split the file, one parameter per file: grib_copy -w shortName=tp era5.grib era5
 grib_copy -w shortName!=tp era5.grib era5_rest.grib"
     """
     quoted = ", ".join(f"'{name}'" for name in names)
-    copies = "; ".join(f"grib_copy -w shortName={name} {path.name} {path.stem}_{name}{path.suffix}" for name in names)
+    copies = "; ".join(f"grib_copy -w shortName={name} {shown_path(path)} {_split_part(path, name)}" for name in names)
     rest = ",".join(f"shortName!={name}" for name in names)
     return (f"{path.name} holds {quoted} on other times or steps than the rest of the file (an accumulation from "
             f"forecasts beside analyses, say): cfgrib cannot read them as one dataset and drops {quoted}; split the "
-            f"file, one parameter per file: {copies}; grib_copy -w {rest} {path.name} {path.stem}_rest{path.suffix}")
+            f"file, one parameter per file: {copies}; "
+            f"grib_copy -w {rest} {shown_path(path)} {_split_part(path, 'rest')}")
 
 
 def unknown_parameters(path: Path) -> list[tuple[int, ...]]:
@@ -268,9 +276,9 @@ def _refuse_several_unknown(path: Path, parameters: list[tuple[int, ...]]) -> No
     raise ClimannError(
         f"{path.name} holds {len(parameters)} parameters that ecCodes' tables do not name ({texts}): cfgrib "
         f"cannot tell them apart (all are its one variable 'unknown', one field per time step kept, the others "
-        f"dropped); give each its own name with cdo -f nc copy {path.name} {path.stem}.nc (variables {names}), "
-        f"or split the file: "
-        f"grib_copy -w {_copy_condition(first)} {path.name} {path.stem}_{parameter_name(first)}{path.suffix}")
+        f"dropped); give each its own name with cdo -f nc copy {shown_path(path)} {beside(path, 'codes')} (variables "
+        f"{names}), or split the file: "
+        f"grib_copy -w {_copy_condition(first)} {shown_path(path)} {_split_part(path, parameter_name(first))}")
 
 
 def _with_unknown_parameter_named(dataset: xr.Dataset, path: Path, parameters: list[tuple[int, ...]]) -> xr.Dataset:

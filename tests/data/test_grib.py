@@ -38,9 +38,13 @@ def _fields(seed: int, n_months: int = 12) -> np.ndarray:
 
 @pytest.mark.parametrize("edition", ["grib1", "grib2"])
 @pytest.mark.parametrize("swapped", [pytest.param(False, id="same-order"), pytest.param(True, id="swapped-halfway")])
-def test_two_parameters_ecCodes_cannot_name_are_refused_naming_their_codes(tmp_path, edition, swapped):
+def test_two_parameters_ecCodes_cannot_name_are_refused_naming_their_codes(tmp_path, monkeypatch, edition, swapped):
     """cfgrib reads both as one variable 'unknown' (the first message of each step): tas for
-    half the steps and the other field for the rest when the order changes (break18 F2)."""
+    half the steps and the other field for the rest when the order changes (break18 F2). The
+    ``cdo -f nc copy`` writes a new file, not the NetCDF the GRIB was made from (verify19 F3:
+    ``g.nc`` beside ``g.grb``, which CDO replaces without a word)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.nc").write_bytes(b"the user's own NetCDF")
     sample, code_keys = CODES[edition]
     tas, other = _fields(1), 0.5 * _fields(2)
     messages = []
@@ -52,7 +56,7 @@ def test_two_parameters_ecCodes_cannot_name_are_refused_naming_their_codes(tmp_p
     codes = ("code 167 of table 255; GRIB1 code 228 of table 255" if edition == "grib1"
              else "number 167; GRIB2 discipline 255 category 255 number 228")
     with pytest.raises(ClimannError, match=rf"holds 2 parameters that ecCodes' tables do not name \(GRIB. .*{codes}\)"
-                                           rf".*cdo -f nc copy g\.grb2? g\.nc \(variables code167, code228\)"):
+                                           rf".*cdo -f nc copy g\.grb2? g_codes\.nc \(variables code167, code228\)"):
         open_dataset(expand_paths([str(path)]))
 
 
@@ -84,8 +88,9 @@ def _era5_2t_tp(path, n_days: int = 2):
     return write_grib_messages(path, messages, latitudes=LATITUDES, longitudes=LONGITUDES)
 
 
-def test_a_parameter_cfgrib_skips_is_refused_naming_it_without_a_traceback(tmp_path, caplog, capsys):
+def test_a_parameter_cfgrib_skips_is_refused_naming_it_without_a_traceback(tmp_path, monkeypatch, caplog, capsys):
     """cfgrib drops tp with a DatasetBuildError traceback in its log; it is named instead (break18 F5)."""
+    monkeypatch.chdir(tmp_path)
     path = _era5_2t_tp(tmp_path / "era5.grib2")
     with caplog.at_level(logging.DEBUG), pytest.raises(ClimannError) as raised:
         open_dataset(expand_paths([str(path)]))
@@ -131,7 +136,7 @@ def _grib_copy() -> str:
     return found
 
 
-def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_that_split_it(tmp_path):
+def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_that_split_it(tmp_path, monkeypatch):
     """ERA5's ``t`` on pressure and on model levels in one file: cfgrib's "try re-open the file
     with one of:" was cut to its first line; now the groups, and grib_copy lines that work."""
     import subprocess
@@ -143,6 +148,7 @@ def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_th
                                                                    ("hybrid", (1, 2), 10.0))
                 for level in levels]
     path = write_grib_messages(tmp_path / "t.grib2", messages, latitudes=LATITUDES, longitudes=LONGITUDES)
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as raised:
         open_dataset(expand_paths([str(path)]))
     message = str(raised.value)
