@@ -382,3 +382,27 @@ def test_a_repeat_in_one_file_that_depends_on_the_reading_of_stamps_on_the_1st_i
         "months: it holds 2001-12 twice if a stamp there opens its month (ERA5), nothing if it closes the month before "
         "(CESM history files), and climann does not guess; give mixed.nc time bounds: if each value is of the month "
         f"beginning at its stamp `cdo settbounds,month {tmp_path}/mixed.nc {tmp_path}/mixed_bounds.nc`")
+
+
+@pytest.mark.parametrize("units", ["years before present", "ka BP", "year A.D."])
+def test_a_time_axis_not_read_as_dates_is_refused_for_its_units_in_either_order(tmp_path, units):
+    """verify19 F5: paleo axes run backwards (21 000 … 0 years before present); undecoded, their
+    numbers reached the out-of-order warning, which formats dates ("unexpected error:
+    AttributeError"). Descending as ascending, the axis is refused for its units."""
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data, resolve_inputs
+
+    messages = []
+    for order in (slice(None), slice(None, None, -1)):
+        dataset = grid_dataset(n_years=1).isel(time=order)
+        values = np.linspace(1000.0, 1011.0, 12)[order]
+        dataset = dataset.assign_coords(time=("time", values, {"units": units}))
+        path = tmp_path / f"axis_{order.step}.nc"
+        dataset.to_netcdf(path)
+        config = build_config({"data": {"paths": [str(path)], "target": "tas"}})
+        with pytest.raises(ClimannError) as raised:
+            prepare_data(resolve_inputs(config))
+        messages.append(str(raised.value).replace(path.name, "FILE"))
+    for message in messages:  # (ascending decimal years also get a cdo line that restamps them: not descending)
+        assert message.startswith("time coordinate 'time' in FILE could not be read as dates: ")
+        assert f"'{units}'" in message
