@@ -156,6 +156,7 @@ def _edge_repeats(labels: np.ndarray, axis: int, rows: list[int], columns: list[
         return cells[cells >= 0]
 
     def repeats(line: int, among: list[int]) -> bool:
+        among = set(among)  # a set: a list's `in` made this quadratic in the grid's width
         others = [index for index in kept if index != line and index in among]
         block = labels[np.ix_(others, columns) if axis == 0 else np.ix_(rows, others)]
         cells = line_cells(line)
