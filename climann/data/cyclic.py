@@ -254,5 +254,6 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
     same = f"the same values to their stored precision (up to {rounded:.3g} apart)" if rounded else "the same values"
     note = (f"{where}: {pair if len(repeats) == 1 else f'{pair} and {len(repeats) - 1} more'} with {same} "
             f"(a cyclic column): dropped, {len(kept)} longitudes remain")
-    note_once(_log, logging.INFO, note, key=(str(list(map(str, files))), note))  # once per run
+    # once per run: the files of one grid (one per year) have the same words after their names
+    note_once(_log, logging.INFO, note, key=(__name__, note[len(where) + 2:]))
     return trimmed

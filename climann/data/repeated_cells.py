@@ -8,7 +8,9 @@ NEMO reference manual, "Lateral boundary conditions", and the ORCA grid's ``jper
   and same values;
 - the north fold: with a T-point pivot (``jperio = 4``, ORCA2, ORCA025) the top row
   mirrors the row two below it and half of the row below it mirrors its other half; with an
-  F-point pivot (``jperio = 6``, ORCA1) the top row mirrors the row below it.
+  F-point pivot (``jperio = 6``, ORCA1) the top row mirrors the row below it. Vector
+  components (``uo``, ``vo``) are copied across the fold with the opposite sign (``lbc_lnk``'s
+  ``psgn = -1``): on the fold's rows a copy equal to minus its original repeats it too.
 
 Read as data, each such cell would be one place counted twice: two samples in training and
 double weight in the scores. Cells whose latitudes are equal and whose longitudes are equal
@@ -37,6 +39,7 @@ A regular latitude-longitude grid's cyclic column is :mod:`climann.data.cyclic`'
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,6 +156,7 @@ def _edge_repeats(labels: np.ndarray, axis: int, rows: list[int], columns: list[
         return cells[cells >= 0]
 
     def repeats(line: int, among: list[int]) -> bool:
+        among = set(among)  # a set: a list's `in` made this quadratic in the grid's width
         others = [index for index in kept if index != line and index in among]
         block = labels[np.ix_(others, columns) if axis == 0 else np.ix_(rows, others)]
         cells = line_cells(line)
@@ -161,7 +165,9 @@ def _edge_repeats(labels: np.ndarray, axis: int, rows: list[int], columns: list[
     while len(kept) > 2:
         ends = [kept[0], kept[-1]]
         inner = [line for line in ends if repeats(line, kept[1:-1])]
-        dropped = inner or [line for line in ends if repeats(line, kept)][:1]
+        # two ends that repeat each other only (a regular grid's 0° and 360° columns): the
+        # later goes, the first is kept, as climann.data.cyclic keeps a cyclic column's first
+        dropped = inner or [line for line in ends if repeats(line, kept)][-1:]
         if not dropped:
             return
         for line in dropped:
@@ -206,14 +212,16 @@ def repeated_cells(latitude: np.ndarray, longitude: np.ndarray) -> RepeatedCells
     _edge_repeats(labels, 0, rows, columns)
     inside = np.zeros(labels.shape, bool)
     inside[np.ix_(rows, columns)] = True
-    first = {}
-    for flat in np.flatnonzero(inside & (labels >= 0)):
-        first.setdefault(int(labels.flat[flat]), int(flat))
-    for flat in np.flatnonzero(labels >= 0):
-        kept = first.get(int(labels.flat[flat]))
-        if kept is not None and kept != flat:
-            original.flat[flat] = kept
-            masked.flat[flat] = bool(inside.flat[flat])
+    flat_labels = labels.ravel()
+    candidates = np.flatnonzero(inside.ravel() & (flat_labels >= 0))
+    # the first kept cell (row-major) of each position: np.unique's indices are the first occurrences
+    placed_labels, first_at = np.unique(flat_labels[candidates], return_index=True)
+    first = np.full(int(flat_labels.max()) + 1, -1)
+    first[placed_labels] = candidates[first_at]
+    kept = np.where(flat_labels >= 0, first[np.maximum(flat_labels, 0)], -1)
+    copy = (kept >= 0) & (kept != np.arange(flat_labels.size))
+    original.ravel()[copy] = kept[copy]
+    masked.ravel()[copy] = inside.ravel()[copy]
     return RepeatedCells(tuple(rows), tuple(columns), masked, original)
 
 
@@ -235,9 +243,28 @@ def _found(dataset: xr.Dataset) -> tuple[tuple[str, str], RepeatedCells] | None:
         return None
     latitude, longitude, dims = names
     with dask.config.set(scheduler="synchronous"):  # the grid's coordinates: metadata, not the data pipeline
-        found = repeated_cells(np.asarray(dataset[latitude].transpose(*dims).values, np.float64),
-                               np.asarray(dataset[longitude].transpose(*dims).values, np.float64))
+        lat = np.ascontiguousarray(dataset[latitude].transpose(*dims).values, np.float64)
+        lon = np.ascontiguousarray(dataset[longitude].transpose(*dims).values, np.float64)
+    found = _repeated_cells_of(lat, lon)
     return (dims, found) if found.any else None
+
+
+#: :func:`repeated_cells` of the grids seen last, by their coordinates' bytes: the files of
+#: one grid (one per year) and each open of them share one result.
+_SEEN: dict[tuple, RepeatedCells] = {}
+_SEEN_SIZE = 4
+
+
+def _repeated_cells_of(latitude: np.ndarray, longitude: np.ndarray) -> RepeatedCells:
+    """:func:`repeated_cells`, computed once per grid (coordinates equal to the byte)."""
+    key = (latitude.shape, hashlib.blake2b(latitude.tobytes() + longitude.tobytes(), digest_size=16).digest())
+    if key not in _SEEN:
+        if len(_SEEN) >= _SEEN_SIZE:
+            del _SEEN[next(iter(_SEEN))]
+        found = repeated_cells(latitude, longitude)
+        found.masked.flags.writeable = found.original.flags.writeable = False  # shared: read only
+        _SEEN[key] = found
+    return _SEEN[key]
 
 
 def grid_without_repeated_cells(dataset: xr.Dataset) -> xr.Dataset:
@@ -250,16 +277,29 @@ def grid_without_repeated_cells(dataset: xr.Dataset) -> xr.Dataset:
     return dataset.isel({row: list(cells.rows), column: list(cells.columns)})
 
 
+def _fold_rows(cells: RepeatedCells) -> np.ndarray:
+    """Which rows are the north fold's, shape (n_rows,) of bool: the rows dropped and those
+    holding a masked cell (half a T-pivot row)."""
+    fold = np.ones(cells.original.shape[0], bool)
+    fold[list(cells.rows)] = False
+    fold |= cells.masked.any(axis=1)
+    return fold
+
+
 def _compared(dataset: xr.Dataset, dims: tuple[str, str], cells: RepeatedCells
-              ) -> tuple[tuple[str, int, int, int, int, str] | None, np.ndarray]:
+              ) -> tuple[tuple[str, int, int, int, int, str] | None, np.ndarray, list[str]]:
     """The first variable and cell (row, column) whose values differ from those of the cell it
     repeats (row, column) beyond their stored precision, on the first and last time steps,
     and by how much (text), or None when none does (a copy that is missing repeats nothing);
-    and which copies hold a value, shape (n_rows, n_columns) of bool."""
+    which copies hold a value, shape (n_rows, n_columns) of bool; and the variables whose
+    copies on the fold's rows are minus their originals (vector components: NEMO's
+    ``lbc_lnk`` copies them across the north fold with ``psgn = -1``; NEMO reference manual,
+    "North-fold boundary condition"). On the halo columns of other rows copies are equal."""
     copies = np.argwhere(cells.original >= 0)
     kept = np.array(np.unravel_index(cells.original[cells.original >= 0], cells.original.shape)).T
     at_copy = {dims[0]: xr.DataArray(copies[:, 0], dims="cell"), dims[1]: xr.DataArray(copies[:, 1], dims="cell")}
     at_kept = {dims[0]: xr.DataArray(kept[:, 0], dims="cell"), dims[1]: xr.DataArray(kept[:, 1], dims="cell")}
+    on_fold = _fold_rows(cells)[copies[:, 0]]
     time = time_coordinate(dataset)
     pairs = {}
     for name in data_variable_names(dataset):
@@ -276,17 +316,25 @@ def _compared(dataset: xr.Dataset, dims: tuple[str, str], cells: RepeatedCells
     for copy, _ in computed.values():
         copy = np.asarray(copy, np.float64).reshape(len(copies), -1)
         held[copies[:, 0], copies[:, 1]] |= np.isfinite(copy).any(axis=1)
+    negated = []
     for name, (copy, original) in computed.items():
         copy, original = np.asarray(copy, np.float64), np.asarray(original, np.float64)
+        tolerance = storage_tolerance(dataset[name], copy, original)
         gap = np.abs(copy - original)
-        beyond = np.isfinite(copy) & ~(gap <= storage_tolerance(dataset[name], copy, original))
+        beyond = np.isfinite(copy) & ~(gap <= tolerance)
+        # across the fold a copy may be minus its original (a vector component; on the pivot
+        # row the halo columns' plain copies of the pivot points keep their sign)
+        turned = beyond & on_fold.reshape((-1,) + (1,) * (copy.ndim - 1)) & (np.abs(copy + original) <= tolerance)
+        beyond &= ~turned
+        if turned.any():
+            negated.append(name)
         if beyond.any():
             index = int(np.argwhere(beyond)[0][0])
             units = str(dataset[name].attrs.get("units", ""))
             how = (f"by up to {np.nanmax(np.where(beyond, gap, np.nan)):.3g}{' ' + units if units else ''}"
                    if np.isfinite(gap[beyond]).any() else "missing in one, present in the other")
-            return (name, *map(int, copies[index]), *map(int, kept[index]), how), held
-    return None, held
+            return (name, *map(int, copies[index]), *map(int, kept[index]), how), held, negated
+    return None, held, negated
 
 
 def _ranges(indices: Sequence[int]) -> str:
@@ -298,24 +346,33 @@ def _refusal(dataset: xr.Dataset, dims: tuple[str, str], cells: RepeatedCells, w
              differing: tuple[str, int, int, int, int, str], files: Sequence[Path]) -> ClimannError:
     name, row, column, kept_row, kept_column, how = differing
     n_rows, n_columns = cells.original.shape
-    cuts = [f"-d {dim},{kept[0]},{kept[-1]}" for dim, kept, size in
-            ((dims[0], cells.rows, n_rows), (dims[1], cells.columns, n_columns))
-            if len(kept) < size and list(kept) == list(range(kept[0], kept[-1] + 1))]
+    rows, columns = list(cells.rows), list(cells.columns)
+    masked_rows = np.flatnonzero(cells.masked.any(axis=1))
+    if masked_rows.size:  # ncks cannot mask cells: the rows from the first with a masked cell go whole
+        rows = [index for index in rows if index < masked_rows[0]]
     arguments = input_and_copy(files[0]) if len(files) == 1 else source_and_copy(dataset, dataset[name])
-    fix = (f"keep one copy, e.g. ncks {' '.join(cuts)} {arguments}" if cuts and not cells.masked.any()
-           else "keep one copy of each place (e.g. mask or remove the repeated cells, which are the halo of an "
-                f"ORCA grid: ncks {' '.join(cuts) or f'-d {dims[1]},…'} {arguments})")
+    cuts = " ".join(f"-d {dim},{kept[0]},{kept[-1]}" for dim, kept, size in
+                    ((dims[0], rows, n_rows), (dims[1], columns, n_columns)) if kept and len(kept) < size)
+    if not rows:
+        fix = "mask the cells that repeat others (e.g. with NCO's ncap2) or remove them"
+    elif masked_rows.size:
+        fix = (f"keep one copy of each place, e.g. ncks {cuts} {arguments} (which leaves out {dims[0]} "
+               f"{_ranges([int(index) for index in masked_rows])} whole: half of it repeats its other half)")
+    else:
+        fix = f"keep one copy, e.g. ncks {cuts} {arguments}"
     return ClimannError(
         f"{where}: cell {dims[0]}={row}, {dims[1]}={column} is at the position of cell {dims[0]}={kept_row}, "
-        f"{dims[1]}={kept_column} ({int((cells.original >= 0).sum())} cells repeat others' positions: an ORCA "
-        f"grid's halo), but '{name}' differs between them ({how}), so which holds that place's values is not "
-        f"known; {fix}"
+        f"{dims[1]}={kept_column} ({int((cells.original >= 0).sum())} cells repeat others' positions), but "
+        f"'{name}' differs between them ({how}), so which holds that place's values is not known; {fix}"
     )
 
 
-def _note(dims: tuple[str, str], cells: RepeatedCells, held: np.ndarray, where: str) -> str | None:
+def _note(dims: tuple[str, str], cells: RepeatedCells, held: np.ndarray, where: str,
+          negated: Sequence[str] = ()) -> str | None:
     """What was done, in one line; None when nothing that held a value was dropped or masked
-    (a dataset read a second time: its masked copies are missing)."""
+    (a dataset read a second time: its masked copies are missing). The ORCA grid is named only
+    where the repeats are its halo: both edge columns repeating the opposite inner ones, the
+    top rows (the north fold); a regular grid's 0° and 360° columns are repeat columns."""
     n_rows, n_columns = cells.original.shape
     parts = []
     lines = ((dims[1], cells.columns, n_columns, "columns"), (dims[0], cells.rows, n_rows, "rows"))
@@ -329,15 +386,22 @@ def _note(dims: tuple[str, str], cells: RepeatedCells, held: np.ndarray, where: 
                 of.append(int(np.bincount(at).argmax()))
             one = word[:-1] if len(dropped) == 1 else word
             verb = "repeats" if len(dropped) == 1 else "repeat"
-            halo = "the east-west halo" if word == "columns" else "the north fold"
-            parts.append(f"{one} {_ranges(dropped)} of {dim} {verb} {one} {_ranges(of)} ({halo} of an ORCA grid): "
-                         "dropped")
+            orca = (dropped == [0, size - 1] and of == [size - 2, 1] if word == "columns"
+                    else min(dropped) > max(kept))
+            halo = "" if not orca else (" (the east-west halo of an ORCA grid)" if word == "columns"
+                                        else " (the north fold of an ORCA grid)")
+            parts.append(f"{one} {_ranges(dropped)} of {dim} {verb} {one} {_ranges(of)}{halo}: dropped")
     if (cells.masked & held).any():
         rows = sorted({int(i) for i in np.argwhere(cells.masked & held)[:, 0]})
-        parts.append(f"{int((cells.masked & held).sum())} cells of {dims[0]} {_ranges(rows)} repeat other cells "
-                     "(the north fold of an ORCA grid): masked, no sample and no weight")
+        fold = " (the north fold of an ORCA grid)" if rows == [max(cells.rows)] else ""
+        parts.append(f"{int((cells.masked & held).sum())} cells of {dims[0]} {_ranges(rows)} repeat other "
+                     f"cells{fold}: masked, no sample and no weight")
     if not parts:
         return None
+    if negated:
+        parts.append(f"{', '.join(repr(name) for name in negated)} "
+                     f"{'is' if len(negated) == 1 else 'are'} copied across the fold with the opposite sign "
+                     "(a vector component, as NEMO copies one)")
     return f"{where}: {_what(parts)}"
 
 
@@ -350,8 +414,9 @@ def without_repeated_cells(dataset: xr.Dataset, *, files: Sequence[Path] = ()) -
     """``dataset`` with each position of its curvilinear grid used once (see :func:`repeated_cells`).
 
     Edge rows and columns that repeat other cells are dropped; other repeating cells are set
-    missing in every floating-point data variable on the grid (no sample, no weight), with
-    one note per run (``train.log``, ``climann info``). Datasets without 2-D latitude and
+    missing in every numeric data variable on the grid (no sample, no weight; an integer one
+    becomes float64, its attributes kept), with one note per run (the files of one grid say
+    the same: the first names its file) (``train.log``, ``climann info``). Datasets without 2-D latitude and
     longitude, or without repeated positions, are returned unchanged; reading a result again
     changes nothing (a masked copy is missing, which repeats nothing).
 
@@ -373,12 +438,12 @@ def without_repeated_cells(dataset: xr.Dataset, *, files: Sequence[Path] = ()) -
         return dataset
     dims, cells = found
     where = ", ".join(Path(path).name for path in files[:3]) + (" …" if len(files) > 3 else "") or "the data"
-    differing, held = _compared(dataset, dims, cells)
+    differing, held, negated = _compared(dataset, dims, cells)
     if differing is not None:
         raise _refusal(dataset, dims, cells, where, differing, files)
-    note = _note(dims, cells, held, where)
-    if note is not None:
-        note_once(_log, logging.INFO, note, key=(str(list(map(str, files))), note))  # once per run
+    note = _note(dims, cells, held, where, negated)
+    if note is not None:  # once per run: the files of one grid (one per year) have the same words after their names
+        note_once(_log, logging.INFO, note, key=(__name__, note[len(where) + 2:]))
     trimmed = dataset.isel({dims[0]: list(cells.rows), dims[1]: list(cells.columns)})
     latitude = _grid_names(dataset)[0]
     if note is not None:
@@ -388,9 +453,15 @@ def without_repeated_cells(dataset: xr.Dataset, *, files: Sequence[Path] = ()) -
     keep = xr.DataArray(~cells.masked[np.ix_(cells.rows, cells.columns)], dims=dims)
     for name in data_variable_names(trimmed):
         variable = trimmed[name]
-        if set(dims) <= set(variable.dims) and np.issubdtype(variable.dtype, np.floating):
-            masked = variable.where(keep).transpose(*variable.dims)
-            masked.attrs, masked.encoding = dict(variable.attrs), dict(variable.encoding)
+        if not set(dims) <= set(variable.dims):
+            continue
+        floating = np.issubdtype(variable.dtype, np.floating)
+        if floating or np.issubdtype(variable.dtype, np.integer):
+            # an integer variable (no _FillValue, so not decoded to float) becomes float64 to hold
+            # the missing value: masked as the others, not a sample of a place counted twice
+            masked = (variable if floating else variable.astype(np.float64)).where(keep).transpose(*variable.dims)
+            masked.attrs = dict(variable.attrs)
+            masked.encoding = {key: value for key, value in variable.encoding.items() if floating or key != "dtype"}
             trimmed[name] = masked
     return trimmed
 

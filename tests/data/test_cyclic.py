@@ -6,9 +6,16 @@ import xarray as xr
 
 from climann.data.area_means import area_mean_series
 from climann.data.cyclic import DROPPED_KEY, repeated_columns
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+
+
+@pytest.fixture(autouse=True)
+def _a_new_run():
+    """Each test a new run: a note said in an earlier test (once per run) is said again."""
+    forget_notes()
 
 
 def _with_cyclic_column(dataset: xr.Dataset, *, change: float = 0.0) -> xr.Dataset:
@@ -182,3 +189,18 @@ def test_a_packed_cyclic_column_within_a_few_packing_steps_is_dropped(tmp_path, 
         return
     dataset = open_dataset([tmp_path / "cyclic.nc"])
     np.testing.assert_allclose(dataset.tas.values, packed[..., :-1] * 0.01 + 250.0, rtol=1e-12)
+
+
+def test_the_files_of_one_year_each_say_their_cyclic_column_once(tmp_path, caplog):
+    """One note per run (docs/own-data.md), not one per yearly file: the same column dropped
+    from each file is said once, naming the first file."""
+    original = _with_cyclic_column(grid_dataset(n_years=3, n_lat=3, n_lon=4, lon_start=-45.0))
+    paths = []
+    for year in np.unique(original.time.dt.year.values):
+        paths.append(tmp_path / f"tas_{year}.nc")
+        original.sel(time=original.time.dt.year == year).to_netcdf(paths[-1])
+    with caplog.at_level(logging.INFO, logger="climann"):
+        dataset = open_dataset(paths)
+    np.testing.assert_array_equal(dataset.lon.values, [0.0, 90.0, 180.0, 270.0])
+    assert caplog.text.count("(a cyclic column): dropped") == 1
+    assert f"{paths[0].name}: lon 360° repeats lon 0°" in caplog.text

@@ -7,6 +7,7 @@ import xarray as xr
 
 from climann.data.geometry import centre_spacing_areas
 from climann.data.info import describe
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.repeated_cells import repeated_cells
 from climann.errors import ClimannError
@@ -15,6 +16,12 @@ from climann.workflow.pipeline import run_training
 from tests.conftest import monthly_times, unwrapped_report
 
 N_ROWS, N_COLUMNS, N_YEARS = 5, 8, 8
+
+
+@pytest.fixture(autouse=True)
+def _a_new_run():
+    """Each test a new run: a note said in an earlier test (once per run) is said again."""
+    forget_notes()
 SPLITS = {"train": [1990, 1995], "val": [1996, 1996], "test": [1997, 1997]}
 
 
@@ -201,11 +208,107 @@ def test_a_ten_metre_grid_of_blocky_values_keeps_every_cell(tmp_path):
 def test_copies_at_longitudes_apart_by_360_are_one_place():
     """Columns at −180 and 180 (or λ and λ + 360 stored in float32, whose roundings differ by an
     ulp at 360°) are one place; a column 1e-3° away on a 1° grid is not."""
-    lat = np.array([[0.0] * 4, [1.0] * 4])
+    lat = np.array([[10.0] * 4, [11.0] * 4])  # not the equator: (0°, 0°) is NEMO's mark of no position
     for first, last in ((-180.0, 180.0), (-10.123, 349.877), (0.0, 360.0)):
         lon = np.array([[first, first + 1.0, first + 2.0, np.float32(last)]] * 2, np.float64)
         lon[:, 3] = np.float32(last)
         lon[:, 0] = np.float32(first)
-        assert repeated_cells(lat, lon).columns == (1, 2, 3), (first, last)
+        assert repeated_cells(lat, lon).columns == (0, 1, 2), (first, last)  # the first kept, as a cyclic column's
     lon = np.array([[0.0, 1.0, 2.0, 360.002]] * 2)
     assert not repeated_cells(lat, lon).any
+
+
+def test_the_files_of_one_grid_share_one_search_and_one_note(tmp_path, caplog, monkeypatch):
+    """One file per year on one ORCA grid: the repeated cells are searched once per grid (not
+    once per file and per look at its grid) and said once."""
+    import climann.data.repeated_cells as module
+
+    latitude, longitude, tos = _as_nemo_writes(*_interior(fold=True), fold=True)
+    dataset = xr.open_dataset(_write(tmp_path / "all.nc", latitude, longitude, tos))
+    paths = []
+    for year in range(1990, 1990 + N_YEARS):
+        paths.append(tmp_path / f"orca_{year}.nc")
+        dataset.sel(time_counter=str(year)).to_netcdf(paths[-1])
+    calls = []
+    monkeypatch.setattr(module, "repeated_cells", lambda *grid: calls.append(1) or repeated_cells(*grid))
+    monkeypatch.setattr(module, "_SEEN", {})
+    with caplog.at_level(logging.INFO, logger="climann"):
+        combined = open_dataset(paths)
+    assert len(calls) == 2  # the files' grid (each file and its grid's comparison) and the combined one, halo dropped
+    assert caplog.text.count("used once") == 1
+    assert int(np.isfinite(combined.tos.values).sum()) == 12 * N_YEARS * (N_ROWS * N_COLUMNS - 2 - 3)
+
+
+def test_an_integer_variable_is_masked_at_the_fold_as_the_others(tmp_path):
+    """A count stored as int32 without _FillValue (not decoded to float): its mirrored half of
+    the pivot row is missing as a float variable's is, not a second sample of those places."""
+    latitude, longitude, tos = _interior(fold=True)
+    path = _write(tmp_path / "halo.nc", *_as_nemo_writes(latitude, longitude, tos, fold=True))
+    with xr.open_dataset(path) as dataset:
+        counts = dataset.assign(cnt=(np.round(10 * dataset.tos.fillna(0))).astype(np.int32)).drop_vars("tos")
+        counts.cnt.attrs = {"units": "1", "long_name": "count"}
+        counts.load().to_netcdf(tmp_path / "counts.nc")
+    cnt = open_dataset([tmp_path / "counts.nc"]).cnt.transpose("time_counter", "y", "x")
+    expected = np.round(10 * np.nan_to_num(tos, nan=0.0)).astype(np.float64)
+    expected[:, -1, N_COLUMNS // 2 + 1:] = np.nan
+    np.testing.assert_array_equal(cnt.values, expected)
+    assert cnt.attrs["long_name"] == "count"
+    assert int(np.isfinite(cnt.values).sum()) == 12 * N_YEARS * (N_ROWS * N_COLUMNS - 3)
+
+
+def _velocity_file(path, *, turned_on_halo: bool = False):
+    """An ORCA-like T-pivot grid holding a velocity component as NEMO's lbc_lnk writes it: across
+    the north fold copied with sign −1, on the east-west halo columns plain copies."""
+    latitude, longitude, uo = _interior(fold=True)
+    uo = uo - 15
+    later = np.arange(N_COLUMNS // 2 + 1, N_COLUMNS)
+    mirror = (N_COLUMNS - np.arange(N_COLUMNS)) % N_COLUMNS
+    uo[:, -1, later] = -uo[:, -1, mirror[later]]
+    latitude, longitude, written = _as_nemo_writes(latitude, longitude, uo, fold=True)
+    written[:, -1, 1:-1] *= -1  # the top row: the row two below mirrored, sign −1
+    written[:, -1, 0], written[:, -1, -1] = written[:, -1, -2], written[:, -1, 1]
+    if turned_on_halo:
+        written[:, 2, 0] *= -1
+    _write(path, latitude, longitude, written)
+    with xr.open_dataset(path) as dataset:
+        dataset = dataset.rename(tos="uo").load()
+    dataset.uo.attrs = {"standard_name": "sea_water_x_velocity", "units": "m s-1"}
+    dataset.to_netcdf(path.with_name("uo_" + path.name))
+    return path.with_name("uo_" + path.name), uo
+
+
+def test_a_velocity_copied_with_the_opposite_sign_across_the_fold_is_read_once(tmp_path, caplog):
+    path, uo = _velocity_file(tmp_path / "halo.nc")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        dataset = open_dataset([path])
+    expected = uo.copy()
+    expected[:, -1, N_COLUMNS // 2 + 1:] = np.nan
+    np.testing.assert_array_equal(dataset.uo.transpose("time_counter", "y", "x").values, expected)
+    assert "'uo' is copied across the fold with the opposite sign" in caplog.text
+
+
+def test_a_halo_column_with_the_opposite_sign_is_refused_with_a_runnable_command(tmp_path):
+    """Off the fold's rows a copy is a plain copy: minus its original is a different value; the
+    command cuts the fold rows, as ncks cannot mask cells, and runs as given (no '…')."""
+    path, _ = _velocity_file(tmp_path / "halo.nc", turned_on_halo=True)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    message = str(refused.value)
+    assert "cell y=2, x=0 is at the position of cell y=2, x=8" in message
+    assert f"ncks -d y,0,{N_ROWS - 2} -d x,1,{N_COLUMNS} " in message and "…" not in message
+
+
+def test_a_regular_grids_repeated_meridian_keeps_the_first_column_and_names_no_orca_grid(tmp_path, caplog):
+    longitude, latitude = np.meshgrid(np.arange(0.0, 361.0, 45.0), np.linspace(-65.0, 75.0, 5))
+    tos = np.random.default_rng(3).normal(15, 1, (12 * N_YEARS, 5, 9)).astype(np.float32)
+    tos[..., -1] = tos[..., 0]
+    times = monthly_times(N_YEARS, "standard", start_year=1990)
+    xr.Dataset({"tos": (("time", "j", "i"), tos, {"units": "degC"})},
+               coords={"lat": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+                       "lon": (("j", "i"), longitude, {"standard_name": "longitude", "units": "degrees_east"}),
+                       "time": ("time", times)}).to_netcdf(tmp_path / "global.nc")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        dataset = open_dataset([tmp_path / "global.nc"])
+    np.testing.assert_array_equal(dataset.lon.values[0], np.arange(0.0, 360.0, 45.0))
+    assert "column 8 of i repeats column 0: dropped" in caplog.text
+    assert "ORCA" not in caplog.text
