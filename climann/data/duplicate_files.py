@@ -15,11 +15,13 @@ along their coordinates, one file's values would silently stand for both (xarray
   ``tas_b.nc``) whose CMIP6 global attributes ``experiment_id``, ``variant_label`` or
   ``source_id`` (the same document) differ, naming the attribute;
 - otherwise their values are compared (read once, block by block, missing values equal to
-  missing values): the same values, within the precision either file stores them in
-  (:func:`climann.data.cyclic.storage_tolerance`: a few units in the last place of a float, a
-  packing step of a file packed with its own ``scale_factor``, CF-1.8 §8.1, as ``ncpdq``, ERA5
-  and TerraClimate pack each file), are one field held twice, and the later file's copy is
-  left out with a note naming it; different values are refused in one line naming both files,
+  missing values): the same values are one field held twice. Exactly the same when both files
+  store the field alike (the same type and packing); within the two files' rounding when they
+  do not (:func:`rounding_tolerance`: half a packing step of each file packed with its own
+  ``scale_factor``, CF-1.8 §8.1, as ``ncpdq``, ERA5 and TerraClimate pack each file; half a
+  unit in the last place of a float), so that a corrected download packed like the original,
+  a whole step or more apart, is never taken for a copy. The later file's copy is left out
+  with a note naming it; different values are refused in one line naming both files,
   by how much they differ and the way out (leave one out, or give one a new name with
   ``[data] rename``).
 
@@ -45,7 +47,6 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.cyclic import storage_tolerance
 from climann.data.notes import note_once
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -95,12 +96,63 @@ def _attribute_kind(first: xr.Dataset, second: xr.Dataset) -> str | None:
     return None
 
 
+def _storage(variable: xr.DataArray) -> tuple[np.dtype, float | None, float]:
+    """The type a file stores ``variable`` in, and its packing (``scale_factor`` or None,
+    ``add_offset``; CF-1.8 §8.1)."""
+    encoding = variable.encoding
+    scale = encoding.get("scale_factor")
+    return (np.dtype(encoding.get("dtype", variable.dtype)), None if scale is None else abs(float(scale)),
+            float(encoding.get("add_offset", 0.0)))
+
+
+def _half_step(variable: xr.DataArray, magnitude: np.ndarray) -> np.ndarray:
+    """Half the step between neighbouring values a file can store ``variable`` as, at the
+    decoded ``magnitude`` (in its units): the most that storing a value rounds it by. Half a
+    packing step for packed integers, half a unit in the last place of a stored float (times
+    the scale when packed), 0 for unpacked integers (counts and codes are exact)."""
+    stored, scale, offset = _storage(variable)
+    if stored.kind in "iu":
+        return np.full(np.shape(magnitude), 0.0 if scale is None else scale / 2)
+    if stored.kind != "f":
+        return np.zeros(np.shape(magnitude))
+    unit = 1.0 if scale is None else scale
+    with np.errstate(over="ignore", invalid="ignore"):
+        spacing = np.spacing((np.abs(magnitude - offset) / unit).astype(stored)).astype(np.float64)
+    return spacing * unit / 2
+
+
+def rounding_tolerance(first: xr.DataArray, second: xr.DataArray, one: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The largest difference between the values ``one`` of ``first`` and ``other`` of
+    ``second`` that storing one field in two files can make: none when both files store it
+    alike (the same type and packing decode the same stored value to the same number, so any
+    difference is in the data), else each file's rounding (:func:`_half_step`) added, and a
+    millionth of that for the float64 arithmetic of unpacking. One field packed per file
+    (``ncpdq``; ERA5's and TerraClimate's ``scale_factor`` of each file) is so a packing
+    step apart at most; a corrected download packed like the original differs by whole steps.
+
+    Parameters
+    ----------
+    first, second : xarray.DataArray
+        The two files' variables as opened (their ``encoding`` says how they are stored).
+    one, other : ndarray, same shape
+        Their decoded values, in the variable's units.
+
+    Returns
+    -------
+    ndarray, the shape of ``one``
+    """
+    if _storage(first) == _storage(second):
+        return np.zeros(np.shape(one))
+    magnitude = np.maximum(np.abs(one), np.abs(other))
+    return (_half_step(first, magnitude) + _half_step(second, magnitude)) * (1 + 1e-6)
+
+
 def _beyond_storage(first: xr.DataArray, second: xr.DataArray) -> tuple[float, float]:
     """The largest difference between two variables' values (in their units; inf where one is
-    missing and the other not, 0 where both are), and the largest beyond the precision either
-    file stores it in (:func:`~climann.data.cyclic.storage_tolerance` of each, the larger; 0
-    when none): one field packed per file (``ncpdq``, ERA5's and TerraClimate's
-    ``scale_factor`` of each file) is decoded to values a packing step apart. Values other
+    missing and the other not, 0 where both are), and the largest beyond what storing one
+    field in the two files can make (:func:`rounding_tolerance`; 0 when none): one field
+    packed per file (``ncpdq``, ERA5's and TerraClimate's ``scale_factor`` of each file) is
+    decoded to values up to a packing step apart. Values other
     than numbers (dates, text): 0 and 0 when equal, else inf and inf. Read block by block (one
     dask reduction, local threads): both files once."""
 
@@ -110,7 +162,7 @@ def _beyond_storage(first: xr.DataArray, second: xr.DataArray) -> tuple[float, f
         with np.errstate(invalid="ignore"):
             gap = np.where((one == other) | (np.isnan(one) & np.isnan(other)), 0.0,
                            np.where(np.isnan(one) | np.isnan(other), np.inf, np.abs(one - other)))
-            tolerance = np.maximum(storage_tolerance(first, one, other), storage_tolerance(second, one, other))
+            tolerance = rounding_tolerance(first, second, one, other)
             return np.stack([gap, np.where(gap <= tolerance, 0.0, gap)], axis=-1)
 
     if not all(np.dtype(variable.dtype).kind in "fiub" for variable in (first, second)):

@@ -237,3 +237,23 @@ def test_a_static_field_packed_per_file_with_other_values_is_refused_with_the_di
         open_dataset(files)
     assert str(error.value).startswith(
         f"'orog' is in both tas_2000.nc and tas_2003.nc: their values differ (by up to {largest:.3g} m); ")
+
+
+@pytest.mark.parametrize("steps", [1, 4])
+def test_a_correction_packed_like_the_original_is_refused_however_few_steps_it_moves(tmp_path, steps):
+    """verify19 F8: both downloads int16 with scale_factor 0.1 K, add_offset 280, one month of the
+    second moved by 4 steps (0.4 K): taken for "a copy (the same values)" within 4.5 packing
+    steps, the correction dropped. Packed alike, a stored value decodes to the same number in
+    both files, so any difference is in the data: one step is refused."""
+    dataset = grid_dataset().isel(time=slice(0, 24))
+    packing = {"dtype": "int16", "scale_factor": 0.1, "add_offset": 280.0, "_FillValue": -32767}
+    dataset[["tas"]].to_netcdf(tmp_path / "tas_v1.nc", encoding={"tas": packing})
+    corrected = dataset[["tas"]].copy(deep=True)
+    corrected["tas"][8] = corrected["tas"][8] + 0.1 * steps
+    corrected.to_netcdf(tmp_path / "tas_v2.nc", encoding={"tas": packing})
+    with xr.open_dataset(tmp_path / "tas_v1.nc") as one, xr.open_dataset(tmp_path / "tas_v2.nc") as two:
+        moved = np.abs(two["tas"].values - one["tas"].values)
+    assert moved[8].min() > 0.1 * steps - 0.051 and moved[np.arange(24) != 8].max() == 0  # the premise, by hand
+    with pytest.raises(ClimannError, match=r"'tas' is in both tas_v1\.nc and tas_v2\.nc at the same times: "
+                                           r"their values differ \(by up to"):
+        open_dataset([tmp_path / "tas_v1.nc", tmp_path / "tas_v2.nc"])
