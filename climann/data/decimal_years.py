@@ -30,6 +30,12 @@ DECIMAL_YEAR_UNITS = frozenset({
     "common_era", "common era", "decimal year", "decimal years", "decimal_year", "decimal_years",
 })
 
+#: Units that say the years are of the common era, read down to year 1 (PAGES 2k and PMIP's
+#: past1000 runs begin in 850); the other spellings (``year``, ``years``, ``yr``: also model
+#: years 1, 2 …, which name no calendar year) only between 1000 and 3000.
+COMMON_ERA_UNITS = frozenset({"year a.d.", "years a.d.", "year ad", "years ad", "year ce", "years ce",
+                              "common_era", "common era"})
+
 #: The regular steps a decimal-year axis is recognised by, as CDO's ``settaxis`` increments and
 #: their lengths in years.
 DECIMAL_YEAR_STEPS = {"1mon": 1 / 12, "1day": 1 / 365.25, "1year": 1.0}
@@ -41,7 +47,8 @@ STEP_TOLERANCE = 0.1
 
 def decimal_year_step(time: xr.DataArray) -> str | None:
     """The CDO increment (``1mon``, ``1day``, ``1year``) of a time coordinate in decimal years:
-    units of :data:`DECIMAL_YEAR_UNITS`, values between 1000 and 3000, steps regular to within
+    units of :data:`DECIMAL_YEAR_UNITS`, values between 1000 (1 for :data:`COMMON_ERA_UNITS`) and 3000,
+    steps regular to within
     :data:`STEP_TOLERANCE` of one of :data:`DECIMAL_YEAR_STEPS`; None for any other time.
 
     Parameters
@@ -53,7 +60,8 @@ def decimal_year_step(time: xr.DataArray) -> str | None:
     if units not in DECIMAL_YEAR_UNITS or time.ndim != 1 or time.size < 2 or time.dtype.kind not in "fiu":
         return None
     values = np.asarray(time.values, dtype=np.float64)
-    if not (np.all(np.isfinite(values)) and np.all((values >= 1000) & (values <= 3000))):
+    first_year = 1 if units in COMMON_ERA_UNITS else 1000
+    if not (np.all(np.isfinite(values)) and np.all((values >= first_year) & (values <= 3000))):
         return None
     steps = np.diff(values)
     return next((increment for increment, length in DECIMAL_YEAR_STEPS.items()
@@ -108,9 +116,10 @@ def decimal_years_problem(time: xr.DataArray, source: str | Path | None) -> str 
     shown = ", ".join(f"{value:.8g}" for value in values[:2])
     step = {"1mon": "monthly steps of 1/12 year", "1day": "daily steps of 1/365 year", "1year": "yearly steps"}
     files = "IN.nc OUT.nc" if source is None else input_and_copy(source)
+    day = f"{start.year:04d}-{start.month:02d}-{start.day:02d}"  # strftime's %Y gives 850, not 0850
     return (
         f"it holds decimal years (units '{time.attrs['units']}': {shown}, …, {step[increment]}), which name no "
         "calendar date (CF expects units = 'days since 1970-01-01' and a calendar), and climann does not guess them: "
-        f"if {values[0]:.8g} is {start:%Y-%m-%d %H:%M}, write the dates into a copy, "
-        f"e.g. `cdo -settunits,days -settaxis,{start:%Y-%m-%d,%H:%M:%S},{increment} {files}`"
+        f"if {values[0]:.8g} is {day} {start:%H:%M}, write the dates into a copy, "
+        f"e.g. `cdo -settunits,days -settaxis,{day},{start:%H:%M:%S},{increment} {files}`"
     )

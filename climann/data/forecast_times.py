@@ -351,3 +351,70 @@ def _durations(seconds: np.ndarray) -> np.ndarray:
     ``datetime.timedelta`` objects, datetime64 as they are)."""
     microseconds = np.round(np.asarray(seconds) * 1e6).astype(np.int64)
     return microseconds.astype("timedelta64[us]")
+
+
+#: GRIB ``stepType`` of a value at its valid time (ecCodes); any other (``accum``, ``avg``,
+#: ``max``, ``min`` …) is a statistic over the step, from the forecast start to the valid time.
+INSTANT_STEP_TYPES = ("", "instant")
+
+
+def on_held_valid_times(dataset: xr.Dataset, held: set[tuple[np.datetime64, np.datetime64]]) -> xr.Dataset:
+    """The dataset on one time axis of valid times, when the (reference time, lead time)
+    pairs that hold data have distinct valid times.
+
+    cfgrib lays a parameter's messages on the product of their reference times and lead times
+    (``valid_time(time, step)``), the pairs no message holds left missing. CDO's GRIB1 of a
+    monthly NetCDF (``cdo -f grb copy``, CDO 2.1) writes the first months as "forecasts" from
+    the first date (P1 in days, WMO FM 92 GRIB1 section 1 octets 19-21, as long as it fits in
+    one octet) and each later month as its own reference time at step 0: 28 reference times by
+    9 lead times, 36 messages, every valid time once. Each valid time then has one value, the
+    field valid at it, and is read as a step of one axis (sorted, named ``time``, the lead time
+    kept as a coordinate on it). Only where some pairs hold no message: forecasts at the same lead
+    times from every start (0, 6 and 12 h of each day) are left to be chosen from by lead time.
+    This holds only for values at their valid times (GRIB
+    ``stepType`` ``instant`` or none, :data:`INSTANT_STEP_TYPES`): an accumulation or mean from
+    the forecast start is not a value of its valid hour, and is left to the refusal of several
+    lead times (:func:`climann.data.variables.on_grid`), as are real forecasts (several lead
+    times reaching one valid time).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As cfgrib opens it: reference times ``time`` (``forecast_reference_time``), lead times
+        ``step`` (``forecast_period``), ``valid_time`` on both dimensions.
+    held : set of (datetime64, datetime64)
+        The (reference time, valid time) pairs of the file's messages, in ``datetime64[s]``.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``dataset`` itself unless every data variable on both dimensions is instantaneous, the
+        held pairs are fewer than the grid of pairs and have distinct valid times, each found on
+        the grid.
+    """
+    valid = next((coordinate for coordinate in dataset.coords.values()
+                  if coordinate.attrs.get("standard_name") == "time" and coordinate.ndim == 2
+                  and is_dated(coordinate)), None)
+    if valid is None or not held or len({valid_time for _, valid_time in held}) != len(held):
+        return dataset
+    reference_dim, lead_dim = valid.dims
+    if len(held) >= dataset.sizes[reference_dim] * dataset.sizes[lead_dim]:
+        return dataset  # the same lead times from every start: a forecast, one lead time chosen with select
+    if (dataset.coords.get(reference_dim) is None or dataset.coords.get(lead_dim) is None
+            or dataset[reference_dim].attrs.get("standard_name") != FORECAST_REFERENCE_TIME
+            or not is_forecast_period(dataset[lead_dim])):
+        return dataset
+    on_pairs = [variable for variable in dataset.data_vars.values() if set(valid.dims) <= set(variable.dims)]
+    if any(str(variable.attrs.get("GRIB_stepType", "")).strip().lower() not in INSTANT_STEP_TYPES
+           for variable in on_pairs):
+        return dataset
+    references = np.asarray(dataset[reference_dim].values).astype("datetime64[s]")
+    valid_times = np.asarray(valid.values).astype("datetime64[s]")
+    pairs = []
+    for reference, valid_time in sorted(held, key=lambda pair: pair[1]):
+        rows, columns = np.nonzero((references[:, None] == reference) & (valid_times == valid_time))
+        if len(rows) != 1:
+            return dataset  # the header scan and cfgrib's grid disagree: leave it to the refusal
+        pairs.append((rows[0], columns[0]))
+    rows, columns = (xr.DataArray(np.array(index), dims=reference_dim) for index in zip(*pairs, strict=True))
+    return dataset.isel({reference_dim: rows, lead_dim: columns})

@@ -43,8 +43,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
+from climann.data.forecast_times import on_held_valid_times
 from climann.data.notes import note_once
 from climann.data.shell import beside, shown_path
 from climann.errors import ClimannError
@@ -131,8 +133,47 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         dataset.close()
         raise ClimannError(skipped_message(path, [name for _, name in skipped]))
     if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
-        return _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
-    return dataset
+        dataset = _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
+    return _on_held_valid_times(dataset, path)
+
+
+def _on_held_valid_times(dataset: xr.Dataset, path: Path) -> xr.Dataset:
+    """``dataset`` on one axis of valid times where its messages' (reference time, lead time)
+    pairs reach each valid time once (:func:`climann.data.forecast_times.on_held_valid_times`:
+    CDO's ``cdo -f grb copy`` of a monthly file), with a note; as it is otherwise."""
+    if not any(coordinate.ndim == 2 and coordinate.attrs.get("standard_name") == "time"
+               for coordinate in dataset.coords.values()):
+        return dataset
+    one_axis = on_held_valid_times(dataset, held_forecast_pairs(path))
+    if one_axis is not dataset:
+        reference, lead = next(coordinate.dims for coordinate in dataset.coords.values() if coordinate.ndim == 2)
+        note_once(_log, logging.INFO,
+                  f"{path.name}: its {one_axis.sizes[reference]} fields are stamped as forecasts from "
+                  f"{dataset.sizes[reference]} reference times at {dataset.sizes[lead]} lead times ({lead}), but each "
+                  f"valid time is reached once (as cdo -f grb copy writes a time axis): read on their valid times, "
+                  f"one axis of {one_axis.sizes[reference]} steps")
+    return one_axis
+
+
+def held_forecast_pairs(path: Path) -> set[tuple[np.datetime64, np.datetime64]]:
+    """The (reference time, valid time) pairs of ``path``'s messages, as ``datetime64[s]``:
+    ecCodes' ``dataDate``/``dataTime`` and ``validityDate``/``validityTime`` (the reference
+    time + the lead time in the message's own units), from the headers only."""
+    import eccodes  # with cfgrib, the grib extra
+
+    def stamp(message, date_key: str, time_key: str) -> np.datetime64:
+        date, hhmm = int(eccodes.codes_get(message, date_key)), int(eccodes.codes_get(message, time_key))
+        day = np.datetime64(f"{date // 10000:04d}-{date // 100 % 100:02d}-{date % 100:02d}", "s")
+        return day + np.timedelta64(hhmm // 100 * 60 + hhmm % 100, "m")
+
+    held = set()
+    with open(path, "rb") as file:
+        while (message := _next_message(eccodes, file)) is not None:
+            try:
+                held.add((stamp(message, "dataDate", "dataTime"), stamp(message, "validityDate", "validityTime")))
+            finally:
+                eccodes.codes_release(message)
+    return held
 
 
 #: cfgrib's advice when one parameter lies on several kinds of level (or steps): one line per

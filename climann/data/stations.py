@@ -197,12 +197,29 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
             f"observations, but '{sample}' holds {dataset.sizes[sample]}, so a station's rows cannot be found (a "
             f"file cut along '{instance}' without its observations?): give the original file with --select "
             f"{instance}=N")
-    rows = dataset.drop_vars(name).isel({sample: _rows(values, index, contiguous=contiguous)})
+    positions = _rows(values, index, contiguous=contiguous)
+    if (positions.stop == positions.start) if isinstance(positions, slice) else positions.size == 0:
+        raise ClimannError(_no_observations(dataset, (instance, sample), index, where, name))
+    rows = dataset.drop_vars(name).isel({sample: positions})
     # The observations' times (CF H.2.4, H.2.5: time(obs)) are a coordinate also where no
     # variable's ``coordinates`` attribute names them.
     rows = rows.set_coords([name for name, variable in rows.data_vars.items() if variable.dims == (sample,) and (
         variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T")])
     return _at(rows, instance, index, keep=chosen is not None)
+
+
+def _no_observations(dataset: xr.Dataset, dims: tuple[str, str], index: int, where: str, name: str) -> str:
+    """The refusal of a chosen station with no rows in its ragged array (``dims``: the instance
+    and sample dimensions; a ``row_size`` of 0, or an index no observation has): the station
+    is empty, not the file."""
+    instance, sample = dims
+    names = _station_names(dataset, instance)
+    label = _shown(dataset[instance].values[index]) if instance in dataset.variables else str(index)
+    named = f" ({names[index]})" if names else ""
+    count = f"{name} 0" if dataset[name].dims == (instance,) else f"no observation's {name} is {index}"
+    choices = "one of its values" if instance in dataset.variables else f"its index, {_indices_text(dataset, instance)}"
+    return (f"{instance} {label}{named} has no observations in {where} ({count}; its {dataset.sizes[sample]} "
+            f"'{sample}' are other stations'): choose another station with --select {instance}=VALUE ({choices})")
 
 
 def check_times_shared_by_stations(dataset: xr.Dataset, where: str = "the file") -> None:

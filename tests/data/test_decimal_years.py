@@ -51,6 +51,11 @@ def _refusal(path):
         pytest.param(1980 + (np.arange(40) + 0.5) / 366, "year", "1980-01-01,12:00:00", "1day",
                      "daily steps of 1/365 year", id="daily-mid-day"),
         pytest.param(1900.5 + np.arange(30), "Year", "1900-07-01,00:00:00", "1year", "yearly steps", id="mid-years"),
+        # the last millennium (PMIP past1000, PAGES 2k) from 850, years of the common era (verify19 F6)
+        pytest.param(850.0 + np.arange(30), "common_era", "0850-01-01,00:00:00", "1year", "yearly steps",
+                     id="past1000-common-era"),
+        pytest.param(1.0 + np.arange(24) / 12, "year CE", "0001-01-01,00:00:00", "1mon", "monthly steps of 1/12 year",
+                     id="year-1-ce"),
     ],
 )
 def test_a_decimal_year_axis_is_refused_with_the_cdo_line_that_restamps_it(tmp_path, monkeypatch, values, units,
@@ -73,6 +78,7 @@ def test_a_decimal_year_axis_is_refused_with_the_cdo_line_that_restamps_it(tmp_p
     [
         pytest.param(BERKELEY, "years since 1980-01-01", id="cf-years-since"),  # CF's own, handled elsewhere
         pytest.param(np.arange(1.0, 25.0), "years", id="model-years-1-to-24"),  # no calendar year
+        pytest.param(850.0 + np.arange(24), "year", id="year-850-not-said-common-era"),  # model years as well
         pytest.param(BERKELEY[[0, 1, 3, 4, 6, 7]], "year A.D.", id="irregular-steps"),
         pytest.param(1980 + np.arange(24) / 52, "year A.D.", id="weekly"),
         pytest.param(BERKELEY, "degree C", id="not-years"),
@@ -98,3 +104,15 @@ def test_the_printed_cdo_line_gives_a_file_climann_reads_at_the_stated_dates(tmp
     assert list(dataset["time"].values) == expected
     with xr.open_dataset(path) as original:
         np.testing.assert_array_equal(dataset["temperature"].values, original["temperature"].values)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_the_printed_cdo_line_restamps_years_before_1000(tmp_path, monkeypatch):
+    """CDO 2.1.1 writes 0850-01-01 as printed, and its copy is read from year 850 (verify19 F6)."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "be.nc", 850.0 + np.arange(30), "common_era")
+    command = _refusal(path).split("`")[1]
+    subprocess.run(command.split(), check=True, capture_output=True)
+    dataset = open_dataset([tmp_path / "be_fixed.nc"])
+    calendar = dataset["time"].values[0].calendar
+    assert list(dataset["time"].values) == [cftime.datetime(850 + year, 1, 1, calendar=calendar) for year in range(30)]

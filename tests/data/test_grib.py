@@ -3,12 +3,16 @@ ecCodes cannot name (CDO's code-only output) and parameters on two time axes (ER
 
 import datetime
 import logging
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.grib import parameter_name
 from climann.data.open import expand_paths, open_dataset
+from climann.data.variables import on_grid
 from climann.errors import ClimannError
 from tests.grib_files import write_grib_messages
 
@@ -163,3 +167,58 @@ def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_th
     hybrid = open_dataset(expand_paths([str(tmp_path / "t_hybrid.grib2")]))["t"]
     assert hybrid.sizes["hybrid"] == 2
     np.testing.assert_allclose(hybrid.isel(hybrid=1).values, fields + 10.0, atol=0.01)
+
+
+def _as_cdo_writes_months(fields: np.ndarray, step_type: str = "instant") -> list[tuple[dict, np.ndarray]]:
+    """GRIB1 messages of monthly fields from 2000-01 as ``cdo -f grb copy`` (CDO 2.1.1) writes a
+    monthly axis: the first 9 months as lead times in days (P1 fits in one octet up to 255)
+    from 2000-01-01, each later month its own reference time at step 0."""
+    messages = []
+    for month in range(len(fields)):
+        year, first = 2000 + month // 12, datetime.date(2000 + month // 12, month % 12 + 1, 1)
+        reference, days = ((20000101, (first - datetime.date(2000, 1, 1)).days) if month < 9
+                           else (year * 10000 + (month % 12 + 1) * 100 + 1, 0))
+        messages.append(({"table2Version": 255, "indicatorOfParameter": 1, "dataDate": reference, "dataTime": 0,
+                          "stepType": step_type, "indicatorOfUnitOfTimeRange": 2,
+                          **({"P1": days} if step_type == "instant" else {"P1": 0, "P2": days})},
+                         fields[month]))
+    return messages
+
+
+def test_cdos_grib1_of_a_monthly_axis_is_read_on_its_valid_times(tmp_path):
+    """Each valid time reached by one (reference time, lead time) pair is one step of one axis,
+    with the value of its message (verify19 F2: refused as 9 lead times, and select step=0 kept
+    28 of the 36 months)."""
+    fields = _fields(5, 36)
+    path = write_grib_messages(tmp_path / "m.grb", _as_cdo_writes_months(fields), latitudes=LATITUDES,
+                               longitudes=LONGITUDES, sample="regular_ll_sfc_grib1")
+    dataset = open_dataset(expand_paths([str(path)]))
+    months = [f"{2000 + month // 12}-{month % 12 + 1:02d}-01 00:00" for month in range(36)]
+    assert [time.strftime("%Y-%m-%d %H:%M") for time in dataset["time"].values] == months
+    np.testing.assert_allclose(dataset["code1"].values, fields, atol=0.01)  # GRIB packs to 16 bits
+
+
+def test_cdos_grib1_of_a_netcdf_is_read_as_the_netcdf(tmp_path):
+    """The same with the GRIB1 CDO itself writes from a NetCDF of 36 monthly maps."""
+    if shutil.which("cdo") is None:
+        pytest.skip("needs cdo")
+    fields = _fields(6, 36).astype("f4")
+    months = [f"{2000 + month // 12}-{month % 12 + 1:02d}-01 00:00" for month in range(36)]
+    xr.Dataset({"tas": (("time", "lat", "lon"), fields, {"units": "K"})},
+               coords={"time": np.array([month[:10] for month in months], "datetime64[ns]"),
+                       "lat": ("lat", LATITUDES, {"units": "degrees_north"}),
+                       "lon": ("lon", LONGITUDES, {"units": "degrees_east"})}).to_netcdf(tmp_path / "tas.nc")
+    subprocess.run(["cdo", "-s", "-f", "grb", "copy", str(tmp_path / "tas.nc"), str(tmp_path / "tas.grb")], check=True)
+    dataset = open_dataset(expand_paths([str(tmp_path / "tas.grb")]))
+    assert [time.strftime("%Y-%m-%d %H:%M") for time in dataset["time"].values] == months
+    np.testing.assert_allclose(dataset["code1"].values, fields, atol=0.01)
+
+
+def test_accumulations_stamped_as_cdo_writes_months_are_still_refused_as_lead_times(tmp_path):
+    """An accumulation from the forecast start is not a value of its valid time: the refusal
+    of several lead times stays."""
+    path = write_grib_messages(tmp_path / "a.grb", _as_cdo_writes_months(_fields(7, 36), "accum"),
+                               latitudes=LATITUDES, longitudes=LONGITUDES, sample="regular_ll_sfc_grib1")
+    with pytest.raises(ClimannError, match=r"holds forecasts at 9 lead times"):
+        dataset = open_dataset(expand_paths([str(path)]))
+        on_grid(dataset["code1"], ("time", "latitude", "longitude"), needs_time=True)

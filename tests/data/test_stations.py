@@ -288,3 +288,19 @@ def test_times_of_each_station_are_refused_with_lines_that_write_one(tmp_path, m
     opened = open_dataset([tmp_path / "incomplete_station0.nc"])
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values[:LENGTHS[0]])
     assert opened["station_name"].values.item() == "BER"
+
+
+@pytest.mark.parametrize(("indexed", "count"), [pytest.param(False, "row_size 0", id="contiguous"),
+                                                pytest.param(True, "no observation's stationIndex is 1", id="indexed")])
+def test_a_chosen_station_without_observations_is_refused_naming_the_station(tmp_path, grid, indexed, count):
+    """A station whose row_size is 0 was refused as a file holding no time step (verify19 F1)."""
+    ragged = _ragged(grid, indexed=indexed)
+    if indexed:
+        ragged["stationIndex"] = ragged["stationIndex"].where(ragged["stationIndex"] != 1, 0)
+    else:
+        ragged["row_size"] = ("station", np.array([LENGTHS[0] + LENGTHS[1], 0, LENGTHS[2]], "int32"),
+                              ragged["row_size"].attrs)
+    ragged.to_netcdf(tmp_path / "ragged.nc")
+    with pytest.raises(ClimannError, match=rf"^station 1 \(PAR\) has no observations in ragged\.nc \({count}; "
+                                           rf"its {sum(LENGTHS)} 'obs' are other stations'\): choose another station"):
+        open_dataset([tmp_path / "ragged.nc"], select={"station": 1})
