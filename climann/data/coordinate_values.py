@@ -22,6 +22,7 @@ coordinate's units); UDUNITS-2; COARDS.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 import dask
 import numpy as np
@@ -163,6 +164,14 @@ def _is_time(variable: xr.DataArray) -> bool:
             or variable.dtype.kind == "M" or " since " in units)
 
 
+def _positions_change(dataset: xr.Dataset, names: Iterable[str]) -> bool:
+    """Whether the coordinates ``names`` (a latitude and a longitude on one dimension) take more
+    than one value: a small read of two 1-D coordinates."""
+    with dask.config.set(scheduler="synchronous"):
+        values = [np.asarray(dataset[name].values, np.float64) for name in names]
+    return any(np.unique(each[np.isfinite(each)]).size > 1 for each in values)
+
+
 def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:
     """Refuse a file whose latitude and longitude change with its time: a CF point, trajectory,
     profile or trajectoryProfile feature (:data:`MOVING_FEATURE_TYPES`, CF 1.8 §9; NOAA GDP
@@ -175,7 +184,11 @@ def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) ->
         if not (variable.ndim and _is_time(dataset[name])):
             continue
         kinds = {kind: other for other, kind in found.items() if dataset[other].dims == variable.dims}
-        moving = feature.lower() in MOVING_FEATURE_TYPES or (not feature and len(kinds) == 2)
+        # Without a featureType, only a time axis of its own (one dimension) whose positions change
+        # along it: a date-valued field on a curvilinear grid (last_frost(y, x), beside lat(y, x))
+        # is data, and a mooring's constant lat(time) and lon(time) are one place.
+        moving = feature.lower() in MOVING_FEATURE_TYPES or (
+            not feature and len(kinds) == 2 and variable.ndim == 1 and _positions_change(dataset, kinds.values()))
         if not (moving and kinds):
             continue
         what = MOVING_FEATURE_TYPES.get(feature.lower(), "observations whose positions move in time")

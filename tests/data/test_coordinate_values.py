@@ -280,6 +280,36 @@ def test_a_station_file_is_not_taken_for_moving_positions(tmp_path):
     assert "holds 2 stations" in str(error.value) and "move in time" not in str(error.value)
 
 
+def test_a_date_valued_field_on_a_curvilinear_grid_is_data_not_moving_positions(tmp_path):
+    """verify19 F7: ``last_frost(y, x)`` in days since a date beside 2-D ``lat(y, x)`` and
+    ``lon(y, x)`` was taken for a time along which the positions move, and the file refused as
+    observations; it is a field of dates on the grid, and every cell keeps its series."""
+    rng = np.random.default_rng(3)
+    y, x = np.meshgrid(np.arange(3.0), np.arange(4.0), indexing="ij")
+    grid = {"lat": (("y", "x"), 40 + y + 0.1 * x, _LAT), "lon": (("y", "x"), 10 + x + 0.1 * y, _LON)}
+    xr.Dataset({"tas": (("time", "y", "x"), 280 + rng.normal(size=(24, 3, 4)), {"units": "K"}),
+                "last_frost": (("y", "x"), rng.uniform(90, 150, (3, 4)),
+                               {"units": "days since 2000-01-01", "long_name": "day of the last frost"})},
+               coords={**grid, "time": ("time", 15.0 + 30.0 * np.arange(24), {"units": "days since 2000-01-01"})},
+               ).to_netcdf(tmp_path / "curvilinear.nc")
+    opened = open_dataset([tmp_path / "curvilinear.nc"])
+    assert opened["tas"].shape == (24, 3, 4)
+    np.testing.assert_array_equal(np.isfinite(opened["tas"].values), True)
+
+
+def test_a_place_given_at_each_time_is_not_a_moving_one(tmp_path):
+    """A mooring's ``lat(time)`` and ``lon(time)``, the same at every step, do not move: not the
+    refusal of moving positions (verify19 F7)."""
+    xr.Dataset({"tas": ("time", np.arange(6.0), {"units": "K"}),
+                "lat": ("time", np.full(6, 45.0), _LAT), "lon": ("time", np.full(6, -30.0), _LON)},
+               coords={"time": ("time", 15.0 + 30.0 * np.arange(6), {"units": "days since 2000-01-01"})},
+               ).to_netcdf(tmp_path / "mooring.nc")
+    try:
+        open_dataset([tmp_path / "mooring.nc"])
+    except ClimannError as error:
+        assert "move in time" not in str(error)
+
+
 def test_a_variable_named_like_a_latitude_in_other_units_is_no_latitude():
     """The names read for radians are read for angles only: a 'longwave' flux or a 'latent' heat
     in W m-2 stays a variable."""
