@@ -54,7 +54,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coordinate_values import geographic_kind
+from climann.data.coordinate_values import MOVING_FEATURE_TYPES, geographic_kind
 from climann.data.shell import copy_path, source_and_copy, working_path
 from climann.errors import ClimannError
 
@@ -177,8 +177,8 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
         (``timeSeriesProfile``, CF H.5.3).
     """
     ragged = _ragged_arrays(dataset)
-    if not ragged:
-        return dataset
+    if not ragged or str(dataset.attrs.get("featureType", "")).strip().lower() in MOVING_FEATURE_TYPES:
+        return dataset  # ragged trajectories, points, profiles: not stations, refused as moving positions
     if len(ragged) > 1:
         raise ClimannError(f"{where} holds ragged arrays within ragged arrays ({', '.join(ragged)}; e.g. CF "
                            "timeSeriesProfile, appendix H.5.3), which climann does not read: write the one station "

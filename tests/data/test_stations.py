@@ -304,3 +304,23 @@ def test_a_chosen_station_without_observations_is_refused_naming_the_station(tmp
     with pytest.raises(ClimannError, match=rf"^station 1 \(PAR\) has no observations in ragged\.nc \({count}; "
                                            rf"its {sum(LENGTHS)} 'obs' are other stations'\): choose another station"):
         open_dataset([tmp_path / "ragged.nc"], select={"station": 1})
+
+
+def test_a_ragged_array_of_trajectories_is_refused_as_moving_positions_not_stations(tmp_path):
+    """verify19 F12: two drifters as a contiguous ragged array (CF H.4.3, ``featureType =
+    "trajectory"``) were "2 stations … choose one with --select trajectory=…", which only led to
+    the refusal of moving positions: now that refusal at once."""
+    rng = np.random.default_rng(4)
+    xr.Dataset({"sst": ("obs", 290 + rng.normal(size=10), {"units": "K", "coordinates": "time lat lon"}),
+                "rowSize": ("trajectory", np.array([6, 4], "int32"), {"sample_dimension": "obs"}),
+                "trajectory": ("trajectory", np.array([101, 102], "int32"), {"cf_role": "trajectory_id"}),
+                "time": ("obs", np.r_[np.arange(6.0), np.arange(4.0)] * 6,
+                         {"units": "hours since 2010-01-01", "standard_name": "time"}),
+                "lat": ("obs", 30 + np.cumsum(rng.uniform(0.1, 0.2, 10)), {"units": "degrees_north"}),
+                "lon": ("obs", -40 + np.cumsum(rng.uniform(0.1, 0.2, 10)), {"units": "degrees_east"})},
+               attrs={"featureType": "trajectory"}).to_netcdf(tmp_path / "drifters.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "drifters.nc"])
+    message = str(error.value)
+    assert message.startswith("drifters.nc: the file holds a trajectory, positions that move in time")
+    assert "station" not in message
