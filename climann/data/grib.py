@@ -301,9 +301,21 @@ def parameter_text(parameter: tuple[int, ...]) -> str:
     return "GRIB2 discipline {1} category {2} number {3}".format(*parameter)
 
 
-def _copy_condition(parameter: tuple[int, ...]) -> str:
+def _distinct_names(parameters: list[tuple[int, ...]]) -> list[str]:
+    """The parameters' names (:func:`parameter_name`), a GRIB1 code held in several tables of
+    the file told apart by its table (``code167_t251``, ``code167_t252``): CDO names both
+    ``code167`` and reads them as one variable, keeping the first table's fields."""
+    names = [parameter_name(parameter) for parameter in parameters]
+    return [f"{name}_t{parameter[1]}" if names.count(name) > 1 and parameter[0] == 1 else name
+            for name, parameter in zip(names, parameters, strict=True)]
+
+
+def _copy_condition(parameter: tuple[int, ...], *, with_table: bool = False) -> str:
+    """``grib_copy -w``'s condition selecting ``parameter``'s messages; a GRIB1 code with its
+    table where the file holds the code in several tables (the code alone selects them all)."""
     if parameter[0] == 1:
-        return f"indicatorOfParameter={parameter[2]}"
+        table = f"table2Version={parameter[1]}," if with_table else ""
+        return f"{table}indicatorOfParameter={parameter[2]}"
     return "discipline={1},parameterCategory={2},parameterNumber={3}".format(*parameter)
 
 
@@ -312,14 +324,22 @@ def _refuse_several_unknown(path: Path, parameters: list[tuple[int, ...]]) -> No
     if len(parameters) < 2:
         return
     texts = "; ".join(parameter_text(parameter) for parameter in parameters)
-    names = ", ".join(parameter_name(parameter) for parameter in parameters)
-    first = parameters[0]
+    names = _distinct_names(parameters)
+    cannot = (f"{path.name} holds {len(parameters)} parameters that ecCodes' tables do not name ({texts}): cfgrib "
+              f"cannot tell them apart (all are its one variable 'unknown', one field per time step kept, the others "
+              f"dropped)")
+    shared = [parameter_name(parameter) for parameter, name in zip(parameters, names, strict=True)
+              if name != parameter_name(parameter)]
+    if not shared:
+        raise ClimannError(
+            f"{cannot}; give each its own name with cdo -f nc copy {shown_path(path)} {beside(path, 'codes')} "
+            f"(variables {', '.join(names)}), or split the file: grib_copy -w {_copy_condition(parameters[0])} "
+            f"{shown_path(path)} {_split_part(path, names[0])}")
+    copies = "; ".join(f"grib_copy -w {_copy_condition(parameter, with_table=True)} {shown_path(path)} "
+                       f"{_split_part(path, name)}" for parameter, name in zip(parameters, names, strict=True))
     raise ClimannError(
-        f"{path.name} holds {len(parameters)} parameters that ecCodes' tables do not name ({texts}): cfgrib "
-        f"cannot tell them apart (all are its one variable 'unknown', one field per time step kept, the others "
-        f"dropped); give each its own name with cdo -f nc copy {shown_path(path)} {beside(path, 'codes')} (variables "
-        f"{names}), or split the file: "
-        f"grib_copy -w {_copy_condition(first)} {shown_path(path)} {_split_part(path, parameter_name(first))}")
+        f"{cannot}, nor can CDO, which names each of them '{shared[0]}'; split "
+        f"the file, one parameter per file: {copies}")
 
 
 def _with_unknown_parameter_named(dataset: xr.Dataset, path: Path, parameters: list[tuple[int, ...]]) -> xr.Dataset:

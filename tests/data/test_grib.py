@@ -169,6 +169,30 @@ def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_th
     np.testing.assert_allclose(hybrid.isel(hybrid=1).values, fields + 10.0, atol=0.01)
 
 
+def test_one_code_in_two_local_tables_is_refused_with_grib_copy_lines_that_split_it(tmp_path, monkeypatch):
+    """GRIB1 code 167 of table 251 and of table 252 (verify19 F10): the refusal named them
+    ``code167, code167`` and printed ``grib_copy -w indicatorOfParameter=167``, which copies both;
+    CDO reads them as one ``code167``. Now the names differ and each condition holds the table."""
+    fields = {251: _fields(11, n_months=3), 252: _fields(12, n_months=3) - 30.0}
+    messages = [({"table2Version": table, "indicatorOfParameter": 167, "dataDate": 19900101 + month * 100},
+                 fields[table][month]) for table in (251, 252) for month in range(3)]
+    path = write_grib_messages(tmp_path / "u.grb", messages, latitudes=LATITUDES, longitudes=LONGITUDES,
+                               sample="regular_ll_sfc_grib1")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths([str(path)]))
+    message = str(raised.value)
+    assert "cdo -f nc copy" not in message  # CDO names both code167 and keeps the first table's fields
+    commands = message.split("one parameter per file: ")[1].split("; ")
+    assert commands == ["grib_copy -w table2Version=251,indicatorOfParameter=167 u.grb u_code167_t251.grb",
+                        "grib_copy -w table2Version=252,indicatorOfParameter=167 u.grb u_code167_t252.grb"]
+    grib_copy = _grib_copy()
+    for command, table in zip(commands, (251, 252), strict=True):
+        subprocess.run([grib_copy, *command.split()[1:]], cwd=tmp_path, check=True)
+        part = open_dataset(expand_paths([str(tmp_path / f"u_code167_t{table}.grb")]))["code167"]
+        np.testing.assert_allclose(part.values, fields[table], atol=0.01)  # GRIB packs to 16 bits
+
+
 def _as_cdo_writes_months(fields: np.ndarray, step_type: str = "instant") -> list[tuple[dict, np.ndarray]]:
     """GRIB1 messages of monthly fields from 2000-01 as ``cdo -f grb copy`` (CDO 2.1.1) writes a
     monthly axis: the first 9 months as lead times in days (P1 fits in one octet up to 255)
