@@ -353,10 +353,12 @@ def _with_unknown_parameter_named(dataset: xr.Dataset, path: Path, parameters: l
     name = parameter_name(parameters[0])
     if name in dataset.variables:
         return dataset
+    # once per parameter per run, not per file: a run of yearly files would say it once a year
     note_once(_log, logging.WARNING,
               f"{path.name}: its parameter {parameter_text(parameters[0])} is not in ecCodes' tables: read as '{name}' "
               f"(the name CDO gives it) with no units (ecCodes says 'unknown'), so nothing checks or converts its "
-              f"units and scores are in the file's own units, whatever they are")
+              f"units and scores are in the file's own units, whatever they are (said once for every file of the run "
+              f"holding it)", key=(__name__, UNKNOWN_PARAM_ID, parameters[0]))
     renamed = dataset.rename({unknown[0]: name})  # new variables: the opened dataset is left as it is
     renamed.variables[name].attrs = {key: value for key, value in renamed.variables[name].attrs.items()
                                      if key not in ("units", "GRIB_units")}

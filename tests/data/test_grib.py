@@ -66,6 +66,9 @@ def test_two_parameters_ecCodes_cannot_name_are_refused_naming_their_codes(tmp_p
 
 @pytest.mark.parametrize("edition", ["grib1", "grib2"])
 def test_one_parameter_ecCodes_cannot_name_is_read_as_CDO_names_it_without_units(tmp_path, caplog, edition):
+    from climann.data.notes import forget_notes
+
+    forget_notes()  # the warning is said once per parameter per run
     sample, code_keys = CODES[edition]
     tas = _fields(3)
     path = write_grib_messages(tmp_path / "a.grb", [_monthly(code_keys, 167, tas, month) for month in range(12)],
@@ -76,6 +79,29 @@ def test_one_parameter_ecCodes_cannot_name_is_read_as_CDO_names_it_without_units
     np.testing.assert_allclose(dataset["code167"].values, tas, atol=0.01)  # GRIB packs to 16 bits
     assert "units" not in dataset["code167"].attrs  # ecCodes' "unknown" is no unit
     assert "a.grb: its parameter GRIB" in caplog.text and "is not in ecCodes' tables: read as 'code167'" in caplog.text
+
+
+def test_one_parameter_ecCodes_cannot_name_is_warned_of_once_for_all_the_files_holding_it(tmp_path, caplog):
+    """Three yearly files of one code-only parameter: one warning naming the first file, not one
+    per file (verify19 F4: 6 near-identical lines for 6 files); a second run says it again."""
+    from climann.data.notes import forget_notes
+
+    sample, code_keys = CODES["grib1"]
+    tas = _fields(4, n_months=36)
+    for year in range(3):
+        write_grib_messages(tmp_path / f"c1_{1990 + year}.grb",
+                            [_monthly(code_keys, 1, tas, month) for month in range(12 * year, 12 * year + 12)],
+                            latitudes=LATITUDES, longitudes=LONGITUDES, sample=sample)
+    for _ in range(2):  # two runs
+        forget_notes()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            dataset = open_dataset(expand_paths([str(tmp_path / "c1_*.grb")]))
+        np.testing.assert_allclose(dataset["code1"].values, tas, atol=0.01)
+        said = [record.getMessage() for record in caplog.records if "is not in ecCodes' tables" in record.getMessage()]
+        assert len(said) == 1
+        assert said[0].startswith("c1_1990.grb: its parameter GRIB1 code 1 of table 255")
+        assert said[0].endswith("(said once for every file of the run holding it)")
 
 
 def _era5_2t_tp(path, n_days: int = 2):
