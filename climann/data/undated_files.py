@@ -22,7 +22,10 @@ scalar time: NCO 5.1.4, CDO 2.1.1).
 
 from __future__ import annotations
 
+import glob
+import os
 import re
+import shlex
 from pathlib import Path
 
 import xarray as xr
@@ -30,7 +33,7 @@ import xarray as xr
 from climann.data.handles import shared_manager
 from climann.data.shell import copy_path, input_and_copy, working_path
 
-__all__ = ["undated_files_message", "scalar_time_on_dimension_message"]
+__all__ = ["joined_files_pattern", "undated_files_message", "scalar_time_on_dimension_message"]
 
 #: xarray's refusal of a variable named as a dimension but scalar.
 _SCALAR_ON_DIMENSION = re.compile(r"dimension '([^']+)' already exists as a scalar variable")
@@ -103,13 +106,75 @@ def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
     try:
         with shared_manager(path).acquire_context() as handle:
             steps = f" of {len(handle.dimensions[dim])} steps"
+            history = str(getattr(handle, "history", ""))
     except (OSError, KeyError, AttributeError):  # not a NetCDF file xarray's netCDF4 backend opens
-        steps = ""
+        steps, history = "", ""
+    joined = joined_files_pattern(path, history)
+    pattern = joined or "FOLDER/*.nc"
     copy = working_path(copy_path(path, "dated"))
     return (
         f"{path.name}: '{dim}' is a dimension{steps}, but the variable '{dim}' is a scalar (one date), as "
         f"`ncecat -u {dim}` leaves files of one map with a scalar {dim}: the steps have no dates, and climann "
         f"does not guess them; give the files that were joined instead (climann reads one map per file, e.g. "
-        f"--data 'DAILY/*.nc'), or join them along their dates in Python: import xarray as xr; "
-        f"xr.open_mfdataset('DAILY/*.nc', combine='nested', concat_dim='{dim}').to_netcdf('{copy}')"
+        f"--data {shlex.quote(pattern)}{'' if joined else ', FOLDER the folder that holds them'}), or join them "
+        f"along their dates in Python: import xarray as xr; "
+        f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf({copy!r})"
     )
+
+
+#: An NCO ``history`` line of ``ncecat`` (NCO prepends ``DATE: COMMAND``, newest first).
+_NCECAT = re.compile(r"^.*?:\s*(ncecat\s.*)$", re.MULTILINE)
+
+
+def joined_files_pattern(path: Path, history: str) -> str | None:
+    """The pattern of the files ``ncecat`` joined into ``path``, as the working folder reaches
+    them (``DAILY/sst_200302*.nc``), from the newest ``ncecat`` command of its NCO ``history``
+    attribute; None unless those files are there (from the working folder or ``path``'s own) and
+    the pattern matches them and nothing else.
+
+    Parameters
+    ----------
+    path : Path
+        The joined file.
+    history : str
+        Its global attribute ``history`` (NCO appends each command it runs on a file).
+
+    Returns
+    -------
+    str or None
+        A glob pattern, relative to the working folder where the files are inside it.
+
+    Notes
+    -----
+    The pattern is the files' folder, the start and the end their names share, and ``*``
+    between: the joined file itself, or other files of the folder, are not in it.
+    """
+    found = _NCECAT.search(history)
+    if found is None:
+        return None
+    try:
+        words = shlex.split(found.group(1))[1:]
+    except ValueError:  # unbalanced quotes: a history cut short
+        return None
+    named = [word for word, before in zip(words, ["", *words], strict=False)
+             if not word.startswith("-") and before not in _NCECAT_VALUED and Path(word).suffix]
+    # ncecat's output is the value of -o, else the last file named
+    inputs = named if {"-o", "--output"} & set(words) else named[:-1]
+    for base in (Path.cwd(), path.parent):
+        files = [(base / name).resolve() for name in inputs]
+        if len(files) < 2 or not all(file.is_file() for file in files) or len({file.parent for file in files}) > 1:
+            continue
+        names = [file.name for file in files]
+        start = os.path.commonprefix(names)
+        end = os.path.commonprefix([name[len(start):][::-1] for name in names])[::-1]
+        if glob.escape(start + end) != start + end:  # a name of glob's own characters: no pattern
+            return None
+        folder = files[0].parent
+        if sorted(Path(match).resolve() for match in folder.glob(f"{start}*{end}")) == sorted(files):
+            return working_path(folder / f"{start}*{end}")
+    return None
+
+
+#: ncecat's options that take a value (NCO 5.1.4 ``ncecat --help``), which is no file.
+_NCECAT_VALUED = {"-u", "--ulm_nm", "--rcd_nm", "-v", "--variable", "-d", "--dimension", "-p", "--path", "-o",
+                  "--output", "-L", "--dfl_lvl", "-t", "--thr_nbr", "-M", "-n", "--nintap", "-l", "--lcl", "--local"}

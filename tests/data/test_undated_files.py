@@ -61,11 +61,13 @@ def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_date
                                   np.array(["2003-01-01", "2003-02-01"], dtype="datetime64[D]"))
 
 
-def _ncecat_of(maps: list, path) -> None:
+def _ncecat_of(maps: list, path, history: str = "") -> None:
     """What ``ncecat -u time`` (NCO 5.1.4) writes of files of one map with a scalar time:
     ``sst(time, lat, lon)`` on a new record dimension ``time``, the variable ``time`` still the
-    first file's scalar."""
+    first file's scalar; ``history`` the command, as NCO records it."""
     with netCDF4.Dataset(path, "w") as handle:
+        if history:
+            handle.history = f"Thu Dec  3 09:24:54 2026: {history}"
         handle.createDimension("time", None)
         handle.createDimension("lat", 2)
         handle.createDimension("lon", 3)
@@ -78,24 +80,40 @@ def _ncecat_of(maps: list, path) -> None:
         handle.createVariable("sst", "f4", ("time", "lat", "lon"))[:] = np.stack(maps)
 
 
-def test_ncecat_of_scalar_times_is_refused_as_steps_without_dates(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("history", "pattern"), [
+    pytest.param("ncecat -O -u time 'days 2001/sst_0.nc' 'days 2001/sst_1.nc' 'days 2001/sst_2.nc' joined.nc",
+                 "days 2001/sst_*.nc", id="nco-history"),
+    pytest.param("ncecat -u time -o joined.nc 'days 2001/sst_0.nc' 'days 2001/sst_1.nc' 'days 2001/sst_2.nc'",
+                 "days 2001/sst_*.nc", id="nco-history-output-option"),
+    pytest.param("", None, id="no-history"),
+    pytest.param("ncecat -u time 'days 2001/sst_0.nc' 'days 2001/sst_1.nc' joined.nc", None,
+                 id="pattern-would-take-a-third-file"),
+])
+def test_ncecat_of_scalar_times_is_refused_as_steps_without_dates(tmp_path, monkeypatch, history, pattern):
     """Refused in xarray's words ("cannot open … as NetCDF: dimension 'time' already exists as
-    a scalar variable"), with no way out; the advised lines join the daily files on their dates."""
+    a scalar variable"), with no way out; the advised lines join the daily files on their dates,
+    named by the user's own folder where the file's NCO history says which files were joined
+    (verify19 F9: always 'DAILY/*.nc'), else by a placeholder FOLDER."""
     monkeypatch.chdir(tmp_path)
     maps = list(np.random.default_rng(1).normal(280, 5, (3, 2, 3)).astype(np.float32))
-    (tmp_path / "DAILY").mkdir()
+    (tmp_path / "days 2001").mkdir()
     for day, values in enumerate(maps):
         xr.Dataset({"sst": (("lat", "lon"), values)},
                    coords={"time": ((), np.datetime64(f"2001-01-0{day + 1}T12:00"), {"standard_name": "time"}),
                            "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
                            "lon": ("lon", [0.0, 90.0, 180.0], {"units": "degrees_east"})}
-                   ).to_netcdf(tmp_path / "DAILY" / f"sst_{day}.nc")
-    _ncecat_of(maps, tmp_path / "joined.nc")
+                   ).to_netcdf(tmp_path / "days 2001" / f"sst_{day}.nc")
+    _ncecat_of(maps, tmp_path / "joined.nc", history)
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "joined.nc"])
     message = str(error.value)
     assert message.startswith("joined.nc: 'time' is a dimension of 3 steps, but the variable 'time' is a scalar")
     assert "the steps have no dates" in message and "already exists" not in message
+    if pattern is None:
+        assert "--data 'FOLDER/*.nc', FOLDER the folder that holds them" in message
+        assert "open_mfdataset('FOLDER/*.nc'" in message
+        return
+    assert f"--data '{pattern}')" in message  # quoted for the shell: the folder's name has a space
     exec(message.split("in Python: ")[1])  # noqa: S102 — the advice is run as the user would run it
     opened = open_dataset([tmp_path / "joined_dated.nc"])
     np.testing.assert_array_equal(opened["sst"].values, np.stack(maps))
