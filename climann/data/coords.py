@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,9 +25,12 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
+from climann.data.notes import note_once
 from climann.data.shell import copy_path, input_and_copy, ncatted_attribute, source_and_copy, working_path
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: For each kind: the cf_xarray coordinate key (standard_name, units, …), then its axis key
 #: (``axis`` attribute, rotated-pole ``grid_latitude``, …), strongest evidence first.
@@ -715,7 +719,9 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
     -------
     xarray.Dataset
         The same dataset with each such variable of shape (n_time, n_rows, n_columns) replaced
-        by a 2-D coordinate of shape (n_rows, n_columns), read into memory.
+        by a 2-D coordinate of shape (n_rows, n_columns), read into memory; and a latitude and
+        longitude of shape (n_time,) that never change made scalar (one place,
+        :func:`_one_place_in_time`).
 
     Raises
     ------
@@ -744,4 +750,35 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         with dask.config.set(scheduler="synchronous"):
             values = np.asarray(variable.isel({time_dim: 0}).values)
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
-    return dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
+    dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
+    return _one_place_in_time(dataset, time_dim, where)
+
+
+def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dataset:
+    """``dataset`` with a latitude and a longitude given at each time step (``lat(time)``,
+    ``lon(time)``: a mooring or station written from a table) that never change made scalar
+    coordinates (their value), so that the file is that place, as a file of one station is
+    (CF §5.7); with a note. Positions that change (a track) and files whose ``featureType``
+    says they move are left as they are, for the refusal of moving positions
+    (:mod:`climann.data.coordinate_values`)."""
+    if str(dataset.attrs.get("featureType", "")).strip().lower() in ("point", "trajectory", "profile",
+                                                                       "trajectoryprofile"):
+        return dataset
+    found = {}
+    for name, variable in dataset.variables.items():
+        kinds = geographic_kinds(variable) if variable.dims == (time_dim,) and name != time_dim else set()
+        if len(kinds) == 1:
+            found[kinds.pop()] = str(name)
+    if set(found) != {"latitude", "longitude"}:
+        return dataset
+    if any(_first_change(dataset[name].variable, time_dim) is not None for name in found.values()):
+        return dataset
+    with dask.config.set(scheduler="synchronous"):
+        values = {name: float(dataset[name].values[0]) for name in found.values()}
+    if not all(np.isfinite(value) for value in values.values()):
+        return dataset
+    note_once(_log, logging.INFO, f"{where}: {' and '.join(repr(name) for name in found.values())} are given at each "
+              f"time step but never change ({', '.join(f'{value:g}' for value in values.values())}): one place, "
+              "read as a point")
+    scalar = {name: xr.Variable((), values[name], dict(dataset[name].attrs)) for name in found.values()}
+    return dataset.drop_vars(list(found.values())).assign_coords(scalar)

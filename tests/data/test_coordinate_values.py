@@ -297,19 +297,6 @@ def test_a_date_valued_field_on_a_curvilinear_grid_is_data_not_moving_positions(
     np.testing.assert_array_equal(np.isfinite(opened["tas"].values), True)
 
 
-def test_a_place_given_at_each_time_is_not_a_moving_one(tmp_path):
-    """A mooring's ``lat(time)`` and ``lon(time)``, the same at every step, do not move: not the
-    refusal of moving positions (verify19 F7)."""
-    xr.Dataset({"tas": ("time", np.arange(6.0), {"units": "K"}),
-                "lat": ("time", np.full(6, 45.0), _LAT), "lon": ("time", np.full(6, -30.0), _LON)},
-               coords={"time": ("time", 15.0 + 30.0 * np.arange(6), {"units": "days since 2000-01-01"})},
-               ).to_netcdf(tmp_path / "mooring.nc")
-    try:
-        open_dataset([tmp_path / "mooring.nc"])
-    except ClimannError as error:
-        assert "move in time" not in str(error)
-
-
 def test_a_variable_named_like_a_latitude_in_other_units_is_no_latitude():
     """The names read for radians are read for angles only: a 'longwave' flux or a 'latent' heat
     in W m-2 stays a variable."""

@@ -528,3 +528,32 @@ def test_the_corners_of_a_curvilinear_grids_cells_are_no_grid_of_tiles():
                 "latitude": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
                 "longitude": (("j", "i"), latitude + 100, {"standard_name": "longitude", "units": "degrees_east"})})
     assert find_coordinate(dataset, "latitude") == "j" and find_coordinate(dataset, "longitude") == "i"
+
+
+def test_a_place_given_at_each_time_step_is_read_as_that_point(tmp_path):
+    """A mooring written from a table: ``lat(time)`` and ``lon(time)``, the same at every step.
+    It was "an unstructured grid" to remap (and for a moment this session, positions that
+    move); it is one place, read exactly as the same file with scalar ``lat`` and ``lon``."""
+    rng = np.random.default_rng(2)
+    time = ("time", 15.0 + 30.0 * np.arange(24), {"units": "days since 2000-01-01"})
+    values = {"tas": ("time", 280 + rng.normal(size=24), {"units": "K"}),
+              "x1": ("time", rng.normal(size=24), {"units": "1"})}
+    lat, lon = {"units": "degrees_north"}, {"units": "degrees_east"}
+    xr.Dataset(values, coords={"time": time, "lat": ("time", np.full(24, 45.0), lat),
+                               "lon": ("time", np.full(24, -30.0), lon)}).to_netcdf(tmp_path / "mooring.nc")
+    xr.Dataset(values, coords={"time": time, "lat": ((), 45.0, lat), "lon": ((), -30.0, lon)}
+               ).to_netcdf(tmp_path / "point.nc")
+    mooring, point = (open_dataset([tmp_path / name]) for name in ("mooring.nc", "point.nc"))
+    for name in ("tas", "x1", "lat", "lon"):
+        assert mooring[name].dims == point[name].dims
+        np.testing.assert_array_equal(mooring[name].values, point[name].values)
+
+
+def test_a_place_that_changes_in_time_is_left_for_the_refusal_of_moving_positions(tmp_path):
+    """The same layout whose positions change (a ship's track without a featureType) is no point."""
+    xr.Dataset({"sst": ("time", np.arange(6.0), {"units": "K"})},
+               coords={"time": ("time", 6.0 * np.arange(6), {"units": "hours since 2010-01-01"}),
+                       "lat": ("time", 30 + 0.1 * np.arange(6), {"units": "degrees_north"}),
+                       "lon": ("time", np.full(6, -40.0), {"units": "degrees_east"})}).to_netcdf(tmp_path / "track.nc")
+    with pytest.raises(ClimannError, match="positions move in time"):
+        open_dataset([tmp_path / "track.nc"])
