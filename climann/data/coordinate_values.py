@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.coords import BARE_NAMES
+from climann.data.coords import BARE_NAMES, MOVING_FEATURE_TYPES
 from climann.data.notes import note_once
 from climann.data.shell import ncap2_command, ncap2_name, source_and_copy
 from climann.errors import ClimannError
@@ -144,16 +144,6 @@ def _healpix(dataset: xr.Dataset, where: str) -> None:
                 "rotated, projected or curvilinear grid; remap the file to one first (e.g. with healpy or easygems, "
                 "or CDO 2.4 or later, which reads HEALPix grids)"
             )
-
-
-#: CF's discrete sampling geometries whose positions are not a grid nor one place (CF 1.8 §9.1,
-#: Table 9.1; ``featureType`` is read in any case), in words for the refusal.
-MOVING_FEATURE_TYPES = {
-    "point": "points, each observation at its own place and time",
-    "trajectory": "a trajectory, positions that move in time as a drifter's or ship's track",
-    "profile": "profiles, each at its own place and time",
-    "trajectoryprofile": "profiles along a trajectory, each at its own place and time",
-}
 
 
 def _is_time(variable: xr.DataArray) -> bool:

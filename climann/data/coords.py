@@ -32,6 +32,15 @@ from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
 
+#: CF's discrete sampling geometries whose positions are not a grid nor one place (CF 1.8 §9.1,
+#: Table 9.1; ``featureType`` is read in any case), in words for the refusal.
+MOVING_FEATURE_TYPES = {
+    "point": "points, each observation at its own place and time",
+    "trajectory": "a trajectory, positions that move in time as a drifter's or ship's track",
+    "profile": "profiles, each at its own place and time",
+    "trajectoryprofile": "profiles along a trajectory, each at its own place and time",
+}
+
 #: For each kind: the cf_xarray coordinate key (standard_name, units, …), then its axis key
 #: (``axis`` attribute, rotated-pole ``grid_latitude``, …), strongest evidence first.
 CF_KEYS: dict[str, tuple[str, str]] = {
@@ -761,8 +770,7 @@ def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dat
     (CF §5.7); with a note. Positions that change (a track) and files whose ``featureType``
     says they move are left as they are, for the refusal of moving positions
     (:mod:`climann.data.coordinate_values`)."""
-    if str(dataset.attrs.get("featureType", "")).strip().lower() in ("point", "trajectory", "profile",
-                                                                       "trajectoryprofile"):
+    if str(dataset.attrs.get("featureType", "")).strip().lower() in MOVING_FEATURE_TYPES:
         return dataset
     found = {}
     for name, variable in dataset.variables.items():

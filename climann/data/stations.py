@@ -54,7 +54,8 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coordinate_values import MOVING_FEATURE_TYPES, geographic_kind
+from climann.data.coordinate_values import geographic_kind
+from climann.data.coords import MOVING_FEATURE_TYPES
 from climann.data.shell import copy_path, source_and_copy, working_path
 from climann.errors import ClimannError
 
