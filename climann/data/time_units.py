@@ -26,6 +26,7 @@ from climann.data.decimal_years import decimal_years_problem
 from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
+from climann.data.time_zones import local_or_utc_units, time_zone_offset
 from climann.data.time_values import (
     TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
     missing_stamps_message, neighbour_steps, not_a_series_message, utc_as_standard_message, year_zero_message,
@@ -135,6 +136,12 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if isinstance(units, str) and (spelt := since_units(units)) != units:  # "days after", "DAYS SINCE"
             variable = xr.Variable(variable.dims, variable.data, {**variable.attrs, "units": spelt}, variable.encoding)
             units = spelt
+        zone = (local_or_utc_units(str(name), units, variable.values)
+                if isinstance(units, str) and time_zone_offset(units) is not None else None)
+        if zone is not None:  # local days or months read on their local dates; see climann.data.time_zones
+            attrs = {**variable.attrs, "units": zone[0]}
+            variable = xr.Variable(variable.dims, variable.data, attrs, variable.encoding)
+            units = zone[0]
         if (isinstance(units, str) and not_cftime_units(units)  # (the values read only then: opening stays lazy)
                 and (readable := in_cftime_units(units, variable.values)) is not None):
             variable = xr.Variable(variable.dims, readable[1], {**variable.attrs, "units": readable[0]},
@@ -143,7 +150,11 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if absolute_time_unit(units):
             return self._decode_absolute(variable, name)
         if is_time_axis(name, variable.dims, variable.attrs):
-            return self._decode_axis(variable, name)
+            decoded = self._decode_axis(variable, name)
+            if zone is not None:
+                decoded.encoding[TIME_WARNING_KEY] = "; ".join(
+                    text for text in (decoded.encoding.get(TIME_WARNING_KEY), zone[1]) if text)
+            return decoded
         variable, stored = self._bounds_on_stored_grid(variable, name)
         if variable.ndim == 2 and variable.shape[-1] == 2:  # time-cell bounds, read as their stamps are
             variable = _on_whole_seconds(variable)

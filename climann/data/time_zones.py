@@ -1,0 +1,138 @@
+"""Time units whose reference date carries a time-zone offset (``days since 1850-01-01 00:00 +05:30``).
+
+UDUNITS and CF (CF 1.11 §4.4.1, "Time Coordinate Units") allow a time-zone offset after the
+reference time: ``seconds since 1992-10-8 15:15:42.5 -6:00`` counts from 15:15:42.5 in the time
+zone six hours west of UTC. Read literally, every stamp is an instant in UTC, so a monthly mean
+stamped at 00:00 local time on the 1st becomes 18:30 UTC on the last day of the month before,
+and a file of daily or monthly values is labelled one day or one month early: national
+services (IMD, BoM, JMA) and station networks write their daily and monthly products in local
+time this way. cftime also reads ``+05:30`` and ``+0530`` as offsets but ignores ``+5:30`` and
+``-6:00`` (CF's own example) without a word.
+
+climann reads such a time axis as follows, with one warning that names the offset:
+
+- a step (or, for one stamp, the time-cell width of its bounds, or with neither a stamp at a
+  whole local hour) of at least a day: the values are of the file's local days, months or
+  years; the stamps are read in the file's local time (the offset dropped), so that each value
+  keeps the date its producer gave it, the date climann pairs, splits and averages by;
+- a shorter step: the stamps are instants, compared with other files' instants in UTC, as CF
+  reads them (the offset applied, whichever way it is spelt).
+
+Time-cell bounds are read as their axis (the same units and the same rule, from their own
+cell width).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+#: Seconds in a day: steps and cells at least this long are local days, months or years.
+DAY_SECONDS = 86_400.0
+
+#: ``<unit> since <date> <clock> <offset>``: the offset after a clock time (``00:00``,
+#: ``00:00:00.0``, or ``T00:00:00``), with optional ``UTC``/``GMT`` before it; one- or
+#: two-digit hours, minutes with or without a colon (UDUNITS-2's ``-6:00``, ISO 8601's
+#: ``+0530``). A bare ``Z`` or ``UTC`` is no offset.
+_OFFSET_UNITS = re.compile(
+    r"^(?P<head>\s*[A-Za-z_]+\s+since\s+[-+]?\d{1,4}-\d{1,2}-\d{1,2}(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?)"
+    r"\s*(?:UTC|GMT)?\s*(?P<sign>[-+])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?\s*(?:UTC|GMT)?\s*$",
+    re.IGNORECASE,
+)
+
+_UNIT_SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "hr": 3600.0,
+                 "h": 3600.0, "day": DAY_SECONDS, "d": DAY_SECONDS, "week": 7 * DAY_SECONDS}
+
+
+def time_zone_offset(units: str) -> tuple[str, int] | None:
+    """The units without their time-zone offset, and the offset in minutes east of UTC;
+    None when the units carry no offset (or a zero one).
+
+    Examples
+    --------
+    >>> time_zone_offset("days since 1850-01-01 00:00:00 +05:30")
+    ('days since 1850-01-01 00:00:00', 330)
+    >>> time_zone_offset("seconds since 1992-10-8 15:15:42.5 -6:00")
+    ('seconds since 1992-10-8 15:15:42.5', -360)
+    >>> time_zone_offset("hours since 1900-01-01 00:00:00"), time_zone_offset("days since 2000-01-01 00:00 +00:00")
+    (None, None)
+    """
+    match = _OFFSET_UNITS.match(str(units))
+    if match is None:
+        return None
+    minutes = int(match["hours"]) * 60 + int(match["minutes"] or 0)
+    if minutes == 0:
+        return None
+    return match["head"].rstrip(), minutes if match["sign"] == "+" else -minutes
+
+
+def offset_text(minutes: int) -> str:
+    """``+05:30`` for 330 minutes east of UTC."""
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _seconds_per_unit(units: str) -> float | None:
+    word = str(units).split()[0].lower().rstrip("s") if str(units).split() else ""
+    return _UNIT_SECONDS.get(word) or _UNIT_SECONDS.get(str(units).split()[0].lower())
+
+
+def read_in_local_time(units: str, values: np.ndarray) -> bool:
+    """Whether a time variable in ``units`` with a time-zone offset holds local days, months
+    or years (read in local time) rather than instants (read in UTC); see the module's rule.
+
+    Parameters
+    ----------
+    units : str
+        ``<unit> since <reference> <offset>``, the offset non-zero (:func:`time_zone_offset`).
+    values : ndarray, shape (n_time,) for stamps or (n_time, 2) for time-cell bounds
+        The stored values, in ``units``; NaN for a missing value.
+    """
+    seconds = _seconds_per_unit(units)
+    values = np.asarray(values, dtype=np.float64)
+    if seconds is None or values.size == 0:
+        return True  # months/years since (calendar units) are local periods
+    if values.ndim == 2 and values.shape[-1] == 2:
+        widths = np.abs(values[:, 1] - values[:, 0]) * seconds
+        widths = widths[np.isfinite(widths)]
+        return bool(widths.size == 0 or np.median(widths) >= DAY_SECONDS)
+    stamps = np.sort(values[np.isfinite(values)].ravel())
+    if stamps.size >= 2:
+        steps = np.diff(stamps)
+        steps = steps[steps > 0]
+        return bool(steps.size == 0 or np.median(steps) * seconds >= DAY_SECONDS)
+    if stamps.size == 1:
+        head, minutes = time_zone_offset(units) or (units, 0)
+        clock = re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$", head)
+        start = (int(clock[1]) * 3600 + int(clock[2]) * 60 + float(clock[3] or 0)) if clock else 0.0
+        return bool(((start + stamps[0] * seconds) % 3600.0) == 0.0)
+    return True
+
+
+def local_or_utc_units(name: str, units: str, values: np.ndarray) -> tuple[str, str] | None:
+    """The units to decode a time variable with, and the warning to give, when ``units``
+    carry a time-zone offset; None otherwise.
+
+    Local days, months or years (:func:`read_in_local_time`) are decoded with the offset
+    dropped; instants with it spelt as cftime reads it (``+HH:MM``).
+
+    Examples
+    --------
+    >>> units, note = local_or_utc_units("time", "days since 1850-01-01 00:00:00 +05:30", np.array([0.0, 31.0]))
+    >>> units
+    'days since 1850-01-01 00:00:00'
+    >>> local_or_utc_units("time", "hours since 2000-01-01 00:00 -6:00", np.array([0.0, 1.0]))[0]
+    'hours since 2000-01-01 00:00 -06:00'
+    """
+    found = time_zone_offset(units)
+    if found is None:
+        return None
+    head, minutes = found
+    offset = offset_text(minutes)
+    if read_in_local_time(units, values):
+        return head, (f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}: its values are "
+                      f"of local days or months, read on the file's local dates (the offset dropped: moved to UTC, "
+                      f"a stamp at local midnight would fall on another day)")
+    return f"{head} {offset}", (f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}: its "
+                                f"sub-daily stamps are read as instants in UTC (local time {offset}), as CF reads them")

@@ -1,0 +1,107 @@
+"""Time units with a time-zone offset (CF 1.11 §4.4.1): local days and months keep their local
+dates, sub-daily stamps are UTC instants whichever way the offset is spelt (break19b F0)."""
+
+import datetime
+import logging
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.data.time_zones import read_in_local_time, time_zone_offset
+
+
+def _write(path, *, units, values, calendar="standard", bounds=None):
+    """A tiny (time, lat, lon) file; ``tas`` is the step's index, so that a value's date can be checked."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", len(values))
+        nc.createDimension("lat", 2)
+        nc.createDimension("lon", 3)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.standard_name, time.units, time.calendar = "time", units, calendar
+        time[:] = values
+        if bounds is not None:
+            nc.createDimension("nv", 2)
+            time.bounds = "time_bnds"
+            cell = nc.createVariable("time_bnds", "f8", ("time", "nv"))
+            cell.units, cell.calendar = units, calendar
+            cell[:] = bounds
+        lat = nc.createVariable("lat", "f8", ("lat",))
+        lat.units, lat[:] = "degrees_north", [0.0, 10.0]
+        lon = nc.createVariable("lon", "f8", ("lon",))
+        lon.units, lon[:] = "degrees_east", [0.0, 10.0, 20.0]
+        tas = nc.createVariable("tas", "f4", ("time", "lat", "lon"))
+        tas.units = "K"
+        tas[:] = np.broadcast_to(np.arange(len(values), dtype="f4")[:, None, None], (len(values), 2, 3))
+    return path
+
+
+@pytest.mark.parametrize(("units", "head", "minutes"), [
+    ("days since 1850-01-01 00:00:00 +05:30", "days since 1850-01-01 00:00:00", 330),
+    ("days since 1850-01-01 00:00:00 +0530", "days since 1850-01-01 00:00:00", 330),
+    ("days since 1850-01-01T00:00:00+05:30", "days since 1850-01-01T00:00:00", 330),
+    ("seconds since 1992-10-8 15:15:42.5 -6:00", "seconds since 1992-10-8 15:15:42.5", -360),
+    ("hours since 1900-01-01 00:00 +9", "hours since 1900-01-01 00:00", 540),
+    ("hours since 1900-01-01 00:00:00 UTC+5:30", "hours since 1900-01-01 00:00:00", 330),
+])
+def test_an_offset_is_found_however_udunits_and_iso_8601_spell_it(units, head, minutes):
+    assert time_zone_offset(units) == (head, minutes)
+
+
+@pytest.mark.parametrize("units", ["days since 1850-01-01", "days since 1850-01-01 00:00:00 UTC",
+                                   "days since 1850-01-01T00:00:00Z", "hours since 1900-01-01 00:00:00 +00:00",
+                                   "days since 1850-1-1 0:0:0", "months since 1960-01-01"])
+def test_units_without_an_offset_are_none(units):
+    assert time_zone_offset(units) is None
+
+
+@pytest.mark.parametrize("offset", ["+05:30", "+5:30", "+0530", "-03:00", "-3:00"])
+def test_monthly_values_in_local_time_keep_their_local_months(tmp_path, offset, caplog):
+    """Stamped at local midnight on the 1st: read literally as UTC, +05:30 put every month on
+    the evening before (January 1990 became December 1989) and cftime ignored '+5:30' and
+    '-3:00'; now every spelling gives the same local dates as the file without an offset."""
+    days = netCDF4.date2num([datetime.datetime(1990 + i // 12, i % 12 + 1, 1) for i in range(24)],
+                            "days since 1850-01-01", "standard")
+    plain = open_dataset([_write(tmp_path / "plain.nc", units="days since 1850-01-01 00:00:00", values=days)])
+    with caplog.at_level(logging.WARNING):
+        zoned = open_dataset([_write(tmp_path / "zoned.nc", units=f"days since 1850-01-01 00:00:00 {offset}",
+                                     values=days)])
+    assert list(zoned["time"].values) == list(plain["time"].values)
+    assert [str(t)[:10] for t in zoned["time"].values[:2]] == ["1990-01-01", "1990-02-01"]
+    assert any("time-zone offset" in record.getMessage() and "local dates" in record.getMessage()
+               for record in caplog.records)
+
+
+def test_daily_values_with_bounds_in_local_time_keep_their_days_in_a_noleap_calendar(tmp_path):
+    days = np.arange(10.0) + 0.5
+    bounds = np.stack([np.arange(10.0), np.arange(10.0) + 1], axis=1)
+    zoned = open_dataset([_write(tmp_path / "d.nc", units="days since 2000-01-01 00:00:00 +10:00", values=days,
+                                 calendar="noleap", bounds=bounds)])
+    expected = cftime.num2date(days, "days since 2000-01-01", calendar="noleap")
+    assert list(zoned["time"].values) == list(expected)
+    cells = zoned["time_bnds"].values
+    assert list(cells[:, 0]) == list(cftime.num2date(bounds[:, 0], "days since 2000-01-01", calendar="noleap"))
+
+
+@pytest.mark.parametrize(("offset", "shift_hours"), [("-6:00", 6), ("-06:00", 6), ("+05:30", -5.5), ("+5:30", -5.5)])
+def test_hourly_stamps_are_utc_instants_whichever_way_the_offset_is_spelt(tmp_path, offset, shift_hours):
+    """CF's own example '-6:00' was ignored by cftime: hourly stamps in local time were read as
+    UTC, 6 hours early. Sub-daily stamps are instants: local 00:00 at -06:00 is 06:00 UTC."""
+    hours = np.arange(6.0)
+    zoned = open_dataset([_write(tmp_path / "h.nc", units=f"hours since 2000-01-01 00:00 {offset}", values=hours)])
+    start = datetime.datetime(2000, 1, 1) + datetime.timedelta(hours=shift_hours)
+    expected = [np.datetime64(start + datetime.timedelta(hours=h), "ns") for h in hours]
+    assert [np.datetime64(t, "ns") for t in zoned["time"].values] == expected
+
+
+@pytest.mark.parametrize(("units", "values", "local"), [
+    ("days since 2000-01-01 00:00 +05:30", np.array([31.0]), True),  # one stamp at local midnight
+    ("hours since 2000-01-01 00:00 +05:30", np.array([7.5]), False),  # one stamp at 07:30 local
+    ("hours since 2000-01-01 00:00 +05:30", np.array([[0.0, 24.0]]), True),  # bounds of one day
+    ("hours since 2000-01-01 00:00 +05:30", np.array([[0.0, 3.0], [3.0, 6.0]]), False),  # 3-hourly cells
+    ("minutes since 2000-01-01 00:00 +01:00", np.array([0.0, 1440.0, 2880.0]), True),
+])
+def test_local_or_instant_follows_the_step_or_the_cell(units, values, local):
+    assert read_in_local_time(units, values) is local
