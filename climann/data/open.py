@@ -56,6 +56,7 @@ from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
+from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -492,6 +493,8 @@ class _FirstUnits:
         self.units: dict[str, str] = {}
         self.files: dict[str, Path] = {}
         self.cell_methods: dict[str, str] = {}  # with the units: whether they are totals over time steps
+        self.datasets: dict[str, xr.Dataset] = {}  # the first file's, for values compared when one lacks units
+        self.values: dict[str, TrainingValues] = {}  # read from it once
 
     def converted(self, dataset: xr.Dataset) -> xr.Dataset:
         """``dataset`` (one file) with its variables in their first units."""
@@ -500,12 +503,29 @@ class _FirstUnits:
             if name not in self.units:
                 self.units[name], self.files[name] = units, path
                 self.cell_methods[name] = str(dataset[name].attrs.get("cell_methods", ""))
+                self.datasets[name] = dataset
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
+                compared = self._check_one_sided(dataset, wanted, path, source)
                 dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
-                                          cell_methods=self.cell_methods)
+                                          cell_methods=self.cell_methods, values_checked=compared)
         return dataset
+
+    def _check_one_sided(self, dataset: xr.Dataset, wanted: Mapping[str, str], path: Path, source: Path) -> list[str]:
+        """Compare the values of each variable whose units only this file or the first gives
+        with the first file's (a file of the series without units, in °C beside K files, was
+        spliced in as it stood: break19b F1); the names compared."""
+        one_sided = [name for name, units in wanted.items() if name in dataset.data_vars
+                     and dataset[name].dtype.kind in "fiu"
+                     and bool(str(units).strip()) != bool(str(dataset[name].attrs.get("units", "")).strip())]
+        for name in one_sided:
+            if name not in self.values:
+                self.values.update(checked_values(self.datasets[name], [name]))
+        known = [name for name in one_sided if name in self.values]
+        check_unitless_values(dataset, {name: self.values[name] for name in known}, where=path.name,
+                              reference=source.name)
+        return known
 
 
 def open_dataset(

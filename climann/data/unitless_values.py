@@ -12,6 +12,9 @@ compared with them:
 - a variable without units whose mean lies more than :data:`UNITLESS_LIMIT_SD` training
   standard deviations from the training mean is refused, naming its values against the
   training values and the ``ncatted`` that sets its units (then converted, or checked);
+- a variable without units whose values are the training values scaled by a factor of
+  :data:`SCALED_LIMIT` or more either way (their spread and their mean both; a fraction
+  against a percentage) is refused the same way (:func:`scale_of_unit_mixup`);
 - otherwise the warning that its units are not checked stays, with the comparison made.
 
 The same holds the other way round: a model trained on a variable without units, given new
@@ -25,7 +28,10 @@ new data whose mean lies there are mostly where the network saw (almost) nothing
 usual mix-ups of units lie further: K and degC differ by 273.15, at least 11 standard
 deviations of any near-surface temperature (a global monthly ``tas`` over every season has
 one of about 21 K; an SST one of 9 K: 31), Pa and hPa by a factor 100, a flux in
-kg m-2 s-1 and a total in mm day-1 by 86 400, a fraction and a percentage by 100. A model
+kg m-2 s-1 and a total in mm day-1 by 86 400. A bounded fraction whose spread is near its
+mean (cloud cover, 0…100 % with a mean of 50 and a standard deviation of 20) moves its mean only
+2.5 standard deviations when given in 0…1: such factors are caught by the spread, which they
+scale as much as the mean (:func:`scale_of_unit_mixup`). A model
 applied to another region or climate moves its inputs by a few standard deviations, not
 ten. Mix-ups of a smaller factor (km h-1 for m s-1: 3.6, degF for degC: a mean 5 standard
 deviations off for SST) are not caught: the warning says their units are not checked.
@@ -48,13 +54,25 @@ from climann.data.fill_like import checked_steps
 from climann.data.shell import ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
-__all__ = ["UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "checked_values", "unitless_variables"]
+__all__ = [
+    "SCALED_LIMIT", "UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "checked_values",
+    "scale_of_unit_mixup", "unitless_variables",
+]
 
 _log = logging.getLogger(__name__)
 
 #: How many training standard deviations a variable without units may have its mean from the
 #: training mean before it is refused as being in another unit (see the module's reasons).
 UNITLESS_LIMIT_SD = 10.0
+
+#: A spread this many times larger or smaller than the training spread, with a mean that the
+#: same factor brings within :data:`SCALED_MEAN_SD` training standard deviations of the
+#: training mean, is the training values in another unit (see :func:`scale_of_unit_mixup`).
+SCALED_LIMIT = 30.0
+
+#: How close (in training standard deviations) the new mean divided by the factor of the
+#: spreads must come to the training mean for the new values to be a scaled copy.
+SCALED_MEAN_SD = 3.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +135,44 @@ def _units(variable: xr.DataArray) -> str:
     return str(variable.attrs.get("units", "")).strip()
 
 
+def scale_of_unit_mixup(mean: float, std: float, expected: TrainingValues) -> float | None:
+    """The factor by which values of ``mean`` and ``std`` look like the training values in
+    another unit, or None.
+
+    A unit mixed up with another of the same quantity by a factor ``k`` (a fraction and a
+    percentage, Pa and hPa: 100; m and mm: 1 000; a flux per second and a total per day:
+    86 400) multiplies both the mean and the standard deviation by ``k``. Cloud cover in 0…1
+    against a training block in % has its mean only 2.5 training standard deviations from the
+    training mean (break19b F2), within :data:`UNITLESS_LIMIT_SD`, but its spread is 100 times
+    smaller: values whose spread differs from the training spread by more than
+    :data:`SCALED_LIMIT` (either way) and whose mean, divided by the same factor, lies within
+    :data:`SCALED_MEAN_SD` training standard deviations of the training mean are such a copy.
+    Data of another region with a smaller spread (a tropical tile of a global ``tas``: spread
+    40 times smaller, mean unchanged) are not: their mean does not scale with it.
+
+    Parameters
+    ----------
+    mean, std : float
+        Mean and standard deviation (ddof 0) of the new values, in their own (unknown) units.
+    expected : TrainingValues
+        The training values' mean and standard deviation.
+
+    Examples
+    --------
+    >>> percent = TrainingValues(mean=50.2, std=19.9, units="%")
+    >>> round(scale_of_unit_mixup(0.499, 0.2, percent), 4)
+    0.0101
+    >>> scale_of_unit_mixup(301.0, 0.5, TrainingValues(mean=288.0, std=21.0, units="K")) is None
+    True
+    """
+    if not (expected.std > 0 and std > 0):
+        return None
+    factor = std / expected.std
+    if 1.0 / SCALED_LIMIT < factor < SCALED_LIMIT:
+        return None
+    return factor if abs(mean / factor - expected.mean) <= SCALED_MEAN_SD * expected.std else None
+
+
 def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValues]) -> list[str]:
     """The variables of ``training`` present in ``dataset`` whose units only one side gives
     (the new data or the training data): those :func:`check_unitless_values` compares."""
@@ -147,7 +203,8 @@ def check_unitless_values(
     ------
     ClimannError
         If such a variable has its mean more than :data:`UNITLESS_LIMIT_SD` training standard
-        deviations from the training mean, naming both, the likely cause (another unit) and
+        deviations from the training mean, or its values are the training values scaled
+        (:func:`scale_of_unit_mixup`), naming both, the likely cause (another unit) and
         the way out: the ``ncatted`` that sets the new data's units, or, for training data
         without units, the new data in the training data's unit.
     """
@@ -155,13 +212,31 @@ def check_unitless_values(
     if not names:
         return
     checked = [checked_steps(dataset[name]) for name in names]
-    found = dask.compute(*[(values.min(), values.max(), values.mean(), values.count()) for values in checked])
-    for name, (low, high, mean, count) in zip(names, found, strict=True):
+    found = dask.compute(*[(values.min(), values.max(), values.mean(), values.std(), values.count())
+                           for values in checked])
+    for name, (low, high, mean, std, count) in zip(names, found, strict=True):
         expected = training[name]
-        mean, count = float(mean), int(count)
+        mean, std, count = float(mean), float(std), int(count)
         distance = abs(mean - expected.mean) / expected.std if count and expected.std > 0 else 0.0
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
+        factor = scale_of_unit_mixup(mean, std, expected) if count else None
+        if factor is not None:
+            other = f"{expected.units}" if expected.units else f"{reference}'s"
+            scaled = (f"its values there ({here}, sd {std:.4g}) are those of {reference} ({expected.described()}) "
+                      f"times about {factor:.3g}: they are likely in another unit than {other}")
+            if not units:
+                raise ClimannError(
+                    f"'{name}' has no units in {where}, and {scaled} (a fraction against a percentage, Pa against "
+                    f"hPa, a rate per second against one per day); set the units they are in, which are then "
+                    f"converted to {expected.units}: ncatted {ncatted_attribute('units', name, 'o', 'c', 'UNITS')} "
+                    f"{source_and_copy(dataset[name], dataset)}"
+                )
+            raise ClimannError(
+                f"'{name}' is in '{units}' in {where} but has no units in {reference}, and {scaled}, which climann "
+                f"cannot convert to without knowing it; give '{name}' in the unit {reference} was in, or train "
+                f"again on data whose units are set"
+            )
         if distance > UNITLESS_LIMIT_SD and not units:
             raise ClimannError(
                 f"'{name}' has no units in {where}, and its values there ({here}) lie {distance:.0f} standard "

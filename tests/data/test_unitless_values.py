@@ -10,7 +10,9 @@ import pytest
 import xarray as xr
 
 from climann.data.units import convert_dataset
-from climann.data.unitless_values import UNITLESS_LIMIT_SD, TrainingValues, check_unitless_values, checked_values
+from climann.data.unitless_values import (
+    UNITLESS_LIMIT_SD, TrainingValues, check_unitless_values, checked_values, scale_of_unit_mixup,
+)
 from climann.errors import ClimannError
 
 #: An SST trained on in degC (eval14 F6's run: 14.22 ± 8.726 degC, -4.8…32.6).
@@ -169,3 +171,79 @@ def test_convert_dataset_leaves_the_warning_to_the_check_when_the_reference_lack
                                values_checked=("tos",))
     assert "'tos'" not in caplog.text and "'uas' has no units in the model (new.nc has 'm s-1')" in caplog.text
     np.testing.assert_array_equal(kept["tos"].values, CELSIUS)
+
+
+#: Cloud cover in % on a training block: a bounded fraction whose spread is near its mean.
+CLOUD_IN_PERCENT = TrainingValues(50.2, 19.9, "%", 0.0, 100.0)
+
+
+def _cloud_fractions(seed: int = 3) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(0.0, 1.0, size=(6, 2, 3)).astype(np.float32)
+
+
+def test_a_fraction_without_units_for_a_run_in_percent_is_refused_though_its_mean_is_near(tmp_path):
+    """break19b F2: clt in 0…1 scored by a model trained in %: its mean lies only 2.5 training
+    standard deviations away, and the warning called it 'within 10 standard deviations'."""
+    fractions = _cloud_fractions()
+    mean, std = fractions.astype(np.float64).mean(), fractions.astype(np.float64).std()
+    assert abs(mean - 50.2) / 19.9 < UNITLESS_LIMIT_SD  # the mean rule alone lets it through
+    dataset = _dataset(fractions, {}, name="clt")
+    with pytest.raises(ClimannError) as raised:
+        check_unitless_values(dataset, {"clt": CLOUD_IN_PERCENT}, where="clt.nc", reference="the model's training data")
+    message = str(raised.value)
+    assert message.startswith(f"'clt' has no units in clt.nc, and its values there ({fractions.min():.4g}…"
+                              f"{fractions.max():.4g}, mean {mean:.4g}, sd {std:.4g}) are those of the model's "
+                              "training data (mean 50.2, sd 19.9 %, 0…100) times about "
+                              f"{std / 19.9:.3g}: they are likely in another unit than %")
+    assert "ncatted -a units,clt,o,c,UNITS" in message
+
+
+@pytest.mark.parametrize(("mean", "std", "expected", "factor"), [
+    pytest.param(0.499, 0.2, CLOUD_IN_PERCENT, 0.2 / 19.9, id="fraction-for-percent"),
+    pytest.param(4999.0, 1990.0, CLOUD_IN_PERCENT, 1990.0 / 19.9, id="percent-squared"),
+    pytest.param(0.3, 1200.0, TrainingValues(0.1, 12.0, "hPa"), 100.0, id="anomaly-Pa-for-hPa"),
+    pytest.param(3e-5, 5e-5, TrainingValues(2.6, 4.3, "mm day-1"), 5e-5 / 4.3, id="flux-per-second-for-per-day"),
+    pytest.param(301.0, 0.5, TrainingValues(288.0, 21.0, "K"), None, id="a-tropical-tile-of-a-global-tas"),
+    pytest.param(52.0, 2.0, CLOUD_IN_PERCENT, None, id="a-spread-10-times-smaller"),
+    pytest.param(0.499, 0.0, CLOUD_IN_PERCENT, None, id="constant-values"),
+])
+def test_a_scaled_copy_of_the_training_values_is_told_by_spread_and_mean_together(mean, std, expected, factor):
+    found = scale_of_unit_mixup(mean, std, expected)
+    assert found == (pytest.approx(factor, rel=1e-12) if factor is not None else None)
+
+
+def _series_file(path, values, units):
+    """One year of a series: tas_a.nc in 2001, tas_b.nc in 2002."""
+    dataset = _dataset(values, {} if units is None else {"units": units}, name="tas")
+    start = 2001 if path.stem.endswith("_a") else 2002
+    dataset = dataset.assign_coords(time=[cftime.DatetimeNoLeap(start, month, 15) for month in range(1, 7)])
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_a_file_of_a_series_without_units_in_other_units_is_refused_not_spliced_in(tmp_path):
+    """break19b F1: tas_a.nc in K and tas_b.nc in degC without units trained with exit 0 and
+    scored the test block in two units (climatology MSE 74 611 K²)."""
+    from climann.data.open import open_dataset
+
+    kelvin = CELSIUS.astype(np.float64) + 273.15
+    first = _series_file(tmp_path / "tas_a.nc", kelvin.astype(np.float32), "K")
+    second = _series_file(tmp_path / "tas_b.nc", CELSIUS, None)
+    with pytest.raises(ClimannError, match=r"^'tas' has no units in tas_b.nc, and its values there .* lie \d+ standard "
+                                           r"deviations from those of tas_a.nc \(mean .* K, .*ncatted -a units,tas"):
+        open_dataset([first, second])
+
+
+def test_a_file_of_a_series_without_units_in_the_same_units_is_read_with_the_comparison(tmp_path, caplog):
+    from climann.data.open import open_dataset
+
+    kelvin = (CELSIUS.astype(np.float64) + 273.15).astype(np.float32)
+    first = _series_file(tmp_path / "tas_a.nc", kelvin, "K")
+    second = _series_file(tmp_path / "tas_b.nc", kelvin + np.float32(0.5), None)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([first, second])
+    np.testing.assert_array_equal(dataset["tas"].values[6:], kelvin + np.float32(0.5))
+    said = [record.getMessage() for record in caplog.records if "has no units" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'tas' has no units in tas_b.nc (tas_a.nc has 'K'): its units are "
+                                                 "not checked (its values there,")
