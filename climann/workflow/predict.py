@@ -174,7 +174,22 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
     settings = load_config_file(run_dir / "config.toml")
     config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
-    return TrainedRun(_dated_as_trained(config, network), network)
+    return TrainedRun(_station_as_trained(_dated_as_trained(config, network), network), network)
+
+
+def _station_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
+    """The run's configuration with the station it was trained on chosen by its name
+    (``model.npz`` ``station``, :func:`climann.data.stations.chosen_station_record`) instead of
+    its index: a file listing its stations in another order (``GRAZ`` first, not second) gives
+    the same station, and one without it is refused. A model file without the record (a run
+    of a file whose stations have no names, or written before) keeps the index."""
+    from climann.data.stations import TrainedStation
+
+    record = network.metadata.get("station")
+    if not record or record["dimension"] not in (config.data.select or {}):
+        return config
+    select = {**config.data.select, record["dimension"]: TrainedStation(record["name"])}
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, select=select))
 
 
 def _window_as_trained(config: RunConfig, settings: dict) -> RunConfig:
