@@ -40,6 +40,7 @@ from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
+from climann.workflow.runlog import warn_about_identity
 from climann.workflow.new_data import check_like_training, member_notes, with_training_levels, with_training_step
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import (
@@ -962,6 +963,7 @@ def evaluate_run(
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
         metrics = with_changed_inputs(metrics, changed)
         spread = evaluation.spread
+        warn_about_identity(metrics, config.data)  # the linear baseline on its test block, as train says
     with folder_written(Path(out) if out else Path(run_dir), EVALUATION_FILES) as destination:
         _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
                       extrapolated=flags, spread=spread, n_members=_n_members(run))
@@ -1134,6 +1136,8 @@ def _evaluate_chunked(
             if other:
                 metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"), dataset)
             metrics = with_changed_inputs(metrics, changed or [])
+            if not other:  # the linear baseline on the run's test block, as train says
+                warn_about_identity(metrics, config.data)
             write_json(destination / "metrics.json", metrics, what="metrics file")
             write_report(destination, metrics)
     return metrics
