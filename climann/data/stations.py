@@ -10,9 +10,14 @@ along an *instance dimension*: ``tas(station, time)`` (or ``tas(time, station)``
   station: its latitude and longitude become scalar coordinates, and the station trains,
   predicts and is scored exactly as the same values written with scalar ``lat``/``lon``;
 - a station (or any location) dimension named in ``select`` (``--select station=2``) is
-  reduced to that station: by index, 0 the first, when the dimension has no coordinate
-  variable (NetCDF User Guide: its values are then its indices), else by the coordinate's
-  value; the choice is kept as a scalar coordinate, so that ``predictions.nc`` says which;
+  reduced to that station: by the coordinate's value when the dimension has a coordinate
+  variable, else by index, 0 the first (NetCDF User Guide: its values are then its
+  indices); either way also by its name (``--select station=GRAZ``: the value of its
+  ``cf_role = "timeseries_id"`` variable, CF §9.5). The choice is kept as a scalar
+  coordinate, so that ``predictions.nc`` says which. A run records the station it was
+  trained on by its name (:func:`chosen_station_record`), and ``predict`` and ``evaluate``
+  choose that station of new data by its name, wherever it lies in their file (stations are
+  listed in any order), refusing a file without it;
 - several stations left are refused in one line with the ways out (choose one, or one file
   per station). They are not a grid: the stations have no cells, areas or neighbours, and
   climann's maps, area weights, regions and ``predictions.nc`` are those of a grid.
@@ -60,7 +65,7 @@ from climann.data.shell import copy_path, source_and_copy, working_path
 from climann.errors import ClimannError
 
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
-           "check_times_shared_by_stations"]
+           "check_times_shared_by_stations", "chosen_station_record", "STATION_INDEX_NAME", "TrainedStation"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -68,6 +73,16 @@ STATION_FEATURE_TYPES = ("timeseries", "timeseriesprofile")
 
 #: The CF ``cf_role`` of the variable that names each station (CF §9.5).
 STATION_ROLE = "timeseries_id"
+
+#: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
+#: index (a dimension without coordinate variable).
+STATION_INDEX_NAME = "index of the station chosen, 0 the first"
+
+class TrainedStation(str):
+    """The name of the station a trained run was trained on, chosen of new data (``predict``,
+    ``evaluate``): a file without it is refused as not holding the run's station, rather than
+    as a choice the user typed."""
+
 
 #: At most this many stations are named in the refusal.
 _SHOWN = 3
@@ -114,7 +129,7 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     select : mapping of dimension name to value, optional
         The run's selection (``[data] select``, ``--select``); only an entry naming the
         location dimension is used here: an index ``0 … n_stations - 1`` without a coordinate
-        variable, else one of the coordinate's values.
+        variable, else one of the coordinate's values; or a station's name.
     where : str
         The file's name, for the messages.
 
@@ -138,7 +153,7 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
         return dataset
     chosen = (select or {}).get(dim)
     if chosen is not None:
-        return _at(dataset, dim, _index(dataset, dim, chosen, where), keep=True)
+        return _at(dataset, dim, _index(dataset, dim, chosen, where), keep=True, label=chosen)
     if dataset.sizes[dim] == 1:
         return _at(dataset, dim, 0, keep=False)
     if is_station_dimension(dataset, dim):
@@ -206,7 +221,7 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     # variable's ``coordinates`` attribute names them.
     rows = rows.set_coords([name for name, variable in rows.data_vars.items() if variable.dims == (sample,) and (
         variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T")])
-    return _at(rows, instance, index, keep=chosen is not None)
+    return _at(rows, instance, index, keep=chosen is not None, label=chosen)
 
 
 def _no_observations(dataset: xr.Dataset, dims: tuple[str, str], index: int, where: str, name: str) -> str:
@@ -291,14 +306,17 @@ def _layout_text(dataset: xr.Dataset, name: str) -> str:
     return f'an indexed ragged array: {name} with instance_dimension = "{attrs["instance_dimension"]}", CF §9.3.4'
 
 
-def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool) -> xr.Dataset:
-    """Every variable at ``index`` of ``dim``; with ``keep``, the index of a dimension without
-    coordinate variable kept as its scalar coordinate and listed among the data variables'
+def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool, label: object = None) -> xr.Dataset:
+    """Every variable at ``index`` of ``dim``; with ``keep``, the station chosen of a dimension
+    without coordinate variable kept as its scalar coordinate, as ``label`` chose it (its name;
+    an index as the index, :data:`STATION_INDEX_NAME`), and listed among the data variables'
     coordinates (their CF ``coordinates``, in xarray's encoding)."""
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
     chosen = _labels_as_text(dataset.isel({dim: index}), dataset, dim)
     if keep and dim not in dataset.variables:
-        chosen = chosen.assign_coords({dim: index})
+        named = isinstance(label, (str, bytes))
+        kept = xr.Variable((), _shown(label) if named else index, {} if named else {"long_name": STATION_INDEX_NAME})
+        chosen = chosen.assign_coords({dim: kept})
     if keep:
         for name in had_dim:
             listed = str(chosen[name].encoding.get("coordinates", "")).split()
@@ -326,20 +344,35 @@ def _labels_as_text(chosen: xr.Dataset, dataset: xr.Dataset, dim: str) -> xr.Dat
 
 def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> int:
     """The index of the station ``value`` names: the index itself (a whole number) without a
-    coordinate variable, else the position of the coordinate's value."""
+    coordinate variable, else the position of the coordinate's value; a text that is neither,
+    the position of the station of that name (its ``cf_role = "timeseries_id"`` variable)."""
     size = dataset.sizes[dim]
+    names = _station_names(dataset, dim)
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
             values = np.asarray(dataset[dim].values)
         found = np.flatnonzero(values == np.asarray(value, dtype=values.dtype)) if _comparable(value, values) else []
         if len(found):
             return int(found[0])
+        if isinstance(value, (str, bytes)) and _shown(value) in names:
+            return names.index(_shown(value))
         raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: not one of its {size} values "
                            f"({_listed([_shown(item) for item in values.tolist()])})")
+    if isinstance(value, (str, bytes)) and _shown(value) in names:
+        return names.index(_shown(value))
+    if isinstance(value, TrainedStation):
+        raise ClimannError(f"{where} has no station {value}, the station the run was trained on "
+                           f"({_station_names_variable(dataset, dim) or dim}: {_listed(sorted(names)) or 'no names'}): "
+                           f"give a file that holds {value}, or train a run on the station you want")
+    if isinstance(value, (str, bytes)) and names:
+        raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: no station of that name "
+                           f"({_station_names_variable(dataset, dim)}: {_listed(sorted(names))}); a station is chosen "
+                           f"by its name or its index ({_indices_text(dataset, dim)})")
     number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.isfinite(value)
     if not number or float(value) != int(value) or not 0 <= int(value) < size:
+        how = "its name or its index" if names else "its index"
         raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: '{dim}' has no coordinate variable, so a "
-                           f"station is chosen by its index ({_indices_text(dataset, dim)})")
+                           f"station is chosen by {how} ({_indices_text(dataset, dim)})")
     return int(value)
 
 
@@ -371,12 +404,50 @@ def _listed(values: list) -> str:
 
 def _station_names(dataset: xr.Dataset, dim: str) -> list[str]:
     """Each station's name (its ``cf_role = "timeseries_id"`` variable), empty without one."""
-    for variable in dataset.variables.values():
-        if variable.attrs.get("cf_role") == STATION_ROLE and variable.dims == (dim,):
-            with dask.config.set(scheduler="synchronous"):
-                values = np.asarray(variable.values)
-            return [_shown(value) for value in values.tolist()]
-    return []
+    name = _station_names_variable(dataset, dim)
+    if name is None:
+        return []
+    with dask.config.set(scheduler="synchronous"):
+        values = np.asarray(dataset[name].values)
+    if values.dtype.kind == "S" and values.ndim == 2:  # CF §2.2 char array (station, strlen)
+        values = np.array([b"".join(row) for row in values])
+    return [_shown(value).strip("\0 ") for value in values.tolist()]
+
+
+def _station_names_variable(dataset: xr.Dataset, dim: str) -> str | None:
+    """The variable that names the stations along ``dim`` (``cf_role = "timeseries_id"``, CF §9.5)."""
+    for name, variable in dataset.variables.items():
+        if variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,):
+            return str(name)
+    return None
+
+
+def chosen_station_record(scalar_coordinates: tuple, select: Mapping[str, object]) -> dict | None:
+    """The station a run was trained on, by its name, for ``model.npz``: ``{"dimension":
+    "station", "name": "GRAZ"}``; None when ``select`` chose no station of a file that names
+    its stations (its ``cf_role = "timeseries_id"`` variable, CF §9.5).
+
+    Parameters
+    ----------
+    scalar_coordinates : tuple of Coordinate
+        The target's scalar coordinates (:attr:`climann.data.layout.GridLayout.scalar_coordinates`):
+        the station's name, and the station kept as chosen (:func:`with_station_chosen`).
+    select : mapping of dimension name to value
+        The run's ``[data] select``.
+
+    Only a station chosen by its index or its name is recorded: one chosen by a coordinate
+    value is the same station in any file that lists it.
+    """
+    named = [coordinate for coordinate in scalar_coordinates if coordinate.attrs.get("cf_role") == STATION_ROLE]
+    if len(named) != 1:
+        return None
+    name = _shown(np.asarray(named[0].values).item())
+    for coordinate in scalar_coordinates:
+        value = np.asarray(coordinate.values).item()
+        by_index = coordinate.attrs.get("long_name") == STATION_INDEX_NAME
+        if coordinate.name in select and (by_index or (isinstance(value, str) and value == name)):
+            return {"dimension": coordinate.name, "name": name}
+    return None
 
 
 def _indices_text(dataset: xr.Dataset, dim: str) -> str:

@@ -18,7 +18,7 @@ import datetime
 import re
 import os
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -484,6 +484,51 @@ def lagged_steps(
             earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)
             in_gap[lag][chosen] = in_gaps(positions, lag)
     return LaggedSteps(step, earlier, in_gap)
+
+
+def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, lags: Mapping[str, Sequence[int]],
+                       target: str) -> None:
+    """Refuse ``lags`` with a ``time_stride`` above 1 on a time axis with gaps.
+
+    A lag counts the steps of the axis as kept: with ``time_stride = 2`` on a complete monthly
+    axis the kept axis is every 2 months and lag 1 is 2 months back. Where the axis lacks steps
+    (a target with missing months, GRACE's), every n-th of its steps are not always n steps
+    apart (a month missing: 2 or 3 months apart), the kept axis has no step of n months, and a
+    lag would count steps that are mostly not among those kept: no sample, or lags of changing
+    length. Gaps of whole multiples of n steps keep the kept axis on its n-step grid (a gap in
+    it, where the lag is missing as on any gappy axis), and pass.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        The axis before the stride is applied (after ``time_range`` and ``months``).
+    time_stride : int
+    lags : mapping of variable name to lags
+        ``[data] lags``.
+    target : str
+        The target, whose steps the axis is, for the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming the stride, the lags, the gaps and the ways out.
+    """
+    if time_stride <= 1 or not any(lags.values()):
+        return
+    step, positions = time_step_positions(times)
+    if step is None or not np.any((positions[::time_stride] - positions[0]) % time_stride):
+        return  # no nominal step (refused where a lag needs one), or the steps kept are n steps apart but for gaps
+    gaps = np.flatnonzero(np.diff(positions) > 1)
+    spacings = np.diff(positions[::time_stride])
+    kept = f"{spacings.min()} to {step.span(int(spacings.max()))}" if spacings.size else "one step"
+    shown = ", ".join(date_text(times[gap]) for gap in gaps[:3]) + (", …" if gaps.size > 3 else "")
+    lagged = " ".join(f"{name}={','.join(map(str, values))}" for name, values in lags.items() if values)
+    raise ClimannError(
+        f"time_stride {time_stride} (--time-stride) with lags ({lagged}) on a {step.name} time axis with gaps "
+        f"('{target}' lacks {positions[-1] + 1 - len(positions)} of its {step.name} steps, after {shown}): the "
+        f"steps kept, one in {time_stride}, are {kept} apart, not {step.span(time_stride)}, so a lag, which counts "
+        f"the steps kept, would be missing or of changing length; leave out --time-stride (the lags then count "
+        f"{step.span()} steps, a predictor's from its own series), or leave out the lags")
 
 
 def previous_steps(

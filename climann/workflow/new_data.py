@@ -23,7 +23,8 @@ units can match while the values mean something else:
   variable at another level than in training is refused (:func:`check_levels`); the same
   level in other units (850 hPa, 85000 Pa) is the same level, and data that do not say
   their level (ERA5's ``t2m`` for a CMIP ``tas`` at 2 m) are taken as they are. The
-  predictions are labelled with the run's level (:func:`with_training_levels`);
+  predictions are labelled with the data's own level where they give it, else with the run's
+  (:func:`with_training_levels`);
 - another quantity, or the same counted the other way (CF ``standard_name`` and ``positive``:
   ``surface_downward_latent_heat_flux``, ``positive = "down"``, given to a run trained on
   ``surface_upward_latent_heat_flux``, ``positive = "up"``, has the opposite sign): refused,
@@ -241,11 +242,14 @@ def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
 
 
 def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
-    """New data whose target carries the run's levels (``model.npz`` ``levels``) where it is
-    at the same level (in other units: 850 hPa for 85000 Pa) or does not say (a target absent,
-    or without the coordinate): the predictions are of the target at the level the model
-    learnt, and their file is labelled so. A target at another level is left as it is, for
-    :func:`check_levels` to refuse. Unchanged for a model file without the record."""
+    """New data whose target carries the run's levels (``model.npz`` ``levels``) where it does
+    not say its own (a target absent, or without the coordinate): the predictions are of the
+    target at the level the model learnt, and their file is labelled so. A target at the same
+    level keeps its file's own coordinate, value and attributes (``plev = 85000 Pa`` stays
+    85000 Pa for a run trained at 850 hPa): the predictions file keeps the input's conventions,
+    and its copy of the target is labelled as its file labels it. A target at another level is
+    left as it is, for :func:`check_levels` to refuse. Unchanged for a model file without the
+    record."""
     from climann.data.levels import LEVELS_KEY, matching_level, same_level
     from climann.data.variables import variable_levels
 
@@ -257,9 +261,10 @@ def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     matches = [matching_level(level, own) for level in trained]
     if any(level is not None and not same_level(old, level) for old, level in zip(trained, matches)):
         return dataset
+    levels = tuple(old if level is None else level for old, level in zip(trained, matches))
     others = tuple(level for level in own if all(level is not match for match in matches))
     variable = dataset[target].variable.copy(deep=False)
-    variable.encoding = {**variable.encoding, LEVELS_KEY: (*trained, *others)}
+    variable.encoding = {**variable.encoding, LEVELS_KEY: (*levels, *others)}
     return dataset.assign({target: variable})
 
 

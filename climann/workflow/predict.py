@@ -40,6 +40,7 @@ from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
+from climann.workflow.runlog import warn_about_identity
 from climann.workflow.new_data import check_like_training, member_notes, with_training_levels, with_training_step
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import (
@@ -174,7 +175,22 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
     settings = load_config_file(run_dir / "config.toml")
     config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
-    return TrainedRun(_dated_as_trained(config, network), network)
+    return TrainedRun(_station_as_trained(_dated_as_trained(config, network), network), network)
+
+
+def _station_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
+    """The run's configuration with the station it was trained on chosen by its name
+    (``model.npz`` ``station``, :func:`climann.data.stations.chosen_station_record`) instead of
+    its index: a file listing its stations in another order (``GRAZ`` first, not second) gives
+    the same station, and one without it is refused. A model file without the record (a run
+    of a file whose stations have no names, or written before) keeps the index."""
+    from climann.data.stations import TrainedStation
+
+    record = network.metadata.get("station")
+    if not record or record["dimension"] not in (config.data.select or {}):
+        return config
+    select = {**config.data.select, record["dimension"]: TrainedStation(record["name"])}
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, select=select))
 
 
 def _window_as_trained(config: RunConfig, settings: dict) -> RunConfig:
@@ -947,6 +963,7 @@ def evaluate_run(
         metrics, truth, predictions = evaluation.metrics, evaluation.truth, evaluation.predictions
         metrics = with_changed_inputs(metrics, changed)
         spread = evaluation.spread
+        warn_about_identity(metrics, config.data)  # the linear baseline on its test block, as train says
     with folder_written(Path(out) if out else Path(run_dir), EVALUATION_FILES) as destination:
         _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
                       extrapolated=flags, spread=spread, n_members=_n_members(run))
@@ -1119,6 +1136,8 @@ def _evaluate_chunked(
             if other:
                 metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"), dataset)
             metrics = with_changed_inputs(metrics, changed or [])
+            if not other:  # the linear baseline on the run's test block, as train says
+                warn_about_identity(metrics, config.data)
             write_json(destination / "metrics.json", metrics, what="metrics file")
             write_report(destination, metrics)
     return metrics

@@ -21,6 +21,7 @@ from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
+from climann.data.coords import find_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
@@ -42,7 +43,7 @@ from climann.data.splits import (
 )
 from climann.data.members import new_data_selection
 from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
-from climann.data.time_axis import series_time_step
+from climann.data.time_axis import check_strided_lags, series_time_step
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -268,6 +269,10 @@ def _open_subset(
         period = {}
     else:
         period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons}
+    if data.time_stride > 1:  # a lag counts the steps kept: refused where they are not evenly spaced
+        before = subset_dataset(opened, **period)
+        check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
+                           lags=data.lags, target=data.target)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where

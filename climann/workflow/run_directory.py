@@ -27,6 +27,7 @@ from climann.data.geometry import longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
+from climann.data.stations import chosen_station_record
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.report import report_markdown
@@ -154,7 +155,9 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
     target's climatology with ``[data] target_anomaly`` (``target_climatology``, see :func:`target_climatology_record`),
     the area each area-mean feature was taken over (``area_extents``, see
-    :meth:`~climann.data.area_means.AreaExtent.record`) and the whole configuration (what ``predict`` needs
+    :meth:`~climann.data.area_means.AreaExtent.record`), the station of a station file chosen
+    with ``[data] select`` by its name (``station``, see
+    :func:`~climann.data.stations.chosen_station_record`) and the whole configuration (what ``predict`` needs
     to use the model again)."""
     layout = data.samples.layout
     climatologies = data.samples.climatologies  # of the anomaly features: new data must use the training years'
@@ -183,6 +186,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         **({"target_climatology": target_climatology_record(data, config.evaluation.climatology_window_days)}
            if data.target_climatology is not None else {}),
         **({"area_extents": layout.area_extents} if layout.area_extents else {}),
+        **({"station": station} if (station := chosen_station_record(layout.scalar_coordinates,
+                                                                     config.data.select or {})) else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),
     }
 

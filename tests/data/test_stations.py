@@ -76,6 +76,7 @@ def test_a_file_of_one_station_opens_as_its_point(tmp_path, grid, layout):
         pytest.param(False, 2, 2, id="by-index"),
         pytest.param(False, 2.0, 2, id="by-index-read-as-float"),
         pytest.param(True, "ROM", "ROM", id="by-coordinate-value"),
+        pytest.param(False, "ROM", "ROM", id="by-name"),
     ],
 )
 def test_select_takes_that_station_of_several(tmp_path, grid, coordinate, value, kept):
@@ -130,8 +131,11 @@ def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monk
     ("coordinate", "value", "expected"),
     [
         pytest.param(False, 3, "cannot select station=3 in stations.nc: 'station' has no coordinate variable, so a "
-                               "station is chosen by its index (0 to 2; 0: BER, 1: PAR, 2: ROM)", id="index"),
-        pytest.param(False, "PAR", "chosen by its index", id="a-name-for-an-index"),
+                               "station is chosen by its name or its index (0 to 2; 0: BER, 1: PAR, 2: ROM)",
+                     id="index"),
+        pytest.param(False, "OSL", "cannot select station=OSL in stations.nc: no station of that name (station_name: "
+                               "BER, PAR, ROM); a station is chosen by its name or its index (0 to 2; 0: BER, 1: PAR, "
+                               "2: ROM)", id="not-a-name"),
         pytest.param(True, "OSL", "cannot select station=OSL in stations.nc: not one of its 3 values (BER, PAR, ROM)",
                      id="value"),
     ],
@@ -195,20 +199,21 @@ def test_the_selected_stations_predictions_say_which_station_they_are(station_ru
 LENGTHS = (36, 48, 24)
 
 
-def _ragged(grid: xr.Dataset, *, indexed: bool = False) -> xr.Dataset:
+def _ragged(grid: xr.Dataset, *, indexed: bool = False, which=(0, 1, 2)) -> xr.Dataset:
     """The stations' first LENGTHS months as a CF ragged array: contiguous (CF H.2.4,
     ``row_size(station)`` with ``sample_dimension``, one station after the other) or indexed
     (H.2.5, ``stationIndex(obs)`` with ``instance_dimension``, interleaved by time, as an archive
     appends them, and ``time(obs)`` named by no ``coordinates`` attribute)."""
-    stations = _stations(grid)
-    which = np.repeat(np.arange(3), LENGTHS)
-    month = np.concatenate([np.arange(n) for n in LENGTHS])
+    stations = _stations(grid, which)
+    lengths = [LENGTHS[station] for station in which]
+    which = np.repeat(np.arange(len(lengths)), lengths)
+    month = np.concatenate([np.arange(n) for n in lengths])
     order = np.lexsort((which, month)) if indexed else np.arange(len(which))
     observations = {name: ("obs", stations[name].values[which, month][order], stations[name].attrs)
                     for name in ("tas", "pred")}
     time = ("obs", stations["time"].values[month][order], {"standard_name": "time"})
     counts = (({"stationIndex": ("obs", which[order].astype("int32"), {"instance_dimension": "station"})})
-              if indexed else {"row_size": ("station", np.array(LENGTHS, "int32"), {"sample_dimension": "obs"})})
+              if indexed else {"row_size": ("station", np.array(lengths, "int32"), {"sample_dimension": "obs"})})
     ragged = xr.Dataset({**observations, **counts, **({"time": time} if indexed else {})},
                         coords={name: stations[name] for name in ("lat", "lon", "station_name")}, attrs=stations.attrs)
     if not indexed:
@@ -324,3 +329,61 @@ def test_a_ragged_array_of_trajectories_is_refused_as_moving_positions_not_stati
     message = str(error.value)
     assert message.startswith("drifters.nc: the file holds a trajectory, positions that move in time")
     assert "station" not in message
+
+
+def _station_file(grid, path, layout, which):
+    """The stations ``which`` (in that order) written as ``layout``: orthogonal ``tas(station,
+    time)`` (CF H.2.1), or a contiguous or indexed ragged array (H.2.4, H.2.5)."""
+    written = _stations(grid, which) if layout == "orthogonal" else _ragged(grid, indexed=layout == "indexed",
+                                                                            which=which)
+    written.to_netcdf(path)
+    return path
+
+
+STATION_LAYOUTS = [pytest.param("orthogonal", id="orthogonal"), pytest.param("contiguous", id="contiguous-ragged"),
+                   pytest.param("indexed", id="indexed-ragged")]
+
+
+@pytest.fixture(scope="module")
+def par_runs(tmp_path_factory, grid):
+    """A run per file layout trained on PAR, the station of index 1 of BER, PAR, ROM."""
+    folder = tmp_path_factory.mktemp("par")
+    runs = {}
+    for layout in ("orthogonal", "contiguous", "indexed"):
+        path = _station_file(grid, folder / f"{layout}.nc", layout, (0, 1, 2))
+        runs[layout] = _train(path, folder / f"run_{layout}", select={"station": 1})
+    return runs
+
+
+@pytest.mark.parametrize("layout", STATION_LAYOUTS)
+def test_a_run_predicts_its_station_by_name_wherever_the_file_lists_it(tmp_path, grid, par_runs, layout):
+    """A run trained on station 1 (PAR) predicted station 1 of any file: ROM of a file listing
+    ROM, PAR, BER (break18: the ragged file's second station, by index, not by name)."""
+    from climann.workflow.predict import evaluate_run, predict_files
+
+    reordered = _station_file(grid, tmp_path / "reordered.nc", layout, (1, 2, 0))  # PAR, ROM, BER
+    result = predict_files(par_runs[layout], [str(reordered)], tmp_path / "p.nc")
+    n_months = LENGTHS[1]  # PAR has all 48 months in every layout
+    with xr.open_dataset(result.path) as predicted:
+        np.testing.assert_array_equal(predicted["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values[:n_months])
+        np.testing.assert_array_equal(predicted["lat"].values, [grid["lat"].values[CELLS[1][0]]])
+    metrics = evaluate_run(par_runs[layout], [str(reordered)], tmp_path / "scores")
+    assert metrics["splits"]["all"]["model"]["n_samples"] == n_months - 1  # one month lost to the lag
+
+
+@pytest.mark.parametrize("layout", STATION_LAYOUTS)
+def test_a_file_without_the_runs_station_is_refused(tmp_path, grid, par_runs, layout):
+    from climann.workflow.predict import predict_files
+
+    without = _station_file(grid, tmp_path / "without.nc", layout, (2, 0))
+    with pytest.raises(ClimannError) as refused:
+        predict_files(par_runs[layout], [str(without)], tmp_path / "p.nc")
+    assert str(refused.value) == ("without.nc has no station PAR, the station the run was trained on (station_name: "
+                                  "BER, ROM): give a file that holds PAR, or train a run on the station you want")
+    assert not (tmp_path / "p.nc").exists()
+
+
+def test_select_by_name_trains_exactly_as_by_index(tmp_path, station_runs, grid):
+    _stations(grid).to_netcdf(tmp_path / "stations.nc")
+    assert _scores(_train(tmp_path / "stations.nc", tmp_path / "run", select={"station": "PAR"})) == \
+        _scores(station_runs["point"])

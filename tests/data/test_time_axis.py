@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, lagged_steps, own_series_lag_name,
+    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, lagged_steps,
+    own_series_lag_name,
     series_time_step, time_step_positions, values_text,
 )
 from climann.errors import ClimannError
@@ -175,6 +176,32 @@ def test_lags_stay_within_their_segment():
     starts = np.repeat([0, 6], 6)
     earlier = lagged_steps(times, [1], segment_starts=starts).earlier[1]
     np.testing.assert_array_equal(earlier, [-1, 0, 1, 2, 3, 4, -1, 6, 7, 8, 9, 10])
+
+
+def test_lags_with_a_time_stride_on_an_axis_with_gaps_are_refused_naming_both():
+    """verify18 F9: every 2nd step of a monthly axis lacking June 2000 is 2 or 3 months from the
+    next (by hand: kept months 0, 2, 4, 7, 9, … of positions 0…23), so the kept axis had a
+    1-month step and lag 1 was missing everywhere: "no sample … check its file"."""
+    times = _months("noleap", 2000, 24, skip=(5,))
+    kept = np.flatnonzero(np.arange(24) != 5)[::2]
+    assert sorted(set(np.diff(kept))) == [2, 3]
+    with pytest.raises(ClimannError) as error:
+        check_strided_lags(times, time_stride=2, lags={"pred": (1, 12)}, target="lwe")
+    assert str(error.value) == (
+        "time_stride 2 (--time-stride) with lags (pred=1,12) on a monthly time axis with gaps ('lwe' lacks 1 of its "
+        "monthly steps, after 2000-05-15): the steps kept, one in 2, are 2 to 3 months apart, not 2 months, so a "
+        "lag, which counts the steps kept, would be missing or of changing length; leave out --time-stride (the lags "
+        "then count 1 month steps, a predictor's from its own series), or leave out the lags")
+
+
+@pytest.mark.parametrize(("skip", "stride", "lags"), [
+    pytest.param((), 2, {"pred": (1,)}, id="complete-axis"),
+    pytest.param((5,), 1, {"pred": (1,)}, id="no-stride"),
+    pytest.param((5,), 2, {}, id="no-lags"),
+    pytest.param((5, 6), 2, {"pred": (1,)}, id="a-gap-of-2-steps-keeps-every-2nd-month"),
+])
+def test_a_stride_or_lags_alone_or_on_a_complete_axis_pass(skip, stride, lags):
+    check_strided_lags(_months("noleap", 2000, 24, skip=skip), time_stride=stride, lags=lags, target="lwe")
 
 
 def test_lags_on_an_irregular_axis_are_refused_in_one_line():

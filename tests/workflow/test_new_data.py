@@ -804,15 +804,31 @@ def test_a_target_at_another_level_is_refused(level_runs, tmp_path):
         evaluate_run(ta850, [str(folder / "ta500.nc"), str(folder / "pred.nc")], tmp_path / "scores")
 
 
-@pytest.mark.parametrize("data", [pytest.param(["ta85000pa.nc", "pred.nc"], id="target-in-Pa"),
-                                  pytest.param(["pred.nc"], id="target-absent")])
-def test_the_predictions_carry_the_runs_level(level_runs, tmp_path, data):
+def test_a_target_without_its_level_is_labelled_with_the_runs_level(level_runs, tmp_path):
     folder, _, ta850 = level_runs
-    result = predict_files(ta850, [str(folder / name) for name in data], tmp_path / "p.nc")
+    result = predict_files(ta850, [str(folder / "pred.nc")], tmp_path / "p.nc")
     with xr.open_dataset(result.path) as predicted:
         assert float(predicted["plev"]) == 850.0
         assert predicted["plev"].attrs["units"] == "hPa"
         assert predicted["plev"].attrs["standard_name"] == "air_pressure"
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"),
+                                     pytest.param("zarr", id="predict-chunk-by-chunk")])
+def test_a_target_at_the_same_level_in_other_units_keeps_its_files_level(level_runs, tmp_path, command):
+    """Given ta at plev = 85000 Pa, the predictions file said plev = 850 hPa beside the file's
+    own ta (break18 F8: 50000 centimeters for a file in m): the file's conventions are kept."""
+    folder, _, ta850 = level_runs
+    suffix = ".zarr" if command == "zarr" else ".nc"
+    in_pa = predict_files(ta850, [str(folder / "ta85000pa.nc"), str(folder / "pred.nc")], tmp_path / f"pa{suffix}")
+    in_hpa = predict_files(ta850, [str(folder / "ta850.nc"), str(folder / "pred.nc")], tmp_path / f"hpa{suffix}")
+    with (xr.open_dataset(in_pa.path) as predicted, xr.open_dataset(in_hpa.path) as same,
+          xr.open_dataset(folder / "ta85000pa.nc") as given):
+        assert float(predicted["plev"]) == 85000.0
+        assert predicted["plev"].attrs == given["plev"].attrs
+        np.testing.assert_array_equal(predicted["ta_pred"].values, same["ta_pred"].values)  # the same level
+        np.testing.assert_array_equal(predicted["ta"].values, given["ta"].values)
+        assert float(same["plev"]) == 850.0 and same["plev"].attrs["units"] == "hPa"
 
 
 def test_a_model_file_without_the_levels_predicts_as_before(level_runs, tmp_path):

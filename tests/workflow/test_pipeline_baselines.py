@@ -400,3 +400,51 @@ def test_an_identity_from_the_targets_own_lag_names_the_lags(tmp_path, monkeypat
     line = next(record.getMessage() for record in caplog.records if IDENTITY in record.getMessage())
     assert "or the lagged inputs (rsdt_lag12)" in line and "leave those out with --features or --lags" in line
     assert line in (run.run_dir / "train.log").read_text()
+
+
+def _identity_lines(caplog):
+    return [record.getMessage() for record in caplog.records if IDENTITY in record.getMessage()]
+
+
+@pytest.mark.parametrize(("mode", "limit_gb"), [
+    pytest.param({}, 2.0, id="pointwise-in-memory"),
+    pytest.param({}, 1e-9, id="pointwise-chunk-by-chunk"),
+    pytest.param({"mode": "field", "field_inputs": "flatten"}, 2.0, id="field-mode-cells-as-inputs"),
+])
+def test_evaluate_warns_of_an_identity_as_train_does(tmp_path, monkeypatch, caplog, mode, limit_gb):
+    """``climann evaluate RUN`` re-scores the linear baseline on the run's test block, the numbers
+    train judges an identity by, and said nothing; field mode (whose linear baseline maps every
+    input cell to every output cell) says it on both."""
+    from climann.workflow.predict import evaluate_run
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = write_monthly_fields(tmp_path / "tas.nc", kelvin_and_celsius(np.random.default_rng(5)))
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["tas_c", "rsdt"],
+                                    "features": [], "in_memory_limit_gb": limit_gb, **mode},
+                           "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    trained = _identity_lines(caplog)
+    assert len(trained) == 1 and "computed from the predictors (tas_c, rsdt)" in trained[0]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run.run_dir)
+    assert _identity_lines(caplog) == trained
+    assert metrics["splits"]["test"]["linear"]["r2"] > 1 - 1e-6
+
+
+def test_evaluate_of_an_ordinary_run_says_nothing_of_an_identity(tmp_path, monkeypatch, caplog):
+    from climann.workflow.predict import evaluate_run
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = write_monthly_fields(tmp_path / "fluxes.nc", ceres_like(np.random.default_rng(5)))
+    config = build_config({"data": {"paths": [str(path)], "target": "toa_net_all_mon",
+                                    "predictors": ["solar_mon", "cldarea_total_daynight_mon"]},
+                           "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run.run_dir)
+    assert not _identity_lines(caplog)
+    assert metrics["splits"]["test"]["linear"]["r2"] < 0.999

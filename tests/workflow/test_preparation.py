@@ -1147,3 +1147,36 @@ def test_with_chosen_months_a_predictors_lag_means_the_same_beside_a_gappy_or_a_
     # lag 1 of a January is the January before: pred's value there, by hand
     january = full["pred"].sel(time=full["time"].dt.month == 1).values.reshape(4, -1)
     np.testing.assert_array_equal(whole.inputs[:, 1].reshape(3, -1), january[:3])
+
+
+@pytest.mark.parametrize("target", [pytest.param("gappy", id="target-lacking-months"),
+                                    pytest.param("complete", id="complete-target")])
+def test_a_time_stride_with_lags_counts_the_steps_kept_or_is_refused_on_a_gappy_target(tmp_path, target):
+    """verify18 F9: ``time_stride = 2`` with lags beside a target lacking months said "no sample
+    … pred_lag1 is missing wherever 'tas' is present; … check its file" of a complete file. Now
+    refused naming the stride and the lags; beside a complete target lag 1 is the step kept
+    before, 2 months back (by hand from pred's files)."""
+    files, _ = _gappy_target_beside_yearly_predictor_files(tmp_path, first_year=2000)
+    if target == "complete":
+        full = xr.open_mfdataset([path for path in files if path.name.startswith("pred")])
+        with xr.open_dataset(files[-1]) as gappy:
+            tas = (full["pred"] * 0 + gappy["tas"].reindex(time=full["time"]).fillna(280.0)).rename("tas")
+        tas.to_dataset().to_netcdf(tmp_path / "complete_tas.nc")
+        files = [*files[:-1], tmp_path / "complete_tas.nc"]
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path) for path in files], "target": "tas", "predictors": ["pred"], "features": [],
+        "lags": {"pred": [1]}, "time_stride": 2,
+        "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]}}}))
+    if target == "gappy":
+        with pytest.raises(ClimannError) as error:
+            prepare_data(config)
+        assert str(error.value).startswith("time_stride 2 (--time-stride) with lags (pred=1) on a monthly time axis "
+                                           "with gaps ('tas' lacks 4 of its monthly steps, after 2000-05-15")
+        assert "leave out --time-stride" in str(error.value)
+        return
+    samples = prepare_data(config).samples
+    pred = full["pred"].values  # 48 months from 2000-01
+    n_cells = pred.shape[1] * pred.shape[2]
+    kept = np.arange(0, 48, 2)[1:]  # every 2nd month; the first has no step before it
+    np.testing.assert_array_equal(samples.inputs[:, 1], pred[kept - 2].reshape(-1).astype(samples.inputs.dtype))
+    assert samples.inputs.shape[0] == kept.size * n_cells
