@@ -56,6 +56,7 @@ from climann.data.shell import input_and_copy, ncatted_attribute
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
+from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
@@ -504,6 +505,9 @@ class _FirstUnits:
                 self.units[name], self.files[name] = units, path
                 self.cell_methods[name] = str(dataset[name].attrs.get("cell_methods", ""))
                 self.datasets[name] = dataset
+        for name in data_variable_names(dataset):
+            if name in self.files and self.files[name] != path:
+                check_series_file(name, self.datasets[name], self.files[name], dataset, path)
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}

@@ -157,7 +157,8 @@ def _renamed_attributes(name: str, trained: Mapping[str, str], new: Mapping[str,
 
 
 def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, str], *, where: str, file: str,
-                     reference: str = "the model was trained on") -> str | None:
+                     reference: str = "the model was trained on",
+                     otherwise: str = "retrain the run on data in this convention") -> str | None:
     """The one-line refusal of a variable whose quantity differs from the run's
     (:func:`quantity_clash`), with the command that converts a copy of its file; None when
     they agree.
@@ -174,6 +175,8 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
         The file the command converts (its copy is written beside it).
     reference : str
         Says what ``trained`` is.
+    otherwise : str
+        The other way out of the opposite sign convention, after the command.
 
     Returns
     -------
@@ -195,7 +198,7 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
     if clash == "sign":
         script = shlex.quote("; ".join([f"{name}=-{name}", *_renamed_attributes(name, trained, new)]))
         return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "
-                f"copy (ncap2 -s {script} {files}), or retrain the run on data in this convention")
+                f"copy (ncap2 -s {script} {files}), or {otherwise}")
     script = shlex.quote(f'{name}@standard_name="{trained["standard_name"]}"')
     return (f"{said}: another quantity (CF standard_name); give {name} as {trained['standard_name']}, or, if it "
             f"is that quantity and the attribute is wrong, correct it in a copy (ncap2 -s {script} {files})")

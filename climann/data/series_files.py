@@ -1,0 +1,105 @@
+"""The files of one variable's series must hold one quantity: the same level, sign convention,
+statistic over time and kind of temperature.
+
+A variable split over several files (one per period, per download or per provider) is read
+as one series: every later file is brought to the units of the first that holds it
+(:class:`climann.data.open._FirstUnits`). Units are not all a file says of what its values
+are. Per-level downloads all name the variable ``ta`` and say its level only in a CF scalar
+coordinate (CF 1.8 §5.7: ``plev = 85000 Pa`` in one file, ``50000 Pa`` in the next); a flux
+may be written upward in one file and downward in the next (``standard_name`` and
+``positive``); a series may change from monthly means to monthly maxima (``cell_methods``,
+CF §7.3) or from temperatures to anomalies (``units_metadata``, CF-1.11 §3.1.2). Joined, they
+trained and scored one series of two quantities with exit 0 (break19b F2b–F2d: a 500 hPa year
+inside an 850 hPa series, test climatology MSE 435.5 K² against 1.46). ``predict`` and
+``evaluate`` already refuse new data that differ so from the model's
+(:mod:`climann.workflow.new_data`); :func:`check_series_file` makes the same comparisons
+between each later file of a series and the first, and refuses in one line naming both files,
+both values and the way out. An attribute missing in either file is not compared (ERA5's
+``t2m`` has no ``height``), except ``units_metadata = "temperature: difference"``, which an
+absolute temperature never says.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import xarray as xr
+
+from climann.data.cell_methods import time_cell_method
+from climann.data.levels import level_text, matching_level, same_level
+from climann.data.quantities import quantity_record, quantity_refusal
+from climann.data.shell import input_and_copy
+from climann.data.variables import variable_levels
+from climann.errors import ClimannError
+
+__all__ = ["check_series_file"]
+
+
+def _rename_way_out(name: str, path: Path, suffix: str) -> str:
+    """The ``[data] rename`` that keeps a file's variable as another variable of the run."""
+    renamed = json.dumps({path.name: {name: f"{name}_{suffix}"}}).replace(": ", " = ")
+    return f"or, to use both, give one a new name with [data] rename = {renamed}"
+
+
+def _difference(attrs: dict) -> bool:
+    """Whether ``units_metadata`` says a temperature difference (CF-1.11 §3.1.2)."""
+    text = str(attrs.get("units_metadata", "")).replace(" ", "").lower()
+    return text == "temperature:difference"
+
+
+def check_series_file(name: str, first: xr.Dataset, first_path: Path, later: xr.Dataset, later_path: Path) -> None:
+    """Refuse a later file of ``name``'s series whose values are of another quantity than the
+    first file's (see the module's rules).
+
+    Parameters
+    ----------
+    name : str
+        The variable, present in both datasets.
+    first, later : xarray.Dataset
+        The first file of the series that holds it, and a later one, as opened (lazy; only
+        attributes and scalar coordinates are read).
+    first_path, later_path : pathlib.Path
+        Their files, for the messages and commands.
+
+    Raises
+    ------
+    ClimannError
+        If ``name`` is at another level (a scalar coordinate of the same name or
+        ``standard_name`` with another value, compared in the first file's units with pint:
+        850 hPa is 85000 Pa), of another ``standard_name`` or ``positive``, of another time
+        statistic (the time part of ``cell_methods``), or a temperature difference in one
+        file and not in the other; naming both files, both values and the way out.
+    """
+    one, two = first_path.name, later_path.name
+    for level in variable_levels(first, name):
+        other = matching_level(level, variable_levels(later, name))
+        if other is not None and not same_level(level, other):
+            raise ClimannError(
+                f"'{name}' is at {level_text(level)} in {one} but at {level_text(other)} in {two} (CF scalar "
+                f"coordinates): the files of one variable are one series, at one level; give the files of one level "
+                f"{_rename_way_out(name, later_path, str(other.name) + '_' + format(float(other.values), 'g'))}")
+    refusal = quantity_refusal(name, quantity_record(first[name].attrs), quantity_record(later[name].attrs),
+                               where=two, file=str(later_path), reference=f"{one} gives",
+                               otherwise="give the files of one convention (the files of one variable are one "
+                                         "series of one quantity)")
+    if refusal is not None:
+        raise ClimannError(refusal)
+    method, other_method = (time_cell_method(str(dataset[name].attrs.get("cell_methods", "")) or None)
+                            for dataset in (first, later))
+    if method and other_method and method != other_method:
+        fix = shlex.quote(f"{name}@cell_methods=\"{first[name].attrs['cell_methods']}\"")
+        raise ClimannError(
+            f"'{name}' is of cell_methods '{method}' in {one} but '{other_method}' in {two}: another statistic over "
+            f"each time step (CF §7.3), not one series; give the files of one statistic "
+            f"{_rename_way_out(name, later_path, other_method.split(':')[-1].strip().split()[0])}; if the attribute "
+            f"of {two} is wrong, correct it in a copy (ncap2 -s {fix} {input_and_copy(str(later_path))})")
+    if _difference(first[name].attrs) != _difference(later[name].attrs):
+        anomaly, absolute = (one, two) if _difference(first[name].attrs) else (two, one)
+        raise ClimannError(
+            f"'{name}' is a temperature difference in {anomaly} (units_metadata = \"temperature: difference\", "
+            f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; give "
+            f"the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
+            f"(ncatted -a units_metadata,{name},o,c,'temperature: difference' "
+            f"{input_and_copy(str(first_path if anomaly == two else later_path))})")

@@ -1,0 +1,80 @@
+"""Files of one variable's series hold one quantity (climann/data/series_files.py; break19b F2b-F2d)."""
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+
+def _year(path, year, *, attrs=None, scalars=None, name="ta", values=250.0):
+    """One year of monthly ``name`` on a 2x3 grid, with extra attributes and CF scalar coordinates."""
+    times = [cftime.DatetimeNoLeap(year, month, 15) for month in range(1, 13)]
+    data = np.full((12, 2, 3), values, np.float32) + np.arange(12, dtype=np.float32)[:, None, None]
+    variable = xr.DataArray(data, dims=("time", "lat", "lon"), attrs={"units": "K", **(attrs or {})})
+    dataset = xr.Dataset({name: variable}, coords={"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                                   "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    for coordinate, (value, coordinate_attrs) in (scalars or {}).items():
+        dataset = dataset.assign_coords({coordinate: xr.Variable((), value, coordinate_attrs)})
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+PRESSURE = {"standard_name": "air_pressure", "units": "Pa", "axis": "Z", "positive": "down"}
+
+
+def test_per_level_files_of_one_name_are_refused_naming_both_levels(tmp_path):
+    """Per-level downloads all named ta, their level only a scalar coordinate: 850 then 500 hPa
+    trained as one series (test climatology MSE 435.5 against 1.46), exit 0."""
+    first = _year(tmp_path / "ta_a.nc", 2001, scalars={"plev": (85000.0, PRESSURE)})
+    second = _year(tmp_path / "ta_b.nc", 2002, scalars={"plev": (50000.0, PRESSURE)}, values=225.0)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([first, second])
+    assert str(raised.value).startswith("'ta' is at plev = 85000 Pa in ta_a.nc but at plev = 50000 Pa in ta_b.nc (CF "
+                                        "scalar coordinates)")
+    assert '[data] rename = {"ta_b.nc" = {"ta" = "ta_plev_50000"}}' in str(raised.value)
+
+
+def test_one_level_in_other_units_and_a_file_without_the_level_are_one_series(tmp_path):
+    hecto = {**PRESSURE, "units": "hPa"}
+    files = [_year(tmp_path / "ta_a.nc", 2001, scalars={"plev": (85000.0, PRESSURE)}),
+             _year(tmp_path / "ta_b.nc", 2002, scalars={"plev": (850.0, hecto)}),
+             _year(tmp_path / "ta_c.nc", 2003)]
+    dataset = open_dataset(files)
+    assert dataset.sizes["time"] == 36
+    np.testing.assert_array_equal(dataset["ta"].values[24:, 0, 0], 250 + np.arange(12, dtype=np.float32))
+
+
+@pytest.mark.parametrize(("first", "second", "said"), [
+    pytest.param({"standard_name": "surface_upward_latent_heat_flux", "positive": "up"},
+                 {"standard_name": "surface_downward_latent_heat_flux", "positive": "down"},
+                 "the opposite sign convention", id="upward-then-downward"),
+    pytest.param({"positive": "up"}, {"positive": "down"}, "the opposite sign convention", id="positive-only"),
+    pytest.param({"standard_name": "air_temperature"}, {"standard_name": "surface_temperature"},
+                 "another quantity (CF standard_name)", id="another-standard-name"),
+    pytest.param({"cell_methods": "area: mean time: mean"}, {"cell_methods": "area: mean time: maximum"},
+                 "is of cell_methods 'time: mean' in a.nc but 'time: maximum' in b.nc", id="mean-then-maximum"),
+    pytest.param({}, {"units_metadata": "temperature: difference"}, "is a temperature difference in b.nc",
+                 id="temperatures-then-anomalies"),
+])
+def test_files_of_another_quantity_are_refused_naming_both(tmp_path, first, second, said):
+    files = [_year(tmp_path / "a.nc", 2001, attrs=first), _year(tmp_path / "b.nc", 2002, attrs=second)]
+    with pytest.raises(ClimannError, match=None) as raised:
+        open_dataset(files)
+    assert said in str(raised.value)
+    assert "a.nc" in str(raised.value) and "b.nc" in str(raised.value)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    pytest.param({"cell_methods": "time: mean (interval: 1 month)"}, {"cell_methods": "area: mean time: mean"},
+                 id="one-time-mean-said-two-ways"),
+    pytest.param({"standard_name": "air_temperature"}, {}, id="an-attribute-missing-in-one-file"),
+    pytest.param({"units_metadata": "temperature: difference"}, {"units_metadata": "temperature:difference"},
+                 id="anomalies-in-both"),
+])
+def test_files_that_agree_or_do_not_say_are_one_series(tmp_path, first, second):
+    files = [_year(tmp_path / "a.nc", 2001, attrs=first), _year(tmp_path / "b.nc", 2002, attrs=second)]
+    assert open_dataset(files).sizes["time"] == 24
