@@ -90,14 +90,15 @@ def map_titles(monkeypatch, *, save: bool = True) -> dict[str, str]:
     return titles
 
 
-def held_grid_bytes(monkeypatch) -> list[int]:
-    """The bytes of the grids each call of draw_figures is given (truth, predictions, climatology)."""
+def held_grid_bytes(monkeypatch, *, drawn: bool = True) -> list[int]:
+    """The bytes of the grids each call of draw_figures is given (truth, predictions, climatology).
+    ``drawn=False``: for a test that reads only these bytes, draw_figures then draws nothing."""
     held, draw = [], runs.draw_figures
 
     def measured(layout, truth, predictions, *args, climatology=None, **kwargs):
         grids = [truth, *predictions.values(), *([] if climatology is None else [climatology])]
         held.append(sum(grid.nbytes for grid in grids))
-        return draw(layout, truth, predictions, *args, climatology=climatology, **kwargs)
+        return draw(layout, truth, predictions, *args, climatology=climatology, **kwargs) if drawn else []
 
     monkeypatch.setattr(runs, "draw_figures", measured)
     return held

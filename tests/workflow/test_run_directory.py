@@ -69,8 +69,9 @@ def test_a_chunked_runs_test_grids_stay_under_the_limit_when_the_stride_leaves_m
         tmp_path, monkeypatch):
     """3 test years of 12 steps × 72 cells × 4 float64 grids = 82,944 bytes against a limit of
     50,000: ⌈82,944 / 50,000⌉ = 2, but every 2nd year of 3 is 2 years (55,296 bytes, over the
-    limit): every 3rd, the first year alone (27,648 bytes)."""
-    held, titles = held_grid_bytes(monkeypatch), map_titles(monkeypatch)
+    limit): every 3rd, the first year alone (27,648 bytes). Reads the grids given and the
+    titles: no figure is written."""
+    held, titles = held_grid_bytes(monkeypatch), map_titles(monkeypatch, save=False)
     labels = ["train"] * 48 + ["val"] * 12 + ["test"] * 36
     figures, every = chunked_figures(tmp_path, labels, limit_bytes=50_000, n_years=8)
     assert held == [12 * 72 * 8 * 4] and every == 3
@@ -80,8 +81,9 @@ def test_a_chunked_runs_test_grids_stay_under_the_limit_when_the_stride_leaves_m
 
 def test_a_chunked_runs_test_block_of_one_year_is_drawn_whole_and_records_no_stride(tmp_path, monkeypatch):
     """A limit below the block's grids gives n = 2, but every 2nd year of a block of one year
-    is every year: n is 1, and the run's metrics.json gets no figures_every_nth_test_year."""
-    held = held_grid_bytes(monkeypatch)
+    is every year: n is 1, and the run's metrics.json gets no figures_every_nth_test_year.
+    Reads the bytes of the grids given to draw_figures: no map is drawn."""
+    held = held_grid_bytes(monkeypatch, drawn=False)
     figures, every = chunked_figures(tmp_path, LABELS, limit_bytes=6 * 72 * 8 * 4 - 1)
     assert every == 1 and held == [6 * 72 * 8 * 4]
 
