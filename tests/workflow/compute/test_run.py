@@ -312,7 +312,8 @@ def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(sc
             "global_means": ["rsdt"], "regional_means": {"clt": [-30, 30, 0, 360]}, "lags": {"tas": [1]}}
     settings = {"data": data, "model": {"hidden": [8]}, "training": FULL_BATCH_GD, "evaluation": {"figures": False}}
     single = run_training(build_config(settings), run_dir=tmp_path / "single")
-    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.05}
+    # chunks of 5 steps: lags at chunk starts inside each 36-step block and in chunks straddling two blocks
+    settings["compute"] = {"scheduler": cluster.scheduler_address, "chunk_mb": 0.1}
     distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
     features = Network.load(distributed.run_dir / "model.npz").metadata["features"]
     assert features == Network.load(single.run_dir / "model.npz").metadata["features"]
