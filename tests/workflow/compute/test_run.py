@@ -184,7 +184,7 @@ def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
 
 def test_train_with_local_workers_from_the_command_line(tiny_file, tmp_path):
     result = runner.invoke(app, ["train", "--data", str(tiny_file), "--workers", "2", "--hidden", "8", "--epochs", "2",
-                                 "--batch-size", "2000", "--out", str(tmp_path / "run"), "--quiet"])
+                                 "--batch-size", "2000", "--set", "evaluation.dpi=30", "--out", str(tmp_path / "run"), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "run directory:" in result.output
     assert {path.name for path in (tmp_path / "run").iterdir()} == set(RUN_FILES) | {"figures"}
