@@ -30,6 +30,9 @@ from tests.conftest import monthly_times
 
 N_YEARS, N_LAT, N_LON = 6, 6, 8
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
+#: The explain figures of the tests that read their names, sizes and JSON files, not their pixels
+#: (drawn at 150 dpi, they took most of an explain call's time).
+LOW_DPI = 40
 
 
 def write_signal_and_noise(path, *, seasonal=0.0):
@@ -74,7 +77,7 @@ def explained(tmp_path_factory):
         "evaluation": {"figures": False},
     })
     run_dir = run_training(config, run_dir=folder / "run").run_dir
-    return run_dir, explain_run(run_dir, repeats=4, seed=1)
+    return run_dir, explain_run(run_dir, repeats=4, seed=1, dpi=LOW_DPI)
 
 
 def test_the_built_from_variable_ranks_first_and_pure_noise_last_near_zero(explained):
@@ -235,7 +238,7 @@ def explained_anomaly(tmp_path_factory):
         "evaluation": {"figures": False},
     })
     run_dir = run_training(config, run_dir=folder / "run").run_dir
-    return data, run_dir, explain_run(run_dir, repeats=3, seed=2)
+    return data, run_dir, explain_run(run_dir, repeats=3, seed=2, dpi=LOW_DPI)
 
 
 def _hand_importance(data, run_dir, result, *, seed):
@@ -330,7 +333,7 @@ def test_a_variable_only_lagged_gets_the_partial_dependence_on_its_shortest_lag(
         "evaluation": {"figures": False},
     })
     run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
-    result = explain_run(run_dir, repeats=1)
+    result = explain_run(run_dir, repeats=1, dpi=LOW_DPI)
     curves = {curve["name"]: curve for curve in result.partial_dependence["predictors"]}
     assert list(curves) == ["signal", "tas_lag1", "lat"]
     assert curves["tas_lag1"]["units"] == "K"
@@ -352,7 +355,7 @@ def test_a_station_run_is_explained_without_importance_maps(tmp_path, caplog):
     })
     run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
     with caplog.at_level(logging.INFO, logger="climann"):
-        result = explain_run(run_dir, repeats=2, seed=1)
+        result = explain_run(run_dir, repeats=2, seed=1, dpi=LOW_DPI)
     assert [path.name for path in result.figures] == ["importance.png", "partial_dependence.png"]
     assert sorted(path.name for path in result.out.iterdir()) == sorted(
         name for name in EXPLAIN_FILES if name != "importance_maps.png")
@@ -394,7 +397,7 @@ def test_an_input_changed_since_training_is_said_and_recorded_as_evaluate_does(s
     trained_mse = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["model"]["mse"]
     _last_year_warmer(data, 3.0)
     with caplog.at_level(logging.WARNING, logger="climann"):
-        result = explain_run(run_dir, repeats=1, seed=1)
+        result = explain_run(run_dir, repeats=1, seed=1, dpi=LOW_DPI)
     line = (f"{data.resolve()} changed since the run was trained (sha256 differs from provenance.json): the scores "
             "are of the file as it is now")
     assert [message for message in caplog.messages if "changed since" in message] == [line]
