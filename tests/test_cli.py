@@ -17,6 +17,8 @@ from tests.console import run_main
 runner = CliRunner()
 #: For the runs whose figures no test looks at (drawn after the scores, they take most of a tiny run's time).
 NO_FIGURES = ["--set", "evaluation.figures=false"]
+#: For runs whose figures a test only counts or finds by name (at 150 dpi they took most of the run).
+LOW_DPI = ["--set", "evaluation.dpi=40"]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_version_and_help():
 def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     out = tmp_path / "run"
     result = runner.invoke(
-        app, ["train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "2", "--hidden", "8", "--quiet"]
+        app, ["train", "--data", str(tiny_sample), "--out", str(out), "--epochs", "2", "--hidden", "8", "--quiet", *LOW_DPI]
     )
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
@@ -406,7 +408,7 @@ def test_a_curvilinear_ocean_file_trains_end_to_end(tmp_path):
 
     data, out = write_curvilinear(tmp_path / "tos.nc"), tmp_path / "run"
     result = runner.invoke(app, ["train", "--data", str(data), "--target", "tos", "--predictors", "", "--features",
-                                 "lat,season", "--epochs", "2", "--hidden", "4", "--out", str(out), "--quiet"])
+                                 "lat,season", "--epochs", "2", "--hidden", "4", "--out", str(out), "--quiet", *LOW_DPI])
     assert result.exit_code == 0, result.output
     with netCDF4.Dataset(out / "predictions.nc") as raw:
         assert raw["tos_pred"].dimensions == ("time", "y", "x")
