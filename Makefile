@@ -62,9 +62,12 @@ runs/demo/model.npz: $(SAMPLE) $(VENV)/.installed
 # The tests run in parallel on up to 4 processes (pytest-xdist): 2 on a 2-core machine.
 # First the docs build with --strict into a temporary folder, so that a broken link or an API
 # name that no longer exists fails `make test` (not --quiet: mkdocs then counts no warnings).
+# The tests start many Python processes (CLI subprocesses, dask workers, notebook kernels):
+# bytecode is written (__pycache__/, ignored by git) even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE), so that each compiles climann and pytest rewrites the tests once.
 test: $(VENV)/.installed-dev
 	site=$$(mktemp -d) && $(BIN)/mkdocs build --strict --site-dir $$site; status=$$?; rm -rf $$site; exit $$status
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --durations=10
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --maxprocesses 4 --durations=10
 
 # The documentation: docs/*.md and the docstrings (mkdocstrings), nothing downloaded.
 docs: $(VENV)/.installed-dev
