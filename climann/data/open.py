@@ -15,7 +15,7 @@ import os
 import re
 import shlex
 import warnings
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cftime
@@ -920,15 +920,16 @@ def _unreadable_file(files: Sequence[Path]) -> Path | None:
     return None
 
 
-def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:
-    """Each file opened without decoding times, for diagnostics; unreadable files skipped."""
-    opened = []
+def _raw_datasets(files: Sequence[Path]) -> Iterator[tuple[Path, xr.Dataset]]:
+    """Each file opened without decoding times, for diagnostics; unreadable files skipped.
+    Opened one by one as the caller asks: a caller that stops at the first file it wants
+    opens no other (``_on_grid_of`` opened all 730 daily files to read the first, issue 15)."""
     for path in files:
         try:
-            opened.append((path, open_input(path, decode_times=False, chunks={})))
+            raw = open_input(path, decode_times=False, chunks={})
         except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
-    return opened
+        yield path, raw
 
 
 def _calendar_message(files: Sequence[Path]) -> str | None:
@@ -966,7 +967,7 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
 
 def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
     """The first file whose grid differs from the first file's, with the largest difference."""
-    opened = _raw_datasets(files)
+    opened = list(_raw_datasets(files))
     if len(opened) < 2:
         return None
     first_path, first = opened[0]
