@@ -260,10 +260,10 @@ kept_for_the_run(_OPENED.clear)
 def _opening_key(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None) -> tuple:
     """What :func:`_open_one`'s dataset depends on: the file (resolved path, device, inode,
     size and modification time: a file rewritten since is opened again), the time decoder's
-    settings and the selection."""
+    settings and the selection (none and an empty one alike: only its entries are read)."""
     status = os.stat(path)
     return (str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
-            type(time_coder).__qualname__, repr(sorted(vars(time_coder).items())), repr(select))
+            type(time_coder).__qualname__, repr(sorted(vars(time_coder).items())), repr(dict(select or {})))
 
 
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
