@@ -129,6 +129,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_data.py --years 80
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_anomaly_real.py
+	$(BIN)/python benchmarks/bench_many_files.py
 
 # The memory target: stream a generated file larger than 8 GB (≈ 9 GB of disk, a few minutes).
 bench-large: $(VENV)/.installed-bench

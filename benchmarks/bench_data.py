@@ -28,10 +28,10 @@ Run: ``python benchmarks/bench_data.py --years 80`` (≈ 1 GB, 1°), or ``--year
 Many small files (``--daily-files N``): N one-day files of 20 × 30 cells (``t2m`` and ``tisr``,
 as ERA5 daily statistics or IMERG daily downloads), opened as a run opens them: twice by
 ``open_dataset`` (to choose the inputs, to read them), in a fresh process. Reports the seconds
-and how many times each file was opened (``open_input``): six (its variables' header, its grid
-undecoded twice, its data decoded, each in both calls). Keeping each file's readings for the run
-opened each three times and trained break17's 1 096 one-day files in 72.5 s against 93.3 s, but
-held 1.46 GB against 0.63 GB (3 Dec 2026, idle): not kept (docs/benchmarks.md, "Many small files").
+and how many times each file was opened (``open_input``): three (its variables' header, its grid
+undecoded, its data decoded once for the run); six before issue 15 (the grid undecoded and the
+data decoded in both calls). ``bench_many_files.py`` times ``climann info`` and ``train`` on such
+files against one file (docs/benchmarks.md, "Many small files").
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable, Iterable
 
-__all__ = ["forget_notes", "note_once", "noted"]
+__all__ = ["forget_notes", "kept_for_the_run", "note_once", "noted"]
 
 _SAID: set[Hashable] = set()
 
@@ -40,9 +40,23 @@ def noted(key: Hashable) -> bool:
     return key in _SAID
 
 
+#: What else the data layer keeps for one run (files opened once), emptied with the notes.
+_KEPT_FOR_THE_RUN: list[Callable[[], None]] = []
+
+
+def kept_for_the_run(clear: Callable[[], None]) -> None:
+    """Have :func:`forget_notes` call ``clear``: what the data layer keeps for one run (each file
+    as opened, :func:`climann.data.open.open_dataset`) is forgotten with the notes it said when
+    it was made, so that a new run makes it again and says them into its own log."""
+    _KEPT_FOR_THE_RUN.append(clear)
+
+
 def forget_notes() -> None:
-    """Start a new run: every note may be said again."""
+    """Start a new run: every note may be said again, and what was kept for the last run
+    (:func:`kept_for_the_run`) is made again."""
     _SAID.clear()
+    for clear in _KEPT_FOR_THE_RUN:
+        clear()
 
 
 def unsaid_records(dataset: object, names: Iterable[str], key: str, topic: str) -> dict[str, object]:

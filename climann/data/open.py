@@ -14,8 +14,9 @@ import logging
 import os
 import re
 import shlex
+import threading
 import warnings
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cftime
@@ -47,7 +48,7 @@ from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
-from climann.data.notes import note_once
+from climann.data.notes import kept_for_the_run, note_once
 from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
@@ -250,8 +251,45 @@ def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dat
         return open_input(path, chunks={}, decode_times=time_coder)
 
 
+#: Each file as :func:`_open_one` opened it in this run, by :func:`_opening_key`; at most
+#: :data:`_KEPT_OPENINGS`, first in first out, forgotten at a run's start with its notes.
+_OPENED: dict[tuple, xr.Dataset] = {}
+_OPENED_LOCK = threading.Lock()
+_KEPT_OPENINGS = 4096
+kept_for_the_run(_OPENED.clear)
+
+
+def _opening_key(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None) -> tuple:
+    """What :func:`_open_one`'s dataset depends on: the file (resolved path, device, inode,
+    size and modification time: a file rewritten since is opened again), the time decoder's
+    settings and the selection (none and an empty one alike: only its entries are read)."""
+    status = os.stat(path)
+    return (str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
+            type(time_coder).__qualname__, repr(sorted(vars(time_coder).items())), repr(dict(select or {})))
+
+
 def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
               ) -> xr.Dataset:
+    """One file opened lazily and checked on its own (:func:`_opened_one`), once per run: a run
+    (and ``climann info``, which checks that its config trains) opens its inputs several times,
+    and each opening decoded and checked every file again (issue 15: 730 daily files, 2 × 65 s
+    of 230 s). The same unchanged file with the same settings is the same dataset; each caller
+    gets its own shallow copy (its own attributes and encodings to change). Refusals are not
+    kept: they are raised again."""
+    key = _opening_key(path, time_coder, select)
+    with _OPENED_LOCK:
+        known = _OPENED.get(key)
+    if known is None:
+        known = _opened_one(path, time_coder, select)
+        with _OPENED_LOCK:
+            if len(_OPENED) >= _KEPT_OPENINGS:
+                _OPENED.pop(next(iter(_OPENED)))
+            _OPENED[key] = known
+    return known.copy(deep=False)
+
+
+def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
+                ) -> xr.Dataset:
     engine = input_engine(path)
     # dask chunks of about dask's array.chunk-size (128 MiB), whole multiples of the file's own
     # storage chunks ("auto"): netCDF-4 files with an unlimited time dimension (most CMIP and
@@ -944,15 +982,16 @@ def _unreadable_file(files: Sequence[Path]) -> Path | None:
     return None
 
 
-def _raw_datasets(files: Sequence[Path]) -> list[tuple[Path, xr.Dataset]]:
-    """Each file opened without decoding times, for diagnostics; unreadable files skipped."""
-    opened = []
+def _raw_datasets(files: Sequence[Path]) -> Iterator[tuple[Path, xr.Dataset]]:
+    """Each file opened without decoding times, for diagnostics; unreadable files skipped.
+    Opened one by one as the caller asks: a caller that stops at the first file it wants
+    opens no other (``_on_grid_of`` opened all 730 daily files to read the first, issue 15)."""
     for path in files:
         try:
-            opened.append((path, open_input(path, decode_times=False, chunks={})))
+            raw = open_input(path, decode_times=False, chunks={})
         except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
-    return opened
+        yield path, raw
 
 
 def _calendar_message(files: Sequence[Path]) -> str | None:
@@ -990,7 +1029,7 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
 
 def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
     """The first file whose grid differs from the first file's, with the largest difference."""
-    opened = _raw_datasets(files)
+    opened = list(_raw_datasets(files))
     if len(opened) < 2:
         return None
     first_path, first = opened[0]

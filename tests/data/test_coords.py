@@ -557,3 +557,34 @@ def test_a_place_that_changes_in_time_is_left_for_the_refusal_of_moving_position
                        "lon": ("time", np.full(6, -40.0), {"units": "degrees_east"})}).to_netcdf(tmp_path / "track.nc")
     with pytest.raises(ClimannError, match="positions move in time"):
         open_dataset([tmp_path / "track.nc"])
+
+
+def _daily_file(day: int) -> xr.Dataset:
+    """A daily file as opened undecoded: its time's units name its own day (xarray writes them so)."""
+    return xr.Dataset({"tas": (("time", "lat"), [[280.0, 281.0]])},
+                      coords={"time": ("time", [0.0], {"units": f"days since 2001-01-{day:02d} 00:00:00",
+                                                       "calendar": "standard"}),
+                              "lat": ("lat", [0.0, 1.0], {"units": "degrees_north"})})
+
+
+def test_files_differing_only_in_their_times_reference_date_are_one_question():
+    """A series of daily files, each with its own 'days since <its day>', is looked for once
+    (issue 15: each file's coordinates were looked for anew through cf_xarray)."""
+    from climann.data.coords import _found_coordinate
+
+    _found_coordinate.answers.clear()
+    assert find_coordinate(_daily_file(1), "latitude") == "lat"
+    asked = len(_found_coordinate.answers)  # its latitude, and its time (a tiled grid is looked for first)
+    for day in range(2, 6):
+        assert find_coordinate(_daily_file(day), "latitude") == "lat"
+    assert len(_found_coordinate.answers) == asked
+
+
+def test_a_custom_criterion_on_time_units_still_reads_the_reference_date():
+    """A cf_xarray criterion may be a pattern on the whole units: the reference date then counts."""
+    import cf_xarray
+
+    with cf_xarray.set_options(custom_criteria={"time": {"units": "days since 2001-01-05.*"}}):
+        with pytest.raises(ClimannError, match="no time coordinate"):
+            find_coordinate(_daily_file(6).rename(time="period"), "time")
+        assert find_coordinate(_daily_file(5).rename(time="period"), "time") == "period"

@@ -953,3 +953,90 @@ def test_renamed_the_lag_of_x_is_xs_value_a_step_earlier(tmp_path, monkeypatch):
     metrics = run_training(config, run_dir=tmp_path / "run").metrics
     assert metrics["splits"]["train"]["model"]["n_samples"] == 23 * 6
     assert metrics["splits"]["test"]["linear"]["rmse"] == pytest.approx(0.1, rel=0.25)
+
+
+def _daily_files(folder, n_days, *, moved_latitude=None):
+    """n_days one-day files of tas and psl on a 4 × 6 grid, each its own 'days since' its day
+    (as xarray writes them), and the same values in one file; ``moved_latitude``: (file index,
+    shift) moving that file's second latitude."""
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    lat, lon = np.array([-30.0, -10.0, 10.0, 30.0]), np.arange(0.0, 360.0, 60.0)
+    days = []
+    for index, day in enumerate(pd.date_range("2001-01-01", periods=n_days, freq="D")):
+        own = lat.copy()
+        if moved_latitude is not None and moved_latitude[0] == index:
+            own[1] += moved_latitude[1]
+        dataset = xr.Dataset(
+            {"tas": (("time", "lat", "lon"), rng.normal(280.0, 5.0, (1, 4, 6)).astype("f4"), {"units": "K"}),
+             "psl": (("time", "lat", "lon"), rng.normal(1e5, 100.0, (1, 4, 6)).astype("f4"), {"units": "Pa"})},
+            coords={"time": [day], "lat": ("lat", own, {"units": "degrees_north"}),
+                    "lon": ("lon", lon, {"units": "degrees_east"})})
+        dataset.to_netcdf(folder / f"day_{index:03d}.nc")
+        days.append(dataset)
+    if moved_latitude is None:
+        joined = xr.concat(days, dim="time")
+        joined["time"].encoding.update(units="days since 2001-01-01")
+        joined.to_netcdf(folder / "joined.nc")
+    return sorted(folder.glob("day_*.nc")), folder / "joined.nc"
+
+
+def test_many_daily_files_read_bit_for_bit_as_the_same_values_in_one_file(tmp_path):
+    """Issue 15: each file opened once per run and looked for once per distinct metadata; the
+    values, coordinates and times are those of the one file, exactly, also when opened again."""
+    daily, joined = _daily_files(tmp_path, 6)
+    one = open_dataset([joined])
+    for _ in range(2):  # the second opening from what the run kept
+        many = open_dataset(daily)
+        for name in ("tas", "psl", "lat", "lon"):
+            assert many[name].dtype == one[name].dtype
+            np.testing.assert_array_equal(many[name].values, one[name].values)
+        assert list(many["time"].values) == list(one["time"].values)
+
+
+def test_a_file_one_latitude_of_which_differs_by_a_millionth_keeps_its_own(tmp_path):
+    """Nothing kept for the run stands for another file's grid: a latitude 1e-6 away is read
+    as it is (within GRID_TOLERANCE the files are one grid, the first file's values used, as
+    before), and a file opened alone is its own grid, also after the other was opened."""
+    daily, _ = _daily_files(tmp_path, 3, moved_latitude=(2, 1e-6))
+    together = open_dataset(daily)
+    np.testing.assert_array_equal(together["lat"].values, [-30.0, -10.0, 10.0, 30.0])
+    for path, second in zip(daily, (-10.0, -10.0, -10.0 + 1e-6)):
+        assert open_dataset([path])["lat"].values[1] == second
+
+
+def test_a_file_rewritten_in_the_run_is_opened_again(tmp_path):
+    """A file kept for the run and then rewritten (same name and size, one latitude moved by
+    1e-6, another modification time) is read anew, not from what was kept."""
+    import os
+    import shutil
+
+    daily, _ = _daily_files(tmp_path, 1)
+    assert open_dataset(daily)["lat"].values[1] == -10.0
+    moved = xr.load_dataset(daily[0])
+    size, modified = daily[0].stat().st_size, daily[0].stat().st_mtime_ns
+    moved["lat"] = moved["lat"].copy(data=moved["lat"].values + np.array([0.0, 1e-6, 0.0, 0.0]))
+    moved.to_netcdf(tmp_path / "moved.nc")
+    shutil.copyfile(tmp_path / "moved.nc", daily[0])  # written into the same file (its inode kept)
+    os.utime(daily[0], ns=(modified + 10**9, modified + 10**9))  # a later write, whatever the clock's tick
+    assert daily[0].stat().st_size == size
+    assert open_dataset(daily)["lat"].values[1] == -10.0 + 1e-6
+
+
+def test_each_file_is_opened_once_per_run_and_again_in_the_next(tmp_path, monkeypatch):
+    """Issue 15: a run opening its inputs twice decodes and checks each file once; a new run
+    (forget_notes, at its start) opens them again, saying their notes into its own log."""
+    import climann.data.open as opening
+    from climann.data.notes import forget_notes
+
+    daily, _ = _daily_files(tmp_path, 3)
+    opened = []
+    real = opening._opened_one
+    monkeypatch.setattr(opening, "_opened_one", lambda path, *args: opened.append(path) or real(path, *args))
+    open_dataset(daily)
+    open_dataset(daily, grid_of="tas", select={})  # as a run asks: no selection is an empty one
+    assert opened == daily
+    forget_notes()
+    open_dataset(daily)
+    assert opened == daily + daily

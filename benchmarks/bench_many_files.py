@@ -1,0 +1,121 @@
+"""``climann info`` and ``climann train --epochs 1`` on many one-day files against the same data in one file.
+
+Writes ``--files`` one-day files (default 730: two years) of a 13 × 24 grid (10° latitudes,
+15° longitudes) holding ``tas`` and ``psl``, as ``/tmp/s39/many/mk.py`` of issue 15 does (each
+file's time in ``days since`` its own day, as xarray writes it), and the same values joined into
+one file. Then, each in a fresh process: ``climann info`` of the daily files and of the one file,
+``climann train --target tas --epochs 1`` of each. Printed for each: wall and user seconds, peak
+resident memory (the child's own ``ru_maxrss``, from ``os.wait4``) and the load average before
+and after (the cores may be shared: compare runs made back to back).
+
+Checked: both trains write the same ``metrics.json`` (the files are read as the one file is,
+bit for bit), and both ``info`` reports are the same apart from the paths they name.
+
+Target (issue 15): many files of one grid within a small factor of the one file.
+
+Run: ``python benchmarks/bench_many_files.py`` (≈ 2 × 2 min under load, less idle);
+``--files 365`` halves it; ``--keep`` keeps the folder, ``--directory`` reuses one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def write_files(folder: Path, n_files: int) -> tuple[str, Path]:
+    """The daily files (their glob) and the one file holding the same values, in ``folder``."""
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    daily, joined = folder / "daily", folder / "joined.nc"
+    if joined.exists():
+        return str(daily / "day_*.nc"), joined
+    daily.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    lat, lon = np.arange(-60, 61, 10.0), np.arange(0, 360, 15.0)
+    days = []
+    for index, day in enumerate(pd.date_range("2001-01-01", periods=n_files, freq="D")):
+        tas = (280 + 10 * np.cos(np.deg2rad(lat))[:, None] + rng.normal(size=(lat.size, lon.size))
+               + 5 * np.sin(2 * np.pi * index / 365))
+        psl = 101000 + 100 * rng.normal(size=tas.shape)
+        dataset = xr.Dataset(
+            {"tas": (("time", "lat", "lon"), tas[None].astype("f4"),
+                     {"units": "K", "standard_name": "air_temperature"}),
+             "psl": (("time", "lat", "lon"), psl[None].astype("f4"),
+                     {"units": "Pa", "standard_name": "air_pressure_at_mean_sea_level"})},
+            coords={"time": [day], "lat": ("lat", lat, {"units": "degrees_north"}),
+                    "lon": ("lon", lon, {"units": "degrees_east"})})
+        dataset.to_netcdf(daily / f"day_{day:%Y%m%d}.nc")
+        days.append(dataset)
+    one = xr.concat(days, dim="time")
+    one["time"].encoding.update(units="days since 2001-01-01", calendar="proleptic_gregorian")
+    one.to_netcdf(joined)
+    return str(daily / "day_*.nc"), joined
+
+
+def timed(command: list[str], cwd: Path) -> dict:
+    """Run ``python -m climann`` with ``command`` in a fresh process: its wall and user seconds,
+    peak resident memory (MB, the child's own: ``os.wait4``), the load average before and after,
+    and what it printed."""
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", "climann", *command], cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0), err.seek(0)
+        printed, said = out.read().decode(), err.read().decode()
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"climann {' '.join(command)} failed:\n{said[-2000:]}")
+    return {"wall": wall, "user": usage.ru_utime, "rss_mb": usage.ru_maxrss / 1024,
+            "load": (load, os.getloadavg()[0]), "out": printed}
+
+
+def report(label: str, many: dict, one: dict) -> None:
+    """One line per case, and the ratio many / one."""
+    for name, run in (("many files", many), ("one file", one)):
+        print(f"{label:5} {name:10}: {run['wall']:7.1f} s wall, {run['user']:7.1f} s user, "
+              f"{run['rss_mb']:6.0f} MB peak, load {run['load'][0]:.1f} -> {run['load'][1]:.1f}")
+    print(f"{label:5} many / one: {many['wall'] / one['wall']:.1f}x wall, {many['user'] / one['user']:.1f}x user")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=730, help="one-day files (default 730)")
+    parser.add_argument("--directory", type=Path, help="a folder to write into (or reuse); default a temporary one")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    arguments = parser.parse_args()
+    folder = arguments.directory or Path(tempfile.mkdtemp(prefix="bench_many_files_"))
+    try:
+        pattern, joined = write_files(folder, arguments.files)
+        print(f"{arguments.files} one-day files of 13 x 24 cells (tas, psl) in {folder}")
+        info = {name: timed(["info", data], folder) for name, data in (("many", pattern), ("one", str(joined)))}
+        report("info", info["many"], info["one"])
+        body = {name: run["out"].split("[data]")[-1].split("\n", 2)[-1] for name, run in info.items()}
+        print("info: the same config below the paths" if body["many"] == body["one"] else
+              "info: THE CONFIGS DIFFER")
+        train = {}
+        for name, data in (("many", pattern), ("one", str(joined))):
+            out = folder / f"run_{name}"
+            shutil.rmtree(out, ignore_errors=True)
+            train[name] = timed(["train", "--data", data, "--target", "tas", "--epochs", "1", "--out", str(out)],
+                                folder)
+        report("train", train["many"], train["one"])
+        metrics = [json.loads((folder / f"run_{name}" / "metrics.json").read_text()) for name in ("many", "one")]
+        print("train: metrics.json identical" if metrics[0] == metrics[1] else "train: METRICS DIFFER")
+    finally:
+        if arguments.directory is None and not arguments.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
