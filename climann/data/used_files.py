@@ -46,14 +46,15 @@ class _Header:
     quantities: dict[str, Quantity]
 
 
-def _period(raw: xr.Dataset, name: str) -> tuple[object, object] | None:
-    """The first and last value of ``name``'s time coordinate (the dimension whose coordinate
-    has units ``<unit> since <date>``, CF section 4.4), decoded; None when it has none or
-    they cannot be decoded."""
+def _periods(raw: xr.Dataset) -> dict[str, tuple[object, object] | None]:
+    """{dimension: the first and last value of its coordinate, decoded} of each dimension whose
+    coordinate has units ``<unit> since <date>`` (CF section 4.4); None when they cannot be
+    decoded. Each time coordinate is read once, whatever the number of variables on it."""
     import cftime
     import numpy as np
 
-    for dim in raw[name].dims:
+    periods: dict[str, tuple[object, object] | None] = {}
+    for dim in map(str, raw.dims):
         coordinate = raw.variables.get(dim)
         units = str(coordinate.attrs.get("units", "")) if coordinate is not None else ""
         if " since " in units and coordinate.size:
@@ -61,13 +62,13 @@ def _period(raw: xr.Dataset, name: str) -> tuple[object, object] | None:
                 values = np.asarray(coordinate.values, dtype=float)
                 ends = cftime.num2date([np.nanmin(values), np.nanmax(values)], units,
                                        str(coordinate.attrs.get("calendar", "standard")).lower())
+                periods[dim] = (ends[0], ends[1])
             except (ValueError, TypeError, OverflowError):
-                return None
-            return ends[0], ends[1]
-    return None
+                periods[dim] = None
+    return periods
 
 
-def _quantity(raw: xr.Dataset, name: str) -> Quantity:
+def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, object] | None]) -> Quantity:
     """What the header ``raw`` says of variable ``name`` (see climann.data.series_names)."""
     from climann.data.units import parse_units
 
@@ -76,8 +77,9 @@ def _quantity(raw: xr.Dataset, name: str) -> Quantity:
         kind = str(parse_units(str(attrs["units"]), variable=name).dimensionality) if "units" in attrs else None
     except ClimannError:
         kind = None
+    period = next((periods[dim] for dim in map(str, raw[name].dims) if dim in periods), None)
     return Quantity(str(attrs.get("standard_name", "")), " ".join(str(attrs.get("cell_methods", "")).split()),
-                    kind, _period(raw, name))
+                    kind, period)
 
 
 def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.Dataset]) -> _Header | None:
@@ -92,7 +94,8 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
                     for name in data_variable_names(raw)}
         if mapping:  # a file left out still counts for its renames (FileRenames.check_applied)
             renames.applied(raw, path)
-        quantities = {mapping.get(name, name): _quantity(raw, name) for name in data_variable_names(raw)}
+        periods = _periods(raw)
+        quantities = {mapping.get(name, name): _quantity(raw, name, periods) for name in data_variable_names(raw)}
         return _Header(measures, {str(name) for name in raw.variables}, quantities)
 
 
