@@ -94,7 +94,8 @@ def _sample_file(tmp_path):
         pytest.param(lambda p: ["--data", str(p / "none_*.nc")], [], "no file matches", id="no-file"),
         pytest.param(_not_netcdf, [], "bad.nc is not a readable NetCDF file \\(truncated or another format\\)$",
                      id="not-netcdf"),
-        pytest.param(_truncated, [], "cut.nc is not a readable NetCDF file \\(truncated or another format\\)$",
+        pytest.param(_truncated, [], "cut.nc is cut short: its NetCDF-4 \\(HDF5\\) header says the file ends at byte "
+                     "[0-9,]+ but it holds [0-9,]+ bytes .*; fetch or copy the file again$",
                      id="truncated"),
         pytest.param(_sample_file, ["--target", "tsa"], "variable 'tsa' not in five.nc; available: .*did you mean 'tas'", id="missing-variable"),
         pytest.param(_target_nan_in_training_block, [], "the train block \\(2000–2002\\) has no sample", id="target-nan-in-train"),

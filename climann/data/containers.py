@@ -212,6 +212,10 @@ def grouped_message(path: Path, groups: list[str]) -> str:
     )
 
 
+#: The way out of a file cut short.
+_AGAIN = "fetch or copy the file again"
+
+
 def cut_short_message(handle: object, path: Path) -> str | None:
     """Why a NetCDF-3 file is cut short (a download or copy that did not finish), or None.
 
@@ -253,6 +257,77 @@ def cut_short_message(handle: object, path: Path) -> str | None:
     needed, on_disk = fixed + n_records * per_record, path.stat().st_size
     if on_disk >= needed:
         return None
-    return (f"{path.name} is cut short: its header promises {n_records} records along '{unlimited[0]}' "
-            f"(at least {needed:,} bytes of data) but the file holds {on_disk:,} bytes, so the missing records "
-            "would be read as zeros (a download or copy that did not finish); fetch or copy the file again")
+    # xarray (and ncks of such a file) writes no unlimited dimension unless told: then only
+    # fixed-size variables, whose missing tail is read as zeros all the same.
+    promised = (f"{n_records} records along '{unlimited[0]}'" if unlimited
+                else "its fixed-size variables (it has no unlimited dimension)")
+    missing = "records" if unlimited else "values"
+    return (f"{path.name} is cut short: its header promises {promised} "
+            f"(at least {needed:,} bytes of data) but the file holds {on_disk:,} bytes, so the missing {missing} "
+            f"would be read as zeros (a download or copy that did not finish); {_AGAIN}")
+
+
+#: The first bytes of a NetCDF-3 file: classic, 64-bit offset, 64-bit data (CDF5) (NetCDF
+#: User Guide, "File Format Specification": magic).
+NETCDF3_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05")
+
+
+def _hdf5_end_of_file(head: bytes) -> int | None:
+    """The end-of-file address an HDF5 superblock at the start of the file records (HDF5
+    File Format Specification, "Superblock": versions 0 and 1 hold it after the base and
+    free-space addresses, versions 2 and 3 after the base and superblock-extension addresses;
+    addresses are little-endian, of the superblock's "size of offsets" bytes), added to its
+    base address; None when ``head`` holds no such superblock."""
+    if not head.startswith(HDF5_SIGNATURE) or len(head) < 16:
+        return None
+    version = head[8]
+    if version in (0, 1):
+        size, start = head[13], 24 + (4 if version == 1 else 0)
+        base_at, eof_at = start, start + 2 * head[13]
+    elif version in (2, 3):
+        size, base_at = head[9], 12
+        eof_at = base_at + 2 * size
+    else:
+        return None
+    if size not in (2, 4, 8) or len(head) < eof_at + size:
+        return None
+    base = int.from_bytes(head[base_at:base_at + size], "little")
+    end = int.from_bytes(head[eof_at:eof_at + size], "little")
+    return base + end
+
+
+def short_file_message(path: Path) -> str | None:
+    """Why a file that does not open is shorter than it should be, or None.
+
+    Three kinds, each told by the file's own first bytes: a file of 0 bytes (a download that
+    never started, a copy onto a full disk); a NetCDF-4 (HDF5) file shorter than the
+    end-of-file address its superblock records (:func:`_hdf5_end_of_file`); a file that
+    begins as NetCDF-3 (:data:`NETCDF3_MAGIC`) yet does not open, so ends inside its header
+    (one cut after its header opens and is refused by :func:`cut_short_message`).
+
+    Parameters
+    ----------
+    path : Path
+        A file that the netCDF library could not open.
+
+    Returns
+    -------
+    str or None
+        The one-line refusal naming the file and the way out (download or copy it again).
+    """
+    try:
+        on_disk = path.stat().st_size
+        with open(path, "rb") as stream:
+            head = stream.read(64)
+    except OSError:
+        return None
+    if on_disk == 0:
+        return f"{path.name} is empty (0 bytes: a download or copy that did not finish); {_AGAIN}"
+    end = _hdf5_end_of_file(head)
+    if end is not None and on_disk < end:
+        return (f"{path.name} is cut short: its NetCDF-4 (HDF5) header says the file ends at byte {end:,} but it "
+                f"holds {on_disk:,} bytes (a download or copy that did not finish); {_AGAIN}")
+    if head.startswith(NETCDF3_MAGIC):
+        return (f"{path.name} is cut short: it begins as a NetCDF-3 file but ends within its header ({on_disk:,} "
+                f"bytes; a download or copy that did not finish); {_AGAIN}")
+    return None

@@ -27,7 +27,13 @@ import xarray as xr
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.cell_bounds import without_absent_bounds
-from climann.data.containers import compressed_message, cut_short_message, grouped_message, groups_with_variables
+from climann.data.containers import (
+    compressed_message,
+    cut_short_message,
+    grouped_message,
+    groups_with_variables,
+    short_file_message,
+)
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import with_every_file_records
@@ -952,7 +958,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
         unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
-        return compressed_message(unreadable) or unknown
+        return compressed_message(unreadable) or short_file_message(unreadable) or unknown
     scalar_time = scalar_time_on_dimension_message(_unreadable_file(files) or files[0], reason) \
         if "already exists as a scalar variable" in reason else None
     if scalar_time:

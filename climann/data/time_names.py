@@ -28,14 +28,18 @@ holds both names.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import xarray as xr
 
 from climann.data.coords import bounds_names, named_coordinates
 from climann.data.forecast_times import is_dated
+from climann.data.notes import note_once
 from climann.data.shell import copy_path, name_list, shown_path, source_and_copy, with_file_time_names, working_path
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: The name the files' time axes get when they differ and one of them has it.
 USUAL_TIME_NAME = "time"
@@ -175,6 +179,7 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
         variables name none of them (and the dimension holds no dates) or name different
         ones, with the ``ncks`` line that keeps one.
     """
+    dataset = _auxiliary_time_as_coordinate(dataset, where)
     swaps, dropped = {}, []
     for dim in map(str, dataset.dims):
         dated = [str(name) for name, coord in dataset.coords.items() if coord.dims == (dim,) and is_dated(coord)]
@@ -198,6 +203,31 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
                 source["coordinates"] = " ".join(name for name in str(source["coordinates"]).split()
                                                  if name not in dropped)
     return result
+
+
+def _auxiliary_time_as_coordinate(dataset: xr.Dataset, where: str) -> xr.Dataset:
+    """``dataset`` with a dated 1-D data variable that is a time coordinate by its CF
+    attributes (:func:`_is_time_coordinate`) made a coordinate, when it is the only one on a
+    dimension that has no coordinate variable and that other data variables lie on
+    (``time(t)`` beside ``tas(t, lat, lon)``, no ``coordinates`` attribute naming it): CF 1.8
+    §5 identifies an auxiliary coordinate by its attributes (§4.4: ``standard_name = "time"``,
+    ``axis = "T"``), as a latitude ``lat(y)`` is taken as the axis of ``y``
+    (:mod:`climann.data.coordinate_values`). :func:`time_on_its_dimension` then makes it the
+    dimension's coordinate; one warning names it."""
+    candidates: dict[str, list[str]] = {}
+    for name, variable in dataset.data_vars.items():
+        if variable.ndim == 1 and _is_time_coordinate(variable) and is_dated(variable):
+            candidates.setdefault(str(variable.dims[0]), []).append(str(name))
+    chosen = [names[0] for dim, names in candidates.items()
+              if len(names) == 1 and dim not in dataset.variables
+              and any(dim in variable.dims for other, variable in dataset.data_vars.items() if other != names[0])]
+    if not chosen:
+        return dataset
+    for name in chosen:
+        note_once(_log, logging.WARNING,  # once per run: a run opens its files several times
+                  f"{where}: '{name}' is taken as the time axis of dimension '{dataset[name].dims[0]}' (its "
+                  "standard_name or axis say it is the time; no coordinates attribute names it)")
+    return dataset.set_coords(chosen)
 
 
 def _is_time_coordinate(coordinate: xr.DataArray) -> bool:

@@ -158,16 +158,56 @@ def units_as_meant(text: str, attrs: Mapping) -> str:
     return "mbar" if stripped in _MILLIBAR_SPELLINGS and is_pressure(attrs) else stripped
 
 
-def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: str) -> str:
+def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: str, reference: str | None = None) -> str:
     """``"; 'mb' is read as …"``, for a refusal whose units include ``mb`` read as a
     millibarn (``variable``'s attributes do not say pressure, :func:`units_as_meant`), with
-    the ``ncatted`` command that sets the units of ``name`` in ``where`` to hPa; ``""``
-    otherwise."""
+    the ``ncatted`` command that sets the units of ``name`` in ``where`` to hPa; for two units
+    of which one is ``F`` (farad) and the other a temperature, the ``ncatted`` that sets
+    ``degF`` in the file that has ``F`` (:func:`_farad_note`; ``reference`` the other side's
+    file); ``""`` otherwise."""
+    farad = _farad_note(*texts, variable=variable, name=name, where=where, reference=reference) \
+        if len(texts) == 2 else ""
+    if farad:
+        return farad
     if not any(str(text).strip() in _MILLIBAR_SPELLINGS for text in texts):
         return ""
     return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
             f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
             f"(ncatted {ncatted_attribute('units', name, 'o', 'c', 'hPa')} {_fixed_copy(variable, where)})")
+
+
+#: Units that UDUNITS and pint read as farad (a capacitance), written on temperatures meaning
+#: degrees Fahrenheit (``C``, the coulomb in SI, is read as degrees Celsius: cf_xarray's
+#: registry redefines it so, as HadISST writes it).
+_FARAD_SPELLINGS = frozenset({"F"})
+
+
+def _is_temperature(text: str, attrs: Mapping) -> bool:
+    """Whether units ``text`` are of a temperature, or ``attrs`` name one (standard_name)."""
+    if "temperature" in str(attrs.get("standard_name", "")).lower():
+        return True
+    try:
+        return "[temperature]" in str(parse_units(text, variable="").dimensionality)
+    except ClimannError:
+        return False
+
+
+def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where: str,
+                reference: str | None = None) -> str:
+    """``"; 'F' is read as farad …"`` with the ``ncatted`` that sets ``degF`` in the file that
+    has ``F``, when one side is ``F`` and the other (or the variable's standard_name) is a
+    temperature; ``""`` otherwise."""
+    units, to = str(units).strip(), str(to).strip()
+    if units in _FARAD_SPELLINGS and _is_temperature(to, variable.attrs):
+        copy = _fixed_copy(variable, where)
+    elif to in _FARAD_SPELLINGS and _is_temperature(units, variable.attrs):
+        copy = input_and_copy(reference) if reference and re.fullmatch(r"[^,\s]+\.nc4?", reference) else \
+            "FILE.nc FILE_fixed.nc"
+    else:
+        return ""
+    return (f"; 'F' is read as farad (UDUNITS: a capacitance), while '{name}' is a temperature: if it means "
+            f"degrees Fahrenheit, set the units to degF (ncatted {ncatted_attribute('units', name, 'o', 'c', 'degF')} "
+            f"{copy})")
 
 
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
@@ -770,12 +810,12 @@ def convert_variable(
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
                        reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                                      "(identical units are not converted)",
-                       fix=f"correct its units attribute (if the values are in {str(to).strip()}, as in {reference}: "
-                           f"{_units_fix(variable, name, to, where)})")
+                       fix=f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values "
+                           f"are in {str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
     if found is None:
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_density_refusal(variable, name, units, to, where=where, reference=reference))
-        misread = misread_units_note(units, to, variable=variable, name=name, where=where)
+        misread = misread_units_note(units, to, variable=variable, name=name, where=where, reference=reference)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
@@ -884,6 +924,19 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
     ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``."""
     return f"ncatted {ncatted_attribute('units', name, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
+
+
+#: Words written as the units of a fraction that UDUNITS cannot read; its units are ``1``.
+_FRACTION_WORDS = frozenset({"fraction", "fractional", "frac", "0-1", "0 - 1", "0 to 1", "unitless", "none"})
+
+
+def _fraction_fix(variable: xr.DataArray, name: str, units: str, where: str) -> str:
+    """``"if the values are fractions (0 to 1): ncatted … 1; "`` for units that are a word for a
+    fraction (:data:`_FRACTION_WORDS`), so that the way out offered is not only the reference's
+    ``%``; ``""`` otherwise."""
+    if str(units).strip().lower() not in _FRACTION_WORDS:
+        return ""
+    return f"if the values are fractions (0 to 1), their units are 1: {_units_fix(variable, name, '1', where)}; "
 
 
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:

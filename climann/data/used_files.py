@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
+from climann.data.series_names import Quantity, refuse_series_under_two_names
 from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -41,6 +43,43 @@ class _Header:
 
     measures: dict[str, set[str]]
     variables: set[str]
+    quantities: dict[str, Quantity]
+
+
+def _periods(raw: xr.Dataset) -> dict[str, tuple[object, object] | None]:
+    """{dimension: the first and last value of its coordinate, decoded} of each dimension whose
+    coordinate has units ``<unit> since <date>`` (CF section 4.4); None when they cannot be
+    decoded. Each time coordinate is read once, whatever the number of variables on it."""
+    import cftime
+    import numpy as np
+
+    periods: dict[str, tuple[object, object] | None] = {}
+    for dim in map(str, raw.dims):
+        coordinate = raw.variables.get(dim)
+        units = str(coordinate.attrs.get("units", "")) if coordinate is not None else ""
+        if " since " in units and coordinate.size:
+            try:
+                values = np.asarray(coordinate.values, dtype=float)
+                ends = cftime.num2date([np.nanmin(values), np.nanmax(values)], units,
+                                       str(coordinate.attrs.get("calendar", "standard")).lower())
+                periods[dim] = (ends[0], ends[1])
+            except (ValueError, TypeError, OverflowError):
+                periods[dim] = None
+    return periods
+
+
+def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, object] | None]) -> Quantity:
+    """What the header ``raw`` says of variable ``name`` (see climann.data.series_names)."""
+    from climann.data.units import parse_units
+
+    attrs = raw[name].attrs
+    try:
+        kind = str(parse_units(str(attrs["units"]), variable=name).dimensionality) if "units" in attrs else None
+    except ClimannError:
+        kind = None
+    period = next((periods[dim] for dim in map(str, raw[name].dims) if dim in periods), None)
+    return Quantity(str(attrs.get("standard_name", "")), " ".join(str(attrs.get("cell_methods", "")).split()),
+                    kind, period)
 
 
 def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.Dataset]) -> _Header | None:
@@ -55,7 +94,9 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
                     for name in data_variable_names(raw)}
         if mapping:  # a file left out still counts for its renames (FileRenames.check_applied)
             renames.applied(raw, path)
-        return _Header(measures, {str(name) for name in raw.variables})
+        periods = _periods(raw)
+        quantities = {mapping.get(name, name): _quantity(raw, name, periods) for name in data_variable_names(raw)}
+        return _Header(measures, {str(name) for name in raw.variables}, quantities)
 
 
 def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
@@ -90,6 +131,7 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
     if any(header is None for header in read.values()):
         return list(files)
     wanted = set(variables)
+    refuse_series_under_two_names({path: header.quantities for path, header in read.items()}, wanted)
     if wanted - {name for header in read.values() for name in header.measures}:
         return list(files)
     measures = {measure for header in read.values() for name in wanted & set(header.measures)

@@ -1,11 +1,12 @@
 """The checks of a run's target and predictors that read every value, in one read of the data.
 
-Three checks look at every value of the variables a run trains on, before training: the
+Four checks look at every value of the variables a run trains on, before training: the
 fill-like values no attribute marks missing (:mod:`climann.data.fill_like`), the temperatures at
-or below absolute zero that opening read as missing (:mod:`climann.data.absolute_zero`) and the
-negative values of quantities that cannot be negative (:mod:`climann.data.nonnegative`). Their
+or below absolute zero that opening read as missing (:mod:`climann.data.absolute_zero`), the
+negative values of quantities that cannot be negative (:mod:`climann.data.nonnegative`) and the
+fill values that are values of the data (:mod:`climann.data.fill_among_values`). Their
 block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
-block that several of them look at once, and the data are read in one pass, not three.
+block that several of them look at once, and the data are read in one pass, not four.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import xarray as xr
 
 from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero,
                                         warn_below_absolute_zero)
+from climann.data.fill_among_values import planned_fill_among_values, warn_fill_among_values
 from climann.data.fill_like import (planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
                                    warn_fill_like_values)
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
@@ -53,11 +55,13 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
-    fill_like, below, negative = read_together(planned_fill_like_counts(dataset, present, shared=shared),
-                                               planned_below_absolute_zero(dataset, present),
-                                               planned_negative_values(dataset, present, shared=shared))
+    fill_like, below, negative, among = read_together(
+        planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
+        planned_negative_values(dataset, present, shared=shared),
+        planned_fill_among_values(dataset, present, shared=shared))
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_below_absolute_zero(dataset, present, messages=below)
     warn_negative_values(dataset, present, where=where, file=file, found=negative())
+    warn_fill_among_values(dataset, present, where=where, file=file, found=among())

@@ -230,3 +230,66 @@ def test_a_netcdf4_file_is_never_said_to_be_cut_short(tmp_path):
     path = _classic_file(tmp_path / "nc4.nc", "NETCDF4")
     with netCDF4.Dataset(path) as handle:
         assert cut_short_message(handle, path) is None
+
+
+def _fixed_size_file(path, fmt):
+    """tas(time, lat, lon) as xarray writes it: no unlimited dimension, every variable fixed-size."""
+    import xarray as xr
+
+    times = np.arange(40) * 30.0 + 15
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.full((40, 3, 5), 280.0, "f4"))},
+               coords={"time": ("time", times, {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                       "lat": [-45.0, 0.0, 45.0], "lon": [0.0, 72.0, 144.0, 216.0, 288.0]}).to_netcdf(path, format=fmt)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["NETCDF3_CLASSIC", "NETCDF3_64BIT"])
+def test_a_classic_file_without_an_unlimited_dimension_cut_short_is_refused_as_such(tmp_path, fmt):
+    """break19a F1: the message took the record dimension for granted (IndexError)."""
+    path = _fixed_size_file(tmp_path / "full.nc", fmt)
+    assert open_dataset([path]).sizes["time"] == 40
+    cut = tmp_path / "cut.nc"
+    cut.write_bytes(path.read_bytes()[:2000])
+    # 40 × 15 float32 + 40 + 3 + 5 float64 coordinates: 2400 + 384 bytes of data at least
+    with pytest.raises(ClimannError) as error:
+        open_dataset([cut])
+    assert str(error.value) == (
+        "cut.nc is cut short: its header promises its fixed-size variables (it has no unlimited dimension) "
+        "(at least 2,784 bytes of data) but the file holds 2,000 bytes, so the missing values would be read as "
+        "zeros (a download or copy that did not finish); fetch or copy the file again")
+
+
+@pytest.mark.parametrize(("fmt", "keep", "expected"), [
+    pytest.param("NETCDF4", 0.6, r"cut.nc is cut short: its NetCDF-4 \(HDF5\) header says the file ends at byte "
+                 r"{size:,} but it holds {kept:,} bytes", id="netcdf4-cut"),
+    pytest.param("NETCDF4", 0.02, r"cut.nc is cut short: its NetCDF-4 \(HDF5\) header says the file ends at byte "
+                 r"{size:,} but it holds {kept:,} bytes", id="netcdf4-cut-in-its-header"),
+    pytest.param("NETCDF3_CLASSIC", 0.05, r"cut.nc is cut short: it begins as a NetCDF-3 file but ends within its "
+                 r"header \({kept:,} bytes", id="netcdf3-cut-in-its-header"),
+    pytest.param("NETCDF4", 0.0, r"cut.nc is empty \(0 bytes: a download or copy that did not finish\)",
+                 id="zero-bytes"),
+])
+def test_a_file_that_does_not_open_because_it_is_cut_short_is_named_so(tmp_path, fmt, keep, expected):
+    """It was 'not a readable NetCDF file (truncated or another format)': which one, and what to do, unsaid."""
+    path = _fixed_size_file(tmp_path / "full.nc", fmt)
+    size = path.stat().st_size
+    kept = int(size * keep)
+    (tmp_path / "cut.nc").write_bytes(path.read_bytes()[:kept])
+    message = expected.format(size=size, kept=kept) + r".*; fetch or copy the file again$"
+    for files in ([tmp_path / "cut.nc"], [path, tmp_path / "cut.nc"]):
+        with pytest.raises(ClimannError, match=message):
+            open_dataset(files)
+
+
+@pytest.mark.parametrize(("superblock", "end"), [
+    pytest.param(b"\x00" * 5 + b"\x08\x08" + b"\x00" * 9 + (0).to_bytes(8, "little") * 2
+                 + (123456).to_bytes(8, "little"), 123456, id="version-0"),
+    pytest.param(b"\x01" + b"\x00" * 4 + b"\x04\x04" + b"\x00" * 13 + (512).to_bytes(4, "little")
+                 + (0).to_bytes(4, "little") + (1000).to_bytes(4, "little"), 1512, id="version-1-base-512"),
+])
+def test_the_end_of_file_address_of_older_superblocks(superblock, end):
+    """HDF5 File Format Specification, superblock versions 0 and 1 (netCDF-C writes version 2,
+    tested above through real files): the address after the base and free-space addresses."""
+    from climann.data.containers import HDF5_SIGNATURE, _hdf5_end_of_file
+
+    assert _hdf5_end_of_file(HDF5_SIGNATURE + superblock + b"\x00" * 16) == end

@@ -148,7 +148,7 @@ def test_a_truncated_file_among_yearly_files_is_named_not_two_good_ones(tmp_path
     paths = _yearly_files(tmp_path, (1990, 1991, 1992))
     content = paths[2].read_bytes()
     paths[2].write_bytes(content[: len(content) // 2])
-    with pytest.raises(ClimannError, match=r"^.*/y1992\.nc is not a readable NetCDF file \(truncated or another format\)$"):
+    with pytest.raises(ClimannError, match=r"^y1992\.nc is cut short: its NetCDF-4 \(HDF5\) header says .*; fetch or copy"):
         open_dataset(paths)
 
 

@@ -305,3 +305,39 @@ def test_variables_naming_different_time_coordinates_of_one_dimension_are_refuse
         for command in message.split("per time coordinate: ")[1].split("; "):
             subprocess.run(shlex.split(command), check=True)
         assert open_dataset([tmp_path / "mixed2_sos.nc"])["sos"].dims[0] == "time_instant"
+
+
+def _time_on_dimension_t(path, attrs):
+    """tas(t, lat, lon) with the dates in time(t), which no coordinates attribute names
+    (break19b F5's file); ``attrs`` the time variable's identifying attributes."""
+    from tests.conftest import grid_dataset
+
+    full = grid_dataset(n_years=1)[["tas"]]
+    written = xr.Dataset({"tas": (("t", "lat", "lon"), full["tas"].values, full["tas"].attrs),
+                          "time": ("t", full["time"].values, attrs)},
+                         coords={"lat": full["lat"], "lon": full["lon"]})
+    written["time"].encoding.update(full["time"].encoding)
+    written.to_netcdf(path)
+    return full
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"standard_name": "time", "axis": "T"}, id="standard-name-and-axis"),
+    pytest.param({"axis": "T"}, id="axis-only"),
+])
+def test_a_time_variable_no_coordinates_attribute_names_is_the_time_axis(tmp_path, caplog, attrs):
+    """It was 'no time coordinate found … coordinates present: lat, lon'."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    full = _time_on_dimension_t(tmp_path / "tdim.nc", attrs)
+    assert "time" not in xr.open_dataset(tmp_path / "tdim.nc").coords  # as the tester's file
+    opened = open_dataset([tmp_path / "tdim.nc"])
+    assert list(opened["time"].values) == list(full["time"].values)
+    np.testing.assert_array_equal(opened["tas"].transpose("time", "lat", "lon").values, full["tas"].values)
+    assert "tdim.nc: 'time' is taken as the time axis of dimension 't'" in caplog.text
+
+
+def test_a_dated_variable_that_does_not_say_it_is_the_time_is_not_taken_for_it(tmp_path):
+    _time_on_dimension_t(tmp_path / "tdim.nc", {"long_name": "date the value was written"})
+    assert "time" not in open_dataset([tmp_path / "tdim.nc"]).coords

@@ -282,6 +282,37 @@ def test_units_that_do_not_convert_are_refused_naming_the_variable_and_both_unit
                                      "ncatted -a units,ts,o,c,K new.nc new_fixed.nc")
 
 
+@pytest.mark.parametrize(("units", "to", "where", "reference", "copy"), [
+    pytest.param("F", "K", "new.nc", "the model's training data", "new.nc new_fixed.nc", id="new-data-in-F"),
+    pytest.param("K", "F", "b.nc", "a.nc", "a.nc a_fixed.nc", id="the-first-file-in-F"),
+])
+def test_f_on_a_temperature_is_named_as_farad_with_the_degf_fix(units, to, where, reference, copy):
+    """break19b F3: the only way out offered was to set K (or F) on values in degrees Fahrenheit."""
+    variable = _celsius(np.zeros(2), units).assign_attrs(standard_name="air_temperature")
+    with pytest.raises(ClimannError) as error:
+        convert_variable(variable, to, name="tas", where=where, reference=reference)
+    assert str(error.value).endswith("; 'F' is read as farad (UDUNITS: a capacitance), while 'tas' is a temperature: "
+                                     "if it means degrees Fahrenheit, set the units to degF "
+                                     f"(ncatted -a units,tas,o,c,degF {copy})")
+
+
+def test_f_beside_units_that_are_no_temperature_is_refused_as_before():
+    with pytest.raises(ClimannError) as error:
+        convert_variable(_celsius(np.zeros(2), "F"), "m", name="x", where="new.nc", reference="the model")
+    assert "farad" not in str(error.value) and "ncatted -a units,x,o,c,m new.nc" in str(error.value)
+
+
+@pytest.mark.parametrize("units", ["fraction", "0-1", "unitless"])
+def test_a_word_for_a_fraction_is_offered_units_1_beside_the_reference_units(units):
+    """break19b F3: only `%` (the training units) was offered for values in 0…1."""
+    with pytest.raises(ClimannError) as error:
+        convert_variable(_celsius(np.zeros(2), units), "%", name="clt", where="new.nc", reference="the model")
+    assert (f"cannot read the units '{units}' of 'clt' in new.nc" in str(error.value)
+            and "(if the values are fractions (0 to 1), their units are 1: ncatted -a units,clt,o,c,1 new.nc "
+                "new_fixed.nc; if the values are in %, as in the model: ncatted -a units,clt,o,c,% new.nc "
+                "new_fixed.nc)" in str(error.value))
+
+
 @pytest.mark.parametrize(("units", "to", "expected"), [
     # break13 F19: IRI files in Kelvin_scale were refused as unreadable; by hand: 300 K = 26.85 degC, 50 degF = 10 degC
     pytest.param("Kelvin_scale", "degrees Celsius", [26.85, -273.15], id="Kelvin_scale"),

@@ -1,0 +1,102 @@
+"""One quantity under two names across the files of a series: refused, with the rename that joins it.
+
+A folder of yearly files in which the files of 1990-1994 hold ``tas`` and those of 1995-1999
+hold ``t2m`` (the same air temperature, renamed by a new download tool or another producer)
+would otherwise give a run half of ``tas``'s series: the files without ``tas`` add nothing to
+it, and the run's common period silently ends in 1994 (break19b F6). The files say what they
+hold: ``t2m`` has the ``standard_name`` of ``tas`` (CF conventions section 3.3), its units are
+of the same kind, its ``cell_methods`` are the same (CF section 7.3: ``tasmax``, the daily
+maximum, shares the standard_name but not the method), it is never in a file together with
+``tas``, and its time steps lie outside ``tas``'s. Such a variable is refused naming both
+names and the files of each, with the ``[data] rename`` (``--rename``) that joins them
+(:mod:`climann.data.renames`): which name is right is the user's to say, never guessed.
+
+Only a variable the run uses is checked (its target or a predictor, after the run's
+renames); one that the run also uses under the other name (``tas`` as the target and ``t2m``
+as a predictor) is the user's choice and passes. Everything is read from the files' headers
+and their time coordinates (:mod:`climann.data.used_files`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from climann.errors import ClimannError
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """What a file's header says of one data variable: its CF ``standard_name``, its
+    ``cell_methods`` (blanks normalised), the kind of its units (their pint dimensionality,
+    ``None`` when it has none or they cannot be read) and the first and last of its time
+    values (``None`` when they cannot be read)."""
+
+    standard_name: str
+    cell_methods: str
+    units_kind: str | None
+    period: tuple[object, object] | None
+
+
+def _periods_apart(one: Sequence[Quantity], other: Sequence[Quantity]) -> bool:
+    """Whether the time steps of ``other`` all lie outside those of ``one`` (true when a
+    period cannot be read: the names and attributes then say enough)."""
+    if any(quantity.period is None for quantity in (*one, *other)):
+        return True
+    try:
+        first = min(q.period[0] for q in one)
+        last = max(q.period[1] for q in one)
+        return all(q.period[1] < first or q.period[0] > last for q in other)
+    except TypeError:  # two calendars' dates do not compare: other checks name them
+        return True
+
+
+def _files_text(paths: Sequence[Path]) -> str:
+    """``a.nc`` or ``a.nc … e.nc (5 files)``."""
+    names = sorted(path.name for path in paths)
+    return names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)} files)"
+
+
+def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantity]], wanted: Collection[str]) -> None:
+    """Refuse a used variable that some of the files lack while another variable, the same
+    quantity by its header, is in some of those files and in none of its own, at other times
+    (see the module description).
+
+    Parameters
+    ----------
+    quantities : mapping of Path to {variable name: Quantity}
+        Each file's data variables (after the run's renames) with what their headers say.
+    wanted : collection of str
+        The variables the run uses.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, the other name, the files of each, and the rename that joins them.
+    """
+    for name in sorted(wanted):
+        holding = [path for path, held in quantities.items() if name in held]
+        lacking = [path for path, held in quantities.items() if name not in held]
+        if not holding or not lacking:
+            continue
+        own = [quantities[path][name] for path in holding]
+        kind = own[0]
+        if not kind.standard_name or any(q.standard_name != kind.standard_name for q in own):
+            continue
+        others = {other for path in lacking for other in quantities[path]} - set(wanted)
+        for other in sorted(others):
+            filling = [path for path in lacking if other in quantities[path]]
+            theirs = [quantities[path][other] for path in filling]
+            same = all((q.standard_name, q.cell_methods, q.units_kind)
+                       == (kind.standard_name, kind.cell_methods, kind.units_kind) for q in theirs)
+            together = any(other in quantities[path] for path in holding)
+            if not together and same and _periods_apart(own, theirs):
+                raise ClimannError(
+                    f"'{name}' is in {_files_text(holding)} but not in {_files_text(filling)}, which hold '{other}' "
+                    f"instead, the same quantity by its header (standard_name {kind.standard_name}"
+                    f"{', ' + kind.cell_methods if kind.cell_methods else ''}) at other times: without a rename "
+                    f"the run would use only the part of the series named '{name}'; if they are one series: "
+                    f"--rename '*:{other}={name}' ([data] rename = {{\"*\" = {{{other} = \"{name}\"}}}}), "
+                    f"or leave the files of '{other}' out of --data"
+                )

@@ -1,0 +1,76 @@
+"""A _FillValue or missing_value that is a value of the data (climann/data/fill_among_values.py,
+run with the other checks of every value: climann.data.value_checks)."""
+
+import logging
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.data.value_checks import warn_held_values
+from tests.conftest import grid_dataset
+
+
+def _warnings(path, name, caplog):
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_held_values(open_dataset([path]), [name], where=path.name, file=path)
+    return [record.getMessage() for record in caplog.records if "read as missing (CF" in record.getMessage()]
+
+
+def _precipitation(path, fill, key="missing_value", *, marked=0):
+    """pr in mm day-1 with about 30 % dry cells exactly 0 (seeded), marked by ``key`` = ``fill``,
+    the first ``marked`` values set to ``fill``."""
+    full = grid_dataset(n_years=2)
+    rng = np.random.default_rng(3)
+    pr = rng.gamma(2.0, 2.0, full["tas"].shape).astype("f4")
+    pr[rng.uniform(size=pr.shape) < 0.3] = 0.0
+    pr.flat[:marked] = fill
+    dataset = xr.Dataset({"pr": (full["tas"].dims, pr, {"units": "mm day-1", "standard_name": "precipitation_flux"})},
+                         coords=full.coords)
+    dataset["pr"].encoding[key] = np.float32(fill)
+    dataset.to_netcdf(path)
+    return pr
+
+
+def test_a_missing_value_of_0_on_precipitation_is_named_with_its_count(tmp_path, caplog):
+    """break19b F4: every dry cell was dropped without a word."""
+    pr = _precipitation(tmp_path / "pr.nc", 0.0)
+    dry = int((pr == 0).sum())
+    assert 0.25 < dry / pr.size < 0.35
+    assert _warnings(tmp_path / "pr.nc", "pr", caplog) == [
+        f"'pr' in pr.nc has missing_value 0, and 0 is a valid value of it (its standard_name precipitation_flux "
+        f"says it cannot be negative, and 0 is its lower bound): {dry} of its {pr.size} values "
+        f"({100 * dry / pr.size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove the attribute in "
+        f"a copy: ncatted -a missing_value,pr,d,, {tmp_path}/pr.nc {tmp_path}/pr_fixed.nc"]
+    assert int(open_dataset([tmp_path / "pr.nc"])["pr"].isnull().sum()) == dry  # still missing, as CF says
+
+
+def test_a_packed_fill_value_in_the_midst_of_the_data_is_named(tmp_path, caplog):
+    """A packer that left 0s as the _FillValue of tas packed around 280 K: the values that were
+    exactly 280 K are missing."""
+    full = grid_dataset(n_years=2)
+    tas = full["tas"].values.copy()
+    tas.flat[::97] = 280.0
+    dataset = full[["tas"]].copy()
+    dataset["tas"].values = tas
+    dataset["tas"].encoding.update(dtype="i2", scale_factor=0.05, add_offset=280.0, _FillValue=np.int16(0))
+    dataset.to_netcdf(tmp_path / "packed.nc")
+    held = open_dataset([tmp_path / "packed.nc"])["tas"].values
+    at_280 = int(np.isnan(held).sum())
+    assert at_280 >= len(range(0, tas.size, 97)) and at_280 == int((np.round((tas - 280.0) / 0.05) == 0).sum())
+    [message] = _warnings(tmp_path / "packed.nc", "tas", caplog)
+    assert message.startswith(f"'tas' in packed.nc has _FillValue 280, and it lies among the values the data hold "
+                              f"({np.nanmin(held):g} to {np.nanmax(held):g}): {at_280} of its {tas.size} values")
+    assert "ncatted -a _FillValue,tas,d,, " in message
+
+
+@pytest.mark.parametrize(("fill", "key"), [
+    pytest.param(-999.0, "missing_value", id="below-the-data"),
+    pytest.param(1e20, "_FillValue", id="cmip-1e20"),
+])
+def test_a_fill_value_outside_the_data_is_not_named(tmp_path, caplog, fill, key):
+    _precipitation(tmp_path / "pr.nc", fill, key, marked=5)
+    assert int(open_dataset([tmp_path / "pr.nc"])["pr"].isnull().sum()) == 5
+    assert _warnings(tmp_path / "pr.nc", "pr", caplog) == []
