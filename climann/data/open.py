@@ -417,9 +417,12 @@ def _open_files(
             keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
         )
         first_units = _FirstUnits()
+        lone = _lone_dimensions([opened(path) for path in files])
 
         def prepared(path: Path) -> xr.Dataset:
-            in_first_units = first_units.converted(_masked(keep(on_calendar(opened(path))), path))
+            alone = opened(path)
+            alone = alone.squeeze([dim for dim in lone if dim in alone.dims]) if lone else alone
+            in_first_units = first_units.converted(_masked(keep(on_calendar(alone)), path))
             return each_place_once(with_2d_coordinates(in_first_units), files=[path])
 
         each = [prepared(path) for path in files]
@@ -454,6 +457,19 @@ def _open_files(
         return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _lone_dimensions(datasets: Sequence[xr.Dataset]) -> list[str]:
+    """The dimensions of size 1 that some of the files' datasets have and others lack (a CMIP
+    ``tas(time, height=1, lat, lon)`` or a ``realization`` of one member beside a CDO-processed
+    file without it): each such file's is made a scalar coordinate before the files are
+    combined, as one file's are dropped (:mod:`climann.data.variables`); xarray refused to
+    combine them when the first file had it ("Every dimension requires a corresponding 1D
+    coordinate and index…", break19b F7), and combined them when a later file had it."""
+    sizes = [dict(dataset.sizes) for dataset in datasets]
+    found = dict.fromkeys(dim for each in sizes for dim in each)
+    return [str(dim) for dim in found if all(each.get(dim, 1) == 1 for each in sizes)
+            and any(dim not in each for each in sizes)]
 
 
 def _masked(dataset: xr.Dataset, path: Path) -> xr.Dataset:

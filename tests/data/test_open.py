@@ -1040,3 +1040,48 @@ def test_each_file_is_opened_once_per_run_and_again_in_the_next(tmp_path, monkey
     forget_notes()
     open_dataset(daily)
     assert opened == daily + daily
+
+
+def _monthly_year(path, year, *, size_one=None, scalar=None, offset=250.0):
+    """One year of monthly ``tas`` on a 2x3 grid; ``size_one``: (dim, value, attrs) of a size-1
+    dimension before lat; ``scalar``: (name, value, attrs) of a CF scalar coordinate."""
+    import cftime
+
+    times = [cftime.DatetimeNoLeap(year, month, 15) for month in range(1, 13)]
+    values = offset + np.arange(72, dtype=np.float32).reshape(12, 2, 3)
+    dims = ("time", "lat", "lon")
+    coords = {"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+              "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}
+    if size_one is not None:
+        dim, value, attrs = size_one
+        values, dims = values[:, None], ("time", dim, "lat", "lon")
+        coords[dim] = (dim, [value], attrs)
+    dataset = xr.Dataset({"tas": (dims, values, {"units": "K"})}, coords=coords)
+    if scalar is not None:
+        name, value, attrs = scalar
+        dataset = dataset.assign_coords({name: xr.Variable((), value, attrs)})
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("first_has_it", [True, False])
+@pytest.mark.parametrize("size_one", [("realization", 1, {"standard_name": "realization"}),
+                                      ("height", 2.0, {"units": "m", "axis": "Z", "standard_name": "height"})])
+def test_a_size_one_dimension_in_some_files_of_a_series_is_one_series_in_either_order(tmp_path, size_one, first_has_it):
+    """break19b F7: tas(time, realization=1, lat, lon) in a.nc beside tas(time, lat, lon) in b.nc was
+    refused in xarray's words ("Every dimension requires a corresponding 1D coordinate and index"),
+    and read when the other file came first."""
+    first = _monthly_year(tmp_path / "a.nc", 2001, size_one=size_one if first_has_it else None)
+    second = _monthly_year(tmp_path / "b.nc", 2002, size_one=None if first_has_it else size_one, offset=260.0)
+    tas = open_dataset([first, second])["tas"].squeeze(drop=True)
+    assert tas.dims == ("time", "lat", "lon")
+    expected = np.concatenate([250 + np.arange(72, dtype=np.float32), 260 + np.arange(72, dtype=np.float32)])
+    np.testing.assert_array_equal(tas.values.ravel(), expected)
+
+
+def test_a_size_one_level_beside_another_scalar_level_is_refused_as_another_level(tmp_path):
+    first = _monthly_year(tmp_path / "a.nc", 2001, size_one=("height", 2.0, {"units": "m", "axis": "Z"}))
+    second = _monthly_year(tmp_path / "b.nc", 2002, scalar=("height", 10.0, {"units": "m", "axis": "Z"}))
+    with pytest.raises(ClimannError, match=r"^'tas' is at height = 2 m in a.nc but at height = 10 m in b.nc"):
+        open_dataset([first, second])
