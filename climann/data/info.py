@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import tomllib
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import dask
@@ -104,7 +104,7 @@ def describe(
             _files_section(files, other_grids),
             _variables_section(opened, data_variable_names(opened)),
             _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
-            + _other_points_text(on, points),
+            + _other_points_text(on, points, opened.dims),
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
@@ -482,16 +482,20 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     return "\n".join(lines)
 
 
-def _other_points_text(on: dict[str, tuple[str, str]], points: tuple[str, str] | None) -> str:
+def _other_points_text(
+    on: dict[str, tuple[str, str]], points: tuple[str, str] | None, axes: Collection[str],
+) -> str:
     """The grid section's lines on variables at other points than the grid's (POP's U points
-    beside its T points; :mod:`climann.data.grid_points`), empty when there are none."""
+    beside its T points, CAM-FV's ``slat``/``slon``, MOM's U cells; :mod:`climann.data.grid_points`),
+    empty when there are none; ``axes``: the dataset's dimensions (points that are axes are lain along)."""
     elsewhere = {name: pair for name, pair in on.items() if pair != points}
     if points is None or not elsewhere:
         return ""
     listed = "; ".join(f"{name} on {' and '.join(pair)}" for name, pair in elsewhere.items())
     first = next(iter(elsewhere))
-    return (f"\n  points    '{points[0]}' and '{points[1]}', those most variables name in their coordinates "
-            f"attribute; other points: {listed}, left out here (not predictors of a target on these points; to "
+    said = "lie along" if all(name in axes for name in points) else "name in their coordinates attribute"
+    return (f"\n  points    '{points[0]}' and '{points[1]}', those most variables {said}; other points: {listed}, "
+            f"left out here (not predictors of a target on these points; to "
             f"predict one on its own points: climann train --target {first} …)")
 
 
