@@ -32,7 +32,7 @@ from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_d
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
-from climann.data.levels import is_level
+from climann.data.levels import is_level, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.paths import path_list
@@ -535,6 +535,8 @@ def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
     values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
     shown = ", ".join(f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8])
     first = values[0].item() if isinstance(values[0], np.generic) else values[0]
+    if isinstance(values[0], np.floating) and values.dtype.itemsize < 8:  # 0.01 in float32, not 0.009999999776482582
+        first = float(str(values[0]))
     return shown + (", …" if len(values) > 8 else ""), first
 
 
@@ -582,6 +584,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         calendar = " (added to each start date in calendar months)" if calendar_months_per_unit(units) else ""
         kind = (f": forecast lead times{f' in {units}' if units else ''}{calendar}, whose valid times become the time "
                 "axis once one is chosen") if lead else ""
+        model_level = parametric_level(dataset[dim]) if dim in dataset.coords else None
+        if model_level:  # CAM's lev in hPa is a nominal 1000·(A+B), no pressure; see climann.data.levels
+            kind = (f": {model_level}, not a pressure or height (each level's is computed from its formula_terms); "
+                    "chosen by its own value, or interpolate first (cdo ml2pl)")
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
         else:

@@ -57,6 +57,66 @@ def is_level(coordinate: xr.DataArray | Coordinate) -> bool:
     return _is_pressure(str(attrs.get("units", "")))
 
 
+#: CF's parametric vertical coordinates (CF 1.8 §4.3.3 and Appendix D), in words: a model level
+#: whose pressure or height is computed from its ``formula_terms`` (``p = ap + b·ps`` for the
+#: hybrid sigma-pressure level) and changes with the surface pressure or depth below it, so its
+#: value is no pressure nor height even when it is given in hPa (CESM CAM's ``lev``, "hybrid
+#: level at midpoints (1000*(A+B))": a nominal pressure for a surface pressure of 1000 hPa).
+PARAMETRIC_LEVELS = {
+    "atmosphere_hybrid_sigma_pressure_coordinate": "a hybrid sigma-pressure model level",
+    "atmosphere_sigma_coordinate": "a sigma model level",
+    "atmosphere_ln_pressure_coordinate": "a log-pressure level",
+    "atmosphere_hybrid_height_coordinate": "a hybrid height model level",
+    "atmosphere_sleve_coordinate": "a SLEVE model level",
+    "ocean_sigma_coordinate": "an ocean sigma level",
+    "ocean_s_coordinate": "an ocean s-level",
+    "ocean_s_coordinate_g1": "an ocean s-level",
+    "ocean_s_coordinate_g2": "an ocean s-level",
+    "ocean_sigma_z_coordinate": "an ocean sigma-z level",
+    "ocean_double_sigma_coordinate": "an ocean double-sigma level",
+}
+
+
+def parametric_level(coordinate: xr.DataArray | Coordinate) -> str | None:
+    """What a parametric vertical coordinate is, in words (:data:`PARAMETRIC_LEVELS`:
+    ``"a hybrid sigma-pressure model level"``), or None for any other coordinate. Known by its
+    CF ``standard_name``, or, without one, by the ``formula_terms`` every parametric
+    coordinate has (CF §4.3.3)."""
+    attrs = coordinate.attrs
+    name = str(attrs.get("standard_name", "")).strip()
+    if name in PARAMETRIC_LEVELS:
+        return PARAMETRIC_LEVELS[name]
+    return "a parametric model level" if "formula_terms" in attrs else None
+
+
+def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, example: str) -> str:
+    """Why a parametric level is no pressure or height, and how to choose one (``example``, its
+    first value as written) or get a pressure level (``cdo ml2pl``): for a message."""
+    what = parametric_level(coordinate) or "a parametric model level"
+    formula = str(coordinate.attrs.get("formula_terms", "")).strip()
+    quantity = "pressure" if "pressure" in what or "sigma" in what and "ocean" not in what else "height"
+    way = ("for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; needs the "
+           "surface pressure in the file)" if quantity == "pressure"
+           else "for a level of one height or depth interpolate first (e.g. cdo ml2hl, or cdo intlevel)")
+    return (f"'{name}' is {what}, not a {quantity}: each level's {quantity} is computed from its formula_terms"
+            f"{' (' + formula + ')' if formula else ''} and changes from cell to cell; choose a model level by its own "
+            f"value as a bare number (e.g. --select {name}={example}, [data] select = {{{name} = {example}}}), or "
+            f"{way}")
+
+
+def is_pressure_or_height(units: str) -> bool:
+    """Whether ``units`` are those of a pressure or a length (hPa, Pa, m, km), read with pint."""
+    from climann.data.units import parse_units
+
+    if not units.strip():
+        return False
+    try:
+        parsed = parse_units(units, variable="level")
+        return bool(parsed.check("[pressure]") or parsed.check("[length]"))
+    except (ClimannError, AttributeError):
+        return False
+
+
 def _is_pressure(units: str) -> bool:
     """Whether ``units`` are those of a pressure (hPa, Pa, mbar, …), read with pint."""
     from climann.data.units import parse_units
