@@ -21,6 +21,7 @@ reads it back. A trained run keeps its inputs' levels in ``model.npz``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -29,6 +30,8 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.layout import Coordinate
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: The ``encoding`` key of a data variable that holds its levels as its file gave them.
 LEVELS_KEY = "climann_levels"
@@ -102,6 +105,60 @@ def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, ex
             f"{' (' + formula + ')' if formula else ''} and changes from cell to cell; choose a model level by its own "
             f"value as a bare number (e.g. --select {name}={example}, [data] select = {{{name} = {example}}}), or "
             f"{way}")
+
+
+def _vertical_quantity(coordinate: xr.DataArray | None, units: str) -> str | None:
+    """``"pressure"`` or ``"length"``: what a level measures, read from its units with pint
+    (a parametric model level, whose value is no pressure, measures neither); None."""
+    from climann.data.units import parse_units
+
+    if not str(units).strip() or (coordinate is not None and parametric_level(coordinate)):
+        return None
+    try:
+        parsed = parse_units(str(units), variable="level")
+    except (ClimannError, AttributeError):
+        return None
+    return next((kind for kind in ("pressure", "length") if parsed.check(f"[{kind}]")), None)
+
+
+def levels_on_new_dimensions(
+    dataset: xr.Dataset, selection: Mapping[str, object], units: Mapping[str, str], *, where: str,
+) -> tuple[dict[str, object], dict[str, str]]:
+    """A run's selection (``{"level": 850}``, in ``units[dim]``) with each dimension that the
+    new data lack named as the new data's dimension of the same quantity.
+
+    ECMWF's new CDS (2024) writes ERA5 pressure levels along ``pressure_level`` (hPa,
+    ``standard_name = "air_pressure"``) where the old one wrote ``level`` (millibars): the same
+    vertical coordinate under another name. A selected dimension missing from ``dataset`` is
+    matched to the one data dimension whose coordinate is a level (:func:`is_level`, CF §4.3)
+    of the same quantity (pressure, or a height or depth: units read with pint; a model level
+    is neither, :func:`parametric_level`); the value, in the run's units, is then converted to
+    the new coordinate's by :func:`climann.data.subset.select_values`. Said in a warning.
+    Anything else (none, or several such dimensions) is left as it is, and refused there.
+
+    Returns
+    -------
+    (dict, dict)
+        The selection and the units, keyed by the new data's dimension names.
+    """
+    selection, units = dict(selection), dict(units)
+    used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
+    for dim in [dim for dim in selection if dim not in used and dim in units]:
+        quantity = _vertical_quantity(None, units[dim])
+        same = [str(other) for other in dataset.dims if other in used and other in dataset.coords
+                and other not in selection and is_level(dataset[other])
+                and _vertical_quantity(dataset[other], str(dataset[other].attrs.get("units", ""))) == quantity]
+        if quantity is None or len(same) != 1:
+            continue
+        new = same[0]
+        selection[new], units[new] = selection.pop(dim), units.pop(dim)
+        own = str(dataset[new].attrs.get("units", "")).strip()
+        _log.warning("%s has no dimension '%s' of the run's [data] select; its '%s' (%s, in %s) is the same %s "
+                     "coordinate under another name (as ECMWF's new CDS names ERA5's level pressure_level): "
+                     "the run's %s=%s %s is taken at %s", where, dim, new,
+                     dataset[new].attrs.get("standard_name", "no standard_name"), own or "no units", quantity, dim,
+                     selection[new], units[new], new)
+    return selection, units
 
 
 def is_pressure_or_height(units: str) -> bool:
