@@ -243,6 +243,13 @@ def is_grid_axis(variable: xr.DataArray) -> bool:
 def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1) -> str | None:
     """The geographic coordinate of ``kind`` with ``ndim`` dimensions (1: an axis, 0: a scalar
     coordinate) found by cf_xarray's criteria, or None."""
+    candidates = _candidates(dataset, kind, ndim)
+    return _single(dataset, kind, candidates) if candidates else None
+
+
+def _candidates(dataset: xr.Dataset, kind: str, ndim: int = 1) -> list[str]:
+    """The coordinates of ``kind`` with ``ndim`` dimensions that cf_xarray's criteria find, by
+    the strongest evidence any of them has (standard_name or units, then axis); empty when none."""
     coordinate_key, axis_key = CF_KEYS[kind]
     by_attributes = [str(n) for n in dataset.cf.coordinates.get(coordinate_key, [])]
     by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
@@ -254,8 +261,24 @@ def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1) -> str | None:
         candidates = [name for name in names
                       if dataset[name].ndim == ndim and name != FILE_TIME_COORDINATE and name not in bounds]
         if candidates:
-            return _single(dataset, kind, candidates)
-    return None
+            return candidates
+    return []
+
+
+@_by_metadata
+def one_dimensional_candidates(dataset: xr.Dataset) -> dict[str, list[str]]:
+    """The 1-D latitude and longitude axes of ``dataset`` (each its own dimension's coordinate),
+    as :func:`find_coordinate` looks for them but all of them: kind → names, a kind without any
+    left out. Several of a kind are the axes of a grid with more than one set of points (CESM
+    CAM-FV's ``lat``/``slat``, GFDL MOM's ``yt_ocean``/``yu_ocean``; see
+    :mod:`climann.data.grid_points`)."""
+    found = {}
+    for kind in ("latitude", "longitude"):
+        names = _candidates(dataset, kind) or _candidates(dataset.cf.guess_coord_axis(), kind)
+        names = [name for name in names if dataset[name].dims == (name,) and not is_grid_axis(dataset[name])]
+        if names:
+            found[kind] = names
+    return found
 
 
 @_by_metadata

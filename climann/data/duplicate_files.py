@@ -47,7 +47,9 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.members import member_values
 from climann.data.notes import note_once
+from climann.data.shell import working_path
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -94,6 +96,35 @@ def _attribute_kind(first: xr.Dataset, second: xr.Dataset) -> str | None:
         if one and other and one != other:
             return f"{kind} (global attribute {attribute}: {one}, {other})"
     return None
+
+
+def _member_kind(first: xr.Dataset, second: xr.Dataset) -> tuple[str, str] | None:
+    """The member axis and what it says when the two files are members of one ensemble: a
+    member coordinate (CF ``standard_name = "realization"``, or a name such as
+    ``ensemble_member``; :func:`climann.data.members.member_values`) of one value in each file,
+    different ones (HadCRUT5's scalar ``realization``, UKCP18's size-1 ``ensemble_member``):
+    ``("realization", "two ensemble members (realization 1, 2)")``; None otherwise."""
+    one, other = member_values(first), member_values(second)
+    for axis in one:
+        if axis in other and len(one[axis]) == len(other[axis]) == 1 and one[axis] != other[axis]:
+            return axis, f"two ensemble members ({axis} {one[axis][0]}, {other[axis][0]})"
+    return None
+
+
+def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str) -> ClimannError:
+    """The refusal of member files of one variable (``files``: every file given that holds it at
+    these times as one member), with the ways out: one member's file, or the members joined along
+    their axis (which ``select`` then chooses from)."""
+    first, second = files[:2]
+    joined = working_path(first.with_name(f"{first.stem}_members.nc"))
+    listed = ", ".join(repr(working_path(path)) for path in files)
+    python = f"xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}).to_netcdf({joined!r})"
+    return ClimannError(
+        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann trains on one "
+        f"member at a time: give one member's file, or join the members' files along '{axis}' (python -c \"import "
+        f"xarray as xr; {python}\") and give that file instead, a member axis from which select chooses one "
+        f"([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
+    )
 
 
 def _storage(variable: xr.DataArray) -> tuple[np.dtype, float | None, float]:
@@ -243,6 +274,12 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             if static and time is None and time_coordinate(datasets[earlier]) is None:
                 continue  # two files without time: maps of a series without dates (climann.data.undated_files)
             first, second = files[earlier], files[index]
+            members = None if static else _member_kind(datasets[earlier], dataset)
+            if members is not None:  # said by the files' member coordinates (CF realization)
+                holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
+                           and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
+                           and len(member_values(held).get(members[0], [])) == 1]
+                raise _members_refusal(name, holding, *members)
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
                 raise _refusal(name, first, second, kind)

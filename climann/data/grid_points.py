@@ -22,6 +22,16 @@ So the grid of a run is its target's points (:func:`on_points_of`):
 
 ``climann info``, which has no target yet, takes the pair that most data variables name (POP's
 T points), and says so.
+
+A regular grid may have more than one set of 1-D axes too: CESM CAM-FV history files hold
+``slat``/``slon`` (the staggered latitudes and longitudes, half a cell off, of ``US(time, slat,
+lon)`` and ``VS(time, lat, slon)``) beside ``lat``/``lon``; GFDL MOM5 and ACCESS-OM2 ocean files
+hold ``yt_ocean``/``xt_ocean`` (T cells) beside ``yu_ocean``/``xu_ocean`` (U cells of the B grid),
+none of them with a CF standard_name. There a variable's points are its dimensions (CF 1.8 §4:
+a coordinate variable is the coordinate of the variables along its dimension), and the same
+rules hold: the target's axes are the run's grid, a used variable along another axis is
+refused (with the ``cdo remapbil`` that brings it to the target's grid), an unused one left out
+with a note, the other axes and every variable along them dropped.
 """
 
 from __future__ import annotations
@@ -32,9 +42,11 @@ from collections.abc import Collection
 
 import xarray as xr
 
-from climann.data.coords import bounds_names, named_coordinates, two_dimensional_candidates
+from climann.data.coords import (
+    bounds_names, named_coordinates, one_dimensional_candidates, two_dimensional_candidates,
+)
 from climann.data.notes import note_once
-from climann.data.shell import ncatted_attribute, source_and_copy
+from climann.data.shell import ncatted_attribute, source_and_copy, shown_path
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -43,16 +55,31 @@ _log = logging.getLogger(__name__)
 Points = tuple[str, str]
 
 
+def _several(candidates: dict[str, list[str]]) -> bool:
+    return any(len(candidates.get(kind, [])) > 1 for kind in ("latitude", "longitude"))
+
+
+def point_candidates(dataset: xr.Dataset) -> tuple[dict[str, list[str]], bool]:
+    """The latitudes and longitudes of a grid with more than one set of points: kind → names,
+    and whether they are 1-D axes (CAM-FV's, MOM's) rather than 2-D coordinates (POP's); the
+    2-D ones when there are any (a curvilinear grid's 1-D axes are its index dimensions)."""
+    two = two_dimensional_candidates(dataset)
+    if two:
+        return two, False
+    return one_dimensional_candidates(dataset), True
+
+
 def named_points(dataset: xr.Dataset) -> dict[str, Points]:
     """Each data variable (not bounds) that names a 2-D latitude and longitude of ``dataset`` in
-    its ``coordinates`` attribute → that pair; only when the dataset has several of a kind
-    (:func:`~climann.data.coords.two_dimensional_candidates`), else empty."""
-    candidates = two_dimensional_candidates(dataset)
-    if all(len(candidates.get(kind, [])) < 2 for kind in ("latitude", "longitude")):
+    its ``coordinates`` attribute (or, on 1-D axes, lies along one latitude and one longitude
+    axis) → that pair; only when the dataset has several of a kind (:func:`point_candidates`),
+    else empty."""
+    candidates, axes = point_candidates(dataset)
+    if not _several(candidates):
         return {}
     bounds, found = bounds_names(dataset), {}
     for name, variable in dataset.data_vars.items():
-        listed = named_coordinates(variable)
+        listed = list(map(str, variable.dims)) if axes else named_coordinates(variable)
         latitude = [item for item in listed if item in candidates.get("latitude", [])]
         longitude = [item for item in listed if item in candidates.get("longitude", [])]
         if name not in bounds and len(latitude) == 1 and len(longitude) == 1:
@@ -62,7 +89,9 @@ def named_points(dataset: xr.Dataset) -> dict[str, Points]:
 
 def _stated_points(dataset: xr.Dataset) -> Points | None:
     """The one pair whose latitude and longitude carry CF standard names, or None."""
-    candidates = two_dimensional_candidates(dataset)
+    candidates, axes = point_candidates(dataset)
+    if axes and not _several(candidates):  # a regular grid's one pair of axes
+        return None
     stated = [[name for name in candidates.get(kind, []) if "standard_name" in dataset[name].attrs]
               for kind in ("latitude", "longitude")]
     return (stated[0][0], stated[1][0]) if all(len(names) == 1 for names in stated) else None
@@ -108,6 +137,7 @@ def on_points_of(
     on = named_points(dataset)
     if not on and _stated_points(dataset) is None:
         return dataset, None
+    candidates, axes = point_candidates(dataset)
     if target is not None and target in on:
         points = on[target]
     elif points is None or points[0] not in dataset.variables:
@@ -115,29 +145,53 @@ def on_points_of(
                                              else None)
     if points is None:
         raise ClimannError(_unnamed_message(dataset, target, where))
+    others = {name for names in candidates.values() for name in names} - set(points)
     elsewhere = {name: pair for name, pair in on.items() if pair != points}
+    if axes:  # a variable along one other axis (CAM's w_stag(slat)) is off the grid too
+        elsewhere |= {str(name): tuple(str(dim) for dim in variable.dims if dim in others or dim in points)
+                      for name, variable in dataset.data_vars.items()
+                      if name not in elsewhere and set(map(str, variable.dims)) & others}
     refused = [name for name in elsewhere if used is not None and name in used]
     if refused:
-        name = refused[0]
-        raise ClimannError(
-            f"variable '{name}' lies on other points than the target's: its coordinates attribute names "
-            f"{' and '.join(elsewhere[name])}, the target's {' and '.join(points)} (a staggered grid, as POP's U and T "
-            f"points); interpolate it to the target's points first (e.g. with xESMF), or choose another variable")
+        raise ClimannError(_elsewhere_message(dataset, refused[0], elsewhere[refused[0]], target, points, axes))
     if elsewhere:
         whose = f"the target '{target}'" if target is not None else "most variables"
         note_once(_log, logging.INFO, f"{where}: left out, on other points than {whose} ({' and '.join(points)}): "
                   + "; ".join(f"{name} ({' and '.join(pair)})" for name, pair in elsewhere.items()))
-    others = {name for kind in two_dimensional_candidates(dataset).values() for name in kind} - set(points)
     bounds = {str(dataset[name].attrs["bounds"]) for name in others if "bounds" in dataset[name].attrs}
     dropped = [name for name in (*elsewhere, *others, *bounds) if name in dataset.variables]
     return dataset.drop_vars(dropped), points
 
 
+def _elsewhere_message(dataset: xr.Dataset, name: str, pair: tuple[str, ...], target: str | None, points: Points,
+                       axes: bool) -> str:
+    """Why a used variable on other points than the target's is refused, and the way out."""
+    if not axes:
+        return (f"variable '{name}' lies on other points than the target's: its coordinates attribute names "
+                f"{' and '.join(pair)}, the target's {' and '.join(points)} (a staggered grid, as POP's U and T "
+                f"points); interpolate it to the target's points first (e.g. with xESMF), or choose another variable")
+    off = set(pair) - set(points)
+    grid = [str(other) for other, variable in dataset.data_vars.items()
+            if set(points) <= set(map(str, variable.dims)) and not off & set(map(str, variable.dims))]
+    source = str(dataset.encoding.get("source", "")) or "IN.nc"
+    reference = target or (grid[0] if grid else "TARGET")
+    on_grid = f"{reference}_grid.nc"
+    whose = "the target" if target is None else f"the target '{target}'"
+    source, written = shown_path(source), f"{name}_on_{'_'.join(points)}.nc"
+    return (f"variable '{name}' lies on another grid than the target's: along {' and '.join(pair)}, {whose} "
+            f"along {' and '.join(points)} (a staggered grid, as CAM-FV's slat/slon or MOM's U and T cells, half a "
+            f"cell apart); interpolate it to the target's grid first, e.g. cdo selvar,{reference} {source} "
+            f"{on_grid}; cdo remapbil,{on_grid} -selvar,{name} {source} {written}, or choose variables of the "
+            "target's grid" + (f" ({', '.join(grid[:6])}{' …' if len(grid) > 6 else ''})" if grid else ""))
+
+
 def _unnamed_message(dataset: xr.Dataset, target: str | None, where: str) -> str:
     """Why the target's points are not known, with the ``ncatted`` line that says which pair is the grid."""
-    candidates = two_dimensional_candidates(dataset)
-    latitude, longitude = candidates["latitude"][0], candidates.get("longitude", ["LON"])[0]
-    return (f"{where}: several 2-D coordinates look like latitude ({', '.join(candidates['latitude'])}) and "
-            f"'{target}' names none of them in its coordinates attribute, nor does any carry a CF standard_name; say "
+    candidates, axes = point_candidates(dataset)
+    kind = "latitude" if len(candidates.get("latitude", [])) > 1 else "longitude"
+    latitude, longitude = candidates.get("latitude", ["LAT"])[0], candidates.get("longitude", ["LON"])[0]
+    how = "lies along none of them" if axes else "names none of them in its coordinates attribute"
+    return (f"{where}: several {'' if axes else '2-D '}coordinates look like {kind} ({', '.join(candidates[kind])}) "
+            f"and '{target}' {how}, nor does any carry a CF standard_name; say "
             f"which are its points, e.g. ncatted {ncatted_attribute('standard_name', latitude, 'o', 'c', 'latitude')} "
             f"{ncatted_attribute('standard_name', longitude, 'o', 'c', 'longitude')} {source_and_copy(dataset)}")

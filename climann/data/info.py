@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import tomllib
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import dask
@@ -32,7 +32,7 @@ from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_d
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
-from climann.data.levels import is_level
+from climann.data.levels import is_level, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, open_dataset
 from climann.data.paths import path_list
@@ -104,7 +104,7 @@ def describe(
             _files_section(files, other_grids),
             _variables_section(opened, data_variable_names(opened)),
             _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
-            + _other_points_text(on, points),
+            + _other_points_text(on, points, opened.dims),
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
         ]
@@ -482,16 +482,20 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     return "\n".join(lines)
 
 
-def _other_points_text(on: dict[str, tuple[str, str]], points: tuple[str, str] | None) -> str:
+def _other_points_text(
+    on: dict[str, tuple[str, str]], points: tuple[str, str] | None, axes: Collection[str],
+) -> str:
     """The grid section's lines on variables at other points than the grid's (POP's U points
-    beside its T points; :mod:`climann.data.grid_points`), empty when there are none."""
+    beside its T points, CAM-FV's ``slat``/``slon``, MOM's U cells; :mod:`climann.data.grid_points`),
+    empty when there are none; ``axes``: the dataset's dimensions (points that are axes are lain along)."""
     elsewhere = {name: pair for name, pair in on.items() if pair != points}
     if points is None or not elsewhere:
         return ""
     listed = "; ".join(f"{name} on {' and '.join(pair)}" for name, pair in elsewhere.items())
     first = next(iter(elsewhere))
-    return (f"\n  points    '{points[0]}' and '{points[1]}', those most variables name in their coordinates "
-            f"attribute; other points: {listed}, left out here (not predictors of a target on these points; to "
+    said = "lie along" if all(name in axes for name in points) else "name in their coordinates attribute"
+    return (f"\n  points    '{points[0]}' and '{points[1]}', those most variables {said}; other points: {listed}, "
+            f"left out here (not predictors of a target on these points; to "
             f"predict one on its own points: climann train --target {first} …)")
 
 
@@ -531,6 +535,8 @@ def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
     values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
     shown = ", ".join(f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8])
     first = values[0].item() if isinstance(values[0], np.generic) else values[0]
+    if isinstance(values[0], np.floating) and values.dtype.itemsize < 8:  # 0.01 in float32, not 0.009999999776482582
+        first = float(str(values[0]))
     return shown + (", …" if len(values) > 8 else ""), first
 
 
@@ -578,6 +584,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         calendar = " (added to each start date in calendar months)" if calendar_months_per_unit(units) else ""
         kind = (f": forecast lead times{f' in {units}' if units else ''}{calendar}, whose valid times become the time "
                 "axis once one is chosen") if lead else ""
+        model_level = parametric_level(dataset[dim]) if dim in dataset.coords else None
+        if model_level:  # CAM's lev in hPa is a nominal 1000·(A+B), no pressure; see climann.data.levels
+            kind = (f": {model_level}, not a pressure or height (each level's is computed from its formula_terms); "
+                    "chosen by its own value, or interpolate first (cdo ml2pl)")
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
         else:

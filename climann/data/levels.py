@@ -21,6 +21,7 @@ reads it back. A trained run keeps its inputs' levels in ``model.npz``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -29,6 +30,8 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.layout import Coordinate
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 #: The ``encoding`` key of a data variable that holds its levels as its file gave them.
 LEVELS_KEY = "climann_levels"
@@ -55,6 +58,120 @@ def is_level(coordinate: xr.DataArray | Coordinate) -> bool:
         if any(str(attrs.get(key, "")) in values for key, values in coordinate_criteria[kind].items()):
             return True
     return _is_pressure(str(attrs.get("units", "")))
+
+
+#: CF's parametric vertical coordinates (CF 1.8 §4.3.3 and Appendix D), in words: a model level
+#: whose pressure or height is computed from its ``formula_terms`` (``p = ap + b·ps`` for the
+#: hybrid sigma-pressure level) and changes with the surface pressure or depth below it, so its
+#: value is no pressure nor height even when it is given in hPa (CESM CAM's ``lev``, "hybrid
+#: level at midpoints (1000*(A+B))": a nominal pressure for a surface pressure of 1000 hPa).
+PARAMETRIC_LEVELS = {
+    "atmosphere_hybrid_sigma_pressure_coordinate": "a hybrid sigma-pressure model level",
+    "atmosphere_sigma_coordinate": "a sigma model level",
+    "atmosphere_ln_pressure_coordinate": "a log-pressure level",
+    "atmosphere_hybrid_height_coordinate": "a hybrid height model level",
+    "atmosphere_sleve_coordinate": "a SLEVE model level",
+    "ocean_sigma_coordinate": "an ocean sigma level",
+    "ocean_s_coordinate": "an ocean s-level",
+    "ocean_s_coordinate_g1": "an ocean s-level",
+    "ocean_s_coordinate_g2": "an ocean s-level",
+    "ocean_sigma_z_coordinate": "an ocean sigma-z level",
+    "ocean_double_sigma_coordinate": "an ocean double-sigma level",
+}
+
+
+def parametric_level(coordinate: xr.DataArray | Coordinate) -> str | None:
+    """What a parametric vertical coordinate is, in words (:data:`PARAMETRIC_LEVELS`:
+    ``"a hybrid sigma-pressure model level"``), or None for any other coordinate. Known by its
+    CF ``standard_name``, or, without one, by the ``formula_terms`` every parametric
+    coordinate has (CF §4.3.3)."""
+    attrs = coordinate.attrs
+    name = str(attrs.get("standard_name", "")).strip()
+    if name in PARAMETRIC_LEVELS:
+        return PARAMETRIC_LEVELS[name]
+    return "a parametric model level" if "formula_terms" in attrs else None
+
+
+def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, example: str) -> str:
+    """Why a parametric level is no pressure or height, and how to choose one (``example``, its
+    first value as written) or get a pressure level (``cdo ml2pl``): for a message."""
+    what = parametric_level(coordinate) or "a parametric model level"
+    formula = str(coordinate.attrs.get("formula_terms", "")).strip()
+    quantity = "pressure" if "pressure" in what or "sigma" in what and "ocean" not in what else "height"
+    way = ("for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; needs the "
+           "surface pressure in the file)" if quantity == "pressure"
+           else "for a level of one height or depth interpolate first (e.g. cdo ml2hl, or cdo intlevel)")
+    return (f"'{name}' is {what}, not a {quantity}: each level's {quantity} is computed from its formula_terms"
+            f"{' (' + formula + ')' if formula else ''} and changes from cell to cell; choose a model level by its own "
+            f"value as a bare number (e.g. --select {name}={example}, [data] select = {{{name} = {example}}}), or "
+            f"{way}")
+
+
+def _vertical_quantity(coordinate: xr.DataArray | None, units: str) -> str | None:
+    """``"pressure"`` or ``"length"``: what a level measures, read from its units with pint
+    (a parametric model level, whose value is no pressure, measures neither); None."""
+    from climann.data.units import parse_units
+
+    if not str(units).strip() or (coordinate is not None and parametric_level(coordinate)):
+        return None
+    try:
+        parsed = parse_units(str(units), variable="level")
+    except (ClimannError, AttributeError):
+        return None
+    return next((kind for kind in ("pressure", "length") if parsed.check(f"[{kind}]")), None)
+
+
+def levels_on_new_dimensions(
+    dataset: xr.Dataset, selection: Mapping[str, object], units: Mapping[str, str], *, where: str,
+) -> tuple[dict[str, object], dict[str, str]]:
+    """A run's selection (``{"level": 850}``, in ``units[dim]``) with each dimension that the
+    new data lack named as the new data's dimension of the same quantity.
+
+    ECMWF's new CDS (2024) writes ERA5 pressure levels along ``pressure_level`` (hPa,
+    ``standard_name = "air_pressure"``) where the old one wrote ``level`` (millibars): the same
+    vertical coordinate under another name. A selected dimension missing from ``dataset`` is
+    matched to the one data dimension whose coordinate is a level (:func:`is_level`, CF §4.3)
+    of the same quantity (pressure, or a height or depth: units read with pint; a model level
+    is neither, :func:`parametric_level`); the value, in the run's units, is then converted to
+    the new coordinate's by :func:`climann.data.subset.select_values`. Said in a warning.
+    Anything else (none, or several such dimensions) is left as it is, and refused there.
+
+    Returns
+    -------
+    (dict, dict)
+        The selection and the units, keyed by the new data's dimension names.
+    """
+    selection, units = dict(selection), dict(units)
+    used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
+    for dim in [dim for dim in selection if dim not in used and dim in units]:
+        quantity = _vertical_quantity(None, units[dim])
+        same = [str(other) for other in dataset.dims if other in used and other in dataset.coords
+                and other not in selection and is_level(dataset[other])
+                and _vertical_quantity(dataset[other], str(dataset[other].attrs.get("units", ""))) == quantity]
+        if quantity is None or len(same) != 1:
+            continue
+        new = same[0]
+        selection[new], units[new] = selection.pop(dim), units.pop(dim)
+        own = str(dataset[new].attrs.get("units", "")).strip()
+        _log.warning("%s has no dimension '%s' of the run's [data] select; its '%s' (%s, in %s) is the same %s "
+                     "coordinate under another name (as ECMWF's new CDS names ERA5's level pressure_level): "
+                     "the run's %s=%s %s is taken at %s", where, dim, new,
+                     dataset[new].attrs.get("standard_name", "no standard_name"), own or "no units", quantity, dim,
+                     selection[new], units[new], new)
+    return selection, units
+
+
+def is_pressure_or_height(units: str) -> bool:
+    """Whether ``units`` are those of a pressure or a length (hPa, Pa, m, km), read with pint."""
+    from climann.data.units import parse_units
+
+    if not units.strip():
+        return False
+    try:
+        parsed = parse_units(units, variable="level")
+        return bool(parsed.check("[pressure]") or parsed.check("[length]"))
+    except (ClimannError, AttributeError):
+        return False
 
 
 def _is_pressure(units: str) -> bool:

@@ -22,6 +22,7 @@ from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.grids import cell_coordinates
+from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -85,6 +86,11 @@ def select_values(
         if dim in dataset.coords and is_dated(dataset[dim]):  # "1990-01-01": a date of its calendar
             value = _date_to_select(dataset, dim, value)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
+        if with_units is not None and parametric_level(dataset[dim]) and is_pressure_or_height(with_units[1]):
+            # "90000 Pa" of a hybrid level in hPa would pick the level of nominal value 900, whose pressure is not
+            given = f"{dim}={_shown(with_units[0])} {with_units[1]}"
+            raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: "
+                               f"{parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim))}")
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
             value = _in_own_units(dataset[dim], dim, *with_units, where=where)
         elif dim in dataset.coords and dim in (units or {}):
@@ -304,7 +310,8 @@ def _in_coordinate_units(
 
 #: A selection value written with its units: a number, then a UDUNITS string (``850 hPa``,
 #: ``1.5e3 m``, ``30 days``).
-_VALUE_WITH_UNITS = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s.+-].*?)\s*")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_VALUE_WITH_UNITS = re.compile(rf"\s*({_NUMBER})\s*([^\d\s.+-].*?)\s*")
 
 
 def _value_and_units(coordinate: xr.DataArray, value: object) -> tuple[float, str] | None:
@@ -312,6 +319,12 @@ def _value_and_units(coordinate: xr.DataArray, value: object) -> tuple[float, st
     number, or a string of a coordinate of strings (``r1i1p1f1``)."""
     if not isinstance(value, str) or coordinate.dtype.kind not in "iuf":
         return None
+    own = str(coordinate.attrs.get("units", "")).strip()
+    if own:  # the coordinate's own units as written, even when no UDUNITS string ("1", "level")
+        space = r"\s+" if own[0] in "0123456789.+-" else r"\s*"
+        matched = re.fullmatch(rf"\s*({_NUMBER}){space}{re.escape(own)}\s*", value)
+        if matched is not None:
+            return float(matched.group(1)), own
     matched = _VALUE_WITH_UNITS.fullmatch(value)
     return None if matched is None else (float(matched.group(1)), matched.group(2))
 
@@ -330,6 +343,8 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
 
     own = str(coordinate.attrs.get("units", "")).strip()
     given = f"{dim}={_shown(number)} {units}"
+    if own and units == own:  # as the file writes them: nothing to convert (nor to read: "1", "level")
+        return number
     if not own:
         raise ClimannError(f"{given} is given with units, but '{dim}' in {where} has none (no units attribute); "
                            f"give the value as a bare number, as the file holds it")
@@ -366,10 +381,25 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
     if not own or dataset[dim].dtype.kind not in "iuf":
         return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"
     example = _shown(values[0])
+    if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
+        return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
+                f"{parametric_level_advice(dataset[dim], dim, example)}")
     shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
     return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown} {own}, and a bare "
             f"number is read in {own}; give one of them, or a value with its units, e.g. "
             f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
+
+
+def _first_value(dataset: xr.Dataset, dim: str) -> str:
+    return _shown(np.atleast_1d(dataset[dim].values)[0])
+
+
+def _values_text(dataset: xr.Dataset, dim: str) -> str:
+    """`` (its values: 0.985, 0.91 … 1)``: a coordinate's values and units, for a message."""
+    values = np.atleast_1d(dataset[dim].values)
+    own = str(dataset[dim].attrs.get("units", "")).strip()
+    shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+    return f" (its values: {shown}{' ' + own if own else ''})"
 
 
 def _select_index(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:

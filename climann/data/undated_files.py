@@ -31,6 +31,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.handles import shared_manager
+from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.shell import copy_path, input_and_copy, working_path
 
 __all__ = ["joined_files_pattern", "undated_files_message", "scalar_time_on_dimension_message"]
@@ -105,12 +106,16 @@ def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
     dim = found.group(1)
     try:
         with shared_manager(path).acquire_context() as handle:
-            steps = f" of {len(handle.dimensions[dim])} steps"
+            size = len(handle.dimensions[dim])
             history = str(getattr(handle, "history", ""))
+            standard_name = str(getattr(handle.variables[dim], "standard_name", ""))
     except (OSError, KeyError, AttributeError):  # not a NetCDF file xarray's netCDF4 backend opens
-        steps, history = "", ""
+        size, history, standard_name = None, "", ""
+    steps = "" if size is None else f" of {size} steps"
     joined = joined_files_pattern(path, history)
     pattern = joined or "FOLDER/*.nc"
+    if standard_name == MEMBER_STANDARD_NAME or (not standard_name and dim in MEMBER_NAMES):
+        return _scalar_member_message(path, dim, size, pattern, joined is not None)
     copy = working_path(copy_path(path, "dated"))
     return (
         f"{path.name}: '{dim}' is a dimension{steps}, but the variable '{dim}' is a scalar (one date), as "
@@ -119,6 +124,23 @@ def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
         f"--data {shlex.quote(pattern)}{'' if joined else ', FOLDER the folder that holds them'}), or join them "
         f"along their dates in Python: import xarray as xr; "
         f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf({copy!r})"
+    )
+
+
+def _scalar_member_message(path: Path, dim: str, size: int | None, pattern: str, joined: bool) -> str:
+    """The refusal of ``ncecat -u realization`` of one-member files (HadCRUT5's, each with a
+    scalar ``realization``): a member axis whose variable was left a scalar. Members have no
+    dates to lose: the ways out are the member axis without its scalar (chosen by index) or the
+    files joined along their member coordinate."""
+    members = "" if size is None else f" of {size} members"
+    copy = working_path(copy_path(path, "members"))
+    return (
+        f"{path.name}: '{dim}' is an ensemble member dimension{members}, but the variable '{dim}' is a scalar (one "
+        f"member's number), as `ncecat -u {dim}` leaves files of one member each: which member is which is not said; "
+        f"drop the scalar, after which the members are chosen by index (--select {dim}=0 the first file joined): "
+        f"ncks -O -C -x -v {dim} {input_and_copy(path, 'members')}, or join the member files along their '{dim}' "
+        f"coordinate in Python: import xarray as xr; xr.open_mfdataset({pattern!r}, combine='nested', "
+        f"concat_dim='{dim}').to_netcdf({copy!r}){'' if joined else ', FOLDER the folder that holds them'}"
     )
 
 

@@ -25,6 +25,7 @@ from climann.data.coords import find_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
+from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_flag_target, warn_flag_predictors
 from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
@@ -260,7 +261,10 @@ def _open_subset(
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
                                  values_checked=(*(training_values or ()), *units_checked))
-    selection = new_data_selection(opened, data.select, select, where=described) if new_data else data.select
+    trained = data.select
+    if new_data and trained and units:  # ERA5's level is the new CDS's pressure_level; see climann.data.levels
+        trained, units = levels_on_new_dimensions(opened, trained, units, where=described)
+    selection = new_data_selection(opened, trained, select, where=described) if new_data else data.select
     if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps

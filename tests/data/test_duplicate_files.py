@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.data.open import open_dataset
+from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
@@ -257,3 +258,46 @@ def test_a_correction_packed_like_the_original_is_refused_however_few_steps_it_m
     with pytest.raises(ClimannError, match=r"'tas' is in both tas_v1\.nc and tas_v2\.nc at the same times: "
                                            r"their values differ \(by up to"):
         open_dataset([tmp_path / "tas_v1.nc", tmp_path / "tas_v2.nc"])
+
+
+def _member_files(folder, axis):
+    """tas of three members, one file each, as HadCRUT5 (a scalar ``realization``, standard_name
+    realization) or UKCP18 (a size-1 ``ensemble_member`` dimension) write them; member k is k K
+    warmer than member 0. Returns the files and the members' tas (member, time, lat, lon)."""
+    folder.mkdir()
+    dataset = grid_dataset()[["tas"]]
+    files, values = [], []
+    for number in (1, 2, 3):
+        member = dataset.copy(deep=True)
+        member["tas"] = member["tas"] + (number - 1)
+        values.append(member["tas"].values)
+        if axis == "realization":
+            member = member.assign_coords(realization=((), number, {"standard_name": "realization", "units": "1"}))
+            member["tas"].attrs["coordinates"] = "realization"
+        else:
+            member = member.expand_dims(ensemble_member=[number]).assign_coords(
+                ensemble_member=("ensemble_member", [number], {"long_name": "ensemble member"}))
+        member.to_netcdf(folder / f"tas_member_{number}.nc")
+        files.append(folder / f"tas_member_{number}.nc")
+    return files, np.stack(values)
+
+
+@pytest.mark.parametrize("axis", [pytest.param("realization", id="hadcrut5-scalar-realization"),
+                                  pytest.param("ensemble_member", id="ukcp18-size-1-ensemble_member")])
+def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_path, monkeypatch, axis):
+    """HadCRUT5's and UKCP18's member files were "their values differ (…: a corrected download?
+    two scenarios?)" (break19a F5): their member coordinates say what they are."""
+    files, values = _member_files(tmp_path / "members", axis)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert message.startswith(f"'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
+                              f"members ({axis} 1, 2); climann trains on one member at a time: give one member's file, "
+                              f"or join the members' files along '{axis}'")
+    command = message.split('python -c "', 1)[1].split('")', 1)[0]
+    exec(command, {})  # the printed join, as python -c runs it
+    joined = tmp_path / "members" / "tas_member_1_members.nc"
+    selected = select_values(open_dataset([joined]), {axis: 3})
+    np.testing.assert_allclose(selected["tas"].squeeze().values, values[2], rtol=1e-6)
+    np.testing.assert_allclose(open_dataset([files[1]])["tas"].squeeze().values, values[1], rtol=1e-6)

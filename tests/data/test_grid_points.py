@@ -159,3 +159,112 @@ def test_a_target_that_names_no_points_is_refused_with_an_ncatted_that_works(tmp
     run_dir = _train(fixed, tmp_path / "run_fixed", "SST", ["SSH"])
     climatology = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["climatology"]
     assert climatology["mse"] == pytest.approx(_climatology_test_mse(sst)[0], rel=1e-5)
+
+
+def _staggered_axes_file(path, *, model="cam", seed=19):
+    """A grid with two sets of 1-D axes, none with a CF standard_name. ``cam``: a CESM CAM-FV
+    history file, TREFHT and PS on ``lat``/``lon``, ``US(time, slat, lon)`` and ``VS(time, lat,
+    slon)`` on the staggered axes half a cell off, ``w_stag(slat)``. ``mom``: a GFDL MOM5 /
+    ACCESS-OM2 ocean file, ``sst`` and ``sss`` on ``yt_ocean``/``xt_ocean`` (units degrees_N,
+    degrees_E, ``cartesian_axis``), ``usurf`` on ``yu_ocean``/``xu_ocean``. Noleap months
+    stamped mid-month. Returns the target (n_time, n_lat, n_lon)."""
+    rng = np.random.default_rng(seed)
+    month = np.tile(np.arange(12), N_YEARS)
+    lat2d = np.broadcast_to(T_LATITUDES[:, None], (T_LATITUDES.size, T_LONGITUDES.size))
+    target = 15 + 12 * np.cos(np.radians(lat2d))[None] + 4 * np.sin(np.radians(lat2d))[None] \
+        * np.cos(2 * np.pi * month / 12)[:, None, None] + rng.normal(0, 0.7, (month.size, *lat2d.shape))
+    other = 10 * (target - 10) + rng.normal(0, 5, target.shape)
+    staggered_lat, staggered_lon = T_LATITUDES[:-1] + 9, T_LONGITUDES + 15
+    off = rng.normal(0, 1, (month.size, staggered_lat.size, T_LONGITUDES.size))
+    time = {"units": "days since 0001-01-01 00:00:00", "calendar": "noleap"}
+    times = ("time", np.concatenate([[0.0], np.cumsum(DAYS)])[:-1] + DAYS / 2, time)
+    if model == "cam":
+        north, east = {"units": "degrees_north"}, {"units": "degrees_east"}
+        variables = {
+            "TREFHT": (("time", "lat", "lon"), target.astype("f4"), {"units": "K", "long_name": "Reference height "
+                                                                                            "temperature"}),
+            "PS": (("time", "lat", "lon"), other.astype("f4"), {"units": "Pa", "long_name": "Surface pressure"}),
+            "US": (("time", "slat", "lon"), off.astype("f4"), {"units": "m/s", "long_name": "Zonal wind, staggered"}),
+            "VS": (("time", "lat", "slon"), other.astype("f4"), {"units": "m/s", "long_name": "Meridional wind, "
+                                                                                              "staggered"}),
+            "w_stag": (("slat",), np.diff(np.sin(np.radians(T_LATITUDES))), {"long_name": "staggered latitude "
+                                                                                          "weights"}),
+        }
+        coords = {"lat": ("lat", T_LATITUDES, {"long_name": "latitude", **north}),
+                  "lon": ("lon", T_LONGITUDES, {"long_name": "longitude", **east}),
+                  "slat": ("slat", staggered_lat, {"long_name": "staggered latitude", **north}),
+                  "slon": ("slon", staggered_lon, {"long_name": "staggered longitude", **east}),
+                  "time": times}
+    else:
+        def axis(values, units, letter, name):
+            return (name, values, {"units": units, "cartesian_axis": letter, "long_name": name})
+        variables = {
+            "sst": (("time", "yt_ocean", "xt_ocean"), target.astype("f4"), {"units": "deg_C",
+                                                                            "long_name": "Potential temperature"}),
+            "sss": (("time", "yt_ocean", "xt_ocean"), other.astype("f4"), {"units": "psu", "long_name": "salinity"}),
+            "usurf": (("time", "yu_ocean", "xu_ocean"), np.concatenate([off, off[:, :1]], axis=1).astype("f4"),
+                      {"units": "m/sec", "long_name": "i-current"}),
+        }
+        coords = {"yt_ocean": axis(T_LATITUDES, "degrees_N", "Y", "yt_ocean"),
+                  "xt_ocean": axis(T_LONGITUDES, "degrees_E", "X", "xt_ocean"),
+                  "yu_ocean": axis(T_LATITUDES + 9, "degrees_N", "Y", "yu_ocean"),
+                  "xu_ocean": axis(staggered_lon, "degrees_E", "X", "xu_ocean"), "time": times}
+    xr.Dataset(variables, coords=coords).to_netcdf(path)
+    return target
+
+
+@pytest.mark.parametrize("model, target, predictors", [
+    pytest.param("cam", "TREFHT", ["PS"], id="cesm-cam-fv-slat-slon"),
+    pytest.param("mom", "sst", ["sss"], id="gfdl-mom5-t-and-u-cells"),
+])
+def test_a_grid_with_staggered_axes_trains_on_its_targets_axes(tmp_path, model, target, predictors):
+    """CAM-FV's slat/slon and MOM5's yu_ocean/xu_ocean look like latitude and longitude too:
+    refused "several coordinates look like latitude (lat, slat)" before (break19a F2), though
+    the target's own dimensions say which are its axes."""
+    values = _staggered_axes_file(tmp_path / "h0.nc", model=model)
+    run_dir = _train(tmp_path / "h0.nc", tmp_path / "run", target, predictors)
+    climatology = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["climatology"]
+    mse, n_values = _climatology_test_mse(values)
+    assert climatology["n_samples"] == n_values == 12 * 120
+    assert climatology["mse"] == pytest.approx(mse, rel=1e-5)
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        assert not {"slat", "slon", "yu_ocean", "xu_ocean"} & set(predictions.variables)
+
+
+@pytest.mark.parametrize("model, target, predictor, message", [
+    pytest.param("cam", "TREFHT", "US", "along slat and lon, the target 'TREFHT' along lat and lon", id="cam-US"),
+    pytest.param("cam", "TREFHT", "VS", "along lat and slon, the target 'TREFHT' along lat and lon", id="cam-VS"),
+    pytest.param("mom", "sst", "usurf", "along yu_ocean and xu_ocean, the target 'sst' along yt_ocean and xt_ocean",
+                 id="mom-usurf"),
+])
+def test_a_predictor_on_staggered_axes_is_refused_naming_both_grids(tmp_path, model, target, predictor, message):
+    _staggered_axes_file(tmp_path / "h0.nc", model=model)
+    with pytest.raises(ClimannError) as error:
+        _train(tmp_path / "h0.nc", tmp_path / "run", target, [predictor])
+    points = message.rsplit(" along ", 1)[1].replace(" and ", "_")
+    assert str(error.value) == (
+        f"variable '{predictor}' lies on another grid than the target's: {message} (a staggered grid, as CAM-FV's "
+        "slat/slon or MOM's U and T cells, half a cell apart); interpolate it to the target's grid first, e.g. cdo "
+        f"selvar,{target} {tmp_path}/h0.nc {target}_grid.nc; cdo remapbil,{target}_grid.nc -selvar,{predictor} "
+        f"{tmp_path}/h0.nc {predictor}_on_{points}.nc, or choose variables of the target's grid "
+        f"({', '.join(['TREFHT', 'PS'] if model == 'cam' else ['sst', 'sss'])})")
+
+
+def test_a_variable_on_staggered_axes_trains_on_them(tmp_path):
+    _staggered_axes_file(tmp_path / "h0.nc")
+    run_dir = _train(tmp_path / "h0.nc", tmp_path / "run", "US", [])
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        np.testing.assert_allclose(predictions["slat"].values, T_LATITUDES[:-1] + 9)
+        assert "lat" not in predictions.variables
+
+
+@pytest.mark.parametrize("model, target, predictors, axes, other", [
+    pytest.param("cam", "TREFHT", ["PS"], "'lat' and 'lon'", "US on slat and lon; VS on lat and slon", id="cam"),
+    pytest.param("mom", "sst", ["sss"], "'yt_ocean' and 'xt_ocean'", "usurf on yu_ocean and xu_ocean", id="mom"),
+])
+def test_info_on_staggered_axes_proposes_variables_of_one_grid(tmp_path, model, target, predictors, axes, other):
+    _staggered_axes_file(tmp_path / "h0.nc", model=model)
+    report = unwrapped_report(describe(str(tmp_path / "h0.nc")))
+    data = tomllib_loads(report)["data"]
+    assert (data["target"], data["predictors"]) == (target, predictors)
+    assert f"points    {axes}, those most variables lie along; other points: {other}, left out here" in report

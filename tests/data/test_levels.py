@@ -102,3 +102,35 @@ def test_a_forecasts_lead_time_is_recorded_as_the_level_of_its_variables(tmp_pat
     assert (lead.name, float(lead.values), lead.attrs["units"]) == ("step", 36.0, "hours")
     assert not same_level(lead, _level(18.0, "hours", "step"))
 
+
+
+def _on_level_axis(name, values, attrs, *, extra=None):
+    """``ta(time, NAME, lat, lon)`` in memory, with ``extra`` another such axis when given."""
+    dims = ("time", name, "lat", "lon")
+    variables = {"ta": (dims, np.zeros((2, len(values), 2, 3), np.float32))}
+    coords = {name: (name, np.asarray(values, np.float64), attrs), "lat": ("lat", LAT), "lon": ("lon", LON)}
+    if extra is not None:
+        variables["zg"] = (("time", extra[0], "lat", "lon"), np.zeros((2, len(extra[1]), 2, 3), np.float32))
+        coords[extra[0]] = (extra[0], np.asarray(extra[1], np.float64), extra[2])
+    return xr.Dataset(variables, coords=coords)
+
+
+HPA = {"units": "hPa", "standard_name": "air_pressure"}
+CAM_LEV = {"units": "hPa", "standard_name": "atmosphere_hybrid_sigma_pressure_coordinate",
+           "formula_terms": "a: hyam b: hybm p0: P0 ps: PS"}
+
+
+@pytest.mark.parametrize("dataset, expected", [
+    pytest.param(_on_level_axis("pressure_level", [1000.0, 850.0], HPA), {"pressure_level": 850}, id="new-cds"),
+    pytest.param(_on_level_axis("lev", [992.5, 850.0], CAM_LEV), {"level": 850}, id="hybrid-level-is-no-pressure"),
+    pytest.param(_on_level_axis("plev", [1000.0, 850.0], HPA, extra=("pressure_level", [850.0], HPA)),
+                 {"level": 850}, id="two-pressure-axes-unsaid"),
+    pytest.param(_on_level_axis("depth", [5.0, 850.0], {"units": "m", "positive": "down"}), {"level": 850},
+                 id="a-depth-is-no-pressure"),
+])
+def test_a_runs_level_is_matched_to_one_new_axis_of_the_same_quantity_only(dataset, expected):
+    from climann.data.levels import levels_on_new_dimensions
+
+    selection, units = levels_on_new_dimensions(dataset, {"level": 850}, {"level": "millibars", "ta": "K"},
+                                                where="new.nc")
+    assert selection == expected and set(units) == {*expected, "ta"}

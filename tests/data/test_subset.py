@@ -505,3 +505,69 @@ def test_a_selection_names_only_the_dimensions_of_the_data(dim, message):
     assert list(dataset.dims) == ["time", "lat", "lon", "bnds"]
     with pytest.raises(ClimannError, match=message):
         select_values(dataset, {dim: 500})
+
+
+#: CF's hybrid sigma-pressure level (CF 1.8 Appendix D) as CMIP6 (units "1"), CAM5 (units
+#: "level") and CESM2 CAM (units hPa: the nominal 1000·(A+B)) write it.
+HYBRID = "atmosphere_hybrid_sigma_pressure_coordinate"
+
+
+def _on_model_levels(levels, units, *, standard_name=HYBRID, formula_terms="ap: ap b: b ps: ps"):
+    """``pred`` on levels ``lev`` (level k is 1 + k times the grid's values), a parametric
+    vertical coordinate when it has a standard_name or formula_terms."""
+    dataset = grid_dataset()
+    factors = xr.DataArray(np.arange(1, len(levels) + 1, dtype=np.float32), dims="lev")
+    dataset["pred"] = dataset["pred"].expand_dims(lev=len(levels), axis=1) * factors
+    attrs = {"units": units, "positive": "down", "standard_name": standard_name, "formula_terms": formula_terms}
+    return dataset.assign_coords(lev=("lev", np.asarray(levels, np.float64), {k: v for k, v in attrs.items() if v}))
+
+
+def _printed_select(message):
+    """The ``--select`` a message prints, as the user would type it: ``{dim: value}``."""
+    printed = message.split("--select ", 1)[1].split(",")[0].split(" ([")[0].strip()
+    dim, value = printed.strip("'").split("=", 1)
+    return {dim: value}
+
+
+@pytest.mark.parametrize("dataset", [
+    pytest.param(_on_model_levels([0.985, 0.91, 0.75], "1"), id="cmip6-hybrid-units-1"),
+    pytest.param(_on_model_levels([26.0, 225.0, 600.0], "level", formula_terms="a: hyam b: hybm p0: P0 ps: PS"),
+                 id="cam5-hybrid-units-level"),
+    pytest.param(_on_model_levels([992.5, 900.0, 500.0], "hPa", formula_terms="a: hyam b: hybm p0: P0 ps: PS"),
+                 id="cesm2-cam-hybrid-hPa"),
+    pytest.param(_on_model_levels([0.5, 1.5, 2.5], "1", standard_name=None, formula_terms=None), id="plain-units-1"),
+    pytest.param(_on_model_levels([10.0, 20.0, 30.0], "level", standard_name=None, formula_terms=None),
+                 id="plain-units-level"),
+])
+def test_the_select_a_refusal_prints_is_accepted(dataset):
+    """The printed --select 'lev=0.985 1' (CMIP6) and 'lev=26 level' (CAM5) were refused by the
+    check that printed them: units "1" never parsed, "level" is no UDUNITS (break19a F4)."""
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"lev": 85000.0}, where="ta.nc")
+    selected = select_values(dataset, _printed_select(str(refused.value)), where="ta.nc")
+    assert float(selected["lev"]) == float(dataset["lev"][0])
+    np.testing.assert_array_equal(selected["pred"].values, grid_dataset()["pred"].values)  # the first level
+
+
+@pytest.mark.parametrize("value", [pytest.param("0.91 1", id="own-units-1"), pytest.param("0.91", id="bare")])
+def test_a_model_level_is_chosen_by_its_own_value(value):
+    selected = select_values(_on_model_levels([0.985, 0.91, 0.75], "1"), {"lev": value}, where="ta.nc")
+    np.testing.assert_array_equal(selected["pred"].values, 2 * grid_dataset()["pred"].values)
+
+
+@pytest.mark.parametrize("value", [pytest.param("90000 Pa", id="Pa"), pytest.param("900 hPa", id="hPa-as-the-file"),
+                                   pytest.param("0.9 bar", id="bar")])
+def test_a_pressure_on_a_hybrid_level_is_refused_as_no_pressure(value):
+    """CESM CAM's lev in hPa is 1000·(A+B): 'lev=90000 Pa' picked the level of nominal value 900
+    without a word, whose pressure is hyam·P0 + hybm·PS, ≈ 540 hPa where PS is 600 hPa."""
+    dataset = _on_model_levels([992.5, 900.0, 500.0], "hPa", formula_terms="a: hyam b: hybm p0: P0 ps: PS")
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"lev": value}, where="ta.nc")
+    number, units = value.split()
+    assert str(refused.value) == (
+        f"cannot select lev={number} {units} (its values: 992.5, 900, 500 hPa): 'lev' is a hybrid sigma-pressure model "
+        "level, not a pressure: each level's pressure is computed from its formula_terms (a: hyam b: hybm p0: P0 ps: "
+        "PS) and changes from cell to cell; choose a model level by its own value as a bare number (e.g. --select "
+        "lev=992.5, [data] select = {lev = 992.5}), or for a pressure level interpolate first, e.g. cdo ml2pl,85000 "
+        "IN.nc OUT.nc (levels in Pa; needs the surface pressure in the file)")
+    assert float(select_values(dataset, {"lev": "900"}, where="ta.nc")["lev"]) == 900.0  # its own value, bare

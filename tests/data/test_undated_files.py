@@ -5,6 +5,8 @@ refused as "two scenarios?" with a rename."""
 from __future__ import annotations
 
 import shlex
+import shutil
+import subprocess
 
 import netCDF4
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 import xarray as xr
 
 from climann.data.open import open_dataset
+from climann.data.subset import select_values
 from climann.errors import ClimannError
 
 
@@ -118,3 +121,37 @@ def test_ncecat_of_scalar_times_is_refused_as_steps_without_dates(tmp_path, monk
     opened = open_dataset([tmp_path / "joined_dated.nc"])
     np.testing.assert_array_equal(opened["sst"].values, np.stack(maps))
     assert [str(time)[:10] for time in opened["time"].values] == ["2001-01-01", "2001-01-02", "2001-01-03"]
+
+
+@pytest.mark.skipif(not shutil.which("ncecat") or not shutil.which("ncks"), reason="NCO is not installed")
+def test_ncecat_of_member_files_is_refused_as_members_with_ways_out_that_work(tmp_path, monkeypatch):
+    """``ncecat -u realization`` of HadCRUT5's one-member files (scalar ``realization``) got the
+    refusal of ``ncecat -u time``, about dates and maps, whose way out led back to the member
+    files' own refusal (break19a F5); members have no dates: the scalar dropped (members by
+    index) or the files joined along their member coordinate both work."""
+    monkeypatch.chdir(tmp_path)
+    maps = np.random.default_rng(2).normal(280, 5, (3, 2, 2, 3)).astype(np.float32)  # member, time, lat, lon
+    names = []
+    for number, values in enumerate(maps, start=1):
+        xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "K", "coordinates": "realization"})},
+                   coords={"time": ("time", [15.5, 45.0], {"units": "days since 2001-01-01"}),
+                           "realization": ((), number, {"standard_name": "realization"}),
+                           "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [0.0, 90.0, 180.0], {"units": "degrees_east"})}
+                   ).to_netcdf(f"member.{number}.nc")
+        names.append(f"member.{number}.nc")
+    subprocess.run(["ncecat", "-O", "-u", "realization", *names, "ens.nc"], check=True)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ens.nc"])
+    message = str(error.value)
+    assert message.startswith("ens.nc: 'realization' is an ensemble member dimension of 3 members, but the variable "
+                              "'realization' is a scalar (one member's number)")
+    assert "dates" not in message and "give the files that were joined" not in message
+    ncks = message.split("ncks ", 1)[1].split(", or join")[0]
+    subprocess.run(["ncks", *shlex.split(ncks)], check=True)
+    by_index = select_values(open_dataset([tmp_path / "ens_members.nc"]), {"realization": 2})
+    np.testing.assert_array_equal(by_index["tas"].squeeze().values, maps[2])
+    (tmp_path / "ens_members.nc").unlink()
+    exec(message.split("in Python: ")[1])  # noqa: S102 — the advice is run as the user would run it
+    by_number = select_values(open_dataset([tmp_path / "ens_members.nc"]), {"realization": 3})
+    np.testing.assert_array_equal(by_number["tas"].squeeze().values, maps[2])

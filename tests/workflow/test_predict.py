@@ -1702,6 +1702,30 @@ def test_another_level_than_the_runs_is_refused_in_one_line(trained_at_850_hpa, 
         predict_files(run_dir, [str(other)], tmp_path / "p.nc", select={"plev": 700.0})
 
 
+@pytest.mark.parametrize("renamed, units, values", [
+    pytest.param("pressure_level", "hPa", [1000.0, 850.0, 700.0], id="era5-new-cds-pressure_level-hPa"),
+    pytest.param("level", "millibars", [1000.0, 850.0, 700.0], id="era5-old-cds-level-millibars"),
+])
+def test_the_runs_level_is_found_under_another_name_of_the_same_quantity(
+        trained_at_850_hpa, tmp_path, caplog, renamed, units, values):
+    """A run trained at ERA5's level=850 (old CDS) refused the new CDS's files, whose level is
+    pressure_level: "cannot select level=850: no dimension 'level'" (break19a F3). The same
+    air pressure under another name is matched, said in a warning; the predictions are the
+    run's own."""
+    folder, run_dir = trained_at_850_hpa
+    other = _on_pressure_levels(folder / "t.nc", tmp_path / "other.nc", values, units)
+    with xr.open_dataset(other) as source:
+        source.load().rename(plev=renamed).to_netcdf(tmp_path / "renamed.nc")
+    with caplog.at_level(logging.WARNING):
+        predicted = predict_files(run_dir, [str(tmp_path / "renamed.nc")], tmp_path / "p.nc").path
+    with xr.open_dataset(predicted) as new, xr.open_dataset(run_dir / "predictions.nc") as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
+    assert (f"renamed.nc has no dimension 'plev' of the run's [data] select; its '{renamed}' (air_pressure, in "
+            f"{units}) is the same pressure coordinate under another name") in caplog.text
+    with pytest.raises(ClimannError, match=rf"^the run was trained at {renamed}=85000 \(\[data\] select\)"):
+        predict_files(run_dir, [str(tmp_path / "renamed.nc")], tmp_path / "q.nc", select={renamed: 700.0})
+
+
 def _write_around_the_pole(path, *, turn=0.0, pole_column=2.5):
     """A 6 × 6 grid of 2-D lat/lon centres round the North Pole (a polar stereographic grid
     without its mapping: 300 km squares on a 6371 km sphere), longitudes in −180…180 going
