@@ -565,15 +565,16 @@ class _FirstUnits:
                 self.units[name], self.files[name] = units, path
                 self.cell_methods[name] = str(dataset[name].attrs.get("cell_methods", ""))
                 self.datasets[name] = dataset
-        for name in data_variable_names(dataset):
-            if name in self.files and self.files[name] != path:
-                check_series_file(name, self.datasets[name], self.files[name], dataset, path)
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
                 compared = self._check_one_sided(dataset, wanted, path, source)
                 dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
                                           cell_methods=self.cell_methods, values_checked=compared)
+        # after the conversion: totals over each step converted to the first file's rates say time: mean
+        for name in data_variable_names(dataset):
+            if name in self.files and self.files[name] != path:
+                check_series_file(name, self.datasets[name], self.files[name], dataset, path)
         return dataset
 
     def _check_one_sided(self, dataset: xr.Dataset, wanted: Mapping[str, str], path: Path, source: Path) -> list[str]:
@@ -588,7 +589,7 @@ class _FirstUnits:
                 self.values.update(checked_values(self.datasets[name], [name]))
         known = [name for name in one_sided if name in self.values]
         check_unitless_values(dataset, {name: self.values[name] for name in known}, where=path.name,
-                              reference=source.name)
+                              reference=source.name, series=True)
         return known
 
 

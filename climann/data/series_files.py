@@ -31,6 +31,7 @@ from climann.data.cell_methods import time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.quantities import quantity_record, quantity_refusal
 from climann.data.shell import input_and_copy
+from climann.data.time_zones import TIME_ZONE_READING_KEY
 from climann.data.variables import variable_levels
 from climann.errors import ClimannError
 
@@ -66,13 +67,25 @@ def check_series_file(name: str, first: xr.Dataset, first_path: Path, later: xr.
     Raises
     ------
     ClimannError
-        If ``name`` is at another level (a scalar coordinate of the same name or
+        If the files' time units carry a time-zone offset read on local dates in one file and
+        as UTC instants in the other (:mod:`climann.data.time_zones`), or if ``name`` is at
+        another level (a scalar coordinate of the same name or
         ``standard_name`` with another value, compared in the first file's units with pint:
         850 hPa is 85000 Pa), of another ``standard_name`` or ``positive``, of another time
         statistic (the time part of ``cell_methods``), or a temperature difference in one
         file and not in the other; naming both files, both values and the way out.
     """
     one, two = first_path.name, later_path.name
+    readings = [{dataset[dim].encoding.get(TIME_ZONE_READING_KEY) for dim in dataset[name].dims
+                 if dim in dataset.coords} - {None} for dataset in (first, later)]
+    if readings[0] and readings[1] and readings[0] != readings[1]:
+        local, utc = (one, two) if "local" in readings[0] else (two, one)
+        raise ClimannError(
+            f"the time units of '{name}' in {one} and {two} carry a time-zone offset, and each file holds too few "
+            f"stamps to tell its step: {local}'s stamp, at local midnight, was read on its local date, {utc}'s as an "
+            f"instant in UTC, so the series' stamps are not comparable; join the files first (cdo mergetime "
+            f"FILES joined.nc: a series' step tells local days from instants), or give each file its time bounds "
+            f"(cdo settbounds,1hour or settbounds,day)")
     for level in variable_levels(first, name):
         other = matching_level(level, variable_levels(later, name))
         if other is not None and not same_level(level, other):

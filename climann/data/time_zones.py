@@ -11,15 +11,17 @@ time this way. cftime also reads ``+05:30`` and ``+0530`` as offsets but ignores
 
 climann reads such a time axis as follows, with one warning that names the offset:
 
-- a step (or, for one stamp, the time-cell width of its bounds, or with neither a stamp at a
-  whole local hour) of at least a day: the values are of the file's local days, months or
+- a step (or, for one stamp, the time-cell width of its bounds, or with neither a stamp at
+  local midnight) of at least a day: the values are of the file's local days, months or
   years; the stamps are read in the file's local time (the offset dropped), so that each value
   keeps the date its producer gave it, the date climann pairs, splits and averages by;
 - a shorter step: the stamps are instants, compared with other files' instants in UTC, as CF
   reads them (the offset applied, whichever way it is spelt).
 
 Time-cell bounds are read as their axis (the same units and the same rule, from their own
-cell width).
+cell width). Files of one series holding one stamp each are read each by its own stamp; if
+some were read on local dates and others in UTC (hourly files, one at local midnight), the
+series is refused (:mod:`climann.data.series_files`).
 """
 
 from __future__ import annotations
@@ -28,33 +30,48 @@ import re
 
 import numpy as np
 
+from climann.data.shell import ncatted_attribute
+from climann.data.time_values import FILE_PLACEHOLDER, TimeValuesError
+
+#: Where a decoded time axis keeps how its offset was read (``"local"`` or ``"utc"``), in
+#: ``encoding`` (not written): the files of one series must have been read alike.
+TIME_ZONE_READING_KEY = "climann_time_zone_reading"
+
 #: Seconds in a day: steps and cells at least this long are local days, months or years.
 DAY_SECONDS = 86_400.0
 
-#: ``<unit> since <date> <clock> <offset>``: the offset after a clock time (``00:00``,
-#: ``00:00:00.0``, or ``T00:00:00``), with optional ``UTC``/``GMT`` before it; one- or
-#: two-digit hours, minutes with or without a colon (UDUNITS-2's ``-6:00``, ISO 8601's
-#: ``+0530``). A bare ``Z`` or ``UTC`` is no offset.
+#: ``<unit> since <date> <clock> <offset>``: the offset after the date or a clock time (``00``,
+#: ``0:0:0``, ``00:00:00.0``, or ``T00:00:00``: UDUNITS-2 allows one-digit fields), with optional
+#: ``UTC``/``GMT`` before or after it; one- or two-digit hours, minutes (and ``:00`` seconds) with
+#: or without colons (UDUNITS-2's ``-6:00``, ISO 8601's ``+0530``, ``+05:30:00``). A bare ``Z``
+#: or ``UTC`` is no offset.
 _OFFSET_UNITS = re.compile(
-    r"^(?P<head>\s*[A-Za-z_]+\s+since\s+[-+]?\d{1,4}-\d{1,2}-\d{1,2}(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?)"
-    r"\s*(?:UTC|GMT)?\s*(?P<sign>[-+])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?\s*(?:UTC|GMT)?\s*$",
+    r"^\s*(?P<unit>[A-Za-z_]+)\s+since\s+(?P<year>[-+]?\d{1,4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"(?:[ T]+(?P<hour>\d{1,2})(?::(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}(?:\.\d*)?))?)?)?"
+    r"\s*(?:UTC|GMT)?\s*(?P<sign>[-+])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2})(?::?00)?)?\s*(?:UTC|GMT)?\s*$",
     re.IGNORECASE,
 )
+
+#: The time zones of the world lie from UTC−12:00 to UTC+14:00 (ISO 8601 allows ±99:59).
+_LARGEST_OFFSET_MINUTES = 14 * 60
 
 _UNIT_SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "hr": 3600.0,
                  "h": 3600.0, "day": DAY_SECONDS, "d": DAY_SECONDS, "week": 7 * DAY_SECONDS}
 
 
 def time_zone_offset(units: str) -> tuple[str, int] | None:
-    """The units without their time-zone offset, and the offset in minutes east of UTC;
-    None when the units carry no offset (or a zero one).
+    """The units without their time-zone offset (the reference date and time written in full,
+    ``YYYY-MM-DD hh:mm:ss``), and the offset in minutes east of UTC; None when the units carry no
+    offset (or a zero one).
 
     Examples
     --------
     >>> time_zone_offset("days since 1850-01-01 00:00:00 +05:30")
     ('days since 1850-01-01 00:00:00', 330)
     >>> time_zone_offset("seconds since 1992-10-8 15:15:42.5 -6:00")
-    ('seconds since 1992-10-8 15:15:42.5', -360)
+    ('seconds since 1992-10-08 15:15:42.5', -360)
+    >>> time_zone_offset("hours since 2000-1-1 0:0:0 +5:00")
+    ('hours since 2000-01-01 00:00:00', 300)
     >>> time_zone_offset("hours since 1900-01-01 00:00:00"), time_zone_offset("days since 2000-01-01 00:00 +00:00")
     (None, None)
     """
@@ -64,7 +81,14 @@ def time_zone_offset(units: str) -> tuple[str, int] | None:
     minutes = int(match["hours"]) * 60 + int(match["minutes"] or 0)
     if minutes == 0:
         return None
-    return match["head"].rstrip(), minutes if match["sign"] == "+" else -minutes
+    second = match["second"] or "0"
+    whole, _, fraction = second.partition(".")
+    clock = f"{int(match['hour'] or 0):02d}:{int(match['minute'] or 0):02d}:{int(whole):02d}"
+    clock += f".{fraction}" if fraction else ""
+    year = match["year"]
+    year = f"{'-' if year.startswith('-') else ''}{int(year.lstrip('+-')):04d}"
+    head = f"{match['unit']} since {year}-{int(match['month']):02d}-{int(match['day']):02d} {clock}"
+    return head, minutes if match["sign"] == "+" else -minutes
 
 
 def offset_text(minutes: int) -> str:
@@ -106,7 +130,7 @@ def read_in_local_time(units: str, values: np.ndarray) -> bool:
         head, minutes = time_zone_offset(units) or (units, 0)
         clock = re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$", head)
         start = (int(clock[1]) * 3600 + int(clock[2]) * 60 + float(clock[3] or 0)) if clock else 0.0
-        return bool(((start + stamps[0] * seconds) % 3600.0) == 0.0)
+        return bool(((start + stamps[0] * seconds) % DAY_SECONDS) == 0.0)
     return True
 
 
@@ -123,13 +147,18 @@ def local_or_utc_units(name: str, units: str, values: np.ndarray) -> tuple[str, 
     >>> units
     'days since 1850-01-01 00:00:00'
     >>> local_or_utc_units("time", "hours since 2000-01-01 00:00 -6:00", np.array([0.0, 1.0]))[0]
-    'hours since 2000-01-01 00:00 -06:00'
+    'hours since 2000-01-01 00:00:00 -06:00'
     """
     found = time_zone_offset(units)
     if found is None:
         return None
     head, minutes = found
     offset = offset_text(minutes)
+    if abs(minutes) > _LARGEST_OFFSET_MINUTES:
+        raise TimeValuesError(
+            f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}, beyond any time zone "
+            f"(UTC-12:00 to UTC+14:00): correct them, e.g. for values in UTC: "
+            f"ncatted {ncatted_attribute('units', str(name), 'o', 'c', head)} {FILE_PLACEHOLDER}")
     if read_in_local_time(units, values):
         return head, (f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}: its values are "
                       f"of local days or months, read on the file's local dates (the offset dropped: moved to UTC, "

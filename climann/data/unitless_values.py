@@ -51,12 +51,13 @@ import dask
 import xarray as xr
 
 from climann.data.fill_like import checked_steps
+from climann.data.notes import note_once
 from climann.data.shell import ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 __all__ = [
     "SCALED_LIMIT", "UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "checked_values",
-    "scale_of_unit_mixup", "unitless_variables",
+    "of_a_unit_mixup", "scale_of_unit_mixup", "unitless_variables",
 ]
 
 _log = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ UNITLESS_LIMIT_SD = 10.0
 #: same factor brings within :data:`SCALED_MEAN_SD` training standard deviations of the
 #: training mean, is the training values in another unit (see :func:`scale_of_unit_mixup`).
 SCALED_LIMIT = 30.0
+
+#: How far (as a factor, either way) the ratio of the ranges may lie from the ratio of the
+#: spreads for the new values to be a scaled copy.
+SCALED_RANGE_TOLERANCE = 2.0
 
 #: How close (in training standard deviations) the new mean divided by the factor of the
 #: spreads must come to the training mean for the new values to be a scaled copy.
@@ -135,7 +140,8 @@ def _units(variable: xr.DataArray) -> str:
     return str(variable.attrs.get("units", "")).strip()
 
 
-def scale_of_unit_mixup(mean: float, std: float, expected: TrainingValues) -> float | None:
+def scale_of_unit_mixup(mean: float, std: float, expected: TrainingValues,
+                        value_range: tuple[float, float] | None = None) -> float | None:
     """The factor by which values of ``mean`` and ``std`` look like the training values in
     another unit, or None.
 
@@ -148,14 +154,20 @@ def scale_of_unit_mixup(mean: float, std: float, expected: TrainingValues) -> fl
     :data:`SCALED_LIMIT` (either way) and whose mean, divided by the same factor, lies within
     :data:`SCALED_MEAN_SD` training standard deviations of the training mean are such a copy.
     Data of another region with a smaller spread (a tropical tile of a global ``tas``: spread
-    40 times smaller, mean unchanged) are not: their mean does not scale with it.
+    40 times smaller, mean unchanged) are not: their mean does not scale with it. Given the
+    new values' range and the training range, the range must scale by the same factor too
+    (within a factor of :data:`SCALED_RANGE_TOLERANCE`): a wet month's rain beside a dry
+    month's has its spread 30 times larger but its range only 10 times (verify20 F1), a
+    skewed distribution changing its shape, not its unit.
 
     Parameters
     ----------
     mean, std : float
         Mean and standard deviation (ddof 0) of the new values, in their own (unknown) units.
     expected : TrainingValues
-        The training values' mean and standard deviation.
+        The training values' mean and standard deviation (and range, compared when given).
+    value_range : (float, float), optional
+        The new values' smallest and largest.
 
     Examples
     --------
@@ -170,7 +182,36 @@ def scale_of_unit_mixup(mean: float, std: float, expected: TrainingValues) -> fl
     factor = std / expected.std
     if 1.0 / SCALED_LIMIT < factor < SCALED_LIMIT:
         return None
-    return factor if abs(mean / factor - expected.mean) <= SCALED_MEAN_SD * expected.std else None
+    if abs(mean / factor - expected.mean) > SCALED_MEAN_SD * expected.std:
+        return None
+    if value_range is not None and expected.minimum is not None and expected.maximum is not None:
+        span, trained_span = value_range[1] - value_range[0], expected.maximum - expected.minimum
+        if span > 0 and trained_span > 0:
+            ratio = span / trained_span / factor
+            if not 1.0 / SCALED_RANGE_TOLERANCE <= ratio <= SCALED_RANGE_TOLERANCE:
+                return None
+    return factor
+
+
+#: The factors by which units of one quantity are mixed up (a fraction and a percentage, Pa
+#: and hPa: 100; m and mm, g and kg: 1 000; per second and per hour: 3 600; per day: 86 400).
+UNIT_MIXUP_FACTORS = (100.0, 1000.0, 3600.0, 86400.0)
+
+#: How far (as a factor, either way) a scale may lie from one of :data:`UNIT_MIXUP_FACTORS`.
+UNIT_MIXUP_TOLERANCE = 1.25
+
+
+def of_a_unit_mixup(factor: float) -> bool:
+    """Whether ``factor`` (or its inverse) lies within :data:`UNIT_MIXUP_TOLERANCE` of one of
+    :data:`UNIT_MIXUP_FACTORS`: the scale of a unit mixed up, not of a wetter season.
+
+    Examples
+    --------
+    >>> of_a_unit_mixup(0.0101), of_a_unit_mixup(86400 * 1.1), of_a_unit_mixup(50.5)
+    (True, True, False)
+    """
+    scale = max(factor, 1.0 / factor) if factor > 0 else 0.0
+    return any(1.0 / UNIT_MIXUP_TOLERANCE <= scale / known <= UNIT_MIXUP_TOLERANCE for known in UNIT_MIXUP_FACTORS)
 
 
 def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValues]) -> list[str]:
@@ -183,6 +224,7 @@ def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValue
 
 def check_unitless_values(
     dataset: xr.Dataset, training: Mapping[str, TrainingValues], *, where: str, reference: str,
+    series: bool = False,
 ) -> None:
     """Refuse a variable whose units only one side gives (the new data or the training data)
     when its values lie far from the training values, and warn about the others that their
@@ -198,6 +240,15 @@ def check_unitless_values(
     where, reference : str
         The new data's files (``"new.nc"``) and where the training values come from (``"the
         model's training data"``), for the messages.
+    series : bool
+        Whether ``training`` holds the values of another file of the same series (its first
+        file with the variable), not a model's whole training block: one file may be one
+        month or season (a dry January beside a wet June lies 20 of January's standard
+        deviations away, verify20 F1). A mean is then refused only when it lies more than
+        :data:`UNITLESS_LIMIT_SD` of the larger of the two standard deviations away and the
+        two ranges do not meet (K beside degC), and a scaled copy only at the scale of a unit
+        mixed up (:func:`of_a_unit_mixup`; at another scale, a warning says what it looks
+        like); the warning is said once per variable.
 
     Raises
     ------
@@ -217,10 +268,23 @@ def check_unitless_values(
     for name, (low, high, mean, std, count) in zip(names, found, strict=True):
         expected = training[name]
         mean, std, count = float(mean), float(std), int(count)
-        distance = abs(mean - expected.mean) / expected.std if count and expected.std > 0 else 0.0
+        spread = max(expected.std, std) if series else expected.std
+        distance = abs(mean - expected.mean) / spread if count and spread > 0 else 0.0
+        if series and count and expected.minimum is not None and expected.maximum is not None and not (
+                float(high) < expected.minimum or float(low) > expected.maximum):
+            distance = min(distance, UNITLESS_LIMIT_SD)  # ranges that meet: one unit, another season
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
-        factor = scale_of_unit_mixup(mean, std, expected) if count else None
+        factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
+        if factor is not None and series and not of_a_unit_mixup(factor):
+            note_once(_log, logging.WARNING, (
+                f"'{name}' has no units in {where} or the files after it, and its values there ({here}, sd {std:.4g}) "
+                f"look like those of {reference} ({expected.described()}) times about {factor:.3g}: another season or "
+                f"region, or another unit than {expected.units or reference + chr(39) + 's'}? They are used as they "
+                f"stand; if they are in another unit, set it: ncatted "
+                f"{ncatted_attribute('units', name, 'o', 'c', 'UNITS')} {source_and_copy(dataset[name], dataset)}"),
+                key=("series without units", name, reference))
+            continue
         if factor is not None:
             other = f"{expected.units}" if expected.units else f"{reference}'s"
             scaled = (f"its values there ({here}, sd {std:.4g}) are those of {reference} ({expected.described()}) "
@@ -254,7 +318,12 @@ def check_unitless_values(
             )
         lacking, other = (where, f"{reference} has '{expected.units}'") if not units else (reference, f"{where} has "
                                                                                           f"'{units}'")
-        _log.warning("'%s' has no units in %s (%s): its units are not checked (its values there, %s, lie within %g "
-                     "standard deviations of those of %s, %s)", name, lacking, other, here, UNITLESS_LIMIT_SD,
-                     reference, expected.described())
+        text = (f"'{name}' has no units in {lacking} ({other}): its units are not checked (its values there, {here}, "
+                f"lie within {UNITLESS_LIMIT_SD:g} standard deviations of those of {reference}, "
+                f"{expected.described()})")
+        if series:
+            note_once(_log, logging.WARNING, text + " (said once for the files of the series)",
+                      key=("series without units", name, reference))
+        else:
+            _log.warning("%s", text)
 

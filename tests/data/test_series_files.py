@@ -78,3 +78,37 @@ def test_files_of_another_quantity_are_refused_naming_both(tmp_path, first, seco
 def test_files_that_agree_or_do_not_say_are_one_series(tmp_path, first, second):
     files = [_year(tmp_path / "a.nc", 2001, attrs=first), _year(tmp_path / "b.nc", 2002, attrs=second)]
     assert open_dataset(files).sizes["time"] == 24
+
+
+def test_rates_then_totals_of_one_quantity_are_one_series_after_their_conversion(tmp_path):
+    """verify20 F4: mean rates (time: mean, kg m-2 s-1) then monthly totals (time: sum, kg m-2)
+    were refused as 'another statistic'; the totals convert to rates, as before the check."""
+    rate = {"standard_name": "precipitation_flux", "cell_methods": "time: mean"}
+    total = {"standard_name": "precipitation_amount", "cell_methods": "time: sum"}
+    first = _year(tmp_path / "a.nc", 2001, attrs={**rate, "units": "kg m-2 s-1"}, name="pr", values=1e-5)
+    second = _year(tmp_path / "b.nc", 2002, attrs={**total, "units": "kg m-2"}, name="pr", values=30.0)
+    pr = open_dataset([first, second])["pr"]
+    days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # noleap months
+    expected = (30.0 + np.arange(12)) / (days * 86400.0)
+    np.testing.assert_allclose(pr.values[12:, 0, 0], expected, rtol=1e-6)
+
+
+def _hourly_stamp(path, hour, units):
+    """One stamp of an hourly station series in one file, ``hour`` in ``units``."""
+    dataset = xr.Dataset({"obs": (("time", "lat", "lon"), np.full((1, 2, 3), 280.0 + hour, np.float32), {"units": "K"})},
+                         coords={"time": ("time", [float(hour)], {"units": units, "calendar": "standard"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_one_stamp_files_with_a_time_zone_read_two_ways_are_refused(tmp_path):
+    """verify20 F0: hourly files of one stamp each, 'hours since 2000-01-01 00:00:00 +05:00': the
+    file at local midnight was read on its local date, the others as UTC instants (every stamp of
+    the series was then 5 hours off, silently)."""
+    units = "hours since 2000-01-01 00:00:00 +05:00"
+    files = [_hourly_stamp(tmp_path / f"stn_{hour:03d}.nc", hour, units) for hour in (23, 24, 25)]
+    with pytest.raises(ClimannError, match=r"^the time units of 'obs' in stn_023.nc and stn_024.nc carry a time-zone "
+                                           r"offset, and each file holds too few stamps to tell its step"):
+        open_dataset(files)

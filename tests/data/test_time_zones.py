@@ -41,10 +41,14 @@ def _write(path, *, units, values, calendar="standard", bounds=None):
 @pytest.mark.parametrize(("units", "head", "minutes"), [
     ("days since 1850-01-01 00:00:00 +05:30", "days since 1850-01-01 00:00:00", 330),
     ("days since 1850-01-01 00:00:00 +0530", "days since 1850-01-01 00:00:00", 330),
-    ("days since 1850-01-01T00:00:00+05:30", "days since 1850-01-01T00:00:00", 330),
-    ("seconds since 1992-10-8 15:15:42.5 -6:00", "seconds since 1992-10-8 15:15:42.5", -360),
-    ("hours since 1900-01-01 00:00 +9", "hours since 1900-01-01 00:00", 540),
+    ("days since 1850-01-01T00:00:00+05:30", "days since 1850-01-01 00:00:00", 330),
+    ("days since 2000-01-01 00:00:00 +05:30:00", "days since 2000-01-01 00:00:00", 330),
+    ("seconds since 1992-10-8 15:15:42.5 -6:00", "seconds since 1992-10-08 15:15:42.5", -360),
+    ("hours since 1900-01-01 00:00 +9", "hours since 1900-01-01 00:00:00", 540),
     ("hours since 1900-01-01 00:00:00 UTC+5:30", "hours since 1900-01-01 00:00:00", 330),
+    ("hours since 2000-1-1 0:0:0 +5:30", "hours since 2000-01-01 00:00:00", 330),
+    ("hours since 2000-01-01 00 +05:30", "hours since 2000-01-01 00:00:00", 330),
+    ("days since 2000-01-01 -06:00", "days since 2000-01-01 00:00:00", -360),
 ])
 def test_an_offset_is_found_however_udunits_and_iso_8601_spell_it(units, head, minutes):
     assert time_zone_offset(units) == (head, minutes)
@@ -105,3 +109,11 @@ def test_hourly_stamps_are_utc_instants_whichever_way_the_offset_is_spelt(tmp_pa
 ])
 def test_local_or_instant_follows_the_step_or_the_cell(units, values, local):
     assert read_in_local_time(units, values) is local
+
+
+def test_an_offset_beyond_any_time_zone_is_refused(tmp_path):
+    from climann.errors import ClimannError
+
+    with pytest.raises(ClimannError, match=r"carry the time-zone offset \+99:00, beyond any time zone"):
+        open_dataset([_write(tmp_path / "far.nc", units="days since 2000-01-01 00:00:00 +99:00",
+                             values=np.arange(3.0))])

@@ -247,3 +247,39 @@ def test_a_file_of_a_series_without_units_in_the_same_units_is_read_with_the_com
     said = [record.getMessage() for record in caplog.records if "has no units" in record.getMessage()]
     assert len(said) == 1 and said[0].startswith("'tas' has no units in tas_b.nc (tas_a.nc has 'K'): its units are "
                                                  "not checked (its values there,")
+
+
+def test_a_scaled_spread_whose_range_does_not_scale_alike_is_no_unit_mixup():
+    """verify20 F1: a wet June's rain (sd 30 times a dry January's, range 10 times) is the same unit."""
+    dry_january = TrainingValues(0.0465, 0.5255, "mm day-1", 0.0, 11.69)
+    assert scale_of_unit_mixup(1.0, 15.8, dry_january, (0.0, 117.5)) is None
+    assert scale_of_unit_mixup(1.0, 15.8, dry_january) == pytest.approx(15.8 / 0.5255)  # without the range
+    percent = TrainingValues(50.2, 19.9, "%", 0.0, 100.0)
+    assert scale_of_unit_mixup(0.499, 0.2, percent, (0.0, 1.0)) == pytest.approx(0.2 / 19.9)
+
+
+def _rain_file(path, values, units, year):
+    dataset = _dataset(values, {} if units is None else {"units": units}, name="pr")
+    dataset = dataset.assign_coords(time=[cftime.DatetimeNoLeap(year, month, 15) for month in range(1, 7)])
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_a_wet_month_without_units_after_a_dry_month_with_them_is_one_series_with_one_warning(tmp_path, caplog):
+    """verify20 F1: daily rain of a monsoon region, one file per month, units only in the first
+    (dry January): June lay 20 of January's standard deviations away and was refused."""
+    from climann.data.open import open_dataset
+
+    rng = np.random.default_rng(7)
+    dry = np.where(rng.uniform(size=(6, 2, 3)) < 0.9, 0.0, rng.gamma(0.5, 1.0, size=(6, 2, 3))).astype(np.float32)
+    wet = rng.gamma(0.8, 12.0, size=(6, 2, 3)).astype(np.float32)
+    files = [_rain_file(tmp_path / "pr_a.nc", dry, "mm day-1", 2001), _rain_file(tmp_path / "pr_b.nc", wet, None, 2002),
+             _rain_file(tmp_path / "pr_c.nc", wet[::-1].copy(), None, 2003)]
+    assert abs(wet.mean() - dry.mean()) / dry.std() > UNITLESS_LIMIT_SD  # the single-file rule refused it
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset(files)
+    np.testing.assert_array_equal(dataset["pr"].values[6:12], wet)
+    said = [record.getMessage() for record in caplog.records if "has no units" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'pr' has no units in pr_b.nc or the files after it")
+    assert "They are used as they stand" in said[0]
