@@ -27,7 +27,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from climann.data.cell_methods import time_cell_method
+from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.quantities import quantity_record, quantity_refusal
 from climann.data.shell import input_and_copy
@@ -99,7 +99,8 @@ def check_series_file(name: str, first: xr.Dataset, first_path: Path, later: xr.
                                          "series of one quantity)")
     if refusal is not None:
         raise ClimannError(refusal)
-    method, other_method = (time_cell_method(str(dataset[name].attrs.get("cell_methods", "")) or None)
+    # a series' files are on ordinary time cells: Daymet's "time: sum within days time: sum over days" is time: sum
+    method, other_method = (over_each_cell(time_cell_method(str(dataset[name].attrs.get("cell_methods", "")) or None))
                             for dataset in (first, later))
     if method and other_method and method != other_method:
         fix = shlex.quote(f"{name}@cell_methods=\"{first[name].attrs['cell_methods']}\"")

@@ -72,6 +72,8 @@ def test_files_of_another_quantity_are_refused_naming_both(tmp_path, first, seco
     pytest.param({"cell_methods": "time: mean (interval: 1 month)"}, {"cell_methods": "area: mean time: mean"},
                  id="one-time-mean-said-two-ways"),
     pytest.param({"standard_name": "air_temperature"}, {}, id="an-attribute-missing-in-one-file"),
+    pytest.param({"cell_methods": "area: mean time: sum within days time: sum over days"},
+                 {"cell_methods": "time: sum"}, id="daymet-sums-within-and-over-days-are-sums"),
     pytest.param({"units_metadata": "temperature: difference"}, {"units_metadata": "temperature:difference"},
                  id="anomalies-in-both"),
 ])
