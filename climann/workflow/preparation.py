@@ -255,7 +255,7 @@ def _open_subset(
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
                           renames=renames, variables=used_variables(config), select=stations,
-                          lags=_own_series_lags(config))
+                          lags=_own_series_lags(config), time_range=data.time_range)
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
