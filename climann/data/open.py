@@ -597,6 +597,7 @@ def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
     grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
     select: Mapping[str, object] | None = None, lags: Mapping[str, Sequence[int]] | None = None,
+    time_range: Sequence[str] = (),
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -651,6 +652,10 @@ def open_dataset(
         time steps that a lagged predictor holds (GRACE's missing months), each such lag is
         added as the variable ``lcopy@lag1``, taken from the predictor's own series
         (:func:`~climann.data.time_axes.own_series_lags`), for the samples to use.
+    time_range : sequence of two str, optional
+        The run's period (``[data] time_range``; cut later by :mod:`climann.data.subset`): a
+        file of a variable wholly outside it does not count when a used variable is held under
+        another name in other files (:mod:`climann.data.series_names`).
 
     Returns
     -------
@@ -668,7 +673,7 @@ def open_dataset(
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
     files = files_in_use(files, variables, renames,
-                         open_header=functools.partial(open_input, decode_cf=False, chunks={}))
+                         open_header=functools.partial(open_input, decode_cf=False, chunks={}), time_range=time_range)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags))

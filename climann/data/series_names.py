@@ -14,7 +14,9 @@ names and the files of each, with the ``[data] rename`` (``--rename``) that join
 Only a variable the run uses is checked (its target or a predictor, after the run's
 renames); one that the run also uses under the other name (``tas`` as the target and ``t2m``
 as a predictor) is the user's choice and passes. Everything is read from the files' headers
-and their time coordinates (:mod:`climann.data.used_files`).
+and their time coordinates (:mod:`climann.data.used_files`). The files of a variable whose
+time steps all lie outside the run's ``time_range`` do not count: with ``--time-range
+1990,1999``, ``t2m`` of 2000-2019 beside ``tas`` of 1990-1999 loses the run nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from climann.data.time_range import outside_time_range
 from climann.errors import ClimannError
 
 
@@ -58,7 +61,8 @@ def _files_text(paths: Sequence[Path]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)} files)"
 
 
-def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantity]], wanted: Collection[str]) -> None:
+def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantity]], wanted: Collection[str], *,
+                                  time_range: Sequence[str] = ()) -> None:
     """Refuse a used variable that some of the files lack while another variable, the same
     quantity by its header, is in some of those files and in none of its own, at other times
     (see the module description).
@@ -69,12 +73,21 @@ def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantit
         Each file's data variables (after the run's renames) with what their headers say.
     wanted : collection of str
         The variables the run uses.
+    time_range : sequence of two str, optional
+        The run's period (``[data] time_range``, ``--time-range``): a variable of a file whose
+        time steps all lie outside it does not count (the run would take none of them).
 
     Raises
     ------
     ClimannError
-        Naming the variable, the other name, the files of each, and the rename that joins them.
+        Naming the variable, the other name, the files of each, and the rename that joins them;
+        a ``time_range`` date that is not a date of a file's calendar
+        (:func:`~climann.data.time_range.range_bounds`).
     """
+    quantities = {path: {name: quantity for name, quantity in held.items()
+                         if quantity.period is None or not outside_time_range(quantity.period, time_range)}
+                  for path, held in quantities.items()}
+    quantities = {path: held for path, held in quantities.items() if held}
     for name in sorted(wanted):
         holding = [path for path, held in quantities.items() if name in held]
         lacking = [path for path, held in quantities.items() if name not in held]

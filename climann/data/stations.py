@@ -153,7 +153,8 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
         return dataset
     chosen = (select or {}).get(dim)
     if chosen is not None:
-        return _at(dataset, dim, _index(dataset, dim, chosen, where), keep=True, label=chosen)
+        index, label = _index(dataset, dim, chosen, where)
+        return _at(dataset, dim, index, keep=True, label=label)
     if dataset.sizes[dim] == 1:
         return _at(dataset, dim, 0, keep=False)
     if is_station_dimension(dataset, dim):
@@ -203,7 +204,7 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     chosen = (select or {}).get(instance)
     if chosen is None and dataset.sizes[instance] > 1:
         raise ClimannError(_several_stations(dataset, instance, where, ragged=_layout_text(dataset, name)))
-    index = 0 if chosen is None else _index(dataset, instance, chosen, where)
+    index, label = (0, None) if chosen is None else _index(dataset, instance, chosen, where)
     with dask.config.set(scheduler="synchronous"):
         values = np.asarray(dataset[name].values).astype(np.int64)
     contiguous = dataset[name].dims == (instance,)
@@ -221,7 +222,7 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     # variable's ``coordinates`` attribute names them.
     rows = rows.set_coords([name for name, variable in rows.data_vars.items() if variable.dims == (sample,) and (
         variable.attrs.get("standard_name") == "time" or variable.attrs.get("axis") == "T")])
-    return _at(rows, instance, index, keep=chosen is not None, label=chosen)
+    return _at(rows, instance, index, keep=chosen is not None, label=label)
 
 
 def _no_observations(dataset: xr.Dataset, dims: tuple[str, str], index: int, where: str, name: str) -> str:
@@ -342,38 +343,86 @@ def _labels_as_text(chosen: xr.Dataset, dataset: xr.Dataset, dim: str) -> xr.Dat
     return chosen
 
 
-def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> int:
-    """The index of the station ``value`` names: the index itself (a whole number) without a
-    coordinate variable, else the position of the coordinate's value; a text that is neither,
-    the position of the station of that name (its ``cf_role = "timeseries_id"`` variable)."""
-    size = dataset.sizes[dim]
+def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> tuple[int, object]:
+    """The index of the station ``value`` names, and ``value`` as it chose (the name's text
+    when it chose by name): the index itself (a whole number) without a coordinate variable,
+    else the position of the coordinate's value; or the position of the station of that name
+    (its ``cf_role = "timeseries_id"`` variable, CF §9.5). A text (``--select 'station="2"'``)
+    is a name first; a whole number that is only a name (a WMO id, ``11240``) chooses by it.
+
+    Raises
+    ------
+    ClimannError
+        If ``value`` is neither, or a whole number that is both the name of one station and the
+        index (or coordinate value) of another.
+    """
     names = _station_names(dataset, dim)
+    named = names.index(_shown(value)) if _names_a_station(value) and _shown(value) in names else None
+    if isinstance(value, (str, bytes)) and named is not None:
+        return named, _shown(value)
+    other = _by_value(dataset, dim, value, where)
+    if named is not None and other is not None and named != other:
+        raise ClimannError(_ambiguous(dataset, dim, value, (named, other), where))
+    if other is not None:
+        return other, value
+    if named is not None:
+        return named, _shown(value)
+    raise ClimannError(_not_a_station(dataset, dim, value, where))
+
+
+def _names_a_station(value: object) -> bool:
+    """Whether ``value`` may be a station's name: a text, or a whole number (a name of digits,
+    ``11240``, which the command line and TOML read as a number)."""
+    return isinstance(value, (str, bytes, int, np.integer)) and not isinstance(value, bool)
+
+
+def _by_value(dataset: xr.Dataset, dim: str, value: object, where: str) -> int | None:
+    """The position of the coordinate value ``value`` (a dimension with a coordinate variable),
+    else ``value`` as an index in range (a whole number); None when it is neither."""
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
             values = np.asarray(dataset[dim].values)
         found = np.flatnonzero(values == np.asarray(value, dtype=values.dtype)) if _comparable(value, values) else []
-        if len(found):
-            return int(found[0])
-        if isinstance(value, (str, bytes)) and _shown(value) in names:
-            return names.index(_shown(value))
-        raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: not one of its {size} values "
-                           f"({_listed([_shown(item) for item in values.tolist()])})")
-    if isinstance(value, (str, bytes)) and _shown(value) in names:
-        return names.index(_shown(value))
-    if isinstance(value, TrainedStation):
-        raise ClimannError(f"{where} has no station {value}, the station the run was trained on "
-                           f"({_station_names_variable(dataset, dim) or dim}: {_listed(sorted(names)) or 'no names'}): "
-                           f"give a file that holds {value}, or train a run on the station you want")
-    if isinstance(value, (str, bytes)) and names:
-        raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: no station of that name "
-                           f"({_station_names_variable(dataset, dim)}: {_listed(sorted(names))}); a station is chosen "
-                           f"by its name or its index ({_indices_text(dataset, dim)})")
+        return int(found[0]) if len(found) else None
     number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.isfinite(value)
-    if not number or float(value) != int(value) or not 0 <= int(value) < size:
-        how = "its name or its index" if names else "its index"
-        raise ClimannError(f"cannot select {dim}={_shown(value)} in {where}: '{dim}' has no coordinate variable, so a "
-                           f"station is chosen by {how} ({_indices_text(dataset, dim)})")
+    if not number or float(value) != int(value) or not 0 <= int(value) < dataset.sizes[dim]:
+        return None
     return int(value)
+
+
+def _ambiguous(dataset: xr.Dataset, dim: str, value: object, stations: tuple[int, int], where: str) -> str:
+    """The refusal of ``value`` that names station ``stations[0]`` and is the index (or the
+    coordinate value) of station ``stations[1]``, with each one's quoted name, which chooses by
+    name only."""
+    names = _station_names(dataset, dim)
+    named, other = stations
+    reading = f"the value of '{dim}'" if dim in dataset.variables else "the index"
+    return (f"cannot select {dim}={_shown(value)} in {where}: it is both the name of the station of index {named} "
+            f"({_station_names_variable(dataset, dim)} '{names[named]}') and {reading} of another, named "
+            f"'{names[other]}': choose by the name, quoted: --select '{dim}=\"{names[named]}\"' for the "
+            f"first, --select '{dim}=\"{names[other]}\"' for the second ([data] select = "
+            f"{{{dim} = \"{names[named]}\"}} in a config)")
+
+
+def _not_a_station(dataset: xr.Dataset, dim: str, value: object, where: str) -> str:
+    """The refusal of ``value`` that is neither a station's name nor its index or value."""
+    names = _station_names(dataset, dim)
+    if isinstance(value, TrainedStation):
+        return (f"{where} has no station {value}, the station the run was trained on "
+                f"({_station_names_variable(dataset, dim) or dim}: {_listed(sorted(names)) or 'no names'}): "
+                f"give a file that holds {value}, or train a run on the station you want")
+    if dim in dataset.variables:
+        with dask.config.set(scheduler="synchronous"):
+            values = np.asarray(dataset[dim].values)
+        return (f"cannot select {dim}={_shown(value)} in {where}: not one of its {dataset.sizes[dim]} values "
+                f"({_listed([_shown(item) for item in values.tolist()])})")
+    if isinstance(value, (str, bytes)) and names:
+        return (f"cannot select {dim}={_shown(value)} in {where}: no station of that name "
+                f"({_station_names_variable(dataset, dim)}: {_listed(sorted(names))}); a station is chosen "
+                f"by its name or its index ({_indices_text(dataset, dim)})")
+    how = "its name or its index" if names else "its index"
+    return (f"cannot select {dim}={_shown(value)} in {where}: '{dim}' has no coordinate variable, so a "
+            f"station is chosen by {how} ({_indices_text(dataset, dim)})")
 
 
 def _comparable(value: object, values: np.ndarray) -> bool:

@@ -8,7 +8,6 @@ data do cover.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 
 import logging
 import re
@@ -21,6 +20,7 @@ from climann.data.coords import find_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import cell_coordinates
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
@@ -195,8 +195,8 @@ def _not_a_date_of_the_calendar(dim: str, value: object, parts: list[int], calen
         reason, month, day = "months are 1 to 12", min(max(month, 1), 12), 1
     elif day < 1:
         reason, day = "days start at 1", 1
-    elif not _is_day(year, month, day, calendar):
-        day = next(last for last in range(31, 0, -1) if _is_day(year, month, last, calendar))
+    elif not is_day(year, month, day, calendar):
+        day = next(last for last in range(31, 0, -1) if is_day(year, month, last, calendar))
         reason = f"its {year:04d}-{month:02d} has {day} days (give {year:04d}-{month:02d}-{day:02d})"
     else:
         reason = "hours are 0 to 23, minutes and seconds 0 to 59"
@@ -496,42 +496,6 @@ def _mask_region(
     return cut.assign(masked)
 
 
-def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:
-    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as the first instant of that period, or (``end``)
-    the first instant after it, in ``calendar``."""
-    try:
-        parts = [int(part) for part in str(text).split("-")]
-        if not 1 <= len(parts) <= 3 or not 1 <= (parts + [1, 1])[1] <= 12 or (parts + [1, 1])[2] < 1:
-            raise ValueError
-    except ValueError:
-        raise ClimannError(f"time_range value '{text}' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'") from None
-    year, month, day = (parts + [1, 1])[:3]
-    try:
-        start = cftime.datetime(year, month, day, calendar=calendar)
-    except ValueError:  # a day this calendar lacks: 29 February in noleap, 31 January in 360_day
-        last = next(last for last in range(min(day - 1, 31), 0, -1) if _is_day(year, month, last, calendar))
-        raise ClimannError(
-            f"time_range value '{text}' is not a day of the data's '{calendar}' calendar, whose "
-            f"{year:04d}-{month:02d} ends on day {last}; give a day it has, e.g. '{year:04d}-{month:02d}-{last:02d}'"
-        ) from None
-    if not end:
-        return start
-    if len(parts) == 1:
-        return cftime.datetime(year + 1, 1, 1, calendar=calendar)
-    if len(parts) == 2:
-        return cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar)
-    return start + timedelta(days=1)
-
-
-def _is_day(year: int, month: int, day: int, calendar: str) -> bool:
-    """Whether ``calendar`` (CF conventions §4.4.1) has that day."""
-    try:
-        cftime.datetime(year, month, day, calendar=calendar)
-    except ValueError:
-        return False
-    return True
-
-
 def _time_values(dataset: xr.Dataset) -> tuple[str, np.ndarray, str]:
     name = find_coordinate(dataset, "time")
     values = dataset[name].values
@@ -571,8 +535,7 @@ def select_time(
 
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
     """Which dates of ``values`` lie within ``time_range = (first, last)``, inclusive."""
-    first = _parse_date(time_range[0], calendar, end=False)
-    after_last = _parse_date(time_range[1], calendar, end=True)
+    first, after_last = range_bounds(time_range, calendar)
     return np.array([first <= value < after_last for value in values], dtype=bool)
 
 

@@ -487,7 +487,7 @@ def lagged_steps(
 
 
 def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, lags: Mapping[str, Sequence[int]],
-                       target: str) -> None:
+                       target: str, months: Sequence[int] = (), seasons: Sequence[str] = ()) -> None:
     """Refuse ``lags`` with a ``time_stride`` above 1 on a time axis with gaps.
 
     A lag counts the steps of the axis as kept: with ``time_stride = 2`` on a complete monthly
@@ -498,6 +498,12 @@ def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, la
     length. Gaps of whole multiples of n steps keep the kept axis on its n-step grid (a gap in
     it, where the lag is missing as on any gappy axis), and pass.
 
+    Chosen ``months`` or ``seasons`` leave such gaps every year (the months between them): the
+    stride then passes only where the months it keeps are evenly spaced through the year
+    (``months = [1, 3, 5, 7, 9, 11]`` with stride 2: January, May, September, every 4 months),
+    and is refused naming the months otherwise (``seasons = ["DJF"]`` with stride 2, 2 and 10
+    months apart; ``months = [1, 3, 5, 7]``, January and May, 4 and 8 months apart).
+
     Parameters
     ----------
     times : sequence of cftime.datetime, shape (n_time,)
@@ -507,28 +513,62 @@ def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, la
         ``[data] lags``.
     target : str
         The target, whose steps the axis is, for the message.
+    months, seasons : sequence, optional
+        ``[data] months`` (1–12) and ``seasons`` (``"DJF"``, ...) that chose ``times``.
 
     Raises
     ------
     ClimannError
-        Naming the stride, the lags, the gaps and the ways out.
+        Naming the stride, the lags, the gaps (or the months chosen) and the ways out.
     """
     if time_stride <= 1 or not any(lags.values()):
         return
     step, positions = time_step_positions(times)
-    if step is None or not np.any((positions[::time_stride] - positions[0]) % time_stride):
-        return  # no nominal step (refused where a lag needs one), or the steps kept are n steps apart but for gaps
+    if step is None:
+        return  # no nominal step: refused where a lag needs one
+    lagged = " ".join(f"{name}={','.join(map(str, values))}" for name, values in lags.items() if values)
+    off_grid = bool(np.any((positions[::time_stride] - positions[0]) % time_stride))
+    if (months or seasons) and (off_grid or _uneven_months(times[::time_stride], step)):
+        raise ClimannError(_strided_months(times, step, time_stride, lagged, months, seasons))
+    if not off_grid:
+        return  # the steps kept are n steps apart but for gaps
     gaps = np.flatnonzero(np.diff(positions) > 1)
     spacings = np.diff(positions[::time_stride])
     kept = f"{spacings.min()} to {step.span(int(spacings.max()))}" if spacings.size else "one step"
     shown = ", ".join(date_text(times[gap]) for gap in gaps[:3]) + (", …" if gaps.size > 3 else "")
-    lagged = " ".join(f"{name}={','.join(map(str, values))}" for name, values in lags.items() if values)
     raise ClimannError(
         f"time_stride {time_stride} (--time-stride) with lags ({lagged}) on a {step.name} time axis with gaps "
         f"('{target}' lacks {positions[-1] + 1 - len(positions)} of its {step.name} steps, after {shown}): the "
         f"steps kept, one in {time_stride}, are {kept} apart, not {step.span(time_stride)}, so a lag, which counts "
         f"the steps kept, would be missing or of changing length; leave out --time-stride (the lags then count "
         f"{step.span()} steps, a predictor's from its own series), or leave out the lags")
+
+
+def _uneven_months(kept: Sequence[cftime.datetime], step: TimeStep) -> bool:
+    """Whether the calendar months of the steps ``kept`` (of an axis of ``step``) are not evenly
+    spaced through the year: January and May (4, then 8 months apart). Only a step of whole
+    months is judged; finer steps are judged by their positions."""
+    if not step.months:
+        return False
+    kept_months = sorted({time.month for time in kept})
+    apart = np.diff([*kept_months, kept_months[0] + 12])
+    return bool(np.any(apart != apart[0]))
+
+
+def _strided_months(times: Sequence[cftime.datetime], step: TimeStep, time_stride: int, lagged: str,
+                    months: Sequence[int], seasons: Sequence[str]) -> str:
+    """The refusal of a stride over chosen months or seasons whose kept steps are unevenly
+    apart, naming the choice: the gaps are the months left out, not missing data."""
+    chosen = " ".join(option for option in (f"--months {','.join(map(str, months))}" if months else "",
+                                            f"--seasons {','.join(seasons)}" if seasons else "") if option)
+    kept = times[::time_stride]
+    shown = ", ".join(date_text(time) for time in kept[:4]) + (", …" if len(kept) > 4 else "")
+    return (f"time_stride {time_stride} (--time-stride) with lags ({lagged}) over the months chosen ({chosen}): "
+            f"the steps kept, one in {time_stride} of theirs ({shown}), are not evenly spaced, as the months left out "
+            f"lie between them every year, so a lag, which counts the steps kept, would be missing or of changing "
+            f"length; leave out --time-stride (the lags then count steps of {step.span()} by time, missing where the "
+            f"step before is a month left out), or leave out the lags, or choose months that one in {time_stride} "
+            f"keeps evenly spaced (e.g. --months 1,3,5,7,9,11 with --time-stride 2)")
 
 
 def previous_steps(

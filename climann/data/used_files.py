@@ -100,7 +100,7 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
 
 
 def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
-                 open_header: Callable[[Path], xr.Dataset]) -> list[Path]:
+                 open_header: Callable[[Path], xr.Dataset], time_range: Sequence[str] = ()) -> list[Path]:
     """The files that hold any of ``variables`` or the cell areas they name (see the module
     description), in the order given; the files left out are named in one INFO line per run.
 
@@ -117,6 +117,9 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
         Opens a file lazily without decoding it (``decode_cf=False``: no values, no times
         decoded): :func:`climann.data.open.open_input`'s, passed in by
         :func:`climann.data.open.open_dataset` (which imports this module).
+    time_range : sequence of two str, optional
+        The run's period: files of a variable wholly outside it do not count when one quantity
+        is held under two names (:func:`~climann.data.series_names.refuse_series_under_two_names`).
 
     Returns
     -------
@@ -131,7 +134,8 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
     if any(header is None for header in read.values()):
         return list(files)
     wanted = set(variables)
-    refuse_series_under_two_names({path: header.quantities for path, header in read.items()}, wanted)
+    refuse_series_under_two_names({path: header.quantities for path, header in read.items()}, wanted,
+                                  time_range=time_range)
     if wanted - {name for header in read.values() for name in header.measures}:
         return list(files)
     measures = {measure for header in read.values() for name in wanted & set(header.measures)

@@ -636,15 +636,16 @@ def _command_line_word(word: str, value_type: Any) -> Any:
     """One value of the command line's ``KEY=VALUE`` form, for a table of ``value_type``: read
     as the same text would be in a TOML file when a value may be a number or a string
     (``int | float | str``): ``5`` and ``-2`` are integers, ``2.5`` and ``1e3`` floats, as TOML's
-    grammar writes them, and anything else is the string as typed (``010`` and ``+01`` are
-    labels, not 10 and 1: TOML allows no leading zeros); unchanged for other tables."""
+    grammar writes them, a quoted TOML string (``"11240"``, ``'2'``) the text within the quotes,
+    as a name (a station named by digits), and anything else is the string as typed (``010`` and
+    ``+01`` are labels, not 10 and 1: TOML allows no leading zeros); unchanged for other tables."""
     if not (typing.get_origin(value_type) in (types.UnionType, typing.Union) and str in typing.get_args(value_type)):
         return word
     try:
         number = tomllib.loads(f"value = {word}")["value"]
     except (tomllib.TOMLDecodeError, KeyError):
         return word
-    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else word
+    return number if isinstance(number, (int, float, str)) and not isinstance(number, bool) else word
 
 
 def _parse_word(word: str, item_type: type, where: str) -> Any:

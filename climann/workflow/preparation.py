@@ -255,7 +255,7 @@ def _open_subset(
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
                           renames=renames, variables=used_variables(config), select=stations,
-                          lags=_own_series_lags(config))
+                          lags=_own_series_lags(config), time_range=data.time_range)
     names = [Path(f).name for f in files]
     described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
     if units:
@@ -276,7 +276,7 @@ def _open_subset(
     if data.time_stride > 1:  # a lag counts the steps kept: refused where they are not evenly spaced
         before = subset_dataset(opened, **period)
         check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
-                           lags=data.lags, target=data.target)
+                           lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where

@@ -85,3 +85,31 @@ def test_one_file_per_variable_and_period_is_refused_too(tmp_path):
     files = [tmp_path / "pred.nc", tmp_path / "t2m_2001.nc", tmp_path / "tas_2000.nc"]
     with pytest.raises(ClimannError, match="'tas' is in tas_2000.nc but not in t2m_2001.nc, which hold 't2m'"):
         open_dataset(files, grid_of="tas", variables=("tas", "pred"))
+
+
+@pytest.mark.parametrize(("time_range", "refused"), [
+    pytest.param(("2000", "2001"), False, id="t2m-wholly-after-the-period"),
+    pytest.param(("2000-06", "2001-12-31"), False, id="period-to-the-last-day-of-tas"),
+    pytest.param(("2001-06", "2002-01"), True, id="a-month-of-t2m-in-the-period"),
+])
+def test_files_wholly_outside_the_time_range_do_not_count(renamed_half, time_range, refused):
+    """verify20 F2: --time-range 1990,1999 with tas in 1990-1999 and t2m in 2000-2019 was refused
+    as if the run lost the t2m years, which it never asked for."""
+    full, files = renamed_half
+    if refused:
+        with pytest.raises(ClimannError, match="'tas' is in f_2001.nc but not in f_2002.nc, "):
+            open_dataset(files, grid_of="tas", variables=("tas", "pred"), time_range=time_range)
+        return
+    opened = open_dataset(files, grid_of="tas", variables=("tas", "pred"), time_range=time_range)
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values[:24])  # 2000-2001, cut later
+
+
+def test_a_runs_time_range_reaches_the_check(tmp_path, renamed_half):
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import open_selected
+
+    full, files = renamed_half
+    config = build_config({"data": {"paths": [str(path) for path in files], "target": "tas", "predictors": ["pred"],
+                                    "time_range": ["2000", "2001"]}})
+    opened = open_selected(config)
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values[:24])

@@ -147,6 +147,43 @@ def test_a_station_that_is_not_there_is_refused_naming_those_that_are(tmp_path, 
     assert expected in str(error.value)
 
 
+def _numbered(grid: xr.Dataset, names: tuple[str, ...]) -> xr.Dataset:
+    """The three stations of :func:`_stations` named by digits (WMO ids, DWD numbers), as text."""
+    return _stations(grid).assign_coords(station_name=("station", list(names), {"cf_role": "timeseries_id"}))
+
+
+@pytest.mark.parametrize(
+    ("names", "typed", "station"),
+    [
+        pytest.param(("11035", "11240", "11010"), "station=11240", 1, id="WMO-id-read-as-a-number"),
+        pytest.param(("11035", "11240", "11010"), 'station="11240"', 1, id="WMO-id-quoted"),
+        pytest.param(("1", "2", "3"), 'station="2"', 1, id="quoted-name-not-the-index"),
+        pytest.param(("1", "2", "3"), "station=3", 2, id="a-name-beyond-the-indices"),
+        pytest.param(("1", "2", "3"), "station='1'", 0, id="TOML-literal-string"),
+    ],
+)
+def test_a_station_named_by_digits_is_selected_by_its_name(tmp_path, grid, names, typed, station):
+    """verify20 F3: --select station=11240 was refused as not an index though 11240 is a name,
+    and the quoted form kept its quotes in the name."""
+    from climann.workflow.config import parse_selection
+
+    _numbered(grid, names).to_netcdf(tmp_path / "stations.nc")
+    opened = open_dataset([tmp_path / "stations.nc"], select=parse_selection([typed]))
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, station)["tas"].values)
+    assert opened["station_name"].values.item() == names[station] == opened["station"].values.item()
+
+
+def test_a_number_that_is_one_stations_name_and_anothers_index_is_refused(tmp_path, grid):
+    """verify20 F3: --select station=2 among stations named 1, 2, 3 took the index, the station named 3."""
+    _numbered(grid, ("1", "2", "3")).to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"], select={"station": 2})
+    assert str(error.value) == (
+        "cannot select station=2 in stations.nc: it is both the name of the station of index 1 (station_name '2') "
+        "and the index of another, named '3': choose by the name, quoted: --select 'station=\"2\"' for the first, "
+        "--select 'station=\"3\"' for the second ([data] select = {station = \"2\"} in a config)")
+
+
 def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid):
     """lat and lon on one dimension without a station's marks: an unstructured grid (remap it)."""
     _stations(grid, feature_type=False).drop_vars("station_name").to_netcdf(tmp_path / "cells.nc")

@@ -204,6 +204,41 @@ def test_a_stride_or_lags_alone_or_on_a_complete_axis_pass(skip, stride, lags):
     check_strided_lags(_months("noleap", 2000, 24, skip=skip), time_stride=stride, lags=lags, target="lwe")
 
 
+def _chosen_months(months, years=4):
+    """Monthly dates of ``years`` years from 1990, only in ``months`` (as --months or --seasons keeps them)."""
+    return [time for time in _months("standard", 1990, 12 * years) if time.month in months]
+
+
+@pytest.mark.parametrize(("months", "choice", "kept"), [
+    pytest.param((12, 1, 2), {"seasons": ("DJF",)}, "1990-01-15, 1990-12-15, 1991-02-15, 1992-01-15, …",
+                 id="DJF-positions-off-the-grid"),
+    pytest.param((1, 3, 5, 7), {"months": (1, 3, 5, 7)}, "1990-01-15, 1990-05-15, 1991-01-15, 1991-05-15, …",
+                 id="January-and-May-4-and-8-months-apart"),
+])
+def test_a_stride_over_chosen_months_with_lags_is_refused_naming_the_choice(months, choice, kept):
+    """verify20 F5: --seasons DJF with stride 2 and lags was refused as if tas.nc lacked 180 steps
+    (the months --seasons left out); --months 1,3,5,7 with stride 2 passed and lost every
+    January's lag (kept: January and May, by hand 4 then 8 months apart)."""
+    with pytest.raises(ClimannError) as error:
+        check_strided_lags(_chosen_months(months), time_stride=2, lags={"tas": (1,)}, target="tas", **choice)
+    message = str(error.value)
+    chosen = "--seasons DJF" if "seasons" in choice else "--months 1,3,5,7"
+    assert message.startswith(f"time_stride 2 (--time-stride) with lags (tas=1) over the months chosen ({chosen}): "
+                              f"the steps kept, one in 2 of theirs ({kept}), are not evenly spaced")
+    assert "lacks" not in message and "leave out --time-stride" in message and "--months 1,3,5,7,9,11" in message
+
+
+@pytest.mark.parametrize("months", [
+    pytest.param((1, 3, 5, 7, 9, 11), id="January-May-September-every-4-months"),
+    pytest.param((1, 7), id="every-other-January"),
+])
+def test_a_stride_over_months_it_keeps_evenly_spaced_passes(months):
+    kept = _chosen_months(months)[::2]
+    apart = np.diff([12 * time.year + time.month for time in kept])
+    assert len(set(apart)) == 1  # by hand: one spacing, so lag 1 is the step kept before
+    check_strided_lags(_chosen_months(months), time_stride=2, lags={"tas": (1,)}, target="tas", months=months)
+
+
 def test_lags_on_an_irregular_axis_are_refused_in_one_line():
     times = [cftime.datetime(2000, 1, 1, calendar="noleap") + datetime.timedelta(hours=h) for h in (0, 24, 60)]
     with pytest.raises(ClimannError, match="lags need a time axis with a regular step .* 'valid_time'") as error:

@@ -219,6 +219,8 @@ def test_a_region_that_is_not_numbers_says_it_is_a_box_and_where_named_regions_g
     pytest.param("member=010", "010", id="leading-zero-is-a-label"),
     pytest.param("expver=0001", "0001", id="zeros-are-a-label"),
     pytest.param("plev=1e3", 1000.0, id="exponent"),
+    pytest.param('station="11240"', "11240", id="quoted-digits-are-a-name"),
+    pytest.param("station='2'", "2", id="single-quoted-digits-are-a-name"),
 ])
 def test_select_values_are_kept_as_they_are_typed(typed, value):
     """recheck10 F7: --select expver=5 was refused as 'expver=5.0', and config.toml recorded {station = 2.0}."""

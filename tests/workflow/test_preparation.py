@@ -1180,3 +1180,16 @@ def test_a_time_stride_with_lags_counts_the_steps_kept_or_is_refused_on_a_gappy_
     kept = np.arange(0, 48, 2)[1:]  # every 2nd month; the first has no step before it
     np.testing.assert_array_equal(samples.inputs[:, 1], pred[kept - 2].reshape(-1).astype(samples.inputs.dtype))
     assert samples.inputs.shape[0] == kept.size * n_cells
+
+
+@pytest.mark.parametrize(("choice", "typed"), [
+    pytest.param({"months": [1, 3, 5, 7]}, "--months 1,3,5,7", id="months"),
+    pytest.param({"seasons": ["DJF"]}, "--seasons DJF", id="seasons"),
+])
+def test_a_stride_over_chosen_months_with_lags_names_the_choice(write_grid, choice, typed):
+    """verify20 F5: the run's months and seasons reach the stride check, alike."""
+    path = write_grid(n_years=3)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "time_stride": 2,
+                                    "lags": {"tas": [1]}, **choice}})
+    with pytest.raises(ClimannError, match=re.escape(f"over the months chosen ({typed}): the steps kept")):
+        open_selected(config)

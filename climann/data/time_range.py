@@ -1,0 +1,90 @@
+"""A run's period (``[data] time_range``, ``--time-range``): two dates ``YYYY[-MM[-DD]]``,
+inclusive, as instants of a file's calendar (CF conventions §4.4.1).
+
+``("1990", "1999")`` is 1990-01-01 00:00 up to (not including) 2000-01-01 00:00; a month or a
+day given is the whole month or day. The dates are read in each file's own calendar, so that
+``2000-02-30`` is a day of a ``360_day`` file and refused for a ``standard`` one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import cftime
+
+from climann.errors import ClimannError
+
+
+def range_bounds(time_range: Sequence[str], calendar: str) -> tuple[cftime.datetime, cftime.datetime]:
+    """The first instant of ``time_range = (first, last)`` and the first instant after it.
+
+    Parameters
+    ----------
+    time_range : sequence of two str
+        ``(first, last)``, each ``'YYYY'``, ``'YYYY-MM'`` or ``'YYYY-MM-DD'``, inclusive.
+    calendar : str
+        The data's CF calendar.
+
+    Returns
+    -------
+    tuple of cftime.datetime
+        ``(start, after_last)``: a date ``t`` lies in the period when ``start <= t < after_last``.
+
+    Raises
+    ------
+    ClimannError
+        If a date is not of that form, or not a day of ``calendar`` (31 January in ``360_day``).
+    """
+    return _parse_date(time_range[0], calendar, end=False), _parse_date(time_range[1], calendar, end=True)
+
+
+def outside_time_range(period: tuple[cftime.datetime, cftime.datetime], time_range: Sequence[str]) -> bool:
+    """Whether a file's time steps, from ``period[0]`` to ``period[1]`` (cftime dates, in the
+    file's calendar), all lie outside ``time_range`` (false when none is given).
+
+    Raises
+    ------
+    ClimannError
+        As :func:`range_bounds`.
+    """
+    if not time_range:
+        return False
+    start, after_last = range_bounds(time_range, getattr(period[0], "calendar", "standard") or "standard")
+    return period[1] < start or period[0] >= after_last
+
+
+def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:
+    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as the first instant of that period, or (``end``)
+    the first instant after it, in ``calendar``."""
+    try:
+        parts = [int(part) for part in str(text).split("-")]
+        if not 1 <= len(parts) <= 3 or not 1 <= (parts + [1, 1])[1] <= 12 or (parts + [1, 1])[2] < 1:
+            raise ValueError
+    except ValueError:
+        raise ClimannError(f"time_range value '{text}' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'") from None
+    year, month, day = (parts + [1, 1])[:3]
+    try:
+        start = cftime.datetime(year, month, day, calendar=calendar)
+    except ValueError:  # a day this calendar lacks: 29 February in noleap, 31 January in 360_day
+        last = next(last for last in range(min(day - 1, 31), 0, -1) if is_day(year, month, last, calendar))
+        raise ClimannError(
+            f"time_range value '{text}' is not a day of the data's '{calendar}' calendar, whose "
+            f"{year:04d}-{month:02d} ends on day {last}; give a day it has, e.g. '{year:04d}-{month:02d}-{last:02d}'"
+        ) from None
+    if not end:
+        return start
+    if len(parts) == 1:
+        return cftime.datetime(year + 1, 1, 1, calendar=calendar)
+    if len(parts) == 2:
+        return cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar)
+    return start + timedelta(days=1)
+
+
+def is_day(year: int, month: int, day: int, calendar: str) -> bool:
+    """Whether ``calendar`` (CF conventions §4.4.1) has that day."""
+    try:
+        cftime.datetime(year, month, day, calendar=calendar)
+    except ValueError:
+        return False
+    return True
