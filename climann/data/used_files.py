@@ -116,7 +116,10 @@ def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames:
         return next((old for old, new in renames.mapping(path).items() if new == renamed), renamed)
 
     with open_header(holding) as first, open_header(filling) as later:
-        first, later = xr.decode_cf(first, decode_times=False), xr.decode_cf(later, decode_times=False)
+        try:
+            first, later = xr.decode_cf(first, decode_times=False), xr.decode_cf(later, decode_times=False)
+        except (ValueError, TypeError):  # nothing more to compare: the headers' names and attributes say it
+            return True
         return series_file_refusal(in_file(holding, name), first, holding, later, filling,
                                    later_name=in_file(filling, other)) is None
 
