@@ -9,7 +9,14 @@ dropped, every score becomes a wet-cell score and the climatology a wet-cell mea
 280 K, where the values that were exactly 280 K vanish. Following CF, climann keeps reading
 them as missing (the attribute may be right: a product that writes 0 where it has no
 gauge), but says so in one warning line per variable (:func:`warn_fill_among_values`), with
-the count of missing values and the ``ncatted`` that removes the attribute in a copy.
+the count of the values it marks and the ``ncatted`` that removes the attribute in a copy.
+
+Each file of a series is checked with its own marks (:data:`FILE_MARKS_KEY`, recorded as the
+files are combined: the combined variable keeps the first file's ``encoding``, and a later
+file's ``missing_value = 0`` went unnamed, verify20 F7) and on its own time steps. The count
+is that of the file's stored values equal to the mark (verify20 F8: the ocean's ``_FillValue``
+1e20 beside a ``missing_value`` 0 is no dry cell), read from the file only when a warning is
+said; the decision reads nothing but the one read of :mod:`climann.data.value_checks`.
 
 A mark is suspect (:func:`_suspect`) when its decoded value is
 
@@ -19,14 +26,14 @@ A mark is suspect (:func:`_suspect`) when its decoded value is
   is chosen outside the data (CF §2.5.1: "a value outside the valid range"; NUG "Fill
   Values"), never in their midst.
 
-Only a mark that marks values is named (the data hold missing values). The values are
-counted in the one read of :mod:`climann.data.value_checks`.
+Only a mark that marks values is named (the file's stored values equal it).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,20 +41,88 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.fill_like import BlockReads, blocks_by_step, read_together
+from climann.data.fill_like import BlockReads, blocks_by_step, read_together, time_dimension
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
-__all__ = ["FillAmongValues", "fill_among_values", "planned_fill_among_values", "warn_fill_among_values"]
+__all__ = ["FILE_MARKS_KEY", "FileMarks", "FillAmongValues", "fill_among_values", "planned_fill_among_values",
+           "warn_fill_among_values", "with_file_marks"]
+
+#: The key, in a data variable's ``encoding``, of the :class:`FileMarks` of each of its files
+#: that has marks. Encoding, not attributes: it describes the files read.
+FILE_MARKS_KEY = "climann_file_marks"
 
 _log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class FileMarks:
+    """One file's fill marks of a variable, as opened.
+
+    Attributes
+    ----------
+    file : str or None
+        The file (None for data built in memory).
+    name : str
+        The variable's name in the file (before the run's renames).
+    marks : dict
+        {attribute: its values decoded} (:func:`_marks`).
+    times : numpy.ndarray or None
+        The file's time steps kept (coordinate values); None: every step of the variable.
+    open_stored : callable or None
+        Opens the file lazily without masking or unpacking its values (its stored values),
+        for the count of those equal to a mark; None for data built in memory.
+    """
+
+    file: str | None
+    name: str
+    marks: dict[str, list[float]]
+    times: np.ndarray | None = None
+    open_stored: Callable[[], xr.Dataset] | None = None
+
+
+def with_file_marks(combined: xr.Dataset, parts: Sequence[tuple[xr.Dataset, Path | None, Mapping[str, str]]], *,
+                    open_stored: Callable[..., xr.Dataset] | None = None) -> xr.Dataset:
+    """``combined`` whose float variables record the :class:`FileMarks` of each file of
+    ``parts`` (each file's dataset as combined, its path and {name after the renames: name in
+    the file}) that marks values (:data:`FILE_MARKS_KEY`); a part that records its files'
+    already (a ``split_files`` block) gives those. ``open_stored(path, mask_and_scale=False,
+    decode_times=False, chunks={})`` opens a file (:func:`climann.data.open.open_input`, passed
+    in by the module that imports this one)."""
+    recorded = {}
+    for name, variable in combined.data_vars.items():
+        records = []
+        for part, path, names in parts:
+            if name not in part.data_vars:
+                continue
+            if FILE_MARKS_KEY in part[name].encoding:
+                records.extend(part[name].encoding[FILE_MARKS_KEY])
+            elif path is not None and (marks := _marks(part[name])):
+                time = time_dimension(part[name])
+                stored = None if open_stored is None else functools.partial(
+                    open_stored, Path(path), mask_and_scale=False, decode_times=False, chunks={})
+                records.append(FileMarks(str(path), names.get(str(name), str(name)), marks,
+                                         None if time is None else np.asarray(part[time].values), stored))
+        if records:
+            recorded[name] = variable.variable.copy(deep=False)
+            recorded[name].encoding = {**variable.encoding, FILE_MARKS_KEY: tuple(records)}
+    return combined.assign(recorded) if recorded else combined
+
+
+def _file_marks(name: str, variable: xr.DataArray) -> tuple[FileMarks, ...]:
+    """The :class:`FileMarks` of ``variable``: recorded by :func:`with_file_marks`, else its own
+    marks over every step (a dataset built in memory)."""
+    if FILE_MARKS_KEY in variable.encoding:
+        return tuple(variable.encoding[FILE_MARKS_KEY])
+    marks = _marks(variable) if variable.dtype.kind == "f" else {}
+    return (FileMarks(variable_file(variable), name, marks),) if marks else ()
+
+
+@dataclass(frozen=True)
 class FillAmongValues:
-    """What the data of a variable with fill marks hold, counted on every value.
+    """What the data of one file of a variable with fill marks hold, counted on every value.
 
     Attributes
     ----------
@@ -61,6 +136,7 @@ class FillAmongValues:
     size: int
     lowest: float
     highest: float
+    marks: FileMarks | None = None
 
 
 def _marks(variable: xr.DataArray) -> dict[str, list[float]]:
@@ -75,15 +151,36 @@ def _marks(variable: xr.DataArray) -> dict[str, list[float]]:
     return {key: values for key, values in found.items() if values}
 
 
-def _in_block(block: np.ndarray) -> tuple[int, float, float]:
-    """The missing values of ``block``, its smallest and largest value (NaN left out)."""
+def _in_block(block: np.ndarray, time_axis: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The missing values of ``block`` by time step (one step for a static field), and its
+    smallest and largest value by step (NaN left out: +inf and -inf for a step without any)."""
     block = np.asarray(block, dtype=np.float64)
-    if not block.size:
-        return 0, np.inf, -np.inf
-    missing = int(np.isnan(block).sum())
-    if missing == block.size:
-        return missing, np.inf, -np.inf
-    return missing, float(np.nanmin(block)), float(np.nanmax(block))
+    steps = np.moveaxis(block, time_axis, 0) if time_axis is not None else block[np.newaxis]
+    steps = steps.reshape(steps.shape[0], -1)
+    missing = np.isnan(steps)
+    lowest = np.where(missing, np.inf, steps).min(axis=1, initial=np.inf)
+    highest = np.where(missing, -np.inf, steps).max(axis=1, initial=-np.inf)
+    return missing.sum(axis=1), lowest, highest
+
+
+def _per_file(name: str, variable: xr.DataArray, time: str | None, missing: np.ndarray, lowest: np.ndarray,
+              highest: np.ndarray) -> list[FillAmongValues]:
+    """The :class:`FillAmongValues` of each file of ``variable`` from its counts by step."""
+    found = []
+    per_step = variable.size // max(len(missing), 1)
+    index = {} if time is None else {value: number for number, value in enumerate(variable[time].values.tolist())}
+    for record in _file_marks(name, variable):
+        steps = np.ones(len(missing), dtype=bool)
+        if record.times is not None and time is not None:
+            steps[:] = False
+            steps[[index[value] for value in record.times.tolist() if value in index]] = True
+        if not steps.any():
+            continue
+        low, high = lowest[steps].min(), highest[steps].max()
+        found.append(FillAmongValues(int(missing[steps].sum()), int(steps.sum()) * per_step,
+                                     float(low) if np.isfinite(low) else np.nan,
+                                     float(high) if np.isfinite(high) else np.nan, record))
+    return found
 
 
 def planned_fill_among_values(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
@@ -91,29 +188,34 @@ def planned_fill_among_values(dataset: xr.Dataset, names: Sequence[str], *, shar
     (:func:`~climann.data.fill_like.read_together`)."""
     chosen, tasks, places = [], [], []
     for name in names:
-        if name not in dataset.data_vars or dataset[name].dtype.kind != "f" or not _marks(dataset[name]):
+        if name not in dataset.data_vars or dataset[name].dtype.kind != "f" or not _file_marks(name, dataset[name]):
             continue
-        for block, _ in blocks_by_step(dataset[name].data, None, shared=name in shared):
-            tasks.append(dask.delayed(_in_block)(block))
-            places.append(len(chosen))
-        chosen.append(name)
+        variable = dataset[name]
+        time = time_dimension(variable)
+        axis = None if time is None else variable.dims.index(time)
+        for block, start in blocks_by_step(variable.data, axis, shared=name in shared):
+            tasks.append(dask.delayed(_in_block)(block, axis))
+            places.append((len(chosen), start))
+        chosen.append((name, time, 1 if time is None else variable.sizes[time]))
 
-    def finish(parts: Sequence[tuple]) -> dict[str, FillAmongValues]:
-        missing = dict.fromkeys(chosen, 0)
-        lowest, highest = dict.fromkeys(chosen, np.inf), dict.fromkeys(chosen, -np.inf)
-        for number, (count, low, high) in zip(places, parts, strict=True):
-            name = chosen[number]
-            missing[name] += count
-            lowest[name], highest[name] = min(lowest[name], low), max(highest[name], high)
-        return {name: FillAmongValues(missing[name], int(dataset[name].size),
-                                      lowest[name] if np.isfinite(lowest[name]) else np.nan,
-                                      highest[name] if np.isfinite(highest[name]) else np.nan) for name in chosen}
+    def finish(parts: Sequence[tuple]) -> dict[str, list[FillAmongValues]]:
+        missing = [np.zeros(steps, dtype=np.int64) for _, _, steps in chosen]
+        lowest = [np.full(steps, np.inf) for _, _, steps in chosen]
+        highest = [np.full(steps, -np.inf) for _, _, steps in chosen]
+        for (number, start), (count, low, high) in zip(places, parts, strict=True):
+            where = slice(start, start + len(count))
+            missing[number][where] += count
+            lowest[number][where] = np.minimum(lowest[number][where], low)
+            highest[number][where] = np.maximum(highest[number][where], high)
+        return {name: _per_file(name, dataset[name], time, missing[number], lowest[number], highest[number])
+                for number, (name, time, _) in enumerate(chosen)}
 
     return BlockReads(tasks, finish)
 
 
-def fill_among_values(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, FillAmongValues]:
-    """:class:`FillAmongValues` of each variable of ``names`` with a fill mark, each block read once."""
+def fill_among_values(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, list[FillAmongValues]]:
+    """:class:`FillAmongValues` of each file of each variable of ``names`` with a fill mark,
+    each block read once."""
     return read_together(planned_fill_among_values(dataset, names))[0]()
 
 
@@ -129,12 +231,13 @@ def _suspect(name: str, variable: xr.DataArray, value: float, held: FillAmongVal
 
 def warn_fill_among_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
-    found: dict[str, FillAmongValues] | None = None,
+    found: dict[str, list[FillAmongValues]] | None = None,
 ) -> None:
-    """Warn, one line per variable, when a ``_FillValue`` or ``missing_value`` that marks
-    values looks like a value of the data (see the module description): the values it marks
-    stay missing, as CF says; the warning gives their count and the ``ncatted`` that removes
-    the attribute in a copy (NCO manual, "ncatted": mode ``d``).
+    """Warn, one line per variable and file, when a ``_FillValue`` or ``missing_value`` of the
+    file that marks values looks like a value of its data (see the module description): the
+    values it marks stay missing, as CF says; the warning gives how many of the file's stored
+    values equal it and the ``ncatted`` that removes the attribute in a copy (NCO manual,
+    "ncatted": mode ``d``).
 
     Parameters
     ----------
@@ -152,21 +255,47 @@ def warn_fill_among_values(
     """
     present = [name for name in names if name in dataset.data_vars]
     found = fill_among_values(dataset, present) if found is None else found
-    for name, held in found.items():
-        if not held.missing:
+    for name, files in found.items():
+        for held in files:
+            _warn_one_file(name, dataset[name], held, where=where, file=file)
+
+
+def _stored_equal(record: FileMarks, key: str) -> tuple[int, int] | None:
+    """How many of the values stored in ``record``'s file equal its attribute ``key`` (before any
+    unpacking), and how many it stores; None when the file cannot be read again (data built
+    in memory)."""
+    if record.open_stored is None:
+        return None
+    try:
+        with record.open_stored() as raw:
+            stored = raw[record.name]
+            mark = stored.attrs.get(key, stored.encoding.get(key))
+            return int(stored.isin(np.atleast_1d(mark)).sum()), int(stored.size)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, where: str,
+                   file: str | Path | None) -> None:
+    """The warning of :func:`warn_fill_among_values` for one file of ``name``, if its marks call for one."""
+    record = held.marks
+    if not held.missing or record is None:
+        return
+    for key, values in record.marks.items():
+        reason = next((why for value in values if (why := _suspect(name, variable, value, held))), None)
+        if reason is None:
             continue
-        variable = dataset[name]
-        for key, values in _marks(variable).items():
-            reason = next((why for value in values if (why := _suspect(name, variable, value, held))), None)
-            if reason is None:
-                continue
-            own = variable_file(variable) or file
-            files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
-            share = 100 * held.missing / held.size
-            marks = ", ".join(f"{value:g}" for value in values)
-            _log.warning(
-                f"'{name}' in {variable_where(variable, where)} has {key} {marks}, and {reason}: {held.missing} of "
-                f"its {held.size} values ({share:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
-                f"the attribute in a copy: {ncatted_command([ncatted_attribute(key, name, 'd')], files)}"
-            )
-            break
+        counted = _stored_equal(record, key)
+        marked, size = counted if counted is not None else (held.missing, held.size)
+        if not marked:
+            continue
+        own = record.file or variable_file(variable) or file
+        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        where_held = Path(record.file).name if record.file else variable_where(variable, where)
+        marks = ", ".join(f"{value:g}" for value in values)
+        _log.warning(
+            f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
+            f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
+            f"the attribute in a copy: {ncatted_command([ncatted_attribute(key, record.name, 'd')], files)}"
+        )
+        return

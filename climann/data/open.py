@@ -55,6 +55,7 @@ from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.paths import path_list
 from climann.data.notes import kept_for_the_run, note_once
+from climann.data.fill_among_values import with_file_marks
 from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
@@ -403,6 +404,8 @@ def _open_files(
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
             single = with_source_files(single, {str(name): files for name in single.data_vars})
+            single = with_file_marks(single, [(single, files[0], _names_in_file(renames, files[0]))],
+                                     open_stored=open_input)
             return each_place_once(single, files=files)
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
@@ -452,11 +455,21 @@ def _open_files(
                                if name in dataset.data_vars] for name in combined.data_vars}
         # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
         combined = with_every_file_records(combined, datasets)
+        # each file's own fill marks, for the warning about one that is a value of the data; see
+        # climann.data.fill_among_values
+        combined = with_file_marks(combined, [(dataset, path, _names_in_file(renames, path))
+                                              for dataset, path in zip(datasets, files, strict=True)],
+                                   open_stored=open_input)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
         return _with_dropped_longitudes(with_source_files(combined, holders), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _names_in_file(renames: FileRenames, path: Path) -> dict[str, str]:
+    """{name after the run's renames: name in the file} of the variables ``path``'s renames change."""
+    return {new: old for old, new in renames.mapping(path).items()}
 
 
 def _lone_dimensions(datasets: Sequence[xr.Dataset]) -> list[str]:
@@ -947,6 +960,7 @@ def concat_blocks(
                                              for file in source_files(part[name])))
                for name in combined.data_vars}
     combined = with_every_file_records(combined, parts)
+    combined = with_file_marks(combined, [(part, None, {}) for part in parts])
     return with_source_files(combined, holders).assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 

@@ -35,7 +35,7 @@ from climann.data.time_zones import TIME_ZONE_READING_KEY
 from climann.data.variables import variable_levels
 from climann.errors import ClimannError
 
-__all__ = ["check_series_file"]
+__all__ = ["check_series_file", "series_file_refusal"]
 
 
 def _rename_way_out(name: str, path: Path, suffix: str) -> str:
@@ -52,68 +52,88 @@ def _difference(attrs: dict) -> bool:
 
 def check_series_file(name: str, first: xr.Dataset, first_path: Path, later: xr.Dataset, later_path: Path) -> None:
     """Refuse a later file of ``name``'s series whose values are of another quantity than the
-    first file's (see the module's rules).
+    first file's (see the module's rules): :func:`series_file_refusal`, raised.
+
+    Raises
+    ------
+    ClimannError
+        The refusal, when there is one.
+    """
+    refusal = series_file_refusal(name, first, first_path, later, later_path)
+    if refusal is not None:
+        raise ClimannError(refusal)
+
+
+def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: xr.Dataset, later_path: Path, *,
+                        later_name: str | None = None) -> str | None:
+    """Why a later file's ``later_name`` (by default ``name``) is not one series with ``name``
+    of the first file (see the module's rules), or None when it is.
 
     Parameters
     ----------
     name : str
-        The variable, present in both datasets.
+        The variable, present in ``first``.
     first, later : xarray.Dataset
         The first file of the series that holds it, and a later one, as opened (lazy; only
         attributes and scalar coordinates are read).
     first_path, later_path : pathlib.Path
         Their files, for the messages and commands.
+    later_name : str, optional
+        The variable's name in ``later`` when it is another
+        (:mod:`climann.data.series_names` asks whether ``t2m`` would join ``tas``).
 
-    Raises
-    ------
-    ClimannError
-        If the files' time units carry a time-zone offset read on local dates in one file and
-        as UTC instants in the other (:mod:`climann.data.time_zones`), or if ``name`` is at
-        another level (a scalar coordinate of the same name or
+    Returns
+    -------
+    str or None
+        The one-line refusal: the files' time units carry a time-zone offset read on local
+        dates in one file and as UTC instants in the other (:mod:`climann.data.time_zones`),
+        or the variable is at another level (a scalar coordinate of the same name or
         ``standard_name`` with another value, compared in the first file's units with pint:
         850 hPa is 85000 Pa), of another ``standard_name`` or ``positive``, of another time
         statistic (the time part of ``cell_methods``), or a temperature difference in one
         file and not in the other; naming both files, both values and the way out.
     """
     one, two = first_path.name, later_path.name
-    readings = [{dataset[dim].encoding.get(TIME_ZONE_READING_KEY) for dim in dataset[name].dims
-                 if dim in dataset.coords} - {None} for dataset in (first, later)]
+    own, theirs = first[name], later[later_name or name]
+    readings = [{dataset[dim].encoding.get(TIME_ZONE_READING_KEY) for dim in variable.dims
+                 if dim in dataset.coords} - {None} for dataset, variable in ((first, own), (later, theirs))]
     if readings[0] and readings[1] and readings[0] != readings[1]:
         local, utc = (one, two) if "local" in readings[0] else (two, one)
-        raise ClimannError(
+        return (
             f"the time units of '{name}' in {one} and {two} carry a time-zone offset, and each file holds too few "
             f"stamps to tell its step: {local}'s stamp, at local midnight, was read on its local date, {utc}'s as an "
             f"instant in UTC, so the series' stamps are not comparable; join the files first (cdo mergetime "
             f"FILES joined.nc: a series' step tells local days from instants), or give each file its time bounds "
             f"(cdo settbounds,1hour or settbounds,day)")
     for level in variable_levels(first, name):
-        other = matching_level(level, variable_levels(later, name))
+        other = matching_level(level, variable_levels(later, later_name or name))
         if other is not None and not same_level(level, other):
-            raise ClimannError(
+            return (
                 f"'{name}' is at {level_text(level)} in {one} but at {level_text(other)} in {two} (CF scalar "
                 f"coordinates): the files of one variable are one series, at one level; give the files of one level "
                 f"{_rename_way_out(name, later_path, str(other.name) + '_' + format(float(other.values), 'g'))}")
-    refusal = quantity_refusal(name, quantity_record(first[name].attrs), quantity_record(later[name].attrs),
+    refusal = quantity_refusal(name, quantity_record(own.attrs), quantity_record(theirs.attrs),
                                where=two, file=str(later_path), reference=f"{one} gives",
                                otherwise="give the files of one convention (the files of one variable are one "
                                          "series of one quantity)")
     if refusal is not None:
-        raise ClimannError(refusal)
+        return refusal
     # a series' files are on ordinary time cells: Daymet's "time: sum within days time: sum over days" is time: sum
-    method, other_method = (over_each_cell(time_cell_method(str(dataset[name].attrs.get("cell_methods", "")) or None))
-                            for dataset in (first, later))
+    method, other_method = (over_each_cell(time_cell_method(str(variable.attrs.get("cell_methods", "")) or None))
+                            for variable in (own, theirs))
     if method and other_method and method != other_method:
-        fix = shlex.quote(f"{name}@cell_methods=\"{first[name].attrs['cell_methods']}\"")
-        raise ClimannError(
+        fix = shlex.quote(f"{name}@cell_methods=\"{own.attrs['cell_methods']}\"")
+        return (
             f"'{name}' is of cell_methods '{method}' in {one} but '{other_method}' in {two}: another statistic over "
             f"each time step (CF §7.3), not one series; give the files of one statistic "
             f"{_rename_way_out(name, later_path, other_method.split(':')[-1].strip().split()[0])}; if the attribute "
             f"of {two} is wrong, correct it in a copy (ncap2 -s {fix} {input_and_copy(str(later_path))})")
-    if _difference(first[name].attrs) != _difference(later[name].attrs):
-        anomaly, absolute = (one, two) if _difference(first[name].attrs) else (two, one)
-        raise ClimannError(
+    if _difference(own.attrs) != _difference(theirs.attrs):
+        anomaly, absolute = (one, two) if _difference(own.attrs) else (two, one)
+        return (
             f"'{name}' is a temperature difference in {anomaly} (units_metadata = \"temperature: difference\", "
             f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; give "
             f"the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
             f"(ncatted -a units_metadata,{name},o,c,'temperature: difference' "
             f"{input_and_copy(str(first_path if anomaly == two else later_path))})")
+    return None

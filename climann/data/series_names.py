@@ -11,6 +11,14 @@ maximum, shares the standard_name but not the method), it is never in a file tog
 names and the files of each, with the ``[data] rename`` (``--rename``) that joins them
 (:mod:`climann.data.renames`): which name is right is the user's to say, never guessed.
 
+Only variables with time steps are parts of a series: a static field of the same quantity
+(``tas_1961_1990(lat, lon)``, a climatology beside ``tas``) is not ``tas`` at other times. Nor
+is a name that the run's own renames gave (``[data] rename = {"ta_850.nc" = {ta =
+"ta_plev_85000"}}``, the way out of :mod:`climann.data.series_files`' level check: the user
+said it is another variable), nor a variable that :mod:`climann.data.series_files` would call
+another quantity than the run's beside it in one series (another level, sign convention or
+statistic: ``one_series``, its comparisons, passed in).
+
 Only a variable the run uses is checked (its target or a predictor, after the run's
 renames); one that the run also uses under the other name (``tas`` as the target and ``t2m``
 as a predictor) is the user's choice and passes. Everything is read from the files' headers
@@ -21,7 +29,7 @@ time steps all lie outside the run's ``time_range`` do not count: with ``--time-
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +41,17 @@ from climann.errors import ClimannError
 class Quantity:
     """What a file's header says of one data variable: its CF ``standard_name``, its
     ``cell_methods`` (blanks normalised), the kind of its units (their pint dimensionality,
-    ``None`` when it has none or they cannot be read) and the first and last of its time
-    values (``None`` when they cannot be read)."""
+    ``None`` when it has none or they cannot be read), the first and last of its time
+    values (``None`` when they cannot be read or it has none), whether it has time steps (a
+    dimension whose coordinate has units ``<unit> since <date>``, CF section 4.4) and whether
+    the run's renames gave it its name."""
 
     standard_name: str
     cell_methods: str
     units_kind: str | None
     period: tuple[object, object] | None
+    timed: bool = True
+    renamed: bool = False
 
 
 def _periods_apart(one: Sequence[Quantity], other: Sequence[Quantity]) -> bool:
@@ -61,11 +73,13 @@ def _files_text(paths: Sequence[Path]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)} files)"
 
 
-def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantity]], wanted: Collection[str], *,
-                                  time_range: Sequence[str] = ()) -> None:
-    """Refuse a used variable that some of the files lack while another variable, the same
-    quantity by its header, is in some of those files and in none of its own, at other times
-    (see the module description).
+def refuse_series_under_two_names(
+    quantities: Mapping[Path, Mapping[str, Quantity]], wanted: Collection[str], *,
+    one_series: Callable[[str, Path, str, Path], bool] = lambda *_: True, time_range: Sequence[str] = (),
+) -> None:
+    """Refuse a used variable that some of the files lack while another variable with time
+    steps, the same quantity by its header and not named by the run's renames, is in some of
+    those files and in none of its own, at other times (see the module description).
 
     Parameters
     ----------
@@ -73,6 +87,11 @@ def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantit
         Each file's data variables (after the run's renames) with what their headers say.
     wanted : collection of str
         The variables the run uses.
+    one_series : callable, optional
+        ``one_series(name, holding_file, other, filling_file)``: whether ``other`` of
+        ``filling_file`` would join ``name`` of ``holding_file`` as one series by the
+        comparisons of :mod:`climann.data.series_files` (level, sign convention, statistic);
+        passed in by :mod:`climann.data.used_files`, which reads the headers.
     time_range : sequence of two str, optional
         The run's period (``[data] time_range``, ``--time-range``): a variable of a file whose
         time steps all lie outside it does not count (the run would take none of them).
@@ -95,16 +114,17 @@ def refuse_series_under_two_names(quantities: Mapping[Path, Mapping[str, Quantit
             continue
         own = [quantities[path][name] for path in holding]
         kind = own[0]
-        if not kind.standard_name or any(q.standard_name != kind.standard_name for q in own):
+        if not kind.standard_name or any(q.standard_name != kind.standard_name or not q.timed for q in own):
             continue
         others = {other for path in lacking for other in quantities[path]} - set(wanted)
         for other in sorted(others):
             filling = [path for path in lacking if other in quantities[path]]
             theirs = [quantities[path][other] for path in filling]
-            same = all((q.standard_name, q.cell_methods, q.units_kind)
-                       == (kind.standard_name, kind.cell_methods, kind.units_kind) for q in theirs)
+            same = all((q.standard_name, q.cell_methods, q.units_kind, q.timed, q.renamed)
+                       == (kind.standard_name, kind.cell_methods, kind.units_kind, True, False) for q in theirs)
             together = any(other in quantities[path] for path in holding)
-            if not together and same and _periods_apart(own, theirs):
+            if (not together and same and _periods_apart(own, theirs)
+                    and all(one_series(name, holding[0], other, path) for path in filling)):
                 raise ClimannError(
                     f"'{name}' is in {_files_text(holding)} but not in {_files_text(filling)}, which hold '{other}' "
                     f"instead, the same quantity by its header (standard_name {kind.standard_name}"

@@ -18,6 +18,7 @@ cannot be read is kept too, to be refused with its own message when opened.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
+from climann.data.series_files import series_file_refusal
 from climann.data.series_names import Quantity, refuse_series_under_two_names
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -68,8 +70,10 @@ def _periods(raw: xr.Dataset) -> dict[str, tuple[object, object] | None]:
     return periods
 
 
-def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, object] | None]) -> Quantity:
-    """What the header ``raw`` says of variable ``name`` (see climann.data.series_names)."""
+def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, object] | None], *,
+              renamed: bool) -> Quantity:
+    """What the header ``raw`` says of variable ``name`` (see climann.data.series_names);
+    ``renamed``: the run's renames gave it its name."""
     from climann.data.units import parse_units
 
     attrs = raw[name].attrs
@@ -77,9 +81,9 @@ def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, objec
         kind = str(parse_units(str(attrs["units"]), variable=name).dimensionality) if "units" in attrs else None
     except ClimannError:
         kind = None
-    period = next((periods[dim] for dim in map(str, raw[name].dims) if dim in periods), None)
+    times = [dim for dim in map(str, raw[name].dims) if dim in periods]
     return Quantity(str(attrs.get("standard_name", "")), " ".join(str(attrs.get("cell_methods", "")).split()),
-                    kind, period)
+                    kind, periods[times[0]] if times else None, timed=bool(times), renamed=renamed)
 
 
 def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.Dataset]) -> _Header | None:
@@ -95,8 +99,29 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
         if mapping:  # a file left out still counts for its renames (FileRenames.check_applied)
             renames.applied(raw, path)
         periods = _periods(raw)
-        quantities = {mapping.get(name, name): _quantity(raw, name, periods) for name in data_variable_names(raw)}
+        quantities = {mapping.get(name, name): _quantity(raw, name, periods, renamed=name in mapping)
+                      for name in data_variable_names(raw)}
         return _Header(measures, {str(name) for name in raw.variables}, quantities)
+
+
+def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames: FileRenames,
+                open_header: Callable[[Path], xr.Dataset]) -> bool:
+    """Whether ``other`` of ``filling`` would join ``name`` of ``holding`` as one series by the
+    comparisons of :func:`climann.data.series_files.series_file_refusal` (level, sign
+    convention, statistic), both headers read again with their CF attributes decoded (their
+    scalar coordinates found) but not their times; the names are those after the renames."""
+    import xarray as xr
+
+    def in_file(path: Path, renamed: str) -> str:
+        return next((old for old, new in renames.mapping(path).items() if new == renamed), renamed)
+
+    with open_header(holding) as first, open_header(filling) as later:
+        try:
+            first, later = xr.decode_cf(first, decode_times=False), xr.decode_cf(later, decode_times=False)
+        except (ValueError, TypeError):  # nothing more to compare: the headers' names and attributes say it
+            return True
+        return series_file_refusal(in_file(holding, name), first, holding, later, filling,
+                                   later_name=in_file(filling, other)) is None
 
 
 def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
@@ -135,6 +160,7 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
         return list(files)
     wanted = set(variables)
     refuse_series_under_two_names({path: header.quantities for path, header in read.items()}, wanted,
+                                  one_series=functools.partial(_one_series, renames=renames, open_header=open_header),
                                   time_range=time_range)
     if wanted - {name for header in read.values() for name in header.measures}:
         return list(files)

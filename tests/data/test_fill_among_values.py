@@ -74,3 +74,52 @@ def test_a_fill_value_outside_the_data_is_not_named(tmp_path, caplog, fill, key)
     _precipitation(tmp_path / "pr.nc", fill, key, marked=5)
     assert int(open_dataset([tmp_path / "pr.nc"])["pr"].isnull().sum()) == 5
     assert _warnings(tmp_path / "pr.nc", "pr", caplog) == []
+
+
+def _pr_year(path, year, encoding, *, ocean=0):
+    """One year of pr (about 30 % dry cells exactly 0, seeded by ``year``), the first ``ocean``
+    values of each month marked by a _FillValue of 1e20, written with ``encoding``."""
+    full = grid_dataset(n_years=2)
+    rng = np.random.default_rng(year)
+    part = full[["tas"]].isel(time=slice(12 * (year - 2000), 12 * (year - 1999))).rename(tas="pr")
+    pr = rng.gamma(2.0, 2.0, part["pr"].shape).astype("f4")
+    pr[rng.uniform(size=pr.shape) < 0.3] = 0.0
+    pr.reshape(12, -1)[:, :ocean] = 1e20
+    part["pr"].values = pr
+    part["pr"].attrs = {"units": "mm day-1", "standard_name": "precipitation_flux"}
+    part["pr"].encoding = dict(encoding)
+    part.to_netcdf(path)
+    return pr
+
+
+def test_a_later_file_of_a_series_is_checked_with_its_own_marks_and_count(tmp_path, caplog):
+    """verify20 F7: pr_2000.nc with the CMIP _FillValue 1e20, pr_2001.nc with missing_value 0 and
+    no _FillValue: the combined variable keeps the first file's marks, and the later file's dry
+    cells went unnamed; its warning counts its own dry cells among its own values."""
+    _pr_year(tmp_path / "pr_2000.nc", 2000, {"_FillValue": np.float32(1e20)}, ocean=3)
+    later = _pr_year(tmp_path / "pr_2001.nc", 2001, {"missing_value": np.float32(0.0), "_FillValue": None})
+    dry = int((later == 0).sum())
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        files = [tmp_path / "pr_2000.nc", tmp_path / "pr_2001.nc"]
+        warn_held_values(open_dataset(files), ["pr"], where="pr_2000.nc, pr_2001.nc", file=None)
+    messages = [record.getMessage() for record in caplog.records if "read as missing (CF" in record.getMessage()]
+    assert len(messages) == 1
+    assert messages[0].startswith("'pr' in pr_2001.nc has missing_value 0, and 0 is a valid value of it")
+    assert f": {dry} of its {later.size} values ({100 * dry / later.size:.3g} %) are read as missing" in messages[0]
+    assert messages[0].endswith(f"ncatted -a missing_value,pr,d,, {tmp_path}/pr_2001.nc {tmp_path}/pr_2001_fixed.nc")
+
+
+def test_the_count_is_of_the_values_the_suspect_mark_marks(tmp_path, caplog):
+    """verify20 F8: the ocean's _FillValue 1e20 beside missing_value 0 on the dry cells: the
+    warning about missing_value 0 counts the dry cells, not every missing value."""
+    import netCDF4
+
+    pr = _pr_year(tmp_path / "pr.nc", 2000, {"_FillValue": np.float32(1e20)}, ocean=5)
+    with netCDF4.Dataset(tmp_path / "pr.nc", "a") as file:  # xarray writes no two different marks
+        file["pr"].setncattr("missing_value", np.float32(0.0))
+    dry, ocean = int((pr == 0).sum()), int((pr == 1e20).sum())
+    assert ocean == 60 and dry > 0
+    assert int(open_dataset([tmp_path / "pr.nc"])["pr"].isnull().sum()) == dry + ocean
+    [message] = _warnings(tmp_path / "pr.nc", "pr", caplog)
+    assert f": {dry} of its {pr.size} values ({100 * dry / pr.size:.3g} %) are read as missing" in message

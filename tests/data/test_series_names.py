@@ -113,3 +113,62 @@ def test_a_runs_time_range_reaches_the_check(tmp_path, renamed_half):
                                     "time_range": ["2000", "2001"]}})
     opened = open_selected(config)
     np.testing.assert_array_equal(opened["tas"].values, full["tas"].values[:24])
+
+
+def _two_levels(tmp_path, later_name):
+    """ta at 850 hPa in 2000 (a.nc), at 500 hPa in 2001 under ``later_name`` (b.nc), pred of
+    both years in pred.nc."""
+    full = grid_dataset(n_years=2).rename(tas="ta")
+    full[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    files = [tmp_path / "pred.nc"]
+    for number, (level, name) in enumerate([(85000.0, "ta"), (50000.0, later_name)]):
+        part = full[["ta"]].isel(time=slice(12 * number, 12 * number + 12)).rename(ta=name)
+        part = part.assign_coords(plev=((), level, {"standard_name": "air_pressure", "units": "Pa"}))
+        files.append(tmp_path / f"{'ab'[number]}.nc")
+        part.to_netcdf(files[-1])
+    return full, files
+
+
+def test_the_rename_that_the_level_check_offers_is_not_refused_as_two_names(tmp_path):
+    """The way out of the level check (verify20 F11): b.nc's ta renamed ta_plev_50000 by the
+    user is another variable, not ta under another name; ta is then its 12 months at 850 hPa."""
+    full, files = _two_levels(tmp_path, "ta")
+    with pytest.raises(ClimannError, match=r"\[data\] rename = \{\"b.nc\" = \{\"ta\" = \"ta_plev_50000\"\}\}"):
+        open_dataset(files, grid_of="ta", variables=("ta", "pred"))
+    opened = open_dataset(files, rename={"b.nc": {"ta": "ta_plev_50000"}}, grid_of="ta", variables=("ta", "pred"))
+    np.testing.assert_array_equal(opened["ta"].values, full["ta"].values[:12])
+
+
+def test_another_level_under_another_name_is_not_offered_as_the_same_series(tmp_path):
+    """ta at 850 hPa and ta500 at 500 hPa (same standard_name): two levels, which the series
+    check would refuse as one series, so no rename joining them is offered."""
+    full, files = _two_levels(tmp_path, "ta500")
+    opened = open_dataset(files, grid_of="ta", variables=("ta", "pred"))
+    np.testing.assert_array_equal(opened["ta"].values, full["ta"].values[:12])
+
+
+@pytest.mark.parametrize("rename", [{}, {"b.nc": {"hfss": "hfss_down"}}], ids=["own-name", "renamed"])
+def test_another_sign_convention_is_not_offered_as_the_same_series(tmp_path, rename):
+    """hfss positive up in 2000, hfss_down (or hfss renamed so) positive down in 2001: opposite
+    conventions by the series check, not hfss under another name."""
+    full = grid_dataset(n_years=2).rename(tas="hfss")
+    for number, (name, positive) in enumerate([("hfss", "up"), ("hfss_down" if not rename else "hfss", "down")]):
+        part = full[["hfss", "pred"]].isel(time=slice(12 * number, 12 * number + 12)).rename(hfss=name)
+        part[name].attrs.update(standard_name="surface_upward_sensible_heat_flux", units="W m-2", positive=positive)
+        part.to_netcdf(tmp_path / f"{'ab'[number]}.nc")
+    opened = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"], rename=rename, grid_of="hfss",
+                          variables=("hfss", "pred"))
+    np.testing.assert_array_equal(opened["hfss"].values, full["hfss"].values[:12])
+
+
+def test_a_static_field_of_the_quantity_is_not_the_series_at_other_times(tmp_path):
+    """tas_1961_1990(lat, lon), a climatology of tas without time beside tas's files (verify20
+    F12): not a part of tas's series; tas is read as it is."""
+    full = grid_dataset(n_years=1)
+    full[["tas", "pred"]].to_netcdf(tmp_path / "tas.nc")
+    climatology = full["tas"].mean("time").rename("tas_1961_1990")
+    climatology.attrs.update(full["tas"].attrs)
+    climatology.to_dataset().to_netcdf(tmp_path / "tas_climatology.nc")
+    opened = open_dataset([tmp_path / "tas.nc", tmp_path / "tas_climatology.nc"], grid_of="tas",
+                          variables=("tas", "pred"))
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
