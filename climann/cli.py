@@ -114,13 +114,14 @@ def info(
     overlap: OverlapOption = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
-    [data] config that trains as it is, with the inputs train would choose.
+    [data] config that trains as it is, with the inputs train would choose; when there is none,
+    the report ends with why and info exits 2 with that reason.
 
     \b
     Example: climann info data/sample.nc
     Example: climann info my_data/ > my.toml && climann train --config my.toml
     """
-    from climann.data.info import describe
+    from climann.data.info import describe, no_config_reason
     from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
     from climann.workflow.progress import warnings_on_stderr
 
@@ -128,6 +129,9 @@ def info(
     with warnings_on_stderr():
         report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check)
     typer.echo(report, nl=False)
+    reason = no_config_reason(report)
+    if reason is not None:  # a file of comments only would train on nothing of the user's (verify20 F13)
+        raise ClimannError(f"no config to start from: {reason}")
 
 
 WorkersOption = Annotated[int | None, typer.Option(help="Start a local dask cluster of N worker processes and compute on it.")]
@@ -531,7 +535,13 @@ def train(
         raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
     # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
     with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
-        from climann.workflow.config import build_config, load_config_file, merge_settings, parse_assignments
+        from climann.workflow.config import (
+            build_config,
+            load_config_file,
+            merge_settings,
+            parse_assignments,
+            refuse_config_without_data,
+        )
 
         if resume:
             from climann.workflow.checkpoints import recorded_settings
@@ -556,8 +566,10 @@ def train(
             },
             "compute": _cluster_overrides(workers, scheduler),
         }
-        settings = merge_settings(settings, parse_assignments(set_values or []))
-        resolved = build_config(merge_settings(settings, overrides))
+        settings = merge_settings(merge_settings(settings, parse_assignments(set_values or [])), overrides)
+        if config:
+            refuse_config_without_data(settings, config)
+        resolved = build_config(settings)
         # imported once the configuration is valid: a mistaken flag is told at once, not after
         # seconds of importing xarray, dask and matplotlib
         from climann.workflow.pipeline import run_training

@@ -692,7 +692,8 @@ def test_train_on_one_glob_brings_a_later_file_of_the_target_to_its_first_files_
 
 def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch):
     """A land-sea mask with one time step: info's config would not train (one step cannot be
-    split), so info says why instead of promising one."""
+    split), so info says why instead of promising one, and exits 2 with that reason in one line:
+    ``climann info DIR > my.toml && climann train --config my.toml`` stops there (verify20 F13)."""
     import numpy as np
     import xarray as xr
 
@@ -704,8 +705,26 @@ def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch
     }).to_netcdf(path)
     monkeypatch.chdir(tmp_path)
     info = run_main("info", "lsm.nc", capfd=capfd, monkeypatch=monkeypatch)
-    assert info.returncode == 0 and "[data]" not in info.stdout and "A config that trains" not in info.stdout
-    assert unwrapped_report(info.stdout).rstrip().splitlines()[-1] == (
-        "# No config to start from: the data cover 1 time step (1 year): too few to split into train, val and "
-        "test blocks with fractions [0.7, 0.15, 0.15]; give a longer series (several files: --data 'folder/*.nc')")
-    assert info.stderr == ""
+    reason = ("the data cover 1 time step (1 year): too few to split into train, val and test blocks with fractions "
+              "[0.7, 0.15, 0.15]; give a longer series (several files: --data 'folder/*.nc')")
+    assert info.returncode == 2 and "[data]" not in info.stdout and "A config that trains" not in info.stdout
+    assert unwrapped_report(info.stdout).rstrip().splitlines()[-1] == f"# No config to start from: {reason}"
+    assert info.stderr == f"climann: error: no config to start from: {reason}\n"
+
+
+def test_train_refuses_a_config_file_that_names_no_data(tmp_path, capfd, monkeypatch):
+    """``climann info DIR > my.toml`` with no config to print leaves a file of comments only;
+    ``train --config my.toml`` had trained on the demo sample (writing data/sample.nc into the
+    working directory), exit 0, as if it were the user's data (verify20 F13). A config file
+    without [data] paths is refused in one line; the sample stays the default without --config."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my.toml").write_text("# No config to start from: the data cover 1 time step (1 year)\n")
+    (tmp_path / "train_only.toml").write_text("[data]\ntarget = \"tas\"\n\n[training]\nepochs = 1\n")
+    for name, what in (("my.toml", "no [data] section"), ("train_only.toml", "no paths in its [data] section")):
+        refused = run_main("train", "--config", name, "--epochs", "1", "--out", "runs/x", capfd=capfd,
+                           monkeypatch=monkeypatch)
+        assert refused.returncode == 2
+        assert refused.stderr.startswith(f"climann: error: config file {name} has {what}, so it names no data to "
+                                         "train on: add paths = [")
+        assert len(refused.stderr.splitlines()) == 1
+    assert not (tmp_path / "data").exists() and not (tmp_path / "runs").exists()

@@ -7,7 +7,8 @@ with the inputs :mod:`climann.data.defaults` chooses, the same as ``climann trai
 when they are not given. The whole output is valid TOML, so ``climann info FILE > my.toml``
 then ``climann train --config my.toml`` trains as it is: ``climann info`` prints the config
 only when the checks ``train`` makes before training pass (see :func:`describe`'s ``check``),
-else "No config to start from: <why>".
+else "No config to start from: <why>" (then ``climann info`` exits 2 with that reason,
+:func:`no_config_reason`).
 """
 
 from __future__ import annotations
@@ -116,6 +117,20 @@ def describe(
     if config.startswith(_NO_CONFIG):
         config = _commented(config[2:])
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
+
+
+def no_config_reason(report: str) -> str | None:
+    """Why :func:`describe`'s ``report`` holds no ``[data]`` config, in one line; None when it has one.
+
+    ``climann info`` prints the report, then exits 2 with this reason: ``climann info DIR >
+    my.toml`` would otherwise leave a file of comments only, with exit 0 (verify20 F13).
+    """
+    lines = report.rstrip("\n").split("\n")
+    start = max((index for index, line in enumerate(lines) if line.startswith(_NO_CONFIG)), default=None)
+    if start is None or any(line.strip() == "[data]" for line in lines):
+        return None
+    # the reason's wrapped continuation lines follow it as comments (see _commented)
+    return " ".join(line[2:].strip() for line in lines[start:] if line.startswith("#"))[len(_NO_CONFIG) - 2:]
 
 
 #: The first words of the config section when there is none.

@@ -21,9 +21,10 @@ A trained run records both for each of its inputs (:func:`quantity_record`, in `
 new data whose record differs are refused (:func:`quantity_clash`,
 :func:`quantity_refusal`; see :func:`climann.workflow.new_data.check_quantities`). An attribute
 missing on either side, or the ``standard_name`` ``"unknown"`` (ERA5's files from the
-Climate Data Store), says nothing and is not compared. Aliases of the standard name table (a
-name renamed in a later version) are not known: such a pair is refused as other quantities,
-with the ``ncatted`` that names the data's quantity as the run's.
+Climate Data Store), says nothing and is not compared. An alias of the standard name table (a
+name renamed in a later version: CMIP5's ``air_pressure_at_sea_level``, CMIP6's
+``air_pressure_at_mean_sea_level``) is read as the name it stands for before comparing
+(:mod:`climann.data.standard_name_aliases`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import shlex
 from collections.abc import Mapping
 
 from climann.data.shell import input_and_copy
+from climann.data.standard_name_aliases import current_standard_name
 
 __all__ = ["liquid_equivalent", "quantity_clash", "quantity_record", "quantity_refusal", "quantity_text"]
 
@@ -130,9 +132,11 @@ def quantity_clash(trained: Mapping[str, str], new: Mapping[str, str]) -> str | 
     {"sign", "quantity"} or None
         ``"sign"``: the same quantity counted the other way (standard names that differ by a
         direction word, or ``positive`` up against down); ``"quantity"``: standard names of
-        other quantities; None when they agree or an attribute is missing on a side.
+        other quantities; None when they agree (an alias of the CF standard name table read
+        as the name it stands for) or an attribute is missing on a side.
     """
-    trained_name, new_name = trained.get("standard_name"), new.get("standard_name")
+    trained_name, new_name = (current_standard_name(record["standard_name"]) if "standard_name" in record else None
+                              for record in (trained, new))
     if trained_name and new_name and not _same_quantity(trained_name, new_name):
         return "sign" if new_name in _reversed_names(trained_name) else "quantity"
     trained_positive, new_positive = trained.get("positive"), new.get("positive")

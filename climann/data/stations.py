@@ -311,7 +311,13 @@ def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool, label: object 
     """Every variable at ``index`` of ``dim``; with ``keep``, the station chosen of a dimension
     without coordinate variable kept as its scalar coordinate, as ``label`` chose it (its name;
     an index as the index, :data:`STATION_INDEX_NAME`), and listed among the data variables'
-    coordinates (their CF ``coordinates``, in xarray's encoding)."""
+    coordinates (their CF ``coordinates``, in xarray's encoding). The stations' names (their
+    ``cf_role = "timeseries_id"`` variable, CF §9.5) are a coordinate also where no variable's
+    ``coordinates`` attribute names them (a file rewritten without it): the station's name is
+    then written into ``predictions.nc`` as from a file that names it (verify20 F10)."""
+    named = _station_names_variable(dataset, dim)
+    if named is not None and named in dataset.data_vars:
+        dataset = dataset.set_coords(named)
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
     chosen = _labels_as_text(dataset.isel({dim: index}), dataset, dim)
     if keep and dim not in dataset.variables:

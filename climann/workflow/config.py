@@ -443,6 +443,37 @@ def load_config_file(path: str | Path) -> dict[str, dict[str, Any]]:
         raise ClimannError(f"cannot read config file {path}: {error.strerror}") from None
 
 
+def refuse_config_without_data(settings: dict, source: str | Path) -> None:
+    """Refuse the settings of a config file that name no data to train on.
+
+    ``data/sample.nc`` (:data:`DEFAULT_SAMPLE_PATH`) is the default of ``[data] paths`` for
+    ``climann train`` without a config file only (the demo). A config file without ``paths``
+    (nor ``split_files``) is most often ``climann info DIR > my.toml`` where info found no
+    config to print (the file holds only comments): training on the demo sample instead of the
+    user's data, scored and reported as theirs, would be silently wrong.
+
+    Parameters
+    ----------
+    settings : dict
+        ``{section: {key: value}}``: the file's settings with the command line's merged in.
+    source : str or Path
+        The config file, as named in the message.
+
+    Raises
+    ------
+    ClimannError
+        If ``[data]`` gives neither ``paths`` nor ``split_files``.
+    """
+    data = settings.get("data")
+    if isinstance(data, dict) and (data.get("paths") or data.get("split_files")):
+        return
+    what = "no [data] section" if not isinstance(data, dict) else "no paths in its [data] section"
+    raise ClimannError(
+        f"config file {source} has {what}, so it names no data to train on: add paths = [\"my_data/*.nc\"] under "
+        f"[data] (or give --data 'my_data/*.nc'); the sample {DEFAULT_SAMPLE_PATH} is the default only without "
+        "--config (a file from climann info that ends in '# No config to start from: …' says why info made none)")
+
+
 def merge_settings(base: dict, overrides: dict) -> dict:
     """Return ``base`` with the section keys of ``overrides`` replacing its own.
 

@@ -42,7 +42,13 @@ from climann.data.containers import store_files
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.workflow.compare import NEEDED_FILES, compare_runs
-from climann.workflow.config import RunConfig, build_config, load_config_file, merge_settings
+from climann.workflow.config import (
+    RunConfig,
+    build_config,
+    load_config_file,
+    merge_settings,
+    refuse_config_without_data,
+)
 from climann.run_files import few
 from climann.workflow.outputs import (
     COMPARE_FILES,
@@ -144,8 +150,10 @@ def load_sweep(path: str | Path) -> Sweep:
     ------
     ClimannError
         A file that is not a sweep (no ``[sweep]`` with ``key`` and a non-empty list of
-        ``values``), a base file that cannot be read, two values giving one run name, or a
-        run whose configuration is invalid (naming its value).
+        ``values``), a base file that cannot be read, two values giving one run name, a
+        run whose configuration is invalid (naming its value), or runs that name no data
+        (no ``[data] paths`` in the file or its base: the demo sample is no sweep's default,
+        :func:`~climann.workflow.config.refuse_config_without_data`).
     """
     path = Path(path)
     settings = load_config_file(path)
@@ -180,6 +188,8 @@ def load_sweep(path: str | Path) -> Sweep:
         except ClimannError as error:
             raise ClimannError(f"{path}, {key} = {json.dumps(value)}: {error}") from None
         runs.append(SweepRun(name=run_name, value=value, settings=run_settings, config=config))
+    for run in runs:  # after the values' own checks, which name the value at fault
+        refuse_config_without_data(run.settings, path)
     return Sweep(path=path, key=key, runs=runs, comparison_name=path.stem)
 
 

@@ -55,6 +55,16 @@ def test_the_record_keeps_what_the_attributes_say(attrs, record):
     pytest.param({"standard_name": UP, "positive": "up"}, {"positive": "up"}, None, id="name-missing-on-a-side"),
     pytest.param({"standard_name": UP, "positive": "up"}, {}, None, id="nothing-said-in-the-new-data"),
     pytest.param({"standard_name": UP, "positive": "up"}, {"standard_name": UP, "positive": "up"}, None, id="same"),
+    # aliases of the CF standard name table (verify20 F9): CMIP5's names beside CMIP6's
+    pytest.param({"standard_name": "air_pressure_at_sea_level"}, {"standard_name": "air_pressure_at_mean_sea_level"},
+                 None, id="cmip5-psl-alias-then-cmip6"),
+    pytest.param({"standard_name": "mass_content_of_water_in_soil"}, {"standard_name": "soil_moisture_content"}, None,
+                 id="cmip6-mrso-then-cmip5-alias"),
+    pytest.param({"standard_name": "surface_carbon_dioxide_mole_flux"},
+                 {"standard_name": "surface_upward_mole_flux_of_carbon_dioxide"}, "quantity",
+                 id="an-alias-of-two-names-stands-for-neither"),
+    pytest.param({"standard_name": "air_pressure_at_sea_level"}, {"standard_name": "surface_air_pressure"},
+                 "quantity", id="an-alias-and-another-quantity"),
 ])
 def test_the_clash_between_records(trained, new, clash):
     assert quantity_clash(trained, new) == clash

@@ -76,6 +76,8 @@ def test_files_of_another_quantity_are_refused_naming_both(tmp_path, first, seco
                  {"cell_methods": "time: sum"}, id="daymet-sums-within-and-over-days-are-sums"),
     pytest.param({"units_metadata": "temperature: difference"}, {"units_metadata": "temperature:difference"},
                  id="anomalies-in-both"),
+    pytest.param({"standard_name": "air_pressure_at_sea_level"}, {"standard_name": "air_pressure_at_mean_sea_level"},
+                 id="cmip5-alias-then-cmip6-name"),  # one quantity in the CF standard name table (verify20 F9)
 ])
 def test_files_that_agree_or_do_not_say_are_one_series(tmp_path, first, second):
     files = [_year(tmp_path / "a.nc", 2001, attrs=first), _year(tmp_path / "b.nc", 2002, attrs=second)]

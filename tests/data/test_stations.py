@@ -409,6 +409,30 @@ def test_a_run_predicts_its_station_by_name_wherever_the_file_lists_it(tmp_path,
 
 
 @pytest.mark.parametrize("layout", STATION_LAYOUTS)
+def test_the_stations_name_is_written_where_no_coordinates_attribute_names_it(tmp_path, grid, par_runs, layout):
+    """A file rewritten without the ``coordinates`` attribute (station_name, lat and lon data
+    variables): predict wrote no station coordinates for a ragged file, where the run's
+    predictions.nc and an orthogonal file's output have station and station_name (verify20 F10)."""
+    from climann.workflow.predict import predict_files
+
+    reordered = _station_file(grid, tmp_path / "named.nc", layout, (1, 2, 0))  # PAR, ROM, BER
+    with xr.open_dataset(reordered) as written:
+        bare = written.load().reset_coords(["station_name", "lat", "lon"])
+    for variable in bare.variables.values():
+        variable.encoding.pop("coordinates", None)
+    bare.to_netcdf(tmp_path / "bare.nc")
+    with xr.open_dataset(tmp_path / "bare.nc", decode_coords=False) as check:
+        assert all("station_name" not in str(check[name].attrs.get("coordinates", "")) for name in ("tas", "pred"))
+    opened = open_dataset([tmp_path / "bare.nc"], select={"station": "PAR"})
+    assert "station_name" in opened.coords and opened["station_name"].values.item() == "PAR"
+    result = predict_files(par_runs[layout], [str(tmp_path / "bare.nc")], tmp_path / "p.nc")
+    with xr.open_dataset(result.path) as predicted, xr.open_dataset(par_runs[layout] / "predictions.nc") as trained:
+        assert predicted["station_name"].item() == trained["station_name"].item() == "PAR"
+        assert predicted["station"].item() == "PAR"
+        np.testing.assert_array_equal(predicted["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values[:LENGTHS[1]])
+
+
+@pytest.mark.parametrize("layout", STATION_LAYOUTS)
 def test_a_file_without_the_runs_station_is_refused(tmp_path, grid, par_runs, layout):
     from climann.workflow.predict import predict_files
 

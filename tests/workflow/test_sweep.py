@@ -106,6 +106,8 @@ def test_the_fingerprint_follows_settings_and_input_files_and_a_replaced_model_i
     pytest.param('[sweep]\nkey = "training.learnig_rate"\nvalues = [0.1]\n', "learning_rate", id="unknown-key"),
     pytest.param('[sweep]\nbase = "missing.toml"\nkey = "training.epochs"\nvalues = [1]\n', "missing.toml",
                  id="missing-base"),
+    pytest.param('[sweep]\nkey = "training.epochs"\nvalues = [1]\n', "has no [data] section, so it names no data",
+                 id="no-data"),  # it had trained on the demo sample (verify20 F13)
 ])
 def test_a_bad_sweep_file_is_one_line_and_exit_2(tmp_path, text, words):
     path = tmp_path / "bad.toml"
@@ -119,7 +121,8 @@ def test_a_bad_sweep_file_is_one_line_and_exit_2(tmp_path, text, words):
 
 
 def test_the_base_is_read_relative_to_the_sweep_file_and_overridden_by_its_sections(tmp_path):
-    (tmp_path / "base.toml").write_text('[model]\nhidden = [32]\n\n[training]\nepochs = 9\nseed = 4\n')
+    (tmp_path / "base.toml").write_text('[data]\npaths = ["grid.nc"]\n\n[model]\nhidden = [32]\n\n[training]\nepochs = 9\n'
+                                        'seed = 4\n')
     path = tmp_path / "widths.toml"
     path.write_text('[sweep]\nbase = "base.toml"\nkey = "model.hidden"\nvalues = [[16], [8, 8]]\n\n'
                     "[training]\nepochs = 2\n")
