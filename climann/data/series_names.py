@@ -54,16 +54,25 @@ class Quantity:
     renamed: bool = False
 
 
+def _nominal(date: object) -> object:
+    """A date as (year, month, day, hour, minute, second), comparable across calendars (a
+    noleap model's 1990-2009 and a standard calendar's cover the same years, verify20 F14);
+    anything else as it is."""
+    fields = ("year", "month", "day", "hour", "minute", "second")
+    return tuple(getattr(date, field) for field in fields) if all(hasattr(date, f) for f in fields) else date
+
+
 def _periods_apart(one: Sequence[Quantity], other: Sequence[Quantity]) -> bool:
-    """Whether the time steps of ``other`` all lie outside those of ``one`` (true when a
-    period cannot be read: the names and attributes then say enough)."""
+    """Whether the time steps of ``other`` all lie outside those of ``one``, dates compared by
+    their year, month, day and time whatever their calendars (true when a period cannot be
+    read: the names and attributes then say enough)."""
     if any(quantity.period is None for quantity in (*one, *other)):
         return True
     try:
-        first = min(q.period[0] for q in one)
-        last = max(q.period[1] for q in one)
-        return all(q.period[1] < first or q.period[0] > last for q in other)
-    except TypeError:  # two calendars' dates do not compare: other checks name them
+        first = min(_nominal(q.period[0]) for q in one)
+        last = max(_nominal(q.period[1]) for q in one)
+        return all(_nominal(q.period[1]) < first or _nominal(q.period[0]) > last for q in other)
+    except TypeError:  # dates and numbers do not compare: other checks name them
         return True
 
 

@@ -75,6 +75,28 @@ def test_another_field_of_the_same_quantity_at_the_same_times_passes(tmp_path):
     np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
 
 
+@pytest.mark.parametrize(("model_years", "refused"), [((1990, 2009), False), ((2010, 2029), True)])
+def test_a_quantity_in_another_calendar_is_compared_by_its_dates(tmp_path, model_years, refused):
+    """verify20 F14: an observed tas (standard calendar) beside a model's tas_gcm (noleap) over the
+    very same years was refused as 'the same quantity at other times': dates of two calendars did
+    not compare. Over later years it is the series at other times, refused as before."""
+    import cftime
+
+    from climann.data.series_names import Quantity, refuse_series_under_two_names
+
+    def quantity(first, last):
+        return Quantity("air_temperature", "time: mean", "[temperature]", (first, last))
+
+    observed = quantity(cftime.DatetimeGregorian(1990, 1, 16), cftime.DatetimeGregorian(2009, 12, 16))
+    model = quantity(cftime.DatetimeNoLeap(model_years[0], 1, 16), cftime.DatetimeNoLeap(model_years[1], 12, 16))
+    files = {tmp_path / "tas_obs.nc": {"tas": observed}, tmp_path / "tas_gcm.nc": {"tas_gcm": model}}
+    if refused:
+        with pytest.raises(ClimannError, match="'tas' is in tas_obs.nc but not in tas_gcm.nc"):
+            refuse_series_under_two_names(files, {"tas"})
+    else:
+        refuse_series_under_two_names(files, {"tas"})
+
+
 def test_one_file_per_variable_and_period_is_refused_too(tmp_path):
     """tas_2000.nc, t2m_2001.nc and one pred.nc of both years: the files lacking tas are
     t2m's and pred's; t2m still fills tas's missing year."""
