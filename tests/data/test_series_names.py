@@ -194,3 +194,20 @@ def test_a_static_field_of_the_quantity_is_not_the_series_at_other_times(tmp_pat
     opened = open_dataset([tmp_path / "tas.nc", tmp_path / "tas_climatology.nc"], grid_of="tas",
                           variables=("tas", "pred"))
     np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+
+
+def test_a_cf_alias_of_the_standard_name_is_the_same_quantity(tmp_path):
+    """A CMIP5 file's air_pressure_at_sea_level and a CMIP6 file's air_pressure_at_mean_sea_level
+    (its CF alias) under two names are one quantity: refused as a series under two names."""
+    full = grid_dataset(n_years=4)
+    files = []
+    for number, year in enumerate(sorted(set(full["time"].dt.year.values))):
+        part = full[["tas", "pred"]].sel(time=full["time"].dt.year == year)
+        part["pred"].attrs.update(units="Pa", standard_name="air_pressure_at_sea_level")
+        if number >= 2:
+            part = part.rename(pred="psl")
+            part["psl"].attrs["standard_name"] = "air_pressure_at_mean_sea_level"
+        files.append(tmp_path / f"f_{year}.nc")
+        part.to_netcdf(files[-1])
+    with pytest.raises(ClimannError, match="'pred' is in f_"):
+        open_dataset(files, grid_of="tas", variables=("tas", "pred"))
