@@ -24,6 +24,8 @@ from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.grids import cell_coordinates
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
+from climann.data.time_axis import axis_time_step
+from climann.data.time_cells import with_value_step
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -549,6 +551,11 @@ def select_time(
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
     'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them.
 
+    When ``months`` or ``time_stride`` thin the axis, the step it had before (within
+    ``time_range``) is recorded on the time coordinate (:func:`with_value_step`): the values
+    are still cells of that step, so that persistence, which forecasts with the value one
+    such cell earlier, is known to be missing with or without time bounds in the file.
+
     Raises
     ------
     ClimannError
@@ -558,6 +565,7 @@ def select_time(
     keep = np.ones(len(values), dtype=bool)
     if time_range:
         keep &= _within(values, time_range, calendar)
+    within_range = values[keep]
     if months:
         keep &= np.isin([value.month for value in values], list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
@@ -566,7 +574,8 @@ def select_time(
             f"the time selection (time_range {list(time_range)}, months {list(months)}) is empty; "
             f"the data cover {_span(values)}"
         )
-    return dataset.isel({name: chosen})
+    thinned = dataset.isel({name: chosen})
+    return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
 
 
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
@@ -644,7 +653,7 @@ def select_new_data_time(
     if keep.size < held.size:
         _log.warning("kept the %d %s steps of the %d of %s: the run was trained on %s only (%s), so the other months "
                      "are not predicted", keep.size, trained, held.size, where, trained, keys)
-    return dataset.isel({name: keep})
+    return with_value_step(dataset.isel({name: keep}), axis_time_step(values))
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:

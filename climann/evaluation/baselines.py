@@ -712,7 +712,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     times = np.asarray(layout.time.values)
     if len(times) < 2:
         return SINGLE_STEP_REASON
-    gap = persistence_gap(times, layout.time_bounds, lags=lags)
+    gap = persistence_gap(times, layout.time_bounds, lags=lags, value_step=layout.value_time_step)
     if gap is not None:
         return gap
     if is_regular(times, known_step=layout.known_time_step, bounds=layout.time_bounds):
@@ -725,6 +725,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
 
 def persistence_gap(
     times: np.ndarray, bounds: np.ndarray | None, *, lags: Mapping[str, Sequence[int]] | None = None,
+    value_step: TimeStep | None = None,
 ) -> str | None:
     """Why persistence has no previous value on a regular axis whose time cells are shorter
     than the spacing of its values, or None.
@@ -743,21 +744,29 @@ def persistence_gap(
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
     bounds : ndarray of cftime.datetime, shape (n_time, 2), or None
-        The CF time bounds; without them the cells are not known and nothing is said.
+        The CF time bounds; they give the cells when present.
     lags : mapping of variable name to steps back, optional
         The run's ``[data] lags``.
+    value_step : TimeStep, optional
+        The step of the axis before the run's own time selection thinned it (``time_stride``,
+        ``months``; :attr:`climann.data.layout.GridLayout.value_time_step`): the cells when
+        there are no bounds. Monthly means kept every other month are 1-month cells 2 months
+        apart whether or not the file says so. Without bounds or ``value_step`` the cells are
+        not known and nothing is said.
 
     Returns
     -------
     str or None
         The reason, for the run's notes.
     """
-    if bounds is None or len(times) < 2:
+    if len(times) < 2 or (bounds is None and value_step is None):
         return None
-    cell, step = cell_time_step(np.asarray(bounds)), time_step_positions(np.asarray(times))[0]
+    cell = cell_time_step(np.asarray(bounds)) if bounds is not None else value_step
+    step = time_step_positions(np.asarray(times))[0]
     if cell is None or step is None or cell.approximate_days >= step.approximate_days - 0.5:
         return None
-    reason = (f"its values are {cell.span()} cells {step.span()} apart (time bounds): the value {cell.span()} "
+    told_by = "time bounds" if bounds is not None else "the data's step before time_stride or months thinned it"
+    reason = (f"its values are {cell.span()} cells {step.span()} apart ({told_by}): the value {cell.span()} "
               "earlier, which persistence forecasts with, is not in the data")
     lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
     if not lagged:

@@ -739,3 +739,24 @@ def test_whole_step():
     assert whole_step(day * 1.5) == datetime.timedelta(hours=36)
     assert whole_step(day * 5.02) == 5 * day
     assert whole_step(datetime.timedelta(minutes=59, seconds=50)) == datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("every", "value_step", "expected"), [
+    pytest.param(2, {"months": 1}, "1 month cells 2 months apart", id="stride-2-of-monthly"),
+    pytest.param(12, {"months": 1}, "1 month cells 12 months apart", id="months-1-of-monthly"),
+    pytest.param(1, {"months": 1}, None, id="monthly-not-thinned"),
+    pytest.param(2, None, None, id="no-bounds-no-selection"),
+])
+def test_persistence_gap_without_bounds_takes_the_cells_from_the_step_before_the_selection(every, value_step,
+                                                                                          expected):
+    """Without time bounds the cells are the step the axis had before the run's own time
+    selection (break20 F1): 1-month cells kept every other month have no month before."""
+    from climann.data.time_axis import TimeStep
+    from climann.evaluation.baselines import persistence_gap
+
+    times, _ = _kept_months(1, every, 6)
+    step = None if value_step is None else TimeStep(**value_step)
+    found = persistence_gap(times, None, value_step=step)
+    assert found == (None if expected is None else (
+        f"its values are {expected} (the data's step before time_stride or months thinned it): the value 1 month "
+        "earlier, which persistence forecasts with, is not in the data"))

@@ -482,3 +482,20 @@ def test_codes_at_steps_a_sample_would_not_read_are_said_on_every_route(route, c
             f"_FillValue,pr,o,f,-9999 {path} {tmp_path / 'c11_fixed.nc'}") in said
     assert int(ice.sum()) == 32 and int(rain.sum()) == 6
     assert sum(block["model"]["n_samples"] for block in metrics["splits"].values()) == sst.size - int(ice.sum())
+
+
+def test_a_cluster_run_leaves_persistence_out_of_monthly_means_it_kept_every_other_month(cluster, tmp_path):
+    """--time-stride 2 of monthly means without time bounds: on the cluster as in one process,
+    persistence is left out (the month before is not in the data), not scored 2 months back."""
+    from tests.workflow.test_pipeline_baselines import TINY, _monthly_times, write_series
+
+    path = write_series(tmp_path / "series.nc", _monthly_times(8), seed=3)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": 2, "in_memory_limit_gb": 1e-9},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False},
+                "compute": {"scheduler": cluster.scheduler_address}}
+    metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    assert all("persistence" not in models and "model" in models for models in metrics["splits"].values())
+    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
+        "its values are 1 month cells 2 months apart (the data's step before time_stride or months thinned it): "
+        "the value 1 month earlier, which persistence forecasts with, is not in the data"}
