@@ -760,3 +760,31 @@ def test_persistence_gap_without_bounds_takes_the_cells_from_the_step_before_the
     assert found == (None if expected is None else (
         f"its values are {expected} (the data's step before time_stride or months thinned it): the value 1 month "
         "earlier, which persistence forecasts with, is not in the data"))
+
+
+def test_the_climatology_of_daily_means_kept_every_7th_day_is_defined_between_the_kept_days():
+    """Daily means kept one day in seven fall on other days of the year each year: a day of
+    year without a training value of its own but one within 6 days has the smoothed
+    climatology (the run skipped it); a day farther from any has none."""
+    import dataclasses
+
+    import cftime
+
+    from climann.evaluation.baselines import climatology_from_sums, climatology_keys
+
+    start = cftime.DatetimeNoLeap(2001, 1, 1, 12)
+    times = np.array([start + datetime.timedelta(days=7 * k) for k in range(20)])  # days 1, 8, …, 134 of 2001
+    keys = climatology_keys(times, value_step=TimeStep(duration=datetime.timedelta(days=1)))
+    assert (keys.per, keys.count, keys.reach_days) == ("day of year", 366, 6)
+    assert climatology_keys(times).per == "week of the year"  # keyed by the kept spacing without it
+    sums, counts = np.zeros((366, 1, 1)), np.zeros((366, 1, 1))
+    for time in times:
+        sums[time.dayofyr - 1] += 280.0 + time.dayofyr / 10
+        counts[time.dayofyr - 1] += 1
+    climatology = climatology_from_sums(sums, counts, keys, calendar="noleap", window_days=61)[:, 0, 0]
+    assert np.isfinite(climatology[:140]).all()  # days 1 … 140: a kept day within 6 days of each
+    assert np.isnan(climatology[140:359]).all()  # days 141 … 359: 7 days or more from day 134 and from day 1
+    assert np.isfinite(climatology[359:365]).all()  # days 360 … 365: within 6 days of day 1, cyclic over 365 days
+    unthinned = climatology_from_sums(sums, counts, dataclasses.replace(keys, reach_days=0), calendar="noleap",
+                                      window_days=61)[:, 0, 0]
+    assert np.isfinite(unthinned).sum() == 20  # a complete series: only the days with a value of their own

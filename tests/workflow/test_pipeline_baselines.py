@@ -499,3 +499,45 @@ def test_persistence_of_the_whole_series_without_time_bounds_is_still_scored_by_
     errors = (tas[1:] - tas[:-1])[test[1:]]
     expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
     np.testing.assert_allclose(metrics["splits"]["test"]["persistence"]["mse"], expected, rtol=1e-4)
+
+
+def _smoothed_day_of_year_climatology(truth, times, train, *, half_width=30, year_days=365):
+    """By hand: the training values' sum and count per day of year, each smoothed with the
+    triangular weights 1 − |k|/30, k = −30 … 30, cyclic over the year, their ratio looked up
+    at each time's day (the 61-day smoothing of daily data, docs/run-directory.md)."""
+    day = np.array([time.dayofyr for time in times])
+    sums = np.zeros((year_days, *truth.shape[1:]))
+    counts = np.zeros_like(sums)
+    for d in range(1, year_days + 1):
+        chosen = truth[train & (day == d)]
+        sums[d - 1], counts[d - 1] = np.nansum(chosen, axis=0), np.isfinite(chosen).sum(axis=0)
+    shifts = np.arange(-half_width, half_width + 1)
+    smoothed_sums = sum((1 - abs(k) / half_width) * np.roll(sums, -k, axis=0) for k in shifts)
+    smoothed_counts = sum((1 - abs(k) / half_width) * np.roll(counts, -k, axis=0) for k in shifts)
+    climatology = np.where(smoothed_counts > 0, smoothed_sums / np.where(smoothed_counts > 0, smoothed_counts, 1),
+                           np.nan)
+    return climatology[day - 1]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize("stride", [pytest.param(2, id="stride-2"), pytest.param(7, id="stride-7")])
+def test_daily_means_kept_every_nth_day_keep_the_smoothed_day_of_year_climatology(tmp_path, mode, stride):
+    """--time-stride 2 of daily means keyed the climatology per "2-day period of the year", the
+    raw mean of one training value a key and year (7: per week of the year), where the same
+    data unthinned get the day-of-year climatology smoothed over 61 days (break20 F2). Thinned
+    daily means are still daily means: the kept days' smoothed day-of-year climatology, by hand."""
+    path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=4)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": stride},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "day of year" and run.metrics["climatology_window_days"] == 61
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+                         ) as predictions:
+        times, labels = predictions["time"].values, split_labels(predictions["split"])
+        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
+    assert len(times) == len(_daily_times(4)[::stride])
+    expected = _smoothed_day_of_year_climatology(truth, times, labels == "train")
+    np.testing.assert_allclose(written, expected, rtol=1e-5)

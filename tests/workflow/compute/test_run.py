@@ -499,3 +499,25 @@ def test_a_cluster_run_leaves_persistence_out_of_monthly_means_it_kept_every_oth
     assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
         "its values are 1 month cells 2 months apart (the data's step before time_stride or months thinned it): "
         "the value 1 month earlier, which persistence forecasts with, is not in the data"}
+
+
+def test_a_cluster_run_keeps_the_smoothed_day_of_year_climatology_of_daily_means_kept_every_7th_day(cluster,
+                                                                                                   tmp_path):
+    """--time-stride 7 of daily means on the cluster: the smoothed climatology of the kept days
+    per day of year (not per week of the year), equal to the hand computation."""
+    from climann.evaluation.predictions import split_labels
+    from tests.workflow.test_pipeline_baselines import (TINY, _daily_times, _smoothed_day_of_year_climatology,
+                                                        write_series)
+
+    path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=4)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": 7, "in_memory_limit_gb": 1e-9},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False},
+                "compute": {"scheduler": cluster.scheduler_address}}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "day of year"
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+                         ) as predictions:
+        times, labels = predictions["time"].values, split_labels(predictions["split"])
+        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
+    np.testing.assert_allclose(written, _smoothed_day_of_year_climatology(truth, times, labels == "train"), rtol=1e-5)
