@@ -812,7 +812,7 @@ def persistence_gap(
     step = time_step_positions(np.asarray(times))[0]
     if cell is None or step is None or cell.approximate_days >= step.approximate_days - 0.5:
         return None
-    told_by = "time bounds" if bounds is not None else "the data's step before time_stride or months thinned it"
+    told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
     reason = (f"its values are {cell.span()} cells {step.span()} apart ({told_by}): the value {cell.span()} "
               "earlier, which persistence forecasts with, is not in the data")
     lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]

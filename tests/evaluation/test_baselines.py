@@ -758,7 +758,7 @@ def test_persistence_gap_without_bounds_takes_the_cells_from_the_step_before_the
     step = None if value_step is None else TimeStep(**value_step)
     found = persistence_gap(times, None, value_step=step)
     assert found == (None if expected is None else (
-        f"its values are {expected} (the data's step before time_stride or months thinned it): the value 1 month "
+        f"its values are {expected} (a subset of the steps, without time bounds): the value 1 month "
         "earlier, which persistence forecasts with, is not in the data"))
 
 

@@ -481,7 +481,7 @@ def test_persistence_is_left_out_of_a_series_the_run_thinned_without_time_bounds
     metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
     assert all("persistence" not in models for models in metrics["splits"].values())
     assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
-        f"its values are {reason} (the data's step before time_stride or months thinned it): the value "
+        f"its values are {reason} (a subset of the steps, without time bounds): the value "
         f"{reason.split(' cells')[0]} earlier, which persistence forecasts with, is not in the data"}
 
 

@@ -497,7 +497,7 @@ def test_a_cluster_run_leaves_persistence_out_of_monthly_means_it_kept_every_oth
     metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
     assert all("persistence" not in models and "model" in models for models in metrics["splits"].values())
     assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
-        "its values are 1 month cells 2 months apart (the data's step before time_stride or months thinned it): "
+        "its values are 1 month cells 2 months apart (a subset of the steps, without time bounds): "
         "the value 1 month earlier, which persistence forecasts with, is not in the data"}
 
 
