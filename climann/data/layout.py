@@ -147,6 +147,10 @@ class GridLayout:
         The step of the values when the time axis cannot tell it (a single time step): a
         trained model's, for new data (see :data:`climann.data.time_cells.KNOWN_STEP_KEY`);
         the ``season`` feature infers the time cell from it.
+    value_time_step : TimeStep, optional
+        The step of the time axis before the run's own time selection thinned it
+        (``time_stride``, ``months``; see :data:`climann.data.time_cells.VALUE_STEP_KEY`): the
+        values are cells of that step, further apart. None when the axis was not thinned.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     geography : str
@@ -206,6 +210,7 @@ class GridLayout:
     geography: str = ""
     file_times: np.ndarray | None = None
     known_time_step: TimeStep | None = None
+    value_time_step: TimeStep | None = None
     cell_areas: np.ndarray | None = None
     time_storage: str = ""
 

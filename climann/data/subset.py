@@ -24,6 +24,8 @@ from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import cell_coordinates
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
+from climann.data.time_axis import axis_time_step
+from climann.data.time_cells import with_value_step
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -513,6 +515,11 @@ def select_time(
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
     'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them.
 
+    When ``months`` or ``time_stride`` thin the axis, the step it had before (within
+    ``time_range``) is recorded on the time coordinate (:func:`with_value_step`): the values
+    are still cells of that step, so that persistence, which forecasts with the value one
+    such cell earlier, is known to be missing with or without time bounds in the file.
+
     Raises
     ------
     ClimannError
@@ -522,6 +529,7 @@ def select_time(
     keep = np.ones(len(values), dtype=bool)
     if time_range:
         keep &= _within(values, time_range, calendar)
+    within_range = values[keep]
     if months:
         keep &= np.isin([value.month for value in values], list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
@@ -530,7 +538,8 @@ def select_time(
             f"the time selection (time_range {list(time_range)}, months {list(months)}) is empty; "
             f"the data cover {_span(values)}"
         )
-    return dataset.isel({name: chosen})
+    thinned = dataset.isel({name: chosen})
+    return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
 
 
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
@@ -607,7 +616,7 @@ def select_new_data_time(
     if keep.size < held.size:
         _log.warning("kept the %d %s steps of the %d of %s: the run was trained on %s only (%s), so the other months "
                      "are not predicted", keep.size, trained, held.size, where, trained, keys)
-    return dataset.isel({name: keep})
+    return with_value_step(dataset.isel({name: keep}), axis_time_step(values))
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:

@@ -470,6 +470,26 @@ def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     return dataset.assign_coords({name: known})
 
 
+#: The key of a time coordinate's ``encoding`` holding the step (:meth:`TimeStep.record`) of
+#: the axis before the run's own time selection thinned it (``time_stride``, ``months``): the
+#: values are still cells of that step, now further apart; see :func:`with_value_step`.
+VALUE_STEP_KEY = "climann_value_time_step"
+
+
+def with_value_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
+    """``dataset`` with ``step``, the step its values had before a time selection thinned the
+    axis, recorded on its time coordinate (:data:`VALUE_STEP_KEY`): monthly means kept every
+    other month (``time_stride = 2``) are 1-month cells 2 months apart, which the kept axis
+    alone (a step of 2 months) cannot tell when the file has no time bounds. Unchanged when
+    ``step`` is None or there is no time coordinate."""
+    name = time_coordinate(dataset)
+    if step is None or name is None:
+        return dataset
+    time = dataset[name]
+    recorded = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, VALUE_STEP_KEY: step.record()})
+    return dataset.assign_coords({name: recorded})
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
 _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
 

@@ -34,7 +34,7 @@ from climann.data.quantities import quantity_record
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY
+from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY, VALUE_STEP_KEY
 from climann.errors import ClimannError
 
 
@@ -280,10 +280,11 @@ def _with_own_levels(coordinates: tuple[Coordinate, ...], levels: tuple[Coordina
     return (*kept, *own.values())
 
 
-def _known_step(time: xr.DataArray) -> TimeStep | None:
-    """The step recorded on the time coordinate for values whose axis cannot tell it
-    (:data:`climann.data.time_cells.KNOWN_STEP_KEY`), None without one."""
-    record = time.encoding.get(KNOWN_STEP_KEY)
+def _known_step(time: xr.DataArray, key: str = KNOWN_STEP_KEY) -> TimeStep | None:
+    """The step recorded on the time coordinate under ``key``: for values whose axis cannot
+    tell it (:data:`climann.data.time_cells.KNOWN_STEP_KEY`), or of the axis before the run's
+    time selection thinned it (:data:`climann.data.time_cells.VALUE_STEP_KEY`); None without one."""
+    record = time.encoding.get(key)
     return None if record is None else TimeStep.from_record(record)
 
 
@@ -345,6 +346,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         geography=geography_of(dataset.attrs),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),
+        value_time_step=_known_step(time, VALUE_STEP_KEY),
         cell_areas=file_cell_areas(dataset, target, rows_and_columns),
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]

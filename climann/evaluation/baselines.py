@@ -16,7 +16,7 @@ import datetime
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -135,12 +135,19 @@ class ClimatologyKeys:
         Sub-daily keys: the length of a time-of-day slot, s; else 0.
     window_days : float
         Window keys: the length of a window of the year, days; else 0.
+    reach_days : int
+        Keys of values the run's own time selection kept one in n of (``time_stride`` n of daily
+        means): n − 1, the days within which every key recurs; the smoothed climatology is
+        defined at a key with a training value that close (:func:`climatology_from_sums`).
+        0 otherwise. Not recorded, and not compared: it says how the climatology was fitted,
+        not how it is looked up.
     """
 
     per: str
     count: int
     slot_seconds: float = 0.0
     window_days: float = 0.0
+    reach_days: int = field(default=0, compare=False)
 
     def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
@@ -362,28 +369,44 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
               "two values there are of one period stamped at two instants (files that overlap), leave one out")
 
 
-def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None) -> ClimatologyKeys:
+def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
+                     value_step: TimeStep | None = None) -> ClimatologyKeys:
     """The climatology keys of a time axis (:class:`ClimatologyKeys`), by its step
-    (:func:`key_time_step`): the one route by which the baseline, the ACC's reference,
-    ``target_anomaly`` and ``metrics.json``'s ``climatology_per`` key their climatology.
+    (:func:`key_time_step`), or by the finer step its values had before the run's own time
+    selection thinned it (``value_step``): the one route by which the baseline, the ACC's
+    reference, ``target_anomaly`` and ``metrics.json``'s ``climatology_per`` key their
+    climatology.
+
+    Daily means kept every other day (``time_stride = 2``) are still daily means: keyed by
+    their 2-day spacing, each "2-day period of the year" held one training value a year and
+    its raw mean, without the smoothing over the days of the year that daily data get
+    (:func:`climatology_from_sums`), fitted the training years' noise (break20 F2). They are
+    keyed by the day of year, each kept day under its own day, and smoothed.
 
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
     known_step : TimeStep, optional
         The step of a single time (see :func:`key_time_step`).
+    value_step : TimeStep, optional
+        :attr:`climann.data.layout.GridLayout.value_time_step`: the axis's step before
+        ``time_stride`` or ``months`` thinned it; taken when finer than the kept axis's.
 
     Returns
     -------
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
-    return climatology_keys_of_step(key_time_step(times, known_step), calendar)
+    step = key_time_step(times, known_step)
+    if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
+        return climatology_keys_of_step(step, calendar)
+    kept_one_in = round(step.approximate_days / value_step.approximate_days)
+    return replace(climatology_keys_of_step(value_step, calendar), reach_days=max(kept_one_in - 1, 0))
 
 
-def season_name(times: np.ndarray, *, known_step: TimeStep | None = None) -> str:
+def season_name(times: np.ndarray, *, known_step: TimeStep | None = None, value_step: TimeStep | None = None) -> str:
     """What the climatology is taken per (:attr:`ClimatologyKeys.per` of :func:`climatology_keys`)."""
-    return climatology_keys(times, known_step=known_step).per
+    return climatology_keys(times, known_step=known_step, value_step=value_step).per
 
 
 def season_count(times: np.ndarray) -> int:
@@ -391,7 +414,7 @@ def season_count(times: np.ndarray) -> int:
     return climatology_keys(times).count
 
 
-def season_keys(times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
+def season_keys(times: np.ndarray, *, calendar: str | None = None, value_step: TimeStep | None = None) -> np.ndarray:
     """The climatology's key of each time step, 1 … :func:`season_count` (:meth:`ClimatologyKeys.of`
     of :func:`climatology_keys`).
 
@@ -401,12 +424,14 @@ def season_keys(times: np.ndarray, *, calendar: str | None = None) -> np.ndarray
     calendar : str, optional
         The calendar of the climatology looked up (the training data's, saved in ``model.npz``);
         None: the times' own (the keys the climatology is built with).
+    value_step : TimeStep, optional
+        The axis's step before the run's time selection thinned it (:func:`climatology_keys`).
 
     Returns
     -------
     ndarray of int, shape (n_time,)
     """
-    return climatology_keys(times).of(times, calendar=calendar)
+    return climatology_keys(times, value_step=value_step).of(times, calendar=calendar)
 
 
 def climatology_days(times: np.ndarray, calendar: str) -> np.ndarray:
@@ -524,7 +549,12 @@ def climatology_from_sums(
     as in WeatherBench 2, and the result does not depend on how the sums were split into chunks.
     Unlike WeatherBench 2, day 366 of the other years is not filled with their day 365: it holds
     the leap years' 31 December only. c is defined where the raw key has a training value
-    (N[d, s] > 0): smoothing changes the values, never where the climatology exists.
+    (N[d, s] > 0): smoothing changes the values, never where the climatology exists. Daily
+    means the run kept one in n of (``time_stride``, :attr:`ClimatologyKeys.reach_days` = n − 1)
+    fall on other days of the year each year: c is defined where a training value lies within
+    n − 1 days (N[(d + j) mod L, s] > 0 for some |j| ≤ n − 1), as every day of a complete
+    series with a training value on it is; the days between were skipped by the run, not
+    missing from the data.
 
     Parameters
     ----------
@@ -545,6 +575,8 @@ def climatology_from_sums(
     seen = counts > 0
     if window_days > 1 and is_smoothed(keys.per):
         length, slots = cyclic_days(counts, keys, calendar), keys.count // 366
+        if keys.reach_days:
+            seen = _seen_within(seen, keys.reach_days, length, slots)
         weights = climatology_window_weights(window_days)
         half, days = len(weights) // 2, np.arange(length)
         window = np.zeros((length, length))  # window[d, e]: the weight of day e in day d's mean
@@ -555,7 +587,17 @@ def climatology_from_sums(
         sums[:length] = np.tensordot(window, sums[:length], axes=1)
         counts[:length] = np.tensordot(window, counts[:length], axes=1)
         sums, counts = sums.reshape(seen.shape), counts.reshape(seen.shape)
-    return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen)
+    return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
+
+
+def _seen_within(seen: np.ndarray, reach_days: int, length: int, slots: int) -> np.ndarray:
+    """Whether a key (day of year d, slot s) has a training value within ``reach_days`` days,
+    cyclic over the ``length`` days of the year; ``seen`` of shape (366 · slots, n_lat, n_lon)."""
+    by_day = seen.reshape(366, slots, -1)
+    near = by_day.copy()
+    for offset in range(-reach_days, reach_days + 1):
+        near[:length] |= np.roll(by_day[:length], offset, axis=0)
+    return near.reshape(seen.shape)
 
 
 def key_sums(truth: np.ndarray, keys: np.ndarray, steps: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
@@ -585,7 +627,7 @@ def key_sums(truth: np.ndarray, keys: np.ndarray, steps: np.ndarray, n_keys: int
 
 
 def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
-                         window_days: int) -> np.ndarray:
+                         window_days: int, value_step: TimeStep | None = None) -> np.ndarray:
     """The training years' climatology at each cell for each time of year (the climatology
     baseline's, the ACC's reference and ``target_anomaly``'s).
 
@@ -604,19 +646,22 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
     train_steps : ndarray of bool, shape (n_time,)
     window_days : int
         ``[evaluation] climatology_window_days`` (1: the raw mean of each day of year).
+    value_step : TimeStep, optional
+        The axis's step before the run's time selection thinned it (:func:`climatology_keys`):
+        daily means kept every other day are keyed by the day of year.
 
     Returns
     -------
     ndarray, shape (season_count(times), n_lat, n_lon), float64
     """
-    season = climatology_keys(times)
+    season = climatology_keys(times, value_step=value_step)
     sums, counts = key_sums(truth, season.of(times), np.asarray(train_steps, bool), season.count)
     calendar = times[0].calendar if len(times) else "standard"
     return climatology_from_sums(sums, counts, season, calendar=calendar, window_days=window_days)
 
 
 def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
-                           window_days: int) -> np.ndarray:
+                           window_days: int, value_step: TimeStep | None = None) -> np.ndarray:
     """Predict each value by the training years' climatology at that cell for that time of year.
 
     ŷ[t, i, j] = clim[key(t) − 1, i, j], clim the :func:`seasonal_climatology` (the mean of
@@ -632,13 +677,15 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
     train_steps : ndarray of bool, shape (n_time,)
     window_days : int
         ``[evaluation] climatology_window_days``.
+    value_step : TimeStep, optional
+        The axis's step before the run's time selection thinned it (:func:`climatology_keys`).
 
     Returns
     -------
     ndarray, shape (n_time, n_lat, n_lon)
     """
-    climatology = seasonal_climatology(truth, times, train_steps, window_days=window_days)
-    return climatology[climatology_keys(times).of(times) - 1]
+    climatology = seasonal_climatology(truth, times, train_steps, window_days=window_days, value_step=value_step)
+    return climatology[climatology_keys(times, value_step=value_step).of(times) - 1]
 
 
 def is_regular(times: np.ndarray, *, known_step: TimeStep | None = None, bounds: np.ndarray | None = None) -> bool:
@@ -712,7 +759,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     times = np.asarray(layout.time.values)
     if len(times) < 2:
         return SINGLE_STEP_REASON
-    gap = persistence_gap(times, layout.time_bounds, lags=lags)
+    gap = persistence_gap(times, layout.time_bounds, lags=lags, value_step=layout.value_time_step)
     if gap is not None:
         return gap
     if is_regular(times, known_step=layout.known_time_step, bounds=layout.time_bounds):
@@ -725,6 +772,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
 
 def persistence_gap(
     times: np.ndarray, bounds: np.ndarray | None, *, lags: Mapping[str, Sequence[int]] | None = None,
+    value_step: TimeStep | None = None,
 ) -> str | None:
     """Why persistence has no previous value on a regular axis whose time cells are shorter
     than the spacing of its values, or None.
@@ -743,21 +791,29 @@ def persistence_gap(
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
     bounds : ndarray of cftime.datetime, shape (n_time, 2), or None
-        The CF time bounds; without them the cells are not known and nothing is said.
+        The CF time bounds; they give the cells when present.
     lags : mapping of variable name to steps back, optional
         The run's ``[data] lags``.
+    value_step : TimeStep, optional
+        The step of the axis before the run's own time selection thinned it (``time_stride``,
+        ``months``; :attr:`climann.data.layout.GridLayout.value_time_step`): the cells when
+        there are no bounds. Monthly means kept every other month are 1-month cells 2 months
+        apart whether or not the file says so. Without bounds or ``value_step`` the cells are
+        not known and nothing is said.
 
     Returns
     -------
     str or None
         The reason, for the run's notes.
     """
-    if bounds is None or len(times) < 2:
+    if len(times) < 2 or (bounds is None and value_step is None):
         return None
-    cell, step = cell_time_step(np.asarray(bounds)), time_step_positions(np.asarray(times))[0]
+    cell = cell_time_step(np.asarray(bounds)) if bounds is not None else value_step
+    step = time_step_positions(np.asarray(times))[0]
     if cell is None or step is None or cell.approximate_days >= step.approximate_days - 0.5:
         return None
-    reason = (f"its values are {cell.span()} cells {step.span()} apart (time bounds): the value {cell.span()} "
+    told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
+    reason = (f"its values are {cell.span()} cells {step.span()} apart ({told_by}): the value {cell.span()} "
               "earlier, which persistence forecasts with, is not in the data")
     lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
     if not lagged:

@@ -273,11 +273,31 @@ def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     as the step of values whose time axis cannot tell it (a single time step), for the
     ``season`` and ``year`` features to date it by the cell that step implies, as within a
     longer series (:func:`climann.data.time_cells.with_known_step`); unchanged for a model
-    file without the record."""
-    from climann.data.time_cells import with_known_step
+    file without the record.
+
+    Times further apart than the training step without time bounds are taken as values of
+    the training step (a subset, :func:`check_time_step` warns so): that step is recorded as
+    the step of their values (:func:`climann.data.time_cells.with_value_step`), so that
+    persistence, which forecasts with the value one such step earlier, is left out rather than
+    scored with the value of the previous time in the file (break20 F1: 2 months back on monthly
+    data every other month)."""
+    from climann.data.coords import time_coordinate
+    from climann.data.time_axis import axis_time_step
+    from climann.data.time_cells import VALUE_STEP_KEY, with_known_step, with_value_step
+    from climann.data.variables import _time_bounds
 
     record = run.network.metadata.get("time_step")
-    return with_known_step(dataset, TimeStep.from_record(record) if record else None)
+    trained = TimeStep.from_record(record) if record else None
+    dataset = with_known_step(dataset, trained)
+    name = time_coordinate(dataset)
+    if trained is None or name is None or _time_bounds(dataset, name) is not None:
+        return dataset
+    spacing = axis_time_step(dataset[name].values)
+    recorded = dataset[name].encoding.get(VALUE_STEP_KEY)
+    finer = recorded is None or TimeStep.from_record(recorded).approximate_days > trained.approximate_days
+    if spacing is not None and spacing.approximate_days > trained.approximate_days and finer:
+        return with_value_step(dataset, trained)
+    return dataset
 
 
 def check_calendar(run: TrainedRun, layout: GridLayout) -> None:

@@ -248,7 +248,8 @@ def gridded_predictions(
     predictions = {"model": model}
     if "climatology" in baselines:
         predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"],
-                                                            window_days=climatology_window_days)
+                                                            window_days=climatology_window_days,
+                                                            value_step=layout.value_time_step)
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
@@ -266,7 +267,7 @@ def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, dat
     if "climatology" in predictions:
         return predictions["climatology"]
     return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"],
-                                  window_days=window_days)
+                                  window_days=window_days, value_step=data.samples.layout.value_time_step)
 
 
 def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble) -> Evaluation:
@@ -357,7 +358,8 @@ def grid_metrics(
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
     )
     return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
-                       mode=mode, season=season_name(times, known_step=layout.known_time_step), regions=regions,
+                       mode=mode, season=season_name(times, known_step=layout.known_time_step,
+                                                          value_step=layout.value_time_step), regions=regions,
                        n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                        have_climatology=climatology is not None, seasons=axis_seasons(times),
                        window_days=None if climatology is None else config.evaluation.climatology_window_days)

@@ -571,3 +571,20 @@ def test_a_pressure_on_a_hybrid_level_is_refused_as_no_pressure(value):
         "lev=992.5, [data] select = {lev = 992.5}), or for a pressure level interpolate first, e.g. cdo ml2pl,85000 "
         "IN.nc OUT.nc (levels in Pa; needs the surface pressure in the file)")
     assert float(select_values(dataset, {"lev": "900"}, where="ta.nc")["lev"]) == 900.0  # its own value, bare
+
+
+def test_select_time_records_the_step_of_the_axis_it_thinned(tmp_path):
+    """``time_stride`` and ``months`` keep cells of the step the axis had before (break20 F1);
+    a time range alone thins nothing and records nothing."""
+    import cftime
+
+    from climann.data.time_axis import TimeStep
+    from climann.data.time_cells import VALUE_STEP_KEY
+
+    times = [cftime.DatetimeNoLeap(2000 + m // 12, m % 12 + 1, 15) for m in range(36)]
+    dataset = xr.Dataset({"tas": (("time",), np.arange(36.0))}, coords={"time": ("time", times, {"axis": "T"})})
+    assert TimeStep.from_record(select_time(dataset, time_stride=2)["time"].encoding[VALUE_STEP_KEY]) == TimeStep(
+        months=1)
+    assert TimeStep.from_record(select_time(dataset, months=[1])["time"].encoding[VALUE_STEP_KEY]) == TimeStep(
+        months=1)
+    assert VALUE_STEP_KEY not in select_time(dataset, time_range=("2000", "2001"))["time"].encoding

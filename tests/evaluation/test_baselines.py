@@ -739,3 +739,52 @@ def test_whole_step():
     assert whole_step(day * 1.5) == datetime.timedelta(hours=36)
     assert whole_step(day * 5.02) == 5 * day
     assert whole_step(datetime.timedelta(minutes=59, seconds=50)) == datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("every", "value_step", "expected"), [
+    pytest.param(2, {"months": 1}, "1 month cells 2 months apart", id="stride-2-of-monthly"),
+    pytest.param(12, {"months": 1}, "1 month cells 12 months apart", id="months-1-of-monthly"),
+    pytest.param(1, {"months": 1}, None, id="monthly-not-thinned"),
+    pytest.param(2, None, None, id="no-bounds-no-selection"),
+])
+def test_persistence_gap_without_bounds_takes_the_cells_from_the_step_before_the_selection(every, value_step,
+                                                                                          expected):
+    """Without time bounds the cells are the step the axis had before the run's own time
+    selection (break20 F1): 1-month cells kept every other month have no month before."""
+    from climann.data.time_axis import TimeStep
+    from climann.evaluation.baselines import persistence_gap
+
+    times, _ = _kept_months(1, every, 6)
+    step = None if value_step is None else TimeStep(**value_step)
+    found = persistence_gap(times, None, value_step=step)
+    assert found == (None if expected is None else (
+        f"its values are {expected} (a subset of the steps, without time bounds): the value 1 month "
+        "earlier, which persistence forecasts with, is not in the data"))
+
+
+def test_the_climatology_of_daily_means_kept_every_7th_day_is_defined_between_the_kept_days():
+    """Daily means kept one day in seven fall on other days of the year each year: a day of
+    year without a training value of its own but one within 6 days has the smoothed
+    climatology (the run skipped it); a day farther from any has none."""
+    import dataclasses
+
+    import cftime
+
+    from climann.evaluation.baselines import climatology_from_sums, climatology_keys
+
+    start = cftime.DatetimeNoLeap(2001, 1, 1, 12)
+    times = np.array([start + datetime.timedelta(days=7 * k) for k in range(20)])  # days 1, 8, …, 134 of 2001
+    keys = climatology_keys(times, value_step=TimeStep(duration=datetime.timedelta(days=1)))
+    assert (keys.per, keys.count, keys.reach_days) == ("day of year", 366, 6)
+    assert climatology_keys(times).per == "week of the year"  # keyed by the kept spacing without it
+    sums, counts = np.zeros((366, 1, 1)), np.zeros((366, 1, 1))
+    for time in times:
+        sums[time.dayofyr - 1] += 280.0 + time.dayofyr / 10
+        counts[time.dayofyr - 1] += 1
+    climatology = climatology_from_sums(sums, counts, keys, calendar="noleap", window_days=61)[:, 0, 0]
+    assert np.isfinite(climatology[:140]).all()  # days 1 … 140: a kept day within 6 days of each
+    assert np.isnan(climatology[140:359]).all()  # days 141 … 359: 7 days or more from day 134 and from day 1
+    assert np.isfinite(climatology[359:365]).all()  # days 360 … 365: within 6 days of day 1, cyclic over 365 days
+    unthinned = climatology_from_sums(sums, counts, dataclasses.replace(keys, reach_days=0), calendar="noleap",
+                                      window_days=61)[:, 0, 0]
+    assert np.isfinite(unthinned).sum() == 20  # a complete series: only the days with a value of their own

@@ -440,6 +440,23 @@ def test_persistence_is_left_out_of_january_means_with_monthly_bounds_not_taken_
     assert "persistence" in evaluate_run(plain, [str(whole)], tmp_path / "whole_scores")["splits"]["all"]
 
 
+
+def test_persistence_is_left_out_of_new_monthly_data_every_other_month_without_bounds(runs, tmp_path):
+    """Monthly means every other month without time bounds: taken as monthly values of a
+    subset (as the warning says), so the month before is not in the data; persistence was
+    scored with the value 2 months back (break20 F1). With every month it is scored."""
+    _, _, plain = runs
+    months = _monthly(2000, 2)
+    every_other = _write(tmp_path / "every_other.nc", months[::2], seed=5)
+    metrics = evaluate_run(plain, [str(every_other)], tmp_path / "scores")
+    assert "persistence" not in metrics["splits"]["all"] and "model" in metrics["splits"]["all"]
+    assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [
+        "its values are 1 month cells 2 months apart (a subset of the steps, without time bounds): the value 1 month "
+        "earlier, which persistence forecasts with, is not in the data"]
+    whole = _write(tmp_path / "whole.nc", months, seed=5)
+    assert "persistence" in evaluate_run(plain, [str(whole)], tmp_path / "whole_scores")["splits"]["all"]
+
+
 # Area-mean features ([data] global_means, regional_means) on data of another area.
 
 BOX = [-30, 30, 150, 240]

@@ -448,3 +448,96 @@ def test_evaluate_of_an_ordinary_run_says_nothing_of_an_identity(tmp_path, monke
         metrics = evaluate_run(run.run_dir)
     assert not _identity_lines(caplog)
     assert metrics["splits"]["test"]["linear"]["r2"] < 0.999
+
+
+def _monthly_times(years):
+    return np.array([cftime.datetime(2001 + year, month, 15, calendar="noleap")
+                     for year in range(years) for month in range(1, 13)])
+
+
+def _daily_times(years):
+    start = cftime.datetime(2001, 1, 1, 12, calendar="noleap")
+    return np.array([start + np.timedelta64(day, "D").item() for day in range(365 * years)])
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize(("times", "selection", "reason"), [
+    pytest.param(_monthly_times(8), {"time_stride": 2}, "1 month cells 2 months apart", id="monthly-stride-2"),
+    pytest.param(_monthly_times(8), {"months": [1]}, "1 month cells 12 months apart", id="monthly-months-1"),
+    pytest.param(_daily_times(4), {"time_stride": 2}, "1 day cells 2 days apart", id="daily-stride-2"),
+])
+def test_persistence_is_left_out_of_a_series_the_run_thinned_without_time_bounds(tmp_path, mode, times, selection,
+                                                                                 reason):
+    """Monthly means kept every other month (--time-stride 2) of a file without time bounds:
+    persistence was scored as the value of the previous step kept, 2 months back, and named
+    persistence; with bounds the same run left it out. The run thinned the axis itself, so it
+    knows the month before is not in the data, bounds or not (break20 F1)."""
+    path = write_series(tmp_path / "series.nc", times, seed=3)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         **selection},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    assert all("persistence" not in models for models in metrics["splits"].values())
+    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
+        f"its values are {reason} (a subset of the steps, without time bounds): the value "
+        f"{reason.split(' cells')[0]} earlier, which persistence forecasts with, is not in the data"}
+
+
+def test_persistence_of_the_whole_series_without_time_bounds_is_still_scored_by_hand(tmp_path):
+    """The same monthly file without a selection: persistence is the month before, scored."""
+    times = _monthly_times(8)
+    path = write_series(tmp_path / "series.nc", times, seed=3)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"]},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    with xr.open_dataset(path) as opened:
+        tas = opened["tas"].values.astype(np.float64)
+    test = np.array([time.year == 2008 for time in times])  # the default split's last year
+    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
+    errors = (tas[1:] - tas[:-1])[test[1:]]
+    expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
+    np.testing.assert_allclose(metrics["splits"]["test"]["persistence"]["mse"], expected, rtol=1e-4)
+
+
+def _smoothed_day_of_year_climatology(truth, times, train, *, half_width=30, year_days=365):
+    """By hand: the training values' sum and count per day of year, each smoothed with the
+    triangular weights 1 − |k|/30, k = −30 … 30, cyclic over the year, their ratio looked up
+    at each time's day (the 61-day smoothing of daily data, docs/run-directory.md)."""
+    day = np.array([time.dayofyr for time in times])
+    sums = np.zeros((year_days, *truth.shape[1:]))
+    counts = np.zeros_like(sums)
+    for d in range(1, year_days + 1):
+        chosen = truth[train & (day == d)]
+        sums[d - 1], counts[d - 1] = np.nansum(chosen, axis=0), np.isfinite(chosen).sum(axis=0)
+    shifts = np.arange(-half_width, half_width + 1)
+    smoothed_sums = sum((1 - abs(k) / half_width) * np.roll(sums, -k, axis=0) for k in shifts)
+    smoothed_counts = sum((1 - abs(k) / half_width) * np.roll(counts, -k, axis=0) for k in shifts)
+    climatology = np.where(smoothed_counts > 0, smoothed_sums / np.where(smoothed_counts > 0, smoothed_counts, 1),
+                           np.nan)
+    return climatology[day - 1]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize("stride", [pytest.param(2, id="stride-2"), pytest.param(7, id="stride-7")])
+def test_daily_means_kept_every_nth_day_keep_the_smoothed_day_of_year_climatology(tmp_path, mode, stride):
+    """--time-stride 2 of daily means keyed the climatology per "2-day period of the year", the
+    raw mean of one training value a key and year (7: per week of the year), where the same
+    data unthinned get the day-of-year climatology smoothed over 61 days (break20 F2). Thinned
+    daily means are still daily means: the kept days' smoothed day-of-year climatology, by hand."""
+    path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=4)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": stride},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "day of year" and run.metrics["climatology_window_days"] == 61
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+                         ) as predictions:
+        times, labels = predictions["time"].values, split_labels(predictions["split"])
+        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
+    assert len(times) == len(_daily_times(4)[::stride])
+    expected = _smoothed_day_of_year_climatology(truth, times, labels == "train")
+    np.testing.assert_allclose(written, expected, rtol=1e-5)

@@ -613,7 +613,8 @@ def plot_anomaly_correlation_map(
     """
     field = cell_anomaly_correlation(predicted[time_steps], truth[time_steps], climatology[time_steps])
     times = layout.time.values[time_steps]
-    panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {season_name(times)}",
+    per = season_name(times, value_step=layout.value_time_step)
+    panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {per}",
                      field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (no units)", "neither")
     period = period or _period([time.year for time in times])
     line = f"anomaly correlation of each grid cell over {period}, {split} split"

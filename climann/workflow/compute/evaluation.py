@@ -35,6 +35,7 @@ import numpy as np
 from climann.workflow.compute.chunks import read_samples
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
+from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import LinearRegression, climatology_from_sums, climatology_keys
 from climann.evaluation.extrapolation import Extrapolation, from_counts, outside_training_range
 from climann.evaluation.metrics import SUM_NAMES, scores_from_sums  # noqa: F401 (re-exported)
@@ -113,12 +114,13 @@ class BaselineSums:
         return LinearRegression(weights=solution[:-1], bias=solution[-1])
 
     def climatology(self, key_values: np.ndarray, times: np.ndarray, shape: tuple[int, int], *,
-                    window_days: int) -> np.ndarray:
+                    window_days: int, value_step: TimeStep | None = None) -> np.ndarray:
         """The climatology of the summed seasons, shape (n_seasons, n_lat, n_lon), row i for
         the key ``key_values[i]``; NaN without data. Smoothed over the days of the year as the
         in-memory route's, by the same function
-        (:func:`~climann.evaluation.baselines.climatology_from_sums`, on every key of the year)."""
-        keys = climatology_keys(times)
+        (:func:`~climann.evaluation.baselines.climatology_from_sums`, on every key of the year),
+        keyed as it is (``value_step``: :func:`~climann.evaluation.baselines.climatology_keys`)."""
+        keys = climatology_keys(times, value_step=value_step)
         sums, counts = np.zeros((keys.count, *shape)), np.zeros((keys.count, *shape))
         for index, (total, count) in self.seasons.items():
             sums[key_values[index] - 1], counts[key_values[index] - 1] = total, count
@@ -187,7 +189,7 @@ def fit_baselines(
     summed = ordered_sum_delayed(parts)
     total = dask.compute(summed)[0] if client is None else client.compute(summed).result()
     climatology = total.climatology(key_values, source.layout.time.values, source.layout.shape[1:],
-                                    window_days=window_days)
+                                    window_days=window_days, value_step=source.layout.value_time_step)
     return total.linear(), climatology
 
 

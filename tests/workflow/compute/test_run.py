@@ -482,3 +482,42 @@ def test_codes_at_steps_a_sample_would_not_read_are_said_on_every_route(route, c
             f"_FillValue,pr,o,f,-9999 {path} {tmp_path / 'c11_fixed.nc'}") in said
     assert int(ice.sum()) == 32 and int(rain.sum()) == 6
     assert sum(block["model"]["n_samples"] for block in metrics["splits"].values()) == sst.size - int(ice.sum())
+
+
+def test_a_cluster_run_leaves_persistence_out_of_monthly_means_it_kept_every_other_month(cluster, tmp_path):
+    """--time-stride 2 of monthly means without time bounds: on the cluster as in one process,
+    persistence is left out (the month before is not in the data), not scored 2 months back."""
+    from tests.workflow.test_pipeline_baselines import TINY, _monthly_times, write_series
+
+    path = write_series(tmp_path / "series.nc", _monthly_times(8), seed=3)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": 2, "in_memory_limit_gb": 1e-9},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False},
+                "compute": {"scheduler": cluster.scheduler_address}}
+    metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    assert all("persistence" not in models and "model" in models for models in metrics["splits"].values())
+    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
+        "its values are 1 month cells 2 months apart (a subset of the steps, without time bounds): "
+        "the value 1 month earlier, which persistence forecasts with, is not in the data"}
+
+
+def test_a_cluster_run_keeps_the_smoothed_day_of_year_climatology_of_daily_means_kept_every_7th_day(cluster,
+                                                                                                   tmp_path):
+    """--time-stride 7 of daily means on the cluster: the smoothed climatology of the kept days
+    per day of year (not per week of the year), equal to the hand computation."""
+    from climann.evaluation.predictions import split_labels
+    from tests.workflow.test_pipeline_baselines import (TINY, _daily_times, _smoothed_day_of_year_climatology,
+                                                        write_series)
+
+    path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=4)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": 7, "in_memory_limit_gb": 1e-9},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False},
+                "compute": {"scheduler": cluster.scheduler_address}}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "day of year"
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+                         ) as predictions:
+        times, labels = predictions["time"].values, split_labels(predictions["split"])
+        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
+    np.testing.assert_allclose(written, _smoothed_day_of_year_climatology(truth, times, labels == "train"), rtol=1e-5)
