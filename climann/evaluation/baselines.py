@@ -577,17 +577,42 @@ def climatology_from_sums(
         length, slots = cyclic_days(counts, keys, calendar), keys.count // 366
         if keys.reach_days:
             seen = _seen_within(seen, keys.reach_days, length, slots)
-        weights = climatology_window_weights(window_days)
-        half, days = len(weights) // 2, np.arange(length)
-        window = np.zeros((length, length))  # window[d, e]: the weight of day e in day d's mean
-        for offset, weight in zip(range(-half, half + 1), weights):
-            np.add.at(window, (days, (days + offset) % length), weight)
+        window = _window_matrix(window_days, length, seen.reshape(366, slots, -1)[:length].any(axis=(1, 2)),
+                                keys.reach_days)
         by_day = (366, slots, -1)
         sums, counts = sums.reshape(by_day).copy(), counts.reshape(by_day).copy()
         sums[:length] = np.tensordot(window, sums[:length], axes=1)
         counts[:length] = np.tensordot(window, counts[:length], axes=1)
         sums, counts = sums.reshape(seen.shape), counts.reshape(seen.shape)
     return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
+
+
+def _window_matrix(window_days: int, length: int, held: np.ndarray, reach_days: int = 0) -> np.ndarray:
+    """window[d, e], the weight of day of year e in day d's climatology, of shape (length,
+    length): the triangular weights of :func:`climatology_window_weights` centred on d, cyclic
+    over the ``length`` days of the year, narrowed symmetrically near the days of the year that
+    hold no training value in any cell (``held`` false: months or seasons the run left out, or
+    a file of some months only): a day m days from the nearest such day weighs the days within
+    m − 1 of it, 1 − |k|/m. A window reaching past the end of the chosen days on one side only
+    would pull the days at either end toward the middle of the season (daily JJA: 1.2 K on 1 June
+    and 31 August, break20 F5); a symmetric one keeps a seasonal cycle that is linear over the
+    window unbiased (Cleveland 1979's reason for local fits near the ends; here the narrower
+    mean), at the price of fewer values at the ends. Daily means kept one in n
+    (``reach_days`` = n − 1, ``held`` then reaching n − 1 days past the last kept day) keep
+    n − 1 more days of reach, so that each day's window still meets a kept day. With every day
+    of the year held, the weights are WeatherBench 2's for every day."""
+    weights = climatology_window_weights(window_days)
+    half, days = len(weights) // 2, np.arange(length)
+    reach = np.full(length, half)  # the weights' zero, at ±reach days
+    if held.any() and not held.all():
+        empty = np.flatnonzero(~held)
+        apart = np.abs(days[:, None] - empty[None, :])
+        reach = np.where(held, np.minimum(half, np.minimum(apart, length - apart).min(axis=1) + reach_days), 0)
+    window = np.zeros((length, length))
+    for offset in range(-half, half + 1):
+        weight = np.where(np.abs(offset) < reach, 1.0 - np.abs(offset) / np.maximum(reach, 1), 0.0)
+        np.add.at(window, (days, (days + offset) % length), weight)
+    return window
 
 
 def _seen_within(seen: np.ndarray, reach_days: int, length: int, slots: int) -> np.ndarray:

@@ -788,3 +788,43 @@ def test_the_climatology_of_daily_means_kept_every_7th_day_is_defined_between_th
     unthinned = climatology_from_sums(sums, counts, dataclasses.replace(keys, reach_days=0), calendar="noleap",
                                       window_days=61)[:, 0, 0]
     assert np.isfinite(unthinned).sum() == 20  # a complete series: only the days with a value of their own
+
+
+def test_the_day_of_year_climatology_of_one_season_keeps_a_linear_cycle_unbiased_at_its_ends():
+    """break20 F5: daily JJA only (--months 6,7,8): the 61-day window of 1 June reached 30 days
+    into June and July but none into May, pulling the season's ends toward its middle (1.2 K).
+    Values linear in the day of year, the same every year: a symmetric window returns them
+    exactly at every day, the ends too; the one-sided window does not."""
+    import cftime
+
+    from climann.evaluation.baselines import climatology_from_sums, climatology_keys
+
+    times = np.array([cftime.DatetimeNoLeap(year, 1, 1, 12) + datetime.timedelta(days=day)
+                      for year in (2001, 2002, 2003) for day in range(151, 243)])  # 1 June … 31 August
+    keys = climatology_keys(times)
+    assert keys.per == "day of year"
+    days = np.array([time.dayofyr for time in times])
+    values = 280.0 + 0.1 * days  # the seasonal cycle, linear over the season
+    sums, counts = np.zeros((366, 1, 1)), np.zeros((366, 1, 1))
+    np.add.at(sums[:, 0, 0], days - 1, values)
+    np.add.at(counts[:, 0, 0], days - 1, 1.0)
+    climatology = climatology_from_sums(sums, counts, keys, calendar="noleap", window_days=61)[:, 0, 0]
+    np.testing.assert_allclose(climatology[151:243], 280.0 + 0.1 * np.arange(152, 244), rtol=0, atol=1e-9)
+    assert np.isnan(climatology[:151]).all() and np.isnan(climatology[243:]).all()
+
+
+def test_a_whole_year_keeps_weatherbench2s_window_on_every_day():
+    """With every day of the year held the weights are WeatherBench 2's triangular window on each day."""
+    import cftime
+
+    from climann.evaluation.baselines import climatology_from_sums, climatology_keys, climatology_window_weights
+
+    times = np.array([cftime.DatetimeNoLeap(2001, 1, 1, 12) + datetime.timedelta(days=day) for day in range(365)])
+    keys = climatology_keys(times)
+    rng = np.random.default_rng(4)
+    sums, counts = rng.normal(size=(366, 1, 1)), np.ones((366, 1, 1))
+    sums[365], counts[365] = 0.0, 0.0
+    climatology = climatology_from_sums(sums, counts, keys, calendar="noleap", window_days=61)[:365, 0, 0]
+    weights = climatology_window_weights(61)
+    expected = [np.sum(weights * sums[(day + np.arange(-30, 31)) % 365, 0, 0]) / weights.sum() for day in range(365)]
+    np.testing.assert_allclose(climatology, expected, rtol=1e-12)
