@@ -64,3 +64,45 @@ def test_a_file_rewritten_at_the_same_path_is_read_anew(tmp_path):
     after = open_netcdf(path)["tas"].values
     np.testing.assert_array_equal(after, written["tas"].values)
     assert not np.array_equal(before, after)
+
+
+def _daily_files(folder, n_files):
+    paths = []
+    for day in range(n_files):
+        path = folder / f"day_{day}.nc"
+        grid_dataset(seed=day).to_netcdf(path, engine="netcdf4")
+        paths.append(path)
+    return paths
+
+
+def test_the_cache_of_open_files_grows_to_hold_every_file_opened(tmp_path):
+    """Issue 15: with xarray's 128 handles, 730 daily files were each reopened at every pass."""
+    from xarray.backends.file_manager import FILE_CACHE
+
+    paths = _daily_files(tmp_path, 6)
+    with xr.set_options(file_cache_maxsize=2):
+        datasets = [open_netcdf(path, chunks={}) for path in paths]
+        sums = [float(dataset["tas"].sum()) for dataset in datasets]  # each file's handle opened
+        assert xr.get_options()["file_cache_maxsize"] >= 6
+        assert FILE_CACHE.maxsize >= 6
+        managers = {shared_manager(path) for path in paths}
+        open_now = [key for key in FILE_CACHE if any(key == manager._key for manager in managers)]
+        assert len(open_now) == 6  # none closed to make room for another
+    assert xr.get_options()["file_cache_maxsize"] == 128  # the user's setting back after the block
+    expected = [float(xr.open_dataset(path)["tas"].sum()) for path in paths]
+    np.testing.assert_allclose(sums, expected)
+
+
+def test_the_cache_of_open_files_stays_within_half_the_open_files_limit(tmp_path, monkeypatch):
+    import climann.data.handles as handles
+
+    monkeypatch.setattr(handles, "_open_files_limit", lambda: 8)
+    paths = _daily_files(tmp_path, 6)
+    with xr.set_options(file_cache_maxsize=2):
+        for path in paths:
+            open_netcdf(path, chunks={})
+        assert xr.get_options()["file_cache_maxsize"] == 4
+    with xr.set_options(file_cache_maxsize=50):  # never shrunk
+        for path in paths:
+            shared_manager(path)
+        assert xr.get_options()["file_cache_maxsize"] == 50
