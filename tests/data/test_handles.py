@@ -80,6 +80,7 @@ def test_the_cache_of_open_files_grows_to_hold_every_file_opened(tmp_path):
     from xarray.backends.file_manager import FILE_CACHE
 
     paths = _daily_files(tmp_path, 6)
+    before = xr.get_options()["file_cache_maxsize"]
     with xr.set_options(file_cache_maxsize=2):
         datasets = [open_netcdf(path, chunks={}) for path in paths]
         sums = [float(dataset["tas"].sum()) for dataset in datasets]  # each file's handle opened
@@ -88,7 +89,7 @@ def test_the_cache_of_open_files_grows_to_hold_every_file_opened(tmp_path):
         managers = {shared_manager(path) for path in paths}
         open_now = [key for key in FILE_CACHE if any(key == manager._key for manager in managers)]
         assert len(open_now) == 6  # none closed to make room for another
-    assert xr.get_options()["file_cache_maxsize"] == 128  # the user's setting back after the block
+    assert xr.get_options()["file_cache_maxsize"] == before  # the setting before the block back after it
     expected = [float(xr.open_dataset(path)["tas"].sum()) for path in paths]
     np.testing.assert_allclose(sums, expected)
 
