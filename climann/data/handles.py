@@ -16,12 +16,6 @@ the file is never open twice. Closing one such dataset closes the handle; the ot
 on their next read. A file changed on disk (other size, time or inode) gets a new handle, the
 old one closed first.
 
-xarray keeps at most ``file_cache_maxsize`` handles open (128 by default) and closes the least
-recently used beyond them: a run over 730 daily files reopened every file at each pass over
-them (issue 15). So while files are opened here, the cache grows to hold them all
-(:func:`_cache_room_for`), up to half the process's limit of open files (``RLIMIT_NOFILE``);
-beyond that, files are reopened as before. It never shrinks: a larger size set by the user stays.
-
 Each variable's raw attributes pass through :func:`climann.data.stored_values.with_stored_values_read`
 before xarray decodes them (``_Unsigned`` in any case, fill values of another type than the
 data's): :class:`_StoreReadingStoredValues`. A local Zarr store is read by the same rules
@@ -40,10 +34,6 @@ from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.stored_values import with_stored_values_read
-
-#: The share of the process's limit of open files (``RLIMIT_NOFILE``) that xarray's cache of
-#: open files may grow to: the rest is left to everything else the process opens.
-OPEN_FILES_SHARE = 0.5
 
 #: The file manager of each file, by resolved path, with the file's identity when opened.
 _MANAGERS: dict[str, tuple[tuple[int, int, int, int], CachingFileManager]] = {}
@@ -88,34 +78,7 @@ def shared_manager(path: str | os.PathLike) -> CachingFileManager:
             netCDF4.Dataset, str(path), mode="r", kwargs={"format": "NETCDF4"}, lock=NETCDF4_PYTHON_LOCK
         )
         _MANAGERS[str(path)] = (identity, manager)
-        _cache_room_for(len(_MANAGERS))
         return manager
-
-
-def _open_files_limit() -> int | None:
-    """The process's soft limit of open files (``RLIMIT_NOFILE``); None where it is not known
-    (no :mod:`resource` module, or no limit)."""
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return None
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return None if soft == resource.RLIM_INFINITY else int(soft)
-
-
-def _cache_room_for(n_files: int) -> None:
-    """Grow xarray's cache of open files (``file_cache_maxsize``) to hold ``n_files`` handles,
-    at most :data:`OPEN_FILES_SHARE` of the process's open-files limit (unknown: no growth);
-    never shrink it."""
-    size = xr.get_options()["file_cache_maxsize"]
-    if n_files <= size:
-        return
-    limit = _open_files_limit()
-    if limit is None:
-        return
-    room = min(n_files, int(limit * OPEN_FILES_SHARE))
-    if room > size:
-        xr.set_options(file_cache_maxsize=room)
 
 
 class _StoreReadingStoredValues(NetCDF4DataStore):
