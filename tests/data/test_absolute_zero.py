@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.absolute_zero import absolute_zero, warn_below_absolute_zero
+from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, absolute_zero, masked_below_absolute_zero,
+                                        warn_below_absolute_zero)
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
@@ -218,6 +219,35 @@ def test_opening_reads_nothing(hadisst):
     with dask.config.set(scheduler=raising):
         sst = open_dataset([hadisst])["sst"]
     assert sst.chunks is not None
+
+
+@pytest.mark.parametrize(
+    ("stored", "read_as"),
+    [pytest.param("f4", "f4", id="float32"), pytest.param("f8", "f8", id="float64"),
+     pytest.param("i4", "f8", id="int32-to-float64")],
+)
+def test_one_file_is_masked_in_one_dask_operation_per_variable(stored, read_as):
+    """Issue 15: xarray's where of ~(values <= zero) built three dask operations per file and
+    variable; a float variable's mask is one (its type kept), an integer's keeps xarray's
+    promotion to a type that holds NaN. The values, by hand; NaN stays NaN."""
+    written = np.array([[[-5.0, 0.0, 1.0, np.nan], [280.5, -1000.0, 0.25, 3.0]]])
+    values = (written if stored[0] == "f" else np.nan_to_num(written)).astype(stored)
+    import dask.array as da
+
+    data = da.from_array(values, chunks=(1, 1, 4))
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), data, {"units": "K"}),
+                          "pr": (("time", "lat", "lon"), data, {"units": "kg m-2 s-1"})},
+                         coords={"time": [0.0], "lat": [-10.0, 10.0], "lon": [0.0, 90.0, 180.0, 270.0]})
+    masked = masked_below_absolute_zero(dataset, {})
+    expected = np.where(values <= 0, np.nan, values).astype(read_as)
+    assert masked["tas"].dtype == np.dtype(read_as)
+    np.testing.assert_array_equal(masked["tas"].values, expected)
+    np.testing.assert_array_equal(masked["pr"].values, values)  # no temperature: as it was
+    assert masked["tas"].attrs == {"units": "K"}
+    assert masked["tas"].encoding[BELOW_ABSOLUTE_ZERO_KEY].zero == 0.0
+    assert BELOW_ABSOLUTE_ZERO_KEY not in dataset["tas"].encoding  # the given dataset unchanged
+    if stored[0] == "f":
+        assert len(masked["tas"].data.dask.layers) == len(data.dask.layers) + 1
 
 
 def test_an_unmarked_default_fill_of_packed_kelvins_is_read_as_missing(tmp_path, caplog):
