@@ -480,7 +480,9 @@ def _station_names_variable(dataset: xr.Dataset, dim: str) -> str | None:
 def chosen_station_record(scalar_coordinates: tuple, select: Mapping[str, object]) -> dict | None:
     """The station a run was trained on, by its name, for ``model.npz``: ``{"dimension":
     "station", "name": "GRAZ"}``; None when ``select`` chose no station of a file that names
-    its stations (its ``cf_role = "timeseries_id"`` variable, CF §9.5).
+    its stations (its ``cf_role = "timeseries_id"`` variable, CF §9.5). Only a station chosen
+    by its index or its name is recorded: one chosen by a coordinate value is the same station
+    in any file that lists it.
 
     Parameters
     ----------
@@ -489,9 +491,6 @@ def chosen_station_record(scalar_coordinates: tuple, select: Mapping[str, object
         the station's name, and the station kept as chosen (:func:`with_station_chosen`).
     select : mapping of dimension name to value
         The run's ``[data] select``.
-
-    Only a station chosen by its index or its name is recorded: one chosen by a coordinate
-    value is the same station in any file that lists it.
     """
     named = [coordinate for coordinate in scalar_coordinates if coordinate.attrs.get("cf_role") == STATION_ROLE]
     if len(named) != 1:

@@ -462,12 +462,18 @@ def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     """``dataset`` with ``step`` recorded on its time coordinate (:data:`KNOWN_STEP_KEY`), for
     :func:`season_feature_times` to infer the cell of a time the axis gives no step for;
     unchanged when ``step`` is None or there is no time coordinate."""
+    return _with_step_recorded(dataset, step, KNOWN_STEP_KEY)
+
+
+def _with_step_recorded(dataset: xr.Dataset, step: TimeStep | None, key: str) -> xr.Dataset:
+    """``dataset`` with ``step`` recorded under ``key`` of its time coordinate's ``encoding``;
+    unchanged when ``step`` is None or there is no time coordinate."""
     name = time_coordinate(dataset)
     if step is None or name is None:
         return dataset
     time = dataset[name]
-    known = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, KNOWN_STEP_KEY: step.record()})
-    return dataset.assign_coords({name: known})
+    recorded = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, key: step.record()})
+    return dataset.assign_coords({name: recorded})
 
 
 #: The key of a time coordinate's ``encoding`` holding the step (:meth:`TimeStep.record`) of
@@ -482,12 +488,7 @@ def with_value_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     other month (``time_stride = 2``) are 1-month cells 2 months apart, which the kept axis
     alone (a step of 2 months) cannot tell when the file has no time bounds. Unchanged when
     ``step`` is None or there is no time coordinate."""
-    name = time_coordinate(dataset)
-    if step is None or name is None:
-        return dataset
-    time = dataset[name]
-    recorded = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, VALUE_STEP_KEY: step.record()})
-    return dataset.assign_coords({name: recorded})
+    return _with_step_recorded(dataset, step, VALUE_STEP_KEY)
 
 
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
