@@ -481,8 +481,16 @@ def _lone_dimensions(datasets: Sequence[xr.Dataset]) -> list[str]:
     coordinate and index…", break19b F7), and combined them when a later file had it."""
     sizes = [dict(dataset.sizes) for dataset in datasets]
     found = dict.fromkeys(dim for each in sizes for dim in each)
+    dated = {dim for dataset in datasets for dim in found if dim in dataset.coords
+             and (dataset[dim].dtype.kind == "M" or _holds_dates(dataset[dim]))}  # a time axis of one step stays
     return [str(dim) for dim in found if all(each.get(dim, 1) == 1 for each in sizes)
-            and any(dim not in each for each in sizes)]
+            and any(dim not in each for each in sizes) and dim not in dated]
+
+
+def _holds_dates(coordinate: xr.DataArray) -> bool:
+    """Whether a coordinate of objects holds cftime dates (its first value read)."""
+    return coordinate.dtype.kind == "O" and coordinate.size > 0 and isinstance(
+        coordinate.values.ravel()[0], cftime.datetime)
 
 
 def _masked(dataset: xr.Dataset, path: Path) -> xr.Dataset:
