@@ -54,7 +54,8 @@ from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anoma
 #: :func:`climann.evaluation.baselines.climatology_keys`).
 UNDEFINED_REASONS = {
     "climatology": "the training years have no value for that {season}",
-    "persistence": ("there is no value one time step earlier (a gap in the time axis, a missing value, or a "
+    "persistence": ("there is no value one time step earlier among the values read (the first step of the data "
+                    "or of the period chosen with --time-range, a gap in the time axis, a missing value, or a "
                     "training value not sampled with sample_fraction)"),
     "linear": "a feature is missing",
 }
