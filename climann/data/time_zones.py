@@ -31,6 +31,7 @@ import re
 import numpy as np
 
 from climann.data.shell import ncatted_attribute
+from climann.data.time_precision import unit_seconds
 from climann.data.time_values import FILE_PLACEHOLDER, TimeValuesError
 
 #: Where a decoded time axis keeps how its offset was read (``"local"`` or ``"utc"``), in
@@ -54,9 +55,6 @@ _OFFSET_UNITS = re.compile(
 
 #: The time zones of the world lie from UTC−12:00 to UTC+14:00 (ISO 8601 allows ±99:59).
 _LARGEST_OFFSET_MINUTES = 14 * 60
-
-_UNIT_SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "hour": 3600.0, "hr": 3600.0,
-                 "h": 3600.0, "day": DAY_SECONDS, "d": DAY_SECONDS, "week": 7 * DAY_SECONDS}
 
 
 def time_zone_offset(units: str) -> tuple[str, int] | None:
@@ -97,11 +95,6 @@ def offset_text(minutes: int) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _seconds_per_unit(units: str) -> float | None:
-    word = str(units).split()[0].lower().rstrip("s") if str(units).split() else ""
-    return _UNIT_SECONDS.get(word) or _UNIT_SECONDS.get(str(units).split()[0].lower())
-
-
 def read_in_local_time(units: str, values: np.ndarray) -> bool:
     """Whether a time variable in ``units`` with a time-zone offset holds local days, months
     or years (read in local time) rather than instants (read in UTC); see the module's rule.
@@ -113,7 +106,9 @@ def read_in_local_time(units: str, values: np.ndarray) -> bool:
     values : ndarray, shape (n_time,) for stamps or (n_time, 2) for time-cell bounds
         The stored values, in ``units``; NaN for a missing value.
     """
-    seconds = _seconds_per_unit(units)
+    found = time_zone_offset(units)
+    # the unit's length read from the units without the offset; months and years since: None (calendar periods)
+    seconds = unit_seconds(found[0] if found else units, "standard")
     values = np.asarray(values, dtype=np.float64)
     if seconds is None or values.size == 0:
         return True  # months/years since (calendar units) are local periods
@@ -127,7 +122,7 @@ def read_in_local_time(units: str, values: np.ndarray) -> bool:
         steps = steps[steps > 0]
         return bool(steps.size == 0 or np.median(steps) * seconds >= DAY_SECONDS)
     if stamps.size == 1:
-        head, minutes = time_zone_offset(units) or (units, 0)
+        head = found[0] if found else units
         clock = re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$", head)
         start = (int(clock[1]) * 3600 + int(clock[2]) * 60 + float(clock[3] or 0)) if clock else 0.0
         return bool(((start + stamps[0] * seconds) % DAY_SECONDS) == 0.0)

@@ -276,17 +276,17 @@ def check_unitless_values(
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
         factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
+        other = expected.units or f"{reference}'s"
         if factor is not None and series and not of_a_unit_mixup(factor):
             note_once(_log, logging.WARNING, (
                 f"'{name}' has no units in {where} or the files after it, and its values there ({here}, sd {std:.4g}) "
                 f"look like those of {reference} ({expected.described()}) times about {factor:.3g}: another season or "
-                f"region, or another unit than {expected.units or reference + chr(39) + 's'}? They are used as they "
+                f"region, or another unit than {other}? They are used as they "
                 f"stand; if they are in another unit, set it: ncatted "
                 f"{ncatted_attribute('units', name, 'o', 'c', 'UNITS')} {source_and_copy(dataset[name], dataset)}"),
                 key=("series without units", name, reference))
             continue
         if factor is not None:
-            other = f"{expected.units}" if expected.units else f"{reference}'s"
             scaled = (f"its values there ({here}, sd {std:.4g}) are those of {reference} ({expected.described()}) "
                       f"times about {factor:.3g}: they are likely in another unit than {other}")
             if not units:
