@@ -152,7 +152,8 @@ def _time_cells(dataset: xr.Dataset, time: str, name: str | Path) -> list[tuple 
     if bounds.shape != (len(stamps), 2) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
         return [None] * len(stamps)
     check_stamps_in_cells(stamps, bounds, (time, bounds_name), Path(str(name)).name,
-                          input_and_copy(name, "restamped"))
+                          input_and_copy(name, "restamped"),
+                          units=(dataset[time].encoding.get("units"), dataset[bounds_name].encoding.get("units")))
     return [tuple(cell) for cell in bounds]
 
 

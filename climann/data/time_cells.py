@@ -29,7 +29,9 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy, name_list, ncap2_command, ncap2_name, source_and_copy
+from climann.data.shell import (
+    input_and_copy, name_list, ncap2_command, ncap2_name, ncatted_attribute, source_and_copy,
+)
 from climann.data.time_axis import TimeStep, axis_time_step
 from climann.errors import ClimannError
 
@@ -124,7 +126,8 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
         return dataset
     stamps, bounds = np.asarray(time.values), np.asarray(dataset[bounds_name].values)
     check_stamps_in_cells(stamps, bounds, (name, bounds_name), where,
-                          source_and_copy(dataset, time, suffix="restamped"))
+                          source_and_copy(dataset, time, suffix="restamped"),
+                          units=(time.encoding.get("units"), dataset[bounds_name].encoding.get("units")))
     middles = cell_middles(stamps, bounds)
     if middles is None or all(middles == stamps):
         return dataset
@@ -173,7 +176,7 @@ def stamp_outside_cell(stamps: np.ndarray, bounds: np.ndarray) -> int | None:
 
 
 def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[str, str], where: str,
-                          files: str = "IN.nc OUT.nc") -> None:
+                          files: str = "IN.nc OUT.nc", *, units: tuple[object, object] = (None, None)) -> None:
     """Refuse time bounds whose cells do not hold their stamps (a stamp on 15 January with
     the cell 1 December to 1 January): the stamps date each value in one period and the
     cells in another, and nothing tells which is right.
@@ -188,13 +191,19 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         The files, for the message.
     files : str
         The input and output arguments of the commands (:func:`climann.data.shell.input_and_copy`).
+    units : (str or None, str or None)
+        The units the time and its bounds were decoded with (their ``encoding["units"]``), when known.
 
     Raises
     ------
     ClimannError
         Naming the first such step, both datings (the stamp, and its cell's middle) and the
         ways out: restamp at the cells' middles when the bounds are right, or drop the bounds
-        when the stamps are.
+        when the stamps are. When the bounds carry units of their own, other than the time's,
+        and their numbers read in the time's units hold every stamp (``time_bnds:units`` without
+        the time's time-zone offset ``+05:00``, or from another reference date), the message
+        names the two units and deletes the bounds' own instead (CF 7.1: bounds take their
+        coordinate's units).
     """
     index = stamp_outside_cell(stamps, bounds)
     if index is None:
@@ -202,6 +211,13 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
     time_name, bounds_name = names
     lower, upper = _lower_upper(bounds)
     stamp, low, high = stamps[index], lower[index], upper[index]
+    if _hold_in_time_units(stamps, bounds, *units):
+        raise ClimannError(
+            f"{where}: the time bounds '{bounds_name}' have units of their own, '{units[1]}', other than those of "
+            f"'{time_name}', '{units[0]}': read in their own, time step {index} (counting from 0) stamped "
+            f"{_date(stamp)} lies outside its cell {_date(low)} to {_date(high)}, while read in the time's units "
+            f"every cell holds its stamp; CF 7.1: bounds take their coordinate's units, so delete the bounds' own: "
+            f"`ncatted {ncatted_attribute('units', bounds_name, 'd')} {files}`")
     time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
     restamp = f"{time_own}=({bounds_own}(:,0)+{bounds_own}(:,1))/2"
     raise ClimannError(
@@ -212,6 +228,28 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         f"middles: `{ncap2_command([restamp], files)}`; if the stamps are right, drop the bounds: "
         f"`ncks -x -v {name_list([bounds_name])} {files}`"
     )
+
+
+def _hold_in_time_units(stamps: np.ndarray, bounds: np.ndarray, time_units: object, bounds_units: object) -> bool:
+    """Whether bounds decoded in ``bounds_units``, units of their own other than the time's
+    ``time_units``, would hold every stamp if their numbers were read in ``time_units``.
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+    time_units, bounds_units : str or None
+        The units each was decoded with (``hours since 2000-01-01 00:00:00 +05:00``).
+    """
+    if not (isinstance(time_units, str) and isinstance(bounds_units, str)) or time_units == bounds_units:
+        return False
+    calendar = stamps[0].calendar
+    try:
+        numbers = cftime.date2num(list(bounds.ravel()), bounds_units, calendar=calendar)
+        rebased = cftime.num2date(numbers, time_units, calendar=calendar, has_year_zero=stamps[0].has_year_zero)
+    except (ValueError, TypeError):  # units cftime does not read (converted when decoded): say no more
+        return False
+    return stamp_outside_cell(stamps, np.asarray(rebased, dtype=object).reshape(bounds.shape)) is None
 
 
 def _readings(stamp: cftime.datetime, middle: cftime.datetime) -> str:

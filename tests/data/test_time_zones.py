@@ -13,8 +13,12 @@ from climann.data.open import open_dataset
 from climann.data.time_zones import read_in_local_time, time_zone_offset
 
 
-def _write(path, *, units, values, calendar="standard", bounds=None):
-    """A tiny (time, lat, lon) file; ``tas`` is the step's index, so that a value's date can be checked."""
+_SAME = object()
+
+
+def _write(path, *, units, values, calendar="standard", bounds=None, bounds_units=_SAME):
+    """A tiny (time, lat, lon) file; ``tas`` is the step's index, so that a value's date can be checked.
+    The bounds take the time's units unless ``bounds_units`` is given (None: no units of their own)."""
     with netCDF4.Dataset(path, "w") as nc:
         nc.createDimension("time", len(values))
         nc.createDimension("lat", 2)
@@ -26,7 +30,9 @@ def _write(path, *, units, values, calendar="standard", bounds=None):
             nc.createDimension("nv", 2)
             time.bounds = "time_bnds"
             cell = nc.createVariable("time_bnds", "f8", ("time", "nv"))
-            cell.units, cell.calendar = units, calendar
+            if bounds_units is not None:
+                cell.units = units if bounds_units is _SAME else bounds_units
+            cell.calendar = calendar
             cell[:] = bounds
         lat = nc.createVariable("lat", "f8", ("lat",))
         lat.units, lat[:] = "degrees_north", [0.0, 10.0]
@@ -117,3 +123,45 @@ def test_an_offset_beyond_any_time_zone_is_refused(tmp_path):
     with pytest.raises(ClimannError, match=r"carry the time-zone offset \+99:00, beyond any time zone"):
         open_dataset([_write(tmp_path / "far.nc", units="days since 2000-01-01 00:00:00 +99:00",
                              values=np.arange(3.0))])
+
+
+@pytest.mark.parametrize(("units", "values", "bounds", "bounds_units", "read_as"), [
+    pytest.param("days since 1850-01-01 00:00:00 +05:30", np.arange(4.0) + 0.5,
+                 np.stack([np.arange(4.0), np.arange(4.0) + 1], axis=1), None, "days since 1850-01-01",
+                 id="daily-bounds-without-units-inherit-the-local-days"),
+    pytest.param("days since 1850-01-01 00:00:00 +05:30", np.arange(4.0) + 0.5,
+                 np.stack([np.arange(4.0), np.arange(4.0) + 1], axis=1), "days since 1850-01-01",
+                 "days since 1850-01-01", id="daily-bounds-in-their-own-units-without-the-offset"),
+    pytest.param("hours since 2000-01-01 00:00:00 +05:00", np.arange(6.0) + 1,
+                 np.stack([np.arange(6.0), np.arange(6.0) + 1], axis=1), None, "hours since 1999-12-31 19:00:00",
+                 id="hourly-bounds-without-units-inherit-the-utc-instants"),
+    pytest.param("hours since 2000-01-01 00:00:00 +05:00", np.arange(6.0) + 1,
+                 np.stack([np.arange(6.0), np.arange(6.0) + 1], axis=1) - 5, "hours since 2000-01-01 00:00:00",
+                 "hours since 2000-01-01 00:00:00", id="hourly-bounds-in-their-own-utc-units"),
+])
+def test_bounds_without_units_take_the_times_and_bounds_with_their_own_are_read_in_them(
+        tmp_path, units, values, bounds, bounds_units, read_as):
+    """CF 7.1: bounds without units have their coordinate's (its time-zone offset included);
+    bounds with units of their own are decoded in them (verify20 F15)."""
+    zoned = open_dataset([_write(tmp_path / "b.nc", units=units, values=values, bounds=bounds,
+                                 bounds_units=bounds_units)])
+    expected = cftime.num2date(bounds, read_as, calendar="standard")
+    assert [list(cell) for cell in zoned["time_bnds"].values] == [list(cell) for cell in expected]
+
+
+def test_bounds_whose_own_units_lack_the_offset_are_refused_naming_the_units(tmp_path):
+    """The same numbers as the stamps, in units without the time's +05:00: read literally every
+    cell lies 5 hours from its stamp. The refusal names both units and deletes the bounds' own
+    (after which they read as the time's, previous test); it offered to restamp the time at the
+    cells' middles, which moved every stamp and kept the mismatch (verify20 F15)."""
+    from climann.errors import ClimannError
+
+    hours = np.arange(6.0) + 1
+    path = _write(tmp_path / "stn.nc", units="hours since 2000-01-01 00:00:00 +05:00", values=hours,
+                  bounds=np.stack([hours - 1, hours], axis=1), bounds_units="hours since 2000-01-01 00:00:00")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([path])
+    message = str(raised.value)
+    assert ("the time bounds 'time_bnds' have units of their own, 'hours since 2000-01-01 00:00:00', other than "
+            "those of 'time', 'hours since 2000-01-01 00:00:00 +05:00'") in message
+    assert "`ncatted -a units,time_bnds,d,, " in message and "ncap2" not in message
