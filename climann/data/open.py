@@ -189,18 +189,19 @@ def _nothing_matched(text: str) -> str:
 def _open_group(
     files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
     variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
-    lags: Mapping[str, Sequence[int]] | None = None,
+    lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (),
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
     with its variables renamed as ``renames`` says and its station chosen as ``select`` says
-    (``lags``: see :func:`open_dataset`)."""
+    (``lags``, ``time_range``: see :func:`open_dataset`)."""
     time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
     with warnings.catch_warnings():
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
         return _with_bare_coordinates(
-            _open_files(files, time_coder, renames, overlap, target, variables, select, lags), files)
+            _open_files(files, time_coder, renames, overlap, target, variables, select, lags, time_range=time_range),
+            files)
 
 
 def open_input(path: Path, **options: object) -> xr.Dataset:
@@ -364,7 +365,7 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
 def _open_files(
     files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
     target: str | None = None, variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
-    lags: Mapping[str, Sequence[int]] | None = None,
+    lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (),
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -440,7 +441,8 @@ def _open_files(
         # A step that leaves a dataset out (a predictor's year wholly before the target's first step)
         # returns the files kept beside the datasets kept: each dataset stays paired with its own file.
         datasets, kept = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
-                                              every_file := list(files), target=target, variables=variables)
+                                              every_file := list(files), target=target, variables=variables,
+                                              time_range=time_range)
         files = [Path(path) for path in kept]
         check_one_step_per_variable(datasets, files)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
@@ -676,7 +678,9 @@ def open_dataset(
     time_range : sequence of two str, optional
         The run's period (``[data] time_range``; cut later by :mod:`climann.data.subset`): a
         file of a variable wholly outside it does not count when a used variable is held under
-        another name in other files (:mod:`climann.data.series_names`).
+        another name in other files (:mod:`climann.data.series_names`), and steps outside it
+        that one variable holds and another lacks are not warned of
+        (:func:`~climann.data.time_axes.on_common_time_steps`).
 
     Returns
     -------
@@ -697,7 +701,8 @@ def open_dataset(
                          open_header=functools.partial(open_input, decode_cf=False, chunks={}), time_range=time_range)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
-    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags))
+    opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
+                                             time_range=time_range))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(each_place_once(only, files=files)), files)
 

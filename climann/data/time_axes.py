@@ -69,6 +69,7 @@ from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
 )
 from climann.data.time_cells import check_stamps_in_cells
+from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -349,7 +350,7 @@ def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
 
 def on_common_time_steps(
     datasets: Sequence[xr.Dataset], names: Sequence[str | Path], *, target: str | None = None,
-    variables: Collection[str] | None = None,
+    variables: Collection[str] | None = None, time_range: Sequence[str] = (),
 ) -> tuple[list[xr.Dataset], list[str | Path]]:
     """The datasets (one per file, or group of files) restricted to the period every
     time-varying variable covers, their steps paired by period (see the module description),
@@ -370,6 +371,11 @@ def on_common_time_steps(
         anomaly variables): only these count for the common period and the checks; any
         other time-varying variable whose steps there are not theirs is dropped (named at
         the INFO level). Without it, every time-varying variable counts.
+    time_range : sequence of two str, optional
+        The run's period (``[data] time_range``, ``--time-range``; cut after the files are
+        combined, :mod:`climann.data.subset`): the warnings name only the steps within it that
+        some variable holds and another lacks, and are not given when the user's period
+        already leaves out every such step.
 
     Returns
     -------
@@ -410,9 +416,9 @@ def on_common_time_steps(
     # each dataset travels with its file: a step that leaves a dataset out leaves its file out too
     files = _without_unused(list(zip(datasets, names, strict=True)),
                             [axis for axis in every_axis if axis.variable not in in_use], axes[0], start, end)
-    if any(len(axis.times) > sum(1 for p in axis.opening if start <= p <= end) for axis in axes):
-        _warn_common_period(axes, start, end)
-    _warn_target_gaps(axes, start, end)
+    chosen = _chosen_periods(axes, time_range)
+    _warn_common_period(axes, start, end, chosen)
+    _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
 
@@ -463,15 +469,51 @@ def _restamped(dataset: xr.Dataset, time: str, stamps: Sequence[object], *, keep
     return dataset.assign_coords({time: stamped})
 
 
-def _warn_common_period(axes: Sequence[_Axis], start: object, end: object) -> None:
-    """Warn that only the common period of the variables' ``axes`` is used."""
+@dataclass(frozen=True)
+class _Chosen:
+    """The run's own ``time_range`` (empty: every period), as a test of a step's period."""
+
+    time_range: tuple[str, ...] = ()
+    first: object = None
+    after_last: object = None
+
+    def __call__(self, period: object) -> bool:
+        return not self.time_range or self.first <= period < self.after_last
+
+    def text(self) -> str:
+        """The range as the user gave it, for messages (empty without one)."""
+        return f" within the time range {','.join(self.time_range)}" if self.time_range else ""
+
+
+def _chosen_periods(axes: Sequence[_Axis], time_range: Sequence[str]) -> _Chosen:
+    """Which steps' periods (their first instants) lie within the user's ``time_range``, in the
+    calendar of the first of ``axes``.
+
+    Raises
+    ------
+    ClimannError
+        For a ``time_range`` date that is not a date of that calendar (:func:`range_bounds`).
+    """
+    if not time_range:
+        return _Chosen()
+    calendar = getattr(axes[0].times[0], "calendar", None) or "standard"
+    return _Chosen(tuple(str(date) for date in time_range), *range_bounds(time_range, calendar))
+
+
+def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chosen: _Chosen = _Chosen()) -> None:
+    """Warn that only the common period of the variables' ``axes`` is used, naming the steps
+    left out that the user's own time range (``chosen``) would have kept; nothing when it
+    leaves out none (the user's period lies within the common one)."""
+    outside = [(axis, sum(1 for period in axis.opening if not start <= period <= end and chosen(period)),
+                sum(1 for period in axis.opening if chosen(period))) for axis in axes]
+    left_out = [f"{count} of {axis.variable}'s {held}" for axis, count, held in outside if count]
+    if not left_out:
+        return
     periods = [f"{axis.variable} ({axis.period})" for axis in axes]
-    outside = [(axis, sum(1 for period in axis.opening if not start <= period <= end)) for axis in axes]
-    left_out = [f"{count} of {axis.variable}'s {len(axis.times)}" for axis, count in outside if count]
     _log.warning(
-        "%s cover different periods: only their common period, %s to %s, is used (%s steps left out); "
+        "%s cover different periods: only their common period, %s to %s, is used (%s steps%s left out); "
         "[data] time_range chooses within it%s", _listed(periods), axes[0].text(start), axes[0].text(end),
-        _listed(left_out), _climatology_hint(axes),
+        _listed(left_out), chosen.text(), _climatology_hint(axes),
     )
 
 
@@ -493,20 +535,22 @@ def _climatology_hint(axes: Sequence[_Axis]) -> str:
     return ""
 
 
-def _warn_target_gaps(axes: Sequence[_Axis], start: object, end: object) -> None:
+def _warn_target_gaps(axes: Sequence[_Axis], start: object, end: object, chosen: _Chosen = _Chosen()) -> None:
     """Warn, once, when the other variables hold steps of the common period that the target
     (the first of ``axes``) lacks (GRACE's missing months beside a complete predictor): the
-    samples are the target's steps, the others taken at them. Nothing when it lacks none."""
+    samples are the target's steps, the others taken at them. Nothing when it lacks none
+    within the user's own time range (``chosen``)."""
     target, others = axes[0], axes[1:]
-    held = {period for axis in others for period in axis.opening if start <= period <= end}
-    mine = {period for period in target.opening if start <= period <= end}
+    held = {period for axis in others for period in axis.opening if start <= period <= end and chosen(period)}
+    mine = {period for period in target.opening if start <= period <= end and chosen(period)}
     if not (lacking := sorted(held - mine)):
         return
     holders = [axis.variable for axis in others if any(period in held - mine for period in axis.opening)]
+    first, last = (min(held | mine), max(held | mine)) if chosen.time_range else (start, end)
     _log.warning(
         "%s has no value at %d of the %d %s steps from %s to %s that %s %s: %s; the samples are its %d steps, "
         "%s taken at them", target.variable, len(lacking), len(held | mine), target.step or "time",
-        target.text(start), target.text(end), _listed(holders), "holds" if len(holders) == 1 else "hold",
+        target.text(first), target.text(last), _listed(holders), "holds" if len(holders) == 1 else "hold",
         _some([target.text(period) for period in lacking]), len(mine), _listed(holders),
     )
 

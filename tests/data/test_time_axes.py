@@ -48,6 +48,41 @@ def test_different_periods_with_the_same_steps_keep_their_common_period(tmp_path
     ) in _warnings(caplog)
 
 
+@pytest.mark.parametrize(("time_range", "said"), [
+    pytest.param(("2001", "2001"), None, id="the-users-range-inside-the-common-period-silent"),
+    pytest.param(("2000-07", "2001-12"), "(6 of tas's 18 steps within the time range 2000-07,2001-12 left out)",
+                 id="only-the-steps-the-users-range-would-keep-are-named"),
+])
+def test_steps_cut_by_the_users_own_time_range_are_not_called_left_out(tmp_path, caplog, time_range, said):
+    """--time-range 2001 on tas 2000-2001 beside pred 2001-2002: the common-period warning said
+    12 of each variable's steps were left out, steps the user's own range cut anyway."""
+    full = grid_dataset(n_years=3)
+    _monthly(full[["tas"]].isel(time=slice(0, 24)), 2000).to_netcdf(tmp_path / "tas.nc")
+    _monthly(full[["pred"]].isel(time=slice(12, 36)), 2001).to_netcdf(tmp_path / "pred.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", time_range=time_range)
+    assert [(t.year, t.month) for t in combined["time"].values] == [(2001, m) for m in range(1, 13)]
+    warned = [text for text in _warnings(caplog) if "cover different periods" in text]
+    assert warned == ([] if said is None else [warned[0]]) and (said is None or said in warned[0])
+
+
+def test_months_the_target_lacks_outside_the_users_time_range_are_not_warned_of(tmp_path, caplog):
+    """The target lacks 2000's months 6-8; with --time-range 2001,2002 no sample would use them,
+    and the warning that the target has no value at them is not given (it is within the range)."""
+    full = grid_dataset(n_years=3)
+    _monthly(full[["tas"]], 2000).drop_isel(time=[5, 6, 7]).to_netcdf(tmp_path / "tas.nc")
+    _monthly(full[["pred"]], 2000, day=16).to_netcdf(tmp_path / "pred.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", time_range=("2001", "2002"))
+    assert _warnings(caplog) == []
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", time_range=("2000-03", "2001"))
+    assert _warnings(caplog) == [
+        "tas has no value at 3 of the 22 monthly steps from 2000-03 to 2001-12 that pred holds: 2000-06, 2000-07, "
+        "2000-08; the samples are its 19 steps, pred taken at them"]
+
+
 def test_a_variable_split_over_files_keeps_the_common_period_of_each_file(tmp_path):
     full = grid_dataset(n_years=3)
     for year in range(3):
