@@ -96,7 +96,8 @@ def _lag_columns(
     lagged = lagged_steps(layout.time.values, all_lags, segment_starts=segment_starts(layout.time_blocks, n_time),
                           name=layout.time.name, storage=layout.time_storage) if all_lags else None
     if lagged is not None:
-        _log_lag_gaps(lagged, 1, layout.time.values)  # one sample per time step
+        _log_lag_gaps(lagged, 1, layout.time.values,  # one sample per time step
+                      thinned=layout.value_time_step is not None)
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():
         for lag in steps:

@@ -21,7 +21,9 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
-from climann.data.time_axis import LaggedSteps, lagged_steps, own_series_lag_name
+from climann.data.time_axis import (
+    MONTHS_SELECTION, LaggedSteps, in_months_left_out, lagged_steps, own_series_lag_name,
+)
 from climann.data.time_cells import season_feature_times
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -158,17 +160,26 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
             if own_series_lag_name(name, lag) in dataset.data_vars}
 
 
-def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray) -> None:
-    """Say how many time steps (and samples) each lag loses to gaps in the time axis."""
+def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, thinned: bool = False) -> None:
+    """Say how many time steps (and samples) each lag loses, and why: gaps in the time axis,
+    or (``thinned``: the run's own time selection thinned the axis) months that ``--months``
+    or ``--seasons`` left out (:func:`~climann.data.time_axis.in_months_left_out`)."""
     for lag, in_gap in lagged.in_gap.items():
         steps = np.flatnonzero(in_gap)
-        if steps.size:
-            shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
-            _log.warning(
-                "the %s time axis has gaps: lag %d is missing at %d time step%s (%s); their %d samples "
-                "are dropped", lagged.step.name, lag, steps.size, "" if steps.size == 1 else "s", shown,
-                steps.size * n_cells,
-            )
+        if not steps.size:
+            continue
+        shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
+        selected = int(in_months_left_out(times, steps, lag, lagged.step).sum()) if thinned else 0
+        counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
+        before = f"the step {lagged.step.span(lag)} before"
+        if selected == steps.size:
+            cause = f"{counted}: {before} each is in a month {MONTHS_SELECTION} leaves out"
+        elif selected:
+            cause = (f"{counted}: at {selected} {before} is in a month {MONTHS_SELECTION} leaves out, at "
+                     f"{steps.size - selected} it falls in a gap of the {lagged.step.name} time axis")
+        else:
+            cause = f"the {lagged.step.name} time axis has gaps: {counted}"
+        _log.warning("%s; their %d samples are dropped", cause, steps.size * n_cells)
 
 
 class PointwiseSource:
@@ -271,7 +282,8 @@ class PointwiseSource:
             storage=self.layout.time_storage,
         ) if all_lags else None
         if self._lagged is not None:
-            _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values)
+            _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values,
+                          thinned=self.layout.value_time_step is not None)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None

@@ -395,6 +395,39 @@ def in_gaps(positions: np.ndarray, lag: int) -> np.ndarray:
     return (earlier_steps(positions, lag) < 0) & (positions - lag >= positions[0])
 
 
+def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: TimeStep) -> np.ndarray:
+    """Whether the time ``lag`` nominal steps before each of ``times[indices]`` lies in a
+    calendar month that holds no time of the axis: a month the run's own time selection
+    (``--months``, ``--seasons``) left out, not a gap in the data, when a selection thinned
+    the axis (:attr:`climann.data.layout.GridLayout.value_time_step`).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    indices : ndarray of int, shape (n,)
+        The steps whose earlier time is missing.
+    lag : int
+        Steps back, ≥ 1.
+    step : TimeStep
+        The axis's nominal step.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+    """
+    times, indices = np.asarray(times), np.asarray(indices, dtype=np.int64)
+    held = {time.month for time in times}
+    if step.months:
+        months = [(time.month - 1 - lag * step.months) % 12 + 1 for time in times[indices]]
+    else:
+        months = [(time - lag * step.duration).month for time in times[indices]]
+    return np.array([month not in held for month in months], dtype=bool)
+
+
+#: The run's own selection of calendar months, for the messages that name it as a cause.
+MONTHS_SELECTION = "the time selection (--months/--seasons)"
+
+
 @dataclass(frozen=True)
 class LaggedSteps:
     """Where the values k nominal steps earlier are, for each lag k.

@@ -24,7 +24,8 @@ import numpy as np
 from climann.data.features import days_in_year
 from climann.data.notes import note_once
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, time_step_positions,
+    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
+    time_step_positions,
 )
 
 if TYPE_CHECKING:
@@ -848,9 +849,13 @@ def persistence_gap(
             f"{shown}")
 
 
-def persistence_gap_warning(n_after_gaps: int, times: np.ndarray) -> str:
+def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.ndarray | None = None,
+                            thinned: bool = False) -> str:
     """The warning that persistence is missing after gaps in a regular time axis, worded the
-    same by every route (in memory, streamed, on a cluster, ``climann evaluate``).
+    same by every route (in memory, streamed, on a cluster, ``climann evaluate``); when the
+    run's own time selection thinned the axis (``thinned``), the steps whose previous month
+    it left out (``--months``, ``--seasons``; :func:`~climann.data.time_axis.in_months_left_out`)
+    are said to be missing for that reason, not for gaps.
 
     Parameters
     ----------
@@ -858,6 +863,11 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray) -> str:
         The time steps whose previous step (one nominal step back) is not in the data.
     times : ndarray of cftime.datetime, shape (n_time,)
         The time axis, which has a nominal step (:func:`is_regular`).
+    after : ndarray of int, shape (n_after_gaps,), optional
+        Those steps' indices, needed with ``thinned``.
+    thinned : bool
+        Whether the run's own time selection thinned the axis
+        (:attr:`climann.data.layout.GridLayout.value_time_step` is known).
 
     Examples
     --------
@@ -866,10 +876,18 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray) -> str:
     step = time_step_positions(np.asarray(times))[0]
     axis = f"{step.name} time axis" if step is not None else "time axis"
     steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
+    left_out = (int(in_months_left_out(np.asarray(times), after, 1, step).sum())
+                if thinned and after is not None and step is not None else 0)
+    if left_out == n_after_gaps:
+        return f"persistence is missing at {steps}: the step before each is in a month {MONTHS_SELECTION} leaves out"
+    if left_out:
+        return (f"persistence is missing at {steps}: {left_out} after a month {MONTHS_SELECTION} leaves out, "
+                f"{n_after_gaps - left_out} after gaps in the {axis}")
     return f"persistence is missing at {steps} after gaps in the {axis}"
 
 
-def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1) -> np.ndarray:
+def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
+                           thinned: bool = False) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -882,6 +900,9 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     times : ndarray of cftime.datetime, shape (n_time,), optional
         The time axis; without it, ``lag`` array positions.
     lag : int
+    thinned : bool
+        Whether the run's own time selection thinned the axis, for the warning
+        (:func:`persistence_gap_warning`).
 
     Returns
     -------
@@ -900,7 +921,8 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     lagged = lagged_steps(times, [lag])
     earlier, n_gaps = lagged.earlier[lag], int(lagged.in_gap[lag].sum())
     if n_gaps:
-        _log.warning(persistence_gap_warning(n_gaps, times))
+        _log.warning(persistence_gap_warning(n_gaps, times, after=np.flatnonzero(lagged.in_gap[lag]),
+                                             thinned=thinned))
     have = earlier >= 0
     predicted[have] = truth[earlier[have]]
     return predicted

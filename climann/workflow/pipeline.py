@@ -254,7 +254,8 @@ def gridded_predictions(
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
     if persistence and "persistence" in baselines and persistence_left_out(layout) is None:
-        predictions["persistence"] = persistence_prediction(truth, layout.time.values)
+        predictions["persistence"] = persistence_prediction(truth, layout.time.values,
+                                                            thinned=layout.value_time_step is not None)
     return truth, predictions
 
 

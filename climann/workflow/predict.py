@@ -939,7 +939,8 @@ def evaluate_run(
         if "persistence" in config.evaluation.baselines:
             reason = persistence_left_out(layout, lags=config.data.lags)
             if reason is None:
-                predictions["persistence"] = persistence_prediction(truth, layout.time.values)
+                predictions["persistence"] = persistence_prediction(truth, layout.time.values,
+                                                                    thinned=layout.value_time_step is not None)
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)

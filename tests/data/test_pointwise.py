@@ -253,6 +253,27 @@ def test_a_lag_is_the_value_one_month_earlier_by_date_and_missing_across_a_gap(c
     ]
 
 
+@pytest.mark.parametrize(("dropped", "said"), [
+    pytest.param((), "lag 1 is missing at 3 time steps (2001-06-15, 2002-06-15, 2003-06-15): the step 1 month before "
+                 "each is in a month the time selection (--months/--seasons) leaves out", id="months-left-out"),
+    pytest.param((18,), "lag 1 is missing at 4 time steps (2001-06-15, 2001-08-15, 2002-06-15, …): at 3 the step 1 "
+                 "month before is in a month the time selection (--months/--seasons) leaves out, at 1 it falls in a "
+                 "gap of the monthly time axis", id="and-a-gap-july-2001"),
+])
+def test_a_lag_missing_because_the_users_months_left_its_step_out_is_not_blamed_on_gaps(caplog, dropped, said):
+    """--months 6,7,8 with lags: each June's May was left out by the user's own selection, not
+    lost to a gap in the data, which the warning said; a real gap (July 2001 missing) is still one."""
+    from climann.data.subset import subset_dataset
+
+    full = grid_dataset(n_years=4)
+    dataset = subset_dataset(full.isel(time=[k for k in range(48) if k not in dropped]), months=(6, 7, 8))
+    with caplog.at_level("WARNING", logger="climann"):
+        samples = build(dataset, predictors=(), features=(), lags={"pred": (1,)})
+    n_missing = 4 + len(dropped)  # each June (the first before the axis) and August 2001 after the gap
+    warned = [r.getMessage() for r in caplog.records if "lag 1 is missing" in r.getMessage()]
+    assert warned == [f"{said}; their {(n_missing - 1) * samples.layout.n_cells} samples are dropped"]
+
+
 def test_lags_across_a_gap_read_in_blocks_equal_reading_at_once():
     source = PointwiseSource(_missing_months(), target="tas", predictors=(), features=(), lags={"pred": (1, 3)})
     whole = source.read(0, source.n_time)

@@ -104,6 +104,25 @@ def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
     np.testing.assert_array_equal(persistence_prediction(truth)[1:], truth[:-1])  # by position without times
 
 
+@pytest.mark.parametrize(("thinned", "said"), [
+    pytest.param(False, "persistence is missing at 2 time steps after gaps in the monthly time axis", id="gaps"),
+    pytest.param(True, "persistence is missing at 2 time steps: the step before each is in a month the time "
+                 "selection (--months/--seasons) leaves out", id="months-the-user-left-out"),
+])
+def test_persistence_missing_after_months_the_user_left_out_names_that_cause(caplog, thinned, said):
+    """JJA of three years (--seasons JJA): each June after the first lacks its May because the
+    user's selection left May out; it was said to be missing after gaps in the data."""
+    import cftime
+
+    times = np.array([cftime.datetime(2000 + year, month, 16, calendar="noleap")
+                      for year in range(3) for month in (6, 7, 8)])
+    truth = np.random.default_rng(4).normal(size=(len(times), 1, 2))
+    with caplog.at_level("WARNING", logger="climann"):
+        predicted = persistence_prediction(truth, times, thinned=thinned)
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("persistence")] == [said]
+    assert np.isnan(predicted[:, 0, 0]).tolist() == [True, False, False] * 3
+
+
 def _kept_months(first_month: int, every: int, n: int):
     """Mid-month times every ``every`` months from ``first_month`` of 2000, each bounded by its own
     month (``cdo selmon,1`` for every=12, ``--time-stride 2`` of monthly means for every=2)."""

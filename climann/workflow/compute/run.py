@@ -292,7 +292,9 @@ def evaluate_distributed(
         options["previous"] = previous
         n_after_gaps = int((previous[1:] < 0).sum())
         if n_after_gaps:
-            run_logger.warning(persistence_gap_warning(n_after_gaps, layout.time.values))
+            run_logger.warning(persistence_gap_warning(n_after_gaps, layout.time.values,
+                                                       after=np.flatnonzero(previous[1:] < 0) + 1,
+                                                       thinned=layout.value_time_step is not None))
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
