@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from climann._version import __version__
+from climann.data.shell import earlier_copy_note
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.terminal import say
 
@@ -56,7 +57,7 @@ def reports_errors(command: Command) -> Command:
         try:
             return command(*args, **kwargs)
         except ClimannError as error:
-            _fail(str(error), 2)
+            _fail(str(error) + earlier_copy_note(str(error)), 2)  # a fixed copy already beside its original
         except Interrupted as error:
             _say_interrupted(str(error))
             raise typer.Exit(error.exit_code) from None

@@ -728,3 +728,37 @@ def test_train_refuses_a_config_file_that_names_no_data(tmp_path, capfd, monkeyp
                                          "train on: add paths = [")
         assert len(refused.stderr.splitlines()) == 1
     assert not (tmp_path / "data").exists() and not (tmp_path / "runs").exists()
+
+
+def test_a_refused_file_beside_its_corrected_copy_is_named_with_the_way_out(tmp_path, capfd, monkeypatch):
+    """The printed ncatted writes its copy beside the original, in the folder given to --data;
+    the next run on that folder refused the original again and offered a third file
+    (obs_restamped_2.nc). It now names the copy already there and says to move the original."""
+    import shutil
+
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    with netCDF4.Dataset(tmp_path / "d" / "obs.nc", "w") as nc:
+        for name, size in (("time", 24), ("lat", 2), ("lon", 2), ("nv", 2)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.bounds = "hours since 2000-01-01 00:00:00 +05:00", "standard", "time_bnds"
+        time[:] = np.arange(24.0) + 1
+        bounds = nc.createVariable("time_bnds", "f8", ("time", "nv"))
+        bounds.units = "hours since 2000-01-01 00:00:00"  # without the time's offset
+        bounds[:] = np.stack([np.arange(24.0), np.arange(24.0) + 1], axis=1)
+        for name, values, units in (("lat", [10.0, 11.0], "degrees_north"), ("lon", [70.0, 71.0], "degrees_east")):
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.units, variable[:] = units, values
+        obs = nc.createVariable("obs", "f4", ("time", "lat", "lon"))
+        obs.units, obs[:] = "K", np.full((24, 2, 2), 280.0)
+    shutil.copy(tmp_path / "d" / "obs.nc", tmp_path / "d" / "obs_restamped.nc")  # as if the fix had been run
+    result = run_main("train", "--data", "d", "--target", "obs", "--predictors", "", "--out", "run", "--quiet",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2
+    [line] = [text for text in result.stderr.splitlines() if text.startswith("climann: error:")]
+    assert "`ncatted -a units,time_bnds,d,, d/obs.nc d/obs_restamped_2.nc`" in line
+    assert line.endswith("; d/obs_restamped.nc, beside d/obs.nc, may be its corrected copy written before: if so, "
+                         "move d/obs.nc out of the files given to climann (a folder is read whole), and run again")

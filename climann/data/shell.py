@@ -111,6 +111,44 @@ def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = "
     return candidate
 
 
+#: A copy :func:`copy_path` numbered because its first name was taken (``iri_fixed_2.nc``), as a
+#: shell word of a message, quoted (``'my data/iri_fixed_2.nc'``) or not.
+_NUMBERED_COPY = re.compile(r"'(?P<quoted>[^']+_[A-Za-z0-9]+)_\d+(?P<qext>\.[A-Za-z0-9]+)'"
+                            r"|(?P<plain>[^\s'\"`()]+_[A-Za-z0-9]+)_\d+(?P<ext>\.[A-Za-z0-9]+)")
+
+
+def earlier_copy_note(message: str) -> str:
+    """Words to add to a refusal whose command writes a numbered copy (``hfss_fixed_2.nc``)
+    because the copy it names first (``hfss_fixed.nc``) is already beside the input: most
+    likely the user ran the command before, and the folder given to ``--data`` now holds the
+    original and its corrected copy, both read, the original refused again. ``""`` when no
+    command of ``message`` does.
+
+    Examples
+    --------
+    ``… (ncap2 … d/hfss.nc d/hfss_fixed_2.nc)`` with ``d/hfss_fixed.nc`` present gives
+    ``"; d/hfss_fixed.nc, beside d/hfss.nc, may be its corrected copy written before: if so,
+    move d/hfss.nc out of the files given to climann (a folder is read whole), and run again"``.
+    """
+    for match in _NUMBERED_COPY.finditer(message):
+        first = Path((match["quoted"] or match["plain"]) + (match["qext"] or match["ext"]))
+        head = first.stem.rsplit("_", 1)[0]
+        if not first.is_file():
+            continue
+        originals = sorted(path for path in first.parent.glob(f"{_glob_escaped(head)}.*")
+                           if path.is_file() and path != first)
+        if originals:
+            original = shown_path(originals[0])
+            return (f"; {shown_path(first)}, beside {original}, may be its corrected copy written before: if so, "
+                    f"move {original} out of the files given to climann (a folder is read whole), and run again")
+    return ""
+
+
+def _glob_escaped(text: str) -> str:
+    """``text`` with the characters :meth:`pathlib.Path.glob` reads as patterns escaped."""
+    return re.sub(r"([\[\]*?])", r"[\1]", text)
+
+
 def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> str:
     """The shell argument of a file written beside ``path``, named after it:
     ``'my data/iri_fixed.nc'`` for ``my data/iri.nc`` (see :func:`copy_path`,

@@ -356,3 +356,32 @@ def test_the_built_commands_run_on_a_file_whose_names_hold_spaces(tmp_path):
             else:
                 assert "lc" in fixed.variables and "land cover" not in fixed.variables
         (tmp_path / "spaced_fixed.nc").unlink()
+
+
+@pytest.mark.parametrize("folder", [pytest.param("d", id="plain"), pytest.param("my data", id="quoted")])
+def test_a_refusal_whose_copy_is_numbered_names_the_copy_written_before(tmp_path, monkeypatch, folder):
+    """After running the printed ncap2, the copy hfss_fixed.nc is beside hfss.nc in the folder
+    given to --data; the next run refuses hfss.nc again and offered hfss_fixed_2.nc without a word
+    about the copy already there (verify20, left by the last session)."""
+    from climann.data.shell import copy_path, earlier_copy_note, input_and_copy
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / folder).mkdir()
+    original = tmp_path / folder / "hfss.nc"
+    original.write_bytes(b"")
+    assert earlier_copy_note(f"refused (ncap2 -s 'hfss=-hfss' {input_and_copy(original)})") == ""
+    copy_path(original).write_bytes(b"")
+    message = f"refused (ncap2 -s 'hfss=-hfss' {input_and_copy(original)})"
+    assert message.endswith("hfss_fixed_2.nc)") or message.endswith("hfss_fixed_2.nc')")
+    quoted = shlex.quote(f"{folder}/hfss.nc")
+    assert earlier_copy_note(message) == (
+        f"; {shlex.quote(f'{folder}/hfss_fixed.nc')}, beside {quoted}, may be its corrected copy written before: "
+        f"if so, move {quoted} out of the files given to climann (a folder is read whole), and run again")
+
+
+def test_a_numbered_file_with_no_original_beside_it_adds_nothing(tmp_path, monkeypatch):
+    from climann.data.shell import earlier_copy_note
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run_fixed.nc").write_bytes(b"")  # not a copy of anything here
+    assert earlier_copy_note("cdo -f nc4 copy in.nc run_fixed_2.nc") == ""
