@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
+from climann.data.time_cells import season_score_times
 
 if TYPE_CHECKING:
     from climann.data.projections import ProjectionReading
@@ -297,6 +298,13 @@ class GridLayout:
         grid = np.full(int(np.prod(self.shape)), np.nan, dtype=np.result_type(values, np.float32))
         grid[flat_index] = values
         return grid.reshape(self.shape)
+
+    def season_times(self) -> np.ndarray:
+        """The dates the scores per season take each step's season from, shape (n_time,): the
+        middles of the time cells (:func:`climann.data.time_cells.season_score_times`), as the
+        ``season`` feature dates the steps."""
+        return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
+                                  known_step=self.known_time_step, value_step=self.value_time_step)
 
     def cell_area_weights(self) -> np.ndarray:
         """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.
