@@ -152,6 +152,11 @@ class GridLayout:
         The step of the time axis before the run's own time selection thinned it
         (``time_stride``, ``months``; see :data:`climann.data.time_cells.VALUE_STEP_KEY`): the
         values are cells of that step, further apart. None when the axis was not thinned.
+    steps_before_range : int
+        The steps at the start of the time axis read from just before the chosen period
+        (``--time-range``; see :data:`climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`), for
+        persistence and the lags of the period's first step only: in no block, never scored
+        or trained on. 0 when none was read.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     geography : str
@@ -212,6 +217,7 @@ class GridLayout:
     file_times: np.ndarray | None = None
     known_time_step: TimeStep | None = None
     value_time_step: TimeStep | None = None
+    steps_before_range: int = 0
     cell_areas: np.ndarray | None = None
     time_storage: str = ""
 

@@ -491,6 +491,24 @@ def with_value_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     return _with_step_recorded(dataset, step, VALUE_STEP_KEY)
 
 
+#: The key of a time coordinate's ``encoding`` holding how many steps at its start lie before
+#: the chosen period (``--time-range``): read only for persistence and the lags of the
+#: period's first steps, never scored or trained on; see :func:`with_steps_before_range`.
+STEPS_BEFORE_RANGE_KEY = "climann_steps_before_range"
+
+
+def with_steps_before_range(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
+    """``dataset`` with ``n_steps``, the steps at the start of its time axis read from before
+    the chosen period, recorded on its time coordinate (:data:`STEPS_BEFORE_RANGE_KEY`);
+    unchanged when ``n_steps`` is 0."""
+    if not n_steps:
+        return dataset
+    name = time_coordinate(dataset)
+    time = dataset[name]
+    encoding = {**time.encoding, STEPS_BEFORE_RANGE_KEY: int(n_steps)}
+    return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
 _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
 

@@ -588,3 +588,25 @@ def test_weekly_means_without_bounds_are_scored_in_the_season_of_their_cells_mid
                 assert scores["mse"] == pytest.approx(np.mean((model[steps] - truth[steps]) ** 2), rel=1e-4)
     assert run.metrics["seasons"]["train"]["DJF"]["model"]["n_samples"] != 6 * np.sum(
         (labels == "train") & np.isin([stamp.month for stamp in stamps], seasons["DJF"]))  # the stamps differ
+
+
+@pytest.mark.parametrize("on_cluster", [pytest.param(False, id="in-memory"), pytest.param(True, id="cluster")])
+def test_evaluate_with_time_range_forecasts_its_first_week_by_the_week_before_in_the_file(weekly_runs, cluster,
+                                                                                         tmp_path, on_cluster):
+    """``evaluate --data --time-range`` reads the step before the range for persistence only
+    (break20 F4), on the cluster as in memory: every week of 1992 is forecast by the one before
+    (the first by the last week of 1991), and only the weeks of 1992 are scored."""
+    from climann.workflow.config import ComputeConfig
+    from climann.workflow.predict import evaluate_run
+
+    run_dir = weekly_runs["in-memory"].run_dir
+    data = run_dir.parent / "weekly.nc"
+    compute = ComputeConfig(scheduler=cluster.scheduler_address) if on_cluster else None
+    metrics = evaluate_run(run_dir, [str(data)], tmp_path / "scored", time_range="1992,1992", compute=compute)
+    with xr.open_dataset(data, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as source:
+        tas = source["tas"].values.astype(np.float64)
+        in_1992 = np.flatnonzero([stamp.year == 1992 for stamp in source["time"].values])
+    persistence = metrics["splits"]["all"]["persistence"]
+    assert metrics["n_samples"]["all"] == persistence["n_samples"] == tas[in_1992].size
+    # cells of equal area: the area-weighted MSE is the plain mean
+    assert persistence["mse"] == pytest.approx(np.mean((tas[in_1992 - 1] - tas[in_1992]) ** 2), rel=1e-5)
