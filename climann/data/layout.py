@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
+from climann.data.time_cells import season_score_times
 
 if TYPE_CHECKING:
     from climann.data.projections import ProjectionReading
@@ -151,6 +152,11 @@ class GridLayout:
         The step of the time axis before the run's own time selection thinned it
         (``time_stride``, ``months``; see :data:`climann.data.time_cells.VALUE_STEP_KEY`): the
         values are cells of that step, further apart. None when the axis was not thinned.
+    steps_before_range : int
+        The steps at the start of the time axis read from just before the chosen period
+        (``--time-range``; see :data:`climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`), for
+        persistence and the lags of the period's first step only: in no block, never scored
+        or trained on. 0 when none was read.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     geography : str
@@ -211,6 +217,7 @@ class GridLayout:
     file_times: np.ndarray | None = None
     known_time_step: TimeStep | None = None
     value_time_step: TimeStep | None = None
+    steps_before_range: int = 0
     cell_areas: np.ndarray | None = None
     time_storage: str = ""
 
@@ -297,6 +304,13 @@ class GridLayout:
         grid = np.full(int(np.prod(self.shape)), np.nan, dtype=np.result_type(values, np.float32))
         grid[flat_index] = values
         return grid.reshape(self.shape)
+
+    def season_times(self) -> np.ndarray:
+        """The dates the scores per season take each step's season from, shape (n_time,): the
+        middles of the time cells (:func:`climann.data.time_cells.season_score_times`), as the
+        ``season`` feature dates the steps."""
+        return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
+                                  known_step=self.known_time_step, value_step=self.value_time_step)
 
     def cell_area_weights(self) -> np.ndarray:
         """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.

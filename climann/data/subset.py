@@ -25,7 +25,7 @@ from climann.data.grids import cell_coordinates
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
 from climann.data.time_axis import axis_time_step
-from climann.data.time_cells import with_value_step
+from climann.data.time_cells import with_steps_before_range, with_value_step
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -511,9 +511,16 @@ def select_time(
     time_range: Sequence[str] = (),
     months: Sequence[int] = (),
     time_stride: int = 1,
+    step_before: bool = False,
 ) -> xr.Dataset:
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
     'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them.
+
+    With ``step_before`` (and a ``time_range`` alone, neither ``months`` nor ``time_stride``)
+    the data's step just before the range is kept too, when the data have one, and recorded
+    as such (:func:`~climann.data.time_cells.with_steps_before_range`): persistence and the
+    lags of the range's first step take their value from it, and it is never scored or
+    trained on.
 
     When ``months`` or ``time_stride`` thin the axis, the step it had before (within
     ``time_range``) is recorded on the time coordinate (:func:`with_value_step`): the values
@@ -538,6 +545,8 @@ def select_time(
             f"the time selection (time_range {list(time_range)}, months {list(months)}) is empty; "
             f"the data cover {_span(values)}"
         )
+    if step_before and time_range and not months and time_stride == 1 and chosen[0] > 0:
+        return with_steps_before_range(dataset.isel({name: np.concatenate([[chosen[0] - 1], chosen])}), 1)
     thinned = dataset.isel({name: chosen})
     return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
 
@@ -566,7 +575,7 @@ def _trained_months_text(months: Sequence[int], seasons: Sequence[str]) -> tuple
 
 def select_new_data_time(
     dataset: xr.Dataset, *, time_range: Sequence[str] = (), months: Sequence[int] = (),
-    seasons: Sequence[str] = (), where: str,
+    seasons: Sequence[str] = (), where: str, step_before: bool = False,
 ) -> xr.Dataset:
     """The time steps of new data (``predict``, ``evaluate --data``) that a trained run predicts.
 
@@ -586,6 +595,9 @@ def select_new_data_time(
         The run's ``[data] months`` (1–12) and ``seasons`` (``"DJF"``, ...).
     where : str
         The files, for the messages.
+    step_before : bool
+        Keep the data's step just before ``time_range`` too (without the run's ``months``),
+        for persistence and lags only: see :func:`select_time`.
 
     Raises
     ------
@@ -599,6 +611,9 @@ def select_new_data_time(
         if inside.size == 0:
             raise ClimannError(f"--time-range {','.join(time_range)} selects no time step of {where}, which cover "
                                f"{_span(values)}; give a period within it")
+        chosen = tuple(months) + season_months(seasons)
+        if step_before and not chosen and inside[0] > 0:
+            return with_steps_before_range(dataset.isel({name: np.concatenate([[inside[0] - 1], inside])}), 1)
         dataset = dataset.isel({name: inside})
     chosen = tuple(months) + season_months(seasons)
     if not chosen:
@@ -647,10 +662,12 @@ def subset_dataset(
     seasons: Sequence[str] = (),
     time_stride: int = 1,
     grid_stride: int = 1,
+    step_before: bool = False,
 ) -> xr.Dataset:
     """Apply every selection, in this order: extra-dimension values, region, time, grid stride.
 
-    Each argument left at its default selects everything; see the functions above.
+    Each argument left at its default selects everything; see the functions above
+    (``step_before``: :func:`select_time`).
     """
     if select:
         dataset = select_values(dataset, select)
@@ -658,5 +675,6 @@ def subset_dataset(
         dataset = select_region(dataset, region)
     chosen_months = tuple(months) + season_months(seasons)
     if time_range or chosen_months or time_stride > 1:
-        dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride)
+        dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,
+                              step_before=step_before)
     return select_grid_stride(dataset, grid_stride)

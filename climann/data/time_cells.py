@@ -529,6 +529,24 @@ def with_value_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     return _with_step_recorded(dataset, step, VALUE_STEP_KEY)
 
 
+#: The key of a time coordinate's ``encoding`` holding how many steps at its start lie before
+#: the chosen period (``--time-range``): read only for persistence and the lags of the
+#: period's first steps, never scored or trained on; see :func:`with_steps_before_range`.
+STEPS_BEFORE_RANGE_KEY = "climann_steps_before_range"
+
+
+def with_steps_before_range(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
+    """``dataset`` with ``n_steps``, the steps at the start of its time axis read from before
+    the chosen period, recorded on its time coordinate (:data:`STEPS_BEFORE_RANGE_KEY`);
+    unchanged when ``n_steps`` is 0."""
+    if not n_steps:
+        return dataset
+    name = time_coordinate(dataset)
+    time = dataset[name]
+    encoding = {**time.encoding, STEPS_BEFORE_RANGE_KEY: int(n_steps)}
+    return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
 _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
 
@@ -578,6 +596,56 @@ def season_feature_times(
     return cell_middles(stamps, cells)
 
 
+def season_score_times(
+    time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
+    value_step: TimeStep | None = None,
+) -> np.ndarray:
+    """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
+    from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
+    (:func:`season_feature_times` with ``dated_by="cell_middle"``). A mean over a cell belongs
+    to the season of the interval it averages: weekly means stamped at the start of their
+    7 days (ERA5) put the week stamped 26 February, whose middle is 1 March, in MAM, as the
+    season feature does, not in DJF.
+
+    With CF bounds the coordinate already holds the middles (:func:`times_at_cell_middles`);
+    without, the cells are inferred (:func:`inferred_cells`) from the step of the values:
+    ``value_step`` when a time selection thinned the axis (monthly means kept every other
+    month are still calendar months, not 2-month cells), else the axis's nominal step, else
+    ``known_step``; the stamps when no cell can be inferred. The warning that the stamps are
+    read as the starts of their cells is given when that moves a step into another season.
+
+    Parameters
+    ----------
+    time : xarray.DataArray, shape (n_time,)
+        The layout's time coordinate, decoded to cftime (its ``bounds`` attribute kept).
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's dataset (:func:`climann.data.layout.segment_starts`), for the nominal step.
+    known_step, value_step : TimeStep, optional
+        The step of the values when the axis cannot tell it (:data:`KNOWN_STEP_KEY`), and the
+        step before a time selection thinned the axis (:data:`VALUE_STEP_KEY`).
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,)
+    """
+    stamps = np.asarray(time.values)
+    if "bounds" in time.attrs:
+        return stamps
+    step = value_step or axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    found = inferred_cells(stamps, step)
+    middles = None if found is None else cell_middles(stamps, found[0])
+    if middles is None:
+        return stamps
+    if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
+        _note_start_stamps(str(time.name), stamps, found[1])
+    return middles
+
+
+def _season_of(time: cftime.datetime) -> int:
+    """The meteorological season of a date, 0 (DJF) to 3 (SON)."""
+    return time.month % 12 // 3
+
+
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing)."""
@@ -586,8 +654,8 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
             f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
-            f"and the season and year features date it by that cell's middle; a file stamped at the end of "
-            f"each {doubt} (CESM history files) needs time_bnds"))
+            f"and its season (in the scores per season and the season and year features) is that of the cell's "
+            f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"))
 
 
 def time_bounds_name(dataset: xr.Dataset) -> str | None:

@@ -34,7 +34,7 @@ from climann.data.quantities import quantity_record
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY, VALUE_STEP_KEY
+from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_STEP_KEY
 from climann.errors import ClimannError
 
 
@@ -347,6 +347,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),
         value_time_step=_known_step(time, VALUE_STEP_KEY),
+        steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
         cell_areas=file_cell_areas(dataset, target, rows_and_columns),
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]

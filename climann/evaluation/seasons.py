@@ -4,6 +4,11 @@ Each time step belongs to the season of its own month (``cftime`` dates of any c
 ``360_day``, ``noleap``, …), so a block's DJF is its Decembers, Januaries and Februaries,
 whatever year they fall in. Seasons are defined for sub-annual data only (monthly, daily,
 …): a yearly axis has one step per year and no seasons.
+
+The times given are the dates of the values, not necessarily the file's stamps: every run
+scores its seasons on :meth:`climann.data.layout.GridLayout.season_times`, the middles of the
+time cells (CF 7.1), as the ``season`` feature dates them, so that a weekly mean stamped at the
+start of its 7 days on 28 February is counted in MAM, where its middle lies.
 """
 
 from __future__ import annotations

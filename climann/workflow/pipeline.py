@@ -321,7 +321,7 @@ def season_region_scores(
     """The ``seasons``, ``regions`` and ``region_definitions`` entries of ``metrics.json``
     (see :func:`climann.evaluation.groups.season_region_metrics`; ``climatology`` the
     reference of the ACC's anomalies, as for the whole blocks)."""
-    return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.time.values,
+    return season_region_metrics(predictions, truth, layout.cell_area_weights(), time_masks, layout.season_times(),
                                  run_regions(config, layout), climatology=climatology)
 
 
@@ -352,17 +352,17 @@ def grid_metrics(
     """
     regions = run_regions(config, layout)
     scored = [region for region in regions.values() if region.n_cells]
-    times = layout.time.values
+    times, season_times = layout.time.values, layout.season_times()  # seasons by the time cells' middles
     total, names = whole_grid_sums(
         predictions, truth, layout.cell_area_weights(), split.time_masks, climatology=climatology,
-        season_of_step=season_index(times) if is_sub_annual(times) else None,
+        season_of_step=season_index(season_times) if is_sub_annual(season_times) else None,
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
     )
     return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                        mode=mode, season=season_name(times, known_step=layout.known_time_step,
                                                           value_step=layout.value_time_step), regions=regions,
                        n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
-                       have_climatology=climatology is not None, seasons=axis_seasons(times),
+                       have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                        window_days=None if climatology is None else config.evaluation.climatology_window_days)
 
 

@@ -903,7 +903,7 @@ def evaluate_run(
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True, select=select,
-                                                        training_values=run.training_values()))
+                                                        training_values=run.training_values(), step_before=True))
         dataset = with_training_levels(run, dataset)
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only

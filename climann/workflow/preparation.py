@@ -239,6 +239,7 @@ def _open_subset(
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
+    step_before: bool = False,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -248,7 +249,9 @@ def _open_subset(
     whether its values are totals over each time step; ``renames``: those of every block's
     files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`;
     ``units_checked``: variables whose missing units the caller checks against values of its own,
-    so that converting them says nothing)."""
+    so that converting them says nothing; ``step_before``: new data keep their step just before
+    ``time_range`` for persistence and lags, as a run's own data always do, see
+    :func:`~climann.data.subset.select_time`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
@@ -269,7 +272,7 @@ def _open_subset(
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
         opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
-                                      where=described)
+                                      where=described, step_before=step_before)
         period = {}
     else:
         period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons}
@@ -277,7 +280,9 @@ def _open_subset(
         before = subset_dataset(opened, **period)
         check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
                            lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
-    whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride)
+    # the step before the run's time_range: persistence and lags of its first step (in no block)
+    whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride,
+                                step_before=not new_data and not data.split_files)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
@@ -343,7 +348,7 @@ def new_data_config(
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
-    training_values: Mapping[str, TrainingValues] | None = None,
+    training_values: Mapping[str, TrainingValues] | None = None, step_before: bool = False,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -380,6 +385,10 @@ def open_selected(
         from :func:`new_data_config`).
     select : mapping of dimension name to value, optional
         New data only: the user's choice (``--select realization=2``).
+    step_before : bool
+        New data only (``evaluate --data``): keep the step just before ``--time-range`` for
+        persistence and the lags of its first step, in no block (a run's own data always keep
+        the step before its ``time_range``; see :func:`~climann.data.subset.select_time`).
     training_values : mapping of variable name to TrainingValues, optional
         New data only: the values of the target and of the variables the features are made of
         on the training block (from the model file, :meth:`~climann.workflow.predict.TrainedRun.training_values`).
@@ -399,7 +408,8 @@ def open_selected(
     if not data.split_files:
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
-                              new_data=new_data, select=select, training_values=training_values)
+                              new_data=new_data, select=select, training_values=training_values,
+                              step_before=step_before)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
@@ -572,14 +582,24 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     boundary (``--seasons DJF``) the years are season years: December counts with the next
     year's January (:func:`~climann.data.splits.season_years`), so no winter is split."""
     months = selected_months(config)
-    years = season_years(layout.time.values, months)
+    before = layout.steps_before_range  # read for persistence and lags only: in no block
+    years = season_years(layout.time.values[before:], months)
     if layout.time_blocks:
         split = split_by_blocks(layout.time_blocks, years)
     elif config.data.split_years:
         split = split_by_year_ranges(years, config.data.split_years)
     else:
         split = split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
-    return _with_block_descriptions(split, layout, months)
+    return _with_block_descriptions(_after_steps_before(split, before), layout, months)
+
+
+def _after_steps_before(split: TimeSplit, before: int) -> TimeSplit:
+    """``split`` of the steps after the first ``before`` ones, on the whole axis: the steps
+    read from before the chosen period (:attr:`GridLayout.steps_before_range`) in no block."""
+    if not before:
+        return split
+    masks = {name: np.concatenate([np.zeros(before, dtype=bool), mask]) for name, mask in split.time_masks.items()}
+    return dataclasses.replace(split, time_masks=masks)
 
 
 def whole_period_split(config: RunConfig, layout: GridLayout) -> TimeSplit:
@@ -588,9 +608,10 @@ def whole_period_split(config: RunConfig, layout: GridLayout) -> TimeSplit:
     (``"2000–2005"``), or by its first and last dates where it does not cover those years
     whole (``"2000-03 to 2005-02"``; see :func:`~climann.data.splits.with_dated_descriptions`)."""
     months = selected_months(config)
-    years = season_years(layout.time.values, months)
+    before = layout.steps_before_range  # read for persistence and lags only: in no block
+    years = season_years(layout.time.values[before:], months)
     split = TimeSplit({"all": np.ones(len(years), dtype=bool)}, {"all": years_text(years)})
-    return _with_block_descriptions(split, layout, months)
+    return _with_block_descriptions(_after_steps_before(split, before), layout, months)
 
 
 def selected_months(config: RunConfig) -> tuple[int, ...]:

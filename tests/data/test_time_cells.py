@@ -554,3 +554,29 @@ def test_daily_stamps_at_two_hours_inside_the_day_are_one_daily_series_keyed_per
     by_hand = np.stack([raw[train & (day == d)].mean(axis=0) for d in range(365)])
     np.testing.assert_allclose(climatology_prediction(dataset["tas"].values, times, train, window_days=1), by_hand[day])
 
+
+
+@pytest.mark.parametrize(("stamps", "value_step", "middles"), [
+    pytest.param([cftime.datetime(1990, 2, 21, calendar="standard") + datetime.timedelta(days=7 * k) for k in range(3)],
+                 None, ["1990-02-24T12", "1990-03-03T12", "1990-03-10T12"], id="weekly-cells-cross-into-march"),
+    pytest.param([cftime.datetime(1990, month, 1, calendar="noleap") for month in (2, 4, 6)],
+                 TimeStep(months=1), ["1990-02-15T00", "1990-04-16T00", "1990-06-16T00"],
+                 id="monthly-means-kept-every-other-month-stay-in-their-month"),
+])
+def test_seasons_are_scored_by_the_middles_of_the_time_cells(stamps, value_step, middles):
+    """The scores per season date a step as the season feature does: weekly means stamped at the
+    start of their 7 days by stamp + 3.5 days (the week from 28 Feb 1990 is MAM), monthly means kept
+    every other month by their calendar month (not the middle of 2 months)."""
+    from climann.data.time_cells import season_score_times
+
+    time = xr.DataArray(np.array(stamps, dtype=object), dims="time", name="time")
+    dated = season_score_times(time, value_step=value_step)
+    assert [date.strftime("%Y-%m-%dT%H") for date in dated] == middles
+
+
+def test_seasons_of_a_time_with_bounds_are_its_coordinate_of_middles():
+    from climann.data.time_cells import season_score_times
+
+    stamps = np.array([cftime.datetime(1990, 1, 16, 12, calendar="standard")], dtype=object)
+    time = xr.DataArray(stamps, dims="time", name="time", attrs={"bounds": "time_bnds"})
+    assert list(season_score_times(time)) == list(stamps)

@@ -595,3 +595,40 @@ def test_sample_fraction_thins_the_training_block_only(tmp_path, monkeypatch, se
             assert metrics["splits"][block]["persistence"]["mse"] == pytest.approx(hand, rel=1e-5)
         train = blocks == "train"
         assert 0.2 < metrics["splits"]["train"]["model"]["n_samples"] / np.isfinite(truth[train]).sum() < 0.4
+
+
+@pytest.mark.parametrize(("time_range", "has_step_before"), [
+    pytest.param(["2001-01", "2004-12"], True, id="the-file-has-december-2000"),
+    pytest.param(["2000-01", "2003-12"], False, id="the-range-starts-the-file"),
+])
+def test_a_run_of_a_time_range_reads_the_step_before_for_persistence_and_lags_only(write_grid, tmp_path, time_range,
+                                                                                     has_step_before):
+    """With ``time_range`` the file's step just before the range gives the range's first step
+    its persistence and its lag (break20 F4): that step is in no block, and the blocks and
+    their names are those of the range. When the range starts the file, there is none."""
+    path = write_grid(n_years=5)  # monthly, 2000–2004, noleap
+    first = int(time_range[0][:4])
+    years = {"train": [first, first + 1], "val": [first + 2, first + 2], "test": [first + 3, first + 3]}
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"],
+                                    "lags": {"pred": [1]}, "time_range": time_range, "split_years": years},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as source:
+        tas = source["tas"].values.astype(np.float64)
+        in_range = np.flatnonzero([first <= t.year < first + 4 for t in source["time"].values])
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        labels = split_labels(predictions["split"])
+        persistence = predictions["tas_persistence"].values.astype(np.float64)
+    assert len(labels) == len(in_range) + has_step_before
+    assert list(labels[:1 + has_step_before]) == [""] * has_step_before + ["train"]
+    first_step = persistence[int(has_step_before)]  # January of the range's first year
+    if has_step_before:  # December before it, from the file
+        np.testing.assert_allclose(first_step, tas[in_range[0] - 1], rtol=1e-6)
+    else:
+        assert np.isnan(first_step).all()
+    n_cells = tas.shape[1] * tas.shape[2]
+    n_train = 24 - (not has_step_before)  # the first January lacks its lag without the step before
+    assert run.metrics["n_samples"]["train"] == n_train * n_cells
+    assert run.metrics["splits"]["train"]["persistence"]["n_samples"] == n_train * n_cells
+    assert run.metrics["split_periods"] == {"train": f"{first}–{first + 1}", "val": f"{first + 2}",
+                                           "test": f"{first + 3}"}

@@ -314,38 +314,61 @@ def test_other_data_of_part_of_their_years_are_named_by_their_dates_as_a_runs_bl
     assert whole["split_periods"] == {"all": "1981–1982"}
 
 
-def test_other_data_of_one_month_are_named_by_it_and_leave_persistence_out_for_want_of_an_earlier_step(trained,
-                                                                                                      tmp_path):
-    """One July: split_periods was '1981' (the year) and persistence's note 'no regular step
-    (irregular spacing …)'."""
+def _persistence_by_hand(sample, first: str, last: str) -> tuple[int, float]:
+    """The number of values and the area-weighted MSE of persistence over the months
+    ``first``..``last`` of the sample, each forecast by the month before it in the file."""
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        months = source["tas"].values.astype(np.float64)
+        chosen = np.flatnonzero([first <= f"{t.year:04d}-{t.month:02d}" <= last for t in source["time"].values])
+        edges = np.deg2rad(source["lat_bnds"].values)
+    truth, before = months[chosen], months[chosen - 1]
+    weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[None, :, None], truth.shape)
+    return truth.size, float(np.sum(weights * (before - truth) ** 2) / weights.sum())
+
+
+@pytest.mark.parametrize(("months", "period"), [
+    pytest.param(("1981-07", "1981-07"), "1981-07", id="one-july"),
+    pytest.param(("1981-07", "1981-08"), "1981-07 to 1981-08", id="july-and-august"),
+    pytest.param(("1981-01", "1982-12"), "1981–1982", id="two-whole-years"),  # named without the month before
+])
+def test_persistence_of_the_first_month_of_time_range_is_the_month_before_in_the_file(trained, tmp_path, months,
+                                                                                      period):
+    """The step before --time-range is read for persistence (and lags) only: the first month
+    has its forecast (June for one July, which had 'a single time step: no value one step
+    earlier'; break20 F4), and every scored value is of the range."""
     from climann.workflow.predict import evaluate_run
 
     _, sample, run_dir = trained
-    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "july", time_range="1981-07,1981-07")
-    assert metrics["split_periods"] == {"all": "1981-07"}
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "part", time_range=",".join(months))
+    assert metrics["split_periods"] == {"all": period}
+    assert "notes" not in metrics
+    n_values, mse = _persistence_by_hand(sample, *months)
+    assert metrics["splits"]["all"]["model"]["n_samples"] == metrics["n_samples"]["all"] == n_values
+    persistence = metrics["splits"]["all"]["persistence"]
+    assert persistence["n_samples"] == n_values
+    assert persistence["mse"] == pytest.approx(mse, rel=1e-6)
+    with xr.open_dataset(tmp_path / "part" / "predictions.nc", decode_times=TIME) as predictions:
+        labels = split_labels(predictions["split"])
+        first = predictions["time"].values[0]
+    assert labels[0] == "" and set(labels[1:]) == {"all"}  # the month before: read, in no block
+    assert f"{first.year:04d}-{first.month:02d}" < months[0]
+
+
+def test_the_first_month_of_the_file_as_time_range_has_no_persistence_and_says_why(trained, tmp_path):
+    """No step before the file's first: one month is a single time step, as before."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        first = source["time"].values[0]
+    month = f"{first.year:04d}-{first.month:02d}"
+    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "first", time_range=f"{month},{month}")
+    assert metrics["split_periods"] == {"all": month}
     assert set(metrics["splits"]["all"]) == {"model"}
     assert metrics["notes"] == [{"split": "all", "model": "persistence", "n_samples": 0,
                                  "of": metrics["n_samples"]["all"],
                                  "reason": "a single time step: no value one step earlier"}]
-    assert "| all | 1981-07 | model |" in (tmp_path / "july" / "report.md").read_text()
-
-
-def test_two_consecutive_months_of_other_data_score_persistence_on_the_second(trained, tmp_path):
-    """July and August: persistence was left out ('no regular step'), though August's
-    forecast (July) is in the data: the run's monthly step says the two are consecutive."""
-    from climann.workflow.predict import evaluate_run
-
-    _, sample, run_dir = trained
-    metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "summer", time_range="1981-07,1981-08")
-    assert metrics["split_periods"] == {"all": "1981-07 to 1981-08"} and "notes" not in metrics
-    with xr.open_dataset(sample, decode_times=TIME) as source:
-        chosen = source.sel(time=slice("1981-07", "1981-08"))
-        july, august = chosen["tas"].values.astype(np.float64)
-        edges = np.deg2rad(source["lat_bnds"].values)
-    weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[:, None], august.shape)
-    persistence = metrics["splits"]["all"]["persistence"]
-    assert persistence["n_samples"] == august.size
-    assert persistence["mse"] == pytest.approx(np.sum(weights * (july - august) ** 2) / weights.sum(), rel=1e-6)
+    assert f"| all | {month} | model |" in (tmp_path / "first" / "report.md").read_text()
 
 
 def test_predict_and_evaluate_on_other_data_give_the_same_scores_over_the_same_values(trained, tmp_path):

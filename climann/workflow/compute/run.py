@@ -301,8 +301,9 @@ def evaluate_distributed(
         block_of_step[split.time_masks[name]] = index
     every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
     regions = {name: region for name, region in every_region.items() if region.n_cells}  # warned in run_metrics
-    if is_sub_annual(layout.time.values):
-        options["season_of_step"] = season_of_steps(layout.time.values)
+    season_times = layout.season_times()  # by the middles of the time cells, as the season feature
+    if is_sub_annual(season_times):
+        options["season_of_step"] = season_of_steps(season_times)
     if regions:
         options["region_cells"] = np.stack([region.cells for region in regions.values()])
     context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
@@ -325,7 +326,7 @@ def evaluate_distributed(
         n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
-        seasons=axis_seasons(layout.time.values),
+        seasons=axis_seasons(season_times),
     )
     if own_data:
         metrics.update(scored_steps_record(source, config))

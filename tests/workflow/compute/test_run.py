@@ -521,3 +521,92 @@ def test_a_cluster_run_keeps_the_smoothed_day_of_year_climatology_of_daily_means
         times, labels = predictions["time"].values, split_labels(predictions["split"])
         truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
     np.testing.assert_allclose(written, _smoothed_day_of_year_climatology(truth, times, labels == "train"), rtol=1e-5)
+
+
+def _weekly_file(path: Path) -> Path:
+    """Weekly means stamped at the start of their 7 days from Wednesday 3 January 1990, four
+    years, no time bounds, on 6 cells of equal area (latitudes ±10°); tas follows pr plus noise."""
+    import pandas as pd
+
+    stamps = pd.date_range("1990-01-03", "1993-12-31", freq="7D")
+    rng = np.random.default_rng(5)
+    pr = rng.normal(0, 1, (len(stamps), 2, 3)).astype(np.float32)
+    tas = (280 + 3 * pr + rng.normal(0, 0.5, pr.shape)).astype(np.float32)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas, {"units": "K"}), "pr": (("time", "lat", "lon"), pr, {"units": "1"})},
+        coords={"time": stamps, "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [60.0, 180.0, 300.0], {"units": "degrees_east"})})
+    dataset.time.encoding.update(units="days since 1990-01-01", calendar="standard")
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def weekly_runs(cluster, tmp_path_factory):
+    """The same run of weekly means without bounds in memory, streamed, and on the cluster."""
+    folder = tmp_path_factory.mktemp("weekly")
+    path = _weekly_file(folder / "weekly.nc")
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["pr"],
+                         "split_years": {"train": [1990, 1991], "val": [1992, 1992], "test": [1993, 1993]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    runs = {"in-memory": run_training(build_config(settings), run_dir=folder / "in-memory")}
+    settings["data"]["in_memory_limit_gb"] = 1e-6  # streamed
+    runs["streamed"] = run_training(build_config(settings), run_dir=folder / "streamed")
+    settings["compute"] = {"scheduler": cluster.scheduler_address}
+    runs["cluster"] = run_training(build_config(settings), run_dir=folder / "cluster")
+    return runs
+
+
+@pytest.mark.parametrize("route", ["in-memory", "streamed", "cluster"])
+def test_weekly_means_without_bounds_are_scored_in_the_season_of_their_cells_middle(weekly_runs, route):
+    """A week is scored in the season of its middle (stamp + 3.5 days), the date the season
+    feature gives it: the week from 28 February 1990 is MAM, not DJF (break20 F3). The scores
+    per season equal those recomputed by hand from predictions.nc, and ``climann evaluate``
+    of the run scores the same seasons."""
+    import datetime
+
+    from climann.workflow.predict import evaluate_run
+
+    run = weekly_runs[route]
+    assert ("evaluated_every_nth_time_step" in run.metrics) == (route != "in-memory")  # scored in chunks
+    dates = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=dates) as predictions:
+        labels = split_labels(predictions["split"])
+        stamps = predictions["time"].values
+        truth = predictions["tas"].values.astype(np.float64)
+        model = predictions["tas_pred"].values.astype(np.float64)
+    months = np.array([(stamp + datetime.timedelta(days=3.5)).month for stamp in stamps])
+    seasons = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+    rescored = evaluate_run(run.run_dir, out=run.run_dir.parent / f"{route}-evaluated")
+    for metrics in (run.metrics, rescored):
+        for block in ("train", "val", "test"):
+            for season, chosen in seasons.items():
+                steps = (labels == block) & np.isin(months, chosen)
+                scores = metrics["seasons"][block][season]["model"]
+                assert scores["n_samples"] == truth[steps].size, (block, season)
+                # cells of equal area: the area-weighted MSE is the plain mean
+                assert scores["mse"] == pytest.approx(np.mean((model[steps] - truth[steps]) ** 2), rel=1e-4)
+    assert run.metrics["seasons"]["train"]["DJF"]["model"]["n_samples"] != 6 * np.sum(
+        (labels == "train") & np.isin([stamp.month for stamp in stamps], seasons["DJF"]))  # the stamps differ
+
+
+@pytest.mark.parametrize("on_cluster", [pytest.param(False, id="in-memory"), pytest.param(True, id="cluster")])
+def test_evaluate_with_time_range_forecasts_its_first_week_by_the_week_before_in_the_file(weekly_runs, cluster,
+                                                                                         tmp_path, on_cluster):
+    """``evaluate --data --time-range`` reads the step before the range for persistence only
+    (break20 F4), on the cluster as in memory: every week of 1992 is forecast by the one before
+    (the first by the last week of 1991), and only the weeks of 1992 are scored."""
+    from climann.workflow.config import ComputeConfig
+    from climann.workflow.predict import evaluate_run
+
+    run_dir = weekly_runs["in-memory"].run_dir
+    data = run_dir.parent / "weekly.nc"
+    compute = ComputeConfig(scheduler=cluster.scheduler_address) if on_cluster else None
+    metrics = evaluate_run(run_dir, [str(data)], tmp_path / "scored", time_range="1992,1992", compute=compute)
+    with xr.open_dataset(data, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as source:
+        tas = source["tas"].values.astype(np.float64)
+        in_1992 = np.flatnonzero([stamp.year == 1992 for stamp in source["time"].values])
+    persistence = metrics["splits"]["all"]["persistence"]
+    assert metrics["n_samples"]["all"] == persistence["n_samples"] == tas[in_1992].size
+    # cells of equal area: the area-weighted MSE is the plain mean
+    assert persistence["mse"] == pytest.approx(np.mean((tas[in_1992 - 1] - tas[in_1992]) ** 2), rel=1e-5)
