@@ -96,6 +96,7 @@ def derived_columns(
         columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
     if "season" in features or "year" in features:
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
+                                     value_step=layout.value_time_step,
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
     if "season" in features:
         season_sin, season_cos = season_sin_cos(times)

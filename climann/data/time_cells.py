@@ -553,6 +553,7 @@ _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them
 
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
+    value_step: TimeStep | None = None,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -567,7 +568,11 @@ def season_feature_times(
     ``dated_by="stamp"`` (models trained before the dating was recorded) the stamps are used.
     When the axis has no step of its own (a single time step), ``known_step`` is taken: a
     trained model's step, so that one monthly mean stamped on the 1st gets the features it
-    has within a longer series.
+    has within a longer series. When a time selection thinned the axis, the cells are those of
+    ``value_step``, the step the values had: monthly means kept every other month
+    (``time_stride = 2``) are calendar months 2 months apart, and February stamped on the 1st
+    is dated 15 February, as in a whole series and in new data given to ``predict``, not
+    2 March, the middle of a 2-month cell (and December not 1 January of the next year).
 
     Parameters
     ----------
@@ -578,6 +583,8 @@ def season_feature_times(
         Each step's dataset (:func:`climann.data.layout.segment_starts`), for the nominal step.
     known_step : TimeStep, optional
         The step of the values when the axis cannot tell it (:data:`KNOWN_STEP_KEY`).
+    value_step : TimeStep, optional
+        The step before a time selection thinned the axis (:data:`VALUE_STEP_KEY`).
 
     Returns
     -------
@@ -586,7 +593,7 @@ def season_feature_times(
     stamps = np.asarray(time.values)
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
-    step = axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    step = value_step or axis_time_step(stamps, segment_starts=segment_starts) or known_step
     found = inferred_cells(stamps, step)
     if found is None:
         _note_stamped_seasons(str(time.name), stamps, step)

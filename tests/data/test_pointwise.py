@@ -313,3 +313,31 @@ def test_a_lag_taken_from_its_own_series_is_read_as_it_is_given_and_the_targets_
     assert [r.getMessage() for r in caplog.records if "gaps" in r.getMessage()] == [
         f"the monthly time axis has gaps: lag 1 is missing at 1 time step (2001-07-15); "
         f"their {source.layout.n_cells} samples are dropped"]
+
+
+def test_season_and_year_features_of_months_kept_every_other_month_are_those_of_the_whole_series():
+    """Monthly means stamped on the 1st without bounds, kept every other month
+    (``time_stride = 2``): each kept month gets the season and year features it has in the
+    whole series (its calendar month's middle), not those of a 2-month cell (February dated
+    2 March, December 1 January of the next year), which ``predict`` on new monthly data would
+    not give it."""
+    import cftime
+
+    from climann.data.pointwise import derived_columns
+    from climann.data.subset import select_time
+    from climann.data.variables import grid_layout
+
+    times = [cftime.DatetimeGregorian(2000 + m // 12, m % 12 + 1, 1) for m in range(36)]
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), np.zeros((36, 2, 2)))},
+        coords={"time": ("time", times, {"axis": "T"}), "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})})
+    whole = derived_columns(grid_layout(dataset, "tas", ["m.nc"]), ["season", "year"])
+    for start in (0, 1):  # January, March, … and February, April, …, December
+        thinned = select_time(dataset.isel(time=slice(start, None)), time_stride=2)
+        kept = derived_columns(grid_layout(thinned, "tas", ["m.nc"]), ["season", "year"])
+        for name in ("season_sin", "season_cos", "year"):
+            np.testing.assert_array_equal(kept[name][1], whole[name][1][start::2])
+    # the whole series' own dates are the months' middles (15 February 12:00 in 2000, a leap year)
+    middle = cftime.DatetimeGregorian(2000, 2, 15, 12)
+    assert whole["year"][1][1] == pytest.approx(2000 + (middle - cftime.DatetimeGregorian(2000, 1, 1)).days / 366 + 0.5 / 366)
