@@ -25,7 +25,7 @@ from climann.data.grids import cell_coordinates
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
 from climann.data.time_axis import axis_time_step
-from climann.data.time_cells import with_steps_before_range, with_value_step
+from climann.data.time_cells import season_score_times, with_steps_before_range, with_value_step
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -514,7 +514,10 @@ def select_time(
     step_before: bool = False,
 ) -> xr.Dataset:
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
-    'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them.
+    'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them. A step is
+    in the month of its time cell's middle (:func:`~climann.data.time_cells.season_score_times`,
+    the date the ``season`` feature and the scores per season give it): a weekly mean stamped
+    at the start of its 7 days on 26 February, without bounds, is in March.
 
     With ``step_before`` (and a ``time_range`` alone, neither ``months`` nor ``time_stride``)
     the data's step just before the range is kept too, when the data have one, and recorded
@@ -537,8 +540,8 @@ def select_time(
     if time_range:
         keep &= _within(values, time_range, calendar)
     within_range = values[keep]
-    if months:
-        keep &= np.isin([value.month for value in values], list(months))
+    if months:  # by the month of each value's cell middle, as the season features and scores date it
+        keep &= np.isin([value.month for value in season_score_times(dataset[name])], list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
     if chosen.size == 0:
         raise ClimannError(

@@ -1,3 +1,5 @@
+import datetime
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -588,3 +590,21 @@ def test_select_time_records_the_step_of_the_axis_it_thinned(tmp_path):
     assert TimeStep.from_record(select_time(dataset, months=[1])["time"].encoding[VALUE_STEP_KEY]) == TimeStep(
         months=1)
     assert VALUE_STEP_KEY not in select_time(dataset, time_range=("2000", "2001"))["time"].encoding
+
+
+def test_months_choose_weekly_means_without_bounds_by_their_cells_middle():
+    """``--seasons DJF`` (months 12, 1, 2) on weekly means stamped at the start of their 7 days,
+    without bounds: a week is chosen by the month of its middle (stamp + 3.5 days), the date
+    its season feature and its season's scores give it, so the week stamped 26 February (middle
+    1 March 12:00) is left out and the week stamped 27 November (middle 30 November 12:00) too."""
+    import cftime
+
+    start = cftime.DatetimeGregorian(2001, 1, 1)
+    times = np.array([start + datetime.timedelta(days=7 * k) for k in range(104)])
+    dataset = xr.Dataset({"tas": (("time",), np.arange(104.0))}, coords={"time": ("time", times, {"axis": "T"})})
+    kept = select_time(dataset, months=[12, 1, 2])["time"].values
+    middles = times + datetime.timedelta(days=3.5)
+    expected = times[[middle.month in (12, 1, 2) for middle in middles]]
+    np.testing.assert_array_equal(kept, expected)
+    assert cftime.DatetimeGregorian(2001, 2, 26) not in list(kept)  # its middle is 1 March
+    assert cftime.DatetimeGregorian(2001, 2, 19) in list(kept)
