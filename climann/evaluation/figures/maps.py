@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
-from climann.data.geometry import longitude_span, wrapped_difference
+from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
@@ -190,13 +190,31 @@ def unwrapped_longitudes(longitude: np.ndarray) -> np.ndarray:
     return along_rows - 360.0 * np.floor((np.nanmin(along_rows) + 180.0) / 360.0)
 
 
-def _row_edges(bounds: np.ndarray) -> np.ndarray:
-    """The edges of contiguous cells along an axis, shape (n + 1,), in the axis's order, from
-    their bounds (n, 2) in either vertex order (CF section 7.1 fixes none)."""
+def _row_edges(bounds: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """The edges of the rows along an axis as drawn, shape (n + 1,), in the axis's order.
+
+    Rows whose CF bounds (n, 2), in either vertex order (CF section 7.1 fixes none), touch
+    their neighbours' are drawn on them. Rows that do not touch (every 2nd row of a
+    ``grid_stride`` run: −82.5, −52.5, … with their own 15° bounds) are drawn midway between
+    their centres (:func:`~climann.data.geometry.bounds_from_centres`, clipped at ±90°): each
+    value centred where its row lies. Drawing them from each row's own lower edge to the next
+    row's put every row half a stride north of its cells and cut the last one short.
+    """
+    if not _rows_touch(bounds):
+        bounds = bounds_from_centres(centres, latitude=True)
     lower, upper = bounds.min(axis=1), bounds.max(axis=1)
     if bounds.shape[0] > 1 and lower[-1] < lower[0]:  # descending: north to south
         return np.append(upper, lower[-1])
     return np.append(lower, upper[-1])
+
+
+def _rows_touch(bounds: np.ndarray) -> bool:
+    """Whether each row's bounds (n, 2) meet the next row's, in either order."""
+    lower, upper = bounds.min(axis=1), bounds.max(axis=1)
+    if bounds.shape[0] > 1 and lower[-1] < lower[0]:
+        lower, upper = lower[::-1], upper[::-1]
+    tolerance = 1e-6 * max(float(np.ptp(bounds)), 1.0)
+    return bool(np.allclose(upper[:-1], lower[1:], rtol=0.0, atol=tolerance))
 
 
 def map_grid(layout: GridLayout) -> MapGrid:
@@ -205,7 +223,8 @@ def map_grid(layout: GridLayout) -> MapGrid:
     A regular grid's columns are sorted by (continuous) longitude and its edges lie midway
     between centres; its rows' edges are those of its area weights
     (:meth:`~climann.data.layout.GridLayout.axis_bounds`: a row centred at a pole is drawn as
-    its polar cap, to ±90°, not as a full row beyond the pole). A curvilinear, rotated-pole or
+    its polar cap, to ±90°, not as a full row beyond the pole), or midway between the centres
+    where those do not touch (every n-th row of a ``grid_stride`` run). A curvilinear, rotated-pole or
     projected grid is drawn on its true 2-D latitude and (unwrapped) longitude, corners midway
     between neighbouring centres; a cell whose corners are more than 180° of longitude apart
     straddles the map's seam and is hidden.
@@ -213,7 +232,8 @@ def map_grid(layout: GridLayout) -> MapGrid:
     if not layout.is_curvilinear:
         longitude = continuous_longitudes(layout.longitude.values)
         columns = np.argsort(longitude, kind="stable")
-        lon_edges, lat_edges = _cell_edges(longitude[columns]), _row_edges(layout.axis_bounds()[0])
+        lon_edges = _cell_edges(longitude[columns])
+        lat_edges = _row_edges(layout.axis_bounds()[0], layout.latitude.values)
         lon_edges = _one_cell_edges(longitude, layout.longitude_bounds, layout.latitude.values, longitude=True,
                                     otherwise=lon_edges)
         lat_edges = _one_cell_edges(layout.latitude.values, layout.latitude_bounds, longitude, longitude=False,

@@ -447,3 +447,42 @@ def test_the_sample_says_its_geography_is_invented_and_its_maps_say_so(sample_fi
         _training_maps(sample_files["earth"], tmp_path)
     assert titles[0].endswith("\n(synthetic geography, not the Earth's)")
     assert "synthetic" not in titles[1]
+
+
+def _drawn_rows(monkeypatch, layout, tmp_path):
+    """The row edges of the first map's cells as matplotlib holds them (its mesh's
+    coordinates), and its y limits."""
+    drawn = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        axis = figure.axes[0]
+        drawn.append((axis.collections[0].get_coordinates()[:, 0, 1].copy(), axis.get_ylim()))
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    field = np.arange(np.prod(layout.shape), dtype=float).reshape(layout.shape)
+    plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    return drawn[0]
+
+
+@pytest.mark.parametrize("descending", [pytest.param(False, id="south-to-north"),
+                                        pytest.param(True, id="north-to-south")])
+def test_rows_of_a_grid_stride_run_are_drawn_centred_on_their_cells(monkeypatch, tmp_path, descending):
+    """Every 2nd row of a 15° grid (−82.5, −52.5, …, 67.5), each with its own 15° CF bounds
+    (−90…−75, …, 60…75): the rows do not touch, so each is drawn midway between its
+    neighbours' centres (by hand: −90, −67.5, −37.5, −7.5, 22.5, 52.5, 82.5), its centre in
+    the middle of its band, and the map reaches past the top row's cells (75°N). Drawn from
+    each row's own lower edge, the row at 7.5°N filled 0…30°N and the map ended at 75°N."""
+    latitude = np.arange(-82.5, 90.0, 30.0)
+    bounds = np.stack([latitude - 7.5, latitude + 7.5], axis=1)
+    if descending:
+        latitude, bounds = latitude[::-1], bounds[::-1]
+    layout = dataclasses.replace(_layout(latitude, np.arange(7.5, 360.0, 30.0)), latitude_bounds=bounds)
+    row_edges, (south, north) = _drawn_rows(monkeypatch, layout, tmp_path)
+    expected = np.array([-90.0, -67.5, -37.5, -7.5, 22.5, 52.5, 82.5])
+    np.testing.assert_allclose(np.sort(row_edges), expected)
+    bands = np.stack([row_edges[:-1], row_edges[1:]], axis=1)
+    interior = slice(1, None) if not descending else slice(None, -1)  # the row at −82.5 is clipped at −90
+    np.testing.assert_allclose(bands[interior].mean(axis=1), latitude[interior])
+    assert (south, north) == pytest.approx((-90.0, 82.5))
