@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from climann.data.notes import forget_notes
@@ -143,6 +143,28 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
                            lags=data.lags or {})
     if line is not None:
         run_logger.warning(line)
+
+
+def warn_about_extrapolation(data: PreparedData, units: Mapping[str, str]) -> None:
+    """Warn (on the terminal and in ``train.log``), one line per block, when samples of the
+    validation or test block have features outside their range on the training block: the
+    check and line ``predict`` gives new data
+    (:func:`~climann.evaluation.extrapolation.check_extrapolation`,
+    :func:`~climann.evaluation.extrapolation.extrapolation_message`), so that a test block
+    warmer than any training year, or a latitude first observed after it, is not scored
+    without a word. ``units``: the inputs' units (``model.npz`` ``units``)."""
+    from climann.evaluation.extrapolation import check_extrapolation, extrapolation_message
+
+    ranges = data.input_scaler.range_dict()
+    if ranges is None:
+        return
+    for block in ("val", "test"):
+        mask = data.sample_masks.get(block)
+        if mask is None or not mask.any():
+            continue
+        message = extrapolation_message(check_extrapolation(data.samples.inputs[mask], ranges), units)
+        if message:
+            run_logger.warning("%s block: %s", block, message)
 
 
 class RepeatedWarnings(logging.Filter):

@@ -3,6 +3,7 @@
 import logging
 import re
 
+import numpy as np
 import pytest
 
 from climann.model import History
@@ -110,3 +111,31 @@ def test_a_second_run_in_the_same_session_logs_the_notes_about_its_data_again(tm
     for run in ("first", "second"):
         run_training(build_config(settings), run_dir=tmp_path / run)
         assert (tmp_path / run / "train.log").read_text().count(note) == 1, run
+
+
+def test_a_test_block_outside_the_training_range_is_warned_of_as_predict_does(tmp_path):
+    """A test year whose predictor reaches 2 where the training year's stayed below 1: train
+    warns in one line with the test block's share of samples outside the range (by hand from
+    the file's values, the margin 1 % of the range), as ``predict`` does for new data; the
+    validation year, inside the range, gets no line."""
+    from climann.evaluation.extrapolation import RANGE_MARGIN
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_years=3)
+    dataset["pred"][24:] = dataset["pred"][24:] * 2  # the test year, 2002
+    dataset.to_netcdf(tmp_path / "warm.nc")
+    settings = {"data": {"paths": [str(tmp_path / "warm.nc")], "target": "tas", "predictors": ["pred"],
+                         "split_years": {"train": [2000, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")
+    training, test = dataset["pred"].values[:12], dataset["pred"].values[24:]
+    low, high = training.min(), training.max()
+    margin = RANGE_MARGIN * (high - low)
+    share = np.mean((test < low - margin) | (test > high + margin))
+    log = (tmp_path / "run" / "train.log").read_text()
+    lines = [line for line in log.splitlines() if "outside the training range" in line]
+    assert len(lines) == 1 and "test block: " in lines[0], lines
+    assert f"test block: {100 * share:.0f} % of samples lie outside the training range of pred" in lines[0]
+    assert f"up to {test.max():.4g} here" in lines[0]
