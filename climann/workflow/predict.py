@@ -350,7 +350,9 @@ def predict_files(
     if trained_grid:
         trained_lon, new_lon = _compared_longitude_ends(run, new_grid)
         extent = ("n_lat", "n_lon", "lat_range")
-        if any(trained_grid[key] != new_grid[key] for key in extent) or not _same_box(trained_lon, new_lon):
+        same_columns = _same_columns(run, source.layout)
+        if (any(trained_grid[key] != new_grid[key] for key in extent)
+                or not (_same_box(trained_lon, new_lon) if same_columns is None else same_columns)):
             notes.append(
                 f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
                 f"lat {_span(trained_grid['lat_range'])}, lon {longitude_ends_text(trained_lon)} → "
@@ -429,6 +431,24 @@ def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[flo
     if len(axes) == 2 and np.allclose([min(axes[1]), max(axes[1])], grid["lon_range"], rtol=0, atol=1e-9):
         return longitude_ends(axes[1]), tuple(new_grid["lon_ends"])
     return tuple(grid["lon_range"]), tuple(new_grid["lon_range"])
+
+
+def _same_columns(run: TrainedRun, layout: GridLayout) -> bool | None:
+    """Whether a regular grid's longitudes are the training grid's column axis (``model.npz``
+    ``grid_axes``) as a set modulo 360°, equal within 0.001 of the spacing: the same cells in
+    another longitude convention or order (7.5…352.5 and −172.5…172.5 on a global 15° grid)
+    are the same columns, as docs/run-directory.md says. A global grid's ends depend on its
+    convention, so :func:`_same_box` alone took them for another grid. None when it cannot be
+    told this way (a curvilinear grid, or a model file without its axes)."""
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if layout.is_curvilinear or len(axes) != 2:
+        return None
+    trained = np.sort(np.mod(np.asarray(axes[1], np.float64), 360.0))
+    new = np.sort(np.mod(np.asarray(layout.longitude.values, np.float64), 360.0))
+    if trained.size != new.size:
+        return False
+    spacing = float(np.median(np.diff(trained))) if trained.size > 1 else 1.0
+    return bool(np.all(np.abs(wrapped_difference(new, trained)) <= 1e-3 * spacing))
 
 
 def _same_box(ends: tuple[float, float], other: tuple[float, float]) -> bool:

@@ -1543,6 +1543,25 @@ def test_a_box_across_the_dateline_is_noted_as_the_box_it_is(dateline_box, tmp_p
         "own features"]
 
 
+def test_the_training_grid_in_the_other_longitude_convention_is_not_noted(tmp_path):
+    """A global 15° run on 7.5…352.5: the same cells in −180…180 with latitudes north to south
+    (break21a's ssp_flip.nc) were noted as 'a grid that differs' (their ends, −172.5…172.5,
+    are not 7.5…352.5); docs/run-directory.md says they are the same grid. The grid moved by
+    half a cell (0…345) is another grid, and still noted."""
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "predictors": ["rsdt", "clt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(sample) as source:
+        _in_minus_180_to_180(source).sortby("lat", ascending=False).to_netcdf(tmp_path / "flipped.nc")
+        shifted = source.assign_coords(lon=(source["lon"] - 7.5).assign_attrs(source["lon"].attrs))
+        shifted.drop_vars("lon_bnds").to_netcdf(tmp_path / "shifted.nc")
+    assert predict_files(run_dir, [str(tmp_path / "flipped.nc")], tmp_path / "flipped_predicted.nc").notes == []
+    notes = predict_files(run_dir, [str(tmp_path / "shifted.nc")], tmp_path / "shifted_predicted.nc").notes
+    assert notes == ["the grid differs from the training grid (12×24, lat -82.5…82.5, lon 7.5…352.5 → "
+                     "12×24, lat -82.5…82.5, lon 0…345); a pointwise model predicts each cell from its own features"]
+
+
 @pytest.fixture(scope="module")
 def folder_renamed_run(tmp_path_factory):
     """A run started in ``work/`` on ``era5/t2m_1980-1981.nc`` (``tas`` named ``t2m``) and
