@@ -24,7 +24,7 @@ from climann.data.coords import (
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas, wrapped_difference
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
-from climann.data.projections import ProjectionReading, projection_reading
+from climann.data.projections import ProjectionReading, check_grid_mapping_name, projection_reading
 from climann.data.shell import ncatted_attribute, shown_path, source_and_copy
 from climann.errors import ClimannError
 
@@ -310,6 +310,7 @@ def _reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
     latitude and longitude in ``file_grid``)."""
     if not _is_projection(dataset, dims, mapping):
         return ProjectionReading(dict(mapping.attrs), (1.0, 1.0))
+    check_grid_mapping_name(mapping, (dataset[dims[0]], dataset[dims[1]]))
     positions = None if file_grid is None else (file_grid.latitude, file_grid.longitude)
     return projection_reading(dataset, dims, mapping, positions)
 

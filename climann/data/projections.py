@@ -19,6 +19,7 @@ come from the mapping's corners, its positions from the file.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 from dataclasses import dataclass
@@ -39,6 +40,15 @@ METRES_PER_UNIT: dict[str, float] = {
     "m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0,
     "km": 1000.0, "kilometre": 1000.0, "kilometres": 1000.0, "kilometer": 1000.0, "kilometers": 1000.0,
 }
+
+#: The grid mappings of CF conventions Appendix F ("Grid Mappings", CF-1.11): the values a
+#: ``grid_mapping_name`` can have.
+CF_GRID_MAPPINGS = (
+    "albers_conical_equal_area", "azimuthal_equidistant", "geostationary", "lambert_azimuthal_equal_area",
+    "lambert_conformal_conic", "lambert_cylindrical_equal_area", "latitude_longitude", "mercator",
+    "oblique_mercator", "orthographic", "polar_stereographic", "rotated_latitude_longitude", "sinusoidal",
+    "stereographic", "transverse_mercator", "vertical_perspective",
+)
 
 #: Units of a geostationary grid's scanning angles (CF appendix F: x/y in radians).
 RADIAN_UNITS = ("rad", "radian", "radians")
@@ -110,6 +120,33 @@ def _hashable(attrs: dict) -> tuple:
     return tuple(sorted((str(key), value if isinstance(value, str) else
                          (tuple(np.asarray(value).ravel().tolist()) if np.ndim(value) else np.asarray(value).item()))
                         for key, value in attrs.items()))
+
+
+def check_grid_mapping_name(mapping: Coordinate, axes: tuple[xr.DataArray, xr.DataArray]) -> None:
+    """Refuse a grid mapping whose ``grid_mapping_name`` is none of CF's (:data:`CF_GRID_MAPPINGS`,
+    CF conventions Appendix F), or missing, before its ``axes`` (row, column) are read as a
+    projection's: a misspelled ``rotation_latitude_longitude`` made rotated degrees "a
+    projected axis with units 'degrees'", a message that names neither the mapping nor the
+    fix. The message names the mapping, its name, CF's names and the ``ncatted`` that writes
+    the closest of them (:func:`difflib.get_close_matches`), or a placeholder.
+
+    Raises
+    ------
+    ClimannError
+        If the name is missing or not one of :data:`CF_GRID_MAPPINGS`.
+    """
+    name = mapping.attrs.get("grid_mapping_name")
+    if name in CF_GRID_MAPPINGS:
+        return
+    close = difflib.get_close_matches(str(name), CF_GRID_MAPPINGS, n=1) if name is not None else []
+    said = f"has grid_mapping_name '{name}'" if name is not None else "has no grid_mapping_name"
+    attribute = ncatted_attribute("grid_mapping_name", str(mapping.name), "o", "c", close[0] if close else "NAME")
+    command = f"ncatted {attribute} {source_and_copy(*axes)}"
+    fix = f"did you mean '{close[0]}'? {command}" if close else f"write the mapping's CF name: {command}"
+    raise ClimannError(
+        f"grid mapping '{mapping.name}' (of axes '{axes[0].name}', '{axes[1].name}') {said}, which is none of CF's "
+        f"(Appendix F: {', '.join(CF_GRID_MAPPINGS)}), so its axes cannot be placed on the Earth; {fix}"
+    )
 
 
 def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:

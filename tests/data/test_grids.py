@@ -76,8 +76,8 @@ def test_a_projected_axis_in_unknown_units_is_refused(tmp_path):
 
 def test_a_grid_mapping_pyproj_cannot_read_is_named(tmp_path):
     dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
-    dataset["crs"].attrs = {"grid_mapping_name": "no_such_projection"}
-    with pytest.raises(ClimannError, match="cannot read grid mapping 'crs' \\(no_such_projection\\)"):
+    dataset["crs"].attrs = {"grid_mapping_name": "lambert_conformal_conic"}  # CF's name without its parameters
+    with pytest.raises(ClimannError, match="cannot read grid mapping 'crs' \\(lambert_conformal_conic\\)"):
         cell_coordinates(dataset)
 
 
@@ -859,3 +859,40 @@ def test_cells_on_the_limb_of_a_geostationary_disk_weigh_nothing_and_are_said(tm
     said = [record.getMessage() for record in caplog.records if "off the Earth" in record.getMessage()]
     assert len(said) == 1 and said[0].startswith(f"{int(limb.sum())} cells holding 'LST' data (first at y=")
     forget_notes()
+
+
+@pytest.mark.parametrize(("name", "advice"), [
+    pytest.param("rotation_latitude_longitude", "did you mean 'rotated_latitude_longitude'? ncatted -a "
+                 "grid_mapping_name,rotated_pole,o,c,rotated_latitude_longitude", id="misspelled"),
+    pytest.param("my_projection", "write the mapping's CF name: ncatted -a grid_mapping_name,rotated_pole,o,c,NAME",
+                 id="unknown"),
+    pytest.param(None, "write the mapping's CF name: ncatted -a grid_mapping_name,rotated_pole,o,c,NAME", id="missing"),
+])
+def test_a_grid_mapping_name_not_in_cf_appendix_f_is_named_with_the_fix(tmp_path, name, advice):
+    """A CORDEX file whose mapping says 'rotation_latitude_longitude' was refused for "projected
+    axis 'rlat' has units 'degrees'; expected a length": its rotated degrees read as a map
+    projection's x/y. The refusal names the mapping, its name, CF's names and the ncatted that
+    writes the closest; with that name written the file is placed as the correct one is."""
+    import netCDF4
+
+    expected = cell_coordinates(open_dataset([write_rotated(tmp_path / "right.nc", with_latlon=False)]))
+    path, fixed = (write_rotated(tmp_path / f"{file}.nc", with_latlon=False) for file in ("rotated", "fixed"))
+    with netCDF4.Dataset(path, "a") as nc:
+        if name is None:
+            nc["rotated_pole"].delncattr("grid_mapping_name")
+        else:
+            nc["rotated_pole"].grid_mapping_name = name
+    with pytest.raises(ClimannError) as refused:
+        cell_coordinates(open_dataset([path]))
+    message = str(refused.value)
+    said = f"has grid_mapping_name '{name}'" if name else "has no grid_mapping_name"
+    assert message.startswith(f"grid mapping 'rotated_pole' (of axes 'rlat', 'rlon') {said}, which is none of CF's "
+                              "(Appendix F: albers_conical_equal_area, "), message
+    assert "rotated_latitude_longitude, sinusoidal" in message and "units 'degrees'" not in message
+    assert message.endswith(f"{advice} {path} {tmp_path / 'rotated_fixed.nc'}"), message
+    if name == "rotation_latitude_longitude":  # the name the message advises, written
+        with netCDF4.Dataset(fixed, "a") as nc:
+            nc["rotated_pole"].grid_mapping_name = advice.rsplit(",", 1)[1]
+        placed = cell_coordinates(open_dataset([fixed]))
+        np.testing.assert_array_equal(placed[1], expected[1])
+        np.testing.assert_array_equal(placed[2], expected[2])
