@@ -145,11 +145,17 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
         run_logger.warning(line)
 
 
+#: The least share of a validation or test block's samples outside the training range that
+#: ``train`` warns of: a few record values (0.2 % of a 3-year sample's blocks) are what any
+#: split of one record holds, and a line for them on every run would teach users to ignore it.
+BLOCK_EXTRAPOLATION_SHARE = 0.01
+
+
 def warn_about_extrapolation(data: PreparedData, units: Mapping[str, str]) -> None:
-    """Warn (on the terminal and in ``train.log``), one line per block, when samples of the
-    validation or test block have features outside their range on the training block: the
-    check and line ``predict`` gives new data
-    (:func:`~climann.evaluation.extrapolation.check_extrapolation`,
+    """Warn (on the terminal and in ``train.log``), one line per block, when at least
+    :data:`BLOCK_EXTRAPOLATION_SHARE` of the samples of the validation or test block have
+    features outside their range on the training block: the check and line ``predict``
+    gives new data (:func:`~climann.evaluation.extrapolation.check_extrapolation`,
     :func:`~climann.evaluation.extrapolation.extrapolation_message`), so that a test block
     warmer than any training year, or a latitude first observed after it, is not scored
     without a word. ``units``: the inputs' units (``model.npz`` ``units``)."""
@@ -162,8 +168,9 @@ def warn_about_extrapolation(data: PreparedData, units: Mapping[str, str]) -> No
         mask = data.sample_masks.get(block)
         if mask is None or not mask.any():
             continue
-        message = extrapolation_message(check_extrapolation(data.samples.inputs[mask], ranges), units)
-        if message:
+        extrapolation = check_extrapolation(data.samples.inputs[mask], ranges)
+        message = extrapolation_message(extrapolation, units)
+        if message and extrapolation.fraction >= BLOCK_EXTRAPOLATION_SHARE:
             run_logger.warning("%s block: %s", block, message)
 
 

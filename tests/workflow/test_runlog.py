@@ -113,18 +113,24 @@ def test_a_second_run_in_the_same_session_logs_the_notes_about_its_data_again(tm
         assert (tmp_path / run / "train.log").read_text().count(note) == 1, run
 
 
-def test_a_test_block_outside_the_training_range_is_warned_of_as_predict_does(tmp_path):
+@pytest.mark.parametrize("one_value", [pytest.param(False, id="the-test-year-doubled"),
+                                       pytest.param(True, id="one-record-value")])
+def test_a_test_block_outside_the_training_range_is_warned_of_as_predict_does(tmp_path, one_value):
     """A test year whose predictor reaches 2 where the training year's stayed below 1: train
     warns in one line with the test block's share of samples outside the range (by hand from
     the file's values, the margin 1 % of the range), as ``predict`` does for new data; the
-    validation year, inside the range, gets no line."""
+    validation year, inside the range, gets no line. One record value (1 of the block's 288
+    samples, below BLOCK_EXTRAPOLATION_SHARE) gets none either."""
     from climann.evaluation.extrapolation import RANGE_MARGIN
     from climann.workflow.config import build_config
     from climann.workflow.pipeline import run_training
     from tests.conftest import grid_dataset
 
     dataset = grid_dataset(n_years=3)
-    dataset["pred"][24:] = dataset["pred"][24:] * 2  # the test year, 2002
+    if one_value:
+        dataset["pred"][30, 1, 1] = 2.0
+    else:
+        dataset["pred"][24:] = dataset["pred"][24:] * 2  # the test year, 2002
     dataset.to_netcdf(tmp_path / "warm.nc")
     settings = {"data": {"paths": [str(tmp_path / "warm.nc")], "target": "tas", "predictors": ["pred"],
                          "split_years": {"train": [2000, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
@@ -136,6 +142,9 @@ def test_a_test_block_outside_the_training_range_is_warned_of_as_predict_does(tm
     share = np.mean((test < low - margin) | (test > high + margin))
     log = (tmp_path / "run" / "train.log").read_text()
     lines = [line for line in log.splitlines() if "outside the training range" in line]
+    if one_value:
+        assert share == pytest.approx(1 / 288) and lines == [], lines
+        return
     assert len(lines) == 1 and "test block: " in lines[0], lines
     assert f"test block: {100 * share:.0f} % of samples lie outside the training range of pred" in lines[0]
     assert f"up to {test.max():.4g} here" in lines[0]
