@@ -3,6 +3,7 @@ anomaly correlation per cell."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -468,6 +469,16 @@ def _variable_title(layout: GridLayout) -> str:
     return f"{layout.target_name} ({long_name})" if long_name else layout.target_name
 
 
+def time_step_label(times: np.ndarray, index: int) -> str:
+    """The date of step ``index`` of ``times`` (cftime or datetime, shape (n_time,)) as a
+    map's title names it: '2000-12-03', and with the hour and minute, '2000-12-03 15:00', when
+    steps are less than a day apart (an hourly field's map is of one hour: where the sun is)."""
+    stamp = times[index]
+    steps = [later - earlier for earlier, later in zip(times[:-1], times[1:])]
+    sub_daily = any(datetime.timedelta(0) < abs(step) < datetime.timedelta(days=1) for step in steps)
+    return stamp.strftime("%Y-%m-%d %H:%M" if sub_daily else "%Y-%m-%d")
+
+
 def plot_truth_prediction_error(
     layout: GridLayout,
     truth: np.ndarray,
@@ -497,7 +508,7 @@ def plot_truth_prediction_error(
     -------
     Path
     """
-    when = layout.time.values[time_index].strftime("%Y-%m-%d")
+    when = time_step_label(layout.time.values, time_index)
     panels = _truth_prediction_error_panels(layout, truth[time_index], predicted[time_index])
     title = f"{_variable_title(layout)} on {when}, {split} split: truth, prediction and error"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)

@@ -1,6 +1,7 @@
 """Tests for climann/evaluation/figures/maps.py: maps on the true latitude and longitude."""
 
 import dataclasses
+import datetime as dt
 
 import cftime
 import numpy as np
@@ -486,3 +487,26 @@ def test_rows_of_a_grid_stride_run_are_drawn_centred_on_their_cells(monkeypatch,
     interior = slice(1, None) if not descending else slice(None, -1)  # the row at −82.5 is clipped at −90
     np.testing.assert_allclose(bands[interior].mean(axis=1), latitude[interior])
     assert (south, north) == pytest.approx((-90.0, 82.5))
+
+
+@pytest.mark.parametrize(("hours", "expected"), [
+    pytest.param([0, 1, 2, 3], "2000-12-03 02:00", id="hourly-with-the-hour"),
+    pytest.param([12, 36, 60, 84], "2000-12-05", id="daily-at-noon-without"),
+])
+def test_a_sub_daily_map_title_names_the_hour(monkeypatch, tmp_path, hours, expected):
+    """An hourly run's map was titled 'tas on 2000-12-03' for the step at 02:00 (break21a):
+    with steps less than a day apart the title names the hour; daily means stamped at noon
+    (CMIP's) keep the date alone."""
+    times = np.array([cftime.datetime(2000, 12, 3, calendar="noleap") + dt.timedelta(hours=hour) for hour in hours])
+    layout = dataclasses.replace(_layout([0.0, 10.0], [0.0, 10.0]), time=Coordinate("time", times))
+    titles = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        titles.append(figure._suptitle.get_text())
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    field = np.ones(layout.shape)
+    plot_truth_prediction_error(layout, field, field, time_index=2, split="test", path=tmp_path / "m.png", dpi=40)
+    assert titles[0].startswith(f"tas on {expected}, test split"), titles
