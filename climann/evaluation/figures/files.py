@@ -281,7 +281,7 @@ def _plot_cell_series(dataset: xr.Dataset, layout: GridLayout, path: Path, *, ou
     ``area_mean_series.png`` of a station; :func:`~climann.evaluation.figures.plots.plot_area_mean_series`),
     both drawn where both are present
     (:func:`~climann.evaluation.scores.compared_area_means`)."""
-    from climann.evaluation.figures.maps import cell_position
+    from climann.evaluation.figures.maps import cell_place
     from climann.evaluation.figures.plots import plot_area_mean_series
     from climann.evaluation.predictions import split_labels
     from climann.evaluation.scores import compared_area_means
@@ -300,7 +300,7 @@ def _plot_cell_series(dataset: xr.Dataset, layout: GridLayout, path: Path, *, ou
     prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
     return plot_area_mean_series(layout.time.values, series, units=str(dataset[names["model"]].attrs.get("units", "")),
                                  name=target, split_labels=list(splits), path=out / name, dpi=dpi,
-                                 point=cell_position(layout))
+                                 point=cell_place(layout))
 
 
 def is_prediction_file(path: str | Path) -> bool:

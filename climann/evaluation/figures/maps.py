@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocat
 
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
+from climann.data.stations import STATION_ROLE
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.baselines import season_name
@@ -297,6 +298,19 @@ def cell_position(layout: GridLayout) -> str:
     52.5°E' (the station of a grid of one cell)."""
     latitude, longitude = layout.geographic_coordinates()
     return f"{_latitude_label(float(latitude.flat[0]))}, {_longitude_label(float(longitude.flat[0]))}"
+
+
+def cell_place(layout: GridLayout) -> str:
+    """Where the data of a grid of one cell are, for a title: 'station BBB (22.5°S, 127.5°E)'
+    when the layout keeps a station's name (the scalar coordinate with CF ``cf_role =
+    "timeseries_id"``, CF section 9.5: a station has no cell), else 'the single grid cell
+    (12.5°N, 52.5°E)' (:func:`cell_position`)."""
+    named = [coordinate for coordinate in layout.scalar_coordinates if coordinate.attrs.get("cf_role") == STATION_ROLE]
+    if len(named) == 1:
+        name = np.asarray(named[0].values).item()
+        name = name.decode() if isinstance(name, bytes) else str(name)
+        return f"station {name.strip()} ({cell_position(layout)})"
+    return f"the single grid cell ({cell_position(layout)})"
 
 
 def latitude_stretch(grid: MapGrid) -> float:

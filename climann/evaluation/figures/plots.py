@@ -241,8 +241,9 @@ def plot_area_mean_series(
     path : str or Path
     dpi : int
     point : str, optional
-        Where the grid's only cell lies ('12.5°N, 52.5°E',
-        :func:`~climann.evaluation.figures.maps.cell_position`); None for a grid of several cells.
+        Where the data of a grid of one cell are ('the single grid cell (12.5°N, 52.5°E)',
+        'station BBB (22.5°S, 127.5°E)': :func:`~climann.evaluation.figures.maps.cell_place`);
+        None for a grid of several cells.
 
     Returns
     -------
@@ -264,7 +265,7 @@ def plot_area_mean_series(
     bottom.set_ylabel(_with_units("prediction − truth", units))
     bottom.set_xlabel("year")
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    where = f" at the single grid cell ({point})" if point else ": area-weighted mean over the grid"
+    where = f" at {point}" if point else ": area-weighted mean over the grid"
     top.set_title(f"{name}{where}, {_period(years)}: {drawn_series(list(series))}")
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     for axis in (top, bottom):

@@ -23,6 +23,7 @@ from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import season_year_note, season_years
 from climann.data.subset import season_months
 from climann.data.time_cells import times_at_cell_middles
+from climann.data.variables import scalar_coordinates
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.model.files import read_model
@@ -37,6 +38,7 @@ from climann.evaluation.baselines import (
     climatology_prediction,
 )
 from climann.evaluation.figures.maps import (
+    cell_place,
     cell_position,
     draws_maps,
     plot_anomaly_correlation_map,
@@ -178,7 +180,7 @@ def draw_figures(
         series = _area_means(layout.cell_area_weights(), truth, predictions)
         paths.append(plot_area_mean_series(layout.time.values, series, units=units, name=name, split_labels=labels,
                                            path=directory / FIGURE_FILES["area_mean_series"], dpi=dpi,
-                                           point=None if maps else cell_position(layout)))
+                                           point=None if maps else cell_place(layout)))
     if not maps:
         return paths
     if climatology is None:
@@ -457,7 +459,7 @@ def draw_figures_from_file(
                            weights_epoch=weights_epoch)
     figures.append(plot_area_mean_series(times, area_means, units=layout.target_units, name=target,
                                          split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
-                                         dpi=dpi, point=None if draws_maps(layout) else cell_position(layout)))
+                                         dpi=dpi, point=None if draws_maps(layout) else cell_place(layout)))
     if spread_grid is not None and draws_maps(layout):
         figures.append(plot_spread_map(shown, spread_grid, truth, grids["model"], n_members=n_members,
                                        time_steps=test == "test", split="test", period=period,
@@ -529,6 +531,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         # drawn with their widths on a grid of one column or row
         latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2], longitude=True),
         geography=geography_of(dataset.attrs),  # the sample's invented planet: no coastlines
+        scalar_coordinates=scalar_coordinates(dataset, field, names),  # a station's name: its title
     )
 
 

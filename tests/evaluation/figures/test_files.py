@@ -249,6 +249,7 @@ def test_a_prediction_file_of_one_cell_is_drawn_as_its_series_not_a_map(tmp_path
         assert list(drawn["times"]) == list(own["time"].values)
         latitude, longitude = float(own["lat"][0]), float(own["lon"][0])
     assert latitude < 0 and 0 < longitude < 180  # the station: the title's hemispheres below
-    assert drawn["point"] == f"{-latitude:g}°S, {longitude:g}°E" and drawn["split_labels"][-1] == "test"
+    assert drawn["point"] == f"the single grid cell ({-latitude:g}°S, {longitude:g}°E)"
+    assert drawn["split_labels"][-1] == "test"
     # a prediction file holds no baselines: the title names what is drawn
-    assert drawn["title"] == f"tas at the single grid cell ({drawn['point']}), 1980–1982: truth and model"
+    assert drawn["title"] == f"tas at {drawn['point']}, 1980–1982: truth and model"

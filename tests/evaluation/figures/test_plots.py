@@ -70,5 +70,5 @@ def test_the_title_of_a_series_figure_names_the_series_drawn(tmp_path, monkeypat
     years = [2000 + month / 12 for month in range(24)]
     series = {label: np.linspace(280.0, 290.0, 24) + index for index, label in enumerate(labels)}
     plots.plot_area_mean_series(years, series, units="K", name="tas", split_labels=[""] * 24,
-                                path=tmp_path / "series.png", dpi=40, point="5°S, 100°E")
+                                path=tmp_path / "series.png", dpi=40, point="the single grid cell (5°S, 100°E)")
     assert titles == [f"tas at the single grid cell (5°S, 100°E), 2000–2001: {shown}"]

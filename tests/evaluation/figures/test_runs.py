@@ -319,3 +319,27 @@ def test_a_redrawn_djf_run_shows_whole_winters_of_its_test_block_and_says_which(
     assert drawn == [([(2001, 12), (2002, 1), (2002, 2), (2003, 12), (2004, 1), (2004, 2)],
                       "2002–2004, every 2nd year (December counted with the next year)")]
     assert json.loads((tmp_path / "metrics.json").read_text())["figures_every_nth_test_year"] == 2
+
+
+@pytest.mark.parametrize("station", [pytest.param(True, id="a-named-station"), pytest.param(False, id="a-cell")])
+def test_a_station_prediction_file_is_titled_by_its_station(station):
+    """``climann plot`` of one station's predictions called it 'the single grid cell
+    (22.5°S, 127.5°E)' though the file names it (``station_name``, CF ``cf_role =
+    timeseries_id``, section 9.5): the layout read from the file keeps the name."""
+    import xarray as xr
+
+    from climann.evaluation.figures.maps import cell_place
+    from climann.evaluation.figures.runs import layout_from_predictions
+
+    times = [cftime.datetime(2015, month, 16, calendar="noleap") for month in (1, 2, 3)]
+    values = np.zeros((3, 1, 1), np.float32)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), values, {"units": "K"}),
+         "tas_pred": (("time", "lat", "lon"), values, {"units": "K"})},
+        coords={"time": ("time", times), "lat": ("lat", [-22.5], {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": ("lon", [127.5], {"standard_name": "longitude", "units": "degrees_east"})},
+    )
+    if station:
+        dataset = dataset.assign_coords(station_name=((), "BBB", {"cf_role": "timeseries_id"}))
+    place = cell_place(layout_from_predictions(dataset, "tas"))
+    assert place == ("station BBB (22.5°S, 127.5°E)" if station else "the single grid cell (22.5°S, 127.5°E)")
