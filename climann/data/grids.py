@@ -19,13 +19,13 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import (
-    find_coordinate, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
+    find_coordinate, geographic_kinds, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
 )
 from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas, wrapped_difference
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, projection_reading
-from climann.data.shell import ncatted_attribute, shown_path, source_and_copy
+from climann.data.shell import ncap2_command, ncap2_name, ncatted_attribute, shown_path, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -81,6 +81,8 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
     if bounds[0] is not None:
         placed = np.isfinite(coordinates[0].values) & np.isfinite(coordinates[1].values)
         bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names, target=target)
+        latitude_corners = within_the_poles(dataset, bounds[0].name, names[0], bounds[0].values)
+        bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
 
 
@@ -165,9 +167,69 @@ def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
             f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}")
 
 
+def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: np.ndarray) -> np.ndarray:
+    """Latitude cell bounds (1-D, shape (n, 2)) or cell corners (2-D, shape (n_rows,
+    n_columns, n_vertices)) with those beyond ±90° clipped to the pole, degrees.
+
+    A cell cannot reach past a pole. Bounds extrapolated half a spacing beyond the end
+    centres write one all the same: cf_xarray's ``add_bounds`` on ERA5's 90…−90 rows gives
+    the 90° row [91.25, 88.75], whose sin φ difference, and so area, is 0; corners
+    extrapolated from 2-D centres around a pole write 90.5°, a unit vector at 89.5° on the
+    opposite meridian, which makes the polar cells 0.08 and 2.08 times their area. Clipping
+    at ±90° is the usual reading (CDO's and xESMF's bounds, cf_xarray users' own fix), said
+    in one warning naming the variable. A bound beyond ±180° is no latitude at all (a fill
+    value the file does not declare, another unit): refused.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The file, for the command of the refusal.
+    bounds_name, name : str
+        The bounds variable and the latitude it bounds, for the messages.
+    values : ndarray, shape (..., n_vertices)
+        The bounds, degrees; NaN where missing (kept).
+
+    Returns
+    -------
+    ndarray, shape (..., n_vertices)
+        ``values`` itself when all lie within ±90°, else a clipped copy.
+
+    Raises
+    ------
+    ClimannError
+        If a bound lies beyond ±180°, with the ncap2 command that clips the bounds (CF
+        conventions section 4.1: latitude is in degrees north, within ±90°).
+    """
+    with np.errstate(invalid="ignore"):
+        excess = np.abs(values) - 90.0
+        beyond = excess > 0.0
+    if not beyond.any():
+        return values
+    impossible = beyond & (excess > 90.0)
+    variable = ncap2_name(bounds_name)
+    clip = ncap2_command([f"where({variable}>90) {variable}=90; where({variable}<-90) {variable}=-90"],
+                         source_and_copy(dataset, dataset[bounds_name]))
+    if impossible.any():
+        value = float(values[impossible][np.argmax(np.abs(values[impossible]))])
+        raise ClimannError(
+            f"'{bounds_name}' (the cell bounds of '{name}') reaches latitude {value:g}, which is no latitude (a fill "
+            f"value the file does not declare? other units?), so the cells' areas, which weight the training and the "
+            f"scores, are unknown; declare the fill value, or, if the bounds are degrees north extrapolated past the "
+            f"pole, clip them at ±90: {clip}"
+        )
+    farthest = float(values[beyond][np.argmax(excess[beyond])])
+    note_once(_log, logging.WARNING, (
+        f"'{bounds_name}' (the cell bounds of '{name}') reaches latitude {farthest:g} at {int(beyond.sum())} bounds, "
+        f"beyond the pole (bounds extrapolated past the end rows, e.g. cf_xarray's add_bounds): clipped at ±90° "
+        f"for the cell areas, as CDO and xESMF do (to clip them in the file: {clip})"
+    ), key=("latitude bounds beyond the pole", bounds_name))
+    return np.clip(values, -90.0, 90.0)
+
+
 def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> np.ndarray | None:
     """The CF cell bounds of the 1-D axis ``name``, shape (n, 2), as the file gives them (its
-    ``bounds`` attribute, CF conventions section 7.1); None without.
+    ``bounds`` attribute, CF conventions section 7.1), a latitude's clipped at ±90° with a
+    warning (:func:`within_the_poles`); None without.
 
     Parameters
     ----------
@@ -215,6 +277,8 @@ def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> n
             f"the {name} values are right, remove the bounds attribute to have the areas computed from them: "
             f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}"
         )
+    if not longitude and geographic_kinds(dataset[name]) == {"latitude"}:
+        values = within_the_poles(dataset, str(bounds_name), name, values)
     return values
 
 

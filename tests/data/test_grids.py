@@ -859,3 +859,99 @@ def test_cells_on_the_limb_of_a_geostationary_disk_weigh_nothing_and_are_said(tm
     said = [record.getMessage() for record in caplog.records if "off the Earth" in record.getMessage()]
     assert len(said) == 1 and said[0].startswith(f"{int(limb.sum())} cells holding 'LST' data (first at y=")
     forget_notes()
+
+
+# --- latitude bounds beyond the poles ---------------------------------------------------------------
+def _era_like_with_extrapolated_bounds(path):
+    """Rows 90 … −90 every 30°, the bounds half a spacing either side of each centre, past the poles
+    at the end rows ([105, 75] for the 90° row: cf_xarray's add_bounds on ERA5's layout)."""
+    lat, lon = np.arange(90.0, -91.0, -30.0), np.arange(0.0, 360.0, 45.0)
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), np.full((2, lat.size, lon.size), 260.0, np.float32), {"units": "K"}),
+         "lat_bnds": (("lat", "bnds"), np.stack([lat + 15.0, lat - 15.0], axis=1)),
+         "lon_bnds": (("lon", "bnds"), np.stack([lon - 22.5, lon + 22.5], axis=1))},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"}),
+                "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"})},
+    ).to_netcdf(path)
+    return path
+
+
+def test_1d_latitude_bounds_past_the_poles_are_clipped_with_a_warning(tmp_path, caplog):
+    """break21c F1: the polar rows' bounds [105, 75] gave them |sin 105° − sin 75°| = 0 area, no word."""
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    path = _era_like_with_extrapolated_bounds(tmp_path / "era.nc")
+    weights = grid_layout(open_dataset([path]), "tas", []).cell_area_weights()
+    edges = np.deg2rad(np.array([90.0, 75.0, 45.0, 15.0, -15.0, -45.0, -75.0, -90.0]))
+    by_hand = np.abs(np.diff(np.sin(edges)))[:, None] * np.ones(8)
+    np.testing.assert_allclose(weights, by_hand / by_hand.mean(), rtol=1e-12)
+    said = [r.getMessage() for r in caplog.records if "beyond the pole" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'lat_bnds' (the cell bounds of 'lat') reaches latitude 105 at 2 ")
+    assert "clipped at ±90°" in said[0] and "where(lat_bnds>90) lat_bnds=90" in said[0]
+
+
+def _polar_cells_with_corners(path, pole_corner):
+    """4 × 4 cells of 25 km around the North Pole (NSIDC's polar stereographic plane), written as bare 2-D
+    latitude/longitude with their exact corners as bounds (as CMIP sea-ice files carry them), the corners on
+    the pole written ``pole_corner``; and the true corners."""
+    import pyproj
+
+    to_lonlat = pyproj.Transformer.from_crs(pyproj.CRS.from_cf(POLAR_STEREOGRAPHIC), "EPSG:4326", always_xy=True)
+    centres = np.arange(-37.5e3, 40e3, 25e3)
+    x, y = np.meshgrid(centres, centres[::-1])
+    lon, lat = to_lonlat.transform(x, y)
+    corner_x = x[..., None] + np.array([-1, 1, 1, -1]) * 12.5e3
+    corner_y = y[..., None] + np.array([1, 1, -1, -1]) * 12.5e3
+    corner_lon, corner_lat = to_lonlat.transform(corner_x, corner_y)
+    written = np.where(np.isclose(corner_lat, 90.0, atol=1e-9), pole_corner, corner_lat)
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), np.full((2, 4, 4), 260.0, np.float32),
+                 {"units": "K", "coordinates": "latitude longitude"}),
+         "latitude_bnds": (("y", "x", "nv"), written), "longitude_bnds": (("y", "x", "nv"), corner_lon)},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "latitude": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north",
+                                                "bounds": "latitude_bnds"}),
+                "longitude": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east",
+                                                 "bounds": "longitude_bnds"})},
+    ).to_netcdf(path)
+    return np.where(np.isclose(corner_lat, 90.0, atol=1e-9), 90.0, corner_lat), corner_lon
+
+
+def test_2d_corners_past_a_pole_are_clipped_to_it_and_the_polar_cells_get_their_areas(tmp_path, caplog):
+    """break21c F1: corners at 90.5° (a unit vector at 89.5° on the opposite meridian) gave the four cells at the
+    pole 0.08 and 2.08 times their areas; clipped, their areas are pyproj.Geod's of the true corners."""
+    import pyproj
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    corner_lat, corner_lon = _polar_cells_with_corners(tmp_path / "corners.nc", 90.5)
+    layout = grid_layout(open_dataset([tmp_path / "corners.nc"]), "tas", [])
+    np.testing.assert_array_equal(layout.geographic.latitude_bounds.values, corner_lat)
+    weights = layout.cell_area_weights()
+    geod = pyproj.Geod(a=6371000.0, b=6371000.0)
+    at_the_pole = [(1, 1), (1, 2), (2, 1), (2, 2)]
+    by_hand = np.array([abs(geod.polygon_area_perimeter(corner_lon[cell], corner_lat[cell])[0]) for cell in at_the_pole])
+    ours = np.array([weights[cell] for cell in at_the_pole])
+    np.testing.assert_allclose(ours / ours.mean(), by_hand / by_hand.mean(), rtol=1e-9)
+    assert any(r.getMessage().startswith("'latitude_bnds' (the cell bounds of 'latitude') reaches latitude 90.5 at 4 ")
+               for r in caplog.records)
+
+
+def test_2d_corners_that_are_no_latitude_are_refused_naming_the_value_and_the_fix(tmp_path, monkeypatch):
+    """A corner beyond 180° is no latitude (an undeclared fill value): refused, not clipped."""
+    from climann.data.variables import grid_layout
+
+    monkeypatch.chdir(tmp_path)
+    _polar_cells_with_corners(tmp_path / "corners.nc", 9.96921e36)
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(open_dataset([tmp_path / "corners.nc"]), "tas", [])
+    assert str(refused.value).startswith(
+        "'latitude_bnds' (the cell bounds of 'latitude') reaches latitude 9.96921e+36, which is no latitude")
+    assert str(refused.value).endswith(
+        "clip them at ±90: ncap2 -s 'where(latitude_bnds>90) latitude_bnds=90; where(latitude_bnds<-90) "
+        "latitude_bnds=-90' corners.nc corners_fixed.nc")
