@@ -74,6 +74,45 @@ def test_a_projected_axis_in_unknown_units_is_refused(tmp_path):
         cell_coordinates(dataset)
 
 
+def test_projected_axes_without_units_and_without_positions_are_refused_with_the_ncatted(tmp_path, monkeypatch):
+    """break21c F2: an ice-sheet grid in km without units was read as metres (a 1.9 km patch at the pole), exit 0."""
+    monkeypatch.chdir(tmp_path)
+    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
+    for name in ("x", "y"):
+        del dataset[name].attrs["units"]
+    with pytest.raises(ClimannError) as refused:
+        cell_coordinates(dataset)
+    assert str(refused.value) == (
+        "projected axis 'y'/'x' of grid mapping 'crs' has no units, so the grid's scale, and with it where its cells "
+        "lie and their areas, is unknown (CF appendix F: projection coordinates are lengths); give the units: "
+        "ncatted -a units,y,o,c,km -a units,x,o,c,km lambert.nc lambert_fixed.nc (or m for metres)")
+
+
+@pytest.mark.parametrize("units", [pytest.param("km", id="km"), pytest.param("m", id="metres")])
+def test_projected_axes_without_units_are_read_in_the_unit_the_files_own_positions_say(tmp_path, caplog, units):
+    """With 2-D latitude/longitude in the file, the unit that places the cells there is taken, with a warning;
+    the areas are then those of the axes with their units (pyproj.Geod of the corners, :func:`_geodesic_areas`)."""
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    _, latitude, longitude = cell_coordinates(open_dataset([write_lambert(tmp_path / "with_units.nc", units=units)]))
+    dataset = xr.load_dataset(tmp_path / "with_units.nc")
+    dataset["lat"] = (("y", "x"), latitude, {"standard_name": "latitude", "units": "degrees_north"})
+    dataset["lon"] = (("y", "x"), longitude, {"standard_name": "longitude", "units": "degrees_east"})
+    dataset["tas"].attrs["coordinates"] = "lat lon"
+    for name in ("x", "y"):
+        del dataset[name].attrs["units"]
+    dataset.to_netcdf(tmp_path / "no_units.nc")
+    layout = grid_layout(open_dataset([tmp_path / "no_units.nc"]), "tas", [])
+    assert layout.geographic.projection.factors == ({"km": 1000.0, "m": 1.0}[units],) * 2
+    np.testing.assert_allclose(layout.cell_area_weights(),
+                               _geodesic_areas(dataset.assign(crs=((), 0, LAMBERT)), {"km": 1000.0, "m": 1.0}[units]),
+                               rtol=2e-5)
+    assert any(r.getMessage().startswith(f"projected axis 'y'/'x' of grid mapping 'crs' has no units: read in {units}, ")
+               for r in caplog.records)
+
+
 def test_a_grid_mapping_pyproj_cannot_read_is_named(tmp_path):
     dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
     dataset["crs"].attrs = {"grid_mapping_name": "no_such_projection"}
