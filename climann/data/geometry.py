@@ -189,6 +189,12 @@ def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> 
     return (np.asarray(longitude, np.float64) - reference + 180.0) % 360.0 - 180.0
 
 
+#: The most longitude, degrees, that an edge of a cell off a parallel may span for
+#: :func:`polygon_areas` to take it as straight in the (λ, sin φ) plane (relative area error
+#: below 1e-4); a cell with a longer one gets its geodesic polygon area.
+STRAIGHT_EDGE_DEGREES = 1.0
+
+
 def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> np.ndarray:
     """Area of each cell from its corners, on the unit sphere (steradians).
 
@@ -197,14 +203,17 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     sphere; the shoelace formula A = ½ |Σₖ (xₖ yₖ₊₁ − xₖ₊₁ yₖ)| gives it. For cells bounded
     by meridians and parallels (a regular grid) this is exact, (λ₂ − λ₁)(sin φ₂ − sin φ₁);
     for other cells it takes the edges as straight in that projection rather than great
-    circles, a relative difference of the order of the squared cell size in radians (below
-    1e-4 for 1° cells). Longitudes are taken relative to each cell's first vertex, so cells
-    across the dateline are whole. A cell that goes round a pole, or has the pole on its
-    edge or as a vertex (its longitudes do not come back to where they started, an edge
-    spans 90° of longitude or more, or a single vertex is at ±90°; a latitude-longitude box
-    at the pole has two there), has no polygon in that plane:
-    it gets the area of the geodesic polygon through its vertices
-    (:func:`great_circle_polygon_areas`).
+    circles, a relative difference that grows with the longitude an edge spans: below 1e-4
+    while no edge off a parallel spans more than :data:`STRAIGHT_EDGE_DEGREES` of longitude
+    (1° cells away from the poles), but 2e-3 at 5° and 3.5e-2 at 20°, as the edges of the
+    25 km polar stereographic sea-ice cells within 60 km of a pole do (break21c). Such cells
+    get the area of the geodesic polygon through their vertices
+    (:func:`great_circle_polygon_areas`, as CDO and ESMF take the edges of curvilinear cells),
+    and so does a cell that goes round a pole, or has the pole on its edge or as a vertex (its
+    longitudes do not come back to where they started, or a single vertex is at ±90°; a
+    latitude-longitude box at the pole has two there), which has no polygon in that plane.
+    Longitudes are taken relative to each cell's first vertex, so cells across the dateline
+    are whole.
 
     Parameters
     ----------
@@ -222,7 +231,9 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     x_next, y_next = np.roll(x, -1, axis=-1), np.roll(y, -1, axis=-1)
     areas = 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
     steps = wrapped_difference(np.roll(longitude_bounds, -1, axis=-1), longitude_bounds)
-    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | (np.abs(steps) >= 90.0).any(axis=-1)
+    along_parallel = np.abs(np.roll(latitude_bounds, -1, axis=-1) - latitude_bounds) <= 1e-9  # exact in the plane
+    bent = (np.abs(steps) > STRAIGHT_EDGE_DEGREES) & ~along_parallel
+    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | bent.any(axis=-1)
              | (np.sum(np.abs(latitude_bounds) >= 90.0 - 1e-9, axis=-1) == 1))  # a box's polar edge has 2
     if polar.any():
         areas = np.where(polar, great_circle_polygon_areas(latitude_bounds, longitude_bounds), areas)
