@@ -240,6 +240,36 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     return areas
 
 
+def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> np.ndarray:
+    """Which cells of four vertices do not list them round the cell: their polygon crosses
+    itself (a "bowtie", the vertices of a cell written row by row, SW SE NW NE, where CF
+    section 7.1 asks for them in order round the cell).
+
+    A quadrilateral listed round the cell, convex or not, has a diagonal that cuts it into two
+    triangles turning the same way; a crossed one has none: either diagonal leaves two
+    triangles turning opposite ways. Each triangle's turn is the sign of v₀·(v₁ × v₂) of its
+    corners as unit vectors (no longitude differenced: cells round a pole too). A cell with a
+    repeated or missing (NaN) vertex is not crossed.
+
+    Parameters
+    ----------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., 4)
+        Degrees.
+
+    Returns
+    -------
+    ndarray of bool, shape (...)
+    """
+    latitude, longitude = np.deg2rad(latitude_bounds), np.deg2rad(longitude_bounds)
+    v = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude), np.sin(latitude)],
+                 axis=-1)
+    turn = lambda a, b, c: np.sign(np.sum(v[..., a, :] * np.cross(v[..., b, :], v[..., c, :]), axis=-1))  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        opposite_02 = turn(0, 1, 2) * turn(0, 2, 3) < 0
+        opposite_13 = turn(1, 2, 3) * turn(1, 3, 0) < 0
+    return opposite_02 & opposite_13
+
+
 def great_circle_polygon_areas(
     latitude_bounds: np.ndarray, longitude_bounds: np.ndarray, *, flattening: float = 0.0
 ) -> np.ndarray:

@@ -21,7 +21,9 @@ import xarray as xr
 from climann.data.coords import (
     find_coordinate, geographic_kinds, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
 )
-from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas, wrapped_difference
+from climann.data.geometry import (
+    bounds_from_centres, crossed_quadrilaterals, great_circle_polygon_areas, wrapped_difference,
+)
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, projection_reading
@@ -83,7 +85,49 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names, target=target)
         latitude_corners = within_the_poles(dataset, bounds[0].name, names[0], bounds[0].values)
         bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
+        bounds = _corners_round_the_cell(dataset, bounds, placed, names)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
+                            names: tuple[str, str]) -> list[Coordinate]:
+    """The 2-D corners of four vertices a cell listed round each cell (CF section 7.1).
+
+    Corners written row by row (SW, SE, NW, NE) make crossed polygons ("bowties",
+    :func:`~climann.data.geometry.crossed_quadrilaterals`) whose areas are nonsense (from 2e-6
+    to 0.24 of the cells' on a 25 km polar grid). When every placed cell is crossed, and listing
+    its vertices 0, 1, 3, 2 uncrosses every one, the file's order is that one throughout: the
+    corners are read so, with a warning naming the variables. Any other crossing is refused.
+
+    Raises
+    ------
+    ClimannError
+        If some cells are crossed and no one order of the vertices uncrosses them all.
+    """
+    latitude, longitude = (np.asarray(b.values, np.float64) for b in bounds)
+    if latitude.shape[-1] != 4:
+        return bounds
+    crossed = crossed_quadrilaterals(latitude, longitude) & placed
+    if not crossed.any():
+        return bounds
+    row_by_row = [0, 1, 3, 2]
+    if crossed.sum() == placed.sum() and not (crossed_quadrilaterals(latitude[..., row_by_row],
+                                                                     longitude[..., row_by_row]) & placed).any():
+        note_once(_log, logging.WARNING, (
+            f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') list each cell's "
+            f"vertices row by row (e.g. SW, SE, NW, NE), not round the cell as CF 7.1 asks, which would make crossed "
+            f"polygons of no area: read in the order 0, 1, 3, 2, round each cell"
+        ), key=("corners row by row", bounds[0].name))
+        return [Coordinate(b.name, np.asarray(b.values)[..., row_by_row], b.attrs) for b in bounds]
+    i, j = np.argwhere(crossed)[0]
+    raise ClimannError(
+        f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') do not go round "
+        f"{int(crossed.sum())} of {int(placed.sum())} cells (first at index {i}, {j}: latitudes "
+        f"{', '.join(f'{value:g}' for value in latitude[i, j])}, longitudes "
+        f"{', '.join(f'{value:g}' for value in longitude[i, j])}): their polygons cross themselves, so their areas, "
+        f"which weight the training and the scores, are unknown (CF 7.1: vertices in order round the cell); "
+        + _without_bounds_advice(dataset, names[1])
+    )
 
 
 #: Positions an ocean model writes where it has none: NEMO's eliminated land processors

@@ -5,7 +5,8 @@ import pyproj
 import pytest
 
 from climann.data.geometry import (
-    centre_spacing_areas, great_circle_polygon_areas, longitude_ends, longitude_ends_text, longitude_span, polygon_areas,
+    centre_spacing_areas, crossed_quadrilaterals, great_circle_polygon_areas, longitude_ends, longitude_ends_text,
+    longitude_span, polygon_areas,
 )
 
 RADIUS = 6371000.0
@@ -157,3 +158,22 @@ def test_small_cells_away_from_the_poles_keep_straight_edges_within_1e_4():
     longitude_bounds = np.array([[10.0, 10.95, 10.65, 9.7]])
     hand = _geod_areas(pyproj.Geod(a=RADIUS, b=RADIUS), latitude_bounds[None], longitude_bounds[None])[0] / RADIUS**2
     np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand, rtol=1e-4)
+
+
+@pytest.mark.parametrize(("order", "crossed"), [
+    pytest.param([0, 1, 2, 3], False, id="round-the-cell"),
+    pytest.param([3, 2, 1, 0], False, id="clockwise"),
+    pytest.param([0, 1, 3, 2], True, id="row-by-row"),
+    pytest.param([0, 2, 1, 3], True, id="diagonals"),
+])
+def test_corners_not_listed_round_the_cell_are_crossed(order, crossed):
+    """Cells around and away from the pole; a bowtie is crossed, a cell in either direction round it is not."""
+    latitude_bounds, longitude_bounds = _stereographic_cells(2e5, 3e5)
+    found = crossed_quadrilaterals(latitude_bounds[..., order], longitude_bounds[..., order])
+    assert found.all() if crossed else not found.any()
+
+
+def test_a_concave_cell_or_one_with_a_repeated_vertex_is_not_crossed():
+    latitude_bounds = np.array([[0.0, 0.0, 1.0, 0.2], [0.0, 0.0, 1.0, 1.0]])  # an arrowhead; a triangle
+    longitude_bounds = np.array([[0.0, 1.0, 1.0, 0.8], [0.0, 1.0, 1.0, 1.0]])
+    assert not crossed_quadrilaterals(latitude_bounds, longitude_bounds).any()

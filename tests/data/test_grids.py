@@ -994,3 +994,38 @@ def test_2d_corners_that_are_no_latitude_are_refused_naming_the_value_and_the_fi
     assert str(refused.value).endswith(
         "clip them at ±90: ncap2 -s 'where(latitude_bnds>90) latitude_bnds=90; where(latitude_bnds<-90) "
         "latitude_bnds=-90' corners.nc corners_fixed.nc")
+
+
+def test_2d_corners_listed_row_by_row_are_read_round_the_cell_with_a_warning(tmp_path, caplog):
+    """break21c F2 (bowtie): corners SW, SE, NW, NE made crossed polygons whose areas were 2e-6 … 0.24 of the
+    cells', no word; read round the cell, the areas are pyproj.Geod's of the true corners."""
+    import pyproj
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    corner_lat, corner_lon = _polar_cells_with_corners(tmp_path / "corners.nc", 90.0)
+    dataset = xr.load_dataset(tmp_path / "corners.nc")
+    for name in ("latitude_bnds", "longitude_bnds"):
+        dataset[name].values = dataset[name].values[..., [0, 1, 3, 2]]
+    dataset.to_netcdf(tmp_path / "bowtie.nc")
+    weights = grid_layout(open_dataset([tmp_path / "bowtie.nc"]), "tas", []).cell_area_weights()
+    geod = pyproj.Geod(a=6371000.0, b=6371000.0)
+    by_hand = np.array([[abs(geod.polygon_area_perimeter(corner_lon[i, j], corner_lat[i, j])[0]) for j in range(4)]
+                        for i in range(4)])
+    np.testing.assert_allclose(weights, by_hand / by_hand.mean(), rtol=1e-9)
+    assert any("list each cell's vertices row by row" in r.getMessage() for r in caplog.records)
+
+
+def test_2d_corners_crossed_at_some_cells_only_are_refused_naming_the_first(tmp_path):
+    from climann.data.variables import grid_layout
+
+    _polar_cells_with_corners(tmp_path / "corners.nc", 90.0)
+    dataset = xr.load_dataset(tmp_path / "corners.nc")
+    for name in ("latitude_bnds", "longitude_bnds"):
+        dataset[name].values[0, 2] = dataset[name].values[0, 2, [0, 1, 3, 2]]
+    dataset.to_netcdf(tmp_path / "one_crossed.nc")
+    with pytest.raises(ClimannError, match=r"^'latitude_bnds'/'longitude_bnds' \(the cell corners of 'latitude'/"
+                                           r"'longitude'\) do not go round 1 of 16 cells \(first at index 0, 2: "):
+        grid_layout(open_dataset([tmp_path / "one_crossed.nc"]), "tas", [])
