@@ -116,7 +116,8 @@ def _hashable(attrs: dict) -> tuple:
 
 def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
     """Metres of pyproj's projection coordinate per unit of the 1-D axis ``variable``: from its
-    length ``units`` (:data:`METRES_PER_UNIT`; an axis without them is read as metres here, but
+    length ``units`` (:data:`METRES_PER_UNIT` in any case, ``KM``; or any UDUNITS length,
+    ``1000 m``, ``10^3 m``, read as other units are; an axis without them is read as metres here, but
     :func:`projection_reading` never reads one so: :func:`_unitless_reading`), or, on a
     ``geostationary`` grid mapping with the axis in radians (CF appendix F: the scanning
     angle), the mapping's ``perspective_point_height`` in metres.
@@ -128,8 +129,11 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
         geostationary mapping in radians has no positive ``perspective_point_height``.
     """
     units = str(variable.attrs.get("units", "m")).strip()
-    if units in METRES_PER_UNIT:
-        return METRES_PER_UNIT[units]
+    if units.lower() in METRES_PER_UNIT:  # "KM", "Km" too: no other unit is spelt so
+        return METRES_PER_UNIT[units.lower()]
+    length = _udunits_metres(units)
+    if length is not None:
+        return length
     geostationary = mapping.attrs.get("grid_mapping_name") == "geostationary"
     if geostationary and units in RADIAN_UNITS:
         height = float(np.asarray(mapping.attrs.get("perspective_point_height", np.nan)))
@@ -142,10 +146,26 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
                 f"{source_and_copy(variable)} (GOES-R and MSG)"
             )
         return height
-    expected = f"expected a length ({', '.join(METRES_PER_UNIT)})"
+    expected = "expected a length (m, km, or any UDUNITS length such as '1000 m')"
     if geostationary:
         expected += f", or on this geostationary grid a scanning angle in {' or '.join(RADIAN_UNITS)} (CF appendix F)"
-    raise ClimannError(f"projected axis '{variable.name}' has units '{units}'; {expected}")
+    fix = f"ncatted {ncatted_attribute('units', str(variable.name), 'o', 'c', 'km')} {source_and_copy(variable)}"
+    raise ClimannError(f"projected axis '{variable.name}' has units '{units}'; {expected}: if it is in km, {fix}")
+
+
+def _udunits_metres(units: str) -> float | None:
+    """Metres per unit of a UDUNITS length (``1000 m``, ``10^3 m``, ``100 km``, ``ft``), as
+    the units of every other variable are read (:func:`climann.data.units.parse_units`); None
+    for anything else."""
+    from climann.data.units import parse_units
+
+    try:
+        quantity = parse_units(units, variable="")
+    except ClimannError:
+        return None
+    if not quantity.check("[length]"):
+        return None
+    return float(quantity.to("m").magnitude)
 
 
 def projection_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,

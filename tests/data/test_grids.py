@@ -67,11 +67,25 @@ def test_km_and_metres_give_the_same_places(tmp_path):
     np.testing.assert_allclose(in_km[2], in_m[2], atol=1e-9)
 
 
-def test_a_projected_axis_in_unknown_units_is_refused(tmp_path):
+@pytest.mark.parametrize("units", ["K", "degrees", "cells"])
+def test_a_projected_axis_in_units_other_than_a_length_is_refused_with_the_ncatted(tmp_path, units):
     dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
-    dataset["x"].attrs["units"] = "furlong"
-    with pytest.raises(ClimannError, match="projected axis 'x' has units 'furlong'; expected a length"):
+    dataset["x"].attrs["units"] = units
+    with pytest.raises(ClimannError, match=rf"^projected axis 'x' has units '{units}'; expected a length .*: if it is "
+                                           rf"in km, ncatted -a units,x,o,c,km {tmp_path}/lambert.nc "):
         cell_coordinates(dataset)
+
+
+@pytest.mark.parametrize("units", ["KM", "Km", "1000 m", "10^3 m", "1e3 m"])
+def test_projected_axes_in_any_spelling_of_km_are_placed_as_in_km(tmp_path, units):
+    """break21c F11: '1000 m' and '10^3 m' (UDUNITS) and 'KM' were refused."""
+    expected = cell_coordinates(open_dataset([write_lambert(tmp_path / "km.nc", units="km")]))
+    dataset = open_dataset([tmp_path / "km.nc"])
+    for name in ("x", "y"):
+        dataset[name].attrs["units"] = units
+    found = cell_coordinates(dataset)
+    np.testing.assert_allclose(found[1], expected[1], atol=1e-9)
+    np.testing.assert_allclose(found[2], expected[2], atol=1e-9)
 
 
 def test_projected_axes_without_units_and_without_positions_are_refused_with_the_ncatted(tmp_path, monkeypatch):
@@ -858,7 +872,8 @@ def test_a_geostationary_grid_in_radians_is_placed_by_its_scanning_angles(tmp_pa
     pytest.param(GOES_EAST, "degrees", r"projected axis 'y' has units 'degrees'; expected a length .*, or on this "
                  r"geostationary grid a scanning angle in rad or radian or radians \(CF appendix F\)",
                  id="geostationary-in-degrees"),
-    pytest.param(NARR_KM, "rad", r"projected axis 'y' has units 'rad'; expected a length \(m, metre", id="lambert-in-rad"),
+    pytest.param(NARR_KM, "rad", r"projected axis 'y' has units 'rad'; expected a length \(m, km, or any UDUNITS length",
+                 id="lambert-in-rad"),
 ])
 def test_axes_that_cannot_be_read_as_the_projections_metres_are_refused(tmp_path, mapping, units, expected):
     path, _, _ = _write_goes(tmp_path / "abi.nc", mapping, units)
