@@ -270,6 +270,32 @@ def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.nda
     return opposite_02 & opposite_13
 
 
+def anticlockwise(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cell vertices in anticlockwise order seen from above the sphere, as CF section 7.1 asks
+    for 2-D cell bounds: a cell listed clockwise (the corners of a grid whose y axis descends,
+    NSIDC's or EASE-Grid 2.0's, taken in index order) is listed from its first vertex the
+    other way round (0, n−1, …, 1). A cell's turn is the sign of the sum over the triangles
+    (v₀, vₖ, vₖ₊₁) of v₀·(vₖ × vₖ₊₁), its corners as unit vectors.
+
+    Parameters
+    ----------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
+        Degrees.
+
+    Returns
+    -------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
+    """
+    latitude, longitude = np.deg2rad(latitude_bounds), np.deg2rad(longitude_bounds)
+    v = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude), np.sin(latitude)],
+                 axis=-1)
+    turn = np.sum(np.sum(v[..., :1, :] * np.cross(v[..., 1:-1, :], v[..., 2:, :]), axis=-1), axis=-1)
+    reversed_order = [0, *range(latitude_bounds.shape[-1] - 1, 0, -1)]
+    clockwise = (turn < 0)[..., None]
+    return (np.where(clockwise, latitude_bounds[..., reversed_order], latitude_bounds),
+            np.where(clockwise, longitude_bounds[..., reversed_order], longitude_bounds))
+
+
 def great_circle_polygon_areas(
     latitude_bounds: np.ndarray, longitude_bounds: np.ndarray, *, flattening: float = 0.0
 ) -> np.ndarray:

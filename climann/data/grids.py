@@ -22,7 +22,7 @@ from climann.data.coords import (
     find_coordinate, geographic_kinds, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
 )
 from climann.data.geometry import (
-    bounds_from_centres, crossed_quadrilaterals, great_circle_polygon_areas, wrapped_difference,
+    anticlockwise, bounds_from_centres, crossed_quadrilaterals, great_circle_polygon_areas, wrapped_difference,
 )
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
@@ -463,11 +463,13 @@ def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinat
     longitude_attrs = {"standard_name": "longitude", "long_name": "longitude", "units": "degrees_east",
                        "bounds": "lon_bnds"}
     free = lambda name: name if name not in dataset.variables else f"{name}_climann"  # noqa: E731
+    # anticlockwise, as CF 7.1 asks: index order is clockwise where the y axis descends (NSIDC, EASE-Grid 2.0)
+    vertex_lat, vertex_lon = anticlockwise(_vertices(corner_lat), _vertices(corner_lon))
     return GeographicGrid(
         latitude=Coordinate(free("lat"), latitude, latitude_attrs),
         longitude=Coordinate(free("lon"), longitude, longitude_attrs),
-        latitude_bounds=Coordinate(free("lat_bnds"), _vertices(corner_lat), {}),
-        longitude_bounds=Coordinate(free("lon_bnds"), _vertices(corner_lon), {}),
+        latitude_bounds=Coordinate(free("lat_bnds"), vertex_lat, {}),
+        longitude_bounds=Coordinate(free("lon_bnds"), vertex_lon, {}),
         vertex_dim="nv",
     )
 

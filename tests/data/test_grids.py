@@ -1044,3 +1044,17 @@ def test_2d_corners_crossed_at_some_cells_only_are_refused_naming_the_first(tmp_
     with pytest.raises(ClimannError, match=r"^'latitude_bnds'/'longitude_bnds' \(the cell corners of 'latitude'/"
                                            r"'longitude'\) do not go round 1 of 16 cells \(first at index 0, 2: "):
         grid_layout(open_dataset([tmp_path / "one_crossed.nc"]), "tas", [])
+
+
+@pytest.mark.parametrize("descending", [pytest.param(False, id="y-ascending"), pytest.param(True, id="y-descending")])
+def test_corners_computed_from_a_mapping_go_anticlockwise_whatever_the_y_direction(tmp_path, descending):
+    """break21c F10: on grids whose y axis descends (NSIDC, EASE-Grid 2.0) the corners climann writes ran clockwise;
+    CF 7.1 asks for anticlockwise. By hand: the signed shoelace area in the (lon, lat) plane is positive."""
+    dataset = xr.load_dataset(write_lambert(tmp_path / "lambert.nc", units="km"))
+    if descending:
+        dataset = dataset.isel(y=slice(None, None, -1))
+    dataset.to_netcdf(tmp_path / "ordered.nc")
+    grid = geographic_grid(open_dataset([tmp_path / "ordered.nc"]), ("y", "x"), grid_mapping_of(dataset, "tas"))
+    lat, lon = grid.latitude_bounds.values, grid.longitude_bounds.values
+    signed = 0.5 * np.sum(lon * np.roll(lat, -1, axis=-1) - np.roll(lon, -1, axis=-1) * lat, axis=-1)
+    assert (signed > 0).all()
