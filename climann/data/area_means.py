@@ -78,7 +78,15 @@ class AreaExtent:
         return offset + other_width <= width + lon_tolerance
 
     def __str__(self) -> str:
-        longitudes = "all longitudes" if self.all_longitudes else f"lon {self.west:g}…{self.east:g}"
+        """``lat 30…60, lon 350…10`` (the eastern edge past 360° read round the circle); an area
+        that reaches a pole (a polar grid's cells around it) spans all longitudes there, and
+        its outer edge is its latitude: ``lat 79.4…90, all longitudes round the pole``."""
+        if self.all_longitudes:
+            longitudes = "all longitudes"
+        elif self.north >= 90.0 - 1e-9 or self.south <= -90.0 + 1e-9:
+            longitudes = "all longitudes round the pole"
+        else:
+            longitudes = f"lon {self.west:g}…{self.east - 360.0 if self.east > 360.0 else self.east:g}"
         return f"lat {self.south:g}…{self.north:g}, {longitudes}"
 
 

@@ -14,6 +14,10 @@ bit combination 13 (bits 1, 4 and 8) is "more" than 8. So:
   variable that takes a few distinct values, bit field or not, only less well than from
   indicators, and the user may know the codes are ordered (quality levels 0…3).
 
+Flags beside continuous data are no classes: codes all outside the valid range or fill values
+(:func:`status_codes`), or, without a valid range, all beyond the range of a percentage or a
+fraction (:func:`codes_beyond_units_range`), are read as missing when the file is opened.
+
 As the target, a flag variable of more than two values is refused (:func:`refuse_flag_target`):
 a regression on class codes predicts in-between numbers (2.6: "between grass and desert") and
 scores its errors as distances between codes; no output is right. One class as a 0/1 target
@@ -48,8 +52,8 @@ from climann.data.shell import identifier, ncap2_command, ncap2_name, script_wor
 from climann.data.sources import variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
-__all__ = ["flag_classes", "flag_codes", "indicator_advice", "refuse_flag_target", "status_codes",
-           "warn_flag_predictors"]
+__all__ = ["codes_beyond_units_range", "flag_classes", "flag_codes", "indicator_advice", "range_of_units",
+           "refuse_flag_target", "status_codes", "warn_flag_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -134,6 +138,59 @@ def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None) -> 
                            variable.encoding, variable.dtype).astype(np.float64)
         outside = (decoded < limits[0]) | (decoded > limits[1])
     return codes if bool(np.all(outside | np.isin(codes.astype(np.float64), fills))) else None
+
+
+#: Units of a percentage, whose values lie within 0…100 (a concentration, a cover, a fraction in %).
+PERCENT_UNITS = ("%", "percent", "percentage")
+
+
+def range_of_units(variable: xr.DataArray) -> tuple[float, float] | None:
+    """The range a variable's units and standard name bound it to, in its decoded units: a
+    percentage (``units`` :data:`PERCENT_UNITS`) 0…100, a ``standard_name`` ending in
+    ``_fraction`` in ``units`` "1" (or none) 0…1 (CF standard name table: "fraction" is a
+    dimensionless ratio of a part to the whole); None for anything else."""
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    if units in PERCENT_UNITS:
+        return 0.0, 100.0
+    if str(variable.attrs.get("standard_name", "")).strip().endswith("_fraction") and units in ("1", ""):
+        return 0.0, 1.0
+    return None
+
+
+def codes_beyond_units_range(variable: xr.DataArray) -> tuple[np.ndarray, np.ndarray, tuple[float, float]] | None:
+    """The ``flag_values`` of a quantity without a valid range that all lie beyond the range
+    its units allow (:func:`range_of_units`): status codes of continuous data, not classes.
+
+    NSIDC's sea-ice concentration CDR converted to percent (0…100, ``units = "%"``) keeps
+    ``flag_values = 251 … 254`` (pole hole, lakes, coast, land) but loses ``valid_range``:
+    no concentration is 251 %, so the codes are no values of it (CF-1.8 §3.5 lets flags
+    stand beside continuous data) and are read as missing, as :func:`status_codes` reads
+    those beyond a valid range. A class variable (land cover 1…17) has no such units, and a
+    code within the range (a percentage with ``flag_values = 0 50 100``) leaves the variable
+    a class variable.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened (flag values in stored units, as :func:`flag_codes` reads them).
+
+    Returns
+    -------
+    (codes, decoded, range) or None
+        The codes as stored, the same in the data's decoded units, shape (n_codes,) each, and
+        the units' range; None when a code lies within the range, or the variable has no
+        numeric ``flag_values``, has ``flag_masks``, or units without a range.
+    """
+    limits = range_of_units(variable)
+    codes = flag_codes(variable, "flag_values")
+    if (limits is None or not codes.size or codes.dtype.kind not in "iuf"
+            or flag_codes(variable, "flag_masks").size):
+        return None
+    decoded = unpacked(codes.astype(read_type(variable)) if codes.dtype.kind in "iu" else codes,
+                       variable.encoding, variable.dtype).astype(np.float64)
+    if not bool(np.all((decoded < limits[0]) | (decoded > limits[1]))):
+        return None
+    return codes, decoded, limits
 
 
 def _shown(code: object) -> str:

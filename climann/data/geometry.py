@@ -189,6 +189,12 @@ def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> 
     return (np.asarray(longitude, np.float64) - reference + 180.0) % 360.0 - 180.0
 
 
+#: The most longitude, degrees, that an edge of a cell off a parallel may span for
+#: :func:`polygon_areas` to take it as straight in the (λ, sin φ) plane (relative area error
+#: below 1e-4); a cell with a longer one gets its geodesic polygon area.
+STRAIGHT_EDGE_DEGREES = 1.0
+
+
 def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> np.ndarray:
     """Area of each cell from its corners, on the unit sphere (steradians).
 
@@ -197,14 +203,17 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     sphere; the shoelace formula A = ½ |Σₖ (xₖ yₖ₊₁ − xₖ₊₁ yₖ)| gives it. For cells bounded
     by meridians and parallels (a regular grid) this is exact, (λ₂ − λ₁)(sin φ₂ − sin φ₁);
     for other cells it takes the edges as straight in that projection rather than great
-    circles, a relative difference of the order of the squared cell size in radians (below
-    1e-4 for 1° cells). Longitudes are taken relative to each cell's first vertex, so cells
-    across the dateline are whole. A cell that goes round a pole, or has the pole on its
-    edge or as a vertex (its longitudes do not come back to where they started, an edge
-    spans 90° of longitude or more, or a single vertex is at ±90°; a latitude-longitude box
-    at the pole has two there), has no polygon in that plane:
-    it gets the area of the geodesic polygon through its vertices
-    (:func:`great_circle_polygon_areas`).
+    circles, a relative difference that grows with the longitude an edge spans: below 1e-4
+    while no edge off a parallel spans more than :data:`STRAIGHT_EDGE_DEGREES` of longitude
+    (1° cells away from the poles), but 2e-3 at 5° and 3.5e-2 at 20°, as the edges of the
+    25 km polar stereographic sea-ice cells within 60 km of a pole do (break21c). Such cells
+    get the area of the geodesic polygon through their vertices
+    (:func:`great_circle_polygon_areas`, as CDO and ESMF take the edges of curvilinear cells),
+    and so does a cell that goes round a pole, or has the pole on its edge or as a vertex (its
+    longitudes do not come back to where they started, or a single vertex is at ±90°; a
+    latitude-longitude box at the pole has two there), which has no polygon in that plane.
+    Longitudes are taken relative to each cell's first vertex, so cells across the dateline
+    are whole.
 
     Parameters
     ----------
@@ -222,11 +231,69 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     x_next, y_next = np.roll(x, -1, axis=-1), np.roll(y, -1, axis=-1)
     areas = 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
     steps = wrapped_difference(np.roll(longitude_bounds, -1, axis=-1), longitude_bounds)
-    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | (np.abs(steps) >= 90.0).any(axis=-1)
+    along_parallel = np.abs(np.roll(latitude_bounds, -1, axis=-1) - latitude_bounds) <= 1e-9  # exact in the plane
+    bent = (np.abs(steps) > STRAIGHT_EDGE_DEGREES) & ~along_parallel
+    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | bent.any(axis=-1)
              | (np.sum(np.abs(latitude_bounds) >= 90.0 - 1e-9, axis=-1) == 1))  # a box's polar edge has 2
     if polar.any():
         areas = np.where(polar, great_circle_polygon_areas(latitude_bounds, longitude_bounds), areas)
     return areas
+
+
+def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> np.ndarray:
+    """Which cells of four vertices do not list them round the cell: their polygon crosses
+    itself (a "bowtie", the vertices of a cell written row by row, SW SE NW NE, where CF
+    section 7.1 asks for them in order round the cell).
+
+    A quadrilateral listed round the cell, convex or not, has a diagonal that cuts it into two
+    triangles turning the same way; a crossed one has none: either diagonal leaves two
+    triangles turning opposite ways. Each triangle's turn is the sign of v₀·(v₁ × v₂) of its
+    corners as unit vectors (no longitude differenced: cells round a pole too). A cell with a
+    repeated or missing (NaN) vertex is not crossed.
+
+    Parameters
+    ----------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., 4)
+        Degrees.
+
+    Returns
+    -------
+    ndarray of bool, shape (...)
+    """
+    latitude, longitude = np.deg2rad(latitude_bounds), np.deg2rad(longitude_bounds)
+    v = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude), np.sin(latitude)],
+                 axis=-1)
+    turn = lambda a, b, c: np.sign(np.sum(v[..., a, :] * np.cross(v[..., b, :], v[..., c, :]), axis=-1))  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        opposite_02 = turn(0, 1, 2) * turn(0, 2, 3) < 0
+        opposite_13 = turn(1, 2, 3) * turn(1, 3, 0) < 0
+    return opposite_02 & opposite_13
+
+
+def anticlockwise(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cell vertices in anticlockwise order seen from above the sphere, as CF section 7.1 asks
+    for 2-D cell bounds: a cell listed clockwise (the corners of a grid whose y axis descends,
+    NSIDC's or EASE-Grid 2.0's, taken in index order) is listed from its first vertex the
+    other way round (0, n−1, …, 1). A cell's turn is the sign of the sum over the triangles
+    (v₀, vₖ, vₖ₊₁) of v₀·(vₖ × vₖ₊₁), its corners as unit vectors.
+
+    Parameters
+    ----------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
+        Degrees.
+
+    Returns
+    -------
+    latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
+    """
+    latitude, longitude = np.deg2rad(latitude_bounds), np.deg2rad(longitude_bounds)
+    v = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude), np.sin(latitude)],
+                 axis=-1)
+    turn = np.sum(np.sum(v[..., :1, :] * np.cross(v[..., 1:-1, :], v[..., 2:, :]), axis=-1), axis=-1)
+    reversed_order = [0, *range(latitude_bounds.shape[-1] - 1, 0, -1)]
+    clockwise = (turn < 0)[..., None]
+    return (np.where(clockwise, latitude_bounds[..., reversed_order], latitude_bounds),
+            np.where(clockwise, longitude_bounds[..., reversed_order], longitude_bounds))
 
 
 def great_circle_polygon_areas(

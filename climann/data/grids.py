@@ -19,13 +19,15 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import (
-    find_coordinate, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
+    find_coordinate, geographic_kinds, grid_mapping_names, is_grid_axis, time_coordinate, two_dimensional_coordinates,
 )
-from climann.data.geometry import bounds_from_centres, great_circle_polygon_areas, wrapped_difference
+from climann.data.geometry import (
+    anticlockwise, bounds_from_centres, crossed_quadrilaterals, great_circle_polygon_areas, wrapped_difference,
+)
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, check_grid_mapping_name, projection_reading
-from climann.data.shell import ncatted_attribute, shown_path, source_and_copy
+from climann.data.shell import ncap2_command, ncap2_name, ncatted_attribute, shown_path, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -81,7 +83,51 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
     if bounds[0] is not None:
         placed = np.isfinite(coordinates[0].values) & np.isfinite(coordinates[1].values)
         bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names, target=target)
+        latitude_corners = within_the_poles(dataset, bounds[0].name, names[0], bounds[0].values)
+        bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
+        bounds = _corners_round_the_cell(dataset, bounds, placed, names)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
+                            names: tuple[str, str]) -> list[Coordinate]:
+    """The 2-D corners of four vertices a cell listed round each cell (CF section 7.1).
+
+    Corners written row by row (SW, SE, NW, NE) make crossed polygons ("bowties",
+    :func:`~climann.data.geometry.crossed_quadrilaterals`) whose areas are nonsense (from 2e-6
+    to 0.24 of the cells' on a 25 km polar grid). When every placed cell is crossed, and listing
+    its vertices 0, 1, 3, 2 uncrosses every one, the file's order is that one throughout: the
+    corners are read so, with a warning naming the variables. Any other crossing is refused.
+
+    Raises
+    ------
+    ClimannError
+        If some cells are crossed and no one order of the vertices uncrosses them all.
+    """
+    latitude, longitude = (np.asarray(b.values, np.float64) for b in bounds)
+    if latitude.shape[-1] != 4:
+        return bounds
+    crossed = crossed_quadrilaterals(latitude, longitude) & placed
+    if not crossed.any():
+        return bounds
+    row_by_row = [0, 1, 3, 2]
+    if crossed.sum() == placed.sum() and not (crossed_quadrilaterals(latitude[..., row_by_row],
+                                                                     longitude[..., row_by_row]) & placed).any():
+        note_once(_log, logging.WARNING, (
+            f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') list each cell's "
+            f"vertices row by row (e.g. SW, SE, NW, NE), not round the cell as CF 7.1 asks, which would make crossed "
+            f"polygons of no area: read in the order 0, 1, 3, 2, round each cell"
+        ), key=("corners row by row", bounds[0].name))
+        return [Coordinate(b.name, np.asarray(b.values)[..., row_by_row], b.attrs) for b in bounds]
+    i, j = np.argwhere(crossed)[0]
+    raise ClimannError(
+        f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') do not go round "
+        f"{int(crossed.sum())} of {int(placed.sum())} cells (first at index {i}, {j}: latitudes "
+        f"{', '.join(f'{value:g}' for value in latitude[i, j])}, longitudes "
+        f"{', '.join(f'{value:g}' for value in longitude[i, j])}): their polygons cross themselves, so their areas, "
+        f"which weight the training and the scores, are unknown (CF 7.1: vertices in order round the cell); "
+        + _without_bounds_advice(dataset, names[1])
+    )
 
 
 #: Positions an ocean model writes where it has none: NEMO's eliminated land processors
@@ -165,9 +211,69 @@ def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
             f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}")
 
 
+def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: np.ndarray) -> np.ndarray:
+    """Latitude cell bounds (1-D, shape (n, 2)) or cell corners (2-D, shape (n_rows,
+    n_columns, n_vertices)) with those beyond ±90° clipped to the pole, degrees.
+
+    A cell cannot reach past a pole. Bounds extrapolated half a spacing beyond the end
+    centres write one all the same: cf_xarray's ``add_bounds`` on ERA5's 90…−90 rows gives
+    the 90° row [91.25, 88.75], whose sin φ difference, and so area, is 0; corners
+    extrapolated from 2-D centres around a pole write 90.5°, a unit vector at 89.5° on the
+    opposite meridian, which makes the polar cells 0.08 and 2.08 times their area. Clipping
+    at ±90° is the usual reading (CDO's and xESMF's bounds, cf_xarray users' own fix), said
+    in one warning naming the variable. A bound beyond ±180° is no latitude at all (a fill
+    value the file does not declare, another unit): refused.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The file, for the command of the refusal.
+    bounds_name, name : str
+        The bounds variable and the latitude it bounds, for the messages.
+    values : ndarray, shape (..., n_vertices)
+        The bounds, degrees; NaN where missing (kept).
+
+    Returns
+    -------
+    ndarray, shape (..., n_vertices)
+        ``values`` itself when all lie within ±90°, else a clipped copy.
+
+    Raises
+    ------
+    ClimannError
+        If a bound lies beyond ±180°, with the ncap2 command that clips the bounds (CF
+        conventions section 4.1: latitude is in degrees north, within ±90°).
+    """
+    with np.errstate(invalid="ignore"):
+        excess = np.abs(values) - 90.0
+        beyond = excess > 0.0
+    if not beyond.any():
+        return values
+    impossible = beyond & (excess > 90.0)
+    variable = ncap2_name(bounds_name)
+    clip = ncap2_command([f"where({variable}>90) {variable}=90; where({variable}<-90) {variable}=-90"],
+                         source_and_copy(dataset, dataset[bounds_name]))
+    if impossible.any():
+        value = float(values[impossible][np.argmax(np.abs(values[impossible]))])
+        raise ClimannError(
+            f"'{bounds_name}' (the cell bounds of '{name}') reaches latitude {value:g}, which is no latitude (a fill "
+            f"value the file does not declare? other units?), so the cells' areas, which weight the training and the "
+            f"scores, are unknown; declare the fill value, or, if the bounds are degrees north extrapolated past the "
+            f"pole, clip them at ±90: {clip}"
+        )
+    farthest = float(values[beyond][np.argmax(excess[beyond])])
+    note_once(_log, logging.WARNING, (
+        f"'{bounds_name}' (the cell bounds of '{name}') reaches latitude {farthest:g} at {int(beyond.sum())} bounds, "
+        f"beyond the pole (bounds extrapolated past the end rows, e.g. cf_xarray's add_bounds): clipped at ±90° "
+        f"for the cell areas, as CDO and xESMF do (to clip them in the file: {clip})"
+    ), key=("latitude bounds beyond the pole", bounds_name))
+    return np.clip(values, -90.0, 90.0)
+
+
 def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> np.ndarray | None:
     """The CF cell bounds of the 1-D axis ``name``, shape (n, 2), as the file gives them (its
-    ``bounds`` attribute, CF conventions section 7.1); None without.
+    ``bounds`` attribute, CF conventions section 7.1), a latitude's clipped at ±90° with a
+    warning (:func:`within_the_poles`); None without.
 
     Parameters
     ----------
@@ -215,6 +321,8 @@ def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> n
             f"the {name} values are right, remove the bounds attribute to have the areas computed from them: "
             f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}"
         )
+    if not longitude and geographic_kinds(dataset[name]) == {"latitude"}:
+        values = within_the_poles(dataset, str(bounds_name), name, values)
     return values
 
 
@@ -356,11 +464,13 @@ def _from_mapping(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinat
     longitude_attrs = {"standard_name": "longitude", "long_name": "longitude", "units": "degrees_east",
                        "bounds": "lon_bnds"}
     free = lambda name: name if name not in dataset.variables else f"{name}_climann"  # noqa: E731
+    # anticlockwise, as CF 7.1 asks: index order is clockwise where the y axis descends (NSIDC, EASE-Grid 2.0)
+    vertex_lat, vertex_lon = anticlockwise(_vertices(corner_lat), _vertices(corner_lon))
     return GeographicGrid(
         latitude=Coordinate(free("lat"), latitude, latitude_attrs),
         longitude=Coordinate(free("lon"), longitude, longitude_attrs),
-        latitude_bounds=Coordinate(free("lat_bnds"), _vertices(corner_lat), {}),
-        longitude_bounds=Coordinate(free("lon_bnds"), _vertices(corner_lon), {}),
+        latitude_bounds=Coordinate(free("lat_bnds"), vertex_lat, {}),
+        longitude_bounds=Coordinate(free("lon_bnds"), vertex_lon, {}),
         vertex_dim="nv",
     )
 

@@ -47,7 +47,7 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
     fill_like_counts,
     warn_fill_like_values,
 )
-from climann.data.flags import status_codes
+from climann.data.flags import codes_beyond_units_range, status_codes
 from climann.data.notes import note_once
 from climann.data.shell import (
     NCATTED_TYPES, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
@@ -266,7 +266,9 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     :data:`VALID_RANGE_ATTRIBUTES`), and the flag attributes of a variable whose flag values are
     all outside its valid range or its fill values: status codes of continuous data, which no
     longer holds them (:func:`~climann.data.flags.status_codes`, :data:`STATUS_FLAG_ATTRIBUTES`;
-    NSIDC's sea-ice concentration); a variable without them is returned unchanged.
+    NSIDC's sea-ice concentration), or, without a valid range, all beyond the range its units
+    allow (:func:`~climann.data.flags.codes_beyond_units_range`: those values read as missing);
+    a variable without them is returned unchanged.
 
     Parameters
     ----------
@@ -298,6 +300,9 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             ) from None
         codes = status_codes(variable, limits)
         if limits is None and codes is None:
+            beyond = codes_beyond_units_range(variable)
+            if beyond is not None:  # flags beyond a percentage's or fraction's range: see climann.data.flags
+                masked[name] = _without_codes(str(name), variable, *beyond)
             continue
         dropped = (*VALID_RANGE_ATTRIBUTES, *(() if codes is None else STATUS_FLAG_ATTRIBUTES))
         attrs = {key: value for key, value in variable.attrs.items() if key not in dropped}
@@ -321,6 +326,24 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
 #: (:func:`~climann.data.flags.status_codes`): dropped with the valid range, as its data no
 #: longer hold those codes (an output file that copied them would name codes it never holds).
 STATUS_FLAG_ATTRIBUTES = ("flag_values", "flag_meanings")
+
+
+def _without_codes(name: str, variable: xr.DataArray, codes: np.ndarray, decoded: np.ndarray,
+                   limits: tuple[float, float]) -> xr.DataArray:
+    """``variable`` (lazy) with its flag values that lie beyond the range its units allow read
+    as missing, its flag attributes dropped (:data:`STATUS_FLAG_ATTRIBUTES`), said in one note
+    (:func:`~climann.data.flags.codes_beyond_units_range`)."""
+    kept = variable.where(~variable.isin(decoded.astype(variable.dtype)))
+    kept.attrs = {key: value for key, value in variable.attrs.items() if key not in STATUS_FLAG_ATTRIBUTES}
+    kept.encoding = dict(variable.encoding)
+    source = variable.encoding.get("source")
+    meanings = str(variable.attrs.get("flag_meanings", "")).strip()
+    note_once(_log, logging.INFO, (
+        f"'{name}' in {Path(source).name if source else 'the data'}: its flag_values "
+        f"{' '.join(f'{code:g}' for code in codes)}{f' ({meanings})' if meanings else ''} lie beyond the "
+        f"{limits[0]:g}…{limits[1]:g} of its units '{variable.attrs.get('units', '')}', so they are status codes of a "
+        f"continuous quantity (CF-1.8 §3.5), read as missing; its other values are data"))
+    return kept
 
 
 def _note_status_codes(name: str, variable: xr.DataArray, codes: np.ndarray) -> None:

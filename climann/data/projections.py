@@ -14,7 +14,9 @@ and its transformer takes x/y in metres. CF (appendix F) says otherwise for two 
   the angle times ``perspective_point_height``.
 
 A grid whose mapping and own latitude and longitude disagree is refused: its area weights
-come from the mapping's corners, its positions from the file.
+come from the mapping's corners, its positions from the file. Axes without ``units`` have no
+scale (CF gives projection coordinates units of length): the file's own latitude and
+longitude decide between metres and km, and without them the file is refused.
 """
 
 from __future__ import annotations
@@ -151,7 +153,9 @@ def check_grid_mapping_name(mapping: Coordinate, axes: tuple[xr.DataArray, xr.Da
 
 def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
     """Metres of pyproj's projection coordinate per unit of the 1-D axis ``variable``: from its
-    length ``units`` (:data:`METRES_PER_UNIT`; none is read as metres), or, on a
+    length ``units`` (:data:`METRES_PER_UNIT` in any case, ``KM``; or any UDUNITS length,
+    ``1000 m``, ``10^3 m``, read as other units are; an axis without them is read as metres here, but
+    :func:`projection_reading` never reads one so: :func:`_unitless_reading`), or, on a
     ``geostationary`` grid mapping with the axis in radians (CF appendix F: the scanning
     angle), the mapping's ``perspective_point_height`` in metres.
 
@@ -162,8 +166,11 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
         geostationary mapping in radians has no positive ``perspective_point_height``.
     """
     units = str(variable.attrs.get("units", "m")).strip()
-    if units in METRES_PER_UNIT:
-        return METRES_PER_UNIT[units]
+    if units.lower() in METRES_PER_UNIT:  # "KM", "Km" too: no other unit is spelt so
+        return METRES_PER_UNIT[units.lower()]
+    length = _udunits_metres(units)
+    if length is not None:
+        return length
     geostationary = mapping.attrs.get("grid_mapping_name") == "geostationary"
     if geostationary and units in RADIAN_UNITS:
         height = float(np.asarray(mapping.attrs.get("perspective_point_height", np.nan)))
@@ -176,10 +183,26 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
                 f"{source_and_copy(variable)} (GOES-R and MSG)"
             )
         return height
-    expected = f"expected a length ({', '.join(METRES_PER_UNIT)})"
+    expected = "expected a length (m, km, or any UDUNITS length such as '1000 m')"
     if geostationary:
         expected += f", or on this geostationary grid a scanning angle in {' or '.join(RADIAN_UNITS)} (CF appendix F)"
-    raise ClimannError(f"projected axis '{variable.name}' has units '{units}'; {expected}")
+    fix = f"ncatted {ncatted_attribute('units', str(variable.name), 'o', 'c', 'km')} {source_and_copy(variable)}"
+    raise ClimannError(f"projected axis '{variable.name}' has units '{units}'; {expected}: if it is in km, {fix}")
+
+
+def _udunits_metres(units: str) -> float | None:
+    """Metres per unit of a UDUNITS length (``1000 m``, ``10^3 m``, ``100 km``, ``ft``), as
+    the units of every other variable are read (:func:`climann.data.units.parse_units`); None
+    for anything else."""
+    from climann.data.units import parse_units
+
+    try:
+        quantity = parse_units(units, variable="")
+    except ClimannError:
+        return None
+    if not quantity.check("[length]"):
+        return None
+    return float(quantity.to("m").magnitude)
 
 
 def projection_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
@@ -223,8 +246,13 @@ def projection_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
     ------
     ClimannError
         As :func:`axis_metres_per_unit`; if pyproj cannot read the mapping; if the mapping
-        and the file's latitude and longitude disagree; if no reading places the grid on the Earth.
+        and the file's latitude and longitude disagree; if no reading places the grid on the Earth;
+        if an axis has no ``units`` and no 2-D latitude and longitude tell its scale
+        (:func:`_unitless_reading`).
     """
+    unitless = [dim for dim in dims if not str(dataset[dim].attrs.get("units", "")).strip()]
+    if unitless:
+        return _unitless_reading(dataset, dims, mapping, file_positions, unitless)
     factors = (axis_metres_per_unit(dataset[dims[0]], mapping), axis_metres_per_unit(dataset[dims[1]], mapping))
     readings = _readings(mapping, factors)
     rows, columns = (np.asarray(dataset[dim].values, np.float64) for dim in dims)
@@ -250,6 +278,65 @@ def projection_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
             raise ClimannError(said())
         note_once(_log, logging.WARNING, said, key=("false origin unit", mapping.name, _false_origin(mapping)))
     return readings[plausible[0]]
+
+
+#: The length units a projected axis without ``units`` may be in, tried against the file's own
+#: 2-D latitude and longitude (:func:`_unitless_reading`).
+UNITLESS_CANDIDATES = ("m", "km")
+
+
+def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordinate,
+                      file_positions: tuple[Coordinate, Coordinate] | None, unitless: list[str]) -> ProjectionReading:
+    """The reading of projected axes of which ``unitless`` have no ``units`` attribute.
+
+    CF (sections 4 and 5.6, appendix F) gives projection coordinates units of length; without
+    them the scale is unknown: an Antarctic grid of 64 km cells in km read as metres is a
+    1.9 km patch at the pole, and 64 m cells are as much a grid to pyproj. With the file's own
+    2-D latitude and longitude, each of :data:`UNITLESS_CANDIDATES` is read as
+    :func:`projection_reading` reads axes with those units, and the one that places the cells
+    where the file does is taken, said in a note; without them, or when neither does, the
+    file is refused.
+
+    Raises
+    ------
+    ClimannError
+        Naming the axes and the ``ncatted`` that gives them units.
+    """
+    set_units = " ".join(ncatted_attribute("units", dim, "o", "c", "km") for dim in unitless)
+    fix = f"ncatted {set_units} {source_and_copy(dataset)} (or m for metres)"
+    names = "/".join(f"'{dim}'" for dim in unitless)
+    if file_positions is None:
+        raise ClimannError(
+            f"projected axis {names} of grid mapping '{mapping.name}' has no units, so the grid's scale, and with it "
+            f"where its cells lie and their areas, is unknown (CF appendix F: projection coordinates are lengths); "
+            f"give the units: {fix}"
+        )
+    found = []
+    for unit in UNITLESS_CANDIDATES:
+        with_units = dataset.assign_coords({dim: dataset[dim].assign_attrs(units=unit) for dim in unitless})
+        try:
+            reading = projection_reading(with_units, dims, mapping, file_positions)
+        except ClimannError:
+            continue
+        rows, columns = (np.asarray(dataset[dim].values, np.float64) for dim in dims)
+        latitude, longitude = (np.asarray(c.values, np.float64) for c in file_positions)
+        at = _file_sample(latitude, _sample(rows.size, columns.size))
+        placed = reading.positions(rows[at[0]], columns[at[1]], mapping.name)
+        found.append((_largest_distance_km(*placed, latitude[at], longitude[at]), unit, reading))
+    if not found:
+        raise ClimannError(
+            f"projected axis {names} of grid mapping '{mapping.name}' has no units, and read neither in metres nor in "
+            f"km do the cells lie near the file's own '{file_positions[0].name}'/'{file_positions[1].name}'; check the "
+            f"grid mapping and give the axes their units: {fix}"
+        )
+    distance, unit, reading = min(found, key=lambda item: item[0])
+    note_once(_log, logging.WARNING, (
+        f"projected axis {names} of grid mapping '{mapping.name}' has no units: read in {unit}, where the file's own "
+        f"'{file_positions[0].name}'/'{file_positions[1].name}' place the cells (within {distance:.1f} km); to say "
+        f"so in the file: ncatted {' '.join(ncatted_attribute('units', dim, 'o', 'c', unit) for dim in unitless)} "
+        f"{source_and_copy(dataset)}"
+    ), key=("unitless projected axes", mapping.name, tuple(unitless)))
+    return reading
 
 
 #: The widest range of scale factors (distance on the Earth over distance on the map) that a

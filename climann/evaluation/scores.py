@@ -53,7 +53,7 @@ from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anoma
 #: hour", "day of year", "week of the year" … or "calendar month", see
 #: :func:`climann.evaluation.baselines.climatology_keys`).
 UNDEFINED_REASONS = {
-    "climatology": "the training years have no value for that {season}",
+    "climatology": "the training years have no value for that cell and {season}",
     "persistence": ("there is no value one time step earlier among the values read (the first step of the data "
                     "or of the period chosen with --time-range, a gap in the time axis, a missing value, or a "
                     "training value not sampled with sample_fraction)"),
@@ -380,8 +380,10 @@ def note_text(note: Mapping) -> str:
     """One line for the terminal and ``report.md`` from a note of :func:`baseline_notes`."""
     if note["n_samples"] == 0:
         return f"{note['model']} left out of the {note['split']} block: {note['reason']}"
+    skill = ("; the network's skill against it is taken over those values"
+             if note["model"] == "climatology" else "")  # skill_vs_climatology: over the common values only
     return (f"{note['model']} scored on {note['n_samples']} of the network's {note['of']} values in the "
-            f"{note['split']} block: {note['reason']}")
+            f"{note['split']} block: {note['reason']}{skill}")
 
 
 def block_counts(

@@ -160,3 +160,16 @@ def test_the_series_carries_the_extent_of_the_cells_it_averages():
     dataset = grid_dataset(n_lat=3, n_lon=4)
     expected = axes_extent(dataset["lat"].values, dataset["lon"].values).record()
     assert area_mean_series(dataset, "landonly").attrs[AREA_EXTENT_ATTRIBUTE] == expected
+
+
+@pytest.mark.parametrize(("extent", "text"), [
+    pytest.param((79.4155, 90.0, 317.035, 672.965), "lat 79.4155…90, all longitudes round the pole", id="round-the-pole"),
+    pytest.param((-90.0, -60.0, 10.0, 300.0), "lat -90…-60, all longitudes round the pole", id="south-pole"),
+    pytest.param((30.0, 60.0, 350.0, 370.0), "lat 30…60, lon 350…10", id="across-the-prime-meridian"),
+    pytest.param((-10.0, 10.0, 0.0, 360.0), "lat -10…10, all longitudes", id="global"),
+])
+def test_an_extent_reads_as_an_area_with_no_longitude_past_360(extent, text):
+    """break21c F9: a polar grid's area mean was printed 'lon 317.035…672.965'."""
+    from climann.data.area_means import AreaExtent
+
+    assert str(AreaExtent(*extent, 1.0, 1.0)) == text

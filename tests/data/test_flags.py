@@ -331,3 +331,62 @@ def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
     subprocess.run(command, shell=True, check=True, capture_output=True)
     with xr.open_dataset(tmp_path / "spaced_fixed.nc") as fixed:
         np.testing.assert_array_equal(fixed["land_cover_forest"].values, (codes == 1).astype(int))
+
+
+def _percent_without_valid_range(path, *, flag_values=(251.0, 252.0, 253.0, 254.0), units="%"):
+    """NSIDC's concentration unpacked to float percent (0…100) with its codes kept and valid_range dropped (what a
+    conversion of the CDR leaves, break21c F3); the codes in the first row and at two cells."""
+    rng = np.random.default_rng(5)
+    conc = rng.integers(0, 101, (6, 3, 4)).astype(np.float32)
+    conc[:, 0, :] = flag_values[-1]
+    conc[0, 1, 1], conc[1, 2, 3] = flag_values[0], flag_values[1]
+    xr.Dataset(
+        {"conc": (("time", "lat", "lon"), conc,
+                  {"units": units, "standard_name": "sea_ice_area_fraction", "flag_values": np.float32(flag_values),
+                   "flag_meanings": " ".join(["pole_hole_mask", "lakemask", "coastmask", "landmask"][:len(flag_values)])}),
+         "tas": (("time", "lat", "lon"), 270 - 0.2 * np.where(conc <= 100, conc, 0).astype(np.float32), {"units": "K"})},
+        coords={"time": ("time", 15.0 + 30 * np.arange(6), {"units": "days since 2000-01-01"}),
+                "lat": ("lat", [60.0, 70.0, 80.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
+    ).to_netcdf(path, encoding={"conc": {"_FillValue": np.float32(-999.0)}})
+    return path, conc
+
+
+def test_flags_beyond_a_percentage_are_status_codes_read_as_missing_with_a_note(tmp_path, caplog):
+    """break21c F3: 251 … 254 beside concentrations 0 … 100 % without valid_range were refused as classes (and a
+    regression on the pole-hole indicator advised); no concentration is 251 %: the codes are missing, the rest data."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    path, conc = _percent_without_valid_range(tmp_path / "percent.nc")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset([path])
+    np.testing.assert_array_equal(opened["conc"].values, np.where(conc <= 100, conc, np.nan))  # by hand
+    assert flag_classes(opened["conc"]) is None
+    refuse_flag_target(opened, "conc", where="percent.nc")  # a target
+    assert [r.getMessage() for r in caplog.records if "status codes" in r.getMessage()] == [
+        "'conc' in percent.nc: its flag_values 251 252 253 254 (pole_hole_mask lakemask coastmask landmask) lie "
+        "beyond the 0…100 of its units '%', so they are status codes of a continuous quantity (CF-1.8 §3.5), read as "
+        "missing; its other values are data"]
+
+
+def test_packed_fraction_flags_beyond_one_without_valid_range_are_status_codes(tmp_path):
+    """The CDR's bytes × 0.01 in units "1" without valid_range: the codes are 2.51 … 2.54, beyond a fraction's 0…1."""
+    path, raw = _nsidc_like(tmp_path / "nsidc.nc", flag_values=(251, 252, 253, 254), valid_range=None)
+    opened = open_dataset([path])
+    np.testing.assert_array_equal(opened["conc"].values,
+                                  np.where(raw <= 100, raw.astype(np.float32) * np.float32(0.01), np.nan))
+    assert flag_classes(opened["conc"]) is None
+
+
+@pytest.mark.parametrize(("flag_values", "units"), [
+    pytest.param((1.0, 2.0, 3.0, 4.0), "1", id="land-cover-classes"),
+    pytest.param((0.0, 50.0, 100.0, 254.0), "%", id="a-code-within-the-percentage"),
+    pytest.param((251.0, 252.0, 253.0, 254.0), "K", id="units-without-a-range"),
+])
+def test_flags_not_all_beyond_the_range_of_the_units_stay_classes_and_are_refused_as_target(tmp_path, flag_values,
+                                                                                             units):
+    path, _ = _percent_without_valid_range(tmp_path / "classes.nc", flag_values=flag_values, units=units)
+    opened = open_dataset([path])
+    with pytest.raises(ClimannError, match=r"^the target 'conc' .* is a CF flag variable \(flag_values "):
+        refuse_flag_target(opened, "conc", where="classes.nc")

@@ -5,7 +5,8 @@ import pyproj
 import pytest
 
 from climann.data.geometry import (
-    centre_spacing_areas, great_circle_polygon_areas, longitude_ends, longitude_ends_text, longitude_span, polygon_areas,
+    centre_spacing_areas, crossed_quadrilaterals, great_circle_polygon_areas, longitude_ends, longitude_ends_text,
+    longitude_span, polygon_areas,
 )
 
 RADIUS = 6371000.0
@@ -140,3 +141,39 @@ def test_a_latitude_longitude_grid_written_in_2d_has_the_areas_of_its_1d_axes(la
     bands = np.abs(np.diff(np.sin(np.deg2rad(edges))))
     np.testing.assert_allclose(centre_spacing_areas(latitude, longitude),
                                bands[:, None] * np.deg2rad(45.0) * np.ones(longitudes.size), rtol=1e-9)
+
+
+def test_cells_near_a_pole_whose_edges_span_many_degrees_of_longitude_get_their_spherical_areas():
+    """break21c F7: 25 km polar stereographic cells within 100 km of the pole (edges spanning up to 80° of longitude)
+    were 3.5 % off with straight edges in the (λ, sin φ) plane; now within 1e-9 of pyproj.Geod on the sphere."""
+    latitude_bounds, longitude_bounds = _stereographic_cells(3e3, 5e3, size=2.5e4)
+    hand = _geod_areas(pyproj.Geod(a=RADIUS, b=RADIUS), latitude_bounds, longitude_bounds) / RADIUS**2
+    np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand, rtol=1e-9)
+
+
+def test_small_cells_away_from_the_poles_keep_straight_edges_within_1e_4():
+    """Tilted 1° cells at 45°N (no edge along a parallel, none spanning more than 1° of longitude): the plane's
+    shoelace, within 1e-4 of pyproj.Geod on the sphere, as the docstring says."""
+    latitude_bounds = np.array([[45.0, 45.3, 46.2, 45.9]])
+    longitude_bounds = np.array([[10.0, 10.95, 10.65, 9.7]])
+    hand = _geod_areas(pyproj.Geod(a=RADIUS, b=RADIUS), latitude_bounds[None], longitude_bounds[None])[0] / RADIUS**2
+    np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand, rtol=1e-4)
+
+
+@pytest.mark.parametrize(("order", "crossed"), [
+    pytest.param([0, 1, 2, 3], False, id="round-the-cell"),
+    pytest.param([3, 2, 1, 0], False, id="clockwise"),
+    pytest.param([0, 1, 3, 2], True, id="row-by-row"),
+    pytest.param([0, 2, 1, 3], True, id="diagonals"),
+])
+def test_corners_not_listed_round_the_cell_are_crossed(order, crossed):
+    """Cells around and away from the pole; a bowtie is crossed, a cell in either direction round it is not."""
+    latitude_bounds, longitude_bounds = _stereographic_cells(2e5, 3e5)
+    found = crossed_quadrilaterals(latitude_bounds[..., order], longitude_bounds[..., order])
+    assert found.all() if crossed else not found.any()
+
+
+def test_a_concave_cell_or_one_with_a_repeated_vertex_is_not_crossed():
+    latitude_bounds = np.array([[0.0, 0.0, 1.0, 0.2], [0.0, 0.0, 1.0, 1.0]])  # an arrowhead; a triangle
+    longitude_bounds = np.array([[0.0, 1.0, 1.0, 0.8], [0.0, 1.0, 1.0, 1.0]])
+    assert not crossed_quadrilaterals(latitude_bounds, longitude_bounds).any()

@@ -67,11 +67,64 @@ def test_km_and_metres_give_the_same_places(tmp_path):
     np.testing.assert_allclose(in_km[2], in_m[2], atol=1e-9)
 
 
-def test_a_projected_axis_in_unknown_units_is_refused(tmp_path):
+@pytest.mark.parametrize("units", ["K", "degrees", "cells"])
+def test_a_projected_axis_in_units_other_than_a_length_is_refused_with_the_ncatted(tmp_path, units):
     dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
-    dataset["x"].attrs["units"] = "furlong"
-    with pytest.raises(ClimannError, match="projected axis 'x' has units 'furlong'; expected a length"):
+    dataset["x"].attrs["units"] = units
+    with pytest.raises(ClimannError, match=rf"^projected axis 'x' has units '{units}'; expected a length .*: if it is "
+                                           rf"in km, ncatted -a units,x,o,c,km {tmp_path}/lambert.nc "):
         cell_coordinates(dataset)
+
+
+@pytest.mark.parametrize("units", ["KM", "Km", "1000 m", "10^3 m", "1e3 m"])
+def test_projected_axes_in_any_spelling_of_km_are_placed_as_in_km(tmp_path, units):
+    """break21c F11: '1000 m' and '10^3 m' (UDUNITS) and 'KM' were refused."""
+    expected = cell_coordinates(open_dataset([write_lambert(tmp_path / "km.nc", units="km")]))
+    dataset = open_dataset([tmp_path / "km.nc"])
+    for name in ("x", "y"):
+        dataset[name].attrs["units"] = units
+    found = cell_coordinates(dataset)
+    np.testing.assert_allclose(found[1], expected[1], atol=1e-9)
+    np.testing.assert_allclose(found[2], expected[2], atol=1e-9)
+
+
+def test_projected_axes_without_units_and_without_positions_are_refused_with_the_ncatted(tmp_path, monkeypatch):
+    """break21c F2: an ice-sheet grid in km without units was read as metres (a 1.9 km patch at the pole), exit 0."""
+    monkeypatch.chdir(tmp_path)
+    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
+    for name in ("x", "y"):
+        del dataset[name].attrs["units"]
+    with pytest.raises(ClimannError) as refused:
+        cell_coordinates(dataset)
+    assert str(refused.value) == (
+        "projected axis 'y'/'x' of grid mapping 'crs' has no units, so the grid's scale, and with it where its cells "
+        "lie and their areas, is unknown (CF appendix F: projection coordinates are lengths); give the units: "
+        "ncatted -a units,y,o,c,km -a units,x,o,c,km lambert.nc lambert_fixed.nc (or m for metres)")
+
+
+@pytest.mark.parametrize("units", [pytest.param("km", id="km"), pytest.param("m", id="metres")])
+def test_projected_axes_without_units_are_read_in_the_unit_the_files_own_positions_say(tmp_path, caplog, units):
+    """With 2-D latitude/longitude in the file, the unit that places the cells there is taken, with a warning;
+    the areas are then those of the axes with their units (pyproj.Geod of the corners, :func:`_geodesic_areas`)."""
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    _, latitude, longitude = cell_coordinates(open_dataset([write_lambert(tmp_path / "with_units.nc", units=units)]))
+    dataset = xr.load_dataset(tmp_path / "with_units.nc")
+    dataset["lat"] = (("y", "x"), latitude, {"standard_name": "latitude", "units": "degrees_north"})
+    dataset["lon"] = (("y", "x"), longitude, {"standard_name": "longitude", "units": "degrees_east"})
+    dataset["tas"].attrs["coordinates"] = "lat lon"
+    for name in ("x", "y"):
+        del dataset[name].attrs["units"]
+    dataset.to_netcdf(tmp_path / "no_units.nc")
+    layout = grid_layout(open_dataset([tmp_path / "no_units.nc"]), "tas", [])
+    assert layout.geographic.projection.factors == ({"km": 1000.0, "m": 1.0}[units],) * 2
+    np.testing.assert_allclose(layout.cell_area_weights(),
+                               _geodesic_areas(dataset.assign(crs=((), 0, LAMBERT)), {"km": 1000.0, "m": 1.0}[units]),
+                               rtol=2e-5)
+    assert any(r.getMessage().startswith(f"projected axis 'y'/'x' of grid mapping 'crs' has no units: read in {units}, ")
+               for r in caplog.records)
 
 
 def test_a_grid_mapping_pyproj_cannot_read_is_named(tmp_path):
@@ -819,7 +872,8 @@ def test_a_geostationary_grid_in_radians_is_placed_by_its_scanning_angles(tmp_pa
     pytest.param(GOES_EAST, "degrees", r"projected axis 'y' has units 'degrees'; expected a length .*, or on this "
                  r"geostationary grid a scanning angle in rad or radian or radians \(CF appendix F\)",
                  id="geostationary-in-degrees"),
-    pytest.param(NARR_KM, "rad", r"projected axis 'y' has units 'rad'; expected a length \(m, metre", id="lambert-in-rad"),
+    pytest.param(NARR_KM, "rad", r"projected axis 'y' has units 'rad'; expected a length \(m, km, or any UDUNITS length",
+                 id="lambert-in-rad"),
 ])
 def test_axes_that_cannot_be_read_as_the_projections_metres_are_refused(tmp_path, mapping, units, expected):
     path, _, _ = _write_goes(tmp_path / "abi.nc", mapping, units)
@@ -896,3 +950,148 @@ def test_a_grid_mapping_name_not_in_cf_appendix_f_is_named_with_the_fix(tmp_path
         placed = cell_coordinates(open_dataset([fixed]))
         np.testing.assert_array_equal(placed[1], expected[1])
         np.testing.assert_array_equal(placed[2], expected[2])
+
+
+# --- latitude bounds beyond the poles ---------------------------------------------------------------
+def _era_like_with_extrapolated_bounds(path):
+    """Rows 90 … −90 every 30°, the bounds half a spacing either side of each centre, past the poles
+    at the end rows ([105, 75] for the 90° row: cf_xarray's add_bounds on ERA5's layout)."""
+    lat, lon = np.arange(90.0, -91.0, -30.0), np.arange(0.0, 360.0, 45.0)
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), np.full((2, lat.size, lon.size), 260.0, np.float32), {"units": "K"}),
+         "lat_bnds": (("lat", "bnds"), np.stack([lat + 15.0, lat - 15.0], axis=1)),
+         "lon_bnds": (("lon", "bnds"), np.stack([lon - 22.5, lon + 22.5], axis=1))},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"}),
+                "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"})},
+    ).to_netcdf(path)
+    return path
+
+
+def test_1d_latitude_bounds_past_the_poles_are_clipped_with_a_warning(tmp_path, caplog):
+    """break21c F1: the polar rows' bounds [105, 75] gave them |sin 105° − sin 75°| = 0 area, no word."""
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    path = _era_like_with_extrapolated_bounds(tmp_path / "era.nc")
+    weights = grid_layout(open_dataset([path]), "tas", []).cell_area_weights()
+    edges = np.deg2rad(np.array([90.0, 75.0, 45.0, 15.0, -15.0, -45.0, -75.0, -90.0]))
+    by_hand = np.abs(np.diff(np.sin(edges)))[:, None] * np.ones(8)
+    np.testing.assert_allclose(weights, by_hand / by_hand.mean(), rtol=1e-12)
+    said = [r.getMessage() for r in caplog.records if "beyond the pole" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'lat_bnds' (the cell bounds of 'lat') reaches latitude 105 at 2 ")
+    assert "clipped at ±90°" in said[0] and "where(lat_bnds>90) lat_bnds=90" in said[0]
+
+
+def _polar_cells_with_corners(path, pole_corner):
+    """4 × 4 cells of 25 km around the North Pole (NSIDC's polar stereographic plane), written as bare 2-D
+    latitude/longitude with their exact corners as bounds (as CMIP sea-ice files carry them), the corners on
+    the pole written ``pole_corner``; and the true corners."""
+    import pyproj
+
+    to_lonlat = pyproj.Transformer.from_crs(pyproj.CRS.from_cf(POLAR_STEREOGRAPHIC), "EPSG:4326", always_xy=True)
+    centres = np.arange(-37.5e3, 40e3, 25e3)
+    x, y = np.meshgrid(centres, centres[::-1])
+    lon, lat = to_lonlat.transform(x, y)
+    corner_x = x[..., None] + np.array([-1, 1, 1, -1]) * 12.5e3
+    corner_y = y[..., None] + np.array([1, 1, -1, -1]) * 12.5e3
+    corner_lon, corner_lat = to_lonlat.transform(corner_x, corner_y)
+    written = np.where(np.isclose(corner_lat, 90.0, atol=1e-9), pole_corner, corner_lat)
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), np.full((2, 4, 4), 260.0, np.float32),
+                 {"units": "K", "coordinates": "latitude longitude"}),
+         "latitude_bnds": (("y", "x", "nv"), written), "longitude_bnds": (("y", "x", "nv"), corner_lon)},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                "latitude": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north",
+                                                "bounds": "latitude_bnds"}),
+                "longitude": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east",
+                                                 "bounds": "longitude_bnds"})},
+    ).to_netcdf(path)
+    return np.where(np.isclose(corner_lat, 90.0, atol=1e-9), 90.0, corner_lat), corner_lon
+
+
+def test_2d_corners_past_a_pole_are_clipped_to_it_and_the_polar_cells_get_their_areas(tmp_path, caplog):
+    """break21c F1: corners at 90.5° (a unit vector at 89.5° on the opposite meridian) gave the four cells at the
+    pole 0.08 and 2.08 times their areas; clipped, their areas are pyproj.Geod's of the true corners."""
+    import pyproj
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    corner_lat, corner_lon = _polar_cells_with_corners(tmp_path / "corners.nc", 90.5)
+    layout = grid_layout(open_dataset([tmp_path / "corners.nc"]), "tas", [])
+    np.testing.assert_array_equal(layout.geographic.latitude_bounds.values, corner_lat)
+    weights = layout.cell_area_weights()
+    geod = pyproj.Geod(a=6371000.0, b=6371000.0)
+    at_the_pole = [(1, 1), (1, 2), (2, 1), (2, 2)]
+    by_hand = np.array([abs(geod.polygon_area_perimeter(corner_lon[cell], corner_lat[cell])[0]) for cell in at_the_pole])
+    ours = np.array([weights[cell] for cell in at_the_pole])
+    np.testing.assert_allclose(ours / ours.mean(), by_hand / by_hand.mean(), rtol=1e-9)
+    assert any(r.getMessage().startswith("'latitude_bnds' (the cell bounds of 'latitude') reaches latitude 90.5 at 4 ")
+               for r in caplog.records)
+
+
+def test_2d_corners_that_are_no_latitude_are_refused_naming_the_value_and_the_fix(tmp_path, monkeypatch):
+    """A corner beyond 180° is no latitude (an undeclared fill value): refused, not clipped."""
+    from climann.data.variables import grid_layout
+
+    monkeypatch.chdir(tmp_path)
+    _polar_cells_with_corners(tmp_path / "corners.nc", 9.96921e36)
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(open_dataset([tmp_path / "corners.nc"]), "tas", [])
+    assert str(refused.value).startswith(
+        "'latitude_bnds' (the cell bounds of 'latitude') reaches latitude 9.96921e+36, which is no latitude")
+    assert str(refused.value).endswith(
+        "clip them at ±90: ncap2 -s 'where(latitude_bnds>90) latitude_bnds=90; where(latitude_bnds<-90) "
+        "latitude_bnds=-90' corners.nc corners_fixed.nc")
+
+
+def test_2d_corners_listed_row_by_row_are_read_round_the_cell_with_a_warning(tmp_path, caplog):
+    """break21c F2 (bowtie): corners SW, SE, NW, NE made crossed polygons whose areas were 2e-6 … 0.24 of the
+    cells', no word; read round the cell, the areas are pyproj.Geod's of the true corners."""
+    import pyproj
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    corner_lat, corner_lon = _polar_cells_with_corners(tmp_path / "corners.nc", 90.0)
+    dataset = xr.load_dataset(tmp_path / "corners.nc")
+    for name in ("latitude_bnds", "longitude_bnds"):
+        dataset[name].values = dataset[name].values[..., [0, 1, 3, 2]]
+    dataset.to_netcdf(tmp_path / "bowtie.nc")
+    weights = grid_layout(open_dataset([tmp_path / "bowtie.nc"]), "tas", []).cell_area_weights()
+    geod = pyproj.Geod(a=6371000.0, b=6371000.0)
+    by_hand = np.array([[abs(geod.polygon_area_perimeter(corner_lon[i, j], corner_lat[i, j])[0]) for j in range(4)]
+                        for i in range(4)])
+    np.testing.assert_allclose(weights, by_hand / by_hand.mean(), rtol=1e-9)
+    assert any("list each cell's vertices row by row" in r.getMessage() for r in caplog.records)
+
+
+def test_2d_corners_crossed_at_some_cells_only_are_refused_naming_the_first(tmp_path):
+    from climann.data.variables import grid_layout
+
+    _polar_cells_with_corners(tmp_path / "corners.nc", 90.0)
+    dataset = xr.load_dataset(tmp_path / "corners.nc")
+    for name in ("latitude_bnds", "longitude_bnds"):
+        dataset[name].values[0, 2] = dataset[name].values[0, 2, [0, 1, 3, 2]]
+    dataset.to_netcdf(tmp_path / "one_crossed.nc")
+    with pytest.raises(ClimannError, match=r"^'latitude_bnds'/'longitude_bnds' \(the cell corners of 'latitude'/"
+                                           r"'longitude'\) do not go round 1 of 16 cells \(first at index 0, 2: "):
+        grid_layout(open_dataset([tmp_path / "one_crossed.nc"]), "tas", [])
+
+
+@pytest.mark.parametrize("descending", [pytest.param(False, id="y-ascending"), pytest.param(True, id="y-descending")])
+def test_corners_computed_from_a_mapping_go_anticlockwise_whatever_the_y_direction(tmp_path, descending):
+    """break21c F10: on grids whose y axis descends (NSIDC, EASE-Grid 2.0) the corners climann writes ran clockwise;
+    CF 7.1 asks for anticlockwise. By hand: the signed shoelace area in the (lon, lat) plane is positive."""
+    dataset = xr.load_dataset(write_lambert(tmp_path / "lambert.nc", units="km"))
+    if descending:
+        dataset = dataset.isel(y=slice(None, None, -1))
+    dataset.to_netcdf(tmp_path / "ordered.nc")
+    grid = geographic_grid(open_dataset([tmp_path / "ordered.nc"]), ("y", "x"), grid_mapping_of(dataset, "tas"))
+    lat, lon = grid.latitude_bounds.values, grid.longitude_bounds.values
+    signed = 0.5 * np.sum(lon * np.roll(lat, -1, axis=-1) - np.roll(lon, -1, axis=-1) * lat, axis=-1)
+    assert (signed > 0).all()

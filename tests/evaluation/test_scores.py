@@ -370,3 +370,15 @@ def test_block_anomaly_correlation_is_the_mean_of_each_steps_weighted_pearson_co
     assert n_steps == 3
     np.testing.assert_allclose(acc, np.mean(expected), rtol=1e-10)
     assert np.isnan(block_anomaly_correlation(predicted, truth, None, area, where)[0])
+
+
+def test_a_climatology_scored_on_part_of_the_values_names_the_cell_and_where_skill_is_taken():
+    """break21c F8: cells never observed in the training years (the SMMR pole hole) were blamed on "that calendar
+    month", and the note did not say that skill is taken over the common values only."""
+    from climann.evaluation.scores import UNDEFINED_REASONS
+
+    reason = UNDEFINED_REASONS["climatology"].format(season="calendar month")
+    notes = [{"split": "test", "model": "climatology", "n_samples": 25920, "of": 53904, "reason": reason}]
+    assert note_lines(notes) == [
+        "climatology scored on 25920 of the network's 53904 values in the test block: the training years have no "
+        "value for that cell and calendar month; the network's skill against it is taken over those values"]
