@@ -528,7 +528,7 @@ def staging_directory(run_dir: Path) -> Path:
     try:
         run_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.{os.getpid()}.", suffix=".partial",
-                                        dir=run_dir.parent))
+                                        dir=run_dir.parent.absolute()))  # absolute: see climann.atomic
     except OSError as error:
         if run_dir.is_dir():  # the run directory exists: it is the folder beside it that cannot be made
             raise ClimannError(f"cannot create the folder in which run directory {run_dir} is built, beside it in "
@@ -1125,7 +1125,7 @@ def figures_all_or_none(figures: str | Path) -> Iterator[Path]:
     create_folder(figures)
     target = write_target(figures)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target))
+        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target.absolute()))
     except OSError as error:
         raise ClimannError(f"cannot create a folder in {figures}: {error.strerror or error}") from None
     try:
