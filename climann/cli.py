@@ -106,9 +106,10 @@ def sample_data(
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
     from climann.data.sample_data import write_sample_dataset
-    from climann.workflow.outputs import create_folder, refuse_existing
+    from climann.workflow.outputs import create_folder, is_sample_dataset, refuse_existing
 
-    refuse_existing(path, overwrite=overwrite, what="sample dataset")
+    refuse_existing(path, overwrite=overwrite, what="sample dataset", same_kind=is_sample_dataset,
+                    kind="a sample dataset of `climann sample-data`")
     create_folder(path.parent)
     started = time.perf_counter()
     written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
