@@ -293,7 +293,12 @@ def is_run_directory(run_dir: str | Path) -> bool:
 def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
     """The refusal of a folder that is not a climann run, naming what climann did not write (or,
     when climann wrote all of it, what it holds); of a climann run that also holds files climann
-    did not write, naming those files."""
+    did not write, naming those files; of climann's ``.npz`` files cut short, that they are
+    (:func:`climann.run_files.cut_short`)."""
+    from climann.run_files import cut_short
+
+    if (damaged := cut_short(run_dir)) is not None:
+        return f"{option} {run_dir}: {damaged}"
     if foreign and is_run_directory(run_dir):
         many = len(foreign) > 1
         return (f"{option} {run_dir} is a climann run, but it also holds {_few(foreign)}, which climann did not "
@@ -691,7 +696,8 @@ def _replacing(run_dir: Path, replaces: str | None) -> tuple[str | None, Path | 
             "replace)"), None, True
 
 
-def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replaces: str | None = ANY_RUN) -> None:
+def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replaces: str | None = ANY_RUN,
+                keep: Iterable[str] = ()) -> None:
     """Move the finished run in ``staging`` to ``run_dir``.
 
     A new ``run_dir`` is the staging directory renamed. An existing one (checked by
@@ -718,6 +724,9 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
         With ``overwrite``: which run may be replaced, the SHA-256 of its ``model.npz`` when
         this run started (:func:`climann.run_files.model_sha256`; None: there was none), or
         :data:`ANY_RUN` (whichever climann run is there).
+    keep : iterable of str
+        Names of climann's files in ``run_dir`` that are not this run's and stay: the
+        ``checkpoint.npz`` of another run still training there.
 
     Raises
     ------
@@ -729,7 +738,7 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
         if not os.path.lexists(run_dir) and _placed_as_new(staging, run_dir):
             return
         why = _taken(run_dir, overwrite)
-        placed, claim, advice = set(), None, None
+        placed, claim, advice = set(keep), None, None
         new_model_first = not overwrite
         if why is None and overwrite and replaces != ANY_RUN:
             why, claim, changed = _replacing(run_dir, replaces)
@@ -741,7 +750,7 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
             if why is None and new_model_first:
                 if not _claimed(staging, run_dir):
                     why = "another run was written there at the same moment"
-                placed = {"model.npz"}
+                placed = {"model.npz", *keep}
             if why is not None:
                 raise _kept_beside(staging, run_dir, why, overwrite, advice)
             derived = _derived_outputs(run_dir) if overwrite else []  # found before the old model goes
